@@ -1,0 +1,143 @@
+# SPDX-License-Identifier: MIT
+# talentcard build. `make run` (the demo) and `make check` (the tests) install
+# missing Debian packages first through scripts/install-deps; the other
+# targets assume they are present. Sources are found by wildcard: a new
+# src/X.c joins libtcard.a, a new tests/unit/test-X.c becomes a unit test,
+# a new tests/fuzz/fuzz_X.c a fuzz target with corpus tests/fuzz/corpus/X/.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+BUILD ?= build
+CC ?= cc
+SANITIZE ?=
+
+PKGS := libcrypto libcbor sqlite3 zlib jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual \
+	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Iinclude -Icommon $(PKG_CFLAGS) \
+	-D_GNU_SOURCE -fno-strict-aliasing
+ALL_LDFLAGS = $(LDFLAGS)
+
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -O1
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(SANITIZE),fuzz)
+ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -DTC_FUZZING
+ALL_LDFLAGS += -fsanitize=fuzzer,address,undefined
+endif
+
+LIB_SRC := $(sort $(wildcard src/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB := $(BUILD)/libtcard.a
+
+CLI_SRC := $(sort $(wildcard common/*.c))
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLILIB := $(BUILD)/libtcardcli.a
+
+ISSUER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard issuer/*.c)))
+KEYS_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard keys/*.c)))
+
+PROGS := $(BUILD)/bin/tcard-issuer $(BUILD)/bin/tcard-keys
+
+UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN := $(FUZZ_SRC:%.c=$(BUILD)/%)
+BENCH_SRC := $(sort $(wildcard tests/bench/bench-*.c))
+BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
+
+.PHONY: all deps check asan fuzz bench run demo install clean format tests \
+	fuzzers benches
+.SUFFIXES:
+
+all: $(LIB) $(PROGS)
+
+deps:
+	@scripts/install-deps
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(CLILIB): $(CLI_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/tcard-issuer: $(ISSUER_OBJ) $(CLILIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(ISSUER_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/bin/tcard-keys: $(KEYS_OBJ) $(CLILIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(KEYS_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
+
+ifeq ($(SANITIZE),fuzz)
+$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+else
+$(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(PKG_LIBS)
+endif
+
+$(BUILD)/tests/bench/bench-%: tests/bench/bench-%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+tests: all $(UNIT_BIN) $(FUZZ_BIN)
+fuzzers: $(FUZZ_BIN)
+benches: all $(BENCH_BIN)
+
+check:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory -s tests >$(BUILD).log 2>&1 || \
+		{ cat $(BUILD).log; echo "build failed (log: $(BUILD).log)"; \
+		  echo "0 passed, 1 failed"; exit 1; }
+	@scripts/run-tests $(BUILD)
+
+asan:
+	@$(MAKE) --no-print-directory check BUILD=build-asan SANITIZE=1
+
+fuzz:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang SANITIZE=fuzz fuzzers
+	@echo "fuzzers in build-fuzz/tests/fuzz; run: scripts/fuzz-all SECONDS"
+
+bench:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory -s benches
+	@scripts/run-bench $(BUILD)
+
+run demo:
+	@scripts/install-deps
+	@$(MAKE) --no-print-directory -s all
+	@scripts/demo $(BUILD)
+
+install: all
+	install -d "$(DESTDIR)$(BINDIR)"
+	install -m 0755 $(PROGS) "$(DESTDIR)$(BINDIR)"
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan build-fuzz build.log build-asan.log
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d)

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Subcommand dispatch, usage errors, exit statuses, --home and the
+ * injectable clock for the talentcard programs (common/cli.h).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "tcard/err.h"
+#include "tcard/log.h"
+
+#ifndef TC_VERSION
+#define TC_VERSION "0.1.0"
+#endif
+
+static const char *progname = "tcard";
+static const char *cmdname = "";
+
+const char *
+tc_cli_cmdname(void)
+{
+	return cmdname;
+}
+
+static void
+prefix(FILE *f)
+{
+	if (cmdname[0] != '\0')
+		fprintf(f, "%s %s: ", progname, cmdname);
+	else
+		fprintf(f, "%s: ", progname);
+}
+
+int
+tc_cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	prefix(stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (cmdname[0] != '\0')
+		fprintf(stderr, "Try '%s %s --help'.\n", progname, cmdname);
+	else
+		fprintf(stderr, "Try '%s --help'.\n", progname);
+	return TC_EXIT_USAGE;
+}
+
+int
+tc_cli_exit_status(int code)
+{
+	if (code == 0)
+		return TC_EXIT_OK;
+	switch (code) {
+	case TC_ERR_INTERNAL:
+	case TC_ERR_NOMEM:
+	case TC_ERR_CRYPTO:
+		return TC_EXIT_INTERNAL;
+	case TC_ERR_IO:
+	case TC_ERR_PERM:
+	case TC_ERR_DB:
+	case TC_ERR_DB_BUSY:
+	case TC_ERR_DB_SCHEMA:
+	case TC_ERR_NO_READER:
+	case TC_ERR_NO_SERVICE:
+		return TC_EXIT_ENV;
+	default:
+		return TC_EXIT_REFUSED;
+	}
+}
+
+int
+tc_cli_fail(int code, const char *what, const char *msg)
+{
+	prefix(stderr);
+	if (what != NULL && *what != '\0')
+		fprintf(stderr, "%s: ", what);
+	if (msg != NULL && *msg != '\0')
+		fprintf(stderr, "%s (%s)\n", msg, tc_errname(code));
+	else
+		fprintf(stderr, "%s (%s)\n", tc_strerror(code), tc_errname(code));
+	return tc_cli_exit_status(code);
+}
+
+const char *
+tc_cli_home(const char *opt)
+{
+	const char *h = opt;
+
+	if (h == NULL || *h == '\0')
+		h = getenv("TCARD_HOME");
+	if (h == NULL || *h == '\0') {
+		tc_cli_usage("no home directory: give --home DIR or set TCARD_HOME");
+		return NULL;
+	}
+	return h;
+}
+
+time_t
+tc_cli_now(void)
+{
+	const char *s = getenv("TCARD_NOW");
+	struct tm tm;
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return time(NULL);
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno == 0 && *end == '\0' && v >= 0)
+		return (time_t)v;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (end == NULL || *end != '\0') {
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(s, "%Y-%m-%d", &tm);
+	}
+	if (end == NULL || *end != '\0') {
+		prefix(stderr);
+		fprintf(stderr, "TCARD_NOW=%s is neither seconds since the "
+		    "epoch nor YYYY-MM-DD[THH:MM:SSZ]\n", s);
+		return (time_t)-1;
+	}
+	return timegm(&tm);
+}
+
+int
+tc_cli_print_json(FILE *f, const void *json)
+{
+	char *s = json_dumps((const json_t *)json,
+	    JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	if (s == NULL)
+		return -1;
+	fprintf(f, "%s\n", s);
+	free(s);
+	return 0;
+}
+
+static int
+is_help(const char *a)
+{
+	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0;
+}
+
+/* Number of words of name matched by argv (1 or 2), or 0. */
+static int
+match(const char *name, int argc, char **argv)
+{
+	const char *sp = strchr(name, ' ');
+	size_t n;
+
+	if (argc < 1)
+		return 0;
+	if (sp == NULL)
+		return strcmp(name, argv[0]) == 0;
+	n = (size_t)(sp - name);
+	if (strlen(argv[0]) != n || strncmp(name, argv[0], n) != 0)
+		return 0;
+	return argc >= 2 && strcmp(sp + 1, argv[1]) == 0 ? 2 : 0;
+}
+
+static void
+list_commands(FILE *f, const struct tc_cmd *const *cmds)
+{
+	size_t i;
+
+	fprintf(f, "\nCOMMANDS\n");
+	for (i = 0; cmds[i] != NULL; i++)
+		fprintf(f, "    %-18s %s\n", cmds[i]->name, cmds[i]->summary);
+	fprintf(f, "\nRun '%s COMMAND --help' for a command's page.\n",
+	    progname);
+}
+
+static const struct tc_cmd *
+find(const struct tc_cmd *const *cmds, int argc, char **argv, int *words)
+{
+	const struct tc_cmd *best = NULL;
+	int i, w;
+
+	*words = 0;
+	for (i = 0; cmds[i] != NULL; i++) {
+		w = match(cmds[i]->name, argc, argv);
+		if (w > *words) {
+			*words = w;
+			best = cmds[i];
+		}
+	}
+	return best;
+}
+
+/* Lists the subcommands of a group word ("audit") when none matched. */
+static int
+group_help(const struct tc_cmd *const *cmds, const char *word, FILE *f)
+{
+	size_t n = strlen(word), i;
+	int found = 0;
+
+	for (i = 0; cmds[i] != NULL; i++) {
+		if (strncmp(cmds[i]->name, word, n) == 0 &&
+		    cmds[i]->name[n] == ' ') {
+			if (!found)
+				fprintf(f, "%s %s: subcommands:\n", progname, word);
+			fprintf(f, "    %-18s %s\n", cmds[i]->name,
+			    cmds[i]->summary);
+			found = 1;
+		}
+	}
+	return found;
+}
+
+int
+tc_cli_main(const char *prog, const char *prog_help,
+    const struct tc_cmd *const *cmds, int argc, char **argv)
+{
+	static char namebuf[64];
+	const struct tc_cmd *cmd;
+	int words, i;
+
+	progname = prog;
+	tc_log_setup(prog, getenv("TCARD_DEBUG") ? TC_LOG_DEBUG : TC_LOG_INFO);
+	if (argc < 2) {
+		fputs(prog_help, stderr);
+		list_commands(stderr, cmds);
+		return TC_EXIT_USAGE;
+	}
+	if (is_help(argv[1])) {
+		fputs(prog_help, stdout);
+		list_commands(stdout, cmds);
+		return TC_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("%s %s\n", prog, TC_VERSION);
+		return TC_EXIT_OK;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc < 3) {
+			fputs(prog_help, stdout);
+			list_commands(stdout, cmds);
+			return TC_EXIT_OK;
+		}
+		if ((cmd = find(cmds, argc - 2, argv + 2, &words)) == NULL) {
+			if (group_help(cmds, argv[2], stdout))
+				return TC_EXIT_OK;
+			return tc_cli_usage("unknown command '%s'", argv[2]);
+		}
+		fputs(cmd->help, stdout);
+		return TC_EXIT_OK;
+	}
+	if ((cmd = find(cmds, argc - 1, argv + 1, &words)) == NULL) {
+		if (argv[1][0] != '-' && group_help(cmds, argv[1],
+		    argc > 2 && is_help(argv[2]) ? stdout : stderr))
+			return argc > 2 && is_help(argv[2]) ?
+			    TC_EXIT_OK : TC_EXIT_USAGE;
+		return tc_cli_usage("unknown command '%s'", argv[1]);
+	}
+	cmdname = cmd->name;
+	for (i = 1 + words; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (is_help(argv[i])) {
+			fputs(cmd->help, stdout);
+			return TC_EXIT_OK;
+		}
+	}
+	/* The command sees its own name as argv[0], as getopt expects. */
+	argv += words;
+	argc -= words;
+	snprintf(namebuf, sizeof(namebuf), "%s", cmd->name);
+	argv[0] = namebuf;
+	return cmd->exec(argc, argv);
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The byte buffer of libtcard, used for APDUs, TLV, DER, CBOR, HTTP bodies
+ * and QR text alike. A buffer has a hard size cap set at init: a put that
+ * would grow it past the cap fails with TC_ERR_TOO_LARGE and leaves the
+ * buffer as it was. The contents are always followed by a NUL byte that is
+ * not counted in len, so text can be used as a C string. Releasing wipes the
+ * bytes (they may be keys or ID numbers). Shapes after curl's dynbuf, git's
+ * strbuf and OpenSSH's sshbuf.
+ *
+ * struct tc_cursor reads a byte range with bounds-checked typed gets; it
+ * never owns the bytes it reads.
+ */
+#ifndef TCARD_BUF_H
+#define TCARD_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TC_BUF_CAP_DEFAULT (1u << 20)
+
+struct tc_buf {
+	uint8_t *data;	/* NULL until the first put; owned by the buffer */
+	size_t len;	/* bytes used, not counting the trailing NUL */
+	size_t alloc;	/* bytes allocated */
+	size_t cap;	/* largest len allowed */
+};
+
+/* Initialises b empty with the given cap (0 means TC_BUF_CAP_DEFAULT). */
+void tc_buf_init(struct tc_buf *b, size_t cap);
+
+/* Wipes and frees the contents; b is empty again and may be reused. */
+void tc_buf_release(struct tc_buf *b);
+
+/* Wipes the contents and sets len to 0, keeping the allocation. */
+void tc_buf_reset(struct tc_buf *b);
+
+/*
+ * Makes room for n more bytes. Returns 0, TC_ERR_TOO_LARGE when len + n
+ * exceeds the cap, or TC_ERR_NOMEM.
+ */
+int tc_buf_reserve(struct tc_buf *b, size_t n);
+
+/* Appends n bytes (p may be NULL when n is 0). Errors as tc_buf_reserve. */
+int tc_buf_put(struct tc_buf *b, const void *p, size_t n);
+int tc_buf_put_u8(struct tc_buf *b, uint8_t v);
+int tc_buf_put_u16be(struct tc_buf *b, uint16_t v);
+int tc_buf_put_u32be(struct tc_buf *b, uint32_t v);
+/* Appends a C string without its NUL. */
+int tc_buf_puts(struct tc_buf *b, const char *s);
+/* Appends printf-formatted text. */
+int tc_buf_printf(struct tc_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Shortens the contents to len bytes (wiping the rest); len <= b->len. */
+void tc_buf_truncate(struct tc_buf *b, size_t len);
+
+/*
+ * Hands the bytes to the caller, who frees them with free() (or
+ * tc_wipe_free() for secrets); *len gets their length (may be NULL). The
+ * returned block is NUL-terminated; for an empty buffer it is a fresh "".
+ * Returns NULL only when allocating that "" fails. b is empty afterwards.
+ */
+uint8_t *tc_buf_detach(struct tc_buf *b, size_t *len /* OUT */);
+
+/* Wipes n bytes at p and frees p (NULL is fine). */
+void tc_wipe_free(void *p, size_t n);
+
+/* Constant-time comparison of n bytes: 0 when equal, nonzero otherwise. */
+int tc_memeq_ct(const void *a, const void *b, size_t n);
+
+struct tc_cursor {
+	const uint8_t *p;	/* borrowed */
+	size_t len;
+	size_t off;
+};
+
+void tc_cursor_init(struct tc_cursor *c, const void *p, size_t len);
+/* Bytes not yet read. */
+size_t tc_cursor_left(const struct tc_cursor *c);
+/*
+ * Typed gets. Each returns 0 and advances, or TC_ERR_TRUNCATED and leaves
+ * the cursor where it was.
+ */
+int tc_cursor_get_u8(struct tc_cursor *c, uint8_t *v /* OUT */);
+int tc_cursor_get_u16be(struct tc_cursor *c, uint16_t *v /* OUT */);
+int tc_cursor_get_u32be(struct tc_cursor *c, uint32_t *v /* OUT */);
+/* Points *p at the next n bytes (inside the cursor's range) and skips them. */
+int tc_cursor_get_bytes(struct tc_cursor *c, size_t n, const uint8_t **p /* OUT */);
+
+#endif

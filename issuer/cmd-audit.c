@@ -1,0 +1,359 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuer audit verify and audit list: checking the registry's keyed
+ * hash chain (src/audit.c) and showing its entries. The chain and what it
+ * detects are described in docs/notes/registry.md.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "home.h"
+#include "issuer.h"
+#include "tcard/err.h"
+#include "tcard/registry.h"
+
+static const char verify_help[] =
+    "NAME\n"
+    "    tcard-issuer audit verify - check the registry's audit log\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer audit verify [--home DIR] [--json] [--expect-head "
+    "SEQ:MACHEX]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Every change to the registry is written to an append-only audit log\n"
+    "    in the same transaction as the change. Each entry carries the MAC of\n"
+    "    the entry before it and its own MAC, an HMAC-SHA256 under a key\n"
+    "    derived from the registry data key, over its sequence number, time,\n"
+    "    operator, action, subject and detail. This command recomputes the\n"
+    "    whole chain from entry 1 and reports the first entry that does not\n"
+    "    verify: an edited entry fails its MAC; a deleted, inserted or\n"
+    "    reordered entry breaks the sequence or the link to its predecessor.\n"
+    "    Someone who can write the database file but does not hold the data\n"
+    "    key cannot rebuild the chain after a change.\n"
+    "\n"
+    "    Removing entries from the end leaves a shorter log that verifies on\n"
+    "    its own. To catch that, record the head this command prints (SEQ and\n"
+    "    MACHEX) somewhere the registry's machine cannot rewrite, and give it\n"
+    "    later with --expect-head SEQ:MACHEX: the log must still contain that\n"
+    "    entry with that MAC (it may have grown since).\n"
+    "\n"
+    "    Prints 'audit log OK: N entries, head SEQ MACHEX' or\n"
+    "    'audit log BROKEN at entry SEQ: reason'.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --home DIR                 the authority's home directory\n"
+    "                               (default $TCARD_HOME)\n"
+    "    --json                     print {\"ok\", \"entries\", \"head\": "
+    "{\"seq\",\n"
+    "                               \"mac\"}, \"first_bad\", \"reason\"}\n"
+    "    --expect-head SEQ:MACHEX   a head recorded earlier (see above)\n"
+    "    --help                     show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 the log verifies; 1 it does not; 2 usage error; 3 no keys, no\n"
+    "    registry or a database error; 4 internal error.\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer audit verify --home /srv/tcard\n"
+    "    tcard-issuer audit verify --expect-head 1024:5be0...c7a1\n";
+
+static const char list_help[] =
+    "NAME\n"
+    "    tcard-issuer audit list - show the registry's audit log\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer audit list [--home DIR] [--json] [--limit N] [--from "
+    "SEQ]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Prints audit entries in sequence order, one per line:\n"
+    "        SEQ  TIME (UTC)  OPERATOR  ACTION  SUBJECT  DETAIL\n"
+    "    ID numbers appear only in masked form. The entries are shown as\n"
+    "    stored, without checking them: run 'tcard-issuer audit verify' to\n"
+    "    know that they have not been altered. Control characters in stored\n"
+    "    text are shown as '?'.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
+    "    --json       print a JSON array of {\"seq\", \"at\", \"time\", "
+    "\"operator\",\n"
+    "                 \"action\", \"subject\", \"detail\", \"prev\", \"mac\"}\n"
+    "    --limit N    at most N entries: the last N, or the first N from SEQ\n"
+    "                 when --from is given\n"
+    "    --from SEQ   start at entry SEQ (default 1)\n"
+    "    --help       show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 success; 2 usage error; 3 no keys, no registry or a database\n"
+    "    error; 4 internal error.\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer audit list --limit 20\n"
+    "    tcard-issuer audit list --json --from 100 --limit 50\n";
+
+static void
+hex(const uint8_t *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* Parses a decimal count or sequence number >= min. */
+static int
+parse_num(const char *s, int64_t min, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	v = strtoll(s, &end, 10);
+	if (*end != '\0' || v < min || v == LLONG_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+verify_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"home", required_argument, NULL, 'H'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"expect-head", required_argument, NULL, 'e'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct tc_registry *reg = NULL;
+	struct tc_audit_report rep;
+	struct tc_audit_head expect;
+	char err[512] = "", machex[2 * TC_AUDIT_MAC_LEN + 1];
+	const char *home_opt = NULL, *home, *expect_text = NULL;
+	int c, r, json = 0, status;
+	json_t *o;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			home_opt = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'e':
+			expect_text = optarg;
+			break;
+		default:
+			return tc_cli_usage("unknown option");
+		}
+	}
+	if (optind != argc)
+		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if (expect_text != NULL &&
+	    tc_audit_head_parse(expect_text, &expect, err, sizeof(err)) != 0)
+		return tc_cli_usage("--expect-head: %s", err);
+	if ((home = tc_cli_home(home_opt)) == NULL)
+		return TC_EXIT_USAGE;
+	if ((status = tc_issuer_open(home, NULL, &reg, 0)) != TC_EXIT_OK)
+		return status;
+	r = tc_registry_audit_verify(
+	    reg, expect_text != NULL ? &expect : NULL, &rep, err, sizeof(err));
+	if (r != 0 && r != TC_ERR_AUDIT_BROKEN) {
+		status = tc_cli_fail(r, "audit verify", err);
+		goto out;
+	}
+	hex(rep.head.mac, sizeof(rep.head.mac), machex);
+	if (json) {
+		o = json_pack("{s:b, s:I, s:{s:I, s:s}}", "ok", r == 0,
+		    "entries", (json_int_t)rep.entries, "head", "seq",
+		    (json_int_t)rep.head.seq, "mac", machex);
+		if (o == NULL) {
+			status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+			goto out;
+		}
+		json_object_set_new(o, "first_bad",
+		    r == 0 ? json_null()
+			   : json_integer((json_int_t)rep.first_bad));
+		json_object_set_new(o, "reason",
+		    r == 0 ? json_null() : json_string(rep.reason));
+		tc_cli_print_json(stdout, o);
+		json_decref(o);
+	} else if (r == 0)
+		printf("audit log OK: %" PRId64 " entries, head %" PRId64
+		       " %s\n",
+		    rep.entries, rep.head.seq, machex);
+	else
+		printf("audit log BROKEN at entry %" PRId64 ": %s\n",
+		    rep.first_bad, rep.reason);
+	status = r == 0 ? TC_EXIT_OK : TC_EXIT_REFUSED;
+out:
+	tc_registry_close(reg);
+	return status;
+}
+
+struct list_out {
+	json_t *array; /* NULL for text */
+	int failed;
+};
+
+/* Stored text as printed: control characters become '?'. */
+static void
+print_clean(const char *s)
+{
+	for (; *s != '\0'; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+static int
+list_one(const struct tc_audit_entry *e, void *arg)
+{
+	struct list_out *lo = arg;
+	char when[32], prev[2 * TC_AUDIT_MAC_LEN + 1];
+	char mac[2 * TC_AUDIT_MAC_LEN + 1];
+	time_t t = (time_t)e->at;
+	struct tm tm;
+	json_t *o, *detail;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(when, sizeof(when), "@%" PRId64, e->at);
+	if (lo->array == NULL) {
+		printf("%" PRId64 "  %s  ", e->seq, when);
+		print_clean(e->operator_name);
+		fputs("  ", stdout);
+		print_clean(e->action);
+		fputs("  ", stdout);
+		print_clean(e->subject[0] != '\0' ? e->subject : "-");
+		fputs("  ", stdout);
+		print_clean(e->detail);
+		putchar('\n');
+		return 0;
+	}
+	hex(e->prev, sizeof(e->prev), prev);
+	hex(e->mac, sizeof(e->mac), mac);
+	if ((detail = json_loads(e->detail, 0, NULL)) == NULL)
+		detail = json_string(e->detail);
+	o = json_pack("{s:I, s:I, s:s, s:s?, s:s?, s:s?, s:o?, s:s, s:s}",
+	    "seq", (json_int_t)e->seq, "at", (json_int_t)e->at, "time", when,
+	    "operator", e->operator_name, "action", e->action, "subject",
+	    e->subject, "detail", detail, "prev", prev, "mac", mac);
+	if (o == NULL || json_array_append_new(lo->array, o) != 0) {
+		lo->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+list_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"home", required_argument, NULL, 'H'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"limit", required_argument, NULL, 'n'},
+	    {"from", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct tc_registry *reg = NULL;
+	struct tc_audit_head head;
+	struct list_out lo = {NULL, 0};
+	char err[512] = "";
+	const char *home_opt = NULL, *home;
+	int64_t limit = 0, from = 0;
+	int c, r, json = 0, status;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			home_opt = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'n':
+			if (parse_num(optarg, 1, &limit) != 0)
+				return tc_cli_usage(
+				    "--limit wants a number of entries (1 or "
+				    "more), not '%s'",
+				    optarg);
+			break;
+		case 'f':
+			if (parse_num(optarg, 1, &from) != 0)
+				return tc_cli_usage(
+				    "--from wants a sequence number (1 or "
+				    "more), not '%s'",
+				    optarg);
+			break;
+		default:
+			return tc_cli_usage("unknown option");
+		}
+	}
+	if (optind != argc)
+		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if ((home = tc_cli_home(home_opt)) == NULL)
+		return TC_EXIT_USAGE;
+	if ((status = tc_issuer_open(home, NULL, &reg, 0)) != TC_EXIT_OK)
+		return status;
+	if (from == 0) {
+		from = 1;
+		if (limit > 0) {
+			if ((r = tc_registry_audit_head(
+				 reg, &head, err, sizeof(err))) != 0) {
+				status = tc_cli_fail(r, "audit list", err);
+				goto out;
+			}
+			if (head.seq - limit + 1 > 1)
+				from = head.seq - limit + 1;
+		}
+	}
+	if (json && (lo.array = json_array()) == NULL) {
+		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+		goto out;
+	}
+	r = tc_registry_audit_list(
+	    reg, from, limit, list_one, &lo, err, sizeof(err));
+	if (lo.failed) {
+		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+		goto out;
+	}
+	if (r != 0) {
+		status = tc_cli_fail(r, "audit list", err);
+		goto out;
+	}
+	if (json)
+		tc_cli_print_json(stdout, lo.array);
+	status = TC_EXIT_OK;
+out:
+	json_decref(lo.array);
+	tc_registry_close(reg);
+	return status;
+}
+
+const struct tc_cmd tc_cmd_audit_verify = {
+    .name = "audit verify",
+    .summary = "check the audit log's keyed hash chain",
+    .help = verify_help,
+    .exec = verify_exec,
+};
+
+const struct tc_cmd tc_cmd_audit_list = {
+    .name = "audit list",
+    .summary = "show audit log entries",
+    .help = list_help,
+    .exec = list_exec,
+};

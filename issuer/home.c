@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Opens the key store and the registry of an authority's home directory
+ * for the tcard-issuer commands (issuer/home.h). The registry never reads
+ * key files itself: the two secrets it needs are read here and handed over,
+ * then wiped.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "cli.h"
+#include "home.h"
+#include "tcard/err.h"
+#include "tcard/keystore.h"
+#include "tcard/registry.h"
+
+/* Reports a missing piece with the command that makes it; exit status 3. */
+static int
+missing(int code, const char *what, const char *msg, const char *hint)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), "%s; %s", msg, hint);
+	tc_cli_fail(code, what, text);
+	return TC_EXIT_ENV;
+}
+
+static int
+read_secret(
+    struct tc_keystore *ks, enum tc_secret which, uint8_t *out, size_t len)
+{
+	char err[512] = "";
+	int r;
+
+	if ((r = tc_keystore_secret(ks, which, out, len, err, sizeof(err))) ==
+	    0)
+		return TC_EXIT_OK;
+	if (r == TC_ERR_NOT_FOUND)
+		return missing(r, "key store", err,
+		    "run 'tcard-keys init' for this home first");
+	return tc_cli_fail(r, "key store", err);
+}
+
+int
+tc_issuer_open(const char *home, struct tc_keystore **ksp,
+    struct tc_registry **regp, int create)
+{
+	struct tc_keystore *ks = NULL;
+	struct tc_registry *reg = NULL;
+	struct tc_registry_keys keys;
+	char path[4096], err[512] = "", msg[4096 + 128];
+	int r, status;
+
+	if (ksp != NULL)
+		*ksp = NULL;
+	if (regp != NULL)
+		*regp = NULL;
+	memset(&keys, 0, sizeof(keys));
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", home,
+		TC_ISSUER_REGISTRY_FILE) >= sizeof(path))
+		return tc_cli_usage("home directory path too long");
+	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0) {
+		if (r == TC_ERR_NOT_FOUND)
+			return missing(r, "key store", err,
+			    "run 'tcard-keys init' for this home first");
+		return tc_cli_fail(r, "key store", err);
+	}
+	if ((status = read_secret(ks, TC_SECRET_PEPPER, keys.pepper,
+		 sizeof(keys.pepper))) != TC_EXIT_OK ||
+	    (status = read_secret(ks, TC_SECRET_DATA_KEY, keys.data_key,
+		 sizeof(keys.data_key))) != TC_EXIT_OK)
+		goto out;
+	r = tc_registry_open(&reg, path, &keys,
+	    create ? TC_REGISTRY_CREATE | TC_REGISTRY_EXCL : 0, err,
+	    sizeof(err));
+	if (r == TC_ERR_NOT_FOUND) {
+		status = missing(r, "registry", err,
+		    "run 'tcard-issuer init' for this home first");
+		goto out;
+	}
+	if (r == TC_ERR_EXISTS) {
+		snprintf(msg, sizeof(msg),
+		    "a registry already exists at %s; init never overwrites "
+		    "one",
+		    path);
+		status = tc_cli_fail(r, "registry", msg);
+		goto out;
+	}
+	if (r != 0) {
+		status = tc_cli_fail(r, "registry", err);
+		goto out;
+	}
+	status = TC_EXIT_OK;
+out:
+	OPENSSL_cleanse(&keys, sizeof(keys));
+	if (status == TC_EXIT_OK && ksp != NULL) {
+		*ksp = ks;
+		ks = NULL;
+	}
+	if (status == TC_EXIT_OK && regp != NULL) {
+		*regp = reg;
+		reg = NULL;
+	}
+	tc_issuer_close(ks, reg);
+	return status;
+}
+
+void
+tc_issuer_close(struct tc_keystore *ks, struct tc_registry *reg)
+{
+	tc_registry_close(reg);
+	tc_keystore_free(ks);
+}

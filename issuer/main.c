@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuer entry point: the table of subcommands. Each subcommand lives
+ * in its own cmd-*.c file (see issuer.h).
+ */
+#include <stddef.h>
+
+#include "issuer.h"
+
+static const char help[] =
+"NAME\n"
+"    tcard-issuer - the talent card issuing station\n"
+"\n"
+"SYNOPSIS\n"
+"    tcard-issuer COMMAND [OPTIONS] [ARGS]\n"
+"    tcard-issuer help COMMAND\n"
+"\n"
+"DESCRIPTION\n"
+"    Keeps the issuing authority's registry (holders, cards, operators and\n"
+"    the hash-chained audit log) in DIR/registry.db under the authority's\n"
+"    home directory, given by --home DIR or $TCARD_HOME. Keys are made by\n"
+"    tcard-keys. Output meant for scripts is available with --json.\n"
+"\n"
+"EXIT STATUS\n"
+"    0 success; 1 refused or invalid input; 2 usage error; 3 environment\n"
+"    (files, permissions, database, keys); 4 internal error.\n"
+"\n"
+"ENVIRONMENT\n"
+"    TCARD_HOME   default home directory\n"
+"    TCARD_NOW    injected clock for tests (epoch seconds or YYYY-MM-DD)\n";
+
+static const struct tc_cmd *const cmds[] = {
+	&tc_cmd_init,
+	&tc_cmd_id_check,
+	&tc_cmd_audit_verify,
+	&tc_cmd_audit_list,
+	NULL,
+};
+
+int
+main(int argc, char **argv)
+{
+	return tc_cli_main("tcard-issuer", help, cmds, argc, argv);
+}

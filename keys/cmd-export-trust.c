@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-keys export-trust: writes the signed trust list that verifiers load
+ * (a COSE_Sign1 by the CA over the CA and signer certificates), or with
+ * --pem the signer certificates as plain PEM for other tools.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "keys.h"
+#include "tcard/buf.h"
+#include "tcard/err.h"
+#include "tcard/keystore.h"
+
+static const char help[] =
+"NAME\n"
+"    tcard-keys export-trust - write the signed trust list for verifiers\n"
+"\n"
+"SYNOPSIS\n"
+"    tcard-keys export-trust [--home DIR] [--pem] --out FILE|-\n"
+"\n"
+"DESCRIPTION\n"
+"    Writes the trust list: a COSE_Sign1 signed by the CA (ca.key) whose\n"
+"    payload holds the CA certificate and every signer whose certificate is\n"
+"    valid now, each with its kid, COSE algorithm and status (current or\n"
+"    retired). Verifiers load it pinned to the SHA-256 of the CA\n"
+"    certificate (shown by 'tcard-keys list') and accept credentials\n"
+"    signed by any signer in it. The format is in docs/notes/keys.md.\n"
+"    The list is loaded back and checked before it is written. Publish a\n"
+"    new one after every rotate-signer, and at least once a year.\n"
+"\n"
+"    With --pem, writes instead every signer certificate in PEM, each\n"
+"    preceded by a comment line '# talentcard credential signer kid KID\n"
+"    alg ALG status STATUS not-after TIME', for tools such as openssl; it\n"
+"    needs no private key. The CA certificate is keys/ca.crt.\n"
+"\n"
+"    FILE is written whole or not at all (a temporary file renamed into\n"
+"    place), mode 0644 less the umask. '-' writes to standard output; the\n"
+"    binary list is not written to a terminal.\n"
+"\n"
+"OPTIONS\n"
+"    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
+"    --out FILE   where to write (required; '-' for standard output)\n"
+"    --pem        the signer certificates in PEM instead of the signed list\n"
+"    --help       show this page\n"
+"\n"
+"EXIT STATUS\n"
+"    0 written; 1 refused (the CA or the current signer is not valid now:\n"
+"    rotate the signer); 2 usage error; 3 no key store, no ca.key, a\n"
+"    missing, badly protected or malformed file, or FILE cannot be\n"
+"    written; 4 internal error.\n"
+"\n"
+"ENVIRONMENT\n"
+"    TCARD_HOME  default home directory\n"
+"    TCARD_NOW   the issue time of the list (tests)\n"
+"\n"
+"EXAMPLES\n"
+"    tcard-keys export-trust --home /srv/tcard --out /srv/www/trust.cose\n"
+"    tcard-keys export-trust --pem --out - | openssl x509 -noout -subject\n";
+
+/* Writes b to path through a temporary file in the same directory. */
+static int
+write_out(const char *path, const struct tc_buf *b)
+{
+	char *tmp = NULL;
+	size_t off = 0;
+	ssize_t n;
+	mode_t um;
+	int fd = -1, status = TC_EXIT_ENV;
+
+	if (asprintf(&tmp, "%s.tmp-XXXXXX", path) < 0)
+		return tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);
+	if ((fd = mkstemp(tmp)) == -1) {
+		fprintf(stderr, "tcard-keys export-trust: %s: %s\n", path,
+		    strerror(errno));
+		free(tmp);
+		return TC_EXIT_ENV;
+	}
+	um = umask(0);
+	umask(um);
+	while (off < b->len) {
+		n = write(fd, b->data + off, b->len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			goto fail;
+		off += (size_t)n;
+	}
+	if (fchmod(fd, 0644 & ~um) != 0 || fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	status = TC_EXIT_OK;
+	free(tmp);
+	return status;
+ fail:
+	fprintf(stderr, "tcard-keys export-trust: %s: %s\n", path,
+	    strerror(errno));
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return status;
+}
+
+static int
+exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "home", required_argument, NULL, 'H' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "pem", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tc_keystore *ks = NULL;
+	struct tc_buf b;
+	const char *home_opt = NULL, *home, *out = NULL;
+	char err[512] = "";
+	int c, r, pem = 0, status;
+	time_t now;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			home_opt = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'p':
+			pem = 1;
+			break;
+		default:
+			return tc_keys_badopt(c, argv);
+		}
+	}
+	if (optind != argc)
+		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if (out == NULL || *out == '\0')
+		return tc_cli_usage("give --out FILE (or --out - for standard "
+		    "output)");
+	if (strcmp(out, "-") == 0 && !pem && isatty(STDOUT_FILENO))
+		return tc_cli_usage("the trust list is binary: not writing it "
+		    "to a terminal");
+	if ((home = tc_cli_home(home_opt)) == NULL)
+		return TC_EXIT_USAGE;
+	if ((now = tc_cli_now()) == (time_t)-1)
+		return TC_EXIT_USAGE;
+	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)
+		return tc_keys_fail(r, NULL, err);
+	tc_buf_init(&b, 0);
+	if (pem)
+		r = tc_keystore_export_pem(ks, &b, err, sizeof(err));
+	else
+		r = tc_keystore_export_trust(ks, now, &b, err, sizeof(err));
+	if (r != 0) {
+		status = tc_keys_fail(r, NULL, err);
+		goto out;
+	}
+	if (strcmp(out, "-") == 0) {
+		if (fwrite(b.data, 1, b.len, stdout) != b.len ||
+		    fflush(stdout) != 0) {
+			fprintf(stderr, "tcard-keys export-trust: standard "
+			    "output: %s\n", strerror(errno));
+			status = TC_EXIT_ENV;
+		} else
+			status = TC_EXIT_OK;
+	} else
+		status = write_out(out, &b);
+ out:
+	tc_buf_release(&b);
+	tc_keystore_free(ks);
+	return status;
+}
+
+const struct tc_cmd tc_cmd_keys_export_trust = {
+	.name = "export-trust",
+	.summary = "write the signed trust list (or the signer PEM)",
+	.help = help,
+	.exec = exec,
+};

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-keys init: makes a new key store in HOME/keys (src/keystore.c) and
+ * says what it made, by file name, kid and fingerprint; never a secret.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "keys.h"
+#include "tcard/err.h"
+#include "tcard/keystore.h"
+
+static const char help[] =
+"NAME\n"
+"    tcard-keys init - make the keys of a new authority\n"
+"\n"
+"SYNOPSIS\n"
+"    tcard-keys init [--home DIR] [--alg es256|sm2] [--force] [--json]\n"
+"\n"
+"DESCRIPTION\n"
+"    Creates DIR/keys (mode 0700; DIR itself is made when missing) and in it,\n"
+"    every file mode 0600, written whole or not at all:\n"
+"      ca.key, ca.crt      the issuer CA: a new key and a self-signed X.509\n"
+"                          v3 CA certificate valid for 20 years\n"
+"      signer-KID.key/.crt the first credential signer, current, with a\n"
+"                          certificate issued by the CA valid for 6 years\n"
+"                          (it signs for about a year, then must still\n"
+"                          verify cards of up to 5 years)\n"
+"      master.key          card master key, AES-128 (16 random bytes, hex)\n"
+"      pepper.key          lookup pepper (32 random bytes, hex)\n"
+"      data.key            registry data key, AES-256 (32 random bytes, hex)\n"
+"      keys.json           the manifest: algorithm, CA fingerprint, signers\n"
+"    KID is the key id: the first 8 bytes of SHA-256 over the key's DER\n"
+"    SubjectPublicKeyInfo, in hex. The command prints what it made; it\n"
+"    never prints a private key or a secret.\n"
+"\n"
+"    init refuses when DIR/keys already holds keys. --force replaces the\n"
+"    whole store and deletes the old signer files: a registry made with\n"
+"    the old pepper and data key can then no longer be read, and cards\n"
+"    signed by the old signers no longer verify. Keep a backup.\n"
+"\n"
+"OPTIONS\n"
+"    --home DIR        the authority's home directory (default $TCARD_HOME)\n"
+"    --alg es256|sm2   ES256 (ECDSA P-256 with SHA-256, the default) or SM2\n"
+"                      (SM2 with SM3, GB/T 32918, COSE alg -65537)\n"
+"    --force           replace an existing key store\n"
+"    --json            print what was made as JSON\n"
+"    --help            show this page\n"
+"\n"
+"EXIT STATUS\n"
+"    0 made; 1 keys exist (without --force); 2 usage error;\n"
+"    3 a directory or file cannot be made or written; 4 internal error.\n"
+"\n"
+"ENVIRONMENT\n"
+"    TCARD_HOME  default home directory\n"
+"    TCARD_NOW   the creation time (tests)\n"
+"\n"
+"EXAMPLES\n"
+"    tcard-keys init --home /srv/tcard\n"
+"    tcard-keys init --home /srv/tcard --alg sm2\n";
+
+static json_t *
+cert_json(const struct tc_keystore_cert_info *c)
+{
+	char nb[32], na[32], fpr[2 * TC_TRUST_FPR_LEN + 1];
+
+	tc_keys_time(c->not_before, nb);
+	tc_keys_time(c->not_after, na);
+	tc_keys_hex(c->fingerprint, sizeof(c->fingerprint), fpr);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kid", c->kid,
+	    "key_file", c->key_file, "cert_file", c->cert_file, "not_before",
+	    nb, "not_after", na, "sha256", fpr);
+}
+
+static int
+print_json(const struct tc_keystore *ks)
+{
+	struct tc_keystore_cert_info ca, s;
+	json_t *o, *sec;
+	int w;
+
+	tc_keystore_ca_info(ks, &ca);
+	if (tc_keystore_signer_info(ks, 0, &s) != 0 ||
+	    (sec = json_array()) == NULL)
+		return -1;
+	for (w = 0; w < TC_SECRET_COUNT; w++)
+		json_array_append_new(sec, json_pack("{s:s, s:s, s:i}", "name",
+		    tc_secret_name((enum tc_secret)w), "file",
+		    tc_secret_file((enum tc_secret)w), "bytes",
+		    (int)tc_secret_size((enum tc_secret)w)));
+	o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "dir",
+	    tc_keystore_dir(ks), "alg", tc_keyalg_name(tc_keystore_alg(ks)),
+	    "ca", cert_json(&ca), "signer", cert_json(&s), "secrets", sec,
+	    "manifest", "keys.json");
+	if (o == NULL)
+		return -1;
+	tc_cli_print_json(stdout, o);
+	json_decref(o);
+	return 0;
+}
+
+static void
+print_text(const struct tc_keystore *ks)
+{
+	static const char *const what[TC_SECRET_COUNT] = {
+		[TC_SECRET_PEPPER] = "lookup pepper (HMAC key)",
+		[TC_SECRET_DATA_KEY] = "registry data key (AES-256)",
+		[TC_SECRET_MASTER_KEY] = "card master key (AES-128)",
+	};
+	struct tc_keystore_cert_info ca, s;
+	char na[32], fpr[2 * TC_TRUST_FPR_LEN + 1];
+	int w;
+
+	tc_keystore_ca_info(ks, &ca);
+	tc_keystore_signer_info(ks, 0, &s);
+	printf("key store made in %s (%s)\n", tc_keystore_dir(ks),
+	    tc_keyalg_name(tc_keystore_alg(ks)));
+	tc_keys_time(ca.not_after, na);
+	tc_keys_hex(ca.fingerprint, sizeof(ca.fingerprint), fpr);
+	printf("  ca.key, ca.crt       issuer CA, kid %s, valid until %s\n",
+	    ca.kid, na);
+	printf("                       certificate sha256 %s\n", fpr);
+	tc_keys_time(s.not_after, na);
+	printf("  %s, .crt  credential signer (current), valid until %s\n",
+	    s.key_file, na);
+	for (w = 0; w < TC_SECRET_COUNT; w++)
+		printf("  %-20s %s, %zu random bytes\n",
+		    tc_secret_file((enum tc_secret)w), what[w],
+		    tc_secret_size((enum tc_secret)w));
+	printf("  keys.json            manifest\n");
+	printf("Pin verifiers to the CA sha256 above. Keep ca.key offline; the "
+	    "issuing station\nneeds only the signer and the secrets.\n");
+}
+
+static int
+exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "home", required_argument, NULL, 'H' },
+		{ "alg", required_argument, NULL, 'a' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tc_keystore *ks = NULL;
+	enum tc_keyalg alg = TC_KEYALG_ES256;
+	const char *home_opt = NULL, *home;
+	char err[512] = "";
+	int c, r, force = 0, json = 0, status;
+	time_t now;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			home_opt = optarg;
+			break;
+		case 'a':
+			if (tc_keyalg_parse(optarg, &alg) != 0)
+				return tc_cli_usage("unknown algorithm '%s' "
+				    "(es256 or sm2)", optarg);
+			break;
+		case 'f':
+			force = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return tc_keys_badopt(c, argv);
+		}
+	}
+	if (optind != argc)
+		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if ((home = tc_cli_home(home_opt)) == NULL)
+		return TC_EXIT_USAGE;
+	if ((now = tc_cli_now()) == (time_t)-1)
+		return TC_EXIT_USAGE;
+	if ((r = tc_keystore_create(home, alg, force, now, err,
+	    sizeof(err))) != 0) {
+		status = tc_keys_fail(r, NULL, err);
+		if (r == TC_ERR_EXISTS)
+			fprintf(stderr, "Give --force to replace the whole "
+			    "store (read 'tcard-keys init --help' first).\n");
+		return status;
+	}
+	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)
+		return tc_keys_fail(r, "reopening the new store", err);
+	if (json)
+		status = print_json(ks) == 0 ? TC_EXIT_OK :
+		    tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);
+	else {
+		print_text(ks);
+		status = TC_EXIT_OK;
+	}
+	tc_keystore_free(ks);
+	return status;
+}
+
+const struct tc_cmd tc_cmd_keys_init = {
+	.name = "init",
+	.summary = "make a new key store (CA, signer, secrets)",
+	.help = help,
+	.exec = exec,
+};

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-keys rotate-signer: a new current credential signer issued by the
+ * CA; the previous one is kept as retired so that the cards it signed keep
+ * verifying (it stays in the trust list until its certificate ends).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "keys.h"
+#include "tcard/err.h"
+#include "tcard/keystore.h"
+
+static const char help[] =
+"NAME\n"
+"    tcard-keys rotate-signer - make a new current credential signer\n"
+"\n"
+"SYNOPSIS\n"
+"    tcard-keys rotate-signer [--home DIR] [--json]\n"
+"\n"
+"DESCRIPTION\n"
+"    Makes a new signer key and a certificate for it issued by the CA\n"
+"    (valid for 6 years, never past the CA's end), writes\n"
+"    signer-KID.key and signer-KID.crt, and rewrites keys.json with the new\n"
+"    signer current and the previous one retired. A retired signer signs\n"
+"    nothing more but stays in the trust list, so the cards it signed keep\n"
+"    verifying until its certificate ends; export-trust leaves it out after\n"
+"    that. Needs ca.key: run it on the ceremony machine, then copy the new\n"
+"    signer files and keys.json to the issuing station and publish a new\n"
+"    trust list (export-trust) before the station signs with the new key.\n"
+"    Rotate about once a year.\n"
+"\n"
+"OPTIONS\n"
+"    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
+"    --json       print {\"kid\", \"retired\", \"not_after\", \"key_file\",\n"
+"                 \"cert_file\"}\n"
+"    --help       show this page\n"
+"\n"
+"EXIT STATUS\n"
+"    0 rotated; 1 refused (the CA has expired, or 64 signers already);\n"
+"    2 usage error; 3 no key store, no ca.key, or a missing, badly\n"
+"    protected or malformed file; 4 internal error.\n"
+"\n"
+"ENVIRONMENT\n"
+"    TCARD_HOME  default home directory\n"
+"    TCARD_NOW   the time of the rotation (tests)\n"
+"\n"
+"EXAMPLES\n"
+"    tcard-keys rotate-signer --home /srv/tcard\n"
+"    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
+
+static int
+exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "home", required_argument, NULL, 'H' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tc_keystore *ks = NULL;
+	struct tc_keystore_cert_info old, s;
+	const char *home_opt = NULL, *home;
+	char err[512] = "", na[32];
+	int c, r, json = 0, status = TC_EXIT_OK;
+	size_t i;
+	json_t *o;
+	time_t now;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'H':
+			home_opt = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return tc_keys_badopt(c, argv);
+		}
+	}
+	if (optind != argc)
+		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if ((home = tc_cli_home(home_opt)) == NULL)
+		return TC_EXIT_USAGE;
+	if ((now = tc_cli_now()) == (time_t)-1)
+		return TC_EXIT_USAGE;
+	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)
+		return tc_keys_fail(r, NULL, err);
+	for (i = 0; i < tc_keystore_signer_count(ks); i++) {
+		tc_keystore_signer_info(ks, i, &old);
+		if (old.status == TC_SIGNER_CURRENT)
+			break;
+	}
+	if ((r = tc_keystore_rotate_signer(ks, now, err, sizeof(err))) != 0) {
+		status = tc_keys_fail(r, NULL, err);
+		goto out;
+	}
+	tc_keystore_signer_info(ks, tc_keystore_signer_count(ks) - 1, &s);
+	tc_keys_time(s.not_after, na);
+	if (json) {
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kid", s.kid,
+		    "retired", old.kid, "not_after", na, "key_file",
+		    s.key_file, "cert_file", s.cert_file);
+		if (o == NULL) {
+			status = tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);
+			goto out;
+		}
+		tc_cli_print_json(stdout, o);
+		json_decref(o);
+	} else {
+		printf("new current signer: kid %s, valid until %s\n", s.kid,
+		    na);
+		printf("  written: %s, %s, keys.json\n", s.key_file,
+		    s.cert_file);
+		printf("retired signer: kid %s (verifies, no longer signs)\n",
+		    old.kid);
+		printf("Publish a new trust list (tcard-keys export-trust) "
+		    "before signing with the new key.\n");
+	}
+ out:
+	tc_keystore_free(ks);
+	return status;
+}
+
+const struct tc_cmd tc_cmd_keys_rotate_signer = {
+	.name = "rotate-signer",
+	.summary = "make a new current signer; the old one is retired",
+	.help = help,
+	.exec = exec,
+};

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-keys: the key ceremony tool. One file per subcommand (cmd-*.c),
+ * each exporting one struct tc_cmd; tcard-keys.c lists them and holds the
+ * few helpers they share. The key store itself is src/keystore.c.
+ */
+#ifndef TCARD_KEYS_H
+#define TCARD_KEYS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "cli.h"
+
+extern const struct tc_cmd tc_cmd_keys_init;
+extern const struct tc_cmd tc_cmd_keys_list;
+extern const struct tc_cmd tc_cmd_keys_rotate_signer;
+extern const struct tc_cmd tc_cmd_keys_export_trust;
+
+/*
+ * Reports a library failure like tc_cli_fail and returns the exit status.
+ * For this program a missing, unreadable or malformed key file is a fault
+ * of the environment (3), not a refusal: the store is the environment.
+ */
+int tc_keys_fail(int code, const char *what, const char *msg);
+
+/*
+ * The usage error for what getopt_long returned as c ('?' an unknown
+ * option, ':' a missing argument), naming the offending argument.
+ */
+int tc_keys_badopt(int c, char **argv);
+
+/* "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
+void tc_keys_time(time_t t, char buf[32]);
+
+/* Lower-case hex of n bytes into out (2 * n + 1 bytes). */
+void tc_keys_hex(const uint8_t *p, size_t n, char *out);
+
+#endif

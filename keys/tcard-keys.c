@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-keys entry point: the table of subcommands and the helpers they
+ * share. The key ceremony is meant for an offline machine; see
+ * docs/notes/keys.md for the layout, the trust list and the advice.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "keys.h"
+#include "tcard/err.h"
+
+static const char help[] =
+"NAME\n"
+"    tcard-keys - make and rotate the keys of a talent card authority\n"
+"\n"
+"SYNOPSIS\n"
+"    tcard-keys COMMAND [--home DIR] [OPTIONS]\n"
+"    tcard-keys help COMMAND\n"
+"\n"
+"DESCRIPTION\n"
+"    Keeps the key store in DIR/keys under the authority's home directory,\n"
+"    given by --home DIR or $TCARD_HOME: the issuer CA (ca.key, ca.crt),\n"
+"    the credential signers (signer-KID.key, signer-KID.crt, one of them\n"
+"    current), the card master key (master.key), the lookup pepper\n"
+"    (pepper.key), the registry data key (data.key) and the manifest\n"
+"    keys.json. Private files are mode 0600 and are refused when group or\n"
+"    others may read them. Verifiers receive only the signed trust list\n"
+"    made by export-trust. Run the ceremony on an offline machine and keep\n"
+"    ca.key there.\n"
+"\n"
+"EXIT STATUS\n"
+"    0 success; 1 refused (keys exist, expired certificates); 2 usage\n"
+"    error; 3 environment (missing, unreadable, badly protected or\n"
+"    malformed key files; I/O); 4 internal error.\n"
+"\n"
+"ENVIRONMENT\n"
+"    TCARD_HOME   default home directory\n"
+"    TCARD_NOW    injected clock for tests (epoch seconds or YYYY-MM-DD)\n";
+
+static const struct tc_cmd *const cmds[] = {
+	&tc_cmd_keys_init,
+	&tc_cmd_keys_list,
+	&tc_cmd_keys_rotate_signer,
+	&tc_cmd_keys_export_trust,
+	NULL,
+};
+
+int
+tc_keys_fail(int code, const char *what, const char *msg)
+{
+	int status = tc_cli_fail(code, what, msg);
+
+	switch (code) {
+	case TC_ERR_NOT_FOUND:
+	case TC_ERR_MALFORMED:
+	case TC_ERR_KEY_FORMAT:
+	case TC_ERR_UNSUPPORTED:
+		return TC_EXIT_ENV;
+	default:
+		return status;
+	}
+}
+
+int
+tc_keys_badopt(int c, char **argv)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+
+	if (c == ':')
+		return tc_cli_usage("option '%s' needs an argument", arg);
+	return tc_cli_usage("unknown option '%s'", arg);
+}
+
+void
+tc_keys_time(time_t t, char buf[32])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(buf, 32, "%lld", (long long)t);
+}
+
+void
+tc_keys_hex(const uint8_t *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+int
+main(int argc, char **argv)
+{
+	return tc_cli_main("tcard-keys", help, cmds, argc, argv);
+}

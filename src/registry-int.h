@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private to src/registry.c and src/audit.c: the registry handle, its cache
+ * of prepared statements and the error mapping they share. Not installed,
+ * not for other modules.
+ */
+#ifndef TCARD_REGISTRY_INT_H
+#define TCARD_REGISTRY_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include "tcard/registry.h"
+
+/* The hot statements, prepared on first use and kept until close. */
+enum tc_reg_stmt {
+	TC_REG_HOLDER_INSERT,
+	TC_REG_HOLDER_FIND,
+	TC_REG_HOLDER_GET,
+	TC_REG_CARD_INSERT,
+	TC_REG_CARD_BY_SERIAL,
+	TC_REG_CARD_BY_NO,
+	TC_REG_CARD_SET_STATUS,
+	TC_REG_AUDIT_LAST,
+	TC_REG_AUDIT_INSERT,
+	TC_REG_AUDIT_FROM,
+	TC_REG_STMT_COUNT
+};
+
+struct tc_registry {
+	sqlite3 *db;
+	char *path;
+	struct tc_registry_keys keys;
+	uint8_t audit_key[TC_AUDIT_MAC_LEN]; /* derived from data_key */
+	sqlite3_stmt *stmt[TC_REG_STMT_COUNT];
+	int version; /* user_version after migration */
+	int in_tx;   /* tc_registry_begin was called */
+	int dirty;   /* the open transaction changed data */
+	int audited; /* ... and appended an audit entry */
+};
+
+/*
+ * Returns in *st the cached statement which, prepared on first use, reset
+ * and with its bindings cleared. Returns 0 or a database error.
+ */
+int tc_reg_stmt(struct tc_registry *reg, enum tc_reg_stmt which,
+    sqlite3_stmt **st /* OUT */, char *err, size_t errlen);
+
+/*
+ * Maps the SQLite result rc to a TC_ERR_* code and writes
+ * "PATH: what: SQLite's message" to err. SQLITE_BUSY and SQLITE_LOCKED give
+ * TC_ERR_DB_BUSY, unique and primary key violations TC_ERR_EXISTS, other
+ * constraints TC_ERR_CONSTRAINT, SQLITE_NOMEM TC_ERR_NOMEM, the rest
+ * TC_ERR_DB.
+ */
+int tc_reg_dberr(struct tc_registry *reg, int rc, const char *what, char *err,
+    size_t errlen);
+
+/* Derives the audit key from the data key (docs/notes/registry.md). */
+int tc_reg_audit_key(const uint8_t data_key[TC_PII_KEY_LEN],
+    uint8_t out[TC_AUDIT_MAC_LEN] /* OUT */);
+
+#endif

@@ -1,0 +1,1120 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The registry on SQLite (include/tcard/registry.h): opening with the
+ * pragmas every connection needs, schema migrations through
+ * PRAGMA user_version, transactions, holders and cards. The audit log is in
+ * src/audit.c. docs/notes/registry.md describes the schema and the personal
+ * data scheme; the migration steps below are the schema's source of truth.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+
+#include "registry-int.h"
+#include "tcard/buf.h"
+#include "tcard/cardno.h"
+#include "tcard/err.h"
+#include "tcard/id.h"
+#include "tcard/pii.h"
+#include "tcard/registry.h"
+
+#define BUSY_TIMEOUT_MS 5000
+#define HOLDER_AAD_PREFIX "talentcard-holder-v1:"
+
+/*
+ * The schema, one step per version: migrations[i] takes user_version i to
+ * i + 1. Steps are never edited once released; a change is a new step. The
+ * runner turns foreign keys off around a step so that a step can rebuild a
+ * table (SQLite's twelve-step ALTER procedure), and checks
+ * PRAGMA foreign_key_check before it commits.
+ */
+static const char *const migrations[] = {
+    /* 1: holders, cards, operators, the audit log. */
+    "PRAGMA application_id = 1413698119;\n" /* TC_REGISTRY_APP_ID */
+    "CREATE TABLE holders (\n"
+    "	id INTEGER PRIMARY KEY,\n"
+    "	id_type TEXT NOT NULL CHECK (id_type <> ''),\n"
+    "	id_mac BLOB NOT NULL CHECK (length(id_mac) = 32),\n"
+    "	id_sealed BLOB NOT NULL CHECK (length(id_sealed) > 29),\n"
+    "	id_masked TEXT NOT NULL CHECK (id_masked <> ''),\n"
+    "	name TEXT NOT NULL CHECK (name <> ''),\n"
+    "	created_at INTEGER NOT NULL,\n"
+    "	UNIQUE (id_mac, id_type)\n"
+    ") STRICT;\n"
+    "CREATE TABLE cards (\n"
+    "	serial INTEGER PRIMARY KEY\n"
+    "	    CHECK (serial BETWEEN 1 AND 999999999),\n"
+    "	card_no TEXT NOT NULL UNIQUE\n"
+    "	    CHECK (length(card_no) = 16 AND\n"
+    "	    card_no NOT GLOB '*[^0-9]*' AND\n"
+    "	    substr(card_no, 7, 9) = printf('%09d', serial)),\n"
+    "	holder_id INTEGER NOT NULL REFERENCES holders (id),\n"
+    "	programme TEXT NOT NULL CHECK (programme <> ''),\n"
+    "	tier TEXT NOT NULL CHECK (tier <> ''),\n"
+    "	status TEXT NOT NULL CHECK (status IN\n"
+    "	    ('issued', 'suspended', 'revoked', 'expired')),\n"
+    "	issued_at INTEGER NOT NULL,\n"
+    "	expires_at INTEGER NOT NULL CHECK (expires_at > issued_at),\n"
+    "	principal_serial INTEGER REFERENCES cards (serial)\n"
+    "	    CHECK (principal_serial <> serial),\n"
+    "	relation TEXT CHECK (relation <> ''),\n"
+    "	CHECK ((principal_serial IS NULL) = (relation IS NULL))\n"
+    ") STRICT;\n"
+    "CREATE INDEX cards_holder ON cards (holder_id);\n"
+    "CREATE INDEX cards_principal ON cards (principal_serial);\n"
+    "CREATE TABLE operators (\n"
+    "	id INTEGER PRIMARY KEY,\n"
+    "	name TEXT NOT NULL UNIQUE CHECK (name <> ''),\n"
+    "	roles TEXT NOT NULL DEFAULT '',\n"
+    "	pass_hash TEXT,\n"
+    "	disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
+    "	created_at INTEGER NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE TABLE audit (\n"
+    "	seq INTEGER PRIMARY KEY CHECK (seq >= 1),\n"
+    "	at INTEGER NOT NULL,\n"
+    "	operator TEXT NOT NULL CHECK (operator <> ''),\n"
+    "	action TEXT NOT NULL CHECK (action <> ''),\n"
+    "	subject TEXT NOT NULL DEFAULT '',\n"
+    "	detail TEXT NOT NULL DEFAULT '{}',\n"
+    "	prev BLOB NOT NULL CHECK (length(prev) = 32),\n"
+    "	mac BLOB NOT NULL CHECK (length(mac) = 32)\n"
+    ") STRICT;\n"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN\n"
+    "	SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused');\n"
+    "END;\n"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN\n"
+    "	SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused');\n"
+    "END;\n"
+    "CREATE TRIGGER audit_seq_next BEFORE INSERT ON audit\n"
+    "WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit)\n"
+    "BEGIN\n"
+    "	SELECT RAISE(ABORT, 'audit seq must be the last seq + 1');\n"
+    "END;\n",
+};
+
+#define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+_Static_assert(NMIGRATIONS == TC_REGISTRY_SCHEMA_VERSION,
+    "one migration step per schema version");
+
+static const char *const stmt_sql[TC_REG_STMT_COUNT] = {
+    [TC_REG_HOLDER_INSERT] =
+	"INSERT INTO holders (id_type, id_mac, id_sealed, id_masked, name, "
+	"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [TC_REG_HOLDER_FIND] =
+	"SELECT id FROM holders WHERE id_mac = ?1 AND id_type = ?2",
+    [TC_REG_HOLDER_GET] = "SELECT id_type, id_mac, id_sealed, id_masked, name, "
+			  "created_at FROM holders WHERE id = ?1",
+    [TC_REG_CARD_INSERT] =
+	"INSERT INTO cards (serial, card_no, holder_id, programme, tier, "
+	"status, issued_at, expires_at, principal_serial, relation) VALUES "
+	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    [TC_REG_CARD_BY_SERIAL] =
+	"SELECT serial, card_no, holder_id, programme, tier, status, "
+	"issued_at, expires_at, principal_serial, relation FROM cards WHERE "
+	"serial = ?1",
+    [TC_REG_CARD_BY_NO] = "SELECT serial, card_no, holder_id, programme, tier, "
+			  "status, issued_at, expires_at, principal_serial, "
+			  "relation FROM cards WHERE card_no = ?1",
+    [TC_REG_CARD_SET_STATUS] = "UPDATE cards SET status = ?2 WHERE serial = ?1",
+    [TC_REG_AUDIT_LAST] =
+	"SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1",
+    [TC_REG_AUDIT_INSERT] =
+	"INSERT INTO audit (seq, at, operator, action, subject, detail, prev, "
+	"mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    [TC_REG_AUDIT_FROM] =
+	"SELECT seq, at, operator, action, subject, detail, prev, mac FROM "
+	"audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+};
+
+static const char *const status_names[] = {
+    [TC_CARD_ISSUED] = "issued",
+    [TC_CARD_SUSPENDED] = "suspended",
+    [TC_CARD_REVOKED] = "revoked",
+    [TC_CARD_EXPIRED] = "expired",
+};
+
+#define NSTATUS ((int)(sizeof(status_names) / sizeof(status_names[0])))
+
+const char *
+tc_card_status_name(enum tc_card_status s)
+{
+	if ((int)s < 1 || (int)s >= NSTATUS)
+		return "unknown";
+	return status_names[s];
+}
+
+int
+tc_card_status_parse(const char *name, enum tc_card_status *out)
+{
+	int i;
+
+	if (name == NULL || out == NULL)
+		return TC_ERR_INVALID_ARG;
+	for (i = 1; i < NSTATUS; i++) {
+		if (strcmp(name, status_names[i]) == 0) {
+			*out = (enum tc_card_status)i;
+			return 0;
+		}
+	}
+	return TC_ERR_INVALID_ARG;
+}
+
+int
+tc_reg_dberr(
+    struct tc_registry *reg, int rc, const char *what, char *err, size_t errlen)
+{
+	int code;
+
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		code = TC_ERR_DB_BUSY;
+		break;
+	case SQLITE_NOMEM:
+		code = TC_ERR_NOMEM;
+		break;
+	case SQLITE_CONSTRAINT:
+		code = rc == SQLITE_CONSTRAINT_UNIQUE ||
+			rc == SQLITE_CONSTRAINT_PRIMARYKEY
+		    ? TC_ERR_EXISTS
+		    : TC_ERR_CONSTRAINT;
+		break;
+	default:
+		code = TC_ERR_DB;
+		break;
+	}
+	return tc_seterr(err, errlen, code, "%s: %s: %s", reg->path, what,
+	    reg->db != NULL ? sqlite3_errmsg(reg->db) : sqlite3_errstr(rc));
+}
+
+int
+tc_reg_stmt(struct tc_registry *reg, enum tc_reg_stmt which, sqlite3_stmt **st,
+    char *err, size_t errlen)
+{
+	int rc;
+
+	*st = NULL;
+	if (reg->stmt[which] == NULL) {
+		rc = sqlite3_prepare_v3(reg->db, stmt_sql[which], -1,
+		    SQLITE_PREPARE_PERSISTENT, &reg->stmt[which], NULL);
+		if (rc != SQLITE_OK)
+			return tc_reg_dberr(
+			    reg, rc, "preparing a statement", err, errlen);
+	}
+	sqlite3_reset(reg->stmt[which]);
+	sqlite3_clear_bindings(reg->stmt[which]);
+	*st = reg->stmt[which];
+	return 0;
+}
+
+/* Resets a statement after use, so it holds no lock and no bound data. */
+static void
+done(sqlite3_stmt *st)
+{
+	if (st != NULL) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+}
+
+/* Runs SQL without parameters (pragmas, transaction control, migrations). */
+static int
+exec(struct tc_registry *reg, const char *sql, const char *what, char *err,
+    size_t errlen)
+{
+	int rc = sqlite3_exec(reg->db, sql, NULL, NULL, NULL);
+
+	if (rc != SQLITE_OK)
+		return tc_reg_dberr(reg, rc, what, err, errlen);
+	return 0;
+}
+
+/* Reads the single integer a pragma or query returns. */
+static int
+query_int(struct tc_registry *reg, const char *sql, int64_t *v, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	rc = sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW) {
+			*v = sqlite3_column_int64(st, 0);
+			rc = SQLITE_OK;
+		} else if (rc == SQLITE_DONE) {
+			*v = 0;
+			rc = SQLITE_OK;
+		}
+	}
+	if (rc != SQLITE_OK) {
+		rc = tc_reg_dberr(reg, rc, sql, err, errlen);
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/*
+ * Sets the per-connection pragmas. journal_mode is the first statement
+ * that reads the file, so this is where a file that is not an SQLite
+ * database is found.
+ */
+static int
+set_pragmas(struct tc_registry *reg, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	const char *mode;
+	int rc, r;
+
+	sqlite3_extended_result_codes(reg->db, 1);
+	sqlite3_busy_timeout(reg->db, BUSY_TIMEOUT_MS);
+	sqlite3_db_config(reg->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(reg->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	rc = sqlite3_prepare_v2(
+	    reg->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		if ((rc & 0xff) == SQLITE_NOTADB)
+			r = tc_seterr(err, errlen, TC_ERR_DB,
+			    "%s is not an SQLite database, so not a talentcard "
+			    "registry",
+			    reg->path);
+		else
+			r = tc_reg_dberr(
+			    reg, rc, "setting journal_mode=WAL", err, errlen);
+		sqlite3_finalize(st);
+		return r;
+	}
+	mode = (const char *)sqlite3_column_text(st, 0);
+	if (mode == NULL || strcmp(mode, "wal") != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_DB,
+		    "%s: the database refused WAL mode (journal mode stays "
+		    "'%s')",
+		    reg->path, mode != NULL ? mode : "?");
+		sqlite3_finalize(st);
+		return r;
+	}
+	sqlite3_finalize(st);
+	if ((r = exec(reg,
+		 "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA "
+		 "secure_delete = ON; PRAGMA trusted_schema = OFF;",
+		 "setting pragmas", err, errlen)) != 0)
+		return r;
+	return 0;
+}
+
+/*
+ * Refuses SQLite files that belong to something else: the application id
+ * is ours once migration 1 ran, and a file without it must be empty.
+ */
+static int
+check_identity(
+    struct tc_registry *reg, int64_t version, char *err, size_t errlen)
+{
+	int64_t app = 0, objects = 0;
+	int r;
+
+	if ((r = query_int(reg, "PRAGMA application_id", &app, err, errlen)) !=
+	    0)
+		return r;
+	if (version > NMIGRATIONS)
+		return tc_seterr(err, errlen, TC_ERR_DB_SCHEMA,
+		    "%s has schema version %lld; this program knows versions "
+		    "up to %d%s",
+		    reg->path, (long long)version, NMIGRATIONS,
+		    app == TC_REGISTRY_APP_ID
+			? " (a newer talentcard made it: upgrade this program)"
+			: " (and it does not carry talentcard's application "
+			  "id)");
+	if (app == TC_REGISTRY_APP_ID)
+		return 0;
+	if (app != 0)
+		return tc_seterr(err, errlen, TC_ERR_DB,
+		    "%s is an SQLite database of another application "
+		    "(application_id 0x%08llx), not a talentcard registry",
+		    reg->path, (unsigned long long)(uint32_t)app);
+	if ((r = query_int(reg, "SELECT count(*) FROM sqlite_schema", &objects,
+		 err, errlen)) != 0)
+		return r;
+	if (version != 0 || objects != 0)
+		return tc_seterr(err, errlen, TC_ERR_DB,
+		    "%s is an SQLite database but not a talentcard registry "
+		    "(no talentcard application id, %lld schema objects)",
+		    reg->path, (long long)objects);
+	return 0;
+}
+
+/* Applies migration step v (user_version v to v + 1) in one transaction. */
+static int
+migrate_step(struct tc_registry *reg, int v, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char sql[64], what[64];
+	int64_t now_version;
+	int rc, r;
+
+	if ((r = exec(reg, "PRAGMA foreign_keys = OFF", "migrating", err,
+		 errlen)) != 0)
+		return r;
+	if ((r = exec(reg, "BEGIN IMMEDIATE", "migrating", err, errlen)) != 0)
+		goto out;
+	/* Another process may have run this step while we waited. */
+	if ((r = query_int(
+		 reg, "PRAGMA user_version", &now_version, err, errlen)) != 0)
+		goto out;
+	if (now_version != v) {
+		r = exec(reg, "COMMIT", "migrating", err, errlen);
+		goto out;
+	}
+	snprintf(what, sizeof(what), "migrating to schema version %d", v + 1);
+	if ((r = exec(reg, migrations[v], what, err, errlen)) != 0)
+		goto out;
+	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+	if ((r = exec(reg, sql, what, err, errlen)) != 0)
+		goto out;
+	rc = sqlite3_prepare_v2(
+	    reg->db, "PRAGMA foreign_key_check", -1, &st, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r = tc_seterr(err, errlen, TC_ERR_CONSTRAINT,
+		    "%s: %s: table %s has rows whose references do not resolve",
+		    reg->path, what, sqlite3_column_text(st, 0));
+		goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		r = tc_reg_dberr(reg, rc, what, err, errlen);
+		goto out;
+	}
+	r = exec(reg, "COMMIT", what, err, errlen);
+out:
+	sqlite3_finalize(st);
+	if (r != 0 && !sqlite3_get_autocommit(reg->db))
+		sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+	if (sqlite3_exec(reg->db, "PRAGMA foreign_keys = ON", NULL, NULL,
+		NULL) != SQLITE_OK &&
+	    r == 0)
+		r = tc_reg_dberr(
+		    reg, SQLITE_ERROR, "turning foreign keys on", err, errlen);
+	return r;
+}
+
+static int
+migrate(struct tc_registry *reg, char *err, size_t errlen)
+{
+	int64_t version;
+	int r;
+
+	if ((r = query_int(
+		 reg, "PRAGMA user_version", &version, err, errlen)) != 0)
+		return r;
+	if ((r = check_identity(reg, version, err, errlen)) != 0)
+		return r;
+	while (version < NMIGRATIONS) {
+		if ((r = migrate_step(reg, (int)version, err, errlen)) != 0)
+			return r;
+		if ((r = query_int(reg, "PRAGMA user_version", &version, err,
+			 errlen)) != 0)
+			return r;
+		if (version > NMIGRATIONS)
+			return check_identity(reg, version, err, errlen);
+	}
+	reg->version = (int)version;
+	return 0;
+}
+
+/* Creates path with mode 0600 when CREATE is given and it is missing. */
+static int
+create_file(const char *path, int flags, int *created, char *err, size_t errlen)
+{
+	struct stat sb;
+	int fd;
+
+	*created = 0;
+	if (!(flags & TC_REGISTRY_CREATE)) {
+		if (stat(path, &sb) != 0) {
+			if (errno == ENOENT)
+				return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+				    "%s does not exist", path);
+			return tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", path,
+			    strerror(errno));
+		}
+		return 0;
+	}
+	fd = open(
+	    path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		close(fd);
+		*created = 1;
+		return 0;
+	}
+	if (errno == EEXIST) {
+		if (flags & TC_REGISTRY_EXCL)
+			return tc_seterr(err, errlen, TC_ERR_EXISTS,
+			    "%s already exists", path);
+		return 0;
+	}
+	return tc_seterr(err, errlen, TC_ERR_IO, "cannot create %s: %s", path,
+	    strerror(errno));
+}
+
+/* Removes a registry file this open created, with its WAL and index. */
+static void
+remove_created(const char *path)
+{
+	static const char *const suffix[] = {"-wal", "-shm", "-journal"};
+	char p[4096];
+	size_t i;
+
+	unlink(path);
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		if ((size_t)snprintf(p, sizeof(p), "%s%s", path, suffix[i]) <
+		    sizeof(p))
+			unlink(p);
+	}
+}
+
+int
+tc_registry_open(struct tc_registry **out, const char *path,
+    const struct tc_registry_keys *keys, int flags, char *err, size_t errlen)
+{
+	struct tc_registry *reg = NULL;
+	int created = 0, rc, r = TC_ERR_INTERNAL;
+
+	if (out == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "no output pointer");
+	*out = NULL;
+	if (path == NULL || *path == '\0' || keys == NULL ||
+	    (flags & ~(TC_REGISTRY_CREATE | TC_REGISTRY_EXCL)) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "registry path, keys or flags missing or invalid");
+	if ((r = create_file(path, flags, &created, err, errlen)) != 0)
+		return r;
+	if ((reg = calloc(1, sizeof(*reg))) == NULL ||
+	    (reg->path = strdup(path)) == NULL) {
+		r = tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(&reg->keys, keys, sizeof(reg->keys));
+	if ((r = tc_reg_audit_key(reg->keys.data_key, reg->audit_key)) != 0) {
+		tc_seterr(err, errlen, r, "deriving the audit key failed");
+		goto out;
+	}
+	rc = sqlite3_open_v2(path, &reg->db,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW |
+		SQLITE_OPEN_EXRESCODE,
+	    NULL);
+	if (rc != SQLITE_OK) {
+		r = tc_reg_dberr(reg, rc, "opening", err, errlen);
+		goto out;
+	}
+	if ((r = set_pragmas(reg, err, errlen)) != 0 ||
+	    (r = migrate(reg, err, errlen)) != 0)
+		goto out;
+	*out = reg;
+	reg = NULL;
+	r = 0;
+out:
+	tc_registry_close(reg);
+	if (r != 0 && created)
+		remove_created(path);
+	return r;
+}
+
+void
+tc_registry_close(struct tc_registry *reg)
+{
+	size_t i;
+
+	if (reg == NULL)
+		return;
+	if (reg->db != NULL && !sqlite3_get_autocommit(reg->db))
+		sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+	for (i = 0; i < TC_REG_STMT_COUNT; i++)
+		sqlite3_finalize(reg->stmt[i]);
+	sqlite3_close(reg->db);
+	free(reg->path);
+	OPENSSL_cleanse(reg, sizeof(*reg));
+	free(reg);
+}
+
+int
+tc_registry_schema_version(const struct tc_registry *reg)
+{
+	return reg->version;
+}
+
+int
+tc_registry_begin(struct tc_registry *reg, char *err, size_t errlen)
+{
+	int r;
+
+	if (reg->in_tx || !sqlite3_get_autocommit(reg->db))
+		return tc_seterr(
+		    err, errlen, TC_ERR_STATE, "a transaction is already open");
+	if ((r = exec(reg, "BEGIN IMMEDIATE", "starting a transaction", err,
+		 errlen)) != 0)
+		return r;
+	reg->in_tx = 1;
+	reg->dirty = 0;
+	reg->audited = 0;
+	return 0;
+}
+
+void
+tc_registry_rollback(struct tc_registry *reg)
+{
+	if (reg == NULL)
+		return;
+	if (!sqlite3_get_autocommit(reg->db))
+		sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+	reg->in_tx = reg->dirty = reg->audited = 0;
+}
+
+int
+tc_registry_commit(struct tc_registry *reg, char *err, size_t errlen)
+{
+	int r;
+
+	if (!reg->in_tx)
+		return tc_seterr(
+		    err, errlen, TC_ERR_STATE, "no transaction is open");
+	if (sqlite3_get_autocommit(reg->db)) {
+		reg->in_tx = reg->dirty = reg->audited = 0;
+		return tc_seterr(err, errlen, TC_ERR_DB,
+		    "%s: SQLite rolled the transaction back after an error; "
+		    "nothing was saved",
+		    reg->path);
+	}
+	if (reg->dirty && !reg->audited) {
+		tc_registry_rollback(reg);
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "the transaction changed the registry without an audit "
+		    "entry; rolled back");
+	}
+	r = exec(reg, "COMMIT", "committing", err, errlen);
+	tc_registry_rollback(reg); /* only clears the state on success */
+	return r;
+}
+
+/* Mutations run inside tc_registry_begin .. tc_registry_commit. */
+static int
+need_tx(struct tc_registry *reg, const char *what, char *err, size_t errlen)
+{
+	if (!reg->in_tx || sqlite3_get_autocommit(reg->db))
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "%s needs an open transaction (tc_registry_begin)", what);
+	return 0;
+}
+
+/* Holders. */
+
+void
+tc_holder_release(struct tc_holder *h)
+{
+	if (h != NULL)
+		OPENSSL_cleanse(h, sizeof(*h));
+}
+
+/* The AAD that binds a sealed ID number to its type. */
+static int
+holder_aad(enum tc_id_type type, char *aad, size_t len)
+{
+	const char *name = tc_id_type_name(type);
+	int n;
+
+	if (strcmp(name, "unknown") == 0)
+		return TC_ERR_INVALID_ARG;
+	n = snprintf(aad, len, "%s%s", HOLDER_AAD_PREFIX, name);
+	return n > 0 && (size_t)n < len ? 0 : TC_ERR_INTERNAL;
+}
+
+/*
+ * Checks a normalised ID number and computes its MAC and masked form. The
+ * masking function also proves the number is normalised (0-9, A-Z only).
+ */
+static int
+id_prepare(struct tc_registry *reg, enum tc_id_type type, const char *id,
+    uint8_t mac[TC_PII_MAC_LEN], char masked[TC_ID_MAX], char *err,
+    size_t errlen)
+{
+	int r;
+
+	if (strcmp(tc_id_type_name(type), "unknown") == 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "unknown ID type %d", (int)type);
+	if (id == NULL || strnlen(id, TC_ID_MAX) >= TC_ID_MAX ||
+	    tc_id_mask(id, masked) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the ID number is not in normalised form");
+	if ((r = tc_pii_id_mac(reg->keys.pepper, id, mac)) != 0)
+		return tc_seterr(err, errlen, r, "computing the ID MAC failed");
+	return 0;
+}
+
+static int
+find_by_mac(struct tc_registry *reg, enum tc_id_type type,
+    const uint8_t mac[TC_PII_MAC_LEN], int64_t *id, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	if ((r = tc_reg_stmt(reg, TC_REG_HOLDER_FIND, &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_blob(st, 1, mac, TC_PII_MAC_LEN, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, tc_id_type_name(type), -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		r = 0;
+	} else if (rc == SQLITE_DONE)
+		r = TC_ERR_NOT_FOUND;
+	else
+		r = tc_reg_dberr(reg, rc, "finding a holder", err, errlen);
+	done(st);
+	return r;
+}
+
+int
+tc_registry_holder_add(struct tc_registry *reg, const struct tc_holder *h,
+    time_t now, int64_t *id, char *err, size_t errlen)
+{
+	uint8_t mac[TC_PII_MAC_LEN];
+	char masked[TC_ID_MAX], aad[64];
+	struct tc_buf sealed;
+	sqlite3_stmt *st = NULL;
+	int64_t other;
+	size_t namelen;
+	int rc, r;
+
+	tc_buf_init(&sealed, 256);
+	if (reg == NULL || h == NULL || id == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = need_tx(reg, "adding a holder", err, errlen)) != 0)
+		return r;
+	namelen = strnlen(h->name, sizeof(h->name));
+	if (namelen == 0 || namelen > TC_HOLDER_NAME_MAX)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "holder name is empty or longer than %d bytes",
+		    TC_HOLDER_NAME_MAX);
+	if ((r = id_prepare(
+		 reg, h->id_type, h->id_number, mac, masked, err, errlen)) != 0)
+		return r;
+	r = find_by_mac(reg, h->id_type, mac, &other, err, errlen);
+	if (r == 0)
+		return tc_seterr(err, errlen, TC_ERR_EXISTS,
+		    "a holder with %s number %s already exists (holder %lld)",
+		    tc_id_type_name(h->id_type), masked, (long long)other);
+	if (r != TC_ERR_NOT_FOUND)
+		return r;
+	if ((r = holder_aad(h->id_type, aad, sizeof(aad))) != 0 ||
+	    (r = tc_pii_seal(reg->keys.data_key, aad,
+		 (const uint8_t *)h->id_number, strlen(h->id_number),
+		 &sealed)) != 0) {
+		tc_seterr(err, errlen, r, "sealing the ID number failed");
+		goto out;
+	}
+	if ((r = tc_reg_stmt(reg, TC_REG_HOLDER_INSERT, &st, err, errlen)) != 0)
+		goto out;
+	sqlite3_bind_text(
+	    st, 1, tc_id_type_name(h->id_type), -1, SQLITE_STATIC);
+	sqlite3_bind_blob(st, 2, mac, sizeof(mac), SQLITE_STATIC);
+	sqlite3_bind_blob(st, 3, sealed.data, (int)sealed.len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, masked, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, h->name, (int)namelen, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, (int64_t)now);
+	if ((rc = sqlite3_step(st)) != SQLITE_DONE) {
+		r = tc_reg_dberr(reg, rc, "adding a holder", err, errlen);
+		goto out;
+	}
+	*id = sqlite3_last_insert_rowid(reg->db);
+	reg->dirty = 1;
+	r = 0;
+out:
+	done(st);
+	tc_buf_release(&sealed);
+	return r;
+}
+
+int
+tc_registry_holder_find(struct tc_registry *reg, enum tc_id_type type,
+    const char *normalised_id, int64_t *id, char *err, size_t errlen)
+{
+	uint8_t mac[TC_PII_MAC_LEN];
+	char masked[TC_ID_MAX];
+	int r;
+
+	if (reg == NULL || id == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = id_prepare(
+		 reg, type, normalised_id, mac, masked, err, errlen)) != 0)
+		return r;
+	r = find_by_mac(reg, type, mac, id, err, errlen);
+	if (r == TC_ERR_NOT_FOUND)
+		return tc_seterr(err, errlen, r, "no holder with %s number %s",
+		    tc_id_type_name(type), masked);
+	return r;
+}
+
+/* Copies a TEXT column into a fixed field; MALFORMED when it does not fit. */
+static int
+copy_text(sqlite3_stmt *st, int col, char *dst, size_t dstlen, int nullok)
+{
+	const unsigned char *s;
+	int n;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL && nullok) {
+		dst[0] = '\0';
+		return 0;
+	}
+	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
+		return TC_ERR_MALFORMED;
+	s = sqlite3_column_text(st, col);
+	n = sqlite3_column_bytes(st, col);
+	if (s == NULL || n < 0 || (size_t)n >= dstlen ||
+	    memchr(s, '\0', (size_t)n) != NULL)
+		return TC_ERR_MALFORMED;
+	memcpy(dst, s, (size_t)n);
+	dst[n] = '\0';
+	return 0;
+}
+
+int
+tc_registry_holder_get(struct tc_registry *reg, int64_t id,
+    struct tc_holder *out, char *err, size_t errlen)
+{
+	uint8_t mac[TC_PII_MAC_LEN];
+	char type_name[32], aad[64], masked[TC_ID_MAX];
+	struct tc_buf plain;
+	sqlite3_stmt *st = NULL;
+	const void *blob;
+	int rc, n, r;
+
+	tc_buf_init(&plain, TC_ID_MAX);
+	if (reg == NULL || out == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	memset(out, 0, sizeof(*out));
+	if ((r = tc_reg_stmt(reg, TC_REG_HOLDER_GET, &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND, "no holder %lld",
+		    (long long)id);
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		r = tc_reg_dberr(reg, rc, "reading a holder", err, errlen);
+		goto out;
+	}
+	if (copy_text(st, 0, type_name, sizeof(type_name), 0) != 0 ||
+	    tc_id_type_parse(type_name, &out->id_type) != 0 ||
+	    copy_text(st, 3, out->id_masked, sizeof(out->id_masked), 0) != 0 ||
+	    copy_text(st, 4, out->name, sizeof(out->name), 0) != 0 ||
+	    sqlite3_column_bytes(st, 1) != TC_PII_MAC_LEN) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "holder %lld: a stored field has the wrong type or size",
+		    (long long)id);
+		goto out;
+	}
+	if ((r = holder_aad(out->id_type, aad, sizeof(aad))) != 0) {
+		tc_seterr(err, errlen, r, "holder %lld: no AAD for its type",
+		    (long long)id);
+		goto out;
+	}
+	blob = sqlite3_column_blob(st, 2);
+	n = sqlite3_column_bytes(st, 2);
+	if (blob == NULL ||
+	    (r = tc_pii_open(reg->keys.data_key, aad, blob, (size_t)n, &plain,
+		 NULL, 0)) != 0) {
+		if (blob == NULL || r == TC_ERR_MALFORMED ||
+		    r == TC_ERR_TOO_LARGE)
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "holder %lld: the sealed ID number is malformed",
+			    (long long)id);
+		else
+			tc_seterr(err, errlen, r,
+			    "holder %lld: the sealed ID number does not open "
+			    "(another data key, or the row was altered)",
+			    (long long)id);
+		goto out;
+	}
+	/*
+	 * The seal binds the number to its type but not to its row; the MAC
+	 * and the masked form, recomputed, bind it to the row.
+	 */
+	if ((r = tc_pii_id_mac(
+		 reg->keys.pepper, (const char *)plain.data, mac)) != 0 ||
+	    tc_id_mask((const char *)plain.data, masked) != 0 ||
+	    tc_memeq_ct(mac, sqlite3_column_blob(st, 1), sizeof(mac)) != 0 ||
+	    strcmp(masked, out->id_masked) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
+		    "holder %lld: the sealed ID number does not match the "
+		    "row's MAC (the row was altered, or another pepper)",
+		    (long long)id);
+		goto out;
+	}
+	memcpy(out->id_number, plain.data, plain.len + 1);
+	out->id = id;
+	out->created_at = (time_t)sqlite3_column_int64(st, 5);
+	r = 0;
+out:
+	done(st);
+	tc_buf_release(&plain);
+	if (r != 0)
+		tc_holder_release(out);
+	return r;
+}
+
+/* Cards. */
+
+/* A text field of a caller's struct: terminated, and set if required. */
+static int
+field_ok(const char *s, size_t size, int required)
+{
+	size_t n = strnlen(s, size);
+
+	return n < size && (!required || n > 0);
+}
+
+static int
+card_check(const struct tc_card *c, char *err, size_t errlen)
+{
+	char region[7], norm[17], msg[128];
+	uint64_t serial;
+
+	if (c->serial < 1 || c->serial > (int64_t)TC_CARDNO_SERIAL_MAX)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "card serial %lld is outside 1..%u", (long long)c->serial,
+		    TC_CARDNO_SERIAL_MAX);
+	if (!field_ok(c->card_no, sizeof(c->card_no), 1) ||
+	    tc_cardno_parse(
+		c->card_no, region, &serial, norm, msg, sizeof(msg)) != 0 ||
+	    strcmp(norm, c->card_no) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "card number is not 16 digits with a valid check digit");
+	if ((int64_t)serial != c->serial)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "card number %s carries serial %llu, not %lld", c->card_no,
+		    (unsigned long long)serial, (long long)c->serial);
+	if (!field_ok(c->programme, sizeof(c->programme), 1) ||
+	    !field_ok(c->tier, sizeof(c->tier), 1) ||
+	    !field_ok(c->relation, sizeof(c->relation), 0))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "card %s: programme and tier must be set and at most %d "
+		    "bytes",
+		    c->card_no, TC_CARD_TEXT_MAX);
+	if (strcmp(tc_card_status_name(c->status), "unknown") == 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "card %s: unknown status %d", c->card_no, (int)c->status);
+	if (c->expires_at <= c->issued_at)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "card %s: expires_at must be later than issued_at",
+		    c->card_no);
+	if ((c->principal_serial != 0) != (c->relation[0] != '\0'))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "card %s: a sub-card needs both a principal card and a "
+		    "relation, other cards neither",
+		    c->card_no);
+	if (c->principal_serial == c->serial)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "card %s cannot be its own principal", c->card_no);
+	return 0;
+}
+
+/* Reads the current row of a card query into *out. */
+static int
+card_row(sqlite3_stmt *st, struct tc_card *out)
+{
+	const char *status;
+
+	memset(out, 0, sizeof(*out));
+	out->serial = sqlite3_column_int64(st, 0);
+	out->holder_id = sqlite3_column_int64(st, 2);
+	out->issued_at = (time_t)sqlite3_column_int64(st, 6);
+	out->expires_at = (time_t)sqlite3_column_int64(st, 7);
+	out->principal_serial = sqlite3_column_int64(st, 8);
+	status = (const char *)sqlite3_column_text(st, 5);
+	if (copy_text(st, 1, out->card_no, sizeof(out->card_no), 0) != 0 ||
+	    copy_text(st, 3, out->programme, sizeof(out->programme), 0) != 0 ||
+	    copy_text(st, 4, out->tier, sizeof(out->tier), 0) != 0 ||
+	    copy_text(st, 9, out->relation, sizeof(out->relation), 1) != 0 ||
+	    status == NULL || tc_card_status_parse(status, &out->status) != 0)
+		return TC_ERR_MALFORMED;
+	return 0;
+}
+
+static int
+card_get(struct tc_registry *reg, enum tc_reg_stmt which, int64_t serial,
+    const char *card_no, struct tc_card *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	if ((r = tc_reg_stmt(reg, which, &st, err, errlen)) != 0)
+		return r;
+	if (card_no != NULL)
+		sqlite3_bind_text(st, 1, card_no, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_int64(st, 1, serial);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if ((r = card_row(st, out)) != 0)
+			tc_seterr(err, errlen, r,
+			    "card %lld: a stored field has the wrong type or "
+			    "size",
+			    (long long)sqlite3_column_int64(st, 0));
+	} else if (rc == SQLITE_DONE) {
+		if (card_no != NULL)
+			r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+			    "no card %s", card_no);
+		else
+			r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+			    "no card with serial %lld", (long long)serial);
+	} else
+		r = tc_reg_dberr(reg, rc, "reading a card", err, errlen);
+	done(st);
+	if (r != 0)
+		memset(out, 0, sizeof(*out));
+	return r;
+}
+
+int
+tc_registry_card_get(struct tc_registry *reg, int64_t serial,
+    struct tc_card *out, char *err, size_t errlen)
+{
+	if (reg == NULL || out == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	return card_get(
+	    reg, TC_REG_CARD_BY_SERIAL, serial, NULL, out, err, errlen);
+}
+
+int
+tc_registry_card_get_by_no(struct tc_registry *reg, const char *card_no,
+    struct tc_card *out, char *err, size_t errlen)
+{
+	if (reg == NULL || out == NULL || card_no == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	return card_get(reg, TC_REG_CARD_BY_NO, 0, card_no, out, err, errlen);
+}
+
+int
+tc_registry_card_add(
+    struct tc_registry *reg, const struct tc_card *c, char *err, size_t errlen)
+{
+	struct tc_card principal;
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if (reg == NULL || c == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = need_tx(reg, "adding a card", err, errlen)) != 0)
+		return r;
+	if ((r = card_check(c, err, errlen)) != 0)
+		return r;
+	if (c->principal_serial != 0) {
+		r = tc_registry_card_get(
+		    reg, c->principal_serial, &principal, err, errlen);
+		if (r == TC_ERR_NOT_FOUND)
+			return tc_seterr(err, errlen, TC_ERR_CONSTRAINT,
+			    "card %s: principal card with serial %lld does not "
+			    "exist",
+			    c->card_no, (long long)c->principal_serial);
+		if (r != 0)
+			return r;
+		if (principal.principal_serial != 0)
+			return tc_seterr(err, errlen, TC_ERR_CONSTRAINT,
+			    "card %s: principal %s is itself a sub-card",
+			    c->card_no, principal.card_no);
+	}
+	if ((r = tc_reg_stmt(reg, TC_REG_CARD_INSERT, &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, c->serial);
+	sqlite3_bind_text(st, 2, c->card_no, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, c->holder_id);
+	sqlite3_bind_text(st, 4, c->programme, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, c->tier, -1, SQLITE_STATIC);
+	sqlite3_bind_text(
+	    st, 6, tc_card_status_name(c->status), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 7, (int64_t)c->issued_at);
+	sqlite3_bind_int64(st, 8, (int64_t)c->expires_at);
+	if (c->principal_serial != 0) {
+		sqlite3_bind_int64(st, 9, c->principal_serial);
+		sqlite3_bind_text(st, 10, c->relation, -1, SQLITE_STATIC);
+	}
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
+		r = tc_seterr(err, errlen, TC_ERR_CONSTRAINT,
+		    "card %s: holder %lld does not exist", c->card_no,
+		    (long long)c->holder_id);
+	else if (rc == SQLITE_CONSTRAINT_PRIMARYKEY ||
+	    rc == SQLITE_CONSTRAINT_UNIQUE)
+		r = tc_seterr(err, errlen, TC_ERR_EXISTS,
+		    "card %s: serial %lld or the card number is already taken",
+		    c->card_no, (long long)c->serial);
+	else if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "adding a card", err, errlen);
+	else {
+		reg->dirty = 1;
+		r = 0;
+	}
+	done(st);
+	return r;
+}
+
+int
+tc_registry_card_set_status(struct tc_registry *reg, int64_t serial,
+    enum tc_card_status status, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc, r;
+
+	if (reg == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = need_tx(reg, "changing a card's status", err, errlen)) != 0)
+		return r;
+	if (strcmp(tc_card_status_name(status), "unknown") == 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "unknown card status %d", (int)status);
+	if ((r = tc_reg_stmt(reg, TC_REG_CARD_SET_STATUS, &st, err, errlen)) !=
+	    0)
+		return r;
+	sqlite3_bind_int64(st, 1, serial);
+	sqlite3_bind_text(
+	    st, 2, tc_card_status_name(status), -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(
+		    reg, rc, "changing a card's status", err, errlen);
+	else if (sqlite3_changes(reg->db) == 0)
+		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "no card with serial %lld", (long long)serial);
+	else {
+		reg->dirty = 1;
+		r = 0;
+	}
+	done(st);
+	return r;
+}

@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: MIT
+# Helpers for the integration scripts: TAP output, expectations on exit
+# status and output, a scratch directory removed on exit.
+# Usage: . "$(dirname "$0")/lib.sh"
+set -u
+TC_TOP=${TC_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+TC_BIN=${TC_BIN:-$TC_TOP/build/bin}
+T=$(mktemp -d "${TMPDIR:-/tmp}/tcard-it.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+_n=0
+_failed=0
+
+ok() { _n=$((_n + 1)); echo "ok $_n - $*"; }
+not_ok() { _n=$((_n + 1)); _failed=$((_failed + 1)); echo "not ok $_n - $*"; }
+# check DESC CMD...: passes when CMD exits 0.
+check() { local d=$1; shift; if "$@"; then ok "$d"; else not_ok "$d"; fi; }
+# expect_exit STATUS DESC CMD...: runs CMD (output in $T/out, $T/err) and
+# passes when its exit status is STATUS.
+expect_exit() {
+	local want=$1 d=$2 got; shift 2
+	"$@" >"$T/out" 2>"$T/err"; got=$?
+	if [ "$got" -eq "$want" ]; then ok "$d"
+	else not_ok "$d (exit $got, wanted $want)"; sed 's/^/# out: /' "$T/out"; sed 's/^/# err: /' "$T/err"; fi
+}
+# expect_out PATTERN DESC: the last command's stdout matches the ERE.
+expect_out() {
+	if grep -qE -- "$1" "$T/out"; then ok "$2"
+	else not_ok "$2 (no /$1/ in output)"; sed 's/^/# out: /' "$T/out"; fi
+}
+expect_err() {
+	if grep -qE -- "$1" "$T/err"; then ok "$2"
+	else not_ok "$2 (no /$1/ in stderr)"; sed 's/^/# err: /' "$T/err"; fi
+}
+# expect_no PATTERN DESC FILE...: no file contains the fixed string.
+expect_no() {
+	local p=$1 d=$2; shift 2
+	if grep -qaF -- "$p" "$@" 2>/dev/null; then not_ok "$d"; else ok "$d"; fi
+}
+done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; }
