@@ -8,6 +8,8 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 BUILD ?= build
+# Where programs find the shipped programme files when a home has none.
+PROGRAMMES_DIR ?= $(CURDIR)/programmes
 CC ?= cc
 SANITIZE ?=
 
@@ -20,7 +22,8 @@ WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Iinclude -Icommon $(PKG_CFLAGS) \
-	-D_GNU_SOURCE -fno-strict-aliasing
+	-D_GNU_SOURCE -fno-strict-aliasing \
+	-DTC_PROGRAMMES_DIR='"$(PROGRAMMES_DIR)"'
 ALL_LDFLAGS = $(LDFLAGS)
 
 ifeq ($(SANITIZE),1)

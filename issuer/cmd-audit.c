@@ -2,7 +2,7 @@
 /*
  * tcard-issuer audit verify and audit list: checking the registry's keyed
  * hash chain (src/audit.c) and showing its entries. The chain and what it
- * detects are described in docs/notes/registry.md.
+ * detects are described in docs/registry.md.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -17,6 +17,7 @@
 #include "home.h"
 #include "issuer.h"
 #include "tcard/err.h"
+#include "tcard/hex.h"
 #include "tcard/registry.h"
 
 static const char verify_help[] =
@@ -99,19 +100,6 @@ static const char list_help[] =
     "    tcard-issuer audit list --limit 20\n"
     "    tcard-issuer audit list --json --from 100 --limit 50\n";
 
-static void
-hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* Parses a decimal count or sequence number >= min. */
 static int
 parse_num(const char *s, int64_t min, int64_t *out)
@@ -176,7 +164,7 @@ verify_exec(int argc, char **argv)
 		status = tc_cli_fail(r, "audit verify", err);
 		goto out;
 	}
-	hex(rep.head.mac, sizeof(rep.head.mac), machex);
+	tc_hex_encode(rep.head.mac, sizeof(rep.head.mac), machex);
 	if (json) {
 		o = json_pack("{s:b, s:I, s:{s:I, s:s}}", "ok", r == 0,
 		    "entries", (json_int_t)rep.entries, "head", "seq",
@@ -243,8 +231,8 @@ list_one(const struct tc_audit_entry *e, void *arg)
 		putchar('\n');
 		return 0;
 	}
-	hex(e->prev, sizeof(e->prev), prev);
-	hex(e->mac, sizeof(e->mac), mac);
+	tc_hex_encode(e->prev, sizeof(e->prev), prev);
+	tc_hex_encode(e->mac, sizeof(e->mac), mac);
 	if ((detail = json_loads(e->detail, 0, NULL)) == NULL)
 		detail = json_string(e->detail);
 	o = json_pack("{s:I, s:I, s:s, s:s?, s:s?, s:s?, s:o?, s:s, s:s}",

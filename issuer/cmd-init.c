@@ -5,12 +5,16 @@
  * and writes the first audit entry, "registry.init". Never overwrites an
  * existing registry.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -19,6 +23,7 @@
 #include "issuer.h"
 #include "tcard/err.h"
 #include "tcard/keystore.h"
+#include "tcard/programme.h"
 #include "tcard/registry.h"
 
 static const char help[] =
@@ -26,7 +31,7 @@ static const char help[] =
     "    tcard-issuer init - create the registry of an issuing authority\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-issuer init [--home DIR]\n"
+    "    tcard-issuer init [--home DIR] [--programmes SRC]\n"
     "\n"
     "DESCRIPTION\n"
     "    Creates DIR/registry.db, the SQLite registry of holders, cards,\n"
@@ -45,13 +50,22 @@ static const char help[] =
     "\n"
     "    init refuses when DIR/registry.db exists; it never overwrites one.\n"
     "\n"
+    "    The programme definitions (docs/programmes.md) are checked and\n"
+    "    copied from SRC into DIR/programmes/, where the authority keeps and\n"
+    "    edits its own copies; files already there are left alone.\n"
+    "\n"
     "OPTIONS\n"
     "    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
+    "    --programmes SRC\n"
+    "                 where the programme files come from (default\n"
+    "                 $TCARD_PROGRAMMES, else the shipped directory)\n"
     "    --help       show this page\n"
     "\n"
     "EXIT STATUS\n"
     "    0 created; 1 a registry already exists; 2 usage error;\n"
     "    3 no key store, unreadable keys, or the file cannot be created;\n"
+    "    1 also when a programme file is malformed (the message names the\n"
+    "      file, the key and the reason);\n"
     "    4 internal error.\n"
     "\n"
     "ENVIRONMENT\n"
@@ -89,18 +103,80 @@ remove_registry(const char *home)
 	}
 }
 
+/*
+ * Copies every *.json of src into HOME/programmes/ (made mode 0755), leaving
+ * files that exist alone. Returns an exit status after printing failures.
+ */
+static int
+copy_programmes(const char *src, const char *home)
+{
+	char dst[4096], from[4096 + 258], to[4096 + 258], buf[8192];
+	struct dirent *e;
+	DIR *d;
+	ssize_t n;
+	size_t len;
+	int in, out, status = TC_EXIT_OK;
+
+	snprintf(dst, sizeof(dst), "%s/%s", home, TC_ISSUER_PROGRAMMES_DIR);
+	if (mkdir(dst, 0755) != 0 && errno != EEXIST) {
+		snprintf(buf, sizeof(buf), "%s: %s", dst, strerror(errno));
+		return tc_cli_fail(TC_ERR_IO, "programmes", buf);
+	}
+	if ((d = opendir(src)) == NULL) {
+		snprintf(buf, sizeof(buf), "%s: %s", src, strerror(errno));
+		return tc_cli_fail(TC_ERR_IO, "programmes", buf);
+	}
+	while (status == TC_EXIT_OK && (e = readdir(d)) != NULL) {
+		len = strlen(e->d_name);
+		if (e->d_name[0] == '.' || len < 6 ||
+		    strcmp(e->d_name + len - 5, ".json") != 0)
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", src, e->d_name);
+		snprintf(to, sizeof(to), "%s/%s", dst, e->d_name);
+		if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
+			snprintf(buf, sizeof(buf), "%s: %s", from, strerror(errno));
+			status = tc_cli_fail(TC_ERR_IO, "programmes", buf);
+			break;
+		}
+		out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (out < 0) {
+			close(in);
+			if (errno == EEXIST)
+				continue;
+			snprintf(buf, sizeof(buf), "%s: %s", to, strerror(errno));
+			status = tc_cli_fail(TC_ERR_IO, "programmes", buf);
+			break;
+		}
+		while ((n = read(in, buf, sizeof(buf))) > 0)
+			if (write(out, buf, (size_t)n) != n) {
+				n = -1;
+				break;
+			}
+		if (n < 0 || fsync(out) != 0) {
+			snprintf(buf, sizeof(buf), "%s: %s", to, strerror(errno));
+			status = tc_cli_fail(TC_ERR_IO, "programmes", buf);
+		}
+		close(in);
+		close(out);
+	}
+	closedir(d);
+	return status;
+}
+
 static int
 exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"home", required_argument, NULL, 'H'},
+	    {"programmes", required_argument, NULL, 'P'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct tc_keystore *ks = NULL;
 	struct tc_registry *reg = NULL;
 	struct tc_audit_head head;
 	char err[512] = "", headtext[TC_AUDIT_HEAD_TEXT_MAX], *detail = NULL;
-	const char *home_opt = NULL, *home;
+	const char *home_opt = NULL, *home, *src = NULL;
+	struct tc_programme_set *progs = NULL;
 	json_t *d;
 	time_t now;
 	int c, r, status;
@@ -110,6 +186,9 @@ exec(int argc, char **argv)
 		switch (c) {
 		case 'H':
 			home_opt = optarg;
+			break;
+		case 'P':
+			src = optarg;
 			break;
 		default:
 			return tc_cli_usage("unknown option");
@@ -121,8 +200,17 @@ exec(int argc, char **argv)
 		return TC_EXIT_USAGE;
 	if ((now = tc_cli_now()) == (time_t)-1)
 		return TC_EXIT_USAGE;
-	if ((status = tc_issuer_open(home, &ks, &reg, 1)) != TC_EXIT_OK)
+	if (src == NULL)
+		src = tc_issuer_shipped_programmes();
+	/* Refuse bad programme files before anything is created. */
+	if ((r = tc_programme_set_load_dir(&progs, src, err, sizeof(err))) != 0)
+		return tc_cli_fail(r, "programmes", err);
+	if ((status = tc_issuer_open(home, &ks, &reg, 1)) != TC_EXIT_OK) {
+		tc_programme_set_free(progs);
 		return status;
+	}
+	if ((status = copy_programmes(src, home)) != TC_EXIT_OK)
+		goto out;
 
 	d = json_pack("{s:i, s:s, s:s}", "schema_version",
 	    tc_registry_schema_version(reg), "key_alg",
@@ -144,10 +232,13 @@ exec(int argc, char **argv)
 	tc_audit_head_format(&head, headtext);
 	printf("registry created: %s/%s (schema version %d)\n", home,
 	    TC_ISSUER_REGISTRY_FILE, tc_registry_schema_version(reg));
+	printf("programmes: %zu in %s/%s\n", tc_programme_set_count(progs),
+	    home, TC_ISSUER_PROGRAMMES_DIR);
 	printf("audit head: %s\n", headtext);
 	status = TC_EXIT_OK;
 out:
 	free(detail);
+	tc_programme_set_free(progs);
 	tc_issuer_close(ks, reg);
 	if (status != TC_EXIT_OK)
 		remove_registry(home);

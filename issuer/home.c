@@ -6,7 +6,9 @@
  * then wiped.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 
@@ -14,6 +16,7 @@
 #include "home.h"
 #include "tcard/err.h"
 #include "tcard/keystore.h"
+#include "tcard/programme.h"
 #include "tcard/registry.h"
 
 /* Reports a missing piece with the command that makes it; exit status 3. */
@@ -112,4 +115,34 @@ tc_issuer_close(struct tc_keystore *ks, struct tc_registry *reg)
 {
 	tc_registry_close(reg);
 	tc_keystore_free(ks);
+}
+
+#ifndef TC_PROGRAMMES_DIR
+#define TC_PROGRAMMES_DIR "programmes"
+#endif
+
+const char *
+tc_issuer_shipped_programmes(void)
+{
+	const char *d = getenv("TCARD_PROGRAMMES");
+
+	return d != NULL && *d != '\0' ? d : TC_PROGRAMMES_DIR;
+}
+
+int
+tc_issuer_programmes(const char *home, struct tc_programme_set **out)
+{
+	char dir[4096], err[1024] = "";
+	struct stat st;
+	int r;
+
+	*out = NULL;
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", home,
+	    TC_ISSUER_PROGRAMMES_DIR) >= sizeof(dir))
+		return tc_cli_usage("home directory path too long");
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		snprintf(dir, sizeof(dir), "%s", tc_issuer_shipped_programmes());
+	if ((r = tc_programme_set_load_dir(out, dir, err, sizeof(err))) != 0)
+		return tc_cli_fail(r, "programmes", err);
+	return TC_EXIT_OK;
 }

@@ -26,6 +26,26 @@ struct tc_registry;
 int tc_issuer_open(const char *home, struct tc_keystore **ks /* OUT */,
     struct tc_registry **reg /* OUT */, int create);
 
+/* The directory of programme files inside HOME. */
+#define TC_ISSUER_PROGRAMMES_DIR "programmes"
+
+struct tc_programme_set;
+
+/*
+ * Loads the authority's programme definitions from HOME/programmes/ (every
+ * *.json there; `tcard-issuer init` copies the shipped files into it, and
+ * the authority edits its own copies). When HOME/programmes/ does not
+ * exist, falls back to the shipped directory: $TCARD_PROGRAMMES, else the
+ * compile-time TC_PROGRAMMES_DIR (the source tree's programmes/, or
+ * $(PREFIX)/share/talentcard/programmes when installed). Returns an exit
+ * status (printing what was wrong, naming the file, key and reason) and
+ * sets *out on success; free it with tc_programme_set_free().
+ */
+int tc_issuer_programmes(const char *home, struct tc_programme_set **out /* OUT */);
+
+/* The shipped programme directory (see tc_issuer_programmes). */
+const char *tc_issuer_shipped_programmes(void);
+
 /* Closes what tc_issuer_open opened (NULLs are fine). */
 void tc_issuer_close(struct tc_keystore *ks, struct tc_registry *reg);
 

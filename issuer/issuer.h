@@ -12,5 +12,10 @@ extern const struct tc_cmd tc_cmd_id_check;
 extern const struct tc_cmd tc_cmd_init;
 extern const struct tc_cmd tc_cmd_audit_verify;
 extern const struct tc_cmd tc_cmd_audit_list;
+extern const struct tc_cmd tc_cmd_operator_add;
+extern const struct tc_cmd tc_cmd_operator_list;
+extern const struct tc_cmd tc_cmd_operator_disable;
+extern const struct tc_cmd tc_cmd_operator_enable;
+extern const struct tc_cmd tc_cmd_operator_passwd;
 
 #endif

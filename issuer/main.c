@@ -27,13 +27,21 @@ static const char help[] =
 "\n"
 "ENVIRONMENT\n"
 "    TCARD_HOME   default home directory\n"
-"    TCARD_NOW    injected clock for tests (epoch seconds or YYYY-MM-DD)\n";
+"    TCARD_NOW    injected clock for tests (epoch seconds or YYYY-MM-DD)\n"
+"    TCARD_PASSPHRASE  the acting operator's passphrase, for scripts\n"
+"                 (see 'tcard-issuer operator add --help')\n"
+"    TCARD_SCRYPT_LN   lower passphrase hashing cost: tests and demo only\n";
 
 static const struct tc_cmd *const cmds[] = {
 	&tc_cmd_init,
 	&tc_cmd_id_check,
 	&tc_cmd_audit_verify,
 	&tc_cmd_audit_list,
+	&tc_cmd_operator_add,
+	&tc_cmd_operator_list,
+	&tc_cmd_operator_disable,
+	&tc_cmd_operator_enable,
+	&tc_cmd_operator_passwd,
 	NULL,
 };
 

@@ -31,7 +31,7 @@ static const char help[] =
 "    valid now, each with its kid, COSE algorithm and status (current or\n"
 "    retired). Verifiers load it pinned to the SHA-256 of the CA\n"
 "    certificate (shown by 'tcard-keys list') and accept credentials\n"
-"    signed by any signer in it. The format is in docs/notes/keys.md.\n"
+"    signed by any signer in it. The format is in docs/keys.md.\n"
 "    The list is loaded back and checked before it is written. Publish a\n"
 "    new one after every rotate-signer, and at least once a year.\n"
 "\n"
@@ -168,6 +168,10 @@ exec(int argc, char **argv)
 		r = tc_keystore_export_trust(ks, now, &b, err, sizeof(err));
 	if (r != 0) {
 		status = tc_keys_fail(r, NULL, err);
+		if (r == TC_ERR_NOT_FOUND &&
+		    !tc_keystore_has_file(ks, "ca.key"))
+			fputs("The CA key is not on this machine: run this "
+			    "where the CA is kept.\n", stderr);
 		goto out;
 	}
 	if (strcmp(out, "-") == 0) {

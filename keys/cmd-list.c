@@ -160,13 +160,14 @@ list_text(const struct tc_keystore *ks, time_t now)
 		    "retired", now);
 	}
 	printf("secrets:\n");
-	for (w = 0; w < TC_SECRET_COUNT; w++)
+	for (w = 0; w < TC_SECRET_COUNT; w++) {
+		const char *file = tc_secret_file((enum tc_secret)w);
+
 		printf("  %-11s %-11s %2zu bytes  %s\n",
-		    tc_secret_name((enum tc_secret)w),
-		    tc_secret_file((enum tc_secret)w),
+		    tc_secret_name((enum tc_secret)w), file,
 		    tc_secret_size((enum tc_secret)w),
-		    tc_keystore_has_file(ks, tc_secret_file((enum tc_secret)w)) ?
-		    "present" : "absent");
+		    tc_keystore_has_file(ks, file) ? "present" : "absent");
+	}
 }
 
 static int
@@ -216,7 +217,7 @@ exec(int argc, char **argv)
 
 const struct tc_cmd tc_cmd_keys_list = {
 	.name = "list",
-	.summary = "show the CA, the signers and the secrets (not their values)",
+	.summary = "show the CA, the signers and the secrets (not values)",
 	.help = help,
 	.exec = exec,
 };

@@ -98,6 +98,10 @@ exec(int argc, char **argv)
 	}
 	if ((r = tc_keystore_rotate_signer(ks, now, err, sizeof(err))) != 0) {
 		status = tc_keys_fail(r, NULL, err);
+		if (r == TC_ERR_NOT_FOUND &&
+		    !tc_keystore_has_file(ks, "ca.key"))
+			fputs("The CA key is not on this machine: run this "
+			    "where the CA is kept.\n", stderr);
 		goto out;
 	}
 	tc_keystore_signer_info(ks, tc_keystore_signer_count(ks) - 1, &s);

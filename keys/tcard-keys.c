@@ -2,7 +2,7 @@
 /*
  * tcard-keys entry point: the table of subcommands and the helpers they
  * share. The key ceremony is meant for an offline machine; see
- * docs/notes/keys.md for the layout, the trust list and the advice.
+ * docs/keys.md for the layout, the trust list and the advice.
  */
 #include <getopt.h>
 #include <stdio.h>

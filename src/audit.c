@@ -7,7 +7,7 @@
  *                       || subject || detail)
  * where audit_key = HMAC-SHA256(data_key, "talentcard-audit-v1") and the
  * fields are serialised with fixed widths and length prefixes (below and in
- * docs/notes/registry.md). The key is what makes the chain worth having: a
+ * docs/registry.md). The key is what makes the chain worth having: a
  * plain SHA-256 chain can be recomputed by anyone who can write the file.
  */
 #include <stdarg.h>
@@ -25,6 +25,7 @@
 #include "registry-int.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/hex.h"
 #include "tcard/registry.h"
 
 #define AUDIT_KEY_LABEL "talentcard-audit-v1"
@@ -313,40 +314,15 @@ tc_registry_audit(struct tc_registry *reg, time_t at, const char *operator_name,
 	return 0;
 }
 
-static void
-hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 void
 tc_audit_head_format(
     const struct tc_audit_head *h, char out[TC_AUDIT_HEAD_TEXT_MAX])
 {
 	char machex[2 * TC_AUDIT_MAC_LEN + 1];
 
-	hex(h->mac, TC_AUDIT_MAC_LEN, machex);
+	tc_hex_encode(h->mac, TC_AUDIT_MAC_LEN, machex);
 	snprintf(
 	    out, TC_AUDIT_HEAD_TEXT_MAX, "%lld:%s", (long long)h->seq, machex);
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 int
@@ -356,7 +332,6 @@ tc_audit_head_parse(
 	struct tc_audit_head h;
 	const char *p;
 	size_t i;
-	int hi, lo;
 
 	if (text == NULL || out == NULL)
 		return tc_seterr(
@@ -374,16 +349,14 @@ tc_audit_head_parse(
 		    "sequence number, a colon and 64 hex digits",
 		    text);
 	p++;
-	for (i = 0; i < TC_AUDIT_MAC_LEN; i++) {
-		if ((hi = hexval((unsigned char)p[2 * i])) < 0 ||
-		    (lo = hexval((unsigned char)p[2 * i + 1])) < 0)
-			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "audit head: character %zu of the mac is not a hex "
-			    "digit (64 expected)",
-			    2 * i +
-				(hexval((unsigned char)p[2 * i]) < 0 ? 1 : 2));
-		h.mac[i] = (uint8_t)(hi << 4 | lo);
-	}
+	if (strlen(p) < 2 * TC_AUDIT_MAC_LEN)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "audit head: the mac is shorter than 64 hex digits");
+	if (tc_hex_decode(p, 2 * TC_AUDIT_MAC_LEN, h.mac, TC_AUDIT_MAC_LEN,
+	    &i) != 0)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "audit head: character %zu of the mac is not a hex "
+		    "digit (64 expected)", i + 1);
 	if (p[2 * TC_AUDIT_MAC_LEN] != '\0')
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "audit head: the mac is longer than 64 hex digits");

@@ -21,6 +21,7 @@ static const char alphabet[45] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
  * Value of each byte in the alphabet, or -1. A table rather than strchr():
  * strchr() would also find the NUL terminator, and the text is untrusted.
  */
+/* clang-format off */
 static const int8_t decode_tab[256] = {
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
@@ -44,6 +45,7 @@ static const int8_t decode_tab[256] = {
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 	-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
 };
+/* clang-format on */
 
 int
 tc_base45_encode(struct tc_buf *out, const uint8_t *in, size_t len)

@@ -10,7 +10,7 @@
  * algorithms and creating contexts again; copying only reads the prototype,
  * so a key needs no lock to be shared between threads. The COSE signature
  * form r || s is converted to and from DER with ECDSA_SIG. Decisions are in
- * docs/notes/cose.md.
+ * docs/cose.md.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -38,8 +38,8 @@ struct tc_cose_key {
 	uint8_t kid[TC_COSE_KID_MAX];
 	size_t kidlen;
 	uint8_t order[HALF];		/* group order n, big-endian */
-	EVP_MD_CTX *vproto;		/* DigestVerify set up; copied per call */
-	EVP_PKEY_CTX *vpctx;		/* SM2: the pkey ctx vproto borrows */
+	EVP_MD_CTX *vproto;		/* set up for DigestVerify; copied */
+	EVP_PKEY_CTX *vpctx;		/* SM2: pkey ctx vproto borrows */
 	EVP_MD_CTX *sproto;		/* DigestSign set up, or NULL */
 	EVP_PKEY_CTX *spctx;
 };
@@ -141,7 +141,7 @@ group_order(int nid, uint8_t order[HALF], char *err, size_t errlen)
 
 	if ((g = EC_GROUP_new_by_curve_name(nid)) == NULL ||
 	    BN_bn2binpad(EC_GROUP_get0_order(g), order, HALF) != HALF)
-		r = sslerr(err, errlen, TC_ERR_CRYPTO, "reading the group order");
+		r = sslerr(err, errlen, TC_ERR_CRYPTO, "group order");
 	EC_GROUP_free(g);
 	return r;
 }
@@ -160,8 +160,10 @@ make_proto(EVP_PKEY *pkey, int alg, int sign, EVP_MD_CTX **mout,
 	static const uint8_t nothing[1];
 	EVP_MD_CTX *m = NULL;
 	EVP_PKEY_CTX *pc = NULL;
-	const EVP_MD *md = alg == TC_COSE_ALG_SM2_SM3 ? EVP_sm3() : EVP_sha256();
+	const EVP_MD *md;
 	int ok;
+
+	md = alg == TC_COSE_ALG_SM2_SM3 ? EVP_sm3() : EVP_sha256();
 
 	*mout = NULL;
 	*pout = NULL;
@@ -198,6 +200,7 @@ tc_cose_key_new(struct tc_cose_key **out, EVP_PKEY *pkey, const uint8_t *kid,
 {
 	struct tc_cose_key *k = NULL;
 	EVP_PKEY *conv = NULL;
+	const char *tname;
 	int r = TC_ERR_INTERNAL, nid, alg;
 
 	if (out != NULL)
@@ -219,11 +222,11 @@ tc_cose_key_new(struct tc_cose_key **out, EVP_PKEY *pkey, const uint8_t *kid,
 	} else if (EVP_PKEY_is_a(pkey, "EC") && nid == NID_X9_62_prime256v1)
 		alg = TC_COSE_ALG_ES256;
 	else {
+		if ((tname = EVP_PKEY_get0_type_name(pkey)) == NULL)
+			tname = "?";
 		r = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED_ALG,
 		    "key type %s%s%s is not supported (P-256 EC or SM2 only)",
-		    EVP_PKEY_get0_type_name(pkey) ? EVP_PKEY_get0_type_name(pkey)
-						  : "?",
-		    nid != NID_undef ? " on curve " : "",
+		    tname, nid != NID_undef ? " on curve " : "",
 		    nid != NID_undef ? OBJ_nid2sn(nid) : "");
 		goto out;
 	}
@@ -236,7 +239,7 @@ tc_cose_key_new(struct tc_cose_key **out, EVP_PKEY *pkey, const uint8_t *kid,
 		conv = NULL;	/* transferred */
 	} else {
 		if (EVP_PKEY_up_ref(pkey) != 1) {
-			r = sslerr(err, errlen, TC_ERR_CRYPTO, "EVP_PKEY_up_ref");
+			r = sslerr(err, errlen, TC_ERR_CRYPTO, "up_ref");
 			goto out;
 		}
 		k->pkey = pkey;

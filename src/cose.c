@@ -11,7 +11,7 @@
  * because it rejects tags 6..20 in their one-byte form, COSE_Sign1's tag 18
  * included (libcbor issue #307); the streaming decoder has that second bug
  * too, so this file reads one-byte tag heads itself. The Sig_structure is
- * hashed in parts, never assembled. docs/notes/cose.md has the details.
+ * hashed in parts, never assembled. docs/cose.md has the details.
  */
 #include <limits.h>
 #include <stdio.h>
@@ -49,8 +49,8 @@ enum kind {
 
 struct item {
 	enum kind kind;
-	uint64_t val;		/* integer argument, length, count or tag */
-	const uint8_t *p;	/* K_BSTR, K_TSTR: the contents, in the input */
+	uint64_t val;		/* integer argument, length, count, tag */
+	const uint8_t *p;	/* K_BSTR, K_TSTR: contents, in the input */
 	int null;		/* K_SIMPLE: it was null */
 	size_t off;		/* offset of the head in the whole input */
 };
@@ -628,12 +628,16 @@ tc_cose_sign1_decode(struct tc_cose_sign1 *msg, const uint8_t *in,
 		if ((r = next(&d, &it)) != 0)
 			goto out;
 	}
-	if (it.kind != K_ARRAY || it.val != 4) {
+	if (it.kind == K_ARRAY && it.val != 4) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "byte %zu: COSE_Sign1 is an array of 4, not %s%s", it.off,
-		    it.kind == K_ARRAY ? "an array of " : kindname(it.kind),
-		    it.kind == K_ARRAY ? (it.val < 4 ? "fewer" : "more")
-				       : "");
+		    "byte %zu: COSE_Sign1 is an array of 4, not of %llu",
+		    it.off, (unsigned long long)it.val);
+		goto out;
+	}
+	if (it.kind != K_ARRAY) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "byte %zu: COSE_Sign1 is an array of 4, not %s", it.off,
+		    kindname(it.kind));
 		goto out;
 	}
 

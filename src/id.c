@@ -5,7 +5,7 @@
  * its ISO 7064 MOD 11-2 check character for the 18-character numbers), the
  * masked display form and the birth date carried in a number. Region codes
  * are checked only at province level and birth dates only for being real
- * and not in the future: docs/notes/identity.md says why, and lists every
+ * and not in the future: docs/identity.md says why, and lists every
  * message.
  */
 #include <stdint.h>

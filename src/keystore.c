@@ -7,7 +7,7 @@
  * is written whole to a temporary name in the same directory, synced and
  * renamed over its final name; every private byte read or written passes
  * through a buffer that is wiped. The layout and the reasons are in
- * docs/notes/keys.md.
+ * docs/keys.md.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -38,6 +38,7 @@
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
+#include "tcard/hex.h"
 #include "tcard/keystore.h"
 #include "tcard/trust.h"
 
@@ -135,49 +136,6 @@ cose_alg_of(enum tc_keyalg alg)
 /*
  * Small helpers: hex, times, paths.
  */
-static void
-hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Decodes exactly 2 * n hex digits at s into out; 0 or -1. */
-static int
-unhex(const char *s, size_t slen, uint8_t *out, size_t n)
-{
-	size_t i;
-	int hi, lo;
-
-	if (slen != 2 * n)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if ((hi = hexval((unsigned char)s[2 * i])) < 0 ||
-		    (lo = hexval((unsigned char)s[2 * i + 1])) < 0)
-			return -1;
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return 0;
-}
-
 static void
 iso_time(time_t t, char *buf, size_t len)
 {
@@ -351,7 +309,7 @@ write_file(const char *dir, const char *name, const void *data, size_t len,
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
 		    "no random bytes for a temporary name");
-	hex(rnd, sizeof(rnd), rhex);
+	tc_hex_encode(rnd, sizeof(rnd), rhex);
 	snprintf(tname, sizeof(tname), ".%s.tmp-%s", name, rhex);
 	if (join(path, sizeof(path), dir, name) != 0 ||
 	    join(tmp, sizeof(tmp), dir, tname) != 0)
@@ -609,10 +567,11 @@ add_extensions(X509 *x, int is_ca, const uint8_t *skid, const uint8_t *akid)
 		goto out;
 	bc->ca = is_ca ? 0xff : 0;
 	if (is_ca) {
-		if (ASN1_BIT_STRING_set_bit(ku, 5, 1) != 1 ||	/* keyCertSign */
-		    ASN1_BIT_STRING_set_bit(ku, 6, 1) != 1)	/* cRLSign */
+		/* Bits 5 keyCertSign and 6 cRLSign (RFC 5280 4.2.1.3). */
+		if (ASN1_BIT_STRING_set_bit(ku, 5, 1) != 1 ||
+		    ASN1_BIT_STRING_set_bit(ku, 6, 1) != 1)
 			goto out;
-	} else if (ASN1_BIT_STRING_set_bit(ku, 0, 1) != 1)	/* digitalSig. */
+	} else if (ASN1_BIT_STRING_set_bit(ku, 0, 1) != 1) /* digitalSig. */
 		goto out;
 	if ((r = add_ext(x, NID_basic_constraints, bc, 1)) != 0 ||
 	    (r = add_ext(x, NID_key_usage, ku, 1)) != 0 ||
@@ -807,7 +766,7 @@ new_signer(const struct tc_keystore *ks, X509 *ca, EVP_PKEY *cakey,
 	}
 	if ((r = tc_cose_kid_of_pkey(k, c->kid)) != 0)
 		goto out;
-	hex(c->kid, sizeof(c->kid), c->info.kid);
+	tc_hex_encode(c->kid, sizeof(c->kid), c->info.kid);
 	signer_names(c, ks->alg);
 	c->info.status = TC_SIGNER_CURRENT;
 	c->info.created = now;
@@ -855,14 +814,15 @@ cert_json(const struct cert *c, int is_ca)
 
 	iso_time(c->info.created, created, sizeof(created));
 	iso_time(c->info.not_after, na, sizeof(na));
-	hex(c->info.fingerprint, sizeof(c->info.fingerprint), fpr);
+	tc_hex_encode(c->info.fingerprint, sizeof(c->info.fingerprint), fpr);
 	if ((o = json_object()) == NULL)
 		return NULL;
 	if (json_object_set_new(o, "kid", json_string(c->info.kid)) != 0 ||
 	    (!is_ca && json_object_set_new(o, "alg",
 	    json_string(tc_keyalg_name(c->info.alg))) != 0) ||
 	    json_object_set_new(o, "key", json_string(c->info.key_file)) != 0 ||
-	    json_object_set_new(o, "cert", json_string(c->info.cert_file)) != 0 ||
+	    json_object_set_new(o, "cert",
+	    json_string(c->info.cert_file)) != 0 ||
 	    json_object_set_new(o, "sha256", json_string(fpr)) != 0 ||
 	    json_object_set_new(o, "created", json_string(created)) != 0 ||
 	    json_object_set_new(o, "not_after", json_string(na)) != 0 ||
@@ -974,7 +934,7 @@ parse_cert_entry(json_t *o, const char *path, struct cert *c,
 		return r;
 	if (strlen(s) != TC_KEYSTORE_KIDHEX_LEN ||
 	    strspn(s, "0123456789abcdef") != TC_KEYSTORE_KIDHEX_LEN ||
-	    unhex(s, strlen(s), c->kid, sizeof(c->kid)) != 0)
+	    tc_hex_decode(s, strlen(s), c->kid, sizeof(c->kid), NULL) != 0)
 		return bad_json(err, errlen, full, "16 lower-case hex digits");
 	memcpy(c->info.kid, s, TC_KEYSTORE_KIDHEX_LEN + 1);
 	if (keyname == NULL)
@@ -989,18 +949,20 @@ parse_cert_entry(json_t *o, const char *path, struct cert *c,
 	if ((r = json_str(o, "key", path, &s, err, errlen)) != 0)
 		return r;
 	if (strcmp(s, c->info.key_file) != 0)
-		return tc_seterr(err, errlen, TC_ERR_MALFORMED, "keys/keys.json:"
-		    " %s: expected \"%s\"", full, c->info.key_file);
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "keys/keys.json: %s: expected \"%s\"", full,
+		    c->info.key_file);
 	snprintf(full, sizeof(full), "%s.cert", path);
 	if ((r = json_str(o, "cert", path, &s, err, errlen)) != 0)
 		return r;
 	if (strcmp(s, c->info.cert_file) != 0)
-		return tc_seterr(err, errlen, TC_ERR_MALFORMED, "keys/keys.json:"
-		    " %s: expected \"%s\"", full, c->info.cert_file);
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "keys/keys.json: %s: expected \"%s\"", full,
+		    c->info.cert_file);
 	snprintf(full, sizeof(full), "%s.sha256", path);
 	if ((r = json_str(o, "sha256", path, &s, err, errlen)) != 0)
 		return r;
-	if (unhex(s, strlen(s), fpr, TC_TRUST_FPR_LEN) != 0)
+	if (tc_hex_decode(s, strlen(s), fpr, TC_TRUST_FPR_LEN, NULL) != 0)
 		return bad_json(err, errlen, full, "64 hex digits");
 	return json_time(o, "created", path, &c->info.created, err, errlen);
 }
@@ -1205,7 +1167,8 @@ tc_keystore_open(struct tc_keystore **out, const char *home, char *err,
 		if ((r = read_cert(ks, c, c->info.cert_file, err,
 		    errlen)) != 0)
 			goto out;
-		if (memcmp(fprs[i], c->info.fingerprint, sizeof(fprs[i])) != 0) {
+		if (memcmp(fprs[i], c->info.fingerprint,
+		    sizeof(fprs[i])) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT, "keys/%s "
 			    "does not have the sha256 recorded in keys/%s",
 			    c->info.cert_file, KEYS_JSON);
@@ -1304,7 +1267,7 @@ write_secret(const char *dir, enum tc_secret which, char *err,
 	if (RAND_priv_bytes(key, (int)n) != 1)
 		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
 		    "no random bytes for keys/%s", secrets[which].file);
-	hex(key, n, text);
+	tc_hex_encode(key, n, text);
 	text[2 * n] = '\n';
 	r = write_file(dir, secrets[which].file, text, 2 * n + 1, err, errlen);
 	OPENSSL_cleanse(key, sizeof(key));
@@ -1335,7 +1298,7 @@ tc_keystore_secret(struct tc_keystore *ks, enum tc_secret which,
 	len = b.len;
 	if (len > 0 && b.data[len - 1] == '\n')
 		len--;
-	if (unhex((const char *)b.data, len, out, n) != 0) {
+	if (tc_hex_decode((const char *)b.data, len, out, n, NULL) != 0) {
 		OPENSSL_cleanse(out, outlen);
 		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT, "keys/%s: "
 		    "expected %zu hex digits (%zu bytes) and a newline",
@@ -1713,7 +1676,7 @@ create_keys(struct tc_keystore *ks, time_t now, char *err, size_t errlen)
 	}
 	if ((r = tc_cose_kid_of_pkey(cakey, ks->ca.kid)) != 0)
 		goto out;
-	hex(ks->ca.kid, sizeof(ks->ca.kid), ks->ca.info.kid);
+	tc_hex_encode(ks->ca.kid, sizeof(ks->ca.kid), ks->ca.info.kid);
 	if ((na = add_years(now, TC_KEYSTORE_CA_YEARS)) == (time_t)-1) {
 		r = TC_ERR_RANGE;
 		goto out;

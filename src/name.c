@@ -7,7 +7,7 @@
  * by NFC (libunistring u32_casefold, the canonical caseless match of
  * Unicode section 3.13), and a pass that trims and collapses white space and
  * drops spaces around the middle dot and between two Chinese characters.
- * docs/notes/identity.md gives the reasons.
+ * docs/identity.md gives the reasons.
  */
 #include <errno.h>
 #include <stdint.h>

@@ -2,7 +2,7 @@
 /*
  * Keyed MACs of ID numbers and names and AES-256-GCM sealing of personal
  * data at rest (include/tcard/pii.h). The layouts are pinned in
- * docs/notes/registry.md. Plaintext that passes through here lives only in
+ * docs/registry.md. Plaintext that passes through here lives only in
  * caller buffers and OpenSSL contexts, which are wiped and freed.
  */
 #include <stdint.h>

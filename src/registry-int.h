@@ -58,7 +58,7 @@ int tc_reg_stmt(struct tc_registry *reg, enum tc_reg_stmt which,
 int tc_reg_dberr(struct tc_registry *reg, int rc, const char *what, char *err,
     size_t errlen);
 
-/* Derives the audit key from the data key (docs/notes/registry.md). */
+/* Derives the audit key from the data key (docs/registry.md). */
 int tc_reg_audit_key(const uint8_t data_key[TC_PII_KEY_LEN],
     uint8_t out[TC_AUDIT_MAC_LEN] /* OUT */);
 

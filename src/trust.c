@@ -9,7 +9,7 @@
  * frees recursively. The reader accepts only the shapes the schema has,
  * definite lengths and shortest-form heads, so every accepted payload is
  * the one encoding of its contents. Certificates are checked with OpenSSL;
- * the format and the reasons are in docs/notes/keys.md.
+ * the format and the reasons are in docs/keys.md.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,6 +29,7 @@
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
+#include "tcard/hex.h"
 #include "tcard/trust.h"
 
 struct tc_trust {
@@ -348,8 +349,8 @@ parse_entry(struct rd *r, size_t i, struct entry *ent)
 		return e;
 	if (n != TC_COSE_KID_LEN)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
-		    "payload byte %zu: %s: %zu bytes, expected %d", r->c.off - n,
-		    what, n, TC_COSE_KID_LEN);
+		    "payload byte %zu: %s: %zu bytes, expected %d",
+		    r->c.off - n, what, n, TC_COSE_KID_LEN);
 	memcpy(ent->e.kid, p, n);
 	snprintf(what, sizeof(what), "signer %zu alg (key 2)", i);
 	if ((e = get_key(r, 2, what)) != 0 ||
@@ -397,7 +398,8 @@ parse_payload(const uint8_t *p, size_t len, struct payload *pl, char *err,
 	if (version != TC_TRUST_VERSION)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
 		    "trust list format version %llu; this program reads "
-		    "version %d", (unsigned long long)version, TC_TRUST_VERSION);
+		    "version %d", (unsigned long long)version,
+		    TC_TRUST_VERSION);
 	if ((e = get_key(&r, 2, "issued-at (key 2)")) != 0 ||
 	    (e = get_uint(&r, "issued-at (key 2)", &pl->issued_at)) != 0)
 		return e;
@@ -579,19 +581,6 @@ check_validity(X509 *x, time_t now, const char *what, time_t *nb,
 	return 0;
 }
 
-static void
-hex(const uint8_t *p, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 /* Checks the CA certificate and makes its COSE key. */
 static int
 load_ca(X509 *ca, time_t now, struct tc_cose_key **key, char *err,
@@ -650,7 +639,7 @@ load_signer(struct tc_trust *t, size_t i, const struct entry *ent, X509 *ca,
 	uint32_t flags;
 	int e = TC_ERR_INTERNAL, v;
 
-	hex(ent->e.kid, sizeof(ent->e.kid), kidhex);
+	tc_hex_encode(ent->e.kid, sizeof(ent->e.kid), kidhex);
 	snprintf(what, sizeof(what), "signer %zu (kid %s)", i, kidhex);
 	if ((e = parse_cert(ent->e.cert, ent->e.certlen, &x, what, err,
 	    errlen)) != 0)

@@ -4,7 +4,7 @@
  * programme (GB/T 2260) + a 9-digit serial (the registry-wide integer that
  * revocation lists index, 1..999999999) + a Luhn check digit, so that a
  * typing mistake is caught before any lookup. Printed and shown in groups
- * of four ("4401 1100 0000 0017"). docs/notes/identity.md has the rules and
+ * of four ("4401 1100 0000 0017"). docs/identity.md has the rules and
  * messages.
  */
 #ifndef TCARD_CARDNO_H

@@ -8,7 +8,7 @@
  * its protected header. Keys are parsed once into struct tc_cose_key, which
  * also keeps the prepared OpenSSL contexts that each signature starts from;
  * a key and a keyring may be used from several threads at once. The exact
- * layout, the limits and the decisions are in docs/notes/cose.md.
+ * layout, the limits and the decisions are in docs/cose.md.
  */
 #ifndef TCARD_COSE_H
 #define TCARD_COSE_H
@@ -31,9 +31,9 @@
 #define TC_COSE_KID_MAX 32		/* longest kid accepted */
 #define TC_COSE_KID_LEN 8		/* length of the project's own kids */
 #define TC_COSE_SIG_LEN 64		/* r || s, 32 bytes each */
-#define TC_COSE_MAX_INPUT (16 * 1024)	/* largest COSE_Sign1 decoded or made */
+#define TC_COSE_MAX_INPUT (16 * 1024)	/* largest message decoded or made */
 #define TC_COSE_MAX_HEADERS 16		/* entries per header map */
-#define TC_COSE_MAX_DEPTH 8		/* nesting of arrays, maps and tags */
+#define TC_COSE_MAX_DEPTH 8		/* nesting of arrays, maps, tags */
 
 struct tc_cose_key;
 struct tc_cose_keyring;
@@ -56,8 +56,8 @@ int tc_cose_key_new(struct tc_cose_key **out /* OUT */, EVP_PKEY *pkey,
 /*
  * As tc_cose_key_new for the public key in a DER SubjectPublicKeyInfo
  * (der, len bytes, nothing after it). Returns as tc_cose_key_new, and
- * TC_ERR_KEY_FORMAT when der is not a SubjectPublicKeyInfo OpenSSL can parse
- * or has trailing bytes.
+ * TC_ERR_KEY_FORMAT when der is empty or over 4 KiB, is not a
+ * SubjectPublicKeyInfo OpenSSL can parse, or has bytes after it.
  */
 int tc_cose_key_from_spki(struct tc_cose_key **out /* OUT */,
     const uint8_t *der, size_t len, const uint8_t *kid, size_t kidlen,

@@ -7,7 +7,7 @@
  * form) and passports. tc_id_normalise() turns what a person typed into one
  * canonical ASCII form and validates it; tc_id_mask() gives the only form
  * that may appear in outputs and logs. The rules, every message and what is
- * deliberately not checked are in docs/notes/identity.md.
+ * deliberately not checked are in docs/identity.md.
  */
 #ifndef TCARD_ID_H
 #define TCARD_ID_H

@@ -19,7 +19,7 @@
  * is a keys directory they may write. Secrets and PEM text are wiped after
  * use. The key store is for one process at a time, and the functions that
  * write set the process umask while they run: do not call them from several
- * threads. Layout, rules and reasons: docs/notes/keys.md.
+ * threads. Layout, rules and reasons: docs/keys.md.
  */
 #ifndef TCARD_KEYSTORE_H
 #define TCARD_KEYSTORE_H
@@ -180,8 +180,8 @@ int tc_keystore_secret(struct tc_keystore *ks, enum tc_secret which,
  * private key of the store's algorithm, or not the certificate's key),
  * TC_ERR_TOO_LARGE, TC_ERR_IO, TC_ERR_CRYPTO, TC_ERR_NOMEM.
  */
-int tc_keystore_signer(struct tc_keystore *ks, struct tc_cose_key **out /* OUT */,
-    char *err, size_t errlen);
+int tc_keystore_signer(struct tc_keystore *ks,
+    struct tc_cose_key **out /* OUT */, char *err, size_t errlen);
 
 /*
  * Makes a new signer (key and certificate issued by the CA, dated now),

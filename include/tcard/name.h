@@ -7,7 +7,7 @@
  * The steps (full-width folding, middle-dot and typographic punctuation
  * folding, Unicode case folding and NFC, white space, spaces between
  * Chinese characters) and the reasons for each are in
- * docs/notes/identity.md.
+ * docs/identity.md.
  */
 #ifndef TCARD_NAME_H
 #define TCARD_NAME_H

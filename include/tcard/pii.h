@@ -3,7 +3,7 @@
  * Protection of personal data: keyed MACs of ID numbers and names (so the
  * registry and the public lookup can find a person without holding the
  * number) and AES-256-GCM sealing of values at rest. All with OpenSSL
- * libcrypto. The exact byte layouts are in docs/notes/registry.md; they are
+ * libcrypto. The exact byte layouts are in docs/registry.md; they are
  * part of the registry and lookup formats and never change without a new
  * label or version byte.
  *

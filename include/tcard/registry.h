@@ -3,7 +3,7 @@
  * The issuing authority's registry: holders, cards, operators and the
  * keyed, hash-chained, append-only audit log, in one SQLite file
  * (HOME/registry.db). Schema, pragmas, migrations, the personal data scheme
- * and the audit chain are described in docs/notes/registry.md.
+ * and the audit chain are described in docs/registry.md.
  *
  * The registry takes its keys as arguments (the lookup pepper and the data
  * key, struct tc_registry_keys); it never reads key files. A national ID
@@ -34,7 +34,7 @@
 #include "tcard/pii.h"
 
 /* The schema version this program creates and understands. */
-#define TC_REGISTRY_SCHEMA_VERSION 1
+#define TC_REGISTRY_SCHEMA_VERSION 4
 /* PRAGMA application_id of a registry file ("TCRG"). */
 #define TC_REGISTRY_APP_ID 0x54435247
 
@@ -163,7 +163,7 @@ int tc_registry_holder_get(struct tc_registry *reg, int64_t id,
 /*
  * Card states. The names are stored in cards.status, whose CHECK
  * constraint lists exactly these; a new state needs a schema migration
- * (docs/notes/registry.md).
+ * (docs/registry.md).
  */
 enum tc_card_status {
 	TC_CARD_ISSUED = 1, /* "issued": valid */
@@ -268,7 +268,7 @@ struct tc_audit_report {
  * mac (32 zero bytes for the first), and
  *     mac = HMAC-SHA256(audit_key, prev || seq || at || operator ||
  *                       action || subject || detail)
- * with the serialisation and audit_key of docs/notes/registry.md.
+ * with the serialisation and audit_key of docs/registry.md.
  * operator_name and action are non-empty, subject may be NULL (stored as
  * ""), detail_json is a JSON object or NULL (stored as "{}"). Inside a
  * transaction the entry joins it; outside one it is written in its own.

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * BER-TLV data objects as ISO/IEC 7816-4 (section 5.2 / 6.3 in its
- * editions) and EMV use them on smart cards: parsing with hard limits, and
+ * BER-TLV data objects as ISO/IEC 7816-4 ("BER-TLV data objects") and EMV
+ * (Book 3, Annex B) use them on smart cards: parsing with hard limits, and
  * building with minimal lengths.
  *
  * Tag: 1 to 3 bytes, kept in a uint32_t as its raw bytes (5F C1 02 is

@@ -8,13 +8,14 @@
  *       3: CA certificate (DER bstr),
  *       4: [ { 1: kid (bstr 8), 2: COSE alg (int),
  *              3: signer certificate (DER bstr),
- *              4: status (0 current = signs, 1 retired = verify only) }, ... ] }
+ *              4: status (0 current = signs, 1 retired = verify only) },
+ *            ... ] }
  * in deterministic encoding (shortest heads, keys in ascending order, every
  * key present, definite lengths). tc_trust_load() is strict: it refuses
  * anything else, and accepts a list only when the CA signed it, every signer
  * certificate was issued by that CA and is valid at the given time, and each
  * kid and alg match the certificate's key. The byte layout and the reasons
- * are in docs/notes/keys.md. The list is made by tc_keystore_export_trust()
+ * are in docs/keys.md. The list is made by tc_keystore_export_trust()
  * (include/tcard/keystore.h).
  */
 #ifndef TCARD_TRUST_H

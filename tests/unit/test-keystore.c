@@ -241,6 +241,7 @@ test_layout_and_modes(void **state)
 static void
 test_x509_verify(void **state)
 {
+	static const unsigned char sm2_id[] = "1234567812345678";
 	struct home *h = *state;
 	struct tc_keystore *ks = open_ok(h);
 	struct tc_keystore_cert_info s;
@@ -253,10 +254,10 @@ test_x509_verify(void **state)
 	if (h->alg == TC_KEYALG_SM2) {
 		assert_int_equal(X509_get_signature_nid(ca), NID_SM2_with_SM3);
 		id = ASN1_OCTET_STRING_new();
-		ASN1_OCTET_STRING_set(id, (const unsigned char *)"1234567812345678", 16);
+		ASN1_OCTET_STRING_set(id, sm2_id, 16);
 		X509_set0_distinguishing_id(ca, id);
 		id = ASN1_OCTET_STRING_new();
-		ASN1_OCTET_STRING_set(id, (const unsigned char *)"1234567812345678", 16);
+		ASN1_OCTET_STRING_set(id, sm2_id, 16);
 		X509_set0_distinguishing_id(x, id);
 	} else
 		assert_int_equal(X509_get_signature_nid(ca),

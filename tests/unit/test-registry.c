@@ -187,7 +187,8 @@ test_migrate_empty_and_reopen(void **state)
 	open_reg(fx, TC_REGISTRY_CREATE);
 	assert_int_equal(
 	    reg_int(fx->reg, "SELECT count(*) FROM sqlite_schema"), objects);
-	assert_int_equal(reg_int(fx->reg, "PRAGMA user_version"), 1);
+	assert_int_equal(reg_int(fx->reg, "PRAGMA user_version"),
+	    TC_REGISTRY_SCHEMA_VERSION);
 	assert_int_equal(reg_int(fx->reg, "SELECT count(*) FROM audit"), 1);
 	close_reg(fx);
 	open_reg(fx, 0);
@@ -200,7 +201,7 @@ static void
 test_open_refusals(void **state)
 {
 	struct fixture *fx = *state;
-	char err[256];
+	char err[256], want[32];
 	struct tc_registry *reg = NULL;
 	struct stat sb;
 	FILE *f;
@@ -235,7 +236,8 @@ test_open_refusals(void **state)
 	    TC_ERR_DB_SCHEMA);
 	assert_null(reg);
 	assert_non_null(strstr(err, "99"));
-	assert_non_null(strstr(err, "up to 1"));
+	snprintf(want, sizeof(want), "up to %d", TC_REGISTRY_SCHEMA_VERSION);
+	assert_non_null(strstr(err, want));
 	/* The refused file is left alone. */
 	assert_int_equal(stat(fx->path, &sb), 0);
 	unlink(fx->path);
@@ -867,7 +869,7 @@ test_audit_swap_detected(void **state)
 	close_reg(fx);
 }
 
-/* The serialisation of docs/notes/registry.md, written independently. */
+/* The serialisation of docs/registry.md, written independently. */
 static size_t
 serialise(uint8_t *out, const uint8_t prev[32], int64_t seq, int64_t at,
     const char *const f[4])

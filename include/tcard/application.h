@@ -1,0 +1,528 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Applications for talent cards and their review (docs/workflow.md).
+ *
+ * An application is taken from a JSON form (tc_app_form_parse) that holds
+ * the programme's form sections; it is kept as a draft or submitted; then
+ * it goes through the steps of its tier (or route) in the programme file:
+ * each step is acted on by an operator holding the step's role, and no
+ * operator acts on two steps of one application (four eyes). A review
+ * step may return the application for supplementary material; any step
+ * before production may reject it. After the last step before production
+ * the application is approved; the card producer records production, and
+ * tc_application_issue, by the card issuer, allocates the serial and card
+ * number and creates the card.
+ *
+ * Guards run at submission, at approval and at issue: the person on the
+ * blacklist, the employer barred, the statutory retirement age where the
+ * programme names it, an excluded category of employer, an existing live
+ * card of the same programme. Each refusal names the rule and its source
+ * in the programme file.
+ *
+ * The ID number never reaches the database in plain: an application keeps
+ * its keyed MAC, the number sealed under the data key and the masked form,
+ * like holders (docs/registry.md). Every function that changes the
+ * registry needs an open transaction, except tc_application_issue, which
+ * runs its own; each appends its audit entries itself (operator, action
+ * "application.ACTION", subject "application:ID"), so the caller only
+ * begins and commits. The clock is always an argument.
+ */
+#ifndef TCARD_APPLICATION_H
+#define TCARD_APPLICATION_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "tcard/attach.h"
+#include "tcard/blacklist.h"
+#include "tcard/id.h"
+#include "tcard/pii.h"
+#include "tcard/programme.h"
+#include "tcard/registry.h"
+#include "tcard/workday.h"
+
+/* The value of "format" in an application file, when given. */
+#define TC_APP_FORMAT "talentcard-application/1"
+/* Largest application form, in bytes. */
+#define TC_APP_FORM_MAX (256 * 1024)
+/* Most attachments named in a form, and per application. */
+#define TC_APP_FILES_MAX 64
+/* Longest reason of a return, rejection, withdrawal or exception. */
+#define TC_APP_REASON_MAX 1024
+/* Longest file path in a form. */
+#define TC_APP_PATH_MAX 4096
+
+enum tc_app_kind {
+	TC_APP_NEW = 1,	 /* "new" */
+	TC_APP_UPGRADE,	 /* "upgrade": a higher tier for a live card */
+	TC_APP_CONVERT,	 /* "convert": B to A (tier converts_to) */
+	TC_APP_SUB,	 /* "sub": a sub-card on a principal card */
+};
+
+enum tc_app_state {
+	TC_APP_DRAFT = 1,  /* "draft": kept, not submitted */
+	TC_APP_SUBMITTED,  /* "submitted": in review at step `step` */
+	TC_APP_RETURNED,   /* "returned": waits for supplementary material */
+	TC_APP_REJECTED,   /* "rejected": final */
+	TC_APP_APPROVED,   /* "approved": at the produce or issue step */
+	TC_APP_ISSUED,	   /* "issued": the card exists; final */
+	TC_APP_WITHDRAWN,  /* "withdrawn": by the applicant; final */
+};
+
+/* Kinds of attachment (the attachments.kind column). */
+enum tc_att_kind {
+	TC_ATT_PHOTO = 1,	      /* "photo" */
+	TC_ATT_ID_DOCUMENT,	      /* "id-document" */
+	TC_ATT_CONTRACT,	      /* "contract" */
+	TC_ATT_TAX_OR_INSURANCE,      /* "tax-or-social-insurance" */
+	TC_ATT_ELIGIBILITY_PROOF,     /* "eligibility-proof" */
+	TC_ATT_COOPERATION_AGREEMENT, /* "cooperation-agreement" */
+	TC_ATT_UNIT_CERTIFICATE,      /* "unit-certificate" */
+	TC_ATT_OTHER,		      /* "other" */
+};
+
+/* Names of the enums ("upgrade", "returned", "photo"), or "unknown". */
+const char *tc_app_kind_name(enum tc_app_kind k);
+const char *tc_app_state_name(enum tc_app_state s);
+const char *tc_att_kind_name(enum tc_att_kind k);
+/* Parse those names. 0, or TC_ERR_INVALID_ARG (*out untouched). */
+int tc_app_state_parse(const char *name, enum tc_app_state *out /* OUT */);
+int tc_att_kind_parse(const char *name, enum tc_att_kind *out /* OUT */);
+
+/*
+ * The attachment kind a programme material id stands for ("labour-contract"
+ * and "contract" are contracts, "degree" and "clause-proof" eligibility
+ * proofs, ...), TC_ATT_OTHER when none fits.
+ */
+enum tc_att_kind tc_att_kind_of_material(const char *material_id);
+
+/*
+ * Maps an ID type as a programme file or a form names it ("resident-id",
+ * "hk-macao-permit", "taiwan-permit", "chinese-passport-pr", "passport") or
+ * as include/tcard/id.h names it ("resident", ...) to the registry's type.
+ * Returns 0 or TC_ERR_INVALID_ARG.
+ */
+int tc_app_id_type_parse(const char *name, enum tc_id_type *out /* OUT */);
+
+/* A file the form names, for the caller to read and attach. */
+struct tc_app_file {
+	enum tc_att_kind kind;
+	char material[TC_PROGRAMME_ID_MAX + 1]; /* "" when none */
+	char path[TC_APP_PATH_MAX + 1];		/* as written in the form */
+};
+
+/*
+ * A parsed and validated form. The strings are NUL-terminated; "" means
+ * not given. The plain ID number is wiped by tc_app_form_release.
+ */
+struct tc_app_form {
+	const struct tc_programme *programme; /* borrowed from the set */
+	char tier[TC_CARD_TEXT_MAX + 1];      /* "": a route decides it */
+	char route[TC_PROGRAMME_ID_MAX + 1];
+	char clause[TC_PROGRAMME_ID_MAX + 1];
+	enum tc_id_type id_type;	      /* 0 when not given */
+	char id_number[TC_ID_MAX];	      /* normalised, plain */
+	char id_masked[TC_ID_MAX];
+	char name[TC_HOLDER_NAME_MAX + 1];
+	char sex[8];			    /* "male", "female" or "" */
+	int retire_base;		    /* 60, 55, 50 or 0 */
+	char birth_date[TC_DATE_TEXT];	    /* "YYYY-MM-DD" or "" */
+	char employer[TC_EMPLOYER_MAX + 1];
+	char employer_code[TC_USCC_LEN + 1];
+	char employer_category[TC_PROGRAMME_ID_MAX + 1];
+	char work_type[TC_PROGRAMME_ID_MAX + 1];
+	int pledge_accepted;
+	char *form_json;	/* the sections to store: no ID number */
+	char *exceptions_json;	/* {"GUARD": "reason", ...} */
+	struct tc_app_file *files;
+	size_t n_files;
+};
+
+/*
+ * Parses and validates len bytes of an application file (docs/workflow.md,
+ * "The application file") against the programme it names in set: known
+ * keys, sections and fields of the programme's form, every value by its
+ * field type (dates real and not in the future where they must not be,
+ * texts within max_chars, phones, e-mails), the ID number for its type
+ * (tc_id_normalise at now), the clause of the tier or route, sex and birth
+ * date against the ID number, the employer's credit code, the work type,
+ * attachments and claimed exceptions. Required fields and materials are
+ * NOT checked here (a draft may be incomplete; see tc_app_form_complete),
+ * but the programme, the clause (or tier), the name and the ID number
+ * must be there. On success *out holds the form (release it); on failure
+ * *out is empty and err says "KEY: reason" with the JSON path. Returns
+ *   0;
+ *   TC_ERR_INVALID_ARG  NULL arguments;
+ *   TC_ERR_TOO_LARGE    over TC_APP_FORM_MAX bytes, too many entries or
+ *                       files;
+ *   TC_ERR_MALFORMED    JSON syntax, duplicate or unknown keys, wrong
+ *                       types, a bad value, missing identity fields, two
+ *                       places giving different values, the ID number
+ *                       found inside another field;
+ *   TC_ERR_NOT_FOUND    an unknown programme, tier, route, clause, work
+ *                       type, material or guard;
+ *   TC_ERR_BAD_DATE     a date that is not real or lies in the future;
+ *   the codes of tc_id_normalise (bad ID number) and tc_uscc_normalise;
+ *   TC_ERR_NOMEM.
+ */
+int tc_app_form_parse(const struct tc_programme_set *set, const char *json,
+    size_t len, time_t now, struct tc_app_form *out /* OUT */, char *err,
+    size_t errlen);
+
+/* Wipes and frees what a form holds; the struct may be reused. */
+void tc_app_form_release(struct tc_app_form *f);
+
+/* What tc_app_form_complete needs to know about an application. */
+struct tc_app_facts {
+	const struct tc_programme *programme;
+	enum tc_app_kind kind;
+	const char *tier;	/* "" when a route decides it */
+	const char *work_type;	/* "" when none */
+	enum tc_id_type id_type;
+	const char *form_json;	/* the stored sections */
+	int pledge_accepted;
+	const enum tc_att_kind *att_kinds; /* the attachments */
+	const char *const *att_materials;  /* "" or NULL when none */
+	size_t n_atts;
+};
+
+/*
+ * Checks that an application is complete enough to submit: required
+ * sections and fields (with their minimum entries), the work type when
+ * the programme has them, the photo, every required material for the
+ * purpose "apply" that applies to the tier, work type and ID type, and
+ * the integrity pledge where the programme has one. A sub-card
+ * application needs only the basic identity and its materials. Returns 0,
+ * or TC_ERR_MALFORMED with err listing what is missing ("incomplete:
+ * sections.contact.email; material labour-contract; pledge"), or
+ * TC_ERR_INVALID_ARG.
+ */
+int tc_app_form_complete(
+    const struct tc_app_facts *facts, char *err, size_t errlen);
+
+/* An application as stored. Release with tc_application_release. */
+struct tc_application {
+	int64_t id;
+	enum tc_app_kind kind;
+	int64_t card_serial; /* upgrade/convert: the card; sub: principal */
+	char relation[TC_CARD_TEXT_MAX + 1]; /* sub only */
+	char programme[TC_CARD_TEXT_MAX + 1];
+	char tier[TC_CARD_TEXT_MAX + 1]; /* "" while a route decides it */
+	char route[TC_CARD_TEXT_MAX + 1];
+	char clause[TC_CARD_TEXT_MAX + 1];
+	enum tc_id_type id_type;
+	uint8_t id_mac[TC_PII_MAC_LEN];
+	char id_masked[TC_ID_MAX];
+	char name[TC_HOLDER_NAME_MAX + 1];
+	char sex[8];
+	int retire_base;
+	char birth_date[TC_DATE_TEXT];
+	char employer[TC_EMPLOYER_MAX + 1];
+	char employer_code[TC_USCC_LEN + 1];
+	char employer_category[TC_PROGRAMME_ID_MAX + 1];
+	char work_type[TC_PROGRAMME_ID_MAX + 1];
+	enum tc_app_state state;
+	int step;			   /* index into the step list */
+	char step_id[TC_PROGRAMME_ID_MAX + 1]; /* "" for drafts */
+	time_t step_started_at;
+	char deadline[TC_DATE_TEXT]; /* last day of the step, or "" */
+	int months;		     /* validity set at approval, or 0 */
+	time_t pledge_at;	     /* 0: not accepted */
+	time_t created_at, submitted_at, decided_at;
+	char created_by[TC_AUDIT_NAME_MAX + 1];
+	int64_t issued_serial; /* 0 until issued */
+	char *form;	       /* JSON text, heap */
+	char *exceptions;      /* JSON object text, heap */
+	char *overrides;       /* JSON array text, heap */
+};
+
+void tc_application_release(struct tc_application *a);
+
+/*
+ * Reads application id. Returns 0, TC_ERR_NOT_FOUND, TC_ERR_MALFORMED (a
+ * stored value out of shape) or a database error; on failure *out is
+ * empty.
+ */
+int tc_application_get(struct tc_registry *reg, int64_t id,
+    struct tc_application *out /* OUT */, char *err, size_t errlen);
+
+/* The step list an application follows: its route's, else its tier's. */
+int tc_application_steps(const struct tc_programme *p,
+    const struct tc_application *a, const struct tc_step **steps /* OUT */,
+    size_t *n /* OUT */, char *err, size_t errlen);
+
+/* Filter of tc_application_list; zero it for everything. */
+struct tc_app_filter {
+	enum tc_app_state state; /* 0: any */
+	const char *programme;	 /* NULL: any */
+	int overdue;		 /* 1: only in-review steps past deadline */
+	time_t now;		 /* for overdue */
+};
+
+/*
+ * Calls fn for each matching application in id order (a is valid during
+ * the call; its form, exceptions and overrides are NULL in listings). An
+ * application is overdue when it is submitted or approved and the
+ * Asia/Shanghai date of now is after its deadline. A nonzero return from
+ * fn stops and is returned. Returns 0, fn's value, TC_ERR_MALFORMED or a
+ * database error.
+ */
+int tc_application_list(struct tc_registry *reg,
+    const struct tc_app_filter *filter,
+    int (*fn)(const struct tc_application *a, void *arg), void *arg,
+    char *err, size_t errlen);
+
+/* 1 when a is overdue at now (see tc_application_list). */
+int tc_application_overdue(const struct tc_application *a, time_t now);
+
+/* One step's record, and one action, for the progress view. */
+struct tc_app_step_rec {
+	int step;
+	const char *step_id;
+	time_t started_at, clock_at, done_at; /* done_at 0: open */
+	const char *deadline;		      /* "" when none */
+};
+struct tc_app_action {
+	int64_t id;
+	int step; /* -1: the applicant's side (create, submit, ...) */
+	const char *step_id; /* "" for -1 */
+	const char *action;  /* "approve", "return", ... */
+	const char *operator_name;
+	time_t at;
+	const char *reason; /* "" when none */
+	const char *detail; /* JSON object text */
+};
+struct tc_app_attachment {
+	int64_t id;
+	enum tc_att_kind kind;
+	const char *material; /* "" when none */
+	uint8_t sha256[32];
+	enum tc_media media;
+	int64_t size;
+	uint32_t width, height; /* images; 0 otherwise */
+	const char *name;
+	time_t added_at;
+	const char *added_by;
+};
+
+/* Calls fn for each step record, action or attachment of application id,
+ * in order. Return as tc_application_list. */
+int tc_application_step_list(struct tc_registry *reg, int64_t id,
+    int (*fn)(const struct tc_app_step_rec *s, void *arg), void *arg,
+    char *err, size_t errlen);
+int tc_application_action_list(struct tc_registry *reg, int64_t id,
+    int (*fn)(const struct tc_app_action *a, void *arg), void *arg, char *err,
+    size_t errlen);
+int tc_application_attachment_list(struct tc_registry *reg, int64_t id,
+    int (*fn)(const struct tc_app_attachment *a, void *arg), void *arg,
+    char *err, size_t errlen);
+
+/*
+ * Reads the content of attachment att_id into out (cap at least
+ * TC_ATTACH_MAX), opening the sealed parts and checking the SHA-256.
+ * Returns 0, TC_ERR_NOT_FOUND, TC_ERR_DECRYPT / TC_ERR_MALFORMED (altered
+ * data), TC_ERR_TOO_LARGE, or a database error.
+ */
+int tc_application_attachment_read(struct tc_registry *reg, int64_t att_id,
+    struct tc_buf *out, char *err, size_t errlen);
+
+/* What every workflow call needs. */
+struct tc_app_ctx {
+	struct tc_registry *reg;
+	const struct tc_programme_set *programmes;
+	const struct tc_workdays *workdays; /* NULL: Monday to Friday */
+	const char *operator_name;	    /* the acting operator */
+	time_t now;
+};
+
+/*
+ * The role an operator needs to take applications (create, change,
+ * attach, submit, withdraw): any reviewer role. Four eyes counts these as
+ * the applicant's side, which is not a review step (docs/workflow.md).
+ */
+#define TC_APP_INTAKE_ROLES                                                    \
+	(TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER) |                                  \
+	    TC_ROLE_BIT(TC_ROLE_INDUSTRY_REVIEWER) |                           \
+	    TC_ROLE_BIT(TC_ROLE_HR_REVIEWER))
+
+/*
+ * Creates a draft application of kind TC_APP_NEW from form f. The
+ * operator must exist, be enabled and hold an intake role. The tier must
+ * be a main tier. Sets *id. Audited "application.create". Returns 0;
+ * TC_ERR_FORBIDDEN; TC_ERR_AUTH (operator unknown or disabled);
+ * TC_ERR_POLICY (a sub-card tier); TC_ERR_STATE (no transaction);
+ * TC_ERR_CRYPTO, TC_ERR_NOMEM or a database error.
+ */
+int tc_application_create(const struct tc_app_ctx *c,
+    const struct tc_app_form *f, int64_t *id /* OUT */, char *err,
+    size_t errlen);
+
+/*
+ * Creates a draft application of kind TC_APP_UPGRADE or TC_APP_CONVERT for
+ * live card card_serial: the applicant is the card's holder; the employer,
+ * work type and form are taken from the application that issued the card,
+ * then from f when it is not NULL (f must name the same programme and the
+ * same person). Upgrade needs the programme's upgrade_by_application guard
+ * and a tier of higher rank; convert needs a tier in the card's
+ * converts_to (tier may be NULL when there is exactly one). clause must
+ * be a clause of the new tier (NULL only when it has none). Returns 0;
+ * TC_ERR_NOT_FOUND (card, tier, clause); TC_ERR_STATE (the card is not
+ * issued, or it is a sub-card); TC_ERR_POLICY (no upgrade in this
+ * programme, not a higher tier, not a conversion the tier allows, another
+ * person in f); the codes of tc_application_create.
+ */
+int tc_application_create_change(const struct tc_app_ctx *c,
+    enum tc_app_kind kind, int64_t card_serial, const char *tier,
+    const char *clause, const struct tc_app_form *f, int64_t *id /* OUT */,
+    char *err, size_t errlen);
+
+/*
+ * Creates a draft application of kind TC_APP_SUB for a sub-card tier on
+ * principal card principal_serial; f names the relative (tier = the sub
+ * tier, no clause). The principal must be live, a main card of a tier in
+ * the sub tier's principal_tiers. Returns as tc_application_create, and
+ * TC_ERR_NOT_FOUND / TC_ERR_STATE / TC_ERR_POLICY for the principal.
+ */
+int tc_application_create_sub(const struct tc_app_ctx *c,
+    int64_t principal_serial, const struct tc_app_form *f, int64_t *id /* OUT */,
+    char *err, size_t errlen);
+
+/*
+ * Replaces the form of a draft or returned application with f (same
+ * programme, same ID type and number; tier, clause and route may change
+ * for a draft only). Audited "application.update". Returns 0,
+ * TC_ERR_NOT_FOUND, TC_ERR_STATE (other states), TC_ERR_POLICY (another
+ * person or programme), the operator errors, or a database error.
+ */
+int tc_application_update(const struct tc_app_ctx *c, int64_t id,
+    const struct tc_app_form *f, char *err, size_t errlen);
+
+/*
+ * Attaches len bytes to a draft or returned application: checked with
+ * tc_attach_check against the programme's upload_formats (default: all
+ * six); a photo must be an image, at most the photo field's max_bytes and
+ * exactly its width_px x height_px when the programme sets them. material
+ * (may be NULL) names a programme material. The content is stored once
+ * per SHA-256, sealed under the data key in parts of at most 1 MiB.
+ * Attaching the same content with the same kind twice is refused. Sets
+ * *att_id (may be NULL). Audited "application.attach" (kind, material,
+ * media type, size, sha256). Returns 0; the codes of tc_attach_check;
+ * TC_ERR_RANGE (photo size); TC_ERR_EXISTS; TC_ERR_TOO_LARGE (more than
+ * TC_APP_FILES_MAX attachments); TC_ERR_STATE; TC_ERR_NOT_FOUND; the
+ * operator errors; TC_ERR_CRYPTO or a database error.
+ */
+int tc_application_attach(const struct tc_app_ctx *c, int64_t id,
+    enum tc_att_kind kind, const char *material, const char *name,
+    const uint8_t *data, size_t len, int64_t *att_id /* OUT */, char *err,
+    size_t errlen);
+
+/*
+ * Submits a draft (action "submit") or resubmits a returned application
+ * ("resubmit"). pledge: 1 when the applicant accepted the programme's
+ * integrity pledge now (needed where the programme has one, unless
+ * accepted earlier). Checks completeness (tc_app_form_complete) and the
+ * guards. A draft starts at the first step; a returned application goes
+ * back to the step that returned it, whose deadline restarts when the
+ * step has return_restarts_clock. Audited "application.submit" /
+ * "application.resubmit". Returns 0; TC_ERR_STATE (not a draft or
+ * returned); TC_ERR_MALFORMED (incomplete); TC_ERR_POLICY or
+ * TC_ERR_BLACKLISTED (a guard; err names the rule and its source);
+ * TC_ERR_FOUR_EYES (the operator acted on a review step of it);
+ * TC_ERR_FORBIDDEN, TC_ERR_AUTH; a database error.
+ */
+int tc_application_submit(const struct tc_app_ctx *c, int64_t id, int pledge,
+    char *err, size_t errlen);
+
+enum tc_review_decision {
+	TC_REVIEW_APPROVE = 1, /* pass the step */
+	TC_REVIEW_RETURN,      /* back to the applicant for material */
+	TC_REVIEW_REJECT,      /* final refusal */
+};
+
+struct tc_review {
+	enum tc_review_decision decision;
+	const char *reason;	 /* required for return and reject */
+	const char *tier;	 /* approve at a decides_tier step */
+	int months;		 /* approve: validity when the tier's term is
+				    set at approval; 0: the default */
+	const char *const *overrides; /* guards the approver sets aside */
+	size_t n_overrides;
+};
+
+/*
+ * Performs the current step of application id as the acting operator:
+ *  - the application must be submitted (review, approve, consult and
+ *    notice steps) or approved (the produce step; issue goes through
+ *    tc_application_issue);
+ *  - the operator must hold the step's role, and must not have acted on
+ *    another step of this application or on its applicant's side (four
+ *    eyes; returning and later approving the same step is one step);
+ *  - approve: at a notice step, not before notice_days working days after
+ *    the step started (the message gives the day it ends); at the approve
+ *    step, the guards again (a guard stated "in principle" in the programme
+ *    is set aside only when the application claims an exception for it
+ *    and rv->overrides names it), a tier from the route's tiers when the
+ *    step decides the tier, months within the tier's maximum when the
+ *    term is set at approval; then the next step starts (with its
+ *    deadline), and after the last step before production the
+ *    application is approved;
+ *  - return: only where the step has may_return; the application waits as
+ *    returned; reject: any step before production; the application is
+ *    rejected for good.
+ * *next_step (may be NULL) gets the new step index. Audited
+ * "application.approve" / ".return" / ".reject". Returns 0;
+ * TC_ERR_NOT_FOUND; TC_ERR_STATE (wrong state, notice period running, a
+ * step that may not return, the programme's steps changed under the
+ * application); TC_ERR_FORBIDDEN (role); TC_ERR_FOUR_EYES;
+ * TC_ERR_INVALID_ARG (no reason, tier or months where needed, or given
+ * where not allowed); TC_ERR_POLICY / TC_ERR_BLACKLISTED (a guard);
+ * TC_ERR_AUTH; a database error.
+ */
+int tc_application_review(const struct tc_app_ctx *c, int64_t id,
+    const struct tc_review *rv, int *next_step /* OUT */, char *err,
+    size_t errlen);
+
+/*
+ * Withdraws a draft, submitted or returned application at the applicant's
+ * request (reason required). Audited "application.withdraw". Returns 0,
+ * TC_ERR_STATE, TC_ERR_NOT_FOUND, TC_ERR_INVALID_ARG, the operator errors
+ * or a database error.
+ */
+int tc_application_withdraw(const struct tc_app_ctx *c, int64_t id,
+    const char *reason, char *err, size_t errlen);
+
+/*
+ * Issues the card of an approved application at its issue step, as the
+ * acting operator (the issue step's role, four eyes). Must be called
+ * outside a transaction: the serial is reserved first in a transaction of
+ * its own (tc_serial_reserve), then one transaction re-checks everything
+ * and the guards, finds or adds the holder, adds the card (card number
+ * from the programme's region and the serial; validity from the tier, or
+ * the months set at approval; a sub-card expires with its principal),
+ * marks the application issued and, for an upgrade or conversion, revokes
+ * the old card as superseded. A failure after the reservation leaves an
+ * unused serial, never a reused one. On success *card (may be NULL) is the
+ * new card. Audited "application.issue" and "card.issue" (and
+ * "card.supersede"). Returns 0; TC_ERR_STATE (a transaction is open, not
+ * approved or not at the issue step, the card to replace is no longer
+ * live); the review errors; TC_ERR_RANGE (serials exhausted); a database
+ * or crypto error.
+ */
+int tc_application_issue(const struct tc_app_ctx *c, int64_t id,
+    struct tc_card *card /* OUT */, char *err, size_t errlen);
+
+/*
+ * Runs the guards for application a as they stand at c->now (without
+ * writing anything): the rules above, in the order blacklist, employer
+ * bar, excluded employer, retirement age, live card, open application.
+ * overrides as in struct tc_review (NULL at submission: then a claimed
+ * exception lets an in-principle guard pass). Returns 0, or
+ * TC_ERR_BLACKLISTED / TC_ERR_POLICY with err naming the rule, the
+ * programme and the source reference.
+ */
+int tc_application_guards(const struct tc_app_ctx *c,
+    const struct tc_application *a, const char *const *overrides,
+    size_t n_overrides, int at_approval, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Shared parts of the card lifecycle commands (issuer/card-cli.h): the
+ * session (home, registry, programmes, clock, acting operator), the
+ * transaction around one library action, card lookup and the printing of
+ * results. src/lifecycle.c holds the rules; this file only calls and
+ * reports.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "card-cli.h"
+#include "cli.h"
+#include "home.h"
+#include "operator.h"
+#include "tcard/cardno.h"
+#include "tcard/err.h"
+#include "tcard/lifecycle.h"
+#include "tcard/registry.h"
+
+int
+tc_lc_getopt_start(int argc, char **argv)
+{
+	optind = 1;
+	opterr = 0;
+	return tc_issuer_refuse_secret_args(argc, argv);
+}
+
+int
+tc_lc_open(struct tc_lc_session *s, const char *home_opt, const char *as,
+    int need_auth, unsigned roles)
+{
+	const char *home;
+	int status;
+
+	memset(s, 0, sizeof(*s));
+	s->roles = roles;
+	if ((home = tc_cli_home(home_opt)) == NULL)
+		return TC_EXIT_USAGE;
+	snprintf(s->home, sizeof(s->home), "%s", home);
+	if ((s->now = tc_cli_now()) == (time_t)-1)
+		return TC_EXIT_USAGE;
+	if (need_auth && (as == NULL || *as == '\0'))
+		return tc_cli_usage(
+		    "this command needs --as NAME: the operator who does it");
+	if ((status = tc_issuer_open(home, NULL, &s->reg, 0)) != TC_EXIT_OK)
+		return status;
+	if ((status = tc_issuer_programmes(home, &s->progs)) != TC_EXIT_OK)
+		goto fail;
+	if (need_auth && (status = tc_issuer_authenticate(
+			      s->reg, as, roles, &s->op)) != TC_EXIT_OK)
+		goto fail;
+	return TC_EXIT_OK;
+fail:
+	tc_lc_close(s);
+	return status;
+}
+
+void
+tc_lc_close(struct tc_lc_session *s)
+{
+	tc_registry_close(s->reg);
+	tc_programme_set_free(s->progs);
+	s->reg = NULL;
+	s->progs = NULL;
+}
+
+int
+tc_lc_begin(struct tc_lc_session *s)
+{
+	char err[512] = "";
+	int r, status;
+
+	if ((r = tc_registry_begin(s->reg, err, sizeof(err))) != 0)
+		return tc_cli_fail(r, "registry", err);
+	if ((status = tc_issuer_operator_recheck(s->reg, &s->op, s->roles)) !=
+	    TC_EXIT_OK)
+		tc_registry_rollback(s->reg);
+	return status;
+}
+
+int
+tc_lc_end(struct tc_lc_session *s, int r, const char *what, const char *err)
+{
+	char cerr[512] = "";
+
+	if (r != 0) {
+		tc_registry_rollback(s->reg);
+		return tc_cli_fail(r, what, err);
+	}
+	if ((r = tc_registry_commit(s->reg, cerr, sizeof(cerr))) != 0)
+		return tc_cli_fail(r, "commit", cerr);
+	return TC_EXIT_OK;
+}
+
+struct tc_lifecycle
+tc_lc_ctx(const struct tc_lc_session *s)
+{
+	struct tc_lifecycle lc;
+
+	lc.reg = s->reg;
+	lc.programmes = s->progs;
+	lc.operator_name = s->op.name[0] != '\0' ? s->op.name : "system";
+	lc.now = s->now;
+	return lc;
+}
+
+int
+tc_lc_card(struct tc_lc_session *s, const char *text, struct tc_card_state *c)
+{
+	char err[512] = "";
+	int r;
+
+	if ((r = tc_lifecycle_card_find(s->reg, text, c, err, sizeof(err))) !=
+	    0)
+		return tc_cli_fail(r, "CARD", err);
+	return TC_EXIT_OK;
+}
+
+void
+tc_lc_grouped(const char *card_no, char out[20])
+{
+	tc_cardno_group(card_no, out);
+	if (out[0] == '\0')
+		snprintf(out, 20, "%.16s", card_no);
+}
+
+void
+tc_lc_valid_to(time_t expires_at, char out[TC_LIFECYCLE_DATE_LEN])
+{
+	tc_lifecycle_date(expires_at - 1, out);
+}
+
+void
+tc_lc_print_clean(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++)
+		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s, f);
+}
+
+int
+tc_lc_report(struct tc_lc_session *s, const char *action,
+    const struct tc_lifecycle_result *res, int json, const char *text)
+{
+	struct tc_card_state c;
+	char vt[TC_LIFECYCLE_DATE_LEN], err[512] = "";
+	json_t *o;
+	int r;
+
+	if (!json) {
+		if (text != NULL)
+			printf("%s\n", text);
+		if (res != NULL && res->warning[0] != '\0')
+			fprintf(stderr, "tcard-issuer %s: warning: %s\n",
+			    tc_cli_cmdname(), res->warning);
+		return TC_EXIT_OK;
+	}
+	if ((o = json_object()) == NULL)
+		return tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+	json_object_set_new(o, "action", json_string(action));
+	if (res != NULL && res->serial != 0) {
+		if ((r = tc_lifecycle_card_get(
+			 s->reg, res->serial, &c, err, sizeof(err))) != 0) {
+			json_decref(o);
+			return tc_cli_fail(r, "card", err);
+		}
+		tc_lc_valid_to(c.card.expires_at, vt);
+		json_object_set_new(o, "card", json_string(c.card.card_no));
+		json_object_set_new(
+		    o, "serial", json_integer((json_int_t)c.card.serial));
+		json_object_set_new(o, "status",
+		    json_string(tc_card_status_name(c.card.status)));
+		json_object_set_new(o, "status_reason",
+		    c.status_reason[0] != '\0' ? json_string(c.status_reason)
+					       : json_null());
+		json_object_set_new(o, "valid_to", json_string(vt));
+		json_object_set_new(o, "expires_at",
+		    json_integer((json_int_t)c.card.expires_at));
+		json_object_set_new(
+		    o, "renewals", json_integer((json_int_t)c.renewals));
+		json_object_set_new(o, "sub_cards_changed",
+		    json_integer((json_int_t)res->cascaded));
+		if (res->new_serial != 0) {
+			json_object_set_new(
+			    o, "new_card", json_string(res->new_card_no));
+			json_object_set_new(o, "new_serial",
+			    json_integer((json_int_t)res->new_serial));
+		}
+		json_object_set_new(o, "late", json_boolean(res->late));
+		json_object_set_new(
+		    o, "days", json_integer((json_int_t)res->days));
+		json_object_set_new(o, "warning",
+		    res->warning[0] != '\0' ? json_string(res->warning)
+					    : json_null());
+		json_object_set_new(
+		    o, "blacklisted", json_boolean(res->blacklisted));
+		json_object_set_new(o, "employer_barred",
+		    json_boolean(res->employer_barred));
+		if (res->employer_barred) {
+			tc_lifecycle_date(res->barred_until, vt);
+			json_object_set_new(
+			    o, "barred_until", json_string(vt));
+		}
+	}
+	tc_cli_print_json(stdout, o);
+	json_decref(o);
+	return TC_EXIT_OK;
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the card lifecycle commands of tcard-issuer share (cmd-renew.c,
+ * cmd-change.c, cmd-reissue.c, cmd-suspend.c, cmd-revoke.c, cmd-subcard.c,
+ * cmd-cards.c, cmd-expire.c): opening the home with its programmes,
+ * authenticating the acting operator, running one library action in a
+ * transaction, finding a card from what was typed, and printing dates,
+ * card numbers and results. Every function prints its failures and returns
+ * an exit status. docs/lifecycle.md describes the commands.
+ */
+#ifndef TCARD_ISSUER_CARD_CLI_H
+#define TCARD_ISSUER_CARD_CLI_H
+
+#include <stdio.h>
+#include <time.h>
+
+#include "tcard/lifecycle.h"
+#include "tcard/operator.h"
+#include "tcard/programme.h"
+#include "tcard/registry.h"
+#include "tcard/role.h"
+
+/* Who may do what (docs/lifecycle.md, "Roles"). */
+#define TC_LC_ROLES_ISSUE TC_ROLE_BIT(TC_ROLE_CARD_ISSUER)
+#define TC_LC_ROLES_SUSPEND                                                    \
+	(TC_ROLE_BIT(TC_ROLE_HR_REVIEWER) | TC_ROLE_BIT(TC_ROLE_APPROVER) |    \
+	    TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP))
+#define TC_LC_ROLES_REVOKE                                                     \
+	(TC_ROLE_BIT(TC_ROLE_APPROVER) | TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP))
+#define TC_LC_ROLES_ANY 0u
+
+/* The ENVIRONMENT and EXIT STATUS sections of the pages. */
+#define TC_LC_ENV                                                              \
+	"ENVIRONMENT\n"                                                        \
+	"    TCARD_HOME        default home directory\n"                       \
+	"    TCARD_PASSPHRASE  the acting operator's passphrase, instead of "  \
+	"the\n"                                                                \
+	"                      prompt (scripts run by a dedicated account "    \
+	"only:\n"                                                              \
+	"                      processes of the same user can read it)\n"      \
+	"    TCARD_NOW         injected clock for tests: epoch seconds, "      \
+	"YYYY-MM-DD\n"                                                         \
+	"                      or YYYY-MM-DDTHH:MM:SSZ\n"
+#define TC_LC_EXIT                                                             \
+	"EXIT STATUS\n"                                                        \
+	"    0 done; 1 refused (the card's state, a rule of the programme, a\n" \
+	"    wrong passphrase or role, an unknown card) or invalid input; 2 "    \
+	"usage\n"                                                              \
+	"    error; 3 environment (keys, registry, database, programme "        \
+	"files);\n"                                                            \
+	"    4 internal error. See docs/operations.md.\n"
+
+/* An open session of one command. */
+struct tc_lc_session {
+	struct tc_registry *reg;
+	struct tc_programme_set *progs;
+	struct tc_operator op; /* valid after authentication */
+	unsigned roles;	       /* the roles the command needs */
+	time_t now;
+	char home[4096];
+};
+
+/*
+ * Opens the home given by home_opt or $TCARD_HOME: the registry, the
+ * programmes and the clock; with as != NULL (or need_auth) authenticates
+ * the operator and checks roles (TC_LC_ROLES_*). Returns an exit status;
+ * on failure s is closed.
+ */
+int tc_lc_open(struct tc_lc_session *s, const char *home_opt, const char *as,
+    int need_auth, unsigned roles);
+
+/* Closes what tc_lc_open opened. */
+void tc_lc_close(struct tc_lc_session *s);
+
+/* Begins a transaction and re-checks the operator. Returns an exit status. */
+int tc_lc_begin(struct tc_lc_session *s);
+
+/*
+ * Ends the transaction: commits when r is 0, else rolls back and prints
+ * "what: err". Returns an exit status.
+ */
+int tc_lc_end(struct tc_lc_session *s, int r, const char *what,
+    const char *err);
+
+/* The struct tc_lifecycle of the session. */
+struct tc_lifecycle tc_lc_ctx(const struct tc_lc_session *s);
+
+/*
+ * Finds the card typed as text (card number or serial) into *c. Returns
+ * an exit status (1, printed, when there is no such card).
+ */
+int tc_lc_card(struct tc_lc_session *s, const char *text,
+    struct tc_card_state *c /* OUT */);
+
+/* "4401 0000 0000 0017". */
+void tc_lc_grouped(const char *card_no, char out[20] /* OUT */);
+
+/* The last day a card is valid: the local date of expires_at - 1. */
+void tc_lc_valid_to(time_t expires_at, char out[TC_LIFECYCLE_DATE_LEN]);
+
+/* Prints text with control characters as '?'. */
+void tc_lc_print_clean(FILE *f, const char *s);
+
+/*
+ * Prints what an action did: text for a person, or with json a JSON
+ * object {"action", "card", "serial", "status", "valid_to", ... } built
+ * from the card as it is now. Returns an exit status.
+ */
+int tc_lc_report(struct tc_lc_session *s, const char *action,
+    const struct tc_lifecycle_result *res, int json, const char *text);
+
+/* Common parsing helpers: refuses secret arguments and resets getopt. */
+int tc_lc_getopt_start(int argc, char **argv);
+
+#endif

@@ -1,0 +1,790 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuer operator add, list, disable, enable and passwd: the
+ * authority's operators, their roles and passphrases (src/operator.c,
+ * src/passhash.c). Passphrases come from a prompt without echo or from an
+ * environment variable, never from an argument. Every change is made by an
+ * authenticated operator (--as NAME) and audited in the same transaction;
+ * the first operator, which must be an admin, is added without --as.
+ * docs/notes/operators.md describes the rules and why.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "home.h"
+#include "issuer.h"
+#include "operator.h"
+#include "tcard/err.h"
+#include "tcard/operator.h"
+#include "tcard/passhash.h"
+#include "tcard/registry.h"
+#include "tcard/role.h"
+
+#define ENV_SECTION                                                            \
+	"ENVIRONMENT\n"                                                        \
+	"    TCARD_HOME        default home directory\n"                       \
+	"    TCARD_PASSPHRASE  the acting operator's passphrase, instead of "  \
+	"the\n"                                                                \
+	"                      prompt. Any process of the same user can read " \
+	"a\n"                                                                  \
+	"                      process's environment (/proc/PID/environ): "    \
+	"use it\n"                                                             \
+	"                      only in scripts run by a dedicated account.\n"  \
+	"    TCARD_SCRYPT_LN   lower the scrypt cost of new passphrase "       \
+	"hashes\n"                                                             \
+	"                      (default 15) for tests and demonstrations "     \
+	"only;\n"                                                              \
+	"                      a warning is printed below 15.\n"               \
+	"    TCARD_NOW         injected clock for tests (the audit time and "  \
+	"the\n"                                                                \
+	"                      lockout).\n"
+
+#define PASS_SECTION                                                           \
+	"PASSPHRASES\n"                                                        \
+	"    A passphrase is never taken from a command-line argument: "       \
+	"other users\n"                                                        \
+	"    can read arguments (ps, /proc) and they stay in shell history;\n" \
+	"    --passphrase and --password are refused. It is typed at a "       \
+	"prompt on\n"                                                          \
+	"    the terminal with echo off, or, in scripts, taken from an "       \
+	"environment\n"                                                        \
+	"    variable. A new passphrase has at least 12 characters (Unicode "  \
+	"code\n"                                                               \
+	"    points, after NFKC normalisation) and at most 1024 bytes of "     \
+	"UTF-8;\n"                                                             \
+	"    a few unrelated words make a good one. It is stored only as a "   \
+	"salted\n"                                                             \
+	"    scrypt hash. After 5 wrong passphrases in a row an operator is "  \
+	"locked\n"                                                             \
+	"    for 15 minutes (an admin's 'operator passwd' lifts the lock).\n"
+
+static const char add_help[] =
+    "NAME\n"
+    "    tcard-issuer operator add - add an operator with roles\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer operator add NAME --role ROLE[,ROLE...] [--as ADMIN]\n"
+    "                 [--passphrase-env VAR] [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Adds operator NAME with the given roles and a passphrase. NAME is\n"
+    "    1 to 64 characters of a-z, 0-9, '.', '_' and '-', starting with a\n"
+    "    letter or digit ('system' is reserved). The roles are:\n"
+    "        unit-reviewer      reviews applications for the applicant's "
+    "unit\n"
+    "        industry-reviewer  reviews for the industry authority\n"
+    "        hr-reviewer        reviews for the talent/HR bureau\n"
+    "        approver           approves applications\n"
+    "        leadership-group   approves the tiers that need the group\n"
+    "        card-producer      personalises and prints cards\n"
+    "        card-issuer        issues, suspends and revokes cards\n"
+    "        auditor            reads and verifies the audit log\n"
+    "        admin              manages operators\n"
+    "\n"
+    "    The acting operator (--as) must have the admin role; it is asked "
+    "for\n"
+    "    its own passphrase first, then for the new operator's (twice).\n"
+    "\n"
+    "    Bootstrap: while the registry has no operators at all, the first\n"
+    "    'operator add' runs without --as, and must give the new operator "
+    "the\n"
+    "    admin role. Its audit entry names 'system' and the system user who\n"
+    "    ran it. From then on, every change needs --as.\n"
+    "\n"
+    "    The change and its audit entry 'operator.add' (detail: the roles)\n"
+    "    are written in one transaction.\n"
+    "\n" PASS_SECTION "\n"
+    "OPTIONS\n"
+    "    --role LIST           comma-separated roles (may be repeated)\n"
+    "    --as ADMIN            the acting operator (not for the first one)\n"
+    "    --passphrase-env VAR  read the new operator's passphrase from the\n"
+    "                          environment variable VAR instead of the "
+    "prompt\n"
+    "    --home DIR            the authority's home directory\n"
+    "    --help                show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 added; 1 refused (the name exists, authentication failed, not an\n"
+    "    admin, the passphrase is too short); 2 usage error (also for\n"
+    "    --passphrase); 3 no keys, no registry or a database error;\n"
+    "    4 internal error.\n"
+    "\n" ENV_SECTION "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer operator add ada --role admin,auditor\n"
+    "    tcard-issuer operator add wang.li --role unit-reviewer --as ada\n"
+    "    NEWPASS=... TCARD_PASSPHRASE=... tcard-issuer operator add li.na \\\n"
+    "        --role approver --as ada --passphrase-env NEWPASS\n";
+
+static const char list_help[] =
+    "NAME\n"
+    "    tcard-issuer operator list - show the operators\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer operator list [--json] [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Prints one line per operator, in name order:\n"
+    "        NAME  ROLES  STATUS  CREATED\n"
+    "    STATUS is 'active', 'disabled', 'locked until TIME' or 'no\n"
+    "    passphrase'. Passphrase hashes are never shown.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --json       print a JSON array of {\"name\", \"roles\" (array), "
+    "\"disabled\",\n"
+    "                 \"locked_until\" (null or ISO time), "
+    "\"failed_logins\",\n"
+    "                 \"has_passphrase\", \"created\", "
+    "\"passphrase_changed\"}\n"
+    "    --home DIR   the authority's home directory\n"
+    "    --help       show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 success; 2 usage error; 3 no keys, no registry or a database\n"
+    "    error; 4 internal error.\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer operator list\n"
+    "    tcard-issuer operator list --json\n";
+
+static const char disable_help[] =
+    "NAME\n"
+    "    tcard-issuer operator disable - stop an operator from acting\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer operator disable NAME --as ADMIN [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Disables operator NAME: it can no longer authenticate, so it can "
+    "no\n"
+    "    longer change anything. Its row and its audit entries stay. The "
+    "last\n"
+    "    enabled admin cannot be disabled (nobody could manage operators\n"
+    "    afterwards). 'operator enable' undoes it. Audit entry:\n"
+    "    'operator.disable'.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --as ADMIN   the acting operator, with the admin role\n"
+    "    --home DIR   the authority's home directory\n"
+    "    --help       show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 disabled; 1 refused (unknown operator, already disabled, the last\n"
+    "    admin, authentication failed, not an admin); 2 usage error; 3 no\n"
+    "    keys, no registry or a database error; 4 internal error.\n"
+    "\n" ENV_SECTION "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer operator disable wang.li --as ada\n";
+
+static const char enable_help[] =
+    "NAME\n"
+    "    tcard-issuer operator enable - let a disabled operator act again\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer operator enable NAME --as ADMIN [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Enables operator NAME again after 'operator disable'. Audit entry:\n"
+    "    'operator.enable'.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --as ADMIN   the acting operator, with the admin role\n"
+    "    --home DIR   the authority's home directory\n"
+    "    --help       show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 enabled; 1 refused (unknown operator, not disabled,\n"
+    "    authentication failed, not an admin); 2 usage error; 3 no keys, "
+    "no\n"
+    "    registry or a database error; 4 internal error.\n"
+    "\n" ENV_SECTION "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer operator enable wang.li --as ada\n";
+
+static const char passwd_help[] =
+    "NAME\n"
+    "    tcard-issuer operator passwd - change an operator's passphrase\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer operator passwd NAME [--as ADMIN] [--passphrase-env "
+    "VAR]\n"
+    "                 [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Without --as (or with --as NAME), operator NAME changes its own\n"
+    "    passphrase: it is asked for the current one, then for the new one\n"
+    "    (twice), which must differ. With --as ADMIN, an admin resets "
+    "another\n"
+    "    operator's passphrase (a forgotten one, or after a lockout): the\n"
+    "    admin's passphrase is asked, then the new one. A new passphrase "
+    "also\n"
+    "    clears the failure count and any lock. A disabled operator stays\n"
+    "    disabled. Audit entry: 'operator.passwd' (detail: whether it was "
+    "a\n"
+    "    reset).\n"
+    "\n" PASS_SECTION "\n"
+    "OPTIONS\n"
+    "    --as ADMIN            reset as this admin\n"
+    "    --passphrase-env VAR  read the new passphrase from the environment\n"
+    "                          variable VAR instead of the prompt (the "
+    "current\n"
+    "                          or admin passphrase comes from the prompt or\n"
+    "                          $TCARD_PASSPHRASE)\n"
+    "    --home DIR            the authority's home directory\n"
+    "    --help                show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 changed; 1 refused (authentication failed, not an admin, unknown\n"
+    "    operator, the new passphrase is too short or unchanged); 2 usage\n"
+    "    error; 3 no keys, no registry or a database error; 4 internal "
+    "error.\n"
+    "\n" ENV_SECTION "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer operator passwd wang.li\n"
+    "    tcard-issuer operator passwd wang.li --as ada\n";
+
+#define ADMIN TC_ROLE_BIT(TC_ROLE_ADMIN)
+
+struct args {
+	const char *home_opt;
+	const char *as;
+	const char *pass_env;
+	const char *name;
+	unsigned roles;
+	int json;
+};
+
+enum {
+	OPT_HOME = 'H',
+	OPT_AS = 'a',
+	OPT_ROLE = 'r',
+	OPT_PENV = 'e',
+	OPT_JSON = 'j'
+};
+
+/*
+ * Parses the options a command allows (want: a string of OPT_* letters)
+ * and nname positional names (0 or 1). Never echoes an unknown option's
+ * value.
+ */
+static int
+parse_args(int argc, char **argv, const char *want, int nname, struct args *a)
+{
+	static const struct option all[] = {
+		{ "home", required_argument, NULL, OPT_HOME },
+		{ "as", required_argument, NULL, OPT_AS },
+		{ "role", required_argument, NULL, OPT_ROLE },
+		{ "passphrase-env", required_argument, NULL, OPT_PENV },
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	char err[512];
+	unsigned m;
+	int c, status;
+
+	memset(a, 0, sizeof(*a));
+	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
+		return status;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", all, NULL)) != -1) {
+		if (c == '?' || c == ':') {
+			if (c == ':')
+				return tc_cli_usage("an option needs a value");
+			return tc_cli_usage("unknown option");
+		}
+		if (strchr(want, c) == NULL)
+			return tc_cli_usage("this command has no such option");
+		switch (c) {
+		case OPT_HOME:
+			a->home_opt = optarg;
+			break;
+		case OPT_AS:
+			a->as = optarg;
+			break;
+		case OPT_PENV:
+			a->pass_env = optarg;
+			break;
+		case OPT_JSON:
+			a->json = 1;
+			break;
+		case OPT_ROLE:
+			if (tc_roles_parse(optarg, &m, err, sizeof(err)) != 0)
+				return tc_cli_usage("--role: %s", err);
+			a->roles |= m;
+			break;
+		}
+	}
+	if (argc - optind != nname) {
+		if (argc - optind < nname)
+			return tc_cli_usage("the operator NAME is missing");
+		return tc_cli_usage(
+		    "unexpected argument '%.64s'", argv[optind + nname]);
+	}
+	if (nname == 1) {
+		a->name = argv[optind];
+		if (tc_operator_name_check(a->name, err, sizeof(err)) != 0)
+			return tc_cli_usage("%s", err);
+	}
+	if (a->as != NULL &&
+	    tc_operator_name_check(a->as, err, sizeof(err)) != 0)
+		return tc_cli_usage("--as: %s", err);
+	if (a->pass_env != NULL && getenv(a->pass_env) == NULL)
+		return tc_cli_usage(
+		    "--passphrase-env %.64s: no such environment "
+		    "variable is set",
+		    a->pass_env);
+	return TC_EXIT_OK;
+}
+
+/*
+ * Opens the home's registry after the common checks; hashing commands also
+ * apply $TCARD_SCRYPT_LN.
+ */
+static int
+open_home(
+    const struct args *a, int hashing, struct tc_registry **reg, time_t *now)
+{
+	const char *home;
+	int status;
+
+	*reg = NULL;
+	if ((home = tc_cli_home(a->home_opt)) == NULL)
+		return TC_EXIT_USAGE;
+	if ((*now = tc_cli_now()) == (time_t)-1)
+		return TC_EXIT_USAGE;
+	if (hashing && (status = tc_issuer_passhash_setup()) != TC_EXIT_OK)
+		return status;
+	return tc_issuer_open(home, NULL, reg, 0);
+}
+
+/*
+ * Reads a new passphrase for operator name (prompt twice, or the variable
+ * of --passphrase-env) and hashes it into hash.
+ */
+static int
+new_hash(const struct args *a, const char *name, char *pass, size_t passlen,
+    char *hash, size_t hashlen)
+{
+	char prompt[TC_OPERATOR_NAME_MAX + 64], err[512] = "";
+	int r, status;
+
+	snprintf(
+	    prompt, sizeof(prompt), "New passphrase for operator %s: ", name);
+	if ((status = tc_issuer_read_passphrase(prompt, a->pass_env,
+		 a->pass_env == NULL ? 1 : 0, pass, passlen)) != TC_EXIT_OK)
+		return status;
+	if ((r = tc_passhash_make(pass, hash, hashlen, err, sizeof(err))) != 0)
+		return tc_cli_fail(r, "new passphrase", err);
+	return TC_EXIT_OK;
+}
+
+/* The audit detail {"roles": [...], ...}; NULL when out of memory. */
+static char *
+detail_roles(unsigned roles, int bootstrap)
+{
+	json_t *o = json_object(), *arr = json_array();
+	const char *user;
+	struct passwd *pw;
+	char *s = NULL;
+	int i;
+
+	if (o == NULL || arr == NULL)
+		goto out;
+	for (i = TC_ROLE_FIRST; i <= TC_ROLE_LAST; i++)
+		if (roles & TC_ROLE_BIT(i))
+			json_array_append_new(
+			    arr, json_string(tc_role_name((enum tc_role)i)));
+	json_object_set(o, "roles", arr);
+	if (bootstrap) {
+		pw = getpwuid(getuid());
+		user =
+		    pw != NULL && pw->pw_name != NULL ? pw->pw_name : "unknown";
+		json_object_set_new(o, "bootstrap", json_true());
+		json_object_set_new(o, "os_user", json_string(user));
+	}
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+out:
+	json_decref(arr);
+	json_decref(o);
+	return s;
+}
+
+/* Commits, or reports the failure; rolls back on any failure. */
+static int
+finish(struct tc_registry *reg, int status)
+{
+	char err[512] = "";
+	int r;
+
+	if (status != TC_EXIT_OK) {
+		tc_registry_rollback(reg);
+		return status;
+	}
+	if ((r = tc_registry_commit(reg, err, sizeof(err))) != 0)
+		return tc_cli_fail(r, "commit", err);
+	return TC_EXIT_OK;
+}
+
+static int
+add_exec(int argc, char **argv)
+{
+	struct tc_registry *reg = NULL;
+	struct tc_operator actor;
+	struct args a;
+	char pass[TC_ISSUER_PASS_MAX] = "", hash[TC_PASSHASH_TEXT_MAX] = "";
+	char err[512] = "", roles[TC_ROLES_TEXT_MAX], *detail = NULL;
+	const char *who;
+	int64_t count;
+	time_t now;
+	int r, status, bootstrap;
+
+	if ((status = parse_args(argc, argv, "Hare", 1, &a)) != TC_EXIT_OK)
+		return status;
+	if (a.roles == 0)
+		return tc_cli_usage(
+		    "give the roles with --role ROLE[,ROLE...]");
+	if ((status = open_home(&a, 1, &reg, &now)) != TC_EXIT_OK)
+		return status;
+	if ((r = tc_registry_operator_count(reg, &count, err, sizeof(err))) !=
+	    0) {
+		status = tc_cli_fail(r, "operators", err);
+		goto out;
+	}
+	bootstrap = count == 0;
+	if (bootstrap) {
+		if (a.as != NULL) {
+			status = tc_cli_usage(
+			    "there are no operators yet, so there is no one to "
+			    "act as: the first 'operator add' runs without "
+			    "--as");
+			goto out;
+		}
+		if (!(a.roles & ADMIN)) {
+			status = tc_cli_fail(TC_ERR_POLICY, "bootstrap",
+			    "the first operator must have the admin role "
+			    "(--role admin,...): only an admin can add the "
+			    "others");
+			goto out;
+		}
+		who = "system";
+	} else {
+		if (a.as == NULL) {
+			status = tc_cli_usage(
+			    "give --as NAME: an operator with the admin role "
+			    "adds operators");
+			goto out;
+		}
+		if ((status = tc_issuer_authenticate(
+			 reg, a.as, ADMIN, &actor)) != TC_EXIT_OK)
+			goto out;
+		who = actor.name;
+	}
+	if ((status = new_hash(&a, a.name, pass, sizeof(pass), hash,
+		 sizeof(hash))) != TC_EXIT_OK)
+		goto out;
+	if ((detail = detail_roles(a.roles, bootstrap)) == NULL) {
+		status = tc_cli_fail(TC_ERR_NOMEM, "audit", NULL);
+		goto out;
+	}
+	if ((r = tc_registry_begin(reg, err, sizeof(err))) != 0) {
+		status = tc_cli_fail(r, "registry", err);
+		goto out;
+	}
+	if (bootstrap) {
+		/* Another bootstrap may have won the race meanwhile. */
+		if ((r = tc_registry_operator_count(
+			 reg, &count, err, sizeof(err))) != 0)
+			status = tc_cli_fail(r, "operators", err);
+		else if (count != 0)
+			status = tc_cli_fail(TC_ERR_STATE, "bootstrap",
+			    "another operator was added meanwhile; run again "
+			    "with --as");
+	} else
+		status = tc_issuer_operator_recheck(reg, &actor, ADMIN);
+	if (status == TC_EXIT_OK &&
+	    ((r = tc_registry_operator_add(reg, a.name, a.roles, hash, now,
+		  NULL, err, sizeof(err))) != 0 ||
+		(r = tc_registry_audit(reg, now, who, "operator.add", a.name,
+		     detail, err, sizeof(err))) != 0))
+		status = tc_cli_fail(r, "operator add", err);
+	if ((status = finish(reg, status)) != TC_EXIT_OK)
+		goto out;
+	tc_roles_format(a.roles, roles, sizeof(roles));
+	printf("operator %s added (roles: %s)\n", a.name, roles);
+out:
+	OPENSSL_cleanse(pass, sizeof(pass));
+	OPENSSL_cleanse(hash, sizeof(hash));
+	free(detail);
+	tc_registry_close(reg);
+	return status;
+}
+
+static void
+iso_time(time_t t, char *out, size_t len)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, len, "@%lld", (long long)t);
+}
+
+struct list_state {
+	json_t *array; /* NULL for text */
+	time_t now;
+	int failed;
+};
+
+static int
+list_one(const struct tc_operator *op, void *arg)
+{
+	struct list_state *ls = arg;
+	char roles[TC_ROLES_TEXT_MAX], created[32], changed[32], locked[32];
+	char status[64];
+	json_t *o, *arr;
+	int i;
+
+	iso_time(op->created_at, created, sizeof(created));
+	iso_time(op->pass_changed_at, changed, sizeof(changed));
+	iso_time(op->locked_until, locked, sizeof(locked));
+	if (ls->array == NULL) {
+		tc_roles_format(op->roles, roles, sizeof(roles));
+		if (op->disabled)
+			snprintf(status, sizeof(status), "disabled");
+		else if (!op->has_passphrase)
+			snprintf(status, sizeof(status), "no passphrase");
+		else if (tc_operator_locked(op, ls->now))
+			snprintf(
+			    status, sizeof(status), "locked until %s", locked);
+		else
+			snprintf(status, sizeof(status), "active");
+		printf("%-20s  %-40s  %-12s  %s\n", op->name,
+		    roles[0] != '\0' ? roles : "-", status, created);
+		return 0;
+	}
+	if ((arr = json_array()) == NULL)
+		goto fail;
+	for (i = TC_ROLE_FIRST; i <= TC_ROLE_LAST; i++)
+		if (op->roles & TC_ROLE_BIT(i))
+			json_array_append_new(
+			    arr, json_string(tc_role_name((enum tc_role)i)));
+	o = json_pack("{s:s, s:o, s:b, s:o, s:i, s:b, s:s, s:o}", "name",
+	    op->name, "roles", arr, "disabled", op->disabled, "locked_until",
+	    tc_operator_locked(op, ls->now) ? json_string(locked) : json_null(),
+	    "failed_logins", op->failed_logins, "has_passphrase",
+	    op->has_passphrase, "created", created, "passphrase_changed",
+	    op->pass_changed_at != 0 ? json_string(changed) : json_null());
+	if (o == NULL || json_array_append_new(ls->array, o) != 0)
+		goto fail;
+	return 0;
+fail:
+	ls->failed = 1;
+	return 1;
+}
+
+static int
+list_exec(int argc, char **argv)
+{
+	struct tc_registry *reg = NULL;
+	struct list_state ls = { NULL, 0, 0 };
+	struct args a;
+	char err[512] = "";
+	int r, status;
+
+	if ((status = parse_args(argc, argv, "Hj", 0, &a)) != TC_EXIT_OK)
+		return status;
+	if ((status = open_home(&a, 0, &reg, &ls.now)) != TC_EXIT_OK)
+		return status;
+	if (a.json && (ls.array = json_array()) == NULL) {
+		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+		goto out;
+	}
+	if (!a.json)
+		printf("%-20s  %-40s  %-12s  %s\n", "NAME", "ROLES", "STATUS",
+		    "CREATED");
+	r = tc_registry_operator_list(reg, list_one, &ls, err, sizeof(err));
+	if (ls.failed) {
+		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+		goto out;
+	}
+	if (r != 0) {
+		status = tc_cli_fail(r, "operator list", err);
+		goto out;
+	}
+	if (a.json)
+		tc_cli_print_json(stdout, ls.array);
+	status = TC_EXIT_OK;
+out:
+	json_decref(ls.array);
+	tc_registry_close(reg);
+	return status;
+}
+
+static int
+set_disabled(int argc, char **argv, int disabled)
+{
+	struct tc_registry *reg = NULL;
+	struct tc_operator actor;
+	struct args a;
+	char err[512] = "";
+	time_t now;
+	int r, status;
+
+	if ((status = parse_args(argc, argv, "Ha", 1, &a)) != TC_EXIT_OK)
+		return status;
+	if (a.as == NULL)
+		return tc_cli_usage(
+		    "give --as NAME: an operator with the admin role");
+	if ((status = open_home(&a, 1, &reg, &now)) != TC_EXIT_OK)
+		return status;
+	if ((status = tc_issuer_authenticate(reg, a.as, ADMIN, &actor)) !=
+	    TC_EXIT_OK)
+		goto out;
+	if ((r = tc_registry_begin(reg, err, sizeof(err))) != 0) {
+		status = tc_cli_fail(r, "registry", err);
+		goto out;
+	}
+	status = tc_issuer_operator_recheck(reg, &actor, ADMIN);
+	if (status == TC_EXIT_OK &&
+	    ((r = tc_registry_operator_set_disabled(
+		  reg, a.name, disabled, err, sizeof(err))) != 0 ||
+		(r = tc_registry_audit(reg, now, actor.name,
+		     disabled ? "operator.disable" : "operator.enable", a.name,
+		     NULL, err, sizeof(err))) != 0))
+		status = tc_cli_fail(
+		    r, disabled ? "operator disable" : "operator enable", err);
+	if ((status = finish(reg, status)) != TC_EXIT_OK)
+		goto out;
+	printf("operator %s %s\n", a.name, disabled ? "disabled" : "enabled");
+out:
+	tc_registry_close(reg);
+	return status;
+}
+
+static int
+disable_exec(int argc, char **argv)
+{
+	return set_disabled(argc, argv, 1);
+}
+
+static int
+enable_exec(int argc, char **argv)
+{
+	return set_disabled(argc, argv, 0);
+}
+
+static int
+passwd_exec(int argc, char **argv)
+{
+	struct tc_registry *reg = NULL;
+	struct tc_operator actor, target;
+	struct args a;
+	char old[TC_ISSUER_PASS_MAX] = "", pass[TC_ISSUER_PASS_MAX] = "";
+	char hash[TC_PASSHASH_TEXT_MAX] = "", prompt[TC_OPERATOR_NAME_MAX + 64];
+	char err[512] = "", *detail = NULL;
+	time_t now;
+	int r, status, reset;
+
+	if ((status = parse_args(argc, argv, "Hae", 1, &a)) != TC_EXIT_OK)
+		return status;
+	reset = a.as != NULL && strcmp(a.as, a.name) != 0;
+	if ((status = open_home(&a, 1, &reg, &now)) != TC_EXIT_OK)
+		return status;
+	if (reset) {
+		if ((status = tc_issuer_authenticate(
+			 reg, a.as, ADMIN, &actor)) != TC_EXIT_OK)
+			goto out;
+		if ((r = tc_registry_operator_get(
+			 reg, a.name, &target, err, sizeof(err))) != 0) {
+			status = tc_cli_fail(r, "operator passwd", err);
+			goto out;
+		}
+	} else {
+		snprintf(prompt, sizeof(prompt),
+		    "Current passphrase for operator %s: ", a.name);
+		if ((status = tc_issuer_read_passphrase(
+			 prompt, TC_ISSUER_PASS_ENV, 0, old, sizeof(old))) !=
+			TC_EXIT_OK ||
+		    (status = tc_issuer_authenticate_with(
+			 reg, a.name, old, 0, &actor)) != TC_EXIT_OK)
+			goto out;
+	}
+	if ((status = new_hash(&a, a.name, pass, sizeof(pass), hash,
+		 sizeof(hash))) != TC_EXIT_OK)
+		goto out;
+	if (!reset && strcmp(old, pass) == 0) {
+		status = tc_cli_fail(TC_ERR_POLICY, "new passphrase",
+		    "it is the same as the current one");
+		goto out;
+	}
+	if ((detail = strdup(
+		 reset ? "{\"reset\":true}" : "{\"reset\":false}")) == NULL) {
+		status = tc_cli_fail(TC_ERR_NOMEM, "audit", NULL);
+		goto out;
+	}
+	if ((r = tc_registry_begin(reg, err, sizeof(err))) != 0) {
+		status = tc_cli_fail(r, "registry", err);
+		goto out;
+	}
+	status = tc_issuer_operator_recheck(reg, &actor, reset ? ADMIN : 0);
+	if (status == TC_EXIT_OK &&
+	    ((r = tc_registry_operator_set_pass_hash(
+		  reg, a.name, hash, now, err, sizeof(err))) != 0 ||
+		(r = tc_registry_audit(reg, now, actor.name, "operator.passwd",
+		     a.name, detail, err, sizeof(err))) != 0))
+		status = tc_cli_fail(r, "operator passwd", err);
+	if ((status = finish(reg, status)) != TC_EXIT_OK)
+		goto out;
+	printf("passphrase of operator %s changed\n", a.name);
+out:
+	OPENSSL_cleanse(old, sizeof(old));
+	OPENSSL_cleanse(pass, sizeof(pass));
+	OPENSSL_cleanse(hash, sizeof(hash));
+	free(detail);
+	tc_registry_close(reg);
+	return status;
+}
+
+const struct tc_cmd tc_cmd_operator_add = {
+	.name = "operator add",
+	.summary = "add an operator with roles (the first: an admin)",
+	.help = add_help,
+	.exec = add_exec,
+};
+
+const struct tc_cmd tc_cmd_operator_list = {
+	.name = "operator list",
+	.summary = "show the operators, roles and status",
+	.help = list_help,
+	.exec = list_exec,
+};
+
+const struct tc_cmd tc_cmd_operator_disable = {
+	.name = "operator disable",
+	.summary = "stop an operator from acting",
+	.help = disable_help,
+	.exec = disable_exec,
+};
+
+const struct tc_cmd tc_cmd_operator_enable = {
+	.name = "operator enable",
+	.summary = "let a disabled operator act again",
+	.help = enable_help,
+	.exec = enable_exec,
+};
+
+const struct tc_cmd tc_cmd_operator_passwd = {
+	.name = "operator passwd",
+	.summary = "change or reset an operator's passphrase",
+	.help = passwd_help,
+	.exec = passwd_exec,
+};

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuer renew CARD: renews a card inside its renewal window, or
+ * extends a green card B once (tc_lifecycle_renew, src/lifecycle.c). The
+ * rules and their sources are in docs/lifecycle.md.
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "card-cli.h"
+#include "issuer.h"
+#include "tcard/err.h"
+#include "tcard/lifecycle.h"
+
+static const char help[] =
+    "NAME\n"
+    "    tcard-issuer renew - renew or extend a card\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer renew CARD --as NAME [--months N] [--json] [--home "
+    "DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Extends the validity of main card CARD (its 16-digit number, with\n"
+    "    or without spaces, or its serial) from its current expiry, by the\n"
+    "    rule of its programme and tier:\n"
+    "      - a tier with extensions (the green card B): at most that many\n"
+    "        extensions of extension_months each (B: once, by 12 months;\n"
+    "        002 十一(二)); the second is refused;\n"
+    "      - otherwise, when the programme states a renewal window or the\n"
+    "        term is open: a new term of the tier's months (green card A:\n"
+    "        60, or fewer with --months);\n"
+    "      - otherwise (Baiyun's 5-year cycle) no renewal: the card lapses\n"
+    "        and the holder applies again.\n"
+    "    Renewal is allowed from the programme's renewal_window_days before\n"
+    "    the expiry (the green card: 30 days, 002 九(五); 30 days by default)\n"
+    "    until the expiry itself. Before the window the refusal gives the\n"
+    "    date and time it opens; at or after the expiry the card is expired\n"
+    "    and the holder must make a new application. Suspended, revoked and\n"
+    "    expired cards are not renewed; a sub-card follows its main card:\n"
+    "    the main card's issued and suspended sub-cards get its new expiry.\n"
+    "    Needs the role card-issuer. Audited as card.renew.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --as NAME    the acting operator (role card-issuer)\n"
+    "    --months N   the new term in months, for tiers whose term is set\n"
+    "                 at approval (green card A), at most the tier's maximum\n"
+    "    --json       print the card afterwards as JSON\n"
+    "    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
+    "    --help       show this page\n"
+    "\n" TC_LC_EXIT "\n" TC_LC_ENV "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer renew '4401 0000 0000 0017' --as clerk\n"
+    "    tcard-issuer renew 17 --as clerk --months 36\n";
+
+static int
+renew_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"home", required_argument, NULL, 'H'},
+	    {"as", required_argument, NULL, 'a'},
+	    {"months", required_argument, NULL, 'm'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct tc_lc_session s;
+	struct tc_lifecycle lc;
+	struct tc_lifecycle_result res;
+	struct tc_card_state c;
+	const char *home = NULL, *as = NULL;
+	char err[512] = "", g[20], vt[TC_LIFECYCLE_DATE_LEN];
+	char was[TC_LIFECYCLE_DATE_LEN], text[256];
+	int ch, json = 0, months = 0, status, r;
+	char *end;
+	long v;
+
+	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
+		return status;
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			home = optarg;
+			break;
+		case 'a':
+			as = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case 'm':
+			v = strtol(optarg, &end, 10);
+			if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
+			    v < 1 || v > 1200)
+				return tc_cli_usage("--months wants a number of "
+						    "months (1 to 1200)");
+			months = (int)v;
+			break;
+		case ':':
+			return tc_cli_usage("an option needs a value");
+		default:
+			return tc_cli_usage("unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return tc_cli_usage("give one CARD (number or serial)");
+	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ISSUE)) !=
+	    TC_EXIT_OK)
+		return status;
+	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK ||
+	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
+		goto out;
+	lc = tc_lc_ctx(&s);
+	r = tc_lifecycle_renew(&lc, c.card.serial, months, &res, err,
+	    sizeof(err));
+	if ((status = tc_lc_end(&s, r, "renew", err)) != TC_EXIT_OK)
+		goto out;
+	tc_lc_grouped(c.card.card_no, g);
+	tc_lc_valid_to(c.card.expires_at, was);
+	tc_lc_valid_to(res.expires_at, vt);
+	snprintf(text, sizeof(text),
+	    "card %s renewed: valid through %s (was %s); %d sub-card%s "
+	    "renewed with it",
+	    g, vt, was, res.cascaded, res.cascaded == 1 ? "" : "s");
+	status = tc_lc_report(&s, "renew", &res, json, text);
+out:
+	tc_lc_close(&s);
+	return status;
+}
+
+const struct tc_cmd tc_cmd_renew = {
+    .name = "renew",
+    .summary = "renew a card (green card B: extend once)",
+    .help = help,
+    .exec = renew_exec,
+};

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuer suspend CARD and reinstate CARD: a card (with the sub-cards
+ * that follow it) is made temporarily invalid and valid again
+ * (tc_lifecycle_suspend, tc_lifecycle_reinstate in src/lifecycle.c;
+ * docs/lifecycle.md).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "card-cli.h"
+#include "issuer.h"
+#include "tcard/err.h"
+#include "tcard/lifecycle.h"
+
+static const char suspend_help[] =
+    "NAME\n"
+    "    tcard-issuer suspend - make a card temporarily invalid\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer suspend CARD --reason TEXT --as NAME [--json] [--home "
+    "DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Suspends card CARD (number or serial), which must be issued and\n"
+    "    not past its expiry, for the reason given (free text, at most 256\n"
+    "    bytes; never an ID number). Verifiers refuse a suspended card. The\n"
+    "    issued sub-cards of a main card are suspended with it (reason\n"
+    "    principal-suspended); 'reinstate' brings them back together. A\n"
+    "    sub-card may also be suspended on its own. Needs the role\n"
+    "    hr-reviewer, approver or leadership-group. Audited as card.suspend,\n"
+    "    one entry per card.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --reason TEXT  why (kept with the card and in the audit log)\n"
+    "    --as NAME      the acting operator\n"
+    "    --json         print the card afterwards as JSON\n"
+    "    --home DIR     the authority's home directory\n"
+    "    --help         show this page\n"
+    "\n" TC_LC_EXIT "\n" TC_LC_ENV "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer suspend 17 --reason 'employer inquiry' --as reviewer\n";
+
+static const char reinstate_help[] =
+    "NAME\n"
+    "    tcard-issuer reinstate - make a suspended card valid again\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer reinstate CARD --as NAME [--note TEXT] [--json] "
+    "[--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Reinstates suspended card CARD (number or serial) if it has not\n"
+    "    passed its expiry. The sub-cards that were suspended because of it\n"
+    "    are reinstated with it; a sub-card suspended on its own stays\n"
+    "    suspended. A sub-card is reinstated only while its main card is\n"
+    "    issued. Needs the role hr-reviewer, approver or leadership-group.\n"
+    "    Audited as card.reinstate, one entry per card.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --note TEXT  a remark for the audit log (at most 256 bytes)\n"
+    "    --as NAME    the acting operator\n"
+    "    --json       print the card afterwards as JSON\n"
+    "    --home DIR   the authority's home directory\n"
+    "    --help       show this page\n"
+    "\n" TC_LC_EXIT "\n" TC_LC_ENV "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer reinstate 17 --note 'inquiry closed' --as reviewer\n";
+
+static int
+run(int argc, char **argv, int suspend)
+{
+	static const struct option opts[] = {
+	    {"home", required_argument, NULL, 'H'},
+	    {"as", required_argument, NULL, 'a'},
+	    {"reason", required_argument, NULL, 'r'},
+	    {"note", required_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct tc_lc_session s;
+	struct tc_lifecycle lc;
+	struct tc_lifecycle_result res;
+	struct tc_card_state c;
+	const char *home = NULL, *as = NULL, *reason = NULL, *note = NULL;
+	char err[512] = "", g[20], text[256];
+	int ch, json = 0, status, r;
+
+	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
+		return status;
+	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			home = optarg;
+			break;
+		case 'a':
+			as = optarg;
+			break;
+		case 'r':
+			if (!suspend)
+				return tc_cli_usage(
+				    "reinstate takes --note, not --reason");
+			reason = optarg;
+			break;
+		case 'n':
+			if (suspend)
+				return tc_cli_usage(
+				    "suspend takes --reason, not --note");
+			note = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		case ':':
+			return tc_cli_usage("an option needs a value");
+		default:
+			return tc_cli_usage("unknown option");
+		}
+	}
+	if (optind != argc - 1)
+		return tc_cli_usage("give one CARD (number or serial)");
+	if (suspend && reason == NULL)
+		return tc_cli_usage("give the reason: --reason TEXT");
+	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_SUSPEND)) !=
+	    TC_EXIT_OK)
+		return status;
+	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK ||
+	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
+		goto out;
+	lc = tc_lc_ctx(&s);
+	if (suspend)
+		r = tc_lifecycle_suspend(&lc, c.card.serial, reason, &res, err,
+		    sizeof(err));
+	else
+		r = tc_lifecycle_reinstate(&lc, c.card.serial, note, &res, err,
+		    sizeof(err));
+	if ((status = tc_lc_end(&s, r, suspend ? "suspend" : "reinstate",
+		 err)) != TC_EXIT_OK)
+		goto out;
+	tc_lc_grouped(c.card.card_no, g);
+	snprintf(text, sizeof(text), "card %s %s; %d sub-card%s with it", g,
+	    suspend ? "suspended" : "reinstated", res.cascaded,
+	    res.cascaded == 1 ? "" : "s");
+	status = tc_lc_report(
+	    &s, suspend ? "suspend" : "reinstate", &res, json, text);
+out:
+	tc_lc_close(&s);
+	return status;
+}
+
+static int
+suspend_exec(int argc, char **argv)
+{
+	return run(argc, argv, 1);
+}
+
+static int
+reinstate_exec(int argc, char **argv)
+{
+	return run(argc, argv, 0);
+}
+
+const struct tc_cmd tc_cmd_suspend = {
+    .name = "suspend",
+    .summary = "suspend a card (its sub-cards follow)",
+    .help = suspend_help,
+    .exec = suspend_exec,
+};
+
+const struct tc_cmd tc_cmd_reinstate = {
+    .name = "reinstate",
+    .summary = "reinstate a suspended card",
+    .help = reinstate_help,
+    .exec = reinstate_exec,
+};

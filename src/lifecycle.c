@@ -1,0 +1,1965 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The card lifecycle after issuance (include/tcard/lifecycle.h): renewal,
+ * change reports, reissue, suspension, reinstatement, revocation, sub-cards,
+ * the cascade of a main card's state to its sub-cards, the expiry sweep and
+ * serial allocation. Every action reads the card, checks its state and the
+ * programme's rules, changes the rows and appends one audit entry per card
+ * changed, all inside the caller's transaction. The lifecycle columns of
+ * cards and the card_changes table come from the lifecycle migration step in
+ * src/registry.c; docs/lifecycle.md describes the rules and their sources.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+#include <unistr.h>
+
+#include "registry-int.h"
+#include "tcard/blacklist.h"
+#include "tcard/cardno.h"
+#include "tcard/err.h"
+#include "tcard/id.h"
+#include "tcard/lifecycle.h"
+#include "tcard/programme.h"
+#include "tcard/registry.h"
+#include "tcard/serial.h"
+#include "tcard/uscc.h"
+
+#define DAY 86400
+/* Longest chain of reissues followed when reading a card's history. */
+#define CHAIN_MAX 1000
+
+const char *const tc_revoke_reasons[] = {
+	"fraud",
+	"ineligible",
+	"retired",
+	"misconduct",
+	"contract-ended",
+	"other",
+	NULL,
+};
+
+/* Reasons this module writes itself; never accepted from a caller. */
+#define R_TERM_ENDED	      "term-ended"
+#define R_PRINCIPAL_SUSPENDED "principal-suspended"
+#define R_PRINCIPAL_REVOKED   "principal-revoked"
+#define R_PRINCIPAL_EXPIRED   "principal-expired"
+
+/* Dates. */
+
+/*
+ * Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
+ * Hinnant's civil calendar algorithms): exact for every date, no tables,
+ * no dependence on the C library's time zone.
+ */
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era, doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+/* The local day number of t (floor division: correct before 1970 too). */
+static int64_t
+local_day(time_t t)
+{
+	int64_t s = (int64_t)t + TC_LIFECYCLE_TZ_OFFSET;
+
+	return s >= 0 ? s / DAY : -((-s + DAY - 1) / DAY);
+}
+
+static int
+month_days(int y, int m)
+{
+	static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+		return 29;
+	return n[m - 1];
+}
+
+void
+tc_lifecycle_date(time_t t, char out[TC_LIFECYCLE_DATE_LEN])
+{
+	int y, m, d;
+
+	civil_from_days(local_day(t), &y, &m, &d);
+	if (y < 0 || y > 9999)
+		y = y < 0 ? 0 : 9999;
+	snprintf(out, TC_LIFECYCLE_DATE_LEN, "%04d-%02d-%02d", y, m, d);
+}
+
+/* "YYYY-MM-DD HH:MM", local time (the hour matters at window edges). */
+static void
+local_minute(time_t t, char out[20])
+{
+	char date[TC_LIFECYCLE_DATE_LEN];
+	int64_t s = (int64_t)t + TC_LIFECYCLE_TZ_OFFSET;
+	int64_t sod = s - local_day(t) * DAY;
+
+	tc_lifecycle_date(t, date);
+	snprintf(out, 20, "%s %02d:%02d", date, (int)(sod / 3600),
+	    (int)(sod % 3600 / 60));
+}
+
+int
+tc_lifecycle_date_parse(const char *s, time_t *t, char *err, size_t errlen)
+{
+	int y, m, d, i;
+
+	if (s == NULL || t == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_BAD_DATE, "no date given");
+	for (i = 0; i < 10; i++) {
+		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
+			    "the date must be written YYYY-MM-DD");
+	}
+	if (s[10] != '\0')
+		return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
+		    "the date must be written YYYY-MM-DD");
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+	    (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || !tc_date_valid(y, m, d))
+		return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
+		    "%.10s is not a real date from 1900 on", s);
+	*t = (time_t)(days_from_civil(y, m, d) * DAY - TC_LIFECYCLE_TZ_OFFSET);
+	return 0;
+}
+
+time_t
+tc_lifecycle_add_months(time_t t, int months)
+{
+	int64_t day = local_day(t);
+	int64_t sod = (int64_t)t + TC_LIFECYCLE_TZ_OFFSET - day * DAY;
+	int64_t mm;
+	int y, m, d;
+
+	civil_from_days(day, &y, &m, &d);
+	mm = (int64_t)y * 12 + (m - 1) + months;
+	y = (int)(mm >= 0 ? mm / 12 : -((-mm + 11) / 12));
+	m = (int)(mm - (int64_t)y * 12) + 1;
+	if (d > month_days(y, m))
+		d = month_days(y, m);
+	return (time_t)(days_from_civil(y, m, d) * DAY + sod -
+	    TC_LIFECYCLE_TZ_OFFSET);
+}
+
+int
+tc_lifecycle_age(int y, int m, int d, time_t now)
+{
+	int ny, nm, nd, age;
+
+	civil_from_days(local_day(now), &ny, &nm, &nd);
+	age = ny - y;
+	if (nm < m || (nm == m && nd < d))
+		age--;
+	return age < 0 ? -1 : age;
+}
+
+/* Names. */
+
+const char *
+tc_reissue_reason_name(enum tc_reissue_reason r)
+{
+	switch (r) {
+	case TC_REISSUE_LOST:
+		return "lost";
+	case TC_REISSUE_DAMAGED:
+		return "damaged";
+	}
+	return "unknown";
+}
+
+int
+tc_reissue_reason_parse(const char *s, enum tc_reissue_reason *out)
+{
+	if (s == NULL || out == NULL)
+		return TC_ERR_INVALID_ARG;
+	if (strcmp(s, "lost") == 0)
+		*out = TC_REISSUE_LOST;
+	else if (strcmp(s, "damaged") == 0)
+		*out = TC_REISSUE_DAMAGED;
+	else
+		return TC_ERR_INVALID_ARG;
+	return 0;
+}
+
+const char *
+tc_change_kind_name(enum tc_change_kind k)
+{
+	switch (k) {
+	case TC_CHANGE_EMPLOYER:
+		return "employer";
+	case TC_CHANGE_RESIDENCE:
+		return "residence";
+	}
+	return "unknown";
+}
+
+static int
+change_kind_parse(const char *s, enum tc_change_kind *out)
+{
+	if (s != NULL && strcmp(s, "employer") == 0)
+		*out = TC_CHANGE_EMPLOYER;
+	else if (s != NULL && strcmp(s, "residence") == 0)
+		*out = TC_CHANGE_RESIDENCE;
+	else
+		return TC_ERR_MALFORMED;
+	return 0;
+}
+
+int
+tc_lifecycle_revoke_reason_ok(const struct tc_programme *p, const char *reason)
+{
+	size_t i;
+
+	if (reason == NULL)
+		return 0;
+	for (i = 0; tc_revoke_reasons[i] != NULL; i++)
+		if (strcmp(reason, tc_revoke_reasons[i]) == 0)
+			return 1;
+	for (i = 0; p != NULL && i < p->n_end_reasons; i++)
+		if (strcmp(reason, p->end_reasons[i].id) == 0)
+			return 1;
+	return 0;
+}
+
+void
+tc_lifecycle_renewal_rule(const struct tc_programme *p, const struct tc_tier *t,
+    struct tc_renewal_rule *out)
+{
+	const struct tc_guard *w = &p->guards.renewal_window_days;
+
+	memset(out, 0, sizeof(*out));
+	out->limit = -1;
+	if (t->kind != TC_TIER_MAIN || t->validity.term == TC_TERM_PRINCIPAL)
+		return;
+	if (w->set && w->value > 0 && w->value <= 3660)
+		out->window_days = (int)w->value;
+	else {
+		out->window_days = TC_LIFECYCLE_DEFAULT_WINDOW_DAYS;
+		out->window_assumed = 1;
+	}
+	if (t->validity.extensions > 0) {
+		out->allowed = 1;
+		out->months = t->validity.extension_months;
+		out->limit = t->validity.extensions;
+	} else if (w->set || t->validity.term == TC_TERM_OPEN) {
+		out->allowed = 1;
+		out->months = t->validity.default_months;
+	}
+}
+
+/* Plumbing. */
+
+static int
+need_tx(struct tc_registry *reg, const char *what, char *err, size_t errlen)
+{
+	if (reg == NULL || !reg->in_tx || sqlite3_get_autocommit(reg->db))
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "%s needs an open transaction (tc_registry_begin)", what);
+	return 0;
+}
+
+static int
+prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st,
+    char *err, size_t errlen)
+{
+	int rc = sqlite3_prepare_v2(reg->db, sql, -1, st, NULL);
+
+	if (rc != SQLITE_OK) {
+		*st = NULL;
+		return tc_reg_dberr(reg, rc, "preparing a statement", err, errlen);
+	}
+	return 0;
+}
+
+/* Runs a statement that returns no rows, and finalises it. */
+static int
+run(struct tc_registry *reg, sqlite3_stmt *st, const char *what, char *err,
+    size_t errlen)
+{
+	int rc = sqlite3_step(st), r = 0;
+
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, what, err, errlen);
+	else
+		reg->dirty = 1;
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* The card number in groups of four, for messages. */
+static const char *
+grouped(const char *card_no, char out[20])
+{
+	tc_cardno_group(card_no, out);
+	if (out[0] == '\0')
+		snprintf(out, 20, "%.16s", card_no);
+	return out;
+}
+
+/* Checks free text: 1..max bytes of UTF-8 without control characters. */
+static int
+text_ok(const char *s, size_t max, const char *what, char *err,
+    size_t errlen)
+{
+	const uint8_t *bad;
+	size_t n, i;
+
+	if (s == NULL || (n = strnlen(s, max + 1)) == 0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "%s is empty", what);
+	if (n > max)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "%s is longer than %zu bytes", what, max);
+	if ((bad = u8_check((const uint8_t *)s, n)) != NULL)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "%s is not valid UTF-8 (byte offset %zu)", what,
+		    (size_t)(bad - (const uint8_t *)s));
+	for (i = 0; i < n; i++) {
+		uint8_t c = (uint8_t)s[i];
+
+		if (c < 0x20 || c == 0x7f ||
+		    (c == 0xc2 && i + 1 < n && (uint8_t)s[i + 1] >= 0x80 &&
+			(uint8_t)s[i + 1] <= 0x9f))
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "%s holds a control character at byte offset %zu",
+			    what, i);
+	}
+	return 0;
+}
+
+/* Reading cards. */
+
+#define CARD_SELECT                                                            \
+	"SELECT c.serial, c.card_no, c.holder_id, c.programme, c.tier, "      \
+	"c.status, c.issued_at, c.expires_at, c.principal_serial, "          \
+	"c.relation, c.status_at, c.status_reason, c.status_cascade, "       \
+	"c.renewals, c.replaces_serial, (SELECT r.serial FROM cards r "      \
+	"WHERE r.replaces_serial = c.serial), h.id_type, h.id_masked, "      \
+	"h.name FROM cards c JOIN holders h ON h.id = c.holder_id "
+
+static int
+col_text(sqlite3_stmt *st, int col, char *dst, size_t dstlen, int nullok)
+{
+	const unsigned char *s;
+	int n;
+
+	if (sqlite3_column_type(st, col) == SQLITE_NULL && nullok) {
+		dst[0] = '\0';
+		return 0;
+	}
+	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
+		return TC_ERR_MALFORMED;
+	s = sqlite3_column_text(st, col);
+	n = sqlite3_column_bytes(st, col);
+	if (s == NULL || n < 0 || (size_t)n >= dstlen ||
+	    memchr(s, '\0', (size_t)n) != NULL)
+		return TC_ERR_MALFORMED;
+	memcpy(dst, s, (size_t)n);
+	dst[n] = '\0';
+	return 0;
+}
+
+static int
+col_int(sqlite3_stmt *st, int col, int nullok, int64_t *v)
+{
+	int type = sqlite3_column_type(st, col);
+
+	if (type == SQLITE_NULL && nullok) {
+		*v = 0;
+		return 0;
+	}
+	if (type != SQLITE_INTEGER)
+		return TC_ERR_MALFORMED;
+	*v = sqlite3_column_int64(st, col);
+	return 0;
+}
+
+static int
+card_row(sqlite3_stmt *st, struct tc_card_state *c)
+{
+	char status[16], type[32];
+	int64_t v[9];
+
+	memset(c, 0, sizeof(*c));
+	if (col_int(st, 0, 0, &v[0]) != 0 || col_int(st, 2, 0, &v[1]) != 0 ||
+	    col_int(st, 6, 0, &v[2]) != 0 || col_int(st, 7, 0, &v[3]) != 0 ||
+	    col_int(st, 8, 1, &v[4]) != 0 || col_int(st, 10, 1, &v[5]) != 0 ||
+	    col_int(st, 12, 0, &v[6]) != 0 || col_int(st, 13, 0, &v[7]) != 0 ||
+	    col_int(st, 14, 1, &v[8]) != 0 ||
+	    col_int(st, 15, 1, &c->replaced_by) != 0)
+		return TC_ERR_MALFORMED;
+	c->card.serial = v[0];
+	c->card.holder_id = v[1];
+	c->card.issued_at = (time_t)v[2];
+	c->card.expires_at = (time_t)v[3];
+	c->card.principal_serial = v[4];
+	c->status_at = sqlite3_column_type(st, 10) == SQLITE_NULL
+	    ? (time_t)v[2]
+	    : (time_t)v[5];
+	c->status_cascade = v[6] != 0;
+	if (v[7] < 0 || v[7] > 100000)
+		return TC_ERR_MALFORMED;
+	c->renewals = (int)v[7];
+	c->replaces = v[8];
+	if (col_text(st, 1, c->card.card_no, sizeof(c->card.card_no), 0) !=
+		0 ||
+	    col_text(st, 3, c->card.programme, sizeof(c->card.programme), 0) !=
+		0 ||
+	    col_text(st, 4, c->card.tier, sizeof(c->card.tier), 0) != 0 ||
+	    col_text(st, 5, status, sizeof(status), 0) != 0 ||
+	    tc_card_status_parse(status, &c->card.status) != 0 ||
+	    col_text(st, 9, c->card.relation, sizeof(c->card.relation), 1) !=
+		0 ||
+	    col_text(st, 11, c->status_reason, sizeof(c->status_reason), 1) !=
+		0 ||
+	    col_text(st, 16, type, sizeof(type), 0) != 0 ||
+	    tc_id_type_parse(type, &c->holder_id_type) != 0 ||
+	    col_text(st, 17, c->holder_masked, sizeof(c->holder_masked), 0) !=
+		0 ||
+	    col_text(st, 18, c->holder_name, sizeof(c->holder_name), 0) != 0)
+		return TC_ERR_MALFORMED;
+	return 0;
+}
+
+int
+tc_lifecycle_card_get(struct tc_registry *reg, int64_t serial,
+    struct tc_card_state *out, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if (reg == NULL || out == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	memset(out, 0, sizeof(*out));
+	if ((r = prepare(reg, CARD_SELECT "WHERE c.serial = ?1", &st, err,
+		 errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, serial);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if ((r = card_row(st, out)) != 0)
+			tc_seterr(err, errlen, r,
+			    "card %lld: a stored field has the wrong type or "
+			    "size",
+			    (long long)serial);
+	} else if (rc == SQLITE_DONE)
+		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "no card with serial %lld", (long long)serial);
+	else
+		r = tc_reg_dberr(reg, rc, "reading a card", err, errlen);
+	sqlite3_finalize(st);
+	if (r != 0)
+		memset(out, 0, sizeof(*out));
+	return r;
+}
+
+int
+tc_lifecycle_card_find(struct tc_registry *reg, const char *text,
+    struct tc_card_state *out, char *err, size_t errlen)
+{
+	char norm[17], msg[192], g[20];
+	uint64_t serial = 0;
+	size_t i, n;
+	int r;
+
+	if (reg == NULL || out == NULL || text == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	memset(out, 0, sizeof(*out));
+	n = strnlen(text, 65);
+	for (i = 0; i < n && text[i] >= '0' && text[i] <= '9'; i++)
+		;
+	if (n > 0 && n <= 9 && i == n) {
+		serial = strtoull(text, NULL, 10);
+		if (serial == 0)
+			return tc_seterr(err, errlen, TC_ERR_RANGE,
+			    "card serial 0 does not exist: serials start at 1");
+		return tc_lifecycle_card_get(
+		    reg, (int64_t)serial, out, err, errlen);
+	}
+	if ((r = tc_cardno_parse(text, NULL, &serial, norm, msg,
+		 sizeof(msg))) != 0)
+		return tc_seterr(err, errlen, r,
+		    "'%.64s' is neither a card number nor a serial: %s", text,
+		    msg);
+	r = tc_lifecycle_card_get(reg, (int64_t)serial, out, err, errlen);
+	if (r == TC_ERR_NOT_FOUND ||
+	    (r == 0 && strcmp(out->card.card_no, norm) != 0)) {
+		memset(out, 0, sizeof(*out));
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND, "no card %s",
+		    grouped(norm, g));
+	}
+	return r;
+}
+
+int
+tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
+    int (*fn)(const struct tc_card_state *c, void *arg), void *arg,
+    char *err, size_t errlen)
+{
+	struct tc_card_state c;
+	sqlite3_stmt *st = NULL;
+	char sql[1024];
+	int rc, r;
+
+	if (reg == NULL || fn == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	snprintf(sql, sizeof(sql),
+	    "%s WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR "
+	    "c.programme = ?2) AND (?3 IS NULL OR c.principal_serial = ?3) "
+	    "ORDER BY c.serial",
+	    CARD_SELECT);
+	if ((r = prepare(reg, sql, &st, err, errlen)) != 0)
+		return r;
+	if (f != NULL && f->status != 0)
+		sqlite3_bind_text(st, 1, tc_card_status_name(f->status), -1,
+		    SQLITE_STATIC);
+	if (f != NULL && f->programme != NULL)
+		sqlite3_bind_text(st, 2, f->programme, -1, SQLITE_TRANSIENT);
+	if (f != NULL && f->principal != 0)
+		sqlite3_bind_int64(st, 3, f->principal);
+	r = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (card_row(st, &c) != 0) {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "card %lld: a stored field has the wrong type or "
+			    "size",
+			    (long long)sqlite3_column_int64(st, 0));
+			break;
+		}
+		if ((r = fn(&c, arg)) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "listing cards", err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* The sub-cards of a main card, read into a malloc'd array. */
+struct cards {
+	struct tc_card_state *v;
+	size_t n;
+};
+
+static int
+collect(const struct tc_card_state *c, void *arg)
+{
+	struct cards *cs = arg;
+	struct tc_card_state *v;
+
+	if ((v = realloc(cs->v, (cs->n + 1) * sizeof(*v))) == NULL)
+		return TC_ERR_NOMEM;
+	cs->v = v;
+	cs->v[cs->n++] = *c;
+	return 0;
+}
+
+static int
+subcards(struct tc_registry *reg, int64_t principal, struct cards *out,
+    char *err, size_t errlen)
+{
+	struct tc_card_filter f = {0, NULL, principal};
+	int r;
+
+	out->v = NULL;
+	out->n = 0;
+	r = tc_lifecycle_card_list(reg, &f, collect, out, err, errlen);
+	if (r == TC_ERR_NOMEM)
+		tc_seterr(err, errlen, r, "out of memory");
+	if (r != 0) {
+		free(out->v);
+		out->v = NULL;
+		out->n = 0;
+	}
+	return r;
+}
+
+/* Changes. */
+
+#define CHANGE_CHAIN                                                           \
+	"WITH RECURSIVE chain(s, depth) AS (SELECT ?1, 0 UNION SELECT "        \
+	"c.replaces_serial, chain.depth + 1 FROM cards c JOIN chain ON "       \
+	"c.serial = chain.s WHERE c.replaces_serial IS NOT NULL AND "          \
+	"chain.depth < 1000) "
+
+static int
+change_row(sqlite3_stmt *st, struct tc_card_change *ch)
+{
+	char kind[16];
+	int64_t v[4];
+
+	memset(ch, 0, sizeof(*ch));
+	if (col_int(st, 0, 0, &ch->id) != 0 ||
+	    col_int(st, 1, 0, &ch->serial) != 0 ||
+	    col_text(st, 2, kind, sizeof(kind), 0) != 0 ||
+	    change_kind_parse(kind, &ch->kind) != 0 ||
+	    sqlite3_column_type(st, 3) != SQLITE_TEXT ||
+	    (sqlite3_column_type(st, 4) != SQLITE_TEXT &&
+		sqlite3_column_type(st, 4) != SQLITE_NULL) ||
+	    col_text(st, 5, ch->effective, sizeof(ch->effective), 0) != 0 ||
+	    col_int(st, 6, 0, &v[0]) != 0 || col_int(st, 7, 0, &v[1]) != 0 ||
+	    col_int(st, 8, 0, &v[2]) != 0 || v[1] < 0 || v[1] > 10000000)
+		return TC_ERR_MALFORMED;
+	ch->value = (const char *)sqlite3_column_text(st, 3);
+	ch->uscc = (const char *)sqlite3_column_text(st, 4);
+	ch->reported_at = (time_t)v[0];
+	ch->days = (int)v[1];
+	ch->late = v[2] != 0;
+	return ch->value == NULL ? TC_ERR_MALFORMED : 0;
+}
+
+int
+tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
+    int (*fn)(const struct tc_card_change *ch, void *arg), void *arg,
+    char *err, size_t errlen)
+{
+	struct tc_card_change ch;
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if (reg == NULL || fn == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = prepare(reg,
+		 CHANGE_CHAIN "SELECT id, serial, kind, value, uscc, effective, "
+			      "reported_at, days, late FROM card_changes WHERE "
+			      "serial IN (SELECT s FROM chain) ORDER BY id",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, serial);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (change_row(st, &ch) != 0) {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "card change %lld: a stored field has the wrong "
+			    "type or size",
+			    (long long)sqlite3_column_int64(st, 0));
+			break;
+		}
+		if ((r = fn(&ch, arg)) != 0)
+			break;
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "listing card changes", err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+tc_lifecycle_last_employer(struct tc_registry *reg, int64_t serial,
+    char **name, char **uscc, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	const char *v, *u;
+	int rc, r;
+
+	if (reg == NULL || name == NULL || uscc == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	*name = *uscc = NULL;
+	if ((r = prepare(reg,
+		 CHANGE_CHAIN "SELECT value, uscc FROM card_changes WHERE "
+			      "serial IN (SELECT s FROM chain) AND kind = "
+			      "'employer' ORDER BY effective DESC, id DESC "
+			      "LIMIT 1",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, serial);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		v = (const char *)sqlite3_column_text(st, 0);
+		u = (const char *)sqlite3_column_text(st, 1);
+		if ((v != NULL && (*name = strdup(v)) == NULL) ||
+		    (u != NULL && (*uscc = strdup(u)) == NULL)) {
+			free(*name);
+			*name = NULL;
+			r = tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+		}
+	} else if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "reading card changes", err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/*
+ * The card number of new_serial in the region of card c (its first six
+ * digits). new_serial must have been reserved (tc_serial_reserve) and be
+ * unused: tc_registry_card_add reports a taken one.
+ */
+static int
+new_number(struct tc_registry *reg, const struct tc_card_state *c,
+    int64_t new_serial, char card_no[17], char *err, size_t errlen)
+{
+	char region[7];
+	int64_t last = 0;
+	int r;
+
+	if ((r = tc_serial_last(reg, &last, err, errlen)) != 0)
+		return r;
+	if (new_serial < 1 || new_serial > last)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "serial %lld was not reserved (tc_serial_reserve)",
+		    (long long)new_serial);
+	memcpy(region, c->card.card_no, 6);
+	region[6] = '\0';
+	if ((r = tc_cardno_make(region, (uint64_t)new_serial, card_no)) != 0)
+		return tc_seterr(err, errlen, r,
+		    "no card number for serial %lld in region %s",
+		    (long long)new_serial, region);
+	return 0;
+}
+
+/* Actions: shared parts. */
+
+/*
+ * The state a card is in at now: its stored status, except that an issued
+ * or suspended card at or past its expiry is expired (the sweep may not
+ * have run yet).
+ */
+static enum tc_card_status
+effective(const struct tc_card_state *c, time_t now)
+{
+	if ((c->card.status == TC_CARD_ISSUED ||
+		c->card.status == TC_CARD_SUSPENDED) &&
+	    now >= c->card.expires_at)
+		return TC_CARD_EXPIRED;
+	return c->card.status;
+}
+
+/*
+ * The refusal of an action (verb: "be renewed") on a card in the wrong
+ * state: what the state is, since when and why, then hint.
+ */
+static int
+refuse(struct tc_registry *reg, const struct tc_card_state *c, time_t now,
+    const char *verb, const char *hint, char *err, size_t errlen)
+{
+	struct tc_card_state by;
+	char g[20], gb[20], since[TC_LIFECYCLE_DATE_LEN], why[400];
+	const char *sep = hint != NULL && *hint != '\0' ? ": " : "";
+
+	if (hint == NULL)
+		hint = "";
+	grouped(c->card.card_no, g);
+	tc_lifecycle_date(c->status_at, since);
+	snprintf(why, sizeof(why), "%s", c->status_reason);
+	if (c->replaced_by != 0 &&
+	    tc_lifecycle_card_get(reg, c->replaced_by, &by, NULL, 0) == 0)
+		snprintf(why, sizeof(why), "%s, replaced by card %s",
+		    c->status_reason, grouped(by.card.card_no, gb));
+	switch (effective(c, now)) {
+	case TC_CARD_REVOKED:
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "card %s is revoked (%s) since %s; a revoked card cannot "
+		    "%s%s%s",
+		    g, why, since, verb, sep, hint);
+	case TC_CARD_SUSPENDED:
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "card %s is suspended (%s) since %s; a suspended card "
+		    "cannot %s%s%s",
+		    g, why, since, verb, sep, hint);
+	case TC_CARD_EXPIRED:
+		tc_lifecycle_date(c->card.expires_at, since);
+		if (c->card.status != TC_CARD_EXPIRED)
+			return tc_seterr(err, errlen, TC_ERR_STATE,
+			    "card %s expired on %s (still recorded as %s "
+			    "until the expiry sweep runs); an expired card "
+			    "cannot %s%s%s",
+			    g, since, tc_card_status_name(c->card.status),
+			    verb, sep, hint);
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "card %s expired on %s; an expired card cannot %s%s%s", g,
+		    since, verb, sep, hint);
+	case TC_CARD_ISSUED:
+		tc_lifecycle_date(c->card.expires_at - 1, since);
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "card %s is issued and valid through %s; an issued card "
+		    "cannot %s%s%s",
+		    g, since, verb, sep, hint);
+	}
+	return tc_seterr(err, errlen, TC_ERR_STATE, "card %s is in state %s",
+	    g, tc_card_status_name(c->card.status));
+}
+
+static int
+programme_of(const struct tc_lifecycle *lc, const struct tc_card_state *c,
+    const struct tc_programme **p, const struct tc_tier **t, char *err,
+    size_t errlen)
+{
+	char g[20];
+
+	*p = lc->programmes != NULL
+	    ? tc_programme_set_find(lc->programmes, c->card.programme)
+	    : NULL;
+	if (*p == NULL)
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "card %s belongs to programme '%s', which is not loaded",
+		    grouped(c->card.card_no, g), c->card.programme);
+	if (t != NULL &&
+	    (*t = tc_programme_tier(*p, c->card.tier)) == NULL)
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "card %s has tier '%s', which programme %s does not "
+		    "define",
+		    grouped(c->card.card_no, g), c->card.tier, (*p)->id);
+	return 0;
+}
+
+/* Appends the audit entry for a card; takes detail (may be NULL). */
+static int
+audit(const struct tc_lifecycle *lc, const char *action, const char *card_no,
+    json_t *detail, char *err, size_t errlen)
+{
+	char *text = NULL;
+	int r;
+
+	if (detail == NULL)
+		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+	text = json_dumps(detail, JSON_COMPACT);
+	json_decref(detail);
+	if (text == NULL)
+		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+	r = tc_registry_audit(lc->reg, lc->now, lc->operator_name, action,
+	    card_no, text, err, errlen);
+	free(text);
+	return r;
+}
+
+static int
+lc_ok(const struct tc_lifecycle *lc, const char *what, char *err,
+    size_t errlen)
+{
+	if (lc == NULL || lc->reg == NULL || lc->operator_name == NULL ||
+	    *lc->operator_name == '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "%s: missing registry or operator", what);
+	return need_tx(lc->reg, what, err, errlen);
+}
+
+static void
+res_init(struct tc_lifecycle_result *res, const struct tc_card_state *c)
+{
+	memset(res, 0, sizeof(*res));
+	if (c != NULL) {
+		res->serial = c->card.serial;
+		memcpy(res->card_no, c->card.card_no, sizeof(res->card_no));
+		res->expires_at = c->card.expires_at;
+	}
+}
+
+/* Sets a card's status with its reason and time. */
+static int
+set_status(const struct tc_lifecycle *lc, int64_t serial,
+    enum tc_card_status s, const char *reason, int cascade, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = prepare(lc->reg,
+		 "UPDATE cards SET status = ?2, status_at = ?3, status_reason "
+		 "= ?4, status_cascade = ?5 WHERE serial = ?1",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, serial);
+	sqlite3_bind_text(st, 2, tc_card_status_name(s), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)lc->now);
+	if (reason != NULL)
+		sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 5, cascade);
+	return run(lc->reg, st, "changing a card's status", err, errlen);
+}
+
+static int
+set_expiry(const struct tc_lifecycle *lc, int64_t serial, time_t expires,
+    int add_renewal, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if ((r = prepare(lc->reg,
+		 "UPDATE cards SET expires_at = ?2, renewals = renewals + ?3 "
+		 "WHERE serial = ?1",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, serial);
+	sqlite3_bind_int64(st, 2, (int64_t)expires);
+	sqlite3_bind_int(st, 3, add_renewal);
+	return run(lc->reg, st, "changing a card's expiry", err, errlen);
+}
+
+/*
+ * Applies a status to the sub-cards of main card c that are in one of
+ * the states of from_mask (bits 1 << status); with only_cascaded, only to
+ * those whose status came from the main card. Each gets an audit entry
+ * (action, {"reason", "cascade_from"}). Adds the number to *n.
+ */
+static int
+cascade(const struct tc_lifecycle *lc, const struct tc_card_state *c,
+    unsigned from_mask, int only_cascaded, enum tc_card_status to,
+    const char *reason, const char *action, int *n, char *err,
+    size_t errlen)
+{
+	struct cards subs;
+	size_t i;
+	int r;
+
+	if (c->card.principal_serial != 0)
+		return 0;
+	if ((r = subcards(lc->reg, c->card.serial, &subs, err, errlen)) != 0)
+		return r;
+	for (i = 0; i < subs.n; i++) {
+		const struct tc_card_state *s = &subs.v[i];
+
+		if (!(from_mask & (1u << s->card.status)) ||
+		    (only_cascaded && !s->status_cascade))
+			continue;
+		if ((r = set_status(lc, s->card.serial, to,
+			 to == TC_CARD_ISSUED ? NULL : reason,
+			 to == TC_CARD_ISSUED ? 0 : 1, err, errlen)) != 0 ||
+		    (r = audit(lc, action, s->card.card_no,
+			 json_pack("{s:s?, s:s, s:I}", "reason",
+			     to == TC_CARD_ISSUED ? NULL : reason,
+			     "cascade_from", c->card.card_no, "serial",
+			     (json_int_t)s->card.serial),
+			 err, errlen)) != 0)
+			break;
+		(*n)++;
+	}
+	free(subs.v);
+	return r;
+}
+
+#define BIT(s) (1u << (s))
+
+/* Renewal. */
+
+int
+tc_lifecycle_renew(const struct tc_lifecycle *lc, int64_t serial, int months,
+    struct tc_lifecycle_result *res, char *err, size_t errlen)
+{
+	struct tc_lifecycle_result dummy;
+	struct tc_card_state c, mainc;
+	struct tc_renewal_rule rule;
+	const struct tc_programme *p;
+	const struct tc_tier *t;
+	struct cards subs = {NULL, 0};
+	char g[20], gm[20], d1[20], d2[20], ed[TC_LIFECYCLE_DATE_LEN];
+	char od[TC_LIFECYCLE_DATE_LEN];
+	time_t opens, expires;
+	size_t i;
+	int r;
+
+	if (res == NULL)
+		res = &dummy;
+	res_init(res, NULL);
+	if ((r = lc_ok(lc, "renewing a card", err, errlen)) != 0)
+		return r;
+	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
+		return r;
+	res_init(res, &c);
+	grouped(c.card.card_no, g);
+	if (c.card.principal_serial != 0) {
+		if (tc_lifecycle_card_get(lc->reg, c.card.principal_serial,
+			&mainc, NULL, 0) != 0)
+			snprintf(mainc.card.card_no,
+			    sizeof(mainc.card.card_no), "%s", "?");
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "card %s is a sub-card (%s) of card %s: it has the validity "
+		    "of its main card and is renewed with it; renew card %s",
+		    g, c.card.relation, grouped(mainc.card.card_no, gm), gm);
+	}
+	switch (effective(&c, lc->now)) {
+	case TC_CARD_ISSUED:
+		break;
+	case TC_CARD_SUSPENDED:
+		return refuse(lc->reg, &c, lc->now, "be renewed",
+		    "reinstate it first", err, errlen);
+	case TC_CARD_EXPIRED:
+		return refuse(lc->reg, &c, lc->now, "be renewed",
+		    "the holder must make a new application", err, errlen);
+	default:
+		return refuse(lc->reg, &c, lc->now, "be renewed",
+		    "the holder must make a new application", err, errlen);
+	}
+	if ((r = programme_of(lc, &c, &p, &t, err, errlen)) != 0)
+		return r;
+	tc_lifecycle_renewal_rule(p, t, &rule);
+	if (!rule.allowed)
+		return tc_seterr(err, errlen, TC_ERR_POLICY,
+		    "programme %s provides no renewal of %s cards: card %s "
+		    "lapses at the end of its %d-month term (%s); the holder "
+		    "may make a new application",
+		    p->id, t->id, g, t->validity.default_months,
+		    t->validity.cite.source != NULL ? t->validity.cite.source
+						    : "programme file");
+	if (rule.limit >= 0 && c.renewals >= rule.limit)
+		return tc_seterr(err, errlen, TC_ERR_POLICY,
+		    "card %s was already extended %d time%s; a %s card of "
+		    "programme %s may be extended only %d time%s, by %d "
+		    "months (%s)%s",
+		    g, c.renewals, c.renewals == 1 ? "" : "s", t->id, p->id,
+		    rule.limit, rule.limit == 1 ? "" : "s", rule.months,
+		    t->validity.cite.source != NULL ? t->validity.cite.source
+						    : "programme file",
+		    t->converts_to.n > 0
+			? ": convert it to a higher tier or make a new "
+			  "application"
+			: ": the holder must make a new application");
+	opens = c.card.expires_at - (time_t)rule.window_days * DAY;
+	if (lc->now < opens) {
+		local_minute(opens, d1);
+		local_minute(c.card.expires_at, d2);
+		return tc_seterr(err, errlen, TC_ERR_POLICY,
+		    "card %s cannot be renewed yet: renewal opens on %s, %d "
+		    "days before the card expires on %s (%s)",
+		    g, d1, rule.window_days, d2,
+		    rule.window_assumed
+			? "default window: the programme states none"
+			: (p->guards.renewal_window_days.cite.source != NULL
+				  ? p->guards.renewal_window_days.cite.source
+				  : "programme file"));
+	}
+	if (months != 0) {
+		if (months < 0 || !t->validity.set_at_approval ||
+		    rule.limit >= 0)
+			return tc_seterr(err, errlen, TC_ERR_RANGE,
+			    "the term of a %s card is fixed at %d months: "
+			    "it cannot be chosen",
+			    t->id, rule.months);
+		if (months > t->validity.max_months)
+			return tc_seterr(err, errlen, TC_ERR_RANGE,
+			    "%d months is more than the %d months a %s card "
+			    "may run",
+			    months, t->validity.max_months, t->id);
+		rule.months = months;
+	}
+	expires = tc_lifecycle_add_months(c.card.expires_at, rule.months);
+	tc_lifecycle_date(c.card.expires_at, od);
+	tc_lifecycle_date(expires, ed);
+	if ((r = set_expiry(lc, serial, expires, 1, err, errlen)) != 0 ||
+	    (r = audit(lc, "card.renew", c.card.card_no,
+		 json_pack("{s:I, s:s, s:s, s:i, s:i, s:b}", "serial",
+		     (json_int_t)serial, "expires_before", od, "expires", ed,
+		     "months", rule.months, "renewal", c.renewals + 1,
+		     "extension", rule.limit >= 0),
+		 err, errlen)) != 0)
+		return r;
+	if ((r = subcards(lc->reg, serial, &subs, err, errlen)) != 0)
+		return r;
+	for (i = 0; i < subs.n; i++) {
+		const struct tc_card_state *s = &subs.v[i];
+
+		if (s->card.status != TC_CARD_ISSUED &&
+		    s->card.status != TC_CARD_SUSPENDED)
+			continue;
+		if ((r = set_expiry(lc, s->card.serial, expires, 0, err,
+			 errlen)) != 0 ||
+		    (r = audit(lc, "card.renew", s->card.card_no,
+			 json_pack("{s:I, s:s, s:s}", "serial",
+			     (json_int_t)s->card.serial, "expires", ed,
+			     "cascade_from", c.card.card_no),
+			 err, errlen)) != 0)
+			break;
+		res->cascaded++;
+	}
+	free(subs.v);
+	if (r != 0)
+		return r;
+	res->expires_at = expires;
+	return 0;
+}
+
+/* Change reports. */
+
+int
+tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
+    enum tc_change_kind kind, const char *value, const char *uscc,
+    const char *effective_date, struct tc_lifecycle_result *res, char *err,
+    size_t errlen)
+{
+	struct tc_lifecycle_result dummy;
+	struct tc_card_state c;
+	const struct tc_programme *p;
+	const struct tc_guard *limit;
+	sqlite3_stmt *st;
+	char g[20], today[TC_LIFECYCLE_DATE_LEN], code[TC_USCC_LEN + 1];
+	char msg[256];
+	time_t eff;
+	int64_t days;
+	int r, late;
+	json_t *d;
+
+	if (res == NULL)
+		res = &dummy;
+	res_init(res, NULL);
+	if ((r = lc_ok(lc, "recording a change", err, errlen)) != 0)
+		return r;
+	if (kind != TC_CHANGE_EMPLOYER && kind != TC_CHANGE_RESIDENCE)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "a change is of the employer or of the residence");
+	if ((r = text_ok(value, TC_LIFECYCLE_VALUE_MAX,
+		 kind == TC_CHANGE_EMPLOYER ? "the employer" : "the residence",
+		 err, errlen)) != 0)
+		return r;
+	if (uscc != NULL) {
+		if (kind != TC_CHANGE_EMPLOYER)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "a credit code belongs to an employer change");
+		if ((r = tc_uscc_normalise(uscc, code, msg, sizeof(msg))) !=
+		    0)
+			return tc_seterr(err, errlen, r,
+			    "the employer's unified social credit code: %s",
+			    msg);
+		uscc = code;
+	}
+	if ((r = tc_lifecycle_date_parse(effective_date, &eff, err, errlen)) !=
+	    0)
+		return r;
+	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
+		return r;
+	res_init(res, &c);
+	grouped(c.card.card_no, g);
+	switch (effective(&c, lc->now)) {
+	case TC_CARD_ISSUED:
+	case TC_CARD_SUSPENDED:
+		break;
+	default:
+		return refuse(lc->reg, &c, lc->now, "have changes recorded",
+		    NULL, err, errlen);
+	}
+	if (kind == TC_CHANGE_EMPLOYER && c.card.principal_serial != 0)
+		return tc_seterr(err, errlen, TC_ERR_POLICY,
+		    "card %s is a sub-card (%s): its holder's employer is not "
+		    "part of it; report employer changes on the main card",
+		    g, c.card.relation);
+	if ((r = programme_of(lc, &c, &p, NULL, err, errlen)) != 0)
+		return r;
+	days = local_day(lc->now) - local_day(eff);
+	tc_lifecycle_date(lc->now, today);
+	if (days < 0)
+		return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
+		    "the change date %s is after today (%s): a change is "
+		    "reported once it has happened",
+		    effective_date, today);
+	if (days > 1000000)
+		days = 1000000;
+	limit = &p->guards.change_report_days;
+	late = limit->set && days > limit->value;
+	if ((r = prepare(lc->reg,
+		 "INSERT INTO card_changes (serial, kind, value, uscc, "
+		 "effective, reported_at, days, late) VALUES (?1, ?2, ?3, ?4, "
+		 "?5, ?6, ?7, ?8)",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, serial);
+	sqlite3_bind_text(st, 2, tc_change_kind_name(kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, value, -1, SQLITE_TRANSIENT);
+	if (uscc != NULL)
+		sqlite3_bind_text(st, 4, uscc, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, effective_date, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, (int64_t)lc->now);
+	sqlite3_bind_int64(st, 7, days);
+	sqlite3_bind_int(st, 8, late);
+	if ((r = run(lc->reg, st, "recording a change", err, errlen)) != 0)
+		return r;
+	d = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:I, s:b}", "serial",
+	    (json_int_t)serial, "kind", tc_change_kind_name(kind), "value",
+	    value, "uscc", uscc, "effective", effective_date, "days",
+	    (json_int_t)days, "late", late);
+	if (d != NULL && limit->set)
+		json_object_set_new(d, "limit_days",
+		    json_integer((json_int_t)limit->value));
+	if (d != NULL && late)
+		json_object_set_new(d, "warning",
+		    json_string("reported after the programme's limit"));
+	if ((r = audit(lc, "card.change", c.card.card_no, d, err, errlen)) !=
+	    0)
+		return r;
+	res->days = (int)days;
+	res->late = late;
+	if (late)
+		snprintf(res->warning, sizeof(res->warning),
+		    "the %s change of %s was reported %lld days after it took "
+		    "effect; programme %s requires a report within %lld days "
+		    "(%s). Recorded as late.",
+		    tc_change_kind_name(kind), effective_date, (long long)days,
+		    p->id, limit->value,
+		    limit->cite.source != NULL ? limit->cite.source
+					       : "programme file");
+	return 0;
+}
+
+/* Reissue. */
+
+static int
+move_subcards(const struct tc_lifecycle *lc, const struct tc_card_state *from,
+    int64_t to_serial, const char *to_no, int *n, char *err, size_t errlen)
+{
+	struct cards subs;
+	sqlite3_stmt *st;
+	size_t i;
+	int r;
+
+	if ((r = subcards(lc->reg, from->card.serial, &subs, err, errlen)) !=
+	    0)
+		return r;
+	for (i = 0; i < subs.n; i++) {
+		const struct tc_card_state *s = &subs.v[i];
+
+		if (s->card.status != TC_CARD_ISSUED &&
+		    s->card.status != TC_CARD_SUSPENDED)
+			continue;
+		if ((r = prepare(lc->reg,
+			 "UPDATE cards SET principal_serial = ?2 WHERE serial "
+			 "= ?1",
+			 &st, err, errlen)) != 0)
+			break;
+		sqlite3_bind_int64(st, 1, s->card.serial);
+		sqlite3_bind_int64(st, 2, to_serial);
+		if ((r = run(lc->reg, st, "moving a sub-card", err, errlen)) !=
+			0 ||
+		    (r = audit(lc, "card.subcard-move", s->card.card_no,
+			 json_pack("{s:I, s:s, s:s}", "serial",
+			     (json_int_t)s->card.serial, "from",
+			     from->card.card_no, "to", to_no),
+			 err, errlen)) != 0)
+			break;
+		(*n)++;
+	}
+	free(subs.v);
+	return r;
+}
+
+int
+tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
+    enum tc_reissue_reason reason, int64_t ns,
+    struct tc_lifecycle_result *res, char *err, size_t errlen)
+{
+	struct tc_lifecycle_result dummy;
+	struct tc_card_state c;
+	struct tc_card nc;
+	sqlite3_stmt *st;
+	char why[32], ed[TC_LIFECYCLE_DATE_LEN];
+	int r;
+
+	if (res == NULL)
+		res = &dummy;
+	res_init(res, NULL);
+	if ((r = lc_ok(lc, "reissuing a card", err, errlen)) != 0)
+		return r;
+	if (reason != TC_REISSUE_LOST && reason != TC_REISSUE_DAMAGED)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "a card is reissued because it was lost or damaged");
+	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
+		return r;
+	res_init(res, &c);
+	switch (effective(&c, lc->now)) {
+	case TC_CARD_ISSUED:
+		break;
+	case TC_CARD_SUSPENDED:
+		return refuse(lc->reg, &c, lc->now, "be reissued",
+		    "reinstate it first", err, errlen);
+	case TC_CARD_EXPIRED:
+		return refuse(lc->reg, &c, lc->now, "be reissued",
+		    "the holder must make a new application", err, errlen);
+	default:
+		return refuse(lc->reg, &c, lc->now, "be reissued", NULL, err,
+		    errlen);
+	}
+	if (ns == 0) /* a dry run: the card may be reissued */
+		return 0;
+	/* The new number carries the old card's region. */
+	if ((r = new_number(lc->reg, &c, ns, res->new_card_no, err,
+		 errlen)) != 0)
+		return r;
+	snprintf(why, sizeof(why), "reissued-%s",
+	    tc_reissue_reason_name(reason));
+	if ((r = set_status(lc, serial, TC_CARD_REVOKED, why, 0, err,
+		 errlen)) != 0)
+		return r;
+	memset(&nc, 0, sizeof(nc));
+	nc = c.card;
+	nc.serial = ns;
+	memcpy(nc.card_no, res->new_card_no, sizeof(nc.card_no));
+	nc.status = TC_CARD_ISSUED;
+	nc.issued_at = lc->now;
+	if ((r = tc_registry_card_add(lc->reg, &nc, err, errlen)) != 0)
+		return r;
+	if ((r = prepare(lc->reg,
+		 "UPDATE cards SET renewals = ?2, replaces_serial = ?3, "
+		 "status_at = ?4 WHERE serial = ?1",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, ns);
+	sqlite3_bind_int(st, 2, c.renewals);
+	sqlite3_bind_int64(st, 3, serial);
+	sqlite3_bind_int64(st, 4, (int64_t)lc->now);
+	if ((r = run(lc->reg, st, "reissuing a card", err, errlen)) != 0)
+		return r;
+	tc_lifecycle_date(c.card.expires_at, ed);
+	if ((r = audit(lc, "card.revoke", c.card.card_no,
+		 json_pack("{s:I, s:s, s:s}", "serial", (json_int_t)serial,
+		     "reason", why, "replaced_by", res->new_card_no),
+		 err, errlen)) != 0 ||
+	    (r = audit(lc, "card.reissue", res->new_card_no,
+		 json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "serial",
+		     (json_int_t)ns, "replaces", c.card.card_no, "reason",
+		     tc_reissue_reason_name(reason), "tier", c.card.tier,
+		     "holder", c.holder_masked, "expires", ed),
+		 err, errlen)) != 0)
+		return r;
+	if ((r = move_subcards(lc, &c, ns, res->new_card_no, &res->cascaded,
+		 err, errlen)) != 0)
+		return r;
+	res->new_serial = ns;
+	return 0;
+}
+
+/* Suspension and reinstatement. */
+
+int
+tc_lifecycle_suspend(const struct tc_lifecycle *lc, int64_t serial,
+    const char *reason, struct tc_lifecycle_result *res, char *err,
+    size_t errlen)
+{
+	struct tc_lifecycle_result dummy;
+	struct tc_card_state c;
+	int r;
+
+	if (res == NULL)
+		res = &dummy;
+	res_init(res, NULL);
+	if ((r = lc_ok(lc, "suspending a card", err, errlen)) != 0)
+		return r;
+	if ((r = text_ok(reason, TC_LIFECYCLE_REASON_MAX, "the reason", err,
+		 errlen)) != 0)
+		return r;
+	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
+		return r;
+	res_init(res, &c);
+	switch (effective(&c, lc->now)) {
+	case TC_CARD_ISSUED:
+		break;
+	case TC_CARD_SUSPENDED:
+		return refuse(lc->reg, &c, lc->now, "be suspended again",
+		    NULL, err, errlen);
+	default:
+		return refuse(lc->reg, &c, lc->now, "be suspended", NULL, err,
+		    errlen);
+	}
+	if ((r = set_status(lc, serial, TC_CARD_SUSPENDED, reason, 0, err,
+		 errlen)) != 0 ||
+	    (r = audit(lc, "card.suspend", c.card.card_no,
+		 json_pack("{s:I, s:s}", "serial", (json_int_t)serial,
+		     "reason", reason),
+		 err, errlen)) != 0)
+		return r;
+	return cascade(lc, &c, BIT(TC_CARD_ISSUED), 0, TC_CARD_SUSPENDED,
+	    R_PRINCIPAL_SUSPENDED, "card.suspend", &res->cascaded, err,
+	    errlen);
+}
+
+int
+tc_lifecycle_reinstate(const struct tc_lifecycle *lc, int64_t serial,
+    const char *note, struct tc_lifecycle_result *res, char *err,
+    size_t errlen)
+{
+	struct tc_lifecycle_result dummy;
+	struct tc_card_state c, m;
+	char g[20], gm[20];
+	int r;
+
+	if (res == NULL)
+		res = &dummy;
+	res_init(res, NULL);
+	if ((r = lc_ok(lc, "reinstating a card", err, errlen)) != 0)
+		return r;
+	if (note != NULL && (r = text_ok(note, TC_LIFECYCLE_REASON_MAX,
+				 "the note", err, errlen)) != 0)
+		return r;
+	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
+		return r;
+	res_init(res, &c);
+	switch (effective(&c, lc->now)) {
+	case TC_CARD_SUSPENDED:
+		break;
+	case TC_CARD_ISSUED:
+		return refuse(lc->reg, &c, lc->now, "be reinstated",
+		    "it is not suspended", err, errlen);
+	default:
+		return refuse(lc->reg, &c, lc->now, "be reinstated", NULL,
+		    err, errlen);
+	}
+	if (c.card.principal_serial != 0) {
+		if ((r = tc_lifecycle_card_get(lc->reg, c.card.principal_serial,
+			 &m, err, errlen)) != 0)
+			return r;
+		if (effective(&m, lc->now) != TC_CARD_ISSUED) {
+			grouped(c.card.card_no, g);
+			grouped(m.card.card_no, gm);
+			return tc_seterr(err, errlen, TC_ERR_STATE,
+			    "card %s is a sub-card of card %s, which is %s: a "
+			    "sub-card is valid only while its main card is; "
+			    "%s",
+			    g, gm,
+			    tc_card_status_name(effective(&m, lc->now)),
+			    effective(&m, lc->now) == TC_CARD_SUSPENDED
+				? "reinstate the main card first"
+				: "it cannot be reinstated");
+		}
+	}
+	if ((r = set_status(lc, serial, TC_CARD_ISSUED, NULL, 0, err,
+		 errlen)) != 0 ||
+	    (r = audit(lc, "card.reinstate", c.card.card_no,
+		 json_pack("{s:I, s:s, s:s?}", "serial", (json_int_t)serial,
+		     "suspended_for", c.status_reason, "note", note),
+		 err, errlen)) != 0)
+		return r;
+	return cascade(lc, &c, BIT(TC_CARD_SUSPENDED), 1, TC_CARD_ISSUED, NULL,
+	    "card.reinstate", &res->cascaded, err, errlen);
+}
+
+/* Revocation. */
+
+/*
+ * Bars the employer of card c for years years from today: the employer of
+ * the application that issued the card (or the card it replaced, through
+ * the reissue chain), else the employer last reported in a change. The bar
+ * runs from today to the same day years later (the first day no longer
+ * barred), which *until gets as its local midnight.
+ */
+static int
+bar_the_employer(const struct tc_lifecycle *lc, const struct tc_card_state *c,
+    const struct tc_programme *p, int years, const char *why,
+    time_t *until, char *err, size_t errlen)
+{
+	struct tc_card_state k = *c;
+	char since[TC_LIFECYCLE_DATE_LEN], end[TC_LIFECYCLE_DATE_LEN], g[20];
+	char *emp = NULL, *uscc = NULL;
+	const char *source = p->guards.fraud_employer_bar_years.cite.source;
+	time_t today;
+	int64_t bar_id;
+	int r, depth;
+
+	today = lc->now - (time_t)(((int64_t)lc->now + TC_LIFECYCLE_TZ_OFFSET) -
+				     local_day(lc->now) * DAY);
+	*until = tc_lifecycle_add_months(today, years * 12);
+	for (depth = 0; depth < CHAIN_MAX; depth++) {
+		r = tc_employer_bar_add_card(lc->reg, k.card.serial, years,
+		    why, source, lc->operator_name, lc->now, &bar_id, err,
+		    errlen);
+		if (r != TC_ERR_NOT_FOUND)
+			return r;
+		if (k.replaces == 0 ||
+		    (r = tc_lifecycle_card_get(lc->reg, k.replaces, &k, err,
+			 errlen)) != 0)
+			break;
+	}
+	if ((r = tc_lifecycle_last_employer(lc->reg, c->card.serial, &emp,
+		 &uscc, err, errlen)) != 0)
+		return r;
+	if (emp == NULL) {
+		free(uscc);
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "no employer is known for card %s (no application of "
+		    "this registry issued it and no employer change was "
+		    "reported): record it with 'change --employer' first",
+		    grouped(c->card.card_no, g));
+	}
+	tc_lifecycle_date(today, since);
+	tc_lifecycle_date(*until, end);
+	r = tc_employer_bar_add(lc->reg, emp, uscc, since, end, why, p->id,
+	    source, c->card.serial, lc->operator_name, lc->now, &bar_id, err,
+	    errlen);
+	free(emp);
+	free(uscc);
+	return r;
+}
+
+
+int
+tc_lifecycle_revoke(const struct tc_lifecycle *lc, int64_t serial,
+    const char *reason, const char *note, int bar_employer,
+    struct tc_lifecycle_result *res, char *err, size_t errlen)
+{
+	struct tc_lifecycle_result dummy;
+	struct tc_card_state c;
+	const struct tc_programme *p;
+	const struct tc_guard *bar;
+	char g[20], msg[512];
+	int r, fraud;
+
+	if (res == NULL)
+		res = &dummy;
+	res_init(res, NULL);
+	if ((r = lc_ok(lc, "revoking a card", err, errlen)) != 0)
+		return r;
+	if (note != NULL && (r = text_ok(note, TC_LIFECYCLE_REASON_MAX,
+				 "the note", err, errlen)) != 0)
+		return r;
+	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
+		return r;
+	res_init(res, &c);
+	grouped(c.card.card_no, g);
+	if ((r = programme_of(lc, &c, &p, NULL, err, errlen)) != 0)
+		return r;
+	if (!tc_lifecycle_revoke_reason_ok(p, reason))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "'%.64s' is not a revocation reason of programme %s",
+		    reason != NULL ? reason : "", p->id);
+	fraud = strcmp(reason, "fraud") == 0;
+	switch (effective(&c, lc->now)) {
+	case TC_CARD_ISSUED:
+	case TC_CARD_SUSPENDED:
+		break;
+	case TC_CARD_REVOKED:
+		return refuse(lc->reg, &c, lc->now, "be revoked again", NULL,
+		    err, errlen);
+	default:
+		return refuse(lc->reg, &c, lc->now, "be revoked",
+		    fraud ? "to bar the person, use the blacklist" : NULL, err,
+		    errlen);
+	}
+	bar = &p->guards.fraud_employer_bar_years;
+	if (bar_employer) {
+		if (!fraud)
+			return tc_seterr(err, errlen, TC_ERR_POLICY,
+			    "an employer is barred only for fraud, not for "
+			    "'%s'",
+			    reason);
+		if (!bar->set || bar->value <= 0 || bar->value > 100)
+			return tc_seterr(err, errlen, TC_ERR_POLICY,
+			    "programme %s does not bar employers for fraud",
+			    p->id);
+	}
+	if ((r = set_status(lc, serial, TC_CARD_REVOKED, reason, 0, err,
+		 errlen)) != 0 ||
+	    (r = audit(lc, "card.revoke", c.card.card_no,
+		 json_pack("{s:I, s:s, s:s?, s:b}", "serial",
+		     (json_int_t)serial, "reason", reason, "note", note,
+		     "bar_employer", bar_employer),
+		 err, errlen)) != 0)
+		return r;
+	if ((r = cascade(lc, &c, BIT(TC_CARD_ISSUED) | BIT(TC_CARD_SUSPENDED),
+		 0, TC_CARD_REVOKED, R_PRINCIPAL_REVOKED, "card.revoke",
+		 &res->cascaded, err, errlen)) != 0)
+		return r;
+	if (!fraud)
+		return 0;
+	snprintf(msg, sizeof(msg), "fraud: card %s revoked%s%.256s", g,
+	    note != NULL ? ": " : "", note != NULL ? note : "");
+	if (p->guards.fraud_person_blacklist.set &&
+	    p->guards.fraud_person_blacklist.value) {
+		r = tc_blacklist_add_card_holder(lc->reg, serial, msg,
+		    p->guards.fraud_person_blacklist.cite.source,
+		    lc->operator_name, lc->now, err, errlen);
+		if (r != 0 && r != TC_ERR_EXISTS)
+			return r;
+		res->blacklisted = 1;
+	}
+	if (bar_employer) {
+		if ((r = bar_the_employer(lc, &c, p, (int)bar->value, msg,
+			 &res->barred_until, err, errlen)) != 0)
+			return r;
+		res->employer_barred = 1;
+	}
+	return 0;
+}
+
+/* Sub-cards. */
+
+/* The sub tier of p for relation on main tier main_tier, or NULL. */
+static const struct tc_tier *
+sub_tier(const struct tc_programme *p, enum tc_relation relation,
+    const char *main_tier, int *any_for_relation)
+{
+	size_t i;
+
+	*any_for_relation = 0;
+	for (i = 0; i < p->n_tiers; i++) {
+		const struct tc_tier *t = &p->tiers[i];
+
+		if (t->kind != TC_TIER_SUB || t->relation != relation)
+			continue;
+		*any_for_relation = 1;
+		if (tc_idlist_has(&t->principal_tiers, main_tier))
+			return t;
+	}
+	return NULL;
+}
+
+int
+tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
+    enum tc_relation relation, const struct tc_relative *rel, int64_t ns,
+    struct tc_lifecycle_result *res, char *err, size_t errlen)
+{
+	struct tc_lifecycle_result dummy;
+	struct tc_card_state c;
+	const struct tc_programme *p;
+	const struct tc_tier *st;
+	struct tc_holder h;
+	struct tc_card sc;
+	struct cards subs = {NULL, 0};
+	sqlite3_stmt *q;
+	char g[20], gs[20], norm[TC_ID_MAX], masked[TC_ID_MAX];
+	char ed[TC_LIFECYCLE_DATE_LEN], msg[256];
+	const char *relname = tc_relation_name(relation);
+	int64_t holder;
+	size_t i;
+	int r, any, y, m, d, age;
+
+	if (res == NULL)
+		res = &dummy;
+	res_init(res, NULL);
+	memset(&h, 0, sizeof(h));
+	if ((r = lc_ok(lc, "adding a sub-card", err, errlen)) != 0)
+		return r;
+	if (relation == TC_REL_HOLDER || strcmp(relname, "unknown") == 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "a sub-card is for a spouse, child, parent or "
+		    "parent-in-law");
+	if (rel == NULL || rel->id_number == NULL)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the relative's ID document is missing");
+	if ((r = text_ok(rel->name, TC_HOLDER_NAME_MAX, "the relative's name",
+		 err, errlen)) != 0)
+		return r;
+	if ((r = tc_id_normalise(rel->id_type, rel->id_number, lc->now, norm,
+		 msg, sizeof(msg))) != 0)
+		return tc_seterr(err, errlen, r,
+		    "the relative's %s number: %s",
+		    tc_id_type_name(rel->id_type), msg);
+	if (strcmp(norm, rel->id_number) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the relative's ID number is not in normalised form");
+	tc_id_mask(norm, masked);
+	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
+		goto out;
+	res_init(res, &c);
+	grouped(c.card.card_no, g);
+	if (c.card.principal_serial != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_STATE,
+		    "card %s is itself a sub-card (%s): sub-cards hang on a "
+		    "main card",
+		    g, c.card.relation);
+		goto out;
+	}
+	if (effective(&c, lc->now) != TC_CARD_ISSUED) {
+		r = refuse(lc->reg, &c, lc->now, "have sub-cards added",
+		    effective(&c, lc->now) == TC_CARD_SUSPENDED
+			? "reinstate it first"
+			: NULL,
+		    err, errlen);
+		goto out;
+	}
+	if ((r = programme_of(lc, &c, &p, NULL, err, errlen)) != 0)
+		goto out;
+	if ((st = sub_tier(p, relation, c.card.tier, &any)) == NULL) {
+		if (!any)
+			r = tc_seterr(err, errlen, TC_ERR_POLICY,
+			    "programme %s has no sub-cards for a %s", p->id,
+			    relname);
+		else
+			r = tc_seterr(err, errlen, TC_ERR_POLICY,
+			    "card %s is a %s card: programme %s gives "
+			    "sub-cards for a %s only to the holders of other "
+			    "tiers (see its sub-card tiers' principal_tiers)",
+			    g, c.card.tier, p->id, relname);
+		goto out;
+	}
+	if (st->minor_only) {
+		if (tc_id_birth_date(rel->id_type, norm, &y, &m, &d) != 0) {
+			y = rel->birth_y;
+			m = rel->birth_m;
+			d = rel->birth_d;
+			if (!tc_date_valid(y, m, d)) {
+				r = tc_seterr(err, errlen, TC_ERR_POLICY,
+				    "a %s sub-card is for minors only, and a "
+				    "%s number carries no birth date: give the "
+				    "birth date",
+				    st->id, tc_id_type_name(rel->id_type));
+				goto out;
+			}
+		}
+		age = tc_lifecycle_age(y, m, d, lc->now);
+		if (age < 0 || age >= TC_LIFECYCLE_ADULT_AGE) {
+			r = tc_seterr(err, errlen, TC_ERR_POLICY,
+			    "the %s is %d years old: a %s sub-card of "
+			    "programme %s is for minors (under %d) only (%s)",
+			    relname, age, st->id, p->id,
+			    TC_LIFECYCLE_ADULT_AGE,
+			    st->cite.source != NULL ? st->cite.source
+						    : "programme file");
+			goto out;
+		}
+	}
+	/* The relative as a holder: found by ID number, else added below. */
+	r = tc_registry_holder_find(
+	    lc->reg, rel->id_type, norm, &holder, err, errlen);
+	if (r == TC_ERR_NOT_FOUND)
+		holder = 0;
+	else if (r != 0)
+		goto out;
+	if (holder == c.card.holder_id) {
+		r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "%s is the holder of card %s: a sub-card is for a "
+		    "relative",
+		    masked, g);
+		goto out;
+	}
+	if ((r = subcards(lc->reg, serial, &subs, err, errlen)) != 0)
+		goto out;
+	for (i = 0; i < subs.n; i++) {
+		const struct tc_card_state *s = &subs.v[i];
+
+		if (s->card.status != TC_CARD_ISSUED &&
+		    s->card.status != TC_CARD_SUSPENDED)
+			continue;
+		if (s->card.holder_id == holder) {
+			r = tc_seterr(err, errlen, TC_ERR_EXISTS,
+			    "%s already has sub-card %s (%s) on card %s",
+			    masked, grouped(s->card.card_no, gs),
+			    s->card.relation, g);
+			goto out;
+		}
+		if (relation == TC_REL_SPOUSE &&
+		    strcmp(s->card.relation, "spouse") == 0) {
+			r = tc_seterr(err, errlen, TC_ERR_EXISTS,
+			    "card %s already has a spouse sub-card (%s)", g,
+			    grouped(s->card.card_no, gs));
+			goto out;
+		}
+	}
+	r = 0;
+	if (ns == 0) /* a dry run: every check passed */
+		goto out;
+	if ((r = new_number(lc->reg, &c, ns, res->new_card_no, err,
+		 errlen)) != 0)
+		goto out;
+	if (holder == 0) {
+		h.id_type = rel->id_type;
+		memcpy(h.id_number, norm, sizeof(norm));
+		snprintf(h.name, sizeof(h.name), "%s", rel->name);
+		if ((r = tc_registry_holder_add(
+			 lc->reg, &h, lc->now, &holder, err, errlen)) != 0 ||
+		    (r = audit(lc, "holder.add", masked,
+			 json_pack("{s:I, s:s, s:s}", "holder",
+			     (json_int_t)holder, "id_type",
+			     tc_id_type_name(rel->id_type), "for",
+			     "sub-card"),
+			 err, errlen)) != 0)
+			goto out;
+	}
+	memset(&sc, 0, sizeof(sc));
+	sc.serial = ns;
+	memcpy(sc.card_no, res->new_card_no, sizeof(sc.card_no));
+	sc.holder_id = holder;
+	snprintf(sc.programme, sizeof(sc.programme), "%s", c.card.programme);
+	snprintf(sc.tier, sizeof(sc.tier), "%s", st->id);
+	sc.status = TC_CARD_ISSUED;
+	sc.issued_at = lc->now;
+	sc.expires_at = c.card.expires_at;
+	sc.principal_serial = serial;
+	snprintf(sc.relation, sizeof(sc.relation), "%s", relname);
+	if ((r = tc_registry_card_add(lc->reg, &sc, err, errlen)) != 0)
+		goto out;
+	if ((r = prepare(lc->reg,
+		 "UPDATE cards SET status_at = ?2 WHERE serial = ?1", &q, err,
+		 errlen)) != 0)
+		goto out;
+	sqlite3_bind_int64(q, 1, ns);
+	sqlite3_bind_int64(q, 2, (int64_t)lc->now);
+	if ((r = run(lc->reg, q, "adding a sub-card", err, errlen)) != 0)
+		goto out;
+	tc_lifecycle_date(sc.expires_at, ed);
+	if ((r = audit(lc, "card.subcard-add", sc.card_no,
+		 json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "serial",
+		     (json_int_t)ns, "principal", c.card.card_no, "relation",
+		     relname, "tier", st->id, "holder", masked, "holder_id",
+		     (json_int_t)holder, "expires", ed),
+		 err, errlen)) != 0)
+		goto out;
+	res->new_serial = ns;
+	r = 0;
+out:
+	free(subs.v);
+	tc_holder_release(&h);
+	memset(norm, 0, sizeof(norm));
+	return r;
+}
+
+/* The expiry sweep. */
+
+/* Serials selected by sql with ?1 = now, into a malloc'd array. */
+static int
+serials(struct tc_registry *reg, const char *sql, time_t now, int64_t **out,
+    size_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int64_t *v;
+	int rc, r;
+
+	*out = NULL;
+	*n = 0;
+	if ((r = prepare(reg, sql, &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, (int64_t)now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((v = realloc(*out, (*n + 1) * sizeof(*v))) == NULL) {
+			r = tc_seterr(err, errlen, TC_ERR_NOMEM,
+			    "out of memory");
+			break;
+		}
+		*out = v;
+		(*out)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "finding expired cards", err, errlen);
+	sqlite3_finalize(st);
+	if (r != 0) {
+		free(*out);
+		*out = NULL;
+		*n = 0;
+	}
+	return r;
+}
+
+static int
+expire_one(const struct tc_lifecycle *lc, int64_t serial, const char *reason,
+    const char *cascade_from, char *err, size_t errlen)
+{
+	struct tc_card_state c;
+	char ed[TC_LIFECYCLE_DATE_LEN];
+	int r;
+
+	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
+		return r;
+	tc_lifecycle_date(c.card.expires_at, ed);
+	if ((r = set_status(lc, serial, TC_CARD_EXPIRED, reason,
+		 cascade_from != NULL, err, errlen)) != 0)
+		return r;
+	return audit(lc, "card.expire", c.card.card_no,
+	    json_pack("{s:I, s:s, s:s, s:s, s:s?}", "serial",
+		(json_int_t)serial, "reason", reason, "was",
+		tc_card_status_name(c.card.status), "expires", ed,
+		"cascade_from", cascade_from),
+	    err, errlen);
+}
+
+int
+tc_lifecycle_expire(const struct tc_lifecycle *lc, int64_t *count, char *err,
+    size_t errlen)
+{
+	struct tc_card_state c;
+	struct cards subs = {NULL, 0};
+	int64_t *v = NULL, n = 0;
+	size_t nv = 0, i, j;
+	int r;
+
+	if (count != NULL)
+		*count = 0;
+	if ((r = lc_ok(lc, "the expiry sweep", err, errlen)) != 0)
+		return r;
+	/* Main cards past their expiry, and their live sub-cards. */
+	if ((r = serials(lc->reg,
+		 "SELECT serial FROM cards WHERE status IN ('issued', "
+		 "'suspended') AND expires_at <= ?1 AND principal_serial IS "
+		 "NULL ORDER BY serial",
+		 lc->now, &v, &nv, err, errlen)) != 0)
+		return r;
+	for (i = 0; i < nv && r == 0; i++) {
+		if ((r = expire_one(lc, v[i], R_TERM_ENDED, NULL, err,
+			 errlen)) != 0 ||
+		    (r = tc_lifecycle_card_get(
+			 lc->reg, v[i], &c, err, errlen)) != 0 ||
+		    (r = subcards(lc->reg, v[i], &subs, err, errlen)) != 0)
+			break;
+		n++;
+		for (j = 0; j < subs.n; j++) {
+			if (subs.v[j].card.status != TC_CARD_ISSUED &&
+			    subs.v[j].card.status != TC_CARD_SUSPENDED)
+				continue;
+			if ((r = expire_one(lc, subs.v[j].card.serial,
+				 R_PRINCIPAL_EXPIRED, c.card.card_no, err,
+				 errlen)) != 0)
+				break;
+			n++;
+		}
+		free(subs.v);
+		subs.v = NULL;
+	}
+	free(v);
+	v = NULL;
+	if (r != 0)
+		return r;
+	/*
+	 * Sub-cards left: past their own expiry, or hanging on a main card
+	 * that expired before this sweep.
+	 */
+	if ((r = serials(lc->reg,
+		 "SELECT s.serial FROM cards s JOIN cards m ON m.serial = "
+		 "s.principal_serial WHERE s.status IN ('issued', "
+		 "'suspended') AND (s.expires_at <= ?1 OR m.status = "
+		 "'expired') ORDER BY s.serial",
+		 lc->now, &v, &nv, err, errlen)) != 0)
+		return r;
+	for (i = 0; i < nv; i++) {
+		if ((r = tc_lifecycle_card_get(
+			 lc->reg, v[i], &c, err, errlen)) != 0)
+			break;
+		if (c.card.expires_at <= lc->now)
+			r = expire_one(
+			    lc, v[i], R_TERM_ENDED, NULL, err, errlen);
+		else {
+			struct tc_card_state m;
+
+			if ((r = tc_lifecycle_card_get(lc->reg,
+				 c.card.principal_serial, &m, err, errlen)) ==
+			    0)
+				r = expire_one(lc, v[i], R_PRINCIPAL_EXPIRED,
+				    m.card.card_no, err, errlen);
+		}
+		if (r != 0)
+			break;
+		n++;
+	}
+	free(v);
+	if (r == 0 && count != NULL)
+		*count = n;
+	return r;
+}

@@ -1,0 +1,649 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Operators in the registry (include/tcard/operator.h): rows of the
+ * operators table with their roles as comma-separated names, passphrase
+ * hashes from src/passhash.c, and sign-in with a failure count and a
+ * temporary lock (columns of migration step 2). Statements here are
+ * prepared per call: operators are read once per command, not in hot
+ * loops. docs/notes/operators.md explains the choices.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <sqlite3.h>
+
+#include "registry-int.h"
+#include "tcard/err.h"
+#include "tcard/operator.h"
+#include "tcard/passhash.h"
+#include "tcard/registry.h"
+#include "tcard/role.h"
+
+#define COLUMNS                                                                \
+	"id, name, roles, pass_hash, disabled, failed_logins, locked_until, "  \
+	"created_at, pass_changed_at"
+
+/* A row as read, with the hash, which never leaves this file. */
+struct row {
+	struct tc_operator op;
+	char hash[TC_PASSHASH_STORED_MAX];
+};
+
+int
+tc_operator_name_check(const char *name, char *err, size_t errlen)
+{
+	size_t i, n;
+	char c;
+
+	if (name == NULL || *name == '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the operator name is empty");
+	n = strnlen(name, TC_OPERATOR_NAME_MAX + 1);
+	if (n > TC_OPERATOR_NAME_MAX)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the operator name is longer than %d bytes",
+		    TC_OPERATOR_NAME_MAX);
+	for (i = 0; i < n; i++) {
+		c = name[i];
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			continue;
+		if (i > 0 && (c == '.' || c == '_' || c == '-'))
+			continue;
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "operator name: character %zu is not allowed (names use "
+		    "a-z, 0-9, '.', '_' and '-', and start with a letter or "
+		    "digit)",
+		    i + 1);
+	}
+	if (strcmp(name, "system") == 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "'system' is reserved for the audit entries of the "
+		    "programs themselves");
+	return 0;
+}
+
+int
+tc_operator_locked(const struct tc_operator *op, time_t now)
+{
+	return op->locked_until != 0 && now < op->locked_until;
+}
+
+static int
+need_tx(struct tc_registry *reg, const char *what, char *err, size_t errlen)
+{
+	if (!reg->in_tx || sqlite3_get_autocommit(reg->db))
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "%s needs an open transaction (tc_registry_begin)", what);
+	return 0;
+}
+
+static int
+prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st, char *err,
+    size_t errlen)
+{
+	int rc = sqlite3_prepare_v2(reg->db, sql, -1, st, NULL);
+
+	if (rc != SQLITE_OK) {
+		*st = NULL;
+		return tc_reg_dberr(
+		    reg, rc, "preparing a statement", err, errlen);
+	}
+	return 0;
+}
+
+/* Copies a TEXT column into dst; -1 when of another type or too long. */
+static int
+text_col(sqlite3_stmt *st, int col, char *dst, size_t dstlen)
+{
+	const unsigned char *s;
+	int n;
+
+	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
+		return -1;
+	s = sqlite3_column_text(st, col);
+	n = sqlite3_column_bytes(st, col);
+	if (s == NULL || n < 0 || (size_t)n >= dstlen ||
+	    memchr(s, '\0', (size_t)n) != NULL)
+		return -1;
+	memcpy(dst, s, (size_t)n);
+	dst[n] = '\0';
+	return 0;
+}
+
+static int
+int_col(sqlite3_stmt *st, int col, int nullok, int64_t *v)
+{
+	int t = sqlite3_column_type(st, col);
+
+	if (t == SQLITE_NULL && nullok) {
+		*v = 0;
+		return 0;
+	}
+	if (t != SQLITE_INTEGER)
+		return -1;
+	*v = sqlite3_column_int64(st, col);
+	return 0;
+}
+
+/* Reads the current row of a COLUMNS query. */
+static int
+read_row(sqlite3_stmt *st, struct row *rw)
+{
+	char roles[TC_ROLES_TEXT_MAX];
+	int64_t disabled, failed, locked, created, changed;
+
+	memset(rw, 0, sizeof(*rw));
+	if (int_col(st, 0, 0, &rw->op.id) != 0 ||
+	    text_col(st, 1, rw->op.name, sizeof(rw->op.name)) != 0 ||
+	    text_col(st, 2, roles, sizeof(roles)) != 0 ||
+	    int_col(st, 4, 0, &disabled) != 0 ||
+	    int_col(st, 5, 0, &failed) != 0 ||
+	    int_col(st, 6, 0, &locked) != 0 ||
+	    int_col(st, 7, 0, &created) != 0 ||
+	    int_col(st, 8, 1, &changed) != 0)
+		return TC_ERR_MALFORMED;
+	if (roles[0] != '\0' &&
+	    tc_roles_parse(roles, &rw->op.roles, NULL, 0) != 0)
+		return TC_ERR_MALFORMED;
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+		if (text_col(st, 3, rw->hash, sizeof(rw->hash)) != 0)
+			return TC_ERR_MALFORMED;
+		rw->op.has_passphrase = 1;
+	}
+	if (failed < 0 || failed > 1000000)
+		return TC_ERR_MALFORMED;
+	rw->op.disabled = disabled != 0;
+	rw->op.failed_logins = (int)failed;
+	rw->op.locked_until = (time_t)locked;
+	rw->op.created_at = (time_t)created;
+	rw->op.pass_changed_at = (time_t)changed;
+	return 0;
+}
+
+/* Reads operator name with its hash; the caller wipes rw. */
+static int
+get_row(struct tc_registry *reg, const char *name, struct row *rw, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	memset(rw, 0, sizeof(*rw));
+	if ((r = prepare(reg,
+		 "SELECT " COLUMNS " FROM operators WHERE name = ?1", &st, err,
+		 errlen)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if ((r = read_row(st, rw)) != 0)
+			tc_seterr(err, errlen, r,
+			    "operator %s: a stored field has the wrong type, "
+			    "size or an unknown role",
+			    name);
+	} else if (rc == SQLITE_DONE)
+		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "no operator named %s", name);
+	else
+		r = tc_reg_dberr(reg, rc, "reading an operator", err, errlen);
+	sqlite3_finalize(st);
+	if (r != 0)
+		OPENSSL_cleanse(rw, sizeof(*rw));
+	return r;
+}
+
+int
+tc_registry_operator_get(struct tc_registry *reg, const char *name,
+    struct tc_operator *out, char *err, size_t errlen)
+{
+	struct row rw;
+	int r;
+
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if (reg == NULL || name == NULL || out == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = get_row(reg, name, &rw, err, errlen)) != 0)
+		return r;
+	*out = rw.op;
+	OPENSSL_cleanse(&rw, sizeof(rw));
+	return 0;
+}
+
+int
+tc_registry_operator_count(
+    struct tc_registry *reg, int64_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if (reg == NULL || n == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = prepare(
+		 reg, "SELECT count(*) FROM operators", &st, err, errlen)) != 0)
+		return r;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		r = 0;
+	} else
+		r = tc_reg_dberr(reg, rc, "counting operators", err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+tc_registry_operator_list(struct tc_registry *reg,
+    int (*fn)(const struct tc_operator *op, void *arg), void *arg, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct row rw;
+	int rc, r;
+
+	if (reg == NULL || fn == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = prepare(reg, "SELECT " COLUMNS " FROM operators ORDER BY name",
+		 &st, err, errlen)) != 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((r = read_row(st, &rw)) != 0) {
+			tc_seterr(err, errlen, r,
+			    "operator row %lld: a stored field has the wrong "
+			    "type, size or an unknown role",
+			    (long long)sqlite3_column_int64(st, 0));
+			goto out;
+		}
+		r = fn(&rw.op, arg);
+		OPENSSL_cleanse(&rw, sizeof(rw));
+		if (r != 0)
+			goto out;
+	}
+	r = rc == SQLITE_DONE
+	    ? 0
+	    : tc_reg_dberr(reg, rc, "listing operators", err, errlen);
+out:
+	OPENSSL_cleanse(&rw, sizeof(rw));
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+tc_registry_operator_add(struct tc_registry *reg, const char *name,
+    unsigned roles, const char *pass_hash, time_t now, int64_t *id, char *err,
+    size_t errlen)
+{
+	char text[TC_ROLES_TEXT_MAX], msg[256];
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if (reg == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = need_tx(reg, "adding an operator", err, errlen)) != 0)
+		return r;
+	if ((r = tc_operator_name_check(name, err, errlen)) != 0)
+		return r;
+	if (roles == 0 || tc_roles_format(roles, text, sizeof(text)) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "operator %s: %s", name,
+		    roles == 0 ? "an operator needs at least one role"
+			       : "unknown role in the mask");
+	if (pass_hash != NULL &&
+	    tc_passhash_valid(pass_hash, msg, sizeof(msg)) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "operator %s: %s", name, msg);
+	if ((r = prepare(reg,
+		 "INSERT INTO operators (name, roles, pass_hash, created_at, "
+		 "pass_changed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	if (pass_hash != NULL) {
+		sqlite3_bind_text(st, 3, pass_hash, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 5, (int64_t)now);
+	}
+	sqlite3_bind_int64(st, 4, (int64_t)now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		r = tc_seterr(err, errlen, TC_ERR_EXISTS,
+		    "an operator named %s already exists", name);
+	else if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "adding an operator", err, errlen);
+	else {
+		if (id != NULL)
+			*id = sqlite3_last_insert_rowid(reg->db);
+		reg->dirty = 1;
+		r = 0;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Counts enabled admins with a passphrase other than operator id. */
+static int
+other_admins(
+    struct tc_registry *reg, int64_t id, int64_t *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if ((r = prepare(reg,
+		 "SELECT count(*) FROM operators WHERE id <> ?1 AND disabled = "
+		 "0 "
+		 "AND pass_hash IS NOT NULL AND "
+		 "instr(',' || roles || ',', ',admin,') > 0",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*n = sqlite3_column_int64(st, 0);
+		r = 0;
+	} else
+		r = tc_reg_dberr(reg, rc, "counting admins", err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+tc_registry_operator_set_disabled(struct tc_registry *reg, const char *name,
+    int disabled, char *err, size_t errlen)
+{
+	struct tc_operator op;
+	sqlite3_stmt *st = NULL;
+	int64_t admins = 0;
+	int rc, r;
+
+	if (reg == NULL || name == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	disabled = disabled != 0;
+	if ((r = need_tx(reg,
+		 disabled ? "disabling an operator" : "enabling an operator",
+		 err, errlen)) != 0)
+		return r;
+	if ((r = tc_registry_operator_get(reg, name, &op, err, errlen)) != 0)
+		return r;
+	if (op.disabled == disabled)
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "operator %s is already %s", name,
+		    disabled ? "disabled" : "enabled");
+	if (disabled && (op.roles & TC_ROLE_BIT(TC_ROLE_ADMIN))) {
+		if ((r = other_admins(reg, op.id, &admins, err, errlen)) != 0)
+			return r;
+		if (admins == 0)
+			return tc_seterr(err, errlen, TC_ERR_POLICY,
+			    "operator %s is the last enabled admin with a "
+			    "passphrase; add another admin first, or nobody "
+			    "could manage operators any more",
+			    name);
+	}
+	if ((r = prepare(reg,
+		 "UPDATE operators SET disabled = ?2 WHERE id = ?1", &st, err,
+		 errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, op.id);
+	sqlite3_bind_int(st, 2, disabled);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "changing an operator", err, errlen);
+	else {
+		reg->dirty = 1;
+		r = 0;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+tc_registry_operator_set_pass_hash(struct tc_registry *reg, const char *name,
+    const char *pass_hash, time_t now, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	char msg[256];
+	int rc, r;
+
+	if (reg == NULL || name == NULL || pass_hash == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = need_tx(reg, "setting a passphrase", err, errlen)) != 0)
+		return r;
+	if (tc_passhash_valid(pass_hash, msg, sizeof(msg)) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "operator %s: %s", name, msg);
+	if ((r = prepare(reg,
+		 "UPDATE operators SET pass_hash = ?2, pass_changed_at = ?3, "
+		 "failed_logins = 0, locked_until = 0 WHERE name = ?1",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, pass_hash, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)now);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "setting a passphrase", err, errlen);
+	else if (sqlite3_changes(reg->db) == 0)
+		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "no operator named %s", name);
+	else {
+		reg->dirty = 1;
+		r = 0;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Sets the sign-in state of operator id. */
+static int
+set_state(struct tc_registry *reg, int64_t id, int failed, time_t locked,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if ((r = prepare(reg,
+		 "UPDATE operators SET failed_logins = ?2, locked_until = ?3 "
+		 "WHERE id = ?1",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, failed);
+	sqlite3_bind_int64(st, 3, (int64_t)locked);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "recording a sign-in", err, errlen);
+	else {
+		reg->dirty = 1;
+		r = 0;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+/*
+ * Records a failed sign-in of an existing operator in a transaction of its
+ * own: the count and lock are re-read under the write lock, so concurrent
+ * failures all count. While locked, only an audit entry is written.
+ */
+static int
+record_failure(struct tc_registry *reg, const char *name, time_t now, char *err,
+    size_t errlen)
+{
+	struct row rw;
+	char detail[128];
+	const char *action;
+	int failed, r;
+	time_t locked;
+
+	if ((r = tc_registry_begin(reg, err, errlen)) != 0)
+		return r;
+	if ((r = get_row(reg, name, &rw, err, errlen)) != 0)
+		goto out;
+	if (tc_operator_locked(&rw.op, now)) {
+		action = "operator.auth-fail";
+		snprintf(detail, sizeof(detail),
+		    "{\"while_locked\":true,\"locked_until\":%lld}",
+		    (long long)rw.op.locked_until);
+	} else {
+		failed = rw.op.failed_logins;
+		locked = 0;
+		if (rw.op.locked_until != 0)
+			failed = 0; /* an earlier lock ran out */
+		failed++;
+		if (failed >= TC_OPERATOR_MAX_FAILURES) {
+			locked = now + TC_OPERATOR_LOCK_SECONDS;
+			action = "operator.lock";
+			snprintf(detail, sizeof(detail),
+			    "{\"failures\":%d,\"locked_until\":%lld}", failed,
+			    (long long)locked);
+		} else {
+			action = "operator.auth-fail";
+			snprintf(detail, sizeof(detail), "{\"failures\":%d}",
+			    failed);
+		}
+		if ((r = set_state(
+			 reg, rw.op.id, failed, locked, err, errlen)) != 0)
+			goto out;
+	}
+	if ((r = tc_registry_audit(
+		 reg, now, name, action, name, detail, err, errlen)) != 0)
+		goto out;
+	r = tc_registry_commit(reg, err, errlen);
+out:
+	OPENSSL_cleanse(&rw, sizeof(rw));
+	if (r != 0)
+		tc_registry_rollback(reg);
+	return r;
+}
+
+/*
+ * After a successful sign-in: clears a failure count or lock, and stores
+ * a stronger hash when the stored one is weaker than the current cost.
+ * The new hash is made before the transaction (it is slow).
+ */
+static int
+record_success(struct tc_registry *reg, const struct row *rw, const char *pass,
+    time_t now, char *err, size_t errlen)
+{
+	char hash[TC_PASSHASH_TEXT_MAX] = "", detail[96];
+	int reset, rehash, r;
+
+	reset = rw->op.failed_logins != 0 || rw->op.locked_until != 0;
+	rehash = tc_passhash_needs_rehash(rw->hash) == 1 &&
+	    tc_passhash_make(pass, hash, sizeof(hash), NULL, 0) == 0;
+	if (!reset && !rehash)
+		return 0;
+	if ((r = tc_registry_begin(reg, err, errlen)) != 0)
+		goto out;
+	if (reset) {
+		snprintf(detail, sizeof(detail), "{\"failures_before\":%d}",
+		    rw->op.failed_logins);
+		if ((r = set_state(reg, rw->op.id, 0, 0, err, errlen)) != 0 ||
+		    (r = tc_registry_audit(reg, now, rw->op.name,
+			 "operator.login", rw->op.name, detail, err, errlen)) !=
+			0)
+			goto out;
+	}
+	if (rehash) {
+		snprintf(detail, sizeof(detail), "{\"scrypt_ln\":%d}",
+		    tc_passhash_cost());
+		if ((r = tc_registry_operator_set_pass_hash(
+			 reg, rw->op.name, hash, now, err, errlen)) != 0 ||
+		    (r = tc_registry_audit(reg, now, rw->op.name,
+			 "operator.rehash", rw->op.name, detail, err,
+			 errlen)) != 0)
+			goto out;
+	}
+	r = tc_registry_commit(reg, err, errlen);
+out:
+	OPENSSL_cleanse(hash, sizeof(hash));
+	if (r != 0)
+		tc_registry_rollback(reg);
+	return r;
+}
+
+int
+tc_registry_operator_auth(struct tc_registry *reg, const char *name,
+    const char *pass, time_t now, struct tc_operator *out, char *err,
+    size_t errlen)
+{
+	struct row rw;
+	char msg[256] = "";
+	int r;
+
+	memset(&rw, 0, sizeof(rw));
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if (reg == NULL || name == NULL || pass == NULL || out == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if (reg->in_tx || !sqlite3_get_autocommit(reg->db))
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "authenticate before tc_registry_begin: sign-in failures "
+		    "are recorded in transactions of their own");
+	if (tc_operator_name_check(name, NULL, 0) != 0) {
+		r = tc_passhash_dummy(pass);
+		goto refuse;
+	}
+	r = get_row(reg, name, &rw, err, errlen);
+	if (r == TC_ERR_NOT_FOUND || (r == 0 && !rw.op.has_passphrase)) {
+		tc_passhash_dummy(pass);
+		r = TC_ERR_AUTH;
+		goto refuse;
+	}
+	if (r != 0)
+		goto out;
+	if (tc_operator_locked(&rw.op, now)) {
+		tc_passhash_dummy(pass);
+		if ((r = record_failure(reg, name, now, err, errlen)) != 0)
+			goto out;
+		r = TC_ERR_AUTH;
+		goto refuse;
+	}
+	r = tc_passhash_check(pass, rw.hash, msg, sizeof(msg));
+	if (r == TC_ERR_AUTH) {
+		if ((r = record_failure(reg, name, now, err, errlen)) != 0)
+			goto out;
+		r = TC_ERR_AUTH;
+		goto refuse;
+	}
+	if (r == TC_ERR_MALFORMED) {
+		tc_seterr(err, errlen, r,
+		    "operator %s: the stored passphrase hash is not valid "
+		    "(%s); "
+		    "the row was altered: an admin must set a new passphrase",
+		    name, msg);
+		goto out;
+	}
+	if (r != 0) {
+		tc_seterr(err, errlen, r, "operator %s: %s", name, msg);
+		goto out;
+	}
+	if (rw.op.disabled) {
+		r = tc_seterr(
+		    err, errlen, TC_ERR_AUTH, "operator %s is disabled", name);
+		goto out;
+	}
+	if ((r = record_success(reg, &rw, pass, now, err, errlen)) != 0)
+		goto out;
+	/* Re-read: the state may have been cleared. */
+	if ((r = tc_registry_operator_get(reg, name, out, err, errlen)) != 0)
+		goto out;
+	r = 0;
+	goto out;
+refuse:
+	tc_seterr(err, errlen, TC_ERR_AUTH, TC_OPERATOR_AUTH_MSG);
+out:
+	OPENSSL_cleanse(&rw, sizeof(rw));
+	OPENSSL_cleanse(msg, sizeof(msg));
+	if (r != 0 && out != NULL)
+		memset(out, 0, sizeof(*out));
+	return r;
+}

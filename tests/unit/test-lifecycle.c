@@ -1,0 +1,1391 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the card lifecycle (src/lifecycle.c) on real registry files
+ * with the shipped programme files and an injected clock: the renewal
+ * window at its edges (exactly 30 days before expiry, one second earlier,
+ * at expiry), the green card B's single extension, change reports on day
+ * 30 and 31, reissue (validity kept, numbers never reused, sub-cards
+ * moved), suspension, reinstatement and revocation with every state
+ * refusal and its message, fraud (blacklist, employer bar), sub-cards for
+ * each relation and their refusals (B card, adult child, duplicates), the
+ * cascades of suspend, reinstate, revoke, renew and expiry, the expiry
+ * sweep, the date helpers, and an audit log that verifies at the end. All
+ * names and ID numbers are made up.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "tcard/blacklist.h"
+#include "tcard/cardno.h"
+#include "tcard/err.h"
+#include "tcard/id.h"
+#include "tcard/lifecycle.h"
+#include "tcard/programme.h"
+#include "tcard/registry.h"
+#include "tcard/serial.h"
+#include "tcard/uscc.h"
+
+#ifndef TC_PROGRAMMES_DIR
+#define TC_PROGRAMMES_DIR "programmes"
+#endif
+
+#define DAY ((time_t)86400)
+/* 2026-03-01 00:00 UTC = 08:00 in Beijing. */
+#define T0 ((time_t)1772323200)
+#define GREEN "guangzhou-green"
+#define OP "lc-tester"
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct tc_registry_keys keys;
+	struct tc_registry *reg;
+	struct tc_programme_set *progs;
+	int next_id; /* sequence of made-up ID numbers */
+	char last_id[TC_ID_MAX]; /* the last holder's or relative's number */
+};
+
+static int
+rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(p);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	char err[512] = "";
+	size_t i;
+
+	if (fx == NULL)
+		return -1;
+	strcpy(fx->dir, "/tmp/tc-lifecycle-XXXXXX");
+	if (mkdtemp(fx->dir) == NULL)
+		return -1;
+	snprintf(fx->path, sizeof(fx->path), "%s/registry.db", fx->dir);
+	for (i = 0; i < TC_PII_KEY_LEN; i++) {
+		fx->keys.pepper[i] = (uint8_t)(0x13 * i + 1);
+		fx->keys.data_key[i] = (uint8_t)(0x50 + i);
+	}
+	if (tc_registry_open(&fx->reg, fx->path, &fx->keys, TC_REGISTRY_CREATE,
+		err, sizeof(err)) != 0) {
+		fprintf(stderr, "open: %s\n", err);
+		return -1;
+	}
+	if (tc_programme_set_load_dir(&fx->progs, TC_PROGRAMMES_DIR, err,
+		sizeof(err)) != 0) {
+		fprintf(stderr, "programmes: %s\n", err);
+		return -1;
+	}
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_audit_report rep;
+	char err[512] = "";
+	int r;
+
+	/* Whatever a test did, the audit log still verifies. */
+	r = tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err));
+	if (r != 0)
+		fprintf(stderr, "audit verify: %s\n", err);
+	tc_registry_close(fx->reg);
+	tc_programme_set_free(fx->progs);
+	nftw(fx->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(fx);
+	return r == 0 ? 0 : -1;
+}
+
+/*
+ * A made-up resident ID number (region 110101, the given birth date,
+ * sequence n) with its MOD 11-2 check character.
+ */
+static void
+make_id(int y, int m, int d, int n, char out[TC_ID_MAX])
+{
+	static const int w[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8,
+	    4, 2};
+	int i, sum = 0;
+
+	snprintf(out, TC_ID_MAX, "110101%04d%02d%02d%03d", y, m, d, n % 1000);
+	for (i = 0; i < 17; i++)
+		sum += (out[i] - '0') * w[i];
+	out[17] = "10X98765432"[sum % 11];
+	out[18] = '\0';
+}
+
+/* A made-up unified social credit code: 17 characters + check. */
+static const char *
+uscc(const char *first17)
+{
+	static char out[4][TC_USCC_LEN + 1];
+	static int k;
+	char *o = out[k++ % 4];
+	int c = tc_uscc_check_char(first17);
+
+	assert_true(c > 0);
+	snprintf(o, TC_USCC_LEN + 1, "%.17s%c", first17, c);
+	return o;
+}
+
+static void
+begin(struct fixture *fx)
+{
+	char err[512] = "";
+
+	if (tc_registry_begin(fx->reg, err, sizeof(err)) != 0)
+		fail_msg("begin: %s", err);
+}
+
+static void
+commit(struct fixture *fx)
+{
+	char err[512] = "";
+
+	if (tc_registry_commit(fx->reg, err, sizeof(err)) != 0)
+		fail_msg("commit: %s", err);
+}
+
+static int64_t
+reserve(struct fixture *fx)
+{
+	char err[512] = "";
+	int64_t s = 0;
+
+	if (tc_serial_reserve(fx->reg, OP, "test", T0, &s, err, sizeof(err)) !=
+	    0)
+		fail_msg("reserve: %s", err);
+	return s;
+}
+
+static struct tc_lifecycle
+ctx(struct fixture *fx, time_t now)
+{
+	struct tc_lifecycle lc = {fx->reg, fx->progs, OP, now};
+
+	return lc;
+}
+
+/* Issues a main card of programme/tier for a new holder; returns its serial. */
+static int64_t
+issue(struct fixture *fx, const char *programme, const char *tier,
+    time_t issued, int months)
+{
+	const struct tc_programme *p = tc_programme_set_find(fx->progs, programme);
+	struct tc_holder h;
+	struct tc_card c;
+	char err[512] = "", day[TC_LIFECYCLE_DATE_LEN];
+	int64_t hid, serial;
+	time_t midnight;
+
+	assert_non_null(p);
+	serial = reserve(fx);
+	memset(&h, 0, sizeof(h));
+	h.id_type = TC_ID_RESIDENT;
+	make_id(1985, 6, 15, ++fx->next_id, h.id_number);
+	snprintf(h.name, sizeof(h.name), "Holder %d", fx->next_id);
+	memcpy(fx->last_id, h.id_number, sizeof(fx->last_id));
+	memset(&c, 0, sizeof(c));
+	c.serial = serial;
+	assert_int_equal(tc_cardno_make(p->region, (uint64_t)serial, c.card_no), 0);
+	snprintf(c.programme, sizeof(c.programme), "%s", programme);
+	snprintf(c.tier, sizeof(c.tier), "%s", tier);
+	c.status = TC_CARD_ISSUED;
+	c.issued_at = issued;
+	/* As `issue` does: 00:00 Beijing time, months after the issue date. */
+	tc_lifecycle_date(issued, day);
+	assert_int_equal(tc_lifecycle_date_parse(day, &midnight, NULL, 0), 0);
+	c.expires_at = tc_lifecycle_add_months(midnight, months);
+	begin(fx);
+	if (tc_registry_holder_add(fx->reg, &h, issued, &hid, err, sizeof(err)) != 0)
+		fail_msg("holder: %s", err);
+	c.holder_id = hid;
+	if (tc_registry_card_add(fx->reg, &c, err, sizeof(err)) != 0 ||
+	    tc_registry_audit(fx->reg, issued, OP, "card.issue", c.card_no,
+		NULL, err, sizeof(err)) != 0)
+		fail_msg("card: %s", err);
+	commit(fx);
+	tc_holder_release(&h);
+	return serial;
+}
+
+static struct tc_card_state
+get(struct fixture *fx, int64_t serial)
+{
+	struct tc_card_state c;
+	char err[512] = "";
+
+	if (tc_lifecycle_card_get(fx->reg, serial, &c, err, sizeof(err)) != 0)
+		fail_msg("get %lld: %s", (long long)serial, err);
+	return c;
+}
+
+/* Runs one action in its own transaction: commit on 0, rollback otherwise. */
+#define ACT(fx, call)                                                          \
+	({                                                                     \
+		int r_;                                                        \
+		begin(fx);                                                     \
+		r_ = (call);                                                   \
+		if (r_ == 0)                                                   \
+			commit(fx);                                            \
+		else                                                           \
+			tc_registry_rollback((fx)->reg);                       \
+		r_;                                                            \
+	})
+
+static int64_t
+add_sub(struct fixture *fx, int64_t main, enum tc_relation rel, int y, int m,
+    int d, time_t now, int expect, char *err, size_t errlen)
+{
+	struct tc_lifecycle lc = ctx(fx, now);
+	struct tc_lifecycle_result res;
+	struct tc_relative rv;
+	char id[TC_ID_MAX];
+	int64_t s = reserve(fx);
+	int r;
+
+	make_id(y, m, d, ++fx->next_id, id);
+	memcpy(fx->last_id, id, sizeof(fx->last_id));
+	memset(&rv, 0, sizeof(rv));
+	rv.id_type = TC_ID_RESIDENT;
+	rv.id_number = id;
+	rv.name = "Relative";
+	r = ACT(fx, tc_lifecycle_subcard_add(&lc, main, rel, &rv, s, &res,
+			err, errlen));
+	if (r != expect)
+		fail_msg("subcard add: got %d (%s), wanted %d", r, err, expect);
+	return r == 0 ? res.new_serial : 0;
+}
+
+/* Counts audit entries with this action. */
+struct count {
+	const char *action;
+	int n;
+};
+
+static int
+count_one(const struct tc_audit_entry *e, void *arg)
+{
+	struct count *c = arg;
+
+	if (strcmp(e->action, c->action) == 0)
+		c->n++;
+	return 0;
+}
+
+static int
+audit_count(struct fixture *fx, const char *action)
+{
+	struct count c = {action, 0};
+	char err[512] = "";
+
+	assert_int_equal(tc_registry_audit_list(fx->reg, 1, 0, count_one, &c,
+			     err, sizeof(err)),
+	    0);
+	return c.n;
+}
+
+/* Tests. */
+
+static void
+test_dates(void **state)
+{
+	char d[TC_LIFECYCLE_DATE_LEN], err[256];
+	time_t t;
+
+	tc_lifecycle_date(T0, d);
+	assert_string_equal(d, "2026-03-01");
+	/* 16:00 UTC is already the next day in Beijing. */
+	tc_lifecycle_date(T0 - 8 * 3600 - 1, d);
+	assert_string_equal(d, "2026-02-28");
+	tc_lifecycle_date(T0 - 8 * 3600, d);
+	assert_string_equal(d, "2026-03-01");
+	assert_int_equal(tc_lifecycle_date_parse("2026-03-01", &t, err,
+			     sizeof(err)),
+	    0);
+	assert_int_equal(t, T0 - 8 * 3600);
+	assert_int_equal(tc_lifecycle_date_parse("2026-02-29", &t, err,
+			     sizeof(err)),
+	    TC_ERR_BAD_DATE);
+	assert_int_equal(tc_lifecycle_date_parse("2026-3-01", &t, err,
+			     sizeof(err)),
+	    TC_ERR_BAD_DATE);
+	assert_int_equal(tc_lifecycle_date_parse("1899-12-31", &t, err,
+			     sizeof(err)),
+	    TC_ERR_BAD_DATE);
+	assert_int_equal(tc_lifecycle_date_parse("2026-03-011", &t, err,
+			     sizeof(err)),
+	    TC_ERR_BAD_DATE);
+	/* Months by the local calendar; the last day when one is missing. */
+	assert_int_equal(tc_lifecycle_date_parse("2027-01-31", &t, err,
+			     sizeof(err)),
+	    0);
+	tc_lifecycle_date(tc_lifecycle_add_months(t, 1), d);
+	assert_string_equal(d, "2027-02-28");
+	tc_lifecycle_date(tc_lifecycle_add_months(t, 13), d);
+	assert_string_equal(d, "2028-02-29");
+	tc_lifecycle_date(tc_lifecycle_add_months(t, -2), d);
+	assert_string_equal(d, "2026-11-30");
+	assert_int_equal(tc_lifecycle_add_months(T0, 12) - T0, 365 * DAY);
+	assert_int_equal(tc_lifecycle_add_months(T0, 60) - T0,
+	    (365 * 5 + 1) * DAY);
+	/* Ages: the day before the birthday, the birthday, 29 February. */
+	assert_int_equal(tc_lifecycle_age(2008, 3, 2, T0), 17);
+	assert_int_equal(tc_lifecycle_age(2008, 3, 1, T0), 18);
+	assert_int_equal(tc_lifecycle_age(2008, 2, 29, T0), 18);
+	assert_int_equal(tc_lifecycle_age(2008, 2, 29, T0 - DAY), 17);
+	assert_int_equal(tc_lifecycle_age(2030, 1, 1, T0), -1);
+}
+
+static void
+test_rules_and_names(void **state)
+{
+	struct fixture *fx = *state;
+	const struct tc_programme *g = tc_programme_set_find(fx->progs, GREEN);
+	const struct tc_programme *b =
+	    tc_programme_set_find(fx->progs, "baiyun-yunju");
+	const struct tc_programme *c =
+	    tc_programme_set_find(fx->progs, "chuxiong-xingchu");
+	struct tc_renewal_rule rule;
+	enum tc_reissue_reason rr;
+
+	tc_lifecycle_renewal_rule(g, tc_programme_tier(g, "a"), &rule);
+	assert_true(rule.allowed);
+	assert_int_equal(rule.window_days, 30);
+	assert_int_equal(rule.months, 60);
+	assert_int_equal(rule.limit, -1);
+	tc_lifecycle_renewal_rule(g, tc_programme_tier(g, "b"), &rule);
+	assert_true(rule.allowed);
+	assert_int_equal(rule.months, 12);
+	assert_int_equal(rule.limit, 1);
+	tc_lifecycle_renewal_rule(g, tc_programme_tier(g, "a-spouse"), &rule);
+	assert_false(rule.allowed);
+	tc_lifecycle_renewal_rule(b, tc_programme_tier(b, "gold"), &rule);
+	assert_false(rule.allowed);
+	tc_lifecycle_renewal_rule(c, tc_programme_tier(c, "a"), &rule);
+	assert_true(rule.allowed);
+	assert_true(rule.window_assumed);
+	assert_int_equal(rule.window_days, TC_LIFECYCLE_DEFAULT_WINDOW_DAYS);
+
+	assert_true(tc_lifecycle_revoke_reason_ok(g, "fraud"));
+	assert_true(tc_lifecycle_revoke_reason_ok(g, "contract-ended"));
+	assert_true(tc_lifecycle_revoke_reason_ok(b, "expelled-or-unlawful"));
+	assert_false(tc_lifecycle_revoke_reason_ok(g, "expelled-or-unlawful"));
+	assert_false(tc_lifecycle_revoke_reason_ok(g, "reissued-lost"));
+	assert_false(tc_lifecycle_revoke_reason_ok(NULL, "principal-revoked"));
+	assert_int_equal(tc_reissue_reason_parse("lost", &rr), 0);
+	assert_int_equal(rr, TC_REISSUE_LOST);
+	assert_int_equal(tc_reissue_reason_parse("stolen", &rr),
+	    TC_ERR_INVALID_ARG);
+	assert_string_equal(tc_reissue_reason_name(TC_REISSUE_DAMAGED),
+	    "damaged");
+	assert_string_equal(tc_change_kind_name(TC_CHANGE_RESIDENCE),
+	    "residence");
+}
+
+static void
+test_find(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_card_state c, f;
+	char err[512] = "", g[20], typo[20];
+	int64_t s = issue(fx, GREEN, "a", T0, 60);
+
+	c = get(fx, s);
+	tc_cardno_group(c.card.card_no, g);
+	assert_int_equal(tc_lifecycle_card_find(fx->reg, g, &f, err,
+			     sizeof(err)),
+	    0);
+	assert_int_equal(f.card.serial, s);
+	assert_int_equal(tc_lifecycle_card_find(fx->reg, c.card.card_no, &f,
+			     err, sizeof(err)),
+	    0);
+	snprintf(typo, sizeof(typo), "%lld", (long long)s);
+	assert_int_equal(tc_lifecycle_card_find(fx->reg, typo, &f, err,
+			     sizeof(err)),
+	    0);
+	assert_int_equal(f.card.serial, s);
+	assert_string_equal(f.holder_masked, c.holder_masked);
+	assert_non_null(strstr(f.holder_masked, "****"));
+	assert_int_equal(f.status_at, T0);
+	/* A wrong check digit is a typo, not an unknown card. */
+	memcpy(typo, g, sizeof(typo));
+	typo[18] = typo[18] == '9' ? '0' : (char)(typo[18] + 1);
+	assert_int_equal(tc_lifecycle_card_find(fx->reg, typo, &f, err,
+			     sizeof(err)),
+	    TC_ERR_BAD_CHECK);
+	assert_int_equal(tc_lifecycle_card_find(fx->reg, "999", &f, err,
+			     sizeof(err)),
+	    TC_ERR_NOT_FOUND);
+	assert_int_equal(tc_lifecycle_card_find(fx->reg, "0", &f, err,
+			     sizeof(err)),
+	    TC_ERR_RANGE);
+}
+
+static void
+test_needs_transaction(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc = ctx(fx, T0);
+	char err[512] = "";
+	int64_t s = issue(fx, GREEN, "a", T0, 60);
+
+	assert_int_equal(tc_lifecycle_suspend(&lc, s, "check", NULL, err,
+			     sizeof(err)),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "transaction"));
+	assert_int_equal(get(fx, s).card.status, TC_CARD_ISSUED);
+}
+
+static void
+test_renew_window(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc;
+	struct tc_lifecycle_result res;
+	struct tc_card_state c;
+	char err[512] = "", d[TC_LIFECYCLE_DATE_LEN];
+	int64_t s = issue(fx, GREEN, "a", T0, 60), s2;
+	time_t exp = get(fx, s).card.expires_at;
+
+	/* One second before the window opens: refused with the date. */
+	lc = ctx(fx, exp - 30 * DAY - 1);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err,
+				     sizeof(err))),
+	    TC_ERR_POLICY);
+	assert_non_null(strstr(err, "renewal opens on 2031-01-30 00:00"));
+	assert_non_null(strstr(err, "30 days before"));
+	assert_non_null(strstr(err, "002"));
+	assert_int_equal(get(fx, s).card.expires_at, exp);
+	/* Exactly 30 days before expiry: accepted, a new 60-month term. */
+	lc = ctx(fx, exp - 30 * DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err,
+				     sizeof(err))),
+	    0);
+	c = get(fx, s);
+	assert_int_equal(c.card.expires_at, tc_lifecycle_add_months(exp, 60));
+	assert_int_equal(res.expires_at, c.card.expires_at);
+	assert_int_equal(c.renewals, 1);
+	tc_lifecycle_date(c.card.expires_at, d);
+	assert_string_equal(d, "2036-03-01");
+	/* An A card renews as often as its holder qualifies. */
+	lc = ctx(fx, c.card.expires_at - DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 36, &res, err,
+				     sizeof(err))),
+	    0);
+	assert_int_equal(get(fx, s).card.expires_at,
+	    tc_lifecycle_add_months(c.card.expires_at, 36));
+	/* The term chosen at approval may not exceed the maximum. */
+	lc = ctx(fx, res.expires_at - DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 61, &res, err,
+				     sizeof(err))),
+	    TC_ERR_RANGE);
+	/* At expiry: expired, a new application is needed. */
+	s2 = issue(fx, GREEN, "a", T0, 60);
+	lc = ctx(fx, exp);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s2, 0, &res, err,
+				     sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "expired on 2031-03-01"));
+	assert_non_null(strstr(err, "new application"));
+	/* One second before expiry it is still renewable. */
+	lc = ctx(fx, exp - 1);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s2, 0, &res, err,
+				     sizeof(err))),
+	    0);
+	assert_int_equal(audit_count(fx, "card.renew"), 3);
+}
+
+static void
+test_renew_b_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc;
+	struct tc_lifecycle_result res;
+	char err[512] = "";
+	int64_t s = issue(fx, GREEN, "b", T0, 12);
+	time_t exp = get(fx, s).card.expires_at;
+
+	lc = ctx(fx, exp - 10 * DAY);
+	/* The B card's extension is fixed at 12 months. */
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 6, &res, err,
+				     sizeof(err))),
+	    TC_ERR_RANGE);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err,
+				     sizeof(err))),
+	    0);
+	assert_int_equal(res.expires_at, tc_lifecycle_add_months(exp, 12));
+	assert_int_equal(get(fx, s).renewals, 1);
+	lc = ctx(fx, res.expires_at - 10 * DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err,
+				     sizeof(err))),
+	    TC_ERR_POLICY);
+	assert_non_null(strstr(err, "already extended 1 time;"));
+	assert_non_null(strstr(err, "only 1 time, by 12 months"));
+	assert_non_null(strstr(err, "002 十一(二)"));
+	assert_non_null(strstr(err, "convert"));
+}
+
+static void
+test_renew_refusals(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc;
+	struct tc_lifecycle_result res;
+	char err[512] = "";
+	int64_t by = issue(fx, "baiyun-yunju", "gold", T0, 60);
+	int64_t cx = issue(fx, "chuxiong-xingchu", "b", T0, 60);
+	int64_t a = issue(fx, GREEN, "a", T0, 60), sub;
+	time_t exp = get(fx, by).card.expires_at;
+
+	lc = ctx(fx, exp - DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, by, 0, &res, err,
+				     sizeof(err))),
+	    TC_ERR_POLICY);
+	assert_non_null(strstr(err, "provides no renewal"));
+	assert_non_null(strstr(err, "001"));
+	/* Open terms: the default window. */
+	lc = ctx(fx, exp - 31 * DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, cx, 0, &res, err,
+				     sizeof(err))),
+	    TC_ERR_POLICY);
+	assert_non_null(strstr(err, "default window"));
+	lc = ctx(fx, exp - 30 * DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, cx, 0, &res, err,
+				     sizeof(err))),
+	    0);
+	/* A sub-card is renewed with its main card, not on its own. */
+	sub = add_sub(fx, a, TC_REL_SPOUSE, 1986, 1, 1, T0, 0, err,
+	    sizeof(err));
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, sub, 0, &res, err,
+				     sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "is a sub-card (spouse)"));
+	/* Suspended: reinstate first. */
+	lc = ctx(fx, T0 + DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, a, "inquiry", NULL,
+				     err, sizeof(err))),
+	    0);
+	lc = ctx(fx, exp - DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, a, 0, &res, err,
+				     sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "is suspended (inquiry) since 2026-03-02"));
+	assert_non_null(strstr(err, "reinstate it first"));
+}
+
+static void
+test_change(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc;
+	struct tc_lifecycle_result res;
+	char err[512] = "", *name = NULL, *code2 = NULL;
+	const char *code;
+	int64_t s = issue(fx, GREEN, "a", T0, 60), sub;
+	time_t eff;
+
+	assert_int_equal(tc_lifecycle_date_parse("2026-04-01", &eff, err,
+			     sizeof(err)),
+	    0);
+	/* Day 30 after the change (any time of that local day): on time. */
+	lc = ctx(fx, eff + 30 * DAY + DAY - 1);
+	code = uscc("91440114MA5ABCDE1");
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
+				     TC_CHANGE_EMPLOYER, "Huadu Widget Co.",
+				     code, "2026-04-01", &res, err,
+				     sizeof(err))),
+	    0);
+	assert_int_equal(res.days, 30);
+	assert_false(res.late);
+	assert_string_equal(res.warning, "");
+	/* Day 31: accepted, marked late, with a warning. */
+	lc = ctx(fx, eff + 31 * DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
+				     TC_CHANGE_RESIDENCE, "Huadu, Xinhua Rd 1",
+				     NULL, "2026-04-01", &res, err,
+				     sizeof(err))),
+	    0);
+	assert_int_equal(res.days, 31);
+	assert_true(res.late);
+	assert_non_null(strstr(res.warning, "31 days"));
+	assert_non_null(strstr(res.warning, "within 30 days"));
+	assert_non_null(strstr(res.warning, "002 九(五)"));
+	assert_int_equal(audit_count(fx, "card.change"), 2);
+	assert_int_equal(tc_lifecycle_last_employer(fx->reg, s, &name, &code2,
+			     err, sizeof(err)),
+	    0);
+	assert_string_equal(name, "Huadu Widget Co.");
+	assert_string_equal(code2, code);
+	free(name);
+	free(code2);
+	/* Refusals: a future date, a bad date, bad values. */
+	lc = ctx(fx, eff);
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
+				     TC_CHANGE_RESIDENCE, "X", NULL,
+				     "2026-04-02", &res, err, sizeof(err))),
+	    TC_ERR_BAD_DATE);
+	assert_non_null(strstr(err, "after today"));
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
+				     TC_CHANGE_RESIDENCE, "X", NULL,
+				     "2026-02-30", &res, err, sizeof(err))),
+	    TC_ERR_BAD_DATE);
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
+				     TC_CHANGE_RESIDENCE, "", NULL,
+				     "2026-04-01", &res, err, sizeof(err))),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
+				     TC_CHANGE_RESIDENCE, "a\nb", NULL,
+				     "2026-04-01", &res, err, sizeof(err))),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
+				     TC_CHANGE_RESIDENCE, "X", code,
+				     "2026-04-01", &res, err, sizeof(err))),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
+				     TC_CHANGE_EMPLOYER, "X", "9144",
+				     "2026-04-01", &res, err, sizeof(err))),
+	    TC_ERR_MALFORMED);
+	assert_non_null(strstr(err, "credit code"));
+	/* A sub-card has no employer; a revoked card takes no changes. */
+	sub = add_sub(fx, s, TC_REL_PARENT, 1960, 1, 1, eff, 0, err,
+	    sizeof(err));
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, sub,
+				     TC_CHANGE_EMPLOYER, "X", NULL,
+				     "2026-04-01", &res, err, sizeof(err))),
+	    TC_ERR_POLICY);
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, sub,
+				     TC_CHANGE_RESIDENCE, "Huadu", NULL,
+				     "2026-04-01", &res, err, sizeof(err))),
+	    0);
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "ineligible",
+				     NULL, 0, &res, err, sizeof(err))),
+	    0);
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
+				     TC_CHANGE_RESIDENCE, "X", NULL,
+				     "2026-04-01", &res, err, sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "is revoked (ineligible) since 2026-04-01"));
+}
+
+static void
+test_reissue(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc = ctx(fx, T0 + 100 * DAY);
+	struct tc_lifecycle_result res;
+	struct tc_card_state old, nw, sub;
+	char err[512] = "", *name = NULL, *code = NULL;
+	int64_t s = issue(fx, GREEN, "a", T0, 60), s1, s2, sp, ns;
+
+	sp = add_sub(fx, s, TC_REL_SPOUSE, 1986, 2, 2, T0 + DAY, 0, err,
+	    sizeof(err));
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
+				     TC_CHANGE_EMPLOYER, "Old Employer Ltd",
+				     uscc("91440114MA5ABCDE1"), "2026-05-01",
+				     &res, err, sizeof(err))),
+	    0);
+	old = get(fx, s);
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST,
+				     ns, &res, err, sizeof(err))),
+	    0);
+	s1 = res.new_serial;
+	assert_int_equal(s1, ns);
+	assert_int_equal(res.cascaded, 1);
+	nw = get(fx, s1);
+	old = get(fx, s);
+	assert_int_equal(old.card.status, TC_CARD_REVOKED);
+	assert_string_equal(old.status_reason, "reissued-lost");
+	assert_int_equal(old.replaced_by, s1);
+	assert_int_equal(nw.replaces, s);
+	assert_int_equal(nw.card.status, TC_CARD_ISSUED);
+	assert_int_equal(nw.card.holder_id, old.card.holder_id);
+	assert_string_equal(nw.card.tier, "a");
+	assert_int_equal(nw.card.expires_at, old.card.expires_at);
+	assert_int_equal(nw.card.issued_at, lc.now);
+	assert_string_not_equal(nw.card.card_no, old.card.card_no);
+	assert_memory_equal(nw.card.card_no, old.card.card_no, 6);
+	assert_string_equal(res.new_card_no, nw.card.card_no);
+	/* The spouse's sub-card moved to the new card. */
+	sub = get(fx, sp);
+	assert_int_equal(sub.card.principal_serial, s1);
+	assert_int_equal(sub.card.status, TC_CARD_ISSUED);
+	/* The history (employer) follows the card. */
+	assert_int_equal(tc_lifecycle_last_employer(fx->reg, s1, &name, &code,
+			     err, sizeof(err)),
+	    0);
+	assert_string_equal(name, "Old Employer Ltd");
+	free(name);
+	free(code);
+	/* The old card cannot be reissued again; the message names its successor. */
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST,
+				     ns, &res, err, sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "is revoked (reissued-lost, replaced by card"));
+	/* Reissue the new one (damaged): yet another serial and number. */
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s1,
+				     TC_REISSUE_DAMAGED, ns, &res, err,
+				     sizeof(err))),
+	    0);
+	s2 = res.new_serial;
+	assert_true(s2 != s && s2 != s1 && s2 != sp);
+	assert_string_equal(get(fx, s1).status_reason, "reissued-damaged");
+	assert_int_equal(get(fx, s2).card.expires_at, old.card.expires_at);
+	assert_int_equal(get(fx, sp).card.principal_serial, s2);
+	/* A serial that was not reserved, or is taken, is refused. */
+	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s2, TC_REISSUE_LOST,
+				     s2 + 1000, &res, err, sizeof(err))),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s2, TC_REISSUE_LOST,
+				     sp, &res, err, sizeof(err))),
+	    TC_ERR_EXISTS);
+	assert_int_equal(get(fx, s2).card.status, TC_CARD_ISSUED);
+	/* Suspended and expired cards are not reissued. */
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s2, "check", NULL,
+				     err, sizeof(err))),
+	    0);
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s2, TC_REISSUE_LOST,
+				     ns, &res, err, sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "reinstate it first"));
+	assert_int_equal(audit_count(fx, "card.reissue"), 2);
+	assert_int_equal(audit_count(fx, "card.subcard-move"), 2);
+}
+
+static void
+test_numbers_never_reused(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc = ctx(fx, T0 + DAY);
+	struct tc_lifecycle_result res;
+	char err[512] = "", *nos[64];
+	int64_t s = issue(fx, GREEN, "a", T0, 60), ns;
+	size_t n = 0, i, j;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	for (i = 0; i < 10; i++) {
+		ns = reserve(fx);
+		assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s,
+					     TC_REISSUE_LOST, ns, &res, err,
+					     sizeof(err))),
+		    0);
+		s = res.new_serial;
+	}
+	/* A refused action leaves a gap, never a reuse. */
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s - 1,
+				     TC_REISSUE_LOST, ns, &res, err,
+				     sizeof(err))),
+	    TC_ERR_STATE);
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST,
+				     ns, &res, err, sizeof(err))),
+	    0);
+	assert_int_equal(sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY,
+			     NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+			     "SELECT card_no FROM cards ORDER BY serial", -1,
+			     &st, NULL),
+	    SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW && n < 64)
+		nos[n++] = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	assert_int_equal(n, 12);
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			assert_string_not_equal(nos[i], nos[j]);
+	for (i = 0; i < n; i++)
+		free(nos[i]);
+	/* The schema refuses deleting or renumbering a card. */
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM cards", NULL, NULL,
+				 NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM cards WHERE serial = 1",
+				 NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_non_null(strstr(sqlite3_errmsg(db), "never deleted"));
+	assert_int_not_equal(sqlite3_exec(db,
+				 "UPDATE cards SET serial = 999 WHERE serial = 1",
+				 NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_non_null(strstr(sqlite3_errmsg(db), "never change"));
+	assert_int_equal(sqlite3_exec(db,
+			     "UPDATE cards SET status = status WHERE serial = 1",
+			     NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+}
+
+static void
+test_suspend_reinstate(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc = ctx(fx, T0 + DAY);
+	struct tc_lifecycle_result res;
+	char err[512] = "", g[20], want[256];
+	int64_t s = issue(fx, GREEN, "a", T0, 60);
+	struct tc_card_state c;
+
+	tc_cardno_group(get(fx, s).card.card_no, g);
+	/* Reinstating an issued card: it is not suspended. */
+	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, s, NULL, &res,
+				     err, sizeof(err))),
+	    TC_ERR_STATE);
+	snprintf(want, sizeof(want),
+	    "card %s is issued and valid through 2031-02-28; an issued card "
+	    "cannot be reinstated: it is not suspended",
+	    g);
+	assert_string_equal(err, want);
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s, "", &res, err,
+				     sizeof(err))),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s,
+				     "employer inquiry", &res, err,
+				     sizeof(err))),
+	    0);
+	c = get(fx, s);
+	assert_int_equal(c.card.status, TC_CARD_SUSPENDED);
+	assert_string_equal(c.status_reason, "employer inquiry");
+	assert_int_equal(c.status_at, T0 + DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s, "again", &res,
+				     err, sizeof(err))),
+	    TC_ERR_STATE);
+	snprintf(want, sizeof(want),
+	    "card %s is suspended (employer inquiry) since 2026-03-02; a "
+	    "suspended card cannot be suspended again",
+	    g);
+	assert_string_equal(err, want);
+	lc = ctx(fx, T0 + 5 * DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, s, "cleared",
+				     &res, err, sizeof(err))),
+	    0);
+	c = get(fx, s);
+	assert_int_equal(c.card.status, TC_CARD_ISSUED);
+	assert_string_equal(c.status_reason, "");
+	assert_int_equal(c.status_at, T0 + 5 * DAY);
+	/* A suspended card past its expiry cannot be reinstated. */
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s, "inquiry", &res,
+				     err, sizeof(err))),
+	    0);
+	lc = ctx(fx, c.card.expires_at);
+	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, s, NULL, &res,
+				     err, sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "expired on 2031-03-01 (still recorded as "
+				    "suspended until the expiry sweep runs)"));
+	assert_int_equal(audit_count(fx, "card.suspend"), 2);
+	assert_int_equal(audit_count(fx, "card.reinstate"), 1);
+}
+
+static void
+test_revoke(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc = ctx(fx, T0);
+	struct tc_lifecycle_result res;
+	char err[512] = "", g[20], want[256];
+	int64_t s = issue(fx, GREEN, "a", T0, 60), ns;
+
+	tc_cardno_group(get(fx, s).card.card_no, g);
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "bored", NULL, 0,
+				     &res, err, sizeof(err))),
+	    TC_ERR_INVALID_ARG);
+	assert_non_null(strstr(err, "not a revocation reason"));
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "reissued-lost",
+				     NULL, 0, &res, err, sizeof(err))),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "misconduct",
+				     NULL, 1, &res, err, sizeof(err))),
+	    TC_ERR_POLICY);
+	assert_non_null(strstr(err, "only for fraud"));
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "fraud",
+				     "forged diploma", 0, &res, err,
+				     sizeof(err))),
+	    0);
+	assert_true(res.blacklisted);
+	assert_false(res.employer_barred);
+	assert_int_equal(get(fx, s).card.status, TC_CARD_REVOKED);
+	/* Every action on a revoked card says so, with the reason and date. */
+	snprintf(want, sizeof(want),
+	    "card %s is revoked (fraud) since 2026-03-01; a revoked card "
+	    "cannot be renewed: the holder must make a new application",
+	    g);
+	lc = ctx(fx, T0 + 2000 * DAY - 10 * DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err,
+				     sizeof(err))),
+	    TC_ERR_STATE);
+	assert_string_equal(err, want);
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "other", NULL, 0,
+				     &res, err, sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "cannot be revoked again"));
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s, "x", &res, err,
+				     sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "cannot be suspended"));
+	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, s, NULL, &res,
+				     err, sizeof(err))),
+	    TC_ERR_STATE);
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST,
+				     ns, &res, err, sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "a revoked card cannot be reissued"));
+	/* An expired card is not revoked (the blacklist remains). */
+	s = issue(fx, GREEN, "b", T0, 12);
+	lc = ctx(fx, get(fx, s).card.expires_at);
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "fraud", NULL, 0,
+				     &res, err, sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "blacklist"));
+	/* A programme's own end reasons are accepted for its cards. */
+	s = issue(fx, "baiyun-yunju", "silver", T0, 60);
+	lc = ctx(fx, T0);
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "retirement",
+				     NULL, 0, &res, err, sizeof(err))),
+	    0);
+	assert_string_equal(get(fx, s).status_reason, "retirement");
+}
+
+static void
+test_fraud_bar(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc = ctx(fx, T0 + 10 * DAY);
+	struct tc_lifecycle_result res;
+	struct tc_employer_bar bar;
+	struct tc_blacklist_entry hit;
+	uint8_t mac[TC_PII_MAC_LEN];
+	char err[512] = "", d[TC_LIFECYCLE_DATE_LEN], holder[TC_ID_MAX];
+	const char *code = uscc("91440101MA59XYWW2");
+	int64_t s = issue(fx, GREEN, "a", T0, 60), cx;
+
+	memcpy(holder, fx->last_id, sizeof(holder));
+	cx = issue(fx, "chuxiong-xingchu", "a", T0, 60);
+	/* No employer known yet (no application, no change): refused. */
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "fraud", NULL, 1,
+				     &res, err, sizeof(err))),
+	    TC_ERR_NOT_FOUND);
+	assert_non_null(strstr(err, "no employer is known"));
+	assert_int_equal(get(fx, s).card.status, TC_CARD_ISSUED);
+	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
+				     TC_CHANGE_EMPLOYER, "Shell Trading Ltd",
+				     code, "2026-03-05", &res, err,
+				     sizeof(err))),
+	    0);
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "fraud",
+				     "fake contract", 1, &res, err,
+				     sizeof(err))),
+	    0);
+	assert_true(res.blacklisted);
+	assert_true(res.employer_barred);
+	tc_lifecycle_date(res.barred_until, d);
+	assert_string_equal(d, "2029-03-11");
+	assert_int_equal(get(fx, s).card.status, TC_CARD_REVOKED);
+	/* The person is listed (by MAC), the employer barred for 3 years. */
+	assert_int_equal(tc_pii_id_mac(fx->keys.pepper, holder, mac), 0);
+	assert_int_equal(tc_blacklist_check(fx->reg, mac, lc.now, &hit, err,
+			     sizeof(err)),
+	    TC_ERR_BLACKLISTED);
+	assert_non_null(strstr(hit.reason, "fraud"));
+	assert_int_equal(tc_employer_bar_check(fx->reg, "Shell Trading Ltd",
+			     code, lc.now, &bar, err, sizeof(err)),
+	    TC_ERR_BLACKLISTED);
+	assert_string_equal(bar.until, "2029-03-11");
+	assert_int_equal(tc_employer_bar_check(fx->reg, "Shell Trading Ltd",
+			     code, res.barred_until, &bar, err, sizeof(err)),
+	    0);
+	assert_int_equal(audit_count(fx, "blacklist.add"), 1);
+	assert_int_equal(audit_count(fx, "employer.bar"), 1);
+	/* Chuxiong names fraud as an end reason but sets no bar or blacklist. */
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, cx, "fraud", NULL, 1,
+				     &res, err, sizeof(err))),
+	    TC_ERR_POLICY);
+	assert_non_null(strstr(err, "does not bar employers"));
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, cx, "fraud", NULL, 0,
+				     &res, err, sizeof(err))),
+	    0);
+	assert_false(res.blacklisted);
+	assert_int_equal(audit_count(fx, "blacklist.add"), 1);
+}
+
+static void
+test_subcards(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc;
+	struct tc_lifecycle_result res;
+	struct tc_relative rv;
+	struct tc_card_state c, m;
+	char err[512] = "", id[TC_ID_MAX];
+	char holder_id[TC_ID_MAX], parent_id[TC_ID_MAX];
+	int64_t a = issue(fx, GREEN, "a", T0, 60);
+	int64_t b = issue(fx, GREEN, "b", T0, 12);
+	int64_t by = issue(fx, "baiyun-yunju", "diamond", T0, 60);
+	int64_t sp, ch, pa, pl, ns;
+	time_t now = T0 + DAY; /* 2026-03-02 */
+
+	make_id(1985, 6, 15, 1, holder_id); /* the A card's holder */
+
+	m = get(fx, a);
+	sp = add_sub(fx, a, TC_REL_SPOUSE, 1987, 5, 5, now, 0, err,
+	    sizeof(err));
+	/* A child who turns 18 tomorrow is still a minor today. */
+	ch = add_sub(fx, a, TC_REL_CHILD, 2008, 3, 3, now, 0, err,
+	    sizeof(err));
+	pa = add_sub(fx, a, TC_REL_PARENT, 1958, 7, 7, now, 0, err,
+	    sizeof(err));
+	memcpy(parent_id, fx->last_id, sizeof(parent_id));
+	pl = add_sub(fx, a, TC_REL_PARENT_IN_LAW, 1959, 8, 8, now, 0, err,
+	    sizeof(err));
+	c = get(fx, ch);
+	assert_int_equal(c.card.principal_serial, a);
+	assert_string_equal(c.card.relation, "child");
+	assert_string_equal(c.card.tier, "a-child");
+	assert_int_equal(c.card.expires_at, m.card.expires_at);
+	assert_int_equal(c.card.status, TC_CARD_ISSUED);
+	assert_memory_equal(c.card.card_no, m.card.card_no, 6);
+	assert_string_equal(get(fx, sp).card.tier, "a-spouse");
+	assert_string_equal(get(fx, pa).card.tier, "a-parent");
+	assert_string_equal(get(fx, pl).card.tier, "a-parent-in-law");
+	assert_non_null(strstr(get(fx, pl).holder_masked, "*"));
+	/* A child who is 18 today is an adult. */
+	add_sub(fx, a, TC_REL_CHILD, 2008, 3, 2, now, TC_ERR_POLICY, err,
+	    sizeof(err));
+	assert_non_null(strstr(err, "18 years old"));
+	assert_non_null(strstr(err, "minors"));
+	/* A B card has no sub-cards. */
+	add_sub(fx, b, TC_REL_SPOUSE, 1987, 1, 1, now, TC_ERR_POLICY, err,
+	    sizeof(err));
+	assert_non_null(strstr(err, "is a b card"));
+	/* Baiyun has no sub-cards at all. */
+	add_sub(fx, by, TC_REL_CHILD, 2015, 1, 1, now, TC_ERR_POLICY, err,
+	    sizeof(err));
+	assert_non_null(strstr(err, "no sub-cards for a child"));
+	/* A second spouse is refused. */
+	add_sub(fx, a, TC_REL_SPOUSE, 1988, 1, 1, now, TC_ERR_EXISTS, err,
+	    sizeof(err));
+	assert_non_null(strstr(err, "already has a spouse sub-card"));
+	/* The same person twice, the holder himself, a sub-card's sub-card. */
+	lc = ctx(fx, now);
+	memset(&rv, 0, sizeof(rv));
+	rv.id_type = TC_ID_RESIDENT;
+	rv.id_number = id;
+	rv.name = "Parent again";
+	memcpy(id, parent_id, sizeof(id));
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx, tc_lifecycle_subcard_add(&lc, a,
+				     TC_REL_PARENT, &rv, ns, &res, err,
+				     sizeof(err))),
+	    TC_ERR_EXISTS);
+	assert_non_null(strstr(err, "already has sub-card"));
+	memcpy(id, holder_id, sizeof(id));
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx, tc_lifecycle_subcard_add(&lc, a,
+				     TC_REL_PARENT, &rv, ns, &res, err,
+				     sizeof(err))),
+	    TC_ERR_INVALID_ARG);
+	assert_non_null(strstr(err, "is the holder of card"));
+	add_sub(fx, sp, TC_REL_CHILD, 2015, 1, 1, now, TC_ERR_STATE, err,
+	    sizeof(err));
+	assert_non_null(strstr(err, "itself a sub-card"));
+	/* A bad ID number (check character) is refused before anything. */
+	make_id(2015, 1, 1, 77, id);
+	id[17] = id[17] == '0' ? '1' : '0';
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx, tc_lifecycle_subcard_add(&lc, a,
+				     TC_REL_CHILD, &rv, ns, &res, err,
+				     sizeof(err))),
+	    TC_ERR_BAD_CHECK);
+	/* A passport carries no birth date: a minor-only tier needs one. */
+	rv.id_type = TC_ID_PASSPORT;
+	rv.id_number = "E12345678";
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx, tc_lifecycle_subcard_add(&lc, a,
+				     TC_REL_CHILD, &rv, ns, &res, err,
+				     sizeof(err))),
+	    TC_ERR_POLICY);
+	assert_non_null(strstr(err, "give the birth date"));
+	rv.birth_y = 2016;
+	rv.birth_m = 6;
+	rv.birth_d = 1;
+	assert_int_equal(ACT(fx, tc_lifecycle_subcard_add(&lc, a,
+				     TC_REL_CHILD, &rv, ns, &res, err,
+				     sizeof(err))),
+	    0);
+	/* Suspended main card: no sub-cards until reinstated. */
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, a, "inquiry", &res,
+				     err, sizeof(err))),
+	    0);
+	add_sub(fx, a, TC_REL_CHILD, 2019, 1, 1, now, TC_ERR_STATE, err,
+	    sizeof(err));
+	assert_non_null(strstr(err, "reinstate it first"));
+	assert_int_equal(audit_count(fx, "card.subcard-add"), 5);
+	assert_true(audit_count(fx, "holder.add") >= 5);
+}
+
+static void
+test_cascades(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc = ctx(fx, T0 + DAY);
+	struct tc_lifecycle_result res;
+	char err[512] = "";
+	int64_t a = issue(fx, GREEN, "a", T0, 60), sp, ch, pa;
+	time_t exp = get(fx, a).card.expires_at, newexp;
+	int64_t n;
+
+	sp = add_sub(fx, a, TC_REL_SPOUSE, 1987, 5, 5, T0 + DAY, 0, err,
+	    sizeof(err));
+	ch = add_sub(fx, a, TC_REL_CHILD, 2015, 3, 3, T0 + DAY, 0, err,
+	    sizeof(err));
+	pa = add_sub(fx, a, TC_REL_PARENT, 1958, 7, 7, T0 + DAY, 0, err,
+	    sizeof(err));
+	/* The parent's card is suspended on its own first. */
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, pa, "own reason",
+				     &res, err, sizeof(err))),
+	    0);
+	assert_int_equal(res.cascaded, 0);
+	/* Suspend: the issued sub-cards follow. */
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, a, "inquiry", &res,
+				     err, sizeof(err))),
+	    0);
+	assert_int_equal(res.cascaded, 2);
+	assert_int_equal(get(fx, sp).card.status, TC_CARD_SUSPENDED);
+	assert_true(get(fx, sp).status_cascade);
+	assert_string_equal(get(fx, ch).status_reason, "principal-suspended");
+	assert_string_equal(get(fx, pa).status_reason, "own reason");
+	/* A sub-card is not reinstated while its main card is suspended. */
+	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, sp, NULL, &res,
+				     err, sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "reinstate the main card first"));
+	/* Reinstate: the cascaded ones come back, the parent's stays. */
+	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, a, NULL, &res,
+				     err, sizeof(err))),
+	    0);
+	assert_int_equal(res.cascaded, 2);
+	assert_int_equal(get(fx, sp).card.status, TC_CARD_ISSUED);
+	assert_int_equal(get(fx, ch).card.status, TC_CARD_ISSUED);
+	assert_false(get(fx, ch).status_cascade);
+	assert_int_equal(get(fx, pa).card.status, TC_CARD_SUSPENDED);
+	/* Renewal: the live sub-cards take the new expiry. */
+	lc = ctx(fx, exp - 5 * DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, a, 0, &res, err,
+				     sizeof(err))),
+	    0);
+	assert_int_equal(res.cascaded, 3);
+	newexp = res.expires_at;
+	assert_int_equal(get(fx, sp).card.expires_at, newexp);
+	assert_int_equal(get(fx, pa).card.expires_at, newexp);
+	/* Expiry sweep: nothing before the expiry, everything at it. */
+	lc = ctx(fx, newexp - 1);
+	assert_int_equal(ACT(fx, tc_lifecycle_expire(&lc, &n, err,
+				     sizeof(err))),
+	    0);
+	assert_int_equal(n, 0);
+	lc = ctx(fx, newexp);
+	assert_int_equal(ACT(fx, tc_lifecycle_expire(&lc, &n, err,
+				     sizeof(err))),
+	    0);
+	assert_int_equal(n, 4);
+	assert_int_equal(get(fx, a).card.status, TC_CARD_EXPIRED);
+	assert_string_equal(get(fx, a).status_reason, "term-ended");
+	assert_int_equal(get(fx, sp).card.status, TC_CARD_EXPIRED);
+	assert_string_equal(get(fx, sp).status_reason, "principal-expired");
+	assert_int_equal(get(fx, pa).card.status, TC_CARD_EXPIRED);
+	/* A second sweep finds nothing. */
+	assert_int_equal(ACT(fx, tc_lifecycle_expire(&lc, &n, err,
+				     sizeof(err))),
+	    0);
+	assert_int_equal(n, 0);
+	assert_int_equal(audit_count(fx, "card.expire"), 4);
+}
+
+static void
+test_revoke_cascade(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc = ctx(fx, T0 + DAY);
+	struct tc_lifecycle_result res;
+	char err[512] = "";
+	int64_t a = issue(fx, GREEN, "a", T0, 60), sp, ch;
+
+	sp = add_sub(fx, a, TC_REL_SPOUSE, 1987, 5, 5, T0 + DAY, 0, err,
+	    sizeof(err));
+	ch = add_sub(fx, a, TC_REL_CHILD, 2015, 3, 3, T0 + DAY, 0, err,
+	    sizeof(err));
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, ch, "own", &res,
+				     err, sizeof(err))),
+	    0);
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, a, "ineligible",
+				     NULL, 0, &res, err, sizeof(err))),
+	    0);
+	assert_int_equal(res.cascaded, 2);
+	assert_int_equal(get(fx, sp).card.status, TC_CARD_REVOKED);
+	assert_string_equal(get(fx, sp).status_reason, "principal-revoked");
+	assert_int_equal(get(fx, ch).card.status, TC_CARD_REVOKED);
+	assert_true(get(fx, ch).status_cascade);
+	/* A revoked sub-card does not come back. */
+	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, sp, NULL, &res,
+				     err, sizeof(err))),
+	    TC_ERR_STATE);
+	assert_int_equal(audit_count(fx, "card.revoke"), 3);
+}
+
+static void
+test_expire_sweep(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc;
+	struct tc_lifecycle_result res;
+	char err[512] = "";
+	int64_t b = issue(fx, GREEN, "b", T0, 12);
+	int64_t a = issue(fx, GREEN, "a", T0, 60);
+	int64_t r = issue(fx, GREEN, "b", T0, 12);
+	time_t bexp = get(fx, b).card.expires_at;
+	int64_t n;
+
+	lc = ctx(fx, T0 + DAY);
+	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, r, "other", NULL, 0,
+				     &res, err, sizeof(err))),
+	    0);
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, b, "x", &res, err,
+				     sizeof(err))),
+	    0);
+	/* Renewals are refused from the moment of expiry, sweep or not. */
+	lc = ctx(fx, bexp);
+	assert_int_equal(ACT(fx, tc_lifecycle_expire(&lc, &n, err,
+				     sizeof(err))),
+	    0);
+	assert_int_equal(n, 1);
+	assert_int_equal(get(fx, b).card.status, TC_CARD_EXPIRED);
+	assert_int_equal(get(fx, a).card.status, TC_CARD_ISSUED);
+	assert_int_equal(get(fx, r).card.status, TC_CARD_REVOKED);
+	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, b, 0, &res, err,
+				     sizeof(err))),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "expired on 2027-03-01; an expired card "
+				    "cannot be renewed: the holder must make "
+				    "a new application"));
+	assert_int_equal(ACT(fx, tc_lifecycle_expire(&lc, NULL, err,
+				     sizeof(err))),
+	    0);
+}
+
+static int
+count_card(const struct tc_card_state *c, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+stop_card(const struct tc_card_state *c, void *arg)
+{
+	return 7;
+}
+
+static void
+test_list(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc = ctx(fx, T0 + DAY);
+	struct tc_lifecycle_result res;
+	struct tc_card_filter f;
+	char err[512] = "";
+	int64_t a = issue(fx, GREEN, "a", T0, 60);
+	int n;
+
+	issue(fx, GREEN, "b", T0, 12);
+	issue(fx, "baiyun-yunju", "gold", T0, 60);
+	add_sub(fx, a, TC_REL_SPOUSE, 1987, 5, 5, T0 + DAY, 0, err,
+	    sizeof(err));
+	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, a, "x", &res, err,
+				     sizeof(err))),
+	    0);
+	n = 0;
+	assert_int_equal(tc_lifecycle_card_list(fx->reg, NULL, count_card, &n,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(n, 4);
+	memset(&f, 0, sizeof(f));
+	f.programme = GREEN;
+	n = 0;
+	tc_lifecycle_card_list(fx->reg, &f, count_card, &n, err, sizeof(err));
+	assert_int_equal(n, 3);
+	f.status = TC_CARD_SUSPENDED;
+	n = 0;
+	tc_lifecycle_card_list(fx->reg, &f, count_card, &n, err, sizeof(err));
+	assert_int_equal(n, 2);
+	memset(&f, 0, sizeof(f));
+	f.principal = a;
+	n = 0;
+	tc_lifecycle_card_list(fx->reg, &f, count_card, &n, err, sizeof(err));
+	assert_int_equal(n, 1);
+	/* The fn's value stops the listing and is returned. */
+	assert_int_equal(tc_lifecycle_card_list(fx->reg, NULL, stop_card, &n,
+			     err, sizeof(err)),
+	    7);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dates),
+		cmocka_unit_test_setup_teardown(test_rules_and_names, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_needs_transaction, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_renew_window, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_renew_b_once, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_renew_refusals, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_change, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reissue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_numbers_never_reused,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_suspend_reinstate, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_revoke, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fraud_bar, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_subcards, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cascades, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revoke_cascade, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_expire_sweep, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,773 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of roles (src/role.c) and operators in the registry
+ * (src/operator.c) on real SQLite files in temporary directories: role
+ * lists, names, adding and reading operators, duplicates, the transaction
+ * and audit rules, authentication (right, wrong, unknown, disabled), the
+ * lockout with an injected clock, passphrase changes, the last-admin
+ * guard, rehashing at a higher cost, altered rows, and migration of a
+ * version 1 file. Hashes use a low scrypt cost (ln 8) to stay fast. All
+ * names are made up.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+
+#include "tcard/err.h"
+#include "tcard/operator.h"
+#include "tcard/passhash.h"
+#include "tcard/registry.h"
+#include "tcard/role.h"
+/* The handle's insides, to query its own connection. */
+#include "../../src/registry-int.h"
+
+#define PASS_A "admin passphrase one"
+#define PASS_B "reviewer passphrase two"
+#define T0     ((time_t)1772352000) /* 2026-03-01 08:00 UTC */
+
+struct fixture {
+	char dir[64];
+	char path[128];
+	struct tc_registry_keys keys;
+	struct tc_registry *reg;
+};
+
+static int
+rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(p);
+}
+
+static void
+open_reg(struct fixture *fx)
+{
+	char err[256] = "";
+
+	if (tc_registry_open(&fx->reg, fx->path, &fx->keys, TC_REGISTRY_CREATE,
+		err, sizeof(err)) != 0)
+		fail_msg("open: %s", err);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof(*fx));
+	size_t i;
+
+	if (fx == NULL)
+		return -1;
+	strcpy(fx->dir, "/tmp/tc-operator-XXXXXX");
+	if (mkdtemp(fx->dir) == NULL)
+		return -1;
+	snprintf(fx->path, sizeof(fx->path), "%s/registry.db", fx->dir);
+	for (i = 0; i < TC_PII_KEY_LEN; i++) {
+		fx->keys.pepper[i] = (uint8_t)(0x21 * i);
+		fx->keys.data_key[i] = (uint8_t)(0x40 + i);
+	}
+	tc_passhash_set_cost(8);
+	open_reg(fx);
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *fx = *state;
+
+	tc_registry_close(fx->reg);
+	nftw(fx->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(fx);
+	return 0;
+}
+
+static int64_t
+reg_int(struct tc_registry *reg, const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v;
+
+	assert_int_equal(
+	    sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* The action of the last audit entry, in buf. */
+static const char *
+last_action(struct tc_registry *reg, char *buf, size_t len)
+{
+	sqlite3_stmt *st;
+
+	assert_int_equal(
+	    sqlite3_prepare_v2(reg->db,
+		"SELECT action FROM audit ORDER BY seq DESC LIMIT 1", -1, &st,
+		NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(buf, len, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return buf;
+}
+
+static void
+raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("raw SQL failed: %s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+/* Adds an operator in its own audited transaction. */
+static void
+add(struct fixture *fx, const char *name, unsigned roles, const char *pass)
+{
+	char hash[TC_PASSHASH_TEXT_MAX], err[256] = "";
+
+	assert_int_equal(
+	    tc_passhash_make(pass, hash, sizeof(hash), err, sizeof(err)), 0);
+	assert_int_equal(tc_registry_begin(fx->reg, err, sizeof(err)), 0);
+	if (tc_registry_operator_add(
+		fx->reg, name, roles, hash, T0, NULL, err, sizeof(err)) != 0)
+		fail_msg("add %s: %s", name, err);
+	assert_int_equal(tc_registry_audit(fx->reg, T0, "system",
+			     "operator.add", name, NULL, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_commit(fx->reg, err, sizeof(err)), 0);
+}
+
+static void
+test_roles(void **state)
+{
+	char text[TC_ROLES_TEXT_MAX], err[512];
+	enum tc_role r;
+	unsigned m;
+
+	assert_string_equal(
+	    tc_role_name(TC_ROLE_UNIT_REVIEWER), "unit-reviewer");
+	assert_string_equal(tc_role_name(TC_ROLE_ADMIN), "admin");
+	assert_string_equal(tc_role_name((enum tc_role)0), "unknown");
+	assert_string_equal(tc_role_name((enum tc_role)10), "unknown");
+	assert_int_equal(tc_role_parse("leadership-group", &r), 0);
+	assert_int_equal(r, TC_ROLE_LEADERSHIP_GROUP);
+	assert_int_equal(tc_role_parse("Admin", &r), TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_role_parse("hr_reviewer", &r), TC_ERR_INVALID_ARG);
+
+	assert_int_equal(
+	    tc_roles_parse(" auditor ,approver,auditor", &m, err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    m, TC_ROLE_BIT(TC_ROLE_AUDITOR) | TC_ROLE_BIT(TC_ROLE_APPROVER));
+	assert_int_equal(tc_roles_format(m, text, sizeof(text)), 0);
+	assert_string_equal(text, "approver,auditor");
+
+	m = 12345;
+	assert_int_equal(tc_roles_parse("approver,boss", &m, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(m, 12345);
+	assert_non_null(strstr(err, "'boss'"));
+	assert_non_null(strstr(err, "card-producer"));
+	assert_int_equal(
+	    tc_roles_parse("", &m, err, sizeof(err)), TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_roles_parse("admin,,auditor", &m, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_non_null(strstr(err, "role 2"));
+	assert_int_equal(
+	    tc_roles_parse("admin,", &m, NULL, 0), TC_ERR_INVALID_ARG);
+
+	assert_int_equal(tc_roles_format(TC_ROLE_ALL, text, sizeof(text)), 0);
+	assert_string_equal(text,
+	    "unit-reviewer,industry-reviewer,hr-reviewer,approver,"
+	    "leadership-group,card-producer,card-issuer,auditor,admin");
+	assert_int_equal(strlen(text) + 1, 110);
+	assert_int_equal(tc_roles_parse(text, &m, NULL, 0), 0);
+	assert_int_equal(m, TC_ROLE_ALL);
+	assert_int_equal(
+	    tc_roles_format(TC_ROLE_ALL, text, 50), TC_ERR_TOO_LARGE);
+	assert_int_equal(
+	    tc_roles_format(1u, text, sizeof(text)), TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_roles_format(1u << 10, text, sizeof(text)), TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_roles_format(0, text, sizeof(text)), 0);
+	assert_string_equal(text, "");
+}
+
+static void
+test_names(void **state)
+{
+	static const char *const good[] = { "wang.li", "a", "op-07", "9lives",
+		"li_na" };
+	static const char *const bad[] = { "", "Wang", "-x", ".x", "a b",
+		"li@na", "system", "名字",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaa" };
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		assert_int_equal(tc_operator_name_check(good[i], NULL, 0), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (tc_operator_name_check(bad[i], NULL, 0) !=
+		    TC_ERR_INVALID_ARG)
+			fail_msg("accepted name '%s'", bad[i]);
+}
+
+static void
+test_add_get(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_operator op;
+	char hash[TC_PASSHASH_TEXT_MAX], err[256];
+	int64_t id, n;
+
+	assert_int_equal(
+	    tc_registry_schema_version(fx->reg), TC_REGISTRY_SCHEMA_VERSION);
+	assert_true(TC_REGISTRY_SCHEMA_VERSION >= 2);
+	assert_int_equal(tc_registry_operator_count(fx->reg, &n, NULL, 0), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(
+	    tc_passhash_make(PASS_A, hash, sizeof(hash), NULL, 0), 0);
+	/* Outside a transaction: refused. */
+	assert_int_equal(tc_registry_operator_add(fx->reg, "ada", TC_ROLE_ALL,
+			     hash, T0, &id, err, sizeof(err)),
+	    TC_ERR_STATE);
+	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(
+	    tc_registry_operator_add(fx->reg, "ada",
+		TC_ROLE_BIT(TC_ROLE_ADMIN) | TC_ROLE_BIT(TC_ROLE_AUDITOR), hash,
+		T0, &id, err, sizeof(err)),
+	    0);
+	assert_true(id > 0);
+	/* No roles, an unknown bit, a bad hash, a bad name. */
+	assert_int_equal(tc_registry_operator_add(fx->reg, "bob", 0, hash, T0,
+			     NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_registry_operator_add(fx->reg, "bob", 1u << 12,
+			     hash, T0, NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_registry_operator_add(fx->reg, "bob",
+			     TC_ROLE_BIT(TC_ROLE_APPROVER), "plaintext!", T0,
+			     NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_registry_operator_add(fx->reg, "Bob",
+			     TC_ROLE_BIT(TC_ROLE_APPROVER), hash, T0, NULL, err,
+			     sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	/* Duplicate. */
+	assert_int_equal(tc_registry_operator_add(fx->reg, "ada",
+			     TC_ROLE_BIT(TC_ROLE_APPROVER), hash, T0, NULL, err,
+			     sizeof(err)),
+	    TC_ERR_EXISTS);
+	assert_non_null(strstr(err, "already exists"));
+	/* Without an audit entry the commit is refused and rolled back. */
+	assert_int_equal(
+	    tc_registry_commit(fx->reg, err, sizeof(err)), TC_ERR_STATE);
+	assert_int_equal(tc_registry_operator_count(fx->reg, &n, NULL, 0), 0);
+	assert_int_equal(n, 0);
+
+	add(fx, "ada",
+	    TC_ROLE_BIT(TC_ROLE_ADMIN) | TC_ROLE_BIT(TC_ROLE_AUDITOR), PASS_A);
+	add(fx, "bo.ming", TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER), PASS_B);
+	assert_int_equal(tc_registry_operator_count(fx->reg, &n, NULL, 0), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "ada", &op, err, sizeof(err)), 0);
+	assert_string_equal(op.name, "ada");
+	assert_int_equal(op.roles,
+	    TC_ROLE_BIT(TC_ROLE_ADMIN) | TC_ROLE_BIT(TC_ROLE_AUDITOR));
+	assert_int_equal(op.disabled, 0);
+	assert_int_equal(op.has_passphrase, 1);
+	assert_int_equal(op.failed_logins, 0);
+	assert_int_equal(op.locked_until, 0);
+	assert_int_equal(op.created_at, T0);
+	assert_int_equal(op.pass_changed_at, T0);
+	assert_int_equal(
+	    reg_int(fx->reg,
+		"SELECT count(*) FROM operators WHERE name = 'ada' "
+		"AND roles = 'auditor,admin'"),
+	    1);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "nobody", &op, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND);
+	assert_string_equal(op.name, "");
+}
+
+static int
+collect(const struct tc_operator *op, void *arg)
+{
+	char *names = arg;
+
+	strcat(names, op->name);
+	strcat(names, ";");
+	return strcmp(op->name, "stop") == 0 ? 42 : 0;
+}
+
+static void
+test_list(void **state)
+{
+	struct fixture *fx = *state;
+	char names[256] = "";
+
+	add(fx, "zed", TC_ROLE_BIT(TC_ROLE_AUDITOR), PASS_B);
+	add(fx, "ada", TC_ROLE_BIT(TC_ROLE_ADMIN), PASS_A);
+	add(fx, "stop", TC_ROLE_BIT(TC_ROLE_AUDITOR), PASS_B);
+	add(fx, "tim", TC_ROLE_BIT(TC_ROLE_AUDITOR), PASS_B);
+	assert_int_equal(
+	    tc_registry_operator_list(fx->reg, collect, names, NULL, 0), 42);
+	assert_string_equal(names, "ada;stop;");
+	names[0] = '\0';
+	raw_exec(fx->path, "DELETE FROM operators WHERE name = 'stop'");
+	assert_int_equal(
+	    tc_registry_operator_list(fx->reg, collect, names, NULL, 0), 0);
+	assert_string_equal(names, "ada;tim;zed;");
+}
+
+static void
+test_auth(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_operator op;
+	char err[256], errunknown[256], act[64];
+	int64_t entries;
+
+	add(fx, "ada", TC_ROLE_BIT(TC_ROLE_ADMIN), PASS_A);
+	add(fx, "bo", TC_ROLE_BIT(TC_ROLE_HR_REVIEWER), PASS_B);
+	entries = reg_int(fx->reg, "SELECT count(*) FROM audit");
+
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "bo", PASS_B, T0, &op, err, sizeof(err)),
+	    0);
+	assert_string_equal(op.name, "bo");
+	assert_int_equal(op.roles, TC_ROLE_BIT(TC_ROLE_HR_REVIEWER));
+	/* A clean success writes nothing. */
+	assert_int_equal(
+	    reg_int(fx->reg, "SELECT count(*) FROM audit"), entries);
+
+	/* Wrong passphrase and unknown name: the same message. */
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "bo", PASS_A, T0, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_string_equal(op.name, "");
+	assert_int_equal(tc_registry_operator_auth(fx->reg, "nobody", PASS_A,
+			     T0, &op, errunknown, sizeof(errunknown)),
+	    TC_ERR_AUTH);
+	assert_string_equal(err, errunknown);
+	assert_string_equal(err, TC_OPERATOR_AUTH_MSG);
+	assert_int_equal(tc_registry_operator_auth(fx->reg, "Not A Name",
+			     PASS_A, T0, &op, errunknown, sizeof(errunknown)),
+	    TC_ERR_AUTH);
+	assert_string_equal(errunknown, TC_OPERATOR_AUTH_MSG);
+	/* The failure is counted and audited; the unknown name is not. */
+	assert_int_equal(
+	    reg_int(fx->reg, "SELECT count(*) FROM audit"), entries + 1);
+	assert_string_equal(
+	    last_action(fx->reg, act, sizeof(act)), "operator.auth-fail");
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "bo", &op, NULL, 0), 0);
+	assert_int_equal(op.failed_logins, 1);
+	/* Success clears the count, with an entry. */
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "bo", PASS_B, T0, &op, err, sizeof(err)),
+	    0);
+	assert_int_equal(op.failed_logins, 0);
+	assert_string_equal(
+	    last_action(fx->reg, act, sizeof(act)), "operator.login");
+
+	/* Inside a transaction: refused. */
+	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "bo", PASS_B, T0, &op, err, sizeof(err)),
+	    TC_ERR_STATE);
+	tc_registry_rollback(fx->reg);
+
+	/* Disabled: generic message for a wrong passphrase, plain otherwise. */
+	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_operator_set_disabled(
+			     fx->reg, "bo", 1, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_operator_set_disabled(
+			     fx->reg, "bo", 1, err, sizeof(err)),
+	    TC_ERR_STATE);
+	assert_non_null(strstr(err, "already disabled"));
+	assert_int_equal(tc_registry_audit(fx->reg, T0, "ada",
+			     "operator.disable", "bo", NULL, NULL, 0),
+	    0);
+	assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "bo", PASS_A, T0, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_string_equal(err, TC_OPERATOR_AUTH_MSG);
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "bo", PASS_B, T0, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_string_equal(err, "operator bo is disabled");
+	/* An operator without a passphrase cannot sign in. */
+	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(
+	    tc_registry_operator_add(fx->reg, "nopass",
+		TC_ROLE_BIT(TC_ROLE_AUDITOR), NULL, T0, NULL, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_audit(fx->reg, T0, "ada", "operator.add",
+			     "nopass", NULL, NULL, 0),
+	    0);
+	assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "nopass", "", T0, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_string_equal(err, TC_OPERATOR_AUTH_MSG);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "nopass", &op, NULL, 0), 0);
+	assert_int_equal(op.has_passphrase, 0);
+	assert_int_equal(op.pass_changed_at, 0);
+}
+
+static void
+test_lockout(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_operator op;
+	char err[256], act[64];
+	time_t now = T0, until;
+	int i;
+
+	add(fx, "ada", TC_ROLE_BIT(TC_ROLE_ADMIN), PASS_A);
+	for (i = 1; i <= TC_OPERATOR_MAX_FAILURES; i++) {
+		assert_int_equal(
+		    tc_registry_operator_auth(fx->reg, "ada",
+			"wrong wrong wrong", now, &op, err, sizeof(err)),
+		    TC_ERR_AUTH);
+		assert_int_equal(
+		    tc_registry_operator_get(fx->reg, "ada", &op, NULL, 0), 0);
+		assert_int_equal(op.failed_logins, i);
+		now += 10;
+	}
+	until = now - 10 + TC_OPERATOR_LOCK_SECONDS;
+	assert_int_equal(op.locked_until, until);
+	assert_true(tc_operator_locked(&op, now));
+	assert_string_equal(
+	    last_action(fx->reg, act, sizeof(act)), "operator.lock");
+	/* While locked, even the right passphrase is refused, generically. */
+	assert_int_equal(tc_registry_operator_auth(fx->reg, "ada", PASS_A, now,
+			     &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_string_equal(err, TC_OPERATOR_AUTH_MSG);
+	assert_string_equal(
+	    last_action(fx->reg, act, sizeof(act)), "operator.auth-fail");
+	assert_int_equal(tc_registry_operator_auth(fx->reg, "ada", PASS_A,
+			     until - 1, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	/* The lock does not grow while locked. */
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "ada", &op, NULL, 0), 0);
+	assert_int_equal(op.locked_until, until);
+	assert_int_equal(op.failed_logins, TC_OPERATOR_MAX_FAILURES);
+	/* After it ran out, a failure counts from 1 again... */
+	assert_int_equal(tc_registry_operator_auth(fx->reg, "ada",
+			     "wrong wrong wrong", until, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "ada", &op, NULL, 0), 0);
+	assert_int_equal(op.failed_logins, 1);
+	assert_int_equal(op.locked_until, 0);
+	/* ...and the right passphrase works and clears it. */
+	assert_int_equal(tc_registry_operator_auth(fx->reg, "ada", PASS_A,
+			     until + 1, &op, err, sizeof(err)),
+	    0);
+	assert_int_equal(op.failed_logins, 0);
+	assert_string_equal(
+	    last_action(fx->reg, act, sizeof(act)), "operator.login");
+
+	/* A new passphrase set by an admin lifts a lock. */
+	for (i = 0; i < TC_OPERATOR_MAX_FAILURES; i++)
+		tc_registry_operator_auth(fx->reg, "ada", "wrong wrong wrong",
+		    until + 100, &op, NULL, 0);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "ada", &op, NULL, 0), 0);
+	assert_true(tc_operator_locked(&op, until + 101));
+	{
+		char hash[TC_PASSHASH_TEXT_MAX];
+
+		assert_int_equal(
+		    tc_passhash_make(PASS_B, hash, sizeof(hash), NULL, 0), 0);
+		assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+		assert_int_equal(
+		    tc_registry_operator_set_pass_hash(
+			fx->reg, "ada", hash, until + 200, err, sizeof(err)),
+		    0);
+		assert_int_equal(
+		    tc_registry_operator_set_pass_hash(
+			fx->reg, "nobody", hash, until + 200, err, sizeof(err)),
+		    TC_ERR_NOT_FOUND);
+		assert_int_equal(
+		    tc_registry_operator_set_pass_hash(fx->reg, "ada",
+			"$scrypt$bad", until + 200, err, sizeof(err)),
+		    TC_ERR_INVALID_ARG);
+		assert_int_equal(tc_registry_audit(fx->reg, until + 200, "ada",
+				     "operator.passwd", "ada", NULL, NULL, 0),
+		    0);
+		assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+	}
+	assert_int_equal(tc_registry_operator_auth(fx->reg, "ada", PASS_A,
+			     until + 201, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_int_equal(tc_registry_operator_auth(fx->reg, "ada", PASS_B,
+			     until + 202, &op, err, sizeof(err)),
+	    0);
+	assert_int_equal(op.pass_changed_at, until + 200);
+	assert_int_equal(op.failed_logins, 0);
+	assert_int_equal(op.locked_until, 0);
+	/* The whole story is in a verifying audit log. */
+	{
+		struct tc_audit_report rep;
+
+		assert_int_equal(tc_registry_audit_verify(
+				     fx->reg, NULL, &rep, err, sizeof(err)),
+		    0);
+		assert_true(rep.entries > 15);
+	}
+}
+
+static void
+test_last_admin(void **state)
+{
+	struct fixture *fx = *state;
+	char err[256];
+
+	add(fx, "ada", TC_ROLE_BIT(TC_ROLE_ADMIN), PASS_A);
+	add(fx, "bo", TC_ROLE_BIT(TC_ROLE_APPROVER), PASS_B);
+	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_operator_set_disabled(
+			     fx->reg, "ada", 1, err, sizeof(err)),
+	    TC_ERR_POLICY);
+	assert_non_null(strstr(err, "last enabled admin"));
+	assert_int_equal(tc_registry_operator_set_disabled(
+			     fx->reg, "nobody", 1, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND);
+	assert_int_equal(tc_registry_operator_set_disabled(
+			     fx->reg, "bo", 0, err, sizeof(err)),
+	    TC_ERR_STATE);
+	tc_registry_rollback(fx->reg);
+	add(fx, "cy", TC_ROLE_BIT(TC_ROLE_ADMIN) | TC_ROLE_BIT(TC_ROLE_AUDITOR),
+	    PASS_B);
+	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_operator_set_disabled(
+			     fx->reg, "ada", 1, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_operator_set_disabled(
+			     fx->reg, "cy", 1, err, sizeof(err)),
+	    TC_ERR_POLICY);
+	assert_int_equal(tc_registry_operator_set_disabled(
+			     fx->reg, "ada", 0, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_operator_set_disabled(
+			     fx->reg, "cy", 1, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_audit(fx->reg, T0, "ada", "operator.test",
+			     NULL, NULL, NULL, 0),
+	    0);
+	assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+	/* Outside a transaction. */
+	assert_int_equal(tc_registry_operator_set_disabled(
+			     fx->reg, "cy", 0, err, sizeof(err)),
+	    TC_ERR_STATE);
+}
+
+static void
+test_rehash(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_operator op;
+	char act[64];
+	int64_t ln;
+
+	add(fx, "ada", TC_ROLE_BIT(TC_ROLE_ADMIN), PASS_A); /* ln 8 */
+	assert_int_equal(tc_passhash_set_cost(9), 0);
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "ada", PASS_A, T0 + 5, &op, NULL, 0),
+	    0);
+	assert_string_equal(
+	    last_action(fx->reg, act, sizeof(act)), "operator.rehash");
+	ln = reg_int(fx->reg,
+	    "SELECT count(*) FROM operators WHERE pass_hash "
+	    "LIKE '$scrypt$ln=9,%'");
+	assert_int_equal(ln, 1);
+	assert_int_equal(op.pass_changed_at, T0 + 5);
+	/* The new hash works; at the same cost nothing more is written. */
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "ada", PASS_A, T0 + 6, &op, NULL, 0),
+	    0);
+	assert_int_equal(op.pass_changed_at, T0 + 5);
+	/* A lower cost never weakens a stored hash. */
+	assert_int_equal(tc_passhash_set_cost(8), 0);
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "ada", PASS_A, T0 + 7, &op, NULL, 0),
+	    0);
+	assert_int_equal(op.pass_changed_at, T0 + 5);
+}
+
+static void
+test_altered_rows(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_operator op;
+	char err[256];
+
+	add(fx, "ada", TC_ROLE_BIT(TC_ROLE_ADMIN), PASS_A);
+	add(fx, "bo", TC_ROLE_BIT(TC_ROLE_APPROVER), PASS_B);
+	/* A hash whose parameters would take a gigabyte and minutes. */
+	raw_exec(fx->path,
+	    "UPDATE operators SET pass_hash = '$scrypt$ln=25,r=8,p=1$"
+	    "c2FsdHNhbHRzYWx0c2FsdA$"
+	    "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' "
+	    "WHERE name = 'ada'");
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "ada", PASS_A, T0, &op, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	assert_non_null(strstr(err, "operator ada"));
+	assert_non_null(strstr(err, "out of bounds"));
+	/* An unknown role in the stored list. */
+	raw_exec(fx->path,
+	    "UPDATE operators SET roles = 'approver,overlord' WHERE name = "
+	    "'bo'");
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "bo", &op, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "bo", PASS_B, T0, &op, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+}
+
+/*
+ * The released schema version 1 (migration step 1 of src/registry.c, which
+ * is never edited), to make a version 1 file as an old program left it.
+ */
+static const char v1_schema[] =
+    "PRAGMA application_id = 1413698119;\n" /* TC_REGISTRY_APP_ID */
+    "CREATE TABLE holders (\n"
+    "	id INTEGER PRIMARY KEY,\n"
+    "	id_type TEXT NOT NULL CHECK (id_type <> ''),\n"
+    "	id_mac BLOB NOT NULL CHECK (length(id_mac) = 32),\n"
+    "	id_sealed BLOB NOT NULL CHECK (length(id_sealed) > 29),\n"
+    "	id_masked TEXT NOT NULL CHECK (id_masked <> ''),\n"
+    "	name TEXT NOT NULL CHECK (name <> ''),\n"
+    "	created_at INTEGER NOT NULL,\n"
+    "	UNIQUE (id_mac, id_type)\n"
+    ") STRICT;\n"
+    "CREATE TABLE cards (\n"
+    "	serial INTEGER PRIMARY KEY\n"
+    "	    CHECK (serial BETWEEN 1 AND 999999999),\n"
+    "	card_no TEXT NOT NULL UNIQUE\n"
+    "	    CHECK (length(card_no) = 16 AND\n"
+    "	    card_no NOT GLOB '*[^0-9]*' AND\n"
+    "	    substr(card_no, 7, 9) = printf('%09d', serial)),\n"
+    "	holder_id INTEGER NOT NULL REFERENCES holders (id),\n"
+    "	programme TEXT NOT NULL CHECK (programme <> ''),\n"
+    "	tier TEXT NOT NULL CHECK (tier <> ''),\n"
+    "	status TEXT NOT NULL CHECK (status IN\n"
+    "	    ('issued', 'suspended', 'revoked', 'expired')),\n"
+    "	issued_at INTEGER NOT NULL,\n"
+    "	expires_at INTEGER NOT NULL CHECK (expires_at > issued_at),\n"
+    "	principal_serial INTEGER REFERENCES cards (serial)\n"
+    "	    CHECK (principal_serial <> serial),\n"
+    "	relation TEXT CHECK (relation <> ''),\n"
+    "	CHECK ((principal_serial IS NULL) = (relation IS NULL))\n"
+    ") STRICT;\n"
+    "CREATE INDEX cards_holder ON cards (holder_id);\n"
+    "CREATE INDEX cards_principal ON cards (principal_serial);\n"
+    "CREATE TABLE operators (\n"
+    "	id INTEGER PRIMARY KEY,\n"
+    "	name TEXT NOT NULL UNIQUE CHECK (name <> ''),\n"
+    "	roles TEXT NOT NULL DEFAULT '',\n"
+    "	pass_hash TEXT,\n"
+    "	disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
+    "	created_at INTEGER NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE TABLE audit (\n"
+    "	seq INTEGER PRIMARY KEY CHECK (seq >= 1),\n"
+    "	at INTEGER NOT NULL,\n"
+    "	operator TEXT NOT NULL CHECK (operator <> ''),\n"
+    "	action TEXT NOT NULL CHECK (action <> ''),\n"
+    "	subject TEXT NOT NULL DEFAULT '',\n"
+    "	detail TEXT NOT NULL DEFAULT '{}',\n"
+    "	prev BLOB NOT NULL CHECK (length(prev) = 32),\n"
+    "	mac BLOB NOT NULL CHECK (length(mac) = 32)\n"
+    ") STRICT;\n"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN\n"
+    "	SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused');\n"
+    "END;\n"
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN\n"
+    "	SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused');\n"
+    "END;\n"
+    "CREATE TRIGGER audit_seq_next BEFORE INSERT ON audit\n"
+    "WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit)\n"
+    "BEGIN\n"
+    "	SELECT RAISE(ABORT, 'audit seq must be the last seq + 1');\n"
+    "END;\n";
+
+/* A version 1 file with an operator is migrated to the current version. */
+static void
+test_migration(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_operator op;
+	char sql[sizeof(v1_schema) + 256];
+
+	tc_registry_close(fx->reg);
+	fx->reg = NULL;
+	unlink(fx->path);
+	snprintf(sql, sizeof(sql),
+	    "%s"
+	    "INSERT INTO operators (name, roles, pass_hash, created_at) "
+	    "VALUES ('old', 'auditor', NULL, 1000);"
+	    "PRAGMA user_version = 1;",
+	    v1_schema);
+	raw_exec(fx->path, sql);
+	open_reg(fx);
+	assert_int_equal(reg_int(fx->reg, "PRAGMA user_version"),
+	    TC_REGISTRY_SCHEMA_VERSION);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "old", &op, NULL, 0), 0);
+	assert_int_equal(op.roles, TC_ROLE_BIT(TC_ROLE_AUDITOR));
+	assert_int_equal(op.has_passphrase, 0);
+	assert_int_equal(op.failed_logins, 0);
+	assert_int_equal(op.locked_until, 0);
+	assert_int_equal(op.pass_changed_at, 0);
+	assert_int_equal(op.created_at, 1000);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_roles),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test_setup_teardown(test_add_get, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lockout, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_last_admin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rehash, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_altered_rows, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_migration, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
