@@ -52,8 +52,9 @@ tc_lc_open(struct tc_lc_session *s, const char *home_opt, const char *as,
 		return status;
 	if ((status = tc_issuer_programmes(home, &s->progs)) != TC_EXIT_OK)
 		goto fail;
-	if (need_auth && (status = tc_issuer_authenticate(
-			      s->reg, as, roles, &s->op)) != TC_EXIT_OK)
+	if (need_auth &&
+	    (status = tc_issuer_authenticate(s->reg, as, roles, &s->op)) !=
+		TC_EXIT_OK)
 		goto fail;
 	return TC_EXIT_OK;
 fail:
@@ -147,7 +148,7 @@ int
 tc_lc_report(struct tc_lc_session *s, const char *action,
     const struct tc_lifecycle_result *res, int json, const char *text)
 {
-	struct tc_card_state c;
+	struct tc_card_state c, m;
 	char vt[TC_LIFECYCLE_DATE_LEN], err[512] = "";
 	json_t *o;
 	int r;
@@ -183,6 +184,14 @@ tc_lc_report(struct tc_lc_session *s, const char *action,
 		    json_integer((json_int_t)c.card.expires_at));
 		json_object_set_new(
 		    o, "renewals", json_integer((json_int_t)c.renewals));
+		if (c.card.principal_serial != 0 &&
+		    tc_lifecycle_card_get(
+			s->reg, c.card.principal_serial, &m, NULL, 0) == 0) {
+			json_object_set_new(
+			    o, "main_card", json_string(m.card.card_no));
+			json_object_set_new(
+			    o, "relation", json_string(c.card.relation));
+		}
 		json_object_set_new(o, "sub_cards_changed",
 		    json_integer((json_int_t)res->cascaded));
 		if (res->new_serial != 0) {
@@ -199,12 +208,11 @@ tc_lc_report(struct tc_lc_session *s, const char *action,
 					    : json_null());
 		json_object_set_new(
 		    o, "blacklisted", json_boolean(res->blacklisted));
-		json_object_set_new(o, "employer_barred",
-		    json_boolean(res->employer_barred));
+		json_object_set_new(
+		    o, "employer_barred", json_boolean(res->employer_barred));
 		if (res->employer_barred) {
 			tc_lifecycle_date(res->barred_until, vt);
-			json_object_set_new(
-			    o, "barred_until", json_string(vt));
+			json_object_set_new(o, "barred_until", json_string(vt));
 		}
 	}
 	tc_cli_print_json(stdout, o);

@@ -43,10 +43,11 @@
 	"                      or YYYY-MM-DDTHH:MM:SSZ\n"
 #define TC_LC_EXIT                                                             \
 	"EXIT STATUS\n"                                                        \
-	"    0 done; 1 refused (the card's state, a rule of the programme, a\n" \
-	"    wrong passphrase or role, an unknown card) or invalid input; 2 "    \
+	"    0 done; 1 refused (the card's state, a rule of the programme, "   \
+	"a\n"                                                                  \
+	"    wrong passphrase or role, an unknown card) or invalid input; 2 "  \
 	"usage\n"                                                              \
-	"    error; 3 environment (keys, registry, database, programme "        \
+	"    error; 3 environment (keys, registry, database, programme "       \
 	"files);\n"                                                            \
 	"    4 internal error. See docs/operations.md.\n"
 
@@ -79,8 +80,8 @@ int tc_lc_begin(struct tc_lc_session *s);
  * Ends the transaction: commits when r is 0, else rolls back and prints
  * "what: err". Returns an exit status.
  */
-int tc_lc_end(struct tc_lc_session *s, int r, const char *what,
-    const char *err);
+int tc_lc_end(
+    struct tc_lc_session *s, int r, const char *what, const char *err);
 
 /* The struct tc_lifecycle of the session. */
 struct tc_lifecycle tc_lc_ctx(const struct tc_lc_session *s);

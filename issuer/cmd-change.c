@@ -49,26 +49,27 @@ static const char help[] =
     "    --json            print the result as JSON (late, days, warning)\n"
     "    --home DIR        the authority's home directory\n"
     "    --help            show this page\n"
-    "\n" TC_LC_EXIT "    A late report is not a failure: exit 0 with a warning.\n"
+    "\n" TC_LC_EXIT
+    "    A late report is not a failure: exit 0 with a warning.\n"
     "\n" TC_LC_ENV "\n"
     "EXAMPLES\n"
     "    tcard-issuer change 17 --employer 'Huadu Widget Co.' \\\n"
     "        --uscc 91440114MA5XXXXXXX --date 2026-04-01 --as clerk\n"
-    "    tcard-issuer change 17 --residence 'Huadu, Xinhua Rd 1' "
-    "--date 2026-04-01 --as clerk\n";
+    "    tcard-issuer change 17 --residence 'Huadu, Xinhua Rd 1' \\\n"
+    "        --date 2026-04-01 --as clerk\n";
 
 static int
 change_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"as", required_argument, NULL, 'a'},
-	    {"employer", required_argument, NULL, 'e'},
-	    {"uscc", required_argument, NULL, 'u'},
-	    {"residence", required_argument, NULL, 'r'},
-	    {"date", required_argument, NULL, 'd'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
+		{ "home", required_argument, NULL, 'H' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "employer", required_argument, NULL, 'e' },
+		{ "uscc", required_argument, NULL, 'u' },
+		{ "residence", required_argument, NULL, 'r' },
+		{ "date", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct tc_lc_session s;
 	struct tc_lifecycle lc;
@@ -146,8 +147,8 @@ out:
 }
 
 const struct tc_cmd tc_cmd_change = {
-    .name = "change",
-    .summary = "record a change of employer or residence",
-    .help = help,
-    .exec = change_exec,
+	.name = "change",
+	.summary = "record a change of employer or residence",
+	.help = help,
+	.exec = change_exec,
 };

@@ -5,16 +5,12 @@
  * and writes the first audit entry, "registry.init". Never overwrites an
  * existing registry.
  */
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -103,66 +99,6 @@ remove_registry(const char *home)
 	}
 }
 
-/*
- * Copies every *.json of src into HOME/programmes/ (made mode 0755), leaving
- * files that exist alone. Returns an exit status after printing failures.
- */
-static int
-copy_programmes(const char *src, const char *home)
-{
-	char dst[4096], from[4096 + 258], to[4096 + 258], buf[8192];
-	struct dirent *e;
-	DIR *d;
-	ssize_t n;
-	size_t len;
-	int in, out, status = TC_EXIT_OK;
-
-	snprintf(dst, sizeof(dst), "%s/%s", home, TC_ISSUER_PROGRAMMES_DIR);
-	if (mkdir(dst, 0755) != 0 && errno != EEXIST) {
-		snprintf(buf, sizeof(buf), "%s: %s", dst, strerror(errno));
-		return tc_cli_fail(TC_ERR_IO, "programmes", buf);
-	}
-	if ((d = opendir(src)) == NULL) {
-		snprintf(buf, sizeof(buf), "%s: %s", src, strerror(errno));
-		return tc_cli_fail(TC_ERR_IO, "programmes", buf);
-	}
-	while (status == TC_EXIT_OK && (e = readdir(d)) != NULL) {
-		len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len < 6 ||
-		    strcmp(e->d_name + len - 5, ".json") != 0)
-			continue;
-		snprintf(from, sizeof(from), "%s/%s", src, e->d_name);
-		snprintf(to, sizeof(to), "%s/%s", dst, e->d_name);
-		if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
-			snprintf(buf, sizeof(buf), "%s: %s", from, strerror(errno));
-			status = tc_cli_fail(TC_ERR_IO, "programmes", buf);
-			break;
-		}
-		out = open(to, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-		if (out < 0) {
-			close(in);
-			if (errno == EEXIST)
-				continue;
-			snprintf(buf, sizeof(buf), "%s: %s", to, strerror(errno));
-			status = tc_cli_fail(TC_ERR_IO, "programmes", buf);
-			break;
-		}
-		while ((n = read(in, buf, sizeof(buf))) > 0)
-			if (write(out, buf, (size_t)n) != n) {
-				n = -1;
-				break;
-			}
-		if (n < 0 || fsync(out) != 0) {
-			snprintf(buf, sizeof(buf), "%s: %s", to, strerror(errno));
-			status = tc_cli_fail(TC_ERR_IO, "programmes", buf);
-		}
-		close(in);
-		close(out);
-	}
-	closedir(d);
-	return status;
-}
-
 static int
 exec(int argc, char **argv)
 {
@@ -209,7 +145,7 @@ exec(int argc, char **argv)
 		tc_programme_set_free(progs);
 		return status;
 	}
-	if ((status = copy_programmes(src, home)) != TC_EXIT_OK)
+	if ((status = tc_issuer_install_programmes(src, home)) != TC_EXIT_OK)
 		goto out;
 
 	d = json_pack("{s:i, s:s, s:s}", "schema_version",

@@ -6,7 +6,7 @@
  * environment variable, never from an argument. Every change is made by an
  * authenticated operator (--as NAME) and audited in the same transaction;
  * the first operator, which must be an admin, is added without --as.
- * docs/notes/operators.md describes the rules and why.
+ * docs/operators.md describes the rules and why.
  */
 #include <getopt.h>
 #include <inttypes.h>

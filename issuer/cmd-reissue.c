@@ -55,11 +55,11 @@ static int
 reissue_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"as", required_argument, NULL, 'a'},
-	    {"reason", required_argument, NULL, 'r'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
+		{ "home", required_argument, NULL, 'H' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct tc_lc_session s;
 	struct tc_lifecycle lc;
@@ -110,23 +110,23 @@ reissue_exec(int argc, char **argv)
 	/* Check first, so that a refusal costs no serial. */
 	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
 		goto out;
-	r = tc_lifecycle_reissue(&lc, c.card.serial, reason, 0, NULL, err,
-	    sizeof(err));
+	r = tc_lifecycle_reissue(
+	    &lc, c.card.serial, reason, 0, NULL, err, sizeof(err));
 	tc_registry_rollback(s.reg);
 	if (r != 0) {
 		status = tc_cli_fail(r, "reissue", err);
 		goto out;
 	}
 	snprintf(subject, sizeof(subject), "reissue:%s", c.card.card_no);
-	if ((r = tc_serial_reserve(s.reg, lc.operator_name, subject, s.now,
-		 &ns, err, sizeof(err))) != 0) {
+	if ((r = tc_serial_reserve(s.reg, lc.operator_name, subject, s.now, &ns,
+		 err, sizeof(err))) != 0) {
 		status = tc_cli_fail(r, "serial", err);
 		goto out;
 	}
 	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
 		goto out;
-	r = tc_lifecycle_reissue(&lc, c.card.serial, reason, ns, &res, err,
-	    sizeof(err));
+	r = tc_lifecycle_reissue(
+	    &lc, c.card.serial, reason, ns, &res, err, sizeof(err));
 	if ((status = tc_lc_end(&s, r, "reissue", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
@@ -145,8 +145,8 @@ out:
 }
 
 const struct tc_cmd tc_cmd_reissue = {
-    .name = "reissue",
-    .summary = "replace a lost or damaged card (new number)",
-    .help = help,
-    .exec = reissue_exec,
+	.name = "reissue",
+	.summary = "replace a lost or damaged card (new number)",
+	.help = help,
+	.exec = reissue_exec,
 };

@@ -60,11 +60,11 @@ static int
 renew_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"as", required_argument, NULL, 'a'},
-	    {"months", required_argument, NULL, 'm'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
+		{ "home", required_argument, NULL, 'H' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "months", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct tc_lc_session s;
 	struct tc_lifecycle lc;
@@ -94,8 +94,9 @@ renew_exec(int argc, char **argv)
 			v = strtol(optarg, &end, 10);
 			if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
 			    v < 1 || v > 1200)
-				return tc_cli_usage("--months wants a number of "
-						    "months (1 to 1200)");
+				return tc_cli_usage(
+				    "--months wants a number of "
+				    "months (1 to 1200)");
 			months = (int)v;
 			break;
 		case ':':
@@ -113,8 +114,8 @@ renew_exec(int argc, char **argv)
 	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
-	r = tc_lifecycle_renew(&lc, c.card.serial, months, &res, err,
-	    sizeof(err));
+	r = tc_lifecycle_renew(
+	    &lc, c.card.serial, months, &res, err, sizeof(err));
 	if ((status = tc_lc_end(&s, r, "renew", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
@@ -131,8 +132,8 @@ out:
 }
 
 const struct tc_cmd tc_cmd_renew = {
-    .name = "renew",
-    .summary = "renew a card (green card B: extend once)",
-    .help = help,
-    .exec = renew_exec,
+	.name = "renew",
+	.summary = "renew a card (green card B: extend once)",
+	.help = help,
+	.exec = renew_exec,
 };

@@ -62,13 +62,13 @@ static int
 revoke_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"as", required_argument, NULL, 'a'},
-	    {"reason", required_argument, NULL, 'r'},
-	    {"note", required_argument, NULL, 'n'},
-	    {"bar-employer", no_argument, NULL, 'b'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
+		{ "home", required_argument, NULL, 'H' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "bar-employer", no_argument, NULL, 'b' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct tc_lc_session s;
 	struct tc_lifecycle lc;
@@ -119,8 +119,8 @@ revoke_exec(int argc, char **argv)
 	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
-	r = tc_lifecycle_revoke(&lc, c.card.serial, reason, note, bar, &res,
-	    err, sizeof(err));
+	r = tc_lifecycle_revoke(
+	    &lc, c.card.serial, reason, note, bar, &res, err, sizeof(err));
 	if ((status = tc_lc_end(&s, r, "revoke", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
@@ -142,8 +142,8 @@ out:
 }
 
 const struct tc_cmd tc_cmd_revoke = {
-    .name = "revoke",
-    .summary = "revoke a card (fraud: blacklist, employer bar)",
-    .help = help,
-    .exec = revoke_exec,
+	.name = "revoke",
+	.summary = "revoke a card (fraud: blacklist, employer bar)",
+	.help = help,
+	.exec = revoke_exec,
 };

@@ -72,12 +72,12 @@ static int
 run(int argc, char **argv, int suspend)
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"as", required_argument, NULL, 'a'},
-	    {"reason", required_argument, NULL, 'r'},
-	    {"note", required_argument, NULL, 'n'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
+		{ "home", required_argument, NULL, 'H' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "note", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct tc_lc_session s;
 	struct tc_lifecycle lc;
@@ -130,13 +130,13 @@ run(int argc, char **argv, int suspend)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	if (suspend)
-		r = tc_lifecycle_suspend(&lc, c.card.serial, reason, &res, err,
-		    sizeof(err));
+		r = tc_lifecycle_suspend(
+		    &lc, c.card.serial, reason, &res, err, sizeof(err));
 	else
-		r = tc_lifecycle_reinstate(&lc, c.card.serial, note, &res, err,
-		    sizeof(err));
-	if ((status = tc_lc_end(&s, r, suspend ? "suspend" : "reinstate",
-		 err)) != TC_EXIT_OK)
+		r = tc_lifecycle_reinstate(
+		    &lc, c.card.serial, note, &res, err, sizeof(err));
+	if ((status = tc_lc_end(
+		 &s, r, suspend ? "suspend" : "reinstate", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
 	snprintf(text, sizeof(text), "card %s %s; %d sub-card%s with it", g,
@@ -162,15 +162,15 @@ reinstate_exec(int argc, char **argv)
 }
 
 const struct tc_cmd tc_cmd_suspend = {
-    .name = "suspend",
-    .summary = "suspend a card (its sub-cards follow)",
-    .help = suspend_help,
-    .exec = suspend_exec,
+	.name = "suspend",
+	.summary = "suspend a card (its sub-cards follow)",
+	.help = suspend_help,
+	.exec = suspend_exec,
 };
 
 const struct tc_cmd tc_cmd_reinstate = {
-    .name = "reinstate",
-    .summary = "reinstate a suspended card",
-    .help = reinstate_help,
-    .exec = reinstate_exec,
+	.name = "reinstate",
+	.summary = "reinstate a suspended card",
+	.help = reinstate_help,
+	.exec = reinstate_exec,
 };

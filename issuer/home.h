@@ -43,6 +43,12 @@ struct tc_programme_set;
  */
 int tc_issuer_programmes(const char *home, struct tc_programme_set **out /* OUT */);
 
+/*
+ * Copies every *.json of src into HOME/programmes/ (made mode 0755), leaving
+ * files that exist alone. Returns an exit status after printing failures.
+ */
+int tc_issuer_install_programmes(const char *src, const char *home);
+
 /* The shipped programme directory (see tc_issuer_programmes). */
 const char *tc_issuer_shipped_programmes(void);
 

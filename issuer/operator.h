@@ -7,7 +7,7 @@
  * registry takes --as NAME and calls tc_issuer_authenticate before its
  * transaction, then tc_issuer_operator_recheck inside it. Failures are
  * printed (tc_cli_fail) and returned as exit statuses.
- * docs/notes/operators.md describes the rules.
+ * docs/operators.md describes the rules.
  */
 #ifndef TCARD_ISSUER_OPERATOR_H
 #define TCARD_ISSUER_OPERATOR_H

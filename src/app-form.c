@@ -12,6 +12,7 @@
  * describes the file.
  */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1111,12 +1112,9 @@ exceptions(struct parse *ps, struct tc_app_form *out, json_t *root)
 				    TC_APP_REASON_MAX);
 		}
 	}
-	out->exceptions_json = json_dumps(obj != NULL ? obj : json_object(),
-	    JSON_COMPACT | JSON_SORT_KEYS);
-	if (obj == NULL) {
-		free(out->exceptions_json);
-		out->exceptions_json = strdup("{}");
-	}
+	out->exceptions_json = obj != NULL
+	    ? json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS)
+	    : strdup("{}");
 	if (out->exceptions_json == NULL)
 		return tc_seterr(ps->err, ps->errlen, TC_ERR_NOMEM,
 		    "out of memory");
@@ -1379,10 +1377,10 @@ tc_app_form_parse(const struct tc_programme_set *set, const char *json,
 	    (r = sections(&ps, out, v)) != 0)
 		goto out;
 	if ((r = tier_and_clause(&ps, out, root)) != 0 ||
-	    (r = identity(&ps, out)) != 0 ||
 	    (r = employer_and_work(&ps, out)) != 0 ||
 	    (r = attachments(&ps, out, root)) != 0 ||
 	    (r = exceptions(&ps, out, root)) != 0 ||
+	    (r = identity(&ps, out)) != 0 ||
 	    (r = stored_form(&ps, out, root)) != 0)
 		goto out;
 	r = 0;

@@ -7,6 +7,7 @@
  * take a pointer already known to have enough bytes behind it.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 

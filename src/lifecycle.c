@@ -86,11 +86,19 @@ civil_from_days(int64_t z, int *y, int *m, int *d)
 	*y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
+/* Instants outside years 0..9999 are clamped, so no arithmetic overflows. */
+#define T_MIN ((int64_t)-62167219200) /* 0000-01-01T00:00:00Z */
+#define T_MAX ((int64_t)253402300799) /* 9999-12-31T23:59:59Z */
+
 /* The local day number of t (floor division: correct before 1970 too). */
 static int64_t
 local_day(time_t t)
 {
-	int64_t s = (int64_t)t + TC_LIFECYCLE_TZ_OFFSET;
+	int64_t s = (int64_t)t < T_MIN ? T_MIN
+	    : (int64_t)t > T_MAX       ? T_MAX
+				       : (int64_t)t;
+
+	s += TC_LIFECYCLE_TZ_OFFSET;
 
 	return s >= 0 ? s / DAY : -((-s + DAY - 1) / DAY);
 }
@@ -98,7 +106,8 @@ local_day(time_t t)
 static int
 month_days(int y, int m)
 {
-	static const int n[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
 
 	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
 		return 29;
@@ -121,12 +130,14 @@ static void
 local_minute(time_t t, char out[20])
 {
 	char date[TC_LIFECYCLE_DATE_LEN];
-	int64_t s = (int64_t)t + TC_LIFECYCLE_TZ_OFFSET;
-	int64_t sod = s - local_day(t) * DAY;
+	int64_t s = (int64_t)t < T_MIN ? T_MIN
+	    : (int64_t)t > T_MAX       ? T_MAX
+				       : (int64_t)t;
+	int64_t sod = s + TC_LIFECYCLE_TZ_OFFSET - local_day(t) * DAY;
 
 	tc_lifecycle_date(t, date);
-	snprintf(out, 20, "%s %02d:%02d", date, (int)(sod / 3600),
-	    (int)(sod % 3600 / 60));
+	snprintf(out, 20, "%.10s %02u:%02u", date, (unsigned)(sod / 3600) % 24u,
+	    (unsigned)(sod % 3600 / 60) % 60u);
 }
 
 int
@@ -135,8 +146,7 @@ tc_lifecycle_date_parse(const char *s, time_t *t, char *err, size_t errlen)
 	int y, m, d, i;
 
 	if (s == NULL || t == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_BAD_DATE, "no date given");
+		return tc_seterr(err, errlen, TC_ERR_BAD_DATE, "no date given");
 	for (i = 0; i < 10; i++) {
 		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
 			return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
@@ -160,7 +170,10 @@ time_t
 tc_lifecycle_add_months(time_t t, int months)
 {
 	int64_t day = local_day(t);
-	int64_t sod = (int64_t)t + TC_LIFECYCLE_TZ_OFFSET - day * DAY;
+	int64_t c = (int64_t)t < T_MIN ? T_MIN
+	    : (int64_t)t > T_MAX       ? T_MAX
+				       : (int64_t)t;
+	int64_t sod = c + TC_LIFECYCLE_TZ_OFFSET - day * DAY;
 	int64_t mm;
 	int y, m, d;
 
@@ -180,6 +193,8 @@ tc_lifecycle_age(int y, int m, int d, time_t now)
 	int ny, nm, nd, age;
 
 	civil_from_days(local_day(now), &ny, &nm, &nd);
+	if (y < 0 || y > 9999)
+		return -1;
 	age = ny - y;
 	if (nm < m || (nm == m && nd < d))
 		age--;
@@ -292,14 +307,15 @@ need_tx(struct tc_registry *reg, const char *what, char *err, size_t errlen)
 }
 
 static int
-prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st,
-    char *err, size_t errlen)
+prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st, char *err,
+    size_t errlen)
 {
 	int rc = sqlite3_prepare_v2(reg->db, sql, -1, st, NULL);
 
 	if (rc != SQLITE_OK) {
 		*st = NULL;
-		return tc_reg_dberr(reg, rc, "preparing a statement", err, errlen);
+		return tc_reg_dberr(
+		    reg, rc, "preparing a statement", err, errlen);
 	}
 	return 0;
 }
@@ -331,8 +347,7 @@ grouped(const char *card_no, char out[20])
 
 /* Checks free text: 1..max bytes of UTF-8 without control characters. */
 static int
-text_ok(const char *s, size_t max, const char *what, char *err,
-    size_t errlen)
+text_ok(const char *s, size_t max, const char *what, char *err, size_t errlen)
 {
 	const uint8_t *bad;
 	size_t n, i;
@@ -363,11 +378,11 @@ text_ok(const char *s, size_t max, const char *what, char *err,
 /* Reading cards. */
 
 #define CARD_SELECT                                                            \
-	"SELECT c.serial, c.card_no, c.holder_id, c.programme, c.tier, "      \
-	"c.status, c.issued_at, c.expires_at, c.principal_serial, "          \
-	"c.relation, c.status_at, c.status_reason, c.status_cascade, "       \
-	"c.renewals, c.replaces_serial, (SELECT r.serial FROM cards r "      \
-	"WHERE r.replaces_serial = c.serial), h.id_type, h.id_masked, "      \
+	"SELECT c.serial, c.card_no, c.holder_id, c.programme, c.tier, "       \
+	"c.status, c.issued_at, c.expires_at, c.principal_serial, "            \
+	"c.relation, c.status_at, c.status_reason, c.status_cascade, "         \
+	"c.renewals, c.replaces_serial, (SELECT r.serial FROM cards r "        \
+	"WHERE r.replaces_serial = c.serial), h.id_type, h.id_masked, "        \
 	"h.name FROM cards c JOIN holders h ON h.id = c.holder_id "
 
 static int
@@ -434,8 +449,7 @@ card_row(sqlite3_stmt *st, struct tc_card_state *c)
 		return TC_ERR_MALFORMED;
 	c->renewals = (int)v[7];
 	c->replaces = v[8];
-	if (col_text(st, 1, c->card.card_no, sizeof(c->card.card_no), 0) !=
-		0 ||
+	if (col_text(st, 1, c->card.card_no, sizeof(c->card.card_no), 0) != 0 ||
 	    col_text(st, 3, c->card.programme, sizeof(c->card.programme), 0) !=
 		0 ||
 	    col_text(st, 4, c->card.tier, sizeof(c->card.tier), 0) != 0 ||
@@ -511,8 +525,8 @@ tc_lifecycle_card_find(struct tc_registry *reg, const char *text,
 		return tc_lifecycle_card_get(
 		    reg, (int64_t)serial, out, err, errlen);
 	}
-	if ((r = tc_cardno_parse(text, NULL, &serial, norm, msg,
-		 sizeof(msg))) != 0)
+	if ((r = tc_cardno_parse(
+		 text, NULL, &serial, norm, msg, sizeof(msg))) != 0)
 		return tc_seterr(err, errlen, r,
 		    "'%.64s' is neither a card number nor a serial: %s", text,
 		    msg);
@@ -528,8 +542,8 @@ tc_lifecycle_card_find(struct tc_registry *reg, const char *text,
 
 int
 tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
-    int (*fn)(const struct tc_card_state *c, void *arg), void *arg,
-    char *err, size_t errlen)
+    int (*fn)(const struct tc_card_state *c, void *arg), void *arg, char *err,
+    size_t errlen)
 {
 	struct tc_card_state c;
 	sqlite3_stmt *st = NULL;
@@ -547,8 +561,8 @@ tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
 	if ((r = prepare(reg, sql, &st, err, errlen)) != 0)
 		return r;
 	if (f != NULL && f->status != 0)
-		sqlite3_bind_text(st, 1, tc_card_status_name(f->status), -1,
-		    SQLITE_STATIC);
+		sqlite3_bind_text(
+		    st, 1, tc_card_status_name(f->status), -1, SQLITE_STATIC);
 	if (f != NULL && f->programme != NULL)
 		sqlite3_bind_text(st, 2, f->programme, -1, SQLITE_TRANSIENT);
 	if (f != NULL && f->principal != 0)
@@ -594,7 +608,7 @@ static int
 subcards(struct tc_registry *reg, int64_t principal, struct cards *out,
     char *err, size_t errlen)
 {
-	struct tc_card_filter f = {0, NULL, principal};
+	struct tc_card_filter f = { 0, NULL, principal };
 	int r;
 
 	out->v = NULL;
@@ -646,8 +660,8 @@ change_row(sqlite3_stmt *st, struct tc_card_change *ch)
 
 int
 tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
-    int (*fn)(const struct tc_card_change *ch, void *arg), void *arg,
-    char *err, size_t errlen)
+    int (*fn)(const struct tc_card_change *ch, void *arg), void *arg, char *err,
+    size_t errlen)
 {
 	struct tc_card_change ch;
 	sqlite3_stmt *st = NULL;
@@ -657,9 +671,10 @@ tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = prepare(reg,
-		 CHANGE_CHAIN "SELECT id, serial, kind, value, uscc, effective, "
-			      "reported_at, days, late FROM card_changes WHERE "
-			      "serial IN (SELECT s FROM chain) ORDER BY id",
+		 CHANGE_CHAIN
+		 "SELECT id, serial, kind, value, uscc, effective, "
+		 "reported_at, days, late FROM card_changes WHERE "
+		 "serial IN (SELECT s FROM chain) ORDER BY id",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, serial);
@@ -681,8 +696,8 @@ tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
 }
 
 int
-tc_lifecycle_last_employer(struct tc_registry *reg, int64_t serial,
-    char **name, char **uscc, char *err, size_t errlen)
+tc_lifecycle_last_employer(struct tc_registry *reg, int64_t serial, char **name,
+    char **uscc, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	const char *v, *u;
@@ -708,7 +723,8 @@ tc_lifecycle_last_employer(struct tc_registry *reg, int64_t serial,
 		    (u != NULL && (*uscc = strdup(u)) == NULL)) {
 			free(*name);
 			*name = NULL;
-			r = tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+			r = tc_seterr(
+			    err, errlen, TC_ERR_NOMEM, "out of memory");
 		}
 	} else if (rc != SQLITE_DONE)
 		r = tc_reg_dberr(reg, rc, "reading card changes", err, errlen);
@@ -800,8 +816,8 @@ refuse(struct tc_registry *reg, const struct tc_card_state *c, time_t now,
 			    "card %s expired on %s (still recorded as %s "
 			    "until the expiry sweep runs); an expired card "
 			    "cannot %s%s%s",
-			    g, since, tc_card_status_name(c->card.status),
-			    verb, sep, hint);
+			    g, since, tc_card_status_name(c->card.status), verb,
+			    sep, hint);
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "card %s expired on %s; an expired card cannot %s%s%s", g,
 		    since, verb, sep, hint);
@@ -812,8 +828,8 @@ refuse(struct tc_registry *reg, const struct tc_card_state *c, time_t now,
 		    "cannot %s%s%s",
 		    g, since, verb, sep, hint);
 	}
-	return tc_seterr(err, errlen, TC_ERR_STATE, "card %s is in state %s",
-	    g, tc_card_status_name(c->card.status));
+	return tc_seterr(err, errlen, TC_ERR_STATE, "card %s is in state %s", g,
+	    tc_card_status_name(c->card.status));
 }
 
 static int
@@ -830,8 +846,7 @@ programme_of(const struct tc_lifecycle *lc, const struct tc_card_state *c,
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 		    "card %s belongs to programme '%s', which is not loaded",
 		    grouped(c->card.card_no, g), c->card.programme);
-	if (t != NULL &&
-	    (*t = tc_programme_tier(*p, c->card.tier)) == NULL)
+	if (t != NULL && (*t = tc_programme_tier(*p, c->card.tier)) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 		    "card %s has tier '%s', which programme %s does not "
 		    "define",
@@ -860,8 +875,7 @@ audit(const struct tc_lifecycle *lc, const char *action, const char *card_no,
 }
 
 static int
-lc_ok(const struct tc_lifecycle *lc, const char *what, char *err,
-    size_t errlen)
+lc_ok(const struct tc_lifecycle *lc, const char *what, char *err, size_t errlen)
 {
 	if (lc == NULL || lc->reg == NULL || lc->operator_name == NULL ||
 	    *lc->operator_name == '\0')
@@ -883,9 +897,8 @@ res_init(struct tc_lifecycle_result *res, const struct tc_card_state *c)
 
 /* Sets a card's status with its reason and time. */
 static int
-set_status(const struct tc_lifecycle *lc, int64_t serial,
-    enum tc_card_status s, const char *reason, int cascade, char *err,
-    size_t errlen)
+set_status(const struct tc_lifecycle *lc, int64_t serial, enum tc_card_status s,
+    const char *reason, int cascade, char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	int r;
@@ -931,8 +944,7 @@ set_expiry(const struct tc_lifecycle *lc, int64_t serial, time_t expires,
 static int
 cascade(const struct tc_lifecycle *lc, const struct tc_card_state *c,
     unsigned from_mask, int only_cascaded, enum tc_card_status to,
-    const char *reason, const char *action, int *n, char *err,
-    size_t errlen)
+    const char *reason, const char *action, int *n, char *err, size_t errlen)
 {
 	struct cards subs;
 	size_t i;
@@ -977,7 +989,7 @@ tc_lifecycle_renew(const struct tc_lifecycle *lc, int64_t serial, int months,
 	struct tc_renewal_rule rule;
 	const struct tc_programme *p;
 	const struct tc_tier *t;
-	struct cards subs = {NULL, 0};
+	struct cards subs = { NULL, 0 };
 	char g[20], gm[20], d1[20], d2[20], ed[TC_LIFECYCLE_DATE_LEN];
 	char od[TC_LIFECYCLE_DATE_LEN];
 	time_t opens, expires;
@@ -994,12 +1006,13 @@ tc_lifecycle_renew(const struct tc_lifecycle *lc, int64_t serial, int months,
 	res_init(res, &c);
 	grouped(c.card.card_no, g);
 	if (c.card.principal_serial != 0) {
-		if (tc_lifecycle_card_get(lc->reg, c.card.principal_serial,
-			&mainc, NULL, 0) != 0)
-			snprintf(mainc.card.card_no,
-			    sizeof(mainc.card.card_no), "%s", "?");
+		if (tc_lifecycle_card_get(
+			lc->reg, c.card.principal_serial, &mainc, NULL, 0) != 0)
+			snprintf(mainc.card.card_no, sizeof(mainc.card.card_no),
+			    "%s", "?");
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "card %s is a sub-card (%s) of card %s: it has the validity "
+		    "card %s is a sub-card (%s) of card %s: it has the "
+		    "validity "
 		    "of its main card and is renewed with it; renew card %s",
 		    g, c.card.relation, grouped(mainc.card.card_no, gm), gm);
 	}
@@ -1087,8 +1100,8 @@ tc_lifecycle_renew(const struct tc_lifecycle *lc, int64_t serial, int months,
 		if (s->card.status != TC_CARD_ISSUED &&
 		    s->card.status != TC_CARD_SUSPENDED)
 			continue;
-		if ((r = set_expiry(lc, s->card.serial, expires, 0, err,
-			 errlen)) != 0 ||
+		if ((r = set_expiry(
+			 lc, s->card.serial, expires, 0, err, errlen)) != 0 ||
 		    (r = audit(lc, "card.renew", s->card.card_no,
 			 json_pack("{s:I, s:s, s:s}", "serial",
 			     (json_int_t)s->card.serial, "expires", ed,
@@ -1140,8 +1153,7 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 		if (kind != TC_CHANGE_EMPLOYER)
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 			    "a credit code belongs to an employer change");
-		if ((r = tc_uscc_normalise(uscc, code, msg, sizeof(msg))) !=
-		    0)
+		if ((r = tc_uscc_normalise(uscc, code, msg, sizeof(msg))) != 0)
 			return tc_seterr(err, errlen, r,
 			    "the employer's unified social credit code: %s",
 			    msg);
@@ -1202,13 +1214,12 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 	    value, "uscc", uscc, "effective", effective_date, "days",
 	    (json_int_t)days, "late", late);
 	if (d != NULL && limit->set)
-		json_object_set_new(d, "limit_days",
-		    json_integer((json_int_t)limit->value));
+		json_object_set_new(
+		    d, "limit_days", json_integer((json_int_t)limit->value));
 	if (d != NULL && late)
 		json_object_set_new(d, "warning",
 		    json_string("reported after the programme's limit"));
-	if ((r = audit(lc, "card.change", c.card.card_no, d, err, errlen)) !=
-	    0)
+	if ((r = audit(lc, "card.change", c.card.card_no, d, err, errlen)) != 0)
 		return r;
 	res->days = (int)days;
 	res->late = late;
@@ -1235,8 +1246,7 @@ move_subcards(const struct tc_lifecycle *lc, const struct tc_card_state *from,
 	size_t i;
 	int r;
 
-	if ((r = subcards(lc->reg, from->card.serial, &subs, err, errlen)) !=
-	    0)
+	if ((r = subcards(lc->reg, from->card.serial, &subs, err, errlen)) != 0)
 		return r;
 	for (i = 0; i < subs.n; i++) {
 		const struct tc_card_state *s = &subs.v[i];
@@ -1267,8 +1277,8 @@ move_subcards(const struct tc_lifecycle *lc, const struct tc_card_state *from,
 
 int
 tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
-    enum tc_reissue_reason reason, int64_t ns,
-    struct tc_lifecycle_result *res, char *err, size_t errlen)
+    enum tc_reissue_reason reason, int64_t ns, struct tc_lifecycle_result *res,
+    char *err, size_t errlen)
 {
 	struct tc_lifecycle_result dummy;
 	struct tc_card_state c;
@@ -1298,19 +1308,19 @@ tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
 		return refuse(lc->reg, &c, lc->now, "be reissued",
 		    "the holder must make a new application", err, errlen);
 	default:
-		return refuse(lc->reg, &c, lc->now, "be reissued", NULL, err,
-		    errlen);
+		return refuse(
+		    lc->reg, &c, lc->now, "be reissued", NULL, err, errlen);
 	}
 	if (ns == 0) /* a dry run: the card may be reissued */
 		return 0;
 	/* The new number carries the old card's region. */
-	if ((r = new_number(lc->reg, &c, ns, res->new_card_no, err,
-		 errlen)) != 0)
+	if ((r = new_number(lc->reg, &c, ns, res->new_card_no, err, errlen)) !=
+	    0)
 		return r;
-	snprintf(why, sizeof(why), "reissued-%s",
-	    tc_reissue_reason_name(reason));
-	if ((r = set_status(lc, serial, TC_CARD_REVOKED, why, 0, err,
-		 errlen)) != 0)
+	snprintf(
+	    why, sizeof(why), "reissued-%s", tc_reissue_reason_name(reason));
+	if ((r = set_status(
+		 lc, serial, TC_CARD_REVOKED, why, 0, err, errlen)) != 0)
 		return r;
 	memset(&nc, 0, sizeof(nc));
 	nc = c.card;
@@ -1376,28 +1386,26 @@ tc_lifecycle_suspend(const struct tc_lifecycle *lc, int64_t serial,
 	case TC_CARD_ISSUED:
 		break;
 	case TC_CARD_SUSPENDED:
-		return refuse(lc->reg, &c, lc->now, "be suspended again",
-		    NULL, err, errlen);
+		return refuse(lc->reg, &c, lc->now, "be suspended again", NULL,
+		    err, errlen);
 	default:
-		return refuse(lc->reg, &c, lc->now, "be suspended", NULL, err,
-		    errlen);
+		return refuse(
+		    lc->reg, &c, lc->now, "be suspended", NULL, err, errlen);
 	}
-	if ((r = set_status(lc, serial, TC_CARD_SUSPENDED, reason, 0, err,
-		 errlen)) != 0 ||
+	if ((r = set_status(
+		 lc, serial, TC_CARD_SUSPENDED, reason, 0, err, errlen)) != 0 ||
 	    (r = audit(lc, "card.suspend", c.card.card_no,
-		 json_pack("{s:I, s:s}", "serial", (json_int_t)serial,
-		     "reason", reason),
+		 json_pack("{s:I, s:s}", "serial", (json_int_t)serial, "reason",
+		     reason),
 		 err, errlen)) != 0)
 		return r;
 	return cascade(lc, &c, BIT(TC_CARD_ISSUED), 0, TC_CARD_SUSPENDED,
-	    R_PRINCIPAL_SUSPENDED, "card.suspend", &res->cascaded, err,
-	    errlen);
+	    R_PRINCIPAL_SUSPENDED, "card.suspend", &res->cascaded, err, errlen);
 }
 
 int
 tc_lifecycle_reinstate(const struct tc_lifecycle *lc, int64_t serial,
-    const char *note, struct tc_lifecycle_result *res, char *err,
-    size_t errlen)
+    const char *note, struct tc_lifecycle_result *res, char *err, size_t errlen)
 {
 	struct tc_lifecycle_result dummy;
 	struct tc_card_state c, m;
@@ -1409,8 +1417,9 @@ tc_lifecycle_reinstate(const struct tc_lifecycle *lc, int64_t serial,
 	res_init(res, NULL);
 	if ((r = lc_ok(lc, "reinstating a card", err, errlen)) != 0)
 		return r;
-	if (note != NULL && (r = text_ok(note, TC_LIFECYCLE_REASON_MAX,
-				 "the note", err, errlen)) != 0)
+	if (note != NULL &&
+	    (r = text_ok(
+		 note, TC_LIFECYCLE_REASON_MAX, "the note", err, errlen)) != 0)
 		return r;
 	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
 		return r;
@@ -1422,8 +1431,8 @@ tc_lifecycle_reinstate(const struct tc_lifecycle *lc, int64_t serial,
 		return refuse(lc->reg, &c, lc->now, "be reinstated",
 		    "it is not suspended", err, errlen);
 	default:
-		return refuse(lc->reg, &c, lc->now, "be reinstated", NULL,
-		    err, errlen);
+		return refuse(
+		    lc->reg, &c, lc->now, "be reinstated", NULL, err, errlen);
 	}
 	if (c.card.principal_serial != 0) {
 		if ((r = tc_lifecycle_card_get(lc->reg, c.card.principal_serial,
@@ -1436,15 +1445,14 @@ tc_lifecycle_reinstate(const struct tc_lifecycle *lc, int64_t serial,
 			    "card %s is a sub-card of card %s, which is %s: a "
 			    "sub-card is valid only while its main card is; "
 			    "%s",
-			    g, gm,
-			    tc_card_status_name(effective(&m, lc->now)),
+			    g, gm, tc_card_status_name(effective(&m, lc->now)),
 			    effective(&m, lc->now) == TC_CARD_SUSPENDED
 				? "reinstate the main card first"
 				: "it cannot be reinstated");
 		}
 	}
-	if ((r = set_status(lc, serial, TC_CARD_ISSUED, NULL, 0, err,
-		 errlen)) != 0 ||
+	if ((r = set_status(
+		 lc, serial, TC_CARD_ISSUED, NULL, 0, err, errlen)) != 0 ||
 	    (r = audit(lc, "card.reinstate", c.card.card_no,
 		 json_pack("{s:I, s:s, s:s?}", "serial", (json_int_t)serial,
 		     "suspended_for", c.status_reason, "note", note),
@@ -1465,8 +1473,8 @@ tc_lifecycle_reinstate(const struct tc_lifecycle *lc, int64_t serial,
  */
 static int
 bar_the_employer(const struct tc_lifecycle *lc, const struct tc_card_state *c,
-    const struct tc_programme *p, int years, const char *why,
-    time_t *until, char *err, size_t errlen)
+    const struct tc_programme *p, int years, const char *why, time_t *until,
+    char *err, size_t errlen)
 {
 	struct tc_card_state k = *c;
 	char since[TC_LIFECYCLE_DATE_LEN], end[TC_LIFECYCLE_DATE_LEN], g[20];
@@ -1476,22 +1484,20 @@ bar_the_employer(const struct tc_lifecycle *lc, const struct tc_card_state *c,
 	int64_t bar_id;
 	int r, depth;
 
-	today = lc->now - (time_t)(((int64_t)lc->now + TC_LIFECYCLE_TZ_OFFSET) -
-				     local_day(lc->now) * DAY);
+	today = (time_t)(local_day(lc->now) * DAY - TC_LIFECYCLE_TZ_OFFSET);
 	*until = tc_lifecycle_add_months(today, years * 12);
 	for (depth = 0; depth < CHAIN_MAX; depth++) {
-		r = tc_employer_bar_add_card(lc->reg, k.card.serial, years,
-		    why, source, lc->operator_name, lc->now, &bar_id, err,
-		    errlen);
+		r = tc_employer_bar_add_card(lc->reg, k.card.serial, years, why,
+		    source, lc->operator_name, lc->now, &bar_id, err, errlen);
 		if (r != TC_ERR_NOT_FOUND)
 			return r;
 		if (k.replaces == 0 ||
-		    (r = tc_lifecycle_card_get(lc->reg, k.replaces, &k, err,
-			 errlen)) != 0)
+		    (r = tc_lifecycle_card_get(
+			 lc->reg, k.replaces, &k, err, errlen)) != 0)
 			break;
 	}
-	if ((r = tc_lifecycle_last_employer(lc->reg, c->card.serial, &emp,
-		 &uscc, err, errlen)) != 0)
+	if ((r = tc_lifecycle_last_employer(
+		 lc->reg, c->card.serial, &emp, &uscc, err, errlen)) != 0)
 		return r;
 	if (emp == NULL) {
 		free(uscc);
@@ -1511,7 +1517,6 @@ bar_the_employer(const struct tc_lifecycle *lc, const struct tc_card_state *c,
 	return r;
 }
 
-
 int
 tc_lifecycle_revoke(const struct tc_lifecycle *lc, int64_t serial,
     const char *reason, const char *note, int bar_employer,
@@ -1529,8 +1534,9 @@ tc_lifecycle_revoke(const struct tc_lifecycle *lc, int64_t serial,
 	res_init(res, NULL);
 	if ((r = lc_ok(lc, "revoking a card", err, errlen)) != 0)
 		return r;
-	if (note != NULL && (r = text_ok(note, TC_LIFECYCLE_REASON_MAX,
-				 "the note", err, errlen)) != 0)
+	if (note != NULL &&
+	    (r = text_ok(
+		 note, TC_LIFECYCLE_REASON_MAX, "the note", err, errlen)) != 0)
 		return r;
 	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
 		return r;
@@ -1567,8 +1573,8 @@ tc_lifecycle_revoke(const struct tc_lifecycle *lc, int64_t serial,
 			    "programme %s does not bar employers for fraud",
 			    p->id);
 	}
-	if ((r = set_status(lc, serial, TC_CARD_REVOKED, reason, 0, err,
-		 errlen)) != 0 ||
+	if ((r = set_status(
+		 lc, serial, TC_CARD_REVOKED, reason, 0, err, errlen)) != 0 ||
 	    (r = audit(lc, "card.revoke", c.card.card_no,
 		 json_pack("{s:I, s:s, s:s?, s:b}", "serial",
 		     (json_int_t)serial, "reason", reason, "note", note,
@@ -1623,6 +1629,50 @@ sub_tier(const struct tc_programme *p, enum tc_relation relation,
 	return NULL;
 }
 
+/* The main tiers that have sub-cards for relation: "a" or "a, b". */
+static const char *
+principal_list(const struct tc_programme *p, enum tc_relation relation,
+    char *out, size_t outlen)
+{
+	size_t i, j, len = 0;
+	int n;
+
+	out[0] = '\0';
+	for (i = 0; i < p->n_tiers; i++) {
+		const struct tc_tier *t = &p->tiers[i];
+
+		if (t->kind != TC_TIER_SUB || t->relation != relation)
+			continue;
+		for (j = 0; j < t->principal_tiers.n; j++) {
+			n = snprintf(out + len, outlen - len, "%s%s",
+			    len > 0 ? ", " : "", t->principal_tiers.v[j]);
+			if (n < 0 || (size_t)n >= outlen - len)
+				return out;
+			len += (size_t)n;
+		}
+	}
+	return out;
+}
+
+/* The source of the first sub tier for relation, for messages. */
+static const char *
+sub_cite(const struct tc_programme *p, enum tc_relation relation)
+{
+	size_t i;
+
+	for (i = 0; i < p->n_tiers; i++) {
+		const struct tc_tier *t = &p->tiers[i];
+
+		if (t->kind != TC_TIER_SUB || t->relation != relation)
+			continue;
+		if (t->cite.source != NULL)
+			return t->cite.source;
+		if (t->validity.cite.source != NULL)
+			return t->validity.cite.source;
+	}
+	return "programme file";
+}
+
 int
 tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
     enum tc_relation relation, const struct tc_relative *rel, int64_t ns,
@@ -1634,10 +1684,10 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 	const struct tc_tier *st;
 	struct tc_holder h;
 	struct tc_card sc;
-	struct cards subs = {NULL, 0};
+	struct cards subs = { NULL, 0 };
 	sqlite3_stmt *q;
 	char g[20], gs[20], norm[TC_ID_MAX], masked[TC_ID_MAX];
-	char ed[TC_LIFECYCLE_DATE_LEN], msg[256];
+	char ed[TC_LIFECYCLE_DATE_LEN], msg[256], tiers[128];
 	const char *relname = tc_relation_name(relation);
 	int64_t holder;
 	size_t i;
@@ -1661,8 +1711,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		return r;
 	if ((r = tc_id_normalise(rel->id_type, rel->id_number, lc->now, norm,
 		 msg, sizeof(msg))) != 0)
-		return tc_seterr(err, errlen, r,
-		    "the relative's %s number: %s",
+		return tc_seterr(err, errlen, r, "the relative's %s number: %s",
 		    tc_id_type_name(rel->id_type), msg);
 	if (strcmp(norm, rel->id_number) != 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -1697,9 +1746,10 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		else
 			r = tc_seterr(err, errlen, TC_ERR_POLICY,
 			    "card %s is a %s card: programme %s gives "
-			    "sub-cards for a %s only to the holders of other "
-			    "tiers (see its sub-card tiers' principal_tiers)",
-			    g, c.card.tier, p->id, relname);
+			    "sub-cards for a %s only to %s cards (%s)",
+			    g, c.card.tier, p->id, relname,
+			    principal_list(p, relation, tiers, sizeof(tiers)),
+			    sub_cite(p, relation));
 		goto out;
 	}
 	if (st->minor_only) {
@@ -1721,8 +1771,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 			r = tc_seterr(err, errlen, TC_ERR_POLICY,
 			    "the %s is %d years old: a %s sub-card of "
 			    "programme %s is for minors (under %d) only (%s)",
-			    relname, age, st->id, p->id,
-			    TC_LIFECYCLE_ADULT_AGE,
+			    relname, age, st->id, p->id, TC_LIFECYCLE_ADULT_AGE,
 			    st->cite.source != NULL ? st->cite.source
 						    : "programme file");
 			goto out;
@@ -1768,8 +1817,8 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 	r = 0;
 	if (ns == 0) /* a dry run: every check passed */
 		goto out;
-	if ((r = new_number(lc->reg, &c, ns, res->new_card_no, err,
-		 errlen)) != 0)
+	if ((r = new_number(lc->reg, &c, ns, res->new_card_no, err, errlen)) !=
+	    0)
 		goto out;
 	if (holder == 0) {
 		h.id_type = rel->id_type;
@@ -1780,8 +1829,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		    (r = audit(lc, "holder.add", masked,
 			 json_pack("{s:I, s:s, s:s}", "holder",
 			     (json_int_t)holder, "id_type",
-			     tc_id_type_name(rel->id_type), "for",
-			     "sub-card"),
+			     tc_id_type_name(rel->id_type), "for", "sub-card"),
 			 err, errlen)) != 0)
 			goto out;
 	}
@@ -1841,8 +1889,8 @@ serials(struct tc_registry *reg, const char *sql, time_t now, int64_t **out,
 	sqlite3_bind_int64(st, 1, (int64_t)now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((v = realloc(*out, (*n + 1) * sizeof(*v))) == NULL) {
-			r = tc_seterr(err, errlen, TC_ERR_NOMEM,
-			    "out of memory");
+			r = tc_seterr(
+			    err, errlen, TC_ERR_NOMEM, "out of memory");
 			break;
 		}
 		*out = v;
@@ -1882,11 +1930,11 @@ expire_one(const struct tc_lifecycle *lc, int64_t serial, const char *reason,
 }
 
 int
-tc_lifecycle_expire(const struct tc_lifecycle *lc, int64_t *count, char *err,
-    size_t errlen)
+tc_lifecycle_expire(
+    const struct tc_lifecycle *lc, int64_t *count, char *err, size_t errlen)
 {
 	struct tc_card_state c;
-	struct cards subs = {NULL, 0};
+	struct cards subs = { NULL, 0 };
 	int64_t *v = NULL, n = 0;
 	size_t nv = 0, i, j;
 	int r;
@@ -1903,8 +1951,8 @@ tc_lifecycle_expire(const struct tc_lifecycle *lc, int64_t *count, char *err,
 		 lc->now, &v, &nv, err, errlen)) != 0)
 		return r;
 	for (i = 0; i < nv && r == 0; i++) {
-		if ((r = expire_one(lc, v[i], R_TERM_ENDED, NULL, err,
-			 errlen)) != 0 ||
+		if ((r = expire_one(
+			 lc, v[i], R_TERM_ENDED, NULL, err, errlen)) != 0 ||
 		    (r = tc_lifecycle_card_get(
 			 lc->reg, v[i], &c, err, errlen)) != 0 ||
 		    (r = subcards(lc->reg, v[i], &subs, err, errlen)) != 0)

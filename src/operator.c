@@ -5,7 +5,7 @@
  * hashes from src/passhash.c, and sign-in with a failure count and a
  * temporary lock (columns of migration step 2). Statements here are
  * prepared per call: operators are read once per command, not in hot
- * loops. docs/notes/operators.md explains the choices.
+ * loops. docs/operators.md explains the choices.
  */
 #include <stdio.h>
 #include <stdlib.h>

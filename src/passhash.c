@@ -5,7 +5,7 @@
  * rules (UTF-8, NFKC, at least 12 code points), and the KDF itself through
  * OpenSSL 3's EVP_KDF "SCRYPT". OpenSSL 3.0 has no Argon2; scrypt is the
  * memory-hard function it has, and no new dependency was wanted
- * (docs/notes/operators.md).
+ * (docs/operators.md).
  */
 #include <limits.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 /*
  * Operator role names, and role lists as masks and as comma-separated text
  * (include/tcard/role.h). The names are stored in the registry's operators
- * table; docs/notes/operators.md lists them with what each may do.
+ * table; docs/operators.md lists them with what each may do.
  */
 #include <stdio.h>
 #include <string.h>

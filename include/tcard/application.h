@@ -10,7 +10,7 @@
  * step may return the application for supplementary material; any step
  * before production may reject it. After the last step before production
  * the application is approved; the card producer records production, and
- * tc_application_issue, by the card issuer, allocates the serial and card
+ * tc_app_issue, by the card issuer, allocates the serial and card
  * number and creates the card.
  *
  * Guards run at submission, at approval and at issue: the person on the
@@ -22,7 +22,7 @@
  * The ID number never reaches the database in plain: an application keeps
  * its keyed MAC, the number sealed under the data key and the masked form,
  * like holders (docs/registry.md). Every function that changes the
- * registry needs an open transaction, except tc_application_issue, which
+ * registry needs an open transaction, except tc_app_issue, which
  * runs its own; each appends its audit entries itself (operator, action
  * "application.ACTION", subject "application:ID"), so the caller only
  * begins and commits. The clock is always an argument.
@@ -201,8 +201,8 @@ struct tc_app_facts {
 int tc_app_form_complete(
     const struct tc_app_facts *facts, char *err, size_t errlen);
 
-/* An application as stored. Release with tc_application_release. */
-struct tc_application {
+/* An application as stored. Release with tc_app_release. */
+struct tc_app {
 	int64_t id;
 	enum tc_app_kind kind;
 	int64_t card_serial; /* upgrade/convert: the card; sub: principal */
@@ -237,22 +237,35 @@ struct tc_application {
 	char *overrides;       /* JSON array text, heap */
 };
 
-void tc_application_release(struct tc_application *a);
+void tc_app_release(struct tc_app *a);
 
 /*
  * Reads application id. Returns 0, TC_ERR_NOT_FOUND, TC_ERR_MALFORMED (a
  * stored value out of shape) or a database error; on failure *out is
  * empty.
  */
-int tc_application_get(struct tc_registry *reg, int64_t id,
-    struct tc_application *out /* OUT */, char *err, size_t errlen);
+int tc_app_get(struct tc_registry *reg, int64_t id,
+    struct tc_app *out /* OUT */, char *err, size_t errlen);
+
+/*
+ * Writes application id as an application file (the format
+ * tc_app_form_parse reads: programme, route, tier, clause, applicant with
+ * the plain ID number opened from its seal, employer, work type, sections,
+ * exceptions) into out, so that a caller can change some values and parse
+ * it again for tc_app_update. out holds the plain ID number: release it
+ * with tc_buf_release, which wipes it. Returns 0, TC_ERR_NOT_FOUND,
+ * TC_ERR_DECRYPT, TC_ERR_MALFORMED, TC_ERR_TOO_LARGE, TC_ERR_NOMEM or a
+ * database error.
+ */
+int tc_app_export(struct tc_registry *reg, int64_t id, struct tc_buf *out,
+    char *err, size_t errlen);
 
 /* The step list an application follows: its route's, else its tier's. */
-int tc_application_steps(const struct tc_programme *p,
-    const struct tc_application *a, const struct tc_step **steps /* OUT */,
+int tc_app_steps(const struct tc_programme *p,
+    const struct tc_app *a, const struct tc_step **steps /* OUT */,
     size_t *n /* OUT */, char *err, size_t errlen);
 
-/* Filter of tc_application_list; zero it for everything. */
+/* Filter of tc_app_list; zero it for everything. */
 struct tc_app_filter {
 	enum tc_app_state state; /* 0: any */
 	const char *programme;	 /* NULL: any */
@@ -268,13 +281,13 @@ struct tc_app_filter {
  * fn stops and is returned. Returns 0, fn's value, TC_ERR_MALFORMED or a
  * database error.
  */
-int tc_application_list(struct tc_registry *reg,
+int tc_app_list(struct tc_registry *reg,
     const struct tc_app_filter *filter,
-    int (*fn)(const struct tc_application *a, void *arg), void *arg,
+    int (*fn)(const struct tc_app *a, void *arg), void *arg,
     char *err, size_t errlen);
 
-/* 1 when a is overdue at now (see tc_application_list). */
-int tc_application_overdue(const struct tc_application *a, time_t now);
+/* 1 when a is overdue at now (see tc_app_list). */
+int tc_app_overdue(const struct tc_app *a, time_t now);
 
 /* One step's record, and one action, for the progress view. */
 struct tc_app_step_rec {
@@ -307,14 +320,14 @@ struct tc_app_attachment {
 };
 
 /* Calls fn for each step record, action or attachment of application id,
- * in order. Return as tc_application_list. */
-int tc_application_step_list(struct tc_registry *reg, int64_t id,
+ * in order. Return as tc_app_list. */
+int tc_app_step_list(struct tc_registry *reg, int64_t id,
     int (*fn)(const struct tc_app_step_rec *s, void *arg), void *arg,
     char *err, size_t errlen);
-int tc_application_action_list(struct tc_registry *reg, int64_t id,
+int tc_app_action_list(struct tc_registry *reg, int64_t id,
     int (*fn)(const struct tc_app_action *a, void *arg), void *arg, char *err,
     size_t errlen);
-int tc_application_attachment_list(struct tc_registry *reg, int64_t id,
+int tc_app_attachment_list(struct tc_registry *reg, int64_t id,
     int (*fn)(const struct tc_app_attachment *a, void *arg), void *arg,
     char *err, size_t errlen);
 
@@ -324,7 +337,7 @@ int tc_application_attachment_list(struct tc_registry *reg, int64_t id,
  * Returns 0, TC_ERR_NOT_FOUND, TC_ERR_DECRYPT / TC_ERR_MALFORMED (altered
  * data), TC_ERR_TOO_LARGE, or a database error.
  */
-int tc_application_attachment_read(struct tc_registry *reg, int64_t att_id,
+int tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
     struct tc_buf *out, char *err, size_t errlen);
 
 /* What every workflow call needs. */
@@ -354,7 +367,7 @@ struct tc_app_ctx {
  * TC_ERR_POLICY (a sub-card tier); TC_ERR_STATE (no transaction);
  * TC_ERR_CRYPTO, TC_ERR_NOMEM or a database error.
  */
-int tc_application_create(const struct tc_app_ctx *c,
+int tc_app_create(const struct tc_app_ctx *c,
     const struct tc_app_form *f, int64_t *id /* OUT */, char *err,
     size_t errlen);
 
@@ -370,9 +383,9 @@ int tc_application_create(const struct tc_app_ctx *c,
  * TC_ERR_NOT_FOUND (card, tier, clause); TC_ERR_STATE (the card is not
  * issued, or it is a sub-card); TC_ERR_POLICY (no upgrade in this
  * programme, not a higher tier, not a conversion the tier allows, another
- * person in f); the codes of tc_application_create.
+ * person in f); the codes of tc_app_create.
  */
-int tc_application_create_change(const struct tc_app_ctx *c,
+int tc_app_create_change(const struct tc_app_ctx *c,
     enum tc_app_kind kind, int64_t card_serial, const char *tier,
     const char *clause, const struct tc_app_form *f, int64_t *id /* OUT */,
     char *err, size_t errlen);
@@ -381,10 +394,10 @@ int tc_application_create_change(const struct tc_app_ctx *c,
  * Creates a draft application of kind TC_APP_SUB for a sub-card tier on
  * principal card principal_serial; f names the relative (tier = the sub
  * tier, no clause). The principal must be live, a main card of a tier in
- * the sub tier's principal_tiers. Returns as tc_application_create, and
+ * the sub tier's principal_tiers. Returns as tc_app_create, and
  * TC_ERR_NOT_FOUND / TC_ERR_STATE / TC_ERR_POLICY for the principal.
  */
-int tc_application_create_sub(const struct tc_app_ctx *c,
+int tc_app_create_sub(const struct tc_app_ctx *c,
     int64_t principal_serial, const struct tc_app_form *f, int64_t *id /* OUT */,
     char *err, size_t errlen);
 
@@ -395,7 +408,7 @@ int tc_application_create_sub(const struct tc_app_ctx *c,
  * TC_ERR_NOT_FOUND, TC_ERR_STATE (other states), TC_ERR_POLICY (another
  * person or programme), the operator errors, or a database error.
  */
-int tc_application_update(const struct tc_app_ctx *c, int64_t id,
+int tc_app_update(const struct tc_app_ctx *c, int64_t id,
     const struct tc_app_form *f, char *err, size_t errlen);
 
 /*
@@ -412,7 +425,7 @@ int tc_application_update(const struct tc_app_ctx *c, int64_t id,
  * TC_APP_FILES_MAX attachments); TC_ERR_STATE; TC_ERR_NOT_FOUND; the
  * operator errors; TC_ERR_CRYPTO or a database error.
  */
-int tc_application_attach(const struct tc_app_ctx *c, int64_t id,
+int tc_app_attach(const struct tc_app_ctx *c, int64_t id,
     enum tc_att_kind kind, const char *material, const char *name,
     const uint8_t *data, size_t len, int64_t *att_id /* OUT */, char *err,
     size_t errlen);
@@ -431,7 +444,7 @@ int tc_application_attach(const struct tc_app_ctx *c, int64_t id,
  * TC_ERR_FOUR_EYES (the operator acted on a review step of it);
  * TC_ERR_FORBIDDEN, TC_ERR_AUTH; a database error.
  */
-int tc_application_submit(const struct tc_app_ctx *c, int64_t id, int pledge,
+int tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge,
     char *err, size_t errlen);
 
 enum tc_review_decision {
@@ -454,7 +467,7 @@ struct tc_review {
  * Performs the current step of application id as the acting operator:
  *  - the application must be submitted (review, approve, consult and
  *    notice steps) or approved (the produce step; issue goes through
- *    tc_application_issue);
+ *    tc_app_issue);
  *  - the operator must hold the step's role, and must not have acted on
  *    another step of this application or on its applicant's side (four
  *    eyes; returning and later approving the same step is one step);
@@ -479,7 +492,7 @@ struct tc_review {
  * where not allowed); TC_ERR_POLICY / TC_ERR_BLACKLISTED (a guard);
  * TC_ERR_AUTH; a database error.
  */
-int tc_application_review(const struct tc_app_ctx *c, int64_t id,
+int tc_app_review(const struct tc_app_ctx *c, int64_t id,
     const struct tc_review *rv, int *next_step /* OUT */, char *err,
     size_t errlen);
 
@@ -489,7 +502,7 @@ int tc_application_review(const struct tc_app_ctx *c, int64_t id,
  * TC_ERR_STATE, TC_ERR_NOT_FOUND, TC_ERR_INVALID_ARG, the operator errors
  * or a database error.
  */
-int tc_application_withdraw(const struct tc_app_ctx *c, int64_t id,
+int tc_app_withdraw(const struct tc_app_ctx *c, int64_t id,
     const char *reason, char *err, size_t errlen);
 
 /*
@@ -509,7 +522,7 @@ int tc_application_withdraw(const struct tc_app_ctx *c, int64_t id,
  * live); the review errors; TC_ERR_RANGE (serials exhausted); a database
  * or crypto error.
  */
-int tc_application_issue(const struct tc_app_ctx *c, int64_t id,
+int tc_app_issue(const struct tc_app_ctx *c, int64_t id,
     struct tc_card *card /* OUT */, char *err, size_t errlen);
 
 /*
@@ -521,8 +534,8 @@ int tc_application_issue(const struct tc_app_ctx *c, int64_t id,
  * TC_ERR_BLACKLISTED / TC_ERR_POLICY with err naming the rule, the
  * programme and the source reference.
  */
-int tc_application_guards(const struct tc_app_ctx *c,
-    const struct tc_application *a, const char *const *overrides,
+int tc_app_guards(const struct tc_app_ctx *c,
+    const struct tc_app *a, const char *const *overrides,
     size_t n_overrides, int at_approval, char *err, size_t errlen);
 
 #endif

@@ -50,9 +50,9 @@ struct tc_card_state {
 	struct tc_card card;
 	time_t status_at; /* when the status was set; issued_at at first */
 	char status_reason[TC_LIFECYCLE_REASON_MAX + 1]; /* "" when none */
-	int status_cascade; /* 1: set because of the main card */
-	int renewals;	    /* renewals and extensions so far */
-	int64_t replaces;   /* serial of the card this one replaced, or 0 */
+	int status_cascade;  /* 1: set because of the main card */
+	int renewals;	     /* renewals and extensions so far */
+	int64_t replaces;    /* serial of the card this one replaced, or 0 */
 	int64_t replaced_by; /* serial of the card that replaced it, or 0 */
 	enum tc_id_type holder_id_type;
 	char holder_masked[TC_ID_MAX];
@@ -73,7 +73,7 @@ struct tc_lifecycle {
 
 /* What an action did, for the caller to report. */
 struct tc_lifecycle_result {
-	int64_t serial;	      /* the card acted on */
+	int64_t serial; /* the card acted on */
 	char card_no[17];
 	int64_t new_serial;   /* reissue: the new card; subcard: the sub-card */
 	char new_card_no[17]; /* "" when none */
@@ -89,11 +89,11 @@ struct tc_lifecycle_result {
 
 /* The renewal rule of a card's tier, as tc_lifecycle_renewal_rule says. */
 struct tc_renewal_rule {
-	int allowed;	     /* 0: the programme provides no renewal */
-	int window_days;     /* renewal from this many days before expiry */
-	int months;	     /* months one renewal adds */
-	int limit;	     /* renewals allowed in all; -1: no limit */
-	int window_assumed;  /* 1: TC_LIFECYCLE_DEFAULT_WINDOW_DAYS */
+	int allowed;	    /* 0: the programme provides no renewal */
+	int window_days;    /* renewal from this many days before expiry */
+	int months;	    /* months one renewal adds */
+	int limit;	    /* renewals allowed in all; -1: no limit */
+	int window_assumed; /* 1: TC_LIFECYCLE_DEFAULT_WINDOW_DAYS */
 };
 
 /* Reissue reasons. */
@@ -115,7 +115,10 @@ enum tc_change_kind {
  */
 extern const char *const tc_revoke_reasons[];
 
-/* Dates (UTC+8). */
+/*
+ * Dates (UTC+8). Instants outside the years 0..9999 are taken as the
+ * nearest end of that range.
+ */
 
 /* Writes the local date of t as "YYYY-MM-DD" to out. */
 void tc_lifecycle_date(time_t t, char out[TC_LIFECYCLE_DATE_LEN] /* OUT */);
@@ -138,7 +141,8 @@ time_t tc_lifecycle_add_months(time_t t, int months);
 /*
  * Completed years of age on the local date of now of a person born on
  * y-m-d (someone born on 29 February comes of age on 1 March in other
- * years). Returns -1 when now is before the birth date.
+ * years). Returns -1 when now is before the birth date or y is outside
+ * 0..9999.
  */
 int tc_lifecycle_age(int y, int m, int d, time_t now);
 
@@ -147,7 +151,8 @@ int tc_lifecycle_age(int y, int m, int d, time_t now);
 /* "lost", "damaged"; "unknown" otherwise. */
 const char *tc_reissue_reason_name(enum tc_reissue_reason r);
 /* Parses a reissue reason. Returns 0 or TC_ERR_INVALID_ARG. */
-int tc_reissue_reason_parse(const char *s, enum tc_reissue_reason *out /* OUT */);
+int tc_reissue_reason_parse(
+    const char *s, enum tc_reissue_reason *out /* OUT */);
 /* "employer", "residence"; "unknown" otherwise. */
 const char *tc_change_kind_name(enum tc_change_kind k);
 
@@ -156,7 +161,8 @@ const char *tc_change_kind_name(enum tc_change_kind k);
  * p: one of tc_revoke_reasons or an id of p's end_reasons (p may be NULL:
  * only the common list). 0 otherwise.
  */
-int tc_lifecycle_revoke_reason_ok(const struct tc_programme *p, const char *reason);
+int tc_lifecycle_revoke_reason_ok(
+    const struct tc_programme *p, const char *reason);
 
 /*
  * The renewal rule of tier t of programme p:
@@ -207,16 +213,16 @@ struct tc_card_filter {
  */
 int tc_lifecycle_card_list(struct tc_registry *reg,
     const struct tc_card_filter *f,
-    int (*fn)(const struct tc_card_state *c, void *arg), void *arg,
-    char *err, size_t errlen);
+    int (*fn)(const struct tc_card_state *c, void *arg), void *arg, char *err,
+    size_t errlen);
 
 /* One reported change (the card_changes table). */
 struct tc_card_change {
 	int64_t id;
 	int64_t serial; /* the card it was reported on */
 	enum tc_change_kind kind;
-	const char *value;    /* employer name or residence; borrowed */
-	const char *uscc;     /* employer's credit code or NULL; borrowed */
+	const char *value; /* employer name or residence; borrowed */
+	const char *uscc;  /* employer's credit code or NULL; borrowed */
 	char effective[TC_LIFECYCLE_DATE_LEN]; /* when it happened */
 	time_t reported_at;
 	int days; /* from effective to reported, in days */
@@ -229,8 +235,8 @@ struct tc_card_change {
  * Returns 0, fn's value, TC_ERR_MALFORMED or a database error.
  */
 int tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
-    int (*fn)(const struct tc_card_change *ch, void *arg), void *arg,
-    char *err, size_t errlen);
+    int (*fn)(const struct tc_card_change *ch, void *arg), void *arg, char *err,
+    size_t errlen);
 
 /*
  * Finds the employer the holder of card serial last reported, through the
@@ -280,8 +286,8 @@ int tc_lifecycle_renew(const struct tc_lifecycle *lc, int64_t serial,
  */
 int tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
     enum tc_change_kind kind, const char *value, const char *uscc,
-    const char *effective, struct tc_lifecycle_result *res /* OUT */,
-    char *err, size_t errlen);
+    const char *effective, struct tc_lifecycle_result *res /* OUT */, char *err,
+    size_t errlen);
 
 /*
  * Reissues card serial (issued, not past expiry) because it was lost or

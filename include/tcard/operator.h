@@ -7,7 +7,7 @@
  * include/tcard/role.h; passphrase hashes are the strings of
  * include/tcard/passhash.h. The functions that change an operator need an
  * open transaction and an audit entry before commit, like every change
- * (include/tcard/registry.h). Details and reasons: docs/notes/operators.md.
+ * (include/tcard/registry.h). Details and reasons: docs/operators.md.
  */
 #ifndef TCARD_OPERATOR_H
 #define TCARD_OPERATOR_H

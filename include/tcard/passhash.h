@@ -10,7 +10,7 @@
  * same hash), and must have at least TC_PASSHASH_MIN_CHARS code points.
  * Parameters read back from a stored string are bounded so that an altered
  * row cannot make a check take minutes or gigabytes. Format, limits and
- * reasons: docs/notes/operators.md.
+ * reasons: docs/operators.md.
  */
 #ifndef TCARD_PASSHASH_H
 #define TCARD_PASSHASH_H

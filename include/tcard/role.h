@@ -5,7 +5,7 @@
  * of roles is an unsigned bitmask of TC_ROLE_BIT(role). In the registry
  * and on the command line a set is written as the comma-separated role
  * names in the order of the enum ("approver,auditor"). See
- * docs/notes/operators.md.
+ * docs/operators.md.
  */
 #ifndef TCARD_ROLE_H
 #define TCARD_ROLE_H

@@ -42,9 +42,9 @@
 
 #define DAY ((time_t)86400)
 /* 2026-03-01 00:00 UTC = 08:00 in Beijing. */
-#define T0 ((time_t)1772323200)
+#define T0    ((time_t)1772323200)
 #define GREEN "guangzhou-green"
-#define OP "lc-tester"
+#define OP    "lc-tester"
 
 struct fixture {
 	char dir[64];
@@ -52,7 +52,7 @@ struct fixture {
 	struct tc_registry_keys keys;
 	struct tc_registry *reg;
 	struct tc_programme_set *progs;
-	int next_id; /* sequence of made-up ID numbers */
+	int next_id;		 /* sequence of made-up ID numbers */
 	char last_id[TC_ID_MAX]; /* the last holder's or relative's number */
 };
 
@@ -84,8 +84,8 @@ setup(void **state)
 		fprintf(stderr, "open: %s\n", err);
 		return -1;
 	}
-	if (tc_programme_set_load_dir(&fx->progs, TC_PROGRAMMES_DIR, err,
-		sizeof(err)) != 0) {
+	if (tc_programme_set_load_dir(
+		&fx->progs, TC_PROGRAMMES_DIR, err, sizeof(err)) != 0) {
 		fprintf(stderr, "programmes: %s\n", err);
 		return -1;
 	}
@@ -119,8 +119,8 @@ teardown(void **state)
 static void
 make_id(int y, int m, int d, int n, char out[TC_ID_MAX])
 {
-	static const int w[] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8,
-	    4, 2};
+	static const int w[] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8,
+		4, 2 };
 	int i, sum = 0;
 
 	snprintf(out, TC_ID_MAX, "110101%04d%02d%02d%03d", y, m, d, n % 1000);
@@ -177,7 +177,7 @@ reserve(struct fixture *fx)
 static struct tc_lifecycle
 ctx(struct fixture *fx, time_t now)
 {
-	struct tc_lifecycle lc = {fx->reg, fx->progs, OP, now};
+	struct tc_lifecycle lc = { fx->reg, fx->progs, OP, now };
 
 	return lc;
 }
@@ -187,7 +187,8 @@ static int64_t
 issue(struct fixture *fx, const char *programme, const char *tier,
     time_t issued, int months)
 {
-	const struct tc_programme *p = tc_programme_set_find(fx->progs, programme);
+	const struct tc_programme *p =
+	    tc_programme_set_find(fx->progs, programme);
 	struct tc_holder h;
 	struct tc_card c;
 	char err[512] = "", day[TC_LIFECYCLE_DATE_LEN];
@@ -203,7 +204,8 @@ issue(struct fixture *fx, const char *programme, const char *tier,
 	memcpy(fx->last_id, h.id_number, sizeof(fx->last_id));
 	memset(&c, 0, sizeof(c));
 	c.serial = serial;
-	assert_int_equal(tc_cardno_make(p->region, (uint64_t)serial, c.card_no), 0);
+	assert_int_equal(
+	    tc_cardno_make(p->region, (uint64_t)serial, c.card_no), 0);
 	snprintf(c.programme, sizeof(c.programme), "%s", programme);
 	snprintf(c.tier, sizeof(c.tier), "%s", tier);
 	c.status = TC_CARD_ISSUED;
@@ -213,7 +215,8 @@ issue(struct fixture *fx, const char *programme, const char *tier,
 	assert_int_equal(tc_lifecycle_date_parse(day, &midnight, NULL, 0), 0);
 	c.expires_at = tc_lifecycle_add_months(midnight, months);
 	begin(fx);
-	if (tc_registry_holder_add(fx->reg, &h, issued, &hid, err, sizeof(err)) != 0)
+	if (tc_registry_holder_add(
+		fx->reg, &h, issued, &hid, err, sizeof(err)) != 0)
 		fail_msg("holder: %s", err);
 	c.holder_id = hid;
 	if (tc_registry_card_add(fx->reg, &c, err, sizeof(err)) != 0 ||
@@ -266,8 +269,9 @@ add_sub(struct fixture *fx, int64_t main, enum tc_relation rel, int y, int m,
 	rv.id_type = TC_ID_RESIDENT;
 	rv.id_number = id;
 	rv.name = "Relative";
-	r = ACT(fx, tc_lifecycle_subcard_add(&lc, main, rel, &rv, s, &res,
-			err, errlen));
+	r = ACT(fx,
+	    tc_lifecycle_subcard_add(
+		&lc, main, rel, &rv, s, &res, err, errlen));
 	if (r != expect)
 		fail_msg("subcard add: got %d (%s), wanted %d", r, err, expect);
 	return r == 0 ? res.new_serial : 0;
@@ -292,11 +296,11 @@ count_one(const struct tc_audit_entry *e, void *arg)
 static int
 audit_count(struct fixture *fx, const char *action)
 {
-	struct count c = {action, 0};
+	struct count c = { action, 0 };
 	char err[512] = "";
 
-	assert_int_equal(tc_registry_audit_list(fx->reg, 1, 0, count_one, &c,
-			     err, sizeof(err)),
+	assert_int_equal(tc_registry_audit_list(
+			     fx->reg, 1, 0, count_one, &c, err, sizeof(err)),
 	    0);
 	return c.n;
 }
@@ -316,26 +320,24 @@ test_dates(void **state)
 	assert_string_equal(d, "2026-02-28");
 	tc_lifecycle_date(T0 - 8 * 3600, d);
 	assert_string_equal(d, "2026-03-01");
-	assert_int_equal(tc_lifecycle_date_parse("2026-03-01", &t, err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tc_lifecycle_date_parse("2026-03-01", &t, err, sizeof(err)), 0);
 	assert_int_equal(t, T0 - 8 * 3600);
-	assert_int_equal(tc_lifecycle_date_parse("2026-02-29", &t, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_lifecycle_date_parse("2026-02-29", &t, err, sizeof(err)),
 	    TC_ERR_BAD_DATE);
-	assert_int_equal(tc_lifecycle_date_parse("2026-3-01", &t, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_lifecycle_date_parse("2026-3-01", &t, err, sizeof(err)),
 	    TC_ERR_BAD_DATE);
-	assert_int_equal(tc_lifecycle_date_parse("1899-12-31", &t, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_lifecycle_date_parse("1899-12-31", &t, err, sizeof(err)),
 	    TC_ERR_BAD_DATE);
-	assert_int_equal(tc_lifecycle_date_parse("2026-03-011", &t, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_lifecycle_date_parse("2026-03-011", &t, err, sizeof(err)),
 	    TC_ERR_BAD_DATE);
 	/* Months by the local calendar; the last day when one is missing. */
-	assert_int_equal(tc_lifecycle_date_parse("2027-01-31", &t, err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tc_lifecycle_date_parse("2027-01-31", &t, err, sizeof(err)), 0);
 	tc_lifecycle_date(tc_lifecycle_add_months(t, 1), d);
 	assert_string_equal(d, "2027-02-28");
 	tc_lifecycle_date(tc_lifecycle_add_months(t, 13), d);
@@ -343,8 +345,8 @@ test_dates(void **state)
 	tc_lifecycle_date(tc_lifecycle_add_months(t, -2), d);
 	assert_string_equal(d, "2026-11-30");
 	assert_int_equal(tc_lifecycle_add_months(T0, 12) - T0, 365 * DAY);
-	assert_int_equal(tc_lifecycle_add_months(T0, 60) - T0,
-	    (365 * 5 + 1) * DAY);
+	assert_int_equal(
+	    tc_lifecycle_add_months(T0, 60) - T0, (365 * 5 + 1) * DAY);
 	/* Ages: the day before the birthday, the birthday, 29 February. */
 	assert_int_equal(tc_lifecycle_age(2008, 3, 2, T0), 17);
 	assert_int_equal(tc_lifecycle_age(2008, 3, 1, T0), 18);
@@ -391,12 +393,12 @@ test_rules_and_names(void **state)
 	assert_false(tc_lifecycle_revoke_reason_ok(NULL, "principal-revoked"));
 	assert_int_equal(tc_reissue_reason_parse("lost", &rr), 0);
 	assert_int_equal(rr, TC_REISSUE_LOST);
-	assert_int_equal(tc_reissue_reason_parse("stolen", &rr),
-	    TC_ERR_INVALID_ARG);
-	assert_string_equal(tc_reissue_reason_name(TC_REISSUE_DAMAGED),
-	    "damaged");
-	assert_string_equal(tc_change_kind_name(TC_CHANGE_RESIDENCE),
-	    "residence");
+	assert_int_equal(
+	    tc_reissue_reason_parse("stolen", &rr), TC_ERR_INVALID_ARG);
+	assert_string_equal(
+	    tc_reissue_reason_name(TC_REISSUE_DAMAGED), "damaged");
+	assert_string_equal(
+	    tc_change_kind_name(TC_CHANGE_RESIDENCE), "residence");
 }
 
 static void
@@ -409,17 +411,15 @@ test_find(void **state)
 
 	c = get(fx, s);
 	tc_cardno_group(c.card.card_no, g);
-	assert_int_equal(tc_lifecycle_card_find(fx->reg, g, &f, err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tc_lifecycle_card_find(fx->reg, g, &f, err, sizeof(err)), 0);
 	assert_int_equal(f.card.serial, s);
-	assert_int_equal(tc_lifecycle_card_find(fx->reg, c.card.card_no, &f,
-			     err, sizeof(err)),
+	assert_int_equal(tc_lifecycle_card_find(
+			     fx->reg, c.card.card_no, &f, err, sizeof(err)),
 	    0);
 	snprintf(typo, sizeof(typo), "%lld", (long long)s);
-	assert_int_equal(tc_lifecycle_card_find(fx->reg, typo, &f, err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tc_lifecycle_card_find(fx->reg, typo, &f, err, sizeof(err)), 0);
 	assert_int_equal(f.card.serial, s);
 	assert_string_equal(f.holder_masked, c.holder_masked);
 	assert_non_null(strstr(f.holder_masked, "****"));
@@ -427,14 +427,14 @@ test_find(void **state)
 	/* A wrong check digit is a typo, not an unknown card. */
 	memcpy(typo, g, sizeof(typo));
 	typo[18] = typo[18] == '9' ? '0' : (char)(typo[18] + 1);
-	assert_int_equal(tc_lifecycle_card_find(fx->reg, typo, &f, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_lifecycle_card_find(fx->reg, typo, &f, err, sizeof(err)),
 	    TC_ERR_BAD_CHECK);
-	assert_int_equal(tc_lifecycle_card_find(fx->reg, "999", &f, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_lifecycle_card_find(fx->reg, "999", &f, err, sizeof(err)),
 	    TC_ERR_NOT_FOUND);
-	assert_int_equal(tc_lifecycle_card_find(fx->reg, "0", &f, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_lifecycle_card_find(fx->reg, "0", &f, err, sizeof(err)),
 	    TC_ERR_RANGE);
 }
 
@@ -446,8 +446,8 @@ test_needs_transaction(void **state)
 	char err[512] = "";
 	int64_t s = issue(fx, GREEN, "a", T0, 60);
 
-	assert_int_equal(tc_lifecycle_suspend(&lc, s, "check", NULL, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_lifecycle_suspend(&lc, s, "check", NULL, err, sizeof(err)),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err, "transaction"));
 	assert_int_equal(get(fx, s).card.status, TC_CARD_ISSUED);
@@ -466,8 +466,8 @@ test_renew_window(void **state)
 
 	/* One second before the window opens: refused with the date. */
 	lc = ctx(fx, exp - 30 * DAY - 1);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err, sizeof(err))),
 	    TC_ERR_POLICY);
 	assert_non_null(strstr(err, "renewal opens on 2031-01-30 00:00"));
 	assert_non_null(strstr(err, "30 days before"));
@@ -475,9 +475,8 @@ test_renew_window(void **state)
 	assert_int_equal(get(fx, s).card.expires_at, exp);
 	/* Exactly 30 days before expiry: accepted, a new 60-month term. */
 	lc = ctx(fx, exp - 30 * DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err,
-				     sizeof(err))),
-	    0);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err, sizeof(err))), 0);
 	c = get(fx, s);
 	assert_int_equal(c.card.expires_at, tc_lifecycle_add_months(exp, 60));
 	assert_int_equal(res.expires_at, c.card.expires_at);
@@ -486,29 +485,27 @@ test_renew_window(void **state)
 	assert_string_equal(d, "2036-03-01");
 	/* An A card renews as often as its holder qualifies. */
 	lc = ctx(fx, c.card.expires_at - DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 36, &res, err,
-				     sizeof(err))),
-	    0);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s, 36, &res, err, sizeof(err))), 0);
 	assert_int_equal(get(fx, s).card.expires_at,
 	    tc_lifecycle_add_months(c.card.expires_at, 36));
 	/* The term chosen at approval may not exceed the maximum. */
 	lc = ctx(fx, res.expires_at - DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 61, &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s, 61, &res, err, sizeof(err))),
 	    TC_ERR_RANGE);
 	/* At expiry: expired, a new application is needed. */
 	s2 = issue(fx, GREEN, "a", T0, 60);
 	lc = ctx(fx, exp);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s2, 0, &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s2, 0, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err, "expired on 2031-03-01"));
 	assert_non_null(strstr(err, "new application"));
 	/* One second before expiry it is still renewable. */
 	lc = ctx(fx, exp - 1);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s2, 0, &res, err,
-				     sizeof(err))),
-	    0);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s2, 0, &res, err, sizeof(err))), 0);
 	assert_int_equal(audit_count(fx, "card.renew"), 3);
 }
 
@@ -524,17 +521,16 @@ test_renew_b_once(void **state)
 
 	lc = ctx(fx, exp - 10 * DAY);
 	/* The B card's extension is fixed at 12 months. */
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 6, &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s, 6, &res, err, sizeof(err))),
 	    TC_ERR_RANGE);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err,
-				     sizeof(err))),
-	    0);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err, sizeof(err))), 0);
 	assert_int_equal(res.expires_at, tc_lifecycle_add_months(exp, 12));
 	assert_int_equal(get(fx, s).renewals, 1);
 	lc = ctx(fx, res.expires_at - 10 * DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err, sizeof(err))),
 	    TC_ERR_POLICY);
 	assert_non_null(strstr(err, "already extended 1 time;"));
 	assert_non_null(strstr(err, "only 1 time, by 12 months"));
@@ -555,36 +551,36 @@ test_renew_refusals(void **state)
 	time_t exp = get(fx, by).card.expires_at;
 
 	lc = ctx(fx, exp - DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, by, 0, &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, by, 0, &res, err, sizeof(err))),
 	    TC_ERR_POLICY);
 	assert_non_null(strstr(err, "provides no renewal"));
 	assert_non_null(strstr(err, "001"));
 	/* Open terms: the default window. */
 	lc = ctx(fx, exp - 31 * DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, cx, 0, &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, cx, 0, &res, err, sizeof(err))),
 	    TC_ERR_POLICY);
 	assert_non_null(strstr(err, "default window"));
 	lc = ctx(fx, exp - 30 * DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, cx, 0, &res, err,
-				     sizeof(err))),
-	    0);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, cx, 0, &res, err, sizeof(err))), 0);
 	/* A sub-card is renewed with its main card, not on its own. */
-	sub = add_sub(fx, a, TC_REL_SPOUSE, 1986, 1, 1, T0, 0, err,
-	    sizeof(err));
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, sub, 0, &res, err,
-				     sizeof(err))),
+	sub =
+	    add_sub(fx, a, TC_REL_SPOUSE, 1986, 1, 1, T0, 0, err, sizeof(err));
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, sub, 0, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err, "is a sub-card (spouse)"));
 	/* Suspended: reinstate first. */
 	lc = ctx(fx, T0 + DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, a, "inquiry", NULL,
-				     err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_suspend(
+				 &lc, a, "inquiry", NULL, err, sizeof(err))),
 	    0);
 	lc = ctx(fx, exp - DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, a, 0, &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, a, 0, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err, "is suspended (inquiry) since 2026-03-02"));
 	assert_non_null(strstr(err, "reinstate it first"));
@@ -601,26 +597,25 @@ test_change(void **state)
 	int64_t s = issue(fx, GREEN, "a", T0, 60), sub;
 	time_t eff;
 
-	assert_int_equal(tc_lifecycle_date_parse("2026-04-01", &eff, err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tc_lifecycle_date_parse("2026-04-01", &eff, err, sizeof(err)), 0);
 	/* Day 30 after the change (any time of that local day): on time. */
 	lc = ctx(fx, eff + 30 * DAY + DAY - 1);
 	code = uscc("91440114MA5ABCDE1");
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
-				     TC_CHANGE_EMPLOYER, "Huadu Widget Co.",
-				     code, "2026-04-01", &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_change(&lc, s, TC_CHANGE_EMPLOYER,
+				 "Huadu Widget Co.", code, "2026-04-01", &res,
+				 err, sizeof(err))),
 	    0);
 	assert_int_equal(res.days, 30);
 	assert_false(res.late);
 	assert_string_equal(res.warning, "");
 	/* Day 31: accepted, marked late, with a warning. */
 	lc = ctx(fx, eff + 31 * DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
-				     TC_CHANGE_RESIDENCE, "Huadu, Xinhua Rd 1",
-				     NULL, "2026-04-01", &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_change(&lc, s, TC_CHANGE_RESIDENCE,
+				 "Huadu, Xinhua Rd 1", NULL, "2026-04-01", &res,
+				 err, sizeof(err))),
 	    0);
 	assert_int_equal(res.days, 31);
 	assert_true(res.late);
@@ -628,8 +623,8 @@ test_change(void **state)
 	assert_non_null(strstr(res.warning, "within 30 days"));
 	assert_non_null(strstr(res.warning, "002 九(五)"));
 	assert_int_equal(audit_count(fx, "card.change"), 2);
-	assert_int_equal(tc_lifecycle_last_employer(fx->reg, s, &name, &code2,
-			     err, sizeof(err)),
+	assert_int_equal(tc_lifecycle_last_employer(
+			     fx->reg, s, &name, &code2, err, sizeof(err)),
 	    0);
 	assert_string_equal(name, "Huadu Widget Co.");
 	assert_string_equal(code2, code);
@@ -637,51 +632,62 @@ test_change(void **state)
 	free(code2);
 	/* Refusals: a future date, a bad date, bad values. */
 	lc = ctx(fx, eff);
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
-				     TC_CHANGE_RESIDENCE, "X", NULL,
-				     "2026-04-02", &res, err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_change(&lc, s, TC_CHANGE_RESIDENCE, "X", NULL,
+		    "2026-04-02", &res, err, sizeof(err))),
 	    TC_ERR_BAD_DATE);
 	assert_non_null(strstr(err, "after today"));
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
-				     TC_CHANGE_RESIDENCE, "X", NULL,
-				     "2026-02-30", &res, err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_change(&lc, s, TC_CHANGE_RESIDENCE, "X", NULL,
+		    "2026-02-30", &res, err, sizeof(err))),
 	    TC_ERR_BAD_DATE);
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
-				     TC_CHANGE_RESIDENCE, "", NULL,
-				     "2026-04-01", &res, err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_change(&lc, s, TC_CHANGE_RESIDENCE, "", NULL,
+		    "2026-04-01", &res, err, sizeof(err))),
 	    TC_ERR_INVALID_ARG);
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
-				     TC_CHANGE_RESIDENCE, "a\nb", NULL,
-				     "2026-04-01", &res, err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_change(&lc, s, TC_CHANGE_RESIDENCE, "a\nb", NULL,
+		    "2026-04-01", &res, err, sizeof(err))),
 	    TC_ERR_INVALID_ARG);
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
-				     TC_CHANGE_RESIDENCE, "X", code,
-				     "2026-04-01", &res, err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_change(&lc, s, TC_CHANGE_RESIDENCE, "X", code,
+		    "2026-04-01", &res, err, sizeof(err))),
 	    TC_ERR_INVALID_ARG);
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
-				     TC_CHANGE_EMPLOYER, "X", "9144",
-				     "2026-04-01", &res, err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_change(&lc, s, TC_CHANGE_EMPLOYER, "X", "9144",
+		    "2026-04-01", &res, err, sizeof(err))),
 	    TC_ERR_MALFORMED);
 	assert_non_null(strstr(err, "credit code"));
 	/* A sub-card has no employer; a revoked card takes no changes. */
-	sub = add_sub(fx, s, TC_REL_PARENT, 1960, 1, 1, eff, 0, err,
-	    sizeof(err));
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, sub,
-				     TC_CHANGE_EMPLOYER, "X", NULL,
-				     "2026-04-01", &res, err, sizeof(err))),
+	sub =
+	    add_sub(fx, s, TC_REL_PARENT, 1960, 1, 1, eff, 0, err, sizeof(err));
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_change(&lc, sub, TC_CHANGE_EMPLOYER, "X", NULL,
+		    "2026-04-01", &res, err, sizeof(err))),
 	    TC_ERR_POLICY);
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, sub,
-				     TC_CHANGE_RESIDENCE, "Huadu", NULL,
-				     "2026-04-01", &res, err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_change(&lc, sub, TC_CHANGE_RESIDENCE, "Huadu",
+		    NULL, "2026-04-01", &res, err, sizeof(err))),
 	    0);
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "ineligible",
-				     NULL, 0, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "ineligible", NULL, 0,
+				 &res, err, sizeof(err))),
 	    0);
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
-				     TC_CHANGE_RESIDENCE, "X", NULL,
-				     "2026-04-01", &res, err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_change(&lc, s, TC_CHANGE_RESIDENCE, "X", NULL,
+		    "2026-04-01", &res, err, sizeof(err))),
 	    TC_ERR_STATE);
-	assert_non_null(strstr(err, "is revoked (ineligible) since 2026-04-01"));
+	assert_non_null(
+	    strstr(err, "is revoked (ineligible) since 2026-04-01"));
 }
 
 static void
@@ -693,18 +699,29 @@ test_reissue(void **state)
 	struct tc_card_state old, nw, sub;
 	char err[512] = "", *name = NULL, *code = NULL;
 	int64_t s = issue(fx, GREEN, "a", T0, 60), s1, s2, sp, ns;
+	int n0;
 
-	sp = add_sub(fx, s, TC_REL_SPOUSE, 1986, 2, 2, T0 + DAY, 0, err,
-	    sizeof(err));
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
-				     TC_CHANGE_EMPLOYER, "Old Employer Ltd",
-				     uscc("91440114MA5ABCDE1"), "2026-05-01",
-				     &res, err, sizeof(err))),
+	sp = add_sub(
+	    fx, s, TC_REL_SPOUSE, 1986, 2, 2, T0 + DAY, 0, err, sizeof(err));
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_change(&lc, s, TC_CHANGE_EMPLOYER,
+				 "Old Employer Ltd", uscc("91440114MA5ABCDE1"),
+				 "2026-05-01", &res, err, sizeof(err))),
 	    0);
 	old = get(fx, s);
+	/* A dry run (serial 0) checks and changes nothing. */
+	n0 = audit_count(fx, "card.revoke");
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST, 0,
+				 &res, err, sizeof(err))),
+	    0);
+	assert_int_equal(get(fx, s).card.status, TC_CARD_ISSUED);
+	assert_int_equal(res.new_serial, 0);
+	assert_int_equal(audit_count(fx, "card.revoke"), n0);
 	ns = reserve(fx);
-	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST,
-				     ns, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST, ns,
+				 &res, err, sizeof(err))),
 	    0);
 	s1 = res.new_serial;
 	assert_int_equal(s1, ns);
@@ -728,23 +745,25 @@ test_reissue(void **state)
 	assert_int_equal(sub.card.principal_serial, s1);
 	assert_int_equal(sub.card.status, TC_CARD_ISSUED);
 	/* The history (employer) follows the card. */
-	assert_int_equal(tc_lifecycle_last_employer(fx->reg, s1, &name, &code,
-			     err, sizeof(err)),
+	assert_int_equal(tc_lifecycle_last_employer(
+			     fx->reg, s1, &name, &code, err, sizeof(err)),
 	    0);
 	assert_string_equal(name, "Old Employer Ltd");
 	free(name);
 	free(code);
 	/* The old card cannot be reissued again; the message names its successor. */
 	ns = reserve(fx);
-	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST,
-				     ns, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST, ns,
+				 &res, err, sizeof(err))),
 	    TC_ERR_STATE);
-	assert_non_null(strstr(err, "is revoked (reissued-lost, replaced by card"));
+	assert_non_null(
+	    strstr(err, "is revoked (reissued-lost, replaced by card"));
 	/* Reissue the new one (damaged): yet another serial and number. */
 	ns = reserve(fx);
-	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s1,
-				     TC_REISSUE_DAMAGED, ns, &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s1, TC_REISSUE_DAMAGED,
+				 ns, &res, err, sizeof(err))),
 	    0);
 	s2 = res.new_serial;
 	assert_true(s2 != s && s2 != s1 && s2 != sp);
@@ -752,20 +771,24 @@ test_reissue(void **state)
 	assert_int_equal(get(fx, s2).card.expires_at, old.card.expires_at);
 	assert_int_equal(get(fx, sp).card.principal_serial, s2);
 	/* A serial that was not reserved, or is taken, is refused. */
-	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s2, TC_REISSUE_LOST,
-				     s2 + 1000, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s2, TC_REISSUE_LOST,
+				 s2 + 1000, &res, err, sizeof(err))),
 	    TC_ERR_INVALID_ARG);
-	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s2, TC_REISSUE_LOST,
-				     sp, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s2, TC_REISSUE_LOST, sp,
+				 &res, err, sizeof(err))),
 	    TC_ERR_EXISTS);
 	assert_int_equal(get(fx, s2).card.status, TC_CARD_ISSUED);
 	/* Suspended and expired cards are not reissued. */
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s2, "check", NULL,
-				     err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_suspend(&lc, s2, "check", NULL, err, sizeof(err))),
 	    0);
 	ns = reserve(fx);
-	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s2, TC_REISSUE_LOST,
-				     ns, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s2, TC_REISSUE_LOST, ns,
+				 &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err, "reinstate it first"));
 	assert_int_equal(audit_count(fx, "card.reissue"), 2);
@@ -786,28 +809,30 @@ test_numbers_never_reused(void **state)
 
 	for (i = 0; i < 10; i++) {
 		ns = reserve(fx);
-		assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s,
-					     TC_REISSUE_LOST, ns, &res, err,
-					     sizeof(err))),
+		assert_int_equal(
+		    ACT(fx,
+			tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST, ns, &res,
+			    err, sizeof(err))),
 		    0);
 		s = res.new_serial;
 	}
 	/* A refused action leaves a gap, never a reuse. */
 	ns = reserve(fx);
-	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s - 1,
-				     TC_REISSUE_LOST, ns, &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s - 1, TC_REISSUE_LOST,
+				 ns, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	ns = reserve(fx);
-	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST,
-				     ns, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST, ns,
+				 &res, err, sizeof(err))),
 	    0);
-	assert_int_equal(sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY,
-			     NULL),
+	assert_int_equal(
+	    sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY, NULL),
 	    SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-			     "SELECT card_no FROM cards ORDER BY serial", -1,
-			     &st, NULL),
+	assert_int_equal(
+	    sqlite3_prepare_v2(
+		db, "SELECT card_no FROM cards ORDER BY serial", -1, &st, NULL),
 	    SQLITE_OK);
 	while (sqlite3_step(st) == SQLITE_ROW && n < 64)
 		nos[n++] = strdup((const char *)sqlite3_column_text(st, 0));
@@ -819,23 +844,24 @@ test_numbers_never_reused(void **state)
 	for (i = 0; i < n; i++)
 		free(nos[i]);
 	/* The schema refuses deleting or renumbering a card. */
-	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM cards", NULL, NULL,
-				 NULL),
-	    SQLITE_OK);
+	assert_int_not_equal(
+	    sqlite3_exec(db, "DELETE FROM cards", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(db, "DELETE FROM cards WHERE serial = 1",
-				 NULL, NULL, NULL),
+	assert_int_not_equal(
+	    sqlite3_exec(
+		db, "DELETE FROM cards WHERE serial = 1", NULL, NULL, NULL),
 	    SQLITE_OK);
 	assert_non_null(strstr(sqlite3_errmsg(db), "never deleted"));
-	assert_int_not_equal(sqlite3_exec(db,
-				 "UPDATE cards SET serial = 999 WHERE serial = 1",
-				 NULL, NULL, NULL),
+	assert_int_not_equal(
+	    sqlite3_exec(db, "UPDATE cards SET serial = 999 WHERE serial = 1",
+		NULL, NULL, NULL),
 	    SQLITE_OK);
 	assert_non_null(strstr(sqlite3_errmsg(db), "never change"));
-	assert_int_equal(sqlite3_exec(db,
-			     "UPDATE cards SET status = status WHERE serial = 1",
-			     NULL, NULL, NULL),
+	assert_int_equal(
+	    sqlite3_exec(db,
+		"UPDATE cards SET status = status WHERE serial = 1", NULL, NULL,
+		NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
 }
@@ -852,27 +878,29 @@ test_suspend_reinstate(void **state)
 
 	tc_cardno_group(get(fx, s).card.card_no, g);
 	/* Reinstating an issued card: it is not suspended. */
-	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, s, NULL, &res,
-				     err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_reinstate(&lc, s, NULL, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	snprintf(want, sizeof(want),
 	    "card %s is issued and valid through 2031-02-28; an issued card "
 	    "cannot be reinstated: it is not suspended",
 	    g);
 	assert_string_equal(err, want);
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s, "", &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_suspend(&lc, s, "", &res, err, sizeof(err))),
 	    TC_ERR_INVALID_ARG);
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s,
-				     "employer inquiry", &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_suspend(&lc, s, "employer inquiry",
+				 &res, err, sizeof(err))),
 	    0);
 	c = get(fx, s);
 	assert_int_equal(c.card.status, TC_CARD_SUSPENDED);
 	assert_string_equal(c.status_reason, "employer inquiry");
 	assert_int_equal(c.status_at, T0 + DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s, "again", &res,
-				     err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_suspend(&lc, s, "again", &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	snprintf(want, sizeof(want),
 	    "card %s is suspended (employer inquiry) since 2026-03-02; a "
@@ -880,23 +908,27 @@ test_suspend_reinstate(void **state)
 	    g);
 	assert_string_equal(err, want);
 	lc = ctx(fx, T0 + 5 * DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, s, "cleared",
-				     &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reinstate(
+				 &lc, s, "cleared", &res, err, sizeof(err))),
 	    0);
 	c = get(fx, s);
 	assert_int_equal(c.card.status, TC_CARD_ISSUED);
 	assert_string_equal(c.status_reason, "");
 	assert_int_equal(c.status_at, T0 + 5 * DAY);
 	/* A suspended card past its expiry cannot be reinstated. */
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s, "inquiry", &res,
-				     err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_suspend(
+				 &lc, s, "inquiry", &res, err, sizeof(err))),
 	    0);
 	lc = ctx(fx, c.card.expires_at);
-	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, s, NULL, &res,
-				     err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_reinstate(&lc, s, NULL, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
-	assert_non_null(strstr(err, "expired on 2031-03-01 (still recorded as "
-				    "suspended until the expiry sweep runs)"));
+	assert_non_null(strstr(err,
+	    "expired on 2031-03-01 (still recorded as "
+	    "suspended until the expiry sweep runs)"));
 	assert_int_equal(audit_count(fx, "card.suspend"), 2);
 	assert_int_equal(audit_count(fx, "card.reinstate"), 1);
 }
@@ -911,20 +943,23 @@ test_revoke(void **state)
 	int64_t s = issue(fx, GREEN, "a", T0, 60), ns;
 
 	tc_cardno_group(get(fx, s).card.card_no, g);
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "bored", NULL, 0,
-				     &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "bored", NULL, 0, &res,
+				 err, sizeof(err))),
 	    TC_ERR_INVALID_ARG);
 	assert_non_null(strstr(err, "not a revocation reason"));
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "reissued-lost",
-				     NULL, 0, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "reissued-lost", NULL,
+				 0, &res, err, sizeof(err))),
 	    TC_ERR_INVALID_ARG);
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "misconduct",
-				     NULL, 1, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "misconduct", NULL, 1,
+				 &res, err, sizeof(err))),
 	    TC_ERR_POLICY);
 	assert_non_null(strstr(err, "only for fraud"));
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "fraud",
-				     "forged diploma", 0, &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "fraud",
+				 "forged diploma", 0, &res, err, sizeof(err))),
 	    0);
 	assert_true(res.blacklisted);
 	assert_false(res.employer_barred);
@@ -935,38 +970,43 @@ test_revoke(void **state)
 	    "cannot be renewed: the holder must make a new application",
 	    g);
 	lc = ctx(fx, T0 + 2000 * DAY - 10 * DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_string_equal(err, want);
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "other", NULL, 0,
-				     &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "other", NULL, 0, &res,
+				 err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err, "cannot be revoked again"));
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, s, "x", &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_suspend(&lc, s, "x", &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err, "cannot be suspended"));
-	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, s, NULL, &res,
-				     err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_reinstate(&lc, s, NULL, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	ns = reserve(fx);
-	assert_int_equal(ACT(fx, tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST,
-				     ns, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST, ns,
+				 &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err, "a revoked card cannot be reissued"));
 	/* An expired card is not revoked (the blacklist remains). */
 	s = issue(fx, GREEN, "b", T0, 12);
 	lc = ctx(fx, get(fx, s).card.expires_at);
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "fraud", NULL, 0,
-				     &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "fraud", NULL, 0, &res,
+				 err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err, "blacklist"));
 	/* A programme's own end reasons are accepted for its cards. */
 	s = issue(fx, "baiyun-yunju", "silver", T0, 60);
 	lc = ctx(fx, T0);
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "retirement",
-				     NULL, 0, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "retirement", NULL, 0,
+				 &res, err, sizeof(err))),
 	    0);
 	assert_string_equal(get(fx, s).status_reason, "retirement");
 }
@@ -987,19 +1027,20 @@ test_fraud_bar(void **state)
 	memcpy(holder, fx->last_id, sizeof(holder));
 	cx = issue(fx, "chuxiong-xingchu", "a", T0, 60);
 	/* No employer known yet (no application, no change): refused. */
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "fraud", NULL, 1,
-				     &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "fraud", NULL, 1, &res,
+				 err, sizeof(err))),
 	    TC_ERR_NOT_FOUND);
 	assert_non_null(strstr(err, "no employer is known"));
 	assert_int_equal(get(fx, s).card.status, TC_CARD_ISSUED);
-	assert_int_equal(ACT(fx, tc_lifecycle_change(&lc, s,
-				     TC_CHANGE_EMPLOYER, "Shell Trading Ltd",
-				     code, "2026-03-05", &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_change(&lc, s, TC_CHANGE_EMPLOYER,
+				 "Shell Trading Ltd", code, "2026-03-05", &res,
+				 err, sizeof(err))),
 	    0);
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, s, "fraud",
-				     "fake contract", 1, &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "fraud",
+				 "fake contract", 1, &res, err, sizeof(err))),
 	    0);
 	assert_true(res.blacklisted);
 	assert_true(res.employer_barred);
@@ -1008,8 +1049,8 @@ test_fraud_bar(void **state)
 	assert_int_equal(get(fx, s).card.status, TC_CARD_REVOKED);
 	/* The person is listed (by MAC), the employer barred for 3 years. */
 	assert_int_equal(tc_pii_id_mac(fx->keys.pepper, holder, mac), 0);
-	assert_int_equal(tc_blacklist_check(fx->reg, mac, lc.now, &hit, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_blacklist_check(fx->reg, mac, lc.now, &hit, err, sizeof(err)),
 	    TC_ERR_BLACKLISTED);
 	assert_non_null(strstr(hit.reason, "fraud"));
 	assert_int_equal(tc_employer_bar_check(fx->reg, "Shell Trading Ltd",
@@ -1022,12 +1063,14 @@ test_fraud_bar(void **state)
 	assert_int_equal(audit_count(fx, "blacklist.add"), 1);
 	assert_int_equal(audit_count(fx, "employer.bar"), 1);
 	/* Chuxiong names fraud as an end reason but sets no bar or blacklist. */
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, cx, "fraud", NULL, 1,
-				     &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, cx, "fraud", NULL, 1,
+				 &res, err, sizeof(err))),
 	    TC_ERR_POLICY);
 	assert_non_null(strstr(err, "does not bar employers"));
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, cx, "fraud", NULL, 0,
-				     &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, cx, "fraud", NULL, 0,
+				 &res, err, sizeof(err))),
 	    0);
 	assert_false(res.blacklisted);
 	assert_int_equal(audit_count(fx, "blacklist.add"), 1);
@@ -1046,22 +1089,21 @@ test_subcards(void **state)
 	int64_t a = issue(fx, GREEN, "a", T0, 60);
 	int64_t b = issue(fx, GREEN, "b", T0, 12);
 	int64_t by = issue(fx, "baiyun-yunju", "diamond", T0, 60);
-	int64_t sp, ch, pa, pl, ns;
+	int64_t sp, ch, pa, pl, ns, hid;
 	time_t now = T0 + DAY; /* 2026-03-02 */
 
 	make_id(1985, 6, 15, 1, holder_id); /* the A card's holder */
 
 	m = get(fx, a);
-	sp = add_sub(fx, a, TC_REL_SPOUSE, 1987, 5, 5, now, 0, err,
-	    sizeof(err));
+	sp =
+	    add_sub(fx, a, TC_REL_SPOUSE, 1987, 5, 5, now, 0, err, sizeof(err));
 	/* A child who turns 18 tomorrow is still a minor today. */
-	ch = add_sub(fx, a, TC_REL_CHILD, 2008, 3, 3, now, 0, err,
-	    sizeof(err));
-	pa = add_sub(fx, a, TC_REL_PARENT, 1958, 7, 7, now, 0, err,
-	    sizeof(err));
+	ch = add_sub(fx, a, TC_REL_CHILD, 2008, 3, 3, now, 0, err, sizeof(err));
+	pa =
+	    add_sub(fx, a, TC_REL_PARENT, 1958, 7, 7, now, 0, err, sizeof(err));
 	memcpy(parent_id, fx->last_id, sizeof(parent_id));
-	pl = add_sub(fx, a, TC_REL_PARENT_IN_LAW, 1959, 8, 8, now, 0, err,
-	    sizeof(err));
+	pl = add_sub(
+	    fx, a, TC_REL_PARENT_IN_LAW, 1959, 8, 8, now, 0, err, sizeof(err));
 	c = get(fx, ch);
 	assert_int_equal(c.card.principal_serial, a);
 	assert_string_equal(c.card.relation, "child");
@@ -1082,6 +1124,7 @@ test_subcards(void **state)
 	add_sub(fx, b, TC_REL_SPOUSE, 1987, 1, 1, now, TC_ERR_POLICY, err,
 	    sizeof(err));
 	assert_non_null(strstr(err, "is a b card"));
+	assert_non_null(strstr(err, "only to a cards (002 七)"));
 	/* Baiyun has no sub-cards at all. */
 	add_sub(fx, by, TC_REL_CHILD, 2015, 1, 1, now, TC_ERR_POLICY, err,
 	    sizeof(err));
@@ -1098,16 +1141,16 @@ test_subcards(void **state)
 	rv.name = "Parent again";
 	memcpy(id, parent_id, sizeof(id));
 	ns = reserve(fx);
-	assert_int_equal(ACT(fx, tc_lifecycle_subcard_add(&lc, a,
-				     TC_REL_PARENT, &rv, ns, &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_subcard_add(&lc, a, TC_REL_PARENT,
+				 &rv, ns, &res, err, sizeof(err))),
 	    TC_ERR_EXISTS);
 	assert_non_null(strstr(err, "already has sub-card"));
 	memcpy(id, holder_id, sizeof(id));
 	ns = reserve(fx);
-	assert_int_equal(ACT(fx, tc_lifecycle_subcard_add(&lc, a,
-				     TC_REL_PARENT, &rv, ns, &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_subcard_add(&lc, a, TC_REL_PARENT,
+				 &rv, ns, &res, err, sizeof(err))),
 	    TC_ERR_INVALID_ARG);
 	assert_non_null(strstr(err, "is the holder of card"));
 	add_sub(fx, sp, TC_REL_CHILD, 2015, 1, 1, now, TC_ERR_STATE, err,
@@ -1117,29 +1160,40 @@ test_subcards(void **state)
 	make_id(2015, 1, 1, 77, id);
 	id[17] = id[17] == '0' ? '1' : '0';
 	ns = reserve(fx);
-	assert_int_equal(ACT(fx, tc_lifecycle_subcard_add(&lc, a,
-				     TC_REL_CHILD, &rv, ns, &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_subcard_add(&lc, a, TC_REL_CHILD, &rv,
+				 ns, &res, err, sizeof(err))),
 	    TC_ERR_BAD_CHECK);
+	/* A dry run (serial 0) adds neither the holder nor the card. */
+	make_id(2016, 1, 1, 88, id);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_subcard_add(&lc, a, TC_REL_CHILD, &rv,
+				 0, &res, err, sizeof(err))),
+	    0);
+	assert_int_equal(res.new_serial, 0);
+	assert_int_equal(tc_registry_holder_find(fx->reg, TC_ID_RESIDENT, id,
+			     &hid, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND);
 	/* A passport carries no birth date: a minor-only tier needs one. */
 	rv.id_type = TC_ID_PASSPORT;
 	rv.id_number = "E12345678";
 	ns = reserve(fx);
-	assert_int_equal(ACT(fx, tc_lifecycle_subcard_add(&lc, a,
-				     TC_REL_CHILD, &rv, ns, &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_subcard_add(&lc, a, TC_REL_CHILD, &rv,
+				 ns, &res, err, sizeof(err))),
 	    TC_ERR_POLICY);
 	assert_non_null(strstr(err, "give the birth date"));
 	rv.birth_y = 2016;
 	rv.birth_m = 6;
 	rv.birth_d = 1;
-	assert_int_equal(ACT(fx, tc_lifecycle_subcard_add(&lc, a,
-				     TC_REL_CHILD, &rv, ns, &res, err,
-				     sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_subcard_add(&lc, a, TC_REL_CHILD, &rv,
+				 ns, &res, err, sizeof(err))),
 	    0);
 	/* Suspended main card: no sub-cards until reinstated. */
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, a, "inquiry", &res,
-				     err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_suspend(
+				 &lc, a, "inquiry", &res, err, sizeof(err))),
 	    0);
 	add_sub(fx, a, TC_REL_CHILD, 2019, 1, 1, now, TC_ERR_STATE, err,
 	    sizeof(err));
@@ -1159,20 +1213,22 @@ test_cascades(void **state)
 	time_t exp = get(fx, a).card.expires_at, newexp;
 	int64_t n;
 
-	sp = add_sub(fx, a, TC_REL_SPOUSE, 1987, 5, 5, T0 + DAY, 0, err,
-	    sizeof(err));
-	ch = add_sub(fx, a, TC_REL_CHILD, 2015, 3, 3, T0 + DAY, 0, err,
-	    sizeof(err));
-	pa = add_sub(fx, a, TC_REL_PARENT, 1958, 7, 7, T0 + DAY, 0, err,
-	    sizeof(err));
+	sp = add_sub(
+	    fx, a, TC_REL_SPOUSE, 1987, 5, 5, T0 + DAY, 0, err, sizeof(err));
+	ch = add_sub(
+	    fx, a, TC_REL_CHILD, 2015, 3, 3, T0 + DAY, 0, err, sizeof(err));
+	pa = add_sub(
+	    fx, a, TC_REL_PARENT, 1958, 7, 7, T0 + DAY, 0, err, sizeof(err));
 	/* The parent's card is suspended on its own first. */
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, pa, "own reason",
-				     &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_suspend(&lc, pa, "own reason", &res,
+				 err, sizeof(err))),
 	    0);
 	assert_int_equal(res.cascaded, 0);
 	/* Suspend: the issued sub-cards follow. */
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, a, "inquiry", &res,
-				     err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_suspend(
+				 &lc, a, "inquiry", &res, err, sizeof(err))),
 	    0);
 	assert_int_equal(res.cascaded, 2);
 	assert_int_equal(get(fx, sp).card.status, TC_CARD_SUSPENDED);
@@ -1180,13 +1236,15 @@ test_cascades(void **state)
 	assert_string_equal(get(fx, ch).status_reason, "principal-suspended");
 	assert_string_equal(get(fx, pa).status_reason, "own reason");
 	/* A sub-card is not reinstated while its main card is suspended. */
-	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, sp, NULL, &res,
-				     err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_reinstate(&lc, sp, NULL, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err, "reinstate the main card first"));
 	/* Reinstate: the cascaded ones come back, the parent's stays. */
-	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, a, NULL, &res,
-				     err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_reinstate(&lc, a, NULL, &res, err, sizeof(err))),
 	    0);
 	assert_int_equal(res.cascaded, 2);
 	assert_int_equal(get(fx, sp).card.status, TC_CARD_ISSUED);
@@ -1195,23 +1253,20 @@ test_cascades(void **state)
 	assert_int_equal(get(fx, pa).card.status, TC_CARD_SUSPENDED);
 	/* Renewal: the live sub-cards take the new expiry. */
 	lc = ctx(fx, exp - 5 * DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, a, 0, &res, err,
-				     sizeof(err))),
-	    0);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, a, 0, &res, err, sizeof(err))), 0);
 	assert_int_equal(res.cascaded, 3);
 	newexp = res.expires_at;
 	assert_int_equal(get(fx, sp).card.expires_at, newexp);
 	assert_int_equal(get(fx, pa).card.expires_at, newexp);
 	/* Expiry sweep: nothing before the expiry, everything at it. */
 	lc = ctx(fx, newexp - 1);
-	assert_int_equal(ACT(fx, tc_lifecycle_expire(&lc, &n, err,
-				     sizeof(err))),
-	    0);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_expire(&lc, &n, err, sizeof(err))), 0);
 	assert_int_equal(n, 0);
 	lc = ctx(fx, newexp);
-	assert_int_equal(ACT(fx, tc_lifecycle_expire(&lc, &n, err,
-				     sizeof(err))),
-	    0);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_expire(&lc, &n, err, sizeof(err))), 0);
 	assert_int_equal(n, 4);
 	assert_int_equal(get(fx, a).card.status, TC_CARD_EXPIRED);
 	assert_string_equal(get(fx, a).status_reason, "term-ended");
@@ -1219,9 +1274,8 @@ test_cascades(void **state)
 	assert_string_equal(get(fx, sp).status_reason, "principal-expired");
 	assert_int_equal(get(fx, pa).card.status, TC_CARD_EXPIRED);
 	/* A second sweep finds nothing. */
-	assert_int_equal(ACT(fx, tc_lifecycle_expire(&lc, &n, err,
-				     sizeof(err))),
-	    0);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_expire(&lc, &n, err, sizeof(err))), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(audit_count(fx, "card.expire"), 4);
 }
@@ -1235,15 +1289,17 @@ test_revoke_cascade(void **state)
 	char err[512] = "";
 	int64_t a = issue(fx, GREEN, "a", T0, 60), sp, ch;
 
-	sp = add_sub(fx, a, TC_REL_SPOUSE, 1987, 5, 5, T0 + DAY, 0, err,
-	    sizeof(err));
-	ch = add_sub(fx, a, TC_REL_CHILD, 2015, 3, 3, T0 + DAY, 0, err,
-	    sizeof(err));
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, ch, "own", &res,
-				     err, sizeof(err))),
+	sp = add_sub(
+	    fx, a, TC_REL_SPOUSE, 1987, 5, 5, T0 + DAY, 0, err, sizeof(err));
+	ch = add_sub(
+	    fx, a, TC_REL_CHILD, 2015, 3, 3, T0 + DAY, 0, err, sizeof(err));
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_suspend(&lc, ch, "own", &res, err, sizeof(err))),
 	    0);
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, a, "ineligible",
-				     NULL, 0, &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, a, "ineligible", NULL, 0,
+				 &res, err, sizeof(err))),
 	    0);
 	assert_int_equal(res.cascaded, 2);
 	assert_int_equal(get(fx, sp).card.status, TC_CARD_REVOKED);
@@ -1251,8 +1307,9 @@ test_revoke_cascade(void **state)
 	assert_int_equal(get(fx, ch).card.status, TC_CARD_REVOKED);
 	assert_true(get(fx, ch).status_cascade);
 	/* A revoked sub-card does not come back. */
-	assert_int_equal(ACT(fx, tc_lifecycle_reinstate(&lc, sp, NULL, &res,
-				     err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_reinstate(&lc, sp, NULL, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_int_equal(audit_count(fx, "card.revoke"), 3);
 }
@@ -1271,30 +1328,30 @@ test_expire_sweep(void **state)
 	int64_t n;
 
 	lc = ctx(fx, T0 + DAY);
-	assert_int_equal(ACT(fx, tc_lifecycle_revoke(&lc, r, "other", NULL, 0,
-				     &res, err, sizeof(err))),
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, r, "other", NULL, 0, &res,
+				 err, sizeof(err))),
 	    0);
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, b, "x", &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_suspend(&lc, b, "x", &res, err, sizeof(err))),
 	    0);
 	/* Renewals are refused from the moment of expiry, sweep or not. */
 	lc = ctx(fx, bexp);
-	assert_int_equal(ACT(fx, tc_lifecycle_expire(&lc, &n, err,
-				     sizeof(err))),
-	    0);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_expire(&lc, &n, err, sizeof(err))), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(get(fx, b).card.status, TC_CARD_EXPIRED);
 	assert_int_equal(get(fx, a).card.status, TC_CARD_ISSUED);
 	assert_int_equal(get(fx, r).card.status, TC_CARD_REVOKED);
-	assert_int_equal(ACT(fx, tc_lifecycle_renew(&lc, b, 0, &res, err,
-				     sizeof(err))),
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, b, 0, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
-	assert_non_null(strstr(err, "expired on 2027-03-01; an expired card "
-				    "cannot be renewed: the holder must make "
-				    "a new application"));
-	assert_int_equal(ACT(fx, tc_lifecycle_expire(&lc, NULL, err,
-				     sizeof(err))),
-	    0);
+	assert_non_null(strstr(err,
+	    "expired on 2027-03-01; an expired card "
+	    "cannot be renewed: the holder must make "
+	    "a new application"));
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_expire(&lc, NULL, err, sizeof(err))), 0);
 }
 
 static int
@@ -1323,14 +1380,14 @@ test_list(void **state)
 
 	issue(fx, GREEN, "b", T0, 12);
 	issue(fx, "baiyun-yunju", "gold", T0, 60);
-	add_sub(fx, a, TC_REL_SPOUSE, 1987, 5, 5, T0 + DAY, 0, err,
-	    sizeof(err));
-	assert_int_equal(ACT(fx, tc_lifecycle_suspend(&lc, a, "x", &res, err,
-				     sizeof(err))),
+	add_sub(
+	    fx, a, TC_REL_SPOUSE, 1987, 5, 5, T0 + DAY, 0, err, sizeof(err));
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_suspend(&lc, a, "x", &res, err, sizeof(err))),
 	    0);
 	n = 0;
-	assert_int_equal(tc_lifecycle_card_list(fx->reg, NULL, count_card, &n,
-			     err, sizeof(err)),
+	assert_int_equal(tc_lifecycle_card_list(
+			     fx->reg, NULL, count_card, &n, err, sizeof(err)),
 	    0);
 	assert_int_equal(n, 4);
 	memset(&f, 0, sizeof(f));
@@ -1348,9 +1405,57 @@ test_list(void **state)
 	tc_lifecycle_card_list(fx->reg, &f, count_card, &n, err, sizeof(err));
 	assert_int_equal(n, 1);
 	/* The fn's value stops the listing and is returned. */
-	assert_int_equal(tc_lifecycle_card_list(fx->reg, NULL, stop_card, &n,
-			     err, sizeof(err)),
+	assert_int_equal(tc_lifecycle_card_list(
+			     fx->reg, NULL, stop_card, &n, err, sizeof(err)),
 	    7);
+}
+
+/*
+ * Step 4 on a file of version 3 that holds cards: the columns come with
+ * their defaults, the card reads and acts as before.
+ */
+static void
+test_migration(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc;
+	struct tc_lifecycle_result res;
+	struct tc_card_state c;
+	char err[512] = "", *msg = NULL;
+	int64_t s = issue(fx, GREEN, "b", T0, 12);
+	sqlite3 *db;
+
+	tc_registry_close(fx->reg);
+	fx->reg = NULL;
+	/* Undo step 4 by hand: what a version 3 file looks like. */
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	if (sqlite3_exec(db,
+		"DROP TRIGGER cards_no_delete; DROP TRIGGER cards_no_renumber; "
+		"DROP TRIGGER card_changes_no_delete; DROP TABLE card_changes; "
+		"DROP INDEX cards_replaces; DROP INDEX cards_status; "
+		"ALTER TABLE cards DROP COLUMN status_at; "
+		"ALTER TABLE cards DROP COLUMN status_reason; "
+		"ALTER TABLE cards DROP COLUMN status_cascade; "
+		"ALTER TABLE cards DROP COLUMN renewals; "
+		"ALTER TABLE cards DROP COLUMN replaces_serial; "
+		"PRAGMA user_version = 3;",
+		NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("downgrade: %s", msg);
+	sqlite3_close(db);
+	if (tc_registry_open(
+		&fx->reg, fx->path, &fx->keys, 0, err, sizeof(err)) != 0)
+		fail_msg("reopen: %s", err);
+	assert_int_equal(tc_registry_schema_version(fx->reg), 4);
+	c = get(fx, s);
+	assert_int_equal(c.card.status, TC_CARD_ISSUED);
+	assert_int_equal(c.status_at, T0);
+	assert_string_equal(c.status_reason, "");
+	assert_int_equal(c.renewals, 0);
+	assert_int_equal(c.replaces, 0);
+	lc = ctx(fx, c.card.expires_at - DAY);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err, sizeof(err))), 0);
+	assert_int_equal(get(fx, s).renewals, 1);
 }
 
 int
@@ -1358,33 +1463,35 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dates),
-		cmocka_unit_test_setup_teardown(test_rules_and_names, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_rules_and_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_needs_transaction, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_renew_window, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_renew_b_once, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_renew_refusals, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_needs_transaction, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_renew_window, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_renew_b_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_renew_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reissue, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_numbers_never_reused,
-		    setup, teardown),
-		cmocka_unit_test_setup_teardown(test_suspend_reinstate, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_numbers_never_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_suspend_reinstate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_revoke, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_fraud_bar, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_fraud_bar, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_subcards, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cascades, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_revoke_cascade, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_expire_sweep, setup,
-		    teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_revoke_cascade, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_expire_sweep, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_migration, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the application commands of tcard-issuer share (cmd-apply.c,
+ * cmd-submit.c, cmd-review.c, cmd-applications.c, cmd-issue.c,
+ * cmd-upgrade.c, cmd-blacklist.c): opening the home with its programmes and
+ * holidays file, authenticating the acting operator, reading files and ID
+ * numbers without putting them on the command line, building an
+ * application file from options, attaching files, and printing
+ * applications. Every function prints its failures and returns an exit
+ * status. docs/workflow.md describes the commands.
+ */
+#ifndef TCARD_ISSUER_APP_CLI_H
+#define TCARD_ISSUER_APP_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "tcard/application.h"
+#include "tcard/buf.h"
+#include "tcard/operator.h"
+#include "tcard/programme.h"
+#include "tcard/registry.h"
+#include "tcard/workday.h"
+
+/* The holidays file inside HOME. */
+#define TC_AC_HOLIDAYS_FILE "holidays.txt"
+
+/* The ENVIRONMENT and EXIT STATUS sections of the pages. */
+#define TC_AC_ENV                                                              \
+	"ENVIRONMENT\n"                                                        \
+	"    TCARD_HOME        default home directory\n"                       \
+	"    TCARD_PASSPHRASE  the acting operator's passphrase, instead of "  \
+	"the\n"                                                                \
+	"                      prompt\n"                                       \
+	"    TCARD_NOW         injected clock for tests: epoch seconds, "      \
+	"YYYY-MM-DD\n"                                                         \
+	"                      or YYYY-MM-DDTHH:MM:SSZ\n"
+#define TC_AC_EXIT                                                             \
+	"EXIT STATUS\n"                                                        \
+	"    0 done; 1 refused (a rule of the programme or the workflow: "     \
+	"state,\n"                                                             \
+	"    role, four eyes, a guard, an incomplete or invalid form, a wrong\n" \
+	"    passphrase) or invalid input; 2 usage error; 3 environment "      \
+	"(keys,\n"                                                             \
+	"    registry, database, programme or holidays file, an unreadable "   \
+	"file);\n"                                                             \
+	"    4 internal error. See docs/operations.md.\n"
+
+/* One command's session. */
+struct tc_ac {
+	struct tc_registry *reg;
+	struct tc_programme_set *progs;
+	struct tc_workdays *wd;
+	struct tc_operator op; /* after authentication */
+	unsigned roles;	       /* the roles the command needs (0: any) */
+	int authed;
+	struct tc_app_ctx c;   /* reg, programmes, workdays, operator, now */
+	char home[4096];
+};
+
+/*
+ * Opens the home (home_opt or $TCARD_HOME): registry, programmes,
+ * HOME/holidays.txt when present, the clock. With as != NULL the operator
+ * is authenticated (passphrase from $TCARD_PASSPHRASE or a prompt) and
+ * must hold one of roles (0: any role). Returns an exit status; on
+ * failure everything is closed again.
+ */
+int tc_ac_open(struct tc_ac *s, const char *home_opt, const char *as,
+    unsigned roles);
+void tc_ac_close(struct tc_ac *s);
+
+/* Begins a transaction and re-checks the operator. An exit status. */
+int tc_ac_begin(struct tc_ac *s);
+
+/*
+ * Ends the transaction begun by tc_ac_begin: commits when r is 0, else
+ * rolls back and prints "what: err". Returns the exit status.
+ */
+int tc_ac_end(struct tc_ac *s, int r, const char *what, const char *err);
+
+/* Parses an application id ("12" or "application:12"). 0 or -1. */
+int tc_ac_app_id(const char *s, int64_t *id /* OUT */);
+
+/*
+ * Finds a card from what was typed: a 16-digit card number (any usual
+ * spelling) or a serial. Prints and returns an exit status.
+ */
+int tc_ac_card(struct tc_ac *s, const char *text, struct tc_card *card);
+
+/*
+ * Reads a whole file of at most max bytes into out (initialised by the
+ * caller). Prints and returns an exit status (3 when unreadable, 1 when
+ * too large).
+ */
+int tc_ac_read_file(const char *path, size_t max, struct tc_buf *out);
+
+/*
+ * Reads an ID number from standard input (--id -) or from the variable
+ * env (--id-env), never from the command line. out has TC_ID_MAX * 3
+ * bytes; the caller wipes it. Returns an exit status.
+ */
+int tc_ac_read_id(const char *opt_id, const char *opt_env, char *out,
+    size_t outlen);
+
+/*
+ * Options that build or change an application file. Every pointer may be
+ * NULL (not given). fields are "SECTION.FIELD=VALUE" or
+ * "SECTION[N].FIELD=VALUE"; attaches are "KIND=FILE" with KIND an
+ * attachment kind or a material id of the programme; exceptions
+ * "GUARD=REASON".
+ */
+#define TC_AC_LIST_MAX 64
+struct tc_ac_form_opts {
+	const char *from; /* an application file */
+	const char *programme, *tier, *clause, *route;
+	const char *name, *id_type, *id_number, *sex, *birth_date;
+	int retirement_age;
+	const char *employer, *employer_code, *employer_category;
+	const char *work_type;
+	const char *fields[TC_AC_LIST_MAX];
+	size_t n_fields;
+	const char *attaches[TC_AC_LIST_MAX];
+	size_t n_attaches;
+	const char *photo;
+	const char *exceptions[TC_AC_LIST_MAX];
+	size_t n_exceptions;
+	int accept_pledge;
+};
+
+/* Long options shared by apply, submit, upgrade and convert. */
+enum {
+	TC_AC_O_FROM = 1000,
+	TC_AC_O_PROGRAMME,
+	TC_AC_O_TIER,
+	TC_AC_O_CLAUSE,
+	TC_AC_O_ROUTE,
+	TC_AC_O_NAME,
+	TC_AC_O_ID_TYPE,
+	TC_AC_O_ID,
+	TC_AC_O_ID_ENV,
+	TC_AC_O_SEX,
+	TC_AC_O_BIRTH,
+	TC_AC_O_RETIRE,
+	TC_AC_O_EMPLOYER,
+	TC_AC_O_CODE,
+	TC_AC_O_CATEGORY,
+	TC_AC_O_WORK,
+	TC_AC_O_FIELD,
+	TC_AC_O_ATTACH,
+	TC_AC_O_PHOTO,
+	TC_AC_O_EXCEPTION,
+	TC_AC_O_PLEDGE,
+};
+
+/* The form options as struct option entries (apply takes all). */
+#define TC_AC_ATTACH_OPTIONS                                                   	{ "from", required_argument, NULL, TC_AC_O_FROM },                     	    { "field", required_argument, NULL, TC_AC_O_FIELD },               	    { "attach", required_argument, NULL, TC_AC_O_ATTACH },             	    { "photo", required_argument, NULL, TC_AC_O_PHOTO },               	    { "exception", required_argument, NULL, TC_AC_O_EXCEPTION },       	    { "accept-pledge", no_argument, NULL, TC_AC_O_PLEDGE },            	    { "employer", required_argument, NULL, TC_AC_O_EMPLOYER },         	    { "employer-code", required_argument, NULL, TC_AC_O_CODE },        	    { "employer-category", required_argument, NULL,                   		TC_AC_O_CATEGORY },                                            	    { "work-type", required_argument, NULL, TC_AC_O_WORK }
+#define TC_AC_IDENTITY_OPTIONS                                                 	{ "programme", required_argument, NULL, TC_AC_O_PROGRAMME },           	    { "tier", required_argument, NULL, TC_AC_O_TIER },                 	    { "clause", required_argument, NULL, TC_AC_O_CLAUSE },             	    { "route", required_argument, NULL, TC_AC_O_ROUTE },               	    { "name", required_argument, NULL, TC_AC_O_NAME },                 	    { "id-type", required_argument, NULL, TC_AC_O_ID_TYPE },           	    { "id", required_argument, NULL, TC_AC_O_ID },                     	    { "id-env", required_argument, NULL, TC_AC_O_ID_ENV },             	    { "sex", required_argument, NULL, TC_AC_O_SEX },                   	    { "birth-date", required_argument, NULL, TC_AC_O_BIRTH },          	    { "retirement-age", required_argument, NULL, TC_AC_O_RETIRE }
+
+/*
+ * Handles one of the options above. Returns -1 when ch is not one of
+ * them, else an exit status (TC_EXIT_OK or a usage error). --id and
+ * --id-env are stored in *id_opt and *id_env.
+ */
+int tc_ac_form_option(int ch, const char *arg, struct tc_ac_form_opts *o,
+    const char **id_opt, const char **id_env);
+
+/* The OPTIONS text of the form options, for the pages. */
+#define TC_AC_FORM_HELP                                                        	"    --from FILE       an application file (JSON, docs/workflow.md);\n" 	"                      attachments it names are relative to it\n"      	"    --field SECTION.FIELD=VALUE, --field SECTION[N].FIELD=VALUE\n"   	"                      one value of the programme's form (repeatable)\n" 	"    --photo FILE      the applicant's photo (GIF, JPEG or PNG; the\n"  	"                      programme's size, e.g. 358 x 441 for Youyue)\n"  	"    --attach KIND=FILE  a material: KIND is photo, id-document,\n"    	"                      contract, tax-or-social-insurance,\n"            	"                      eligibility-proof, cooperation-agreement,\n"     	"                      unit-certificate, other, or a material id of\n"  	"                      the programme (repeatable); gif, jpg, png, pdf,\n" 	"                      doc, docx of at most 4 MB, checked by content\n" 	"    --employer NAME, --employer-code USCC, --employer-category CAT\n" 	"                      the employer, its unified social credit code\n"  	"                      (checked) and category (e.g. district-funded)\n" 	"    --work-type W     the programme's work type (e.g. full-time)\n"    	"    --exception GUARD=REASON  claim an exception to a rule the\n"     	"                      programme states 'in principle'\n"              	"                      (retirement-age, excluded-employer)\n"          	"    --accept-pledge   the applicant accepted the integrity pledge\n"
+
+#define TC_AC_IDENTITY_HELP                                                    	"    --programme P, --tier T, --clause C, --route R\n"                  	"                      what is applied for (the tier follows from the\n" 	"                      clause; a route's tier may be decided later)\n" 	"    --name NAME       the applicant's name as printed\n"              	"    --id-type TYPE    resident, passport, hkmo-permit, tw-permit, ...\n" 	"                      or the programme's names (resident-id, ...)\n"  	"    --id -            read the ID number from standard input\n"      	"    --id-env VAR      read the ID number from variable VAR (never\n"  	"                      give the number itself on the command line)\n" 	"    --sex S, --birth-date YYYY-MM-DD\n"                               	"                      where the ID number does not carry them\n"      	"    --retirement-age 50|55|60  the applicant's original statutory\n"  	"                      retirement age (women: 55 unless 50)\n"
+
+/*
+ * Applies the options to root (an application file being built; the file
+ * of --from is merged first: its top-level keys replace root's, its
+ * sections replace root's sections of the same name). Attachments named
+ * in the file are resolved relative to its directory. Returns an exit
+ * status.
+ */
+int tc_ac_build(struct tc_ac *s, const struct tc_ac_form_opts *o,
+    json_t *root);
+
+/*
+ * Parses root as an application file (tc_app_form_parse). The text is
+ * wiped after use. Returns an exit status (1 with the message when the
+ * form is refused).
+ */
+int tc_ac_parse(struct tc_ac *s, json_t *root, struct tc_app_form *f);
+
+/*
+ * Attaches the files the form names (f->files), the --photo and the
+ * --attach options to application id, inside the open transaction.
+ * Returns an exit status (the transaction is then to be rolled back).
+ */
+int tc_ac_attach_all(struct tc_ac *s, int64_t id,
+    const struct tc_programme *p, const struct tc_app_form *f,
+    const struct tc_ac_form_opts *o);
+
+/* Adds a --field, --attach or --exception value to a list (usage check). */
+int tc_ac_list_add(const char **list, size_t *n, const char *v,
+    const char *opt);
+
+/* "2026-03-02 09:00" in Asia/Shanghai; "-" for 0. */
+void tc_ac_time(time_t t, char out[32]);
+
+/*
+ * The current step of a: its id, kind name, role name; "" when none.
+ */
+void tc_ac_step(struct tc_ac *s, const struct tc_app *a, const char **step,
+    const char **names_zh, const char **role);
+
+/* A JSON object describing a for listings (no ID number; masked only). */
+json_t *tc_ac_app_json(struct tc_ac *s, const struct tc_app *a);
+
+/*
+ * Prints "application N: STATE, step STEP (NAME), ROLE, deadline DATE" on
+ * stdout after an action.
+ */
+void tc_ac_print_status(struct tc_ac *s, int64_t id, const char *verb);
+
+#endif

@@ -1,0 +1,562 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuer blacklist add|list|remove and employer-bar add|list: the
+ * registry's person blacklist and employer bars (src/blacklist.c), which
+ * the guards of every application consult (docs/workflow.md). Fraud found
+ * on a card adds to both through 'revoke --reason fraud'.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "app-cli.h"
+#include "issuer.h"
+#include "operator.h"
+#include "tcard/blacklist.h"
+#include "tcard/err.h"
+
+#define ADMIN TC_ROLE_BIT(TC_ROLE_ADMIN)
+
+static const char bl_add_help[] =
+    "NAME\n"
+    "    tcard-issuer blacklist add - put a person on the blacklist\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer blacklist add --id-type TYPE (--id - | --id-env VAR)\n"
+    "                 --reason TEXT --as NAME [--until YYYY-MM-DD]\n"
+    "                 [--programme P] [--source REF] [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Lists the person with this ID document on the registry's\n"
+    "    blacklist (the green card's 诚信黑名单, 002 十一(六)): their\n"
+    "    applications to every programme of this registry are refused at\n"
+    "    submission, approval and issue. The person is kept by the keyed\n"
+    "    MAC of the number, never the number; outputs show the masked\n"
+    "    form. Without --until the entry has no end. 'revoke --reason\n"
+    "    fraud' lists a card's holder itself. Needs the role admin.\n"
+    "    Audited: blacklist.add.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --id-type TYPE   resident, passport, hkmo-permit, ...\n"
+    "    --id -           read the ID number from standard input\n"
+    "    --id-env VAR     read it from variable VAR\n"
+    "    --reason TEXT    why (at most 512 bytes)\n"
+    "    --until DATE     the first day the person is no longer listed\n"
+    "    --programme P, --source REF  the rule it follows, e.g.\n"
+    "                     guangzhou-green and '002 十一(六)'\n"
+    "    --as NAME        the acting operator (admin)\n"
+    "    --home DIR       the authority's home directory\n"
+    "\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+    "EXAMPLES\n"
+    "    printf '%s\\n' \"$ID\" | tcard-issuer blacklist add --id-type "
+    "resident \\\n"
+    "        --id - --reason '伪造学历证明' --as admin\n";
+
+static const char bl_list_help[] =
+    "NAME\n"
+    "    tcard-issuer blacklist list - show the blacklist\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer blacklist list [--json] [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Lists the entries, newest first: ADDED MASKED-ID UNTIL BY REASON.\n"
+    "    --json prints an array of {\"id_masked\", \"reason\", \"programme\",\n"
+    "    \"source\", \"card_serial\", \"until\", \"added\", \"added_by\",\n"
+    "    \"active\"}.\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 listed; 2 usage error; 3 environment; 4 internal error.\n"
+    "\n" TC_AC_ENV;
+
+static const char bl_remove_help[] =
+    "NAME\n"
+    "    tcard-issuer blacklist remove - take a person off the blacklist\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer blacklist remove --id-type TYPE (--id - | --id-env "
+    "VAR)\n"
+    "                 --reason TEXT --as NAME [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Removes the entry of this person (the audit log keeps its\n"
+    "    history). Needs the role admin. Audited: blacklist.remove.\n"
+    "\n" TC_AC_EXIT "\n" TC_AC_ENV;
+
+static const char bar_add_help[] =
+    "NAME\n"
+    "    tcard-issuer employer-bar add - bar an employer from applying\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer employer-bar add --employer NAME [--code USCC]\n"
+    "                 (--years N | --until YYYY-MM-DD) [--since YYYY-MM-DD]\n"
+    "                 --reason TEXT --as NAME [--programme P] [--source REF]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    A unit caught in fraud may not apply for 3 years (green card, 002\n"
+    "    十一(六)). Applications whose employer has this unified social\n"
+    "    credit code, or this name (compared after folding width, case\n"
+    "    and white space), are refused from SINCE (default today, in\n"
+    "    Asia/Shanghai) up to the day before UNTIL (--years N: the same\n"
+    "    date N years on). 'revoke --reason fraud --bar-employer' bars the\n"
+    "    employer of a card's application itself. Needs the role admin.\n"
+    "    Audited: employer.bar.\n"
+    "\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer employer-bar add --employer '广州某某咨询有限公司' \\\n"
+    "        --code 91440101MA5CXQ8N2U --years 3 --reason '协助伪造材料' \\\n"
+    "        --programme guangzhou-green --source '002 十一(六)' --as admin\n";
+
+static const char bar_list_help[] =
+    "NAME\n"
+    "    tcard-issuer employer-bar list - show employer bars\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer employer-bar list [--json] [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Lists the bars, newest first: ID SINCE UNTIL ACTIVE CODE EMPLOYER\n"
+    "    REASON. --json prints an array of {\"id\", \"employer\", \"code\",\n"
+    "    \"since\", \"until\", \"active\", \"reason\", \"programme\", \"source\",\n"
+    "    \"card_serial\", \"added\", \"added_by\"}.\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 listed; 2 usage error; 3 environment; 4 internal error.\n"
+    "\n" TC_AC_ENV;
+
+static void
+clean(const char *s)
+{
+	for (; *s != '\0'; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
+/* add and remove: the person's ID, normalised. */
+static int
+person_id(const char *type_name, const char *id_opt, const char *id_env,
+    time_t now, enum tc_id_type *type, char norm[TC_ID_MAX])
+{
+	char raw[3 * 64], err[256] = "";
+	int r, status;
+
+	if (type_name == NULL || tc_app_id_type_parse(type_name, type) != 0)
+		return tc_cli_usage("--id-type TYPE is needed (resident, "
+				    "passport, hkmo-permit, ...)");
+	if (id_opt == NULL && id_env == NULL)
+		return tc_cli_usage("give the ID number with --id - or --id-env "
+				    "VAR");
+	if ((status = tc_ac_read_id(id_opt, id_env, raw, sizeof(raw))) !=
+	    TC_EXIT_OK)
+		return status;
+	r = tc_id_normalise(*type, raw, now, norm, err, sizeof(err));
+	OPENSSL_cleanse(raw, sizeof(raw));
+	if (r != 0)
+		return tc_cli_fail(r, "ID number", err);
+	return TC_EXIT_OK;
+}
+
+static int
+bl_change(int argc, char **argv, int add)
+{
+	static const struct option opts[] = {
+		{ "home", required_argument, NULL, 'H' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "id-type", required_argument, NULL, 't' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "id-env", required_argument, NULL, 'e' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "programme", required_argument, NULL, 'p' },
+		{ "source", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *home = NULL, *as = NULL, *type_name = NULL, *id_opt = NULL;
+	const char *id_env = NULL, *reason = NULL, *until = NULL;
+	const char *programme = NULL, *source = NULL;
+	char norm[TC_ID_MAX] = "", masked[TC_ID_MAX], err[512] = "";
+	enum tc_id_type type;
+	struct tc_ac s;
+	int64_t day;
+	int ch, status, r;
+
+	optind = 1;
+	opterr = 0;
+	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
+		return status;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			home = optarg;
+			break;
+		case 'a':
+			as = optarg;
+			break;
+		case 't':
+			type_name = optarg;
+			break;
+		case 'i':
+			id_opt = optarg;
+			break;
+		case 'e':
+			id_env = optarg;
+			break;
+		case 'r':
+			reason = optarg;
+			break;
+		case 'u':
+			if (!add)
+				return tc_cli_usage("unknown option --until");
+			if (tc_date_parse(optarg, &day, err, sizeof(err)) != 0)
+				return tc_cli_usage("--until: %s", err);
+			until = optarg;
+			break;
+		case 'p':
+			programme = optarg;
+			break;
+		case 's':
+			source = optarg;
+			break;
+		default:
+			return tc_cli_usage("unknown option or missing value");
+		}
+	}
+	if (optind != argc)
+		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if (reason == NULL)
+		return tc_cli_usage("--reason TEXT is needed");
+	if (as == NULL)
+		return tc_cli_usage(
+		    "this command needs --as NAME: the operator who does it");
+	if ((status = tc_ac_open(&s, home, as, ADMIN)) != TC_EXIT_OK)
+		return status;
+	if ((status = person_id(type_name, id_opt, id_env, s.c.now, &type,
+		 norm)) != TC_EXIT_OK)
+		goto out;
+	tc_id_mask(norm, masked);
+	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+		goto out;
+	r = add ? tc_blacklist_add_id(s.reg, type, norm, reason, programme,
+		      source, until, 0, 0, s.op.name, s.c.now, err, sizeof(err))
+		: tc_blacklist_remove_id(s.reg, type, norm, reason, s.op.name,
+		      s.c.now, err, sizeof(err));
+	if ((status = tc_ac_end(&s, r, add ? "blacklist add" : "blacklist "
+							  "remove",
+		 err)) == TC_EXIT_OK)
+		printf("%s %s %s the blacklist\n", tc_id_type_name(type), masked,
+		    add ? "added to" : "removed from");
+out:
+	OPENSSL_cleanse(norm, sizeof(norm));
+	tc_ac_close(&s);
+	return status;
+}
+
+static int
+bl_add_exec(int argc, char **argv)
+{
+	return bl_change(argc, argv, 1);
+}
+
+static int
+bl_remove_exec(int argc, char **argv)
+{
+	return bl_change(argc, argv, 0);
+}
+
+struct list_out {
+	json_t *arr;
+	time_t now;
+	int failed;
+};
+
+static int
+bl_one(const struct tc_blacklist_entry *e, void *arg)
+{
+	struct list_out *lo = arg;
+	char added[TC_DATE_TEXT], today[TC_DATE_TEXT];
+	json_t *o;
+	int active;
+
+	tc_date_format(tc_day_of_time(e->added_at), added);
+	tc_date_format(tc_day_of_time(lo->now), today);
+	active = e->until[0] == '\0' || strcmp(today, e->until) < 0;
+	if (lo->arr == NULL) {
+		printf("%-10s %-18s %-10s %-7s %-12s ", added, e->id_masked,
+		    e->until[0] ? e->until : "-", active ? "active" : "ended",
+		    e->added_by);
+		clean(e->reason);
+		putchar('\n');
+		return 0;
+	}
+	o = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s, s:b}",
+	    "id_masked", e->id_masked, "reason", e->reason, "programme",
+	    e->programme[0] ? e->programme : NULL, "source",
+	    e->source[0] ? e->source : NULL, "until",
+	    e->until[0] ? e->until : NULL, "added", added, "added_by",
+	    e->added_by, "active", active);
+	if (o != NULL && e->card_serial)
+		json_object_set_new(o, "card_serial",
+		    json_integer(e->card_serial));
+	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
+		lo->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+bar_one(const struct tc_employer_bar *b, void *arg)
+{
+	struct list_out *lo = arg;
+	char added[TC_DATE_TEXT], today[TC_DATE_TEXT];
+	json_t *o;
+	int active;
+
+	tc_date_format(tc_day_of_time(b->added_at), added);
+	tc_date_format(tc_day_of_time(lo->now), today);
+	active = strcmp(b->since, today) <= 0 && strcmp(today, b->until) < 0;
+	if (lo->arr == NULL) {
+		printf("%-4lld %-10s %-10s %-7s %-18s ", (long long)b->id,
+		    b->since, b->until, active ? "active" : "ended",
+		    b->employer_code[0] ? b->employer_code : "-");
+		clean(b->employer);
+		fputs("  ", stdout);
+		clean(b->reason);
+		putchar('\n');
+		return 0;
+	}
+	o = json_pack("{s:I, s:s, s:s?, s:s, s:s, s:b, s:s, s:s?, s:s?, s:s, "
+		      "s:s}",
+	    "id", (json_int_t)b->id, "employer", b->employer, "code",
+	    b->employer_code[0] ? b->employer_code : NULL, "since", b->since,
+	    "until", b->until, "active", active, "reason", b->reason,
+	    "programme", b->programme[0] ? b->programme : NULL, "source",
+	    b->source[0] ? b->source : NULL, "added", added, "added_by",
+	    b->added_by);
+	if (o != NULL && b->card_serial)
+		json_object_set_new(o, "card_serial",
+		    json_integer(b->card_serial));
+	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
+		lo->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+list_exec(int argc, char **argv, int bars)
+{
+	static const struct option opts[] = {
+		{ "home", required_argument, NULL, 'H' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct list_out lo = { NULL, 0, 0 };
+	struct tc_ac s;
+	const char *home = NULL;
+	char err[512] = "";
+	int ch, json = 0, status, r;
+
+	optind = 1;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			home = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return tc_cli_usage("unknown option or missing value");
+		}
+	}
+	if (optind != argc)
+		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if ((status = tc_ac_open(&s, home, NULL, 0)) != TC_EXIT_OK)
+		return status;
+	lo.now = s.c.now;
+	if (json && (lo.arr = json_array()) == NULL) {
+		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
+		goto out;
+	}
+	if (!json && bars)
+		printf("%-4s %-10s %-10s %-7s %-18s %s\n", "ID", "SINCE",
+		    "UNTIL", "STATE", "CODE", "EMPLOYER  REASON");
+	else if (!json)
+		printf("%-10s %-18s %-10s %-7s %-12s %s\n", "ADDED", "PERSON",
+		    "UNTIL", "STATE", "BY", "REASON");
+	r = bars ? tc_employer_bar_list(s.reg, bar_one, &lo, err, sizeof(err))
+		 : tc_blacklist_list(s.reg, bl_one, &lo, err, sizeof(err));
+	if (lo.failed)
+		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
+	else if (r != 0)
+		status = tc_cli_fail(r, bars ? "employer bars" : "blacklist",
+		    err);
+	else {
+		if (json)
+			tc_cli_print_json(stdout, lo.arr);
+		status = TC_EXIT_OK;
+	}
+out:
+	json_decref(lo.arr);
+	tc_ac_close(&s);
+	return status;
+}
+
+static int
+bl_list_exec(int argc, char **argv)
+{
+	return list_exec(argc, argv, 0);
+}
+
+static int
+bar_list_exec(int argc, char **argv)
+{
+	return list_exec(argc, argv, 1);
+}
+
+static int
+bar_add_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "home", required_argument, NULL, 'H' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "employer", required_argument, NULL, 'E' },
+		{ "code", required_argument, NULL, 'c' },
+		{ "years", required_argument, NULL, 'y' },
+		{ "since", required_argument, NULL, 'S' },
+		{ "until", required_argument, NULL, 'u' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "programme", required_argument, NULL, 'p' },
+		{ "source", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *home = NULL, *as = NULL, *employer = NULL, *code = NULL;
+	const char *since = NULL, *until = NULL, *reason = NULL;
+	const char *programme = NULL, *source = NULL;
+	char err[512] = "", d1[TC_DATE_TEXT], d2[TC_DATE_TEXT], *end;
+	struct tc_ac s;
+	int64_t day, bar_id = 0;
+	long years = 0;
+	int ch, status, r;
+
+	optind = 1;
+	opterr = 0;
+	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
+		return status;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			home = optarg;
+			break;
+		case 'a':
+			as = optarg;
+			break;
+		case 'E':
+			employer = optarg;
+			break;
+		case 'c':
+			code = optarg;
+			break;
+		case 'y':
+			years = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || years < 1 ||
+			    years > 100)
+				return tc_cli_usage(
+				    "--years wants 1 to 100, not '%s'", optarg);
+			break;
+		case 'S':
+			since = optarg;
+			break;
+		case 'u':
+			until = optarg;
+			break;
+		case 'r':
+			reason = optarg;
+			break;
+		case 'p':
+			programme = optarg;
+			break;
+		case 's':
+			source = optarg;
+			break;
+		default:
+			return tc_cli_usage("unknown option or missing value");
+		}
+	}
+	if (optind != argc)
+		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if (employer == NULL || reason == NULL)
+		return tc_cli_usage("--employer NAME and --reason TEXT are needed");
+	if ((years != 0) == (until != NULL))
+		return tc_cli_usage("give --years N or --until DATE");
+	if (as == NULL)
+		return tc_cli_usage(
+		    "this command needs --as NAME: the operator who does it");
+	if ((status = tc_ac_open(&s, home, as, ADMIN)) != TC_EXIT_OK)
+		return status;
+	if (since == NULL) {
+		tc_date_format(tc_day_of_time(s.c.now), d1);
+		since = d1;
+	} else if (tc_date_parse(since, &day, err, sizeof(err)) != 0) {
+		status = tc_cli_usage("--since: %s", err);
+		goto out;
+	}
+	if (years != 0) {
+		if (tc_date_parse(since, &day, err, sizeof(err)) != 0) {
+			status = tc_cli_usage("--since: %s", err);
+			goto out;
+		}
+		tc_date_format(tc_day_add_months(day, 12 * (int)years), d2);
+		until = d2;
+	}
+	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+		goto out;
+	r = tc_employer_bar_add(s.reg, employer, code, since, until, reason,
+	    programme, source, 0, s.op.name, s.c.now, &bar_id, err,
+	    sizeof(err));
+	if ((status = tc_ac_end(&s, r, "employer-bar add", err)) == TC_EXIT_OK)
+		printf("employer bar %lld: from %s until %s\n",
+		    (long long)bar_id, since, until);
+out:
+	tc_ac_close(&s);
+	return status;
+}
+
+const struct tc_cmd tc_cmd_blacklist_add = {
+	.name = "blacklist add",
+	.summary = "put a person on the blacklist (admin)",
+	.help = bl_add_help,
+	.exec = bl_add_exec,
+};
+
+const struct tc_cmd tc_cmd_blacklist_list = {
+	.name = "blacklist list",
+	.summary = "show the blacklist (masked ID numbers)",
+	.help = bl_list_help,
+	.exec = bl_list_exec,
+};
+
+const struct tc_cmd tc_cmd_blacklist_remove = {
+	.name = "blacklist remove",
+	.summary = "take a person off the blacklist (admin)",
+	.help = bl_remove_help,
+	.exec = bl_remove_exec,
+};
+
+const struct tc_cmd tc_cmd_employer_bar_add = {
+	.name = "employer-bar add",
+	.summary = "bar an employer from applying (admin)",
+	.help = bar_add_help,
+	.exec = bar_add_exec,
+};
+
+const struct tc_cmd tc_cmd_employer_bar_list = {
+	.name = "employer-bar list",
+	.summary = "show employer bars",
+	.help = bar_list_help,
+	.exec = bar_list_exec,
+};

@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuer issue APP: issues the card of an approved application at
+ * its issue step: the serial is reserved, the card number made from the
+ * programme's region and the serial, the holder found or added, the card
+ * created (tc_app_issue, src/application.c; docs/workflow.md).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app-cli.h"
+#include "issuer.h"
+#include "operator.h"
+#include "tcard/cardno.h"
+#include "tcard/err.h"
+
+static const char help[] =
+    "NAME\n"
+    "    tcard-issuer issue - issue the card of an approved application\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer issue APP --as NAME [--json] [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Application APP must be approved and its production step done\n"
+    "    (the card producer's 'review APP --approve'); the operator needs\n"
+    "    the issue step's role (card-issuer) and must not have acted on\n"
+    "    another step of it. The guards are checked once more (a person\n"
+    "    blacklisted since the approval is not issued a card).\n"
+    "\n"
+    "    The serial is reserved first and committed on its own, so it is\n"
+    "    never handed out again even when the issue then fails (the\n"
+    "    serial is then skipped). The card number is the programme's\n"
+    "    region code, the 9-digit serial and a Luhn digit. The card is\n"
+    "    valid from now for the tier's term (or the months set at\n"
+    "    approval), to the day before the same date that many months on\n"
+    "    (Asia/Shanghai); a sub-card ends with its principal card. For an\n"
+    "    upgrade or conversion the old card is revoked as 'superseded'.\n"
+    "    The chip and the signed credential are made by other commands.\n"
+    "\n"
+    "    Prints 'card 4401 1100 0000 0017 issued: serial 17, tier a,\n"
+    "    valid to 2031-03-01'. Audited: serial.reserve, holder.add,\n"
+    "    card.issue, card.supersede, application.issue.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --as NAME   the acting operator (card-issuer)\n"
+    "    --json      print {\"application\", \"card_no\", \"serial\",\n"
+    "                \"programme\", \"tier\", \"issued\", \"valid_to\",\n"
+    "                \"expires_at\"}\n"
+    "    --home DIR  the authority's home directory\n"
+    "    --help      show this page\n"
+    "\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer issue 12 --as issuer1\n";
+
+static int
+issue_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "home", required_argument, NULL, 'H' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tc_card card;
+	struct tc_ac s;
+	const char *home = NULL, *as = NULL;
+	char err[1024] = "", grouped[20], valid_to[TC_DATE_TEXT], t[32];
+	int ch, json = 0, status, r;
+	int64_t id;
+	json_t *o;
+
+	optind = 1;
+	opterr = 0;
+	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
+		return status;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			home = optarg;
+			break;
+		case 'a':
+			as = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return tc_cli_usage("unknown option or missing value");
+		}
+	}
+	if (optind + 1 != argc || tc_ac_app_id(argv[optind], &id) != 0)
+		return tc_cli_usage("give one application number");
+	if (as == NULL)
+		return tc_cli_usage(
+		    "this command needs --as NAME: the operator who does it");
+	if ((status = tc_ac_open(&s, home, as, 0)) != TC_EXIT_OK)
+		return status;
+	/* tc_app_issue runs its own transactions and checks the operator. */
+	if ((r = tc_app_issue(&s.c, id, &card, err, sizeof(err))) != 0) {
+		status = tc_cli_fail(r, "issue", err);
+		goto out;
+	}
+	tc_cardno_group(card.card_no, grouped);
+	tc_date_format(tc_day_of_time(card.expires_at) - 1, valid_to);
+	tc_ac_time(card.issued_at, t);
+	if (json) {
+		o = json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:I}",
+		    "application", (json_int_t)id, "card_no", card.card_no,
+		    "serial", (json_int_t)card.serial, "programme",
+		    card.programme, "tier", card.tier, "issued", t, "valid_to",
+		    valid_to, "expires_at", (json_int_t)card.expires_at);
+		if (o != NULL && card.principal_serial) {
+			json_object_set_new(o, "principal_serial",
+			    json_integer(card.principal_serial));
+			json_object_set_new(
+			    o, "relation", json_string(card.relation));
+		}
+		tc_cli_print_json(stdout, o);
+		json_decref(o);
+	} else
+		printf("card %s issued: serial %lld, %s tier %s, valid to %s\n",
+		    grouped, (long long)card.serial, card.programme, card.tier,
+		    valid_to);
+	status = TC_EXIT_OK;
+out:
+	tc_ac_close(&s);
+	return status;
+}
+
+const struct tc_cmd tc_cmd_issue = {
+	.name = "issue",
+	.summary = "issue the card of an approved application",
+	.help = help,
+	.exec = issue_exec,
+};

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuer review APP: performs the application's current step as the
+ * acting operator: approve, return for supplementary material, or reject
+ * (tc_app_review, src/application.c; docs/workflow.md).
+ */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app-cli.h"
+#include "issuer.h"
+#include "operator.h"
+#include "tcard/err.h"
+
+static const char help[] =
+    "NAME\n"
+    "    tcard-issuer review - act on an application's current step\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer review APP --as NAME --approve [--tier T] [--months N]\n"
+    "                 [--override GUARD]... [--json] [--home DIR]\n"
+    "    tcard-issuer review APP --as NAME --return REASON\n"
+    "    tcard-issuer review APP --as NAME --reject REASON\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Performs the current step of application APP (its number) as the\n"
+    "    operator NAME, who must hold the step's role (the programme file\n"
+    "    names it: industry-reviewer for Baiyun's preliminary review,\n"
+    "    hr-reviewer for the green card's review, ...) and must not have\n"
+    "    acted on another step of this application, nor entered or\n"
+    "    submitted it (four eyes). Returning and later approving the same\n"
+    "    step is one step.\n"
+    "\n"
+    "    --approve passes the step; the next step starts, with its\n"
+    "    deadline in working days. At a public-notice step (Chuxiong 公示)\n"
+    "    the approval is refused until the notice period has run (the\n"
+    "    message gives the day it ends). At the approval step the guards\n"
+    "    are checked again; a route that decides the tier (Baiyun case by\n"
+    "    case, Chuxiong flexible talent) needs --tier; a tier whose term is\n"
+    "    set at approval (green card A: up to 60 months) takes --months.\n"
+    "    After the last step before production the application is\n"
+    "    approved; the card producer then approves the production step,\n"
+    "    and 'tcard-issuer issue' issues the card.\n"
+    "\n"
+    "    --return sends the application back for supplementary material\n"
+    "    (only at steps that may return; 退案); it waits as 'returned'\n"
+    "    until 'tcard-issuer submit' resubmits it. --reject refuses it for\n"
+    "    good (any step before production). Audited: application.approve,\n"
+    "    .return, .reject.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --approve          pass the step\n"
+    "    --return REASON    return for supplementary material\n"
+    "    --reject REASON    reject for good\n"
+    "    --tier T           the tier, at a step that decides it\n"
+    "    --months N         the validity, where the tier's term is set at\n"
+    "                       approval (default: the tier's default)\n"
+    "    --override GUARD   at the approval step: accept the exception the\n"
+    "                       application claims to a rule the programme\n"
+    "                       states 'in principle' (retirement-age,\n"
+    "                       excluded-employer)\n"
+    "    --as NAME          the acting operator\n"
+    "    --json             print the application as JSON afterwards\n"
+    "    --home DIR         the authority's home directory\n"
+    "    --help             show this page\n"
+    "\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer review 12 --approve --as industry1\n"
+    "    tcard-issuer review 12 --return '请补充近三个月社保缴纳证明' \\\n"
+    "        --as industry1\n"
+    "    tcard-issuer review 14 --approve --tier gold --as group1\n"
+    "    tcard-issuer review 15 --approve --months 36 --as approver1\n";
+
+static int
+review_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "home", required_argument, NULL, 'H' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "approve", no_argument, NULL, 'A' },
+		{ "return", required_argument, NULL, 'R' },
+		{ "reject", required_argument, NULL, 'X' },
+		{ "tier", required_argument, NULL, 't' },
+		{ "months", required_argument, NULL, 'm' },
+		{ "override", required_argument, NULL, 'o' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *overrides[8];
+	struct tc_review rv;
+	struct tc_ac s;
+	struct tc_app a;
+	const char *home = NULL, *as = NULL;
+	char err[1024] = "", *end;
+	int ch, json = 0, decisions = 0, status, r;
+	int64_t id;
+	long v;
+	json_t *oj;
+
+	memset(&rv, 0, sizeof(rv));
+	rv.overrides = overrides;
+	optind = 1;
+	opterr = 0;
+	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
+		return status;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'H':
+			home = optarg;
+			break;
+		case 'a':
+			as = optarg;
+			break;
+		case 'A':
+			rv.decision = TC_REVIEW_APPROVE;
+			decisions++;
+			break;
+		case 'R':
+			rv.decision = TC_REVIEW_RETURN;
+			rv.reason = optarg;
+			decisions++;
+			break;
+		case 'X':
+			rv.decision = TC_REVIEW_REJECT;
+			rv.reason = optarg;
+			decisions++;
+			break;
+		case 't':
+			rv.tier = optarg;
+			break;
+		case 'm':
+			v = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || v < 1 ||
+			    v > 1200)
+				return tc_cli_usage(
+				    "--months wants a number of months, not "
+				    "'%s'",
+				    optarg);
+			rv.months = (int)v;
+			break;
+		case 'o':
+			if (rv.n_overrides == 8)
+				return tc_cli_usage("too many --override");
+			overrides[rv.n_overrides++] = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return tc_cli_usage("unknown option or missing value");
+		}
+	}
+	if (optind + 1 != argc || tc_ac_app_id(argv[optind], &id) != 0)
+		return tc_cli_usage("give one application number");
+	if (decisions != 1)
+		return tc_cli_usage(
+		    "give exactly one of --approve, --return REASON, --reject "
+		    "REASON");
+	if (rv.decision != TC_REVIEW_APPROVE &&
+	    (rv.tier != NULL || rv.months != 0 || rv.n_overrides > 0))
+		return tc_cli_usage(
+		    "--tier, --months and --override go with --approve");
+	if (as == NULL)
+		return tc_cli_usage(
+		    "this command needs --as NAME: the operator who does it");
+	/* Which role the step needs is the library's decision. */
+	if ((status = tc_ac_open(&s, home, as, 0)) != TC_EXIT_OK)
+		return status;
+	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+		goto out;
+	r = tc_app_review(&s.c, id, &rv, NULL, err, sizeof(err));
+	if ((status = tc_ac_end(&s, r, "review", err)) != TC_EXIT_OK)
+		goto out;
+	if (json) {
+		if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
+			status = tc_cli_fail(r, "application", err);
+			goto out;
+		}
+		oj = tc_ac_app_json(&s, &a);
+		tc_app_release(&a);
+		tc_cli_print_json(stdout, oj);
+		json_decref(oj);
+	} else
+		tc_ac_print_status(&s, id,
+		    rv.decision == TC_REVIEW_APPROVE  ? "approved at its step"
+		    : rv.decision == TC_REVIEW_RETURN ? "returned"
+						      : "rejected");
+out:
+	tc_ac_close(&s);
+	return status;
+}
+
+const struct tc_cmd tc_cmd_review = {
+	.name = "review",
+	.summary = "approve, return or reject an application's current step",
+	.help = help,
+	.exec = review_exec,
+};

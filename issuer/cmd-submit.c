@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuer submit APP: submits a draft, or resubmits an application
+ * returned for supplementary material, optionally changing its form and
+ * adding files first (tc_app_update, tc_app_attach, tc_app_submit;
+ * docs/workflow.md).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app-cli.h"
+#include "issuer.h"
+#include "operator.h"
+#include "tcard/err.h"
+
+static const char help[] =
+    "NAME\n"
+    "    tcard-issuer submit - submit a draft or resubmit a returned "
+    "application\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer submit APP --as NAME [--from FILE.json] [--field "
+    "S.F=V]...\n"
+    "                 [--photo FILE] [--attach KIND=FILE]... "
+    "[--accept-pledge]\n"
+    "                 [--exception GUARD=REASON]... [--keep-draft] [--json]\n"
+    "                 [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Application APP (its number, or application:N) must be a draft or\n"
+    "    returned for supplementary material. The form options change its\n"
+    "    form first (--from replaces the sections and keys the file gives;\n"
+    "    --field sets one value; the person and programme cannot change,\n"
+    "    and tier and clause only in a draft); --photo and --attach add\n"
+    "    files. Then the application is submitted: it must be complete\n"
+    "    and pass the guards, as for 'apply --submit'. A draft starts at\n"
+    "    the first step of its tier or route; a returned one goes back to\n"
+    "    the step that returned it, whose deadline restarts where the\n"
+    "    programme says so (green card: 002 十(二)). With --keep-draft the\n"
+    "    changes are saved and the draft is not submitted.\n"
+    "\n"
+    "    The operator must not have acted on a review step of this\n"
+    "    application (four eyes). Needs the role unit-reviewer,\n"
+    "    industry-reviewer or hr-reviewer. Audited: application.update,\n"
+    "    .attach, .submit or .resubmit.\n"
+    "\n"
+    "OPTIONS\n" TC_AC_FORM_HELP
+    "    --keep-draft      save the changes, do not submit\n"
+    "    --as NAME         the acting operator\n"
+    "    --json            print the application as JSON\n"
+    "    --home DIR        the authority's home directory\n"
+    "    --help            show this page\n"
+    "\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer submit 12 --accept-pledge --as clerk\n"
+    "    tcard-issuer submit 12 --attach tax-or-social-insurance=tax.pdf \\\n"
+    "        --as clerk\n";
+
+/* Merges the changes into the stored form and updates the application. */
+static int
+update_form(struct tc_ac *s, int64_t id, const struct tc_ac_form_opts *o,
+    struct tc_app_form *f)
+{
+	struct tc_buf b;
+	json_t *root;
+	char err[1024] = "";
+	int r, status;
+
+	tc_buf_init(&b, 2 * TC_APP_FORM_MAX);
+	if ((r = tc_app_export(s->reg, id, &b, err, sizeof(err))) != 0) {
+		tc_buf_release(&b);
+		return tc_cli_fail(r, "application", err);
+	}
+	root = json_loadb((const char *)b.data, b.len, 0, NULL);
+	tc_buf_release(&b);
+	if (root == NULL)
+		return tc_cli_fail(TC_ERR_INTERNAL, "application",
+		    "the exported form does not parse");
+	if ((status = tc_ac_build(s, o, root)) == TC_EXIT_OK &&
+	    (status = tc_ac_parse(s, root, f)) == TC_EXIT_OK &&
+	    (r = tc_app_update(&s->c, id, f, err, sizeof(err))) != 0)
+		status = tc_cli_fail(r, "update", err);
+	json_decref(root);
+	return status;
+}
+
+static int
+submit_exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		TC_AC_ATTACH_OPTIONS,
+		{ "home", required_argument, NULL, 'H' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "keep-draft", no_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tc_ac_form_opts o;
+	struct tc_app_form f;
+	struct tc_ac s;
+	struct tc_app a;
+	const char *home = NULL, *as = NULL, *id_opt = NULL, *id_env = NULL;
+	const struct tc_programme *p;
+	char err[1024] = "";
+	int ch, keep = 0, json = 0, status, r, changes;
+	int64_t id;
+	json_t *oj;
+
+	memset(&o, 0, sizeof(o));
+	memset(&f, 0, sizeof(f));
+	optind = 1;
+	opterr = 0;
+	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
+		return status;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if ((status = tc_ac_form_option(ch, optarg, &o, &id_opt,
+			 &id_env)) >= 0) {
+			if (status != TC_EXIT_OK)
+				return status;
+			continue;
+		}
+		switch (ch) {
+		case 'H':
+			home = optarg;
+			break;
+		case 'a':
+			as = optarg;
+			break;
+		case 'k':
+			keep = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return tc_cli_usage("unknown option or missing value");
+		}
+	}
+	if (optind + 1 != argc || tc_ac_app_id(argv[optind], &id) != 0)
+		return tc_cli_usage("give one application number");
+	if (as == NULL)
+		return tc_cli_usage(
+		    "this command needs --as NAME: the operator who does it");
+	if ((status = tc_ac_open(&s, home, as, TC_APP_INTAKE_ROLES)) !=
+	    TC_EXIT_OK)
+		return status;
+	if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
+		status = tc_cli_fail(r, "application", err);
+		goto out;
+	}
+	p = tc_programme_set_find(s.progs, a.programme);
+	tc_app_release(&a);
+	if (p == NULL) {
+		status = tc_cli_fail(TC_ERR_NOT_FOUND, "application",
+		    "its programme is not loaded");
+		goto out;
+	}
+	changes = o.from != NULL || o.n_fields > 0 || o.n_exceptions > 0 ||
+	    o.employer != NULL || o.employer_code != NULL ||
+	    o.employer_category != NULL || o.work_type != NULL;
+	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+		goto out;
+	if (changes && (status = update_form(&s, id, &o, &f)) != TC_EXIT_OK) {
+		tc_registry_rollback(s.reg);
+		goto out;
+	}
+	if ((status = tc_ac_attach_all(&s, id, p, changes ? &f : NULL, &o)) !=
+	    TC_EXIT_OK) {
+		tc_registry_rollback(s.reg);
+		goto out;
+	}
+	r = keep ? 0 : tc_app_submit(&s.c, id, o.accept_pledge, err,
+			   sizeof(err));
+	if (keep && !changes && o.photo == NULL && o.n_attaches == 0) {
+		tc_registry_rollback(s.reg);
+		status = tc_cli_usage("--keep-draft without changes does nothing");
+		goto out;
+	}
+	if ((status = tc_ac_end(&s, r, "submit", err)) != TC_EXIT_OK)
+		goto out;
+	if (json) {
+		if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
+			status = tc_cli_fail(r, "application", err);
+			goto out;
+		}
+		oj = tc_ac_app_json(&s, &a);
+		tc_app_release(&a);
+		tc_cli_print_json(stdout, oj);
+		json_decref(oj);
+	} else
+		tc_ac_print_status(&s, id, keep ? "changed" : "submitted");
+out:
+	tc_app_form_release(&f);
+	tc_ac_close(&s);
+	return status;
+}
+
+const struct tc_cmd tc_cmd_submit = {
+	.name = "submit",
+	.summary = "submit a draft or resubmit a returned application",
+	.help = help,
+	.exec = submit_exec,
+};

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuer upgrade and convert: applications for a higher tier of a
+ * live card (Baiyun 001 实施细则第八条) and for converting a B card into an
+ * A card (green card 002 十一(二)), which then go through the review of
+ * the new tier (tc_app_create_change; docs/workflow.md).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app-cli.h"
+#include "issuer.h"
+#include "operator.h"
+#include "tcard/err.h"
+
+#define COMMON_HELP                                                            \
+	"    The applicant is the card's holder; the employer, work type and\n" \
+	"    form are taken from the application that issued the card, then\n"  \
+	"    changed by the options (--from replaces the sections it gives).\n" \
+	"    The materials of the new tier are attached again (--attach,\n"    \
+	"    --photo). The application is submitted at once (complete, guards\n" \
+	"    passed; the card itself does not count as an existing card) and\n" \
+	"    goes through the steps of the new tier with 'review'; with\n"     \
+	"    --draft it is kept as a draft for 'submit'. When 'issue' issues\n" \
+	"    the new card, the old one is revoked as 'superseded'.\n"          \
+	"\n"                                                                   \
+	"    CARD is the card number (any spacing) or the serial. Needs the\n"  \
+	"    role unit-reviewer, industry-reviewer or hr-reviewer. Audited:\n"  \
+	"    application.create, .attach, .submit.\n"                          \
+	"\n"                                                                   \
+	"OPTIONS\n"                                                            \
+	"    --tier T          the new tier\n"                                 \
+	"    --clause C        the clause of the new tier the holder meets\n"  \
+	TC_AC_FORM_HELP                                                        \
+	"    --draft           keep the application as a draft\n"              \
+	"    --as NAME         the acting operator\n"                          \
+	"    --json            print the application as JSON\n"                \
+	"    --home DIR        the authority's home directory\n"               \
+	"    --help            show this page\n"                               \
+	"\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+
+static const char upgrade_help[] =
+    "NAME\n"
+    "    tcard-issuer upgrade - apply for a higher tier of a card\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer upgrade CARD --tier T --clause C --as NAME\n"
+    "                 [--attach KIND=FILE]... [--from FILE] [--draft] "
+    "[--json]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Creates an application of kind 'upgrade' for issued card CARD: a\n"
+    "    holder who meets a higher tier's conditions applies to change the\n"
+    "    card (Baiyun, 001 实施细则第八条; only programmes whose file sets\n"
+    "    upgrade_by_application allow it). T must rank above the card's\n"
+    "    tier and C be one of its clauses.\n" COMMON_HELP
+    "EXAMPLES\n"
+    "    tcard-issuer upgrade 4401110000000017 --tier gold --clause g3 \\\n"
+    "        --attach clause-proof=award.pdf --as clerk\n";
+
+static const char convert_help[] =
+    "NAME\n"
+    "    tcard-issuer convert - apply to convert a B card into an A card\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer convert CARD [--tier T] --clause C --as NAME\n"
+    "                 [--attach KIND=FILE]... [--from FILE] [--draft] "
+    "[--json]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Creates an application of kind 'convert' for issued card CARD,\n"
+    "    whose tier lists the target in converts_to (green card: B to A,\n"
+    "    002 十一(二)); --tier is needed only when there are several\n"
+    "    targets. C is the clause of the target tier the holder now\n"
+    "    meets.\n" COMMON_HELP
+    "EXAMPLES\n"
+    "    tcard-issuer convert 4401000000000023 --clause a1-2 \\\n"
+    "        --attach clause-proof=patent.pdf --as clerk\n";
+
+static int
+change_exec(int argc, char **argv, enum tc_app_kind kind)
+{
+	static const struct option opts[] = {
+		TC_AC_ATTACH_OPTIONS,
+		{ "tier", required_argument, NULL, TC_AC_O_TIER },
+		{ "clause", required_argument, NULL, TC_AC_O_CLAUSE },
+		{ "home", required_argument, NULL, 'H' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "draft", no_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct tc_programme *p;
+	struct tc_ac_form_opts o;
+	struct tc_app_form f;
+	struct tc_card card;
+	struct tc_ac s;
+	struct tc_app a;
+	struct tc_buf b;
+	const char *home = NULL, *as = NULL, *id_opt = NULL, *id_env = NULL;
+	char err[1024] = "";
+	int ch, draft = 0, json = 0, status, r, changes;
+	int64_t id = 0;
+	json_t *root = NULL, *oj;
+
+	memset(&o, 0, sizeof(o));
+	memset(&f, 0, sizeof(f));
+	optind = 1;
+	opterr = 0;
+	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
+		return status;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if ((status = tc_ac_form_option(ch, optarg, &o, &id_opt,
+			 &id_env)) >= 0) {
+			if (status != TC_EXIT_OK)
+				return status;
+			continue;
+		}
+		switch (ch) {
+		case 'H':
+			home = optarg;
+			break;
+		case 'a':
+			as = optarg;
+			break;
+		case 'd':
+			draft = 1;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return tc_cli_usage("unknown option or missing value");
+		}
+	}
+	if (optind + 1 != argc)
+		return tc_cli_usage("give one card number or serial");
+	if (kind == TC_APP_UPGRADE && (o.tier == NULL || o.clause == NULL))
+		return tc_cli_usage("an upgrade needs --tier T and --clause C");
+	if (as == NULL)
+		return tc_cli_usage(
+		    "this command needs --as NAME: the operator who does it");
+	if ((status = tc_ac_open(&s, home, as, TC_APP_INTAKE_ROLES)) !=
+	    TC_EXIT_OK)
+		return status;
+	if ((status = tc_ac_card(&s, argv[optind], &card)) != TC_EXIT_OK)
+		goto out;
+	if ((p = tc_programme_set_find(s.progs, card.programme)) == NULL) {
+		status = tc_cli_fail(TC_ERR_NOT_FOUND, "card",
+		    "its programme is not loaded");
+		goto out;
+	}
+	changes = o.from != NULL || o.n_fields > 0 || o.n_exceptions > 0 ||
+	    o.employer != NULL || o.employer_code != NULL ||
+	    o.employer_category != NULL || o.work_type != NULL;
+	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+		goto out;
+	r = tc_app_create_change(&s.c, kind, card.serial, o.tier, o.clause,
+	    NULL, &id, err, sizeof(err));
+	if (r != 0) {
+		status = tc_ac_end(&s, r,
+		    kind == TC_APP_UPGRADE ? "upgrade" : "convert", err);
+		goto out;
+	}
+	if (changes) {
+		tc_buf_init(&b, 2 * TC_APP_FORM_MAX);
+		if ((r = tc_app_export(s.reg, id, &b, err, sizeof(err))) != 0) {
+			tc_buf_release(&b);
+			status = tc_ac_end(&s, r, "application", err);
+			goto out;
+		}
+		root = json_loadb((const char *)b.data, b.len, 0, NULL);
+		tc_buf_release(&b);
+		o.tier = o.clause = NULL;
+		if (root == NULL ||
+		    (status = tc_ac_build(&s, &o, root)) != TC_EXIT_OK ||
+		    (status = tc_ac_parse(&s, root, &f)) != TC_EXIT_OK) {
+			tc_registry_rollback(s.reg);
+			if (root == NULL)
+				status = tc_cli_fail(TC_ERR_INTERNAL, NULL,
+				    "the exported form does not parse");
+			goto out;
+		}
+		if ((r = tc_app_update(&s.c, id, &f, err, sizeof(err))) != 0) {
+			status = tc_ac_end(&s, r, "update", err);
+			goto out;
+		}
+	}
+	if ((status = tc_ac_attach_all(&s, id, p, changes ? &f : NULL, &o)) !=
+	    TC_EXIT_OK) {
+		tc_registry_rollback(s.reg);
+		goto out;
+	}
+	r = draft ? 0
+		  : tc_app_submit(&s.c, id, o.accept_pledge, err, sizeof(err));
+	if ((status = tc_ac_end(&s, r, "submit", err)) != TC_EXIT_OK)
+		goto out;
+	if (json) {
+		if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
+			status = tc_cli_fail(r, "application", err);
+			goto out;
+		}
+		oj = tc_ac_app_json(&s, &a);
+		tc_app_release(&a);
+		tc_cli_print_json(stdout, oj);
+		json_decref(oj);
+	} else
+		tc_ac_print_status(&s, id, draft ? "created" : "submitted");
+out:
+	json_decref(root);
+	tc_app_form_release(&f);
+	tc_ac_close(&s);
+	return status;
+}
+
+static int
+upgrade_exec(int argc, char **argv)
+{
+	return change_exec(argc, argv, TC_APP_UPGRADE);
+}
+
+static int
+convert_exec(int argc, char **argv)
+{
+	return change_exec(argc, argv, TC_APP_CONVERT);
+}
+
+const struct tc_cmd tc_cmd_upgrade = {
+	.name = "upgrade",
+	.summary = "apply for a higher tier of a card (reviewed)",
+	.help = upgrade_help,
+	.exec = upgrade_exec,
+};
+
+const struct tc_cmd tc_cmd_convert = {
+	.name = "convert",
+	.summary = "apply to convert a B card into an A card (reviewed)",
+	.help = convert_help,
+	.exec = convert_exec,
+};

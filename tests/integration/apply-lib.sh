@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: MIT
+# Helpers for integration scripts that need issued cards made the real way
+# (apply, review, produce, issue): sourced after lib.sh, never run on its
+# own (scripts/run-tests runs only tests/integration/[0-9]*.sh).
+#
+#   . "$(dirname "$0")/apply-lib.sh"
+#   apply_operators ada "$ADMIN_PASSPHRASE"   # adds ap-clerk, ap-hr, ...
+#   card=$(apply_green_card a "Emily Carter" "$ID" 36)   # 16-digit number
+#   card=$(apply_green_card b "王晓明" "$ID2")
+#
+# The ID number must be a resident number (made up, with a valid check
+# character); it is passed through a file, never on a command line. The
+# operators use the passphrase $AP_PW. Each call uses the clock of the
+# caller ($TCARD_NOW). Fails (returns 1, messages on stderr) when a step is
+# refused.
+
+AP_PW=${AP_PW:-'apply-lib passphrase 2026'}
+
+# apply_operators ADMIN ADMIN_PASSPHRASE: one operator per green card role.
+apply_operators() {
+	local admin=$1 pass=$2 op
+	for op in ap-clerk:hr-reviewer,industry-reviewer,unit-reviewer \
+	    ap-hr:hr-reviewer ap-appr:approver ap-prod:card-producer \
+	    ap-iss:card-issuer; do
+		NP=$AP_PW TCARD_PASSPHRASE=$pass "$TC_BIN/tcard-issuer" operator add \
+			"${op%%:*}" --role "${op#*:}" --as "$admin" --passphrase-env NP \
+			>/dev/null 2>&1 || { echo "apply_operators: ${op%%:*} failed" >&2; return 1; }
+	done
+}
+
+# apply_green_card TIER NAME ID [MONTHS]: prints the new card's number.
+apply_green_card() {
+	local tier=$1 name=$2 id=$3 months=${4:-} dir clause app out
+	dir=$(mktemp -d "${T:-/tmp}/ap.XXXXXX")
+	[ "$tier" = a ] && clause=a1-1 || clause=b1
+	python3 - "$dir" "$tier" "$clause" "$name" "$id" <<'PY'
+import json, struct, sys, zlib
+d, tier, clause, name, idn = sys.argv[1:6]
+def chunk(t, b):
+    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
+raw = b"".join(b"\x00" + b"\xff" * 358 for _ in range(441))
+open(d + "/photo.png", "wb").write(b"\x89PNG\r\n\x1a\n" +
+    chunk(b"IHDR", struct.pack(">IIBBBBB", 358, 441, 8, 0, 0, 0, 0)) +
+    chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+mats = ["application-form", "degree", "id-resident", "contract",
+        "residence-proof", "clause-proof"]
+for m in mats:
+    open("%s/%s.pdf" % (d, m), "w").write("%%PDF-1.4\n%% %s\n%%%%EOF\n" % m)
+y, mo, da = idn[6:10], idn[10:12], idn[12:14]
+app = {
+    "programme": "guangzhou-green", "tier": tier, "clause": clause,
+    "applicant": {"name": name, "id_type": "resident", "id_number": idn},
+    "employer": {"name": "花都某某精密制造有限公司"},
+    "sections": {"basic": {"birth-date": "%s-%s-%s" % (y, mo, da),
+                           "residence": "广州市花都区新华街1号",
+                           "nationality": "中国"}},
+    "attachments": [{"material": m, "file": m + ".pdf"} for m in mats],
+}
+open(d + "/app.json", "w").write(json.dumps(app, ensure_ascii=False))
+PY
+	out=$(TCARD_PASSPHRASE=$AP_PW "$TC_BIN/tcard-issuer" apply --from "$dir/app.json" \
+		--photo "$dir/photo.png" --submit --as ap-clerk 2>"$dir/err") ||
+		{ cat "$dir/err" >&2; return 1; }
+	app=$(printf '%s\n' "$out" | sed -n 's/^application \([0-9]*\) .*/\1/p')
+	TCARD_PASSPHRASE=$AP_PW "$TC_BIN/tcard-issuer" review "$app" --approve --as ap-hr \
+		>/dev/null 2>"$dir/err" || { cat "$dir/err" >&2; return 1; }
+	TCARD_PASSPHRASE=$AP_PW "$TC_BIN/tcard-issuer" review "$app" --approve \
+		${months:+--months "$months"} --as ap-appr >/dev/null 2>"$dir/err" ||
+		{ cat "$dir/err" >&2; return 1; }
+	TCARD_PASSPHRASE=$AP_PW "$TC_BIN/tcard-issuer" review "$app" --approve --as ap-prod \
+		>/dev/null 2>"$dir/err" || { cat "$dir/err" >&2; return 1; }
+	out=$(TCARD_PASSPHRASE=$AP_PW "$TC_BIN/tcard-issuer" issue "$app" --json --as ap-iss \
+		2>"$dir/err") || { cat "$dir/err" >&2; return 1; }
+	rm -rf "$dir"
+	printf '%s\n' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["card_no"])'
+}

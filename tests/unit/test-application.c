@@ -1,0 +1,2331 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of applications and their review (src/application.c,
+ * src/app-form.c, src/blacklist.c, src/serial.c) on a real registry with
+ * the four shipped programme files and an injected clock:
+ *
+ *  - every main tier and every route of every programme is walked through
+ *    all its steps by operators of the right roles, with a return and a
+ *    resubmission at every step that may return, a wrong role and a
+ *    four-eyes violation refused at every step, the notice step refused
+ *    the day before its end and accepted on its last day, deadlines
+ *    checked at every step, and the card issued at the end; sub-card
+ *    tiers are walked on an issued principal card;
+ *  - deadlines and overdue at the edge, with and without a holidays file;
+ *  - every guard: blacklist, employer bar (code, name, expiry), retirement
+ *    age (edges, exception and override), excluded employer, live card,
+ *    open application;
+ *  - upgrade and conversion, sub-card rules, attachments (formats, photo
+ *    size, sealing round trip), the serial that never comes back, forms
+ *    refused, and that no ID number reaches the database file.
+ *
+ * The people are made up; their resident ID numbers are generated here
+ * with a correct check character.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "fixtures-attach.h"
+#include "tcard/application.h"
+#include "tcard/blacklist.h"
+#include "tcard/cardno.h"
+#include "tcard/err.h"
+#include "tcard/operator.h"
+#include "tcard/programme.h"
+#include "tcard/registry.h"
+#include "tcard/retire.h"
+#include "tcard/serial.h"
+#include "tcard/workday.h"
+
+#ifndef TC_PROGRAMMES_DIR
+#define TC_PROGRAMMES_DIR "programmes"
+#endif
+
+/* Monday 2 March 2026, 09:00 in Shanghai. */
+#define T0 ((time_t)1772413200)
+
+struct fx {
+	char dir[64];
+	char path[96];
+	struct tc_registry *reg;
+	struct tc_programme_set *set;
+	struct tc_app_ctx c;
+	int seq; /* for made-up ID numbers */
+};
+
+static struct tc_registry_keys keys;
+
+/* A made-up resident ID number with a correct check character. */
+static void
+make_id(char out[19], const char *region, const char *birth, int seq,
+    int male)
+{
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5,
+		8, 4, 2 };
+	int i, sum = 0;
+
+	if ((seq % 2 == 1) != male)
+		seq++;
+	snprintf(out, 19, "%s%s%03d", region, birth, seq % 1000);
+	for (i = 0; i < 17; i++)
+		sum += (out[i] - '0') * w[i];
+	out[17] = "10X98765432"[sum % 11];
+	out[18] = '\0';
+}
+
+static void
+next_id(struct fx *fx, char out[19], const char *birth, int male)
+{
+	fx->seq += 2;
+	make_id(out, "440106", birth, 100 + fx->seq, male);
+}
+
+static void
+add_operator(struct tc_registry *reg, const char *name, unsigned roles)
+{
+	char err[256];
+
+	assert_int_equal(tc_registry_begin(reg, err, sizeof(err)), 0);
+	if (tc_registry_operator_add(reg, name, roles, NULL, T0, NULL, err,
+		sizeof(err)) != 0)
+		fail_msg("adding %s: %s", name, err);
+	assert_int_equal(tc_registry_audit(reg, T0, "system", "operator.add",
+			     name, NULL, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_commit(reg, err, sizeof(err)), 0);
+}
+
+static int
+setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	const char *top = getenv("TC_TOP");
+	char dir[512], err[1024];
+	int i, k, role;
+
+	for (i = 0; i < TC_PII_KEY_LEN; i++) {
+		keys.pepper[i] = (uint8_t)i;
+		keys.data_key[i] = (uint8_t)(0x40 + i);
+	}
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/tc-app-XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->path, sizeof(fx->path), "%s/registry.db", fx->dir);
+	if (tc_registry_open(&fx->reg, fx->path, &keys, TC_REGISTRY_CREATE,
+		err, sizeof(err)) != 0)
+		fail_msg("open: %s", err);
+	if (top != NULL)
+		snprintf(dir, sizeof(dir), "%s/programmes", top);
+	else
+		snprintf(dir, sizeof(dir), "%s", TC_PROGRAMMES_DIR);
+	if (tc_programme_set_load_dir(&fx->set, dir, err, sizeof(err)) != 0)
+		fail_msg("programmes: %s", err);
+	assert_int_equal(tc_programme_set_count(fx->set), 4);
+	/* Four operators of each role: r<role>-<k>. */
+	for (role = TC_ROLE_FIRST; role <= TC_ROLE_CARD_ISSUER; role++)
+		for (k = 1; k <= 4; k++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "r%d-%d", role, k);
+			add_operator(fx->reg, name, TC_ROLE_BIT(role));
+		}
+	add_operator(fx->reg, "clerk", TC_APP_INTAKE_ROLES);
+	add_operator(fx->reg, "clerk2", TC_APP_INTAKE_ROLES);
+	add_operator(fx->reg, "both", TC_ROLE_ALL);
+	add_operator(fx->reg, "aud", TC_ROLE_BIT(TC_ROLE_AUDITOR));
+	fx->c.reg = fx->reg;
+	fx->c.programmes = fx->set;
+	fx->c.operator_name = "clerk";
+	fx->c.now = T0;
+	*state = fx;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fx *fx = *state;
+	char cmd[160];
+
+	tc_registry_close(fx->reg);
+	tc_programme_set_free(fx->set);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(fx);
+	return 0;
+}
+
+static const struct tc_programme *
+prog(struct fx *fx, const char *id)
+{
+	const struct tc_programme *p = tc_programme_set_find(fx->set, id);
+
+	assert_non_null(p);
+	return p;
+}
+
+/* What a made-up applicant looks like. */
+struct person {
+	char id[19];
+	const char *name;
+	const char *birth;   /* YYYY-MM-DD */
+	int male;
+	const char *employer;
+	const char *code;     /* USCC or NULL */
+	const char *category; /* or NULL */
+	const char *work_type; /* NULL: the programme's first */
+	const char *exception; /* "GUARD=reason" or NULL */
+	int retire;	       /* applicant.retirement_age, 0: default */
+};
+
+static const char *
+first_clause(const struct tc_tier *t)
+{
+	return t->n_clauses > 0 ? t->clauses[0].id : NULL;
+}
+
+/* A text of n characters (at least 1) for a field of max_chars. */
+static const char *
+filler(const struct tc_field *fd)
+{
+	if (fd->max_chars > 0 && fd->max_chars < 4)
+		return "测";
+	return "测试内容";
+}
+
+/* Fills one entry of a section with values every field type accepts. */
+static json_t *
+entry_for(const struct tc_programme *p, const struct tc_section *sec,
+    const struct person *who, const char *tier, const char *clause)
+{
+	json_t *o = json_object();
+	const struct tc_field *fd;
+	char bd[11];
+	size_t i;
+
+	snprintf(bd, sizeof(bd), "%.4s-%.2s-%.2s", who->birth,
+	    who->birth + 4, who->birth + 6);
+	for (i = 0; i < sec->n_fields; i++) {
+		fd = &sec->fields[i];
+		if (!fd->required || fd->derived_from != NULL)
+			continue;
+		switch (fd->type) {
+		case TC_FIELD_TEXT:
+		case TC_FIELD_ADDRESS:
+			if (strcmp(fd->id, "name") == 0 && !sec->repeating)
+				json_object_set_new(
+				    o, fd->id, json_string(who->name));
+			else if (strcmp(fd->id, "employer") == 0 &&
+			    !sec->repeating)
+				json_object_set_new(
+				    o, fd->id, json_string(who->employer));
+			else
+				json_object_set_new(
+				    o, fd->id, json_string(filler(fd)));
+			break;
+		case TC_FIELD_LONG_TEXT:
+			json_object_set_new(o, fd->id,
+			    json_string("在某研究所从事新材料研究十年。"));
+			break;
+		case TC_FIELD_DATE:
+			if (strcmp(fd->id, "birth-date") == 0 &&
+			    !sec->repeating)
+				json_object_set_new(
+				    o, fd->id, json_string(bd));
+			else if (strcmp(fd->id, "to") == 0)
+				json_object_set_new(
+				    o, fd->id, json_string("2012-07-01"));
+			else if (strcmp(fd->id, "id-valid-to") == 0)
+				json_object_set_new(
+				    o, fd->id, json_string("permanent"));
+			else
+				json_object_set_new(
+				    o, fd->id, json_string("2008-09-01"));
+			break;
+		case TC_FIELD_CHOICE:
+			if (strcmp(fd->id, "id-type") == 0)
+				json_object_set_new(
+				    o, fd->id, json_string("resident-id"));
+			else if (strcmp(fd->id, "sex") == 0 && !sec->repeating)
+				json_object_set_new(o, fd->id,
+				    json_string(who->male ? "男" : "女"));
+			else if (strcmp(fd->id, "tier") == 0) {
+				if (tier != NULL)
+					json_object_set_new(
+					    o, fd->id, json_string(tier));
+			} else if (strcmp(fd->id, "clause") == 0) {
+				if (clause != NULL)
+					json_object_set_new(
+					    o, fd->id, json_string(clause));
+			} else if (strcmp(fd->id, "work-type") == 0) {
+				json_object_set_new(o, fd->id,
+				    json_string(who->work_type != NULL
+					    ? who->work_type
+					    : p->application.work_types[0].id));
+			} else
+				json_object_set_new(
+				    o, fd->id, json_string("其他"));
+			break;
+		case TC_FIELD_ID_NUMBER:
+			json_object_set_new(o, fd->id, json_string(who->id));
+			break;
+		case TC_FIELD_PHONE:
+			json_object_set_new(
+			    o, fd->id, json_string("+86 138-0013-8000"));
+			break;
+		case TC_FIELD_EMAIL:
+			json_object_set_new(
+			    o, fd->id, json_string("applicant@example.com"));
+			break;
+		default:
+			break;
+		}
+	}
+	return o;
+}
+
+/*
+ * A complete application file for who under (tier, route, clause) of p,
+ * built from the programme's own form description.
+ */
+static char *
+form_json(const struct tc_programme *p, const char *tier, const char *route,
+    const char *clause, const struct person *who)
+{
+	json_t *root = json_object(), *secs = json_object(), *emp, *arr;
+	const struct tc_section *sec;
+	const char *eq;
+	char *text;
+	size_t i;
+	int k;
+
+	json_object_set_new(root, "programme", json_string(p->id));
+	if (route != NULL)
+		json_object_set_new(root, "route", json_string(route));
+	if (tier != NULL)
+		json_object_set_new(root, "tier", json_string(tier));
+	if (clause != NULL)
+		json_object_set_new(root, "clause", json_string(clause));
+	json_object_set_new(root, "applicant",
+	    json_pack("{s:s, s:s, s:s}", "name", who->name, "id_type",
+		"resident", "id_number", who->id));
+	if (who->retire != 0)
+		json_object_set_new(json_object_get(root, "applicant"),
+		    "retirement_age", json_integer(who->retire));
+	emp = json_pack("{s:s}", "name", who->employer);
+	if (who->code != NULL)
+		json_object_set_new(emp, "code", json_string(who->code));
+	if (who->category != NULL)
+		json_object_set_new(emp, "category", json_string(who->category));
+	json_object_set_new(root, "employer", emp);
+	if (p->application.n_work_types > 0)
+		json_object_set_new(root, "work_type",
+		    json_string(who->work_type != NULL
+			    ? who->work_type
+			    : p->application.work_types[0].id));
+	for (i = 0; i < p->application.n_sections; i++) {
+		sec = &p->application.sections[i];
+		if (!sec->required)
+			continue;
+		if (sec->repeating) {
+			arr = json_array();
+			for (k = 0; k < (sec->min_entries ? sec->min_entries
+							  : 1);
+			     k++)
+				json_array_append_new(
+				    arr, entry_for(p, sec, who, tier, clause));
+			json_object_set_new(secs, sec->id, arr);
+		} else
+			json_object_set_new(secs, sec->id,
+			    entry_for(p, sec, who, tier, clause));
+	}
+	json_object_set_new(root, "sections", secs);
+	if (who->exception != NULL && (eq = strchr(who->exception, '=')) !=
+		NULL) {
+		char guard[64];
+
+		snprintf(guard, sizeof(guard), "%.*s",
+		    (int)(eq - who->exception), who->exception);
+		json_object_set_new(root, "exceptions",
+		    json_pack("{s:s}", guard, eq + 1));
+	}
+	text = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	return text;
+}
+
+static void
+parse_form(struct fx *fx, const char *text, struct tc_app_form *f)
+{
+	char err[1024];
+
+	if (tc_app_form_parse(fx->set, text, strlen(text), fx->c.now, f, err,
+		sizeof(err)) != 0)
+		fail_msg("form: %s\n%s", err, text);
+}
+
+static void
+begin(struct fx *fx)
+{
+	char err[256];
+
+	assert_int_equal(tc_registry_begin(fx->reg, err, sizeof(err)), 0);
+}
+
+static void
+commit(struct fx *fx)
+{
+	char err[256];
+
+	if (tc_registry_commit(fx->reg, err, sizeof(err)) != 0)
+		fail_msg("commit: %s", err);
+}
+
+/* Runs a step of the walk as op: expect code; commit on success. */
+#define AS(fx, op) ((fx)->c.operator_name = (op))
+
+static int
+attach(struct fx *fx, int64_t id, enum tc_att_kind kind, const char *material,
+    const char *name, const struct tc_buf *b, char *err, size_t errlen)
+{
+	int r;
+
+	begin(fx);
+	r = tc_app_attach(&fx->c, id, kind, material, name, b->data, b->len,
+	    NULL, err, errlen);
+	if (r == 0)
+		commit(fx);
+	else
+		tc_registry_rollback(fx->reg);
+	return r;
+}
+
+/* Attaches a photo (when the form has one) and every required material. */
+static void
+attach_all(struct fx *fx, int64_t id, const struct tc_programme *p,
+    const char *tier, const char *work_type, int sub)
+{
+	const struct tc_field *photo = NULL;
+	const struct tc_material *m;
+	struct tc_buf b;
+	unsigned allowed = 0;
+	enum tc_media med;
+	char err[512], name[64];
+	size_t i, j;
+
+	for (i = 0; i < p->application.upload_formats.n; i++)
+		if (tc_media_parse(p->application.upload_formats.v[i], &med) ==
+		    0)
+			allowed |= TC_MEDIA_BIT(med);
+	if (allowed == 0)
+		allowed = TC_MEDIA_ALL;
+	for (i = 0; i < p->application.n_sections; i++)
+		for (j = 0; j < p->application.sections[i].n_fields; j++)
+			if (p->application.sections[i].fields[j].type ==
+			    TC_FIELD_PHOTO)
+				photo = &p->application.sections[i].fields[j];
+	if (photo != NULL && !sub) {
+		if (allowed & TC_MEDIA_BIT(TC_MEDIA_PNG)) {
+			fx_png(&b, photo->width_px ? (uint32_t)photo->width_px
+						   : 358,
+			    photo->height_px ? (uint32_t)photo->height_px : 441);
+			snprintf(name, sizeof(name), "photo.png");
+		} else {
+			fx_jpeg(&b,
+			    photo->width_px ? (uint16_t)photo->width_px : 358,
+			    photo->height_px ? (uint16_t)photo->height_px : 441);
+			snprintf(name, sizeof(name), "photo.jpg");
+		}
+		if (attach(fx, id, TC_ATT_PHOTO, NULL, name, &b, err,
+			sizeof(err)) != 0)
+			fail_msg("photo: %s", err);
+		tc_buf_release(&b);
+	}
+	for (i = 0; i < p->application.n_materials; i++) {
+		m = &p->application.materials[i];
+		if (!m->required || m->purpose != TC_PURPOSE_APPLY)
+			continue;
+		if (m->tiers.n > 0 && (tier == NULL ||
+					  !tc_idlist_has(&m->tiers, tier)))
+			continue;
+		if (m->work_types.n > 0 &&
+		    (work_type == NULL ||
+			!tc_idlist_has(&m->work_types, work_type)))
+			continue;
+		if (m->id_types.n > 0 && !tc_idlist_has(&m->id_types,
+					     "resident-id"))
+			continue;
+		if (tc_att_kind_of_material(m->id) == TC_ATT_PHOTO) {
+			if (photo != NULL && !sub)
+				continue;
+			fx_jpeg(&b, 358, 441);
+			snprintf(name, sizeof(name), "%s.jpg", m->id);
+		} else {
+			/* A distinct PDF per material (dedup is per content
+			 * and kind). */
+			tc_buf_init(&b, 1 << 16);
+			tc_buf_printf(&b, "%%PDF-1.4\n%% %s\n%%%%EOF\n", m->id);
+			snprintf(name, sizeof(name), "%s.pdf", m->id);
+		}
+		if (attach(fx, id, tc_att_kind_of_material(m->id), m->id, name,
+			&b, err, sizeof(err)) != 0)
+			fail_msg("material %s: %s", m->id, err);
+		tc_buf_release(&b);
+	}
+}
+
+/* Creates, attaches and submits an application; returns its id. */
+static int64_t
+apply_new(struct fx *fx, const struct tc_programme *p, const char *tier,
+    const char *route, const char *clause, const struct person *who)
+{
+	struct tc_app_form f;
+	char *text, err[1024];
+	int64_t id = 0;
+
+	text = form_json(p, tier, route, clause, who);
+	parse_form(fx, text, &f);
+	free(text);
+	AS(fx, "clerk");
+	begin(fx);
+	if (tc_app_create(&fx->c, &f, &id, err, sizeof(err)) != 0)
+		fail_msg("create: %s", err);
+	commit(fx);
+	attach_all(fx, id, p, f.tier[0] ? f.tier : NULL,
+	    f.work_type[0] ? f.work_type : NULL, 0);
+	tc_app_form_release(&f);
+	return id;
+}
+
+static int
+submit(struct fx *fx, int64_t id, char *err, size_t errlen)
+{
+	int r;
+
+	begin(fx);
+	r = tc_app_submit(&fx->c, id, 1, err, errlen);
+	if (r == 0)
+		commit(fx);
+	else
+		tc_registry_rollback(fx->reg);
+	return r;
+}
+
+static int
+review(struct fx *fx, int64_t id, enum tc_review_decision d,
+    const char *reason, const char *tier, int months, const char *override,
+    char *err, size_t errlen)
+{
+	struct tc_review rv;
+	const char *ov[1] = { override };
+	int r;
+
+	memset(&rv, 0, sizeof(rv));
+	rv.decision = d;
+	rv.reason = reason;
+	rv.tier = tier;
+	rv.months = months;
+	rv.overrides = override != NULL ? ov : NULL;
+	rv.n_overrides = override != NULL ? 1 : 0;
+	begin(fx);
+	r = tc_app_review(&fx->c, id, &rv, NULL, err, errlen);
+	if (r == 0)
+		commit(fx);
+	else
+		tc_registry_rollback(fx->reg);
+	return r;
+}
+
+static void
+get(struct fx *fx, int64_t id, struct tc_app *a)
+{
+	char err[256];
+
+	if (tc_app_get(fx->reg, id, a, err, sizeof(err)) != 0)
+		fail_msg("get: %s", err);
+}
+
+/* A count from the registry file, through a connection of its own. */
+static int64_t
+count(struct fx *fx, const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t n = -1;
+
+	assert_int_equal(sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY,
+			     NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return n;
+}
+
+static void
+expect_err(int got, int want, const char *err, const char *part)
+{
+	if (got != want)
+		fail_msg("expected %s, got %s: %s", tc_errname(want),
+		    tc_errname(got), err);
+	if (part != NULL && strstr(err, part) == NULL)
+		fail_msg("'%s' lacks '%s'", err, part);
+}
+
+static int
+issue(struct fx *fx, int64_t id, struct tc_card *card, char *err,
+    size_t errlen)
+{
+	return tc_app_issue(&fx->c, id, card, err, errlen);
+}
+
+static void
+expect_deadline(const struct tc_app *a, const struct tc_step *steps,
+    size_t n, const time_t *clock_start)
+{
+	const struct tc_step *s = &steps[a->step];
+	char want[TC_DATE_TEXT];
+	size_t j, from = (size_t)a->step;
+
+	if (s->deadline_days == 0) {
+		assert_string_equal(a->deadline, "");
+		return;
+	}
+	if (s->clock_from != NULL)
+		for (j = 0; j < n; j++)
+			if (strcmp(steps[j].id, s->clock_from) == 0)
+				from = j;
+	tc_date_format(tc_workday_add(NULL, tc_day_of_time(clock_start[from]),
+			   s->deadline_days),
+	    want);
+	if (strcmp(a->deadline, want) != 0)
+		fail_msg("application %lld step %s: deadline %s, expected %s",
+		    (long long)a->id, s->id, a->deadline, want);
+}
+
+/*
+ * Walks submitted-or-draft application id through every step to the
+ * card. decide: the tier a deciding step chooses; months: the validity
+ * chosen where the tier's term is set at approval (0: default).
+ */
+static void
+walk(struct fx *fx, int64_t id, const char *decide, int months,
+    struct tc_card *card)
+{
+	const struct tc_programme *p;
+	const struct tc_step *steps, *s;
+	struct tc_app a;
+	time_t clock_start[32];
+	int uses[TC_ROLE_LAST + 1];
+	char op[32], err[1024];
+	int64_t end;
+	size_t n, i;
+	int r;
+
+	memset(uses, 0, sizeof(uses));
+	memset(clock_start, 0, sizeof(clock_start));
+	get(fx, id, &a);
+	p = prog(fx, a.programme);
+	assert_int_equal(tc_app_steps(p, &a, &steps, &n, err, sizeof(err)), 0);
+	assert_true(n < 32);
+	if (a.state == TC_APP_DRAFT) {
+		AS(fx, "clerk");
+		if (submit(fx, id, err, sizeof(err)) != 0)
+			fail_msg("submit %lld (%s %s): %s", (long long)id,
+			    a.programme, a.tier, err);
+	}
+	clock_start[0] = fx->c.now;
+	tc_app_release(&a);
+	for (i = 0; i < n; i++) {
+		s = &steps[i];
+		fx->c.now += 3600;
+		get(fx, id, &a);
+		assert_int_equal(a.step, (int)i);
+		assert_string_equal(a.step_id, s->id);
+		expect_deadline(&a, steps, n, clock_start);
+		if (s->kind == TC_STEP_PRODUCE || s->kind == TC_STEP_ISSUE)
+			assert_int_equal(a.state, TC_APP_APPROVED);
+		else
+			assert_int_equal(a.state, TC_APP_SUBMITTED);
+		/* The wrong role is refused. */
+		AS(fx, "aud");
+		if (s->kind == TC_STEP_ISSUE)
+			r = issue(fx, id, NULL, err, sizeof(err));
+		else
+			r = review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
+			    NULL, err, sizeof(err));
+		expect_err(r, TC_ERR_FORBIDDEN, err, tc_role_name(s->role));
+		/* The applicant's side may not act on a step. */
+		if (i == 0) {
+			AS(fx, "clerk");
+			r = review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL,
+			    err, sizeof(err));
+			assert_true(r == TC_ERR_FOUR_EYES ||
+			    r == TC_ERR_FORBIDDEN);
+			snprintf(op, sizeof(op), "both");
+		} else {
+			/* "both" acted at step 0: four eyes. */
+			AS(fx, "both");
+			if (s->kind == TC_STEP_ISSUE)
+				r = issue(fx, id, NULL, err, sizeof(err));
+			else
+				r = review(fx, id, TC_REVIEW_APPROVE, NULL, NULL,
+				    0, NULL, err, sizeof(err));
+			expect_err(r, TC_ERR_FOUR_EYES, err, "four eyes");
+			snprintf(op, sizeof(op), "r%d-%d", (int)s->role,
+			    ++uses[s->role]);
+		}
+		AS(fx, op);
+		if (s->kind == TC_STEP_ISSUE) {
+			tc_app_release(&a);
+			if (issue(fx, id, card, err, sizeof(err)) != 0)
+				fail_msg("issue %lld: %s", (long long)id, err);
+			get(fx, id, &a);
+			assert_int_equal(a.state, TC_APP_ISSUED);
+			assert_int_equal(a.issued_serial, card->serial);
+			tc_app_release(&a);
+			return;
+		}
+		if (s->may_return) {
+			r = review(fx, id, TC_REVIEW_RETURN, NULL, NULL, 0, NULL,
+			    err, sizeof(err));
+			expect_err(r, TC_ERR_INVALID_ARG, err, "reason");
+			if (review(fx, id, TC_REVIEW_RETURN,
+				"请补充近三个月社保缴纳证明", NULL, 0, NULL, err,
+				sizeof(err)) != 0)
+				fail_msg("return: %s", err);
+			r = review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
+			    NULL, err, sizeof(err));
+			expect_err(r, TC_ERR_STATE, err, "resubmitted");
+			fx->c.now += 86400;
+			AS(fx, "clerk2");
+			if (submit(fx, id, err, sizeof(err)) != 0)
+				fail_msg("resubmit: %s", err);
+			if (s->return_restarts_clock)
+				clock_start[i] = fx->c.now;
+			tc_app_release(&a);
+			get(fx, id, &a);
+			assert_int_equal(a.state, TC_APP_SUBMITTED);
+			assert_int_equal(a.step, (int)i);
+			expect_deadline(&a, steps, n, clock_start);
+			AS(fx, op); /* the same operator, the same step */
+		} else if (s->kind != TC_STEP_PRODUCE) {
+			r = review(fx, id, TC_REVIEW_RETURN, "x", NULL, 0, NULL,
+			    err, sizeof(err));
+			expect_err(r, TC_ERR_STATE, err, "may not return");
+		}
+		if (s->kind == TC_STEP_NOTICE) {
+			end = tc_workday_add(NULL,
+			    tc_day_of_time(a.step_started_at), s->notice_days);
+			fx->c.now = tc_time_of_day(end) - 1;
+			r = review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
+			    NULL, err, sizeof(err));
+			{
+				char d[TC_DATE_TEXT];
+
+				tc_date_format(end, d);
+				expect_err(r, TC_ERR_STATE, err, d);
+			}
+			fx->c.now = tc_time_of_day(end) + 3600;
+		}
+		r = review(fx, id, TC_REVIEW_APPROVE, NULL,
+		    s->kind == TC_STEP_APPROVE && a.tier[0] == '\0' ? decide
+								    : NULL,
+		    s->kind == TC_STEP_APPROVE ? months : 0, NULL, err,
+		    sizeof(err));
+		if (r != 0)
+			fail_msg("approve %lld at %s as %s: %s", (long long)id,
+			    s->id, op, err);
+		clock_start[i + 1] = fx->c.now;
+		tc_app_release(&a);
+	}
+	fail_msg("application %lld: no issue step", (long long)id);
+}
+
+static void
+check_card(struct fx *fx, const struct tc_card *card,
+    const struct tc_programme *p, const char *tier, int months, time_t at)
+{
+	struct tc_card got;
+	char err[256];
+
+	assert_int_equal(
+	    tc_registry_card_get(fx->reg, card->serial, &got, err, sizeof(err)),
+	    0);
+	assert_memory_equal(got.card_no, p->region, 6);
+	assert_string_equal(got.card_no, card->card_no);
+	assert_string_equal(got.programme, p->id);
+	assert_string_equal(got.tier, tier);
+	assert_int_equal(got.status, TC_CARD_ISSUED);
+	assert_int_equal(got.issued_at, at);
+	if (months > 0)
+		assert_int_equal(got.expires_at,
+		    tc_time_of_day(
+			tc_day_add_months(tc_day_of_time(at), months)));
+}
+
+static void
+person(struct fx *fx, struct person *who, const char *name, const char *birth,
+    int male)
+{
+	memset(who, 0, sizeof(*who));
+	next_id(fx, who->id, birth, male);
+	who->name = name;
+	who->birth = birth;
+	who->male = male;
+	who->employer = "广州云聚新材料科技有限公司";
+	who->code = "91440101MA5CXQ8N2U";
+}
+
+static void
+test_walk_all(void **state)
+{
+	static const char *const names[] = { "王晓明", "Emily Carter",
+		"李华", "陈静", "Oliver Bennett", "张伟" };
+	struct fx *fx = *state;
+	const struct tc_programme *p;
+	const struct tc_tier *t;
+	const struct tc_route *rt;
+	struct tc_card card;
+	struct tc_audit_report rep;
+	struct person who;
+	char err[512];
+	size_t i, j, k, walked = 0;
+	int64_t id;
+	int months;
+
+	for (i = 0; i < tc_programme_set_count(fx->set); i++) {
+		p = tc_programme_set_at(fx->set, i);
+		for (j = 0; j < p->n_tiers; j++) {
+			t = &p->tiers[j];
+			if (t->kind != TC_TIER_MAIN)
+				continue;
+			person(fx, &who, names[walked % 6], "19850512",
+			    walked % 2);
+			id = apply_new(fx, p, t->id, NULL,
+			    first_clause(t) != NULL ? first_clause(t)
+			    : t->clauses_complete ? NULL
+						  : "other-1",
+			    &who);
+			months = t->validity.set_at_approval
+			    ? t->validity.max_months / 2
+			    : 0;
+			walk(fx, id, NULL, months, &card);
+			check_card(fx, &card, p, t->id,
+			    months ? months : t->validity.default_months,
+			    fx->c.now);
+			walked++;
+			/* Sub-card tiers that hang on this tier. */
+			for (k = 0; k < p->n_tiers; k++) {
+				const struct tc_tier *st = &p->tiers[k];
+				struct tc_app_form f;
+				struct person rel;
+				char *text;
+
+				if (st->kind != TC_TIER_SUB ||
+				    !tc_idlist_has(&st->principal_tiers, t->id))
+					continue;
+				person(fx, &rel, "王小雨",
+				    st->minor_only ? "20150301" : "19870203",
+				    0);
+				text = form_json(p, st->id, NULL, NULL, &rel);
+				parse_form(fx, text, &f);
+				free(text);
+				AS(fx, "clerk");
+				begin(fx);
+				if (tc_app_create_sub(&fx->c, card.serial, &f,
+					&id, err, sizeof(err)) != 0)
+					fail_msg("sub %s: %s", st->id, err);
+				commit(fx);
+				tc_app_form_release(&f);
+				attach_all(fx, id, p, st->id, NULL, 1);
+				{
+					struct tc_card sub;
+
+					walk(fx, id, NULL, 0, &sub);
+					assert_int_equal(sub.principal_serial,
+					    card.serial);
+					assert_int_equal(
+					    sub.expires_at, card.expires_at);
+					assert_string_equal(sub.relation,
+					    tc_relation_name(st->relation));
+				}
+				walked++;
+			}
+		}
+		for (j = 0; j < p->n_routes; j++) {
+			rt = &p->routes[j];
+			person(fx, &who, names[walked % 6], "19800101",
+			    walked % 2);
+			if (rt->n_clauses > 0) {
+				id = apply_new(fx, p, NULL, rt->id,
+				    rt->clauses[0].id, &who);
+				walk(fx, id, rt->tiers.v[rt->tiers.n - 1], 0,
+				    &card);
+				t = tc_programme_tier(
+				    p, rt->tiers.v[rt->tiers.n - 1]);
+			} else {
+				t = tc_programme_tier(p, rt->tiers.v[0]);
+				id = apply_new(fx, p, t->id, rt->id,
+				    first_clause(t), &who);
+				walk(fx, id, NULL, 0, &card);
+			}
+			check_card(fx, &card, p, t->id,
+			    t->validity.default_months, fx->c.now);
+			walked++;
+		}
+	}
+	/* 9 main tiers + 4 sub tiers + 3 routes. */
+	assert_int_equal(walked, 16);
+	assert_int_equal(count(fx, "SELECT count(*) FROM cards WHERE status = "
+				   "'issued'"),
+	    16);
+	assert_int_equal(count(fx, "SELECT count(*) FROM applications WHERE "
+				   "state = 'issued'"),
+	    16);
+	assert_int_equal(count(fx, "SELECT count(*) FROM application_actions "
+				   "WHERE action = 'return'"),
+	    count(fx, "SELECT count(*) FROM application_actions WHERE action "
+		      "= 'resubmit'"));
+	assert_true(count(fx, "SELECT count(*) FROM application_actions WHERE "
+			      "action = 'return'") == 14);
+	assert_int_equal(
+	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)),
+	    0);
+}
+
+/* The operator who acts on step i in the walks: r<role>-<n>. */
+static void
+op_for(const struct tc_step *steps, size_t i, char *op, size_t len)
+{
+	size_t j;
+	int k = 1;
+
+	for (j = 0; j < i; j++)
+		if (steps[j].role == steps[i].role)
+			k++;
+	snprintf(op, len, "r%d-%d", (int)steps[i].role, k);
+}
+
+/* Approves steps until the current one is of kind stop (or issue). */
+static void
+advance_to(struct fx *fx, int64_t id, enum tc_step_kind stop,
+    const char *decide, int months, const char *override)
+{
+	const struct tc_programme *p;
+	const struct tc_step *steps, *s;
+	struct tc_app a;
+	char op[32], err[1024];
+	size_t n;
+
+	for (;;) {
+		get(fx, id, &a);
+		p = prog(fx, a.programme);
+		assert_int_equal(
+		    tc_app_steps(p, &a, &steps, &n, err, sizeof(err)), 0);
+		if (a.state == TC_APP_DRAFT) {
+			AS(fx, "clerk");
+			if (submit(fx, id, err, sizeof(err)) != 0)
+				fail_msg("submit: %s", err);
+			tc_app_release(&a);
+			continue;
+		}
+		s = &steps[a.step];
+		if (s->kind == stop || s->kind == TC_STEP_ISSUE) {
+			tc_app_release(&a);
+			return;
+		}
+		op_for(steps, (size_t)a.step, op, sizeof(op));
+		AS(fx, op);
+		if (s->kind == TC_STEP_NOTICE)
+			fx->c.now = tc_time_of_day(tc_workday_add(NULL,
+					tc_day_of_time(a.step_started_at),
+					s->notice_days)) +
+			    3600;
+		if (review(fx, id, TC_REVIEW_APPROVE, NULL,
+			s->kind == TC_STEP_APPROVE && a.tier[0] == '\0' ? decide
+									: NULL,
+			s->kind == TC_STEP_APPROVE ? months : 0,
+			s->kind == TC_STEP_APPROVE ? override : NULL, err,
+			sizeof(err)) != 0)
+			fail_msg("approve %lld at %s: %s", (long long)id, s->id,
+			    err);
+		fx->c.now += 60;
+		tc_app_release(&a);
+	}
+}
+
+/* Issues an application that is at its issue step. */
+static void
+issue_ok(struct fx *fx, int64_t id, struct tc_card *card)
+{
+	const struct tc_step *steps;
+	struct tc_app a;
+	char op[32], err[1024];
+	size_t n;
+
+	get(fx, id, &a);
+	assert_int_equal(tc_app_steps(prog(fx, a.programme), &a, &steps, &n,
+			     err, sizeof(err)),
+	    0);
+	op_for(steps, (size_t)a.step, op, sizeof(op));
+	tc_app_release(&a);
+	AS(fx, op);
+	if (issue(fx, id, card, err, sizeof(err)) != 0)
+		fail_msg("issue %lld: %s", (long long)id, err);
+}
+
+/* A card for a new person: applied, walked and issued. */
+static int64_t
+card_for(struct fx *fx, const char *programme, const char *tier,
+    struct person *who, struct tc_card *card)
+{
+	const struct tc_programme *p = prog(fx, programme);
+	const struct tc_tier *t = tc_programme_tier(p, tier);
+	int64_t id;
+
+	id = apply_new(fx, p, tier, NULL,
+	    first_clause(t) ? first_clause(t) : "other-1", who);
+	advance_to(fx, id, TC_STEP_ISSUE, NULL, 0, NULL);
+	issue_ok(fx, id, card);
+	return id;
+}
+
+static int
+count_cb(const struct tc_app *a, void *arg)
+{
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+listed(struct fx *fx, const struct tc_app_filter *flt)
+{
+	char err[256];
+	int n = 0;
+
+	assert_int_equal(tc_app_list(fx->reg, flt, count_cb, &n, err,
+			     sizeof(err)),
+	    0);
+	return n;
+}
+
+static void
+test_deadlines(void **state)
+{
+	static const char holidays[] = "2025-09-28 workday\n"
+				       "2025-10-01 holiday\n"
+				       "2025-10-02 holiday\n"
+				       "2025-10-03 holiday\n"
+				       "2025-10-06 holiday\n"
+				       "2025-10-07 holiday\n"
+				       "2025-10-08 holiday\n"
+				       "2025-10-11 workday\n";
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangzhou-green");
+	struct tc_app_filter flt;
+	struct tc_workdays *wd = NULL;
+	struct person who;
+	struct tc_app a;
+	char err[1024];
+	int64_t id;
+
+	person(fx, &who, "Emily Carter", "19880420", 0);
+	id = apply_new(fx, p, "a", NULL, "a1-1", &who);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	get(fx, id, &a);
+	/* Submitted Monday 2 March: the 5th working day after is 9 March. */
+	assert_string_equal(a.deadline, "2026-03-09");
+	memset(&flt, 0, sizeof(flt));
+	flt.overdue = 1;
+	/* The last second of 9 March in Shanghai: not overdue yet. */
+	flt.now = tc_time_of_day(tc_day_from_civil(2026, 3, 10)) - 1;
+	assert_false(tc_app_overdue(&a, flt.now));
+	assert_int_equal(listed(fx, &flt), 0);
+	flt.now++;
+	assert_true(tc_app_overdue(&a, flt.now));
+	assert_int_equal(listed(fx, &flt), 1);
+	tc_app_release(&a);
+	/* Returned on 11 March: waiting for the applicant, not overdue. */
+	fx->c.now = tc_time_of_day(tc_day_from_civil(2026, 3, 11)) + 36000;
+	AS(fx, "r3-1");
+	assert_int_equal(review(fx, id, TC_REVIEW_RETURN, "缺少学历证明", NULL,
+			     0, NULL, err, sizeof(err)),
+	    0);
+	flt.now = fx->c.now;
+	assert_int_equal(listed(fx, &flt), 0);
+	flt.overdue = 0;
+	flt.state = TC_APP_RETURNED;
+	assert_int_equal(listed(fx, &flt), 1);
+	flt.programme = "baiyun-yunju";
+	assert_int_equal(listed(fx, &flt), 0);
+	/* Resubmitted Friday 13 March: the clock restarts (002 十(二)). */
+	fx->c.now = tc_time_of_day(tc_day_from_civil(2026, 3, 13)) + 36000;
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	get(fx, id, &a);
+	assert_string_equal(a.deadline, "2026-03-20");
+	tc_app_release(&a);
+	/* The approval counts from the restarted review clock. */
+	fx->c.now += 86400 * 3;
+	AS(fx, "r3-1");
+	assert_int_equal(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL,
+			     err, sizeof(err)),
+	    0);
+	get(fx, id, &a);
+	assert_string_equal(a.step_id, "approval");
+	assert_string_equal(a.deadline, "2026-03-20");
+	tc_app_release(&a);
+	/* With the 2025 National Day holidays. */
+	assert_int_equal(tc_workdays_parse(&wd, holidays, strlen(holidays),
+			     "h", err, sizeof(err)),
+	    0);
+	fx->c.workdays = wd;
+	fx->c.now = tc_time_of_day(tc_day_from_civil(2025, 9, 30)) + 36000;
+	person(fx, &who, "李华", "19900101", 1);
+	id = apply_new(fx, p, "b", NULL, "b1", &who);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	get(fx, id, &a);
+	/* 9, 10, 11 (a Saturday worked), 13, 14 October. */
+	assert_string_equal(a.deadline, "2025-10-14");
+	tc_app_release(&a);
+	fx->c.workdays = NULL;
+	tc_workdays_free(wd);
+}
+
+static int
+add_blacklist(struct fx *fx, const char *id, const char *reason, char *err,
+    size_t errlen)
+{
+	int r;
+
+	begin(fx);
+	r = tc_blacklist_add_id(fx->reg, TC_ID_RESIDENT, id, reason,
+	    "guangzhou-green", "002 十一(六)", NULL, 0, 0, "r9-1", fx->c.now,
+	    err, errlen);
+	if (r == 0)
+		commit(fx);
+	else
+		tc_registry_rollback(fx->reg);
+	return r;
+}
+
+static void
+test_guard_blacklist(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangzhou-green");
+	struct tc_blacklist_entry e;
+	struct person who, other;
+	struct tc_card card;
+	uint8_t mac[TC_PII_MAC_LEN];
+	char err[1024];
+	int64_t id;
+	int r;
+
+	person(fx, &who, "王晓明", "19850512", 1);
+	assert_int_equal(add_blacklist(fx, who.id, "提供虚假学历证明", err,
+			     sizeof(err)),
+	    0);
+	expect_err(add_blacklist(fx, who.id, "again", err, sizeof(err)),
+	    TC_ERR_EXISTS, err, "already on the blacklist");
+	id = apply_new(fx, p, "a", NULL, "a1-1", &who);
+	AS(fx, "clerk");
+	r = submit(fx, id, err, sizeof(err));
+	expect_err(r, TC_ERR_BLACKLISTED, err, "rule blacklist");
+	assert_non_null(strstr(err, "002 十一(六)"));
+	assert_non_null(strstr(err, "提供虚假学历证明"));
+	assert_null(strstr(err, who.id));
+	/* Removed: the submission passes. */
+	begin(fx);
+	assert_int_equal(tc_blacklist_remove_id(fx->reg, TC_ID_RESIDENT,
+			     who.id, "复核后撤销", "r9-1", fx->c.now, err,
+			     sizeof(err)),
+	    0);
+	commit(fx);
+	begin(fx);
+	expect_err(tc_blacklist_remove_id(fx->reg, TC_ID_RESIDENT, who.id,
+		       "x", "r9-1", fx->c.now, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "not on the blacklist");
+	tc_registry_rollback(fx->reg);
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	/* Listed during the review: the approval refuses. */
+	advance_to(fx, id, TC_STEP_APPROVE, NULL, 0, NULL);
+	assert_int_equal(add_blacklist(fx, who.id, "骗取人才绿卡", err,
+			     sizeof(err)),
+	    0);
+	AS(fx, "r4-1");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 12, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_BLACKLISTED, err, "rule blacklist");
+	/* An entry with an end date stops counting on that day. */
+	person(fx, &other, "陈静", "19860606", 0);
+	begin(fx);
+	assert_int_equal(tc_blacklist_add_id(fx->reg, TC_ID_RESIDENT, other.id,
+			     "期限黑名单", NULL, NULL, "2026-03-03", 0, 0,
+			     "r9-1", fx->c.now, err, sizeof(err)),
+	    0);
+	commit(fx);
+	assert_int_equal(tc_pii_id_mac(keys.pepper, other.id, mac), 0);
+	assert_int_equal(tc_blacklist_check(fx->reg, mac,
+			     tc_time_of_day(tc_day_from_civil(2026, 3, 3)) - 1,
+			     &e, err, sizeof(err)),
+	    TC_ERR_BLACKLISTED);
+	assert_string_equal(e.until, "2026-03-03");
+	assert_int_equal(tc_blacklist_check(fx->reg, mac,
+			     tc_time_of_day(tc_day_from_civil(2026, 3, 3)),
+			     &e, err, sizeof(err)),
+	    0);
+	/* Fraud on a card: the holder is listed, in every programme. */
+	person(fx, &other, "张伟", "19870707", 1);
+	card_for(fx, "chuxiong-xingchu", "a", &other, &card);
+	begin(fx);
+	assert_int_equal(tc_blacklist_add_card_holder(fx->reg, card.serial,
+			     "骗取兴楚惠才卡", NULL, "r9-1", fx->c.now, err,
+			     sizeof(err)),
+	    0);
+	commit(fx);
+	begin(fx);
+	expect_err(tc_blacklist_add_card_holder(fx->reg, card.serial, "x",
+		       NULL, "r9-1", fx->c.now, err, sizeof(err)),
+	    TC_ERR_EXISTS, err, NULL);
+	tc_registry_rollback(fx->reg);
+	id = apply_new(fx, prog(fx, "baiyun-yunju"), "silver", NULL, "s1",
+	    &other);
+	AS(fx, "clerk");
+	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_BLACKLISTED, err,
+	    "chuxiong-xingchu");
+}
+
+static void
+test_guard_employer_bar(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangzhou-green");
+	struct tc_employer_bar bar;
+	struct person who;
+	struct tc_card card;
+	char err[1024];
+	int64_t id, bar_id;
+
+	/* Barred by code: another spelling of the name does not help. */
+	begin(fx);
+	assert_int_equal(tc_employer_bar_add(fx->reg, "广州造假咨询有限公司",
+			     "91440101000000000J", "2026-01-10", "2029-01-10",
+			     "协助申请人伪造材料", "guangzhou-green",
+			     "002 十一(六)", 0, "r9-1", fx->c.now, &bar_id, err,
+			     sizeof(err)),
+	    0);
+	commit(fx);
+	assert_true(bar_id > 0);
+	person(fx, &who, "李华", "19900101", 1);
+	who.employer = "广州造假咨询公司（新）";
+	who.code = "91440101000000000J";
+	id = apply_new(fx, p, "a", NULL, "a1-1", &who);
+	AS(fx, "clerk");
+	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_BLACKLISTED, err,
+	    "rule employer-bar");
+	assert_non_null(strstr(err, "2029-01-10"));
+	assert_non_null(strstr(err, "002 十一(六)"));
+	/* By normalised name, without a code. */
+	person(fx, &who, "陈静", "19910203", 0);
+	who.employer = "  广州造假咨询有限公司 ";
+	who.code = NULL;
+	id = apply_new(fx, p, "a", NULL, "a1-1", &who);
+	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_BLACKLISTED, err,
+	    "rule employer-bar");
+	/* From the bar's end the unit may apply again. */
+	fx->c.now = tc_time_of_day(tc_day_from_civil(2029, 1, 10));
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	fx->c.now = tc_time_of_day(tc_day_from_civil(2029, 1, 10)) - 1;
+	assert_int_equal(tc_employer_bar_check(fx->reg,
+			     "广州造假咨询有限公司", NULL, fx->c.now, &bar, err,
+			     sizeof(err)),
+	    TC_ERR_BLACKLISTED);
+	assert_string_equal(bar.since, "2026-01-10");
+	/* Fraud on a card bars the employer of its application 3 years. */
+	fx->c.now = T0;
+	person(fx, &who, "Oliver Bennett", "19820808", 1);
+	who.employer = "花都某某精密制造有限公司";
+	who.code = "12440111455812345D";
+	card_for(fx, "guangzhou-green", "b", &who, &card);
+	begin(fx);
+	assert_int_equal(tc_employer_bar_add_card(fx->reg, card.serial, 3,
+			     "提供虚假社保证明", "002 十一(六)", "r9-1",
+			     fx->c.now, &bar_id, err, sizeof(err)),
+	    0);
+	commit(fx);
+	assert_int_equal(tc_employer_bar_check(fx->reg, "另一个名字",
+			     "12440111455812345D", fx->c.now, &bar, err,
+			     sizeof(err)),
+	    TC_ERR_BLACKLISTED);
+	assert_string_equal(bar.since, "2026-03-02");
+	assert_string_equal(bar.until, "2029-03-02");
+	assert_int_equal(bar.card_serial, card.serial);
+	assert_string_equal(bar.employer, "花都某某精密制造有限公司");
+	begin(fx);
+	expect_err(tc_employer_bar_add_card(fx->reg, card.serial, 0, "x", NULL,
+		       "r9-1", fx->c.now, NULL, err, sizeof(err)),
+	    TC_ERR_RANGE, err, NULL);
+	expect_err(tc_employer_bar_add(fx->reg, "某公司", "91440101000000000K",
+		       "2026-01-10", "2029-01-10", "x", NULL, NULL, 0, "r9-1",
+		       fx->c.now, NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, NULL);
+	expect_err(tc_employer_bar_add(fx->reg, "某公司", NULL, "2026-01-10",
+		       "2026-01-10", "x", NULL, NULL, 0, "r9-1", fx->c.now,
+		       NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "since before until");
+	tc_registry_rollback(fx->reg);
+}
+
+static void
+test_guard_retirement(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangzhou-green");
+	struct person who;
+	struct tc_card card;
+	char err[1024];
+	int64_t id;
+
+	/* A man born 15 March 1965 reached 60 years 1 month on 15 April
+	 * 2025. */
+	person(fx, &who, "王建国", "19650315", 1);
+	id = apply_new(fx, p, "a", NULL, "a1-1", &who);
+	AS(fx, "clerk");
+	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_POLICY, err,
+	    "rule retirement-age");
+	assert_non_null(strstr(err, "002 十一(三)"));
+	assert_non_null(strstr(err, "2025-04-15"));
+	assert_non_null(strstr(err, "in principle"));
+	/* Born 2 May 1966: 60 years 5 months, on 2 October 2026. Submitted
+	 * the last second before, refused at approval on the day. */
+	person(fx, &who, "赵强", "19660502", 1);
+	id = apply_new(fx, p, "a", NULL, "a1-1", &who);
+	fx->c.now = tc_time_of_day(tc_day_from_civil(2026, 10, 2)) - 1;
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	AS(fx, "r3-1");
+	assert_int_equal(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL,
+			     err, sizeof(err)),
+	    0);
+	fx->c.now += 1;
+	AS(fx, "r4-1");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_POLICY, err, "2026-10-02");
+	/* A woman born June 1975: group 55 retires in 2031, group 50 on
+	 * 10 September 2025 (50 years 3 months). */
+	fx->c.now = T0;
+	person(fx, &who, "孙丽", "19750610", 0);
+	id = apply_new(fx, p, "a", NULL, "a1-1", &who);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	person(fx, &who, "周敏", "19750610", 0);
+	who.retire = 50;
+	id = apply_new(fx, p, "a", NULL, "a1-1", &who);
+	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_POLICY, err,
+	    "2025-09-10");
+	/* An exception claimed: the submission passes, the approval needs
+	 * the approver's override, the card is issued. */
+	person(fx, &who, "钱学森", "19600101", 1);
+	who.exception = "retirement-age=两院院士，国家另有规定";
+	id = apply_new(fx, p, "a", NULL, "a1-1", &who);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	advance_to(fx, id, TC_STEP_APPROVE, NULL, 0, NULL);
+	AS(fx, "r4-1");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_POLICY, err, "--override retirement-age");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
+		       "excluded-employer", err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "claims no exception");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
+		       "blacklist", err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "can be set aside");
+	assert_int_equal(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
+			     "retirement-age", err, sizeof(err)),
+	    0);
+	advance_to(fx, id, TC_STEP_ISSUE, NULL, 0, NULL);
+	issue_ok(fx, id, &card);
+	/* Programmes without the guard do not look at the age. */
+	person(fx, &who, "李老", "19500101", 1);
+	id = apply_new(fx, prog(fx, "chuxiong-xingchu"), "a", NULL, "a1", &who);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+}
+
+static void
+test_guard_excluded_employer(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "baiyun-yunju");
+	struct person who;
+	char err[1024];
+	int64_t id;
+
+	person(fx, &who, "黄海", "19830303", 1);
+	who.employer = "白云区某区属事业单位";
+	who.category = "district-funded";
+	id = apply_new(fx, p, "gold", NULL, "g1", &who);
+	AS(fx, "clerk");
+	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_POLICY, err,
+	    "rule excluded-employer");
+	assert_non_null(strstr(err, "001 实施细则第七条"));
+	person(fx, &who, "黄河", "19830304", 1);
+	who.employer = "白云区某区属国有企业";
+	who.category = "district-funded";
+	who.exception = "excluded-employer=经区委人才办同意的引进人才";
+	id = apply_new(fx, p, "gold", NULL, "g1", &who);
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	advance_to(fx, id, TC_STEP_APPROVE, NULL, 0, NULL);
+	AS(fx, "r4-1");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_POLICY, err, "--override excluded-employer");
+	assert_int_equal(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
+			     "excluded-employer", err, sizeof(err)),
+	    0);
+	/* Other categories pass. */
+	person(fx, &who, "黄山", "19830305", 1);
+	who.category = "private";
+	id = apply_new(fx, p, "gold", NULL, "g1", &who);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+}
+
+static int
+set_status(struct fx *fx, int64_t serial, enum tc_card_status s)
+{
+	char err[256];
+
+	begin(fx);
+	assert_int_equal(
+	    tc_registry_card_set_status(fx->reg, serial, s, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_audit(fx->reg, fx->c.now, "r7-1",
+			     "card.status", NULL, NULL, err, sizeof(err)),
+	    0);
+	commit(fx);
+	return 0;
+}
+
+static void
+test_guard_live_card_and_open(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "chuxiong-xingchu");
+	struct person who;
+	struct tc_card card;
+	char err[1024];
+	int64_t id, id2;
+
+	person(fx, &who, "杨帆", "19840404", 1);
+	card_for(fx, "chuxiong-xingchu", "b", &who, &card);
+	id = apply_new(fx, p, "a", NULL, "a1", &who);
+	AS(fx, "clerk");
+	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_POLICY, err,
+	    "rule live-card");
+	assert_non_null(strstr(err, card.card_no));
+	set_status(fx, card.serial, TC_CARD_SUSPENDED);
+	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_POLICY, err,
+	    "suspended");
+	set_status(fx, card.serial, TC_CARD_REVOKED);
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	/* Another programme is another card. */
+	id = apply_new(fx, prog(fx, "baiyun-yunju"), "silver", NULL, "s1",
+	    &who);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	/* One application in review per person and programme. */
+	person(fx, &who, "吴越", "19860909", 0);
+	id = apply_new(fx, p, "a", NULL, "a1", &who);
+	id2 = apply_new(fx, p, "b", NULL, "b1", &who);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	expect_err(submit(fx, id2, err, sizeof(err)), TC_ERR_POLICY, err,
+	    "rule open-application");
+	AS(fx, "r2-1");
+	assert_int_equal(review(fx, id, TC_REVIEW_REJECT, "不符合条件", NULL,
+			     0, NULL, err, sizeof(err)),
+	    0);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id2, err, sizeof(err)), 0);
+}
+
+static int
+create_change(struct fx *fx, enum tc_app_kind kind, int64_t serial,
+    const char *tier, const char *clause, int64_t *id, char *err,
+    size_t errlen)
+{
+	int r;
+
+	AS(fx, "clerk");
+	begin(fx);
+	r = tc_app_create_change(&fx->c, kind, serial, tier, clause, NULL, id,
+	    err, errlen);
+	if (r == 0)
+		commit(fx);
+	else
+		tc_registry_rollback(fx->reg);
+	return r;
+}
+
+static void
+test_upgrade_convert(void **state)
+{
+	struct fx *fx = *state;
+	struct person who;
+	struct tc_card silver, gold, b, a, old;
+	struct tc_app app;
+	char err[1024];
+	int64_t id;
+
+	/* Baiyun: silver to gold by application (001 实施细则第八条). */
+	person(fx, &who, "王晓明", "19850512", 1);
+	card_for(fx, "baiyun-yunju", "silver", &who, &silver);
+	expect_err(create_change(fx, TC_APP_UPGRADE, silver.serial, "silver",
+		       "s2", &id, err, sizeof(err)),
+	    TC_ERR_POLICY, err, "not higher");
+	expect_err(create_change(fx, TC_APP_UPGRADE, silver.serial, "gold",
+		       "s2", &id, err, sizeof(err)),
+	    TC_ERR_MALFORMED, err, "belongs to tier silver, not gold");
+	expect_err(create_change(fx, TC_APP_UPGRADE, silver.serial, "gold",
+		       "g99", &id, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no clause 'g99'");
+	assert_int_equal(create_change(fx, TC_APP_UPGRADE, silver.serial,
+			     "gold", "g3", &id, err, sizeof(err)),
+	    0);
+	get(fx, id, &app);
+	assert_int_equal(app.kind, TC_APP_UPGRADE);
+	assert_int_equal(app.card_serial, silver.serial);
+	assert_string_equal(app.tier, "gold");
+	assert_string_equal(app.clause, "g3");
+	assert_string_equal(app.employer, "广州云聚新材料科技有限公司");
+	assert_non_null(strstr(app.form, "\"clause\":\"g3\""));
+	tc_app_release(&app);
+	/* The materials are needed again (proof of the new clause). */
+	AS(fx, "clerk");
+	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_MALFORMED, err,
+	    "material clause-proof");
+	attach_all(fx, id, prog(fx, "baiyun-yunju"), "gold", "employee", 0);
+	advance_to(fx, id, TC_STEP_ISSUE, NULL, 0, NULL);
+	issue_ok(fx, id, &gold);
+	assert_string_equal(gold.tier, "gold");
+	assert_int_equal(gold.holder_id, silver.holder_id);
+	assert_int_equal(tc_registry_card_get(fx->reg, silver.serial, &old,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(old.status, TC_CARD_REVOKED);
+	assert_int_equal(count(fx, "SELECT count(*) FROM cards WHERE "
+				   "status_reason = 'superseded'"),
+	    1);
+	/* Gold to silver is not an upgrade; the revoked card is gone. */
+	expect_err(create_change(fx, TC_APP_UPGRADE, gold.serial, "silver",
+		       "s1", &id, err, sizeof(err)),
+	    TC_ERR_POLICY, err, "not higher");
+	expect_err(create_change(fx, TC_APP_UPGRADE, silver.serial, "diamond",
+		       "d1", &id, err, sizeof(err)),
+	    TC_ERR_STATE, err, "revoked");
+	/* The green card has no upgrade; B converts to A (002 十一(二)). */
+	person(fx, &who, "Emily Carter", "19880420", 0);
+	card_for(fx, "guangzhou-green", "b", &who, &b);
+	expect_err(create_change(fx, TC_APP_UPGRADE, b.serial, "a", "a1-1",
+		       &id, err, sizeof(err)),
+	    TC_ERR_POLICY, err, "no upgrade by application");
+	assert_int_equal(create_change(fx, TC_APP_CONVERT, b.serial, NULL,
+			     "a1-2", &id, err, sizeof(err)),
+	    0);
+	attach_all(fx, id, prog(fx, "guangzhou-green"), "a", NULL, 0);
+	advance_to(fx, id, TC_STEP_ISSUE, NULL, 24, NULL);
+	issue_ok(fx, id, &a);
+	check_card(fx, &a, prog(fx, "guangzhou-green"), "a", 24, fx->c.now);
+	assert_int_equal(tc_registry_card_get(fx->reg, b.serial, &old, err,
+			     sizeof(err)),
+	    0);
+	assert_int_equal(old.status, TC_CARD_REVOKED);
+	expect_err(create_change(fx, TC_APP_CONVERT, a.serial, NULL, "a1-1",
+		       &id, err, sizeof(err)),
+	    TC_ERR_POLICY, err, "converts to none");
+	/* A suspended card is not upgraded. */
+	person(fx, &who, "李华", "19900101", 1);
+	card_for(fx, "baiyun-yunju", "silver", &who, &silver);
+	set_status(fx, silver.serial, TC_CARD_SUSPENDED);
+	expect_err(create_change(fx, TC_APP_UPGRADE, silver.serial, "gold",
+		       "g1", &id, err, sizeof(err)),
+	    TC_ERR_STATE, err, "suspended");
+}
+
+static void
+test_sub_rules(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangzhou-green");
+	struct person who, rel;
+	struct tc_app_form f;
+	struct tc_card a, b;
+	char *text, err[1024];
+	int64_t id;
+
+	person(fx, &who, "Oliver Bennett", "19820808", 1);
+	card_for(fx, "guangzhou-green", "a", &who, &a);
+	person(fx, &who, "陈静", "19860606", 0);
+	card_for(fx, "guangzhou-green", "b", &who, &b);
+	/* A sub-card tier is not applied for on its own. */
+	person(fx, &rel, "王小雨", "19870203", 0);
+	text = form_json(p, "a-spouse", NULL, NULL, &rel);
+	parse_form(fx, text, &f);
+	free(text);
+	AS(fx, "clerk");
+	begin(fx);
+	expect_err(tc_app_create(&fx->c, &f, &id, err, sizeof(err)),
+	    TC_ERR_POLICY, err, "sub-card");
+	/* Only A cards have sub-cards (002 七). */
+	expect_err(tc_app_create_sub(&fx->c, b.serial, &f, &id, err,
+		       sizeof(err)),
+	    TC_ERR_POLICY, err, "tier a");
+	tc_registry_rollback(fx->reg);
+	tc_app_form_release(&f);
+	/* a-child is for minors. */
+	text = form_json(p, "a-child", NULL, NULL, &rel);
+	parse_form(fx, text, &f);
+	free(text);
+	begin(fx);
+	expect_err(tc_app_create_sub(&fx->c, a.serial, &f, &id, err,
+		       sizeof(err)),
+	    TC_ERR_POLICY, err, "minor");
+	/* A main tier is not a sub-card. */
+	tc_registry_rollback(fx->reg);
+	tc_app_form_release(&f);
+	person(fx, &rel, "王小雨", "20150301", 0);
+	text = form_json(p, "b", NULL, "b1", &rel);
+	parse_form(fx, text, &f);
+	free(text);
+	begin(fx);
+	expect_err(tc_app_create_sub(&fx->c, a.serial, &f, &id, err,
+		       sizeof(err)),
+	    TC_ERR_POLICY, err, "not a sub-card tier");
+	tc_registry_rollback(fx->reg);
+	tc_app_form_release(&f);
+}
+
+static void
+test_review_rules(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "baiyun-yunju");
+	struct person who;
+	struct tc_app a;
+	struct tc_card card;
+	char err[1024];
+	int64_t id;
+
+	/* Reject is final. */
+	person(fx, &who, "李华", "19900101", 1);
+	id = apply_new(fx, p, "silver", NULL, "s1", &who);
+	AS(fx, "r2-1");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_STATE, err, "a draft");
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_STATE, err,
+	    "is submitted");
+	AS(fx, "r2-1");
+	expect_err(review(fx, id, TC_REVIEW_REJECT, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "reason");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, "gold", 0, NULL,
+		       err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "approval step");
+	assert_int_equal(review(fx, id, TC_REVIEW_REJECT, "材料与条款不符",
+			     NULL, 0, NULL, err, sizeof(err)),
+	    0);
+	get(fx, id, &a);
+	assert_int_equal(a.state, TC_APP_REJECTED);
+	assert_true(a.decided_at == fx->c.now);
+	tc_app_release(&a);
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_STATE, err, "final");
+	AS(fx, "clerk");
+	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_STATE, err,
+	    "rejected");
+	/* Case by case: the leadership group decides the tier. */
+	person(fx, &who, "陈静", "19860606", 0);
+	id = apply_new(fx, p, NULL, NULL, "cbc", &who);
+	get(fx, id, &a);
+	assert_string_equal(a.route, "case-by-case");
+	assert_string_equal(a.tier, "");
+	tc_app_release(&a);
+	advance_to(fx, id, TC_STEP_APPROVE, NULL, 0, NULL);
+	AS(fx, "r5-1");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "decides the tier");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, "platinum", 0, NULL,
+		       err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "not one of route");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, "gold", 36, NULL,
+		       err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "not set at approval");
+	assert_int_equal(review(fx, id, TC_REVIEW_APPROVE, NULL, "diamond", 0,
+			     NULL, err, sizeof(err)),
+	    0);
+	get(fx, id, &a);
+	assert_string_equal(a.tier, "diamond");
+	assert_int_equal(a.state, TC_APP_APPROVED);
+	tc_app_release(&a);
+	/* Production cannot reject; issue is not a review. */
+	AS(fx, "r6-1");
+	expect_err(review(fx, id, TC_REVIEW_REJECT, "x", NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_STATE, err, "no longer be rejected");
+	AS(fx, "r7-1");
+	expect_err(issue(fx, id, NULL, err, sizeof(err)), TC_ERR_STATE, err,
+	    "issued after it");
+	advance_to(fx, id, TC_STEP_ISSUE, NULL, 0, NULL);
+	AS(fx, "r7-1");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_STATE, err, "'issue'");
+	issue_ok(fx, id, &card);
+	assert_string_equal(card.tier, "diamond");
+	expect_err(issue(fx, id, NULL, err, sizeof(err)), TC_ERR_STATE, err,
+	    "issued already");
+	/* Green card A: months within the maximum. */
+	person(fx, &who, "Emily Carter", "19880420", 0);
+	id = apply_new(fx, prog(fx, "guangzhou-green"), "a", NULL, "a1-1",
+	    &who);
+	advance_to(fx, id, TC_STEP_APPROVE, NULL, 0, NULL);
+	AS(fx, "r4-1");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 61, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "1 to 60 months");
+	/* Withdrawal. */
+	person(fx, &who, "张伟", "19870707", 1);
+	id = apply_new(fx, p, "silver", NULL, "s1", &who);
+	AS(fx, "clerk");
+	begin(fx);
+	expect_err(tc_app_withdraw(&fx->c, id, NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "reason");
+	assert_int_equal(tc_app_withdraw(&fx->c, id, "申请人撤回", err,
+			     sizeof(err)),
+	    0);
+	commit(fx);
+	begin(fx);
+	expect_err(tc_app_withdraw(&fx->c, id, "again", err, sizeof(err)),
+	    TC_ERR_STATE, err, "withdrawn");
+	tc_registry_rollback(fx->reg);
+	/* A disabled or unknown operator cannot act. */
+	AS(fx, "nobody");
+	begin(fx);
+	expect_err(tc_app_submit(&fx->c, id, 0, err, sizeof(err)), TC_ERR_AUTH,
+	    err, "no operator named nobody");
+	tc_registry_rollback(fx->reg);
+	/* Outside a transaction nothing changes. */
+	AS(fx, "clerk");
+	expect_err(tc_app_submit(&fx->c, id, 0, err, sizeof(err)), TC_ERR_STATE,
+	    err, "transaction");
+}
+
+static void
+test_attachments(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangdong-youyue");
+	struct person who;
+	struct tc_buf b, back;
+	char err[1024];
+	int64_t id, att;
+	size_t i;
+
+	person(fx, &who, "Oliver Bennett", "19820808", 1);
+	{
+		struct tc_app_form f;
+		char *text = form_json(p, "a", NULL, "a-1", &who);
+
+		parse_form(fx, text, &f);
+		free(text);
+		AS(fx, "clerk");
+		begin(fx);
+		assert_int_equal(tc_app_create(&fx->c, &f, &id, err,
+				     sizeof(err)),
+		    0);
+		commit(fx);
+		tc_app_form_release(&f);
+	}
+	/* The photo is 358 x 441 (003 2.1.4.2). */
+	fx_png(&b, 358, 440);
+	expect_err(attach(fx, id, TC_ATT_PHOTO, NULL, "me.png", &b, err,
+		       sizeof(err)),
+	    TC_ERR_RANGE, err, "358 x 440");
+	tc_buf_release(&b);
+	fx_pdf(&b);
+	expect_err(attach(fx, id, TC_ATT_PHOTO, NULL, "me.pdf", &b, err,
+		       sizeof(err)),
+	    TC_ERR_UNSUPPORTED, err, "not allowed here");
+	expect_err(attach(fx, id, TC_ATT_CONTRACT, NULL, "contract.png", &b,
+		       err, sizeof(err)),
+	    TC_ERR_UNSUPPORTED, err, "content is pdf");
+	expect_err(attach(fx, id, TC_ATT_CONTRACT, "no-such-material",
+		       "contract.pdf", &b, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no material");
+	assert_int_equal(attach(fx, id, TC_ATT_CONTRACT, "labour-contract",
+			     "contract.pdf", &b, err, sizeof(err)),
+	    0);
+	expect_err(attach(fx, id, TC_ATT_CONTRACT, NULL, "again.pdf", &b, err,
+		       sizeof(err)),
+	    TC_ERR_EXISTS, err, "already attached");
+	tc_buf_release(&b);
+	fx_png(&b, 358, 441);
+	assert_int_equal(attach(fx, id, TC_ATT_PHOTO, NULL, "/home/x/me.png",
+			     &b, err, sizeof(err)),
+	    0);
+	tc_buf_release(&b);
+	/* A file of 2.5 MiB is sealed in three parts and read back. */
+	tc_buf_init(&b, 8u << 20);
+	tc_buf_puts(&b, "%PDF-1.7\n");
+	for (i = 0; b.len < (5u << 19); i++)
+		tc_buf_printf(&b, "%% line %zu of a long scanned document\n",
+		    i);
+	tc_buf_puts(&b, "%%EOF\n");
+	begin(fx);
+	assert_int_equal(tc_app_attach(&fx->c, id, TC_ATT_ELIGIBILITY_PROOF,
+			     "eligibility-proof", "proof.pdf", b.data, b.len,
+			     &att, err, sizeof(err)),
+	    0);
+	commit(fx);
+	assert_int_equal(count(fx, "SELECT count(*) FROM attachment_data WHERE "
+				   "sha256 = (SELECT sha256 FROM attachments "
+				   "WHERE name = 'proof.pdf')"),
+	    3);
+	tc_buf_init(&back, TC_ATTACH_MAX);
+	assert_int_equal(tc_app_attachment_read(fx->reg, att, &back, err,
+			     sizeof(err)),
+	    0);
+	assert_int_equal(back.len, b.len);
+	assert_memory_equal(back.data, b.data, b.len);
+	tc_buf_release(&back);
+	tc_buf_release(&b);
+	assert_int_equal(count(fx, "SELECT count(*) FROM attachments WHERE "
+				   "name = 'me.png' AND width = 358 AND height = "
+				   "441 AND media_type = 'image/png'"),
+	    1);
+	/* Baiyun takes gif, jpg, pdf and doc only (001 申领指南). */
+	person(fx, &who, "黄海", "19830303", 1);
+	id = apply_new(fx, prog(fx, "baiyun-yunju"), "silver", NULL, "s1",
+	    &who);
+	fx_png(&b, 358, 441);
+	expect_err(attach(fx, id, TC_ATT_OTHER, NULL, "scan.png", &b, err,
+		       sizeof(err)),
+	    TC_ERR_UNSUPPORTED, err, "allowed: gif, jpg, pdf, doc");
+	tc_buf_release(&b);
+	fx_docx(&b);
+	expect_err(attach(fx, id, TC_ATT_OTHER, NULL, "form.docx", &b, err,
+		       sizeof(err)),
+	    TC_ERR_UNSUPPORTED, err, "docx");
+	tc_buf_release(&b);
+	fx_doc(&b);
+	assert_int_equal(attach(fx, id, TC_ATT_OTHER, "application-form",
+			     "form.doc", &b, err, sizeof(err)),
+	    0);
+	tc_buf_release(&b);
+	/* Not after submission. */
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	fx_pdf(&b);
+	expect_err(attach(fx, id, TC_ATT_OTHER, NULL, "late.pdf", &b, err,
+		       sizeof(err)),
+	    TC_ERR_STATE, err, "submitted");
+	tc_buf_release(&b);
+}
+
+static void
+raw_exec(struct fx *fx, const char *sql, int want)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != want)
+		fail_msg("%s: %s", sql, msg ? msg : "?");
+	sqlite3_free(msg);
+	sqlite3_close(db);
+}
+
+static void
+test_serials(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "chuxiong-xingchu");
+	struct person who;
+	struct tc_card c1, c2, c3;
+	struct tc_holder h;
+	char err[1024], no[17];
+	int64_t id, serial, last, holder;
+
+	person(fx, &who, "杨帆", "19840404", 1);
+	card_for(fx, "chuxiong-xingchu", "a", &who, &c1);
+	assert_int_equal(c1.serial, 1);
+	assert_int_equal(tc_serial_last(fx->reg, &last, err, sizeof(err)), 0);
+	assert_int_equal(last, 1);
+	/* A failure after the reservation leaves a gap. */
+	person(fx, &who, "吴越", "19860909", 0);
+	id = apply_new(fx, p, "b", NULL, "b1", &who);
+	advance_to(fx, id, TC_STEP_ISSUE, NULL, 0, NULL);
+	assert_int_equal(add_blacklist(fx, who.id, "公示期间收到实名举报",
+			     err, sizeof(err)),
+	    0);
+	AS(fx, "r7-1");
+	expect_err(issue(fx, id, NULL, err, sizeof(err)), TC_ERR_BLACKLISTED,
+	    err, "blacklist");
+	assert_int_equal(tc_serial_last(fx->reg, &last, err, sizeof(err)), 0);
+	assert_int_equal(last, 2);
+	begin(fx);
+	assert_int_equal(tc_blacklist_remove_id(fx->reg, TC_ID_RESIDENT,
+			     who.id, "举报不实", "r9-1", fx->c.now, err,
+			     sizeof(err)),
+	    0);
+	commit(fx);
+	issue_ok(fx, id, &c2);
+	assert_int_equal(c2.serial, 3);
+	/* A card deleted behind the registry's back: its serial stays used. */
+	begin(fx);
+	memset(&h, 0, sizeof(h));
+	h.id_type = TC_ID_RESIDENT;
+	make_id(h.id_number, "110105", "19700101", 501, 1);
+	snprintf(h.name, sizeof(h.name), "测试持卡人");
+	assert_int_equal(tc_registry_holder_add(fx->reg, &h, fx->c.now,
+			     &holder, err, sizeof(err)),
+	    0);
+	memset(&c3, 0, sizeof(c3));
+	c3.serial = 40;
+	assert_int_equal(tc_cardno_make(p->region, 40, no), 0);
+	memcpy(c3.card_no, no, sizeof(no));
+	c3.holder_id = holder;
+	snprintf(c3.programme, sizeof(c3.programme), "%s", p->id);
+	snprintf(c3.tier, sizeof(c3.tier), "a");
+	c3.status = TC_CARD_ISSUED;
+	c3.issued_at = fx->c.now;
+	c3.expires_at = fx->c.now + 86400;
+	assert_int_equal(tc_registry_card_add(fx->reg, &c3, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_audit(fx->reg, fx->c.now, "system",
+			     "card.import", NULL, NULL, err, sizeof(err)),
+	    0);
+	commit(fx);
+	raw_exec(fx, "DELETE FROM cards WHERE serial = 40", SQLITE_CONSTRAINT);
+	raw_exec(fx, "DROP TRIGGER cards_no_delete; DELETE FROM cards WHERE "
+		     "serial = 40",
+	    SQLITE_OK);
+	assert_int_equal(tc_serial_reserve(fx->reg, "r7-1", "test", fx->c.now,
+			     &serial, err, sizeof(err)),
+	    0);
+	assert_int_equal(serial, 41);
+	/* The counter never goes down, is never deleted, has one row. */
+	raw_exec(fx, "UPDATE serial_counter SET last = 2", SQLITE_CONSTRAINT);
+	raw_exec(fx, "DELETE FROM serial_counter", SQLITE_CONSTRAINT);
+	raw_exec(fx, "INSERT INTO serial_counter VALUES (2, 100)",
+	    SQLITE_CONSTRAINT);
+	/* Not inside a transaction. */
+	begin(fx);
+	expect_err(tc_serial_reserve(fx->reg, "r7-1", NULL, fx->c.now, &serial,
+		       err, sizeof(err)),
+	    TC_ERR_STATE, err, "of its own");
+	tc_registry_rollback(fx->reg);
+	expect_err(tc_app_issue(&fx->c, id, NULL, err, sizeof(err)),
+	    TC_ERR_STATE, err, "issued already");
+	/* Reopening keeps the counter. */
+	tc_registry_close(fx->reg);
+	assert_int_equal(tc_registry_open(&fx->reg, fx->path, &keys, 0, err,
+			     sizeof(err)),
+	    0);
+	fx->c.reg = fx->reg;
+	assert_int_equal(tc_serial_last(fx->reg, &last, err, sizeof(err)), 0);
+	assert_int_equal(last, 41);
+}
+
+static void
+test_forms(void **state)
+{
+	static const struct {
+		const char *json;
+		int code;
+		const char *part;
+	} v[] = {
+		{ "[]", TC_ERR_MALFORMED, "JSON object" },
+		{ "{\"programme\": \"x\", \"programme\": \"y\"}",
+		    TC_ERR_MALFORMED, "duplicate" },
+		{ "{\"programme\": \"nope\"}", TC_ERR_NOT_FOUND, "nope" },
+		{ "{}", TC_ERR_MALFORMED, "programme id is needed" },
+		{ "{\"programme\": \"guangdong-youyue\", \"colour\": 1}",
+		    TC_ERR_MALFORMED, "colour: unknown key" },
+		{ "{\"format\": \"x\", \"programme\": \"guangdong-youyue\"}",
+		    TC_ERR_MALFORMED, "talentcard-application/1" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"zz\"}",
+		    TC_ERR_NOT_FOUND, "no clause 'zz'" },
+		{ "{\"programme\": \"baiyun-yunju\", \"tier\": \"silver\", "
+		  "\"clause\": \"g1\"}",
+		    TC_ERR_MALFORMED, "belongs to tier gold, not silver" },
+		{ "{\"programme\": \"baiyun-yunju\", \"tier\": \"gold\", "
+		  "\"clause\": \"cbc\"}",
+		    TC_ERR_MALFORMED, "decided at approval" },
+		{ "{\"programme\": \"baiyun-yunju\", \"tier\": \"gold\"}",
+		    TC_ERR_MALFORMED, "needs a clause" },
+		{ "{\"programme\": \"chuxiong-xingchu\", \"route\": "
+		  "\"flexible-or-entrepreneur\", \"clause\": \"a1\"}",
+		    TC_ERR_MALFORMED, "clauses of its own" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"sections\": {\"hobbies\": {}}}",
+		    TC_ERR_MALFORMED, "sections.hobbies" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"sections\": {\"contact\": {\"fax\": \"1\"}}}",
+		    TC_ERR_MALFORMED, "sections.contact.fax" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"sections\": {\"contact\": {\"email\": \"a@b\"}}}",
+		    TC_ERR_MALFORMED, "no dot" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"sections\": {\"contact\": {\"mobile\": \"12ab\"}}}",
+		    TC_ERR_MALFORMED, "sections.contact.mobile" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"sections\": {\"family\": {}}}",
+		    TC_ERR_MALFORMED, "array of entries" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"sections\": {\"education\": [{\"from\": \"2010-09-01\", "
+		  "\"to\": \"2008-07-01\"}]}}",
+		    TC_ERR_BAD_DATE, "after 'to'" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"sections\": {\"basic\": {\"birth-date\": \"2099-01-01\"}}}",
+		    TC_ERR_BAD_DATE, "in the future" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"sections\": {\"basic\": {\"birth-date\": \"1985-02-30\"}}}",
+		    TC_ERR_BAD_DATE, "not a real date" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\"}",
+		    TC_ERR_MALFORMED, "name is needed" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"applicant\": {\"name\": \"王晓明\"}}",
+		    TC_ERR_MALFORMED, "type and number are needed" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"applicant\": {\"name\": \"王晓明\", \"id_type\": "
+		  "\"passport\", \"id_number\": \"E12345678\"}}",
+		    TC_ERR_MALFORMED, "does not take ID type passport" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"applicant\": {\"name\": \"王晓明\", \"id_type\": "
+		  "\"resident\", \"id_number\": \"440106198505121231\"}}",
+		    TC_ERR_BAD_CHECK, "applicant.id_number" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"applicant\": {\"name\": \"\\u0001\", \"id_type\": "
+		  "\"resident\", \"id_number\": \"x\"}}",
+		    TC_ERR_MALFORMED, "applicant.name" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"employer\": {\"code\": \"91350100M000100Y44\"}}",
+		    TC_ERR_BAD_CHECK, "employer.code" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"work_type\": \"remote\"}",
+		    TC_ERR_NOT_FOUND, "no work type 'remote'" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"exceptions\": {\"retirement-age\": \"x\"}}",
+		    TC_ERR_MALFORMED, "in principle" },
+		{ "{\"programme\": \"guangzhou-green\", \"clause\": \"a1-1\", "
+		  "\"exceptions\": {\"blacklist\": \"x\"}}",
+		    TC_ERR_NOT_FOUND, "can have exceptions" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"attachments\": [{\"file\": \"x.pdf\"}]}",
+		    TC_ERR_MALFORMED, "kind" },
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
+		  "\"pledge_accepted\": \"yes\"}",
+		    TC_ERR_MALFORMED, "true or false" },
+		{ "{\"programme\": \"guangdong-youyue\"", TC_ERR_MALFORMED,
+		    "line 1" },
+		{ "{\"programme\": \"guangdong-youyue\\u0000\"}",
+		    TC_ERR_MALFORMED, NULL },
+	};
+	struct fx *fx = *state;
+	struct tc_app_form f;
+	char err[1024];
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		r = tc_app_form_parse(fx->set, v[i].json, strlen(v[i].json),
+		    T0, &f, err, sizeof(err));
+		if (r != v[i].code)
+			fail_msg("case %zu: expected %s, got %s: %s", i,
+			    tc_errname(v[i].code), tc_errname(r), err);
+		if (v[i].part != NULL && strstr(err, v[i].part) == NULL)
+			fail_msg("case %zu: '%s' lacks '%s'", i, err,
+			    v[i].part);
+		assert_null(f.form_json);
+	}
+}
+
+static void
+test_form_values(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangdong-youyue");
+	struct tc_app_form f;
+	struct person who;
+	json_t *root;
+	char *text, err[1024];
+	int r;
+
+	person(fx, &who, "王晓明", "19850512", 1);
+	text = form_json(p, NULL, NULL, "a-1", &who);
+	parse_form(fx, text, &f);
+	free(text);
+	/* The tier comes from the clause; sex and birth from the number. */
+	assert_string_equal(f.tier, "a");
+	assert_string_equal(f.sex, "male");
+	assert_string_equal(f.birth_date, "1985-05-12");
+	assert_int_equal(f.retire_base, 60);
+	assert_string_equal(f.employer_code, "91440101MA5CXQ8N2U");
+	assert_null(strstr(f.form_json, who.id));
+	assert_null(strstr(f.form_json, "id-number"));
+	assert_non_null(strstr(f.form_json, "\"unit\":\"广州云聚"));
+	assert_non_null(strstr(f.form_json, "\"tier\":\"a\""));
+	tc_app_form_release(&f);
+	/* A sex that the number contradicts. */
+	root = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:s}}", "programme",
+	    "guangdong-youyue", "clause", "a-1", "applicant", "name", "王晓明",
+	    "id_type", "resident-id", "id_number", who.id, "sex", "female");
+	text = json_dumps(root, 0);
+	r = tc_app_form_parse(fx->set, text, strlen(text), T0, &f, err,
+	    sizeof(err));
+	expect_err(r, TC_ERR_MALFORMED, err, "the ID number says male");
+	free(text);
+	/* The ID number copied into another field. */
+	json_object_del(json_object_get(root, "applicant"), "sex");
+	json_object_set_new(root, "sections",
+	    json_pack("{s:{s:s}}", "achievements", "text", who.id));
+	text = json_dumps(root, 0);
+	r = tc_app_form_parse(fx->set, text, strlen(text), T0, &f, err,
+	    sizeof(err));
+	expect_err(r, TC_ERR_MALFORMED, err, "appears in another field");
+	assert_null(strstr(err, who.id));
+	free(text);
+	/* Two places, two values. */
+	json_object_set_new(root, "sections",
+	    json_pack("{s:{s:s}}", "basic", "name", "王小明"));
+	text = json_dumps(root, 0);
+	r = tc_app_form_parse(fx->set, text, strlen(text), T0, &f, err,
+	    sizeof(err));
+	expect_err(r, TC_ERR_MALFORMED, err, "differs from applicant.name");
+	free(text);
+	/* 1000 characters of achievements pass, 1001 do not. */
+	{
+		char big[4 * 1001 + 1];
+		size_t i;
+
+		for (i = 0; i < 1000; i++)
+			memcpy(big + 3 * i, "绩", 3);
+		big[3000] = '\0';
+		json_object_set_new(root, "sections",
+		    json_pack("{s:{s:s}}", "achievements", "text", big));
+		text = json_dumps(root, 0);
+		assert_int_equal(tc_app_form_parse(fx->set, text, strlen(text),
+				     T0, &f, err, sizeof(err)),
+		    0);
+		tc_app_form_release(&f);
+		free(text);
+		memcpy(big + 3000, "绩", 4);
+		json_object_set_new(root, "sections",
+		    json_pack("{s:{s:s}}", "achievements", "text", big));
+		text = json_dumps(root, 0);
+		r = tc_app_form_parse(fx->set, text, strlen(text), T0, &f, err,
+		    sizeof(err));
+		expect_err(r, TC_ERR_MALFORMED, err, "1001 characters");
+		free(text);
+	}
+	json_decref(root);
+}
+
+static void
+test_completeness(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangdong-youyue");
+	struct tc_app_form f;
+	struct person who;
+	char *text, err[1024];
+	int64_t id;
+
+	/* Only the identity: everything else is listed as missing. */
+	person(fx, &who, "王晓明", "19850512", 1);
+	text = NULL;
+	{
+		json_t *root = json_pack("{s:s, s:s, s:{s:s, s:s, s:s}}",
+		    "programme", "guangdong-youyue", "clause", "a-1",
+		    "applicant", "name", who.name, "id_type", "resident",
+		    "id_number", who.id);
+
+		text = json_dumps(root, 0);
+		json_decref(root);
+	}
+	parse_form(fx, text, &f);
+	free(text);
+	AS(fx, "clerk");
+	begin(fx);
+	assert_int_equal(tc_app_create(&fx->c, &f, &id, err, sizeof(err)), 0);
+	commit(fx);
+	tc_app_form_release(&f);
+	begin(fx);
+	expect_err(tc_app_submit(&fx->c, id, 0, err, sizeof(err)),
+	    TC_ERR_MALFORMED, err, "incomplete");
+	tc_registry_rollback(fx->reg);
+	assert_non_null(strstr(err, "sections.contact.email"));
+	assert_non_null(strstr(err, "sections.family: at least 1"));
+	assert_non_null(strstr(err, "work type"));
+	assert_non_null(strstr(err, "photo"));
+	assert_non_null(strstr(err, "material id-document"));
+	assert_non_null(strstr(err, "pledge"));
+	/* The full form: the pledge is still needed (003 2.1.6). */
+	text = form_json(p, NULL, NULL, "a-1", &who);
+	parse_form(fx, text, &f);
+	free(text);
+	begin(fx);
+	assert_int_equal(tc_app_update(&fx->c, id, &f, err, sizeof(err)), 0);
+	commit(fx);
+	tc_app_form_release(&f);
+	attach_all(fx, id, p, "a", "full-time", 0);
+	begin(fx);
+	expect_err(tc_app_submit(&fx->c, id, 0, err, sizeof(err)),
+	    TC_ERR_MALFORMED, err, "(1 missing): the integrity pledge");
+	assert_int_equal(tc_app_submit(&fx->c, id, 1, err, sizeof(err)), 0);
+	commit(fx);
+	/* Flexible work needs other materials than full-time. */
+	person(fx, &who, "Emily Carter", "19880420", 0);
+	who.work_type = "flexible";
+	text = form_json(p, NULL, NULL, "a-1", &who);
+	parse_form(fx, text, &f);
+	free(text);
+	begin(fx);
+	assert_int_equal(tc_app_create(&fx->c, &f, &id, err, sizeof(err)), 0);
+	commit(fx);
+	tc_app_form_release(&f);
+	attach_all(fx, id, p, "a", "full-time", 0);
+	begin(fx);
+	expect_err(tc_app_submit(&fx->c, id, 1, err, sizeof(err)),
+	    TC_ERR_MALFORMED, err, "material cooperation-agreement");
+	tc_registry_rollback(fx->reg);
+	/* Changing the person or the programme is refused. */
+	person(fx, &who, "陈静", "19860606", 0);
+	text = form_json(p, NULL, NULL, "a-1", &who);
+	parse_form(fx, text, &f);
+	free(text);
+	begin(fx);
+	expect_err(tc_app_update(&fx->c, id, &f, err, sizeof(err)),
+	    TC_ERR_POLICY, err, "another person");
+	tc_registry_rollback(fx->reg);
+	tc_app_form_release(&f);
+}
+
+/* Searches the registry files for the ID number in any usual spelling. */
+static void
+no_plain_id(struct fx *fx, const char *id)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char path[160], head[18];
+	uint8_t *data;
+	size_t i, n;
+	long len;
+	FILE *f;
+
+	memcpy(head, id, 17);
+	head[17] = '\0';
+	for (i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s%s", fx->path, suffix[i]);
+		if ((f = fopen(path, "rb")) == NULL)
+			continue;
+		fseek(f, 0, SEEK_END);
+		len = ftell(f);
+		fseek(f, 0, SEEK_SET);
+		data = malloc((size_t)len + 1);
+		n = fread(data, 1, (size_t)len, f);
+		fclose(f);
+		assert_null(memmem(data, n, id, strlen(id)));
+		assert_null(memmem(data, n, head, 17));
+		free(data);
+	}
+}
+
+static void
+test_no_plain_id(void **state)
+{
+	struct fx *fx = *state;
+	struct person who;
+	struct tc_card card;
+	struct tc_app a;
+	struct tc_audit_report rep;
+	char err[256];
+	int64_t id;
+
+	person(fx, &who, "王晓明", "19850512", 1);
+	id = card_for(fx, "guangdong-youyue", "a", &who, &card);
+	get(fx, id, &a);
+	assert_memory_equal(a.id_masked, "4401**********", 14);
+	assert_string_equal(a.id_masked + 14, who.id + 14);
+	tc_app_release(&a);
+	no_plain_id(fx, who.id);
+	tc_registry_close(fx->reg);
+	fx->reg = NULL;
+	no_plain_id(fx, who.id);
+	assert_int_equal(tc_registry_open(&fx->reg, fx->path, &keys, 0, err,
+			     sizeof(err)),
+	    0);
+	assert_int_equal(
+	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_walk_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_guard_blacklist, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_guard_employer_bar, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_guard_retirement, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_guard_excluded_employer, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_guard_live_card_and_open, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_upgrade_convert, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sub_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_review_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_attachments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_serials, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forms, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_form_values, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_completeness, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_no_plain_id, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

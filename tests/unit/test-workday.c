@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of calendar days in Asia/Shanghai and working days with a
+ * holidays file (src/workday.c). The day numbers and weekdays were
+ * computed independently with Python's datetime. The holidays are those of
+ * the National Day week of 2025 (国办发明电〔2024〕12号): 1-8 October off,
+ * Sunday 28 September and Saturday 11 October worked.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "tcard/err.h"
+#include "tcard/workday.h"
+
+static const char holidays_2025_10[] =
+    "# National Day and Mid-Autumn Festival 2025\n"
+    "2025-09-28 workday\n"
+    "2025-10-01 holiday\n"
+    "2025-10-02 holiday\r\n"
+    "2025-10-03\tholiday   \n"
+    "\n"
+    "   # indented comment\n"
+    "2025-10-06 holiday\n"
+    "2025-10-07 holiday\n"
+    "2025-10-08 holiday\n"
+    "2025-10-11 workday";
+
+static int64_t
+day(const char *s)
+{
+	int64_t d = 0;
+
+	assert_int_equal(tc_date_parse(s, &d, NULL, 0), 0);
+	return d;
+}
+
+static void
+test_civil(void **state)
+{
+	static const struct {
+		const char *date;
+		int64_t day;
+		int weekday;
+	} v[] = {
+		{ "1970-01-01", 0, 4 },
+		{ "1969-12-31", -1, 3 },
+		{ "2000-03-01", 11017, 3 },
+		{ "2024-02-29", 19782, 4 },
+		{ "1900-01-01", -25567, 1 },
+		{ "2026-03-01", 20513, 7 },
+		{ "2026-03-02", 20514, 1 },
+		{ "2025-10-01", 20362, 3 },
+	};
+	char out[TC_DATE_TEXT];
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		assert_int_equal(day(v[i].date), v[i].day);
+		assert_int_equal(tc_weekday(v[i].day), v[i].weekday);
+		tc_date_format(v[i].day, out);
+		assert_string_equal(out, v[i].date);
+	}
+	/* Every day of 1899-2101 round-trips. */
+	for (i = 0; i < 73000; i++) {
+		int y, m, d;
+		int64_t n = -25933 + (int64_t)i;
+
+		tc_civil_from_day(n, &y, &m, &d);
+		assert_int_equal(tc_day_from_civil(y, m, d), n);
+	}
+}
+
+static void
+test_shanghai(void **state)
+{
+	/* 2026-03-01T15:59:59Z is 23:59:59 in Shanghai; a second later
+	 * it is 2 March there. */
+	assert_int_equal(tc_day_of_time(1772380799), 20513);
+	assert_int_equal(tc_day_of_time(1772380800), 20514);
+	assert_int_equal(tc_time_of_day(20514), 1772380800);
+	assert_int_equal(tc_day_of_time(tc_time_of_day(20514)), 20514);
+	assert_int_equal(tc_day_of_time(-1), 0); /* 07:59:59 on 1 Jan 1970 */
+	assert_int_equal(tc_day_of_time(-8 * 3600 - 1), -1);
+}
+
+static void
+test_parse_dates(void **state)
+{
+	static const char *const bad[] = { "2025-02-29", "2025-13-01",
+		"2025-00-10", "2025-1-01", "25-01-01", "2025/01/01",
+		"2025-01-01x", "0999-12-31", "", "２０２５-01-01", "2025-04-31" };
+	char msg[128];
+	int64_t d = 7;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(tc_date_parse(bad[i], &d, msg, sizeof(msg)),
+		    TC_ERR_BAD_DATE);
+		assert_int_equal(d, 7);
+	}
+	assert_int_equal(tc_date_parse(NULL, &d, NULL, 0), TC_ERR_BAD_DATE);
+	assert_int_equal(day("2000-02-29"), 11016);
+}
+
+static void
+test_add_months(void **state)
+{
+	char out[TC_DATE_TEXT];
+
+	tc_date_format(tc_day_add_months(day("2024-02-29"), 12), out);
+	assert_string_equal(out, "2025-02-28");
+	tc_date_format(tc_day_add_months(day("2024-02-29"), 48), out);
+	assert_string_equal(out, "2028-02-29");
+	tc_date_format(tc_day_add_months(day("2025-01-31"), 1), out);
+	assert_string_equal(out, "2025-02-28");
+	tc_date_format(tc_day_add_months(day("2025-03-31"), -1), out);
+	assert_string_equal(out, "2025-02-28");
+	tc_date_format(tc_day_add_months(day("2026-03-15"), 60), out);
+	assert_string_equal(out, "2031-03-15");
+	tc_date_format(tc_day_add_months(day("2025-12-15"), 1), out);
+	assert_string_equal(out, "2026-01-15");
+	tc_date_format(tc_day_add_months(day("2025-01-15"), -1), out);
+	assert_string_equal(out, "2024-12-15");
+}
+
+static void
+test_weekends_only(void **state)
+{
+	/* Friday 2026-03-06 + 1 working day is Monday 2026-03-09. */
+	assert_int_equal(tc_workday_add(NULL, day("2026-03-06"), 1),
+	    day("2026-03-09"));
+	/* Saturday + 1 is Monday; + 0 is itself. */
+	assert_int_equal(tc_workday_add(NULL, day("2026-03-07"), 1),
+	    day("2026-03-09"));
+	assert_int_equal(tc_workday_add(NULL, day("2026-03-07"), 0),
+	    day("2026-03-07"));
+	/* Monday + 5 is the next Monday. */
+	assert_int_equal(tc_workday_add(NULL, day("2026-03-02"), 5),
+	    day("2026-03-09"));
+	assert_int_equal(tc_workday_count(NULL, day("2026-03-02"),
+			     day("2026-03-09")),
+	    5);
+	assert_int_equal(tc_workday_count(NULL, day("2026-03-09"),
+			     day("2026-03-02")),
+	    0);
+	assert_true(tc_workday_is(NULL, day("2026-03-02")));
+	assert_false(tc_workday_is(NULL, day("2026-03-01")));
+}
+
+static void
+test_holidays(void **state)
+{
+	struct tc_workdays *wd = NULL;
+	char msg[256];
+
+	assert_int_equal(tc_workdays_parse(&wd, holidays_2025_10,
+			     strlen(holidays_2025_10), "h.txt", msg,
+			     sizeof(msg)),
+	    0);
+	assert_int_equal(tc_workdays_count(wd), 8);
+	assert_false(tc_workday_is(wd, day("2025-10-01")));
+	assert_false(tc_workday_is(wd, day("2025-10-04")));
+	assert_true(tc_workday_is(wd, day("2025-09-28")));
+	assert_true(tc_workday_is(wd, day("2025-10-11")));
+	assert_true(tc_workday_is(wd, day("2025-10-09")));
+	/* Tuesday 30 September + 1 working day is Thursday 9 October. */
+	assert_int_equal(tc_workday_add(wd, day("2025-09-30"), 1),
+	    day("2025-10-09"));
+	/* Friday 26 September + 1 is the make-up Sunday. */
+	assert_int_equal(tc_workday_add(wd, day("2025-09-26"), 1),
+	    day("2025-09-28"));
+	/* 9 October + 5: 10, 11 (Saturday worked), 13, 14, 15. */
+	assert_int_equal(tc_workday_add(wd, day("2025-10-09"), 5),
+	    day("2025-10-15"));
+	assert_int_equal(
+	    tc_workday_count(wd, day("2025-09-26"), day("2025-10-15")), 9);
+	tc_workdays_free(wd);
+}
+
+static void
+test_holiday_refusals(void **state)
+{
+	static const struct {
+		const char *text;
+		int code;
+		const char *msg;
+	} v[] = {
+		{ "2025-10-01 holiday\n2025-10-01 holiday\n", TC_ERR_EXISTS,
+		    "h: lines 1 and 2 both list 2025-10-01" },
+		{ "2025-09-28 workday\n# x\n2025-09-28 workday\n",
+		    TC_ERR_EXISTS, "h: lines 1 and 3" },
+		{ "2025-10-01 holidays\n", TC_ERR_MALFORMED, "h: line 1:" },
+		{ "2025-10-01\n", TC_ERR_MALFORMED, "h: line 1:" },
+		{ "2025-10-01holiday\n", TC_ERR_MALFORMED, "h: line 1:" },
+		{ "\n2025-02-30 holiday\n", TC_ERR_BAD_DATE, "h: line 2:" },
+		{ "2025-10-04 holiday\n", TC_ERR_RANGE, "Saturday or Sunday" },
+		{ "2025-10-09 workday\n", TC_ERR_RANGE, "is a weekday" },
+		{ "2025-10-01 holiday x\n", TC_ERR_MALFORMED, "h: line 1:" },
+		{ "2025-10-01 \001holiday\n", TC_ERR_MALFORMED, "control" },
+		{ "HOLIDAY 2025-10-01\n", TC_ERR_BAD_DATE, "h: line 1:" },
+	};
+	struct tc_workdays *wd = (struct tc_workdays *)&wd;
+	char msg[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		wd = (struct tc_workdays *)&wd;
+		assert_int_equal(tc_workdays_parse(&wd, v[i].text,
+				     strlen(v[i].text), "h", msg, sizeof(msg)),
+		    v[i].code);
+		assert_null(wd);
+		if (strstr(msg, v[i].msg) == NULL)
+			fail_msg("case %zu: '%s' lacks '%s'", i, msg,
+			    v[i].msg);
+	}
+	/* A NUL inside the text. */
+	assert_int_equal(tc_workdays_parse(&wd, "2025-10-01 holiday\n\0x", 21,
+			     "h", msg, sizeof(msg)),
+	    TC_ERR_MALFORMED);
+	/* Empty and comment-only files are fine. */
+	assert_int_equal(tc_workdays_parse(&wd, "", 0, "h", msg, sizeof(msg)),
+	    0);
+	assert_int_equal(tc_workdays_count(wd), 0);
+	tc_workdays_free(wd);
+	assert_int_equal(tc_workdays_parse(&wd, "# x\n\n", 5, NULL, msg,
+			     sizeof(msg)),
+	    0);
+	tc_workdays_free(wd);
+	/* Too large. */
+	assert_int_equal(tc_workdays_parse(&wd, "", TC_WORKDAYS_FILE_MAX + 1,
+			     "h", msg, sizeof(msg)),
+	    TC_ERR_TOO_LARGE);
+}
+
+static void
+test_too_many(void **state)
+{
+	struct tc_workdays *wd = NULL;
+	char msg[256], *text;
+	size_t i, len = 0;
+	int64_t d = day("2000-01-03");
+
+	text = malloc(TC_WORKDAYS_FILE_MAX);
+	assert_non_null(text);
+	for (i = 0; i <= TC_WORKDAYS_MAX; d++) {
+		char date[TC_DATE_TEXT];
+
+		if (tc_weekday(d) > 5)
+			continue;
+		tc_date_format(d, date);
+		len += (size_t)snprintf(text + len, 32, "%s holiday\n", date);
+		i++;
+	}
+	assert_int_equal(
+	    tc_workdays_parse(&wd, text, len, "h", msg, sizeof(msg)),
+	    TC_ERR_TOO_LARGE);
+	assert_non_null(strstr(msg, "more than 4096"));
+	/* With every weekday a holiday, adding still ends. */
+	len = 0;
+	d = day("2000-01-03");
+	for (i = 0; i < 600; d++) {
+		char date[TC_DATE_TEXT];
+
+		if (tc_weekday(d) > 5)
+			continue;
+		tc_date_format(d, date);
+		len += (size_t)snprintf(text + len, 32, "%s holiday\n", date);
+		i++;
+	}
+	assert_int_equal(
+	    tc_workdays_parse(&wd, text, len, "h", msg, sizeof(msg)), 0);
+	assert_true(tc_workday_add(wd, day("2000-01-02"), 1) >
+	    day("2000-01-02"));
+	tc_workdays_free(wd);
+	free(text);
+}
+
+static void
+test_load(void **state)
+{
+	struct tc_workdays *wd = (struct tc_workdays *)&wd;
+	char path[] = "/tmp/tc-workday-XXXXXX", msg[256];
+	FILE *f;
+	int fd;
+
+	assert_int_equal(tc_workdays_load(&wd, "/nonexistent/holidays.txt",
+			     msg, sizeof(msg)),
+	    0);
+	assert_null(wd);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs(holidays_2025_10, f);
+	fclose(f);
+	assert_int_equal(tc_workdays_load(&wd, path, msg, sizeof(msg)), 0);
+	assert_int_equal(tc_workdays_count(wd), 8);
+	tc_workdays_free(wd);
+	unlink(path);
+	assert_int_equal(tc_workdays_load(&wd, "/tmp", msg, sizeof(msg)),
+	    TC_ERR_IO);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_civil),
+		cmocka_unit_test(test_shanghai),
+		cmocka_unit_test(test_parse_dates),
+		cmocka_unit_test(test_add_months),
+		cmocka_unit_test(test_weekends_only),
+		cmocka_unit_test(test_holidays),
+		cmocka_unit_test(test_holiday_refusals),
+		cmocka_unit_test(test_too_many),
+		cmocka_unit_test(test_load),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
