@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -22,8 +24,8 @@
 #include "tcard/err.h"
 
 int
-tc_ac_open(struct tc_ac *s, const char *home_opt, const char *as,
-    unsigned roles)
+tc_ac_open(
+    struct tc_ac *s, const char *home_opt, const char *as, unsigned roles)
 {
 	char path[4200], err[512] = "";
 	const char *home;
@@ -49,8 +51,8 @@ tc_ac_open(struct tc_ac *s, const char *home_opt, const char *as,
 		goto fail;
 	}
 	if (as != NULL) {
-		if ((status = tc_issuer_authenticate(s->reg, as, roles,
-			 &s->op)) != TC_EXIT_OK)
+		if ((status = tc_issuer_authenticate(
+			 s->reg, as, roles, &s->op)) != TC_EXIT_OK)
 			goto fail;
 		s->authed = 1;
 	}
@@ -84,8 +86,9 @@ tc_ac_begin(struct tc_ac *s)
 
 	if ((r = tc_registry_begin(s->reg, err, sizeof(err))) != 0)
 		return tc_cli_fail(r, "registry", err);
-	if (s->authed && (status = tc_issuer_operator_recheck(s->reg, &s->op,
-			      s->roles)) != TC_EXIT_OK) {
+	if (s->authed &&
+	    (status = tc_issuer_operator_recheck(s->reg, &s->op, s->roles)) !=
+		TC_EXIT_OK) {
 		tc_registry_rollback(s->reg);
 		return status;
 	}
@@ -134,10 +137,9 @@ tc_ac_card(struct tc_ac *s, const char *text, struct tc_card *card)
 	long long v;
 	int r;
 
-	if (tc_cardno_parse(text, region, &serial, norm, err, sizeof(err)) ==
-	    0)
-		r = tc_registry_card_get_by_no(s->reg, norm, card, err,
-		    sizeof(err));
+	if (tc_cardno_parse(text, region, &serial, norm, err, sizeof(err)) == 0)
+		r = tc_registry_card_get_by_no(
+		    s->reg, norm, card, err, sizeof(err));
 	else {
 		errno = 0;
 		v = strtoll(text, &end, 10);
@@ -203,12 +205,12 @@ tc_ac_read_file(const char *path, size_t max, struct tc_buf *out)
 }
 
 int
-tc_ac_read_id(const char *opt_id, const char *opt_env, char *out,
-    size_t outlen)
+tc_ac_read_id(const char *opt_id, const char *opt_env, char *out, size_t outlen)
 {
+	struct termios old, quiet;
 	const char *v;
 	size_t n;
-	int c;
+	int c, restore = 0;
 
 	out[0] = '\0';
 	if (opt_id != NULL && opt_env != NULL)
@@ -229,15 +231,28 @@ tc_ac_read_id(const char *opt_id, const char *opt_env, char *out,
 	}
 	if (opt_id == NULL)
 		return TC_EXIT_OK;
+	/* Typed at a terminal: no echo, so the number is not on screen. */
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		restore = tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+		fputs("ID number: ", stderr);
+	}
 	n = 0;
 	while ((c = getchar()) != EOF && c != '\n') {
 		if (n + 1 >= outlen) {
+			if (restore)
+				tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 			OPENSSL_cleanse(out, outlen);
 			return tc_cli_fail(TC_ERR_TOO_LARGE, "--id -",
 			    "the line on standard input is too long for an ID "
 			    "number");
 		}
 		out[n++] = (char)c;
+	}
+	if (restore) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
 	}
 	if (n > 0 && out[n - 1] == '\r')
 		n--;
@@ -252,8 +267,8 @@ int
 tc_ac_list_add(const char **list, size_t *n, const char *v, const char *opt)
 {
 	if (*n == TC_AC_LIST_MAX)
-		return tc_cli_usage("more than %d %s options", TC_AC_LIST_MAX,
-		    opt);
+		return tc_cli_usage(
+		    "more than %d %s options", TC_AC_LIST_MAX, opt);
 	if (strchr(v, '=') == NULL)
 		return tc_cli_usage("%s wants NAME=VALUE, not '%s'", opt, v);
 	list[(*n)++] = v;
@@ -288,12 +303,13 @@ resolve_paths(json_t *root, const char *dir)
 	char path[4200];
 	size_t i;
 
-	json_array_foreach(arr, i, e) {
+	json_array_foreach(arr, i, e)
+	{
 		f = json_object_get(e, "file");
 		if (!json_is_string(f) || json_string_value(f)[0] == '/')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir,
-		    json_string_value(f));
+		snprintf(
+		    path, sizeof(path), "%s/%s", dir, json_string_value(f));
 		json_object_set_new(e, "file", json_string(path));
 	}
 }
@@ -345,8 +361,8 @@ merge_file(struct tc_ac *s, const char *path, json_t *root)
 		tc_buf_release(&b);
 		return status;
 	}
-	file = json_loadb((const char *)b.data, b.len, JSON_REJECT_DUPLICATES,
-	    &jerr);
+	file = json_loadb(
+	    (const char *)b.data, b.len, JSON_REJECT_DUPLICATES, &jerr);
 	tc_buf_release(&b);
 	if (!json_is_object(file)) {
 		snprintf(msg, sizeof(msg), "%s: line %d, column %d: %s", path,
@@ -367,7 +383,8 @@ merge_file(struct tc_ac *s, const char *path, json_t *root)
 	    pid != NULL ? tc_programme_set_find(s->progs, pid) : NULL, copy);
 	free(copy);
 	fsecs = json_object_get(file, "sections");
-	json_object_foreach(file, key, v) {
+	json_object_foreach(file, key, v)
+	{
 		if (strcmp(key, "sections") == 0)
 			continue;
 		json_object_set(root, key, v);
@@ -375,7 +392,7 @@ merge_file(struct tc_ac *s, const char *path, json_t *root)
 	if (json_is_object(fsecs)) {
 		secs = obj_of(root, "sections");
 		json_object_foreach(fsecs, key, v)
-			json_object_set(secs, key, v);
+		    json_object_set(secs, key, v);
 	} else if (fsecs != NULL)
 		json_object_set(root, "sections", fsecs);
 	json_decref(file);
@@ -489,8 +506,8 @@ tc_ac_parse(struct tc_ac *s, json_t *root, struct tc_app_form *f)
 
 	if ((text = json_dumps(root, JSON_COMPACT)) == NULL)
 		return tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
-	r = tc_app_form_parse(s->progs, text, strlen(text), s->c.now, f, err,
-	    sizeof(err));
+	r = tc_app_form_parse(
+	    s->progs, text, strlen(text), s->c.now, f, err, sizeof(err));
 	OPENSSL_cleanse(text, strlen(text));
 	free(text);
 	if (r != 0)
@@ -508,16 +525,16 @@ attach_one(struct tc_ac *s, int64_t id, enum tc_att_kind kind,
 	int r, status;
 
 	tc_buf_init(&b, TC_ATTACH_MAX + 1);
-	if ((status = tc_ac_read_file(path, TC_ATTACH_MAX, &b)) !=
-	    TC_EXIT_OK) {
+	if ((status = tc_ac_read_file(path, TC_ATTACH_MAX, &b)) != TC_EXIT_OK) {
 		tc_buf_release(&b);
 		return status;
 	}
-	r = tc_app_attach(&s->c, id, kind, material, path, b.data, b.len,
-	    NULL, err, sizeof(err));
+	r = tc_app_attach(&s->c, id, kind, material, path, b.data, b.len, NULL,
+	    err, sizeof(err));
 	tc_buf_release(&b);
 	if (r != 0) {
-		snprintf(what, sizeof(what), "attach %s", tc_att_kind_name(kind));
+		snprintf(
+		    what, sizeof(what), "attach %s", tc_att_kind_name(kind));
 		return tc_cli_fail(r, what, err);
 	}
 	return TC_EXIT_OK;
@@ -559,15 +576,17 @@ tc_ac_attach_all(struct tc_ac *s, int64_t id, const struct tc_programme *p,
 		if ((size_t)(eq - o->attaches[i]) >= sizeof(name) ||
 		    eq[1] == '\0')
 			return tc_cli_usage("--attach wants KIND=FILE");
-		snprintf(name, sizeof(name), "%.*s",
-		    (int)(eq - o->attaches[i]), o->attaches[i]);
+		snprintf(name, sizeof(name), "%.*s", (int)(eq - o->attaches[i]),
+		    o->attaches[i]);
 		material = NULL;
 		if (tc_att_kind_parse(name, &kind) != 0) {
 			if (!has_material(p, name))
 				return tc_cli_usage(
-				    "--attach %s: not an attachment kind (photo, "
+				    "--attach %s: not an attachment kind "
+				    "(photo, "
 				    "id-document, contract, "
-				    "tax-or-social-insurance, eligibility-proof, "
+				    "tax-or-social-insurance, "
+				    "eligibility-proof, "
 				    "cooperation-agreement, unit-certificate, "
 				    "other) nor a material of %s",
 				    name, p->id);
@@ -639,9 +658,10 @@ tc_ac_app_json(struct tc_ac *s, const struct tc_app *a)
 	    "state", tc_app_state_name(a->state), "applicant", a->id_masked,
 	    "name", a->name, "step_name", zh[0] ? zh : NULL, "role",
 	    role[0] ? role : NULL, "deadline",
-	    a->deadline[0] && (a->state == TC_APP_SUBMITTED ||
-				  a->state == TC_APP_APPROVED ||
-				  a->state == TC_APP_RETURNED)
+	    a->deadline[0] &&
+		    (a->state == TC_APP_SUBMITTED ||
+			a->state == TC_APP_APPROVED ||
+			a->state == TC_APP_RETURNED)
 		? a->deadline
 		: NULL,
 	    "employer", a->employer[0] ? a->employer : NULL, "overdue",
@@ -649,8 +669,8 @@ tc_ac_app_json(struct tc_ac *s, const struct tc_app *a)
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "created", json_string(t1));
-	json_object_set_new(o, "submitted",
-	    a->submitted_at ? json_string(t2) : json_null());
+	json_object_set_new(
+	    o, "submitted", a->submitted_at ? json_string(t2) : json_null());
 	if (a->card_serial)
 		json_object_set_new(
 		    o, "card_serial", json_integer(a->card_serial));

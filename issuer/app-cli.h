@@ -42,7 +42,8 @@
 	"EXIT STATUS\n"                                                        \
 	"    0 done; 1 refused (a rule of the programme or the workflow: "     \
 	"state,\n"                                                             \
-	"    role, four eyes, a guard, an incomplete or invalid form, a wrong\n" \
+	"    role, four eyes, a guard, an incomplete or invalid form, a "      \
+	"wrong\n"                                                              \
 	"    passphrase) or invalid input; 2 usage error; 3 environment "      \
 	"(keys,\n"                                                             \
 	"    registry, database, programme or holidays file, an unreadable "   \
@@ -57,7 +58,7 @@ struct tc_ac {
 	struct tc_operator op; /* after authentication */
 	unsigned roles;	       /* the roles the command needs (0: any) */
 	int authed;
-	struct tc_app_ctx c;   /* reg, programmes, workdays, operator, now */
+	struct tc_app_ctx c; /* reg, programmes, workdays, operator, now */
 	char home[4096];
 };
 
@@ -68,8 +69,8 @@ struct tc_ac {
  * must hold one of roles (0: any role). Returns an exit status; on
  * failure everything is closed again.
  */
-int tc_ac_open(struct tc_ac *s, const char *home_opt, const char *as,
-    unsigned roles);
+int tc_ac_open(
+    struct tc_ac *s, const char *home_opt, const char *as, unsigned roles);
 void tc_ac_close(struct tc_ac *s);
 
 /* Begins a transaction and re-checks the operator. An exit status. */
@@ -102,8 +103,8 @@ int tc_ac_read_file(const char *path, size_t max, struct tc_buf *out);
  * env (--id-env), never from the command line. out has TC_ID_MAX * 3
  * bytes; the caller wipes it. Returns an exit status.
  */
-int tc_ac_read_id(const char *opt_id, const char *opt_env, char *out,
-    size_t outlen);
+int tc_ac_read_id(
+    const char *opt_id, const char *opt_env, char *out, size_t outlen);
 
 /*
  * Options that build or change an application file. Every pointer may be
@@ -156,8 +157,34 @@ enum {
 };
 
 /* The form options as struct option entries (apply takes all). */
-#define TC_AC_ATTACH_OPTIONS                                                   	{ "from", required_argument, NULL, TC_AC_O_FROM },                     	    { "field", required_argument, NULL, TC_AC_O_FIELD },               	    { "attach", required_argument, NULL, TC_AC_O_ATTACH },             	    { "photo", required_argument, NULL, TC_AC_O_PHOTO },               	    { "exception", required_argument, NULL, TC_AC_O_EXCEPTION },       	    { "accept-pledge", no_argument, NULL, TC_AC_O_PLEDGE },            	    { "employer", required_argument, NULL, TC_AC_O_EMPLOYER },         	    { "employer-code", required_argument, NULL, TC_AC_O_CODE },        	    { "employer-category", required_argument, NULL,                   		TC_AC_O_CATEGORY },                                            	    { "work-type", required_argument, NULL, TC_AC_O_WORK }
-#define TC_AC_IDENTITY_OPTIONS                                                 	{ "programme", required_argument, NULL, TC_AC_O_PROGRAMME },           	    { "tier", required_argument, NULL, TC_AC_O_TIER },                 	    { "clause", required_argument, NULL, TC_AC_O_CLAUSE },             	    { "route", required_argument, NULL, TC_AC_O_ROUTE },               	    { "name", required_argument, NULL, TC_AC_O_NAME },                 	    { "id-type", required_argument, NULL, TC_AC_O_ID_TYPE },           	    { "id", required_argument, NULL, TC_AC_O_ID },                     	    { "id-env", required_argument, NULL, TC_AC_O_ID_ENV },             	    { "sex", required_argument, NULL, TC_AC_O_SEX },                   	    { "birth-date", required_argument, NULL, TC_AC_O_BIRTH },          	    { "retirement-age", required_argument, NULL, TC_AC_O_RETIRE }
+#define TC_AC_ATTACH_OPTIONS                                                   \
+	{ "from", required_argument, NULL, TC_AC_O_FROM },                     \
+	    { "field", required_argument, NULL, TC_AC_O_FIELD },               \
+	    { "attach", required_argument, NULL, TC_AC_O_ATTACH },             \
+	    { "photo", required_argument, NULL, TC_AC_O_PHOTO },               \
+	    { "exception", required_argument, NULL, TC_AC_O_EXCEPTION },       \
+	    { "accept-pledge", no_argument, NULL, TC_AC_O_PLEDGE },            \
+	    { "employer", required_argument, NULL, TC_AC_O_EMPLOYER },         \
+	    { "employer-code", required_argument, NULL, TC_AC_O_CODE },        \
+	    { "employer-category", required_argument, NULL,                    \
+		    TC_AC_O_CATEGORY },                                        \
+	{                                                                      \
+		"work-type", required_argument, NULL, TC_AC_O_WORK             \
+	}
+#define TC_AC_IDENTITY_OPTIONS                                                 \
+	{ "programme", required_argument, NULL, TC_AC_O_PROGRAMME },           \
+	    { "tier", required_argument, NULL, TC_AC_O_TIER },                 \
+	    { "clause", required_argument, NULL, TC_AC_O_CLAUSE },             \
+	    { "route", required_argument, NULL, TC_AC_O_ROUTE },               \
+	    { "name", required_argument, NULL, TC_AC_O_NAME },                 \
+	    { "id-type", required_argument, NULL, TC_AC_O_ID_TYPE },           \
+	    { "id", required_argument, NULL, TC_AC_O_ID },                     \
+	    { "id-env", required_argument, NULL, TC_AC_O_ID_ENV },             \
+	    { "sex", required_argument, NULL, TC_AC_O_SEX },                   \
+	    { "birth-date", required_argument, NULL, TC_AC_O_BIRTH },          \
+	{                                                                      \
+		"retirement-age", required_argument, NULL, TC_AC_O_RETIRE      \
+	}
 
 /*
  * Handles one of the options above. Returns -1 when ch is not one of
@@ -168,9 +195,49 @@ int tc_ac_form_option(int ch, const char *arg, struct tc_ac_form_opts *o,
     const char **id_opt, const char **id_env);
 
 /* The OPTIONS text of the form options, for the pages. */
-#define TC_AC_FORM_HELP                                                        	"    --from FILE       an application file (JSON, docs/workflow.md);\n" 	"                      attachments it names are relative to it\n"      	"    --field SECTION.FIELD=VALUE, --field SECTION[N].FIELD=VALUE\n"   	"                      one value of the programme's form (repeatable)\n" 	"    --photo FILE      the applicant's photo (GIF, JPEG or PNG; the\n"  	"                      programme's size, e.g. 358 x 441 for Youyue)\n"  	"    --attach KIND=FILE  a material: KIND is photo, id-document,\n"    	"                      contract, tax-or-social-insurance,\n"            	"                      eligibility-proof, cooperation-agreement,\n"     	"                      unit-certificate, other, or a material id of\n"  	"                      the programme (repeatable); gif, jpg, png, pdf,\n" 	"                      doc, docx of at most 4 MB, checked by content\n" 	"    --employer NAME, --employer-code USCC, --employer-category CAT\n" 	"                      the employer, its unified social credit code\n"  	"                      (checked) and category (e.g. district-funded)\n" 	"    --work-type W     the programme's work type (e.g. full-time)\n"    	"    --exception GUARD=REASON  claim an exception to a rule the\n"     	"                      programme states 'in principle'\n"              	"                      (retirement-age, excluded-employer)\n"          	"    --accept-pledge   the applicant accepted the integrity pledge\n"
+#define TC_AC_FORM_HELP                                                        \
+	"    --from FILE       an application file (JSON, "                    \
+	"docs/workflow.md);\n"                                                 \
+	"                      attachments it names are relative to it\n"      \
+	"    --field SECTION.FIELD=VALUE, --field SECTION[N].FIELD=VALUE\n"    \
+	"                      one value of the programme's form "             \
+	"(repeatable)\n"                                                       \
+	"    --photo FILE      the applicant's photo (GIF, JPEG or PNG; the\n" \
+	"                      programme's size, e.g. 358 x 441 for Youyue)\n" \
+	"    --attach KIND=FILE  a material: KIND is photo, id-document,\n"    \
+	"                      contract, tax-or-social-insurance,\n"           \
+	"                      eligibility-proof, cooperation-agreement,\n"    \
+	"                      unit-certificate, other, or a material id of\n" \
+	"                      the programme (repeatable); gif, jpg, png, "    \
+	"pdf,\n"                                                               \
+	"                      doc, docx of at most 4 MB, checked by "         \
+	"content\n"                                                            \
+	"    --employer NAME, --employer-code USCC, --employer-category CAT\n" \
+	"                      the employer, its unified social credit code\n" \
+	"                      (checked) and category (e.g. "                  \
+	"district-funded)\n"                                                   \
+	"    --work-type W     the programme's work type (e.g. full-time)\n"   \
+	"    --exception GUARD=REASON  claim an exception to a rule the\n"     \
+	"                      programme states 'in principle'\n"              \
+	"                      (retirement-age, excluded-employer)\n"          \
+	"    --accept-pledge   the applicant accepted the integrity pledge\n"
 
-#define TC_AC_IDENTITY_HELP                                                    	"    --programme P, --tier T, --clause C, --route R\n"                  	"                      what is applied for (the tier follows from the\n" 	"                      clause; a route's tier may be decided later)\n" 	"    --name NAME       the applicant's name as printed\n"              	"    --id-type TYPE    resident, passport, hkmo-permit, tw-permit, ...\n" 	"                      or the programme's names (resident-id, ...)\n"  	"    --id -            read the ID number from standard input\n"      	"    --id-env VAR      read the ID number from variable VAR (never\n"  	"                      give the number itself on the command line)\n" 	"    --sex S, --birth-date YYYY-MM-DD\n"                               	"                      where the ID number does not carry them\n"      	"    --retirement-age 50|55|60  the applicant's original statutory\n"  	"                      retirement age (women: 55 unless 50)\n"
+#define TC_AC_IDENTITY_HELP                                                    \
+	"    --programme P, --tier T, --clause C, --route R\n"                 \
+	"                      what is applied for (the tier follows from "    \
+	"the\n"                                                                \
+	"                      clause; a route's tier may be decided later)\n" \
+	"    --name NAME       the applicant's name as printed\n"              \
+	"    --id-type TYPE    resident, passport, hkmo-permit, tw-permit, "   \
+	"...\n"                                                                \
+	"                      or the programme's names (resident-id, ...)\n"  \
+	"    --id -            read the ID number from standard input\n"       \
+	"    --id-env VAR      read the ID number from variable VAR (never\n"  \
+	"                      give the number itself on the command line)\n"  \
+	"    --sex S, --birth-date YYYY-MM-DD\n"                               \
+	"                      where the ID number does not carry them\n"      \
+	"    --retirement-age 50|55|60  the applicant's original statutory\n"  \
+	"                      retirement age (women: 55 unless 50)\n"
 
 /*
  * Applies the options to root (an application file being built; the file
@@ -179,8 +246,7 @@ int tc_ac_form_option(int ch, const char *arg, struct tc_ac_form_opts *o,
  * in the file are resolved relative to its directory. Returns an exit
  * status.
  */
-int tc_ac_build(struct tc_ac *s, const struct tc_ac_form_opts *o,
-    json_t *root);
+int tc_ac_build(struct tc_ac *s, const struct tc_ac_form_opts *o, json_t *root);
 
 /*
  * Parses root as an application file (tc_app_form_parse). The text is
@@ -194,13 +260,12 @@ int tc_ac_parse(struct tc_ac *s, json_t *root, struct tc_app_form *f);
  * --attach options to application id, inside the open transaction.
  * Returns an exit status (the transaction is then to be rolled back).
  */
-int tc_ac_attach_all(struct tc_ac *s, int64_t id,
-    const struct tc_programme *p, const struct tc_app_form *f,
-    const struct tc_ac_form_opts *o);
+int tc_ac_attach_all(struct tc_ac *s, int64_t id, const struct tc_programme *p,
+    const struct tc_app_form *f, const struct tc_ac_form_opts *o);
 
 /* Adds a --field, --attach or --exception value to a list (usage check). */
-int tc_ac_list_add(const char **list, size_t *n, const char *v,
-    const char *opt);
+int tc_ac_list_add(
+    const char **list, size_t *n, const char *v, const char *opt);
 
 /* "2026-03-02 09:00" in Asia/Shanghai; "-" for 0. */
 void tc_ac_time(time_t t, char out[32]);

@@ -41,7 +41,8 @@ static const char list_help[] =
     "                    deadline of their step (today in Asia/Shanghai)\n"
     "    --programme P   only this programme\n"
     "    --json          a JSON array of {\"id\", \"kind\", \"programme\",\n"
-    "                    \"tier\", \"route\", \"clause\", \"state\", \"step\",\n"
+    "                    \"tier\", \"route\", \"clause\", \"state\", "
+    "\"step\",\n"
     "                    \"step_name\", \"role\", \"deadline\", \"overdue\",\n"
     "                    \"applicant\" (masked), \"name\", \"employer\",\n"
     "                    \"created\", \"submitted\", ...}\n"
@@ -142,8 +143,8 @@ list_one(const struct tc_app *a, void *arg)
 	printf("%-4lld %-9s %-17s %-8s %-18s %-17s %-10s %-18s ",
 	    (long long)a->id, tc_app_state_name(a->state), a->programme,
 	    a->tier[0] ? a->tier : "-", step[0] ? step : "-",
-	    role[0] ? role : "-",
-	    a->deadline[0] && step[0] ? a->deadline : "-", a->id_masked);
+	    role[0] ? role : "-", a->deadline[0] && step[0] ? a->deadline : "-",
+	    a->id_masked);
 	clean(a->name);
 	if (tc_app_overdue(a, lo->s->c.now))
 		fputs("  OVERDUE", stdout);
@@ -242,8 +243,8 @@ show_att(const struct tc_app_attachment *at, void *arg)
 	tc_hex_encode(at->sha256, 32, hex);
 	tc_ac_time(at->added_at, when);
 	if (so->arr == NULL) {
-		printf("  %lld  %-24s %-22s %-10s %8lld bytes", (long long)at->id,
-		    tc_att_kind_name(at->kind),
+		printf("  %lld  %-24s %-22s %-10s %8lld bytes",
+		    (long long)at->id, tc_att_kind_name(at->kind),
 		    at->material[0] ? at->material : "-",
 		    tc_media_name(at->media), (long long)at->size);
 		if (at->width)
@@ -321,10 +322,10 @@ show_action(const struct tc_app_action *ac, void *arg)
 		return 0;
 	}
 	d = json_loads(ac->detail, 0, NULL);
-	o = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:o?}", "at", when,
-	    "action", ac->action, "step", ac->step_id[0] ? ac->step_id : NULL,
-	    "operator", ac->operator_name, "reason",
-	    ac->reason[0] ? ac->reason : NULL, "detail", d);
+	o = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:o?}", "at", when, "action",
+	    ac->action, "step", ac->step_id[0] ? ac->step_id : NULL, "operator",
+	    ac->operator_name, "reason", ac->reason[0] ? ac->reason : NULL,
+	    "detail", d);
 	if (o == NULL || json_array_append_new(so->arr, o) != 0) {
 		so->failed = 1;
 		return 1;
@@ -388,10 +389,11 @@ show_exec(int argc, char **argv)
 		json_object_set_new(
 		    o, "overrides", json_loads(a.overrides, 0, NULL));
 		if (a.months)
-			json_object_set_new(o, "months", json_integer(a.months));
+			json_object_set_new(
+			    o, "months", json_integer(a.months));
 		if (a.employer_code[0])
-			json_object_set_new(o, "employer_code",
-			    json_string(a.employer_code));
+			json_object_set_new(
+			    o, "employer_code", json_string(a.employer_code));
 		if (a.employer_category[0])
 			json_object_set_new(o, "employer_category",
 			    json_string(a.employer_category));
@@ -403,8 +405,8 @@ show_exec(int argc, char **argv)
 		if (a.birth_date[0])
 			json_object_set_new(
 			    o, "birth_date", json_string(a.birth_date));
-		json_object_set_new(o, "id_type",
-		    json_string(tc_id_type_name(a.id_type)));
+		json_object_set_new(
+		    o, "id_type", json_string(tc_id_type_name(a.id_type)));
 	} else {
 		tc_ac_step(&s, &a, &step, &zh, &role);
 		printf("application %lld (%s)\n", (long long)a.id,
@@ -453,14 +455,14 @@ show_exec(int argc, char **argv)
 		clean(a.form);
 		printf("\nattachments\n");
 	}
-	if ((r = tc_app_attachment_list(s.reg, id, show_att, &atts, err,
-		 sizeof(err))) != 0 ||
+	if ((r = tc_app_attachment_list(
+		 s.reg, id, show_att, &atts, err, sizeof(err))) != 0 ||
 	    (!json && printf("steps\n") < 0) ||
-	    (r = tc_app_step_list(s.reg, id, show_step, &steps, err,
-		 sizeof(err))) != 0 ||
+	    (r = tc_app_step_list(
+		 s.reg, id, show_step, &steps, err, sizeof(err))) != 0 ||
 	    (!json && printf("actions\n") < 0) ||
-	    (r = tc_app_action_list(s.reg, id, show_action, &acts, err,
-		 sizeof(err))) != 0) {
+	    (r = tc_app_action_list(
+		 s.reg, id, show_action, &acts, err, sizeof(err))) != 0) {
 		status = tc_cli_fail(r ? r : TC_ERR_IO, "application", err);
 		goto out;
 	}

@@ -95,8 +95,8 @@ apply_exec(int argc, char **argv)
 	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
 		return status;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if ((status = tc_ac_form_option(ch, optarg, &o, &id_opt,
-			 &id_env)) >= 0) {
+		if ((status = tc_ac_form_option(
+			 ch, optarg, &o, &id_opt, &id_env)) >= 0) {
 			if (status != TC_EXIT_OK)
 				return status;
 			continue;

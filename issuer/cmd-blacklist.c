@@ -120,7 +120,8 @@ static const char bar_list_help[] =
     "DESCRIPTION\n"
     "    Lists the bars, newest first: ID SINCE UNTIL ACTIVE CODE EMPLOYER\n"
     "    REASON. --json prints an array of {\"id\", \"employer\", \"code\",\n"
-    "    \"since\", \"until\", \"active\", \"reason\", \"programme\", \"source\",\n"
+    "    \"since\", \"until\", \"active\", \"reason\", \"programme\", "
+    "\"source\",\n"
     "    \"card_serial\", \"added\", \"added_by\"}.\n"
     "\n"
     "EXIT STATUS\n"
@@ -146,8 +147,9 @@ person_id(const char *type_name, const char *id_opt, const char *id_env,
 		return tc_cli_usage("--id-type TYPE is needed (resident, "
 				    "passport, hkmo-permit, ...)");
 	if (id_opt == NULL && id_env == NULL)
-		return tc_cli_usage("give the ID number with --id - or --id-env "
-				    "VAR");
+		return tc_cli_usage(
+		    "give the ID number with --id - or --id-env "
+		    "VAR");
 	if ((status = tc_ac_read_id(id_opt, id_env, raw, sizeof(raw))) !=
 	    TC_EXIT_OK)
 		return status;
@@ -242,11 +244,13 @@ bl_change(int argc, char **argv, int add)
 		      source, until, 0, 0, s.op.name, s.c.now, err, sizeof(err))
 		: tc_blacklist_remove_id(s.reg, type, norm, reason, s.op.name,
 		      s.c.now, err, sizeof(err));
-	if ((status = tc_ac_end(&s, r, add ? "blacklist add" : "blacklist "
-							  "remove",
+	if ((status = tc_ac_end(&s, r,
+		 add ? "blacklist add"
+		     : "blacklist "
+		       "remove",
 		 err)) == TC_EXIT_OK)
-		printf("%s %s %s the blacklist\n", tc_id_type_name(type), masked,
-		    add ? "added to" : "removed from");
+		printf("%s %s %s the blacklist\n", tc_id_type_name(type),
+		    masked, add ? "added to" : "removed from");
 out:
 	OPENSSL_cleanse(norm, sizeof(norm));
 	tc_ac_close(&s);
@@ -297,8 +301,8 @@ bl_one(const struct tc_blacklist_entry *e, void *arg)
 	    e->until[0] ? e->until : NULL, "added", added, "added_by",
 	    e->added_by, "active", active);
 	if (o != NULL && e->card_serial)
-		json_object_set_new(o, "card_serial",
-		    json_integer(e->card_serial));
+		json_object_set_new(
+		    o, "card_serial", json_integer(e->card_serial));
 	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
 		lo->failed = 1;
 		return 1;
@@ -336,8 +340,8 @@ bar_one(const struct tc_employer_bar *b, void *arg)
 	    b->source[0] ? b->source : NULL, "added", added, "added_by",
 	    b->added_by);
 	if (o != NULL && b->card_serial)
-		json_object_set_new(o, "card_serial",
-		    json_integer(b->card_serial));
+		json_object_set_new(
+		    o, "card_serial", json_integer(b->card_serial));
 	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
 		lo->failed = 1;
 		return 1;
@@ -393,8 +397,8 @@ list_exec(int argc, char **argv, int bars)
 	if (lo.failed)
 		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
 	else if (r != 0)
-		status = tc_cli_fail(r, bars ? "employer bars" : "blacklist",
-		    err);
+		status =
+		    tc_cli_fail(r, bars ? "employer bars" : "blacklist", err);
 	else {
 		if (json)
 			tc_cli_print_json(stdout, lo.arr);
@@ -490,7 +494,8 @@ bar_add_exec(int argc, char **argv)
 	if (optind != argc)
 		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
 	if (employer == NULL || reason == NULL)
-		return tc_cli_usage("--employer NAME and --reason TEXT are needed");
+		return tc_cli_usage(
+		    "--employer NAME and --reason TEXT are needed");
 	if ((years != 0) == (until != NULL))
 		return tc_cli_usage("give --years N or --until DATE");
 	if (as == NULL)

@@ -82,7 +82,7 @@ static const char show_help[] =
     "    it replaced or that replaced it, its main card or its sub-cards,\n"
     "    the changes of employer and residence reported for it (and for\n"
     "    the cards it replaced), and its history from the audit log (every\n"
-    "    entry whose subject is this card, with time, operator and\n"
+    "    entry whose subject is card:NUMBER, with time, operator and\n"
     "    detail). Read-only: no --as.\n"
     "\n"
     "OPTIONS\n"
@@ -368,7 +368,8 @@ show_entry(const struct tc_audit_entry *e, void *arg)
 	char when[32];
 	json_t *j, *d;
 
-	if (strcmp(e->subject, sh->card_no) != 0)
+	if (strncmp(e->subject, "card:", 5) != 0 ||
+	    strcmp(e->subject + 5, sh->card_no) != 0)
 		return 0;
 	sh->n++;
 	iso_utc((time_t)e->at, when);

@@ -185,9 +185,9 @@ review_exec(int argc, char **argv)
 		json_decref(oj);
 	} else
 		tc_ac_print_status(&s, id,
-		    rv.decision == TC_REVIEW_APPROVE  ? "approved at its step"
-		    : rv.decision == TC_REVIEW_RETURN ? "returned"
-						      : "rejected");
+		    rv.decision == TC_REVIEW_APPROVE ? "approved at its step"
+			: rv.decision == TC_REVIEW_RETURN ? "returned"
+							  : "rejected");
 out:
 	tc_ac_close(&s);
 	return status;

@@ -114,8 +114,8 @@ submit_exec(int argc, char **argv)
 	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
 		return status;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if ((status = tc_ac_form_option(ch, optarg, &o, &id_opt,
-			 &id_env)) >= 0) {
+		if ((status = tc_ac_form_option(
+			 ch, optarg, &o, &id_opt, &id_env)) >= 0) {
 			if (status != TC_EXIT_OK)
 				return status;
 			continue;
@@ -170,11 +170,12 @@ submit_exec(int argc, char **argv)
 		tc_registry_rollback(s.reg);
 		goto out;
 	}
-	r = keep ? 0 : tc_app_submit(&s.c, id, o.accept_pledge, err,
-			   sizeof(err));
+	r = keep ? 0
+		 : tc_app_submit(&s.c, id, o.accept_pledge, err, sizeof(err));
 	if (keep && !changes && o.photo == NULL && o.n_attaches == 0) {
 		tc_registry_rollback(s.reg);
-		status = tc_cli_usage("--keep-draft without changes does nothing");
+		status =
+		    tc_cli_usage("--keep-draft without changes does nothing");
 		goto out;
 	}
 	if ((status = tc_ac_end(&s, r, "submit", err)) != TC_EXIT_OK)

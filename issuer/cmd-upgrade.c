@@ -15,24 +15,29 @@
 #include "tcard/err.h"
 
 #define COMMON_HELP                                                            \
-	"    The applicant is the card's holder; the employer, work type and\n" \
-	"    form are taken from the application that issued the card, then\n"  \
-	"    changed by the options (--from replaces the sections it gives).\n" \
+	"    The applicant is the card's holder; the employer, work type "     \
+	"and\n"                                                                \
+	"    form are taken from the application that issued the card, then\n" \
+	"    changed by the options (--from replaces the sections it "         \
+	"gives).\n"                                                            \
 	"    The materials of the new tier are attached again (--attach,\n"    \
-	"    --photo). The application is submitted at once (complete, guards\n" \
-	"    passed; the card itself does not count as an existing card) and\n" \
+	"    --photo). The application is submitted at once (complete, "       \
+	"guards\n"                                                             \
+	"    passed; the card itself does not count as an existing card) "     \
+	"and\n"                                                                \
 	"    goes through the steps of the new tier with 'review'; with\n"     \
-	"    --draft it is kept as a draft for 'submit'. When 'issue' issues\n" \
+	"    --draft it is kept as a draft for 'submit'. When 'issue' "        \
+	"issues\n"                                                             \
 	"    the new card, the old one is revoked as 'superseded'.\n"          \
 	"\n"                                                                   \
-	"    CARD is the card number (any spacing) or the serial. Needs the\n"  \
-	"    role unit-reviewer, industry-reviewer or hr-reviewer. Audited:\n"  \
+	"    CARD is the card number (any spacing) or the serial. Needs the\n" \
+	"    role unit-reviewer, industry-reviewer or hr-reviewer. Audited:\n" \
 	"    application.create, .attach, .submit.\n"                          \
 	"\n"                                                                   \
 	"OPTIONS\n"                                                            \
 	"    --tier T          the new tier\n"                                 \
-	"    --clause C        the clause of the new tier the holder meets\n"  \
-	TC_AC_FORM_HELP                                                        \
+	"    --clause C        the clause of the new tier the holder "         \
+	"meets\n" TC_AC_FORM_HELP                                              \
 	"    --draft           keep the application as a draft\n"              \
 	"    --as NAME         the acting operator\n"                          \
 	"    --json            print the application as JSON\n"                \
@@ -54,8 +59,7 @@ static const char upgrade_help[] =
     "    holder who meets a higher tier's conditions applies to change the\n"
     "    card (Baiyun, 001 实施细则第八条; only programmes whose file sets\n"
     "    upgrade_by_application allow it). T must rank above the card's\n"
-    "    tier and C be one of its clauses.\n" COMMON_HELP
-    "EXAMPLES\n"
+    "    tier and C be one of its clauses.\n" COMMON_HELP "EXAMPLES\n"
     "    tcard-issuer upgrade 4401110000000017 --tier gold --clause g3 \\\n"
     "        --attach clause-proof=award.pdf --as clerk\n";
 
@@ -73,8 +77,7 @@ static const char convert_help[] =
     "    whose tier lists the target in converts_to (green card: B to A,\n"
     "    002 十一(二)); --tier is needed only when there are several\n"
     "    targets. C is the clause of the target tier the holder now\n"
-    "    meets.\n" COMMON_HELP
-    "EXAMPLES\n"
+    "    meets.\n" COMMON_HELP "EXAMPLES\n"
     "    tcard-issuer convert 4401000000000023 --clause a1-2 \\\n"
     "        --attach clause-proof=patent.pdf --as clerk\n";
 
@@ -111,8 +114,8 @@ change_exec(int argc, char **argv, enum tc_app_kind kind)
 	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
 		return status;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if ((status = tc_ac_form_option(ch, optarg, &o, &id_opt,
-			 &id_env)) >= 0) {
+		if ((status = tc_ac_form_option(
+			 ch, optarg, &o, &id_opt, &id_env)) >= 0) {
 			if (status != TC_EXIT_OK)
 				return status;
 			continue;
@@ -147,8 +150,8 @@ change_exec(int argc, char **argv, enum tc_app_kind kind)
 	if ((status = tc_ac_card(&s, argv[optind], &card)) != TC_EXIT_OK)
 		goto out;
 	if ((p = tc_programme_set_find(s.progs, card.programme)) == NULL) {
-		status = tc_cli_fail(TC_ERR_NOT_FOUND, "card",
-		    "its programme is not loaded");
+		status = tc_cli_fail(
+		    TC_ERR_NOT_FOUND, "card", "its programme is not loaded");
 		goto out;
 	}
 	changes = o.from != NULL || o.n_fields > 0 || o.n_exceptions > 0 ||
@@ -159,8 +162,8 @@ change_exec(int argc, char **argv, enum tc_app_kind kind)
 	r = tc_app_create_change(&s.c, kind, card.serial, o.tier, o.clause,
 	    NULL, &id, err, sizeof(err));
 	if (r != 0) {
-		status = tc_ac_end(&s, r,
-		    kind == TC_APP_UPGRADE ? "upgrade" : "convert", err);
+		status = tc_ac_end(
+		    &s, r, kind == TC_APP_UPGRADE ? "upgrade" : "convert", err);
 		goto out;
 	}
 	if (changes) {

@@ -27,10 +27,10 @@
 #include "tcard/retire.h"
 
 /* Default caps of texts whose field gives no max_chars, in characters. */
-#define TEXT_CHARS_DEFAULT 256
+#define TEXT_CHARS_DEFAULT	256
 #define LONG_TEXT_CHARS_DEFAULT 4000
-#define CHOICE_CHARS 64
-#define ENTRIES_MAX 100
+#define CHOICE_CHARS		64
+#define ENTRIES_MAX		100
 
 static const char *const kind_names[] = {
 	[TC_APP_NEW] = "new",
@@ -64,21 +64,21 @@ const char *
 tc_app_kind_name(enum tc_app_kind k)
 {
 	return (int)k >= 1 && (int)k < NELEM(kind_names) ? kind_names[k]
-							   : "unknown";
+							 : "unknown";
 }
 
 const char *
 tc_app_state_name(enum tc_app_state s)
 {
 	return (int)s >= 1 && (int)s < NELEM(state_names) ? state_names[s]
-							    : "unknown";
+							  : "unknown";
 }
 
 const char *
 tc_att_kind_name(enum tc_att_kind k)
 {
 	return (int)k >= 1 && (int)k < NELEM(att_names) ? att_names[k]
-							  : "unknown";
+							: "unknown";
 }
 
 static int
@@ -268,16 +268,15 @@ static const struct {
 struct parse {
 	const struct tc_programme *p;
 	time_t now;
-	const char *v[C_COUNT];	    /* borrowed from the JSON */
-	char where[C_COUNT][96];    /* the JSON path it came from */
-	char sex[8];		    /* normalised */
+	const char *v[C_COUNT];	 /* borrowed from the JSON */
+	char where[C_COUNT][96]; /* the JSON path it came from */
+	char sex[8];		 /* normalised */
 	char *err;
 	size_t errlen;
 };
 
-static int
-fail(struct parse *ps, int code, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+static int fail(struct parse *ps, int code, const char *path, const char *fmt,
+    ...) __attribute__((format(printf, 4, 5)));
 
 static int
 fail(struct parse *ps, int code, const char *path, const char *fmt, ...)
@@ -350,8 +349,7 @@ check_text(struct parse *ps, const char *path, const char *s, int max_chars,
 	chars = tc_app_utf8_chars(s);
 	if (chars > (size_t)max_chars)
 		return fail(ps, TC_ERR_MALFORMED, path,
-		    "%zu characters; at most %d are allowed", chars,
-		    max_chars);
+		    "%zu characters; at most %d are allowed", chars, max_chars);
 	return 0;
 }
 
@@ -422,15 +420,14 @@ date_word(const char *field, const char *s)
 
 	if (strcmp(field, "id-valid-to") == 0)
 		return strcmp(s, "permanent") == 0 || strcmp(s, "长期") == 0;
-	if (strcmp(field, "to") == 0 || (n > 3 && strcmp(field + n - 3,
-						      "-to") == 0))
+	if (strcmp(field, "to") == 0 ||
+	    (n > 3 && strcmp(field + n - 3, "-to") == 0))
 		return strcmp(s, "present") == 0 || strcmp(s, "至今") == 0;
 	return 0;
 }
 
 static int
-check_date(struct parse *ps, const char *path, const char *field,
-    const char *s)
+check_date(struct parse *ps, const char *path, const char *field, const char *s)
 {
 	char msg[128];
 	int64_t day;
@@ -441,13 +438,12 @@ check_date(struct parse *ps, const char *path, const char *field,
 	if (tc_date_parse(s, &day, msg, sizeof(msg)) != 0)
 		return fail(ps, TC_ERR_BAD_DATE, path, "%s", msg);
 	if (tc_day_from_civil(1900, 1, 1) > day)
-		return fail(ps, TC_ERR_BAD_DATE, path, "%s is before 1900",
-		    s);
+		return fail(ps, TC_ERR_BAD_DATE, path, "%s is before 1900", s);
 	if ((strcmp(field, "birth-date") == 0 ||
 		(n > 5 && strcmp(field + n - 5, "-from") == 0)) &&
 	    day > tc_day_of_time(ps->now))
-		return fail(ps, TC_ERR_BAD_DATE, path, "%s is in the future",
-		    s);
+		return fail(
+		    ps, TC_ERR_BAD_DATE, path, "%s is in the future", s);
 	return 0;
 }
 
@@ -501,8 +497,8 @@ add_file(struct parse *ps, struct tc_app_form *out, enum tc_att_kind kind,
 	if (out->files == NULL &&
 	    (out->files = calloc(TC_APP_FILES_MAX, sizeof(*out->files))) ==
 		NULL)
-		return tc_seterr(ps->err, ps->errlen, TC_ERR_NOMEM,
-		    "out of memory");
+		return tc_seterr(
+		    ps->err, ps->errlen, TC_ERR_NOMEM, "out of memory");
 	f = &out->files[out->n_files++];
 	f->kind = kind;
 	snprintf(f->material, sizeof(f->material), "%s",
@@ -537,16 +533,17 @@ field_value(struct parse *ps, struct tc_app_form *out,
 		return fail(ps, TC_ERR_MALFORMED, path, "must be a string");
 	s = json_string_value(v);
 	if (strlen(s) != json_string_length(v))
-		return fail(ps, TC_ERR_MALFORMED, path, "holds a NUL character");
+		return fail(
+		    ps, TC_ERR_MALFORMED, path, "holds a NUL character");
 	switch (fd->type) {
 	case TC_FIELD_TEXT:
 	case TC_FIELD_ADDRESS:
 	case TC_FIELD_LONG_TEXT:
-		max = fd->max_chars > 0 ? fd->max_chars
+		max = fd->max_chars > 0		     ? fd->max_chars
 		    : fd->type == TC_FIELD_LONG_TEXT ? LONG_TEXT_CHARS_DEFAULT
 						     : TEXT_CHARS_DEFAULT;
-		if (check_text(ps, path, s, max,
-			fd->type == TC_FIELD_LONG_TEXT) != 0)
+		if (check_text(
+			ps, path, s, max, fd->type == TC_FIELD_LONG_TEXT) != 0)
 			return TC_ERR_MALFORMED;
 		break;
 	case TC_FIELD_CHOICE:
@@ -571,8 +568,8 @@ field_value(struct parse *ps, struct tc_app_form *out,
 		    path);
 	case TC_FIELD_ID_NUMBER:
 		if (strlen(s) > 64)
-			return fail(ps, TC_ERR_TOO_LARGE, path,
-			    "longer than 64 bytes");
+			return fail(
+			    ps, TC_ERR_TOO_LARGE, path, "longer than 64 bytes");
 		break;
 	default:
 		return fail(ps, TC_ERR_MALFORMED, path, "unknown field type");
@@ -610,14 +607,15 @@ section_entry(struct parse *ps, struct tc_app_form *out,
 
 	if (!json_is_object(entry))
 		return fail(ps, TC_ERR_MALFORMED, path, "must be an object");
-	json_object_foreach(entry, key, v) {
+	json_object_foreach(entry, key, v)
+	{
 		snprintf(fpath, sizeof(fpath), "%s.%.40s", path, key);
 		if ((fd = find_field(sec, key)) == NULL)
 			return fail(ps, TC_ERR_MALFORMED, fpath,
 			    "no such field in section '%s' of %s's form",
 			    sec->id, ps->p->id);
-		if ((r = field_value(ps, out, sec, fd, v, fpath,
-			 sec->repeating)) != 0)
+		if ((r = field_value(
+			 ps, out, sec, fd, v, fpath, sec->repeating)) != 0)
 			return r;
 	}
 	if (sec->repeating)
@@ -638,7 +636,8 @@ sections(struct parse *ps, struct tc_app_form *out, json_t *obj)
 	if (!json_is_object(obj))
 		return fail(ps, TC_ERR_MALFORMED, "sections",
 		    "must be an object of the programme's form sections");
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		snprintf(path, sizeof(path), "sections.%.40s", key);
 		if ((sec = find_section(ps->p, key)) == NULL)
 			return fail(ps, TC_ERR_MALFORMED, path,
@@ -658,7 +657,8 @@ sections(struct parse *ps, struct tc_app_form *out, json_t *obj)
 			    "%zu entries; at most %d", json_array_size(v),
 			    sec->max_entries > 0 ? sec->max_entries
 						 : ENTRIES_MAX);
-		json_array_foreach(v, i, e) {
+		json_array_foreach(v, i, e)
+		{
 			snprintf(epath, sizeof(epath), "%s[%zu]", path, i);
 			if ((r = section_entry(ps, out, sec, e, epath)) != 0)
 				return r;
@@ -680,30 +680,30 @@ opt_string(struct parse *ps, json_t *obj, const char *key, const char *path,
 	if (!json_is_string(v) ||
 	    strlen(json_string_value(v)) != json_string_length(v) ||
 	    json_string_length(v) == 0)
-		return fail(ps, TC_ERR_MALFORMED, path,
-		    "must be a non-empty string");
+		return fail(
+		    ps, TC_ERR_MALFORMED, path, "must be a non-empty string");
 	*out = json_string_value(v);
 	return 0;
 }
 
 static int
-only_keys(struct parse *ps, json_t *obj, const char *const *keys,
-    const char *path)
+only_keys(
+    struct parse *ps, json_t *obj, const char *const *keys, const char *path)
 {
 	const char *key;
 	char kpath[96];
 	json_t *v;
 	int i;
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		for (i = 0; keys[i] != NULL; i++)
 			if (strcmp(keys[i], key) == 0)
 				break;
 		if (keys[i] == NULL) {
 			snprintf(kpath, sizeof(kpath), "%s%s%.40s", path,
 			    *path ? "." : "", key);
-			return fail(ps, TC_ERR_MALFORMED, kpath,
-			    "unknown key");
+			return fail(ps, TC_ERR_MALFORMED, kpath, "unknown key");
 		}
 	}
 	return 0;
@@ -730,8 +730,7 @@ top_core(struct parse *ps, struct tc_app_form *out, json_t *root)
 {
 	static const char *const akeys[] = { "name", "id_type", "id_number",
 		"sex", "birth_date", "retirement_age", NULL };
-	static const char *const ekeys[] = { "name", "code", "category",
-		NULL };
+	static const char *const ekeys[] = { "name", "code", "category", NULL };
 	static const struct {
 		const char *obj, *key;
 		enum core k;
@@ -756,7 +755,7 @@ top_core(struct parse *ps, struct tc_app_form *out, json_t *root)
 	    (r = top_object(ps, root, "employer", ekeys, &emp)) != 0)
 		return r;
 	for (i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		o = map[i].obj == NULL ? root
+		o = map[i].obj == NULL			   ? root
 		    : strcmp(map[i].obj, "applicant") == 0 ? app
 							   : emp;
 		if (o == NULL)
@@ -769,8 +768,9 @@ top_core(struct parse *ps, struct tc_app_form *out, json_t *root)
 		if (s != NULL && (r = set_core(ps, map[i].k, s, path)) != 0)
 			return r;
 	}
-	if (app != NULL && (v = json_object_get(app, "retirement_age")) !=
-		NULL && !json_is_null(v)) {
+	if (app != NULL &&
+	    (v = json_object_get(app, "retirement_age")) != NULL &&
+	    !json_is_null(v)) {
 		if (!json_is_integer(v) ||
 		    (json_integer_value(v) != 50 &&
 			json_integer_value(v) != 55 &&
@@ -787,11 +787,11 @@ top_core(struct parse *ps, struct tc_app_form *out, json_t *root)
 		if ((r = opt_string(ps, emp, "code", "employer.code", &s)) != 0)
 			return r;
 		if (s != NULL &&
-		    (r = tc_uscc_normalise(s, out->employer_code, msg,
-			 sizeof(msg))) != 0)
+		    (r = tc_uscc_normalise(
+			 s, out->employer_code, msg, sizeof(msg))) != 0)
 			return fail(ps, r, "employer.code", "%s", msg);
-		if ((r = opt_string(ps, emp, "category", "employer.category",
-			 &s)) != 0)
+		if ((r = opt_string(
+			 ps, emp, "category", "employer.category", &s)) != 0)
 			return r;
 		if (s != NULL) {
 			if (!id_syntax_ok(s))
@@ -885,8 +885,8 @@ tier_and_clause(struct parse *ps, struct tc_app_form *out, json_t *root)
 				return fail(ps, TC_ERR_MALFORMED, "route",
 				    "route %s is not for tier %s", rgiven->id,
 				    t->id);
-			snprintf(out->route, sizeof(out->route), "%s",
-			    rgiven->id);
+			snprintf(
+			    out->route, sizeof(out->route), "%s", rgiven->id);
 		}
 	}
 	if (t != NULL)
@@ -989,8 +989,8 @@ employer_and_work(struct parse *ps, struct tc_app_form *out)
 			return TC_ERR_MALFORMED;
 		if (tc_employer_key(ps->v[C_EMPLOYER], key, msg, sizeof(msg)) !=
 		    0)
-			return fail(ps, TC_ERR_MALFORMED,
-			    ps->where[C_EMPLOYER], "%s", msg);
+			return fail(ps, TC_ERR_MALFORMED, ps->where[C_EMPLOYER],
+			    "%s", msg);
 		snprintf(out->employer, sizeof(out->employer), "%s",
 		    ps->v[C_EMPLOYER]);
 	}
@@ -1016,8 +1016,7 @@ employer_and_work(struct parse *ps, struct tc_app_form *out)
 static int
 attachments(struct parse *ps, struct tc_app_form *out, json_t *root)
 {
-	static const char *const keys[] = { "kind", "material", "file",
-		NULL };
+	static const char *const keys[] = { "kind", "material", "file", NULL };
 	json_t *arr = json_object_get(root, "attachments"), *e;
 	const char *kind, *material, *file;
 	enum tc_att_kind k;
@@ -1030,20 +1029,20 @@ attachments(struct parse *ps, struct tc_app_form *out, json_t *root)
 	if (!json_is_array(arr))
 		return fail(ps, TC_ERR_MALFORMED, "attachments",
 		    "must be an array of {kind, material, file}");
-	json_array_foreach(arr, i, e) {
+	json_array_foreach(arr, i, e)
+	{
 		snprintf(path, sizeof(path), "attachments[%zu]", i);
 		if (!json_is_object(e))
-			return fail(ps, TC_ERR_MALFORMED, path,
-			    "must be an object");
+			return fail(
+			    ps, TC_ERR_MALFORMED, path, "must be an object");
 		if ((r = only_keys(ps, e, keys, path)) != 0 ||
 		    (r = opt_string(ps, e, "kind", path, &kind)) != 0 ||
-		    (r = opt_string(ps, e, "material", path, &material)) !=
-			0 ||
+		    (r = opt_string(ps, e, "material", path, &material)) != 0 ||
 		    (r = opt_string(ps, e, "file", path, &file)) != 0)
 			return r;
 		if (file == NULL)
-			return fail(ps, TC_ERR_MALFORMED, path,
-			    "'file' is needed");
+			return fail(
+			    ps, TC_ERR_MALFORMED, path, "'file' is needed");
 		if (material != NULL && find_material(ps->p, material) == NULL)
 			return fail(ps, TC_ERR_NOT_FOUND, path,
 			    "%s has no material '%.40s'", ps->p->id, material);
@@ -1092,7 +1091,8 @@ exceptions(struct parse *ps, struct tc_app_form *out, json_t *root)
 		return fail(ps, TC_ERR_MALFORMED, "exceptions",
 		    "must be an object {\"GUARD\": \"reason\"}");
 	if (obj != NULL) {
-		json_object_foreach(obj, key, v) {
+		json_object_foreach(obj, key, v)
+		{
 			snprintf(path, sizeof(path), "exceptions.%.40s", key);
 			if (strcmp(key, "retirement-age") != 0 &&
 			    strcmp(key, "excluded-employer") != 0)
@@ -1105,8 +1105,8 @@ exceptions(struct parse *ps, struct tc_app_form *out, json_t *root)
 				    "principle', so it has no exceptions",
 				    ps->p->id);
 			if (!json_is_string(v) ||
-			    !tc_app_text_ok(json_string_value(v),
-				TC_APP_REASON_MAX, 1))
+			    !tc_app_text_ok(
+				json_string_value(v), TC_APP_REASON_MAX, 1))
 				return fail(ps, TC_ERR_MALFORMED, path,
 				    "the reason: 1 to %d bytes of text",
 				    TC_APP_REASON_MAX);
@@ -1116,8 +1116,8 @@ exceptions(struct parse *ps, struct tc_app_form *out, json_t *root)
 	    ? json_dumps(obj, JSON_COMPACT | JSON_SORT_KEYS)
 	    : strdup("{}");
 	if (out->exceptions_json == NULL)
-		return tc_seterr(ps->err, ps->errlen, TC_ERR_NOMEM,
-		    "out of memory");
+		return tc_seterr(
+		    ps->err, ps->errlen, TC_ERR_NOMEM, "out of memory");
 	return 0;
 }
 
@@ -1151,7 +1151,8 @@ drop_type(const struct tc_programme *p, json_t *secs, enum tc_field_type t)
 	json_t *v, *e;
 	size_t i, j;
 
-	json_object_foreach(secs, key, v) {
+	json_object_foreach(secs, key, v)
+	{
 		if ((sec = find_section(p, key)) == NULL)
 			continue;
 		for (j = 0; j < sec->n_fields; j++) {
@@ -1161,7 +1162,7 @@ drop_type(const struct tc_programme *p, json_t *secs, enum tc_field_type t)
 				json_object_del(v, sec->fields[j].id);
 			else
 				json_array_foreach(v, i, e)
-					json_object_del(e, sec->fields[j].id);
+				    json_object_del(e, sec->fields[j].id);
 		}
 	}
 }
@@ -1255,8 +1256,8 @@ stored_form(struct parse *ps, struct tc_app_form *out, json_t *root)
 
 	secs = secs != NULL ? json_deep_copy(secs) : json_object();
 	if (secs == NULL)
-		return tc_seterr(ps->err, ps->errlen, TC_ERR_NOMEM,
-		    "out of memory");
+		return tc_seterr(
+		    ps->err, ps->errlen, TC_ERR_NOMEM, "out of memory");
 	if ((r = derived(ps, out, secs)) != 0)
 		goto out;
 	if (put_field(p, secs, "category", "tier", out->tier) != 0 ||
@@ -1268,8 +1269,8 @@ stored_form(struct parse *ps, struct tc_app_form *out, json_t *root)
 	    put_field(p, secs, "basic", "birth-date", out->birth_date) != 0 ||
 	    put_field(p, secs, "basic", "employer", out->employer) != 0 ||
 	    put_field(p, secs, "basic", "work-type", out->work_type) != 0) {
-		r = tc_seterr(ps->err, ps->errlen, TC_ERR_NOMEM,
-		    "out of memory");
+		r = tc_seterr(
+		    ps->err, ps->errlen, TC_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	/* Derived fields again: they may copy what was just filled in. */
@@ -1278,8 +1279,8 @@ stored_form(struct parse *ps, struct tc_app_form *out, json_t *root)
 	drop_type(p, secs, TC_FIELD_ID_NUMBER);
 	drop_type(p, secs, TC_FIELD_PHOTO);
 	if ((text = json_dumps(secs, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
-		r = tc_seterr(ps->err, ps->errlen, TC_ERR_NOMEM,
-		    "out of memory");
+		r = tc_seterr(
+		    ps->err, ps->errlen, TC_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	if ((r = no_id_inside(ps, text, out->id_number)) != 0)
@@ -1308,12 +1309,12 @@ tc_app_form_parse(const struct tc_programme_set *set, const char *json,
 	int r;
 
 	if (out == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	memset(out, 0, sizeof(*out));
 	if (set == NULL || (json == NULL && len > 0))
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if (len > TC_APP_FORM_MAX)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
 		    "the application file has %zu bytes; at most %d", len,
@@ -1359,8 +1360,7 @@ tc_app_form_parse(const struct tc_programme_set *set, const char *json,
 		goto out;
 	}
 	out->programme = ps.p;
-	if ((v = json_object_get(root, "note")) != NULL &&
-	    !json_is_string(v)) {
+	if ((v = json_object_get(root, "note")) != NULL && !json_is_string(v)) {
 		r = fail(&ps, TC_ERR_MALFORMED, "note", "must be a string");
 		goto out;
 	}
@@ -1392,9 +1392,8 @@ out:
 }
 
 /* Appends "; item" to the missing list in msg. */
-static void
-missing(char *msg, size_t len, size_t *used, int *count, const char *fmt,
-    ...) __attribute__((format(printf, 5, 6)));
+static void missing(char *msg, size_t len, size_t *used, int *count,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 static void
 missing(char *msg, size_t len, size_t *used, int *count, const char *fmt, ...)
@@ -1438,9 +1437,10 @@ skip_field(const struct tc_app_facts *f, const struct tc_section *sec,
 	    (f->tier == NULL || *f->tier == '\0'))
 		return 1;
 	/* Sub-cards: the form is the talent's; only the identity counts. */
-	if (f->kind == TC_APP_SUB && !(strcmp(sec->id, "basic") == 0 &&
-					 (strcmp(fd->id, "name") == 0 ||
-					     strcmp(fd->id, "id-type") == 0)))
+	if (f->kind == TC_APP_SUB &&
+	    !(strcmp(sec->id, "basic") == 0 &&
+		(strcmp(fd->id, "name") == 0 ||
+		    strcmp(fd->id, "id-type") == 0)))
 		return 1;
 	return 0;
 }
@@ -1454,12 +1454,13 @@ material_applies(const struct tc_app_facts *f, const struct tc_material *m)
 
 	if (m->purpose != TC_PURPOSE_APPLY)
 		return 0;
-	if (m->tiers.n > 0 && (f->tier == NULL || *f->tier == '\0' ||
-				  !tc_idlist_has(&m->tiers, f->tier)))
+	if (m->tiers.n > 0 &&
+	    (f->tier == NULL || *f->tier == '\0' ||
+		!tc_idlist_has(&m->tiers, f->tier)))
 		return 0;
 	if (m->work_types.n > 0 &&
-	    (f->work_type == NULL || !tc_idlist_has(&m->work_types,
-					 f->work_type)))
+	    (f->work_type == NULL ||
+		!tc_idlist_has(&m->work_types, f->work_type)))
 		return 0;
 	if (m->id_types.n > 0) {
 		for (any = 0, i = 0; i < m->id_types.n; i++)
@@ -1503,8 +1504,8 @@ tc_app_form_complete(const struct tc_app_facts *f, char *err, size_t errlen)
 
 	if (f == NULL || f->programme == NULL || f->form_json == NULL ||
 	    (f->n_atts > 0 && f->att_kinds == NULL))
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	p = f->programme;
 	msg[0] = '\0';
 	if ((form = json_loads(f->form_json, JSON_REJECT_DUPLICATES, NULL)) ==
@@ -1524,23 +1525,24 @@ tc_app_form_complete(const struct tc_app_facts *f, char *err, size_t errlen)
 		if (sec->repeating) {
 			if (f->kind == TC_APP_SUB)
 				continue;
-			if (sec->required && (!json_is_array(v) ||
-						 json_array_size(v) <
-						     (size_t)(sec->min_entries
-								 ? sec->min_entries
-								 : 1)))
+			if (sec->required &&
+			    (!json_is_array(v) ||
+				json_array_size(v) < (size_t)(sec->min_entries
+							     ? sec->min_entries
+							     : 1)))
 				missing(msg, sizeof(msg), &used, &count,
 				    "sections.%s: at least %d entr%s", sec->id,
 				    sec->min_entries ? sec->min_entries : 1,
 				    sec->min_entries > 1 ? "ies" : "y");
-			json_array_foreach(v, k, e) {
+			json_array_foreach(v, k, e)
+			{
 				for (j = 0; j < sec->n_fields; j++) {
 					fd = &sec->fields[j];
 					if (fd->required &&
 					    !skip_field(f, sec, fd) &&
 					    !has_value(e, fd->id))
-						missing(msg, sizeof(msg),
-						    &used, &count,
+						missing(msg, sizeof(msg), &used,
+						    &count,
 						    "sections.%s[%zu].%s",
 						    sec->id, k, fd->id);
 				}
@@ -1572,8 +1574,8 @@ tc_app_form_complete(const struct tc_app_facts *f, char *err, size_t errlen)
 
 		if (m->required && material_applies(f, m) &&
 		    !material_given(f, m))
-			missing(msg, sizeof(msg), &used, &count,
-			    "material %s", m->id);
+			missing(msg, sizeof(msg), &used, &count, "material %s",
+			    m->id);
 	}
 	if (p->application.pledge.required && !f->pledge_accepted)
 		missing(msg, sizeof(msg), &used, &count,

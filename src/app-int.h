@@ -48,7 +48,7 @@ int tc_app_audit(struct tc_registry *reg, time_t now, const char *op,
     size_t errlen);
 
 /* Prepares sql on reg; 0 or a database error. */
-int tc_app_prepare(struct tc_registry *reg, const char *sql,
-    sqlite3_stmt **st, char *err, size_t errlen);
+int tc_app_prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st,
+    char *err, size_t errlen);
 
 #endif

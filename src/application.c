@@ -28,7 +28,7 @@
 
 #define APP_AAD_PREFIX "talentcard-application-v1:"
 #define ATT_AAD_PREFIX "talentcard-attachment-v1:"
-#define ATT_PART (1u << 20)
+#define ATT_PART       (1u << 20)
 
 #define APP_COLUMNS                                                            \
 	"id, kind, card_serial, relation, programme, tier, route, clause, "    \
@@ -149,8 +149,8 @@ tc_app_get(struct tc_registry *reg, int64_t id, struct tc_app *out, char *err,
 	int rc, r;
 
 	if (reg == NULL || out == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	memset(out, 0, sizeof(*out));
 	if ((r = tc_app_prepare(reg,
 		 "SELECT " APP_FULL_COLUMNS " FROM applications WHERE id = ?1",
@@ -162,7 +162,8 @@ tc_app_get(struct tc_registry *reg, int64_t id, struct tc_app *out, char *err,
 		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 		    "no application %lld", (long long)id);
 	else if (rc != SQLITE_ROW)
-		r = tc_reg_dberr(reg, rc, "reading an application", err, errlen);
+		r = tc_reg_dberr(
+		    reg, rc, "reading an application", err, errlen);
 	else if ((r = app_row(st, out, 1)) != 0)
 		tc_seterr(err, errlen, r,
 		    "application %lld: a stored field has the wrong type or "
@@ -226,11 +227,12 @@ tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_app_prepare(reg,
 		 "SELECT " APP_COLUMNS " FROM applications WHERE "
-		 "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR programme = ?2) "
+		 "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR programme = "
+		 "?2) "
 		 "AND (?3 IS NULL OR (state IN ('submitted', 'approved') AND "
 		 "deadline IS NOT NULL AND deadline < ?3)) ORDER BY id",
 		 &st, err, errlen)) != 0)
@@ -266,8 +268,8 @@ tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
 
 int
 tc_app_step_list(struct tc_registry *reg, int64_t id,
-    int (*fn)(const struct tc_app_step_rec *s, void *arg), void *arg,
-    char *err, size_t errlen)
+    int (*fn)(const struct tc_app_step_rec *s, void *arg), void *arg, char *err,
+    size_t errlen)
 {
 	struct tc_app_step_rec s;
 	char step_id[TC_PROGRAMME_ID_MAX + 1], deadline[TC_DATE_TEXT];
@@ -276,8 +278,8 @@ tc_app_step_list(struct tc_registry *reg, int64_t id,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_app_prepare(reg,
 		 "SELECT step, step_id, started_at, clock_at, deadline, "
 		 "done_at FROM application_steps WHERE application_id = ?1 "
@@ -326,8 +328,8 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_app_prepare(reg,
 		 "SELECT id, step, step_id, action, operator, at, reason, "
 		 "detail FROM application_actions WHERE application_id = ?1 "
@@ -351,8 +353,8 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 			break;
 		}
 		a.id = v[0];
-		a.step = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1
-								   : (int)v[1];
+		a.step =
+		    sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : (int)v[1];
 		a.step_id = step_id;
 		a.action = action;
 		a.operator_name = op;
@@ -417,8 +419,8 @@ tc_app_attachment_list(struct tc_registry *reg, int64_t id,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_app_prepare(reg,
 		 "SELECT " ATT_COLUMNS " FROM attachments WHERE "
 		 "application_id = ?1 ORDER BY id",
@@ -465,8 +467,8 @@ tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
 	int rc, r;
 
 	if (reg == NULL || out == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_app_prepare(reg,
 		 "SELECT sha256, size FROM attachments WHERE id = ?1", &st, err,
 		 errlen)) != 0)
@@ -477,15 +479,14 @@ tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
 	    tc_app_col_int(st, 1, 0, &size) == 0)
 		memcpy(sha, sqlite3_column_blob(st, 0), 32);
 	else
-		r = rc == SQLITE_DONE ? tc_seterr(err, errlen,
-					    TC_ERR_NOT_FOUND,
-					    "no attachment %lld",
-					    (long long)att_id)
+		r = rc == SQLITE_DONE
+		    ? tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+			  "no attachment %lld", (long long)att_id)
 		    : rc == SQLITE_ROW
 		    ? tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			  "attachment %lld is malformed", (long long)att_id)
-		    : tc_reg_dberr(reg, rc, "reading an attachment", err,
-			  errlen);
+		    : tc_reg_dberr(
+			  reg, rc, "reading an attachment", err, errlen);
 	sqlite3_finalize(st);
 	st = NULL;
 	if (r != 0)
@@ -534,17 +535,16 @@ out:
 
 /* The acting operator: exists, enabled, and holds one of roles. */
 static int
-operator_ok(const struct tc_app_ctx *c, unsigned roles,
-    struct tc_operator *op, const char *what, char *err, size_t errlen)
+operator_ok(const struct tc_app_ctx *c, unsigned roles, struct tc_operator *op,
+    const char *what, char *err, size_t errlen)
 {
 	char have[TC_ROLES_TEXT_MAX], need[TC_ROLES_TEXT_MAX];
 	int r;
 
 	if (c->operator_name == NULL || *c->operator_name == '\0')
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "no acting operator");
-	r = tc_registry_operator_get(
-	    c->reg, c->operator_name, op, err, errlen);
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "no acting operator");
+	r = tc_registry_operator_get(c->reg, c->operator_name, op, err, errlen);
 	if (r == TC_ERR_NOT_FOUND)
 		return tc_seterr(err, errlen, TC_ERR_AUTH,
 		    "no operator named %s", c->operator_name);
@@ -570,8 +570,8 @@ operator_ok(const struct tc_app_ctx *c, unsigned roles,
  * side. Returning and then approving the same step is the same step.
  */
 static int
-four_eyes(const struct tc_app_ctx *c, int64_t id, int step, char *err,
-    size_t errlen)
+four_eyes(
+    const struct tc_app_ctx *c, int64_t id, int step, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char when[TC_DATE_TEXT];
@@ -595,17 +595,15 @@ four_eyes(const struct tc_app_ctx *c, int64_t id, int step, char *err,
 	if (rc == SQLITE_DONE)
 		r = 0;
 	else if (rc == SQLITE_ROW) {
-		tc_date_format(tc_day_of_time(
-				   (time_t)sqlite3_column_int64(st, 2)),
-		    when);
+		tc_date_format(
+		    tc_day_of_time((time_t)sqlite3_column_int64(st, 2)), when);
 		r = tc_seterr(err, errlen, TC_ERR_FOUR_EYES,
 		    "operator %s already acted on application %lld (%s%s%s "
 		    "on %s); one operator may act on one step of an "
 		    "application only (four eyes)",
-		    c->operator_name, (long long)id,
-		    sqlite3_column_text(st, 1),
+		    c->operator_name, (long long)id, sqlite3_column_text(st, 1),
 		    sqlite3_column_type(st, 0) == SQLITE_NULL ? ""
-							     : " at step ",
+							      : " at step ",
 		    sqlite3_column_type(st, 0) == SQLITE_NULL
 			? ""
 			: (const char *)sqlite3_column_text(st, 0),
@@ -618,8 +616,8 @@ four_eyes(const struct tc_app_ctx *c, int64_t id, int step, char *err,
 
 static int
 add_action(const struct tc_app_ctx *c, int64_t id, int step,
-    const char *step_id, const char *action, const char *reason,
-    json_t *detail, char *err, size_t errlen)
+    const char *step_id, const char *action, const char *reason, json_t *detail,
+    char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char *text = NULL;
@@ -647,14 +645,13 @@ add_action(const struct tc_app_ctx *c, int64_t id, int step,
 	sqlite3_bind_int64(st, 6, (int64_t)c->now);
 	if (reason != NULL)
 		sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 8, text != NULL ? text : "{}", -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(st, 8, text != NULL ? text : "{}", -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	free(text);
 	if (rc != SQLITE_DONE)
-		return tc_reg_dberr(c->reg, rc, "recording an action", err,
-		    errlen);
+		return tc_reg_dberr(
+		    c->reg, rc, "recording an action", err, errlen);
 	c->reg->dirty = 1;
 	return 0;
 }
@@ -674,8 +671,8 @@ audit_app(const struct tc_app_ctx *c, const char *action, int64_t id,
 
 /* Runs an UPDATE or INSERT with bound values already set; 0 or an error. */
 static int
-run(const struct tc_app_ctx *c, sqlite3_stmt *st, const char *what,
-    char *err, size_t errlen)
+run(const struct tc_app_ctx *c, sqlite3_stmt *st, const char *what, char *err,
+    size_t errlen)
 {
 	int rc = sqlite3_step(st);
 
@@ -687,8 +684,8 @@ run(const struct tc_app_ctx *c, sqlite3_stmt *st, const char *what,
 }
 
 static const struct tc_programme *
-programme_of(const struct tc_app_ctx *c, const char *id, char *err,
-    size_t errlen)
+programme_of(
+    const struct tc_app_ctx *c, const char *id, char *err, size_t errlen)
 {
 	const struct tc_programme *p;
 
@@ -717,8 +714,8 @@ seal_id(struct tc_registry *reg, enum tc_id_type type, const char *number,
 	if (tc_pii_id_mac(reg->keys.pepper, number, mac) != 0 ||
 	    tc_pii_seal(reg->keys.data_key, aad, (const uint8_t *)number,
 		strlen(number), sealed) != 0)
-		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
-		    "sealing the ID number failed");
+		return tc_seterr(
+		    err, errlen, TC_ERR_CRYPTO, "sealing the ID number failed");
 	return 0;
 }
 
@@ -747,8 +744,8 @@ open_id(struct tc_registry *reg, int64_t id, enum tc_id_type type,
 		r = rc == SQLITE_DONE
 		    ? tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 			  "no application %lld", (long long)id)
-		    : tc_reg_dberr(reg, rc, "reading an application", err,
-			  errlen);
+		    : tc_reg_dberr(
+			  reg, rc, "reading an application", err, errlen);
 	else if ((r = tc_pii_open(reg->keys.data_key, aad,
 		      sqlite3_column_blob(st, 0),
 		      (size_t)sqlite3_column_bytes(st, 0), &plain, NULL, 0)) !=
@@ -757,8 +754,8 @@ open_id(struct tc_registry *reg, int64_t id, enum tc_id_type type,
 		    "application %lld: the sealed ID number does not open "
 		    "(another data key, or the row was altered)",
 		    (long long)id);
-	else if (tc_pii_id_mac(reg->keys.pepper, (const char *)plain.data,
-		     got) != 0 ||
+	else if (tc_pii_id_mac(
+		     reg->keys.pepper, (const char *)plain.data, got) != 0 ||
 	    CRYPTO_memcmp(got, mac, TC_PII_MAC_LEN) != 0)
 		r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
 		    "application %lld: the sealed ID number does not match "
@@ -782,12 +779,12 @@ tc_app_export(struct tc_registry *reg, int64_t id, struct tc_buf *out,
 	int r;
 
 	if (reg == NULL || out == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_app_get(reg, id, &a, err, errlen)) != 0)
 		return r;
-	if ((r = open_id(reg, id, a.id_type, a.id_mac, number, err,
-		 errlen)) != 0)
+	if ((r = open_id(reg, id, a.id_type, a.id_mac, number, err, errlen)) !=
+	    0)
 		goto out;
 	root = json_pack("{s:s, s:{s:s, s:s, s:s}}", "programme", a.programme,
 	    "applicant", "name", a.name, "id_type", tc_id_type_name(a.id_type),
@@ -820,12 +817,13 @@ tc_app_export(struct tc_registry *reg, int64_t id, struct tc_buf *out,
 			json_object_set_new(
 			    o, "code", json_string(a.employer_code));
 		if (o != NULL && a.employer_category[0])
-			json_object_set_new(o, "category",
-			    json_string(a.employer_category));
+			json_object_set_new(
+			    o, "category", json_string(a.employer_category));
 		json_object_set_new(root, "employer", o);
 	}
 	if (a.work_type[0])
-		json_object_set_new(root, "work_type", json_string(a.work_type));
+		json_object_set_new(
+		    root, "work_type", json_string(a.work_type));
 	json_object_set_new(root, "sections", json_loads(a.form, 0, NULL));
 	if (strcmp(a.exceptions, "{}") != 0)
 		json_object_set_new(
@@ -893,8 +891,8 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 	bind_opt(st, 5, f->tier);
 	bind_opt(st, 6, f->route);
 	bind_opt(st, 7, f->clause);
-	sqlite3_bind_text(st, 8, tc_id_type_name(f->id_type), -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(
+	    st, 8, tc_id_type_name(f->id_type), -1, SQLITE_STATIC);
 	sqlite3_bind_blob(st, 9, mac, sizeof(mac), SQLITE_STATIC);
 	sqlite3_bind_blob(st, 10, sealed.data, (int)sealed.len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, f->id_masked, -1, SQLITE_STATIC);
@@ -920,14 +918,14 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		r = tc_reg_dberr(c->reg, rc, "adding an application", err,
-		    errlen);
+		r = tc_reg_dberr(
+		    c->reg, rc, "adding an application", err, errlen);
 		goto out;
 	}
 	*id = sqlite3_last_insert_rowid(c->reg->db);
 	c->reg->dirty = 1;
-	if ((r = add_action(c, *id, -1, NULL, "create", NULL, NULL, err,
-		 errlen)) != 0)
+	if ((r = add_action(
+		 c, *id, -1, NULL, "create", NULL, NULL, err, errlen)) != 0)
 		goto out;
 	detail = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:s}", "kind",
 	    kind_db[kind], "programme", f->programme->id, "tier",
@@ -953,11 +951,11 @@ tc_app_create(const struct tc_app_ctx *c, const struct tc_app_form *f,
 
 	if (c == NULL || c->reg == NULL || f == NULL || f->programme == NULL ||
 	    id == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*id = 0;
-	if ((r = tc_app_need_tx(c->reg, "creating an application", err,
-		 errlen)) != 0 ||
+	if ((r = tc_app_need_tx(
+		 c->reg, "creating an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "taking an application", err, errlen)) != 0)
 		return r;
@@ -1022,8 +1020,8 @@ change_form(const struct tc_app_ctx *c, const struct tc_card *card,
 		base_id = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return tc_reg_dberr(c->reg, rc, "reading an application", err,
-		    errlen);
+		return tc_reg_dberr(
+		    c->reg, rc, "reading an application", err, errlen);
 	if (base_id != 0 &&
 	    (r = tc_app_get(c->reg, base_id, &base, err, errlen)) != 0)
 		return r;
@@ -1072,8 +1070,8 @@ change_form(const struct tc_app_ctx *c, const struct tc_card *card,
 		r = tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	r = tc_app_form_parse(c->programmes, text, strlen(text), c->now, f,
-	    err, errlen);
+	r = tc_app_form_parse(
+	    c->programmes, text, strlen(text), c->now, f, err, errlen);
 out:
 	if (text != NULL)
 		OPENSSL_cleanse(text, strlen(text));
@@ -1102,11 +1100,11 @@ tc_app_create_change(const struct tc_app_ctx *c, enum tc_app_kind kind,
 	memset(&h, 0, sizeof(h));
 	if (c == NULL || c->reg == NULL || id == NULL ||
 	    (kind != TC_APP_UPGRADE && kind != TC_APP_CONVERT))
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*id = 0;
-	if ((r = tc_app_need_tx(c->reg, "creating an application", err,
-		 errlen)) != 0 ||
+	if ((r = tc_app_need_tx(
+		 c->reg, "creating an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "taking an application", err, errlen)) != 0 ||
 	    (r = live_card(c, card_serial, &card, err, errlen)) != 0)
@@ -1115,8 +1113,8 @@ tc_app_create_change(const struct tc_app_ctx *c, enum tc_app_kind kind,
 		return TC_ERR_NOT_FOUND;
 	if ((cur = tc_programme_tier(p, card.tier)) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "card %s: programme %s has no tier %s", card.card_no,
-		    p->id, card.tier);
+		    "card %s: programme %s has no tier %s", card.card_no, p->id,
+		    card.tier);
 	if (kind == TC_APP_CONVERT && cur->converts_to.n == 0)
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
 		    "a %s card of %s does not convert (its tier converts to "
@@ -1155,8 +1153,8 @@ tc_app_create_change(const struct tc_app_ctx *c, enum tc_app_kind kind,
 					    : "");
 	if (clause == NULL && given != NULL && given->clause[0] != '\0')
 		clause = given->clause;
-	if ((r = tc_registry_holder_get(c->reg, card.holder_id, &h, err,
-		 errlen)) != 0)
+	if ((r = tc_registry_holder_get(
+		 c->reg, card.holder_id, &h, err, errlen)) != 0)
 		return r;
 	if (given != NULL) {
 		if (given->programme != p || given->id_type != h.id_type ||
@@ -1203,11 +1201,11 @@ tc_app_create_sub(const struct tc_app_ctx *c, int64_t principal_serial,
 
 	if (c == NULL || c->reg == NULL || f == NULL || f->programme == NULL ||
 	    id == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*id = 0;
-	if ((r = tc_app_need_tx(c->reg, "creating an application", err,
-		 errlen)) != 0 ||
+	if ((r = tc_app_need_tx(
+		 c->reg, "creating an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "taking an application", err, errlen)) != 0 ||
 	    (r = live_card(c, principal_serial, &card, err, errlen)) != 0)
@@ -1274,10 +1272,10 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 	int r;
 
 	if (c == NULL || c->reg == NULL || f == NULL || f->programme == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
-	if ((r = tc_app_need_tx(c->reg, "changing an application", err,
-		 errlen)) != 0 ||
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = tc_app_need_tx(
+		 c->reg, "changing an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "changing an application", err, errlen)) != 0 ||
 	    (r = load_open(c, id, &a, "one can change", err, errlen)) != 0)
@@ -1337,8 +1335,8 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 	bind_opt(st, 11, f->employer_code);
 	bind_opt(st, 12, f->employer_category);
 	bind_opt(st, 13, f->work_type);
-	sqlite3_bind_text(st, 14, f->form_json ? f->form_json : "{}", -1,
-	    SQLITE_STATIC);
+	sqlite3_bind_text(
+	    st, 14, f->form_json ? f->form_json : "{}", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 15,
 	    f->exceptions_json ? f->exceptions_json : "{}", -1, SQLITE_STATIC);
 	if (f->pledge_accepted)
@@ -1404,8 +1402,8 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 	n = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return tc_reg_dberr(c->reg, rc, "reading attachments", err,
-		    errlen);
+		return tc_reg_dberr(
+		    c->reg, rc, "reading attachments", err, errlen);
 	if (n > 0)
 		return 0;
 	tc_buf_init(&sealed, ATT_PART + TC_PII_SEAL_OVERHEAD);
@@ -1426,10 +1424,9 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 			break;
 		sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 2, part);
-		sqlite3_bind_blob(st, 3, sealed.data, (int)sealed.len,
-		    SQLITE_STATIC);
-		if ((r = run(c, st, "storing an attachment", err, errlen)) !=
-		    0)
+		sqlite3_bind_blob(
+		    st, 3, sealed.data, (int)sealed.len, SQLITE_STATIC);
+		if ((r = run(c, st, "storing an attachment", err, errlen)) != 0)
 			break;
 	}
 	tc_buf_release(&sealed);
@@ -1496,16 +1493,16 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 		if (allowed == 0)
 			allowed = TC_MEDIA_IMAGES;
 	}
-	if ((r = tc_attach_check(base, data, len, allowed, &info, msg,
-		 sizeof(msg))) != 0) {
+	if ((r = tc_attach_check(
+		 base, data, len, allowed, &info, msg, sizeof(msg))) != 0) {
 		tc_seterr(err, errlen, r, "%s: %s", base, msg);
 		goto out;
 	}
 	if (kind == TC_ATT_PHOTO && (photo = photo_field(p)) != NULL) {
 		if (photo->max_bytes > 0 && (long long)len > photo->max_bytes) {
 			r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-			    "%s: the photo has %zu bytes; %s allows %lld",
-			    base, len, p->id, photo->max_bytes);
+			    "%s: the photo has %zu bytes; %s allows %lld", base,
+			    len, p->id, photo->max_bytes);
 			goto out;
 		}
 		if ((photo->width_px > 0 &&
@@ -1569,8 +1566,8 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 		goto out;
 	}
 	if (rc != SQLITE_DONE) {
-		r = tc_reg_dberr(c->reg, rc, "adding an attachment", err,
-		    errlen);
+		r = tc_reg_dberr(
+		    c->reg, rc, "adding an attachment", err, errlen);
 		goto out;
 	}
 	c->reg->dirty = 1;
@@ -1605,8 +1602,8 @@ collect_att(const struct tc_app_attachment *a, void *arg)
 	if (af->n == TC_APP_FILES_MAX)
 		return 0;
 	af->kinds[af->n] = a->kind;
-	snprintf(af->materials[af->n], sizeof(af->materials[0]), "%s",
-	    a->material);
+	snprintf(
+	    af->materials[af->n], sizeof(af->materials[0]), "%s", a->material);
 	af->mptr[af->n] = af->materials[af->n];
 	af->n++;
 	return 0;
@@ -1622,8 +1619,8 @@ complete(const struct tc_app_ctx *c, const struct tc_programme *p,
 
 	if ((af = calloc(1, sizeof(*af))) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
-	if ((r = tc_app_attachment_list(c->reg, a->id, collect_att, af, err,
-		 errlen)) == 0) {
+	if ((r = tc_app_attachment_list(
+		 c->reg, a->id, collect_att, af, err, errlen)) == 0) {
 		memset(&f, 0, sizeof(f));
 		f.programme = p;
 		f.kind = a->kind;
@@ -1669,8 +1666,8 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 			clock = (time_t)sqlite3_column_int64(st, 0);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return tc_reg_dberr(c->reg, rc, "reading steps", err,
-			    errlen);
+			return tc_reg_dberr(
+			    c->reg, rc, "reading steps", err, errlen);
 	}
 	deadline[0] = '\0';
 	if (s->deadline_days > 0)
@@ -1716,8 +1713,8 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 }
 
 static int
-set_state(const struct tc_app_ctx *c, struct tc_app *a,
-    enum tc_app_state state, const char *extra, char *err, size_t errlen)
+set_state(const struct tc_app_ctx *c, struct tc_app *a, enum tc_app_state state,
+    const char *extra, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char sql[256];
@@ -1795,8 +1792,7 @@ overridden(const char *guard, const char *const *ov, size_t n)
  */
 static int
 in_principle_pass(const struct tc_app *a, const char *guard,
-    const char *const *ov, size_t n, int at_approval, char *why,
-    size_t whylen)
+    const char *const *ov, size_t n, int at_approval, char *why, size_t whylen)
 {
 	char reason[TC_APP_REASON_MAX + 1];
 
@@ -1892,8 +1888,8 @@ guard_open_app(const struct tc_app_ctx *c, const struct tc_app *a,
 		    p->id, (long long)sqlite3_column_int64(st, 0), a->id_masked,
 		    sqlite3_column_text(st, 1));
 	else
-		r = tc_reg_dberr(c->reg, rc, "reading applications", err,
-		    errlen);
+		r = tc_reg_dberr(
+		    c->reg, rc, "reading applications", err, errlen);
 	sqlite3_finalize(st);
 	return r;
 }
@@ -1913,13 +1909,13 @@ tc_app_guards(const struct tc_app_ctx *c, const struct tc_app *a,
 	int y, m, d, r;
 
 	if (c == NULL || a == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((p = programme_of(c, a->programme, err, errlen)) == NULL)
 		return TC_ERR_NOT_FOUND;
 	/* The person on the blacklist. */
-	r = tc_blacklist_check(c->reg, a->id_mac, c->now, &bl, msg,
-	    sizeof(msg));
+	r = tc_blacklist_check(
+	    c->reg, a->id_mac, c->now, &bl, msg, sizeof(msg));
 	if (r == TC_ERR_BLACKLISTED) {
 		g = &p->guards.fraud_person_blacklist;
 		tc_date_format(tc_day_of_time(bl.added_at), bday);
@@ -1959,8 +1955,8 @@ tc_app_guards(const struct tc_app_ctx *c, const struct tc_app *a,
 			return tc_seterr(err, errlen, r, "%s", msg);
 	}
 	/* An excluded category of employer. */
-	for (i = 0; a->employer_category[0] != '\0' &&
-	     i < p->n_excluded_employers;
+	for (i = 0;
+	     a->employer_category[0] != '\0' && i < p->n_excluded_employers;
 	     i++) {
 		const struct tc_exclusion *x = &p->excluded_employers[i];
 
@@ -2028,10 +2024,10 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 	int resubmit, r;
 
 	if (c == NULL || c->reg == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
-	if ((r = tc_app_need_tx(c->reg, "submitting an application", err,
-		 errlen)) != 0 ||
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = tc_app_need_tx(
+		 c->reg, "submitting an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "submitting an application", err, errlen)) != 0 ||
 	    (r = load_open(c, id, &a, "one can submit", err, errlen)) != 0)
@@ -2045,8 +2041,9 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 	}
 	if ((r = tc_app_steps(p, &a, &steps, &n, err, errlen)) != 0)
 		goto out;
-	if (n == 0 || (resubmit && ((size_t)a.step >= n ||
-				       strcmp(steps[a.step].id, a.step_id)))) {
+	if (n == 0 ||
+	    (resubmit &&
+		((size_t)a.step >= n || strcmp(steps[a.step].id, a.step_id)))) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
 		    "application %lld: the programme's steps changed while it "
 		    "was in review (step %s is gone)",
@@ -2069,7 +2066,8 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 			goto out;
 	}
 	if ((r = set_state(c, &a, TC_APP_SUBMITTED,
-		 "submitted_at = coalesce(submitted_at, ?3)", err, errlen)) != 0)
+		 "submitted_at = coalesce(submitted_at, ?3)", err, errlen)) !=
+	    0)
 		goto out;
 	if (!resubmit)
 		r = start_step(c, &a, steps, n, 0, 0, err, errlen);
@@ -2205,8 +2203,8 @@ approve_decision(const struct tc_app_ctx *c, struct tc_app *a,
 		months = rv->months;
 	} else if (t->validity.set_at_approval)
 		months = t->validity.default_months;
-	if ((r = tc_app_guards(c, a, rv->overrides, rv->n_overrides, 1, err,
-		 errlen)) != 0)
+	if ((r = tc_app_guards(
+		 c, a, rv->overrides, rv->n_overrides, 1, err, errlen)) != 0)
 		return r;
 	if ((ov = json_array()) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
@@ -2254,18 +2252,16 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 	if (next_step != NULL)
 		*next_step = -1;
 	if (c == NULL || c->reg == NULL || rv == NULL ||
-	    rv->decision < TC_REVIEW_APPROVE ||
-	    rv->decision > TC_REVIEW_REJECT)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
-	if ((r = tc_app_need_tx(c->reg, "reviewing an application", err,
-		 errlen)) != 0 ||
+	    rv->decision < TC_REVIEW_APPROVE || rv->decision > TC_REVIEW_REJECT)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = tc_app_need_tx(
+		 c->reg, "reviewing an application", err, errlen)) != 0 ||
 	    (r = tc_app_get(c->reg, id, &a, err, errlen)) != 0)
 		return r;
 	if (a.state != TC_APP_SUBMITTED && a.state != TC_APP_APPROVED) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
-		    "application %lld is %s", (long long)id,
-		    refusal_state(&a));
+		    "application %lld is %s", (long long)id, refusal_state(&a));
 		goto out;
 	}
 	if ((r = current_step(c, &a, &p, &steps, &n, err, errlen)) != 0)
@@ -2296,10 +2292,10 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 		    "a tier, months and overrides are given at the approval "
 		    "step; application %lld is at step %s (%s)",
 		    (long long)id, s->id,
-		    s->kind == TC_STEP_REVIEW	 ? "review"
-		    : s->kind == TC_STEP_CONSULT ? "consult"
-		    : s->kind == TC_STEP_NOTICE	 ? "notice"
-						 : "produce");
+		    s->kind == TC_STEP_REVIEW	     ? "review"
+			: s->kind == TC_STEP_CONSULT ? "consult"
+			: s->kind == TC_STEP_NOTICE  ? "notice"
+						     : "produce");
 		goto out;
 	}
 	if ((detail = json_pack("{s:s}", "step", s->id)) == NULL) {
@@ -2309,16 +2305,24 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 	switch (rv->decision) {
 	case TC_REVIEW_RETURN:
 		if (!s->may_return) {
+			char list[256] = "";
+			size_t j, used = 0;
+
+			for (j = 0; j < n && used < sizeof(list); j++)
+				if (steps[j].may_return)
+					used += (size_t)snprintf(list + used,
+					    sizeof(list) - used, "%s%s",
+					    used ? ", " : "", steps[j].id);
 			r = tc_seterr(err, errlen, TC_ERR_STATE,
 			    "step %s of application %lld may not return it "
-			    "for supplementary material (the programme allows "
-			    "returns at %s)",
-			    s->id, (long long)id, "the steps with may_return");
+			    "for supplementary material (returns: %s)",
+			    s->id, (long long)id,
+			    list[0] ? list : "at no step of this procedure");
 			goto out;
 		}
 		action = "return";
-		if ((r = set_state(c, &a, TC_APP_RETURNED, NULL, err,
-			 errlen)) != 0)
+		if ((r = set_state(
+			 c, &a, TC_APP_RETURNED, NULL, err, errlen)) != 0)
 			goto out;
 		break;
 	case TC_REVIEW_REJECT:
@@ -2355,15 +2359,15 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 			}
 		}
 		if (s->kind == TC_STEP_APPROVE &&
-		    (r = approve_decision(c, &a, p, s, rv, detail, err,
-			 errlen)) != 0)
+		    (r = approve_decision(
+			 c, &a, p, s, rv, detail, err, errlen)) != 0)
 			goto out;
 		if ((r = step_done(c, &a, err, errlen)) != 0)
 			goto out;
 		if ((size_t)a.step + 1 >= n) {
 			r = tc_seterr(err, errlen, TC_ERR_STATE,
-			    "application %lld: no step after %s",
-			    (long long)id, s->id);
+			    "application %lld: no step after %s", (long long)id,
+			    s->id);
 			goto out;
 		}
 		if (steps[a.step + 1].kind == TC_STEP_PRODUCE &&
@@ -2371,8 +2375,8 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 		    (r = set_state(c, &a, TC_APP_APPROVED, "decided_at = ?3",
 			 err, errlen)) != 0)
 			goto out;
-		if ((r = start_step(c, &a, steps, n, a.step + 1, 0, err,
-			 errlen)) != 0)
+		if ((r = start_step(
+			 c, &a, steps, n, a.step + 1, 0, err, errlen)) != 0)
 			goto out;
 		json_object_set_new(detail, "next", json_string(a.step_id));
 		if (a.deadline[0] != '\0')
@@ -2380,13 +2384,12 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 			    detail, "deadline", json_string(a.deadline));
 		break;
 	}
-	if ((r = add_action(c, id, rv->decision == TC_REVIEW_APPROVE
-			     ? a.step - 1
-			     : a.step,
-		 s->id, action, rv->reason, detail, err, errlen)) != 0)
+	if ((r = add_action(c, id,
+		 rv->decision == TC_REVIEW_APPROVE ? a.step - 1 : a.step, s->id,
+		 action, rv->reason, detail, err, errlen)) != 0)
 		goto out;
-	json_object_set_new(detail, "state",
-	    json_string(tc_app_state_name(a.state)));
+	json_object_set_new(
+	    detail, "state", json_string(tc_app_state_name(a.state)));
 	if (rv->reason != NULL && rv->decision != TC_REVIEW_APPROVE)
 		json_object_set_new(detail, "reason", json_string(rv->reason));
 	r = audit_app(c, action, id, detail, err, errlen);
@@ -2408,14 +2411,14 @@ tc_app_withdraw(const struct tc_app_ctx *c, int64_t id, const char *reason,
 	int r;
 
 	if (c == NULL || c->reg == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if (reason == NULL || !tc_app_text_ok(reason, TC_APP_REASON_MAX, 1))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "a withdrawal needs a reason (1 to %d bytes of text)",
 		    TC_APP_REASON_MAX);
-	if ((r = tc_app_need_tx(c->reg, "withdrawing an application", err,
-		 errlen)) != 0 ||
+	if ((r = tc_app_need_tx(
+		 c->reg, "withdrawing an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "withdrawing an application", err, errlen)) != 0 ||
 	    (r = tc_app_get(c->reg, id, &a, err, errlen)) != 0)
@@ -2431,8 +2434,8 @@ tc_app_withdraw(const struct tc_app_ctx *c, int64_t id, const char *reason,
 	if ((r = four_eyes(c, id, -1, err, errlen)) != 0 ||
 	    (r = set_state(c, &a, TC_APP_WITHDRAWN, "decided_at = ?3", err,
 		 errlen)) != 0 ||
-	    (r = add_action(c, id, -1, NULL, "withdraw", reason, NULL, err,
-		 errlen)) != 0)
+	    (r = add_action(
+		 c, id, -1, NULL, "withdraw", reason, NULL, err, errlen)) != 0)
 		goto out;
 	r = audit_app(c, "withdraw", id, json_pack("{s:s}", "reason", reason),
 	    err, errlen);
@@ -2473,8 +2476,8 @@ issue_ready(const struct tc_app_ctx *c, const struct tc_app *a,
 
 /* The recorded overrides of a, as a string array for the guards. */
 static int
-recorded_overrides(const struct tc_app *a, json_t **arr,
-    const char *list[8], size_t *n)
+recorded_overrides(
+    const struct tc_app *a, json_t **arr, const char *list[8], size_t *n)
 {
 	size_t i;
 	json_t *v;
@@ -2483,7 +2486,8 @@ recorded_overrides(const struct tc_app *a, json_t **arr,
 	*arr = json_loads(a->overrides ? a->overrides : "[]", 0, NULL);
 	if (!json_is_array(*arr))
 		return TC_ERR_MALFORMED;
-	json_array_foreach(*arr, i, v) {
+	json_array_foreach(*arr, i, v)
+	{
 		if (*n < 8 && json_is_string(v))
 			list[(*n)++] = json_string_value(v);
 	}
@@ -2501,11 +2505,11 @@ issue_holder(const struct tc_app_ctx *c, const struct tc_app *a,
 	memset(&h, 0, sizeof(h));
 	*added = 0;
 	h.id_type = a->id_type;
-	if ((r = open_id(c->reg, a->id, a->id_type, a->id_mac, h.id_number,
-		 err, errlen)) != 0)
+	if ((r = open_id(c->reg, a->id, a->id_type, a->id_mac, h.id_number, err,
+		 errlen)) != 0)
 		goto out;
-	r = tc_registry_holder_find(c->reg, a->id_type, h.id_number, holder_id,
-	    err, errlen);
+	r = tc_registry_holder_find(
+	    c->reg, a->id_type, h.id_number, holder_id, err, errlen);
 	if (r == TC_ERR_NOT_FOUND) {
 		snprintf(h.name, sizeof(h.name), "%s", a->name);
 		r = tc_registry_holder_add(
@@ -2534,7 +2538,8 @@ supersede(const struct tc_app_ctx *c, const struct tc_programme *p,
 	int r;
 
 	if ((r = tc_app_prepare(c->reg,
-		 "UPDATE cards SET status_reason = 'superseded', status_at = ?2 "
+		 "UPDATE cards SET status_reason = 'superseded', status_at = "
+		 "?2 "
 		 "WHERE serial = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
@@ -2587,14 +2592,13 @@ mark_issued(const struct tc_app_ctx *c, struct tc_app *a, int64_t serial,
 		return r;
 	sqlite3_bind_int64(st, 1, a->id);
 	sqlite3_bind_int64(st, 2, serial);
-	if ((r = run(c, st, "marking an application issued", err, errlen)) !=
-	    0)
+	if ((r = run(c, st, "marking an application issued", err, errlen)) != 0)
 		return r;
 	a->state = TC_APP_ISSUED;
 	a->issued_serial = serial;
 	detail = json_pack("{s:I}", "serial", (json_int_t)serial);
-	r = add_action(c, a->id, a->step, a->step_id, "issue", NULL, detail,
-	    err, errlen);
+	r = add_action(
+	    c, a->id, a->step, a->step_id, "issue", NULL, detail, err, errlen);
 	json_decref(detail);
 	return r;
 }
@@ -2619,8 +2623,8 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 		memset(out, 0, sizeof(*out));
 	memset(&a, 0, sizeof(a));
 	if (c == NULL || c->reg == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if (c->reg->in_tx)
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "issuing runs its own transactions; call it outside one");
@@ -2641,8 +2645,10 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 	    (r = issue_ready(c, &a, &p, &s, err, errlen)) != 0)
 		goto fail;
 	if ((r = recorded_overrides(&a, &ovarr, ov, &n_ov)) != 0) {
-		tc_seterr(err, errlen, r, "application %lld: stored overrides "
-		    "are malformed", (long long)id);
+		tc_seterr(err, errlen, r,
+		    "application %lld: stored overrides "
+		    "are malformed",
+		    (long long)id);
 		goto fail;
 	}
 	if ((r = tc_app_guards(c, &a, ov, n_ov, 1, err, errlen)) != 0)
@@ -2654,8 +2660,8 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 	}
 	memset(&card, 0, sizeof(card));
 	if (a.kind != TC_APP_NEW) {
-		if ((r = tc_registry_card_get(c->reg, a.card_serial, &old, err,
-			 errlen)) != 0)
+		if ((r = tc_registry_card_get(
+			 c->reg, a.card_serial, &old, err, errlen)) != 0)
 			goto fail;
 		if (old.status != TC_CARD_ISSUED || old.expires_at <= c->now) {
 			r = tc_seterr(err, errlen, TC_ERR_STATE,
@@ -2672,14 +2678,18 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 		goto fail;
 	if (added &&
 	    (r = tc_app_audit(c->reg, c->now, c->operator_name, "holder.add",
-		 NULL, json_pack("{s:s, s:I}", "id", a.id_masked, "holder",
-			   (json_int_t)holder_id), err, errlen)) != 0)
+		 NULL,
+		 json_pack("{s:s, s:I}", "id", a.id_masked, "holder",
+		     (json_int_t)holder_id),
+		 err, errlen)) != 0)
 		goto fail;
 	card.serial = serial;
 	if ((r = tc_cardno_make(p->region, (uint64_t)serial, card.card_no)) !=
 	    0) {
-		tc_seterr(err, errlen, r, "programme %s: region %s gives no "
-		    "card number", p->id, p->region);
+		tc_seterr(err, errlen, r,
+		    "programme %s: region %s gives no "
+		    "card number",
+		    p->id, p->region);
 		goto fail;
 	}
 	card.holder_id = holder_id;
@@ -2689,13 +2699,13 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 	card.issued_at = c->now;
 	if (a.kind == TC_APP_SUB) {
 		card.principal_serial = a.card_serial;
-		snprintf(card.relation, sizeof(card.relation), "%s",
-		    a.relation);
+		snprintf(
+		    card.relation, sizeof(card.relation), "%s", a.relation);
 		card.expires_at = old.expires_at;
 	} else {
 		months = a.months > 0 ? a.months : t->validity.default_months;
-		card.expires_at = tc_time_of_day(tc_day_add_months(
-		    tc_day_of_time(c->now), months));
+		card.expires_at = tc_time_of_day(
+		    tc_day_add_months(tc_day_of_time(c->now), months));
 	}
 	if ((r = tc_registry_card_add(c->reg, &card, err, errlen)) != 0)
 		goto fail;
@@ -2707,8 +2717,8 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 		 subject,
 		 json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "serial",
 		     (json_int_t)serial, "programme", p->id, "tier", t->id,
-		     "holder", a.id_masked, "valid_to", valid_to,
-		     "application", (json_int_t)id, "kind", kind_db[a.kind]),
+		     "holder", a.id_masked, "valid_to", valid_to, "application",
+		     (json_int_t)id, "kind", kind_db[a.kind]),
 		 err, errlen)) != 0)
 		goto fail;
 	if (a.kind == TC_APP_UPGRADE || a.kind == TC_APP_CONVERT) {

@@ -92,8 +92,8 @@ le32(const uint8_t *p)
 }
 
 static int
-sniff_gif(const uint8_t *p, size_t len, struct tc_attach_info *out,
-    char *err, size_t errlen)
+sniff_gif(const uint8_t *p, size_t len, struct tc_attach_info *out, char *err,
+    size_t errlen)
 {
 	if (len < 13)
 		return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
@@ -113,8 +113,8 @@ sniff_gif(const uint8_t *p, size_t len, struct tc_attach_info *out,
 }
 
 static int
-sniff_png(const uint8_t *p, size_t len, struct tc_attach_info *out,
-    char *err, size_t errlen)
+sniff_png(const uint8_t *p, size_t len, struct tc_attach_info *out, char *err,
+    size_t errlen)
 {
 	size_t off;
 	uint32_t n, crc;
@@ -149,8 +149,8 @@ sniff_png(const uint8_t *p, size_t len, struct tc_attach_info *out,
 			return 0;
 		off += (size_t)n + 12;
 	}
-	return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
-	    "PNG: no IEND chunk (truncated?)");
+	return tc_seterr(
+	    err, errlen, TC_ERR_TRUNCATED, "PNG: no IEND chunk (truncated?)");
 }
 
 static int
@@ -160,8 +160,8 @@ is_sof(uint8_t m)
 }
 
 static int
-sniff_jpeg(const uint8_t *p, size_t len, struct tc_attach_info *out,
-    char *err, size_t errlen)
+sniff_jpeg(const uint8_t *p, size_t len, struct tc_attach_info *out, char *err,
+    size_t errlen)
 {
 	size_t off = 2, seg;
 	uint16_t n;
@@ -200,8 +200,8 @@ sniff_jpeg(const uint8_t *p, size_t len, struct tc_attach_info *out,
 			    off);
 		n = be16(p + off);
 		if (n < 2 || n > len - off)
-			return tc_seterr(err, errlen, n < 2 ? TC_ERR_MALFORMED
-							    : TC_ERR_TRUNCATED,
+			return tc_seterr(err, errlen,
+			    n < 2 ? TC_ERR_MALFORMED : TC_ERR_TRUNCATED,
 			    "JPEG: byte %zu: a segment of %u bytes %s", seg, n,
 			    n < 2 ? "is too short" : "runs past the end");
 		if (is_sof(m)) {
@@ -260,8 +260,8 @@ sniff_doc(const uint8_t *p, size_t len, char *err, size_t errlen)
 		    len);
 	major = le16(p + 26);
 	shift = le16(p + 30);
-	if (p[28] != 0xfe || p[29] != 0xff || !((major == 3 && shift == 9) ||
-	    (major == 4 && shift == 12)))
+	if (p[28] != 0xfe || p[29] != 0xff ||
+	    !((major == 3 && shift == 9) || (major == 4 && shift == 12)))
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "DOC: byte 26: not a version 3 or 4 compound file header");
 	/*
@@ -353,8 +353,8 @@ tc_attach_sniff(const uint8_t *p, size_t len, struct tc_attach_info *out,
 	int r;
 
 	if (out == NULL || (p == NULL && len > 0))
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	memset(out, 0, sizeof(*out));
 	if (len > TC_ATTACH_MAX)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
@@ -380,8 +380,8 @@ tc_attach_sniff(const uint8_t *p, size_t len, struct tc_attach_info *out,
 		out->media = TC_MEDIA_DOCX;
 		r = sniff_docx(p, len, err, errlen);
 	} else
-		r = tc_seterr(err, errlen, len == 0 ? TC_ERR_MALFORMED
-						    : TC_ERR_UNSUPPORTED,
+		r = tc_seterr(err, errlen,
+		    len == 0 ? TC_ERR_MALFORMED : TC_ERR_UNSUPPORTED,
 		    len == 0 ? "the file is empty"
 			     : "not a GIF, JPEG, PNG, PDF, DOC or DOCX file "
 			       "(by its content)");

@@ -27,8 +27,8 @@
 	"source, card_serial, added_at, added_by"
 
 int
-tc_employer_key(const char *name, char out[TC_EMPLOYER_KEY_MAX], char *err,
-    size_t errlen)
+tc_employer_key(
+    const char *name, char out[TC_EMPLOYER_KEY_MAX], char *err, size_t errlen)
 {
 	struct tc_buf b;
 	char msg[256];
@@ -38,8 +38,8 @@ tc_employer_key(const char *name, char out[TC_EMPLOYER_KEY_MAX], char *err,
 	if (out != NULL)
 		out[0] = '\0';
 	if (name == NULL || out == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "no employer name");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "no employer name");
 	n = strnlen(name, TC_EMPLOYER_MAX + 1);
 	if (n > TC_EMPLOYER_MAX)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
@@ -134,8 +134,8 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	json_t *o;
 	int rc, r;
 
-	if ((r = tc_app_need_tx(reg, "adding to the blacklist", err,
-		 errlen)) != 0)
+	if ((r = tc_app_need_tx(reg, "adding to the blacklist", err, errlen)) !=
+	    0)
 		return r;
 	if (!tc_app_text_ok(reason, TC_BLACKLIST_TEXT_MAX, 0) ||
 	    !opt_text(programme, TC_CARD_TEXT_MAX) ||
@@ -150,8 +150,8 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	if ((r = bl_find(reg, mac, &old, err, errlen)) == 0) {
 		tc_date_format(tc_day_of_time(old.added_at), when);
 		return tc_seterr(err, errlen, TC_ERR_EXISTS,
-		    "%s is already on the blacklist (since %s%s%s: %s)",
-		    masked, when, old.until[0] ? ", until " : "", old.until,
+		    "%s is already on the blacklist (since %s%s%s: %s)", masked,
+		    when, old.until[0] ? ", until " : "", old.until,
 		    old.reason);
 	}
 	if (r != TC_ERR_NOT_FOUND)
@@ -179,20 +179,21 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return tc_reg_dberr(reg, rc, "adding to the blacklist", err,
-		    errlen);
+		return tc_reg_dberr(
+		    reg, rc, "adding to the blacklist", err, errlen);
 	o = json_pack("{s:s, s:s?, s:s?}", "reason", reason, "programme",
 	    programme, "source", source);
 	if (o != NULL && card_serial != 0)
-		json_object_set_new(o, "card_serial", json_integer(card_serial));
+		json_object_set_new(
+		    o, "card_serial", json_integer(card_serial));
 	if (o != NULL && application_id != 0)
 		json_object_set_new(
 		    o, "application", json_integer(application_id));
 	if (o != NULL && until != NULL)
 		json_object_set_new(o, "until", json_string(until));
 	snprintf(subject, sizeof(subject), "person:%s", masked);
-	return tc_app_audit(reg, now, op, "blacklist.add", subject, o, err,
-	    errlen);
+	return tc_app_audit(
+	    reg, now, op, "blacklist.add", subject, o, err, errlen);
 }
 
 /* MAC and masked form of a normalised number, with the registry pepper. */
@@ -207,8 +208,8 @@ id_mac(struct tc_registry *reg, enum tc_id_type type, const char *number,
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "the ID number is not in normalised form");
 	if (tc_pii_id_mac(reg->keys.pepper, number, mac) != 0)
-		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
-		    "computing the ID MAC failed");
+		return tc_seterr(
+		    err, errlen, TC_ERR_CRYPTO, "computing the ID MAC failed");
 	return 0;
 }
 
@@ -216,22 +217,21 @@ int
 tc_blacklist_add_id(struct tc_registry *reg, enum tc_id_type type,
     const char *normalised_id, const char *reason, const char *programme,
     const char *source, const char *until, int64_t card_serial,
-    int64_t application_id, const char *operator_name, time_t now,
-    char *err, size_t errlen)
+    int64_t application_id, const char *operator_name, time_t now, char *err,
+    size_t errlen)
 {
 	uint8_t mac[TC_PII_MAC_LEN];
 	char masked[TC_ID_MAX];
 	int r;
 
 	if (reg == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = id_mac(reg, type, normalised_id, mac, masked, err, errlen)) !=
 	    0)
 		return r;
-	return blacklist_add(reg, mac, masked, reason, programme, source,
-	    until, card_serial, application_id, operator_name, now, err,
-	    errlen);
+	return blacklist_add(reg, mac, masked, reason, programme, source, until,
+	    card_serial, application_id, operator_name, now, err, errlen);
 }
 
 int
@@ -246,8 +246,8 @@ tc_blacklist_add_card_holder(struct tc_registry *reg, int64_t card_serial,
 	int rc, r;
 
 	if (reg == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_registry_card_get(reg, card_serial, &card, err, errlen)) !=
 	    0)
 		return r;
@@ -290,10 +290,10 @@ tc_blacklist_remove_id(struct tc_registry *reg, enum tc_id_type type,
 	int rc, r;
 
 	if (reg == NULL || operator_name == NULL || *operator_name == '\0')
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
-	if ((r = tc_app_need_tx(reg, "removing from the blacklist", err,
-		 errlen)) != 0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = tc_app_need_tx(
+		 reg, "removing from the blacklist", err, errlen)) != 0)
 		return r;
 	if (!tc_app_text_ok(reason, TC_BLACKLIST_TEXT_MAX, 0))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -309,8 +309,8 @@ tc_blacklist_remove_id(struct tc_registry *reg, enum tc_id_type type,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return tc_reg_dberr(reg, rc, "removing from the blacklist", err,
-		    errlen);
+		return tc_reg_dberr(
+		    reg, rc, "removing from the blacklist", err, errlen);
 	if (sqlite3_changes(reg->db) == 0)
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 		    "%s is not on the blacklist", masked);
@@ -320,9 +320,8 @@ tc_blacklist_remove_id(struct tc_registry *reg, enum tc_id_type type,
 }
 
 int
-tc_blacklist_check(struct tc_registry *reg,
-    const uint8_t mac[TC_PII_MAC_LEN], time_t now,
-    struct tc_blacklist_entry *hit, char *err, size_t errlen)
+tc_blacklist_check(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
+    time_t now, struct tc_blacklist_entry *hit, char *err, size_t errlen)
 {
 	struct tc_blacklist_entry e;
 	char today[TC_DATE_TEXT];
@@ -330,8 +329,8 @@ tc_blacklist_check(struct tc_registry *reg,
 	int rc, r;
 
 	if (reg == NULL || mac == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	tc_date_format(tc_day_of_time(now), today);
 	if ((r = tc_app_prepare(reg,
 		 "SELECT " BL_COLUMNS " FROM blacklist WHERE id_mac = ?1 AND "
@@ -368,8 +367,8 @@ tc_blacklist_list(struct tc_registry *reg,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_app_prepare(reg,
 		 "SELECT " BL_COLUMNS
 		 " FROM blacklist ORDER BY added_at DESC, rowid DESC",
@@ -394,8 +393,7 @@ tc_blacklist_list(struct tc_registry *reg,
 
 /* Normalises an optional credit code; code_out "" when code is NULL. */
 static int
-opt_code(const char *code, char out[TC_USCC_LEN + 1], char *err,
-    size_t errlen)
+opt_code(const char *code, char out[TC_USCC_LEN + 1], char *err, size_t errlen)
 {
 	out[0] = '\0';
 	if (code == NULL || *code == '\0')
@@ -419,8 +417,8 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 	if (bar_id != NULL)
 		*bar_id = 0;
 	if (reg == NULL || operator_name == NULL || *operator_name == '\0')
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_app_need_tx(reg, "barring an employer", err, errlen)) != 0)
 		return r;
 	if (!tc_app_text_ok(employer, TC_EMPLOYER_MAX, 0) ||
@@ -467,15 +465,16 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return tc_reg_dberr(reg, rc, "barring an employer", err,
-		    errlen);
+		return tc_reg_dberr(
+		    reg, rc, "barring an employer", err, errlen);
 	id = sqlite3_last_insert_rowid(reg->db);
 	o = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s?, s:s?}", "employer",
 	    employer, "code", ncode[0] != '\0' ? ncode : NULL, "since", since,
 	    "until", until, "reason", reason, "programme", programme, "source",
 	    source);
 	if (o != NULL && card_serial != 0)
-		json_object_set_new(o, "card_serial", json_integer(card_serial));
+		json_object_set_new(
+		    o, "card_serial", json_integer(card_serial));
 	snprintf(subject, sizeof(subject), "employer-bar:%lld", (long long)id);
 	if ((r = tc_app_audit(reg, now, operator_name, "employer.bar", subject,
 		 o, err, errlen)) != 0)
@@ -501,8 +500,8 @@ tc_employer_bar_add_card(struct tc_registry *reg, int64_t card_serial,
 	if (bar_id != NULL)
 		*bar_id = 0;
 	if (reg == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if (years < 1 || years > 100)
 		return tc_seterr(err, errlen, TC_ERR_RANGE,
 		    "a bar lasts 1 to 100 years, not %d", years);
@@ -526,8 +525,8 @@ tc_employer_bar_add_card(struct tc_registry *reg, int64_t card_serial,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return tc_reg_dberr(reg, rc, "reading an application", err,
-		    errlen);
+		return tc_reg_dberr(
+		    reg, rc, "reading an application", err, errlen);
 	if (rc == SQLITE_DONE || employer[0] == '\0')
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 		    "card %s was not issued from an application that records "
@@ -576,8 +575,8 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 	int rc, r;
 
 	if (reg == NULL || employer == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_employer_key(employer, key, err, errlen)) != 0)
 		return TC_ERR_INVALID_ARG;
 	if ((r = opt_code(code, ncode, err, errlen)) != 0)
@@ -585,7 +584,8 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 	tc_date_format(tc_day_of_time(now), today);
 	if ((r = tc_app_prepare(reg,
 		 "SELECT " BAR_COLUMNS " FROM employer_bars WHERE "
-		 "(employer_key = ?1 OR (?2 IS NOT NULL AND employer_code = ?2)) "
+		 "(employer_key = ?1 OR (?2 IS NOT NULL AND employer_code = "
+		 "?2)) "
 		 "AND since <= ?3 AND until > ?3 ORDER BY until DESC LIMIT 1",
 		 &st, err, errlen)) != 0)
 		return r;
@@ -597,11 +597,12 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 	if (rc == SQLITE_DONE)
 		r = 0;
 	else if (rc != SQLITE_ROW)
-		r = tc_reg_dberr(reg, rc, "reading the employer bars", err,
-		    errlen);
+		r = tc_reg_dberr(
+		    reg, rc, "reading the employer bars", err, errlen);
 	else if (bar_row(st, &b) != 0)
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "an employer bar row has a field of the wrong type or size");
+		    "an employer bar row has a field of the wrong type or "
+		    "size");
 	else {
 		if (hit != NULL)
 			*hit = b;
@@ -615,16 +616,16 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 
 int
 tc_employer_bar_list(struct tc_registry *reg,
-    int (*fn)(const struct tc_employer_bar *b, void *arg), void *arg,
-    char *err, size_t errlen)
+    int (*fn)(const struct tc_employer_bar *b, void *arg), void *arg, char *err,
+    size_t errlen)
 {
 	struct tc_employer_bar b;
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_app_prepare(reg,
 		 "SELECT " BAR_COLUMNS " FROM employer_bars ORDER BY id DESC",
 		 &st, err, errlen)) != 0)
@@ -641,8 +642,8 @@ tc_employer_bar_list(struct tc_registry *reg,
 			break;
 	}
 	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading the employer bars", err,
-		    errlen);
+		r = tc_reg_dberr(
+		    reg, rc, "reading the employer bars", err, errlen);
 	sqlite3_finalize(st);
 	return r;
 }

@@ -854,12 +854,16 @@ programme_of(const struct tc_lifecycle *lc, const struct tc_card_state *c,
 	return 0;
 }
 
-/* Appends the audit entry for a card; takes detail (may be NULL). */
+/*
+ * Appends the audit entry of an action on card card_no, subject
+ * "card:NUMBER" as the applications module writes it; takes detail (NULL:
+ * out of memory).
+ */
 static int
 audit(const struct tc_lifecycle *lc, const char *action, const char *card_no,
     json_t *detail, char *err, size_t errlen)
 {
-	char *text = NULL;
+	char *text = NULL, subject[32];
 	int r;
 
 	if (detail == NULL)
@@ -868,8 +872,9 @@ audit(const struct tc_lifecycle *lc, const char *action, const char *card_no,
 	json_decref(detail);
 	if (text == NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+	snprintf(subject, sizeof(subject), "card:%.16s", card_no);
 	r = tc_registry_audit(lc->reg, lc->now, lc->operator_name, action,
-	    card_no, text, err, errlen);
+	    card_no != NULL ? subject : NULL, text, err, errlen);
 	free(text);
 	return r;
 }
@@ -1082,12 +1087,12 @@ tc_lifecycle_renew(const struct tc_lifecycle *lc, int64_t serial, int months,
 		rule.months = months;
 	}
 	expires = tc_lifecycle_add_months(c.card.expires_at, rule.months);
-	tc_lifecycle_date(c.card.expires_at, od);
-	tc_lifecycle_date(expires, ed);
+	tc_lifecycle_date(c.card.expires_at - 1, od);
+	tc_lifecycle_date(expires - 1, ed);
 	if ((r = set_expiry(lc, serial, expires, 1, err, errlen)) != 0 ||
 	    (r = audit(lc, "card.renew", c.card.card_no,
 		 json_pack("{s:I, s:s, s:s, s:i, s:i, s:b}", "serial",
-		     (json_int_t)serial, "expires_before", od, "expires", ed,
+		     (json_int_t)serial, "valid_to_before", od, "valid_to", ed,
 		     "months", rule.months, "renewal", c.renewals + 1,
 		     "extension", rule.limit >= 0),
 		 err, errlen)) != 0)
@@ -1104,7 +1109,7 @@ tc_lifecycle_renew(const struct tc_lifecycle *lc, int64_t serial, int months,
 			 lc, s->card.serial, expires, 0, err, errlen)) != 0 ||
 		    (r = audit(lc, "card.renew", s->card.card_no,
 			 json_pack("{s:I, s:s, s:s}", "serial",
-			     (json_int_t)s->card.serial, "expires", ed,
+			     (json_int_t)s->card.serial, "valid_to", ed,
 			     "cascade_from", c.card.card_no),
 			 err, errlen)) != 0)
 			break;
@@ -1341,7 +1346,7 @@ tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
 	sqlite3_bind_int64(st, 4, (int64_t)lc->now);
 	if ((r = run(lc->reg, st, "reissuing a card", err, errlen)) != 0)
 		return r;
-	tc_lifecycle_date(c.card.expires_at, ed);
+	tc_lifecycle_date(c.card.expires_at - 1, ed);
 	if ((r = audit(lc, "card.revoke", c.card.card_no,
 		 json_pack("{s:I, s:s, s:s}", "serial", (json_int_t)serial,
 		     "reason", why, "replaced_by", res->new_card_no),
@@ -1350,7 +1355,7 @@ tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
 		 json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "serial",
 		     (json_int_t)ns, "replaces", c.card.card_no, "reason",
 		     tc_reissue_reason_name(reason), "tier", c.card.tier,
-		     "holder", c.holder_masked, "expires", ed),
+		     "holder", c.holder_masked, "valid_to", ed),
 		 err, errlen)) != 0)
 		return r;
 	if ((r = move_subcards(lc, &c, ns, res->new_card_no, &res->cascaded,
@@ -1769,7 +1774,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		age = tc_lifecycle_age(y, m, d, lc->now);
 		if (age < 0 || age >= TC_LIFECYCLE_ADULT_AGE) {
 			r = tc_seterr(err, errlen, TC_ERR_POLICY,
-			    "the %s is %d years old: a %s sub-card of "
+			    "the %s is %d years old: sub-card tier %s of "
 			    "programme %s is for minors (under %d) only (%s)",
 			    relname, age, st->id, p->id, TC_LIFECYCLE_ADULT_AGE,
 			    st->cite.source != NULL ? st->cite.source
@@ -1826,9 +1831,9 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		snprintf(h.name, sizeof(h.name), "%s", rel->name);
 		if ((r = tc_registry_holder_add(
 			 lc->reg, &h, lc->now, &holder, err, errlen)) != 0 ||
-		    (r = audit(lc, "holder.add", masked,
-			 json_pack("{s:I, s:s, s:s}", "holder",
-			     (json_int_t)holder, "id_type",
+		    (r = audit(lc, "holder.add", NULL,
+			 json_pack("{s:s, s:I, s:s, s:s}", "id", masked,
+			     "holder", (json_int_t)holder, "id_type",
 			     tc_id_type_name(rel->id_type), "for", "sub-card"),
 			 err, errlen)) != 0)
 			goto out;
@@ -1854,12 +1859,12 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 	sqlite3_bind_int64(q, 2, (int64_t)lc->now);
 	if ((r = run(lc->reg, q, "adding a sub-card", err, errlen)) != 0)
 		goto out;
-	tc_lifecycle_date(sc.expires_at, ed);
+	tc_lifecycle_date(sc.expires_at - 1, ed);
 	if ((r = audit(lc, "card.subcard-add", sc.card_no,
 		 json_pack("{s:I, s:s, s:s, s:s, s:s, s:I, s:s}", "serial",
 		     (json_int_t)ns, "principal", c.card.card_no, "relation",
 		     relname, "tier", st->id, "holder", masked, "holder_id",
-		     (json_int_t)holder, "expires", ed),
+		     (json_int_t)holder, "valid_to", ed),
 		 err, errlen)) != 0)
 		goto out;
 	res->new_serial = ns;
@@ -1917,14 +1922,14 @@ expire_one(const struct tc_lifecycle *lc, int64_t serial, const char *reason,
 
 	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
 		return r;
-	tc_lifecycle_date(c.card.expires_at, ed);
+	tc_lifecycle_date(c.card.expires_at - 1, ed);
 	if ((r = set_status(lc, serial, TC_CARD_EXPIRED, reason,
 		 cascade_from != NULL, err, errlen)) != 0)
 		return r;
 	return audit(lc, "card.expire", c.card.card_no,
 	    json_pack("{s:I, s:s, s:s, s:s, s:s?}", "serial",
 		(json_int_t)serial, "reason", reason, "was",
-		tc_card_status_name(c.card.status), "expires", ed,
+		tc_card_status_name(c.card.status), "valid_to", ed,
 		"cascade_from", cascade_from),
 	    err, errlen);
 }

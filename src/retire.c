@@ -12,10 +12,10 @@
 #include "tcard/workday.h"
 
 static const struct {
-	int base;	 /* original age in years */
-	int from_year;	 /* first birth year affected (January) */
-	int step;	 /* months of birth per month of delay */
-	int max_delay;	 /* months */
+	int base;      /* original age in years */
+	int from_year; /* first birth year affected (January) */
+	int step;      /* months of birth per month of delay */
+	int max_delay; /* months */
 } groups[] = {
 	{ TC_RETIRE_MEN, 1965, 4, 36 },
 	{ TC_RETIRE_WOMEN_55, 1970, 4, 36 },

@@ -30,8 +30,7 @@ next_serial(struct tc_registry *reg, int64_t *next, char *err, size_t errlen)
 	    -1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW &&
-	    sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER) {
 		*next = sqlite3_column_int64(st, 0) + 1;
 		r = 0;
 	} else if (rc == SQLITE_DONE || rc == SQLITE_ROW)
@@ -39,22 +38,21 @@ next_serial(struct tc_registry *reg, int64_t *next, char *err, size_t errlen)
 		    "%s: the serial counter row is missing or altered",
 		    reg->path);
 	else
-		r = tc_reg_dberr(reg, rc, "reading the serial counter", err,
-		    errlen);
+		r = tc_reg_dberr(
+		    reg, rc, "reading the serial counter", err, errlen);
 	sqlite3_finalize(st);
 	return r;
 }
 
 int
-tc_serial_last(struct tc_registry *reg, int64_t *last, char *err,
-    size_t errlen)
+tc_serial_last(struct tc_registry *reg, int64_t *last, char *err, size_t errlen)
 {
 	int64_t next;
 	int r;
 
 	if (reg == NULL || last == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = next_serial(reg, &next, err, errlen)) != 0)
 		return r;
 	*last = next - 1;
@@ -63,8 +61,7 @@ tc_serial_last(struct tc_registry *reg, int64_t *last, char *err,
 
 int
 tc_serial_reserve(struct tc_registry *reg, const char *operator_name,
-    const char *subject, time_t now, int64_t *serial, char *err,
-    size_t errlen)
+    const char *subject, time_t now, int64_t *serial, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	char detail[64];
@@ -73,8 +70,8 @@ tc_serial_reserve(struct tc_registry *reg, const char *operator_name,
 
 	if (reg == NULL || serial == NULL || operator_name == NULL ||
 	    *operator_name == '\0')
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*serial = 0;
 	if (reg->in_tx || !sqlite3_get_autocommit(reg->db))
 		return tc_seterr(err, errlen, TC_ERR_STATE,
@@ -86,20 +83,18 @@ tc_serial_reserve(struct tc_registry *reg, const char *operator_name,
 		goto out;
 	if (next > (int64_t)TC_CARDNO_SERIAL_MAX) {
 		r = tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "all %u card serials have been used",
-		    TC_CARDNO_SERIAL_MAX);
+		    "all %u card serials have been used", TC_CARDNO_SERIAL_MAX);
 		goto out;
 	}
 	rc = sqlite3_prepare_v2(reg->db,
-	    "UPDATE serial_counter SET last = ?1 WHERE id = 1", -1, &st,
-	    NULL);
+	    "UPDATE serial_counter SET last = ?1 WHERE id = 1", -1, &st, NULL);
 	if (rc == SQLITE_OK) {
 		sqlite3_bind_int64(st, 1, next);
 		rc = sqlite3_step(st);
 	}
 	if (rc != SQLITE_DONE) {
-		r = tc_reg_dberr(reg, rc, "raising the serial counter", err,
-		    errlen);
+		r = tc_reg_dberr(
+		    reg, rc, "raising the serial counter", err, errlen);
 		goto out;
 	}
 	if (sqlite3_changes(reg->db) != 1) {

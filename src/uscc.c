@@ -15,8 +15,8 @@
 #define IN_MAX 64
 
 static const char alphabet[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-static const int weights[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25,
-	13, 8, 24, 10, 30, 28 };
+static const int weights[17] = { 1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8,
+	24, 10, 30, 28 };
 
 static int
 value_of(char c)
@@ -80,8 +80,8 @@ utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
 }
 
 int
-tc_uscc_normalise(const char *in, char out[TC_USCC_LEN + 1], char *err,
-    size_t errlen)
+tc_uscc_normalise(
+    const char *in, char out[TC_USCC_LEN + 1], char *err, size_t errlen)
 {
 	const unsigned char *s = (const unsigned char *)in;
 	char buf[TC_USCC_LEN + 1];
@@ -92,8 +92,8 @@ tc_uscc_normalise(const char *in, char out[TC_USCC_LEN + 1], char *err,
 	if (out != NULL)
 		out[0] = '\0';
 	if (in == NULL || out == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "no code given");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "no code given");
 	n = strnlen(in, IN_MAX + 1);
 	if (n > IN_MAX)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,

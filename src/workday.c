@@ -138,8 +138,8 @@ tc_date_format(int64_t day, char out[TC_DATE_TEXT])
 static int
 month_days(int y, int m)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-		30, 31 };
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+		31 };
 
 	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
 		return 29;
@@ -207,8 +207,8 @@ lookup(const struct tc_workdays *wd, int64_t day)
 
 /* One line of the file, without its end. Returns 0 or an error code. */
 static int
-parse_line(const char *s, size_t n, struct exception *e, int *empty,
-    char *msg, size_t msglen)
+parse_line(const char *s, size_t n, struct exception *e, int *empty, char *msg,
+    size_t msglen)
 {
 	char date[TC_DATE_TEXT];
 	size_t i = 0, j, wlen;
@@ -279,8 +279,8 @@ tc_workdays_parse(struct tc_workdays **out, const char *text, size_t len,
 	void *p;
 
 	if (out == NULL || (text == NULL && len > 0))
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*out = NULL;
 	if (len > TC_WORKDAYS_FILE_MAX)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
@@ -317,8 +317,8 @@ tc_workdays_parse(struct tc_workdays **out, const char *text, size_t len,
 			cap = cap ? cap * 2 : 64;
 			if ((p = realloc(wd->v, cap * sizeof(*wd->v))) ==
 			    NULL) {
-				r = tc_seterr(err, errlen, TC_ERR_NOMEM,
-				    "out of memory");
+				r = tc_seterr(
+				    err, errlen, TC_ERR_NOMEM, "out of memory");
 				goto fail;
 			}
 			wd->v = p;
@@ -362,18 +362,18 @@ tc_workdays_load(
 	int r;
 
 	if (out == NULL || path == NULL)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument");
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*out = NULL;
 	if ((f = fopen(path, "rb")) == NULL) {
 		if (errno == ENOENT)
 			return 0;
-		return tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", path,
-		    strerror(errno));
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
 	}
 	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		r = tc_seterr(err, errlen, TC_ERR_IO,
-		    "%s: not a regular file", path);
+		r = tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: not a regular file", path);
 		goto out;
 	}
 	if (st.st_size > TC_WORKDAYS_FILE_MAX) {

@@ -54,20 +54,20 @@
 #define TC_APP_PATH_MAX 4096
 
 enum tc_app_kind {
-	TC_APP_NEW = 1,	 /* "new" */
-	TC_APP_UPGRADE,	 /* "upgrade": a higher tier for a live card */
-	TC_APP_CONVERT,	 /* "convert": B to A (tier converts_to) */
-	TC_APP_SUB,	 /* "sub": a sub-card on a principal card */
+	TC_APP_NEW = 1, /* "new" */
+	TC_APP_UPGRADE, /* "upgrade": a higher tier for a live card */
+	TC_APP_CONVERT, /* "convert": B to A (tier converts_to) */
+	TC_APP_SUB,	/* "sub": a sub-card on a principal card */
 };
 
 enum tc_app_state {
-	TC_APP_DRAFT = 1,  /* "draft": kept, not submitted */
-	TC_APP_SUBMITTED,  /* "submitted": in review at step `step` */
-	TC_APP_RETURNED,   /* "returned": waits for supplementary material */
-	TC_APP_REJECTED,   /* "rejected": final */
-	TC_APP_APPROVED,   /* "approved": at the produce or issue step */
-	TC_APP_ISSUED,	   /* "issued": the card exists; final */
-	TC_APP_WITHDRAWN,  /* "withdrawn": by the applicant; final */
+	TC_APP_DRAFT = 1, /* "draft": kept, not submitted */
+	TC_APP_SUBMITTED, /* "submitted": in review at step `step` */
+	TC_APP_RETURNED,  /* "returned": waits for supplementary material */
+	TC_APP_REJECTED,  /* "rejected": final */
+	TC_APP_APPROVED,  /* "approved": at the produce or issue step */
+	TC_APP_ISSUED,	  /* "issued": the card exists; final */
+	TC_APP_WITHDRAWN, /* "withdrawn": by the applicant; final */
 };
 
 /* Kinds of attachment (the attachments.kind column). */
@@ -121,20 +121,20 @@ struct tc_app_form {
 	char tier[TC_CARD_TEXT_MAX + 1];      /* "": a route decides it */
 	char route[TC_PROGRAMME_ID_MAX + 1];
 	char clause[TC_PROGRAMME_ID_MAX + 1];
-	enum tc_id_type id_type;	      /* 0 when not given */
-	char id_number[TC_ID_MAX];	      /* normalised, plain */
+	enum tc_id_type id_type;   /* 0 when not given */
+	char id_number[TC_ID_MAX]; /* normalised, plain */
 	char id_masked[TC_ID_MAX];
 	char name[TC_HOLDER_NAME_MAX + 1];
-	char sex[8];			    /* "male", "female" or "" */
-	int retire_base;		    /* 60, 55, 50 or 0 */
-	char birth_date[TC_DATE_TEXT];	    /* "YYYY-MM-DD" or "" */
+	char sex[8];		       /* "male", "female" or "" */
+	int retire_base;	       /* 60, 55, 50 or 0 */
+	char birth_date[TC_DATE_TEXT]; /* "YYYY-MM-DD" or "" */
 	char employer[TC_EMPLOYER_MAX + 1];
 	char employer_code[TC_USCC_LEN + 1];
 	char employer_category[TC_PROGRAMME_ID_MAX + 1];
 	char work_type[TC_PROGRAMME_ID_MAX + 1];
 	int pledge_accepted;
-	char *form_json;	/* the sections to store: no ID number */
-	char *exceptions_json;	/* {"GUARD": "reason", ...} */
+	char *form_json;       /* the sections to store: no ID number */
+	char *exceptions_json; /* {"GUARD": "reason", ...} */
 	struct tc_app_file *files;
 	size_t n_files;
 };
@@ -177,10 +177,10 @@ void tc_app_form_release(struct tc_app_form *f);
 struct tc_app_facts {
 	const struct tc_programme *programme;
 	enum tc_app_kind kind;
-	const char *tier;	/* "" when a route decides it */
-	const char *work_type;	/* "" when none */
+	const char *tier;      /* "" when a route decides it */
+	const char *work_type; /* "" when none */
 	enum tc_id_type id_type;
-	const char *form_json;	/* the stored sections */
+	const char *form_json; /* the stored sections */
 	int pledge_accepted;
 	const enum tc_att_kind *att_kinds; /* the attachments */
 	const char *const *att_materials;  /* "" or NULL when none */
@@ -223,7 +223,7 @@ struct tc_app {
 	char employer_category[TC_PROGRAMME_ID_MAX + 1];
 	char work_type[TC_PROGRAMME_ID_MAX + 1];
 	enum tc_app_state state;
-	int step;			   /* index into the step list */
+	int step;			       /* index into the step list */
 	char step_id[TC_PROGRAMME_ID_MAX + 1]; /* "" for drafts */
 	time_t step_started_at;
 	char deadline[TC_DATE_TEXT]; /* last day of the step, or "" */
@@ -261,9 +261,9 @@ int tc_app_export(struct tc_registry *reg, int64_t id, struct tc_buf *out,
     char *err, size_t errlen);
 
 /* The step list an application follows: its route's, else its tier's. */
-int tc_app_steps(const struct tc_programme *p,
-    const struct tc_app *a, const struct tc_step **steps /* OUT */,
-    size_t *n /* OUT */, char *err, size_t errlen);
+int tc_app_steps(const struct tc_programme *p, const struct tc_app *a,
+    const struct tc_step **steps /* OUT */, size_t *n /* OUT */, char *err,
+    size_t errlen);
 
 /* Filter of tc_app_list; zero it for everything. */
 struct tc_app_filter {
@@ -281,10 +281,9 @@ struct tc_app_filter {
  * fn stops and is returned. Returns 0, fn's value, TC_ERR_MALFORMED or a
  * database error.
  */
-int tc_app_list(struct tc_registry *reg,
-    const struct tc_app_filter *filter,
-    int (*fn)(const struct tc_app *a, void *arg), void *arg,
-    char *err, size_t errlen);
+int tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
+    int (*fn)(const struct tc_app *a, void *arg), void *arg, char *err,
+    size_t errlen);
 
 /* 1 when a is overdue at now (see tc_app_list). */
 int tc_app_overdue(const struct tc_app *a, time_t now);
@@ -322,8 +321,8 @@ struct tc_app_attachment {
 /* Calls fn for each step record, action or attachment of application id,
  * in order. Return as tc_app_list. */
 int tc_app_step_list(struct tc_registry *reg, int64_t id,
-    int (*fn)(const struct tc_app_step_rec *s, void *arg), void *arg,
-    char *err, size_t errlen);
+    int (*fn)(const struct tc_app_step_rec *s, void *arg), void *arg, char *err,
+    size_t errlen);
 int tc_app_action_list(struct tc_registry *reg, int64_t id,
     int (*fn)(const struct tc_app_action *a, void *arg), void *arg, char *err,
     size_t errlen);
@@ -367,9 +366,8 @@ struct tc_app_ctx {
  * TC_ERR_POLICY (a sub-card tier); TC_ERR_STATE (no transaction);
  * TC_ERR_CRYPTO, TC_ERR_NOMEM or a database error.
  */
-int tc_app_create(const struct tc_app_ctx *c,
-    const struct tc_app_form *f, int64_t *id /* OUT */, char *err,
-    size_t errlen);
+int tc_app_create(const struct tc_app_ctx *c, const struct tc_app_form *f,
+    int64_t *id /* OUT */, char *err, size_t errlen);
 
 /*
  * Creates a draft application of kind TC_APP_UPGRADE or TC_APP_CONVERT for
@@ -380,15 +378,18 @@ int tc_app_create(const struct tc_app_ctx *c,
  * and a tier of higher rank; convert needs a tier in the card's
  * converts_to (tier may be NULL when there is exactly one). clause must
  * be a clause of the new tier (NULL only when it has none). Returns 0;
- * TC_ERR_NOT_FOUND (card, tier, clause); TC_ERR_STATE (the card is not
- * issued, or it is a sub-card); TC_ERR_POLICY (no upgrade in this
- * programme, not a higher tier, not a conversion the tier allows, another
- * person in f); the codes of tc_app_create.
+ * TC_ERR_NOT_FOUND (card, tier, clause unknown); TC_ERR_MALFORMED (a
+ * clause of another tier, or the form built from the old application no
+ * longer passes tc_app_form_parse: err says why); TC_ERR_STATE (the card
+ * is not issued, has expired, or is a sub-card); TC_ERR_POLICY (no upgrade
+ * in this programme, not a higher tier, not a conversion the tier allows,
+ * another person in f); TC_ERR_INVALID_ARG (no tier to go to, or f names
+ * other ones); the codes of tc_app_create.
  */
-int tc_app_create_change(const struct tc_app_ctx *c,
-    enum tc_app_kind kind, int64_t card_serial, const char *tier,
-    const char *clause, const struct tc_app_form *f, int64_t *id /* OUT */,
-    char *err, size_t errlen);
+int tc_app_create_change(const struct tc_app_ctx *c, enum tc_app_kind kind,
+    int64_t card_serial, const char *tier, const char *clause,
+    const struct tc_app_form *f, int64_t *id /* OUT */, char *err,
+    size_t errlen);
 
 /*
  * Creates a draft application of kind TC_APP_SUB for a sub-card tier on
@@ -397,9 +398,9 @@ int tc_app_create_change(const struct tc_app_ctx *c,
  * the sub tier's principal_tiers. Returns as tc_app_create, and
  * TC_ERR_NOT_FOUND / TC_ERR_STATE / TC_ERR_POLICY for the principal.
  */
-int tc_app_create_sub(const struct tc_app_ctx *c,
-    int64_t principal_serial, const struct tc_app_form *f, int64_t *id /* OUT */,
-    char *err, size_t errlen);
+int tc_app_create_sub(const struct tc_app_ctx *c, int64_t principal_serial,
+    const struct tc_app_form *f, int64_t *id /* OUT */, char *err,
+    size_t errlen);
 
 /*
  * Replaces the form of a draft or returned application with f (same
@@ -425,10 +426,9 @@ int tc_app_update(const struct tc_app_ctx *c, int64_t id,
  * TC_APP_FILES_MAX attachments); TC_ERR_STATE; TC_ERR_NOT_FOUND; the
  * operator errors; TC_ERR_CRYPTO or a database error.
  */
-int tc_app_attach(const struct tc_app_ctx *c, int64_t id,
-    enum tc_att_kind kind, const char *material, const char *name,
-    const uint8_t *data, size_t len, int64_t *att_id /* OUT */, char *err,
-    size_t errlen);
+int tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
+    const char *material, const char *name, const uint8_t *data, size_t len,
+    int64_t *att_id /* OUT */, char *err, size_t errlen);
 
 /*
  * Submits a draft (action "submit") or resubmits a returned application
@@ -444,8 +444,8 @@ int tc_app_attach(const struct tc_app_ctx *c, int64_t id,
  * TC_ERR_FOUR_EYES (the operator acted on a review step of it);
  * TC_ERR_FORBIDDEN, TC_ERR_AUTH; a database error.
  */
-int tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge,
-    char *err, size_t errlen);
+int tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
+    size_t errlen);
 
 enum tc_review_decision {
 	TC_REVIEW_APPROVE = 1, /* pass the step */
@@ -455,9 +455,9 @@ enum tc_review_decision {
 
 struct tc_review {
 	enum tc_review_decision decision;
-	const char *reason;	 /* required for return and reject */
-	const char *tier;	 /* approve at a decides_tier step */
-	int months;		 /* approve: validity when the tier's term is
+	const char *reason; /* required for return and reject */
+	const char *tier;   /* approve at a decides_tier step */
+	int months;	    /* approve: validity when the tier's term is
 				    set at approval; 0: the default */
 	const char *const *overrides; /* guards the approver sets aside */
 	size_t n_overrides;
@@ -502,8 +502,8 @@ int tc_app_review(const struct tc_app_ctx *c, int64_t id,
  * TC_ERR_STATE, TC_ERR_NOT_FOUND, TC_ERR_INVALID_ARG, the operator errors
  * or a database error.
  */
-int tc_app_withdraw(const struct tc_app_ctx *c, int64_t id,
-    const char *reason, char *err, size_t errlen);
+int tc_app_withdraw(const struct tc_app_ctx *c, int64_t id, const char *reason,
+    char *err, size_t errlen);
 
 /*
  * Issues the card of an approved application at its issue step, as the
@@ -534,8 +534,8 @@ int tc_app_issue(const struct tc_app_ctx *c, int64_t id,
  * TC_ERR_BLACKLISTED / TC_ERR_POLICY with err naming the rule, the
  * programme and the source reference.
  */
-int tc_app_guards(const struct tc_app_ctx *c,
-    const struct tc_app *a, const char *const *overrides,
-    size_t n_overrides, int at_approval, char *err, size_t errlen);
+int tc_app_guards(const struct tc_app_ctx *c, const struct tc_app *a,
+    const char *const *overrides, size_t n_overrides, int at_approval,
+    char *err, size_t errlen);
 
 #endif

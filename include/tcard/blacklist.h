@@ -38,11 +38,11 @@ struct tc_blacklist_entry {
 	uint8_t id_mac[TC_PII_MAC_LEN];
 	char id_masked[TC_ID_MAX];
 	char reason[TC_BLACKLIST_TEXT_MAX + 1];
-	char programme[TC_CARD_TEXT_MAX + 1]; /* "" when not given */
+	char programme[TC_CARD_TEXT_MAX + 1];	/* "" when not given */
 	char source[TC_BLACKLIST_TEXT_MAX + 1]; /* rule reference, or "" */
-	int64_t card_serial;		      /* 0 when none */
-	int64_t application_id;		      /* 0 when none */
-	char until[TC_DATE_TEXT];	      /* "" = no end */
+	int64_t card_serial;			/* 0 when none */
+	int64_t application_id;			/* 0 when none */
+	char until[TC_DATE_TEXT];		/* "" = no end */
 	time_t added_at;
 	char added_by[TC_AUDIT_NAME_MAX + 1];
 };
@@ -83,8 +83,8 @@ int tc_employer_key(const char *name, char out[TC_EMPLOYER_KEY_MAX] /* OUT */,
 int tc_blacklist_add_id(struct tc_registry *reg, enum tc_id_type type,
     const char *normalised_id, const char *reason, const char *programme,
     const char *source, const char *until, int64_t card_serial,
-    int64_t application_id, const char *operator_name, time_t now,
-    char *err, size_t errlen);
+    int64_t application_id, const char *operator_name, time_t now, char *err,
+    size_t errlen);
 
 /*
  * Lists the holder of card card_serial (sub-cards: the sub-card's own
@@ -135,8 +135,8 @@ int tc_blacklist_list(struct tc_registry *reg,
 int tc_employer_bar_add(struct tc_registry *reg, const char *employer,
     const char *code, const char *since, const char *until, const char *reason,
     const char *programme, const char *source, int64_t card_serial,
-    const char *operator_name, time_t now, int64_t *bar_id /* OUT */,
-    char *err, size_t errlen);
+    const char *operator_name, time_t now, int64_t *bar_id /* OUT */, char *err,
+    size_t errlen);
 
 /*
  * Bars, for years years from the Asia/Shanghai date of now, the employer
@@ -149,8 +149,8 @@ int tc_employer_bar_add(struct tc_registry *reg, const char *employer,
  */
 int tc_employer_bar_add_card(struct tc_registry *reg, int64_t card_serial,
     int years, const char *reason, const char *source,
-    const char *operator_name, time_t now, int64_t *bar_id /* OUT */,
-    char *err, size_t errlen);
+    const char *operator_name, time_t now, int64_t *bar_id /* OUT */, char *err,
+    size_t errlen);
 
 /*
  * Is this employer barred at time now? It is when a bar with the same
@@ -168,7 +168,7 @@ int tc_employer_bar_check(struct tc_registry *reg, const char *employer,
  * returns as tc_blacklist_list.
  */
 int tc_employer_bar_list(struct tc_registry *reg,
-    int (*fn)(const struct tc_employer_bar *b, void *arg), void *arg,
-    char *err, size_t errlen);
+    int (*fn)(const struct tc_employer_bar *b, void *arg), void *arg, char *err,
+    size_t errlen);
 
 #endif

@@ -24,7 +24,7 @@
 #include <stdint.h>
 
 /* The original statutory ages, which name the three groups. */
-#define TC_RETIRE_MEN 60
+#define TC_RETIRE_MEN	   60
 #define TC_RETIRE_WOMEN_55 55
 #define TC_RETIRE_WOMEN_50 50
 
@@ -34,8 +34,8 @@
  * Returns 0, or TC_ERR_INVALID_ARG for another base, a month outside 1-12
  * or a year outside 1900-9999 (*months untouched).
  */
-int tc_retire_age_months(int base, int birth_year, int birth_month,
-    int *months /* OUT */);
+int tc_retire_age_months(
+    int base, int birth_year, int birth_month, int *months /* OUT */);
 
 /*
  * Sets *day (a day number, include/tcard/workday.h) to the day the person

@@ -36,7 +36,7 @@ int tc_serial_reserve(struct tc_registry *reg, const char *operator_name,
     size_t errlen);
 
 /* The last serial handed out (0 when none). Returns 0 or a database error. */
-int tc_serial_last(struct tc_registry *reg, int64_t *last /* OUT */,
-    char *err, size_t errlen);
+int tc_serial_last(
+    struct tc_registry *reg, int64_t *last /* OUT */, char *err, size_t errlen);
 
 #endif

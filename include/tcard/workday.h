@@ -31,7 +31,7 @@
 #define TC_DATE_TEXT 11
 /* Largest holidays file, and most dates it may list. */
 #define TC_WORKDAYS_FILE_MAX (256 * 1024)
-#define TC_WORKDAYS_MAX 4096
+#define TC_WORKDAYS_MAX	     4096
 
 /*
  * The day number of y-m-d (proleptic Gregorian). The caller passes a real
@@ -57,8 +57,8 @@ int tc_weekday(int64_t day);
  * Returns 0, or TC_ERR_BAD_DATE (*day untouched) with a message naming
  * what is wrong.
  */
-int tc_date_parse(const char *s, int64_t *day /* OUT */, char *err,
-    size_t errlen);
+int tc_date_parse(
+    const char *s, int64_t *day /* OUT */, char *err, size_t errlen);
 
 /* Writes day as "YYYY-MM-DD" (years outside 0-9999 give question marks). */
 void tc_date_format(int64_t day, char out[TC_DATE_TEXT] /* OUT */);

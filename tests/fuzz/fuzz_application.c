@@ -132,8 +132,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (set == NULL)
 		return 0;
 	memset(msg, 'x', sizeof(msg));
-	r = tc_app_form_parse(set, (const char *)data, size, NOW, &f, msg,
-	    sizeof(msg));
+	r = tc_app_form_parse(
+	    set, (const char *)data, size, NOW, &f, msg, sizeof(msg));
 	if (r != 0) {
 		CHECK(r < 0);
 		CHECK(memchr(msg, '\0', sizeof(msg)) != NULL);

@@ -39,7 +39,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(msg, 'x', sizeof(msg));
 	r = tc_attach_sniff(data, size, &info, msg, sizeof(msg));
 	if (r == 0) {
-		CHECK(info.media >= TC_MEDIA_GIF && info.media <= TC_MEDIA_DOCX);
+		CHECK(
+		    info.media >= TC_MEDIA_GIF && info.media <= TC_MEDIA_DOCX);
 		if (TC_MEDIA_IMAGES & TC_MEDIA_BIT(info.media))
 			CHECK(info.width > 0 && info.height > 0);
 		else

@@ -121,8 +121,9 @@ static __attribute__((unused)) void
 fx_pdf(struct tc_buf *b)
 {
 	tc_buf_init(b, 8u << 20);
-	tc_buf_puts(b, "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
-		       "trailer << /Root 1 0 R >>\n%%EOF\n");
+	tc_buf_puts(b,
+	    "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
+	    "trailer << /Root 1 0 R >>\n%%EOF\n");
 }
 
 /* An OLE2 header (version 3, 512-byte sectors) and a directory sector
@@ -139,13 +140,13 @@ fx_doc(struct tc_buf *b)
 	tc_buf_init(b, 8u << 20);
 	memset(hdr, 0, sizeof(hdr));
 	memcpy(hdr, sig, 8);
-	hdr[24] = 0x3e;		/* minor version */
-	hdr[26] = 3;		/* major version */
-	hdr[28] = 0xfe;		/* byte order */
+	hdr[24] = 0x3e; /* minor version */
+	hdr[26] = 3;	/* major version */
+	hdr[28] = 0xfe; /* byte order */
 	hdr[29] = 0xff;
-	hdr[30] = 9;		/* sector shift */
-	hdr[32] = 6;		/* mini sector shift */
-	hdr[48] = 0;		/* first directory sector */
+	hdr[30] = 9; /* sector shift */
+	hdr[32] = 6; /* mini sector shift */
+	hdr[48] = 0; /* first directory sector */
 	tc_buf_put(b, hdr, sizeof(hdr));
 	memset(dir, 0, sizeof(dir));
 	for (k = 0; k < 2; k++) {

@@ -67,8 +67,7 @@ static struct tc_registry_keys keys;
 
 /* A made-up resident ID number with a correct check character. */
 static void
-make_id(char out[19], const char *region, const char *birth, int seq,
-    int male)
+make_id(char out[19], const char *region, const char *birth, int seq, int male)
 {
 	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5,
 		8, 4, 2 };
@@ -96,8 +95,8 @@ add_operator(struct tc_registry *reg, const char *name, unsigned roles)
 	char err[256];
 
 	assert_int_equal(tc_registry_begin(reg, err, sizeof(err)), 0);
-	if (tc_registry_operator_add(reg, name, roles, NULL, T0, NULL, err,
-		sizeof(err)) != 0)
+	if (tc_registry_operator_add(
+		reg, name, roles, NULL, T0, NULL, err, sizeof(err)) != 0)
 		fail_msg("adding %s: %s", name, err);
 	assert_int_equal(tc_registry_audit(reg, T0, "system", "operator.add",
 			     name, NULL, err, sizeof(err)),
@@ -120,8 +119,8 @@ setup(void **state)
 	snprintf(fx->dir, sizeof(fx->dir), "/tmp/tc-app-XXXXXX");
 	assert_non_null(mkdtemp(fx->dir));
 	snprintf(fx->path, sizeof(fx->path), "%s/registry.db", fx->dir);
-	if (tc_registry_open(&fx->reg, fx->path, &keys, TC_REGISTRY_CREATE,
-		err, sizeof(err)) != 0)
+	if (tc_registry_open(&fx->reg, fx->path, &keys, TC_REGISTRY_CREATE, err,
+		sizeof(err)) != 0)
 		fail_msg("open: %s", err);
 	if (top != NULL)
 		snprintf(dir, sizeof(dir), "%s/programmes", top);
@@ -178,11 +177,11 @@ prog(struct fx *fx, const char *id)
 struct person {
 	char id[19];
 	const char *name;
-	const char *birth;   /* YYYY-MM-DD */
+	const char *birth; /* YYYY-MM-DD */
 	int male;
 	const char *employer;
-	const char *code;     /* USCC or NULL */
-	const char *category; /* or NULL */
+	const char *code;      /* USCC or NULL */
+	const char *category;  /* or NULL */
 	const char *work_type; /* NULL: the programme's first */
 	const char *exception; /* "GUARD=reason" or NULL */
 	int retire;	       /* applicant.retirement_age, 0: default */
@@ -213,8 +212,8 @@ entry_for(const struct tc_programme *p, const struct tc_section *sec,
 	char bd[11];
 	size_t i;
 
-	snprintf(bd, sizeof(bd), "%.4s-%.2s-%.2s", who->birth,
-	    who->birth + 4, who->birth + 6);
+	snprintf(bd, sizeof(bd), "%.4s-%.2s-%.2s", who->birth, who->birth + 4,
+	    who->birth + 6);
 	for (i = 0; i < sec->n_fields; i++) {
 		fd = &sec->fields[i];
 		if (!fd->required || fd->derived_from != NULL)
@@ -240,8 +239,7 @@ entry_for(const struct tc_programme *p, const struct tc_section *sec,
 		case TC_FIELD_DATE:
 			if (strcmp(fd->id, "birth-date") == 0 &&
 			    !sec->repeating)
-				json_object_set_new(
-				    o, fd->id, json_string(bd));
+				json_object_set_new(o, fd->id, json_string(bd));
 			else if (strcmp(fd->id, "to") == 0)
 				json_object_set_new(
 				    o, fd->id, json_string("2012-07-01"));
@@ -326,7 +324,8 @@ form_json(const struct tc_programme *p, const char *tier, const char *route,
 	if (who->code != NULL)
 		json_object_set_new(emp, "code", json_string(who->code));
 	if (who->category != NULL)
-		json_object_set_new(emp, "category", json_string(who->category));
+		json_object_set_new(
+		    emp, "category", json_string(who->category));
 	json_object_set_new(root, "employer", emp);
 	if (p->application.n_work_types > 0)
 		json_object_set_new(root, "work_type",
@@ -339,9 +338,8 @@ form_json(const struct tc_programme *p, const char *tier, const char *route,
 			continue;
 		if (sec->repeating) {
 			arr = json_array();
-			for (k = 0; k < (sec->min_entries ? sec->min_entries
-							  : 1);
-			     k++)
+			for (k = 0;
+			     k < (sec->min_entries ? sec->min_entries : 1); k++)
 				json_array_append_new(
 				    arr, entry_for(p, sec, who, tier, clause));
 			json_object_set_new(secs, sec->id, arr);
@@ -350,14 +348,14 @@ form_json(const struct tc_programme *p, const char *tier, const char *route,
 			    entry_for(p, sec, who, tier, clause));
 	}
 	json_object_set_new(root, "sections", secs);
-	if (who->exception != NULL && (eq = strchr(who->exception, '=')) !=
-		NULL) {
+	if (who->exception != NULL &&
+	    (eq = strchr(who->exception, '=')) != NULL) {
 		char guard[64];
 
 		snprintf(guard, sizeof(guard), "%.*s",
 		    (int)(eq - who->exception), who->exception);
-		json_object_set_new(root, "exceptions",
-		    json_pack("{s:s}", guard, eq + 1));
+		json_object_set_new(
+		    root, "exceptions", json_pack("{s:s}", guard, eq + 1));
 	}
 	text = json_dumps(root, JSON_COMPACT);
 	json_decref(root);
@@ -436,14 +434,16 @@ attach_all(struct fx *fx, int64_t id, const struct tc_programme *p,
 				photo = &p->application.sections[i].fields[j];
 	if (photo != NULL && !sub) {
 		if (allowed & TC_MEDIA_BIT(TC_MEDIA_PNG)) {
-			fx_png(&b, photo->width_px ? (uint32_t)photo->width_px
-						   : 358,
-			    photo->height_px ? (uint32_t)photo->height_px : 441);
+			fx_png(&b,
+			    photo->width_px ? (uint32_t)photo->width_px : 358,
+			    photo->height_px ? (uint32_t)photo->height_px
+					     : 441);
 			snprintf(name, sizeof(name), "photo.png");
 		} else {
 			fx_jpeg(&b,
 			    photo->width_px ? (uint16_t)photo->width_px : 358,
-			    photo->height_px ? (uint16_t)photo->height_px : 441);
+			    photo->height_px ? (uint16_t)photo->height_px
+					     : 441);
 			snprintf(name, sizeof(name), "photo.jpg");
 		}
 		if (attach(fx, id, TC_ATT_PHOTO, NULL, name, &b, err,
@@ -455,15 +455,15 @@ attach_all(struct fx *fx, int64_t id, const struct tc_programme *p,
 		m = &p->application.materials[i];
 		if (!m->required || m->purpose != TC_PURPOSE_APPLY)
 			continue;
-		if (m->tiers.n > 0 && (tier == NULL ||
-					  !tc_idlist_has(&m->tiers, tier)))
+		if (m->tiers.n > 0 &&
+		    (tier == NULL || !tc_idlist_has(&m->tiers, tier)))
 			continue;
 		if (m->work_types.n > 0 &&
 		    (work_type == NULL ||
 			!tc_idlist_has(&m->work_types, work_type)))
 			continue;
-		if (m->id_types.n > 0 && !tc_idlist_has(&m->id_types,
-					     "resident-id"))
+		if (m->id_types.n > 0 &&
+		    !tc_idlist_has(&m->id_types, "resident-id"))
 			continue;
 		if (tc_att_kind_of_material(m->id) == TC_ATT_PHOTO) {
 			if (photo != NULL && !sub)
@@ -522,9 +522,9 @@ submit(struct fx *fx, int64_t id, char *err, size_t errlen)
 }
 
 static int
-review(struct fx *fx, int64_t id, enum tc_review_decision d,
-    const char *reason, const char *tier, int months, const char *override,
-    char *err, size_t errlen)
+review(struct fx *fx, int64_t id, enum tc_review_decision d, const char *reason,
+    const char *tier, int months, const char *override, char *err,
+    size_t errlen)
 {
 	struct tc_review rv;
 	const char *ov[1] = { override };
@@ -563,8 +563,8 @@ count(struct fx *fx, const char *sql)
 	sqlite3_stmt *st;
 	int64_t n = -1;
 
-	assert_int_equal(sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY,
-			     NULL),
+	assert_int_equal(
+	    sqlite3_open_v2(fx->path, &db, SQLITE_OPEN_READONLY, NULL),
 	    SQLITE_OK);
 	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -585,15 +585,14 @@ expect_err(int got, int want, const char *err, const char *part)
 }
 
 static int
-issue(struct fx *fx, int64_t id, struct tc_card *card, char *err,
-    size_t errlen)
+issue(struct fx *fx, int64_t id, struct tc_card *card, char *err, size_t errlen)
 {
 	return tc_app_issue(&fx->c, id, card, err, errlen);
 }
 
 static void
-expect_deadline(const struct tc_app *a, const struct tc_step *steps,
-    size_t n, const time_t *clock_start)
+expect_deadline(const struct tc_app *a, const struct tc_step *steps, size_t n,
+    const time_t *clock_start)
 {
 	const struct tc_step *s = &steps[a->step];
 	char want[TC_DATE_TEXT];
@@ -670,10 +669,10 @@ walk(struct fx *fx, int64_t id, const char *decide, int months,
 		/* The applicant's side may not act on a step. */
 		if (i == 0) {
 			AS(fx, "clerk");
-			r = review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL,
-			    err, sizeof(err));
-			assert_true(r == TC_ERR_FOUR_EYES ||
-			    r == TC_ERR_FORBIDDEN);
+			r = review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
+			    NULL, err, sizeof(err));
+			assert_true(
+			    r == TC_ERR_FOUR_EYES || r == TC_ERR_FORBIDDEN);
 			snprintf(op, sizeof(op), "both");
 		} else {
 			/* "both" acted at step 0: four eyes. */
@@ -681,8 +680,8 @@ walk(struct fx *fx, int64_t id, const char *decide, int months,
 			if (s->kind == TC_STEP_ISSUE)
 				r = issue(fx, id, NULL, err, sizeof(err));
 			else
-				r = review(fx, id, TC_REVIEW_APPROVE, NULL, NULL,
-				    0, NULL, err, sizeof(err));
+				r = review(fx, id, TC_REVIEW_APPROVE, NULL,
+				    NULL, 0, NULL, err, sizeof(err));
 			expect_err(r, TC_ERR_FOUR_EYES, err, "four eyes");
 			snprintf(op, sizeof(op), "r%d-%d", (int)s->role,
 			    ++uses[s->role]);
@@ -699,12 +698,12 @@ walk(struct fx *fx, int64_t id, const char *decide, int months,
 			return;
 		}
 		if (s->may_return) {
-			r = review(fx, id, TC_REVIEW_RETURN, NULL, NULL, 0, NULL,
-			    err, sizeof(err));
+			r = review(fx, id, TC_REVIEW_RETURN, NULL, NULL, 0,
+			    NULL, err, sizeof(err));
 			expect_err(r, TC_ERR_INVALID_ARG, err, "reason");
 			if (review(fx, id, TC_REVIEW_RETURN,
-				"请补充近三个月社保缴纳证明", NULL, 0, NULL, err,
-				sizeof(err)) != 0)
+				"请补充近三个月社保缴纳证明", NULL, 0, NULL,
+				err, sizeof(err)) != 0)
 				fail_msg("return: %s", err);
 			r = review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
 			    NULL, err, sizeof(err));
@@ -792,8 +791,8 @@ person(struct fx *fx, struct person *who, const char *name, const char *birth,
 static void
 test_walk_all(void **state)
 {
-	static const char *const names[] = { "王晓明", "Emily Carter",
-		"李华", "陈静", "Oliver Bennett", "张伟" };
+	static const char *const names[] = { "王晓明", "Emily Carter", "李华",
+		"陈静", "Oliver Bennett", "张伟" };
 	struct fx *fx = *state;
 	const struct tc_programme *p;
 	const struct tc_tier *t;
@@ -815,9 +814,9 @@ test_walk_all(void **state)
 			person(fx, &who, names[walked % 6], "19850512",
 			    walked % 2);
 			id = apply_new(fx, p, t->id, NULL,
-			    first_clause(t) != NULL ? first_clause(t)
-			    : t->clauses_complete ? NULL
-						  : "other-1",
+			    first_clause(t) != NULL   ? first_clause(t)
+				: t->clauses_complete ? NULL
+						      : "other-1",
 			    &who);
 			months = t->validity.set_at_approval
 			    ? t->validity.max_months / 2
@@ -855,8 +854,8 @@ test_walk_all(void **state)
 					struct tc_card sub;
 
 					walk(fx, id, NULL, 0, &sub);
-					assert_int_equal(sub.principal_serial,
-					    card.serial);
+					assert_int_equal(
+					    sub.principal_serial, card.serial);
 					assert_int_equal(
 					    sub.expires_at, card.expires_at);
 					assert_string_equal(sub.relation,
@@ -889,21 +888,25 @@ test_walk_all(void **state)
 	}
 	/* 9 main tiers + 4 sub tiers + 3 routes. */
 	assert_int_equal(walked, 16);
-	assert_int_equal(count(fx, "SELECT count(*) FROM cards WHERE status = "
-				   "'issued'"),
+	assert_int_equal(count(fx,
+			     "SELECT count(*) FROM cards WHERE status = "
+			     "'issued'"),
 	    16);
-	assert_int_equal(count(fx, "SELECT count(*) FROM applications WHERE "
-				   "state = 'issued'"),
+	assert_int_equal(count(fx,
+			     "SELECT count(*) FROM applications WHERE "
+			     "state = 'issued'"),
 	    16);
-	assert_int_equal(count(fx, "SELECT count(*) FROM application_actions "
-				   "WHERE action = 'return'"),
-	    count(fx, "SELECT count(*) FROM application_actions WHERE action "
-		      "= 'resubmit'"));
-	assert_true(count(fx, "SELECT count(*) FROM application_actions WHERE "
-			      "action = 'return'") == 14);
+	assert_int_equal(count(fx,
+			     "SELECT count(*) FROM application_actions "
+			     "WHERE action = 'return'"),
+	    count(fx,
+		"SELECT count(*) FROM application_actions WHERE action "
+		"= 'resubmit'"));
+	assert_true(count(fx,
+			"SELECT count(*) FROM application_actions WHERE "
+			"action = 'return'") == 14);
 	assert_int_equal(
-	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)),
-	    0);
+	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)), 0);
 }
 
 /* The operator who acts on step i in the walks: r<role>-<n>. */
@@ -1016,9 +1019,8 @@ listed(struct fx *fx, const struct tc_app_filter *flt)
 	char err[256];
 	int n = 0;
 
-	assert_int_equal(tc_app_list(fx->reg, flt, count_cb, &n, err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tc_app_list(fx->reg, flt, count_cb, &n, err, sizeof(err)), 0);
 	return n;
 }
 
@@ -1090,8 +1092,8 @@ test_deadlines(void **state)
 	assert_string_equal(a.deadline, "2026-03-20");
 	tc_app_release(&a);
 	/* With the 2025 National Day holidays. */
-	assert_int_equal(tc_workdays_parse(&wd, holidays, strlen(holidays),
-			     "h", err, sizeof(err)),
+	assert_int_equal(tc_workdays_parse(&wd, holidays, strlen(holidays), "h",
+			     err, sizeof(err)),
 	    0);
 	fx->c.workdays = wd;
 	fx->c.now = tc_time_of_day(tc_day_from_civil(2025, 9, 30)) + 36000;
@@ -1108,8 +1110,8 @@ test_deadlines(void **state)
 }
 
 static int
-add_blacklist(struct fx *fx, const char *id, const char *reason, char *err,
-    size_t errlen)
+add_blacklist(
+    struct fx *fx, const char *id, const char *reason, char *err, size_t errlen)
 {
 	int r;
 
@@ -1138,9 +1140,8 @@ test_guard_blacklist(void **state)
 	int r;
 
 	person(fx, &who, "王晓明", "19850512", 1);
-	assert_int_equal(add_blacklist(fx, who.id, "提供虚假学历证明", err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    add_blacklist(fx, who.id, "提供虚假学历证明", err, sizeof(err)), 0);
 	expect_err(add_blacklist(fx, who.id, "again", err, sizeof(err)),
 	    TC_ERR_EXISTS, err, "already on the blacklist");
 	id = apply_new(fx, p, "a", NULL, "a1-1", &who);
@@ -1152,22 +1153,20 @@ test_guard_blacklist(void **state)
 	assert_null(strstr(err, who.id));
 	/* Removed: the submission passes. */
 	begin(fx);
-	assert_int_equal(tc_blacklist_remove_id(fx->reg, TC_ID_RESIDENT,
-			     who.id, "复核后撤销", "r9-1", fx->c.now, err,
-			     sizeof(err)),
+	assert_int_equal(tc_blacklist_remove_id(fx->reg, TC_ID_RESIDENT, who.id,
+			     "复核后撤销", "r9-1", fx->c.now, err, sizeof(err)),
 	    0);
 	commit(fx);
 	begin(fx);
-	expect_err(tc_blacklist_remove_id(fx->reg, TC_ID_RESIDENT, who.id,
-		       "x", "r9-1", fx->c.now, err, sizeof(err)),
+	expect_err(tc_blacklist_remove_id(fx->reg, TC_ID_RESIDENT, who.id, "x",
+		       "r9-1", fx->c.now, err, sizeof(err)),
 	    TC_ERR_NOT_FOUND, err, "not on the blacklist");
 	tc_registry_rollback(fx->reg);
 	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
 	/* Listed during the review: the approval refuses. */
 	advance_to(fx, id, TC_STEP_APPROVE, NULL, 0, NULL);
-	assert_int_equal(add_blacklist(fx, who.id, "骗取人才绿卡", err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    add_blacklist(fx, who.id, "骗取人才绿卡", err, sizeof(err)), 0);
 	AS(fx, "r4-1");
 	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 12, NULL, err,
 		       sizeof(err)),
@@ -1187,25 +1186,25 @@ test_guard_blacklist(void **state)
 	    TC_ERR_BLACKLISTED);
 	assert_string_equal(e.until, "2026-03-03");
 	assert_int_equal(tc_blacklist_check(fx->reg, mac,
-			     tc_time_of_day(tc_day_from_civil(2026, 3, 3)),
-			     &e, err, sizeof(err)),
+			     tc_time_of_day(tc_day_from_civil(2026, 3, 3)), &e,
+			     err, sizeof(err)),
 	    0);
 	/* Fraud on a card: the holder is listed, in every programme. */
 	person(fx, &other, "张伟", "19870707", 1);
 	card_for(fx, "chuxiong-xingchu", "a", &other, &card);
 	begin(fx);
-	assert_int_equal(tc_blacklist_add_card_holder(fx->reg, card.serial,
-			     "骗取兴楚惠才卡", NULL, "r9-1", fx->c.now, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_blacklist_add_card_holder(fx->reg, card.serial, "骗取兴楚惠才卡",
+		NULL, "r9-1", fx->c.now, err, sizeof(err)),
 	    0);
 	commit(fx);
 	begin(fx);
-	expect_err(tc_blacklist_add_card_holder(fx->reg, card.serial, "x",
-		       NULL, "r9-1", fx->c.now, err, sizeof(err)),
+	expect_err(tc_blacklist_add_card_holder(fx->reg, card.serial, "x", NULL,
+		       "r9-1", fx->c.now, err, sizeof(err)),
 	    TC_ERR_EXISTS, err, NULL);
 	tc_registry_rollback(fx->reg);
-	id = apply_new(fx, prog(fx, "baiyun-yunju"), "silver", NULL, "s1",
-	    &other);
+	id = apply_new(
+	    fx, prog(fx, "baiyun-yunju"), "silver", NULL, "s1", &other);
 	AS(fx, "clerk");
 	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_BLACKLISTED, err,
 	    "chuxiong-xingchu");
@@ -1224,11 +1223,11 @@ test_guard_employer_bar(void **state)
 
 	/* Barred by code: another spelling of the name does not help. */
 	begin(fx);
-	assert_int_equal(tc_employer_bar_add(fx->reg, "广州造假咨询有限公司",
-			     "91440101000000000J", "2026-01-10", "2029-01-10",
-			     "协助申请人伪造材料", "guangzhou-green",
-			     "002 十一(六)", 0, "r9-1", fx->c.now, &bar_id, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_employer_bar_add(fx->reg, "广州造假咨询有限公司",
+		"91440101000000000J", "2026-01-10", "2029-01-10",
+		"协助申请人伪造材料", "guangzhou-green", "002 十一(六)", 0,
+		"r9-1", fx->c.now, &bar_id, err, sizeof(err)),
 	    0);
 	commit(fx);
 	assert_true(bar_id > 0);
@@ -1252,9 +1251,8 @@ test_guard_employer_bar(void **state)
 	fx->c.now = tc_time_of_day(tc_day_from_civil(2029, 1, 10));
 	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
 	fx->c.now = tc_time_of_day(tc_day_from_civil(2029, 1, 10)) - 1;
-	assert_int_equal(tc_employer_bar_check(fx->reg,
-			     "广州造假咨询有限公司", NULL, fx->c.now, &bar, err,
-			     sizeof(err)),
+	assert_int_equal(tc_employer_bar_check(fx->reg, "广州造假咨询有限公司",
+			     NULL, fx->c.now, &bar, err, sizeof(err)),
 	    TC_ERR_BLACKLISTED);
 	assert_string_equal(bar.since, "2026-01-10");
 	/* Fraud on a card bars the employer of its application 3 years. */
@@ -1269,9 +1267,9 @@ test_guard_employer_bar(void **state)
 			     fx->c.now, &bar_id, err, sizeof(err)),
 	    0);
 	commit(fx);
-	assert_int_equal(tc_employer_bar_check(fx->reg, "另一个名字",
-			     "12440111455812345D", fx->c.now, &bar, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_employer_bar_check(fx->reg, "另一个名字", "12440111455812345D",
+		fx->c.now, &bar, err, sizeof(err)),
 	    TC_ERR_BLACKLISTED);
 	assert_string_equal(bar.since, "2026-03-02");
 	assert_string_equal(bar.until, "2029-03-02");
@@ -1338,8 +1336,8 @@ test_guard_retirement(void **state)
 	person(fx, &who, "周敏", "19750610", 0);
 	who.retire = 50;
 	id = apply_new(fx, p, "a", NULL, "a1-1", &who);
-	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_POLICY, err,
-	    "2025-09-10");
+	expect_err(
+	    submit(fx, id, err, sizeof(err)), TC_ERR_POLICY, err, "2025-09-10");
 	/* An exception claimed: the submission passes, the approval needs
 	 * the approver's override, the card is issued. */
 	person(fx, &who, "钱学森", "19600101", 1);
@@ -1355,8 +1353,8 @@ test_guard_retirement(void **state)
 	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
 		       "excluded-employer", err, sizeof(err)),
 	    TC_ERR_INVALID_ARG, err, "claims no exception");
-	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
-		       "blacklist", err, sizeof(err)),
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, "blacklist",
+		       err, sizeof(err)),
 	    TC_ERR_INVALID_ARG, err, "can be set aside");
 	assert_int_equal(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
 			     "retirement-age", err, sizeof(err)),
@@ -1443,13 +1441,13 @@ test_guard_live_card_and_open(void **state)
 	    "rule live-card");
 	assert_non_null(strstr(err, card.card_no));
 	set_status(fx, card.serial, TC_CARD_SUSPENDED);
-	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_POLICY, err,
-	    "suspended");
+	expect_err(
+	    submit(fx, id, err, sizeof(err)), TC_ERR_POLICY, err, "suspended");
 	set_status(fx, card.serial, TC_CARD_REVOKED);
 	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
 	/* Another programme is another card. */
-	id = apply_new(fx, prog(fx, "baiyun-yunju"), "silver", NULL, "s1",
-	    &who);
+	id =
+	    apply_new(fx, prog(fx, "baiyun-yunju"), "silver", NULL, "s1", &who);
 	AS(fx, "clerk");
 	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
 	/* One application in review per person and programme. */
@@ -1461,8 +1459,8 @@ test_guard_live_card_and_open(void **state)
 	expect_err(submit(fx, id2, err, sizeof(err)), TC_ERR_POLICY, err,
 	    "rule open-application");
 	AS(fx, "r2-1");
-	assert_int_equal(review(fx, id, TC_REVIEW_REJECT, "不符合条件", NULL,
-			     0, NULL, err, sizeof(err)),
+	assert_int_equal(review(fx, id, TC_REVIEW_REJECT, "不符合条件", NULL, 0,
+			     NULL, err, sizeof(err)),
 	    0);
 	AS(fx, "clerk");
 	assert_int_equal(submit(fx, id2, err, sizeof(err)), 0);
@@ -1470,15 +1468,14 @@ test_guard_live_card_and_open(void **state)
 
 static int
 create_change(struct fx *fx, enum tc_app_kind kind, int64_t serial,
-    const char *tier, const char *clause, int64_t *id, char *err,
-    size_t errlen)
+    const char *tier, const char *clause, int64_t *id, char *err, size_t errlen)
 {
 	int r;
 
 	AS(fx, "clerk");
 	begin(fx);
-	r = tc_app_create_change(&fx->c, kind, serial, tier, clause, NULL, id,
-	    err, errlen);
+	r = tc_app_create_change(
+	    &fx->c, kind, serial, tier, clause, NULL, id, err, errlen);
 	if (r == 0)
 		commit(fx);
 	else
@@ -1528,12 +1525,13 @@ test_upgrade_convert(void **state)
 	issue_ok(fx, id, &gold);
 	assert_string_equal(gold.tier, "gold");
 	assert_int_equal(gold.holder_id, silver.holder_id);
-	assert_int_equal(tc_registry_card_get(fx->reg, silver.serial, &old,
-			     err, sizeof(err)),
+	assert_int_equal(tc_registry_card_get(
+			     fx->reg, silver.serial, &old, err, sizeof(err)),
 	    0);
 	assert_int_equal(old.status, TC_CARD_REVOKED);
-	assert_int_equal(count(fx, "SELECT count(*) FROM cards WHERE "
-				   "status_reason = 'superseded'"),
+	assert_int_equal(count(fx,
+			     "SELECT count(*) FROM cards WHERE "
+			     "status_reason = 'superseded'"),
 	    1);
 	/* Gold to silver is not an upgrade; the revoked card is gone. */
 	expect_err(create_change(fx, TC_APP_UPGRADE, gold.serial, "silver",
@@ -1545,8 +1543,8 @@ test_upgrade_convert(void **state)
 	/* The green card has no upgrade; B converts to A (002 十一(二)). */
 	person(fx, &who, "Emily Carter", "19880420", 0);
 	card_for(fx, "guangzhou-green", "b", &who, &b);
-	expect_err(create_change(fx, TC_APP_UPGRADE, b.serial, "a", "a1-1",
-		       &id, err, sizeof(err)),
+	expect_err(create_change(fx, TC_APP_UPGRADE, b.serial, "a", "a1-1", &id,
+		       err, sizeof(err)),
 	    TC_ERR_POLICY, err, "no upgrade by application");
 	assert_int_equal(create_change(fx, TC_APP_CONVERT, b.serial, NULL,
 			     "a1-2", &id, err, sizeof(err)),
@@ -1555,9 +1553,8 @@ test_upgrade_convert(void **state)
 	advance_to(fx, id, TC_STEP_ISSUE, NULL, 24, NULL);
 	issue_ok(fx, id, &a);
 	check_card(fx, &a, prog(fx, "guangzhou-green"), "a", 24, fx->c.now);
-	assert_int_equal(tc_registry_card_get(fx->reg, b.serial, &old, err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tc_registry_card_get(fx->reg, b.serial, &old, err, sizeof(err)), 0);
 	assert_int_equal(old.status, TC_CARD_REVOKED);
 	expect_err(create_change(fx, TC_APP_CONVERT, a.serial, NULL, "a1-1",
 		       &id, err, sizeof(err)),
@@ -1596,8 +1593,8 @@ test_sub_rules(void **state)
 	expect_err(tc_app_create(&fx->c, &f, &id, err, sizeof(err)),
 	    TC_ERR_POLICY, err, "sub-card");
 	/* Only A cards have sub-cards (002 七). */
-	expect_err(tc_app_create_sub(&fx->c, b.serial, &f, &id, err,
-		       sizeof(err)),
+	expect_err(
+	    tc_app_create_sub(&fx->c, b.serial, &f, &id, err, sizeof(err)),
 	    TC_ERR_POLICY, err, "tier a");
 	tc_registry_rollback(fx->reg);
 	tc_app_form_release(&f);
@@ -1606,8 +1603,8 @@ test_sub_rules(void **state)
 	parse_form(fx, text, &f);
 	free(text);
 	begin(fx);
-	expect_err(tc_app_create_sub(&fx->c, a.serial, &f, &id, err,
-		       sizeof(err)),
+	expect_err(
+	    tc_app_create_sub(&fx->c, a.serial, &f, &id, err, sizeof(err)),
 	    TC_ERR_POLICY, err, "minor");
 	/* A main tier is not a sub-card. */
 	tc_registry_rollback(fx->reg);
@@ -1617,8 +1614,8 @@ test_sub_rules(void **state)
 	parse_form(fx, text, &f);
 	free(text);
 	begin(fx);
-	expect_err(tc_app_create_sub(&fx->c, a.serial, &f, &id, err,
-		       sizeof(err)),
+	expect_err(
+	    tc_app_create_sub(&fx->c, a.serial, &f, &id, err, sizeof(err)),
 	    TC_ERR_POLICY, err, "not a sub-card tier");
 	tc_registry_rollback(fx->reg);
 	tc_app_form_release(&f);
@@ -1650,8 +1647,8 @@ test_review_rules(void **state)
 	expect_err(review(fx, id, TC_REVIEW_REJECT, NULL, NULL, 0, NULL, err,
 		       sizeof(err)),
 	    TC_ERR_INVALID_ARG, err, "reason");
-	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, "gold", 0, NULL,
-		       err, sizeof(err)),
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, "gold", 0, NULL, err,
+		       sizeof(err)),
 	    TC_ERR_INVALID_ARG, err, "approval step");
 	assert_int_equal(review(fx, id, TC_REVIEW_REJECT, "材料与条款不符",
 			     NULL, 0, NULL, err, sizeof(err)),
@@ -1664,8 +1661,8 @@ test_review_rules(void **state)
 		       sizeof(err)),
 	    TC_ERR_STATE, err, "final");
 	AS(fx, "clerk");
-	expect_err(submit(fx, id, err, sizeof(err)), TC_ERR_STATE, err,
-	    "rejected");
+	expect_err(
+	    submit(fx, id, err, sizeof(err)), TC_ERR_STATE, err, "rejected");
 	/* Case by case: the leadership group decides the tier. */
 	person(fx, &who, "陈静", "19860606", 0);
 	id = apply_new(fx, p, NULL, NULL, "cbc", &who);
@@ -1710,8 +1707,8 @@ test_review_rules(void **state)
 	    "issued already");
 	/* Green card A: months within the maximum. */
 	person(fx, &who, "Emily Carter", "19880420", 0);
-	id = apply_new(fx, prog(fx, "guangzhou-green"), "a", NULL, "a1-1",
-	    &who);
+	id =
+	    apply_new(fx, prog(fx, "guangzhou-green"), "a", NULL, "a1-1", &who);
 	advance_to(fx, id, TC_STEP_APPROVE, NULL, 0, NULL);
 	AS(fx, "r4-1");
 	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 61, NULL, err,
@@ -1724,9 +1721,8 @@ test_review_rules(void **state)
 	begin(fx);
 	expect_err(tc_app_withdraw(&fx->c, id, NULL, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG, err, "reason");
-	assert_int_equal(tc_app_withdraw(&fx->c, id, "申请人撤回", err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tc_app_withdraw(&fx->c, id, "申请人撤回", err, sizeof(err)), 0);
 	commit(fx);
 	begin(fx);
 	expect_err(tc_app_withdraw(&fx->c, id, "again", err, sizeof(err)),
@@ -1764,21 +1760,20 @@ test_attachments(void **state)
 		free(text);
 		AS(fx, "clerk");
 		begin(fx);
-		assert_int_equal(tc_app_create(&fx->c, &f, &id, err,
-				     sizeof(err)),
-		    0);
+		assert_int_equal(
+		    tc_app_create(&fx->c, &f, &id, err, sizeof(err)), 0);
 		commit(fx);
 		tc_app_form_release(&f);
 	}
 	/* The photo is 358 x 441 (003 2.1.4.2). */
 	fx_png(&b, 358, 440);
-	expect_err(attach(fx, id, TC_ATT_PHOTO, NULL, "me.png", &b, err,
-		       sizeof(err)),
+	expect_err(
+	    attach(fx, id, TC_ATT_PHOTO, NULL, "me.png", &b, err, sizeof(err)),
 	    TC_ERR_RANGE, err, "358 x 440");
 	tc_buf_release(&b);
 	fx_pdf(&b);
-	expect_err(attach(fx, id, TC_ATT_PHOTO, NULL, "me.pdf", &b, err,
-		       sizeof(err)),
+	expect_err(
+	    attach(fx, id, TC_ATT_PHOTO, NULL, "me.pdf", &b, err, sizeof(err)),
 	    TC_ERR_UNSUPPORTED, err, "not allowed here");
 	expect_err(attach(fx, id, TC_ATT_CONTRACT, NULL, "contract.png", &b,
 		       err, sizeof(err)),
@@ -1802,8 +1797,8 @@ test_attachments(void **state)
 	tc_buf_init(&b, 8u << 20);
 	tc_buf_puts(&b, "%PDF-1.7\n");
 	for (i = 0; b.len < (5u << 19); i++)
-		tc_buf_printf(&b, "%% line %zu of a long scanned document\n",
-		    i);
+		tc_buf_printf(
+		    &b, "%% line %zu of a long scanned document\n", i);
 	tc_buf_puts(&b, "%%EOF\n");
 	begin(fx);
 	assert_int_equal(tc_app_attach(&fx->c, id, TC_ATT_ELIGIBILITY_PROOF,
@@ -1811,26 +1806,27 @@ test_attachments(void **state)
 			     &att, err, sizeof(err)),
 	    0);
 	commit(fx);
-	assert_int_equal(count(fx, "SELECT count(*) FROM attachment_data WHERE "
-				   "sha256 = (SELECT sha256 FROM attachments "
-				   "WHERE name = 'proof.pdf')"),
+	assert_int_equal(count(fx,
+			     "SELECT count(*) FROM attachment_data WHERE "
+			     "sha256 = (SELECT sha256 FROM attachments "
+			     "WHERE name = 'proof.pdf')"),
 	    3);
 	tc_buf_init(&back, TC_ATTACH_MAX);
-	assert_int_equal(tc_app_attachment_read(fx->reg, att, &back, err,
-			     sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tc_app_attachment_read(fx->reg, att, &back, err, sizeof(err)), 0);
 	assert_int_equal(back.len, b.len);
 	assert_memory_equal(back.data, b.data, b.len);
 	tc_buf_release(&back);
 	tc_buf_release(&b);
-	assert_int_equal(count(fx, "SELECT count(*) FROM attachments WHERE "
-				   "name = 'me.png' AND width = 358 AND height = "
-				   "441 AND media_type = 'image/png'"),
+	assert_int_equal(count(fx,
+			     "SELECT count(*) FROM attachments WHERE "
+			     "name = 'me.png' AND width = 358 AND height = "
+			     "441 AND media_type = 'image/png'"),
 	    1);
 	/* Baiyun takes gif, jpg, pdf and doc only (001 申领指南). */
 	person(fx, &who, "黄海", "19830303", 1);
-	id = apply_new(fx, prog(fx, "baiyun-yunju"), "silver", NULL, "s1",
-	    &who);
+	id =
+	    apply_new(fx, prog(fx, "baiyun-yunju"), "silver", NULL, "s1", &who);
 	fx_png(&b, 358, 441);
 	expect_err(attach(fx, id, TC_ATT_OTHER, NULL, "scan.png", &b, err,
 		       sizeof(err)),
@@ -1890,8 +1886,8 @@ test_serials(void **state)
 	person(fx, &who, "吴越", "19860909", 0);
 	id = apply_new(fx, p, "b", NULL, "b1", &who);
 	advance_to(fx, id, TC_STEP_ISSUE, NULL, 0, NULL);
-	assert_int_equal(add_blacklist(fx, who.id, "公示期间收到实名举报",
-			     err, sizeof(err)),
+	assert_int_equal(
+	    add_blacklist(fx, who.id, "公示期间收到实名举报", err, sizeof(err)),
 	    0);
 	AS(fx, "r7-1");
 	expect_err(issue(fx, id, NULL, err, sizeof(err)), TC_ERR_BLACKLISTED,
@@ -1899,9 +1895,8 @@ test_serials(void **state)
 	assert_int_equal(tc_serial_last(fx->reg, &last, err, sizeof(err)), 0);
 	assert_int_equal(last, 2);
 	begin(fx);
-	assert_int_equal(tc_blacklist_remove_id(fx->reg, TC_ID_RESIDENT,
-			     who.id, "举报不实", "r9-1", fx->c.now, err,
-			     sizeof(err)),
+	assert_int_equal(tc_blacklist_remove_id(fx->reg, TC_ID_RESIDENT, who.id,
+			     "举报不实", "r9-1", fx->c.now, err, sizeof(err)),
 	    0);
 	commit(fx);
 	issue_ok(fx, id, &c2);
@@ -1912,8 +1907,8 @@ test_serials(void **state)
 	h.id_type = TC_ID_RESIDENT;
 	make_id(h.id_number, "110105", "19700101", 501, 1);
 	snprintf(h.name, sizeof(h.name), "测试持卡人");
-	assert_int_equal(tc_registry_holder_add(fx->reg, &h, fx->c.now,
-			     &holder, err, sizeof(err)),
+	assert_int_equal(tc_registry_holder_add(
+			     fx->reg, &h, fx->c.now, &holder, err, sizeof(err)),
 	    0);
 	memset(&c3, 0, sizeof(c3));
 	c3.serial = 40;
@@ -1925,15 +1920,16 @@ test_serials(void **state)
 	c3.status = TC_CARD_ISSUED;
 	c3.issued_at = fx->c.now;
 	c3.expires_at = fx->c.now + 86400;
-	assert_int_equal(tc_registry_card_add(fx->reg, &c3, err, sizeof(err)),
-	    0);
+	assert_int_equal(
+	    tc_registry_card_add(fx->reg, &c3, err, sizeof(err)), 0);
 	assert_int_equal(tc_registry_audit(fx->reg, fx->c.now, "system",
 			     "card.import", NULL, NULL, err, sizeof(err)),
 	    0);
 	commit(fx);
 	raw_exec(fx, "DELETE FROM cards WHERE serial = 40", SQLITE_CONSTRAINT);
-	raw_exec(fx, "DROP TRIGGER cards_no_delete; DELETE FROM cards WHERE "
-		     "serial = 40",
+	raw_exec(fx,
+	    "DROP TRIGGER cards_no_delete; DELETE FROM cards WHERE "
+	    "serial = 40",
 	    SQLITE_OK);
 	assert_int_equal(tc_serial_reserve(fx->reg, "r7-1", "test", fx->c.now,
 			     &serial, err, sizeof(err)),
@@ -1954,8 +1950,8 @@ test_serials(void **state)
 	    TC_ERR_STATE, err, "issued already");
 	/* Reopening keeps the counter. */
 	tc_registry_close(fx->reg);
-	assert_int_equal(tc_registry_open(&fx->reg, fx->path, &keys, 0, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)),
 	    0);
 	fx->c.reg = fx->reg;
 	assert_int_equal(tc_serial_last(fx->reg, &last, err, sizeof(err)), 0);
@@ -2012,10 +2008,12 @@ test_forms(void **state)
 		  "\"to\": \"2008-07-01\"}]}}",
 		    TC_ERR_BAD_DATE, "after 'to'" },
 		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"sections\": {\"basic\": {\"birth-date\": \"2099-01-01\"}}}",
+		  "\"sections\": {\"basic\": {\"birth-date\": "
+		  "\"2099-01-01\"}}}",
 		    TC_ERR_BAD_DATE, "in the future" },
 		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"sections\": {\"basic\": {\"birth-date\": \"1985-02-30\"}}}",
+		  "\"sections\": {\"basic\": {\"birth-date\": "
+		  "\"1985-02-30\"}}}",
 		    TC_ERR_BAD_DATE, "not a real date" },
 		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\"}",
 		    TC_ERR_MALFORMED, "name is needed" },
@@ -2064,14 +2062,14 @@ test_forms(void **state)
 	int r;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		r = tc_app_form_parse(fx->set, v[i].json, strlen(v[i].json),
-		    T0, &f, err, sizeof(err));
+		r = tc_app_form_parse(fx->set, v[i].json, strlen(v[i].json), T0,
+		    &f, err, sizeof(err));
 		if (r != v[i].code)
 			fail_msg("case %zu: expected %s, got %s: %s", i,
 			    tc_errname(v[i].code), tc_errname(r), err);
 		if (v[i].part != NULL && strstr(err, v[i].part) == NULL)
-			fail_msg("case %zu: '%s' lacks '%s'", i, err,
-			    v[i].part);
+			fail_msg(
+			    "case %zu: '%s' lacks '%s'", i, err, v[i].part);
 		assert_null(f.form_json);
 	}
 }
@@ -2107,8 +2105,8 @@ test_form_values(void **state)
 	    "guangdong-youyue", "clause", "a-1", "applicant", "name", "王晓明",
 	    "id_type", "resident-id", "id_number", who.id, "sex", "female");
 	text = json_dumps(root, 0);
-	r = tc_app_form_parse(fx->set, text, strlen(text), T0, &f, err,
-	    sizeof(err));
+	r = tc_app_form_parse(
+	    fx->set, text, strlen(text), T0, &f, err, sizeof(err));
 	expect_err(r, TC_ERR_MALFORMED, err, "the ID number says male");
 	free(text);
 	/* The ID number copied into another field. */
@@ -2116,8 +2114,8 @@ test_form_values(void **state)
 	json_object_set_new(root, "sections",
 	    json_pack("{s:{s:s}}", "achievements", "text", who.id));
 	text = json_dumps(root, 0);
-	r = tc_app_form_parse(fx->set, text, strlen(text), T0, &f, err,
-	    sizeof(err));
+	r = tc_app_form_parse(
+	    fx->set, text, strlen(text), T0, &f, err, sizeof(err));
 	expect_err(r, TC_ERR_MALFORMED, err, "appears in another field");
 	assert_null(strstr(err, who.id));
 	free(text);
@@ -2125,8 +2123,8 @@ test_form_values(void **state)
 	json_object_set_new(root, "sections",
 	    json_pack("{s:{s:s}}", "basic", "name", "王小明"));
 	text = json_dumps(root, 0);
-	r = tc_app_form_parse(fx->set, text, strlen(text), T0, &f, err,
-	    sizeof(err));
+	r = tc_app_form_parse(
+	    fx->set, text, strlen(text), T0, &f, err, sizeof(err));
 	expect_err(r, TC_ERR_MALFORMED, err, "differs from applicant.name");
 	free(text);
 	/* 1000 characters of achievements pass, 1001 do not. */
@@ -2149,8 +2147,8 @@ test_form_values(void **state)
 		json_object_set_new(root, "sections",
 		    json_pack("{s:{s:s}}", "achievements", "text", big));
 		text = json_dumps(root, 0);
-		r = tc_app_form_parse(fx->set, text, strlen(text), T0, &f, err,
-		    sizeof(err));
+		r = tc_app_form_parse(
+		    fx->set, text, strlen(text), T0, &f, err, sizeof(err));
 		expect_err(r, TC_ERR_MALFORMED, err, "1001 characters");
 		free(text);
 	}
@@ -2287,8 +2285,8 @@ test_no_plain_id(void **state)
 	tc_registry_close(fx->reg);
 	fx->reg = NULL;
 	no_plain_id(fx, who.id);
-	assert_int_equal(tc_registry_open(&fx->reg, fx->path, &keys, 0, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)),
 	    0);
 	assert_int_equal(
 	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)), 0);
@@ -2299,7 +2297,8 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_walk_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_deadlines, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_guard_blacklist, setup, teardown),
 		cmocka_unit_test_setup_teardown(
@@ -2312,7 +2311,8 @@ main(void)
 		    test_guard_live_card_and_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_upgrade_convert, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sub_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_sub_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_review_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(

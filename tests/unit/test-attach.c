@@ -239,18 +239,17 @@ test_check_names(void **state)
 			     &info, msg, sizeof(msg)),
 	    TC_ERR_UNSUPPORTED);
 	/* Baiyun's formats: gif, jpg, pdf, doc. */
-	assert_int_equal(tc_attach_check("photo.png", png.data, png.len,
-			     TC_MEDIA_BIT(TC_MEDIA_GIF) |
-				 TC_MEDIA_BIT(TC_MEDIA_JPEG) |
-				 TC_MEDIA_BIT(TC_MEDIA_PDF) |
-				 TC_MEDIA_BIT(TC_MEDIA_DOC),
-			     &info, msg, sizeof(msg)),
+	assert_int_equal(
+	    tc_attach_check("photo.png", png.data, png.len,
+		TC_MEDIA_BIT(TC_MEDIA_GIF) | TC_MEDIA_BIT(TC_MEDIA_JPEG) |
+		    TC_MEDIA_BIT(TC_MEDIA_PDF) | TC_MEDIA_BIT(TC_MEDIA_DOC),
+		&info, msg, sizeof(msg)),
 	    TC_ERR_UNSUPPORTED);
 	assert_non_null(strstr(msg, "allowed: gif, jpg, pdf, doc"));
 	assert_int_equal(info.media, 0);
-	assert_int_equal(tc_attach_check("a.pdf", pdf.data, pdf.len,
-			     TC_MEDIA_BIT(TC_MEDIA_PDF), &info, msg,
-			     sizeof(msg)),
+	assert_int_equal(
+	    tc_attach_check("a.pdf", pdf.data, pdf.len,
+		TC_MEDIA_BIT(TC_MEDIA_PDF), &info, msg, sizeof(msg)),
 	    0);
 	tc_buf_release(&png);
 	tc_buf_release(&pdf);

@@ -15,7 +15,6 @@
 #include "tcard/retire.h"
 #include "tcard/workday.h"
 
-
 static void
 test_table(void **state)
 {
@@ -59,7 +58,8 @@ test_table(void **state)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		months = -1;
 		assert_int_equal(
-		    tc_retire_age_months(v[i].base, v[i].y, v[i].m, &months), 0);
+		    tc_retire_age_months(v[i].base, v[i].y, v[i].m, &months),
+		    0);
 		if (months != v[i].years * 12 + v[i].months)
 			fail_msg("base %d born %d-%02d: %d months, expected "
 				 "%d years %d months",
@@ -98,21 +98,20 @@ test_refusals(void **state)
 	int months = 7;
 	int64_t d = 7;
 
-	assert_int_equal(tc_retire_age_months(45, 1970, 1, &months),
-	    TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_retire_age_months(60, 1970, 13, &months),
-	    TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_retire_age_months(60, 1970, 0, &months),
-	    TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_retire_age_months(60, 1899, 1, &months),
-	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_retire_age_months(45, 1970, 1, &months), TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_retire_age_months(60, 1970, 13, &months), TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_retire_age_months(60, 1970, 0, &months), TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_retire_age_months(60, 1899, 1, &months), TC_ERR_INVALID_ARG);
 	assert_int_equal(months, 7);
-	assert_int_equal(tc_retire_age_months(60, 1970, 1, NULL),
-	    TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_retire_day(60, 1970, 2, 30, &d),
-	    TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_retire_day(61, 1970, 2, 3, &d),
-	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_retire_age_months(60, 1970, 1, NULL), TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_retire_day(60, 1970, 2, 30, &d), TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_retire_day(61, 1970, 2, 3, &d), TC_ERR_INVALID_ARG);
 	assert_int_equal(d, 7);
 }
 

@@ -30,7 +30,8 @@ test_valid(void **state)
 		/* Lower case, spaces, full width. */
 		{ "91440101ma5cxq8n2u", "91440101MA5CXQ8N2U" },
 		{ " 9144 0101 MA5C XQ8N 2U ", "91440101MA5CXQ8N2U" },
-		{ "９１４４０１０１ＭＡ５ＣＸＱ８Ｎ２Ｕ", "91440101MA5CXQ8N2U" },
+		{ "９１４４０１０１ＭＡ５ＣＸＱ８Ｎ２Ｕ",
+		    "91440101MA5CXQ8N2U" },
 		{ "91440101MA5CXQ8N2U\t", "91440101MA5CXQ8N2U" },
 		{ "91440101　MA5CXQ8N2U", "91440101MA5CXQ8N2U" },
 	};
@@ -85,10 +86,10 @@ test_refusals(void **state)
 		if (strstr(msg, v[i].msg) == NULL)
 			fail_msg("case %zu: '%s' lacks '%s'", i, msg, v[i].msg);
 	}
-	assert_int_equal(tc_uscc_normalise(NULL, out, NULL, 0),
-	    TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_uscc_normalise("x", NULL, NULL, 0),
-	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_uscc_normalise(NULL, out, NULL, 0), TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_uscc_normalise("x", NULL, NULL, 0), TC_ERR_INVALID_ARG);
 }
 
 /* Every single-character change of a valid code is caught. */

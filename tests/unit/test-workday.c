@@ -95,7 +95,8 @@ test_parse_dates(void **state)
 {
 	static const char *const bad[] = { "2025-02-29", "2025-13-01",
 		"2025-00-10", "2025-1-01", "25-01-01", "2025/01/01",
-		"2025-01-01x", "0999-12-31", "", "２０２５-01-01", "2025-04-31" };
+		"2025-01-01x", "0999-12-31", "", "２０２５-01-01",
+		"2025-04-31" };
 	char msg[128];
 	int64_t d = 7;
 	size_t i;
@@ -134,22 +135,20 @@ static void
 test_weekends_only(void **state)
 {
 	/* Friday 2026-03-06 + 1 working day is Monday 2026-03-09. */
-	assert_int_equal(tc_workday_add(NULL, day("2026-03-06"), 1),
-	    day("2026-03-09"));
+	assert_int_equal(
+	    tc_workday_add(NULL, day("2026-03-06"), 1), day("2026-03-09"));
 	/* Saturday + 1 is Monday; + 0 is itself. */
-	assert_int_equal(tc_workday_add(NULL, day("2026-03-07"), 1),
-	    day("2026-03-09"));
-	assert_int_equal(tc_workday_add(NULL, day("2026-03-07"), 0),
-	    day("2026-03-07"));
+	assert_int_equal(
+	    tc_workday_add(NULL, day("2026-03-07"), 1), day("2026-03-09"));
+	assert_int_equal(
+	    tc_workday_add(NULL, day("2026-03-07"), 0), day("2026-03-07"));
 	/* Monday + 5 is the next Monday. */
-	assert_int_equal(tc_workday_add(NULL, day("2026-03-02"), 5),
-	    day("2026-03-09"));
-	assert_int_equal(tc_workday_count(NULL, day("2026-03-02"),
-			     day("2026-03-09")),
-	    5);
-	assert_int_equal(tc_workday_count(NULL, day("2026-03-09"),
-			     day("2026-03-02")),
-	    0);
+	assert_int_equal(
+	    tc_workday_add(NULL, day("2026-03-02"), 5), day("2026-03-09"));
+	assert_int_equal(
+	    tc_workday_count(NULL, day("2026-03-02"), day("2026-03-09")), 5);
+	assert_int_equal(
+	    tc_workday_count(NULL, day("2026-03-09"), day("2026-03-02")), 0);
 	assert_true(tc_workday_is(NULL, day("2026-03-02")));
 	assert_false(tc_workday_is(NULL, day("2026-03-01")));
 }
@@ -160,9 +159,9 @@ test_holidays(void **state)
 	struct tc_workdays *wd = NULL;
 	char msg[256];
 
-	assert_int_equal(tc_workdays_parse(&wd, holidays_2025_10,
-			     strlen(holidays_2025_10), "h.txt", msg,
-			     sizeof(msg)),
+	assert_int_equal(
+	    tc_workdays_parse(&wd, holidays_2025_10, strlen(holidays_2025_10),
+		"h.txt", msg, sizeof(msg)),
 	    0);
 	assert_int_equal(tc_workdays_count(wd), 8);
 	assert_false(tc_workday_is(wd, day("2025-10-01")));
@@ -171,14 +170,14 @@ test_holidays(void **state)
 	assert_true(tc_workday_is(wd, day("2025-10-11")));
 	assert_true(tc_workday_is(wd, day("2025-10-09")));
 	/* Tuesday 30 September + 1 working day is Thursday 9 October. */
-	assert_int_equal(tc_workday_add(wd, day("2025-09-30"), 1),
-	    day("2025-10-09"));
+	assert_int_equal(
+	    tc_workday_add(wd, day("2025-09-30"), 1), day("2025-10-09"));
 	/* Friday 26 September + 1 is the make-up Sunday. */
-	assert_int_equal(tc_workday_add(wd, day("2025-09-26"), 1),
-	    day("2025-09-28"));
+	assert_int_equal(
+	    tc_workday_add(wd, day("2025-09-26"), 1), day("2025-09-28"));
 	/* 9 October + 5: 10, 11 (Saturday worked), 13, 14, 15. */
-	assert_int_equal(tc_workday_add(wd, day("2025-10-09"), 5),
-	    day("2025-10-15"));
+	assert_int_equal(
+	    tc_workday_add(wd, day("2025-10-09"), 5), day("2025-10-15"));
 	assert_int_equal(
 	    tc_workday_count(wd, day("2025-09-26"), day("2025-10-15")), 9);
 	tc_workdays_free(wd);
@@ -217,21 +216,19 @@ test_holiday_refusals(void **state)
 		    v[i].code);
 		assert_null(wd);
 		if (strstr(msg, v[i].msg) == NULL)
-			fail_msg("case %zu: '%s' lacks '%s'", i, msg,
-			    v[i].msg);
+			fail_msg("case %zu: '%s' lacks '%s'", i, msg, v[i].msg);
 	}
 	/* A NUL inside the text. */
 	assert_int_equal(tc_workdays_parse(&wd, "2025-10-01 holiday\n\0x", 21,
 			     "h", msg, sizeof(msg)),
 	    TC_ERR_MALFORMED);
 	/* Empty and comment-only files are fine. */
-	assert_int_equal(tc_workdays_parse(&wd, "", 0, "h", msg, sizeof(msg)),
-	    0);
+	assert_int_equal(
+	    tc_workdays_parse(&wd, "", 0, "h", msg, sizeof(msg)), 0);
 	assert_int_equal(tc_workdays_count(wd), 0);
 	tc_workdays_free(wd);
-	assert_int_equal(tc_workdays_parse(&wd, "# x\n\n", 5, NULL, msg,
-			     sizeof(msg)),
-	    0);
+	assert_int_equal(
+	    tc_workdays_parse(&wd, "# x\n\n", 5, NULL, msg, sizeof(msg)), 0);
 	tc_workdays_free(wd);
 	/* Too large. */
 	assert_int_equal(tc_workdays_parse(&wd, "", TC_WORKDAYS_FILE_MAX + 1,
@@ -276,8 +273,8 @@ test_too_many(void **state)
 	}
 	assert_int_equal(
 	    tc_workdays_parse(&wd, text, len, "h", msg, sizeof(msg)), 0);
-	assert_true(tc_workday_add(wd, day("2000-01-02"), 1) >
-	    day("2000-01-02"));
+	assert_true(
+	    tc_workday_add(wd, day("2000-01-02"), 1) > day("2000-01-02"));
 	tc_workdays_free(wd);
 	free(text);
 }
@@ -290,8 +287,8 @@ test_load(void **state)
 	FILE *f;
 	int fd;
 
-	assert_int_equal(tc_workdays_load(&wd, "/nonexistent/holidays.txt",
-			     msg, sizeof(msg)),
+	assert_int_equal(tc_workdays_load(&wd, "/nonexistent/holidays.txt", msg,
+			     sizeof(msg)),
 	    0);
 	assert_null(wd);
 	fd = mkstemp(path);
@@ -303,8 +300,8 @@ test_load(void **state)
 	assert_int_equal(tc_workdays_count(wd), 8);
 	tc_workdays_free(wd);
 	unlink(path);
-	assert_int_equal(tc_workdays_load(&wd, "/tmp", msg, sizeof(msg)),
-	    TC_ERR_IO);
+	assert_int_equal(
+	    tc_workdays_load(&wd, "/tmp", msg, sizeof(msg)), TC_ERR_IO);
 }
 
 int
