@@ -10,6 +10,7 @@
 
 extern const struct tc_cmd tc_cmd_id_check;
 extern const struct tc_cmd tc_cmd_init;
+extern const struct tc_cmd tc_cmd_demo;
 extern const struct tc_cmd tc_cmd_audit_verify;
 extern const struct tc_cmd tc_cmd_audit_list;
 extern const struct tc_cmd tc_cmd_operator_add;

@@ -34,6 +34,7 @@ static const char help[] =
 
 static const struct tc_cmd *const cmds[] = {
 	&tc_cmd_init,
+	&tc_cmd_demo,
 	&tc_cmd_id_check,
 	&tc_cmd_audit_verify,
 	&tc_cmd_audit_list,

@@ -24,20 +24,6 @@ int tc_app_text_ok(const char *s, size_t max, int multiline);
 /* Number of code points of valid UTF-8 s. */
 size_t tc_app_utf8_chars(const char *s);
 
-/* Fails with TC_ERR_STATE unless a transaction is open. */
-int tc_app_need_tx(
-    struct tc_registry *reg, const char *what, char *err, size_t errlen);
-
-/*
- * Copies TEXT column col into dst (dstlen bytes); NULL gives "" when
- * nullok. Returns 0 or -1 (wrong type, too long, embedded NUL).
- */
-int tc_app_col_text(
-    sqlite3_stmt *st, int col, char *dst, size_t dstlen, int nullok);
-
-/* Reads INTEGER column col; NULL gives 0 when nullok. 0 or -1. */
-int tc_app_col_int(sqlite3_stmt *st, int col, int nullok, int64_t *v);
-
 /*
  * Appends the audit entry with detail o (a JSON object; NULL for "{}"),
  * which is consumed (decref'd) in every case. Marks the transaction as
@@ -46,9 +32,5 @@ int tc_app_col_int(sqlite3_stmt *st, int col, int nullok, int64_t *v);
 int tc_app_audit(struct tc_registry *reg, time_t now, const char *op,
     const char *action, const char *subject, json_t *o, char *err,
     size_t errlen);
-
-/* Prepares sql on reg; 0 or a database error. */
-int tc_app_prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st,
-    char *err, size_t errlen);
 
 #endif

@@ -77,53 +77,6 @@ tc_app_utf8_chars(const char *s)
 }
 
 int
-tc_app_need_tx(
-    struct tc_registry *reg, const char *what, char *err, size_t errlen)
-{
-	if (!reg->in_tx || sqlite3_get_autocommit(reg->db))
-		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "%s needs an open transaction (tc_registry_begin)", what);
-	return 0;
-}
-
-int
-tc_app_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstlen, int nullok)
-{
-	const unsigned char *s;
-	int n;
-
-	if (sqlite3_column_type(st, col) == SQLITE_NULL && nullok) {
-		dst[0] = '\0';
-		return 0;
-	}
-	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
-		return -1;
-	s = sqlite3_column_text(st, col);
-	n = sqlite3_column_bytes(st, col);
-	if (s == NULL || n < 0 || (size_t)n >= dstlen ||
-	    memchr(s, '\0', (size_t)n) != NULL)
-		return -1;
-	memcpy(dst, s, (size_t)n);
-	dst[n] = '\0';
-	return 0;
-}
-
-int
-tc_app_col_int(sqlite3_stmt *st, int col, int nullok, int64_t *v)
-{
-	int t = sqlite3_column_type(st, col);
-
-	if (t == SQLITE_NULL && nullok) {
-		*v = 0;
-		return 0;
-	}
-	if (t != SQLITE_INTEGER)
-		return -1;
-	*v = sqlite3_column_int64(st, col);
-	return 0;
-}
-
-int
 tc_app_audit(struct tc_registry *reg, time_t now, const char *op,
     const char *action, const char *subject, json_t *o, char *err,
     size_t errlen)
@@ -145,16 +98,3 @@ tc_app_audit(struct tc_registry *reg, time_t now, const char *op,
 	return r;
 }
 
-int
-tc_app_prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st,
-    char *err, size_t errlen)
-{
-	int rc = sqlite3_prepare_v2(reg->db, sql, -1, st, NULL);
-
-	if (rc != SQLITE_OK) {
-		*st = NULL;
-		return tc_reg_dberr(
-		    reg, rc, "preparing a statement", err, errlen);
-	}
-	return 0;
-}

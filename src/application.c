@@ -78,39 +78,39 @@ app_row(sqlite3_stmt *st, struct tc_app *a, int full)
 	int i;
 
 	memset(a, 0, sizeof(*a));
-	if (tc_app_col_int(st, 0, 0, &a->id) ||
-	    tc_app_col_text(st, 1, kind, sizeof(kind), 0) ||
-	    tc_app_col_int(st, 2, 1, &a->card_serial) ||
-	    tc_app_col_text(st, 3, a->relation, sizeof(a->relation), 1) ||
-	    tc_app_col_text(st, 4, a->programme, sizeof(a->programme), 0) ||
-	    tc_app_col_text(st, 5, a->tier, sizeof(a->tier), 1) ||
-	    tc_app_col_text(st, 6, a->route, sizeof(a->route), 1) ||
-	    tc_app_col_text(st, 7, a->clause, sizeof(a->clause), 1) ||
-	    tc_app_col_text(st, 8, idtype, sizeof(idtype), 0) ||
+	if (tc_reg_col_int(st, 0, 0, &a->id) ||
+	    tc_reg_col_text(st, 1, kind, sizeof(kind), 0) ||
+	    tc_reg_col_int(st, 2, 1, &a->card_serial) ||
+	    tc_reg_col_text(st, 3, a->relation, sizeof(a->relation), 1) ||
+	    tc_reg_col_text(st, 4, a->programme, sizeof(a->programme), 0) ||
+	    tc_reg_col_text(st, 5, a->tier, sizeof(a->tier), 1) ||
+	    tc_reg_col_text(st, 6, a->route, sizeof(a->route), 1) ||
+	    tc_reg_col_text(st, 7, a->clause, sizeof(a->clause), 1) ||
+	    tc_reg_col_text(st, 8, idtype, sizeof(idtype), 0) ||
 	    sqlite3_column_bytes(st, 9) != TC_PII_MAC_LEN ||
-	    tc_app_col_text(st, 10, a->id_masked, sizeof(a->id_masked), 0) ||
-	    tc_app_col_text(st, 11, a->name, sizeof(a->name), 0) ||
-	    tc_app_col_text(st, 12, a->sex, sizeof(a->sex), 1) ||
-	    tc_app_col_int(st, 13, 1, &v[0]) ||
-	    tc_app_col_text(st, 14, a->birth_date, sizeof(a->birth_date), 1) ||
-	    tc_app_col_text(st, 15, a->employer, sizeof(a->employer), 1) ||
-	    tc_app_col_text(
+	    tc_reg_col_text(st, 10, a->id_masked, sizeof(a->id_masked), 0) ||
+	    tc_reg_col_text(st, 11, a->name, sizeof(a->name), 0) ||
+	    tc_reg_col_text(st, 12, a->sex, sizeof(a->sex), 1) ||
+	    tc_reg_col_int(st, 13, 1, &v[0]) ||
+	    tc_reg_col_text(st, 14, a->birth_date, sizeof(a->birth_date), 1) ||
+	    tc_reg_col_text(st, 15, a->employer, sizeof(a->employer), 1) ||
+	    tc_reg_col_text(
 		st, 16, a->employer_code, sizeof(a->employer_code), 1) ||
-	    tc_app_col_text(st, 17, a->employer_category,
+	    tc_reg_col_text(st, 17, a->employer_category,
 		sizeof(a->employer_category), 1) ||
-	    tc_app_col_text(st, 18, a->work_type, sizeof(a->work_type), 1) ||
-	    tc_app_col_text(st, 19, state, sizeof(state), 0) ||
-	    tc_app_col_int(st, 20, 0, &v[1]) ||
-	    tc_app_col_text(st, 21, a->step_id, sizeof(a->step_id), 1) ||
-	    tc_app_col_int(st, 22, 1, &v[2]) ||
-	    tc_app_col_text(st, 23, a->deadline, sizeof(a->deadline), 1) ||
-	    tc_app_col_int(st, 24, 1, &v[3]) ||
-	    tc_app_col_int(st, 25, 1, &v[4]) ||
-	    tc_app_col_int(st, 26, 0, &v[5]) ||
-	    tc_app_col_text(st, 27, a->created_by, sizeof(a->created_by), 0) ||
-	    tc_app_col_int(st, 28, 1, &v[6]) ||
-	    tc_app_col_int(st, 29, 1, &v[7]) ||
-	    tc_app_col_int(st, 30, 1, &a->issued_serial))
+	    tc_reg_col_text(st, 18, a->work_type, sizeof(a->work_type), 1) ||
+	    tc_reg_col_text(st, 19, state, sizeof(state), 0) ||
+	    tc_reg_col_int(st, 20, 0, &v[1]) ||
+	    tc_reg_col_text(st, 21, a->step_id, sizeof(a->step_id), 1) ||
+	    tc_reg_col_int(st, 22, 1, &v[2]) ||
+	    tc_reg_col_text(st, 23, a->deadline, sizeof(a->deadline), 1) ||
+	    tc_reg_col_int(st, 24, 1, &v[3]) ||
+	    tc_reg_col_int(st, 25, 1, &v[4]) ||
+	    tc_reg_col_int(st, 26, 0, &v[5]) ||
+	    tc_reg_col_text(st, 27, a->created_by, sizeof(a->created_by), 0) ||
+	    tc_reg_col_int(st, 28, 1, &v[6]) ||
+	    tc_reg_col_int(st, 29, 1, &v[7]) ||
+	    tc_reg_col_int(st, 30, 1, &a->issued_serial))
 		return TC_ERR_MALFORMED;
 	for (i = 1; i < (int)(sizeof(kind_db) / sizeof(kind_db[0])); i++)
 		if (strcmp(kind, kind_db[i]) == 0)
@@ -152,7 +152,7 @@ tc_app_get(struct tc_registry *reg, int64_t id, struct tc_app *out, char *err,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	memset(out, 0, sizeof(*out));
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT " APP_FULL_COLUMNS " FROM applications WHERE id = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
@@ -229,7 +229,7 @@ tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
 	if (reg == NULL || fn == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT " APP_COLUMNS " FROM applications WHERE "
 		 "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR programme = "
 		 "?2) "
@@ -280,7 +280,7 @@ tc_app_step_list(struct tc_registry *reg, int64_t id,
 	if (reg == NULL || fn == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT step, step_id, started_at, clock_at, deadline, "
 		 "done_at FROM application_steps WHERE application_id = ?1 "
 		 "ORDER BY step",
@@ -289,12 +289,12 @@ tc_app_step_list(struct tc_registry *reg, int64_t id,
 	sqlite3_bind_int64(st, 1, id);
 	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (tc_app_col_int(st, 0, 0, &v[0]) ||
-		    tc_app_col_text(st, 1, step_id, sizeof(step_id), 0) ||
-		    tc_app_col_int(st, 2, 0, &v[1]) ||
-		    tc_app_col_int(st, 3, 0, &v[2]) ||
-		    tc_app_col_text(st, 4, deadline, sizeof(deadline), 1) ||
-		    tc_app_col_int(st, 5, 1, &v[3])) {
+		if (tc_reg_col_int(st, 0, 0, &v[0]) ||
+		    tc_reg_col_text(st, 1, step_id, sizeof(step_id), 0) ||
+		    tc_reg_col_int(st, 2, 0, &v[1]) ||
+		    tc_reg_col_int(st, 3, 0, &v[2]) ||
+		    tc_reg_col_text(st, 4, deadline, sizeof(deadline), 1) ||
+		    tc_reg_col_int(st, 5, 1, &v[3])) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "application %lld: a step record is malformed",
 			    (long long)id);
@@ -330,7 +330,7 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 	if (reg == NULL || fn == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT id, step, step_id, action, operator, at, reason, "
 		 "detail FROM application_actions WHERE application_id = ?1 "
 		 "ORDER BY id",
@@ -339,13 +339,13 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 	sqlite3_bind_int64(st, 1, id);
 	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (tc_app_col_int(st, 0, 0, &v[0]) ||
-		    tc_app_col_int(st, 1, 1, &v[1]) ||
-		    tc_app_col_text(st, 2, step_id, sizeof(step_id), 1) ||
-		    tc_app_col_text(st, 3, action, sizeof(action), 0) ||
-		    tc_app_col_text(st, 4, op, sizeof(op), 0) ||
-		    tc_app_col_int(st, 5, 0, &v[2]) ||
-		    tc_app_col_text(st, 6, reason, sizeof(reason), 1) ||
+		if (tc_reg_col_int(st, 0, 0, &v[0]) ||
+		    tc_reg_col_int(st, 1, 1, &v[1]) ||
+		    tc_reg_col_text(st, 2, step_id, sizeof(step_id), 1) ||
+		    tc_reg_col_text(st, 3, action, sizeof(action), 0) ||
+		    tc_reg_col_text(st, 4, op, sizeof(op), 0) ||
+		    tc_reg_col_int(st, 5, 0, &v[2]) ||
+		    tc_reg_col_text(st, 6, reason, sizeof(reason), 1) ||
 		    sqlite3_column_type(st, 7) != SQLITE_TEXT) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "application %lld: an action record is malformed",
@@ -382,17 +382,17 @@ att_row(sqlite3_stmt *st, struct tc_app_attachment *a, char *material,
 	int64_t v[4];
 
 	memset(a, 0, sizeof(*a));
-	if (tc_app_col_int(st, 0, 0, &a->id) ||
-	    tc_app_col_text(st, 1, kind, sizeof(kind), 0) ||
-	    tc_app_col_text(st, 2, material, mlen, 1) ||
+	if (tc_reg_col_int(st, 0, 0, &a->id) ||
+	    tc_reg_col_text(st, 1, kind, sizeof(kind), 0) ||
+	    tc_reg_col_text(st, 2, material, mlen, 1) ||
 	    sqlite3_column_bytes(st, 3) != 32 ||
-	    tc_app_col_text(st, 4, media, sizeof(media), 0) ||
-	    tc_app_col_int(st, 5, 0, &a->size) ||
-	    tc_app_col_int(st, 6, 1, &v[0]) ||
-	    tc_app_col_int(st, 7, 1, &v[1]) ||
-	    tc_app_col_text(st, 8, name, nlen, 0) ||
-	    tc_app_col_int(st, 9, 0, &v[2]) ||
-	    tc_app_col_text(st, 10, by, blen, 0) ||
+	    tc_reg_col_text(st, 4, media, sizeof(media), 0) ||
+	    tc_reg_col_int(st, 5, 0, &a->size) ||
+	    tc_reg_col_int(st, 6, 1, &v[0]) ||
+	    tc_reg_col_int(st, 7, 1, &v[1]) ||
+	    tc_reg_col_text(st, 8, name, nlen, 0) ||
+	    tc_reg_col_int(st, 9, 0, &v[2]) ||
+	    tc_reg_col_text(st, 10, by, blen, 0) ||
 	    tc_att_kind_parse(kind, &a->kind) != 0 ||
 	    tc_media_parse(media, &a->media) != 0 || v[0] < 0 ||
 	    v[0] > 0x7fffffff || v[1] < 0 || v[1] > 0x7fffffff)
@@ -421,7 +421,7 @@ tc_app_attachment_list(struct tc_registry *reg, int64_t id,
 	if (reg == NULL || fn == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT " ATT_COLUMNS " FROM attachments WHERE "
 		 "application_id = ?1 ORDER BY id",
 		 &st, err, errlen)) != 0)
@@ -469,14 +469,14 @@ tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
 	if (reg == NULL || out == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT sha256, size FROM attachments WHERE id = ?1", &st, err,
 		 errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, att_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32 &&
-	    tc_app_col_int(st, 1, 0, &size) == 0)
+	    tc_reg_col_int(st, 1, 0, &size) == 0)
 		memcpy(sha, sqlite3_column_blob(st, 0), 32);
 	else
 		r = rc == SQLITE_DONE
@@ -491,7 +491,7 @@ tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
 	st = NULL;
 	if (r != 0)
 		return r;
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT part, sealed FROM attachment_data WHERE sha256 = ?1 "
 		 "ORDER BY part",
 		 &st, err, errlen)) != 0)
@@ -577,7 +577,7 @@ four_eyes(
 	char when[TC_DATE_TEXT];
 	int rc, r;
 
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 step < 0 ? "SELECT step_id, action, at FROM "
 			    "application_actions WHERE application_id = ?1 "
 			    "AND operator = ?2 AND step IS NOT NULL LIMIT 1"
@@ -627,7 +627,7 @@ add_action(const struct tc_app_ctx *c, int64_t id, int step,
 	    (text = json_dumps(detail, JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
 		NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "INSERT INTO application_actions (application_id, step, "
 		 "step_id, action, operator, at, reason, detail) VALUES (?1, "
 		 "?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -734,7 +734,7 @@ open_id(struct tc_registry *reg, int64_t id, enum tc_id_type type,
 	number[0] = '\0';
 	tc_buf_init(&plain, TC_ID_MAX);
 	snprintf(aad, sizeof(aad), APP_AAD_PREFIX "%s", tc_id_type_name(type));
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT id_sealed FROM applications WHERE id = ?1", &st, err,
 		 errlen)) != 0)
 		return r;
@@ -872,7 +872,7 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 	if ((r = seal_id(c->reg, f->id_type, f->id_number, mac, &sealed, err,
 		 errlen)) != 0)
 		goto out;
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "INSERT INTO applications (kind, card_serial, relation, "
 		 "programme, tier, route, clause, id_type, id_mac, id_sealed, "
 		 "id_masked, name, sex, retire_base, birth_date, employer, "
@@ -954,7 +954,7 @@ tc_app_create(const struct tc_app_ctx *c, const struct tc_app_form *f,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*id = 0;
-	if ((r = tc_app_need_tx(
+	if ((r = tc_reg_need_tx(
 		 c->reg, "creating an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "taking an application", err, errlen)) != 0)
@@ -1010,7 +1010,7 @@ change_form(const struct tc_app_ctx *c, const struct tc_card *card,
 	int rc, r;
 
 	memset(&base, 0, sizeof(base));
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "SELECT id FROM applications WHERE issued_serial = ?1", &st,
 		 err, errlen)) != 0)
 		return r;
@@ -1103,7 +1103,7 @@ tc_app_create_change(const struct tc_app_ctx *c, enum tc_app_kind kind,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*id = 0;
-	if ((r = tc_app_need_tx(
+	if ((r = tc_reg_need_tx(
 		 c->reg, "creating an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "taking an application", err, errlen)) != 0 ||
@@ -1204,7 +1204,7 @@ tc_app_create_sub(const struct tc_app_ctx *c, int64_t principal_serial,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*id = 0;
-	if ((r = tc_app_need_tx(
+	if ((r = tc_reg_need_tx(
 		 c->reg, "creating an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "taking an application", err, errlen)) != 0 ||
@@ -1274,7 +1274,7 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 	if (c == NULL || c->reg == NULL || f == NULL || f->programme == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_need_tx(
+	if ((r = tc_reg_need_tx(
 		 c->reg, "changing an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "changing an application", err, errlen)) != 0 ||
@@ -1312,7 +1312,7 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 	if (f->employer[0] != '\0' &&
 	    (r = tc_employer_key(f->employer, key, err, errlen)) != 0)
 		goto out;
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "UPDATE applications SET tier = ?2, route = ?3, clause = ?4, "
 		 "name = ?5, sex = ?6, retire_base = ?7, birth_date = ?8, "
 		 "employer = ?9, employer_key = ?10, employer_code = ?11, "
@@ -1393,7 +1393,7 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 	int64_t part;
 	int rc, r;
 
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "SELECT count(*) FROM attachment_data WHERE sha256 = ?1", &st,
 		 err, errlen)) != 0)
 		return r;
@@ -1417,7 +1417,7 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 			    "sealing an attachment failed");
 			break;
 		}
-		if ((r = tc_app_prepare(c->reg,
+		if ((r = tc_reg_prepare(c->reg,
 			 "INSERT INTO attachment_data (sha256, part, sealed) "
 			 "VALUES (?1, ?2, ?3)",
 			 &st, err, errlen)) != 0)
@@ -1463,7 +1463,7 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 	if (base == NULL || !tc_app_text_ok(base, 255, 0))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "an attachment needs a file name of 1 to 255 bytes");
-	if ((r = tc_app_need_tx(c->reg, "attaching a file", err, errlen)) !=
+	if ((r = tc_reg_need_tx(c->reg, "attaching a file", err, errlen)) !=
 		0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op, "attaching files",
 		 err, errlen)) != 0 ||
@@ -1518,7 +1518,7 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 			goto out;
 		}
 	}
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "SELECT count(*) FROM attachments WHERE application_id = ?1",
 		 &st, err, errlen)) != 0)
 		goto out;
@@ -1536,7 +1536,7 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 	SHA256(data, len, sha);
 	if ((r = store_data(c, sha, data, len, err, errlen)) != 0)
 		goto out;
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "INSERT INTO attachments (application_id, kind, material, "
 		 "sha256, media_type, size, width, height, name, added_at, "
 		 "added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
@@ -1654,7 +1654,7 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 	if (s->clock_from != NULL) {
 		for (j = 0; j < n && strcmp(steps[j].id, s->clock_from); j++)
 			;
-		if ((r = tc_app_prepare(c->reg,
+		if ((r = tc_reg_prepare(c->reg,
 			 "SELECT clock_at FROM application_steps WHERE "
 			 "application_id = ?1 AND step = ?2",
 			 &st, err, errlen)) != 0)
@@ -1674,7 +1674,7 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 		tc_date_format(tc_workday_add(c->workdays,
 				   tc_day_of_time(clock), s->deadline_days),
 		    deadline);
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 restart ? "INSERT INTO application_steps (application_id, "
 			   "step, step_id, started_at, clock_at, deadline) "
 			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO "
@@ -1693,7 +1693,7 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 	bind_opt(st, 6, deadline);
 	if ((r = run(c, st, "starting a step", err, errlen)) != 0)
 		return r;
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "UPDATE applications SET step = ?2, step_id = ?3, "
 		 "step_started_at = ?4, deadline = ?5 WHERE id = ?1",
 		 &st, err, errlen)) != 0)
@@ -1723,7 +1723,7 @@ set_state(const struct tc_app_ctx *c, struct tc_app *a, enum tc_app_state state,
 	snprintf(sql, sizeof(sql),
 	    "UPDATE applications SET state = ?2%s%s WHERE id = ?1",
 	    extra != NULL ? ", " : "", extra != NULL ? extra : "");
-	if ((r = tc_app_prepare(c->reg, sql, &st, err, errlen)) != 0)
+	if ((r = tc_reg_prepare(c->reg, sql, &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, a->id);
 	sqlite3_bind_text(st, 2, tc_app_state_name(state), -1, SQLITE_STATIC);
@@ -1742,7 +1742,7 @@ step_done(const struct tc_app_ctx *c, const struct tc_app *a, char *err,
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "UPDATE application_steps SET done_at = ?3 WHERE "
 		 "application_id = ?1 AND step = ?2",
 		 &st, err, errlen)) != 0)
@@ -1821,7 +1821,7 @@ guard_live_card(const struct tc_app_ctx *c, const struct tc_app *a,
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 a->kind == TC_APP_SUB
 		     ? "SELECT c.card_no, c.tier, c.status FROM cards c JOIN "
 		       "holders h ON h.id = c.holder_id WHERE h.id_mac = ?1 "
@@ -1864,7 +1864,7 @@ guard_open_app(const struct tc_app_ctx *c, const struct tc_app *a,
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "SELECT id, state FROM applications WHERE id_mac = ?1 AND "
 		 "programme = ?2 AND id <> ?3 AND kind = ?4 AND "
 		 "card_serial IS ?5 AND state IN ('submitted', 'returned', "
@@ -2026,7 +2026,7 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 	if (c == NULL || c->reg == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_need_tx(
+	if ((r = tc_reg_need_tx(
 		 c->reg, "submitting an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "submitting an application", err, errlen)) != 0 ||
@@ -2055,7 +2055,7 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 	if ((r = tc_app_guards(c, &a, NULL, 0, 0, err, errlen)) != 0)
 		goto out;
 	if (pledge && a.pledge_at == 0) {
-		if ((r = tc_app_prepare(c->reg,
+		if ((r = tc_reg_prepare(c->reg,
 			 "UPDATE applications SET pledge_at = ?2 WHERE id = "
 			 "?1",
 			 &st, err, errlen)) != 0)
@@ -2218,7 +2218,7 @@ approve_decision(const struct tc_app_ctx *c, struct tc_app *a,
 		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
 	if (months > 0)
 		json_object_set_new(detail, "months", json_integer(months));
-	r = tc_app_prepare(c->reg,
+	r = tc_reg_prepare(c->reg,
 	    "UPDATE applications SET tier = ?2, months = ?3, overrides = ?4 "
 	    "WHERE id = ?1",
 	    &st, err, errlen);
@@ -2255,7 +2255,7 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 	    rv->decision < TC_REVIEW_APPROVE || rv->decision > TC_REVIEW_REJECT)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_need_tx(
+	if ((r = tc_reg_need_tx(
 		 c->reg, "reviewing an application", err, errlen)) != 0 ||
 	    (r = tc_app_get(c->reg, id, &a, err, errlen)) != 0)
 		return r;
@@ -2417,7 +2417,7 @@ tc_app_withdraw(const struct tc_app_ctx *c, int64_t id, const char *reason,
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "a withdrawal needs a reason (1 to %d bytes of text)",
 		    TC_APP_REASON_MAX);
-	if ((r = tc_app_need_tx(
+	if ((r = tc_reg_need_tx(
 		 c->reg, "withdrawing an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "withdrawing an application", err, errlen)) != 0 ||
@@ -2537,7 +2537,7 @@ supersede(const struct tc_app_ctx *c, const struct tc_programme *p,
 	size_t i;
 	int r;
 
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "UPDATE cards SET status_reason = 'superseded', status_at = "
 		 "?2 "
 		 "WHERE serial = ?1",
@@ -2551,7 +2551,7 @@ supersede(const struct tc_app_ctx *c, const struct tc_programme *p,
 		t = &p->tiers[i];
 		if (t->kind != TC_TIER_SUB)
 			continue;
-		if ((r = tc_app_prepare(c->reg,
+		if ((r = tc_reg_prepare(c->reg,
 			 tc_idlist_has(&t->principal_tiers, card->tier)
 			     ? "UPDATE cards SET principal_serial = ?2 WHERE "
 			       "principal_serial = ?1 AND tier = ?3 AND status "
@@ -2585,7 +2585,7 @@ mark_issued(const struct tc_app_ctx *c, struct tc_app *a, int64_t serial,
 
 	if ((r = step_done(c, a, err, errlen)) != 0)
 		return r;
-	if ((r = tc_app_prepare(c->reg,
+	if ((r = tc_reg_prepare(c->reg,
 		 "UPDATE applications SET state = 'issued', issued_serial = ?2 "
 		 "WHERE id = ?1",
 		 &st, err, errlen)) != 0)

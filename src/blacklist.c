@@ -79,15 +79,15 @@ bl_row(sqlite3_stmt *st, struct tc_blacklist_entry *e)
 
 	memset(e, 0, sizeof(*e));
 	if (sqlite3_column_bytes(st, 0) != TC_PII_MAC_LEN ||
-	    tc_app_col_text(st, 1, e->id_masked, sizeof(e->id_masked), 0) ||
-	    tc_app_col_text(st, 2, e->reason, sizeof(e->reason), 0) ||
-	    tc_app_col_text(st, 3, e->programme, sizeof(e->programme), 1) ||
-	    tc_app_col_text(st, 4, e->source, sizeof(e->source), 1) ||
-	    tc_app_col_int(st, 5, 1, &e->card_serial) ||
-	    tc_app_col_int(st, 6, 1, &e->application_id) ||
-	    tc_app_col_text(st, 7, e->until, sizeof(e->until), 1) ||
-	    tc_app_col_int(st, 8, 0, &at) ||
-	    tc_app_col_text(st, 9, e->added_by, sizeof(e->added_by), 0))
+	    tc_reg_col_text(st, 1, e->id_masked, sizeof(e->id_masked), 0) ||
+	    tc_reg_col_text(st, 2, e->reason, sizeof(e->reason), 0) ||
+	    tc_reg_col_text(st, 3, e->programme, sizeof(e->programme), 1) ||
+	    tc_reg_col_text(st, 4, e->source, sizeof(e->source), 1) ||
+	    tc_reg_col_int(st, 5, 1, &e->card_serial) ||
+	    tc_reg_col_int(st, 6, 1, &e->application_id) ||
+	    tc_reg_col_text(st, 7, e->until, sizeof(e->until), 1) ||
+	    tc_reg_col_int(st, 8, 0, &at) ||
+	    tc_reg_col_text(st, 9, e->added_by, sizeof(e->added_by), 0))
 		return TC_ERR_MALFORMED;
 	memcpy(e->id_mac, sqlite3_column_blob(st, 0), TC_PII_MAC_LEN);
 	e->added_at = (time_t)at;
@@ -102,7 +102,7 @@ bl_find(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT " BL_COLUMNS " FROM blacklist WHERE id_mac = ?1", &st,
 		 err, errlen)) != 0)
 		return r;
@@ -134,7 +134,7 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	json_t *o;
 	int rc, r;
 
-	if ((r = tc_app_need_tx(reg, "adding to the blacklist", err, errlen)) !=
+	if ((r = tc_reg_need_tx(reg, "adding to the blacklist", err, errlen)) !=
 	    0)
 		return r;
 	if (!tc_app_text_ok(reason, TC_BLACKLIST_TEXT_MAX, 0) ||
@@ -156,7 +156,7 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	}
 	if (r != TC_ERR_NOT_FOUND)
 		return r;
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "INSERT INTO blacklist (" BL_COLUMNS ") VALUES (?1, ?2, ?3, "
 		 "?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 		 &st, err, errlen)) != 0)
@@ -251,7 +251,7 @@ tc_blacklist_add_card_holder(struct tc_registry *reg, int64_t card_serial,
 	if ((r = tc_registry_card_get(reg, card_serial, &card, err, errlen)) !=
 	    0)
 		return r;
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT id_mac, id_masked FROM holders WHERE id = ?1", &st,
 		 err, errlen)) != 0)
 		return r;
@@ -267,7 +267,7 @@ tc_blacklist_add_card_holder(struct tc_registry *reg, int64_t card_serial,
 		return r;
 	}
 	if (sqlite3_column_bytes(st, 0) != TC_PII_MAC_LEN ||
-	    tc_app_col_text(st, 1, masked, sizeof(masked), 0) != 0) {
+	    tc_reg_col_text(st, 1, masked, sizeof(masked), 0) != 0) {
 		sqlite3_finalize(st);
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "holder %lld: a stored field has the wrong type or size",
@@ -292,7 +292,7 @@ tc_blacklist_remove_id(struct tc_registry *reg, enum tc_id_type type,
 	if (reg == NULL || operator_name == NULL || *operator_name == '\0')
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_need_tx(
+	if ((r = tc_reg_need_tx(
 		 reg, "removing from the blacklist", err, errlen)) != 0)
 		return r;
 	if (!tc_app_text_ok(reason, TC_BLACKLIST_TEXT_MAX, 0))
@@ -302,7 +302,7 @@ tc_blacklist_remove_id(struct tc_registry *reg, enum tc_id_type type,
 	if ((r = id_mac(reg, type, normalised_id, mac, masked, err, errlen)) !=
 	    0)
 		return r;
-	if ((r = tc_app_prepare(reg, "DELETE FROM blacklist WHERE id_mac = ?1",
+	if ((r = tc_reg_prepare(reg, "DELETE FROM blacklist WHERE id_mac = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_blob(st, 1, mac, TC_PII_MAC_LEN, SQLITE_STATIC);
@@ -332,7 +332,7 @@ tc_blacklist_check(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	tc_date_format(tc_day_of_time(now), today);
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT " BL_COLUMNS " FROM blacklist WHERE id_mac = ?1 AND "
 		 "(until IS NULL OR until > ?2)",
 		 &st, err, errlen)) != 0)
@@ -369,7 +369,7 @@ tc_blacklist_list(struct tc_registry *reg,
 	if (reg == NULL || fn == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT " BL_COLUMNS
 		 " FROM blacklist ORDER BY added_at DESC, rowid DESC",
 		 &st, err, errlen)) != 0)
@@ -419,7 +419,7 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 	if (reg == NULL || operator_name == NULL || *operator_name == '\0')
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_need_tx(reg, "barring an employer", err, errlen)) != 0)
+	if ((r = tc_reg_need_tx(reg, "barring an employer", err, errlen)) != 0)
 		return r;
 	if (!tc_app_text_ok(employer, TC_EMPLOYER_MAX, 0) ||
 	    (r = tc_employer_key(employer, key, err, errlen)) != 0)
@@ -440,7 +440,7 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "a reason of 1 to %d bytes of text is needed",
 		    TC_BLACKLIST_TEXT_MAX);
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "INSERT INTO employer_bars (employer, employer_key, "
 		 "employer_code, since, until, reason, programme, source, "
 		 "card_serial, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5, "
@@ -508,7 +508,7 @@ tc_employer_bar_add_card(struct tc_registry *reg, int64_t card_serial,
 	if ((r = tc_registry_card_get(reg, card_serial, &card, err, errlen)) !=
 	    0)
 		return r;
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT employer, employer_code FROM applications WHERE "
 		 "issued_serial = ?1",
 		 &st, err, errlen)) != 0)
@@ -516,8 +516,8 @@ tc_employer_bar_add_card(struct tc_registry *reg, int64_t card_serial,
 	sqlite3_bind_int64(st, 1, card_serial);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW &&
-	    (tc_app_col_text(st, 0, employer, sizeof(employer), 1) != 0 ||
-		tc_app_col_text(st, 1, code, sizeof(code), 1) != 0)) {
+	    (tc_reg_col_text(st, 0, employer, sizeof(employer), 1) != 0 ||
+		tc_reg_col_text(st, 1, code, sizeof(code), 1) != 0)) {
 		sqlite3_finalize(st);
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "the application of card %s has a malformed employer",
@@ -546,18 +546,18 @@ bar_row(sqlite3_stmt *st, struct tc_employer_bar *b)
 	int64_t at;
 
 	memset(b, 0, sizeof(*b));
-	if (tc_app_col_int(st, 0, 0, &b->id) ||
-	    tc_app_col_text(st, 1, b->employer, sizeof(b->employer), 0) ||
-	    tc_app_col_text(
+	if (tc_reg_col_int(st, 0, 0, &b->id) ||
+	    tc_reg_col_text(st, 1, b->employer, sizeof(b->employer), 0) ||
+	    tc_reg_col_text(
 		st, 2, b->employer_code, sizeof(b->employer_code), 1) ||
-	    tc_app_col_text(st, 3, b->since, sizeof(b->since), 0) ||
-	    tc_app_col_text(st, 4, b->until, sizeof(b->until), 0) ||
-	    tc_app_col_text(st, 5, b->reason, sizeof(b->reason), 0) ||
-	    tc_app_col_text(st, 6, b->programme, sizeof(b->programme), 1) ||
-	    tc_app_col_text(st, 7, b->source, sizeof(b->source), 1) ||
-	    tc_app_col_int(st, 8, 1, &b->card_serial) ||
-	    tc_app_col_int(st, 9, 0, &at) ||
-	    tc_app_col_text(st, 10, b->added_by, sizeof(b->added_by), 0))
+	    tc_reg_col_text(st, 3, b->since, sizeof(b->since), 0) ||
+	    tc_reg_col_text(st, 4, b->until, sizeof(b->until), 0) ||
+	    tc_reg_col_text(st, 5, b->reason, sizeof(b->reason), 0) ||
+	    tc_reg_col_text(st, 6, b->programme, sizeof(b->programme), 1) ||
+	    tc_reg_col_text(st, 7, b->source, sizeof(b->source), 1) ||
+	    tc_reg_col_int(st, 8, 1, &b->card_serial) ||
+	    tc_reg_col_int(st, 9, 0, &at) ||
+	    tc_reg_col_text(st, 10, b->added_by, sizeof(b->added_by), 0))
 		return TC_ERR_MALFORMED;
 	b->added_at = (time_t)at;
 	return 0;
@@ -582,7 +582,7 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 	if ((r = opt_code(code, ncode, err, errlen)) != 0)
 		return TC_ERR_INVALID_ARG;
 	tc_date_format(tc_day_of_time(now), today);
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT " BAR_COLUMNS " FROM employer_bars WHERE "
 		 "(employer_key = ?1 OR (?2 IS NOT NULL AND employer_code = "
 		 "?2)) "
@@ -626,7 +626,7 @@ tc_employer_bar_list(struct tc_registry *reg,
 	if (reg == NULL || fn == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_app_prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT " BAR_COLUMNS " FROM employer_bars ORDER BY id DESC",
 		 &st, err, errlen)) != 0)
 		return r;

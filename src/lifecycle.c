@@ -25,6 +25,7 @@
 #include "tcard/err.h"
 #include "tcard/id.h"
 #include "tcard/lifecycle.h"
+#include "tcard/workday.h"
 #include "tcard/programme.h"
 #include "tcard/registry.h"
 #include "tcard/serial.h"
@@ -53,38 +54,9 @@ const char *const tc_revoke_reasons[] = {
 /* Dates. */
 
 /*
- * Days since 1970-01-01 of a proleptic Gregorian date, and back (Howard
- * Hinnant's civil calendar algorithms): exact for every date, no tables,
- * no dependence on the C library's time zone.
+ * Day arithmetic is workday.h's (Asia/Shanghai days, proleptic Gregorian);
+ * here only clamping of absurd instants and the local time of day.
  */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
 
 /* Instants outside years 0..9999 are clamped, so no arithmetic overflows. */
 #define T_MIN ((int64_t)-62167219200) /* 0000-01-01T00:00:00Z */
@@ -103,23 +75,12 @@ local_day(time_t t)
 	return s >= 0 ? s / DAY : -((-s + DAY - 1) / DAY);
 }
 
-static int
-month_days(int y, int m)
-{
-	static const int n[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-		31 };
-
-	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
-		return 29;
-	return n[m - 1];
-}
-
 void
 tc_lifecycle_date(time_t t, char out[TC_LIFECYCLE_DATE_LEN])
 {
 	int y, m, d;
 
-	civil_from_days(local_day(t), &y, &m, &d);
+	tc_civil_from_day(local_day(t), &y, &m, &d);
 	if (y < 0 || y > 9999)
 		y = y < 0 ? 0 : 9999;
 	snprintf(out, TC_LIFECYCLE_DATE_LEN, "%04d-%02d-%02d", y, m, d);
@@ -162,7 +123,7 @@ tc_lifecycle_date_parse(const char *s, time_t *t, char *err, size_t errlen)
 	if (y < 1900 || !tc_date_valid(y, m, d))
 		return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
 		    "%.10s is not a real date from 1900 on", s);
-	*t = (time_t)(days_from_civil(y, m, d) * DAY - TC_LIFECYCLE_TZ_OFFSET);
+	*t = (time_t)(tc_day_from_civil(y, m, d) * DAY - TC_LIFECYCLE_TZ_OFFSET);
 	return 0;
 }
 
@@ -174,17 +135,8 @@ tc_lifecycle_add_months(time_t t, int months)
 	    : (int64_t)t > T_MAX       ? T_MAX
 				       : (int64_t)t;
 	int64_t sod = c + TC_LIFECYCLE_TZ_OFFSET - day * DAY;
-	int64_t mm;
-	int y, m, d;
 
-	civil_from_days(day, &y, &m, &d);
-	mm = (int64_t)y * 12 + (m - 1) + months;
-	y = (int)(mm >= 0 ? mm / 12 : -((-mm + 11) / 12));
-	m = (int)(mm - (int64_t)y * 12) + 1;
-	if (d > month_days(y, m))
-		d = month_days(y, m);
-	return (time_t)(days_from_civil(y, m, d) * DAY + sod -
-	    TC_LIFECYCLE_TZ_OFFSET);
+	return (time_t)((int64_t)tc_time_of_day(tc_day_add_months(day, months)) + sod);
 }
 
 int
@@ -192,7 +144,7 @@ tc_lifecycle_age(int y, int m, int d, time_t now)
 {
 	int ny, nm, nd, age;
 
-	civil_from_days(local_day(now), &ny, &nm, &nd);
+	tc_civil_from_day(local_day(now), &ny, &nm, &nd);
 	if (y < 0 || y > 9999)
 		return -1;
 	age = ny - y;
@@ -297,29 +249,6 @@ tc_lifecycle_renewal_rule(const struct tc_programme *p, const struct tc_tier *t,
 
 /* Plumbing. */
 
-static int
-need_tx(struct tc_registry *reg, const char *what, char *err, size_t errlen)
-{
-	if (reg == NULL || !reg->in_tx || sqlite3_get_autocommit(reg->db))
-		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "%s needs an open transaction (tc_registry_begin)", what);
-	return 0;
-}
-
-static int
-prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st, char *err,
-    size_t errlen)
-{
-	int rc = sqlite3_prepare_v2(reg->db, sql, -1, st, NULL);
-
-	if (rc != SQLITE_OK) {
-		*st = NULL;
-		return tc_reg_dberr(
-		    reg, rc, "preparing a statement", err, errlen);
-	}
-	return 0;
-}
-
 /* Runs a statement that returns no rows, and finalises it. */
 static int
 run(struct tc_registry *reg, sqlite3_stmt *st, const char *what, char *err,
@@ -386,55 +315,18 @@ text_ok(const char *s, size_t max, const char *what, char *err, size_t errlen)
 	"h.name FROM cards c JOIN holders h ON h.id = c.holder_id "
 
 static int
-col_text(sqlite3_stmt *st, int col, char *dst, size_t dstlen, int nullok)
-{
-	const unsigned char *s;
-	int n;
-
-	if (sqlite3_column_type(st, col) == SQLITE_NULL && nullok) {
-		dst[0] = '\0';
-		return 0;
-	}
-	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
-		return TC_ERR_MALFORMED;
-	s = sqlite3_column_text(st, col);
-	n = sqlite3_column_bytes(st, col);
-	if (s == NULL || n < 0 || (size_t)n >= dstlen ||
-	    memchr(s, '\0', (size_t)n) != NULL)
-		return TC_ERR_MALFORMED;
-	memcpy(dst, s, (size_t)n);
-	dst[n] = '\0';
-	return 0;
-}
-
-static int
-col_int(sqlite3_stmt *st, int col, int nullok, int64_t *v)
-{
-	int type = sqlite3_column_type(st, col);
-
-	if (type == SQLITE_NULL && nullok) {
-		*v = 0;
-		return 0;
-	}
-	if (type != SQLITE_INTEGER)
-		return TC_ERR_MALFORMED;
-	*v = sqlite3_column_int64(st, col);
-	return 0;
-}
-
-static int
 card_row(sqlite3_stmt *st, struct tc_card_state *c)
 {
 	char status[16], type[32];
 	int64_t v[9];
 
 	memset(c, 0, sizeof(*c));
-	if (col_int(st, 0, 0, &v[0]) != 0 || col_int(st, 2, 0, &v[1]) != 0 ||
-	    col_int(st, 6, 0, &v[2]) != 0 || col_int(st, 7, 0, &v[3]) != 0 ||
-	    col_int(st, 8, 1, &v[4]) != 0 || col_int(st, 10, 1, &v[5]) != 0 ||
-	    col_int(st, 12, 0, &v[6]) != 0 || col_int(st, 13, 0, &v[7]) != 0 ||
-	    col_int(st, 14, 1, &v[8]) != 0 ||
-	    col_int(st, 15, 1, &c->replaced_by) != 0)
+	if (tc_reg_col_int(st, 0, 0, &v[0]) != 0 || tc_reg_col_int(st, 2, 0, &v[1]) != 0 ||
+	    tc_reg_col_int(st, 6, 0, &v[2]) != 0 || tc_reg_col_int(st, 7, 0, &v[3]) != 0 ||
+	    tc_reg_col_int(st, 8, 1, &v[4]) != 0 || tc_reg_col_int(st, 10, 1, &v[5]) != 0 ||
+	    tc_reg_col_int(st, 12, 0, &v[6]) != 0 || tc_reg_col_int(st, 13, 0, &v[7]) != 0 ||
+	    tc_reg_col_int(st, 14, 1, &v[8]) != 0 ||
+	    tc_reg_col_int(st, 15, 1, &c->replaced_by) != 0)
 		return TC_ERR_MALFORMED;
 	c->card.serial = v[0];
 	c->card.holder_id = v[1];
@@ -449,21 +341,21 @@ card_row(sqlite3_stmt *st, struct tc_card_state *c)
 		return TC_ERR_MALFORMED;
 	c->renewals = (int)v[7];
 	c->replaces = v[8];
-	if (col_text(st, 1, c->card.card_no, sizeof(c->card.card_no), 0) != 0 ||
-	    col_text(st, 3, c->card.programme, sizeof(c->card.programme), 0) !=
+	if (tc_reg_col_text(st, 1, c->card.card_no, sizeof(c->card.card_no), 0) != 0 ||
+	    tc_reg_col_text(st, 3, c->card.programme, sizeof(c->card.programme), 0) !=
 		0 ||
-	    col_text(st, 4, c->card.tier, sizeof(c->card.tier), 0) != 0 ||
-	    col_text(st, 5, status, sizeof(status), 0) != 0 ||
+	    tc_reg_col_text(st, 4, c->card.tier, sizeof(c->card.tier), 0) != 0 ||
+	    tc_reg_col_text(st, 5, status, sizeof(status), 0) != 0 ||
 	    tc_card_status_parse(status, &c->card.status) != 0 ||
-	    col_text(st, 9, c->card.relation, sizeof(c->card.relation), 1) !=
+	    tc_reg_col_text(st, 9, c->card.relation, sizeof(c->card.relation), 1) !=
 		0 ||
-	    col_text(st, 11, c->status_reason, sizeof(c->status_reason), 1) !=
+	    tc_reg_col_text(st, 11, c->status_reason, sizeof(c->status_reason), 1) !=
 		0 ||
-	    col_text(st, 16, type, sizeof(type), 0) != 0 ||
+	    tc_reg_col_text(st, 16, type, sizeof(type), 0) != 0 ||
 	    tc_id_type_parse(type, &c->holder_id_type) != 0 ||
-	    col_text(st, 17, c->holder_masked, sizeof(c->holder_masked), 0) !=
+	    tc_reg_col_text(st, 17, c->holder_masked, sizeof(c->holder_masked), 0) !=
 		0 ||
-	    col_text(st, 18, c->holder_name, sizeof(c->holder_name), 0) != 0)
+	    tc_reg_col_text(st, 18, c->holder_name, sizeof(c->holder_name), 0) != 0)
 		return TC_ERR_MALFORMED;
 	return 0;
 }
@@ -479,7 +371,7 @@ tc_lifecycle_card_get(struct tc_registry *reg, int64_t serial,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	memset(out, 0, sizeof(*out));
-	if ((r = prepare(reg, CARD_SELECT "WHERE c.serial = ?1", &st, err,
+	if ((r = tc_reg_prepare(reg, CARD_SELECT "WHERE c.serial = ?1", &st, err,
 		 errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, serial);
@@ -558,7 +450,7 @@ tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
 	    "c.programme = ?2) AND (?3 IS NULL OR c.principal_serial = ?3) "
 	    "ORDER BY c.serial",
 	    CARD_SELECT);
-	if ((r = prepare(reg, sql, &st, err, errlen)) != 0)
+	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
 		return r;
 	if (f != NULL && f->status != 0)
 		sqlite3_bind_text(
@@ -639,16 +531,16 @@ change_row(sqlite3_stmt *st, struct tc_card_change *ch)
 	int64_t v[4];
 
 	memset(ch, 0, sizeof(*ch));
-	if (col_int(st, 0, 0, &ch->id) != 0 ||
-	    col_int(st, 1, 0, &ch->serial) != 0 ||
-	    col_text(st, 2, kind, sizeof(kind), 0) != 0 ||
+	if (tc_reg_col_int(st, 0, 0, &ch->id) != 0 ||
+	    tc_reg_col_int(st, 1, 0, &ch->serial) != 0 ||
+	    tc_reg_col_text(st, 2, kind, sizeof(kind), 0) != 0 ||
 	    change_kind_parse(kind, &ch->kind) != 0 ||
 	    sqlite3_column_type(st, 3) != SQLITE_TEXT ||
 	    (sqlite3_column_type(st, 4) != SQLITE_TEXT &&
 		sqlite3_column_type(st, 4) != SQLITE_NULL) ||
-	    col_text(st, 5, ch->effective, sizeof(ch->effective), 0) != 0 ||
-	    col_int(st, 6, 0, &v[0]) != 0 || col_int(st, 7, 0, &v[1]) != 0 ||
-	    col_int(st, 8, 0, &v[2]) != 0 || v[1] < 0 || v[1] > 10000000)
+	    tc_reg_col_text(st, 5, ch->effective, sizeof(ch->effective), 0) != 0 ||
+	    tc_reg_col_int(st, 6, 0, &v[0]) != 0 || tc_reg_col_int(st, 7, 0, &v[1]) != 0 ||
+	    tc_reg_col_int(st, 8, 0, &v[2]) != 0 || v[1] < 0 || v[1] > 10000000)
 		return TC_ERR_MALFORMED;
 	ch->value = (const char *)sqlite3_column_text(st, 3);
 	ch->uscc = (const char *)sqlite3_column_text(st, 4);
@@ -670,7 +562,7 @@ tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
 	if (reg == NULL || fn == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 CHANGE_CHAIN
 		 "SELECT id, serial, kind, value, uscc, effective, "
 		 "reported_at, days, late FROM card_changes WHERE "
@@ -707,7 +599,7 @@ tc_lifecycle_last_employer(struct tc_registry *reg, int64_t serial, char **name,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*name = *uscc = NULL;
-	if ((r = prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 CHANGE_CHAIN "SELECT value, uscc FROM card_changes WHERE "
 			      "serial IN (SELECT s FROM chain) AND kind = "
 			      "'employer' ORDER BY effective DESC, id DESC "
@@ -886,7 +778,7 @@ lc_ok(const struct tc_lifecycle *lc, const char *what, char *err, size_t errlen)
 	    *lc->operator_name == '\0')
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "%s: missing registry or operator", what);
-	return need_tx(lc->reg, what, err, errlen);
+	return tc_reg_need_tx(lc->reg, what, err, errlen);
 }
 
 static void
@@ -908,7 +800,7 @@ set_status(const struct tc_lifecycle *lc, int64_t serial, enum tc_card_status s,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = prepare(lc->reg,
+	if ((r = tc_reg_prepare(lc->reg,
 		 "UPDATE cards SET status = ?2, status_at = ?3, status_reason "
 		 "= ?4, status_cascade = ?5 WHERE serial = ?1",
 		 &st, err, errlen)) != 0)
@@ -929,7 +821,7 @@ set_expiry(const struct tc_lifecycle *lc, int64_t serial, time_t expires,
 	sqlite3_stmt *st;
 	int r;
 
-	if ((r = prepare(lc->reg,
+	if ((r = tc_reg_prepare(lc->reg,
 		 "UPDATE cards SET expires_at = ?2, renewals = renewals + ?3 "
 		 "WHERE serial = ?1",
 		 &st, err, errlen)) != 0)
@@ -1197,7 +1089,7 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 		days = 1000000;
 	limit = &p->guards.change_report_days;
 	late = limit->set && days > limit->value;
-	if ((r = prepare(lc->reg,
+	if ((r = tc_reg_prepare(lc->reg,
 		 "INSERT INTO card_changes (serial, kind, value, uscc, "
 		 "effective, reported_at, days, late) VALUES (?1, ?2, ?3, ?4, "
 		 "?5, ?6, ?7, ?8)",
@@ -1259,7 +1151,7 @@ move_subcards(const struct tc_lifecycle *lc, const struct tc_card_state *from,
 		if (s->card.status != TC_CARD_ISSUED &&
 		    s->card.status != TC_CARD_SUSPENDED)
 			continue;
-		if ((r = prepare(lc->reg,
+		if ((r = tc_reg_prepare(lc->reg,
 			 "UPDATE cards SET principal_serial = ?2 WHERE serial "
 			 "= ?1",
 			 &st, err, errlen)) != 0)
@@ -1335,7 +1227,7 @@ tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
 	nc.issued_at = lc->now;
 	if ((r = tc_registry_card_add(lc->reg, &nc, err, errlen)) != 0)
 		return r;
-	if ((r = prepare(lc->reg,
+	if ((r = tc_reg_prepare(lc->reg,
 		 "UPDATE cards SET renewals = ?2, replaces_serial = ?3, "
 		 "status_at = ?4 WHERE serial = ?1",
 		 &st, err, errlen)) != 0)
@@ -1851,7 +1743,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 	snprintf(sc.relation, sizeof(sc.relation), "%s", relname);
 	if ((r = tc_registry_card_add(lc->reg, &sc, err, errlen)) != 0)
 		goto out;
-	if ((r = prepare(lc->reg,
+	if ((r = tc_reg_prepare(lc->reg,
 		 "UPDATE cards SET status_at = ?2 WHERE serial = ?1", &q, err,
 		 errlen)) != 0)
 		goto out;
@@ -1889,7 +1781,7 @@ serials(struct tc_registry *reg, const char *sql, time_t now, int64_t **out,
 
 	*out = NULL;
 	*n = 0;
-	if ((r = prepare(reg, sql, &st, err, errlen)) != 0)
+	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, (int64_t)now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

@@ -70,63 +70,6 @@ tc_operator_locked(const struct tc_operator *op, time_t now)
 	return op->locked_until != 0 && now < op->locked_until;
 }
 
-static int
-need_tx(struct tc_registry *reg, const char *what, char *err, size_t errlen)
-{
-	if (!reg->in_tx || sqlite3_get_autocommit(reg->db))
-		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "%s needs an open transaction (tc_registry_begin)", what);
-	return 0;
-}
-
-static int
-prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st, char *err,
-    size_t errlen)
-{
-	int rc = sqlite3_prepare_v2(reg->db, sql, -1, st, NULL);
-
-	if (rc != SQLITE_OK) {
-		*st = NULL;
-		return tc_reg_dberr(
-		    reg, rc, "preparing a statement", err, errlen);
-	}
-	return 0;
-}
-
-/* Copies a TEXT column into dst; -1 when of another type or too long. */
-static int
-text_col(sqlite3_stmt *st, int col, char *dst, size_t dstlen)
-{
-	const unsigned char *s;
-	int n;
-
-	if (sqlite3_column_type(st, col) != SQLITE_TEXT)
-		return -1;
-	s = sqlite3_column_text(st, col);
-	n = sqlite3_column_bytes(st, col);
-	if (s == NULL || n < 0 || (size_t)n >= dstlen ||
-	    memchr(s, '\0', (size_t)n) != NULL)
-		return -1;
-	memcpy(dst, s, (size_t)n);
-	dst[n] = '\0';
-	return 0;
-}
-
-static int
-int_col(sqlite3_stmt *st, int col, int nullok, int64_t *v)
-{
-	int t = sqlite3_column_type(st, col);
-
-	if (t == SQLITE_NULL && nullok) {
-		*v = 0;
-		return 0;
-	}
-	if (t != SQLITE_INTEGER)
-		return -1;
-	*v = sqlite3_column_int64(st, col);
-	return 0;
-}
-
 /* Reads the current row of a COLUMNS query. */
 static int
 read_row(sqlite3_stmt *st, struct row *rw)
@@ -135,20 +78,20 @@ read_row(sqlite3_stmt *st, struct row *rw)
 	int64_t disabled, failed, locked, created, changed;
 
 	memset(rw, 0, sizeof(*rw));
-	if (int_col(st, 0, 0, &rw->op.id) != 0 ||
-	    text_col(st, 1, rw->op.name, sizeof(rw->op.name)) != 0 ||
-	    text_col(st, 2, roles, sizeof(roles)) != 0 ||
-	    int_col(st, 4, 0, &disabled) != 0 ||
-	    int_col(st, 5, 0, &failed) != 0 ||
-	    int_col(st, 6, 0, &locked) != 0 ||
-	    int_col(st, 7, 0, &created) != 0 ||
-	    int_col(st, 8, 1, &changed) != 0)
+	if (tc_reg_col_int(st, 0, 0, &rw->op.id) != 0 ||
+	    tc_reg_col_text(st, 1, rw->op.name, sizeof(rw->op.name), 0) != 0 ||
+	    tc_reg_col_text(st, 2, roles, sizeof(roles), 0) != 0 ||
+	    tc_reg_col_int(st, 4, 0, &disabled) != 0 ||
+	    tc_reg_col_int(st, 5, 0, &failed) != 0 ||
+	    tc_reg_col_int(st, 6, 0, &locked) != 0 ||
+	    tc_reg_col_int(st, 7, 0, &created) != 0 ||
+	    tc_reg_col_int(st, 8, 1, &changed) != 0)
 		return TC_ERR_MALFORMED;
 	if (roles[0] != '\0' &&
 	    tc_roles_parse(roles, &rw->op.roles, NULL, 0) != 0)
 		return TC_ERR_MALFORMED;
 	if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
-		if (text_col(st, 3, rw->hash, sizeof(rw->hash)) != 0)
+		if (tc_reg_col_text(st, 3, rw->hash, sizeof(rw->hash), 0) != 0)
 			return TC_ERR_MALFORMED;
 		rw->op.has_passphrase = 1;
 	}
@@ -171,7 +114,7 @@ get_row(struct tc_registry *reg, const char *name, struct row *rw, char *err,
 	int rc, r;
 
 	memset(rw, 0, sizeof(*rw));
-	if ((r = prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT " COLUMNS " FROM operators WHERE name = ?1", &st, err,
 		 errlen)) != 0)
 		return r;
@@ -223,7 +166,7 @@ tc_registry_operator_count(
 	if (reg == NULL || n == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = prepare(
+	if ((r = tc_reg_prepare(
 		 reg, "SELECT count(*) FROM operators", &st, err, errlen)) != 0)
 		return r;
 	rc = sqlite3_step(st);
@@ -248,7 +191,7 @@ tc_registry_operator_list(struct tc_registry *reg,
 	if (reg == NULL || fn == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = prepare(reg, "SELECT " COLUMNS " FROM operators ORDER BY name",
+	if ((r = tc_reg_prepare(reg, "SELECT " COLUMNS " FROM operators ORDER BY name",
 		 &st, err, errlen)) != 0)
 		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -285,7 +228,7 @@ tc_registry_operator_add(struct tc_registry *reg, const char *name,
 	if (reg == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = need_tx(reg, "adding an operator", err, errlen)) != 0)
+	if ((r = tc_reg_need_tx(reg, "adding an operator", err, errlen)) != 0)
 		return r;
 	if ((r = tc_operator_name_check(name, err, errlen)) != 0)
 		return r;
@@ -298,7 +241,7 @@ tc_registry_operator_add(struct tc_registry *reg, const char *name,
 	    tc_passhash_valid(pass_hash, msg, sizeof(msg)) != 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "operator %s: %s", name, msg);
-	if ((r = prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "INSERT INTO operators (name, roles, pass_hash, created_at, "
 		 "pass_changed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
 		 &st, err, errlen)) != 0)
@@ -334,7 +277,7 @@ other_admins(
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
-	if ((r = prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT count(*) FROM operators WHERE id <> ?1 AND disabled = "
 		 "0 "
 		 "AND pass_hash IS NOT NULL AND "
@@ -365,7 +308,7 @@ tc_registry_operator_set_disabled(struct tc_registry *reg, const char *name,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	disabled = disabled != 0;
-	if ((r = need_tx(reg,
+	if ((r = tc_reg_need_tx(reg,
 		 disabled ? "disabling an operator" : "enabling an operator",
 		 err, errlen)) != 0)
 		return r;
@@ -385,7 +328,7 @@ tc_registry_operator_set_disabled(struct tc_registry *reg, const char *name,
 			    "could manage operators any more",
 			    name);
 	}
-	if ((r = prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "UPDATE operators SET disabled = ?2 WHERE id = ?1", &st, err,
 		 errlen)) != 0)
 		return r;
@@ -413,12 +356,12 @@ tc_registry_operator_set_pass_hash(struct tc_registry *reg, const char *name,
 	if (reg == NULL || name == NULL || pass_hash == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = need_tx(reg, "setting a passphrase", err, errlen)) != 0)
+	if ((r = tc_reg_need_tx(reg, "setting a passphrase", err, errlen)) != 0)
 		return r;
 	if (tc_passhash_valid(pass_hash, msg, sizeof(msg)) != 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "operator %s: %s", name, msg);
-	if ((r = prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "UPDATE operators SET pass_hash = ?2, pass_changed_at = ?3, "
 		 "failed_logins = 0, locked_until = 0 WHERE name = ?1",
 		 &st, err, errlen)) != 0)
@@ -448,7 +391,7 @@ set_state(struct tc_registry *reg, int64_t id, int failed, time_t locked,
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
-	if ((r = prepare(reg,
+	if ((r = tc_reg_prepare(reg,
 		 "UPDATE operators SET failed_logins = ?2, locked_until = ?3 "
 		 "WHERE id = ?1",
 		 &st, err, errlen)) != 0)

@@ -823,10 +823,11 @@ tc_registry_commit(struct tc_registry *reg, char *err, size_t errlen)
 }
 
 /* Mutations run inside tc_registry_begin .. tc_registry_commit. */
-static int
-need_tx(struct tc_registry *reg, const char *what, char *err, size_t errlen)
+int
+tc_reg_need_tx(struct tc_registry *reg, const char *what, char *err,
+    size_t errlen)
 {
-	if (!reg->in_tx || sqlite3_get_autocommit(reg->db))
+	if (reg == NULL || !reg->in_tx || sqlite3_get_autocommit(reg->db))
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "%s needs an open transaction (tc_registry_begin)", what);
 	return 0;
@@ -916,7 +917,7 @@ tc_registry_holder_add(struct tc_registry *reg, const struct tc_holder *h,
 	if (reg == NULL || h == NULL || id == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = need_tx(reg, "adding a holder", err, errlen)) != 0)
+	if ((r = tc_reg_need_tx(reg, "adding a holder", err, errlen)) != 0)
 		return r;
 	namelen = strnlen(h->name, sizeof(h->name));
 	if (namelen == 0 || namelen > TC_HOLDER_NAME_MAX)
@@ -984,8 +985,37 @@ tc_registry_holder_find(struct tc_registry *reg, enum tc_id_type type,
 }
 
 /* Copies a TEXT column into a fixed field; MALFORMED when it does not fit. */
-static int
-copy_text(sqlite3_stmt *st, int col, char *dst, size_t dstlen, int nullok)
+int
+tc_reg_col_int(sqlite3_stmt *st, int col, int nullok, int64_t *v)
+{
+	int t = sqlite3_column_type(st, col);
+
+	if (t == SQLITE_NULL && nullok) {
+		*v = 0;
+		return 0;
+	}
+	if (t != SQLITE_INTEGER)
+		return TC_ERR_MALFORMED;
+	*v = sqlite3_column_int64(st, col);
+	return 0;
+}
+
+int
+tc_reg_prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st,
+    char *err, size_t errlen)
+{
+	int rc = sqlite3_prepare_v2(reg->db, sql, -1, st, NULL);
+
+	if (rc != SQLITE_OK) {
+		*st = NULL;
+		return tc_reg_dberr(
+		    reg, rc, "preparing a statement", err, errlen);
+	}
+	return 0;
+}
+
+int
+tc_reg_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstlen, int nullok)
 {
 	const unsigned char *s;
 	int n;
@@ -1035,10 +1065,10 @@ tc_registry_holder_get(struct tc_registry *reg, int64_t id,
 		r = tc_reg_dberr(reg, rc, "reading a holder", err, errlen);
 		goto out;
 	}
-	if (copy_text(st, 0, type_name, sizeof(type_name), 0) != 0 ||
+	if (tc_reg_col_text(st, 0, type_name, sizeof(type_name), 0) != 0 ||
 	    tc_id_type_parse(type_name, &out->id_type) != 0 ||
-	    copy_text(st, 3, out->id_masked, sizeof(out->id_masked), 0) != 0 ||
-	    copy_text(st, 4, out->name, sizeof(out->name), 0) != 0 ||
+	    tc_reg_col_text(st, 3, out->id_masked, sizeof(out->id_masked), 0) != 0 ||
+	    tc_reg_col_text(st, 4, out->name, sizeof(out->name), 0) != 0 ||
 	    sqlite3_column_bytes(st, 1) != TC_PII_MAC_LEN) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "holder %lld: a stored field has the wrong type or size",
@@ -1163,10 +1193,10 @@ card_row(sqlite3_stmt *st, struct tc_card *out)
 	out->expires_at = (time_t)sqlite3_column_int64(st, 7);
 	out->principal_serial = sqlite3_column_int64(st, 8);
 	status = (const char *)sqlite3_column_text(st, 5);
-	if (copy_text(st, 1, out->card_no, sizeof(out->card_no), 0) != 0 ||
-	    copy_text(st, 3, out->programme, sizeof(out->programme), 0) != 0 ||
-	    copy_text(st, 4, out->tier, sizeof(out->tier), 0) != 0 ||
-	    copy_text(st, 9, out->relation, sizeof(out->relation), 1) != 0 ||
+	if (tc_reg_col_text(st, 1, out->card_no, sizeof(out->card_no), 0) != 0 ||
+	    tc_reg_col_text(st, 3, out->programme, sizeof(out->programme), 0) != 0 ||
+	    tc_reg_col_text(st, 4, out->tier, sizeof(out->tier), 0) != 0 ||
+	    tc_reg_col_text(st, 9, out->relation, sizeof(out->relation), 1) != 0 ||
 	    status == NULL || tc_card_status_parse(status, &out->status) != 0)
 		return TC_ERR_MALFORMED;
 	return 0;
@@ -1239,7 +1269,7 @@ tc_registry_card_add(
 	if (reg == NULL || c == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = need_tx(reg, "adding a card", err, errlen)) != 0)
+	if ((r = tc_reg_need_tx(reg, "adding a card", err, errlen)) != 0)
 		return r;
 	if ((r = card_check(c, err, errlen)) != 0)
 		return r;
@@ -1303,7 +1333,7 @@ tc_registry_card_set_status(struct tc_registry *reg, int64_t serial,
 	if (reg == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = need_tx(reg, "changing a card's status", err, errlen)) != 0)
+	if ((r = tc_reg_need_tx(reg, "changing a card's status", err, errlen)) != 0)
 		return r;
 	if (strcmp(tc_card_status_name(status), "unknown") == 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,

@@ -43,28 +43,38 @@ static const char *const tw_female[] = { "怡君", "雅婷", "宜蓁", "詩涵" 
 enum script { SCRIPT_CN, SCRIPT_HK, SCRIPT_TW };
 
 /* Foreign names by country, with the ISO 3166 numeric code that the
- * 2023 foreign permanent resident card carries. */
+ * 2023 foreign permanent resident card carries and the shape of the
+ * country's passport numbers ('A' a letter, '9' a digit). */
 static const struct country {
 	const char *name; /* as a Chinese form writes it */
 	const char *iso;  /* numeric code, 3 digits */
-	const char *male[2], *female[2], *surnames[3];
+	const char *passport;
+	const char *male[4], *female[4], *surnames[4];
 } countries[] = {
-	{ "美国", "840", { "James", "Michael" }, { "Emily", "Olivia" },
-	    { "Carter", "Brooks", "Reed" } },
-	{ "德国", "276", { "Lukas", "Jonas" }, { "Anna", "Lena" },
-	    { "Müller", "Schneider", "Weber" } },
-	{ "法国", "250", { "Louis", "Hugo" }, { "Chloé", "Léa" },
-	    { "Dubois", "Moreau", "Laurent" } },
-	{ "英国", "826", { "Oliver", "George" }, { "Amelia", "Isla" },
-	    { "Bennett", "Hughes", "Wright" } },
-	{ "日本", "392", { "Hiroshi", "Kenta" }, { "Yuki", "Aoi" },
-	    { "Tanaka", "Sato", "Suzuki" } },
-	{ "印度", "356", { "Arjun", "Rohan" }, { "Priya", "Ananya" },
-	    { "Sharma", "Iyer", "Patel" } },
-	{ "巴西", "076", { "Lucas", "Gabriel" }, { "Beatriz", "Mariana" },
-	    { "Silva", "Santos", "Oliveira" } },
-	{ "意大利", "380", { "Marco", "Luca" }, { "Giulia", "Chiara" },
-	    { "Rossi", "Bianchi", "Romano" } },
+	{ "美国", "840", "999999999", { "James", "Michael", "Daniel", "Ethan" },
+	    { "Emily", "Olivia", "Grace", "Hannah" },
+	    { "Carter", "Brooks", "Reed", "Foster" } },
+	{ "德国", "276", "C99A99A99", { "Lukas", "Jonas", "Felix", "Paul" },
+	    { "Anna", "Lena", "Marie", "Sophie" },
+	    { "Müller", "Schneider", "Weber", "Becker" } },
+	{ "法国", "250", "99AA99999", { "Louis", "Hugo", "Jules", "Arthur" },
+	    { "Chloé", "Léa", "Camille", "Manon" },
+	    { "Dubois", "Moreau", "Laurent", "Lefèvre" } },
+	{ "英国", "826", "999999999", { "Oliver", "George", "Harry", "Jack" },
+	    { "Amelia", "Isla", "Freya", "Poppy" },
+	    { "Bennett", "Hughes", "Wright", "Walker" } },
+	{ "日本", "392", "AA9999999", { "Hiroshi", "Kenta", "Haruto", "Sota" },
+	    { "Yuki", "Aoi", "Sakura", "Hina" },
+	    { "Tanaka", "Sato", "Suzuki", "Kobayashi" } },
+	{ "印度", "356", "A9999999", { "Arjun", "Rohan", "Vikram", "Aditya" },
+	    { "Priya", "Ananya", "Kavya", "Meera" },
+	    { "Sharma", "Iyer", "Patel", "Reddy" } },
+	{ "巴西", "076", "AA999999", { "Lucas", "Gabriel", "Rafael", "Thiago" },
+	    { "Beatriz", "Mariana", "Larissa", "Camila" },
+	    { "Silva", "Santos", "Oliveira", "Costa" } },
+	{ "意大利", "380", "AA9999999", { "Marco", "Luca", "Matteo", "Andrea" },
+	    { "Giulia", "Chiara", "Sofia", "Elena" },
+	    { "Rossi", "Bianchi", "Romano", "Ricci" } },
 };
 
 /* County-level places of birth for resident ID numbers (GB/T 2260). */
@@ -220,10 +230,10 @@ static void
 foreign_name(struct tc_sample_person *o, const struct country *c,
     const char *surname, struct rnd *r)
 {
-	const char *given = o->male ? c->male[pick(r, 2)] : c->female[pick(r, 2)];
+	const char *given = o->male ? c->male[pick(r, 4)] : c->female[pick(r, 4)];
 
 	if (surname == NULL)
-		surname = c->surnames[pick(r, 3)];
+		surname = c->surnames[pick(r, 4)];
 	snprintf(o->name, sizeof(o->name), "%s %s", given, surname);
 }
 
@@ -249,6 +259,24 @@ tc_sample_resident_id(
 	snprintf(out, 19, "%.6s%.8s%03d", region, birth, seq % 1000);
 	out[17] = mod11_2(out);
 	out[18] = '\0';
+}
+
+/* Fills a number of the given shape ('A' a letter but I and O, '9' a
+ * digit, anything else as it is). */
+static void
+pattern(char *out, size_t len, const char *shape, struct rnd *r)
+{
+	static const char letters[] = "ABCDEFGHJKLMNPQRSTUVWXYZ";
+	size_t i;
+
+	for (i = 0; shape[i] != '\0' && i + 1 < len; i++)
+		if (shape[i] == 'A')
+			out[i] = letters[pick(r, sizeof(letters) - 1)];
+		else if (shape[i] == '9')
+			out[i] = (char)('0' + pick(r, 10));
+		else
+			out[i] = shape[i];
+	out[i] = '\0';
 }
 
 /* Makes the number of o's type from its birth date, sex and nationality. */
@@ -289,8 +317,9 @@ make_number(struct tc_sample_person *o, struct rnd *r, time_t now, char *err,
 		raw[18] = '\0';
 		break;
 	case TC_ID_PASSPORT:
-		snprintf(raw, sizeof(raw), "%c%08d",
-		    "CEGKLNPX"[pick(r, 8)], r8);
+		c = country_named(o->nationality);
+		pattern(raw, sizeof(raw), c != NULL ? c->passport : "E99999999",
+		    r);
 		break;
 	default:
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -407,7 +436,7 @@ tc_sample_relative(const struct tc_programme *p,
 	const struct country *c;
 	char fam[TC_SAMPLE_NAME_MAX + 1];
 	const char *surname = NULL;
-	int y, m, d, hy, rc;
+	int y, m, d, hy, k, rc;
 
 	if (out == NULL || holder == NULL)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no person");
@@ -447,16 +476,20 @@ tc_sample_relative(const struct tc_programme *p,
 			surname = fam;
 		break;
 	}
-	if (out->foreign) {
-		c = country_named(holder->nationality);
-		if (c == NULL)
-			c = &countries[pick(&r, NELEM(countries))];
-		out->nationality = c->name;
-		foreign_name(out, c, surname, &r);
-	} else {
-		if (out->nationality == NULL)
-			out->nationality = "中国";
-		chinese_name(out, surname, script_of(out->id_type), &r);
+	c = country_named(holder->nationality);
+	if (out->foreign && c == NULL)
+		c = &countries[pick(&r, NELEM(countries))];
+	if (!out->foreign && out->nationality == NULL)
+		out->nationality = "中国";
+	/* Never the holder's own name (a few tries are plenty). */
+	for (k = 0; k < 8; k++) {
+		if (out->foreign) {
+			out->nationality = c->name;
+			foreign_name(out, c, surname, &r);
+		} else
+			chinese_name(out, surname, script_of(out->id_type), &r);
+		if (strcmp(out->name, holder->name) != 0)
+			break;
 	}
 	if ((rc = make_number(out, &r, now, err, errlen)) != 0) {
 		OPENSSL_cleanse(out, sizeof(*out));
