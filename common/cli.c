@@ -177,7 +177,7 @@ list_commands(FILE *f, const struct tc_cmd *const *cmds)
 
 	fprintf(f, "\nCOMMANDS\n");
 	for (i = 0; cmds[i] != NULL; i++)
-		fprintf(f, "    %-18s %s\n", cmds[i]->name, cmds[i]->summary);
+		fprintf(f, "    %-21s %s\n", cmds[i]->name, cmds[i]->summary);
 	fprintf(f, "\nRun '%s COMMAND --help' for a command's page.\n",
 	    progname);
 }
@@ -211,7 +211,7 @@ group_help(const struct tc_cmd *const *cmds, const char *word, FILE *f)
 		    cmds[i]->name[n] == ' ') {
 			if (!found)
 				fprintf(f, "%s %s: subcommands:\n", progname, word);
-			fprintf(f, "    %-18s %s\n", cmds[i]->name,
+			fprintf(f, "    %-21s %s\n", cmds[i]->name,
 			    cmds[i]->summary);
 			found = 1;
 		}

@@ -46,13 +46,13 @@
 /* The operators' file inside the home. */
 #define DEMO_OPS_FILE "demo-operators.txt"
 /* Passphrases: this many characters of an alphabet without 0/O, 1/l/i. */
-#define DEMO_PASS_LEN 20
-#define DEMO_ALPHABET "23456789abcdefghjkmnpqrstuvwxyz"
-#define DEMO_MAX_OPS 48
+#define DEMO_PASS_LEN  20
+#define DEMO_ALPHABET  "23456789abcdefghjkmnpqrstuvwxyz"
+#define DEMO_MAX_OPS   48
 #define DEMO_MAX_CARDS 64
 /* Office hours of the demo clock, Asia/Shanghai. */
 #define DAY_START (9 * 3600)
-#define DAY_END (17 * 3600 + 30 * 60)
+#define DAY_END	  (17 * 3600 + 30 * 60)
 
 static const char help[] =
     "NAME\n"
@@ -173,6 +173,7 @@ struct demo {
 	const struct tc_programme *sub_prog;
 	int returned; /* the return and resubmission were shown */
 	uint32_t seed;
+	char op[TC_OPERATOR_NAME_MAX + 1]; /* the acting operator */
 	char where[512]; /* what is being done, for messages */
 	char err[1024];
 };
@@ -198,8 +199,8 @@ tick(struct demo *d, int minutes)
 	day = tc_day_of_time(d->c.now);
 	t = d->c.now - tc_time_of_day(day);
 	if (!tc_workday_is(NULL, day) || t >= DAY_END)
-		d->c.now = tc_time_of_day(tc_workday_add(NULL, day, 1)) +
-		    DAY_START;
+		d->c.now =
+		    tc_time_of_day(tc_workday_add(NULL, day, 1)) + DAY_START;
 	else if (t < DAY_START)
 		d->c.now = tc_time_of_day(day) + DAY_START;
 }
@@ -241,7 +242,8 @@ home_usable(const char *home)
 	if (!empty) {
 		snprintf(msg, sizeof(msg),
 		    "%s is not empty; the demo builds a new authority in a new "
-		    "or empty directory only, and never changes an existing one",
+		    "or empty directory only, and never changes an existing "
+		    "one",
 		    home);
 		tc_cli_fail(TC_ERR_EXISTS, NULL, msg);
 		return 0;
@@ -366,23 +368,25 @@ write_ops_file(struct demo *d)
 	snprintf(path, sizeof(path), "%s/%s", d->home, DEMO_OPS_FILE);
 	tc_buf_init(&b, 0);
 	r = tc_buf_printf(&b,
-	    "# The operators of the talentcard demo authority in %s, with their\n"
-	    "# passphrases: anyone who can read this file can act as them. For\n"
+	    "# The operators of the talentcard demo authority in %s, with "
+	    "their\n"
+	    "# passphrases: anyone who can read this file can act as them. "
+	    "For\n"
 	    "# demonstrations and tests only. Use a passphrase as\n"
 	    "#   TCARD_PASSPHRASE=... tcard-issuer COMMAND ... --as NAME\n"
 	    "# name\troles\tpassphrase\n",
 	    d->home);
 	for (i = 0; r == 0 && i < d->n_ops; i++) {
 		tc_roles_format(d->ops[i].roles, roles, sizeof(roles));
-		r = tc_buf_printf(&b, "%s\t%s\t%s\n", d->ops[i].name, roles,
-		    d->ops[i].pass);
+		r = tc_buf_printf(
+		    &b, "%s\t%s\t%s\n", d->ops[i].name, roles, d->ops[i].pass);
 	}
 	if (r != 0) {
 		tc_buf_release(&b);
 		return tc_cli_fail(r, DEMO_OPS_FILE, NULL);
 	}
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-	    0600);
+	fd = open(
+	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
 		tc_buf_release(&b);
@@ -451,7 +455,8 @@ make_operators(struct demo *d)
 		for (j = 0; j < p->n_tiers; j++)
 			count_roles(d, p->tiers[j].steps, p->tiers[j].n_steps);
 		for (j = 0; j < p->n_routes; j++)
-			count_roles(d, p->routes[j].steps, p->routes[j].n_steps);
+			count_roles(
+			    d, p->routes[j].steps, p->routes[j].n_steps);
 	}
 	if ((status = add_op(d, "demo-admin", TC_ROLE_BIT(TC_ROLE_ADMIN))) !=
 		TC_EXIT_OK ||
@@ -471,8 +476,8 @@ make_operators(struct demo *d)
 	if ((status = write_ops_file(d)) != TC_EXIT_OK)
 		return status;
 	for (i = 0; i < d->n_ops; i++) {
-		snprintf(d->where, sizeof(d->where), "operator %s",
-		    d->ops[i].name);
+		snprintf(
+		    d->where, sizeof(d->where), "operator %s", d->ops[i].name);
 		if ((detail = op_detail(d->ops[i].roles, i == 0)) == NULL)
 			return tc_cli_fail(TC_ERR_NOMEM, d->where, NULL);
 		if ((status = begin(d)) != TC_EXIT_OK) {
@@ -595,8 +600,8 @@ review(struct demo *d, int64_t id, enum tc_review_decision dec,
 	rv.tier = tier;
 	if ((status = begin(d)) != TC_EXIT_OK)
 		return status;
-	return end(d,
-	    tc_app_review(&d->c, id, &rv, NULL, d->err, sizeof(d->err)));
+	return end(
+	    d, tc_app_review(&d->c, id, &rv, NULL, d->err, sizeof(d->err)));
 }
 
 /*
@@ -604,7 +609,7 @@ review(struct demo *d, int64_t id, enum tc_review_decision dec,
  * clerk resubmits it the next working day, and the same reviewer goes on.
  */
 static int
-return_and_resubmit(struct demo *d, int64_t id, const char *op)
+return_and_resubmit(struct demo *d, int64_t id)
 {
 	char where[sizeof(d->where)];
 	int status;
@@ -614,19 +619,20 @@ return_and_resubmit(struct demo *d, int64_t id, const char *op)
 		 "records, please)",
 		 NULL)) != TC_EXIT_OK)
 		return status;
-	d->c.now = tc_time_of_day(tc_workday_add(
-		       NULL, tc_day_of_time(d->c.now), 1)) +
+	d->c.now =
+	    tc_time_of_day(tc_workday_add(NULL, tc_day_of_time(d->c.now), 1)) +
 	    DAY_START + 3600;
 	snprintf(where, sizeof(where), "%s", d->where);
 	snprintf(d->where, sizeof(d->where), "%.400s: resubmission", where);
 	d->c.operator_name = "demo-clerk";
 	if ((status = begin(d)) != TC_EXIT_OK)
 		return status;
-	if ((status = end(d, tc_app_submit(&d->c, id, 1, d->err,
-			      sizeof(d->err)))) != TC_EXIT_OK)
+	if ((status = end(
+		 d, tc_app_submit(&d->c, id, 1, d->err, sizeof(d->err)))) !=
+	    TC_EXIT_OK)
 		return status;
 	snprintf(d->where, sizeof(d->where), "%s", where);
-	d->c.operator_name = op;
+	d->c.operator_name = d->op;
 	d->returned = 1;
 	tick(d, 40);
 	return TC_EXIT_OK;
@@ -645,7 +651,6 @@ walk(struct demo *d, int64_t id, const char *label, const char *decide,
 	const struct tc_programme *p;
 	const struct tc_step *steps, *s;
 	struct tc_app a;
-	char op[TC_OPERATOR_NAME_MAX + 1];
 	time_t open_at;
 	size_t n, j;
 	int r, k, status;
@@ -656,24 +661,27 @@ walk(struct demo *d, int64_t id, const char *label, const char *decide,
 		if ((r = tc_app_get(d->reg, id, &a, d->err, sizeof(d->err))) !=
 		    0)
 			return fail(d, r);
-		if ((p = tc_programme_set_find(d->progs, a.programme)) == NULL) {
+		if ((p = tc_programme_set_find(d->progs, a.programme)) ==
+		    NULL) {
 			tc_app_release(&a);
 			return tc_cli_fail(
 			    TC_ERR_NOT_FOUND, d->where, "programme not loaded");
 		}
-		if ((r = tc_app_steps(p, &a, &steps, &n, d->err,
-			 sizeof(d->err))) != 0) {
+		if ((r = tc_app_steps(
+			 p, &a, &steps, &n, d->err, sizeof(d->err))) != 0) {
 			tc_app_release(&a);
 			return fail(d, r);
 		}
 		s = &steps[a.step];
 		for (k = 0, j = 0; j <= (size_t)a.step; j++)
 			k += steps[j].role == s->role;
-		snprintf(op, sizeof(op), "demo-%s-%d", tc_role_name(s->role), k);
+		snprintf(d->op, sizeof(d->op), "demo-%s-%d",
+		    tc_role_name(s->role), k);
 		snprintf(d->where, sizeof(d->where),
 		    "%s (application %lld), step %s (%s) as %s", label,
-		    (long long)id, s->id, s->names.zh ? s->names.zh : "", op);
-		d->c.operator_name = op;
+		    (long long)id, s->id, s->names.zh ? s->names.zh : "",
+		    d->op);
+		d->c.operator_name = d->op;
 		if (s->kind == TC_STEP_NOTICE) {
 			/* Accepted from the notice period's last day. */
 			open_at = tc_time_of_day(tc_workday_add(NULL,
@@ -683,17 +691,24 @@ walk(struct demo *d, int64_t id, const char *label, const char *decide,
 			if (d->c.now < open_at)
 				d->c.now = open_at;
 		}
+		/* Every card is issued in the past. */
+		if (d->c.now >= d->today) {
+			tc_app_release(&a);
+			return tc_cli_fail(TC_ERR_INTERNAL, d->where,
+			    "the demo clock reached today; DEMO_DAYS is too "
+			    "small for these programmes");
+		}
 		if (s->kind == TC_STEP_ISSUE) {
 			tc_app_release(&a);
-			if ((r = tc_app_issue(&d->c, id, card, d->err,
-				 sizeof(d->err))) != 0)
+			if ((r = tc_app_issue(
+				 &d->c, id, card, d->err, sizeof(d->err))) != 0)
 				return fail(d, r);
 			tick(d, 30);
 			return TC_EXIT_OK;
 		}
 		status = TC_EXIT_OK;
 		if (!d->returned && s->may_return)
-			status = return_and_resubmit(d, id, op);
+			status = return_and_resubmit(d, id);
 		if (status == TC_EXIT_OK)
 			status = review(d, id, TC_REVIEW_APPROVE, NULL,
 			    s->decides_tier && a.tier[0] == '\0' ? decide
@@ -702,10 +717,6 @@ walk(struct demo *d, int64_t id, const char *label, const char *decide,
 		if (status != TC_EXIT_OK)
 			return status;
 		tick(d, 50);
-		if (d->c.now >= d->today)
-			return tc_cli_fail(TC_ERR_INTERNAL, d->where,
-			    "the demo clock reached today; DEMO_DAYS is too "
-			    "small");
 	}
 }
 
@@ -727,8 +738,8 @@ one(struct demo *d, const struct tc_programme *p, const struct tc_tier *t,
 	/* Seeds alternate Chinese and foreign people; skip namesakes. */
 	do {
 		d->seed++;
-		if ((r = tc_sample_person(p, 0, d->seed, d->c.now, &who,
-			 d->err, sizeof(d->err))) != 0)
+		if ((r = tc_sample_person(p, 0, d->seed, d->c.now, &who, d->err,
+			 sizeof(d->err))) != 0)
 			return fail(d, r);
 	} while (name_taken(d, who.name) && d->seed % 64 != 0);
 	if (rt != NULL && rt->n_clauses > 0) {
@@ -737,7 +748,8 @@ one(struct demo *d, const struct tc_programme *p, const struct tc_tier *t,
 		t = NULL;
 	} else {
 		if (rt != NULL)
-			t = tc_programme_tier(p, rt->tiers.v[d->seed % rt->tiers.n]);
+			t = tc_programme_tier(
+			    p, rt->tiers.v[d->seed % rt->tiers.n]);
 		clause = tc_sample_clause(t, NULL, d->seed);
 	}
 	status = apply(d, p, t != NULL ? t->id : NULL,
@@ -755,7 +767,8 @@ one(struct demo *d, const struct tc_programme *p, const struct tc_tier *t,
 
 		for (i = 0; ct != NULL && i < p->n_tiers; i++)
 			if (p->tiers[i].kind == TC_TIER_SUB &&
-			    tc_idlist_has(&p->tiers[i].principal_tiers, ct->id)) {
+			    tc_idlist_has(
+				&p->tiers[i].principal_tiers, ct->id)) {
 				d->sub_holder = who;
 				d->sub_serial = card.serial;
 				memcpy(d->sub_card_no, card.card_no,
@@ -806,8 +819,8 @@ subcard(struct demo *d, enum tc_relation rel_kind)
 	/* Check first, so that a refusal costs no serial. */
 	if ((status = begin(d)) != TC_EXIT_OK)
 		goto out;
-	r = tc_lifecycle_subcard_add(&lc, d->sub_serial, rel_kind, &rv, 0, NULL,
-	    d->err, sizeof(d->err));
+	r = tc_lifecycle_subcard_add(
+	    &lc, d->sub_serial, rel_kind, &rv, 0, NULL, d->err, sizeof(d->err));
 	tc_registry_rollback(d->reg);
 	if (r != 0) {
 		status = fail(d, r);
@@ -821,12 +834,12 @@ subcard(struct demo *d, enum tc_relation rel_kind)
 	}
 	if ((status = begin(d)) != TC_EXIT_OK)
 		goto out;
-	r = tc_lifecycle_subcard_add(&lc, d->sub_serial, rel_kind, &rv, ns, &res,
-	    d->err, sizeof(d->err));
+	r = tc_lifecycle_subcard_add(&lc, d->sub_serial, rel_kind, &rv, ns,
+	    &res, d->err, sizeof(d->err));
 	if ((status = end(d, r)) != TC_EXIT_OK)
 		goto out;
-	if ((r = tc_lifecycle_card_get(d->reg, res.new_serial, &cs, d->err,
-		 sizeof(d->err))) != 0) {
+	if ((r = tc_lifecycle_card_get(
+		 d->reg, res.new_serial, &cs, d->err, sizeof(d->err))) != 0) {
 		status = fail(d, r);
 		goto out;
 	}
@@ -862,11 +875,11 @@ pending(struct demo *d)
 	    p->id, t->id);
 	if (d->c.now < d->today - 3600)
 		d->c.now = d->today - 3600;
-	if ((r = tc_sample_person(p, 0, d->seed, d->c.now, &who, d->err,
-		 sizeof(d->err))) != 0)
+	if ((r = tc_sample_person(
+		 p, 0, d->seed, d->c.now, &who, d->err, sizeof(d->err))) != 0)
 		return fail(d, r);
-	status = apply(d, p, t->id, NULL, tc_sample_clause(t, NULL, d->seed),
-	    &who, &id);
+	status = apply(
+	    d, p, t->id, NULL, tc_sample_clause(t, NULL, d->seed), &who, &id);
 	OPENSSL_cleanse(&who, sizeof(who));
 	return status;
 }
@@ -970,7 +983,8 @@ exec(int argc, char **argv)
 		case 'a':
 			if (tc_keyalg_parse(optarg, &alg) != 0)
 				return tc_cli_usage(
-				    "--alg is es256 or sm2, not '%.32s'", optarg);
+				    "--alg is es256 or sm2, not '%.32s'",
+				    optarg);
 			break;
 		case ':':
 			return tc_cli_usage("an option needs a value");
@@ -979,7 +993,8 @@ exec(int argc, char **argv)
 		}
 	}
 	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%.64s'", argv[optind]);
+		return tc_cli_usage(
+		    "unexpected argument '%.64s'", argv[optind]);
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return tc_cli_fail(TC_ERR_NOMEM, "demo", NULL);
 	status = TC_EXIT_USAGE;
@@ -1006,8 +1021,8 @@ exec(int argc, char **argv)
 		day = tc_workday_add(NULL, day, 1);
 	d->c.now = tc_time_of_day(day) + DAY_START;
 	snprintf(d->where, sizeof(d->where), "key store");
-	if ((r = tc_keystore_create(d->home, alg, 0, d->c.now, d->err,
-		 sizeof(d->err))) != 0) {
+	if ((r = tc_keystore_create(
+		 d->home, alg, 0, d->c.now, d->err, sizeof(d->err))) != 0) {
 		status = fail(d, r);
 		goto out;
 	}

@@ -24,9 +24,9 @@
 
 /* Chinese names: simplified for mainland residents, traditional for
  * residents of Hong Kong, Macao and Taiwan. */
-static const char *const cn_surnames[] = { "王", "李", "张", "刘", "陈",
-	"杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何",
-	"林", "罗", "高" };
+static const char *const cn_surnames[] = { "王", "李", "张", "刘", "陈", "杨",
+	"黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林",
+	"罗", "高" };
 static const char *const cn_male[] = { "伟", "志强", "建国", "浩然", "子轩",
 	"俊杰", "明", "磊", "宇航", "文博", "晓东", "振华" };
 static const char *const cn_female[] = { "芳", "静", "丽娟", "雨桐", "欣怡",
@@ -203,7 +203,7 @@ static void
 chinese_name(struct tc_sample_person *o, const char *surname, enum script s,
     struct rnd *r)
 {
-	const char *const *sur = cn_surnames, *const *given;
+	const char *const *sur = cn_surnames, *const * given;
 	size_t nsur = NELEM(cn_surnames), ngiven;
 
 	if (s == SCRIPT_HK) {
@@ -222,15 +222,16 @@ chinese_name(struct tc_sample_person *o, const char *surname, enum script s,
 	}
 	if (surname == NULL)
 		surname = sur[pick(r, nsur)];
-	snprintf(o->name, sizeof(o->name), "%s%s", surname,
-	    given[pick(r, ngiven)]);
+	snprintf(
+	    o->name, sizeof(o->name), "%s%s", surname, given[pick(r, ngiven)]);
 }
 
 static void
 foreign_name(struct tc_sample_person *o, const struct country *c,
     const char *surname, struct rnd *r)
 {
-	const char *given = o->male ? c->male[pick(r, 4)] : c->female[pick(r, 4)];
+	const char *given =
+	    o->male ? c->male[pick(r, 4)] : c->female[pick(r, 4)];
 
 	if (surname == NULL)
 		surname = c->surnames[pick(r, 4)];
@@ -304,7 +305,8 @@ make_number(struct tc_sample_person *o, struct rnd *r, time_t now, char *err,
 		    raw, "830000", o->birth, (int)pick(r, 1000), o->male);
 		break;
 	case TC_ID_HKMO_PERMIT:
-		snprintf(raw, sizeof(raw), "%c%08d", pick(r, 4) ? 'H' : 'M', r8);
+		snprintf(
+		    raw, sizeof(raw), "%c%08d", pick(r, 4) ? 'H' : 'M', r8);
 		break;
 	case TC_ID_TW_PERMIT:
 		snprintf(raw, sizeof(raw), "%08d", r8);
@@ -318,15 +320,15 @@ make_number(struct tc_sample_person *o, struct rnd *r, time_t now, char *err,
 		break;
 	case TC_ID_PASSPORT:
 		c = country_named(o->nationality);
-		pattern(raw, sizeof(raw), c != NULL ? c->passport : "E99999999",
-		    r);
+		pattern(
+		    raw, sizeof(raw), c != NULL ? c->passport : "E99999999", r);
 		break;
 	default:
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "unknown ID type %d", (int)o->id_type);
 	}
-	if ((rc = tc_id_normalise(o->id_type, raw, now, o->id, msg,
-		 sizeof(msg))) != 0)
+	if ((rc = tc_id_normalise(
+		 o->id_type, raw, now, o->id, msg, sizeof(msg))) != 0)
 		return tc_seterr(err, errlen, TC_ERR_INTERNAL,
 		    "a made-up %s number was refused (%s): %s",
 		    tc_id_type_name(o->id_type), tc_errname(rc), msg);
@@ -364,8 +366,7 @@ tc_sample_person(const struct tc_programme *p, enum tc_id_type type,
 	if (out == NULL)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no output");
 	memset(out, 0, sizeof(*out));
-	if (type != 0 &&
-	    (type < TC_ID_RESIDENT || type > TC_ID_PASSPORT))
+	if (type != 0 && (type < TC_ID_RESIDENT || type > TC_ID_PASSPORT))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "unknown ID type %d", (int)type);
 	if (type != 0 && !takes(p, type))
@@ -512,7 +513,7 @@ tc_sample_clause(
 		if (t->clauses[i].holder_of == NULL)
 			n++;
 	if (n == 0)
-		return t->n_clauses > 0 ? t->clauses[0].id
+		return t->n_clauses > 0	  ? t->clauses[0].id
 		    : t->clauses_complete ? NULL
 					  : "other-1";
 	k = seed % n;
@@ -584,10 +585,12 @@ entry_for(const struct tc_programme *p, const struct tc_section *sec,
 				bad |= set_str(o, fd->id, filler(fd));
 			break;
 		case TC_FIELD_LONG_TEXT:
-			bad |= set_str(o, fd->id, "在某研究所从事新材料研究十年。");
+			bad |= set_str(
+			    o, fd->id, "在某研究所从事新材料研究十年。");
 			break;
 		case TC_FIELD_DATE:
-			if (strcmp(fd->id, "birth-date") == 0 && !sec->repeating)
+			if (strcmp(fd->id, "birth-date") == 0 &&
+			    !sec->repeating)
 				bad |= set_str(o, fd->id, bd);
 			else if (strcmp(fd->id, "to") == 0)
 				bad |= set_str(o, fd->id, "2012-07-01");
@@ -598,9 +601,11 @@ entry_for(const struct tc_programme *p, const struct tc_section *sec,
 			break;
 		case TC_FIELD_CHOICE:
 			if (strcmp(fd->id, "id-type") == 0)
-				bad |= set_str(o, fd->id, id_type_label(p, type));
+				bad |=
+				    set_str(o, fd->id, id_type_label(p, type));
 			else if (strcmp(fd->id, "sex") == 0 && !sec->repeating)
-				bad |= set_str(o, fd->id, who->male ? "男" : "女");
+				bad |=
+				    set_str(o, fd->id, who->male ? "男" : "女");
 			else if (strcmp(fd->id, "tier") == 0) {
 				if (tier != NULL)
 					bad |= set_str(o, fd->id, tier);
@@ -719,14 +724,15 @@ tc_sample_form_json(const struct tc_programme *p, const char *tier,
 			bad |= json_object_set_new(secs, sec->id, arr);
 			n = sec->min_entries > 0 ? sec->min_entries : 1;
 			for (k = 0; k < n; k++)
-				bad |= json_array_append_new(arr,
-				    entry_for(p, sec, who, tier, clause));
+				bad |= json_array_append_new(
+				    arr, entry_for(p, sec, who, tier, clause));
 		} else if ((e = entry_for(p, sec, who, tier, clause)) == NULL)
 			goto out;
 		else
 			bad |= json_object_set_new(secs, sec->id, e);
 	}
-	if (who->exception != NULL && (eq = strchr(who->exception, '=')) != NULL) {
+	if (who->exception != NULL &&
+	    (eq = strchr(who->exception, '=')) != NULL) {
 		snprintf(guard, sizeof(guard), "%.*s",
 		    (int)(eq - who->exception), who->exception);
 		bad |= json_object_set_new(
@@ -843,8 +849,8 @@ tc_sample_jpeg(struct tc_buf *out, uint32_t w, uint32_t h)
 		0 ||
 	    (r = tc_buf_put_u16be(out, 0xffda)) != 0 ||
 	    (r = tc_buf_put_u16be(out, 12)) != 0 ||
-	    (r = tc_buf_put(out, "\x03\x01\x00\x02\x00\x03\x00\x00\x3f\x00",
-		 10)) != 0 ||
+	    (r = tc_buf_put(
+		 out, "\x03\x01\x00\x02\x00\x03\x00\x00\x3f\x00", 10)) != 0 ||
 	    (r = tc_buf_put(out, "\x12\x34\x56", 3)) != 0 ||
 	    (r = tc_buf_put_u16be(out, 0xffd9)) != 0) {
 		tc_buf_truncate(out, start);
@@ -912,8 +918,8 @@ tc_sample_materials(const struct tc_programme *p, const char *tier,
 			if (fd->type == TC_FIELD_PHOTO)
 				photo = fd;
 		}
-	if (!(allowed & (TC_MEDIA_BIT(TC_MEDIA_PNG) |
-			    TC_MEDIA_BIT(TC_MEDIA_JPEG))) ||
+	if (!(allowed &
+		(TC_MEDIA_BIT(TC_MEDIA_PNG) | TC_MEDIA_BIT(TC_MEDIA_JPEG))) ||
 	    !(allowed & TC_MEDIA_BIT(TC_MEDIA_PDF)))
 		return TC_ERR_UNSUPPORTED;
 	tc_buf_init(&b, TC_ATTACH_MAX);
@@ -950,7 +956,7 @@ tc_sample_materials(const struct tc_programme *p, const char *tier,
 				r = tc_sample_jpeg(&b, 358, 441);
 			snprintf(name, sizeof(name), "%s.%s", m->id,
 			    allowed & TC_MEDIA_BIT(TC_MEDIA_JPEG) ? "jpg"
-								 : "png");
+								  : "png");
 		} else {
 			/* Distinct content per material: the registry
 			 * stores one copy per content and kind. */

@@ -10,7 +10,8 @@
  * `tcard-issuer demo` and tests/unit/test-application.c use the same
  * code. None of the people exist: the names come from small tables of
  * common names and the numbers from the seed. Nothing here touches a
- * registry, reads a file or prints. docs/notes/demo.md.
+ * registry, reads a file or prints. docs/operations.md, "The demo
+ * authority".
  */
 #ifndef TCARD_SAMPLE_H
 #define TCARD_SAMPLE_H
@@ -39,7 +40,7 @@ struct tc_sample_person {
 	enum tc_id_type id_type; /* 0 is taken as TC_ID_RESIDENT */
 	char id[TC_ID_MAX];	 /* normalised; the plain number */
 	char name[TC_SAMPLE_NAME_MAX + 1];
-	char birth[9];		 /* YYYYMMDD */
+	char birth[9]; /* YYYYMMDD */
 	int male;
 	int foreign;		 /* 1: a foreign national, Latin name */
 	const char *nationality; /* "中国", "德国"...; NULL: not known */

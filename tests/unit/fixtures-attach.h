@@ -2,9 +2,10 @@
 /*
  * Small, valid files of the six attachment formats, made in memory for
  * tests/unit/test-attach.c and test-application.c: a PNG of any size (a
- * real zlib-compressed white image), a GIF, a baseline JPEG header, a PDF,
- * an OLE2 compound file with a WordDocument entry, and a ZIP with
- * word/document.xml. Each builder fills a struct tc_buf (cap 8 MiB).
+ * real zlib-compressed white image) and a baseline JPEG header, both from
+ * the library's include/tcard/sample.h, a GIF, a PDF, an OLE2 compound
+ * file with a WordDocument entry, and a ZIP with word/document.xml. Each
+ * builder initialises a struct tc_buf (cap 8 MiB) and fills it.
  */
 #ifndef TC_FIXTURES_ATTACH_H
 #define TC_FIXTURES_ATTACH_H
@@ -16,57 +17,14 @@
 #include <zlib.h>
 
 #include "tcard/buf.h"
+#include "tcard/sample.h"
 
-static __attribute__((unused)) void
-fx_chunk(struct tc_buf *b, const char *type, const uint8_t *data, uint32_t n)
-{
-	uint32_t crc;
-
-	tc_buf_put_u32be(b, n);
-	tc_buf_put(b, type, 4);
-	tc_buf_put(b, data, n);
-	crc = (uint32_t)crc32(0L, (const uint8_t *)type, 4);
-	crc = (uint32_t)crc32(crc, data, n);
-	tc_buf_put_u32be(b, crc);
-}
-
-/* A white greyscale PNG of w x h pixels. */
+/* A white greyscale PNG of w x h pixels (tc_sample_png). */
 static __attribute__((unused)) void
 fx_png(struct tc_buf *b, uint32_t w, uint32_t h)
 {
-	static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', 0x0d, 0x0a, 0x1a,
-		0x0a };
-	uint8_t ihdr[13], *raw, *z;
-	uLongf zlen;
-	size_t rawlen = (size_t)(w + 1) * h, i;
-
 	tc_buf_init(b, 8u << 20);
-	tc_buf_put(b, sig, 8);
-	ihdr[0] = (uint8_t)(w >> 24);
-	ihdr[1] = (uint8_t)(w >> 16);
-	ihdr[2] = (uint8_t)(w >> 8);
-	ihdr[3] = (uint8_t)w;
-	ihdr[4] = (uint8_t)(h >> 24);
-	ihdr[5] = (uint8_t)(h >> 16);
-	ihdr[6] = (uint8_t)(h >> 8);
-	ihdr[7] = (uint8_t)h;
-	ihdr[8] = 8;  /* bit depth */
-	ihdr[9] = 0;  /* greyscale */
-	ihdr[10] = 0; /* deflate */
-	ihdr[11] = 0; /* filter */
-	ihdr[12] = 0; /* no interlace */
-	fx_chunk(b, "IHDR", ihdr, 13);
-	raw = malloc(rawlen);
-	memset(raw, 0xff, rawlen);
-	for (i = 0; i < h; i++)
-		raw[i * (w + 1)] = 0; /* filter type none */
-	zlen = compressBound(rawlen);
-	z = malloc(zlen);
-	compress(z, &zlen, raw, rawlen);
-	fx_chunk(b, "IDAT", z, (uint32_t)zlen);
-	fx_chunk(b, "IEND", NULL, 0);
-	free(raw);
-	free(z);
+	(void)tc_sample_png(b, w, h);
 }
 
 static __attribute__((unused)) void
@@ -85,36 +43,13 @@ fx_gif(struct tc_buf *b, uint16_t w, uint16_t h)
 	tc_buf_put(b, tail, sizeof(tail));
 }
 
-/* SOI, APP0 (JFIF), DQT, SOF0 (w x h, 3 components), SOS, EOI. */
+/* SOI, APP0 (JFIF), DQT, SOF0 (w x h, 3 components), SOS, EOI
+ * (tc_sample_jpeg). */
 static __attribute__((unused)) void
 fx_jpeg(struct tc_buf *b, uint16_t w, uint16_t h)
 {
-	static const uint8_t app0[] = { 0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I',
-		'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0 };
-	uint8_t dqt[69];
-
 	tc_buf_init(b, 8u << 20);
-	tc_buf_put_u16be(b, 0xffd8);
-	tc_buf_put(b, app0, sizeof(app0));
-	memset(dqt, 1, sizeof(dqt));
-	dqt[0] = 0xff;
-	dqt[1] = 0xdb;
-	dqt[2] = 0x00;
-	dqt[3] = 67;
-	dqt[4] = 0;
-	tc_buf_put(b, dqt, sizeof(dqt));
-	tc_buf_put_u16be(b, 0xffc0);
-	tc_buf_put_u16be(b, 17);
-	tc_buf_put_u8(b, 8);
-	tc_buf_put_u16be(b, h);
-	tc_buf_put_u16be(b, w);
-	tc_buf_put_u8(b, 3);
-	tc_buf_put(b, "\x01\x11\x00\x02\x11\x00\x03\x11\x00", 9);
-	tc_buf_put_u16be(b, 0xffda);
-	tc_buf_put_u16be(b, 12);
-	tc_buf_put(b, "\x03\x01\x00\x02\x00\x03\x00\x00\x3f\x00", 10);
-	tc_buf_put(b, "\x12\x34\x56", 3);
-	tc_buf_put_u16be(b, 0xffd9);
+	(void)tc_sample_jpeg(b, w, h);
 }
 
 static __attribute__((unused)) void

@@ -19,8 +19,9 @@
  *    size, sealing round trip), the serial that never comes back, forms
  *    refused, and that no ID number reaches the database file.
  *
- * The people are made up; their resident ID numbers are generated here
- * with a correct check character.
+ * The people are made up; their resident ID numbers (with a correct
+ * check character), application files and attachments come from
+ * include/tcard/sample.h, which tcard-issuer demo uses too.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,6 +45,7 @@
 #include "tcard/programme.h"
 #include "tcard/registry.h"
 #include "tcard/retire.h"
+#include "tcard/sample.h"
 #include "tcard/serial.h"
 #include "tcard/workday.h"
 
@@ -65,28 +67,12 @@ struct fx {
 
 static struct tc_registry_keys keys;
 
-/* A made-up resident ID number with a correct check character. */
-static void
-make_id(char out[19], const char *region, const char *birth, int seq, int male)
-{
-	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5,
-		8, 4, 2 };
-	int i, sum = 0;
-
-	if ((seq % 2 == 1) != male)
-		seq++;
-	snprintf(out, 19, "%s%s%03d", region, birth, seq % 1000);
-	for (i = 0; i < 17; i++)
-		sum += (out[i] - '0') * w[i];
-	out[17] = "10X98765432"[sum % 11];
-	out[18] = '\0';
-}
-
+/* The next made-up resident ID number (correct check character). */
 static void
 next_id(struct fx *fx, char out[19], const char *birth, int male)
 {
 	fx->seq += 2;
-	make_id(out, "440106", birth, 100 + fx->seq, male);
+	tc_sample_resident_id(out, "440106", birth, 100 + fx->seq, male);
 }
 
 static void
@@ -173,193 +159,29 @@ prog(struct fx *fx, const char *id)
 	return p;
 }
 
-/* What a made-up applicant looks like. */
-struct person {
-	char id[19];
-	const char *name;
-	const char *birth; /* YYYY-MM-DD */
-	int male;
-	const char *employer;
-	const char *code;      /* USCC or NULL */
-	const char *category;  /* or NULL */
-	const char *work_type; /* NULL: the programme's first */
-	const char *exception; /* "GUARD=reason" or NULL */
-	int retire;	       /* applicant.retirement_age, 0: default */
-};
-
 static const char *
 first_clause(const struct tc_tier *t)
 {
 	return t->n_clauses > 0 ? t->clauses[0].id : NULL;
 }
 
-/* A text of n characters (at least 1) for a field of max_chars. */
-static const char *
-filler(const struct tc_field *fd)
-{
-	if (fd->max_chars > 0 && fd->max_chars < 4)
-		return "测";
-	return "测试内容";
-}
-
-/* Fills one entry of a section with values every field type accepts. */
-static json_t *
-entry_for(const struct tc_programme *p, const struct tc_section *sec,
-    const struct person *who, const char *tier, const char *clause)
-{
-	json_t *o = json_object();
-	const struct tc_field *fd;
-	char bd[11];
-	size_t i;
-
-	snprintf(bd, sizeof(bd), "%.4s-%.2s-%.2s", who->birth, who->birth + 4,
-	    who->birth + 6);
-	for (i = 0; i < sec->n_fields; i++) {
-		fd = &sec->fields[i];
-		if (!fd->required || fd->derived_from != NULL)
-			continue;
-		switch (fd->type) {
-		case TC_FIELD_TEXT:
-		case TC_FIELD_ADDRESS:
-			if (strcmp(fd->id, "name") == 0 && !sec->repeating)
-				json_object_set_new(
-				    o, fd->id, json_string(who->name));
-			else if (strcmp(fd->id, "employer") == 0 &&
-			    !sec->repeating)
-				json_object_set_new(
-				    o, fd->id, json_string(who->employer));
-			else
-				json_object_set_new(
-				    o, fd->id, json_string(filler(fd)));
-			break;
-		case TC_FIELD_LONG_TEXT:
-			json_object_set_new(o, fd->id,
-			    json_string("在某研究所从事新材料研究十年。"));
-			break;
-		case TC_FIELD_DATE:
-			if (strcmp(fd->id, "birth-date") == 0 &&
-			    !sec->repeating)
-				json_object_set_new(o, fd->id, json_string(bd));
-			else if (strcmp(fd->id, "to") == 0)
-				json_object_set_new(
-				    o, fd->id, json_string("2012-07-01"));
-			else if (strcmp(fd->id, "id-valid-to") == 0)
-				json_object_set_new(
-				    o, fd->id, json_string("permanent"));
-			else
-				json_object_set_new(
-				    o, fd->id, json_string("2008-09-01"));
-			break;
-		case TC_FIELD_CHOICE:
-			if (strcmp(fd->id, "id-type") == 0)
-				json_object_set_new(
-				    o, fd->id, json_string("resident-id"));
-			else if (strcmp(fd->id, "sex") == 0 && !sec->repeating)
-				json_object_set_new(o, fd->id,
-				    json_string(who->male ? "男" : "女"));
-			else if (strcmp(fd->id, "tier") == 0) {
-				if (tier != NULL)
-					json_object_set_new(
-					    o, fd->id, json_string(tier));
-			} else if (strcmp(fd->id, "clause") == 0) {
-				if (clause != NULL)
-					json_object_set_new(
-					    o, fd->id, json_string(clause));
-			} else if (strcmp(fd->id, "work-type") == 0) {
-				json_object_set_new(o, fd->id,
-				    json_string(who->work_type != NULL
-					    ? who->work_type
-					    : p->application.work_types[0].id));
-			} else
-				json_object_set_new(
-				    o, fd->id, json_string("其他"));
-			break;
-		case TC_FIELD_ID_NUMBER:
-			json_object_set_new(o, fd->id, json_string(who->id));
-			break;
-		case TC_FIELD_PHONE:
-			json_object_set_new(
-			    o, fd->id, json_string("+86 138-0013-8000"));
-			break;
-		case TC_FIELD_EMAIL:
-			json_object_set_new(
-			    o, fd->id, json_string("applicant@example.com"));
-			break;
-		default:
-			break;
-		}
-	}
-	return o;
-}
-
 /*
  * A complete application file for who under (tier, route, clause) of p,
- * built from the programme's own form description.
+ * built from the programme's own form description (tc_sample_form_json).
+ * The caller frees it.
  */
 static char *
 form_json(const struct tc_programme *p, const char *tier, const char *route,
-    const char *clause, const struct person *who)
+    const char *clause, const struct tc_sample_person *who)
 {
-	json_t *root = json_object(), *secs = json_object(), *emp, *arr;
-	const struct tc_section *sec;
-	const char *eq;
-	char *text;
-	size_t i;
-	int k;
+	struct tc_buf b;
+	char err[256];
 
-	json_object_set_new(root, "programme", json_string(p->id));
-	if (route != NULL)
-		json_object_set_new(root, "route", json_string(route));
-	if (tier != NULL)
-		json_object_set_new(root, "tier", json_string(tier));
-	if (clause != NULL)
-		json_object_set_new(root, "clause", json_string(clause));
-	json_object_set_new(root, "applicant",
-	    json_pack("{s:s, s:s, s:s}", "name", who->name, "id_type",
-		"resident", "id_number", who->id));
-	if (who->retire != 0)
-		json_object_set_new(json_object_get(root, "applicant"),
-		    "retirement_age", json_integer(who->retire));
-	emp = json_pack("{s:s}", "name", who->employer);
-	if (who->code != NULL)
-		json_object_set_new(emp, "code", json_string(who->code));
-	if (who->category != NULL)
-		json_object_set_new(
-		    emp, "category", json_string(who->category));
-	json_object_set_new(root, "employer", emp);
-	if (p->application.n_work_types > 0)
-		json_object_set_new(root, "work_type",
-		    json_string(who->work_type != NULL
-			    ? who->work_type
-			    : p->application.work_types[0].id));
-	for (i = 0; i < p->application.n_sections; i++) {
-		sec = &p->application.sections[i];
-		if (!sec->required)
-			continue;
-		if (sec->repeating) {
-			arr = json_array();
-			for (k = 0;
-			     k < (sec->min_entries ? sec->min_entries : 1); k++)
-				json_array_append_new(
-				    arr, entry_for(p, sec, who, tier, clause));
-			json_object_set_new(secs, sec->id, arr);
-		} else
-			json_object_set_new(secs, sec->id,
-			    entry_for(p, sec, who, tier, clause));
-	}
-	json_object_set_new(root, "sections", secs);
-	if (who->exception != NULL &&
-	    (eq = strchr(who->exception, '=')) != NULL) {
-		char guard[64];
-
-		snprintf(guard, sizeof(guard), "%.*s",
-		    (int)(eq - who->exception), who->exception);
-		json_object_set_new(
-		    root, "exceptions", json_pack("{s:s}", guard, eq + 1));
-	}
-	text = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	return text;
+	tc_buf_init(&b, TC_APP_FORM_MAX);
+	if (tc_sample_form_json(
+		p, tier, route, clause, who, &b, err, sizeof(err)) != 0)
+		fail_msg("form: %s", err);
+	return (char *)tc_buf_detach(&b, NULL);
 }
 
 static void
@@ -408,86 +230,47 @@ attach(struct fx *fx, int64_t id, enum tc_att_kind kind, const char *material,
 	return r;
 }
 
-/* Attaches a photo (when the form has one) and every required material. */
+struct attach_arg {
+	struct fx *fx;
+	int64_t id;
+};
+
+static int
+attach_cb(const struct tc_sample_file *f, void *arg)
+{
+	struct attach_arg *a = arg;
+	char err[512];
+	int r;
+
+	begin(a->fx);
+	r = tc_app_attach(&a->fx->c, a->id, f->kind, f->material, f->name,
+	    f->data, f->len, NULL, err, sizeof(err));
+	if (r != 0)
+		fail_msg("%s %s: %s", f->material ? "material" : "photo",
+		    f->material ? f->material : f->name, err);
+	commit(a->fx);
+	return 0;
+}
+
+/*
+ * Attaches a photo (when the form has one) and every required material
+ * (tc_sample_materials), each in a transaction of its own.
+ */
 static void
 attach_all(struct fx *fx, int64_t id, const struct tc_programme *p,
     const char *tier, const char *work_type, int sub)
 {
-	const struct tc_field *photo = NULL;
-	const struct tc_material *m;
-	struct tc_buf b;
-	unsigned allowed = 0;
-	enum tc_media med;
-	char err[512], name[64];
-	size_t i, j;
+	struct attach_arg a = { fx, id };
 
-	for (i = 0; i < p->application.upload_formats.n; i++)
-		if (tc_media_parse(p->application.upload_formats.v[i], &med) ==
-		    0)
-			allowed |= TC_MEDIA_BIT(med);
-	if (allowed == 0)
-		allowed = TC_MEDIA_ALL;
-	for (i = 0; i < p->application.n_sections; i++)
-		for (j = 0; j < p->application.sections[i].n_fields; j++)
-			if (p->application.sections[i].fields[j].type ==
-			    TC_FIELD_PHOTO)
-				photo = &p->application.sections[i].fields[j];
-	if (photo != NULL && !sub) {
-		if (allowed & TC_MEDIA_BIT(TC_MEDIA_PNG)) {
-			fx_png(&b,
-			    photo->width_px ? (uint32_t)photo->width_px : 358,
-			    photo->height_px ? (uint32_t)photo->height_px
-					     : 441);
-			snprintf(name, sizeof(name), "photo.png");
-		} else {
-			fx_jpeg(&b,
-			    photo->width_px ? (uint16_t)photo->width_px : 358,
-			    photo->height_px ? (uint16_t)photo->height_px
-					     : 441);
-			snprintf(name, sizeof(name), "photo.jpg");
-		}
-		if (attach(fx, id, TC_ATT_PHOTO, NULL, name, &b, err,
-			sizeof(err)) != 0)
-			fail_msg("photo: %s", err);
-		tc_buf_release(&b);
-	}
-	for (i = 0; i < p->application.n_materials; i++) {
-		m = &p->application.materials[i];
-		if (!m->required || m->purpose != TC_PURPOSE_APPLY)
-			continue;
-		if (m->tiers.n > 0 &&
-		    (tier == NULL || !tc_idlist_has(&m->tiers, tier)))
-			continue;
-		if (m->work_types.n > 0 &&
-		    (work_type == NULL ||
-			!tc_idlist_has(&m->work_types, work_type)))
-			continue;
-		if (m->id_types.n > 0 &&
-		    !tc_idlist_has(&m->id_types, "resident-id"))
-			continue;
-		if (tc_att_kind_of_material(m->id) == TC_ATT_PHOTO) {
-			if (photo != NULL && !sub)
-				continue;
-			fx_jpeg(&b, 358, 441);
-			snprintf(name, sizeof(name), "%s.jpg", m->id);
-		} else {
-			/* A distinct PDF per material (dedup is per content
-			 * and kind). */
-			tc_buf_init(&b, 1 << 16);
-			tc_buf_printf(&b, "%%PDF-1.4\n%% %s\n%%%%EOF\n", m->id);
-			snprintf(name, sizeof(name), "%s.pdf", m->id);
-		}
-		if (attach(fx, id, tc_att_kind_of_material(m->id), m->id, name,
-			&b, err, sizeof(err)) != 0)
-			fail_msg("material %s: %s", m->id, err);
-		tc_buf_release(&b);
-	}
+	assert_int_equal(tc_sample_materials(p, tier, work_type, TC_ID_RESIDENT,
+			     sub, attach_cb, &a),
+	    0);
 }
 
 /* Creates, attaches and submits an application; returns its id. */
 static int64_t
 apply_new(struct fx *fx, const struct tc_programme *p, const char *tier,
-    const char *route, const char *clause, const struct person *who)
+    const char *route, const char *clause, const struct tc_sample_person *who)
 {
 	struct tc_app_form f;
 	char *text, err[1024];
@@ -776,13 +559,14 @@ check_card(struct fx *fx, const struct tc_card *card,
 }
 
 static void
-person(struct fx *fx, struct person *who, const char *name, const char *birth,
-    int male)
+person(struct fx *fx, struct tc_sample_person *who, const char *name,
+    const char *birth, int male)
 {
 	memset(who, 0, sizeof(*who));
+	who->id_type = TC_ID_RESIDENT;
 	next_id(fx, who->id, birth, male);
-	who->name = name;
-	who->birth = birth;
+	snprintf(who->name, sizeof(who->name), "%s", name);
+	snprintf(who->birth, sizeof(who->birth), "%s", birth);
 	who->male = male;
 	who->employer = "广州云聚新材料科技有限公司";
 	who->code = "91440101MA5CXQ8N2U";
@@ -799,7 +583,7 @@ test_walk_all(void **state)
 	const struct tc_route *rt;
 	struct tc_card card;
 	struct tc_audit_report rep;
-	struct person who;
+	struct tc_sample_person who;
 	char err[512];
 	size_t i, j, k, walked = 0;
 	int64_t id;
@@ -830,7 +614,7 @@ test_walk_all(void **state)
 			for (k = 0; k < p->n_tiers; k++) {
 				const struct tc_tier *st = &p->tiers[k];
 				struct tc_app_form f;
-				struct person rel;
+				struct tc_sample_person rel;
 				char *text;
 
 				if (st->kind != TC_TIER_SUB ||
@@ -993,7 +777,7 @@ issue_ok(struct fx *fx, int64_t id, struct tc_card *card)
 /* A card for a new person: applied, walked and issued. */
 static int64_t
 card_for(struct fx *fx, const char *programme, const char *tier,
-    struct person *who, struct tc_card *card)
+    struct tc_sample_person *who, struct tc_card *card)
 {
 	const struct tc_programme *p = prog(fx, programme);
 	const struct tc_tier *t = tc_programme_tier(p, tier);
@@ -1039,7 +823,7 @@ test_deadlines(void **state)
 	const struct tc_programme *p = prog(fx, "guangzhou-green");
 	struct tc_app_filter flt;
 	struct tc_workdays *wd = NULL;
-	struct person who;
+	struct tc_sample_person who;
 	struct tc_app a;
 	char err[1024];
 	int64_t id;
@@ -1132,7 +916,7 @@ test_guard_blacklist(void **state)
 	struct fx *fx = *state;
 	const struct tc_programme *p = prog(fx, "guangzhou-green");
 	struct tc_blacklist_entry e;
-	struct person who, other;
+	struct tc_sample_person who, other;
 	struct tc_card card;
 	uint8_t mac[TC_PII_MAC_LEN];
 	char err[1024];
@@ -1216,7 +1000,7 @@ test_guard_employer_bar(void **state)
 	struct fx *fx = *state;
 	const struct tc_programme *p = prog(fx, "guangzhou-green");
 	struct tc_employer_bar bar;
-	struct person who;
+	struct tc_sample_person who;
 	struct tc_card card;
 	char err[1024];
 	int64_t id, bar_id;
@@ -1295,7 +1079,7 @@ test_guard_retirement(void **state)
 {
 	struct fx *fx = *state;
 	const struct tc_programme *p = prog(fx, "guangzhou-green");
-	struct person who;
+	struct tc_sample_person who;
 	struct tc_card card;
 	char err[1024];
 	int64_t id;
@@ -1373,7 +1157,7 @@ test_guard_excluded_employer(void **state)
 {
 	struct fx *fx = *state;
 	const struct tc_programme *p = prog(fx, "baiyun-yunju");
-	struct person who;
+	struct tc_sample_person who;
 	char err[1024];
 	int64_t id;
 
@@ -1428,7 +1212,7 @@ test_guard_live_card_and_open(void **state)
 {
 	struct fx *fx = *state;
 	const struct tc_programme *p = prog(fx, "chuxiong-xingchu");
-	struct person who;
+	struct tc_sample_person who;
 	struct tc_card card;
 	char err[1024];
 	int64_t id, id2;
@@ -1487,7 +1271,7 @@ static void
 test_upgrade_convert(void **state)
 {
 	struct fx *fx = *state;
-	struct person who;
+	struct tc_sample_person who;
 	struct tc_card silver, gold, b, a, old;
 	struct tc_app app;
 	char err[1024];
@@ -1573,7 +1357,7 @@ test_sub_rules(void **state)
 {
 	struct fx *fx = *state;
 	const struct tc_programme *p = prog(fx, "guangzhou-green");
-	struct person who, rel;
+	struct tc_sample_person who, rel;
 	struct tc_app_form f;
 	struct tc_card a, b;
 	char *text, err[1024];
@@ -1626,7 +1410,7 @@ test_review_rules(void **state)
 {
 	struct fx *fx = *state;
 	const struct tc_programme *p = prog(fx, "baiyun-yunju");
-	struct person who;
+	struct tc_sample_person who;
 	struct tc_app a;
 	struct tc_card card;
 	char err[1024];
@@ -1745,7 +1529,7 @@ test_attachments(void **state)
 {
 	struct fx *fx = *state;
 	const struct tc_programme *p = prog(fx, "guangdong-youyue");
-	struct person who;
+	struct tc_sample_person who;
 	struct tc_buf b, back;
 	char err[1024];
 	int64_t id, att;
@@ -1871,7 +1655,7 @@ test_serials(void **state)
 {
 	struct fx *fx = *state;
 	const struct tc_programme *p = prog(fx, "chuxiong-xingchu");
-	struct person who;
+	struct tc_sample_person who;
 	struct tc_card c1, c2, c3;
 	struct tc_holder h;
 	char err[1024], no[17];
@@ -1905,7 +1689,7 @@ test_serials(void **state)
 	begin(fx);
 	memset(&h, 0, sizeof(h));
 	h.id_type = TC_ID_RESIDENT;
-	make_id(h.id_number, "110105", "19700101", 501, 1);
+	tc_sample_resident_id(h.id_number, "110105", "19700101", 501, 1);
 	snprintf(h.name, sizeof(h.name), "测试持卡人");
 	assert_int_equal(tc_registry_holder_add(
 			     fx->reg, &h, fx->c.now, &holder, err, sizeof(err)),
@@ -2080,7 +1864,7 @@ test_form_values(void **state)
 	struct fx *fx = *state;
 	const struct tc_programme *p = prog(fx, "guangdong-youyue");
 	struct tc_app_form f;
-	struct person who;
+	struct tc_sample_person who;
 	json_t *root;
 	char *text, err[1024];
 	int r;
@@ -2161,7 +1945,7 @@ test_completeness(void **state)
 	struct fx *fx = *state;
 	const struct tc_programme *p = prog(fx, "guangdong-youyue");
 	struct tc_app_form f;
-	struct person who;
+	struct tc_sample_person who;
 	char *text, err[1024];
 	int64_t id;
 
@@ -2268,7 +2052,7 @@ static void
 test_no_plain_id(void **state)
 {
 	struct fx *fx = *state;
-	struct person who;
+	struct tc_sample_person who;
 	struct tc_card card;
 	struct tc_app a;
 	struct tc_audit_report rep;

@@ -77,10 +77,10 @@ check_person(const struct tc_sample_person *who, time_t now)
 	int y, m, d, ny, nm, nd, age;
 	int64_t retire_day;
 
-	if (tc_id_normalise(who->id_type, who->id, now, norm, err,
-		sizeof(err)) != 0)
-		fail_msg("%s %s: %s", tc_id_type_name(who->id_type), who->id,
-		    err);
+	if (tc_id_normalise(
+		who->id_type, who->id, now, norm, err, sizeof(err)) != 0)
+		fail_msg(
+		    "%s %s: %s", tc_id_type_name(who->id_type), who->id, err);
 	assert_string_equal(norm, who->id);
 	assert_int_equal(strlen(who->birth), 8);
 	y = atoi(who->birth) / 10000;
@@ -96,9 +96,9 @@ check_person(const struct tc_sample_person *who, time_t now)
 	tc_civil_from_day(tc_day_of_time(now), &ny, &nm, &nd);
 	age = ny - y - (nm < m || (nm == m && nd < d));
 	assert_in_range(age, 27, 46);
-	assert_int_equal(tc_retire_day(who->male ? TC_RETIRE_MEN
-						  : TC_RETIRE_WOMEN_50,
-			     y, m, d, &retire_day),
+	assert_int_equal(
+	    tc_retire_day(who->male ? TC_RETIRE_MEN : TC_RETIRE_WOMEN_50, y, m,
+		d, &retire_day),
 	    0);
 	assert_true(retire_day > tc_day_of_time(now));
 	assert_true(who->name[0] != '\0');
@@ -122,21 +122,20 @@ test_people(void **state)
 
 	for (t = TC_ID_RESIDENT; t <= TC_ID_PASSPORT; t++)
 		for (seed = 0; seed < 300; seed++) {
-			if (tc_sample_person(NULL, (enum tc_id_type)t, seed,
-				T0, &a, err, sizeof(err)) != 0)
+			if (tc_sample_person(NULL, (enum tc_id_type)t, seed, T0,
+				&a, err, sizeof(err)) != 0)
 				fail_msg("type %d seed %u: %s", t, seed, err);
 			assert_int_equal(a.id_type, t);
 			check_person(&a, T0);
 			/* Also forty years later (birth dates move). */
-			assert_int_equal(tc_sample_person(NULL,
-					     (enum tc_id_type)t, seed,
-					     T0 + 40 * 31557600, &b, err,
-					     sizeof(err)),
+			assert_int_equal(
+			    tc_sample_person(NULL, (enum tc_id_type)t, seed,
+				T0 + 40 * 31557600, &b, err, sizeof(err)),
 			    0);
 			check_person(&b, T0 + 40 * 31557600);
 			if (t == TC_ID_RESIDENT)
-				snprintf(ids[seed], sizeof(ids[seed]), "%s",
-				    a.id);
+				snprintf(
+				    ids[seed], sizeof(ids[seed]), "%s", a.id);
 		}
 	/* Reproducible, and different people for different seeds. */
 	assert_int_equal(
@@ -173,15 +172,19 @@ test_seed_choice(void **state)
 	uint32_t seed;
 
 	/* Odd seeds are foreigners where passports are taken. */
-	assert_int_equal(tc_sample_person(g, 0, 1, T0, &a, err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_sample_person(g, 0, 1, T0, &a, err, sizeof(err)), 0);
 	assert_int_equal(a.id_type, TC_ID_PASSPORT);
 	assert_true(a.foreign);
-	assert_int_equal(tc_sample_person(g, 0, 2, T0, &a, err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_sample_person(g, 0, 2, T0, &a, err, sizeof(err)), 0);
 	assert_int_equal(a.id_type, TC_ID_HKMO_PERMIT);
 	assert_false(a.foreign);
-	assert_int_equal(tc_sample_person(g, 0, 4, T0, &a, err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_sample_person(g, 0, 4, T0, &a, err, sizeof(err)), 0);
 	assert_int_equal(a.id_type, TC_ID_TW_PERMIT);
-	assert_int_equal(tc_sample_person(g, 0, 6, T0, &a, err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_sample_person(g, 0, 6, T0, &a, err, sizeof(err)), 0);
 	assert_int_equal(a.id_type, TC_ID_RESIDENT);
 	/* Youyue takes resident ID cards only. */
 	for (seed = 0; seed < 20; seed++) {
@@ -204,8 +207,8 @@ test_seed_choice(void **state)
 	assert_int_equal(chinese, 20);
 	assert_int_equal(latin, 20);
 	/* The employer is near the programme's region. */
-	assert_int_equal(tc_sample_person(prog("chuxiong-xingchu"), 0, 3, T0, &a,
-			     err, sizeof(err)),
+	assert_int_equal(tc_sample_person(prog("chuxiong-xingchu"), 0, 3, T0,
+			     &a, err, sizeof(err)),
 	    0);
 	assert_memory_equal(a.code + 2, "5323", 4);
 }
@@ -257,17 +260,18 @@ test_relatives(void **state)
 		assert_in_range(age, 3, 15);
 		/* The child has the holder's family name. */
 		if (h.foreign)
-			assert_string_equal(strrchr(r.name, ' '),
-			    strrchr(h.name, ' '));
+			assert_string_equal(
+			    strrchr(r.name, ' '), strrchr(h.name, ' '));
 		else
 			assert_memory_equal(r.name, h.name, 3);
 		assert_int_equal(tc_sample_relative(g, &h, TC_REL_PARENT, seed,
 				     T0, &r, err, sizeof(err)),
 		    0);
-		assert_true(atoi(r.birth) / 10000 <= atoi(h.birth) / 10000 - 26);
+		assert_true(
+		    atoi(r.birth) / 10000 <= atoi(h.birth) / 10000 - 26);
 	}
-	assert_int_equal(tc_sample_relative(g, &h, TC_REL_HOLDER, 1, T0, &r, err,
-			     sizeof(err)),
+	assert_int_equal(tc_sample_relative(
+			     g, &h, TC_REL_HOLDER, 1, T0, &r, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
 }
 
@@ -288,12 +292,12 @@ collect(const struct tc_sample_file *f, void *arg)
 	char err[256];
 
 	assert_true(fs->n < TC_APP_FILES_MAX);
-	if (tc_attach_check(f->name, f->data, f->len, 0, &info, err,
-		sizeof(err)) != 0)
+	if (tc_attach_check(
+		f->name, f->data, f->len, 0, &info, err, sizeof(err)) != 0)
 		fail_msg("%s: %s", f->name, err);
 	if (f->kind == TC_ATT_PHOTO) {
-		assert_true(info.media == TC_MEDIA_PNG ||
-		    info.media == TC_MEDIA_JPEG);
+		assert_true(
+		    info.media == TC_MEDIA_PNG || info.media == TC_MEDIA_JPEG);
 		fs->photos++;
 	}
 	fs->kinds[fs->n] = f->kind;
@@ -327,8 +331,8 @@ check_form(const struct tc_programme *p, const char *tier, const char *route,
 	int r;
 
 	tc_buf_init(&b, TC_APP_FORM_MAX);
-	if (tc_sample_form_json(p, tier, route, clause, who, &b, err,
-		sizeof(err)) != 0)
+	if (tc_sample_form_json(
+		p, tier, route, clause, who, &b, err, sizeof(err)) != 0)
 		fail_msg("form: %s", err);
 	if ((r = tc_app_form_parse(set, (const char *)b.data, b.len, T0, &f,
 		 err, sizeof(err))) != 0)
@@ -377,7 +381,8 @@ types_taken(const struct tc_programme *p)
 	size_t i;
 
 	for (i = 0; i < p->application.n_id_types; i++)
-		if (tc_app_id_type_parse(p->application.id_types[i].id, &t) == 0)
+		if (tc_app_id_type_parse(p->application.id_types[i].id, &t) ==
+		    0)
 			mask |= 1u << t;
 	return mask;
 }
@@ -405,10 +410,9 @@ test_forms_complete(void **state)
 				t = &p->tiers[j];
 				if (t->kind != TC_TIER_MAIN)
 					continue;
-				assert_int_equal(tc_sample_person(p,
-						     (enum tc_id_type)type,
-						     seed++, T0, &who, err,
-						     sizeof(err)),
+				assert_int_equal(
+				    tc_sample_person(p, (enum tc_id_type)type,
+					seed++, T0, &who, err, sizeof(err)),
 				    0);
 				check_form(p, t->id, NULL,
 				    tc_sample_clause(t, NULL, seed), &who,
@@ -433,17 +437,17 @@ test_forms_complete(void **state)
 			}
 			for (j = 0; j < p->n_routes; j++) {
 				rt = &p->routes[j];
-				assert_int_equal(tc_sample_person(p,
-						     (enum tc_id_type)type,
-						     seed++, T0, &who, err,
-						     sizeof(err)),
+				assert_int_equal(
+				    tc_sample_person(p, (enum tc_id_type)type,
+					seed++, T0, &who, err, sizeof(err)),
 				    0);
 				if (rt->n_clauses > 0)
 					check_form(p, NULL, rt->id,
 					    tc_sample_clause(NULL, rt, seed),
 					    &who, TC_APP_NEW);
 				else {
-					t = tc_programme_tier(p, rt->tiers.v[0]);
+					t = tc_programme_tier(
+					    p, rt->tiers.v[0]);
 					check_form(p, t->id, rt->id,
 					    tc_sample_clause(t, NULL, seed),
 					    &who, TC_APP_NEW);
@@ -511,7 +515,8 @@ test_materials(void **state)
 	assert_true(seen);
 	/* The callback's value stops the walk. */
 	assert_int_equal(
-	    tc_sample_materials(g, "a", NULL, TC_ID_RESIDENT, 0, stop, NULL), 7);
+	    tc_sample_materials(g, "a", NULL, TC_ID_RESIDENT, 0, stop, NULL),
+	    7);
 	assert_int_equal(
 	    tc_sample_materials(NULL, "a", NULL, TC_ID_RESIDENT, 0, stop, NULL),
 	    TC_ERR_INVALID_ARG);
@@ -529,7 +534,8 @@ test_images(void **state)
 
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
 		tc_buf_init(&b, TC_ATTACH_MAX);
-		assert_int_equal(tc_sample_png(&b, sizes[i][0], sizes[i][1]), 0);
+		assert_int_equal(
+		    tc_sample_png(&b, sizes[i][0], sizes[i][1]), 0);
 		if (tc_attach_check("p.png", b.data, b.len,
 			TC_MEDIA_BIT(TC_MEDIA_PNG), &info, err,
 			sizeof(err)) != 0)
@@ -537,7 +543,8 @@ test_images(void **state)
 		assert_int_equal(info.width, sizes[i][0]);
 		assert_int_equal(info.height, sizes[i][1]);
 		tc_buf_reset(&b);
-		assert_int_equal(tc_sample_jpeg(&b, sizes[i][0], sizes[i][1]), 0);
+		assert_int_equal(
+		    tc_sample_jpeg(&b, sizes[i][0], sizes[i][1]), 0);
 		if (tc_attach_check("p.jpg", b.data, b.len,
 			TC_MEDIA_BIT(TC_MEDIA_JPEG), &info, err,
 			sizeof(err)) != 0)
@@ -552,8 +559,8 @@ test_images(void **state)
 	tc_buf_puts(&b, "x");
 	assert_int_equal(tc_sample_png(&b, 0, 10), 0);
 	assert_int_equal(b.data[0], 'x');
-	assert_int_equal(tc_attach_sniff(b.data + 1, b.len - 1, &info, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_attach_sniff(b.data + 1, b.len - 1, &info, err, sizeof(err)),
 	    TC_ERR_MALFORMED);
 	tc_buf_reset(&b);
 	assert_int_equal(tc_sample_jpeg(&b, 5, 0), 0);
