@@ -87,7 +87,8 @@ tc_cli_fail(int code, const char *what, const char *msg)
 	if (msg != NULL && *msg != '\0')
 		fprintf(stderr, "%s (%s)\n", msg, tc_errname(code));
 	else
-		fprintf(stderr, "%s (%s)\n", tc_strerror(code), tc_errname(code));
+		fprintf(
+		    stderr, "%s (%s)\n", tc_strerror(code), tc_errname(code));
 	return tc_cli_exit_status(code);
 }
 
@@ -99,7 +100,8 @@ tc_cli_home(const char *opt)
 	if (h == NULL || *h == '\0')
 		h = getenv("TCARD_HOME");
 	if (h == NULL || *h == '\0') {
-		tc_cli_usage("no home directory: give --home DIR or set TCARD_HOME");
+		tc_cli_usage(
+		    "no home directory: give --home DIR or set TCARD_HOME");
 		return NULL;
 	}
 	return h;
@@ -127,8 +129,10 @@ tc_cli_now(void)
 	}
 	if (end == NULL || *end != '\0') {
 		prefix(stderr);
-		fprintf(stderr, "TCARD_NOW=%s is neither seconds since the "
-		    "epoch nor YYYY-MM-DD[THH:MM:SSZ]\n", s);
+		fprintf(stderr,
+		    "TCARD_NOW=%s is neither seconds since the "
+		    "epoch nor YYYY-MM-DD[THH:MM:SSZ]\n",
+		    s);
 		return (time_t)-1;
 	}
 	return timegm(&tm);
@@ -137,8 +141,8 @@ tc_cli_now(void)
 int
 tc_cli_print_json(FILE *f, const void *json)
 {
-	char *s = json_dumps((const json_t *)json,
-	    JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *s = json_dumps(
+	    (const json_t *)json, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 
 	if (s == NULL)
 		return -1;
@@ -178,8 +182,8 @@ list_commands(FILE *f, const struct tc_cmd *const *cmds)
 	fprintf(f, "\nCOMMANDS\n");
 	for (i = 0; cmds[i] != NULL; i++)
 		fprintf(f, "    %-21s %s\n", cmds[i]->name, cmds[i]->summary);
-	fprintf(f, "\nRun '%s COMMAND --help' for a command's page.\n",
-	    progname);
+	fprintf(
+	    f, "\nRun '%s COMMAND --help' for a command's page.\n", progname);
 }
 
 static const struct tc_cmd *
@@ -210,7 +214,8 @@ group_help(const struct tc_cmd *const *cmds, const char *word, FILE *f)
 		if (strncmp(cmds[i]->name, word, n) == 0 &&
 		    cmds[i]->name[n] == ' ') {
 			if (!found)
-				fprintf(f, "%s %s: subcommands:\n", progname, word);
+				fprintf(
+				    f, "%s %s: subcommands:\n", progname, word);
 			fprintf(f, "    %-21s %s\n", cmds[i]->name,
 			    cmds[i]->summary);
 			found = 1;
@@ -258,10 +263,11 @@ tc_cli_main(const char *prog, const char *prog_help,
 		return TC_EXIT_OK;
 	}
 	if ((cmd = find(cmds, argc - 1, argv + 1, &words)) == NULL) {
-		if (argv[1][0] != '-' && group_help(cmds, argv[1],
-		    argc > 2 && is_help(argv[2]) ? stdout : stderr))
-			return argc > 2 && is_help(argv[2]) ?
-			    TC_EXIT_OK : TC_EXIT_USAGE;
+		if (argv[1][0] != '-' &&
+		    group_help(cmds, argv[1],
+			argc > 2 && is_help(argv[2]) ? stdout : stderr))
+			return argc > 2 && is_help(argv[2]) ? TC_EXIT_OK
+							    : TC_EXIT_USAGE;
 		return tc_cli_usage("unknown command '%s'", argv[1]);
 	}
 	cmdname = cmd->name;

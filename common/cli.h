@@ -16,17 +16,20 @@
 #include <stdio.h>
 #include <time.h>
 
-#define TC_EXIT_OK 0
-#define TC_EXIT_REFUSED 1
-#define TC_EXIT_USAGE 2
-#define TC_EXIT_ENV 3
+#define TC_EXIT_OK	 0
+#define TC_EXIT_REFUSED	 1
+#define TC_EXIT_USAGE	 2
+#define TC_EXIT_ENV	 3
 #define TC_EXIT_INTERNAL 4
 
 struct tc_cmd {
-	const char *name;	/* "id-check", or "audit verify" for a nested one */
-	const char *summary;	/* one line for the command list */
-	const char *help;	/* man-style page: SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES */
-	int (*exec)(int argc, char **argv); /* argv[0] is the command name; returns an exit status */
+	const char *name; /* "id-check", or "audit verify" for a nested one */
+	const char *summary; /* one line for the command list */
+	const char *
+	    help; /* man-style page: SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES */
+	int (*exec)(int argc,
+	    char **
+		argv); /* argv[0] is the command name; returns an exit status */
 };
 
 /*

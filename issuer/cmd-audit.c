@@ -120,10 +120,10 @@ static int
 verify_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"expect-head", required_argument, NULL, 'e'},
-	    {NULL, 0, NULL, 0},
+		{ "home", required_argument, NULL, 'H' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "expect-head", required_argument, NULL, 'e' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct tc_registry *reg = NULL;
 	struct tc_audit_report rep;
@@ -250,15 +250,15 @@ static int
 list_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"limit", required_argument, NULL, 'n'},
-	    {"from", required_argument, NULL, 'f'},
-	    {NULL, 0, NULL, 0},
+		{ "home", required_argument, NULL, 'H' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "from", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct tc_registry *reg = NULL;
 	struct tc_audit_head head;
-	struct list_out lo = {NULL, 0};
+	struct list_out lo = { NULL, 0 };
 	char err[512] = "";
 	const char *home_opt = NULL, *home;
 	int64_t limit = 0, from = 0;
@@ -333,15 +333,15 @@ out:
 }
 
 const struct tc_cmd tc_cmd_audit_verify = {
-    .name = "audit verify",
-    .summary = "check the audit log's keyed hash chain",
-    .help = verify_help,
-    .exec = verify_exec,
+	.name = "audit verify",
+	.summary = "check the audit log's keyed hash chain",
+	.help = verify_help,
+	.exec = verify_exec,
 };
 
 const struct tc_cmd tc_cmd_audit_list = {
-    .name = "audit list",
-    .summary = "show audit log entries",
-    .help = list_help,
-    .exec = list_exec,
+	.name = "audit list",
+	.summary = "show audit log entries",
+	.help = list_help,
+	.exec = list_exec,
 };

@@ -17,46 +17,53 @@
 #include "tcard/id.h"
 
 static const char help[] =
-"NAME\n"
-"    tcard-issuer id-check - validate and normalise an ID document number\n"
-"\n"
-"SYNOPSIS\n"
-"    tcard-issuer id-check [--json] [--show] TYPE NUMBER\n"
-"\n"
-"DESCRIPTION\n"
-"    Normalises NUMBER (spaces removed, full-width digits and letters made\n"
-"    half-width, letters upper-cased) and checks it against the rules of\n"
-"    TYPE. On success prints the masked form, which keeps only the first 4\n"
-"    and last 4 characters of an 18-character number; the full normalised\n"
-"    number is printed only with --show. On failure prints the reason, for\n"
-"    example 'bad check character: expected 7, got 3'.\n"
-"\n"
-"    TYPE is one of:\n"
-"      resident        mainland resident ID card (GB 11643, 18 characters)\n"
-"      hkmo-residence  residence permit for Hong Kong and Macao residents\n"
-"                      (18 characters beginning 810000 or 820000)\n"
-"      tw-residence    residence permit for Taiwan residents (830000...)\n"
-"      hkmo-permit     home-return permit (H or M + 8 or 10 digits)\n"
-"      tw-permit       Taiwan compatriot permit (8 or 10 digits)\n"
-"      foreign-pr      foreign permanent residence ID (2023 form: 18 digits\n"
-"                      beginning with 9; older form: 3 letters + 12 digits)\n"
-"      passport        passport (5 to 20 letters and digits)\n"
-"\n"
-"OPTIONS\n"
-"    --json    print {\"valid\", \"type\", \"masked\", \"error\", \"reason\"}\n"
-"    --show    also print the full normalised number (stdout only; never\n"
-"              use it where output is logged)\n"
-"    --help    show this page\n"
-"\n"
-"EXIT STATUS\n"
-"    0 valid; 1 not valid; 2 usage error.\n"
-"\n"
-"ENVIRONMENT\n"
-"    TCARD_NOW  the date against which birth dates are checked (tests)\n"
-"\n"
-"EXAMPLES\n"
-"    tcard-issuer id-check resident '110101 19900307 123x'\n"
-"    tcard-issuer id-check --json hkmo-permit H12345678\n";
+    "NAME\n"
+    "    tcard-issuer id-check - validate and normalise an ID document number\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer id-check [--json] [--show] TYPE NUMBER\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Normalises NUMBER (spaces removed, full-width digits and letters "
+    "made\n"
+    "    half-width, letters upper-cased) and checks it against the rules of\n"
+    "    TYPE. On success prints the masked form, which keeps only the first "
+    "4\n"
+    "    and last 4 characters of an 18-character number; the full normalised\n"
+    "    number is printed only with --show. On failure prints the reason, "
+    "for\n"
+    "    example 'bad check character: expected 7, got 3'.\n"
+    "\n"
+    "    TYPE is one of:\n"
+    "      resident        mainland resident ID card (GB 11643, 18 "
+    "characters)\n"
+    "      hkmo-residence  residence permit for Hong Kong and Macao residents\n"
+    "                      (18 characters beginning 810000 or 820000)\n"
+    "      tw-residence    residence permit for Taiwan residents (830000...)\n"
+    "      hkmo-permit     home-return permit (H or M + 8 or 10 digits)\n"
+    "      tw-permit       Taiwan compatriot permit (8 or 10 digits)\n"
+    "      foreign-pr      foreign permanent residence ID (2023 form: 18 "
+    "digits\n"
+    "                      beginning with 9; older form: 3 letters + 12 "
+    "digits)\n"
+    "      passport        passport (5 to 20 letters and digits)\n"
+    "\n"
+    "OPTIONS\n"
+    "    --json    print {\"valid\", \"type\", \"masked\", \"error\", "
+    "\"reason\"}\n"
+    "    --show    also print the full normalised number (stdout only; never\n"
+    "              use it where output is logged)\n"
+    "    --help    show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 valid; 1 not valid; 2 usage error.\n"
+    "\n"
+    "ENVIRONMENT\n"
+    "    TCARD_NOW  the date against which birth dates are checked (tests)\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer id-check resident '110101 19900307 123x'\n"
+    "    tcard-issuer id-check --json hkmo-permit H12345678\n";
 
 static int
 exec(int argc, char **argv)
@@ -88,28 +95,32 @@ exec(int argc, char **argv)
 	if (argc - optind != 2)
 		return tc_cli_usage("expected TYPE and NUMBER");
 	if (tc_id_type_parse(argv[optind], &type) != 0)
-		return tc_cli_usage("unknown ID type '%s' (resident, "
+		return tc_cli_usage(
+		    "unknown ID type '%s' (resident, "
 		    "hkmo-residence, tw-residence, hkmo-permit, tw-permit, "
-		    "foreign-pr, passport)", argv[optind]);
+		    "foreign-pr, passport)",
+		    argv[optind]);
 	if ((now = tc_cli_now()) == (time_t)-1)
 		return TC_EXIT_USAGE;
 
 	msg[0] = '\0';
-	r = tc_id_normalise(type, argv[optind + 1], now, norm, msg, sizeof(msg));
+	r = tc_id_normalise(
+	    type, argv[optind + 1], now, norm, msg, sizeof(msg));
 	if (r == 0)
 		r = tc_id_mask(norm, masked);
 	if (json) {
 		o = json_object();
 		json_object_set_new(o, "valid", json_boolean(r == 0));
-		json_object_set_new(o, "type", json_string(tc_id_type_name(type)));
+		json_object_set_new(
+		    o, "type", json_string(tc_id_type_name(type)));
 		if (r == 0) {
 			json_object_set_new(o, "masked", json_string(masked));
 			if (show)
-				json_object_set_new(o, "normalised",
-				    json_string(norm));
+				json_object_set_new(
+				    o, "normalised", json_string(norm));
 		} else {
-			json_object_set_new(o, "error",
-			    json_string(tc_errname(r)));
+			json_object_set_new(
+			    o, "error", json_string(tc_errname(r)));
 			json_object_set_new(o, "reason",
 			    json_string(msg[0] ? msg : tc_strerror(r)));
 		}

@@ -88,7 +88,7 @@ login_name(void)
 static void
 remove_registry(const char *home)
 {
-	static const char *const suffix[] = {"", "-wal", "-shm"};
+	static const char *const suffix[] = { "", "-wal", "-shm" };
 	char path[4096];
 	size_t i;
 
@@ -103,9 +103,9 @@ static int
 exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"home", required_argument, NULL, 'H'},
-	    {"programmes", required_argument, NULL, 'P'},
-	    {NULL, 0, NULL, 0},
+		{ "home", required_argument, NULL, 'H' },
+		{ "programmes", required_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
 	};
 	struct tc_keystore *ks = NULL;
 	struct tc_registry *reg = NULL;
@@ -182,8 +182,8 @@ out:
 }
 
 const struct tc_cmd tc_cmd_init = {
-    .name = "init",
-    .summary = "create the registry (after tcard-keys init)",
-    .help = help,
-    .exec = exec,
+	.name = "init",
+	.summary = "create the registry (after tcard-keys init)",
+	.help = help,
+	.exec = exec,
 };

@@ -142,10 +142,11 @@ tc_issuer_programmes(const char *home, struct tc_programme_set **out)
 
 	*out = NULL;
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", home,
-	    TC_ISSUER_PROGRAMMES_DIR) >= sizeof(dir))
+		TC_ISSUER_PROGRAMMES_DIR) >= sizeof(dir))
 		return tc_cli_usage("home directory path too long");
 	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		snprintf(dir, sizeof(dir), "%s", tc_issuer_shipped_programmes());
+		snprintf(
+		    dir, sizeof(dir), "%s", tc_issuer_shipped_programmes());
 	if ((r = tc_programme_set_load_dir(out, dir, err, sizeof(err))) != 0)
 		return tc_cli_fail(r, "programmes", err);
 	return TC_EXIT_OK;
@@ -178,7 +179,8 @@ tc_issuer_install_programmes(const char *src, const char *home)
 		snprintf(from, sizeof(from), "%s/%s", src, e->d_name);
 		snprintf(to, sizeof(to), "%s/%s", dst, e->d_name);
 		if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0) {
-			snprintf(buf, sizeof(buf), "%s: %s", from, strerror(errno));
+			snprintf(
+			    buf, sizeof(buf), "%s: %s", from, strerror(errno));
 			status = tc_cli_fail(TC_ERR_IO, "programmes", buf);
 			break;
 		}
@@ -187,7 +189,8 @@ tc_issuer_install_programmes(const char *src, const char *home)
 			close(in);
 			if (errno == EEXIST)
 				continue;
-			snprintf(buf, sizeof(buf), "%s: %s", to, strerror(errno));
+			snprintf(
+			    buf, sizeof(buf), "%s: %s", to, strerror(errno));
 			status = tc_cli_fail(TC_ERR_IO, "programmes", buf);
 			break;
 		}
@@ -197,7 +200,8 @@ tc_issuer_install_programmes(const char *src, const char *home)
 				break;
 			}
 		if (n < 0 || fsync(out) != 0) {
-			snprintf(buf, sizeof(buf), "%s: %s", to, strerror(errno));
+			snprintf(
+			    buf, sizeof(buf), "%s: %s", to, strerror(errno));
 			status = tc_cli_fail(TC_ERR_IO, "programmes", buf);
 		}
 		close(in);
@@ -206,4 +210,3 @@ tc_issuer_install_programmes(const char *src, const char *home)
 	closedir(d);
 	return status;
 }
-

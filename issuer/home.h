@@ -41,7 +41,8 @@ struct tc_programme_set;
  * status (printing what was wrong, naming the file, key and reason) and
  * sets *out on success; free it with tc_programme_set_free().
  */
-int tc_issuer_programmes(const char *home, struct tc_programme_set **out /* OUT */);
+int tc_issuer_programmes(
+    const char *home, struct tc_programme_set **out /* OUT */);
 
 /*
  * Copies every *.json of src into HOME/programmes/ (made mode 0755), leaving

@@ -19,50 +19,53 @@
 #include "tcard/keystore.h"
 
 static const char help[] =
-"NAME\n"
-"    tcard-keys export-trust - write the signed trust list for verifiers\n"
-"\n"
-"SYNOPSIS\n"
-"    tcard-keys export-trust [--home DIR] [--pem] --out FILE|-\n"
-"\n"
-"DESCRIPTION\n"
-"    Writes the trust list: a COSE_Sign1 signed by the CA (ca.key) whose\n"
-"    payload holds the CA certificate and every signer whose certificate is\n"
-"    valid now, each with its kid, COSE algorithm and status (current or\n"
-"    retired). Verifiers load it pinned to the SHA-256 of the CA\n"
-"    certificate (shown by 'tcard-keys list') and accept credentials\n"
-"    signed by any signer in it. The format is in docs/keys.md.\n"
-"    The list is loaded back and checked before it is written. Publish a\n"
-"    new one after every rotate-signer, and at least once a year.\n"
-"\n"
-"    With --pem, writes instead every signer certificate in PEM, each\n"
-"    preceded by a comment line '# talentcard credential signer kid KID\n"
-"    alg ALG status STATUS not-after TIME', for tools such as openssl; it\n"
-"    needs no private key. The CA certificate is keys/ca.crt.\n"
-"\n"
-"    FILE is written whole or not at all (a temporary file renamed into\n"
-"    place), mode 0644 less the umask. '-' writes to standard output; the\n"
-"    binary list is not written to a terminal.\n"
-"\n"
-"OPTIONS\n"
-"    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
-"    --out FILE   where to write (required; '-' for standard output)\n"
-"    --pem        the signer certificates in PEM instead of the signed list\n"
-"    --help       show this page\n"
-"\n"
-"EXIT STATUS\n"
-"    0 written; 1 refused (the CA or the current signer is not valid now:\n"
-"    rotate the signer); 2 usage error; 3 no key store, no ca.key, a\n"
-"    missing, badly protected or malformed file, or FILE cannot be\n"
-"    written; 4 internal error.\n"
-"\n"
-"ENVIRONMENT\n"
-"    TCARD_HOME  default home directory\n"
-"    TCARD_NOW   the issue time of the list (tests)\n"
-"\n"
-"EXAMPLES\n"
-"    tcard-keys export-trust --home /srv/tcard --out /srv/www/trust.cose\n"
-"    tcard-keys export-trust --pem --out - | openssl x509 -noout -subject\n";
+    "NAME\n"
+    "    tcard-keys export-trust - write the signed trust list for verifiers\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-keys export-trust [--home DIR] [--pem] --out FILE|-\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Writes the trust list: a COSE_Sign1 signed by the CA (ca.key) whose\n"
+    "    payload holds the CA certificate and every signer whose certificate "
+    "is\n"
+    "    valid now, each with its kid, COSE algorithm and status (current or\n"
+    "    retired). Verifiers load it pinned to the SHA-256 of the CA\n"
+    "    certificate (shown by 'tcard-keys list') and accept credentials\n"
+    "    signed by any signer in it. The format is in docs/keys.md.\n"
+    "    The list is loaded back and checked before it is written. Publish a\n"
+    "    new one after every rotate-signer, and at least once a year.\n"
+    "\n"
+    "    With --pem, writes instead every signer certificate in PEM, each\n"
+    "    preceded by a comment line '# talentcard credential signer kid KID\n"
+    "    alg ALG status STATUS not-after TIME', for tools such as openssl; it\n"
+    "    needs no private key. The CA certificate is keys/ca.crt.\n"
+    "\n"
+    "    FILE is written whole or not at all (a temporary file renamed into\n"
+    "    place), mode 0644 less the umask. '-' writes to standard output; the\n"
+    "    binary list is not written to a terminal.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
+    "    --out FILE   where to write (required; '-' for standard output)\n"
+    "    --pem        the signer certificates in PEM instead of the signed "
+    "list\n"
+    "    --help       show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 written; 1 refused (the CA or the current signer is not valid now:\n"
+    "    rotate the signer); 2 usage error; 3 no key store, no ca.key, a\n"
+    "    missing, badly protected or malformed file, or FILE cannot be\n"
+    "    written; 4 internal error.\n"
+    "\n"
+    "ENVIRONMENT\n"
+    "    TCARD_HOME  default home directory\n"
+    "    TCARD_NOW   the issue time of the list (tests)\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-keys export-trust --home /srv/tcard --out /srv/www/trust.cose\n"
+    "    tcard-keys export-trust --pem --out - | openssl x509 -noout "
+    "-subject\n";
 
 /* Writes b to path through a temporary file in the same directory. */
 static int
@@ -104,9 +107,9 @@ write_out(const char *path, const struct tc_buf *b)
 	status = TC_EXIT_OK;
 	free(tmp);
 	return status;
- fail:
-	fprintf(stderr, "tcard-keys export-trust: %s: %s\n", path,
-	    strerror(errno));
+fail:
+	fprintf(
+	    stderr, "tcard-keys export-trust: %s: %s\n", path, strerror(errno));
 	if (fd != -1)
 		close(fd);
 	unlink(tmp);
@@ -151,10 +154,10 @@ exec(int argc, char **argv)
 		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
 	if (out == NULL || *out == '\0')
 		return tc_cli_usage("give --out FILE (or --out - for standard "
-		    "output)");
+				    "output)");
 	if (strcmp(out, "-") == 0 && !pem && isatty(STDOUT_FILENO))
 		return tc_cli_usage("the trust list is binary: not writing it "
-		    "to a terminal");
+				    "to a terminal");
 	if ((home = tc_cli_home(home_opt)) == NULL)
 		return TC_EXIT_USAGE;
 	if ((now = tc_cli_now()) == (time_t)-1)
@@ -171,20 +174,23 @@ exec(int argc, char **argv)
 		if (r == TC_ERR_NOT_FOUND &&
 		    !tc_keystore_has_file(ks, "ca.key"))
 			fputs("The CA key is not on this machine: run this "
-			    "where the CA is kept.\n", stderr);
+			      "where the CA is kept.\n",
+			    stderr);
 		goto out;
 	}
 	if (strcmp(out, "-") == 0) {
 		if (fwrite(b.data, 1, b.len, stdout) != b.len ||
 		    fflush(stdout) != 0) {
-			fprintf(stderr, "tcard-keys export-trust: standard "
-			    "output: %s\n", strerror(errno));
+			fprintf(stderr,
+			    "tcard-keys export-trust: standard "
+			    "output: %s\n",
+			    strerror(errno));
 			status = TC_EXIT_ENV;
 		} else
 			status = TC_EXIT_OK;
 	} else
 		status = write_out(out, &b);
- out:
+out:
 	tc_buf_release(&b);
 	tc_keystore_free(ks);
 	return status;

@@ -14,53 +14,60 @@
 #include "tcard/keystore.h"
 
 static const char help[] =
-"NAME\n"
-"    tcard-keys init - make the keys of a new authority\n"
-"\n"
-"SYNOPSIS\n"
-"    tcard-keys init [--home DIR] [--alg es256|sm2] [--force] [--json]\n"
-"\n"
-"DESCRIPTION\n"
-"    Creates DIR/keys (mode 0700; DIR itself is made when missing) and in it,\n"
-"    every file mode 0600, written whole or not at all:\n"
-"      ca.key, ca.crt      the issuer CA: a new key and a self-signed X.509\n"
-"                          v3 CA certificate valid for 20 years\n"
-"      signer-KID.key/.crt the first credential signer, current, with a\n"
-"                          certificate issued by the CA valid for 6 years\n"
-"                          (it signs for about a year, then must still\n"
-"                          verify cards of up to 5 years)\n"
-"      master.key          card master key, AES-128 (16 random bytes, hex)\n"
-"      pepper.key          lookup pepper (32 random bytes, hex)\n"
-"      data.key            registry data key, AES-256 (32 random bytes, hex)\n"
-"      keys.json           the manifest: algorithm, CA fingerprint, signers\n"
-"    KID is the key id: the first 8 bytes of SHA-256 over the key's DER\n"
-"    SubjectPublicKeyInfo, in hex. The command prints what it made; it\n"
-"    never prints a private key or a secret.\n"
-"\n"
-"    init refuses when DIR/keys already holds keys. --force replaces the\n"
-"    whole store and deletes the old signer files: a registry made with\n"
-"    the old pepper and data key can then no longer be read, and cards\n"
-"    signed by the old signers no longer verify. Keep a backup.\n"
-"\n"
-"OPTIONS\n"
-"    --home DIR        the authority's home directory (default $TCARD_HOME)\n"
-"    --alg es256|sm2   ES256 (ECDSA P-256 with SHA-256, the default) or SM2\n"
-"                      (SM2 with SM3, GB/T 32918, COSE alg -65537)\n"
-"    --force           replace an existing key store\n"
-"    --json            print what was made as JSON\n"
-"    --help            show this page\n"
-"\n"
-"EXIT STATUS\n"
-"    0 made; 1 keys exist (without --force); 2 usage error;\n"
-"    3 a directory or file cannot be made or written; 4 internal error.\n"
-"\n"
-"ENVIRONMENT\n"
-"    TCARD_HOME  default home directory\n"
-"    TCARD_NOW   the creation time (tests)\n"
-"\n"
-"EXAMPLES\n"
-"    tcard-keys init --home /srv/tcard\n"
-"    tcard-keys init --home /srv/tcard --alg sm2\n";
+    "NAME\n"
+    "    tcard-keys init - make the keys of a new authority\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-keys init [--home DIR] [--alg es256|sm2] [--force] [--json]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Creates DIR/keys (mode 0700; DIR itself is made when missing) and in "
+    "it,\n"
+    "    every file mode 0600, written whole or not at all:\n"
+    "      ca.key, ca.crt      the issuer CA: a new key and a self-signed "
+    "X.509\n"
+    "                          v3 CA certificate valid for 20 years\n"
+    "      signer-KID.key/.crt the first credential signer, current, with a\n"
+    "                          certificate issued by the CA valid for 6 years\n"
+    "                          (it signs for about a year, then must still\n"
+    "                          verify cards of up to 5 years)\n"
+    "      master.key          card master key, AES-128 (16 random bytes, "
+    "hex)\n"
+    "      pepper.key          lookup pepper (32 random bytes, hex)\n"
+    "      data.key            registry data key, AES-256 (32 random bytes, "
+    "hex)\n"
+    "      keys.json           the manifest: algorithm, CA fingerprint, "
+    "signers\n"
+    "    KID is the key id: the first 8 bytes of SHA-256 over the key's DER\n"
+    "    SubjectPublicKeyInfo, in hex. The command prints what it made; it\n"
+    "    never prints a private key or a secret.\n"
+    "\n"
+    "    init refuses when DIR/keys already holds keys. --force replaces the\n"
+    "    whole store and deletes the old signer files: a registry made with\n"
+    "    the old pepper and data key can then no longer be read, and cards\n"
+    "    signed by the old signers no longer verify. Keep a backup.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --home DIR        the authority's home directory (default "
+    "$TCARD_HOME)\n"
+    "    --alg es256|sm2   ES256 (ECDSA P-256 with SHA-256, the default) or "
+    "SM2\n"
+    "                      (SM2 with SM3, GB/T 32918, COSE alg -65537)\n"
+    "    --force           replace an existing key store\n"
+    "    --json            print what was made as JSON\n"
+    "    --help            show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 made; 1 keys exist (without --force); 2 usage error;\n"
+    "    3 a directory or file cannot be made or written; 4 internal error.\n"
+    "\n"
+    "ENVIRONMENT\n"
+    "    TCARD_HOME  default home directory\n"
+    "    TCARD_NOW   the creation time (tests)\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-keys init --home /srv/tcard\n"
+    "    tcard-keys init --home /srv/tcard --alg sm2\n";
 
 static json_t *
 cert_json(const struct tc_keystore_cert_info *c)
@@ -87,10 +94,11 @@ print_json(const struct tc_keystore *ks)
 	    (sec = json_array()) == NULL)
 		return -1;
 	for (w = 0; w < TC_SECRET_COUNT; w++)
-		json_array_append_new(sec, json_pack("{s:s, s:s, s:i}", "name",
-		    tc_secret_name((enum tc_secret)w), "file",
-		    tc_secret_file((enum tc_secret)w), "bytes",
-		    (int)tc_secret_size((enum tc_secret)w)));
+		json_array_append_new(sec,
+		    json_pack("{s:s, s:s, s:i}", "name",
+			tc_secret_name((enum tc_secret)w), "file",
+			tc_secret_file((enum tc_secret)w), "bytes",
+			(int)tc_secret_size((enum tc_secret)w)));
 	o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "dir",
 	    tc_keystore_dir(ks), "alg", tc_keyalg_name(tc_keystore_alg(ks)),
 	    "ca", cert_json(&ca), "signer", cert_json(&s), "secrets", sec,
@@ -132,7 +140,7 @@ print_text(const struct tc_keystore *ks)
 		    tc_secret_size((enum tc_secret)w));
 	printf("  keys.json            manifest\n");
 	printf("Pin verifiers to the CA sha256 above. Keep ca.key offline; the "
-	    "issuing station\nneeds only the signer and the secrets.\n");
+	       "issuing station\nneeds only the signer and the secrets.\n");
 }
 
 static int
@@ -162,7 +170,8 @@ exec(int argc, char **argv)
 		case 'a':
 			if (tc_keyalg_parse(optarg, &alg) != 0)
 				return tc_cli_usage("unknown algorithm '%s' "
-				    "(es256 or sm2)", optarg);
+						    "(es256 or sm2)",
+				    optarg);
 			break;
 		case 'f':
 			force = 1;
@@ -180,19 +189,21 @@ exec(int argc, char **argv)
 		return TC_EXIT_USAGE;
 	if ((now = tc_cli_now()) == (time_t)-1)
 		return TC_EXIT_USAGE;
-	if ((r = tc_keystore_create(home, alg, force, now, err,
-	    sizeof(err))) != 0) {
+	if ((r = tc_keystore_create(home, alg, force, now, err, sizeof(err))) !=
+	    0) {
 		status = tc_keys_fail(r, NULL, err);
 		if (r == TC_ERR_EXISTS)
-			fprintf(stderr, "Give --force to replace the whole "
+			fprintf(stderr,
+			    "Give --force to replace the whole "
 			    "store (read 'tcard-keys init --help' first).\n");
 		return status;
 	}
 	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)
 		return tc_keys_fail(r, "reopening the new store", err);
 	if (json)
-		status = print_json(ks) == 0 ? TC_EXIT_OK :
-		    tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);
+		status = print_json(ks) == 0
+		    ? TC_EXIT_OK
+		    : tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);
 	else {
 		print_text(ks);
 		status = TC_EXIT_OK;

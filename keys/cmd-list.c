@@ -15,43 +15,44 @@
 #include "tcard/keystore.h"
 
 static const char help[] =
-"NAME\n"
-"    tcard-keys list - show the keys of the key store\n"
-"\n"
-"SYNOPSIS\n"
-"    tcard-keys list [--home DIR] [--json]\n"
-"\n"
-"DESCRIPTION\n"
-"    Shows the algorithm of the store, the issuer CA and every credential\n"
-"    signer (oldest first) with its kid, status (current: signs new\n"
-"    credentials; retired: verifies only), validity and the SHA-256\n"
-"    fingerprint of its certificate, and whether its private key file is\n"
-"    present (ca.key is normally absent from an issuing station: the CA\n"
-"    stays offline). A certificate already past its end is marked\n"
-"    'expired'. The secrets are listed by name, file and size; their\n"
-"    contents are never read. list checks the manifest and the\n"
-"    certificates as every command does, so it also tells whether the\n"
-"    store is sound.\n"
-"\n"
-"OPTIONS\n"
-"    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
-"    --json       print one JSON object: dir, alg, cose_alg, created, ca,\n"
-"                 signers [kid, alg, cose_alg, status, created,\n"
-"                 not_before, not_after, expired, key_file, key_present,\n"
-"                 cert_file, sha256], secrets [name, file, bytes, present]\n"
-"    --help       show this page\n"
-"\n"
-"EXIT STATUS\n"
-"    0 listed; 2 usage error; 3 no key store, or a missing, badly\n"
-"    protected or malformed file; 4 internal error.\n"
-"\n"
-"ENVIRONMENT\n"
-"    TCARD_HOME  default home directory\n"
-"    TCARD_NOW   the time against which 'expired' is decided (tests)\n"
-"\n"
-"EXAMPLES\n"
-"    tcard-keys list --home /srv/tcard\n"
-"    tcard-keys list --json | python3 -m json.tool\n";
+    "NAME\n"
+    "    tcard-keys list - show the keys of the key store\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-keys list [--home DIR] [--json]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Shows the algorithm of the store, the issuer CA and every credential\n"
+    "    signer (oldest first) with its kid, status (current: signs new\n"
+    "    credentials; retired: verifies only), validity and the SHA-256\n"
+    "    fingerprint of its certificate, and whether its private key file is\n"
+    "    present (ca.key is normally absent from an issuing station: the CA\n"
+    "    stays offline). A certificate already past its end is marked\n"
+    "    'expired'. The secrets are listed by name, file and size; their\n"
+    "    contents are never read. list checks the manifest and the\n"
+    "    certificates as every command does, so it also tells whether the\n"
+    "    store is sound.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
+    "    --json       print one JSON object: dir, alg, cose_alg, created, ca,\n"
+    "                 signers [kid, alg, cose_alg, status, created,\n"
+    "                 not_before, not_after, expired, key_file, key_present,\n"
+    "                 cert_file, sha256], secrets [name, file, bytes, "
+    "present]\n"
+    "    --help       show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 listed; 2 usage error; 3 no key store, or a missing, badly\n"
+    "    protected or malformed file; 4 internal error.\n"
+    "\n"
+    "ENVIRONMENT\n"
+    "    TCARD_HOME  default home directory\n"
+    "    TCARD_NOW   the time against which 'expired' is decided (tests)\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-keys list --home /srv/tcard\n"
+    "    tcard-keys list --json | python3 -m json.tool\n";
 
 static json_t *
 cert_json(const struct tc_keystore *ks, const struct tc_keystore_cert_info *c,
@@ -69,8 +70,9 @@ cert_json(const struct tc_keystore *ks, const struct tc_keystore_cert_info *c,
 	if (o == NULL)
 		return NULL;
 	if (!is_ca)
-		json_object_set_new(o, "status", json_string(c->status ==
-		    TC_SIGNER_CURRENT ? "current" : "retired"));
+		json_object_set_new(o, "status",
+		    json_string(c->status == TC_SIGNER_CURRENT ? "current"
+							       : "retired"));
 	json_object_set_new(o, "created", json_string(cr));
 	json_object_set_new(o, "not_before", json_string(nb));
 	json_object_set_new(o, "not_after", json_string(na));
@@ -103,12 +105,13 @@ list_json(const struct tc_keystore *ks, time_t now)
 		json_array_append_new(arr, cert_json(ks, &s, 0, now));
 	}
 	for (w = 0; w < TC_SECRET_COUNT; w++)
-		json_array_append_new(sec, json_pack("{s:s, s:s, s:i, s:b}",
-		    "name", tc_secret_name((enum tc_secret)w), "file",
-		    tc_secret_file((enum tc_secret)w), "bytes",
-		    (int)tc_secret_size((enum tc_secret)w), "present",
-		    tc_keystore_has_file(ks,
-		    tc_secret_file((enum tc_secret)w))));
+		json_array_append_new(sec,
+		    json_pack("{s:s, s:s, s:i, s:b}", "name",
+			tc_secret_name((enum tc_secret)w), "file",
+			tc_secret_file((enum tc_secret)w), "bytes",
+			(int)tc_secret_size((enum tc_secret)w), "present",
+			tc_keystore_has_file(
+			    ks, tc_secret_file((enum tc_secret)w))));
 	o = json_pack("{s:s, s:s, s:i, s:s, s:o, s:o, s:o}", "dir",
 	    tc_keystore_dir(ks), "alg", tc_keyalg_name(tc_keystore_alg(ks)),
 	    "cose_alg", ca.cose_alg, "created", cr, "ca",
@@ -129,8 +132,8 @@ print_cert(const struct tc_keystore *ks, const struct tc_keystore_cert_info *c,
 	tc_keys_time(c->not_before, nb);
 	tc_keys_time(c->not_after, na);
 	tc_keys_hex(c->fingerprint, sizeof(c->fingerprint), fpr);
-	printf("  %-8s kid %s  %s%s\n", label, c->kid,
-	    tc_keyalg_name(c->alg), now > c->not_after ? "  EXPIRED" : "");
+	printf("  %-8s kid %s  %s%s\n", label, c->kid, tc_keyalg_name(c->alg),
+	    now > c->not_after ? "  EXPIRED" : "");
 	printf("           valid %s .. %s\n", nb, na);
 	printf("           sha256 %s\n", fpr);
 	printf("           %s %s, %s\n", c->key_file,
@@ -156,8 +159,8 @@ list_text(const struct tc_keystore *ks, time_t now)
 	printf("signers (oldest first):\n");
 	for (i = 0; i < tc_keystore_signer_count(ks); i++) {
 		tc_keystore_signer_info(ks, i, &s);
-		print_cert(ks, &s, s.status == TC_SIGNER_CURRENT ? "current" :
-		    "retired", now);
+		print_cert(ks, &s,
+		    s.status == TC_SIGNER_CURRENT ? "current" : "retired", now);
 	}
 	printf("secrets:\n");
 	for (w = 0; w < TC_SECRET_COUNT; w++) {

@@ -15,42 +15,47 @@
 #include "tcard/keystore.h"
 
 static const char help[] =
-"NAME\n"
-"    tcard-keys rotate-signer - make a new current credential signer\n"
-"\n"
-"SYNOPSIS\n"
-"    tcard-keys rotate-signer [--home DIR] [--json]\n"
-"\n"
-"DESCRIPTION\n"
-"    Makes a new signer key and a certificate for it issued by the CA\n"
-"    (valid for 6 years, never past the CA's end), writes\n"
-"    signer-KID.key and signer-KID.crt, and rewrites keys.json with the new\n"
-"    signer current and the previous one retired. A retired signer signs\n"
-"    nothing more but stays in the trust list, so the cards it signed keep\n"
-"    verifying until its certificate ends; export-trust leaves it out after\n"
-"    that. Needs ca.key: run it on the ceremony machine, then copy the new\n"
-"    signer files and keys.json to the issuing station and publish a new\n"
-"    trust list (export-trust) before the station signs with the new key.\n"
-"    Rotate about once a year.\n"
-"\n"
-"OPTIONS\n"
-"    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
-"    --json       print {\"kid\", \"retired\", \"not_after\", \"key_file\",\n"
-"                 \"cert_file\"}\n"
-"    --help       show this page\n"
-"\n"
-"EXIT STATUS\n"
-"    0 rotated; 1 refused (the CA has expired, or 64 signers already);\n"
-"    2 usage error; 3 no key store, no ca.key, or a missing, badly\n"
-"    protected or malformed file; 4 internal error.\n"
-"\n"
-"ENVIRONMENT\n"
-"    TCARD_HOME  default home directory\n"
-"    TCARD_NOW   the time of the rotation (tests)\n"
-"\n"
-"EXAMPLES\n"
-"    tcard-keys rotate-signer --home /srv/tcard\n"
-"    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
+    "NAME\n"
+    "    tcard-keys rotate-signer - make a new current credential signer\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-keys rotate-signer [--home DIR] [--json]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Makes a new signer key and a certificate for it issued by the CA\n"
+    "    (valid for 6 years, never past the CA's end), writes\n"
+    "    signer-KID.key and signer-KID.crt, and rewrites keys.json with the "
+    "new\n"
+    "    signer current and the previous one retired. A retired signer signs\n"
+    "    nothing more but stays in the trust list, so the cards it signed "
+    "keep\n"
+    "    verifying until its certificate ends; export-trust leaves it out "
+    "after\n"
+    "    that. Needs ca.key: run it on the ceremony machine, then copy the "
+    "new\n"
+    "    signer files and keys.json to the issuing station and publish a new\n"
+    "    trust list (export-trust) before the station signs with the new key.\n"
+    "    Rotate about once a year.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
+    "    --json       print {\"kid\", \"retired\", \"not_after\", "
+    "\"key_file\",\n"
+    "                 \"cert_file\"}\n"
+    "    --help       show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 rotated; 1 refused (the CA has expired, or 64 signers already);\n"
+    "    2 usage error; 3 no key store, no ca.key, or a missing, badly\n"
+    "    protected or malformed file; 4 internal error.\n"
+    "\n"
+    "ENVIRONMENT\n"
+    "    TCARD_HOME  default home directory\n"
+    "    TCARD_NOW   the time of the rotation (tests)\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-keys rotate-signer --home /srv/tcard\n"
+    "    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
 
 static int
 exec(int argc, char **argv)
@@ -101,15 +106,16 @@ exec(int argc, char **argv)
 		if (r == TC_ERR_NOT_FOUND &&
 		    !tc_keystore_has_file(ks, "ca.key"))
 			fputs("The CA key is not on this machine: run this "
-			    "where the CA is kept.\n", stderr);
+			      "where the CA is kept.\n",
+			    stderr);
 		goto out;
 	}
 	tc_keystore_signer_info(ks, tc_keystore_signer_count(ks) - 1, &s);
 	tc_keys_time(s.not_after, na);
 	if (json) {
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kid", s.kid,
-		    "retired", old.kid, "not_after", na, "key_file",
-		    s.key_file, "cert_file", s.cert_file);
+		    "retired", old.kid, "not_after", na, "key_file", s.key_file,
+		    "cert_file", s.cert_file);
 		if (o == NULL) {
 			status = tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);
 			goto out;
@@ -117,16 +123,16 @@ exec(int argc, char **argv)
 		tc_cli_print_json(stdout, o);
 		json_decref(o);
 	} else {
-		printf("new current signer: kid %s, valid until %s\n", s.kid,
-		    na);
-		printf("  written: %s, %s, keys.json\n", s.key_file,
-		    s.cert_file);
+		printf(
+		    "new current signer: kid %s, valid until %s\n", s.kid, na);
+		printf(
+		    "  written: %s, %s, keys.json\n", s.key_file, s.cert_file);
 		printf("retired signer: kid %s (verifies, no longer signs)\n",
 		    old.kid);
 		printf("Publish a new trust list (tcard-keys export-trust) "
-		    "before signing with the new key.\n");
+		       "before signing with the new key.\n");
 	}
- out:
+out:
 	tc_keystore_free(ks);
 	return status;
 }

@@ -97,4 +97,3 @@ tc_app_audit(struct tc_registry *reg, time_t now, const char *op,
 	free(text);
 	return r;
 }
-

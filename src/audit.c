@@ -352,11 +352,12 @@ tc_audit_head_parse(
 	if (strlen(p) < 2 * TC_AUDIT_MAC_LEN)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "audit head: the mac is shorter than 64 hex digits");
-	if (tc_hex_decode(p, 2 * TC_AUDIT_MAC_LEN, h.mac, TC_AUDIT_MAC_LEN,
-	    &i) != 0)
+	if (tc_hex_decode(
+		p, 2 * TC_AUDIT_MAC_LEN, h.mac, TC_AUDIT_MAC_LEN, &i) != 0)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "audit head: character %zu of the mac is not a hex "
-		    "digit (64 expected)", i + 1);
+		    "digit (64 expected)",
+		    i + 1);
 	if (p[2 * TC_AUDIT_MAC_LEN] != '\0')
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "audit head: the mac is longer than 64 hex digits");
@@ -386,8 +387,9 @@ bad(struct tc_audit_report *rep, int64_t seq, char *err, size_t errlen,
 static int
 read_row(sqlite3_stmt *st, struct fields *f)
 {
-	static const int want[8] = {SQLITE_INTEGER, SQLITE_INTEGER, SQLITE_TEXT,
-	    SQLITE_TEXT, SQLITE_TEXT, SQLITE_TEXT, SQLITE_BLOB, SQLITE_BLOB};
+	static const int want[8] = { SQLITE_INTEGER, SQLITE_INTEGER,
+		SQLITE_TEXT, SQLITE_TEXT, SQLITE_TEXT, SQLITE_TEXT, SQLITE_BLOB,
+		SQLITE_BLOB };
 	int i;
 
 	for (i = 0; i < 8; i++)

@@ -15,7 +15,8 @@
 #include "tcard/buf.h"
 #include "tcard/err.h"
 
-static const char alphabet[45] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
+static const char alphabet[45] =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
 /*
  * Value of each byte in the alphabet, or -1. A table rather than strchr():
@@ -93,8 +94,8 @@ describe(char *s, size_t slen, unsigned char ch)
 }
 
 int
-tc_base45_decode(struct tc_buf *out, const char *in, size_t len, char *err,
-    size_t errlen)
+tc_base45_decode(
+    struct tc_buf *out, const char *in, size_t len, char *err, size_t errlen)
 {
 	const unsigned char *s = (const unsigned char *)in;
 	size_t i, k, glen, start, need;
@@ -109,8 +110,8 @@ tc_base45_decode(struct tc_buf *out, const char *in, size_t len, char *err,
 		if (r == TC_ERR_TOO_LARGE)
 			tc_seterr(err, errlen, r,
 			    "%zu Base45 characters decode to %zu bytes, "
-			    "over the cap of %zu", len, need,
-			    out->cap - out->len);
+			    "over the cap of %zu",
+			    len, need, out->cap - out->len);
 		return r;
 	}
 	p = out->data + out->len;
@@ -123,7 +124,8 @@ tc_base45_decode(struct tc_buf *out, const char *in, size_t len, char *err,
 				describe(what, sizeof(what), s[i + k]);
 				r = tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
 				    "character %zu: %s is not in the Base45 "
-				    "alphabet", i + k, what);
+				    "alphabet",
+				    i + k, what);
 				goto out;
 			}
 			n += (unsigned int)v * mul;
@@ -133,14 +135,16 @@ tc_base45_decode(struct tc_buf *out, const char *in, size_t len, char *err,
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "character %zu: a single character left over at "
 			    "the end (Base45 text length %zu is not 0 or 2 "
-			    "modulo 3)", i, len);
+			    "modulo 3)",
+			    i, len);
 			goto out;
 		}
 		if (glen == 3) {
 			if (n > 0xffff) {
 				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 				    "characters %zu-%zu: group value %u is "
-				    "over 65535", i, i + 2, n);
+				    "over 65535",
+				    i, i + 2, n);
 				goto out;
 			}
 			*p++ = (uint8_t)(n >> 8);
@@ -149,7 +153,8 @@ tc_base45_decode(struct tc_buf *out, const char *in, size_t len, char *err,
 			if (n > 0xff) {
 				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 				    "characters %zu-%zu: final group value %u "
-				    "is over 255", i, i + 1, n);
+				    "is over 255",
+				    i, i + 1, n);
 				goto out;
 			}
 			*p++ = (uint8_t)n;
@@ -158,7 +163,7 @@ tc_base45_decode(struct tc_buf *out, const char *in, size_t len, char *err,
 	out->len += need;
 	out->data[out->len] = '\0';
 	r = 0;
- out:
+out:
 	if (r != 0) {
 		/* Wipe what was written past the old end; len never moved. */
 		memset(out->data + start, 0, need);

@@ -33,14 +33,14 @@
 #define DER_SIG_MAX 80
 
 struct tc_cose_key {
-	EVP_PKEY *pkey;			/* our own reference */
+	EVP_PKEY *pkey; /* our own reference */
 	int alg;
 	uint8_t kid[TC_COSE_KID_MAX];
 	size_t kidlen;
-	uint8_t order[HALF];		/* group order n, big-endian */
-	EVP_MD_CTX *vproto;		/* set up for DigestVerify; copied */
-	EVP_PKEY_CTX *vpctx;		/* SM2: pkey ctx vproto borrows */
-	EVP_MD_CTX *sproto;		/* DigestSign set up, or NULL */
+	uint8_t order[HALF]; /* group order n, big-endian */
+	EVP_MD_CTX *vproto;  /* set up for DigestVerify; copied */
+	EVP_PKEY_CTX *vpctx; /* SM2: pkey ctx vproto borrows */
+	EVP_MD_CTX *sproto;  /* DigestSign set up, or NULL */
 	EVP_PKEY_CTX *spctx;
 };
 
@@ -154,8 +154,8 @@ group_order(int nid, uint8_t order[HALF], char *err, size_t errlen)
  * for ECDSA it does nothing.
  */
 static int
-make_proto(EVP_PKEY *pkey, int alg, int sign, EVP_MD_CTX **mout,
-    EVP_PKEY_CTX **pout)
+make_proto(
+    EVP_PKEY *pkey, int alg, int sign, EVP_MD_CTX **mout, EVP_PKEY_CTX **pout)
 {
 	static const uint8_t nothing[1];
 	EVP_MD_CTX *m = NULL;
@@ -171,9 +171,9 @@ make_proto(EVP_PKEY *pkey, int alg, int sign, EVP_MD_CTX **mout,
 		return TC_ERR_NOMEM;
 	if (alg == TC_COSE_ALG_SM2_SM3) {
 		if ((pc = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL)) ==
-		    NULL ||
-		    EVP_PKEY_CTX_set1_id(pc, TC_COSE_SM2_ID,
-			sizeof(TC_COSE_SM2_ID) - 1) != 1)
+			NULL ||
+		    EVP_PKEY_CTX_set1_id(
+			pc, TC_COSE_SM2_ID, sizeof(TC_COSE_SM2_ID) - 1) != 1)
 			goto fail;
 		EVP_MD_CTX_set_pkey_ctx(m, pc);
 	}
@@ -236,7 +236,7 @@ tc_cose_key_new(struct tc_cose_key **out, EVP_PKEY *pkey, const uint8_t *kid,
 	}
 	if (conv != NULL) {
 		k->pkey = conv;
-		conv = NULL;	/* transferred */
+		conv = NULL; /* transferred */
 	} else {
 		if (EVP_PKEY_up_ref(pkey) != 1) {
 			r = sslerr(err, errlen, TC_ERR_CRYPTO, "up_ref");
@@ -263,7 +263,7 @@ tc_cose_key_new(struct tc_cose_key **out, EVP_PKEY *pkey, const uint8_t *kid,
 	if (make_proto(k->pkey, alg, 1, &k->sproto, &k->spctx) != 0)
 		ERR_clear_error();
 	*out = k;
-	k = NULL;	/* transferred */
+	k = NULL; /* transferred */
 	r = 0;
 out:
 	tc_cose_key_free(k);
@@ -272,8 +272,8 @@ out:
 }
 
 int
-tc_cose_key_from_spki(struct tc_cose_key **out, const uint8_t *der,
-    size_t len, const uint8_t *kid, size_t kidlen, char *err, size_t errlen)
+tc_cose_key_from_spki(struct tc_cose_key **out, const uint8_t *der, size_t len,
+    const uint8_t *kid, size_t kidlen, char *err, size_t errlen)
 {
 	EVP_PKEY *pkey = NULL;
 	const unsigned char *p = der;
@@ -390,8 +390,8 @@ tc_cose_key_sign_parts(const struct tc_cose_key *k,
 	int r = TC_ERR_INTERNAL;
 
 	if (k->sproto == NULL)
-		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
-		    "this key cannot sign");
+		return tc_seterr(
+		    err, errlen, TC_ERR_CRYPTO, "this key cannot sign");
 	if ((r = start(k->sproto, &m, err, errlen)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
@@ -418,8 +418,7 @@ tc_cose_key_sign_parts(const struct tc_cose_key *k,
 	 */
 	if (k->alg == TC_COSE_ALG_ES256) {
 		if ((order = BN_bin2bn(k->order, HALF, NULL)) == NULL ||
-		    (half = BN_new()) == NULL ||
-		    BN_rshift1(half, order) != 1) {
+		    (half = BN_new()) == NULL || BN_rshift1(half, order) != 1) {
 			r = sslerr(err, errlen, TC_ERR_NOMEM, "low s");
 			goto out;
 		}
@@ -474,8 +473,7 @@ tc_cose_key_verify_parts(const struct tc_cose_key *k,
 
 	if (siglen != TC_COSE_SIG_LEN)
 		return tc_seterr(err, errlen, TC_ERR_BAD_SIGNATURE,
-		    "signature of %zu bytes, not %d", siglen,
-		    TC_COSE_SIG_LEN);
+		    "signature of %zu bytes, not %d", siglen, TC_COSE_SIG_LEN);
 	if (!in_range(sig, k->order))
 		return tc_seterr(err, errlen, TC_ERR_BAD_SIGNATURE,
 		    "signature r is zero or not below the group order");
@@ -489,7 +487,7 @@ tc_cose_key_verify_parts(const struct tc_cose_key *k,
 		r = sslerr(err, errlen, TC_ERR_NOMEM, "ECDSA_SIG");
 		goto out;
 	}
-	br = bs = NULL;	/* transferred */
+	br = bs = NULL; /* transferred */
 	if ((derlen = i2d_ECDSA_SIG(es, NULL)) <= 0 ||
 	    (size_t)derlen > sizeof(der) || i2d_ECDSA_SIG(es, &dp) != derlen) {
 		r = sslerr(err, errlen, TC_ERR_CRYPTO, "i2d_ECDSA_SIG");
@@ -556,7 +554,7 @@ tc_cose_keyring_add(struct tc_cose_keyring *kr, struct tc_cose_key *k)
 		kr->alloc = nalloc;
 	}
 	kr->keys[kr->n++] = k;
-	k = NULL;	/* transferred */
+	k = NULL; /* transferred */
 	r = 0;
 out:
 	tc_cose_key_free(k);
@@ -564,8 +562,8 @@ out:
 }
 
 const struct tc_cose_key *
-tc_cose_keyring_find(const struct tc_cose_keyring *kr, const uint8_t *kid,
-    size_t kidlen)
+tc_cose_keyring_find(
+    const struct tc_cose_keyring *kr, const uint8_t *kid, size_t kidlen)
 {
 	size_t i;
 

@@ -25,9 +25,9 @@
 #include "cose-int.h"
 
 /* Header labels this implementation understands (RFC 9052 section 3.1). */
-#define LABEL_ALG 1
+#define LABEL_ALG  1
 #define LABEL_CRIT 2
-#define LABEL_KID 4
+#define LABEL_KID  4
 
 /* Room for the two bstr heads and the h'' of a Sig_structure. */
 #define HEADS 19
@@ -36,23 +36,23 @@
 enum kind {
 	K_NONE,
 	K_UINT,
-	K_NEGINT,	/* the value is -1 - val */
+	K_NEGINT, /* the value is -1 - val */
 	K_BSTR,
 	K_TSTR,
 	K_ARRAY,
 	K_MAP,
 	K_TAG,
-	K_SIMPLE,	/* false, true, null, undefined */
+	K_SIMPLE, /* false, true, null, undefined */
 	K_FLOAT,
-	K_INDEF,	/* an indefinite-length start or a break */
+	K_INDEF, /* an indefinite-length start or a break */
 };
 
 struct item {
 	enum kind kind;
-	uint64_t val;		/* integer argument, length, count, tag */
-	const uint8_t *p;	/* K_BSTR, K_TSTR: contents, in the input */
-	int null;		/* K_SIMPLE: it was null */
-	size_t off;		/* offset of the head in the whole input */
+	uint64_t val;	  /* integer argument, length, count, tag */
+	const uint8_t *p; /* K_BSTR, K_TSTR: contents, in the input */
+	int null;	  /* K_SIMPLE: it was null */
+	size_t off;	  /* offset of the head in the whole input */
 };
 
 /* A reader over in[off..end); offsets in messages count from in[0]. */
@@ -66,9 +66,9 @@ struct dec {
 
 /* A header label already seen, to refuse repeats. */
 struct label {
-	enum kind kind;		/* K_UINT, K_NEGINT or K_TSTR */
-	uint64_t val;		/* the argument, or the text length */
-	const uint8_t *p;	/* K_TSTR: the text */
+	enum kind kind;	  /* K_UINT, K_NEGINT or K_TSTR */
+	uint64_t val;	  /* the argument, or the text length */
+	const uint8_t *p; /* K_TSTR: the text */
 };
 
 struct hdrstate {
@@ -284,8 +284,7 @@ next(struct dec *d, struct item *it)
 	it->off = d->off;
 	if (d->off >= d->end)
 		return tc_seterr(d->err, d->errlen, TC_ERR_TRUNCATED,
-		    "byte %zu: input ends where an item should start",
-		    d->off);
+		    "byte %zu: input ends where an item should start", d->off);
 	b = d->in[d->off];
 	/*
 	 * libcbor 0.8.0 rejects 0xc6..0xd4 (tags 6 to 20 in one byte, so
@@ -310,7 +309,8 @@ next(struct dec *d, struct item *it)
 	if (it->kind == K_INDEF)
 		return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
 		    "byte %zu: indefinite-length item or break (only "
-		    "definite lengths are allowed)", d->off);
+		    "definite lengths are allowed)",
+		    d->off);
 	head = res.read;
 	if (it->kind == K_BSTR || it->kind == K_TSTR)
 		head -= it->val;
@@ -318,8 +318,8 @@ next(struct dec *d, struct item *it)
 	    head != shortest(it->val))
 		return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
 		    "byte %zu: %s in a %zu-byte head where %zu bytes do "
-		    "(not the shortest form)", d->off, kindname(it->kind),
-		    head, shortest(it->val));
+		    "(not the shortest form)",
+		    d->off, kindname(it->kind), head, shortest(it->val));
 	d->off += res.read;
 	return 0;
 }
@@ -371,8 +371,10 @@ labelstr(char *buf, size_t n, const struct label *l)
 			return;
 		buf[j++] = '"';
 		for (i = 0; i < l->val && j + 5 < n; i++)
-			buf[j++] = l->p[i] >= 0x20 && l->p[i] < 0x7f &&
-			    l->p[i] != '"' ? (char)l->p[i] : '?';
+			buf[j++] =
+			    l->p[i] >= 0x20 && l->p[i] < 0x7f && l->p[i] != '"'
+			    ? (char)l->p[i]
+			    : '?';
 		if (i < l->val)
 			buf[j++] = '.', buf[j++] = '.', buf[j++] = '.';
 		buf[j++] = '"';
@@ -406,7 +408,8 @@ read_alg(struct dec *d, struct tc_cose_sign1 *msg)
 	if (it.kind == K_TSTR)
 		return tc_seterr(d->err, d->errlen, TC_ERR_UNSUPPORTED_ALG,
 		    "byte %zu: alg is a text string (only integer algs are "
-		    "supported)", it.off);
+		    "supported)",
+		    it.off);
 	if (it.kind != K_UINT && it.kind != K_NEGINT)
 		return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
 		    "byte %zu: alg is %s, not an integer", it.off,
@@ -420,8 +423,8 @@ read_alg(struct dec *d, struct tc_cose_sign1 *msg)
 	if (v != TC_COSE_ALG_ES256 && v != TC_COSE_ALG_SM2_SM3)
 		return tc_seterr(d->err, d->errlen, TC_ERR_UNSUPPORTED_ALG,
 		    "byte %zu: alg %lld is not supported (ES256 %d, SM2 with "
-		    "SM3 %d)", it.off, v, TC_COSE_ALG_ES256,
-		    TC_COSE_ALG_SM2_SM3);
+		    "SM3 %d)",
+		    it.off, v, TC_COSE_ALG_ES256, TC_COSE_ALG_SM2_SM3);
 	msg->alg = (int)v;
 	return 0;
 }
@@ -476,9 +479,10 @@ read_crit(struct dec *d)
 		l.p = el.p;
 		if (!is_label(&l, LABEL_ALG) && !is_label(&l, LABEL_KID)) {
 			labelstr(buf, sizeof(buf), &l);
-			return tc_seterr(d->err, d->errlen,
-			    TC_ERR_CRIT_HEADER, "byte %zu: critical header "
-			    "%s is not understood", el.off, buf);
+			return tc_seterr(d->err, d->errlen, TC_ERR_CRIT_HEADER,
+			    "byte %zu: critical header "
+			    "%s is not understood",
+			    el.off, buf);
 		}
 	}
 	return 0;
@@ -519,15 +523,14 @@ read_headers(struct dec *d, int protected, struct tc_cose_sign1 *msg,
 		    lab.kind != K_TSTR)
 			return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
 			    "byte %zu: a %s header label is %s (labels are "
-			    "integers or text)", lab.off, which,
-			    kindname(lab.kind));
+			    "integers or text)",
+			    lab.off, which, kindname(lab.kind));
 		l.kind = lab.kind;
 		l.val = lab.val;
 		l.p = lab.p;
 		if (!protected && is_label(&l, LABEL_ALG))
 			return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
-			    "byte %zu: alg in the unprotected header",
-			    lab.off);
+			    "byte %zu: alg in the unprotected header", lab.off);
 		if (!protected && is_label(&l, LABEL_CRIT))
 			return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
 			    "byte %zu: crit in the unprotected header",
@@ -535,13 +538,16 @@ read_headers(struct dec *d, int protected, struct tc_cose_sign1 *msg,
 		if (!protected && is_label(&l, LABEL_KID))
 			return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
 			    "byte %zu: kid must be protected (found in the "
-			    "unprotected header)", lab.off);
+			    "unprotected header)",
+			    lab.off);
 		for (j = 0; j < hs->nseen; j++) {
 			if (label_eq(&hs->seen[j], &l)) {
 				labelstr(buf, sizeof(buf), &l);
 				return tc_seterr(d->err, d->errlen,
-				    TC_ERR_MALFORMED, "byte %zu: header label "
-				    "%s appears twice", lab.off, buf);
+				    TC_ERR_MALFORMED,
+				    "byte %zu: header label "
+				    "%s appears twice",
+				    lab.off, buf);
 			}
 		}
 		hs->seen[hs->nseen++] = l;
@@ -593,11 +599,12 @@ tc_cose_sign1_release(struct tc_cose_sign1 *msg)
 }
 
 int
-tc_cose_sign1_decode(struct tc_cose_sign1 *msg, const uint8_t *in,
-    size_t len, char *err, size_t errlen)
+tc_cose_sign1_decode(struct tc_cose_sign1 *msg, const uint8_t *in, size_t len,
+    char *err, size_t errlen)
 {
-	struct dec d = { .in = in, .off = 0, .end = len, .err = err,
-		.errlen = errlen };
+	struct dec d = {
+		.in = in, .off = 0, .end = len, .err = err, .errlen = errlen
+	};
 	struct dec sub;
 	struct hdrstate hs;
 	struct item it, prot, payload, sig;
@@ -620,7 +627,8 @@ tc_cose_sign1_decode(struct tc_cose_sign1 *msg, const uint8_t *in,
 		if (it.val != TC_COSE_TAG_SIGN1) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "byte %zu: tag %llu (only %d, COSE_Sign1, is "
-			    "allowed)", it.off, (unsigned long long)it.val,
+			    "allowed)",
+			    it.off, (unsigned long long)it.val,
 			    TC_COSE_TAG_SIGN1);
 			goto out;
 		}
@@ -659,7 +667,8 @@ tc_cose_sign1_decode(struct tc_cose_sign1 *msg, const uint8_t *in,
 		if (sub.off != sub.end) {
 			r = tc_seterr(err, errlen, TC_ERR_TRAILING,
 			    "byte %zu: %zu bytes after the protected header "
-			    "map", sub.off, sub.end - sub.off);
+			    "map",
+			    sub.off, sub.end - sub.off);
 			goto out;
 		}
 	}
@@ -696,8 +705,8 @@ tc_cose_sign1_decode(struct tc_cose_sign1 *msg, const uint8_t *in,
 		goto out;
 	if (sig.kind != K_BSTR) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "byte %zu: the signature is %s, not a byte string",
-		    sig.off, kindname(sig.kind));
+		    "byte %zu: the signature is %s, not a byte string", sig.off,
+		    kindname(sig.kind));
 		goto out;
 	}
 	if (d.off != len) {
@@ -735,8 +744,8 @@ put_bstr(struct tc_buf *b, const uint8_t *p, size_t n)
 	uint8_t h[9];
 	int r;
 
-	if ((r = put_head(b, cbor_encode_bytestring_start(n, h, sizeof(h)),
-	    h)) != 0)
+	if ((r = put_head(
+		 b, cbor_encode_bytestring_start(n, h, sizeof(h)), h)) != 0)
 		return r;
 	return tc_buf_put(b, p, n);
 }
@@ -758,13 +767,13 @@ put_sign1(struct tc_buf *out, const uint8_t *prot, size_t plen,
 	size_t start = out->len;
 	int r;
 
-	if ((r = put_head(out, cbor_encode_tag(TC_COSE_TAG_SIGN1, h,
-	    sizeof(h)), h)) != 0 ||
-	    (r = put_head(out, cbor_encode_array_start(4, h, sizeof(h)),
-	    h)) != 0 ||
+	if ((r = put_head(out, cbor_encode_tag(TC_COSE_TAG_SIGN1, h, sizeof(h)),
+		 h)) != 0 ||
+	    (r = put_head(out, cbor_encode_array_start(4, h, sizeof(h)), h)) !=
+		0 ||
 	    (r = put_bstr(out, prot, plen)) != 0 ||
-	    (r = put_head(out, cbor_encode_map_start(0, h, sizeof(h)),
-	    h)) != 0 ||
+	    (r = put_head(out, cbor_encode_map_start(0, h, sizeof(h)), h)) !=
+		0 ||
 	    (r = put_bstr(out, payload, len)) != 0 ||
 	    (r = put_bstr(out, sig, siglen)) != 0)
 		tc_buf_truncate(out, start);
@@ -777,11 +786,11 @@ put_sign1(struct tc_buf *out, const uint8_t *prot, size_t plen,
  * as five parts hashed one after the other. heads must hold HEADS bytes.
  */
 static void
-sig_structure(struct tc_cose_part parts[5], uint8_t *heads,
-    const uint8_t *prot, size_t plen, const uint8_t *payload, size_t len)
+sig_structure(struct tc_cose_part parts[5], uint8_t *heads, const uint8_t *prot,
+    size_t plen, const uint8_t *payload, size_t len)
 {
-	static const uint8_t prefix[] = { 0x84, 0x6a, 'S', 'i', 'g', 'n',
-		'a', 't', 'u', 'r', 'e', '1' };
+	static const uint8_t prefix[] = { 0x84, 0x6a, 'S', 'i', 'g', 'n', 'a',
+		't', 'u', 'r', 'e', '1' };
 	static const uint8_t empty[1];
 	size_t hl;
 
@@ -831,9 +840,9 @@ tc_cose_sign1_create(struct tc_buf *out, const struct tc_cose_key *signer,
 	/* {1: alg, 4: kid}: keys in bytewise order, shortest heads. */
 	prot[plen++] = 0xa2;
 	prot[plen++] = LABEL_ALG;
-	hl = alg < 0 ? cbor_encode_negint((uint64_t)(-1 - (long long)alg), h,
-			   sizeof(h))
-		     : cbor_encode_uint((uint64_t)alg, h, sizeof(h));
+	hl = alg < 0
+	    ? cbor_encode_negint((uint64_t)(-1 - (long long)alg), h, sizeof(h))
+	    : cbor_encode_uint((uint64_t)alg, h, sizeof(h));
 	memcpy(prot + plen, h, hl);
 	plen += hl;
 	prot[plen++] = LABEL_KID;
@@ -849,11 +858,11 @@ tc_cose_sign1_create(struct tc_buf *out, const struct tc_cose_key *signer,
 		    "a payload of %zu bytes makes a COSE_Sign1 over %d bytes",
 		    len, TC_COSE_MAX_INPUT);
 	sig_structure(parts, heads, prot, plen, payload, len);
-	if ((r = tc_cose_key_sign_parts(signer, parts, 5, sig, err,
-	    errlen)) != 0)
+	if ((r = tc_cose_key_sign_parts(signer, parts, 5, sig, err, errlen)) !=
+	    0)
 		return r;
-	if ((r = put_sign1(out, prot, plen, payload, len, sig,
-	    sizeof(sig))) != 0)
+	if ((r = put_sign1(out, prot, plen, payload, len, sig, sizeof(sig))) !=
+	    0)
 		return tc_seterr(err, errlen, r,
 		    "appending the COSE_Sign1 to the output: %s",
 		    tc_strerror(r));
@@ -872,14 +881,13 @@ tc_cose_sign1_encode(struct tc_buf *out, const struct tc_cose_sign1 *msg,
 	if (msg->protected_hdr.len > TC_COSE_MAX_INPUT ||
 	    msg->payload.len > TC_COSE_MAX_INPUT ||
 	    msg->sig.len > TC_COSE_MAX_INPUT ||
-	    sign1_size(msg->protected_hdr.len, msg->payload.len,
-		msg->sig.len) > TC_COSE_MAX_INPUT)
+	    sign1_size(msg->protected_hdr.len, msg->payload.len, msg->sig.len) >
+		TC_COSE_MAX_INPUT)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "the COSE_Sign1 would be over %d bytes",
-		    TC_COSE_MAX_INPUT);
-	if ((r = put_sign1(out, msg->protected_hdr.data,
-	    msg->protected_hdr.len, msg->payload.data, msg->payload.len,
-	    msg->sig.data, msg->sig.len)) != 0)
+		    "the COSE_Sign1 would be over %d bytes", TC_COSE_MAX_INPUT);
+	if ((r = put_sign1(out, msg->protected_hdr.data, msg->protected_hdr.len,
+		 msg->payload.data, msg->payload.len, msg->sig.data,
+		 msg->sig.len)) != 0)
 		return tc_seterr(err, errlen, r,
 		    "appending the COSE_Sign1 to the output: %s",
 		    tc_strerror(r));
@@ -901,8 +909,8 @@ tc_cose_sign1_verify(const struct tc_cose_sign1 *msg,
 		    "tc_cose_sign1_verify: NULL argument");
 	if (msg->alg != tc_cose_key_alg(key))
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED_ALG,
-		    "the message says alg %d, the key is for alg %d",
-		    msg->alg, tc_cose_key_alg(key));
+		    "the message says alg %d, the key is for alg %d", msg->alg,
+		    tc_cose_key_alg(key));
 	kid = tc_cose_key_kid(key, &kidlen);
 	if (msg->kidlen != kidlen || memcmp(msg->kid, kid, kidlen) != 0) {
 		hex(a, sizeof(a), msg->kid, msg->kidlen);
@@ -912,8 +920,8 @@ tc_cose_sign1_verify(const struct tc_cose_sign1 *msg,
 	}
 	sig_structure(parts, heads, msg->protected_hdr.data,
 	    msg->protected_hdr.len, msg->payload.data, msg->payload.len);
-	return tc_cose_key_verify_parts(key, parts, 5, msg->sig.data,
-	    msg->sig.len, err, errlen);
+	return tc_cose_key_verify_parts(
+	    key, parts, 5, msg->sig.data, msg->sig.len, err, errlen);
 }
 
 int

@@ -21,13 +21,13 @@
 #define IN_MAX 64
 
 static const char *const type_names[] = {
-    "resident",
-    "hkmo-residence",
-    "tw-residence",
-    "hkmo-permit",
-    "tw-permit",
-    "foreign-pr",
-    "passport",
+	"resident",
+	"hkmo-residence",
+	"tw-residence",
+	"hkmo-permit",
+	"tw-permit",
+	"foreign-pr",
+	"passport",
 };
 #define NTYPES (sizeof(type_names) / sizeof(type_names[0]))
 
@@ -66,8 +66,8 @@ tc_province_valid(int pp)
 int
 tc_date_valid(int y, int m, int d)
 {
-	static const int mdays[12] = {
-	    31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
+		30, 31 };
 	int leap, last;
 
 	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1)
@@ -153,8 +153,8 @@ clean(
 static char
 mod11_2(const char *s)
 {
-	static const int w[17] = {
-	    7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	static const int w[17] = { 7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5,
+		8, 4, 2 };
 	int i, sum = 0, c;
 
 	for (i = 0; i < 17; i++)

@@ -42,13 +42,13 @@
 #include "tcard/keystore.h"
 #include "tcard/trust.h"
 
-#define KEYS_JSON "keys.json"
-#define CA_KEY "ca.key"
-#define CA_CRT "ca.crt"
-#define MAX_PEM_FILE (64u * 1024)	/* a key or certificate file */
-#define MAX_JSON_FILE (256u * 1024)	/* keys.json */
-#define MAX_SECRET_FILE 256u		/* a hex secret file */
-#define SECRET_MAX 32			/* largest secret */
+#define KEYS_JSON	"keys.json"
+#define CA_KEY		"ca.key"
+#define CA_CRT		"ca.crt"
+#define MAX_PEM_FILE	(64u * 1024)  /* a key or certificate file */
+#define MAX_JSON_FILE	(256u * 1024) /* keys.json */
+#define MAX_SECRET_FILE 256u	      /* a hex secret file */
+#define SECRET_MAX	32	      /* largest secret */
 
 /* A certificate of the store: what list shows, and its DER. */
 struct cert {
@@ -207,10 +207,10 @@ read_file(const char *dir, const char *name, size_t max, struct tc_buf *out,
 
 	tc_buf_init(out, max);
 	if ((r = join(path, sizeof(path), dir, name)) != 0)
-		return tc_seterr(err, errlen, r, "path of keys/%s too long",
-		    name);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC |
-	    O_NONBLOCK)) == -1) {
+		return tc_seterr(
+		    err, errlen, r, "path of keys/%s too long", name);
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) ==
+	    -1) {
 		if (errno == ENOENT)
 			return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 			    "keys/%s does not exist", name);
@@ -237,14 +237,16 @@ read_file(const char *dir, const char *name, size_t max, struct tc_buf *out,
 		r = tc_seterr(err, errlen, TC_ERR_PERM,
 		    "keys/%s is mode %04o: %s by group or others; chmod 600 it",
 		    name, (unsigned int)(st.st_mode & 07777),
-		    (st.st_mode & 044) != 0 ? "readable" :
-		    (st.st_mode & 022) != 0 ? "writable" : "accessible");
+		    (st.st_mode & 044) != 0	  ? "readable"
+			: (st.st_mode & 022) != 0 ? "writable"
+						  : "accessible");
 		goto out;
 	}
 	if ((st.st_mode & 022) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_PERM,
 		    "keys/%s is mode %04o: writable by group or others; "
-		    "chmod go-w it", name, (unsigned int)(st.st_mode & 07777));
+		    "chmod go-w it",
+		    name, (unsigned int)(st.st_mode & 07777));
 		goto out;
 	}
 	if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
@@ -262,15 +264,17 @@ read_file(const char *dir, const char *name, size_t max, struct tc_buf *out,
 			continue;
 		if (n <= 0) {
 			r = tc_seterr(err, errlen, TC_ERR_IO, "keys/%s: %s",
-			    name, n < 0 ? strerror(errno) : "file shrank "
-			    "while being read");
+			    name,
+			    n < 0 ? strerror(errno)
+				  : "file shrank "
+				    "while being read");
 			goto out;
 		}
 		out->len += (size_t)n;
 	}
 	out->data[out->len] = '\0';
 	r = 0;
- out:
+out:
 	close(fd);
 	if (r != 0)
 		tc_buf_release(out);
@@ -315,8 +319,9 @@ write_file(const char *dir, const char *name, const void *data, size_t len,
 	    join(tmp, sizeof(tmp), dir, tname) != 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "path of keys/%s too long", name);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-	    O_CLOEXEC, 0600)) == -1)
+	if ((fd = open(tmp,
+		 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600)) ==
+	    -1)
 		return tc_seterr(err, errlen, TC_ERR_IO, "keys/%s: %s", tname,
 		    strerror(errno));
 	while (off < len) {
@@ -353,7 +358,7 @@ write_file(const char *dir, const char *name, const void *data, size_t len,
 		    strerror(errno));
 	}
 	return 0;
- out:
+out:
 	if (fd != -1)
 		close(fd);
 	unlink(tmp);
@@ -401,8 +406,8 @@ no_passphrase(char *buf, int size, int rwflag, void *u)
  * algorithm and, when pub is not NULL, that it is the key of pub.
  */
 static int
-read_private_key(const struct tc_keystore *ks, const char *name,
-    EVP_PKEY *pub, EVP_PKEY **out, char *err, size_t errlen)
+read_private_key(const struct tc_keystore *ks, const char *name, EVP_PKEY *pub,
+    EVP_PKEY **out, char *err, size_t errlen)
 {
 	struct tc_buf b;
 	BIO *bio = NULL;
@@ -411,33 +416,38 @@ read_private_key(const struct tc_keystore *ks, const char *name,
 	int r = TC_ERR_INTERNAL;
 
 	*out = NULL;
-	if ((r = read_file(ks->dir, name, MAX_PEM_FILE, &b, err,
-	    errlen)) != 0)
+	if ((r = read_file(ks->dir, name, MAX_PEM_FILE, &b, err, errlen)) != 0)
 		return r;
 	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) == NULL) {
 		r = TC_ERR_NOMEM;
 		goto out;
 	}
-	if ((k = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase,
-	    NULL)) == NULL) {
-		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT, "keys/%s: not "
-		    "an unencrypted PEM private key", name);
+	if ((k = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL)) ==
+	    NULL) {
+		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
+		    "keys/%s: not "
+		    "an unencrypted PEM private key",
+		    name);
 		goto out;
 	}
 	if (key_alg(k, &alg) != 0 || alg != ks->alg) {
-		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT, "keys/%s: not "
-		    "an %s key", name, tc_keyalg_name(ks->alg));
+		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
+		    "keys/%s: not "
+		    "an %s key",
+		    name, tc_keyalg_name(ks->alg));
 		goto out;
 	}
 	if (pub != NULL && EVP_PKEY_eq(k, pub) != 1) {
-		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT, "keys/%s is not "
-		    "the key of its certificate", name);
+		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
+		    "keys/%s is not "
+		    "the key of its certificate",
+		    name);
 		goto out;
 	}
 	*out = k;
-	k = NULL;	/* transferred */
+	k = NULL; /* transferred */
 	r = 0;
- out:
+out:
 	ERR_clear_error();
 	EVP_PKEY_free(k);
 	BIO_free(bio);
@@ -446,8 +456,8 @@ read_private_key(const struct tc_keystore *ks, const char *name,
 }
 
 static int
-write_private_key(const char *dir, const char *name, EVP_PKEY *k, char *err,
-    size_t errlen)
+write_private_key(
+    const char *dir, const char *name, EVP_PKEY *k, char *err, size_t errlen)
 {
 	BIO *bio;
 	char *p = NULL;
@@ -460,8 +470,10 @@ write_private_key(const char *dir, const char *name, EVP_PKEY *k, char *err,
 	    (n = BIO_get_mem_data(bio, &p)) <= 0) {
 		BIO_free(bio);
 		ERR_clear_error();
-		return tc_seterr(err, errlen, TC_ERR_CRYPTO, "keys/%s: cannot "
-		    "encode the private key", name);
+		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
+		    "keys/%s: cannot "
+		    "encode the private key",
+		    name);
 	}
 	r = write_file(dir, name, p, (size_t)n, err, errlen);
 	OPENSSL_cleanse(p, (size_t)n);
@@ -470,8 +482,7 @@ write_private_key(const char *dir, const char *name, EVP_PKEY *k, char *err,
 }
 
 static int
-write_cert(const char *dir, const char *name, X509 *x, char *err,
-    size_t errlen)
+write_cert(const char *dir, const char *name, X509 *x, char *err, size_t errlen)
 {
 	BIO *bio;
 	char *p = NULL;
@@ -484,8 +495,10 @@ write_cert(const char *dir, const char *name, X509 *x, char *err,
 	    (n = BIO_get_mem_data(bio, &p)) <= 0) {
 		BIO_free(bio);
 		ERR_clear_error();
-		return tc_seterr(err, errlen, TC_ERR_CRYPTO, "keys/%s: cannot "
-		    "encode the certificate", name);
+		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
+		    "keys/%s: cannot "
+		    "encode the certificate",
+		    name);
 	}
 	r = write_file(dir, name, p, (size_t)n, err, errlen);
 	BIO_free(bio);
@@ -507,21 +520,21 @@ sign_cert(X509 *x, EVP_PKEY *key, enum tc_keyalg alg)
 	if ((md = EVP_MD_CTX_new()) == NULL)
 		return TC_ERR_NOMEM;
 	if (alg == TC_KEYALG_SM2) {
-		if ((pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key,
-		    NULL)) == NULL ||
-		    EVP_PKEY_CTX_set1_id(pctx, TC_COSE_SM2_ID,
-		    strlen(TC_COSE_SM2_ID)) != 1)
+		if ((pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL)) ==
+			NULL ||
+		    EVP_PKEY_CTX_set1_id(
+			pctx, TC_COSE_SM2_ID, strlen(TC_COSE_SM2_ID)) != 1)
 			goto out;
 		EVP_MD_CTX_set_pkey_ctx(md, pctx);
 		if (EVP_DigestSignInit(md, NULL, EVP_sm3(), NULL, key) != 1)
 			goto out;
-	} else if (EVP_DigestSignInit_ex(md, NULL, "SHA256", NULL, NULL, key,
-	    NULL) != 1)
+	} else if (EVP_DigestSignInit_ex(
+		       md, NULL, "SHA256", NULL, NULL, key, NULL) != 1)
 		goto out;
 	if (X509_sign_ctx(x, md) <= 0)
 		goto out;
 	r = 0;
- out:
+out:
 	ERR_clear_error();
 	EVP_MD_CTX_free(md);
 	EVP_PKEY_CTX_free(pctx);
@@ -531,8 +544,9 @@ sign_cert(X509 *x, EVP_PKEY *key, enum tc_keyalg alg)
 static int
 add_ext(X509 *x, int nid, void *value, int crit)
 {
-	return X509_add1_ext_i2d(x, nid, value, crit, X509V3_ADD_REPLACE) == 1 ?
-	    0 : TC_ERR_CRYPTO;
+	return X509_add1_ext_i2d(x, nid, value, crit, X509V3_ADD_REPLACE) == 1
+	    ? 0
+	    : TC_ERR_CRYPTO;
 }
 
 static ASN1_OCTET_STRING *
@@ -579,7 +593,7 @@ add_extensions(X509 *x, int is_ca, const uint8_t *skid, const uint8_t *akid)
 	    (r = add_ext(x, NID_authority_key_identifier, aki, 0)) != 0)
 		goto out;
 	r = 0;
- out:
+out:
 	BASIC_CONSTRAINTS_free(bc);
 	ASN1_BIT_STRING_free(ku);
 	ASN1_OCTET_STRING_free(ski);
@@ -617,19 +631,19 @@ make_cert(X509 **out, enum tc_keyalg alg, EVP_PKEY *subject_key,
 	    ASN1_TIME_set(X509_getm_notBefore(x), nb) == NULL ||
 	    ASN1_TIME_set(X509_getm_notAfter(x), na) == NULL ||
 	    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-	    (const unsigned char *)cn, -1, -1, 0) != 1 ||
+		(const unsigned char *)cn, -1, -1, 0) != 1 ||
 	    X509_set_subject_name(x, name) != 1 ||
-	    X509_set_issuer_name(x, issuer != NULL ?
-	    X509_get_subject_name(issuer) : name) != 1 ||
+	    X509_set_issuer_name(x,
+		issuer != NULL ? X509_get_subject_name(issuer) : name) != 1 ||
 	    X509_set_pubkey(x, subject_key) != 1)
 		goto out;
 	if ((r = add_extensions(x, is_ca, skid, akid)) != 0 ||
 	    (r = sign_cert(x, issuer_key, alg)) != 0)
 		goto out;
 	*out = x;
-	x = NULL;	/* transferred */
+	x = NULL; /* transferred */
 	r = 0;
- out:
+out:
 	ERR_clear_error();
 	X509_free(x);
 	X509_NAME_free(name);
@@ -651,10 +665,10 @@ cert_fill(struct cert *c, X509 *x, const char *file, char *err, size_t errlen)
 		return tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
 		    "keys/%s: cannot encode the certificate", file);
 	}
-	if (tc_trust_asn1_time(X509_get0_notBefore(x),
-	    &c->info.not_before) != 0 ||
-	    tc_trust_asn1_time(X509_get0_notAfter(x),
-	    &c->info.not_after) != 0) {
+	if (tc_trust_asn1_time(X509_get0_notBefore(x), &c->info.not_before) !=
+		0 ||
+	    tc_trust_asn1_time(X509_get0_notAfter(x), &c->info.not_after) !=
+		0) {
 		OPENSSL_free(der);
 		return tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
 		    "keys/%s: unreadable validity dates", file);
@@ -702,8 +716,7 @@ read_cert(const struct tc_keystore *ks, struct cert *c, const char *file,
 	X509 *x = NULL;
 	int r;
 
-	if ((r = read_file(ks->dir, file, MAX_PEM_FILE, &b, err,
-	    errlen)) != 0)
+	if ((r = read_file(ks->dir, file, MAX_PEM_FILE, &b, err, errlen)) != 0)
 		return r;
 	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) == NULL) {
 		r = TC_ERR_NOMEM;
@@ -711,12 +724,14 @@ read_cert(const struct tc_keystore *ks, struct cert *c, const char *file,
 	}
 	if ((x = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL)) == NULL) {
 		ERR_clear_error();
-		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT, "keys/%s: not a "
-		    "PEM certificate", file);
+		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
+		    "keys/%s: not a "
+		    "PEM certificate",
+		    file);
 		goto out;
 	}
 	r = cert_fill(c, x, file, err, errlen);
- out:
+out:
 	X509_free(x);
 	BIO_free(bio);
 	tc_buf_release(&b);
@@ -736,8 +751,8 @@ signer_names(struct cert *c, enum tc_keyalg alg)
 {
 	snprintf(c->info.key_file, sizeof(c->info.key_file), "signer-%s.key",
 	    c->info.kid);
-	snprintf(c->info.cert_file, sizeof(c->info.cert_file),
-	    "signer-%s.crt", c->info.kid);
+	snprintf(c->info.cert_file, sizeof(c->info.cert_file), "signer-%s.crt",
+	    c->info.kid);
 	c->info.alg = alg;
 	c->info.cose_alg = cose_alg_of(alg);
 }
@@ -776,26 +791,28 @@ new_signer(const struct tc_keystore *ks, X509 *ca, EVP_PKEY *cakey,
 	}
 	if (na > ca_not_after)
 		na = ca_not_after;
-	snprintf(cn, sizeof(cn), "talentcard credential signer %s",
-	    c->info.kid);
+	snprintf(
+	    cn, sizeof(cn), "talentcard credential signer %s", c->info.kid);
 	if ((r = make_cert(&x, ks->alg, k, c->kid, cn, ca, cakey, cakid, 0,
-	    now - TC_KEYSTORE_BACKDATE, na)) != 0) {
-		r = tc_seterr(err, errlen, r, "cannot make the signer "
+		 now - TC_KEYSTORE_BACKDATE, na)) != 0) {
+		r = tc_seterr(err, errlen, r,
+		    "cannot make the signer "
 		    "certificate");
 		goto out;
 	}
 	if (tc_trust_cert_verify(x, cakey) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_INTERNAL, "self-check: the "
+		r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
+		    "self-check: the "
 		    "new signer certificate does not verify with the CA key");
 		goto out;
 	}
 	if ((r = cert_fill(c, x, c->info.cert_file, err, errlen)) != 0 ||
-	    (r = write_private_key(ks->dir, c->info.key_file, k, err,
-	    errlen)) != 0 ||
+	    (r = write_private_key(
+		 ks->dir, c->info.key_file, k, err, errlen)) != 0 ||
 	    (r = write_cert(ks->dir, c->info.cert_file, x, err, errlen)) != 0)
 		goto out;
 	r = 0;
- out:
+out:
 	if (r != 0)
 		cert_release(c);
 	EVP_PKEY_free(k);
@@ -818,17 +835,20 @@ cert_json(const struct cert *c, int is_ca)
 	if ((o = json_object()) == NULL)
 		return NULL;
 	if (json_object_set_new(o, "kid", json_string(c->info.kid)) != 0 ||
-	    (!is_ca && json_object_set_new(o, "alg",
-	    json_string(tc_keyalg_name(c->info.alg))) != 0) ||
+	    (!is_ca &&
+		json_object_set_new(
+		    o, "alg", json_string(tc_keyalg_name(c->info.alg))) != 0) ||
 	    json_object_set_new(o, "key", json_string(c->info.key_file)) != 0 ||
-	    json_object_set_new(o, "cert",
-	    json_string(c->info.cert_file)) != 0 ||
+	    json_object_set_new(o, "cert", json_string(c->info.cert_file)) !=
+		0 ||
 	    json_object_set_new(o, "sha256", json_string(fpr)) != 0 ||
 	    json_object_set_new(o, "created", json_string(created)) != 0 ||
 	    json_object_set_new(o, "not_after", json_string(na)) != 0 ||
-	    (!is_ca && json_object_set_new(o, "status",
-	    json_string(c->info.status == TC_SIGNER_CURRENT ? "current" :
-	    "retired")) != 0)) {
+	    (!is_ca &&
+		json_object_set_new(o, "status",
+		    json_string(c->info.status == TC_SIGNER_CURRENT
+			    ? "current"
+			    : "retired")) != 0)) {
 		json_decref(o);
 		return NULL;
 	}
@@ -848,10 +868,10 @@ write_manifest(const struct tc_keystore *ks, char *err, size_t errlen)
 	iso_time(ks->created, created, sizeof(created));
 	if ((root = json_object()) == NULL || (arr = json_array()) == NULL)
 		goto out;
-	if (json_object_set_new(root, "version",
-	    json_integer(TC_KEYSTORE_VERSION)) != 0 ||
-	    json_object_set_new(root, "alg",
-	    json_string(tc_keyalg_name(ks->alg))) != 0 ||
+	if (json_object_set_new(
+		root, "version", json_integer(TC_KEYSTORE_VERSION)) != 0 ||
+	    json_object_set_new(
+		root, "alg", json_string(tc_keyalg_name(ks->alg))) != 0 ||
 	    json_object_set_new(root, "created", json_string(created)) != 0 ||
 	    json_object_set_new(root, "ca", cert_json(&ks->ca, 1)) != 0)
 		goto out;
@@ -863,15 +883,15 @@ write_manifest(const struct tc_keystore *ks, char *err, size_t errlen)
 		arr = NULL;
 		goto out;
 	}
-	arr = NULL;	/* owned by root */
-	if ((text = json_dumps(root, JSON_INDENT(2) |
-	    JSON_PRESERVE_ORDER)) == NULL)
+	arr = NULL; /* owned by root */
+	if ((text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) ==
+	    NULL)
 		goto out;
 	if ((r = tc_buf_puts(&b, text)) != 0 ||
 	    (r = tc_buf_put_u8(&b, '\n')) != 0)
 		goto out;
 	r = write_file(ks->dir, KEYS_JSON, b.data, b.len, err, errlen);
- out:
+out:
 	tc_buf_release(&b);
 	free(text);
 	json_decref(arr);
@@ -912,8 +932,8 @@ json_time(json_t *obj, const char *key, const char *path, time_t *out,
 		return r;
 	snprintf(full, sizeof(full), "%s%s%s", path, *path ? "." : "", key);
 	if (parse_iso(s, out) != 0)
-		return bad_json(err, errlen, full,
-		    "a time YYYY-MM-DDTHH:MM:SSZ");
+		return bad_json(
+		    err, errlen, full, "a time YYYY-MM-DDTHH:MM:SSZ");
 	return 0;
 }
 
@@ -940,8 +960,8 @@ parse_cert_entry(json_t *o, const char *path, struct cert *c,
 	if (keyname == NULL)
 		signer_names(c, c->info.alg);
 	else {
-		snprintf(c->info.key_file, sizeof(c->info.key_file), "%s",
-		    keyname);
+		snprintf(
+		    c->info.key_file, sizeof(c->info.key_file), "%s", keyname);
 		snprintf(c->info.cert_file, sizeof(c->info.cert_file), "%s",
 		    certname);
 	}
@@ -968,9 +988,8 @@ parse_cert_entry(json_t *o, const char *path, struct cert *c,
 }
 
 static int
-parse_manifest(struct tc_keystore *ks, const struct tc_buf *b,
-    uint8_t *ca_fpr, uint8_t (*fprs)[TC_TRUST_FPR_LEN], char *err,
-    size_t errlen)
+parse_manifest(struct tc_keystore *ks, const struct tc_buf *b, uint8_t *ca_fpr,
+    uint8_t (*fprs)[TC_TRUST_FPR_LEN], char *err, size_t errlen)
 {
 	json_error_t je;
 	json_t *root = NULL, *v, *arr, *o;
@@ -981,10 +1000,10 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b,
 	int r = TC_ERR_INTERNAL;
 
 	if ((root = json_loadb((const char *)b->data, b->len,
-	    JSON_REJECT_DUPLICATES, &je)) == NULL)
+		 JSON_REJECT_DUPLICATES, &je)) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "keys/keys.json: line %d column %d: %s", je.line,
-		    je.column, je.text);
+		    "keys/keys.json: line %d column %d: %s", je.line, je.column,
+		    je.text);
 	if (!json_is_object(root)) {
 		r = bad_json(err, errlen, "(top)", "an object");
 		goto out;
@@ -995,7 +1014,8 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b,
 		goto out;
 	}
 	if (json_integer_value(v) != TC_KEYSTORE_VERSION) {
-		r = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED, "keys/keys.json:"
+		r = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
+		    "keys/keys.json:"
 		    " version %lld; this program reads version %d",
 		    (long long)json_integer_value(v), TC_KEYSTORE_VERSION);
 		goto out;
@@ -1010,14 +1030,14 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b,
 		r = bad_json(err, errlen, "alg", "\"ES256\" or \"SM2\"");
 		goto out;
 	}
-	if ((r = json_time(root, "created", "", &ks->created, err,
-	    errlen)) != 0)
+	if ((r = json_time(root, "created", "", &ks->created, err, errlen)) !=
+	    0)
 		goto out;
 	ks->ca.info.alg = ks->alg;
 	ks->ca.info.cose_alg = cose_alg_of(ks->alg);
 	ks->ca.info.status = TC_SIGNER_CURRENT;
 	if ((r = parse_cert_entry(json_object_get(root, "ca"), "ca", &ks->ca,
-	    CA_KEY, CA_CRT, ca_fpr, err, errlen)) != 0)
+		 CA_KEY, CA_CRT, ca_fpr, err, errlen)) != 0)
 		goto out;
 	arr = json_object_get(root, "signers");
 	if (!json_is_array(arr) || json_array_size(arr) == 0) {
@@ -1025,12 +1045,14 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b,
 		goto out;
 	}
 	if (json_array_size(arr) > TC_KEYSTORE_MAX_SIGNERS) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED, "keys/keys.json: "
-		    "signers: more than %d", TC_KEYSTORE_MAX_SIGNERS);
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "keys/keys.json: "
+		    "signers: more than %d",
+		    TC_KEYSTORE_MAX_SIGNERS);
 		goto out;
 	}
-	if ((ks->signers = calloc(json_array_size(arr),
-	    sizeof(*ks->signers))) == NULL) {
+	if ((ks->signers = calloc(
+		 json_array_size(arr), sizeof(*ks->signers))) == NULL) {
 		r = TC_ERR_NOMEM;
 		goto out;
 	}
@@ -1050,12 +1072,13 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b,
 		    strcmp(s, tc_keyalg_name(alg)) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "keys/keys.json: %s.alg: expected \"%s\", the "
-			    "store's algorithm", path, tc_keyalg_name(ks->alg));
+			    "store's algorithm",
+			    path, tc_keyalg_name(ks->alg));
 			goto out;
 		}
 		c->info.alg = ks->alg;
-		if ((r = parse_cert_entry(o, path, c, NULL, NULL, fprs[i], err,
-		    errlen)) != 0)
+		if ((r = parse_cert_entry(
+			 o, path, c, NULL, NULL, fprs[i], err, errlen)) != 0)
 			goto out;
 		if ((r = json_str(o, "status", path, &s, err, errlen)) != 0)
 			goto out;
@@ -1067,26 +1090,30 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b,
 		else {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "keys/keys.json: %s.status: expected \"current\" "
-			    "or \"retired\"", path);
+			    "or \"retired\"",
+			    path);
 			goto out;
 		}
 		for (j = 0; j < i; j++)
 			if (memcmp(ks->signers[j].kid, c->kid,
-			    sizeof(c->kid)) == 0) {
+				sizeof(c->kid)) == 0) {
 				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 				    "keys/keys.json: %s.kid: repeats "
-				    "signers[%zu]", path, j);
+				    "signers[%zu]",
+				    path, j);
 				goto out;
 			}
 	}
 	if (current != 1) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED, "keys/keys.json: "
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "keys/keys.json: "
 		    "signers: %zu with status \"current\"; exactly one "
-		    "expected", current);
+		    "expected",
+		    current);
 		goto out;
 	}
 	r = 0;
- out:
+out:
 	json_decref(root);
 	return r;
 }
@@ -1115,27 +1142,28 @@ check_dir(const char *dir, char *err, size_t errlen)
 		if (errno == ENOENT)
 			return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 			    "no key store: %s does not exist", dir);
-		return tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", dir,
-		    strerror(errno));
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: %s", dir, strerror(errno));
 	}
 	if (!S_ISDIR(st.st_mode))
-		return tc_seterr(err, errlen, TC_ERR_PERM,
-		    "%s is not a directory", dir);
+		return tc_seterr(
+		    err, errlen, TC_ERR_PERM, "%s is not a directory", dir);
 	if ((st.st_mode & 022) != 0)
-		return tc_seterr(err, errlen, TC_ERR_PERM, "%s is mode %04o: "
-		    "writable by group or others; chmod 700 it", dir,
-		    (unsigned int)(st.st_mode & 07777));
+		return tc_seterr(err, errlen, TC_ERR_PERM,
+		    "%s is mode %04o: "
+		    "writable by group or others; chmod 700 it",
+		    dir, (unsigned int)(st.st_mode & 07777));
 	return 0;
 }
 
 int
-tc_keystore_open(struct tc_keystore **out, const char *home, char *err,
-    size_t errlen)
+tc_keystore_open(
+    struct tc_keystore **out, const char *home, char *err, size_t errlen)
 {
 	struct tc_keystore *ks = NULL;
 	struct tc_buf b;
 	uint8_t ca_fpr[TC_TRUST_FPR_LEN];
-	uint8_t (*fprs)[TC_TRUST_FPR_LEN] = NULL;
+	uint8_t(*fprs)[TC_TRUST_FPR_LEN] = NULL;
 	size_t i;
 	int r = TC_ERR_INTERNAL;
 
@@ -1150,35 +1178,36 @@ tc_keystore_open(struct tc_keystore **out, const char *home, char *err,
 	}
 	if ((r = keys_dir(ks->dir, sizeof(ks->dir), home, err, errlen)) != 0 ||
 	    (r = check_dir(ks->dir, err, errlen)) != 0 ||
-	    (r = read_file(ks->dir, KEYS_JSON, MAX_JSON_FILE, &b, err,
-	    errlen)) != 0 ||
+	    (r = read_file(
+		 ks->dir, KEYS_JSON, MAX_JSON_FILE, &b, err, errlen)) != 0 ||
 	    (r = parse_manifest(ks, &b, ca_fpr, fprs, err, errlen)) != 0 ||
 	    (r = read_cert(ks, &ks->ca, CA_CRT, err, errlen)) != 0)
 		goto out;
 	if (memcmp(ca_fpr, ks->ca.info.fingerprint, sizeof(ca_fpr)) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT, "keys/%s does "
-		    "not have the sha256 recorded in keys/%s", CA_CRT,
-		    KEYS_JSON);
+		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
+		    "keys/%s does "
+		    "not have the sha256 recorded in keys/%s",
+		    CA_CRT, KEYS_JSON);
 		goto out;
 	}
 	for (i = 0; i < ks->n; i++) {
 		struct cert *c = &ks->signers[i];
 
-		if ((r = read_cert(ks, c, c->info.cert_file, err,
-		    errlen)) != 0)
+		if ((r = read_cert(ks, c, c->info.cert_file, err, errlen)) != 0)
 			goto out;
-		if (memcmp(fprs[i], c->info.fingerprint,
-		    sizeof(fprs[i])) != 0) {
-			r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT, "keys/%s "
+		if (memcmp(fprs[i], c->info.fingerprint, sizeof(fprs[i])) !=
+		    0) {
+			r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
+			    "keys/%s "
 			    "does not have the sha256 recorded in keys/%s",
 			    c->info.cert_file, KEYS_JSON);
 			goto out;
 		}
 	}
 	*out = ks;
-	ks = NULL;	/* transferred */
+	ks = NULL; /* transferred */
 	r = 0;
- out:
+out:
 	tc_buf_release(&b);
 	free(fprs);
 	tc_keystore_free(ks);
@@ -1218,8 +1247,8 @@ tc_keystore_dir(const struct tc_keystore *ks)
 }
 
 void
-tc_keystore_ca_info(const struct tc_keystore *ks,
-    struct tc_keystore_cert_info *info)
+tc_keystore_ca_info(
+    const struct tc_keystore *ks, struct tc_keystore_cert_info *info)
 {
 	*info = ks->ca.info;
 }
@@ -1231,8 +1260,8 @@ tc_keystore_signer_count(const struct tc_keystore *ks)
 }
 
 int
-tc_keystore_signer_info(const struct tc_keystore *ks, size_t i,
-    struct tc_keystore_cert_info *info)
+tc_keystore_signer_info(
+    const struct tc_keystore *ks, size_t i, struct tc_keystore_cert_info *info)
 {
 	if (i >= ks->n)
 		return TC_ERR_RANGE;
@@ -1256,8 +1285,7 @@ tc_keystore_has_file(const struct tc_keystore *ks, const char *name)
  * Secrets.
  */
 static int
-write_secret(const char *dir, enum tc_secret which, char *err,
-    size_t errlen)
+write_secret(const char *dir, enum tc_secret which, char *err, size_t errlen)
 {
 	uint8_t key[SECRET_MAX];
 	char text[2 * SECRET_MAX + 2];
@@ -1276,8 +1304,8 @@ write_secret(const char *dir, enum tc_secret which, char *err,
 }
 
 int
-tc_keystore_secret(struct tc_keystore *ks, enum tc_secret which,
-    uint8_t *out, size_t outlen, char *err, size_t errlen)
+tc_keystore_secret(struct tc_keystore *ks, enum tc_secret which, uint8_t *out,
+    size_t outlen, char *err, size_t errlen)
 {
 	struct tc_buf b;
 	size_t n, len;
@@ -1288,19 +1316,22 @@ tc_keystore_secret(struct tc_keystore *ks, enum tc_secret which,
 	n = secrets[which].size;
 	if (outlen != n) {
 		OPENSSL_cleanse(out, outlen);
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "the %s is "
-		    "%zu bytes, not %zu", secrets[which].name, n, outlen);
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the %s is "
+		    "%zu bytes, not %zu",
+		    secrets[which].name, n, outlen);
 	}
 	OPENSSL_cleanse(out, outlen);
 	if ((r = read_file(ks->dir, secrets[which].file, MAX_SECRET_FILE, &b,
-	    err, errlen)) != 0)
+		 err, errlen)) != 0)
 		return r;
 	len = b.len;
 	if (len > 0 && b.data[len - 1] == '\n')
 		len--;
 	if (tc_hex_decode((const char *)b.data, len, out, n, NULL) != 0) {
 		OPENSSL_cleanse(out, outlen);
-		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT, "keys/%s: "
+		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
+		    "keys/%s: "
 		    "expected %zu hex digits (%zu bytes) and a newline",
 		    secrets[which].file, 2 * n, n);
 	}
@@ -1322,18 +1353,18 @@ current_index(const struct tc_keystore *ks, size_t *i)
 
 /* Reads the private key of c, which must match c's certificate. */
 static int
-read_cert_key(const struct tc_keystore *ks, const struct cert *c,
-    X509 **xout, EVP_PKEY **kout, char *err, size_t errlen)
+read_cert_key(const struct tc_keystore *ks, const struct cert *c, X509 **xout,
+    EVP_PKEY **kout, char *err, size_t errlen)
 {
 	X509 *x = NULL;
 	int r;
 
 	*kout = NULL;
 	if ((r = cert_x509(c, &x)) != 0)
-		return tc_seterr(err, errlen, r, "keys/%s: cannot parse",
-		    c->info.cert_file);
+		return tc_seterr(
+		    err, errlen, r, "keys/%s: cannot parse", c->info.cert_file);
 	if ((r = read_private_key(ks, c->info.key_file, X509_get0_pubkey(x),
-	    kout, err, errlen)) != 0) {
+		 kout, err, errlen)) != 0) {
 		X509_free(x);
 		return r;
 	}
@@ -1345,8 +1376,8 @@ read_cert_key(const struct tc_keystore *ks, const struct cert *c,
 }
 
 int
-tc_keystore_signer(struct tc_keystore *ks, struct tc_cose_key **out,
-    char *err, size_t errlen)
+tc_keystore_signer(
+    struct tc_keystore *ks, struct tc_cose_key **out, char *err, size_t errlen)
 {
 	EVP_PKEY *k = NULL;
 	size_t i;
@@ -1359,11 +1390,11 @@ tc_keystore_signer(struct tc_keystore *ks, struct tc_cose_key **out,
 		return TC_ERR_INVALID_ARG;
 	if ((r = current_index(ks, &i)) != 0)
 		return r;
-	if ((r = read_cert_key(ks, &ks->signers[i], NULL, &k, err,
-	    errlen)) != 0)
+	if ((r = read_cert_key(ks, &ks->signers[i], NULL, &k, err, errlen)) !=
+	    0)
 		return r;
-	r = tc_cose_key_new(out, k, ks->signers[i].kid, TC_COSE_KID_LEN, err,
-	    errlen);
+	r = tc_cose_key_new(
+	    out, k, ks->signers[i].kid, TC_COSE_KID_LEN, err, errlen);
 	EVP_PKEY_free(k);
 	return r;
 }
@@ -1377,20 +1408,24 @@ valid_at(const struct cert *c, const char *what, time_t now, char *err,
 
 	if (now < c->info.not_before) {
 		iso_time(c->info.not_before, when, sizeof(when));
-		return tc_seterr(err, errlen, TC_ERR_NOT_YET_VALID, "%s %s is "
-		    "not valid before %s", what, c->info.kid, when);
+		return tc_seterr(err, errlen, TC_ERR_NOT_YET_VALID,
+		    "%s %s is "
+		    "not valid before %s",
+		    what, c->info.kid, when);
 	}
 	if (now > c->info.not_after) {
 		iso_time(c->info.not_after, when, sizeof(when));
-		return tc_seterr(err, errlen, TC_ERR_EXPIRED, "%s %s expired "
-		    "on %s", what, c->info.kid, when);
+		return tc_seterr(err, errlen, TC_ERR_EXPIRED,
+		    "%s %s expired "
+		    "on %s",
+		    what, c->info.kid, when);
 	}
 	return 0;
 }
 
 int
-tc_keystore_rotate_signer(struct tc_keystore *ks, time_t now, char *err,
-    size_t errlen)
+tc_keystore_rotate_signer(
+    struct tc_keystore *ks, time_t now, char *err, size_t errlen)
 {
 	struct cert *grown, nc;
 	EVP_PKEY *cakey = NULL;
@@ -1402,8 +1437,10 @@ tc_keystore_rotate_signer(struct tc_keystore *ks, time_t now, char *err,
 	if (ks == NULL || now < 0)
 		return TC_ERR_INVALID_ARG;
 	if (ks->n >= TC_KEYSTORE_MAX_SIGNERS)
-		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE, "already %zu "
-		    "signers, the most a store keeps", ks->n);
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "already %zu "
+		    "signers, the most a store keeps",
+		    ks->n);
 	if ((r = current_index(ks, &cur)) != 0 ||
 	    (r = valid_at(&ks->ca, "the CA", now, err, errlen)) != 0)
 		return r;
@@ -1411,18 +1448,19 @@ tc_keystore_rotate_signer(struct tc_keystore *ks, time_t now, char *err,
 	memset(&nc, 0, sizeof(nc));
 	if ((r = read_cert_key(ks, &ks->ca, &ca, &cakey, err, errlen)) != 0)
 		goto out;
-	if ((grown = realloc(ks->signers, (ks->n + 1) *
-	    sizeof(*ks->signers))) == NULL) {
+	if ((grown = realloc(
+		 ks->signers, (ks->n + 1) * sizeof(*ks->signers))) == NULL) {
 		r = TC_ERR_NOMEM;
 		goto out;
 	}
 	ks->signers = grown;
 	if ((r = new_signer(ks, ca, cakey, ks->ca.kid, ks->ca.info.not_after,
-	    now, &nc, err, errlen)) != 0)
+		 now, &nc, err, errlen)) != 0)
 		goto out;
 	for (i = 0; i < ks->n; i++)
 		if (memcmp(ks->signers[i].kid, nc.kid, sizeof(nc.kid)) == 0) {
-			r = tc_seterr(err, errlen, TC_ERR_INTERNAL, "the new "
+			r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
+			    "the new "
 			    "signer's kid %s is already in the store",
 			    nc.info.kid);
 			goto out;
@@ -1435,9 +1473,9 @@ tc_keystore_rotate_signer(struct tc_keystore *ks, time_t now, char *err,
 		ks->signers[cur].info.status = TC_SIGNER_CURRENT;
 		goto out;
 	}
-	memset(&nc, 0, sizeof(nc));	/* owned by ks */
+	memset(&nc, 0, sizeof(nc)); /* owned by ks */
 	r = 0;
- out:
+out:
 	cert_release(&nc);
 	umask(old);
 	EVP_PKEY_free(cakey);
@@ -1446,8 +1484,8 @@ tc_keystore_rotate_signer(struct tc_keystore *ks, time_t now, char *err,
 }
 
 int
-tc_keystore_export_trust(struct tc_keystore *ks, time_t now,
-    struct tc_buf *out, char *err, size_t errlen)
+tc_keystore_export_trust(struct tc_keystore *ks, time_t now, struct tc_buf *out,
+    char *err, size_t errlen)
 {
 	struct tc_trust_entry *ent = NULL;
 	struct tc_cose_key *ck = NULL;
@@ -1465,7 +1503,7 @@ tc_keystore_export_trust(struct tc_keystore *ks, time_t now,
 	if ((r = current_index(ks, &cur)) != 0 ||
 	    (r = valid_at(&ks->ca, "the CA", now, err, errlen)) != 0 ||
 	    (r = valid_at(&ks->signers[cur], "the current signer", now, err,
-	    errlen)) != 0)
+		 errlen)) != 0)
 		return r;
 	if ((ent = calloc(ks->n, sizeof(*ent))) == NULL)
 		return TC_ERR_NOMEM;
@@ -1483,31 +1521,36 @@ tc_keystore_export_trust(struct tc_keystore *ks, time_t now,
 		n++;
 	}
 	if ((r = read_cert_key(ks, &ks->ca, NULL, &cakey, err, errlen)) != 0 ||
-	    (r = tc_cose_key_new(&ck, cakey, ks->ca.kid, TC_COSE_KID_LEN, err,
-	    errlen)) != 0)
+	    (r = tc_cose_key_new(
+		 &ck, cakey, ks->ca.kid, TC_COSE_KID_LEN, err, errlen)) != 0)
 		goto out;
-	if ((r = tc_trust_encode(&payload, now, ks->ca.der, ks->ca.derlen,
-	    ent, n)) != 0) {
-		r = tc_seterr(err, errlen, r, "cannot encode the trust list "
-		    "(%zu signers)", n);
+	if ((r = tc_trust_encode(
+		 &payload, now, ks->ca.der, ks->ca.derlen, ent, n)) != 0) {
+		r = tc_seterr(err, errlen, r,
+		    "cannot encode the trust list "
+		    "(%zu signers)",
+		    n);
 		goto out;
 	}
 	if ((r = tc_cose_sign1_create(&signed_list, ck, payload.data,
-	    payload.len, err, errlen)) != 0) {
+		 payload.len, err, errlen)) != 0) {
 		if (r == TC_ERR_TOO_LARGE)
-			r = tc_seterr(err, errlen, r, "the trust list of %zu "
-			    "signers does not fit in %d bytes", n,
-			    TC_COSE_MAX_INPUT);
+			r = tc_seterr(err, errlen, r,
+			    "the trust list of %zu "
+			    "signers does not fit in %d bytes",
+			    n, TC_COSE_MAX_INPUT);
 		goto out;
 	}
 	if ((r = tc_trust_load(&t, signed_list.data, signed_list.len,
-	    ks->ca.info.fingerprint, now, msg, sizeof(msg))) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_INTERNAL, "self-check of "
-		    "the trust list failed: %s", msg);
+		 ks->ca.info.fingerprint, now, msg, sizeof(msg))) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
+		    "self-check of "
+		    "the trust list failed: %s",
+		    msg);
 		goto out;
 	}
 	r = tc_buf_put(out, signed_list.data, signed_list.len);
- out:
+out:
 	tc_trust_free(t);
 	tc_cose_key_free(ck);
 	EVP_PKEY_free(cakey);
@@ -1518,8 +1561,8 @@ tc_keystore_export_trust(struct tc_keystore *ks, time_t now,
 }
 
 int
-tc_keystore_export_pem(struct tc_keystore *ks, struct tc_buf *out,
-    char *err, size_t errlen)
+tc_keystore_export_pem(
+    struct tc_keystore *ks, struct tc_buf *out, char *err, size_t errlen)
 {
 	char na[32], *p;
 	size_t i, start;
@@ -1535,19 +1578,23 @@ tc_keystore_export_pem(struct tc_keystore *ks, struct tc_buf *out,
 		const struct cert *c = &ks->signers[i];
 
 		iso_time(c->info.not_after, na, sizeof(na));
-		if ((r = tc_buf_printf(out, "# talentcard credential signer "
-		    "kid %s alg %s status %s not-after %s\n", c->info.kid,
-		    tc_keyalg_name(c->info.alg),
-		    c->info.status == TC_SIGNER_CURRENT ? "current" : "retired",
-		    na)) != 0)
+		if ((r = tc_buf_printf(out,
+			 "# talentcard credential signer "
+			 "kid %s alg %s status %s not-after %s\n",
+			 c->info.kid, tc_keyalg_name(c->info.alg),
+			 c->info.status == TC_SIGNER_CURRENT ? "current"
+							     : "retired",
+			 na)) != 0)
 			goto out;
 		if ((r = cert_x509(c, &x)) != 0 ||
 		    (bio = BIO_new(BIO_s_mem())) == NULL ||
 		    PEM_write_bio_X509(bio, x) != 1 ||
 		    (n = BIO_get_mem_data(bio, &p)) <= 0) {
 			ERR_clear_error();
-			r = tc_seterr(err, errlen, TC_ERR_CRYPTO, "keys/%s: "
-			    "cannot encode", c->info.cert_file);
+			r = tc_seterr(err, errlen, TC_ERR_CRYPTO,
+			    "keys/%s: "
+			    "cannot encode",
+			    c->info.cert_file);
 			goto out;
 		}
 		if ((r = tc_buf_put(out, p, (size_t)n)) != 0)
@@ -1558,7 +1605,7 @@ tc_keystore_export_pem(struct tc_keystore *ks, struct tc_buf *out,
 		x = NULL;
 	}
 	r = 0;
- out:
+out:
 	BIO_free(bio);
 	X509_free(x);
 	if (r != 0)
@@ -1579,14 +1626,15 @@ ensure_dir(const char *dir, char *err, size_t errlen)
 	if (mkdir(dir, 0700) == 0)
 		return 0;
 	if (errno != EEXIST)
-		return tc_seterr(err, errlen, errno == EACCES ? TC_ERR_PERM :
-		    TC_ERR_IO, "cannot make %s: %s", dir, strerror(errno));
+		return tc_seterr(err, errlen,
+		    errno == EACCES ? TC_ERR_PERM : TC_ERR_IO,
+		    "cannot make %s: %s", dir, strerror(errno));
 	if (stat(dir, &st) != 0)
-		return tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", dir,
-		    strerror(errno));
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: %s", dir, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return tc_seterr(err, errlen, TC_ERR_PERM,
-		    "%s is not a directory", dir);
+		return tc_seterr(
+		    err, errlen, TC_ERR_PERM, "%s is not a directory", dir);
 	return 0;
 }
 
@@ -1597,7 +1645,7 @@ is_signer_file(const char *name)
 
 	return strncmp(name, "signer-", 7) == 0 && n > 11 &&
 	    (strcmp(name + n - 4, ".key") == 0 ||
-	    strcmp(name + n - 4, ".crt") == 0);
+		strcmp(name + n - 4, ".crt") == 0);
 }
 
 /*
@@ -1683,18 +1731,18 @@ create_keys(struct tc_keystore *ks, time_t now, char *err, size_t errlen)
 	}
 	snprintf(cn, sizeof(cn), "talentcard issuer CA %s", ks->ca.info.kid);
 	if ((r = make_cert(&ca, ks->alg, cakey, ks->ca.kid, cn, NULL, cakey,
-	    ks->ca.kid, 1, now - TC_KEYSTORE_BACKDATE, na)) != 0) {
+		 ks->ca.kid, 1, now - TC_KEYSTORE_BACKDATE, na)) != 0) {
 		r = tc_seterr(err, errlen, r, "cannot make the CA certificate");
 		goto out;
 	}
 	if (tc_trust_cert_verify(ca, cakey) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_INTERNAL, "self-check: the "
+		r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
+		    "self-check: the "
 		    "CA certificate does not verify");
 		goto out;
 	}
 	if ((r = cert_fill(&ks->ca, ca, CA_CRT, err, errlen)) != 0 ||
-	    (r = write_private_key(ks->dir, CA_KEY, cakey, err,
-	    errlen)) != 0 ||
+	    (r = write_private_key(ks->dir, CA_KEY, cakey, err, errlen)) != 0 ||
 	    (r = write_cert(ks->dir, CA_CRT, ca, err, errlen)) != 0)
 		goto out;
 	if ((ks->signers = calloc(1, sizeof(*ks->signers))) == NULL) {
@@ -1702,23 +1750,23 @@ create_keys(struct tc_keystore *ks, time_t now, char *err, size_t errlen)
 		goto out;
 	}
 	if ((r = new_signer(ks, ca, cakey, ks->ca.kid, ks->ca.info.not_after,
-	    now, &ks->signers[0], err, errlen)) != 0)
+		 now, &ks->signers[0], err, errlen)) != 0)
 		goto out;
 	ks->n = 1;
 	for (w = 0; w < TC_SECRET_COUNT; w++)
-		if ((r = write_secret(ks->dir, (enum tc_secret)w, err,
-		    errlen)) != 0)
+		if ((r = write_secret(
+			 ks->dir, (enum tc_secret)w, err, errlen)) != 0)
 			goto out;
 	r = write_manifest(ks, err, errlen);
- out:
+out:
 	EVP_PKEY_free(cakey);
 	X509_free(ca);
 	return r;
 }
 
 int
-tc_keystore_create(const char *home, enum tc_keyalg alg, int force,
-    time_t now, char *err, size_t errlen)
+tc_keystore_create(const char *home, enum tc_keyalg alg, int force, time_t now,
+    char *err, size_t errlen)
 {
 	struct tc_keystore *ks = NULL;
 	char found[NAME_MAX + 1], path[PATH_MAX];
@@ -1739,7 +1787,8 @@ tc_keystore_create(const char *home, enum tc_keyalg alg, int force,
 		goto out;
 	if (holds_keys(ks->dir, found, sizeof(found))) {
 		if (!force) {
-			r = tc_seterr(err, errlen, TC_ERR_EXISTS, "%s already "
+			r = tc_seterr(err, errlen, TC_ERR_EXISTS,
+			    "%s already "
 			    "holds keys (%s); refusing to replace them",
 			    ks->dir, found);
 			goto out;
@@ -1761,7 +1810,7 @@ tc_keystore_create(const char *home, enum tc_keyalg alg, int force,
 	if (force)
 		remove_stale(ks);
 	r = 0;
- out:
+out:
 	umask(old);
 	tc_keystore_free(ks);
 	return r;

@@ -123,7 +123,8 @@ tc_lifecycle_date_parse(const char *s, time_t *t, char *err, size_t errlen)
 	if (y < 1900 || !tc_date_valid(y, m, d))
 		return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
 		    "%.10s is not a real date from 1900 on", s);
-	*t = (time_t)(tc_day_from_civil(y, m, d) * DAY - TC_LIFECYCLE_TZ_OFFSET);
+	*t =
+	    (time_t)(tc_day_from_civil(y, m, d) * DAY - TC_LIFECYCLE_TZ_OFFSET);
 	return 0;
 }
 
@@ -136,7 +137,9 @@ tc_lifecycle_add_months(time_t t, int months)
 				       : (int64_t)t;
 	int64_t sod = c + TC_LIFECYCLE_TZ_OFFSET - day * DAY;
 
-	return (time_t)((int64_t)tc_time_of_day(tc_day_add_months(day, months)) + sod);
+	return (
+	    time_t)((int64_t)tc_time_of_day(tc_day_add_months(day, months)) +
+	    sod);
 }
 
 int
@@ -321,10 +324,14 @@ card_row(sqlite3_stmt *st, struct tc_card_state *c)
 	int64_t v[9];
 
 	memset(c, 0, sizeof(*c));
-	if (tc_reg_col_int(st, 0, 0, &v[0]) != 0 || tc_reg_col_int(st, 2, 0, &v[1]) != 0 ||
-	    tc_reg_col_int(st, 6, 0, &v[2]) != 0 || tc_reg_col_int(st, 7, 0, &v[3]) != 0 ||
-	    tc_reg_col_int(st, 8, 1, &v[4]) != 0 || tc_reg_col_int(st, 10, 1, &v[5]) != 0 ||
-	    tc_reg_col_int(st, 12, 0, &v[6]) != 0 || tc_reg_col_int(st, 13, 0, &v[7]) != 0 ||
+	if (tc_reg_col_int(st, 0, 0, &v[0]) != 0 ||
+	    tc_reg_col_int(st, 2, 0, &v[1]) != 0 ||
+	    tc_reg_col_int(st, 6, 0, &v[2]) != 0 ||
+	    tc_reg_col_int(st, 7, 0, &v[3]) != 0 ||
+	    tc_reg_col_int(st, 8, 1, &v[4]) != 0 ||
+	    tc_reg_col_int(st, 10, 1, &v[5]) != 0 ||
+	    tc_reg_col_int(st, 12, 0, &v[6]) != 0 ||
+	    tc_reg_col_int(st, 13, 0, &v[7]) != 0 ||
 	    tc_reg_col_int(st, 14, 1, &v[8]) != 0 ||
 	    tc_reg_col_int(st, 15, 1, &c->replaced_by) != 0)
 		return TC_ERR_MALFORMED;
@@ -341,21 +348,24 @@ card_row(sqlite3_stmt *st, struct tc_card_state *c)
 		return TC_ERR_MALFORMED;
 	c->renewals = (int)v[7];
 	c->replaces = v[8];
-	if (tc_reg_col_text(st, 1, c->card.card_no, sizeof(c->card.card_no), 0) != 0 ||
-	    tc_reg_col_text(st, 3, c->card.programme, sizeof(c->card.programme), 0) !=
+	if (tc_reg_col_text(
+		st, 1, c->card.card_no, sizeof(c->card.card_no), 0) != 0 ||
+	    tc_reg_col_text(
+		st, 3, c->card.programme, sizeof(c->card.programme), 0) != 0 ||
+	    tc_reg_col_text(st, 4, c->card.tier, sizeof(c->card.tier), 0) !=
 		0 ||
-	    tc_reg_col_text(st, 4, c->card.tier, sizeof(c->card.tier), 0) != 0 ||
 	    tc_reg_col_text(st, 5, status, sizeof(status), 0) != 0 ||
 	    tc_card_status_parse(status, &c->card.status) != 0 ||
-	    tc_reg_col_text(st, 9, c->card.relation, sizeof(c->card.relation), 1) !=
-		0 ||
-	    tc_reg_col_text(st, 11, c->status_reason, sizeof(c->status_reason), 1) !=
-		0 ||
+	    tc_reg_col_text(
+		st, 9, c->card.relation, sizeof(c->card.relation), 1) != 0 ||
+	    tc_reg_col_text(
+		st, 11, c->status_reason, sizeof(c->status_reason), 1) != 0 ||
 	    tc_reg_col_text(st, 16, type, sizeof(type), 0) != 0 ||
 	    tc_id_type_parse(type, &c->holder_id_type) != 0 ||
-	    tc_reg_col_text(st, 17, c->holder_masked, sizeof(c->holder_masked), 0) !=
-		0 ||
-	    tc_reg_col_text(st, 18, c->holder_name, sizeof(c->holder_name), 0) != 0)
+	    tc_reg_col_text(
+		st, 17, c->holder_masked, sizeof(c->holder_masked), 0) != 0 ||
+	    tc_reg_col_text(
+		st, 18, c->holder_name, sizeof(c->holder_name), 0) != 0)
 		return TC_ERR_MALFORMED;
 	return 0;
 }
@@ -371,8 +381,8 @@ tc_lifecycle_card_get(struct tc_registry *reg, int64_t serial,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	memset(out, 0, sizeof(*out));
-	if ((r = tc_reg_prepare(reg, CARD_SELECT "WHERE c.serial = ?1", &st, err,
-		 errlen)) != 0)
+	if ((r = tc_reg_prepare(reg, CARD_SELECT "WHERE c.serial = ?1", &st,
+		 err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, serial);
 	rc = sqlite3_step(st);
@@ -538,8 +548,10 @@ change_row(sqlite3_stmt *st, struct tc_card_change *ch)
 	    sqlite3_column_type(st, 3) != SQLITE_TEXT ||
 	    (sqlite3_column_type(st, 4) != SQLITE_TEXT &&
 		sqlite3_column_type(st, 4) != SQLITE_NULL) ||
-	    tc_reg_col_text(st, 5, ch->effective, sizeof(ch->effective), 0) != 0 ||
-	    tc_reg_col_int(st, 6, 0, &v[0]) != 0 || tc_reg_col_int(st, 7, 0, &v[1]) != 0 ||
+	    tc_reg_col_text(st, 5, ch->effective, sizeof(ch->effective), 0) !=
+		0 ||
+	    tc_reg_col_int(st, 6, 0, &v[0]) != 0 ||
+	    tc_reg_col_int(st, 7, 0, &v[1]) != 0 ||
 	    tc_reg_col_int(st, 8, 0, &v[2]) != 0 || v[1] < 0 || v[1] > 10000000)
 		return TC_ERR_MALFORMED;
 	ch->value = (const char *)sqlite3_column_text(st, 3);

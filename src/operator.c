@@ -191,8 +191,9 @@ tc_registry_operator_list(struct tc_registry *reg,
 	if (reg == NULL || fn == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_reg_prepare(reg, "SELECT " COLUMNS " FROM operators ORDER BY name",
-		 &st, err, errlen)) != 0)
+	if ((r = tc_reg_prepare(reg,
+		 "SELECT " COLUMNS " FROM operators ORDER BY name", &st, err,
+		 errlen)) != 0)
 		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((r = read_row(st, &rw)) != 0) {

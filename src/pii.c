@@ -18,7 +18,7 @@
 #include "tcard/err.h"
 #include "tcard/pii.h"
 
-#define ID_LABEL "talentcard-id-v1"
+#define ID_LABEL   "talentcard-id-v1"
 #define NAME_LABEL "talentcard-name-v1"
 
 /*

@@ -59,8 +59,8 @@ int tc_reg_stmt(struct tc_registry *reg, enum tc_reg_stmt which,
  * Refuses (TC_ERR_STATE, naming what) unless a transaction opened by
  * tc_registry_begin is open: every change runs inside one.
  */
-int tc_reg_need_tx(struct tc_registry *reg, const char *what, char *err,
-    size_t errlen);
+int tc_reg_need_tx(
+    struct tc_registry *reg, const char *what, char *err, size_t errlen);
 
 /* sqlite3_prepare_v2 with the registry's error reporting; *st NULL on error. */
 int tc_reg_prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st,
@@ -72,8 +72,8 @@ int tc_reg_prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st,
  * embedded NUL or a value too long: a registry row edited outside the
  * program is refused, never truncated.
  */
-int tc_reg_col_text(sqlite3_stmt *st, int col, char *dst, size_t dstlen,
-    int nullok);
+int tc_reg_col_text(
+    sqlite3_stmt *st, int col, char *dst, size_t dstlen, int nullok);
 
 /* INTEGER column col into *v (NULL gives 0 when nullok); 0 or TC_ERR_MALFORMED. */
 int tc_reg_col_int(sqlite3_stmt *st, int col, int nullok, int64_t *v);

@@ -26,7 +26,7 @@
 #include "tcard/pii.h"
 #include "tcard/registry.h"
 
-#define BUSY_TIMEOUT_MS 5000
+#define BUSY_TIMEOUT_MS	  5000
 #define HOLDER_AAD_PREFIX "talentcard-holder-v1:"
 
 /*
@@ -37,278 +37,290 @@
  * PRAGMA foreign_key_check before it commits.
  */
 static const char *const migrations[] = {
-    /* 1: holders, cards, operators, the audit log. */
-    "PRAGMA application_id = 1413698119;\n" /* TC_REGISTRY_APP_ID */
-    "CREATE TABLE holders (\n"
-    "	id INTEGER PRIMARY KEY,\n"
-    "	id_type TEXT NOT NULL CHECK (id_type <> ''),\n"
-    "	id_mac BLOB NOT NULL CHECK (length(id_mac) = 32),\n"
-    "	id_sealed BLOB NOT NULL CHECK (length(id_sealed) > 29),\n"
-    "	id_masked TEXT NOT NULL CHECK (id_masked <> ''),\n"
-    "	name TEXT NOT NULL CHECK (name <> ''),\n"
-    "	created_at INTEGER NOT NULL,\n"
-    "	UNIQUE (id_mac, id_type)\n"
-    ") STRICT;\n"
-    "CREATE TABLE cards (\n"
-    "	serial INTEGER PRIMARY KEY\n"
-    "	    CHECK (serial BETWEEN 1 AND 999999999),\n"
-    "	card_no TEXT NOT NULL UNIQUE\n"
-    "	    CHECK (length(card_no) = 16 AND\n"
-    "	    card_no NOT GLOB '*[^0-9]*' AND\n"
-    "	    substr(card_no, 7, 9) = printf('%09d', serial)),\n"
-    "	holder_id INTEGER NOT NULL REFERENCES holders (id),\n"
-    "	programme TEXT NOT NULL CHECK (programme <> ''),\n"
-    "	tier TEXT NOT NULL CHECK (tier <> ''),\n"
-    "	status TEXT NOT NULL CHECK (status IN\n"
-    "	    ('issued', 'suspended', 'revoked', 'expired')),\n"
-    "	issued_at INTEGER NOT NULL,\n"
-    "	expires_at INTEGER NOT NULL CHECK (expires_at > issued_at),\n"
-    "	principal_serial INTEGER REFERENCES cards (serial)\n"
-    "	    CHECK (principal_serial <> serial),\n"
-    "	relation TEXT CHECK (relation <> ''),\n"
-    "	CHECK ((principal_serial IS NULL) = (relation IS NULL))\n"
-    ") STRICT;\n"
-    "CREATE INDEX cards_holder ON cards (holder_id);\n"
-    "CREATE INDEX cards_principal ON cards (principal_serial);\n"
-    "CREATE TABLE operators (\n"
-    "	id INTEGER PRIMARY KEY,\n"
-    "	name TEXT NOT NULL UNIQUE CHECK (name <> ''),\n"
-    "	roles TEXT NOT NULL DEFAULT '',\n"
-    "	pass_hash TEXT,\n"
-    "	disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
-    "	created_at INTEGER NOT NULL\n"
-    ") STRICT;\n"
-    "CREATE TABLE audit (\n"
-    "	seq INTEGER PRIMARY KEY CHECK (seq >= 1),\n"
-    "	at INTEGER NOT NULL,\n"
-    "	operator TEXT NOT NULL CHECK (operator <> ''),\n"
-    "	action TEXT NOT NULL CHECK (action <> ''),\n"
-    "	subject TEXT NOT NULL DEFAULT '',\n"
-    "	detail TEXT NOT NULL DEFAULT '{}',\n"
-    "	prev BLOB NOT NULL CHECK (length(prev) = 32),\n"
-    "	mac BLOB NOT NULL CHECK (length(mac) = 32)\n"
-    ") STRICT;\n"
-    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN\n"
-    "	SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused');\n"
-    "END;\n"
-    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN\n"
-    "	SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused');\n"
-    "END;\n"
-    "CREATE TRIGGER audit_seq_next BEFORE INSERT ON audit\n"
-    "WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit)\n"
-    "BEGIN\n"
-    "	SELECT RAISE(ABORT, 'audit seq must be the last seq + 1');\n"
-    "END;\n",
-    /* 2: operator sign-in state (lockout), passphrase change time. */
-    "ALTER TABLE operators ADD COLUMN failed_logins INTEGER NOT NULL\n"
-    "    DEFAULT 0 CHECK (failed_logins >= 0);\n"
-    "ALTER TABLE operators ADD COLUMN locked_until INTEGER NOT NULL\n"
-    "    DEFAULT 0;\n"
-    "ALTER TABLE operators ADD COLUMN pass_changed_at INTEGER;\n",
-    /*
+	/* 1: holders, cards, operators, the audit log. */
+	"PRAGMA application_id = 1413698119;\n" /* TC_REGISTRY_APP_ID */
+	"CREATE TABLE holders (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	id_type TEXT NOT NULL CHECK (id_type <> ''),\n"
+	"	id_mac BLOB NOT NULL CHECK (length(id_mac) = 32),\n"
+	"	id_sealed BLOB NOT NULL CHECK (length(id_sealed) > 29),\n"
+	"	id_masked TEXT NOT NULL CHECK (id_masked <> ''),\n"
+	"	name TEXT NOT NULL CHECK (name <> ''),\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	UNIQUE (id_mac, id_type)\n"
+	") STRICT;\n"
+	"CREATE TABLE cards (\n"
+	"	serial INTEGER PRIMARY KEY\n"
+	"	    CHECK (serial BETWEEN 1 AND 999999999),\n"
+	"	card_no TEXT NOT NULL UNIQUE\n"
+	"	    CHECK (length(card_no) = 16 AND\n"
+	"	    card_no NOT GLOB '*[^0-9]*' AND\n"
+	"	    substr(card_no, 7, 9) = printf('%09d', serial)),\n"
+	"	holder_id INTEGER NOT NULL REFERENCES holders (id),\n"
+	"	programme TEXT NOT NULL CHECK (programme <> ''),\n"
+	"	tier TEXT NOT NULL CHECK (tier <> ''),\n"
+	"	status TEXT NOT NULL CHECK (status IN\n"
+	"	    ('issued', 'suspended', 'revoked', 'expired')),\n"
+	"	issued_at INTEGER NOT NULL,\n"
+	"	expires_at INTEGER NOT NULL CHECK (expires_at > issued_at),\n"
+	"	principal_serial INTEGER REFERENCES cards (serial)\n"
+	"	    CHECK (principal_serial <> serial),\n"
+	"	relation TEXT CHECK (relation <> ''),\n"
+	"	CHECK ((principal_serial IS NULL) = (relation IS NULL))\n"
+	") STRICT;\n"
+	"CREATE INDEX cards_holder ON cards (holder_id);\n"
+	"CREATE INDEX cards_principal ON cards (principal_serial);\n"
+	"CREATE TABLE operators (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	name TEXT NOT NULL UNIQUE CHECK (name <> ''),\n"
+	"	roles TEXT NOT NULL DEFAULT '',\n"
+	"	pass_hash TEXT,\n"
+	"	disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, "
+	"1)),\n"
+	"	created_at INTEGER NOT NULL\n"
+	") STRICT;\n"
+	"CREATE TABLE audit (\n"
+	"	seq INTEGER PRIMARY KEY CHECK (seq >= 1),\n"
+	"	at INTEGER NOT NULL,\n"
+	"	operator TEXT NOT NULL CHECK (operator <> ''),\n"
+	"	action TEXT NOT NULL CHECK (action <> ''),\n"
+	"	subject TEXT NOT NULL DEFAULT '',\n"
+	"	detail TEXT NOT NULL DEFAULT '{}',\n"
+	"	prev BLOB NOT NULL CHECK (length(prev) = 32),\n"
+	"	mac BLOB NOT NULL CHECK (length(mac) = 32)\n"
+	") STRICT;\n"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN\n"
+	"	SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE "
+	"refused');\n"
+	"END;\n"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN\n"
+	"	SELECT RAISE(ABORT, 'the audit log is append-only: DELETE "
+	"refused');\n"
+	"END;\n"
+	"CREATE TRIGGER audit_seq_next BEFORE INSERT ON audit\n"
+	"WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit)\n"
+	"BEGIN\n"
+	"	SELECT RAISE(ABORT, 'audit seq must be the last seq + 1');\n"
+	"END;\n",
+	/* 2: operator sign-in state (lockout), passphrase change time. */
+	"ALTER TABLE operators ADD COLUMN failed_logins INTEGER NOT NULL\n"
+	"    DEFAULT 0 CHECK (failed_logins >= 0);\n"
+	"ALTER TABLE operators ADD COLUMN locked_until INTEGER NOT NULL\n"
+	"    DEFAULT 0;\n"
+	"ALTER TABLE operators ADD COLUMN pass_changed_at INTEGER;\n",
+	/*
      * 3: applications and their review (docs/workflow.md), attachments
      * (sealed, content-addressed), the person blacklist, employer bars and
      * the serial counter that never goes back.
      */
-    "CREATE TABLE serial_counter (\n"
-    "	id INTEGER PRIMARY KEY CHECK (id = 1),\n"
-    "	last INTEGER NOT NULL CHECK (last BETWEEN 0 AND 999999999)\n"
-    ") STRICT;\n"
-    "INSERT INTO serial_counter (id, last)\n"
-    "    SELECT 1, coalesce(max(serial), 0) FROM cards;\n"
-    "CREATE TRIGGER serial_counter_up BEFORE UPDATE ON serial_counter\n"
-    "WHEN NEW.last <= OLD.last OR NEW.id IS NOT OLD.id BEGIN\n"
-    "	SELECT RAISE(ABORT, 'the serial counter only goes up');\n"
-    "END;\n"
-    "CREATE TRIGGER serial_counter_no_delete BEFORE DELETE ON serial_counter\n"
-    "BEGIN\n"
-    "	SELECT RAISE(ABORT, 'the serial counter is never deleted');\n"
-    "END;\n"
-    "CREATE TRIGGER serial_counter_no_insert BEFORE INSERT ON serial_counter\n"
-    "BEGIN\n"
-    "	SELECT RAISE(ABORT, 'the serial counter has one row');\n"
-    "END;\n"
-    "CREATE TRIGGER cards_serial_counter AFTER INSERT ON cards BEGIN\n"
-    "	UPDATE serial_counter SET last = NEW.serial WHERE last < NEW.serial;\n"
-    "END;\n"
-    "CREATE TABLE applications (\n"
-    "	id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
-    "	kind TEXT NOT NULL\n"
-    "	    CHECK (kind IN ('new', 'upgrade', 'convert', 'sub')),\n"
-    "	card_serial INTEGER REFERENCES cards (serial),\n"
-    "	relation TEXT CHECK (relation <> ''),\n"
-    "	programme TEXT NOT NULL CHECK (programme <> ''),\n"
-    "	tier TEXT CHECK (tier <> ''),\n"
-    "	route TEXT CHECK (route <> ''),\n"
-    "	clause TEXT CHECK (clause <> ''),\n"
-    "	id_type TEXT NOT NULL CHECK (id_type <> ''),\n"
-    "	id_mac BLOB NOT NULL CHECK (length(id_mac) = 32),\n"
-    "	id_sealed BLOB NOT NULL CHECK (length(id_sealed) > 29),\n"
-    "	id_masked TEXT NOT NULL CHECK (id_masked <> ''),\n"
-    "	name TEXT NOT NULL CHECK (name <> ''),\n"
-    "	sex TEXT CHECK (sex IN ('male', 'female')),\n"
-    "	retire_base INTEGER CHECK (retire_base IN (50, 55, 60)),\n"
-    "	birth_date TEXT CHECK (birth_date GLOB\n"
-    "	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),\n"
-    "	employer TEXT CHECK (employer <> ''),\n"
-    "	employer_key TEXT CHECK (employer_key <> ''),\n"
-    "	employer_code TEXT CHECK (length(employer_code) = 18),\n"
-    "	employer_category TEXT CHECK (employer_category <> ''),\n"
-    "	work_type TEXT CHECK (work_type <> ''),\n"
-    "	form TEXT NOT NULL DEFAULT '{}',\n"
-    "	exceptions TEXT NOT NULL DEFAULT '{}',\n"
-    "	overrides TEXT NOT NULL DEFAULT '[]',\n"
-    "	pledge_at INTEGER,\n"
-    "	state TEXT NOT NULL CHECK (state IN ('draft', 'submitted',\n"
-    "	    'returned', 'rejected', 'approved', 'issued', 'withdrawn')),\n"
-    "	step INTEGER NOT NULL DEFAULT 0 CHECK (step >= 0),\n"
-    "	step_id TEXT CHECK (step_id <> ''),\n"
-    "	step_started_at INTEGER,\n"
-    "	deadline TEXT CHECK (deadline GLOB\n"
-    "	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),\n"
-    "	months INTEGER CHECK (months > 0),\n"
-    "	created_at INTEGER NOT NULL,\n"
-    "	created_by TEXT NOT NULL CHECK (created_by <> ''),\n"
-    "	submitted_at INTEGER,\n"
-    "	decided_at INTEGER,\n"
-    "	issued_serial INTEGER UNIQUE REFERENCES cards (serial),\n"
-    "	CHECK ((kind = 'new') = (card_serial IS NULL)),\n"
-    "	CHECK ((kind = 'sub') = (relation IS NOT NULL)),\n"
-    "	CHECK ((state = 'issued') = (issued_serial IS NOT NULL))\n"
-    ") STRICT;\n"
-    "CREATE INDEX applications_state ON applications (state, deadline);\n"
-    "CREATE INDEX applications_person ON applications (id_mac, programme);\n"
-    "CREATE INDEX applications_card ON applications (card_serial);\n"
-    "CREATE TABLE application_steps (\n"
-    "	application_id INTEGER NOT NULL REFERENCES applications (id),\n"
-    "	step INTEGER NOT NULL CHECK (step >= 0),\n"
-    "	step_id TEXT NOT NULL CHECK (step_id <> ''),\n"
-    "	started_at INTEGER NOT NULL,\n"
-    "	clock_at INTEGER NOT NULL,\n"
-    "	deadline TEXT,\n"
-    "	done_at INTEGER,\n"
-    "	PRIMARY KEY (application_id, step)\n"
-    ") STRICT;\n"
-    "CREATE TABLE application_actions (\n"
-    "	id INTEGER PRIMARY KEY,\n"
-    "	application_id INTEGER NOT NULL REFERENCES applications (id),\n"
-    "	step INTEGER CHECK (step >= 0),\n"
-    "	step_id TEXT CHECK (step_id <> ''),\n"
-    "	action TEXT NOT NULL CHECK (action IN ('create', 'submit',\n"
-    "	    'resubmit', 'approve', 'return', 'reject', 'withdraw',\n"
-    "	    'issue')),\n"
-    "	operator TEXT NOT NULL CHECK (operator <> ''),\n"
-    "	at INTEGER NOT NULL,\n"
-    "	reason TEXT CHECK (reason <> ''),\n"
-    "	detail TEXT NOT NULL DEFAULT '{}',\n"
-    "	CHECK ((step IS NULL) = (step_id IS NULL))\n"
-    ") STRICT;\n"
-    "CREATE INDEX application_actions_app\n"
-    "    ON application_actions (application_id, operator);\n"
-    "CREATE TABLE attachment_data (\n"
-    "	sha256 BLOB NOT NULL CHECK (length(sha256) = 32),\n"
-    "	part INTEGER NOT NULL CHECK (part >= 0),\n"
-    "	sealed BLOB NOT NULL CHECK (length(sealed) > 29),\n"
-    "	PRIMARY KEY (sha256, part)\n"
-    ") STRICT;\n"
-    "CREATE TABLE attachments (\n"
-    "	id INTEGER PRIMARY KEY,\n"
-    "	application_id INTEGER NOT NULL REFERENCES applications (id),\n"
-    "	kind TEXT NOT NULL CHECK (kind IN ('photo', 'id-document',\n"
-    "	    'contract', 'tax-or-social-insurance', 'eligibility-proof',\n"
-    "	    'cooperation-agreement', 'unit-certificate', 'other')),\n"
-    "	material TEXT CHECK (material <> ''),\n"
-    "	sha256 BLOB NOT NULL CHECK (length(sha256) = 32),\n"
-    "	media_type TEXT NOT NULL CHECK (media_type IN ('image/gif',\n"
-    "	    'image/jpeg', 'image/png', 'application/pdf',\n"
-    "	    'application/msword',\n"
-    "	    'application/vnd.openxmlformats-officedocument."
-    "wordprocessingml.document')),\n"
-    "	size INTEGER NOT NULL CHECK (size BETWEEN 1 AND 4194304),\n"
-    "	width INTEGER CHECK (width > 0),\n"
-    "	height INTEGER CHECK (height > 0),\n"
-    "	name TEXT NOT NULL CHECK (name <> ''),\n"
-    "	added_at INTEGER NOT NULL,\n"
-    "	added_by TEXT NOT NULL CHECK (added_by <> ''),\n"
-    "	UNIQUE (application_id, sha256, kind)\n"
-    ") STRICT;\n"
-    "CREATE INDEX attachments_app ON attachments (application_id);\n"
-    "CREATE TABLE blacklist (\n"
-    "	id_mac BLOB PRIMARY KEY CHECK (length(id_mac) = 32),\n"
-    "	id_masked TEXT NOT NULL CHECK (id_masked <> ''),\n"
-    "	reason TEXT NOT NULL CHECK (reason <> ''),\n"
-    "	programme TEXT CHECK (programme <> ''),\n"
-    "	source TEXT CHECK (source <> ''),\n"
-    "	card_serial INTEGER REFERENCES cards (serial),\n"
-    "	application_id INTEGER REFERENCES applications (id),\n"
-    "	until TEXT CHECK (until GLOB\n"
-    "	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),\n"
-    "	added_at INTEGER NOT NULL,\n"
-    "	added_by TEXT NOT NULL CHECK (added_by <> '')\n"
-    ") STRICT;\n"
-    "CREATE TABLE employer_bars (\n"
-    "	id INTEGER PRIMARY KEY,\n"
-    "	employer TEXT NOT NULL CHECK (employer <> ''),\n"
-    "	employer_key TEXT NOT NULL CHECK (employer_key <> ''),\n"
-    "	employer_code TEXT CHECK (length(employer_code) = 18),\n"
-    "	since TEXT NOT NULL CHECK (since GLOB\n"
-    "	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),\n"
-    "	until TEXT NOT NULL CHECK (until GLOB\n"
-    "	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND until > since),\n"
-    "	reason TEXT NOT NULL CHECK (reason <> ''),\n"
-    "	programme TEXT CHECK (programme <> ''),\n"
-    "	source TEXT CHECK (source <> ''),\n"
-    "	card_serial INTEGER REFERENCES cards (serial),\n"
-    "	added_at INTEGER NOT NULL,\n"
-    "	added_by TEXT NOT NULL CHECK (added_by <> '')\n"
-    ") STRICT;\n"
-    "CREATE INDEX employer_bars_code ON employer_bars (employer_code);\n"
-    "CREATE INDEX employer_bars_key ON employer_bars (employer_key);\n",
-    /*
+	"CREATE TABLE serial_counter (\n"
+	"	id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+	"	last INTEGER NOT NULL CHECK (last BETWEEN 0 AND 999999999)\n"
+	") STRICT;\n"
+	"INSERT INTO serial_counter (id, last)\n"
+	"    SELECT 1, coalesce(max(serial), 0) FROM cards;\n"
+	"CREATE TRIGGER serial_counter_up BEFORE UPDATE ON serial_counter\n"
+	"WHEN NEW.last <= OLD.last OR NEW.id IS NOT OLD.id BEGIN\n"
+	"	SELECT RAISE(ABORT, 'the serial counter only goes up');\n"
+	"END;\n"
+	"CREATE TRIGGER serial_counter_no_delete BEFORE DELETE ON "
+	"serial_counter\n"
+	"BEGIN\n"
+	"	SELECT RAISE(ABORT, 'the serial counter is never deleted');\n"
+	"END;\n"
+	"CREATE TRIGGER serial_counter_no_insert BEFORE INSERT ON "
+	"serial_counter\n"
+	"BEGIN\n"
+	"	SELECT RAISE(ABORT, 'the serial counter has one row');\n"
+	"END;\n"
+	"CREATE TRIGGER cards_serial_counter AFTER INSERT ON cards BEGIN\n"
+	"	UPDATE serial_counter SET last = NEW.serial WHERE last < "
+	"NEW.serial;\n"
+	"END;\n"
+	"CREATE TABLE applications (\n"
+	"	id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+	"	kind TEXT NOT NULL\n"
+	"	    CHECK (kind IN ('new', 'upgrade', 'convert', 'sub')),\n"
+	"	card_serial INTEGER REFERENCES cards (serial),\n"
+	"	relation TEXT CHECK (relation <> ''),\n"
+	"	programme TEXT NOT NULL CHECK (programme <> ''),\n"
+	"	tier TEXT CHECK (tier <> ''),\n"
+	"	route TEXT CHECK (route <> ''),\n"
+	"	clause TEXT CHECK (clause <> ''),\n"
+	"	id_type TEXT NOT NULL CHECK (id_type <> ''),\n"
+	"	id_mac BLOB NOT NULL CHECK (length(id_mac) = 32),\n"
+	"	id_sealed BLOB NOT NULL CHECK (length(id_sealed) > 29),\n"
+	"	id_masked TEXT NOT NULL CHECK (id_masked <> ''),\n"
+	"	name TEXT NOT NULL CHECK (name <> ''),\n"
+	"	sex TEXT CHECK (sex IN ('male', 'female')),\n"
+	"	retire_base INTEGER CHECK (retire_base IN (50, 55, 60)),\n"
+	"	birth_date TEXT CHECK (birth_date GLOB\n"
+	"	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),\n"
+	"	employer TEXT CHECK (employer <> ''),\n"
+	"	employer_key TEXT CHECK (employer_key <> ''),\n"
+	"	employer_code TEXT CHECK (length(employer_code) = 18),\n"
+	"	employer_category TEXT CHECK (employer_category <> ''),\n"
+	"	work_type TEXT CHECK (work_type <> ''),\n"
+	"	form TEXT NOT NULL DEFAULT '{}',\n"
+	"	exceptions TEXT NOT NULL DEFAULT '{}',\n"
+	"	overrides TEXT NOT NULL DEFAULT '[]',\n"
+	"	pledge_at INTEGER,\n"
+	"	state TEXT NOT NULL CHECK (state IN ('draft', 'submitted',\n"
+	"	    'returned', 'rejected', 'approved', 'issued', "
+	"'withdrawn')),\n"
+	"	step INTEGER NOT NULL DEFAULT 0 CHECK (step >= 0),\n"
+	"	step_id TEXT CHECK (step_id <> ''),\n"
+	"	step_started_at INTEGER,\n"
+	"	deadline TEXT CHECK (deadline GLOB\n"
+	"	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),\n"
+	"	months INTEGER CHECK (months > 0),\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	created_by TEXT NOT NULL CHECK (created_by <> ''),\n"
+	"	submitted_at INTEGER,\n"
+	"	decided_at INTEGER,\n"
+	"	issued_serial INTEGER UNIQUE REFERENCES cards (serial),\n"
+	"	CHECK ((kind = 'new') = (card_serial IS NULL)),\n"
+	"	CHECK ((kind = 'sub') = (relation IS NOT NULL)),\n"
+	"	CHECK ((state = 'issued') = (issued_serial IS NOT NULL))\n"
+	") STRICT;\n"
+	"CREATE INDEX applications_state ON applications (state, deadline);\n"
+	"CREATE INDEX applications_person ON applications (id_mac, "
+	"programme);\n"
+	"CREATE INDEX applications_card ON applications (card_serial);\n"
+	"CREATE TABLE application_steps (\n"
+	"	application_id INTEGER NOT NULL REFERENCES applications (id),\n"
+	"	step INTEGER NOT NULL CHECK (step >= 0),\n"
+	"	step_id TEXT NOT NULL CHECK (step_id <> ''),\n"
+	"	started_at INTEGER NOT NULL,\n"
+	"	clock_at INTEGER NOT NULL,\n"
+	"	deadline TEXT,\n"
+	"	done_at INTEGER,\n"
+	"	PRIMARY KEY (application_id, step)\n"
+	") STRICT;\n"
+	"CREATE TABLE application_actions (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	application_id INTEGER NOT NULL REFERENCES applications (id),\n"
+	"	step INTEGER CHECK (step >= 0),\n"
+	"	step_id TEXT CHECK (step_id <> ''),\n"
+	"	action TEXT NOT NULL CHECK (action IN ('create', 'submit',\n"
+	"	    'resubmit', 'approve', 'return', 'reject', 'withdraw',\n"
+	"	    'issue')),\n"
+	"	operator TEXT NOT NULL CHECK (operator <> ''),\n"
+	"	at INTEGER NOT NULL,\n"
+	"	reason TEXT CHECK (reason <> ''),\n"
+	"	detail TEXT NOT NULL DEFAULT '{}',\n"
+	"	CHECK ((step IS NULL) = (step_id IS NULL))\n"
+	") STRICT;\n"
+	"CREATE INDEX application_actions_app\n"
+	"    ON application_actions (application_id, operator);\n"
+	"CREATE TABLE attachment_data (\n"
+	"	sha256 BLOB NOT NULL CHECK (length(sha256) = 32),\n"
+	"	part INTEGER NOT NULL CHECK (part >= 0),\n"
+	"	sealed BLOB NOT NULL CHECK (length(sealed) > 29),\n"
+	"	PRIMARY KEY (sha256, part)\n"
+	") STRICT;\n"
+	"CREATE TABLE attachments (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	application_id INTEGER NOT NULL REFERENCES applications (id),\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('photo', 'id-document',\n"
+	"	    'contract', 'tax-or-social-insurance', "
+	"'eligibility-proof',\n"
+	"	    'cooperation-agreement', 'unit-certificate', 'other')),\n"
+	"	material TEXT CHECK (material <> ''),\n"
+	"	sha256 BLOB NOT NULL CHECK (length(sha256) = 32),\n"
+	"	media_type TEXT NOT NULL CHECK (media_type IN ('image/gif',\n"
+	"	    'image/jpeg', 'image/png', 'application/pdf',\n"
+	"	    'application/msword',\n"
+	"	    'application/vnd.openxmlformats-officedocument."
+	"wordprocessingml.document')),\n"
+	"	size INTEGER NOT NULL CHECK (size BETWEEN 1 AND 4194304),\n"
+	"	width INTEGER CHECK (width > 0),\n"
+	"	height INTEGER CHECK (height > 0),\n"
+	"	name TEXT NOT NULL CHECK (name <> ''),\n"
+	"	added_at INTEGER NOT NULL,\n"
+	"	added_by TEXT NOT NULL CHECK (added_by <> ''),\n"
+	"	UNIQUE (application_id, sha256, kind)\n"
+	") STRICT;\n"
+	"CREATE INDEX attachments_app ON attachments (application_id);\n"
+	"CREATE TABLE blacklist (\n"
+	"	id_mac BLOB PRIMARY KEY CHECK (length(id_mac) = 32),\n"
+	"	id_masked TEXT NOT NULL CHECK (id_masked <> ''),\n"
+	"	reason TEXT NOT NULL CHECK (reason <> ''),\n"
+	"	programme TEXT CHECK (programme <> ''),\n"
+	"	source TEXT CHECK (source <> ''),\n"
+	"	card_serial INTEGER REFERENCES cards (serial),\n"
+	"	application_id INTEGER REFERENCES applications (id),\n"
+	"	until TEXT CHECK (until GLOB\n"
+	"	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),\n"
+	"	added_at INTEGER NOT NULL,\n"
+	"	added_by TEXT NOT NULL CHECK (added_by <> '')\n"
+	") STRICT;\n"
+	"CREATE TABLE employer_bars (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	employer TEXT NOT NULL CHECK (employer <> ''),\n"
+	"	employer_key TEXT NOT NULL CHECK (employer_key <> ''),\n"
+	"	employer_code TEXT CHECK (length(employer_code) = 18),\n"
+	"	since TEXT NOT NULL CHECK (since GLOB\n"
+	"	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),\n"
+	"	until TEXT NOT NULL CHECK (until GLOB\n"
+	"	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND until > "
+	"since),\n"
+	"	reason TEXT NOT NULL CHECK (reason <> ''),\n"
+	"	programme TEXT CHECK (programme <> ''),\n"
+	"	source TEXT CHECK (source <> ''),\n"
+	"	card_serial INTEGER REFERENCES cards (serial),\n"
+	"	added_at INTEGER NOT NULL,\n"
+	"	added_by TEXT NOT NULL CHECK (added_by <> '')\n"
+	") STRICT;\n"
+	"CREATE INDEX employer_bars_code ON employer_bars (employer_code);\n"
+	"CREATE INDEX employer_bars_key ON employer_bars (employer_key);\n",
+	/*
      * 4: the card lifecycle (docs/lifecycle.md): status reason, time and
      * cascade, renewals, replacements, reported changes; cards are never
      * deleted or renumbered.
      */
-    "ALTER TABLE cards ADD COLUMN status_at INTEGER;\n"
-    "ALTER TABLE cards ADD COLUMN status_reason TEXT\n"
-    "    CHECK (status_reason <> '' AND\n"
-    "    length(CAST(status_reason AS BLOB)) <= 256);\n"
-    "ALTER TABLE cards ADD COLUMN status_cascade INTEGER NOT NULL\n"
-    "    DEFAULT 0 CHECK (status_cascade IN (0, 1));\n"
-    "ALTER TABLE cards ADD COLUMN renewals INTEGER NOT NULL DEFAULT 0\n"
-    "    CHECK (renewals >= 0);\n"
-    "ALTER TABLE cards ADD COLUMN replaces_serial INTEGER\n"
-    "    REFERENCES cards (serial);\n"
-    "CREATE UNIQUE INDEX cards_replaces ON cards (replaces_serial);\n"
-    "CREATE INDEX cards_status ON cards (status, expires_at);\n"
-    "CREATE TABLE card_changes (\n"
-    "	id INTEGER PRIMARY KEY,\n"
-    "	serial INTEGER NOT NULL REFERENCES cards (serial),\n"
-    "	kind TEXT NOT NULL CHECK (kind IN ('employer', 'residence')),\n"
-    "	value TEXT NOT NULL CHECK (value <> '' AND\n"
-    "	    length(CAST(value AS BLOB)) <= 512),\n"
-    "	uscc TEXT CHECK (uscc IS NULL OR (kind = 'employer' AND\n"
-    "	    length(uscc) = 18 AND uscc NOT GLOB '*[^0-9A-Z]*')),\n"
-    "	effective TEXT NOT NULL CHECK (effective GLOB\n"
-    "	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),\n"
-    "	reported_at INTEGER NOT NULL,\n"
-    "	days INTEGER NOT NULL CHECK (days >= 0),\n"
-    "	late INTEGER NOT NULL CHECK (late IN (0, 1))\n"
-    ") STRICT;\n"
-    "CREATE INDEX card_changes_serial ON card_changes (serial, id);\n"
-    "CREATE TRIGGER cards_no_delete BEFORE DELETE ON cards BEGIN\n"
-    "	SELECT RAISE(ABORT, 'cards are never deleted: a serial or card "
-    "number is never used twice');\n"
-    "END;\n"
-    "CREATE TRIGGER cards_no_renumber BEFORE UPDATE OF serial, card_no\n"
-    "ON cards WHEN NEW.serial IS NOT OLD.serial OR\n"
-    "    NEW.card_no IS NOT OLD.card_no BEGIN\n"
-    "	SELECT RAISE(ABORT, 'a card''s serial and number never change');\n"
-    "END;\n"
-    "CREATE TRIGGER card_changes_no_delete BEFORE DELETE ON card_changes\n"
-    "BEGIN\n"
-    "	SELECT RAISE(ABORT, 'reported changes are kept: DELETE refused');\n"
-    "END;\n",
+	"ALTER TABLE cards ADD COLUMN status_at INTEGER;\n"
+	"ALTER TABLE cards ADD COLUMN status_reason TEXT\n"
+	"    CHECK (status_reason <> '' AND\n"
+	"    length(CAST(status_reason AS BLOB)) <= 256);\n"
+	"ALTER TABLE cards ADD COLUMN status_cascade INTEGER NOT NULL\n"
+	"    DEFAULT 0 CHECK (status_cascade IN (0, 1));\n"
+	"ALTER TABLE cards ADD COLUMN renewals INTEGER NOT NULL DEFAULT 0\n"
+	"    CHECK (renewals >= 0);\n"
+	"ALTER TABLE cards ADD COLUMN replaces_serial INTEGER\n"
+	"    REFERENCES cards (serial);\n"
+	"CREATE UNIQUE INDEX cards_replaces ON cards (replaces_serial);\n"
+	"CREATE INDEX cards_status ON cards (status, expires_at);\n"
+	"CREATE TABLE card_changes (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	serial INTEGER NOT NULL REFERENCES cards (serial),\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('employer', 'residence')),\n"
+	"	value TEXT NOT NULL CHECK (value <> '' AND\n"
+	"	    length(CAST(value AS BLOB)) <= 512),\n"
+	"	uscc TEXT CHECK (uscc IS NULL OR (kind = 'employer' AND\n"
+	"	    length(uscc) = 18 AND uscc NOT GLOB '*[^0-9A-Z]*')),\n"
+	"	effective TEXT NOT NULL CHECK (effective GLOB\n"
+	"	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),\n"
+	"	reported_at INTEGER NOT NULL,\n"
+	"	days INTEGER NOT NULL CHECK (days >= 0),\n"
+	"	late INTEGER NOT NULL CHECK (late IN (0, 1))\n"
+	") STRICT;\n"
+	"CREATE INDEX card_changes_serial ON card_changes (serial, id);\n"
+	"CREATE TRIGGER cards_no_delete BEFORE DELETE ON cards BEGIN\n"
+	"	SELECT RAISE(ABORT, 'cards are never deleted: a serial or card "
+	"number is never used twice');\n"
+	"END;\n"
+	"CREATE TRIGGER cards_no_renumber BEFORE UPDATE OF serial, card_no\n"
+	"ON cards WHEN NEW.serial IS NOT OLD.serial OR\n"
+	"    NEW.card_no IS NOT OLD.card_no BEGIN\n"
+	"	SELECT RAISE(ABORT, 'a card''s serial and number never "
+	"change');\n"
+	"END;\n"
+	"CREATE TRIGGER card_changes_no_delete BEFORE DELETE ON card_changes\n"
+	"BEGIN\n"
+	"	SELECT RAISE(ABORT, 'reported changes are kept: DELETE "
+	"refused');\n"
+	"END;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -317,40 +329,44 @@ _Static_assert(NMIGRATIONS == TC_REGISTRY_SCHEMA_VERSION,
     "one migration step per schema version");
 
 static const char *const stmt_sql[TC_REG_STMT_COUNT] = {
-    [TC_REG_HOLDER_INSERT] =
-	"INSERT INTO holders (id_type, id_mac, id_sealed, id_masked, name, "
-	"created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    [TC_REG_HOLDER_FIND] =
-	"SELECT id FROM holders WHERE id_mac = ?1 AND id_type = ?2",
-    [TC_REG_HOLDER_GET] = "SELECT id_type, id_mac, id_sealed, id_masked, name, "
-			  "created_at FROM holders WHERE id = ?1",
-    [TC_REG_CARD_INSERT] =
-	"INSERT INTO cards (serial, card_no, holder_id, programme, tier, "
-	"status, issued_at, expires_at, principal_serial, relation) VALUES "
-	"(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    [TC_REG_CARD_BY_SERIAL] =
-	"SELECT serial, card_no, holder_id, programme, tier, status, "
-	"issued_at, expires_at, principal_serial, relation FROM cards WHERE "
-	"serial = ?1",
-    [TC_REG_CARD_BY_NO] = "SELECT serial, card_no, holder_id, programme, tier, "
-			  "status, issued_at, expires_at, principal_serial, "
-			  "relation FROM cards WHERE card_no = ?1",
-    [TC_REG_CARD_SET_STATUS] = "UPDATE cards SET status = ?2 WHERE serial = ?1",
-    [TC_REG_AUDIT_LAST] =
-	"SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1",
-    [TC_REG_AUDIT_INSERT] =
-	"INSERT INTO audit (seq, at, operator, action, subject, detail, prev, "
-	"mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    [TC_REG_AUDIT_FROM] =
-	"SELECT seq, at, operator, action, subject, detail, prev, mac FROM "
-	"audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+	[TC_REG_HOLDER_INSERT] =
+	    "INSERT INTO holders (id_type, id_mac, id_sealed, id_masked, name, "
+	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[TC_REG_HOLDER_FIND] =
+	    "SELECT id FROM holders WHERE id_mac = ?1 AND id_type = ?2",
+	[TC_REG_HOLDER_GET] =
+	    "SELECT id_type, id_mac, id_sealed, id_masked, name, "
+	    "created_at FROM holders WHERE id = ?1",
+	[TC_REG_CARD_INSERT] =
+	    "INSERT INTO cards (serial, card_no, holder_id, programme, tier, "
+	    "status, issued_at, expires_at, principal_serial, relation) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[TC_REG_CARD_BY_SERIAL] =
+	    "SELECT serial, card_no, holder_id, programme, tier, status, "
+	    "issued_at, expires_at, principal_serial, relation FROM cards "
+	    "WHERE "
+	    "serial = ?1",
+	[TC_REG_CARD_BY_NO] =
+	    "SELECT serial, card_no, holder_id, programme, tier, "
+	    "status, issued_at, expires_at, principal_serial, "
+	    "relation FROM cards WHERE card_no = ?1",
+	[TC_REG_CARD_SET_STATUS] =
+	    "UPDATE cards SET status = ?2 WHERE serial = ?1",
+	[TC_REG_AUDIT_LAST] =
+	    "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1",
+	[TC_REG_AUDIT_INSERT] = "INSERT INTO audit (seq, at, operator, action, "
+				"subject, detail, prev, "
+				"mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[TC_REG_AUDIT_FROM] =
+	    "SELECT seq, at, operator, action, subject, detail, prev, mac FROM "
+	    "audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
 };
 
 static const char *const status_names[] = {
-    [TC_CARD_ISSUED] = "issued",
-    [TC_CARD_SUSPENDED] = "suspended",
-    [TC_CARD_REVOKED] = "revoked",
-    [TC_CARD_EXPIRED] = "expired",
+	[TC_CARD_ISSUED] = "issued",
+	[TC_CARD_SUSPENDED] = "suspended",
+	[TC_CARD_REVOKED] = "revoked",
+	[TC_CARD_EXPIRED] = "expired",
 };
 
 #define NSTATUS ((int)(sizeof(status_names) / sizeof(status_names[0])))
@@ -686,7 +702,7 @@ create_file(const char *path, int flags, int *created, char *err, size_t errlen)
 static void
 remove_created(const char *path)
 {
-	static const char *const suffix[] = {"-wal", "-shm", "-journal"};
+	static const char *const suffix[] = { "-wal", "-shm", "-journal" };
 	char p[4096];
 	size_t i;
 
@@ -824,8 +840,8 @@ tc_registry_commit(struct tc_registry *reg, char *err, size_t errlen)
 
 /* Mutations run inside tc_registry_begin .. tc_registry_commit. */
 int
-tc_reg_need_tx(struct tc_registry *reg, const char *what, char *err,
-    size_t errlen)
+tc_reg_need_tx(
+    struct tc_registry *reg, const char *what, char *err, size_t errlen)
 {
 	if (reg == NULL || !reg->in_tx || sqlite3_get_autocommit(reg->db))
 		return tc_seterr(err, errlen, TC_ERR_STATE,
@@ -1067,7 +1083,8 @@ tc_registry_holder_get(struct tc_registry *reg, int64_t id,
 	}
 	if (tc_reg_col_text(st, 0, type_name, sizeof(type_name), 0) != 0 ||
 	    tc_id_type_parse(type_name, &out->id_type) != 0 ||
-	    tc_reg_col_text(st, 3, out->id_masked, sizeof(out->id_masked), 0) != 0 ||
+	    tc_reg_col_text(st, 3, out->id_masked, sizeof(out->id_masked), 0) !=
+		0 ||
 	    tc_reg_col_text(st, 4, out->name, sizeof(out->name), 0) != 0 ||
 	    sqlite3_column_bytes(st, 1) != TC_PII_MAC_LEN) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -1193,10 +1210,13 @@ card_row(sqlite3_stmt *st, struct tc_card *out)
 	out->expires_at = (time_t)sqlite3_column_int64(st, 7);
 	out->principal_serial = sqlite3_column_int64(st, 8);
 	status = (const char *)sqlite3_column_text(st, 5);
-	if (tc_reg_col_text(st, 1, out->card_no, sizeof(out->card_no), 0) != 0 ||
-	    tc_reg_col_text(st, 3, out->programme, sizeof(out->programme), 0) != 0 ||
+	if (tc_reg_col_text(st, 1, out->card_no, sizeof(out->card_no), 0) !=
+		0 ||
+	    tc_reg_col_text(st, 3, out->programme, sizeof(out->programme), 0) !=
+		0 ||
 	    tc_reg_col_text(st, 4, out->tier, sizeof(out->tier), 0) != 0 ||
-	    tc_reg_col_text(st, 9, out->relation, sizeof(out->relation), 1) != 0 ||
+	    tc_reg_col_text(st, 9, out->relation, sizeof(out->relation), 1) !=
+		0 ||
 	    status == NULL || tc_card_status_parse(status, &out->status) != 0)
 		return TC_ERR_MALFORMED;
 	return 0;
@@ -1333,7 +1353,8 @@ tc_registry_card_set_status(struct tc_registry *reg, int64_t serial,
 	if (reg == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_reg_need_tx(reg, "changing a card's status", err, errlen)) != 0)
+	if ((r = tc_reg_need_tx(
+		 reg, "changing a card's status", err, errlen)) != 0)
 		return r;
 	if (strcmp(tc_card_status_name(status), "unknown") == 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,

@@ -51,7 +51,8 @@ parse_one(const uint8_t *p, size_t len, size_t off, size_t base,
 			if (i >= len)
 				return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
 				    "byte %zu: tag runs past the end of the "
-				    "data", base + off);
+				    "data",
+				    base + off);
 			b = p[i++];
 			if (k == 1 && b == 0x80)
 				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -73,21 +74,25 @@ parse_one(const uint8_t *p, size_t len, size_t off, size_t base,
 	else if (b == 0x80)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "byte %zu: indefinite length (0x80) in tag %02X: only "
-		    "definite lengths are allowed", base + i - 1, tag);
+		    "definite lengths are allowed",
+		    base + i - 1, tag);
 	else if (b <= 0x83) {
 		nlen = b & 0x7f;
 		if (len - i < nlen)
 			return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
 			    "byte %zu: length field of tag %02X runs past the "
-			    "end of the data", base + i - 1, tag);
+			    "end of the data",
+			    base + i - 1, tag);
 		vlen = 0;
 		for (k = 0; k < nlen; k++)
 			vlen = vlen << 8 | p[i++];
-		nonminimal = vlen < (nlen == 1 ? 0x80u : 1u << (8 * (nlen - 1)));
+		nonminimal =
+		    vlen < (nlen == 1 ? 0x80u : 1u << (8 * (nlen - 1)));
 	} else if (b == 0x84)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
 		    "byte %zu: 5-byte length field (0x84) in tag %02X: at "
-		    "most 3 length bytes are supported", base + i - 1, tag);
+		    "most 3 length bytes are supported",
+		    base + i - 1, tag);
 	else
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "byte %zu: invalid first length byte 0x%02X in tag %02X",
@@ -95,12 +100,13 @@ parse_one(const uint8_t *p, size_t len, size_t off, size_t base,
 	if (vlen > TC_TLV_MAX_LEN)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
 		    "byte %zu: value of tag %02X is %zu bytes, over the limit "
-		    "of %d", base + off, tag, vlen, TC_TLV_MAX_LEN);
+		    "of %d",
+		    base + off, tag, vlen, TC_TLV_MAX_LEN);
 	if (len - i < vlen)
 		return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
 		    "byte %zu: value of tag %02X (%zu bytes) runs past the "
-		    "end of the data (only %zu present)", base + i, tag, vlen,
-		    len - i);
+		    "end of the data (only %zu present)",
+		    base + i, tag, vlen, len - i);
 	t->tag = tag;
 	t->cls = p[off] >> 6;
 	t->constructed = (p[off] & 0x20) != 0;
@@ -126,16 +132,15 @@ next_at(struct tc_cursor *c, struct tc_tlv *out, size_t base, char *err,
 		c->off = c->len;
 		return TC_TLV_END;
 	}
-	if ((r = parse_one(c->p, c->len, off, base, out, &end, err,
-	    errlen)) != 0)
+	if ((r = parse_one(c->p, c->len, off, base, out, &end, err, errlen)) !=
+	    0)
 		return r;
 	c->off = end;
 	return 0;
 }
 
 int
-tc_tlv_next(struct tc_cursor *c, struct tc_tlv *out, char *err,
-    size_t errlen)
+tc_tlv_next(struct tc_cursor *c, struct tc_tlv *out, char *err, size_t errlen)
 {
 	return next_at(c, out, 0, err, errlen);
 }
@@ -177,10 +182,12 @@ walk(const uint8_t *p, size_t len, size_t base, int depth, char *err,
 		if (depth > TC_TLV_MAX_DEPTH)
 			return tc_seterr(err, errlen, TC_ERR_TOO_DEEP,
 			    "byte %zu: tag %02X at nesting level %d, over the "
-			    "limit of %d", base + off - t.hdrlen, t.tag, depth,
+			    "limit of %d",
+			    base + off - t.hdrlen, t.tag, depth,
 			    TC_TLV_MAX_DEPTH);
-		if (t.constructed && (r = walk(t.value, t.len, base + off,
-		    depth + 1, err, errlen)) != 0)
+		if (t.constructed &&
+		    (r = walk(t.value, t.len, base + off, depth + 1, err,
+			 errlen)) != 0)
 			return r;
 	}
 	return r == TC_TLV_END ? 0 : r;

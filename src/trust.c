@@ -131,21 +131,18 @@ tc_trust_encode(struct tc_buf *out, time_t issued_at, const uint8_t *ca,
 	for (i = 0; i < n; i++) {
 		if (e[i].cert == NULL || e[i].certlen == 0 ||
 		    (e[i].status != TC_SIGNER_CURRENT &&
-		    e[i].status != TC_SIGNER_RETIRED))
+			e[i].status != TC_SIGNER_RETIRED))
 			return TC_ERR_INVALID_ARG;
 		if (e[i].certlen > TC_TRUST_MAX_CERT)
 			return TC_ERR_TOO_LARGE;
 	}
 	start = out->len;
-	if ((r = put_head(out, MT_MAP, 4)) != 0 ||
-	    (r = put_int(out, 1)) != 0 ||
+	if ((r = put_head(out, MT_MAP, 4)) != 0 || (r = put_int(out, 1)) != 0 ||
 	    (r = put_int(out, TC_TRUST_VERSION)) != 0 ||
 	    (r = put_int(out, 2)) != 0 ||
 	    (r = put_int(out, (int64_t)issued_at)) != 0 ||
-	    (r = put_int(out, 3)) != 0 ||
-	    (r = put_bstr(out, ca, calen)) != 0 ||
-	    (r = put_int(out, 4)) != 0 ||
-	    (r = put_head(out, MT_ARRAY, n)) != 0)
+	    (r = put_int(out, 3)) != 0 || (r = put_bstr(out, ca, calen)) != 0 ||
+	    (r = put_int(out, 4)) != 0 || (r = put_head(out, MT_ARRAY, n)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		if ((r = put_head(out, MT_MAP, 4)) != 0 ||
@@ -160,7 +157,7 @@ tc_trust_encode(struct tc_buf *out, time_t issued_at, const uint8_t *ca,
 			goto out;
 	}
 	r = 0;
- out:
+out:
 	if (r != 0)
 		tc_buf_truncate(out, start);
 	return r;
@@ -211,7 +208,8 @@ get_head(struct rd *r, int *major, uint64_t *val, size_t *at)
 	if (ai > 27)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
 		    "payload byte %zu: indefinite length or reserved head "
-		    "0x%02x", *at, ib);
+		    "0x%02x",
+		    *at, ib);
 	n = 1u << (ai - 24);
 	for (i = 0; i < n; i++) {
 		if (tc_cursor_get_u8(&r->c, &b) != 0) {
@@ -256,8 +254,8 @@ get_map(struct rd *r, uint64_t n, const char *what)
 	if (v != n)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
 		    "payload byte %zu: %s: expected a map of %llu entries, "
-		    "got %llu", at, what, (unsigned long long)n,
-		    (unsigned long long)v);
+		    "got %llu",
+		    at, what, (unsigned long long)n, (unsigned long long)v);
 	return 0;
 }
 
@@ -308,8 +306,8 @@ get_int(struct rd *r, const char *what, int64_t *v)
 }
 
 static int
-get_bstr(struct rd *r, const char *what, size_t max, const uint8_t **p,
-    size_t *n)
+get_bstr(
+    struct rd *r, const char *what, size_t max, const uint8_t **p, size_t *n)
 {
 	uint64_t v;
 	size_t at;
@@ -353,19 +351,18 @@ parse_entry(struct rd *r, size_t i, struct entry *ent)
 		    r->c.off - n, what, n, TC_COSE_KID_LEN);
 	memcpy(ent->e.kid, p, n);
 	snprintf(what, sizeof(what), "signer %zu alg (key 2)", i);
-	if ((e = get_key(r, 2, what)) != 0 ||
-	    (e = get_int(r, what, &alg)) != 0)
+	if ((e = get_key(r, 2, what)) != 0 || (e = get_int(r, what, &alg)) != 0)
 		return e;
 	if (alg != TC_COSE_ALG_ES256 && alg != TC_COSE_ALG_SM2_SM3)
 		return tc_seterr(r->err, r->errlen, TC_ERR_UNSUPPORTED_ALG,
 		    "signer %zu: COSE alg %lld is neither ES256 (%d) nor SM2 "
-		    "(%d)", i, (long long)alg, TC_COSE_ALG_ES256,
-		    TC_COSE_ALG_SM2_SM3);
+		    "(%d)",
+		    i, (long long)alg, TC_COSE_ALG_ES256, TC_COSE_ALG_SM2_SM3);
 	ent->e.alg = (int)alg;
 	snprintf(what, sizeof(what), "signer %zu certificate (key 3)", i);
 	if ((e = get_key(r, 3, what)) != 0 ||
 	    (e = get_bstr(r, what, TC_TRUST_MAX_CERT, &ent->e.cert,
-	    &ent->e.certlen)) != 0)
+		 &ent->e.certlen)) != 0)
 		return e;
 	snprintf(what, sizeof(what), "signer %zu status (key 4)", i);
 	if ((e = get_key(r, 4, what)) != 0 ||
@@ -374,14 +371,15 @@ parse_entry(struct rd *r, size_t i, struct entry *ent)
 	if (status != TC_SIGNER_CURRENT && status != TC_SIGNER_RETIRED)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
 		    "signer %zu: status %llu is neither 0 (current) nor 1 "
-		    "(retired)", i, (unsigned long long)status);
+		    "(retired)",
+		    i, (unsigned long long)status);
 	ent->e.status = (enum tc_signer_status)status;
 	return 0;
 }
 
 static int
-parse_payload(const uint8_t *p, size_t len, struct payload *pl, char *err,
-    size_t errlen)
+parse_payload(
+    const uint8_t *p, size_t len, struct payload *pl, char *err, size_t errlen)
 {
 	struct rd r;
 	uint64_t version = 0, n = 0;
@@ -398,8 +396,8 @@ parse_payload(const uint8_t *p, size_t len, struct payload *pl, char *err,
 	if (version != TC_TRUST_VERSION)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
 		    "trust list format version %llu; this program reads "
-		    "version %d", (unsigned long long)version,
-		    TC_TRUST_VERSION);
+		    "version %d",
+		    (unsigned long long)version, TC_TRUST_VERSION);
 	if ((e = get_key(&r, 2, "issued-at (key 2)")) != 0 ||
 	    (e = get_uint(&r, "issued-at (key 2)", &pl->issued_at)) != 0)
 		return e;
@@ -409,7 +407,7 @@ parse_payload(const uint8_t *p, size_t len, struct payload *pl, char *err,
 		    (unsigned long long)pl->issued_at);
 	if ((e = get_key(&r, 3, "CA certificate (key 3)")) != 0 ||
 	    (e = get_bstr(&r, "CA certificate (key 3)", TC_TRUST_MAX_CERT,
-	    &pl->ca, &pl->calen)) != 0 ||
+		 &pl->ca, &pl->calen)) != 0 ||
 	    (e = get_key(&r, 4, "signers (key 4)")) != 0 ||
 	    (e = expect(&r, MT_ARRAY, "signers (key 4)", &n, &at)) != 0)
 		return e;
@@ -426,10 +424,11 @@ parse_payload(const uint8_t *p, size_t len, struct payload *pl, char *err,
 			return e;
 		for (j = 0; j < i; j++)
 			if (memcmp(pl->ent[j].e.kid, pl->ent[i].e.kid,
-			    TC_COSE_KID_LEN) == 0)
-				return tc_seterr(err, errlen,
-				    TC_ERR_CONSTRAINT, "signer %zu: kid "
-				    "repeats signer %zu", i, j);
+				TC_COSE_KID_LEN) == 0)
+				return tc_seterr(err, errlen, TC_ERR_CONSTRAINT,
+				    "signer %zu: kid "
+				    "repeats signer %zu",
+				    i, j);
 		if (pl->ent[i].e.status == TC_SIGNER_CURRENT)
 			current++;
 	}
@@ -511,8 +510,8 @@ tc_trust_cert_verify(X509 *cert, EVP_PKEY *issuer_key)
 		if ((id = ASN1_OCTET_STRING_new()) == NULL)
 			return TC_ERR_NOMEM;
 		if (ASN1_OCTET_STRING_set(id,
-		    (const unsigned char *)TC_COSE_SM2_ID,
-		    (int)strlen(TC_COSE_SM2_ID)) != 1) {
+			(const unsigned char *)TC_COSE_SM2_ID,
+			(int)strlen(TC_COSE_SM2_ID)) != 1) {
 			ASN1_OCTET_STRING_free(id);
 			return TC_ERR_NOMEM;
 		}
@@ -559,8 +558,8 @@ parse_cert(const uint8_t *der, size_t len, X509 **out, const char *what,
 }
 
 static int
-check_validity(X509 *x, time_t now, const char *what, time_t *nb,
-    time_t *na, char *err, size_t errlen)
+check_validity(X509 *x, time_t now, const char *what, time_t *nb, time_t *na,
+    char *err, size_t errlen)
 {
 	char when[32];
 
@@ -583,8 +582,8 @@ check_validity(X509 *x, time_t now, const char *what, time_t *nb,
 
 /* Checks the CA certificate and makes its COSE key. */
 static int
-load_ca(X509 *ca, time_t now, struct tc_cose_key **key, char *err,
-    size_t errlen)
+load_ca(
+    X509 *ca, time_t now, struct tc_cose_key **key, char *err, size_t errlen)
 {
 	uint8_t kid[TC_COSE_KID_LEN];
 	uint32_t flags;
@@ -606,23 +605,24 @@ load_ca(X509 *ca, time_t now, struct tc_cose_key **key, char *err,
 		    "CA certificate: unreadable public key");
 	}
 	if ((e = tc_cose_kid_of_pkey(pk, kid)) != 0)
-		return tc_seterr(err, errlen, e, "CA certificate: cannot "
+		return tc_seterr(err, errlen, e,
+		    "CA certificate: cannot "
 		    "compute the key id");
-	if ((e = tc_cose_key_new(key, pk, kid, sizeof(kid), err,
-	    errlen)) != 0)
+	if ((e = tc_cose_key_new(key, pk, kid, sizeof(kid), err, errlen)) != 0)
 		return e;
 	if (X509_check_issued(ca, ca) != X509_V_OK)
 		return tc_seterr(err, errlen, TC_ERR_BAD_SIGNATURE,
 		    "CA certificate: not self-issued");
 	e = tc_trust_cert_verify(ca, tc_cose_key_pkey(*key));
 	if (e == TC_ERR_UNSUPPORTED_ALG)
-		return tc_seterr(err, errlen, e, "CA certificate: signature "
+		return tc_seterr(err, errlen, e,
+		    "CA certificate: signature "
 		    "algorithm does not match its key");
 	if (e != 0)
-		return tc_seterr(err, errlen, e, "CA certificate: bad "
+		return tc_seterr(err, errlen, e,
+		    "CA certificate: bad "
 		    "self-signature");
-	return check_validity(ca, now, "CA certificate", &nb, &na, err,
-	    errlen);
+	return check_validity(ca, now, "CA certificate", &nb, &na, err, errlen);
 }
 
 /* Checks signer i against the CA and adds its key to the keyring. */
@@ -641,31 +641,34 @@ load_signer(struct tc_trust *t, size_t i, const struct entry *ent, X509 *ca,
 
 	tc_hex_encode(ent->e.kid, sizeof(ent->e.kid), kidhex);
 	snprintf(what, sizeof(what), "signer %zu (kid %s)", i, kidhex);
-	if ((e = parse_cert(ent->e.cert, ent->e.certlen, &x, what, err,
-	    errlen)) != 0)
+	if ((e = parse_cert(
+		 ent->e.cert, ent->e.certlen, &x, what, err, errlen)) != 0)
 		goto out;
 	flags = X509_get_extension_flags(x);
 	if ((flags & EXFLAG_CA) != 0 || (flags & EXFLAG_KUSAGE) == 0 ||
 	    (X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE) == 0) {
-		e = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT, "%s: not a "
+		e = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
+		    "%s: not a "
 		    "signer certificate (keyUsage digitalSignature, not a CA)",
 		    what);
 		goto out;
 	}
 	if ((v = X509_check_issued(ca, x)) != X509_V_OK) {
-		e = tc_seterr(err, errlen, TC_ERR_BAD_SIGNATURE, "%s: not "
-		    "issued by the CA (%s)", what,
-		    X509_verify_cert_error_string(v));
+		e = tc_seterr(err, errlen, TC_ERR_BAD_SIGNATURE,
+		    "%s: not "
+		    "issued by the CA (%s)",
+		    what, X509_verify_cert_error_string(v));
 		goto out;
 	}
 	if ((e = tc_trust_cert_verify(x, tc_cose_key_pkey(cakey))) != 0) {
 		e = tc_seterr(err, errlen, e, "%s: %s", what,
 		    e == TC_ERR_UNSUPPORTED_ALG ? "signature algorithm does "
-		    "not match the CA key" : "bad CA signature");
+						  "not match the CA key"
+						: "bad CA signature");
 		goto out;
 	}
 	if ((e = check_validity(x, now, what, &info->not_before,
-	    &info->not_after, err, errlen)) != 0)
+		 &info->not_after, err, errlen)) != 0)
 		goto out;
 	if ((pk = X509_get0_pubkey(x)) == NULL) {
 		ERR_clear_error();
@@ -674,8 +677,8 @@ load_signer(struct tc_trust *t, size_t i, const struct entry *ent, X509 *ca,
 		goto out;
 	}
 	if ((e = tc_cose_kid_of_pkey(pk, kid)) != 0) {
-		e = tc_seterr(err, errlen, e, "%s: cannot compute the key id",
-		    what);
+		e = tc_seterr(
+		    err, errlen, e, "%s: cannot compute the key id", what);
 		goto out;
 	}
 	if (memcmp(kid, ent->e.kid, sizeof(kid)) != 0) {
@@ -683,24 +686,24 @@ load_signer(struct tc_trust *t, size_t i, const struct entry *ent, X509 *ca,
 		    "%s: the certificate's key has another kid", what);
 		goto out;
 	}
-	if ((e = tc_cose_key_new(&k, pk, kid, sizeof(kid), err,
-	    errlen)) != 0)
+	if ((e = tc_cose_key_new(&k, pk, kid, sizeof(kid), err, errlen)) != 0)
 		goto out;
 	if (tc_cose_key_alg(k) != ent->e.alg) {
-		e = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED_ALG, "%s: alg %d "
-		    "does not match the certificate's key (%d)", what,
-		    ent->e.alg, tc_cose_key_alg(k));
+		e = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED_ALG,
+		    "%s: alg %d "
+		    "does not match the certificate's key (%d)",
+		    what, ent->e.alg, tc_cose_key_alg(k));
 		goto out;
 	}
 	memcpy(info->kid, kid, sizeof(kid));
 	info->alg = ent->e.alg;
 	info->status = ent->e.status;
 	e = tc_cose_keyring_add(t->kr, k);
-	k = NULL;	/* the keyring owns it, even on failure */
+	k = NULL; /* the keyring owns it, even on failure */
 	if (e == TC_ERR_EXISTS)
-		e = tc_seterr(err, errlen, TC_ERR_CONSTRAINT, "%s: kid repeats",
-		    what);
- out:
+		e = tc_seterr(
+		    err, errlen, TC_ERR_CONSTRAINT, "%s: kid repeats", what);
+out:
 	tc_cose_key_free(k);
 	X509_free(x);
 	return e;
@@ -735,10 +738,10 @@ tc_trust_load(struct tc_trust **out, const uint8_t *data, size_t len,
 		goto out;
 	}
 	if ((r = tc_cose_sign1_decode(&msg, data, len, err, errlen)) != 0 ||
-	    (r = parse_payload(msg.payload.data, msg.payload.len, pl, err,
-	    errlen)) != 0 ||
-	    (r = parse_cert(pl->ca, pl->calen, &ca, "CA certificate", err,
-	    errlen)) != 0)
+	    (r = parse_payload(
+		 msg.payload.data, msg.payload.len, pl, err, errlen)) != 0 ||
+	    (r = parse_cert(
+		 pl->ca, pl->calen, &ca, "CA certificate", err, errlen)) != 0)
 		goto out;
 	SHA256(pl->ca, pl->calen, t->ca_fpr);
 	if (ca_pin != NULL &&
@@ -750,8 +753,7 @@ tc_trust_load(struct tc_trust **out, const uint8_t *data, size_t len,
 	if ((r = load_ca(ca, now, &cakey, err, errlen)) != 0)
 		goto out;
 	cakid = tc_cose_key_kid(cakey, &cakidlen);
-	if (msg.kidlen != cakidlen ||
-	    memcmp(msg.kid, cakid, cakidlen) != 0) {
+	if (msg.kidlen != cakidlen || memcmp(msg.kid, cakid, cakidlen) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_UNKNOWN_KEY,
 		    "the list's kid is not the CA's kid");
 		goto out;
@@ -761,15 +763,15 @@ tc_trust_load(struct tc_trust **out, const uint8_t *data, size_t len,
 	if ((r = tc_cose_keyring_new(&t->kr)) != 0)
 		goto out;
 	for (i = 0; i < pl->n; i++)
-		if ((r = load_signer(t, i, &pl->ent[i], ca, cakey, now, err,
-		    errlen)) != 0)
+		if ((r = load_signer(
+			 t, i, &pl->ent[i], ca, cakey, now, err, errlen)) != 0)
 			goto out;
 	t->n = pl->n;
 	t->issued_at = (time_t)pl->issued_at;
 	*out = t;
-	t = NULL;	/* transferred */
+	t = NULL; /* transferred */
 	r = 0;
- out:
+out:
 	tc_cose_sign1_release(&msg);
 	tc_cose_key_free(cakey);
 	X509_free(ca);
@@ -812,8 +814,8 @@ tc_trust_signer_count(const struct tc_trust *t)
 }
 
 int
-tc_trust_signer(const struct tc_trust *t, size_t i,
-    struct tc_trust_signer_info *info)
+tc_trust_signer(
+    const struct tc_trust *t, size_t i, struct tc_trust_signer_info *info)
 {
 	if (i >= t->n)
 		return TC_ERR_RANGE;

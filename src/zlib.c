@@ -102,7 +102,7 @@ tc_zlib_deflate(struct tc_buf *out, const uint8_t *in, size_t len)
 		}
 	}
 	r = 0;
- out:
+out:
 	if (inited)
 		deflateEnd(&zs);
 	if (r != 0)
@@ -111,8 +111,8 @@ tc_zlib_deflate(struct tc_buf *out, const uint8_t *in, size_t len)
 }
 
 int
-tc_zlib_inflate(struct tc_buf *out, const uint8_t *in, size_t len,
-    char *err, size_t errlen)
+tc_zlib_inflate(
+    struct tc_buf *out, const uint8_t *in, size_t len, char *err, size_t errlen)
 {
 	z_stream zs;
 	size_t start = out->len, fed = 0, used;
@@ -151,9 +151,10 @@ tc_zlib_inflate(struct tc_buf *out, const uint8_t *in, size_t len,
 			if (used < len) {
 				r = tc_seterr(err, errlen, TC_ERR_TRAILING,
 				    "input byte %zu: the zlib stream ends "
-				    "here but %zu more %s", used, len - used,
-				    len - used == 1 ? "byte follows" :
-				    "bytes follow");
+				    "here but %zu more %s",
+				    used, len - used,
+				    len - used == 1 ? "byte follows"
+						    : "bytes follow");
 				goto out;
 			}
 			r = 0;
@@ -163,7 +164,8 @@ tc_zlib_inflate(struct tc_buf *out, const uint8_t *in, size_t len,
 			if (used == len) {
 				r = tc_seterr(err, errlen, TC_ERR_TRUNCATED,
 				    "zlib stream ends early (input of %zu "
-				    "bytes)", len);
+				    "bytes)",
+				    len);
 				goto out;
 			}
 			r = TC_ERR_INTERNAL;
@@ -186,7 +188,7 @@ tc_zlib_inflate(struct tc_buf *out, const uint8_t *in, size_t len,
 			goto out;
 		}
 	}
- out:
+out:
 	if (inited)
 		inflateEnd(&zs);
 	if (r != 0)

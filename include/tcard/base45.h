@@ -44,7 +44,7 @@ int tc_base45_encode(struct tc_buf *out, const uint8_t *in, size_t len);
  * "character 12: 'a' is not in the Base45 alphabet". The first error in
  * the text is the one reported.
  */
-int tc_base45_decode(struct tc_buf *out, const char *in, size_t len,
-    char *err, size_t errlen);
+int tc_base45_decode(
+    struct tc_buf *out, const char *in, size_t len, char *err, size_t errlen);
 
 #endif

@@ -20,10 +20,10 @@
 #define TC_BUF_CAP_DEFAULT (1u << 20)
 
 struct tc_buf {
-	uint8_t *data;	/* NULL until the first put; owned by the buffer */
-	size_t len;	/* bytes used, not counting the trailing NUL */
-	size_t alloc;	/* bytes allocated */
-	size_t cap;	/* largest len allowed */
+	uint8_t *data; /* NULL until the first put; owned by the buffer */
+	size_t len;    /* bytes used, not counting the trailing NUL */
+	size_t alloc;  /* bytes allocated */
+	size_t cap;    /* largest len allowed */
 };
 
 /* Initialises b empty with the given cap (0 means TC_BUF_CAP_DEFAULT). */
@@ -70,7 +70,7 @@ void tc_wipe_free(void *p, size_t n);
 int tc_memeq_ct(const void *a, const void *b, size_t n);
 
 struct tc_cursor {
-	const uint8_t *p;	/* borrowed */
+	const uint8_t *p; /* borrowed */
 	size_t len;
 	size_t off;
 };
@@ -86,6 +86,7 @@ int tc_cursor_get_u8(struct tc_cursor *c, uint8_t *v /* OUT */);
 int tc_cursor_get_u16be(struct tc_cursor *c, uint16_t *v /* OUT */);
 int tc_cursor_get_u32be(struct tc_cursor *c, uint32_t *v /* OUT */);
 /* Points *p at the next n bytes (inside the cursor's range) and skips them. */
-int tc_cursor_get_bytes(struct tc_cursor *c, size_t n, const uint8_t **p /* OUT */);
+int tc_cursor_get_bytes(
+    struct tc_cursor *c, size_t n, const uint8_t **p /* OUT */);
 
 #endif

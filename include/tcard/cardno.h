@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TC_CARDNO_LEN 16
+#define TC_CARDNO_LEN	     16
 #define TC_CARDNO_SERIAL_MAX 999999999u
 
 /*

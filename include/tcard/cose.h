@@ -21,19 +21,19 @@
 #include "tcard/buf.h"
 
 /* COSE algorithm values (RFC 9053; -65537 is from the private-use range). */
-#define TC_COSE_ALG_ES256 (-7)
+#define TC_COSE_ALG_ES256   (-7)
 #define TC_COSE_ALG_SM2_SM3 (-65537)
 
 /* The GB/T 32918 / GM/T 0009 default distinguishing identifier used in Z. */
 #define TC_COSE_SM2_ID "1234567812345678"
 
-#define TC_COSE_TAG_SIGN1 18		/* CBOR tag of COSE_Sign1 */
-#define TC_COSE_KID_MAX 32		/* longest kid accepted */
-#define TC_COSE_KID_LEN 8		/* length of the project's own kids */
-#define TC_COSE_SIG_LEN 64		/* r || s, 32 bytes each */
-#define TC_COSE_MAX_INPUT (16 * 1024)	/* largest message decoded or made */
+#define TC_COSE_TAG_SIGN1   18		/* CBOR tag of COSE_Sign1 */
+#define TC_COSE_KID_MAX	    32		/* longest kid accepted */
+#define TC_COSE_KID_LEN	    8		/* length of the project's own kids */
+#define TC_COSE_SIG_LEN	    64		/* r || s, 32 bytes each */
+#define TC_COSE_MAX_INPUT   (16 * 1024) /* largest message decoded or made */
 #define TC_COSE_MAX_HEADERS 16		/* entries per header map */
-#define TC_COSE_MAX_DEPTH 8		/* nesting of arrays, maps, tags */
+#define TC_COSE_MAX_DEPTH   8		/* nesting of arrays, maps, tags */
 
 struct tc_cose_key;
 struct tc_cose_keyring;
@@ -70,8 +70,8 @@ void tc_cose_key_free(struct tc_cose_key *k);
 int tc_cose_key_alg(const struct tc_cose_key *k);
 
 /* Returns the key's kid (owned by k) and sets *len to its length. */
-const uint8_t *tc_cose_key_kid(const struct tc_cose_key *k,
-    size_t *len /* OUT */);
+const uint8_t *tc_cose_key_kid(
+    const struct tc_cose_key *k, size_t *len /* OUT */);
 
 /* Returns the key's EVP_PKEY, owned by k (up_ref it to keep it longer). */
 EVP_PKEY *tc_cose_key_pkey(const struct tc_cose_key *k);
@@ -95,7 +95,7 @@ struct tc_cose_sign1 {
 	int alg;
 	uint8_t kid[TC_COSE_KID_MAX];
 	size_t kidlen;
-	int tagged;		/* 1 when the input had tag 18 */
+	int tagged; /* 1 when the input had tag 18 */
 	struct tc_buf protected_hdr;
 	struct tc_buf payload;
 	struct tc_buf sig;
@@ -202,7 +202,7 @@ void tc_cose_keyring_free(struct tc_cose_keyring *kr);
  * with msg's kid.
  */
 int tc_cose_sign1_verify_keyring(const struct tc_cose_sign1 *msg,
-    const struct tc_cose_keyring *kr,
-    const struct tc_cose_key **used /* OUT */, char *err, size_t errlen);
+    const struct tc_cose_keyring *kr, const struct tc_cose_key **used /* OUT */,
+    char *err, size_t errlen);
 
 #endif

@@ -33,36 +33,36 @@
 #include "tcard/trust.h"
 
 enum tc_keyalg {
-	TC_KEYALG_ES256 = 1,	/* EC P-256, ECDSA with SHA-256 */
-	TC_KEYALG_SM2 = 2,	/* SM2, SM2 with SM3 (GB/T 32918) */
+	TC_KEYALG_ES256 = 1, /* EC P-256, ECDSA with SHA-256 */
+	TC_KEYALG_SM2 = 2,   /* SM2, SM2 with SM3 (GB/T 32918) */
 };
 
 enum tc_secret {
-	TC_SECRET_PEPPER,	/* pepper.key: 32 bytes, lookup HMAC key */
-	TC_SECRET_DATA_KEY,	/* data.key: 32 bytes, AES-256 registry key */
-	TC_SECRET_MASTER_KEY,	/* master.key: 16 bytes, AES-128 card master */
+	TC_SECRET_PEPPER,     /* pepper.key: 32 bytes, lookup HMAC key */
+	TC_SECRET_DATA_KEY,   /* data.key: 32 bytes, AES-256 registry key */
+	TC_SECRET_MASTER_KEY, /* master.key: 16 bytes, AES-128 card master */
 };
 #define TC_SECRET_COUNT 3
 
-#define TC_KEYSTORE_VERSION 1		/* keys.json "version" */
-#define TC_KEYSTORE_CA_YEARS 20		/* CA certificate validity */
-#define TC_KEYSTORE_SIGNER_YEARS 6	/* signer certificate validity */
-#define TC_KEYSTORE_BACKDATE 3600	/* notBefore is this many s early */
-#define TC_KEYSTORE_MAX_SIGNERS TC_TRUST_MAX_SIGNERS
-#define TC_KEYSTORE_KIDHEX_LEN (2 * TC_COSE_KID_LEN)
+#define TC_KEYSTORE_VERSION	 1    /* keys.json "version" */
+#define TC_KEYSTORE_CA_YEARS	 20   /* CA certificate validity */
+#define TC_KEYSTORE_SIGNER_YEARS 6    /* signer certificate validity */
+#define TC_KEYSTORE_BACKDATE	 3600 /* notBefore is this many s early */
+#define TC_KEYSTORE_MAX_SIGNERS	 TC_TRUST_MAX_SIGNERS
+#define TC_KEYSTORE_KIDHEX_LEN	 (2 * TC_COSE_KID_LEN)
 
 /* A certificate of the store, as tc_keystore_ca_info/_signer_info see it. */
 struct tc_keystore_cert_info {
-	char kid[TC_KEYSTORE_KIDHEX_LEN + 1];	/* lower-case hex */
+	char kid[TC_KEYSTORE_KIDHEX_LEN + 1]; /* lower-case hex */
 	enum tc_keyalg alg;
-	int cose_alg;			/* TC_COSE_ALG_ES256 or _SM2_SM3 */
-	enum tc_signer_status status;	/* signers; the CA says current */
-	time_t created;			/* from keys.json */
-	time_t not_before;		/* from the certificate */
+	int cose_alg;		      /* TC_COSE_ALG_ES256 or _SM2_SM3 */
+	enum tc_signer_status status; /* signers; the CA says current */
+	time_t created;		      /* from keys.json */
+	time_t not_before;	      /* from the certificate */
 	time_t not_after;
-	char key_file[48];		/* names inside HOME/keys */
+	char key_file[48]; /* names inside HOME/keys */
 	char cert_file[48];
-	uint8_t fingerprint[TC_TRUST_FPR_LEN];	/* SHA-256 of the DER */
+	uint8_t fingerprint[TC_TRUST_FPR_LEN]; /* SHA-256 of the DER */
 };
 
 struct tc_keystore;
@@ -140,8 +140,8 @@ time_t tc_keystore_created(const struct tc_keystore *ks);
 const char *tc_keystore_dir(const struct tc_keystore *ks);
 
 /* Fills *info about the CA certificate. */
-void tc_keystore_ca_info(const struct tc_keystore *ks,
-    struct tc_keystore_cert_info *info /* OUT */);
+void tc_keystore_ca_info(
+    const struct tc_keystore *ks, struct tc_keystore_cert_info *info /* OUT */);
 
 /* Number of signers in keys.json (at least 1). */
 size_t tc_keystore_signer_count(const struct tc_keystore *ks);
@@ -193,8 +193,8 @@ int tc_keystore_signer(struct tc_keystore *ks,
  * reading a private key (for ca.key), TC_ERR_IO, TC_ERR_CRYPTO,
  * TC_ERR_NOMEM.
  */
-int tc_keystore_rotate_signer(struct tc_keystore *ks, time_t now, char *err,
-    size_t errlen);
+int tc_keystore_rotate_signer(
+    struct tc_keystore *ks, time_t now, char *err, size_t errlen);
 
 /*
  * Appends the signed trust list (include/tcard/trust.h), issued at now and
@@ -218,7 +218,7 @@ int tc_keystore_export_trust(struct tc_keystore *ks, time_t now,
  * TC_ERR_TOO_LARGE (out's cap), TC_ERR_CRYPTO, TC_ERR_NOMEM. On failure out
  * is as it was.
  */
-int tc_keystore_export_pem(struct tc_keystore *ks, struct tc_buf *out,
-    char *err, size_t errlen);
+int tc_keystore_export_pem(
+    struct tc_keystore *ks, struct tc_buf *out, char *err, size_t errlen);
 
 #endif

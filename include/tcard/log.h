@@ -24,8 +24,8 @@ void tc_log(enum tc_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 #define tc_error(...) tc_log(TC_LOG_ERROR, __VA_ARGS__)
-#define tc_warn(...) tc_log(TC_LOG_WARN, __VA_ARGS__)
-#define tc_info(...) tc_log(TC_LOG_INFO, __VA_ARGS__)
+#define tc_warn(...)  tc_log(TC_LOG_WARN, __VA_ARGS__)
+#define tc_info(...)  tc_log(TC_LOG_INFO, __VA_ARGS__)
 #define tc_debug(...) tc_log(TC_LOG_DEBUG, __VA_ARGS__)
 
 #endif

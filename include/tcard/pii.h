@@ -23,11 +23,11 @@
 
 #include "tcard/buf.h"
 
-#define TC_PII_KEY_LEN 32     /* pepper and sealing key */
-#define TC_PII_MAC_LEN 32     /* HMAC-SHA256 output */
-#define TC_PII_SEAL_VERSION 1 /* first byte of a sealed blob */
-#define TC_PII_NONCE_LEN 12
-#define TC_PII_TAG_LEN 16
+#define TC_PII_KEY_LEN	    32 /* pepper and sealing key */
+#define TC_PII_MAC_LEN	    32 /* HMAC-SHA256 output */
+#define TC_PII_SEAL_VERSION 1  /* first byte of a sealed blob */
+#define TC_PII_NONCE_LEN    12
+#define TC_PII_TAG_LEN	    16
 /* Bytes a sealed blob has beyond its plaintext: version, nonce, tag. */
 #define TC_PII_SEAL_OVERHEAD (1 + TC_PII_NONCE_LEN + TC_PII_TAG_LEN)
 /* Largest plaintext tc_pii_seal accepts (sealed values are small). */

@@ -40,7 +40,7 @@
 
 /* tc_registry_open flags. */
 #define TC_REGISTRY_CREATE 0x01 /* create the file (mode 0600) when missing */
-#define TC_REGISTRY_EXCL 0x02	/* with CREATE: fail if the file exists */
+#define TC_REGISTRY_EXCL   0x02 /* with CREATE: fail if the file exists */
 
 struct tc_registry;
 
@@ -232,9 +232,9 @@ int tc_registry_card_set_status(struct tc_registry *reg, int64_t serial,
 
 #define TC_AUDIT_MAC_LEN 32
 /* Caps on the text fields of an entry, in bytes. */
-#define TC_AUDIT_NAME_MAX 128 /* operator and action */
+#define TC_AUDIT_NAME_MAX    128 /* operator and action */
 #define TC_AUDIT_SUBJECT_MAX 256
-#define TC_AUDIT_DETAIL_MAX 65536
+#define TC_AUDIT_DETAIL_MAX  65536
 /* "SEQ:" + 64 hex digits + NUL, with SEQ up to 19 digits. */
 #define TC_AUDIT_HEAD_TEXT_MAX (19 + 1 + 64 + 1)
 

@@ -27,27 +27,27 @@
 
 #include "tcard/buf.h"
 
-#define TC_TLV_MAX_DEPTH 8	/* levels of nesting; top level is 1 */
-#define TC_TLV_MAX_LEN 65535	/* bytes in one value */
+#define TC_TLV_MAX_DEPTH 8     /* levels of nesting; top level is 1 */
+#define TC_TLV_MAX_LEN	 65535 /* bytes in one value */
 
 /* tc_tlv_next() found no data object: only padding, or nothing, was left. */
 #define TC_TLV_END 1
 
 /* Classes (bits 8-7 of the first tag byte). */
-#define TC_TLV_UNIVERSAL 0
+#define TC_TLV_UNIVERSAL   0
 #define TC_TLV_APPLICATION 1
-#define TC_TLV_CONTEXT 2
-#define TC_TLV_PRIVATE 3
+#define TC_TLV_CONTEXT	   2
+#define TC_TLV_PRIVATE	   3
 
 struct tc_tlv {
-	uint32_t tag;		/* raw tag bytes, e.g. 0x7F49 */
-	int cls;		/* TC_TLV_UNIVERSAL .. TC_TLV_PRIVATE */
-	int constructed;	/* 1 when bit 6 of the first tag byte is set */
-	const uint8_t *value;	/* borrowed: points into the parsed input */
-	size_t len;		/* bytes of value */
-	size_t hdrlen;		/* bytes of tag and length; value - hdrlen is
+	uint32_t tag;	      /* raw tag bytes, e.g. 0x7F49 */
+	int cls;	      /* TC_TLV_UNIVERSAL .. TC_TLV_PRIVATE */
+	int constructed;      /* 1 when bit 6 of the first tag byte is set */
+	const uint8_t *value; /* borrowed: points into the parsed input */
+	size_t len;	      /* bytes of value */
+	size_t hdrlen;	      /* bytes of tag and length; value - hdrlen is
 				   the first tag byte */
-	int nonminimal;		/* 1 when the length used more bytes than
+	int nonminimal;	      /* 1 when the length used more bytes than
 				   needed (81 05, 82 00 80, any 83 form):
 				   valid BER, but not DER */
 };
@@ -70,8 +70,8 @@ struct tc_tlv {
  * range. *out is written only on success. Values are not parsed: walk a
  * constructed value with a new cursor on it.
  */
-int tc_tlv_next(struct tc_cursor *c, struct tc_tlv *out /* OUT */,
-    char *err, size_t errlen);
+int tc_tlv_next(struct tc_cursor *c, struct tc_tlv *out /* OUT */, char *err,
+    size_t errlen);
 
 /*
  * Finds the first data object with tag at the top level of the len bytes at
@@ -79,8 +79,8 @@ int tc_tlv_next(struct tc_cursor *c, struct tc_tlv *out /* OUT */,
  * *out filled, TC_ERR_NOT_FOUND, or an error of tc_tlv_next() met before the
  * match.
  */
-int tc_tlv_find(const uint8_t *p, size_t len, uint32_t tag,
-    struct tc_tlv *out /* OUT */);
+int tc_tlv_find(
+    const uint8_t *p, size_t len, uint32_t tag, struct tc_tlv *out /* OUT */);
 
 /*
  * Checks that the len bytes at p are a sequence of well-formed data objects

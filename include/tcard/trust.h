@@ -30,23 +30,23 @@
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 
-#define TC_TRUST_VERSION 1		/* payload key 1 */
-#define TC_TRUST_MAX_SIGNERS 64		/* entries in payload key 4 */
-#define TC_TRUST_MAX_INPUT (256u * 1024) /* largest signed list loaded */
-#define TC_TRUST_MAX_CERT (16u * 1024)	/* largest certificate DER */
-#define TC_TRUST_FPR_LEN 32		/* SHA-256 fingerprint */
+#define TC_TRUST_VERSION     1		   /* payload key 1 */
+#define TC_TRUST_MAX_SIGNERS 64		   /* entries in payload key 4 */
+#define TC_TRUST_MAX_INPUT   (256u * 1024) /* largest signed list loaded */
+#define TC_TRUST_MAX_CERT    (16u * 1024)  /* largest certificate DER */
+#define TC_TRUST_FPR_LEN     32		   /* SHA-256 fingerprint */
 
 /* Status of a signer (payload key 4, entry key 4; also keys.json). */
 enum tc_signer_status {
-	TC_SIGNER_CURRENT = 0,	/* signs new credentials */
-	TC_SIGNER_RETIRED = 1,	/* no longer signs; still verifies */
+	TC_SIGNER_CURRENT = 0, /* signs new credentials */
+	TC_SIGNER_RETIRED = 1, /* no longer signs; still verifies */
 };
 
 /* One signer entry for tc_trust_encode; the certificate is borrowed. */
 struct tc_trust_entry {
 	uint8_t kid[TC_COSE_KID_LEN];
-	int alg;			/* TC_COSE_ALG_ES256 or _SM2_SM3 */
-	const uint8_t *cert;		/* DER */
+	int alg;	     /* TC_COSE_ALG_ES256 or _SM2_SM3 */
+	const uint8_t *cert; /* DER */
 	size_t certlen;
 	enum tc_signer_status status;
 };
@@ -54,9 +54,9 @@ struct tc_trust_entry {
 /* What tc_trust_signer() tells about one loaded signer. */
 struct tc_trust_signer_info {
 	uint8_t kid[TC_COSE_KID_LEN];
-	int alg;			/* COSE alg */
+	int alg; /* COSE alg */
 	enum tc_signer_status status;
-	time_t not_before;		/* certificate validity */
+	time_t not_before; /* certificate validity */
 	time_t not_after;
 };
 

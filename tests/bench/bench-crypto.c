@@ -38,10 +38,10 @@ struct fixture {
 	EVP_PKEY *pkey;
 	const EVP_MD *md;
 	struct tc_cose_key *key;
-	struct tc_buf cose;	/* the COSE_Sign1 */
-	struct tc_buf qr;	/* "TC1:" + Base45(zlib(cose)) */
-	struct tc_buf tbs;	/* the Sig_structure */
-	unsigned char *der;	/* DER signature */
+	struct tc_buf cose; /* the COSE_Sign1 */
+	struct tc_buf qr;   /* "TC1:" + Base45(zlib(cose)) */
+	struct tc_buf tbs;  /* the Sig_structure */
+	unsigned char *der; /* DER signature */
 	int derlen;
 	unsigned char *spki;
 	int spkilen;
@@ -100,8 +100,8 @@ setup(struct fixture *f, const char *name, int sm2)
 	memset(f, 0, sizeof(*f));
 	f->name = name;
 	f->sm2 = sm2;
-	f->pkey = sm2 ? EVP_PKEY_Q_keygen(NULL, NULL, "SM2") :
-	    EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+	f->pkey = sm2 ? EVP_PKEY_Q_keygen(NULL, NULL, "SM2")
+		      : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	if (f->pkey == NULL)
 		die("keygen");
 	f->md = sm2 ? EVP_sm3() : EVP_sha256();
@@ -112,8 +112,8 @@ setup(struct fixture *f, const char *name, int sm2)
 	for (i = 0; i < sizeof(payload); i++)
 		payload[i] = (uint8_t)(i * 7);
 	tc_buf_init(&f->cose, 0);
-	if (tc_cose_sign1_create(&f->cose, f->key, payload, sizeof(payload),
-	    NULL, 0) != 0)
+	if (tc_cose_sign1_create(
+		&f->cose, f->key, payload, sizeof(payload), NULL, 0) != 0)
 		die("sign");
 	tc_cose_sign1_init(&m);
 	if (tc_cose_sign1_decode(&m, f->cose.data, f->cose.len, NULL, 0) != 0)
@@ -146,11 +146,12 @@ raw_verify(struct fixture *f)
 
 	if (EVP_DigestVerifyInit(ctx, &pctx, f->md, NULL, f->pkey) != 1)
 		die("raw init");
-	if (f->sm2 && EVP_PKEY_CTX_set1_id(pctx, TC_COSE_SM2_ID,
-	    strlen(TC_COSE_SM2_ID)) != 1)
+	if (f->sm2 &&
+	    EVP_PKEY_CTX_set1_id(
+		pctx, TC_COSE_SM2_ID, strlen(TC_COSE_SM2_ID)) != 1)
 		die("raw sm2 id");
-	if (EVP_DigestVerify(ctx, f->der, (size_t)f->derlen, f->tbs.data,
-	    f->tbs.len) != 1)
+	if (EVP_DigestVerify(
+		ctx, f->der, (size_t)f->derlen, f->tbs.data, f->tbs.len) != 1)
 		die("raw verify");
 	EVP_MD_CTX_free(ctx);
 }
@@ -177,7 +178,7 @@ qr_verify(struct fixture *f)
 	tc_buf_init(&c, 16384);
 	tc_cose_sign1_init(&m);
 	if (tc_base45_decode(&z, (const char *)f->qr.data + 4, f->qr.len - 4,
-	    NULL, 0) != 0 ||
+		NULL, 0) != 0 ||
 	    tc_zlib_inflate(&c, z.data, z.len, NULL, 0) != 0 ||
 	    tc_cose_sign1_decode(&m, c.data, c.len, NULL, 0) != 0 ||
 	    tc_cose_sign1_verify(&m, f->key, NULL, 0) != 0)
@@ -231,13 +232,17 @@ run(struct fixture *f)
 	}
 	printf("%s  raw OpenSSL verify (reference)      %8.0f /s  1.00\n",
 	    f->name, raw);
-	printf("%s  COSE_Sign1 decode + verify          %8.0f /s  %.2f of raw\n",
+	printf(
+	    "%s  COSE_Sign1 decode + verify          %8.0f /s  %.2f of raw\n",
 	    f->name, cose, cose / raw);
-	printf("%s  QR text: Base45+inflate+COSE+verify %8.0f /s  %.2f of raw\n",
+	printf(
+	    "%s  QR text: Base45+inflate+COSE+verify %8.0f /s  %.2f of raw\n",
 	    f->name, qr, qr / raw);
-	printf("%s  d2i_PUBKEY parse                    %8.0f /s  one parse = %.2f verifications\n",
+	printf("%s  d2i_PUBKEY parse                    %8.0f /s  one parse = "
+	       "%.2f verifications\n",
 	    f->name, parse, raw / parse);
-	printf("%s  QR text length %zu characters, COSE_Sign1 %zu bytes (payload 140)\n",
+	printf("%s  QR text length %zu characters, COSE_Sign1 %zu bytes "
+	       "(payload 140)\n",
 	    f->name, f->qr.len, f->cose.len);
 }
 

@@ -49,11 +49,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (tc_base45_encode(&e, data, size) != 0 ||
 		    e.len != TC_BASE45_ENCODED_LEN(size))
 			__builtin_trap();
-		if (tc_base45_decode(&d, (const char *)e.data, e.len, NULL,
-		    0) != 0)
+		if (tc_base45_decode(
+			&d, (const char *)e.data, e.len, NULL, 0) != 0)
 			__builtin_trap();
-		if (d.len != size || (size > 0 &&
-		    memcmp(d.data, data, size) != 0))
+		if (d.len != size ||
+		    (size > 0 && memcmp(d.data, data, size) != 0))
 			__builtin_trap();
 	}
 	tc_buf_release(&d);

@@ -55,11 +55,11 @@ fixed_key(const char *keytype, int nid, const char *group, const char *hex)
 	    EC_POINT_point2oct(g, pt, POINT_CONVERSION_UNCOMPRESSED, pub,
 		sizeof(pub), NULL) != sizeof(pub) ||
 	    (bld = OSSL_PARAM_BLD_new()) == NULL ||
-	    OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME,
-		group, 0) != 1 ||
+	    OSSL_PARAM_BLD_push_utf8_string(
+		bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
 	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv) != 1 ||
-	    OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pub,
-		sizeof(pub)) != 1 ||
+	    OSSL_PARAM_BLD_push_octet_string(
+		bld, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof(pub)) != 1 ||
 	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
 	    (c = EVP_PKEY_CTX_new_from_name(NULL, keytype, NULL)) == NULL ||
 	    EVP_PKEY_fromdata_init(c) != 1 ||
@@ -115,8 +115,8 @@ init(void)
 static int
 same(const struct tc_buf *a, const struct tc_buf *b)
 {
-	return a->len == b->len && (a->len == 0 ||
-	    memcmp(a->data, b->data, a->len) == 0);
+	return a->len == b->len &&
+	    (a->len == 0 || memcmp(a->data, b->data, a->len) == 0);
 }
 
 int
@@ -147,16 +147,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Encoding again keeps every signed byte, so nothing changes. */
 	if (tc_cose_sign1_encode(&enc, &msg, err, sizeof(err)) != 0)
 		goto out;
-	if (tc_cose_sign1_decode(&again, enc.data, enc.len, err,
-	    sizeof(err)) != 0)
+	if (tc_cose_sign1_decode(&again, enc.data, enc.len, err, sizeof(err)) !=
+	    0)
 		abort();
 	if (again.alg != msg.alg || again.kidlen != msg.kidlen ||
 	    memcmp(again.kid, msg.kid, msg.kidlen) != 0 || !again.tagged ||
 	    !same(&again.protected_hdr, &msg.protected_hdr) ||
 	    !same(&again.payload, &msg.payload) || !same(&again.sig, &msg.sig))
 		abort();
-	r2 = tc_cose_sign1_verify_keyring(&again, ring, NULL, err,
-	    sizeof(err));
+	r2 = tc_cose_sign1_verify_keyring(&again, ring, NULL, err, sizeof(err));
 	if (r2 != r)
 		abort();
 out:

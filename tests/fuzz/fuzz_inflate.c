@@ -53,8 +53,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (tc_buf_put_u8(&again, '#') != 0)
 			__builtin_trap();
 		if (tc_zlib_inflate(&again, data, size, NULL, 0) !=
-		    TC_ERR_TOO_LARGE || again.alloc > out.len + 1 ||
-		    again.len != 1 || again.data[0] != '#')
+			TC_ERR_TOO_LARGE ||
+		    again.alloc > out.len + 1 || again.len != 1 ||
+		    again.data[0] != '#')
 			__builtin_trap();
 		tc_buf_release(&again);
 	}
@@ -65,8 +66,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		__builtin_trap();
 	if (tc_zlib_inflate(&again, z.data, z.len, NULL, 0) != 0)
 		__builtin_trap();
-	if (again.len != out.len || (out.len > 0 &&
-	    memcmp(again.data, out.data, out.len) != 0))
+	if (again.len != out.len ||
+	    (out.len > 0 && memcmp(again.data, out.data, out.len) != 0))
 		__builtin_trap();
 	tc_buf_release(&out);
 	tc_buf_release(&z);

@@ -47,7 +47,7 @@ rebuild(struct tc_buf *out, const uint8_t *p, size_t len, int *canon)
 	if (r != TC_TLV_END)
 		__builtin_trap();
 	if (prev != len)
-		*canon = 0;	/* trailing padding */
+		*canon = 0; /* trailing padding */
 }
 
 static int
@@ -71,8 +71,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	err[0] = '\0';
 	checked = tc_tlv_check(data, size, err, sizeof(err));
-	if (checked != 0 && ((!is_parse_error(checked) &&
-	    checked != TC_ERR_TOO_DEEP) || err[0] == '\0'))
+	if (checked != 0 &&
+	    ((!is_parse_error(checked) && checked != TC_ERR_TOO_DEEP) ||
+		err[0] == '\0'))
 		__builtin_trap();
 
 	tc_buf_init(&one, 0);
@@ -100,11 +101,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (tc_tlv_next(&c2, &u, NULL, 0) != 0 || u.tag != t.tag ||
 		    u.len != t.len || u.constructed != t.constructed ||
 		    u.cls != t.cls || u.nonminimal ||
-		    memcmp(u.value, t.value, t.len) != 0 ||
-		    c2.off != one.len)
+		    memcmp(u.value, t.value, t.len) != 0 || c2.off != one.len)
 			__builtin_trap();
-		if (!t.nonminimal && memcmp(one.data, t.value - t.hdrlen,
-		    one.len) != 0)
+		if (!t.nonminimal &&
+		    memcmp(one.data, t.value - t.hdrlen, one.len) != 0)
 			__builtin_trap();
 	}
 	tc_buf_release(&one);
@@ -113,7 +113,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			__builtin_trap();
 	} else if (!is_parse_error(r) || c.off != off || err[0] == '\0' ||
 	    checked == 0)
-		__builtin_trap();	/* check must fail when next does */
+		__builtin_trap(); /* check must fail when next does */
 
 	if (!first) {
 		if (tc_tlv_find(data, size, first_tag, &f) != 0 ||
@@ -129,13 +129,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rebuild(&r1, data, size, &canon);
 	if (tc_tlv_check(r1.data, r1.len, NULL, 0) != 0)
 		__builtin_trap();
-	if (canon && (r1.len != size || (size > 0 &&
-	    memcmp(r1.data, data, size) != 0)))
+	if (canon &&
+	    (r1.len != size || (size > 0 && memcmp(r1.data, data, size) != 0)))
 		__builtin_trap();
 	canon = 1;
 	rebuild(&r2, r1.data, r1.len, &canon);
-	if (!canon || r2.len != r1.len || (r1.len > 0 &&
-	    memcmp(r2.data, r1.data, r1.len) != 0))
+	if (!canon || r2.len != r1.len ||
+	    (r1.len > 0 && memcmp(r2.data, r1.data, r1.len) != 0))
 		__builtin_trap();
 	tc_buf_release(&r1);
 	tc_buf_release(&r2);

@@ -14,7 +14,7 @@
 #include "tcard/err.h"
 #include "tcard/trust.h"
 
-#define FUZZ_NOW ((time_t)1780272000)	/* 2026-06-01T00:00:00Z */
+#define FUZZ_NOW ((time_t)1780272000) /* 2026-06-01T00:00:00Z */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -26,8 +26,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char err[256] = "";
 	size_t i, n;
 
-	if (tc_trust_load(&t, data, size, NULL, FUZZ_NOW, err,
-	    sizeof(err)) != 0) {
+	if (tc_trust_load(&t, data, size, NULL, FUZZ_NOW, err, sizeof(err)) !=
+	    0) {
 		/* The message is always a terminated string. */
 		if (memchr(err, '\0', sizeof(err)) == NULL)
 			__builtin_trap();
@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < n; i++)
 		if (tc_trust_signer(t, i, &info) != 0 ||
 		    tc_cose_keyring_find(tc_trust_keyring(t), info.kid,
-		    sizeof(info.kid)) == NULL)
+			sizeof(info.kid)) == NULL)
 			__builtin_trap();
 	(void)tc_trust_issued_at(t);
 	(void)tc_trust_ca_fingerprint(t);

@@ -73,7 +73,8 @@ main(int argc, char **argv)
 		while ((e = readdir(d)) != NULL) {
 			if (e->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof(path), "%s/%s", argv[i], e->d_name);
+			snprintf(
+			    path, sizeof(path), "%s/%s", argv[i], e->d_name);
 			bad += run_file(path) != 0;
 			count++;
 		}

@@ -58,7 +58,8 @@ static const struct {
 	{ "BB8::", TC_ERR_MALFORMED,
 	    "characters 3-4: final group value 2024 is over 255" },
 	/* One character left over. */
-	{ "B", TC_ERR_MALFORMED, "character 0: a single character left over "
+	{ "B", TC_ERR_MALFORMED,
+	    "character 0: a single character left over "
 	    "at the end (Base45 text length 1 is not 0 or 2 modulo 3)" },
 	{ "BB8B", TC_ERR_MALFORMED, NULL },
 	{ "%69 VD92EX0AB", TC_ERR_MALFORMED, NULL },
@@ -90,16 +91,20 @@ test_vectors(void **state)
 
 	for (i = 0; i < sizeof(vectors) / sizeof(vectors[0]); i++) {
 		tc_buf_init(&b, 0);
-		assert_int_equal(tc_base45_encode(&b,
-		    (const uint8_t *)vectors[i].bytes, vectors[i].nbytes), 0);
+		assert_int_equal(
+		    tc_base45_encode(&b, (const uint8_t *)vectors[i].bytes,
+			vectors[i].nbytes),
+		    0);
 		assert_int_equal(b.len, strlen(vectors[i].text));
-		assert_int_equal(b.len, TC_BASE45_ENCODED_LEN(vectors[i].nbytes));
+		assert_int_equal(
+		    b.len, TC_BASE45_ENCODED_LEN(vectors[i].nbytes));
 		assert_string_equal((char *)b.data, vectors[i].text);
 		tc_buf_release(&b);
 
 		tc_buf_init(&b, 0);
 		assert_int_equal(tc_base45_decode(&b, vectors[i].text,
-		    strlen(vectors[i].text), NULL, 0), 0);
+				     strlen(vectors[i].text), NULL, 0),
+		    0);
 		assert_int_equal(b.len, vectors[i].nbytes);
 		assert_memory_equal(b.data, vectors[i].bytes, b.len + 1);
 		tc_buf_release(&b);
@@ -118,7 +123,8 @@ test_invalid(void **state)
 		assert_int_equal(tc_buf_puts(&b, "kept"), 0);
 		msg[0] = '\0';
 		assert_int_equal(tc_base45_decode(&b, invalid[i].text,
-		    strlen(invalid[i].text), msg, sizeof(msg)), invalid[i].rc);
+				     strlen(invalid[i].text), msg, sizeof(msg)),
+		    invalid[i].rc);
 		if (invalid[i].msg != NULL)
 			assert_string_equal(msg, invalid[i].msg);
 		else
@@ -128,7 +134,8 @@ test_invalid(void **state)
 		assert_string_equal((char *)b.data, "kept");
 		/* And the same without a message buffer. */
 		assert_int_equal(tc_base45_decode(&b, invalid[i].text,
-		    strlen(invalid[i].text), NULL, 0), invalid[i].rc);
+				     strlen(invalid[i].text), NULL, 0),
+		    invalid[i].rc);
 		tc_buf_release(&b);
 	}
 }
@@ -142,8 +149,8 @@ test_nul_inside(void **state)
 	tc_buf_init(&b, 0);
 	assert_int_equal(tc_base45_decode(&b, "BB8\0BB", 6, msg, sizeof(msg)),
 	    TC_ERR_BAD_ENCODING);
-	assert_string_equal(msg,
-	    "character 3: byte 0x00 is not in the Base45 alphabet");
+	assert_string_equal(
+	    msg, "character 3: byte 0x00 is not in the Base45 alphabet");
 	assert_int_equal(b.len, 0);
 	/* Length is explicit: the NUL after "BB8" is not read. */
 	assert_int_equal(tc_base45_decode(&b, "BB8\0BB", 3, NULL, 0), 0);
@@ -166,8 +173,8 @@ test_every_byte(void **state)
 		rc = tc_base45_decode(&b, s, 2, NULL, 0);
 		if (c != 0 && strchr(alphabet, c) != NULL) {
 			assert_int_equal(rc, 0);
-			assert_int_equal(b.data[b.len - 1],
-			    strchr(alphabet, c) - alphabet);
+			assert_int_equal(
+			    b.data[b.len - 1], strchr(alphabet, c) - alphabet);
 		} else
 			assert_int_equal(rc, TC_ERR_BAD_ENCODING);
 	}
@@ -209,12 +216,12 @@ test_every_group(void **state)
 				accepted++;
 				assert_int_equal(b.len, len - 1);
 				if (len == 3)
-					assert_int_equal(b.data[0] << 8 |
-					    b.data[1], n);
+					assert_int_equal(
+					    b.data[0] << 8 | b.data[1], n);
 				else
 					assert_int_equal(b.data[0], n);
-				assert_int_equal(tc_base45_encode(&e, b.data,
-				    b.len), 0);
+				assert_int_equal(
+				    tc_base45_encode(&e, b.data, b.len), 0);
 				assert_int_equal(e.len, len);
 				assert_memory_equal(e.data, s, len);
 			}
@@ -255,10 +262,11 @@ test_round_trips(void **state)
 			assert_int_equal(t.len, TC_BASE45_ENCODED_LEN(len));
 			assert_int_equal(strlen((char *)t.data), t.len);
 			for (i = 0; i < t.len; i++)
-				assert_non_null(memchr(alphabet, t.data[i],
-				    45));
+				assert_non_null(
+				    memchr(alphabet, t.data[i], 45));
 			assert_int_equal(tc_base45_decode(&d, (char *)t.data,
-			    t.len, NULL, 0), 0);
+					     t.len, NULL, 0),
+			    0);
 			assert_int_equal(d.len, len);
 			if (len > 0)
 				assert_memory_equal(d.data, in, len);
@@ -299,8 +307,8 @@ test_caps(void **state)
 
 	/* Encoding "Hello!!" needs 11 characters. */
 	tc_buf_init(&b, 11);
-	assert_int_equal(tc_base45_encode(&b, (const uint8_t *)"Hello!!", 7),
-	    0);
+	assert_int_equal(
+	    tc_base45_encode(&b, (const uint8_t *)"Hello!!", 7), 0);
 	assert_string_equal((char *)b.data, "%69 VD92EX0");
 	tc_buf_release(&b);
 	tc_buf_init(&b, 12);
@@ -318,10 +326,11 @@ test_caps(void **state)
 	tc_buf_release(&b);
 	tc_buf_init(&b, 6);
 	msg[0] = '\0';
-	assert_int_equal(tc_base45_decode(&b, "%69 VD92EX0", 11, msg,
-	    sizeof(msg)), TC_ERR_TOO_LARGE);
-	assert_string_equal(msg,
-	    "11 Base45 characters decode to 7 bytes, over the cap of 6");
+	assert_int_equal(
+	    tc_base45_decode(&b, "%69 VD92EX0", 11, msg, sizeof(msg)),
+	    TC_ERR_TOO_LARGE);
+	assert_string_equal(
+	    msg, "11 Base45 characters decode to 7 bytes, over the cap of 6");
 	assert_int_equal(b.len, 0);
 	tc_buf_release(&b);
 
@@ -329,8 +338,8 @@ test_caps(void **state)
 	tc_buf_init(&b, 0);
 	assert_int_equal(tc_base45_encode(&b, (const uint8_t *)"", SIZE_MAX),
 	    TC_ERR_TOO_LARGE);
-	assert_int_equal(tc_base45_decode(&b, "", SIZE_MAX, NULL, 0),
-	    TC_ERR_TOO_LARGE);
+	assert_int_equal(
+	    tc_base45_decode(&b, "", SIZE_MAX, NULL, 0), TC_ERR_TOO_LARGE);
 	tc_buf_release(&b);
 }
 

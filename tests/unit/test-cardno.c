@@ -22,14 +22,14 @@ test_luhn_vectors(void **state)
 {
 	/* Published Luhn examples and issuers' test card numbers. */
 	static const char *const valid[] = {
-	    "79927398713",
-	    "4111111111111111",
-	    "4012888888881881",
-	    "378282246310005",
-	    "6011111111111117",
-	    "5555555555554444",
-	    "0",
-	    "18",
+		"79927398713",
+		"4111111111111111",
+		"4012888888881881",
+		"378282246310005",
+		"6011111111111117",
+		"5555555555554444",
+		"0",
+		"18",
 	};
 	size_t i, n;
 
@@ -56,12 +56,12 @@ test_make(void **state)
 		uint64_t serial;
 		const char *want;
 	} v[] = {
-	    {"440111", 1, "4401110000000012"},
-	    {"440110", 1, "4401100000000013"},
-	    {"440111", 999999999, "4401119999999993"},
-	    {"532301", 12345, "5323010000123453"},
-	    {"110101", 42, "1101010000000427"},
-	    {"440000", 123456789, "4400001234567895"},
+		{ "440111", 1, "4401110000000012" },
+		{ "440110", 1, "4401100000000013" },
+		{ "440111", 999999999, "4401119999999993" },
+		{ "532301", 12345, "5323010000123453" },
+		{ "110101", 42, "1101010000000427" },
+		{ "440000", 123456789, "4400001234567895" },
 	};
 	char out[17];
 	size_t i;
@@ -97,58 +97,60 @@ static void
 test_parse_table(void **state)
 {
 	static const struct pv v[] = {
-	    {"4401110000000012", 0, "4401110000000012", NULL},
-	    {"4401 1100 0000 0012", 0, "4401110000000012", NULL},
-	    {"4401-1100-0000-0012", 0, "4401110000000012", NULL},
-	    {"440111-000000001-2", 0, "4401110000000012", NULL},
-	    {" 4401 - 1100 - 0000 - 0012  ", 0, "4401110000000012", NULL},
-	    {"4401  1100\xe3\x80\x80"
-	     "0000 0012",
-		0, "4401110000000012", NULL},
-	    /* Full-width digits and hyphen. */
-	    {"\xef\xbc\x94\xef\xbc\x94\xef\xbc\x90\xef\xbc\x91"
-	     "\xef\xbc\x8d"
-	     "110000000012",
-		0, "4401110000000012", NULL},
-	    {"4401110000000013", TC_ERR_BAD_CHECK, NULL,
-		"bad check digit: expected 2, got 3"},
-	    {"440111000000001", TC_ERR_MALFORMED, NULL,
-		"15 digits, expected 16"},
-	    {"44011100000000122", TC_ERR_MALFORMED, NULL,
-		"17 digits, expected 16"},
-	    {"4", TC_ERR_MALFORMED, NULL, "1 digit, expected 16"},
-	    {"", TC_ERR_MALFORMED, NULL, "no digits, expected 16"},
-	    {"  - ", TC_ERR_MALFORMED, NULL,
-		"character 3: hyphen before the first digit"},
-	    {"-4401110000000012", TC_ERR_MALFORMED, NULL,
-		"character 1: hyphen before the first digit"},
-	    {"4401110000000012 -", TC_ERR_MALFORMED, NULL,
-		"character 18: hyphen after the last digit"},
-	    {"4401 1100 0000 001Z", TC_ERR_BAD_ENCODING, NULL,
-		"character 19: 'Z' is not a digit, space or hyphen"},
-	    {"4401.1100.0000.0012", TC_ERR_BAD_ENCODING, NULL,
-		"character 5: '.' is not a digit, space or hyphen"},
-	    {"4401\t1100", TC_ERR_BAD_ENCODING, NULL,
-		"character 5: U+0009 is not a digit, space or hyphen"},
-	    {"\xe5\x8d\xa1"
-	     "4401110000000012",
-		TC_ERR_BAD_ENCODING, NULL,
-		"character 1: U+5361 is not a digit, space or hyphen"},
-	    {"4401\xff", TC_ERR_BAD_ENCODING, NULL,
-		"character 5 (byte offset 4): invalid UTF-8"},
-	    /* Valid Luhn, but serial 0 or no province. */
-	    {"4401110000000004", TC_ERR_RANGE, NULL,
-		"serial 000000000 is not used"},
-	    {"9912340000000016", TC_ERR_RANGE, NULL,
-		"region code 991234: 99 is not a province-level code"},
-	    /* Many digits: counted, never overflowing. */
-	    {"1111111111111111111111111111111111111111111111111111111111111"
-	     "111",
-		TC_ERR_MALFORMED, NULL, "64 digits, expected 16"},
-	    {"1111111111111111111111111111111111111111111111111111111111111"
-	     "1111",
-		TC_ERR_TOO_LARGE, NULL,
-		"card number input longer than 64 bytes"},
+		{ "4401110000000012", 0, "4401110000000012", NULL },
+		{ "4401 1100 0000 0012", 0, "4401110000000012", NULL },
+		{ "4401-1100-0000-0012", 0, "4401110000000012", NULL },
+		{ "440111-000000001-2", 0, "4401110000000012", NULL },
+		{ " 4401 - 1100 - 0000 - 0012  ", 0, "4401110000000012", NULL },
+		{ "4401  1100\xe3\x80\x80"
+		  "0000 0012",
+		    0, "4401110000000012", NULL },
+		/* Full-width digits and hyphen. */
+		{ "\xef\xbc\x94\xef\xbc\x94\xef\xbc\x90\xef\xbc\x91"
+		  "\xef\xbc\x8d"
+		  "110000000012",
+		    0, "4401110000000012", NULL },
+		{ "4401110000000013", TC_ERR_BAD_CHECK, NULL,
+		    "bad check digit: expected 2, got 3" },
+		{ "440111000000001", TC_ERR_MALFORMED, NULL,
+		    "15 digits, expected 16" },
+		{ "44011100000000122", TC_ERR_MALFORMED, NULL,
+		    "17 digits, expected 16" },
+		{ "4", TC_ERR_MALFORMED, NULL, "1 digit, expected 16" },
+		{ "", TC_ERR_MALFORMED, NULL, "no digits, expected 16" },
+		{ "  - ", TC_ERR_MALFORMED, NULL,
+		    "character 3: hyphen before the first digit" },
+		{ "-4401110000000012", TC_ERR_MALFORMED, NULL,
+		    "character 1: hyphen before the first digit" },
+		{ "4401110000000012 -", TC_ERR_MALFORMED, NULL,
+		    "character 18: hyphen after the last digit" },
+		{ "4401 1100 0000 001Z", TC_ERR_BAD_ENCODING, NULL,
+		    "character 19: 'Z' is not a digit, space or hyphen" },
+		{ "4401.1100.0000.0012", TC_ERR_BAD_ENCODING, NULL,
+		    "character 5: '.' is not a digit, space or hyphen" },
+		{ "4401\t1100", TC_ERR_BAD_ENCODING, NULL,
+		    "character 5: U+0009 is not a digit, space or hyphen" },
+		{ "\xe5\x8d\xa1"
+		  "4401110000000012",
+		    TC_ERR_BAD_ENCODING, NULL,
+		    "character 1: U+5361 is not a digit, space or hyphen" },
+		{ "4401\xff", TC_ERR_BAD_ENCODING, NULL,
+		    "character 5 (byte offset 4): invalid UTF-8" },
+		/* Valid Luhn, but serial 0 or no province. */
+		{ "4401110000000004", TC_ERR_RANGE, NULL,
+		    "serial 000000000 is not used" },
+		{ "9912340000000016", TC_ERR_RANGE, NULL,
+		    "region code 991234: 99 is not a province-level code" },
+		/* Many digits: counted, never overflowing. */
+		{ "111111111111111111111111111111111111111111111111111111111111"
+		  "1"
+		  "111",
+		    TC_ERR_MALFORMED, NULL, "64 digits, expected 16" },
+		{ "111111111111111111111111111111111111111111111111111111111111"
+		  "1"
+		  "1111",
+		    TC_ERR_TOO_LARGE, NULL,
+		    "card number input longer than 64 bytes" },
 	};
 	char region[7], norm[17], err[128];
 	uint64_t serial;
@@ -185,8 +187,8 @@ test_parse_table(void **state)
 static void
 test_round_trip_and_group(void **state)
 {
-	static const uint64_t serials[] = {
-	    1, 2, 9, 10, 17, 999, 123456789, 500000000, 999999998, 999999999};
+	static const uint64_t serials[] = { 1, 2, 9, 10, 17, 999, 123456789,
+		500000000, 999999998, 999999999 };
 	char out[17], norm[17], region[7], grouped[20];
 	uint64_t serial;
 	size_t i;
@@ -217,7 +219,7 @@ test_round_trip_and_group(void **state)
 static void
 test_single_substitution(void **state)
 {
-	static const uint64_t serials[] = {1, 4711, 123456789, 909090909};
+	static const uint64_t serials[] = { 1, 4711, 123456789, 909090909 };
 	char good[17], bad[17], err[128];
 	size_t i, pos;
 	char c;
@@ -248,7 +250,7 @@ test_single_substitution(void **state)
 static void
 test_adjacent_transposition(void **state)
 {
-	static const size_t positions[] = {6, 7, 10, 13};
+	static const size_t positions[] = { 6, 7, 10, 13 };
 	char d15[16], good[17], bad[17], err[128];
 	size_t p, pos;
 	int x, y, c, r, missed = 0;
@@ -295,12 +297,12 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_luhn_vectors),
-	    cmocka_unit_test(test_make),
-	    cmocka_unit_test(test_parse_table),
-	    cmocka_unit_test(test_round_trip_and_group),
-	    cmocka_unit_test(test_single_substitution),
-	    cmocka_unit_test(test_adjacent_transposition),
+		cmocka_unit_test(test_luhn_vectors),
+		cmocka_unit_test(test_make),
+		cmocka_unit_test(test_parse_table),
+		cmocka_unit_test(test_round_trip_and_group),
+		cmocka_unit_test(test_single_substitution),
+		cmocka_unit_test(test_adjacent_transposition),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

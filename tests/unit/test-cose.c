@@ -93,8 +93,8 @@ sign(struct tc_buf *out, const struct tc_cose_key *k)
 	char err[256] = "";
 
 	tc_buf_init(out, 0);
-	if (tc_cose_sign1_create(out, k, payload, sizeof(payload) - 1, err,
-	    sizeof(err)) != 0)
+	if (tc_cose_sign1_create(
+		out, k, payload, sizeof(payload) - 1, err, sizeof(err)) != 0)
 		fail_msg("sign: %s", err);
 }
 
@@ -103,8 +103,7 @@ sign(struct tc_buf *out, const struct tc_cose_key *k)
  * ECDSA_SIG, as another COSE implementation would.
  */
 static void
-evp_sign(EVP_PKEY *pkey, int sm2, const uint8_t *tbs, size_t n,
-    uint8_t sig[64])
+evp_sign(EVP_PKEY *pkey, int sm2, const uint8_t *tbs, size_t n, uint8_t sig[64])
 {
 	EVP_MD_CTX *m = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *pc = NULL;
@@ -116,12 +115,14 @@ evp_sign(EVP_PKEY *pkey, int sm2, const uint8_t *tbs, size_t n,
 
 	if (sm2) {
 		pc = EVP_PKEY_CTX_new_from_pkey(NULL, pkey, NULL);
-		must(pc != NULL && EVP_PKEY_CTX_set1_id(pc, "1234567812345678",
-		    16) == 1, "set1_id");
+		must(pc != NULL &&
+			EVP_PKEY_CTX_set1_id(pc, "1234567812345678", 16) == 1,
+		    "set1_id");
 		EVP_MD_CTX_set_pkey_ctx(m, pc);
 	}
-	must(EVP_DigestSignInit(m, NULL, sm2 ? EVP_sm3() : EVP_sha256(),
-	    NULL, pkey) == 1, "DigestSignInit");
+	must(EVP_DigestSignInit(
+		 m, NULL, sm2 ? EVP_sm3() : EVP_sha256(), NULL, pkey) == 1,
+	    "DigestSignInit");
 	must(EVP_DigestSign(m, der, &derlen, tbs, n) == 1, "DigestSign");
 	es = d2i_ECDSA_SIG(NULL, &dp, (long)derlen);
 	must(es != NULL, "d2i_ECDSA_SIG");
@@ -135,17 +136,18 @@ evp_sign(EVP_PKEY *pkey, int sm2, const uint8_t *tbs, size_t n,
 
 /* The Sig_structure built with libcbor items, independently of src/. */
 static unsigned char *
-libcbor_tbs(const uint8_t *prot, size_t plen, const uint8_t *pl, size_t n,
-    size_t *len)
+libcbor_tbs(
+    const uint8_t *prot, size_t plen, const uint8_t *pl, size_t n, size_t *len)
 {
 	cbor_item_t *a = cbor_new_definite_array(4);
 	unsigned char *buf = NULL;
 	size_t bufsize;
 
 	must(cbor_array_push(a, cbor_move(cbor_build_string("Signature1"))) &&
-	    cbor_array_push(a, cbor_move(cbor_build_bytestring(prot, plen))) &&
-	    cbor_array_push(a, cbor_move(cbor_build_bytestring(NULL, 0))) &&
-	    cbor_array_push(a, cbor_move(cbor_build_bytestring(pl, n))),
+		cbor_array_push(
+		    a, cbor_move(cbor_build_bytestring(prot, plen))) &&
+		cbor_array_push(a, cbor_move(cbor_build_bytestring(NULL, 0))) &&
+		cbor_array_push(a, cbor_move(cbor_build_bytestring(pl, n))),
 	    "libcbor array");
 	*len = cbor_serialize_alloc(a, &buf, &bufsize);
 	cbor_decref(&a);
@@ -170,7 +172,10 @@ w_head(struct w *w, int major, uint64_t v)
 	}
 	len = v <= 0xff ? 1 : v <= 0xffff ? 2 : v <= 0xffffffff ? 4 : 8;
 	w->b[w->n++] = (uint8_t)(major << 5 |
-	    (len == 1 ? 24 : len == 2 ? 25 : len == 4 ? 26 : 27));
+	    (len == 1	       ? 24
+		    : len == 2 ? 25
+		    : len == 4 ? 26
+			       : 27));
 	for (i = len - 1; i >= 0; i--)
 		w->b[w->n++] = (uint8_t)(v >> (8 * i));
 }
@@ -207,12 +212,12 @@ w_tstr(struct w *w, const char *s)
 
 /* What mk() puts around a protected header. */
 struct spec {
-	int tag;		/* tag number, or -1 for none */
-	const uint8_t *unprot;	/* raw unprotected map; NULL: a0 */
+	int tag;	       /* tag number, or -1 for none */
+	const uint8_t *unprot; /* raw unprotected map; NULL: a0 */
 	size_t ulen;
 	const uint8_t *rawpayload; /* raw payload item; NULL: the bstr */
 	size_t rplen;
-	int siglen;		/* 0: 64 */
+	int siglen; /* 0: 64 */
 };
 
 /*
@@ -262,7 +267,11 @@ prot_std(struct w *p, long long alg, const uint8_t *kid, int extra)
 static void
 test_roundtrip(void **state)
 {
-	const struct { struct tc_cose_key *k; EVP_PKEY *pk; int alg; } t[] = {
+	const struct {
+		struct tc_cose_key *k;
+		EVP_PKEY *pk;
+		int alg;
+	} t[] = {
 		{ ec_key, ec_pkey, TC_COSE_ALG_ES256 },
 		{ sm2_key, sm2_pkey, TC_COSE_ALG_SM2_SM3 },
 	};
@@ -278,44 +287,47 @@ test_roundtrip(void **state)
 	for (i = 0; i < 2; i++) {
 		sign(&out, t[i].k);
 		tc_cose_sign1_init(&msg);
-		assert_int_equal(tc_cose_sign1_decode(&msg, out.data, out.len,
-		    err, sizeof(err)), 0);
+		assert_int_equal(tc_cose_sign1_decode(
+				     &msg, out.data, out.len, err, sizeof(err)),
+		    0);
 		assert_int_equal(msg.alg, t[i].alg);
 		assert_int_equal(msg.tagged, 1);
 		assert_int_equal(msg.kidlen, 8);
-		assert_memory_equal(msg.kid, tc_cose_key_kid(t[i].k, &kidlen),
-		    8);
+		assert_memory_equal(
+		    msg.kid, tc_cose_key_kid(t[i].k, &kidlen), 8);
 		assert_int_equal(msg.payload.len, sizeof(payload) - 1);
-		assert_memory_equal(msg.payload.data, payload,
-		    sizeof(payload) - 1);
+		assert_memory_equal(
+		    msg.payload.data, payload, sizeof(payload) - 1);
 		assert_int_equal(msg.sig.len, 64);
-		assert_int_equal(tc_cose_sign1_verify(&msg, t[i].k, err,
-		    sizeof(err)), 0);
+		assert_int_equal(
+		    tc_cose_sign1_verify(&msg, t[i].k, err, sizeof(err)), 0);
 
 		/* A verifier holding only the SubjectPublicKeyInfo. */
 		derlen = i2d_PUBKEY(t[i].pk, &der);
 		assert_true(derlen > 0);
 		tc_cose_kid_of_pkey(t[i].pk, kid);
 		assert_int_equal(tc_cose_key_from_spki(&pub, der,
-		    (size_t)derlen, kid, 8, err, sizeof(err)), 0);
+				     (size_t)derlen, kid, 8, err, sizeof(err)),
+		    0);
 		assert_int_equal(tc_cose_key_alg(pub), t[i].alg);
-		assert_int_equal(tc_cose_sign1_verify(&msg, pub, err,
-		    sizeof(err)), 0);
+		assert_int_equal(
+		    tc_cose_sign1_verify(&msg, pub, err, sizeof(err)), 0);
 		tc_cose_key_free(pub);
 		OPENSSL_free(der);
 		der = NULL;
 
 		/* Re-encoding our canonical output gives the same bytes. */
 		tc_buf_init(&again, 0);
-		assert_int_equal(tc_cose_sign1_encode(&again, &msg, err,
-		    sizeof(err)), 0);
+		assert_int_equal(
+		    tc_cose_sign1_encode(&again, &msg, err, sizeof(err)), 0);
 		assert_int_equal(again.len, out.len);
 		assert_memory_equal(again.data, out.data, out.len);
 		tc_buf_release(&again);
 
 		/* Decoding into a used msg replaces what it held. */
-		assert_int_equal(tc_cose_sign1_decode(&msg, out.data, out.len,
-		    err, sizeof(err)), 0);
+		assert_int_equal(tc_cose_sign1_decode(
+				     &msg, out.data, out.len, err, sizeof(err)),
+		    0);
 		tc_cose_sign1_release(&msg);
 		tc_buf_release(&out);
 	}
@@ -330,15 +342,16 @@ test_empty_payload_and_append(void **state)
 
 	tc_buf_init(&out, 0);
 	assert_int_equal(tc_buf_puts(&out, "TC1:"), 0);
-	assert_int_equal(tc_cose_sign1_create(&out, sm2_key, NULL, 0, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    tc_cose_sign1_create(&out, sm2_key, NULL, 0, err, sizeof(err)), 0);
 	assert_memory_equal(out.data, "TC1:", 4);
 	tc_cose_sign1_init(&msg);
-	assert_int_equal(tc_cose_sign1_decode(&msg, out.data + 4, out.len - 4,
-	    err, sizeof(err)), 0);
-	assert_int_equal(msg.payload.len, 0);
-	assert_int_equal(tc_cose_sign1_verify(&msg, sm2_key, err, sizeof(err)),
+	assert_int_equal(tc_cose_sign1_decode(
+			     &msg, out.data + 4, out.len - 4, err, sizeof(err)),
 	    0);
+	assert_int_equal(msg.payload.len, 0);
+	assert_int_equal(
+	    tc_cose_sign1_verify(&msg, sm2_key, err, sizeof(err)), 0);
 	tc_cose_sign1_release(&msg);
 	tc_buf_release(&out);
 }
@@ -352,11 +365,16 @@ test_empty_payload_and_append(void **state)
 static void
 test_known_structure(void **state)
 {
-	const struct { struct tc_cose_key *k; const uint8_t *kid; int alg;
-		const uint8_t *algenc; size_t alglen; } t[] = {
+	const struct {
+		struct tc_cose_key *k;
+		const uint8_t *kid;
+		int alg;
+		const uint8_t *algenc;
+		size_t alglen;
+	} t[] = {
 		{ ec_key, ec_kid, -7, (const uint8_t *)"\x26", 1 },
 		{ sm2_key, sm2_kid, -65537,
-		  (const uint8_t *)"\x3a\x00\x01\x00\x00", 5 },
+		    (const uint8_t *)"\x3a\x00\x01\x00\x00", 5 },
 	};
 	struct cbor_load_result res;
 	struct cbor_pair *pairs;
@@ -397,12 +415,12 @@ test_known_structure(void **state)
 		assert_true(cbor_isa_uint(pairs[0].key));
 		assert_int_equal(cbor_get_int(pairs[0].key), 1);
 		assert_true(cbor_isa_negint(pairs[0].value));
-		assert_int_equal(-1 - (long long)cbor_get_int(pairs[0].value),
-		    t[i].alg);
+		assert_int_equal(
+		    -1 - (long long)cbor_get_int(pairs[0].value), t[i].alg);
 		assert_int_equal(cbor_get_int(pairs[1].key), 4);
 		assert_true(cbor_isa_bytestring(pairs[1].value));
-		assert_memory_equal(cbor_bytestring_handle(pairs[1].value),
-		    t[i].kid, 8);
+		assert_memory_equal(
+		    cbor_bytestring_handle(pairs[1].value), t[i].kid, 8);
 		cbor_decref(&prot);
 		cbor_decref(&it);
 
@@ -412,8 +430,8 @@ test_known_structure(void **state)
 		cbor_decref(&it);
 		it = cbor_array_get(root, 2);
 		assert_true(cbor_isa_bytestring(it));
-		assert_memory_equal(cbor_bytestring_handle(it), payload,
-		    sizeof(payload) - 1);
+		assert_memory_equal(
+		    cbor_bytestring_handle(it), payload, sizeof(payload) - 1);
 		cbor_decref(&it);
 		it = cbor_array_get(root, 3);
 		assert_true(cbor_isa_bytestring(it));
@@ -428,8 +446,13 @@ test_known_structure(void **state)
 static void
 test_interop_handmade(void **state)
 {
-	const struct { EVP_PKEY *pk; int sm2; struct tc_cose_key *k;
-		const uint8_t *kid; int alg; } t[] = {
+	const struct {
+		EVP_PKEY *pk;
+		int sm2;
+		struct tc_cose_key *k;
+		const uint8_t *kid;
+		int alg;
+	} t[] = {
 		{ ec_pkey, 0, ec_key, ec_kid, TC_COSE_ALG_ES256 },
 		{ sm2_pkey, 1, sm2_key, sm2_kid, TC_COSE_ALG_SM2_SM3 },
 	};
@@ -442,37 +465,44 @@ test_interop_handmade(void **state)
 	for (i = 0; i < 2; i++) {
 		/* Protected {4: kid, 1: alg}, in a non-sorted order. */
 		pm = cbor_new_definite_map(2);
-		must(cbor_map_add(pm, (struct cbor_pair){
-		    .key = cbor_move(cbor_build_uint8(4)),
-		    .value = cbor_move(cbor_build_bytestring(t[i].kid, 8)) }) &&
-		    cbor_map_add(pm, (struct cbor_pair){
-		    .key = cbor_move(cbor_build_uint8(1)),
-		    .value = cbor_move(t[i].sm2 ? cbor_build_negint32(65536)
-						: cbor_build_negint8(6)) }),
+		must(cbor_map_add(pm,
+			 (struct cbor_pair){
+			     .key = cbor_move(cbor_build_uint8(4)),
+			     .value = cbor_move(
+				 cbor_build_bytestring(t[i].kid, 8)) }) &&
+			cbor_map_add(pm,
+			    (struct cbor_pair){
+				.key = cbor_move(cbor_build_uint8(1)),
+				.value = cbor_move(t[i].sm2
+					? cbor_build_negint32(65536)
+					: cbor_build_negint8(6)) }),
 		    "map");
 		plen = cbor_serialize_alloc(pm, &prot, &bufsize);
 		cbor_decref(&pm);
-		tbs = libcbor_tbs(prot, plen, payload, sizeof(payload) - 1,
-		    &tbslen);
+		tbs = libcbor_tbs(
+		    prot, plen, payload, sizeof(payload) - 1, &tbslen);
 		evp_sign(t[i].pk, t[i].sm2, tbs, tbslen, sig);
 		free(tbs);
 
 		a = cbor_new_definite_array(4);
-		must(cbor_array_push(a, cbor_move(cbor_build_bytestring(prot,
-		    plen))) &&
-		    cbor_array_push(a, cbor_move(cbor_new_definite_map(0))) &&
-		    cbor_array_push(a, cbor_move(cbor_build_bytestring(payload,
-		    sizeof(payload) - 1))) &&
-		    cbor_array_push(a, cbor_move(cbor_build_bytestring(sig,
-		    64))), "array");
+		must(cbor_array_push(
+			 a, cbor_move(cbor_build_bytestring(prot, plen))) &&
+			cbor_array_push(
+			    a, cbor_move(cbor_new_definite_map(0))) &&
+			cbor_array_push(a,
+			    cbor_move(cbor_build_bytestring(
+				payload, sizeof(payload) - 1))) &&
+			cbor_array_push(
+			    a, cbor_move(cbor_build_bytestring(sig, 64))),
+		    "array");
 		tag = cbor_new_tag(18);
 		cbor_tag_set_item(tag, cbor_move(a));
 		msglen = cbor_serialize_alloc(tag, &msgb, &bufsize);
 		cbor_decref(&tag);
 		assert_true(msglen > 0);
 		assert_int_equal(msgb[0], 0xd2);
-		assert_int_equal(check(msgb, msglen, t[i].k, err, sizeof(err)),
-		    0);
+		assert_int_equal(
+		    check(msgb, msglen, t[i].k, err, sizeof(err)), 0);
 		free(prot);
 		free(msgb);
 		prot = msgb = NULL;
@@ -498,8 +528,9 @@ test_every_byte_change(void **state)
 				p[off] ^= xors[x];
 				if (check(p, out.len, keys[i], NULL, 0) == 0)
 					fail_msg("alg %d: byte %zu ^ 0x%02x "
-					    "accepted", tc_cose_key_alg(
-					    keys[i]), off, xors[x]);
+						 "accepted",
+					    tc_cose_key_alg(keys[i]), off,
+					    xors[x]);
 				tried++;
 			}
 		}
@@ -525,8 +556,8 @@ test_every_truncation(void **state)
 			/* An exact-size copy, so ASan sees any over-read. */
 			p = malloc(n ? n : 1);
 			memcpy(p, out.data, n);
-			assert_int_not_equal(tc_cose_sign1_decode(&msg, p, n,
-			    NULL, 0), 0);
+			assert_int_not_equal(
+			    tc_cose_sign1_decode(&msg, p, n, NULL, 0), 0);
 			assert_null(msg.payload.data);
 			free(p);
 		}
@@ -547,12 +578,12 @@ test_wrong_key(void **state)
 
 	sign(&out, ec_key);
 	tc_cose_sign1_init(&msg);
-	assert_int_equal(tc_cose_sign1_decode(&msg, out.data, out.len, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    tc_cose_sign1_decode(&msg, out.data, out.len, err, sizeof(err)), 0);
 
 	/* Same key, another kid. */
-	assert_int_equal(tc_cose_key_new(&other, ec_pkey, kid2, 7, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    tc_cose_key_new(&other, ec_pkey, kid2, 7, err, sizeof(err)), 0);
 	assert_int_equal(tc_cose_sign1_verify(&msg, other, err, sizeof(err)),
 	    TC_ERR_UNKNOWN_KEY);
 	tc_cose_key_free(other);
@@ -562,21 +593,24 @@ test_wrong_key(void **state)
 	    TC_ERR_UNSUPPORTED_ALG);
 
 	/* An SM2 key under the very kid of the ES256 signer. */
-	assert_int_equal(tc_cose_key_new(&sm2same, sm2_pkey, ec_kid, 8, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    tc_cose_key_new(&sm2same, sm2_pkey, ec_kid, 8, err, sizeof(err)),
+	    0);
 	assert_int_equal(tc_cose_sign1_verify(&msg, sm2same, err, sizeof(err)),
 	    TC_ERR_UNSUPPORTED_ALG);
 
 	/* A keyring that knows only that SM2 key, and one that knows none. */
 	assert_int_equal(tc_cose_keyring_new(&kr), 0);
 	assert_int_equal(tc_cose_keyring_add(kr, sm2same), 0);
-	assert_int_equal(tc_cose_sign1_verify_keyring(&msg, kr, &used, err,
-	    sizeof(err)), TC_ERR_UNSUPPORTED_ALG);
+	assert_int_equal(
+	    tc_cose_sign1_verify_keyring(&msg, kr, &used, err, sizeof(err)),
+	    TC_ERR_UNSUPPORTED_ALG);
 	assert_null(used);
 	tc_cose_keyring_free(kr);
 	assert_int_equal(tc_cose_keyring_new(&kr), 0);
-	assert_int_equal(tc_cose_sign1_verify_keyring(&msg, kr, &used, err,
-	    sizeof(err)), TC_ERR_UNKNOWN_KEY);
+	assert_int_equal(
+	    tc_cose_sign1_verify_keyring(&msg, kr, &used, err, sizeof(err)),
+	    TC_ERR_UNKNOWN_KEY);
 	assert_non_null(strstr(err, "no trusted key"));
 	tc_cose_keyring_free(kr);
 
@@ -584,10 +618,12 @@ test_wrong_key(void **state)
 	{
 		EVP_PKEY *pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 
-		assert_int_equal(tc_cose_key_new(&other, pk, ec_kid, 8, err,
-		    sizeof(err)), 0);
-		assert_int_equal(tc_cose_sign1_verify(&msg, other, err,
-		    sizeof(err)), TC_ERR_BAD_SIGNATURE);
+		assert_int_equal(
+		    tc_cose_key_new(&other, pk, ec_kid, 8, err, sizeof(err)),
+		    0);
+		assert_int_equal(
+		    tc_cose_sign1_verify(&msg, other, err, sizeof(err)),
+		    TC_ERR_BAD_SIGNATURE);
 		tc_cose_key_free(other);
 		EVP_PKEY_free(pk);
 	}
@@ -607,10 +643,9 @@ test_keyring(void **state)
 
 	assert_int_equal(tc_cose_keyring_new(&kr), 0);
 	assert_int_equal(tc_cose_key_new(&a, ec_pkey, ec_kid, 8, NULL, 0), 0);
-	assert_int_equal(tc_cose_key_new(&b, sm2_pkey, sm2_kid, 8, NULL, 0),
-	    0);
-	assert_int_equal(tc_cose_key_new(&dup, sm2_pkey, ec_kid, 8, NULL, 0),
-	    0);
+	assert_int_equal(tc_cose_key_new(&b, sm2_pkey, sm2_kid, 8, NULL, 0), 0);
+	assert_int_equal(
+	    tc_cose_key_new(&dup, sm2_pkey, ec_kid, 8, NULL, 0), 0);
 	assert_int_equal(tc_cose_keyring_add(kr, a), 0);
 	assert_int_equal(tc_cose_keyring_add(kr, b), 0);
 	/* Same kid, whatever the algorithm: refused, and dup is freed. */
@@ -622,13 +657,13 @@ test_keyring(void **state)
 
 	sign(&out, sm2_key);
 	tc_cose_sign1_init(&msg);
-	assert_int_equal(tc_cose_sign1_decode(&msg, out.data, out.len, err,
-	    sizeof(err)), 0);
-	assert_int_equal(tc_cose_sign1_verify_keyring(&msg, kr, &used, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    tc_cose_sign1_decode(&msg, out.data, out.len, err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_cose_sign1_verify_keyring(&msg, kr, &used, err, sizeof(err)), 0);
 	assert_ptr_equal(used, b);
-	assert_int_equal(tc_cose_sign1_verify_keyring(&msg, kr, NULL, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    tc_cose_sign1_verify_keyring(&msg, kr, NULL, err, sizeof(err)), 0);
 	tc_cose_sign1_release(&msg);
 	tc_buf_release(&out);
 	tc_cose_keyring_free(kr);
@@ -636,8 +671,8 @@ test_keyring(void **state)
 
 /* Expects decode (or, with verify set, decode + verify) to give code. */
 static void
-expect(const struct w *m, const struct tc_cose_key *k, int code,
-    const char *text)
+expect(
+    const struct w *m, const struct tc_cose_key *k, int code, const char *text)
 {
 	char err[256] = "";
 	int r = check(m->b, m->n, k, err, sizeof(err));
@@ -986,7 +1021,7 @@ test_structure_rules(void **state)
 	x.b[x.n++] = 0x21;
 	for (i = 0; i < 5; i++)
 		x.b[x.n++] = 0x81;
-	x.b[x.n++] = 0xc1;	/* a tag counts as a level */
+	x.b[x.n++] = 0xc1; /* a tag counts as a level */
 	x.b[x.n++] = 0x00;
 	w_bstr(&x, payload, sizeof(payload) - 1);
 	w_raw(&x, m.b + m.n - 66, 66);
@@ -1017,17 +1052,18 @@ test_structure_rules(void **state)
 		uint8_t *pl = calloc(1, TC_COSE_MAX_INPUT + 1);
 
 		assert_int_equal(tc_cose_sign1_create(&big, ec_key, pl,
-		    TC_COSE_MAX_INPUT - 85, err, sizeof(err)),
+				     TC_COSE_MAX_INPUT - 85, err, sizeof(err)),
 		    TC_ERR_TOO_LARGE);
 		assert_int_equal(tc_cose_sign1_create(&big, ec_key, pl,
-		    TC_COSE_MAX_INPUT + 1, err, sizeof(err)),
+				     TC_COSE_MAX_INPUT + 1, err, sizeof(err)),
 		    TC_ERR_TOO_LARGE);
 		assert_int_equal(big.len, 0);
 		assert_int_equal(tc_cose_sign1_create(&big, ec_key, pl,
-		    TC_COSE_MAX_INPUT - 86, err, sizeof(err)), 0);
+				     TC_COSE_MAX_INPUT - 86, err, sizeof(err)),
+		    0);
 		assert_int_equal(big.len, TC_COSE_MAX_INPUT);
-		assert_int_equal(check(big.data, big.len, ec_key, err,
-		    sizeof(err)), 0);
+		assert_int_equal(
+		    check(big.data, big.len, ec_key, err, sizeof(err)), 0);
 		free(pl);
 	}
 	tc_buf_release(&big);
@@ -1035,7 +1071,8 @@ test_structure_rules(void **state)
 	tc_buf_init(&big, 100);
 	assert_int_equal(tc_buf_puts(&big, "keep"), 0);
 	assert_int_equal(tc_cose_sign1_create(&big, ec_key, payload,
-	    sizeof(payload) - 1, err, sizeof(err)), TC_ERR_TOO_LARGE);
+			     sizeof(payload) - 1, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
 	assert_int_equal(big.len, 4);
 	tc_buf_release(&big);
 }
@@ -1067,7 +1104,11 @@ sub_from(const uint8_t n[32], const uint8_t v[32], uint8_t out[32])
 static void
 test_signature_values(void **state)
 {
-	const struct { struct tc_cose_key *k; int nid; int malleable; } t[] = {
+	const struct {
+		struct tc_cose_key *k;
+		int nid;
+		int malleable;
+	} t[] = {
 		{ ec_key, NID_X9_62_prime256v1, 1 },
 		{ sm2_key, NID_sm2, 0 },
 	};
@@ -1082,29 +1123,35 @@ test_signature_values(void **state)
 	for (i = 0; i < 2; i++) {
 		order_of(t[i].nid, n);
 		sign(&out, t[i].k);
-		assert_int_equal(tc_cose_sign1_decode(&msg, out.data, out.len,
-		    err, sizeof(err)), 0);
+		assert_int_equal(tc_cose_sign1_decode(
+				     &msg, out.data, out.len, err, sizeof(err)),
+		    0);
 		memcpy(keep, msg.sig.data, 64);
 
-		memset(msg.sig.data + 32, 0, 32);	/* s = 0 */
-		assert_int_equal(tc_cose_sign1_verify(&msg, t[i].k, err,
-		    sizeof(err)), TC_ERR_BAD_SIGNATURE);
+		memset(msg.sig.data + 32, 0, 32); /* s = 0 */
+		assert_int_equal(
+		    tc_cose_sign1_verify(&msg, t[i].k, err, sizeof(err)),
+		    TC_ERR_BAD_SIGNATURE);
 		assert_non_null(strstr(err, "s is zero"));
 		memcpy(msg.sig.data, keep, 64);
-		memset(msg.sig.data, 0, 32);		/* r = 0 */
-		assert_int_equal(tc_cose_sign1_verify(&msg, t[i].k, err,
-		    sizeof(err)), TC_ERR_BAD_SIGNATURE);
+		memset(msg.sig.data, 0, 32); /* r = 0 */
+		assert_int_equal(
+		    tc_cose_sign1_verify(&msg, t[i].k, err, sizeof(err)),
+		    TC_ERR_BAD_SIGNATURE);
 		memcpy(msg.sig.data, keep, 64);
-		memcpy(msg.sig.data + 32, n, 32);	/* s = n */
-		assert_int_equal(tc_cose_sign1_verify(&msg, t[i].k, err,
-		    sizeof(err)), TC_ERR_BAD_SIGNATURE);
-		memset(msg.sig.data + 32, 0xff, 32);	/* s > n */
-		assert_int_equal(tc_cose_sign1_verify(&msg, t[i].k, err,
-		    sizeof(err)), TC_ERR_BAD_SIGNATURE);
-		memcpy(msg.sig.data, n, 32);		/* r = n */
+		memcpy(msg.sig.data + 32, n, 32); /* s = n */
+		assert_int_equal(
+		    tc_cose_sign1_verify(&msg, t[i].k, err, sizeof(err)),
+		    TC_ERR_BAD_SIGNATURE);
+		memset(msg.sig.data + 32, 0xff, 32); /* s > n */
+		assert_int_equal(
+		    tc_cose_sign1_verify(&msg, t[i].k, err, sizeof(err)),
+		    TC_ERR_BAD_SIGNATURE);
+		memcpy(msg.sig.data, n, 32); /* r = n */
 		memcpy(msg.sig.data + 32, keep + 32, 32);
-		assert_int_equal(tc_cose_sign1_verify(&msg, t[i].k, err,
-		    sizeof(err)), TC_ERR_BAD_SIGNATURE);
+		assert_int_equal(
+		    tc_cose_sign1_verify(&msg, t[i].k, err, sizeof(err)),
+		    TC_ERR_BAD_SIGNATURE);
 
 		/*
 		 * (r, n - s): the ECDSA twin verifies (documented: accepted,
@@ -1112,8 +1159,9 @@ test_signature_values(void **state)
 		 */
 		memcpy(msg.sig.data, keep, 32);
 		sub_from(n, keep + 32, msg.sig.data + 32);
-		assert_int_equal(tc_cose_sign1_verify(&msg, t[i].k, err,
-		    sizeof(err)), t[i].malleable ? 0 : TC_ERR_BAD_SIGNATURE);
+		assert_int_equal(
+		    tc_cose_sign1_verify(&msg, t[i].k, err, sizeof(err)),
+		    t[i].malleable ? 0 : TC_ERR_BAD_SIGNATURE);
 		tc_buf_release(&out);
 	}
 	tc_cose_sign1_release(&msg);
@@ -1146,8 +1194,8 @@ test_keys(void **state)
 	/* An "EC" key on the SM2 curve becomes an SM2 signer. */
 	assert_false(EVP_PKEY_is_a(ecsm2_pkey, "SM2"));
 	assert_int_equal(tc_cose_kid_of_pkey(ecsm2_pkey, kid1), 0);
-	assert_int_equal(tc_cose_key_new(&k, ecsm2_pkey, kid1, 8, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    tc_cose_key_new(&k, ecsm2_pkey, kid1, 8, err, sizeof(err)), 0);
 	assert_int_equal(tc_cose_key_alg(k), TC_COSE_ALG_SM2_SM3);
 	assert_true(EVP_PKEY_is_a(tc_cose_key_pkey(k), "SM2"));
 	/* Same kid from the converted key. */
@@ -1156,13 +1204,15 @@ test_keys(void **state)
 	sign(&out, k);
 	derlen = i2d_PUBKEY(ecsm2_pkey, &der);
 	assert_int_equal(tc_cose_key_from_spki(&pub, der, (size_t)derlen, kid1,
-	    8, err, sizeof(err)), 0);
+			     8, err, sizeof(err)),
+	    0);
 	assert_int_equal(check(out.data, out.len, pub, err, sizeof(err)), 0);
 	/* The public key cannot sign. */
 	tc_buf_release(&out);
 	tc_buf_init(&out, 0);
-	assert_int_equal(tc_cose_sign1_create(&out, pub, payload, 3, err,
-	    sizeof(err)), TC_ERR_CRYPTO);
+	assert_int_equal(
+	    tc_cose_sign1_create(&out, pub, payload, 3, err, sizeof(err)),
+	    TC_ERR_CRYPTO);
 	assert_int_equal(out.len, 0);
 	tc_buf_release(&out);
 	tc_cose_key_free(pub);
@@ -1172,23 +1222,28 @@ test_keys(void **state)
 	memcpy(spki, der, (size_t)derlen);
 	spki[derlen] = 0;
 	assert_int_equal(tc_cose_key_from_spki(&pub, spki, (size_t)derlen + 1,
-	    kid1, 8, err, sizeof(err)), TC_ERR_KEY_FORMAT);
+			     kid1, 8, err, sizeof(err)),
+	    TC_ERR_KEY_FORMAT);
 	assert_null(pub);
 	spki[10] ^= 0x55;
-	assert_int_equal(tc_cose_key_from_spki(&pub, spki, (size_t)derlen,
-	    kid1, 8, err, sizeof(err)), TC_ERR_KEY_FORMAT);
-	assert_int_equal(tc_cose_key_from_spki(&pub, spki, 0, kid1, 8, err,
-	    sizeof(err)), TC_ERR_KEY_FORMAT);
+	assert_int_equal(tc_cose_key_from_spki(&pub, spki, (size_t)derlen, kid1,
+			     8, err, sizeof(err)),
+	    TC_ERR_KEY_FORMAT);
+	assert_int_equal(
+	    tc_cose_key_from_spki(&pub, spki, 0, kid1, 8, err, sizeof(err)),
+	    TC_ERR_KEY_FORMAT);
 	OPENSSL_free(der);
 	der = NULL;
 
 	/* Kid length and other key types. */
-	assert_int_equal(tc_cose_key_new(&k, ec_pkey, kid1, 0, err,
-	    sizeof(err)), TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_cose_key_new(&k, ec_pkey, spki, 33, err,
-	    sizeof(err)), TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_cose_key_new(&k, ec_pkey, spki, 32, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    tc_cose_key_new(&k, ec_pkey, kid1, 0, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_cose_key_new(&k, ec_pkey, spki, 33, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_cose_key_new(&k, ec_pkey, spki, 32, err, sizeof(err)), 0);
 	assert_ptr_equal(tc_cose_key_kid(k, &len), tc_cose_key_kid(k, NULL));
 	assert_int_equal(len, 32);
 	tc_cose_key_free(k);
@@ -1201,8 +1256,9 @@ test_keys(void **state)
 	assert_int_equal(tc_cose_key_new(&k, ed, kid1, 8, err, sizeof(err)),
 	    TC_ERR_UNSUPPORTED_ALG);
 	derlen = i2d_PUBKEY(p384, &der);
-	assert_int_equal(tc_cose_key_from_spki(&k, der, (size_t)derlen, kid1,
-	    8, err, sizeof(err)), TC_ERR_UNSUPPORTED_ALG);
+	assert_int_equal(tc_cose_key_from_spki(&k, der, (size_t)derlen, kid1, 8,
+			     err, sizeof(err)),
+	    TC_ERR_UNSUPPORTED_ALG);
 	OPENSSL_free(der);
 	der = NULL;
 	EVP_PKEY_free(p384);
@@ -1213,12 +1269,12 @@ test_keys(void **state)
 		EVP_PKEY *tmp = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 
 		assert_int_equal(tc_cose_kid_of_pkey(tmp, kid1), 0);
-		assert_int_equal(tc_cose_key_new(&k, tmp, kid1, 8, err,
-		    sizeof(err)), 0);
+		assert_int_equal(
+		    tc_cose_key_new(&k, tmp, kid1, 8, err, sizeof(err)), 0);
 		EVP_PKEY_free(tmp);
 		sign(&out, k);
-		assert_int_equal(check(out.data, out.len, k, err, sizeof(err)),
-		    0);
+		assert_int_equal(
+		    check(out.data, out.len, k, err, sizeof(err)), 0);
 		tc_buf_release(&out);
 		tc_cose_key_free(k);
 	}
@@ -1229,8 +1285,7 @@ test_keys(void **state)
 		uint8_t md[32];
 		unsigned int mdlen;
 
-		EVP_Digest(der, (size_t)derlen, md, &mdlen, EVP_sha256(),
-		    NULL);
+		EVP_Digest(der, (size_t)derlen, md, &mdlen, EVP_sha256(), NULL);
 		assert_memory_equal(md, ec_kid, 8);
 	}
 	OPENSSL_free(der);
@@ -1246,24 +1301,26 @@ test_null_args(void **state)
 
 	tc_cose_sign1_init(&msg);
 	tc_buf_init(&out, 0);
-	assert_int_equal(tc_cose_sign1_decode(NULL, (const uint8_t *)"", 0,
-	    NULL, 0), TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_cose_sign1_decode(&msg, NULL, 5, NULL, 0),
+	assert_int_equal(
+	    tc_cose_sign1_decode(NULL, (const uint8_t *)"", 0, NULL, 0),
 	    TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_cose_sign1_decode(&msg, NULL, 0, NULL, 0),
-	    TC_ERR_TRUNCATED);
-	assert_int_equal(tc_cose_sign1_verify(&msg, NULL, NULL, 0),
+	assert_int_equal(
+	    tc_cose_sign1_decode(&msg, NULL, 5, NULL, 0), TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_cose_sign1_decode(&msg, NULL, 0, NULL, 0), TC_ERR_TRUNCATED);
+	assert_int_equal(
+	    tc_cose_sign1_verify(&msg, NULL, NULL, 0), TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_cose_sign1_verify_keyring(&msg, NULL, NULL, NULL, 0),
 	    TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_cose_sign1_verify_keyring(&msg, NULL, NULL, NULL,
-	    0), TC_ERR_INVALID_ARG);
 	assert_int_equal(tc_cose_sign1_create(&out, NULL, payload, 1, NULL, 0),
 	    TC_ERR_INVALID_ARG);
 	assert_int_equal(tc_cose_sign1_create(&out, ec_key, NULL, 1, NULL, 0),
 	    TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_cose_sign1_encode(&out, NULL, NULL, 0),
-	    TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_cose_key_new(&k, NULL, ec_kid, 8, NULL, 0),
-	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_cose_sign1_encode(&out, NULL, NULL, 0), TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_cose_key_new(&k, NULL, ec_kid, 8, NULL, 0), TC_ERR_INVALID_ARG);
 	assert_null(k);
 	assert_int_equal(tc_cose_keyring_new(NULL), TC_ERR_INVALID_ARG);
 	assert_null(tc_cose_keyring_find(NULL, ec_kid, 8));
@@ -1309,8 +1366,8 @@ test_threads(void **state)
 		jobs[i].n = out[i % 2].len;
 		jobs[i].k = i % 2 ? sm2_key : ec_key;
 		jobs[i].bad = 0;
-		assert_int_equal(pthread_create(&th[i], NULL, verify_many,
-		    &jobs[i]), 0);
+		assert_int_equal(
+		    pthread_create(&th[i], NULL, verify_many, &jobs[i]), 0);
 	}
 	for (i = 0; i < 4; i++) {
 		pthread_join(th[i], NULL);

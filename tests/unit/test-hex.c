@@ -38,18 +38,18 @@ test_strict_decode(void **state)
 	assert_int_equal(tc_hex_decode("DEADbeef", 8, out, 4, NULL), 0);
 	assert_int_equal(out[0], 0xde);
 	assert_int_equal(out[3], 0xef);
-	assert_int_equal(tc_hex_decode("deadbee", 7, out, 4, NULL),
-	    TC_ERR_MALFORMED);
-	assert_int_equal(tc_hex_decode("deadbeef00", 10, out, 4, NULL),
-	    TC_ERR_MALFORMED);
-	assert_int_equal(tc_hex_decode("deadbxef", 8, out, 4, &bad),
-	    TC_ERR_BAD_ENCODING);
+	assert_int_equal(
+	    tc_hex_decode("deadbee", 7, out, 4, NULL), TC_ERR_MALFORMED);
+	assert_int_equal(
+	    tc_hex_decode("deadbeef00", 10, out, 4, NULL), TC_ERR_MALFORMED);
+	assert_int_equal(
+	    tc_hex_decode("deadbxef", 8, out, 4, &bad), TC_ERR_BAD_ENCODING);
 	assert_int_equal(bad, 5);
-	assert_int_equal(tc_hex_decode("g0000000", 8, out, 4, &bad),
-	    TC_ERR_BAD_ENCODING);
+	assert_int_equal(
+	    tc_hex_decode("g0000000", 8, out, 4, &bad), TC_ERR_BAD_ENCODING);
 	assert_int_equal(bad, 0);
-	assert_int_equal(tc_hex_decode("0000 000", 8, out, 4, &bad),
-	    TC_ERR_BAD_ENCODING);
+	assert_int_equal(
+	    tc_hex_decode("0000 000", 8, out, 4, &bad), TC_ERR_BAD_ENCODING);
 	assert_int_equal(bad, 4);
 }
 

@@ -114,48 +114,49 @@ static void
 test_resident_table(void **state)
 {
 	static const struct vec v[] = {
-	    /* A valid number: "11010119900307123" + '3' (computed). */
-	    {TC_ID_RESIDENT, "110101199003071233", 0, "110101199003071233",
-		NULL},
-	    {TC_ID_RESIDENT, "110101 19900307 1233", 0, "110101199003071233",
-		NULL},
-	    {TC_ID_RESIDENT,
-		"\t110101\xe3\x80\x80"
-		"199003071233 ",
-		0, "110101199003071233", NULL},
-	    {TC_ID_RESIDENT, "110101199003071238", TC_ERR_BAD_CHECK, NULL,
-		"bad check character: expected 3, got 8"},
-	    {TC_ID_RESIDENT, "11010119900307123", TC_ERR_MALFORMED, NULL,
-		"17 characters, expected 18"},
-	    {TC_ID_RESIDENT, "1101011990030712338", TC_ERR_MALFORMED, NULL,
-		"19 characters, expected 18"},
-	    {TC_ID_RESIDENT, "1", TC_ERR_MALFORMED, NULL,
-		"1 character, expected 18"},
-	    {TC_ID_RESIDENT, "110101900307123", TC_ERR_MALFORMED, NULL,
-		"15 characters: first-generation ID number; the "
-		"18-character number is required"},
-	    {TC_ID_RESIDENT, "11010190030712X", TC_ERR_MALFORMED, NULL,
-		"15 characters, expected 18"},
-	    {TC_ID_RESIDENT, "11010119900307123Y", TC_ERR_BAD_ENCODING, NULL,
-		"character 18: 'Y' is not a digit or X"},
-	    {TC_ID_RESIDENT, "1101X1199003071233", TC_ERR_BAD_ENCODING, NULL,
-		"character 5: 'X' is not a digit"},
-	    {TC_ID_RESIDENT, "11010119900307123@", TC_ERR_BAD_ENCODING, NULL,
-		"character 18: '@' is not allowed in an ID number"},
-	    {TC_ID_RESIDENT, "1101011990-03071233", TC_ERR_BAD_ENCODING, NULL,
-		"character 11: '-' is not allowed in an ID number"},
-	    {TC_ID_RESIDENT,
-		"\xe5\xbc\xa0"
-		"110101199003071233",
-		TC_ERR_BAD_ENCODING, NULL,
-		"character 1: U+5F20 is not allowed in an ID number"},
-	    {TC_ID_RESIDENT, "1101\xff", TC_ERR_BAD_ENCODING, NULL,
-		"character 5 (byte offset 4): invalid UTF-8"},
-	    {TC_ID_RESIDENT, "1101\xc0\xb1", TC_ERR_BAD_ENCODING, NULL,
-		"character 5 (byte offset 4): invalid UTF-8"},
-	    {TC_ID_RESIDENT, "", TC_ERR_MALFORMED, NULL, "empty ID number"},
-	    {TC_ID_RESIDENT, " \t\xe3\x80\x80 ", TC_ERR_MALFORMED, NULL,
-		"empty ID number"},
+		/* A valid number: "11010119900307123" + '3' (computed). */
+		{ TC_ID_RESIDENT, "110101199003071233", 0, "110101199003071233",
+		    NULL },
+		{ TC_ID_RESIDENT, "110101 19900307 1233", 0,
+		    "110101199003071233", NULL },
+		{ TC_ID_RESIDENT,
+		    "\t110101\xe3\x80\x80"
+		    "199003071233 ",
+		    0, "110101199003071233", NULL },
+		{ TC_ID_RESIDENT, "110101199003071238", TC_ERR_BAD_CHECK, NULL,
+		    "bad check character: expected 3, got 8" },
+		{ TC_ID_RESIDENT, "11010119900307123", TC_ERR_MALFORMED, NULL,
+		    "17 characters, expected 18" },
+		{ TC_ID_RESIDENT, "1101011990030712338", TC_ERR_MALFORMED, NULL,
+		    "19 characters, expected 18" },
+		{ TC_ID_RESIDENT, "1", TC_ERR_MALFORMED, NULL,
+		    "1 character, expected 18" },
+		{ TC_ID_RESIDENT, "110101900307123", TC_ERR_MALFORMED, NULL,
+		    "15 characters: first-generation ID number; the "
+		    "18-character number is required" },
+		{ TC_ID_RESIDENT, "11010190030712X", TC_ERR_MALFORMED, NULL,
+		    "15 characters, expected 18" },
+		{ TC_ID_RESIDENT, "11010119900307123Y", TC_ERR_BAD_ENCODING,
+		    NULL, "character 18: 'Y' is not a digit or X" },
+		{ TC_ID_RESIDENT, "1101X1199003071233", TC_ERR_BAD_ENCODING,
+		    NULL, "character 5: 'X' is not a digit" },
+		{ TC_ID_RESIDENT, "11010119900307123@", TC_ERR_BAD_ENCODING,
+		    NULL, "character 18: '@' is not allowed in an ID number" },
+		{ TC_ID_RESIDENT, "1101011990-03071233", TC_ERR_BAD_ENCODING,
+		    NULL, "character 11: '-' is not allowed in an ID number" },
+		{ TC_ID_RESIDENT,
+		    "\xe5\xbc\xa0"
+		    "110101199003071233",
+		    TC_ERR_BAD_ENCODING, NULL,
+		    "character 1: U+5F20 is not allowed in an ID number" },
+		{ TC_ID_RESIDENT, "1101\xff", TC_ERR_BAD_ENCODING, NULL,
+		    "character 5 (byte offset 4): invalid UTF-8" },
+		{ TC_ID_RESIDENT, "1101\xc0\xb1", TC_ERR_BAD_ENCODING, NULL,
+		    "character 5 (byte offset 4): invalid UTF-8" },
+		{ TC_ID_RESIDENT, "", TC_ERR_MALFORMED, NULL,
+		    "empty ID number" },
+		{ TC_ID_RESIDENT, " \t\xe3\x80\x80 ", TC_ERR_MALFORMED, NULL,
+		    "empty ID number" },
 	};
 	size_t i;
 
@@ -175,89 +176,92 @@ static void
 test_computed_table(void **state)
 {
 	static const struct vec17 v[] = {
-	    {TC_ID_RESIDENT, "11010119900307123", 0, NULL},
-	    {TC_ID_RESIDENT, "44011120010101002", 0, NULL},
-	    {TC_ID_RESIDENT, "53230119790815421", 0, NULL},
-	    /* Leap years: 2000 is one, 1900 is not, 2023 is not. */
-	    {TC_ID_RESIDENT, "44011120000229002", 0, NULL},
-	    {TC_ID_RESIDENT, "44011120240229002", 0, NULL},
-	    {TC_ID_RESIDENT, "44011119000229002", TC_ERR_BAD_DATE,
-		"birth date 19000229 is not a real date"},
-	    {TC_ID_RESIDENT, "44011120230229002", TC_ERR_BAD_DATE,
-		"birth date 20230229 is not a real date"},
-	    {TC_ID_RESIDENT, "44011120230431002", TC_ERR_BAD_DATE,
-		"birth date 20230431 is not a real date"},
-	    {TC_ID_RESIDENT, "44011120231301002", TC_ERR_BAD_DATE,
-		"birth date 20231301 is not a real date"},
-	    {TC_ID_RESIDENT, "44011120230100002", TC_ERR_BAD_DATE,
-		"birth date 20230100 is not a real date"},
-	    {TC_ID_RESIDENT, "44011119000101002", 0, NULL},
-	    {TC_ID_RESIDENT, "44011118991231002", TC_ERR_BAD_DATE,
-		"birth date 18991231 is before 1900"},
-	    /* NOW is 2024-06-15 in China. */
-	    {TC_ID_RESIDENT, "44011120240615002", 0, NULL},
-	    {TC_ID_RESIDENT, "44011120240616002", TC_ERR_BAD_DATE,
-		"birth date 20240616 is in the future"},
-	    {TC_ID_RESIDENT, "44011120991231002", TC_ERR_BAD_DATE,
-		"birth date 20991231 is in the future"},
-	    /* Regions. */
-	    {TC_ID_RESIDENT, "81000019900307123", TC_ERR_RANGE,
-		"region code 81 (Hong Kong) is not used in mainland ID "
-		"numbers; residence permit numbers beginning 810000 have "
-		"type hkmo-residence"},
-	    {TC_ID_RESIDENT, "82000019900307123", TC_ERR_RANGE,
-		"region code 82 (Macao)*"},
-	    {TC_ID_RESIDENT, "83000019900307123", TC_ERR_RANGE,
-		"region code 83 is not used in mainland ID numbers; "
-		"residence permit numbers of Taiwan residents begin "
-		"830000 and have type tw-residence"},
-	    {TC_ID_RESIDENT, "71010119900307123", TC_ERR_RANGE,
-		"region code 71 is not used*"},
-	    {TC_ID_RESIDENT, "91184019900307123", TC_ERR_RANGE,
-		"region code 91 is not used in mainland ID numbers; "
-		"18-digit numbers beginning with 9 are foreign permanent "
-		"resident IDs (type foreign-pr)"},
-	    {TC_ID_RESIDENT, "10010119900307123", TC_ERR_RANGE,
-		"region code 10 is not a province-level code"},
-	    {TC_ID_RESIDENT, "16010119900307123", TC_ERR_RANGE, NULL},
-	    {TC_ID_RESIDENT, "66010119900307123", TC_ERR_RANGE, NULL},
-	    {TC_ID_RESIDENT, "00010119900307123", TC_ERR_RANGE, NULL},
-	    {TC_ID_RESIDENT, "44000019900307123", TC_ERR_RANGE,
-		"region code 440000 names a whole province, not a "
-		"county"},
-	    {TC_ID_RESIDENT, "65010119900307123", 0, NULL},
-	    {TC_ID_RESIDENT, "50010119900307123", 0, NULL},
-	    /* Residence permits. */
-	    {TC_ID_HKMO_RESIDENCE, "81000019900307123", 0, NULL},
-	    {TC_ID_HKMO_RESIDENCE, "82000019851111002", 0, NULL},
-	    {TC_ID_HKMO_RESIDENCE, "83000019900307123", TC_ERR_RANGE,
-		"begins 830000: hkmo-residence numbers begin 810000 "
-		"(Hong Kong) or 820000 (Macao)"},
-	    {TC_ID_HKMO_RESIDENCE, "11010119900307123", TC_ERR_RANGE, NULL},
-	    {TC_ID_HKMO_RESIDENCE, "81000120200307123", TC_ERR_RANGE, NULL},
-	    {TC_ID_HKMO_RESIDENCE, "81000020230229123", TC_ERR_BAD_DATE, NULL},
-	    {TC_ID_TW_RESIDENCE, "83000019900307123", 0, NULL},
-	    {TC_ID_TW_RESIDENCE, "81000019900307123", TC_ERR_RANGE,
-		"begins 810000: tw-residence numbers begin 830000"},
-	    {TC_ID_TW_RESIDENCE, "83000020991231123", TC_ERR_BAD_DATE,
-		"birth date 20991231 is in the future"},
-	    /* Foreign permanent resident ID, 2023 form. */
-	    {TC_ID_FOREIGN_PR, "91184019900307123", 0, NULL},
-	    {TC_ID_FOREIGN_PR, "93125020000229004", 0, NULL},
-	    {TC_ID_FOREIGN_PR, "91184020230229123", TC_ERR_BAD_DATE,
-		"birth date 20230229 is not a real date"},
-	    {TC_ID_FOREIGN_PR, "11010119900307123", TC_ERR_RANGE,
-		"begins with 1: 18-digit foreign-pr numbers begin with 9 "
-		"(a mainland number has type resident)"},
-	    {TC_ID_FOREIGN_PR, "81000019900307123", TC_ERR_RANGE,
-		"begins with 8: 18-digit foreign-pr numbers begin with 9"},
+		{ TC_ID_RESIDENT, "11010119900307123", 0, NULL },
+		{ TC_ID_RESIDENT, "44011120010101002", 0, NULL },
+		{ TC_ID_RESIDENT, "53230119790815421", 0, NULL },
+		/* Leap years: 2000 is one, 1900 is not, 2023 is not. */
+		{ TC_ID_RESIDENT, "44011120000229002", 0, NULL },
+		{ TC_ID_RESIDENT, "44011120240229002", 0, NULL },
+		{ TC_ID_RESIDENT, "44011119000229002", TC_ERR_BAD_DATE,
+		    "birth date 19000229 is not a real date" },
+		{ TC_ID_RESIDENT, "44011120230229002", TC_ERR_BAD_DATE,
+		    "birth date 20230229 is not a real date" },
+		{ TC_ID_RESIDENT, "44011120230431002", TC_ERR_BAD_DATE,
+		    "birth date 20230431 is not a real date" },
+		{ TC_ID_RESIDENT, "44011120231301002", TC_ERR_BAD_DATE,
+		    "birth date 20231301 is not a real date" },
+		{ TC_ID_RESIDENT, "44011120230100002", TC_ERR_BAD_DATE,
+		    "birth date 20230100 is not a real date" },
+		{ TC_ID_RESIDENT, "44011119000101002", 0, NULL },
+		{ TC_ID_RESIDENT, "44011118991231002", TC_ERR_BAD_DATE,
+		    "birth date 18991231 is before 1900" },
+		/* NOW is 2024-06-15 in China. */
+		{ TC_ID_RESIDENT, "44011120240615002", 0, NULL },
+		{ TC_ID_RESIDENT, "44011120240616002", TC_ERR_BAD_DATE,
+		    "birth date 20240616 is in the future" },
+		{ TC_ID_RESIDENT, "44011120991231002", TC_ERR_BAD_DATE,
+		    "birth date 20991231 is in the future" },
+		/* Regions. */
+		{ TC_ID_RESIDENT, "81000019900307123", TC_ERR_RANGE,
+		    "region code 81 (Hong Kong) is not used in mainland ID "
+		    "numbers; residence permit numbers beginning 810000 have "
+		    "type hkmo-residence" },
+		{ TC_ID_RESIDENT, "82000019900307123", TC_ERR_RANGE,
+		    "region code 82 (Macao)*" },
+		{ TC_ID_RESIDENT, "83000019900307123", TC_ERR_RANGE,
+		    "region code 83 is not used in mainland ID numbers; "
+		    "residence permit numbers of Taiwan residents begin "
+		    "830000 and have type tw-residence" },
+		{ TC_ID_RESIDENT, "71010119900307123", TC_ERR_RANGE,
+		    "region code 71 is not used*" },
+		{ TC_ID_RESIDENT, "91184019900307123", TC_ERR_RANGE,
+		    "region code 91 is not used in mainland ID numbers; "
+		    "18-digit numbers beginning with 9 are foreign permanent "
+		    "resident IDs (type foreign-pr)" },
+		{ TC_ID_RESIDENT, "10010119900307123", TC_ERR_RANGE,
+		    "region code 10 is not a province-level code" },
+		{ TC_ID_RESIDENT, "16010119900307123", TC_ERR_RANGE, NULL },
+		{ TC_ID_RESIDENT, "66010119900307123", TC_ERR_RANGE, NULL },
+		{ TC_ID_RESIDENT, "00010119900307123", TC_ERR_RANGE, NULL },
+		{ TC_ID_RESIDENT, "44000019900307123", TC_ERR_RANGE,
+		    "region code 440000 names a whole province, not a "
+		    "county" },
+		{ TC_ID_RESIDENT, "65010119900307123", 0, NULL },
+		{ TC_ID_RESIDENT, "50010119900307123", 0, NULL },
+		/* Residence permits. */
+		{ TC_ID_HKMO_RESIDENCE, "81000019900307123", 0, NULL },
+		{ TC_ID_HKMO_RESIDENCE, "82000019851111002", 0, NULL },
+		{ TC_ID_HKMO_RESIDENCE, "83000019900307123", TC_ERR_RANGE,
+		    "begins 830000: hkmo-residence numbers begin 810000 "
+		    "(Hong Kong) or 820000 (Macao)" },
+		{ TC_ID_HKMO_RESIDENCE, "11010119900307123", TC_ERR_RANGE,
+		    NULL },
+		{ TC_ID_HKMO_RESIDENCE, "81000120200307123", TC_ERR_RANGE,
+		    NULL },
+		{ TC_ID_HKMO_RESIDENCE, "81000020230229123", TC_ERR_BAD_DATE,
+		    NULL },
+		{ TC_ID_TW_RESIDENCE, "83000019900307123", 0, NULL },
+		{ TC_ID_TW_RESIDENCE, "81000019900307123", TC_ERR_RANGE,
+		    "begins 810000: tw-residence numbers begin 830000" },
+		{ TC_ID_TW_RESIDENCE, "83000020991231123", TC_ERR_BAD_DATE,
+		    "birth date 20991231 is in the future" },
+		/* Foreign permanent resident ID, 2023 form. */
+		{ TC_ID_FOREIGN_PR, "91184019900307123", 0, NULL },
+		{ TC_ID_FOREIGN_PR, "93125020000229004", 0, NULL },
+		{ TC_ID_FOREIGN_PR, "91184020230229123", TC_ERR_BAD_DATE,
+		    "birth date 20230229 is not a real date" },
+		{ TC_ID_FOREIGN_PR, "11010119900307123", TC_ERR_RANGE,
+		    "begins with 1: 18-digit foreign-pr numbers begin with 9 "
+		    "(a mainland number has type resident)" },
+		{ TC_ID_FOREIGN_PR, "81000019900307123", TC_ERR_RANGE,
+		    "begins with 8: 18-digit foreign-pr numbers begin with 9" },
 	};
 	char num[19], bad[19], msg[64];
 	size_t i;
 	char c;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		struct vec x = {v[i].type, NULL, v[i].want, NULL, v[i].msg};
+		struct vec x = { v[i].type, NULL, v[i].want, NULL, v[i].msg };
 
 		make18(num, v[i].d17);
 		x.norm = num;
@@ -266,8 +270,8 @@ test_computed_table(void **state)
 			continue;
 		/* Every wrong check character of a valid number is refused. */
 		for (c = '0'; c <= 'X'; c = c == '9' ? 'X' : c + 1) {
-			struct vec y = {
-			    v[i].type, NULL, TC_ERR_BAD_CHECK, NULL, msg};
+			struct vec y = { v[i].type, NULL, TC_ERR_BAD_CHECK,
+				NULL, msg };
 
 			if (c == num[17])
 				continue;
@@ -330,51 +334,56 @@ static void
 test_other_types(void **state)
 {
 	static const struct vec v[] = {
-	    {TC_ID_HKMO_PERMIT, "H12345678", 0, "H12345678", NULL},
-	    {TC_ID_HKMO_PERMIT, "m1234567801", 0, "M1234567801", NULL},
-	    {TC_ID_HKMO_PERMIT, "\xef\xbc\xa8 1234 5678", 0, "H12345678", NULL},
-	    {TC_ID_HKMO_PERMIT, "H1234567", TC_ERR_MALFORMED, NULL,
-		"8 characters, expected 9 or 11 (H or M and 8 or 10 "
-		"digits)"},
-	    {TC_ID_HKMO_PERMIT, "H123456789", TC_ERR_MALFORMED, NULL, NULL},
-	    {TC_ID_HKMO_PERMIT, "12345678", TC_ERR_BAD_ENCODING, NULL,
-		"character 1: '1' is not H or M"},
-	    {TC_ID_HKMO_PERMIT, "C12345678", TC_ERR_BAD_ENCODING, NULL, NULL},
-	    {TC_ID_HKMO_PERMIT, "H1234567A", TC_ERR_BAD_ENCODING, NULL,
-		"character 9: 'A' is not a digit"},
-	    {TC_ID_TW_PERMIT, "12345678", 0, "12345678", NULL},
-	    {TC_ID_TW_PERMIT, "1234567801", 0, "1234567801", NULL},
-	    {TC_ID_TW_PERMIT, "123456789", TC_ERR_MALFORMED, NULL,
-		"9 characters, expected 8 or 10 digits"},
-	    {TC_ID_TW_PERMIT, "1234567B", TC_ERR_BAD_ENCODING, NULL,
-		"character 8: 'B' is not a digit"},
-	    {TC_ID_FOREIGN_PR, "USA123456789012", 0, "USA123456789012", NULL},
-	    {TC_ID_FOREIGN_PR, "can 1100 8003 0701", 0, "CAN110080030701",
-		NULL},
-	    {TC_ID_FOREIGN_PR, "US1234567890123", TC_ERR_BAD_ENCODING, NULL,
-		"character 3: '1' is not a letter"},
-	    {TC_ID_FOREIGN_PR, "USA12345678901A", TC_ERR_BAD_ENCODING, NULL,
-		"character 15: 'A' is not a digit"},
-	    {TC_ID_FOREIGN_PR, "USA12345678901", TC_ERR_MALFORMED, NULL,
-		"14 characters, expected 15 (3 letters and 12 digits) or "
-		"18 digits"},
-	    {TC_ID_FOREIGN_PR, "911840199003071", TC_ERR_MALFORMED, NULL,
-		"15 characters, expected 18 digits or 15 (3 letters and 12 "
-		"digits)"},
-	    {TC_ID_FOREIGN_PR, "91184019900307123Z", TC_ERR_BAD_ENCODING, NULL,
-		"character 18: 'Z' is not a digit or X"},
-	    {TC_ID_PASSPORT, "E12345678", 0, "E12345678", NULL},
-	    {TC_ID_PASSPORT, "ea 123 4567", 0, "EA1234567", NULL},
-	    {TC_ID_PASSPORT, "X1234", 0, "X1234", NULL},
-	    {TC_ID_PASSPORT, "ABCDEFGHIJ0123456789", 0, "ABCDEFGHIJ0123456789",
-		NULL},
-	    {TC_ID_PASSPORT, "ABCDEFGHIJ01234567890", TC_ERR_MALFORMED, NULL,
-		"21 characters, expected 5 to 20 letters and digits"},
-	    {TC_ID_PASSPORT, "E123", TC_ERR_MALFORMED, NULL, NULL},
-	    {TC_ID_PASSPORT, "E1234-5678", TC_ERR_BAD_ENCODING, NULL,
-		"character 6: '-' is not allowed in an ID number"},
-	    {TC_ID_PASSPORT, "E1234\xc3\xa9", TC_ERR_BAD_ENCODING, NULL,
-		"character 6: U+00E9 is not allowed in an ID number"},
+		{ TC_ID_HKMO_PERMIT, "H12345678", 0, "H12345678", NULL },
+		{ TC_ID_HKMO_PERMIT, "m1234567801", 0, "M1234567801", NULL },
+		{ TC_ID_HKMO_PERMIT, "\xef\xbc\xa8 1234 5678", 0, "H12345678",
+		    NULL },
+		{ TC_ID_HKMO_PERMIT, "H1234567", TC_ERR_MALFORMED, NULL,
+		    "8 characters, expected 9 or 11 (H or M and 8 or 10 "
+		    "digits)" },
+		{ TC_ID_HKMO_PERMIT, "H123456789", TC_ERR_MALFORMED, NULL,
+		    NULL },
+		{ TC_ID_HKMO_PERMIT, "12345678", TC_ERR_BAD_ENCODING, NULL,
+		    "character 1: '1' is not H or M" },
+		{ TC_ID_HKMO_PERMIT, "C12345678", TC_ERR_BAD_ENCODING, NULL,
+		    NULL },
+		{ TC_ID_HKMO_PERMIT, "H1234567A", TC_ERR_BAD_ENCODING, NULL,
+		    "character 9: 'A' is not a digit" },
+		{ TC_ID_TW_PERMIT, "12345678", 0, "12345678", NULL },
+		{ TC_ID_TW_PERMIT, "1234567801", 0, "1234567801", NULL },
+		{ TC_ID_TW_PERMIT, "123456789", TC_ERR_MALFORMED, NULL,
+		    "9 characters, expected 8 or 10 digits" },
+		{ TC_ID_TW_PERMIT, "1234567B", TC_ERR_BAD_ENCODING, NULL,
+		    "character 8: 'B' is not a digit" },
+		{ TC_ID_FOREIGN_PR, "USA123456789012", 0, "USA123456789012",
+		    NULL },
+		{ TC_ID_FOREIGN_PR, "can 1100 8003 0701", 0, "CAN110080030701",
+		    NULL },
+		{ TC_ID_FOREIGN_PR, "US1234567890123", TC_ERR_BAD_ENCODING,
+		    NULL, "character 3: '1' is not a letter" },
+		{ TC_ID_FOREIGN_PR, "USA12345678901A", TC_ERR_BAD_ENCODING,
+		    NULL, "character 15: 'A' is not a digit" },
+		{ TC_ID_FOREIGN_PR, "USA12345678901", TC_ERR_MALFORMED, NULL,
+		    "14 characters, expected 15 (3 letters and 12 digits) or "
+		    "18 digits" },
+		{ TC_ID_FOREIGN_PR, "911840199003071", TC_ERR_MALFORMED, NULL,
+		    "15 characters, expected 18 digits or 15 (3 letters and 12 "
+		    "digits)" },
+		{ TC_ID_FOREIGN_PR, "91184019900307123Z", TC_ERR_BAD_ENCODING,
+		    NULL, "character 18: 'Z' is not a digit or X" },
+		{ TC_ID_PASSPORT, "E12345678", 0, "E12345678", NULL },
+		{ TC_ID_PASSPORT, "ea 123 4567", 0, "EA1234567", NULL },
+		{ TC_ID_PASSPORT, "X1234", 0, "X1234", NULL },
+		{ TC_ID_PASSPORT, "ABCDEFGHIJ0123456789", 0,
+		    "ABCDEFGHIJ0123456789", NULL },
+		{ TC_ID_PASSPORT, "ABCDEFGHIJ01234567890", TC_ERR_MALFORMED,
+		    NULL,
+		    "21 characters, expected 5 to 20 letters and digits" },
+		{ TC_ID_PASSPORT, "E123", TC_ERR_MALFORMED, NULL, NULL },
+		{ TC_ID_PASSPORT, "E1234-5678", TC_ERR_BAD_ENCODING, NULL,
+		    "character 6: '-' is not allowed in an ID number" },
+		{ TC_ID_PASSPORT, "E1234\xc3\xa9", TC_ERR_BAD_ENCODING, NULL,
+		    "character 6: U+00E9 is not allowed in an ID number" },
 	};
 	size_t i;
 
@@ -490,18 +499,18 @@ test_mask(void **state)
 	static const struct {
 		const char *in, *out;
 	} v[] = {
-	    {"11010119900307123X", "1101**********123X"},
-	    {"ABCDEFGHIJ0123456789", "ABCD************6789"},
-	    {"1101011990030712", "11***********712"}, /* 16: 5 */
-	    {"USA123456789012", "US**********012"},   /* 15: 5 */
-	    {"M1234567801", "M********01"},	      /* 11: 3 */
-	    {"1234567801", "1*******01"},	      /* 10: 3 */
-	    {"H12345678", "H******78"},		      /* 9: 3 */
-	    {"12345678", "1******8"},		      /* 8: 2 */
-	    {"E123456", "*****56"},		      /* 7: 2 */
-	    {"E1234", "****4"},			      /* 5: 1 */
-	    {"AB", "**"},
-	    {"A", "*"},
+		{ "11010119900307123X", "1101**********123X" },
+		{ "ABCDEFGHIJ0123456789", "ABCD************6789" },
+		{ "1101011990030712", "11***********712" }, /* 16: 5 */
+		{ "USA123456789012", "US**********012" },   /* 15: 5 */
+		{ "M1234567801", "M********01" },	    /* 11: 3 */
+		{ "1234567801", "1*******01" },		    /* 10: 3 */
+		{ "H12345678", "H******78" },		    /* 9: 3 */
+		{ "12345678", "1******8" },		    /* 8: 2 */
+		{ "E123456", "*****56" },		    /* 7: 2 */
+		{ "E1234", "****4" },			    /* 5: 1 */
+		{ "AB", "**" },
+		{ "A", "*" },
 	};
 	char out[TC_ID_MAX], in[TC_ID_MAX], big[TC_ID_MAX + 1];
 	size_t i, n, shown, j;
@@ -596,27 +605,27 @@ test_date_valid(void **state)
 	static const struct {
 		int y, m, d, ok;
 	} v[] = {
-	    {2000, 2, 29, 1},
-	    {1900, 2, 29, 0},
-	    {2024, 2, 29, 1},
-	    {2023, 2, 29, 0},
-	    {2100, 2, 29, 0},
-	    {1600, 2, 29, 1},
-	    {2023, 2, 28, 1},
-	    {2023, 1, 31, 1},
-	    {2023, 4, 31, 0},
-	    {2023, 6, 30, 1},
-	    {2023, 12, 31, 1},
-	    {2023, 13, 1, 0},
-	    {2023, 0, 1, 0},
-	    {2023, 1, 0, 0},
-	    {2023, 1, 32, 0},
-	    {0, 1, 1, 0},
-	    {1, 1, 1, 1},
-	    {9999, 12, 31, 1},
-	    {10000, 1, 1, 0},
-	    {-4, 2, 29, 0},
-	    {2023, -1, 1, 0},
+		{ 2000, 2, 29, 1 },
+		{ 1900, 2, 29, 0 },
+		{ 2024, 2, 29, 1 },
+		{ 2023, 2, 29, 0 },
+		{ 2100, 2, 29, 0 },
+		{ 1600, 2, 29, 1 },
+		{ 2023, 2, 28, 1 },
+		{ 2023, 1, 31, 1 },
+		{ 2023, 4, 31, 0 },
+		{ 2023, 6, 30, 1 },
+		{ 2023, 12, 31, 1 },
+		{ 2023, 13, 1, 0 },
+		{ 2023, 0, 1, 0 },
+		{ 2023, 1, 0, 0 },
+		{ 2023, 1, 32, 0 },
+		{ 0, 1, 1, 0 },
+		{ 1, 1, 1, 1 },
+		{ 9999, 12, 31, 1 },
+		{ 10000, 1, 1, 0 },
+		{ -4, 2, 29, 0 },
+		{ 2023, -1, 1, 0 },
 	};
 	size_t i;
 
@@ -635,15 +644,15 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_resident_table),
-	    cmocka_unit_test(test_computed_table),
-	    cmocka_unit_test(test_x_and_fullwidth),
-	    cmocka_unit_test(test_other_types),
-	    cmocka_unit_test(test_limits_and_args),
-	    cmocka_unit_test(test_future_is_china_time),
-	    cmocka_unit_test(test_mask),
-	    cmocka_unit_test(test_birth_date),
-	    cmocka_unit_test(test_date_valid),
+		cmocka_unit_test(test_resident_table),
+		cmocka_unit_test(test_computed_table),
+		cmocka_unit_test(test_x_and_fullwidth),
+		cmocka_unit_test(test_other_types),
+		cmocka_unit_test(test_limits_and_args),
+		cmocka_unit_test(test_future_is_china_time),
+		cmocka_unit_test(test_mask),
+		cmocka_unit_test(test_birth_date),
+		cmocka_unit_test(test_date_valid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,8 +29,8 @@
 #include "tcard/keystore.h"
 #include "tcard/trust.h"
 
-#define NOW ((time_t)1767225600)	/* 2026-01-01T00:00:00Z */
-#define DAY ((time_t)86400)
+#define NOW  ((time_t)1767225600) /* 2026-01-01T00:00:00Z */
+#define DAY  ((time_t)86400)
 #define YEAR (365 * DAY)
 
 struct home {
@@ -143,7 +143,8 @@ sign_ok(struct tc_keystore *ks, struct tc_buf *out)
 		fail_msg("signer: %s", err);
 	tc_buf_init(out, 0);
 	assert_int_equal(tc_cose_sign1_create(out, k, message, sizeof(message),
-	    err, sizeof(err)), 0);
+			     err, sizeof(err)),
+	    0);
 	tc_cose_key_free(k);
 }
 
@@ -155,10 +156,10 @@ verify_with(const struct tc_trust *t, const struct tc_buf *cose)
 	int r;
 
 	tc_cose_sign1_init(&msg);
-	assert_int_equal(tc_cose_sign1_decode(&msg, cose->data, cose->len,
-	    NULL, 0), 0);
-	r = tc_cose_sign1_verify_keyring(&msg, tc_trust_keyring(t), NULL,
-	    NULL, 0);
+	assert_int_equal(
+	    tc_cose_sign1_decode(&msg, cose->data, cose->len, NULL, 0), 0);
+	r = tc_cose_sign1_verify_keyring(
+	    &msg, tc_trust_keyring(t), NULL, NULL, 0);
 	tc_cose_sign1_release(&msg);
 	return r;
 }
@@ -201,8 +202,8 @@ test_layout_and_modes(void **state)
 	struct tc_keystore_cert_info ca, s;
 	char p[256];
 	struct stat st;
-	const char *names[] = { "ca.key", "ca.crt", "master.key",
-		"pepper.key", "data.key", "keys.json" };
+	const char *names[] = { "ca.key", "ca.crt", "master.key", "pepper.key",
+		"data.key", "keys.json" };
 	size_t i;
 
 	keypath(p, sizeof(p), h, "");
@@ -221,8 +222,8 @@ test_layout_and_modes(void **state)
 	assert_int_equal(strlen(s.kid), 16);
 	assert_int_equal(mode_of(h, s.key_file), 0600);
 	assert_int_equal(mode_of(h, s.cert_file), 0600);
-	assert_int_equal(s.cose_alg, h->alg == TC_KEYALG_SM2 ?
-	    TC_COSE_ALG_SM2_SM3 : TC_COSE_ALG_ES256);
+	assert_int_equal(s.cose_alg,
+	    h->alg == TC_KEYALG_SM2 ? TC_COSE_ALG_SM2_SM3 : TC_COSE_ALG_ES256);
 	/* Six calendar years, less the backdate. */
 	assert_int_equal(s.not_before, NOW - TC_KEYSTORE_BACKDATE);
 	assert_true(s.not_after >= NOW + 6 * YEAR &&
@@ -260,8 +261,8 @@ test_x509_verify(void **state)
 		ASN1_OCTET_STRING_set(id, sm2_id, 16);
 		X509_set0_distinguishing_id(x, id);
 	} else
-		assert_int_equal(X509_get_signature_nid(ca),
-		    NID_ecdsa_with_SHA256);
+		assert_int_equal(
+		    X509_get_signature_nid(ca), NID_ecdsa_with_SHA256);
 	assert_int_equal(X509_verify(ca, X509_get0_pubkey(ca)), 1);
 	assert_int_equal(X509_verify(x, X509_get0_pubkey(ca)), 1);
 	assert_int_equal(X509_check_issued(ca, x), X509_V_OK);
@@ -291,8 +292,9 @@ test_refuse_overwrite(void **state)
 	tc_keystore_ca_info(ks, &a);
 	assert_int_equal(tc_keystore_signer_info(ks, 0, &s), 0);
 	tc_keystore_free(ks);
-	assert_int_equal(tc_keystore_create(h->path, h->alg, 0, NOW, err,
-	    sizeof(err)), TC_ERR_EXISTS);
+	assert_int_equal(
+	    tc_keystore_create(h->path, h->alg, 0, NOW, err, sizeof(err)),
+	    TC_ERR_EXISTS);
 	assert_non_null(strstr(err, "already holds keys"));
 	ks = open_ok(h);
 	tc_keystore_ca_info(ks, &b);
@@ -302,11 +304,13 @@ test_refuse_overwrite(void **state)
 	/* A lone key file is enough to refuse. */
 	keypath(p, sizeof(p), h, "keys.json");
 	assert_int_equal(unlink(p), 0);
-	assert_int_equal(tc_keystore_create(h->path, h->alg, 0, NOW, err,
-	    sizeof(err)), TC_ERR_EXISTS);
+	assert_int_equal(
+	    tc_keystore_create(h->path, h->alg, 0, NOW, err, sizeof(err)),
+	    TC_ERR_EXISTS);
 
-	assert_int_equal(tc_keystore_create(h->path, h->alg, 1, NOW + DAY,
-	    err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_keystore_create(h->path, h->alg, 1, NOW + DAY, err, sizeof(err)),
+	    0);
 	ks = open_ok(h);
 	tc_keystore_ca_info(ks, &b);
 	assert_memory_not_equal(a.fingerprint, b.fingerprint, 32);
@@ -339,21 +343,27 @@ test_secrets(void **state)
 	assert_int_equal(tc_secret_size(TC_SECRET_DATA_KEY), 32);
 	assert_int_equal(tc_secret_size(TC_SECRET_MASTER_KEY), 16);
 	assert_string_equal(tc_secret_file(TC_SECRET_MASTER_KEY), "master.key");
-	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_PEPPER, buf, 32,
-	    err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_keystore_secret(ks, TC_SECRET_PEPPER, buf, 32, err, sizeof(err)),
+	    0);
 	assert_memory_not_equal(buf, zero, 32);
-	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_DATA_KEY, buf, 32,
-	    err, sizeof(err)), 0);
+	assert_int_equal(tc_keystore_secret(
+			     ks, TC_SECRET_DATA_KEY, buf, 32, err, sizeof(err)),
+	    0);
 	assert_memory_not_equal(buf, zero, 32);
 	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_MASTER_KEY, buf, 16,
-	    err, sizeof(err)), 0);
+			     err, sizeof(err)),
+	    0);
 	assert_memory_not_equal(buf, zero, 16);
 	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_MASTER_KEY, big, 32,
-	    err, sizeof(err)), TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_PEPPER, big, 33,
-	    err, sizeof(err)), TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_keystore_secret(ks, (enum tc_secret)7, buf, 32,
-	    err, sizeof(err)), TC_ERR_INVALID_ARG);
+			     err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_keystore_secret(ks, TC_SECRET_PEPPER, big, 33, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_keystore_secret(
+			     ks, (enum tc_secret)7, buf, 32, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
 	tc_keystore_free(ks);
 }
 
@@ -371,17 +381,20 @@ test_secret_format(void **state)
 	fputs("00112233445566778899aabbccddeeXX\n", f);
 	fclose(f);
 	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_MASTER_KEY, buf, 16,
-	    err, sizeof(err)), TC_ERR_KEY_FORMAT);
+			     err, sizeof(err)),
+	    TC_ERR_KEY_FORMAT);
 	assert_non_null(strstr(err, "keys/master.key"));
 	assert_non_null(f = fopen(p, "w"));
 	fputs("00112233445566778899AABBCCDDEEFF\n", f);
 	fclose(f);
 	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_MASTER_KEY, buf, 16,
-	    err, sizeof(err)), 0);
+			     err, sizeof(err)),
+	    0);
 	assert_int_equal(buf[15], 0xff);
 	assert_int_equal(unlink(p), 0);
 	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_MASTER_KEY, buf, 16,
-	    err, sizeof(err)), TC_ERR_NOT_FOUND);
+			     err, sizeof(err)),
+	    TC_ERR_NOT_FOUND);
 	assert_non_null(strstr(err, "keys/master.key"));
 	tc_keystore_free(ks);
 }
@@ -399,23 +412,27 @@ test_permissions(void **state)
 
 	keypath(p, sizeof(p), h, "pepper.key");
 	assert_int_equal(chmod(p, 0640), 0);
-	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_PEPPER, buf, 32,
-	    err, sizeof(err)), TC_ERR_PERM);
-	assert_string_equal(err, "keys/pepper.key is mode 0640: readable by "
+	assert_int_equal(
+	    tc_keystore_secret(ks, TC_SECRET_PEPPER, buf, 32, err, sizeof(err)),
+	    TC_ERR_PERM);
+	assert_string_equal(err,
+	    "keys/pepper.key is mode 0640: readable by "
 	    "group or others; chmod 600 it");
 	assert_int_equal(chmod(p, 0604), 0);
-	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_PEPPER, buf, 32,
-	    err, sizeof(err)), TC_ERR_PERM);
+	assert_int_equal(
+	    tc_keystore_secret(ks, TC_SECRET_PEPPER, buf, 32, err, sizeof(err)),
+	    TC_ERR_PERM);
 	assert_non_null(strstr(err, "0604"));
 	assert_int_equal(chmod(p, 0600), 0);
-	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_PEPPER, buf, 32,
-	    err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_keystore_secret(ks, TC_SECRET_PEPPER, buf, 32, err, sizeof(err)),
+	    0);
 
 	assert_int_equal(tc_keystore_signer_info(ks, 0, &s), 0);
 	keypath(p, sizeof(p), h, s.key_file);
 	assert_int_equal(chmod(p, 0604), 0);
-	assert_int_equal(tc_keystore_signer(ks, &k, err, sizeof(err)),
-	    TC_ERR_PERM);
+	assert_int_equal(
+	    tc_keystore_signer(ks, &k, err, sizeof(err)), TC_ERR_PERM);
 	assert_null(k);
 	assert_non_null(strstr(err, s.key_file));
 	assert_non_null(strstr(err, "0604"));
@@ -424,11 +441,12 @@ test_permissions(void **state)
 	keypath(p, sizeof(p), h, "ca.key");
 	assert_int_equal(chmod(p, 0640), 0);
 	tc_buf_init(&out, 0);
-	assert_int_equal(tc_keystore_export_trust(ks, NOW, &out, err,
-	    sizeof(err)), TC_ERR_PERM);
-	assert_non_null(strstr(err, "keys/ca.key is mode 0640"));
-	assert_int_equal(tc_keystore_rotate_signer(ks, NOW, err, sizeof(err)),
+	assert_int_equal(
+	    tc_keystore_export_trust(ks, NOW, &out, err, sizeof(err)),
 	    TC_ERR_PERM);
+	assert_non_null(strstr(err, "keys/ca.key is mode 0640"));
+	assert_int_equal(
+	    tc_keystore_rotate_signer(ks, NOW, err, sizeof(err)), TC_ERR_PERM);
 	assert_int_equal(tc_keystore_signer_count(ks), 1);
 	assert_int_equal(chmod(p, 0600), 0);
 
@@ -437,8 +455,9 @@ test_permissions(void **state)
 	keypath(q, sizeof(q), h, "data.real");
 	assert_int_equal(rename(p, q), 0);
 	assert_int_equal(symlink(q, p), 0);
-	assert_int_equal(tc_keystore_secret(ks, TC_SECRET_DATA_KEY, buf, 32,
-	    err, sizeof(err)), TC_ERR_PERM);
+	assert_int_equal(tc_keystore_secret(
+			     ks, TC_SECRET_DATA_KEY, buf, 32, err, sizeof(err)),
+	    TC_ERR_PERM);
 	assert_non_null(strstr(err, "symbolic link"));
 	tc_keystore_free(ks);
 
@@ -446,14 +465,14 @@ test_permissions(void **state)
 	keypath(p, sizeof(p), h, "");
 	assert_int_equal(chmod(p, 0770), 0);
 	ks = NULL;
-	assert_int_equal(tc_keystore_open(&ks, h->path, err, sizeof(err)),
-	    TC_ERR_PERM);
+	assert_int_equal(
+	    tc_keystore_open(&ks, h->path, err, sizeof(err)), TC_ERR_PERM);
 	assert_null(ks);
 	assert_int_equal(chmod(p, 0700), 0);
 	keypath(p, sizeof(p), h, "ca.crt");
 	assert_int_equal(chmod(p, 0664), 0);
-	assert_int_equal(tc_keystore_open(&ks, h->path, err, sizeof(err)),
-	    TC_ERR_PERM);
+	assert_int_equal(
+	    tc_keystore_open(&ks, h->path, err, sizeof(err)), TC_ERR_PERM);
 	assert_non_null(strstr(err, "keys/ca.crt"));
 	/* Readable by others is fine for a certificate. */
 	assert_int_equal(chmod(p, 0644), 0);
@@ -476,8 +495,8 @@ test_bad_files(void **state)
 	assert_non_null(f = fopen(p, "w"));
 	fputs("{\"version\": 1, \"alg\": \"ES256\",", f);
 	fclose(f);
-	assert_int_equal(tc_keystore_open(&ks, h->path, err, sizeof(err)),
-	    TC_ERR_MALFORMED);
+	assert_int_equal(
+	    tc_keystore_open(&ks, h->path, err, sizeof(err)), TC_ERR_MALFORMED);
 	assert_non_null(strstr(err, "keys/keys.json"));
 	assert_non_null(f = fopen(p, "w"));
 	fputs("{\"version\": 2}", f);
@@ -487,16 +506,16 @@ test_bad_files(void **state)
 	assert_non_null(f = fopen(p, "w"));
 	fputs("{\"version\": 1, \"alg\": \"RS256\"}", f);
 	fclose(f);
-	assert_int_equal(tc_keystore_open(&ks, h->path, err, sizeof(err)),
-	    TC_ERR_MALFORMED);
+	assert_int_equal(
+	    tc_keystore_open(&ks, h->path, err, sizeof(err)), TC_ERR_MALFORMED);
 	assert_non_null(strstr(err, "alg"));
 	assert_int_equal(rename(q, p), 0);
 
 	keypath(p, sizeof(p), h, "ca.crt");
 	keypath(q, sizeof(q), h, "ca.crt.save");
 	assert_int_equal(rename(p, q), 0);
-	assert_int_equal(tc_keystore_open(&ks, h->path, err, sizeof(err)),
-	    TC_ERR_NOT_FOUND);
+	assert_int_equal(
+	    tc_keystore_open(&ks, h->path, err, sizeof(err)), TC_ERR_NOT_FOUND);
 	assert_string_equal(err, "keys/ca.crt does not exist");
 	assert_non_null(f = fopen(p, "w"));
 	fputs("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
@@ -540,8 +559,8 @@ test_manifest_fields(void **state)
 	assert_non_null(f = fopen(p, "w"));
 	fputs(text, f);
 	fclose(f);
-	assert_int_equal(tc_keystore_open(&ks, h->path, err, sizeof(err)),
-	    TC_ERR_MALFORMED);
+	assert_int_equal(
+	    tc_keystore_open(&ks, h->path, err, sizeof(err)), TC_ERR_MALFORMED);
 	assert_non_null(strstr(err, "signers[0].key"));
 	at[1] = 's';
 
@@ -551,8 +570,8 @@ test_manifest_fields(void **state)
 	assert_non_null(f = fopen(p, "w"));
 	fputs(text, f);
 	fclose(f);
-	assert_int_equal(tc_keystore_open(&ks, h->path, err, sizeof(err)),
-	    TC_ERR_MALFORMED);
+	assert_int_equal(
+	    tc_keystore_open(&ks, h->path, err, sizeof(err)), TC_ERR_MALFORMED);
 	assert_non_null(strstr(err, "current"));
 	memcpy(at, "\"current\"", 9);
 
@@ -586,7 +605,7 @@ test_sign_and_verify(void **state)
 	tc_keystore_ca_info(ks, &ca);
 	assert_int_equal(tc_keystore_signer_info(ks, 0, &s), 0);
 	if (tc_trust_load(&t, list.data, list.len, ca.fingerprint, NOW, err,
-	    sizeof(err)) != 0)
+		sizeof(err)) != 0)
 		fail_msg("load: %s", err);
 	assert_int_equal(tc_trust_issued_at(t), NOW);
 	assert_memory_equal(tc_trust_ca_fingerprint(t), ca.fingerprint, 32);
@@ -599,8 +618,9 @@ test_sign_and_verify(void **state)
 	assert_int_equal(verify_with(t, &cose), 0);
 	tc_trust_free(t);
 	/* Without a pin the embedded CA is accepted. */
-	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL, NOW,
-	    err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_trust_load(&t, list.data, list.len, NULL, NOW, err, sizeof(err)),
+	    0);
 	tc_trust_free(t);
 	tc_buf_release(&list);
 	tc_buf_release(&cose);
@@ -620,13 +640,13 @@ test_rotate(void **state)
 
 	assert_int_equal(tc_keystore_signer_info(ks, 0, &s0), 0);
 	sign_ok(ks, &old_cose);
-	if (tc_keystore_rotate_signer(ks, NOW + 30 * DAY, err,
-	    sizeof(err)) != 0)
+	if (tc_keystore_rotate_signer(ks, NOW + 30 * DAY, err, sizeof(err)) !=
+	    0)
 		fail_msg("rotate: %s", err);
 	assert_int_equal(tc_keystore_signer_count(ks), 2);
 	tc_keystore_free(ks);
 
-	ks = open_ok(h);	/* what was written, not what was kept */
+	ks = open_ok(h); /* what was written, not what was kept */
 	assert_int_equal(tc_keystore_signer_count(ks), 2);
 	assert_int_equal(tc_keystore_signer_info(ks, 0, &s1), 0);
 	assert_int_equal(tc_keystore_signer_info(ks, 1, &s2), 0);
@@ -640,7 +660,8 @@ test_rotate(void **state)
 
 	export_ok(ks, NOW + 31 * DAY, &list);
 	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL,
-	    NOW + 31 * DAY, err, sizeof(err)), 0);
+			     NOW + 31 * DAY, err, sizeof(err)),
+	    0);
 	assert_int_equal(tc_trust_signer_count(t), 2);
 	assert_int_equal(tc_trust_signer(t, 0, &ti), 0);
 	assert_int_equal(ti.status, TC_SIGNER_RETIRED);
@@ -656,12 +677,13 @@ test_rotate(void **state)
 	 * leaves it out, so its credentials no longer verify; the second
 	 * one's still do.
 	 */
-	if (tc_keystore_rotate_signer(ks, NOW + 5 * YEAR, err,
-	    sizeof(err)) != 0)
+	if (tc_keystore_rotate_signer(ks, NOW + 5 * YEAR, err, sizeof(err)) !=
+	    0)
 		fail_msg("rotate: %s", err);
 	export_ok(ks, NOW + 6 * YEAR + 10 * DAY, &list);
 	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL,
-	    NOW + 6 * YEAR + 10 * DAY, err, sizeof(err)), 0);
+			     NOW + 6 * YEAR + 10 * DAY, err, sizeof(err)),
+	    0);
 	assert_int_equal(tc_trust_signer_count(t), 2);
 	assert_int_equal(verify_with(t, &old_cose), TC_ERR_UNKNOWN_KEY);
 	assert_int_equal(verify_with(t, &new_cose), 0);
@@ -670,8 +692,9 @@ test_rotate(void **state)
 
 	/* Past the current signer's end, exporting asks for a rotation. */
 	tc_buf_init(&list, 0);
-	assert_int_equal(tc_keystore_export_trust(ks, NOW + 12 * YEAR, &list,
-	    err, sizeof(err)), TC_ERR_EXPIRED);
+	assert_int_equal(tc_keystore_export_trust(
+			     ks, NOW + 12 * YEAR, &list, err, sizeof(err)),
+	    TC_ERR_EXPIRED);
 	assert_non_null(strstr(err, "current signer"));
 	assert_int_equal(list.len, 0);
 	tc_buf_release(&old_cose);
@@ -694,8 +717,9 @@ test_wrong_pin(void **state)
 	tc_keystore_ca_info(ks, &ca);
 	memcpy(pin, ca.fingerprint, sizeof(pin));
 	pin[31] ^= 1;
-	assert_int_equal(tc_trust_load(&t, list.data, list.len, pin, NOW, err,
-	    sizeof(err)), TC_ERR_UNKNOWN_KEY);
+	assert_int_equal(
+	    tc_trust_load(&t, list.data, list.len, pin, NOW, err, sizeof(err)),
+	    TC_ERR_UNKNOWN_KEY);
 	assert_null(t);
 	assert_non_null(strstr(err, "pinned"));
 	tc_buf_release(&list);
@@ -716,16 +740,19 @@ test_expired(void **state)
 	assert_int_equal(tc_keystore_signer_info(ks, 0, &s), 0);
 	tc_keystore_ca_info(ks, &ca);
 	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL,
-	    s.not_after, err, sizeof(err)), 0);
+			     s.not_after, err, sizeof(err)),
+	    0);
 	tc_trust_free(t);
 	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL,
-	    s.not_after + 1, err, sizeof(err)), TC_ERR_EXPIRED);
+			     s.not_after + 1, err, sizeof(err)),
+	    TC_ERR_EXPIRED);
 	assert_non_null(strstr(err, "signer 0"));
 	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL,
-	    ca.not_after + 1, err, sizeof(err)), TC_ERR_EXPIRED);
+			     ca.not_after + 1, err, sizeof(err)),
+	    TC_ERR_EXPIRED);
 	assert_non_null(strstr(err, "CA certificate"));
 	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL,
-	    NOW - 2 * TC_KEYSTORE_BACKDATE, err, sizeof(err)),
+			     NOW - 2 * TC_KEYSTORE_BACKDATE, err, sizeof(err)),
 	    TC_ERR_NOT_YET_VALID);
 	assert_null(t);
 	tc_buf_release(&list);
@@ -755,8 +782,9 @@ test_damaged(void **state)
 	}
 	memcpy(copy, list.data, list.len);
 	copy[list.len] = 0;
-	assert_int_equal(tc_trust_load(&t, copy, list.len + 1, NULL, NOW,
-	    NULL, 0), TC_ERR_TRAILING);
+	assert_int_equal(
+	    tc_trust_load(&t, copy, list.len + 1, NULL, NOW, NULL, 0),
+	    TC_ERR_TRAILING);
 	for (i = 0; i < list.len; i += 1) {
 		memcpy(copy, list.data, list.len);
 		copy[i] ^= 0x01;
@@ -775,8 +803,8 @@ test_damaged(void **state)
  * CA key but not following the rules would.
  */
 static void
-sign_payload(const struct home *h, const struct tc_buf *payload,
-    struct tc_buf *out)
+sign_payload(
+    const struct home *h, const struct tc_buf *payload, struct tc_buf *out)
 {
 	struct tc_cose_key *k = NULL;
 	EVP_PKEY *pk = read_key(h, "ca.key");
@@ -787,7 +815,8 @@ sign_payload(const struct home *h, const struct tc_buf *payload,
 	assert_int_equal(tc_cose_key_new(&k, pk, kid, 8, err, sizeof(err)), 0);
 	tc_buf_init(out, 0);
 	assert_int_equal(tc_cose_sign1_create(out, k, payload->data,
-	    payload->len, err, sizeof(err)), 0);
+			     payload->len, err, sizeof(err)),
+	    0);
 	tc_cose_key_free(k);
 	EVP_PKEY_free(pk);
 }
@@ -830,8 +859,7 @@ test_foreign_signer(void **state)
 
 	/* The genuine entry alone, signed by hand: accepted. */
 	memset(e, 0, sizeof(e));
-	assert_int_equal(tc_cose_kid_of_pkey(X509_get0_pubkey(x), e[0].kid),
-	    0);
+	assert_int_equal(tc_cose_kid_of_pkey(X509_get0_pubkey(x), e[0].kid), 0);
 	e[0].alg = s.cose_alg;
 	e[0].cert = der;
 	e[0].certlen = len;
@@ -839,23 +867,25 @@ test_foreign_signer(void **state)
 	tc_buf_init(&payload, 0);
 	assert_int_equal(tc_trust_encode(&payload, NOW, cader, calen, e, 1), 0);
 	sign_payload(h, &payload, &list);
-	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL, NOW,
-	    err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_trust_load(&t, list.data, list.len, NULL, NOW, err, sizeof(err)),
+	    0);
 	tc_trust_free(t);
 	tc_buf_release(&list);
 	tc_buf_release(&payload);
 
 	/* Plus the other store's signer, as retired. */
-	assert_int_equal(tc_cose_kid_of_pkey(X509_get0_pubkey(x2), e[1].kid),
-	    0);
+	assert_int_equal(
+	    tc_cose_kid_of_pkey(X509_get0_pubkey(x2), e[1].kid), 0);
 	e[1].alg = s2.cose_alg;
 	e[1].cert = der2;
 	e[1].certlen = len2;
 	e[1].status = TC_SIGNER_RETIRED;
 	assert_int_equal(tc_trust_encode(&payload, NOW, cader, calen, e, 2), 0);
 	sign_payload(h, &payload, &list);
-	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL, NOW,
-	    err, sizeof(err)), TC_ERR_BAD_SIGNATURE);
+	assert_int_equal(
+	    tc_trust_load(&t, list.data, list.len, NULL, NOW, err, sizeof(err)),
+	    TC_ERR_BAD_SIGNATURE);
 	assert_null(t);
 	assert_non_null(strstr(err, "signer 1"));
 	tc_buf_release(&list);
@@ -867,19 +897,21 @@ test_foreign_signer(void **state)
 	e[1].status = TC_SIGNER_RETIRED;
 	assert_int_equal(tc_trust_encode(&payload, NOW, cader, calen, e, 2), 0);
 	sign_payload(h, &payload, &list);
-	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL, NOW,
-	    err, sizeof(err)), TC_ERR_UNKNOWN_KEY);
+	assert_int_equal(
+	    tc_trust_load(&t, list.data, list.len, NULL, NOW, err, sizeof(err)),
+	    TC_ERR_UNKNOWN_KEY);
 	tc_buf_release(&list);
 	tc_buf_release(&payload);
 
 	/* The wrong alg for the key. */
 	e[1] = e[0];
-	e[0].alg = e[0].alg == TC_COSE_ALG_ES256 ? TC_COSE_ALG_SM2_SM3 :
-	    TC_COSE_ALG_ES256;
+	e[0].alg = e[0].alg == TC_COSE_ALG_ES256 ? TC_COSE_ALG_SM2_SM3
+						 : TC_COSE_ALG_ES256;
 	assert_int_equal(tc_trust_encode(&payload, NOW, cader, calen, e, 1), 0);
 	sign_payload(h, &payload, &list);
-	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL, NOW,
-	    err, sizeof(err)), TC_ERR_UNSUPPORTED_ALG);
+	assert_int_equal(
+	    tc_trust_load(&t, list.data, list.len, NULL, NOW, err, sizeof(err)),
+	    TC_ERR_UNSUPPORTED_ALG);
 	tc_buf_release(&list);
 	tc_buf_release(&payload);
 	e[0] = e[1];
@@ -888,8 +920,9 @@ test_foreign_signer(void **state)
 	e[1] = e[0];
 	assert_int_equal(tc_trust_encode(&payload, NOW, cader, calen, e, 2), 0);
 	sign_payload(h, &payload, &list);
-	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL, NOW,
-	    err, sizeof(err)), TC_ERR_CONSTRAINT);
+	assert_int_equal(
+	    tc_trust_load(&t, list.data, list.len, NULL, NOW, err, sizeof(err)),
+	    TC_ERR_CONSTRAINT);
 	tc_buf_release(&list);
 	tc_buf_release(&payload);
 
@@ -897,15 +930,16 @@ test_foreign_signer(void **state)
 	assert_int_equal(tc_trust_encode(&payload, NOW, cader, calen, e, 1), 0);
 	sign_payload(&other, &payload, &list);
 	assert_true(tc_trust_load(&t, list.data, list.len, NULL, NOW, err,
-	    sizeof(err)) != 0);
+			sizeof(err)) != 0);
 	tc_buf_release(&list);
 	tc_buf_release(&payload);
 
 	/* A signer certificate as the CA. */
 	assert_int_equal(tc_trust_encode(&payload, NOW, der, len, e, 1), 0);
 	sign_payload(h, &payload, &list);
-	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL, NOW,
-	    err, sizeof(err)), TC_ERR_KEY_FORMAT);
+	assert_int_equal(
+	    tc_trust_load(&t, list.data, list.len, NULL, NOW, err, sizeof(err)),
+	    TC_ERR_KEY_FORMAT);
 	tc_buf_release(&list);
 	tc_buf_release(&payload);
 
@@ -931,20 +965,27 @@ test_export_pem(void **state)
 	const char *p;
 	int n = 0;
 
-	assert_int_equal(tc_keystore_rotate_signer(ks, NOW + DAY, err,
-	    sizeof(err)), 0);
+	assert_int_equal(
+	    tc_keystore_rotate_signer(ks, NOW + DAY, err, sizeof(err)), 0);
 	tc_buf_init(&pem, 0);
 	assert_int_equal(tc_keystore_export_pem(ks, &pem, err, sizeof(err)), 0);
-	for (p = (const char *)pem.data; (p = strstr(p, "-----BEGIN "
-	    "CERTIFICATE-----")) != NULL; p++)
+	for (p = (const char *)pem.data; (p = strstr(p,
+					      "-----BEGIN "
+					      "CERTIFICATE-----")) != NULL;
+	     p++)
 		n++;
 	assert_int_equal(n, 2);
 	assert_int_equal(tc_keystore_signer_info(ks, 1, &s), 0);
-	snprintf(line, sizeof(line), "# talentcard credential signer kid %s "
-	    "alg %s status current not-after ", s.kid, tc_keyalg_name(h->alg));
+	snprintf(line, sizeof(line),
+	    "# talentcard credential signer kid %s "
+	    "alg %s status current not-after ",
+	    s.kid, tc_keyalg_name(h->alg));
 	assert_non_null(strstr((const char *)pem.data, line));
-	assert_int_equal(strncmp((const char *)pem.data, "# talentcard "
-	    "credential signer kid ", 34), 0);
+	assert_int_equal(strncmp((const char *)pem.data,
+			     "# talentcard "
+			     "credential signer kid ",
+			     34),
+	    0);
 	assert_non_null(strstr((const char *)pem.data, "status retired"));
 	tc_buf_release(&pem);
 	tc_keystore_free(ks);
@@ -977,17 +1018,17 @@ test_payload_schema(void **state)
 		const char *hex;
 		int want;
 	} cases[] = {
-		{ "a0", TC_ERR_MALFORMED },			/* {} */
-		{ "a40102", TC_ERR_UNSUPPORTED },		/* version 2 */
-		{ "a4011801", TC_ERR_MALFORMED },		/* long head */
+		{ "a0", TC_ERR_MALFORMED },	  /* {} */
+		{ "a40102", TC_ERR_UNSUPPORTED }, /* version 2 */
+		{ "a4011801", TC_ERR_MALFORMED }, /* long head */
 		{ "a40101", TC_ERR_TRUNCATED },
-		{ "bf", TC_ERR_MALFORMED },			/* indefinite */
-		{ "a4020101", TC_ERR_MALFORMED },		/* key order */
-		{ "a401010200034000", TC_ERR_MALFORMED },	/* 4: 0 */
-		{ "a40101020003400480", TC_ERR_MALFORMED },	/* no signers */
-		{ "a4010102000340049841", TC_ERR_TOO_LARGE },	/* 65 */
+		{ "bf", TC_ERR_MALFORMED },		      /* indefinite */
+		{ "a4020101", TC_ERR_MALFORMED },	      /* key order */
+		{ "a401010200034000", TC_ERR_MALFORMED },     /* 4: 0 */
+		{ "a40101020003400480", TC_ERR_MALFORMED },   /* no signers */
+		{ "a4010102000340049841", TC_ERR_TOO_LARGE }, /* 65 */
 		{ "a4010102000340048100", TC_ERR_MALFORMED },
-		{ "a401010220", TC_ERR_MALFORMED },		/* -1 time */
+		{ "a401010220", TC_ERR_MALFORMED }, /* -1 time */
 		{ "a401010200035a00010000", TC_ERR_TRUNCATED },
 	};
 	size_t i, n;
@@ -1002,7 +1043,7 @@ test_payload_schema(void **state)
 		sign_payload(h, &payload, &list);
 		err[0] = '\0';
 		if (tc_trust_load(&t, list.data, list.len, NULL, NOW, err,
-		    sizeof(err)) != cases[i].want)
+			sizeof(err)) != cases[i].want)
 			fail_msg("case %zu (%s): %s", i, cases[i].hex, err);
 		assert_null(t);
 		tc_buf_release(&list);
@@ -1010,9 +1051,9 @@ test_payload_schema(void **state)
 	}
 }
 
-#define BOTH(f) \
-	cmocka_unit_test_setup_teardown(f, setup_es256, teardown), \
-	cmocka_unit_test_setup_teardown(f, setup_sm2, teardown)
+#define BOTH(f)                                                                \
+	cmocka_unit_test_setup_teardown(f, setup_es256, teardown),             \
+	    cmocka_unit_test_setup_teardown(f, setup_sm2, teardown)
 
 int
 main(void)
@@ -1023,13 +1064,13 @@ main(void)
 		BOTH(test_x509_verify),
 		BOTH(test_refuse_overwrite),
 		BOTH(test_secrets),
-		cmocka_unit_test_setup_teardown(test_secret_format,
-		    setup_es256, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_secret_format, setup_es256, teardown),
 		BOTH(test_permissions),
-		cmocka_unit_test_setup_teardown(test_bad_files, setup_es256,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_manifest_fields,
-		    setup_sm2, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_bad_files, setup_es256, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_manifest_fields, setup_sm2, teardown),
 		BOTH(test_sign_and_verify),
 		BOTH(test_rotate),
 		BOTH(test_wrong_pin),
@@ -1037,8 +1078,8 @@ main(void)
 		BOTH(test_damaged),
 		BOTH(test_foreign_signer),
 		BOTH(test_export_pem),
-		cmocka_unit_test_setup_teardown(test_payload_schema,
-		    setup_es256, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_payload_schema, setup_es256, teardown),
 	};
 
 	umask(022);

@@ -49,30 +49,31 @@ test_same(void **state)
 {
 	/* Written with universal character names where the glyphs look alike. */
 	static const char *const v[][2] = {
-	    {"  Li   Wei ", "li wei"}, {"ＬＩ　ＷＥＩ", "Li Wei"},
-	    {"Mar\u00eda", "Mari\u0301a"}, /* precomposed vs decomposed */
-	    {"约翰\u00b7史密斯", "约翰\u30fb史密斯"},
-	    {"约翰\u00b7史密斯", "约翰 \u00b7 史密斯"},
-	    {"约翰\u00b7史密斯", "约翰 \u30fb 史密斯"},
-	    {"约翰\u00b7史密斯", "约翰\u2022史密斯"},
-	    {"约翰\u00b7史密斯", "约翰\u3000\uff65史密斯"},
-	    {"约翰\u00b7史密斯", "约翰\u2027史密斯"},
-	    {"约翰\u00b7史密斯", "约翰\u2219史密斯"},
-	    {"约翰\u00b7史密斯", "约翰\u22c5史密斯"},
-	    {"约翰\u00b7史密斯", "约翰\u0387史密斯"}, {"张伟", "张 伟"},
-	    {"张伟", " 张\u3000伟\u00a0"}, {"欧阳俊", "欧 阳  俊"},
-	    {"STRASSE", "stra\u00dfe"}, {"Wei\u00df", "WEISS"},
-	    {"Li\u00a0Wei", "Li Wei"},	   /* no-break space */
-	    {"Li\u2003Wei", "Li Wei"},	   /* em space */
-	    {"Li\u200bWei", "LiWei"},	   /* zero-width space removed */
-	    {"\ufeffLi Wei", "Li Wei"},	   /* byte order mark removed */
-	    {"O'Brien", "Ｏ＇Ｂｒｉｅｎ"}, /* full-width */
-	    {"O\u2019Brien", "o'brien"},   /* phone apostrophe */
-	    {"Jean\u2010Luc", "jean-luc"}, /* Unicode hyphen */
-	    {"\u212aim", "Kim"},	   /* Kelvin sign */
-	    {"ΣΙΣΥΦΟΣ", "σισυφος"},	   /* final sigma */
-	    {"Jean-Luc", "JEAN-LUC"}, {"Anna \u00b7 Lee", "anna\u00b7lee"},
-	    {"葛\ufe00", "葛"}, /* variation selector removed */
+		{ "  Li   Wei ", "li wei" }, { "ＬＩ　ＷＥＩ", "Li Wei" },
+		{ "Mar\u00eda", "Mari\u0301a" }, /* precomposed vs decomposed */
+		{ "约翰\u00b7史密斯", "约翰\u30fb史密斯" },
+		{ "约翰\u00b7史密斯", "约翰 \u00b7 史密斯" },
+		{ "约翰\u00b7史密斯", "约翰 \u30fb 史密斯" },
+		{ "约翰\u00b7史密斯", "约翰\u2022史密斯" },
+		{ "约翰\u00b7史密斯", "约翰\u3000\uff65史密斯" },
+		{ "约翰\u00b7史密斯", "约翰\u2027史密斯" },
+		{ "约翰\u00b7史密斯", "约翰\u2219史密斯" },
+		{ "约翰\u00b7史密斯", "约翰\u22c5史密斯" },
+		{ "约翰\u00b7史密斯", "约翰\u0387史密斯" }, { "张伟", "张 伟" },
+		{ "张伟", " 张\u3000伟\u00a0" }, { "欧阳俊", "欧 阳  俊" },
+		{ "STRASSE", "stra\u00dfe" }, { "Wei\u00df", "WEISS" },
+		{ "Li\u00a0Wei", "Li Wei" },	 /* no-break space */
+		{ "Li\u2003Wei", "Li Wei" },	 /* em space */
+		{ "Li\u200bWei", "LiWei" },	 /* zero-width space removed */
+		{ "\ufeffLi Wei", "Li Wei" },	 /* byte order mark removed */
+		{ "O'Brien", "Ｏ＇Ｂｒｉｅｎ" }, /* full-width */
+		{ "O\u2019Brien", "o'brien" },	 /* phone apostrophe */
+		{ "Jean\u2010Luc", "jean-luc" }, /* Unicode hyphen */
+		{ "\u212aim", "Kim" },		 /* Kelvin sign */
+		{ "ΣΙΣΥΦΟΣ", "σισυφος" },	 /* final sigma */
+		{ "Jean-Luc", "JEAN-LUC" },
+		{ "Anna \u00b7 Lee", "anna\u00b7lee" },
+		{ "葛\ufe00", "葛" }, /* variation selector removed */
 	};
 	size_t i;
 	char *a, *b;
@@ -91,11 +92,12 @@ static void
 test_different(void **state)
 {
 	static const char *const v[][2] = {
-	    {"张伟", "张玮"}, {"Li Wei", "Liwei"}, {"M\u00fcller", "Muller"},
-	    {"M\u00fcller", "Mueller"}, {"李", "李李"}, {"Li-Wei", "Li Wei"},
-	    {"张 David", "张David"}, {"Jos\u00e9", "Jose"},
-	    {"Anna.Lee", "Anna\u00b7Lee"},
-	    {"张", "張"}, /* simplified and traditional stay different */
+		{ "张伟", "张玮" }, { "Li Wei", "Liwei" },
+		{ "M\u00fcller", "Muller" }, { "M\u00fcller", "Mueller" },
+		{ "李", "李李" }, { "Li-Wei", "Li Wei" },
+		{ "张 David", "张David" }, { "Jos\u00e9", "Jose" },
+		{ "Anna.Lee", "Anna\u00b7Lee" },
+		{ "张", "張" }, /* simplified and traditional stay different */
 	};
 	size_t i;
 	char *a, *b;
@@ -114,13 +116,13 @@ static void
 test_exact_forms(void **state)
 {
 	static const char *const v[][2] = {
-	    {"  Li   Wei ", "li wei"},
-	    {"约翰 \u30fb 史", "约翰\u00b7史"},
-	    {"Mari\u0301a", "mar\u00eda"}, /* NFC */
-	    {"STRA\u00dfE", "strasse"},
-	    {"张 Wei", "张 wei"},
-	    {"\u00b7", "\u00b7"},
-	    {"\u00b7 Li", "\u00b7li"},
+		{ "  Li   Wei ", "li wei" },
+		{ "约翰 \u30fb 史", "约翰\u00b7史" },
+		{ "Mari\u0301a", "mar\u00eda" }, /* NFC */
+		{ "STRA\u00dfE", "strasse" },
+		{ "张 Wei", "张 wei" },
+		{ "\u00b7", "\u00b7" },
+		{ "\u00b7 Li", "\u00b7li" },
 	};
 	size_t i;
 	char *a;
@@ -143,38 +145,38 @@ static void
 test_refused(void **state)
 {
 	static const struct bad v[] = {
-	    {"Li\xffWei", 6, TC_ERR_BAD_ENCODING,
-		"byte offset 2: invalid UTF-8"},
-	    {"\xc0\xaf", 2, TC_ERR_BAD_ENCODING,
-		"byte offset 0: invalid UTF-8"}, /* overlong / */
-	    {"ab\xe0\x80\xaf", 5, TC_ERR_BAD_ENCODING,
-		"byte offset 2: invalid UTF-8"}, /* overlong */
-	    {"\xf0\x80\x80\xaf", 4, TC_ERR_BAD_ENCODING, NULL},
-	    {"x\xed\xa0\x80", 4, TC_ERR_BAD_ENCODING,
-		"byte offset 1: invalid UTF-8"},	    /* U+D800 */
-	    {"\xed\xbf\xbf", 3, TC_ERR_BAD_ENCODING, NULL}, /* U+DFFF */
-	    {"\xf4\x90\x80\x80", 4, TC_ERR_BAD_ENCODING, NULL},
-	    {"Li\xe5\xbc", 4, TC_ERR_BAD_ENCODING,
-		"byte offset 2: invalid UTF-8"}, /* truncated */
-	    {"\x80", 1, TC_ERR_BAD_ENCODING, NULL},
-	    {"Li\0Wei", 6, TC_ERR_BAD_ENCODING,
-		"byte offset 2: control character U+0000 is not allowed "
-		"in a name"},
-	    {"Li\tWei", 6, TC_ERR_BAD_ENCODING,
-		"byte offset 2: control character U+0009 is not allowed "
-		"in a name"},
-	    {"Li Wei\n", 7, TC_ERR_BAD_ENCODING, NULL},
-	    {"Li\x7fWei", 6, TC_ERR_BAD_ENCODING, NULL},
-	    {"Li\xc2\x85Wei", 7, TC_ERR_BAD_ENCODING,
-		"byte offset 2: control character U+0085 is not allowed "
-		"in a name"},
-	    {"Li\xe2\x80\xaeWei", 8, TC_ERR_BAD_ENCODING,
-		"byte offset 2: format character U+202E is not allowed in "
-		"a name"},
-	    {"", 0, TC_ERR_MALFORMED, "empty name"},
-	    {"   ", 3, TC_ERR_MALFORMED, "empty name"},
-	    {"\xe3\x80\x80\xc2\xa0", 5, TC_ERR_MALFORMED, "empty name"},
-	    {"\xe2\x80\x8b", 3, TC_ERR_MALFORMED, "empty name"},
+		{ "Li\xffWei", 6, TC_ERR_BAD_ENCODING,
+		    "byte offset 2: invalid UTF-8" },
+		{ "\xc0\xaf", 2, TC_ERR_BAD_ENCODING,
+		    "byte offset 0: invalid UTF-8" }, /* overlong / */
+		{ "ab\xe0\x80\xaf", 5, TC_ERR_BAD_ENCODING,
+		    "byte offset 2: invalid UTF-8" }, /* overlong */
+		{ "\xf0\x80\x80\xaf", 4, TC_ERR_BAD_ENCODING, NULL },
+		{ "x\xed\xa0\x80", 4, TC_ERR_BAD_ENCODING,
+		    "byte offset 1: invalid UTF-8" },		  /* U+D800 */
+		{ "\xed\xbf\xbf", 3, TC_ERR_BAD_ENCODING, NULL }, /* U+DFFF */
+		{ "\xf4\x90\x80\x80", 4, TC_ERR_BAD_ENCODING, NULL },
+		{ "Li\xe5\xbc", 4, TC_ERR_BAD_ENCODING,
+		    "byte offset 2: invalid UTF-8" }, /* truncated */
+		{ "\x80", 1, TC_ERR_BAD_ENCODING, NULL },
+		{ "Li\0Wei", 6, TC_ERR_BAD_ENCODING,
+		    "byte offset 2: control character U+0000 is not allowed "
+		    "in a name" },
+		{ "Li\tWei", 6, TC_ERR_BAD_ENCODING,
+		    "byte offset 2: control character U+0009 is not allowed "
+		    "in a name" },
+		{ "Li Wei\n", 7, TC_ERR_BAD_ENCODING, NULL },
+		{ "Li\x7fWei", 6, TC_ERR_BAD_ENCODING, NULL },
+		{ "Li\xc2\x85Wei", 7, TC_ERR_BAD_ENCODING,
+		    "byte offset 2: control character U+0085 is not allowed "
+		    "in a name" },
+		{ "Li\xe2\x80\xaeWei", 8, TC_ERR_BAD_ENCODING,
+		    "byte offset 2: format character U+202E is not allowed in "
+		    "a name" },
+		{ "", 0, TC_ERR_MALFORMED, "empty name" },
+		{ "   ", 3, TC_ERR_MALFORMED, "empty name" },
+		{ "\xe3\x80\x80\xc2\xa0", 5, TC_ERR_MALFORMED, "empty name" },
+		{ "\xe2\x80\x8b", 3, TC_ERR_MALFORMED, "empty name" },
 	};
 	struct tc_buf b;
 	char err[128];
@@ -255,11 +257,11 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_same),
-	    cmocka_unit_test(test_different),
-	    cmocka_unit_test(test_exact_forms),
-	    cmocka_unit_test(test_refused),
-	    cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_same),
+		cmocka_unit_test(test_different),
+		cmocka_unit_test(test_exact_forms),
+		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,12 +72,14 @@ test_id_mac_known_answer(void **state)
 		const char *id;
 		const char *hex; /* openssl dgst -sha256 -mac HMAC */
 	} vec[] = {
-	    {FAKE_ID,
-		"92c7c3c0cbb6ba8f74adafa2db7a9f243505eeb7720333de543102d02cb252"
-		"d4"},
-	    {"E12345678",
-		"a8e2e4eda3173932d076dc8dead78ffaaeb84e883b0bf5556b90bfd401232d"
-		"c8"},
+		{ FAKE_ID,
+		    "92c7c3c0cbb6ba8f74adafa2db7a9f243505eeb7720333de543102d02c"
+		    "b252"
+		    "d4" },
+		{ "E12345678",
+		    "a8e2e4eda3173932d076dc8dead78ffaaeb84e883b0bf5556b90bfd401"
+		    "232d"
+		    "c8" },
 	};
 	uint8_t pepper[32], mac[32], ref[32], want[32];
 	size_t i;
@@ -119,7 +121,7 @@ test_name_mac_known_answer(void **state)
 static void
 test_mac_bad_args(void **state)
 {
-	uint8_t pepper[32] = {0}, mac[32];
+	uint8_t pepper[32] = { 0 }, mac[32];
 
 	memset(mac, 0xaa, sizeof(mac));
 	assert_int_equal(tc_pii_id_mac(pepper, "", mac), TC_ERR_INVALID_ARG);
@@ -263,7 +265,7 @@ test_tamper_every_byte(void **state)
 static void
 test_open_keeps_existing_output(void **state)
 {
-	uint8_t key[32] = {1};
+	uint8_t key[32] = { 1 };
 	struct tc_buf sealed, plain;
 	char err[160];
 
@@ -296,13 +298,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_id_mac_known_answer),
-	    cmocka_unit_test(test_name_mac_known_answer),
-	    cmocka_unit_test(test_mac_bad_args),
-	    cmocka_unit_test(test_seal_round_trip),
-	    cmocka_unit_test(test_open_independent_blob),
-	    cmocka_unit_test(test_tamper_every_byte),
-	    cmocka_unit_test(test_open_keeps_existing_output),
+		cmocka_unit_test(test_id_mac_known_answer),
+		cmocka_unit_test(test_name_mac_known_answer),
+		cmocka_unit_test(test_mac_bad_args),
+		cmocka_unit_test(test_seal_round_trip),
+		cmocka_unit_test(test_open_independent_blob),
+		cmocka_unit_test(test_tamper_every_byte),
+		cmocka_unit_test(test_open_keeps_existing_output),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

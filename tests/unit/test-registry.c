@@ -35,8 +35,8 @@
 #include "../../src/registry-int.h"
 
 /* Made-up resident numbers with valid check characters. */
-#define FAKE_ID "11010519491231002X"
-#define FAKE_ID2 "440304198506153611"
+#define FAKE_ID	    "11010519491231002X"
+#define FAKE_ID2    "440304198506153611"
 #define FAKE_MASKED "1101**********002X"
 
 struct fixture {
@@ -461,7 +461,7 @@ utf16(const char *s, int be, uint8_t *out)
 static int
 scan_files(const char *path)
 {
-	static const char *const suffix[] = {"", "-wal", "-journal", "-shm"};
+	static const char *const suffix[] = { "", "-wal", "-journal", "-shm" };
 	char p[256], first17[18];
 	uint8_t u16le[64], u16be[64];
 	uint8_t *data;
@@ -1203,24 +1203,24 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    T(test_pragmas_in_force),
-	    T(test_migrate_empty_and_reopen),
-	    T(test_open_refusals),
-	    T(test_holder_round_trip),
-	    T(test_holder_tamper_and_keys),
-	    T(test_privacy_no_plain_id_on_disk),
-	    T(test_cards),
-	    T(test_audit_verify_ok),
-	    T(test_audit_triggers),
-	    T(test_audit_edit_detected),
-	    T(test_audit_delete_detected),
-	    T(test_audit_swap_detected),
-	    T(test_audit_documented_chain),
-	    T(test_audit_unkeyed_rebuild_detected),
-	    T(test_audit_recorded_head),
-	    T(test_audit_list_and_head_text),
-	    T(test_audit_refuses_bad_entries),
-	    T(test_transactions),
+		T(test_pragmas_in_force),
+		T(test_migrate_empty_and_reopen),
+		T(test_open_refusals),
+		T(test_holder_round_trip),
+		T(test_holder_tamper_and_keys),
+		T(test_privacy_no_plain_id_on_disk),
+		T(test_cards),
+		T(test_audit_verify_ok),
+		T(test_audit_triggers),
+		T(test_audit_edit_detected),
+		T(test_audit_delete_detected),
+		T(test_audit_swap_detected),
+		T(test_audit_documented_chain),
+		T(test_audit_unkeyed_rebuild_detected),
+		T(test_audit_recorded_head),
+		T(test_audit_list_and_head_text),
+		T(test_audit_refuses_bad_entries),
+		T(test_transactions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

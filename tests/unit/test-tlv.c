@@ -51,13 +51,13 @@ prng(uint32_t *s)
 
 static const struct {
 	const char *hex;
-	size_t extra;		/* value bytes of 0x5A after hex */
+	size_t extra; /* value bytes of 0x5A after hex */
 	int rc;
 	uint32_t tag;
 	int cls, constructed;
 	size_t len, hdrlen;
 	int nonminimal;
-	size_t skip;		/* padding bytes before the tag */
+	size_t skip; /* padding bytes before the tag */
 } parse_vectors[] = {
 	/* Tag forms and classes. */
 	{ "4F 01 AA", 0, 0, 0x4f, TC_TLV_APPLICATION, 0, 1, 2, 0, 0 },
@@ -72,7 +72,8 @@ static const struct {
 	{ "BF0C 00", 0, 0, 0xbf0c, TC_TLV_CONTEXT, 1, 0, 3, 0, 0 },
 	{ "DF81 7F 00", 0, 0, 0xdf817f, TC_TLV_PRIVATE, 0, 0, 4, 0, 0 },
 	/* PIV public key template and data container. */
-	{ "7F49 43 86 41", 65, 0, 0x7f49, TC_TLV_APPLICATION, 1, 0x43, 3, 0, 0 },
+	{ "7F49 43 86 41", 65, 0, 0x7f49, TC_TLV_APPLICATION, 1, 0x43, 3, 0,
+	    0 },
 	{ "53 82 01 00", 256, 0, 0x53, TC_TLV_APPLICATION, 0, 256, 4, 0, 0 },
 	/* Every length form, minimal and not. */
 	{ "04 7F", 127, 0, 0x04, 0, 0, 127, 2, 0, 0 },
@@ -126,8 +127,7 @@ test_parse_vectors(void **state)
 	size_t i;
 	int rc;
 
-	for (i = 0; i < sizeof(parse_vectors) / sizeof(parse_vectors[0]);
-	    i++) {
+	for (i = 0; i < sizeof(parse_vectors) / sizeof(parse_vectors[0]); i++) {
 		hexbuf(&b, parse_vectors[i].hex, parse_vectors[i].extra);
 		tc_cursor_init(&c, b.data, b.len);
 		memset(&t, 0xee, sizeof(t));
@@ -142,24 +142,24 @@ test_parse_vectors(void **state)
 			assert_int_equal(tc_tlv_next(&c, &t, NULL, 0), rc);
 		} else if (rc == TC_TLV_END) {
 			assert_int_equal(c.off, b.len);
-			assert_int_equal(tc_tlv_next(&c, &t, NULL, 0),
-			    TC_TLV_END);
+			assert_int_equal(
+			    tc_tlv_next(&c, &t, NULL, 0), TC_TLV_END);
 		} else {
 			assert_int_equal(t.tag, parse_vectors[i].tag);
 			assert_int_equal(t.cls, parse_vectors[i].cls);
-			assert_int_equal(t.constructed,
-			    parse_vectors[i].constructed);
+			assert_int_equal(
+			    t.constructed, parse_vectors[i].constructed);
 			assert_int_equal(t.len, parse_vectors[i].len);
 			assert_int_equal(t.hdrlen, parse_vectors[i].hdrlen);
-			assert_int_equal(t.nonminimal,
-			    parse_vectors[i].nonminimal);
-			assert_ptr_equal(t.value, b.data +
-			    parse_vectors[i].skip + t.hdrlen);
-			assert_int_equal(c.off,
-			    parse_vectors[i].skip + t.hdrlen + t.len);
+			assert_int_equal(
+			    t.nonminimal, parse_vectors[i].nonminimal);
+			assert_ptr_equal(
+			    t.value, b.data + parse_vectors[i].skip + t.hdrlen);
+			assert_int_equal(
+			    c.off, parse_vectors[i].skip + t.hdrlen + t.len);
 			/* Whatever follows is padding only. */
-			assert_int_equal(tc_tlv_next(&c, &t, NULL, 0),
-			    TC_TLV_END);
+			assert_int_equal(
+			    tc_tlv_next(&c, &t, NULL, 0), TC_TLV_END);
 		}
 		tc_buf_release(&b);
 	}
@@ -169,20 +169,26 @@ static const struct {
 	const char *hex;
 	const char *msg;
 } messages[] = {
-	{ "84 01 AA 84 02 AA", "byte 5: value of tag 84 (2 bytes) runs "
+	{ "84 01 AA 84 02 AA",
+	    "byte 5: value of tag 84 (2 bytes) runs "
 	    "past the end of the data (only 1 present)" },
 	{ "5F C1 81 01 00", "byte 0: tag of more than 3 bytes" },
-	{ "00 9F 80 01 00", "byte 2: second tag byte 0x80 (tag number with "
+	{ "00 9F 80 01 00",
+	    "byte 2: second tag byte 0x80 (tag number with "
 	    "leading zero bits)" },
 	{ "5FC102", "byte 3: data ends after tag 5FC102, before its length" },
-	{ "84 80", "byte 1: indefinite length (0x80) in tag 84: only "
+	{ "84 80",
+	    "byte 1: indefinite length (0x80) in tag 84: only "
 	    "definite lengths are allowed" },
-	{ "84 84 00000001 AA", "byte 1: 5-byte length field (0x84) in tag "
+	{ "84 84 00000001 AA",
+	    "byte 1: 5-byte length field (0x84) in tag "
 	    "84: at most 3 length bytes are supported" },
 	{ "84 85", "byte 1: invalid first length byte 0x85 in tag 84" },
-	{ "9F02 83 010000", "byte 0: value of tag 9F02 is 65536 bytes, over "
+	{ "9F02 83 010000",
+	    "byte 0: value of tag 9F02 is 65536 bytes, over "
 	    "the limit of 65535" },
-	{ "84 82 01", "byte 1: length field of tag 84 runs past the end of "
+	{ "84 82 01",
+	    "byte 1: length field of tag 84 runs past the end of "
 	    "the data" },
 };
 
@@ -224,8 +230,10 @@ test_walk_sequence(void **state)
 	size_t n = 0;
 	int rc;
 
-	hexbuf(&b, "84 01 AA 00 00 5F20 02 4142 FF 7F49 00 9F02 01 09 "
-	    "00 00 FF", 0);
+	hexbuf(&b,
+	    "84 01 AA 00 00 5F20 02 4142 FF 7F49 00 9F02 01 09 "
+	    "00 00 FF",
+	    0);
 	tc_cursor_init(&c, b.data, b.len);
 	while ((rc = tc_tlv_next(&c, &t, NULL, 0)) == 0) {
 		assert_true(n < 4);
@@ -256,8 +264,10 @@ test_find(void **state)
 	struct tc_tlv t;
 
 	/* FCI-like: 6F { 84 .., A5 { 50 .., BF0C { 9F4D .. } } }, then 9000-ish junk. */
-	hexbuf(&b, "84 02 A000 00 A5 0B 50 03 414243 BF0C 03 9F4D 00 "
-	    "5F2D 02 7A68 9F", 0);
+	hexbuf(&b,
+	    "84 02 A000 00 A5 0B 50 03 414243 BF0C 03 9F4D 00 "
+	    "5F2D 02 7A68 9F",
+	    0);
 	assert_int_equal(tc_tlv_find(b.data, b.len, 0x84, &t), 0);
 	assert_int_equal(t.len, 2);
 	assert_memory_equal(t.value, "\xa0\x00", 2);
@@ -267,32 +277,31 @@ test_find(void **state)
 	assert_int_equal(tc_tlv_find(b.data, b.len, 0x5f2d, &t), 0);
 	assert_memory_equal(t.value, "zh", 2);
 	/* Not recursive: 50 sits inside A5. */
-	assert_int_equal(tc_tlv_find(b.data, b.len, 0x50, &t),
-	    TC_ERR_TRUNCATED);
-	assert_int_equal(tc_tlv_find(b.data, b.len - 1, 0x50, &t),
-	    TC_ERR_NOT_FOUND);
+	assert_int_equal(
+	    tc_tlv_find(b.data, b.len, 0x50, &t), TC_ERR_TRUNCATED);
+	assert_int_equal(
+	    tc_tlv_find(b.data, b.len - 1, 0x50, &t), TC_ERR_NOT_FOUND);
 	assert_int_equal(tc_tlv_find(b.data, b.len - 1, 0xa5, &t), 0);
 	assert_int_equal(tc_tlv_find(t.value, t.len, 0x50, &t), 0);
 	assert_memory_equal(t.value, "ABC", 3);
 	/* An error before the match is the answer. */
 	tc_buf_release(&b);
 	hexbuf(&b, "84 80 00 00 50 01 41", 0);
-	assert_int_equal(tc_tlv_find(b.data, b.len, 0x50, &t),
-	    TC_ERR_MALFORMED);
+	assert_int_equal(
+	    tc_tlv_find(b.data, b.len, 0x50, &t), TC_ERR_MALFORMED);
 	tc_buf_release(&b);
 	assert_int_equal(tc_tlv_find(NULL, 0, 0x50, &t), TC_ERR_NOT_FOUND);
 }
 
 /* A nested structure of the kind a card returns, and its parts. */
-static const char nested_hex[] =
-    "70 55"
-    "  5F20 04 54455354"			/* holder name "TEST" */
-    "  7F49 43 86 41 04"			/* public key template */
-    "    00112233445566778899AABBCCDDEEFF"
-    "    00112233445566778899AABBCCDDEEFF"
-    "    00112233445566778899AABBCCDDEEFF"
-    "    00112233445566778899AABBCCDDEEFF"
-    "  BF0C 05 9F4D 02 0B0A";
+static const char nested_hex[] = "70 55"
+				 "  5F20 04 54455354" /* holder name "TEST" */
+				 "  7F49 43 86 41 04" /* public key template */
+				 "    00112233445566778899AABBCCDDEEFF"
+				 "    00112233445566778899AABBCCDDEEFF"
+				 "    00112233445566778899AABBCCDDEEFF"
+				 "    00112233445566778899AABBCCDDEEFF"
+				 "  BF0C 05 9F4D 02 0B0A";
 
 static void
 test_check_nested(void **state)
@@ -314,14 +323,13 @@ test_check_nested(void **state)
 	/* The builder makes the same bytes. */
 	tc_buf_init(&c, 0);
 	assert_int_equal(tc_tlv_begin(&c, 0x70, &mark1), 0);
-	assert_int_equal(tc_tlv_put(&c, 0x5f20, (const uint8_t *)"TEST", 4),
-	    0);
+	assert_int_equal(tc_tlv_put(&c, 0x5f20, (const uint8_t *)"TEST", 4), 0);
 	assert_int_equal(tc_tlv_begin(&c, 0x7f49, &mark2), 0);
 	assert_int_equal(tc_tlv_put(&c, 0x86, k.value, k.len), 0);
 	assert_int_equal(tc_tlv_end(&c, mark2), 0);
 	assert_int_equal(tc_tlv_begin(&c, 0xbf0c, &mark2), 0);
-	assert_int_equal(tc_tlv_put(&c, 0x9f4d, (const uint8_t *)"\x0b\x0a",
-	    2), 0);
+	assert_int_equal(
+	    tc_tlv_put(&c, 0x9f4d, (const uint8_t *)"\x0b\x0a", 2), 0);
 	assert_int_equal(tc_tlv_end(&c, mark2), 0);
 	assert_int_equal(tc_tlv_end(&c, mark1), 0);
 	assert_int_equal(c.len, b.len);
@@ -334,16 +342,17 @@ test_check_nested(void **state)
 	assert_int_equal(tc_tlv_check(b.data, b.len, NULL, 0), 0);
 	b.data[4] = 0x7f;
 	msg[0] = '\0';
-	assert_int_equal(tc_tlv_check(b.data, b.len, msg, sizeof(msg)),
-	    TC_ERR_TRUNCATED);
-	assert_string_equal(msg, "byte 5: value of tag 5F20 (127 bytes) runs "
+	assert_int_equal(
+	    tc_tlv_check(b.data, b.len, msg, sizeof(msg)), TC_ERR_TRUNCATED);
+	assert_string_equal(msg,
+	    "byte 5: value of tag 5F20 (127 bytes) runs "
 	    "past the end of the data (only 82 present)");
 	b.data[4] = 0x04;
-	b.data[14] = 0x80;	/* 86's first byte: primitive, not parsed */
+	b.data[14] = 0x80; /* 86's first byte: primitive, not parsed */
 	assert_int_equal(tc_tlv_check(b.data, b.len, NULL, 0), 0);
-	b.data[81] = 0x01;	/* BF0C 05 -> 01: 9F4D is cut after 9F */
-	assert_int_equal(tc_tlv_check(b.data, b.len, msg, sizeof(msg)),
-	    TC_ERR_TRUNCATED);
+	b.data[81] = 0x01; /* BF0C 05 -> 01: 9F4D is cut after 9F */
+	assert_int_equal(
+	    tc_tlv_check(b.data, b.len, msg, sizeof(msg)), TC_ERR_TRUNCATED);
 	assert_string_equal(msg, "byte 82: tag runs past the end of the data");
 	tc_buf_release(&b);
 
@@ -354,8 +363,8 @@ test_check_nested(void **state)
 	/* But the primitive 53 of PIV is not looked into. */
 	hexbuf(&b, "53 04 5F C1 02 03", 0);
 	assert_int_equal(tc_tlv_check(b.data, b.len, NULL, 0), 0);
-	assert_int_equal(tc_tlv_check(b.data + 2, 4, NULL, 0),
-	    TC_ERR_TRUNCATED);
+	assert_int_equal(
+	    tc_tlv_check(b.data + 2, 4, NULL, 0), TC_ERR_TRUNCATED);
 	tc_buf_release(&b);
 }
 
@@ -374,8 +383,8 @@ chain(struct tc_buf *b, int n, int prim)
 	for (i = 0; i < n; i++)
 		assert_int_equal(tc_tlv_begin(b, 0x70, &marks[i]), 0);
 	if (prim)
-		assert_int_equal(tc_tlv_put(b, 0x04, (const uint8_t *)"x", 1),
-		    0);
+		assert_int_equal(
+		    tc_tlv_put(b, 0x04, (const uint8_t *)"x", 1), 0);
 	for (i = n - 1; i >= 0; i--)
 		assert_int_equal(tc_tlv_end(b, marks[i]), 0);
 }
@@ -394,27 +403,28 @@ test_depth(void **state)
 	tc_buf_release(&b);
 
 	chain(&b, TC_TLV_MAX_DEPTH, 1);
-	assert_int_equal(tc_tlv_check(b.data, b.len, msg, sizeof(msg)),
-	    TC_ERR_TOO_DEEP);
-	assert_string_equal(msg,
-	    "byte 16: tag 04 at nesting level 9, over the limit of 8");
+	assert_int_equal(
+	    tc_tlv_check(b.data, b.len, msg, sizeof(msg)), TC_ERR_TOO_DEEP);
+	assert_string_equal(
+	    msg, "byte 16: tag 04 at nesting level 9, over the limit of 8");
 	tc_buf_release(&b);
 	chain(&b, TC_TLV_MAX_DEPTH + 1, 0);
-	assert_int_equal(tc_tlv_check(b.data, b.len, msg, sizeof(msg)),
-	    TC_ERR_TOO_DEEP);
-	assert_string_equal(msg,
-	    "byte 16: tag 70 at nesting level 9, over the limit of 8");
+	assert_int_equal(
+	    tc_tlv_check(b.data, b.len, msg, sizeof(msg)), TC_ERR_TOO_DEEP);
+	assert_string_equal(
+	    msg, "byte 16: tag 70 at nesting level 9, over the limit of 8");
 	tc_buf_release(&b);
 
 	/* Far too deep: refused without deep recursion. */
 	chain(&b, 2000, 1);
-	assert_int_equal(tc_tlv_check(b.data, b.len, NULL, 0),
-	    TC_ERR_TOO_DEEP);
+	assert_int_equal(tc_tlv_check(b.data, b.len, NULL, 0), TC_ERR_TOO_DEEP);
 	tc_buf_release(&b);
 
 	/* Depth counts nesting, not siblings. */
-	hexbuf(&b, "70 00 70 00 70 00 70 00 70 00 70 00 70 00 70 00 70 00 "
-	    "70 00", 0);
+	hexbuf(&b,
+	    "70 00 70 00 70 00 70 00 70 00 70 00 70 00 70 00 70 00 "
+	    "70 00",
+	    0);
 	assert_int_equal(tc_tlv_check(b.data, b.len, NULL, 0), 0);
 	tc_buf_release(&b);
 }
@@ -428,8 +438,8 @@ test_truncated_everywhere(void **state)
 	hexbuf(&b, nested_hex, 0);
 	assert_int_equal(tc_tlv_check(b.data, 0, NULL, 0), 0);
 	for (n = 1; n < b.len; n++)
-		assert_int_equal(tc_tlv_check(b.data, n, NULL, 0),
-		    TC_ERR_TRUNCATED);
+		assert_int_equal(
+		    tc_tlv_check(b.data, n, NULL, 0), TC_ERR_TRUNCATED);
 	/*
 	 * A shorter outer length cuts an inner object, unless it ends on a
 	 * boundary between them: then the rest parses at the top level.
@@ -437,8 +447,8 @@ test_truncated_everywhere(void **state)
 	for (n = 0; n < 0x55; n++) {
 		b.data[1] = (uint8_t)n;
 		if (n == 0 || n == 7 || n == 77)
-			assert_int_equal(tc_tlv_check(b.data, b.len, NULL, 0),
-			    0);
+			assert_int_equal(
+			    tc_tlv_check(b.data, b.len, NULL, 0), 0);
 		else
 			assert_int_equal(tc_tlv_check(b.data, b.len, NULL, 0),
 			    TC_ERR_TRUNCATED);
@@ -462,7 +472,8 @@ test_every_byte_changed(void **state)
 			b.data[i] = (uint8_t)v;
 			rc = tc_tlv_check(b.data, b.len, NULL, 0);
 			assert_true(rc == 0 || rc == TC_ERR_TRUNCATED ||
-			    rc == TC_ERR_MALFORMED || rc == TC_ERR_UNSUPPORTED ||
+			    rc == TC_ERR_MALFORMED ||
+			    rc == TC_ERR_UNSUPPORTED ||
 			    rc == TC_ERR_TOO_LARGE || rc == TC_ERR_TOO_DEEP);
 			ok += rc == 0;
 		}
@@ -508,8 +519,9 @@ test_put(void **state)
 	for (i = 0; i < sizeof(put_vectors) / sizeof(put_vectors[0]); i++) {
 		tc_buf_init(&b, 0);
 		hexbuf(&h, put_vectors[i].hdr, 0);
-		assert_int_equal(tc_tlv_put(&b, put_vectors[i].tag, v,
-		    put_vectors[i].len), 0);
+		assert_int_equal(
+		    tc_tlv_put(&b, put_vectors[i].tag, v, put_vectors[i].len),
+		    0);
 		assert_int_equal(b.len, h.len + put_vectors[i].len);
 		assert_memory_equal(b.data, h.data, h.len);
 		assert_memory_equal(b.data + h.len, v, put_vectors[i].len);
@@ -555,20 +567,39 @@ static void
 test_bad_tags(void **state)
 {
 	static const uint32_t bad[] = {
-		0x00, 0xff, 0x1f, 0x3f, 0x5f, 0x9f, 0xbf, 0xdf,
-		0x5f80, 0x5fc1, 0x4f20, 0x0100, 0x9f8001, 0x5fc181,
-		0x5f2001, 0x7f0000 | 0x4900, 0xff00, 0xff0000,
-		0x5fc18101, 0x01000000, 0xffffffff, 0xff817f, 0xff1f,
+		0x00,
+		0xff,
+		0x1f,
+		0x3f,
+		0x5f,
+		0x9f,
+		0xbf,
+		0xdf,
+		0x5f80,
+		0x5fc1,
+		0x4f20,
+		0x0100,
+		0x9f8001,
+		0x5fc181,
+		0x5f2001,
+		0x7f0000 | 0x4900,
+		0xff00,
+		0xff0000,
+		0x5fc18101,
+		0x01000000,
+		0xffffffff,
+		0xff817f,
+		0xff1f,
 	};
 	struct tc_buf b;
 	size_t i, mark = 1234;
 
 	tc_buf_init(&b, 0);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(tc_tlv_put(&b, bad[i], NULL, 0),
-		    TC_ERR_INVALID_ARG);
-		assert_int_equal(tc_tlv_begin(&b, bad[i], &mark),
-		    TC_ERR_INVALID_ARG);
+		assert_int_equal(
+		    tc_tlv_put(&b, bad[i], NULL, 0), TC_ERR_INVALID_ARG);
+		assert_int_equal(
+		    tc_tlv_begin(&b, bad[i], &mark), TC_ERR_INVALID_ARG);
 		assert_int_equal(mark, 1234);
 		assert_int_equal(b.len, 0);
 	}
@@ -619,7 +650,7 @@ test_nested_builder(void **state)
 	for (i = 0; i < sizeof(nest_vectors) / sizeof(nest_vectors[0]); i++) {
 		len = nest_vectors[i].len;
 		if (len == 1)
-			continue;	/* no object is 1 byte long */
+			continue; /* no object is 1 byte long */
 		tc_buf_init(&b, 0);
 		assert_int_equal(tc_buf_puts(&b, "pre"), 0);
 		assert_int_equal(tc_tlv_begin(&b, 0x70, &mark), 0);
@@ -643,10 +674,10 @@ test_nested_builder(void **state)
 		assert_int_equal(tc_tlv_put(&ref, 0x70, in.data, in.len), 0);
 		assert_int_equal(ref.len, b.len);
 		assert_memory_equal(ref.data, b.data, b.len);
-		assert_int_equal(tc_tlv_check(b.data + 3, b.len - 3, NULL, 0),
-		    0);
-		assert_int_equal(tc_tlv_find(b.data + 3, b.len - 3, 0x70, &t),
-		    0);
+		assert_int_equal(
+		    tc_tlv_check(b.data + 3, b.len - 3, NULL, 0), 0);
+		assert_int_equal(
+		    tc_tlv_find(b.data + 3, b.len - 3, 0x70, &t), 0);
 		assert_int_equal(t.len, len);
 		/* A second end() finds no open object. */
 		assert_int_equal(tc_tlv_end(&b, mark), TC_ERR_INVALID_ARG);
@@ -745,8 +776,8 @@ test_nested_moves(void **state)
 
 static const uint32_t prim_tags[] = { 0x04, 0x4f, 0x50, 0x84, 0x86, 0xc1,
 	0x5f20, 0x9f02, 0x1f1f, 0x5fc102, 0xdf8101 };
-static const uint32_t cons_tags[] = { 0x30, 0x70, 0xa5, 0xe1, 0x7f49,
-	0xbf0c, 0x7f21, 0x3f8101, 0xbf8101 };
+static const uint32_t cons_tags[] = { 0x30, 0x70, 0xa5, 0xe1, 0x7f49, 0xbf0c,
+	0x7f21, 0x3f8101, 0xbf8101 };
 
 /*
  * Appends a pseudo-random sequence of objects at nesting level depth, with
@@ -766,25 +797,27 @@ gen(struct tc_buf *b, uint32_t *seed, int depth, int topdown)
 	n = (int)(prng(seed) % 4);
 	for (i = 0; i < n; i++) {
 		if (depth < TC_TLV_MAX_DEPTH && prng(seed) % 2 == 0) {
-			tag = cons_tags[prng(seed) % (sizeof(cons_tags) /
-			    sizeof(cons_tags[0]))];
+			tag = cons_tags[prng(seed) %
+			    (sizeof(cons_tags) / sizeof(cons_tags[0]))];
 			if (topdown) {
-				assert_int_equal(tc_tlv_begin(b, tag, &mark),
-				    0);
+				assert_int_equal(
+				    tc_tlv_begin(b, tag, &mark), 0);
 				gen(b, seed, depth + 1, topdown);
 				assert_int_equal(tc_tlv_end(b, mark), 0);
 			} else {
 				tc_buf_init(&sub, 0);
 				gen(&sub, seed, depth + 1, topdown);
-				assert_int_equal(tc_tlv_put(b, tag, sub.data,
-				    sub.len), 0);
+				assert_int_equal(
+				    tc_tlv_put(b, tag, sub.data, sub.len), 0);
 				tc_buf_release(&sub);
 			}
 		} else {
-			tag = prim_tags[prng(seed) % (sizeof(prim_tags) /
-			    sizeof(prim_tags[0]))];
-			len = prng(seed) % 4 == 0 ? prng(seed) % sizeof(v) :
-			    lens[prng(seed) % (sizeof(lens) / sizeof(lens[0]))];
+			tag = prim_tags[prng(seed) %
+			    (sizeof(prim_tags) / sizeof(prim_tags[0]))];
+			len = prng(seed) % 4 == 0
+			    ? prng(seed) % sizeof(v)
+			    : lens[prng(seed) %
+				  (sizeof(lens) / sizeof(lens[0]))];
 			memset(v, (int)(prng(seed) & 0xff), len);
 			assert_int_equal(tc_tlv_put(b, tag, v, len), 0);
 		}
@@ -808,8 +841,8 @@ rebuild(struct tc_buf *out, const uint8_t *p, size_t len, int *count)
 			rebuild(out, t.value, t.len, count);
 			assert_int_equal(tc_tlv_end(out, mark), 0);
 		} else
-			assert_int_equal(tc_tlv_put(out, t.tag, t.value, t.len),
-			    0);
+			assert_int_equal(
+			    tc_tlv_put(out, t.tag, t.value, t.len), 0);
 	}
 	assert_int_equal(rc, TC_TLV_END);
 }

@@ -49,7 +49,8 @@ fill(uint8_t *p, size_t n, uint32_t seed)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)("ABCDEFGH 0123456789abcdefgh"[prng(&seed) % 27]);
+		p[i] =
+		    (uint8_t)("ABCDEFGH 0123456789abcdefgh"[prng(&seed) % 27]);
 }
 
 static const struct {
@@ -65,13 +66,14 @@ static const struct {
 	{ "7801010500faff68656c6c6f062c0215", "hello", 5 },
 	{ "78da4b4ca43d00007a4725e5",
 	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 100 },
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	    100 },
 };
 
 static const struct {
 	const char *hex;
 	int rc;
-	const char *msg;	/* expected substring of the message */
+	const char *msg; /* expected substring of the message */
 } bad[] = {
 	{ "", TC_ERR_TRUNCATED, "ends early" },
 	{ "78", TC_ERR_TRUNCATED, "ends early" },
@@ -132,8 +134,10 @@ test_known_streams(void **state)
 			continue;
 		n = unhex(in, sizeof(in), good[i].hex);
 		tc_buf_init(&b, 0);
-		assert_int_equal(tc_zlib_deflate(&b,
-		    (const uint8_t *)good[i].data, good[i].len), 0);
+		assert_int_equal(
+		    tc_zlib_deflate(
+			&b, (const uint8_t *)good[i].data, good[i].len),
+		    0);
 		assert_int_equal(b.len, n);
 		assert_memory_equal(b.data, in, n);
 		tc_buf_release(&b);
@@ -153,15 +157,16 @@ test_bad_streams(void **state)
 		tc_buf_init(&b, 0);
 		assert_int_equal(tc_buf_puts(&b, "kept"), 0);
 		msg[0] = '\0';
-		assert_int_equal(tc_zlib_inflate(&b, n ? in : NULL, n, msg,
-		    sizeof(msg)), bad[i].rc);
+		assert_int_equal(
+		    tc_zlib_inflate(&b, n ? in : NULL, n, msg, sizeof(msg)),
+		    bad[i].rc);
 		if (strstr(msg, bad[i].msg) == NULL)
 			fail_msg("case %zu: message \"%s\" lacks \"%s\"", i,
 			    msg, bad[i].msg);
 		assert_int_equal(b.len, 4);
 		assert_string_equal((char *)b.data, "kept");
-		assert_int_equal(tc_zlib_inflate(&b, in, n, NULL, 0),
-		    bad[i].rc);
+		assert_int_equal(
+		    tc_zlib_inflate(&b, in, n, NULL, 0), bad[i].rc);
 		tc_buf_release(&b);
 	}
 }
@@ -169,8 +174,8 @@ test_bad_streams(void **state)
 static void
 test_round_trips(void **state)
 {
-	static const size_t sizes[] = { 0, 1, 2, 100, 1000, 65535, 65536,
-		65537, 200000, 300001 };
+	static const size_t sizes[] = { 0, 1, 2, 100, 1000, 65535, 65536, 65537,
+		200000, 300001 };
 	struct tc_buf z, d;
 	uint8_t *p;
 	size_t i;
@@ -185,8 +190,8 @@ test_round_trips(void **state)
 		assert_true(z.len >= 8);
 		assert_int_equal(z.data[0], 0x78);
 		assert_int_equal(z.data[1], 0xda);
-		assert_int_equal(tc_zlib_inflate(&d, z.data, z.len, NULL, 0),
-		    0);
+		assert_int_equal(
+		    tc_zlib_inflate(&d, z.data, z.len, NULL, 0), 0);
 		assert_int_equal(d.len, sizes[i]);
 		if (sizes[i] > 0)
 			assert_memory_equal(d.data, p, sizes[i]);
@@ -201,8 +206,8 @@ test_round_trips(void **state)
 static void
 test_cap_boundary(void **state)
 {
-	static const size_t sizes[] = { 1, 2, 1000, 65535, 65536, 65537,
-		131072, 200000 };
+	static const size_t sizes[] = { 1, 2, 1000, 65535, 65536, 65537, 131072,
+		200000 };
 	struct tc_buf z, d;
 	uint8_t *p;
 	char msg[200];
@@ -214,14 +219,14 @@ test_cap_boundary(void **state)
 		n = sizes[i];
 		fill(p, n, 77);
 		if (i % 2)
-			memset(p, 'x', n);	/* long matches, too */
+			memset(p, 'x', n); /* long matches, too */
 		tc_buf_init(&z, 0);
 		assert_int_equal(tc_zlib_deflate(&z, p, n), 0);
 
 		tc_buf_init(&d, n + 3);
 		assert_int_equal(tc_buf_puts(&d, "abc"), 0);
-		assert_int_equal(tc_zlib_inflate(&d, z.data, z.len, NULL, 0),
-		    0);
+		assert_int_equal(
+		    tc_zlib_inflate(&d, z.data, z.len, NULL, 0), 0);
 		assert_int_equal(d.len, n + 3);
 		assert_memory_equal(d.data + 3, p, n);
 		assert_true(d.alloc <= d.cap + 1);
@@ -229,8 +234,9 @@ test_cap_boundary(void **state)
 
 		tc_buf_init(&d, n + 2);
 		assert_int_equal(tc_buf_puts(&d, "abc"), 0);
-		assert_int_equal(tc_zlib_inflate(&d, z.data, z.len, msg,
-		    sizeof(msg)), TC_ERR_TOO_LARGE);
+		assert_int_equal(
+		    tc_zlib_inflate(&d, z.data, z.len, msg, sizeof(msg)),
+		    TC_ERR_TOO_LARGE);
 		assert_non_null(strstr(msg, "passes the cap"));
 		assert_int_equal(d.len, 3);
 		assert_string_equal((char *)d.data, "abc");
@@ -281,24 +287,24 @@ test_bomb(void **state)
 
 	/* The same with the default cap of 1 MiB. */
 	tc_buf_init(&d, 0);
-	assert_int_equal(tc_zlib_inflate(&d, z.data, z.len, NULL, 0),
-	    TC_ERR_TOO_LARGE);
+	assert_int_equal(
+	    tc_zlib_inflate(&d, z.data, z.len, NULL, 0), TC_ERR_TOO_LARGE);
 	assert_true(d.alloc <= d.cap + 1);
 	assert_int_equal(d.len, 0);
 	tc_buf_release(&d);
 
 	/* A bomb cut short still stops at the cap, as too large. */
 	tc_buf_init(&d, 64 * 1024);
-	assert_int_equal(tc_zlib_inflate(&d, z.data, z.len / 2, NULL, 0),
-	    TC_ERR_TOO_LARGE);
+	assert_int_equal(
+	    tc_zlib_inflate(&d, z.data, z.len / 2, NULL, 0), TC_ERR_TOO_LARGE);
 	assert_true(d.alloc <= d.cap + 1);
 	tc_buf_release(&d);
 
 	/* An output buffer already at its cap takes nothing more. */
 	tc_buf_init(&d, 4);
 	assert_int_equal(tc_buf_puts(&d, "full"), 0);
-	assert_int_equal(tc_zlib_inflate(&d, z.data, z.len, NULL, 0),
-	    TC_ERR_TOO_LARGE);
+	assert_int_equal(
+	    tc_zlib_inflate(&d, z.data, z.len, NULL, 0), TC_ERR_TOO_LARGE);
 	assert_string_equal((char *)d.data, "full");
 	tc_buf_release(&d);
 	tc_buf_release(&z);
@@ -316,8 +322,8 @@ test_truncated_everywhere(void **state)
 	assert_int_equal(tc_zlib_deflate(&z, p, sizeof(p)), 0);
 	for (n = 0; n < z.len; n++) {
 		tc_buf_init(&d, 0);
-		assert_int_equal(tc_zlib_inflate(&d, z.data, n, NULL, 0),
-		    TC_ERR_TRUNCATED);
+		assert_int_equal(
+		    tc_zlib_inflate(&d, z.data, n, NULL, 0), TC_ERR_TRUNCATED);
 		assert_int_equal(d.len, 0);
 		tc_buf_release(&d);
 	}
