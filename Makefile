@@ -13,9 +13,9 @@ PROGRAMMES_DIR ?= $(CURDIR)/programmes
 CC ?= cc
 SANITIZE ?=
 
-PKGS := libcrypto libcbor sqlite3 zlib jansson
+PKGS := libcrypto libcbor sqlite3 zlib jansson libqrencode libpng zbar
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lroaring
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual \
@@ -47,8 +47,13 @@ CLILIB := $(BUILD)/libtcardcli.a
 
 ISSUER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard issuer/*.c)))
 KEYS_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard keys/*.c)))
+# tcard-verify: verifier/tcard-verify.c and verifier/verify-*.c.
+VERIFY_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard verifier/tcard-verify.c verifier/verify-*.c)))
 
 PROGS := $(BUILD)/bin/tcard-issuer $(BUILD)/bin/tcard-keys
+ifneq ($(VERIFY_OBJ),)
+PROGS += $(BUILD)/bin/tcard-verify
+endif
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -85,6 +90,10 @@ $(BUILD)/bin/tcard-issuer: $(ISSUER_OBJ) $(CLILIB) $(LIB)
 $(BUILD)/bin/tcard-keys: $(KEYS_OBJ) $(CLILIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(KEYS_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/bin/tcard-verify: $(VERIFY_OBJ) $(CLILIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(VERIFY_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS)
 
 $(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(LIB)
 	@mkdir -p $(@D)
@@ -143,4 +152,5 @@ format:
 clean:
 	rm -rf build build-asan build-fuzz build.log build-asan.log
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
+	$(VERIFY_OBJ:.o=.d)
