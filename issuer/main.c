@@ -69,6 +69,9 @@ static const struct tc_cmd *const cmds[] = {
 	&tc_cmd_revoke,
 	&tc_cmd_subcard_add,
 	&tc_cmd_expire,
+	&tc_cmd_revocations,
+	&tc_cmd_qr,
+	&tc_cmd_qr_batch,
 	NULL,
 };
 

@@ -6,6 +6,7 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include <jansson.h>
@@ -19,7 +20,7 @@ static const char help[] =
     "    tcard-keys rotate-signer - make a new current credential signer\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-keys rotate-signer [--home DIR] [--json]\n"
+    "    tcard-keys rotate-signer [--alg es256|sm2] [--home DIR] [--json]\n"
     "\n"
     "DESCRIPTION\n"
     "    Makes a new signer key and a certificate for it issued by the CA\n"
@@ -35,9 +36,12 @@ static const char help[] =
     "new\n"
     "    signer files and keys.json to the issuing station and publish a new\n"
     "    trust list (export-trust) before the station signs with the new key.\n"
-    "    Rotate about once a year.\n"
+    "    Rotate about once a year. The store keeps one current signer per\n"
+    "    algorithm; --alg names the one to rotate (default: the CA's).\n"
     "\n"
     "OPTIONS\n"
+    "    --alg ALG    es256 or sm2: rotate the current signer of that\n"
+    "                 algorithm (default: the store's algorithm)\n"
     "    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
     "    --json       print {\"kid\", \"retired\", \"not_after\", "
     "\"key_file\",\n"
@@ -61,13 +65,15 @@ static int
 exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "alg", required_argument, NULL, 'a' },
 		{ "home", required_argument, NULL, 'H' },
 		{ "json", no_argument, NULL, 'j' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tc_keystore *ks = NULL;
 	struct tc_keystore_cert_info old, s;
-	const char *home_opt = NULL, *home;
+	const char *home_opt = NULL, *home, *alg_opt = NULL;
+	enum tc_keyalg alg;
 	char err[512] = "", na[32];
 	int c, r, json = 0, status = TC_EXIT_OK;
 	size_t i;
@@ -78,6 +84,9 @@ exec(int argc, char **argv)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
+		case 'a':
+			alg_opt = optarg;
+			break;
 		case 'H':
 			home_opt = optarg;
 			break;
@@ -94,14 +103,21 @@ exec(int argc, char **argv)
 		return TC_EXIT_USAGE;
 	if ((now = tc_cli_now()) == (time_t)-1)
 		return TC_EXIT_USAGE;
+	if (alg_opt != NULL && tc_keyalg_parse(alg_opt, &alg) != 0)
+		return tc_cli_usage(
+		    "--alg: expected es256 or sm2, not '%s'", alg_opt);
 	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)
 		return tc_keys_fail(r, NULL, err);
+	if (alg_opt == NULL)
+		alg = tc_keystore_alg(ks);
+	memset(&old, 0, sizeof(old));
 	for (i = 0; i < tc_keystore_signer_count(ks); i++) {
 		tc_keystore_signer_info(ks, i, &old);
-		if (old.status == TC_SIGNER_CURRENT)
+		if (old.status == TC_SIGNER_CURRENT && old.alg == alg)
 			break;
 	}
-	if ((r = tc_keystore_rotate_signer(ks, now, err, sizeof(err))) != 0) {
+	if ((r = tc_keystore_rotate_signer_alg(
+		 ks, alg, now, err, sizeof(err))) != 0) {
 		status = tc_keys_fail(r, NULL, err);
 		if (r == TC_ERR_NOT_FOUND &&
 		    !tc_keystore_has_file(ks, "ca.key"))
@@ -123,8 +139,8 @@ exec(int argc, char **argv)
 		tc_cli_print_json(stdout, o);
 		json_decref(o);
 	} else {
-		printf(
-		    "new current signer: kid %s, valid until %s\n", s.kid, na);
+		printf("new current %s signer: kid %s, valid until %s\n",
+		    tc_keyalg_name(s.alg), s.kid, na);
 		printf(
 		    "  written: %s, %s, keys.json\n", s.key_file, s.cert_file);
 		printf("retired signer: kid %s (verifies, no longer signs)\n",

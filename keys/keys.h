@@ -16,6 +16,7 @@
 extern const struct tc_cmd tc_cmd_keys_init;
 extern const struct tc_cmd tc_cmd_keys_list;
 extern const struct tc_cmd tc_cmd_keys_rotate_signer;
+extern const struct tc_cmd tc_cmd_keys_add_signer;
 extern const struct tc_cmd tc_cmd_keys_export_trust;
 
 /*

@@ -45,6 +45,7 @@ static const struct tc_cmd *const cmds[] = {
 	&tc_cmd_keys_init,
 	&tc_cmd_keys_list,
 	&tc_cmd_keys_rotate_signer,
+	&tc_cmd_keys_add_signer,
 	&tc_cmd_keys_export_trust,
 	NULL,
 };

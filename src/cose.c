@@ -602,6 +602,14 @@ int
 tc_cose_sign1_decode(struct tc_cose_sign1 *msg, const uint8_t *in, size_t len,
     char *err, size_t errlen)
 {
+	return tc_cose_sign1_decode_max(
+	    msg, in, len, TC_COSE_MAX_INPUT, err, errlen);
+}
+
+int
+tc_cose_sign1_decode_max(struct tc_cose_sign1 *msg, const uint8_t *in,
+    size_t len, size_t max, char *err, size_t errlen)
+{
 	struct dec d = {
 		.in = in, .off = 0, .end = len, .err = err, .errlen = errlen
 	};
@@ -615,12 +623,16 @@ tc_cose_sign1_decode(struct tc_cose_sign1 *msg, const uint8_t *in, size_t len,
 		    "tc_cose_sign1_decode: NULL argument");
 	tc_cose_sign1_release(msg);
 	memset(&hs, 0, sizeof(hs));
-	if (len > TC_COSE_MAX_INPUT) {
+	if (max < TC_COSE_MAX_INPUT)
+		max = TC_COSE_MAX_INPUT;
+	if (len > max) {
 		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "COSE_Sign1 of %zu bytes (at most %d)", len,
-		    TC_COSE_MAX_INPUT);
+		    "COSE_Sign1 of %zu bytes (at most %zu)", len, max);
 		goto out;
 	}
+	msg->protected_hdr.cap = max;
+	msg->payload.cap = max;
+	msg->sig.cap = max;
 	if ((r = next(&d, &it)) != 0)
 		goto out;
 	if (it.kind == K_TAG) {
@@ -825,6 +837,14 @@ int
 tc_cose_sign1_create(struct tc_buf *out, const struct tc_cose_key *signer,
     const uint8_t *payload, size_t len, char *err, size_t errlen)
 {
+	return tc_cose_sign1_create_max(
+	    out, signer, payload, len, TC_COSE_MAX_INPUT, err, errlen);
+}
+
+int
+tc_cose_sign1_create_max(struct tc_buf *out, const struct tc_cose_key *signer,
+    const uint8_t *payload, size_t len, size_t max, char *err, size_t errlen)
+{
 	struct tc_cose_part parts[5];
 	uint8_t prot[64], heads[HEADS], sig[TC_COSE_SIG_LEN], h[9];
 	const uint8_t *kid;
@@ -852,11 +872,12 @@ tc_cose_sign1_create(struct tc_buf *out, const struct tc_cose_key *signer,
 	memcpy(prot + plen, kid, kidlen);
 	plen += kidlen;
 
-	if (len > TC_COSE_MAX_INPUT ||
-	    sign1_size(plen, len, TC_COSE_SIG_LEN) > TC_COSE_MAX_INPUT)
+	if (max < TC_COSE_MAX_INPUT)
+		max = TC_COSE_MAX_INPUT;
+	if (len > max || sign1_size(plen, len, TC_COSE_SIG_LEN) > max)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "a payload of %zu bytes makes a COSE_Sign1 over %d bytes",
-		    len, TC_COSE_MAX_INPUT);
+		    "a payload of %zu bytes makes a COSE_Sign1 over %zu bytes",
+		    len, max);
 	sig_structure(parts, heads, prot, plen, payload, len);
 	if ((r = tc_cose_key_sign_parts(signer, parts, 5, sig, err, errlen)) !=
 	    0)

@@ -402,12 +402,12 @@ no_passphrase(char *buf, int size, int rwflag, void *u)
 }
 
 /*
- * Reads the private key in keys/name, checks it is of the store's
- * algorithm and, when pub is not NULL, that it is the key of pub.
+ * Reads the private key in keys/name, checks it is of algorithm want and, when pub is not NULL, that it is the key of pub.
  */
 static int
-read_private_key(const struct tc_keystore *ks, const char *name, EVP_PKEY *pub,
-    EVP_PKEY **out, char *err, size_t errlen)
+read_private_key(const struct tc_keystore *ks, const char *name,
+    enum tc_keyalg want, EVP_PKEY *pub, EVP_PKEY **out, char *err,
+    size_t errlen)
 {
 	struct tc_buf b;
 	BIO *bio = NULL;
@@ -430,11 +430,11 @@ read_private_key(const struct tc_keystore *ks, const char *name, EVP_PKEY *pub,
 		    name);
 		goto out;
 	}
-	if (key_alg(k, &alg) != 0 || alg != ks->alg) {
+	if (key_alg(k, &alg) != 0 || alg != want) {
 		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
 		    "keys/%s: not "
 		    "an %s key",
-		    name, tc_keyalg_name(ks->alg));
+		    name, tc_keyalg_name(want));
 		goto out;
 	}
 	if (pub != NULL && EVP_PKEY_eq(k, pub) != 1) {
@@ -758,14 +758,15 @@ signer_names(struct cert *c, enum tc_keyalg alg)
 }
 
 /*
- * Makes a signer: key, certificate issued by ca (valid from now minus the
+ * Makes a signer of algorithm alg: key, certificate issued by ca (signed
+ * with the CA's algorithm, which may be the other one) (valid from now minus the
  * backdate for TC_KEYSTORE_SIGNER_YEARS, never past the CA), both written to
  * the directory, and c filled as a current signer created now.
  */
 static int
-new_signer(const struct tc_keystore *ks, X509 *ca, EVP_PKEY *cakey,
-    const uint8_t *cakid, time_t ca_not_after, time_t now, struct cert *c,
-    char *err, size_t errlen)
+new_signer(const struct tc_keystore *ks, enum tc_keyalg alg, X509 *ca,
+    EVP_PKEY *cakey, const uint8_t *cakid, time_t ca_not_after, time_t now,
+    struct cert *c, char *err, size_t errlen)
 {
 	EVP_PKEY *k = NULL;
 	X509 *x = NULL;
@@ -774,15 +775,15 @@ new_signer(const struct tc_keystore *ks, X509 *ca, EVP_PKEY *cakey,
 	int r = TC_ERR_INTERNAL;
 
 	memset(c, 0, sizeof(*c));
-	if ((k = keygen(ks->alg)) == NULL) {
+	if ((k = keygen(alg)) == NULL) {
 		ERR_clear_error();
 		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
-		    "cannot generate an %s key", tc_keyalg_name(ks->alg));
+		    "cannot generate an %s key", tc_keyalg_name(alg));
 	}
 	if ((r = tc_cose_kid_of_pkey(k, c->kid)) != 0)
 		goto out;
 	tc_hex_encode(c->kid, sizeof(c->kid), c->info.kid);
-	signer_names(c, ks->alg);
+	signer_names(c, alg);
 	c->info.status = TC_SIGNER_CURRENT;
 	c->info.created = now;
 	if ((na = add_years(now, TC_KEYSTORE_SIGNER_YEARS)) == (time_t)-1) {
@@ -995,7 +996,7 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b, uint8_t *ca_fpr,
 	json_t *root = NULL, *v, *arr, *o;
 	const char *s;
 	char path[32];
-	size_t i, j, current = 0;
+	size_t i, j, current[2] = { 0, 0 }, present[2] = { 0, 0 };
 	enum tc_keyalg alg;
 	int r = TC_ERR_INTERNAL;
 
@@ -1068,15 +1069,16 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b, uint8_t *ca_fpr,
 		}
 		if ((r = json_str(o, "alg", path, &s, err, errlen)) != 0)
 			goto out;
-		if (tc_keyalg_parse(s, &alg) != 0 || alg != ks->alg ||
+		if (tc_keyalg_parse(s, &alg) != 0 ||
 		    strcmp(s, tc_keyalg_name(alg)) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "keys/keys.json: %s.alg: expected \"%s\", the "
-			    "store's algorithm",
-			    path, tc_keyalg_name(ks->alg));
+			    "keys/keys.json: %s.alg: expected \"ES256\" or "
+			    "\"SM2\"",
+			    path);
 			goto out;
 		}
-		c->info.alg = ks->alg;
+		c->info.alg = alg;
+		present[alg == TC_KEYALG_SM2]++;
 		if ((r = parse_cert_entry(
 			 o, path, c, NULL, NULL, fprs[i], err, errlen)) != 0)
 			goto out;
@@ -1084,7 +1086,7 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b, uint8_t *ca_fpr,
 			goto out;
 		if (strcmp(s, "current") == 0) {
 			c->info.status = TC_SIGNER_CURRENT;
-			current++;
+			current[alg == TC_KEYALG_SM2]++;
 		} else if (strcmp(s, "retired") == 0)
 			c->info.status = TC_SIGNER_RETIRED;
 		else {
@@ -1104,14 +1106,14 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b, uint8_t *ca_fpr,
 				goto out;
 			}
 	}
-	if (current != 1) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "keys/keys.json: "
-		    "signers: %zu with status \"current\"; exactly one "
-		    "expected",
-		    current);
-		goto out;
-	}
+	for (i = 0; i < 2; i++)
+		if (present[i] > 0 && current[i] != 1) {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "keys/keys.json: signers: %zu %s signers with "
+			    "status \"current\"; exactly one expected",
+			    current[i], i ? "SM2" : "ES256");
+			goto out;
+		}
 	r = 0;
 out:
 	json_decref(root);
@@ -1342,9 +1344,26 @@ tc_keystore_secret(struct tc_keystore *ks, enum tc_secret which, uint8_t *out,
 /*
  * Signing keys.
  */
+/*
+ * The current signer of algorithm alg; for the store's own algorithm, when
+ * it has none (a store whose signers are all of the other algorithm), the
+ * first current signer of any algorithm.
+ */
+static int
+current_index_alg(const struct tc_keystore *ks, enum tc_keyalg alg, size_t *i)
+{
+	for (*i = 0; *i < ks->n; (*i)++)
+		if (ks->signers[*i].info.status == TC_SIGNER_CURRENT &&
+		    ks->signers[*i].info.alg == alg)
+			return 0;
+	return TC_ERR_NOT_FOUND;
+}
+
 static int
 current_index(const struct tc_keystore *ks, size_t *i)
 {
+	if (current_index_alg(ks, ks->alg, i) == 0)
+		return 0;
 	for (*i = 0; *i < ks->n; (*i)++)
 		if (ks->signers[*i].info.status == TC_SIGNER_CURRENT)
 			return 0;
@@ -1363,8 +1382,8 @@ read_cert_key(const struct tc_keystore *ks, const struct cert *c, X509 **xout,
 	if ((r = cert_x509(c, &x)) != 0)
 		return tc_seterr(
 		    err, errlen, r, "keys/%s: cannot parse", c->info.cert_file);
-	if ((r = read_private_key(ks, c->info.key_file, X509_get0_pubkey(x),
-		 kout, err, errlen)) != 0) {
+	if ((r = read_private_key(ks, c->info.key_file, c->info.alg,
+		 X509_get0_pubkey(x), kout, err, errlen)) != 0) {
 		X509_free(x);
 		return r;
 	}
@@ -1399,6 +1418,50 @@ tc_keystore_signer(
 	return r;
 }
 
+int
+tc_keystore_signer_alg(struct tc_keystore *ks, int cose_alg,
+    struct tc_cose_key **out, char *err, size_t errlen)
+{
+	enum tc_keyalg alg;
+	EVP_PKEY *k = NULL;
+	size_t i;
+	int r;
+
+	if (out == NULL)
+		return TC_ERR_INVALID_ARG;
+	*out = NULL;
+	if (ks == NULL)
+		return TC_ERR_INVALID_ARG;
+	if (cose_alg == TC_COSE_ALG_ES256)
+		alg = TC_KEYALG_ES256;
+	else if (cose_alg == TC_COSE_ALG_SM2_SM3)
+		alg = TC_KEYALG_SM2;
+	else
+		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED_ALG,
+		    "COSE alg %d is neither ES256 nor SM2", cose_alg);
+	if (current_index_alg(ks, alg, &i) != 0)
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "the key store has no current %s signer; run "
+		    "`tcard-keys add-signer --alg %s`",
+		    tc_keyalg_name(alg),
+		    alg == TC_KEYALG_SM2 ? "sm2" : "es256");
+	if ((r = read_cert_key(ks, &ks->signers[i], NULL, &k, err, errlen)) !=
+	    0)
+		return r;
+	r = tc_cose_key_new(
+	    out, k, ks->signers[i].kid, TC_COSE_KID_LEN, err, errlen);
+	EVP_PKEY_free(k);
+	return r;
+}
+
+int
+tc_keystore_has_signer(const struct tc_keystore *ks, enum tc_keyalg alg)
+{
+	size_t i;
+
+	return ks != NULL && current_index_alg(ks, alg, &i) == 0;
+}
+
 /* Fails unless c's certificate is valid at now. */
 static int
 valid_at(const struct cert *c, const char *what, time_t now, char *err,
@@ -1423,26 +1486,45 @@ valid_at(const struct cert *c, const char *what, time_t now, char *err,
 	return 0;
 }
 
-int
-tc_keystore_rotate_signer(
-    struct tc_keystore *ks, time_t now, char *err, size_t errlen)
+/*
+ * Adds a current signer of algorithm alg. When rotate is nonzero the
+ * current signer of alg must exist and is retired; otherwise there must be
+ * none (TC_ERR_EXISTS).
+ */
+static int
+add_signer(struct tc_keystore *ks, enum tc_keyalg alg, int rotate, time_t now,
+    char *err, size_t errlen)
 {
 	struct cert *grown, nc;
 	EVP_PKEY *cakey = NULL;
 	X509 *ca = NULL;
-	size_t i, cur;
+	size_t i, cur = 0;
+	int have;
 	mode_t old;
 	int r;
 
-	if (ks == NULL || now < 0)
+	if (ks == NULL || now < 0 ||
+	    (alg != TC_KEYALG_ES256 && alg != TC_KEYALG_SM2))
 		return TC_ERR_INVALID_ARG;
+	have = current_index_alg(ks, alg, &cur) == 0;
+	if (rotate && !have)
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "no current %s signer to rotate; run `tcard-keys "
+		    "add-signer --alg %s`",
+		    tc_keyalg_name(alg),
+		    alg == TC_KEYALG_SM2 ? "sm2" : "es256");
+	if (!rotate && have)
+		return tc_seterr(err, errlen, TC_ERR_EXISTS,
+		    "the store already has a current %s signer (%s); use "
+		    "`tcard-keys rotate-signer --alg %s` to replace it",
+		    tc_keyalg_name(alg), ks->signers[cur].info.kid,
+		    alg == TC_KEYALG_SM2 ? "sm2" : "es256");
 	if (ks->n >= TC_KEYSTORE_MAX_SIGNERS)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
 		    "already %zu "
 		    "signers, the most a store keeps",
 		    ks->n);
-	if ((r = current_index(ks, &cur)) != 0 ||
-	    (r = valid_at(&ks->ca, "the CA", now, err, errlen)) != 0)
+	if ((r = valid_at(&ks->ca, "the CA", now, err, errlen)) != 0)
 		return r;
 	old = umask(077);
 	memset(&nc, 0, sizeof(nc));
@@ -1454,8 +1536,8 @@ tc_keystore_rotate_signer(
 		goto out;
 	}
 	ks->signers = grown;
-	if ((r = new_signer(ks, ca, cakey, ks->ca.kid, ks->ca.info.not_after,
-		 now, &nc, err, errlen)) != 0)
+	if ((r = new_signer(ks, alg, ca, cakey, ks->ca.kid,
+		 ks->ca.info.not_after, now, &nc, err, errlen)) != 0)
 		goto out;
 	for (i = 0; i < ks->n; i++)
 		if (memcmp(ks->signers[i].kid, nc.kid, sizeof(nc.kid)) == 0) {
@@ -1466,11 +1548,13 @@ tc_keystore_rotate_signer(
 			goto out;
 		}
 	/* Commit: keys.json names the new signer current. */
-	ks->signers[cur].info.status = TC_SIGNER_RETIRED;
+	if (have)
+		ks->signers[cur].info.status = TC_SIGNER_RETIRED;
 	ks->signers[ks->n++] = nc;
 	if ((r = write_manifest(ks, err, errlen)) != 0) {
 		ks->n--;
-		ks->signers[cur].info.status = TC_SIGNER_CURRENT;
+		if (have)
+			ks->signers[cur].info.status = TC_SIGNER_CURRENT;
 		goto out;
 	}
 	memset(&nc, 0, sizeof(nc)); /* owned by ks */
@@ -1481,6 +1565,29 @@ out:
 	EVP_PKEY_free(cakey);
 	X509_free(ca);
 	return r;
+}
+
+int
+tc_keystore_rotate_signer(
+    struct tc_keystore *ks, time_t now, char *err, size_t errlen)
+{
+	if (ks == NULL)
+		return TC_ERR_INVALID_ARG;
+	return add_signer(ks, ks->alg, 1, now, err, errlen);
+}
+
+int
+tc_keystore_rotate_signer_alg(struct tc_keystore *ks, enum tc_keyalg alg,
+    time_t now, char *err, size_t errlen)
+{
+	return add_signer(ks, alg, 1, now, err, errlen);
+}
+
+int
+tc_keystore_add_signer(struct tc_keystore *ks, enum tc_keyalg alg, time_t now,
+    char *err, size_t errlen)
+{
+	return add_signer(ks, alg, 0, now, err, errlen);
 }
 
 int
@@ -1501,10 +1608,13 @@ tc_keystore_export_trust(struct tc_keystore *ks, time_t now, struct tc_buf *out,
 	if (ks == NULL || out == NULL || now < 0)
 		return TC_ERR_INVALID_ARG;
 	if ((r = current_index(ks, &cur)) != 0 ||
-	    (r = valid_at(&ks->ca, "the CA", now, err, errlen)) != 0 ||
-	    (r = valid_at(&ks->signers[cur], "the current signer", now, err,
-		 errlen)) != 0)
+	    (r = valid_at(&ks->ca, "the CA", now, err, errlen)) != 0)
 		return r;
+	for (i = 0; i < ks->n; i++)
+		if (ks->signers[i].info.status == TC_SIGNER_CURRENT &&
+		    (r = valid_at(&ks->signers[i], "the current signer", now,
+			 err, errlen)) != 0)
+			return r;
 	if ((ent = calloc(ks->n, sizeof(*ent))) == NULL)
 		return TC_ERR_NOMEM;
 	for (i = 0; i < ks->n; i++) {
@@ -1688,13 +1798,20 @@ remove_stale(const struct tc_keystore *ks)
 	char path[PATH_MAX];
 	struct dirent *e;
 	DIR *d;
+	size_t i;
+	int keep;
 
 	if ((d = opendir(ks->dir)) == NULL)
 		return;
 	while ((e = readdir(d)) != NULL) {
-		if (!is_signer_file(e->d_name) ||
-		    strcmp(e->d_name, ks->signers[0].info.key_file) == 0 ||
-		    strcmp(e->d_name, ks->signers[0].info.cert_file) == 0)
+		if (!is_signer_file(e->d_name))
+			continue;
+		for (keep = 0, i = 0; i < ks->n && !keep; i++)
+			keep = strcmp(e->d_name,
+				   ks->signers[i].info.key_file) == 0 ||
+			    strcmp(e->d_name, ks->signers[i].info.cert_file) ==
+				0;
+		if (keep)
 			continue;
 		if (join(path, sizeof(path), ks->dir, e->d_name) == 0)
 			unlink(path);
@@ -1745,14 +1862,22 @@ create_keys(struct tc_keystore *ks, time_t now, char *err, size_t errlen)
 	    (r = write_private_key(ks->dir, CA_KEY, cakey, err, errlen)) != 0 ||
 	    (r = write_cert(ks->dir, CA_CRT, ca, err, errlen)) != 0)
 		goto out;
-	if ((ks->signers = calloc(1, sizeof(*ks->signers))) == NULL) {
+	if ((ks->signers = calloc(2, sizeof(*ks->signers))) == NULL) {
 		r = TC_ERR_NOMEM;
 		goto out;
 	}
-	if ((r = new_signer(ks, ca, cakey, ks->ca.kid, ks->ca.info.not_after,
-		 now, &ks->signers[0], err, errlen)) != 0)
+	/* The CA's algorithm first, then the other one. */
+	if ((r = new_signer(ks, ks->alg, ca, cakey, ks->ca.kid,
+		 ks->ca.info.not_after, now, &ks->signers[0], err, errlen)) !=
+	    0)
 		goto out;
 	ks->n = 1;
+	if ((r = new_signer(ks,
+		 ks->alg == TC_KEYALG_SM2 ? TC_KEYALG_ES256 : TC_KEYALG_SM2, ca,
+		 cakey, ks->ca.kid, ks->ca.info.not_after, now, &ks->signers[1],
+		 err, errlen)) != 0)
+		goto out;
+	ks->n = 2;
 	for (w = 0; w < TC_SECRET_COUNT; w++)
 		if ((r = write_secret(
 			 ks->dir, (enum tc_secret)w, err, errlen)) != 0)

@@ -321,6 +321,20 @@ static const char *const migrations[] = {
 	"	SELECT RAISE(ABORT, 'reported changes are kept: DELETE "
 	"refused');\n"
 	"END;\n",
+	/*
+	 * 5: QR e-cards (include/tcard/ecard.h): the signed credential text
+	 * of a card, one per card, replaced when the card's expiry changes.
+	 */
+	"CREATE TABLE ecards (\n"
+	"	serial INTEGER PRIMARY KEY REFERENCES cards (serial),\n"
+	"	kid TEXT NOT NULL CHECK (length(kid) = 16 AND\n"
+	"	    kid NOT GLOB '*[^0-9a-f]*'),\n"
+	"	alg INTEGER NOT NULL,\n"
+	"	text TEXT NOT NULL CHECK (text <> '' AND length(text) <= "
+	"1024),\n"
+	"	signed_at INTEGER NOT NULL,\n"
+	"	expires_at INTEGER NOT NULL\n"
+	") STRICT;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -2,8 +2,8 @@
 /*
  * The signed trust list (include/tcard/trust.h): its CBOR payload written
  * with libcbor's encoders, and a strict loader for verifiers. The payload is
- * read with a small reader of CBOR heads over struct tc_cursor rather than
- * with cbor_load(): the payload must be read before its signature can be
+ * read with the small strict reader of CBOR heads of src/cbor-read.c rather
+ * than with cbor_load(): the payload must be read before its signature can be
  * checked (the key is inside it), the schema is fixed and flat, and
  * cbor_load() has no nesting limit, allocates whatever a length claims and
  * frees recursively. The reader accepts only the shapes the schema has,
@@ -17,7 +17,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <cbor.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -26,6 +25,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "cbor-read.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
@@ -54,68 +54,10 @@ struct payload {
 	struct entry ent[TC_TRUST_MAX_SIGNERS];
 };
 
-/* The CBOR major types the schema uses. */
-enum {
-	MT_UINT = 0,
-	MT_NEGINT = 1,
-	MT_BSTR = 2,
-	MT_ARRAY = 4,
-	MT_MAP = 5,
-};
-
 /*
- * Encoding. cbor_encode_* write the shortest head for a value, which is what
- * makes the output deterministic; they write into a small scratch array that
- * is then appended.
+ * Encoding: the helpers of src/cbor-read.c write the shortest head for a
+ * value (cbor_encode_*), which makes the output deterministic.
  */
-static int
-put_head(struct tc_buf *b, int major, uint64_t v)
-{
-	unsigned char h[9];
-	size_t n;
-
-	switch (major) {
-	case MT_UINT:
-		n = cbor_encode_uint(v, h, sizeof(h));
-		break;
-	case MT_NEGINT:
-		n = cbor_encode_negint(v, h, sizeof(h));
-		break;
-	case MT_BSTR:
-		n = cbor_encode_bytestring_start((size_t)v, h, sizeof(h));
-		break;
-	case MT_ARRAY:
-		n = cbor_encode_array_start((size_t)v, h, sizeof(h));
-		break;
-	case MT_MAP:
-		n = cbor_encode_map_start((size_t)v, h, sizeof(h));
-		break;
-	default:
-		return TC_ERR_INTERNAL;
-	}
-	if (n == 0)
-		return TC_ERR_INTERNAL;
-	return tc_buf_put(b, h, n);
-}
-
-static int
-put_int(struct tc_buf *b, int64_t v)
-{
-	if (v >= 0)
-		return put_head(b, MT_UINT, (uint64_t)v);
-	return put_head(b, MT_NEGINT, (uint64_t)(-(v + 1)));
-}
-
-static int
-put_bstr(struct tc_buf *b, const uint8_t *p, size_t n)
-{
-	int r;
-
-	if ((r = put_head(b, MT_BSTR, n)) != 0)
-		return r;
-	return tc_buf_put(b, p, n);
-}
-
 int
 tc_trust_encode(struct tc_buf *out, time_t issued_at, const uint8_t *ca,
     size_t calen, const struct tc_trust_entry *e, size_t n)
@@ -137,23 +79,28 @@ tc_trust_encode(struct tc_buf *out, time_t issued_at, const uint8_t *ca,
 			return TC_ERR_TOO_LARGE;
 	}
 	start = out->len;
-	if ((r = put_head(out, MT_MAP, 4)) != 0 || (r = put_int(out, 1)) != 0 ||
-	    (r = put_int(out, TC_TRUST_VERSION)) != 0 ||
-	    (r = put_int(out, 2)) != 0 ||
-	    (r = put_int(out, (int64_t)issued_at)) != 0 ||
-	    (r = put_int(out, 3)) != 0 || (r = put_bstr(out, ca, calen)) != 0 ||
-	    (r = put_int(out, 4)) != 0 || (r = put_head(out, MT_ARRAY, n)) != 0)
+	if ((r = tc_cbor_put_head(out, TC_CBOR_MAP, 4)) != 0 ||
+	    (r = tc_cbor_put_int(out, 1)) != 0 ||
+	    (r = tc_cbor_put_int(out, TC_TRUST_VERSION)) != 0 ||
+	    (r = tc_cbor_put_int(out, 2)) != 0 ||
+	    (r = tc_cbor_put_int(out, (int64_t)issued_at)) != 0 ||
+	    (r = tc_cbor_put_int(out, 3)) != 0 ||
+	    (r = tc_cbor_put_str(out, TC_CBOR_BSTR, ca, calen)) != 0 ||
+	    (r = tc_cbor_put_int(out, 4)) != 0 ||
+	    (r = tc_cbor_put_head(out, TC_CBOR_ARRAY, n)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if ((r = put_head(out, MT_MAP, 4)) != 0 ||
-		    (r = put_int(out, 1)) != 0 ||
-		    (r = put_bstr(out, e[i].kid, sizeof(e[i].kid))) != 0 ||
-		    (r = put_int(out, 2)) != 0 ||
-		    (r = put_int(out, e[i].alg)) != 0 ||
-		    (r = put_int(out, 3)) != 0 ||
-		    (r = put_bstr(out, e[i].cert, e[i].certlen)) != 0 ||
-		    (r = put_int(out, 4)) != 0 ||
-		    (r = put_int(out, (int64_t)e[i].status)) != 0)
+		if ((r = tc_cbor_put_head(out, TC_CBOR_MAP, 4)) != 0 ||
+		    (r = tc_cbor_put_int(out, 1)) != 0 ||
+		    (r = tc_cbor_put_str(
+			 out, TC_CBOR_BSTR, e[i].kid, sizeof(e[i].kid))) != 0 ||
+		    (r = tc_cbor_put_int(out, 2)) != 0 ||
+		    (r = tc_cbor_put_int(out, e[i].alg)) != 0 ||
+		    (r = tc_cbor_put_int(out, 3)) != 0 ||
+		    (r = tc_cbor_put_str(
+			 out, TC_CBOR_BSTR, e[i].cert, e[i].certlen)) != 0 ||
+		    (r = tc_cbor_put_int(out, 4)) != 0 ||
+		    (r = tc_cbor_put_int(out, (int64_t)e[i].status)) != 0)
 			goto out;
 	}
 	r = 0;
@@ -164,92 +111,19 @@ out:
 }
 
 /*
- * Decoding. A reader over the payload bytes that keeps the caller's error
- * buffer, so each check is one line.
+ * Decoding, with the strict head reader of src/cbor-read.c (context
+ * "payload", so messages read "payload byte N: ...").
  */
-struct rd {
-	struct tc_cursor c;
-	char *err;
-	size_t errlen;
-};
-
-static const char *
-major_name(int major)
-{
-	static const char *const names[8] = { "an unsigned integer",
-		"a negative integer", "a byte string", "a text string",
-		"an array", "a map", "a tag", "a simple value or float" };
-
-	return names[major & 7];
-}
-
-/*
- * Reads one head: the major type and its argument. Refuses indefinite
- * lengths, the reserved additional-information values and heads that are
- * longer than they need to be.
- */
-static int
-get_head(struct rd *r, int *major, uint64_t *val, size_t *at)
-{
-	uint8_t ib, b;
-	uint64_t v = 0;
-	unsigned int ai, n, i;
-
-	*at = r->c.off;
-	if (tc_cursor_get_u8(&r->c, &ib) != 0)
-		return tc_seterr(r->err, r->errlen, TC_ERR_TRUNCATED,
-		    "payload byte %zu: ends where an item should start", *at);
-	*major = ib >> 5;
-	ai = ib & 0x1f;
-	if (ai < 24) {
-		*val = ai;
-		return 0;
-	}
-	if (ai > 27)
-		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
-		    "payload byte %zu: indefinite length or reserved head "
-		    "0x%02x",
-		    *at, ib);
-	n = 1u << (ai - 24);
-	for (i = 0; i < n; i++) {
-		if (tc_cursor_get_u8(&r->c, &b) != 0) {
-			r->c.off = *at;
-			return tc_seterr(r->err, r->errlen, TC_ERR_TRUNCATED,
-			    "payload byte %zu: ends inside a head", *at);
-		}
-		v = v << 8 | b;
-	}
-	if ((n == 1 && v < 24) || (n == 2 && v <= 0xff) ||
-	    (n == 4 && v <= 0xffff) || (n == 8 && v <= 0xffffffff))
-		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
-		    "payload byte %zu: head not in the shortest form", *at);
-	*val = v;
-	return 0;
-}
-
-static int
-expect(struct rd *r, int want, const char *what, uint64_t *val, size_t *at)
-{
-	int major, e;
-
-	if ((e = get_head(r, &major, val, at)) != 0)
-		return e;
-	if (major != want)
-		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
-		    "payload byte %zu: %s: expected %s, got %s", *at, what,
-		    major_name(want), major_name(major));
-	return 0;
-}
 
 /* A map of exactly n entries. */
 static int
-get_map(struct rd *r, uint64_t n, const char *what)
+get_map(struct tc_cbor_rd *r, uint64_t n, const char *what)
 {
 	uint64_t v;
 	size_t at;
 	int e;
 
-	if ((e = expect(r, MT_MAP, what, &v, &at)) != 0)
+	if ((e = tc_cbor_expect(r, TC_CBOR_MAP, what, &v, &at)) != 0)
 		return e;
 	if (v != n)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
@@ -261,74 +135,44 @@ get_map(struct rd *r, uint64_t n, const char *what)
 
 /* The next map key, which must be key: keys come in ascending order. */
 static int
-get_key(struct rd *r, uint64_t key, const char *what)
+get_key(struct tc_cbor_rd *r, uint64_t key, const char *what)
 {
 	uint64_t v;
 	size_t at;
 	int major, e;
 
-	if ((e = get_head(r, &major, &v, &at)) != 0)
+	if ((e = tc_cbor_get_head(r, &major, &v, &at)) != 0)
 		return e;
-	if (major != MT_UINT || v != key)
+	if (major != TC_CBOR_UINT || v != key)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
 		    "payload byte %zu: %s: expected key %llu", at, what,
 		    (unsigned long long)key);
 	return 0;
 }
 
-static int
-get_uint(struct rd *r, const char *what, uint64_t *v)
-{
-	size_t at;
-
-	return expect(r, MT_UINT, what, v, &at);
-}
-
 /* An integer of either sign that fits in int64_t. */
 static int
-get_int(struct rd *r, const char *what, int64_t *v)
+get_int(struct tc_cbor_rd *r, const char *what, int64_t *v)
 {
 	uint64_t u;
 	size_t at;
 	int major, e;
 
-	if ((e = get_head(r, &major, &u, &at)) != 0)
+	if ((e = tc_cbor_get_head(r, &major, &u, &at)) != 0)
 		return e;
-	if (major != MT_UINT && major != MT_NEGINT)
+	if (major != TC_CBOR_UINT && major != TC_CBOR_NEGINT)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
 		    "payload byte %zu: %s: expected an integer, got %s", at,
-		    what, major_name(major));
+		    what, tc_cbor_major_name(major));
 	if (u > INT64_MAX)
 		return tc_seterr(r->err, r->errlen, TC_ERR_RANGE,
 		    "payload byte %zu: %s: integer out of range", at, what);
-	*v = major == MT_UINT ? (int64_t)u : -1 - (int64_t)u;
+	*v = major == TC_CBOR_UINT ? (int64_t)u : -1 - (int64_t)u;
 	return 0;
 }
 
 static int
-get_bstr(
-    struct rd *r, const char *what, size_t max, const uint8_t **p, size_t *n)
-{
-	uint64_t v;
-	size_t at;
-	int e;
-
-	if ((e = expect(r, MT_BSTR, what, &v, &at)) != 0)
-		return e;
-	if (v > tc_cursor_left(&r->c))
-		return tc_seterr(r->err, r->errlen, TC_ERR_TRUNCATED,
-		    "payload byte %zu: %s: %llu bytes announced, %zu left", at,
-		    what, (unsigned long long)v, tc_cursor_left(&r->c));
-	if (v > max)
-		return tc_seterr(r->err, r->errlen, TC_ERR_TOO_LARGE,
-		    "payload byte %zu: %s: %llu bytes, at most %zu allowed", at,
-		    what, (unsigned long long)v, max);
-	*n = (size_t)v;
-	return tc_cursor_get_bytes(&r->c, *n, p);
-}
-
-static int
-parse_entry(struct rd *r, size_t i, struct entry *ent)
+parse_entry(struct tc_cbor_rd *r, size_t i, struct entry *ent)
 {
 	char what[48];
 	const uint8_t *p;
@@ -343,7 +187,8 @@ parse_entry(struct rd *r, size_t i, struct entry *ent)
 		return e;
 	snprintf(what, sizeof(what), "signer %zu kid (key 1)", i);
 	if ((e = get_key(r, 1, what)) != 0 ||
-	    (e = get_bstr(r, what, TC_COSE_KID_LEN, &p, &n)) != 0)
+	    (e = tc_cbor_get_str(
+		 r, TC_CBOR_BSTR, what, TC_COSE_KID_LEN, &p, &n)) != 0)
 		return e;
 	if (n != TC_COSE_KID_LEN)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
@@ -361,12 +206,12 @@ parse_entry(struct rd *r, size_t i, struct entry *ent)
 	ent->e.alg = (int)alg;
 	snprintf(what, sizeof(what), "signer %zu certificate (key 3)", i);
 	if ((e = get_key(r, 3, what)) != 0 ||
-	    (e = get_bstr(r, what, TC_TRUST_MAX_CERT, &ent->e.cert,
-		 &ent->e.certlen)) != 0)
+	    (e = tc_cbor_get_str(r, TC_CBOR_BSTR, what, TC_TRUST_MAX_CERT,
+		 &ent->e.cert, &ent->e.certlen)) != 0)
 		return e;
 	snprintf(what, sizeof(what), "signer %zu status (key 4)", i);
 	if ((e = get_key(r, 4, what)) != 0 ||
-	    (e = get_uint(r, what, &status)) != 0)
+	    (e = tc_cbor_get_uint(r, what, &status)) != 0)
 		return e;
 	if (status != TC_SIGNER_CURRENT && status != TC_SIGNER_RETIRED)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
@@ -381,17 +226,15 @@ static int
 parse_payload(
     const uint8_t *p, size_t len, struct payload *pl, char *err, size_t errlen)
 {
-	struct rd r;
+	struct tc_cbor_rd r;
 	uint64_t version = 0, n = 0;
-	size_t i, j, at, current = 0;
+	size_t i, j, at, current = 0, cur_es = 0, cur_sm2 = 0;
 	int e;
 
-	tc_cursor_init(&r.c, p, len);
-	r.err = err;
-	r.errlen = errlen;
+	tc_cbor_rd_init(&r, p, len, "payload", err, errlen);
 	if ((e = get_map(&r, 4, "trust list")) != 0 ||
 	    (e = get_key(&r, 1, "format version (key 1)")) != 0 ||
-	    (e = get_uint(&r, "format version (key 1)", &version)) != 0)
+	    (e = tc_cbor_get_uint(&r, "format version (key 1)", &version)) != 0)
 		return e;
 	if (version != TC_TRUST_VERSION)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
@@ -399,17 +242,19 @@ parse_payload(
 		    "version %d",
 		    (unsigned long long)version, TC_TRUST_VERSION);
 	if ((e = get_key(&r, 2, "issued-at (key 2)")) != 0 ||
-	    (e = get_uint(&r, "issued-at (key 2)", &pl->issued_at)) != 0)
+	    (e = tc_cbor_get_uint(&r, "issued-at (key 2)", &pl->issued_at)) !=
+		0)
 		return e;
 	if (pl->issued_at > INT64_MAX)
 		return tc_seterr(err, errlen, TC_ERR_RANGE,
 		    "issued-at %llu is out of range",
 		    (unsigned long long)pl->issued_at);
 	if ((e = get_key(&r, 3, "CA certificate (key 3)")) != 0 ||
-	    (e = get_bstr(&r, "CA certificate (key 3)", TC_TRUST_MAX_CERT,
-		 &pl->ca, &pl->calen)) != 0 ||
+	    (e = tc_cbor_get_str(&r, TC_CBOR_BSTR, "CA certificate (key 3)",
+		 TC_TRUST_MAX_CERT, &pl->ca, &pl->calen)) != 0 ||
 	    (e = get_key(&r, 4, "signers (key 4)")) != 0 ||
-	    (e = expect(&r, MT_ARRAY, "signers (key 4)", &n, &at)) != 0)
+	    (e = tc_cbor_expect(
+		 &r, TC_CBOR_ARRAY, "signers (key 4)", &n, &at)) != 0)
 		return e;
 	if (n == 0)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -429,16 +274,24 @@ parse_payload(
 				    "signer %zu: kid "
 				    "repeats signer %zu",
 				    i, j);
-		if (pl->ent[i].e.status == TC_SIGNER_CURRENT)
+		if (pl->ent[i].e.status == TC_SIGNER_CURRENT) {
 			current++;
+			if (pl->ent[i].e.alg == TC_COSE_ALG_SM2_SM3)
+				cur_sm2++;
+			else
+				cur_es++;
+		}
 	}
 	if (tc_cursor_left(&r.c) != 0)
 		return tc_seterr(err, errlen, TC_ERR_TRAILING,
 		    "payload byte %zu: %zu bytes after the trust list", r.c.off,
 		    tc_cursor_left(&r.c));
-	if (current != 1)
+	/* One current signer per algorithm (ES256, SM2), at least one. */
+	if (current == 0 || cur_es > 1 || cur_sm2 > 1)
 		return tc_seterr(err, errlen, TC_ERR_CONSTRAINT,
-		    "%zu current signers; exactly one expected", current);
+		    "%zu current signers (%zu ES256, %zu SM2); exactly one "
+		    "per algorithm expected",
+		    current, cur_es, cur_sm2);
 	return 0;
 }
 

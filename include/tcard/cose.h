@@ -121,6 +121,14 @@ int tc_cose_sign1_create(struct tc_buf *out, const struct tc_cose_key *signer,
     const uint8_t *payload, size_t len, char *err, size_t errlen);
 
 /*
+ * As tc_cose_sign1_create with a cap of max bytes on the message instead
+ * of TC_COSE_MAX_INPUT (a smaller max counts as TC_COSE_MAX_INPUT).
+ */
+int tc_cose_sign1_create_max(struct tc_buf *out,
+    const struct tc_cose_key *signer, const uint8_t *payload, size_t len,
+    size_t max, char *err, size_t errlen);
+
+/*
  * Decodes an untrusted COSE_Sign1 (in, len bytes) into msg, which must have
  * been initialised (what it held is released first). The rules: optional tag
  * 18 and no other tag; an array of exactly 4; a protected bstr holding one
@@ -144,6 +152,15 @@ int tc_cose_sign1_create(struct tc_buf *out, const struct tc_cose_key *signer,
  */
 int tc_cose_sign1_decode(struct tc_cose_sign1 *msg, const uint8_t *in,
     size_t len, char *err, size_t errlen);
+
+/*
+ * As tc_cose_sign1_decode with a cap of max bytes instead of
+ * TC_COSE_MAX_INPUT (a smaller max counts as TC_COSE_MAX_INPUT), for signed
+ * objects that may be larger than a credential, such as revocation lists.
+ * msg's buffers then accept up to max bytes.
+ */
+int tc_cose_sign1_decode_max(struct tc_cose_sign1 *msg, const uint8_t *in,
+    size_t len, size_t max, char *err, size_t errlen);
 
 /*
  * Appends msg encoded again to out: tag 18, its protected bytes as received,

@@ -8,7 +8,11 @@
  * text (master.key: the AES-128 card master key; pepper.key: the 32-byte
  * lookup pepper; data.key: the AES-256 registry data key) and the manifest
  * keys.json. Keys are ES256 (EC P-256, ecdsa-with-SHA256) or SM2 (SM2 with
- * SM3 and the GB/T 32918 default ID), one algorithm per store.
+ * SM3 and the GB/T 32918 default ID). The CA has one algorithm, the
+ * store's; signers may be of either (a certificate is signed with the CA's
+ * algorithm whatever its key), with one current signer per algorithm that
+ * the store holds signers of, so programmes signing with ES256 and with SM2
+ * are issued from one store.
  *
  * The directory is made mode 0700 and every file mode 0600 under umask 077;
  * files are written to a temporary name, synced and renamed, so an
@@ -88,7 +92,8 @@ const char *tc_secret_name(enum tc_secret which);
 const char *tc_secret_file(enum tc_secret which);
 
 /*
- * Makes a new key store in HOME/keys: a CA, one current signer, the three
+ * Makes a new key store in HOME/keys: a CA of algorithm alg, a current
+ * signer of each algorithm (alg's first, then the other one), the three
  * secrets and keys.json (written last), all dated now. HOME is created (mode
  * 0700) when it does not exist, but not its parents. When HOME/keys already
  * holds any key file or keys.json, refuses unless force is nonzero; with
@@ -172,7 +177,8 @@ int tc_keystore_secret(struct tc_keystore *ks, enum tc_secret which,
     uint8_t *out /* OUT */, size_t outlen, char *err, size_t errlen);
 
 /*
- * Loads the current signer's private key as a COSE key whose kid is the
+ * Loads the private key of the current signer of the store's algorithm
+ * (or, when the store has none of it, of the other one) as a COSE key whose kid is the
  * signer's kid. The key must match the public key of its certificate. On
  * success *out is the key (private; the caller frees it with
  * tc_cose_key_free); on failure *out is NULL. Returns 0 or
@@ -184,8 +190,40 @@ int tc_keystore_signer(struct tc_keystore *ks,
     struct tc_cose_key **out /* OUT */, char *err, size_t errlen);
 
 /*
- * Makes a new signer (key and certificate issued by the CA, dated now),
- * makes it current and the previous current signer retired, and rewrites
+ * Loads the current signer of the COSE algorithm cose_alg (TC_COSE_ALG_ES256
+ * or TC_COSE_ALG_SM2_SM3) as tc_keystore_signer does. Returns 0, the errors
+ * of tc_keystore_signer, TC_ERR_UNSUPPORTED_ALG (another cose_alg) or
+ * TC_ERR_NOT_FOUND when the store has no current signer of that algorithm
+ * (err says to run `tcard-keys add-signer --alg sm2` or `--alg es256`).
+ */
+int tc_keystore_signer_alg(struct tc_keystore *ks, int cose_alg,
+    struct tc_cose_key **out /* OUT */, char *err, size_t errlen);
+
+/* 1 when the store has a current signer of algorithm alg, else 0. */
+int tc_keystore_has_signer(const struct tc_keystore *ks, enum tc_keyalg alg);
+
+/*
+ * Adds a current signer of algorithm alg (key and certificate issued by the
+ * CA, signed with the CA's algorithm, dated now) to a store that has no
+ * current signer of alg, and rewrites keys.json. Needs ca.key. Returns 0,
+ * TC_ERR_EXISTS (there is one: rotate it instead), TC_ERR_INVALID_ARG, or
+ * the errors of tc_keystore_rotate_signer.
+ */
+int tc_keystore_add_signer(struct tc_keystore *ks, enum tc_keyalg alg,
+    time_t now, char *err, size_t errlen);
+
+/*
+ * As tc_keystore_rotate_signer, for the current signer of algorithm alg;
+ * TC_ERR_NOT_FOUND when there is none (err says to add one).
+ */
+int tc_keystore_rotate_signer_alg(struct tc_keystore *ks, enum tc_keyalg alg,
+    time_t now, char *err, size_t errlen);
+
+/*
+ * Makes a new signer of the store's (the CA's) algorithm (key and
+ * certificate issued by the CA, dated now),
+ * makes it current and the previous current signer of that algorithm
+ * retired, and rewrites
  * keys.json (the commit point: until it is renamed into place the store is
  * unchanged but for the two new files). Needs ca.key. ks is updated.
  * Returns 0 or TC_ERR_TOO_LARGE (already TC_KEYSTORE_MAX_SIGNERS signers),

@@ -86,8 +86,8 @@ int tc_trust_encode(struct tc_buf *out, time_t issued_at, const uint8_t *ca,
  * certificate must be issued by the CA (names, authority key id, signature
  * with ecdsa-with-SHA256 or SM2-with-SM3 and the default SM2 ID), carry
  * keyUsage digitalSignature, be valid at now, and have a key whose kid and
- * COSE alg are the entry's. Kids are unique and exactly one signer is
- * current. On success *out holds a keyring of all the signers (current and
+ * COSE alg are the entry's. Kids are unique, and there is one current
+ * signer per algorithm listed (one ES256, one SM2, or one of each). On success *out holds a keyring of all the signers (current and
  * retired), to be freed with tc_trust_free(); on failure *out is NULL and err
  * says what was wrong and where (payload byte offset or signer index).
  * Returns 0 or
@@ -111,7 +111,8 @@ int tc_trust_encode(struct tc_buf *out, time_t issued_at, const uint8_t *ca,
  *                         signer certificate was not issued by the CA;
  *   TC_ERR_EXPIRED, TC_ERR_NOT_YET_VALID
  *                         a certificate outside its validity at now;
- *   TC_ERR_CONSTRAINT     a kid repeats, or not exactly one current signer;
+ *   TC_ERR_CONSTRAINT     a kid repeats, no current signer, or two
+ *                         current signers of one algorithm;
  *   TC_ERR_CRYPTO, TC_ERR_NOMEM.
  */
 int tc_trust_load(struct tc_trust **out /* OUT */, const uint8_t *data,

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # tcard-keys, run as a security officer would: init for both algorithms,
 # modes of the files, list --json, refusing to overwrite and --force,
-# refusing a badly protected key, rotate-signer, both export-trust forms
+# refusing a badly protected key, rotate-signer (per algorithm: init makes a
+# current signer of each), add-signer, both export-trust forms
 # (the PEM checked with openssl), every --help and the usage errors.
 . "$(dirname "$0")/lib.sh"
 K=$TC_BIN/tcard-keys
@@ -23,6 +24,8 @@ quiet() { "$@" >/dev/null 2>&1; }
 for alg in es256 sm2; do
 	H=$T/$alg
 	A=$(echo "$alg" | tr a-z A-Z)
+	if [ "$alg" = es256 ]; then o=sm2; else o=es256; fi
+	O=$(echo "$o" | tr a-z A-Z)
 	expect_exit 0 "$alg: init" "$K" init --home "$H" --alg "$alg"
 	expect_out "key store made in $H/keys \\($A\\)" "$alg: init says what it made"
 	check "$alg: keys directory is mode 700" test "$(mode "$H/keys")" = 700
@@ -31,7 +34,7 @@ for alg in es256 sm2; do
 		[ "$(mode "$f")" = 600 ] || { echo "# $f is mode $(mode "$f")"; bad=1; }
 	done
 	check "$alg: every file is mode 600" test $bad = 0
-	check "$alg: three secrets, CA, one signer pair, manifest" test \
+	check "$alg: three secrets, CA, two signer pairs, manifest" test \
 	    "$(ls "$H/keys" | tr '\n' ' ')" = \
 	    "$(cd "$H/keys" && ls ca.crt ca.key data.key keys.json master.key pepper.key signer-*.crt signer-*.key | sort | tr '\n' ' ')"
 	check "$alg: secrets are hex of the right size" test \
@@ -42,7 +45,7 @@ for alg in es256 sm2; do
 	expect_exit 0 "$alg: list --json" "$K" list --home "$H" --json
 	cp "$T/out" "$T/list1.json"
 	check "$alg: list --json parses and says $A" json "$T/list1.json" \
-	    "d['alg'] == '$A' and len(d['signers']) == 1 and d['signers'][0]['status'] == 'current' and d['ca']['key_present']"
+	    "d['alg'] == '$A' and len(d['signers']) == 2 and d['signers'][0]['alg'] == '$A' and d['signers'][1]['alg'] == '$O' and all(s['status'] == 'current' for s in d['signers']) and d['ca']['key_present']"
 	check "$alg: secrets by name and size only" json "$T/list1.json" \
 	    "sorted((s['name'], s['bytes']) for s in d['secrets']) == [('data-key', 32), ('master-key', 16), ('pepper', 32)] and all(set(s) == {'name', 'file', 'bytes', 'present'} for s in d['secrets'])"
 	expect_no "$pepper" "$alg: list does not print the pepper" "$T/out" "$T/err"
@@ -56,7 +59,7 @@ for alg in es256 sm2; do
 	expect_exit 0 "$alg: init --force replaces the store" "$K" init --home "$H" --alg "$alg" --force
 	"$K" list --home "$H" --json >"$T/list2.json"
 	check "$alg: new CA after --force" python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2])); sys.exit(a["ca"]["sha256"] == b["ca"]["sha256"])' "$T/list1.json" "$T/list2.json"
-	check "$alg: one signer pair after --force" test "$(ls "$H"/keys/signer-* | wc -l)" = 2
+	check "$alg: two signer pairs (one per algorithm) after --force" test "$(ls "$H"/keys/signer-* | wc -l)" = 4
 
 	chmod 644 "$H/keys/ca.key"
 	expect_exit 3 "$alg: a mode 644 ca.key is refused" "$K" export-trust --home "$H" --out "$T/x"
@@ -66,7 +69,7 @@ for alg in es256 sm2; do
 	expect_exit 3 "$alg: rotate-signer refuses a mode 640 ca.key" env TCARD_HOME="$H" "$K" rotate-signer
 	expect_err 'keys/ca.key is mode 0640' "$alg: naming it"
 	chmod 600 "$H/keys/ca.key"
-	check "$alg: and rotates nothing" test "$(ls "$H"/keys/signer-* | wc -l)" = 2
+	check "$alg: and rotates nothing" test "$(ls "$H"/keys/signer-* | wc -l)" = 4
 
 	TCARD_NOW=2026-03-01 expect_exit 0 "$alg: rotate-signer" "$K" rotate-signer --home "$H" --json
 	cp "$T/out" "$T/rot.json"
@@ -75,17 +78,27 @@ for alg in es256 sm2; do
 import json, sys
 r = json.load(open(sys.argv[1])); d = json.load(open(sys.argv[2]))
 s = d["signers"]
-assert [x["status"] for x in s] == ["retired", "current"], s
-assert s[1]["kid"] == r["kid"] and s[0]["kid"] == r["retired"]
-assert s[1]["created"] == "2026-03-01T00:00:00Z"' "$T/rot.json" "$T/list3.json"
+assert [x["status"] for x in s] == ["retired", "current", "current"], s
+assert s[0]["alg"] == s[2]["alg"] != s[1]["alg"], s
+assert s[2]["kid"] == r["kid"] and s[0]["kid"] == r["retired"]
+assert s[2]["created"] == "2026-03-01T00:00:00Z"' "$T/rot.json" "$T/list3.json"
+	expect_exit 1 "$alg: add-signer refuses an algorithm that has a current signer" "$K" add-signer --home "$H" --alg "$alg"
+	expect_err "already has a current $A signer" "$alg: and says to rotate it"
+	TCARD_NOW=2026-03-01 expect_exit 0 "$alg: rotate-signer --alg $o" "$K" rotate-signer --home "$H" --alg "$o" --json
+	check "$alg: rotates the $O signer only" python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1])); d = json.load(open(sys.argv[2]))
+s = d["signers"]
+assert [x["status"] for x in s] == ["retired", "retired", "current", "current"], s
+assert s[1]["kid"] == r["retired"] and s[3]["kid"] == r["kid"] and s[3]["alg"] == sys.argv[3]' "$T/out" <("$K" list --home "$H" --json) "$O"
 
 	export TCARD_NOW=2026-03-01
 	expect_exit 0 "$alg: export-trust" "$K" export-trust --home "$H" --out "$T/$alg.cose"
 	check "$alg: the trust list is a tagged COSE_Sign1" test "$(head -c 1 "$T/$alg.cose" | od -An -tx1 | tr -d ' ')" = d2
 	check "$alg: the trust list file is mode 644" test "$(mode "$T/$alg.cose")" = 644
 	expect_exit 0 "$alg: export-trust --pem" "$K" export-trust --home "$H" --pem --out "$T/$alg.pem"
-	check "$alg: two certificates in the PEM" test "$(grep -c 'BEGIN CERTIFICATE' "$T/$alg.pem")" = 2
-	check "$alg: each preceded by a kid/status comment" test "$(grep -cE '^# talentcard credential signer kid [0-9a-f]{16} alg '"$A"' status (current|retired) not-after ' "$T/$alg.pem")" = 2
+	check "$alg: four certificates in the PEM" test "$(grep -c 'BEGIN CERTIFICATE' "$T/$alg.pem")" = 4
+	check "$alg: each preceded by a kid/status comment" test "$(grep -cE '^# talentcard credential signer kid [0-9a-f]{16} alg (ES256|SM2) status (current|retired) not-after ' "$T/$alg.pem")" = 4
 	check "$alg: openssl x509 parses the PEM" quiet openssl x509 -in "$T/$alg.pem" -noout -subject
 	opts=
 	[ "$alg" = sm2 ] && opts="-vfyopt distid:1234567812345678"
@@ -104,7 +117,7 @@ done
 if cmp -s "$T/es256.cose" "$T/sm2.cose"; then not_ok "the two algorithms make different lists"
 else ok "the two algorithms make different lists"; fi
 
-for c in init list rotate-signer export-trust; do
+for c in init list rotate-signer add-signer export-trust; do
 	expect_exit 0 "$c --help" "$K" "$c" --help
 	expect_out '^SYNOPSIS' "$c --help is a man-style page"
 	expect_out '^EXIT STATUS' "$c --help lists the exit statuses"

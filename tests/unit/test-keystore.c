@@ -214,9 +214,12 @@ test_layout_and_modes(void **state)
 		assert_int_equal(mode_of(h, names[i]), 0600);
 	assert_int_equal(tc_keystore_alg(ks), h->alg);
 	assert_int_equal(tc_keystore_created(ks), NOW);
-	assert_int_equal(tc_keystore_signer_count(ks), 1);
-	assert_int_equal(tc_keystore_signer_info(ks, 0, &s), 0);
-	assert_int_equal(tc_keystore_signer_info(ks, 1, &s), TC_ERR_RANGE);
+	/* A current signer of each algorithm, the CA's first. */
+	assert_int_equal(tc_keystore_signer_count(ks), 2);
+	assert_int_equal(tc_keystore_signer_info(ks, 1, &s), 0);
+	assert_int_equal(s.status, TC_SIGNER_CURRENT);
+	assert_int_not_equal(s.alg, h->alg);
+	assert_int_equal(tc_keystore_signer_info(ks, 2, &s), TC_ERR_RANGE);
 	assert_int_equal(tc_keystore_signer_info(ks, 0, &s), 0);
 	assert_int_equal(s.status, TC_SIGNER_CURRENT);
 	assert_int_equal(strlen(s.kid), 16);
@@ -327,7 +330,7 @@ test_refuse_overwrite(void **state)
 		assert_null(strstr(e->d_name, ".tmp-"));
 	}
 	closedir(d);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 4); /* two signers: one of each algorithm */
 }
 
 static void
@@ -447,7 +450,7 @@ test_permissions(void **state)
 	assert_non_null(strstr(err, "keys/ca.key is mode 0640"));
 	assert_int_equal(
 	    tc_keystore_rotate_signer(ks, NOW, err, sizeof(err)), TC_ERR_PERM);
-	assert_int_equal(tc_keystore_signer_count(ks), 1);
+	assert_int_equal(tc_keystore_signer_count(ks), 2);
 	assert_int_equal(chmod(p, 0600), 0);
 
 	/* A symbolic link is refused even when it points at a good file. */
@@ -609,9 +612,9 @@ test_sign_and_verify(void **state)
 		fail_msg("load: %s", err);
 	assert_int_equal(tc_trust_issued_at(t), NOW);
 	assert_memory_equal(tc_trust_ca_fingerprint(t), ca.fingerprint, 32);
-	assert_int_equal(tc_trust_signer_count(t), 1);
+	assert_int_equal(tc_trust_signer_count(t), 2);
+	assert_int_equal(tc_trust_signer(t, 2, &ti), TC_ERR_RANGE);
 	assert_int_equal(tc_trust_signer(t, 0, &ti), 0);
-	assert_int_equal(tc_trust_signer(t, 1, &ti), TC_ERR_RANGE);
 	assert_int_equal(ti.status, TC_SIGNER_CURRENT);
 	assert_int_equal(ti.alg, s.cose_alg);
 	assert_int_equal(ti.not_after, s.not_after);
@@ -643,13 +646,13 @@ test_rotate(void **state)
 	if (tc_keystore_rotate_signer(ks, NOW + 30 * DAY, err, sizeof(err)) !=
 	    0)
 		fail_msg("rotate: %s", err);
-	assert_int_equal(tc_keystore_signer_count(ks), 2);
+	assert_int_equal(tc_keystore_signer_count(ks), 3);
 	tc_keystore_free(ks);
 
 	ks = open_ok(h); /* what was written, not what was kept */
-	assert_int_equal(tc_keystore_signer_count(ks), 2);
+	assert_int_equal(tc_keystore_signer_count(ks), 3);
 	assert_int_equal(tc_keystore_signer_info(ks, 0, &s1), 0);
-	assert_int_equal(tc_keystore_signer_info(ks, 1, &s2), 0);
+	assert_int_equal(tc_keystore_signer_info(ks, 2, &s2), 0);
 	assert_string_equal(s1.kid, s0.kid);
 	assert_int_equal(s1.status, TC_SIGNER_RETIRED);
 	assert_int_equal(s2.status, TC_SIGNER_CURRENT);
@@ -662,10 +665,11 @@ test_rotate(void **state)
 	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL,
 			     NOW + 31 * DAY, err, sizeof(err)),
 	    0);
-	assert_int_equal(tc_trust_signer_count(t), 2);
+	/* Retired, the other algorithm's current one, the new current one. */
+	assert_int_equal(tc_trust_signer_count(t), 3);
 	assert_int_equal(tc_trust_signer(t, 0, &ti), 0);
 	assert_int_equal(ti.status, TC_SIGNER_RETIRED);
-	assert_int_equal(tc_trust_signer(t, 1, &ti), 0);
+	assert_int_equal(tc_trust_signer(t, 2, &ti), 0);
 	assert_int_equal(ti.status, TC_SIGNER_CURRENT);
 	assert_int_equal(verify_with(t, &old_cose), 0);
 	assert_int_equal(verify_with(t, &new_cose), 0);
@@ -680,11 +684,15 @@ test_rotate(void **state)
 	if (tc_keystore_rotate_signer(ks, NOW + 5 * YEAR, err, sizeof(err)) !=
 	    0)
 		fail_msg("rotate: %s", err);
+	if (tc_keystore_rotate_signer_alg(ks,
+		h->alg == TC_KEYALG_SM2 ? TC_KEYALG_ES256 : TC_KEYALG_SM2,
+		NOW + 5 * YEAR, err, sizeof(err)) != 0)
+		fail_msg("rotate the other algorithm: %s", err);
 	export_ok(ks, NOW + 6 * YEAR + 10 * DAY, &list);
 	assert_int_equal(tc_trust_load(&t, list.data, list.len, NULL,
 			     NOW + 6 * YEAR + 10 * DAY, err, sizeof(err)),
 	    0);
-	assert_int_equal(tc_trust_signer_count(t), 2);
+	assert_int_equal(tc_trust_signer_count(t), 3);
 	assert_int_equal(verify_with(t, &old_cose), TC_ERR_UNKNOWN_KEY);
 	assert_int_equal(verify_with(t, &new_cose), 0);
 	tc_trust_free(t);
@@ -974,8 +982,8 @@ test_export_pem(void **state)
 					      "CERTIFICATE-----")) != NULL;
 	     p++)
 		n++;
-	assert_int_equal(n, 2);
-	assert_int_equal(tc_keystore_signer_info(ks, 1, &s), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(tc_keystore_signer_info(ks, 2, &s), 0);
 	snprintf(line, sizeof(line),
 	    "# talentcard credential signer kid %s "
 	    "alg %s status current not-after ",
@@ -1051,6 +1059,58 @@ test_payload_schema(void **state)
 	}
 }
 
+/*
+ * Both algorithms from one store: the current signer of each signs, the
+ * exported list verifies both; add-signer refuses an algorithm that has a
+ * current signer; a manifest with two current signers of one algorithm is
+ * refused.
+ */
+static void
+test_signer_per_alg(void **state)
+{
+	struct home *h = *state;
+	struct tc_keystore *ks = open_ok(h);
+	struct tc_cose_key *k = NULL;
+	struct tc_trust *t = NULL;
+	struct tc_buf list, cose[2];
+	static const int algs[2] = { TC_COSE_ALG_ES256, TC_COSE_ALG_SM2_SM3 };
+	char err[256] = "";
+	int i;
+
+	assert_int_equal(tc_keystore_has_signer(ks, TC_KEYALG_ES256), 1);
+	assert_int_equal(tc_keystore_has_signer(ks, TC_KEYALG_SM2), 1);
+	for (i = 0; i < 2; i++) {
+		if (tc_keystore_signer_alg(ks, algs[i], &k, err, sizeof(err)) !=
+		    0)
+			fail_msg("signer_alg: %s", err);
+		assert_int_equal(tc_cose_key_alg(k), algs[i]);
+		tc_buf_init(&cose[i], 0);
+		assert_int_equal(tc_cose_sign1_create(&cose[i], k, message,
+				     sizeof(message), err, sizeof(err)),
+		    0);
+		tc_cose_key_free(k);
+		k = NULL;
+	}
+	assert_int_equal(tc_keystore_signer_alg(ks, -8, &k, err, sizeof(err)),
+	    TC_ERR_UNSUPPORTED_ALG);
+	export_ok(ks, NOW, &list);
+	assert_int_equal(
+	    tc_trust_load(&t, list.data, list.len, NULL, NOW, err, sizeof(err)),
+	    0);
+	assert_int_equal(verify_with(t, &cose[0]), 0);
+	assert_int_equal(verify_with(t, &cose[1]), 0);
+	tc_trust_free(t);
+	tc_buf_release(&list);
+	tc_buf_release(&cose[0]);
+	tc_buf_release(&cose[1]);
+	assert_int_equal(
+	    tc_keystore_add_signer(ks, TC_KEYALG_SM2, NOW, err, sizeof(err)),
+	    TC_ERR_EXISTS);
+	assert_non_null(strstr(err, "rotate-signer --alg sm2"));
+	assert_int_equal(tc_keystore_signer_count(ks), 2);
+	tc_keystore_free(ks);
+}
+
 #define BOTH(f)                                                                \
 	cmocka_unit_test_setup_teardown(f, setup_es256, teardown),             \
 	    cmocka_unit_test_setup_teardown(f, setup_sm2, teardown)
@@ -1063,6 +1123,7 @@ main(void)
 		BOTH(test_layout_and_modes),
 		BOTH(test_x509_verify),
 		BOTH(test_refuse_overwrite),
+		BOTH(test_signer_per_alg),
 		BOTH(test_secrets),
 		cmocka_unit_test_setup_teardown(
 		    test_secret_format, setup_es256, teardown),

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-keys add-signer: a current credential signer of an algorithm the
+ * store has no current signer of, issued by the store's CA whatever the
+ * CA's own algorithm, so that one authority signs ES256 and SM2 programmes
+ * alike. A store made by an older tcard-keys init holds one algorithm only;
+ * this brings it the other.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "keys.h"
+#include "tcard/err.h"
+#include "tcard/keystore.h"
+
+static const char help[] =
+    "NAME\n"
+    "    tcard-keys add-signer - add a credential signer of another "
+    "algorithm\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-keys add-signer --alg es256|sm2 [--home DIR] [--json]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Makes a signer key of the given algorithm and a certificate for it\n"
+    "    issued by the CA (signed with the CA's own algorithm, valid for 6\n"
+    "    years, never past the CA's end), writes signer-KID.key and\n"
+    "    signer-KID.crt, and rewrites keys.json with the new signer current\n"
+    "    for its algorithm. The store keeps one current signer per\n"
+    "    algorithm: a programme whose alg is SM2 is signed by the current\n"
+    "    SM2 signer, an ES256 programme by the current ES256 one. Refused\n"
+    "    when the store already has a current signer of that algorithm\n"
+    "    (rotate it with rotate-signer --alg instead). Needs ca.key; publish\n"
+    "    a new trust list (export-trust) afterwards.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --alg ALG    es256 or sm2 (required)\n"
+    "    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
+    "    --json       print {\"kid\", \"alg\", \"not_after\", \"key_file\",\n"
+    "                 \"cert_file\"}\n"
+    "    --help       show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 added; 1 refused (a current signer of that algorithm exists, the\n"
+    "    CA has expired, or 64 signers already); 2 usage error; 3 no key\n"
+    "    store, no ca.key, or a missing, badly protected or malformed file;\n"
+    "    4 internal error.\n"
+    "\n"
+    "ENVIRONMENT\n"
+    "    TCARD_HOME  default home directory\n"
+    "    TCARD_NOW   the time of the addition (tests)\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-keys add-signer --alg sm2 --home /srv/tcard\n"
+    "    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
+
+static int
+exec(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "alg", required_argument, NULL, 'a' },
+		{ "home", required_argument, NULL, 'H' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct tc_keystore *ks = NULL;
+	struct tc_keystore_cert_info s;
+	const char *home_opt = NULL, *home, *alg_opt = NULL;
+	enum tc_keyalg alg;
+	char err[512] = "", na[32];
+	int c, r, json = 0, status = TC_EXIT_OK;
+	json_t *o;
+	time_t now;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			alg_opt = optarg;
+			break;
+		case 'H':
+			home_opt = optarg;
+			break;
+		case 'j':
+			json = 1;
+			break;
+		default:
+			return tc_keys_badopt(c, argv);
+		}
+	}
+	if (optind != argc)
+		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if (alg_opt == NULL)
+		return tc_cli_usage("--alg es256|sm2 is required");
+	if (tc_keyalg_parse(alg_opt, &alg) != 0)
+		return tc_cli_usage(
+		    "--alg: expected es256 or sm2, not '%s'", alg_opt);
+	if ((home = tc_cli_home(home_opt)) == NULL)
+		return TC_EXIT_USAGE;
+	if ((now = tc_cli_now()) == (time_t)-1)
+		return TC_EXIT_USAGE;
+	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)
+		return tc_keys_fail(r, NULL, err);
+	if ((r = tc_keystore_add_signer(ks, alg, now, err, sizeof(err))) != 0) {
+		status = tc_keys_fail(r, NULL, err);
+		if (r == TC_ERR_NOT_FOUND &&
+		    !tc_keystore_has_file(ks, "ca.key"))
+			fputs("The CA key is not on this machine: run this "
+			      "where the CA is kept.\n",
+			    stderr);
+		goto out;
+	}
+	tc_keystore_signer_info(ks, tc_keystore_signer_count(ks) - 1, &s);
+	tc_keys_time(s.not_after, na);
+	if (json) {
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kid", s.kid, "alg",
+		    tc_keyalg_name(s.alg), "not_after", na, "key_file",
+		    s.key_file, "cert_file", s.cert_file);
+		if (o == NULL) {
+			status = tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);
+			goto out;
+		}
+		tc_cli_print_json(stdout, o);
+		json_decref(o);
+	} else {
+		printf("new current %s signer: kid %s, valid until %s\n",
+		    tc_keyalg_name(s.alg), s.kid, na);
+		printf(
+		    "  written: %s, %s, keys.json\n", s.key_file, s.cert_file);
+		printf("Publish a new trust list (tcard-keys export-trust) "
+		       "before signing with the new key.\n");
+	}
+out:
+	tc_keystore_free(ks);
+	return status;
+}
+
+const struct tc_cmd tc_cmd_keys_add_signer = {
+	.name = "add-signer",
+	.summary = "add a current signer of another algorithm (es256, sm2)",
+	.help = help,
+	.exec = exec,
+};

@@ -1,0 +1,505 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-verify: the offline verifier of QR e-cards. It loads the signed
+ * trust list (and optionally a signed revocation list), takes the QR text
+ * from the command line, standard input or a PNG image, verifies it with
+ * tc_credential_verify() and prints VALID or INVALID with a reason code, the
+ * holder, tier, programme, expiry and the tier's services, as text or JSON.
+ * Exit 0 only for VALID. Format: docs/formats.md.
+ */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "cli.h"
+#include "tcard/buf.h"
+#include "tcard/cardno.h"
+#include "tcard/credential.h"
+#include "tcard/err.h"
+#include "tcard/hex.h"
+#include "tcard/programme.h"
+#include "tcard/revocation.h"
+#include "tcard/trust.h"
+#include "verify.h"
+
+#ifndef TC_PROGRAMMES_DIR
+#define TC_PROGRAMMES_DIR "programmes"
+#endif
+
+#define PROG "tcard-verify"
+
+static const char help[] =
+    "NAME\n"
+    "    tcard-verify - verify a talent card QR e-card offline\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-verify --trust FILE [--ca-pin HEX] [--revocations FILE]\n"
+    "                 (TEXT | --stdin | --image FILE)\n"
+    "                 [--id NUMBER | --id - | --id-env VAR]\n"
+    "                 [--programmes DIR] [--json]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Decodes the QR text of an e-card (TC1: or TC1N:, Base45, zlib,\n"
+    "    COSE_Sign1), checks the signature against the signed trust list by\n"
+    "    kid and alg, the validity dates (300 seconds of clock skew allowed\n"
+    "    for the issue time), the revocation list when given, and with an ID\n"
+    "    number the holder binding. Prints VALID or INVALID with a reason\n"
+    "    code: bad-signature, unknown-key, expired, not-yet-valid, revoked,\n"
+    "    malformed or id-mismatch, then the card number, name, tier,\n"
+    "    programme, expiry and the services of the tier.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --trust FILE        the signed trust list (tcard-keys export-trust)\n"
+    "    --ca-pin HEX        SHA-256 of the CA certificate (64 hex digits);\n"
+    "                        without it the CA in the list is accepted\n"
+    "    --revocations FILE  a signed revocation list (tcard-issuer\n"
+    "                        revocations)\n"
+    "    TEXT                the QR text as an argument\n"
+    "    --stdin             read the QR text from standard input\n"
+    "    --image FILE        read the QR code from a PNG image (at most\n"
+    "                        4096x4096 pixels)\n"
+    "    --id NUMBER         the ID number on the document the holder shows;\n"
+    "                        spaces, full-width characters and lower case\n"
+    "                        are accepted. Warning: a number on the command\n"
+    "                        line is visible to other users in ps; prefer\n"
+    "                        --id - (read a line from standard input) or\n"
+    "                        --id-env VAR\n"
+    "    --programmes DIR    programme files to list the tier's services\n"
+    "                        (default $TCARD_PROGRAMMES or the shipped\n"
+    "                        directory)\n"
+    "    --json              print one JSON object: result, reason, detail,\n"
+    "                        message, and when the credential could be\n"
+    "                        decoded authentic (the signature verified),\n"
+    "                        card, name, tier, programme, expires, services\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 VALID; 1 INVALID; 2 usage error; 3 environment (unreadable or\n"
+    "    invalid trust list, revocation list or image); 4 internal error.\n"
+    "\n"
+    "ENVIRONMENT\n"
+    "    TCARD_PROGRAMMES  default programme directory\n"
+    "    TCARD_NOW         injected clock for tests\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-verify --trust trust.cose 'TC1:6BF...'\n"
+    "    tcard-verify --trust trust.cose --revocations rev.cose \\\n"
+    "        --image card.png --id - --json\n";
+
+enum {
+	OPT_TRUST = 256,
+	OPT_CA_PIN,
+	OPT_REV,
+	OPT_STDIN,
+	OPT_IMAGE,
+	OPT_ID,
+	OPT_ID_ENV,
+	OPT_PROGRAMMES,
+	OPT_JSON,
+	OPT_HELP,
+};
+
+static const struct option longopts[] = {
+	{ "trust", required_argument, NULL, OPT_TRUST },
+	{ "ca-pin", required_argument, NULL, OPT_CA_PIN },
+	{ "revocations", required_argument, NULL, OPT_REV },
+	{ "stdin", no_argument, NULL, OPT_STDIN },
+	{ "image", required_argument, NULL, OPT_IMAGE },
+	{ "id", required_argument, NULL, OPT_ID },
+	{ "id-env", required_argument, NULL, OPT_ID_ENV },
+	{ "programmes", required_argument, NULL, OPT_PROGRAMMES },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '" PROG " --help'.\n");
+	return TC_EXIT_USAGE;
+}
+
+static int
+env_fail(const char *what, const char *msg)
+{
+	fprintf(stderr, PROG ": %s: %s\n", what, msg);
+	return TC_EXIT_ENV;
+}
+
+/* Reads one line from stdin into out (no newline). -1 when too long. */
+static int
+read_line(char *out, size_t outlen, int strip_space)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getchar()) != EOF && c != '\n') {
+		if (n + 1 >= outlen)
+			return -1;
+		out[n++] = (char)c;
+	}
+	while (
+	    n > 0 && (out[n - 1] == '\r' || (strip_space && out[n - 1] == ' ')))
+		n--;
+	out[n] = '\0';
+	return 0;
+}
+
+static void
+fmt_time(int64_t t, char out[40])
+{
+	struct tm tm;
+	time_t tt = (time_t)(t + 8 * 3600);
+
+	if (gmtime_r(&tt, &tm) == NULL ||
+	    strftime(out, 40, "%Y-%m-%dT%H:%M:%S+08:00", &tm) == 0)
+		snprintf(out, 40, "%lld", (long long)t);
+}
+
+static const char *
+text_of(const struct tc_text *t)
+{
+	if (t->en != NULL && t->zh != NULL)
+		return NULL;
+	return t->en != NULL ? t->en : t->zh != NULL ? t->zh : "";
+}
+
+/* Adds the tier's services to arr (JSON) or prints them. */
+static int
+services(const struct tc_programme *p, const char *tier, json_t *arr, FILE *f)
+{
+	const struct tc_service *s;
+	char line[512];
+	const char *one;
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < p->n_services; i++) {
+		s = &p->services[i];
+		if (!tc_service_covers(s, tier))
+			continue;
+		if ((one = text_of(&s->names)) == NULL)
+			snprintf(line, sizeof(line), "%s / %s", s->names.en,
+			    s->names.zh);
+		else
+			snprintf(line, sizeof(line), "%s", one);
+		if (arr != NULL)
+			json_array_append_new(arr, json_string(line));
+		else
+			fprintf(f, "  - %s\n", line);
+		n++;
+	}
+	return n;
+}
+
+static void
+print_text(const struct tc_verdict *v, const struct tc_programme *p)
+{
+	char grouped[20], when[40];
+
+	if (v->valid)
+		printf("VALID\n");
+	else
+		printf("INVALID %s%s%s%s: %s\n",
+		    v->reason ? v->reason : "error",
+		    v->detail != NULL && v->reason != NULL &&
+			    strcmp(v->detail, v->reason) != 0
+			? " ("
+			: "",
+		    v->detail != NULL && v->reason != NULL &&
+			    strcmp(v->detail, v->reason) != 0
+			? v->detail
+			: "",
+		    v->detail != NULL && v->reason != NULL &&
+			    strcmp(v->detail, v->reason) != 0
+			? ")"
+			: "",
+		    v->message);
+	if (!v->have_claims)
+		return;
+	if (!v->authentic)
+		printf("NOT GENUINE: the signature did not verify; the details "
+		       "below are as the text claims them\n");
+	tc_cardno_group(v->claims.card_no, grouped);
+	fmt_time(v->claims.expires_at, when);
+	printf("card:      %s\n", grouped);
+	printf("name:      %s\n", v->claims.name);
+	printf("tier:      %s\n", v->claims.tier);
+	printf("programme: %s\n", v->claims.programme);
+	printf("expires:   %s\n", when);
+	if (v->claims.principal[0] != '\0') {
+		tc_cardno_group(v->claims.principal, grouped);
+		printf("sub-card:  %s of %s\n", v->claims.relation, grouped);
+	}
+	if (p == NULL)
+		printf("services:  unknown (no programme file for %s)\n",
+		    v->claims.programme);
+	else {
+		printf("services:\n");
+		if (services(p, v->claims.tier, NULL, stdout) == 0)
+			printf("  (none for this tier)\n");
+	}
+}
+
+static void
+print_json(const struct tc_verdict *v, const struct tc_programme *p)
+{
+	json_t *o, *arr;
+	char when[40];
+
+	o = json_object();
+	json_object_set_new(
+	    o, "result", json_string(v->valid ? "VALID" : "INVALID"));
+	json_object_set_new(
+	    o, "reason", v->reason ? json_string(v->reason) : json_null());
+	json_object_set_new(
+	    o, "detail", v->detail ? json_string(v->detail) : json_null());
+	json_object_set_new(o, "message", json_string(v->message));
+	if (v->have_claims) {
+		json_object_set_new(
+		    o, "authentic", v->authentic ? json_true() : json_false());
+		fmt_time(v->claims.expires_at, when);
+		json_object_set_new(o, "card", json_string(v->claims.card_no));
+		json_object_set_new(o, "name", json_string(v->claims.name));
+		json_object_set_new(o, "tier", json_string(v->claims.tier));
+		json_object_set_new(
+		    o, "programme", json_string(v->claims.programme));
+		json_object_set_new(o, "expires", json_string(when));
+		if (v->claims.principal[0] != '\0') {
+			json_object_set_new(
+			    o, "principal", json_string(v->claims.principal));
+			json_object_set_new(
+			    o, "relation", json_string(v->claims.relation));
+		}
+		if (p != NULL) {
+			arr = json_array();
+			services(p, v->claims.tier, arr, NULL);
+			json_object_set_new(o, "services", arr);
+		} else
+			json_object_set_new(o, "services", json_null());
+	}
+	tc_cli_print_json(stdout, o);
+	json_decref(o);
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *trust_path = NULL, *rev_path = NULL, *image = NULL;
+	const char *id_opt = NULL, *id_env = NULL, *pdir = NULL, *text = NULL;
+	struct tc_buf trust_buf, rev_buf, qr;
+	struct tc_trust *trust = NULL;
+	struct tc_revocations *rev = NULL;
+	struct tc_programme_set *set = NULL;
+	const struct tc_programme *prog = NULL;
+	struct tc_verdict v;
+	uint8_t pin[TC_TRUST_FPR_LEN];
+	const uint8_t *pinp = NULL;
+	char err[512], idbuf[128], *line = NULL;
+	const char *id = NULL, *e;
+	int ch, from_stdin = 0, json = 0, status = TC_EXIT_INTERNAL, r;
+	time_t now;
+
+	tc_buf_init(&trust_buf, TC_TRUST_MAX_INPUT);
+	tc_buf_init(&rev_buf, TC_REV_MAX_INPUT);
+	tc_buf_init(&qr, TC_CRED_TEXT_MAX + 2);
+	idbuf[0] = '\0';
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_TRUST:
+			trust_path = optarg;
+			break;
+		case OPT_CA_PIN:
+			if (tc_hex_decode(optarg, strlen(optarg), pin,
+				sizeof(pin), NULL) != 0) {
+				status = usage(
+				    "--ca-pin: expected %s", "64 hex digits");
+				goto out;
+			}
+			pinp = pin;
+			break;
+		case OPT_REV:
+			rev_path = optarg;
+			break;
+		case OPT_STDIN:
+			from_stdin = 1;
+			break;
+		case OPT_IMAGE:
+			image = optarg;
+			break;
+		case OPT_ID:
+			id_opt = optarg;
+			break;
+		case OPT_ID_ENV:
+			id_env = optarg;
+			break;
+		case OPT_PROGRAMMES:
+			pdir = optarg;
+			break;
+		case OPT_JSON:
+			json = 1;
+			break;
+		case OPT_HELP:
+			fputs(help, stdout);
+			status = TC_EXIT_OK;
+			goto out;
+		default:
+			status =
+			    usage("%s", "unknown option or missing argument");
+			goto out;
+		}
+	}
+	if (optind < argc)
+		text = argv[optind++];
+	if (optind < argc) {
+		status = usage("unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (trust_path == NULL) {
+		status = usage("%s", "--trust FILE is required");
+		goto out;
+	}
+	if ((text != NULL) + from_stdin + (image != NULL) != 1) {
+		status = usage("%s",
+		    "give exactly one of TEXT, --stdin and "
+		    "--image FILE");
+		goto out;
+	}
+	if (id_opt != NULL && id_env != NULL) {
+		status = usage("%s", "give --id or --id-env, not both");
+		goto out;
+	}
+	if (id_opt != NULL && strcmp(id_opt, "-") == 0 && from_stdin) {
+		status = usage("%s",
+		    "--id - and --stdin both read standard "
+		    "input");
+		goto out;
+	}
+	if ((now = tc_cli_now()) == (time_t)-1) {
+		status = TC_EXIT_USAGE;
+		goto out;
+	}
+	if (id_env != NULL) {
+		if ((e = getenv(id_env)) == NULL || *e == '\0') {
+			status = usage("$%s is not set", id_env);
+			goto out;
+		}
+		snprintf(idbuf, sizeof(idbuf), "%s", e);
+		id = idbuf;
+	} else if (id_opt != NULL && strcmp(id_opt, "-") == 0) {
+		if (read_line(idbuf, sizeof(idbuf), 0) != 0) {
+			status = usage("%s", "--id -: the line is too long");
+			goto out;
+		}
+		id = idbuf;
+	} else if (id_opt != NULL) {
+		fprintf(stderr,
+		    PROG ": warning: an ID number on the command line is "
+			 "visible to other users in ps; use --id - or "
+			 "--id-env VAR\n");
+		id = id_opt;
+	}
+
+	if ((r = tc_verify_read_file(trust_path, TC_TRUST_MAX_INPUT, &trust_buf,
+		 err, sizeof(err))) != 0) {
+		status = env_fail("--trust", err);
+		goto out;
+	}
+	if ((r = tc_trust_load(&trust, trust_buf.data, trust_buf.len, pinp, now,
+		 err, sizeof(err))) != 0) {
+		status = env_fail("trust list", err);
+		goto out;
+	}
+	if (rev_path != NULL) {
+		if ((r = tc_verify_read_file(rev_path, TC_REV_MAX_INPUT,
+			 &rev_buf, err, sizeof(err))) != 0) {
+			status = env_fail("--revocations", err);
+			goto out;
+		}
+		if ((r = tc_revocations_load(&rev, rev_buf.data, rev_buf.len,
+			 tc_trust_keyring(trust), now, err, sizeof(err))) !=
+		    0) {
+			status = env_fail("revocation list", err);
+			goto out;
+		}
+	}
+	if (image != NULL) {
+		if ((r = tc_verify_read_image(image, &qr, err, sizeof(err))) !=
+		    0) {
+			status = r == TC_ERR_NOT_FOUND || r == TC_ERR_TOO_LARGE
+			    ? (fprintf(stderr, PROG ": %s\n", err), TC_EXIT_ENV)
+			    : env_fail("--image", err);
+			goto out;
+		}
+	} else if (from_stdin) {
+		if ((line = malloc(TC_CRED_TEXT_MAX + 2)) == NULL) {
+			status = TC_EXIT_INTERNAL;
+			goto out;
+		}
+		if (read_line(line, TC_CRED_TEXT_MAX + 2, 1) != 0) {
+			/* Too long: let the library say "oversized". */
+			memset(line, 'A', TC_CRED_TEXT_MAX + 1);
+			line[TC_CRED_TEXT_MAX + 1] = '\0';
+		}
+		if (tc_buf_puts(&qr, line) != 0) {
+			status = TC_EXIT_INTERNAL;
+			goto out;
+		}
+	} else {
+		if (strlen(text) > TC_CRED_TEXT_MAX)
+			r = tc_buf_put(&qr, text, TC_CRED_TEXT_MAX + 1);
+		else
+			r = tc_buf_puts(&qr, text);
+		if (r != 0) {
+			status = TC_EXIT_INTERNAL;
+			goto out;
+		}
+	}
+
+	if (tc_credential_verify((const char *)qr.data, qr.len,
+		tc_trust_keyring(trust), rev, now, id, &v) != 0) {
+		fprintf(stderr, PROG ": verification could not run: %s\n",
+		    v.message);
+		status = TC_EXIT_INTERNAL;
+		goto out;
+	}
+	if (v.have_claims) {
+		if (pdir == NULL && (pdir = getenv("TCARD_PROGRAMMES")) == NULL)
+			pdir = TC_PROGRAMMES_DIR;
+		if (tc_programme_set_load_dir(&set, pdir, err, sizeof(err)) ==
+		    0)
+			prog = tc_programme_set_find(set, v.claims.programme);
+		else
+			fprintf(stderr, PROG ": programmes: %s\n", err);
+	}
+	if (json)
+		print_json(&v, prog);
+	else
+		print_text(&v, prog);
+	status = v.valid ? TC_EXIT_OK : TC_EXIT_REFUSED;
+out:
+	OPENSSL_cleanse(idbuf, sizeof(idbuf));
+	free(line);
+	tc_programme_set_free(set);
+	tc_revocations_free(rev);
+	tc_trust_free(trust);
+	tc_buf_release(&trust_buf);
+	tc_buf_release(&rev_buf);
+	tc_buf_release(&qr);
+	return status;
+}
