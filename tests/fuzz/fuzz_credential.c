@@ -25,6 +25,8 @@
 #include "tcard/credential.h"
 #include "tcard/err.h"
 
+#include "fixed-key.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_NOW 1790000000 /* 2026-09-21 */
@@ -35,48 +37,7 @@ static const char fuzz_es256_priv[] =
 static const char fuzz_sm2_priv[] =
     "2a3b4c5d6e7f80912a3b4c5d6e7f80912a3b4c5d6e7f80912a3b4c5d6e7f8091";
 
-/*
- * The key pair with private scalar hex on curve nid, made under the key
- * manager keytype ("EC" or "SM2"). The public point is computed here because
- * EVP_PKEY_fromdata does not derive it.
- */
-static EVP_PKEY *
-fixed_key(const char *keytype, int nid, const char *group, const char *hex)
-{
-	EC_GROUP *g = NULL;
-	EC_POINT *pt = NULL;
-	BIGNUM *priv = NULL;
-	OSSL_PARAM_BLD *bld = NULL;
-	OSSL_PARAM *params = NULL;
-	EVP_PKEY_CTX *c = NULL;
-	EVP_PKEY *pkey = NULL;
-	uint8_t pub[65];
-
-	if (BN_hex2bn(&priv, hex) == 0 ||
-	    (g = EC_GROUP_new_by_curve_name(nid)) == NULL ||
-	    (pt = EC_POINT_new(g)) == NULL ||
-	    EC_POINT_mul(g, pt, priv, NULL, NULL, NULL) != 1 ||
-	    EC_POINT_point2oct(g, pt, POINT_CONVERSION_UNCOMPRESSED, pub,
-		sizeof(pub), NULL) != sizeof(pub) ||
-	    (bld = OSSL_PARAM_BLD_new()) == NULL ||
-	    OSSL_PARAM_BLD_push_utf8_string(
-		bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) != 1 ||
-	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_PRIV_KEY, priv) != 1 ||
-	    OSSL_PARAM_BLD_push_octet_string(
-		bld, OSSL_PKEY_PARAM_PUB_KEY, pub, sizeof(pub)) != 1 ||
-	    (params = OSSL_PARAM_BLD_to_param(bld)) == NULL ||
-	    (c = EVP_PKEY_CTX_new_from_name(NULL, keytype, NULL)) == NULL ||
-	    EVP_PKEY_fromdata_init(c) != 1 ||
-	    EVP_PKEY_fromdata(c, &pkey, EVP_PKEY_KEYPAIR, params) != 1)
-		abort();
-	EVP_PKEY_CTX_free(c);
-	OSSL_PARAM_free(params);
-	OSSL_PARAM_BLD_free(bld);
-	BN_free(priv);
-	EC_POINT_free(pt);
-	EC_GROUP_free(g);
-	return pkey;
-}
+/* fixed_key(): fixed-key.h */
 
 static struct tc_cose_keyring *ring;
 /* The keys in ring, also signers for making the corpus. */
