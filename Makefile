@@ -13,9 +13,11 @@ PROGRAMMES_DIR ?= $(CURDIR)/programmes
 CC ?= cc
 SANITIZE ?=
 
-PKGS := libcrypto libcbor sqlite3 zlib jansson libqrencode libpng zbar
+PKGS := libcrypto libcbor sqlite3 zlib jansson libqrencode libpng zbar \
+	libmicrohttpd libcurl pangocairo cairo-pdf cairo-png libpcsclite \
+	gdk-pixbuf-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lroaring
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lroaring -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual \
@@ -50,9 +52,20 @@ KEYS_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard keys/*.c)))
 # tcard-verify: verifier/tcard-verify.c and verifier/verify-*.c.
 VERIFY_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard verifier/tcard-verify.c verifier/verify-*.c)))
 
+# tcard-verifierd: verifier/tcard-verifierd.c and verifier/vd-*.c.
+VERIFIERD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard verifier/tcard-verifierd.c verifier/vd-*.c)))
+# tcard-vcard (the card emulator): vcard/*.c.
+VCARD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vcard/*.c)))
+
 PROGS := $(BUILD)/bin/tcard-issuer $(BUILD)/bin/tcard-keys
 ifneq ($(VERIFY_OBJ),)
 PROGS += $(BUILD)/bin/tcard-verify
+endif
+ifneq ($(wildcard verifier/tcard-verifierd.c),)
+PROGS += $(BUILD)/bin/tcard-verifierd
+endif
+ifneq ($(VCARD_OBJ),)
+PROGS += $(BUILD)/bin/tcard-vcard
 endif
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
@@ -94,6 +107,14 @@ $(BUILD)/bin/tcard-keys: $(KEYS_OBJ) $(CLILIB) $(LIB)
 $(BUILD)/bin/tcard-verify: $(VERIFY_OBJ) $(CLILIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(VERIFY_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/bin/tcard-verifierd: $(VERIFIERD_OBJ) $(CLILIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(VERIFIERD_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS) -lpthread
+
+$(BUILD)/bin/tcard-vcard: $(VCARD_OBJ) $(CLILIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(VCARD_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS)
 
 $(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(LIB)
 	@mkdir -p $(@D)
@@ -150,7 +171,7 @@ format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan build-fuzz build.log build-asan.log
+	rm -rf build build-asan build-fuzz build.log build-asan.log build-*/ build-*.log
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
-	$(VERIFY_OBJ:.o=.d)
+	$(VERIFY_OBJ:.o=.d) $(VERIFIERD_OBJ:.o=.d) $(VCARD_OBJ:.o=.d)

@@ -8,8 +8,8 @@
  * one transaction, committed, and only then are its PNG files written from
  * the stored texts. A crash before a commit leaves neither a file nor a
  * record; after a commit a rerun writes the missing files from the
- * database without signing again. SIGINT ends the run after the current
- * batch.
+ * database without signing again. SIGINT stops signing at once; the cards
+ * signed so far are stored and written, and the run exits 1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -91,7 +91,7 @@ static const char batch_help[] =
     "    it written (without signing). A card that is refused (its\n"
     "    programme is not loaded, the store has no signer of its\n"
     "    algorithm) is reported and left for a later run. Ctrl-C stops\n"
-    "    after the current batch.\n"
+    "    signing at once, stores and writes what is signed and exits 1.\n"
     "\n"
     "    On a terminal a progress bar is drawn on standard error;\n"
     "    otherwise one summary line is printed: 'qr-batch: N signed,\n"
@@ -501,7 +501,8 @@ batch_exec(int argc, char **argv)
 			break;
 		after = serials[n - 1];
 		/* Sign in memory. */
-		for (nb = 0, i = 0; i < n; i++) {
+		/* Ctrl-C stops signing at once; what is signed is stored. */
+		for (nb = 0, i = 0; i < n && !interrupted; i++) {
 			if ((r = tc_ecard_sign(&ctx, serials[i], &batch[nb],
 				 err, sizeof(err))) != 0) {
 				if (tty)
@@ -541,8 +542,12 @@ batch_exec(int argc, char **argv)
 	fprintf(stderr,
 	    "qr-batch: %zu signed, %zu files written, %zu refused%s\n",
 	    signed_n, files, refused,
-	    interrupted ? " (interrupted: run it again to go on)" : "");
-	status = interrupted || refused > 0 ? TC_EXIT_REFUSED : TC_EXIT_OK;
+	    interrupted && signed_n < total
+		? " (interrupted: run it again to go on)"
+		: "");
+	status = (interrupted && signed_n < total) || refused > 0
+	    ? TC_EXIT_REFUSED
+	    : TC_EXIT_OK;
 restore:
 	sigaction(SIGINT, &old_sa, NULL);
 out:

@@ -27,11 +27,11 @@
 #include "tcard/id.h"
 #include "tcard/passhash.h"
 #include "tcard/revocation.h"
+#include "tcard/workday.h"
 #include "tcard/zlib.h"
 
 /* Claims map keys. */
 enum {
-	K_VERSION = 0,
 	K_CARD = 1,
 	K_PROGRAMME = 2,
 	K_TIER = 3,
@@ -45,16 +45,29 @@ enum {
 	K_COUNT = 11,
 };
 
+static uint64_t card_value(const char *s);
+
 #define CARD_MIN 1000000000000000ull /* 16 digits, first not 0 */
 #define CARD_MAX 9999999999999999ull
 
-/* The binding tag of id (NUL-terminated, normalised) with salt. */
+/*
+ * The binding tag of id (NUL-terminated, normalised) for the card card_no:
+ * scrypt with the salt TC_CRED_SALT_PREFIX || card_no, unique per card
+ * because card numbers are never reused (docs/decisions.md section 20).
+ */
 static int
-binding_tag(const char *id, const uint8_t salt[TC_CRED_SALT_LEN],
-    uint8_t tag[TC_CRED_TAG_LEN])
+binding_tag(
+    const char *id, const char *card_no, uint8_t tag[TC_CRED_BINDING_LEN])
 {
-	return tc_passhash_scrypt((const uint8_t *)id, strlen(id), salt,
-	    TC_CRED_SALT_LEN, TC_CRED_SCRYPT_LN, 8, 1, tag, TC_CRED_TAG_LEN);
+	char salt[sizeof(TC_CRED_SALT_PREFIX) + TC_CARDNO_LEN];
+	int n;
+
+	n = snprintf(salt, sizeof(salt), "%s%s", TC_CRED_SALT_PREFIX, card_no);
+	if (n < 0 || (size_t)n >= sizeof(salt) || strlen(card_no) == 0)
+		return TC_ERR_INVALID_ARG;
+	return tc_passhash_scrypt((const uint8_t *)id, strlen(id),
+	    (const uint8_t *)salt, (size_t)n, TC_CRED_SCRYPT_LN, 8, 1, tag,
+	    TC_CRED_BINDING_LEN);
 }
 
 int
@@ -62,18 +75,17 @@ tc_claims_bind(
     struct tc_claims *c, const char *normalised_id, char *err, size_t errlen)
 {
 	size_t n;
-	int r = TC_ERR_INTERNAL;
 
 	if (c == NULL || normalised_id == NULL ||
 	    (n = strlen(normalised_id)) == 0 || n >= TC_ID_MAX)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "tc_claims_bind: no ID number, or one over %d characters",
 		    TC_ID_MAX - 1);
-	if (RAND_bytes(c->binding, TC_CRED_SALT_LEN) != 1)
-		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
-		    "no random bytes for the binding salt");
-	if ((r = binding_tag(normalised_id, c->binding,
-		 c->binding + TC_CRED_SALT_LEN)) != 0)
+	if (card_value(c->card_no) == 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "tc_claims_bind: set a valid card number first (the "
+		    "binding is salted with it)");
+	if (binding_tag(normalised_id, c->card_no, c->binding) != 0)
 		return tc_seterr(
 		    err, errlen, TC_ERR_CRYPTO, "scrypt of the binding failed");
 	return 0;
@@ -134,7 +146,7 @@ tc_claims_check_id(
     const struct tc_claims *c, const char *typed_id, char *err, size_t errlen)
 {
 	char id[TC_ID_MAX];
-	uint8_t tag[TC_CRED_TAG_LEN];
+	uint8_t tag[TC_CRED_BINDING_LEN];
 	int r = TC_ERR_INTERNAL;
 
 	if (c == NULL || typed_id == NULL)
@@ -145,12 +157,12 @@ tc_claims_check_id(
 		    "the ID number given is not a document number");
 		goto out;
 	}
-	if (binding_tag(id, c->binding, tag) != 0) {
+	if (binding_tag(id, c->card_no, tag) != 0) {
 		r = tc_seterr(
 		    err, errlen, TC_ERR_CRYPTO, "scrypt of the binding failed");
 		goto out;
 	}
-	if (tc_memeq_ct(tag, c->binding + TC_CRED_SALT_LEN, sizeof(tag)) != 0) {
+	if (tc_memeq_ct(tag, c->binding, sizeof(tag)) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_POLICY,
 		    "the ID number does not match the holder binding");
 		goto out;
@@ -223,6 +235,7 @@ tc_claims_encode(
     struct tc_buf *out, const struct tc_claims *c, char *err, size_t errlen)
 {
 	uint64_t card, principal = 0;
+	int64_t issued, expires;
 	size_t start, n;
 	int sub, r = TC_ERR_INTERNAL;
 
@@ -232,20 +245,23 @@ tc_claims_encode(
 	if ((card = card_value(c->card_no)) == 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "claims: the card number is not a valid card number");
-	if (!text_ok((const uint8_t *)c->programme,
-		strnlen(c->programme, sizeof(c->programme))) ||
-	    !text_ok(
+	if (c->programme_code < 1 ||
+	    c->programme_code > TC_CRED_PROGRAMME_MAX_CODE)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "claims: programme code %lu is not 1..%d",
+		    (unsigned long)c->programme_code,
+		    TC_CRED_PROGRAMME_MAX_CODE);
+	if (!text_ok(
 		(const uint8_t *)c->tier, strnlen(c->tier, sizeof(c->tier))) ||
 	    !text_ok(
 		(const uint8_t *)c->name, strnlen(c->name, sizeof(c->name))) ||
-	    strnlen(c->programme, sizeof(c->programme)) ==
-		sizeof(c->programme) ||
 	    strnlen(c->tier, sizeof(c->tier)) == sizeof(c->tier) ||
 	    strnlen(c->name, sizeof(c->name)) == sizeof(c->name))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "claims: programme, tier and name must be non-empty UTF-8 "
+		    "claims: tier and name must be non-empty UTF-8 "
 		    "without control characters");
-	if (c->issued_at < 0 || c->expires_at <= c->issued_at)
+	if (c->issued_at < 0 || c->expires_at <= c->issued_at ||
+	    c->expires_at > tc_time_of_day(TC_CRED_DAY_MAX))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "claims: negative issue date or expiry not after it");
 	sub = c->principal[0] != '\0';
@@ -262,23 +278,25 @@ tc_claims_encode(
 	if (c->card_key_len > sizeof(c->card_key))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "claims: card key over %zu bytes", sizeof(c->card_key));
-	n = 8 + (sub ? 2 : 0) + (c->card_key_len > 0 ? 1 : 0);
+	n = 7 + (sub ? 2 : 0) + (c->card_key_len > 0 ? 1 : 0);
+	/* Dates as Asia/Shanghai day numbers: issue rounded down, expiry up. */
+	issued = tc_day_of_time((time_t)c->issued_at);
+	expires = tc_day_of_time((time_t)(c->expires_at - 1)) + 1;
 	start = out->len;
 	if ((r = tc_cbor_put_head(out, TC_CBOR_MAP, n)) != 0 ||
-	    (r = tc_cbor_put_int(out, K_VERSION)) != 0 ||
-	    (r = tc_cbor_put_int(out, TC_CRED_VERSION)) != 0 ||
 	    (r = tc_cbor_put_int(out, K_CARD)) != 0 ||
 	    (r = tc_cbor_put_head(out, TC_CBOR_UINT, card)) != 0 ||
-	    (r = put_text(out, K_PROGRAMME, c->programme)) != 0 ||
+	    (r = tc_cbor_put_int(out, K_PROGRAMME)) != 0 ||
+	    (r = tc_cbor_put_int(out, (int64_t)c->programme_code)) != 0 ||
 	    (r = put_text(out, K_TIER, c->tier)) != 0 ||
 	    (r = put_text(out, K_NAME, c->name)) != 0 ||
 	    (r = tc_cbor_put_int(out, K_BINDING)) != 0 ||
 	    (r = tc_cbor_put_str(
 		 out, TC_CBOR_BSTR, c->binding, sizeof(c->binding))) != 0 ||
 	    (r = tc_cbor_put_int(out, K_ISSUED)) != 0 ||
-	    (r = tc_cbor_put_int(out, c->issued_at)) != 0 ||
+	    (r = tc_cbor_put_int(out, issued)) != 0 ||
 	    (r = tc_cbor_put_int(out, K_EXPIRES)) != 0 ||
-	    (r = tc_cbor_put_int(out, c->expires_at)) != 0)
+	    (r = tc_cbor_put_int(out, expires)) != 0)
 		goto out;
 	if (sub &&
 	    ((r = tc_cbor_put_int(out, K_PRINCIPAL)) != 0 ||
@@ -348,10 +366,11 @@ get_time(struct tc_cbor_rd *r, const char *what, int64_t *t)
 
 	if ((e = tc_cbor_get_uint(r, what, &v)) != 0)
 		return e;
-	if (v > (uint64_t)INT64_MAX / 2)
+	if (v > TC_CRED_DAY_MAX)
 		return tc_seterr(r->err, r->errlen, TC_ERR_RANGE,
-		    "claims byte %zu: %s: out of range", at, what);
-	*t = (int64_t)v;
+		    "claims byte %zu: %s: day %llu is after 9999-12-31", at,
+		    what, (unsigned long long)v);
+	*t = (int64_t)tc_time_of_day((int64_t)v);
 	return 0;
 }
 
@@ -361,7 +380,7 @@ decode_claims(
 {
 	struct tc_cbor_rd r;
 	const uint8_t *b;
-	uint64_t n, i, key, version;
+	uint64_t n, i, key, code;
 	size_t at, bn;
 	int64_t last = -1;
 	int e;
@@ -369,45 +388,42 @@ decode_claims(
 	tc_cbor_rd_init(&r, p, len, "claims", err, errlen);
 	if ((e = tc_cbor_expect(&r, TC_CBOR_MAP, "claims", &n, &at)) != 0)
 		return e;
-	if (n < 8 || n > K_COUNT)
+	if (n < 7 || n > K_COUNT - 1)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "claims byte %zu: a map of %llu entries (8 to 11 expected)",
+		    "claims byte %zu: a map of %llu entries (7 to 10 expected)",
 		    at, (unsigned long long)n);
 	for (i = 0; i < n; i++) {
 		at = r.c.off;
 		if ((e = tc_cbor_get_uint(&r, "claims key", &key)) != 0)
 			return e;
-		if ((int64_t)key <= last || key >= K_COUNT)
+		if ((int64_t)key <= last || key >= K_COUNT || key == 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "claims byte %zu: key %llu %s", at,
 			    (unsigned long long)key,
-			    key >= K_COUNT ? "is not a known claim"
-					   : "out of ascending order");
-		if (i < 8 && key != i)
+			    key >= K_COUNT || key == 0
+				? "is not a known claim"
+				: "out of ascending order");
+		if (i < 7 && key != i + 1)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "claims byte %zu: claim %llu is missing", at,
-			    (unsigned long long)i);
+			    (unsigned long long)i + 1);
 		last = (int64_t)key;
 		switch (key) {
-		case K_VERSION:
-			at = r.c.off;
-			if ((e = tc_cbor_get_uint(
-				 &r, "version (key 0)", &version)) != 0)
-				return e;
-			if (version != TC_CRED_VERSION)
-				return tc_seterr(err, errlen,
-				    TC_ERR_UNSUPPORTED,
-				    "claims byte %zu: version %llu; this "
-				    "program reads version %d",
-				    at, (unsigned long long)version,
-				    TC_CRED_VERSION);
-			break;
 		case K_CARD:
 			e = get_card(&r, "card number (key 1)", c->card_no);
 			break;
 		case K_PROGRAMME:
-			e = get_text(&r, "programme (key 2)", c->programme,
-			    sizeof(c->programme));
+			at = r.c.off;
+			if ((e = tc_cbor_get_uint(
+				 &r, "programme code (key 2)", &code)) != 0)
+				return e;
+			if (code < 1 || code > TC_CRED_PROGRAMME_MAX_CODE)
+				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "claims byte %zu: programme code %llu "
+				    "is not 1..%d",
+				    at, (unsigned long long)code,
+				    TC_CRED_PROGRAMME_MAX_CODE);
+			c->programme_code = (uint32_t)code;
 			break;
 		case K_TIER:
 			e = get_text(

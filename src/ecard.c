@@ -169,6 +169,7 @@ tc_ecard_sign(struct tc_ecard_ctx *ctx, int64_t serial, struct tc_ecard *out,
 		    c.programme);
 		goto out;
 	}
+	c.programme_code = (uint32_t)p->code;
 	if ((r = signer_for(ctx, p->alg, &key, err, errlen)) != 0)
 		goto out;
 	tc_buf_init(&text, TC_CRED_TEXT_MAX);

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,6 +53,7 @@ enum {
 	K_BOOL,
 	K_OBJ,
 	K_ARR,
+	K_NUM, /* an integer or a real */
 };
 
 struct key {
@@ -242,6 +244,8 @@ type_name(int type)
 		return "an object";
 	case K_ARR:
 		return "an array";
+	case K_NUM:
+		return "a number";
 	}
 	return "?";
 }
@@ -260,6 +264,8 @@ type_ok(json_t *v, int type)
 		return json_is_object(v);
 	case K_ARR:
 		return json_is_array(v);
+	case K_NUM:
+		return json_is_number(v);
 	}
 	return 0;
 }
@@ -2053,6 +2059,336 @@ out:
 	return r;
 }
 
+/* ---- the card face ---- */
+
+/*
+ * A box [x, y, width, height] in millimetres that lies on the card: a
+ * layout that prints off the card is refused here, not at the printer.
+ */
+static int
+parse_box(struct ctx *c, json_t *o, const char *key, struct tc_face_box *b)
+{
+	json_t *a = json_object_get(o, key);
+	double v[4];
+	size_t i, old;
+
+	old = push_key(c, key);
+	if (json_array_size(a) != 4)
+		return fail(c, TC_ERR_MALFORMED,
+		    "must be [x, y, width, height] in millimetres");
+	for (i = 0; i < 4; i++) {
+		if (!json_is_number(json_array_get(a, i)))
+			return fail(c, TC_ERR_MALFORMED,
+			    "must be [x, y, width, height] in millimetres");
+		v[i] = json_number_value(json_array_get(a, i));
+	}
+	if (!(v[2] > 0) || !(v[3] > 0))
+		return fail(c, TC_ERR_RANGE,
+		    "the width and height must be more than 0");
+	if (!(v[0] >= 0) || !(v[1] >= 0) ||
+	    v[0] + v[2] > TC_FACE_CARD_W_MM + 1e-9 ||
+	    v[1] + v[3] > TC_FACE_CARD_H_MM + 1e-9)
+		return fail(c, TC_ERR_RANGE,
+		    "the box [%.2f, %.2f, %.2f, %.2f] runs outside the card "
+		    "(%.2f x %.2f mm)",
+		    v[0], v[1], v[2], v[3], TC_FACE_CARD_W_MM,
+		    TC_FACE_CARD_H_MM);
+	b->x = v[0];
+	b->y = v[1];
+	b->w = v[2];
+	b->h = v[3];
+	pop(c, old);
+	return 0;
+}
+
+/* Font sizes [min, max] in points. */
+static int
+parse_pt(struct ctx *c, json_t *o, struct tc_face_text *t)
+{
+	json_t *a = json_object_get(o, "pt");
+	double v[2];
+	size_t i, old;
+
+	old = push_key(c, "pt");
+	if (json_array_size(a) != 2)
+		return fail(c, TC_ERR_MALFORMED,
+		    "must be [smallest, largest] font size in points");
+	for (i = 0; i < 2; i++) {
+		if (!json_is_number(json_array_get(a, i)))
+			return fail(c, TC_ERR_MALFORMED,
+			    "must be [smallest, largest] font size in points");
+		v[i] = json_number_value(json_array_get(a, i));
+		if (!(v[i] >= TC_FACE_PT_MIN && v[i] <= TC_FACE_PT_MAX))
+			return fail(c, TC_ERR_RANGE,
+			    "font sizes must be from %g to %g points",
+			    TC_FACE_PT_MIN, TC_FACE_PT_MAX);
+	}
+	if (v[0] > v[1])
+		return fail(c, TC_ERR_RANGE,
+		    "the smallest size %g is larger than the largest %g", v[0],
+		    v[1]);
+	t->min_pt = v[0];
+	t->max_pt = v[1];
+	pop(c, old);
+	return 0;
+}
+
+/* A text element {"box", "pt"} (and "text" for the verify line). */
+static int
+parse_face_text(struct ctx *c, json_t *parent, const char *key, int required,
+    struct tc_face_text *t, struct tc_text *text)
+{
+	static const struct key keys[] = {
+		{ "box", K_ARR, 1 },
+		{ "pt", K_ARR, 1 },
+		{ NULL, 0, 0 },
+	};
+	static const struct key tkeys[] = {
+		{ "box", K_ARR, 1 },
+		{ "pt", K_ARR, 1 },
+		{ "text", K_OBJ, 1 },
+		{ NULL, 0, 0 },
+	};
+	json_t *o = json_object_get(parent, key);
+	size_t old;
+	int r;
+
+	if (o == NULL) {
+		if (!required)
+			return 0;
+		push_key(c, key);
+		return fail(c, TC_ERR_MALFORMED, "missing");
+	}
+	old = push_key(c, key);
+	if ((r = check_keys(c, o, text != NULL ? tkeys : keys)) != 0 ||
+	    (r = parse_box(c, o, "box", &t->box)) != 0 ||
+	    (r = parse_pt(c, o, t)) != 0 ||
+	    (text != NULL && (r = get_text(c, o, "text", text)) != 0))
+		return r;
+	t->set = 1;
+	pop(c, old);
+	return 0;
+}
+
+/* A box element {"box"}. */
+static int
+parse_face_box(
+    struct ctx *c, json_t *parent, const char *key, struct tc_face_box *b)
+{
+	static const struct key keys[] = {
+		{ "box", K_ARR, 1 },
+		{ NULL, 0, 0 },
+	};
+	json_t *o = json_object_get(parent, key);
+	size_t old;
+	int r;
+
+	old = push_key(c, key);
+	if (o == NULL)
+		return fail(c, TC_ERR_MALFORMED, "missing");
+	if ((r = check_keys(c, o, keys)) != 0 ||
+	    (r = parse_box(c, o, "box", b)) != 0)
+		return r;
+	pop(c, old);
+	return 0;
+}
+
+/* A colour key; *rgb keeps its value when the key is absent. */
+static int
+get_colour(struct ctx *c, json_t *o, const char *key, uint32_t *rgb)
+{
+	const char *s;
+	size_t old;
+	int r;
+
+	if ((r = get_str(c, o, key, &s)) != 0 || s == NULL)
+		return r;
+	old = push_key(c, key);
+	if ((r = parse_colour(c, s, rgb)) != 0)
+		return r;
+	pop(c, old);
+	return 0;
+}
+
+/* Black or white text, whichever stands out more on rgb (WCAG luminance). */
+static uint32_t
+contrast_text(uint32_t rgb)
+{
+	double ch[3], l;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ch[i] = (double)(rgb >> (16 - 8 * i) & 0xff) / 255.0;
+		ch[i] = ch[i] <= 0.04045 ? ch[i] / 12.92
+					 : pow((ch[i] + 0.055) / 1.055, 2.4);
+	}
+	l = 0.2126 * ch[0] + 0.7152 * ch[1] + 0.0722 * ch[2];
+	/* Contrast with black (l + 0.05) / 0.05 against white 1.05 / (l + 0.05). */
+	return (l + 0.05) * (l + 0.05) > 0.05 * 1.05 ? 0x1a1a1a : 0xffffff;
+}
+
+static int
+parse_face_tier(struct ctx *c, json_t *o, void *dst, void *arg)
+{
+	static const struct key keys[] = {
+		{ "tier", K_STR, 1 },
+		{ "label", K_OBJ, 1 },
+		{ "colour", K_STR, 0 },
+		{ "text", K_STR, 0 },
+		{ NULL, 0, 0 },
+	};
+	struct tc_face_tier *ft = dst;
+	const struct tc_tier *t;
+	char b[40];
+	size_t old;
+	int r;
+
+	if ((r = check_keys(c, o, keys)) != 0 ||
+	    (r = get_id(c, o, "tier", &ft->tier)) != 0 ||
+	    (r = get_text(c, o, "label", &ft->label)) != 0)
+		return r;
+	if ((t = find_tier(c->p, ft->tier)) == NULL) {
+		push_key(c, "tier");
+		return fail(c, TC_ERR_NOT_FOUND, "no tier '%s'",
+		    shown(ft->tier, b, sizeof(b)));
+	}
+	ft->rgb = t->rgb;
+	if ((r = get_colour(c, o, "colour", &ft->rgb)) != 0)
+		return r;
+	ft->text_rgb = contrast_text(ft->rgb);
+	if ((r = get_colour(c, o, "text", &ft->text_rgb)) != 0)
+		return r;
+	old = push_key(c, "tier");
+	if ((r = seen_add(c, arg, ft->tier, "tier")) != 0)
+		return r;
+	pop(c, old);
+	return 0;
+}
+
+static int
+parse_face(struct ctx *c, json_t *o, struct tc_face *f)
+{
+	static const struct key keys[] = {
+		{ "ink", K_STR, 0 },
+		{ "paper", K_STR, 0 },
+		{ "band", K_NUM, 0 },
+		{ "tiers", K_ARR, 1 },
+		{ "front", K_OBJ, 1 },
+		{ "back", K_OBJ, 1 },
+		CITE_KEYS,
+		{ NULL, 0, 0 },
+	};
+	static const struct key front_keys[] = {
+		{ "title", K_OBJ, 1 },
+		{ "label", K_OBJ, 1 },
+		{ "photo", K_OBJ, 1 },
+		{ "name", K_OBJ, 1 },
+		{ "card_no", K_OBJ, 1 },
+		{ "id", K_OBJ, 1 },
+		{ "validity", K_OBJ, 1 },
+		{ "sub", K_OBJ, 0 },
+		{ NULL, 0, 0 },
+	};
+	static const struct key back_keys[] = {
+		{ "qr", K_OBJ, 1 },
+		{ "verify", K_OBJ, 1 },
+		{ "authority", K_OBJ, 0 },
+		{ NULL, 0, 0 },
+	};
+	json_t *fr, *bk, *seen;
+	size_t i, old, old2;
+	int r, subs = 0;
+	char b[40];
+
+	if (o == NULL)
+		return 0;
+	old = push_key(c, "face");
+	if ((r = check_keys(c, o, keys)) != 0 ||
+	    (r = get_cite(c, o, 0, &f->cite)) != 0)
+		return r;
+	f->ink_rgb = 0x1a1a1a;
+	f->paper_rgb = 0xffffff;
+	if ((r = get_colour(c, o, "ink", &f->ink_rgb)) != 0 ||
+	    (r = get_colour(c, o, "paper", &f->paper_rgb)) != 0)
+		return r;
+	if (json_object_get(o, "band") != NULL) {
+		f->band_mm = json_number_value(json_object_get(o, "band"));
+		if (!(f->band_mm >= 0 && f->band_mm <= TC_FACE_CARD_H_MM / 2)) {
+			push_key(c, "band");
+			return fail(c, TC_ERR_RANGE,
+			    "must be from 0 to %.2f millimetres",
+			    TC_FACE_CARD_H_MM / 2);
+		}
+	}
+	if ((seen = json_object()) == NULL)
+		return TC_ERR_NOMEM;
+	r = GET_LIST(
+	    c, o, "tiers", 1, &f->tiers, &f->n_tiers, parse_face_tier, seen);
+	json_decref(seen);
+	if (r != 0)
+		return r;
+	for (i = 0; i < c->p->n_tiers; i++) {
+		subs |= c->p->tiers[i].kind == TC_TIER_SUB;
+		if (tc_face_tier_find(f, c->p->tiers[i].id) == NULL) {
+			push_key(c, "tiers");
+			return fail(c, TC_ERR_MALFORMED,
+			    "no entry for tier '%s'",
+			    shown(c->p->tiers[i].id, b, sizeof(b)));
+		}
+	}
+	fr = json_object_get(o, "front");
+	old2 = push_key(c, "front");
+	if ((r = check_keys(c, fr, front_keys)) != 0 ||
+	    (r = parse_face_text(c, fr, "title", 1, &f->title, NULL)) != 0 ||
+	    (r = parse_face_text(c, fr, "label", 1, &f->label, NULL)) != 0 ||
+	    (r = parse_face_box(c, fr, "photo", &f->photo)) != 0 ||
+	    (r = parse_face_text(c, fr, "name", 1, &f->name, NULL)) != 0 ||
+	    (r = parse_face_text(c, fr, "card_no", 1, &f->card_no, NULL)) !=
+		0 ||
+	    (r = parse_face_text(c, fr, "id", 1, &f->id, NULL)) != 0 ||
+	    (r = parse_face_text(c, fr, "validity", 1, &f->validity, NULL)) !=
+		0 ||
+	    (r = parse_face_text(c, fr, "sub", subs, &f->sub, NULL)) != 0)
+		return r;
+	if (f->sub.set && !subs) {
+		push_key(c, "sub");
+		return fail(c, TC_ERR_MALFORMED,
+		    "only for programmes with sub-card tiers");
+	}
+	pop(c, old2);
+	bk = json_object_get(o, "back");
+	old2 = push_key(c, "back");
+	if ((r = check_keys(c, bk, back_keys)) != 0 ||
+	    (r = parse_face_box(c, bk, "qr", &f->qr)) != 0 ||
+	    (r = parse_face_text(
+		 c, bk, "verify", 1, &f->verify, &f->verify_text)) != 0 ||
+	    (r = parse_face_text(c, bk, "authority", 0, &f->authority, NULL)) !=
+		0)
+		return r;
+	if ((f->qr.w < f->qr.h ? f->qr.w : f->qr.h) < TC_FACE_QR_MIN_MM) {
+		push_key(c, "qr.box");
+		return fail(c, TC_ERR_RANGE,
+		    "the QR code needs at least %g mm on the shorter side",
+		    TC_FACE_QR_MIN_MM);
+	}
+	pop(c, old2);
+	f->set = 1;
+	pop(c, old);
+	return 0;
+}
+
+const struct tc_face_tier *
+tc_face_tier_find(const struct tc_face *f, const char *id)
+{
+	size_t i;
+
+	for (i = 0; f != NULL && id != NULL && i < f->n_tiers; i++)
+		if (f->tiers[i].tier != NULL &&
+		    strcmp(f->tiers[i].tier, id) == 0)
+			return &f->tiers[i];
+	return NULL;
+}
+
 /* ---- the programme ---- */
 
 static int
@@ -2082,6 +2418,7 @@ parse_root(struct ctx *c, json_t *o)
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "authority", K_OBJ, 1 },
+		{ "code", K_INT, 1 },
 		{ "region", K_STR, 1 },
 		{ "alg", K_STR, 1 },
 		{ "media", K_ARR, 1 },
@@ -2096,6 +2433,7 @@ parse_root(struct ctx *c, json_t *o)
 		{ "services", K_ARR, 0 },
 		{ "exclusive_groups", K_ARR, 0 },
 		{ "application", K_OBJ, 1 },
+		{ "face", K_OBJ, 0 },
 		{ "note", K_STR, 0 },
 		{ NULL, 0, 0 },
 	};
@@ -2125,6 +2463,9 @@ parse_root(struct ctx *c, json_t *o)
 	if ((r = parse_region(c, s, p->region)) != 0)
 		return r;
 	pop(c, old);
+	if ((r = get_int(c, o, "code", 1, TC_PROGRAMME_CODE_MAX, &p->code)) !=
+	    0)
+		return r;
 	if ((r = get_str(c, o, "alg", &s)) != 0)
 		return r;
 	if (strcmp(s, "ES256") == 0)
@@ -2171,6 +2512,8 @@ parse_root(struct ctx *c, json_t *o)
 		 c, json_object_get(o, "application"), &p->application)) != 0)
 		return r;
 	pop(c, old);
+	if ((r = parse_face(c, json_object_get(o, "face"), &p->face)) != 0)
+		return r;
 	return cross_check(c);
 }
 
@@ -2256,6 +2599,7 @@ tc_programme_free(struct tc_programme *p)
 	}
 	free(a->materials);
 	free(a->upload_formats.v);
+	free(p->face.tiers);
 	json_decref(p->priv);
 	free(p);
 }
@@ -2628,6 +2972,13 @@ tc_programme_set_load_dir(
 				    path, s->v[j]->id, s->v[j]->file);
 				goto out;
 			}
+			if (s->v[j]->code == s->v[s->n - 1]->code) {
+				r = tc_seterr(err, errlen, TC_ERR_EXISTS,
+				    "%s: code: programme code %d is already "
+				    "used by %s",
+				    path, s->v[j]->code, s->v[j]->file);
+				goto out;
+			}
 		}
 	}
 	*out = s;
@@ -2649,6 +3000,17 @@ tc_programme_set_find(const struct tc_programme_set *s, const char *id)
 
 	for (i = 0; s != NULL && id != NULL && i < s->n; i++)
 		if (strcmp(s->v[i]->id, id) == 0)
+			return s->v[i];
+	return NULL;
+}
+
+const struct tc_programme *
+tc_programme_set_find_code(const struct tc_programme_set *s, uint64_t code)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < s->n; i++)
+		if ((uint64_t)s->v[i]->code == code)
 			return s->v[i];
 	return NULL;
 }

@@ -579,8 +579,12 @@ tc_trust_load(struct tc_trust **out, const uint8_t *data, size_t len,
 	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
 	*out = NULL;
+	if (len == 0)
+		return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
+		    "the trust list is empty (0 bytes)");
 	if (data == NULL)
-		return TC_ERR_INVALID_ARG;
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "tc_trust_load: NULL data");
 	if (len > TC_TRUST_MAX_INPUT)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
 		    "trust list of %zu bytes; at most %u accepted", len,

@@ -483,9 +483,17 @@ main(int argc, char **argv)
 			pdir = TC_PROGRAMMES_DIR;
 		if (tc_programme_set_load_dir(&set, pdir, err, sizeof(err)) ==
 		    0)
-			prog = tc_programme_set_find(set, v.claims.programme);
+			prog = tc_programme_set_find_code(
+			    set, v.claims.programme_code);
 		else
 			fprintf(stderr, PROG ": programmes: %s\n", err);
+		/* The credential carries the programme's code, not its id. */
+		if (prog != NULL)
+			snprintf(v.claims.programme, sizeof(v.claims.programme),
+			    "%s", prog->id);
+		else
+			snprintf(v.claims.programme, sizeof(v.claims.programme),
+			    "code %lu", (unsigned long)v.claims.programme_code);
 	}
 	if (json)
 		print_json(&v, prog);

@@ -5,9 +5,11 @@
  * and, for the QR e-card, turned into text as "TC1:" + Base45 of the
  * zlib-compressed COSE bytes (or "TC1N:" + Base45 of the COSE bytes when
  * compression does not make them smaller). The credential carries no ID
- * number: a holder binding (8 random bytes of salt and an 8-byte scrypt tag
- * of the normalised ID number) lets a verifier handed the holder's ID
- * document confirm that it belongs to the holder. Decoding is strict and
+ * number: a holder binding (an 8-byte scrypt tag of the normalised ID
+ * number, salted with the card number) lets a verifier handed the holder's
+ * ID document confirm that it belongs to the holder. The programme is a
+ * small integer code (the programme file's "code"); tc_programme_set_find_code
+ * turns it back into the programme. Decoding is strict and
  * bounded at every layer; tc_credential_verify() runs every check in a
  * fixed order and says why a credential is refused with one of seven reason
  * codes. The exact bytes and what the binding reveals: docs/formats.md,
@@ -25,23 +27,24 @@
 
 struct tc_revocations; /* include/tcard/revocation.h */
 
-#define TC_CRED_VERSION	     1	     /* claims key 0 */
+#define TC_CRED_VERSION	     1	     /* the "1" of the prefixes */
 #define TC_CRED_PREFIX	     "TC1:"  /* zlib-compressed */
 #define TC_CRED_PREFIX_PLAIN "TC1N:" /* not compressed */
 #define TC_CRED_TEXT_MAX     1024    /* longest QR text decoded */
 #define TC_CRED_INFLATE_MAX  4096    /* largest inflated COSE */
 #define TC_CRED_SKEW	     300     /* seconds of clock skew allowed */
-#define TC_CRED_SALT_LEN     8
-#define TC_CRED_TAG_LEN	     8
-#define TC_CRED_BINDING_LEN  (TC_CRED_SALT_LEN + TC_CRED_TAG_LEN)
+#define TC_CRED_BINDING_LEN  8	     /* scrypt tag */
+#define TC_CRED_DAY_MAX	     2932896 /* day number of 9999-12-31 */
+#define TC_CRED_SALT_PREFIX  "talentcard-binding-v1:" /* + card number */
 #define TC_CRED_SCRYPT_LN    14 /* N = 2^14, r = 8, p = 1 */
 #define TC_CRED_CARD_KEY_MAX 128
 
 /* Claims sizes, NUL included. */
-#define TC_CRED_PROGRAMME_MAX 33
-#define TC_CRED_TIER_MAX      33
-#define TC_CRED_NAME_MAX      257
-#define TC_CRED_RELATION_MAX  16
+#define TC_CRED_PROGRAMME_MAX	   33
+#define TC_CRED_PROGRAMME_MAX_CODE 65535
+#define TC_CRED_TIER_MAX	   33
+#define TC_CRED_NAME_MAX	   257
+#define TC_CRED_RELATION_MAX	   16
 
 /*
  * The claims of a credential. Strings are NUL-terminated UTF-8 and must not
@@ -50,12 +53,13 @@ struct tc_revocations; /* include/tcard/revocation.h */
  */
 struct tc_claims {
 	char card_no[17];		       /* 16 digits */
-	char programme[TC_CRED_PROGRAMME_MAX]; /* programme id */
+	uint32_t programme_code;	       /* claim 2: programme "code" */
+	char programme[TC_CRED_PROGRAMME_MAX]; /* its id, "" until resolved */
 	char tier[TC_CRED_TIER_MAX];	       /* tier id */
 	char name[TC_CRED_NAME_MAX];	       /* holder's name */
-	uint8_t binding[TC_CRED_BINDING_LEN];  /* salt || tag */
-	int64_t issued_at;		       /* epoch seconds */
-	int64_t expires_at;		       /* epoch seconds, exclusive */
+	uint8_t binding[TC_CRED_BINDING_LEN];  /* scrypt tag */
+	int64_t issued_at; /* epoch s; carried as its Asia/Shanghai day */
+	int64_t expires_at; /* epoch s, exclusive; carried as a day, rounded up */
 	char principal[17];		     /* sub-cards: main card, else "" */
 	char relation[TC_CRED_RELATION_MAX]; /* sub-cards, else "" */
 	uint8_t card_key[TC_CRED_CARD_KEY_MAX]; /* chip: DER SPKI */
@@ -99,10 +103,11 @@ struct tc_verdict {
 
 /*
  * Fills c->binding for the holder whose normalised ID number (as
- * tc_id_normalise writes it) is normalised_id: 8 fresh random bytes of salt
- * and the first 8 bytes of scrypt(normalised_id, salt, N = 2^14, r = 8,
- * p = 1). Returns 0, TC_ERR_INVALID_ARG (NULL or empty id, or an id longer
- * than 23 characters), TC_ERR_CRYPTO.
+ * tc_id_normalise writes it) is normalised_id: the first 8 bytes of
+ * scrypt(normalised_id, TC_CRED_SALT_PREFIX || c->card_no, N = 2^14, r = 8,
+ * p = 1). c->card_no must be set first. Returns 0, TC_ERR_INVALID_ARG (NULL
+ * or empty id, an id longer than 23 characters, no valid card number),
+ * TC_ERR_CRYPTO.
  */
 int tc_claims_bind(
     struct tc_claims *c, const char *normalised_id, char *err, size_t errlen);
@@ -118,7 +123,7 @@ int tc_claims_check_id(
     const struct tc_claims *c, const char *typed_id, char *err, size_t errlen);
 
 /*
- * Appends the CBOR claims map of c (deterministic encoding, keys 0..10 as in
+ * Appends the CBOR claims map of c (deterministic encoding, keys 1..10 as in
  * docs/formats.md) to out. Returns 0, TC_ERR_INVALID_ARG (a claim that does
  * not follow its format: card number not 16 digits with a good Luhn digit,
  * empty programme, tier or name, negative dates, expiry not after issue,
@@ -130,8 +135,8 @@ int tc_claims_encode(
 
 /*
  * Decodes a claims map (p, len bytes) strictly: a definite map of keys in
- * ascending order, shortest heads, the required keys 0-7 present, the
- * optional 8-10 well-formed, unknown keys and version other than 1 refused,
+ * ascending order, shortest heads, the required keys 1-7 present, the
+ * optional 8-10 well-formed, unknown keys (0 and 11 up) refused,
  * nothing after the map. On failure *c is zeroed. Returns 0,
  * TC_ERR_TRUNCATED, TC_ERR_MALFORMED, TC_ERR_TRAILING, TC_ERR_UNSUPPORTED
  * (another version), TC_ERR_TOO_LARGE (a string over its array), or

@@ -59,7 +59,8 @@ void tc_ecard_ctx_release(struct tc_ecard_ctx *ctx);
 
 /*
  * Fills *c with the claims of card serial, binding included (card_key_len
- * 0). The card must be live at now: TC_ERR_REVOKED (revoked),
+ * 0), programme id included but programme_code 0: the caller sets it from
+ * the programme's "code" (tc_ecard_sign does). The card must be live at now: TC_ERR_REVOKED (revoked),
  * TC_ERR_STATE (suspended), TC_ERR_EXPIRED (expired, or past its expiry)
  * with a message naming the card and its status. Returns 0, those,
  * TC_ERR_NOT_FOUND, TC_ERR_TOO_LARGE (a programme, tier or relation name

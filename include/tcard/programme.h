@@ -26,7 +26,8 @@
 #include "tcard/role.h"
 
 /* The value of the "format" key of every file this loader reads. */
-#define TC_PROGRAMME_FORMAT "talentcard-programme/1"
+#define TC_PROGRAMME_FORMAT   "talentcard-programme/1"
+#define TC_PROGRAMME_CODE_MAX 65535 /* programme "code": 1..this */
 
 #define TC_PROGRAMME_FILE_MAX	(1024 * 1024) /* bytes per file */
 #define TC_PROGRAMME_ID_MAX	32	      /* bytes of an id */
@@ -427,11 +428,69 @@ struct tc_application {
 	struct tc_cite cite;
 };
 
+/*
+ * The card face layout ("face", optional; docs/cardfaces.md). Sizes are
+ * millimetres from the top left corner of the trimmed ISO/IEC 7810 ID-1
+ * card (TC_FACE_CARD_W_MM x TC_FACE_CARD_H_MM); font sizes are points.
+ */
+#define TC_FACE_CARD_W_MM 85.60
+#define TC_FACE_CARD_H_MM 53.98
+#define TC_FACE_PT_MIN	  4.0  /* smallest font size a face may name */
+#define TC_FACE_PT_MAX	  72.0 /* largest */
+#define TC_FACE_QR_MIN_MM 15.0 /* shorter side of the QR box, at least */
+
+/* A box: [x, y, width, height] in the file. */
+struct tc_face_box {
+	double x, y, w, h;
+};
+
+/* A text of a face; it shrinks from max_pt down to min_pt to fit its box. */
+struct tc_face_text {
+	int set; /* 0: not on the face */
+	struct tc_face_box box;
+	double min_pt, max_pt;
+};
+
+/* How the cards of one tier look ("face.tiers"). */
+struct tc_face_tier {
+	const char *tier;     /* a tier id of the programme */
+	struct tc_text label; /* "钻石卡" / "Diamond", "副证" / "Sub-card" */
+	uint32_t rgb;	      /* "colour" of the band; default: the tier's */
+	uint32_t text_rgb;    /* "text" on the band; default by contrast */
+};
+
+/*
+ * set is 0 when the file has no "face" (the renderer then uses its own
+ * default layout). A face names every tier of the programme once; the
+ * photo, name, card number, masked ID, validity, title and label boxes of
+ * the front, the QR and verify boxes of the back, and "sub" exactly when
+ * the programme has sub-card tiers, are required.
+ */
+struct tc_face {
+	int set;
+	uint32_t ink_rgb;   /* "ink": text on the body, default #1A1A1A */
+	uint32_t paper_rgb; /* "paper": the body, default #FFFFFF */
+	double band_mm;	    /* "band": tier band on top of both sides, 0-27 */
+	struct tc_face_tier *tiers;
+	size_t n_tiers;
+	struct tc_face_text title, label, name, card_no, id, validity, sub;
+	struct tc_face_box photo;
+	struct tc_face_box qr;
+	struct tc_face_text verify, authority;
+	struct tc_text verify_text;
+	struct tc_cite cite;
+};
+
+/* The face entry of tier id, owned by f, or NULL. */
+const struct tc_face_tier *tc_face_tier_find(
+    const struct tc_face *f, const char *id);
+
 struct tc_programme {
 	const char *file; /* the source_name given to the loader */
 	const char *id;
 	struct tc_text names;
 	struct tc_text authority;
+	int code; /* 1..TC_PROGRAMME_CODE_MAX, unique in a set: credentials */
 	char region[7]; /* GB/T 2260 code, 6 digits */
 	int alg;	/* TC_COSE_ALG_ES256 or TC_COSE_ALG_SM2_SM3 */
 	unsigned media; /* TC_CHANNEL_* mask, never 0 */
@@ -456,7 +515,8 @@ struct tc_programme {
 	struct tc_exclusive_group *exclusive_groups;
 	size_t n_exclusive_groups;
 	struct tc_application application;
-	void *priv; /* the parsed JSON the strings live in */
+	struct tc_face face; /* card face layout; face.set 0 when absent */
+	void *priv;	     /* the parsed JSON the strings live in */
 };
 
 /*
@@ -551,6 +611,9 @@ int tc_programme_set_load_dir(struct tc_programme_set **out /* OUT */,
 /* The programme with this id, owned by s, or NULL. */
 const struct tc_programme *tc_programme_set_find(
     const struct tc_programme_set *s, const char *id);
+/* The programme whose "code" is code (credentials carry it), or NULL. */
+const struct tc_programme *tc_programme_set_find_code(
+    const struct tc_programme_set *s, uint64_t code);
 /* Number of programmes, and the i-th in file name order (NULL past end). */
 size_t tc_programme_set_count(const struct tc_programme_set *s);
 const struct tc_programme *tc_programme_set_at(

@@ -185,7 +185,7 @@ setup(struct fx *f, const char *name, EVP_PKEY *pk, int sm2)
 		die("keys");
 	memset(&c, 0, sizeof(c));
 	tc_cardno_make("440111", 17, c.card_no);
-	strcpy(c.programme, "baiyun-yunju");
+	c.programme_code = 1;
 	strcpy(c.tier, "gold");
 	strcpy(c.name, "Made-up Holder");
 	c.issued_at = NOW - 86400;

@@ -7,10 +7,12 @@
  * Sig_structure and a DER signature prepared in advance); e-cards signed
  * and rendered per second (claims encode + sign + Base45 text, QR at level
  * Q, PNG at 8 pixels per module), with and without the holder binding's
- * scrypt; and the text length and QR version of that card. The card is
- * like the demo's: 16-digit number, a 15-character programme id, tier
- * "a", a three-character Chinese name. Each rate is the best of 3 rounds
- * of about 0.3 s. Made-up data only.
+ * scrypt; and the text length and QR version of that card, signed with
+ * ES256 and with SM2 (whose COSE alg takes 4 bytes more), and the longest
+ * Chinese name that still fits QR version 10. The card is like the demo's:
+ * 16-digit number, programme code, tier "silver", a three-character
+ * Chinese name. Each rate is the best of 3 rounds of about 0.3 s. Made-up
+ * data only.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,9 +87,8 @@ setup(void)
 	    tc_cose_keyring_add(fx.ring, pub) != 0)
 		die("keys");
 	memcpy(fx.claims.card_no, "4401000000000114", 17);
-	snprintf(fx.claims.programme, sizeof(fx.claims.programme), "%s",
-	    "guangzhou-green");
-	snprintf(fx.claims.tier, sizeof(fx.claims.tier), "a");
+	fx.claims.programme_code = 2;
+	snprintf(fx.claims.tier, sizeof(fx.claims.tier), "silver");
 	snprintf(fx.claims.name, sizeof(fx.claims.name), "%s",
 	    "\xe6\x9e\x97\xe6\x85\xa7\xe6\x95\x8f");
 	fx.claims.issued_at = NOW - 86400;
@@ -171,6 +172,50 @@ bind_only(void)
 		die("bind");
 }
 
+/*
+ * The text length and QR version of the card signed with key, with a name
+ * of nchars Chinese characters (0: the fixture's name); *version -1 when
+ * the text does not fit any version.
+ */
+static size_t
+size_with(struct tc_cose_key *key, int nchars, int *version)
+{
+	struct tc_claims c = fx.claims;
+	struct tc_buf t;
+	struct tc_qr qr;
+	size_t len;
+	int i;
+
+	if (nchars > 0) {
+		c.name[0] = '\0';
+		for (i = 0; i < nchars && i < 80; i++)
+			strcat(c.name, "\xe6\x9e\x97"); /* U+6797 */
+	}
+	tc_buf_init(&t, TC_CRED_TEXT_MAX);
+	if (tc_credential_encode(&t, &c, key, NULL, 0) != 0)
+		die("encode");
+	len = t.len;
+	*version = -1;
+	if (tc_qr_encode(&qr, (const char *)t.data, NULL, 0) == 0) {
+		*version = qr.version;
+		tc_qr_release(&qr);
+	}
+	tc_buf_release(&t);
+	return len;
+}
+
+/* The longest name in Chinese characters whose card fits version 10. */
+static int
+longest_v10(struct tc_cose_key *key)
+{
+	int n, v;
+
+	for (n = 1; n < 80; n++)
+		if (size_with(key, n, &v), v < 0 || v > 10)
+			return n - 1;
+	return n;
+}
+
 static double
 rate(void (*fn)(void))
 {
@@ -200,9 +245,18 @@ int
 main(void)
 {
 	struct tc_qr qr;
+	struct tc_cose_key *sm2;
+	EVP_PKEY *sm2_pkey;
+	uint8_t kid[TC_COSE_KID_LEN];
 	double raw, ver, sr, bind;
+	size_t len;
+	int v;
 
 	setup();
+	if ((sm2_pkey = EVP_PKEY_Q_keygen(NULL, NULL, "SM2")) == NULL ||
+	    tc_cose_kid_of_pkey(sm2_pkey, kid) != 0 ||
+	    tc_cose_key_new(&sm2, sm2_pkey, kid, sizeof(kid), NULL, 0) != 0)
+		die("SM2 key");
 	raw = best(raw_verify);
 	ver = best(qr_verify);
 	raw = raw > best(raw_verify) ? raw : best(raw_verify);
@@ -226,6 +280,15 @@ main(void)
 	    fx.text.len, fx.text.data[3] == ':' ? 4 : 5,
 	    (const char *)fx.text.data, qr.version, qr.size, qr.size,
 	    TC_QR_V10Q_ALNUM);
+	printf("                                    longest name at version "
+	       "10: %d Chinese characters\n",
+	    longest_v10(fx.key));
+	len = size_with(sm2, 0, &v);
+	printf("typical card, SM2: text %zu characters, QR version %d at "
+	       "level Q; longest name at version 10: %d Chinese characters\n",
+	    len, v, longest_v10(sm2));
 	tc_qr_release(&qr);
+	tc_cose_key_free(sm2);
+	EVP_PKEY_free(sm2_pkey);
 	return 0;
 }

@@ -14,6 +14,11 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/*
+ * A target may define this to write its seed corpus into dir (signed seeds
+ * need the target's fixed keys): `fuzz_X --write-seeds DIR`. Returns 0.
+ */
+int tc_fuzz_write_seeds(const char *dir) __attribute__((weak));
 
 static int
 run_file(const char *path)
@@ -48,6 +53,15 @@ int
 main(int argc, char **argv)
 {
 	int i, count = 0, bad = 0;
+
+	if (argc == 3 && strcmp(argv[1], "--write-seeds") == 0) {
+		if (tc_fuzz_write_seeds == NULL) {
+			fprintf(stderr, "%s: this target writes no seeds\n",
+			    argv[0]);
+			return 2;
+		}
+		return tc_fuzz_write_seeds(argv[2]) == 0 ? 0 : 1;
+	}
 
 	for (i = 1; i < argc; i++) {
 		struct stat st;

@@ -117,6 +117,34 @@ TCARD_PASSPHRASE=$P2 expect_exit 0 "qr-batch after SIGKILL" "$I" qr-batch --home
 check "every live card has exactly one e-card" test "$(n2)" = "$live2"
 check "and a file" test "$(files2)" = "$live2"
 check "no temporary file left in use" test "$(ls "$D2" | grep -vc '\.png$')" -le 1
+
+# Interrupted (SIGINT, as Ctrl-C on a terminal): the batch in hand is
+# committed, the run says so and exits 1; the rerun finishes the rest.
+H3=$T/demo3
+"$I" demo --home "$H3" >"$T/lines3" 2>/dev/null
+P3=$(awk -F'\t' -v n=$P '$1 == n { print $3 }' "$H3/demo-operators.txt")
+live3=$(wc -l <"$T/lines3")
+D3=$T/ecards3
+n3() { "$I" audit list --home "$H3" --limit 100000 | grep -c 'ecard\.issue'; }
+TCARD_PASSPHRASE=$P3 TCARD_SCRYPT_LN=15 sh -c 'exec "$@"' - "$I" qr-batch --home "$H3" --out "$D3" --as $P >"$T/int.out" 2>"$T/int.err" &
+qpid=$!
+# Wait until the batch is signing (its output directory exists), then Ctrl-C.
+for _ in $(seq 1 100); do [ -d "$D3" ] && break; sleep 0.05; done
+kill -INT $qpid
+wait $qpid; st=$?
+got3=$(n3)
+echo "# after SIGINT: exit $st, $got3 e-cards recorded; $(cat "$T/int.err")"
+if [ "$got3" -lt "$live3" ]; then
+	check "an interrupted qr-batch exits 1" test "$st" = 1
+	check "and says to run it again" grep -q 'interrupted: run it again' "$T/int.err"
+else
+	ok "the run finished before the signal arrived (exit $st): nothing to resume"
+	ok "(no interruption message expected)"
+fi
+TCARD_PASSPHRASE=$P3 expect_exit 0 "qr-batch after SIGINT" "$I" qr-batch --home "$H3" --out "$D3" --as $P
+check "every live card has exactly one e-card after the interrupted run" test "$(n3)" = "$live3"
+check "and a file each" test "$(ls "$D3" | grep -c '\.png$')" = "$live3"
+
 for c in qr qr-batch; do
 	expect_exit 0 "$c --help" "$I" "$c" --help
 	expect_out '^SYNOPSIS' "$c --help is a man-style page"

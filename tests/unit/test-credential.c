@@ -27,6 +27,7 @@
 #include "tcard/credential.h"
 #include "tcard/err.h"
 #include "tcard/revocation.h"
+#include "tcard/workday.h"
 #include "tcard/zlib.h"
 
 #define NOW 1790000000 /* 2026-09-21 */
@@ -92,11 +93,12 @@ make_claims(struct tc_claims *c)
 {
 	memset(c, 0, sizeof(*c));
 	assert_int_equal(tc_cardno_make("440111", 17, c->card_no), 0);
-	strcpy(c->programme, "gd-talent");
+	c->programme_code = 3;
 	strcpy(c->tier, "A");
 	strcpy(c->name, "测试 Holder");
-	c->issued_at = NOW - 86400;
-	c->expires_at = NOW + 86400 * 365;
+	/* Whole Asia/Shanghai days: the claims carry day numbers. */
+	c->issued_at = tc_time_of_day(tc_day_of_time(NOW) - 1);
+	c->expires_at = tc_time_of_day(tc_day_of_time(NOW) + 365);
 	assert_int_equal(tc_claims_bind(c, holder_id, NULL, 0), 0);
 }
 
@@ -374,27 +376,44 @@ test_dates(void **state)
 	struct tc_claims c;
 	struct tc_verdict v;
 	struct tc_buf t;
+	time_t t1 = tc_time_of_day(tc_day_of_time(NOW) + 1); /* tomorrow */
 
 	(void)state;
 	tc_buf_init(&t, 0);
 	make_claims(&c);
-	c.issued_at = NOW + 301;
-	c.expires_at = NOW + 86400;
+	c.issued_at = t1;
+	c.expires_at = t1 + 86400;
 	assert_int_equal(tc_credential_encode(&t, &c, ec_key, NULL, 0), 0);
-	verify((char *)t.data, t.len, NULL, NOW, NULL, &v);
+	verify((char *)t.data, t.len, NULL, t1 - 301, NULL, &v);
 	assert_int_equal(v.valid, 0);
 	assert_string_equal(v.reason, "not-yet-valid");
 	/* Within the clock skew allowance. */
-	verify((char *)t.data, t.len, NULL, NOW + 1, NULL, &v);
+	verify((char *)t.data, t.len, NULL, t1 - 299, NULL, &v);
 	assert_int_equal(v.valid, 1);
 	/* Expired at the first second of expires_at. */
-	verify((char *)t.data, t.len, NULL, NOW + 86400, NULL, &v);
+	verify((char *)t.data, t.len, NULL, t1 + 86400, NULL, &v);
 	assert_int_equal(v.valid, 0);
 	assert_string_equal(v.reason, "expired");
 	assert_int_equal(v.have_claims, 1);
 	assert_int_equal(v.authentic, 1);
-	verify((char *)t.data, t.len, NULL, NOW + 86399, NULL, &v);
+	verify((char *)t.data, t.len, NULL, t1 + 86399, NULL, &v);
 	assert_int_equal(v.valid, 1);
+	tc_buf_reset(&t);
+
+	/* Issue rounds down to its day, expiry up to the next midnight. */
+	c.issued_at = t1 + 3600;
+	c.expires_at = t1 + 86400 + 1;
+	assert_int_equal(tc_credential_encode(&t, &c, ec_key, NULL, 0), 0);
+	verify((char *)t.data, t.len, NULL, t1, NULL, &v);
+	assert_int_equal(v.valid, 1);
+	assert_int_equal(v.claims.issued_at, t1);
+	assert_int_equal(v.claims.expires_at, t1 + 2 * 86400);
+	tc_buf_reset(&t);
+
+	/* An expiry after 9999-12-31 cannot be carried. */
+	c.expires_at = tc_time_of_day(TC_CRED_DAY_MAX + 1);
+	assert_int_equal(
+	    tc_credential_encode(&t, &c, ec_key, NULL, 0), TC_ERR_INVALID_ARG);
 	tc_buf_release(&t);
 }
 
@@ -509,18 +528,35 @@ test_bad_claims(void **state)
 	tc_buf_init(&t, 0);
 	make_claims(&c);
 	assert_int_equal(tc_claims_encode(&pl, &c, NULL, 0), 0);
-	/* Version 2: refused even though signed. */
 	p = pl.data;
-	assert_int_equal(p[0], 0xa8);
-	assert_int_equal(p[2], 0x01);
-	p[2] = 0x02;
+	assert_int_equal(p[0], 0xa7);
+	/* Programme code 0 (at byte 12, after the 9-byte card number). */
+	assert_int_equal(p[11], 0x02);
+	assert_int_equal(p[12], 0x03);
+	p[12] = 0x00;
 	assert_int_equal(
 	    tc_cose_sign1_create(&cose, ec_key, pl.data, pl.len, NULL, 0), 0);
 	plain_text(&t, cose.data, cose.len);
 	expect_refused((char *)t.data, t.len, "malformed", "bad-claims");
-	/* An unknown key 11 appended to a map of 9. */
-	p[2] = 0x01;
-	p[0] = 0xa9;
+	p[12] = 0x03;
+	/* A version key 0 (the version is the prefix's): refused. */
+	tc_buf_reset(&cose);
+	tc_buf_reset(&t);
+	{
+		struct tc_buf k0;
+
+		tc_buf_init(&k0, 0);
+		assert_int_equal(tc_buf_put(&k0, "\xa8\x00\x01", 3), 0);
+		assert_int_equal(tc_buf_put(&k0, pl.data + 1, pl.len - 1), 0);
+		assert_int_equal(tc_cose_sign1_create(
+				     &cose, ec_key, k0.data, k0.len, NULL, 0),
+		    0);
+		tc_buf_release(&k0);
+	}
+	plain_text(&t, cose.data, cose.len);
+	expect_refused((char *)t.data, t.len, "malformed", "bad-claims");
+	/* An unknown key 11 appended to a map of 8. */
+	p[0] = 0xa8;
 	assert_int_equal(tc_buf_put(&pl, "\x0b\x00", 2), 0);
 	tc_buf_reset(&cose);
 	assert_int_equal(
@@ -535,7 +571,7 @@ test_bad_claims(void **state)
 static void
 test_binding(void **state)
 {
-	struct tc_claims c;
+	struct tc_claims c, d;
 	struct tc_verdict v;
 	struct tc_buf t;
 
@@ -557,9 +593,24 @@ test_binding(void **state)
 	assert_int_equal(tc_claims_check_id(&c, "", NULL, 0), TC_ERR_POLICY);
 	assert_int_equal(
 	    tc_claims_check_id(&c, "1101-0519", NULL, 0), TC_ERR_POLICY);
+	/* The salt is the card number: another card, another tag. */
+	d = c;
+	assert_int_equal(tc_cardno_make("440111", 18, d.card_no), 0);
+	assert_int_equal(tc_claims_bind(&d, holder_id, NULL, 0), 0);
+	assert_memory_not_equal(d.binding, c.binding, sizeof(c.binding));
+	assert_int_equal(tc_claims_check_id(&d, holder_id, NULL, 0), 0);
+	memcpy(d.binding, c.binding, sizeof(c.binding));
+	assert_int_equal(
+	    tc_claims_check_id(&d, holder_id, NULL, 0), TC_ERR_POLICY);
+	/* No card number, no binding. */
+	d.card_no[0] = '\0';
+	assert_int_equal(
+	    tc_claims_bind(&d, holder_id, NULL, 0), TC_ERR_INVALID_ARG);
 	assert_int_equal(tc_credential_encode(&t, &c, ec_key, NULL, 0), 0);
 	verify((char *)t.data, t.len, NULL, NOW, "110105 19491231 002x", &v);
 	assert_int_equal(v.valid, 1);
+	assert_int_equal(v.claims.programme_code, 3);
+	assert_string_equal(v.claims.programme, "");
 	verify((char *)t.data, t.len, NULL, NOW, "110105194912310029", &v);
 	assert_int_equal(v.valid, 0);
 	assert_string_equal(v.reason, "id-mismatch");
