@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Tests of the usage ledger (src/ledger.c) against the shipped programme
+ * files: each quota kind exactly at its limit (Baiyun gym 2 a month, airport
+ * VIP 2 a year, a per-validity quota), month and year rollover in
+ * Asia/Shanghai, the exclusive health-check pair, Chuxiong's party of 3 and
+ * its chip-only finance, a green-card sub-card refused a main-card service,
+ * idempotent retries, a request id reused for another card, concurrent
+ * redeems of the last use from several threads (exactly one allowed), the
+ * durable file across reopen, reports, and bad requests. Made-up card
+ * numbers only.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "tcard/cardno.h"
+#include "tcard/err.h"
+#include "tcard/ledger.h"
+#include "tcard/programme.h"
+#include "tcard/workday.h"
+
+static struct tc_programme_set *set;
+static const struct tc_programme *baiyun, *chuxiong, *green;
+static char dir[] = "/tmp/tc-ledger-XXXXXX";
+static char path[256];
+static struct tc_ledger *led;
+
+/* 12:00 Asia/Shanghai on that day. */
+#define NOON(y, m, d) (tc_time_of_day(tc_day_from_civil(y, m, d)) + 12 * 3600)
+
+static int
+setup(void **state)
+{
+	char err[512];
+
+	(void)state;
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, sizeof(path), "%s/ledger.db", dir);
+	if (tc_programme_set_load_dir(
+		&set, TC_PROGRAMMES_DIR, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return -1;
+	}
+	baiyun = tc_programme_set_find(set, "baiyun-yunju");
+	chuxiong = tc_programme_set_find(set, "chuxiong-xingchu");
+	green = tc_programme_set_find(set, "guangzhou-green");
+	if (baiyun == NULL || chuxiong == NULL || green == NULL)
+		return -1;
+	return tc_ledger_open(&led, path, err, sizeof(err));
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	tc_ledger_close(led);
+	tc_programme_set_free(set);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static unsigned long reqno;
+
+/* A fresh request for card serial of p. */
+static struct tc_redeem
+req(const struct tc_programme *p, int64_t serial, const char *tier,
+    const char *service, time_t now)
+{
+	static char card[8][17], id[8][32];
+	static int slot;
+	struct tc_redeem q;
+
+	slot = (slot + 1) % 8;
+	assert_int_equal(tc_cardno_make(p->region, serial, card[slot]), 0);
+	snprintf(id[slot], sizeof(id[slot]), "req-%lu", ++reqno);
+	memset(&q, 0, sizeof(q));
+	q.programme = p;
+	q.service = service;
+	q.card_no = card[slot];
+	q.tier = tier;
+	q.valid_from = NOON(2026, 1, 10);
+	q.channel = TC_CHANNEL_QR;
+	q.party = 1;
+	q.request_id = id[slot];
+	q.window = "gym-desk-1";
+	q.now = now;
+	return q;
+}
+
+static void
+redeem(const struct tc_redeem *q, int allowed, const char *reason,
+    struct tc_redeem_result *res)
+{
+	char err[256];
+
+	assert_int_equal(tc_ledger_redeem(led, q, res, err, sizeof(err)), 0);
+	if (res->allowed != allowed)
+		fail_msg("%s: allowed %d (%s: %s), expected %d", q->service,
+		    res->allowed, res->reason ? res->reason : "-", res->message,
+		    allowed);
+	if (reason == NULL)
+		assert_null(res->reason);
+	else
+		assert_string_equal(res->reason, reason);
+}
+
+static void
+test_month_quota(void **state)
+{
+	struct tc_redeem_result r;
+	struct tc_redeem q;
+
+	(void)state;
+	/* Gym: 2 a month. */
+	q = req(baiyun, 101, "gold", "culture-sports.gym", NOON(2026, 11, 3));
+	redeem(&q, 1, NULL, &r);
+	assert_int_equal(r.limit, 2);
+	assert_int_equal(r.used, 1);
+	assert_int_equal(r.remaining, 1);
+	assert_int_equal(r.period, TC_PERIOD_MONTH);
+	assert_int_equal(r.period_start, tc_day_from_civil(2026, 11, 1));
+	assert_int_equal(r.period_end, tc_day_from_civil(2026, 12, 1));
+	q = req(baiyun, 101, "gold", "culture-sports.gym", NOON(2026, 11, 20));
+	redeem(&q, 1, NULL, &r);
+	assert_int_equal(r.remaining, 0);
+	q = req(baiyun, 101, "gold", "culture-sports.gym", NOON(2026, 11, 30));
+	redeem(&q, 0, TC_REDEEM_QUOTA_EXHAUSTED, &r);
+	assert_int_equal(r.used, 2);
+	/* 23:59 on 30 November Shanghai is still November (15:59 UTC)... */
+	q = req(baiyun, 101, "gold", "culture-sports.gym",
+	    tc_time_of_day(tc_day_from_civil(2026, 12, 1)) - 60);
+	redeem(&q, 0, TC_REDEEM_QUOTA_EXHAUSTED, &r);
+	/* ... and 00:00 on 1 December (16:00 UTC 30 November) is not. */
+	q = req(baiyun, 101, "gold", "culture-sports.gym",
+	    tc_time_of_day(tc_day_from_civil(2026, 12, 1)));
+	redeem(&q, 1, NULL, &r);
+	assert_int_equal(r.remaining, 1);
+	/* Another card has its own quota. */
+	q = req(baiyun, 102, "gold", "culture-sports.gym", NOON(2026, 11, 30));
+	redeem(&q, 1, NULL, &r);
+}
+
+static void
+test_year_quota(void **state)
+{
+	struct tc_redeem_result r;
+	struct tc_redeem q;
+
+	(void)state;
+	/* Airport VIP: 2 a year, over both options; diamond only. */
+	q = req(
+	    baiyun, 201, "diamond", "airport-vip.domestic", NOON(2026, 2, 1));
+	redeem(&q, 1, NULL, &r);
+	q = req(baiyun, 201, "diamond", "airport-vip.international",
+	    NOON(2026, 7, 1));
+	redeem(&q, 1, NULL, &r);
+	assert_int_equal(r.period, TC_PERIOD_YEAR);
+	assert_int_equal(r.remaining, 0);
+	q = req(baiyun, 201, "diamond", "airport-vip.domestic",
+	    tc_time_of_day(tc_day_from_civil(2027, 1, 1)) - 1);
+	redeem(&q, 0, TC_REDEEM_QUOTA_EXHAUSTED, &r);
+	q = req(baiyun, 201, "diamond", "airport-vip.domestic",
+	    tc_time_of_day(tc_day_from_civil(2027, 1, 1)));
+	redeem(&q, 1, NULL, &r);
+	assert_int_equal(r.period_start, tc_day_from_civil(2027, 1, 1));
+	/* Gold is not covered. */
+	q = req(baiyun, 202, "gold", "airport-vip.domestic", NOON(2026, 2, 1));
+	redeem(&q, 0, TC_REDEEM_NOT_COVERED, &r);
+	/* Unlimited: priority registration at a hospital. */
+	q = req(baiyun, 201, "diamond", "medical", NOON(2026, 2, 1));
+	redeem(&q, 1, NULL, &r);
+	assert_int_equal(r.limit, -1);
+	assert_int_equal(r.remaining, -1);
+}
+
+static void
+test_exclusive(void **state)
+{
+	struct tc_redeem_result r;
+	struct tc_redeem q;
+
+	(void)state;
+	/* The union health check OR the free health check, per year. */
+	q = req(baiyun, 301, "diamond", "union-health-check.recuperation",
+	    NOON(2026, 3, 1));
+	redeem(&q, 1, NULL, &r);
+	q = req(baiyun, 301, "diamond", "health-check", NOON(2026, 9, 1));
+	redeem(&q, 0, TC_REDEEM_EXCLUSIVE_USED, &r);
+	assert_string_equal(r.exclusive_with, "union-health-check");
+	/* A new year frees the choice. */
+	q = req(baiyun, 301, "diamond", "health-check", NOON(2027, 1, 2));
+	redeem(&q, 1, NULL, &r);
+	q = req(baiyun, 301, "diamond", "union-health-check", NOON(2027, 5, 2));
+	redeem(&q, 0, TC_REDEEM_EXCLUSIVE_USED, &r);
+	assert_string_equal(r.exclusive_with, "health-check");
+}
+
+static void
+test_party_and_channel(void **state)
+{
+	struct tc_redeem_result r;
+	struct tc_redeem q;
+
+	(void)state;
+	/* Scenic spots: holder, spouse and child, 3 tickets. */
+	q = req(chuxiong, 401, "a", "scenic-spots", NOON(2026, 5, 1));
+	q.party = 3;
+	redeem(&q, 1, NULL, &r);
+	q = req(chuxiong, 401, "a", "scenic-spots", NOON(2026, 5, 1));
+	q.party = 4;
+	redeem(&q, 0, TC_REDEEM_PARTY_TOO_LARGE, &r);
+	assert_non_null(strstr(r.message, "at most 3"));
+	/* Finance: the physical card only. */
+	q = req(chuxiong, 402, "b", "finance.vip-window", NOON(2026, 5, 1));
+	redeem(&q, 0, TC_REDEEM_WRONG_CHANNEL, &r);
+	assert_non_null(strstr(r.message, "physical card"));
+	q.channel = TC_CHANNEL_CHIP;
+	redeem(&q, 1, NULL, &r);
+	/* A green-card sub-card: not for a main-card-only service. */
+	q = req(green, 403, "a-spouse", "duty-free-import", NOON(2026, 5, 1));
+	redeem(&q, 0, TC_REDEEM_NOT_COVERED, &r);
+	q = req(green, 403, "a-spouse", "residence-permit", NOON(2026, 5, 1));
+	redeem(&q, 1, NULL, &r);
+	/* Unknown services and options. */
+	q = req(green, 403, "a", "spa", NOON(2026, 5, 1));
+	redeem(&q, 0, TC_REDEEM_UNKNOWN_SERVICE, &r);
+	q = req(baiyun, 403, "gold", "culture-sports.spa", NOON(2026, 5, 1));
+	redeem(&q, 0, TC_REDEEM_UNKNOWN_SERVICE, &r);
+}
+
+static void
+test_validity_quota(void **state)
+{
+	struct tc_programme *p = NULL;
+	struct tc_redeem_result r;
+	struct tc_redeem q;
+	char src[4096], tmp[300], err[512], *text, *at;
+	FILE *f;
+	long n;
+
+	(void)state;
+	/* The fuzz corpus's mini programme, its yearly check made per validity. */
+	snprintf(src, sizeof(src),
+	    "%s/../tests/fuzz/corpus/programme/mini.json", TC_PROGRAMMES_DIR);
+	assert_non_null(f = fopen(src, "rb"));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	assert_non_null(text = calloc(1, (size_t)n + 1));
+	assert_int_equal(fread(text, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	assert_non_null(at = strstr(text, "{\"count\":1,\"period\":\"year\"}"));
+	snprintf(tmp, sizeof(tmp), "%s/validity.json", dir);
+	assert_non_null(f = fopen(tmp, "wb"));
+	fwrite(text, 1, (size_t)(at - text), f);
+	fputs("{\"count\":1,\"period\":\"validity\"}", f);
+	fputs(at + strlen("{\"count\":1,\"period\":\"year\"}"), f);
+	fclose(f);
+	free(text);
+	if (tc_programme_load(&p, tmp, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	q = req(p, 501, "a", "check", NOON(2026, 2, 1));
+	redeem(&q, 1, NULL, &r);
+	assert_int_equal(r.period, TC_PERIOD_VALIDITY);
+	assert_int_equal(r.period_start, 0);
+	/* Years later, same validity: still used. */
+	q = req(p, 501, "a", "check", NOON(2029, 2, 1));
+	redeem(&q, 0, TC_REDEEM_QUOTA_EXHAUSTED, &r);
+	/* A renewed credential (new validity) starts again. */
+	q.valid_from = NOON(2029, 1, 20);
+	redeem(&q, 1, NULL, &r);
+	/* The sub-card tier of mini is covered by check, and union is chip-only
+	 * with a party of 3. */
+	q = req(p, 502, "a-spouse", "check", NOON(2026, 2, 1));
+	redeem(&q, 1, NULL, &r);
+	q = req(p, 502, "a", "union", NOON(2026, 2, 1));
+	redeem(&q, 0, TC_REDEEM_WRONG_CHANNEL, &r);
+	tc_programme_free(p);
+}
+
+static void
+test_idempotent(void **state)
+{
+	struct tc_redeem_result r;
+	struct tc_redeem q, q2;
+	int64_t before;
+	char err[256];
+
+	(void)state;
+	q = req(baiyun, 601, "gold", "culture-sports.gym", NOON(2026, 11, 3));
+	q.request_id = "window-7:2026-11-03:0001";
+	redeem(&q, 1, NULL, &r);
+	assert_int_equal(r.replay, 0);
+	before = tc_ledger_count(led);
+	/* The same request again (a retry after a lost answer). */
+	redeem(&q, 1, NULL, &r);
+	assert_int_equal(r.replay, 1);
+	assert_int_equal(r.used, 1);
+	assert_int_equal(tc_ledger_count(led), before);
+	/* The same id for another card is refused, not counted. */
+	q2 = req(baiyun, 602, "gold", "culture-sports.gym", NOON(2026, 11, 3));
+	q2.request_id = q.request_id;
+	redeem(&q2, 0, TC_REDEEM_REQID_REUSED, &r);
+	assert_int_equal(tc_ledger_count(led), before);
+	/* Bad requests are errors, not answers. */
+	q2 = q;
+	q2.request_id = "has space";
+	assert_int_equal(tc_ledger_redeem(led, &q2, &r, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	q2 = q;
+	q2.party = 0;
+	assert_int_equal(tc_ledger_redeem(led, &q2, &r, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	q2 = q;
+	q2.card_no = "4401110000000010";
+	assert_int_equal(tc_ledger_redeem(led, &q2, &r, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	/* usage answers without recording. */
+	q = req(baiyun, 601, "gold", "culture-sports.gym", NOON(2026, 11, 4));
+	assert_int_equal(tc_ledger_usage(led, &q, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.allowed, 1);
+	assert_int_equal(r.used, 2);
+	assert_int_equal(r.remaining, 0);
+	assert_int_equal(tc_ledger_count(led), before);
+}
+
+struct racer {
+	struct tc_ledger *l;
+	int id;
+	int allowed;
+	int err;
+};
+
+static void *
+race(void *arg)
+{
+	struct racer *x = arg;
+	struct tc_redeem_result r;
+	struct tc_redeem q;
+	char id[32], card[17], err[256];
+
+	tc_cardno_make(baiyun->region, 701, card);
+	snprintf(id, sizeof(id), "race-%d", x->id);
+	memset(&q, 0, sizeof(q));
+	q.programme = baiyun;
+	q.service = "health-check";
+	q.card_no = card;
+	q.tier = "diamond";
+	q.valid_from = NOON(2026, 1, 1);
+	q.channel = TC_CHANNEL_QR;
+	q.party = 1;
+	q.request_id = id;
+	q.now = NOON(2026, 6, 1);
+	x->err = tc_ledger_redeem(x->l, &q, &r, err, sizeof(err));
+	x->allowed = x->err == 0 && r.allowed;
+	return NULL;
+}
+
+static void
+test_concurrent_last_use(void **state)
+{
+	struct racer x[8];
+	pthread_t t[8];
+	struct tc_ledger *other;
+	char err[256];
+	int i, n = 0;
+
+	(void)state;
+	/* Half the threads share this process's connection, half use a
+	 * second connection to the same file, as a second process would. */
+	assert_int_equal(tc_ledger_open(&other, path, err, sizeof(err)), 0);
+	for (i = 0; i < 8; i++) {
+		x[i].l = i % 2 ? other : led;
+		x[i].id = i;
+		assert_int_equal(pthread_create(&t[i], NULL, race, &x[i]), 0);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(x[i].err, 0);
+		n += x[i].allowed;
+	}
+	assert_int_equal(n, 1);
+	tc_ledger_close(other);
+}
+
+static int
+collect(const struct tc_ledger_row *row, void *arg)
+{
+	int *n = arg;
+
+	assert_int_equal(strlen(row->card_no), 16);
+	assert_true(row->party >= 1);
+	(*n)++;
+	return 0;
+}
+
+static void
+test_reopen_and_report(void **state)
+{
+	char err[256];
+	int64_t before = tc_ledger_count(led);
+	int n = 0, m = 0;
+
+	(void)state;
+	tc_ledger_close(led);
+	assert_int_equal(tc_ledger_open(&led, path, err, sizeof(err)), 0);
+	assert_int_equal(tc_ledger_count(led), before);
+	/* The gym uses of November 2026 (test_month_quota: 3 + 1, and
+	 * test_idempotent: 1). */
+	assert_int_equal(
+	    tc_ledger_report(led, "baiyun-yunju", "culture-sports",
+		tc_day_from_civil(2026, 11, 1), tc_day_from_civil(2026, 12, 1),
+		collect, &n, err, sizeof(err)),
+	    0);
+	assert_int_equal(n, 4);
+	assert_int_equal(tc_ledger_report(led, NULL, NULL, 0, 4000000, collect,
+			     &m, err, sizeof(err)),
+	    0);
+	assert_int_equal(m, before);
+}
+
+static void
+test_not_a_ledger(void **state)
+{
+	struct tc_ledger *l = NULL;
+	char p[300], err[256];
+	FILE *f;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/junk.db", dir);
+	assert_non_null(f = fopen(p, "wb"));
+	fputs("this is not a database at all, not even close.........", f);
+	fclose(f);
+	assert_int_equal(tc_ledger_open(&l, p, err, sizeof(err)), TC_ERR_DB);
+	assert_non_null(strstr(err, "not an SQLite database"));
+	assert_null(l);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_month_quota),
+		cmocka_unit_test(test_year_quota),
+		cmocka_unit_test(test_exclusive),
+		cmocka_unit_test(test_party_and_channel),
+		cmocka_unit_test(test_validity_quota),
+		cmocka_unit_test(test_idempotent),
+		cmocka_unit_test(test_concurrent_last_use),
+		cmocka_unit_test(test_reopen_and_report),
+		cmocka_unit_test(test_not_a_ledger),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
