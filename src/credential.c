@@ -260,10 +260,10 @@ tc_claims_encode(
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "claims: tier and name must be non-empty UTF-8 "
 		    "without control characters");
-	if (c->issued_at < 0 || c->expires_at <= c->issued_at ||
+	if (c->issued_at < tc_time_of_day(0) || c->expires_at <= c->issued_at ||
 	    c->expires_at > tc_time_of_day(TC_CRED_DAY_MAX))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "claims: negative issue date or expiry not after it");
+		    "claims: issue date before 1970, or expiry not after it");
 	sub = c->principal[0] != '\0';
 	if (sub != (c->relation[0] != '\0'))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
