@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a card face shows, read from the registry (tc_cardface_card_load
+ * in include/tcard/cardface.h): the card and its holder through the
+ * lifecycle module, and the photo and the Chinese translation of a
+ * foreign name from the application that issued the card. A card links
+ * to its application through applications.issued_serial; a reissued card
+ * has no application of its own but names the card it replaced
+ * (cards.replaces_serial), and an upgrade or conversion names the card it
+ * came from (applications.card_serial), so the search walks back along
+ * those links, a bounded number of steps, until it finds a photo. A
+ * sub-card's principal is another person and is never followed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <sqlite3.h>
+
+#include "registry-int.h"
+#include "tcard/application.h"
+#include "tcard/cardface.h"
+#include "tcard/err.h"
+#include "tcard/lifecycle.h"
+
+/* Steps back along reissues and upgrades, at most. */
+#define CHAIN_MAX 32
+/* The form field holding the translation of a foreign name. */
+#define NAME_ZH_FIELD "name-zh"
+
+/* The id of the application that issued card serial, or 0. */
+static int
+issuing_app(struct tc_registry *reg, int64_t serial, int64_t *id, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	*id = 0;
+	if ((r = tc_reg_prepare(reg,
+		 "SELECT id FROM applications WHERE issued_serial = ?1", &st,
+		 err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, serial);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		r = tc_reg_col_int(st, 0, 0, id) != 0
+		    ? tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			  "card %lld: the application id is malformed",
+			  (long long)serial)
+		    : 0;
+	else if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(
+		    reg, rc, "finding the application of a card", err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* The last photo attached (a resubmission may bring a better one). */
+static int
+last_photo(const struct tc_app_attachment *a, void *arg)
+{
+	if (a->kind == TC_ATT_PHOTO)
+		*(int64_t *)arg = a->id;
+	return 0;
+}
+
+/*
+ * Copies the value of the form's name-zh text field, in a section that is
+ * not repeating, into out (unchanged when the form has none).
+ */
+static void
+name_zh_of(
+    const struct tc_programme *p, const char *form, char *out, size_t len)
+{
+	const struct tc_section *sec;
+	json_t *root, *v;
+	size_t i, j;
+
+	if (form == NULL || (root = json_loads(form, 0, NULL)) == NULL)
+		return;
+	for (i = 0; i < p->application.n_sections; i++) {
+		sec = &p->application.sections[i];
+		if (sec->repeating)
+			continue;
+		for (j = 0; j < sec->n_fields; j++) {
+			if (strcmp(sec->fields[j].id, NAME_ZH_FIELD) != 0)
+				continue;
+			v = json_object_get(
+			    json_object_get(root, sec->id), NAME_ZH_FIELD);
+			if (json_is_string(v) && json_string_length(v) > 0 &&
+			    json_string_length(v) < len) {
+				snprintf(out, len, "%s", json_string_value(v));
+				goto out;
+			}
+		}
+	}
+out:
+	json_decref(root);
+}
+
+int
+tc_cardface_card_load(struct tc_registry *reg,
+    const struct tc_programme_set *set, int64_t serial,
+    struct tc_cardface_card *out, struct tc_buf *photo, char *err,
+    size_t errlen)
+{
+	struct tc_card_state cs, step;
+	struct tc_card principal;
+	struct tc_app app;
+	int64_t s, app_id, att;
+	int k, r;
+
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if (reg == NULL || set == NULL || out == NULL || photo == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	memset(&app, 0, sizeof(app));
+	if ((r = tc_lifecycle_card_get(reg, serial, &cs, err, errlen)) != 0)
+		return r;
+	if ((out->programme = tc_programme_set_find(set, cs.card.programme)) ==
+	    NULL)
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "card %s: programme %s is not loaded", cs.card.card_no,
+		    cs.card.programme);
+	snprintf(out->tier, sizeof(out->tier), "%s", cs.card.tier);
+	memcpy(out->card_no, cs.card.card_no, sizeof(out->card_no));
+	snprintf(out->name, sizeof(out->name), "%s", cs.holder_name);
+	snprintf(
+	    out->id_masked, sizeof(out->id_masked), "%s", cs.holder_masked);
+	out->issued_at = cs.card.issued_at;
+	out->expires_at = cs.card.expires_at;
+	if (cs.card.principal_serial != 0) {
+		if ((r = tc_registry_card_get(reg, cs.card.principal_serial,
+			 &principal, err, errlen)) != 0)
+			return r;
+		memcpy(out->principal_no, principal.card_no,
+		    sizeof(out->principal_no));
+		snprintf(out->relation, sizeof(out->relation), "%s",
+		    cs.card.relation);
+	}
+	/* The photo: the issuing application, then back along the chain. */
+	step = cs;
+	for (k = 0; k < CHAIN_MAX; k++) {
+		if ((r = issuing_app(
+			 reg, step.card.serial, &app_id, err, errlen)) != 0)
+			return r;
+		s = 0;
+		if (app_id != 0) {
+			if ((r = tc_app_get(reg, app_id, &app, err, errlen)) !=
+			    0)
+				return r;
+			if (out->app_id == 0)
+				out->app_id = app_id;
+			if (out->name_zh[0] == '\0')
+				name_zh_of(out->programme, app.form,
+				    out->name_zh, sizeof(out->name_zh));
+			att = 0;
+			if ((r = tc_app_attachment_list(reg, app_id, last_photo,
+				 &att, err, errlen)) != 0)
+				goto out;
+			if (att != 0) {
+				tc_buf_reset(photo);
+				if ((r = tc_app_attachment_read(
+					 reg, att, photo, err, errlen)) != 0)
+					goto out;
+				out->photo_att = att;
+				out->app_id = app_id;
+				break;
+			}
+			if (app.kind == TC_APP_UPGRADE ||
+			    app.kind == TC_APP_CONVERT)
+				s = app.card_serial;
+			tc_app_release(&app);
+		}
+		if (s == 0)
+			s = step.replaces;
+		if (s == 0 || s == step.card.serial)
+			break;
+		if ((r = tc_lifecycle_card_get(reg, s, &step, err, errlen)) !=
+		    0)
+			goto out;
+	}
+	r = 0;
+out:
+	tc_app_release(&app);
+	memset(&cs, 0, sizeof(cs));
+	memset(&step, 0, sizeof(step));
+	return r;
+}

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the "face" object of programme files (src/programme.c,
+ * docs/cardfaces.md), in the style of tests/unit/test-programme.c: the
+ * four real files load with a face naming every tier, then a table of
+ * one-change variants (a bad colour, a box outside the card, a smallest
+ * font size above the largest, a missing or unknown tier, ...) must each
+ * be refused with the expected code and JSON path; a file without a face
+ * still loads.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+
+#include "tcard/err.h"
+#include "tcard/programme.h"
+
+static char dir[PATH_MAX];
+
+static int
+find_programmes(void)
+{
+	char exe[PATH_MAX], cand[PATH_MAX + 32];
+	const char *top = getenv("TC_TOP");
+	ssize_t n;
+	int up;
+	char *s;
+
+	if (top != NULL &&
+	    snprintf(cand, sizeof(cand), "%s/programmes", top) > 0 &&
+	    access(cand, R_OK) == 0) {
+		snprintf(dir, sizeof(dir), "%.4000s", cand);
+		return 0;
+	}
+	if (access("programmes/baiyun-yunju.json", R_OK) == 0) {
+		snprintf(dir, sizeof(dir), "programmes");
+		return 0;
+	}
+	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
+		return -1;
+	exe[n] = '\0';
+	for (up = 0; up < 4; up++) {
+		if ((s = strrchr(exe, '/')) == NULL)
+			return -1;
+		*s = '\0';
+		snprintf(cand, sizeof(cand),
+		    "%.4000s/programmes/baiyun-yunju.json", exe);
+		if (access(cand, R_OK) == 0) {
+			snprintf(dir, sizeof(dir), "%.4000s/programmes", exe);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+enum { SET, DEL };
+
+/* The parent of path "a.b[2].c" in root, and the last component. */
+static json_t *
+walk(json_t *root, const char *path, char *last, size_t lastlen)
+{
+	char tok[128];
+	json_t *cur = root;
+	const char *p = path;
+	size_t n;
+
+	for (;;) {
+		n = *p == '[' ? strcspn(p, "]") + 1 : strcspn(p, ".[");
+		if (n >= sizeof(tok))
+			return NULL;
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		p += n;
+		if (*p == '.')
+			p++;
+		if (*p == '\0') {
+			snprintf(last, lastlen, "%s", tok);
+			return cur;
+		}
+		if (tok[0] == '[')
+			cur = json_array_get(cur, strtoul(tok + 1, NULL, 10));
+		else
+			cur = json_object_get(cur, tok);
+		if (cur == NULL)
+			return NULL;
+	}
+}
+
+/* The file id.json with path set to value (JSON text) or deleted. */
+static char *
+mutate(const char *id, const char *path, int op, const char *value)
+{
+	char file[PATH_MAX + 64], last[128];
+	json_t *root, *parent, *v = NULL;
+	json_error_t je;
+	char *out;
+
+	snprintf(file, sizeof(file), "%s/%s.json", dir, id);
+	root = json_load_file(file, 0, &je);
+	assert_non_null(root);
+	parent = walk(root, path, last, sizeof(last));
+	if (parent == NULL)
+		fail_msg("%s: no parent for %s", id, path);
+	if (op == SET) {
+		v = json_loads(value, JSON_DECODE_ANY, &je);
+		if (v == NULL)
+			fail_msg("bad test value %s", value);
+	}
+	if (last[0] == '[') {
+		size_t i = strtoul(last + 1, NULL, 10);
+
+		if (op == SET)
+			assert_int_equal(json_array_set_new(parent, i, v), 0);
+		else
+			assert_int_equal(json_array_remove(parent, i), 0);
+	} else if (op == SET)
+		assert_int_equal(json_object_set_new(parent, last, v), 0);
+	else
+		assert_int_equal(json_object_del(parent, last), 0);
+	out = json_dumps(root, 0);
+	json_decref(root);
+	assert_non_null(out);
+	return out;
+}
+
+static void
+test_real_faces(void **state)
+{
+	static const char *const ids[] = { "baiyun-yunju", "chuxiong-xingchu",
+		"guangdong-youyue", "guangzhou-green" };
+	struct tc_programme *p;
+	const struct tc_face_tier *ft;
+	char path[PATH_MAX + 64], err[512];
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s/%s.json", dir, ids[i]);
+		assert_int_equal(
+		    tc_programme_load(&p, path, err, sizeof(err)), 0);
+		assert_true(p->face.set);
+		assert_int_equal(p->face.n_tiers, p->n_tiers);
+		for (j = 0; j < p->n_tiers; j++) {
+			ft = tc_face_tier_find(&p->face, p->tiers[j].id);
+			assert_non_null(ft);
+			assert_non_null(ft->label.zh);
+			assert_non_null(ft->label.en);
+			/* Default band colour: the tier's. */
+			assert_int_equal(ft->rgb, p->tiers[j].rgb);
+		}
+		assert_true(p->face.name.set && p->face.verify.set);
+		assert_true(p->face.name.min_pt <= p->face.name.max_pt);
+		assert_true(p->face.qr.w >= TC_FACE_QR_MIN_MM);
+		assert_true(p->face.photo.w > 0);
+		assert_int_equal(p->face.ink_rgb, 0x1a1a1a);
+		assert_non_null(p->face.verify_text.zh);
+		assert_int_equal(
+		    p->face.sub.set, strcmp(ids[i], "guangzhou-green") == 0);
+		assert_true(p->face.cite.assumed);
+		tc_programme_free(p);
+	}
+	snprintf(path, sizeof(path), "%s/baiyun-yunju.json", dir);
+	assert_int_equal(tc_programme_load(&p, path, err, sizeof(err)), 0);
+	/* Light bands get dark text, dark bands white. */
+	assert_int_equal(
+	    tc_face_tier_find(&p->face, "silver")->text_rgb, 0x1a1a1a);
+	assert_null(tc_face_tier_find(&p->face, "bronze"));
+	assert_null(tc_face_tier_find(NULL, "gold"));
+	tc_programme_free(p);
+	snprintf(path, sizeof(path), "%s/chuxiong-xingchu.json", dir);
+	assert_int_equal(tc_programme_load(&p, path, err, sizeof(err)), 0);
+	assert_int_equal(tc_face_tier_find(&p->face, "a")->text_rgb, 0xffffff);
+	tc_programme_free(p);
+}
+
+struct mutation {
+	const char *file, *path;
+	int op;
+	const char *value;
+	int code;
+	const char *where;
+};
+
+/* clang-format off */
+static const struct mutation mutations[] = {
+	/* Colours. */
+	{ "baiyun-yunju", "face.ink", SET, "\"#12345\"", TC_ERR_MALFORMED,
+	    "face.ink: not a colour #RRGGBB" },
+	{ "baiyun-yunju", "face.paper", SET, "\"white\"", TC_ERR_MALFORMED,
+	    "face.paper: not a colour" },
+	{ "baiyun-yunju", "face.tiers[0].colour", SET, "\"#GG0000\"",
+	    TC_ERR_MALFORMED, "face.tiers[0].colour: not a colour" },
+	{ "baiyun-yunju", "face.tiers[1].text", SET, "12", TC_ERR_MALFORMED,
+	    "face.tiers[1].text: must be a string" },
+	/* Boxes. */
+	{ "baiyun-yunju", "face.front.name.box", SET, "[30, 15, 60, 9.5]",
+	    TC_ERR_RANGE, "face.front.name.box: the box [30.00, 15.00, 60.00, "
+	    "9.50] runs outside the card (85.60 x 53.98 mm)" },
+	{ "chuxiong-xingchu", "face.front.photo.box", SET, "[4, 30, 22, 27.6]",
+	    TC_ERR_RANGE, "face.front.photo.box: the box" },
+	{ "chuxiong-xingchu", "face.back.verify.box", SET, "[-1, 15, 40, 20]",
+	    TC_ERR_RANGE, "face.back.verify.box: the box" },
+	{ "guangdong-youyue", "face.front.id.box", SET, "[30, 32, 0, 4]",
+	    TC_ERR_RANGE, "face.front.id.box: the width and height must be "
+	    "more than 0" },
+	{ "guangdong-youyue", "face.front.id.box", SET, "[30, 32, 40]",
+	    TC_ERR_MALFORMED, "face.front.id.box: must be [x, y, width, "
+	    "height]" },
+	{ "guangdong-youyue", "face.front.id.box", SET, "[30, \"32\", 40, 4]",
+	    TC_ERR_MALFORMED, "face.front.id.box: must be [x, y" },
+	{ "guangdong-youyue", "face.back.qr.box", SET, "[4, 15, 12, 12]",
+	    TC_ERR_RANGE, "face.back.qr.box: the QR code needs at least 15 mm" },
+	{ "guangdong-youyue", "face.band", SET, "30", TC_ERR_RANGE,
+	    "face.band: must be from 0 to 26.99" },
+	{ "guangdong-youyue", "face.band", SET, "\"12\"", TC_ERR_MALFORMED,
+	    "face.band: must be a number" },
+	/* Font sizes. */
+	{ "guangzhou-green", "face.front.name.pt", SET, "[14, 7]",
+	    TC_ERR_RANGE, "face.front.name.pt: the smallest size 14 is larger "
+	    "than the largest 7" },
+	{ "guangzhou-green", "face.front.card_no.pt", SET, "[3, 11]",
+	    TC_ERR_RANGE, "face.front.card_no.pt: font sizes must be from 4 "
+	    "to 72 points" },
+	{ "guangzhou-green", "face.front.card_no.pt", SET, "[7]",
+	    TC_ERR_MALFORMED, "face.front.card_no.pt: must be [smallest, "
+	    "largest]" },
+	{ "guangzhou-green", "face.back.authority.pt", SET, "[4, 100]",
+	    TC_ERR_RANGE, "face.back.authority.pt" },
+	/* Elements. */
+	{ "guangzhou-green", "face.front.name", DEL, NULL, TC_ERR_MALFORMED,
+	    "face.front.name: missing" },
+	{ "guangzhou-green", "face.front.sub", DEL, NULL, TC_ERR_MALFORMED,
+	    "face.front.sub: missing" },
+	{ "baiyun-yunju", "face.front.sub", SET,
+	    "{\"box\": [4, 45, 70, 4], \"pt\": [5, 7]}", TC_ERR_MALFORMED,
+	    "face.front.sub: only for programmes with sub-card tiers" },
+	{ "baiyun-yunju", "face.front.logo", SET, "{}", TC_ERR_MALFORMED,
+	    "face.front.logo: unknown key" },
+	{ "baiyun-yunju", "face.back.verify.text", DEL, NULL, TC_ERR_MALFORMED,
+	    "face.back.verify.text: missing" },
+	{ "baiyun-yunju", "face.back.verify.text.en", DEL, NULL,
+	    TC_ERR_MALFORMED, "face.back.verify.text.en: missing" },
+	{ "baiyun-yunju", "face.back.qr", DEL, NULL, TC_ERR_MALFORMED,
+	    "face.back.qr: missing" },
+	{ "baiyun-yunju", "face.back.qr.pt", SET, "[5, 7]", TC_ERR_MALFORMED,
+	    "face.back.qr.pt: unknown key" },
+	{ "baiyun-yunju", "face.front.photo.pt", SET, "[5, 7]",
+	    TC_ERR_MALFORMED, "face.front.photo.pt: unknown key" },
+	/* Tiers. */
+	{ "baiyun-yunju", "face.tiers[2]", DEL, NULL, TC_ERR_MALFORMED,
+	    "face.tiers: no entry for tier 'silver'" },
+	{ "baiyun-yunju", "face.tiers[2].tier", SET, "\"bronze\"",
+	    TC_ERR_NOT_FOUND, "face.tiers[2].tier: no tier 'bronze'" },
+	{ "baiyun-yunju", "face.tiers[2].tier", SET, "\"gold\"", TC_ERR_EXISTS,
+	    "face.tiers[2].tier: tier 'gold' is already used" },
+	{ "baiyun-yunju", "face.tiers[0].label", DEL, NULL, TC_ERR_MALFORMED,
+	    "face.tiers[0].label: missing" },
+	{ "baiyun-yunju", "face.tiers", SET, "[]", TC_ERR_MALFORMED,
+	    "face.tiers: must not be empty" },
+	{ "baiyun-yunju", "face.source", SET, "\"999 x\"", TC_ERR_NOT_FOUND,
+	    "face.source: does not start with a source id" },
+	{ "baiyun-yunju", "face", SET, "[]", TC_ERR_MALFORMED,
+	    "face: must be an object" },
+};
+/* clang-format on */
+
+static void
+test_mutations(void **state)
+{
+	struct tc_programme *p;
+	const struct mutation *m;
+	char err[512], prefix[64];
+	size_t i;
+	char *text;
+	int r;
+
+	(void)state;
+	for (i = 0; i < sizeof(mutations) / sizeof(mutations[0]); i++) {
+		m = &mutations[i];
+		text = mutate(m->file, m->path, m->op, m->value);
+		err[0] = '\0';
+		p = (struct tc_programme *)1;
+		r = tc_programme_parse(
+		    &p, text, strlen(text), m->file, err, sizeof(err));
+		free(text);
+		snprintf(prefix, sizeof(prefix), "%s: ", m->file);
+		if (r != m->code || p != NULL ||
+		    strncmp(err, prefix, strlen(prefix)) != 0 ||
+		    strstr(err, m->where) == NULL)
+			fail_msg("mutation %zu (%s %s): got %d (%s) \"%s\", "
+				 "want %d \"%s\"",
+			    i, m->file, m->path, r, tc_errname(r), err, m->code,
+			    m->where);
+	}
+	/* Without a face, and with the optional parts left out. */
+	text = mutate("guangzhou-green", "face", DEL, NULL);
+	assert_int_equal(
+	    tc_programme_parse(&p, text, strlen(text), "x", err, sizeof(err)),
+	    0);
+	assert_false(p->face.set);
+	assert_null(p->face.tiers);
+	free(text);
+	tc_programme_free(p);
+	text = mutate("chuxiong-xingchu", "face.back.authority", DEL, NULL);
+	assert_int_equal(
+	    tc_programme_parse(&p, text, strlen(text), "x", err, sizeof(err)),
+	    0);
+	assert_true(p->face.set);
+	assert_false(p->face.authority.set);
+	free(text);
+	tc_programme_free(p);
+	/* Reals and integers both make numbers. */
+	text = mutate("chuxiong-xingchu", "face.band", SET, "10.5");
+	assert_int_equal(
+	    tc_programme_parse(&p, text, strlen(text), "x", err, sizeof(err)),
+	    0);
+	assert_true(p->face.band_mm == 10.5);
+	free(text);
+	tc_programme_free(p);
+	text = mutate(
+	    "chuxiong-xingchu", "face.tiers[0].colour", SET, "\"#000000\"");
+	assert_int_equal(
+	    tc_programme_parse(&p, text, strlen(text), "x", err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_face_tier_find(&p->face, "a")->rgb, 0);
+	assert_int_equal(tc_face_tier_find(&p->face, "a")->text_rgb, 0xffffff);
+	free(text);
+	tc_programme_free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_real_faces),
+		cmocka_unit_test(test_mutations),
+	};
+
+	if (find_programmes() != 0) {
+		fprintf(stderr, "programmes directory not found\n");
+		return 1;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
