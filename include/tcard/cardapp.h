@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The card application on a connected card, whatever its platform: finding
+ * which profile fits the card (its ATR, then selecting each profile's AID),
+ * reading the credential, having the card sign a challenge, and the
+ * personalisation steps a profile lists. One table of operations per
+ * platform (tcard, PIV) sits behind these functions, in the manner of
+ * OpenSC's card drivers; tap verification (include/tcard/tap.h) and
+ * personalisation (include/tcard/perso.h) are written once on top.
+ *
+ * Every function sends APDUs through the struct tc_icc it was opened on
+ * and inherits its deadlines; a card answer that does not parse is
+ * TC_ERR_CARD with a message naming the command, never a crash.
+ */
+#ifndef TCARD_CARDAPP_H
+#define TCARD_CARDAPP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcard/buf.h"
+#include "tcard/pcsc.h"
+#include "tcard/profile.h"
+#include "tcard/scp.h"
+#include "tcard/tcapp.h"
+
+#define TC_CARDAPP_CHALLENGE_LEN 32
+#define TC_CARDAPP_KEY_MAX	 128 /* DER SubjectPublicKeyInfo */
+#define TC_CARDAPP_CRED_MAX	 4096
+
+struct tc_cardapp {
+	struct tc_icc *icc;		  /* borrowed */
+	const struct tc_profile *profile; /* borrowed */
+	uint8_t uid[16];
+	size_t uid_len; /* 0 when not read */
+	char uid_hex[33];
+	int operational;	 /* tcard: locked; PIV: always 1 */
+	struct tc_tcapp_fci fci; /* tcard */
+	struct tc_scp scp;	 /* tcard session */
+	int kvn;		 /* tcard: key version in use, -1 none */
+	int mgmt_personal; /* PIV: authenticated with the card's own key */
+	int authenticated; /* secure channel or management key */
+	uint8_t card_key[TC_CARDAPP_KEY_MAX];
+	size_t card_key_len; /* after generate-key */
+};
+
+/*
+ * Finds the application on the card and selects it. name is a profile
+ * name, or NULL / "auto": profiles whose ATR patterns match are tried
+ * first, then the others, each by selecting its AID; the first that
+ * answers 9000 is the card's. With need_uid the card's unique id is read
+ * too (tcard: in the SELECT answer; PIV: the GUID of the CHUID, one more
+ * command). Turns extended APDUs on when the profile allows them. Returns
+ * 0, TC_ERR_NOT_FOUND (no profile fits: err has the ATR), TC_ERR_CARD (an
+ * answer that does not parse) or the errors of tc_icc_apdu.
+ */
+int tc_cardapp_open(struct tc_cardapp *app /* OUT */, struct tc_icc *icc,
+    const struct tc_profile_set *set, const char *name, int need_uid, char *err,
+    size_t errlen);
+
+/* Wipes the session keys. */
+void tc_cardapp_release(struct tc_cardapp *app);
+
+/*
+ * Reads the credential (the COSE_Sign1 bytes) into cose. Returns 0,
+ * TC_ERR_NOT_FOUND (none on the card: not personalised), TC_ERR_STATE
+ * (tcard not locked), TC_ERR_CARD, TC_ERR_TOO_LARGE, or a reader error.
+ */
+int tc_cardapp_read_credential(
+    struct tc_cardapp *app, struct tc_buf *cose, char *err, size_t errlen);
+
+/*
+ * Has the card sign TC_TAP_DOMAIN || challenge (n bytes, 16..64) with its
+ * card-authentication key; the DER ECDSA / SM2 signature is appended to
+ * sig. Returns 0, TC_ERR_STATE (tcard not locked), TC_ERR_CARD, or a
+ * reader error.
+ */
+int tc_cardapp_sign(struct tc_cardapp *app, const uint8_t *challenge, size_t n,
+    struct tc_buf *sig, char *err, size_t errlen);
+
+/*
+ * Checks a signature made by tc_cardapp_sign against the public key spki
+ * (DER SubjectPublicKeyInfo, P-256 or SM2). Returns 0,
+ * TC_ERR_BAD_SIGNATURE, TC_ERR_KEY_FORMAT, TC_ERR_CRYPTO.
+ */
+int tc_cardapp_check_signature(const uint8_t *spki, size_t spki_len,
+    const uint8_t *challenge, size_t n, const uint8_t *sig, size_t siglen,
+    char *err, size_t errlen);
+
+/* Personalisation steps (the profile's order; docs/card-pcsc.md). */
+
+/*
+ * tcard: opens the secure channel with the keys of the version the card
+ * names (factory keys, or the keys diversified from master with the uid).
+ * PIV: mutual authentication with the management key, trying the
+ * diversified key first when prefer_personal, else the factory key
+ * first. Returns 0, TC_ERR_SECURE_CHANNEL (neither key is the card's),
+ * TC_ERR_CARD or a reader error.
+ */
+int tc_cardapp_authenticate(struct tc_cardapp *app,
+    const uint8_t master[TC_SCP_KEY_LEN], int prefer_personal, char *err,
+    size_t errlen);
+
+/*
+ * Replaces the factory keys by the card's diversified keys (tcard: PUT KEY
+ * then a new session with them; PIV: SET MANAGEMENT KEY). Nothing to do
+ * when the card has them already. Returns 0 or as above.
+ */
+int tc_cardapp_rotate_keys(struct tc_cardapp *app,
+    const uint8_t master[TC_SCP_KEY_LEN], char *err, size_t errlen);
+
+/*
+ * Generates the card-authentication key pair on the card (ES256, or SM2
+ * for cose_alg TC_COSE_ALG_SM2_SM3 on a tcard; PIV is always P-256) and
+ * keeps its public key in app->card_key. Returns 0,
+ * TC_ERR_UNSUPPORTED_ALG, TC_ERR_CARD or a reader error.
+ */
+int tc_cardapp_generate_key(
+    struct tc_cardapp *app, int cose_alg, char *err, size_t errlen);
+
+/* PIV: stores the X.509 certificate of key 9E. */
+int tc_cardapp_write_certificate(struct tc_cardapp *app, const uint8_t *der,
+    size_t n, char *err, size_t errlen);
+
+/* Stores the credential (COSE_Sign1 bytes). */
+int tc_cardapp_write_credential(struct tc_cardapp *app, const uint8_t *cose,
+    size_t n, char *err, size_t errlen);
+
+/*
+ * tcard: locks the card into the operational state; the card checks the
+ * credential's length and SHA-256 first. Returns 0, TC_ERR_CARD or a
+ * reader error.
+ */
+int tc_cardapp_lock(struct tc_cardapp *app, const uint8_t *cose, size_t n,
+    char *err, size_t errlen);
+
+/*
+ * The PIV management key of a card: 16 bytes (AES-128) of the SCP KDF of
+ * master with label "talentcard-piv 9B" and the GUID as context.
+ */
+int tc_cardapp_piv_mgmt_key(const uint8_t master[TC_SCP_KEY_LEN],
+    const uint8_t *guid, size_t guid_len, uint8_t key[16] /* OUT */);
+
+/*
+ * The DER SubjectPublicKeyInfo (appended to spki) of the uncompressed
+ * point pt (65 bytes) on P-256 or (sm2) the SM2 curve; the point must lie
+ * on the curve. Returns 0, TC_ERR_KEY_FORMAT, TC_ERR_CRYPTO,
+ * TC_ERR_TOO_LARGE.
+ */
+int tc_cardapp_point_spki(const uint8_t pt[65], int sm2, struct tc_buf *spki,
+    char *err, size_t errlen);
+
+#endif

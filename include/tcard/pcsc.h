@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A connection to a smart card (struct tc_icc, "integrated circuit card")
+ * and the exchanges on it. Three transports give one: a PC/SC reader
+ * through pcsc-lite, a replay of recorded answers (the fuzz targets and the
+ * unit tests feed ATR and responses from bytes), and any caller-supplied
+ * exchange function.
+ *
+ * Every card operation has a deadline. pcsc-lite's SCardTransmit blocks
+ * for as long as a card keeps silent, and SCardCancel only cancels
+ * SCardGetStatusChange, so each PC/SC connection owns a worker thread that
+ * makes every SCard call of that connection (its own context included),
+ * while the caller waits on a condition variable until the deadline. When
+ * the deadline passes the call returns TC_ERR_CARD_TIMEOUT at once and the
+ * connection is marked dead: later calls fail at once, and the worker,
+ * still blocked in pcsc-lite, frees the connection itself when its call
+ * returns (the card answered, was removed, or pcscd went away). Nothing
+ * else in the process is held up, because no other connection shares its
+ * context. Details and the alternatives weighed: docs/card-pcsc.md.
+ *
+ * tc_icc_apdu() sends one logical command: 61XX answers are followed with
+ * GET RESPONSE and 6CXX answers resent with the Le the card names, each in
+ * a bounded loop; long command data is sent with command chaining (CLA bit
+ * 0x10) when the extended form is off. A reply of fewer than 2 bytes (what
+ * pcsc-lite gives when the card dies mid-command) is an error, never a
+ * status word. Every exchange is counted (tc_icc_count) for benchmarks.
+ *
+ * A struct tc_icc is for one thread at a time; several connections (two
+ * readers) may be used from different threads at once.
+ */
+#ifndef TCARD_PCSC_H
+#define TCARD_PCSC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcard/apdu.h"
+#include "tcard/buf.h"
+
+#define TC_ICC_ATR_MAX	      33	  /* ISO/IEC 7816-3 */
+#define TC_ICC_TIMEOUT_MS     10000	  /* default deadline of one exchange */
+#define TC_ICC_MAX_GETRESP    64	  /* GET RESPONSE rounds per command */
+#define TC_ICC_MAX_RESEND     2		  /* 6CXX resends per command */
+#define TC_ICC_READER_NAME    128	  /* longest reader name kept */
+#define TC_ICC_CHAIN_MAX_DATA (16 * 1024) /* longest chained command */
+
+struct tc_icc;
+
+/*
+ * A transport: exchange sends the n bytes at cmd and writes the answer
+ * (data and status word) to resp (cap bytes), its length to *rlen, giving
+ * up after timeout_ms. It returns 0 (whatever *rlen is, even 0) or a
+ * TC_ERR_* code with a message. close frees impl.
+ */
+struct tc_icc_ops {
+	int (*exchange)(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
+	    size_t cap, size_t *rlen, int timeout_ms, char *err, size_t errlen);
+	void (*close)(void *impl);
+};
+
+/* How to open a PC/SC connection. Zero it, then set what differs. */
+struct tc_icc_opts {
+	int wait_ms;	/* wait this long for a card (0: must be there) */
+	int timeout_ms; /* deadline of one exchange (0: TC_ICC_TIMEOUT_MS) */
+	int exclusive;	/* SCARD_SHARE_EXCLUSIVE instead of SHARED */
+};
+
+/*
+ * Wraps a transport. atr (atrlen bytes, at most TC_ICC_ATR_MAX) is copied;
+ * name (may be NULL) names the connection in messages. On success *out
+ * owns impl (closed by tc_icc_close); on failure ops->close(impl) has been
+ * called. Returns 0, TC_ERR_INVALID_ARG or TC_ERR_NOMEM.
+ */
+int tc_icc_new(struct tc_icc **out /* OUT */, const struct tc_icc_ops *ops,
+    void *impl, const uint8_t *atr, size_t atrlen, const char *name);
+
+/*
+ * Connects to the card in the PC/SC reader named reader: an exact reader
+ * name, or a text found in exactly one reader's name. Waits up to
+ * o->wait_ms for a card. Returns 0 with *out set, or
+ *   TC_ERR_NO_SERVICE   pcscd is not running;
+ *   TC_ERR_NO_READER    no such reader (err lists the readers), or the
+ *                       text matches several;
+ *   TC_ERR_CARD_REMOVED no card in the reader (after the wait);
+ *   TC_ERR_SHARING      another program holds the card exclusively;
+ *   TC_ERR_CARD_TIMEOUT pcscd did not answer in time;
+ *   TC_ERR_CARD         any other PC/SC failure (err has its text);
+ *   TC_ERR_INVALID_ARG, TC_ERR_NOMEM, TC_ERR_INTERNAL (no thread).
+ */
+int tc_icc_open_pcsc(struct tc_icc **out /* OUT */, const char *reader,
+    const struct tc_icc_opts *o, char *err, size_t errlen);
+
+/*
+ * A connection that replays recorded bytes, for fuzzing and tests: an ATR
+ * as one length byte (at most TC_ICC_ATR_MAX) and its bytes, then for each
+ * exchange a length (one byte, or FF and two bytes big-endian) and the
+ * answer. Commands are ignored; when the bytes run out, or a length runs
+ * past them, the exchange fails as a removed card would. Returns 0,
+ * TC_ERR_TRUNCATED (no complete ATR), TC_ERR_INVALID_ARG, TC_ERR_NOMEM.
+ * The bytes are copied.
+ */
+int tc_icc_open_replay(struct tc_icc **out /* OUT */, const uint8_t *data,
+    size_t len, char *err, size_t errlen);
+
+/* Closes the connection (the card is left powered) and frees it. */
+void tc_icc_close(struct tc_icc *icc);
+
+/* The ATR (owned by icc) and its length. */
+const uint8_t *tc_icc_atr(const struct tc_icc *icc, size_t *len /* OUT */);
+
+/* The reader or transport name (owned by icc). */
+const char *tc_icc_name(const struct tc_icc *icc);
+
+/* Exchanges made so far: every command, GET RESPONSE and resend. */
+unsigned tc_icc_count(const struct tc_icc *icc);
+
+/*
+ * Allows extended-length commands (off by default; a profile that says
+ * the card takes them turns it on).
+ */
+void tc_icc_set_extended(struct tc_icc *icc, int on);
+int tc_icc_extended(const struct tc_icc *icc);
+
+/* Sets the deadline of each later exchange (0: TC_ICC_TIMEOUT_MS). */
+void tc_icc_set_timeout(struct tc_icc *icc, int timeout_ms);
+
+/*
+ * One raw exchange: appends the whole answer (data and SW1 SW2) to resp.
+ * Returns 0, TC_ERR_CARD (an answer of fewer than 2 bytes: the card died
+ * or was pulled mid-command), TC_ERR_CARD_REMOVED, TC_ERR_CARD_TIMEOUT
+ * (the connection is dead afterwards), TC_ERR_NO_SERVICE, TC_ERR_TOO_LARGE
+ * (resp's cap) or the transport's error.
+ */
+int tc_icc_transmit(struct tc_icc *icc, const uint8_t *cmd, size_t n,
+    struct tc_buf *resp, char *err, size_t errlen);
+
+/*
+ * Sends command a and appends the response data (without the status word)
+ * to data, whose cap bounds the whole answer; *sw gets the final status
+ * word. 61XX is followed by GET RESPONSE (00 C0 00 00 XX) at most
+ * TC_ICC_MAX_GETRESP times; 6CXX makes the command be sent again with Le
+ * XX at most TC_ICC_MAX_RESEND times. Data over 255 bytes goes in the
+ * extended form when it is on, else by command chaining (every part but
+ * the last with CLA | 0x10, each answered 9000). Returns 0 whatever the
+ * status word (the caller judges it), the errors of tc_icc_transmit, or
+ * TC_ERR_CARD when a loop runs past its bound or a chained part is
+ * refused (*sw is then that part's status word).
+ */
+int tc_icc_apdu(struct tc_icc *icc, const struct tc_apdu *a,
+    struct tc_buf *data /* OUT, appended */, uint16_t *sw /* OUT */, char *err,
+    size_t errlen);
+
+/*
+ * The reader names pcscd knows, appended to names as lines ("name\n").
+ * Returns 0 (also with no reader), TC_ERR_NO_SERVICE,
+ * TC_ERR_CARD_TIMEOUT, TC_ERR_CARD, TC_ERR_NOMEM.
+ */
+int tc_pcsc_readers(
+    struct tc_buf *names, int timeout_ms, char *err, size_t errlen);
+
+/*
+ * Waits up to timeout_ms until pcscd runs, the reader (named as in
+ * tc_icc_open_pcsc)
+ * exists and holds a card (present nonzero) or holds none (present 0).
+ * Returns 0, TC_ERR_CARD_TIMEOUT when the time ran out, or the errors of
+ * tc_icc_open_pcsc.
+ */
+int tc_pcsc_wait(
+    const char *reader, int present, int timeout_ms, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Chip personalisation (include/tcard/perso.h): the registry brackets
+ * around the profile's steps. The order of the registry writes is what
+ * makes a pulled card safe: "incomplete" is committed before the chip is
+ * touched, "done" only after the chip passed a tap verification.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/x509.h>
+
+#include "tcard/cardapp.h"
+#include "tcard/chip.h"
+#include "tcard/cose.h"
+#include "tcard/credential.h"
+#include "tcard/ecard.h"
+#include "tcard/err.h"
+#include "tcard/lifecycle.h"
+#include "tcard/perso.h"
+#include "tcard/tap.h"
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+/* A keyring holding the public side of the signer, for the check. */
+static int
+signer_ring(const struct tc_cose_key *signer, struct tc_cose_keyring **out)
+{
+	struct tc_cose_key *k = NULL;
+	const uint8_t *kid;
+	size_t kidlen;
+	int r;
+
+	*out = NULL;
+	kid = tc_cose_key_kid(signer, &kidlen);
+	if ((r = tc_cose_keyring_new(out)) != 0 ||
+	    (r = tc_cose_key_new(
+		 &k, tc_cose_key_pkey(signer), kid, kidlen, NULL, 0)) != 0 ||
+	    (r = tc_cose_keyring_add(*out, k)) != 0) {
+		tc_cose_keyring_free(*out);
+		*out = NULL;
+	}
+	return r;
+}
+
+/*
+ * Checks the chip as a service window would; 0 only when it is VALID for
+ * card_no and signed the challenge. The verdict's reason goes to err.
+ */
+static int
+check_chip(struct tc_icc *icc, const struct tc_profile_set *profiles,
+    const char *profile, const struct tc_cose_keyring *ring, time_t now,
+    const char *card_no, uint8_t *key, size_t *keylen, char *err, size_t errlen)
+{
+	struct tc_tap_result tr;
+	int r;
+
+	if ((r = tc_tap_verify(icc, profiles, profile, ring, NULL, now, &tr,
+		 err, errlen)) != 0)
+		return r;
+	if (!tr.v.valid || !tr.card_checked)
+		return tc_seterr(err, errlen, TC_ERR_CARD,
+		    "the chip fails verification: %s: %s",
+		    tr.v.reason ? tr.v.reason : "?", tr.v.message);
+	if (strcmp(tr.v.claims.card_no, card_no) != 0)
+		return tc_seterr(err, errlen, TC_ERR_EXISTS,
+		    "the chip carries card %s, not %s", tr.v.claims.card_no,
+		    card_no);
+	if (key != NULL) {
+		memcpy(key, tr.v.claims.card_key, tr.v.claims.card_key_len);
+		*keylen = tr.v.claims.card_key_len;
+	}
+	return 0;
+}
+
+/* Signs claims c (card key set) with signer: the COSE_Sign1 bytes. */
+static int
+sign_credential(const struct tc_claims *c, const struct tc_cose_key *signer,
+    struct tc_buf *cose, char *err, size_t errlen)
+{
+	struct tc_buf payload;
+	int r;
+
+	tc_buf_init(&payload, TC_CRED_INFLATE_MAX);
+	if ((r = tc_claims_encode(&payload, c, err, errlen)) == 0)
+		r = tc_cose_sign1_create(
+		    cose, signer, payload.data, payload.len, err, errlen);
+	tc_buf_release(&payload);
+	return r;
+}
+
+static int
+card_cert(struct tc_keystore *ks, const uint8_t *spki, size_t spki_len,
+    const struct tc_claims *c, time_t now, struct tc_buf *der, char *err,
+    size_t errlen)
+{
+	const unsigned char *p = spki;
+	EVP_PKEY *pub;
+	int r;
+
+	if ((pub = d2i_PUBKEY(NULL, &p, (long)spki_len)) == NULL) {
+		ERR_clear_error();
+		return TC_ERR_KEY_FORMAT;
+	}
+	r = tc_keystore_card_cert(
+	    ks, pub, c->card_no, now, (time_t)c->expires_at, der, err, errlen);
+	EVP_PKEY_free(pub);
+	return r;
+}
+
+int
+tc_personalise(struct tc_registry *reg, struct tc_keystore *ks,
+    const struct tc_programme_set *progs, const struct tc_profile_set *profiles,
+    int64_t serial, const struct tc_perso_opts *o, struct tc_perso_result *res,
+    char *err, size_t errlen)
+{
+	const struct tc_programme *prog;
+	struct tc_card_state st;
+	struct tc_icc_opts io;
+	struct tc_icc *icc = NULL;
+	struct tc_cardapp app;
+	struct tc_cose_key *signer = NULL;
+	struct tc_cose_keyring *ring = NULL;
+	struct tc_claims c;
+	struct tc_chip chip;
+	struct tc_buf cose, der;
+	uint8_t master[TC_SCP_KEY_LEN], key[TC_CHIP_KEY_MAX];
+	size_t keylen = 0, i;
+	unsigned c0 = 0;
+	double t0 = 0;
+	int r, have_chip = 0, in_tx = 0, attempt = 0;
+
+	if (res == NULL)
+		return TC_ERR_INVALID_ARG;
+	memset(res, 0, sizeof(*res));
+	memset(&app, 0, sizeof(app));
+	memset(&c, 0, sizeof(c));
+	tc_buf_init(&cose, TC_CARDAPP_CRED_MAX);
+	tc_buf_init(&der, 8192);
+	if (reg == NULL || ks == NULL || progs == NULL || profiles == NULL ||
+	    o == NULL || o->reader == NULL || o->operator_name == NULL)
+		return TC_ERR_INVALID_ARG;
+	res->step = "card";
+	if ((r = tc_lifecycle_card_get(reg, serial, &st, err, errlen)) != 0)
+		goto out;
+	memcpy(res->card_no, st.card.card_no, sizeof(res->card_no));
+	if ((prog = tc_programme_set_find(progs, st.card.programme)) == NULL) {
+		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "card %s: programme %s is not loaded", st.card.card_no,
+		    st.card.programme);
+		goto out;
+	}
+	/* The claims first: a card that is not live stops here. */
+	if ((r = tc_ecard_claims(reg, serial, o->now, &c, err, errlen)) != 0)
+		goto out;
+	if (c.programme_code == 0)
+		c.programme_code = (uint32_t)prog->code;
+	res->step = "keys";
+	if ((r = tc_keystore_secret(ks, TC_SECRET_MASTER_KEY, master,
+		 sizeof(master), err, errlen)) != 0 ||
+	    (r = tc_keystore_signer_alg(ks, prog->alg, &signer, err, errlen)) !=
+		0 ||
+	    (r = signer_ring(signer, &ring)) != 0)
+		goto out;
+	r = tc_chip_get(reg, serial, &chip, err, errlen);
+	if (r != 0 && r != TC_ERR_NOT_FOUND)
+		goto out;
+	have_chip = r == 0;
+
+	res->step = "select";
+	io = o->icc;
+	io.exclusive = 1;
+	if ((r = tc_icc_open_pcsc(&icc, o->reader, &io, err, errlen)) != 0)
+		goto out;
+	t0 = now_ms();
+	c0 = tc_icc_count(icc);
+	if ((r = tc_cardapp_open(
+		 &app, icc, profiles, o->profile, 1, err, errlen)) != 0)
+		goto out;
+	snprintf(res->uid, sizeof(res->uid), "%s", app.uid_hex);
+	snprintf(res->profile, sizeof(res->profile), "%s", app.profile->name);
+	if (have_chip && chip.state == TC_CHIP_DONE) {
+		/* Done before: the same chip is only checked again. */
+		res->step = "check";
+		if (strcmp(chip.uid, app.uid_hex) != 0) {
+			r = tc_seterr(err, errlen, TC_ERR_STATE,
+			    "card %s is personalised on chip %s already; this "
+			    "is chip %s",
+			    st.card.card_no, chip.uid, app.uid_hex);
+			goto out;
+		}
+		res->was_complete = 1;
+		res->attempt = chip.attempts;
+		r = check_chip(icc, profiles, app.profile->name, ring, o->now,
+		    st.card.card_no, NULL, NULL, err, errlen);
+		goto out;
+	}
+
+	/* 3: "incomplete" before the chip is changed. */
+	res->step = "registry";
+	if ((r = tc_registry_begin(reg, err, errlen)) != 0)
+		goto out;
+	in_tx = 1;
+	if ((r = tc_chip_start(reg, serial, app.uid_hex, app.profile->name,
+		 o->now, o->operator_name, &attempt, err, errlen)) != 0 ||
+	    (r = tc_registry_commit(reg, err, errlen)) != 0)
+		goto out;
+	in_tx = 0;
+	res->attempt = attempt;
+
+	/* A chip complete already (its last answer was lost): check only. */
+	if (attempt > 1 &&
+	    (app.profile->platform == TC_PLATFORM_PIV || app.operational)) {
+		res->step = "check";
+		r = check_chip(icc, profiles, app.profile->name, ring, o->now,
+		    st.card.card_no, key, &keylen, NULL, 0);
+		if (r == 0) {
+			res->was_complete = 1;
+			goto record;
+		}
+		if (app.profile->platform == TC_PLATFORM_TCARD) {
+			r = tc_seterr(err, errlen, TC_ERR_CARD,
+			    "the chip is locked but does not verify as card "
+			    "%s: it cannot be personalised again",
+			    st.card.card_no);
+			goto out;
+		}
+		/* PIV: start over; the check selected the application. */
+		tc_cardapp_release(&app);
+		if ((r = tc_cardapp_open(&app, icc, profiles, app.profile->name,
+			 1, err, errlen)) != 0)
+			goto out;
+	} else if (app.operational &&
+	    app.profile->platform == TC_PLATFORM_TCARD) {
+		r = tc_seterr(err, errlen, TC_ERR_CARD,
+		    "chip %s is locked already (personalised elsewhere)",
+		    app.uid_hex);
+		goto out;
+	}
+
+	for (i = 1; i < app.profile->n_steps; i++) {
+		res->step = tc_profile_step_name(app.profile->steps[i]);
+		switch (app.profile->steps[i]) {
+		case TC_PSTEP_AUTHENTICATE:
+			r = tc_cardapp_authenticate(
+			    &app, master, attempt > 1, err, errlen);
+			break;
+		case TC_PSTEP_ROTATE_KEYS:
+			r = tc_cardapp_rotate_keys(&app, master, err, errlen);
+			break;
+		case TC_PSTEP_GENERATE_KEY:
+			r = tc_cardapp_generate_key(
+			    &app, prog->alg, err, errlen);
+			if (r != 0)
+				break;
+			memcpy(c.card_key, app.card_key, app.card_key_len);
+			c.card_key_len = app.card_key_len;
+			tc_buf_reset(&cose);
+			r = sign_credential(&c, signer, &cose, err, errlen);
+			break;
+		case TC_PSTEP_WRITE_CERTIFICATE:
+			tc_buf_reset(&der);
+			if ((r = card_cert(ks, app.card_key, app.card_key_len,
+				 &c, o->now, &der, err, errlen)) == 0)
+				r = tc_cardapp_write_certificate(
+				    &app, der.data, der.len, err, errlen);
+			break;
+		case TC_PSTEP_WRITE_CREDENTIAL:
+			r = tc_cardapp_write_credential(
+			    &app, cose.data, cose.len, err, errlen);
+			break;
+		case TC_PSTEP_LOCK:
+			r = tc_cardapp_lock(
+			    &app, cose.data, cose.len, err, errlen);
+			break;
+		case TC_PSTEP_CHECK:
+			r = check_chip(icc, profiles, app.profile->name, ring,
+			    o->now, st.card.card_no, key, &keylen, err, errlen);
+			break;
+		default:
+			r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
+			    "step %s out of place", res->step);
+			break;
+		}
+		if (r != 0)
+			goto out;
+	}
+	if (keylen == 0) {
+		/* A profile without the check step: the generated key. */
+		memcpy(key, app.card_key, app.card_key_len);
+		keylen = app.card_key_len;
+	}
+record:
+	res->step = "registry";
+	if ((r = tc_registry_begin(reg, err, errlen)) != 0)
+		goto out;
+	in_tx = 1;
+	if ((r = tc_chip_done(reg, serial, app.uid_hex, key, keylen, o->now,
+		 o->operator_name, err, errlen)) != 0 ||
+	    (r = tc_registry_commit(reg, err, errlen)) != 0)
+		goto out;
+	in_tx = 0;
+	r = 0;
+out:
+	if (in_tx)
+		tc_registry_rollback(reg);
+	if (r == 0)
+		res->step = NULL;
+	if (icc != NULL) {
+		res->apdus = tc_icc_count(icc) - c0;
+		res->ms = now_ms() - t0;
+	}
+	tc_cardapp_release(&app);
+	tc_icc_close(icc);
+	tc_cose_keyring_free(ring);
+	tc_cose_key_free(signer);
+	OPENSSL_cleanse(master, sizeof(master));
+	OPENSSL_cleanse(&c, sizeof(c));
+	tc_buf_release(&cose);
+	tc_buf_release(&der);
+	return r;
+}

@@ -1,0 +1,282 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-verify --reader NAME: tap verification of a physical card
+ * (include/tcard/tap.h) with the same trust list, revocation list and
+ * output as the QR path, plus what the chip did. Card and reader trouble
+ * (removed, no reader, no pcscd, a card that hangs, a reply that does not
+ * parse) is a clear message and exit 3, never a crash or a hang: every
+ * card operation has a deadline (--timeout).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "cli.h"
+#include "tcard/cardno.h"
+#include "tcard/credential.h"
+#include "tcard/err.h"
+#include "tcard/hex.h"
+#include "tcard/pcsc.h"
+#include "tcard/profile.h"
+#include "tcard/programme.h"
+#include "tcard/revocation.h"
+#include "tcard/tap.h"
+#include "tcard/trust.h"
+#include "verdict-json.h"
+#include "verify.h"
+
+#ifndef TC_PROGRAMMES_DIR
+#define TC_PROGRAMMES_DIR "programmes"
+#endif
+
+#define PROG "tcard-verify"
+
+static int
+usage(const char *msg)
+{
+	fprintf(stderr, PROG ": %s\nTry '" PROG " --help'.\n", msg);
+	return TC_EXIT_USAGE;
+}
+
+static int
+env_fail(const char *what, const char *msg)
+{
+	fprintf(stderr, PROG ": %s: %s\n", what, msg);
+	return TC_EXIT_ENV;
+}
+
+static int
+parse_sec(const char *s, int min, int *ms)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s || v < min || v > 3600)
+		return -1;
+	*ms = (int)v * 1000;
+	return 0;
+}
+
+static void
+print_result(
+    const struct tc_tap_result *t, const struct tc_programme *p, int json)
+{
+	const struct tc_verdict *v = &t->v;
+	char grouped[20], when[40];
+	json_t *o, *chip;
+
+	if (json) {
+		/* The QR verdict's object (tcard-verifierd's too) + "chip". */
+		if ((o = tc_verdict_json(v, p)) == NULL)
+			return;
+		chip = json_pack("{s:s, s:I, s:f, s:b}", "profile", t->profile,
+		    "apdus", (json_int_t)t->apdus, "ms", t->ms,
+		    "challenge_signed", t->card_checked);
+		json_object_set_new(o, "chip", chip);
+		tc_cli_print_json(stdout, o);
+		json_decref(o);
+		return;
+	}
+	if (v->valid)
+		printf("VALID\n");
+	else
+		printf("INVALID %s: %s\n", v->reason ? v->reason : "error",
+		    v->message);
+	printf("chip:      %s, %u APDUs, %.1f ms%s\n",
+	    t->profile[0] ? t->profile : "?", t->apdus, t->ms,
+	    t->card_checked ? ", signed a fresh challenge" : "");
+	if (!v->have_claims)
+		return;
+	if (!v->authentic)
+		printf("NOT GENUINE: the signature did not verify; the details "
+		       "below are as the chip claims them\n");
+	tc_cardno_group(v->claims.card_no, grouped);
+	tc_verdict_time(v->claims.expires_at, when);
+	printf("card:      %s\n", grouped);
+	printf("name:      %s\n", v->claims.name);
+	printf("tier:      %s\n", v->claims.tier);
+	printf("programme: %s\n", v->claims.programme);
+	printf("expires:   %s\n", when);
+	if (v->claims.principal[0] != '\0') {
+		tc_cardno_group(v->claims.principal, grouped);
+		printf("sub-card:  %s of %s\n", v->claims.relation, grouped);
+	}
+	if (p != NULL && v->valid) {
+		printf("services:\n");
+		if (tc_verdict_services(p, v->claims.tier, NULL, stdout) == 0)
+			printf("  (none for this tier)\n");
+	}
+}
+
+int
+tc_verify_reader_main(int argc, char **argv)
+{
+	enum {
+		O_TRUST = 256,
+		O_PIN,
+		O_REV,
+		O_READER,
+		O_PROFILE,
+		O_PROFILES,
+		O_WAIT,
+		O_TIMEOUT,
+		O_PROGRAMMES,
+		O_JSON
+	};
+	static const struct option opts[] = {
+		{ "trust", required_argument, NULL, O_TRUST },
+		{ "ca-pin", required_argument, NULL, O_PIN },
+		{ "revocations", required_argument, NULL, O_REV },
+		{ "reader", required_argument, NULL, O_READER },
+		{ "profile", required_argument, NULL, O_PROFILE },
+		{ "profiles", required_argument, NULL, O_PROFILES },
+		{ "wait", required_argument, NULL, O_WAIT },
+		{ "timeout", required_argument, NULL, O_TIMEOUT },
+		{ "programmes", required_argument, NULL, O_PROGRAMMES },
+		{ "json", no_argument, NULL, O_JSON },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *trust_path = NULL, *rev_path = NULL, *reader = NULL;
+	const char *profile = "auto", *pdir = NULL, *progdir = NULL;
+	struct tc_buf trust_buf, rev_buf;
+	struct tc_trust *trust = NULL;
+	struct tc_revocations *rev = NULL;
+	struct tc_programme_set *set = NULL;
+	struct tc_profile_set profiles;
+	struct tc_icc_opts io;
+	struct tc_tap_result tr;
+	uint8_t pin[TC_TRUST_FPR_LEN];
+	const uint8_t *pinp = NULL;
+	char err[512];
+	int ch, json = 0, status = TC_EXIT_INTERNAL, r;
+	time_t now;
+
+	memset(&io, 0, sizeof(io));
+	memset(&profiles, 0, sizeof(profiles));
+	tc_buf_init(&trust_buf, TC_TRUST_MAX_INPUT);
+	tc_buf_init(&rev_buf, TC_REV_MAX_INPUT);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case O_TRUST:
+			trust_path = optarg;
+			break;
+		case O_PIN:
+			if (tc_hex_decode(optarg, strlen(optarg), pin,
+				sizeof(pin), NULL) != 0) {
+				status =
+				    usage("--ca-pin: expected 64 hex digits");
+				goto out;
+			}
+			pinp = pin;
+			break;
+		case O_REV:
+			rev_path = optarg;
+			break;
+		case O_READER:
+			reader = optarg;
+			break;
+		case O_PROFILE:
+			profile = optarg;
+			break;
+		case O_PROFILES:
+			pdir = optarg;
+			break;
+		case O_WAIT:
+			if (parse_sec(optarg, 0, &io.wait_ms) != 0) {
+				status = usage("--wait: 0 to 3600 seconds");
+				goto out;
+			}
+			break;
+		case O_TIMEOUT:
+			if (parse_sec(optarg, 1, &io.timeout_ms) != 0) {
+				status = usage("--timeout: 1 to 3600 seconds");
+				goto out;
+			}
+			break;
+		case O_PROGRAMMES:
+			progdir = optarg;
+			break;
+		case O_JSON:
+			json = 1;
+			break;
+		default:
+			status = usage("unknown option or missing argument "
+				       "(with --reader: --trust, --ca-pin, "
+				       "--revocations, --profile, --profiles, "
+				       "--wait, --timeout, --programmes, "
+				       "--json)");
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		status = usage("--reader takes no QR text");
+		goto out;
+	}
+	if (trust_path == NULL || reader == NULL) {
+		status = usage("--trust FILE and --reader NAME are required");
+		goto out;
+	}
+	if ((now = tc_cli_now()) == (time_t)-1) {
+		status = TC_EXIT_USAGE;
+		goto out;
+	}
+	if (tc_verify_read_file(trust_path, TC_TRUST_MAX_INPUT, &trust_buf, err,
+		sizeof(err)) != 0) {
+		status = env_fail("--trust", err);
+		goto out;
+	}
+	if (tc_trust_load(&trust, trust_buf.data, trust_buf.len, pinp, now, err,
+		sizeof(err)) != 0) {
+		status = env_fail("trust list", err);
+		goto out;
+	}
+	if (rev_path != NULL &&
+	    (tc_verify_read_file(
+		 rev_path, TC_REV_MAX_INPUT, &rev_buf, err, sizeof(err)) != 0 ||
+		tc_revocations_load(&rev, rev_buf.data, rev_buf.len,
+		    tc_trust_keyring(trust), now, err, sizeof(err)) != 0)) {
+		status = env_fail("revocation list", err);
+		goto out;
+	}
+	if (tc_profile_set_load(
+		&profiles, tc_profile_dir(pdir), err, sizeof(err)) != 0) {
+		status = env_fail("profiles", err);
+		goto out;
+	}
+	r = tc_tap_verify_reader(reader, &io, &profiles, profile,
+	    tc_trust_keyring(trust), rev, now, &tr, err, sizeof(err));
+	if (r != 0) {
+		fprintf(stderr, PROG ": %s (%s)\n", err, tc_errname(r));
+		status = r == TC_ERR_NOMEM || r == TC_ERR_INTERNAL ||
+			r == TC_ERR_CRYPTO
+		    ? TC_EXIT_INTERNAL
+		    : TC_EXIT_ENV;
+		goto out;
+	}
+	if (tr.v.have_claims) {
+		if (progdir == NULL &&
+		    (progdir = getenv("TCARD_PROGRAMMES")) == NULL)
+			progdir = TC_PROGRAMMES_DIR;
+		if (tc_programme_set_load_dir(
+			&set, progdir, err, sizeof(err)) != 0)
+			fprintf(stderr, PROG ": programmes: %s\n", err);
+	}
+	print_result(&tr, tc_verdict_programme(&tr.v, set), json);
+	status = tr.v.valid ? TC_EXIT_OK : TC_EXIT_REFUSED;
+out:
+	tc_programme_set_free(set);
+	tc_profile_set_release(&profiles);
+	tc_revocations_free(rev);
+	tc_trust_free(trust);
+	tc_buf_release(&trust_buf);
+	tc_buf_release(&rev_buf);
+	return status;
+}
