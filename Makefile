@@ -15,7 +15,7 @@ SANITIZE ?=
 
 PKGS := libcrypto libcbor sqlite3 zlib jansson libqrencode libpng zbar \
 	libmicrohttpd libcurl pangocairo cairo-pdf cairo-png libpcsclite \
-	gdk-pixbuf-2.0
+	libjpeg fontconfig
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lroaring -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -74,9 +74,11 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN := $(FUZZ_SRC:%.c=$(BUILD)/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/bench-*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
+# Test-side tools built with the tests and benchmarks (not run as either).
+TOOL_BIN := $(BUILD)/tests/bench/make-bundle
 
 .PHONY: all deps check asan fuzz bench run demo install clean format tests \
-	fuzzers benches
+	fuzzers benches faces-samples
 .SUFFIXES:
 
 all: $(LIB) $(PROGS)
@@ -130,13 +132,17 @@ $(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/f
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(PKG_LIBS)
 endif
 
-$(BUILD)/tests/bench/bench-%: tests/bench/bench-%.c $(LIB)
+$(BUILD)/tests/bench/bench-%: tests/bench/bench-%.c tests/bench/synth.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
-tests: all $(UNIT_BIN) $(FUZZ_BIN)
+$(BUILD)/tests/bench/make-bundle: tests/bench/make-bundle.c tests/bench/synth.h $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+tests: all $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
 fuzzers: $(FUZZ_BIN)
-benches: all $(BENCH_BIN)
+benches: all $(BENCH_BIN) $(TOOL_BIN)
 
 check:
 	@scripts/install-deps
@@ -157,6 +163,10 @@ bench:
 	@scripts/install-deps
 	@$(MAKE) --no-print-directory -s benches
 	@scripts/run-bench $(BUILD)
+
+# The sample card faces of docs/cardfaces.md, from demo data.
+faces-samples: $(BUILD)/bin/tcard-issuer
+	@scripts/faces-samples $(BUILD)
 
 run demo:
 	@scripts/install-deps

@@ -24,6 +24,7 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "demo-faces.h"
 #include "home.h"
 #include "issuer.h"
 #include "operator.h"
@@ -531,14 +532,40 @@ record_card(struct demo *d, const struct tc_card *card,
 
 struct attach_arg {
 	struct demo *d;
+	const struct tc_programme *p;
 	int64_t id;
+	int photo; /* a photo was attached */
 };
+
+/*
+ * Attaches one file; a photo is drawn (demo-faces.h) so that the card
+ * faces show a picture; like (may be NULL) gives its size and format.
+ */
+static int
+attach_photo(struct attach_arg *a, const struct tc_sample_file *like)
+{
+	struct tc_buf b;
+	const char *name;
+	int r;
+
+	tc_buf_init(&b, TC_ATTACH_MAX);
+	if ((r = tc_demo_photo(a->p, like, a->d->seed, &b, &name, a->d->err,
+		 sizeof(a->d->err))) == 0)
+		r = tc_app_attach(&a->d->c, a->id, TC_ATT_PHOTO,
+		    like != NULL ? like->material : NULL, name, b.data, b.len,
+		    NULL, a->d->err, sizeof(a->d->err));
+	tc_buf_release(&b);
+	a->photo = 1;
+	return r;
+}
 
 static int
 attach_one(const struct tc_sample_file *f, void *arg)
 {
 	struct attach_arg *a = arg;
 
+	if (f->kind == TC_ATT_PHOTO)
+		return attach_photo(a, f);
 	return tc_app_attach(&a->d->c, a->id, f->kind, f->material, f->name,
 	    f->data, f->len, NULL, a->d->err, sizeof(a->d->err));
 }
@@ -562,6 +589,8 @@ apply(struct demo *d, const struct tc_programme *p, const char *tier,
 	tc_buf_init(&b, TC_APP_FORM_MAX);
 	r = tc_sample_form_json(
 	    p, tier, route, clause, who, &b, d->err, sizeof(d->err));
+	if (r == 0 && (r = tc_demo_name_zh(p, who, &b)) != 0)
+		snprintf(d->err, sizeof(d->err), "the name's translation");
 	if (r == 0)
 		r = tc_app_form_parse(d->progs, (const char *)b.data, b.len,
 		    d->c.now, &f, d->err, sizeof(d->err));
@@ -575,10 +604,16 @@ apply(struct demo *d, const struct tc_programme *p, const char *tier,
 	r = tc_app_create(&d->c, &f, id, d->err, sizeof(d->err));
 	if (r == 0) {
 		aa.d = d;
+		aa.p = p;
 		aa.id = *id;
+		aa.photo = 0;
 		r = tc_sample_materials(p, f.tier[0] ? f.tier : NULL,
 		    f.work_type[0] ? f.work_type : NULL, f.id_type, 0,
 		    attach_one, &aa);
+		/* A photo for the card face even where the form asks for
+		 * none (Chuxiong). */
+		if (r == 0 && !aa.photo)
+			r = attach_photo(&aa, NULL);
 	}
 	if (r == 0)
 		r = tc_app_submit(&d->c, *id, 1, d->err, sizeof(d->err));

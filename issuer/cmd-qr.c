@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "card-cli.h"
+#include "cli-io.h"
 #include "issuer.h"
 #include "tcard/buf.h"
 #include "tcard/ecard.h"
@@ -131,37 +132,7 @@ static int
 write_atomic(
     const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
-	char tmp[4096];
-	const uint8_t *p = data;
-	ssize_t w;
-	int fd;
-
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid()) >=
-	    (int)sizeof(tmp))
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "%s: path too long", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600)) <
-	    0)
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: %s", tmp, strerror(errno));
-	while (len > 0) {
-		if ((w = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			unlink(tmp);
-			return tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", tmp,
-			    strerror(errno));
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
-	}
-	return 0;
+	return tc_cli_write_atomic(path, data, len, err, errlen);
 }
 
 /* Renders text as PNG (svg 0) or SVG (svg 1) into out. */
@@ -328,17 +299,7 @@ out:
 static void
 progress(int tty, size_t done, size_t total)
 {
-	char bar[41];
-	size_t fill, i;
-
-	if (!tty || total == 0)
-		return;
-	fill = done * 40 / total;
-	for (i = 0; i < 40; i++)
-		bar[i] = i < fill ? '#' : '.';
-	bar[40] = '\0';
-	fprintf(stderr, "\r[%s] %zu/%zu e-cards", bar, done, total);
-	fflush(stderr);
+	tc_cli_progress(tty, done, total, "e-cards");
 }
 
 /* Writes DIR/CARD.png from the stored e-card of serial. */

@@ -29,6 +29,7 @@ extern const struct tc_cmd tc_cmd_cards;
 extern const struct tc_cmd tc_cmd_card_show;
 extern const struct tc_cmd tc_cmd_expire;
 extern const struct tc_cmd tc_cmd_revocations;
+extern const struct tc_cmd tc_cmd_publish;
 extern const struct tc_cmd tc_cmd_apply;
 extern const struct tc_cmd tc_cmd_submit;
 extern const struct tc_cmd tc_cmd_review;
@@ -38,6 +39,9 @@ extern const struct tc_cmd tc_cmd_application_withdraw;
 extern const struct tc_cmd tc_cmd_issue;
 extern const struct tc_cmd tc_cmd_qr;
 extern const struct tc_cmd tc_cmd_qr_batch;
+extern const struct tc_cmd tc_cmd_ecard;
+extern const struct tc_cmd tc_cmd_print;
+extern const struct tc_cmd tc_cmd_print_batch;
 extern const struct tc_cmd tc_cmd_upgrade;
 extern const struct tc_cmd tc_cmd_convert;
 extern const struct tc_cmd tc_cmd_blacklist_add;
@@ -45,5 +49,7 @@ extern const struct tc_cmd tc_cmd_blacklist_list;
 extern const struct tc_cmd tc_cmd_blacklist_remove;
 extern const struct tc_cmd tc_cmd_employer_bar_add;
 extern const struct tc_cmd tc_cmd_employer_bar_list;
+extern const struct tc_cmd tc_cmd_personalise;
+extern const struct tc_cmd tc_cmd_chip_show;
 
 #endif

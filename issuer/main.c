@@ -70,8 +70,14 @@ static const struct tc_cmd *const cmds[] = {
 	&tc_cmd_subcard_add,
 	&tc_cmd_expire,
 	&tc_cmd_revocations,
+	&tc_cmd_publish,
 	&tc_cmd_qr,
 	&tc_cmd_qr_batch,
+	&tc_cmd_personalise,
+	&tc_cmd_chip_show,
+	&tc_cmd_ecard,
+	&tc_cmd_print,
+	&tc_cmd_print_batch,
 	NULL,
 };
 

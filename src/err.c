@@ -68,6 +68,7 @@ static const struct {
 	{ TC_ERR_BLACKLISTED, "blacklisted", "person or employer barred" },
 	{ TC_ERR_QUOTA, "quota-exhausted", "no uses left" },
 	{ TC_ERR_AUTH, "auth-failed", "authentication failed" },
+	{ TC_ERR_STALE, "stale", "not newer than the one held" },
 };
 
 static int

@@ -1940,3 +1940,51 @@ out:
 	tc_keystore_free(ks);
 	return r;
 }
+
+int
+tc_keystore_card_cert(struct tc_keystore *ks, EVP_PKEY *pub,
+    const char *card_no, time_t now, time_t not_after, struct tc_buf *der,
+    char *err, size_t errlen)
+{
+	const struct cert *issuer;
+	EVP_PKEY *ikey = NULL;
+	X509 *ix = NULL, *x = NULL;
+	uint8_t skid[TC_COSE_KID_LEN];
+	unsigned char *p = NULL;
+	char cn[64];
+	size_t i;
+	int n, r;
+
+	if (ks == NULL || pub == NULL || card_no == NULL || der == NULL ||
+	    not_after <= now)
+		return TC_ERR_INVALID_ARG;
+	if (tc_keystore_has_file(ks, CA_KEY))
+		issuer = &ks->ca;
+	else if (current_index(ks, &i) == 0)
+		issuer = &ks->signers[i];
+	else
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "no ca.key and no current signer to certify a card key");
+	if ((r = tc_cose_kid_of_pkey(pub, skid)) != 0 ||
+	    (r = read_cert_key(ks, issuer, &ix, &ikey, err, errlen)) != 0)
+		goto out;
+	snprintf(cn, sizeof(cn), "talentcard card %.16s", card_no);
+	if ((r = make_cert(&x, issuer->info.alg, pub, skid, cn, ix, ikey,
+		 issuer->kid, 0, now - TC_KEYSTORE_BACKDATE, not_after)) != 0) {
+		r = tc_seterr(err, errlen, r,
+		    "cannot issue the certificate of card %s", card_no);
+		goto out;
+	}
+	if ((n = i2d_X509(x, &p)) <= 0) {
+		r = TC_ERR_CRYPTO;
+		goto out;
+	}
+	r = tc_buf_put(der, p, (size_t)n);
+out:
+	OPENSSL_free(p);
+	X509_free(x);
+	X509_free(ix);
+	EVP_PKEY_free(ikey);
+	ERR_clear_error();
+	return r;
+}

@@ -335,6 +335,39 @@ static const char *const migrations[] = {
 	"	signed_at INTEGER NOT NULL,\n"
 	"	expires_at INTEGER NOT NULL\n"
 	") STRICT;\n",
+	/*
+	 * 6: chips (include/tcard/chip.h): the chip personalised for a card,
+	 * by its unique id, and how far personalisation got. One chip per
+	 * card and one card per chip, for good: rows are never deleted and
+	 * never move to another card or chip, and a done row is final.
+	 */
+	"CREATE TABLE chips (\n"
+	"	serial INTEGER PRIMARY KEY REFERENCES cards (serial),\n"
+	"	uid TEXT NOT NULL UNIQUE CHECK (length(uid) BETWEEN 8 AND 32\n"
+	"	    AND length(uid) % 2 = 0 AND uid NOT GLOB '*[^0-9a-f]*'),\n"
+	"	profile TEXT NOT NULL CHECK (profile <> '' AND\n"
+	"	    length(profile) <= 32),\n"
+	"	state TEXT NOT NULL CHECK (state IN ('incomplete', 'done')),\n"
+	"	attempts INTEGER NOT NULL CHECK (attempts >= 1),\n"
+	"	card_key BLOB CHECK (length(card_key) BETWEEN 1 AND 128),\n"
+	"	started_at INTEGER NOT NULL,\n"
+	"	attempt_at INTEGER NOT NULL,\n"
+	"	done_at INTEGER,\n"
+	"	CHECK ((state = 'done') =\n"
+	"	    (done_at IS NOT NULL AND card_key IS NOT NULL))\n"
+	") STRICT;\n"
+	"CREATE TRIGGER chips_no_delete BEFORE DELETE ON chips BEGIN\n"
+	"	SELECT RAISE(ABORT, 'chip records are kept: DELETE refused');\n"
+	"END;\n"
+	"CREATE TRIGGER chips_fixed BEFORE UPDATE OF serial, uid ON chips\n"
+	"WHEN NEW.serial IS NOT OLD.serial OR NEW.uid IS NOT OLD.uid BEGIN\n"
+	"	SELECT RAISE(ABORT, 'a chip record''s card and chip never "
+	"change');\n"
+	"END;\n"
+	"CREATE TRIGGER chips_done_final BEFORE UPDATE ON chips\n"
+	"WHEN OLD.state = 'done' BEGIN\n"
+	"	SELECT RAISE(ABORT, 'a personalised chip record is final');\n"
+	"END;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

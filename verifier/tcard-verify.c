@@ -27,6 +27,7 @@
 #include "tcard/programme.h"
 #include "tcard/revocation.h"
 #include "tcard/trust.h"
+#include "verdict-json.h"
 #include "verify.h"
 
 #ifndef TC_PROGRAMMES_DIR
@@ -44,6 +45,11 @@ static const char help[] =
     "                 (TEXT | --stdin | --image FILE)\n"
     "                 [--id NUMBER | --id - | --id-env VAR]\n"
     "                 [--programmes DIR] [--json]\n"
+    "    tcard-verify --trust FILE [--ca-pin HEX] [--revocations FILE]\n"
+    "                 --reader NAME [--profile auto|piv|tcard] "
+    "[--profiles DIR]\n"
+    "                 [--wait SEC] [--timeout SEC] [--programmes DIR] "
+    "[--json]\n"
     "\n"
     "DESCRIPTION\n"
     "    Decodes the QR text of an e-card (TC1: or TC1N:, Base45, zlib,\n"
@@ -78,10 +84,26 @@ static const char help[] =
     "                        message, and when the credential could be\n"
     "                        decoded authentic (the signature verified),\n"
     "                        card, name, tier, programme, expires, services\n"
+    "    --reader NAME       tap verification of the card in PC/SC reader\n"
+    "                        NAME (or a part of one reader's name): the\n"
+    "                        credential read from the chip is checked as\n"
+    "                        above, then the chip must sign a fresh random\n"
+    "                        challenge with the key its credential names;\n"
+    "                        a copy of a card's data on another chip is\n"
+    "                        INVALID clone, a chip never personalised (or\n"
+    "                        pulled during personalisation) INVALID\n"
+    "                        not-personalised (docs/card-pcsc.md)\n"
+    "    --profile P         card profile: auto (default), piv or tcard\n"
+    "    --profiles DIR      card profiles (default $TCARD_PROFILES or the\n"
+    "                        shipped firmware-profiles/)\n"
+    "    --wait SEC          wait up to SEC seconds for a card (default 0)\n"
+    "    --timeout SEC       deadline of each card command (default 10)\n"
     "\n"
     "EXIT STATUS\n"
     "    0 VALID; 1 INVALID; 2 usage error; 3 environment (unreadable or\n"
-    "    invalid trust list, revocation list or image); 4 internal error.\n"
+    "    invalid trust list, revocation list or image; with --reader: no\n"
+    "    pcscd or reader, card removed, not answering in time, or an\n"
+    "    answer that does not parse); 4 internal error.\n"
     "\n"
     "ENVIRONMENT\n"
     "    TCARD_PROGRAMMES  default programme directory\n"
@@ -259,42 +281,13 @@ print_text(const struct tc_verdict *v, const struct tc_programme *p)
 static void
 print_json(const struct tc_verdict *v, const struct tc_programme *p)
 {
-	json_t *o, *arr;
-	char when[40];
+	/* The same object as tcard-verifierd's POST /v1/verify. */
+	struct tc_buf b;
 
-	o = json_object();
-	json_object_set_new(
-	    o, "result", json_string(v->valid ? "VALID" : "INVALID"));
-	json_object_set_new(
-	    o, "reason", v->reason ? json_string(v->reason) : json_null());
-	json_object_set_new(
-	    o, "detail", v->detail ? json_string(v->detail) : json_null());
-	json_object_set_new(o, "message", json_string(v->message));
-	if (v->have_claims) {
-		json_object_set_new(
-		    o, "authentic", v->authentic ? json_true() : json_false());
-		fmt_time(v->claims.expires_at, when);
-		json_object_set_new(o, "card", json_string(v->claims.card_no));
-		json_object_set_new(o, "name", json_string(v->claims.name));
-		json_object_set_new(o, "tier", json_string(v->claims.tier));
-		json_object_set_new(
-		    o, "programme", json_string(v->claims.programme));
-		json_object_set_new(o, "expires", json_string(when));
-		if (v->claims.principal[0] != '\0') {
-			json_object_set_new(
-			    o, "principal", json_string(v->claims.principal));
-			json_object_set_new(
-			    o, "relation", json_string(v->claims.relation));
-		}
-		if (p != NULL) {
-			arr = json_array();
-			services(p, v->claims.tier, arr, NULL);
-			json_object_set_new(o, "services", arr);
-		} else
-			json_object_set_new(o, "services", json_null());
-	}
-	tc_cli_print_json(stdout, o);
-	json_decref(o);
+	tc_buf_init(&b, 0);
+	if (tc_verdict_json_write(&b, v, p, NULL, 1) == 0)
+		fputs((const char *)b.data, stdout);
+	tc_buf_release(&b);
 }
 
 int
@@ -315,6 +308,10 @@ main(int argc, char **argv)
 	int ch, from_stdin = 0, json = 0, status = TC_EXIT_INTERNAL, r;
 	time_t now;
 
+	for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)
+		if (strcmp(argv[ch], "--reader") == 0 ||
+		    strncmp(argv[ch], "--reader=", 9) == 0)
+			return tc_verify_reader_main(argc, argv);
 	tc_buf_init(&trust_buf, TC_TRUST_MAX_INPUT);
 	tc_buf_init(&rev_buf, TC_REV_MAX_INPUT);
 	tc_buf_init(&qr, TC_CRED_TEXT_MAX + 2);

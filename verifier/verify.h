@@ -31,4 +31,10 @@ int tc_verify_read_file(
 int tc_verify_read_image(
     const char *path, struct tc_buf *out, char *err, size_t errlen);
 
+/*
+ * tcard-verify --reader NAME (verify-reader.c): tap verification of the
+ * card in a PC/SC reader. Takes the whole argv; returns an exit status.
+ */
+int tc_verify_reader_main(int argc, char **argv);
+
 #endif

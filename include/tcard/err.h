@@ -69,6 +69,7 @@
 #define TC_ERR_BLACKLISTED   -407 /* person or employer barred */
 #define TC_ERR_QUOTA	     -408 /* no uses left */
 #define TC_ERR_AUTH	     -409 /* wrong passphrase or disabled operator */
+#define TC_ERR_STALE	     -410 /* not newer than what is held */
 
 /*
  * Returns a static English description of code (never NULL; unknown codes

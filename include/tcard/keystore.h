@@ -259,4 +259,19 @@ int tc_keystore_export_trust(struct tc_keystore *ks, time_t now,
 int tc_keystore_export_pem(
     struct tc_keystore *ks, struct tc_buf *out, char *err, size_t errlen);
 
+/*
+ * Issues the X.509 v3 certificate of a card's key (pub, the public key of
+ * a PIV card-authentication key) for card number card_no: subject CN
+ * "talentcard card NUMBER", valid from now - TC_KEYSTORE_BACKDATE to
+ * not_after, key usage digitalSignature, not a CA, issued and signed by
+ * the CA when ca.key is on this machine, else by the current signer of the
+ * store's algorithm (the CA kept offline; the chain is then card, signer,
+ * CA). The DER is appended to der. Returns 0, TC_ERR_INVALID_ARG,
+ * TC_ERR_NOT_FOUND (no ca.key and no current signer), the errors of
+ * reading a private key, TC_ERR_CRYPTO, TC_ERR_NOMEM, TC_ERR_TOO_LARGE.
+ */
+int tc_keystore_card_cert(struct tc_keystore *ks, EVP_PKEY *pub,
+    const char *card_no, time_t now, time_t not_after, struct tc_buf *der,
+    char *err, size_t errlen);
+
 #endif

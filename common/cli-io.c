@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Files and progress for the programs (common/cli-io.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli-io.h"
+#include "tcard/err.h"
+
+int
+tc_cli_write_atomic(
+    const char *path, const void *data, size_t len, char *err, size_t errlen)
+{
+	char tmp[4096];
+	const uint8_t *p = data;
+	ssize_t w;
+	int fd;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid()) >=
+	    (int)sizeof(tmp))
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "%s: path too long", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600)) <
+	    0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: %s", tmp, strerror(errno));
+	while (len > 0) {
+		if ((w = write(fd, p, len)) < 0) {
+			if (errno == EINTR)
+				continue;
+			close(fd);
+			unlink(tmp);
+			return tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", tmp,
+			    strerror(errno));
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
+	}
+	return 0;
+}
+
+int
+tc_cli_read_file(
+    const char *path, size_t max, struct tc_buf *out, char *err, size_t errlen)
+{
+	uint8_t chunk[65536];
+	struct stat st;
+	size_t total = 0;
+	ssize_t n;
+	int fd, r = 0;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: not a regular file", path);
+	}
+	for (;;) {
+		if ((n = read(fd, chunk, sizeof(chunk))) < 0) {
+			if (errno == EINTR)
+				continue;
+			r = tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", path,
+			    strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		if ((total += (size_t)n) > max) {
+			r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+			    "%s: larger than %zu bytes", path, max);
+			break;
+		}
+		if ((r = tc_buf_put(out, chunk, (size_t)n)) != 0) {
+			tc_seterr(
+			    err, errlen, r, "%s: %s", path, tc_strerror(r));
+			break;
+		}
+	}
+	close(fd);
+	return r;
+}
+
+void
+tc_cli_progress(int tty, size_t done, size_t total, const char *what)
+{
+	char bar[41];
+	size_t fill, i;
+
+	if (!tty || total == 0)
+		return;
+	if (done > total)
+		done = total;
+	fill = done * 40 / total;
+	for (i = 0; i < 40; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[40] = '\0';
+	fprintf(stderr, "\r[%s] %zu/%zu %s", bar, done, total, what);
+	fflush(stderr);
+}

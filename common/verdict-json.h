@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The verdict of a QR e-card as JSON, shared by tcard-verify --json and
+ * tcard-verifierd's POST /v1/verify so both programs say the same thing:
+ * result (VALID or INVALID), reason, detail, message and, when the claims
+ * could be decoded, authentic, card, name, tier, programme, expires,
+ * principal and relation (sub-cards) and the services of the tier. Fields:
+ * docs/formats.md ("tcard-verify --json") and docs/verifierd.md. The text
+ * is written straight into a buffer (no JSON tree, no allocation per
+ * field): the daemon writes one per verification.
+ */
+#ifndef TCARD_VERDICT_JSON_H
+#define TCARD_VERDICT_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "tcard/buf.h"
+#include "tcard/credential.h"
+#include "tcard/programme.h"
+
+/*
+ * Resolves the credential's programme code in set (may be NULL) and writes
+ * the programme id into v->claims.programme ("code N" when the set does
+ * not know the code). Returns the programme (owned by set) or NULL. Does
+ * nothing and returns NULL when v has no claims.
+ */
+const struct tc_programme *tc_verdict_programme(
+    struct tc_verdict *v, const struct tc_programme_set *set);
+
+/*
+ * Writes t (epoch seconds) as Asia/Shanghai local time,
+ * "2028-11-21T00:00:00+08:00", into out.
+ */
+void tc_verdict_time(int64_t t, char out[40] /* OUT */);
+
+/*
+ * What the daemon changes in a verdict (any member may be NULL: keep the
+ * verdict's own): the result, reason, detail and message, and a "warning"
+ * member added after "message".
+ */
+struct tc_verdict_note {
+	const char *result, *reason, *detail, *message, *warning;
+};
+
+/*
+ * Appends the JSON object of the verdict v to out: p is the credential's
+ * programme (for the services of the tier; NULL: "services" is null), note
+ * may be NULL. pretty 0 gives one line, 1 the layout of jansson's
+ * JSON_INDENT(2) (members in the order above). Ends with a newline.
+ * Strings that are not UTF-8 have their bytes above 0x7f escaped one by
+ * one. Returns 0 or the error of tc_buf_put (TC_ERR_TOO_LARGE,
+ * TC_ERR_NOMEM).
+ */
+int tc_verdict_json_write(struct tc_buf *out, const struct tc_verdict *v,
+    const struct tc_programme *p, const struct tc_verdict_note *note,
+    int pretty);
+
+/*
+ * The same object as a jansson json_t * (the caller json_decref()s it),
+ * for callers that add members (tcard-verify --reader adds "chip"): parsed
+ * from tc_verdict_json_write's text, so the two never differ. Returns NULL
+ * when allocation failed.
+ */
+void *tc_verdict_json(const struct tc_verdict *v, const struct tc_programme *p);
+
+/*
+ * Appends the tier's services of p as text lines ("English / 中文" when
+ * both languages are given) to arr (a json_t array) when not NULL, else
+ * prints them to f as "  - line". Returns the number of services.
+ */
+int tc_verdict_services(
+    const struct tc_programme *p, const char *tier, void *arr, FILE *f);
+
+#endif

@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The signed bundle that `tcard-issuer publish --out DIR` writes and
+ * verifiers (tcard-verifierd) pull: plain files that any static web server
+ * can carry. This header names the files and declares the lookup snapshot,
+ * the part of the bundle that answers the public lookup
+ * (card number + name + ID number) without holding any name or ID number;
+ * the revocation lists and their deltas are in include/tcard/revocation.h,
+ * the trust list in include/tcard/trust.h. Exact formats, the publish
+ * order and the privacy argument: docs/bundle.md.
+ *
+ * Changes against the API first announced for issue 5 (all additive unless
+ * said):
+ *  - struct tc_lookup_answer: programme and tier are TC_CARD_TEXT_MAX + 1
+ *    (65) bytes, not 33: registry names may be 64 bytes long. Added serial
+ *    and card_no (the normalised card number; both zero unless a match).
+ *  - The snapshot's data file is published as lookup-SEQ.bin (named in the
+ *    signed header, so a reader fetching lookup.cose then its data file
+ *    never sees a mismatch while a publish runs) and as lookup.bin, a hard
+ *    link to the newest one for simple clients. tc_lookup_open() reads the
+ *    file the header names. tc_lookup_peek() tells a fetcher that name.
+ *  - tc_lookup_load() copies the data bytes (the caller may free them).
+ *  - The signed header lists the programme files with their SHA-256
+ *    (tc_lookup_file_count, tc_lookup_file, tc_lookup_file_check;
+ *    tc_lookup_builder_add_file), so a fetcher without directory listings
+ *    knows what to download and checks what it got.
+ *  - tc_lookup_query() returns TC_ERR_INVALID_ARG for every input the
+ *    public got wrong whatever the snapshot holds (bad Luhn digit, not 16
+ *    digits, a name or ID number that cannot be normalised, an empty or
+ *    over-long field); the message starts with "card: ", "name: " or
+ *    "id: " and never repeats the ID number.
+ *  - Added: the builder (tc_lookup_builder_*) used by publish and by the
+ *    synthetic bundle generator, tc_lookup_tag(), tc_lookup_key_* (a
+ *    pre-keyed pepper that makes tc_lookup_query_key() and the builder
+ *    fast), tc_lookup_peek(), tc_lookup_get_info(),
+ *    tc_bundle_write_file(), tc_bundle_read_file().
+ */
+#ifndef TCARD_BUNDLE_H
+#define TCARD_BUNDLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "tcard/buf.h"
+#include "tcard/cose.h"
+#include "tcard/pii.h"
+#include "tcard/registry.h"
+#include "tcard/revocation.h"
+
+/* File names inside a bundle directory (and under a base URL). */
+#define TC_BUNDLE_TRUST	      "trust.cose"	 /* signed trust list */
+#define TC_BUNDLE_REVOCATIONS "revocations.cose" /* newest full list */
+/* An earlier full list, kept so deltas from it can be made. */
+#define TC_BUNDLE_REVOCATIONS_FMT "revocations-%llu.cose"
+/* Delta from sequence number N to the newest. */
+#define TC_BUNDLE_DELTA_FMT "revocations-since-%llu.cose"
+/* The newest snapshot data file: a hard link to lookup-SEQ.bin. */
+#define TC_BUNDLE_LOOKUP     "lookup.bin"
+#define TC_BUNDLE_LOOKUP_FMT "lookup-%llu.bin" /* data file of seq N */
+/* COSE_Sign1 over the snapshot header (version, seq, issued-at, count,
+ * SHA-256 and name of the data file, string tables, programme files). */
+#define TC_BUNDLE_LOOKUP_SIG "lookup.cose"
+#define TC_BUNDLE_PROGRAMMES "programmes" /* copies of programmes/ *.json */
+/* Longest file name of a bundle, with its NUL. */
+#define TC_BUNDLE_NAME_MAX 64
+
+/* Snapshot format. */
+#define TC_LOOKUP_VERSION     1
+#define TC_LOOKUP_TAG_LEN     16	/* truncated HMAC-SHA256 per card */
+#define TC_LOOKUP_RECORD_LEN  32	/* bytes per card in the data file */
+#define TC_LOOKUP_HEADER_LEN  16	/* magic etc. before the first record */
+#define TC_LOOKUP_MAX_COUNT   50000000u /* cards in one snapshot */
+#define TC_LOOKUP_MAX_STRINGS 255	/* programmes, tiers */
+#define TC_LOOKUP_SIG_MAX     (64u * 1024) /* largest lookup.cose */
+#define TC_LOOKUP_MAX_FILES   64 /* programme files listed in the header */
+/* Bounds on what tc_lookup_query accepts, in bytes of UTF-8. */
+#define TC_LOOKUP_CARD_IN_MAX 64
+#define TC_LOOKUP_NAME_IN_MAX 256 /* TC_NAME_IN_MAX */
+#define TC_LOOKUP_ID_IN_MAX   64
+
+enum tc_lookup_result {
+	TC_LOOKUP_NO_MATCH = 0,
+	TC_LOOKUP_VALID,
+	TC_LOOKUP_EXPIRED,
+	TC_LOOKUP_REVOKED,
+	TC_LOOKUP_SUSPENDED,
+};
+
+/* "no-match", "valid", "expired", "revoked", "suspended"; "unknown". */
+const char *tc_lookup_result_name(enum tc_lookup_result r);
+
+/* The answer to one lookup; everything but result is zero on no-match. */
+struct tc_lookup_answer {
+	enum tc_lookup_result result;
+	char programme[TC_CARD_TEXT_MAX + 1]; /* programme id */
+	char tier[TC_CARD_TEXT_MAX + 1];      /* tier id */
+	time_t expires_at;		      /* exclusive */
+	uint64_t serial;
+	char card_no[17]; /* normalised 16 digits */
+};
+
+struct tc_lookup;
+
+/*
+ * Loads DIR/lookup.cose and the data file its signed header names (mmap'd
+ * read-only), verifying the COSE signature with trust, the header, the
+ * data file's size and SHA-256, and the records (ascending serials, known
+ * statuses and string indexes) before use. A header issued after now +
+ * 300 s is refused. On success *out is the snapshot (tc_lookup_free).
+ * Returns 0 or TC_ERR_INVALID_ARG, TC_ERR_NOT_FOUND, TC_ERR_IO,
+ * TC_ERR_TOO_LARGE, TC_ERR_TRUNCATED, TC_ERR_MALFORMED, TC_ERR_TRAILING,
+ * TC_ERR_UNSUPPORTED (version), TC_ERR_UNKNOWN_KEY,
+ * TC_ERR_UNSUPPORTED_ALG, TC_ERR_BAD_SIGNATURE (also: data file with
+ * another SHA-256), TC_ERR_NOT_YET_VALID, TC_ERR_NOMEM.
+ */
+int tc_lookup_open(struct tc_lookup **out /* OUT */, const char *dir,
+    const struct tc_cose_keyring *trust, time_t now, char *err, size_t errlen);
+
+/*
+ * As tc_lookup_open from memory: sig (siglen bytes, lookup.cose) and data
+ * (len bytes, the data file). The data bytes are copied: the caller may
+ * free both after the call.
+ */
+int tc_lookup_load(struct tc_lookup **out /* OUT */, const uint8_t *sig,
+    size_t siglen, const uint8_t *data, size_t len,
+    const struct tc_cose_keyring *trust, time_t now, char *err, size_t errlen);
+
+/* What the signed header of a snapshot says (tc_lookup_peek). */
+struct tc_lookup_info {
+	uint64_t seq;
+	time_t issued_at;
+	uint64_t count;
+	uint64_t data_len; /* bytes of the data file */
+	uint8_t data_sha256[32];
+	char data_name[TC_BUNDLE_NAME_MAX]; /* "lookup-17.bin" */
+};
+
+/*
+ * Verifies lookup.cose alone (sig, siglen) and fills *info, so a fetcher
+ * knows which data file to download and how large it must be. Returns as
+ * tc_lookup_open.
+ */
+int tc_lookup_peek(const uint8_t *sig, size_t siglen,
+    const struct tc_cose_keyring *trust, time_t now,
+    struct tc_lookup_info *info /* OUT */, char *err, size_t errlen);
+
+/*
+ * Answers a public lookup. card, name and id are NUL-terminated UTF-8 as a
+ * member of the public typed them (untrusted; at most
+ * TC_LOOKUP_CARD_IN_MAX, _NAME_IN_MAX, _ID_IN_MAX bytes). In order: every
+ * field must be present and within its bound; the card number is parsed
+ * (tc_cardno_parse: spaces, hyphens, full-width digits) and its Luhn digit
+ * checked; the name is normalised (tc_name_normalise) and the ID number
+ * too (the type-independent normalisation of tc_id_normalise: spaces
+ * removed, full-width folded, upper case; 5 to 20 letters and digits);
+ * then the card's tag is computed and the record found by binary search
+ * (a fixed number of steps) and its tag compared in constant time. The
+ * work is the same whether the card is unknown or a field is wrong, and
+ * both give TC_LOOKUP_NO_MATCH with the rest of *ans zeroed. On a match:
+ * revoked when the record says so or rev (may be NULL) lists the serial,
+ * else expired when the record says so or now >= expires_at, else
+ * suspended when the record says so, else valid.
+ * Returns 0 (with *ans filled, match or not) or TC_ERR_INVALID_ARG (a
+ * field missing, too long, a bad Luhn digit or not 16 digits, a name or
+ * ID number that cannot be normalised; message "card: ...", "name: ...",
+ * "id: ...") or TC_ERR_CRYPTO; on error *ans is a zeroed no-match.
+ * Thread-safe: lk is only read. Allocates only what name normalisation
+ * needs (libunistring).
+ */
+int tc_lookup_query(const struct tc_lookup *lk,
+    const uint8_t pepper[TC_PII_KEY_LEN], const char *card, const char *name,
+    const char *id, const struct tc_revocations *rev, time_t now,
+    struct tc_lookup_answer *ans /* OUT */, char *err, size_t errlen);
+
+/* The snapshot's sequence number, issued-at and number of cards. */
+uint64_t tc_lookup_seq(const struct tc_lookup *lk);
+time_t tc_lookup_issued_at(const struct tc_lookup *lk);
+size_t tc_lookup_count(const struct tc_lookup *lk);
+/* The whole header as tc_lookup_peek gives it. */
+void tc_lookup_get_info(
+    const struct tc_lookup *lk, struct tc_lookup_info *info /* OUT */);
+
+/*
+ * The files of the bundle that the signed header lists with their SHA-256:
+ * the programme files, named "programmes/NAME.json" (NAME of a-z, 0-9,
+ * '.', '_', '-'; a plain relative path, safe to append to a base URL or a
+ * directory). tc_lookup_file sets *name and *sha256 (32 bytes; both owned
+ * by lk; either may be NULL) for i below tc_lookup_file_count, else
+ * returns TC_ERR_RANGE.
+ */
+size_t tc_lookup_file_count(const struct tc_lookup *lk);
+int tc_lookup_file(const struct tc_lookup *lk, size_t i,
+    const char **name /* OUT */, const uint8_t **sha256 /* OUT */);
+
+/*
+ * Checks that data (len bytes) is the listed file name
+ * ("programmes/X.json"). Returns 0, TC_ERR_NOT_FOUND (not listed),
+ * TC_ERR_BAD_SIGNATURE (another SHA-256), TC_ERR_INVALID_ARG,
+ * TC_ERR_CRYPTO.
+ */
+int tc_lookup_file_check(const struct tc_lookup *lk, const char *name,
+    const uint8_t *data, size_t len, char *err, size_t errlen);
+
+/* Unmaps and frees lk (NULL is fine). */
+void tc_lookup_free(struct tc_lookup *lk);
+
+/*
+ * A pre-keyed pepper: the HMAC-SHA256 inner and outer states computed once,
+ * so each MAC costs two compression blocks and no allocation. Holds key
+ * material: freed with a wipe. Immutable after tc_lookup_key_new, so one
+ * key may be shared by any number of threads.
+ */
+struct tc_lookup_key;
+
+/* Returns 0, TC_ERR_INVALID_ARG or TC_ERR_NOMEM. */
+int tc_lookup_key_new(
+    struct tc_lookup_key **out /* OUT */, const uint8_t pepper[TC_PII_KEY_LEN]);
+void tc_lookup_key_free(struct tc_lookup_key *k);
+
+/*
+ * tc_lookup_query with a pre-keyed pepper: the fast path for a daemon
+ * (tc_lookup_query keys a temporary one on each call). Same results.
+ */
+int tc_lookup_query_key(const struct tc_lookup *lk,
+    const struct tc_lookup_key *key, const char *card, const char *name,
+    const char *id, const struct tc_revocations *rev, time_t now,
+    struct tc_lookup_answer *ans /* OUT */, char *err, size_t errlen);
+
+/*
+ * The same MACs as tc_pii_id_mac and tc_pii_name_mac (identical bytes),
+ * through the pre-keyed pepper. Return 0 or TC_ERR_INVALID_ARG.
+ */
+int tc_lookup_key_id_mac(const struct tc_lookup_key *k,
+    const char *normalised_id, uint8_t out[TC_PII_MAC_LEN] /* OUT */);
+int tc_lookup_key_name_mac(const struct tc_lookup_key *k,
+    const char *normalised_name, uint8_t out[TC_PII_MAC_LEN] /* OUT */);
+
+/*
+ * The per-card tag of the snapshot: the first TC_LOOKUP_TAG_LEN bytes of
+ *   HMAC-SHA256(pepper, "talentcard-lookup-v1" || 0x00 || card_no (16
+ *               ASCII digits) || id_mac (32) || name_mac (32))
+ * where id_mac is the registry's holders.id_mac (tc_pii_id_mac of the
+ * normalised ID number) and name_mac tc_pii_name_mac of the normalised
+ * name. Returns 0 or TC_ERR_INVALID_ARG (card_no not 16 digits).
+ */
+int tc_lookup_tag(const struct tc_lookup_key *k, const char *card_no,
+    const uint8_t id_mac[TC_PII_MAC_LEN],
+    const uint8_t name_mac[TC_PII_MAC_LEN],
+    uint8_t tag[TC_LOOKUP_TAG_LEN] /* OUT */);
+
+/* Building a snapshot (publish, the synthetic generator). */
+struct tc_lookup_builder;
+
+/* One card for tc_lookup_builder_add; strings are copied. */
+struct tc_lookup_entry {
+	const char *card_no; /* 16 digits, valid Luhn; serial from it */
+	uint8_t id_mac[TC_PII_MAC_LEN];
+	uint8_t name_mac[TC_PII_MAC_LEN];
+	enum tc_card_status status;
+	const char *programme; /* 1 to TC_CARD_TEXT_MAX bytes */
+	const char *tier;
+	time_t expires_at; /* exclusive */
+};
+
+/*
+ * Starts a snapshot keyed with key (borrowed; must outlive b). expect is a
+ * hint of the number of cards (0: unknown). Returns 0, TC_ERR_INVALID_ARG
+ * or TC_ERR_NOMEM.
+ */
+int tc_lookup_builder_new(struct tc_lookup_builder **out /* OUT */,
+    const struct tc_lookup_key *key, size_t expect);
+
+/*
+ * Adds one card (any order; serials must be unique). Returns 0,
+ * TC_ERR_INVALID_ARG (bad card number, status, empty or over-long name,
+ * negative expiry), TC_ERR_TOO_LARGE (over TC_LOOKUP_MAX_COUNT cards or
+ * TC_LOOKUP_MAX_STRINGS programmes or tiers), TC_ERR_NOMEM.
+ */
+int tc_lookup_builder_add(struct tc_lookup_builder *b,
+    const struct tc_lookup_entry *e, char *err, size_t errlen);
+
+/*
+ * Lists a file of the bundle in the header with the SHA-256 of its len
+ * bytes; name is "programmes/NAME.json" as tc_lookup_file describes.
+ * Returns 0, TC_ERR_INVALID_ARG (bad name), TC_ERR_EXISTS (listed
+ * already), TC_ERR_TOO_LARGE (over TC_LOOKUP_MAX_FILES), TC_ERR_CRYPTO.
+ */
+int tc_lookup_builder_add_file(struct tc_lookup_builder *b, const char *name,
+    const uint8_t *data, size_t len, char *err, size_t errlen);
+
+/*
+ * Sorts the records, refuses a repeated serial (TC_ERR_CONSTRAINT), and
+ * writes the data file to data and the signed header (sequence number seq,
+ * issued_at, data file name lookup-SEQ.bin) to sig. data and sig must have
+ * been initialised (tc_buf_init); they are released and initialised again
+ * with the caps they need. b may be finished only once.
+ * Returns 0, TC_ERR_CONSTRAINT, TC_ERR_TOO_LARGE, TC_ERR_CRYPTO,
+ * TC_ERR_NOMEM, TC_ERR_INVALID_ARG.
+ */
+int tc_lookup_builder_finish(struct tc_lookup_builder *b, uint64_t seq,
+    time_t issued_at, const struct tc_cose_key *signer,
+    struct tc_buf *data /* OUT */, struct tc_buf *sig /* OUT */, char *err,
+    size_t errlen);
+
+void tc_lookup_builder_free(struct tc_lookup_builder *b);
+
+/*
+ * Writes len bytes to DIR/NAME atomically: a temporary file in DIR
+ * (O_EXCL, mode 0644), fsync, rename over NAME. name must be a plain file
+ * name (no '/'), at most TC_BUNDLE_NAME_MAX - 1 bytes. Returns 0,
+ * TC_ERR_INVALID_ARG or TC_ERR_IO (errno names the cause in err).
+ */
+int tc_bundle_write_file(const char *dir, const char *name, const void *data,
+    size_t len, char *err, size_t errlen);
+
+/*
+ * Appends the contents of DIR/NAME (a regular file of at most max bytes)
+ * to out. Returns 0, TC_ERR_INVALID_ARG, TC_ERR_NOT_FOUND, TC_ERR_IO,
+ * TC_ERR_TOO_LARGE (the file, or out's cap) or TC_ERR_NOMEM.
+ */
+int tc_bundle_read_file(const char *dir, const char *name, size_t max,
+    struct tc_buf *out, char *err, size_t errlen);
+
+#endif

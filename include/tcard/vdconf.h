@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The settings of tcard-verifierd and the parser of its configuration file.
+ * The file has one setting per line, "key value" (the value is the rest of
+ * the line, surrounding blanks removed); blank lines and lines whose first
+ * non-blank character is '#' are ignored. The same keys are the daemon's
+ * long options (--key value), which override the file: tc_vdconf_set() is
+ * the one place a value is checked. Every key, its default and its unit:
+ * docs/verifierd.md, "Configuration file". Pure parsing: no file is opened
+ * here (tests/fuzz/fuzz_vdconf.c feeds it).
+ */
+#ifndef TCARD_VDCONF_H
+#define TCARD_VDCONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sys/socket.h>
+
+#define TC_VDCONF_FILE_MAX (64u * 1024) /* largest configuration file */
+#define TC_VDCONF_LINE_MAX 4096		/* longest line */
+#define TC_VDCONF_PATH_MAX 1024		/* longest path or URL, NUL included */
+
+/* What to do when the revocation list is past next-update + grace. */
+enum tc_stale_policy {
+	TC_STALE_FAIL = 0, /* verification answers UNKNOWN-STATUS */
+	TC_STALE_WARN = 1, /* answers as usual, with a warning */
+};
+
+/* A rate: count events per period seconds. */
+struct tc_rate {
+	unsigned count;
+	unsigned period;
+};
+
+struct tc_vdconf {
+	char listen[128];		    /* "127.0.0.1:8080" */
+	char bundle[TC_VDCONF_PATH_MAX];    /* directory or http(s) URL */
+	char cache_dir[TC_VDCONF_PATH_MAX]; /* where a pulled bundle is kept */
+	unsigned pull_interval;		    /* seconds */
+	unsigned pull_timeout;		    /* seconds per transfer */
+	uint8_t ca_pin[32];		    /* SHA-256 of the CA certificate */
+	int have_ca_pin;
+	char tls_cert[TC_VDCONF_PATH_MAX]; /* PEM files; both or neither */
+	char tls_key[TC_VDCONF_PATH_MAX];
+	unsigned threads;		 /* 0: one per core */
+	char pepper[TC_VDCONF_PATH_MAX]; /* lookup pepper file; "" no lookup */
+	char programmes[TC_VDCONF_PATH_MAX]; /* "" bundle's, else shipped */
+	enum tc_stale_policy stale_policy;
+	unsigned stale_grace;	    /* seconds after next-update */
+	struct tc_rate client_rate; /* guesses per client address */
+	unsigned client_burst;
+	struct tc_rate card_rate; /* guesses per card number */
+	unsigned card_burst;
+	unsigned throttle_slots;	     /* entries per throttle table */
+	char access_log[TC_VDCONF_PATH_MAX]; /* "-" stderr, "off", or a file */
+	unsigned max_body;		     /* bytes of a request body */
+	unsigned max_query;		     /* bytes of a query string */
+	unsigned timeout;		     /* idle seconds before a close */
+	unsigned max_connections;
+	unsigned per_ip_connections;	    /* 0: no per-address limit */
+	unsigned cache_max_age;		    /* Cache-Control max-age of files */
+	char port_file[TC_VDCONF_PATH_MAX]; /* "" none */
+};
+
+/* Fills c with the defaults (docs/verifierd.md). */
+void tc_vdconf_init(struct tc_vdconf *c /* OUT */);
+
+/*
+ * Sets key to value after checking it (numbers in range, durations like
+ * "90", "90s", "15m", "2h", "1d", rates like "10/min", sizes like "4096"
+ * or "4k", paths and URLs below TC_VDCONF_PATH_MAX, a listen address
+ * "ADDR:PORT" or "[ADDR]:PORT", a ca-pin of 64 hex digits). Returns 0 or
+ *   TC_ERR_INVALID_ARG  NULL argument;
+ *   TC_ERR_NOT_FOUND    no such key (err lists none; it names the key);
+ *   TC_ERR_MALFORMED    the value does not have the key's form;
+ *   TC_ERR_RANGE        a number outside the key's range;
+ *   TC_ERR_TOO_LARGE    a value too long.
+ */
+int tc_vdconf_set(struct tc_vdconf *c, const char *key, const char *value,
+    char *err, size_t errlen);
+
+/*
+ * Parses a configuration file's text (len bytes, no NUL needed) into c
+ * with tc_vdconf_set per line; a key may appear once. err starts with
+ * "line N: ". Returns 0, the errors of tc_vdconf_set, TC_ERR_TOO_LARGE (the
+ * text over TC_VDCONF_FILE_MAX, a line over TC_VDCONF_LINE_MAX),
+ * TC_ERR_MALFORMED (a line without a value, a repeated key) or
+ * TC_ERR_BAD_ENCODING (not UTF-8, or a control character other than tab).
+ */
+int tc_vdconf_parse(struct tc_vdconf *c, const char *text, size_t len,
+    char *err, size_t errlen);
+
+/*
+ * Checks the settings as a whole: a bundle is given; tls-cert and tls-key
+ * come together; a URL bundle has a cache-dir and a ca-pin. Returns 0 or
+ * TC_ERR_INVALID_ARG with err saying which.
+ */
+int tc_vdconf_check(const struct tc_vdconf *c, char *err, size_t errlen);
+
+/* 1 when the bundle setting is an http:// or https:// URL. */
+int tc_vdconf_bundle_is_url(const struct tc_vdconf *c);
+
+/*
+ * Resolves the listen setting into *sa (numeric addresses only; no name
+ * lookup). Returns 0 or TC_ERR_MALFORMED.
+ */
+int tc_vdconf_listen_addr(const struct tc_vdconf *c,
+    struct sockaddr_storage *sa /* OUT */, socklen_t *salen /* OUT */);
+
+/*
+ * The name of key i of the table (for --help and the option table), NULL
+ * past the end.
+ */
+const char *tc_vdconf_key(size_t i);
+
+#endif

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Request parsers of tcard-verifierd (include/tcard/httpreq.h): strict
+ * UTF-8, query strings and form bodies, the JSON body of /v1/verify. The
+ * form parser decodes into caller-owned storage in one pass, so a request
+ * costs no allocation; the JSON body goes through jansson with duplicate
+ * keys refused, and is then checked member by member. Rules and answers:
+ * docs/verifierd.md.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "tcard/err.h"
+#include "tcard/httpreq.h"
+
+int
+tc_utf8_check(const uint8_t *p, size_t len, size_t *bad)
+{
+	size_t i = 0, n, k;
+	uint32_t cp, min;
+
+	while (i < len) {
+		uint8_t c = p[i];
+
+		if (c < 0x80) {
+			if (c < 0x20 || c == 0x7f)
+				goto fail;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf) {
+			n = 1;
+			cp = c & 0x1f;
+			min = 0x80;
+		} else if (c >= 0xe0 && c <= 0xef) {
+			n = 2;
+			cp = c & 0x0f;
+			min = 0x800;
+		} else if (c >= 0xf0 && c <= 0xf4) {
+			n = 3;
+			cp = c & 0x07;
+			min = 0x10000;
+		} else
+			goto fail;
+		if (len - i <= n)
+			goto fail;
+		for (k = 1; k <= n; k++) {
+			if ((p[i + k] & 0xc0) != 0x80)
+				goto fail;
+			cp = (cp << 6) | (p[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			goto fail;
+		/* C1 controls. */
+		if (cp >= 0x80 && cp <= 0x9f)
+			goto fail;
+		i += n + 1;
+	}
+	return 0;
+fail:
+	if (bad != NULL)
+		*bad = i;
+	return TC_ERR_BAD_ENCODING;
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Decodes s[from..to) into the store at *w and NUL-terminates it. Returns
+ * the decoded length or a negative code; *where gets the input offset of a
+ * bad escape.
+ */
+static int
+decode(const char *s, size_t from, size_t to, char *store, size_t *w,
+    size_t *where, size_t *outlen)
+{
+	size_t i, start = *w;
+	int hi, lo;
+
+	for (i = from; i < to; i++) {
+		if (s[i] == '+')
+			store[(*w)++] = ' ';
+		else if (s[i] == '%') {
+			if (to - i < 3 || (hi = hexval(s[i + 1])) < 0 ||
+			    (lo = hexval(s[i + 2])) < 0) {
+				*where = i;
+				return TC_ERR_MALFORMED;
+			}
+			store[(*w)++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			store[(*w)++] = s[i];
+	}
+	*outlen = *w - start;
+	store[(*w)++] = '\0';
+	return 0;
+}
+
+static int
+name_ok(const char *n, size_t len)
+{
+	size_t i;
+
+	if (len == 0)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((n[i] >= 'a' && n[i] <= 'z') ||
+			(n[i] >= '0' && n[i] <= '9') || n[i] == '_' ||
+			n[i] == '-'))
+			return 0;
+	return 1;
+}
+
+int
+tc_form_parse(
+    struct tc_form *form, const char *s, size_t len, char *err, size_t errlen)
+{
+	size_t i = 0, end, eq, w = 0, where = 0, nlen, vlen, k, bad;
+	struct tc_form_field *f;
+	const char *name;
+	int r;
+
+	if (form == NULL || (s == NULL && len > 0))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
+	form->n = 0;
+	if (len > TC_FORM_INPUT_MAX)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "%zu bytes, over the limit of %u", len,
+		    (unsigned)TC_FORM_INPUT_MAX);
+	while (i < len) {
+		for (end = i; end < len && s[end] != '&'; end++)
+			;
+		if (end == i) {
+			i++;
+			continue;
+		}
+		if (form->n == TC_FORM_MAX_FIELDS) {
+			form->n = 0;
+			return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+			    "more than %d parameters", TC_FORM_MAX_FIELDS);
+		}
+		for (eq = i; eq < end && s[eq] != '='; eq++)
+			;
+		f = &form->f[form->n];
+		name = form->store + w;
+		if ((r = decode(s, i, eq, form->store, &w, &where, &nlen)) != 0)
+			goto bad_escape;
+		if (nlen > TC_FORM_NAME_MAX) {
+			form->n = 0;
+			return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+			    "byte %zu: parameter name longer than %d bytes", i,
+			    TC_FORM_NAME_MAX);
+		}
+		if (!name_ok(name, nlen)) {
+			form->n = 0;
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "byte %zu: a parameter name is 1 to %d characters "
+			    "of a-z, 0-9, '_' and '-'",
+			    i, TC_FORM_NAME_MAX);
+		}
+		for (k = 0; k < form->n; k++)
+			if (strcmp(form->f[k].name, name) == 0) {
+				form->n = 0;
+				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "byte %zu: parameter '%s' repeated", i,
+				    name);
+			}
+		f->name = name;
+		f->value = form->store + w;
+		if (eq < end) {
+			if ((r = decode(s, eq + 1, end, form->store, &w, &where,
+				 &vlen)) != 0)
+				goto bad_escape;
+		} else {
+			vlen = 0;
+			form->store[w++] = '\0';
+		}
+		f->len = vlen;
+		if (tc_utf8_check((const uint8_t *)f->value, vlen, &bad) != 0) {
+			form->n = 0;
+			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
+			    "parameter '%s': byte %zu of its value is not "
+			    "UTF-8 text (or a control character)",
+			    name, bad);
+		}
+		form->n++;
+		i = end + 1;
+	}
+	return 0;
+bad_escape:
+	form->n = 0;
+	return tc_seterr(err, errlen, r,
+	    "byte %zu: '%%' must be followed by two hex digits", where);
+}
+
+const char *
+tc_form_get(const struct tc_form *form, const char *name, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; form != NULL && name != NULL && i < form->n; i++)
+		if (strcmp(form->f[i].name, name) == 0) {
+			if (len != NULL)
+				*len = form->f[i].len;
+			return form->f[i].value;
+		}
+	if (len != NULL)
+		*len = 0;
+	return NULL;
+}
+
+int
+tc_form_only(const struct tc_form *form, const char *const *allowed, char *err,
+    size_t errlen)
+{
+	size_t i, k;
+
+	for (i = 0; form != NULL && i < form->n; i++) {
+		for (k = 0; allowed[k] != NULL; k++)
+			if (strcmp(form->f[i].name, allowed[k]) == 0)
+				break;
+		if (allowed[k] == NULL)
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "unknown parameter '%s'", form->f[i].name);
+	}
+	return 0;
+}
+
+/* Copies the JSON string member v into out (cap bytes with the NUL). */
+static int
+json_text(json_t *v, const char *what, char *out, size_t cap, size_t *outlen,
+    char *err, size_t errlen)
+{
+	const char *s = json_string_value(v);
+	size_t n = json_string_length(v), bad;
+
+	if (n >= cap)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "\"%s\": %zu bytes, over the limit of %zu", what, n,
+		    cap - 1);
+	if (tc_utf8_check((const uint8_t *)s, n, &bad) != 0)
+		return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
+		    "\"%s\": a control character at byte %zu", what, bad);
+	memcpy(out, s, n);
+	out[n] = '\0';
+	*outlen = n;
+	return 0;
+}
+
+int
+tc_verify_req_parse(struct tc_verify_req *out, const uint8_t *body, size_t len,
+    char *err, size_t errlen)
+{
+	json_t *root = NULL, *v;
+	json_error_t je;
+	const char *key;
+	size_t idlen;
+	int r = TC_ERR_MALFORMED;
+
+	if (out == NULL || (body == NULL && len > 0))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
+	memset(out, 0, sizeof(*out));
+	if (len > TC_VERIFY_REQ_MAX)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "%zu bytes, over the limit of %u", len,
+		    (unsigned)TC_VERIFY_REQ_MAX);
+	if (len == 0)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "empty body: expected {\"qr\": \"TC1:...\"}");
+	root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "byte %d: not JSON: %s", je.position, je.text);
+		goto out;
+	}
+	if (!json_is_object(root)) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "expected a JSON object {\"qr\": \"TC1:...\"}");
+		goto out;
+	}
+	json_object_foreach(root, key, v)
+	{
+		if (strcmp(key, "qr") == 0) {
+			if (!json_is_string(v)) {
+				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "\"qr\" must be a string");
+				goto out;
+			}
+			if ((r = json_text(v, "qr", out->qr, sizeof(out->qr),
+				 &out->qrlen, err, errlen)) != 0)
+				goto out;
+		} else if (strcmp(key, "id") == 0) {
+			if (json_is_null(v))
+				continue;
+			if (!json_is_string(v)) {
+				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "\"id\" must be a string or null");
+				goto out;
+			}
+			if ((r = json_text(v, "id", out->id, sizeof(out->id),
+				 &idlen, err, errlen)) != 0)
+				goto out;
+			out->has_id = idlen > 0;
+		} else {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "unknown member \"%.40s\" (expected \"qr\" and "
+			    "optionally \"id\")",
+			    key);
+			goto out;
+		}
+	}
+	if (out->qrlen == 0) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "\"qr\" is required and must not be empty");
+		goto out;
+	}
+	r = 0;
+out:
+	json_decref(root);
+	if (r != 0)
+		memset(out, 0, sizeof(*out));
+	return r;
+}

@@ -1,0 +1,132 @@
+# SPDX-License-Identifier: MIT
+# Helpers for the tcard-verifierd scripts (after lib.sh): a demo authority
+# with a published bundle, daemons started on a free loopback port (the
+# daemon binds port 0 and writes the port it got to a file), HTTP requests
+# through curl with the status, headers and body kept, waiting for a
+# condition, and stopping every daemon at exit.
+# Usage: . "$(dirname "$0")/lib.sh"; . "$(dirname "$0")/verifierd-lib.sh"
+VD=$TC_BIN/tcard-verifierd
+I=$TC_BIN/tcard-issuer
+_vd_pids=()
+_vd_cleanup() {
+	local p
+	for p in "${_vd_pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${_vd_pids[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap _vd_cleanup EXIT
+
+vd_skip_unless_ready() {
+	if [ ! -x "$VD" ]; then echo "1..0 # SKIP $VD not built"; exit 77; fi
+	if ! "$I" publish --help >/dev/null 2>&1; then
+		echo "1..0 # SKIP tcard-issuer publish is not there yet"; exit 77
+	fi
+	for c in curl python3 openssl; do
+		command -v $c >/dev/null || { echo "1..0 # SKIP $c missing"; exit 77; }
+	done
+}
+
+# now_ns: monotonic enough for deadlines.
+now_ns() { date +%s%N; }
+
+# wait_for SECONDS CMD...: runs CMD every 50 ms until it succeeds; returns 1
+# when SECONDS pass first. The condition is what synchronises, not the time.
+wait_for() {
+	local end=$(($(now_ns) + $1 * 1000000000)); shift
+	until "$@"; do
+		[ "$(now_ns)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+
+# demo_bundle DIR: a demo authority in $H (once) and its bundle in DIR;
+# sets CARDS (the demo's card lines) and the operator helpers.
+demo_bundle() {
+	if [ ! -d "$H" ]; then
+		"$I" demo --home "$H" >"$T/cards.txt" 2>"$T/demo.err" ||
+			{ cat "$T/demo.err"; return 1; }
+	fi
+	"$I" publish --home "$H" --out "$1" >"$T/publish.out" 2>"$T/publish.err" ||
+		{ cat "$T/publish.err"; return 1; }
+}
+# op ROLE: the first operator line (name, roles, passphrase) with ROLE.
+op() { grep -E "^[^#].*	$1(	|,)" "$H/demo-operators.txt" | head -1; }
+as_role() { # as_role ROLE CMD...: runs tcard-issuer CMD as an operator of ROLE
+	local line; line=$(op "$1"); shift
+	TCARD_PASSPHRASE=$(echo "$line" | cut -f3) "$I" "$@" --home "$H" \
+		--as "$(echo "$line" | cut -f1)"
+}
+# card_field N FIELD: field (1 card, 2 programme, 3 tier, 4 name, 5 type,
+# 6 ID) of the demo's card line N, spaces removed from the card number.
+card_field() {
+	awk -F'\t' -v n="$1" -v f="$2" 'NR == n { v = $f; if (f == 1) gsub(/ /, "", v); print v }' \
+		"$T/cards.txt"
+}
+
+# start_vd NAME ARGS...: starts a daemon (log $T/NAME.log, standard error
+# $T/NAME.err) on a free port; sets PID_NAME and URL_NAME. Fails when it
+# does not come up within 20 seconds or dies.
+start_vd() {
+	local name=$1 pid; shift
+	rm -f "$T/$name.port"
+	"$VD" --listen 127.0.0.1:0 --port-file "$T/$name.port" \
+		--log "$T/$name.log" "$@" 2>"$T/$name.err" &
+	pid=$!
+	_vd_pids+=("$pid")
+	printf -v "PID_$name" %s "$pid"
+	if ! wait_for 20 _vd_up "$pid" "$T/$name.port"; then
+		sed 's/^/# err: /' "$T/$name.err"
+		return 1
+	fi
+	[ -s "$T/$name.port" ] || return 1
+	printf -v "URL_$name" %s "http://127.0.0.1:$(cat "$T/$name.port")"
+}
+_vd_up() { [ -s "$2" ] || ! kill -0 "$1" 2>/dev/null; }
+
+# stop_vd NAME: SIGTERM, then waits; the exit status is in VD_STATUS.
+stop_vd() {
+	local pid_var="PID_$1"
+	kill -TERM "${!pid_var}" 2>/dev/null
+	wait "${!pid_var}"
+	VD_STATUS=$?
+}
+
+# http METHOD URL [CURL ARGS...]: the status goes to $T/status (and
+# HTTP_STATUS), the headers to $T/hdr, the body to $T/body.
+http() {
+	local m=$1 u=$2; shift 2
+	HTTP_STATUS=$(curl -s -X "$m" -o "$T/body" -D "$T/hdr" -w '%{http_code}' \
+		--max-time 30 "$@" "$u")
+	echo "$HTTP_STATUS" >"$T/status"
+}
+# expect_http STATUS DESC METHOD URL [ARGS...]
+expect_http() {
+	local want=$1 d=$2; shift 2
+	http "$@"
+	if [ "$HTTP_STATUS" = "$want" ]; then ok "$d"
+	else not_ok "$d (HTTP $HTTP_STATUS, wanted $want)"; sed 's/^/# body: /' "$T/body"; fi
+}
+# body_json DESC PYTHON: PYTHON is run with o = the parsed body.
+body_json() {
+	local d=$1 code=$2
+	if python3 -c "
+import json, sys
+o = json.load(open(sys.argv[1], encoding='utf-8'))
+$code
+" "$T/body" 2>"$T/pyerr"; then ok "$d"
+	else not_ok "$d"; sed 's/^/# body: /' "$T/body"; sed 's/^/# py: /' "$T/pyerr"; fi
+}
+# header_has REGEX DESC
+header_has() {
+	if grep -qiE -- "$1" "$T/hdr"; then ok "$2"
+	else not_ok "$2 (no /$1/ in headers)"; sed 's/^/# hdr: /' "$T/hdr"; fi
+}
+# urlenc TEXT: percent-encoded for a query string.
+urlenc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+# healthz_field URL EXPR: a value of /healthz (python expression on o).
+healthz_field() {
+	curl -s --max-time 10 "$1/healthz" | python3 -c "
+import json, sys
+o = json.load(sys.stdin)
+print($2)" 2>/dev/null
+}

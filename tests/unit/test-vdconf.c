@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the tcard-verifierd settings (src/vdconf.c): defaults,
+ * every kind of value (durations, rates, sizes, addresses, the CA pin,
+ * the stale policy), the file syntax (comments, blanks, CRLF, repeats,
+ * line numbers in messages) and the checks across settings.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "tcard/err.h"
+#include "tcard/vdconf.h"
+
+static void
+test_defaults(void **state)
+{
+	struct tc_vdconf c;
+	char err[256];
+
+	tc_vdconf_init(&c);
+	assert_string_equal(c.listen, "127.0.0.1:8080");
+	assert_int_equal(c.pull_interval, 60);
+	assert_int_equal(c.stale_policy, TC_STALE_FAIL);
+	assert_int_equal(c.stale_grace, 3600);
+	assert_int_equal(c.client_rate.count, 20);
+	assert_int_equal(c.client_rate.period, 60);
+	assert_int_equal(c.card_rate.period, 3600);
+	assert_string_equal(c.access_log, "-");
+	assert_int_equal(c.have_ca_pin, 0);
+	/* A bundle is the one thing required. */
+	assert_int_equal(
+	    tc_vdconf_check(&c, err, sizeof(err)), TC_ERR_INVALID_ARG);
+	assert_non_null(strstr(err, "bundle is required"));
+	assert_int_equal(tc_vdconf_set(&c, "bundle", "/srv/b", NULL, 0), 0);
+	assert_int_equal(tc_vdconf_check(&c, NULL, 0), 0);
+	assert_int_equal(tc_vdconf_bundle_is_url(&c), 0);
+}
+
+static void
+test_values(void **state)
+{
+	static const struct {
+		const char *key, *value;
+		int code;
+	} v[] = {
+		{ "pull-interval", "90", 0 },
+		{ "pull-interval", "15m", 0 },
+		{ "pull-interval", "2h", 0 },
+		{ "pull-interval", "1d", 0 },
+		{ "pull-interval", "2d", TC_ERR_RANGE },
+		{ "pull-interval", "0", TC_ERR_RANGE },
+		{ "pull-interval", "5y", TC_ERR_MALFORMED },
+		{ "pull-interval", "-1", TC_ERR_MALFORMED },
+		{ "pull-interval", "99999999999", TC_ERR_MALFORMED },
+		{ "threads", "4", 0 },
+		{ "threads", "4s", TC_ERR_MALFORMED },
+		{ "threads", "257", TC_ERR_RANGE },
+		{ "max-body", "4k", 0 },
+		{ "max-body", "9k", TC_ERR_RANGE },
+		{ "max-body", "10", TC_ERR_RANGE },
+		{ "lookup-client-rate", "20/min", 0 },
+		{ "lookup-client-rate", "5/10min", 0 },
+		{ "lookup-client-rate", "1/d", 0 },
+		{ "lookup-client-rate", "0/min", TC_ERR_MALFORMED },
+		{ "lookup-client-rate", "20", TC_ERR_MALFORMED },
+		{ "lookup-client-rate", "20/week", TC_ERR_MALFORMED },
+		{ "lookup-client-rate", "1/31d", TC_ERR_RANGE },
+		{ "stale-policy", "warn", 0 },
+		{ "stale-policy", "fail", 0 },
+		{ "stale-policy", "ignore", TC_ERR_MALFORMED },
+		{ "listen", "0.0.0.0:443", 0 },
+		{ "listen", "[::1]:8080", 0 },
+		{ "listen", ":8080", 0 },
+		{ "listen", "127.0.0.1:0", 0 },
+		{ "listen", "localhost:8080", TC_ERR_MALFORMED },
+		{ "listen", "127.0.0.1", TC_ERR_MALFORMED },
+		{ "listen", "127.0.0.1:65536", TC_ERR_MALFORMED },
+		{ "listen", "::1:8080", TC_ERR_MALFORMED },
+		{ "ca-pin",
+		    "25c7d1424844ca3b6e985e61f9ea64e3c6bb3970aa26b22b8fb8ae096b"
+		    "fef1b6",
+		    0 },
+		{ "ca-pin", "25c7", TC_ERR_MALFORMED },
+		{ "no-such-key", "1", TC_ERR_NOT_FOUND },
+	};
+	struct tc_vdconf c;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		tc_vdconf_init(&c);
+		if (tc_vdconf_set(&c, v[i].key, v[i].value, err, sizeof(err)) !=
+		    v[i].code)
+			fail_msg("%s %s: expected %d (%s)", v[i].key,
+			    v[i].value, v[i].code, err);
+	}
+	tc_vdconf_init(&c);
+	assert_int_equal(tc_vdconf_set(&c, "pull-interval", "15m", NULL, 0), 0);
+	assert_int_equal(c.pull_interval, 900);
+	assert_int_equal(
+	    tc_vdconf_set(&c, "lookup-card-rate", "5/10min", NULL, 0), 0);
+	assert_int_equal(c.card_rate.count, 5);
+	assert_int_equal(c.card_rate.period, 600);
+	assert_int_equal(tc_vdconf_set(&c, "max-body", "4k", NULL, 0), 0);
+	assert_int_equal(c.max_body, 4096);
+	assert_int_equal(tc_vdconf_set(&c, "ca-pin",
+			     "25C7D1424844CA3B6E985E61F9EA64E3C6BB3970AA26B22B"
+			     "8FB8AE096BFEF1B6",
+			     NULL, 0),
+	    0);
+	assert_int_equal(c.have_ca_pin, 1);
+	assert_int_equal(c.ca_pin[0], 0x25);
+	assert_int_equal(c.ca_pin[31], 0xb6);
+}
+
+static void
+test_listen_addr(void **state)
+{
+	struct sockaddr_storage sa;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&sa;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&sa;
+	struct tc_vdconf c;
+	socklen_t len;
+
+	tc_vdconf_init(&c);
+	assert_int_equal(tc_vdconf_listen_addr(&c, &sa, &len), 0);
+	assert_int_equal(sa.ss_family, AF_INET);
+	assert_int_equal(ntohs(s4->sin_port), 8080);
+	assert_int_equal(ntohl(s4->sin_addr.s_addr), 0x7f000001);
+	assert_int_equal(len, sizeof(*s4));
+	assert_int_equal(tc_vdconf_set(&c, "listen", "[::1]:9", NULL, 0), 0);
+	assert_int_equal(tc_vdconf_listen_addr(&c, &sa, &len), 0);
+	assert_int_equal(sa.ss_family, AF_INET6);
+	assert_int_equal(ntohs(s6->sin6_port), 9);
+	assert_true(IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr));
+	assert_int_equal(tc_vdconf_set(&c, "listen", "*:80", NULL, 0), 0);
+	assert_int_equal(tc_vdconf_listen_addr(&c, &sa, &len), 0);
+	assert_int_equal(s4->sin_addr.s_addr, 0);
+}
+
+static void
+test_file(void **state)
+{
+	static const char good[] =
+	    "# tcard-verifierd\r\n"
+	    "\n"
+	    "   listen   0.0.0.0:8443  \r\n"
+	    "bundle https://cards.example.gov.cn/bundle/\n"
+	    "\tcache-dir\t/var/cache/tcard verifier\n"
+	    "ca-pin 25c7d1424844ca3b6e985e61f9ea64e3c6bb3970aa26b22b8fb8ae"
+	    "096bfef1b6\n"
+	    "stale-policy warn";
+	struct tc_vdconf c;
+	char err[256];
+
+	tc_vdconf_init(&c);
+	assert_int_equal(
+	    tc_vdconf_parse(&c, good, strlen(good), err, sizeof(err)), 0);
+	assert_string_equal(c.listen, "0.0.0.0:8443");
+	assert_string_equal(c.cache_dir, "/var/cache/tcard verifier");
+	assert_int_equal(c.stale_policy, TC_STALE_WARN);
+	assert_int_equal(tc_vdconf_bundle_is_url(&c), 1);
+	assert_int_equal(tc_vdconf_check(&c, err, sizeof(err)), 0);
+	/* A URL needs a cache directory and a pin. */
+	c.have_ca_pin = 0;
+	assert_int_equal(
+	    tc_vdconf_check(&c, err, sizeof(err)), TC_ERR_INVALID_ARG);
+	assert_non_null(strstr(err, "ca-pin"));
+	c.cache_dir[0] = '\0';
+	assert_int_equal(
+	    tc_vdconf_check(&c, err, sizeof(err)), TC_ERR_INVALID_ARG);
+	assert_non_null(strstr(err, "cache-dir"));
+	tc_vdconf_init(&c);
+	assert_int_equal(tc_vdconf_parse(&c, "bundle b\ntls-cert c.pem\n", 24,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    tc_vdconf_check(&c, err, sizeof(err)), TC_ERR_INVALID_ARG);
+	assert_non_null(strstr(err, "tls-key"));
+}
+
+static void
+test_file_refusals(void **state)
+{
+	static const struct {
+		const char *text;
+		int code;
+		const char *msg;
+	} v[] = {
+		{ "bundle /a\nlisten\n", TC_ERR_MALFORMED,
+		    "line 2: 'listen' has no value" },
+		{ "bundle /a\nbundle /b\n", TC_ERR_MALFORMED,
+		    "already set on line 1" },
+		{ "# x\nthreads many\n", TC_ERR_MALFORMED, "line 2: threads" },
+		{ "colour blue\n", TC_ERR_NOT_FOUND,
+		    "line 1: unknown setting" },
+		{ "bundle /a\x01\n", TC_ERR_BAD_ENCODING, "line 1: byte 10" },
+		{ "bundle /\xff\n", TC_ERR_BAD_ENCODING, "line 1: byte 9" },
+	};
+	struct tc_vdconf c;
+	char err[256], *big;
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		tc_vdconf_init(&c);
+		err[0] = '\0';
+		assert_int_equal(tc_vdconf_parse(&c, v[i].text,
+				     strlen(v[i].text), err, sizeof(err)),
+		    v[i].code);
+		if (strstr(err, v[i].msg) == NULL)
+			fail_msg("'%s' not in '%s'", v[i].msg, err);
+	}
+	big = malloc(TC_VDCONF_FILE_MAX + 1);
+	assert_non_null(big);
+	memset(big, '#', TC_VDCONF_FILE_MAX + 1);
+	tc_vdconf_init(&c);
+	assert_int_equal(
+	    tc_vdconf_parse(&c, big, TC_VDCONF_FILE_MAX + 1, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	assert_int_equal(
+	    tc_vdconf_parse(&c, big, TC_VDCONF_LINE_MAX + 1, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	assert_non_null(strstr(err, "line 1: longer than"));
+	assert_int_equal(
+	    tc_vdconf_parse(&c, big, TC_VDCONF_LINE_MAX, err, sizeof(err)), 0);
+	free(big);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_listen_addr),
+		cmocka_unit_test(test_file),
+		cmocka_unit_test(test_file_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

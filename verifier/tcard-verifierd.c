@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-verifierd: the verification service. It serves QR e-card
+ * verification (POST /v1/verify), the public three-field lookup (GET
+ * /v1/lookup and the page GET /lookup), the signed files for other
+ * verifiers (GET /v1/trust, /v1/revocations, /bundle/NAME), /healthz and
+ * /metrics, from a signed bundle read from a directory or pulled from a
+ * URL; it never opens the registry and holds no signing key. This file:
+ * options and configuration file, the pepper, start-up, signals (SIGHUP
+ * reloads, SIGTERM and SIGINT stop). The parts: verifier/vd.h. Manual:
+ * docs/verifierd.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "cli.h"
+#include "tcard/err.h"
+#include "tcard/hex.h"
+#include "tcard/pii.h"
+#include "tcard/vdconf.h"
+#include "vd.h"
+
+static const char help[] =
+    "NAME\n"
+    "    tcard-verifierd - talent card verification and lookup service\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-verifierd [--config FILE] [--bundle DIR|URL]\n"
+    "                    [--listen ADDR:PORT] [--pepper FILE]\n"
+    "                    [--tls-cert FILE --tls-key FILE] [--threads N]\n"
+    "                    [--SETTING VALUE ...] [--check]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Serves, over HTTP or HTTPS (libmicrohttpd), the verification of QR\n"
+    "    e-cards (POST /v1/verify), the public lookup by card number, name\n"
+    "    and ID number (GET /v1/lookup, and the page GET /lookup in Chinese\n"
+    "    and English), the signed trust list and revocation lists for\n"
+    "    other verifiers (GET /v1/trust, /v1/revocations[?since=N],\n"
+    "    /bundle/NAME), GET /healthz and GET /metrics (Prometheus). It\n"
+    "    works from the signed bundle that tcard-issuer publish writes,\n"
+    "    read from a directory or pulled from a base URL every\n"
+    "    pull-interval seconds (conditional GETs, revocation deltas). A\n"
+    "    trust list, revocation list or lookup snapshot that does not\n"
+    "    verify, is issued in the future, or is not newer than the one in\n"
+    "    use is refused and the one in use kept. When the revocation list\n"
+    "    is past next-update plus stale-grace, verification answers\n"
+    "    UNKNOWN-STATUS (stale-policy fail) or warns (stale-policy warn).\n"
+    "    Logs are JSON lines without names or ID numbers. SIGHUP checks the\n"
+    "    bundle now, rereads the programme files and reopens the log file;\n"
+    "    SIGTERM and SIGINT stop cleanly.\n"
+    "\n"
+    "OPTIONS\n"
+    "    Every setting of the configuration file is also an option\n"
+    "    --SETTING VALUE, which overrides the file (docs/verifierd.md).\n"
+    "    --config FILE         the configuration file (key value lines)\n"
+    "    --bundle DIR|URL      the bundle directory, or an http(s) base URL\n"
+    "                          (then --cache-dir and --ca-pin are needed)\n"
+    "    --cache-dir DIR       where a pulled bundle is kept\n"
+    "    --ca-pin HEX          SHA-256 of the CA certificate (64 hex\n"
+    "                          digits); without it the CA of the first\n"
+    "                          trust list loaded is pinned\n"
+    "    --listen ADDR:PORT    default 127.0.0.1:8080; port 0 picks a free\n"
+    "                          port (see --port-file)\n"
+    "    --port-file FILE      write the port listened on to FILE\n"
+    "    --tls-cert FILE, --tls-key FILE\n"
+    "                          serve HTTPS with this PEM certificate and\n"
+    "                          key (the key must be mode 600 or stricter)\n"
+    "    --threads N           worker threads (default: four per core)\n"
+    "    --pepper FILE         the lookup pepper (64 hex digits, mode 600);\n"
+    "                          without it /v1/lookup answers 503\n"
+    "    --programmes DIR      programme files (default: the bundle's\n"
+    "                          programmes/, else the shipped ones)\n"
+    "    --pull-interval SECS  bundle check period (default 60)\n"
+    "    --pull-timeout SECS   per transfer (default 20)\n"
+    "    --stale-policy fail|warn, --stale-grace SECS (default fail, 3600)\n"
+    "    --lookup-client-rate N/UNIT, --lookup-client-burst N\n"
+    "                          guesses per client address (20/min, 20)\n"
+    "    --lookup-card-rate N/UNIT, --lookup-card-burst N\n"
+    "                          guesses per card number (10/h, 5)\n"
+    "    --throttle-slots N    entries per throttle table (65536)\n"
+    "    --log FILE|-|off      JSON log lines (default - : standard error;\n"
+    "                          off: events only, on standard error)\n"
+    "    --max-body BYTES, --max-query BYTES (8192, 2048)\n"
+    "    --timeout SECS        idle connections are closed (10)\n"
+    "    --max-connections N, --per-ip-connections N (1024, no limit)\n"
+    "    --cache-max-age SECS  of the signed files (60)\n"
+    "    --check               load the configuration and the bundle,\n"
+    "                          print a summary and exit\n"
+    "    --help, --version\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 stopped by SIGTERM or SIGINT, or --check passed; 2 usage error\n"
+    "    (bad option or configuration); 3 environment (configuration file,\n"
+    "    pepper, TLS files or bundle unreadable or refused, address in\n"
+    "    use); 4 internal error.\n"
+    "\n"
+    "ENVIRONMENT\n"
+    "    TCARD_PROGRAMMES  default programme directory\n"
+    "    TCARD_NOW         injected clock for tests (it then runs on)\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer publish --out /srv/bundle\n"
+    "    tcard-verifierd --bundle /srv/bundle --pepper keys/pepper.key\n"
+    "    tcard-verifierd --config /etc/tcard/verifierd.conf\n"
+    "    tcard-verifierd --bundle https://cards.example.gov.cn/bundle/ \\\n"
+    "        --cache-dir /var/cache/tcard --ca-pin 3f2a...e1 --listen "
+    "0.0.0.0:8443 \\\n"
+    "        --tls-cert cert.pem --tls-key key.pem\n";
+
+static struct vd_ctx ctx;
+struct vd_ctx *vd = &ctx;
+
+time_t
+vd_now(void)
+{
+	return time(NULL) + vd->clock_offset;
+}
+
+uint64_t
+vd_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int
+usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, VD_PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '" VD_PROG " --help'.\n");
+	return TC_EXIT_USAGE;
+}
+
+void
+vd_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static int
+env_fail(const char *msg)
+{
+	fprintf(stderr, VD_PROG ": %s\n", msg);
+	return TC_EXIT_ENV;
+}
+
+/* Reads the whole of a small file (at most max bytes). */
+static int
+slurp(const char *path, size_t max, struct tc_buf *out, int secret, char *err,
+    size_t errlen)
+{
+	struct stat st;
+	uint8_t chunk[4096];
+	ssize_t n;
+	int fd, r = 0;
+
+	tc_buf_init(out, max);
+	if ((fd = open(
+		 path, O_RDONLY | O_CLOEXEC | (secret ? O_NOFOLLOW : 0))) < 0) {
+		vd_err(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		vd_err(err, errlen, "%s: not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	if (secret && (st.st_mode & 077) != 0) {
+		vd_err(err, errlen,
+		    "%s: group or others may access this secret (mode %03o); "
+		    "chmod 600 it",
+		    path, (unsigned)(st.st_mode & 0777));
+		close(fd);
+		return -1;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || tc_buf_put(out, chunk, (size_t)n) != 0) {
+			vd_err(err, errlen, "%s: %s", path,
+			    n < 0 ? strerror(errno) : "too large");
+			r = -1;
+			break;
+		}
+	}
+	OPENSSL_cleanse(chunk, sizeof(chunk));
+	close(fd);
+	return r;
+}
+
+/* The pepper file: 64 hex digits and an optional newline, mode 600. */
+static int
+load_pepper(const char *path, char *err, size_t errlen)
+{
+	uint8_t pepper[TC_PII_KEY_LEN];
+	struct tc_buf b;
+	size_t n;
+	int r = -1;
+
+	if (slurp(path, 256, &b, 1, err, errlen) != 0) {
+		tc_buf_release(&b);
+		return -1;
+	}
+	n = b.len;
+	if (n > 0 && b.data[n - 1] == '\n')
+		n--;
+	if (n != 2 * TC_PII_KEY_LEN ||
+	    tc_hex_decode(
+		(const char *)b.data, n, pepper, sizeof(pepper), NULL) != 0)
+		vd_err(err, errlen, "%s: expected 64 hex digits", path);
+	else if (tc_lookup_key_new(&vd->pepper, pepper) != 0)
+		vd_err(err, errlen, "%s: %s", path, "cannot key the pepper");
+	else
+		r = 0;
+	OPENSSL_cleanse(pepper, sizeof(pepper));
+	tc_buf_release(&b);
+	return r;
+}
+
+static int
+write_port_file(const char *path, unsigned port)
+{
+	char tmp[TC_VDCONF_PATH_MAX + 8];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	if ((f = fopen(tmp, "w")) == NULL)
+		return -1;
+	fprintf(f, "%u\n", port);
+	if (fclose(f) != 0 || rename(tmp, path) != 0)
+		return -1;
+	return 0;
+}
+
+enum { OPT_CONFIG = 1000, OPT_HELP, OPT_VERSION, OPT_CHECK };
+
+/* The option table: the fixed options, then one per setting. */
+static struct option *
+options(void)
+{
+	static struct option fixed[] = {
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "check", no_argument, NULL, OPT_CHECK },
+	};
+	struct option *o;
+	size_t n = 0, i, nf = sizeof(fixed) / sizeof(fixed[0]);
+
+	while (tc_vdconf_key(n) != NULL)
+		n++;
+	if ((o = calloc(nf + n + 1, sizeof(*o))) == NULL)
+		return NULL;
+	memcpy(o, fixed, sizeof(fixed));
+	for (i = 0; i < n; i++) {
+		o[nf + i].name = tc_vdconf_key(i);
+		o[nf + i].has_arg = required_argument;
+		o[nf + i].val = (int)i;
+	}
+	return o;
+}
+
+static void
+summary(void)
+{
+	struct vd_bundle *b = vd_bundle_get();
+
+	if (b == NULL)
+		return;
+	printf("bundle: %s\n", vd->bundle_dir);
+	printf("revocation list: %llu (%llu revoked), next update %lld%s\n",
+	    (unsigned long long)b->rev->seq,
+	    (unsigned long long)tc_revocations_count(b->rev->rev),
+	    (long long)b->rev->next_update,
+	    vd_bundle_stale(b, vd_now()) ? " (stale)" : "");
+	if (b->lookup != NULL)
+		printf("lookup snapshot: %llu (%llu cards)\n",
+		    (unsigned long long)b->lookup->info.seq,
+		    (unsigned long long)b->lookup->info.count);
+	else
+		printf("lookup snapshot: none\n");
+	printf("programmes: %zu\n",
+	    b->progs->set != NULL ? tc_programme_set_count(b->progs->set) : 0);
+	printf("lookups: %s\n",
+	    vd->pepper != NULL ? "enabled" : "disabled (no pepper)");
+	vd_bundle_put(b);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct option *longopts = NULL;
+	const char *config = NULL;
+	struct tc_buf cbuf;
+	char err[1024];
+	sigset_t set;
+	time_t injected;
+	char host[128];
+	int ch, sig, check = 0, status = TC_EXIT_INTERNAL;
+
+	tc_buf_init(&cbuf, TC_VDCONF_FILE_MAX);
+	tc_vdconf_init(&vd->conf);
+	pthread_mutex_init(&vd->mu, NULL);
+	pthread_cond_init(&vd->cond, NULL);
+	if ((longopts = options()) == NULL)
+		goto out;
+	/* First pass: --config, --help and --version only. */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == OPT_HELP) {
+			fputs(help, stdout);
+			status = TC_EXIT_OK;
+			goto out;
+		}
+		if (ch == OPT_VERSION) {
+			printf(VD_PROG " 0.1.0\n");
+			status = TC_EXIT_OK;
+			goto out;
+		}
+		if (ch == OPT_CONFIG)
+			config = optarg;
+	}
+	if (config != NULL) {
+		if (slurp(config, TC_VDCONF_FILE_MAX, &cbuf, 0, err,
+			sizeof(err)) != 0) {
+			status = env_fail(err);
+			goto out;
+		}
+		if (tc_vdconf_parse(&vd->conf, (const char *)cbuf.data,
+			cbuf.len, err, sizeof(err)) != 0) {
+			fprintf(stderr, VD_PROG ": %s: %s\n", config, err);
+			status = TC_EXIT_USAGE;
+			goto out;
+		}
+	}
+	/* Second pass: the settings, overriding the file. */
+	optind = 1;
+	opterr = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == OPT_CONFIG || ch == OPT_HELP || ch == OPT_VERSION)
+			continue;
+		if (ch == OPT_CHECK) {
+			check = 1;
+			continue;
+		}
+		if (ch < 0 || tc_vdconf_key((size_t)ch) == NULL) {
+			status = usage("%s", "unknown option or missing value");
+			goto out;
+		}
+		if (tc_vdconf_set(&vd->conf, tc_vdconf_key((size_t)ch), optarg,
+			err, sizeof(err)) != 0) {
+			status = usage("--%s", err);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		status = usage("unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (tc_vdconf_check(&vd->conf, err, sizeof(err)) != 0) {
+		status = usage("%s", err);
+		goto out;
+	}
+	if ((injected = tc_cli_now()) == (time_t)-1) {
+		status = TC_EXIT_USAGE;
+		goto out;
+	}
+	vd->clock_offset = injected - time(NULL);
+	vd->is_url = tc_vdconf_bundle_is_url(&vd->conf);
+	snprintf(vd->bundle_dir, sizeof(vd->bundle_dir), "%s",
+	    vd->is_url ? vd->conf.cache_dir : vd->conf.bundle);
+	if (vd->conf.have_ca_pin) {
+		memcpy(vd->pin, vd->conf.ca_pin, sizeof(vd->pin));
+		vd->have_pin = 1;
+	}
+	if (vd->is_url && mkdir(vd->bundle_dir, 0755) != 0 && errno != EEXIST) {
+		vd_err(err, sizeof(err), "cache-dir %s: %s", vd->bundle_dir,
+		    strerror(errno));
+		status = env_fail(err);
+		goto out;
+	}
+	if (vd_log_open(
+		check ? "off" : vd->conf.access_log, err, sizeof(err)) != 0) {
+		status = env_fail(err);
+		goto out;
+	}
+	if (vd->conf.pepper[0] != '\0' &&
+	    load_pepper(vd->conf.pepper, err, sizeof(err)) != 0) {
+		status = env_fail(err);
+		goto out;
+	}
+	if (vd_throttle_new(&vd->client_tb, vd->conf.throttle_slots,
+		vd->conf.client_rate, vd->conf.client_burst) != 0 ||
+	    vd_throttle_new(&vd->card_tb, vd->conf.throttle_slots,
+		vd->conf.card_rate, vd->conf.card_burst) != 0 ||
+	    vd_pull_init() != 0)
+		goto out;
+	signal(SIGPIPE, SIG_IGN);
+	/* Every thread made from here on inherits the blocked signals. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+
+	if (vd_bundle_check(1, err, sizeof(err)) != 0) {
+		if (!vd->is_url || check) {
+			status = env_fail(err);
+			goto out;
+		}
+		vd_log_event("start", "warning",
+		    "no bundle yet (%s); answering 503 until a pull succeeds",
+		    err);
+	}
+	if (check) {
+		summary();
+		status = TC_EXIT_OK;
+		goto out;
+	}
+	if (vd_http_start(err, sizeof(err)) != 0) {
+		status = env_fail(err);
+		goto out;
+	}
+	if (vd->conf.port_file[0] != '\0' &&
+	    write_port_file(vd->conf.port_file, vd->port) != 0) {
+		vd_err(err, sizeof(err), "port-file %s: %s", vd->conf.port_file,
+		    strerror(errno));
+		status = env_fail(err);
+		goto out;
+	}
+	if (vd_updater_start() != 0 || vd_log_start() != 0)
+		goto out;
+	/* The host part of listen, as given ("[::1]", "0.0.0.0"). */
+	snprintf(host, sizeof(host), "%s", vd->conf.listen);
+	if (strrchr(host, ':') != NULL)
+		*strrchr(host, ':') = '\0';
+	vd_log_event("start", "info",
+	    "listening on %s://%s:%u/ (lookup page /lookup), bundle %s, "
+	    "lookups %s",
+	    vd->conf.tls_cert[0] != '\0' ? "https" : "http", host, vd->port,
+	    vd->conf.bundle,
+	    vd->pepper != NULL ? "enabled" : "disabled (no pepper)");
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			vd_updater_request();
+			continue;
+		}
+		break;
+	}
+	vd_log_event("stop", "info", "signal %d: stopping", sig);
+	status = TC_EXIT_OK;
+out:
+	vd_http_stop();
+	vd_updater_stop();
+	vd_log_stop();
+	vd_bundle_shutdown();
+	vd_pull_cleanup();
+	vd_throttle_free(vd->client_tb);
+	vd_throttle_free(vd->card_tb);
+	tc_lookup_key_free(vd->pepper);
+	vd_log_close();
+	tc_buf_release(&cbuf);
+	free(longopts);
+	return status;
+}

@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Metrics of tcard-verifierd and the two endpoints that report health:
+ * GET /metrics (Prometheus text format 0.0.4) and GET /healthz. Counters
+ * of requests by endpoint and result and latency histograms by endpoint
+ * live in one block per worker thread (a thread takes a block on its first
+ * request), so counting never bounces a cache line between cores; a scrape
+ * adds the blocks up. Bundle figures (sequence numbers, age, staleness)
+ * are read from the bundle in use at scrape time.
+ */
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <microhttpd.h>
+
+#include "tcard/buf.h"
+#include "vd.h"
+
+#define BLOCKS 64
+
+/* Upper bounds of the latency buckets, in seconds (+Inf implied). */
+static const double bounds[] = { 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+	0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5 };
+#define NB (sizeof(bounds) / sizeof(bounds[0]))
+
+struct block {
+	atomic_ulong count[VD_EP_COUNT][VD_R_COUNT];
+	atomic_ulong bucket[VD_EP_COUNT][NB + 1];
+	atomic_ullong sum_ns[VD_EP_COUNT];
+} __attribute__((aligned(64)));
+
+static struct block blocks[BLOCKS];
+static atomic_uint next_block;
+static _Thread_local struct block *mine;
+
+static const char *const ep_names[VD_EP_COUNT] = {
+	[VD_EP_HEALTHZ] = "healthz",
+	[VD_EP_METRICS] = "metrics",
+	[VD_EP_PAGE] = "page",
+	[VD_EP_LOOKUP] = "lookup",
+	[VD_EP_VERIFY] = "verify",
+	[VD_EP_TRUST] = "trust",
+	[VD_EP_REVOCATIONS] = "revocations",
+	[VD_EP_BUNDLE] = "bundle",
+	[VD_EP_OTHER] = "other",
+};
+
+static const char *const r_names[VD_R_COUNT] = {
+	[VD_R_OK] = "ok",
+	[VD_R_VALID] = "valid",
+	[VD_R_INVALID] = "invalid",
+	[VD_R_UNKNOWN_STATUS] = "unknown-status",
+	[VD_R_NO_MATCH] = "no-match",
+	[VD_R_EXPIRED] = "expired",
+	[VD_R_REVOKED] = "revoked",
+	[VD_R_SUSPENDED] = "suspended",
+	[VD_R_NOT_MODIFIED] = "not-modified",
+	[VD_R_BAD_REQUEST] = "bad-request",
+	[VD_R_TOO_LARGE] = "too-large",
+	[VD_R_THROTTLED] = "throttled",
+	[VD_R_NOT_FOUND] = "not-found",
+	[VD_R_METHOD] = "method-not-allowed",
+	[VD_R_UNAVAILABLE] = "unavailable",
+	[VD_R_ERROR] = "error",
+};
+
+const char *
+vd_endpoint_name(enum vd_endpoint e)
+{
+	return (unsigned)e < VD_EP_COUNT ? ep_names[e] : "other";
+}
+
+const char *
+vd_result_name(enum vd_result r)
+{
+	return (unsigned)r < VD_R_COUNT ? r_names[r] : "error";
+}
+
+void
+vd_metrics_count(enum vd_endpoint e, enum vd_result r, uint64_t ns)
+{
+	struct block *b = mine;
+	double s = (double)ns / 1e9;
+	size_t i;
+
+	if (b == NULL) {
+		/* Threads past BLOCKS share the last block (still atomic). */
+		unsigned k = atomic_fetch_add(&next_block, 1);
+		b = mine = &blocks[k < BLOCKS ? k : BLOCKS - 1];
+	}
+	if ((unsigned)e >= VD_EP_COUNT)
+		e = VD_EP_OTHER;
+	if ((unsigned)r >= VD_R_COUNT)
+		r = VD_R_ERROR;
+	atomic_fetch_add_explicit(&b->count[e][r], 1, memory_order_relaxed);
+	for (i = 0; i < NB && s > bounds[i]; i++)
+		;
+	atomic_fetch_add_explicit(&b->bucket[e][i], 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&b->sum_ns[e], ns, memory_order_relaxed);
+}
+
+static unsigned long
+sum_count(int e, int r)
+{
+	unsigned long n = 0;
+	size_t k;
+
+	for (k = 0; k < BLOCKS; k++)
+		n += atomic_load_explicit(
+		    &blocks[k].count[e][r], memory_order_relaxed);
+	return n;
+}
+
+int
+vd_metrics_render(struct tc_buf *out)
+{
+	struct vd_bundle *b = vd_bundle_get();
+	unsigned long long sum, cum, n;
+	time_t now = vd_now();
+	size_t k, i;
+	int e, r;
+
+	tc_buf_puts(out,
+	    "# HELP tcard_requests_total HTTP requests answered, by endpoint "
+	    "and result.\n"
+	    "# TYPE tcard_requests_total counter\n");
+	for (e = 0; e < VD_EP_COUNT; e++)
+		for (r = 0; r < VD_R_COUNT; r++)
+			if ((n = sum_count(e, r)) != 0)
+				tc_buf_printf(out,
+				    "tcard_requests_total{endpoint=\"%s\","
+				    "result=\"%s\"} %llu\n",
+				    ep_names[e], r_names[r], n);
+	tc_buf_puts(out,
+	    "# HELP tcard_request_duration_seconds Time from the request "
+	    "line to the end of the answer.\n"
+	    "# TYPE tcard_request_duration_seconds histogram\n");
+	for (e = 0; e < VD_EP_COUNT; e++) {
+		cum = sum = 0;
+		for (r = 0, n = 0; r < VD_R_COUNT; r++)
+			n += sum_count(e, r);
+		if (n == 0)
+			continue; /* an endpoint not asked yet */
+		for (i = 0; i <= NB; i++) {
+			for (k = 0, n = 0; k < BLOCKS; k++)
+				n += atomic_load_explicit(
+				    &blocks[k].bucket[e][i],
+				    memory_order_relaxed);
+			cum += n;
+			if (i < NB)
+				tc_buf_printf(out,
+				    "tcard_request_duration_seconds_bucket{"
+				    "endpoint=\"%s\",le=\"%g\"} %llu\n",
+				    ep_names[e], bounds[i], cum);
+			else
+				tc_buf_printf(out,
+				    "tcard_request_duration_seconds_bucket{"
+				    "endpoint=\"%s\",le=\"+Inf\"} %llu\n",
+				    ep_names[e], cum);
+		}
+		for (k = 0; k < BLOCKS; k++)
+			sum += atomic_load_explicit(
+			    &blocks[k].sum_ns[e], memory_order_relaxed);
+		tc_buf_printf(out,
+		    "tcard_request_duration_seconds_sum{endpoint=\"%s\"} "
+		    "%.6f\n"
+		    "tcard_request_duration_seconds_count{endpoint=\"%s\"} "
+		    "%llu\n",
+		    ep_names[e], (double)sum / 1e9, ep_names[e], cum);
+	}
+	tc_buf_printf(out,
+	    "# HELP tcard_bundle_loaded 1 when a bundle is in use.\n"
+	    "# TYPE tcard_bundle_loaded gauge\n"
+	    "tcard_bundle_loaded %d\n",
+	    b != NULL);
+	if (b != NULL) {
+		tc_buf_printf(out,
+		    "# HELP tcard_bundle_revocations_sequence Sequence number "
+		    "of the revocation list in use (deltas applied).\n"
+		    "# TYPE tcard_bundle_revocations_sequence gauge\n"
+		    "tcard_bundle_revocations_sequence %" PRIu64 "\n"
+		    "# HELP tcard_bundle_revocations_age_seconds Seconds since "
+		    "the revocation list in use was issued.\n"
+		    "# TYPE tcard_bundle_revocations_age_seconds gauge\n"
+		    "tcard_bundle_revocations_age_seconds %lld\n"
+		    "# HELP tcard_bundle_revocations_next_update_seconds "
+		    "Seconds until the list's next-update (negative: past).\n"
+		    "# TYPE tcard_bundle_revocations_next_update_seconds "
+		    "gauge\n"
+		    "tcard_bundle_revocations_next_update_seconds %lld\n"
+		    "# HELP tcard_bundle_revocations_count Serials revoked.\n"
+		    "# TYPE tcard_bundle_revocations_count gauge\n"
+		    "tcard_bundle_revocations_count %" PRIu64 "\n"
+		    "# HELP tcard_bundle_stale 1 when the revocation list is "
+		    "past next-update plus the grace.\n"
+		    "# TYPE tcard_bundle_stale gauge\n"
+		    "tcard_bundle_stale %d\n"
+		    "# HELP tcard_bundle_trust_issued_at_seconds Issue time of "
+		    "the trust list in use.\n"
+		    "# TYPE tcard_bundle_trust_issued_at_seconds gauge\n"
+		    "tcard_bundle_trust_issued_at_seconds %lld\n"
+		    "# HELP tcard_bundle_generation Bundles swapped in since "
+		    "start.\n"
+		    "# TYPE tcard_bundle_generation counter\n"
+		    "tcard_bundle_generation %" PRIu64 "\n",
+		    b->rev->seq, (long long)(now - b->rev->issued_at),
+		    (long long)(b->rev->next_update - now),
+		    tc_revocations_count(b->rev->rev), vd_bundle_stale(b, now),
+		    (long long)tc_trust_issued_at(b->trust->trust),
+		    b->generation);
+		if (b->lookup != NULL)
+			tc_buf_printf(out,
+			    "# HELP tcard_bundle_lookup_sequence Sequence "
+			    "number of the lookup snapshot in use.\n"
+			    "# TYPE tcard_bundle_lookup_sequence gauge\n"
+			    "tcard_bundle_lookup_sequence %" PRIu64 "\n"
+			    "# HELP tcard_bundle_lookup_cards Cards in the "
+			    "lookup snapshot.\n"
+			    "# TYPE tcard_bundle_lookup_cards gauge\n"
+			    "tcard_bundle_lookup_cards %" PRIu64 "\n"
+			    "# HELP tcard_bundle_lookup_age_seconds Seconds "
+			    "since the snapshot was issued.\n"
+			    "# TYPE tcard_bundle_lookup_age_seconds gauge\n"
+			    "tcard_bundle_lookup_age_seconds %lld\n",
+			    b->lookup->info.seq, b->lookup->info.count,
+			    (long long)(now - b->lookup->info.issued_at));
+	}
+	tc_buf_printf(out,
+	    "# HELP tcard_bundle_checks_total Bundle checks, by outcome.\n"
+	    "# TYPE tcard_bundle_checks_total counter\n"
+	    "tcard_bundle_checks_total{result=\"loaded\"} %lu\n"
+	    "tcard_bundle_checks_total{result=\"unchanged\"} %lu\n"
+	    "tcard_bundle_checks_total{result=\"refused\"} %lu\n"
+	    "tcard_bundle_checks_total{result=\"failed\"} %lu\n"
+	    "# HELP tcard_throttled_total Lookups refused by a throttle.\n"
+	    "# TYPE tcard_throttled_total counter\n"
+	    "tcard_throttled_total{by=\"client\"} %lu\n"
+	    "tcard_throttled_total{by=\"card\"} %lu\n",
+	    atomic_load(&vd->reloads_ok), atomic_load(&vd->reloads_unchanged),
+	    atomic_load(&vd->reloads_refused), atomic_load(&vd->reloads_failed),
+	    vd_throttle_refused(vd->client_tb),
+	    vd_throttle_refused(vd->card_tb));
+	vd_bundle_put(b);
+	return 0;
+}
+
+void
+vd_ep_metrics(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+{
+	resp->status = MHD_HTTP_OK;
+	resp->result = VD_R_OK;
+	resp->ctype = "text/plain; version=0.0.4; charset=utf-8";
+	tc_buf_init(&resp->body, 1u << 20);
+	if (vd_metrics_render(&resp->body) != 0)
+		vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+		    "internal", "%s", "metrics could not be rendered");
+}
+
+/*
+ * GET /healthz: 200 when a bundle is in use ("status": "ok", or "stale"
+ * when the revocation list is past next-update + grace: the body says so
+ * and whether verification fails closed), 503 before the first bundle.
+ * Built with snprintf: this is the cheapest endpoint, the reference rate
+ * of the benchmark.
+ */
+void
+vd_ep_healthz(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+{
+	struct vd_bundle *b = vd_bundle_get();
+	time_t now = vd_now();
+	int stale;
+
+	tc_buf_init(&resp->body, 4096);
+	resp->ctype = "application/json";
+	if (b == NULL) {
+		resp->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		resp->result = VD_R_UNAVAILABLE;
+		tc_buf_puts(&resp->body,
+		    "{\"status\":\"no-bundle\",\"ready\":false}\n");
+		return;
+	}
+	stale = vd_bundle_stale(b, now);
+	resp->status = MHD_HTTP_OK;
+	resp->result = VD_R_OK;
+	tc_buf_printf(&resp->body,
+	    "{\"status\":\"%s\",\"ready\":true,\"stale\":%s,"
+	    "\"stale_policy\":\"%s\","
+	    "\"revocations\":{\"seq\":%" PRIu64 ",\"issued_at\":%lld,"
+	    "\"next_update\":%lld,\"age\":%lld},",
+	    stale ? "stale" : "ok", stale ? "true" : "false",
+	    vd->conf.stale_policy == TC_STALE_WARN ? "warn" : "fail",
+	    b->rev->seq, (long long)b->rev->issued_at,
+	    (long long)b->rev->next_update,
+	    (long long)(now - b->rev->issued_at));
+	if (b->lookup != NULL)
+		tc_buf_printf(&resp->body,
+		    "\"lookup\":{\"seq\":%" PRIu64 ",\"cards\":%" PRIu64
+		    ",\"issued_at\":%lld},",
+		    b->lookup->info.seq, b->lookup->info.count,
+		    (long long)b->lookup->info.issued_at);
+	else
+		tc_buf_puts(&resp->body, "\"lookup\":null,");
+	tc_buf_printf(&resp->body,
+	    "\"lookup_enabled\":%s,\"trust\":{\"issued_at\":%lld},"
+	    "\"generation\":%" PRIu64 "}\n",
+	    b->lookup != NULL && vd->pepper != NULL ? "true" : "false",
+	    (long long)tc_trust_issued_at(b->trust->trust), b->generation);
+	vd_bundle_put(b);
+}

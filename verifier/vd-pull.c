@@ -1,0 +1,614 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Pulling a bundle from a base URL (setting "bundle http(s)://..."): every
+ * pull-interval the updater mirrors the published files into cache-dir,
+ * and the directory loader (vd-bundle.c) then reads the cache as it reads
+ * any bundle directory. With libcurl: HTTP and HTTPS, redirects (to HTTP
+ * or HTTPS only), timeouts, and conditional requests (If-None-Match with
+ * the ETag, If-Modified-Since with the Last-Modified of the last copy) so
+ * an unchanged file costs a 304.
+ *
+ * Each file is checked before it is written to the cache (signature,
+ * sequence numbers), so the cache only ever holds files that were good
+ * when fetched and a restart finds the last good bundle even when the
+ * office is unreachable. The revocation list is fetched as a delta from
+ * the sequence number in use (revocations-since-N.cose) when the publisher
+ * has one, else in full; the lookup snapshot as its signed header, then
+ * the data file the header names (only when the cache lacks it), checked
+ * against the header's size and SHA-256 while it streams to disk.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+
+#include "tcard/buf.h"
+#include "tcard/err.h"
+#include "tcard/programme.h"
+#include "vd.h"
+
+#define DELTA_STEPS 8 /* deltas fetched in one pull at most */
+
+/* Validators of the last good copy of a file, for conditional requests. */
+struct validator {
+	char etag[128];
+	long long modified; /* Last-Modified, epoch seconds; -1 none */
+};
+
+static CURL *curl;
+static struct validator v_trust = { "", -1 }, v_rev = { "", -1 },
+			v_lookup = { "", -1 };
+
+int
+vd_pull_init(void)
+{
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		return -1;
+	return 0;
+}
+
+void
+vd_pull_cleanup(void)
+{
+	if (curl != NULL)
+		curl_easy_cleanup(curl);
+	curl = NULL;
+	curl_global_cleanup();
+}
+
+struct sink {
+	struct tc_buf *buf; /* memory, or */
+	int fd;		    /* a file */
+	uint64_t cap, got;
+	EVP_MD_CTX *md;
+	struct validator seen;
+};
+
+static size_t
+on_body(char *p, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	size_t len = size * n, off = 0;
+	ssize_t w;
+
+	if (s->got + len > s->cap)
+		return 0; /* over the cap: abort the transfer */
+	if (s->buf != NULL) {
+		if (tc_buf_put(s->buf, p, len) != 0)
+			return 0;
+	} else {
+		while (off < len) {
+			if ((w = write(s->fd, p + off, len - off)) < 0) {
+				if (errno == EINTR)
+					continue;
+				return 0;
+			}
+			off += (size_t)w;
+		}
+		if (s->md != NULL && EVP_DigestUpdate(s->md, p, len) != 1)
+			return 0;
+	}
+	s->got += len;
+	return len;
+}
+
+static size_t
+on_header(char *p, size_t size, size_t n, void *arg)
+{
+	struct sink *s = arg;
+	size_t len = size * n, k;
+
+	if (len > 5 && strncasecmp(p, "ETag:", 5) == 0) {
+		for (k = 5; k < len && (p[k] == ' ' || p[k] == '\t'); k++)
+			;
+		snprintf(s->seen.etag, sizeof(s->seen.etag), "%.*s",
+		    (int)(len - k), p + k);
+		s->seen.etag[strcspn(s->seen.etag, "\r\n")] = '\0';
+	}
+	return len;
+}
+
+/*
+ * GETs BASE/name into s (conditional on v when not NULL). Returns the HTTP
+ * status (200, 304, 404, ...) or -1 with err on a transport failure.
+ */
+static long
+fetch(const char *name, struct validator *v, struct sink *s, char *err,
+    size_t errlen)
+{
+	char url[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2], hdr[160];
+	const char *base = vd->conf.bundle;
+	struct curl_slist *h = NULL;
+	long status = -1, filetime = -1;
+	CURLcode cc;
+
+	if (curl == NULL && (curl = curl_easy_init()) == NULL) {
+		vd_err(err, errlen, "%s", "libcurl could not start");
+		return -1;
+	}
+	curl_easy_reset(curl);
+	snprintf(url, sizeof(url), "%s%s%s", base,
+	    base[strlen(base) - 1] == '/' ? "" : "/", name);
+	s->seen.etag[0] = '\0';
+	s->seen.modified = -1;
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT, (long)vd->conf.pull_timeout);
+	curl_easy_setopt(curl, CURLOPT_USERAGENT, VD_PROG);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, s);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, s);
+	curl_easy_setopt(curl, CURLOPT_FILETIME, 1L);
+	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->cap);
+	if (v != NULL && v->etag[0] != '\0') {
+		snprintf(hdr, sizeof(hdr), "If-None-Match: %s", v->etag);
+		h = curl_slist_append(h, hdr);
+		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
+	}
+	if (v != NULL && v->modified >= 0) {
+		curl_easy_setopt(curl, CURLOPT_TIMECONDITION,
+		    (long)CURL_TIMECOND_IFMODSINCE);
+		curl_easy_setopt(curl, CURLOPT_TIMEVALUE, (long)v->modified);
+	}
+	cc = curl_easy_perform(curl);
+	curl_slist_free_all(h);
+	if (cc != CURLE_OK) {
+		vd_err(err, errlen, "%s: %s", url, curl_easy_strerror(cc));
+		return -1;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(curl, CURLINFO_FILETIME, &filetime);
+	s->seen.modified = filetime;
+	/* libcurl reports an unmet time condition as a 304-free 200. */
+	if (v != NULL && v->modified >= 0 && status == 200 && s->got == 0) {
+		long unmet = 0;
+
+		curl_easy_getinfo(curl, CURLINFO_CONDITION_UNMET, &unmet);
+		if (unmet)
+			status = 304;
+	}
+	if (status != 200 && status != 304 && status != 404)
+		vd_err(err, errlen, "%s: HTTP %ld", url, status);
+	return status;
+}
+
+static void
+sink_mem(struct sink *s, struct tc_buf *buf, uint64_t cap)
+{
+	memset(s, 0, sizeof(*s));
+	s->buf = buf;
+	s->fd = -1;
+	s->cap = cap;
+}
+
+/* Removes cache files named revocations-since-N.cose with N below seq. */
+static void
+prune_deltas(uint64_t seq)
+{
+	char tail[8];
+	unsigned long long from;
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(vd->bundle_dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (sscanf(de->d_name, "revocations-since-%llu.cos%1s", &from,
+			tail) == 2 &&
+		    from < seq) {
+			unlinkat(dirfd(d), de->d_name, 0);
+		}
+	closedir(d);
+}
+
+/* Removes lookup-N.bin files of the cache other than keep. */
+static void
+prune_lookup(const char *keep)
+{
+	char tail[8];
+	unsigned long long n;
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(vd->bundle_dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (sscanf(de->d_name, "lookup-%llu.bi%1s", &n, tail) == 2 &&
+		    strcmp(de->d_name, keep) != 0) {
+			unlinkat(dirfd(d), de->d_name, 0);
+		}
+	closedir(d);
+}
+
+static int
+pull_trust(struct tc_trust **fresh, time_t now, char *err, size_t errlen)
+{
+	struct tc_buf buf;
+	struct sink s;
+	char msg[512];
+	long st;
+	int r = -1;
+
+	tc_buf_init(&buf, TC_TRUST_MAX_INPUT);
+	sink_mem(&s, &buf, TC_TRUST_MAX_INPUT);
+	st = fetch(TC_BUNDLE_TRUST, &v_trust, &s, err, errlen);
+	if (st == 304)
+		r = 0;
+	else if (st == 200) {
+		if (tc_trust_load(fresh, buf.data, buf.len, vd->pin, now, msg,
+			sizeof(msg)) != 0)
+			vd_err(err, errlen, "%s: %s", TC_BUNDLE_TRUST, msg);
+		else if (tc_bundle_write_file(vd->bundle_dir, TC_BUNDLE_TRUST,
+			     buf.data, buf.len, msg, sizeof(msg)) != 0)
+			vd_err(err, errlen, "cache: %s", msg);
+		else {
+			v_trust = s.seen;
+			r = 0;
+		}
+	} else if (st == 404)
+		vd_err(err, errlen, "%s: HTTP 404", TC_BUNDLE_TRUST);
+	tc_buf_release(&buf);
+	return r;
+}
+
+static int
+pull_rev(const struct vd_bundle *cur, const struct tc_cose_keyring *ring,
+    time_t now, char *err, size_t errlen)
+{
+	struct tc_revocations_delta_info info;
+	struct tc_revocations *rev = NULL;
+	struct tc_buf buf;
+	struct sink s;
+	char name[TC_BUNDLE_NAME_MAX], msg[512];
+	uint64_t seq;
+	int steps = 0, r = -1;
+	long st;
+
+	tc_buf_init(&buf, TC_REV_MAX_INPUT);
+	if (cur != NULL && cur->rev->chain < VD_DELTA_CHAIN_MAX / 2) {
+		for (seq = cur->rev->seq; steps < DELTA_STEPS; steps++) {
+			snprintf(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
+			    (unsigned long long)seq);
+			tc_buf_reset(&buf);
+			sink_mem(&s, &buf, VD_DELTA_FILE_MAX);
+			if ((st = fetch(name, NULL, &s, msg, sizeof(msg))) !=
+			    200)
+				break;
+			if (tc_revocations_delta_peek(buf.data, buf.len, ring,
+				now, &info, msg, sizeof(msg)) != 0 ||
+			    info.from_seq != seq || info.to_seq <= seq) {
+				vd_log_event("pull-refused", "error", "%s: %s",
+				    name,
+				    info.from_seq != seq ? "not a delta "
+							   "from this number"
+							 : msg);
+				break;
+			}
+			if (tc_bundle_write_file(vd->bundle_dir, name, buf.data,
+				buf.len, msg, sizeof(msg)) != 0) {
+				vd_err(err, errlen, "cache: %s", msg);
+				goto out;
+			}
+			seq = info.to_seq;
+		}
+		if (steps > 0) {
+			r = 0;
+			goto out;
+		}
+	}
+	tc_buf_reset(&buf);
+	sink_mem(&s, &buf, TC_REV_MAX_INPUT);
+	st = fetch(TC_BUNDLE_REVOCATIONS, &v_rev, &s, err, errlen);
+	if (st == 304) {
+		r = 0;
+		goto out;
+	}
+	if (st != 200) {
+		if (st == 404)
+			vd_err(
+			    err, errlen, "%s: HTTP 404", TC_BUNDLE_REVOCATIONS);
+		goto out;
+	}
+	if (tc_revocations_load(
+		&rev, buf.data, buf.len, ring, now, msg, sizeof(msg)) != 0) {
+		vd_err(err, errlen, "%s: %s", TC_BUNDLE_REVOCATIONS, msg);
+		goto out;
+	}
+	if (cur != NULL && tc_revocations_seq(rev) < cur->rev->seq) {
+		vd_err(err, errlen,
+		    "%s: sequence number %" PRIu64 " is older than %" PRIu64
+		    ", the list in use",
+		    TC_BUNDLE_REVOCATIONS, tc_revocations_seq(rev),
+		    cur->rev->seq);
+		goto out;
+	}
+	if (tc_bundle_write_file(vd->bundle_dir, TC_BUNDLE_REVOCATIONS,
+		buf.data, buf.len, msg, sizeof(msg)) != 0) {
+		vd_err(err, errlen, "cache: %s", msg);
+		goto out;
+	}
+	prune_deltas(tc_revocations_seq(rev));
+	v_rev = s.seen;
+	r = 0;
+out:
+	tc_revocations_free(rev);
+	tc_buf_release(&buf);
+	return r;
+}
+
+/*
+ * Mirrors the programme files the snapshot lists into the cache's
+ * programmes/ (each checked against its signed SHA-256) and removes the
+ * ones it no longer lists.
+ */
+static int
+pull_programmes(const struct tc_lookup *lk, char *err, size_t errlen)
+{
+	char dir[TC_VDCONF_PATH_MAX + 16], msg[256];
+	const uint8_t *sha;
+	const char *name, *base;
+	struct tc_buf buf;
+	struct dirent *de;
+	struct sink s;
+	size_t i, k;
+	long st;
+	DIR *d;
+	int r = 0;
+
+	snprintf(
+	    dir, sizeof(dir), "%s/%s", vd->bundle_dir, TC_BUNDLE_PROGRAMMES);
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		vd_err(err, errlen, "cache: %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	tc_buf_init(&buf, TC_PROGRAMME_FILE_MAX);
+	for (i = 0; r == 0 && i < tc_lookup_file_count(lk); i++) {
+		if (tc_lookup_file(lk, i, &name, &sha) != 0)
+			break;
+		base = name + strlen(TC_BUNDLE_PROGRAMMES) + 1;
+		/* Already there with the listed bytes: keep it. */
+		if (tc_bundle_read_file(
+			dir, base, TC_PROGRAMME_FILE_MAX, &buf, NULL, 0) == 0 &&
+		    tc_lookup_file_check(
+			lk, name, buf.data, buf.len, NULL, 0) == 0)
+			continue;
+		tc_buf_reset(&buf);
+		sink_mem(&s, &buf, TC_PROGRAMME_FILE_MAX);
+		if ((st = fetch(name, NULL, &s, err, errlen)) != 200) {
+			if (st == 404)
+				vd_err(err, errlen, "%s: HTTP 404", name);
+			r = -1;
+		} else if (tc_lookup_file_check(lk, name, buf.data, buf.len,
+			       msg, sizeof(msg)) != 0) {
+			vd_err(err, errlen, "%s: %s", name, msg);
+			r = -1;
+		} else if (tc_bundle_write_file(dir, base, buf.data, buf.len,
+			       msg, sizeof(msg)) != 0) {
+			vd_err(err, errlen, "cache: %s", msg);
+			r = -1;
+		}
+	}
+	tc_buf_release(&buf);
+	if (r != 0 || (d = opendir(dir)) == NULL)
+		return r;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		for (k = 0; k < tc_lookup_file_count(lk); k++)
+			if (tc_lookup_file(lk, k, &name, NULL) == 0 &&
+			    strcmp(name + strlen(TC_BUNDLE_PROGRAMMES) + 1,
+				de->d_name) == 0)
+				break;
+		if (k == tc_lookup_file_count(lk))
+			unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+	return 0;
+}
+
+/* Downloads the snapshot data file into the cache, checking it. */
+static int
+pull_lookup_data(const struct tc_lookup_info *info, char *err, size_t errlen)
+{
+	char path[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2];
+	char tmp[sizeof(path) + 8];
+	uint8_t md[32];
+	struct stat st;
+	struct sink s;
+	long code;
+	int fd, r = -1;
+
+	snprintf(path, sizeof(path), "%s/%s", vd->bundle_dir, info->data_name);
+	if (stat(path, &st) == 0 && (uint64_t)st.st_size == info->data_len)
+		return 0; /* the loader checks its SHA-256 */
+	snprintf(tmp, sizeof(tmp), "%s.part", path);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) <
+	    0) {
+		vd_err(err, errlen, "cache: %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	memset(&s, 0, sizeof(s));
+	s.fd = fd;
+	s.cap = info->data_len;
+	if ((s.md = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(s.md, EVP_sha256(), NULL) != 1)
+		goto out;
+	code = fetch(info->data_name, NULL, &s, err, errlen);
+	if (code != 200) {
+		if (code == 404)
+			vd_err(err, errlen, "%s: HTTP 404", info->data_name);
+		goto out;
+	}
+	if (EVP_DigestFinal_ex(s.md, md, NULL) != 1 ||
+	    s.got != info->data_len || memcmp(md, info->data_sha256, 32) != 0) {
+		vd_err(err, errlen,
+		    "%s: the file does not match its signed header (size or "
+		    "SHA-256)",
+		    info->data_name);
+		goto out;
+	}
+	if (fsync(fd) != 0 || rename(tmp, path) != 0) {
+		vd_err(err, errlen, "cache: %s: %s", path, strerror(errno));
+		goto out;
+	}
+	r = 0;
+out:
+	EVP_MD_CTX_free(s.md);
+	close(fd);
+	if (r != 0)
+		unlink(tmp);
+	return r;
+}
+
+/* 1 once the cache's programme files match the cached snapshot. */
+static int progs_done;
+
+/* Opens the cached snapshot and mirrors the programme files it lists. */
+static int
+sync_programmes(
+    const struct tc_cose_keyring *ring, time_t now, char *err, size_t errlen)
+{
+	struct tc_lookup *lk = NULL;
+	char msg[512];
+	int r;
+
+	if (tc_lookup_open(&lk, vd->bundle_dir, ring, now, msg, sizeof(msg)) !=
+	    0) {
+		vd_err(err, errlen, "cached snapshot: %s", msg);
+		return -1;
+	}
+	r = pull_programmes(lk, err, errlen);
+	tc_lookup_free(lk);
+	progs_done = r == 0;
+	return r;
+}
+
+static int
+pull_lookup(const struct vd_bundle *cur, const struct tc_cose_keyring *ring,
+    time_t now, char *err, size_t errlen)
+{
+	struct tc_lookup_info info;
+	struct tc_buf buf;
+	struct sink s;
+	char msg[512];
+	long st;
+	int r = -1;
+
+	tc_buf_init(&buf, TC_LOOKUP_SIG_MAX);
+	sink_mem(&s, &buf, TC_LOOKUP_SIG_MAX);
+	st = fetch(TC_BUNDLE_LOOKUP_SIG, &v_lookup, &s, err, errlen);
+	if (st == 304 && progs_done) {
+		r = 0; /* unchanged */
+		goto out;
+	}
+	if (st == 404) {
+		r = 0; /* a bundle without a snapshot */
+		goto out;
+	}
+	if (st == 304) {
+		r = sync_programmes(ring, now, err, errlen);
+		goto out;
+	}
+	if (st != 200)
+		goto out;
+	if (tc_lookup_peek(
+		buf.data, buf.len, ring, now, &info, msg, sizeof(msg)) != 0) {
+		vd_err(err, errlen, "%s: %s", TC_BUNDLE_LOOKUP_SIG, msg);
+		goto out;
+	}
+	if (cur != NULL && cur->lookup != NULL &&
+	    info.seq < cur->lookup->info.seq) {
+		vd_err(err, errlen,
+		    "%s: sequence number %" PRIu64 " is older than %" PRIu64
+		    ", the snapshot in use",
+		    TC_BUNDLE_LOOKUP_SIG, info.seq, cur->lookup->info.seq);
+		goto out;
+	}
+	if (pull_lookup_data(&info, err, errlen) != 0)
+		goto out;
+	if (tc_bundle_write_file(vd->bundle_dir, TC_BUNDLE_LOOKUP_SIG, buf.data,
+		buf.len, msg, sizeof(msg)) != 0) {
+		vd_err(err, errlen, "cache: %s", msg);
+		goto out;
+	}
+	prune_lookup(info.data_name);
+	v_lookup = s.seen;
+	r = sync_programmes(ring, now, err, errlen);
+out:
+	tc_buf_release(&buf);
+	return r;
+}
+
+/* The keyring to check pulled files with: fresh, in use, or cached. */
+static struct tc_trust *
+cached_trust(time_t now)
+{
+	char path[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2];
+	struct tc_trust *t = NULL;
+	struct tc_buf buf;
+	uint8_t chunk[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", vd->bundle_dir, TC_BUNDLE_TRUST);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	tc_buf_init(&buf, TC_TRUST_MAX_INPUT);
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		if (tc_buf_put(&buf, chunk, (size_t)n) != 0)
+			break;
+	close(fd);
+	if (n == 0)
+		tc_trust_load(&t, buf.data, buf.len, vd->pin, now, NULL, 0);
+	tc_buf_release(&buf);
+	return t;
+}
+
+int
+vd_pull(const struct vd_bundle *cur, char *err, size_t errlen)
+{
+	struct tc_trust *fresh = NULL, *cached = NULL;
+	const struct tc_cose_keyring *ring;
+	time_t now = vd_now();
+	char e2[512] = "", e3[512] = "";
+	int r = 0;
+
+	if (pull_trust(&fresh, now, err, errlen) != 0)
+		r = -1;
+	if (fresh != NULL)
+		ring = tc_trust_keyring(fresh);
+	else if (cur != NULL)
+		ring = tc_trust_keyring(cur->trust->trust);
+	else if ((cached = cached_trust(now)) != NULL)
+		ring = tc_trust_keyring(cached);
+	else
+		goto out;
+	if (pull_rev(cur, ring, now, e2, sizeof(e2)) != 0) {
+		if (r == 0)
+			vd_err(err, errlen, "%s", e2);
+		r = -1;
+	}
+	if (pull_lookup(cur, ring, now, e3, sizeof(e3)) != 0) {
+		if (r == 0)
+			vd_err(err, errlen, "%s", e3);
+		r = -1;
+	}
+out:
+	tc_trust_free(fresh);
+	tc_trust_free(cached);
+	return r;
+}

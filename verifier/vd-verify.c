@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * POST /v1/verify: the verdict of tcard-verify for a QR e-card, as JSON.
+ * The body is {"qr": "TC1:...", "id": "..."} (application/json; "id"
+ * optional). The verdict is built by the same function as tcard-verify
+ * --json (common/verdict-json.c), against the trust list, revocation list
+ * and programme files of the bundle in use. A request with an ID number
+ * costs a scrypt (the holder binding), so it takes a token from the
+ * caller's lookup bucket. When the revocation list is past next-update +
+ * grace, a VALID verdict becomes UNKNOWN-STATUS (stale-policy fail) or
+ * stays VALID with a "warning" (stale-policy warn).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <microhttpd.h>
+#include <openssl/crypto.h>
+
+#include "tcard/credential.h"
+#include "tcard/err.h"
+#include "tcard/httpreq.h"
+#include "verdict-json.h"
+#include "vd.h"
+
+static int
+is_json(const char *ct)
+{
+	size_t n = strlen("application/json");
+
+	return ct != NULL && strncasecmp(ct, "application/json", n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+void
+vd_ep_verify(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+{
+	struct tc_verify_req *req = NULL;
+	struct vd_bundle *b = NULL;
+	const struct tc_programme *p;
+	struct tc_verdict_note note = { NULL, NULL, NULL, NULL, NULL };
+	struct tc_verdict v;
+	char msg[512];
+	unsigned wait;
+	int r;
+
+	if (!is_json(vd_req_header(c, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		vd_resp_error(resp, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+		    VD_R_BAD_REQUEST, "unsupported-media-type", "%s",
+		    "send Content-Type: application/json");
+		return;
+	}
+	if ((req = malloc(sizeof(*req))) == NULL)
+		goto nomem;
+	if ((r = tc_verify_req_parse(
+		 req, rq->body.data, rq->body.len, msg, sizeof(msg))) != 0) {
+		vd_resp_error(resp,
+		    r == TC_ERR_TOO_LARGE ? MHD_HTTP_CONTENT_TOO_LARGE
+					  : MHD_HTTP_BAD_REQUEST,
+		    r == TC_ERR_TOO_LARGE ? VD_R_TOO_LARGE : VD_R_BAD_REQUEST,
+		    r == TC_ERR_BAD_ENCODING ? "bad-encoding" : "bad-json",
+		    "%s", msg);
+		goto out;
+	}
+	if (req->has_id &&
+	    (wait = vd_throttle_take(vd->client_tb, rq->client_key,
+		 rq->client_keylen, vd_mono_ns())) != 0) {
+		vd_resp_error(resp, MHD_HTTP_TOO_MANY_REQUESTS, VD_R_THROTTLED,
+		    "throttled",
+		    "too many verifications with an ID number; try again in "
+		    "%u seconds",
+		    wait);
+		snprintf(
+		    resp->retry_after, sizeof(resp->retry_after), "%u", wait);
+		goto out;
+	}
+	if ((b = vd_bundle_get()) == NULL) {
+		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    VD_R_UNAVAILABLE, "unavailable", "%s",
+		    "no bundle is loaded yet");
+		goto out;
+	}
+	if (tc_credential_verify(req->qr, req->qrlen,
+		tc_trust_keyring(b->trust->trust), b->rev->rev, vd_now(),
+		req->has_id ? req->id : NULL, &v) != 0) {
+		vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+		    "internal", "verification could not run: %s", v.message);
+		goto out;
+	}
+	p = tc_verdict_programme(&v, b->progs->set);
+	resp->result = v.valid ? VD_R_VALID : VD_R_INVALID;
+	if (v.valid && vd_bundle_stale(b, vd_now())) {
+		if (vd->conf.stale_policy == TC_STALE_FAIL) {
+			resp->result = VD_R_UNKNOWN_STATUS;
+			note.result = "UNKNOWN-STATUS";
+			note.reason = note.detail = "stale-revocations";
+			note.message =
+			    "the signature and dates are good, but the "
+			    "revocation list of this verifier is out "
+			    "of date: whether the card is revoked is "
+			    "unknown";
+		} else
+			note.warning =
+			    "the revocation list of this verifier "
+			    "is out of date: a recent revocation may "
+			    "be missing";
+	}
+	if (v.have_claims)
+		vd_mask_card(v.claims.card_no, rq->card);
+	tc_buf_init(&resp->body, 1u << 20);
+	if (tc_verdict_json_write(&resp->body, &v, p, &note, 0) != 0)
+		goto nomem;
+	resp->status = MHD_HTTP_OK;
+	goto out;
+nomem:
+	vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+	    "internal", "%s", "out of memory");
+out:
+	vd_bundle_put(b);
+	if (req != NULL) {
+		OPENSSL_cleanse(req, sizeof(*req));
+		free(req);
+	}
+}

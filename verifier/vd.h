@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal interface of tcard-verifierd between its entry point
+ * (tcard-verifierd.c: options, configuration, signals) and its parts:
+ * vd-http.c (libmicrohttpd glue, routing, responses), one file per group of
+ * endpoints (vd-verify.c, vd-lookup.c, vd-page.c, vd-files.c,
+ * vd-metrics.c), the bundle held in memory and its reloads (vd-bundle.c),
+ * pulling a bundle from a URL (vd-pull.c), guessing throttles
+ * (vd-throttle.c) and the JSON log (vd-log.c). Reference:
+ * docs/verifierd.md.
+ *
+ * Concurrency: requests run on libmicrohttpd's worker threads; one updater
+ * thread loads bundles (periodically and on SIGHUP); the main thread waits
+ * for signals. The bundle in use is an immutable, reference-counted
+ * struct vd_bundle: a request takes a reference (vd_bundle_get, a pointer
+ * copy under a mutex) and drops it when done; a reload builds a new bundle
+ * beside the old one and swaps the pointer, so a reload never blocks
+ * requests, and the old bundle is freed by whoever drops the last
+ * reference.
+ */
+#ifndef TCARD_VD_H
+#define TCARD_VD_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "tcard/bundle.h"
+#include "tcard/programme.h"
+#include "tcard/revocation.h"
+#include "tcard/trust.h"
+#include "tcard/vdconf.h"
+
+#define VD_PROG "tcard-verifierd"
+
+struct MHD_Connection;
+struct vd_throttle;
+
+/* ---- the bundle in memory (vd-bundle.c) ---- */
+
+/* Bytes served as they are, with their entity tag. */
+struct vd_blob {
+	uint8_t *data;
+	size_t len;
+	char etag[48]; /* "\"" + 32 hex digits of SHA-256 + "\"" */
+};
+
+/* A reference-counted part of a bundle, shared by successive bundles. */
+struct vd_part {
+	atomic_long refs;
+	void (*free)(struct vd_part *);
+};
+
+struct vd_trust_part {
+	struct vd_part part;
+	struct tc_trust *trust;
+	struct vd_blob file; /* trust.cose */
+};
+
+#define VD_DELTAS_MAX	   64		      /* delta files held */
+#define VD_DELTA_FILE_MAX  (1024u * 1024)     /* bytes of one delta */
+#define VD_DELTA_TOTAL_MAX (8u * 1024 * 1024) /* bytes of all deltas */
+#define VD_DELTA_CHAIN_MAX 32 /* deltas applied after a full list */
+
+struct vd_delta {
+	uint64_t from, to;
+	struct vd_blob file;
+};
+
+struct vd_rev_part {
+	struct vd_part part;
+	struct tc_revocations *rev; /* full list + the deltas applied */
+	struct vd_blob full;	    /* revocations.cose as held */
+	uint64_t full_seq;	    /* its sequence number */
+	uint64_t seq;		    /* after the deltas */
+	time_t issued_at, next_update;
+	unsigned chain; /* deltas applied after the full list */
+	struct vd_delta deltas[VD_DELTAS_MAX]; /* served: ?since=N */
+	size_t ndeltas;
+};
+
+struct vd_lookup_part {
+	struct vd_part part;
+	struct tc_lookup *lk;
+	uint8_t sig_sha[32]; /* SHA-256 of lookup.cose */
+	struct tc_lookup_info info;
+};
+
+struct vd_progs_part {
+	struct vd_part part;
+	struct tc_programme_set *set; /* NULL: no programme files */
+};
+
+struct vd_bundle {
+	atomic_long refs;
+	struct vd_trust_part *trust;
+	struct vd_rev_part *rev;
+	struct vd_lookup_part *lookup; /* NULL: no snapshot */
+	struct vd_progs_part *progs;
+	uint64_t generation; /* 1, 2, ... per swap */
+	time_t loaded_at;
+};
+
+/* ---- the daemon ---- */
+
+struct vd_ctx {
+	struct tc_vdconf conf;
+	int is_url;
+	char bundle_dir[TC_VDCONF_PATH_MAX]; /* where files are read */
+	uint8_t pin[TC_TRUST_FPR_LEN];	     /* CA pin: configured or */
+	int have_pin;			     /* learned from the first list */
+	struct tc_lookup_key *pepper;	     /* NULL: lookups unavailable */
+	struct vd_throttle *client_tb, *card_tb;
+	time_t clock_offset; /* $TCARD_NOW minus the real time at start */
+
+	pthread_mutex_t mu; /* guards cur and the updater's flags */
+	pthread_cond_t cond;
+	struct vd_bundle *cur; /* NULL until the first bundle loads */
+	int reload_requested, stopping;
+	pthread_t updater;
+	int updater_running;
+	atomic_ullong generation;
+	/* Reload outcomes for /metrics. */
+	atomic_ulong reloads_ok, reloads_unchanged, reloads_refused,
+	    reloads_failed;
+	atomic_llong last_check; /* time of the last check */
+	char last_error[256];	 /* guarded by mu */
+
+	struct MHD_Daemon *mhd;
+	unsigned port;
+};
+
+extern struct vd_ctx *vd;
+
+/* The daemon's clock: real time shifted by $TCARD_NOW (tests). */
+time_t vd_now(void);
+/* snprintf for messages that may be cut short (no truncation warning). */
+void vd_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Monotonic nanoseconds. */
+uint64_t vd_mono_ns(void);
+
+/* Takes a reference to the current bundle (NULL when none is loaded). */
+struct vd_bundle *vd_bundle_get(void);
+/* Drops a reference (NULL is fine). */
+void vd_bundle_put(struct vd_bundle *b);
+
+/*
+ * Loads the bundle once (the first load, or on request): reads the bundle
+ * directory (vd->bundle_dir) and, for a URL, pulls into it first. Returns
+ * 0 when a bundle is in use afterwards (new or kept), else -1 with err.
+ */
+int vd_bundle_check(int from_signal, char *err, size_t errlen);
+
+/* Starts and stops the updater thread (pull-interval, SIGHUP). */
+int vd_updater_start(void);
+void vd_updater_request(void);
+void vd_updater_stop(void);
+
+/* 1 when the revocation list of b is past next-update + grace at now. */
+int vd_bundle_stale(const struct vd_bundle *b, time_t now);
+
+/* Frees everything vd_bundle_check built (at exit). */
+void vd_bundle_shutdown(void);
+
+/* ---- pulling from a URL (vd-pull.c) ---- */
+
+/*
+ * Mirrors the bundle at vd->conf.bundle into vd->bundle_dir: trust list,
+ * revocation delta since cur's sequence number (or the full list), lookup
+ * snapshot, each with a conditional GET and checked before it is written.
+ * Returns 0 (something may have changed) or -1 with err (the cache is left
+ * as it was for what failed).
+ */
+int vd_pull(const struct vd_bundle *cur, char *err, size_t errlen);
+int vd_pull_init(void);
+void vd_pull_cleanup(void);
+
+/* ---- throttles (vd-throttle.c) ---- */
+
+/*
+ * A table of token buckets of fixed size (slots entries, 4-way
+ * set-associative, keyed SipHash of the key). rate tokens per period
+ * seconds, at most burst tokens.
+ */
+int vd_throttle_new(struct vd_throttle **out, unsigned slots,
+    struct tc_rate rate, unsigned burst);
+void vd_throttle_free(struct vd_throttle *t);
+/*
+ * Takes a token for key at now_ns (monotonic). Returns 0 when allowed,
+ * else the seconds until a token is available (at least 1).
+ */
+unsigned vd_throttle_take(
+    struct vd_throttle *t, const void *key, size_t keylen, uint64_t now_ns);
+/* Requests refused so far. */
+unsigned long vd_throttle_refused(const struct vd_throttle *t);
+
+/* ---- metrics (vd-metrics.c) ---- */
+
+enum vd_endpoint {
+	VD_EP_HEALTHZ,
+	VD_EP_METRICS,
+	VD_EP_PAGE,
+	VD_EP_LOOKUP,
+	VD_EP_VERIFY,
+	VD_EP_TRUST,
+	VD_EP_REVOCATIONS,
+	VD_EP_BUNDLE,
+	VD_EP_OTHER,
+	VD_EP_COUNT
+};
+
+/* Results counted per endpoint (a closed set, for fixed tables). */
+enum vd_result {
+	VD_R_OK,
+	VD_R_VALID,
+	VD_R_INVALID,
+	VD_R_UNKNOWN_STATUS,
+	VD_R_NO_MATCH,
+	VD_R_EXPIRED,
+	VD_R_REVOKED,
+	VD_R_SUSPENDED,
+	VD_R_NOT_MODIFIED,
+	VD_R_BAD_REQUEST,
+	VD_R_TOO_LARGE,
+	VD_R_THROTTLED,
+	VD_R_NOT_FOUND,
+	VD_R_METHOD,
+	VD_R_UNAVAILABLE,
+	VD_R_ERROR,
+	VD_R_COUNT
+};
+
+const char *vd_endpoint_name(enum vd_endpoint e);
+const char *vd_result_name(enum vd_result r);
+void vd_metrics_count(enum vd_endpoint e, enum vd_result r, uint64_t ns);
+/* Appends the Prometheus text to out; returns 0 or -1. */
+int vd_metrics_render(struct tc_buf *out);
+
+/* ---- the JSON log (vd-log.c) ---- */
+
+int vd_log_open(const char *dest, char *err, size_t errlen);
+/* Starts the thread that writes waiting request lines every 100 ms. */
+int vd_log_start(void);
+/* Stops it and writes every line still waiting. */
+void vd_log_stop(void);
+int vd_log_reopen(void);
+void vd_log_close(void);
+/* One request line; card_masked may be "". */
+void vd_log_request(const char *client, const char *method, const char *path,
+    enum vd_endpoint e, unsigned status, enum vd_result r, uint64_t ns,
+    size_t bytes, const char *card_masked);
+/* An event line: {"ts", "event", "level", "message", extra...}. */
+void vd_log_event(const char *event, const char *level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* Appends s to out as a JSON string (quotes included), at most max bytes. */
+void vd_json_str(struct tc_buf *out, const char *s, size_t max);
+/* Appends v in decimal. */
+void vd_put_uint(struct tc_buf *b, unsigned long long v);
+/*
+ * Writes t as "2026-11-21T04:00:00Z" (offset 0) or
+ * "2026-11-21T12:00:00+08:00" (offset 28800, the only other one used).
+ */
+void vd_iso_time(int64_t t, int offset, char out[32] /* OUT */);
+/* Writes "440100******0114" for a 16-digit card number ("" otherwise). */
+void vd_mask_card(const char *card16, char out[20]);
+
+/* ---- HTTP (vd-http.c) and the endpoints ---- */
+
+/* A request as the endpoint handlers see it. */
+struct vd_req {
+	uint64_t t0;	   /* vd_mono_ns at the first callback */
+	char *uri;	   /* raw request target, NUL-terminated (copy) */
+	const char *query; /* inside uri after '?', or NULL */
+	size_t querylen;
+	int uri_too_long;
+	int seen; /* the access handler ran once */
+	int method_get, method_post, method_head;
+	struct tc_buf body;
+	int body_too_large;
+	char client[64]; /* address text */
+	uint8_t client_key[16];
+	size_t client_keylen;
+	/* For the log and metrics. */
+	enum vd_endpoint ep;
+	enum vd_result result;
+	unsigned status;
+	size_t bytes;
+	char card[20]; /* masked card number or "" */
+	char *path;    /* the routed path (a copy of MHD's url) */
+};
+
+/* A response under construction. */
+struct vd_resp {
+	unsigned status;
+	const char *ctype;
+	struct tc_buf body;
+	const void *fixed; /* when set, sent instead of body (static) */
+	size_t fixedlen;
+	const char *cache; /* Cache-Control, NULL: no-store */
+	const char *etag;
+	char retry_after[16];
+	const char *allow;
+	int html_security; /* add the page's CSP headers */
+	enum vd_result result;
+};
+
+void vd_resp_init(struct vd_resp *r);
+/* A JSON error {"error": code, "message": msg}. */
+void vd_resp_error(struct vd_resp *r, unsigned status, enum vd_result res,
+    const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* A fixed JSON body (static storage). */
+void vd_resp_fixed(struct vd_resp *r, unsigned status, enum vd_result res,
+    const char *ctype, const void *body, size_t len);
+
+/* Request header value or NULL. */
+const char *vd_req_header(struct MHD_Connection *c, const char *name);
+
+/* Endpoint handlers: fill *resp. */
+void vd_ep_healthz(
+    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+void vd_ep_metrics(
+    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+void vd_ep_verify(
+    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+void vd_ep_lookup(
+    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+void vd_ep_page(
+    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+void vd_ep_trust(
+    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+void vd_ep_revocations(
+    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+/* GET /bundle/NAME: the bundle directory's files by name. */
+int vd_ep_bundle(struct MHD_Connection *c, struct vd_req *rq, const char *name,
+    struct vd_resp *resp, int *fd, size_t *fdlen);
+
+/*
+ * The lookup shared by the API and the page: checks the three fields,
+ * throttles, asks the snapshot. Returns the HTTP status; fills *ans (on
+ * 200), retry (on 429), code and msg (on an error: "bad-request",
+ * "throttled", "unavailable").
+ */
+struct vd_lookup_out {
+	unsigned status;
+	enum vd_result result;
+	struct tc_lookup_answer ans;
+	const char *result_name; /* "valid", "no-match", "unknown-status" */
+	unsigned retry;
+	const char *code;
+	char msg[256];
+	struct vd_bundle *b; /* a reference while the answer is used */
+};
+void vd_lookup_run(struct vd_req *rq, const char *card, const char *name,
+    const char *id, struct vd_lookup_out *out);
+void vd_lookup_done(struct vd_lookup_out *out);
+
+/* Starts libmicrohttpd; returns 0 or -1 with err. */
+int vd_http_start(char *err, size_t errlen);
+void vd_http_stop(void);
+
+#endif
