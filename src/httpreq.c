@@ -333,3 +333,144 @@ out:
 		memset(out, 0, sizeof(*out));
 	return r;
 }
+
+int
+tc_request_id_ok(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i >= TC_REDEEM_REQID_MAX)
+			return 0;
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+			(s[i] >= 'A' && s[i] <= 'Z') ||
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+			s[i] == '_' || s[i] == ':' || s[i] == '-'))
+			return 0;
+	}
+	return 1;
+}
+
+int
+tc_redeem_req_parse(struct tc_redeem_req *out, const uint8_t *body, size_t len,
+    char *err, size_t errlen)
+{
+	json_t *root = NULL, *v;
+	json_error_t je;
+	const char *key;
+	json_int_t party;
+	size_t n, i;
+	int r = TC_ERR_MALFORMED;
+
+	if (out == NULL || (body == NULL && len > 0))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
+	memset(out, 0, sizeof(*out));
+	if (len > TC_REDEEM_REQ_MAX)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "%zu bytes, over the limit of %u", len,
+		    (unsigned)TC_REDEEM_REQ_MAX);
+	if (len == 0)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "empty body: expected {\"qr\": \"TC1:...\", "
+		    "\"request_id\": \"...\"}");
+	out->party = 1;
+	root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &je);
+	if (root == NULL) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "byte %d: not JSON: %s", je.position, je.text);
+		goto out;
+	}
+	if (!json_is_object(root)) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "expected a JSON object {\"qr\": \"TC1:...\", "
+		    "\"request_id\": \"...\"}");
+		goto out;
+	}
+	json_object_foreach(root, key, v)
+	{
+		if (strcmp(key, "qr") == 0) {
+			if (!json_is_string(v)) {
+				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "\"qr\" must be a string");
+				goto out;
+			}
+			if ((r = json_text(v, "qr", out->qr, sizeof(out->qr),
+				 &out->qrlen, err, errlen)) != 0)
+				goto out;
+		} else if (strcmp(key, "tap") == 0) {
+			if (!json_is_string(v) ||
+			    json_string_length(v) != TC_REDEEM_TAP_LEN) {
+				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "\"tap\" must be the 32 hex digits of a "
+				    "tap id");
+				goto out;
+			}
+			for (i = 0; i < TC_REDEEM_TAP_LEN; i++) {
+				char ch = json_string_value(v)[i];
+
+				if (!((ch >= '0' && ch <= '9') ||
+					(ch >= 'a' && ch <= 'f'))) {
+					r = tc_seterr(err, errlen,
+					    TC_ERR_MALFORMED,
+					    "\"tap\": character %zu is not a "
+					    "lower-case hex digit",
+					    i + 1);
+					goto out;
+				}
+			}
+			memcpy(out->tap, json_string_value(v),
+			    TC_REDEEM_TAP_LEN + 1);
+		} else if (strcmp(key, "party") == 0) {
+			if (!json_is_integer(v) ||
+			    (party = json_integer_value(v)) < 1 ||
+			    party > TC_REDEEM_PARTY_MAX) {
+				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "\"party\" must be an integer from 1 to "
+				    "%d",
+				    TC_REDEEM_PARTY_MAX);
+				goto out;
+			}
+			out->party = (int)party;
+		} else if (strcmp(key, "request_id") == 0) {
+			if (!json_is_string(v) ||
+			    (n = json_string_length(v)) == 0 ||
+			    n > TC_REDEEM_REQID_MAX ||
+			    strlen(json_string_value(v)) != n ||
+			    !tc_request_id_ok(json_string_value(v))) {
+				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "\"request_id\" must be 1 to %d "
+				    "characters of A-Z a-z 0-9 . _ : -",
+				    TC_REDEEM_REQID_MAX);
+				goto out;
+			}
+			memcpy(out->request_id, json_string_value(v), n + 1);
+		} else {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "unknown member \"%.40s\" (expected \"qr\" or "
+			    "\"tap\", \"party\" and \"request_id\")",
+			    key);
+			goto out;
+		}
+	}
+	if ((out->qrlen == 0) == (out->tap[0] == '\0')) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED, "%s",
+		    out->qrlen == 0 ? "the card is needed: \"qr\" (the QR "
+				      "text) or \"tap\" (a tap id)"
+				    : "give \"qr\" or \"tap\", not both");
+		goto out;
+	}
+	if (out->request_id[0] == '\0') {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "\"request_id\" is required (a client-chosen id, so "
+		    "that a retry counts once)");
+		goto out;
+	}
+	r = 0;
+out:
+	json_decref(root);
+	if (r != 0)
+		memset(out, 0, sizeof(*out));
+	return r;
+}

@@ -111,7 +111,7 @@ query_int(
 }
 
 static int
-setup(struct tc_ledger *l, char *err, size_t errlen)
+setup(struct tc_ledger *l, int ro, char *err, size_t errlen)
 {
 	int64_t app = 0, version = 0, objects = 0;
 	sqlite3_stmt *st = NULL;
@@ -121,8 +121,9 @@ setup(struct tc_ledger *l, char *err, size_t errlen)
 	sqlite3_extended_result_codes(l->db, 1);
 	sqlite3_busy_timeout(l->db, BUSY_TIMEOUT_MS);
 	sqlite3_db_config(l->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	rc = sqlite3_prepare_v2(
-	    l->db, "PRAGMA journal_mode = WAL", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(l->db,
+	    ro ? "PRAGMA journal_mode" : "PRAGMA journal_mode = WAL", -1, &st,
+	    NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
@@ -143,8 +144,9 @@ setup(struct tc_ledger *l, char *err, size_t errlen)
 	}
 	sqlite3_finalize(st);
 	if ((r = exec(l,
-		 "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
-		 "PRAGMA trusted_schema = OFF;",
+		 ro ? "PRAGMA trusted_schema = OFF;"
+		    : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+		      "PRAGMA trusted_schema = OFF;",
 		 "setting pragmas", err, errlen)) != 0 ||
 	    (r = query_int(l, "PRAGMA application_id", &app, err, errlen)) !=
 		0 ||
@@ -161,6 +163,11 @@ setup(struct tc_ledger *l, char *err, size_t errlen)
 	if (app == 0 && objects != 0)
 		return tc_seterr(err, errlen, TC_ERR_DB,
 		    "%s is an SQLite database but not a usage ledger", l->path);
+	if (ro && (app != TC_LEDGER_APP_ID || version == 0))
+		return tc_seterr(err, errlen, TC_ERR_DB,
+		    "%s is not a usage ledger (empty, or of another "
+		    "application)",
+		    l->path);
 	if (version > LEDGER_VERSION)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
 		    "%s has ledger schema %lld; this program knows up to %d",
@@ -186,9 +193,9 @@ setup(struct tc_ledger *l, char *err, size_t errlen)
 	return 0;
 }
 
-int
-tc_ledger_open(
-    struct tc_ledger **out, const char *path, char *err, size_t errlen)
+static int
+open_ledger(
+    struct tc_ledger **out, const char *path, int ro, char *err, size_t errlen)
 {
 	struct tc_ledger *l;
 	int rc, r;
@@ -206,7 +213,9 @@ tc_ledger_open(
 	}
 	pthread_mutex_init(&l->mu, NULL);
 	rc = sqlite3_open_v2(path, &l->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+	    (ro ? SQLITE_OPEN_READONLY
+		: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+		SQLITE_OPEN_FULLMUTEX,
 	    NULL);
 	if (rc != SQLITE_OK) {
 		r = tc_seterr(err, errlen, TC_ERR_DB, "%s: cannot open: %s",
@@ -214,12 +223,26 @@ tc_ledger_open(
 		tc_ledger_close(l);
 		return r;
 	}
-	if ((r = setup(l, err, errlen)) != 0) {
+	if ((r = setup(l, ro, err, errlen)) != 0) {
 		tc_ledger_close(l);
 		return r;
 	}
 	*out = l;
 	return 0;
+}
+
+int
+tc_ledger_open(
+    struct tc_ledger **out, const char *path, char *err, size_t errlen)
+{
+	return open_ledger(out, path, 0, err, errlen);
+}
+
+int
+tc_ledger_open_readonly(
+    struct tc_ledger **out, const char *path, char *err, size_t errlen)
+{
+	return open_ledger(out, path, 1, err, errlen);
 }
 
 void
@@ -484,14 +507,14 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 		}
 	}
 	res->allowed = 1;
-	if (res->remaining > 0) {
-		res->used++;
-		res->remaining--;
-	}
 	if (!rec) {
 		snprintf(res->message, sizeof(res->message), "%s is available",
 		    q->service);
 		return 0;
+	}
+	if (res->remaining > 0) {
+		res->used++;
+		res->remaining--;
 	}
 	st = l->st[S_INSERT];
 	sqlite3_reset(st);
@@ -605,23 +628,32 @@ col(sqlite3_stmt *st, int i, char *dst, size_t size)
 
 int
 tc_ledger_report(struct tc_ledger *l, const char *programme,
-    const char *service, int64_t from_day, int64_t to_day,
+    const char *service, const char *card_no, int64_t from_day, int64_t to_day,
     int (*fn)(const struct tc_ledger_row *row, void *arg), void *arg, char *err,
     size_t errlen)
 {
 	struct tc_ledger_row row;
 	sqlite3_stmt *st = NULL;
-	char opt[TC_LEDGER_SERVICE_MAX];
+	char opt[TC_LEDGER_SERVICE_MAX], sid[TC_LEDGER_SERVICE_MAX];
+	const char *dot = NULL;
 	int rc, r = 0;
 
-	if (l == NULL || fn == NULL)
+	if (l == NULL || fn == NULL ||
+	    (service != NULL && strlen(service) >= sizeof(sid)))
 		return TC_ERR_INVALID_ARG;
+	/* "id.option" selects the uses of that option only. */
+	if (service != NULL) {
+		snprintf(sid, sizeof(sid), "%s", service);
+		if ((dot = strchr(sid, '.')) != NULL)
+			sid[dot - sid] = '\0';
+	}
 	pthread_mutex_lock(&l->mu);
 	rc = sqlite3_prepare_v2(l->db,
 	    "SELECT id, request_id, card_no, programme, service, option, "
 	    "party, at, channel, window FROM uses WHERE day >= ?1 AND "
 	    "day < ?2 AND (?3 IS NULL OR programme = ?3) AND (?4 IS NULL OR "
-	    "service = ?4) ORDER BY id",
+	    "service = ?4) AND (?5 IS NULL OR option = ?5) AND (?6 IS NULL "
+	    "OR card_no = ?6) ORDER BY id",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		r = dberr(l, rc, "preparing the report", err, errlen);
@@ -632,7 +664,11 @@ tc_ledger_report(struct tc_ledger *l, const char *programme,
 	if (programme != NULL)
 		sqlite3_bind_text(st, 3, programme, -1, SQLITE_STATIC);
 	if (service != NULL)
-		sqlite3_bind_text(st, 4, service, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, sid, -1, SQLITE_STATIC);
+	if (dot != NULL)
+		sqlite3_bind_text(st, 5, dot + 1, -1, SQLITE_STATIC);
+	if (card_no != NULL)
+		sqlite3_bind_text(st, 6, card_no, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&row, 0, sizeof(row));
 		row.id = sqlite3_column_int64(st, 0);

@@ -897,6 +897,52 @@ bad_input(char *err, size_t errlen, const char *field, const char *msg)
 	return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "%s: %s", field, msg);
 }
 
+/* Fills ans from the record of a card found (status by precedence). */
+static void
+answer_of(const struct tc_lookup *lk, const uint8_t *rec, uint64_t serial,
+    const char *norm, const struct tc_revocations *rev, time_t now,
+    struct tc_lookup_answer *ans)
+{
+	time_t exp = (time_t)get64(rec + R_EXPIRES);
+
+	if (rec[R_STATUS] == TC_CARD_REVOKED || tc_revocations_has(rev, serial))
+		ans->result = TC_LOOKUP_REVOKED;
+	else if (rec[R_STATUS] == TC_CARD_EXPIRED || now >= exp)
+		ans->result = TC_LOOKUP_EXPIRED;
+	else if (rec[R_STATUS] == TC_CARD_SUSPENDED)
+		ans->result = TC_LOOKUP_SUSPENDED;
+	else
+		ans->result = TC_LOOKUP_VALID;
+	memcpy(ans->programme, lk->prog[rec[R_PROG]], sizeof(ans->programme));
+	memcpy(ans->tier, lk->tier[rec[R_TIER]], sizeof(ans->tier));
+	ans->expires_at = exp;
+	ans->serial = serial;
+	memcpy(ans->card_no, norm, sizeof(ans->card_no));
+}
+
+int
+tc_lookup_card(const struct tc_lookup *lk, const char *card_no,
+    const struct tc_revocations *rev, time_t now, struct tc_lookup_answer *ans)
+{
+	const uint8_t *rec;
+	uint64_t serial = 0;
+	char norm[17];
+
+	if (ans == NULL)
+		return TC_ERR_INVALID_ARG;
+	memset(ans, 0, sizeof(*ans));
+	ans->result = TC_LOOKUP_NO_MATCH;
+	if (lk == NULL || card_no == NULL ||
+	    tc_cardno_parse(card_no, NULL, &serial, norm, NULL, 0) != 0)
+		return TC_ERR_INVALID_ARG;
+	if (lk->info.count == 0)
+		return 0;
+	rec = lk->rec + search(lk, (uint32_t)serial) * TC_LOOKUP_RECORD_LEN;
+	if (get32(rec + R_SERIAL) == serial)
+		answer_of(lk, rec, serial, norm, rev, now, ans);
+	return 0;
+}
+
 int
 tc_lookup_query_key(const struct tc_lookup *lk, const struct tc_lookup_key *key,
     const char *card, const char *name, const char *id,
@@ -911,7 +957,6 @@ tc_lookup_query_key(const struct tc_lookup *lk, const struct tc_lookup_key *key,
 	EVP_MD_CTX *w = NULL;
 	const uint8_t *rec;
 	uint64_t serial = 0;
-	time_t exp;
 	int found, same, r = TC_ERR_INTERNAL;
 
 	tc_buf_init(&nb, NAME_OUT_MAX);
@@ -972,20 +1017,7 @@ tc_lookup_query_key(const struct tc_lookup *lk, const struct tc_lookup_key *key,
 	r = 0;
 	if (!(found & same))
 		goto out;
-	exp = (time_t)get64(rec + R_EXPIRES);
-	if (rec[R_STATUS] == TC_CARD_REVOKED || tc_revocations_has(rev, serial))
-		ans->result = TC_LOOKUP_REVOKED;
-	else if (rec[R_STATUS] == TC_CARD_EXPIRED || now >= exp)
-		ans->result = TC_LOOKUP_EXPIRED;
-	else if (rec[R_STATUS] == TC_CARD_SUSPENDED)
-		ans->result = TC_LOOKUP_SUSPENDED;
-	else
-		ans->result = TC_LOOKUP_VALID;
-	memcpy(ans->programme, lk->prog[rec[R_PROG]], sizeof(ans->programme));
-	memcpy(ans->tier, lk->tier[rec[R_TIER]], sizeof(ans->tier));
-	ans->expires_at = exp;
-	ans->serial = serial;
-	memcpy(ans->card_no, norm, sizeof(ans->card_no));
+	answer_of(lk, rec, serial, norm, rev, now, ans);
 out:
 	EVP_MD_CTX_free(w);
 	tc_buf_release(&nb);

@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
 #include "tcard/err.h"
 #include "tcard/hex.h"
 #include "tcard/httpreq.h"
@@ -65,6 +68,8 @@ static const struct key keys[] = {
 	{ "per-ip-connections",	K_UINT,	  OFF(per_ip_connections), 0, 100000 },
 	{ "cache-max-age",	K_DUR,	  OFF(cache_max_age), 0, 86400 },
 	{ "port-file",		K_PATH,	  OFF(port_file), 0, 0 },
+	{ "ledger",		K_PATH,	  OFF(ledger), 0, 0 },
+	{ "staff-tokens",	K_PATH,	  OFF(staff_tokens), 0, 0 },
 };
 /* clang-format on */
 
@@ -440,4 +445,184 @@ tc_vdconf_listen_addr(
 	    parse_listen(c->listen, sa, salen) != 0)
 		return TC_ERR_MALFORMED;
 	return 0;
+}
+
+/* ---- staff tokens ---- */
+
+static int
+name_char(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+}
+
+/* One "NAME TOKEN" line (blanks already folded) into t->t[t->n]. */
+static int
+staff_line(struct tc_staff_tokens *t, char *line, size_t lineno, char *err,
+    size_t errlen)
+{
+	struct tc_staff_token *e = &t->t[t->n];
+	char *name = line, *tok, *p;
+	size_t nlen, tlen, i;
+	unsigned int mdlen = 0;
+
+	for (p = name; *p != '\0' && *p != ' '; p++)
+		if (!name_char((unsigned char)*p))
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "line %zu: byte %zu: a window name is letters, "
+			    "digits, '.', '_' and '-'",
+			    lineno, (size_t)(p - line) + 1);
+	nlen = (size_t)(p - name);
+	if (nlen > TC_STAFF_NAME_MAX)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "line %zu: the window name is longer than %d characters",
+		    lineno, TC_STAFF_NAME_MAX);
+	for (tok = p; *tok == ' '; tok++)
+		;
+	for (p = tok; *p != '\0' && *p != ' '; p++)
+		;
+	tlen = (size_t)(p - tok);
+	for (; *p == ' '; p++)
+		;
+	if (tlen == 0)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "line %zu: window '%s' has no token", lineno, name);
+	if (*p != '\0')
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "line %zu: more than a name and a token", lineno);
+	name[nlen] = '\0';
+	tok[tlen] = '\0';
+	for (i = 0; i < t->n; i++)
+		if (strcmp(t->t[i].window, name) == 0)
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "line %zu: window '%s' is listed twice", lineno,
+			    name);
+	memcpy(e->window, name, nlen + 1);
+	if (strncmp(tok, "sha256:", 7) == 0) {
+		if (tlen != 7 + 64 ||
+		    tc_hex_decode(
+			tok + 7, 64, e->sha256, sizeof(e->sha256), NULL) != 0)
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "line %zu: 'sha256:' must be followed by 64 hex "
+			    "digits",
+			    lineno);
+	} else {
+		if (tlen < 32 || tlen > TC_STAFF_TOKEN_MAX)
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "line %zu: the token of window '%s' must be 32 to "
+			    "%d characters (it has %zu)",
+			    lineno, name, TC_STAFF_TOKEN_MAX, tlen);
+		for (i = 0; i < tlen; i++)
+			if ((unsigned char)tok[i] < 0x21 ||
+			    (unsigned char)tok[i] > 0x7e)
+				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "line %zu: a token is printable ASCII "
+				    "(byte %zu of the token is not)",
+				    lineno, i + 1);
+		if (EVP_Digest(tok, tlen, e->sha256, &mdlen, EVP_sha256(),
+			NULL) != 1 ||
+		    mdlen != sizeof(e->sha256))
+			return tc_seterr(err, errlen, TC_ERR_CRYPTO,
+			    "line %zu: cannot hash the token", lineno);
+		OPENSSL_cleanse(tok, tlen);
+	}
+	for (i = 0; i < t->n; i++)
+		if (CRYPTO_memcmp(t->t[i].sha256, e->sha256, 32) == 0)
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "line %zu: window '%s' has the token of window "
+			    "'%s'",
+			    lineno, name, t->t[i].window);
+	t->n++;
+	return 0;
+}
+
+int
+tc_staff_tokens_parse(struct tc_staff_tokens *out, const char *text, size_t len,
+    char *err, size_t errlen)
+{
+	char line[TC_VDCONF_LINE_MAX + 1];
+	size_t pos = 0, end, n, lineno = 0, bad, i;
+	char *p;
+	int r = 0;
+
+	if (out == NULL || (text == NULL && len > 0))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
+	memset(out, 0, sizeof(*out));
+	if (len > TC_VDCONF_FILE_MAX)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "%zu bytes, over the limit of %u", len,
+		    (unsigned)TC_VDCONF_FILE_MAX);
+	while (pos < len && r == 0) {
+		lineno++;
+		for (end = pos; end < len && text[end] != '\n'; end++)
+			;
+		n = end - pos;
+		if (n > 0 && text[end - 1] == '\r')
+			n--;
+		if (n > TC_VDCONF_LINE_MAX) {
+			r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+			    "line %zu: longer than %d bytes", lineno,
+			    TC_VDCONF_LINE_MAX);
+			break;
+		}
+		memcpy(line, text + pos, n);
+		line[n] = '\0';
+		pos = end + 1;
+		for (i = 0; i < n; i++)
+			if (line[i] == '\t')
+				line[i] = ' ';
+		if (tc_utf8_check((const uint8_t *)line, n, &bad) != 0) {
+			r = tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
+			    "line %zu: byte %zu: not UTF-8 text, or a control "
+			    "character",
+			    lineno, bad + 1);
+			break;
+		}
+		for (p = line; *p == ' '; p++)
+			;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (out->n == TC_STAFF_MAX) {
+			r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+			    "line %zu: more than %d windows", lineno,
+			    TC_STAFF_MAX);
+			break;
+		}
+		r = staff_line(out, p, lineno, err, errlen);
+	}
+	OPENSSL_cleanse(line, sizeof(line));
+	if (r != 0)
+		tc_staff_tokens_release(out);
+	return r;
+}
+
+const char *
+tc_staff_tokens_find(
+    const struct tc_staff_tokens *t, const char *token, size_t len)
+{
+	uint8_t h[32];
+	unsigned int mdlen = 0;
+	size_t i, hit = 0;
+	int found = 0, eq;
+
+	if (t == NULL || token == NULL || len == 0 ||
+	    len > TC_STAFF_TOKEN_MAX ||
+	    EVP_Digest(token, len, h, &mdlen, EVP_sha256(), NULL) != 1)
+		return NULL;
+	/* Every entry is compared, whichever matches. */
+	for (i = 0; i < t->n; i++) {
+		eq = CRYPTO_memcmp(t->t[i].sha256, h, sizeof(h)) == 0;
+		hit = eq ? i : hit;
+		found |= eq;
+	}
+	OPENSSL_cleanse(h, sizeof(h));
+	return found ? t->t[hit].window : NULL;
+}
+
+void
+tc_staff_tokens_release(struct tc_staff_tokens *t)
+{
+	if (t == NULL)
+		return;
+	OPENSSL_cleanse(t, sizeof(*t));
 }

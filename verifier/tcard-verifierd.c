@@ -27,6 +27,7 @@
 #include "cli.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
+#include "tcard/ledger.h"
 #include "tcard/pii.h"
 #include "tcard/vdconf.h"
 #include "vd.h"
@@ -47,7 +48,11 @@ static const char help[] =
     "    and ID number (GET /v1/lookup, and the page GET /lookup in Chinese\n"
     "    and English), the signed trust list and revocation lists for\n"
     "    other verifiers (GET /v1/trust, /v1/revocations[?since=N],\n"
-    "    /bundle/NAME), GET /healthz and GET /metrics (Prometheus). It\n"
+    "    /bundle/NAME), GET /healthz and GET /metrics (Prometheus). With a\n"
+    "    ledger and staff tokens it also counts the uses of services at a\n"
+    "    window (POST /v1/services/SERVICE/redeem: tier, card kind, channel,\n"
+    "    party size, quotas per month or year in Asia/Shanghai, exclusive\n"
+    "    groups, idempotent request ids; docs/services.md). It\n"
     "    works from the signed bundle that tcard-issuer publish writes,\n"
     "    read from a directory or pulled from a base URL every\n"
     "    pull-interval seconds (conditional GETs, revocation deltas). A\n"
@@ -73,6 +78,11 @@ static const char help[] =
     "    --listen ADDR:PORT    default 127.0.0.1:8080; port 0 picks a free\n"
     "                          port (see --port-file)\n"
     "    --port-file FILE      write the port listened on to FILE\n"
+    "    --ledger FILE         the usage ledger (SQLite, made when missing):\n"
+    "                          turns on POST /v1/services/SERVICE/redeem,\n"
+    "                          GET .../usage?card=N and .../report?from=&to=\n"
+    "    --staff-tokens FILE   window names and their bearer tokens (mode\n"
+    "                          600); the staff endpoints need one\n"
     "    --tls-cert FILE, --tls-key FILE\n"
     "                          serve HTTPS with this PEM certificate and\n"
     "                          key (the key must be mode 600 or stricter)\n"
@@ -113,6 +123,9 @@ static const char help[] =
     "    tcard-issuer publish --out /srv/bundle\n"
     "    tcard-verifierd --bundle /srv/bundle --pepper keys/pepper.key\n"
     "    tcard-verifierd --config /etc/tcard/verifierd.conf\n"
+    "    tcard-verifierd --bundle /srv/bundle --ledger /var/lib/tcard/ledger.db "
+    "\\\n"
+    "        --staff-tokens /etc/tcard/staff-tokens\n"
     "    tcard-verifierd --bundle https://cards.example.gov.cn/bundle/ \\\n"
     "        --cache-dir /var/cache/tcard --ca-pin 3f2a...e1 --listen "
     "0.0.0.0:8443 \\\n"
@@ -237,6 +250,39 @@ load_pepper(const char *path, char *err, size_t errlen)
 	else
 		r = 0;
 	OPENSSL_cleanse(pepper, sizeof(pepper));
+	tc_buf_release(&b);
+	return r;
+}
+
+/* The staff tokens file (mode 600): window names and their tokens. */
+static int
+load_staff(const char *path, char *err, size_t errlen)
+{
+	struct tc_buf b;
+	char msg[512];
+	int r = -1;
+
+	if (slurp(path, TC_VDCONF_FILE_MAX, &b, 1, err, errlen) != 0)
+		goto out;
+	if ((vd->staff = malloc(sizeof(*vd->staff))) == NULL) {
+		vd_err(err, errlen, "%s: out of memory", path);
+		goto out;
+	}
+	if (tc_staff_tokens_parse(vd->staff, (const char *)b.data, b.len, msg,
+		sizeof(msg)) != 0) {
+		vd_err(err, errlen, "%s: %s", path, msg);
+		free(vd->staff);
+		vd->staff = NULL;
+		goto out;
+	}
+	if (vd->staff->n == 0) {
+		vd_err(err, errlen, "%s: no window is listed", path);
+		free(vd->staff);
+		vd->staff = NULL;
+		goto out;
+	}
+	r = 0;
+out:
 	tc_buf_release(&b);
 	return r;
 }
@@ -413,6 +459,17 @@ main(int argc, char **argv)
 		status = env_fail(err);
 		goto out;
 	}
+	if (vd->conf.staff_tokens[0] != '\0' &&
+	    load_staff(vd->conf.staff_tokens, err, sizeof(err)) != 0) {
+		status = env_fail(err);
+		goto out;
+	}
+	if (vd->conf.ledger[0] != '\0' &&
+	    tc_ledger_open(&vd->ledger, vd->conf.ledger, err, sizeof(err)) !=
+		0) {
+		status = env_fail(err);
+		goto out;
+	}
 	if (vd_throttle_new(&vd->client_tb, vd->conf.throttle_slots,
 		vd->conf.client_rate, vd->conf.client_burst) != 0 ||
 	    vd_throttle_new(&vd->card_tb, vd->conf.throttle_slots,
@@ -484,6 +541,11 @@ out:
 	vd_throttle_free(vd->client_tb);
 	vd_throttle_free(vd->card_tb);
 	tc_lookup_key_free(vd->pepper);
+	tc_ledger_close(vd->ledger);
+	if (vd->staff != NULL) {
+		tc_staff_tokens_release(vd->staff);
+		free(vd->staff);
+	}
 	vd_log_close();
 	tc_buf_release(&cbuf);
 	free(longopts);

@@ -24,6 +24,7 @@
 #include "tcard/credential.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
+#include "tcard/ledger.h"
 #include "tcard/programme.h"
 #include "tcard/revocation.h"
 #include "tcard/trust.h"
@@ -44,7 +45,7 @@ static const char help[] =
     "    tcard-verify --trust FILE [--ca-pin HEX] [--revocations FILE]\n"
     "                 (TEXT | --stdin | --image FILE)\n"
     "                 [--id NUMBER | --id - | --id-env VAR]\n"
-    "                 [--programmes DIR] [--json]\n"
+    "                 [--programmes DIR] [--ledger FILE] [--json]\n"
     "    tcard-verify --trust FILE [--ca-pin HEX] [--revocations FILE]\n"
     "                 --reader NAME [--profile auto|piv|tcard] "
     "[--profiles DIR]\n"
@@ -80,6 +81,11 @@ static const char help[] =
     "    --programmes DIR    programme files to list the tier's services\n"
     "                        (default $TCARD_PROGRAMMES or the shipped\n"
     "                        directory)\n"
+    "    --ledger FILE       a service window's usage ledger (the ledger\n"
+    "                        file of tcard-verifierd, opened read-only):\n"
+    "                        after each service, what the card has left\n"
+    "                        (\"1 of 2 left this month\", \"unlimited\");\n"
+    "                        with --json a \"usage\" array\n"
     "    --json              print one JSON object: result, reason, detail,\n"
     "                        message, and when the credential could be\n"
     "                        decoded authentic (the signature verified),\n"
@@ -112,7 +118,9 @@ static const char help[] =
     "EXAMPLES\n"
     "    tcard-verify --trust trust.cose 'TC1:6BF...'\n"
     "    tcard-verify --trust trust.cose --revocations rev.cose \\\n"
-    "        --image card.png --id - --json\n";
+    "        --image card.png --id - --json\n"
+    "    tcard-verify --trust trust.cose --ledger /var/lib/tcard/ledger.db "
+    "--stdin\n";
 
 enum {
 	OPT_TRUST = 256,
@@ -124,6 +132,7 @@ enum {
 	OPT_ID_ENV,
 	OPT_PROGRAMMES,
 	OPT_JSON,
+	OPT_LEDGER,
 	OPT_HELP,
 };
 
@@ -137,6 +146,7 @@ static const struct option longopts[] = {
 	{ "id-env", required_argument, NULL, OPT_ID_ENV },
 	{ "programmes", required_argument, NULL, OPT_PROGRAMMES },
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "ledger", required_argument, NULL, OPT_LEDGER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -201,14 +211,109 @@ text_of(const struct tc_text *t)
 	return t->en != NULL ? t->en : t->zh != NULL ? t->zh : "";
 }
 
-/* Adds the tier's services to arr (JSON) or prints them. */
+/* With --ledger: what a card has used, for the text and the JSON. */
+struct usage_ctx {
+	struct tc_ledger *led;
+	const struct tc_verdict *v;
+	time_t now;
+	json_t *arr; /* the "usage" array, or NULL */
+};
+
+static const char *const period_text[] = {
+	[TC_PERIOD_UNLIMITED] = "",
+	[TC_PERIOD_MONTH] = " this month",
+	[TC_PERIOD_YEAR] = " this year",
+	[TC_PERIOD_VALIDITY] = " while the card is valid",
+};
+
+static const char *const period_name[] = {
+	[TC_PERIOD_UNLIMITED] = "unlimited",
+	[TC_PERIOD_MONTH] = "month",
+	[TC_PERIOD_YEAR] = "year",
+	[TC_PERIOD_VALIDITY] = "validity",
+};
+
+/*
+ * Asks the ledger what a use of sid ("id" or "id.option") would answer now
+ * and writes it to text ("1 of 2 left this month") and u->arr. Returns 0
+ * or -1 when the ledger could not answer (text says so).
+ */
 static int
-services(const struct tc_programme *p, const char *tier, json_t *arr, FILE *f)
+usage_of(struct usage_ctx *u, const struct tc_programme *p, const char *sid,
+    char *text, size_t textlen)
 {
-	const struct tc_service *s;
-	char line[512];
+	struct tc_redeem_result res;
+	struct tc_redeem q;
+	char err[200];
+	json_t *o;
+
+	memset(&q, 0, sizeof(q));
+	q.programme = p;
+	q.service = sid;
+	q.card_no = u->v->claims.card_no;
+	q.tier = u->v->claims.tier;
+	q.valid_from = (time_t)u->v->claims.issued_at;
+	q.channel = TC_CHANNEL_QR;
+	q.party = 1;
+	q.now = u->now;
+	if (tc_ledger_usage(u->led, &q, &res, err, sizeof(err)) != 0) {
+		snprintf(text, textlen, "unknown (%s)", err);
+		return -1;
+	}
+	if (res.reason != NULL &&
+	    strcmp(res.reason, TC_REDEEM_WRONG_CHANNEL) == 0)
+		snprintf(text, textlen, "%s", "with the physical card only");
+	else if (res.reason != NULL &&
+	    strcmp(res.reason, TC_REDEEM_EXCLUSIVE_USED) == 0)
+		snprintf(text, textlen, "none left: %s was used instead",
+		    res.exclusive_with);
+	else if (res.limit < 0)
+		snprintf(text, textlen, "%s", "unlimited");
+	else
+		snprintf(text, textlen, "%d of %d left%s", res.remaining,
+		    res.limit,
+		    (unsigned)res.period < 4 ? period_text[res.period] : "");
+	if (u->arr != NULL) {
+		o = json_pack("{s:s, s:b, s:s?}", "service", sid, "allowed",
+		    res.allowed, "reason", res.reason);
+		if (o == NULL)
+			return -1;
+		if (res.limit < 0)
+			json_object_set_new(o, "limit", json_null()),
+			    json_object_set_new(o, "used", json_null()),
+			    json_object_set_new(o, "remaining", json_null());
+		else
+			json_object_set_new(
+			    o, "limit", json_integer(res.limit)),
+			    json_object_set_new(
+				o, "used", json_integer(res.used)),
+			    json_object_set_new(
+				o, "remaining", json_integer(res.remaining));
+		json_object_set_new(o, "period",
+		    json_string((unsigned)res.period < 4
+			    ? period_name[res.period]
+			    : "unknown"));
+		if (res.exclusive_with[0] != '\0')
+			json_object_set_new(o, "exclusive_with",
+			    json_string(res.exclusive_with));
+		json_array_append_new(u->arr, o);
+	}
+	return 0;
+}
+
+/*
+ * Adds the tier's services to arr (JSON) and prints them to f (either may
+ * be NULL); with u (a ledger), what is left of each service and of each
+ * option with its own quota, printed and added to u->arr.
+ */
+static int
+services(const struct tc_programme *p, const char *tier, json_t *arr, FILE *f,
+    struct usage_ctx *u)
+{
+	const struct tc_service *s, *o;
+	char line[512], left[256], sid[160];
 	const char *one;
-	size_t i;
+	size_t i, j;
 	int n = 0;
 
 	for (i = 0; i < p->n_services; i++) {
@@ -222,15 +327,33 @@ services(const struct tc_programme *p, const char *tier, json_t *arr, FILE *f)
 			snprintf(line, sizeof(line), "%s", one);
 		if (arr != NULL)
 			json_array_append_new(arr, json_string(line));
-		else
+		if (u != NULL) {
+			usage_of(u, p, s->id, left, sizeof(left));
+			if (f != NULL)
+				fprintf(f, "  - %s: %s\n", line, left);
+		} else if (f != NULL)
 			fprintf(f, "  - %s\n", line);
 		n++;
+		for (j = 0; u != NULL && j < s->n_options; j++) {
+			o = &s->options[j];
+			if (o->quota.period == TC_PERIOD_UNLIMITED ||
+			    !tc_service_covers(o, tier))
+				continue;
+			snprintf(sid, sizeof(sid), "%s.%s", s->id, o->id);
+			usage_of(u, p, sid, left, sizeof(left));
+			if (f != NULL)
+				fprintf(f, "      %s (%s): %s\n",
+				    o->names.en != NULL ? o->names.en
+							: o->names.zh,
+				    sid, left);
+		}
 	}
 	return n;
 }
 
 static void
-print_text(const struct tc_verdict *v, const struct tc_programme *p)
+print_text(const struct tc_verdict *v, const struct tc_programme *p,
+    struct usage_ctx *u)
 {
 	char grouped[20], when[40];
 
@@ -273,17 +396,32 @@ print_text(const struct tc_verdict *v, const struct tc_programme *p)
 		    v->claims.programme);
 	else {
 		printf("services:\n");
-		if (services(p, v->claims.tier, NULL, stdout) == 0)
+		if (services(p, v->claims.tier, NULL, stdout, u) == 0)
 			printf("  (none for this tier)\n");
 	}
 }
 
 static void
-print_json(const struct tc_verdict *v, const struct tc_programme *p)
+print_json(const struct tc_verdict *v, const struct tc_programme *p,
+    struct usage_ctx *u)
 {
 	/* The same object as tcard-verifierd's POST /v1/verify. */
 	struct tc_buf b;
+	json_t *o;
 
+	if (u != NULL && p != NULL && v->have_claims) {
+		/* ... plus "usage", what the ledger says is left. */
+		if ((o = tc_verdict_json(v, p)) == NULL ||
+		    (u->arr = json_array()) == NULL) {
+			json_decref(o);
+			return;
+		}
+		services(p, v->claims.tier, NULL, NULL, u);
+		json_object_set_new(o, "usage", u->arr);
+		tc_cli_print_json(stdout, o);
+		json_decref(o);
+		return;
+	}
 	tc_buf_init(&b, 0);
 	if (tc_verdict_json_write(&b, v, p, NULL, 1) == 0)
 		fputs((const char *)b.data, stdout);
@@ -295,6 +433,9 @@ main(int argc, char **argv)
 {
 	const char *trust_path = NULL, *rev_path = NULL, *image = NULL;
 	const char *id_opt = NULL, *id_env = NULL, *pdir = NULL, *text = NULL;
+	const char *ledger_path = NULL;
+	struct tc_ledger *led = NULL;
+	struct usage_ctx uctx, *u = NULL;
 	struct tc_buf trust_buf, rev_buf, qr;
 	struct tc_trust *trust = NULL;
 	struct tc_revocations *rev = NULL;
@@ -350,6 +491,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			json = 1;
+			break;
+		case OPT_LEDGER:
+			ledger_path = optarg;
 			break;
 		case OPT_HELP:
 			fputs(help, stdout);
@@ -435,6 +579,18 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (ledger_path != NULL) {
+		if (tc_ledger_open_readonly(
+			&led, ledger_path, err, sizeof(err)) != 0) {
+			status = env_fail("--ledger", err);
+			goto out;
+		}
+		memset(&uctx, 0, sizeof(uctx));
+		uctx.led = led;
+		uctx.v = &v;
+		uctx.now = now;
+		u = &uctx;
+	}
 	if (image != NULL) {
 		if ((r = tc_verify_read_image(image, &qr, err, sizeof(err))) !=
 		    0) {
@@ -493,14 +649,15 @@ main(int argc, char **argv)
 			    "code %lu", (unsigned long)v.claims.programme_code);
 	}
 	if (json)
-		print_json(&v, prog);
+		print_json(&v, prog, u);
 	else
-		print_text(&v, prog);
+		print_text(&v, prog, u);
 	status = v.valid ? TC_EXIT_OK : TC_EXIT_REFUSED;
 out:
 	OPENSSL_cleanse(idbuf, sizeof(idbuf));
 	free(line);
 	tc_programme_set_free(set);
+	tc_ledger_close(led);
 	tc_revocations_free(rev);
 	tc_trust_free(trust);
 	tc_buf_release(&trust_buf);

@@ -229,6 +229,9 @@ queue(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp, int fd,
 		    r, MHD_HTTP_HEADER_RETRY_AFTER, resp->retry_after);
 	if (resp->allow != NULL)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, resp->allow);
+	if (resp->www_auth != NULL)
+		MHD_add_response_header(
+		    r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, resp->www_auth);
 	if (resp->html_security) {
 		MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
 		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
@@ -293,6 +296,8 @@ answer(struct MHD_Connection *c, struct vd_req *rq, const char *url)
 		rq->ep = VD_EP_REVOCATIONS;
 		if (method_is(rq, 1, 0, &resp, "GET, HEAD"))
 			vd_ep_revocations(c, rq, &resp);
+	} else if (strncmp(url, "/v1/services/", 13) == 0) {
+		vd_ep_services(c, rq, url + 13, &resp);
 	} else if (strncmp(url, "/bundle/", 8) == 0) {
 		rq->ep = VD_EP_BUNDLE;
 		if (method_is(rq, 1, 0, &resp, "GET, HEAD"))
@@ -310,7 +315,8 @@ answer(struct MHD_Connection *c, struct vd_req *rq, const char *url)
 		vd_resp_error(&resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 		    "not-found", "%s",
 		    "no such endpoint (see /lookup, /v1/lookup, /v1/verify, "
-		    "/v1/trust, /v1/revocations, /healthz, /metrics)");
+		    "/v1/services/SERVICE/redeem, /v1/trust, "
+		    "/v1/revocations, /healthz, /metrics)");
 	ok = queue(c, rq, &resp, fd, fdlen);
 	tc_buf_release(&resp.body);
 	return ok;

@@ -45,6 +45,10 @@ static const char *const ep_names[VD_EP_COUNT] = {
 	[VD_EP_TRUST] = "trust",
 	[VD_EP_REVOCATIONS] = "revocations",
 	[VD_EP_BUNDLE] = "bundle",
+	[VD_EP_REDEEM] = "redeem",
+	[VD_EP_USAGE] = "usage",
+	[VD_EP_REPORT] = "report",
+	[VD_EP_READER] = "reader",
 	[VD_EP_OTHER] = "other",
 };
 
@@ -64,6 +68,9 @@ static const char *const r_names[VD_R_COUNT] = {
 	[VD_R_NOT_FOUND] = "not-found",
 	[VD_R_METHOD] = "method-not-allowed",
 	[VD_R_UNAVAILABLE] = "unavailable",
+	[VD_R_UNAUTHORIZED] = "unauthorized",
+	[VD_R_ALLOWED] = "allowed",
+	[VD_R_REFUSED] = "refused",
 	[VD_R_ERROR] = "error",
 };
 

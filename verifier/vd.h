@@ -30,6 +30,7 @@
 #include "tcard/bundle.h"
 #include "tcard/programme.h"
 #include "tcard/revocation.h"
+#include "tcard/tap.h"
 #include "tcard/trust.h"
 #include "tcard/vdconf.h"
 
@@ -37,6 +38,8 @@
 
 struct MHD_Connection;
 struct vd_throttle;
+struct tc_ledger;
+struct tc_staff_tokens;
 
 /* ---- the bundle in memory (vd-bundle.c) ---- */
 
@@ -130,6 +133,9 @@ struct vd_ctx {
 
 	struct MHD_Daemon *mhd;
 	unsigned port;
+
+	struct tc_staff_tokens *staff; /* NULL: no staff endpoints */
+	struct tc_ledger *ledger;      /* NULL: no services */
 };
 
 extern struct vd_ctx *vd;
@@ -208,6 +214,10 @@ enum vd_endpoint {
 	VD_EP_TRUST,
 	VD_EP_REVOCATIONS,
 	VD_EP_BUNDLE,
+	VD_EP_REDEEM,
+	VD_EP_USAGE,
+	VD_EP_REPORT,
+	VD_EP_READER,
 	VD_EP_OTHER,
 	VD_EP_COUNT
 };
@@ -229,6 +239,9 @@ enum vd_result {
 	VD_R_NOT_FOUND,
 	VD_R_METHOD,
 	VD_R_UNAVAILABLE,
+	VD_R_UNAUTHORIZED,
+	VD_R_ALLOWED,
+	VD_R_REFUSED,
 	VD_R_ERROR,
 	VD_R_COUNT
 };
@@ -303,7 +316,8 @@ struct vd_resp {
 	const char *etag;
 	char retry_after[16];
 	const char *allow;
-	int html_security; /* add the page's CSP headers */
+	const char *www_auth; /* WWW-Authenticate of a 401 */
+	int html_security;    /* add the page's CSP headers */
 	enum vd_result result;
 };
 
@@ -357,6 +371,42 @@ struct vd_lookup_out {
 void vd_lookup_run(struct vd_req *rq, const char *card, const char *name,
     const char *id, struct vd_lookup_out *out);
 void vd_lookup_done(struct vd_lookup_out *out);
+
+/*
+ * Staff endpoints (vd-staff.c): checks the request's bearer token and
+ * returns the window name it belongs to (owned by vd), or NULL with resp
+ * filled (401, or 503 when no staff-tokens file is configured).
+ */
+const char *vd_staff_auth(struct MHD_Connection *c, struct vd_resp *resp);
+
+/*
+ * ---- the window's reader (vd-reader.c) ----
+ * Declared here by the lead for the redeem endpoint (vd-services.c); the
+ * reader helper implements them in vd-reader.c.
+ */
+
+struct vd_tap {
+	char id[33];		  /* 32 lower-case hex digits */
+	time_t at;		  /* vd_now() at the read */
+	struct tc_tap_result res; /* res.v is the verdict */
+	int stale;		  /* the revocation list was stale then */
+};
+
+/*
+ * Copies the tap with this id into *out when it is at most tap-max-age
+ * old. Returns 0, or -1 (unknown or too old).
+ */
+int vd_reader_find(const char *id, struct vd_tap *out /* OUT */);
+/* Starts the reader thread (0 and nothing when no reader is set). */
+int vd_reader_start(char *err, size_t errlen);
+void vd_reader_stop(void);
+
+/*
+ * /v1/services/SERVICE/redeem, /usage and /report (vd-services.c); rest
+ * is the path after "/v1/services/".
+ */
+void vd_ep_services(struct MHD_Connection *c, struct vd_req *rq,
+    const char *rest, struct vd_resp *resp);
 
 /* Starts libmicrohttpd; returns 0 or -1 with err. */
 int vd_http_start(char *err, size_t errlen);

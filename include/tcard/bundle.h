@@ -173,6 +173,19 @@ int tc_lookup_query(const struct tc_lookup *lk,
     const char *id, const struct tc_revocations *rev, time_t now,
     struct tc_lookup_answer *ans /* OUT */, char *err, size_t errlen);
 
+/*
+ * The snapshot's record of a card by its number alone, for a service
+ * window that already holds the card's verified credential (or was shown
+ * the card): no name or ID number is checked, so this must never answer
+ * the public. card_no is 16 digits with a valid Luhn digit. The result is
+ * as tc_lookup_query's on a match (revoked, expired, suspended or valid),
+ * TC_LOOKUP_NO_MATCH when the snapshot has no such card. Returns 0 (with
+ * *ans filled, found or not) or TC_ERR_INVALID_ARG.
+ */
+int tc_lookup_card(const struct tc_lookup *lk, const char *card_no,
+    const struct tc_revocations *rev, time_t now,
+    struct tc_lookup_answer *ans /* OUT */);
+
 /* The snapshot's sequence number, issued-at and number of cards. */
 uint64_t tc_lookup_seq(const struct tc_lookup *lk);
 time_t tc_lookup_issued_at(const struct tc_lookup *lk);

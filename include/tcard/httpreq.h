@@ -104,4 +104,42 @@ struct tc_verify_req {
 int tc_verify_req_parse(struct tc_verify_req *out /* OUT */,
     const uint8_t *body, size_t len, char *err, size_t errlen);
 
+/* The body of POST /v1/services/{service}/redeem. */
+#define TC_REDEEM_REQ_MAX   8192 /* longest JSON body */
+#define TC_REDEEM_TAP_LEN   32	 /* hex digits of a tap id */
+#define TC_REDEEM_PARTY_MAX 99	 /* largest party */
+#define TC_REDEEM_REQID_MAX 64	 /* as TC_LEDGER_REQID_MAX */
+
+struct tc_redeem_req {
+	char qr[TC_CRED_TEXT_MAX + 1]; /* "" when the card was tapped */
+	size_t qrlen;
+	char tap[TC_REDEEM_TAP_LEN + 1]; /* "" when a QR text is given */
+	int party;			 /* 1 when absent */
+	char request_id[TC_REDEEM_REQID_MAX + 1];
+};
+
+/*
+ * Parses the JSON body {"qr": "TC1:..." | "tap": "HEX32", "party": N,
+ * "request_id": "..."} (len bytes): one object with exactly one of "qr"
+ * (a string of 1 to TC_CRED_TEXT_MAX bytes) and "tap" (32 lower-case hex
+ * digits: a tap at the window's reader), "party" optional (an integer 1 to
+ * TC_REDEEM_PARTY_MAX, default 1), "request_id" required (1 to 64
+ * characters of A-Z a-z 0-9 . _ : -, chosen by the client so that a retry
+ * counts once), no other member, no repeated member, nothing after the
+ * object. Fills *out. Returns 0 or
+ *   TC_ERR_INVALID_ARG   out NULL, or body NULL with len > 0;
+ *   TC_ERR_TOO_LARGE     len over TC_REDEEM_REQ_MAX, "qr" too long;
+ *   TC_ERR_MALFORMED     not JSON (err gives the byte offset), not an
+ *                        object, a missing, unknown, repeated or mistyped
+ *                        member, both or neither of "qr" and "tap", a
+ *                        party or request id out of its range;
+ *   TC_ERR_BAD_ENCODING  a string holding a control character.
+ * On failure *out is zeroed.
+ */
+int tc_redeem_req_parse(struct tc_redeem_req *out /* OUT */,
+    const uint8_t *body, size_t len, char *err, size_t errlen);
+
+/* 1 when s is a request id: 1 to 64 of A-Z a-z 0-9 . _ : - */
+int tc_request_id_ok(const char *s);
+
 #endif

@@ -96,6 +96,15 @@ struct tc_ledger_row {
 int tc_ledger_open(struct tc_ledger **out /* OUT */, const char *path,
     char *err, size_t errlen);
 
+/*
+ * Opens an existing ledger read-only (tcard-verify --ledger): never
+ * creates or changes the file; tc_ledger_usage and tc_ledger_report work,
+ * tc_ledger_redeem fails with TC_ERR_DB. A missing file, or one that is
+ * not a ledger, is TC_ERR_DB. Returns as tc_ledger_open.
+ */
+int tc_ledger_open_readonly(struct tc_ledger **out /* OUT */, const char *path,
+    char *err, size_t errlen);
+
 /* Closes l (NULL is fine). */
 void tc_ledger_close(struct tc_ledger *l);
 
@@ -111,8 +120,10 @@ int tc_ledger_redeem(struct tc_ledger *l, const struct tc_redeem *q,
     struct tc_redeem_result *res /* OUT */, char *err, size_t errlen);
 
 /*
- * What a redeem of q would answer now, without recording it (request_id
- * and window are ignored; party 0 counts as 1). Returns as
+ * Whether a redeem of q would be allowed now, without recording anything
+ * (request_id and window are ignored; party 0 counts as 1): res->allowed
+ * and res->reason as tc_ledger_redeem would answer, but used and
+ * remaining as they stand, not counting the use asked about. Returns as
  * tc_ledger_redeem.
  */
 int tc_ledger_usage(struct tc_ledger *l, const struct tc_redeem *q,
@@ -120,12 +131,14 @@ int tc_ledger_usage(struct tc_ledger *l, const struct tc_redeem *q,
 
 /*
  * Calls fn for each use of programme's service (an id: its options
- * included; NULL: every service) recorded at day numbers [from_day,
- * to_day) (Asia/Shanghai), in ledger order. fn returning non-zero stops
- * and is returned. Returns 0, that value, TC_ERR_DB.
+ * included; "id.option": that option's uses; NULL: every service) by card
+ * card_no (NULL: every card) recorded at day numbers [from_day, to_day)
+ * (Asia/Shanghai), in ledger order. programme NULL: every programme. fn
+ * returning non-zero stops and is returned. Returns 0, that value,
+ * TC_ERR_INVALID_ARG, TC_ERR_DB.
  */
 int tc_ledger_report(struct tc_ledger *l, const char *programme,
-    const char *service, int64_t from_day, int64_t to_day,
+    const char *service, const char *card_no, int64_t from_day, int64_t to_day,
     int (*fn)(const struct tc_ledger_row *row, void *arg), void *arg, char *err,
     size_t errlen);
 

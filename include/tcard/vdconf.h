@@ -61,6 +61,8 @@ struct tc_vdconf {
 	unsigned per_ip_connections;	    /* 0: no per-address limit */
 	unsigned cache_max_age;		    /* Cache-Control max-age of files */
 	char port_file[TC_VDCONF_PATH_MAX]; /* "" none */
+	char ledger[TC_VDCONF_PATH_MAX];    /* usage ledger; "" no services */
+	char staff_tokens[TC_VDCONF_PATH_MAX]; /* window tokens file */
 };
 
 /* Fills c with the defaults (docs/verifierd.md). */
@@ -107,6 +109,54 @@ int tc_vdconf_bundle_is_url(const struct tc_vdconf *c);
  */
 int tc_vdconf_listen_addr(const struct tc_vdconf *c,
     struct sockaddr_storage *sa /* OUT */, socklen_t *salen /* OUT */);
+
+/*
+ * Staff tokens: who may call the staff endpoints (redeem, usage, report,
+ * the window's reader). The file (staff-tokens, mode 600) has one window
+ * per line, "NAME TOKEN": NAME 1 to TC_STAFF_NAME_MAX characters of
+ * [A-Za-z0-9._-] (recorded in the ledger with each use), TOKEN 32 to
+ * TC_STAFF_TOKEN_MAX printable ASCII characters without spaces, or
+ * "sha256:" and the 64 hex digits of a token's SHA-256 so the file need
+ * not hold the token itself. Blank lines and '#' lines are ignored; a
+ * name or a token may appear once. Only the SHA-256 of each token is
+ * kept.
+ */
+#define TC_STAFF_MAX	   256 /* windows in one file */
+#define TC_STAFF_NAME_MAX  64
+#define TC_STAFF_TOKEN_MAX 256
+
+struct tc_staff_token {
+	char window[TC_STAFF_NAME_MAX + 1];
+	uint8_t sha256[32];
+};
+
+struct tc_staff_tokens {
+	struct tc_staff_token t[TC_STAFF_MAX];
+	size_t n;
+};
+
+/*
+ * Parses a staff tokens file's text (len bytes) into *out. err starts with
+ * "line N: " and never repeats a token. Returns 0, TC_ERR_INVALID_ARG,
+ * TC_ERR_TOO_LARGE (the text over TC_VDCONF_FILE_MAX, a line over
+ * TC_VDCONF_LINE_MAX, more than TC_STAFF_MAX windows), TC_ERR_MALFORMED (a
+ * bad name or token, a repeated one, a line without a token),
+ * TC_ERR_BAD_ENCODING (a control character other than tab), TC_ERR_CRYPTO.
+ * On failure out->n is 0.
+ */
+int tc_staff_tokens_parse(struct tc_staff_tokens *out /* OUT */,
+    const char *text, size_t len, char *err, size_t errlen);
+
+/*
+ * The window whose token is the len bytes at token, or NULL. The token's
+ * SHA-256 is compared with every entry in constant time, so the time
+ * taken says nothing about which entries are near a match.
+ */
+const char *tc_staff_tokens_find(
+    const struct tc_staff_tokens *t, const char *token, size_t len);
+
+/* Wipes the hashes (the struct may then be freed). */
+void tc_staff_tokens_release(struct tc_staff_tokens *t);
 
 /*
  * The name of key i of the table (for --help and the option table), NULL

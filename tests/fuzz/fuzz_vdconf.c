@@ -4,7 +4,9 @@
  * (src/vdconf.c): any bytes are parsed over the defaults; a parsed
  * configuration must keep its strings NUL-terminated within their arrays
  * and its numbers within their ranges, and the checks across settings and
- * the listen address must run without fault.
+ * the listen address must run without fault. The same bytes are also
+ * read as a staff tokens file: a parsed file lists at most TC_STAFF_MAX
+ * windows with distinct, well-formed names, and a failed one none.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,9 +23,29 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct tc_vdconf c;
+	static struct tc_staff_tokens t;
 	struct sockaddr_storage sa;
 	socklen_t salen;
 	char err[512];
+	size_t i, j, n;
+
+	if (tc_staff_tokens_parse(
+		&t, (const char *)data, size, err, sizeof(err)) != 0) {
+		if (t.n != 0)
+			abort();
+	} else {
+		if (t.n > TC_STAFF_MAX)
+			abort();
+		for (i = 0; i < t.n; i++) {
+			n = strnlen(t.t[i].window, sizeof(t.t[i].window));
+			if (n == 0 || n > TC_STAFF_NAME_MAX)
+				abort();
+			for (j = 0; j < i; j++)
+				if (strcmp(t.t[i].window, t.t[j].window) == 0)
+					abort();
+		}
+		tc_staff_tokens_release(&t);
+	}
 
 	tc_vdconf_init(&c);
 	if (tc_vdconf_parse(&c, (const char *)data, size, err, sizeof(err)) !=

@@ -508,6 +508,52 @@ test_lookup_results(void **state)
 	tc_lookup_free(lk);
 }
 
+/* tc_lookup_card: the status by card number alone (service windows). */
+static void
+test_lookup_card(void **state)
+{
+	static const enum tc_lookup_result want[8] = { TC_LOOKUP_VALID,
+		TC_LOOKUP_EXPIRED, TC_LOOKUP_REVOKED, TC_LOOKUP_SUSPENDED,
+		TC_LOOKUP_EXPIRED, TC_LOOKUP_VALID, TC_LOOKUP_EXPIRED,
+		TC_LOOKUP_VALID };
+	struct tc_lookup *lk;
+	struct tc_lookup_answer a, b;
+	struct tc_revocations *rev;
+	uint32_t s = 501;
+	char unknown[17];
+	size_t i;
+
+	(void)state;
+	make_people();
+	lk = snapshot();
+	for (i = 0; i < 8; i++) {
+		assert_int_equal(
+		    tc_lookup_card(lk, cards[i], NULL, NOW, &a), 0);
+		assert_int_equal(a.result, want[i]);
+		assert_string_equal(a.card_no, cards[i]);
+	}
+	/* The same record as a full lookup finds. */
+	assert_int_equal(tc_lookup_card(lk, cards[0], NULL, NOW, &a), 0);
+	q(lk, cards[0], "张三", "11010519491231002X", NULL, &b);
+	assert_memory_equal(&a, &b, sizeof(a));
+	/* The revocation list is applied. */
+	rev = list(13, NOW, &s, 1);
+	assert_int_equal(tc_lookup_card(lk, cards[7], rev, NOW, &a), 0);
+	assert_int_equal(a.result, TC_LOOKUP_REVOKED);
+	tc_revocations_free(rev);
+	/* A card the snapshot does not hold, a bad number. */
+	assert_int_equal(tc_cardno_make("440111", 18, unknown), 0);
+	assert_int_equal(tc_lookup_card(lk, unknown, NULL, NOW, &a), 0);
+	assert_int_equal(a.result, TC_LOOKUP_NO_MATCH);
+	assert_string_equal(a.card_no, "");
+	unknown[15] = unknown[15] == '0' ? '1' : '0';
+	assert_int_equal(
+	    tc_lookup_card(lk, unknown, NULL, NOW, &a), TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_lookup_card(NULL, cards[0], NULL, NOW, &a), TC_ERR_INVALID_ARG);
+	tc_lookup_free(lk);
+}
+
 static void
 test_lookup_no_match_identical(void **state)
 {
@@ -999,6 +1045,7 @@ main(void)
 		cmocka_unit_test(test_newer),
 		cmocka_unit_test(test_foreach),
 		cmocka_unit_test(test_lookup_results),
+		cmocka_unit_test(test_lookup_card),
 		cmocka_unit_test(test_lookup_no_match_identical),
 		cmocka_unit_test(test_lookup_bad_input),
 		cmocka_unit_test(test_lookup_variants),

@@ -75,10 +75,11 @@ find_programmes(void)
 		*s = '\0';
 		snprintf(
 		    cand, sizeof(cand), "%s/programmes/baiyun-yunju.json", exe);
-		if (access(cand, R_OK) == 0) {
-			snprintf(dir, sizeof(dir), "%s/programmes", exe);
-			return 0;
-		}
+		if (access(cand, R_OK) == 0)
+			return snprintf(dir, sizeof(dir), "%s/programmes",
+				   exe) < (int)sizeof(dir)
+			    ? 0
+			    : -1;
 	}
 	return -1;
 }

@@ -4,7 +4,7 @@
  * UTF-8 vectors (RFC 3629 and the Markus Kuhn stress cases: overlong
  * forms, surrogates, beyond U+10FFFF, truncated sequences, controls), query
  * strings and form bodies (escapes, '+', empty pairs, repeats, limits) and
- * the JSON body of /v1/verify.
+ * the JSON bodies of /v1/verify and of a redeem.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -258,6 +258,110 @@ test_verify_req(void **state)
 	free(r);
 }
 
+static void
+test_redeem_req(void **state)
+{
+	static const struct {
+		const char *body;
+		int r;
+		const char *msg; /* part of the message, or NULL */
+	} bad[] = {
+		{ "", TC_ERR_MALFORMED, "empty" },
+		{ "[]", TC_ERR_MALFORMED, "object" },
+		{ "{\"request_id\":\"a\"}", TC_ERR_MALFORMED, "\"qr\"" },
+		{ "{\"qr\":\"TC1:X\"}", TC_ERR_MALFORMED, "request_id" },
+		{ "{\"qr\":\"TC1:X\",\"tap\":"
+		  "\"00112233445566778899aabbccddeeff\",\"request_id\":\"a\"}",
+		    TC_ERR_MALFORMED, "not both" },
+		{ "{\"tap\":\"00112233445566778899AABBCCDDEEFF\","
+		  "\"request_id\":\"a\"}",
+		    TC_ERR_MALFORMED, "character 21" },
+		{ "{\"tap\":\"0011\",\"request_id\":\"a\"}", TC_ERR_MALFORMED,
+		    "32 hex" },
+		{ "{\"qr\":\"x\",\"party\":0,\"request_id\":\"a\"}",
+		    TC_ERR_MALFORMED, "party" },
+		{ "{\"qr\":\"x\",\"party\":100,\"request_id\":\"a\"}",
+		    TC_ERR_MALFORMED, "1 to 99" },
+		{ "{\"qr\":\"x\",\"party\":2.5,\"request_id\":\"a\"}",
+		    TC_ERR_MALFORMED, "integer" },
+		{ "{\"qr\":\"x\",\"party\":\"2\",\"request_id\":\"a\"}",
+		    TC_ERR_MALFORMED, "integer" },
+		{ "{\"qr\":\"x\",\"request_id\":\"has space\"}",
+		    TC_ERR_MALFORMED, "request_id" },
+		{ "{\"qr\":\"x\",\"request_id\":\"\"}", TC_ERR_MALFORMED,
+		    "request_id" },
+		{ "{\"qr\":\"x\",\"request_id\":\"a\\u0000b\"}",
+		    TC_ERR_MALFORMED, "not JSON" },
+		{ "{\"qr\":\"x\",\"request_id\":\"a\",\"request_id\":"
+		  "\"b\"}",
+		    TC_ERR_MALFORMED, "byte" },
+		{ "{\"qr\":\"x\",\"request_id\":\"a\",\"id\":\"1\"}",
+		    TC_ERR_MALFORMED, "unknown member" },
+		{ "{\"qr\":\"x\",\"request_id\":\"a\"} x", TC_ERR_MALFORMED,
+		    "byte" },
+		{ "{\"qr\":\"a\\u0001\",\"request_id\":\"a\"}",
+		    TC_ERR_BAD_ENCODING, "control" },
+	};
+	struct tc_redeem_req req;
+	char err[512], rid[80], big[TC_REDEEM_REQ_MAX + 16];
+	size_t i;
+
+	(void)state;
+	snprintf(big, sizeof(big), "%s",
+	    "{\"qr\":\"TC1:ABC\",\"request_id\":\"w1:2026-11.a_b\"}");
+	assert_int_equal(tc_redeem_req_parse(&req, (const uint8_t *)big,
+			     strlen(big), err, sizeof(err)),
+	    0);
+	assert_string_equal(req.qr, "TC1:ABC");
+	assert_int_equal(req.qrlen, 7);
+	assert_string_equal(req.tap, "");
+	assert_int_equal(req.party, 1);
+	assert_string_equal(req.request_id, "w1:2026-11.a_b");
+	snprintf(big, sizeof(big), "%s",
+	    "{\"tap\":\"00112233445566778899aabbccddeeff\",\"party\":3,"
+	    "\"request_id\":\"r\"}");
+	assert_int_equal(tc_redeem_req_parse(&req, (const uint8_t *)big,
+			     strlen(big), err, sizeof(err)),
+	    0);
+	assert_string_equal(req.tap, "00112233445566778899aabbccddeeff");
+	assert_int_equal(req.qrlen, 0);
+	assert_int_equal(req.party, 3);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (tc_redeem_req_parse(&req, (const uint8_t *)bad[i].body,
+			strlen(bad[i].body), err, sizeof(err)) != bad[i].r)
+			fail_msg(
+			    "%s: expected %d (%s)", bad[i].body, bad[i].r, err);
+		if (bad[i].msg != NULL && strstr(err, bad[i].msg) == NULL)
+			fail_msg("%s: message '%s' lacks '%s'", bad[i].body,
+			    err, bad[i].msg);
+		assert_int_equal(req.qrlen, 0);
+		assert_int_equal(req.party, 0);
+		assert_string_equal(req.request_id, "");
+	}
+	/* A request id of 64 characters is the longest. */
+	memset(rid, 'a', 65);
+	rid[64] = '\0';
+	snprintf(big, sizeof(big), "{\"qr\":\"x\",\"request_id\":\"%s\"}", rid);
+	assert_int_equal(tc_redeem_req_parse(&req, (const uint8_t *)big,
+			     strlen(big), err, sizeof(err)),
+	    0);
+	rid[64] = 'a';
+	rid[65] = '\0';
+	snprintf(big, sizeof(big), "{\"qr\":\"x\",\"request_id\":\"%s\"}", rid);
+	assert_int_equal(tc_redeem_req_parse(&req, (const uint8_t *)big,
+			     strlen(big), err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	memset(big, ' ', sizeof(big));
+	assert_int_equal(tc_redeem_req_parse(&req, (const uint8_t *)big,
+			     TC_REDEEM_REQ_MAX + 1, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	assert_true(tc_request_id_ok("A-z.0_9:x"));
+	assert_false(tc_request_id_ok(""));
+	assert_false(tc_request_id_ok("a/b"));
+	assert_false(tc_request_id_ok(NULL));
+}
+
 int
 main(void)
 {
@@ -267,6 +371,7 @@ main(void)
 		cmocka_unit_test(test_form_refusals),
 		cmocka_unit_test(test_form_only),
 		cmocka_unit_test(test_verify_req),
+		cmocka_unit_test(test_redeem_req),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

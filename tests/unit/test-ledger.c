@@ -326,12 +326,12 @@ test_idempotent(void **state)
 	q2.card_no = "4401110000000010";
 	assert_int_equal(tc_ledger_redeem(led, &q2, &r, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
-	/* usage answers without recording. */
+	/* usage answers without recording: one used, one left now. */
 	q = req(baiyun, 601, "gold", "culture-sports.gym", NOON(2026, 11, 4));
 	assert_int_equal(tc_ledger_usage(led, &q, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.allowed, 1);
-	assert_int_equal(r.used, 2);
-	assert_int_equal(r.remaining, 0);
+	assert_int_equal(r.used, 1);
+	assert_int_equal(r.remaining, 1);
 	assert_int_equal(tc_ledger_count(led), before);
 }
 
@@ -410,6 +410,7 @@ test_reopen_and_report(void **state)
 {
 	char err[256];
 	int64_t before = tc_ledger_count(led);
+	char card[17];
 	int n = 0, m = 0;
 
 	(void)state;
@@ -419,15 +420,30 @@ test_reopen_and_report(void **state)
 	/* The gym uses of November 2026 (test_month_quota: 3 + 1, and
 	 * test_idempotent: 1). */
 	assert_int_equal(
-	    tc_ledger_report(led, "baiyun-yunju", "culture-sports",
+	    tc_ledger_report(led, "baiyun-yunju", "culture-sports", NULL,
 		tc_day_from_civil(2026, 11, 1), tc_day_from_civil(2026, 12, 1),
 		collect, &n, err, sizeof(err)),
 	    0);
 	assert_int_equal(n, 4);
-	assert_int_equal(tc_ledger_report(led, NULL, NULL, 0, 4000000, collect,
-			     &m, err, sizeof(err)),
+	assert_int_equal(tc_ledger_report(led, NULL, NULL, NULL, 0, 4000000,
+			     collect, &m, err, sizeof(err)),
 	    0);
 	assert_int_equal(m, before);
+	/* One option, one card: card 101's two gym visits of November. */
+	assert_int_equal(tc_cardno_make(baiyun->region, 101, card), 0);
+	n = 0;
+	assert_int_equal(
+	    tc_ledger_report(led, "baiyun-yunju", "culture-sports.gym", card,
+		tc_day_from_civil(2026, 11, 1), tc_day_from_civil(2026, 12, 1),
+		collect, &n, err, sizeof(err)),
+	    0);
+	assert_int_equal(n, 2);
+	n = 0;
+	assert_int_equal(
+	    tc_ledger_report(led, "baiyun-yunju", "culture-sports.seminar-room",
+		card, 0, 4000000, collect, &n, err, sizeof(err)),
+	    0);
+	assert_int_equal(n, 0);
 }
 
 static void

@@ -3,7 +3,8 @@
  * Unit tests of the tcard-verifierd settings (src/vdconf.c): defaults,
  * every kind of value (durations, rates, sizes, addresses, the CA pin,
  * the stale policy), the file syntax (comments, blanks, CRLF, repeats,
- * line numbers in messages) and the checks across settings.
+ * line numbers in messages), the checks across settings, and the staff
+ * tokens file.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -235,6 +236,84 @@ test_file_refusals(void **state)
 	free(big);
 }
 
+#define GYM "gym-token-0123456789abcdefghijklmnopq"
+
+static void
+test_staff_tokens(void **state)
+{
+	static const char good[] =
+	    "# windows of the hospital\n"
+	    "\n"
+	    "gym-desk-1   gym-token-0123456789abcdefghijklmnopq\r\n"
+	    "\tairport.vip sha256:"
+	    "5f2d8d2e7c1b0a9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a392817"
+	    "\n";
+	static const struct {
+		const char *text;
+		int r;
+		const char *msg;
+	} bad[] = {
+		{ "desk\n", TC_ERR_MALFORMED, "line 1: window 'desk' has no" },
+		{ "desk short\n", TC_ERR_MALFORMED, "32 to 256" },
+		{ "de/sk 0123456789abcdef0123456789abcdef\n", TC_ERR_MALFORMED,
+		    "byte 3" },
+		{ "a 0123456789abcdef0123456789abcdef\n"
+		  "a 0123456789abcdef0123456789abcdeX\n",
+		    TC_ERR_MALFORMED, "line 2: window 'a' is listed twice" },
+		{ "a 0123456789abcdef0123456789abcdef\n"
+		  "b 0123456789abcdef0123456789abcdef\n",
+		    TC_ERR_MALFORMED, "has the token of window 'a'" },
+		{ "a sha256:00\n", TC_ERR_MALFORMED, "64 hex" },
+		{ "a 0123456789abcdef0123456789abcdef extra\n",
+		    TC_ERR_MALFORMED, "more than a name" },
+		{ "a 0123456789abcdef0123456789abcd\x01f\n",
+		    TC_ERR_BAD_ENCODING, "control" },
+		{ "a 0123456789abcdef0123456789abcdé€\n", TC_ERR_MALFORMED,
+		    "printable ASCII" },
+	};
+	struct tc_staff_tokens *t = malloc(sizeof(*t));
+	char err[512], many[TC_VDCONF_FILE_MAX];
+	size_t i, n = 0;
+
+	(void)state;
+	assert_non_null(t);
+	assert_int_equal(
+	    tc_staff_tokens_parse(t, good, strlen(good), err, sizeof(err)), 0);
+	assert_int_equal(t->n, 2);
+	assert_string_equal(
+	    tc_staff_tokens_find(t, GYM, strlen(GYM)), "gym-desk-1");
+	assert_null(tc_staff_tokens_find(t, GYM, strlen(GYM) - 1));
+	assert_null(tc_staff_tokens_find(
+	    t, "gym-token-0123456789abcdefghijklmnopQ", strlen(GYM)));
+	assert_null(tc_staff_tokens_find(t, "gym-token", 9));
+	assert_null(tc_staff_tokens_find(t, "", 0));
+	/* The file holds only the hash of the airport's token. */
+	assert_string_equal(t->t[1].window, "airport.vip");
+	assert_int_equal(t->t[1].sha256[0], 0x5f);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (tc_staff_tokens_parse(t, bad[i].text, strlen(bad[i].text),
+			err, sizeof(err)) != bad[i].r)
+			fail_msg(
+			    "%s: expected %d (%s)", bad[i].text, bad[i].r, err);
+		if (strstr(err, bad[i].msg) == NULL)
+			fail_msg("%s: message '%s' lacks '%s'", bad[i].text,
+			    err, bad[i].msg);
+		assert_int_equal(t->n, 0);
+		/* A message never repeats a token. */
+		assert_null(strstr(err, "0123456789abcdef"));
+	}
+	/* At most TC_STAFF_MAX windows. */
+	for (i = 0; i <= TC_STAFF_MAX; i++)
+		n += (size_t)snprintf(many + n, sizeof(many) - n,
+		    "w%zu token-%zu-0123456789abcdefghijklmnopqrstu\n", i, i);
+	assert_int_equal(tc_staff_tokens_parse(t, many, n, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	assert_non_null(strstr(err, "more than 256 windows"));
+	tc_staff_tokens_release(t);
+	free(t);
+}
+
 int
 main(void)
 {
@@ -244,6 +323,7 @@ main(void)
 		cmocka_unit_test(test_listen_addr),
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_file_refusals),
+		cmocka_unit_test(test_staff_tokens),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

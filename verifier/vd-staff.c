@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Staff authentication of tcard-verifierd: the endpoints a service window
+ * uses (redeem, usage, report, the window's reader) need
+ * "Authorization: Bearer TOKEN" with a token of the staff-tokens file
+ * (include/tcard/vdconf.h, tc_staff_tokens_parse). The window name that
+ * goes with the token is recorded with each use. Without a staff-tokens
+ * file those endpoints answer 503: they are never open to everyone.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include <microhttpd.h>
+
+#include "tcard/vdconf.h"
+#include "vd.h"
+
+const char *
+vd_staff_auth(struct MHD_Connection *c, struct vd_resp *resp)
+{
+	const char *h, *w;
+	size_t n;
+
+	if (vd->staff == NULL) {
+		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    VD_R_UNAVAILABLE, "unavailable", "%s",
+		    "staff endpoints are off: no staff-tokens file is "
+		    "configured");
+		return NULL;
+	}
+	h = vd_req_header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
+		resp->www_auth = "Bearer realm=\"tcard-verifierd\"";
+		vd_resp_error(resp, MHD_HTTP_UNAUTHORIZED, VD_R_UNAUTHORIZED,
+		    "unauthorized", "%s",
+		    "send Authorization: Bearer TOKEN with a staff token");
+		return NULL;
+	}
+	for (h += 7; *h == ' '; h++)
+		;
+	n = strlen(h);
+	while (n > 0 && h[n - 1] == ' ')
+		n--;
+	if ((w = tc_staff_tokens_find(vd->staff, h, n)) == NULL) {
+		resp->www_auth =
+		    "Bearer realm=\"tcard-verifierd\", error=\"invalid_token\"";
+		vd_resp_error(resp, MHD_HTTP_UNAUTHORIZED, VD_R_UNAUTHORIZED,
+		    "unauthorized", "%s", "the staff token is not known");
+		return NULL;
+	}
+	return w;
+}
