@@ -29,6 +29,9 @@ enum kind {
 	K_RATE,	  /* struct tc_rate */
 	K_PIN,	  /* ca_pin */
 	K_POLICY, /* enum tc_stale_policy */
+	K_READER, /* char reader[TC_VDCONF_READER_MAX] */
+	K_RPROF,  /* char reader_profile[16]: auto, piv or tcard */
+	K_MSEC,	  /* unsigned milliseconds ("500ms", "5", "5s"), min..max */
 };
 
 struct key {
@@ -70,6 +73,10 @@ static const struct key keys[] = {
 	{ "port-file",		K_PATH,	  OFF(port_file), 0, 0 },
 	{ "ledger",		K_PATH,	  OFF(ledger), 0, 0 },
 	{ "staff-tokens",	K_PATH,	  OFF(staff_tokens), 0, 0 },
+	{ "reader",		K_READER, OFF(reader), 0, 0 },
+	{ "reader-profile",	K_RPROF,  OFF(reader_profile), 0, 0 },
+	{ "reader-timeout",	K_MSEC,	  OFF(reader_timeout), 100, 60000 },
+	{ "tap-max-age",	K_DUR,	  OFF(tap_max_age), 1, 3600 },
 };
 /* clang-format on */
 
@@ -95,6 +102,9 @@ tc_vdconf_init(struct tc_vdconf *c)
 	c->timeout = 10;
 	c->max_connections = 1024;
 	c->cache_max_age = 60;
+	snprintf(c->reader_profile, sizeof(c->reader_profile), "%s", "auto");
+	c->reader_timeout = 5000;
+	c->tap_max_age = 120;
 }
 
 const char *
@@ -159,7 +169,17 @@ set_number(
 	if (digits(&p, &x) != 0)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "%s: '%s' is not a number", k->name, v);
-	if (k->kind == K_DUR) {
+	if (k->kind == K_MSEC) {
+		if (strcmp(p, "ms") == 0)
+			mul = 1;
+		else if (*p == '\0' || strcmp(p, "s") == 0)
+			mul = 1000;
+		else
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "%s: '%s': expected seconds, or milliseconds with "
+			    "ms (500ms)",
+			    k->name, v);
+	} else if (k->kind == K_DUR) {
 		if ((mul = unit_seconds(p, 0)) == 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "%s: '%s': expected seconds, or a number with s, "
@@ -300,9 +320,29 @@ tc_vdconf_set(struct tc_vdconf *c, const char *key, const char *value,
 			    value);
 		memcpy(base, value, vl + 1);
 		break;
+	case K_READER:
+		if (vl >= TC_VDCONF_READER_MAX)
+			return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+			    "reader: longer than %d bytes",
+			    TC_VDCONF_READER_MAX - 1);
+		for (i = 0; i < vl; i++)
+			if ((unsigned char)value[i] < 0x20 || value[i] == 0x7f)
+				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "reader: byte %zu is a control character",
+				    i + 1);
+		memcpy(base, value, vl + 1);
+		break;
+	case K_RPROF:
+		if (strcmp(value, "auto") != 0 && strcmp(value, "piv") != 0 &&
+		    strcmp(value, "tcard") != 0)
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "reader-profile: expected auto, piv or tcard");
+		memcpy(base, value, vl + 1);
+		break;
 	case K_UINT:
 	case K_DUR:
 	case K_SIZE:
+	case K_MSEC:
 		if ((r = set_number(
 			 k, (unsigned *)(void *)base, value, err, errlen)) != 0)
 			return r;

@@ -8,8 +8,10 @@
 # connections against GET /healthz (the reference: the same daemon's
 # cheapest answer), GET /v1/lookup (card numbers drawn over the whole
 # snapshot, one in ten the holder's own three fields) and POST /v1/verify
-# (the demo's ES256 e-cards, without an ID number), alternating, best of
-# two rounds. The second reference is raw ECDSA P-256 verification on two
+# (the demo's ES256 e-cards, without an ID number) and POST
+# /v1/services/medical/redeem (the Baiyun e-cards, an unlimited service, a
+# new request id each time: every request is a durable write to the
+# ledger), alternating, best of two rounds. The second reference is raw ECDSA P-256 verification on two
 # cores (openssl speed -multi 2 ecdsap256), measured in the same run.
 # Prints requests per second, p50 and p99 latency, the ratios and the
 # daemon's peak memory. wrk and the daemon share the machine's cores, as
@@ -63,7 +65,10 @@ done <"$T/cards.txt"
 kv() { sed -n "s/^$1=//p" "$T/make.txt"; }
 
 big=1000000000
+tok=bench-token-$(openssl rand -hex 16)
+(umask 077 && echo "bench $tok" >"$T/tokens")
 "$bin/tcard-verifierd" --bundle "$T/b" --pepper "$(kv pepper)" \
+	--ledger "$T/ledger.db" --staff-tokens "$T/tokens" \
 	--ca-pin "$(kv ca_sha256)" --listen 127.0.0.1:0 --port-file "$T/port" \
 	--log "$T/vd.log" ${VD_BENCH_THREADS:+--threads "$VD_BENCH_THREADS"} \
 	--lookup-client-rate $big/s --lookup-client-burst $big \
@@ -105,6 +110,47 @@ with open(t + "/verify.lua", "w") as f:
             '  return reqs[i]\n'
             'end\n')
 print(len(bodies), file=open(t + "/nverify", "w"))
+PY
+# Redeems: the Baiyun e-cards (the service "medical" is theirs, unlimited),
+# each request with a request id of its own, made at start: 40,000 per wrk
+# thread and round, more than a round sends.
+python3 - "$T" "$n" "$tok" <<'PY' || fail "no redeem body"
+import json, sys
+t, n, tok = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+qrs = []
+cards = [l.split("\t") for l in open(t + "/cards.txt")]
+k = 0
+for c in cards:
+    if c[1] == "chuxiong-xingchu" or "-" in c[2]:
+        continue
+    if c[1] == "baiyun-yunju":
+        qrs.append(open("%s/qr-%d.txt" % (t, k)).read().strip())
+    k += 1
+assert qrs
+with open(t + "/redeem.lua", "w") as f:
+    f.write("local qrs = {%s}\n" % ", ".join('"%s"' % q for q in qrs))
+    f.write('local reqs, i, tid = {}, 0, 0\n'
+            'local h = {["Content-Type"] = "application/json",\n'
+            '           ["Authorization"] = "Bearer %s"}\n'
+            'local threads = 0\n'
+            'setup = function(thread)\n'
+            '  threads = threads + 1\n'
+            '  thread:set("tid", threads)\n'
+            'end\n'
+            'init = function(args)\n'
+            '  local round = os.getenv("VD_BENCH_ROUND") or "0"\n'
+            '  local tid = wrk.thread:get("tid")\n'
+            '  for j = 1, 40000 do\n'
+            '    local b = string.format(\'{"qr":"%%s","request_id":"b%%s-%%d-%%d"}\',\n'
+            '      qrs[j %% #qrs + 1], round, tid, j)\n'
+            '    reqs[j] = wrk.format("POST", "/v1/services/medical/redeem", h, b)\n'
+            '  end\n'
+            'end\n'
+            'request = function()\n'
+            '  i = i %% #reqs + 1\n'
+            '  return reqs[i]\n'
+            'end\n' % tok)
+print(len(qrs), file=open(t + "/nredeem", "w"))
 PY
 
 # Lookups: card numbers over the whole snapshot (serial i + 1 in region
@@ -161,7 +207,7 @@ done = function(summary, latency, requests)
     e.connect + e.read + e.write + e.timeout + e.status))
 end
 EOF
-for f in healthz lookup verify; do cat "$T/report.lua" >>"$T/$f.lua"; done
+for f in healthz lookup verify redeem; do cat "$T/report.lua" >>"$T/$f.lua"; done
 
 # run NAME PATH: one wrk run; appends "NAME rps p50 p99 errors" to results.
 run() {
@@ -175,15 +221,19 @@ for r in $(seq "$rounds"); do
 	run healthz /healthz
 	run lookup /v1/lookup
 	run verify /v1/verify
+	VD_BENCH_ROUND=$r run redeem /v1/services/medical/redeem
 	openssl speed -multi 2 -seconds "$secs" ecdsap256 2>/dev/null |
 		awk '/ecdsa \(nistp256\)/ { v = $NF } END { print "raw", v, 0, 0, 0 }' >>"$T/results"
 done
 grep -E '^(VmHWM|VmRSS|RssAnon|RssFile)' /proc/$pid/status >"$T/mem"
+# Every redeem answered was a use recorded: count them in the ledger.
+uses=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM uses").fetchone()[0])' "$T/ledger.db")
+echo "uses $uses" >"$T/uses"
 
 python3 - "$T/results" "$T/mem" "$cards" "$secs" "$rounds" "$conns" "$(cat "$T/nverify")" \
-	"${VD_BENCH_THREADS:-$((4 * $(nproc)))}" <<'PY'
+	"${VD_BENCH_THREADS:-$((4 * $(nproc)))}" "$(cat "$T/nredeem")" "$uses" <<'PY'
 import sys
-res, mem, cards, secs, rounds, conns, nv, threads = sys.argv[1:9]
+res, mem, cards, secs, rounds, conns, nv, threads, nr, uses = sys.argv[1:11]
 best = {}
 for line in open(res):
     f = line.split()
@@ -215,7 +265,12 @@ if v and raw:
     r = v[0] / raw[0]
     print("| POST /v1/verify (%s ES256 e-cards) | %.0f | %s | %s | %.2f of raw (goal >= 0.80: %s) |"
           % (nv, v[0], ms(v[1]), ms(v[2]), r, goal(r >= 0.8)))
-for name in ("healthz", "lookup", "verify"):
+d = best.get("redeem")
+if d and v:
+    print("| POST /v1/services/medical/redeem (%s e-cards, durable ledger) | %.0f | %s | %s | %.2f of /v1/verify in the same run |"
+          % (nr, d[0], ms(d[1]), ms(d[2]), d[0] / v[0]))
+    print("uses recorded in the ledger over all rounds: %s" % uses)
+for name in ("healthz", "lookup", "verify", "redeem"):
     if name in best:
         b = best[name]
         print("p99 %s: %s (goal < 5 ms at %s connections: %s)%s"
