@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "tcard/httpreq.h"
+#include "tcard/ledger.h"
 #include "verdict-json.h"
 
 const struct tc_programme *
@@ -101,6 +102,129 @@ tc_verdict_services(
 	struct sink k = { arr, f };
 
 	return each_service(p, tier, to_sink, &k);
+}
+
+static const char *const period_text[] = {
+	[TC_PERIOD_UNLIMITED] = "",
+	[TC_PERIOD_MONTH] = " this month",
+	[TC_PERIOD_YEAR] = " this year",
+	[TC_PERIOD_VALIDITY] = " while the card is valid",
+};
+
+static const char *const period_name[] = {
+	[TC_PERIOD_UNLIMITED] = "unlimited",
+	[TC_PERIOD_MONTH] = "month",
+	[TC_PERIOD_YEAR] = "year",
+	[TC_PERIOD_VALIDITY] = "validity",
+};
+
+struct usage {
+	const struct tc_programme *p;
+	const struct tc_verdict *v;
+	struct tc_ledger *led;
+	unsigned channel;
+	time_t now;
+	json_t *arr;
+};
+
+/*
+ * Asks the ledger whether a use of sid ("id" or "id.option") would be
+ * given now and what is left, into text and u->arr.
+ */
+static void
+usage_of(struct usage *u, const char *sid, char *text, size_t textlen)
+{
+	struct tc_redeem_result res;
+	struct tc_redeem q;
+	char err[200];
+	json_t *o;
+
+	memset(&q, 0, sizeof(q));
+	q.programme = u->p;
+	q.service = sid;
+	q.card_no = u->v->claims.card_no;
+	q.tier = u->v->claims.tier;
+	q.valid_from = (time_t)u->v->claims.issued_at;
+	q.channel = u->channel;
+	q.party = 1;
+	q.now = u->now;
+	if (tc_ledger_usage(u->led, &q, &res, err, sizeof(err)) != 0) {
+		snprintf(text, textlen, "unknown (%s)", err);
+		return;
+	}
+	if (res.reason != NULL &&
+	    strcmp(res.reason, TC_REDEEM_WRONG_CHANNEL) == 0)
+		snprintf(text, textlen, "%s",
+		    u->channel == TC_CHANNEL_QR ? "with the physical card only"
+						: "with the e-card only");
+	else if (res.reason != NULL &&
+	    strcmp(res.reason, TC_REDEEM_EXCLUSIVE_USED) == 0)
+		snprintf(text, textlen, "none left: %s was used instead",
+		    res.exclusive_with);
+	else if (res.limit < 0)
+		snprintf(text, textlen, "%s", "unlimited");
+	else
+		snprintf(text, textlen, "%d of %d left%s", res.remaining,
+		    res.limit,
+		    (unsigned)res.period < 4 ? period_text[res.period] : "");
+	if (u->arr == NULL ||
+	    (o = json_pack("{s:s, s:b, s:s?}", "service", sid, "allowed",
+		 res.allowed, "reason", res.reason)) == NULL)
+		return;
+	json_object_set_new(
+	    o, "limit", res.limit < 0 ? json_null() : json_integer(res.limit));
+	json_object_set_new(
+	    o, "used", res.limit < 0 ? json_null() : json_integer(res.used));
+	json_object_set_new(o, "remaining",
+	    res.limit < 0 ? json_null() : json_integer(res.remaining));
+	json_object_set_new(o, "period",
+	    json_string((unsigned)res.period < 4 ? period_name[res.period]
+						 : "unknown"));
+	if (res.exclusive_with[0] != '\0')
+		json_object_set_new(
+		    o, "exclusive_with", json_string(res.exclusive_with));
+	json_array_append_new(u->arr, o);
+}
+
+int
+tc_verdict_usage(const struct tc_programme *p, const struct tc_verdict *v,
+    struct tc_ledger *led, unsigned channel, time_t now, void *arr, FILE *f)
+{
+	struct usage u = { p, v, led, channel, now, arr };
+	const struct tc_service *s, *o;
+	char line[512], left[256], sid[160];
+	const char *one;
+	size_t i, j;
+	int n = 0;
+
+	for (i = 0; i < p->n_services; i++) {
+		s = &p->services[i];
+		if (!tc_service_covers(s, v->claims.tier))
+			continue;
+		if ((one = text_of(&s->names)) == NULL)
+			snprintf(line, sizeof(line), "%s / %s", s->names.en,
+			    s->names.zh);
+		else
+			snprintf(line, sizeof(line), "%s", one);
+		usage_of(&u, s->id, left, sizeof(left));
+		if (f != NULL)
+			fprintf(f, "  - %s: %s\n", line, left);
+		n++;
+		for (j = 0; j < s->n_options; j++) {
+			o = &s->options[j];
+			if (o->quota.period == TC_PERIOD_UNLIMITED ||
+			    !tc_service_covers(o, v->claims.tier))
+				continue;
+			snprintf(sid, sizeof(sid), "%s.%s", s->id, o->id);
+			usage_of(&u, sid, left, sizeof(left));
+			if (f != NULL)
+				fprintf(f, "      %s (%s): %s\n",
+				    o->names.en != NULL ? o->names.en
+							: o->names.zh,
+				    sid, left);
+		}
+	}
+	return n;
 }
 
 struct writer {

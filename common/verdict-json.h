@@ -73,4 +73,21 @@ void *tc_verdict_json(const struct tc_verdict *v, const struct tc_programme *p);
 int tc_verdict_services(
     const struct tc_programme *p, const char *tier, void *arr, FILE *f);
 
+struct tc_ledger;
+
+/*
+ * With a service window's usage ledger: the tier's services of p as
+ * tc_verdict_services prints them, each followed by what the card of v has
+ * left now ("1 of 2 left this month", "unlimited", "with the physical card
+ * only", "none left: X was used instead"), and after a service each of its
+ * options with a quota of its own ("      Name (id.option): ..."), for a
+ * use over channel (TC_CHANNEL_QR or TC_CHANNEL_CHIP). Prints to f (may be
+ * NULL) and appends to arr (a json_t array, may be NULL) one object per
+ * service and option listed: service, allowed, reason, limit, used,
+ * remaining (null when unlimited), period, exclusive_with. Returns the
+ * number of services.
+ */
+int tc_verdict_usage(const struct tc_programme *p, const struct tc_verdict *v,
+    struct tc_ledger *led, unsigned channel, time_t now, void *arr, FILE *f);
+
 #endif

@@ -49,8 +49,8 @@ static const char help[] =
     "    tcard-verify --trust FILE [--ca-pin HEX] [--revocations FILE]\n"
     "                 --reader NAME [--profile auto|piv|tcard] "
     "[--profiles DIR]\n"
-    "                 [--wait SEC] [--timeout SEC] [--programmes DIR] "
-    "[--json]\n"
+    "                 [--wait SEC] [--timeout SEC] [--programmes DIR]\n"
+    "                 [--ledger FILE] [--json]\n"
     "\n"
     "DESCRIPTION\n"
     "    Decodes the QR text of an e-card (TC1: or TC1N:, Base45, zlib,\n"
@@ -203,157 +203,9 @@ fmt_time(int64_t t, char out[40])
 		snprintf(out, 40, "%lld", (long long)t);
 }
 
-static const char *
-text_of(const struct tc_text *t)
-{
-	if (t->en != NULL && t->zh != NULL)
-		return NULL;
-	return t->en != NULL ? t->en : t->zh != NULL ? t->zh : "";
-}
-
-/* With --ledger: what a card has used, for the text and the JSON. */
-struct usage_ctx {
-	struct tc_ledger *led;
-	const struct tc_verdict *v;
-	time_t now;
-	json_t *arr; /* the "usage" array, or NULL */
-};
-
-static const char *const period_text[] = {
-	[TC_PERIOD_UNLIMITED] = "",
-	[TC_PERIOD_MONTH] = " this month",
-	[TC_PERIOD_YEAR] = " this year",
-	[TC_PERIOD_VALIDITY] = " while the card is valid",
-};
-
-static const char *const period_name[] = {
-	[TC_PERIOD_UNLIMITED] = "unlimited",
-	[TC_PERIOD_MONTH] = "month",
-	[TC_PERIOD_YEAR] = "year",
-	[TC_PERIOD_VALIDITY] = "validity",
-};
-
-/*
- * Asks the ledger what a use of sid ("id" or "id.option") would answer now
- * and writes it to text ("1 of 2 left this month") and u->arr. Returns 0
- * or -1 when the ledger could not answer (text says so).
- */
-static int
-usage_of(struct usage_ctx *u, const struct tc_programme *p, const char *sid,
-    char *text, size_t textlen)
-{
-	struct tc_redeem_result res;
-	struct tc_redeem q;
-	char err[200];
-	json_t *o;
-
-	memset(&q, 0, sizeof(q));
-	q.programme = p;
-	q.service = sid;
-	q.card_no = u->v->claims.card_no;
-	q.tier = u->v->claims.tier;
-	q.valid_from = (time_t)u->v->claims.issued_at;
-	q.channel = TC_CHANNEL_QR;
-	q.party = 1;
-	q.now = u->now;
-	if (tc_ledger_usage(u->led, &q, &res, err, sizeof(err)) != 0) {
-		snprintf(text, textlen, "unknown (%s)", err);
-		return -1;
-	}
-	if (res.reason != NULL &&
-	    strcmp(res.reason, TC_REDEEM_WRONG_CHANNEL) == 0)
-		snprintf(text, textlen, "%s", "with the physical card only");
-	else if (res.reason != NULL &&
-	    strcmp(res.reason, TC_REDEEM_EXCLUSIVE_USED) == 0)
-		snprintf(text, textlen, "none left: %s was used instead",
-		    res.exclusive_with);
-	else if (res.limit < 0)
-		snprintf(text, textlen, "%s", "unlimited");
-	else
-		snprintf(text, textlen, "%d of %d left%s", res.remaining,
-		    res.limit,
-		    (unsigned)res.period < 4 ? period_text[res.period] : "");
-	if (u->arr != NULL) {
-		o = json_pack("{s:s, s:b, s:s?}", "service", sid, "allowed",
-		    res.allowed, "reason", res.reason);
-		if (o == NULL)
-			return -1;
-		if (res.limit < 0)
-			json_object_set_new(o, "limit", json_null()),
-			    json_object_set_new(o, "used", json_null()),
-			    json_object_set_new(o, "remaining", json_null());
-		else
-			json_object_set_new(
-			    o, "limit", json_integer(res.limit)),
-			    json_object_set_new(
-				o, "used", json_integer(res.used)),
-			    json_object_set_new(
-				o, "remaining", json_integer(res.remaining));
-		json_object_set_new(o, "period",
-		    json_string((unsigned)res.period < 4
-			    ? period_name[res.period]
-			    : "unknown"));
-		if (res.exclusive_with[0] != '\0')
-			json_object_set_new(o, "exclusive_with",
-			    json_string(res.exclusive_with));
-		json_array_append_new(u->arr, o);
-	}
-	return 0;
-}
-
-/*
- * Adds the tier's services to arr (JSON) and prints them to f (either may
- * be NULL); with u (a ledger), what is left of each service and of each
- * option with its own quota, printed and added to u->arr.
- */
-static int
-services(const struct tc_programme *p, const char *tier, json_t *arr, FILE *f,
-    struct usage_ctx *u)
-{
-	const struct tc_service *s, *o;
-	char line[512], left[256], sid[160];
-	const char *one;
-	size_t i, j;
-	int n = 0;
-
-	for (i = 0; i < p->n_services; i++) {
-		s = &p->services[i];
-		if (!tc_service_covers(s, tier))
-			continue;
-		if ((one = text_of(&s->names)) == NULL)
-			snprintf(line, sizeof(line), "%s / %s", s->names.en,
-			    s->names.zh);
-		else
-			snprintf(line, sizeof(line), "%s", one);
-		if (arr != NULL)
-			json_array_append_new(arr, json_string(line));
-		if (u != NULL) {
-			usage_of(u, p, s->id, left, sizeof(left));
-			if (f != NULL)
-				fprintf(f, "  - %s: %s\n", line, left);
-		} else if (f != NULL)
-			fprintf(f, "  - %s\n", line);
-		n++;
-		for (j = 0; u != NULL && j < s->n_options; j++) {
-			o = &s->options[j];
-			if (o->quota.period == TC_PERIOD_UNLIMITED ||
-			    !tc_service_covers(o, tier))
-				continue;
-			snprintf(sid, sizeof(sid), "%s.%s", s->id, o->id);
-			usage_of(u, p, sid, left, sizeof(left));
-			if (f != NULL)
-				fprintf(f, "      %s (%s): %s\n",
-				    o->names.en != NULL ? o->names.en
-							: o->names.zh,
-				    sid, left);
-		}
-	}
-	return n;
-}
-
 static void
 print_text(const struct tc_verdict *v, const struct tc_programme *p,
-    struct usage_ctx *u)
+    struct tc_ledger *led, time_t now)
 {
 	char grouped[20], when[40];
 
@@ -396,28 +248,31 @@ print_text(const struct tc_verdict *v, const struct tc_programme *p,
 		    v->claims.programme);
 	else {
 		printf("services:\n");
-		if (services(p, v->claims.tier, NULL, stdout, u) == 0)
+		if ((led != NULL ? tc_verdict_usage(p, v, led, TC_CHANNEL_QR,
+				       now, NULL, stdout)
+				 : tc_verdict_services(
+				       p, v->claims.tier, NULL, stdout)) == 0)
 			printf("  (none for this tier)\n");
 	}
 }
 
 static void
 print_json(const struct tc_verdict *v, const struct tc_programme *p,
-    struct usage_ctx *u)
+    struct tc_ledger *led, time_t now)
 {
 	/* The same object as tcard-verifierd's POST /v1/verify. */
 	struct tc_buf b;
-	json_t *o;
+	json_t *o, *arr;
 
-	if (u != NULL && p != NULL && v->have_claims) {
+	if (led != NULL && p != NULL && v->have_claims) {
 		/* ... plus "usage", what the ledger says is left. */
-		if ((o = tc_verdict_json(v, p)) == NULL ||
-		    (u->arr = json_array()) == NULL) {
-			json_decref(o);
+		if ((o = tc_verdict_json(v, p)) == NULL)
 			return;
+		if ((arr = json_array()) != NULL) {
+			tc_verdict_usage(
+			    p, v, led, TC_CHANNEL_QR, now, arr, NULL);
+			json_object_set_new(o, "usage", arr);
 		}
-		services(p, v->claims.tier, NULL, NULL, u);
-		json_object_set_new(o, "usage", u->arr);
 		tc_cli_print_json(stdout, o);
 		json_decref(o);
 		return;
@@ -435,7 +290,6 @@ main(int argc, char **argv)
 	const char *id_opt = NULL, *id_env = NULL, *pdir = NULL, *text = NULL;
 	const char *ledger_path = NULL;
 	struct tc_ledger *led = NULL;
-	struct usage_ctx uctx, *u = NULL;
 	struct tc_buf trust_buf, rev_buf, qr;
 	struct tc_trust *trust = NULL;
 	struct tc_revocations *rev = NULL;
@@ -585,11 +439,6 @@ main(int argc, char **argv)
 			status = env_fail("--ledger", err);
 			goto out;
 		}
-		memset(&uctx, 0, sizeof(uctx));
-		uctx.led = led;
-		uctx.v = &v;
-		uctx.now = now;
-		u = &uctx;
 	}
 	if (image != NULL) {
 		if ((r = tc_verify_read_image(image, &qr, err, sizeof(err))) !=
@@ -649,9 +498,9 @@ main(int argc, char **argv)
 			    "code %lu", (unsigned long)v.claims.programme_code);
 	}
 	if (json)
-		print_json(&v, prog, u);
+		print_json(&v, prog, led, now);
 	else
-		print_text(&v, prog, u);
+		print_text(&v, prog, led, now);
 	status = v.valid ? TC_EXIT_OK : TC_EXIT_REFUSED;
 out:
 	OPENSSL_cleanse(idbuf, sizeof(idbuf));

@@ -21,6 +21,7 @@
 #include "tcard/credential.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
+#include "tcard/ledger.h"
 #include "tcard/pcsc.h"
 #include "tcard/profile.h"
 #include "tcard/programme.h"
@@ -65,12 +66,12 @@ parse_sec(const char *s, int min, int *ms)
 }
 
 static void
-print_result(
-    const struct tc_tap_result *t, const struct tc_programme *p, int json)
+print_result(const struct tc_tap_result *t, const struct tc_programme *p,
+    int json, struct tc_ledger *led, time_t now)
 {
 	const struct tc_verdict *v = &t->v;
 	char grouped[20], when[40];
-	json_t *o, *chip;
+	json_t *o, *chip, *arr;
 
 	if (json) {
 		/* The QR verdict's object (tcard-verifierd's too) + "chip". */
@@ -80,6 +81,12 @@ print_result(
 		    "apdus", (json_int_t)t->apdus, "ms", t->ms,
 		    "challenge_signed", t->card_checked);
 		json_object_set_new(o, "chip", chip);
+		if (led != NULL && p != NULL && v->valid &&
+		    (arr = json_array()) != NULL) {
+			tc_verdict_usage(
+			    p, v, led, TC_CHANNEL_CHIP, now, arr, NULL);
+			json_object_set_new(o, "usage", arr);
+		}
 		tc_cli_print_json(stdout, o);
 		json_decref(o);
 		return;
@@ -110,7 +117,10 @@ print_result(
 	}
 	if (p != NULL && v->valid) {
 		printf("services:\n");
-		if (tc_verdict_services(p, v->claims.tier, NULL, stdout) == 0)
+		if ((led != NULL ? tc_verdict_usage(p, v, led, TC_CHANNEL_CHIP,
+				       now, NULL, stdout)
+				 : tc_verdict_services(
+				       p, v->claims.tier, NULL, stdout)) == 0)
 			printf("  (none for this tier)\n");
 	}
 }
@@ -128,6 +138,7 @@ tc_verify_reader_main(int argc, char **argv)
 		O_WAIT,
 		O_TIMEOUT,
 		O_PROGRAMMES,
+		O_LEDGER,
 		O_JSON
 	};
 	static const struct option opts[] = {
@@ -141,10 +152,13 @@ tc_verify_reader_main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
 		{ "programmes", required_argument, NULL, O_PROGRAMMES },
 		{ "json", no_argument, NULL, O_JSON },
+		{ "ledger", required_argument, NULL, O_LEDGER },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *trust_path = NULL, *rev_path = NULL, *reader = NULL;
 	const char *profile = "auto", *pdir = NULL, *progdir = NULL;
+	const char *ledger_path = NULL;
+	struct tc_ledger *led = NULL;
 	struct tc_buf trust_buf, rev_buf;
 	struct tc_trust *trust = NULL;
 	struct tc_revocations *rev = NULL;
@@ -207,12 +221,15 @@ tc_verify_reader_main(int argc, char **argv)
 		case O_JSON:
 			json = 1;
 			break;
+		case O_LEDGER:
+			ledger_path = optarg;
+			break;
 		default:
 			status = usage("unknown option or missing argument "
 				       "(with --reader: --trust, --ca-pin, "
 				       "--revocations, --profile, --profiles, "
 				       "--wait, --timeout, --programmes, "
-				       "--json)");
+				       "--ledger, --json)");
 			goto out;
 		}
 	}
@@ -246,6 +263,11 @@ tc_verify_reader_main(int argc, char **argv)
 		status = env_fail("revocation list", err);
 		goto out;
 	}
+	if (ledger_path != NULL &&
+	    tc_ledger_open_readonly(&led, ledger_path, err, sizeof(err)) != 0) {
+		status = env_fail("--ledger", err);
+		goto out;
+	}
 	if (tc_profile_set_load(
 		&profiles, tc_profile_dir(pdir), err, sizeof(err)) != 0) {
 		status = env_fail("profiles", err);
@@ -269,9 +291,10 @@ tc_verify_reader_main(int argc, char **argv)
 			&set, progdir, err, sizeof(err)) != 0)
 			fprintf(stderr, PROG ": programmes: %s\n", err);
 	}
-	print_result(&tr, tc_verdict_programme(&tr.v, set), json);
+	print_result(&tr, tc_verdict_programme(&tr.v, set), json, led, now);
 	status = tr.v.valid ? TC_EXIT_OK : TC_EXIT_REFUSED;
 out:
+	tc_ledger_close(led);
 	tc_programme_set_free(set);
 	tc_profile_set_release(&profiles);
 	tc_revocations_free(rev);
