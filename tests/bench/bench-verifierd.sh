@@ -201,18 +201,21 @@ EOF
 cat >"$T/report.lua" <<'EOF'
 done = function(summary, latency, requests)
   local e = summary.errors
-  io.write(string.format("RESULT %.1f %d %d %d\n",
+  io.write(string.format("RESULT %.1f %d %d %d %d\n",
     summary.requests / (summary.duration / 1e6),
     latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout + e.status))
+    e.connect + e.read + e.write + e.timeout + e.status, summary.requests))
 end
 EOF
 for f in healthz lookup verify redeem; do cat "$T/report.lua" >>"$T/$f.lua"; done
 
 # run NAME PATH: one wrk run; appends "NAME rps p50 p99 errors" to results.
+# The daemon's CPU time (user + system, clock ticks) from /proc.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 run() {
+	local t0; t0=$(cpu_ticks)
 	wrk -t2 -c$conns -d"${secs}s" --timeout 5s -s "$T/$1.lua" "$url$2" >"$T/wrk.out" 2>&1
-	echo "$1 $(sed -n 's/^RESULT //p' "$T/wrk.out")" >>"$T/results"
+	echo "$1 $(sed -n 's/^RESULT //p' "$T/wrk.out") $(($(cpu_ticks) - t0))" >>"$T/results"
 }
 # Warm up: page the snapshot in, start the connections.
 wrk -t2 -c$conns -d2s -s "$T/lookup.lua" "$url/v1/lookup" >/dev/null 2>&1
@@ -223,7 +226,7 @@ for r in $(seq "$rounds"); do
 	run verify /v1/verify
 	VD_BENCH_ROUND=$r run redeem /v1/services/medical/redeem
 	openssl speed -multi 2 -seconds "$secs" ecdsap256 2>/dev/null |
-		awk '/ecdsa \(nistp256\)/ { v = $NF } END { print "raw", v, 0, 0, 0 }' >>"$T/results"
+		awk '/ecdsa \(nistp256\)/ { v = $NF } END { print "raw", v, 0, 0, 0, 0, 0 }' >>"$T/results"
 done
 grep -E '^(VmHWM|VmRSS|RssAnon|RssFile)' /proc/$pid/status >"$T/mem"
 # Every redeem answered was a use recorded: count them in the ledger.
@@ -231,17 +234,20 @@ uses=$(python3 -c 'import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execu
 echo "uses $uses" >"$T/uses"
 
 python3 - "$T/results" "$T/mem" "$cards" "$secs" "$rounds" "$conns" "$(cat "$T/nverify")" \
-	"${VD_BENCH_THREADS:-$((4 * $(nproc)))}" "$(cat "$T/nredeem")" "$uses" <<'PY'
+	"${VD_BENCH_THREADS:-$((4 * $(nproc)))}" "$(cat "$T/nredeem")" "$uses" "$(getconf CLK_TCK)" <<'PY'
 import sys
-res, mem, cards, secs, rounds, conns, nv, threads, nr, uses = sys.argv[1:11]
+res, mem, cards, secs, rounds, conns, nv, threads, nr, uses, hz = sys.argv[1:12]
+hz = float(hz)
 best = {}
 for line in open(res):
     f = line.split()
     if len(f) < 5 or f[1] in ("", "nan"):
         continue
     name, rps, p50, p99, err = f[0], float(f[1]), int(f[2]), int(f[3]), int(f[4])
+    # The daemon's CPU microseconds per request in this run.
+    cpu = float(f[6]) / hz * 1e6 / float(f[5]) if len(f) >= 7 and float(f[5]) > 0 else 0.0
     if name not in best or rps > best[name][0]:
-        best[name] = (rps, p50, p99, err)
+        best[name] = (rps, p50, p99, err, cpu)
 m = {}
 for line in open(mem):
     k, v = line.split(":")
@@ -265,6 +271,15 @@ if v and raw:
     r = v[0] / raw[0]
     print("| POST /v1/verify (%s ES256 e-cards) | %.0f | %s | %s | %.2f of raw (goal >= 0.80: %s) |"
           % (nv, v[0], ms(v[1]), ms(v[2]), r, goal(r >= 0.8)))
+# CPU per request, which the sharing of the cores with wrk does not move:
+# raw verification costs 2 cores / rate (openssl speed keeps both busy).
+for name in ("healthz", "lookup", "verify", "redeem"):
+    if name in best and best[name][4] > 0:
+        print("daemon CPU per request, %s: %.1f us" % (name, best[name][4]))
+if v and raw and v[4] > 0:
+    r = (2e6 / raw[0]) / v[4]
+    print("verification per CPU: raw %.1f us, the daemon %.1f us per POST /v1/verify: "
+          "%.2f of raw per core (wrk's share of the cores excluded)" % (2e6 / raw[0], v[4], r))
 d = best.get("redeem")
 if d and v:
     print("| POST /v1/services/medical/redeem (%s e-cards, durable ledger) | %.0f | %s | %s | %.2f of /v1/verify in the same run |"
