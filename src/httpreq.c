@@ -259,12 +259,40 @@ json_text(json_t *v, const char *what, char *out, size_t cap, size_t *outlen,
 	return 0;
 }
 
+/*
+ * Parses a JSON body of at most max bytes that must be one object
+ * (duplicate members refused) into *root; example shows the expected
+ * shape in messages. Returns 0, TC_ERR_TOO_LARGE or TC_ERR_MALFORMED.
+ */
+static int
+load_object(const uint8_t *body, size_t len, size_t max, const char *example,
+    json_t **root, char *err, size_t errlen)
+{
+	json_error_t je;
+
+	*root = NULL;
+	if (len > max)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "%zu bytes, over the limit of %zu", len, max);
+	if (len == 0)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "empty body: expected %s", example);
+	*root =
+	    json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &je);
+	if (*root == NULL)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "byte %d: not JSON: %s", je.position, je.text);
+	if (!json_is_object(*root))
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "expected a JSON object %s", example);
+	return 0;
+}
+
 int
 tc_verify_req_parse(struct tc_verify_req *out, const uint8_t *body, size_t len,
     char *err, size_t errlen)
 {
 	json_t *root = NULL, *v;
-	json_error_t je;
 	const char *key;
 	size_t idlen;
 	int r = TC_ERR_MALFORMED;
@@ -272,24 +300,9 @@ tc_verify_req_parse(struct tc_verify_req *out, const uint8_t *body, size_t len,
 	if (out == NULL || (body == NULL && len > 0))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
 	memset(out, 0, sizeof(*out));
-	if (len > TC_VERIFY_REQ_MAX)
-		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%zu bytes, over the limit of %u", len,
-		    (unsigned)TC_VERIFY_REQ_MAX);
-	if (len == 0)
-		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "empty body: expected {\"qr\": \"TC1:...\"}");
-	root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "byte %d: not JSON: %s", je.position, je.text);
+	if ((r = load_object(body, len, TC_VERIFY_REQ_MAX,
+		 "{\"qr\": \"TC1:...\"}", &root, err, errlen)) != 0)
 		goto out;
-	}
-	if (!json_is_object(root)) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "expected a JSON object {\"qr\": \"TC1:...\"}");
-		goto out;
-	}
 	json_object_foreach(root, key, v)
 	{
 		if (strcmp(key, "qr") == 0) {
@@ -358,7 +371,6 @@ tc_redeem_req_parse(struct tc_redeem_req *out, const uint8_t *body, size_t len,
     char *err, size_t errlen)
 {
 	json_t *root = NULL, *v;
-	json_error_t je;
 	const char *key;
 	json_int_t party;
 	size_t n, i;
@@ -367,27 +379,11 @@ tc_redeem_req_parse(struct tc_redeem_req *out, const uint8_t *body, size_t len,
 	if (out == NULL || (body == NULL && len > 0))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
 	memset(out, 0, sizeof(*out));
-	if (len > TC_REDEEM_REQ_MAX)
-		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%zu bytes, over the limit of %u", len,
-		    (unsigned)TC_REDEEM_REQ_MAX);
-	if (len == 0)
-		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "empty body: expected {\"qr\": \"TC1:...\", "
-		    "\"request_id\": \"...\"}");
+	if ((r = load_object(body, len, TC_REDEEM_REQ_MAX,
+		 "{\"qr\": \"TC1:...\", \"request_id\": \"...\"}", &root, err,
+		 errlen)) != 0)
+		goto out;
 	out->party = 1;
-	root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES, &je);
-	if (root == NULL) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "byte %d: not JSON: %s", je.position, je.text);
-		goto out;
-	}
-	if (!json_is_object(root)) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "expected a JSON object {\"qr\": \"TC1:...\", "
-		    "\"request_id\": \"...\"}");
-		goto out;
-	}
 	json_object_foreach(root, key, v)
 	{
 		if (strcmp(key, "qr") == 0) {

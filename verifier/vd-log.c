@@ -266,6 +266,22 @@ vd_mask_card(const char *card16, char out[20])
 }
 
 void
+vd_json_text(struct tc_buf *out, const struct tc_text *t)
+{
+	tc_buf_puts(out, "{\"zh\":");
+	if (t->zh != NULL)
+		vd_json_str(out, t->zh, 512);
+	else
+		tc_buf_puts(out, "null");
+	tc_buf_puts(out, ",\"en\":");
+	if (t->en != NULL)
+		vd_json_str(out, t->en, 512);
+	else
+		tc_buf_puts(out, "null");
+	tc_buf_put_u8(out, '}');
+}
+
+void
 vd_put_uint(struct tc_buf *b, unsigned long long v)
 {
 	char d[24];

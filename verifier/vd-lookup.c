@@ -144,17 +144,8 @@ text_json(struct tc_buf *b, const char *key, const struct tc_text *t)
 {
 	tc_buf_puts(b, ",\"");
 	tc_buf_puts(b, key);
-	tc_buf_puts(b, "\":{\"zh\":");
-	if (t->zh != NULL)
-		vd_json_str(b, t->zh, 512);
-	else
-		tc_buf_puts(b, "null");
-	tc_buf_puts(b, ",\"en\":");
-	if (t->en != NULL)
-		vd_json_str(b, t->en, 512);
-	else
-		tc_buf_puts(b, "null");
-	tc_buf_put_u8(b, '}');
+	tc_buf_puts(b, "\":");
+	vd_json_text(b, t);
 }
 
 void

@@ -83,22 +83,6 @@ day_parse(const char *s, int64_t *day)
 	return y2 == y && m2 == m && d2 == d ? 0 : -1;
 }
 
-static void
-put_text_obj(struct tc_buf *b, const struct tc_text *t)
-{
-	tc_buf_puts(b, "{\"zh\":");
-	if (t->zh != NULL)
-		vd_json_str(b, t->zh, 512);
-	else
-		tc_buf_puts(b, "null");
-	tc_buf_puts(b, ",\"en\":");
-	if (t->en != NULL)
-		vd_json_str(b, t->en, 512);
-	else
-		tc_buf_puts(b, "null");
-	tc_buf_put_u8(b, '}');
-}
-
 /*
  * The service and, for "id.option", the option of p named by sid; NULL
  * when p has none of that name.
@@ -157,12 +141,12 @@ put_service_info(
 
 	tc_buf_puts(b, ",\"service_name\":");
 	if (o != NULL)
-		put_text_obj(b, &o->names);
+		vd_json_text(b, &o->names);
 	else
 		tc_buf_puts(b, "null");
 	if (s != NULL && o != s) {
 		tc_buf_puts(b, ",\"of\":");
-		put_text_obj(b, &s->names);
+		vd_json_text(b, &s->names);
 	}
 	if (lead > 0)
 		tc_buf_printf(b, ",\"book_ahead_minutes\":%d", lead);
@@ -265,7 +249,7 @@ card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
 /* POST /v1/services/{service}/redeem */
 static void
 redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
-    struct vd_resp *resp)
+    const char *window, struct vd_resp *resp)
 {
 	struct tc_redeem_req *req = NULL;
 	struct tc_redeem_result res;
@@ -273,19 +257,10 @@ redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 	struct vd_bundle *b = NULL;
 	struct card *k = NULL;
 	const struct tc_service *s = NULL, *o = NULL;
-	const char *window;
 	char msg[512];
 	time_t now = vd_now();
 	int r;
 
-	if ((window = vd_staff_auth(c, resp)) == NULL)
-		return;
-	if (vd->ledger == NULL) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    VD_R_UNAVAILABLE, "unavailable", "%s",
-		    "services are off: no ledger is configured");
-		return;
-	}
 	if (!is_json(vd_req_header(c, MHD_HTTP_HEADER_CONTENT_TYPE))) {
 		vd_resp_error(resp, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
 		    VD_R_BAD_REQUEST, "unsupported-media-type", "%s",
@@ -415,6 +390,23 @@ out:
 	free(req);
 }
 
+/* Parses the query string into form; 0, or -1 with resp filled (400). */
+static int
+query(struct vd_req *rq, struct tc_form *form, const char *const *allowed,
+    struct vd_resp *resp)
+{
+	char msg[512];
+
+	if (tc_form_parse(form, rq->query, rq->querylen, msg, sizeof(msg)) !=
+		0 ||
+	    tc_form_only(form, allowed, msg, sizeof(msg)) != 0) {
+		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		    "bad-query", "%s", msg);
+		return -1;
+	}
+	return 0;
+}
+
 struct uses_out {
 	struct tc_buf *b;
 	size_t n;
@@ -446,8 +438,7 @@ put_use(const struct tc_ledger_row *row, void *arg)
 
 /* GET /v1/services/{service}/usage?card=N[&channel=chip|qr][&party=N] */
 static void
-usage(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
-    struct vd_resp *resp)
+usage(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 {
 	static const char *const allowed[] = { "card", "channel", "party",
 		NULL };
@@ -466,21 +457,8 @@ usage(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 	time_t now = vd_now();
 	int party = 1, r;
 
-	if (vd_staff_auth(c, resp) == NULL)
+	if (query(rq, &form, allowed, resp) != 0)
 		return;
-	if (vd->ledger == NULL) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    VD_R_UNAVAILABLE, "unavailable", "%s",
-		    "services are off: no ledger is configured");
-		return;
-	}
-	if (tc_form_parse(&form, rq->query, rq->querylen, msg, sizeof(msg)) !=
-		0 ||
-	    tc_form_only(&form, allowed, msg, sizeof(msg)) != 0) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
-		    "bad-query", "%s", msg);
-		return;
-	}
 	card = tc_form_get(&form, "card", NULL);
 	if (card == NULL ||
 	    tc_cardno_parse(card, NULL, NULL, norm, msg, sizeof(msg)) != 0) {
@@ -624,8 +602,7 @@ put_row(const struct tc_ledger_row *row, void *arg)
 
 /* GET /v1/services/{service}/report?from=YYYY-MM-DD&to=YYYY-MM-DD */
 static void
-report(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
-    struct vd_resp *resp)
+report(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 {
 	static const char *const allowed[] = { "from", "to", "programme",
 		NULL };
@@ -636,21 +613,8 @@ report(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 	int64_t from, to;
 	int r;
 
-	if (vd_staff_auth(c, resp) == NULL)
+	if (query(rq, &form, allowed, resp) != 0)
 		return;
-	if (vd->ledger == NULL) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    VD_R_UNAVAILABLE, "unavailable", "%s",
-		    "services are off: no ledger is configured");
-		return;
-	}
-	if (tc_form_parse(&form, rq->query, rq->querylen, msg, sizeof(msg)) !=
-		0 ||
-	    tc_form_only(&form, allowed, msg, sizeof(msg)) != 0) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
-		    "bad-query", "%s", msg);
-		return;
-	}
 	if (day_parse(tc_form_get(&form, "from", NULL), &from) != 0 ||
 	    day_parse(tc_form_get(&form, "to", NULL), &to) != 0) {
 		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
@@ -723,7 +687,7 @@ vd_ep_services(struct MHD_Connection *c, struct vd_req *rq, const char *rest,
     struct vd_resp *resp)
 {
 	char sid[TC_LEDGER_SERVICE_MAX];
-	const char *slash = strchr(rest, '/');
+	const char *slash = strchr(rest, '/'), *window;
 	size_t n;
 
 	if (slash == NULL || !service_ok(rest, (size_t)(slash - rest))) {
@@ -737,34 +701,38 @@ vd_ep_services(struct MHD_Connection *c, struct vd_req *rq, const char *rest,
 	n = (size_t)(slash - rest);
 	memcpy(sid, rest, n);
 	sid[n] = '\0';
-	if (strcmp(slash, "/redeem") == 0) {
+	if (strcmp(slash, "/redeem") == 0)
 		rq->ep = VD_EP_REDEEM;
-		if (!rq->method_post) {
-			resp->allow = "POST";
-			vd_resp_error(resp, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    VD_R_METHOD, "method-not-allowed", "%s",
-			    "allowed: POST");
-			return;
-		}
-		redeem(c, rq, sid, resp);
-	} else if (strcmp(slash, "/usage") == 0 ||
-	    strcmp(slash, "/report") == 0) {
-		rq->ep = slash[1] == 'u' ? VD_EP_USAGE : VD_EP_REPORT;
-		if (!rq->method_get && !rq->method_head) {
-			resp->allow = "GET, HEAD";
-			vd_resp_error(resp, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    VD_R_METHOD, "method-not-allowed", "%s",
-			    "allowed: GET, HEAD");
-			return;
-		}
-		if (rq->ep == VD_EP_USAGE)
-			usage(c, rq, sid, resp);
-		else
-			report(c, rq, sid, resp);
-	} else {
+	else if (strcmp(slash, "/usage") == 0)
+		rq->ep = VD_EP_USAGE;
+	else if (strcmp(slash, "/report") == 0)
+		rq->ep = VD_EP_REPORT;
+	else {
 		rq->ep = VD_EP_OTHER;
 		vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 		    "not-found", "%s",
 		    "expected /v1/services/SERVICE/redeem, /usage or /report");
+		return;
 	}
+	if (rq->ep == VD_EP_REDEEM ? !rq->method_post
+				   : !rq->method_get && !rq->method_head) {
+		resp->allow = rq->ep == VD_EP_REDEEM ? "POST" : "GET, HEAD";
+		vd_resp_error(resp, MHD_HTTP_METHOD_NOT_ALLOWED, VD_R_METHOD,
+		    "method-not-allowed", "allowed: %s", resp->allow);
+		return;
+	}
+	if ((window = vd_staff_auth(c, resp)) == NULL)
+		return;
+	if (vd->ledger == NULL) {
+		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    VD_R_UNAVAILABLE, "unavailable", "%s",
+		    "services are off: no ledger is configured");
+		return;
+	}
+	if (rq->ep == VD_EP_REDEEM)
+		redeem(c, rq, sid, window, resp);
+	else if (rq->ep == VD_EP_USAGE)
+		usage(rq, sid, resp);
+	else
+		report(rq, sid, resp);
 }

@@ -270,6 +270,8 @@ void vd_log_event(const char *event, const char *level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Appends s to out as a JSON string (quotes included), at most max bytes. */
 void vd_json_str(struct tc_buf *out, const char *s, size_t max);
+/* Appends {"zh": ..., "en": ...} (null for a missing language). */
+void vd_json_text(struct tc_buf *out, const struct tc_text *t);
 /* Appends v in decimal. */
 void vd_put_uint(struct tc_buf *b, unsigned long long v);
 /*
