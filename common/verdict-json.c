@@ -11,6 +11,7 @@
 
 #include <jansson.h>
 
+#include "tcard/cardno.h"
 #include "tcard/httpreq.h"
 #include "tcard/ledger.h"
 #include "verdict-json.h"
@@ -43,6 +44,32 @@ tc_verdict_time(int64_t t, char out[40])
 	if (gmtime_r(&tt, &tm) == NULL ||
 	    strftime(out, 40, "%Y-%m-%dT%H:%M:%S+08:00", &tm) == 0)
 		snprintf(out, 40, "%lld", (long long)t);
+}
+
+void
+tc_verdict_print_claims(FILE *f, const struct tc_verdict *v, const char *source)
+{
+	char grouped[20], when[40];
+
+	if (!v->have_claims)
+		return;
+	if (!v->authentic)
+		fprintf(f,
+		    "NOT GENUINE: the signature did not verify; the details "
+		    "below are as the %s claims them\n",
+		    source);
+	tc_cardno_group(v->claims.card_no, grouped);
+	tc_verdict_time(v->claims.expires_at, when);
+	fprintf(f, "card:      %s\n", grouped);
+	fprintf(f, "name:      %s\n", v->claims.name);
+	fprintf(f, "tier:      %s\n", v->claims.tier);
+	fprintf(f, "programme: %s\n", v->claims.programme);
+	fprintf(f, "expires:   %s\n", when);
+	if (v->claims.principal[0] != '\0') {
+		tc_cardno_group(v->claims.principal, grouped);
+		fprintf(
+		    f, "sub-card:  %s of %s\n", v->claims.relation, grouped);
+	}
 }
 
 static const char *

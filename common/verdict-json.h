@@ -73,6 +73,15 @@ void *tc_verdict_json(const struct tc_verdict *v, const struct tc_programme *p);
 int tc_verdict_services(
     const struct tc_programme *p, const char *tier, void *arr, FILE *f);
 
+/*
+ * Prints the claims of v (when it has any) as the text output of
+ * tcard-verify: a NOT GENUINE warning when the signature did not verify
+ * (the claims are as the source, "text" or "chip", claims them), then
+ * card, name, tier, programme, expires and, for sub-cards, the main card.
+ */
+void tc_verdict_print_claims(
+    FILE *f, const struct tc_verdict *v, const char *source);
+
 struct tc_ledger;
 
 /*

@@ -193,21 +193,9 @@ read_line(char *out, size_t outlen, int strip_space)
 }
 
 static void
-fmt_time(int64_t t, char out[40])
-{
-	struct tm tm;
-	time_t tt = (time_t)(t + 8 * 3600);
-
-	if (gmtime_r(&tt, &tm) == NULL ||
-	    strftime(out, 40, "%Y-%m-%dT%H:%M:%S+08:00", &tm) == 0)
-		snprintf(out, 40, "%lld", (long long)t);
-}
-
-static void
 print_text(const struct tc_verdict *v, const struct tc_programme *p,
     struct tc_ledger *led, time_t now)
 {
-	char grouped[20], when[40];
 
 	if (v->valid)
 		printf("VALID\n");
@@ -229,20 +217,7 @@ print_text(const struct tc_verdict *v, const struct tc_programme *p,
 		    v->message);
 	if (!v->have_claims)
 		return;
-	if (!v->authentic)
-		printf("NOT GENUINE: the signature did not verify; the details "
-		       "below are as the text claims them\n");
-	tc_cardno_group(v->claims.card_no, grouped);
-	fmt_time(v->claims.expires_at, when);
-	printf("card:      %s\n", grouped);
-	printf("name:      %s\n", v->claims.name);
-	printf("tier:      %s\n", v->claims.tier);
-	printf("programme: %s\n", v->claims.programme);
-	printf("expires:   %s\n", when);
-	if (v->claims.principal[0] != '\0') {
-		tc_cardno_group(v->claims.principal, grouped);
-		printf("sub-card:  %s of %s\n", v->claims.relation, grouped);
-	}
+	tc_verdict_print_claims(stdout, v, "text");
 	if (p == NULL)
 		printf("services:  unknown (no programme file for %s)\n",
 		    v->claims.programme);

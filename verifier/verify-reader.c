@@ -70,7 +70,6 @@ print_result(const struct tc_tap_result *t, const struct tc_programme *p,
     int json, struct tc_ledger *led, time_t now)
 {
 	const struct tc_verdict *v = &t->v;
-	char grouped[20], when[40];
 	json_t *o, *chip, *arr;
 
 	if (json) {
@@ -101,20 +100,7 @@ print_result(const struct tc_tap_result *t, const struct tc_programme *p,
 	    t->card_checked ? ", signed a fresh challenge" : "");
 	if (!v->have_claims)
 		return;
-	if (!v->authentic)
-		printf("NOT GENUINE: the signature did not verify; the details "
-		       "below are as the chip claims them\n");
-	tc_cardno_group(v->claims.card_no, grouped);
-	tc_verdict_time(v->claims.expires_at, when);
-	printf("card:      %s\n", grouped);
-	printf("name:      %s\n", v->claims.name);
-	printf("tier:      %s\n", v->claims.tier);
-	printf("programme: %s\n", v->claims.programme);
-	printf("expires:   %s\n", when);
-	if (v->claims.principal[0] != '\0') {
-		tc_cardno_group(v->claims.principal, grouped);
-		printf("sub-card:  %s of %s\n", v->claims.relation, grouped);
-	}
+	tc_verdict_print_claims(stdout, v, "chip");
 	if (p != NULL && v->valid) {
 		printf("services:\n");
 		if ((led != NULL ? tc_verdict_usage(p, v, led, TC_CHANNEL_CHIP,
