@@ -196,7 +196,6 @@ static void
 print_text(const struct tc_verdict *v, const struct tc_programme *p,
     struct tc_ledger *led, time_t now)
 {
-
 	if (v->valid)
 		printf("VALID\n");
 	else
