@@ -52,7 +52,11 @@ static const char help[] =
     "    ledger and staff tokens it also counts the uses of services at a\n"
     "    window (POST /v1/services/SERVICE/redeem: tier, card kind, channel,\n"
     "    party size, quotas per month or year in Asia/Shanghai, exclusive\n"
-    "    groups, idempotent request ids; docs/services.md). It\n"
+    "    groups, idempotent request ids; docs/services.md). With a\n"
+    "    reader it watches a PC/SC card reader at the window: each card\n"
+    "    presented is verified as a QR e-card is and must sign a fresh\n"
+    "    challenge (a clone is refused); GET /v1/reader shows the reader's\n"
+    "    state and the newest tap, whose id a redeem takes. It\n"
     "    works from the signed bundle that tcard-issuer publish writes,\n"
     "    read from a directory or pulled from a base URL every\n"
     "    pull-interval seconds (conditional GETs, revocation deltas). A\n"
@@ -83,6 +87,12 @@ static const char help[] =
     "                          GET .../usage?card=N and .../report?from=&to=\n"
     "    --staff-tokens FILE   window names and their bearer tokens (mode\n"
     "                          600); the staff endpoints need one\n"
+    "    --reader NAME         watch this PC/SC reader (its name or a\n"
+    "                          unique part of it; default none)\n"
+    "    --reader-profile auto|piv|tcard  card profile (default auto)\n"
+    "    --reader-timeout MS|SECS  deadline of each card operation\n"
+    "                          (\"500ms\" or \"5\"; default 5 s)\n"
+    "    --tap-max-age SECS    a tap serves a redeem this long (120)\n"
     "    --tls-cert FILE, --tls-key FILE\n"
     "                          serve HTTPS with this PEM certificate and\n"
     "                          key (the key must be mode 600 or stricter)\n"
@@ -118,12 +128,14 @@ static const char help[] =
     "ENVIRONMENT\n"
     "    TCARD_PROGRAMMES  default programme directory\n"
     "    TCARD_NOW         injected clock for tests (it then runs on)\n"
+    "    TCARD_PROFILES    card profile directory (with reader)\n"
     "\n"
     "EXAMPLES\n"
     "    tcard-issuer publish --out /srv/bundle\n"
     "    tcard-verifierd --bundle /srv/bundle --pepper keys/pepper.key\n"
     "    tcard-verifierd --config /etc/tcard/verifierd.conf\n"
-    "    tcard-verifierd --bundle /srv/bundle --ledger /var/lib/tcard/ledger.db "
+    "    tcard-verifierd --bundle /srv/bundle --ledger "
+    "/var/lib/tcard/ledger.db "
     "\\\n"
     "        --staff-tokens /etc/tcard/staff-tokens\n"
     "    tcard-verifierd --bundle https://cards.example.gov.cn/bundle/ \\\n"
@@ -511,6 +523,10 @@ main(int argc, char **argv)
 	}
 	if (vd_updater_start() != 0 || vd_log_start() != 0)
 		goto out;
+	if (vd_reader_start(err, sizeof(err)) != 0) {
+		status = env_fail(err);
+		goto out;
+	}
 	/* The host part of listen, as given ("[::1]", "0.0.0.0"). */
 	snprintf(host, sizeof(host), "%s", vd->conf.listen);
 	if (strrchr(host, ':') != NULL)
@@ -533,6 +549,7 @@ main(int argc, char **argv)
 	vd_log_event("stop", "info", "signal %d: stopping", sig);
 	status = TC_EXIT_OK;
 out:
+	vd_reader_stop(); /* first: it wakes GET /v1/reader long-polls */
 	vd_http_stop();
 	vd_updater_stop();
 	vd_log_stop();

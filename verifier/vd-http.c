@@ -296,6 +296,10 @@ answer(struct MHD_Connection *c, struct vd_req *rq, const char *url)
 		rq->ep = VD_EP_REVOCATIONS;
 		if (method_is(rq, 1, 0, &resp, "GET, HEAD"))
 			vd_ep_revocations(c, rq, &resp);
+	} else if (strcmp(url, "/v1/reader") == 0) {
+		rq->ep = VD_EP_READER;
+		if (method_is(rq, 1, 0, &resp, "GET, HEAD"))
+			vd_ep_reader(c, rq, &resp);
 	} else if (strncmp(url, "/v1/services/", 13) == 0) {
 		vd_ep_services(c, rq, url + 13, &resp);
 	} else if (strncmp(url, "/bundle/", 8) == 0) {
@@ -317,6 +321,11 @@ answer(struct MHD_Connection *c, struct vd_req *rq, const char *url)
 		    "no such endpoint (see /lookup, /v1/lookup, /v1/verify, "
 		    "/v1/services/SERVICE/redeem, /v1/trust, "
 		    "/v1/revocations, /healthz, /metrics)");
+	if (resp.suspended) {
+		/* A long-poll: answered when resumed (vd-reader.c). */
+		tc_buf_release(&resp.body);
+		return MHD_YES;
+	}
 	ok = queue(c, rq, &resp, fd, fdlen);
 	tc_buf_release(&resp.body);
 	return ok;
@@ -462,8 +471,9 @@ vd_http_start(char *err, size_t errlen)
 	struct sockaddr_storage sa;
 	socklen_t salen;
 	const union MHD_DaemonInfo *di;
-	unsigned flags =
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	/* Suspend and resume: the reader's long-polls park, not block. */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+	    MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	unsigned threads = vd->conf.threads;
 	/*
 	 * Each connection has a memory pool of this size, which

@@ -183,8 +183,7 @@ card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
 			    VD_R_ERROR, "internal", "%s", "out of memory");
 			return -1;
 		}
-		if (vd_reader_find == NULL ||
-		    vd_reader_find(req->tap, tap) != 0) {
+		if (vd_reader_find(req->tap, tap) != 0) {
 			free(tap);
 			vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 			    "unknown-tap",

@@ -305,6 +305,8 @@ struct vd_req {
 	size_t bytes;
 	char card[20]; /* masked card number or "" */
 	char *path;    /* the routed path (a copy of MHD's url) */
+	/* A long-poll parked (MHD_suspend_connection) until this time. */
+	uint64_t park_until_ns;
 };
 
 /* A response under construction. */
@@ -320,6 +322,7 @@ struct vd_resp {
 	const char *allow;
 	const char *www_auth; /* WWW-Authenticate of a 401 */
 	int html_security;    /* add the page's CSP headers */
+	int suspended;	      /* the handler suspended the connection */
 	enum vd_result result;
 };
 
@@ -383,8 +386,9 @@ const char *vd_staff_auth(struct MHD_Connection *c, struct vd_resp *resp);
 
 /*
  * ---- the window's reader (vd-reader.c) ----
- * Declared here by the lead for the redeem endpoint (vd-services.c); the
- * reader helper implements them in vd-reader.c.
+ * A thread reads each card presented at the reader once (tap
+ * verification, include/tcard/tap.h) and keeps the newest taps; a redeem
+ * may name one by its id (vd-services.c).
  */
 
 struct vd_tap {
@@ -402,6 +406,9 @@ int vd_reader_find(const char *id, struct vd_tap *out /* OUT */);
 /* Starts the reader thread (0 and nothing when no reader is set). */
 int vd_reader_start(char *err, size_t errlen);
 void vd_reader_stop(void);
+/* GET /v1/reader[?after=TAPID&wait=SECS]: the state and the newest tap. */
+void vd_ep_reader(
+    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
 
 /*
  * /v1/services/SERVICE/redeem, /usage and /report (vd-services.c); rest

@@ -20,7 +20,6 @@
 #define TC_VDCONF_FILE_MAX (64u * 1024) /* largest configuration file */
 #define TC_VDCONF_LINE_MAX 4096		/* longest line */
 #define TC_VDCONF_PATH_MAX 1024		/* longest path or URL, NUL included */
-#define TC_VDCONF_READER_MAX 128	/* longest reader name, NUL included */
 
 /* What to do when the revocation list is past next-update + grace. */
 enum tc_stale_policy {
@@ -33,6 +32,9 @@ struct tc_rate {
 	unsigned count;
 	unsigned period;
 };
+
+/* The longest reader name, NUL included (as TC_ICC_READER_NAME). */
+#define TC_VDCONF_READER_MAX 128
 
 struct tc_vdconf {
 	char listen[128];		    /* "127.0.0.1:8080" */
@@ -64,11 +66,10 @@ struct tc_vdconf {
 	char port_file[TC_VDCONF_PATH_MAX]; /* "" none */
 	char ledger[TC_VDCONF_PATH_MAX];    /* usage ledger; "" no services */
 	char staff_tokens[TC_VDCONF_PATH_MAX]; /* window tokens file */
-	char reader[TC_VDCONF_READER_MAX]; /* PC/SC reader (or a unique part
-					      of its name); "" none */
-	char reader_profile[16];	   /* auto, piv or tcard */
-	unsigned reader_timeout;	   /* ms per card operation */
-	unsigned tap_max_age;		   /* seconds a tap serves a redeem */
+	char reader[TC_VDCONF_READER_MAX];     /* PC/SC reader; "" none */
+	char reader_profile[16];	       /* auto, piv or tcard */
+	unsigned reader_timeout;	       /* ms per card operation */
+	unsigned tap_max_age;		       /* seconds, for a redeem */
 };
 
 /* Fills c with the defaults (docs/verifierd.md). */

@@ -57,12 +57,14 @@ expect_exit 2 "a bad --timeout is a usage error" tap "$R0" --timeout 0
 cp "$T/base.json" "$T/f.json"
 vcard_start 0 "$T/f.json" || not_ok "held card inserted"
 coproc HOLD { "$TC_BIN/tcard-vcard" --hold-reader "$R0" --timeout 10; }
+# bash unsets HOLD and HOLD_PID once the coprocess ends: keep them.
+hold_pid=$HOLD_PID hold_in=${HOLD[1]}
 read -r line <&"${HOLD[0]}"
 check "the card is held exclusively ($line)" test "${line%% *}" = holding
 expect_exit 3 "tap on a card held by another program" tap "$R0"
 expect_err 'sharing violation' "says sharing violation"
-exec {HOLD[1]}>&-
-wait "$HOLD_PID" 2>/dev/null
+exec {hold_in}>&-
+wait "$hold_pid" 2>/dev/null
 expect_exit 0 "the card is usable again once released" tap "$R0"
 vcard_pull 0
 

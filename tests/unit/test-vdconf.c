@@ -37,6 +37,10 @@ test_defaults(void **state)
 	assert_int_equal(c.card_rate.period, 3600);
 	assert_string_equal(c.access_log, "-");
 	assert_int_equal(c.have_ca_pin, 0);
+	assert_string_equal(c.reader, "");
+	assert_string_equal(c.reader_profile, "auto");
+	assert_int_equal(c.reader_timeout, 5000);
+	assert_int_equal(c.tap_max_age, 120);
 	/* A bundle is the one thing required. */
 	assert_int_equal(
 	    tc_vdconf_check(&c, err, sizeof(err)), TC_ERR_INVALID_ARG);
@@ -91,6 +95,29 @@ test_values(void **state)
 		    "fef1b6",
 		    0 },
 		{ "ca-pin", "25c7", TC_ERR_MALFORMED },
+		{ "reader", "Virtual PCD 00 00", 0 },
+		{ "reader", "PCD 00 01", 0 },
+		{ "reader", "", 0 },
+		{ "reader", "bad\x01name", TC_ERR_MALFORMED },
+		{ "reader-profile", "auto", 0 },
+		{ "reader-profile", "piv", 0 },
+		{ "reader-profile", "tcard", 0 },
+		{ "reader-profile", "PIV", TC_ERR_MALFORMED },
+		{ "reader-profile", "", TC_ERR_MALFORMED },
+		{ "reader-timeout", "500ms", 0 },
+		{ "reader-timeout", "5", 0 },
+		{ "reader-timeout", "5s", 0 },
+		{ "reader-timeout", "60", 0 },
+		{ "reader-timeout", "61", TC_ERR_RANGE },
+		{ "reader-timeout", "99ms", TC_ERR_RANGE },
+		{ "reader-timeout", "0", TC_ERR_RANGE },
+		{ "reader-timeout", "5m", TC_ERR_MALFORMED },
+		{ "reader-timeout", "ms", TC_ERR_MALFORMED },
+		{ "tap-max-age", "120", 0 },
+		{ "tap-max-age", "2m", 0 },
+		{ "tap-max-age", "1h", 0 },
+		{ "tap-max-age", "0", TC_ERR_RANGE },
+		{ "tap-max-age", "2h", TC_ERR_RANGE },
 		{ "no-such-key", "1", TC_ERR_NOT_FOUND },
 	};
 	struct tc_vdconf c;
@@ -121,6 +148,51 @@ test_values(void **state)
 	assert_int_equal(c.have_ca_pin, 1);
 	assert_int_equal(c.ca_pin[0], 0x25);
 	assert_int_equal(c.ca_pin[31], 0xb6);
+	assert_int_equal(
+	    tc_vdconf_set(&c, "reader-timeout", "250ms", NULL, 0), 0);
+	assert_int_equal(c.reader_timeout, 250);
+	assert_int_equal(tc_vdconf_set(&c, "reader-timeout", "7", NULL, 0), 0);
+	assert_int_equal(c.reader_timeout, 7000);
+	assert_int_equal(tc_vdconf_set(&c, "tap-max-age", "2m", NULL, 0), 0);
+	assert_int_equal(c.tap_max_age, 120);
+	assert_int_equal(
+	    tc_vdconf_set(&c, "reader-profile", "piv", NULL, 0), 0);
+	assert_string_equal(c.reader_profile, "piv");
+}
+
+static void
+test_reader(void **state)
+{
+	static const char text[] = "bundle /srv/b\n"
+				   "reader   Virtual PCD 00 00  \n"
+				   "reader-profile tcard\n"
+				   "reader-timeout 2s\n"
+				   "tap-max-age 90\n";
+	struct tc_vdconf c;
+	char err[256], longname[TC_VDCONF_READER_MAX + 1];
+
+	tc_vdconf_init(&c);
+	assert_int_equal(
+	    tc_vdconf_parse(&c, text, strlen(text), err, sizeof(err)), 0);
+	/* The name keeps its inner spaces, not the outer ones. */
+	assert_string_equal(c.reader, "Virtual PCD 00 00");
+	assert_string_equal(c.reader_profile, "tcard");
+	assert_int_equal(c.reader_timeout, 2000);
+	assert_int_equal(c.tap_max_age, 90);
+	memset(longname, 'r', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(
+	    tc_vdconf_set(&c, "reader", longname, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	longname[TC_VDCONF_READER_MAX - 1] = '\0';
+	assert_int_equal(
+	    tc_vdconf_set(&c, "reader", longname, err, sizeof(err)), 0);
+	assert_int_equal(strlen(c.reader), TC_VDCONF_READER_MAX - 1);
+	assert_int_equal(
+	    tc_vdconf_set(&c, "reader-profile", "emv", err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	assert_non_null(strstr(err, "auto, piv or tcard"));
+	assert_string_equal(c.reader_profile, "tcard");
 }
 
 static void
@@ -324,6 +396,7 @@ main(void)
 		cmocka_unit_test(test_file),
 		cmocka_unit_test(test_file_refusals),
 		cmocka_unit_test(test_staff_tokens),
+		cmocka_unit_test(test_reader),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
