@@ -27,9 +27,12 @@ pcsc_skip() {
 	exit 77
 }
 
-# Is TCP port $1 free on this machine (nothing listening)?
+# Is TCP port $1 free on this machine: no socket at all with that local
+# port? vpcd binds without SO_REUSEADDR, so even a connection in TIME_WAIT
+# that happens to have the port as its local end makes pcscd fail with
+# "Address already in use".
 port_free() {
-	! grep -qiE "^ *[0-9]+: [0-9A-F]+:$(printf '%04X' "$1") [0-9A-F]+:[0-9A-F]+ 0A" \
+	! grep -qiE "^ *[0-9]+: [0-9A-F]+:$(printf '%04X' "$1") " \
 		/proc/net/tcp /proc/net/tcp6 2>/dev/null
 }
 
@@ -62,9 +65,14 @@ pcsc_start() {
 	if pidof pcscd >/dev/null 2>&1; then
 		pcsc_skip "a pcscd this script did not start is running (pid $(pidof pcscd)); stop it first (systemctl stop pcscd.socket pcscd.service)"
 	fi
-	VPCD_PORT=35963
-	port_free $VPCD_PORT && port_free $((VPCD_PORT + 1)) ||
-		pcsc_skip "ports $VPCD_PORT-$((VPCD_PORT + 1)) are taken by another program"
+	# Not vpcd's usual 35963: that lies in Linux's ephemeral range
+	# (32768-60999), where any client connection of the suite (curl,
+	# wrk, Chromium) may hold it for a minute of TIME_WAIT. Below the
+	# range, a few candidates.
+	for VPCD_PORT in 29563 29573 29583 29593 ""; do
+		[ -n "$VPCD_PORT" ] || pcsc_skip "ports 29563-29594 are all taken by other programs"
+		port_free $VPCD_PORT && port_free $((VPCD_PORT + 1)) && break
+	done
 	mkdir -p "$T/pcsc-conf"
 	cat >"$T/pcsc-conf/vpcd" <<-EOF
 		FRIENDLYNAME "Virtual PCD"
