@@ -430,7 +430,9 @@ vd_reader_start(char *err, size_t errlen)
 		tc_profile_set_release(&R.profiles);
 		return -1;
 	}
+	pthread_mutex_lock(&R.mu);
 	R.waking = 1;
+	pthread_mutex_unlock(&R.mu);
 	if (pthread_create(&R.th, NULL, run, NULL) != 0) {
 		vd_err(err, errlen, "reader: cannot start a thread");
 		vd_reader_stop();
@@ -458,7 +460,9 @@ vd_reader_stop(void)
 	/* The waker resumes every parked long-poll before it ends. */
 	if (R.waking)
 		pthread_join(R.waker, NULL);
+	pthread_mutex_lock(&R.mu);
 	R.waking = 0;
+	pthread_mutex_unlock(&R.mu);
 	if (R.running)
 		pthread_join(R.th, NULL);
 	R.running = 0;
