@@ -204,25 +204,6 @@ add_card(const struct tc_card_state *c, void *arg)
 	return 0;
 }
 
-/* Reads the last sequence number (0 when there is no file). */
-static int
-read_seq(const char *path, uint64_t *seq)
-{
-	FILE *f;
-	unsigned long long v = 0;
-
-	*seq = 0;
-	if ((f = fopen(path, "r")) == NULL)
-		return errno == ENOENT ? 0 : TC_ERR_IO;
-	if (fscanf(f, "%llu", &v) != 1) {
-		fclose(f);
-		return TC_ERR_MALFORMED;
-	}
-	fclose(f);
-	*seq = v;
-	return 0;
-}
-
 /* N when name is exactly fmt with a decimal N (no sign, no zero pad). */
 static int
 name_seq(
@@ -618,7 +599,7 @@ exec_publish(int argc, char **argv)
 		status = tc_cli_usage("home directory path too long");
 		goto out;
 	}
-	if ((r = read_seq(path, &seq)) != 0) {
+	if ((r = tc_issuer_read_seq(path, &seq)) != 0) {
 		status = env_fail(r, path, "cannot read the sequence");
 		goto out;
 	}

@@ -77,25 +77,6 @@ collect_one(const struct tc_card_state *c, void *arg)
 	return 0;
 }
 
-/* Reads the last sequence number (0 when there is no file). */
-static int
-read_seq(const char *path, uint64_t *seq)
-{
-	FILE *f;
-	unsigned long long v = 0;
-
-	*seq = 0;
-	if ((f = fopen(path, "r")) == NULL)
-		return errno == ENOENT ? 0 : TC_ERR_IO;
-	if (fscanf(f, "%llu", &v) != 1) {
-		fclose(f);
-		return TC_ERR_MALFORMED;
-	}
-	fclose(f);
-	*seq = v;
-	return 0;
-}
-
 /* Writes data to path through a temporary file and rename. */
 static int
 write_file(const char *path, const void *data, size_t len)
@@ -186,7 +167,7 @@ exec_revocations(int argc, char **argv)
 		goto out;
 	}
 	snprintf(seqpath, sizeof(seqpath), "%s/%s", s.home, SEQ_FILE);
-	if ((r = read_seq(seqpath, &seq)) != 0) {
+	if ((r = tc_issuer_read_seq(seqpath, &seq)) != 0) {
 		status = tc_cli_fail(r, seqpath, "cannot read the sequence");
 		goto out;
 	}

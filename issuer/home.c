@@ -210,3 +210,21 @@ tc_issuer_install_programmes(const char *src, const char *home)
 	closedir(d);
 	return status;
 }
+
+int
+tc_issuer_read_seq(const char *path, uint64_t *seq)
+{
+	FILE *f;
+	unsigned long long v = 0;
+
+	*seq = 0;
+	if ((f = fopen(path, "r")) == NULL)
+		return errno == ENOENT ? 0 : TC_ERR_IO;
+	if (fscanf(f, "%llu", &v) != 1) {
+		fclose(f);
+		return TC_ERR_MALFORMED;
+	}
+	fclose(f);
+	*seq = v;
+	return 0;
+}

@@ -8,6 +8,8 @@
 #ifndef TCARD_ISSUER_HOME_H
 #define TCARD_ISSUER_HOME_H
 
+#include <stdint.h>
+
 struct tc_keystore;
 struct tc_registry;
 
@@ -54,6 +56,13 @@ int tc_issuer_install_programmes(const char *src, const char *home);
 const char *tc_issuer_shipped_programmes(void);
 
 /* Closes what tc_issuer_open opened (NULLs are fine). */
+/*
+ * Reads the revocation list sequence number last used, kept as decimal
+ * text in path (HOME/revocations.seq, shared by revocations and publish):
+ * 0 when the file does not exist. Returns 0, TC_ERR_IO, TC_ERR_MALFORMED.
+ */
+int tc_issuer_read_seq(const char *path, uint64_t *seq /* OUT */);
+
 void tc_issuer_close(struct tc_keystore *ks, struct tc_registry *reg);
 
 #endif
