@@ -117,7 +117,7 @@ void tc_ledger_close(struct tc_ledger *l);
  * existing file is left as it is; ":memory:" is nothing to do). SQLite
  * gives a database's -wal and -shm files the mode of the database file, so
  * a database opened afterwards keeps all three private. Also used for the
- * lookup guard's file (include/tcard/guard.h). Returns 0,
+ * lookup guard's file (include/tcard/cardguard.h). Returns 0,
  * TC_ERR_INVALID_ARG, or TC_ERR_DB with err (the directory is not
  * writable...).
  */
