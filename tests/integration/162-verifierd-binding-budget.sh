@@ -44,7 +44,7 @@ body_json "VALID, the ID matches" 'assert o["result"] == "VALID", o'
 python3 "$(dirname "$0")/binding-load.py" "$PORT" "$PID_a" "$T/qr.txt" "$I11" \
 	8 4 6 >"$T/load.json" 2>"$T/load.err"
 sed 's/^/# /' "$T/load.json" "$T/load.err"
-N=$(nproc); N=$((N > 1 ? N - 1 : 1))
+N=$(getconf _NPROCESSORS_ONLN); N=$((N > 1 ? N - 1 : 1)) # as the daemon counts
 load() { python3 -c "
 import json, sys
 o = json.load(open(sys.argv[1]))
