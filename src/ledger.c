@@ -6,11 +6,15 @@
  * connection guarded by a mutex, so two redeems of the last use, from two
  * threads or two processes, allow exactly one. Rules: docs/services.md.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -20,29 +24,52 @@
 #include "tcard/workday.h"
 
 #define BUSY_TIMEOUT_MS 5000
-#define LEDGER_VERSION	1
+#define LEDGER_VERSION	2
 #define DAY_END		INT64_C(4000000) /* after any day number in use */
 
+/*
+ * Schema 2 (user_version 2): a request id is unique per window, so two
+ * windows choosing the same id each have their own use. Schema 1 had
+ * request_id UNIQUE alone; it is migrated on the first read-write open.
+ */
 /* clang-format off */
+#define USES_TABLE(name)						\
+	"CREATE TABLE " name " (\n"					\
+	"	id INTEGER PRIMARY KEY,\n"				\
+	"	request_id TEXT NOT NULL\n"				\
+	"	    CHECK (length(request_id) BETWEEN 1 AND 64),\n"	\
+	"	card_no TEXT NOT NULL CHECK (length(card_no) = 16),\n"	\
+	"	programme TEXT NOT NULL CHECK (programme <> ''),\n"	\
+	"	service TEXT NOT NULL CHECK (service <> ''),\n"	\
+	"	option TEXT NOT NULL DEFAULT '',\n"			\
+	"	party INTEGER NOT NULL CHECK (party >= 1),\n"		\
+	"	at INTEGER NOT NULL,\n"				\
+	"	day INTEGER NOT NULL,\n"				\
+	"	channel INTEGER NOT NULL CHECK (channel IN (1, 2)),\n"	\
+	"	window TEXT NOT NULL DEFAULT '',\n"			\
+	"	UNIQUE (window, request_id)\n"				\
+	") STRICT;\n"
+#define USES_INDEXES							\
+	"CREATE INDEX uses_card ON uses (card_no, programme, service, day);\n" \
+	"CREATE INDEX uses_day ON uses (day);\n"
+
 static const char schema[] =
 	"PRAGMA application_id = 1413698124;\n" /* TC_LEDGER_APP_ID */
-	"CREATE TABLE uses (\n"
-	"	id INTEGER PRIMARY KEY,\n"
-	"	request_id TEXT NOT NULL UNIQUE\n"
-	"	    CHECK (length(request_id) BETWEEN 1 AND 64),\n"
-	"	card_no TEXT NOT NULL CHECK (length(card_no) = 16),\n"
-	"	programme TEXT NOT NULL CHECK (programme <> ''),\n"
-	"	service TEXT NOT NULL CHECK (service <> ''),\n"
-	"	option TEXT NOT NULL DEFAULT '',\n"
-	"	party INTEGER NOT NULL CHECK (party >= 1),\n"
-	"	at INTEGER NOT NULL,\n"
-	"	day INTEGER NOT NULL,\n"
-	"	channel INTEGER NOT NULL CHECK (channel IN (1, 2)),\n"
-	"	window TEXT NOT NULL DEFAULT ''\n"
-	") STRICT;\n"
-	"CREATE INDEX uses_card ON uses (card_no, programme, service, day);\n"
-	"CREATE INDEX uses_day ON uses (day);\n"
-	"PRAGMA user_version = 1;\n";
+	USES_TABLE("uses")
+	USES_INDEXES
+	"PRAGMA user_version = 2;\n";
+
+/* Schema 1 to 2: the table is copied, as SQLite cannot drop a constraint. */
+static const char migrate_1_2[] =
+	USES_TABLE("uses_v2")
+	"INSERT INTO uses_v2 (id, request_id, card_no, programme, service,\n"
+	"    option, party, at, day, channel, window)\n"
+	"  SELECT id, request_id, card_no, programme, service, option, party,\n"
+	"    at, day, channel, window FROM uses ORDER BY id;\n"
+	"DROP TABLE uses;\n"
+	"ALTER TABLE uses_v2 RENAME TO uses;\n"
+	USES_INDEXES
+	"PRAGMA user_version = 2;\n";
 /* clang-format on */
 
 enum stmt {
@@ -57,7 +84,7 @@ static const char *const sql[S_N] = {
 		    "programme = ?2 AND service = ?3 AND (?4 = '' OR option = "
 		    "?4) AND day >= ?5 AND day < ?6",
 	[S_FIND] = "SELECT id, card_no, programme, service, option "
-		   "FROM uses WHERE request_id = ?1",
+		   "FROM uses WHERE window = ?2 AND request_id = ?1",
 	[S_INSERT] = "INSERT INTO uses (request_id, card_no, programme, "
 		     "service, option, party, at, day, channel, window) "
 		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -108,6 +135,36 @@ query_int(
 	*v = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	return 0;
+}
+
+/*
+ * Creates the schema of an empty ledger or migrates an older one, in one
+ * IMMEDIATE transaction. The version is read again inside it: another
+ * process may have created or migrated the file since it was first read.
+ */
+static int
+upgrade(struct tc_ledger *l, char *err, size_t errlen)
+{
+	int64_t version = 0;
+	int r;
+
+	if ((r = exec(l, "BEGIN IMMEDIATE", "upgrading the ledger", err,
+		 errlen)) != 0)
+		return r;
+	if ((r = query_int(l, "PRAGMA user_version", &version, err, errlen)) !=
+	    0)
+		goto out;
+	if (version == 0)
+		r = exec(l, schema, "creating the ledger", err, errlen);
+	else if (version == 1)
+		r = exec(l, migrate_1_2, "migrating the ledger to schema 2",
+		    err, errlen);
+	if (r == 0)
+		r = exec(l, "COMMIT", "upgrading the ledger", err, errlen);
+out:
+	if (r != 0)
+		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+	return r;
 }
 
 static int
@@ -172,24 +229,62 @@ setup(struct tc_ledger *l, int ro, char *err, size_t errlen)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
 		    "%s has ledger schema %lld; this program knows up to %d",
 		    l->path, (long long)version, LEDGER_VERSION);
-	if (version == 0) {
-		if ((r = exec(l, "BEGIN IMMEDIATE", "creating the ledger", err,
-			 errlen)) != 0)
-			return r;
-		if ((r = exec(l, schema, "creating the ledger", err, errlen)) !=
-			0 ||
-		    (r = exec(l, "COMMIT", "creating the ledger", err,
-			 errlen)) != 0) {
-			sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
-			return r;
-		}
-	}
+	if (!ro && version < LEDGER_VERSION &&
+	    (r = upgrade(l, err, errlen)) != 0)
+		return r;
 	for (i = 0; i < S_N; i++)
 		if ((rc = sqlite3_prepare_v3(l->db, sql[i], -1,
 			 SQLITE_PREPARE_PERSISTENT, &l->st[i], NULL)) !=
 		    SQLITE_OK)
 			return dberr(
 			    l, rc, "preparing statements", err, errlen);
+	return 0;
+}
+
+int
+tc_ledger_create_private(const char *path, char *err, size_t errlen)
+{
+	int fd;
+
+	if (path == NULL || *path == '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no path");
+	if (strcmp(path, ":memory:") == 0)
+		return 0;
+	fd = open(
+	    path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno == EEXIST)
+		return 0;
+	return tc_seterr(err, errlen, TC_ERR_DB, "%s: cannot create: %s", path,
+	    strerror(errno));
+}
+
+int
+tc_ledger_check_modes(const char *path, char *msg, size_t msglen)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	char name[4096];
+	struct stat st;
+	size_t i;
+	int n;
+
+	if (path == NULL || strcmp(path, ":memory:") == 0)
+		return 0;
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		n = snprintf(name, sizeof(name), "%s%s", path, suffix[i]);
+		if (n < 0 || (size_t)n >= sizeof(name) ||
+		    stat(name, &st) != 0 || (st.st_mode & 077) == 0)
+			continue;
+		if (msg != NULL && msglen > 0)
+			snprintf(msg, msglen,
+			    "%s: group or others may access this file (mode "
+			    "%03o); it holds card numbers: chmod 600 it",
+			    name, (unsigned)(st.st_mode & 0777));
+		return 1;
+	}
 	return 0;
 }
 
@@ -212,6 +307,11 @@ open_ledger(
 		return TC_ERR_NOMEM;
 	}
 	pthread_mutex_init(&l->mu, NULL);
+	/* SQLite gives -wal and -shm the mode of the database file. */
+	if (!ro && (r = tc_ledger_create_private(path, err, errlen)) != 0) {
+		tc_ledger_close(l);
+		return r;
+	}
 	rc = sqlite3_open_v2(path, &l->db,
 	    (ro ? SQLITE_OPEN_READONLY
 		: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
@@ -437,6 +537,8 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 		st = l->st[S_FIND];
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, q->request_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, q->window != NULL ? q->window : "", -1,
+		    SQLITE_STATIC);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW) {
 			res->use_id = sqlite3_column_int64(st, 0);
@@ -451,8 +553,8 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 				sqlite3_reset(st);
 				res->use_id = 0;
 				refuse(res, TC_REDEEM_REQID_REUSED,
-				    "request id %s was used for another "
-				    "card or service",
+				    "request id %s was used at this window "
+				    "for another card or service",
 				    q->request_id);
 				return 0;
 			}

@@ -77,6 +77,9 @@ static const struct key keys[] = {
 	{ "reader-profile",	K_RPROF,  OFF(reader_profile), 0, 0 },
 	{ "reader-timeout",	K_MSEC,	  OFF(reader_timeout), 100, 60000 },
 	{ "tap-max-age",	K_DUR,	  OFF(tap_max_age), 1, 3600 },
+	{ "binding-concurrency", K_UINT,  OFF(binding_concurrency), 0, 256 },
+	{ "binding-wait",	K_MSEC,	  OFF(binding_wait), 0, 10000 },
+	{ "lookup-guard",	K_PATH,	  OFF(lookup_guard), 0, 0 },
 };
 /* clang-format on */
 
@@ -105,6 +108,7 @@ tc_vdconf_init(struct tc_vdconf *c)
 	snprintf(c->reader_profile, sizeof(c->reader_profile), "%s", "auto");
 	c->reader_timeout = 5000;
 	c->tap_max_age = 120;
+	c->binding_wait = 250;
 }
 
 const char *

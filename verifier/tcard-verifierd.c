@@ -109,6 +109,13 @@ static const char help[] =
     "    --lookup-card-rate N/UNIT, --lookup-card-burst N\n"
     "                          guesses per card number (10/h, 5)\n"
     "    --throttle-slots N    entries per throttle table (65536)\n"
+    "    --lookup-guard FILE   the per-card guesses of snapshot cards in\n"
+    "                          this SQLite file, shared by the daemons of\n"
+    "                          a host (default: in memory, per daemon)\n"
+    "    --binding-concurrency N  scrypts at once for /v1/verify with an\n"
+    "                          ID number (default: cores - 1, at least 1)\n"
+    "    --binding-wait MS|SECS  how long one may queue (\"250ms\"), then\n"
+    "                          503 busy with Retry-After"
     "    --log FILE|-|off      JSON log lines (default - : standard error;\n"
     "                          off: events only, on standard error)\n"
     "    --max-body BYTES, --max-query BYTES (8192, 2048)\n"
@@ -476,17 +483,13 @@ main(int argc, char **argv)
 		status = env_fail(err);
 		goto out;
 	}
-	if (vd->conf.ledger[0] != '\0' &&
-	    tc_ledger_open(&vd->ledger, vd->conf.ledger, err, sizeof(err)) !=
-		0) {
+	if ((vd->conf.ledger[0] != '\0' &&
+		vd_ledger_open(err, sizeof(err)) != 0) ||
+	    vd_throttles_start(err, sizeof(err)) != 0) {
 		status = env_fail(err);
 		goto out;
 	}
-	if (vd_throttle_new(&vd->client_tb, vd->conf.throttle_slots,
-		vd->conf.client_rate, vd->conf.client_burst) != 0 ||
-	    vd_throttle_new(&vd->card_tb, vd->conf.throttle_slots,
-		vd->conf.card_rate, vd->conf.card_burst) != 0 ||
-	    vd_pull_init() != 0)
+	if (vd_budget_init() != 0 || vd_pull_init() != 0)
 		goto out;
 	signal(SIGPIPE, SIG_IGN);
 	/* Every thread made from here on inherits the blocked signals. */
@@ -555,8 +558,7 @@ out:
 	vd_log_stop();
 	vd_bundle_shutdown();
 	vd_pull_cleanup();
-	vd_throttle_free(vd->client_tb);
-	vd_throttle_free(vd->card_tb);
+	vd_throttles_stop();
 	tc_lookup_key_free(vd->pepper);
 	tc_ledger_close(vd->ledger);
 	if (vd->staff != NULL) {

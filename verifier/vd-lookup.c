@@ -5,7 +5,9 @@
  * digit is checked first, so a typing mistake never reaches the snapshot
  * or costs a guess; then one token is taken from the caller's address
  * bucket and one from the card number's (429 with Retry-After when either
- * is empty); then the snapshot answers (tc_lookup_query_key: name and ID
+ * is empty): for a card of the snapshot from the per-card guard, which
+ * never forgets a card being guessed and may be shared by the daemons of
+ * a host (vd_throttle_card); then the snapshot answers (tc_lookup_query_key: name and ID
  * normalised, tags compared in constant time, the same work for an
  * unknown card as for a wrong name or ID). Every no-match answer is the
  * same static bytes with the same headers, so nothing but the Date header
@@ -37,8 +39,7 @@ vd_lookup_run(struct vd_req *rq, const char *card, const char *name,
 	char norm[17], msg[256];
 	uint64_t serial, now_ns;
 	unsigned wait;
-	uint8_t key[8];
-	int r, i;
+	int r, busy = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (card == NULL || name == NULL || id == NULL || card[0] == '\0' ||
@@ -59,12 +60,20 @@ vd_lookup_run(struct vd_req *rq, const char *card, const char *name,
 	}
 	vd_mask_card(norm, rq->card);
 	now_ns = vd_mono_ns();
+	out->b = vd_bundle_get();
 	wait = vd_throttle_take(
 	    vd->client_tb, rq->client_key, rq->client_keylen, now_ns);
-	if (wait == 0) {
-		for (i = 0; i < 8; i++)
-			key[i] = (uint8_t)(serial >> (8 * i));
-		wait = vd_throttle_take(vd->card_tb, key, sizeof(key), now_ns);
+	if (wait == 0)
+		wait = vd_throttle_card(out->b, norm, serial, now_ns, &busy);
+	if (busy) {
+		out->status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		out->result = VD_R_UNAVAILABLE;
+		out->code = "busy";
+		out->retry = 1;
+		snprintf(out->msg, sizeof(out->msg), "%s",
+		    "the guesses on this card cannot be counted just now; try "
+		    "again in a second");
+		return;
 	}
 	if (wait != 0) {
 		out->status = MHD_HTTP_TOO_MANY_REQUESTS;
@@ -75,7 +84,6 @@ vd_lookup_run(struct vd_req *rq, const char *card, const char *name,
 		    "too many lookups; try again in %u seconds", wait);
 		return;
 	}
-	out->b = vd_bundle_get();
 	if (out->b == NULL || out->b->lookup == NULL || vd->pepper == NULL) {
 		out->status = MHD_HTTP_SERVICE_UNAVAILABLE;
 		out->result = VD_R_UNAVAILABLE;

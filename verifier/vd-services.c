@@ -735,3 +735,18 @@ vd_ep_services(struct MHD_Connection *c, struct vd_req *rq, const char *rest,
 	else
 		report(rq, sid, resp);
 }
+
+int
+vd_ledger_open(char *err, size_t errlen)
+{
+	char msg[1024];
+
+	if (tc_ledger_open(&vd->ledger, vd->conf.ledger, msg, sizeof(msg)) !=
+	    0) {
+		vd_err(err, errlen, "%s", msg);
+		return -1;
+	}
+	if (tc_ledger_check_modes(vd->conf.ledger, msg, sizeof(msg)) != 0)
+		vd_log_event("ledger", "warning", "%s", msg);
+	return 0;
+}

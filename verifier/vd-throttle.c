@@ -8,15 +8,26 @@
  * replaced: a full bucket is worth the same as a new one, so the entries
  * that are actually being throttled are the last to go. Each set has its
  * own lock (striped), held for a few arithmetic operations.
+ *
+ * Such a table may still forget a drained bucket once its set is full of
+ * buckets drained later. That is harmless for client addresses and for
+ * card numbers that no card has, but not for a card being guessed: the
+ * cards of the lookup snapshot are bounded by the per-card guard instead
+ * (include/tcard/cardguard.h), one exact bucket per card, never evicted,
+ * in memory or in a file shared by the daemons of a host.
  */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
+#include "tcard/cardguard.h"
+#include "tcard/ledger.h"
 #include "vd.h"
 
 #define WAYS	4
@@ -204,4 +215,93 @@ unsigned long
 vd_throttle_refused(const struct vd_throttle *t)
 {
 	return atomic_load_explicit(&t->refused, memory_order_relaxed);
+}
+
+void
+vd_throttle_count_refusal(struct vd_throttle *t)
+{
+	atomic_fetch_add_explicit(&t->refused, 1, memory_order_relaxed);
+}
+
+int
+vd_throttles_start(char *err, size_t errlen)
+{
+	const char *g = vd->conf.lookup_guard;
+	char msg[1024];
+
+	if (vd_throttle_new(&vd->client_tb, vd->conf.throttle_slots,
+		vd->conf.client_rate, vd->conf.client_burst) != 0 ||
+	    vd_throttle_new(&vd->card_tb, vd->conf.throttle_slots,
+		vd->conf.card_rate, vd->conf.card_burst) != 0) {
+		vd_err(err, errlen, "%s", "throttles: out of memory");
+		return -1;
+	}
+	if (tc_cardguard_open(&vd->guard, g, msg, sizeof(msg)) != 0) {
+		vd_err(err, errlen, "lookup-guard: %s", msg);
+		return -1;
+	}
+	if (tc_ledger_check_modes(g, msg, sizeof(msg)) != 0)
+		vd_log_event("lookup-guard", "warning", "%s", msg);
+	return 0;
+}
+
+void
+vd_throttles_stop(void)
+{
+	tc_cardguard_close(vd->guard);
+	vd->guard = NULL;
+	vd_throttle_free(vd->client_tb);
+	vd_throttle_free(vd->card_tb);
+	vd->client_tb = vd->card_tb = NULL;
+}
+
+/* Milliseconds of the wall clock: the clock daemons sharing a file share. */
+static int64_t
+wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+unsigned
+vd_throttle_card(const struct vd_bundle *b, const char *card16, uint64_t serial,
+    uint64_t now_ns, int *busy)
+{
+	struct tc_lookup_answer ans;
+	struct tc_rate rate = vd->conf.card_rate;
+	int64_t interval = rate.count > 0
+	    ? (int64_t)rate.period * 1000 / rate.count
+	    : (int64_t)rate.period * 1000;
+	uint8_t key[8];
+	unsigned wait = 0;
+	char msg[512];
+	int i, r;
+
+	*busy = 0;
+	if (b == NULL || b->lookup == NULL ||
+	    tc_lookup_card(
+		b->lookup->lk, card16, b->rev->rev, vd_now(), &ans) != 0 ||
+	    ans.result == TC_LOOKUP_NO_MATCH) {
+		/* No card has this number: the table is enough. */
+		for (i = 0; i < 8; i++)
+			key[i] = (uint8_t)(serial >> (8 * i));
+		return vd_throttle_take(vd->card_tb, key, sizeof(key), now_ns);
+	}
+	r = tc_cardguard_take(vd->guard, serial, wall_ms(),
+	    interval > 0 ? interval : 1, vd->conf.card_burst, &wait, msg,
+	    sizeof(msg));
+	OPENSSL_cleanse(&ans, sizeof(ans));
+	if (r != 0) {
+		vd_log_event("lookup-guard", "error",
+		    "a card's guesses could not be counted; the lookup is "
+		    "refused: %s",
+		    msg);
+		*busy = 1;
+		return 1;
+	}
+	if (wait != 0)
+		vd_throttle_count_refusal(vd->card_tb);
+	return wait;
 }

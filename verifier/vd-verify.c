@@ -81,13 +81,10 @@ vd_ep_verify(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 		    "no bundle is loaded yet");
 		goto out;
 	}
-	if (tc_credential_verify(req->qr, req->qrlen,
-		tc_trust_keyring(b->trust->trust), b->rev->rev, vd_now(),
-		req->has_id ? req->id : NULL, &v) != 0) {
-		vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-		    "internal", "verification could not run: %s", v.message);
+	/* With an ID number, a scrypt: within the daemon's budget. */
+	if (vd_budget_verify(req->qr, req->qrlen, b,
+		req->has_id ? req->id : NULL, &v, resp) != 0)
 		goto out;
-	}
 	p = tc_verdict_programme(&v, b->progs->set);
 	resp->result = v.valid ? VD_R_VALID : VD_R_INVALID;
 	if (v.valid && vd_bundle_stale(b, vd_now())) {

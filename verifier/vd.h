@@ -37,7 +37,9 @@
 #define VD_PROG "tcard-verifierd"
 
 struct MHD_Connection;
+struct vd_resp;
 struct vd_throttle;
+struct tc_cardguard;
 struct tc_ledger;
 struct tc_staff_tokens;
 
@@ -116,6 +118,7 @@ struct vd_ctx {
 	int have_pin;			     /* learned from the first list */
 	struct tc_lookup_key *pepper;	     /* NULL: lookups unavailable */
 	struct vd_throttle *client_tb, *card_tb;
+	struct tc_cardguard *guard; /* per-card bound of snapshot cards */
 	time_t clock_offset; /* $TCARD_NOW minus the real time at start */
 
 	pthread_mutex_t mu; /* guards cur and the updater's flags */
@@ -202,6 +205,41 @@ unsigned vd_throttle_take(
     struct vd_throttle *t, const void *key, size_t keylen, uint64_t now_ns);
 /* Requests refused so far. */
 unsigned long vd_throttle_refused(const struct vd_throttle *t);
+/* Counts a refusal made by another bound in t's name (for /metrics). */
+void vd_throttle_count_refusal(struct vd_throttle *t);
+
+/*
+ * Makes the lookup throttles from vd->conf: the client and card tables and
+ * the per-card guard (lookup-guard: in memory, or a file shared by the
+ * daemons of a host), whose file modes are checked (a warning). Returns 0
+ * or -1 with err.
+ */
+int vd_throttles_start(char *err, size_t errlen);
+void vd_throttles_stop(void);
+
+/*
+ * Takes a token of the card's bucket: the per-card guard for a card of the
+ * snapshot of b (never forgotten while it holds a guess), else the card
+ * table. Returns 0 when allowed, else the seconds to wait; *busy is set
+ * when the guard could not answer (a shared file locked too long: refuse).
+ */
+unsigned vd_throttle_card(const struct vd_bundle *b, const char *card16,
+    uint64_t serial, uint64_t now_ns, int *busy /* OUT */);
+
+/* ---- the scrypt budget (vd-budget.c) ---- */
+
+/* Sizes the budget from vd->conf (binding-concurrency, binding-wait). */
+int vd_budget_init(void);
+/*
+ * tc_credential_verify of qr against b, within the budget when id is not
+ * NULL (a scrypt). Returns 0 with *v filled, or -1 with resp filled: 503
+ * "busy" with Retry-After when the budget is spent, 500 when the
+ * verification could not run.
+ */
+int vd_budget_verify(const char *qr, size_t qrlen, const struct vd_bundle *b,
+    const char *id, struct tc_verdict *v /* OUT */, struct vd_resp *resp);
+/* Requests refused by the budget so far. */
+unsigned long vd_budget_refused(void);
 
 /* ---- metrics (vd-metrics.c) ---- */
 
@@ -416,6 +454,12 @@ void vd_ep_reader(
  */
 void vd_ep_services(struct MHD_Connection *c, struct vd_req *rq,
     const char *rest, struct vd_resp *resp);
+/*
+ * Opens vd->conf.ledger into vd->ledger (made mode 0600 when new) and logs
+ * a warning when the ledger's files are open to group or others. Returns
+ * 0 or -1 with err.
+ */
+int vd_ledger_open(char *err, size_t errlen);
 
 /* Starts libmicrohttpd; returns 0 or -1 with err. */
 int vd_http_start(char *err, size_t errlen);

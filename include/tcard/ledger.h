@@ -9,12 +9,13 @@
  * month or year in Asia/Shanghai, the card's validity, or unlimited) has a
  * use left, and no other service of its exclusive group was used in the
  * group's period. A use of an option counts against the option's quota and
- * its service's. Each use carries a client-chosen request id: the same id
- * sent again counts once and gets the first answer's verdict. The check and
- * the insert run in one IMMEDIATE transaction, so concurrent redeems of the
- * last use (from threads or processes) allow exactly one. The ledger holds
- * card numbers, never a name or an ID number. Format and reasons:
- * docs/services.md.
+ * its service's. Each use carries a client-chosen request id, unique per
+ * window: the same id sent again by the same window counts once and gets
+ * the first answer's verdict; another window's id is another use. The
+ * check and the insert run in one IMMEDIATE transaction, so concurrent
+ * redeems of the last use (from threads or processes) allow exactly one.
+ * The ledger holds card numbers, never a name or an ID number. Format and
+ * reasons: docs/services.md.
  */
 #ifndef TCARD_LEDGER_H
 #define TCARD_LEDGER_H
@@ -50,8 +51,8 @@ struct tc_redeem {
 	time_t valid_from;   /* the credential's issue: per-validity quotas */
 	unsigned channel;    /* TC_CHANNEL_CHIP or TC_CHANNEL_QR */
 	int party;	     /* people served by this use, >= 1 */
-	const char *request_id;
-	const char *window; /* who redeems, may be NULL */
+	const char *request_id; /* unique per window */
+	const char *window;	/* who redeems, may be NULL ("") */
 	time_t now;
 };
 
@@ -89,7 +90,10 @@ struct tc_ledger_row {
 
 /*
  * Opens (creating when missing) the ledger at path: WAL, synchronous=FULL,
- * foreign keys, a 5 s busy timeout, schema by user_version. A file of
+ * foreign keys, a 5 s busy timeout, schema by user_version. A new file is
+ * made mode 0600 (tc_ledger_create_private), so its -wal and -shm files
+ * are too. A ledger of schema 1 (request ids unique across windows) is
+ * migrated to schema 2 (unique per window) in one transaction. A file of
  * another application or a newer schema is refused. Returns 0,
  * TC_ERR_INVALID_ARG, TC_ERR_DB, TC_ERR_UNSUPPORTED, TC_ERR_NOMEM.
  */
@@ -107,6 +111,24 @@ int tc_ledger_open_readonly(struct tc_ledger **out /* OUT */, const char *path,
 
 /* Closes l (NULL is fine). */
 void tc_ledger_close(struct tc_ledger *l);
+
+/*
+ * Creates the file path empty with mode 0600 when it does not exist (an
+ * existing file is left as it is; ":memory:" is nothing to do). SQLite
+ * gives a database's -wal and -shm files the mode of the database file, so
+ * a database opened afterwards keeps all three private. Also used for the
+ * lookup guard's file (include/tcard/cardguard.h). Returns 0,
+ * TC_ERR_INVALID_ARG, or TC_ERR_DB with err (the directory is not
+ * writable...).
+ */
+int tc_ledger_create_private(const char *path, char *err, size_t errlen);
+
+/*
+ * Checks the modes of path and of its -wal and -shm files (those that
+ * exist). Returns 0 when none is accessible by group or others, else 1
+ * with msg naming the first such file and its mode (for a warning).
+ */
+int tc_ledger_check_modes(const char *path, char *msg, size_t msglen);
 
 /*
  * Decides q and, when allowed, records it. A refusal is an answer, not an

@@ -70,6 +70,9 @@ struct tc_vdconf {
 	char reader_profile[16];	       /* auto, piv or tcard */
 	unsigned reader_timeout;	       /* ms per card operation */
 	unsigned tap_max_age;		       /* seconds, for a redeem */
+	unsigned binding_concurrency; /* scrypts at once; 0: cores - 1 */
+	unsigned binding_wait;	      /* ms a binding may queue */
+	char lookup_guard[TC_VDCONF_PATH_MAX]; /* "" per-card guard in memory */
 };
 
 /* Fills c with the defaults (docs/verifierd.md). */

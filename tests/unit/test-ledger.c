@@ -5,7 +5,9 @@
  * VIP 2 a year, a per-validity quota), month and year rollover in
  * Asia/Shanghai, the exclusive health-check pair, Chuxiong's party of 3 and
  * its chip-only finance, a green-card sub-card refused a main-card service,
- * idempotent retries, a request id reused for another card, concurrent
+ * idempotent retries, a request id reused for another card, request ids
+ * per window (schema 2) and the migration of a schema 1 ledger, the modes
+ * of the files (0600) and their check, concurrent
  * redeems of the last use from several threads (exactly one allowed), the
  * durable file across reopen, reports, and bad requests. Made-up card
  * numbers only.
@@ -18,8 +20,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include <sqlite3.h>
 
 #include "tcard/cardno.h"
 #include "tcard/err.h"
@@ -446,6 +451,175 @@ test_reopen_and_report(void **state)
 	assert_int_equal(n, 0);
 }
 
+/* Two windows may choose the same request id: each is its own use. */
+static void
+test_request_id_per_window(void **state)
+{
+	struct tc_redeem_result r;
+	struct tc_redeem q, q2;
+	int64_t before;
+
+	(void)state;
+	q = req(baiyun, 611, "gold", "culture-sports.gym", NOON(2026, 10, 3));
+	q.request_id = "0001";
+	q.window = "gym-desk-1";
+	redeem(&q, 1, NULL, &r);
+	before = tc_ledger_count(led);
+	/* Window 2's own 0001, for another card: a new use, not a replay
+	 * of window 1's and not "request-id-reused". */
+	q2 = req(baiyun, 612, "gold", "culture-sports.gym", NOON(2026, 10, 3));
+	q2.request_id = "0001";
+	q2.window = "gym-desk-2";
+	redeem(&q2, 1, NULL, &r);
+	assert_int_equal(r.replay, 0);
+	assert_int_equal(r.used, 1);
+	assert_int_equal(tc_ledger_count(led), before + 1);
+	/* Window 2's 0001 for window 1's card: again its own use. */
+	q2 = req(baiyun, 611, "gold", "culture-sports.gym", NOON(2026, 10, 4));
+	q2.request_id = "0001";
+	q2.window = "gym-desk-3";
+	redeem(&q2, 1, NULL, &r);
+	assert_int_equal(r.replay, 0);
+	assert_int_equal(r.used, 2);
+	assert_int_equal(tc_ledger_count(led), before + 2);
+	/* Within one window the id still makes a retry count once. */
+	redeem(&q, 1, NULL, &r);
+	assert_int_equal(r.replay, 1);
+	q2 = req(baiyun, 613, "gold", "culture-sports.gym", NOON(2026, 10, 4));
+	q2.request_id = "0001";
+	q2.window = "gym-desk-1";
+	redeem(&q2, 0, TC_REDEEM_REQID_REUSED, &r);
+	assert_int_equal(tc_ledger_count(led), before + 2);
+}
+
+/* The schema 1 of the first release, as it was written. */
+static const char schema_1[] =
+    "PRAGMA application_id = 1413698124;\n"
+    "CREATE TABLE uses (\n"
+    "	id INTEGER PRIMARY KEY,\n"
+    "	request_id TEXT NOT NULL UNIQUE\n"
+    "	    CHECK (length(request_id) BETWEEN 1 AND 64),\n"
+    "	card_no TEXT NOT NULL CHECK (length(card_no) = 16),\n"
+    "	programme TEXT NOT NULL CHECK (programme <> ''),\n"
+    "	service TEXT NOT NULL CHECK (service <> ''),\n"
+    "	option TEXT NOT NULL DEFAULT '',\n"
+    "	party INTEGER NOT NULL CHECK (party >= 1),\n"
+    "	at INTEGER NOT NULL,\n"
+    "	day INTEGER NOT NULL,\n"
+    "	channel INTEGER NOT NULL CHECK (channel IN (1, 2)),\n"
+    "	window TEXT NOT NULL DEFAULT ''\n"
+    ") STRICT;\n"
+    "CREATE INDEX uses_card ON uses (card_no, programme, service, day);\n"
+    "CREATE INDEX uses_day ON uses (day);\n"
+    "PRAGMA user_version = 1;\n";
+
+static int64_t
+user_version(const char *p)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t v = -1;
+
+	if (sqlite3_open_v2(p, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+	    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) ==
+		SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+/* A schema 1 ledger with one use keeps it and gets per-window ids. */
+static void
+test_migrate_1_2(void **state)
+{
+	struct tc_ledger *l = NULL, *ro = NULL;
+	struct tc_redeem_result r;
+	struct tc_redeem q;
+	char p[300], err[256], card[17], sql[512];
+	sqlite3 *db = NULL;
+	int n = 0;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/v1.db", dir);
+	assert_int_equal(tc_cardno_make(baiyun->region, 621, card), 0);
+	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, schema_1, NULL, NULL, NULL), 0);
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO uses (request_id, card_no, programme, service, "
+	    "option, party, at, day, channel, window) VALUES ('0001', '%s', "
+	    "'baiyun-yunju', 'culture-sports', 'gym', 1, %lld, %lld, 2, "
+	    "'gym-desk-1')",
+	    card, (long long)NOON(2026, 9, 3),
+	    (long long)tc_day_of_time(NOON(2026, 9, 3)));
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	/* Read-only (tcard-verify --ledger) reads it as it is. */
+	assert_int_equal(tc_ledger_open_readonly(&ro, p, err, sizeof(err)), 0);
+	assert_int_equal(tc_ledger_count(ro), 1);
+	tc_ledger_close(ro);
+	assert_int_equal(user_version(p), 1);
+	/* Read-write migrates it, keeping the use. */
+	assert_int_equal(tc_ledger_open(&l, p, err, sizeof(err)), 0);
+	assert_int_equal(user_version(p), 2);
+	assert_int_equal(tc_ledger_count(l), 1);
+	assert_int_equal(tc_ledger_report(l, NULL, NULL, card, 0, 4000000,
+			     collect, &n, err, sizeof(err)),
+	    0);
+	assert_int_equal(n, 1);
+	q = req(baiyun, 621, "gold", "culture-sports.gym", NOON(2026, 9, 3));
+	q.request_id = "0001";
+	q.window = "gym-desk-1";
+	assert_int_equal(tc_ledger_redeem(l, &q, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.allowed, 1);
+	assert_int_equal(r.replay, 1);
+	q.window = "gym-desk-2";
+	assert_int_equal(tc_ledger_redeem(l, &q, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.allowed, 1);
+	assert_int_equal(r.replay, 0);
+	assert_int_equal(r.used, 2);
+	assert_int_equal(tc_ledger_count(l), 2);
+	tc_ledger_close(l);
+	/* Opening it again changes nothing. */
+	assert_int_equal(tc_ledger_open(&l, p, err, sizeof(err)), 0);
+	assert_int_equal(tc_ledger_count(l), 2);
+	tc_ledger_close(l);
+}
+
+/* A new ledger and its -wal and -shm are 0600 whatever the umask. */
+static void
+test_file_modes(void **state)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm" };
+	struct tc_ledger *l = NULL;
+	char p[300], f[320], err[256], msg[512];
+	struct stat st;
+	mode_t old = umask(022);
+	int i;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s/modes.db", dir);
+	assert_int_equal(tc_ledger_open(&l, p, err, sizeof(err)), 0);
+	umask(old);
+	for (i = 0; i < 3; i++) {
+		snprintf(f, sizeof(f), "%s%s", p, suffix[i]);
+		assert_int_equal(stat(f, &st), 0);
+		if ((st.st_mode & 0777) != 0600)
+			fail_msg("%s: mode %03o", f, st.st_mode & 0777);
+	}
+	assert_int_equal(tc_ledger_check_modes(p, msg, sizeof(msg)), 0);
+	snprintf(f, sizeof(f), "%s-wal", p);
+	assert_int_equal(chmod(f, 0644), 0);
+	assert_int_equal(tc_ledger_check_modes(p, msg, sizeof(msg)), 1);
+	assert_non_null(strstr(msg, "modes.db-wal"));
+	assert_non_null(strstr(msg, "644"));
+	tc_ledger_close(l);
+}
+
 static void
 test_not_a_ledger(void **state)
 {
@@ -475,6 +649,9 @@ main(void)
 		cmocka_unit_test(test_idempotent),
 		cmocka_unit_test(test_concurrent_last_use),
 		cmocka_unit_test(test_reopen_and_report),
+		cmocka_unit_test(test_request_id_per_window),
+		cmocka_unit_test(test_migrate_1_2),
+		cmocka_unit_test(test_file_modes),
 		cmocka_unit_test(test_not_a_ledger),
 	};
 

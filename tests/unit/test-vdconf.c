@@ -41,6 +41,9 @@ test_defaults(void **state)
 	assert_string_equal(c.reader_profile, "auto");
 	assert_int_equal(c.reader_timeout, 5000);
 	assert_int_equal(c.tap_max_age, 120);
+	assert_int_equal(c.binding_concurrency, 0);
+	assert_int_equal(c.binding_wait, 250);
+	assert_string_equal(c.lookup_guard, "");
 	/* A bundle is the one thing required. */
 	assert_int_equal(
 	    tc_vdconf_check(&c, err, sizeof(err)), TC_ERR_INVALID_ARG);
@@ -158,6 +161,23 @@ test_values(void **state)
 	assert_int_equal(
 	    tc_vdconf_set(&c, "reader-profile", "piv", NULL, 0), 0);
 	assert_string_equal(c.reader_profile, "piv");
+	assert_int_equal(
+	    tc_vdconf_set(&c, "binding-concurrency", "3", NULL, 0), 0);
+	assert_int_equal(c.binding_concurrency, 3);
+	assert_int_equal(
+	    tc_vdconf_set(&c, "binding-concurrency", "257", NULL, 0),
+	    TC_ERR_RANGE);
+	assert_int_equal(tc_vdconf_set(&c, "binding-wait", "0", NULL, 0), 0);
+	assert_int_equal(c.binding_wait, 0);
+	assert_int_equal(
+	    tc_vdconf_set(&c, "binding-wait", "800ms", NULL, 0), 0);
+	assert_int_equal(c.binding_wait, 800);
+	assert_int_equal(
+	    tc_vdconf_set(&c, "binding-wait", "11", NULL, 0), TC_ERR_RANGE);
+	assert_int_equal(tc_vdconf_set(&c, "lookup-guard",
+			     "/var/lib/tcard/guard.db", NULL, 0),
+	    0);
+	assert_string_equal(c.lookup_guard, "/var/lib/tcard/guard.db");
 }
 
 static void
