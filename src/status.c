@@ -123,9 +123,6 @@ void
 tc_status_apply(
     struct tc_verdict *v, const struct tc_status_answer *s, int unknown_ok)
 {
-	const char *src =
-	    s->have_lookup ? "the status snapshot" : "status data";
-
 	v->status = *s;
 	if (!v->valid)
 		return;
@@ -174,8 +171,7 @@ tc_status_apply(
 			snprintf(v->message, sizeof(v->message),
 			    "the signature and dates are good, but no "
 			    "revocation list was given: whether the card is "
-			    "revoked is unknown (%s)",
-			    src);
+			    "revoked or suspended is unknown");
 		}
 		return;
 	case TC_STATUS_VALID:

@@ -141,7 +141,7 @@ static const char help[] =
     "EXIT STATUS\n"
     "    0 VALID (the status checked, or skipped with --no-status-check);\n"
     "    1 INVALID or SUSPENDED; 2 usage error (also: no CA pin and no\n"
-    "    --trust-unpinned, no status data and no --no-status-check);\n"
+    "    --trust-unpinned);\n"
     "    3 environment (unreadable or invalid trust list, revocation list,\n"
     "    bundle or image, a trust list whose CA is not the pinned one;\n"
     "    with --reader: no pcscd or reader, card removed, not answering in\n"

@@ -84,7 +84,8 @@ int tc_verify_src_opt(struct tc_verify_src *s, int opt, const char *arg);
 /*
  * After the options: takes the pin from $TCARD_CA_PIN when no --ca-pin was
  * given and checks the combination (one of --trust and --bundle; a pin or
- * --trust-unpinned; a revocation list, a bundle or --no-status-check).
+ * --trust-unpinned, not both; --no-status-check without status data).
+ * Without status data the verdict says the status is unknown.
  * Returns 0 or TC_EXIT_USAGE after printing why.
  */
 int tc_verify_src_check(struct tc_verify_src *s);
