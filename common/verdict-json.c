@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "tcard/cardno.h"
+#include "tcard/hex.h"
 #include "tcard/httpreq.h"
 #include "tcard/ledger.h"
 #include "verdict-json.h"
@@ -370,6 +371,134 @@ service(const char *line, void *arg)
 	str(w, line);
 }
 
+static void
+member_uint(struct writer *w, const char *k, unsigned long long v)
+{
+	char num[24];
+
+	key(w, k);
+	snprintf(num, sizeof(num), "%llu", v);
+	puts_(w, num);
+}
+
+static void
+member_time(struct writer *w, const char *k, int64_t t)
+{
+	char when[40];
+
+	tc_verdict_time(t, when);
+	member_str(w, k, when);
+}
+
+static void
+member_bool(struct writer *w, const char *k, int b)
+{
+	key(w, k);
+	puts_(w, b ? "true" : "false");
+}
+
+/* Opens a nested object as the value of k; close_obj ends it. */
+static void
+open_obj(struct writer *w, const char *k)
+{
+	key(w, k);
+	put(w, "{", 1);
+	w->depth++;
+	w->first = 1;
+}
+
+static void
+close_obj(struct writer *w)
+{
+	w->depth--;
+	newline(w);
+	put(w, "}", 1);
+	w->first = 0;
+}
+
+/*
+ * "basis": what the status and the signature rest on: how the trust
+ * list's CA was accepted, and the revocation list and lookup snapshot used
+ * (null when none was held).
+ */
+static void
+basis(struct writer *w, const struct tc_status_answer *s)
+{
+	char hex[2 * sizeof(s->ca_sha256) + 1];
+
+	open_obj(w, "basis");
+	member_str(w, "ca", tc_ca_basis_name(s->ca));
+	if (s->ca == TC_CA_UNSTATED)
+		member_str(w, "ca_sha256", NULL);
+	else {
+		tc_hex_encode(s->ca_sha256, sizeof(s->ca_sha256), hex);
+		member_str(w, "ca_sha256", hex);
+	}
+	if (!s->have_rev)
+		member_str(w, "revocations", NULL);
+	else {
+		open_obj(w, "revocations");
+		member_uint(w, "seq", s->rev_seq);
+		member_time(w, "issued_at", s->rev_issued_at);
+		member_time(w, "next_update", s->rev_next_update);
+		member_bool(w, "current", s->rev_current);
+		close_obj(w);
+	}
+	if (!s->have_lookup)
+		member_str(w, "snapshot", NULL);
+	else {
+		open_obj(w, "snapshot");
+		member_uint(w, "seq", s->lookup_seq);
+		member_time(w, "issued_at", s->lookup_issued_at);
+		member_bool(w, "card_listed", s->listed);
+		close_obj(w);
+	}
+	close_obj(w);
+}
+
+void
+tc_verdict_print_status(FILE *f, const struct tc_verdict *v)
+{
+	const struct tc_status_answer *s = &v->status;
+	char hex[2 * sizeof(s->ca_sha256) + 1], when[40];
+
+	if (v->authentic) {
+		fprintf(f, "status:    %s", tc_status_name(s->status));
+		if (s->status == TC_STATUS_NOT_CHECKED)
+			fprintf(f,
+			    " (no revocation list or snapshot was "
+			    "consulted, on request)");
+		fprintf(f, "\n");
+	}
+	if (s->have_rev) {
+		tc_verdict_time(s->rev_next_update, when);
+		fprintf(f, "           revocation list %llu, %s %s\n",
+		    (unsigned long long)s->rev_seq,
+		    s->rev_current ? "current until" : "OUT OF DATE since",
+		    when);
+	}
+	if (s->have_lookup) {
+		tc_verdict_time(s->lookup_issued_at, when);
+		fprintf(f, "           lookup snapshot %llu of %s%s\n",
+		    (unsigned long long)s->lookup_seq, when,
+		    !v->have_claims ? ""
+			: s->listed ? ", lists the card"
+				    : ", does not list the card");
+	}
+	if (s->ca == TC_CA_UNSTATED)
+		return;
+	tc_hex_encode(s->ca_sha256, sizeof(s->ca_sha256), hex);
+	if (s->ca == TC_CA_UNPINNED)
+		fprintf(f,
+		    "trust:     CA NOT PINNED (--trust-unpinned): the trust "
+		    "list's own CA, SHA-256 %s, was accepted\n",
+		    hex);
+	else
+		fprintf(f, "trust:     CA %s, SHA-256 %s\n",
+		    s->ca == TC_CA_PINNED ? "pinned" : "pinned at first use",
+		    hex);
+}
+
 int
 tc_verdict_json_write(struct tc_buf *out, const struct tc_verdict *v,
     const struct tc_programme *p, const struct tc_verdict_note *note,
@@ -385,9 +514,7 @@ tc_verdict_json_write(struct tc_buf *out, const struct tc_verdict *v,
 		note = &none;
 	put(&w, "{", 1);
 	member_str(&w, "result",
-	    note->result != NULL ? note->result
-		: v->valid	 ? "VALID"
-				 : "INVALID");
+	    note->result != NULL ? note->result : tc_status_result(v));
 	member_str(
 	    &w, "reason", note->reason != NULL ? note->reason : v->reason);
 	member_str(
@@ -396,6 +523,10 @@ tc_verdict_json_write(struct tc_buf *out, const struct tc_verdict *v,
 	    &w, "message", note->message != NULL ? note->message : v->message);
 	if (note->warning != NULL)
 		member_str(&w, "warning", note->warning);
+	/* No card to speak of when the claims are not genuine. */
+	member_str(&w, "status",
+	    v->authentic ? tc_status_name(v->status.status) : NULL);
+	basis(&w, &v->status);
 	if (v->have_claims) {
 		key(&w, "authentic");
 		puts_(&w, v->authentic ? "true" : "false");

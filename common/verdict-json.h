@@ -2,7 +2,9 @@
 /*
  * The verdict of a QR e-card as JSON, shared by tcard-verify --json and
  * tcard-verifierd's POST /v1/verify so both programs say the same thing:
- * result (VALID or INVALID), reason, detail, message and, when the claims
+ * result (VALID, INVALID, SUSPENDED or UNKNOWN-STATUS), reason, detail,
+ * message, status (the card's status, include/tcard/status.h), basis (the
+ * CA, revocation list and snapshot it rests on) and, when the claims
  * could be decoded, authentic, card, name, tier, programme, expires,
  * principal and relation (sub-cards) and the services of the tier. Fields:
  * docs/formats.md ("tcard-verify --json") and docs/verifierd.md. The text
@@ -47,7 +49,8 @@ struct tc_verdict_note {
 /*
  * Appends the JSON object of the verdict v to out: p is the credential's
  * programme (for the services of the tier; NULL: "services" is null), note
- * may be NULL. pretty 0 gives one line, 1 the layout of jansson's
+ * may be NULL. The result is note's, else tc_status_result(v); "status" is
+ * null unless v->authentic. pretty 0 gives one line, 1 the layout of jansson's
  * JSON_INDENT(2) (members in the order above). Ends with a newline.
  * Strings that are not UTF-8 have their bytes above 0x7f escaped one by
  * one. Returns 0 or the error of tc_buf_put (TC_ERR_TOO_LARGE,
@@ -81,6 +84,14 @@ int tc_verdict_services(
  */
 void tc_verdict_print_claims(
     FILE *f, const struct tc_verdict *v, const char *source);
+
+/*
+ * Prints the status of v and its basis as tcard-verify's text output:
+ * "status:" (when the claims are authentic), the revocation list and
+ * snapshot used, and "trust:" how the trust list's CA was accepted (a
+ * loud line when it was not pinned).
+ */
+void tc_verdict_print_status(FILE *f, const struct tc_verdict *v);
 
 struct tc_ledger;
 

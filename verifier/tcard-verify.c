@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tcard-verify: the offline verifier of QR e-cards. It loads the signed
- * trust list (and optionally a signed revocation list), takes the QR text
- * from the command line, standard input or a PNG image, verifies it with
- * tc_credential_verify() and prints VALID or INVALID with a reason code, the
- * holder, tier, programme, expiry and the tier's services, as text or JSON.
- * Exit 0 only for VALID. Format: docs/formats.md.
+ * trust list, pinned, and the status data (a bundle directory, or a
+ * revocation list; verify-status.c), takes the QR text from the command
+ * line, standard input or a PNG image, verifies it with
+ * tc_credential_verify(), folds in the card's status (tc_status_apply) and
+ * prints VALID, SUSPENDED, UNKNOWN-STATUS or INVALID with a reason code,
+ * the status and its basis, the holder, tier, programme, expiry and the
+ * tier's services, as text or JSON. Exit 0 only for VALID. Format:
+ * docs/formats.md.
  */
 #include <getopt.h>
 #include <stdarg.h>
@@ -42,11 +45,13 @@ static const char help[] =
     "    tcard-verify - verify a talent card QR e-card offline\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-verify --trust FILE [--ca-pin HEX] [--revocations FILE]\n"
+    "    tcard-verify (--bundle DIR | --trust FILE [--revocations FILE])\n"
+    "                 (--ca-pin HEX | --trust-unpinned) [--no-status-check]\n"
     "                 (TEXT | --stdin | --image FILE)\n"
     "                 [--id NUMBER | --id - | --id-env VAR]\n"
     "                 [--programmes DIR] [--ledger FILE] [--json]\n"
-    "    tcard-verify --trust FILE [--ca-pin HEX] [--revocations FILE]\n"
+    "    tcard-verify (--bundle DIR | --trust FILE [--revocations FILE])\n"
+    "                 (--ca-pin HEX | --trust-unpinned) [--no-status-check]\n"
     "                 --reader NAME [--profile auto|piv|tcard] "
     "[--profiles DIR]\n"
     "                 [--wait SEC] [--timeout SEC] [--programmes DIR]\n"
@@ -56,18 +61,44 @@ static const char help[] =
     "    Decodes the QR text of an e-card (TC1: or TC1N:, Base45, zlib,\n"
     "    COSE_Sign1), checks the signature against the signed trust list by\n"
     "    kid and alg, the validity dates (300 seconds of clock skew allowed\n"
-    "    for the issue time), the revocation list when given, and with an ID\n"
-    "    number the holder binding. Prints VALID or INVALID with a reason\n"
-    "    code: bad-signature, unknown-key, expired, not-yet-valid, revoked,\n"
-    "    malformed or id-mismatch, then the card number, name, tier,\n"
-    "    programme, expiry and the services of the tier.\n"
+    "    for the issue time), and with an ID number the holder binding; then\n"
+    "    the card's status from the signed status data: the revocation list\n"
+    "    and, with --bundle, its deltas and the lookup snapshot, which knows\n"
+    "    suspended cards (sub-cards of a suspended card too). Prints VALID,\n"
+    "    SUSPENDED, UNKNOWN-STATUS or INVALID with a reason code\n"
+    "    (bad-signature, unknown-key, expired, not-yet-valid, revoked,\n"
+    "    malformed, id-mismatch; suspended; no-revocations or\n"
+    "    stale-revocations), the card's status and what it rests on (the\n"
+    "    revocation list and snapshot used, the CA and how it was\n"
+    "    accepted), then the card number, name, tier, programme, expiry and\n"
+    "    the services of the tier.\n"
+    "\n"
+    "    VALID needs a current revocation list (not past its next-update):\n"
+    "    without one the card's status is unknown and the answer is\n"
+    "    UNKNOWN-STATUS, unless --no-status-check asks to skip the status\n"
+    "    check (then \"VALID (status not checked)\"). The trust list must\n"
+    "    chain to a pinned CA (--ca-pin or $TCARD_CA_PIN); one whose CA is\n"
+    "    not pinned is refused unless --trust-unpinned asks for it, and the\n"
+    "    answer then says \"CA NOT PINNED\".\n"
     "\n"
     "OPTIONS\n"
+    "    --bundle DIR        the bundle tcard-issuer publish wrote (or a\n"
+    "                        copy): trust.cose, revocations.cose with its\n"
+    "                        revocations-since-N.cose deltas, lookup.cose\n"
+    "                        with its data file, programmes/ (used when the\n"
+    "                        snapshot lists them and they match), each\n"
+    "                        verified as tcard-verifierd does\n"
     "    --trust FILE        the signed trust list (tcard-keys export-trust)\n"
-    "    --ca-pin HEX        SHA-256 of the CA certificate (64 hex digits);\n"
-    "                        without it the CA in the list is accepted\n"
-    "    --revocations FILE  a signed revocation list (tcard-issuer\n"
-    "                        revocations)\n"
+    "    --revocations FILE  with --trust: a signed revocation list\n"
+    "                        (tcard-issuer revocations); no suspensions\n"
+    "    --ca-pin HEX        SHA-256 of the issuer's CA certificate (64 hex\n"
+    "                        digits, \"sha256\" of the CA in tcard-keys\n"
+    "                        list); default $TCARD_CA_PIN\n"
+    "    --trust-unpinned    accept the CA the trust list names itself\n"
+    "                        (only for a list that came over a channel you\n"
+    "                        already trust); the output says so\n"
+    "    --no-status-check   skip the status check (no revocation list):\n"
+    "                        VALID becomes \"VALID (status not checked)\"\n"
     "    TEXT                the QR text as an argument\n"
     "    --stdin             read the QR text from standard input\n"
     "    --image FILE        read the QR code from a PNG image (at most\n"
@@ -79,17 +110,18 @@ static const char help[] =
     "                        --id - (read a line from standard input) or\n"
     "                        --id-env VAR\n"
     "    --programmes DIR    programme files to list the tier's services\n"
-    "                        (default $TCARD_PROGRAMMES or the shipped\n"
-    "                        directory)\n"
+    "                        (default: the bundle's, else $TCARD_PROGRAMMES\n"
+    "                        or the shipped directory)\n"
     "    --ledger FILE       a service window's usage ledger (the ledger\n"
     "                        file of tcard-verifierd, opened read-only):\n"
     "                        after each service, what the card has left\n"
     "                        (\"1 of 2 left this month\", \"unlimited\");\n"
     "                        with --json a \"usage\" array\n"
     "    --json              print one JSON object: result, reason, detail,\n"
-    "                        message, and when the credential could be\n"
-    "                        decoded authentic (the signature verified),\n"
-    "                        card, name, tier, programme, expires, services\n"
+    "                        message, status, basis, and when the\n"
+    "                        credential could be decoded authentic (the\n"
+    "                        signature verified), card, name, tier,\n"
+    "                        programme, expires, services\n"
     "    --reader NAME       tap verification of the card in PC/SC reader\n"
     "                        NAME (or a part of one reader's name): the\n"
     "                        credential read from the chip is checked as\n"
@@ -98,7 +130,8 @@ static const char help[] =
     "                        a copy of a card's data on another chip is\n"
     "                        INVALID clone, a chip never personalised (or\n"
     "                        pulled during personalisation) INVALID\n"
-    "                        not-personalised (docs/card-pcsc.md)\n"
+    "                        not-personalised (docs/card-pcsc.md); the\n"
+    "                        status rules are the same\n"
     "    --profile P         card profile: auto (default), piv or tcard\n"
     "    --profiles DIR      card profiles (default $TCARD_PROFILES or the\n"
     "                        shipped firmware-profiles/)\n"
@@ -106,27 +139,32 @@ static const char help[] =
     "    --timeout SEC       deadline of each card command (default 10)\n"
     "\n"
     "EXIT STATUS\n"
-    "    0 VALID; 1 INVALID; 2 usage error; 3 environment (unreadable or\n"
-    "    invalid trust list, revocation list or image; with --reader: no\n"
-    "    pcscd or reader, card removed, not answering in time, or an\n"
-    "    answer that does not parse); 4 internal error.\n"
+    "    0 VALID (the status checked, or skipped with --no-status-check);\n"
+    "    1 INVALID or SUSPENDED; 2 usage error (also: no CA pin and no\n"
+    "    --trust-unpinned);\n"
+    "    3 environment (unreadable or invalid trust list, revocation list,\n"
+    "    bundle or image, a trust list whose CA is not the pinned one;\n"
+    "    with --reader: no pcscd or reader, card removed, not answering in\n"
+    "    time, or an answer that does not parse); 4 internal error;\n"
+    "    5 UNKNOWN-STATUS (signature and dates good, but no current\n"
+    "    revocation list).\n"
     "\n"
     "ENVIRONMENT\n"
+    "    TCARD_CA_PIN      the CA pin when --ca-pin is not given\n"
     "    TCARD_PROGRAMMES  default programme directory\n"
     "    TCARD_NOW         injected clock for tests\n"
     "\n"
     "EXAMPLES\n"
-    "    tcard-verify --trust trust.cose 'TC1:6BF...'\n"
-    "    tcard-verify --trust trust.cose --revocations rev.cose \\\n"
+    "    tcard-verify --bundle /srv/www/tcard --ca-pin 3eff...3e7a "
+    "'TC1:6BF...'\n"
+    "    TCARD_CA_PIN=3eff...3e7a tcard-verify --bundle bundle \\\n"
     "        --image card.png --id - --json\n"
-    "    tcard-verify --trust trust.cose --ledger /var/lib/tcard/ledger.db "
+    "    tcard-verify --trust trust.cose --revocations rev.cose \\\n"
+    "        --ca-pin 3eff...3e7a --ledger /var/lib/tcard/ledger.db "
     "--stdin\n";
 
 enum {
-	OPT_TRUST = 256,
-	OPT_CA_PIN,
-	OPT_REV,
-	OPT_STDIN,
+	OPT_STDIN = 256,
 	OPT_IMAGE,
 	OPT_ID,
 	OPT_ID_ENV,
@@ -137,9 +175,7 @@ enum {
 };
 
 static const struct option longopts[] = {
-	{ "trust", required_argument, NULL, OPT_TRUST },
-	{ "ca-pin", required_argument, NULL, OPT_CA_PIN },
-	{ "revocations", required_argument, NULL, OPT_REV },
+	TC_VERIFY_SRC_OPTIONS,
 	{ "stdin", no_argument, NULL, OPT_STDIN },
 	{ "image", required_argument, NULL, OPT_IMAGE },
 	{ "id", required_argument, NULL, OPT_ID },
@@ -196,10 +232,12 @@ static void
 print_text(const struct tc_verdict *v, const struct tc_programme *p,
     struct tc_ledger *led, time_t now)
 {
-	if (v->valid)
+	if (v->valid && v->status.status == TC_STATUS_NOT_CHECKED)
+		printf("VALID (status not checked)\n");
+	else if (v->valid)
 		printf("VALID\n");
 	else
-		printf("INVALID %s%s%s%s: %s\n",
+		printf("%s %s%s%s%s: %s\n", tc_status_result(v),
 		    v->reason ? v->reason : "error",
 		    v->detail != NULL && v->reason != NULL &&
 			    strcmp(v->detail, v->reason) != 0
@@ -214,6 +252,7 @@ print_text(const struct tc_verdict *v, const struct tc_programme *p,
 			? ")"
 			: "",
 		    v->message);
+	tc_verdict_print_status(stdout, v);
 	if (!v->have_claims)
 		return;
 	tc_verdict_print_claims(stdout, v, "text");
@@ -260,19 +299,17 @@ print_json(const struct tc_verdict *v, const struct tc_programme *p,
 int
 main(int argc, char **argv)
 {
-	const char *trust_path = NULL, *rev_path = NULL, *image = NULL;
+	const char *image = NULL;
 	const char *id_opt = NULL, *id_env = NULL, *pdir = NULL, *text = NULL;
 	const char *ledger_path = NULL;
 	struct tc_ledger *led = NULL;
-	struct tc_buf trust_buf, rev_buf, qr;
-	struct tc_trust *trust = NULL;
-	struct tc_revocations *rev = NULL;
+	struct tc_verify_src src;
+	struct tc_status_data sd;
+	struct tc_buf qr;
 	struct tc_programme_set *set = NULL;
 	const struct tc_programme *prog = NULL;
 	struct tc_verdict v;
-	uint8_t pin[TC_TRUST_FPR_LEN];
-	const uint8_t *pinp = NULL;
-	char err[512], idbuf[128], *line = NULL;
+	char err[512], idbuf[128], pbuf[4096], *line = NULL;
 	const char *id = NULL, *e;
 	int ch, from_stdin = 0, json = 0, status = TC_EXIT_INTERNAL, r;
 	time_t now;
@@ -281,27 +318,18 @@ main(int argc, char **argv)
 		if (strcmp(argv[ch], "--reader") == 0 ||
 		    strncmp(argv[ch], "--reader=", 9) == 0)
 			return tc_verify_reader_main(argc, argv);
-	tc_buf_init(&trust_buf, TC_TRUST_MAX_INPUT);
-	tc_buf_init(&rev_buf, TC_REV_MAX_INPUT);
+	memset(&src, 0, sizeof(src));
+	memset(&sd, 0, sizeof(sd));
 	tc_buf_init(&qr, TC_CRED_TEXT_MAX + 2);
 	idbuf[0] = '\0';
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if ((r = tc_verify_src_opt(&src, ch, optarg)) != 0) {
+			if (r == 1)
+				continue;
+			status = r;
+			goto out;
+		}
 		switch (ch) {
-		case OPT_TRUST:
-			trust_path = optarg;
-			break;
-		case OPT_CA_PIN:
-			if (tc_hex_decode(optarg, strlen(optarg), pin,
-				sizeof(pin), NULL) != 0) {
-				status = usage(
-				    "--ca-pin: expected %s", "64 hex digits");
-				goto out;
-			}
-			pinp = pin;
-			break;
-		case OPT_REV:
-			rev_path = optarg;
-			break;
 		case OPT_STDIN:
 			from_stdin = 1;
 			break;
@@ -339,10 +367,9 @@ main(int argc, char **argv)
 		status = usage("unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
-	if (trust_path == NULL) {
-		status = usage("%s", "--trust FILE is required");
+	if ((status = tc_verify_src_check(&src)) != 0)
 		goto out;
-	}
+	status = TC_EXIT_INTERNAL;
 	if ((text != NULL) + from_stdin + (image != NULL) != 1) {
 		status = usage("%s",
 		    "give exactly one of TEXT, --stdin and "
@@ -384,29 +411,9 @@ main(int argc, char **argv)
 		id = id_opt;
 	}
 
-	if ((r = tc_verify_read_file(trust_path, TC_TRUST_MAX_INPUT, &trust_buf,
-		 err, sizeof(err))) != 0) {
-		status = env_fail("--trust", err);
+	if ((status = tc_verify_src_load(&src, &sd, now)) != 0)
 		goto out;
-	}
-	if ((r = tc_trust_load(&trust, trust_buf.data, trust_buf.len, pinp, now,
-		 err, sizeof(err))) != 0) {
-		status = env_fail("trust list", err);
-		goto out;
-	}
-	if (rev_path != NULL) {
-		if ((r = tc_verify_read_file(rev_path, TC_REV_MAX_INPUT,
-			 &rev_buf, err, sizeof(err))) != 0) {
-			status = env_fail("--revocations", err);
-			goto out;
-		}
-		if ((r = tc_revocations_load(&rev, rev_buf.data, rev_buf.len,
-			 tc_trust_keyring(trust), now, err, sizeof(err))) !=
-		    0) {
-			status = env_fail("revocation list", err);
-			goto out;
-		}
-	}
+	status = TC_EXIT_INTERNAL;
 	if (ledger_path != NULL) {
 		if (tc_ledger_open_readonly(
 			&led, ledger_path, err, sizeof(err)) != 0) {
@@ -448,20 +455,23 @@ main(int argc, char **argv)
 	}
 
 	if (tc_credential_verify((const char *)qr.data, qr.len,
-		tc_trust_keyring(trust), rev, now, id, &v) != 0) {
+		tc_trust_keyring(sd.trust), sd.rev, now, id, &v) != 0) {
 		fprintf(stderr, PROG ": verification could not run: %s\n",
 		    v.message);
 		status = TC_EXIT_INTERNAL;
 		goto out;
 	}
+	/* The card's status from the status data, folded into v. */
+	status = tc_verify_status(&src, &sd, &v, now);
 	if (v.have_claims) {
-		if (pdir == NULL && (pdir = getenv("TCARD_PROGRAMMES")) == NULL)
-			pdir = TC_PROGRAMMES_DIR;
-		if (tc_programme_set_load_dir(&set, pdir, err, sizeof(err)) ==
-		    0)
+		pdir = tc_verify_programme_dir(
+		    &src, &sd, pdir, pbuf, sizeof(pbuf));
+		if (pdir != NULL &&
+		    tc_programme_set_load_dir(&set, pdir, err, sizeof(err)) ==
+			0)
 			prog = tc_programme_set_find_code(
 			    set, v.claims.programme_code);
-		else
+		else if (pdir != NULL)
 			fprintf(stderr, PROG ": programmes: %s\n", err);
 		/* The credential carries the programme's code, not its id. */
 		if (prog != NULL)
@@ -475,16 +485,12 @@ main(int argc, char **argv)
 		print_json(&v, prog, led, now);
 	else
 		print_text(&v, prog, led, now);
-	status = v.valid ? TC_EXIT_OK : TC_EXIT_REFUSED;
 out:
 	OPENSSL_cleanse(idbuf, sizeof(idbuf));
 	free(line);
 	tc_programme_set_free(set);
 	tc_ledger_close(led);
-	tc_revocations_free(rev);
-	tc_trust_free(trust);
-	tc_buf_release(&trust_buf);
-	tc_buf_release(&rev_buf);
+	tc_status_data_release(&sd);
 	tc_buf_release(&qr);
 	return status;
 }

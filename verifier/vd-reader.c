@@ -242,7 +242,7 @@ store(const struct tc_tap_result *res, time_t at, int stale)
 		vd_mask_card(v->claims.card_no, card);
 	vd_log_event("tap", "info",
 	    "tap %s: %s%s%s%s, card %s, profile %s, %u APDUs, %.1f ms%s", id,
-	    v->valid ? "VALID" : "INVALID", v->valid ? "" : " (",
+	    tc_status_result(v), v->valid ? "" : " (",
 	    v->valid ? "" : (v->reason != NULL ? v->reason : "error"),
 	    v->valid ? "" : ")", card[0] != '\0' ? card : "none",
 	    res->profile[0] != '\0' ? res->profile : "none", res->apdus,
@@ -285,6 +285,10 @@ read_card(void)
 	r = tc_tap_verify_reader(vd->conf.reader, &io, &R.profiles,
 	    vd->conf.reader_profile, tc_trust_keyring(b->trust->trust),
 	    b->rev->rev, now, res, err, sizeof(err));
+	/* The card's status (suspended, ...) as /v1/verify gives it; the
+	 * staleness of the list is kept with the tap, as before. */
+	if (r == 0)
+		vd_verdict_status(b, &res->v, now, 1, NULL);
 	stale = r == 0 && res->v.valid && vd_bundle_stale(b, now);
 	vd_bundle_put(b);
 	if (r == 0)

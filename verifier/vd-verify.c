@@ -6,9 +6,13 @@
  * --json (common/verdict-json.c), against the trust list, revocation list
  * and programme files of the bundle in use. A request with an ID number
  * costs a scrypt (the holder binding), so it takes a token from the
- * caller's lookup bucket. When the revocation list is past next-update +
- * grace, a VALID verdict becomes UNKNOWN-STATUS (stale-policy fail) or
- * stays VALID with a "warning" (stale-policy warn).
+ * caller's lookup bucket. The card's status comes from the bundle's
+ * revocation list and lookup snapshot (tc_status_check, the same rules as
+ * tcard-verify --bundle): a suspended card is SUSPENDED, one the snapshot
+ * says is revoked or expired INVALID; when the revocation list is past
+ * next-update + grace, a VALID verdict becomes UNKNOWN-STATUS
+ * (stale-policy fail) or stays VALID with a "warning" (stale-policy warn).
+ * Every verdict says what it rests on ("status", "basis").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +25,7 @@
 #include "tcard/credential.h"
 #include "tcard/err.h"
 #include "tcard/httpreq.h"
+#include "tcard/status.h"
 #include "verdict-json.h"
 #include "vd.h"
 
@@ -31,6 +36,42 @@ is_json(const char *ct)
 
 	return ct != NULL && strncasecmp(ct, "application/json", n) == 0 &&
 	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+void
+vd_verdict_status(struct vd_bundle *b, struct tc_verdict *v, time_t now,
+    int keep_unknown, struct tc_verdict_note *note)
+{
+	struct tc_status_answer st;
+	int warn = keep_unknown || vd->conf.stale_policy != TC_STALE_FAIL;
+
+	if (tc_status_check(b->rev->rev,
+		b->lookup != NULL ? b->lookup->lk : NULL,
+		(long)vd->conf.stale_grace,
+		v->have_claims && v->authentic ? v->claims.card_no : NULL, now,
+		&st) != 0)
+		st.status = TC_STATUS_UNKNOWN;
+	st.ca = vd->conf.have_ca_pin ? TC_CA_PINNED : TC_CA_FIRST_USE;
+	memcpy(st.ca_sha256, tc_trust_ca_fingerprint(b->trust->trust),
+	    sizeof(st.ca_sha256));
+	tc_status_apply(v, &st, warn);
+	if (v->valid && st.status == TC_STATUS_UNKNOWN && note != NULL)
+		note->warning = "the revocation list of this verifier is out "
+				"of date: a recent revocation may be missing";
+}
+
+enum vd_result
+vd_verdict_result(const struct tc_verdict *v)
+{
+	const char *r = tc_status_result(v);
+
+	if (strcmp(r, "VALID") == 0)
+		return VD_R_VALID;
+	if (strcmp(r, "SUSPENDED") == 0)
+		return VD_R_SUSPENDED;
+	if (strcmp(r, "UNKNOWN-STATUS") == 0)
+		return VD_R_UNKNOWN_STATUS;
+	return VD_R_INVALID;
 }
 
 void
@@ -86,23 +127,8 @@ vd_ep_verify(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 		req->has_id ? req->id : NULL, &v, resp) != 0)
 		goto out;
 	p = tc_verdict_programme(&v, b->progs->set);
-	resp->result = v.valid ? VD_R_VALID : VD_R_INVALID;
-	if (v.valid && vd_bundle_stale(b, vd_now())) {
-		if (vd->conf.stale_policy == TC_STALE_FAIL) {
-			resp->result = VD_R_UNKNOWN_STATUS;
-			note.result = "UNKNOWN-STATUS";
-			note.reason = note.detail = "stale-revocations";
-			note.message =
-			    "the signature and dates are good, but the "
-			    "revocation list of this verifier is out "
-			    "of date: whether the card is revoked is "
-			    "unknown";
-		} else
-			note.warning =
-			    "the revocation list of this verifier "
-			    "is out of date: a recent revocation may "
-			    "be missing";
-	}
+	vd_verdict_status(b, &v, vd_now(), 0, &note);
+	resp->result = vd_verdict_result(&v);
 	if (v.have_claims)
 		vd_mask_card(v.claims.card_no, rq->card);
 	tc_buf_init(&resp->body, 1u << 20);

@@ -376,6 +376,22 @@ void vd_resp_fixed(struct vd_resp *r, unsigned status, enum vd_result res,
 /* Request header value or NULL. */
 const char *vd_req_header(struct MHD_Connection *c, const char *name);
 
+struct tc_verdict;
+struct tc_verdict_note;
+
+/*
+ * The card's status from b's revocation list and lookup snapshot, folded
+ * into v (vd-verify.c), with the CA basis (configured pin, or pinned at
+ * first use): SUSPENDED, INVALID revoked or expired, UNKNOWN-STATUS with
+ * a stale list under stale-policy fail; under warn (or with keep_unknown,
+ * for a caller that handles staleness itself) a VALID verdict stays VALID
+ * and note->warning (note may be NULL) says the list is stale.
+ */
+void vd_verdict_status(struct vd_bundle *b, struct tc_verdict *v, time_t now,
+    int keep_unknown, struct tc_verdict_note *note);
+/* The metrics result of a verdict: VALID, SUSPENDED, UNKNOWN-STATUS, ... */
+enum vd_result vd_verdict_result(const struct tc_verdict *v);
+
 /* Endpoint handlers: fill *resp. */
 void vd_ep_healthz(
     struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);

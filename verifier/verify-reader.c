@@ -90,11 +90,14 @@ print_result(const struct tc_tap_result *t, const struct tc_programme *p,
 		json_decref(o);
 		return;
 	}
-	if (v->valid)
+	if (v->valid && v->status.status == TC_STATUS_NOT_CHECKED)
+		printf("VALID (status not checked)\n");
+	else if (v->valid)
 		printf("VALID\n");
 	else
-		printf("INVALID %s: %s\n", v->reason ? v->reason : "error",
-		    v->message);
+		printf("%s %s: %s\n", tc_status_result(v),
+		    v->reason ? v->reason : "error", v->message);
+	tc_verdict_print_status(stdout, v);
 	printf("chip:      %s, %u APDUs, %.1f ms%s\n",
 	    t->profile[0] ? t->profile : "?", t->apdus, t->ms,
 	    t->card_checked ? ", signed a fresh challenge" : "");
@@ -115,10 +118,7 @@ int
 tc_verify_reader_main(int argc, char **argv)
 {
 	enum {
-		O_TRUST = 256,
-		O_PIN,
-		O_REV,
-		O_READER,
+		O_READER = 256,
 		O_PROFILE,
 		O_PROFILES,
 		O_WAIT,
@@ -128,9 +128,7 @@ tc_verify_reader_main(int argc, char **argv)
 		O_JSON
 	};
 	static const struct option opts[] = {
-		{ "trust", required_argument, NULL, O_TRUST },
-		{ "ca-pin", required_argument, NULL, O_PIN },
-		{ "revocations", required_argument, NULL, O_REV },
+		TC_VERIFY_SRC_OPTIONS,
 		{ "reader", required_argument, NULL, O_READER },
 		{ "profile", required_argument, NULL, O_PROFILE },
 		{ "profiles", required_argument, NULL, O_PROFILES },
@@ -141,45 +139,33 @@ tc_verify_reader_main(int argc, char **argv)
 		{ "ledger", required_argument, NULL, O_LEDGER },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *trust_path = NULL, *rev_path = NULL, *reader = NULL;
+	const char *reader = NULL;
 	const char *profile = "auto", *pdir = NULL, *progdir = NULL;
 	const char *ledger_path = NULL;
 	struct tc_ledger *led = NULL;
-	struct tc_buf trust_buf, rev_buf;
-	struct tc_trust *trust = NULL;
-	struct tc_revocations *rev = NULL;
+	struct tc_verify_src src;
+	struct tc_status_data sd;
 	struct tc_programme_set *set = NULL;
 	struct tc_profile_set profiles;
 	struct tc_icc_opts io;
 	struct tc_tap_result tr;
-	uint8_t pin[TC_TRUST_FPR_LEN];
-	const uint8_t *pinp = NULL;
-	char err[512];
+	char err[512], pbuf[4096];
 	int ch, json = 0, status = TC_EXIT_INTERNAL, r;
 	time_t now;
 
 	memset(&io, 0, sizeof(io));
 	memset(&profiles, 0, sizeof(profiles));
-	tc_buf_init(&trust_buf, TC_TRUST_MAX_INPUT);
-	tc_buf_init(&rev_buf, TC_REV_MAX_INPUT);
+	memset(&src, 0, sizeof(src));
+	memset(&sd, 0, sizeof(sd));
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if ((r = tc_verify_src_opt(&src, ch, optarg)) != 0) {
+			if (r == 1)
+				continue;
+			status = r;
+			goto out;
+		}
 		switch (ch) {
-		case O_TRUST:
-			trust_path = optarg;
-			break;
-		case O_PIN:
-			if (tc_hex_decode(optarg, strlen(optarg), pin,
-				sizeof(pin), NULL) != 0) {
-				status =
-				    usage("--ca-pin: expected 64 hex digits");
-				goto out;
-			}
-			pinp = pin;
-			break;
-		case O_REV:
-			rev_path = optarg;
-			break;
 		case O_READER:
 			reader = optarg;
 			break;
@@ -212,8 +198,10 @@ tc_verify_reader_main(int argc, char **argv)
 			break;
 		default:
 			status = usage("unknown option or missing argument "
-				       "(with --reader: --trust, --ca-pin, "
-				       "--revocations, --profile, --profiles, "
+				       "(with --reader: --trust, --bundle, "
+				       "--ca-pin, --trust-unpinned, "
+				       "--revocations, --no-status-check, "
+				       "--profile, --profiles, "
 				       "--wait, --timeout, --programmes, "
 				       "--ledger, --json)");
 			goto out;
@@ -223,32 +211,20 @@ tc_verify_reader_main(int argc, char **argv)
 		status = usage("--reader takes no QR text");
 		goto out;
 	}
-	if (trust_path == NULL || reader == NULL) {
-		status = usage("--trust FILE and --reader NAME are required");
+	if (reader == NULL) {
+		status = usage("--reader NAME is required");
 		goto out;
 	}
+	if ((status = tc_verify_src_check(&src)) != 0)
+		goto out;
+	status = TC_EXIT_INTERNAL;
 	if ((now = tc_cli_now()) == (time_t)-1) {
 		status = TC_EXIT_USAGE;
 		goto out;
 	}
-	if (tc_verify_read_file(trust_path, TC_TRUST_MAX_INPUT, &trust_buf, err,
-		sizeof(err)) != 0) {
-		status = env_fail("--trust", err);
+	if ((status = tc_verify_src_load(&src, &sd, now)) != 0)
 		goto out;
-	}
-	if (tc_trust_load(&trust, trust_buf.data, trust_buf.len, pinp, now, err,
-		sizeof(err)) != 0) {
-		status = env_fail("trust list", err);
-		goto out;
-	}
-	if (rev_path != NULL &&
-	    (tc_verify_read_file(
-		 rev_path, TC_REV_MAX_INPUT, &rev_buf, err, sizeof(err)) != 0 ||
-		tc_revocations_load(&rev, rev_buf.data, rev_buf.len,
-		    tc_trust_keyring(trust), now, err, sizeof(err)) != 0)) {
-		status = env_fail("revocation list", err);
-		goto out;
-	}
+	status = TC_EXIT_INTERNAL;
 	if (ledger_path != NULL &&
 	    tc_ledger_open_readonly(&led, ledger_path, err, sizeof(err)) != 0) {
 		status = env_fail("--ledger", err);
@@ -260,7 +236,7 @@ tc_verify_reader_main(int argc, char **argv)
 		goto out;
 	}
 	r = tc_tap_verify_reader(reader, &io, &profiles, profile,
-	    tc_trust_keyring(trust), rev, now, &tr, err, sizeof(err));
+	    tc_trust_keyring(sd.trust), sd.rev, now, &tr, err, sizeof(err));
 	if (r != 0) {
 		fprintf(stderr, PROG ": %s (%s)\n", err, tc_errname(r));
 		status = r == TC_ERR_NOMEM || r == TC_ERR_INTERNAL ||
@@ -269,23 +245,18 @@ tc_verify_reader_main(int argc, char **argv)
 		    : TC_EXIT_ENV;
 		goto out;
 	}
-	if (tr.v.have_claims) {
-		if (progdir == NULL &&
-		    (progdir = getenv("TCARD_PROGRAMMES")) == NULL)
-			progdir = TC_PROGRAMMES_DIR;
-		if (tc_programme_set_load_dir(
-			&set, progdir, err, sizeof(err)) != 0)
-			fprintf(stderr, PROG ": programmes: %s\n", err);
-	}
+	/* The card's status from the status data, as for a QR. */
+	status = tc_verify_status(&src, &sd, &tr.v, now);
+	if (tr.v.have_claims &&
+	    (progdir = tc_verify_programme_dir(
+		 &src, &sd, progdir, pbuf, sizeof(pbuf))) != NULL &&
+	    tc_programme_set_load_dir(&set, progdir, err, sizeof(err)) != 0)
+		fprintf(stderr, PROG ": programmes: %s\n", err);
 	print_result(&tr, tc_verdict_programme(&tr.v, set), json, led, now);
-	status = tr.v.valid ? TC_EXIT_OK : TC_EXIT_REFUSED;
 out:
 	tc_ledger_close(led);
 	tc_programme_set_free(set);
 	tc_profile_set_release(&profiles);
-	tc_revocations_free(rev);
-	tc_trust_free(trust);
-	tc_buf_release(&trust_buf);
-	tc_buf_release(&rev_buf);
+	tc_status_data_release(&sd);
 	return status;
 }

@@ -24,6 +24,7 @@
 
 #include "tcard/buf.h"
 #include "tcard/cose.h"
+#include "tcard/status.h"
 
 struct tc_revocations; /* include/tcard/revocation.h */
 
@@ -77,6 +78,10 @@ struct tc_claims {
 #define TC_REASON_REVOKED	"revoked"
 #define TC_REASON_MALFORMED	"malformed"
 #define TC_REASON_ID_MISMATCH	"id-mismatch"
+/* Set by tc_status_apply (include/tcard/status.h) from the status data. */
+#define TC_REASON_SUSPENDED	    "suspended"		/* SUSPENDED */
+#define TC_REASON_NO_REVOCATIONS    "no-revocations"	/* UNKNOWN-STATUS */
+#define TC_REASON_STALE_REVOCATIONS "stale-revocations" /* UNKNOWN-STATUS */
 
 /*
  * What tc_credential_verify found. reason and detail point to static
@@ -99,6 +104,9 @@ struct tc_verdict {
 	uint8_t kid[TC_COSE_KID_LEN]; /* first 8 bytes of the kid */
 	int alg;		      /* COSE alg, 0 when not decoded */
 	char message[256];
+	/* The card's status and its basis (tc_status_apply; zero, "not
+	 * checked", after tc_credential_verify). */
+	struct tc_status_answer status;
 };
 
 /*

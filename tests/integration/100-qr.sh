@@ -51,8 +51,12 @@ check "the text carries no ID number" \
 
 expect_exit 0 "export-trust" "$K" export-trust --home "$H" --out "$T/trust.cose"
 if [ -x "$V" ]; then
+	# VALID needs the pinned CA and a current revocation list.
+	PIN=$("$K" list --home "$H" | awk '$1 == "sha256" { print $2; exit }')
+	expect_exit 0 "a revocation list" "$I" revocations --home "$H" --out "$T/rev.cose"
 	for c in "$ES" "$SM"; do
-		expect_exit 0 "tcard-verify: $c is VALID" "$V" --trust "$T/trust.cose" "$(cat "$T/$c.txt")"
+		expect_exit 0 "tcard-verify: $c is VALID" "$V" --trust "$T/trust.cose" \
+		    --ca-pin "$PIN" --revocations "$T/rev.cose" "$(cat "$T/$c.txt")"
 		expect_out 'VALID' "tcard-verify says VALID for $c"
 	done
 else

@@ -36,6 +36,9 @@ pass() { awk -F'\t' -v n="$1" '$1 == n { print $3 }' "$H/demo-operators.txt"; }
 P=demo-card-producer-1
 export TCARD_PASSPHRASE=$(pass $P)
 "$K" export-trust --home "$H" --out "$T/trust.cose" >/dev/null 2>&1
+# VALID needs the pinned CA and a current revocation list.
+PIN=$("$K" list --home "$H" | awk '$1 == "sha256" { print $2; exit }')
+"$I" revocations --home "$H" --out "$T/rev.cose" >/dev/null 2>&1
 
 # png_size FILE: "W H" from the IHDR.
 png_size() {
@@ -49,7 +52,8 @@ verify_qr() {
 	text=$(zbarimg -q --raw "$1" 2>/dev/null | head -n 1)
 	if [ -z "$text" ]; then not_ok "$2: zbarimg found no QR code"; return; fi
 	if [ -x "$V" ]; then
-		if "$V" --trust "$T/trust.cose" "$text" >"$T/v.out" 2>&1 && grep -q '^VALID' "$T/v.out"; then
+		if "$V" --trust "$T/trust.cose" --ca-pin "$PIN" --revocations "$T/rev.cose" \
+		    "$text" >"$T/v.out" 2>&1 && grep -q '^VALID$' "$T/v.out"; then
 			ok "$2: the QR code verifies"
 		else
 			not_ok "$2: tcard-verify: $(head -n 2 "$T/v.out")"

@@ -42,7 +42,7 @@ check "the tap read card $ES" test "$(jget card)" = "$ES"
 check "the chip signed a fresh challenge" test "$(jget chip.challenge_signed)" = true
 check "tap verification in at most 4 APDUs ($(jget chip.apdus))" test "$(jget chip.apdus)" -le 4
 expect_exit 0 "tap in text" tap "$R0"
-expect_out '^VALID' "text output says VALID"
+expect_out '^VALID$' "text output says VALID"
 expect_out 'signed a fresh challenge' "text output shows the chip's proof"
 expect_exit 0 "personalise $ES again on the same chip only checks it" perso "$ES" "$R0" --json
 check "was_complete" test "$(jget was_complete)" = true
@@ -71,6 +71,18 @@ check "profile auto found piv" test "$(jget profile)" = piv
 expect_exit 0 "tap on the PIV card is VALID" tap "$R1" --json
 check "PIV VALID" test "$(jget result)" = VALID
 check "PIV tap in at most 4 APDUs ($(jget chip.apdus))" test "$(jget chip.apdus)" -le 4
+# The tap path takes the card's status from the bundle as the QR path does.
+appr() { TCARD_PASSPHRASE=$(pass demo-approver-1) "$I" "$@" --as demo-approver-1 --home "$H"; }
+btap() { timeout 60 "$V" --bundle "$T/bundle" --ca-pin "$PIN" --reader "$R1" "$@"; }
+expect_exit 0 "suspend $PV" appr suspend "$PV" --reason 'employer inquiry'
+expect_exit 0 "publish a bundle" "$I" publish --home "$H" --out "$T/bundle"
+expect_exit 1 "tap --bundle: the suspended card's chip is refused" btap
+expect_out '^SUSPENDED suspended' "as SUSPENDED"
+expect_out 'signed a fresh challenge' "though the chip itself is genuine"
+expect_exit 0 "reinstate $PV" appr reinstate "$PV"
+expect_exit 0 "publish again" "$I" publish --home "$H" --out "$T/bundle"
+expect_exit 0 "tap --bundle: reinstated, VALID" btap --json
+check "VALID with status valid" test "$(jget result)/$(jget status)" = VALID/valid
 vcard_pull 1
 
 # Clones: the data of a personalised card copied onto another chip.

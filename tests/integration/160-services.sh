@@ -219,16 +219,18 @@ stop_vd "$CUR"
 check "the daemon stopped cleanly" test "$VD_STATUS" = 0
 
 # --- the ledger file, and tcard-verify --ledger ---
+# (the November bundle: its status data is current on 2026-11-30)
+PIN=$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)
 check "the ledger passes PRAGMA integrity_check" test \
 	"$(sqlite3 "$L" 'PRAGMA integrity_check')" = ok
 check "no name in the ledger" sh -c "! sqlite3 '$L' .dump | grep -q '李'"
 TCARD_NOW=2026-11-30T16:00:30Z expect_exit 0 "tcard-verify --ledger" "$TC_BIN/tcard-verify" \
-	--trust "$T/b-nov/trust.cose" --ledger "$L" "$(cat "$T/qr-$C_GOLD")"
-expect_out 'VALID' "the card is valid"
+	--bundle "$T/b-nov" --ca-pin "$PIN" --ledger "$L" "$(cat "$T/qr-$C_GOLD")"
+expect_out '^VALID$' "the card is valid"
 expect_out 'gym.*1 of 2 left this month' "the gym: one of two left in December"
 expect_out 'Medical.*unlimited' "medical: unlimited"
 TCARD_NOW=2026-11-30T16:00:30Z expect_exit 0 "tcard-verify --ledger --json" "$TC_BIN/tcard-verify" \
-	--trust "$T/b-nov/trust.cose" --ledger "$L" --json "$(cat "$T/qr-$C_GOLD")"
+	--bundle "$T/b-nov" --ca-pin "$PIN" --ledger "$L" --json "$(cat "$T/qr-$C_GOLD")"
 check "the JSON lists what remains" python3 -c '
 import json, sys
 o = json.load(open(sys.argv[1]))
@@ -236,7 +238,7 @@ u = {s["service"]: s for s in o["usage"]}
 assert u["culture-sports.gym"]["remaining"] == 1 and u["culture-sports.gym"]["limit"] == 2, u
 assert u["medical"]["remaining"] is None' "$T/out"
 expect_exit 3 "--ledger with a missing file" "$TC_BIN/tcard-verify" \
-	--trust "$T/b-nov/trust.cose" --ledger "$T/none.db" "$(cat "$T/qr-$C_GOLD")"
+	--bundle "$T/b-nov" --ca-pin "$PIN" --ledger "$T/none.db" "$(cat "$T/qr-$C_GOLD")"
 check "and no file was made" test ! -e "$T/none.db"
 
 # --- without a ledger or tokens ---

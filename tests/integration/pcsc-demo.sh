@@ -29,8 +29,8 @@ Try, in another shell:
   tcard-issuer cards                           # pick a card number
   tcard-issuer personalise CARD --reader '$PCSC_READER0' --as demo-card-producer-1
   tcard-issuer chip show CARD
-  tcard-keys export-trust --out /tmp/trust.cose
-  tcard-verify --trust /tmp/trust.cose --reader '$PCSC_READER0'
+  tcard-issuer publish --out /tmp/bundle        # trust list, revocations, snapshot
+  tcard-verify --bundle /tmp/bundle --ca-pin \$(tcard-keys list | awk '\$1 == "sha256" { print \$2; exit }') --reader '$PCSC_READER0'
   tcard-issuer personalise OTHER --reader '$PCSC_READER1' --as demo-card-producer-1
   pkcs15-tool -r 1 --list-certificates          # OpenSC reads the PIV card
 (passphrases: TCARD_PASSPHRASE=... from $H/demo-operators.txt)

@@ -127,7 +127,8 @@ vcard_pull() {
 }
 
 # A demo authority for the card tests: sets H (home), I, K, V (programs),
-# P (a card producer), trust.cose in $T, and the helpers below.
+# P (a card producer), PIN (the CA pin), trust.cose and rev0.cose (its
+# first revocation list) in $T, and the helpers below.
 pcsc_demo() {
 	I=$TC_BIN/tcard-issuer K=$TC_BIN/tcard-keys V=$TC_BIN/tcard-verify
 	export TCARD_NOW=${TCARD_NOW:-2026-11-21T04:00:00Z} TCARD_SCRYPT_LN=10
@@ -140,6 +141,9 @@ pcsc_demo() {
 	}
 	P=demo-card-producer-1
 	"$K" export-trust --home "$H" --out "$T/trust.cose" >/dev/null
+	# What a VALID tap needs: the CA pin and a current revocation list.
+	PIN=$("$K" list --home "$H" | awk '$1 == "sha256" { print $2; exit }')
+	"$I" revocations --home "$H" --out "$T/rev0.cose" >/dev/null 2>&1
 }
 # pass NAME: the demo passphrase of operator NAME.
 pass() { awk -F'\t' -v n="$1" '$1 == n { print $3 }' "$H/demo-operators.txt"; }
@@ -162,9 +166,11 @@ perso() {
 	TCARD_PASSPHRASE=$(pass $P) timeout 60 "$I" personalise "$c" --reader "$r" \
 		--as $P --home "$H" "$@"
 }
-# tap READER [options]: tap verification against the demo's trust list.
+# tap READER [options]: tap verification against the demo's trust list,
+# pinned, with its first revocation list (a later --revocations wins).
 tap() {
 	local r=$1
 	shift
-	timeout 60 "$V" --trust "$T/trust.cose" --reader "$r" "$@"
+	timeout 60 "$V" --trust "$T/trust.cose" --ca-pin "$PIN" \
+		--revocations "$T/rev0.cose" --reader "$r" "$@"
 }
