@@ -2063,16 +2063,16 @@ no_plain_id(struct fx *fx, const char *id)
 		if (memmem(data, n, id, strlen(id)) != NULL ||
 		    memmem(data, n, head, 17) != NULL)
 			fail_msg("the plain ID number is in %s", path);
+		for (k = 0; k < sizeof(bd) / sizeof(bd[0]); k++)
+			if (memmem(data, n, bd[k], strlen(bd[k])) != NULL)
+				fail_msg(
+				    "the birth date %s is in %s", bd[k], path);
 		if (memmem(data, n, region, 6) != NULL)
 			fail_msg("the region code %s is in %s", region, path);
 		if (memmem(data, n, oldmask, 18) != NULL ||
 		    memmem(data, n, oldmask, 5) != NULL)
 			fail_msg(
 			    "a masked form with the region is in %s", path);
-		for (k = 0; k < sizeof(bd) / sizeof(bd[0]); k++)
-			if (memmem(data, n, bd[k], strlen(bd[k])) != NULL)
-				fail_msg(
-				    "the birth date %s is in %s", bd[k], path);
 		free(data);
 	}
 }
