@@ -862,8 +862,10 @@ scrub(struct tc_registry *reg, char *err, size_t errlen)
 {
 	int r;
 
-	if ((r = exec(reg, "VACUUM", "rewriting the file after migration", err,
-		 errlen)) != 0)
+	if ((r = exec(reg, "VACUUM",
+		 "rewriting the file after migration (run 'sqlite3 FILE "
+		 "VACUUM' while no other process uses it)",
+		 err, errlen)) != 0)
 		return r;
 	return exec(reg, "PRAGMA wal_checkpoint(TRUNCATE)",
 	    "emptying the WAL after migration", err, errlen);
