@@ -371,7 +371,7 @@ static const char *const migrations[] = {
 	"END;\n",
 	/*
 	 * 7: nothing derived from an ID number stays in plain (docs/
-	 * registry.md, "Personal data protection"). An application's sex,
+	 * registry.md, "Derived data: applications"). An application's sex,
 	 * retirement group, birth date and form move into "personal",
 	 * sealed under the data key; migrate_v7 fills it, shortens every
 	 * masked form to the new mask and drops the plain columns.
