@@ -50,6 +50,13 @@
 	"file);\n"                                                             \
 	"    4 internal error. See docs/operations.md.\n"
 
+/*
+ * The roles that may read an application's personal data (application
+ * show): every role that works on applications or checks that work, not
+ * admin, which manages operators.
+ */
+#define TC_AC_READ_ROLES (TC_ROLE_ALL & ~TC_ROLE_BIT(TC_ROLE_ADMIN))
+
 /* One command's session. */
 struct tc_ac {
 	struct tc_registry *reg;

@@ -3,7 +3,8 @@
  * tcard-issuer applications, application show, application withdraw:
  * listing applications with their step, role and deadline, showing one
  * with its form, files, steps and actions, and withdrawing one
- * (src/application.c; docs/workflow.md). Only masked ID numbers are shown.
+ * (src/application.c; docs/workflow.md). Only masked ID numbers are shown;
+ * sex, birth date and form only to an operator who signs in (--as).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -63,28 +64,40 @@ static const char show_help[] =
     "    tcard-issuer application show - show one application\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-issuer application show APP [--json] [--home DIR]\n"
+    "    tcard-issuer application show APP --as NAME [--json] [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
     "    Shows application APP: what it applies for, its state and current\n"
-    "    step with role and deadline, the applicant (masked ID number),\n"
-    "    the employer, the form as stored (without the ID number), the\n"
-    "    attached files with their SHA-256, the steps reached with their\n"
-    "    deadlines, and every action with its operator, time and reason.\n"
+    "    step with role and deadline, the applicant (masked ID number, sex\n"
+    "    and birth date), the employer, the form (without the ID number),\n"
+    "    the attached files with their SHA-256, the steps reached with\n"
+    "    their deadlines, and every action with its operator, time and\n"
+    "    reason.\n"
+    "\n"
+    "    Sex, birth date and form are personal data sealed under the data\n"
+    "    key in the registry (the birth date and sex are derived from a\n"
+    "    resident ID number): they are shown only to an authenticated\n"
+    "    operator. --as NAME is needed, with any role but admin (the\n"
+    "    reviewers, approver, leadership-group, card-producer,\n"
+    "    card-issuer, auditor). 'applications' lists without them.\n"
     "\n"
     "OPTIONS\n"
+    "    --as NAME       the operator who reads it (passphrase from\n"
+    "                    $TCARD_PASSPHRASE or the prompt)\n"
     "    --json          one JSON object: the fields of 'applications' and\n"
     "                    \"form\", \"exceptions\", \"overrides\", \"months\",\n"
+    "                    \"sex\", \"birth_date\", \"id_type\",\n"
     "                    \"attachments\", \"steps\", \"actions\"\n"
     "    --home DIR      the authority's home directory\n"
     "    --help          show this page\n"
     "\n"
     "EXIT STATUS\n"
-    "    0 shown; 1 no such application; 2 usage error; 3 environment;\n"
-    "    4 internal error.\n"
+    "    0 shown; 1 no such application, or the operator is refused (a\n"
+    "    wrong passphrase, unknown, disabled or locked, the admin role\n"
+    "    only); 2 usage error (no --as); 3 environment; 4 internal error.\n"
     "\n" TC_AC_ENV "\n"
     "EXAMPLES\n"
-    "    tcard-issuer application show 12\n";
+    "    tcard-issuer application show 12 --as hr-clerk\n";
 
 static const char withdraw_help[] =
     "NAME\n"
@@ -339,13 +352,14 @@ show_exec(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "home", required_argument, NULL, 'H' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "as", required_argument, NULL, 'a' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct show_out atts = { NULL, 0 }, steps = { NULL, 0 },
 			acts = { NULL, 0 };
 	struct tc_ac s;
 	struct tc_app a;
-	const char *home = NULL, *step, *zh, *role;
+	const char *home = NULL, *as = NULL, *step, *zh, *role;
 	char err[512] = "", t[32];
 	int ch, json = 0, status, r;
 	int64_t id;
@@ -354,6 +368,8 @@ show_exec(int argc, char **argv)
 	memset(&a, 0, sizeof(a));
 	optind = 1;
 	opterr = 0;
+	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
+		return status;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'H':
@@ -362,13 +378,20 @@ show_exec(int argc, char **argv)
 		case 'j':
 			json = 1;
 			break;
+		case 'a':
+			as = optarg;
+			break;
 		default:
 			return tc_cli_usage("unknown option or missing value");
 		}
 	}
 	if (optind + 1 != argc || tc_ac_app_id(argv[optind], &id) != 0)
 		return tc_cli_usage("give one application number");
-	if ((status = tc_ac_open(&s, home, NULL, 0)) != TC_EXIT_OK)
+	if (as == NULL)
+		return tc_cli_usage(
+		    "this command needs --as NAME: it shows the applicant's "
+		    "personal data, to an authenticated operator only");
+	if ((status = tc_ac_open(&s, home, as, TC_AC_READ_ROLES)) != TC_EXIT_OK)
 		return status;
 	if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
 		status = tc_cli_fail(r, "application", err);

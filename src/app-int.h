@@ -14,6 +14,8 @@
 #include <sqlite3.h>
 
 #include "registry-int.h"
+#include "tcard/application.h"
+#include "tcard/buf.h"
 
 /*
  * 1 when s is valid UTF-8 of 1..max bytes without control characters
@@ -32,5 +34,39 @@ size_t tc_app_utf8_chars(const char *s);
 int tc_app_audit(struct tc_registry *reg, time_t now, const char *op,
     const char *action, const char *subject, json_t *o, char *err,
     size_t errlen);
+
+/*
+ * The personal data of an application sealed under the data key: a JSON
+ * object {"birth_date", "form", "retire_base", "sex"} (empty values left
+ * out), AES-256-GCM with the AAD "talentcard-application-personal-v1:"
+ * and the hex ID MAC, so that a blob moved to another person's row does
+ * not open (docs/registry.md). form_json NULL stands for "{}". Appends
+ * the blob to out. Returns 0, TC_ERR_MALFORMED (form_json not an object),
+ * TC_ERR_NOMEM, TC_ERR_TOO_LARGE or TC_ERR_CRYPTO.
+ */
+int tc_app_seal_personal(struct tc_registry *reg,
+    const uint8_t mac[TC_PII_MAC_LEN], const char *sex, int retire_base,
+    const char *birth_date, const char *form_json, struct tc_buf *out,
+    char *err, size_t errlen);
+
+/*
+ * Opens such a blob of application id into a's sex, birth_date,
+ * retire_base and form (heap, replaced). Returns 0, TC_ERR_DECRYPT
+ * (another key, another person's MAC, an altered byte), TC_ERR_MALFORMED
+ * (a value out of shape) or TC_ERR_NOMEM.
+ */
+int tc_app_open_personal(struct tc_registry *reg, int64_t id,
+    const uint8_t mac[TC_PII_MAC_LEN], const void *blob, size_t len,
+    struct tc_app *a, char *err, size_t errlen);
+
+/*
+ * Migration step 7 for the applications table (called by src/registry.c
+ * inside the step's transaction, after the column "personal" was added):
+ * seals sex, retire_base, birth_date and form of every row into personal
+ * and recomputes id_masked from the sealed number. The caller then drops
+ * the plain columns. Returns 0, TC_ERR_DECRYPT (a number that does not
+ * open with this data key), TC_ERR_MALFORMED or a database error.
+ */
+int tc_app_migrate_personal(struct tc_registry *reg, char *err, size_t errlen);
 
 #endif

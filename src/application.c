@@ -27,16 +27,19 @@
 #include "tcard/serial.h"
 
 #define APP_AAD_PREFIX "talentcard-application-v1:"
-#define ATT_AAD_PREFIX "talentcard-attachment-v1:"
-#define ATT_PART       (1u << 20)
+/* The sealed personal data of an application, bound to the person's MAC. */
+#define APP_PERSONAL_AAD_PREFIX "talentcard-application-personal-v1:"
+#define ATT_AAD_PREFIX		"talentcard-attachment-v1:"
+#define ATT_PART		(1u << 20)
 
 #define APP_COLUMNS                                                            \
 	"id, kind, card_serial, relation, programme, tier, route, clause, "    \
-	"id_type, id_mac, id_masked, name, sex, retire_base, birth_date, "     \
-	"employer, employer_code, employer_category, work_type, state, step, " \
-	"step_id, step_started_at, deadline, months, pledge_at, created_at, "  \
+	"id_type, id_mac, id_masked, name, employer, employer_code, "          \
+	"employer_category, work_type, state, step, step_id, "                 \
+	"step_started_at, deadline, months, pledge_at, created_at, "           \
 	"created_by, submitted_at, decided_at, issued_serial"
-#define APP_FULL_COLUMNS APP_COLUMNS ", form, exceptions, overrides"
+#define APP_FULL_COLUMNS APP_COLUMNS ", personal, exceptions, overrides"
+#define APP_COL_PERSONAL 28
 
 /* Actions of the applicant's side; all others are steps. */
 #define SIDE_ACTIONS "('create', 'submit', 'resubmit', 'withdraw')"
@@ -53,6 +56,8 @@ tc_app_release(struct tc_app *a)
 {
 	if (a == NULL)
 		return;
+	if (a->form != NULL)
+		OPENSSL_cleanse(a->form, strlen(a->form));
 	free(a->form);
 	free(a->exceptions);
 	free(a->overrides);
@@ -69,7 +74,11 @@ col_strdup(sqlite3_stmt *st, int col)
 	return strdup((const char *)s);
 }
 
-/* Reads the current row of an APP_COLUMNS (or APP_FULL_COLUMNS) query. */
+/*
+ * Reads the current row of an APP_COLUMNS (or APP_FULL_COLUMNS) query.
+ * The sealed personal data (sex, birth date, retirement group, form) is
+ * left to tc_app_get, which has the key.
+ */
 static int
 app_row(sqlite3_stmt *st, struct tc_app *a, int full)
 {
@@ -90,27 +99,24 @@ app_row(sqlite3_stmt *st, struct tc_app *a, int full)
 	    sqlite3_column_bytes(st, 9) != TC_PII_MAC_LEN ||
 	    tc_reg_col_text(st, 10, a->id_masked, sizeof(a->id_masked), 0) ||
 	    tc_reg_col_text(st, 11, a->name, sizeof(a->name), 0) ||
-	    tc_reg_col_text(st, 12, a->sex, sizeof(a->sex), 1) ||
-	    tc_reg_col_int(st, 13, 1, &v[0]) ||
-	    tc_reg_col_text(st, 14, a->birth_date, sizeof(a->birth_date), 1) ||
-	    tc_reg_col_text(st, 15, a->employer, sizeof(a->employer), 1) ||
+	    tc_reg_col_text(st, 12, a->employer, sizeof(a->employer), 1) ||
 	    tc_reg_col_text(
-		st, 16, a->employer_code, sizeof(a->employer_code), 1) ||
-	    tc_reg_col_text(st, 17, a->employer_category,
+		st, 13, a->employer_code, sizeof(a->employer_code), 1) ||
+	    tc_reg_col_text(st, 14, a->employer_category,
 		sizeof(a->employer_category), 1) ||
-	    tc_reg_col_text(st, 18, a->work_type, sizeof(a->work_type), 1) ||
-	    tc_reg_col_text(st, 19, state, sizeof(state), 0) ||
-	    tc_reg_col_int(st, 20, 0, &v[1]) ||
-	    tc_reg_col_text(st, 21, a->step_id, sizeof(a->step_id), 1) ||
-	    tc_reg_col_int(st, 22, 1, &v[2]) ||
-	    tc_reg_col_text(st, 23, a->deadline, sizeof(a->deadline), 1) ||
-	    tc_reg_col_int(st, 24, 1, &v[3]) ||
-	    tc_reg_col_int(st, 25, 1, &v[4]) ||
-	    tc_reg_col_int(st, 26, 0, &v[5]) ||
-	    tc_reg_col_text(st, 27, a->created_by, sizeof(a->created_by), 0) ||
-	    tc_reg_col_int(st, 28, 1, &v[6]) ||
-	    tc_reg_col_int(st, 29, 1, &v[7]) ||
-	    tc_reg_col_int(st, 30, 1, &a->issued_serial))
+	    tc_reg_col_text(st, 15, a->work_type, sizeof(a->work_type), 1) ||
+	    tc_reg_col_text(st, 16, state, sizeof(state), 0) ||
+	    tc_reg_col_int(st, 17, 0, &v[1]) ||
+	    tc_reg_col_text(st, 18, a->step_id, sizeof(a->step_id), 1) ||
+	    tc_reg_col_int(st, 19, 1, &v[2]) ||
+	    tc_reg_col_text(st, 20, a->deadline, sizeof(a->deadline), 1) ||
+	    tc_reg_col_int(st, 21, 1, &v[3]) ||
+	    tc_reg_col_int(st, 22, 1, &v[4]) ||
+	    tc_reg_col_int(st, 23, 0, &v[5]) ||
+	    tc_reg_col_text(st, 24, a->created_by, sizeof(a->created_by), 0) ||
+	    tc_reg_col_int(st, 25, 1, &v[6]) ||
+	    tc_reg_col_int(st, 26, 1, &v[7]) ||
+	    tc_reg_col_int(st, 27, 1, &a->issued_serial))
 		return TC_ERR_MALFORMED;
 	for (i = 1; i < (int)(sizeof(kind_db) / sizeof(kind_db[0])); i++)
 		if (strcmp(kind, kind_db[i]) == 0)
@@ -120,7 +126,6 @@ app_row(sqlite3_stmt *st, struct tc_app *a, int full)
 	    v[1] > 1000 || v[3] < 0 || v[3] > 1200)
 		return TC_ERR_MALFORMED;
 	memcpy(a->id_mac, sqlite3_column_blob(st, 9), TC_PII_MAC_LEN);
-	a->retire_base = (int)v[0];
 	a->step = (int)v[1];
 	a->step_started_at = (time_t)v[2];
 	a->months = (int)v[3];
@@ -129,16 +134,132 @@ app_row(sqlite3_stmt *st, struct tc_app *a, int full)
 	a->submitted_at = (time_t)v[6];
 	a->decided_at = (time_t)v[7];
 	if (full) {
-		a->form = col_strdup(st, 31);
-		a->exceptions = col_strdup(st, 32);
-		a->overrides = col_strdup(st, 33);
-		if (a->form == NULL || a->exceptions == NULL ||
-		    a->overrides == NULL) {
+		a->exceptions = col_strdup(st, APP_COL_PERSONAL + 1);
+		a->overrides = col_strdup(st, APP_COL_PERSONAL + 2);
+		if (sqlite3_column_type(st, APP_COL_PERSONAL) != SQLITE_BLOB ||
+		    a->exceptions == NULL || a->overrides == NULL) {
 			tc_app_release(a);
 			return TC_ERR_MALFORMED;
 		}
 	}
 	return 0;
+}
+
+/* The AAD of an application's personal data: the label and the ID MAC. */
+static void
+personal_aad(const uint8_t mac[TC_PII_MAC_LEN], char aad[128])
+{
+	char hex[2 * TC_PII_MAC_LEN + 1];
+
+	tc_hex_encode(mac, TC_PII_MAC_LEN, hex);
+	snprintf(aad, 128, APP_PERSONAL_AAD_PREFIX "%s", hex);
+}
+
+int
+tc_app_seal_personal(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
+    const char *sex, int retire_base, const char *birth_date,
+    const char *form_json, struct tc_buf *out, char *err, size_t errlen)
+{
+	char aad[128];
+	json_t *o = NULL, *form = NULL;
+	char *text = NULL;
+	int r = TC_ERR_NOMEM;
+
+	form = json_loads(form_json != NULL ? form_json : "{}", 0, NULL);
+	if (!json_is_object(form)) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "the form to seal is not a JSON object");
+		goto out;
+	}
+	if ((o = json_object()) == NULL ||
+	    json_object_set(o, "form", form) != 0 ||
+	    (sex != NULL && sex[0] != '\0' &&
+		json_object_set_new(o, "sex", json_string(sex)) != 0) ||
+	    (birth_date != NULL && birth_date[0] != '\0' &&
+		json_object_set_new(o, "birth_date", json_string(birth_date)) !=
+		    0) ||
+	    (retire_base != 0 &&
+		json_object_set_new(
+		    o, "retire_base", json_integer(retire_base)) != 0) ||
+	    (text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+		r = tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	personal_aad(mac, aad);
+	if ((r = tc_pii_seal(reg->keys.data_key, aad, (const uint8_t *)text,
+		 strlen(text), out)) != 0)
+		tc_seterr(
+		    err, errlen, r, "sealing the applicant's data failed");
+out:
+	if (text != NULL) {
+		OPENSSL_cleanse(text, strlen(text));
+		free(text);
+	}
+	json_decref(o);
+	json_decref(form);
+	return r;
+}
+
+/* A stored birth date: "YYYY-MM-DD" of a real date. */
+static int
+stored_date_ok(const char *s)
+{
+	int y, m, d, n = 0;
+
+	return strlen(s) == 10 &&
+	    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
+	    tc_date_valid(y, m, d);
+}
+
+int
+tc_app_open_personal(struct tc_registry *reg, int64_t id,
+    const uint8_t mac[TC_PII_MAC_LEN], const void *blob, size_t len,
+    struct tc_app *a, char *err, size_t errlen)
+{
+	char aad[128];
+	struct tc_buf plain;
+	json_t *o = NULL, *v;
+	const char *sex = "", *bd = "";
+	json_int_t base = 0;
+	int r;
+
+	tc_buf_init(&plain, TC_APP_FORM_MAX + 4096);
+	personal_aad(mac, aad);
+	if (tc_pii_open(reg->keys.data_key, aad, blob, len, &plain, NULL, 0) !=
+	    0) {
+		r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
+		    "application %lld: the sealed applicant data does not "
+		    "open (another data key, or the row was altered)",
+		    (long long)id);
+		goto out;
+	}
+	r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+	    "application %lld: the sealed applicant data is out of shape",
+	    (long long)id);
+	if ((o = json_loadb((const char *)plain.data, plain.len,
+		 JSON_REJECT_DUPLICATES, NULL)) == NULL ||
+	    !json_is_object(json_object_get(o, "form")) ||
+	    json_unpack(o, "{s?s, s?s, s?I}", "sex", &sex, "birth_date", &bd,
+		"retire_base", &base) != 0 ||
+	    (sex[0] != '\0' && strcmp(sex, "male") != 0 &&
+		strcmp(sex, "female") != 0) ||
+	    (bd[0] != '\0' && !stored_date_ok(bd)) ||
+	    (base != 0 && base != 50 && base != 55 && base != 60))
+		goto out;
+	v = json_object_get(o, "form");
+	free(a->form);
+	if ((a->form = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+		r = tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	snprintf(a->sex, sizeof(a->sex), "%s", sex);
+	snprintf(a->birth_date, sizeof(a->birth_date), "%s", bd);
+	a->retire_base = (int)base;
+	r = 0;
+out:
+	json_decref(o);
+	tc_buf_release(&plain);
+	return r;
 }
 
 int
@@ -169,6 +290,11 @@ tc_app_get(struct tc_registry *reg, int64_t id, struct tc_app *out, char *err,
 		    "application %lld: a stored field has the wrong type or "
 		    "value",
 		    (long long)id);
+	else
+		r = tc_app_open_personal(reg, id, out->id_mac,
+		    sqlite3_column_blob(st, APP_COL_PERSONAL),
+		    (size_t)sqlite3_column_bytes(st, APP_COL_PERSONAL), out,
+		    err, errlen);
 	sqlite3_finalize(st);
 	if (r != 0)
 		tc_app_release(out);
@@ -719,36 +845,21 @@ seal_id(struct tc_registry *reg, enum tc_id_type type, const char *number,
 	return 0;
 }
 
-/* Opens the sealed ID number of application id into number. */
+/* Opens a sealed ID number of application id (len bytes at blob). */
 static int
-open_id(struct tc_registry *reg, int64_t id, enum tc_id_type type,
-    const uint8_t mac[TC_PII_MAC_LEN], char number[TC_ID_MAX], char *err,
-    size_t errlen)
+open_id_blob(struct tc_registry *reg, int64_t id, enum tc_id_type type,
+    const uint8_t mac[TC_PII_MAC_LEN], const void *blob, size_t len,
+    char number[TC_ID_MAX], char *err, size_t errlen)
 {
 	uint8_t got[TC_PII_MAC_LEN];
 	char aad[64];
 	struct tc_buf plain;
-	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	number[0] = '\0';
 	tc_buf_init(&plain, TC_ID_MAX);
 	snprintf(aad, sizeof(aad), APP_AAD_PREFIX "%s", tc_id_type_name(type));
-	if ((r = tc_reg_prepare(reg,
-		 "SELECT id_sealed FROM applications WHERE id = ?1", &st, err,
-		 errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW)
-		r = rc == SQLITE_DONE
-		    ? tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-			  "no application %lld", (long long)id)
-		    : tc_reg_dberr(
-			  reg, rc, "reading an application", err, errlen);
-	else if ((r = tc_pii_open(reg->keys.data_key, aad,
-		      sqlite3_column_blob(st, 0),
-		      (size_t)sqlite3_column_bytes(st, 0), &plain, NULL, 0)) !=
+	if (tc_pii_open(reg->keys.data_key, aad, blob, len, &plain, NULL, 0) !=
 	    0)
 		r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
 		    "application %lld: the sealed ID number does not open "
@@ -761,10 +872,127 @@ open_id(struct tc_registry *reg, int64_t id, enum tc_id_type type,
 		    "application %lld: the sealed ID number does not match "
 		    "the row's MAC",
 		    (long long)id);
-	else
+	else {
 		memcpy(number, plain.data, plain.len + 1);
-	sqlite3_finalize(st);
+		r = 0;
+	}
 	tc_buf_release(&plain);
+	return r;
+}
+
+/* Opens the sealed ID number of application id into number. */
+static int
+open_id(struct tc_registry *reg, int64_t id, enum tc_id_type type,
+    const uint8_t mac[TC_PII_MAC_LEN], char number[TC_ID_MAX], char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	number[0] = '\0';
+	if ((r = tc_reg_prepare(reg,
+		 "SELECT id_sealed FROM applications WHERE id = ?1", &st, err,
+		 errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW)
+		r = rc == SQLITE_DONE
+		    ? tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+			  "no application %lld", (long long)id)
+		    : tc_reg_dberr(
+			  reg, rc, "reading an application", err, errlen);
+	else
+		r = open_id_blob(reg, id, type, mac, sqlite3_column_blob(st, 0),
+		    (size_t)sqlite3_column_bytes(st, 0), number, err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+/* Seals the plain columns of the current row of tc_app_migrate_personal. */
+static int
+migrate_row(struct tc_registry *reg, sqlite3_stmt *q, sqlite3_stmt *up,
+    char *err, size_t errlen)
+{
+	char idtype[32], number[TC_ID_MAX], masked[TC_ID_MAX];
+	char sex[8], bd[TC_DATE_TEXT];
+	uint8_t mac[TC_PII_MAC_LEN];
+	enum tc_id_type type;
+	struct tc_buf personal;
+	const char *form;
+	int64_t id, base;
+	int rc, r;
+
+	tc_buf_init(&personal, TC_APP_FORM_MAX + 4096);
+	id = sqlite3_column_int64(q, 0);
+	if (tc_reg_col_text(q, 1, idtype, sizeof(idtype), 0) != 0 ||
+	    tc_id_type_parse(idtype, &type) != 0 ||
+	    sqlite3_column_bytes(q, 2) != TC_PII_MAC_LEN ||
+	    tc_reg_col_text(q, 4, sex, sizeof(sex), 1) != 0 ||
+	    tc_reg_col_int(q, 5, 1, &base) != 0 ||
+	    tc_reg_col_text(q, 6, bd, sizeof(bd), 1) != 0 ||
+	    sqlite3_column_type(q, 7) != SQLITE_TEXT) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "application %lld: a stored field has the wrong type or "
+		    "value",
+		    (long long)id);
+		goto out;
+	}
+	memcpy(mac, sqlite3_column_blob(q, 2), TC_PII_MAC_LEN);
+	form = (const char *)sqlite3_column_text(q, 7);
+	if ((r = open_id_blob(reg, id, type, mac, sqlite3_column_blob(q, 3),
+		 (size_t)sqlite3_column_bytes(q, 3), number, err, errlen)) !=
+		0 ||
+	    (r = tc_id_mask(number, masked)) != 0 ||
+	    (r = tc_app_seal_personal(reg, mac, sex, (int)base, bd, form,
+		 &personal, err, errlen)) != 0) {
+		if (r == TC_ERR_INVALID_ARG)
+			tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "application %lld: the sealed ID number is not "
+			    "normalised",
+			    (long long)id);
+		goto out;
+	}
+	sqlite3_reset(up);
+	sqlite3_bind_int64(up, 1, id);
+	sqlite3_bind_blob(
+	    up, 2, personal.data, (int)personal.len, SQLITE_STATIC);
+	sqlite3_bind_text(up, 3, masked, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(up)) != SQLITE_DONE)
+		r = tc_reg_dberr(
+		    reg, rc, "sealing an application's data", err, errlen);
+out:
+	OPENSSL_cleanse(number, sizeof(number));
+	OPENSSL_cleanse(bd, sizeof(bd));
+	sqlite3_reset(up);
+	sqlite3_clear_bindings(up);
+	tc_buf_release(&personal);
+	return r;
+}
+
+int
+tc_app_migrate_personal(struct tc_registry *reg, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = NULL, *up = NULL;
+	int rc, r;
+
+	if ((r = tc_reg_prepare(reg,
+		 "SELECT id, id_type, id_mac, id_sealed, sex, retire_base, "
+		 "birth_date, form FROM applications ORDER BY id",
+		 &q, err, errlen)) != 0 ||
+	    (r = tc_reg_prepare(reg,
+		 "UPDATE applications SET personal = ?2, id_masked = ?3 "
+		 "WHERE id = ?1",
+		 &up, err, errlen)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+		if ((r = migrate_row(reg, q, up, err, errlen)) != 0)
+			goto out;
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "reading applications", err, errlen);
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(up);
 	return r;
 }
 
@@ -859,28 +1087,32 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 {
 	uint8_t mac[TC_PII_MAC_LEN];
 	char key[TC_EMPLOYER_KEY_MAX];
-	struct tc_buf sealed;
+	struct tc_buf sealed, personal;
 	sqlite3_stmt *st = NULL;
 	json_t *detail;
 	int rc, r;
 
 	tc_buf_init(&sealed, 256);
+	tc_buf_init(&personal, TC_APP_FORM_MAX + 4096);
 	key[0] = '\0';
 	if (f->employer[0] != '\0' &&
 	    (r = tc_employer_key(f->employer, key, err, errlen)) != 0)
 		goto out;
 	if ((r = seal_id(c->reg, f->id_type, f->id_number, mac, &sealed, err,
-		 errlen)) != 0)
+		 errlen)) != 0 ||
+	    (r = tc_app_seal_personal(c->reg, mac, f->sex, f->retire_base,
+		 f->birth_date, f->form_json, &personal, err, errlen)) != 0)
 		goto out;
 	if ((r = tc_reg_prepare(c->reg,
 		 "INSERT INTO applications (kind, card_serial, relation, "
 		 "programme, tier, route, clause, id_type, id_mac, id_sealed, "
-		 "id_masked, name, sex, retire_base, birth_date, employer, "
+		 "id_masked, name, personal, employer, "
 		 "employer_key, employer_code, employer_category, work_type, "
-		 "form, exceptions, pledge_at, state, step, created_at, "
+		 "exceptions, pledge_at, state, step, created_at, "
 		 "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-		 "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
-		 "?23, 'draft', 0, ?24, ?25)",
+		 "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 'draft', "
+		 "0, "
+		 "?21, ?22)",
 		 &st, err, errlen)) != 0)
 		goto out;
 	sqlite3_bind_text(st, 1, kind_db[kind], -1, SQLITE_STATIC);
@@ -897,24 +1129,20 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 	sqlite3_bind_blob(st, 10, sealed.data, (int)sealed.len, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, f->id_masked, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 12, f->name, -1, SQLITE_STATIC);
-	bind_opt(st, 13, f->sex);
-	if (f->retire_base != 0)
-		sqlite3_bind_int(st, 14, f->retire_base);
-	bind_opt(st, 15, f->birth_date);
-	bind_opt(st, 16, f->employer);
-	bind_opt(st, 17, key);
-	bind_opt(st, 18, f->employer_code);
-	bind_opt(st, 19, f->employer_category);
-	bind_opt(st, 20, f->work_type);
-	sqlite3_bind_text(st, 21, f->form_json != NULL ? f->form_json : "{}",
-	    -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 22,
+	sqlite3_bind_blob(
+	    st, 13, personal.data, (int)personal.len, SQLITE_STATIC);
+	bind_opt(st, 14, f->employer);
+	bind_opt(st, 15, key);
+	bind_opt(st, 16, f->employer_code);
+	bind_opt(st, 17, f->employer_category);
+	bind_opt(st, 18, f->work_type);
+	sqlite3_bind_text(st, 19,
 	    f->exceptions_json != NULL ? f->exceptions_json : "{}", -1,
 	    SQLITE_STATIC);
 	if (f->pledge_accepted)
-		sqlite3_bind_int64(st, 23, (int64_t)c->now);
-	sqlite3_bind_int64(st, 24, (int64_t)c->now);
-	sqlite3_bind_text(st, 25, c->operator_name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 20, (int64_t)c->now);
+	sqlite3_bind_int64(st, 21, (int64_t)c->now);
+	sqlite3_bind_text(st, 22, c->operator_name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -938,6 +1166,7 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 	r = audit_app(c, "create", *id, detail, err, errlen);
 out:
 	tc_buf_release(&sealed);
+	tc_buf_release(&personal);
 	return r;
 }
 
@@ -1268,12 +1497,14 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 	char key[TC_EMPLOYER_KEY_MAX];
 	struct tc_operator op;
 	struct tc_app a;
+	struct tc_buf personal;
 	sqlite3_stmt *st = NULL;
 	int r;
 
 	if (c == NULL || c->reg == NULL || f == NULL || f->programme == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	tc_buf_init(&personal, TC_APP_FORM_MAX + 4096);
 	if ((r = tc_reg_need_tx(
 		 c->reg, "changing an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
@@ -1312,12 +1543,15 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 	if (f->employer[0] != '\0' &&
 	    (r = tc_employer_key(f->employer, key, err, errlen)) != 0)
 		goto out;
+	if ((r = tc_app_seal_personal(c->reg, a.id_mac, f->sex, f->retire_base,
+		 f->birth_date, f->form_json, &personal, err, errlen)) != 0)
+		goto out;
 	if ((r = tc_reg_prepare(c->reg,
 		 "UPDATE applications SET tier = ?2, route = ?3, clause = ?4, "
-		 "name = ?5, sex = ?6, retire_base = ?7, birth_date = ?8, "
-		 "employer = ?9, employer_key = ?10, employer_code = ?11, "
-		 "employer_category = ?12, work_type = ?13, form = ?14, "
-		 "exceptions = ?15, pledge_at = coalesce(?16, pledge_at) "
+		 "name = ?5, personal = ?6, "
+		 "employer = ?7, employer_key = ?8, employer_code = ?9, "
+		 "employer_category = ?10, work_type = ?11, "
+		 "exceptions = ?12, pledge_at = coalesce(?13, pledge_at) "
 		 "WHERE id = ?1",
 		 &st, err, errlen)) != 0)
 		goto out;
@@ -1326,21 +1560,17 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 	bind_opt(st, 3, f->route);
 	bind_opt(st, 4, f->clause);
 	sqlite3_bind_text(st, 5, f->name, -1, SQLITE_STATIC);
-	bind_opt(st, 6, f->sex);
-	if (f->retire_base)
-		sqlite3_bind_int(st, 7, f->retire_base);
-	bind_opt(st, 8, f->birth_date);
-	bind_opt(st, 9, f->employer);
-	bind_opt(st, 10, key);
-	bind_opt(st, 11, f->employer_code);
-	bind_opt(st, 12, f->employer_category);
-	bind_opt(st, 13, f->work_type);
-	sqlite3_bind_text(
-	    st, 14, f->form_json ? f->form_json : "{}", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 15,
+	sqlite3_bind_blob(
+	    st, 6, personal.data, (int)personal.len, SQLITE_STATIC);
+	bind_opt(st, 7, f->employer);
+	bind_opt(st, 8, key);
+	bind_opt(st, 9, f->employer_code);
+	bind_opt(st, 10, f->employer_category);
+	bind_opt(st, 11, f->work_type);
+	sqlite3_bind_text(st, 12,
 	    f->exceptions_json ? f->exceptions_json : "{}", -1, SQLITE_STATIC);
 	if (f->pledge_accepted)
-		sqlite3_bind_int64(st, 16, (int64_t)c->now);
+		sqlite3_bind_int64(st, 13, (int64_t)c->now);
 	if ((r = run(c, st, "changing an application", err, errlen)) != 0)
 		goto out;
 	r = audit_app(c, "update", id,
@@ -1349,6 +1579,7 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 		f->clause[0] ? f->clause : NULL),
 	    err, errlen);
 out:
+	tc_buf_release(&personal);
 	tc_app_release(&a);
 	return r;
 }

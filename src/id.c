@@ -496,7 +496,7 @@ out:
 int
 tc_id_mask(const char *normalised, char out[TC_ID_MAX])
 {
-	size_t n, i, head, tail, k;
+	size_t n, i, tail;
 
 	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
@@ -509,16 +509,14 @@ tc_id_mask(const char *normalised, char out[TC_ID_MAX])
 	for (i = 0; i < n; i++)
 		if (!isdig(normalised[i]) && !isupper_ascii(normalised[i]))
 			return TC_ERR_INVALID_ARG;
-	if (n >= 18) {
-		head = 4;
-		tail = 4;
-	} else {
-		k = n / 3;
-		head = n >= 8 ? k / 2 : 0;
-		tail = k - head;
-	}
+	/*
+	 * Only the tail: the head of every structured number is what can be
+	 * derived (region, H/M, nationality), and the middle is the birth
+	 * date. docs/identity.md, "The mask", has the candidate counts.
+	 */
+	tail = n / 3 < TC_ID_MASK_SHOWN ? n / 3 : TC_ID_MASK_SHOWN;
 	for (i = 0; i < n; i++)
-		out[i] = i < head || i >= n - tail ? normalised[i] : '*';
+		out[i] = i >= n - tail ? normalised[i] : '*';
 	out[n] = '\0';
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include <openssl/crypto.h>
 #include <sqlite3.h>
 
+#include "app-int.h"
 #include "registry-int.h"
 #include "tcard/buf.h"
 #include "tcard/cardno.h"
@@ -368,6 +369,15 @@ static const char *const migrations[] = {
 	"WHEN OLD.state = 'done' BEGIN\n"
 	"	SELECT RAISE(ABORT, 'a personalised chip record is final');\n"
 	"END;\n",
+	/*
+	 * 7: nothing derived from an ID number stays in plain (docs/
+	 * registry.md, "Derived data: applications"). An application's sex,
+	 * retirement group, birth date and form move into "personal",
+	 * sealed under the data key; migrate_v7 fills it, shortens every
+	 * masked form to the new mask and drops the plain columns.
+	 */
+	"ALTER TABLE applications ADD COLUMN personal BLOB\n"
+	"    CHECK (length(personal) > 29);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -631,6 +641,20 @@ check_identity(
 	return 0;
 }
 
+static int migrate_v7(struct tc_registry *reg, char *err, size_t errlen);
+static int holder_aad(enum tc_id_type type, char *aad, size_t len);
+
+/*
+ * C code that a step runs after its SQL, in the same transaction: for
+ * changes SQL cannot make, such as sealing under the data key.
+ */
+static int (*const migration_code[])(struct tc_registry *, char *, size_t) = {
+	[6] = migrate_v7,
+};
+
+#define NMIGRATION_CODE                                                        \
+	((int)(sizeof(migration_code) / sizeof(migration_code[0])))
+
 /* Applies migration step v (user_version v to v + 1) in one transaction. */
 static int
 migrate_step(struct tc_registry *reg, int v, char *err, size_t errlen)
@@ -655,6 +679,9 @@ migrate_step(struct tc_registry *reg, int v, char *err, size_t errlen)
 	}
 	snprintf(what, sizeof(what), "migrating to schema version %d", v + 1);
 	if ((r = exec(reg, migrations[v], what, err, errlen)) != 0)
+		goto out;
+	if (v < NMIGRATION_CODE && migration_code[v] != NULL &&
+	    (r = migration_code[v](reg, err, errlen)) != 0)
 		goto out;
 	snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
 	if ((r = exec(reg, sql, what, err, errlen)) != 0)
@@ -686,10 +713,168 @@ out:
 	return r;
 }
 
+/*
+ * The masked form of a number whose plain value is not at hand (the
+ * blacklist keeps only MAC and mask): old is shortened to what tc_id_mask
+ * shows now, the last min(TC_ID_MASK_SHOWN, n / 3) characters, keeping a
+ * '*' where old already had one.
+ */
+static void
+remask(const char *old, char out[TC_ID_MAX])
+{
+	size_t n = strnlen(old, TC_ID_MAX - 1), i, tail;
+
+	tail = n / 3 < TC_ID_MASK_SHOWN ? n / 3 : TC_ID_MASK_SHOWN;
+	for (i = 0; i < n; i++)
+		out[i] = i >= n - tail ? old[i] : '*';
+	out[n] = '\0';
+}
+
+/* Step 7 for holders: the masked form again, from the sealed number. */
+static int
+remask_holders(struct tc_registry *reg, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = NULL, *up = NULL;
+	char type_name[32], aad[64], masked[TC_ID_MAX];
+	enum tc_id_type type;
+	struct tc_buf plain;
+	int64_t id = 0;
+	int rc, r;
+
+	tc_buf_init(&plain, TC_ID_MAX);
+	if ((r = tc_reg_prepare(reg,
+		 "SELECT id, id_type, id_sealed FROM holders ORDER BY id", &q,
+		 err, errlen)) != 0 ||
+	    (r = tc_reg_prepare(reg,
+		 "UPDATE holders SET id_masked = ?2 WHERE id = ?1", &up, err,
+		 errlen)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(q, 0);
+		tc_buf_reset(&plain);
+		if (tc_reg_col_text(q, 1, type_name, sizeof(type_name), 0) !=
+			0 ||
+		    tc_id_type_parse(type_name, &type) != 0 ||
+		    holder_aad(type, aad, sizeof(aad)) != 0 ||
+		    sqlite3_column_type(q, 2) != SQLITE_BLOB) {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "holder %lld: a stored field has the wrong type or "
+			    "size",
+			    (long long)id);
+			goto out;
+		}
+		if (tc_pii_open(reg->keys.data_key, aad,
+			sqlite3_column_blob(q, 2),
+			(size_t)sqlite3_column_bytes(q, 2), &plain, NULL,
+			0) != 0 ||
+		    tc_id_mask((const char *)plain.data, masked) != 0) {
+			r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
+			    "holder %lld: the sealed ID number does not open "
+			    "(another data key, or the row was altered)",
+			    (long long)id);
+			goto out;
+		}
+		sqlite3_reset(up);
+		sqlite3_bind_int64(up, 1, id);
+		sqlite3_bind_text(up, 2, masked, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(up)) != SQLITE_DONE) {
+			r = tc_reg_dberr(
+			    reg, rc, "masking a holder again", err, errlen);
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "reading holders", err, errlen);
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(up);
+	tc_buf_release(&plain);
+	return r;
+}
+
+/* Step 7 for the blacklist, which has no sealed number: shortened masks. */
+static int
+remask_blacklist(struct tc_registry *reg, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = NULL, *up = NULL;
+	char old[TC_ID_MAX], masked[TC_ID_MAX];
+	int rc, r;
+
+	if ((r = tc_reg_prepare(reg, "SELECT id_mac, id_masked FROM blacklist",
+		 &q, err, errlen)) != 0 ||
+	    (r = tc_reg_prepare(reg,
+		 "UPDATE blacklist SET id_masked = ?2 WHERE id_mac = ?1", &up,
+		 err, errlen)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if (tc_reg_col_text(q, 1, old, sizeof(old), 0) != 0 ||
+		    old[0] == '\0') {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "a blacklist entry has a masked number out of "
+			    "shape");
+			goto out;
+		}
+		remask(old, masked);
+		sqlite3_reset(up);
+		sqlite3_bind_value(up, 1, sqlite3_column_value(q, 0));
+		sqlite3_bind_text(up, 2, masked, -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(up)) != SQLITE_DONE) {
+			r = tc_reg_dberr(reg, rc,
+			    "masking a blacklist entry again", err, errlen);
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, "reading the blacklist", err, errlen);
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(up);
+	return r;
+}
+
+static int
+migrate_v7(struct tc_registry *reg, char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = tc_app_migrate_personal(reg, err, errlen)) != 0 ||
+	    (r = remask_holders(reg, err, errlen)) != 0 ||
+	    (r = remask_blacklist(reg, err, errlen)) != 0)
+		return r;
+	return exec(reg,
+	    "ALTER TABLE applications DROP COLUMN sex;\n"
+	    "ALTER TABLE applications DROP COLUMN retire_base;\n"
+	    "ALTER TABLE applications DROP COLUMN birth_date;\n"
+	    "ALTER TABLE applications DROP COLUMN form;\n",
+	    "migrating to schema version 7: dropping the plain columns", err,
+	    errlen);
+}
+
+/*
+ * After a migration that took plain personal data out of an existing
+ * file: VACUUM rebuilds the file, so that no free page or unused part of
+ * a page keeps an old value (secure_delete zeroes what is deleted from
+ * now on, not what was deleted before it was on), and a TRUNCATE
+ * checkpoint empties the WAL, which held the old page images.
+ */
+static int
+scrub(struct tc_registry *reg, char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = exec(reg, "VACUUM",
+		 "rewriting the file after migration (run 'sqlite3 FILE "
+		 "VACUUM' while no other process uses it)",
+		 err, errlen)) != 0)
+		return r;
+	return exec(reg, "PRAGMA wal_checkpoint(TRUNCATE)",
+	    "emptying the WAL after migration", err, errlen);
+}
+
 static int
 migrate(struct tc_registry *reg, char *err, size_t errlen)
 {
-	int64_t version;
+	int64_t version, from;
 	int r;
 
 	if ((r = query_int(
@@ -697,6 +882,7 @@ migrate(struct tc_registry *reg, char *err, size_t errlen)
 		return r;
 	if ((r = check_identity(reg, version, err, errlen)) != 0)
 		return r;
+	from = version;
 	while (version < NMIGRATIONS) {
 		if ((r = migrate_step(reg, (int)version, err, errlen)) != 0)
 			return r;
@@ -707,6 +893,8 @@ migrate(struct tc_registry *reg, char *err, size_t errlen)
 			return check_identity(reg, version, err, errlen);
 	}
 	reg->version = (int)version;
+	if (from >= 1 && from < 7)
+		return scrub(reg, err, errlen);
 	return 0;
 }
 

@@ -21,7 +21,9 @@
  *
  * The ID number never reaches the database in plain: an application keeps
  * its keyed MAC, the number sealed under the data key and the masked form,
- * like holders (docs/registry.md). Every function that changes the
+ * like holders (docs/registry.md). What can be derived from it (sex,
+ * retirement group, birth date) and the form are sealed too, in one blob
+ * bound to the ID MAC; tc_app_get opens them. Every function that changes the
  * registry needs an open transaction, except tc_app_issue, which
  * runs its own; each appends its audit entries itself (operator, action
  * "application.ACTION", subject "application:ID"), so the caller only
@@ -240,9 +242,11 @@ struct tc_app {
 void tc_app_release(struct tc_app *a);
 
 /*
- * Reads application id. Returns 0, TC_ERR_NOT_FOUND, TC_ERR_MALFORMED (a
- * stored value out of shape) or a database error; on failure *out is
- * empty.
+ * Reads application id, opening its sealed personal data (sex,
+ * retire_base, birth_date, form) with the registry's data key. Returns 0,
+ * TC_ERR_NOT_FOUND, TC_ERR_MALFORMED (a stored value out of shape),
+ * TC_ERR_DECRYPT (the sealed data does not open: another data key, or
+ * a row altered or moved) or a database error; on failure *out is empty.
  */
 int tc_app_get(struct tc_registry *reg, int64_t id,
     struct tc_app *out /* OUT */, char *err, size_t errlen);
@@ -275,7 +279,8 @@ struct tc_app_filter {
 
 /*
  * Calls fn for each matching application in id order (a is valid during
- * the call; its form, exceptions and overrides are NULL in listings). An
+ * the call; its form, exceptions and overrides are NULL and its sex,
+ * birth date and retirement group empty in listings: nothing is opened). An
  * application is overdue when it is submitted or approved and the
  * Asia/Shanghai date of now is after its deadline. A nonzero return from
  * fn stops and is returned. Returns 0, fn's value, TC_ERR_MALFORMED or a

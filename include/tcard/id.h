@@ -69,12 +69,17 @@ const char *tc_id_type_name(enum tc_id_type t);
 int tc_id_normalise(enum tc_id_type t, const char *in, time_t now,
     char out[TC_ID_MAX] /* OUT */, char *err, size_t errlen);
 
+/* Characters at most that tc_id_mask leaves visible (the last ones). */
+#define TC_ID_MASK_SHOWN 2
+
 /*
  * Writes the display form of a normalised number to out: the same length,
- * with most characters replaced by '*'. 18 characters and more keep the
- * first 4 and the last 4 ("1101**********123X"); shorter numbers keep
- * n / 3 characters (rounded down): for 8 characters and more the first
- * floor(k / 2) and the last ceil(k / 2) of those k, below 8 only the last k.
+ * with every character replaced by '*' except the last
+ * min(TC_ID_MASK_SHOWN, n / 3) ("****************3X" for 18 characters,
+ * "*******78" for 9, "****4" for 5, "**" for 2). Nothing from the head or
+ * the middle is shown: there sit the region, the nationality or H/M, and
+ * the birth date, which would let anyone holding masked forms narrow the
+ * number down to a handful of candidates (docs/identity.md, "The mask").
  * At least one character is always masked. Returns 0, or
  * TC_ERR_INVALID_ARG when normalised is NULL, empty, longer than
  * TC_ID_MAX - 1 or holds anything other than 0-9 and A-Z (then out is "").

@@ -2019,19 +2019,37 @@ test_completeness(void **state)
 	tc_app_form_release(&f);
 }
 
-/* Searches the registry files for the ID number in any usual spelling. */
+/*
+ * Searches the registry files (database, WAL, index) for the ID number in
+ * any usual spelling, for what can be derived from it (the birth date in
+ * the usual spellings, the region code) and for the masked forms of
+ * before schema version 7 (first 4 and last 4 characters).
+ */
 static void
 no_plain_id(struct fx *fx, const char *id)
 {
 	static const char *const suffix[] = { "", "-wal", "-shm" };
-	char path[160], head[18];
+	char path[160], head[18], region[7], oldmask[19], bd[8][32];
+	int y, m, d;
 	uint8_t *data;
-	size_t i, n;
+	size_t i, k, n;
 	long len;
 	FILE *f;
 
 	memcpy(head, id, 17);
 	head[17] = '\0';
+	memcpy(region, id, 6);
+	region[6] = '\0';
+	snprintf(oldmask, sizeof(oldmask), "%.4s**********%.4s", id, id + 14);
+	assert_int_equal(sscanf(id + 6, "%4d%2d%2d", &y, &m, &d), 3);
+	snprintf(bd[0], sizeof(bd[0]), "%04d%02d%02d", y, m, d);
+	snprintf(bd[1], sizeof(bd[1]), "%04d-%02d-%02d", y, m, d);
+	snprintf(bd[2], sizeof(bd[2]), "%04d/%02d/%02d", y, m, d);
+	snprintf(bd[3], sizeof(bd[3]), "%04d.%02d.%02d", y, m, d);
+	snprintf(bd[4], sizeof(bd[4]), "%02d.%02d.%04d", d, m, y);
+	snprintf(bd[5], sizeof(bd[5]), "%04d年%02d月%02d日", y, m, d);
+	snprintf(bd[6], sizeof(bd[6]), "%04d年%d月%d日", y, m, d);
+	snprintf(bd[7], sizeof(bd[7]), "%04d-%d-%d", y, m, d);
 	for (i = 0; i < 3; i++) {
 		snprintf(path, sizeof(path), "%s%s", fx->path, suffix[i]);
 		if ((f = fopen(path, "rb")) == NULL)
@@ -2042,8 +2060,19 @@ no_plain_id(struct fx *fx, const char *id)
 		data = malloc((size_t)len + 1);
 		n = fread(data, 1, (size_t)len, f);
 		fclose(f);
-		assert_null(memmem(data, n, id, strlen(id)));
-		assert_null(memmem(data, n, head, 17));
+		if (memmem(data, n, id, strlen(id)) != NULL ||
+		    memmem(data, n, head, 17) != NULL)
+			fail_msg("the plain ID number is in %s", path);
+		for (k = 0; k < sizeof(bd) / sizeof(bd[0]); k++)
+			if (memmem(data, n, bd[k], strlen(bd[k])) != NULL)
+				fail_msg(
+				    "the birth date %s is in %s", bd[k], path);
+		if (memmem(data, n, region, 6) != NULL)
+			fail_msg("the region code %s is in %s", region, path);
+		if (memmem(data, n, oldmask, 18) != NULL ||
+		    memmem(data, n, oldmask, 5) != NULL)
+			fail_msg(
+			    "a masked form with the region is in %s", path);
 		free(data);
 	}
 }
@@ -2062,8 +2091,14 @@ test_no_plain_id(void **state)
 	person(fx, &who, "王晓明", "19850512", 1);
 	id = card_for(fx, "guangdong-youyue", "a", &who, &card);
 	get(fx, id, &a);
-	assert_memory_equal(a.id_masked, "4401**********", 14);
-	assert_string_equal(a.id_masked + 14, who.id + 14);
+	/* Only the last two characters are shown. */
+	assert_memory_equal(a.id_masked, "****************", 16);
+	assert_string_equal(a.id_masked + 16, who.id + 16);
+	/* What is sealed opens again with the key. */
+	assert_string_equal(a.sex, "male");
+	assert_string_equal(a.birth_date, "1985-05-12");
+	assert_int_equal(a.retire_base, 60);
+	assert_non_null(strstr(a.form, "\"birth-date\":\"1985-05-12\""));
 	tc_app_release(&a);
 	no_plain_id(fx, who.id);
 	tc_registry_close(fx->reg);
@@ -2076,11 +2111,158 @@ test_no_plain_id(void **state)
 	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)), 0);
 }
 
+/* Runs SQL on a raw connection; fails the test with SQLite's message. */
+static void
+raw_sql(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+	sqlite3_close(db);
+}
+
+/*
+ * A registry of schema version 6 kept sex, retirement group, birth date
+ * and form in plain, and masks with the region: opening it migrates (seals
+ * them, shortens the masks, drops the columns) and leaves none of it in
+ * the files.
+ */
+static void
+test_migrate_v7(void **state)
+{
+	struct fx *fx = *state;
+	struct tc_sample_person who;
+	struct tc_card card;
+	struct tc_app a;
+	struct tc_holder h;
+	struct tc_audit_report rep;
+	char err[256], sql[2048], oldmask[19];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int64_t id;
+
+	person(fx, &who, "王晓明", "19850512", 1);
+	id = card_for(fx, "guangdong-youyue", "a", &who, &card);
+	tc_registry_close(fx->reg);
+	fx->reg = NULL;
+	/* Back to version 6 by hand, with the values in plain. */
+	snprintf(oldmask, sizeof(oldmask), "%.4s**********%.4s", who.id,
+	    who.id + 14);
+	snprintf(sql, sizeof(sql),
+	    "ALTER TABLE applications ADD COLUMN sex TEXT;"
+	    "ALTER TABLE applications ADD COLUMN retire_base INTEGER;"
+	    "ALTER TABLE applications ADD COLUMN birth_date TEXT;"
+	    "ALTER TABLE applications ADD COLUMN form TEXT NOT NULL "
+	    "DEFAULT '{}';"
+	    "UPDATE applications SET sex = 'male', retire_base = 60, "
+	    "birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":"
+	    "\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';"
+	    "ALTER TABLE applications DROP COLUMN personal;"
+	    "UPDATE holders SET id_masked = '%s';"
+	    "INSERT INTO blacklist (id_mac, id_masked, reason, added_at, "
+	    "added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, "
+	    "'x');"
+	    "PRAGMA user_version = 6;",
+	    oldmask, oldmask);
+	raw_sql(fx->path, sql);
+	if (tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)) !=
+	    0)
+		fail_msg("reopen: %s", err);
+	fx->c.reg = fx->reg;
+	assert_int_equal(tc_registry_schema_version(fx->reg), 7);
+	get(fx, id, &a);
+	assert_string_equal(a.sex, "male");
+	assert_string_equal(a.birth_date, "1985-05-12");
+	assert_int_equal(a.retire_base, 60);
+	assert_string_equal(a.form,
+	    "{\"basic\":{\"birth-date\":\"1985-05-12\",\"sex\":\"male\"}}");
+	assert_memory_equal(a.id_masked, "****************", 16);
+	assert_string_equal(a.id_masked + 16, who.id + 16);
+	tc_app_release(&a);
+	assert_int_equal(tc_registry_holder_get(
+			     fx->reg, card.holder_id, &h, err, sizeof(err)),
+	    0);
+	assert_string_equal(h.id_number, who.id);
+	assert_memory_equal(h.id_masked, "****************", 16);
+	tc_holder_release(&h);
+	/* The plain columns are gone. */
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db,
+			     "SELECT count(*) FROM pragma_table_info("
+			     "'applications') WHERE name IN ('sex', "
+			     "'retire_base', 'birth_date', 'form')",
+			     -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	assert_int_equal(sqlite3_prepare_v2(db,
+			     "SELECT id_masked FROM blacklist", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal(
+	    (const char *)sqlite3_column_text(st, 0), "****************2X");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	/* Nothing of it is left in the files, free pages and WAL included. */
+	no_plain_id(fx, who.id);
+	tc_registry_close(fx->reg);
+	fx->reg = NULL;
+	no_plain_id(fx, who.id);
+	assert_int_equal(
+	    tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)),
+	    0);
+	fx->c.reg = fx->reg;
+	assert_int_equal(
+	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)), 0);
+}
+
+/*
+ * The sealed personal data is bound to the person: moved to another
+ * person's row, or altered, it does not open.
+ */
+static void
+test_personal_bound(void **state)
+{
+	struct fx *fx = *state;
+	struct tc_sample_person p1, p2;
+	struct tc_card card;
+	struct tc_app a;
+	char err[256], sql[256];
+	int64_t id1, id2;
+
+	person(fx, &p1, "王晓明", "19850512", 1);
+	id1 = card_for(fx, "guangdong-youyue", "a", &p1, &card);
+	person(fx, &p2, "李娜", "19900101", 0);
+	id2 = card_for(fx, "guangdong-youyue", "a", &p2, &card);
+	snprintf(sql, sizeof(sql),
+	    "UPDATE applications SET personal = (SELECT personal FROM "
+	    "applications WHERE id = %lld) WHERE id = %lld",
+	    (long long)id1, (long long)id2);
+	raw_sql(fx->path, sql);
+	assert_int_equal(
+	    tc_app_get(fx->reg, id2, &a, err, sizeof(err)), TC_ERR_DECRYPT);
+	assert_non_null(strstr(err, "sealed applicant data does not open"));
+	snprintf(sql, sizeof(sql),
+	    "UPDATE applications SET personal = zeroblob(40) WHERE id = "
+	    "%lld",
+	    (long long)id1);
+	raw_sql(fx->path, sql);
+	assert_int_not_equal(tc_app_get(fx->reg, id1, &a, err, sizeof(err)), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_walk_all, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_migrate_v7, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_personal_bound, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_deadlines, setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -160,7 +160,7 @@ test_lifecycle(void **state)
 	char err[256];
 	int attempt;
 
-	assert_int_equal(tc_registry_schema_version(fx->reg), 6);
+	assert_true(tc_registry_schema_version(fx->reg) >= 6);
 	assert_int_equal(tc_chip_get(fx->reg, fx->s1, &c, err, sizeof(err)),
 	    TC_ERR_NOT_FOUND);
 	/* Outside a transaction: refused. */

@@ -499,16 +499,17 @@ test_mask(void **state)
 	static const struct {
 		const char *in, *out;
 	} v[] = {
-		{ "11010119900307123X", "1101**********123X" },
-		{ "ABCDEFGHIJ0123456789", "ABCD************6789" },
-		{ "1101011990030712", "11***********712" }, /* 16: 5 */
-		{ "USA123456789012", "US**********012" },   /* 15: 5 */
-		{ "M1234567801", "M********01" },	    /* 11: 3 */
-		{ "1234567801", "1*******01" },		    /* 10: 3 */
-		{ "H12345678", "H******78" },		    /* 9: 3 */
-		{ "12345678", "1******8" },		    /* 8: 2 */
-		{ "E123456", "*****56" },		    /* 7: 2 */
-		{ "E1234", "****4" },			    /* 5: 1 */
+		{ "11010119900307123X", "****************3X" },
+		{ "ABCDEFGHIJ0123456789", "******************89" },
+		{ "1101011990030712", "**************12" }, /* 16 */
+		{ "USA123456789012", "*************12" },   /* 15 */
+		{ "M1234567801", "*********01" },	    /* 11 */
+		{ "1234567801", "********01" },		    /* 10 */
+		{ "H12345678", "*******78" },		    /* 9 */
+		{ "12345678", "******78" },		    /* 8 */
+		{ "E123456", "*****56" },		    /* 7 */
+		{ "E12345", "****45" },			    /* 6 */
+		{ "E1234", "****4" },			    /* 5: a third */
 		{ "AB", "**" },
 		{ "A", "*" },
 	};
@@ -520,7 +521,7 @@ test_mask(void **state)
 		assert_string_equal(out, v[i].out);
 	}
 	/* Every length: same length, something masked, at most a third
-	 * shown below 18 and at most 8 from 18 on. */
+	 * and at most two shown, and only from the end. */
 	for (n = 1; n < TC_ID_MAX; n++) {
 		for (j = 0; j < n; j++)
 			in[j] = (char)('A' + j);
@@ -531,14 +532,13 @@ test_mask(void **state)
 		for (shown = 0, j = 0; j < n; j++) {
 			if (out[j] != '*') {
 				assert_int_equal(out[j], in[j]);
+				assert_true(j >= n - TC_ID_MASK_SHOWN);
 				shown++;
 			}
 		}
 		assert_true(shown < n);
-		if (n < 18)
-			assert_true(shown * 3 <= n);
-		else
-			assert_true(shown <= 8);
+		assert_true(shown * 3 <= n);
+		assert_true(shown <= TC_ID_MASK_SHOWN);
 	}
 	memset(big, 'A', sizeof(big));
 	big[TC_ID_MAX - 1] = '\0';

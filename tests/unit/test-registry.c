@@ -37,7 +37,7 @@
 /* Made-up resident numbers with valid check characters. */
 #define FAKE_ID	    "11010519491231002X"
 #define FAKE_ID2    "440304198506153611"
-#define FAKE_MASKED "1101**********002X"
+#define FAKE_MASKED "****************2X"
 
 struct fixture {
 	char dir[64];
@@ -462,10 +462,13 @@ static int
 scan_files(const char *path)
 {
 	static const char *const suffix[] = { "", "-wal", "-journal", "-shm" };
+	static const char *const derived[] = { "19491231", "1949-12-31",
+		"1949/12/31", "1949.12.31", "31.12.1949", "1949年12月31日",
+		"110105", "1101**" };
 	char p[256], first17[18];
 	uint8_t u16le[64], u16be[64];
 	uint8_t *data;
-	size_t i, len, idlen = strlen(FAKE_ID);
+	size_t i, k, len, idlen = strlen(FAKE_ID);
 	int masked = 0;
 
 	memcpy(first17, FAKE_ID, 17);
@@ -484,6 +487,15 @@ scan_files(const char *path)
 		/* Also lower case x, in case anything lower-cased it. */
 		if (memmem(data, len, "11010519491231002x", idlen) != NULL)
 			fail_msg("the plain ID number is in %s", p);
+		/*
+		 * Nor what can be derived from it: the birth date in the
+		 * usual spellings, the region code, the masked form of
+		 * before schema version 7 (region and sequence number).
+		 */
+		for (k = 0; k < sizeof(derived) / sizeof(derived[0]); k++)
+			if (memmem(data, len, derived[k], strlen(derived[k])) !=
+			    NULL)
+				fail_msg("%s is in %s", derived[k], p);
 		masked += memmem(data, len, FAKE_MASKED, idlen) != NULL;
 		free(data);
 	}
