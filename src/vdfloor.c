@@ -16,7 +16,7 @@
 #include "tcard/hex.h"
 #include "tcard/vdfloor.h"
 
-#define FORMAT	 1
+#define FORMAT	       1
 #define FLOOR_LINE_MAX 160
 
 enum { F_FORMAT, F_CA, F_REV, F_LOOKUP, F_TRUST, F_COUNT };
@@ -27,9 +27,9 @@ static const char *const field_names[F_COUNT] = { "format", "ca", "revocations",
 void
 tc_vdfloor_name(const uint8_t ca[32], char out[TC_VDFLOOR_NAME_MAX])
 {
-	char hex[65];
+	char hex[33];
 
-	tc_hex_encode(ca, 32, hex);
+	tc_hex_encode(ca, 16, hex);
 	snprintf(out, TC_VDFLOOR_NAME_MAX, "rollback-floor-%s", hex);
 }
 
@@ -159,7 +159,8 @@ tc_vdfloor_parse(struct tc_vdfloor *out, const char *text, size_t len,
 		n = end - pos;
 		if (n > FLOOR_LINE_MAX) {
 			r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-			    "line %zu: longer than %d bytes", lineno, FLOOR_LINE_MAX);
+			    "line %zu: longer than %d bytes", lineno,
+			    FLOOR_LINE_MAX);
 			goto fail;
 		}
 		for (i = 0; i < n; i++)

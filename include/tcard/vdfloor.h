@@ -6,7 +6,8 @@
  * older, validly signed list (a revoked card would be valid again). This
  * header is the file's text format, its writer and its strict parser; the
  * daemon reads and writes the file (verifier/vd-floor.c). One file per CA,
- * named by the SHA-256 of the CA certificate:
+ * named by the first 32 hex digits of the SHA-256 of the CA certificate
+ * (the ca-pin), holding all 64:
  *
  *     # tcard-verifierd rollback floor (docs/verifierd.md): ...
  *     format 1
@@ -26,8 +27,8 @@
 
 #define TC_VDFLOOR_FILE_MAX 4096 /* largest file accepted */
 #define TC_VDFLOOR_TEXT_MAX 512	 /* room for tc_vdfloor_format's text */
-/* "rollback-floor-" + 64 hex digits + NUL. */
-#define TC_VDFLOOR_NAME_MAX 80
+/* "rollback-floor-" + 32 hex digits + NUL. */
+#define TC_VDFLOOR_NAME_MAX 48
 
 struct tc_vdfloor {
 	uint8_t ca[32];		 /* SHA-256 of the CA certificate's DER */
@@ -36,7 +37,11 @@ struct tc_vdfloor {
 	int64_t trust_issued_at; /* latest trust list issue time */
 };
 
-/* Writes the file name of ca's floor, "rollback-floor-" + 64 hex digits. */
+/*
+ * Writes the file name of ca's floor: "rollback-floor-" and the first 32
+ * hex digits of ca (a bundle file name is at most 63 bytes; the file holds
+ * all of ca, and the daemon checks it).
+ */
 void tc_vdfloor_name(
     const uint8_t ca[32], char out[TC_VDFLOOR_NAME_MAX] /* OUT */);
 

@@ -27,7 +27,7 @@ test_name(void **state)
 
 	memset(ca, 0xab, sizeof(ca));
 	tc_vdfloor_name(ca, name);
-	assert_int_equal(strlen(name), strlen("rollback-floor-") + 64);
+	assert_int_equal(strlen(name), strlen("rollback-floor-") + 32);
 	assert_int_equal(strncmp(name, "rollback-floor-abababab", 23), 0);
 }
 
