@@ -149,12 +149,9 @@ tc_vdfloor_parse(struct tc_vdfloor *out, const char *text, size_t len,
 		    TC_VDFLOOR_FILE_MAX);
 	if (len == 0)
 		return tc_seterr(err, errlen, TC_ERR_TRUNCATED, "empty file");
-	if (text[len - 1] != '\n')
-		return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
-		    "the last line has no newline (the file was cut short)");
 	while (pos < len) {
 		lineno++;
-		for (end = pos; text[end] != '\n'; end++)
+		for (end = pos; end < len && text[end] != '\n'; end++)
 			;
 		n = end - pos;
 		if (n > FLOOR_LINE_MAX) {
@@ -171,6 +168,13 @@ tc_vdfloor_parse(struct tc_vdfloor *out, const char *text, size_t len,
 				    lineno, i + 1);
 				goto fail;
 			}
+		if (end == len) {
+			r = tc_seterr(err, errlen, TC_ERR_TRUNCATED,
+			    "line %zu: no newline at its end (the file was cut "
+			    "short)",
+			    lineno);
+			goto fail;
+		}
 		memcpy(line, text + pos, n);
 		line[n] = '\0';
 		pos = end + 1;

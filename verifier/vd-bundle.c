@@ -293,6 +293,7 @@ struct check {
 	int refused; /* something was refused */
 	int failed;  /* something could not be read */
 	char what[512];
+	char floor_err[768]; /* the rollback floor failed: why */
 };
 
 static void
@@ -315,6 +316,7 @@ static void
 floor_failed(struct check *ck, const char *msg)
 {
 	ck->failed = 1;
+	vd_err(ck->floor_err, sizeof(ck->floor_err), "%s", msg);
 	vd_log_event("rollback-floor-error", "error", "%s", msg);
 	pthread_mutex_lock(&vd->mu);
 	vd_err(vd->last_error, sizeof(vd->last_error), "%s", msg);
@@ -802,10 +804,17 @@ check_progs(struct check *ck, const struct vd_bundle *cur,
 	return pp;
 }
 
-/* Why the first check found nothing to use, with the last refusal. */
+/*
+ * Why the first check found nothing to use: the rollback floor's trouble,
+ * else the last refusal.
+ */
 static void
-no_usable(char *err, size_t errlen, const char *part)
+no_usable(const struct check *ck, char *err, size_t errlen, const char *part)
 {
+	if (ck->floor_err[0] != '\0') {
+		vd_err(err, errlen, "%s", ck->floor_err);
+		return;
+	}
 	pthread_mutex_lock(&vd->mu);
 	if (vd->last_error[0] != '\0')
 		vd_err(err, errlen, "no usable %s in %s (%s)", part,
@@ -840,13 +849,13 @@ vd_bundle_check(int from_signal, char *err, size_t errlen)
 		pthread_mutex_unlock(&vd->mu);
 	}
 	if ((tp = check_trust(&ck, cur, &tchanged)) == NULL) {
-		no_usable(err, errlen, "trust list");
+		no_usable(&ck, err, errlen, "trust list");
 		goto out;
 	}
 	changed |= tchanged;
 	if ((rp = check_rev(&ck, cur, tc_trust_keyring(tp->trust), tchanged,
 		 &changed)) == NULL) {
-		no_usable(err, errlen, "revocation list");
+		no_usable(&ck, err, errlen, "revocation list");
 		goto out;
 	}
 	lchanged = 0;

@@ -61,8 +61,8 @@ int tc_vdfloor_format(
  * trust-issued-at exactly once, numbers in decimal without sign or leading
  * zeros, at most 2^63 - 1. err starts with "line N: " when a line is at
  * fault. Returns 0, TC_ERR_INVALID_ARG, TC_ERR_TOO_LARGE (over
- * TC_VDFLOOR_FILE_MAX), TC_ERR_TRUNCATED (no newline at the end, or a key
- * missing), TC_ERR_BAD_ENCODING (a byte that is not printable ASCII),
+ * TC_VDFLOOR_FILE_MAX, or a line over 160 bytes), TC_ERR_TRUNCATED (empty,
+ * no newline at the end, or a key missing), TC_ERR_BAD_ENCODING (a byte that is not printable ASCII),
  * TC_ERR_MALFORMED (an unknown or repeated key, a bad value),
  * TC_ERR_UNSUPPORTED (another format) or TC_ERR_RANGE (a number too
  * large). On failure *out is zeroed.

@@ -25,7 +25,7 @@ lookup_result() { curl -s --max-time 10 "$1/v1/lookup?card=$C&name=$(urlenc "$N"
 	python3 -c 'import json, sys; print(json.load(sys.stdin)["result"])'; }
 verdict() { curl -s --max-time 10 -H 'Content-Type: application/json' \
 	--data "{\"qr\":\"$QR\"}" "$1/v1/verify" |
-	python3 -c 'import json, sys; o = json.load(sys.stdin); print(o["result"], o.get("reason", ""))'; }
+	python3 -c 'import json, sys; o = json.load(sys.stdin); print(o["result"], o.get("reason") or "-")'; }
 seq_of() { healthz_field "$1" 'o["revocations"]["seq"]'; }
 seq_is() { test "$(seq_of "$1")" = "$2"; }
 

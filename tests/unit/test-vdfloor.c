@@ -72,7 +72,9 @@ test_refusals(void **state)
 		{ "", TC_ERR_TRUNCATED, "empty" },
 		{ "format 1\nca " CA64 "\nrevocations 3\nlookup 3\n"
 		  "trust-issued-at 5",
-		    TC_ERR_TRUNCATED, "cut short" },
+		    TC_ERR_TRUNCATED, "line 5: no newline at its end" },
+		{ "format 1\n\x01garbage", TC_ERR_BAD_ENCODING,
+		    "line 2: byte 1 is not printable" },
 		{ "format 1\nca " CA64 "\nrevocations 3\nlookup 3\n",
 		    TC_ERR_TRUNCATED, "'trust-issued-at' is missing" },
 		{ "format 2\n", TC_ERR_UNSUPPORTED, "line 1: format 2" },
