@@ -82,7 +82,12 @@ vd_floor_start(int check_only, int reset, char *err, size_t errlen)
 static void
 log_reset(const struct tc_vdfloor *old, int r, const char *msg)
 {
-	if (r == TC_ERR_NOT_FOUND)
+	if (fl.check_only)
+		vd_log_event("rollback-floor-reset", "warning",
+		    "--reset-rollback-floor with --check: the rollback floor "
+		    "%s/%s is not applied, and nothing is written",
+		    fl.dir, fl.name);
+	else if (r == TC_ERR_NOT_FOUND)
 		vd_log_event("rollback-floor-reset", "warning",
 		    "--reset-rollback-floor: there was no rollback floor in "
 		    "%s/%s; the bundle loaded now sets one",
