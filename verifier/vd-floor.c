@@ -67,8 +67,7 @@ vd_floor_start(int check_only, int reset, char *err, size_t errlen)
 		    access(fl.dir, W_OK | X_OK) != 0) {
 			vd_err(err, errlen,
 			    "state-dir %s: not a directory the daemon may "
-			    "write "
-			    "(it keeps its rollback floor there)",
+			    "write (it keeps its rollback floor there)",
 			    fl.dir);
 			return -1;
 		}
