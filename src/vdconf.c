@@ -48,6 +48,7 @@ static const struct key keys[] = {
 	{ "listen",		K_LISTEN, OFF(listen), 0, 0 },
 	{ "bundle",		K_PATH,	  OFF(bundle), 0, 0 },
 	{ "cache-dir",		K_PATH,	  OFF(cache_dir), 0, 0 },
+	{ "state-dir",		K_PATH,	  OFF(state_dir), 0, 0 },
 	{ "pull-interval",	K_DUR,	  OFF(pull_interval), 1, 86400 },
 	{ "pull-timeout",	K_DUR,	  OFF(pull_timeout), 1, 3600 },
 	{ "ca-pin",		K_PIN,	  OFF(ca_pin), 0, 0 },

@@ -41,6 +41,7 @@ static const char help[] =
     "                    [--listen ADDR:PORT] [--pepper FILE]\n"
     "                    [--tls-cert FILE --tls-key FILE] [--threads N]\n"
     "                    [--SETTING VALUE ...] [--check]\n"
+    "                    [--reset-rollback-floor]\n"
     "\n"
     "DESCRIPTION\n"
     "    Serves, over HTTP or HTTPS (libmicrohttpd), the verification of QR\n"
@@ -62,9 +63,12 @@ static const char help[] =
     "    pull-interval seconds (conditional GETs, revocation deltas). A\n"
     "    trust list, revocation list or lookup snapshot that does not\n"
     "    verify, is issued in the future, or is not newer than the one in\n"
-    "    use is refused and the one in use kept. When the revocation list\n"
-    "    is past next-update plus stale-grace, verification answers\n"
-    "    UNKNOWN-STATUS (stale-policy fail) or warns (stale-policy warn).\n"
+    "    use is refused and the one in use kept. The newest revocation\n"
+    "    list, lookup snapshot and trust list ever accepted are remembered\n"
+    "    in state-dir (the rollback floor), so that no restart goes back to\n"
+    "    an older one either. When the revocation list is past\n"
+    "    next-update plus stale-grace, verification answers UNKNOWN-STATUS\n"
+    "    (stale-policy fail) or warns (stale-policy warn).\n"
     "    Logs are JSON lines without names or ID numbers. SIGHUP checks the\n"
     "    bundle now, rereads the programme files and reopens the log file;\n"
     "    SIGTERM and SIGINT stop cleanly.\n"
@@ -76,6 +80,8 @@ static const char help[] =
     "    --bundle DIR|URL      the bundle directory, or an http(s) base URL\n"
     "                          (then --cache-dir and --ca-pin are needed)\n"
     "    --cache-dir DIR       where a pulled bundle is kept\n"
+    "    --state-dir DIR       where the rollback floor is kept (default:\n"
+    "                          cache-dir, else /var/lib/tcard-verifierd)\n"
     "    --ca-pin HEX          SHA-256 of the CA certificate (64 hex\n"
     "                          digits); without it the CA of the first\n"
     "                          trust list loaded is pinned\n"
@@ -123,14 +129,20 @@ static const char help[] =
     "    --max-connections N, --per-ip-connections N (1024, no limit)\n"
     "    --cache-max-age SECS  of the signed files (60)\n"
     "    --check               load the configuration and the bundle,\n"
-    "                          print a summary and exit\n"
+    "                          print a summary and exit (the rollback\n"
+    "                          floor is read, never written)\n"
+    "    --reset-rollback-floor\n"
+    "                          forget the newest lists accepted from this\n"
+    "                          CA and accept the bundle as it is now (after\n"
+    "                          the authority was deliberately reset; logged)\n"
     "    --help, --version\n"
     "\n"
     "EXIT STATUS\n"
     "    0 stopped by SIGTERM or SIGINT, or --check passed; 2 usage error\n"
     "    (bad option or configuration); 3 environment (configuration file,\n"
-    "    pepper, TLS files or bundle unreadable or refused, address in\n"
-    "    use); 4 internal error.\n"
+    "    pepper, TLS files or bundle unreadable or refused, a bundle\n"
+    "    directory older than the rollback floor, state-dir not writable\n"
+    "    or its floor file damaged, address in use); 4 internal error.\n"
     "\n"
     "ENVIRONMENT\n"
     "    TCARD_PROGRAMMES  default programme directory\n"
@@ -321,7 +333,7 @@ write_port_file(const char *path, unsigned port)
 	return 0;
 }
 
-enum { OPT_CONFIG = 1000, OPT_HELP, OPT_VERSION, OPT_CHECK };
+enum { OPT_CONFIG = 1000, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_RESET_FLOOR };
 
 /* The option table: the fixed options, then one per setting. */
 static struct option *
@@ -332,6 +344,7 @@ options(void)
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "reset-rollback-floor", no_argument, NULL, OPT_RESET_FLOOR },
 	};
 	struct option *o;
 	size_t n = 0, i, nf = sizeof(fixed) / sizeof(fixed[0]);
@@ -353,6 +366,8 @@ static void
 summary(void)
 {
 	struct vd_bundle *b = vd_bundle_get();
+	char file[TC_VDCONF_PATH_MAX + TC_VDFLOOR_NAME_MAX + 2];
+	struct tc_vdfloor fl;
 
 	if (b == NULL)
 		return;
@@ -372,6 +387,11 @@ summary(void)
 	    b->progs->set != NULL ? tc_programme_set_count(b->progs->set) : 0);
 	printf("lookups: %s\n",
 	    vd->pepper != NULL ? "enabled" : "disabled (no pepper)");
+	vd_floor_get(&fl);
+	printf("rollback floor: revocation list %llu, lookup snapshot %llu, "
+	       "trust list issued at %lld (%s)\n",
+	    (unsigned long long)fl.revocations, (unsigned long long)fl.lookup,
+	    (long long)fl.trust_issued_at, vd_floor_file(file, sizeof(file)));
 	vd_bundle_put(b);
 }
 
@@ -385,7 +405,7 @@ main(int argc, char **argv)
 	sigset_t set;
 	time_t injected;
 	char host[128];
-	int ch, sig, check = 0, status = TC_EXIT_INTERNAL;
+	int ch, sig, check = 0, reset_floor = 0, status = TC_EXIT_INTERNAL;
 
 	tc_buf_init(&cbuf, TC_VDCONF_FILE_MAX);
 	tc_vdconf_init(&vd->conf);
@@ -432,6 +452,10 @@ main(int argc, char **argv)
 			check = 1;
 			continue;
 		}
+		if (ch == OPT_RESET_FLOOR) {
+			reset_floor = 1;
+			continue;
+		}
 		if (ch < 0 || tc_vdconf_key((size_t)ch) == NULL) {
 			status = usage("%s", "unknown option or missing value");
 			goto out;
@@ -470,6 +494,10 @@ main(int argc, char **argv)
 	}
 	if (vd_log_open(
 		check ? "off" : vd->conf.access_log, err, sizeof(err)) != 0) {
+		status = env_fail(err);
+		goto out;
+	}
+	if (vd_floor_start(check, reset_floor, err, sizeof(err)) != 0) {
 		status = env_fail(err);
 		goto out;
 	}

@@ -12,10 +12,12 @@
  * verify (bad signature, unknown signer, malformed), when it is issued in
  * the future (more than 300 s ahead), or when it is not newer than the one
  * in use (a revocation list or snapshot with an older or equal sequence
- * number, a trust list issued earlier). Only when some part changed is a
- * new bundle built and the pointer swapped; requests holding the old
- * bundle finish with it, and the last one frees it. Checks run on one
- * thread at a time (the updater, or main before the server starts).
+ * number, a trust list issued earlier), or when it is older than the
+ * newest one ever accepted, which the rollback floor remembers across
+ * restarts (vd-floor.c). Only when some part changed is a new bundle
+ * built and the pointer swapped; requests holding the old bundle finish
+ * with it, and the last one frees it. Checks run on one thread at a time
+ * (the updater, or main before the server starts).
  * Rules: docs/verifierd.md, "The bundle".
  */
 #include <dirent.h>
@@ -291,6 +293,7 @@ struct check {
 	int refused; /* something was refused */
 	int failed;  /* something could not be read */
 	char what[512];
+	char floor_err[768]; /* the rollback floor failed: why */
 };
 
 static void
@@ -305,9 +308,48 @@ refuse(struct check *ck, const char *part, int code, const char *msg)
 	pthread_mutex_unlock(&vd->mu);
 }
 
+/*
+ * The rollback floor could not be read (then the part is not accepted) or
+ * written: logged, and the check counts as failed.
+ */
+static void
+floor_failed(struct check *ck, const char *msg)
+{
+	ck->failed = 1;
+	vd_err(ck->floor_err, sizeof(ck->floor_err), "%s", msg);
+	vd_log_event("rollback-floor-error", "error", "%s", msg);
+	pthread_mutex_lock(&vd->mu);
+	vd_err(vd->last_error, sizeof(vd->last_error), "%s", msg);
+	pthread_mutex_unlock(&vd->mu);
+}
+
+/*
+ * Refuses a part older than the rollback floor: what was accepted before,
+ * maybe before a restart, when nothing in memory says so. what names the
+ * value compared (a sequence number, an issue time).
+ */
+static int
+below_floor(struct check *ck, const char *part, const char *what,
+    long long value, long long floor)
+{
+	char file[TC_VDCONF_PATH_MAX + TC_VDFLOOR_NAME_MAX + 2], msg[512];
+
+	if (value >= floor)
+		return 0;
+	vd_err(msg, sizeof(msg),
+	    "%s %lld is older than %lld, the newest this verifier accepted "
+	    "(rollback floor %s): a rollback to an older %s; to go back on "
+	    "purpose after the authority was reset, start once with "
+	    "--reset-rollback-floor",
+	    what, value, floor, vd_floor_file(file, sizeof(file)), part);
+	refuse(ck, part, TC_ERR_STALE, msg);
+	return 1;
+}
+
 static struct vd_trust_part *
 check_trust(struct check *ck, const struct vd_bundle *cur, int *changed)
 {
+	struct tc_vdfloor fl;
 	struct vd_trust_part *tp = NULL;
 	struct tc_trust *t = NULL;
 	struct tc_buf buf;
@@ -363,6 +405,17 @@ check_trust(struct check *ck, const struct vd_bundle *cur, int *changed)
 		    "(SHA-256 %s) is pinned until the daemon stops",
 		    hex);
 	}
+	/* The CA is known now: its floor holds across restarts. */
+	if (vd_floor_load(vd->pin, err, sizeof(err)) != 0) {
+		floor_failed(ck, err);
+		tc_trust_free(t);
+		goto keep;
+	}
+	vd_floor_get(&fl);
+	if (below_floor(ck, "trust list", "issued at",
+		(long long)tc_trust_issued_at(t),
+		(long long)fl.trust_issued_at))
+		goto refused;
 	if ((tp = part_new(sizeof(*tp), trust_free)) == NULL ||
 	    blob_take(&tp->file, &buf) != 0) {
 		free(tp);
@@ -466,6 +519,7 @@ check_rev(struct check *ck, const struct vd_bundle *cur,
 {
 	struct vd_rev_part *rp = NULL;
 	struct tc_revocations *rev = NULL;
+	struct tc_vdfloor fl;
 	struct tc_buf buf;
 	char err[512], name[TC_BUNDLE_NAME_MAX];
 	uint64_t full_seq;
@@ -523,6 +577,15 @@ check_rev(struct check *ck, const struct vd_bundle *cur,
 		tc_revocations_free(rev);
 		goto keep;
 	}
+	/* After a restart, only the floor knows what was accepted. */
+	vd_floor_get(&fl);
+	if (below_floor(ck, "revocation list", "sequence number",
+		(long long)tc_revocations_seq(rev),
+		(long long)fl.revocations)) {
+		remember_refused(K_REV, &buf);
+		tc_revocations_free(rev);
+		goto keep;
+	}
 	if ((rp = part_new(sizeof(*rp), rev_free)) == NULL)
 		goto fail;
 	rp->rev = rev;
@@ -557,6 +620,7 @@ check_lookup(struct check *ck, const struct vd_bundle *cur,
 {
 	struct vd_lookup_part *lp = NULL, *held = cur ? cur->lookup : NULL;
 	struct tc_lookup *lk = NULL;
+	struct tc_vdfloor fl;
 	struct tc_buf buf;
 	uint8_t md[32];
 	char err[512];
@@ -591,6 +655,13 @@ check_lookup(struct check *ck, const struct vd_bundle *cur,
 		    ", the snapshot in use",
 		    tc_lookup_seq(lk), held->info.seq);
 		refuse(ck, "lookup snapshot", TC_ERR_STALE, err);
+		remember_refused(K_LOOKUP, &buf);
+		tc_lookup_free(lk);
+		goto keep;
+	}
+	vd_floor_get(&fl);
+	if (below_floor(ck, "lookup snapshot", "sequence number",
+		(long long)tc_lookup_seq(lk), (long long)fl.lookup)) {
 		remember_refused(K_LOOKUP, &buf);
 		tc_lookup_free(lk);
 		goto keep;
@@ -733,6 +804,26 @@ check_progs(struct check *ck, const struct vd_bundle *cur,
 	return pp;
 }
 
+/*
+ * Why the first check found nothing to use: the rollback floor's trouble,
+ * else the last refusal.
+ */
+static void
+no_usable(const struct check *ck, char *err, size_t errlen, const char *part)
+{
+	if (ck->floor_err[0] != '\0') {
+		vd_err(err, errlen, "%s", ck->floor_err);
+		return;
+	}
+	pthread_mutex_lock(&vd->mu);
+	if (vd->last_error[0] != '\0')
+		vd_err(err, errlen, "no usable %s in %s (%s)", part,
+		    vd->bundle_dir, vd->last_error);
+	else
+		vd_err(err, errlen, "no usable %s in %s", part, vd->bundle_dir);
+	pthread_mutex_unlock(&vd->mu);
+}
+
 int
 vd_bundle_check(int from_signal, char *err, size_t errlen)
 {
@@ -751,23 +842,20 @@ vd_bundle_check(int from_signal, char *err, size_t errlen)
 	atomic_store(&vd->last_check, (long long)ck.now);
 	cur = vd_bundle_get();
 	if (vd->is_url && vd_pull(cur, perr, sizeof(perr)) != 0) {
-		vd_log_event("pull-failed", "error", "%s", perr);
-		ck.failed = 1;
+		ck.failed = 1; /* vd_pull logged each part */
 		pthread_mutex_lock(&vd->mu);
 		vd_err(
 		    vd->last_error, sizeof(vd->last_error), "pull: %s", perr);
 		pthread_mutex_unlock(&vd->mu);
 	}
 	if ((tp = check_trust(&ck, cur, &tchanged)) == NULL) {
-		snprintf(
-		    err, errlen, "no usable trust list in %s", vd->bundle_dir);
+		no_usable(&ck, err, errlen, "trust list");
 		goto out;
 	}
 	changed |= tchanged;
 	if ((rp = check_rev(&ck, cur, tc_trust_keyring(tp->trust), tchanged,
 		 &changed)) == NULL) {
-		snprintf(err, errlen, "no usable revocation list in %s",
-		    vd->bundle_dir);
+		no_usable(&ck, err, errlen, "revocation list");
 		goto out;
 	}
 	lchanged = 0;
@@ -796,6 +884,9 @@ vd_bundle_check(int from_signal, char *err, size_t errlen)
 	pp = NULL;
 	nb->loaded_at = ck.now;
 	nb->generation = atomic_fetch_add(&vd->generation, 1) + 1;
+	/* Remembered before it is used: a restart never goes below it. */
+	if (vd_floor_raise(nb, perr, sizeof(perr)) != 0)
+		floor_failed(&ck, perr);
 	pthread_mutex_lock(&vd->mu);
 	old = vd->cur;
 	vd->cur = nb;

@@ -11,11 +11,15 @@
  * Each file is checked before it is written to the cache (signature,
  * sequence numbers), so the cache only ever holds files that were good
  * when fetched and a restart finds the last good bundle even when the
- * office is unreachable. The revocation list is fetched as a delta from
- * the sequence number in use (revocations-since-N.cose) when the publisher
- * has one, else in full; the lookup snapshot as its signed header, then
- * the data file the header names (only when the cache lacks it), checked
- * against the header's size and SHA-256 while it streams to disk.
+ * office is unreachable. A file older than the rollback floor (the newest
+ * this verifier ever accepted, vd-floor.c) is never written, so a server
+ * that goes back to an older bundle cannot overwrite the cached newer one,
+ * not even right after a restart, when no bundle is in use yet. The
+ * revocation list is fetched as a delta from the sequence number in use
+ * (revocations-since-N.cose) when the publisher has one, else in full;
+ * the lookup snapshot as its signed header, then the data file the header
+ * names (only when the cache lacks it), checked against the header's size
+ * and SHA-256 while it streams to disk.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -195,6 +199,48 @@ sink_mem(struct sink *s, struct tc_buf *buf, uint64_t cap)
 	s->cap = cap;
 }
 
+/*
+ * Refuses a pulled file older than the newest one accepted (the rollback
+ * floor, or the part in use when a floor write failed): TC_ERR_STALE with
+ * err, and the file is not written to the cache.
+ */
+static int
+older(const char *name, const char *what, long long value, long long newest,
+    char *err, size_t errlen)
+{
+	char file[TC_VDCONF_PATH_MAX + TC_VDFLOOR_NAME_MAX + 2];
+
+	if (value >= newest)
+		return 0;
+	vd_err(err, errlen,
+	    "%s: %s %lld is older than %lld, the newest this verifier "
+	    "accepted (rollback floor %s): the server went back to an older "
+	    "bundle; the cache keeps the newer file",
+	    name, what, value, newest, vd_floor_file(file, sizeof(file)));
+	return TC_ERR_STALE;
+}
+
+/* The rollback floor, raised to the bundle in use. */
+static int
+newest(const struct vd_bundle *cur, struct tc_vdfloor *fl, char *err,
+    size_t errlen)
+{
+	if (vd_floor_get(fl) != 0) {
+		vd_err(err, errlen, "%s",
+		    "the rollback floor is not loaded: nothing is pulled");
+		return -1;
+	}
+	if (cur == NULL)
+		return 0;
+	if (cur->rev->seq > fl->revocations)
+		fl->revocations = cur->rev->seq;
+	if (cur->lookup != NULL && cur->lookup->info.seq > fl->lookup)
+		fl->lookup = cur->lookup->info.seq;
+	if (tc_trust_issued_at(cur->trust->trust) > fl->trust_issued_at)
+		fl->trust_issued_at = tc_trust_issued_at(cur->trust->trust);
+	return 0;
+}
+
 /* Removes cache files named revocations-since-N.cose with N below seq. */
 static void
 prune_deltas(uint64_t seq)
@@ -235,7 +281,8 @@ prune_lookup(const char *keep)
 }
 
 static int
-pull_trust(struct tc_trust **fresh, time_t now, char *err, size_t errlen)
+pull_trust(const struct tc_vdfloor *fl, struct tc_trust **fresh, time_t now,
+    char *err, size_t errlen)
 {
 	struct tc_buf buf;
 	struct sink s;
@@ -252,8 +299,15 @@ pull_trust(struct tc_trust **fresh, time_t now, char *err, size_t errlen)
 		if (tc_trust_load(fresh, buf.data, buf.len, vd->pin, now, msg,
 			sizeof(msg)) != 0)
 			vd_err(err, errlen, "%s: %s", TC_BUNDLE_TRUST, msg);
-		else if (tc_bundle_write_file(vd->bundle_dir, TC_BUNDLE_TRUST,
-			     buf.data, buf.len, msg, sizeof(msg)) != 0)
+		else if (older(TC_BUNDLE_TRUST, "issued at",
+			     (long long)tc_trust_issued_at(*fresh),
+			     (long long)fl->trust_issued_at, err,
+			     errlen) != 0) {
+			r = TC_ERR_STALE;
+			tc_trust_free(*fresh);
+			*fresh = NULL;
+		} else if (tc_bundle_write_file(vd->bundle_dir, TC_BUNDLE_TRUST,
+			       buf.data, buf.len, msg, sizeof(msg)) != 0)
 			vd_err(err, errlen, "cache: %s", msg);
 		else {
 			v_trust = s.seen;
@@ -266,8 +320,8 @@ pull_trust(struct tc_trust **fresh, time_t now, char *err, size_t errlen)
 }
 
 static int
-pull_rev(const struct vd_bundle *cur, const struct tc_cose_keyring *ring,
-    time_t now, char *err, size_t errlen)
+pull_rev(const struct vd_bundle *cur, const struct tc_vdfloor *fl,
+    const struct tc_cose_keyring *ring, time_t now, char *err, size_t errlen)
 {
 	struct tc_revocations_delta_info info;
 	struct tc_revocations *rev = NULL;
@@ -328,12 +382,10 @@ pull_rev(const struct vd_bundle *cur, const struct tc_cose_keyring *ring,
 		vd_err(err, errlen, "%s: %s", TC_BUNDLE_REVOCATIONS, msg);
 		goto out;
 	}
-	if (cur != NULL && tc_revocations_seq(rev) < cur->rev->seq) {
-		vd_err(err, errlen,
-		    "%s: sequence number %" PRIu64 " is older than %" PRIu64
-		    ", the list in use",
-		    TC_BUNDLE_REVOCATIONS, tc_revocations_seq(rev),
-		    cur->rev->seq);
+	if (older(TC_BUNDLE_REVOCATIONS, "sequence number",
+		(long long)tc_revocations_seq(rev), (long long)fl->revocations,
+		err, errlen) != 0) {
+		r = TC_ERR_STALE;
 		goto out;
 	}
 	if (tc_bundle_write_file(vd->bundle_dir, TC_BUNDLE_REVOCATIONS,
@@ -498,7 +550,7 @@ sync_programmes(
 }
 
 static int
-pull_lookup(const struct vd_bundle *cur, const struct tc_cose_keyring *ring,
+pull_lookup(const struct tc_vdfloor *fl, const struct tc_cose_keyring *ring,
     time_t now, char *err, size_t errlen)
 {
 	struct tc_lookup_info info;
@@ -530,12 +582,9 @@ pull_lookup(const struct vd_bundle *cur, const struct tc_cose_keyring *ring,
 		vd_err(err, errlen, "%s: %s", TC_BUNDLE_LOOKUP_SIG, msg);
 		goto out;
 	}
-	if (cur != NULL && cur->lookup != NULL &&
-	    info.seq < cur->lookup->info.seq) {
-		vd_err(err, errlen,
-		    "%s: sequence number %" PRIu64 " is older than %" PRIu64
-		    ", the snapshot in use",
-		    TC_BUNDLE_LOOKUP_SIG, info.seq, cur->lookup->info.seq);
+	if (older(TC_BUNDLE_LOOKUP_SIG, "sequence number", (long long)info.seq,
+		(long long)fl->lookup, err, errlen) != 0) {
+		r = TC_ERR_STALE;
 		goto out;
 	}
 	if (pull_lookup_data(&info, err, errlen) != 0)
@@ -578,16 +627,35 @@ cached_trust(time_t now)
 	return t;
 }
 
+/*
+ * Logs a part that failed (pull-failed) or was refused as older than the
+ * rollback floor (pull-refused); 1 when it did either.
+ */
+static int
+failed(int r, const char *msg)
+{
+	if (r == 0)
+		return 0;
+	vd_log_event(r == TC_ERR_STALE ? "pull-refused" : "pull-failed",
+	    "error", "%s", msg);
+	return 1;
+}
+
 int
 vd_pull(const struct vd_bundle *cur, char *err, size_t errlen)
 {
 	struct tc_trust *fresh = NULL, *cached = NULL;
 	const struct tc_cose_keyring *ring;
+	struct tc_vdfloor fl;
 	time_t now = vd_now();
 	char e2[512] = "", e3[512] = "";
 	int r = 0;
 
-	if (pull_trust(&fresh, now, err, errlen) != 0)
+	if (newest(cur, &fl, err, errlen) != 0) {
+		vd_log_event("pull-failed", "error", "%s", err);
+		return -1;
+	}
+	if (failed(pull_trust(&fl, &fresh, now, err, errlen), err))
 		r = -1;
 	if (fresh != NULL)
 		ring = tc_trust_keyring(fresh);
@@ -597,12 +665,12 @@ vd_pull(const struct vd_bundle *cur, char *err, size_t errlen)
 		ring = tc_trust_keyring(cached);
 	else
 		goto out;
-	if (pull_rev(cur, ring, now, e2, sizeof(e2)) != 0) {
+	if (failed(pull_rev(cur, &fl, ring, now, e2, sizeof(e2)), e2)) {
 		if (r == 0)
 			vd_err(err, errlen, "%s", e2);
 		r = -1;
 	}
-	if (pull_lookup(cur, ring, now, e3, sizeof(e3)) != 0) {
+	if (failed(pull_lookup(&fl, ring, now, e3, sizeof(e3)), e3)) {
 		if (r == 0)
 			vd_err(err, errlen, "%s", e3);
 		r = -1;

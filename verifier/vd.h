@@ -5,7 +5,8 @@
  * vd-http.c (libmicrohttpd glue, routing, responses), one file per group of
  * endpoints (vd-verify.c, vd-lookup.c, vd-page.c, vd-files.c,
  * vd-metrics.c), the bundle held in memory and its reloads (vd-bundle.c),
- * pulling a bundle from a URL (vd-pull.c), guessing throttles
+ * pulling a bundle from a URL (vd-pull.c), the rollback floor kept in
+ * state-dir (vd-floor.c), guessing throttles
  * (vd-throttle.c) and the JSON log (vd-log.c). Reference:
  * docs/verifierd.md.
  *
@@ -33,6 +34,7 @@
 #include "tcard/tap.h"
 #include "tcard/trust.h"
 #include "tcard/vdconf.h"
+#include "tcard/vdfloor.h"
 
 #define VD_PROG "tcard-verifierd"
 
@@ -179,13 +181,43 @@ void vd_bundle_shutdown(void);
 /*
  * Mirrors the bundle at vd->conf.bundle into vd->bundle_dir: trust list,
  * revocation delta since cur's sequence number (or the full list), lookup
- * snapshot, each with a conditional GET and checked before it is written.
- * Returns 0 (something may have changed) or -1 with err (the cache is left
- * as it was for what failed).
+ * snapshot, each with a conditional GET and checked before it is written
+ * (never a file older than the rollback floor). Each part that fails is
+ * logged (pull-failed; pull-refused for one older than the floor).
+ * Returns 0 (something may have changed) or -1 with err, the first failure
+ * (the cache is left as it was for what failed).
  */
 int vd_pull(const struct vd_bundle *cur, char *err, size_t errlen);
 int vd_pull_init(void);
 void vd_pull_cleanup(void);
+
+/* ---- the rollback floor (vd-floor.c) ---- */
+
+/*
+ * Settles state-dir (the setting, else cache-dir, else the built-in
+ * default), makes it when missing and checks the daemon may write it
+ * (neither with check_only, which never writes), and loads the floor of
+ * the pinned CA when there is a pin. reset forgets the floor of the CA
+ * loaded first (--reset-rollback-floor, logged). Returns 0 or -1 with err.
+ */
+int vd_floor_start(int check_only, int reset, char *err, size_t errlen);
+/*
+ * Loads the floor of the CA with this SHA-256 once (a missing file: no
+ * floor yet). Returns 0, or -1 with err when the file cannot be read or
+ * parsed (fail closed: the caller accepts no list) or the floor in use is
+ * another CA's.
+ */
+int vd_floor_load(const uint8_t ca[32], char *err, size_t errlen);
+/* Copies the floor into *out; -1 (and zeros) while none is loaded. */
+int vd_floor_get(struct tc_vdfloor *out /* OUT */);
+/* Writes the floor file's path (or the directory's pattern) into buf. */
+const char *vd_floor_file(char *buf, size_t len);
+/*
+ * Raises the floor to the parts of b, a bundle about to be used, and
+ * rewrites the file when it rose. Returns 0, or -1 with err when the file
+ * could not be written (the floor in memory is raised all the same).
+ */
+int vd_floor_raise(const struct vd_bundle *b, char *err, size_t errlen);
 
 /* ---- throttles (vd-throttle.c) ---- */
 

@@ -40,6 +40,7 @@ struct tc_vdconf {
 	char listen[128];		    /* "127.0.0.1:8080" */
 	char bundle[TC_VDCONF_PATH_MAX];    /* directory or http(s) URL */
 	char cache_dir[TC_VDCONF_PATH_MAX]; /* where a pulled bundle is kept */
+	char state_dir[TC_VDCONF_PATH_MAX]; /* rollback floor; "" default */
 	unsigned pull_interval;		    /* seconds */
 	unsigned pull_timeout;		    /* seconds per transfer */
 	uint8_t ca_pin[32];		    /* SHA-256 of the CA certificate */

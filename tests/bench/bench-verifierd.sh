@@ -70,6 +70,7 @@ tok=bench-token-$(openssl rand -hex 16)
 "$bin/tcard-verifierd" --bundle "$T/b" --pepper "$(kv pepper)" \
 	--ledger "$T/ledger.db" --staff-tokens "$T/tokens" \
 	--ca-pin "$(kv ca_sha256)" --listen 127.0.0.1:0 --port-file "$T/port" \
+	--state-dir "$T/state" \
 	--log "$T/vd.log" ${VD_BENCH_THREADS:+--threads "$VD_BENCH_THREADS"} \
 	--lookup-client-rate $big/s --lookup-client-burst $big \
 	--lookup-card-rate $big/s --lookup-card-burst $big 2>"$T/vd.err" &

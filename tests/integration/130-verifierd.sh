@@ -299,7 +299,8 @@ TLS_URL=${URL_t/http:/https:}
 expect_http 200 "/healthz over TLS" GET "$TLS_URL/healthz" --cacert "$T/tls.crt"
 chmod 644 "$T/tls.key"
 expect_exit 3 "a TLS key others may read is refused" timeout 20 "$VD" --bundle "$B" \
-	--tls-cert "$T/tls.crt" --tls-key "$T/tls.key" --listen 127.0.0.1:0
+	--tls-cert "$T/tls.crt" --tls-key "$T/tls.key" --listen 127.0.0.1:0 \
+	--state-dir "$T/tls.state"
 
 stop_vd a
 check "SIGTERM stops it cleanly (exit 0)" test "$VD_STATUS" -eq 0

@@ -315,7 +315,8 @@ stop_vd nr
 check "the daemon without a reader stops cleanly ($VD_STATUS)" test "$VD_STATUS" = 0
 mkdir -p "$T/noprof"
 expect_exit 3 "no card profiles: exit 3" env TCARD_PROFILES="$T/noprof" \
-	"$VD" --bundle "$T/b" --reader "$R0" --listen 127.0.0.1:0 --log off
+	"$VD" --bundle "$T/b" --reader "$R0" --listen 127.0.0.1:0 --log off \
+	--state-dir "$T/noprof.state"
 expect_err 'card profiles' "says the profiles are missing"
 expect_exit 2 "a bad reader-profile is a usage error" "$VD" --bundle "$T/b" --reader-profile emv --check
 done_testing

@@ -125,7 +125,8 @@ def main():
         log = open(os.path.join(a.work, "crash.err"), "ab")
         p = subprocess.Popen([a.daemon, "--bundle", a.bundle, "--ledger", a.ledger,
                               "--staff-tokens", a.tokens, "--listen", "127.0.0.1:0",
-                              "--port-file", pf, "--log", "off", "--timeout", "5"],
+                              "--port-file", pf, "--log", "off", "--timeout", "5",
+                              "--state-dir", os.path.join(a.work, "crash.state")],
                              stdout=subprocess.DEVNULL, stderr=log)
         end = time.time() + 30
         while time.time() < end:

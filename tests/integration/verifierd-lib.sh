@@ -65,12 +65,18 @@ card_field() {
 
 # start_vd NAME ARGS...: starts a daemon (log $T/NAME.log, standard error
 # $T/NAME.err) on a free port; sets PID_NAME and URL_NAME. Fails when it
-# does not come up within 20 seconds or dies.
+# does not come up within 20 seconds or dies. Without --state-dir or
+# --cache-dir among ARGS, its rollback floor goes to $T/NAME.state (never
+# the system's default state directory).
 start_vd() {
-	local name=$1 pid; shift
+	local name=$1 pid state=(); shift
 	rm -f "$T/$name.port"
+	case " $* " in
+	*" --state-dir "* | *" --cache-dir "*) ;;
+	*) state=(--state-dir "$T/$name.state") ;;
+	esac
 	"$VD" --listen 127.0.0.1:0 --port-file "$T/$name.port" \
-		--log "$T/$name.log" "$@" 2>"$T/$name.err" &
+		--log "$T/$name.log" "${state[@]}" "$@" 2>"$T/$name.err" &
 	pid=$!
 	_vd_pids+=("$pid")
 	printf -v "PID_$name" %s "$pid"
