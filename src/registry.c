@@ -400,7 +400,7 @@ static const char *const stmt_sql[TC_REG_STMT_COUNT] = {
 	[TC_REG_CARD_SET_STATUS] =
 	    "UPDATE cards SET status = ?2 WHERE serial = ?1",
 	[TC_REG_AUDIT_LAST] =
-	    "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1",
+	    "SELECT seq, mac, at FROM audit ORDER BY seq DESC LIMIT 1",
 	[TC_REG_AUDIT_INSERT] = "INSERT INTO audit (seq, at, operator, action, "
 				"subject, detail, prev, "
 				"mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
