@@ -100,6 +100,9 @@ tc_issuer_open(const char *home, struct tc_keystore **ksp,
 		status = tc_cli_fail(r, "registry", err);
 		goto out;
 	}
+	if (tc_registry_file_modes(path, msg, sizeof(msg)))
+		fprintf(stderr, "tcard-issuer %s: warning: %s\n",
+		    tc_cli_cmdname(), msg);
 	status = TC_EXIT_OK;
 out:
 	OPENSSL_cleanse(&keys, sizeof(keys));

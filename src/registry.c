@@ -762,6 +762,32 @@ remove_created(const char *path)
 }
 
 int
+tc_registry_file_modes(const char *path, char *msg, size_t msglen)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char p[4096];
+	struct stat sb;
+	size_t i;
+
+	if (msglen > 0)
+		msg[0] = '\0';
+	for (i = 0; path != NULL && i < sizeof(suffix) / sizeof(suffix[0]);
+	     i++) {
+		if ((size_t)snprintf(p, sizeof(p), "%s%s", path, suffix[i]) >=
+			sizeof(p) ||
+		    stat(p, &sb) != 0 || (sb.st_mode & 077) == 0)
+			continue;
+		snprintf(msg, msglen,
+		    "%s is mode %04o: group or others can %s it; the registry "
+		    "holds personal data: chmod 600 %s*",
+		    p, (unsigned int)(sb.st_mode & 07777),
+		    (sb.st_mode & 044) != 0 ? "read" : "write or reach", path);
+		return 1;
+	}
+	return 0;
+}
+
+int
 tc_registry_open(struct tc_registry **out, const char *path,
     const struct tc_registry_keys *keys, int flags, char *err, size_t errlen)
 {

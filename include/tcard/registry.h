@@ -87,6 +87,15 @@ int tc_registry_integrity_check(
     struct tc_registry *reg, char *err, size_t errlen);
 
 /*
+ * The registry file is created mode 0600, and SQLite gives its -wal and
+ * -shm files the mode of the main file. Returns 1 and describes the first
+ * of path, path-wal, path-shm and path-journal that group or others may
+ * access in msg (msglen bytes), or 0 when none may (or none exists). For a
+ * program to warn with; the library does not refuse such a file.
+ */
+int tc_registry_file_modes(const char *path, char *msg, size_t msglen);
+
+/*
  * Rolls back an open transaction, finalises the statements, closes the
  * connection and wipes the keys. NULL is fine.
  */
