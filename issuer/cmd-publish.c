@@ -47,7 +47,6 @@
 #define KEEP_DEFAULT 8
 #define KEEP_MAX     64
 #define LOOKUP_KEEP  2 /* data files kept: the new one and the one before */
-#define LOCK_FILE    ".publish.lock"
 /* HOME is not under the publish lock: its temporaries must be this old. */
 #define HOME_TEMP_AGE 600
 
@@ -88,6 +87,15 @@ static const char help[] =
     "    'published bundle SEQ to DIR: C cards, R revoked, D deltas'.\n"
     "    Formats: docs/bundle.md.\n"
     "\n"
+    "    Nothing is published from a registry that SQLite's integrity check\n"
+    "    finds damaged or whose audit log does not verify (see 'tcard-issuer\n"
+    "    audit verify'). A publish holds a lock (flock) on DIR: a second\n"
+    "    one to the same DIR meanwhile is refused. It first removes the "
+    "temporary\n"
+    "    files that killed runs left (.NAME.XXXXXX) in DIR, DIR/programmes\n"
+    "    and, when older than ten minutes, in HOME. At the end it records\n"
+    "    the audit head in HOME/audit.head, which 'audit verify' checks.\n"
+    "\n"
     "OPTIONS\n"
     "    --out DIR            the bundle directory\n"
     "    --next-update HOURS  1 to 8760 (default 24)\n"
@@ -99,8 +107,9 @@ static const char help[] =
     "    --home DIR           the authority's home (default $TCARD_HOME)\n"
     "\n" TC_LC_ENV "\n"
     "EXIT STATUS\n"
-    "    0 published; 2 usage error; 3 environment (keys, registry,\n"
-    "    directory, a trust list that does not hold the signer); 4\n"
+    "    0 published; 2 usage error; 3 environment (keys, registry, a\n"
+    "    damaged registry or audit log, directory, another publish to DIR\n"
+    "    running, a trust list that does not hold the signer); 4\n"
     "    internal error.\n"
     "\n"
     "EXAMPLES\n"
@@ -445,32 +454,29 @@ prune(const char *dir, const uint64_t *kept, size_t nkept, uint64_t seq)
 }
 
 /*
- * Takes DIR/.publish.lock (flock, exclusive, without waiting) so that two
- * publishes never write one directory at once, and so that whatever
- * temporary file is found there afterwards is a dead run's. Returns the
- * descriptor (closed at exit, which releases the lock) or -1 with a
- * message in err.
+ * Locks DIR itself (flock on the directory, exclusive, without waiting;
+ * no lock file lands among the bundle's files) so that two publishes never
+ * write one directory at once, and so that whatever temporary file is
+ * found there afterwards is a dead run's. Returns the descriptor (closed
+ * at exit, which releases the lock) or -1 with a message in err.
  */
 static int
 lock_dir(const char *dir, char *err, size_t errlen)
 {
-	char path[PATH_MAX];
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, LOCK_FILE);
-	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644)) <
-	    0) {
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
 		tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
+		    err, errlen, TC_ERR_IO, "%s: %s", dir, strerror(errno));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		tc_seterr(err, errlen, TC_ERR_IO,
 		    errno == EWOULDBLOCK
-			? "another publish to this directory is running (%s "
-			  "is locked); try again when it is done"
+			? "another publish to this directory is running (it "
+			  "holds a lock on %s); try again when it is done"
 			: "%s: cannot lock it",
-		    path);
+		    dir);
 		close(fd);
 		return -1;
 	}
