@@ -46,6 +46,12 @@ LIB := $(BUILD)/libtcard.a
 CLI_SRC := $(sort $(wildcard common/*.c))
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 CLILIB := $(BUILD)/libtcardcli.a
+# The test build of the programs (BUILD/test-bin, what the test suite runs)
+# differs in one object: common/cli.c compiled with -DTC_TEST_CLOCK, the
+# only build that takes an injected clock from $TCARD_NOW. BUILD/bin (make,
+# make run, make install) never does.
+CLI_TEST_OBJ := $(patsubst $(BUILD)/common/cli.o,$(BUILD)/common/cli-testclock.o,$(CLI_OBJ))
+CLILIB_TEST := $(BUILD)/libtcardcli-test.a
 
 ISSUER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard issuer/*.c)))
 KEYS_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard keys/*.c)))
@@ -57,16 +63,25 @@ VERIFIERD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard verifier/tcard-ve
 # tcard-vcard (the card emulator): vcard/*.c.
 VCARD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vcard/*.c)))
 
-PROGS := $(BUILD)/bin/tcard-issuer $(BUILD)/bin/tcard-keys
+PROG_NAMES := tcard-issuer tcard-keys
 ifneq ($(VERIFY_OBJ),)
-PROGS += $(BUILD)/bin/tcard-verify
+PROG_NAMES += tcard-verify
 endif
 ifneq ($(wildcard verifier/tcard-verifierd.c),)
-PROGS += $(BUILD)/bin/tcard-verifierd
+PROG_NAMES += tcard-verifierd
 endif
 ifneq ($(VCARD_OBJ),)
-PROGS += $(BUILD)/bin/tcard-vcard
+PROG_NAMES += tcard-vcard
 endif
+PROGS := $(PROG_NAMES:%=$(BUILD)/bin/%)
+TEST_PROGS := $(PROG_NAMES:%=$(BUILD)/test-bin/%)
+# The objects and extra libraries of each program.
+OBJ_tcard-issuer := $(ISSUER_OBJ)
+OBJ_tcard-keys := $(KEYS_OBJ)
+OBJ_tcard-verify := $(VERIFY_OBJ)
+OBJ_tcard-verifierd := $(VERIFIERD_OBJ)
+OBJ_tcard-vcard := $(VCARD_OBJ)
+LIBS_tcard-verifierd := -lpthread
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -98,25 +113,22 @@ $(CLILIB): $(CLI_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/bin/tcard-issuer: $(ISSUER_OBJ) $(CLILIB) $(LIB)
+$(BUILD)/common/cli-testclock.o: common/cli.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(ISSUER_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) -DTC_TEST_CLOCK -MMD -MP -c -o $@ $<
 
-$(BUILD)/bin/tcard-keys: $(KEYS_OBJ) $(CLILIB) $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(KEYS_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS)
+$(CLILIB_TEST): $(CLI_TEST_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
 
-$(BUILD)/bin/tcard-verify: $(VERIFY_OBJ) $(CLILIB) $(LIB)
+.SECONDEXPANSION:
+$(PROGS): $(BUILD)/bin/%: $$(OBJ_%) $(CLILIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(VERIFY_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(CLILIB) $(LIB) $(PKG_LIBS) $(LIBS_$*)
 
-$(BUILD)/bin/tcard-verifierd: $(VERIFIERD_OBJ) $(CLILIB) $(LIB)
+$(TEST_PROGS): $(BUILD)/test-bin/%: $$(OBJ_%) $(CLILIB_TEST) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(VERIFIERD_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS) -lpthread
-
-$(BUILD)/bin/tcard-vcard: $(VCARD_OBJ) $(CLILIB) $(LIB)
-	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(VCARD_OBJ) $(CLILIB) $(LIB) $(PKG_LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(CLILIB_TEST) $(LIB) $(PKG_LIBS) $(LIBS_$*)
 
 $(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(LIB)
 	@mkdir -p $(@D)
@@ -140,9 +152,9 @@ $(BUILD)/tests/bench/make-bundle: tests/bench/make-bundle.c tests/bench/synth.h 
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 
-tests: all $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
+tests: all $(TEST_PROGS) $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
 fuzzers: $(FUZZ_BIN)
-benches: all $(BENCH_BIN) $(TOOL_BIN)
+benches: all $(TEST_PROGS) $(BENCH_BIN) $(TOOL_BIN)
 
 check:
 	@scripts/install-deps
@@ -165,7 +177,7 @@ bench:
 	@scripts/run-bench $(BUILD)
 
 # The sample card faces of docs/cardfaces.md, from demo data.
-faces-samples: $(BUILD)/bin/tcard-issuer
+faces-samples: $(BUILD)/test-bin/tcard-issuer
 	@scripts/faces-samples $(BUILD)
 
 run demo:
@@ -183,5 +195,5 @@ format:
 clean:
 	rm -rf build build-asan build-fuzz build.log build-asan.log build-*/ build-*.log
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/common/cli-testclock.d $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
 	$(VERIFY_OBJ:.o=.d) $(VERIFIERD_OBJ:.o=.d) $(VCARD_OBJ:.o=.d)

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Subcommand dispatch, usage errors, exit statuses, --home and the
- * injectable clock for the talentcard programs (common/cli.h).
+ * Subcommand dispatch, usage errors, exit statuses, --home and the clock
+ * for the talentcard programs (common/cli.h). This file is compiled twice:
+ * plainly for the programs of BUILD/bin (what `make install` installs),
+ * and with -DTC_TEST_CLOCK for those of BUILD/test-bin that the test suite
+ * runs, the only ones that read an injected clock from $TCARD_NOW.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -21,6 +24,7 @@
 #endif
 
 static const char *progname = "tcard";
+static int progname_set;
 static const char *cmdname = "";
 
 const char *
@@ -107,6 +111,18 @@ tc_cli_home(const char *opt)
 	return h;
 }
 
+#ifdef TC_TEST_CLOCK
+int
+tc_cli_test_build(void)
+{
+	return 1;
+}
+
+/*
+ * The test build's clock: $TCARD_NOW when set. Only the programs under
+ * BUILD/test-bin are compiled with TC_TEST_CLOCK (the Makefile's `tests`
+ * target); the test suite runs those.
+ */
 time_t
 tc_cli_now(void)
 {
@@ -137,6 +153,37 @@ tc_cli_now(void)
 	}
 	return timegm(&tm);
 }
+#else
+int
+tc_cli_test_build(void)
+{
+	return 0;
+}
+
+/*
+ * The installed programs' clock is the system clock, always: an injected
+ * clock would let anyone who can set an environment variable backdate
+ * revocations and audit entries or step past an operator lockout. A
+ * TCARD_NOW left in the environment is reported once, so that a test run
+ * against the wrong binaries says why its dates are off.
+ */
+time_t
+tc_cli_now(void)
+{
+	static int warned;
+	const char *s = getenv("TCARD_NOW");
+
+	if (s != NULL && *s != '\0' && !warned) {
+		warned = 1;
+		fprintf(stderr,
+		    "%s: warning: TCARD_NOW is ignored: only test builds "
+		    "(BUILD/test-bin) take an injected clock; this program "
+		    "uses the system clock\n",
+		    progname_set ? progname : program_invocation_short_name);
+	}
+	return time(NULL);
+}
+#endif
 
 int
 tc_cli_print_json(FILE *f, const void *json)
@@ -233,6 +280,7 @@ tc_cli_main(const char *prog, const char *prog_help,
 	int words, i;
 
 	progname = prog;
+	progname_set = 1;
 	tc_log_setup(prog, getenv("TCARD_DEBUG") ? TC_LOG_DEBUG : TC_LOG_INFO);
 	if (argc < 2) {
 		fputs(prog_help, stderr);
@@ -245,7 +293,9 @@ tc_cli_main(const char *prog, const char *prog_help,
 		return TC_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0) {
-		printf("%s %s\n", prog, TC_VERSION);
+		printf("%s %s%s\n", prog, TC_VERSION,
+		    tc_cli_test_build() ? " (test build: honours TCARD_NOW)"
+					: "");
 		return TC_EXIT_OK;
 	}
 	if (strcmp(argv[1], "help") == 0) {

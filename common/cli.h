@@ -66,11 +66,17 @@ int tc_cli_exit_status(int code);
 const char *tc_cli_home(const char *opt);
 
 /*
- * The current time. Tests inject a clock through $TCARD_NOW, either seconds
+ * The current time. A test build (compiled with TC_TEST_CLOCK: the programs
+ * of BUILD/test-bin) takes an injected clock from $TCARD_NOW, either seconds
  * since the epoch or an ISO date "YYYY-MM-DD" / "YYYY-MM-DDTHH:MM:SSZ"
- * (UTC). Returns (time_t)-1 and prints an error when $TCARD_NOW is invalid.
+ * (UTC), and returns (time_t)-1 after printing an error when it is
+ * invalid. Every other build returns the system clock and, when $TCARD_NOW
+ * is set, says once on stderr that it is ignored.
  */
 time_t tc_cli_now(void);
+
+/* 1 in a test build (TC_TEST_CLOCK), else 0. */
+int tc_cli_test_build(void);
 
 /* Writes a JSON value (a jansson json_t *) with a newline; returns 0 or -1. */
 int tc_cli_print_json(FILE *f, const void *json);

@@ -41,10 +41,17 @@ static const char verify_help[] =
     "    key cannot rebuild the chain after a change.\n"
     "\n"
     "    Removing entries from the end leaves a shorter log that verifies on\n"
-    "    its own. To catch that, record the head this command prints (SEQ and\n"
-    "    MACHEX) somewhere the registry's machine cannot rewrite, and give it\n"
-    "    later with --expect-head SEQ:MACHEX: the log must still contain that\n"
-    "    entry with that MAC (it may have grown since).\n"
+    "    its own. 'tcard-issuer publish' therefore records the head (SEQ and\n"
+    "    MACHEX of the last entry) in HOME/audit.head, and this command\n"
+    "    checks the log against it: the log must still contain that entry\n"
+    "    with that MAC (it may have grown since). An emptied log never\n"
+    "    verifies (init writes entry 1). For a head kept where the\n"
+    "    registry's machine cannot rewrite it, record the head this command\n"
+    "    prints and give it later with --expect-head SEQ:MACHEX.\n"
+    "\n"
+    "    First of all, the database file itself is checked (SQLite's\n"
+    "    integrity check): a damaged registry is reported with exit\n"
+    "    status 3 and must be restored from a backup.\n"
     "\n"
     "    Prints 'audit log OK: N entries, head SEQ MACHEX' or\n"
     "    'audit log BROKEN at entry SEQ: reason'.\n"
@@ -60,7 +67,8 @@ static const char verify_help[] =
     "\n"
     "EXIT STATUS\n"
     "    0 the log verifies; 1 it does not; 2 usage error; 3 no keys, no\n"
-    "    registry or a database error; 4 internal error.\n"
+    "    registry, a damaged registry file or another database error, an\n"
+    "    unreadable HOME/audit.head; 4 internal error.\n"
     "\n"
     "EXAMPLES\n"
     "    tcard-issuer audit verify --home /srv/tcard\n"
@@ -158,10 +166,10 @@ verify_exec(int argc, char **argv)
 		return TC_EXIT_USAGE;
 	if ((status = tc_issuer_open(home, NULL, &reg, 0)) != TC_EXIT_OK)
 		return status;
-	r = tc_registry_audit_verify(
-	    reg, expect_text != NULL ? &expect : NULL, &rep, err, sizeof(err));
+	r = tc_issuer_check_registry(home, reg,
+	    expect_text != NULL ? &expect : NULL, &rep, err, sizeof(err));
 	if (r != 0 && r != TC_ERR_AUDIT_BROKEN) {
-		status = tc_cli_fail(r, "audit verify", err);
+		status = tc_cli_fail(r, "registry", err);
 		goto out;
 	}
 	tc_hex_encode(rep.head.mac, sizeof(rep.head.mac), machex);

@@ -13,13 +13,16 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -44,6 +47,8 @@
 #define KEEP_DEFAULT 8
 #define KEEP_MAX     64
 #define LOOKUP_KEEP  2 /* data files kept: the new one and the one before */
+/* HOME is not under the publish lock: its temporaries must be this old. */
+#define HOME_TEMP_AGE 600
 
 static const char help[] =
     "NAME\n"
@@ -82,6 +87,15 @@ static const char help[] =
     "    'published bundle SEQ to DIR: C cards, R revoked, D deltas'.\n"
     "    Formats: docs/bundle.md.\n"
     "\n"
+    "    Nothing is published from a registry that SQLite's integrity check\n"
+    "    finds damaged or whose audit log does not verify (see 'tcard-issuer\n"
+    "    audit verify'). A publish holds a lock (flock) on DIR: a second\n"
+    "    one to the same DIR meanwhile is refused. It first removes the "
+    "temporary\n"
+    "    files that killed runs left (.NAME.XXXXXX) in DIR, DIR/programmes\n"
+    "    and, when older than ten minutes, in HOME. At the end it records\n"
+    "    the audit head in HOME/audit.head, which 'audit verify' checks.\n"
+    "\n"
     "OPTIONS\n"
     "    --out DIR            the bundle directory\n"
     "    --next-update HOURS  1 to 8760 (default 24)\n"
@@ -93,8 +107,9 @@ static const char help[] =
     "    --home DIR           the authority's home (default $TCARD_HOME)\n"
     "\n" TC_LC_ENV "\n"
     "EXIT STATUS\n"
-    "    0 published; 2 usage error; 3 environment (keys, registry,\n"
-    "    directory, a trust list that does not hold the signer); 4\n"
+    "    0 published; 2 usage error; 3 environment (keys, registry, a\n"
+    "    damaged registry or audit log, directory, another publish to DIR\n"
+    "    running, a trust list that does not hold the signer); 4\n"
     "    internal error.\n"
     "\n"
     "EXAMPLES\n"
@@ -438,6 +453,66 @@ prune(const char *dir, const uint64_t *kept, size_t nkept, uint64_t seq)
 	closedir(d);
 }
 
+/*
+ * Locks DIR itself (flock on the directory, exclusive, without waiting;
+ * no lock file lands among the bundle's files) so that two publishes never
+ * write one directory at once, and so that whatever temporary file is
+ * found there afterwards is a dead run's. Returns the descriptor (closed
+ * at exit, which releases the lock) or -1 with a message in err.
+ */
+static int
+lock_dir(const char *dir, char *err, size_t errlen)
+{
+	int fd;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		tc_seterr(err, errlen, TC_ERR_IO,
+		    errno == EWOULDBLOCK
+			? "another publish to this directory is running (it "
+			  "holds a lock on %s); try again when it is done"
+			: "%s: cannot lock it",
+		    dir);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Removes the temporary files that killed runs left behind: all of them
+ * in DIR and DIR/programmes (the lock says no publish is writing there),
+ * and in HOME only those older than HOME_TEMP_AGE seconds (another
+ * publish to another directory may be writing HOME/revocations.seq).
+ * Failures only warn.
+ */
+static void
+clean_temp(const char *home, const char *dir, const char *pdir)
+{
+	const char *dirs[3] = { dir, pdir, home };
+	time_t t = time(NULL);
+	char err[512];
+	size_t i, n, total = 0;
+
+	for (i = 0; i < 3; i++) {
+		if (tc_bundle_clean_temp(dirs[i],
+			i == 2 ? t - HOME_TEMP_AGE : t, &n, err,
+			sizeof(err)) != 0)
+			fprintf(
+			    stderr, "tcard-issuer publish: warning: %s\n", err);
+		total += n;
+	}
+	if (total > 0)
+		fprintf(stderr,
+		    "tcard-issuer publish: removed %zu temporary file%s of an "
+		    "interrupted earlier run\n",
+		    total, total == 1 ? "" : "s");
+}
+
 static int
 exec_publish(int argc, char **argv)
 {
@@ -460,6 +535,7 @@ exec_publish(int argc, char **argv)
 	const struct tc_cose_keyring *kr;
 	struct tc_revocations *now_rev = NULL, *check = NULL;
 	struct tc_lookup *lk = NULL;
+	struct tc_audit_report rep;
 	struct tc_buf tbuf, full, data, sig;
 	uint8_t pepper[TC_PII_KEY_LEN];
 	uint64_t seq, dir_seq, newest_old, kept[KEEP_MAX];
@@ -468,7 +544,7 @@ exec_publish(int argc, char **argv)
 	char seqtext[32], *end;
 	size_t nolds = 0, nkeep, i, nkept = 0, npf = 0;
 	long hours = 24, keep = KEEP_DEFAULT;
-	int ch, r, status = TC_EXIT_INTERNAL, opened = 0;
+	int ch, r, status = TC_EXIT_INTERNAL, opened = 0, lockfd = -1;
 
 	memset(&p, 0, sizeof(p));
 	memset(olds, 0, sizeof(olds));
@@ -524,6 +600,37 @@ exec_publish(int argc, char **argv)
 	opened = 1;
 	p.s = &s;
 	status = TC_EXIT_ENV;
+
+	/*
+	 * A bundle is only as good as the registry it is made from: a file
+	 * SQLite finds damaged, or an audit log that does not verify or lost
+	 * its recorded head, is not published from.
+	 */
+	if ((r = tc_issuer_check_registry(
+		 s.home, s.reg, NULL, &rep, err, sizeof(err))) != 0) {
+		char msg[1024];
+
+		snprintf(msg, sizeof(msg),
+		    "%s%s; nothing published ('tcard-issuer audit verify' "
+		    "says more)",
+		    r == TC_ERR_AUDIT_BROKEN ? "the audit log does not verify: "
+					     : "",
+		    err);
+		status = env_fail(r, "registry", msg);
+		goto out;
+	}
+
+	/* The directory, its lock, and what killed runs left there. */
+	snprintf(pdir, sizeof(pdir), "%s/%s", outdir, TC_BUNDLE_PROGRAMMES);
+	if (mkdir(outdir, 0755) != 0 && errno != EEXIST) {
+		status = env_fail(TC_ERR_IO, outdir, strerror(errno));
+		goto out;
+	}
+	if ((lockfd = lock_dir(outdir, err, sizeof(err))) < 0) {
+		status = env_fail(TC_ERR_IO, outdir, err);
+		goto out;
+	}
+	clean_temp(s.home, outdir, pdir);
 
 	/* Keys: the signer, the pepper and the trust list. */
 	if ((status = tc_issuer_open(s.home, &ks, NULL, 0)) != TC_EXIT_OK)
@@ -689,11 +796,6 @@ exec_publish(int argc, char **argv)
 	 * deltas (each complete in itself), then the snapshot header that
 	 * names the new data file, and revocations.cose last.
 	 */
-	if (mkdir(outdir, 0755) != 0 && errno != EEXIST) {
-		status = env_fail(TC_ERR_IO, outdir, strerror(errno));
-		goto out;
-	}
-	snprintf(pdir, sizeof(pdir), "%s/%s", outdir, TC_BUNDLE_PROGRAMMES);
 	if (mkdir(pdir, 0755) != 0 && errno != EEXIST) {
 		status = env_fail(TC_ERR_IO, pdir, strerror(errno));
 		goto out;
@@ -730,6 +832,12 @@ exec_publish(int argc, char **argv)
 		 full.len, err, sizeof(err))) != 0)
 		goto io;
 	prune(outdir, kept, nkept, seq);
+	/* The audit head this bundle was made at, for 'audit verify'. */
+	if ((r = tc_issuer_write_audit_head(
+		 s.home, &rep.head, err, sizeof(err))) != 0) {
+		status = env_fail(r, "audit head", err);
+		goto out;
+	}
 	printf("published bundle %" PRIu64 " to %s: %zu cards, %zu revoked, "
 	       "%zu deltas\n",
 	    seq, outdir, p.ncards, p.nrevoked, nkeep);
@@ -765,6 +873,8 @@ out:
 	tc_issuer_close(ks, NULL);
 	if (opened)
 		tc_lc_close(&s);
+	if (lockfd >= 0)
+		close(lockfd);
 	return status;
 }
 

@@ -18,6 +18,7 @@
 
 #include "cli.h"
 #include "home.h"
+#include "tcard/bundle.h"
 #include "tcard/err.h"
 #include "tcard/keystore.h"
 #include "tcard/programme.h"
@@ -99,6 +100,9 @@ tc_issuer_open(const char *home, struct tc_keystore **ksp,
 		status = tc_cli_fail(r, "registry", err);
 		goto out;
 	}
+	if (tc_registry_file_modes(path, msg, sizeof(msg)))
+		fprintf(stderr, "tcard-issuer %s: warning: %s\n",
+		    tc_cli_cmdname(), msg);
 	status = TC_EXIT_OK;
 out:
 	OPENSSL_cleanse(&keys, sizeof(keys));
@@ -226,5 +230,107 @@ tc_issuer_read_seq(const char *path, uint64_t *seq)
 	}
 	fclose(f);
 	*seq = v;
+	return 0;
+}
+
+int
+tc_issuer_read_audit_head(const char *home, struct tc_audit_head *head,
+    int *found, char *err, size_t errlen)
+{
+	char path[4096], line[TC_AUDIT_HEAD_TEXT_MAX + 2], perr[256] = "";
+	size_t n;
+	FILE *f;
+	int r;
+
+	memset(head, 0, sizeof(*head));
+	*found = 0;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", home,
+		TC_ISSUER_AUDIT_HEAD_FILE) >= sizeof(path))
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "home directory path too long");
+	if ((f = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
+	}
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	n = strlen(line);
+	if (n > 0 && line[n - 1] == '\n')
+		line[--n] = '\0';
+	if ((r = tc_audit_head_parse(line, head, perr, sizeof(perr))) != 0)
+		return tc_seterr(err, errlen, r,
+		    "%s: %s (the file holds the audit head of the last "
+		    "publish)",
+		    path, perr);
+	*found = 1;
+	return 0;
+}
+
+int
+tc_issuer_write_audit_head(const char *home, const struct tc_audit_head *head,
+    char *err, size_t errlen)
+{
+	char text[TC_AUDIT_HEAD_TEXT_MAX + 1];
+	size_t n;
+
+	tc_audit_head_format(head, text);
+	n = strlen(text);
+	text[n++] = '\n';
+	return tc_bundle_write_file(
+	    home, TC_ISSUER_AUDIT_HEAD_FILE, text, n, err, errlen);
+}
+
+int
+tc_issuer_check_registry(const char *home, struct tc_registry *reg,
+    const struct tc_audit_head *expect, struct tc_audit_report *rep, char *err,
+    size_t errlen)
+{
+	struct tc_audit_head recorded;
+	char why[512] = "";
+	int found, r;
+
+	memset(rep, 0, sizeof(*rep));
+	if ((r = tc_registry_integrity_check(reg, err, errlen)) != 0)
+		return r;
+	if ((r = tc_issuer_read_audit_head(
+		 home, &recorded, &found, err, errlen)) != 0)
+		return r;
+	if (found) {
+		r = tc_registry_audit_verify(
+		    reg, &recorded, rep, why, sizeof(why));
+		if (r != 0) {
+			if (r == TC_ERR_AUDIT_BROKEN &&
+			    strstr(rep->reason, "recorded head") != NULL) {
+				snprintf(why, sizeof(why),
+				    "%s (recorded in %s/%s at the last "
+				    "publish)",
+				    rep->reason, home,
+				    TC_ISSUER_AUDIT_HEAD_FILE);
+				snprintf(rep->reason, sizeof(rep->reason), "%s",
+				    why);
+			}
+			return tc_seterr(err, errlen, r, "%s",
+			    r == TC_ERR_AUDIT_BROKEN ? rep->reason : why);
+		}
+	}
+	if (expect != NULL || !found) {
+		r = tc_registry_audit_verify(
+		    reg, expect, rep, why, sizeof(why));
+		if (r != 0)
+			return tc_seterr(err, errlen, r, "%s",
+			    r == TC_ERR_AUDIT_BROKEN ? rep->reason : why);
+	}
+	if (rep->entries == 0) {
+		rep->first_bad = 1;
+		snprintf(rep->reason, sizeof(rep->reason),
+		    "the log is empty, but every registry starts with the "
+		    "entry 'tcard-issuer init' writes: the audit table was "
+		    "emptied");
+		return tc_seterr(
+		    err, errlen, TC_ERR_AUDIT_BROKEN, "%s", rep->reason);
+	}
 	return 0;
 }

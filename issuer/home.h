@@ -8,6 +8,7 @@
 #ifndef TCARD_ISSUER_HOME_H
 #define TCARD_ISSUER_HOME_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct tc_keystore;
@@ -55,7 +56,6 @@ int tc_issuer_install_programmes(const char *src, const char *home);
 /* The shipped programme directory (see tc_issuer_programmes). */
 const char *tc_issuer_shipped_programmes(void);
 
-/* Closes what tc_issuer_open opened (NULLs are fine). */
 /*
  * Reads the revocation list sequence number last used, kept as decimal
  * text in path (HOME/revocations.seq, shared by revocations and publish):
@@ -63,6 +63,46 @@ const char *tc_issuer_shipped_programmes(void);
  */
 int tc_issuer_read_seq(const char *path, uint64_t *seq /* OUT */);
 
+/*
+ * The audit head recorded at each publish: HOME/audit.head holds one line
+ * "SEQ:MACHEX" (tc_audit_head_format), written atomically and fsynced. A
+ * log that no longer holds that entry with that MAC was truncated, emptied
+ * or rolled back to an older copy.
+ */
+#define TC_ISSUER_AUDIT_HEAD_FILE "audit.head"
+
+struct tc_audit_head;
+struct tc_audit_report;
+
+/*
+ * Reads HOME/audit.head into *head; *found is 0 (and *head zero) when the
+ * file does not exist. Returns 0, TC_ERR_IO or TC_ERR_MALFORMED (err says
+ * which part is wrong, naming the file).
+ */
+int tc_issuer_read_audit_head(const char *home,
+    struct tc_audit_head *head /* OUT */, int *found /* OUT */, char *err,
+    size_t errlen);
+
+/* Writes head to HOME/audit.head. Returns 0 or TC_ERR_IO (err says why). */
+int tc_issuer_write_audit_head(const char *home,
+    const struct tc_audit_head *head, char *err, size_t errlen);
+
+/*
+ * Decides whether the registry can be trusted before a command relies on
+ * all of it (audit verify, publish): SQLite's integrity check, then the
+ * audit chain from entry 1 against the head recorded in HOME/audit.head
+ * and against expect (NULL: none), and a log that is not empty (init
+ * writes entry 1). Fills *rep as tc_registry_audit_verify does (entries,
+ * head, first_bad and reason). Returns 0; TC_ERR_DB when the file is
+ * damaged, TC_ERR_AUDIT_BROKEN when the log does not verify (rep says
+ * where and why); TC_ERR_IO or TC_ERR_MALFORMED for HOME/audit.head; or a
+ * database error. err says what was wrong.
+ */
+int tc_issuer_check_registry(const char *home, struct tc_registry *reg,
+    const struct tc_audit_head *expect, struct tc_audit_report *rep /* OUT */,
+    char *err, size_t errlen);
+
+/* Closes what tc_issuer_open opened (NULLs are fine). */
 void tc_issuer_close(struct tc_keystore *ks, struct tc_registry *reg);
 
 #endif

@@ -39,7 +39,8 @@ static const char help[] =
     "\n"
     "ENVIRONMENT\n"
     "    TCARD_HOME   default home directory\n"
-    "    TCARD_NOW    injected clock for tests (epoch seconds or YYYY-MM-DD)\n";
+    "    TCARD_NOW    injected clock, test builds only (BUILD/test-bin);\n"
+    "                 installed programs ignore it and say so\n";
 
 static const struct tc_cmd *const cmds[] = {
 	&tc_cmd_keys_init,

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
@@ -167,20 +168,27 @@ check_text(const char *what, const char *s, size_t max, int required, char *err,
 	return 0;
 }
 
-/* Reads the last entry's seq and mac (0 and zeros for an empty log). */
+/*
+ * Reads the last entry's seq, mac and time (0, zeros and 0 for an empty
+ * log). at may be NULL.
+ */
 static int
-last_entry(
-    struct tc_registry *reg, struct tc_audit_head *h, char *err, size_t errlen)
+last_entry(struct tc_registry *reg, struct tc_audit_head *h, int64_t *at,
+    char *err, size_t errlen)
 {
 	sqlite3_stmt *st;
 	int rc, r;
 
 	memset(h, 0, sizeof(*h));
+	if (at != NULL)
+		*at = 0;
 	if ((r = tc_reg_stmt(reg, TC_REG_AUDIT_LAST, &st, err, errlen)) != 0)
 		return r;
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		h->seq = sqlite3_column_int64(st, 0);
+		if (at != NULL)
+			*at = sqlite3_column_int64(st, 2);
 		if (sqlite3_column_type(st, 1) != SQLITE_BLOB ||
 		    sqlite3_column_bytes(st, 1) != TC_AUDIT_MAC_LEN)
 			r = tc_seterr(err, errlen, TC_ERR_AUDIT_BROKEN,
@@ -196,6 +204,18 @@ last_entry(
 	return r;
 }
 
+/* An entry's time as ISO 8601 UTC, or "@SECONDS" when out of range. */
+static void
+iso(int64_t at, char out[32])
+{
+	time_t t = (time_t)at;
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "@%lld", (long long)at);
+}
+
 int
 tc_registry_audit_head(struct tc_registry *reg, struct tc_audit_head *out,
     char *err, size_t errlen)
@@ -203,7 +223,41 @@ tc_registry_audit_head(struct tc_registry *reg, struct tc_audit_head *out,
 	if (reg == NULL || out == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	return last_entry(reg, out, err, errlen);
+	return last_entry(reg, out, NULL, err, errlen);
+}
+
+/*
+ * Replaces f's detail by a copy with "clock_behind_s": behind added (the
+ * caller frees *copy after use).
+ */
+static int
+note_clock_behind(
+    struct fields *f, int64_t behind, char **copy, char *err, size_t errlen)
+{
+	json_t *j;
+	char *s = NULL;
+
+	j = json_loadb(f->s[F_DETAIL], f->n[F_DETAIL], 0, NULL);
+	if (j == NULL || !json_is_object(j) ||
+	    json_object_set_new(
+		j, "clock_behind_s", json_integer((json_int_t)behind)) != 0 ||
+	    (s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL) {
+		json_decref(j);
+		return tc_seterr(err, errlen, TC_ERR_NOMEM,
+		    "noting the clock behind the audit log failed");
+	}
+	json_decref(j);
+	if (strlen(s) > TC_AUDIT_DETAIL_MAX) {
+		free(s);
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "audit detail is longer than %d bytes with the clock "
+		    "note",
+		    TC_AUDIT_DETAIL_MAX);
+	}
+	*copy = s;
+	f->s[F_DETAIL] = s;
+	f->n[F_DETAIL] = strlen(s);
+	return 0;
 }
 
 /* Appends one entry inside the caller's (or our own) transaction. */
@@ -213,16 +267,31 @@ append(struct tc_registry *reg, struct fields *f, char *err, size_t errlen)
 	struct tc_audit_head last;
 	uint8_t mac[TC_AUDIT_MAC_LEN];
 	sqlite3_stmt *st;
+	int64_t last_at;
+	char *detail = NULL;
 	int rc, r;
 
-	if ((r = last_entry(reg, &last, err, errlen)) != 0)
+	if ((r = last_entry(reg, &last, &last_at, err, errlen)) != 0)
 		return r;
+	/*
+	 * Time in the log never goes backwards: an entry whose clock is
+	 * earlier than the last entry's (a clock set back) gets the last
+	 * entry's time, and its detail says by how much the clock was behind,
+	 * so the log stays ordered and the glitch stays visible.
+	 */
+	if (last.seq > 0 && f->at < last_at) {
+		if ((r = note_clock_behind(
+			 f, last_at - f->at, &detail, err, errlen)) != 0)
+			return r;
+		f->at = last_at;
+	}
 	f->seq = last.seq + 1;
-	if ((r = entry_mac(reg->audit_key, last.mac, f, mac)) != 0)
-		return tc_seterr(
-		    err, errlen, r, "computing the audit mac failed");
+	if ((r = entry_mac(reg->audit_key, last.mac, f, mac)) != 0) {
+		r = tc_seterr(err, errlen, r, "computing the audit mac failed");
+		goto out;
+	}
 	if ((r = tc_reg_stmt(reg, TC_REG_AUDIT_INSERT, &st, err, errlen)) != 0)
-		return r;
+		goto out;
 	sqlite3_bind_int64(st, 1, f->seq);
 	sqlite3_bind_int64(st, 2, f->at);
 	sqlite3_bind_text(
@@ -241,6 +310,8 @@ append(struct tc_registry *reg, struct fields *f, char *err, size_t errlen)
 	    : tc_reg_dberr(reg, rc, "appending to the audit log", err, errlen);
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+out:
+	free(detail);
 	return r;
 }
 
@@ -418,7 +489,8 @@ tc_registry_audit_verify(struct tc_registry *reg,
 	const uint8_t *stored_prev, *stored_mac;
 	struct fields f;
 	sqlite3_stmt *st;
-	int64_t want = 1;
+	int64_t want = 1, prev_at = 0;
+	char when[32], prev_when[32];
 	int rc, r;
 
 	if (reg == NULL || rep == NULL)
@@ -480,6 +552,15 @@ tc_registry_audit_verify(struct tc_registry *reg,
 			    "(or the data key is not the one that wrote it)");
 			break;
 		}
+		if (f.seq > 1 && f.at < prev_at) {
+			iso(f.at, when);
+			iso(prev_at, prev_when);
+			r = bad(rep, f.seq, err, errlen,
+			    "its time %s is earlier than entry %lld's (%s): "
+			    "the clock was set back or the entry backdated",
+			    when, (long long)(f.seq - 1), prev_when);
+			break;
+		}
 		if (expect != NULL && expect->seq == f.seq &&
 		    CRYPTO_memcmp(expect->mac, mac, sizeof(mac)) != 0) {
 			r = bad(rep, f.seq, err, errlen,
@@ -488,6 +569,7 @@ tc_registry_audit_verify(struct tc_registry *reg,
 			break;
 		}
 		memcpy(prev, mac, sizeof(prev));
+		prev_at = f.at;
 		rep->entries++;
 		rep->head.seq = f.seq;
 		memcpy(rep->head.mac, mac, sizeof(mac));
@@ -501,8 +583,10 @@ tc_registry_audit_verify(struct tc_registry *reg,
 	if (expect != NULL && expect->seq > rep->head.seq)
 		return bad(rep, rep->head.seq + 1, err, errlen,
 		    "the log ends at entry %lld but the recorded head is entry "
-		    "%lld: entries were removed from the end",
-		    (long long)rep->head.seq, (long long)expect->seq);
+		    "%lld: entries %lld to %lld are missing, removed from the "
+		    "end",
+		    (long long)rep->head.seq, (long long)expect->seq,
+		    (long long)rep->head.seq + 1, (long long)expect->seq);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  * new one, never a part; and reading a bundle file whole with a size cap.
  * The publish order built on these is in docs/bundle.md.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -159,5 +160,79 @@ out:
 	if (r != 0)
 		tc_buf_truncate(out, start);
 	close(fd);
+	return r;
+}
+
+/*
+ * Whether name has the shape of a temporary file of tc_bundle_write_file
+ * (".NAME.XXXXXX", six letters or digits from mkstemp) or of publish's
+ * hard link to the snapshot (".NAME.link-PID").
+ */
+static int
+temp_name(const char *name)
+{
+	size_t n = strlen(name), i;
+	const char *dot;
+
+	if (n < 4 || name[0] != '.' || strcmp(name, "..") == 0)
+		return 0;
+	if ((dot = strrchr(name, '.')) == name)
+		return 0;
+	if (strncmp(dot, ".link-", 6) == 0 && dot[6] != '\0') {
+		for (i = 6; dot[i] != '\0'; i++)
+			if (dot[i] < '0' || dot[i] > '9')
+				return 0;
+		return 1;
+	}
+	if (strlen(dot + 1) != 6)
+		return 0;
+	for (i = 1; i <= 6; i++)
+		if (!((dot[i] >= '0' && dot[i] <= '9') ||
+			(dot[i] >= 'A' && dot[i] <= 'Z') ||
+			(dot[i] >= 'a' && dot[i] <= 'z')))
+			return 0;
+	return dot - name > 1;
+}
+
+int
+tc_bundle_clean_temp(const char *dir, time_t older_than, size_t *removed,
+    char *err, size_t errlen)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	int dfd, r = 0;
+
+	if (removed != NULL)
+		*removed = 0;
+	if (dir == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "bundle: no directory");
+	if ((d = opendir(dir)) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: %s", dir, strerror(errno));
+	}
+	dfd = dirfd(d);
+	while ((de = readdir(d)) != NULL) {
+		if (!temp_name(de->d_name))
+			continue;
+		/* Only our own regular files, not written to since. */
+		if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+		    st.st_mtime > older_than)
+			continue;
+		if (unlinkat(dfd, de->d_name, 0) != 0) {
+			if (errno != ENOENT && r == 0)
+				r = tc_seterr(err, errlen, TC_ERR_IO,
+				    "%s/%s: %s", dir, de->d_name,
+				    strerror(errno));
+			continue;
+		}
+		if (removed != NULL)
+			(*removed)++;
+	}
+	closedir(d);
 	return r;
 }

@@ -1158,6 +1158,51 @@ check_dir(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The rule of read_file for private files, applied to every *.key of the
+ * store at open (OpenSSH's sshkey_perm_ok): whichever secret a command
+ * goes on to use, a store where group or others can reach any of them is
+ * refused, so a wrong mode is noticed by the first command run, not by
+ * the one that happens to read that file.
+ */
+static int
+check_secret_modes(const char *dir, char *err, size_t errlen)
+{
+	DIR *d;
+	struct dirent *de;
+	struct stat st;
+	int r = 0;
+
+	if ((d = opendir(dir)) == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: %s", dir, strerror(errno));
+	while (r == 0 && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.' || !is_private(de->d_name))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) !=
+		    0) {
+			if (errno != ENOENT)
+				r = tc_seterr(err, errlen, TC_ERR_IO,
+				    "keys/%s: %s", de->d_name, strerror(errno));
+			continue;
+		}
+		if (S_ISLNK(st.st_mode))
+			r = tc_seterr(err, errlen, TC_ERR_PERM,
+			    "keys/%s is a symbolic link; refused", de->d_name);
+		else if (S_ISREG(st.st_mode) && (st.st_mode & 077) != 0)
+			r = tc_seterr(err, errlen, TC_ERR_PERM,
+			    "keys/%s is mode %04o: %s by group or others; "
+			    "chmod 600 it (the key store is refused until "
+			    "then)",
+			    de->d_name, (unsigned int)(st.st_mode & 07777),
+			    (st.st_mode & 044) != 0	  ? "readable"
+				: (st.st_mode & 022) != 0 ? "writable"
+							  : "accessible");
+	}
+	closedir(d);
+	return r;
+}
+
 int
 tc_keystore_open(
     struct tc_keystore **out, const char *home, char *err, size_t errlen)
@@ -1180,6 +1225,7 @@ tc_keystore_open(
 	}
 	if ((r = keys_dir(ks->dir, sizeof(ks->dir), home, err, errlen)) != 0 ||
 	    (r = check_dir(ks->dir, err, errlen)) != 0 ||
+	    (r = check_secret_modes(ks->dir, err, errlen)) != 0 ||
 	    (r = read_file(
 		 ks->dir, KEYS_JSON, MAX_JSON_FILE, &b, err, errlen)) != 0 ||
 	    (r = parse_manifest(ks, &b, ca_fpr, fprs, err, errlen)) != 0 ||

@@ -410,7 +410,7 @@ static const char *const stmt_sql[TC_REG_STMT_COUNT] = {
 	[TC_REG_CARD_SET_STATUS] =
 	    "UPDATE cards SET status = ?2 WHERE serial = ?1",
 	[TC_REG_AUDIT_LAST] =
-	    "SELECT seq, mac FROM audit ORDER BY seq DESC LIMIT 1",
+	    "SELECT seq, mac, at FROM audit ORDER BY seq DESC LIMIT 1",
 	[TC_REG_AUDIT_INSERT] = "INSERT INTO audit (seq, at, operator, action, "
 				"subject, detail, prev, "
 				"mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -950,6 +950,32 @@ remove_created(const char *path)
 }
 
 int
+tc_registry_file_modes(const char *path, char *msg, size_t msglen)
+{
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+	char p[4096];
+	struct stat sb;
+	size_t i;
+
+	if (msglen > 0)
+		msg[0] = '\0';
+	for (i = 0; path != NULL && i < sizeof(suffix) / sizeof(suffix[0]);
+	     i++) {
+		if ((size_t)snprintf(p, sizeof(p), "%s%s", path, suffix[i]) >=
+			sizeof(p) ||
+		    stat(p, &sb) != 0 || (sb.st_mode & 077) == 0)
+			continue;
+		snprintf(msg, msglen,
+		    "%s is mode %04o: group or others can %s it; the registry "
+		    "holds personal data: chmod 600 %s*",
+		    p, (unsigned int)(sb.st_mode & 07777),
+		    (sb.st_mode & 044) != 0 ? "read" : "write or reach", path);
+		return 1;
+	}
+	return 0;
+}
+
+int
 tc_registry_open(struct tc_registry **out, const char *path,
     const struct tc_registry_keys *keys, int flags, char *err, size_t errlen)
 {
@@ -994,6 +1020,70 @@ out:
 	tc_registry_close(reg);
 	if (r != 0 && created)
 		remove_created(path);
+	return r;
+}
+
+/*
+ * Copies SQLite's integrity report into out as one line: the
+ * "*** in database main ***" heading dropped, line breaks made "; ".
+ */
+static void
+one_line(char *out, size_t len, const char *msg)
+{
+	static const char heading[] = "*** in database main ***\n";
+	size_t o = 0;
+
+	if (strncmp(msg, heading, sizeof(heading) - 1) == 0)
+		msg += sizeof(heading) - 1;
+	for (; *msg != '\0' && o + 3 < len; msg++) {
+		if (*msg == '\n') {
+			if (msg[1] == '\0')
+				break;
+			out[o++] = ';';
+			out[o++] = ' ';
+		} else
+			out[o++] = *msg;
+	}
+	out[o] = '\0';
+}
+
+int
+tc_registry_integrity_check(struct tc_registry *reg, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	const char *msg;
+	char first[256] = "";
+	int rc, n = 0, r;
+
+	if (reg == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	rc = sqlite3_prepare_v2(
+	    reg->db, "PRAGMA integrity_check(100)", -1, &st, NULL);
+	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+			break;
+		msg = (const char *)sqlite3_column_text(st, 0);
+		if (msg != NULL && strcmp(msg, "ok") == 0)
+			continue;
+		if (n++ == 0)
+			one_line(first, sizeof(first), msg != NULL ? msg : "?");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CORRUPT &&
+	    (rc & 0xff) != SQLITE_NOTADB)
+		return tc_reg_dberr(
+		    reg, rc, "checking the database's integrity", err, errlen);
+	if (rc != SQLITE_DONE && n == 0)
+		snprintf(first, sizeof(first), "%s", sqlite3_errstr(rc));
+	if (rc == SQLITE_DONE && n == 0)
+		return 0;
+	r = tc_seterr(err, errlen, TC_ERR_DB,
+	    "%s is damaged: SQLite's integrity check says \"%s\"%s%s; do "
+	    "not use it: restore the registry from a backup "
+	    "(docs/operations.md)",
+	    reg->path, first, n > 1 ? " and more" : "",
+	    n >= 100 ? " (at least 100 problems)" : "");
 	return r;
 }
 

@@ -328,6 +328,20 @@ int tc_bundle_write_file(const char *dir, const char *name, const void *data,
     size_t len, char *err, size_t errlen);
 
 /*
+ * Removes the temporary files that an interrupted writer left in dir: the
+ * files named like tc_bundle_write_file's temporaries (".NAME.XXXXXX")
+ * or publish's link to the snapshot (".NAME.link-PID") that are regular
+ * files of the calling user, last modified at or before older_than.
+ * The caller makes sure no writer of its own is still at work in dir (a
+ * lock, or an age no write takes). Sets *removed (may be NULL) to the
+ * number removed. Returns 0 (also when dir does not exist),
+ * TC_ERR_INVALID_ARG or TC_ERR_IO (the first file that could not be
+ * removed; the others are still tried).
+ */
+int tc_bundle_clean_temp(const char *dir, time_t older_than,
+    size_t *removed /* OUT */, char *err, size_t errlen);
+
+/*
  * Appends the contents of DIR/NAME (a regular file of at most max bytes)
  * to out. Returns 0, TC_ERR_INVALID_ARG, TC_ERR_NOT_FOUND, TC_ERR_IO,
  * TC_ERR_TOO_LARGE (the file, or out's cap) or TC_ERR_NOMEM.

@@ -17,7 +17,8 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-build}
 case $build in /*) ;; *) build=$top/$build ;; esac
-export TC_BIN=$build/bin TC_TOP=$top
+# The test build of the programs: pcsc-env.sh dates the demo with TCARD_NOW.
+export TC_BIN=$build/test-bin TC_TOP=$top
 perso_n=${PERSO_N:-10}
 tap_n=${TAP_N:-30}
 opensc_n=${OPENSC_N:-10}

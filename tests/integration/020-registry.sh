@@ -95,12 +95,13 @@ d = json.load(open(sys.argv[1]))
 assert d["ok"] is False and d["first_bad"] == 1 and "altered" in d["reason"]
 assert d["entries"] == 0' "$T/out"
 
-# Entries removed from the end: the shorter log verifies on its own; only
-# the recorded head shows the loss.
+# Entries removed from the end: an emptied log never verifies (init writes
+# entry 1); a shorter one is caught against the recorded head (026 tests
+# the head publish records).
 cp "$T/pristine.db" "$H/registry.db"
 sqlite3 "$H/registry.db" "DROP TRIGGER audit_no_delete; DELETE FROM audit;"
-expect_exit 0 "an emptied log verifies on its own" "$I" audit verify --home "$H"
-expect_out "^audit log OK: 0 entries" "no entries left"
+expect_exit 1 "an emptied log does not verify, even on its own" "$I" audit verify --home "$H"
+expect_out "^audit log BROKEN at entry 1: the log is empty" "it says the log is empty"
 expect_exit 1 "against the recorded head the removal is detected" \
 	"$I" audit verify --home "$H" --expect-head "$head"
 expect_out "^audit log BROKEN at entry 1: the log ends at entry 0 but the recorded head is entry 1" "the report names the missing entry"

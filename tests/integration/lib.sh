@@ -4,7 +4,9 @@
 # Usage: . "$(dirname "$0")/lib.sh"
 set -u
 TC_TOP=${TC_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-TC_BIN=${TC_BIN:-$TC_TOP/build/bin}
+TC_BUILD=${TC_BUILD:-$TC_TOP/build}
+# The test build of the programs: only it takes TCARD_NOW (make tests).
+TC_BIN=${TC_BIN:-$TC_BUILD/test-bin}
 T=$(mktemp -d "${TMPDIR:-/tmp}/tcard-it.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 _n=0

@@ -463,6 +463,39 @@ test_permissions(void **state)
 	    TC_ERR_PERM);
 	assert_non_null(strstr(err, "symbolic link"));
 	tc_keystore_free(ks);
+	/* ... and so is the whole store, at open. */
+	ks = NULL;
+	assert_int_equal(
+	    tc_keystore_open(&ks, h->path, err, sizeof(err)), TC_ERR_PERM);
+	assert_non_null(strstr(err, "keys/data.key is a symbolic link"));
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(rename(q, p), 0);
+
+	/*
+	 * Any secret that group or others can read refuses the store at
+	 * open, whether or not the caller goes on to read that one.
+	 */
+	{
+		static const char *const secret[] = { "master.key", "ca.key",
+			"pepper.key" };
+		size_t i;
+
+		for (i = 0; i < sizeof(secret) / sizeof(secret[0]); i++) {
+			keypath(p, sizeof(p), h, secret[i]);
+			assert_int_equal(chmod(p, 0644), 0);
+			ks = NULL;
+			assert_int_equal(
+			    tc_keystore_open(&ks, h->path, err, sizeof(err)),
+			    TC_ERR_PERM);
+			assert_null(ks);
+			assert_non_null(strstr(err, secret[i]));
+			assert_non_null(
+			    strstr(err, "is mode 0644: readable by group"));
+			assert_int_equal(chmod(p, 0600), 0);
+		}
+		ks = open_ok(h);
+		tc_keystore_free(ks);
+	}
 
 	/* A group-writable keys directory or certificate is refused. */
 	keypath(p, sizeof(p), h, "");

@@ -1055,6 +1055,49 @@ test_audit_recorded_head(void **state)
 	close_reg(fx);
 }
 
+/*
+ * Audit time never goes backwards: an entry appended with an earlier clock
+ * gets the last entry's time and says how far behind the clock was; a log
+ * rewritten (with the key) to hold an earlier time does not verify.
+ */
+static void
+test_audit_time_monotonic(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_audit_report rep;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	uint8_t key[32];
+	char err[256] = "";
+
+	ten_entries(fx);
+	assert_int_equal(tc_registry_audit(fx->reg, 1600000000, "clerk",
+			     "test.late", NULL, "{\"n\":11}", err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)), 0);
+	close_reg(fx);
+	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+		"SELECT at, detail FROM audit WHERE seq = 11", -1, &st, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int64(st, 0), 1700000010);
+	assert_string_equal((const char *)sqlite3_column_text(st, 1),
+	    "{\"n\":11,\"clock_behind_s\":100000010}");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	/* Someone with the key backdates entry 7 and rebuilds the chain. */
+	drop_triggers(fx->path);
+	raw_exec(fx->path, "UPDATE audit SET at = 1600000000 WHERE seq = 7;");
+	audit_key(fx, key);
+	rebuild_chain(fx->path, 7, key, 0);
+	open_reg(fx, 0);
+	expect_broken_at(fx, 7, NULL, "earlier than entry 6");
+	close_reg(fx);
+}
+
 struct list_state {
 	int64_t seqs[16];
 	int n;
@@ -1230,6 +1273,7 @@ main(void)
 		T(test_audit_documented_chain),
 		T(test_audit_unkeyed_rebuild_detected),
 		T(test_audit_recorded_head),
+		T(test_audit_time_monotonic),
 		T(test_audit_list_and_head_text),
 		T(test_audit_refuses_bad_entries),
 		T(test_transactions),
