@@ -542,6 +542,18 @@ main(int argc, char **argv)
 			continue;
 		if (sig == SIGHUP) {
 			vd_updater_request();
+			if (vd->conf.tls_cert[0] == '\0')
+				continue;
+			if (vd_tls_reload(err, sizeof(err)) != 0)
+				vd_log_event("tls-refused", "error",
+				    "the TLS certificate and key in use are "
+				    "kept: %s",
+				    err);
+			else
+				vd_log_event("tls-loaded", "info",
+				    "new connections get the certificate "
+				    "of %s",
+				    vd->conf.tls_cert);
 			continue;
 		}
 		break;
