@@ -41,6 +41,9 @@ test_defaults(void **state)
 	assert_string_equal(c.reader_profile, "auto");
 	assert_int_equal(c.reader_timeout, 5000);
 	assert_int_equal(c.tap_max_age, 120);
+	/* One address cannot take every connection by default. */
+	assert_int_equal(c.max_connections, 1024);
+	assert_int_equal(c.per_ip_connections, 64);
 	/* A bundle is the one thing required. */
 	assert_int_equal(
 	    tc_vdconf_check(&c, err, sizeof(err)), TC_ERR_INVALID_ARG);
