@@ -14,7 +14,7 @@ CC ?= cc
 SANITIZE ?=
 
 PKGS := libcrypto libcbor sqlite3 zlib jansson libqrencode libpng zbar \
-	libmicrohttpd libcurl pangocairo cairo-pdf cairo-png libpcsclite \
+	libmicrohttpd gnutls libcurl pangocairo cairo-pdf cairo-png libpcsclite \
 	libjpeg fontconfig
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lroaring -lm

@@ -8,7 +8,9 @@
  * docs/verifierd.md.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -469,4 +471,122 @@ out:
 	if (r != 0)
 		memset(out, 0, sizeof(*out));
 	return r;
+}
+
+int
+tc_url_path_decode(const char *s, size_t len, char *out, size_t outmax,
+    size_t *outlen, char *err, size_t errlen)
+{
+	size_t i, w = 0;
+	int hi, lo, c;
+
+	if (out == NULL || outmax == 0 || (s == NULL && len > 0))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
+	out[0] = '\0';
+	for (i = 0; i < len && s[i] != '?'; i++) {
+		c = (unsigned char)s[i];
+		if (c == '%') {
+			if (len - i < 3 || (hi = hexval(s[i + 1])) < 0 ||
+			    (lo = hexval(s[i + 2])) < 0) {
+				out[0] = '\0';
+				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "path byte %zu: '%%' must be followed by "
+				    "two hex digits",
+				    i);
+			}
+			c = hi << 4 | lo;
+			if (c == '/' || c == 0) {
+				out[0] = '\0';
+				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+				    "path byte %zu: %%%c%c (%s) is not allowed "
+				    "in a path",
+				    i, s[i + 1], s[i + 2],
+				    c == 0 ? "NUL" : "'/'");
+			}
+			i += 2;
+		}
+		if (c < 0x20 || c == 0x7f) {
+			out[0] = '\0';
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "path byte %zu: a control character", i);
+		}
+		if (w + 1 >= outmax) {
+			out[0] = '\0';
+			return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+			    "the path is longer than %zu bytes", outmax - 1);
+		}
+		out[w++] = (char)c;
+	}
+	out[w] = '\0';
+	if (outlen != NULL)
+		*outlen = w;
+	return 0;
+}
+
+void
+tc_http_framing_init(struct tc_http_framing *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+/* value without the optional white space around it equals word (no case). */
+static int
+ows_equal(const char *value, const char *word)
+{
+	size_t n = strlen(word), len;
+
+	while (*value == ' ' || *value == '\t')
+		value++;
+	len = strlen(value);
+	while (len > 0 && (value[len - 1] == ' ' || value[len - 1] == '\t'))
+		len--;
+	return len == n && strncasecmp(value, word, n) == 0;
+}
+
+void
+tc_http_framing_add(
+    struct tc_http_framing *f, const char *name, const char *value)
+{
+	if (f == NULL || name == NULL)
+		return;
+	if (value == NULL)
+		value = "";
+	if (strcasecmp(name, "Transfer-Encoding") == 0) {
+		f->te++;
+		if (!ows_equal(value, "chunked"))
+			f->te_other = 1;
+	} else if (strcasecmp(name, "Content-Length") == 0) {
+		if (f->cl++ == 0)
+			snprintf(f->cl_first, sizeof(f->cl_first), "%s", value);
+		else if (strncmp(f->cl_first, value, sizeof(f->cl_first)) !=
+			0 ||
+		    strlen(value) >= sizeof(f->cl_first))
+			f->cl_differ = 1;
+	}
+}
+
+int
+tc_http_framing_check(
+    const struct tc_http_framing *f, int http10, char *err, size_t errlen)
+{
+	if (f == NULL)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
+	if (f->te > 0 && f->cl > 0)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED, "%s",
+		    "both Transfer-Encoding and Content-Length: the body's "
+		    "length is ambiguous");
+	if (f->cl > 1)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "Content-Length given %u times%s", f->cl,
+		    f->cl_differ ? " with different values" : "");
+	if (f->te > 1)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "Transfer-Encoding given %u times", f->te);
+	if (f->te > 0 && http10)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED, "%s",
+		    "Transfer-Encoding in an HTTP/1.0 request");
+	if (f->te_other)
+		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED, "%s",
+		    "Transfer-Encoding: only \"chunked\" is implemented");
+	return 0;
 }

@@ -105,6 +105,7 @@ tc_vdconf_init(struct tc_vdconf *c)
 	c->max_query = 2048;
 	c->timeout = 10;
 	c->max_connections = 1024;
+	c->per_ip_connections = 64;
 	c->cache_max_age = 60;
 	snprintf(c->reader_profile, sizeof(c->reader_profile), "%s", "auto");
 	c->reader_timeout = 5000;

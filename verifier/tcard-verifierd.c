@@ -70,8 +70,9 @@ static const char help[] =
     "    next-update plus stale-grace, verification answers UNKNOWN-STATUS\n"
     "    (stale-policy fail) or warns (stale-policy warn).\n"
     "    Logs are JSON lines without names or ID numbers. SIGHUP checks the\n"
-    "    bundle now, rereads the programme files and reopens the log file;\n"
-    "    SIGTERM and SIGINT stop cleanly.\n"
+    "    bundle now, rereads the programme files, reopens the log file and\n"
+    "    reloads the TLS certificate and key; SIGTERM and SIGINT stop\n"
+    "    cleanly.\n"
     "\n"
     "OPTIONS\n"
     "    Every setting of the configuration file is also an option\n"
@@ -100,8 +101,9 @@ static const char help[] =
     "                          (\"500ms\" or \"5\"; default 5 s)\n"
     "    --tap-max-age SECS    a tap serves a redeem this long (120)\n"
     "    --tls-cert FILE, --tls-key FILE\n"
-    "                          serve HTTPS with this PEM certificate and\n"
-    "                          key (the key must be mode 600 or stricter)\n"
+    "                          serve HTTPS (TLS 1.3 and 1.2 only) with this\n"
+    "                          PEM certificate and key (the key must be\n"
+    "                          mode 600 or stricter); SIGHUP reloads them\n"
     "    --threads N           worker threads (default: four per core)\n"
     "    --pepper FILE         the lookup pepper (64 hex digits, mode 600);\n"
     "                          without it /v1/lookup answers 503\n"
@@ -124,9 +126,11 @@ static const char help[] =
     "                          503 busy with Retry-After"
     "    --log FILE|-|off      JSON log lines (default - : standard error;\n"
     "                          off: events only, on standard error)\n"
-    "    --max-body BYTES, --max-query BYTES (8192, 2048)\n"
+    "    --max-body BYTES, --max-query BYTES (8192, 2048; a query of more\n"
+    "                          than 32 parts is refused)\n"
     "    --timeout SECS        idle connections are closed (10)\n"
-    "    --max-connections N, --per-ip-connections N (1024, no limit)\n"
+    "    --max-connections N, --per-ip-connections N (1024, 64; 0: no\n"
+    "                          limit per address, e.g. behind a proxy)\n"
     "    --cache-max-age SECS  of the signed files (60)\n"
     "    --check               load the configuration and the bundle,\n"
     "                          print a summary and exit (the rollback\n"
@@ -573,6 +577,18 @@ main(int argc, char **argv)
 			continue;
 		if (sig == SIGHUP) {
 			vd_updater_request();
+			if (vd->conf.tls_cert[0] == '\0')
+				continue;
+			if (vd_tls_reload(err, sizeof(err)) != 0)
+				vd_log_event("tls-refused", "error",
+				    "the TLS certificate and key in use are "
+				    "kept: %s",
+				    err);
+			else
+				vd_log_event("tls-loaded", "info",
+				    "new connections get the certificate "
+				    "of %s",
+				    vd->conf.tls_cert);
 			continue;
 		}
 		break;

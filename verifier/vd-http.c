@@ -9,21 +9,30 @@
  * first thing libmicrohttpd calls, which also sees the raw request target
  * with its query string (the access handler gets the path only); it is
  * freed in the completion callback, which also counts the request and
- * writes its log line. The access handler returns MHD_YES on its first
- * call and answers on a later one, after the body: answering on the very
- * first call loses keep-alive in libmicrohttpd 0.9.75 (measured; see
- * docs/performance.md).
+ * writes its log line. The connection's slot (struct vd_conn, made and
+ * freed by the connection callback) owns the request until then, so a
+ * request that libmicrohttpd drops without calling the completion
+ * callback is still counted and freed. The access handler returns MHD_YES
+ * on its first call and answers on a later one, after the body: answering
+ * on the very first call loses keep-alive in libmicrohttpd 0.9.75
+ * (measured; see docs/performance.md). Requests that are refused before
+ * their body (bad framing, a bad path, a query refused in the URI
+ * callback) are answered on the first call and close the connection.
+ *
+ * libmicrohttpd 0.9.75 loses its own error answer (and the completion
+ * callback) when the query string's parameters do not fit the
+ * connection's memory pool: the URI callback therefore counts them and,
+ * for a query it refuses, cuts the query string in libmicrohttpd's line
+ * buffer before libmicrohttpd parses it (docs/decisions.md).
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <microhttpd.h>
@@ -35,6 +44,13 @@
 #include "vd.h"
 
 #define DISCARD_FACTOR 16 /* a body this many times max-body closes */
+/*
+ * '&'-separated parts of a query string that libmicrohttpd may parse (it
+ * keeps a record of some 50 bytes in the connection's pool for each, empty
+ * ones too); the pool has room for them on top of the request line.
+ */
+#define QUERY_PARTS_MAX (2 * TC_FORM_MAX_FIELDS)
+#define PART_RECORD	64 /* bytes of pool per part, rounded up */
 
 /* The page's headers: nothing loaded from anywhere, no framing. */
 #define PAGE_CSP                                                               \
@@ -123,35 +139,118 @@ client_of(struct MHD_Connection *c, struct vd_req *rq)
 	}
 }
 
+/* The slot of connection c (NULL when it could not be made). */
+static struct vd_conn *
+conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* Counts and logs a request and frees it; toe says how it ended. */
+static void
+req_finish(struct vd_req *rq, enum MHD_RequestTerminationCode toe)
+{
+	uint64_t ns = vd_mono_ns() - rq->t0;
+
+	if (rq->conn != NULL)
+		rq->conn->rq = NULL;
+	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && rq->status == 0) {
+		/* Timed out, closed, or refused before an answer. */
+		rq->result = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED
+		    ? VD_R_BAD_REQUEST
+		    : VD_R_ERROR;
+	}
+	vd_metrics_count(rq->ep, rq->result, ns);
+	/* A client can close connections unanswered as fast as it likes. */
+	if (rq->status == 0 && !vd_log_limit(VD_LIMIT_ABORTED, rq->t0 + ns))
+		goto out;
+	vd_log_request(rq->client,
+	    rq->method_post	  ? "POST"
+		: rq->method_head ? "HEAD"
+		: rq->method_get  ? "GET"
+				  : "OTHER",
+	    rq->path != NULL ? rq->path : "", rq->ep, rq->status, rq->result,
+	    ns, rq->bytes, rq->card);
+out:
+	tc_buf_release(&rq->body);
+	free(rq->path);
+	/* The query string may hold a name and an ID number. */
+	OPENSSL_cleanse(rq->uri, strlen(rq->uri));
+	free(rq->uri);
+	free(rq);
+}
+
+/* '&'-separated parts of a query string, as libmicrohttpd counts them. */
+static size_t
+query_parts(const char *q)
+{
+	size_t n = 1;
+
+	for (; *q != '\0'; q++)
+		n += *q == '&';
+	return n;
+}
+
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
+	struct vd_conn *conn = conn_of(c);
 	struct vd_req *rq;
 	size_t len = strlen(uri);
+	const char *mq = strchr(uri, '?');
 	char *q;
 
+	if (conn != NULL && conn->rq != NULL) {
+		/* libmicrohttpd moved on without completing the last one. */
+		req_finish(conn->rq, MHD_REQUEST_TERMINATED_WITH_ERROR);
+	}
 	if ((rq = calloc(1, sizeof(*rq))) == NULL)
-		return NULL;
+		goto cut;
 	rq->t0 = vd_mono_ns();
 	rq->ep = VD_EP_OTHER;
 	rq->result = VD_R_ERROR;
-	if (len > (size_t)vd->conf.max_query + 1024) {
-		rq->uri_too_long = 1;
+	if (len > (size_t)vd->conf.max_query + 1024 ||
+	    (mq != NULL && strlen(mq + 1) > vd->conf.max_query)) {
+		rq->refuse_status = MHD_HTTP_URI_TOO_LONG;
+		rq->refuse_code = "too-large";
+		rq->refuse_msg = "the query string is longer than max-query";
+		len = 0;
+	} else if (mq != NULL && query_parts(mq + 1) > QUERY_PARTS_MAX) {
+		rq->refuse_status = MHD_HTTP_BAD_REQUEST;
+		rq->refuse_code = "bad-query";
+		rq->refuse_msg = "the query string has more than 32 parameters";
 		len = 0;
 	}
 	if ((rq->uri = malloc(len + 1)) == NULL) {
 		free(rq);
-		return NULL;
+		rq = NULL;
+		goto cut;
 	}
 	memcpy(rq->uri, uri, len);
 	rq->uri[len] = '\0';
 	if ((q = strchr(rq->uri, '?')) != NULL) {
 		rq->query = q + 1;
 		rq->querylen = strlen(q + 1);
-		if (rq->querylen > vd->conf.max_query)
-			rq->uri_too_long = 1;
 	}
 	client_of(c, rq);
+	if (conn != NULL) {
+		conn->rq = rq;
+		rq->conn = conn;
+	}
+	if (rq->refuse_status == 0)
+		return rq;
+cut:
+	/*
+	 * libmicrohttpd (0.9.75 to 1.0) hands this callback the request
+	 * target in its own writable line buffer and parses the query string
+	 * from there after it returns: a NUL after the '?' leaves it nothing
+	 * to parse, so a refused query can never overflow the pool.
+	 */
+	if (mq != NULL)
+		((char *)(uintptr_t)mq)[1] = '\0';
 	return rq;
 }
 
@@ -160,33 +259,45 @@ on_done(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	struct vd_req *rq = *con_cls;
-	uint64_t ns;
 
 	if (rq == NULL)
 		return;
-	ns = vd_mono_ns() - rq->t0;
-	if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && rq->status == 0) {
-		/* Timed out, closed, or refused before an answer. */
-		rq->status = 0;
-		rq->result = toe == MHD_REQUEST_TERMINATED_TIMEOUT_REACHED
-		    ? VD_R_BAD_REQUEST
-		    : VD_R_ERROR;
-	}
-	vd_metrics_count(rq->ep, rq->result, ns);
-	vd_log_request(rq->client,
-	    rq->method_post	  ? "POST"
-		: rq->method_head ? "HEAD"
-		: rq->method_get  ? "GET"
-				  : "OTHER",
-	    rq->path != NULL ? rq->path : "", rq->ep, rq->status, rq->result,
-	    ns, rq->bytes, rq->card);
-	tc_buf_release(&rq->body);
-	free(rq->path);
-	/* The query string may hold a name and an ID number. */
-	OPENSSL_cleanse(rq->uri, strlen(rq->uri));
-	free(rq->uri);
-	free(rq);
+	req_finish(rq, toe);
 	*con_cls = NULL;
+}
+
+/*
+ * A connection's slot is made when libmicrohttpd accepts it (before any
+ * byte, and before a TLS handshake) and freed when it closes, with the
+ * request it still owns.
+ */
+static void
+on_conn(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct vd_conn *conn;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		conn = calloc(1, sizeof(*conn));
+		if (vd->conf.tls_cert[0] != '\0') {
+			if (conn == NULL)
+				vd_tls_conn_untracked();
+			else {
+				conn->tls = 1;
+				conn->tls_epoch = vd_tls_conn_started();
+			}
+		}
+		*socket_context = conn;
+		return;
+	}
+	if ((conn = *socket_context) == NULL)
+		return;
+	if (conn->rq != NULL)
+		req_finish(conn->rq, MHD_REQUEST_TERMINATED_WITH_ERROR);
+	if (conn->tls)
+		vd_tls_conn_closed(conn->tls_epoch);
+	free(conn);
+	*socket_context = NULL;
 }
 
 static enum MHD_Result
@@ -232,6 +343,11 @@ queue(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp, int fd,
 	if (resp->www_auth != NULL)
 		MHD_add_response_header(
 		    r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, resp->www_auth);
+	if (resp->location != NULL)
+		MHD_add_response_header(
+		    r, MHD_HTTP_HEADER_LOCATION, resp->location);
+	if (resp->close)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (resp->html_security) {
 		MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
 		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
@@ -313,6 +429,7 @@ answer(struct MHD_Connection *c, struct vd_req *rq, const char *url)
 		rq->ep = VD_EP_PAGE;
 		vd_resp_fixed(&resp, MHD_HTTP_FOUND, VD_R_OK,
 		    "application/json", moved, sizeof(moved) - 1);
+		resp.location = "/lookup";
 		ok = queue(c, rq, &resp, -1, 0);
 		return ok;
 	} else
@@ -331,6 +448,10 @@ answer(struct MHD_Connection *c, struct vd_req *rq, const char *url)
 	return ok;
 }
 
+/*
+ * Answers at once (the first call: before the body) and closes the
+ * connection, so bytes after the head are never read as a request.
+ */
 static enum MHD_Result
 refuse_now(struct MHD_Connection *c, struct vd_req *rq, unsigned status,
     enum vd_result res, const char *code, const char *msg)
@@ -340,9 +461,95 @@ refuse_now(struct MHD_Connection *c, struct vd_req *rq, unsigned status,
 
 	vd_resp_init(&resp);
 	vd_resp_error(&resp, status, res, code, "%s", msg);
+	resp.close = 1;
 	ok = queue(c, rq, &resp, -1, 0);
 	tc_buf_release(&resp.body);
 	return ok;
+}
+
+static enum MHD_Result
+framing_field(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	tc_http_framing_add(cls, key, value);
+	return MHD_YES;
+}
+
+/*
+ * The checks of the first call, on the head only: the refusal of the URI
+ * callback, the framing (RFC 9112 section 6: one way to find the body's
+ * end, or a 400 and a close, so that nothing can be smuggled in after
+ * it), the decoded path (no NUL, no encoded '/': the path routed on is
+ * the whole path), the method and a declared body's size. Returns MHD_YES
+ * with *answered 0 when the request goes on.
+ */
+static enum MHD_Result
+first_call(struct MHD_Connection *c, struct vd_req *rq, const char *url,
+    const char *method, const char *version, int *answered)
+{
+	struct tc_http_framing fr;
+	char msg[256], *end;
+	const char *cl;
+	size_t rawlen, n;
+	unsigned long long len;
+	int r;
+
+	*answered = 1;
+	rq->method_get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
+	rq->method_head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	rq->method_post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	rq->path = strndup(url, 256);
+	if (rq->refuse_status != 0)
+		return refuse_now(c, rq, rq->refuse_status,
+		    rq->refuse_status == MHD_HTTP_URI_TOO_LONG
+			? VD_R_TOO_LARGE
+			: VD_R_BAD_REQUEST,
+		    rq->refuse_code, rq->refuse_msg);
+	tc_http_framing_init(&fr);
+	MHD_get_connection_values(c, MHD_HEADER_KIND, framing_field, &fr);
+	r = tc_http_framing_check(
+	    &fr, strcmp(version, MHD_HTTP_VERSION_1_0) == 0, msg, sizeof(msg));
+	if (r == TC_ERR_UNSUPPORTED)
+		return refuse_now(c, rq, MHD_HTTP_NOT_IMPLEMENTED,
+		    VD_R_BAD_REQUEST, "unsupported-transfer-coding", msg);
+	if (r != 0)
+		return refuse_now(c, rq, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		    "bad-framing", msg);
+	/* The path as sent, decoded strictly, must be the one routed. */
+	rawlen = strcspn(rq->uri, "?");
+	msg[0] = '\0';
+	free(rq->path);
+	if ((rq->path = malloc(rawlen + 1)) == NULL)
+		return MHD_NO;
+	if (tc_url_path_decode(rq->uri, rawlen, rq->path, rawlen + 1, &n, msg,
+		sizeof(msg)) != 0 ||
+	    strcmp(rq->path, url) != 0) {
+		free(rq->path);
+		rq->path = strndup(url, 256);
+		return refuse_now(c, rq, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		    "bad-path",
+		    msg[0] != '\0' ? msg : "the path does not decode as sent");
+	}
+	if (!rq->method_get && !rq->method_head && !rq->method_post)
+		return refuse_now(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    VD_R_METHOD, "method-not-allowed",
+		    "only GET, HEAD and POST");
+	if (rq->method_post) {
+		cl = vd_req_header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl != NULL) {
+			errno = 0;
+			len = strtoull(cl, &end, 10);
+			if (errno != 0 || *end != '\0' ||
+			    len > vd->conf.max_body)
+				return refuse_now(c, rq,
+				    MHD_HTTP_CONTENT_TOO_LARGE, VD_R_TOO_LARGE,
+				    "too-large",
+				    "the body is longer than max-body");
+		}
+		tc_buf_init(&rq->body, vd->conf.max_body);
+	}
+	*answered = 0;
+	return MHD_YES;
 }
 
 static enum MHD_Result
@@ -351,41 +558,16 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
     size_t *upload_data_size, void **con_cls)
 {
 	struct vd_req *rq = *con_cls;
-	const char *cl;
-	char *end;
-	unsigned long long n;
+	enum MHD_Result ok;
+	int answered;
 
 	if (rq == NULL)
 		return MHD_NO; /* out of memory in on_uri */
 	if (!rq->seen) {
 		rq->seen = 1;
-		rq->method_get = strcmp(method, MHD_HTTP_METHOD_GET) == 0;
-		rq->method_head = strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-		rq->method_post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
-		rq->path = strndup(url, 256);
-		if (rq->uri_too_long)
-			return refuse_now(c, rq, MHD_HTTP_URI_TOO_LONG,
-			    VD_R_TOO_LARGE, "too-large",
-			    "the query string is longer than max-query");
-		if (!rq->method_get && !rq->method_head && !rq->method_post)
-			return refuse_now(c, rq, MHD_HTTP_METHOD_NOT_ALLOWED,
-			    VD_R_METHOD, "method-not-allowed",
-			    "only GET, HEAD and POST");
-		if (rq->method_post) {
-			cl = vd_req_header(c, MHD_HTTP_HEADER_CONTENT_LENGTH);
-			if (cl != NULL) {
-				errno = 0;
-				n = strtoull(cl, &end, 10);
-				if (errno != 0 || *end != '\0' ||
-				    n > vd->conf.max_body)
-					return refuse_now(c, rq,
-					    MHD_HTTP_CONTENT_TOO_LARGE,
-					    VD_R_TOO_LARGE, "too-large",
-					    "the body is longer than "
-					    "max-body");
-			}
-			tc_buf_init(&rq->body, vd->conf.max_body);
-		}
+		ok = first_call(c, rq, url, method, version, &answered);
+		if (answered || ok != MHD_YES)
+			return ok;
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {
@@ -415,6 +597,9 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	char msg[512];
 	size_t n;
 
+	/* Messages about bad connections come at the rate they do. */
+	if (!vd_log_limit(VD_LIMIT_HTTP, vd_mono_ns()))
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	n = strlen(msg);
 	while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == '\r'))
@@ -422,48 +607,7 @@ mhd_log(void *cls, const char *fmt, va_list ap)
 	vd_log_event("http", "warning", "%s", msg);
 }
 
-/* Reads a PEM file for TLS; the key must not be readable by others. */
-static char *
-read_pem(const char *path, int secret, char *err, size_t errlen)
-{
-	struct stat st;
-	char *buf = NULL;
-	ssize_t n;
-	size_t got = 0;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) ||
-	    st.st_size > 1024 * 1024) {
-		snprintf(
-		    err, errlen, "%s: not a regular file under 1 MiB", path);
-		goto fail;
-	}
-	if (secret && (st.st_mode & 077) != 0) {
-		snprintf(err, errlen,
-		    "%s: group or others may read this private key (mode "
-		    "%03o); chmod 600 it",
-		    path, (unsigned)(st.st_mode & 0777));
-		goto fail;
-	}
-	if ((buf = calloc(1, (size_t)st.st_size + 1)) == NULL)
-		goto fail;
-	while (got < (size_t)st.st_size &&
-	    (n = read(fd, buf + got, (size_t)st.st_size - got)) > 0)
-		got += (size_t)n;
-	close(fd);
-	return buf;
-fail:
-	free(buf);
-	close(fd);
-	return NULL;
-}
-
 static struct MHD_Daemon *mhd;
-static char *tls_cert, *tls_key;
 
 int
 vd_http_start(char *err, size_t errlen)
@@ -478,11 +622,13 @@ vd_http_start(char *err, size_t errlen)
 	/*
 	 * Each connection has a memory pool of this size, which
 	 * libmicrohttpd clears between requests: big enough for the request
-	 * line (with its query string) and ordinary headers, and no bigger,
-	 * as clearing it is a measurable part of a small request's cost.
+	 * line (with its query string), the records of its parameters and
+	 * ordinary headers, and no bigger, as clearing it is a measurable
+	 * part of a small request's cost.
 	 */
-	size_t memlimit = 8 * 1024 + (size_t)vd->conf.max_query;
-	struct MHD_OptionItem opts[16];
+	size_t memlimit = 8 * 1024 + (size_t)vd->conf.max_query +
+	    QUERY_PARTS_MAX * PART_RECORD;
+	struct MHD_OptionItem opts[20];
 	int i = 0;
 	long ncpu;
 
@@ -515,6 +661,8 @@ vd_http_start(char *err, size_t errlen)
 		(intptr_t)on_uri, NULL };
 	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_COMPLETED,
 		(intptr_t)on_done, NULL };
+	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_NOTIFY_CONNECTION,
+		(intptr_t)on_conn, NULL };
 	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_TIMEOUT,
 		vd->conf.timeout, NULL };
 	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_CONNECTION_LIMIT,
@@ -528,16 +676,10 @@ vd_http_start(char *err, size_t errlen)
 	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_BACKLOG_SIZE,
 		1024, NULL };
 	if (vd->conf.tls_cert[0] != '\0') {
-		if ((tls_cert = read_pem(vd->conf.tls_cert, 0, err, errlen)) ==
-			NULL ||
-		    (tls_key = read_pem(vd->conf.tls_key, 1, err, errlen)) ==
-			NULL)
+		if (vd_tls_load(err, errlen) != 0)
 			return -1;
 		flags |= MHD_USE_TLS;
-		opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_KEY,
-			0, tls_key };
-		opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_MEM_CERT,
-			0, tls_cert };
+		i += vd_tls_options(opts + i);
 	}
 	opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_END, 0, NULL };
 	/* The logger must come first to catch the messages of start-up. */
@@ -564,8 +706,5 @@ vd_http_stop(void)
 		MHD_stop_daemon(mhd);
 	mhd = NULL;
 	vd->mhd = NULL;
-	if (tls_key != NULL)
-		tc_wipe_free(tls_key, strlen(tls_key));
-	free(tls_cert);
-	tls_key = tls_cert = NULL;
+	vd_tls_shutdown();
 }

@@ -15,11 +15,18 @@
  * cost about a sixth of a small request (measured, docs/performance.md).
  * Events are written at once. SIGHUP reopens the file (log rotation) by
  * dup2() over the same descriptor, without a lock.
+ *
+ * Lines that a client can cause without ever being answered
+ * (libmicrohttpd's messages about bad connections, requests closed before
+ * an answer) pass a token bucket each (LIMIT_RATE a second, bursts of
+ * LIMIT_BURST), so a flood of them cannot fill the disk; what was dropped
+ * is counted in a "log-limited" event and in /metrics.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +43,27 @@ static pthread_once_t line_once = PTHREAD_ONCE_INIT;
 
 #define FLUSH_AT 4000 /* bytes: a write never exceeds this */
 #define FLUSH_MS 100  /* the flusher's period */
+
+#define LIMIT_RATE  10	/* lines a second of each limited kind */
+#define LIMIT_BURST 100 /* lines at once */
+
+struct limit {
+	pthread_mutex_t mu;
+	uint64_t last_ns;
+	uint64_t tokens_ns;    /* tokens in nanoseconds of refill */
+	unsigned long dropped; /* since the last "log-limited" event */
+	int started;
+};
+
+static struct limit limits[VD_LIMIT_COUNT] = {
+	[VD_LIMIT_HTTP] = { .mu = PTHREAD_MUTEX_INITIALIZER },
+	[VD_LIMIT_ABORTED] = { .mu = PTHREAD_MUTEX_INITIALIZER },
+};
+static const char *const limit_names[VD_LIMIT_COUNT] = {
+	[VD_LIMIT_HTTP] = "libmicrohttpd messages",
+	[VD_LIMIT_ABORTED] = "lines of requests closed before an answer",
+};
+static atomic_ulong limited_total[VD_LIMIT_COUNT];
 
 /* A worker thread's lines waiting to be written. */
 struct linebuf {
@@ -478,4 +506,45 @@ vd_log_event(const char *event, const char *level, const char *fmt, ...)
 	tc_buf_put_u8(&b, '}');
 	emit(&b);
 	tc_buf_release(&b);
+}
+
+int
+vd_log_limit(enum vd_limit kind, uint64_t now_ns)
+{
+	const uint64_t per = 1000000000u / LIMIT_RATE;
+	const uint64_t cap = (uint64_t)LIMIT_BURST * per;
+	struct limit *l = &limits[kind];
+	unsigned long dropped = 0;
+	int ok;
+
+	pthread_mutex_lock(&l->mu);
+	if (!l->started) {
+		l->started = 1;
+		l->tokens_ns = cap;
+	} else if (now_ns > l->last_ns) {
+		l->tokens_ns += now_ns - l->last_ns;
+		if (l->tokens_ns > cap)
+			l->tokens_ns = cap;
+	}
+	l->last_ns = now_ns;
+	if ((ok = l->tokens_ns >= per)) {
+		l->tokens_ns -= per;
+		dropped = l->dropped;
+		l->dropped = 0;
+	} else
+		l->dropped++;
+	pthread_mutex_unlock(&l->mu);
+	if (!ok)
+		atomic_fetch_add(&limited_total[kind], 1);
+	if (dropped != 0)
+		vd_log_event("log-limited", "warning",
+		    "%lu %s were not logged (more than %d a second)", dropped,
+		    limit_names[kind], LIMIT_RATE);
+	return ok;
+}
+
+unsigned long
+vd_log_limited(enum vd_limit kind)
+{
+	return atomic_load(&limited_total[kind]);
 }

@@ -198,9 +198,10 @@ vd_metrics_render(struct tc_buf *out)
 		    "# TYPE tcard_bundle_revocations_next_update_seconds "
 		    "gauge\n"
 		    "tcard_bundle_revocations_next_update_seconds %lld\n"
-		    "# HELP tcard_bundle_revocations_count Serials revoked.\n"
-		    "# TYPE tcard_bundle_revocations_count gauge\n"
-		    "tcard_bundle_revocations_count %" PRIu64 "\n"
+		    "# HELP tcard_bundle_revoked_serials Serials revoked by "
+		    "the list in use.\n"
+		    "# TYPE tcard_bundle_revoked_serials gauge\n"
+		    "tcard_bundle_revoked_serials %" PRIu64 "\n"
 		    "# HELP tcard_bundle_stale 1 when the revocation list is "
 		    "past next-update plus the grace.\n"
 		    "# TYPE tcard_bundle_stale gauge\n"
@@ -209,9 +210,9 @@ vd_metrics_render(struct tc_buf *out)
 		    "the trust list in use.\n"
 		    "# TYPE tcard_bundle_trust_issued_at_seconds gauge\n"
 		    "tcard_bundle_trust_issued_at_seconds %lld\n"
-		    "# HELP tcard_bundle_generation Bundles swapped in since "
-		    "start.\n"
-		    "# TYPE tcard_bundle_generation counter\n"
+		    "# HELP tcard_bundle_generation Generation of the bundle "
+		    "in use: 1 at start, one more per swap.\n"
+		    "# TYPE tcard_bundle_generation gauge\n"
 		    "tcard_bundle_generation %" PRIu64 "\n",
 		    b->rev->seq, (long long)(now - b->rev->issued_at),
 		    (long long)(b->rev->next_update - now),
@@ -245,11 +246,17 @@ vd_metrics_render(struct tc_buf *out)
 	    "# HELP tcard_throttled_total Lookups refused by a throttle.\n"
 	    "# TYPE tcard_throttled_total counter\n"
 	    "tcard_throttled_total{by=\"client\"} %lu\n"
-	    "tcard_throttled_total{by=\"card\"} %lu\n",
+	    "tcard_throttled_total{by=\"card\"} %lu\n"
+	    "# HELP tcard_log_lines_dropped_total Log lines over the rate "
+	    "limit of their kind, not written.\n"
+	    "# TYPE tcard_log_lines_dropped_total counter\n"
+	    "tcard_log_lines_dropped_total{kind=\"http\"} %lu\n"
+	    "tcard_log_lines_dropped_total{kind=\"aborted\"} %lu\n",
 	    atomic_load(&vd->reloads_ok), atomic_load(&vd->reloads_unchanged),
 	    atomic_load(&vd->reloads_refused), atomic_load(&vd->reloads_failed),
 	    vd_throttle_refused(vd->client_tb),
-	    vd_throttle_refused(vd->card_tb));
+	    vd_throttle_refused(vd->card_tb), vd_log_limited(VD_LIMIT_HTTP),
+	    vd_log_limited(VD_LIMIT_ABORTED));
 	vd_bundle_put(b);
 	return 0;
 }

@@ -335,6 +335,15 @@ void vd_log_close(void);
 void vd_log_request(const char *client, const char *method, const char *path,
     enum vd_endpoint e, unsigned status, enum vd_result r, uint64_t ns,
     size_t bytes, const char *card_masked);
+/* Lines that pass a rate limit (vd_log_limit). */
+enum vd_limit { VD_LIMIT_HTTP, VD_LIMIT_ABORTED, VD_LIMIT_COUNT };
+/*
+ * 1 when a line of this kind may be written at now_ns (monotonic), 0 when
+ * it is over the kind's rate and must be dropped (it is counted).
+ */
+int vd_log_limit(enum vd_limit kind, uint64_t now_ns);
+/* Lines of this kind dropped since start. */
+unsigned long vd_log_limited(enum vd_limit kind);
 /* An event line: {"ts", "event", "level", "message", extra...}. */
 void vd_log_event(const char *event, const char *level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -360,8 +369,11 @@ struct vd_req {
 	char *uri;	   /* raw request target, NUL-terminated (copy) */
 	const char *query; /* inside uri after '?', or NULL */
 	size_t querylen;
-	int uri_too_long;
-	int seen; /* the access handler ran once */
+	/* Refused in the URI callback: answered at the first access call. */
+	unsigned refuse_status;
+	const char *refuse_code, *refuse_msg; /* static strings */
+	struct vd_conn *conn; /* its connection's slot, or NULL */
+	int seen;	      /* the access handler ran once */
 	int method_get, method_post, method_head;
 	struct tc_buf body;
 	int body_too_large;
@@ -392,6 +404,8 @@ struct vd_resp {
 	const char *allow;
 	const char *www_auth; /* WWW-Authenticate of a 401 */
 	int html_security;    /* add the page's CSP headers */
+	const char *location; /* Location of a redirect */
+	int close;	      /* Connection: close (bad framing) */
 	int suspended;	      /* the handler suspended the connection */
 	enum vd_result result;
 };
@@ -508,6 +522,52 @@ void vd_ep_services(struct MHD_Connection *c, struct vd_req *rq,
  * 0 or -1 with err.
  */
 int vd_ledger_open(char *err, size_t errlen);
+
+/*
+ * A connection's slot (made when libmicrohttpd accepts it, freed when it
+ * closes): the request in progress, which the slot owns until the
+ * completion callback takes it back, so a request that libmicrohttpd
+ * drops without that callback is freed when the next one starts or when
+ * the connection closes; and the TLS credentials' epoch it started in.
+ */
+struct vd_conn {
+	struct vd_req *rq;
+	uint64_t tls_epoch;
+	int tls;
+};
+
+/* ---- TLS (vd-tls.c) ---- */
+
+struct MHD_OptionItem;
+
+/* GnuTLS priorities of the daemon: TLS 1.3 and 1.2, nothing older. */
+#define VD_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+
+/*
+ * Loads tls-cert and tls-key (the key must not be readable by group or
+ * others; the two must match). Returns 0 or -1 with err.
+ */
+int vd_tls_load(char *err, size_t errlen);
+/*
+ * Fills opts with the MHD options that serve the loaded credentials
+ * through a certificate callback (so they can be replaced) and the
+ * priorities; returns how many it wrote (at most 2).
+ */
+int vd_tls_options(struct MHD_OptionItem *opts);
+/*
+ * SIGHUP: reads tls-cert and tls-key again; new connections get the new
+ * pair, connections already open keep theirs. Returns 0, or -1 with err
+ * (the pair in use stays).
+ */
+int vd_tls_reload(char *err, size_t errlen);
+/* A connection starts (its epoch, to give to vd_tls_conn_closed). */
+uint64_t vd_tls_conn_started(void);
+/* A connection that started in epoch closed. */
+void vd_tls_conn_closed(uint64_t epoch);
+/* A connection could not be accounted for: credentials are never freed. */
+void vd_tls_conn_untracked(void);
+/* Frees every credential (after libmicrohttpd stopped). */
+void vd_tls_shutdown(void);
 
 /* Starts libmicrohttpd; returns 0 or -1 with err. */
 int vd_http_start(char *err, size_t errlen);

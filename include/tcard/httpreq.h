@@ -142,4 +142,55 @@ int tc_redeem_req_parse(struct tc_redeem_req *out /* OUT */,
 /* 1 when s is a request id: 1 to 64 of A-Z a-z 0-9 . _ : - */
 int tc_request_id_ok(const char *s);
 
+/*
+ * Decodes the path of a raw request target s (len bytes; it ends at the
+ * first '?' or at len) into out: %XX escapes (hex digits of either case)
+ * become bytes, '+' stays '+'. The decoded path is never longer than the
+ * raw one, so outmax = len + 1 always suffices. A decoded path is what the
+ * daemon routes on, so it must not hide anything from a C string compare:
+ * an escape that decodes to NUL (%00) or to '/' inside a segment (%2F) is
+ * refused, and so is any control character. Fills out (NUL-terminated)
+ * and *outlen (may be NULL). Returns 0 or
+ *   TC_ERR_INVALID_ARG   out NULL or outmax 0, or s NULL with len > 0;
+ *   TC_ERR_TOO_LARGE     outmax too small for the decoded path;
+ *   TC_ERR_MALFORMED     a '%' not followed by two hex digits, %00, %2F,
+ *                        a control character (err gives the byte offset).
+ * On failure out is "".
+ */
+int tc_url_path_decode(const char *s, size_t len, char *out /* OUT */,
+    size_t outmax, size_t *outlen /* OUT */, char *err, size_t errlen);
+
+/*
+ * The message framing of an HTTP/1.1 request (RFC 9112 section 6): fed
+ * every header field of a request, one at a time, before its body is read.
+ */
+struct tc_http_framing {
+	unsigned te;	   /* Transfer-Encoding fields */
+	int te_other;	   /* one of them is not exactly "chunked" */
+	unsigned cl;	   /* Content-Length fields */
+	int cl_differ;	   /* two Content-Length values differ */
+	char cl_first[24]; /* the first Content-Length value (cut) */
+};
+
+void tc_http_framing_init(struct tc_http_framing *f /* OUT */);
+/* Adds one header field (name compared without case; NULLs ignored). */
+void tc_http_framing_add(
+    struct tc_http_framing *f, const char *name, const char *value);
+
+/*
+ * Judges the framing gathered in f for a request of HTTP/1.0 (http10 1)
+ * or HTTP/1.1. Returns 0 (at most one Content-Length, or one
+ * Transfer-Encoding: chunked on HTTP/1.1, and not both) or
+ *   TC_ERR_MALFORMED     both Transfer-Encoding and Content-Length, two
+ *                        Content-Length fields (equal or not), two
+ *                        Transfer-Encoding fields, Transfer-Encoding on
+ *                        HTTP/1.0: the framing is ambiguous (answer 400
+ *                        and close the connection);
+ *   TC_ERR_UNSUPPORTED   a transfer coding other than "chunked" (answer
+ *                        501 and close).
+ * err says which.
+ */
+int tc_http_framing_check(
+    const struct tc_http_framing *f, int http10, char *err, size_t errlen);
+
 #endif

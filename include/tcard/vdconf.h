@@ -62,7 +62,7 @@ struct tc_vdconf {
 	unsigned max_query;		     /* bytes of a query string */
 	unsigned timeout;		     /* idle seconds before a close */
 	unsigned max_connections;
-	unsigned per_ip_connections;	    /* 0: no per-address limit */
+	unsigned per_ip_connections;	    /* 0: no per-address limit (64) */
 	unsigned cache_max_age;		    /* Cache-Control max-age of files */
 	char port_file[TC_VDCONF_PATH_MAX]; /* "" none */
 	char ledger[TC_VDCONF_PATH_MAX];    /* usage ledger; "" no services */

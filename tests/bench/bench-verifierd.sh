@@ -73,7 +73,8 @@ tok=bench-token-$(openssl rand -hex 16)
 	--state-dir "$T/state" \
 	--log "$T/vd.log" ${VD_BENCH_THREADS:+--threads "$VD_BENCH_THREADS"} \
 	--lookup-client-rate $big/s --lookup-client-burst $big \
-	--lookup-card-rate $big/s --lookup-card-burst $big 2>"$T/vd.err" &
+	--lookup-card-rate $big/s --lookup-card-burst $big \
+	--per-ip-connections 0 2>"$T/vd.err" & # wrk is one address
 pid=$!
 for _ in $(seq 600); do
 	[ -s "$T/port" ] && break

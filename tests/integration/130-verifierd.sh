@@ -215,7 +215,7 @@ body_json "no-delta" 'assert o["error"] == "no-delta"'
 expect_http 400 "since must be a number" GET "$A/v1/revocations?since=x"
 expect_http 200 "/bundle/trust.cose" GET "$A/bundle/trust.cose"
 check "the file" cmp -s "$T/body" "$B/trust.cose"
-expect_http 404 "/bundle/ serves bundle names only" GET "$A/bundle/..%2Fkeys%2Fpepper.key"
+expect_http 400 "/bundle/ refuses an encoded /: not a way out (bad-path)" GET "$A/bundle/..%2Fkeys%2Fpepper.key"
 expect_http 404 "and no programme files" GET "$A/bundle/programmes"
 
 # --- robustness: garbage, a slow client, others still served ---

@@ -362,6 +362,103 @@ test_redeem_req(void **state)
 	assert_false(tc_request_id_ok(NULL));
 }
 
+static void
+test_url_path(void **state)
+{
+	static const struct {
+		const char *in, *out;
+		int r;
+	} v[] = {
+		{ "/healthz", "/healthz", 0 },
+		{ "/v1/lookup?card=1%00&x", "/v1/lookup", 0 },
+		{ "/bundle/trust%2ecose", "/bundle/trust.cose", 0 },
+		{ "/a+b%41%e4%b8%ad", "/a+bA\xe4\xb8\xad", 0 },
+		{ "", "", 0 },
+		{ "/bundle/trust.cose%00x", "", TC_ERR_MALFORMED },
+		{ "/bundle/programmes%2Fx.json", "", TC_ERR_MALFORMED },
+		{ "/bundle/programmes%2fx.json", "", TC_ERR_MALFORMED },
+		{ "/x%0a", "", TC_ERR_MALFORMED },
+		{ "/x%7F", "", TC_ERR_MALFORMED },
+		{ "/x%", "", TC_ERR_MALFORMED },
+		{ "/x%4", "", TC_ERR_MALFORMED },
+		{ "/x%zz", "", TC_ERR_MALFORMED },
+	};
+	char out[64], err[128];
+	size_t i, n;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		n = 99;
+		assert_int_equal(tc_url_path_decode(v[i].in, strlen(v[i].in),
+				     out, sizeof(out), &n, err, sizeof(err)),
+		    v[i].r);
+		assert_string_equal(out, v[i].out);
+		if (v[i].r == 0)
+			assert_int_equal(n, strlen(v[i].out));
+	}
+	/* The message names the escape and where it is. */
+	assert_int_equal(tc_url_path_decode("/b/x%00y", 8, out, sizeof(out),
+			     NULL, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	assert_non_null(strstr(err, "byte 4"));
+	assert_non_null(strstr(err, "NUL"));
+	/* The raw length plus one always suffices; less does not. */
+	assert_int_equal(
+	    tc_url_path_decode("/abc", 4, out, 5, NULL, err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_url_path_decode("/abc", 4, out, 4, NULL, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	assert_int_equal(
+	    tc_url_path_decode("/a", 2, NULL, 4, NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+}
+
+static void
+test_framing(void **state)
+{
+	static const struct {
+		const char *h[4][2];
+		int http10, r;
+	} v[] = {
+		{ { { "Host", "x" } }, 0, 0 },
+		{ { { "Content-Length", "5" } }, 0, 0 },
+		{ { { "transfer-encoding", " Chunked " } }, 0, 0 },
+		{ { { "Transfer-Encoding", "chunked" } }, 1, TC_ERR_MALFORMED },
+		{ { { "Transfer-Encoding", "chunked" },
+		      { "Content-Length", "5" } },
+		    0, TC_ERR_MALFORMED },
+		{ { { "Content-Length", "0" }, { "Content-Length", "40" } }, 0,
+		    TC_ERR_MALFORMED },
+		{ { { "Content-Length", "5" }, { "content-length", "5" } }, 0,
+		    TC_ERR_MALFORMED },
+		{ { { "Transfer-Encoding", "chunked" },
+		      { "Transfer-Encoding", "chunked" } },
+		    0, TC_ERR_MALFORMED },
+		{ { { "Transfer-Encoding", "gzip" } }, 0, TC_ERR_UNSUPPORTED },
+		{ { { "Transfer-Encoding", "gzip, chunked" } }, 0,
+		    TC_ERR_UNSUPPORTED },
+		{ { { "Transfer-Encoding", "chunked, chunked" } }, 0,
+		    TC_ERR_UNSUPPORTED },
+		{ { { "Transfer-Encoding", "" } }, 0, TC_ERR_UNSUPPORTED },
+	};
+	struct tc_http_framing f;
+	char err[128];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		tc_http_framing_init(&f);
+		for (k = 0; k < 4 && v[i].h[k][0] != NULL; k++)
+			tc_http_framing_add(&f, v[i].h[k][0], v[i].h[k][1]);
+		assert_int_equal(
+		    tc_http_framing_check(&f, v[i].http10, err, sizeof(err)),
+		    v[i].r);
+	}
+	tc_http_framing_init(&f);
+	tc_http_framing_add(&f, "Content-Length", "0");
+	tc_http_framing_add(&f, "Content-Length", "40");
+	tc_http_framing_check(&f, 0, err, sizeof(err));
+	assert_non_null(strstr(err, "different values"));
+}
+
 int
 main(void)
 {
@@ -372,6 +469,8 @@ main(void)
 		cmocka_unit_test(test_form_only),
 		cmocka_unit_test(test_verify_req),
 		cmocka_unit_test(test_redeem_req),
+		cmocka_unit_test(test_url_path),
+		cmocka_unit_test(test_framing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,9 @@ test_defaults(void **state)
 	assert_int_equal(c.binding_concurrency, 0);
 	assert_int_equal(c.binding_wait, 250);
 	assert_string_equal(c.lookup_guard, "");
+	/* One address cannot take every connection by default. */
+	assert_int_equal(c.max_connections, 1024);
+	assert_int_equal(c.per_ip_connections, 64);
 	/* A bundle is the one thing required. */
 	assert_int_equal(
 	    tc_vdconf_check(&c, err, sizeof(err)), TC_ERR_INVALID_ARG);

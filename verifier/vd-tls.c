@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * HTTPS of tcard-verifierd: the certificate and key (tls-cert, tls-key),
+ * served to libmicrohttpd's GnuTLS through a certificate callback
+ * (MHD_OPTION_HTTPS_CERT_CALLBACK) rather than loaded into it once, so
+ * that SIGHUP can replace them without a restart: new connections get the
+ * new pair, connections already open keep the one they started with.
+ * Only TLS 1.3 and 1.2 are offered (VD_TLS_PRIORITIES).
+ *
+ * A pair handed to a handshake must outlive it, and GnuTLS does not say
+ * when it is done with it, so a replaced pair is retired, not freed: it
+ * is freed when every connection that was open when it was replaced has
+ * closed (connections are counted by the connection callback of
+ * vd-http.c, which runs before a connection's first byte). Reference:
+ * docs/verifierd.md (TLS).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gnutls/abstract.h>
+#include <gnutls/gnutls.h>
+#include <microhttpd.h>
+
+#include "tcard/buf.h"
+#include "vd.h"
+
+#define CHAIN_MAX 16		/* certificates in tls-cert */
+#define PEM_MAX	  (1024 * 1024) /* bytes of either file */
+
+/* A certificate chain and its key, as handed to GnuTLS. */
+struct creds {
+	gnutls_pcert_st pcert[CHAIN_MAX];
+	unsigned n;
+	gnutls_privkey_t key;
+	/* Once retired: connections still open that may hold it. */
+	unsigned long pending;
+	uint64_t retired_in; /* the epoch that replaced it */
+	struct creds *next;
+};
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static struct creds *cur;     /* what new handshakes get */
+static struct creds *retired; /* replaced, not yet freed */
+static uint64_t epoch;	      /* replacements so far */
+static unsigned long live;    /* connections open */
+static int never_free;	      /* a connection was not counted */
+
+static void
+creds_free(struct creds *c)
+{
+	unsigned i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->n; i++)
+		gnutls_pcert_deinit(&c->pcert[i]);
+	if (c->key != NULL)
+		gnutls_privkey_deinit(c->key);
+	free(c);
+}
+
+/* Reads a PEM file; the key must not be readable by group or others. */
+static int
+read_pem(
+    const char *path, int secret, struct tc_buf *out, char *err, size_t errlen)
+{
+	struct stat st;
+	uint8_t chunk[4096];
+	ssize_t n;
+	int fd, r = -1;
+
+	tc_buf_init(out, PEM_MAX);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		vd_err(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		vd_err(err, errlen, "%s: not a regular file", path);
+		goto out;
+	}
+	if (secret && (st.st_mode & 077) != 0) {
+		vd_err(err, errlen,
+		    "%s: group or others may read this private key (mode "
+		    "%03o); chmod 600 it",
+		    path, (unsigned)(st.st_mode & 0777));
+		goto out;
+	}
+	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || tc_buf_put(out, chunk, (size_t)n) != 0) {
+			vd_err(err, errlen, "%s: %s", path,
+			    n < 0 ? strerror(errno) : "larger than 1 MiB");
+			goto out;
+		}
+	}
+	r = 0;
+out:
+	explicit_bzero(chunk, sizeof(chunk));
+	close(fd);
+	return r;
+}
+
+/* Loads and checks the configured pair into *out. */
+static int
+creds_load(struct creds **out, char *err, size_t errlen)
+{
+	const char *cpath = vd->conf.tls_cert, *kpath = vd->conf.tls_key;
+	gnutls_certificate_credentials_t check = NULL;
+	struct tc_buf cert, key;
+	gnutls_datum_t cd, kd;
+	struct creds *c = NULL;
+	int r = -1, g;
+
+	*out = NULL;
+	tc_buf_init(&cert, 1);
+	tc_buf_init(&key, 1);
+	if (read_pem(cpath, 0, &cert, err, errlen) != 0 ||
+	    read_pem(kpath, 1, &key, err, errlen) != 0)
+		goto out;
+	cd = (gnutls_datum_t){ cert.data, (unsigned)cert.len };
+	kd = (gnutls_datum_t){ key.data, (unsigned)key.len };
+	/* GnuTLS's own check that the key is the certificate's. */
+	if ((g = gnutls_certificate_allocate_credentials(&check)) < 0 ||
+	    (g = gnutls_certificate_set_x509_key_mem(
+		 check, &cd, &kd, GNUTLS_X509_FMT_PEM)) < 0) {
+		vd_err(err, errlen, "%s, %s: %s", cpath, kpath,
+		    gnutls_strerror(g));
+		goto out;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		vd_err(err, errlen, "%s", "out of memory");
+		goto out;
+	}
+	c->n = CHAIN_MAX;
+	if ((g = gnutls_pcert_list_import_x509_raw(
+		 c->pcert, &c->n, &cd, GNUTLS_X509_FMT_PEM, 0)) < 0) {
+		c->n = 0;
+		vd_err(err, errlen, "%s: %s", cpath, gnutls_strerror(g));
+		goto out;
+	}
+	if ((g = gnutls_privkey_init(&c->key)) < 0 ||
+	    (g = gnutls_privkey_import_x509_raw(
+		 c->key, &kd, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
+		vd_err(err, errlen, "%s: %s", kpath, gnutls_strerror(g));
+		goto out;
+	}
+	*out = c;
+	c = NULL; /* transferred */
+	r = 0;
+out:
+	if (check != NULL)
+		gnutls_certificate_free_credentials(check);
+	creds_free(c);
+	tc_buf_release(&cert);
+	tc_buf_release(&key); /* wiped */
+	return r;
+}
+
+int
+vd_tls_load(char *err, size_t errlen)
+{
+	struct creds *c;
+
+	if (creds_load(&c, err, errlen) != 0)
+		return -1;
+	pthread_mutex_lock(&mu);
+	creds_free(cur);
+	cur = c;
+	pthread_mutex_unlock(&mu);
+	return 0;
+}
+
+/*
+ * GnuTLS asks for the server's chain and key during a handshake. They stay
+ * ours: GnuTLS neither frees nor changes them.
+ */
+static int
+cert_cb(gnutls_session_t s, const gnutls_datum_t *req_ca_dn, int nreqs,
+    const gnutls_pk_algorithm_t *algos, int nalgos, gnutls_pcert_st **pcert,
+    unsigned int *pcert_length, gnutls_privkey_t *pkey)
+{
+	int r = -1;
+
+	pthread_mutex_lock(&mu);
+	if (cur != NULL) {
+		*pcert = cur->pcert;
+		*pcert_length = cur->n;
+		*pkey = cur->key;
+		r = 0;
+	}
+	pthread_mutex_unlock(&mu);
+	return r;
+}
+
+int
+vd_tls_options(struct MHD_OptionItem *opts)
+{
+	opts[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_CERT_CALLBACK, 0,
+		(void *)(uintptr_t)cert_cb };
+	opts[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
+		(void *)(uintptr_t)VD_TLS_PRIORITIES };
+	return 2;
+}
+
+int
+vd_tls_reload(char *err, size_t errlen)
+{
+	struct creds *c;
+
+	if (vd->conf.tls_cert[0] == '\0')
+		return 0;
+	if (creds_load(&c, err, errlen) != 0)
+		return -1;
+	pthread_mutex_lock(&mu);
+	epoch++;
+	if (cur != NULL) {
+		/* Every connection open now may hold it. */
+		cur->retired_in = epoch;
+		cur->pending = live;
+		if (live == 0 && !never_free)
+			creds_free(cur);
+		else {
+			cur->next = retired;
+			retired = cur;
+		}
+	}
+	cur = c;
+	pthread_mutex_unlock(&mu);
+	return 0;
+}
+
+uint64_t
+vd_tls_conn_started(void)
+{
+	uint64_t e;
+
+	pthread_mutex_lock(&mu);
+	live++;
+	e = epoch;
+	pthread_mutex_unlock(&mu);
+	return e;
+}
+
+void
+vd_tls_conn_closed(uint64_t started_in)
+{
+	struct creds **pp, *c;
+
+	pthread_mutex_lock(&mu);
+	live--;
+	for (pp = &retired; (c = *pp) != NULL;) {
+		/* It was open when c was replaced: one fewer may hold c. */
+		if (started_in < c->retired_in && c->pending > 0)
+			c->pending--;
+		if (c->pending == 0 && !never_free) {
+			*pp = c->next;
+			creds_free(c);
+		} else
+			pp = &c->next;
+	}
+	pthread_mutex_unlock(&mu);
+}
+
+void
+vd_tls_conn_untracked(void)
+{
+	pthread_mutex_lock(&mu);
+	never_free = 1;
+	pthread_mutex_unlock(&mu);
+}
+
+void
+vd_tls_shutdown(void)
+{
+	struct creds *c;
+
+	pthread_mutex_lock(&mu);
+	while ((c = retired) != NULL) {
+		retired = c->next;
+		creds_free(c);
+	}
+	creds_free(cur);
+	cur = NULL;
+	pthread_mutex_unlock(&mu);
+}
