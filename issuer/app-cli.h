@@ -35,9 +35,8 @@
 	"    TCARD_PASSPHRASE  the acting operator's passphrase, instead of "  \
 	"the\n"                                                                \
 	"                      prompt\n"                                       \
-	"    TCARD_NOW         injected clock for tests: epoch seconds, "      \
-	"YYYY-MM-DD\n"                                                         \
-	"                      or YYYY-MM-DDTHH:MM:SSZ\n"
+	"    TCARD_NOW         injected clock, test builds only: epoch\n"      \
+	"                      seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"
 #define TC_AC_EXIT                                                             \
 	"EXIT STATUS\n"                                                        \
 	"    0 done; 1 refused (a rule of the programme or the workflow: "     \

@@ -38,9 +38,8 @@
 	"                      prompt (scripts run by a dedicated account "    \
 	"only:\n"                                                              \
 	"                      processes of the same user can read it)\n"      \
-	"    TCARD_NOW         injected clock for tests: epoch seconds, "      \
-	"YYYY-MM-DD\n"                                                         \
-	"                      or YYYY-MM-DDTHH:MM:SSZ\n"
+	"    TCARD_NOW         injected clock, test builds only: epoch\n"      \
+	"                      seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"
 #define TC_LC_EXIT                                                             \
 	"EXIT STATUS\n"                                                        \
 	"    0 done; 1 refused (the card's state, a rule of the programme, "   \

@@ -66,7 +66,7 @@ static const char help[] =
     "\n"
     "ENVIRONMENT\n"
     "    TCARD_HOME  default home directory\n"
-    "    TCARD_NOW   the time written into the audit entry (tests)\n"
+    "    TCARD_NOW   the time written into the audit entry (test builds only)\n"
     "\n"
     "EXAMPLES\n"
     "    tcard-keys init --home /srv/tcard\n"

@@ -44,7 +44,8 @@
 	"                      (default 15) for tests and demonstrations "     \
 	"only;\n"                                                              \
 	"                      a warning is printed below 15.\n"               \
-	"    TCARD_NOW         injected clock for tests (the audit time and "  \
+	"    TCARD_NOW         test builds: injected clock (the audit time "   \
+	"and "                                                                 \
 	"the\n"                                                                \
 	"                      lockout).\n"
 

@@ -51,7 +51,7 @@ static const char help[] =
     "\n"
     "ENVIRONMENT\n"
     "    TCARD_HOME  default home directory\n"
-    "    TCARD_NOW   the time of the addition (tests)\n"
+    "    TCARD_NOW   the time of the addition (test builds only)\n"
     "\n"
     "EXAMPLES\n"
     "    tcard-keys add-signer --alg sm2 --home /srv/tcard\n"

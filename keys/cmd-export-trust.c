@@ -60,7 +60,7 @@ static const char help[] =
     "\n"
     "ENVIRONMENT\n"
     "    TCARD_HOME  default home directory\n"
-    "    TCARD_NOW   the issue time of the list (tests)\n"
+    "    TCARD_NOW   the issue time of the list (test builds only)\n"
     "\n"
     "EXAMPLES\n"
     "    tcard-keys export-trust --home /srv/tcard --out /srv/www/trust.cose\n"

@@ -63,7 +63,7 @@ static const char help[] =
     "\n"
     "ENVIRONMENT\n"
     "    TCARD_HOME  default home directory\n"
-    "    TCARD_NOW   the creation time (tests)\n"
+    "    TCARD_NOW   the creation time (test builds only)\n"
     "\n"
     "EXAMPLES\n"
     "    tcard-keys init --home /srv/tcard\n"

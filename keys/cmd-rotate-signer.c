@@ -55,7 +55,7 @@ static const char help[] =
     "\n"
     "ENVIRONMENT\n"
     "    TCARD_HOME  default home directory\n"
-    "    TCARD_NOW   the time of the rotation (tests)\n"
+    "    TCARD_NOW   the time of the rotation (test builds only)\n"
     "\n"
     "EXAMPLES\n"
     "    tcard-keys rotate-signer --home /srv/tcard\n"

@@ -150,7 +150,7 @@ static const char help[] =
     "\n"
     "ENVIRONMENT\n"
     "    TCARD_PROGRAMMES  default programme directory\n"
-    "    TCARD_NOW         injected clock for tests (it then runs on)\n"
+    "    TCARD_NOW         test builds: injected clock (it then runs on)\n"
     "    TCARD_PROFILES    card profile directory (with reader)\n"
     "\n"
     "EXAMPLES\n"

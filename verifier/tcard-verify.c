@@ -152,7 +152,7 @@ static const char help[] =
     "ENVIRONMENT\n"
     "    TCARD_CA_PIN      the CA pin when --ca-pin is not given\n"
     "    TCARD_PROGRAMMES  default programme directory\n"
-    "    TCARD_NOW         injected clock for tests\n"
+    "    TCARD_NOW         test builds: injected clock\n"
     "\n"
     "EXAMPLES\n"
     "    tcard-verify --bundle /srv/www/tcard --ca-pin 3eff...3e7a "
