@@ -1,14 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target for the signed audit head parser (tc_audit_head_decode in
- * src/bundle.c, the audit-head.cose of a bundle): each input is decoded
- * against a keyring of two fixed keys (ES256 and SM2 from fixed private
- * scalars, so the seed corpus in tests/fuzz/corpus/audithead/ carries real
- * signatures) at a fixed time. A refused input must leave the output
- * zeroed; an accepted one must hold a head of seq >= 1, a publish >= 1,
- * an issued-at within the allowed skew, and its payload must be exactly
- * what tc_audit_head_encode writes for those values (the format has one
- * encoding). Seeds: `fuzz_audithead --write-seeds DIR` (the gcc build).
+ * src/bundle.c, the audit-head.cose of a bundle). Keys are fixed (ES256
+ * and SM2 from fixed private scalars, tests/fuzz/fixed-key.h), so the seed
+ * corpus in tests/fuzz/corpus/audithead/ carries real signatures; the time
+ * is fixed too. The first byte of an input picks what the rest is:
+ *   0  an audit-head.cose as a bundle holds it: untrusted, signature and
+ *      all;
+ *   1  a payload only (CBOR): the target signs it, so the payload parser
+ *      sees arbitrary CBOR behind a valid signature.
+ * A refused input must leave the output zeroed; an accepted one must hold
+ * a head of seq >= 1, a publish >= 1, an issued-at within the allowed skew,
+ * and its payload must be exactly what tc_audit_head_encode writes for
+ * those values (the format has one encoding). Seeds:
+ * `fuzz_audithead --write-seeds DIR` (the gcc build).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -84,26 +89,22 @@ payload_of(const uint8_t *p, size_t n, struct tc_cose_sign1 *msg)
 		abort();
 }
 
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Decodes one audit-head.cose and checks what the decoder says. */
+static void
+one(const uint8_t *data, size_t size)
 {
 	static const uint8_t zero[sizeof(struct tc_audit_head_info)];
-	static int ready;
 	struct tc_audit_head_info info;
 	struct tc_cose_sign1 in, again;
 	struct tc_buf b;
 	char err[256];
 
-	if (!ready) {
-		init();
-		ready = 1;
-	}
 	memset(&info, 0xa5, sizeof(info));
 	if (tc_audit_head_decode(
 		data, size, ring, FUZZ_NOW, &info, err, sizeof(err)) != 0) {
 		if (memcmp(&info, zero, sizeof(info)) != 0)
 			abort();
-		return 0;
+		return;
 	}
 	if (info.head.seq < 1 || info.publish_seq < 1 ||
 	    info.issued_at > FUZZ_NOW + 300 || info.kidlen == 0 ||
@@ -124,21 +125,52 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	tc_cose_sign1_release(&in);
 	tc_cose_sign1_release(&again);
 	tc_buf_release(&b);
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static int ready;
+	struct tc_buf sig;
+
+	if (!ready) {
+		init();
+		ready = 1;
+	}
+	if (size < 1)
+		return 0;
+	switch (data[0]) {
+	case 0:
+		one(data + 1, size - 1);
+		break;
+	case 1:
+		if (size - 1 > TC_AUDIT_HEAD_SIG_MAX - 200)
+			break;
+		tc_buf_init(&sig, TC_AUDIT_HEAD_SIG_MAX);
+		if (tc_cose_sign1_create_max(&sig, es256, data + 1, size - 1,
+			TC_AUDIT_HEAD_SIG_MAX, NULL, 0) != 0)
+			abort();
+		one(sig.data, sig.len);
+		tc_buf_release(&sig);
+		break;
+	}
 	return 0;
 }
 
 #ifndef TC_FUZZING
 int tc_fuzz_write_seeds(const char *dir);
 
+/* Writes DIR/NAME: the mode byte, then len bytes of p. */
 static void
-put_file(const char *dir, const char *name, const struct tc_buf *b)
+put_file(
+    const char *dir, const char *name, uint8_t mode, const void *p, size_t len)
 {
 	char path[4096];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "wb")) == NULL ||
-	    fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0)
+	if ((f = fopen(path, "wb")) == NULL || fwrite(&mode, 1, 1, f) != 1 ||
+	    fwrite(p, 1, len, f) != len || fclose(f) != 0)
 		abort();
 }
 
@@ -156,16 +188,15 @@ head(const char *dir, const char *name, int64_t seq, time_t at,
 	tc_buf_init(&b, TC_AUDIT_HEAD_SIG_MAX);
 	if (tc_audit_head_encode(&b, &h, at, publish, k, NULL, 0) != 0)
 		abort();
-	put_file(dir, name, &b);
+	put_file(dir, name, 0, b.data, b.len);
 	tc_buf_release(&b);
 }
 
-/* A COSE_Sign1 by es256 over payload hex (spaces ignored). */
+/* A payload for mode 1 from hex (spaces ignored). */
 static void
 raw(const char *dir, const char *name, const char *hex)
 {
 	uint8_t pl[512];
-	struct tc_buf b;
 	size_t n = 0;
 	unsigned v;
 
@@ -177,11 +208,7 @@ raw(const char *dir, const char *name, const char *hex)
 		pl[n++] = (uint8_t)v;
 		hex++;
 	}
-	tc_buf_init(&b, TC_AUDIT_HEAD_SIG_MAX);
-	if (tc_cose_sign1_create(&b, es256, pl, n, NULL, 0) != 0)
-		abort();
-	put_file(dir, name, &b);
-	tc_buf_release(&b);
+	put_file(dir, name, 1, pl, n);
 }
 
 int
@@ -201,7 +228,7 @@ tc_fuzz_write_seeds(const char *dir)
 	head(dir, "valid-sm2", 1, FUZZ_NOW - 86400, 1, sm2);
 	head(dir, "valid-big", INT64_MAX, FUZZ_NOW + 300, UINT64_MAX, es256);
 	head(dir, "future", 218, FUZZ_NOW + 301, 7, es256);
-	/* Hand-made payloads signed by a trusted key. */
+	/* Hand-made payloads, signed by the target (mode 1). */
 	snprintf(hex, sizeof(hex), "a6 0101 0218da 03%s 041a6ab13b80 0507 %s",
 	    mac, kind);
 	raw(dir, "hand-valid", hex);
@@ -223,7 +250,7 @@ tc_fuzz_write_seeds(const char *dir)
 	if (tc_revocations_encode(&b, 7, FUZZ_NOW, FUZZ_NOW + 3600, serials, 2,
 		es256, NULL, 0) != 0)
 		abort();
-	put_file(dir, "revocation-list", &b);
+	put_file(dir, "revocation-list", 0, b.data, b.len);
 	tc_buf_release(&b);
 	/* Altered and cut short. */
 	{
@@ -234,9 +261,8 @@ tc_fuzz_write_seeds(const char *dir)
 		    0)
 			abort();
 		b.data[b.len - 1] ^= 0x01;
-		put_file(dir, "bad-signature", &b);
-		b.len /= 2;
-		put_file(dir, "truncated", &b);
+		put_file(dir, "bad-signature", 0, b.data, b.len);
+		put_file(dir, "truncated", 0, b.data, b.len / 2);
 		tc_buf_release(&b);
 	}
 	return 0;
