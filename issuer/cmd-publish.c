@@ -75,6 +75,11 @@ static const char help[] =
     "      programmes/*.json           the programmes the cards use,\n"
     "                                  listed with their SHA-256 in\n"
     "                                  lookup.cose\n"
+    "      audit-head.cose             the registry's audit head (entry\n"
+    "                                  number and MAC of the last audit\n"
+    "                                  entry) signed; verifiers ignore it,\n"
+    "                                  'audit verify --bundle DIR' checks\n"
+    "                                  the log against it\n"
     "    SEQ is one more than the larger of HOME/revocations.seq (shared\n"
     "    with 'tcard-issuer revocations') and the newest list in DIR; it is\n"
     "    recorded before any file is written. Issued-at is now, next-update\n"
@@ -89,12 +94,18 @@ static const char help[] =
     "\n"
     "    Nothing is published from a registry that SQLite's integrity check\n"
     "    finds damaged or whose audit log does not verify (see 'tcard-issuer\n"
-    "    audit verify'). A publish holds a lock (flock) on DIR: a second\n"
-    "    one to the same DIR meanwhile is refused. It first removes the "
-    "temporary\n"
-    "    files that killed runs left (.NAME.XXXXXX) in DIR, DIR/programmes\n"
-    "    and, when older than ten minutes, in HOME. At the end it records\n"
-    "    the audit head in HOME/audit.head, which 'audit verify' checks.\n"
+    "    audit verify'), or no longer holds the head that the last publish\n"
+    "    to DIR signed into DIR/audit-head.cose. A publish holds a lock\n"
+    "    (flock) on DIR: a second one to the same DIR meanwhile is refused.\n"
+    "    It first removes the temporary files that killed runs left\n"
+    "    (.NAME.XXXXXX) in DIR, DIR/programmes and, when older than ten\n"
+    "    minutes, in HOME. At the end it records the audit head in\n"
+    "    HOME/audit.head, which 'audit verify' checks. HOME/audit.head sits\n"
+    "    next to the registry, so whoever can rewrite the one can rewrite\n"
+    "    the other; the signed copy in DIR/audit-head.cose leaves the\n"
+    "    machine with the bundle: keep copies of published bundles (the web\n"
+    "    server's, an archive) and check the log against them with\n"
+    "    'tcard-issuer audit verify --bundle DIR'.\n"
     "\n"
     "OPTIONS\n"
     "    --out DIR            the bundle directory\n"
@@ -513,6 +524,43 @@ clean_temp(const char *home, const char *dir, const char *pdir)
 		    total, total == 1 ? "" : "s");
 }
 
+/*
+ * The audit head signed into the bundle now in DIR (the last publish to
+ * it), as a head the log must still hold: returns 1 with *e filled, or 0
+ * when DIR has none. One that does not verify with the trust list being
+ * published (altered, or its signer is no longer listed) is not
+ * compared, with a warning: `audit verify --bundle` on a copy made
+ * elsewhere is the check that counts (docs/bundle.md, "Audit head").
+ */
+static size_t
+prev_head(const char *dir, const struct tc_cose_keyring *kr, time_t now,
+    struct tc_issuer_expect *e)
+{
+	struct tc_audit_head_info info;
+	struct tc_buf b;
+	char err[512];
+	size_t n = 0;
+	int r;
+
+	memset(e, 0, sizeof(*e));
+	tc_buf_init(&b, TC_AUDIT_HEAD_SIG_MAX + 1);
+	r = tc_bundle_read_file(dir, TC_BUNDLE_AUDIT_HEAD,
+	    TC_AUDIT_HEAD_SIG_MAX, &b, err, sizeof(err));
+	if (r == 0)
+		r = tc_audit_head_decode(
+		    b.data, b.len, kr, now, &info, err, sizeof(err));
+	if (r == 0) {
+		tc_issuer_bundle_expect(e, dir, &info);
+		n = 1;
+	} else if (r != TC_ERR_NOT_FOUND)
+		fprintf(stderr,
+		    "tcard-issuer publish: warning: %s/%s: %s; the log is not "
+		    "compared with it (it is replaced)\n",
+		    dir, TC_BUNDLE_AUDIT_HEAD, err);
+	tc_buf_release(&b);
+	return n;
+}
+
 static int
 exec_publish(int argc, char **argv)
 {
@@ -536,13 +584,16 @@ exec_publish(int argc, char **argv)
 	struct tc_revocations *now_rev = NULL, *check = NULL;
 	struct tc_lookup *lk = NULL;
 	struct tc_audit_report rep;
-	struct tc_buf tbuf, full, data, sig;
+	struct tc_audit_head_info ahead;
+	struct tc_buf tbuf, full, data, sig, abuf;
 	uint8_t pepper[TC_PII_KEY_LEN];
 	uint64_t seq, dir_seq, newest_old, kept[KEEP_MAX];
 	const char *home = NULL, *outdir = NULL, *trustfile = NULL;
-	char err[512], path[PATH_MAX], pdir[PATH_MAX], name[TC_BUNDLE_NAME_MAX];
+	struct tc_issuer_expect prev;
+	char err[2048], path[PATH_MAX], pdir[PATH_MAX],
+	    name[TC_BUNDLE_NAME_MAX];
 	char seqtext[32], *end;
-	size_t nolds = 0, nkeep, i, nkept = 0, npf = 0;
+	size_t nolds = 0, nkeep, i, nkept = 0, npf = 0, nprev;
 	long hours = 24, keep = KEEP_DEFAULT;
 	int ch, r, status = TC_EXIT_INTERNAL, opened = 0, lockfd = -1;
 
@@ -553,6 +604,7 @@ exec_publish(int argc, char **argv)
 	tc_buf_init(&full, TC_REV_MAX_INPUT);
 	tc_buf_init(&data, 0);
 	tc_buf_init(&sig, 0);
+	tc_buf_init(&abuf, TC_AUDIT_HEAD_SIG_MAX);
 	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
 		return status;
 	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
@@ -600,25 +652,6 @@ exec_publish(int argc, char **argv)
 	opened = 1;
 	p.s = &s;
 	status = TC_EXIT_ENV;
-
-	/*
-	 * A bundle is only as good as the registry it is made from: a file
-	 * SQLite finds damaged, or an audit log that does not verify or lost
-	 * its recorded head, is not published from.
-	 */
-	if ((r = tc_issuer_check_registry(
-		 s.home, s.reg, NULL, &rep, err, sizeof(err))) != 0) {
-		char msg[1024];
-
-		snprintf(msg, sizeof(msg),
-		    "%s%s; nothing published ('tcard-issuer audit verify' "
-		    "says more)",
-		    r == TC_ERR_AUDIT_BROKEN ? "the audit log does not verify: "
-					     : "",
-		    err);
-		status = env_fail(r, "registry", msg);
-		goto out;
-	}
 
 	/* The directory, its lock, and what killed runs left there. */
 	snprintf(pdir, sizeof(pdir), "%s/%s", outdir, TC_BUNDLE_PROGRAMMES);
@@ -681,6 +714,27 @@ exec_publish(int argc, char **argv)
 			    "new one");
 			goto out;
 		}
+	}
+
+	/*
+	 * A bundle is only as good as the registry it is made from: a file
+	 * SQLite finds damaged, or an audit log that does not verify, lost
+	 * its recorded head, or lost the head signed into the bundle now in
+	 * DIR, is not published from (nothing has been written yet).
+	 */
+	nprev = prev_head(outdir, kr, s.now, &prev);
+	if ((r = tc_issuer_check_registry(
+		 s.home, s.reg, &prev, nprev, &rep, err, sizeof(err))) != 0) {
+		char msg[2560];
+
+		snprintf(msg, sizeof(msg),
+		    "%s%s; nothing published ('tcard-issuer audit verify' "
+		    "says more)",
+		    r == TC_ERR_AUDIT_BROKEN ? "the audit log does not verify: "
+					     : "",
+		    err);
+		status = env_fail(r, "registry", msg);
+		goto out;
 	}
 
 	/* The cards. */
@@ -789,12 +843,33 @@ exec_publish(int argc, char **argv)
 		goto internal;
 	tc_lookup_free(lk);
 	lk = NULL;
+	/*
+	 * The audit head the registry was checked at, signed: the copy of
+	 * HOME/audit.head that leaves this machine with the bundle.
+	 */
+	if ((r = tc_audit_head_encode(&abuf, &rep.head, s.now, seq, signer, err,
+		 sizeof(err))) != 0) {
+		status = env_fail(r, "audit head", err);
+		goto out;
+	}
+	if ((r = tc_audit_head_decode(abuf.data, abuf.len, kr, s.now, &ahead,
+		 err, sizeof(err))) != 0)
+		goto internal;
+	if (ahead.head.seq != rep.head.seq ||
+	    memcmp(ahead.head.mac, rep.head.mac, sizeof(rep.head.mac)) != 0 ||
+	    ahead.publish_seq != seq) {
+		r = TC_ERR_INTERNAL;
+		snprintf(err, sizeof(err),
+		    "the signed audit head reads back "
+		    "as another head");
+		goto internal;
+	}
 
 	/*
 	 * Write. Files nobody refers to yet come first (programmes, trust
 	 * list, the archived list, the new snapshot data file), then the
 	 * deltas (each complete in itself), then the snapshot header that
-	 * names the new data file, and revocations.cose last.
+	 * names the new data file, the audit head, and revocations.cose last.
 	 */
 	if (mkdir(pdir, 0755) != 0 && errno != EEXIST) {
 		status = env_fail(TC_ERR_IO, pdir, strerror(errno));
@@ -828,6 +903,8 @@ exec_publish(int argc, char **argv)
 	if ((r = link_lookup(outdir, name, &data, err, sizeof(err))) != 0 ||
 	    (r = tc_bundle_write_file(outdir, TC_BUNDLE_LOOKUP_SIG, sig.data,
 		 sig.len, err, sizeof(err))) != 0 ||
+	    (r = tc_bundle_write_file(outdir, TC_BUNDLE_AUDIT_HEAD, abuf.data,
+		 abuf.len, err, sizeof(err))) != 0 ||
 	    (r = tc_bundle_write_file(outdir, TC_BUNDLE_REVOCATIONS, full.data,
 		 full.len, err, sizeof(err))) != 0)
 		goto io;
@@ -868,6 +945,7 @@ out:
 	tc_buf_release(&full);
 	tc_buf_release(&data);
 	tc_buf_release(&sig);
+	tc_buf_release(&abuf);
 	tc_trust_free(trust);
 	tc_cose_key_free(signer);
 	tc_issuer_close(ks, NULL);

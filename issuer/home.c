@@ -8,10 +8,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -283,13 +285,62 @@ tc_issuer_write_audit_head(const char *home, const struct tc_audit_head *head,
 	    home, TC_ISSUER_AUDIT_HEAD_FILE, text, n, err, errlen);
 }
 
+void
+tc_issuer_bundle_expect(struct tc_issuer_expect *e, const char *dir,
+    const struct tc_audit_head_info *info)
+{
+	char when[32];
+	struct tm tm;
+	time_t t = info->issued_at;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(when, sizeof(when), "@%lld", (long long)t);
+	memset(e, 0, sizeof(*e));
+	e->head = info->head;
+	snprintf(e->source, sizeof(e->source),
+	    "signed in bundle %s/%s, publish %llu of %s", dir,
+	    TC_BUNDLE_AUDIT_HEAD, (unsigned long long)info->publish_seq, when);
+}
+
+/*
+ * One pass over the log against one recorded head (NULL: none). A
+ * failure about the head itself (the log is shorter, or differs at the
+ * head's entry) gets the head's source appended to its reason, so the
+ * operator knows which copy of the head caught it.
+ */
+static int
+check_against(struct tc_registry *reg, const struct tc_audit_head *head,
+    const char *source, struct tc_audit_report *rep, char *err, size_t errlen)
+{
+	char why[512] = "", full[sizeof(rep->reason) + 1200];
+	size_t n;
+	int r;
+
+	r = tc_registry_audit_verify(reg, head, rep, why, sizeof(why));
+	if (r == 0)
+		return 0;
+	if (r != TC_ERR_AUDIT_BROKEN)
+		return tc_seterr(err, errlen, r, "%s", why);
+	if (head == NULL || source == NULL ||
+	    strstr(rep->reason, "recorded head") == NULL)
+		return tc_seterr(err, errlen, r, "%s", rep->reason);
+	/* err gets it whole; rep->reason as much as it holds. */
+	snprintf(full, sizeof(full), "%s (%s)", rep->reason, source);
+	n = strnlen(full, sizeof(rep->reason) - 1);
+	memcpy(rep->reason, full, n);
+	rep->reason[n] = '\0';
+	return tc_seterr(err, errlen, r, "%s", full);
+}
+
 int
 tc_issuer_check_registry(const char *home, struct tc_registry *reg,
-    const struct tc_audit_head *expect, struct tc_audit_report *rep, char *err,
-    size_t errlen)
+    const struct tc_issuer_expect *expect, size_t nexpect,
+    struct tc_audit_report *rep, char *err, size_t errlen)
 {
 	struct tc_audit_head recorded;
-	char why[512] = "";
+	char source[PATH_MAX + 64];
+	size_t i;
 	int found, r;
 
 	memset(rep, 0, sizeof(*rep));
@@ -299,30 +350,20 @@ tc_issuer_check_registry(const char *home, struct tc_registry *reg,
 		 home, &recorded, &found, err, errlen)) != 0)
 		return r;
 	if (found) {
-		r = tc_registry_audit_verify(
-		    reg, &recorded, rep, why, sizeof(why));
-		if (r != 0) {
-			if (r == TC_ERR_AUDIT_BROKEN &&
-			    strstr(rep->reason, "recorded head") != NULL) {
-				snprintf(why, sizeof(why),
-				    "%s (recorded in %s/%s at the last "
-				    "publish)",
-				    rep->reason, home,
-				    TC_ISSUER_AUDIT_HEAD_FILE);
-				snprintf(rep->reason, sizeof(rep->reason), "%s",
-				    why);
-			}
-			return tc_seterr(err, errlen, r, "%s",
-			    r == TC_ERR_AUDIT_BROKEN ? rep->reason : why);
-		}
+		snprintf(source, sizeof(source),
+		    "recorded in %s/%s at the last publish", home,
+		    TC_ISSUER_AUDIT_HEAD_FILE);
+		if ((r = check_against(
+			 reg, &recorded, source, rep, err, errlen)) != 0)
+			return r;
 	}
-	if (expect != NULL || !found) {
-		r = tc_registry_audit_verify(
-		    reg, expect, rep, why, sizeof(why));
-		if (r != 0)
-			return tc_seterr(err, errlen, r, "%s",
-			    r == TC_ERR_AUDIT_BROKEN ? rep->reason : why);
-	}
+	for (i = 0; i < nexpect; i++)
+		if ((r = check_against(reg, &expect[i].head, expect[i].source,
+			 rep, err, errlen)) != 0)
+			return r;
+	if (!found && nexpect == 0 &&
+	    (r = check_against(reg, NULL, NULL, rep, err, errlen)) != 0)
+		return r;
 	if (rep->entries == 0) {
 		rep->first_bad = 1;
 		snprintf(rep->reason, sizeof(rep->reason),

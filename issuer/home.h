@@ -71,8 +71,7 @@ int tc_issuer_read_seq(const char *path, uint64_t *seq /* OUT */);
  */
 #define TC_ISSUER_AUDIT_HEAD_FILE "audit.head"
 
-struct tc_audit_head;
-struct tc_audit_report;
+#include "tcard/registry.h"
 
 /*
  * Reads HOME/audit.head into *head; *found is 0 (and *head zero) when the
@@ -88,19 +87,41 @@ int tc_issuer_write_audit_head(const char *home,
     const struct tc_audit_head *head, char *err, size_t errlen);
 
 /*
+ * A head recorded somewhere else that the log must still hold, with where
+ * it came from for messages: "given with --expect-head", "signed in
+ * bundle DIR/audit-head.cose (publish 7 of 2026-11-21T04:00:00Z)".
+ */
+struct tc_issuer_expect {
+	struct tc_audit_head head;
+	char source[1024];
+};
+
+struct tc_audit_head_info;
+
+/*
+ * Fills *e with the head a bundle's audit-head.cose gave (info, already
+ * verified) and its source "signed in bundle DIR/audit-head.cose,
+ * publish P of TIME".
+ */
+void tc_issuer_bundle_expect(struct tc_issuer_expect *e /* OUT */,
+    const char *dir, const struct tc_audit_head_info *info);
+
+/*
  * Decides whether the registry can be trusted before a command relies on
  * all of it (audit verify, publish): SQLite's integrity check, then the
  * audit chain from entry 1 against the head recorded in HOME/audit.head
- * and against expect (NULL: none), and a log that is not empty (init
- * writes entry 1). Fills *rep as tc_registry_audit_verify does (entries,
- * head, first_bad and reason). Returns 0; TC_ERR_DB when the file is
- * damaged, TC_ERR_AUDIT_BROKEN when the log does not verify (rep says
- * where and why); TC_ERR_IO or TC_ERR_MALFORMED for HOME/audit.head; or a
- * database error. err says what was wrong.
+ * and against each of the nexpect heads of expect (may be NULL when
+ * nexpect is 0), and a log that is not empty (init writes entry 1). The
+ * log must hold every one of those heads (it may have grown since). Fills
+ * *rep as tc_registry_audit_verify does (entries, head, first_bad and
+ * reason; a reason about a head says where the head came from). Returns
+ * 0; TC_ERR_DB when the file is damaged, TC_ERR_AUDIT_BROKEN when the log
+ * does not verify (rep says where and why); TC_ERR_IO or TC_ERR_MALFORMED
+ * for HOME/audit.head; or a database error. err says what was wrong.
  */
 int tc_issuer_check_registry(const char *home, struct tc_registry *reg,
-    const struct tc_audit_head *expect, struct tc_audit_report *rep /* OUT */,
-    char *err, size_t errlen);
+    const struct tc_issuer_expect *expect, size_t nexpect,
+    struct tc_audit_report *rep /* OUT */, char *err, size_t errlen);
 
 /* Closes what tc_issuer_open opened (NULLs are fine). */
 void tc_issuer_close(struct tc_keystore *ks, struct tc_registry *reg);

@@ -5,7 +5,10 @@
  * rename, fsync of the directory) so that a web server or a verifier
  * reading the directory during a publish sees either the old file or the
  * new one, never a part; and reading a bundle file whole with a size cap.
- * The publish order built on these is in docs/bundle.md.
+ * The publish order built on these is in docs/bundle.md. Also the signed
+ * audit head of a bundle, audit-head.cose (docs/bundle.md, "Audit head"),
+ * read with the strict bounded CBOR reader of src/cbor-read.h after its
+ * signature verified.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -18,8 +21,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cbor-read.h"
 #include "tcard/buf.h"
 #include "tcard/bundle.h"
+#include "tcard/cose.h"
+#include "tcard/credential.h"
 #include "tcard/err.h"
 
 /* A plain file name: no '/', not "." or "..", not empty, not too long. */
@@ -234,5 +240,198 @@ tc_bundle_clean_temp(const char *dir, time_t older_than, size_t *removed,
 			(*removed)++;
 	}
 	closedir(d);
+	return r;
+}
+
+/*
+ * The signed audit head, audit-head.cose: written by publish into every
+ * bundle so that a copy of the audit log's head leaves the issuing
+ * machine, and compared with the log by `tcard-issuer audit verify
+ * --bundle`. Six keys, where the revocation list has five, a delta seven,
+ * credential claims seven to ten and the snapshot header eleven, so no
+ * other payload a credential signer signs is ever taken for it.
+ */
+#define AUDIT_HEAD_KEYS 6
+
+int
+tc_audit_head_encode(struct tc_buf *out, const struct tc_audit_head *head,
+    time_t issued_at, uint64_t publish_seq, const struct tc_cose_key *signer,
+    char *err, size_t errlen)
+{
+	struct tc_buf pl;
+	int r;
+
+	if (out == NULL || head == NULL || signer == NULL || head->seq < 1 ||
+	    publish_seq < 1 || issued_at < 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "tc_audit_head_encode: bad argument");
+	tc_buf_init(&pl, TC_AUDIT_HEAD_SIG_MAX);
+	if ((r = tc_cbor_put_head(&pl, TC_CBOR_MAP, AUDIT_HEAD_KEYS)) != 0 ||
+	    (r = tc_cbor_put_int(&pl, 1)) != 0 ||
+	    (r = tc_cbor_put_int(&pl, TC_AUDIT_HEAD_VERSION)) != 0 ||
+	    (r = tc_cbor_put_int(&pl, 2)) != 0 ||
+	    (r = tc_cbor_put_int(&pl, head->seq)) != 0 ||
+	    (r = tc_cbor_put_int(&pl, 3)) != 0 ||
+	    (r = tc_cbor_put_str(
+		 &pl, TC_CBOR_BSTR, head->mac, sizeof(head->mac))) != 0 ||
+	    (r = tc_cbor_put_int(&pl, 4)) != 0 ||
+	    (r = tc_cbor_put_int(&pl, (int64_t)issued_at)) != 0 ||
+	    (r = tc_cbor_put_int(&pl, 5)) != 0 ||
+	    (r = tc_cbor_put_head(&pl, TC_CBOR_UINT, publish_seq)) != 0 ||
+	    (r = tc_cbor_put_int(&pl, 6)) != 0 ||
+	    (r = tc_cbor_put_str(&pl, TC_CBOR_TSTR, TC_AUDIT_HEAD_KIND,
+		 strlen(TC_AUDIT_HEAD_KIND))) != 0) {
+		r = tc_seterr(
+		    err, errlen, r, "audit head payload: %s", tc_strerror(r));
+		goto out;
+	}
+	r = tc_cose_sign1_create_max(
+	    out, signer, pl.data, pl.len, TC_AUDIT_HEAD_SIG_MAX, err, errlen);
+out:
+	tc_buf_release(&pl);
+	return r;
+}
+
+/* Reads map key want of the audit head. */
+static int
+head_key(struct tc_cbor_rd *rd, uint64_t want)
+{
+	uint64_t k;
+	size_t at = rd->c.off;
+	int r;
+
+	if ((r = tc_cbor_get_uint(rd, "key", &k)) != 0)
+		return r;
+	if (k != want)
+		return tc_seterr(rd->err, rd->errlen, TC_ERR_MALFORMED,
+		    "%s byte %zu: key %llu where key %llu was expected",
+		    rd->ctx, at, (unsigned long long)k,
+		    (unsigned long long)want);
+	return 0;
+}
+
+int
+tc_audit_head_decode(const uint8_t *data, size_t len,
+    const struct tc_cose_keyring *trust, time_t now,
+    struct tc_audit_head_info *out, char *err, size_t errlen)
+{
+	struct tc_cose_sign1 msg;
+	struct tc_audit_head_info info;
+	struct tc_cbor_rd rd;
+	const uint8_t *p;
+	uint64_t n, v;
+	size_t at, plen;
+	int r = TC_ERR_INTERNAL;
+
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	if (out == NULL || (data == NULL && len > 0) || trust == NULL)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "audit head: missing argument");
+	if (len > TC_AUDIT_HEAD_SIG_MAX)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "%s of %zu bytes; at most %u accepted",
+		    TC_BUNDLE_AUDIT_HEAD, len, TC_AUDIT_HEAD_SIG_MAX);
+	memset(&info, 0, sizeof(info));
+	tc_cose_sign1_init(&msg);
+	/* The signature first: no payload byte is read before it verifies. */
+	if ((r = tc_cose_sign1_decode(&msg, data, len, err, errlen)) != 0 ||
+	    (r = tc_cose_sign1_verify_keyring(
+		 &msg, trust, NULL, err, errlen)) != 0)
+		goto out;
+	tc_cbor_rd_init(
+	    &rd, msg.payload.data, msg.payload.len, "audit head", err, errlen);
+	if ((r = tc_cbor_expect(&rd, TC_CBOR_MAP, "head", &n, &at)) != 0)
+		goto out;
+	if (n != AUDIT_HEAD_KEYS) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "audit head: a map of %llu entries (%d expected)",
+		    (unsigned long long)n, AUDIT_HEAD_KEYS);
+		goto out;
+	}
+	if ((r = head_key(&rd, 1)) != 0 ||
+	    (r = tc_cbor_get_uint(&rd, "version", &v)) != 0)
+		goto out;
+	if (v != TC_AUDIT_HEAD_VERSION) {
+		r = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
+		    "audit head version %llu; this program reads %d",
+		    (unsigned long long)v, TC_AUDIT_HEAD_VERSION);
+		goto out;
+	}
+	at = rd.c.off;
+	if ((r = head_key(&rd, 2)) != 0 ||
+	    (r = tc_cbor_get_uint(&rd, "audit sequence number", &v)) != 0)
+		goto out;
+	if (v < 1 || v > (uint64_t)INT64_MAX) {
+		r = tc_seterr(err, errlen, TC_ERR_RANGE,
+		    "audit head byte %zu: audit sequence number %llu is not "
+		    "1..%lld",
+		    at, (unsigned long long)v, (long long)INT64_MAX);
+		goto out;
+	}
+	info.head.seq = (int64_t)v;
+	at = rd.c.off;
+	if ((r = head_key(&rd, 3)) != 0 ||
+	    (r = tc_cbor_get_str(&rd, TC_CBOR_BSTR, "audit mac",
+		 TC_AUDIT_MAC_LEN, &p, &plen)) != 0)
+		goto out;
+	if (plen != TC_AUDIT_MAC_LEN) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "audit head byte %zu: an audit mac of %zu bytes (%d "
+		    "expected)",
+		    at, plen, TC_AUDIT_MAC_LEN);
+		goto out;
+	}
+	memcpy(info.head.mac, p, TC_AUDIT_MAC_LEN);
+	at = rd.c.off;
+	if ((r = head_key(&rd, 4)) != 0 ||
+	    (r = tc_cbor_get_uint(&rd, "issued-at", &v)) != 0)
+		goto out;
+	if (v > (uint64_t)INT64_MAX / 2) {
+		r = tc_seterr(err, errlen, TC_ERR_RANGE,
+		    "audit head byte %zu: issued-at out of range", at);
+		goto out;
+	}
+	info.issued_at = (time_t)v;
+	at = rd.c.off;
+	if ((r = head_key(&rd, 5)) != 0 ||
+	    (r = tc_cbor_get_uint(
+		 &rd, "publish sequence number", &info.publish_seq)) != 0)
+		goto out;
+	if (info.publish_seq < 1) {
+		r = tc_seterr(err, errlen, TC_ERR_RANGE,
+		    "audit head byte %zu: publish sequence number 0", at);
+		goto out;
+	}
+	at = rd.c.off;
+	if ((r = head_key(&rd, 6)) != 0 ||
+	    (r = tc_cbor_get_str(&rd, TC_CBOR_TSTR, "kind", 64, &p, &plen)) !=
+		0)
+		goto out;
+	if (plen != strlen(TC_AUDIT_HEAD_KIND) ||
+	    memcmp(p, TC_AUDIT_HEAD_KIND, plen) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "audit head byte %zu: kind is not \"%s\"", at,
+		    TC_AUDIT_HEAD_KIND);
+		goto out;
+	}
+	if (tc_cursor_left(&rd.c) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_TRAILING,
+		    "audit head: %zu bytes after the map",
+		    tc_cursor_left(&rd.c));
+		goto out;
+	}
+	if (info.issued_at > now + TC_CRED_SKEW) {
+		r = tc_seterr(err, errlen, TC_ERR_NOT_YET_VALID,
+		    "audit head issued in the future (%lld s ahead)",
+		    (long long)(info.issued_at - now));
+		goto out;
+	}
+	memcpy(info.kid, msg.kid, msg.kidlen);
+	info.kidlen = msg.kidlen;
+	*out = info;
+	r = 0;
+out:
+	tc_cose_sign1_release(&msg);
 	return r;
 }

@@ -34,6 +34,10 @@
  *    pre-keyed pepper that makes tc_lookup_query_key() and the builder
  *    fast), tc_lookup_peek(), tc_lookup_get_info(),
  *    tc_bundle_write_file(), tc_bundle_read_file().
+ *  - Added for security-review finding 10 (docs/decisions.md, 30): the
+ *    signed audit head audit-head.cose (tc_audit_head_encode,
+ *    tc_audit_head_decode), which `tcard-issuer audit verify --bundle DIR`
+ *    compares with the registry's audit log. Verifiers do not read it.
  */
 #ifndef TCARD_BUNDLE_H
 #define TCARD_BUNDLE_H
@@ -62,6 +66,13 @@
  * SHA-256 and name of the data file, string tables, programme files). */
 #define TC_BUNDLE_LOOKUP_SIG "lookup.cose"
 #define TC_BUNDLE_PROGRAMMES "programmes" /* copies of programmes/ *.json */
+/*
+ * COSE_Sign1 over the audit head the bundle was made at (audit seq and
+ * MAC, issued-at, the publish's sequence number): the copy of the head that
+ * leaves the issuing machine. Read by `tcard-issuer audit verify --bundle`,
+ * not by verifiers.
+ */
+#define TC_BUNDLE_AUDIT_HEAD "audit-head.cose"
 /* Longest file name of a bundle, with its NUL. */
 #define TC_BUNDLE_NAME_MAX 64
 
@@ -348,5 +359,55 @@ int tc_bundle_clean_temp(const char *dir, time_t older_than,
  */
 int tc_bundle_read_file(const char *dir, const char *name, size_t max,
     struct tc_buf *out, char *err, size_t errlen);
+
+/* The signed audit head (audit-head.cose, docs/bundle.md). */
+#define TC_AUDIT_HEAD_VERSION 1
+#define TC_AUDIT_HEAD_SIG_MAX 4096 /* largest audit-head.cose read */
+/* Payload key 6: what the payload is, in so many words. */
+#define TC_AUDIT_HEAD_KIND "talentcard audit head"
+
+/* What a signed audit head says (tc_audit_head_decode). */
+struct tc_audit_head_info {
+	struct tc_audit_head head; /* seq >= 1 and the MAC of that entry */
+	time_t issued_at;	   /* when the bundle was published */
+	uint64_t publish_seq; /* the revocation list published with it, >= 1 */
+	uint8_t kid[TC_COSE_KID_MAX]; /* the signer's key id */
+	size_t kidlen;
+};
+
+/*
+ * Appends to out (initialised by the caller; its cap must allow
+ * TC_AUDIT_HEAD_SIG_MAX bytes) a COSE_Sign1 by signer over the
+ * deterministic CBOR map
+ *   {1: TC_AUDIT_HEAD_VERSION, 2: head->seq, 3: bstr head->mac (32),
+ *    4: issued_at, 5: publish_seq, 6: TC_AUDIT_HEAD_KIND}.
+ * head->seq and publish_seq must be at least 1 (an empty log has no head
+ * worth publishing) and issued_at not negative.
+ * Returns 0, TC_ERR_INVALID_ARG, TC_ERR_TOO_LARGE, TC_ERR_CRYPTO or
+ * TC_ERR_NOMEM.
+ */
+int tc_audit_head_encode(struct tc_buf *out, const struct tc_audit_head *head,
+    time_t issued_at, uint64_t publish_seq, const struct tc_cose_key *signer,
+    char *err, size_t errlen);
+
+/*
+ * Reads an untrusted audit-head.cose (data, len bytes; at most
+ * TC_AUDIT_HEAD_SIG_MAX): the COSE_Sign1 is decoded strictly and its
+ * signature verified with trust (the signers of a loaded trust list)
+ * before any payload byte is read; then the payload must be exactly the
+ * map tc_audit_head_encode writes (six keys in order, shortest heads, a
+ * 32-byte MAC, seq 1..INT64_MAX, publish seq >= 1, the kind text), with no
+ * byte after it; an issued-at after now + 300 s is refused. On success
+ * *out is filled; on failure it is zeroed and err says what was wrong and
+ * where (payload byte offset). Returns 0 or TC_ERR_INVALID_ARG,
+ * TC_ERR_TOO_LARGE, TC_ERR_TRUNCATED, TC_ERR_MALFORMED, TC_ERR_TRAILING,
+ * TC_ERR_TOO_DEEP, TC_ERR_UNSUPPORTED (another version),
+ * TC_ERR_UNSUPPORTED_ALG, TC_ERR_UNKNOWN_KEY (a signer trust does not
+ * hold: another authority's file), TC_ERR_BAD_SIGNATURE (altered),
+ * TC_ERR_RANGE, TC_ERR_NOT_YET_VALID, TC_ERR_CRYPTO, TC_ERR_NOMEM.
+ */
+int tc_audit_head_decode(const uint8_t *data, size_t len,
+    const struct tc_cose_keyring *trust, time_t now,
+    struct tc_audit_head_info *out /* OUT */, char *err, size_t errlen);
 
 #endif

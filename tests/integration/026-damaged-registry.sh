@@ -5,7 +5,10 @@
 # last audit entries deleted each make 'audit verify' fail with a message
 # naming what is wrong, and 'publish' refuse without touching the bundle.
 # publish records the audit head in HOME/audit.head, against which
-# 'audit verify' finds entries removed from the end. Made-up people only.
+# 'audit verify' finds entries removed from the end, and signs it into the
+# bundle (audit-head.cose), against which 'audit verify --bundle' and the
+# next publish to that bundle find them even when HOME/audit.head was
+# rewritten to match. Made-up people only.
 . "$(dirname "$0")/lib.sh"
 I=$TC_BIN/tcard-issuer
 export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
@@ -75,6 +78,21 @@ refused "the last 3 audit rows deleted" 1 "entries $((n - 2)) to $n are missing"
 expect_exit 1 "audit verify (again)" "$I" audit verify --home "$C"
 expect_out "recorded in .*audit.head" "audit verify names the recorded head's file"
 expect_exit 1 "an unrelated --expect-head does not hide it" "$I" audit verify --home "$C" --expect-head "1:$(sqlite3 "$C/registry.db" "SELECT hex(mac) FROM audit WHERE seq = 1")"
+
+# The same, with HOME/audit.head rewritten to the shorter log's head: the
+# file next to the registry no longer catches it (which is why publish
+# signs the head into the bundle too), the bundle's copy does.
+copy tailhead
+sqlite3 "$C/registry.db" "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > $((n - 3));"
+echo "$((n - 3)):$(sqlite3 "$C/registry.db" "SELECT lower(hex(mac)) FROM audit WHERE seq = $((n - 3))")" >"$C/audit.head"
+expect_exit 0 "3 rows deleted and audit.head rewritten: plain audit verify says OK" "$I" audit verify --home "$C"
+check "publish signed the head into the bundle" test -s "$C/bundle/audit-head.cose"
+expect_exit 1 "audit verify --bundle says BROKEN" "$I" audit verify --home "$C" --bundle "$C/bundle"
+expect_out "BROKEN at entry $((n - 2)): .*entries $((n - 2)) to $n are missing.*signed in bundle $C/bundle/audit-head.cose, publish 1 of " "... naming the missing entries and the bundle"
+before=$(md5sum "$C/bundle/revocations.cose")
+expect_exit 3 "publish to that bundle refuses" "$I" publish --home "$C" --out "$C/bundle"
+expect_err "signed in bundle $C/bundle/audit-head.cose.*nothing published" "... naming the bundle's head"
+check "... the bundle is untouched" test "$(md5sum "$C/bundle/revocations.cose")" = "$before"
 
 copy headbad
 echo "garbage" >"$C/audit.head"

@@ -8,7 +8,9 @@
  * a wrong ID number, the Luhn check first, full-width and spacing variants,
  * the ID number of every type normalised without its type to the bytes the
  * registry MACs, tampered and truncated files refused, loading from a
- * directory). Keys are made fresh on every run; the people are made up.
+ * directory) and the signed audit head (src/bundle.c: the exact payload,
+ * round trip, every byte flipped, another signer, each field out of
+ * format). Keys are made fresh on every run; the people are made up.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -1035,6 +1037,196 @@ test_lookup_open_dir(void **state)
 	tc_buf_release(&back);
 }
 
+/* The signed audit head (audit-head.cose). */
+
+static const struct tc_audit_head the_head = { 218,
+	{ 0x83, 0x7c, 0x53, 0x01, 0x9f, 0x7a, 0x1a, 0xda, 0x6c, 0x0e, 0x68,
+	    0x32, 0xab, 0x45, 0xa0, 0x5d, 0x43, 0x78, 0xd5, 0xb0, 0x93, 0x01,
+	    0xb4, 0x52, 0xb6, 0x34, 0x38, 0x0f, 0xc5, 0x06, 0xa0, 0x05 } };
+
+/*
+ * The payload tc_audit_head_encode makes for the_head, issued at NOW,
+ * publish 7, written out by hand: the format of docs/bundle.md.
+ */
+static const uint8_t head_payload[] = { 0xa6, 0x01, 0x01, 0x02, 0x18, 0xda,
+	0x03, 0x58, 0x20, 0x83, 0x7c, 0x53, 0x01, 0x9f, 0x7a, 0x1a, 0xda, 0x6c,
+	0x0e, 0x68, 0x32, 0xab, 0x45, 0xa0, 0x5d, 0x43, 0x78, 0xd5, 0xb0, 0x93,
+	0x01, 0xb4, 0x52, 0xb6, 0x34, 0x38, 0x0f, 0xc5, 0x06, 0xa0, 0x05, 0x04,
+	0x1a, 0x6a, 0xb1, 0x3b, 0x80, 0x05, 0x07, 0x06, 0x75, 't', 'a', 'l',
+	'e', 'n', 't', 'c', 'a', 'r', 'd', ' ', 'a', 'u', 'd', 'i', 't', ' ',
+	'h', 'e', 'a', 'd' };
+
+/* Signs payload (n bytes) with k into b and decodes it against kr. */
+static int
+signed_head(struct tc_buf *b, const struct tc_cose_key *k, const uint8_t *pl,
+    size_t n, struct tc_audit_head_info *info, char *err, size_t errlen)
+{
+	tc_buf_reset(b);
+	assert_int_equal(tc_cose_sign1_create(b, k, pl, n, NULL, 0), 0);
+	return tc_audit_head_decode(
+	    b->data, b->len, kr, NOW, info, err, errlen);
+}
+
+static void
+test_audit_head_round_trip(void **state)
+{
+	struct tc_audit_head_info info;
+	struct tc_cose_sign1 msg;
+	struct tc_buf b;
+	char err[256] = "";
+
+	(void)state;
+	tc_buf_init(&b, TC_AUDIT_HEAD_SIG_MAX);
+	assert_int_equal(
+	    tc_audit_head_encode(&b, &the_head, NOW, 7, key, err, sizeof(err)),
+	    0);
+	assert_true(b.len <= TC_AUDIT_HEAD_SIG_MAX);
+	/* The payload is exactly the documented bytes. */
+	tc_cose_sign1_init(&msg);
+	assert_int_equal(tc_cose_sign1_decode(&msg, b.data, b.len, NULL, 0), 0);
+	assert_int_equal(msg.payload.len, sizeof(head_payload));
+	assert_memory_equal(
+	    msg.payload.data, head_payload, sizeof(head_payload));
+	tc_cose_sign1_release(&msg);
+	assert_int_equal(tc_audit_head_decode(
+			     b.data, b.len, kr, NOW, &info, err, sizeof(err)),
+	    0);
+	assert_int_equal(info.head.seq, 218);
+	assert_memory_equal(info.head.mac, the_head.mac, TC_AUDIT_MAC_LEN);
+	assert_int_equal(info.issued_at, NOW);
+	assert_int_equal(info.publish_seq, 7);
+	assert_int_equal(info.kidlen, TC_COSE_KID_LEN);
+	/* Issued a little ahead (clock skew) is fine; far ahead is not. */
+	assert_int_equal(tc_audit_head_decode(b.data, b.len, kr, NOW - 300,
+			     &info, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_audit_head_decode(b.data, b.len, kr, NOW - 301,
+			     &info, err, sizeof(err)),
+	    TC_ERR_NOT_YET_VALID);
+	assert_int_equal(info.head.seq, 0); /* zeroed on failure */
+	tc_buf_release(&b);
+}
+
+static void
+test_audit_head_refusals(void **state)
+{
+	struct tc_audit_head_info info;
+	struct tc_audit_head zero = { 0, { 0 } };
+	struct tc_buf b, big;
+	uint8_t pl[sizeof(head_payload) + 1];
+	size_t i;
+	char err[256] = "";
+
+	(void)state;
+	tc_buf_init(&b, TC_COSE_MAX_INPUT);
+	/* Encoding: no head of an empty log, no publish 0. */
+	assert_int_equal(
+	    tc_audit_head_encode(&b, &zero, NOW, 7, key, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_audit_head_encode(&b, &the_head, NOW, 0, key, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_not_equal(
+	    tc_audit_head_decode(NULL, 0, kr, NOW, &info, err, sizeof(err)), 0);
+	/* Each byte flipped in turn: refused, never accepted. */
+	assert_int_equal(
+	    tc_audit_head_encode(&b, &the_head, NOW, 7, key, err, sizeof(err)),
+	    0);
+	for (i = 0; i < b.len; i++) {
+		b.data[i] ^= 0x01;
+		assert_int_not_equal(tc_audit_head_decode(b.data, b.len, kr,
+					 NOW, &info, err, sizeof(err)),
+		    0);
+		b.data[i] ^= 0x01;
+	}
+	/* The last byte is in the signature. */
+	b.data[b.len - 1] ^= 0x01;
+	assert_int_equal(tc_audit_head_decode(
+			     b.data, b.len, kr, NOW, &info, err, sizeof(err)),
+	    TC_ERR_BAD_SIGNATURE);
+	b.data[b.len - 1] ^= 0x01;
+	/* Cut short. */
+	assert_int_not_equal(tc_audit_head_decode(b.data, b.len - 1, kr, NOW,
+				 &info, err, sizeof(err)),
+	    0);
+	/* Another authority's signer. */
+	tc_buf_reset(&b);
+	assert_int_equal(tc_audit_head_encode(
+			     &b, &the_head, NOW, 7, other, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_audit_head_decode(
+			     b.data, b.len, kr, NOW, &info, err, sizeof(err)),
+	    TC_ERR_UNKNOWN_KEY);
+	/* Too large to be one, before anything is decoded. */
+	tc_buf_init(&big, TC_AUDIT_HEAD_SIG_MAX + 2);
+	assert_int_equal(tc_buf_reserve(&big, TC_AUDIT_HEAD_SIG_MAX + 1), 0);
+	memset(big.data, 0, TC_AUDIT_HEAD_SIG_MAX + 1);
+	assert_int_equal(
+	    tc_audit_head_decode(big.data, TC_AUDIT_HEAD_SIG_MAX + 1, kr, NOW,
+		&info, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	tc_buf_release(&big);
+
+	/* Signed payloads that are not the format, each with its reason. */
+	assert_int_equal(signed_head(&b, key, head_payload,
+			     sizeof(head_payload), &info, err, sizeof(err)),
+	    0);
+	memcpy(pl, head_payload, sizeof(head_payload));
+	pl[2] = 0x02; /* version 2 */
+	assert_int_equal(signed_head(&b, key, pl, sizeof(head_payload), &info,
+			     err, sizeof(err)),
+	    TC_ERR_UNSUPPORTED);
+	memcpy(pl, head_payload, sizeof(head_payload));
+	pl[0] = 0xa5; /* five entries: the revocation list's shape */
+	assert_int_equal(signed_head(&b, key, pl, sizeof(head_payload), &info,
+			     err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	assert_non_null(strstr(err, "a map of 5 entries (6 expected)"));
+	memcpy(pl, head_payload, sizeof(head_payload));
+	pl[3] = 0x03; /* key 3 where 2 belongs */
+	assert_int_equal(signed_head(&b, key, pl, sizeof(head_payload), &info,
+			     err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	assert_non_null(strstr(err, "key 3 where key 2 was expected"));
+	memcpy(pl, head_payload, sizeof(head_payload));
+	pl[4] = 0x00; /* audit seq 0, in a one-byte head */
+	memmove(pl + 5, pl + 6, sizeof(head_payload) - 6);
+	assert_int_equal(signed_head(&b, key, pl, sizeof(head_payload) - 1,
+			     &info, err, sizeof(err)),
+	    TC_ERR_RANGE);
+	memcpy(pl, head_payload, sizeof(head_payload));
+	pl[8] = 0x1f; /* a MAC of 31 bytes */
+	assert_int_equal(signed_head(&b, key, pl, sizeof(head_payload) - 1,
+			     &info, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	assert_non_null(strstr(err, "31 bytes (32 expected)"));
+	memcpy(pl, head_payload, sizeof(head_payload));
+	pl[48] = 0x00; /* publish 0 */
+	assert_int_equal(signed_head(&b, key, pl, sizeof(head_payload), &info,
+			     err, sizeof(err)),
+	    TC_ERR_RANGE);
+	memcpy(pl, head_payload, sizeof(head_payload));
+	pl[sizeof(head_payload) - 1] = 'D'; /* another kind */
+	assert_int_equal(signed_head(&b, key, pl, sizeof(head_payload), &info,
+			     err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	assert_non_null(strstr(err, "kind"));
+	memcpy(pl, head_payload, sizeof(head_payload));
+	pl[sizeof(head_payload)] = 0x00; /* a byte after the map */
+	assert_int_equal(signed_head(&b, key, pl, sizeof(head_payload) + 1,
+			     &info, err, sizeof(err)),
+	    TC_ERR_TRAILING);
+	/* seq 218 in a two-byte head: not the shortest form. */
+	memcpy(pl, head_payload, 4);
+	pl[4] = 0x19;
+	pl[5] = 0x00;
+	memcpy(pl + 6, head_payload + 5, sizeof(head_payload) - 5);
+	assert_int_equal(signed_head(&b, key, pl, sizeof(head_payload) + 1,
+			     &info, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	tc_buf_release(&b);
+}
+
 int
 main(void)
 {
@@ -1055,6 +1247,8 @@ main(void)
 		cmocka_unit_test(test_listed_files),
 		cmocka_unit_test(test_builder_refusals),
 		cmocka_unit_test(test_lookup_open_dir),
+		cmocka_unit_test(test_audit_head_round_trip),
+		cmocka_unit_test(test_audit_head_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
