@@ -5,7 +5,8 @@
  * cmd-cards.c, cmd-expire.c): opening the home with its programmes,
  * authenticating the acting operator, running one library action in a
  * transaction, finding a card from what was typed, and printing dates,
- * card numbers and results. Every function prints its failures and returns
+ * card numbers and results. The rules, who may act included, are
+ * src/lifecycle.c's. Every function prints its failures and returns
  * an exit status. docs/lifecycle.md describes the commands.
  */
 #ifndef TCARD_ISSUER_CARD_CLI_H
@@ -20,13 +21,12 @@
 #include "tcard/registry.h"
 #include "tcard/role.h"
 
-/* Who may do what (docs/lifecycle.md, "Roles"). */
-#define TC_LC_ROLES_ISSUE TC_ROLE_BIT(TC_ROLE_CARD_ISSUER)
-#define TC_LC_ROLES_SUSPEND                                                    \
-	(TC_ROLE_BIT(TC_ROLE_HR_REVIEWER) | TC_ROLE_BIT(TC_ROLE_APPROVER) |    \
-	    TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP))
-#define TC_LC_ROLES_REVOKE                                                     \
-	(TC_ROLE_BIT(TC_ROLE_APPROVER) | TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP))
+/*
+ * The roles tc_lc_open checks at sign-in. The lifecycle actions pass
+ * TC_LC_ROLES_ANY (authentication only): who may do what is the library's
+ * decision (tc_lifecycle_may, include/tcard/lifecycle.h), so every front
+ * end applies the same rules. The card face commands pass their own.
+ */
 #define TC_LC_ROLES_ANY 0u
 
 /* The ENVIRONMENT and EXIT STATUS sections of the pages. */
@@ -62,8 +62,9 @@ struct tc_lc_session {
 
 /*
  * Opens the home given by home_opt or $TCARD_HOME: the registry, the
- * programmes and the clock; with as != NULL (or need_auth) authenticates
- * the operator and checks roles (TC_LC_ROLES_*). Returns an exit status;
+ * programmes and the clock; with need_auth authenticates the operator
+ * and, when roles is not TC_LC_ROLES_ANY, checks that it holds one of
+ * them. Returns an exit status;
  * on failure s is closed.
  */
 int tc_lc_open(struct tc_lc_session *s, const char *home_opt, const char *as,

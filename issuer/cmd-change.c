@@ -123,7 +123,7 @@ change_exec(int argc, char **argv)
 		return tc_cli_usage(
 		    "give the date the change took effect: --date YYYY-MM-DD");
 	kind = employer != NULL ? TC_CHANGE_EMPLOYER : TC_CHANGE_RESIDENCE;
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ISSUE)) !=
+	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
 	    TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK ||

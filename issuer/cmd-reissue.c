@@ -101,7 +101,7 @@ reissue_exec(int argc, char **argv)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (reason == 0)
 		return tc_cli_usage("give --reason lost or --reason damaged");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ISSUE)) !=
+	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
 	    TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK)

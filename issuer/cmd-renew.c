@@ -107,7 +107,7 @@ renew_exec(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return tc_cli_usage("give one CARD (number or serial)");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ISSUE)) !=
+	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
 	    TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK ||

@@ -112,7 +112,7 @@ revoke_exec(int argc, char **argv)
 		return tc_cli_usage("give the reason: --reason REASON");
 	if (bar && strcmp(reason, "fraud") != 0)
 		return tc_cli_usage("--bar-employer goes with --reason fraud");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_REVOKE)) !=
+	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
 	    TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK ||

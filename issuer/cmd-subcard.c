@@ -174,7 +174,7 @@ add_exec(int argc, char **argv)
 		rel.birth_m = atoi(bd + 5);
 		rel.birth_d = atoi(bd + 8);
 	}
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ISSUE)) !=
+	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
 	    TC_EXIT_OK) {
 		OPENSSL_cleanse(idbuf, sizeof(idbuf));
 		return status;

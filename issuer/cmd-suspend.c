@@ -122,7 +122,7 @@ run(int argc, char **argv, int suspend)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (suspend && reason == NULL)
 		return tc_cli_usage("give the reason: --reason TEXT");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_SUSPEND)) !=
+	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
 	    TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK ||

@@ -3,8 +3,9 @@
  * The card lifecycle after issuance (include/tcard/lifecycle.h): renewal,
  * change reports, reissue, suspension, reinstatement, revocation, sub-cards,
  * the cascade of a main card's state to its sub-cards, the expiry sweep and
- * serial allocation. Every action reads the card, checks its state and the
- * programme's rules, changes the rows and appends one audit entry per card
+ * serial allocation. Every action checks that the acting operator holds a
+ * role the action needs (the policy lives here, not in the front ends),
+ * reads the card, checks its state and the programme's rules, changes the rows and appends one audit entry per card
  * changed, all inside the caller's transaction. The lifecycle columns of
  * cards and the card_changes table come from the lifecycle migration step in
  * src/registry.c; docs/lifecycle.md describes the rules and their sources.
@@ -25,9 +26,11 @@
 #include "tcard/err.h"
 #include "tcard/id.h"
 #include "tcard/lifecycle.h"
+#include "tcard/operator.h"
 #include "tcard/workday.h"
 #include "tcard/programme.h"
 #include "tcard/registry.h"
+#include "tcard/role.h"
 #include "tcard/serial.h"
 #include "tcard/uscc.h"
 
@@ -783,14 +786,106 @@ audit(const struct tc_lifecycle *lc, const char *action, const char *card_no,
 	return r;
 }
 
+/* Who may do what: include/tcard/lifecycle.h, docs/lifecycle.md "Roles". */
+static const struct {
+	const char *name;
+	const char *what; /* for messages */
+	unsigned roles;
+} actions[] = {
+	[TC_LIFECYCLE_RENEW] = { "renew", "renewing a card",
+	    TC_LIFECYCLE_ROLES_COUNTER },
+	[TC_LIFECYCLE_CHANGE] = { "change", "recording a change",
+	    TC_LIFECYCLE_ROLES_COUNTER },
+	[TC_LIFECYCLE_REISSUE] = { "reissue", "reissuing a card",
+	    TC_LIFECYCLE_ROLES_COUNTER },
+	[TC_LIFECYCLE_SUSPEND] = { "suspend", "suspending a card",
+	    TC_LIFECYCLE_ROLES_SUSPEND },
+	[TC_LIFECYCLE_REINSTATE] = { "reinstate", "reinstating a card",
+	    TC_LIFECYCLE_ROLES_SUSPEND },
+	[TC_LIFECYCLE_REVOKE] = { "revoke", "revoking a card",
+	    TC_LIFECYCLE_ROLES_REVOKE },
+	[TC_LIFECYCLE_SUBCARD_ADD] = { "subcard add", "adding a sub-card",
+	    TC_LIFECYCLE_ROLES_COUNTER },
+	[TC_LIFECYCLE_EXPIRE] = { "expire", "the expiry sweep",
+	    TC_LIFECYCLE_ROLES_EXPIRE },
+};
+
+#define N_ACTIONS (sizeof(actions) / sizeof(actions[0]))
+
 static int
-lc_ok(const struct tc_lifecycle *lc, const char *what, char *err, size_t errlen)
+action_known(enum tc_lifecycle_action a)
 {
+	return (int)a >= TC_LIFECYCLE_RENEW && (size_t)a < N_ACTIONS;
+}
+
+const char *
+tc_lifecycle_action_name(enum tc_lifecycle_action a)
+{
+	return action_known(a) ? actions[a].name : "unknown";
+}
+
+unsigned
+tc_lifecycle_action_roles(enum tc_lifecycle_action a)
+{
+	return action_known(a) ? actions[a].roles : TC_ROLE_ALL;
+}
+
+int
+tc_lifecycle_may(const struct tc_lifecycle *lc, enum tc_lifecycle_action a,
+    char *err, size_t errlen)
+{
+	char have[2 * TC_ROLES_TEXT_MAX], need[2 * TC_ROLES_TEXT_MAX];
+	struct tc_operator op;
+	unsigned roles;
+	int r;
+
 	if (lc == NULL || lc->reg == NULL || lc->operator_name == NULL ||
 	    *lc->operator_name == '\0')
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "%s: missing registry or operator", what);
-	return tc_reg_need_tx(lc->reg, what, err, errlen);
+		    "%s: missing registry or operator",
+		    action_known(a) ? actions[a].what : "lifecycle");
+	if (!action_known(a))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "unknown lifecycle action %d", (int)a);
+	roles = actions[a].roles;
+	r = tc_registry_operator_get(
+	    lc->reg, lc->operator_name, &op, err, errlen);
+	if (r == TC_ERR_NOT_FOUND)
+		return tc_seterr(err, errlen, TC_ERR_AUTH,
+		    "%s: no operator named %.*s", actions[a].what,
+		    TC_OPERATOR_NAME_MAX, lc->operator_name);
+	if (r != 0)
+		return r;
+	if (op.disabled)
+		return tc_seterr(err, errlen, TC_ERR_AUTH,
+		    "%s: operator %s is disabled", actions[a].what, op.name);
+	if (roles != 0 && (op.roles & roles) == 0) {
+		tc_roles_join(roles, " or ", need, sizeof(need));
+		tc_roles_join(op.roles, ", ", have, sizeof(have));
+		return tc_seterr(err, errlen, TC_ERR_FORBIDDEN,
+		    "%s needs the role %s; operator %s has %s", actions[a].what,
+		    need, op.name, have[0] != '\0' ? have : "none");
+	}
+	return 0;
+}
+
+/*
+ * What every action checks first: its arguments, an open transaction and
+ * that the operator may do it.
+ */
+static int
+lc_ok(const struct tc_lifecycle *lc, enum tc_lifecycle_action a, char *err,
+    size_t errlen)
+{
+	int r;
+
+	if (lc == NULL || lc->reg == NULL || lc->operator_name == NULL ||
+	    *lc->operator_name == '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "%s: missing registry or operator", actions[a].what);
+	if ((r = tc_reg_need_tx(lc->reg, actions[a].what, err, errlen)) != 0)
+		return r;
+	return tc_lifecycle_may(lc, a, err, errlen);
 }
 
 static void
@@ -908,7 +1003,7 @@ tc_lifecycle_renew(const struct tc_lifecycle *lc, int64_t serial, int months,
 	if (res == NULL)
 		res = &dummy;
 	res_init(res, NULL);
-	if ((r = lc_ok(lc, "renewing a card", err, errlen)) != 0)
+	if ((r = lc_ok(lc, TC_LIFECYCLE_RENEW, err, errlen)) != 0)
 		return r;
 	if ((r = tc_lifecycle_card_get(lc->reg, serial, &c, err, errlen)) != 0)
 		return r;
@@ -1049,7 +1144,7 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 	if (res == NULL)
 		res = &dummy;
 	res_init(res, NULL);
-	if ((r = lc_ok(lc, "recording a change", err, errlen)) != 0)
+	if ((r = lc_ok(lc, TC_LIFECYCLE_CHANGE, err, errlen)) != 0)
 		return r;
 	if (kind != TC_CHANGE_EMPLOYER && kind != TC_CHANGE_RESIDENCE)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -1199,7 +1294,7 @@ tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
 	if (res == NULL)
 		res = &dummy;
 	res_init(res, NULL);
-	if ((r = lc_ok(lc, "reissuing a card", err, errlen)) != 0)
+	if ((r = lc_ok(lc, TC_LIFECYCLE_REISSUE, err, errlen)) != 0)
 		return r;
 	if (reason != TC_REISSUE_LOST && reason != TC_REISSUE_DAMAGED)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -1283,7 +1378,7 @@ tc_lifecycle_suspend(const struct tc_lifecycle *lc, int64_t serial,
 	if (res == NULL)
 		res = &dummy;
 	res_init(res, NULL);
-	if ((r = lc_ok(lc, "suspending a card", err, errlen)) != 0)
+	if ((r = lc_ok(lc, TC_LIFECYCLE_SUSPEND, err, errlen)) != 0)
 		return r;
 	if ((r = text_ok(reason, TC_LIFECYCLE_REASON_MAX, "the reason", err,
 		 errlen)) != 0)
@@ -1324,7 +1419,7 @@ tc_lifecycle_reinstate(const struct tc_lifecycle *lc, int64_t serial,
 	if (res == NULL)
 		res = &dummy;
 	res_init(res, NULL);
-	if ((r = lc_ok(lc, "reinstating a card", err, errlen)) != 0)
+	if ((r = lc_ok(lc, TC_LIFECYCLE_REINSTATE, err, errlen)) != 0)
 		return r;
 	if (note != NULL &&
 	    (r = text_ok(
@@ -1441,7 +1536,7 @@ tc_lifecycle_revoke(const struct tc_lifecycle *lc, int64_t serial,
 	if (res == NULL)
 		res = &dummy;
 	res_init(res, NULL);
-	if ((r = lc_ok(lc, "revoking a card", err, errlen)) != 0)
+	if ((r = lc_ok(lc, TC_LIFECYCLE_REVOKE, err, errlen)) != 0)
 		return r;
 	if (note != NULL &&
 	    (r = text_ok(
@@ -1606,7 +1701,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		res = &dummy;
 	res_init(res, NULL);
 	memset(&h, 0, sizeof(h));
-	if ((r = lc_ok(lc, "adding a sub-card", err, errlen)) != 0)
+	if ((r = lc_ok(lc, TC_LIFECYCLE_SUBCARD_ADD, err, errlen)) != 0)
 		return r;
 	if (relation == TC_REL_HOLDER || strcmp(relname, "unknown") == 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -1850,7 +1945,7 @@ tc_lifecycle_expire(
 
 	if (count != NULL)
 		*count = 0;
-	if ((r = lc_ok(lc, "the expiry sweep", err, errlen)) != 0)
+	if ((r = lc_ok(lc, TC_LIFECYCLE_EXPIRE, err, errlen)) != 0)
 		return r;
 	/* Main cards past their expiry, and their live sub-cards. */
 	if ((r = serials(lc->reg,

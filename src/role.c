@@ -109,29 +109,38 @@ tc_roles_parse(const char *list, unsigned *mask, char *err, size_t errlen)
 }
 
 int
-tc_roles_format(unsigned mask, char *out, size_t outlen)
+tc_roles_join(unsigned mask, const char *sep, char *out, size_t outlen)
 {
-	size_t len = 0, n;
+	size_t len = 0, n, seplen;
 	int i;
 
 	if (out == NULL || outlen == 0)
 		return TC_ERR_TOO_LARGE;
 	out[0] = '\0';
-	if ((mask & ~(unsigned)TC_ROLE_ALL) != 0)
+	if (sep == NULL || (mask & ~(unsigned)TC_ROLE_ALL) != 0)
 		return TC_ERR_INVALID_ARG;
+	seplen = strlen(sep);
 	for (i = TC_ROLE_FIRST; i <= TC_ROLE_LAST; i++) {
 		if (!(mask & TC_ROLE_BIT(i)))
 			continue;
-		n = strlen(names[i]) + (len > 0);
+		n = strlen(names[i]) + (len > 0 ? seplen : 0);
 		if (len + n >= outlen) {
 			out[0] = '\0';
 			return TC_ERR_TOO_LARGE;
 		}
-		if (len > 0)
-			out[len++] = ',';
+		if (len > 0) {
+			memcpy(out + len, sep, seplen);
+			len += seplen;
+		}
 		memcpy(out + len, names[i], strlen(names[i]));
 		len += strlen(names[i]);
 		out[len] = '\0';
 	}
 	return 0;
+}
+
+int
+tc_roles_format(unsigned mask, char *out, size_t outlen)
+{
+	return tc_roles_join(mask, ",", out, outlen);
 }

@@ -29,6 +29,7 @@
 #include "tcard/id.h"
 #include "tcard/programme.h"
 #include "tcard/registry.h"
+#include "tcard/role.h"
 
 /* Seconds east of UTC of the dates the lifecycle reads and prints. */
 #define TC_LIFECYCLE_TZ_OFFSET (8 * 3600)
@@ -61,8 +62,10 @@ struct tc_card_state {
 
 /*
  * The context of an action: the registry (with a transaction open), the
- * loaded programmes the cards name, who acts (the audit entries' operator)
- * and the clock. All borrowed.
+ * loaded programmes the cards name, who acts (the name of an operator in
+ * the registry, authenticated by the caller: the library checks its roles
+ * and writes it as the audit entries' operator) and the clock. All
+ * borrowed.
  */
 struct tc_lifecycle {
 	struct tc_registry *reg;
@@ -247,7 +250,72 @@ int tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
 int tc_lifecycle_last_employer(struct tc_registry *reg, int64_t serial,
     char **name /* OUT */, char **uscc /* OUT */, char *err, size_t errlen);
 
-/* Actions. Each needs an open transaction; res (may be NULL) is zeroed first. */
+/*
+ * Who may act. The caller authenticates the operator (a passphrase) and
+ * names it in struct tc_lifecycle; the library decides what its roles
+ * allow, so every front end applies the same rules. Each action below
+ * begins with tc_lifecycle_may: it reads the operator from the registry
+ * (inside the caller's transaction, so a role taken away or an operator
+ * disabled after sign-in counts) and refuses before it reads the card.
+ * docs/lifecycle.md, "Roles", gives the reasons.
+ */
+enum tc_lifecycle_action {
+	TC_LIFECYCLE_RENEW = 1,	  /* "renew" */
+	TC_LIFECYCLE_CHANGE,	  /* "change" */
+	TC_LIFECYCLE_REISSUE,	  /* "reissue" */
+	TC_LIFECYCLE_SUSPEND,	  /* "suspend" */
+	TC_LIFECYCLE_REINSTATE,	  /* "reinstate" */
+	TC_LIFECYCLE_REVOKE,	  /* "revoke" (fraud too) */
+	TC_LIFECYCLE_SUBCARD_ADD, /* "subcard add" */
+	TC_LIFECYCLE_EXPIRE,	  /* "expire" */
+};
+
+/* Counter work on an existing card: renew, change, reissue, sub-cards. */
+#define TC_LIFECYCLE_ROLES_COUNTER TC_ROLE_BIT(TC_ROLE_CARD_ISSUER)
+/* Suspension and reinstatement. */
+#define TC_LIFECYCLE_ROLES_SUSPEND                                             \
+	(TC_ROLE_BIT(TC_ROLE_HR_REVIEWER) | TC_ROLE_BIT(TC_ROLE_APPROVER) |    \
+	    TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP))
+/*
+ * Revocation, for every reason: for fraud the blacklisting and the
+ * employer's bar come with it and need no other role.
+ */
+#define TC_LIFECYCLE_ROLES_REVOKE                                              \
+	(TC_ROLE_BIT(TC_ROLE_APPROVER) | TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP))
+/* The expiry sweep only applies the clock: any enabled operator. */
+#define TC_LIFECYCLE_ROLES_EXPIRE 0u
+
+/* "renew", "subcard add", ...; "unknown" otherwise. Never NULL. */
+const char *tc_lifecycle_action_name(enum tc_lifecycle_action a);
+
+/*
+ * The roles (a mask, any of them) action a needs: one of the
+ * TC_LIFECYCLE_ROLES_* above; 0 means any enabled operator. Returns
+ * TC_ROLE_ALL for an unknown action (which tc_lifecycle_may refuses).
+ */
+unsigned tc_lifecycle_action_roles(enum tc_lifecycle_action a);
+
+/*
+ * Whether lc's operator may do action a now: the operator named
+ * lc->operator_name exists in lc->reg, is not disabled and holds one of
+ * tc_lifecycle_action_roles(a). Needs no transaction (a front end may ask
+ * before offering an action); the actions call it inside theirs. Returns
+ * 0;
+ *   TC_ERR_FORBIDDEN    the operator holds none of the roles (the message
+ *                       names the roles needed and those held);
+ *   TC_ERR_AUTH         no such operator, or it is disabled;
+ *   TC_ERR_INVALID_ARG  no registry or operator name, an unknown action;
+ *   a database error.
+ */
+int tc_lifecycle_may(const struct tc_lifecycle *lc, enum tc_lifecycle_action a,
+    char *err, size_t errlen);
+
+/*
+ * Actions. Each needs an open transaction; res (may be NULL) is zeroed
+ * first. Each first checks the operator (tc_lifecycle_may, its action) and
+ * returns TC_ERR_FORBIDDEN, TC_ERR_AUTH or TC_ERR_INVALID_ARG from it
+ * before anything below.
+ */
 
 /*
  * Renews card serial (a main card, issued, not past expiry) inside its

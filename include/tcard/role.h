@@ -69,4 +69,12 @@ int tc_roles_parse(
  */
 int tc_roles_format(unsigned mask, char *out /* OUT */, size_t outlen);
 
+/*
+ * As tc_roles_format, with sep between the names instead of a comma: the
+ * form messages use ("approver or leadership-group").
+ * TC_ROLES_TEXT_MAX * 2 suffices for separators up to 8 bytes.
+ */
+int tc_roles_join(
+    unsigned mask, const char *sep, char *out /* OUT */, size_t outlen);
+
 #endif

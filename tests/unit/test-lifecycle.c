@@ -9,8 +9,10 @@
  * refusal and its message, fraud (blacklist, employer bar), sub-cards for
  * each relation and their refusals (B card, adult child, duplicates), the
  * cascades of suspend, reinstate, revoke, renew and expiry, the expiry
- * sweep, the date helpers, and an audit log that verifies at the end. All
- * names and ID numbers are made up.
+ * sweep, the date helpers, who may do which action (every action refuses
+ * an operator without its role, unknown or disabled, before it changes
+ * anything), and an audit log that verifies at the end. All names and ID
+ * numbers are made up.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -31,8 +33,10 @@
 #include "tcard/err.h"
 #include "tcard/id.h"
 #include "tcard/lifecycle.h"
+#include "tcard/operator.h"
 #include "tcard/programme.h"
 #include "tcard/registry.h"
+#include "tcard/role.h"
 #include "tcard/serial.h"
 #include "tcard/uscc.h"
 
@@ -44,7 +48,10 @@
 /* 2026-03-01 00:00 UTC = 08:00 in Beijing. */
 #define T0    ((time_t)1772323200)
 #define GREEN "guangzhou-green"
-#define OP    "lc-tester"
+/* The acting operator of most tests: may do every lifecycle action. */
+#define OP "lc-tester"
+#define OP_ROLES                                                               \
+	(TC_ROLE_BIT(TC_ROLE_CARD_ISSUER) | TC_ROLE_BIT(TC_ROLE_APPROVER))
 
 struct fixture {
 	char dir[64];
@@ -60,6 +67,28 @@ static int
 rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
 	return remove(p);
+}
+
+/*
+ * Adds operator name with roles and its audit entry, in a transaction of
+ * its own (no passphrase: the tests never sign in).
+ */
+static int
+op_add(struct tc_registry *reg, const char *name, unsigned roles, char *err,
+    size_t errlen)
+{
+	int r;
+
+	if ((r = tc_registry_begin(reg, err, errlen)) != 0)
+		return r;
+	if ((r = tc_registry_operator_add(
+		 reg, name, roles, NULL, T0, NULL, err, errlen)) != 0 ||
+	    (r = tc_registry_audit(reg, T0, "system", "operator.add", name,
+		 NULL, err, errlen)) != 0) {
+		tc_registry_rollback(reg);
+		return r;
+	}
+	return tc_registry_commit(reg, err, errlen);
 }
 
 static int
@@ -87,6 +116,10 @@ setup(void **state)
 	if (tc_programme_set_load_dir(
 		&fx->progs, TC_PROGRAMMES_DIR, err, sizeof(err)) != 0) {
 		fprintf(stderr, "programmes: %s\n", err);
+		return -1;
+	}
+	if (op_add(fx->reg, OP, OP_ROLES, err, sizeof(err)) != 0) {
+		fprintf(stderr, "operator: %s\n", err);
 		return -1;
 	}
 	*state = fx;
@@ -277,7 +310,7 @@ add_sub(struct fixture *fx, int64_t main, enum tc_relation rel, int y, int m,
 	return r == 0 ? res.new_serial : 0;
 }
 
-/* Counts audit entries with this action. */
+/* Counts audit entries with this action, or of a family ("card."). */
 struct count {
 	const char *action;
 	int n;
@@ -288,7 +321,12 @@ count_one(const struct tc_audit_entry *e, void *arg)
 {
 	struct count *c = arg;
 
-	if (strcmp(e->action, c->action) == 0)
+	size_t n = strlen(c->action);
+
+	/* "card." counts every action of that family. */
+	if (n > 0 && c->action[n - 1] == '.'
+		? strncmp(e->action, c->action, n) == 0
+		: strcmp(e->action, c->action) == 0)
 		c->n++;
 	return 0;
 }
@@ -303,6 +341,25 @@ audit_count(struct fixture *fx, const char *action)
 			     fx->reg, 1, 0, count_one, &c, err, sizeof(err)),
 	    0);
 	return c.n;
+}
+
+/* Adds operator name with roles. */
+static void
+add_op(struct fixture *fx, const char *name, unsigned roles)
+{
+	char err[512] = "";
+
+	if (op_add(fx->reg, name, roles, err, sizeof(err)) != 0)
+		fail_msg("operator %s: %s", name, err);
+}
+
+/* The context of ctx with another acting operator. */
+static struct tc_lifecycle
+ctx_as(struct fixture *fx, const char *name, time_t now)
+{
+	struct tc_lifecycle lc = { fx->reg, fx->progs, name, now };
+
+	return lc;
 }
 
 /* Tests. */
@@ -1468,6 +1525,268 @@ test_migration(void **state)
 	assert_int_equal(get(fx, s).renewals, 1);
 }
 
+/*
+ * Who may do what, pinned here independently of the header's masks: for
+ * every action and every role alone, tc_lifecycle_may allows exactly the
+ * roles of docs/lifecycle.md's table.
+ */
+static void
+test_roles_table(void **state)
+{
+	static const struct {
+		enum tc_lifecycle_action a;
+		const char *name;
+		unsigned roles; /* 0: every role */
+	} want[] = {
+		{ TC_LIFECYCLE_RENEW, "renew",
+		    TC_ROLE_BIT(TC_ROLE_CARD_ISSUER) },
+		{ TC_LIFECYCLE_CHANGE, "change",
+		    TC_ROLE_BIT(TC_ROLE_CARD_ISSUER) },
+		{ TC_LIFECYCLE_REISSUE, "reissue",
+		    TC_ROLE_BIT(TC_ROLE_CARD_ISSUER) },
+		{ TC_LIFECYCLE_SUBCARD_ADD, "subcard add",
+		    TC_ROLE_BIT(TC_ROLE_CARD_ISSUER) },
+		{ TC_LIFECYCLE_SUSPEND, "suspend",
+		    TC_ROLE_BIT(TC_ROLE_HR_REVIEWER) |
+			TC_ROLE_BIT(TC_ROLE_APPROVER) |
+			TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP) },
+		{ TC_LIFECYCLE_REINSTATE, "reinstate",
+		    TC_ROLE_BIT(TC_ROLE_HR_REVIEWER) |
+			TC_ROLE_BIT(TC_ROLE_APPROVER) |
+			TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP) },
+		{ TC_LIFECYCLE_REVOKE, "revoke",
+		    TC_ROLE_BIT(TC_ROLE_APPROVER) |
+			TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP) },
+		{ TC_LIFECYCLE_EXPIRE, "expire", 0 },
+	};
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc;
+	char err[512], name[64];
+	size_t i;
+	int role, r;
+
+	for (role = TC_ROLE_FIRST; role <= TC_ROLE_LAST; role++) {
+		snprintf(name, sizeof(name), "only-%s",
+		    tc_role_name((enum tc_role)role));
+		add_op(fx, name, TC_ROLE_BIT(role));
+	}
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_string_equal(
+		    tc_lifecycle_action_name(want[i].a), want[i].name);
+		assert_int_equal(
+		    tc_lifecycle_action_roles(want[i].a), want[i].roles);
+		for (role = TC_ROLE_FIRST; role <= TC_ROLE_LAST; role++) {
+			int allowed = want[i].roles == 0 ||
+			    (want[i].roles & TC_ROLE_BIT(role)) != 0;
+
+			snprintf(name, sizeof(name), "only-%s",
+			    tc_role_name((enum tc_role)role));
+			lc = ctx_as(fx, name, T0);
+			err[0] = '\0';
+			r = tc_lifecycle_may(&lc, want[i].a, err, sizeof(err));
+			if (r != (allowed ? 0 : TC_ERR_FORBIDDEN))
+				fail_msg("%s as %s: got %d (%s), wanted %s",
+				    want[i].name, name, r, err,
+				    allowed ? "allowed" : "forbidden");
+			if (!allowed)
+				assert_non_null(strstr(err, name));
+		}
+	}
+	/* An action that is none of these is refused, never allowed. */
+	lc = ctx(fx, T0);
+	assert_int_equal(tc_lifecycle_may(&lc, (enum tc_lifecycle_action)0, err,
+			     sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_lifecycle_may(&lc, (enum tc_lifecycle_action)99,
+			     err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_string_equal(
+	    tc_lifecycle_action_name((enum tc_lifecycle_action)99), "unknown");
+}
+
+/*
+ * Every action called directly with an operator who lacks its role is
+ * refused with TC_ERR_FORBIDDEN, a message naming the roles needed and
+ * held, and no change to the card, its sub-cards, the blacklist, the
+ * employer bars or the audit log.
+ */
+static void
+test_roles_refused(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc;
+	struct tc_lifecycle_result res;
+	struct tc_relative rv;
+	struct tc_card_state before, after;
+	char err[512] = "", id[TC_ID_MAX];
+	const char *code = uscc("91440101MA59XYWW2");
+	int64_t s = issue(fx, GREEN, "a", T0, 60), sub, ns, n = -1;
+	int entries;
+
+	sub = add_sub(
+	    fx, s, TC_REL_SPOUSE, 1986, 1, 1, T0 + DAY, 0, err, sizeof(err));
+	lc = ctx(fx, T0 + DAY);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_change(&lc, s, TC_CHANGE_EMPLOYER,
+				 "Shell Trading Ltd", code, "2026-03-01", &res,
+				 err, sizeof(err))),
+	    0);
+	add_op(fx, "lc-producer", TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER));
+	add_op(fx, "lc-issuer", TC_ROLE_BIT(TC_ROLE_CARD_ISSUER));
+	add_op(fx, "lc-hr", TC_ROLE_BIT(TC_ROLE_HR_REVIEWER));
+	before = get(fx, s);
+	entries = audit_count(fx, "card.");
+
+	/* A card producer: none of the counter actions. */
+	lc = ctx_as(fx, "lc-producer", before.card.expires_at - DAY);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err, sizeof(err))),
+	    TC_ERR_FORBIDDEN);
+	assert_non_null(strstr(err,
+	    "renewing a card needs the role card-issuer; operator "
+	    "lc-producer has card-producer"));
+	lc.now = T0 + 2 * DAY;
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_change(&lc, s, TC_CHANGE_RESIDENCE, "Tianhe", NULL,
+		    "2026-03-02", &res, err, sizeof(err))),
+	    TC_ERR_FORBIDDEN);
+	assert_non_null(strstr(err, "needs the role card-issuer"));
+	/* The dry run (no serial) refuses as well: no serial is spent. */
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST, 0,
+				 NULL, err, sizeof(err))),
+	    TC_ERR_FORBIDDEN);
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, s, TC_REISSUE_LOST, ns,
+				 &res, err, sizeof(err))),
+	    TC_ERR_FORBIDDEN);
+	assert_int_equal(res.new_serial, 0);
+	make_id(2010, 5, 5, ++fx->next_id, id);
+	memset(&rv, 0, sizeof(rv));
+	rv.id_type = TC_ID_RESIDENT;
+	rv.id_number = id;
+	rv.name = "Child";
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_subcard_add(&lc, s, TC_REL_CHILD, &rv,
+				 0, NULL, err, sizeof(err))),
+	    TC_ERR_FORBIDDEN);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_subcard_add(&lc, s, TC_REL_CHILD, &rv,
+				 ns, &res, err, sizeof(err))),
+	    TC_ERR_FORBIDDEN);
+	assert_non_null(strstr(err, "adding a sub-card needs the role"));
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_suspend(
+				 &lc, s, "inquiry", &res, err, sizeof(err))),
+	    TC_ERR_FORBIDDEN);
+
+	/* A card issuer: counter work, but neither suspend nor revoke. */
+	lc = ctx_as(fx, "lc-issuer", T0 + 2 * DAY);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_suspend(
+				 &lc, s, "inquiry", &res, err, sizeof(err))),
+	    TC_ERR_FORBIDDEN);
+	assert_non_null(strstr(err,
+	    "suspending a card needs the role hr-reviewer or approver or "
+	    "leadership-group; operator lc-issuer has card-issuer"));
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "other", NULL, 0, &res,
+				 err, sizeof(err))),
+	    TC_ERR_FORBIDDEN);
+	assert_non_null(strstr(err,
+	    "revoking a card needs the role approver or leadership-group"));
+
+	/* An HR reviewer suspends and reinstates, but may not revoke. */
+	lc = ctx_as(fx, "lc-hr", T0 + 2 * DAY);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_suspend(
+				 &lc, s, "inquiry", &res, err, sizeof(err))),
+	    0);
+	lc = ctx_as(fx, "lc-issuer", T0 + 2 * DAY);
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_reinstate(&lc, s, NULL, &res, err, sizeof(err))),
+	    TC_ERR_FORBIDDEN);
+	assert_int_equal(get(fx, s).card.status, TC_CARD_SUSPENDED);
+	lc = ctx_as(fx, "lc-hr", T0 + 2 * DAY);
+	assert_int_equal(
+	    ACT(fx,
+		tc_lifecycle_reinstate(&lc, s, NULL, &res, err, sizeof(err))),
+	    0);
+	/* Fraud: no blacklisting and no employer bar through the back door. */
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "fraud", NULL, 1, &res,
+				 err, sizeof(err))),
+	    TC_ERR_FORBIDDEN);
+	assert_false(res.blacklisted);
+	assert_false(res.employer_barred);
+	assert_int_equal(audit_count(fx, "blacklist.add"), 0);
+	assert_int_equal(audit_count(fx, "employer.bar"), 0);
+
+	/* Nothing the refusals touched changed. */
+	after = get(fx, s);
+	assert_int_equal(after.card.status, TC_CARD_ISSUED);
+	assert_int_equal(after.card.expires_at, before.card.expires_at);
+	assert_int_equal(after.renewals, before.renewals);
+	assert_int_equal(after.replaced_by, 0);
+	assert_int_equal(get(fx, sub).card.status, TC_CARD_ISSUED);
+	/* lc-hr's suspension and reinstatement, each with the sub-card. */
+	assert_int_equal(audit_count(fx, "card."), entries + 4);
+
+	/* The expiry sweep: any operator, but a known and enabled one. */
+	lc = ctx_as(fx, "lc-producer", T0 + 3 * DAY);
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_expire(&lc, &n, err, sizeof(err))), 0);
+	assert_int_equal(n, 0);
+}
+
+/* An operator who is not in the registry, or is disabled, may do nothing. */
+static void
+test_roles_unknown_disabled(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc;
+	struct tc_lifecycle_result res;
+	char err[512] = "";
+	int64_t s = issue(fx, GREEN, "a", T0, 60), n = -1;
+
+	lc = ctx_as(fx, "nobody", T0 + DAY);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_revoke(&lc, s, "other", NULL, 0, &res,
+				 err, sizeof(err))),
+	    TC_ERR_AUTH);
+	assert_non_null(strstr(err, "no operator named nobody"));
+	assert_int_equal(
+	    ACT(fx, tc_lifecycle_expire(&lc, &n, err, sizeof(err))),
+	    TC_ERR_AUTH);
+	add_op(fx, "lc-gone", TC_ROLE_BIT(TC_ROLE_APPROVER));
+	begin(fx);
+	assert_int_equal(tc_registry_operator_set_disabled(
+			     fx->reg, "lc-gone", 1, err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    tc_registry_audit(fx->reg, T0, "system", "operator.disable",
+		"lc-gone", NULL, err, sizeof(err)),
+	    0);
+	commit(fx);
+	lc = ctx_as(fx, "lc-gone", T0 + DAY);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_suspend(
+				 &lc, s, "inquiry", &res, err, sizeof(err))),
+	    TC_ERR_AUTH);
+	assert_non_null(strstr(err, "operator lc-gone is disabled"));
+	assert_int_equal(get(fx, s).card.status, TC_CARD_ISSUED);
+	/* Asking needs no transaction. */
+	assert_int_equal(
+	    tc_lifecycle_may(&lc, TC_LIFECYCLE_SUSPEND, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	lc = ctx(fx, T0 + DAY);
+	assert_int_equal(
+	    tc_lifecycle_may(&lc, TC_LIFECYCLE_REVOKE, err, sizeof(err)), 0);
+}
+
 int
 main(void)
 {
@@ -1502,6 +1821,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_migration, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_roles_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_roles_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_roles_unknown_disabled, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
