@@ -14,6 +14,7 @@
 #include <openssl/x509.h>
 
 #include "tcard/cardapp.h"
+#include "tcard/cardops.h"
 #include "tcard/chip.h"
 #include "tcard/cose.h"
 #include "tcard/credential.h"
@@ -138,7 +139,7 @@ tc_personalise(struct tc_registry *reg, struct tc_keystore *ks,
 	size_t keylen = 0, i;
 	unsigned c0 = 0;
 	double t0 = 0;
-	int r, have_chip = 0, in_tx = 0, attempt = 0;
+	int r, have_chip = 0, in_tx = 0, attempt = 0, locks;
 
 	if (res == NULL)
 		return TC_ERR_INVALID_ARG;
@@ -219,8 +220,8 @@ tc_personalise(struct tc_registry *reg, struct tc_keystore *ks,
 	res->attempt = attempt;
 
 	/* A chip complete already (its last answer was lost): check only. */
-	if (attempt > 1 &&
-	    (app.profile->platform == TC_PLATFORM_PIV || app.operational)) {
+	locks = (app.ops->flags & TC_CARD_LOCKS) != 0;
+	if (attempt > 1 && (!locks || app.operational)) {
 		res->step = "check";
 		r = check_chip(icc, profiles, app.profile->name, ring, o->now,
 		    st.card.card_no, key, &keylen, NULL, 0);
@@ -228,20 +229,19 @@ tc_personalise(struct tc_registry *reg, struct tc_keystore *ks,
 			res->was_complete = 1;
 			goto record;
 		}
-		if (app.profile->platform == TC_PLATFORM_TCARD) {
+		if (locks) {
 			r = tc_seterr(err, errlen, TC_ERR_CARD,
 			    "the chip is locked but does not verify as card "
 			    "%s: it cannot be personalised again",
 			    st.card.card_no);
 			goto out;
 		}
-		/* PIV: start over; the check selected the application. */
+		/* No lock (PIV): start over; the check selected the application. */
 		tc_cardapp_release(&app);
 		if ((r = tc_cardapp_open(&app, icc, profiles, app.profile->name,
 			 1, err, errlen)) != 0)
 			goto out;
-	} else if (app.operational &&
-	    app.profile->platform == TC_PLATFORM_TCARD) {
+	} else if (app.operational && locks) {
 		r = tc_seterr(err, errlen, TC_ERR_CARD,
 		    "chip %s is locked already (personalised elsewhere)",
 		    app.uid_hex);

@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "tcard/atr.h"
+#include "tcard/cardops.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
 #include "tcard/profile.h"
@@ -453,8 +454,8 @@ parse_keys(struct ctx *c, json_t *arr, struct tc_profile *p)
 	return 0;
 }
 
-static int
-step_index(const struct tc_profile *p, enum tc_perso_step s)
+int
+tc_profile_step_index(const struct tc_profile *p, enum tc_perso_step s)
 {
 	size_t i;
 
@@ -489,7 +490,7 @@ parse_steps(struct ctx *c, json_t *arr, struct tc_profile *p)
 		if (j == N_STEPS)
 			return fail(
 			    c, TC_ERR_MALFORMED, "unknown step '%.32s'", s);
-		if (step_index(p, (enum tc_perso_step)j) >= 0)
+		if (tc_profile_step_index(p, (enum tc_perso_step)j) >= 0)
 			return fail(
 			    c, TC_ERR_MALFORMED, "'%s' is listed twice", s);
 		p->steps[p->n_steps++] = (enum tc_perso_step)j;
@@ -497,13 +498,18 @@ parse_steps(struct ctx *c, json_t *arr, struct tc_profile *p)
 	return 0;
 }
 
-/* The rules between the parts of a profile, per platform. */
+/*
+ * The rules between the parts of a profile: the generic ones here, then
+ * the platform's own.
+ */
 static int
 check_whole(struct ctx *c, struct tc_profile *p)
 {
-	const struct tc_profile_object *cred, *cert;
-	const struct tc_profile_key *auth, *sec;
-	int isel, iauth, irot, igen, icert, icred, ilock, icheck, last;
+	const struct tc_profile_object *cred;
+	const struct tc_profile_key *auth;
+	const struct tc_card_ops *ops;
+	char msg[192];
+	int isel, iauth, irot, igen, icred, icheck, r;
 	size_t i;
 
 	c->path[0] = '\0';
@@ -535,14 +541,12 @@ check_whole(struct ctx *c, struct tc_profile *p)
 	if (cred->max_size < 128)
 		return fail(c, TC_ERR_MALFORMED,
 		    "object \"credential\" must hold at least 128 bytes");
-	isel = step_index(p, TC_PSTEP_SELECT);
-	iauth = step_index(p, TC_PSTEP_AUTHENTICATE);
-	irot = step_index(p, TC_PSTEP_ROTATE_KEYS);
-	igen = step_index(p, TC_PSTEP_GENERATE_KEY);
-	icert = step_index(p, TC_PSTEP_WRITE_CERTIFICATE);
-	icred = step_index(p, TC_PSTEP_WRITE_CREDENTIAL);
-	ilock = step_index(p, TC_PSTEP_LOCK);
-	icheck = step_index(p, TC_PSTEP_CHECK);
+	isel = tc_profile_step_index(p, TC_PSTEP_SELECT);
+	iauth = tc_profile_step_index(p, TC_PSTEP_AUTHENTICATE);
+	irot = tc_profile_step_index(p, TC_PSTEP_ROTATE_KEYS);
+	igen = tc_profile_step_index(p, TC_PSTEP_GENERATE_KEY);
+	icred = tc_profile_step_index(p, TC_PSTEP_WRITE_CREDENTIAL);
+	icheck = tc_profile_step_index(p, TC_PSTEP_CHECK);
 	at(c, "", "personalisation", -1);
 	if (isel != 0 || iauth != 1 || igen < 0 || icred < 0 || igen > icred ||
 	    irot < iauth)
@@ -552,49 +556,11 @@ check_whole(struct ctx *c, struct tc_profile *p)
 		    "follow, generate-key before write-credential");
 	if (icheck >= 0 && icheck != (int)p->n_steps - 1)
 		return fail(c, TC_ERR_MALFORMED, "check must be the last step");
-	last = icheck >= 0 ? icheck - 1 : (int)p->n_steps - 1;
-	if (p->platform == TC_PLATFORM_TCARD) {
-		sec = tc_profile_key(p, "secure-channel");
-		if (icert >= 0 || ilock != last || ilock < icred || irot > igen)
-			return fail(c, TC_ERR_MALFORMED,
-			    "tcard: rotate-keys before generate-key, no "
-			    "write-certificate, and lock must be the last "
-			    "step that changes the card");
-		if (sec == NULL || sec->algs != TC_PALG_AES128 ||
-		    sec->factory_key_len != 16 || sec->factory_version < 0 ||
-		    sec->personal_version < 0)
-			return fail(c, TC_ERR_MALFORMED,
-			    "tcard: key \"secure-channel\" must be AES-128 "
-			    "with factory_key, factory_version and "
-			    "personal_version");
-		if (cred->read != TC_ACCESS_OPERATIONAL ||
-		    cred->write != TC_ACCESS_SECURE_CHANNEL)
-			return fail(c, TC_ERR_MALFORMED,
-			    "tcard: the credential is read when operational "
-			    "and written in the secure channel");
-	} else {
-		sec = tc_profile_key(p, "management");
-		cert = tc_profile_object(p, "certificate");
-		if (ilock >= 0 || icred != last || icert < igen || irot > icred)
-			return fail(c, TC_ERR_MALFORMED,
-			    "piv: no lock; write-certificate after "
-			    "generate-key, and write-credential must be the "
-			    "last step that changes the card, after "
-			    "rotate-keys");
-		if (sec == NULL || sec->ref != 0x9B ||
-		    sec->factory_key_len == 0 || sec->personal_alg == 0)
-			return fail(c, TC_ERR_MALFORMED,
-			    "piv: key \"management\" (9B) needs factory_key, "
-			    "factory_algorithm and personal_algorithm");
-		if (cert == NULL || cert->tag == 0 || cred->tag == 0 ||
-		    tc_profile_object(p, "chuid") == NULL)
-			return fail(c, TC_ERR_MALFORMED,
-			    "piv: objects \"credential\", \"certificate\" "
-			    "and \"chuid\" with tags are needed");
-		if (auth->algs != TC_PALG_ES256)
-			return fail(c, TC_ERR_MALFORMED,
-			    "piv: key \"card-auth\" is ES256 (P-256)");
-	}
+	/* The rules of the platform (its table: include/tcard/cardops.h). */
+	ops = tc_card_ops_lookup(p->platform);
+	if (ops != NULL && ops->check_profile != NULL &&
+	    (r = ops->check_profile(p, msg, sizeof(msg))) != 0)
+		return fail(c, r, "%s", msg);
 	return 0;
 }
 
@@ -624,6 +590,7 @@ parse_root(struct ctx *c, json_t *root, struct tc_profile *p)
 		{ "mask", K_STR, 1 },
 		{ NULL, 0, 0 },
 	};
+	const struct tc_card_ops *ops;
 	struct tc_atr atr;
 	const char *s;
 	char aerr[128];
@@ -643,13 +610,10 @@ parse_root(struct ctx *c, json_t *root, struct tc_profile *p)
 		return r;
 	at(c, "", "platform", -1);
 	s = json_string_value(json_object_get(root, "platform"));
-	if (strcmp(s, "tcard") == 0)
-		p->platform = TC_PLATFORM_TCARD;
-	else if (strcmp(s, "piv") == 0)
-		p->platform = TC_PLATFORM_PIV;
-	else
+	if ((ops = tc_card_ops_by_name(s)) == NULL)
 		return fail(c, TC_ERR_MALFORMED,
 		    "unknown platform '%.32s' (tcard or piv)", s);
+	p->platform = ops->platform;
 	if ((v = json_object_get(root, "description")) != NULL) {
 		at(c, "", "description", -1);
 		if ((r = get_text(c, v, p->description, TC_PROFILE_TEXT_MAX)) !=
@@ -837,7 +801,7 @@ tc_profile_key(const struct tc_profile *p, const char *id)
 int
 tc_profile_has_step(const struct tc_profile *p, enum tc_perso_step s)
 {
-	return step_index(p, s) >= 0;
+	return tc_profile_step_index(p, s) >= 0;
 }
 
 int

@@ -4,9 +4,11 @@
  * which profile fits the card (its ATR, then selecting each profile's AID),
  * reading the credential, having the card sign a challenge, and the
  * personalisation steps a profile lists. One table of operations per
- * platform (tcard, PIV) sits behind these functions, in the manner of
- * OpenSC's card drivers; tap verification (include/tcard/tap.h) and
- * personalisation (include/tcard/perso.h) are written once on top.
+ * platform (tcard, PIV; include/tcard/cardops.h) sits behind these
+ * functions, in the manner of OpenSC's card drivers; tap verification
+ * (include/tcard/tap.h) and personalisation (include/tcard/perso.h) are
+ * written once on top. An operation the card's platform lacks answers
+ * TC_ERR_UNSUPPORTED.
  *
  * Every function sends APDUs through the struct tc_icc it was opened on
  * and inherits its deadlines; a card answer that does not parse is
@@ -28,13 +30,17 @@
 #define TC_CARDAPP_KEY_MAX	 128 /* DER SubjectPublicKeyInfo */
 #define TC_CARDAPP_CRED_MAX	 4096
 
+struct tc_card_ops;
+
 struct tc_cardapp {
 	struct tc_icc *icc;		  /* borrowed */
 	const struct tc_profile *profile; /* borrowed */
+	const struct tc_card_ops *ops;	  /* the profile's platform */
 	uint8_t uid[16];
 	size_t uid_len; /* 0 when not read */
 	char uid_hex[33];
 	int operational;	 /* tcard: locked; PIV: always 1 */
+	size_t cred_len;	 /* announced by the card (tcard), else 0 */
 	struct tc_tcapp_fci fci; /* tcard */
 	struct tc_scp scp;	 /* tcard session */
 	int kvn;		 /* tcard: key version in use, -1 none */

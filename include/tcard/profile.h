@@ -146,6 +146,9 @@ const struct tc_profile_key *tc_profile_key(
 /* 1 when the profile lists step s. */
 int tc_profile_has_step(const struct tc_profile *p, enum tc_perso_step s);
 
+/* The index of step s in p->steps, or -1 when the profile lacks it. */
+int tc_profile_step_index(const struct tc_profile *p, enum tc_perso_step s);
+
 /* The name of step s ("write-credential"), or "?". */
 const char *tc_profile_step_name(enum tc_perso_step s);
 

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Private helpers shared by the card platform tables (src/card-iso.c,
+ * src/card-tcard.c, src/card-piv.c) and src/cardops.c, which builds the
+ * tables. Not installed, not for other modules.
+ */
+#ifndef TCARD_CARD_INT_H
+#define TCARD_CARD_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcard/apdu.h"
+#include "tcard/buf.h"
+#include "tcard/cardops.h"
+#include "tcard/pcsc.h"
+
+/*
+ * Sends a and demands 9000; the answer data is appended to data. Another
+ * status word is TC_ERR_NOT_FOUND (6A82, 6A88) or TC_ERR_BAD_SW, with a
+ * message naming the reader, what and the status word.
+ */
+int tc_card_expect_ok(struct tc_icc *icc, const struct tc_apdu *a,
+    struct tc_buf *data, const char *what, char *err, size_t errlen);
+
+/* Fill ops with the platform's table: the ISO defaults, overridden. */
+void tc_card_tcard_init(struct tc_card_ops *ops);
+void tc_card_piv_init(struct tc_card_ops *ops);
+
+#endif
