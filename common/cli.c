@@ -146,8 +146,7 @@ tc_cli_now(void)
 	if (end == NULL || *end != '\0') {
 		prefix(stderr);
 		fprintf(stderr,
-		    "TCARD_NOW=%s is neither seconds since the "
-		    "epoch nor YYYY-MM-DD[THH:MM:SSZ]\n",
+		    "TCARD_NOW=%s is neither seconds since the epoch nor YYYY-MM-DD[THH:MM:SSZ]\n",
 		    s);
 		return (time_t)-1;
 	}
@@ -176,9 +175,7 @@ tc_cli_now(void)
 	if (s != NULL && *s != '\0' && !warned) {
 		warned = 1;
 		fprintf(stderr,
-		    "%s: warning: TCARD_NOW is ignored: only test builds "
-		    "(BUILD/test-bin) take an injected clock; this program "
-		    "uses the system clock\n",
+		    "%s: warning: TCARD_NOW is ignored: only test builds (BUILD/test-bin) take an injected clock; this program uses the system clock\n",
 		    progname_set ? progname : program_invocation_short_name);
 	}
 	return time(NULL);

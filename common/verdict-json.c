@@ -56,8 +56,7 @@ tc_verdict_print_claims(FILE *f, const struct tc_verdict *v, const char *source)
 		return;
 	if (!v->authentic)
 		fprintf(f,
-		    "NOT GENUINE: the signature did not verify; the details "
-		    "below are as the %s claims them\n",
+		    "NOT GENUINE: the signature did not verify; the details below are as the %s claims them\n",
 		    source);
 	tc_cardno_group(v->claims.card_no, grouped);
 	tc_verdict_time(v->claims.expires_at, when);
@@ -466,8 +465,7 @@ tc_verdict_print_status(FILE *f, const struct tc_verdict *v)
 		fprintf(f, "status:    %s", tc_status_name(s->status));
 		if (s->status == TC_STATUS_NOT_CHECKED)
 			fprintf(f,
-			    " (no revocation list or snapshot was "
-			    "consulted, on request)");
+			    " (no revocation list or snapshot was consulted, on request)");
 		fprintf(f, "\n");
 	}
 	if (s->have_rev) {
@@ -490,8 +488,7 @@ tc_verdict_print_status(FILE *f, const struct tc_verdict *v)
 	tc_hex_encode(s->ca_sha256, sizeof(s->ca_sha256), hex);
 	if (s->ca == TC_CA_UNPINNED)
 		fprintf(f,
-		    "trust:     CA NOT PINNED (--trust-unpinned): the trust "
-		    "list's own CA, SHA-256 %s, was accepted\n",
+		    "trust:     CA NOT PINNED (--trust-unpinned): the trust list's own CA, SHA-256 %s, was accepted\n",
 		    hex);
 	else
 		fprintf(f, "trust:     CA %s, SHA-256 %s\n",

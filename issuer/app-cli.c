@@ -217,9 +217,7 @@ tc_ac_read_id(const char *opt_id, const char *opt_env, char *out, size_t outlen)
 		return tc_cli_usage("give --id - or --id-env VAR, not both");
 	if (opt_id != NULL && strcmp(opt_id, "-") != 0)
 		return tc_cli_usage(
-		    "--id takes '-' (the number is read from standard input); "
-		    "an ID number on the command line would be visible to "
-		    "other users in ps and stay in the shell history");
+		    "--id takes '-' (the number is read from standard input); an ID number on the command line would be visible to other users in ps and stay in the shell history");
 	if (opt_env != NULL) {
 		if ((v = getenv(opt_env)) == NULL || *v == '\0')
 			return tc_cli_usage("$%s is not set", opt_env);
@@ -245,8 +243,7 @@ tc_ac_read_id(const char *opt_id, const char *opt_env, char *out, size_t outlen)
 				tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 			OPENSSL_cleanse(out, outlen);
 			return tc_cli_fail(TC_ERR_TOO_LARGE, "--id -",
-			    "the line on standard input is too long for an ID "
-			    "number");
+			    "the line on standard input is too long for an ID number");
 		}
 		out[n++] = (char)c;
 	}
@@ -411,16 +408,14 @@ set_field(json_t *root, const char *spec)
 
 	dot = memchr(spec, '.', (size_t)(eq - spec));
 	if (dot == NULL || dot == spec || dot + 1 == eq)
-		return tc_cli_usage("--field wants SECTION.FIELD=VALUE, not "
-				    "'%.64s'",
-		    spec);
+		return tc_cli_usage(
+		    "--field wants SECTION.FIELD=VALUE, not '%.64s'", spec);
 	len = (size_t)(dot - spec);
 	if ((br = memchr(spec, '[', len)) != NULL) {
 		idx = strtol(br + 1, NULL, 10);
 		if (idx < 0 || idx > 99 || dot[-1] != ']')
-			return tc_cli_usage("--field: bad entry index in "
-					    "'%.64s'",
-			    spec);
+			return tc_cli_usage(
+			    "--field: bad entry index in '%.64s'", spec);
 		len = (size_t)(br - spec);
 	}
 	if (len >= sizeof(sec) || (size_t)(eq - dot - 1) >= sizeof(field))
@@ -582,13 +577,7 @@ tc_ac_attach_all(struct tc_ac *s, int64_t id, const struct tc_programme *p,
 		if (tc_att_kind_parse(name, &kind) != 0) {
 			if (!has_material(p, name))
 				return tc_cli_usage(
-				    "--attach %s: not an attachment kind "
-				    "(photo, "
-				    "id-document, contract, "
-				    "tax-or-social-insurance, "
-				    "eligibility-proof, "
-				    "cooperation-agreement, unit-certificate, "
-				    "other) nor a material of %s",
+				    "--attach %s: not an attachment kind (photo, id-document, contract, tax-or-social-insurance, eligibility-proof, cooperation-agreement, unit-certificate, other) nor a material of %s",
 				    name, p->id);
 			material = name;
 			kind = tc_att_kind_of_material(name);
@@ -649,8 +638,8 @@ tc_ac_app_json(struct tc_ac *s, const struct tc_app *a)
 	tc_ac_step(s, a, &step, &zh, &role);
 	tc_ac_time(a->created_at, t1);
 	tc_ac_time(a->submitted_at, t2);
-	o = json_pack("{s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s, "
-		      "s:s?, s:s?, s:s?, s:s?, s:b}",
+	o = json_pack(
+	    "{s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:b}",
 	    "id", (json_int_t)a->id, "kind", tc_app_kind_name(a->kind),
 	    "programme", a->programme, "tier", a->tier[0] ? a->tier : NULL,
 	    "route", a->route[0] ? a->route : NULL, "clause",

@@ -29,24 +29,19 @@
 #define TC_AC_HOLIDAYS_FILE "holidays.txt"
 
 /* The ENVIRONMENT and EXIT STATUS sections of the pages. */
-#define TC_AC_ENV                                                              \
-	"ENVIRONMENT\n"                                                        \
-	"    TCARD_HOME        default home directory\n"                       \
-	"    TCARD_PASSPHRASE  the acting operator's passphrase, instead of "  \
-	"the\n"                                                                \
-	"                      prompt\n"                                       \
-	"    TCARD_NOW         injected clock, test builds only: epoch\n"      \
+#define TC_AC_ENV                                                                  \
+	"ENVIRONMENT\n"                                                            \
+	"    TCARD_HOME        default home directory\n"                           \
+	"    TCARD_PASSPHRASE  the acting operator's passphrase, instead of the\n" \
+	"                      prompt\n"                                           \
+	"    TCARD_NOW         injected clock, test builds only: epoch\n"          \
 	"                      seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"
-#define TC_AC_EXIT                                                             \
-	"EXIT STATUS\n"                                                        \
-	"    0 done; 1 refused (a rule of the programme or the workflow: "     \
-	"state,\n"                                                             \
-	"    role, four eyes, a guard, an incomplete or invalid form, a "      \
-	"wrong\n"                                                              \
-	"    passphrase) or invalid input; 2 usage error; 3 environment "      \
-	"(keys,\n"                                                             \
-	"    registry, database, programme or holidays file, an unreadable "   \
-	"file);\n"                                                             \
+#define TC_AC_EXIT                                                                   \
+	"EXIT STATUS\n"                                                              \
+	"    0 done; 1 refused (a rule of the programme or the workflow: state,\n"   \
+	"    role, four eyes, a guard, an incomplete or invalid form, a wrong\n"     \
+	"    passphrase) or invalid input; 2 usage error; 3 environment (keys,\n"    \
+	"    registry, database, programme or holidays file, an unreadable file);\n" \
 	"    4 internal error. See docs/operations.md.\n"
 
 /*
@@ -201,48 +196,41 @@ int tc_ac_form_option(int ch, const char *arg, struct tc_ac_form_opts *o,
     const char **id_opt, const char **id_env);
 
 /* The OPTIONS text of the form options, for the pages. */
-#define TC_AC_FORM_HELP                                                        \
-	"    --from FILE       an application file (JSON, "                    \
-	"docs/workflow.md);\n"                                                 \
-	"                      attachments it names are relative to it\n"      \
-	"    --field SECTION.FIELD=VALUE, --field SECTION[N].FIELD=VALUE\n"    \
-	"                      one value of the programme's form "             \
-	"(repeatable)\n"                                                       \
-	"    --photo FILE      the applicant's photo (GIF, JPEG or PNG; the\n" \
-	"                      programme's size, e.g. 358 x 441 for Youyue)\n" \
-	"    --attach KIND=FILE  a material: KIND is photo, id-document,\n"    \
-	"                      contract, tax-or-social-insurance,\n"           \
-	"                      eligibility-proof, cooperation-agreement,\n"    \
-	"                      unit-certificate, other, or a material id of\n" \
-	"                      the programme (repeatable); gif, jpg, png, "    \
-	"pdf,\n"                                                               \
-	"                      doc, docx of at most 4 MB, checked by "         \
-	"content\n"                                                            \
-	"    --employer NAME, --employer-code USCC, --employer-category CAT\n" \
-	"                      the employer, its unified social credit code\n" \
-	"                      (checked) and category (e.g. "                  \
-	"district-funded)\n"                                                   \
-	"    --work-type W     the programme's work type (e.g. full-time)\n"   \
-	"    --exception GUARD=REASON  claim an exception to a rule the\n"     \
-	"                      programme states 'in principle'\n"              \
-	"                      (retirement-age, excluded-employer)\n"          \
+#define TC_AC_FORM_HELP                                                           \
+	"    --from FILE       an application file (JSON, docs/workflow.md);\n"   \
+	"                      attachments it names are relative to it\n"         \
+	"    --field SECTION.FIELD=VALUE, --field SECTION[N].FIELD=VALUE\n"       \
+	"                      one value of the programme's form (repeatable)\n"  \
+	"    --photo FILE      the applicant's photo (GIF, JPEG or PNG; the\n"    \
+	"                      programme's size, e.g. 358 x 441 for Youyue)\n"    \
+	"    --attach KIND=FILE  a material: KIND is photo, id-document,\n"       \
+	"                      contract, tax-or-social-insurance,\n"              \
+	"                      eligibility-proof, cooperation-agreement,\n"       \
+	"                      unit-certificate, other, or a material id of\n"    \
+	"                      the programme (repeatable); gif, jpg, png, pdf,\n" \
+	"                      doc, docx of at most 4 MB, checked by content\n"   \
+	"    --employer NAME, --employer-code USCC, --employer-category CAT\n"    \
+	"                      the employer, its unified social credit code\n"    \
+	"                      (checked) and category (e.g. district-funded)\n"   \
+	"    --work-type W     the programme's work type (e.g. full-time)\n"      \
+	"    --exception GUARD=REASON  claim an exception to a rule the\n"        \
+	"                      programme states 'in principle'\n"                 \
+	"                      (retirement-age, excluded-employer)\n"             \
 	"    --accept-pledge   the applicant accepted the integrity pledge\n"
 
-#define TC_AC_IDENTITY_HELP                                                    \
-	"    --programme P, --tier T, --clause C, --route R\n"                 \
-	"                      what is applied for (the tier follows from "    \
-	"the\n"                                                                \
-	"                      clause; a route's tier may be decided later)\n" \
-	"    --name NAME       the applicant's name as printed\n"              \
-	"    --id-type TYPE    resident, passport, hkmo-permit, tw-permit, "   \
-	"...\n"                                                                \
-	"                      or the programme's names (resident-id, ...)\n"  \
-	"    --id -            read the ID number from standard input\n"       \
-	"    --id-env VAR      read the ID number from variable VAR (never\n"  \
-	"                      give the number itself on the command line)\n"  \
-	"    --sex S, --birth-date YYYY-MM-DD\n"                               \
-	"                      where the ID number does not carry them\n"      \
-	"    --retirement-age 50|55|60  the applicant's original statutory\n"  \
+#define TC_AC_IDENTITY_HELP                                                       \
+	"    --programme P, --tier T, --clause C, --route R\n"                    \
+	"                      what is applied for (the tier follows from the\n"  \
+	"                      clause; a route's tier may be decided later)\n"    \
+	"    --name NAME       the applicant's name as printed\n"                 \
+	"    --id-type TYPE    resident, passport, hkmo-permit, tw-permit, ...\n" \
+	"                      or the programme's names (resident-id, ...)\n"     \
+	"    --id -            read the ID number from standard input\n"          \
+	"    --id-env VAR      read the ID number from variable VAR (never\n"     \
+	"                      give the number itself on the command line)\n"     \
+	"    --sex S, --birth-date YYYY-MM-DD\n"                                  \
+	"                      where the ID number does not carry them\n"         \
+	"    --retirement-age 50|55|60  the applicant's original statutory\n"     \
 	"                      retirement age (women: 55 unless 50)\n"
 
 /*

@@ -30,24 +30,19 @@
 #define TC_LC_ROLES_ANY 0u
 
 /* The ENVIRONMENT and EXIT STATUS sections of the pages. */
-#define TC_LC_ENV                                                              \
-	"ENVIRONMENT\n"                                                        \
-	"    TCARD_HOME        default home directory\n"                       \
-	"    TCARD_PASSPHRASE  the acting operator's passphrase, instead of "  \
-	"the\n"                                                                \
-	"                      prompt (scripts run by a dedicated account "    \
-	"only:\n"                                                              \
-	"                      processes of the same user can read it)\n"      \
-	"    TCARD_NOW         injected clock, test builds only: epoch\n"      \
+#define TC_LC_ENV                                                                  \
+	"ENVIRONMENT\n"                                                            \
+	"    TCARD_HOME        default home directory\n"                           \
+	"    TCARD_PASSPHRASE  the acting operator's passphrase, instead of the\n" \
+	"                      prompt (scripts run by a dedicated account only:\n" \
+	"                      processes of the same user can read it)\n"          \
+	"    TCARD_NOW         injected clock, test builds only: epoch\n"          \
 	"                      seconds, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ\n"
-#define TC_LC_EXIT                                                             \
-	"EXIT STATUS\n"                                                        \
-	"    0 done; 1 refused (the card's state, a rule of the programme, "   \
-	"a\n"                                                                  \
-	"    wrong passphrase or role, an unknown card) or invalid input; 2 "  \
-	"usage\n"                                                              \
-	"    error; 3 environment (keys, registry, database, programme "       \
-	"files);\n"                                                            \
+#define TC_LC_EXIT                                                                   \
+	"EXIT STATUS\n"                                                              \
+	"    0 done; 1 refused (the card's state, a rule of the programme, a\n"      \
+	"    wrong passphrase or role, an unknown card) or invalid input; 2 usage\n" \
+	"    error; 3 environment (keys, registry, database, programme files);\n"    \
 	"    4 internal error. See docs/operations.md.\n"
 
 /* An open session of one command. */

@@ -42,8 +42,7 @@ static const char list_help[] =
     "                    deadline of their step (today in Asia/Shanghai)\n"
     "    --programme P   only this programme\n"
     "    --json          a JSON array of {\"id\", \"kind\", \"programme\",\n"
-    "                    \"tier\", \"route\", \"clause\", \"state\", "
-    "\"step\",\n"
+    "                    \"tier\", \"route\", \"clause\", \"state\", \"step\",\n"
     "                    \"step_name\", \"role\", \"deadline\", \"overdue\",\n"
     "                    \"applicant\" (masked), \"name\", \"employer\",\n"
     "                    \"created\", \"submitted\", ...}\n"
@@ -56,8 +55,7 @@ static const char list_help[] =
     "\n" TC_AC_ENV "\n"
     "EXAMPLES\n"
     "    tcard-issuer applications --overdue\n"
-    "    tcard-issuer applications --state returned --programme "
-    "guangzhou-green --json\n";
+    "    tcard-issuer applications --state returned --programme guangzhou-green --json\n";
 
 static const char show_help[] =
     "NAME\n"
@@ -120,8 +118,7 @@ static const char withdraw_help[] =
     "    --help          show this page\n"
     "\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
     "EXAMPLES\n"
-    "    tcard-issuer application withdraw 12 --reason '申请人撤回' --as "
-    "clerk\n";
+    "    tcard-issuer application withdraw 12 --reason '申请人撤回' --as clerk\n";
 
 /* Prints text with control characters as '?'. */
 static void
@@ -194,8 +191,7 @@ list_exec(int argc, char **argv)
 		case 's':
 			if (tc_app_state_parse(optarg, &flt.state) != 0)
 				return tc_cli_usage(
-				    "--state is draft, submitted, returned, "
-				    "rejected, approved, issued or withdrawn");
+				    "--state is draft, submitted, returned, rejected, approved, issued or withdrawn");
 			break;
 		case 'o':
 			flt.overdue = 1;
@@ -294,8 +290,8 @@ show_step(const struct tc_app_step_rec *st, void *arg)
 	tc_ac_time(st->clock_at, t2);
 	tc_ac_time(st->done_at, t3);
 	if (so->arr == NULL) {
-		printf("  %d %-18s started %s  clock %s  deadline %-10s  "
-		       "done %s\n",
+		printf(
+		    "  %d %-18s started %s  clock %s  deadline %-10s  done %s\n",
 		    st->step, st->step_id, t1, t2,
 		    st->deadline[0] ? st->deadline : "-", t3);
 		return 0;
@@ -389,8 +385,7 @@ show_exec(int argc, char **argv)
 		return tc_cli_usage("give one application number");
 	if (as == NULL)
 		return tc_cli_usage(
-		    "this command needs --as NAME: it shows the applicant's "
-		    "personal data, to an authenticated operator only");
+		    "this command needs --as NAME: it shows the applicant's personal data, to an authenticated operator only");
 	if ((status = tc_ac_open(&s, home, as, TC_AC_READ_ROLES)) != TC_EXIT_OK)
 		return status;
 	if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {

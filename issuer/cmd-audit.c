@@ -31,8 +31,7 @@ static const char verify_help[] =
     "    tcard-issuer audit verify - check the registry's audit log\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-issuer audit verify [--home DIR] [--json] [--expect-head "
-    "SEQ:MACHEX]\n"
+    "    tcard-issuer audit verify [--home DIR] [--json] [--expect-head SEQ:MACHEX]\n"
     "                              [--bundle DIR]...\n"
     "\n"
     "DESCRIPTION\n"
@@ -81,12 +80,9 @@ static const char verify_help[] =
     "OPTIONS\n"
     "    --home DIR                 the authority's home directory\n"
     "                               (default $TCARD_HOME)\n"
-    "    --json                     print {\"ok\", \"entries\", \"head\": "
-    "{\"seq\",\n"
-    "                               \"mac\"}, \"first_bad\", \"reason\", "
-    "\"bundles\":\n"
-    "                               [{\"dir\", \"publish_seq\", "
-    "\"issued_at\",\n"
+    "    --json                     print {\"ok\", \"entries\", \"head\": {\"seq\",\n"
+    "                               \"mac\"}, \"first_bad\", \"reason\", \"bundles\":\n"
+    "                               [{\"dir\", \"publish_seq\", \"issued_at\",\n"
     "                               \"head\": {\"seq\", \"mac\"}}]}\n"
     "    --expect-head SEQ:MACHEX   a head recorded earlier (see above)\n"
     "    --bundle DIR               a published bundle whose signed audit\n"
@@ -94,8 +90,7 @@ static const char verify_help[] =
     "    --help                     show this page\n"
     "\n"
     "EXIT STATUS\n"
-    "    0 the log verifies; 1 it does not, or a --bundle is refused "
-    "(altered,\n"
+    "    0 the log verifies; 1 it does not, or a --bundle is refused (altered,\n"
     "    another authority's, no audit-head.cose); 2 usage error; 3 no keys,\n"
     "    no registry, a damaged registry file or another database error, an\n"
     "    unreadable HOME/audit.head or bundle file; 4 internal error.\n"
@@ -112,8 +107,7 @@ static const char list_help[] =
     "    tcard-issuer audit list - show the registry's audit log\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-issuer audit list [--home DIR] [--json] [--limit N] [--from "
-    "SEQ]\n"
+    "    tcard-issuer audit list [--home DIR] [--json] [--limit N] [--from SEQ]\n"
     "\n"
     "DESCRIPTION\n"
     "    Prints audit entries in sequence order, one per line:\n"
@@ -125,8 +119,7 @@ static const char list_help[] =
     "\n"
     "OPTIONS\n"
     "    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
-    "    --json       print a JSON array of {\"seq\", \"at\", \"time\", "
-    "\"operator\",\n"
+    "    --json       print a JSON array of {\"seq\", \"at\", \"time\", \"operator\",\n"
     "                 \"action\", \"subject\", \"detail\", \"prev\", \"mac\"}\n"
     "    --limit N    at most N entries: the last N, or the first N from SEQ\n"
     "                 when --from is given\n"
@@ -203,8 +196,7 @@ read_bundle(
 		 sizeof(err))) != 0) {
 		snprintf(msg, sizeof(msg), "%s: %s%s", TC_BUNDLE_TRUST, err,
 		    r == TC_ERR_UNKNOWN_KEY
-			? " (not this authority's bundle: its trust list is "
-			  "not signed by this home's CA)"
+			? " (not this authority's bundle: its trust list is not signed by this home's CA)"
 			: "");
 		status = bundle_fail(r, b->dir, msg);
 		goto out;
@@ -214,9 +206,7 @@ read_bundle(
 		 TC_AUDIT_HEAD_SIG_MAX, &buf, err, sizeof(err))) != 0) {
 		if (r == TC_ERR_NOT_FOUND)
 			snprintf(err, sizeof(err),
-			    "no %s: a bundle published before audit heads "
-			    "were signed, or a verifier's cache (which does "
-			    "not fetch it); give a bundle as published",
+			    "no %s: a bundle published before audit heads were signed, or a verifier's cache (which does not fetch it); give a bundle as published",
 			    TC_BUNDLE_AUDIT_HEAD);
 		status = bundle_fail(r, b->dir, err);
 		goto out;
@@ -229,8 +219,7 @@ read_bundle(
 		    r == TC_ERR_BAD_SIGNATURE
 			? " (the file was altered after it was signed)"
 			: r == TC_ERR_UNKNOWN_KEY
-			? " (signed by a key the bundle's trust list does not "
-			  "hold)"
+			? " (signed by a key the bundle's trust list does not hold)"
 			: "");
 		status = bundle_fail(r, b->dir, msg);
 		goto out;
@@ -473,15 +462,13 @@ list_exec(int argc, char **argv)
 		case 'n':
 			if (parse_num(optarg, 1, &limit) != 0)
 				return tc_cli_usage(
-				    "--limit wants a number of entries (1 or "
-				    "more), not '%s'",
+				    "--limit wants a number of entries (1 or more), not '%s'",
 				    optarg);
 			break;
 		case 'f':
 			if (parse_num(optarg, 1, &from) != 0)
 				return tc_cli_usage(
-				    "--from wants a sequence number (1 or "
-				    "more), not '%s'",
+				    "--from wants a sequence number (1 or more), not '%s'",
 				    optarg);
 			break;
 		default:

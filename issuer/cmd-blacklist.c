@@ -51,8 +51,7 @@ static const char bl_add_help[] =
     "    --home DIR       the authority's home directory\n"
     "\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
     "EXAMPLES\n"
-    "    printf '%s\\n' \"$ID\" | tcard-issuer blacklist add --id-type "
-    "resident \\\n"
+    "    printf '%s\\n' \"$ID\" | tcard-issuer blacklist add --id-type resident \\\n"
     "        --id - --reason '伪造学历证明' --as admin\n";
 
 static const char bl_list_help[] =
@@ -77,8 +76,7 @@ static const char bl_remove_help[] =
     "    tcard-issuer blacklist remove - take a person off the blacklist\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-issuer blacklist remove --id-type TYPE (--id - | --id-env "
-    "VAR)\n"
+    "    tcard-issuer blacklist remove --id-type TYPE (--id - | --id-env VAR)\n"
     "                 --reason TEXT --as NAME [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
@@ -120,8 +118,7 @@ static const char bar_list_help[] =
     "DESCRIPTION\n"
     "    Lists the bars, newest first: ID SINCE UNTIL ACTIVE CODE EMPLOYER\n"
     "    REASON. --json prints an array of {\"id\", \"employer\", \"code\",\n"
-    "    \"since\", \"until\", \"active\", \"reason\", \"programme\", "
-    "\"source\",\n"
+    "    \"since\", \"until\", \"active\", \"reason\", \"programme\", \"source\",\n"
     "    \"card_serial\", \"added\", \"added_by\"}.\n"
     "\n"
     "EXIT STATUS\n"
@@ -144,12 +141,11 @@ person_id(const char *type_name, const char *id_opt, const char *id_env,
 	int r, status;
 
 	if (type_name == NULL || tc_app_id_type_parse(type_name, type) != 0)
-		return tc_cli_usage("--id-type TYPE is needed (resident, "
-				    "passport, hkmo-permit, ...)");
+		return tc_cli_usage(
+		    "--id-type TYPE is needed (resident, passport, hkmo-permit, ...)");
 	if (id_opt == NULL && id_env == NULL)
 		return tc_cli_usage(
-		    "give the ID number with --id - or --id-env "
-		    "VAR");
+		    "give the ID number with --id - or --id-env VAR");
 	if ((status = tc_ac_read_id(id_opt, id_env, raw, sizeof(raw))) !=
 	    TC_EXIT_OK)
 		return status;
@@ -244,11 +240,9 @@ bl_change(int argc, char **argv, int add)
 		      source, until, 0, 0, s.op.name, s.c.now, err, sizeof(err))
 		: tc_blacklist_remove_id(s.reg, type, norm, reason, s.op.name,
 		      s.c.now, err, sizeof(err));
-	if ((status = tc_ac_end(&s, r,
-		 add ? "blacklist add"
-		     : "blacklist "
-		       "remove",
-		 err)) == TC_EXIT_OK)
+	if ((status = tc_ac_end(
+		 &s, r, add ? "blacklist add" : "blacklist remove", err)) ==
+	    TC_EXIT_OK)
 		printf("%s %s %s the blacklist\n", tc_id_type_name(type),
 		    masked, add ? "added to" : "removed from");
 out:
@@ -331,9 +325,9 @@ bar_one(const struct tc_employer_bar *b, void *arg)
 		putchar('\n');
 		return 0;
 	}
-	o = json_pack("{s:I, s:s, s:s?, s:s, s:s, s:b, s:s, s:s?, s:s?, s:s, "
-		      "s:s}",
-	    "id", (json_int_t)b->id, "employer", b->employer, "code",
+	o = json_pack(
+	    "{s:I, s:s, s:s?, s:s, s:s, s:b, s:s, s:s?, s:s?, s:s, s:s}", "id",
+	    (json_int_t)b->id, "employer", b->employer, "code",
 	    b->employer_code[0] ? b->employer_code : NULL, "since", b->since,
 	    "until", b->until, "active", active, "reason", b->reason,
 	    "programme", b->programme[0] ? b->programme : NULL, "source",

@@ -25,8 +25,7 @@ static const char cards_help[] =
     "    tcard-issuer cards - list the registry's cards\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-issuer cards [--status STATUS] [--programme ID] [--json] "
-    "[--home DIR]\n"
+    "    tcard-issuer cards [--status STATUS] [--programme ID] [--json] [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
     "    Lists cards in serial order, sub-cards included, one per line:\n"
@@ -41,16 +40,11 @@ static const char cards_help[] =
     "OPTIONS\n"
     "    --status S      only issued, suspended, revoked or expired cards\n"
     "    --programme ID  only the cards of this programme\n"
-    "    --json          a JSON array of {\"card\", \"serial\", "
-    "\"programme\",\n"
-    "                    \"tier\", \"status\", \"status_reason\", "
-    "\"status_since\",\n"
-    "                    \"past_expiry\", \"issued\", \"valid_to\", "
-    "\"expires_at\",\n"
-    "                    \"renewals\", \"holder\": {\"id_type\", "
-    "\"id_masked\",\n"
-    "                    \"name\"}, \"main_card\", \"relation\", "
-    "\"replaces\",\n"
+    "    --json          a JSON array of {\"card\", \"serial\", \"programme\",\n"
+    "                    \"tier\", \"status\", \"status_reason\", \"status_since\",\n"
+    "                    \"past_expiry\", \"issued\", \"valid_to\", \"expires_at\",\n"
+    "                    \"renewals\", \"holder\": {\"id_type\", \"id_masked\",\n"
+    "                    \"name\"}, \"main_card\", \"relation\", \"replaces\",\n"
     "                    \"replaced_by\"}\n"
     "    --home DIR      the authority's home directory\n"
     "    --help          show this page\n"
@@ -88,10 +82,8 @@ static const char show_help[] =
     "OPTIONS\n"
     "    --json      one JSON object: the fields of 'cards --json' plus\n"
     "                \"sub_cards\" (array), \"changes\" (array of {\"kind\",\n"
-    "                \"value\", \"uscc\", \"effective\", \"reported\", "
-    "\"days\",\n"
-    "                \"late\"}) and \"history\" (array of {\"seq\", "
-    "\"time\",\n"
+    "                \"value\", \"uscc\", \"effective\", \"reported\", \"days\",\n"
+    "                \"late\"}) and \"history\" (array of {\"seq\", \"time\",\n"
     "                \"operator\", \"action\", \"detail\"})\n"
     "    --home DIR  the authority's home directory\n"
     "    --help      show this page\n"
@@ -147,8 +139,8 @@ card_json(struct tc_lc_session *s, const struct tc_card_state *c)
 	tc_lc_valid_to(c->card.expires_at, vt);
 	tc_lifecycle_date(c->card.issued_at, d);
 	tc_lifecycle_date(c->status_at, since);
-	j = json_pack("{s:s, s:I, s:s, s:s, s:s, s:s?, s:s, s:b, s:s, s:s, "
-		      "s:I, s:i, s:{s:s, s:s, s:s}}",
+	j = json_pack(
+	    "{s:s, s:I, s:s, s:s, s:s, s:s?, s:s, s:b, s:s, s:s, s:I, s:i, s:{s:s, s:s, s:s}}",
 	    "card", c->card.card_no, "serial", (json_int_t)c->card.serial,
 	    "programme", c->card.programme, "tier", c->card.tier, "status",
 	    tc_card_status_name(c->card.status), "status_reason",
@@ -248,8 +240,7 @@ cards_exec(int argc, char **argv)
 		case 's':
 			if (tc_card_status_parse(optarg, &f.status) != 0)
 				return tc_cli_usage(
-				    "--status is issued, suspended, revoked or "
-				    "expired, not '%.32s'",
+				    "--status is issued, suspended, revoked or expired, not '%.32s'",
 				    optarg);
 			break;
 		case 'p':

@@ -225,8 +225,7 @@ home_usable(const char *home)
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		snprintf(msg, sizeof(msg),
-		    "%s exists and is not a directory; the demo builds a new "
-		    "authority in a new or empty directory",
+		    "%s exists and is not a directory; the demo builds a new authority in a new or empty directory",
 		    home);
 		tc_cli_fail(TC_ERR_EXISTS, NULL, msg);
 		return 0;
@@ -242,9 +241,7 @@ home_usable(const char *home)
 	closedir(dir);
 	if (!empty) {
 		snprintf(msg, sizeof(msg),
-		    "%s is not empty; the demo builds a new authority in a new "
-		    "or empty directory only, and never changes an existing "
-		    "one",
+		    "%s is not empty; the demo builds a new authority in a new or empty directory only, and never changes an existing one",
 		    home);
 		tc_cli_fail(TC_ERR_EXISTS, NULL, msg);
 		return 0;
@@ -369,10 +366,8 @@ write_ops_file(struct demo *d)
 	snprintf(path, sizeof(path), "%s/%s", d->home, DEMO_OPS_FILE);
 	tc_buf_init(&b, 0);
 	r = tc_buf_printf(&b,
-	    "# The operators of the talentcard demo authority in %s, with "
-	    "their\n"
-	    "# passphrases: anyone who can read this file can act as them. "
-	    "For\n"
+	    "# The operators of the talentcard demo authority in %s, with their\n"
+	    "# passphrases: anyone who can read this file can act as them. For\n"
 	    "# demonstrations and tests only. Use a passphrase as\n"
 	    "#   TCARD_PASSPHRASE=... tcard-issuer COMMAND ... --as NAME\n"
 	    "# name\troles\tpassphrase\n",
@@ -650,8 +645,7 @@ return_and_resubmit(struct demo *d, int64_t id)
 	int status;
 
 	if ((status = review(d, id, TC_REVIEW_RETURN,
-		 "请补充近三个月社保缴纳证明 (three months of social insurance "
-		 "records, please)",
+		 "请补充近三个月社保缴纳证明 (three months of social insurance records, please)",
 		 NULL)) != TC_EXIT_OK)
 		return status;
 	d->c.now =
@@ -730,8 +724,7 @@ walk(struct demo *d, int64_t id, const char *label, const char *decide,
 		if (d->c.now >= d->today) {
 			tc_app_release(&a);
 			return tc_cli_fail(TC_ERR_INTERNAL, d->where,
-			    "the demo clock reached today; DEMO_DAYS is too "
-			    "small for these programmes");
+			    "the demo clock reached today; DEMO_DAYS is too small for these programmes");
 		}
 		if (s->kind == TC_STEP_ISSUE) {
 			tc_app_release(&a);
@@ -1078,15 +1071,13 @@ exec(int argc, char **argv)
 	    (status = print_cards(d, json)) != TC_EXIT_OK)
 		goto out;
 	fprintf(stderr,
-	    "tcard-issuer demo: demo authority ready in %s: %zu cards, %zu "
-	    "operators (passphrases in %s/%s)\n",
+	    "tcard-issuer demo: demo authority ready in %s: %zu cards, %zu operators (passphrases in %s/%s)\n",
 	    d->home, d->n_cards, d->n_ops, d->home, DEMO_OPS_FILE);
 	status = TC_EXIT_OK;
 out:
 	if (status != TC_EXIT_OK && created)
 		fprintf(stderr,
-		    "tcard-issuer demo: %s is incomplete; remove it before "
-		    "running the demo again\n",
+		    "tcard-issuer demo: %s is incomplete; remove it before running the demo again\n",
 		    d->home);
 	tc_programme_set_free(shipped);
 	tc_programme_set_free(d->progs);

@@ -43,8 +43,7 @@ static const char help[] =
     "    --help        show this page\n"
     "\n" TC_LC_EXIT "\n" TC_LC_ENV "\n"
     "EXAMPLES\n"
-    "    tcard-issuer ecard 4401000000000114 --out ecard.png --as "
-    "producer1\n";
+    "    tcard-issuer ecard 4401000000000114 --out ecard.png --as producer1\n";
 
 static int
 exec(int argc, char **argv)

@@ -24,8 +24,7 @@ static const char help[] =
     "    tcard-issuer id-check [--json] [--show] TYPE NUMBER\n"
     "\n"
     "DESCRIPTION\n"
-    "    Normalises NUMBER (spaces removed, full-width digits and letters "
-    "made\n"
+    "    Normalises NUMBER (spaces removed, full-width digits and letters made\n"
     "    half-width, letters upper-cased) and checks it against the rules of\n"
     "    TYPE. On success prints the masked form, which keeps only the last\n"
     "    2 characters (a third of a shorter number at most); the full\n"
@@ -34,22 +33,18 @@ static const char help[] =
     "    example 'bad check character: expected 7, got 3'.\n"
     "\n"
     "    TYPE is one of:\n"
-    "      resident        mainland resident ID card (GB 11643, 18 "
-    "characters)\n"
+    "      resident        mainland resident ID card (GB 11643, 18 characters)\n"
     "      hkmo-residence  residence permit for Hong Kong and Macao residents\n"
     "                      (18 characters beginning 810000 or 820000)\n"
     "      tw-residence    residence permit for Taiwan residents (830000...)\n"
     "      hkmo-permit     home-return permit (H or M + 8 or 10 digits)\n"
     "      tw-permit       Taiwan compatriot permit (8 or 10 digits)\n"
-    "      foreign-pr      foreign permanent residence ID (2023 form: 18 "
-    "digits\n"
-    "                      beginning with 9; older form: 3 letters + 12 "
-    "digits)\n"
+    "      foreign-pr      foreign permanent residence ID (2023 form: 18 digits\n"
+    "                      beginning with 9; older form: 3 letters + 12 digits)\n"
     "      passport        passport (5 to 20 letters and digits)\n"
     "\n"
     "OPTIONS\n"
-    "    --json    print {\"valid\", \"type\", \"masked\", \"error\", "
-    "\"reason\"}\n"
+    "    --json    print {\"valid\", \"type\", \"masked\", \"error\", \"reason\"}\n"
     "    --show    also print the full normalised number (stdout only; never\n"
     "              use it where output is logged)\n"
     "    --help    show this page\n"
@@ -58,8 +53,7 @@ static const char help[] =
     "    0 valid; 1 not valid; 2 usage error.\n"
     "\n"
     "ENVIRONMENT\n"
-    "    TCARD_NOW  the date against which birth dates are checked (test "
-    "builds only)\n"
+    "    TCARD_NOW  the date against which birth dates are checked (test builds only)\n"
     "\n"
     "EXAMPLES\n"
     "    tcard-issuer id-check resident '110101 19900307 123x'\n"
@@ -96,9 +90,7 @@ exec(int argc, char **argv)
 		return tc_cli_usage("expected TYPE and NUMBER");
 	if (tc_id_type_parse(argv[optind], &type) != 0)
 		return tc_cli_usage(
-		    "unknown ID type '%s' (resident, "
-		    "hkmo-residence, tw-residence, hkmo-permit, tw-permit, "
-		    "foreign-pr, passport)",
+		    "unknown ID type '%s' (resident, hkmo-residence, tw-residence, hkmo-permit, tw-permit, foreign-pr, passport)",
 		    argv[optind]);
 	if ((now = tc_cli_now()) == (time_t)-1)
 		return TC_EXIT_USAGE;

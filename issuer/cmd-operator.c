@@ -29,43 +29,29 @@
 #include "tcard/registry.h"
 #include "tcard/role.h"
 
-#define ENV_SECTION                                                            \
-	"ENVIRONMENT\n"                                                        \
-	"    TCARD_HOME        default home directory\n"                       \
-	"    TCARD_PASSPHRASE  the acting operator's passphrase, instead of "  \
-	"the\n"                                                                \
-	"                      prompt. Any process of the same user can read " \
-	"a\n"                                                                  \
-	"                      process's environment (/proc/PID/environ): "    \
-	"use it\n"                                                             \
-	"                      only in scripts run by a dedicated account.\n"  \
-	"    TCARD_SCRYPT_LN   lower the scrypt cost of new passphrase "       \
-	"hashes\n"                                                             \
-	"                      (default 15) for tests and demonstrations "     \
-	"only;\n"                                                              \
-	"                      a warning is printed below 15.\n"               \
-	"    TCARD_NOW         test builds: injected clock (the audit time "   \
-	"and "                                                                 \
-	"the\n"                                                                \
+#define ENV_SECTION                                                                   \
+	"ENVIRONMENT\n"                                                               \
+	"    TCARD_HOME        default home directory\n"                              \
+	"    TCARD_PASSPHRASE  the acting operator's passphrase, instead of the\n"    \
+	"                      prompt. Any process of the same user can read a\n"     \
+	"                      process's environment (/proc/PID/environ): use it\n"   \
+	"                      only in scripts run by a dedicated account.\n"         \
+	"    TCARD_SCRYPT_LN   lower the scrypt cost of new passphrase hashes\n"      \
+	"                      (default 15) for tests and demonstrations only;\n"     \
+	"                      a warning is printed below 15.\n"                      \
+	"    TCARD_NOW         test builds: injected clock (the audit time and the\n" \
 	"                      lockout).\n"
 
-#define PASS_SECTION                                                           \
-	"PASSPHRASES\n"                                                        \
-	"    A passphrase is never taken from a command-line argument: "       \
-	"other users\n"                                                        \
-	"    can read arguments (ps, /proc) and they stay in shell history;\n" \
-	"    --passphrase and --password are refused. It is typed at a "       \
-	"prompt on\n"                                                          \
-	"    the terminal with echo off, or, in scripts, taken from an "       \
-	"environment\n"                                                        \
-	"    variable. A new passphrase has at least 12 characters (Unicode "  \
-	"code\n"                                                               \
-	"    points, after NFKC normalisation) and at most 1024 bytes of "     \
-	"UTF-8;\n"                                                             \
-	"    a few unrelated words make a good one. It is stored only as a "   \
-	"salted\n"                                                             \
-	"    scrypt hash. After 5 wrong passphrases in a row an operator is "  \
-	"locked\n"                                                             \
+#define PASS_SECTION                                                                  \
+	"PASSPHRASES\n"                                                               \
+	"    A passphrase is never taken from a command-line argument: other users\n" \
+	"    can read arguments (ps, /proc) and they stay in shell history;\n"        \
+	"    --passphrase and --password are refused. It is typed at a prompt on\n"   \
+	"    the terminal with echo off, or, in scripts, taken from an environment\n" \
+	"    variable. A new passphrase has at least 12 characters (Unicode code\n"   \
+	"    points, after NFKC normalisation) and at most 1024 bytes of UTF-8;\n"    \
+	"    a few unrelated words make a good one. It is stored only as a salted\n"  \
+	"    scrypt hash. After 5 wrong passphrases in a row an operator is locked\n" \
 	"    for 15 minutes (an admin's 'operator passwd' lifts the lock).\n"
 
 static const char add_help[] =
@@ -80,8 +66,7 @@ static const char add_help[] =
     "    Adds operator NAME with the given roles and a passphrase. NAME is\n"
     "    1 to 64 characters of a-z, 0-9, '.', '_' and '-', starting with a\n"
     "    letter or digit ('system' is reserved). The roles are:\n"
-    "        unit-reviewer      reviews applications for the applicant's "
-    "unit\n"
+    "        unit-reviewer      reviews applications for the applicant's unit\n"
     "        industry-reviewer  reviews for the industry authority\n"
     "        hr-reviewer        reviews for the talent/HR bureau\n"
     "        approver           approves applications\n"
@@ -91,13 +76,11 @@ static const char add_help[] =
     "        auditor            reads and verifies the audit log\n"
     "        admin              manages operators\n"
     "\n"
-    "    The acting operator (--as) must have the admin role; it is asked "
-    "for\n"
+    "    The acting operator (--as) must have the admin role; it is asked for\n"
     "    its own passphrase first, then for the new operator's (twice).\n"
     "\n"
     "    Bootstrap: while the registry has no operators at all, the first\n"
-    "    'operator add' runs without --as, and must give the new operator "
-    "the\n"
+    "    'operator add' runs without --as, and must give the new operator the\n"
     "    admin role. Its audit entry names 'system' and the system user who\n"
     "    ran it. From then on, every change needs --as.\n"
     "\n"
@@ -108,8 +91,7 @@ static const char add_help[] =
     "    --role LIST           comma-separated roles (may be repeated)\n"
     "    --as ADMIN            the acting operator (not for the first one)\n"
     "    --passphrase-env VAR  read the new operator's passphrase from the\n"
-    "                          environment variable VAR instead of the "
-    "prompt\n"
+    "                          environment variable VAR instead of the prompt\n"
     "    --home DIR            the authority's home directory\n"
     "    --help                show this page\n"
     "\n"
@@ -139,12 +121,9 @@ static const char list_help[] =
     "    passphrase'. Passphrase hashes are never shown.\n"
     "\n"
     "OPTIONS\n"
-    "    --json       print a JSON array of {\"name\", \"roles\" (array), "
-    "\"disabled\",\n"
-    "                 \"locked_until\" (null or ISO time), "
-    "\"failed_logins\",\n"
-    "                 \"has_passphrase\", \"created\", "
-    "\"passphrase_changed\"}\n"
+    "    --json       print a JSON array of {\"name\", \"roles\" (array), \"disabled\",\n"
+    "                 \"locked_until\" (null or ISO time), \"failed_logins\",\n"
+    "                 \"has_passphrase\", \"created\", \"passphrase_changed\"}\n"
     "    --home DIR   the authority's home directory\n"
     "    --help       show this page\n"
     "\n"
@@ -164,10 +143,8 @@ static const char disable_help[] =
     "    tcard-issuer operator disable NAME --as ADMIN [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
-    "    Disables operator NAME: it can no longer authenticate, so it can "
-    "no\n"
-    "    longer change anything. Its row and its audit entries stay. The "
-    "last\n"
+    "    Disables operator NAME: it can no longer authenticate, so it can no\n"
+    "    longer change anything. Its row and its audit entries stay. The last\n"
     "    enabled admin cannot be disabled (nobody could manage operators\n"
     "    afterwards). 'operator enable' undoes it. Audit entry:\n"
     "    'operator.disable'.\n"
@@ -203,8 +180,7 @@ static const char enable_help[] =
     "\n"
     "EXIT STATUS\n"
     "    0 enabled; 1 refused (unknown operator, not disabled,\n"
-    "    authentication failed, not an admin); 2 usage error; 3 no keys, "
-    "no\n"
+    "    authentication failed, not an admin); 2 usage error; 3 no keys, no\n"
     "    registry or a database error; 4 internal error.\n"
     "\n" ENV_SECTION "\n"
     "EXAMPLES\n"
@@ -215,28 +191,23 @@ static const char passwd_help[] =
     "    tcard-issuer operator passwd - change an operator's passphrase\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-issuer operator passwd NAME [--as ADMIN] [--passphrase-env "
-    "VAR]\n"
+    "    tcard-issuer operator passwd NAME [--as ADMIN] [--passphrase-env VAR]\n"
     "                 [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
     "    Without --as (or with --as NAME), operator NAME changes its own\n"
     "    passphrase: it is asked for the current one, then for the new one\n"
-    "    (twice), which must differ. With --as ADMIN, an admin resets "
-    "another\n"
+    "    (twice), which must differ. With --as ADMIN, an admin resets another\n"
     "    operator's passphrase (a forgotten one, or after a lockout): the\n"
-    "    admin's passphrase is asked, then the new one. A new passphrase "
-    "also\n"
+    "    admin's passphrase is asked, then the new one. A new passphrase also\n"
     "    clears the failure count and any lock. A disabled operator stays\n"
-    "    disabled. Audit entry: 'operator.passwd' (detail: whether it was "
-    "a\n"
+    "    disabled. Audit entry: 'operator.passwd' (detail: whether it was a\n"
     "    reset).\n"
     "\n" PASS_SECTION "\n"
     "OPTIONS\n"
     "    --as ADMIN            reset as this admin\n"
     "    --passphrase-env VAR  read the new passphrase from the environment\n"
-    "                          variable VAR instead of the prompt (the "
-    "current\n"
+    "                          variable VAR instead of the prompt (the current\n"
     "                          or admin passphrase comes from the prompt or\n"
     "                          $TCARD_PASSPHRASE)\n"
     "    --home DIR            the authority's home directory\n"
@@ -245,8 +216,7 @@ static const char passwd_help[] =
     "EXIT STATUS\n"
     "    0 changed; 1 refused (authentication failed, not an admin, unknown\n"
     "    operator, the new passphrase is too short or unchanged); 2 usage\n"
-    "    error; 3 no keys, no registry or a database error; 4 internal "
-    "error.\n"
+    "    error; 3 no keys, no registry or a database error; 4 internal error.\n"
     "\n" ENV_SECTION "\n"
     "EXAMPLES\n"
     "    tcard-issuer operator passwd wang.li\n"
@@ -340,8 +310,7 @@ parse_args(int argc, char **argv, const char *want, int nname, struct args *a)
 		return tc_cli_usage("--as: %s", err);
 	if (a->pass_env != NULL && getenv(a->pass_env) == NULL)
 		return tc_cli_usage(
-		    "--passphrase-env %.64s: no such environment "
-		    "variable is set",
+		    "--passphrase-env %.64s: no such environment variable is set",
 		    a->pass_env);
 	return TC_EXIT_OK;
 }
@@ -464,24 +433,19 @@ add_exec(int argc, char **argv)
 	if (bootstrap) {
 		if (a.as != NULL) {
 			status = tc_cli_usage(
-			    "there are no operators yet, so there is no one to "
-			    "act as: the first 'operator add' runs without "
-			    "--as");
+			    "there are no operators yet, so there is no one to act as: the first 'operator add' runs without --as");
 			goto out;
 		}
 		if (!(a.roles & ADMIN)) {
 			status = tc_cli_fail(TC_ERR_POLICY, "bootstrap",
-			    "the first operator must have the admin role "
-			    "(--role admin,...): only an admin can add the "
-			    "others");
+			    "the first operator must have the admin role (--role admin,...): only an admin can add the others");
 			goto out;
 		}
 		who = "system";
 	} else {
 		if (a.as == NULL) {
 			status = tc_cli_usage(
-			    "give --as NAME: an operator with the admin role "
-			    "adds operators");
+			    "give --as NAME: an operator with the admin role adds operators");
 			goto out;
 		}
 		if ((status = tc_issuer_authenticate(
@@ -507,8 +471,7 @@ add_exec(int argc, char **argv)
 			status = tc_cli_fail(r, "operators", err);
 		else if (count != 0)
 			status = tc_cli_fail(TC_ERR_STATE, "bootstrap",
-			    "another operator was added meanwhile; run again "
-			    "with --as");
+			    "another operator was added meanwhile; run again with --as");
 	} else
 		status = tc_issuer_operator_recheck(reg, &actor, ADMIN);
 	if (status == TC_EXIT_OK &&

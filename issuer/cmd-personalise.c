@@ -37,49 +37,33 @@ static const char perso_help[] =
     "                 [--wait SEC] [--timeout SEC] [--json] [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
-    "    CARD is the number or serial of a live card. The chip in the "
-    "PC/SC\n"
-    "    reader NAME (its whole name, or a part found in one reader's "
-    "name)\n"
-    "    is recognised by its card profile (firmware-profiles/: by ATR, "
-    "then\n"
+    "    CARD is the number or serial of a live card. The chip in the PC/SC\n"
+    "    reader NAME (its whole name, or a part found in one reader's name)\n"
+    "    is recognised by its card profile (firmware-profiles/: by ATR, then\n"
     "    by selecting each profile's application), and its unique id is\n"
     "    read. The registry then records the chip for the card as\n"
-    "    'incomplete', before the chip is changed. The profile's steps "
-    "follow:\n"
+    "    'incomplete', before the chip is changed. The profile's steps follow:\n"
     "    the factory keys are replaced by keys diversified from the card\n"
-    "    master key with the chip's id, a key pair is generated on the "
-    "chip,\n"
-    "    the card's credential (as on the QR e-card, plus the chip's "
-    "public\n"
-    "    key) is signed with the programme's signer and written; a PIV "
-    "card\n"
-    "    also gets an X.509 certificate of its key from the CA, a tcard "
-    "is\n"
-    "    locked. Finally the chip is verified as a service window would "
-    "(the\n"
-    "    credential, and its signature of a fresh challenge), and only "
-    "then\n"
+    "    master key with the chip's id, a key pair is generated on the chip,\n"
+    "    the card's credential (as on the QR e-card, plus the chip's public\n"
+    "    key) is signed with the programme's signer and written; a PIV card\n"
+    "    also gets an X.509 certificate of its key from the CA, a tcard is\n"
+    "    locked. Finally the chip is verified as a service window would (the\n"
+    "    credential, and its signature of a fresh challenge), and only then\n"
     "    does the registry record it 'done'.\n"
     "\n"
-    "    A card pulled at any moment leaves the registry saying "
-    "'incomplete'\n"
-    "    and a chip that fails verification; run the command again with "
-    "the\n"
-    "    same chip to restart (or, when the chip was in fact complete, "
-    "to\n"
-    "    record it). A card number is never written to a second chip, and "
-    "a\n"
+    "    A card pulled at any moment leaves the registry saying 'incomplete'\n"
+    "    and a chip that fails verification; run the command again with the\n"
+    "    same chip to restart (or, when the chip was in fact complete, to\n"
+    "    record it). A card number is never written to a second chip, and a\n"
     "    chip never carries a second card: both are refused. Audit entries\n"
     "    chip.personalise.start and chip.personalise.done.\n"
     "\n"
     "OPTIONS\n"
     "    --reader NAME   the PC/SC reader\n"
-    "    --as NAME       the acting operator (card-producer or "
-    "card-issuer)\n"
+    "    --as NAME       the acting operator (card-producer or card-issuer)\n"
     "    --profile P     auto (default), piv or tcard\n"
-    "    --profiles DIR  card profiles (default $TCARD_PROFILES or the "
-    "shipped\n"
+    "    --profiles DIR  card profiles (default $TCARD_PROFILES or the shipped\n"
     "                    firmware-profiles/)\n"
     "    --wait SEC      wait up to SEC seconds for a card (default 0)\n"
     "    --timeout SEC   give up on a card that does not answer within SEC\n"
@@ -90,19 +74,15 @@ static const char perso_help[] =
     "\n"
     "EXIT STATUS\n"
     "    0 done; 1 refused (the card is not live, the chip or the card is\n"
-    "    bound elsewhere, wrong passphrase or role); 2 usage error; 3 "
-    "reader,\n"
+    "    bound elsewhere, wrong passphrase or role); 2 usage error; 3 reader,\n"
     "    card or environment trouble (card removed, no reader, no pcscd,\n"
-    "    timeout, keys, registry): the registry says what state it is "
-    "in;\n"
+    "    timeout, keys, registry): the registry says what state it is in;\n"
     "    4 internal error.\n"
     "\n" TC_LC_ENV "\n"
     "EXAMPLES\n"
-    "    tcard-issuer personalise 4401000000000114 --reader 'Virtual PCD "
-    "00 00' \\\n"
+    "    tcard-issuer personalise 4401000000000114 --reader 'Virtual PCD 00 00' \\\n"
     "        --as producer1\n"
-    "    tcard-issuer personalise 114 --reader 'PCD 00 01' --profile piv "
-    "--json \\\n"
+    "    tcard-issuer personalise 114 --reader 'PCD 00 01' --profile piv --json \\\n"
     "        --as producer1\n";
 
 static const char show_help[] =
@@ -113,11 +93,9 @@ static const char show_help[] =
     "    tcard-issuer chip show CARD [--json] [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
-    "    Prints the chip personalised for card CARD (number or serial): "
-    "its\n"
+    "    Prints the chip personalised for card CARD (number or serial): its\n"
     "    unique id, profile, state (incomplete or done), the number of\n"
-    "    attempts and their times. A card without a chip record is "
-    "refused.\n"
+    "    attempts and their times. A card without a chip record is refused.\n"
     "\n"
     "OPTIONS\n"
     "    --json      print one JSON object\n"
@@ -269,10 +247,7 @@ perso_exec(int argc, char **argv)
 		    tc_chip_get(s.reg, cs.card.serial, &chip, NULL, 0) == 0;
 		if (have_chip && chip.state == TC_CHIP_INCOMPLETE)
 			fprintf(stderr,
-			    "tcard-issuer personalise: card %s: "
-			    "personalisation "
-			    "incomplete on chip %s (attempt %d); the chip will "
-			    "not pass verification: run the command again\n",
+			    "tcard-issuer personalise: card %s: personalisation incomplete on chip %s (attempt %d); the chip will not pass verification: run the command again\n",
 			    cs.card.card_no, chip.uid, chip.attempts);
 		if (json) {
 			j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:f}",
@@ -298,8 +273,8 @@ perso_exec(int argc, char **argv)
 		tc_cli_print_json(stdout, j);
 		json_decref(j);
 	} else
-		printf("card %s personalised on chip %s (profile %s, attempt "
-		       "%d%s): %u APDUs, %.1f ms\n",
+		printf(
+		    "card %s personalised on chip %s (profile %s, attempt %d%s): %u APDUs, %.1f ms\n",
 		    res.card_no, res.uid, res.profile, res.attempt,
 		    res.was_complete ? ", found complete" : "", res.apdus,
 		    res.ms);
@@ -350,9 +325,9 @@ show_exec(int argc, char **argv)
 	if ((r = tc_chip_get(s.reg, cs.card.serial, &chip, err, sizeof(err))) !=
 	    0) {
 		status = tc_cli_fail(r, "chip",
-		    r == TC_ERR_NOT_FOUND ? "no chip was ever personalised for "
-					    "this card"
-					  : err);
+		    r == TC_ERR_NOT_FOUND
+			? "no chip was ever personalised for this card"
+			: err);
 		goto out;
 	}
 	iso(chip.started_at, a);

@@ -30,15 +30,11 @@
 #include "tcard/err.h"
 #include "tcard/workday.h"
 
-#define FACE_OPTS_HELP                                                         \
-	"    --bleed MM  the printer's bleed around the card, 0-5 mm "         \
-	"(default 2):\n"                                                       \
-	"                the background runs this far past the card's "        \
-	"edge\n"                                                               \
-	"    --safe MM   the printer's safe margin, 0-10 mm (default 3): "     \
-	"every\n"                                                              \
-	"                text, the photo and the QR code must stay this "      \
-	"far\n"                                                                \
+#define FACE_OPTS_HELP                                                               \
+	"    --bleed MM  the printer's bleed around the card, 0-5 mm (default 2):\n" \
+	"                the background runs this far past the card's edge\n"        \
+	"    --safe MM   the printer's safe margin, 0-10 mm (default 3): every\n"    \
+	"                text, the photo and the QR code must stay this far\n"       \
 	"                inside the card's edge\n"
 
 static const char print_help[] =
@@ -47,8 +43,7 @@ static const char print_help[] =
     "\n"
     "SYNOPSIS\n"
     "    tcard-issuer print CARD --out FILE.png|FILE.pdf --as NAME\n"
-    "                 [--side front|back] [--dpi N] [--bleed MM] "
-    "[--safe MM]\n"
+    "                 [--side front|back] [--dpi N] [--bleed MM] [--safe MM]\n"
     "                 [--photo FILE] [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
@@ -93,21 +88,16 @@ static const char print_help[] =
     "\n" TC_LC_EXIT "\n" TC_LC_ENV "\n"
     "EXAMPLES\n"
     "    tcard-issuer print 4401000000000114 --out card.pdf --as producer1\n"
-    "    tcard-issuer print 114 --out card.png --dpi 600 --bleed 3 --as "
-    "producer1\n"
-    "    tcard-issuer print 130 --out sub.pdf --photo spouse.jpg --as "
-    "producer1\n";
+    "    tcard-issuer print 114 --out card.png --dpi 600 --bleed 3 --as producer1\n"
+    "    tcard-issuer print 130 --out sub.pdf --photo spouse.jpg --as producer1\n";
 
 static const char batch_help[] =
     "NAME\n"
-    "    tcard-issuer print-batch - one PDF of a day's cards for the "
-    "printer\n"
+    "    tcard-issuer print-batch - one PDF of a day's cards for the printer\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-issuer print-batch --out FILE.pdf --as NAME [--date "
-    "YYYY-MM-DD]\n"
-    "                 [--bleed MM] [--safe MM] [--photos DIR] "
-    "[--skip-bad]\n"
+    "    tcard-issuer print-batch --out FILE.pdf --as NAME [--date YYYY-MM-DD]\n"
+    "                 [--bleed MM] [--safe MM] [--photos DIR] [--skip-bad]\n"
     "                 [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
@@ -131,8 +121,7 @@ static const char batch_help[] =
     "OPTIONS\n"
     "    --out FILE    the PDF to write\n"
     "    --as NAME     the acting operator (card-producer or card-issuer)\n"
-    "    --date DATE   the day the cards were issued (default "
-    "today)\n" FACE_OPTS_HELP
+    "    --date DATE   the day the cards were issued (default today)\n" FACE_OPTS_HELP
     "    --photos DIR  photos for cards the registry has none for, as\n"
     "                  DIR/CARDNUMBER.jpg, .jpeg or .png\n"
     "    --skip-bad    print the cards that pass and leave the others\n"
@@ -141,8 +130,7 @@ static const char batch_help[] =
     "\n" TC_LC_EXIT "\n" TC_LC_ENV "\n"
     "EXAMPLES\n"
     "    tcard-issuer print-batch --out today.pdf --as producer1\n"
-    "    tcard-issuer print-batch --date 2026-11-20 --out 1120.pdf "
-    "--photos ./photos \\\n"
+    "    tcard-issuer print-batch --date 2026-11-20 --out 1120.pdf --photos ./photos \\\n"
     "        --skip-bad --as producer1\n";
 
 static int
@@ -525,8 +513,7 @@ batch_exec(int argc, char **argv)
 	}
 	if (d.n == 0) {
 		fprintf(stderr,
-		    "print-batch: no live card was issued on %s; nothing "
-		    "written\n",
+		    "print-batch: no live card was issued on %s; nothing written\n",
 		    day);
 		status = TC_EXIT_REFUSED;
 		goto out;
@@ -558,8 +545,7 @@ batch_exec(int argc, char **argv)
 			tc_cli_fail(cards[i].r, NULL, cards[i].msg);
 	if (good == 0 || (bad > 0 && !skip)) {
 		fprintf(stderr,
-		    "print-batch: %zu of %zu cards of %s refused (above); "
-		    "nothing written%s\n",
+		    "print-batch: %zu of %zu cards of %s refused (above); nothing written%s\n",
 		    bad, d.n, day,
 		    good > 0 ? " (--skip-bad prints the others)" : "");
 		status = TC_EXIT_REFUSED;

@@ -125,8 +125,7 @@ static const char help[] =
     "\n"
     "EXAMPLES\n"
     "    tcard-issuer publish --out /srv/www/tcard\n"
-    "    tcard-issuer publish --out /srv/www/tcard --next-update 6 "
-    "--keep 24\n";
+    "    tcard-issuer publish --out /srv/www/tcard --next-update 6 --keep 24\n";
 
 struct pub {
 	struct tc_lc_session *s;
@@ -311,15 +310,14 @@ load_olds(const char *dir, const struct tc_cose_keyring *kr, time_t now,
 		    (r = tc_revocations_load(&olds[k].rev, b.data, b.len, kr,
 			 now, err, sizeof(err))) != 0) {
 			fprintf(stderr,
-			    "tcard-issuer publish: warning: %s/%s: %s; no "
-			    "delta from it\n",
+			    "tcard-issuer publish: warning: %s/%s: %s; no delta from it\n",
 			    dir, name, err);
 			continue;
 		}
 		if (tc_revocations_seq(olds[k].rev) != found[i].seq) {
 			fprintf(stderr,
-			    "tcard-issuer publish: warning: %s/%s holds list "
-			    "%" PRIu64 "; no delta from it\n",
+			    "tcard-issuer publish: warning: %s/%s holds list %" PRIu64
+			    "; no delta from it\n",
 			    dir, name, tc_revocations_seq(olds[k].rev));
 			tc_revocations_free(olds[k].rev);
 			olds[k].rev = NULL;
@@ -484,8 +482,7 @@ lock_dir(const char *dir, char *err, size_t errlen)
 	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
 		tc_seterr(err, errlen, TC_ERR_IO,
 		    errno == EWOULDBLOCK
-			? "another publish to this directory is running (it "
-			  "holds a lock on %s); try again when it is done"
+			? "another publish to this directory is running (it holds a lock on %s); try again when it is done"
 			: "%s: cannot lock it",
 		    dir);
 		close(fd);
@@ -519,8 +516,7 @@ clean_temp(const char *home, const char *dir, const char *pdir)
 	}
 	if (total > 0)
 		fprintf(stderr,
-		    "tcard-issuer publish: removed %zu temporary file%s of an "
-		    "interrupted earlier run\n",
+		    "tcard-issuer publish: removed %zu temporary file%s of an interrupted earlier run\n",
 		    total, total == 1 ? "" : "s");
 }
 
@@ -554,8 +550,7 @@ prev_head(const char *dir, const struct tc_cose_keyring *kr, time_t now,
 		n = 1;
 	} else if (r != TC_ERR_NOT_FOUND)
 		fprintf(stderr,
-		    "tcard-issuer publish: warning: %s/%s: %s; the log is not "
-		    "compared with it (it is replaced)\n",
+		    "tcard-issuer publish: warning: %s/%s: %s; the log is not compared with it (it is replaced)\n",
 		    dir, TC_BUNDLE_AUDIT_HEAD, err);
 	tc_buf_release(&b);
 	return n;
@@ -692,8 +687,7 @@ exec_publish(int argc, char **argv)
 	if (r != 0) {
 		status = env_fail(r, trustfile ? trustfile : "trust list",
 		    r == TC_ERR_NOT_FOUND && trustfile == NULL
-			? "ca.key is not here: give --trust FILE (tcard-keys "
-			  "export-trust on the CA machine)"
+			? "ca.key is not here: give --trust FILE (tcard-keys export-trust on the CA machine)"
 			: err);
 		goto out;
 	}
@@ -710,8 +704,7 @@ exec_publish(int argc, char **argv)
 
 		if (tc_cose_keyring_find(kr, kid, kidlen) == NULL) {
 			status = env_fail(TC_ERR_UNKNOWN_KEY, "trust list",
-			    "it does not hold the current signer: export a "
-			    "new one");
+			    "it does not hold the current signer: export a new one");
 			goto out;
 		}
 	}
@@ -728,8 +721,7 @@ exec_publish(int argc, char **argv)
 		char msg[2560];
 
 		snprintf(msg, sizeof(msg),
-		    "%s%s; nothing published ('tcard-issuer audit verify' "
-		    "says more)",
+		    "%s%s; nothing published ('tcard-issuer audit verify' says more)",
 		    r == TC_ERR_AUDIT_BROKEN ? "the audit log does not verify: "
 					     : "",
 		    err);
@@ -860,8 +852,7 @@ exec_publish(int argc, char **argv)
 	    ahead.publish_seq != seq) {
 		r = TC_ERR_INTERNAL;
 		snprintf(err, sizeof(err),
-		    "the signed audit head reads back "
-		    "as another head");
+		    "the signed audit head reads back as another head");
 		goto internal;
 	}
 
@@ -915,8 +906,8 @@ exec_publish(int argc, char **argv)
 		status = env_fail(r, "audit head", err);
 		goto out;
 	}
-	printf("published bundle %" PRIu64 " to %s: %zu cards, %zu revoked, "
-	       "%zu deltas\n",
+	printf("published bundle %" PRIu64
+	       " to %s: %zu cards, %zu revoked, %zu deltas\n",
 	    seq, outdir, p.ncards, p.nrevoked, nkeep);
 	status = TC_EXIT_OK;
 	goto out;

@@ -229,8 +229,7 @@ qr_exec(int argc, char **argv)
 			svg = 1;
 		else if (!ends_with(out, ".png"))
 			return tc_cli_usage(
-			    "--out: the file name must end in .png or .svg, "
-			    "or be -");
+			    "--out: the file name must end in .png or .svg, or be -");
 	}
 	if ((status = tc_lc_open(&s, home, as, 1, QR_ROLES)) != TC_EXIT_OK)
 		return status;

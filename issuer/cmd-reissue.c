@@ -134,8 +134,7 @@ reissue_exec(int argc, char **argv)
 	tc_lc_valid_to(c.card.expires_at, vt);
 	snprintf(text, sizeof(text),
 	    "card %s revoked (reissued-%s)\n"
-	    "new card %s (serial %lld), valid through %s; %d sub-card%s "
-	    "moved to it",
+	    "new card %s (serial %lld), valid through %s; %d sub-card%s moved to it",
 	    g, tc_reissue_reason_name(reason), gn, (long long)res.new_serial,
 	    vt, res.cascaded, res.cascaded == 1 ? "" : "s");
 	status = tc_lc_report(&s, "reissue", &res, json, text);

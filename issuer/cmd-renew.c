@@ -20,8 +20,7 @@ static const char help[] =
     "    tcard-issuer renew - renew or extend a card\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-issuer renew CARD --as NAME [--months N] [--json] [--home "
-    "DIR]\n"
+    "    tcard-issuer renew CARD --as NAME [--months N] [--json] [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
     "    Extends the validity of main card CARD (its 16-digit number, with\n"
@@ -95,8 +94,7 @@ renew_exec(int argc, char **argv)
 			if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
 			    v < 1 || v > 1200)
 				return tc_cli_usage(
-				    "--months wants a number of "
-				    "months (1 to 1200)");
+				    "--months wants a number of months (1 to 1200)");
 			months = (int)v;
 			break;
 		case ':':
@@ -122,8 +120,7 @@ renew_exec(int argc, char **argv)
 	tc_lc_valid_to(c.card.expires_at, was);
 	tc_lc_valid_to(res.expires_at, vt);
 	snprintf(text, sizeof(text),
-	    "card %s renewed: valid through %s (was %s); %d sub-card%s "
-	    "renewed with it",
+	    "card %s renewed: valid through %s (was %s); %d sub-card%s renewed with it",
 	    g, vt, was, res.cascaded, res.cascaded == 1 ? "" : "s");
 	status = tc_lc_report(&s, "renew", &res, json, text);
 out:

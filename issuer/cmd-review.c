@@ -136,8 +136,7 @@ review_exec(int argc, char **argv)
 			if (*optarg == '\0' || *end != '\0' || v < 1 ||
 			    v > 1200)
 				return tc_cli_usage(
-				    "--months wants a number of months, not "
-				    "'%s'",
+				    "--months wants a number of months, not '%s'",
 				    optarg);
 			rv.months = (int)v;
 			break;
@@ -157,8 +156,7 @@ review_exec(int argc, char **argv)
 		return tc_cli_usage("give one application number");
 	if (decisions != 1)
 		return tc_cli_usage(
-		    "give exactly one of --approve, --return REASON, --reject "
-		    "REASON");
+		    "give exactly one of --approve, --return REASON, --reject REASON");
 	if (rv.decision != TC_REVIEW_APPROVE &&
 	    (rv.tier != NULL || rv.months != 0 || rv.n_overrides > 0))
 		return tc_cli_usage(

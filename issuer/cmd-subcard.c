@@ -28,8 +28,7 @@ static const char help[] =
     "SYNOPSIS\n"
     "    tcard-issuer subcard add CARD --relation RELATION --id-type TYPE\n"
     "                 (--id - | --id-env VAR) --name NAME\n"
-    "                 [--birth-date YYYY-MM-DD] --as NAME [--json] [--home "
-    "DIR]\n"
+    "                 [--birth-date YYYY-MM-DD] --as NAME [--json] [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
     "    Adds a sub-card (副证) to main card CARD (number or serial) for the\n"
@@ -72,10 +71,8 @@ static const char help[] =
     "    --help              show this page\n"
     "\n" TC_LC_EXIT "\n" TC_LC_ENV "\n"
     "EXAMPLES\n"
-    "    RID='110101201503030016' tcard-issuer subcard add 17 --relation "
-    "child \\\n"
-    "        --id-type resident --id-env RID --name 'Li Xiaoming' --as "
-    "clerk\n";
+    "    RID='110101201503030016' tcard-issuer subcard add 17 --relation child \\\n"
+    "        --id-type resident --id-env RID --name 'Li Xiaoming' --as clerk\n";
 
 static int
 add_exec(int argc, char **argv)
@@ -123,15 +120,13 @@ add_exec(int argc, char **argv)
 			if (tc_relation_parse(optarg, &relation) != 0 ||
 			    relation == TC_REL_HOLDER)
 				return tc_cli_usage(
-				    "--relation is spouse, child, parent or "
-				    "parent-in-law, not '%.32s'",
+				    "--relation is spouse, child, parent or parent-in-law, not '%.32s'",
 				    optarg);
 			break;
 		case 't':
 			if (tc_id_type_parse(optarg, &type) != 0)
 				return tc_cli_usage(
-				    "unknown ID type '%.32s' (see "
-				    "'tcard-issuer id-check --help')",
+				    "unknown ID type '%.32s' (see 'tcard-issuer id-check --help')",
 				    optarg);
 			break;
 		case 'i':

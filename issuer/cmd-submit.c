@@ -16,14 +16,11 @@
 
 static const char help[] =
     "NAME\n"
-    "    tcard-issuer submit - submit a draft or resubmit a returned "
-    "application\n"
+    "    tcard-issuer submit - submit a draft or resubmit a returned application\n"
     "\n"
     "SYNOPSIS\n"
-    "    tcard-issuer submit APP --as NAME [--from FILE.json] [--field "
-    "S.F=V]...\n"
-    "                 [--photo FILE] [--attach KIND=FILE]... "
-    "[--accept-pledge]\n"
+    "    tcard-issuer submit APP --as NAME [--from FILE.json] [--field S.F=V]...\n"
+    "                 [--photo FILE] [--attach KIND=FILE]... [--accept-pledge]\n"
     "                 [--exception GUARD=REASON]... [--keep-draft] [--json]\n"
     "                 [--home DIR]\n"
     "\n"

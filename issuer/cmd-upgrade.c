@@ -14,35 +14,29 @@
 #include "operator.h"
 #include "tcard/err.h"
 
-#define COMMON_HELP                                                            \
-	"    The applicant is the card's holder; the employer, work type "     \
-	"and\n"                                                                \
-	"    form are taken from the application that issued the card, then\n" \
-	"    changed by the options (--from replaces the sections it "         \
-	"gives).\n"                                                            \
-	"    The materials of the new tier are attached again (--attach,\n"    \
-	"    --photo). The application is submitted at once (complete, "       \
-	"guards\n"                                                             \
-	"    passed; the card itself does not count as an existing card) "     \
-	"and\n"                                                                \
-	"    goes through the steps of the new tier with 'review'; with\n"     \
-	"    --draft it is kept as a draft for 'submit'. When 'issue' "        \
-	"issues\n"                                                             \
-	"    the new card, the old one is revoked as 'superseded'.\n"          \
-	"\n"                                                                   \
-	"    CARD is the card number (any spacing) or the serial. Needs the\n" \
-	"    role unit-reviewer, industry-reviewer or hr-reviewer. Audited:\n" \
-	"    application.create, .attach, .submit.\n"                          \
-	"\n"                                                                   \
-	"OPTIONS\n"                                                            \
-	"    --tier T          the new tier\n"                                 \
-	"    --clause C        the clause of the new tier the holder "         \
-	"meets\n" TC_AC_FORM_HELP                                              \
-	"    --draft           keep the application as a draft\n"              \
-	"    --as NAME         the acting operator\n"                          \
-	"    --json            print the application as JSON\n"                \
-	"    --home DIR        the authority's home directory\n"               \
-	"    --help            show this page\n"                               \
+#define COMMON_HELP                                                                           \
+	"    The applicant is the card's holder; the employer, work type and\n"               \
+	"    form are taken from the application that issued the card, then\n"                \
+	"    changed by the options (--from replaces the sections it gives).\n"               \
+	"    The materials of the new tier are attached again (--attach,\n"                   \
+	"    --photo). The application is submitted at once (complete, guards\n"              \
+	"    passed; the card itself does not count as an existing card) and\n"               \
+	"    goes through the steps of the new tier with 'review'; with\n"                    \
+	"    --draft it is kept as a draft for 'submit'. When 'issue' issues\n"               \
+	"    the new card, the old one is revoked as 'superseded'.\n"                         \
+	"\n"                                                                                  \
+	"    CARD is the card number (any spacing) or the serial. Needs the\n"                \
+	"    role unit-reviewer, industry-reviewer or hr-reviewer. Audited:\n"                \
+	"    application.create, .attach, .submit.\n"                                         \
+	"\n"                                                                                  \
+	"OPTIONS\n"                                                                           \
+	"    --tier T          the new tier\n"                                                \
+	"    --clause C        the clause of the new tier the holder meets\n" TC_AC_FORM_HELP \
+	"    --draft           keep the application as a draft\n"                             \
+	"    --as NAME         the acting operator\n"                                         \
+	"    --json            print the application as JSON\n"                               \
+	"    --home DIR        the authority's home directory\n"                              \
+	"    --help            show this page\n"                                              \
 	"\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
 
 static const char upgrade_help[] =
@@ -51,8 +45,7 @@ static const char upgrade_help[] =
     "\n"
     "SYNOPSIS\n"
     "    tcard-issuer upgrade CARD --tier T --clause C --as NAME\n"
-    "                 [--attach KIND=FILE]... [--from FILE] [--draft] "
-    "[--json]\n"
+    "                 [--attach KIND=FILE]... [--from FILE] [--draft] [--json]\n"
     "\n"
     "DESCRIPTION\n"
     "    Creates an application of kind 'upgrade' for issued card CARD: a\n"
@@ -69,8 +62,7 @@ static const char convert_help[] =
     "\n"
     "SYNOPSIS\n"
     "    tcard-issuer convert CARD [--tier T] --clause C --as NAME\n"
-    "                 [--attach KIND=FILE]... [--from FILE] [--draft] "
-    "[--json]\n"
+    "                 [--attach KIND=FILE]... [--from FILE] [--draft] [--json]\n"
     "\n"
     "DESCRIPTION\n"
     "    Creates an application of kind 'convert' for issued card CARD,\n"

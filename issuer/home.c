@@ -92,8 +92,7 @@ tc_issuer_open(const char *home, struct tc_keystore **ksp,
 	}
 	if (r == TC_ERR_EXISTS) {
 		snprintf(msg, sizeof(msg),
-		    "a registry already exists at %s; init never overwrites "
-		    "one",
+		    "a registry already exists at %s; init never overwrites one",
 		    path);
 		status = tc_cli_fail(r, "registry", msg);
 		goto out;
@@ -264,8 +263,7 @@ tc_issuer_read_audit_head(const char *home, struct tc_audit_head *head,
 		line[--n] = '\0';
 	if ((r = tc_audit_head_parse(line, head, perr, sizeof(perr))) != 0)
 		return tc_seterr(err, errlen, r,
-		    "%s: %s (the file holds the audit head of the last "
-		    "publish)",
+		    "%s: %s (the file holds the audit head of the last publish)",
 		    path, perr);
 	*found = 1;
 	return 0;
@@ -367,9 +365,7 @@ tc_issuer_check_registry(const char *home, struct tc_registry *reg,
 	if (rep->entries == 0) {
 		rep->first_bad = 1;
 		snprintf(rep->reason, sizeof(rep->reason),
-		    "the log is empty, but every registry starts with the "
-		    "entry 'tcard-issuer init' writes: the audit table was "
-		    "emptied");
+		    "the log is empty, but every registry starts with the entry 'tcard-issuer init' writes: the audit table was emptied");
 		return tc_seterr(
 		    err, errlen, TC_ERR_AUDIT_BROKEN, "%s", rep->reason);
 	}

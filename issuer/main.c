@@ -16,8 +16,7 @@ static const char help[] =
     "    tcard-issuer help COMMAND\n"
     "\n"
     "DESCRIPTION\n"
-    "    Keeps the issuing authority's registry (holders, cards, operators "
-    "and\n"
+    "    Keeps the issuing authority's registry (holders, cards, operators and\n"
     "    the hash-chained audit log) in DIR/registry.db under the authority's\n"
     "    home directory, given by --home DIR or $TCARD_HOME. Keys are made by\n"
     "    tcard-keys. Output meant for scripts is available with --json.\n"
@@ -32,8 +31,7 @@ static const char help[] =
     "                 installed programs ignore it and say so\n"
     "    TCARD_PASSPHRASE  the acting operator's passphrase, for scripts\n"
     "                 (see 'tcard-issuer operator add --help')\n"
-    "    TCARD_SCRYPT_LN   lower passphrase hashing cost: tests and demo "
-    "only\n";
+    "    TCARD_SCRYPT_LN   lower passphrase hashing cost: tests and demo only\n";
 
 static const struct tc_cmd *const cmds[] = {
 	&tc_cmd_init,

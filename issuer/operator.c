@@ -44,10 +44,7 @@ tc_issuer_passhash_setup(void)
 		    TC_PASSHASH_LN_MAX);
 	if (v < TC_PASSHASH_LN_DEFAULT && !warned) {
 		fprintf(stderr,
-		    "tcard-issuer %s: warning: %s=%ld makes new passphrase "
-		    "hashes weaker "
-		    "than the default (%d); use it for tests and "
-		    "demonstrations only\n",
+		    "tcard-issuer %s: warning: %s=%ld makes new passphrase hashes weaker than the default (%d); use it for tests and demonstrations only\n",
 		    tc_cli_cmdname(), TC_ISSUER_COST_ENV, v,
 		    TC_PASSHASH_LN_DEFAULT);
 		warned = 1;
@@ -85,12 +82,7 @@ tc_issuer_refuse_secret_args(int argc, char **argv)
 		if (!secret_option(argv[i], &n))
 			continue;
 		return tc_cli_usage(
-		    "refusing %.*s: a passphrase given as an argument can be "
-		    "read by other users of this machine (ps, /proc) and stays "
-		    "in the shell history. Type it at the prompt; in scripts, "
-		    "put a new operator's passphrase in an environment "
-		    "variable named by --passphrase-env VAR, and the acting "
-		    "operator's in $%s",
+		    "refusing %.*s: a passphrase given as an argument can be read by other users of this machine (ps, /proc) and stays in the shell history. Type it at the prompt; in scripts, put a new operator's passphrase in an environment variable named by --passphrase-env VAR, and the acting operator's in $%s",
 		    (int)(n > 32 ? 32 : n), argv[i], TC_ISSUER_PASS_ENV);
 	}
 	return TC_EXIT_OK;
@@ -198,8 +190,7 @@ prompt_once(const char *prompt, char *buf, size_t buflen)
 
 	if (r == -1) {
 		snprintf(msg, sizeof(msg),
-		    "no terminal to ask for the passphrase on (%s); for "
-		    "scripts, see ENVIRONMENT in --help",
+		    "no terminal to ask for the passphrase on (%s); for scripts, see ENVIRONMENT in --help",
 		    strerror(errno));
 		tc_cli_fail(TC_ERR_INVALID_ARG, "passphrase", msg);
 		return TC_EXIT_USAGE;
@@ -312,8 +303,7 @@ tc_issuer_authenticate_with(struct tc_registry *reg, const char *name,
 		    name);
 		if (r == TC_ERR_AUTH && strcmp(err, TC_OPERATOR_AUTH_MSG) == 0)
 			snprintf(err + strlen(err), sizeof(err) - strlen(err),
-			    " (after %d failures in a row an operator is "
-			    "locked for %d minutes)",
+			    " (after %d failures in a row an operator is locked for %d minutes)",
 			    TC_OPERATOR_MAX_FAILURES,
 			    TC_OPERATOR_LOCK_SECONDS / 60);
 		return tc_cli_fail(r, what, err);

@@ -18,8 +18,7 @@
 
 static const char help[] =
     "NAME\n"
-    "    tcard-keys add-signer - add a credential signer of another "
-    "algorithm\n"
+    "    tcard-keys add-signer - add a credential signer of another algorithm\n"
     "\n"
     "SYNOPSIS\n"
     "    tcard-keys add-signer --alg es256|sm2 [--home DIR] [--json]\n"
@@ -109,8 +108,8 @@ exec(int argc, char **argv)
 		status = tc_keys_fail(r, NULL, err);
 		if (r == TC_ERR_NOT_FOUND &&
 		    !tc_keystore_has_file(ks, "ca.key"))
-			fputs("The CA key is not on this machine: run this "
-			      "where the CA is kept.\n",
+			fputs(
+			    "The CA key is not on this machine: run this where the CA is kept.\n",
 			    stderr);
 		goto out;
 	}
@@ -131,8 +130,8 @@ exec(int argc, char **argv)
 		    tc_keyalg_name(s.alg), s.kid, na);
 		printf(
 		    "  written: %s, %s, keys.json\n", s.key_file, s.cert_file);
-		printf("Publish a new trust list (tcard-keys export-trust) "
-		       "before signing with the new key.\n");
+		printf(
+		    "Publish a new trust list (tcard-keys export-trust) before signing with the new key.\n");
 	}
 out:
 	tc_keystore_free(ks);

@@ -27,8 +27,7 @@ static const char help[] =
     "\n"
     "DESCRIPTION\n"
     "    Writes the trust list: a COSE_Sign1 signed by the CA (ca.key) whose\n"
-    "    payload holds the CA certificate and every signer whose certificate "
-    "is\n"
+    "    payload holds the CA certificate and every signer whose certificate is\n"
     "    valid now, each with its kid, COSE algorithm and status (current or\n"
     "    retired). Verifiers load it pinned to the SHA-256 of the CA\n"
     "    certificate (shown by 'tcard-keys list') and accept credentials\n"
@@ -48,8 +47,7 @@ static const char help[] =
     "OPTIONS\n"
     "    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
     "    --out FILE   where to write (required; '-' for standard output)\n"
-    "    --pem        the signer certificates in PEM instead of the signed "
-    "list\n"
+    "    --pem        the signer certificates in PEM instead of the signed list\n"
     "    --help       show this page\n"
     "\n"
     "EXIT STATUS\n"
@@ -64,8 +62,7 @@ static const char help[] =
     "\n"
     "EXAMPLES\n"
     "    tcard-keys export-trust --home /srv/tcard --out /srv/www/trust.cose\n"
-    "    tcard-keys export-trust --pem --out - | openssl x509 -noout "
-    "-subject\n";
+    "    tcard-keys export-trust --pem --out - | openssl x509 -noout -subject\n";
 
 /* Writes b to path through a temporary file in the same directory. */
 static int
@@ -153,11 +150,11 @@ exec(int argc, char **argv)
 	if (optind != argc)
 		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
 	if (out == NULL || *out == '\0')
-		return tc_cli_usage("give --out FILE (or --out - for standard "
-				    "output)");
+		return tc_cli_usage(
+		    "give --out FILE (or --out - for standard output)");
 	if (strcmp(out, "-") == 0 && !pem && isatty(STDOUT_FILENO))
-		return tc_cli_usage("the trust list is binary: not writing it "
-				    "to a terminal");
+		return tc_cli_usage(
+		    "the trust list is binary: not writing it to a terminal");
 	if ((home = tc_cli_home(home_opt)) == NULL)
 		return TC_EXIT_USAGE;
 	if ((now = tc_cli_now()) == (time_t)-1)
@@ -173,8 +170,8 @@ exec(int argc, char **argv)
 		status = tc_keys_fail(r, NULL, err);
 		if (r == TC_ERR_NOT_FOUND &&
 		    !tc_keystore_has_file(ks, "ca.key"))
-			fputs("The CA key is not on this machine: run this "
-			      "where the CA is kept.\n",
+			fputs(
+			    "The CA key is not on this machine: run this where the CA is kept.\n",
 			    stderr);
 		goto out;
 	}
@@ -182,8 +179,7 @@ exec(int argc, char **argv)
 		if (fwrite(b.data, 1, b.len, stdout) != b.len ||
 		    fflush(stdout) != 0) {
 			fprintf(stderr,
-			    "tcard-keys export-trust: standard "
-			    "output: %s\n",
+			    "tcard-keys export-trust: standard output: %s\n",
 			    strerror(errno));
 			status = TC_EXIT_ENV;
 		} else

@@ -21,23 +21,18 @@ static const char help[] =
     "    tcard-keys init [--home DIR] [--alg es256|sm2] [--force] [--json]\n"
     "\n"
     "DESCRIPTION\n"
-    "    Creates DIR/keys (mode 0700; DIR itself is made when missing) and in "
-    "it,\n"
+    "    Creates DIR/keys (mode 0700; DIR itself is made when missing) and in it,\n"
     "    every file mode 0600, written whole or not at all:\n"
-    "      ca.key, ca.crt      the issuer CA: a new key and a self-signed "
-    "X.509\n"
+    "      ca.key, ca.crt      the issuer CA: a new key and a self-signed X.509\n"
     "                          v3 CA certificate valid for 20 years\n"
     "      signer-KID.key/.crt the first credential signer, current, with a\n"
     "                          certificate issued by the CA valid for 6 years\n"
     "                          (it signs for about a year, then must still\n"
     "                          verify cards of up to 5 years)\n"
-    "      master.key          card master key, AES-128 (16 random bytes, "
-    "hex)\n"
+    "      master.key          card master key, AES-128 (16 random bytes, hex)\n"
     "      pepper.key          lookup pepper (32 random bytes, hex)\n"
-    "      data.key            registry data key, AES-256 (32 random bytes, "
-    "hex)\n"
-    "      keys.json           the manifest: algorithm, CA fingerprint, "
-    "signers\n"
+    "      data.key            registry data key, AES-256 (32 random bytes, hex)\n"
+    "      keys.json           the manifest: algorithm, CA fingerprint, signers\n"
     "    KID is the key id: the first 8 bytes of SHA-256 over the key's DER\n"
     "    SubjectPublicKeyInfo, in hex. The command prints what it made; it\n"
     "    never prints a private key or a secret.\n"
@@ -48,10 +43,8 @@ static const char help[] =
     "    signed by the old signers no longer verify. Keep a backup.\n"
     "\n"
     "OPTIONS\n"
-    "    --home DIR        the authority's home directory (default "
-    "$TCARD_HOME)\n"
-    "    --alg es256|sm2   ES256 (ECDSA P-256 with SHA-256, the default) or "
-    "SM2\n"
+    "    --home DIR        the authority's home directory (default $TCARD_HOME)\n"
+    "    --alg es256|sm2   ES256 (ECDSA P-256 with SHA-256, the default) or SM2\n"
     "                      (SM2 with SM3, GB/T 32918, COSE alg -65537)\n"
     "    --force           replace an existing key store\n"
     "    --json            print what was made as JSON\n"
@@ -139,8 +132,8 @@ print_text(const struct tc_keystore *ks)
 		    tc_secret_file((enum tc_secret)w), what[w],
 		    tc_secret_size((enum tc_secret)w));
 	printf("  keys.json            manifest\n");
-	printf("Pin verifiers to the CA sha256 above. Keep ca.key offline; the "
-	       "issuing station\nneeds only the signer and the secrets.\n");
+	printf(
+	    "Pin verifiers to the CA sha256 above. Keep ca.key offline; the issuing station\nneeds only the signer and the secrets.\n");
 }
 
 static int
@@ -169,8 +162,8 @@ exec(int argc, char **argv)
 			break;
 		case 'a':
 			if (tc_keyalg_parse(optarg, &alg) != 0)
-				return tc_cli_usage("unknown algorithm '%s' "
-						    "(es256 or sm2)",
+				return tc_cli_usage(
+				    "unknown algorithm '%s' (es256 or sm2)",
 				    optarg);
 			break;
 		case 'f':
@@ -194,8 +187,7 @@ exec(int argc, char **argv)
 		status = tc_keys_fail(r, NULL, err);
 		if (r == TC_ERR_EXISTS)
 			fprintf(stderr,
-			    "Give --force to replace the whole "
-			    "store (read 'tcard-keys init --help' first).\n");
+			    "Give --force to replace the whole store (read 'tcard-keys init --help' first).\n");
 		return status;
 	}
 	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)

@@ -25,15 +25,11 @@ static const char help[] =
     "DESCRIPTION\n"
     "    Makes a new signer key and a certificate for it issued by the CA\n"
     "    (valid for 6 years, never past the CA's end), writes\n"
-    "    signer-KID.key and signer-KID.crt, and rewrites keys.json with the "
-    "new\n"
+    "    signer-KID.key and signer-KID.crt, and rewrites keys.json with the new\n"
     "    signer current and the previous one retired. A retired signer signs\n"
-    "    nothing more but stays in the trust list, so the cards it signed "
-    "keep\n"
-    "    verifying until its certificate ends; export-trust leaves it out "
-    "after\n"
-    "    that. Needs ca.key: run it on the ceremony machine, then copy the "
-    "new\n"
+    "    nothing more but stays in the trust list, so the cards it signed keep\n"
+    "    verifying until its certificate ends; export-trust leaves it out after\n"
+    "    that. Needs ca.key: run it on the ceremony machine, then copy the new\n"
     "    signer files and keys.json to the issuing station and publish a new\n"
     "    trust list (export-trust) before the station signs with the new key.\n"
     "    Rotate about once a year. The store keeps one current signer per\n"
@@ -43,8 +39,7 @@ static const char help[] =
     "    --alg ALG    es256 or sm2: rotate the current signer of that\n"
     "                 algorithm (default: the store's algorithm)\n"
     "    --home DIR   the authority's home directory (default $TCARD_HOME)\n"
-    "    --json       print {\"kid\", \"retired\", \"not_after\", "
-    "\"key_file\",\n"
+    "    --json       print {\"kid\", \"retired\", \"not_after\", \"key_file\",\n"
     "                 \"cert_file\"}\n"
     "    --help       show this page\n"
     "\n"
@@ -121,8 +116,8 @@ exec(int argc, char **argv)
 		status = tc_keys_fail(r, NULL, err);
 		if (r == TC_ERR_NOT_FOUND &&
 		    !tc_keystore_has_file(ks, "ca.key"))
-			fputs("The CA key is not on this machine: run this "
-			      "where the CA is kept.\n",
+			fputs(
+			    "The CA key is not on this machine: run this where the CA is kept.\n",
 			    stderr);
 		goto out;
 	}
@@ -145,8 +140,8 @@ exec(int argc, char **argv)
 		    "  written: %s, %s, keys.json\n", s.key_file, s.cert_file);
 		printf("retired signer: kid %s (verifies, no longer signs)\n",
 		    old.kid);
-		printf("Publish a new trust list (tcard-keys export-trust) "
-		       "before signing with the new key.\n");
+		printf(
+		    "Publish a new trust list (tcard-keys export-trust) before signing with the new key.\n");
 	}
 out:
 	tc_keystore_free(ks);

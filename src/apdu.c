@@ -97,8 +97,7 @@ tc_apdu_parse(
 			return 0;
 		}
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "byte 4: Lc %zu does not match the %zu bytes after the "
-		    "header",
+		    "byte 4: Lc %zu does not match the %zu bytes after the header",
 		    lc, body);
 	}
 	/* Extended: 00 marker, then 2E, 3E or 4E. */
@@ -130,8 +129,7 @@ tc_apdu_parse(
 		return 0;
 	}
 	return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-	    "byte 5: extended Lc %zu does not match the %zu bytes after the "
-	    "header",
+	    "byte 5: extended Lc %zu does not match the %zu bytes after the header",
 	    lc, body);
 }
 

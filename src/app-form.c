@@ -342,9 +342,9 @@ check_text(struct parse *ps, const char *path, const char *s, int max_chars,
 
 	if (!tc_app_text_ok(s, 4 * (size_t)max_chars, multiline))
 		return fail(ps, TC_ERR_MALFORMED, path,
-		    *s == '\0' ? "empty text"
-			       : "not text (a control character, or over %d "
-				 "characters)",
+		    *s == '\0'
+			? "empty text"
+			: "not text (a control character, or over %d characters)",
 		    max_chars);
 	chars = tc_app_utf8_chars(s);
 	if (chars > (size_t)max_chars)
@@ -365,8 +365,7 @@ check_phone(struct parse *ps, const char *path, const char *s)
 			     (s[i] == '+' && i == 0) || s[i] == '(' ||
 			     s[i] == ')'))
 			return fail(ps, TC_ERR_MALFORMED, path,
-			    "character %zu is not allowed in a telephone "
-			    "number",
+			    "character %zu is not allowed in a telephone number",
 			    i + 1);
 	}
 	if (nd < 5 || nd > 20 || i > 32)
@@ -389,8 +388,7 @@ check_email(struct parse *ps, const char *path, const char *s)
 	for (i = 0; s + i < at; i++)
 		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f)
 			return fail(ps, TC_ERR_MALFORMED, path,
-			    "character %zu is not allowed in an e-mail "
-			    "address",
+			    "character %zu is not allowed in an e-mail address",
 			    i + 1);
 	d = at + 1;
 	if (*d == '\0' || *d == '.' || *d == '-' || d[strlen(d) - 1] == '.')
@@ -777,8 +775,7 @@ top_core(struct parse *ps, struct tc_app_form *out, json_t *root)
 			json_integer_value(v) != 60))
 			return fail(ps, TC_ERR_MALFORMED,
 			    "applicant.retirement_age",
-			    "the original statutory age: 60 (men), 55 or 50 "
-			    "(women)");
+			    "the original statutory age: 60 (men), 55 or 50 (women)");
 		out->retire_base = (int)json_integer_value(v);
 	}
 	if (emp != NULL) {
@@ -841,8 +838,7 @@ tier_and_clause(struct parse *ps, struct tc_app_form *out, json_t *root)
 	if (clause == NULL) {
 		if (given == NULL)
 			return fail(ps, TC_ERR_MALFORMED, "clause",
-			    "the clause the applicant applies under is "
-			    "needed (sections.category.clause or clause)");
+			    "the clause the applicant applies under is needed (sections.category.clause or clause)");
 		if (given->kind == TC_TIER_MAIN && given->n_clauses > 0)
 			return fail(ps, TC_ERR_MALFORMED, "clause",
 			    "tier %s needs a clause", given->id);
@@ -861,8 +857,7 @@ tier_and_clause(struct parse *ps, struct tc_app_form *out, json_t *root)
 			if (r->tiers.n != 1)
 				return fail(ps, TC_ERR_MALFORMED,
 				    ps->where[C_TIER],
-				    "the tier of route %s is decided at "
-				    "approval; leave it out",
+				    "the tier of route %s is decided at approval; leave it out",
 				    r->id);
 			if (given != t)
 				return fail(ps, TC_ERR_MALFORMED,
@@ -878,8 +873,7 @@ tier_and_clause(struct parse *ps, struct tc_app_form *out, json_t *root)
 		if (rgiven != NULL) {
 			if (rgiven->n_clauses > 0)
 				return fail(ps, TC_ERR_MALFORMED, "route",
-				    "route %s has clauses of its own; apply "
-				    "under one of them",
+				    "route %s has clauses of its own; apply under one of them",
 				    rgiven->id);
 			if (!tc_idlist_has(&rgiven->tiers, t->id))
 				return fail(ps, TC_ERR_MALFORMED, "route",
@@ -1097,12 +1091,10 @@ exceptions(struct parse *ps, struct tc_app_form *out, json_t *root)
 			if (strcmp(key, "retirement-age") != 0 &&
 			    strcmp(key, "excluded-employer") != 0)
 				return fail(ps, TC_ERR_NOT_FOUND, path,
-				    "only the guards retirement-age and "
-				    "excluded-employer can have exceptions");
+				    "only the guards retirement-age and excluded-employer can have exceptions");
 			if (!guard_in_principle(ps->p, key))
 				return fail(ps, TC_ERR_MALFORMED, path,
-				    "%s does not state this guard 'in "
-				    "principle', so it has no exceptions",
+				    "%s does not state this guard 'in principle', so it has no exceptions",
 				    ps->p->id);
 			if (!json_is_string(v) ||
 			    !tc_app_text_ok(
@@ -1233,15 +1225,13 @@ no_id_inside(struct parse *ps, const char *text, const char *id)
 		return 0;
 	if (strcasestr(text, id) != NULL)
 		return fail(ps, TC_ERR_MALFORMED, "sections",
-		    "the applicant's ID number appears in another field; it "
-		    "is kept only sealed and may not be copied into the form");
+		    "the applicant's ID number appears in another field; it is kept only sealed and may not be copied into the form");
 	if (n == 18) {
 		memcpy(head, id, 17);
 		head[17] = '\0';
 		if (strcasestr(text, head) != NULL)
 			return fail(ps, TC_ERR_MALFORMED, "sections",
-			    "the first 17 characters of the applicant's ID "
-			    "number appear in another field");
+			    "the first 17 characters of the applicant's ID number appear in another field");
 	}
 	return 0;
 }

@@ -33,11 +33,7 @@
 #define ATT_PART		(1u << 20)
 
 #define APP_COLUMNS                                                            \
-	"id, kind, card_serial, relation, programme, tier, route, clause, "    \
-	"id_type, id_mac, id_masked, name, employer, employer_code, "          \
-	"employer_category, work_type, state, step, step_id, "                 \
-	"step_started_at, deadline, months, pledge_at, created_at, "           \
-	"created_by, submitted_at, decided_at, issued_serial"
+	"id, kind, card_serial, relation, programme, tier, route, clause, id_type, id_mac, id_masked, name, employer, employer_code, employer_category, work_type, state, step, step_id, step_started_at, deadline, months, pledge_at, created_at, created_by, submitted_at, decided_at, issued_serial"
 #define APP_FULL_COLUMNS APP_COLUMNS ", personal, exceptions, overrides"
 #define APP_COL_PERSONAL 28
 
@@ -228,8 +224,7 @@ tc_app_open_personal(struct tc_registry *reg, int64_t id,
 	if (tc_pii_open(reg->keys.data_key, aad, blob, len, &plain, NULL, 0) !=
 	    0) {
 		r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
-		    "application %lld: the sealed applicant data does not "
-		    "open (another data key, or the row was altered)",
+		    "application %lld: the sealed applicant data does not open (another data key, or the row was altered)",
 		    (long long)id);
 		goto out;
 	}
@@ -287,8 +282,7 @@ tc_app_get(struct tc_registry *reg, int64_t id, struct tc_app *out, char *err,
 		    reg, rc, "reading an application", err, errlen);
 	else if ((r = app_row(st, out, 1)) != 0)
 		tc_seterr(err, errlen, r,
-		    "application %lld: a stored field has the wrong type or "
-		    "value",
+		    "application %lld: a stored field has the wrong type or value",
 		    (long long)id);
 	else
 		r = tc_app_open_personal(reg, id, out->id_mac,
@@ -313,8 +307,7 @@ tc_app_steps(const struct tc_programme *p, const struct tc_app *a,
 	if (a->route[0] != '\0') {
 		if ((route = tc_programme_route(p, a->route)) == NULL)
 			return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-			    "application %lld: programme %s has no route %s "
-			    "any more",
+			    "application %lld: programme %s has no route %s any more",
 			    (long long)a->id, p->id, a->route);
 		*steps = route->steps;
 		*n = route->n_steps;
@@ -356,11 +349,8 @@ tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT " APP_COLUMNS " FROM applications WHERE "
-		 "(?1 IS NULL OR state = ?1) AND (?2 IS NULL OR programme = "
-		 "?2) "
-		 "AND (?3 IS NULL OR (state IN ('submitted', 'approved') AND "
-		 "deadline IS NOT NULL AND deadline < ?3)) ORDER BY id",
+		 "SELECT " APP_COLUMNS
+		 " FROM applications WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR programme = ?2) AND (?3 IS NULL OR (state IN ('submitted', 'approved') AND deadline IS NOT NULL AND deadline < ?3)) ORDER BY id",
 		 &st, err, errlen)) != 0)
 		return r;
 	if (filter != NULL && filter->state != 0)
@@ -376,8 +366,7 @@ tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (app_row(st, &a, 0) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "application %lld: a stored field has the wrong "
-			    "type or value",
+			    "application %lld: a stored field has the wrong type or value",
 			    (long long)sqlite3_column_int64(st, 0));
 			break;
 		}
@@ -407,9 +396,7 @@ tc_app_step_list(struct tc_registry *reg, int64_t id,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT step, step_id, started_at, clock_at, deadline, "
-		 "done_at FROM application_steps WHERE application_id = ?1 "
-		 "ORDER BY step",
+		 "SELECT step, step_id, started_at, clock_at, deadline, done_at FROM application_steps WHERE application_id = ?1 ORDER BY step",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, id);
@@ -457,9 +444,7 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT id, step, step_id, action, operator, at, reason, "
-		 "detail FROM application_actions WHERE application_id = ?1 "
-		 "ORDER BY id",
+		 "SELECT id, step, step_id, action, operator, at, reason, detail FROM application_actions WHERE application_id = ?1 ORDER BY id",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, id);
@@ -497,8 +482,7 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 }
 
 #define ATT_COLUMNS                                                            \
-	"id, kind, material, sha256, media_type, size, width, height, name, "  \
-	"added_at, added_by"
+	"id, kind, material, sha256, media_type, size, width, height, name, added_at, added_by"
 
 static int
 att_row(sqlite3_stmt *st, struct tc_app_attachment *a, char *material,
@@ -548,8 +532,8 @@ tc_app_attachment_list(struct tc_registry *reg, int64_t id,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT " ATT_COLUMNS " FROM attachments WHERE "
-		 "application_id = ?1 ORDER BY id",
+		 "SELECT " ATT_COLUMNS
+		 " FROM attachments WHERE application_id = ?1 ORDER BY id",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, id);
@@ -558,8 +542,7 @@ tc_app_attachment_list(struct tc_registry *reg, int64_t id,
 		if (att_row(st, &a, material, sizeof(material), name,
 			sizeof(name), by, sizeof(by)) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "application %lld: an attachment record is "
-			    "malformed",
+			    "application %lld: an attachment record is malformed",
 			    (long long)id);
 			break;
 		}
@@ -618,8 +601,7 @@ tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
 	if (r != 0)
 		return r;
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT part, sealed FROM attachment_data WHERE sha256 = ?1 "
-		 "ORDER BY part",
+		 "SELECT part, sealed FROM attachment_data WHERE sha256 = ?1 ORDER BY part",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
@@ -704,13 +686,9 @@ four_eyes(
 	int rc, r;
 
 	if ((r = tc_reg_prepare(c->reg,
-		 step < 0 ? "SELECT step_id, action, at FROM "
-			    "application_actions WHERE application_id = ?1 "
-			    "AND operator = ?2 AND step IS NOT NULL LIMIT 1"
-			  : "SELECT step_id, action, at FROM "
-			    "application_actions WHERE application_id = ?1 "
-			    "AND operator = ?2 AND (step IS NULL OR step <> "
-			    "?3) LIMIT 1",
+		 step < 0
+		     ? "SELECT step_id, action, at FROM application_actions WHERE application_id = ?1 AND operator = ?2 AND step IS NOT NULL LIMIT 1"
+		     : "SELECT step_id, action, at FROM application_actions WHERE application_id = ?1 AND operator = ?2 AND (step IS NULL OR step <> ?3) LIMIT 1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, id);
@@ -724,9 +702,7 @@ four_eyes(
 		tc_date_format(
 		    tc_day_of_time((time_t)sqlite3_column_int64(st, 2)), when);
 		r = tc_seterr(err, errlen, TC_ERR_FOUR_EYES,
-		    "operator %s already acted on application %lld (%s%s%s "
-		    "on %s); one operator may act on one step of an "
-		    "application only (four eyes)",
+		    "operator %s already acted on application %lld (%s%s%s on %s); one operator may act on one step of an application only (four eyes)",
 		    c->operator_name, (long long)id, sqlite3_column_text(st, 1),
 		    sqlite3_column_type(st, 0) == SQLITE_NULL ? ""
 							      : " at step ",
@@ -754,9 +730,7 @@ add_action(const struct tc_app_ctx *c, int64_t id, int step,
 		NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
 	if ((r = tc_reg_prepare(c->reg,
-		 "INSERT INTO application_actions (application_id, step, "
-		 "step_id, action, operator, at, reason, detail) VALUES (?1, "
-		 "?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+		 "INSERT INTO application_actions (application_id, step, step_id, action, operator, at, reason, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 		 &st, err, errlen)) != 0) {
 		free(text);
 		return r;
@@ -862,15 +836,13 @@ open_id_blob(struct tc_registry *reg, int64_t id, enum tc_id_type type,
 	if (tc_pii_open(reg->keys.data_key, aad, blob, len, &plain, NULL, 0) !=
 	    0)
 		r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
-		    "application %lld: the sealed ID number does not open "
-		    "(another data key, or the row was altered)",
+		    "application %lld: the sealed ID number does not open (another data key, or the row was altered)",
 		    (long long)id);
 	else if (tc_pii_id_mac(
 		     reg->keys.pepper, (const char *)plain.data, got) != 0 ||
 	    CRYPTO_memcmp(got, mac, TC_PII_MAC_LEN) != 0)
 		r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
-		    "application %lld: the sealed ID number does not match "
-		    "the row's MAC",
+		    "application %lld: the sealed ID number does not match the row's MAC",
 		    (long long)id);
 	else {
 		memcpy(number, plain.data, plain.len + 1);
@@ -933,8 +905,7 @@ migrate_row(struct tc_registry *reg, sqlite3_stmt *q, sqlite3_stmt *up,
 	    tc_reg_col_text(q, 6, bd, sizeof(bd), 1) != 0 ||
 	    sqlite3_column_type(q, 7) != SQLITE_TEXT) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "application %lld: a stored field has the wrong type or "
-		    "value",
+		    "application %lld: a stored field has the wrong type or value",
 		    (long long)id);
 		goto out;
 	}
@@ -948,8 +919,7 @@ migrate_row(struct tc_registry *reg, sqlite3_stmt *q, sqlite3_stmt *up,
 		 &personal, err, errlen)) != 0) {
 		if (r == TC_ERR_INVALID_ARG)
 			tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "application %lld: the sealed ID number is not "
-			    "normalised",
+			    "application %lld: the sealed ID number is not normalised",
 			    (long long)id);
 		goto out;
 	}
@@ -977,12 +947,10 @@ tc_app_migrate_personal(struct tc_registry *reg, char *err, size_t errlen)
 	int rc, r;
 
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT id, id_type, id_mac, id_sealed, sex, retire_base, "
-		 "birth_date, form FROM applications ORDER BY id",
+		 "SELECT id, id_type, id_mac, id_sealed, sex, retire_base, birth_date, form FROM applications ORDER BY id",
 		 &q, err, errlen)) != 0 ||
 	    (r = tc_reg_prepare(reg,
-		 "UPDATE applications SET personal = ?2, id_masked = ?3 "
-		 "WHERE id = ?1",
+		 "UPDATE applications SET personal = ?2, id_masked = ?3 WHERE id = ?1",
 		 &up, err, errlen)) != 0)
 		goto out;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
@@ -1104,15 +1072,7 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 		 f->birth_date, f->form_json, &personal, err, errlen)) != 0)
 		goto out;
 	if ((r = tc_reg_prepare(c->reg,
-		 "INSERT INTO applications (kind, card_serial, relation, "
-		 "programme, tier, route, clause, id_type, id_mac, id_sealed, "
-		 "id_masked, name, personal, employer, "
-		 "employer_key, employer_code, employer_category, work_type, "
-		 "exceptions, pledge_at, state, step, created_at, "
-		 "created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-		 "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 'draft', "
-		 "0, "
-		 "?21, ?22)",
+		 "INSERT INTO applications (kind, card_serial, relation, programme, tier, route, clause, id_type, id_mac, id_sealed, id_masked, name, personal, employer, employer_key, employer_code, employer_category, work_type, exceptions, pledge_at, state, step, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, 'draft', 0, ?21, ?22)",
 		 &st, err, errlen)) != 0)
 		goto out;
 	sqlite3_bind_text(st, 1, kind_db[kind], -1, SQLITE_STATIC);
@@ -1192,8 +1152,7 @@ tc_app_create(const struct tc_app_ctx *c, const struct tc_app_form *f,
 	    (t = tc_programme_tier(f->programme, f->tier)) != NULL &&
 	    t->kind == TC_TIER_SUB)
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "tier %s is a sub-card tier: a sub-card is applied for on "
-		    "its principal card",
+		    "tier %s is a sub-card tier: a sub-card is applied for on its principal card",
 		    f->tier);
 	return insert_app(c, f, TC_APP_NEW, 0, NULL, id, err, errlen);
 }
@@ -1209,8 +1168,7 @@ live_card(const struct tc_app_ctx *c, int64_t serial, struct tc_card *card,
 		return r;
 	if (card->status != TC_CARD_ISSUED)
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "card %s is %s; only an issued card can be upgraded, "
-		    "converted or given sub-cards",
+		    "card %s is %s; only an issued card can be upgraded, converted or given sub-cards",
 		    card->card_no, tc_card_status_name(card->status));
 	if (card->expires_at <= c->now)
 		return tc_seterr(err, errlen, TC_ERR_STATE,
@@ -1346,8 +1304,7 @@ tc_app_create_change(const struct tc_app_ctx *c, enum tc_app_kind kind,
 		    card.tier);
 	if (kind == TC_APP_CONVERT && cur->converts_to.n == 0)
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "a %s card of %s does not convert (its tier converts to "
-		    "none)",
+		    "a %s card of %s does not convert (its tier converts to none)",
 		    cur->id, p->id);
 	if (tier == NULL && given != NULL && given->tier[0] != '\0')
 		tier = given->tier;
@@ -1365,13 +1322,11 @@ tc_app_create_change(const struct tc_app_ctx *c, enum tc_app_kind kind,
 		if (!p->guards.upgrade_by_application.set ||
 		    !p->guards.upgrade_by_application.value)
 			return tc_seterr(err, errlen, TC_ERR_POLICY,
-			    "programme %s has no upgrade by application "
-			    "(its file sets no upgrade_by_application guard)",
+			    "programme %s has no upgrade by application (its file sets no upgrade_by_application guard)",
 			    p->id);
 		if (to->rank <= cur->rank)
 			return tc_seterr(err, errlen, TC_ERR_POLICY,
-			    "tier %s is not higher than the card's tier %s "
-			    "(%s %s)",
+			    "tier %s is not higher than the card's tier %s (%s %s)",
 			    to->id, cur->id, p->id,
 			    p->guards.upgrade_by_application.cite.source);
 	} else if (!tc_idlist_has(&cur->converts_to, to->id))
@@ -1389,16 +1344,14 @@ tc_app_create_change(const struct tc_app_ctx *c, enum tc_app_kind kind,
 		if (given->programme != p || given->id_type != h.id_type ||
 		    strcmp(given->id_number, h.id_number) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_POLICY,
-			    "the form is for another programme or person than "
-			    "card %s",
+			    "the form is for another programme or person than card %s",
 			    card.card_no);
 			goto out;
 		}
 		if (strcmp(given->tier, to->id) != 0 ||
 		    (clause != NULL && strcmp(given->clause, clause) != 0)) {
 			r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-			    "the form names tier %s clause %s; the %s is to "
-			    "tier %s clause %s",
+			    "the form names tier %s clause %s; the %s is to tier %s clause %s",
 			    given->tier, given->clause,
 			    kind == TC_APP_UPGRADE ? "upgrade" : "conversion",
 			    to->id, clause != NULL ? clause : "-");
@@ -1447,8 +1400,7 @@ tc_app_create_sub(const struct tc_app_ctx *c, int64_t principal_serial,
 	if (strcmp(card.programme, f->programme->id) != 0 ||
 	    !tc_idlist_has(&t->principal_tiers, card.tier))
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "a %s sub-card hangs on a card of tier %s of %s; card %s "
-		    "is %s %s (%s)",
+		    "a %s sub-card hangs on a card of tier %s of %s; card %s is %s %s (%s)",
 		    t->id, t->principal_tiers.n ? t->principal_tiers.v[0] : "?",
 		    f->programme->id, card.card_no, card.programme, card.tier,
 		    t->cite.source != NULL ? t->cite.source : "programme file");
@@ -1461,8 +1413,7 @@ tc_app_create_sub(const struct tc_app_ctx *c, int64_t principal_serial,
 		adult = tc_day_add_months(born, 18 * 12);
 		if (tc_day_of_time(c->now) >= adult)
 			return tc_seterr(err, errlen, TC_ERR_POLICY,
-			    "tier %s is for minor children (%s); the relative "
-			    "is 18 or older",
+			    "tier %s is for minor children (%s); the relative is 18 or older",
 			    t->id,
 			    t->cite.source != NULL ? t->cite.source : "");
 	}
@@ -1481,8 +1432,7 @@ load_open(const struct tc_app_ctx *c, int64_t id, struct tc_app *a,
 		return r;
 	if (a->state != TC_APP_DRAFT && a->state != TC_APP_RETURNED) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
-		    "application %lld is %s; %s only a draft or a returned "
-		    "application",
+		    "application %lld is %s; %s only a draft or a returned application",
 		    (long long)id, tc_app_state_name(a->state), what);
 		tc_app_release(a);
 	}
@@ -1518,8 +1468,7 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 	    f->id_type != a.id_type ||
 	    strcmp(f->programme->id, a.programme) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "application %lld is for %s %s in %s; the form is for "
-		    "another person or programme",
+		    "application %lld is for %s %s in %s; the form is for another person or programme",
 		    (long long)id, tc_id_type_name(a.id_type), a.id_masked,
 		    a.programme);
 		goto out;
@@ -1528,15 +1477,13 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 	    (strcmp(f->tier, a.tier) != 0 || strcmp(f->clause, a.clause) ||
 		strcmp(f->route, a.route) != 0)) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
-		    "application %lld is in review: tier, clause and route "
-		    "cannot change (withdraw it and apply again)",
+		    "application %lld is in review: tier, clause and route cannot change (withdraw it and apply again)",
 		    (long long)id);
 		goto out;
 	}
 	if (a.kind != TC_APP_NEW && (strcmp(f->tier, a.tier) != 0)) {
 		r = tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "the tier of an upgrade, conversion or sub-card "
-		    "application does not change");
+		    "the tier of an upgrade, conversion or sub-card application does not change");
 		goto out;
 	}
 	key[0] = '\0';
@@ -1547,12 +1494,7 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 		 f->birth_date, f->form_json, &personal, err, errlen)) != 0)
 		goto out;
 	if ((r = tc_reg_prepare(c->reg,
-		 "UPDATE applications SET tier = ?2, route = ?3, clause = ?4, "
-		 "name = ?5, personal = ?6, "
-		 "employer = ?7, employer_key = ?8, employer_code = ?9, "
-		 "employer_category = ?10, work_type = ?11, "
-		 "exceptions = ?12, pledge_at = coalesce(?13, pledge_at) "
-		 "WHERE id = ?1",
+		 "UPDATE applications SET tier = ?2, route = ?3, clause = ?4, name = ?5, personal = ?6, employer = ?7, employer_key = ?8, employer_code = ?9, employer_category = ?10, work_type = ?11, exceptions = ?12, pledge_at = coalesce(?13, pledge_at) WHERE id = ?1",
 		 &st, err, errlen)) != 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
@@ -1649,8 +1591,7 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 			break;
 		}
 		if ((r = tc_reg_prepare(c->reg,
-			 "INSERT INTO attachment_data (sha256, part, sealed) "
-			 "VALUES (?1, ?2, ?3)",
+			 "INSERT INTO attachment_data (sha256, part, sealed) VALUES (?1, ?2, ?3)",
 			 &st, err, errlen)) != 0)
 			break;
 		sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
@@ -1741,8 +1682,7 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 		    (photo->height_px > 0 &&
 			info.height != (uint32_t)photo->height_px)) {
 			r = tc_seterr(err, errlen, TC_ERR_RANGE,
-			    "%s: the photo is %u x %u pixels; %s needs %d x "
-			    "%d (%s)",
+			    "%s: the photo is %u x %u pixels; %s needs %d x %d (%s)",
 			    base, info.width, info.height, p->id,
 			    photo->width_px, photo->height_px,
 			    photo->cite.source);
@@ -1768,10 +1708,7 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 	if ((r = store_data(c, sha, data, len, err, errlen)) != 0)
 		goto out;
 	if ((r = tc_reg_prepare(c->reg,
-		 "INSERT INTO attachments (application_id, kind, material, "
-		 "sha256, media_type, size, width, height, name, added_at, "
-		 "added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-		 "?11)",
+		 "INSERT INTO attachments (application_id, kind, material, sha256, media_type, size, width, height, name, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 		 &st, err, errlen)) != 0)
 		goto out;
 	sqlite3_bind_int64(st, 1, id);
@@ -1791,8 +1728,7 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 	sqlite3_finalize(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		r = tc_seterr(err, errlen, TC_ERR_EXISTS,
-		    "%s: the same file is already attached to application "
-		    "%lld as %s",
+		    "%s: the same file is already attached to application %lld as %s",
 		    base, (long long)id, tc_att_kind_name(kind));
 		goto out;
 	}
@@ -1886,8 +1822,7 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 		for (j = 0; j < n && strcmp(steps[j].id, s->clock_from); j++)
 			;
 		if ((r = tc_reg_prepare(c->reg,
-			 "SELECT clock_at FROM application_steps WHERE "
-			 "application_id = ?1 AND step = ?2",
+			 "SELECT clock_at FROM application_steps WHERE application_id = ?1 AND step = ?2",
 			 &st, err, errlen)) != 0)
 			return r;
 		sqlite3_bind_int64(st, 1, a->id);
@@ -1906,14 +1841,9 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 				   tc_day_of_time(clock), s->deadline_days),
 		    deadline);
 	if ((r = tc_reg_prepare(c->reg,
-		 restart ? "INSERT INTO application_steps (application_id, "
-			   "step, step_id, started_at, clock_at, deadline) "
-			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO "
-			   "UPDATE SET started_at = ?4, clock_at = ?5, "
-			   "deadline = ?6, done_at = NULL"
-			 : "INSERT INTO application_steps (application_id, "
-			   "step, step_id, started_at, clock_at, deadline) "
-			   "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+		 restart
+		     ? "INSERT INTO application_steps (application_id, step, step_id, started_at, clock_at, deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET started_at = ?4, clock_at = ?5, deadline = ?6, done_at = NULL"
+		     : "INSERT INTO application_steps (application_id, step, step_id, started_at, clock_at, deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, a->id);
@@ -1925,8 +1855,7 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 	if ((r = run(c, st, "starting a step", err, errlen)) != 0)
 		return r;
 	if ((r = tc_reg_prepare(c->reg,
-		 "UPDATE applications SET step = ?2, step_id = ?3, "
-		 "step_started_at = ?4, deadline = ?5 WHERE id = ?1",
+		 "UPDATE applications SET step = ?2, step_id = ?3, step_started_at = ?4, deadline = ?5 WHERE id = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, a->id);
@@ -1974,8 +1903,7 @@ step_done(const struct tc_app_ctx *c, const struct tc_app *a, char *err,
 	int r;
 
 	if ((r = tc_reg_prepare(c->reg,
-		 "UPDATE application_steps SET done_at = ?3 WHERE "
-		 "application_id = ?1 AND step = ?2",
+		 "UPDATE application_steps SET done_at = ?3 WHERE application_id = ?1 AND step = ?2",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, a->id);
@@ -2029,8 +1957,7 @@ in_principle_pass(const struct tc_app *a, const char *guard,
 
 	if (!claims(a, guard, reason, sizeof(reason))) {
 		snprintf(why, whylen,
-		    "; the rule holds 'in principle': the applicant may claim "
-		    "an exception (exceptions.%s) for the approver to accept",
+		    "; the rule holds 'in principle': the applicant may claim an exception (exceptions.%s) for the approver to accept",
 		    guard);
 		return 0;
 	}
@@ -2039,8 +1966,7 @@ in_principle_pass(const struct tc_app *a, const char *guard,
 	if (overridden(guard, ov, n))
 		return 1;
 	snprintf(why, whylen,
-	    "; the application claims an exception (\"%.200s\"): the "
-	    "approver accepts it with --override %s",
+	    "; the application claims an exception (\"%.200s\"): the approver accepts it with --override %s",
 	    reason, guard);
 	return 0;
 }
@@ -2054,17 +1980,8 @@ guard_live_card(const struct tc_app_ctx *c, const struct tc_app *a,
 
 	if ((r = tc_reg_prepare(c->reg,
 		 a->kind == TC_APP_SUB
-		     ? "SELECT c.card_no, c.tier, c.status FROM cards c JOIN "
-		       "holders h ON h.id = c.holder_id WHERE h.id_mac = ?1 "
-		       "AND c.programme = ?2 AND c.status IN ('issued', "
-		       "'suspended') AND c.expires_at > ?3 AND "
-		       "c.principal_serial = ?4 LIMIT 1"
-		     : "SELECT c.card_no, c.tier, c.status FROM cards c JOIN "
-		       "holders h ON h.id = c.holder_id WHERE h.id_mac = ?1 "
-		       "AND c.programme = ?2 AND c.status IN ('issued', "
-		       "'suspended') AND c.expires_at > ?3 AND "
-		       "c.principal_serial IS NULL AND c.serial IS NOT ?4 "
-		       "LIMIT 1",
+		     ? "SELECT c.card_no, c.tier, c.status FROM cards c JOIN holders h ON h.id = c.holder_id WHERE h.id_mac = ?1 AND c.programme = ?2 AND c.status IN ('issued', 'suspended') AND c.expires_at > ?3 AND c.principal_serial = ?4 LIMIT 1"
+		     : "SELECT c.card_no, c.tier, c.status FROM cards c JOIN holders h ON h.id = c.holder_id WHERE h.id_mac = ?1 AND c.programme = ?2 AND c.status IN ('issued', 'suspended') AND c.expires_at > ?3 AND c.principal_serial IS NULL AND c.serial IS NOT ?4 LIMIT 1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_blob(st, 1, a->id_mac, TC_PII_MAC_LEN, SQLITE_STATIC);
@@ -2077,9 +1994,7 @@ guard_live_card(const struct tc_app_ctx *c, const struct tc_app *a,
 		r = 0;
 	else if (rc == SQLITE_ROW)
 		r = tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "refused by rule live-card (%s, one live card per person "
-		    "and programme): %s already holds %s card %s (tier %s, "
-		    "%s)",
+		    "refused by rule live-card (%s, one live card per person and programme): %s already holds %s card %s (tier %s, %s)",
 		    p->id, a->id_masked, p->id, sqlite3_column_text(st, 0),
 		    sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
 	else
@@ -2096,10 +2011,7 @@ guard_open_app(const struct tc_app_ctx *c, const struct tc_app *a,
 	int rc, r;
 
 	if ((r = tc_reg_prepare(c->reg,
-		 "SELECT id, state FROM applications WHERE id_mac = ?1 AND "
-		 "programme = ?2 AND id <> ?3 AND kind = ?4 AND "
-		 "card_serial IS ?5 AND state IN ('submitted', 'returned', "
-		 "'approved') LIMIT 1",
+		 "SELECT id, state FROM applications WHERE id_mac = ?1 AND programme = ?2 AND id <> ?3 AND kind = ?4 AND card_serial IS ?5 AND state IN ('submitted', 'returned', 'approved') LIMIT 1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_blob(st, 1, a->id_mac, TC_PII_MAC_LEN, SQLITE_STATIC);
@@ -2113,9 +2025,7 @@ guard_open_app(const struct tc_app_ctx *c, const struct tc_app *a,
 		r = 0;
 	else if (rc == SQLITE_ROW)
 		r = tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "refused by rule open-application (%s, one application "
-		    "in review per person and programme): application %lld "
-		    "of %s is %s",
+		    "refused by rule open-application (%s, one application in review per person and programme): application %lld of %s is %s",
 		    p->id, (long long)sqlite3_column_int64(st, 0), a->id_masked,
 		    sqlite3_column_text(st, 1));
 	else
@@ -2151,8 +2061,7 @@ tc_app_guards(const struct tc_app_ctx *c, const struct tc_app *a,
 		g = &p->guards.fraud_person_blacklist;
 		tc_date_format(tc_day_of_time(bl.added_at), bday);
 		return tc_seterr(err, errlen, TC_ERR_BLACKLISTED,
-		    "refused by rule blacklist (%s %s): %s is on the "
-		    "blacklist since %s%s%s: %s%s%s%s%s%s",
+		    "refused by rule blacklist (%s %s): %s is on the blacklist since %s%s%s: %s%s%s%s%s%s",
 		    p->id, g->set ? cite_of(&g->cite) : "registry blacklist",
 		    a->id_masked, bday, bl.until[0] ? " until " : "", bl.until,
 		    bl.reason, bl.programme[0] ? " (entered under " : "",
@@ -2171,9 +2080,7 @@ tc_app_guards(const struct tc_app_ctx *c, const struct tc_app *a,
 		if (r == TC_ERR_BLACKLISTED) {
 			g = &p->guards.fraud_employer_bar_years;
 			return tc_seterr(err, errlen, TC_ERR_BLACKLISTED,
-			    "refused by rule employer-bar (%s %s): the "
-			    "employer %s%s%s%s may not apply from %s until "
-			    "%s: %s",
+			    "refused by rule employer-bar (%s %s): the employer %s%s%s%s may not apply from %s until %s: %s",
 			    p->id,
 			    g->set ? cite_of(&g->cite)
 				   : (bar.source[0] ? bar.source
@@ -2199,8 +2106,7 @@ tc_app_guards(const struct tc_app_ctx *c, const struct tc_app *a,
 			at_approval, why, sizeof(why)))
 			break;
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "refused by rule excluded-employer (%s %s): staff of "
-		    "'%s' employers may not apply (%s)%s",
+		    "refused by rule excluded-employer (%s %s): staff of '%s' employers may not apply (%s)%s",
 		    p->id, cite_of(&x->cite), x->id,
 		    x->text.en != NULL ? x->text.en : x->id, why);
 	}
@@ -2209,16 +2115,12 @@ tc_app_guards(const struct tc_app_ctx *c, const struct tc_app *a,
 	if (g->set && g->value) {
 		if (a->birth_date[0] == '\0' || a->retire_base == 0)
 			return tc_seterr(err, errlen, TC_ERR_POLICY,
-			    "refused by rule retirement-age (%s %s): "
-			    "applicants must be below the statutory "
-			    "retirement age; the application needs the "
-			    "applicant's birth date and sex",
+			    "refused by rule retirement-age (%s %s): applicants must be below the statutory retirement age; the application needs the applicant's birth date and sex",
 			    p->id, cite_of(&g->cite));
 		if (sscanf(a->birth_date, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
 		    tc_retire_day(a->retire_base, y, m, d, &rday) != 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "application %lld: stored birth date or "
-			    "retirement group out of shape",
+			    "application %lld: stored birth date or retirement group out of shape",
 			    (long long)a->id);
 		if (tc_day_of_time(c->now) >= rday) {
 			why[0] = '\0';
@@ -2227,10 +2129,7 @@ tc_app_guards(const struct tc_app_ctx *c, const struct tc_app *a,
 				at_approval, why, sizeof(why))) {
 				tc_date_format(rday, bday);
 				return tc_seterr(err, errlen, TC_ERR_POLICY,
-				    "refused by rule retirement-age (%s %s): "
-				    "the applicant (%s, born %s, group %d) "
-				    "reached the statutory retirement age on "
-				    "%s%s",
+				    "refused by rule retirement-age (%s %s): the applicant (%s, born %s, group %d) reached the statutory retirement age on %s%s",
 				    p->id, cite_of(&g->cite), a->sex,
 				    a->birth_date, a->retire_base, bday, why);
 			}
@@ -2276,8 +2175,7 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 	    (resubmit &&
 		((size_t)a.step >= n || strcmp(steps[a.step].id, a.step_id)))) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
-		    "application %lld: the programme's steps changed while it "
-		    "was in review (step %s is gone)",
+		    "application %lld: the programme's steps changed while it was in review (step %s is gone)",
 		    (long long)id, a.step_id);
 		goto out;
 	}
@@ -2287,8 +2185,7 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 		goto out;
 	if (pledge && a.pledge_at == 0) {
 		if ((r = tc_reg_prepare(c->reg,
-			 "UPDATE applications SET pledge_at = ?2 WHERE id = "
-			 "?1",
+			 "UPDATE applications SET pledge_at = ?2 WHERE id = ?1",
 			 &st, err, errlen)) != 0)
 			goto out;
 		sqlite3_bind_int64(st, 1, id);
@@ -2333,8 +2230,7 @@ current_step(const struct tc_app_ctx *c, const struct tc_app *a,
 	if (a->step < 0 || (size_t)a->step >= *n ||
 	    strcmp((*steps)[a->step].id, a->step_id) != 0)
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "application %lld: the programme's steps changed while it "
-		    "was in review (it is at step %s)",
+		    "application %lld: the programme's steps changed while it was in review (it is at step %s)",
 		    (long long)a->id, a->step_id);
 	return 0;
 }
@@ -2358,8 +2254,7 @@ refusal_state(const struct tc_app *a)
 	case TC_APP_DRAFT:
 		return "a draft: submit it first";
 	case TC_APP_RETURNED:
-		return "returned for supplementary material: it must be "
-		       "resubmitted first";
+		return "returned for supplementary material: it must be resubmitted first";
 	case TC_APP_REJECTED:
 		return "rejected, which is final";
 	case TC_APP_ISSUED:
@@ -2390,8 +2285,7 @@ approve_decision(const struct tc_app_ctx *c, struct tc_app *a,
 		    (strcmp(rv->overrides[i], "retirement-age") != 0 &&
 			strcmp(rv->overrides[i], "excluded-employer") != 0))
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-			    "only retirement-age and excluded-employer can be "
-			    "set aside, not '%s'",
+			    "only retirement-age and excluded-employer can be set aside, not '%s'",
 			    rv->overrides[i] ? rv->overrides[i] : "");
 		if (!claims(a, rv->overrides[i], NULL, 0))
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -2403,8 +2297,7 @@ approve_decision(const struct tc_app_ctx *c, struct tc_app *a,
 	if (s->decides_tier && a->tier[0] == '\0') {
 		if (rv->tier == NULL)
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-			    "step %s decides the tier: give one of the route's "
-			    "tiers (--tier)",
+			    "step %s decides the tier: give one of the route's tiers (--tier)",
 			    s->id);
 		if (route == NULL || !tc_idlist_has(&route->tiers, rv->tier))
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -2414,8 +2307,7 @@ approve_decision(const struct tc_app_ctx *c, struct tc_app *a,
 		json_object_set_new(detail, "tier", json_string(a->tier));
 	} else if (rv->tier != NULL && strcmp(rv->tier, a->tier) != 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "step %s does not decide the tier (the application is for "
-		    "tier %s)",
+		    "step %s does not decide the tier (the application is for tier %s)",
 		    s->id, a->tier[0] ? a->tier : "?");
 	if ((t = tc_programme_tier(p, a->tier)) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
@@ -2423,8 +2315,7 @@ approve_decision(const struct tc_app_ctx *c, struct tc_app *a,
 	if (rv->months != 0) {
 		if (!t->validity.set_at_approval)
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-			    "the term of tier %s is not set at approval (%d "
-			    "months)",
+			    "the term of tier %s is not set at approval (%d months)",
 			    t->id, t->validity.default_months);
 		if (rv->months < 1 || rv->months > t->validity.max_months)
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -2450,8 +2341,7 @@ approve_decision(const struct tc_app_ctx *c, struct tc_app *a,
 	if (months > 0)
 		json_object_set_new(detail, "months", json_integer(months));
 	r = tc_reg_prepare(c->reg,
-	    "UPDATE applications SET tier = ?2, months = ?3, overrides = ?4 "
-	    "WHERE id = ?1",
+	    "UPDATE applications SET tier = ?2, months = ?3, overrides = ?4 WHERE id = ?1",
 	    &st, err, errlen);
 	if (r == 0) {
 		sqlite3_bind_int64(st, 1, a->id);
@@ -2500,8 +2390,7 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 	s = &steps[a.step];
 	if (s->kind == TC_STEP_ISSUE) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
-		    "application %lld is at step %s: the card is issued with "
-		    "'issue', not reviewed",
+		    "application %lld is at step %s: the card is issued with 'issue', not reviewed",
 		    (long long)id, s->id);
 		goto out;
 	}
@@ -2512,16 +2401,14 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 	    (rv->reason == NULL ||
 		!tc_app_text_ok(rv->reason, TC_APP_REASON_MAX, 1))) {
 		r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "a return or rejection needs a reason (1 to %d bytes of "
-		    "text)",
+		    "a return or rejection needs a reason (1 to %d bytes of text)",
 		    TC_APP_REASON_MAX);
 		goto out;
 	}
 	if (s->kind != TC_STEP_APPROVE &&
 	    (rv->tier != NULL || rv->months != 0 || rv->n_overrides > 0)) {
 		r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "a tier, months and overrides are given at the approval "
-		    "step; application %lld is at step %s (%s)",
+		    "a tier, months and overrides are given at the approval step; application %lld is at step %s (%s)",
 		    (long long)id, s->id,
 		    s->kind == TC_STEP_REVIEW	     ? "review"
 			: s->kind == TC_STEP_CONSULT ? "consult"
@@ -2545,8 +2432,7 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 					    sizeof(list) - used, "%s%s",
 					    used ? ", " : "", steps[j].id);
 			r = tc_seterr(err, errlen, TC_ERR_STATE,
-			    "step %s of application %lld may not return it "
-			    "for supplementary material (returns: %s)",
+			    "step %s of application %lld may not return it for supplementary material (returns: %s)",
 			    s->id, (long long)id,
 			    list[0] ? list : "at no step of this procedure");
 			goto out;
@@ -2559,8 +2445,7 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 	case TC_REVIEW_REJECT:
 		if (s->kind == TC_STEP_PRODUCE) {
 			r = tc_seterr(err, errlen, TC_ERR_STATE,
-			    "application %lld is approved; at step %s it can "
-			    "no longer be rejected",
+			    "application %lld is approved; at step %s it can no longer be rejected",
 			    (long long)id, s->id);
 			goto out;
 		}
@@ -2580,9 +2465,7 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 				tc_date_format(
 				    tc_day_of_time(a.step_started_at), started);
 				r = tc_seterr(err, errlen, TC_ERR_STATE,
-				    "the public notice (%s) of application "
-				    "%lld runs until %s (%d working days from "
-				    "%s, %s); it can be closed from that day",
+				    "the public notice (%s) of application %lld runs until %s (%d working days from %s, %s); it can be closed from that day",
 				    s->names.zh != NULL ? s->names.zh : s->id,
 				    (long long)id, ends, s->notice_days,
 				    started, cite_of(&s->cite));
@@ -2657,8 +2540,7 @@ tc_app_withdraw(const struct tc_app_ctx *c, int64_t id, const char *reason,
 	if (a.state != TC_APP_DRAFT && a.state != TC_APP_SUBMITTED &&
 	    a.state != TC_APP_RETURNED) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
-		    "application %lld is %s; only a draft, submitted or "
-		    "returned application can be withdrawn",
+		    "application %lld is %s; only a draft, submitted or returned application can be withdrawn",
 		    (long long)id, tc_app_state_name(a.state));
 		goto out;
 	}
@@ -2688,16 +2570,15 @@ issue_ready(const struct tc_app_ctx *c, const struct tc_app *a,
 	if (a->state != TC_APP_APPROVED)
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "application %lld is %s", (long long)a->id,
-		    a->state == TC_APP_SUBMITTED ? "still in review, not "
-						   "approved"
-						 : refusal_state(a));
+		    a->state == TC_APP_SUBMITTED
+			? "still in review, not approved"
+			: refusal_state(a));
 	if ((r = current_step(c, a, p, &steps, &n, err, errlen)) != 0)
 		return r;
 	*s = &steps[a->step];
 	if ((*s)->kind != TC_STEP_ISSUE)
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "application %lld is at step %s (%s); the card is issued "
-		    "after it",
+		    "application %lld is at step %s (%s); the card is issued after it",
 		    (long long)a->id, (*s)->id,
 		    (*s)->names.zh ? (*s)->names.zh : (*s)->id);
 	if ((r = step_role_ok(c, a, *s, err, errlen)) != 0)
@@ -2769,9 +2650,7 @@ supersede(const struct tc_app_ctx *c, const struct tc_programme *p,
 	int r;
 
 	if ((r = tc_reg_prepare(c->reg,
-		 "UPDATE cards SET status_reason = 'superseded', status_at = "
-		 "?2 "
-		 "WHERE serial = ?1",
+		 "UPDATE cards SET status_reason = 'superseded', status_at = ?2 WHERE serial = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, old->serial);
@@ -2784,14 +2663,8 @@ supersede(const struct tc_app_ctx *c, const struct tc_programme *p,
 			continue;
 		if ((r = tc_reg_prepare(c->reg,
 			 tc_idlist_has(&t->principal_tiers, card->tier)
-			     ? "UPDATE cards SET principal_serial = ?2 WHERE "
-			       "principal_serial = ?1 AND tier = ?3 AND status "
-			       "IN ('issued', 'suspended')"
-			     : "UPDATE cards SET status = 'revoked', "
-			       "status_reason = 'principal-superseded', "
-			       "status_at = ?4, status_cascade = 1 WHERE "
-			       "principal_serial = ?1 AND tier = ?3 AND status "
-			       "IN ('issued', 'suspended') AND ?2 IS NOT NULL",
+			     ? "UPDATE cards SET principal_serial = ?2 WHERE principal_serial = ?1 AND tier = ?3 AND status IN ('issued', 'suspended')"
+			     : "UPDATE cards SET status = 'revoked', status_reason = 'principal-superseded', status_at = ?4, status_cascade = 1 WHERE principal_serial = ?1 AND tier = ?3 AND status IN ('issued', 'suspended') AND ?2 IS NOT NULL",
 			 &st, err, errlen)) != 0)
 			return r;
 		sqlite3_bind_int64(st, 1, old->serial);
@@ -2817,8 +2690,7 @@ mark_issued(const struct tc_app_ctx *c, struct tc_app *a, int64_t serial,
 	if ((r = step_done(c, a, err, errlen)) != 0)
 		return r;
 	if ((r = tc_reg_prepare(c->reg,
-		 "UPDATE applications SET state = 'issued', issued_serial = ?2 "
-		 "WHERE id = ?1",
+		 "UPDATE applications SET state = 'issued', issued_serial = ?2 WHERE id = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, a->id);
@@ -2877,8 +2749,7 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 		goto fail;
 	if ((r = recorded_overrides(&a, &ovarr, ov, &n_ov)) != 0) {
 		tc_seterr(err, errlen, r,
-		    "application %lld: stored overrides "
-		    "are malformed",
+		    "application %lld: stored overrides are malformed",
 		    (long long)id);
 		goto fail;
 	}
@@ -2918,9 +2789,8 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 	if ((r = tc_cardno_make(p->region, (uint64_t)serial, card.card_no)) !=
 	    0) {
 		tc_seterr(err, errlen, r,
-		    "programme %s: region %s gives no "
-		    "card number",
-		    p->id, p->region);
+		    "programme %s: region %s gives no card number", p->id,
+		    p->region);
 		goto fail;
 	}
 	card.holder_id = holder_id;

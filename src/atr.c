@@ -40,8 +40,7 @@ tc_atr_parse(
 				continue;
 			if (off >= len)
 				return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
-				    "ATR byte %zu: interface byte T%c%d "
-				    "missing",
+				    "ATR byte %zu: interface byte T%c%d missing",
 				    off, "ABCD"[i], group);
 			if (i == 0 && group == 1) {
 				out->ta1 = p[off];

@@ -26,8 +26,7 @@ static const struct {
 	[TC_MEDIA_PDF] = { "pdf", "application/pdf" },
 	[TC_MEDIA_DOC] = { "doc", "application/msword" },
 	[TC_MEDIA_DOCX] = { "docx",
-	    "application/"
-	    "vnd.openxmlformats-officedocument.wordprocessingml.document" },
+	    "application/vnd.openxmlformats-officedocument.wordprocessingml.document" },
 };
 
 #define NMEDIA ((int)(sizeof(media) / sizeof(media[0])))
@@ -97,8 +96,7 @@ sniff_gif(const uint8_t *p, size_t len, struct tc_attach_info *out, char *err,
 {
 	if (len < 13)
 		return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
-		    "GIF: the file ends at byte %zu, inside the logical "
-		    "screen descriptor",
+		    "GIF: the file ends at byte %zu, inside the logical screen descriptor",
 		    len);
 	out->width = le16(p + 6);
 	out->height = le16(p + 8);
@@ -142,8 +140,7 @@ sniff_png(const uint8_t *p, size_t len, struct tc_attach_info *out, char *err,
 		n = be32(p + off);
 		if (n > 0x7fffffffu || n > len - off - 12)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "PNG: byte %zu: a chunk of %u bytes runs past the "
-			    "end",
+			    "PNG: byte %zu: a chunk of %u bytes runs past the end",
 			    off, n);
 		if (memcmp(p + off + 4, "IEND", 4) == 0)
 			return 0;
@@ -170,8 +167,7 @@ sniff_jpeg(const uint8_t *p, size_t len, struct tc_attach_info *out, char *err,
 	for (;;) {
 		if (off >= len)
 			return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
-			    "JPEG: the file ends at byte %zu before a frame "
-			    "header",
+			    "JPEG: the file ends at byte %zu before a frame header",
 			    len);
 		if (p[off] != 0xff)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -187,8 +183,7 @@ sniff_jpeg(const uint8_t *p, size_t len, struct tc_attach_info *out, char *err,
 			continue; /* RSTn, TEM: no length */
 		if (m == 0x00 || m == 0xd8)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "JPEG: byte %zu: marker 0x%02X is not allowed "
-			    "here",
+			    "JPEG: byte %zu: marker 0x%02X is not allowed here",
 			    seg, m);
 		if (m == 0xd9 || m == 0xda)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -208,16 +203,14 @@ sniff_jpeg(const uint8_t *p, size_t len, struct tc_attach_info *out, char *err,
 			if (n < 8 || n < 8 + 3 * (size_t)p[off + 7] ||
 			    p[off + 7] == 0)
 				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "JPEG: byte %zu: the frame header is too "
-				    "short for its components",
+				    "JPEG: byte %zu: the frame header is too short for its components",
 				    seg);
 			out->height = be16(p + off + 3);
 			out->width = be16(p + off + 5);
 			if (out->height == 0)
 				return tc_seterr(err, errlen,
 				    TC_ERR_UNSUPPORTED,
-				    "JPEG: byte %zu: the height is given later "
-				    "(DNL), which is not supported",
+				    "JPEG: byte %zu: the height is given later (DNL), which is not supported",
 				    seg);
 			if (out->width == 0)
 				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -255,8 +248,7 @@ sniff_doc(const uint8_t *p, size_t len, char *err, size_t errlen)
 
 	if (len < 512)
 		return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
-		    "DOC: the compound file header needs 512 bytes, the file "
-		    "has %zu",
+		    "DOC: the compound file header needs 512 bytes, the file has %zu",
 		    len);
 	major = le16(p + 26);
 	shift = le16(p + 30);
@@ -275,8 +267,7 @@ sniff_doc(const uint8_t *p, size_t len, char *err, size_t errlen)
 		    le16(p + off + 64) == 26 && p[off + 66] == 2)
 			return 0;
 	return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-	    "DOC: an OLE2 compound file without a WordDocument stream (not "
-	    "a Word document)");
+	    "DOC: an OLE2 compound file without a WordDocument stream (not a Word document)");
 }
 
 static int
@@ -313,24 +304,21 @@ sniff_docx(const uint8_t *p, size_t len, char *err, size_t errlen)
 		    "DOCX: byte %zu: a ZIP64 archive", eocd);
 	if (cdoff > eocd || cdsize > eocd - cdoff)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "DOCX: byte %zu: the central directory lies outside the "
-		    "archive",
+		    "DOCX: byte %zu: the central directory lies outside the archive",
 		    eocd);
 	off = cdoff;
 	end = (size_t)cdoff + cdsize;
 	for (k = 0; k < count; k++) {
 		if (end - off < 46 || memcmp(p + off, "PK\001\002", 4) != 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "DOCX: byte %zu: entry %u of the central "
-			    "directory is broken",
+			    "DOCX: byte %zu: entry %u of the central directory is broken",
 			    off, k + 1);
 		nlen = le16(p + off + 28);
 		xlen = le16(p + off + 30);
 		clen = le16(p + off + 32);
 		if ((size_t)nlen + xlen + clen > end - off - 46)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "DOCX: byte %zu: entry %u runs past the central "
-			    "directory",
+			    "DOCX: byte %zu: entry %u runs past the central directory",
 			    off, k + 1);
 		if (nlen == sizeof(want) - 1 &&
 		    memcmp(p + off + 46, want, nlen) == 0)
@@ -338,8 +326,7 @@ sniff_docx(const uint8_t *p, size_t len, char *err, size_t errlen)
 		off += 46 + (size_t)nlen + xlen + clen;
 	}
 	return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-	    "DOCX: a ZIP archive without word/document.xml (not a Word "
-	    "document)");
+	    "DOCX: a ZIP archive without word/document.xml (not a Word document)");
 }
 
 int
@@ -382,9 +369,9 @@ tc_attach_sniff(const uint8_t *p, size_t len, struct tc_attach_info *out,
 	} else
 		r = tc_seterr(err, errlen,
 		    len == 0 ? TC_ERR_MALFORMED : TC_ERR_UNSUPPORTED,
-		    len == 0 ? "the file is empty"
-			     : "not a GIF, JPEG, PNG, PDF, DOC or DOCX file "
-			       "(by its content)");
+		    len == 0
+			? "the file is empty"
+			: "not a GIF, JPEG, PNG, PDF, DOC or DOCX file (by its content)");
 	if (r != 0)
 		memset(out, 0, sizeof(*out));
 	return r;

@@ -192,8 +192,7 @@ last_entry(struct tc_registry *reg, struct tc_audit_head *h, int64_t *at,
 		if (sqlite3_column_type(st, 1) != SQLITE_BLOB ||
 		    sqlite3_column_bytes(st, 1) != TC_AUDIT_MAC_LEN)
 			r = tc_seterr(err, errlen, TC_ERR_AUDIT_BROKEN,
-			    "audit entry %lld has a malformed mac; run "
-			    "'tcard-issuer audit verify'",
+			    "audit entry %lld has a malformed mac; run 'tcard-issuer audit verify'",
 			    (long long)h->seq);
 		else
 			memcpy(h->mac, sqlite3_column_blob(st, 1),
@@ -250,8 +249,7 @@ note_clock_behind(
 	if (strlen(s) > TC_AUDIT_DETAIL_MAX) {
 		free(s);
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "audit detail is longer than %d bytes with the clock "
-		    "note",
+		    "audit detail is longer than %d bytes with the clock note",
 		    TC_AUDIT_DETAIL_MAX);
 	}
 	*copy = s;
@@ -354,13 +352,11 @@ tc_registry_audit(struct tc_registry *reg, time_t at, const char *operator_name,
 		    "audit detail must be a JSON object");
 	if ((off = find_id_like(subject, strlen(subject))) >= 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "audit subject, byte %ld: what looks like a full ID "
-		    "number; log the masked form",
+		    "audit subject, byte %ld: what looks like a full ID number; log the masked form",
 		    off);
 	if ((off = find_id_like(detail_json, strlen(detail_json))) >= 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "audit detail, byte %ld: what looks like a full ID number; "
-		    "log the masked form",
+		    "audit detail, byte %ld: what looks like a full ID number; log the masked form",
 		    off);
 	memset(&f, 0, sizeof(f));
 	f.at = (int64_t)at;
@@ -416,8 +412,7 @@ tc_audit_head_parse(
 	}
 	if (p == text || *p != ':')
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "audit head '%.40s': expected SEQ:MACHEX, a decimal "
-		    "sequence number, a colon and 64 hex digits",
+		    "audit head '%.40s': expected SEQ:MACHEX, a decimal sequence number, a colon and 64 hex digits",
 		    text);
 	p++;
 	if (strlen(p) < 2 * TC_AUDIT_MAC_LEN)
@@ -426,8 +421,7 @@ tc_audit_head_parse(
 	if (tc_hex_decode(
 		p, 2 * TC_AUDIT_MAC_LEN, h.mac, TC_AUDIT_MAC_LEN, &i) != 0)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "audit head: character %zu of the mac is not a hex "
-		    "digit (64 expected)",
+		    "audit head: character %zu of the mac is not a hex digit (64 expected)",
 		    i + 1);
 	if (p[2 * TC_AUDIT_MAC_LEN] != '\0')
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -507,22 +501,19 @@ tc_registry_audit_verify(struct tc_registry *reg,
 		f.seq = sqlite3_column_int64(st, 0);
 		if (f.seq > want) {
 			r = bad(rep, want, err, errlen,
-			    "entry %lld is missing (the next entry is %lld): "
-			    "entries were deleted",
+			    "entry %lld is missing (the next entry is %lld): entries were deleted",
 			    (long long)want, (long long)f.seq);
 			break;
 		}
 		if (f.seq < want) {
 			r = bad(rep, want, err, errlen,
-			    "an entry numbered %lld stands where entry %lld "
-			    "should be",
+			    "an entry numbered %lld stands where entry %lld should be",
 			    (long long)f.seq, (long long)want);
 			break;
 		}
 		if (read_row(st, &f) != 0) {
 			r = bad(rep, f.seq, err, errlen,
-			    "a column has the wrong type or size: the entry "
-			    "was altered");
+			    "a column has the wrong type or size: the entry was altered");
 			break;
 		}
 		stored_prev = sqlite3_column_blob(st, 6);
@@ -530,13 +521,10 @@ tc_registry_audit_verify(struct tc_registry *reg,
 		if (CRYPTO_memcmp(stored_prev, prev, sizeof(prev)) != 0) {
 			if (f.seq == 1)
 				r = bad(rep, f.seq, err, errlen,
-				    "its prev is not 32 zero bytes: the entry "
-				    "was moved or replaced");
+				    "its prev is not 32 zero bytes: the entry was moved or replaced");
 			else
 				r = bad(rep, f.seq, err, errlen,
-				    "its prev does not match the mac of entry "
-				    "%lld: entries were deleted, inserted or "
-				    "reordered",
+				    "its prev does not match the mac of entry %lld: entries were deleted, inserted or reordered",
 				    (long long)(f.seq - 1));
 			break;
 		}
@@ -548,24 +536,21 @@ tc_registry_audit_verify(struct tc_registry *reg,
 		}
 		if (CRYPTO_memcmp(stored_mac, mac, sizeof(mac)) != 0) {
 			r = bad(rep, f.seq, err, errlen,
-			    "its mac does not verify: the entry was altered "
-			    "(or the data key is not the one that wrote it)");
+			    "its mac does not verify: the entry was altered (or the data key is not the one that wrote it)");
 			break;
 		}
 		if (f.seq > 1 && f.at < prev_at) {
 			iso(f.at, when);
 			iso(prev_at, prev_when);
 			r = bad(rep, f.seq, err, errlen,
-			    "its time %s is earlier than entry %lld's (%s): "
-			    "the clock was set back or the entry backdated",
+			    "its time %s is earlier than entry %lld's (%s): the clock was set back or the entry backdated",
 			    when, (long long)(f.seq - 1), prev_when);
 			break;
 		}
 		if (expect != NULL && expect->seq == f.seq &&
 		    CRYPTO_memcmp(expect->mac, mac, sizeof(mac)) != 0) {
 			r = bad(rep, f.seq, err, errlen,
-			    "it differs from the recorded head: the log was "
-			    "rewritten by someone holding the key");
+			    "it differs from the recorded head: the log was rewritten by someone holding the key");
 			break;
 		}
 		memcpy(prev, mac, sizeof(prev));
@@ -582,9 +567,7 @@ tc_registry_audit_verify(struct tc_registry *reg,
 		return r;
 	if (expect != NULL && expect->seq > rep->head.seq)
 		return bad(rep, rep->head.seq + 1, err, errlen,
-		    "the log ends at entry %lld but the recorded head is entry "
-		    "%lld: entries %lld to %lld are missing, removed from the "
-		    "end",
+		    "the log ends at entry %lld but the recorded head is entry %lld: entries %lld to %lld are missing, removed from the end",
 		    (long long)rep->head.seq, (long long)expect->seq,
 		    (long long)rep->head.seq + 1, (long long)expect->seq);
 	return 0;
@@ -605,8 +588,7 @@ tc_registry_audit_list(struct tc_registry *reg, int64_t from_seq, int64_t limit,
 		    "missing argument or negative limit");
 	/* Its own statement, so fn may use the registry. */
 	rc = sqlite3_prepare_v2(reg->db,
-	    "SELECT seq, at, operator, action, subject, detail, prev, mac FROM "
-	    "audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+	    "SELECT seq, at, operator, action, subject, detail, prev, mac FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return tc_reg_dberr(

@@ -109,8 +109,7 @@ tc_base45_decode(
 	if ((r = tc_buf_reserve(out, need)) != 0) {
 		if (r == TC_ERR_TOO_LARGE)
 			tc_seterr(err, errlen, r,
-			    "%zu Base45 characters decode to %zu bytes, "
-			    "over the cap of %zu",
+			    "%zu Base45 characters decode to %zu bytes, over the cap of %zu",
 			    len, need, out->cap - out->len);
 		return r;
 	}
@@ -123,8 +122,7 @@ tc_base45_decode(
 			if ((v = decode_tab[s[i + k]]) < 0) {
 				describe(what, sizeof(what), s[i + k]);
 				r = tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-				    "character %zu: %s is not in the Base45 "
-				    "alphabet",
+				    "character %zu: %s is not in the Base45 alphabet",
 				    i + k, what);
 				goto out;
 			}
@@ -133,17 +131,14 @@ tc_base45_decode(
 		}
 		if (glen == 1) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "character %zu: a single character left over at "
-			    "the end (Base45 text length %zu is not 0 or 2 "
-			    "modulo 3)",
+			    "character %zu: a single character left over at the end (Base45 text length %zu is not 0 or 2 modulo 3)",
 			    i, len);
 			goto out;
 		}
 		if (glen == 3) {
 			if (n > 0xffff) {
 				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "characters %zu-%zu: group value %u is "
-				    "over 65535",
+				    "characters %zu-%zu: group value %u is over 65535",
 				    i, i + 2, n);
 				goto out;
 			}
@@ -152,8 +147,7 @@ tc_base45_decode(
 		} else {
 			if (n > 0xff) {
 				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "characters %zu-%zu: final group value %u "
-				    "is over 255",
+				    "characters %zu-%zu: final group value %u is over 255",
 				    i, i + 1, n);
 				goto out;
 			}

@@ -20,11 +20,9 @@
 #include "tcard/operator.h"
 
 #define BL_COLUMNS                                                             \
-	"id_mac, id_masked, reason, programme, source, card_serial, "          \
-	"application_id, until, added_at, added_by"
+	"id_mac, id_masked, reason, programme, source, card_serial, application_id, until, added_at, added_by"
 #define BAR_COLUMNS                                                            \
-	"id, employer, employer_code, since, until, reason, programme, "       \
-	"source, card_serial, added_at, added_by"
+	"id, employer, employer_code, since, until, reason, programme, source, card_serial, added_at, added_by"
 
 int
 tc_employer_key(
@@ -142,8 +140,7 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	    !opt_text(source, TC_BLACKLIST_TEXT_MAX) || op == NULL ||
 	    *op == '\0')
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "blacklist: a reason of 1 to %d bytes of text is needed "
-		    "(programme and source, when given, must be text too)",
+		    "blacklist: a reason of 1 to %d bytes of text is needed (programme and source, when given, must be text too)",
 		    TC_BLACKLIST_TEXT_MAX);
 	if ((r = check_until(until, err, errlen)) != 0)
 		return r == TC_ERR_BAD_DATE ? TC_ERR_INVALID_ARG : r;
@@ -157,8 +154,8 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	if (r != TC_ERR_NOT_FOUND)
 		return r;
 	if ((r = tc_reg_prepare(reg,
-		 "INSERT INTO blacklist (" BL_COLUMNS ") VALUES (?1, ?2, ?3, "
-		 "?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		 "INSERT INTO blacklist (" BL_COLUMNS
+		 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_blob(st, 1, mac, TC_PII_MAC_LEN, SQLITE_STATIC);
@@ -333,8 +330,8 @@ tc_blacklist_check(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	tc_date_format(tc_day_of_time(now), today);
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT " BL_COLUMNS " FROM blacklist WHERE id_mac = ?1 AND "
-		 "(until IS NULL OR until > ?2)",
+		 "SELECT " BL_COLUMNS
+		 " FROM blacklist WHERE id_mac = ?1 AND (until IS NULL OR until > ?2)",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_blob(st, 1, mac, TC_PII_MAC_LEN, SQLITE_STATIC);
@@ -378,8 +375,7 @@ tc_blacklist_list(struct tc_registry *reg,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (bl_row(st, &e) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "a blacklist row has a field of the wrong type or "
-			    "size");
+			    "a blacklist row has a field of the wrong type or size");
 			break;
 		}
 		if ((r = fn(&e, arg)) != 0)
@@ -432,8 +428,7 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 	    tc_date_parse(since, &d1, err, errlen) != 0 ||
 	    tc_date_parse(until, &d2, err, errlen) != 0 || d2 <= d1)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "a bar needs dates since and until (YYYY-MM-DD), since "
-		    "before until");
+		    "a bar needs dates since and until (YYYY-MM-DD), since before until");
 	if (!tc_app_text_ok(reason, TC_BLACKLIST_TEXT_MAX, 0) ||
 	    !opt_text(programme, TC_CARD_TEXT_MAX) ||
 	    !opt_text(source, TC_BLACKLIST_TEXT_MAX))
@@ -441,10 +436,7 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 		    "a reason of 1 to %d bytes of text is needed",
 		    TC_BLACKLIST_TEXT_MAX);
 	if ((r = tc_reg_prepare(reg,
-		 "INSERT INTO employer_bars (employer, employer_key, "
-		 "employer_code, since, until, reason, programme, source, "
-		 "card_serial, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5, "
-		 "?6, ?7, ?8, ?9, ?10, ?11)",
+		 "INSERT INTO employer_bars (employer, employer_key, employer_code, since, until, reason, programme, source, card_serial, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_text(st, 1, employer, -1, SQLITE_STATIC);
@@ -509,8 +501,7 @@ tc_employer_bar_add_card(struct tc_registry *reg, int64_t card_serial,
 	    0)
 		return r;
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT employer, employer_code FROM applications WHERE "
-		 "issued_serial = ?1",
+		 "SELECT employer, employer_code FROM applications WHERE issued_serial = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, card_serial);
@@ -529,8 +520,7 @@ tc_employer_bar_add_card(struct tc_registry *reg, int64_t card_serial,
 		    reg, rc, "reading an application", err, errlen);
 	if (rc == SQLITE_DONE || employer[0] == '\0')
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "card %s was not issued from an application that records "
-		    "its employer; name the employer",
+		    "card %s was not issued from an application that records its employer; name the employer",
 		    card.card_no);
 	today = tc_day_of_time(now);
 	tc_date_format(today, since);
@@ -583,10 +573,8 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 		return TC_ERR_INVALID_ARG;
 	tc_date_format(tc_day_of_time(now), today);
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT " BAR_COLUMNS " FROM employer_bars WHERE "
-		 "(employer_key = ?1 OR (?2 IS NOT NULL AND employer_code = "
-		 "?2)) "
-		 "AND since <= ?3 AND until > ?3 ORDER BY until DESC LIMIT 1",
+		 "SELECT " BAR_COLUMNS
+		 " FROM employer_bars WHERE (employer_key = ?1 OR (?2 IS NOT NULL AND employer_code = ?2)) AND since <= ?3 AND until > ?3 ORDER BY until DESC LIMIT 1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -601,8 +589,7 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 		    reg, rc, "reading the employer bars", err, errlen);
 	else if (bar_row(st, &b) != 0)
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "an employer bar row has a field of the wrong type or "
-		    "size");
+		    "an employer bar row has a field of the wrong type or size");
 	else {
 		if (hit != NULL)
 			*hit = b;
@@ -634,8 +621,7 @@ tc_employer_bar_list(struct tc_registry *reg,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (bar_row(st, &b) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "an employer bar row has a field of the wrong "
-			    "type or size");
+			    "an employer bar row has a field of the wrong type or size");
 			break;
 		}
 		if ((r = fn(&b, arg)) != 0)

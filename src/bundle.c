@@ -364,8 +364,7 @@ tc_audit_head_decode(const uint8_t *data, size_t len,
 		goto out;
 	if (v < 1 || v > (uint64_t)INT64_MAX) {
 		r = tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "audit head byte %zu: audit sequence number %llu is not "
-		    "1..%lld",
+		    "audit head byte %zu: audit sequence number %llu is not 1..%lld",
 		    at, (unsigned long long)v, (long long)INT64_MAX);
 		goto out;
 	}
@@ -377,8 +376,7 @@ tc_audit_head_decode(const uint8_t *data, size_t len,
 		goto out;
 	if (plen != TC_AUDIT_MAC_LEN) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "audit head byte %zu: an audit mac of %zu bytes (%d "
-		    "expected)",
+		    "audit head byte %zu: an audit mac of %zu bytes (%d expected)",
 		    at, plen, TC_AUDIT_MAC_LEN);
 		goto out;
 	}

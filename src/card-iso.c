@@ -100,8 +100,7 @@ iso_read_credential(
 			goto fail;
 		if (cose->len - mark != off + want) {
 			r = tc_seterr(err, errlen, TC_ERR_CARD,
-			    "%s: READ BINARY at %zu gave %zu bytes, expected "
-			    "%zu",
+			    "%s: READ BINARY at %zu gave %zu bytes, expected %zu",
 			    tc_icc_name(app->icc), off, cose->len - mark - off,
 			    want);
 			goto fail;

@@ -97,8 +97,7 @@ piv_read_credential(
 	    app->icc, &a, &d, "GET DATA credential", err, errlen);
 	if (r == TC_ERR_NOT_FOUND)
 		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "%s: the card holds no talentcard credential (object "
-		    "5FFF20)",
+		    "%s: the card holds no talentcard credential (object 5FFF20)",
 		    tc_icc_name(app->icc));
 	if (r == 0 &&
 	    (r = tc_piv_container_data(
@@ -274,8 +273,7 @@ piv_mutual_auth(struct tc_cardapp *app, unsigned alg, const uint8_t *key,
 		0 ||
 	    vlen != bl || tc_memeq_ct(v, enc, bl) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
-		    "%s: management key: the card's answer to our challenge "
-		    "is wrong",
+		    "%s: management key: the card's answer to our challenge is wrong",
 		    tc_icc_name(app->icc));
 		goto out;
 	}
@@ -321,8 +319,7 @@ piv_authenticate(struct tc_cardapp *app, const uint8_t master[16],
 	OPENSSL_cleanse(personal, sizeof(personal));
 	if (r == TC_ERR_SECURE_CHANNEL)
 		r = tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
-		    "%s: neither the factory management key nor this card's "
-		    "own key is accepted (%s)",
+		    "%s: neither the factory management key nor this card's own key is accepted (%s)",
 		    tc_icc_name(app->icc), first);
 	return r;
 }
@@ -471,19 +468,15 @@ piv_check_profile(const struct tc_profile *p, char *msg, size_t msglen)
 
 	if (ilock >= 0 || icred != last || icert < igen || irot > icred)
 		return tc_seterr(msg, msglen, TC_ERR_MALFORMED,
-		    "piv: no lock; write-certificate after generate-key, and "
-		    "write-credential must be the last step that changes the "
-		    "card, after rotate-keys");
+		    "piv: no lock; write-certificate after generate-key, and write-credential must be the last step that changes the card, after rotate-keys");
 	if (sec == NULL || sec->ref != 0x9B || sec->factory_key_len == 0 ||
 	    sec->personal_alg == 0)
 		return tc_seterr(msg, msglen, TC_ERR_MALFORMED,
-		    "piv: key \"management\" (9B) needs factory_key, "
-		    "factory_algorithm and personal_algorithm");
+		    "piv: key \"management\" (9B) needs factory_key, factory_algorithm and personal_algorithm");
 	if (cert == NULL || cert->tag == 0 || cred->tag == 0 ||
 	    tc_profile_object(p, "chuid") == NULL)
 		return tc_seterr(msg, msglen, TC_ERR_MALFORMED,
-		    "piv: objects \"credential\", \"certificate\" and "
-		    "\"chuid\" with tags are needed");
+		    "piv: objects \"credential\", \"certificate\" and \"chuid\" with tags are needed");
 	if (auth->algs != TC_PALG_ES256)
 		return tc_seterr(msg, msglen, TC_ERR_MALFORMED,
 		    "piv: key \"card-auth\" is ES256 (P-256)");

@@ -113,8 +113,7 @@ tcard_keys_for(struct tc_cardapp *app, const uint8_t master[16], int kvn,
 	if (kvn == k->personal_version)
 		return tc_scp_diversify(master, app->uid, app->uid_len, keys);
 	return tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
-	    "%s: the card uses key version %02X, which this profile does not "
-	    "know",
+	    "%s: the card uses key version %02X, which this profile does not know",
 	    tc_icc_name(app->icc), kvn);
 }
 
@@ -352,20 +351,16 @@ tcard_check_profile(const struct tc_profile *p, char *msg, size_t msglen)
 
 	if (icert >= 0 || ilock != last || ilock < icred || irot > igen)
 		return tc_seterr(msg, msglen, TC_ERR_MALFORMED,
-		    "tcard: rotate-keys before generate-key, no "
-		    "write-certificate, and lock must be the last step that "
-		    "changes the card");
+		    "tcard: rotate-keys before generate-key, no write-certificate, and lock must be the last step that changes the card");
 	if (sec == NULL || sec->algs != TC_PALG_AES128 ||
 	    sec->factory_key_len != 16 || sec->factory_version < 0 ||
 	    sec->personal_version < 0)
 		return tc_seterr(msg, msglen, TC_ERR_MALFORMED,
-		    "tcard: key \"secure-channel\" must be AES-128 with "
-		    "factory_key, factory_version and personal_version");
+		    "tcard: key \"secure-channel\" must be AES-128 with factory_key, factory_version and personal_version");
 	if (cred->read != TC_ACCESS_OPERATIONAL ||
 	    cred->write != TC_ACCESS_SECURE_CHANNEL)
 		return tc_seterr(msg, msglen, TC_ERR_MALFORMED,
-		    "tcard: the credential is read when operational and "
-		    "written in the secure channel");
+		    "tcard: the credential is read when operational and written in the secure channel");
 	return 0;
 }
 

@@ -210,10 +210,10 @@ tc_cardapp_check_signature(const uint8_t *spki, size_t spki_len,
 		goto out;
 	}
 	ok = EVP_DigestVerify(md, sig, siglen, msg, TC_TAP_DOMAIN_LEN + n);
-	r = ok == 1 ? 0
-		    : tc_seterr(err, errlen, TC_ERR_BAD_SIGNATURE,
-			  "the card's answer to the challenge is not a "
-			  "signature by the key of its credential");
+	r = ok == 1
+	    ? 0
+	    : tc_seterr(err, errlen, TC_ERR_BAD_SIGNATURE,
+		  "the card's answer to the challenge is not a signature by the key of its credential");
 out:
 	EVP_MD_CTX_free(md);
 	EVP_PKEY_CTX_free(pctx);

@@ -174,14 +174,9 @@ static const struct el ecard_qr = { 1, 200, 870, 680, 680, 0, 0 };
 #define ECARD_BAND 300.0
 
 static const char default_verify_zh[] =
-    "核验：用人才卡核验程序扫描本卡二维码，离线核对签名、状态与有效期；也可"
-    "凭持卡人姓名、证件号码和卡号在发卡机构的公开查询页核验。本卡仅限本人使用"
-    "。";
+    "核验：用人才卡核验程序扫描本卡二维码，离线核对签名、状态与有效期；也可凭持卡人姓名、证件号码和卡号在发卡机构的公开查询页核验。本卡仅限本人使用。";
 static const char default_verify_en[] =
-    "To verify, scan the QR code with a talent card verifier: it checks the "
-    "signature, status and validity offline. Anyone can also check the "
-    "holder's name, ID number and card number on the issuer's public lookup "
-    "page. For the holder's use only.";
+    "To verify, scan the QR code with a talent card verifier: it checks the signature, status and validity offline. Anyone can also check the holder's name, ID number and card number on the issuer's public lookup page. For the holder's use only.";
 
 static void
 el_mm(struct el *d, const struct el *mm)
@@ -521,8 +516,7 @@ fit_lines(PangoContext *ctx, const struct line *ln, int n, const struct el *e,
 		g_object_unref(l);
 		if (unknown > 0)
 			return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
-			    "%s: '%s' has %d character%s that no installed "
-			    "font draws",
+			    "%s: '%s' has %d character%s that no installed font draws",
 			    what, shown(ln[i].text, b, sizeof(b)), unknown,
 			    unknown == 1 ? "" : "s");
 		w *= ln[i].scale / REF_SIZE;
@@ -600,8 +594,7 @@ fit_layout(
 				return r;
 			if (s == 0)
 				return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-				    "%s (%s): the text does not fit its box "
-				    "even at %g pt",
+				    "%s (%s): the text does not fit its box even at %g pt",
 				    what, lname, l->el[i].min);
 			f->fit[li][i].size = s;
 			continue;
@@ -624,18 +617,13 @@ fit_layout(
 		}
 		if (i == EL_NAME)
 			return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-			    "card %s: the name '%s' does not fit on the %s "
-			    "even "
-			    "at the smallest size, %g %s: it needs %.1f %s, "
-			    "the "
-			    "box has %.1f",
+			    "card %s: the name '%s' does not fit on the %s even at the smallest size, %g %s: it needs %.1f %s, the box has %.1f",
 			    f->card.card_no, shown(f->card.name, b, sizeof(b)),
 			    li == 0 ? "card" : "e-card", l->el[i].min,
 			    li == 0 ? "pt" : "px", wmin / l->unit,
 			    li == 0 ? "mm" : "px", l->el[i].w / l->unit);
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%s (%s): the text does not fit its box even at %g pt "
-		    "(the layout needs a larger box or a smaller minimum)",
+		    "%s (%s): the text does not fit its box even at %g pt (the layout needs a larger box or a smaller minimum)",
 		    what, lname, l->el[i].min);
 	}
 	return 0;
@@ -842,12 +830,10 @@ photo_load(struct tc_cardface *f, const uint8_t *p, size_t len, char *err,
 	if (p == NULL || len == 0) {
 		if (f->card.app_id != 0)
 			return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-			    "card %s has no photo: application %lld has no "
-			    "photo attachment",
+			    "card %s has no photo: application %lld has no photo attachment",
 			    f->card.card_no, (long long)f->card.app_id);
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "card %s has no photo: no application with a photo issued "
-		    "it",
+		    "card %s has no photo: no application with a photo issued it",
 		    f->card.card_no);
 	}
 	r = tc_attach_sniff(p, len, &info, msg, sizeof(msg));
@@ -893,9 +879,7 @@ photo_fits(const struct tc_cardface *f, int li, char *err, size_t errlen)
 	crop = 1 - (b->w * b->h) / (f->photo_w * k * f->photo_h * k);
 	if (crop > TC_CARDFACE_PHOTO_CROP_MAX)
 		return tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "card %s: the photo is %d x %d pixels, a shape too far "
-		    "from its box (%.1f x %.1f %s): %.0f%% would be cut off, "
-		    "at most %.0f%%",
+		    "card %s: the photo is %d x %d pixels, a shape too far from its box (%.1f x %.1f %s): %.0f%% would be cut off, at most %.0f%%",
 		    f->card.card_no, f->photo_w, f->photo_h,
 		    b->w / f->lay[li].unit, b->h / f->lay[li].unit,
 		    li == 0 ? "mm" : "px", crop * 100,
@@ -904,9 +888,7 @@ photo_fits(const struct tc_cardface *f, int li, char *err, size_t errlen)
 		dpi = 72.0 / k;
 		if (dpi < TC_CARDFACE_PHOTO_MIN_DPI)
 			return tc_seterr(err, errlen, TC_ERR_RANGE,
-			    "card %s: the photo is %d x %d pixels, too small "
-			    "for its %.1f x %.1f mm box: %.0f pixels per inch, "
-			    "at least %d (%.0f x %.0f pixels)",
+			    "card %s: the photo is %d x %d pixels, too small for its %.1f x %.1f mm box: %.0f pixels per inch, at least %d (%.0f x %.0f pixels)",
 			    f->card.card_no, f->photo_w, f->photo_h,
 			    b->w / PT_PER_MM, b->h / PT_PER_MM, dpi,
 			    TC_CARDFACE_PHOTO_MIN_DPI,
@@ -916,8 +898,7 @@ photo_fits(const struct tc_cardface *f, int li, char *err, size_t errlen)
 		need = 0.5;
 		if (1 / k < need)
 			return tc_seterr(err, errlen, TC_ERR_RANGE,
-			    "card %s: the photo is %d x %d pixels, too small "
-			    "for the e-card's %.0f x %.0f pixel box",
+			    "card %s: the photo is %d x %d pixels, too small for the e-card's %.0f x %.0f pixel box",
 			    f->card.card_no, f->photo_w, f->photo_h, b->w,
 			    b->h);
 	}
@@ -1069,8 +1050,7 @@ safe_ok(const struct tc_cardface *f, char *err, size_t errlen)
 		    fmin(l->w - e->x - e->w, l->h - e->y - e->h));
 		if (d < m - 1e-6)
 			return tc_seterr(err, errlen, TC_ERR_RANGE,
-			    "programme %s (%s): %s comes within %.2f mm of the "
-			    "card's edge; the printer's safe margin is %.2f mm",
+			    "programme %s (%s): %s comes within %.2f mm of the card's edge; the printer's safe margin is %.2f mm",
 			    f->card.programme->id, f->where,
 			    i < EL_N	    ? el_names[i]
 				: i == EL_N ? "front.photo"
@@ -1116,8 +1096,7 @@ qr_ok(struct tc_cardface *f, const char *text, char *err, size_t errlen)
 	if ((f->sides & TC_CARDFACE_BIT(TC_CARDFACE_BACK)) &&
 	    mm < QR_MODULE_MIN_MM)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "card %s: the QR code (version %d) would print at %.2f mm "
-		    "a module in its %.1f mm box; at least %.2f",
+		    "card %s: the QR code (version %d) would print at %.2f mm a module in its %.1f mm box; at least %.2f",
 		    f->card.card_no, f->qr.version, mm,
 		    fmin(b->w, b->h) / PT_PER_MM, QR_MODULE_MIN_MM);
 	return 0;
@@ -1144,8 +1123,7 @@ tc_cardface_prepare(struct tc_cardface **out,
 	    (sides & ~all) != 0 || strlen(card->card_no) != 16 ||
 	    card->name[0] == '\0')
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "no card data, no programme, card number or name, or no "
-		    "side");
+		    "no card data, no programme, card number or name, or no side");
 	if ((t = tc_programme_tier(card->programme, card->tier)) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "card %s: programme %s has no tier '%.64s'", card->card_no,

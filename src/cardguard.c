@@ -40,8 +40,8 @@ enum stmt {
 
 static const char *const sql[S_N] = {
 	[S_GET] = "SELECT tat FROM guesses WHERE key = ?1",
-	[S_PUT] = "INSERT INTO guesses (key, tat) VALUES (?1, ?2) "
-		  "ON CONFLICT (key) DO UPDATE SET tat = excluded.tat",
+	[S_PUT] =
+	    "INSERT INTO guesses (key, tat) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET tat = excluded.tat",
 	[S_PRUNE] = "DELETE FROM guesses WHERE tat <= ?1",
 };
 
@@ -105,8 +105,7 @@ setup(struct tc_cardguard *g, int file, char *err, size_t errlen)
 	sqlite3_db_config(g->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	if (file &&
 	    (r = exec(g,
-		 "PRAGMA journal_mode = WAL; PRAGMA synchronous = "
-		 "NORMAL; PRAGMA trusted_schema = OFF;",
+		 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA trusted_schema = OFF;",
 		 "setting pragmas", err, errlen)) != 0)
 		return (r == TC_ERR_DB &&
 			   (sqlite3_errcode(g->db) & 0xff) == SQLITE_NOTADB)

@@ -108,8 +108,7 @@ collect(const char *in, char *dig, size_t *ndig, char *err, size_t errlen)
 		} else if (c == '-' || c == 0xff0d) {
 			if (n == 0)
 				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "character %zu: hyphen before the first "
-				    "digit",
+				    "character %zu: hyphen before the first digit",
 				    pos);
 			if (hyphen == 0)
 				hyphen = pos;
@@ -117,13 +116,11 @@ collect(const char *in, char *dig, size_t *ndig, char *err, size_t errlen)
 			continue;
 		} else if (c > 0x20 && c < 0x7f) {
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "character %zu: '%c' is not a digit, space or "
-			    "hyphen",
+			    "character %zu: '%c' is not a digit, space or hyphen",
 			    pos, (char)c);
 		} else {
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "character %zu: U+%04X is not a digit, space or "
-			    "hyphen",
+			    "character %zu: U+%04X is not a digit, space or hyphen",
 			    pos, (unsigned)c);
 		}
 	}

@@ -44,10 +44,7 @@ tc_chip_get(struct tc_registry *reg, int64_t serial, struct tc_chip *out,
     char *err, size_t errlen)
 {
 	static const char sql[] =
-	    "SELECT h.uid, h.profile, h.state, h.attempts, h.card_key, "
-	    "h.started_at, h.attempt_at, h.done_at, c.card_no "
-	    "FROM chips h JOIN cards c ON c.serial = h.serial "
-	    "WHERE h.serial = ?1";
+	    "SELECT h.uid, h.profile, h.state, h.attempts, h.card_key, h.started_at, h.attempt_at, h.done_at, c.card_no FROM chips h JOIN cards c ON c.serial = h.serial WHERE h.serial = ?1";
 	sqlite3_stmt *st = NULL;
 	char state[16];
 	const void *blob;
@@ -208,9 +205,7 @@ tc_chip_start(struct tc_registry *reg, int64_t serial, const char *uid,
 	if (r == 0) {
 		if (strcmp(cur.uid, uid) != 0)
 			return tc_seterr(err, errlen, TC_ERR_EXISTS,
-			    "card %s is bound to chip %s (%s): a card number "
-			    "is never written to a second chip; present that "
-			    "chip, or reissue the card",
+			    "card %s is bound to chip %s (%s): a card number is never written to a second chip; present that chip, or reissue the card",
 			    card.card_no, cur.uid,
 			    tc_chip_state_name(cur.state));
 		if (cur.state == TC_CHIP_DONE)
@@ -218,8 +213,7 @@ tc_chip_start(struct tc_registry *reg, int64_t serial, const char *uid,
 			    "card %s: chip %s is personalised already",
 			    card.card_no, uid);
 		if ((r = tc_reg_prepare(reg,
-			 "UPDATE chips SET attempts = attempts + 1, "
-			 "attempt_at = ?2, profile = ?3 WHERE serial = ?1",
+			 "UPDATE chips SET attempts = attempts + 1, attempt_at = ?2, profile = ?3 WHERE serial = ?1",
 			 &st, err, errlen)) != 0)
 			return r;
 		sqlite3_bind_int64(st, 1, serial);
@@ -238,16 +232,13 @@ tc_chip_start(struct tc_registry *reg, int64_t serial, const char *uid,
 				snprintf(oc.card_no, sizeof(oc.card_no), "%lld",
 				    (long long)other);
 			return tc_seterr(err, errlen, TC_ERR_EXISTS,
-			    "chip %s carries card %s already: a chip is "
-			    "never personalised for a second card",
+			    "chip %s carries card %s already: a chip is never personalised for a second card",
 			    uid, oc.card_no);
 		}
 		if (r != TC_ERR_NOT_FOUND)
 			return r;
 		if ((r = tc_reg_prepare(reg,
-			 "INSERT INTO chips (serial, uid, profile, state, "
-			 "attempts, started_at, attempt_at) VALUES (?1, ?2, "
-			 "?3, 'incomplete', 1, ?4, ?4)",
+			 "INSERT INTO chips (serial, uid, profile, state, attempts, started_at, attempt_at) VALUES (?1, ?2, ?3, 'incomplete', 1, ?4, ?4)",
 			 &st, err, errlen)) != 0)
 			return r;
 		sqlite3_bind_int64(st, 1, serial);
@@ -290,8 +281,7 @@ tc_chip_done(struct tc_registry *reg, int64_t serial, const char *uid,
 		    "card %s: chip %s is %s, not chip %s being personalised",
 		    cur.card_no, cur.uid, tc_chip_state_name(cur.state), uid);
 	if ((r = tc_reg_prepare(reg,
-		 "UPDATE chips SET state = 'done', card_key = ?2, "
-		 "done_at = ?3 WHERE serial = ?1",
+		 "UPDATE chips SET state = 'done', card_key = ?2, done_at = ?3 WHERE serial = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, serial);

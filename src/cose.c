@@ -308,8 +308,7 @@ next(struct dec *d, struct item *it)
 		    d->off, b);
 	if (it->kind == K_INDEF)
 		return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
-		    "byte %zu: indefinite-length item or break (only "
-		    "definite lengths are allowed)",
+		    "byte %zu: indefinite-length item or break (only definite lengths are allowed)",
 		    d->off);
 	head = res.read;
 	if (it->kind == K_BSTR || it->kind == K_TSTR)
@@ -317,8 +316,7 @@ next(struct dec *d, struct item *it)
 	if (it->kind != K_SIMPLE && it->kind != K_FLOAT &&
 	    head != shortest(it->val))
 		return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
-		    "byte %zu: %s in a %zu-byte head where %zu bytes do "
-		    "(not the shortest form)",
+		    "byte %zu: %s in a %zu-byte head where %zu bytes do (not the shortest form)",
 		    d->off, kindname(it->kind), head, shortest(it->val));
 	d->off += res.read;
 	return 0;
@@ -407,8 +405,7 @@ read_alg(struct dec *d, struct tc_cose_sign1 *msg)
 		return r;
 	if (it.kind == K_TSTR)
 		return tc_seterr(d->err, d->errlen, TC_ERR_UNSUPPORTED_ALG,
-		    "byte %zu: alg is a text string (only integer algs are "
-		    "supported)",
+		    "byte %zu: alg is a text string (only integer algs are supported)",
 		    it.off);
 	if (it.kind != K_UINT && it.kind != K_NEGINT)
 		return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
@@ -422,8 +419,7 @@ read_alg(struct dec *d, struct tc_cose_sign1 *msg)
 	v = it.kind == K_UINT ? (long long)it.val : -1 - (long long)it.val;
 	if (v != TC_COSE_ALG_ES256 && v != TC_COSE_ALG_SM2_SM3)
 		return tc_seterr(d->err, d->errlen, TC_ERR_UNSUPPORTED_ALG,
-		    "byte %zu: alg %lld is not supported (ES256 %d, SM2 with "
-		    "SM3 %d)",
+		    "byte %zu: alg %lld is not supported (ES256 %d, SM2 with SM3 %d)",
 		    it.off, v, TC_COSE_ALG_ES256, TC_COSE_ALG_SM2_SM3);
 	msg->alg = (int)v;
 	return 0;
@@ -480,8 +476,7 @@ read_crit(struct dec *d)
 		if (!is_label(&l, LABEL_ALG) && !is_label(&l, LABEL_KID)) {
 			labelstr(buf, sizeof(buf), &l);
 			return tc_seterr(d->err, d->errlen, TC_ERR_CRIT_HEADER,
-			    "byte %zu: critical header "
-			    "%s is not understood",
+			    "byte %zu: critical header %s is not understood",
 			    el.off, buf);
 		}
 	}
@@ -522,8 +517,7 @@ read_headers(struct dec *d, int protected, struct tc_cose_sign1 *msg,
 		if (lab.kind != K_UINT && lab.kind != K_NEGINT &&
 		    lab.kind != K_TSTR)
 			return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
-			    "byte %zu: a %s header label is %s (labels are "
-			    "integers or text)",
+			    "byte %zu: a %s header label is %s (labels are integers or text)",
 			    lab.off, which, kindname(lab.kind));
 		l.kind = lab.kind;
 		l.val = lab.val;
@@ -537,16 +531,14 @@ read_headers(struct dec *d, int protected, struct tc_cose_sign1 *msg,
 			    lab.off);
 		if (!protected && is_label(&l, LABEL_KID))
 			return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
-			    "byte %zu: kid must be protected (found in the "
-			    "unprotected header)",
+			    "byte %zu: kid must be protected (found in the unprotected header)",
 			    lab.off);
 		for (j = 0; j < hs->nseen; j++) {
 			if (label_eq(&hs->seen[j], &l)) {
 				labelstr(buf, sizeof(buf), &l);
 				return tc_seterr(d->err, d->errlen,
 				    TC_ERR_MALFORMED,
-				    "byte %zu: header label "
-				    "%s appears twice",
+				    "byte %zu: header label %s appears twice",
 				    lab.off, buf);
 			}
 		}
@@ -638,8 +630,7 @@ tc_cose_sign1_decode_max(struct tc_cose_sign1 *msg, const uint8_t *in,
 	if (it.kind == K_TAG) {
 		if (it.val != TC_COSE_TAG_SIGN1) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "byte %zu: tag %llu (only %d, COSE_Sign1, is "
-			    "allowed)",
+			    "byte %zu: tag %llu (only %d, COSE_Sign1, is allowed)",
 			    it.off, (unsigned long long)it.val,
 			    TC_COSE_TAG_SIGN1);
 			goto out;
@@ -678,8 +669,7 @@ tc_cose_sign1_decode_max(struct tc_cose_sign1 *msg, const uint8_t *in,
 			goto out;
 		if (sub.off != sub.end) {
 			r = tc_seterr(err, errlen, TC_ERR_TRAILING,
-			    "byte %zu: %zu bytes after the protected header "
-			    "map",
+			    "byte %zu: %zu bytes after the protected header map",
 			    sub.off, sub.end - sub.off);
 			goto out;
 		}

@@ -83,8 +83,7 @@ tc_claims_bind(
 		    TC_ID_MAX - 1);
 	if (card_value(c->card_no) == 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "tc_claims_bind: set a valid card number first (the "
-		    "binding is salted with it)");
+		    "tc_claims_bind: set a valid card number first (the binding is salted with it)");
 	if (binding_tag(normalised_id, c->card_no, c->binding) != 0)
 		return tc_seterr(
 		    err, errlen, TC_ERR_CRYPTO, "scrypt of the binding failed");
@@ -258,8 +257,7 @@ tc_claims_encode(
 	    strnlen(c->tier, sizeof(c->tier)) == sizeof(c->tier) ||
 	    strnlen(c->name, sizeof(c->name)) == sizeof(c->name))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "claims: tier and name must be non-empty UTF-8 "
-		    "without control characters");
+		    "claims: tier and name must be non-empty UTF-8 without control characters");
 	if (c->issued_at < tc_time_of_day(0) || c->expires_at <= c->issued_at ||
 	    c->expires_at > tc_time_of_day(TC_CRED_DAY_MAX))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -349,8 +347,7 @@ get_text(struct tc_cbor_rd *r, const char *what, char *s, size_t size)
 		return e;
 	if (!text_ok(p, n))
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
-		    "claims byte %zu: %s: empty, not UTF-8 or a control "
-		    "character",
+		    "claims byte %zu: %s: empty, not UTF-8 or a control character",
 		    at, what);
 	memcpy(s, p, n);
 	s[n] = '\0';
@@ -419,8 +416,7 @@ decode_claims(
 				return e;
 			if (code < 1 || code > TC_CRED_PROGRAMME_MAX_CODE)
 				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "claims byte %zu: programme code %llu "
-				    "is not 1..%d",
+				    "claims byte %zu: programme code %llu is not 1..%d",
 				    at, (unsigned long long)code,
 				    TC_CRED_PROGRAMME_MAX_CODE);
 			c->programme_code = (uint32_t)code;
@@ -441,8 +437,7 @@ decode_claims(
 				return e;
 			if (bn != sizeof(c->binding))
 				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "claims byte %zu: binding of %zu bytes "
-				    "(%zu expected)",
+				    "claims byte %zu: binding of %zu bytes (%zu expected)",
 				    at, bn, sizeof(c->binding));
 			memcpy(c->binding, b, bn);
 			break;

@@ -41,8 +41,7 @@ copy_text(char *dst, size_t dstlen, const char *src, const char *what,
 {
 	if (strlen(src) >= dstlen)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "card %s: the %s '%s' is longer than a credential allows "
-		    "(%zu bytes)",
+		    "card %s: the %s '%s' is longer than a credential allows (%zu bytes)",
 		    card_no, what, src, dstlen - 1);
 	memcpy(dst, src, strlen(src) + 1);
 	return 0;
@@ -76,19 +75,16 @@ tc_ecard_claims(struct tc_registry *reg, int64_t serial, time_t now,
 		    st.status_reason);
 	case TC_CARD_SUSPENDED:
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "card %s is suspended: no e-card is issued for it until "
-		    "it is reinstated",
+		    "card %s is suspended: no e-card is issued for it until it is reinstated",
 		    st.card.card_no);
 	default:
 		return tc_seterr(err, errlen, TC_ERR_EXPIRED,
-		    "card %s has expired (valid to %s): no e-card is issued "
-		    "for it",
+		    "card %s has expired (valid to %s): no e-card is issued for it",
 		    st.card.card_no, day);
 	}
 	if (now >= st.card.expires_at)
 		return tc_seterr(err, errlen, TC_ERR_EXPIRED,
-		    "card %s has expired (valid to %s): no e-card is issued "
-		    "for it",
+		    "card %s has expired (valid to %s): no e-card is issued for it",
 		    st.card.card_no, day);
 	memcpy(c->card_no, st.card.card_no, sizeof(c->card_no));
 	if ((r = copy_text(c->programme, sizeof(c->programme),
@@ -204,10 +200,7 @@ tc_ecard_store(struct tc_registry *reg, const struct tc_ecard *e,
     const char *operator_name, char *err, size_t errlen)
 {
 	static const char sql[] =
-	    "INSERT INTO ecards (serial, kid, alg, text, signed_at, "
-	    "expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (serial) "
-	    "DO UPDATE SET kid = ?2, alg = ?3, text = ?4, signed_at = ?5, "
-	    "expires_at = ?6";
+	    "INSERT INTO ecards (serial, kid, alg, text, signed_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (serial) DO UPDATE SET kid = ?2, alg = ?3, text = ?4, signed_at = ?5, expires_at = ?6";
 	sqlite3_stmt *st = NULL;
 	char subject[32], *detail = NULL;
 	json_t *o;
@@ -251,9 +244,7 @@ tc_ecard_get(struct tc_registry *reg, int64_t serial, struct tc_ecard *out,
     char *err, size_t errlen)
 {
 	static const char sql[] =
-	    "SELECT e.kid, e.alg, e.text, e.signed_at, e.expires_at, "
-	    "c.card_no FROM ecards e JOIN cards c ON c.serial = e.serial "
-	    "WHERE e.serial = ?1";
+	    "SELECT e.kid, e.alg, e.text, e.signed_at, e.expires_at, c.card_no FROM ecards e JOIN cards c ON c.serial = e.serial WHERE e.serial = ?1";
 	sqlite3_stmt *st = NULL;
 	int64_t v;
 	int rc, r;
@@ -326,10 +317,7 @@ tc_ecard_pending(struct tc_registry *reg, time_t now, int64_t after,
     int64_t *serials, size_t max, size_t *n, char *err, size_t errlen)
 {
 	static const char sql[] =
-	    "SELECT c.serial FROM cards c LEFT JOIN ecards e ON "
-	    "e.serial = c.serial WHERE c.status = 'issued' AND "
-	    "c.expires_at > ?1 AND c.serial > ?2 AND (e.serial IS NULL OR "
-	    "e.expires_at <> c.expires_at) ORDER BY c.serial LIMIT ?3";
+	    "SELECT c.serial FROM cards c LEFT JOIN ecards e ON e.serial = c.serial WHERE c.status = 'issued' AND c.expires_at > ?1 AND c.serial > ?2 AND (e.serial IS NULL OR e.expires_at <> c.expires_at) ORDER BY c.serial LIMIT ?3";
 
 	if (reg == NULL || serials == NULL || n == NULL)
 		return TC_ERR_INVALID_ARG;
@@ -342,8 +330,7 @@ tc_ecard_stored(struct tc_registry *reg, int64_t after, int64_t *serials,
     size_t max, size_t *n, char *err, size_t errlen)
 {
 	static const char sql[] =
-	    "SELECT serial FROM ecards WHERE serial > ?2 AND ?1 = ?1 "
-	    "ORDER BY serial LIMIT ?3";
+	    "SELECT serial FROM ecards WHERE serial > ?2 AND ?1 = ?1 ORDER BY serial LIMIT ?3";
 
 	if (reg == NULL || serials == NULL || n == NULL)
 		return TC_ERR_INVALID_ARG;

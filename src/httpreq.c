@@ -168,8 +168,7 @@ tc_form_parse(
 		if (!name_ok(name, nlen)) {
 			form->n = 0;
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "byte %zu: a parameter name is 1 to %d characters "
-			    "of a-z, 0-9, '_' and '-'",
+			    "byte %zu: a parameter name is 1 to %d characters of a-z, 0-9, '_' and '-'",
 			    i, TC_FORM_NAME_MAX);
 		}
 		for (k = 0; k < form->n; k++)
@@ -193,8 +192,7 @@ tc_form_parse(
 		if (tc_utf8_check((const uint8_t *)f->value, vlen, &bad) != 0) {
 			form->n = 0;
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "parameter '%s': byte %zu of its value is not "
-			    "UTF-8 text (or a control character)",
+			    "parameter '%s': byte %zu of its value is not UTF-8 text (or a control character)",
 			    name, bad);
 		}
 		form->n++;
@@ -330,8 +328,7 @@ tc_verify_req_parse(struct tc_verify_req *out, const uint8_t *body, size_t len,
 			out->has_id = idlen > 0;
 		} else {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "unknown member \"%.40s\" (expected \"qr\" and "
-			    "optionally \"id\")",
+			    "unknown member \"%.40s\" (expected \"qr\" and optionally \"id\")",
 			    key);
 			goto out;
 		}
@@ -401,8 +398,7 @@ tc_redeem_req_parse(struct tc_redeem_req *out, const uint8_t *body, size_t len,
 			if (!json_is_string(v) ||
 			    json_string_length(v) != TC_REDEEM_TAP_LEN) {
 				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "\"tap\" must be the 32 hex digits of a "
-				    "tap id");
+				    "\"tap\" must be the 32 hex digits of a tap id");
 				goto out;
 			}
 			for (i = 0; i < TC_REDEEM_TAP_LEN; i++) {
@@ -412,8 +408,7 @@ tc_redeem_req_parse(struct tc_redeem_req *out, const uint8_t *body, size_t len,
 					(ch >= 'a' && ch <= 'f'))) {
 					r = tc_seterr(err, errlen,
 					    TC_ERR_MALFORMED,
-					    "\"tap\": character %zu is not a "
-					    "lower-case hex digit",
+					    "\"tap\": character %zu is not a lower-case hex digit",
 					    i + 1);
 					goto out;
 				}
@@ -425,8 +420,7 @@ tc_redeem_req_parse(struct tc_redeem_req *out, const uint8_t *body, size_t len,
 			    (party = json_integer_value(v)) < 1 ||
 			    party > TC_REDEEM_PARTY_MAX) {
 				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "\"party\" must be an integer from 1 to "
-				    "%d",
+				    "\"party\" must be an integer from 1 to %d",
 				    TC_REDEEM_PARTY_MAX);
 				goto out;
 			}
@@ -438,31 +432,28 @@ tc_redeem_req_parse(struct tc_redeem_req *out, const uint8_t *body, size_t len,
 			    strlen(json_string_value(v)) != n ||
 			    !tc_request_id_ok(json_string_value(v))) {
 				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "\"request_id\" must be 1 to %d "
-				    "characters of A-Z a-z 0-9 . _ : -",
+				    "\"request_id\" must be 1 to %d characters of A-Z a-z 0-9 . _ : -",
 				    TC_REDEEM_REQID_MAX);
 				goto out;
 			}
 			memcpy(out->request_id, json_string_value(v), n + 1);
 		} else {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "unknown member \"%.40s\" (expected \"qr\" or "
-			    "\"tap\", \"party\" and \"request_id\")",
+			    "unknown member \"%.40s\" (expected \"qr\" or \"tap\", \"party\" and \"request_id\")",
 			    key);
 			goto out;
 		}
 	}
 	if ((out->qrlen == 0) == (out->tap[0] == '\0')) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED, "%s",
-		    out->qrlen == 0 ? "the card is needed: \"qr\" (the QR "
-				      "text) or \"tap\" (a tap id)"
-				    : "give \"qr\" or \"tap\", not both");
+		    out->qrlen == 0
+			? "the card is needed: \"qr\" (the QR text) or \"tap\" (a tap id)"
+			: "give \"qr\" or \"tap\", not both");
 		goto out;
 	}
 	if (out->request_id[0] == '\0') {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "\"request_id\" is required (a client-chosen id, so "
-		    "that a retry counts once)");
+		    "\"request_id\" is required (a client-chosen id, so that a retry counts once)");
 		goto out;
 	}
 	r = 0;
@@ -490,16 +481,14 @@ tc_url_path_decode(const char *s, size_t len, char *out, size_t outmax,
 			    (lo = hexval(s[i + 2])) < 0) {
 				out[0] = '\0';
 				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "path byte %zu: '%%' must be followed by "
-				    "two hex digits",
+				    "path byte %zu: '%%' must be followed by two hex digits",
 				    i);
 			}
 			c = hi << 4 | lo;
 			if (c == '/' || c == 0) {
 				out[0] = '\0';
 				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "path byte %zu: %%%c%c (%s) is not allowed "
-				    "in a path",
+				    "path byte %zu: %%%c%c (%s) is not allowed in a path",
 				    i, s[i + 1], s[i + 2],
 				    c == 0 ? "NUL" : "'/'");
 			}
@@ -573,8 +562,7 @@ tc_http_framing_check(
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
 	if (f->te > 0 && f->cl > 0)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED, "%s",
-		    "both Transfer-Encoding and Content-Length: the body's "
-		    "length is ambiguous");
+		    "both Transfer-Encoding and Content-Length: the body's length is ambiguous");
 	if (f->cl > 1)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "Content-Length given %u times%s", f->cl,

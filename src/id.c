@@ -135,13 +135,11 @@ clean(
 			buf[n++] = (char)(uc - 0xff41 + 'A');
 		else if (uc > 0x20 && uc < 0x7f)
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "character %zu: '%c' is not allowed in an ID "
-			    "number",
+			    "character %zu: '%c' is not allowed in an ID number",
 			    pos, (char)uc);
 		else
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "character %zu: U+%04X is not allowed in an ID "
-			    "number",
+			    "character %zu: U+%04X is not allowed in an ID number",
 			    pos, (unsigned)uc);
 	}
 	buf[n] = '\0';
@@ -290,8 +288,7 @@ check_resident(const char *s, size_t n, time_t now, char *err, size_t errlen)
 
 	if (n == 15 && all_digits(s, n))
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "15 characters: first-generation ID number; the "
-		    "18-character number is required");
+		    "15 characters: first-generation ID number; the 18-character number is required");
 	if (n != 18)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "%zu character%s, expected 18", n, plural(n));
@@ -300,21 +297,15 @@ check_resident(const char *s, size_t n, time_t now, char *err, size_t errlen)
 	pp = num(s, 2);
 	if (pp == 81 || pp == 82)
 		return tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "region code %d (%s) is not used in mainland ID numbers; "
-		    "residence permit numbers beginning %d0000 have type "
-		    "hkmo-residence",
+		    "region code %d (%s) is not used in mainland ID numbers; residence permit numbers beginning %d0000 have type hkmo-residence",
 		    pp, pp == 81 ? "Hong Kong" : "Macao", pp);
 	if (pp == 71 || pp == 83)
 		return tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "region code %d is not used in mainland ID numbers; "
-		    "residence permit numbers of Taiwan residents begin 830000 "
-		    "and have type tw-residence",
+		    "region code %d is not used in mainland ID numbers; residence permit numbers of Taiwan residents begin 830000 and have type tw-residence",
 		    pp);
 	if (s[0] == '9')
 		return tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "region code %d is not used in mainland ID numbers; "
-		    "18-digit numbers beginning with 9 are foreign permanent "
-		    "resident IDs (type foreign-pr)",
+		    "region code %d is not used in mainland ID numbers; 18-digit numbers beginning with 9 are foreign permanent resident IDs (type foreign-pr)",
 		    pp);
 	if (!tc_province_valid(pp))
 		return tc_seterr(err, errlen, TC_ERR_RANGE,
@@ -340,8 +331,7 @@ check_residence(enum tc_id_type t, const char *s, size_t n, time_t now,
 		ok = memcmp(s, "810000", 6) == 0 || memcmp(s, "820000", 6) == 0;
 		if (!ok)
 			return tc_seterr(err, errlen, TC_ERR_RANGE,
-			    "begins %.6s: hkmo-residence numbers begin 810000 "
-			    "(Hong Kong) or 820000 (Macao)",
+			    "begins %.6s: hkmo-residence numbers begin 810000 (Hong Kong) or 820000 (Macao)",
 			    s);
 	} else if (memcmp(s, "830000", 6) != 0)
 		return tc_seterr(err, errlen, TC_ERR_RANGE,
@@ -359,8 +349,7 @@ check_hkmo_permit(const char *s, size_t n, char *err, size_t errlen)
 		    "character 1: '%c' is not H or M", s[0]);
 	if (n != 9 && n != 11)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "%zu character%s, expected 9 or 11 (H or M and 8 or 10 "
-		    "digits)",
+		    "%zu character%s, expected 9 or 11 (H or M and 8 or 10 digits)",
 		    n, plural(n));
 	if ((r = check_digits(s, 1, n, err, errlen)) != 0)
 		return r;
@@ -394,8 +383,7 @@ check_foreign_pr(const char *s, size_t n, time_t now, char *err, size_t errlen)
 	if (isupper_ascii(s[0])) {
 		if (n != 15)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "%zu character%s, expected 15 (3 letters and 12 "
-			    "digits) or 18 digits",
+			    "%zu character%s, expected 15 (3 letters and 12 digits) or 18 digits",
 			    n, plural(n));
 		for (i = 1; i < 3; i++)
 			if (!isupper_ascii(s[i]))
@@ -407,15 +395,13 @@ check_foreign_pr(const char *s, size_t n, time_t now, char *err, size_t errlen)
 	}
 	if (n != 18)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "%zu character%s, expected 18 digits or 15 (3 letters and "
-		    "12 digits)",
+		    "%zu character%s, expected 18 digits or 15 (3 letters and 12 digits)",
 		    n, plural(n));
 	if ((r = check_18_chars(s, err, errlen)) != 0)
 		return r;
 	if (s[0] != '9')
 		return tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "begins with %c: 18-digit foreign-pr numbers begin with "
-		    "9%s",
+		    "begins with %c: 18-digit foreign-pr numbers begin with 9%s",
 		    s[0],
 		    tc_province_valid(num(s, 2))
 			? " (a mainland number has type resident)"

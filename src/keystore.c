@@ -244,8 +244,7 @@ read_file(const char *dir, const char *name, size_t max, struct tc_buf *out,
 	}
 	if ((st.st_mode & 022) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_PERM,
-		    "keys/%s is mode %04o: writable by group or others; "
-		    "chmod go-w it",
+		    "keys/%s is mode %04o: writable by group or others; chmod go-w it",
 		    name, (unsigned int)(st.st_mode & 07777));
 		goto out;
 	}
@@ -266,8 +265,7 @@ read_file(const char *dir, const char *name, size_t max, struct tc_buf *out,
 			r = tc_seterr(err, errlen, TC_ERR_IO, "keys/%s: %s",
 			    name,
 			    n < 0 ? strerror(errno)
-				  : "file shrank "
-				    "while being read");
+				  : "file shrank while being read");
 			goto out;
 		}
 		out->len += (size_t)n;
@@ -425,23 +423,17 @@ read_private_key(const struct tc_keystore *ks, const char *name,
 	if ((k = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL)) ==
 	    NULL) {
 		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
-		    "keys/%s: not "
-		    "an unencrypted PEM private key",
-		    name);
+		    "keys/%s: not an unencrypted PEM private key", name);
 		goto out;
 	}
 	if (key_alg(k, &alg) != 0 || alg != want) {
 		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
-		    "keys/%s: not "
-		    "an %s key",
-		    name, tc_keyalg_name(want));
+		    "keys/%s: not an %s key", name, tc_keyalg_name(want));
 		goto out;
 	}
 	if (pub != NULL && EVP_PKEY_eq(k, pub) != 1) {
 		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
-		    "keys/%s is not "
-		    "the key of its certificate",
-		    name);
+		    "keys/%s is not the key of its certificate", name);
 		goto out;
 	}
 	*out = k;
@@ -471,9 +463,7 @@ write_private_key(
 		BIO_free(bio);
 		ERR_clear_error();
 		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
-		    "keys/%s: cannot "
-		    "encode the private key",
-		    name);
+		    "keys/%s: cannot encode the private key", name);
 	}
 	r = write_file(dir, name, p, (size_t)n, err, errlen);
 	OPENSSL_cleanse(p, (size_t)n);
@@ -496,9 +486,7 @@ write_cert(const char *dir, const char *name, X509 *x, char *err, size_t errlen)
 		BIO_free(bio);
 		ERR_clear_error();
 		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
-		    "keys/%s: cannot "
-		    "encode the certificate",
-		    name);
+		    "keys/%s: cannot encode the certificate", name);
 	}
 	r = write_file(dir, name, p, (size_t)n, err, errlen);
 	BIO_free(bio);
@@ -725,9 +713,7 @@ read_cert(const struct tc_keystore *ks, struct cert *c, const char *file,
 	if ((x = PEM_read_bio_X509(bio, NULL, no_passphrase, NULL)) == NULL) {
 		ERR_clear_error();
 		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
-		    "keys/%s: not a "
-		    "PEM certificate",
-		    file);
+		    "keys/%s: not a PEM certificate", file);
 		goto out;
 	}
 	r = cert_fill(c, x, file, err, errlen);
@@ -796,15 +782,13 @@ new_signer(const struct tc_keystore *ks, enum tc_keyalg alg, X509 *ca,
 	    cn, sizeof(cn), "talentcard credential signer %s", c->info.kid);
 	if ((r = make_cert(&x, ks->alg, k, c->kid, cn, ca, cakey, cakid, 0,
 		 now - TC_KEYSTORE_BACKDATE, na)) != 0) {
-		r = tc_seterr(err, errlen, r,
-		    "cannot make the signer "
-		    "certificate");
+		r = tc_seterr(
+		    err, errlen, r, "cannot make the signer certificate");
 		goto out;
 	}
 	if (tc_trust_cert_verify(x, cakey) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
-		    "self-check: the "
-		    "new signer certificate does not verify with the CA key");
+		    "self-check: the new signer certificate does not verify with the CA key");
 		goto out;
 	}
 	if ((r = cert_fill(c, x, c->info.cert_file, err, errlen)) != 0 ||
@@ -1016,8 +1000,7 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b, uint8_t *ca_fpr,
 	}
 	if (json_integer_value(v) != TC_KEYSTORE_VERSION) {
 		r = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
-		    "keys/keys.json:"
-		    " version %lld; this program reads version %d",
+		    "keys/keys.json: version %lld; this program reads version %d",
 		    (long long)json_integer_value(v), TC_KEYSTORE_VERSION);
 		goto out;
 	}
@@ -1047,8 +1030,7 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b, uint8_t *ca_fpr,
 	}
 	if (json_array_size(arr) > TC_KEYSTORE_MAX_SIGNERS) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "keys/keys.json: "
-		    "signers: more than %d",
+		    "keys/keys.json: signers: more than %d",
 		    TC_KEYSTORE_MAX_SIGNERS);
 		goto out;
 	}
@@ -1072,8 +1054,7 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b, uint8_t *ca_fpr,
 		if (tc_keyalg_parse(s, &alg) != 0 ||
 		    strcmp(s, tc_keyalg_name(alg)) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "keys/keys.json: %s.alg: expected \"ES256\" or "
-			    "\"SM2\"",
+			    "keys/keys.json: %s.alg: expected \"ES256\" or \"SM2\"",
 			    path);
 			goto out;
 		}
@@ -1091,8 +1072,7 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b, uint8_t *ca_fpr,
 			c->info.status = TC_SIGNER_RETIRED;
 		else {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "keys/keys.json: %s.status: expected \"current\" "
-			    "or \"retired\"",
+			    "keys/keys.json: %s.status: expected \"current\" or \"retired\"",
 			    path);
 			goto out;
 		}
@@ -1100,8 +1080,7 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b, uint8_t *ca_fpr,
 			if (memcmp(ks->signers[j].kid, c->kid,
 				sizeof(c->kid)) == 0) {
 				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "keys/keys.json: %s.kid: repeats "
-				    "signers[%zu]",
+				    "keys/keys.json: %s.kid: repeats signers[%zu]",
 				    path, j);
 				goto out;
 			}
@@ -1109,8 +1088,7 @@ parse_manifest(struct tc_keystore *ks, const struct tc_buf *b, uint8_t *ca_fpr,
 	for (i = 0; i < 2; i++)
 		if (present[i] > 0 && current[i] != 1) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "keys/keys.json: signers: %zu %s signers with "
-			    "status \"current\"; exactly one expected",
+			    "keys/keys.json: signers: %zu %s signers with status \"current\"; exactly one expected",
 			    current[i], i ? "SM2" : "ES256");
 			goto out;
 		}
@@ -1152,8 +1130,7 @@ check_dir(const char *dir, char *err, size_t errlen)
 		    err, errlen, TC_ERR_PERM, "%s is not a directory", dir);
 	if ((st.st_mode & 022) != 0)
 		return tc_seterr(err, errlen, TC_ERR_PERM,
-		    "%s is mode %04o: "
-		    "writable by group or others; chmod 700 it",
+		    "%s is mode %04o: writable by group or others; chmod 700 it",
 		    dir, (unsigned int)(st.st_mode & 07777));
 	return 0;
 }
@@ -1191,9 +1168,7 @@ check_secret_modes(const char *dir, char *err, size_t errlen)
 			    "keys/%s is a symbolic link; refused", de->d_name);
 		else if (S_ISREG(st.st_mode) && (st.st_mode & 077) != 0)
 			r = tc_seterr(err, errlen, TC_ERR_PERM,
-			    "keys/%s is mode %04o: %s by group or others; "
-			    "chmod 600 it (the key store is refused until "
-			    "then)",
+			    "keys/%s is mode %04o: %s by group or others; chmod 600 it (the key store is refused until then)",
 			    de->d_name, (unsigned int)(st.st_mode & 07777),
 			    (st.st_mode & 044) != 0	  ? "readable"
 				: (st.st_mode & 022) != 0 ? "writable"
@@ -1233,8 +1208,7 @@ tc_keystore_open(
 		goto out;
 	if (memcmp(ca_fpr, ks->ca.info.fingerprint, sizeof(ca_fpr)) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
-		    "keys/%s does "
-		    "not have the sha256 recorded in keys/%s",
+		    "keys/%s does not have the sha256 recorded in keys/%s",
 		    CA_CRT, KEYS_JSON);
 		goto out;
 	}
@@ -1246,8 +1220,7 @@ tc_keystore_open(
 		if (memcmp(fprs[i], c->info.fingerprint, sizeof(fprs[i])) !=
 		    0) {
 			r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
-			    "keys/%s "
-			    "does not have the sha256 recorded in keys/%s",
+			    "keys/%s does not have the sha256 recorded in keys/%s",
 			    c->info.cert_file, KEYS_JSON);
 			goto out;
 		}
@@ -1365,9 +1338,8 @@ tc_keystore_secret(struct tc_keystore *ks, enum tc_secret which, uint8_t *out,
 	if (outlen != n) {
 		OPENSSL_cleanse(out, outlen);
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "the %s is "
-		    "%zu bytes, not %zu",
-		    secrets[which].name, n, outlen);
+		    "the %s is %zu bytes, not %zu", secrets[which].name, n,
+		    outlen);
 	}
 	OPENSSL_cleanse(out, outlen);
 	if ((r = read_file(ks->dir, secrets[which].file, MAX_SECRET_FILE, &b,
@@ -1379,8 +1351,7 @@ tc_keystore_secret(struct tc_keystore *ks, enum tc_secret which, uint8_t *out,
 	if (tc_hex_decode((const char *)b.data, len, out, n, NULL) != 0) {
 		OPENSSL_cleanse(out, outlen);
 		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
-		    "keys/%s: "
-		    "expected %zu hex digits (%zu bytes) and a newline",
+		    "keys/%s: expected %zu hex digits (%zu bytes) and a newline",
 		    secrets[which].file, 2 * n, n);
 	}
 	tc_buf_release(&b);
@@ -1487,8 +1458,7 @@ tc_keystore_signer_alg(struct tc_keystore *ks, int cose_alg,
 		    "COSE alg %d is neither ES256 nor SM2", cose_alg);
 	if (current_index_alg(ks, alg, &i) != 0)
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "the key store has no current %s signer; run "
-		    "`tcard-keys add-signer --alg %s`",
+		    "the key store has no current %s signer; run `tcard-keys add-signer --alg %s`",
 		    tc_keyalg_name(alg),
 		    alg == TC_KEYALG_SM2 ? "sm2" : "es256");
 	if ((r = read_cert_key(ks, &ks->signers[i], NULL, &k, err, errlen)) !=
@@ -1518,16 +1488,12 @@ valid_at(const struct cert *c, const char *what, time_t now, char *err,
 	if (now < c->info.not_before) {
 		iso_time(c->info.not_before, when, sizeof(when));
 		return tc_seterr(err, errlen, TC_ERR_NOT_YET_VALID,
-		    "%s %s is "
-		    "not valid before %s",
-		    what, c->info.kid, when);
+		    "%s %s is not valid before %s", what, c->info.kid, when);
 	}
 	if (now > c->info.not_after) {
 		iso_time(c->info.not_after, when, sizeof(when));
 		return tc_seterr(err, errlen, TC_ERR_EXPIRED,
-		    "%s %s expired "
-		    "on %s",
-		    what, c->info.kid, when);
+		    "%s %s expired on %s", what, c->info.kid, when);
 	}
 	return 0;
 }
@@ -1555,21 +1521,17 @@ add_signer(struct tc_keystore *ks, enum tc_keyalg alg, int rotate, time_t now,
 	have = current_index_alg(ks, alg, &cur) == 0;
 	if (rotate && !have)
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "no current %s signer to rotate; run `tcard-keys "
-		    "add-signer --alg %s`",
+		    "no current %s signer to rotate; run `tcard-keys add-signer --alg %s`",
 		    tc_keyalg_name(alg),
 		    alg == TC_KEYALG_SM2 ? "sm2" : "es256");
 	if (!rotate && have)
 		return tc_seterr(err, errlen, TC_ERR_EXISTS,
-		    "the store already has a current %s signer (%s); use "
-		    "`tcard-keys rotate-signer --alg %s` to replace it",
+		    "the store already has a current %s signer (%s); use `tcard-keys rotate-signer --alg %s` to replace it",
 		    tc_keyalg_name(alg), ks->signers[cur].info.kid,
 		    alg == TC_KEYALG_SM2 ? "sm2" : "es256");
 	if (ks->n >= TC_KEYSTORE_MAX_SIGNERS)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "already %zu "
-		    "signers, the most a store keeps",
-		    ks->n);
+		    "already %zu signers, the most a store keeps", ks->n);
 	if ((r = valid_at(&ks->ca, "the CA", now, err, errlen)) != 0)
 		return r;
 	old = umask(077);
@@ -1588,8 +1550,7 @@ add_signer(struct tc_keystore *ks, enum tc_keyalg alg, int rotate, time_t now,
 	for (i = 0; i < ks->n; i++)
 		if (memcmp(ks->signers[i].kid, nc.kid, sizeof(nc.kid)) == 0) {
 			r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
-			    "the new "
-			    "signer's kid %s is already in the store",
+			    "the new signer's kid %s is already in the store",
 			    nc.info.kid);
 			goto out;
 		}
@@ -1683,26 +1644,21 @@ tc_keystore_export_trust(struct tc_keystore *ks, time_t now, struct tc_buf *out,
 	if ((r = tc_trust_encode(
 		 &payload, now, ks->ca.der, ks->ca.derlen, ent, n)) != 0) {
 		r = tc_seterr(err, errlen, r,
-		    "cannot encode the trust list "
-		    "(%zu signers)",
-		    n);
+		    "cannot encode the trust list (%zu signers)", n);
 		goto out;
 	}
 	if ((r = tc_cose_sign1_create(&signed_list, ck, payload.data,
 		 payload.len, err, errlen)) != 0) {
 		if (r == TC_ERR_TOO_LARGE)
 			r = tc_seterr(err, errlen, r,
-			    "the trust list of %zu "
-			    "signers does not fit in %d bytes",
+			    "the trust list of %zu signers does not fit in %d bytes",
 			    n, TC_COSE_MAX_INPUT);
 		goto out;
 	}
 	if ((r = tc_trust_load(&t, signed_list.data, signed_list.len,
 		 ks->ca.info.fingerprint, now, msg, sizeof(msg))) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
-		    "self-check of "
-		    "the trust list failed: %s",
-		    msg);
+		    "self-check of the trust list failed: %s", msg);
 		goto out;
 	}
 	r = tc_buf_put(out, signed_list.data, signed_list.len);
@@ -1735,8 +1691,7 @@ tc_keystore_export_pem(
 
 		iso_time(c->info.not_after, na, sizeof(na));
 		if ((r = tc_buf_printf(out,
-			 "# talentcard credential signer "
-			 "kid %s alg %s status %s not-after %s\n",
+			 "# talentcard credential signer kid %s alg %s status %s not-after %s\n",
 			 c->info.kid, tc_keyalg_name(c->info.alg),
 			 c->info.status == TC_SIGNER_CURRENT ? "current"
 							     : "retired",
@@ -1748,9 +1703,7 @@ tc_keystore_export_pem(
 		    (n = BIO_get_mem_data(bio, &p)) <= 0) {
 			ERR_clear_error();
 			r = tc_seterr(err, errlen, TC_ERR_CRYPTO,
-			    "keys/%s: "
-			    "cannot encode",
-			    c->info.cert_file);
+			    "keys/%s: cannot encode", c->info.cert_file);
 			goto out;
 		}
 		if ((r = tc_buf_put(out, p, (size_t)n)) != 0)
@@ -1900,8 +1853,7 @@ create_keys(struct tc_keystore *ks, time_t now, char *err, size_t errlen)
 	}
 	if (tc_trust_cert_verify(ca, cakey) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
-		    "self-check: the "
-		    "CA certificate does not verify");
+		    "self-check: the CA certificate does not verify");
 		goto out;
 	}
 	if ((r = cert_fill(&ks->ca, ca, CA_CRT, err, errlen)) != 0 ||
@@ -1959,8 +1911,7 @@ tc_keystore_create(const char *home, enum tc_keyalg alg, int force, time_t now,
 	if (holds_keys(ks->dir, found, sizeof(found))) {
 		if (!force) {
 			r = tc_seterr(err, errlen, TC_ERR_EXISTS,
-			    "%s already "
-			    "holds keys (%s); refusing to replace them",
+			    "%s already holds keys (%s); refusing to replace them",
 			    ks->dir, found);
 			goto out;
 		}

@@ -80,14 +80,12 @@ enum stmt {
 };
 
 static const char *const sql[S_N] = {
-	[S_COUNT] = "SELECT count(*) FROM uses WHERE card_no = ?1 AND "
-		    "programme = ?2 AND service = ?3 AND (?4 = '' OR option = "
-		    "?4) AND day >= ?5 AND day < ?6",
-	[S_FIND] = "SELECT id, card_no, programme, service, option "
-		   "FROM uses WHERE window = ?2 AND request_id = ?1",
-	[S_INSERT] = "INSERT INTO uses (request_id, card_no, programme, "
-		     "service, option, party, at, day, channel, window) "
-		     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_COUNT] =
+	    "SELECT count(*) FROM uses WHERE card_no = ?1 AND programme = ?2 AND service = ?3 AND (?4 = '' OR option = ?4) AND day >= ?5 AND day < ?6",
+	[S_FIND] =
+	    "SELECT id, card_no, programme, service, option FROM uses WHERE window = ?2 AND request_id = ?1",
+	[S_INSERT] =
+	    "INSERT INTO uses (request_id, card_no, programme, service, option, party, at, day, channel, window) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 };
 
 struct tc_ledger {
@@ -202,8 +200,7 @@ setup(struct tc_ledger *l, int ro, char *err, size_t errlen)
 	sqlite3_finalize(st);
 	if ((r = exec(l,
 		 ro ? "PRAGMA trusted_schema = OFF;"
-		    : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
-		      "PRAGMA trusted_schema = OFF;",
+		    : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
 		 "setting pragmas", err, errlen)) != 0 ||
 	    (r = query_int(l, "PRAGMA application_id", &app, err, errlen)) !=
 		0 ||
@@ -214,16 +211,14 @@ setup(struct tc_ledger *l, int ro, char *err, size_t errlen)
 		return r;
 	if (app != 0 && app != TC_LEDGER_APP_ID)
 		return tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s is an SQLite database of another application "
-		    "(application_id 0x%08llx), not a usage ledger",
+		    "%s is an SQLite database of another application (application_id 0x%08llx), not a usage ledger",
 		    l->path, (unsigned long long)(uint32_t)app);
 	if (app == 0 && objects != 0)
 		return tc_seterr(err, errlen, TC_ERR_DB,
 		    "%s is an SQLite database but not a usage ledger", l->path);
 	if (ro && (app != TC_LEDGER_APP_ID || version == 0))
 		return tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s is not a usage ledger (empty, or of another "
-		    "application)",
+		    "%s is not a usage ledger (empty, or of another application)",
 		    l->path);
 	if (version > LEDGER_VERSION)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
@@ -280,8 +275,7 @@ tc_ledger_check_modes(const char *path, char *msg, size_t msglen)
 			continue;
 		if (msg != NULL && msglen > 0)
 			snprintf(msg, msglen,
-			    "%s: group or others may access this file (mode "
-			    "%03o); it holds card numbers: chmod 600 it",
+			    "%s: group or others may access this file (mode %03o); it holds card numbers: chmod 600 it",
 			    name, (unsigned)(st.st_mode & 0777));
 		return 1;
 	}
@@ -514,8 +508,7 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 	if (((o != NULL ? o->channels : s->channels) & q->channel) == 0) {
 		if (q->channel == TC_CHANNEL_QR)
 			refuse(res, TC_REDEEM_WRONG_CHANNEL,
-			    "%s needs the physical card; the e-card is not "
-			    "accepted",
+			    "%s needs the physical card; the e-card is not accepted",
 			    q->service);
 		else
 			refuse(res, TC_REDEEM_WRONG_CHANNEL,
@@ -553,8 +546,7 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 				sqlite3_reset(st);
 				res->use_id = 0;
 				refuse(res, TC_REDEEM_REQID_REUSED,
-				    "request id %s was used at this window "
-				    "for another card or service",
+				    "request id %s was used at this window for another card or service",
 				    q->request_id);
 				return 0;
 			}
@@ -601,8 +593,7 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 				    sizeof(res->exclusive_with), "%s",
 				    g->services.v[i]);
 				refuse(res, TC_REDEEM_EXCLUSIVE_USED,
-				    "%s was used in this period; it excludes "
-				    "%s",
+				    "%s was used in this period; it excludes %s",
 				    g->services.v[i], q->service);
 				return 0;
 			}
@@ -673,14 +664,12 @@ run(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 		    "redeem: the party must be 1 to 1000 people");
 	if (rec && !token_ok(q->request_id, TC_LEDGER_REQID_MAX))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "redeem: the request id must be 1 to %d characters of "
-		    "A-Z a-z 0-9 . _ : -",
+		    "redeem: the request id must be 1 to %d characters of A-Z a-z 0-9 . _ : -",
 		    TC_LEDGER_REQID_MAX);
 	if (rec && q->window != NULL && *q->window != '\0' &&
 	    !token_ok(q->window, TC_LEDGER_WINDOW_MAX))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "redeem: the window name must be 1 to %d characters of "
-		    "A-Z a-z 0-9 . _ : -",
+		    "redeem: the window name must be 1 to %d characters of A-Z a-z 0-9 . _ : -",
 		    TC_LEDGER_WINDOW_MAX);
 	pthread_mutex_lock(&l->mu);
 	rc = sqlite3_exec(
@@ -751,11 +740,7 @@ tc_ledger_report(struct tc_ledger *l, const char *programme,
 	}
 	pthread_mutex_lock(&l->mu);
 	rc = sqlite3_prepare_v2(l->db,
-	    "SELECT id, request_id, card_no, programme, service, option, "
-	    "party, at, channel, window FROM uses WHERE day >= ?1 AND "
-	    "day < ?2 AND (?3 IS NULL OR programme = ?3) AND (?4 IS NULL OR "
-	    "service = ?4) AND (?5 IS NULL OR option = ?5) AND (?6 IS NULL "
-	    "OR card_no = ?6) ORDER BY id",
+	    "SELECT id, request_id, card_no, programme, service, option, party, at, channel, window FROM uses WHERE day >= ?1 AND day < ?2 AND (?3 IS NULL OR programme = ?3) AND (?4 IS NULL OR service = ?4) AND (?5 IS NULL OR option = ?5) AND (?6 IS NULL OR card_no = ?6) ORDER BY id",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		r = dberr(l, rc, "preparing the report", err, errlen);

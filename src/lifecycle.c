@@ -313,12 +313,7 @@ text_ok(const char *s, size_t max, const char *what, char *err, size_t errlen)
 /* Reading cards. */
 
 #define CARD_SELECT                                                            \
-	"SELECT c.serial, c.card_no, c.holder_id, c.programme, c.tier, "       \
-	"c.status, c.issued_at, c.expires_at, c.principal_serial, "            \
-	"c.relation, c.status_at, c.status_reason, c.status_cascade, "         \
-	"c.renewals, c.replaces_serial, (SELECT r.serial FROM cards r "        \
-	"WHERE r.replaces_serial = c.serial), h.id_type, h.id_masked, "        \
-	"h.name FROM cards c JOIN holders h ON h.id = c.holder_id "
+	"SELECT c.serial, c.card_no, c.holder_id, c.programme, c.tier, c.status, c.issued_at, c.expires_at, c.principal_serial, c.relation, c.status_at, c.status_reason, c.status_cascade, c.renewals, c.replaces_serial, (SELECT r.serial FROM cards r WHERE r.replaces_serial = c.serial), h.id_type, h.id_masked, h.name FROM cards c JOIN holders h ON h.id = c.holder_id "
 
 static int
 card_row(sqlite3_stmt *st, struct tc_card_state *c)
@@ -392,8 +387,7 @@ tc_lifecycle_card_get(struct tc_registry *reg, int64_t serial,
 	if (rc == SQLITE_ROW) {
 		if ((r = card_row(st, out)) != 0)
 			tc_seterr(err, errlen, r,
-			    "card %lld: a stored field has the wrong type or "
-			    "size",
+			    "card %lld: a stored field has the wrong type or size",
 			    (long long)serial);
 	} else if (rc == SQLITE_DONE)
 		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
@@ -459,9 +453,7 @@ tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	snprintf(sql, sizeof(sql),
-	    "%s WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR "
-	    "c.programme = ?2) AND (?3 IS NULL OR c.principal_serial = ?3) "
-	    "ORDER BY c.serial",
+	    "%s WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.programme = ?2) AND (?3 IS NULL OR c.principal_serial = ?3) ORDER BY c.serial",
 	    CARD_SELECT);
 	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
 		return r;
@@ -476,8 +468,7 @@ tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (card_row(st, &c) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "card %lld: a stored field has the wrong type or "
-			    "size",
+			    "card %lld: a stored field has the wrong type or size",
 			    (long long)sqlite3_column_int64(st, 0));
 			break;
 		}
@@ -532,10 +523,7 @@ subcards(struct tc_registry *reg, int64_t principal, struct cards *out,
 /* Changes. */
 
 #define CHANGE_CHAIN                                                           \
-	"WITH RECURSIVE chain(s, depth) AS (SELECT ?1, 0 UNION SELECT "        \
-	"c.replaces_serial, chain.depth + 1 FROM cards c JOIN chain ON "       \
-	"c.serial = chain.s WHERE c.replaces_serial IS NOT NULL AND "          \
-	"chain.depth < 1000) "
+	"WITH RECURSIVE chain(s, depth) AS (SELECT ?1, 0 UNION SELECT c.replaces_serial, chain.depth + 1 FROM cards c JOIN chain ON c.serial = chain.s WHERE c.replaces_serial IS NOT NULL AND chain.depth < 1000) "
 
 static int
 change_row(sqlite3_stmt *st, struct tc_card_change *ch)
@@ -579,17 +567,14 @@ tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_reg_prepare(reg,
 		 CHANGE_CHAIN
-		 "SELECT id, serial, kind, value, uscc, effective, "
-		 "reported_at, days, late FROM card_changes WHERE "
-		 "serial IN (SELECT s FROM chain) ORDER BY id",
+		 "SELECT id, serial, kind, value, uscc, effective, reported_at, days, late FROM card_changes WHERE serial IN (SELECT s FROM chain) ORDER BY id",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, serial);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (change_row(st, &ch) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "card change %lld: a stored field has the wrong "
-			    "type or size",
+			    "card change %lld: a stored field has the wrong type or size",
 			    (long long)sqlite3_column_int64(st, 0));
 			break;
 		}
@@ -615,10 +600,8 @@ tc_lifecycle_last_employer(struct tc_registry *reg, int64_t serial, char **name,
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*name = *uscc = NULL;
 	if ((r = tc_reg_prepare(reg,
-		 CHANGE_CHAIN "SELECT value, uscc FROM card_changes WHERE "
-			      "serial IN (SELECT s FROM chain) AND kind = "
-			      "'employer' ORDER BY effective DESC, id DESC "
-			      "LIMIT 1",
+		 CHANGE_CHAIN
+		 "SELECT value, uscc FROM card_changes WHERE serial IN (SELECT s FROM chain) AND kind = 'employer' ORDER BY effective DESC, id DESC LIMIT 1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, serial);
@@ -708,21 +691,17 @@ refuse(struct tc_registry *reg, const struct tc_card_state *c, time_t now,
 	switch (effective(c, now)) {
 	case TC_CARD_REVOKED:
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "card %s is revoked (%s) since %s; a revoked card cannot "
-		    "%s%s%s",
+		    "card %s is revoked (%s) since %s; a revoked card cannot %s%s%s",
 		    g, why, since, verb, sep, hint);
 	case TC_CARD_SUSPENDED:
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "card %s is suspended (%s) since %s; a suspended card "
-		    "cannot %s%s%s",
+		    "card %s is suspended (%s) since %s; a suspended card cannot %s%s%s",
 		    g, why, since, verb, sep, hint);
 	case TC_CARD_EXPIRED:
 		tc_lifecycle_date(c->card.expires_at, since);
 		if (c->card.status != TC_CARD_EXPIRED)
 			return tc_seterr(err, errlen, TC_ERR_STATE,
-			    "card %s expired on %s (still recorded as %s "
-			    "until the expiry sweep runs); an expired card "
-			    "cannot %s%s%s",
+			    "card %s expired on %s (still recorded as %s until the expiry sweep runs); an expired card cannot %s%s%s",
 			    g, since, tc_card_status_name(c->card.status), verb,
 			    sep, hint);
 		return tc_seterr(err, errlen, TC_ERR_STATE,
@@ -731,8 +710,7 @@ refuse(struct tc_registry *reg, const struct tc_card_state *c, time_t now,
 	case TC_CARD_ISSUED:
 		tc_lifecycle_date(c->card.expires_at - 1, since);
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "card %s is issued and valid through %s; an issued card "
-		    "cannot %s%s%s",
+		    "card %s is issued and valid through %s; an issued card cannot %s%s%s",
 		    g, since, verb, sep, hint);
 	}
 	return tc_seterr(err, errlen, TC_ERR_STATE, "card %s is in state %s", g,
@@ -755,8 +733,7 @@ programme_of(const struct tc_lifecycle *lc, const struct tc_card_state *c,
 		    grouped(c->card.card_no, g), c->card.programme);
 	if (t != NULL && (*t = tc_programme_tier(*p, c->card.tier)) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "card %s has tier '%s', which programme %s does not "
-		    "define",
+		    "card %s has tier '%s', which programme %s does not define",
 		    grouped(c->card.card_no, g), c->card.tier, (*p)->id);
 	return 0;
 }
@@ -908,8 +885,7 @@ set_status(const struct tc_lifecycle *lc, int64_t serial, enum tc_card_status s,
 	int r;
 
 	if ((r = tc_reg_prepare(lc->reg,
-		 "UPDATE cards SET status = ?2, status_at = ?3, status_reason "
-		 "= ?4, status_cascade = ?5 WHERE serial = ?1",
+		 "UPDATE cards SET status = ?2, status_at = ?3, status_reason = ?4, status_cascade = ?5 WHERE serial = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, serial);
@@ -929,8 +905,7 @@ set_expiry(const struct tc_lifecycle *lc, int64_t serial, time_t expires,
 	int r;
 
 	if ((r = tc_reg_prepare(lc->reg,
-		 "UPDATE cards SET expires_at = ?2, renewals = renewals + ?3 "
-		 "WHERE serial = ?1",
+		 "UPDATE cards SET expires_at = ?2, renewals = renewals + ?3 WHERE serial = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, serial);
@@ -1015,9 +990,7 @@ tc_lifecycle_renew(const struct tc_lifecycle *lc, int64_t serial, int months,
 			snprintf(mainc.card.card_no, sizeof(mainc.card.card_no),
 			    "%s", "?");
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "card %s is a sub-card (%s) of card %s: it has the "
-		    "validity "
-		    "of its main card and is renewed with it; renew card %s",
+		    "card %s is a sub-card (%s) of card %s: it has the validity of its main card and is renewed with it; renew card %s",
 		    g, c.card.relation, grouped(mainc.card.card_no, gm), gm);
 	}
 	switch (effective(&c, lc->now)) {
@@ -1038,32 +1011,26 @@ tc_lifecycle_renew(const struct tc_lifecycle *lc, int64_t serial, int months,
 	tc_lifecycle_renewal_rule(p, t, &rule);
 	if (!rule.allowed)
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "programme %s provides no renewal of %s cards: card %s "
-		    "lapses at the end of its %d-month term (%s); the holder "
-		    "may make a new application",
+		    "programme %s provides no renewal of %s cards: card %s lapses at the end of its %d-month term (%s); the holder may make a new application",
 		    p->id, t->id, g, t->validity.default_months,
 		    t->validity.cite.source != NULL ? t->validity.cite.source
 						    : "programme file");
 	if (rule.limit >= 0 && c.renewals >= rule.limit)
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "card %s was already extended %d time%s; a %s card of "
-		    "programme %s may be extended only %d time%s, by %d "
-		    "months (%s)%s",
+		    "card %s was already extended %d time%s; a %s card of programme %s may be extended only %d time%s, by %d months (%s)%s",
 		    g, c.renewals, c.renewals == 1 ? "" : "s", t->id, p->id,
 		    rule.limit, rule.limit == 1 ? "" : "s", rule.months,
 		    t->validity.cite.source != NULL ? t->validity.cite.source
 						    : "programme file",
 		    t->converts_to.n > 0
-			? ": convert it to a higher tier or make a new "
-			  "application"
+			? ": convert it to a higher tier or make a new application"
 			: ": the holder must make a new application");
 	opens = c.card.expires_at - (time_t)rule.window_days * DAY;
 	if (lc->now < opens) {
 		local_minute(opens, d1);
 		local_minute(c.card.expires_at, d2);
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "card %s cannot be renewed yet: renewal opens on %s, %d "
-		    "days before the card expires on %s (%s)",
+		    "card %s cannot be renewed yet: renewal opens on %s, %d days before the card expires on %s (%s)",
 		    g, d1, rule.window_days, d2,
 		    rule.window_assumed
 			? "default window: the programme states none"
@@ -1075,13 +1042,11 @@ tc_lifecycle_renew(const struct tc_lifecycle *lc, int64_t serial, int months,
 		if (months < 0 || !t->validity.set_at_approval ||
 		    rule.limit >= 0)
 			return tc_seterr(err, errlen, TC_ERR_RANGE,
-			    "the term of a %s card is fixed at %d months: "
-			    "it cannot be chosen",
+			    "the term of a %s card is fixed at %d months: it cannot be chosen",
 			    t->id, rule.months);
 		if (months > t->validity.max_months)
 			return tc_seterr(err, errlen, TC_ERR_RANGE,
-			    "%d months is more than the %d months a %s card "
-			    "may run",
+			    "%d months is more than the %d months a %s card may run",
 			    months, t->validity.max_months, t->id);
 		rule.months = months;
 	}
@@ -1180,8 +1145,7 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 	}
 	if (kind == TC_CHANGE_EMPLOYER && c.card.principal_serial != 0)
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "card %s is a sub-card (%s): its holder's employer is not "
-		    "part of it; report employer changes on the main card",
+		    "card %s is a sub-card (%s): its holder's employer is not part of it; report employer changes on the main card",
 		    g, c.card.relation);
 	if ((r = programme_of(lc, &c, &p, NULL, err, errlen)) != 0)
 		return r;
@@ -1189,17 +1153,14 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 	tc_lifecycle_date(lc->now, today);
 	if (days < 0)
 		return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
-		    "the change date %s is after today (%s): a change is "
-		    "reported once it has happened",
+		    "the change date %s is after today (%s): a change is reported once it has happened",
 		    effective_date, today);
 	if (days > 1000000)
 		days = 1000000;
 	limit = &p->guards.change_report_days;
 	late = limit->set && days > limit->value;
 	if ((r = tc_reg_prepare(lc->reg,
-		 "INSERT INTO card_changes (serial, kind, value, uscc, "
-		 "effective, reported_at, days, late) VALUES (?1, ?2, ?3, ?4, "
-		 "?5, ?6, ?7, ?8)",
+		 "INSERT INTO card_changes (serial, kind, value, uscc, effective, reported_at, days, late) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, serial);
@@ -1229,9 +1190,7 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 	res->late = late;
 	if (late)
 		snprintf(res->warning, sizeof(res->warning),
-		    "the %s change of %s was reported %lld days after it took "
-		    "effect; programme %s requires a report within %lld days "
-		    "(%s). Recorded as late.",
+		    "the %s change of %s was reported %lld days after it took effect; programme %s requires a report within %lld days (%s). Recorded as late.",
 		    tc_change_kind_name(kind), effective_date, (long long)days,
 		    p->id, limit->value,
 		    limit->cite.source != NULL ? limit->cite.source
@@ -1259,8 +1218,7 @@ move_subcards(const struct tc_lifecycle *lc, const struct tc_card_state *from,
 		    s->card.status != TC_CARD_SUSPENDED)
 			continue;
 		if ((r = tc_reg_prepare(lc->reg,
-			 "UPDATE cards SET principal_serial = ?2 WHERE serial "
-			 "= ?1",
+			 "UPDATE cards SET principal_serial = ?2 WHERE serial = ?1",
 			 &st, err, errlen)) != 0)
 			break;
 		sqlite3_bind_int64(st, 1, s->card.serial);
@@ -1335,8 +1293,7 @@ tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
 	if ((r = tc_registry_card_add(lc->reg, &nc, err, errlen)) != 0)
 		return r;
 	if ((r = tc_reg_prepare(lc->reg,
-		 "UPDATE cards SET renewals = ?2, replaces_serial = ?3, "
-		 "status_at = ?4 WHERE serial = ?1",
+		 "UPDATE cards SET renewals = ?2, replaces_serial = ?3, status_at = ?4 WHERE serial = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, ns);
@@ -1446,9 +1403,7 @@ tc_lifecycle_reinstate(const struct tc_lifecycle *lc, int64_t serial,
 			grouped(c.card.card_no, g);
 			grouped(m.card.card_no, gm);
 			return tc_seterr(err, errlen, TC_ERR_STATE,
-			    "card %s is a sub-card of card %s, which is %s: a "
-			    "sub-card is valid only while its main card is; "
-			    "%s",
+			    "card %s is a sub-card of card %s, which is %s: a sub-card is valid only while its main card is; %s",
 			    g, gm, tc_card_status_name(effective(&m, lc->now)),
 			    effective(&m, lc->now) == TC_CARD_SUSPENDED
 				? "reinstate the main card first"
@@ -1506,9 +1461,7 @@ bar_the_employer(const struct tc_lifecycle *lc, const struct tc_card_state *c,
 	if (emp == NULL) {
 		free(uscc);
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "no employer is known for card %s (no application of "
-		    "this registry issued it and no employer change was "
-		    "reported): record it with 'change --employer' first",
+		    "no employer is known for card %s (no application of this registry issued it and no employer change was reported): record it with 'change --employer' first",
 		    grouped(c->card.card_no, g));
 	}
 	tc_lifecycle_date(today, since);
@@ -1569,8 +1522,7 @@ tc_lifecycle_revoke(const struct tc_lifecycle *lc, int64_t serial,
 	if (bar_employer) {
 		if (!fraud)
 			return tc_seterr(err, errlen, TC_ERR_POLICY,
-			    "an employer is barred only for fraud, not for "
-			    "'%s'",
+			    "an employer is barred only for fraud, not for '%s'",
 			    reason);
 		if (!bar->set || bar->value <= 0 || bar->value > 100)
 			return tc_seterr(err, errlen, TC_ERR_POLICY,
@@ -1705,8 +1657,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		return r;
 	if (relation == TC_REL_HOLDER || strcmp(relname, "unknown") == 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "a sub-card is for a spouse, child, parent or "
-		    "parent-in-law");
+		    "a sub-card is for a spouse, child, parent or parent-in-law");
 	if (rel == NULL || rel->id_number == NULL)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "the relative's ID document is missing");
@@ -1727,8 +1678,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 	grouped(c.card.card_no, g);
 	if (c.card.principal_serial != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
-		    "card %s is itself a sub-card (%s): sub-cards hang on a "
-		    "main card",
+		    "card %s is itself a sub-card (%s): sub-cards hang on a main card",
 		    g, c.card.relation);
 		goto out;
 	}
@@ -1749,8 +1699,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 			    relname);
 		else
 			r = tc_seterr(err, errlen, TC_ERR_POLICY,
-			    "card %s is a %s card: programme %s gives "
-			    "sub-cards for a %s only to %s cards (%s)",
+			    "card %s is a %s card: programme %s gives sub-cards for a %s only to %s cards (%s)",
 			    g, c.card.tier, p->id, relname,
 			    principal_list(p, relation, tiers, sizeof(tiers)),
 			    sub_cite(p, relation));
@@ -1763,9 +1712,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 			d = rel->birth_d;
 			if (!tc_date_valid(y, m, d)) {
 				r = tc_seterr(err, errlen, TC_ERR_POLICY,
-				    "a %s sub-card is for minors only, and a "
-				    "%s number carries no birth date: give the "
-				    "birth date",
+				    "a %s sub-card is for minors only, and a %s number carries no birth date: give the birth date",
 				    st->id, tc_id_type_name(rel->id_type));
 				goto out;
 			}
@@ -1773,8 +1720,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		age = tc_lifecycle_age(y, m, d, lc->now);
 		if (age < 0 || age >= TC_LIFECYCLE_ADULT_AGE) {
 			r = tc_seterr(err, errlen, TC_ERR_POLICY,
-			    "the %s is %d years old: sub-card tier %s of "
-			    "programme %s is for minors (under %d) only (%s)",
+			    "the %s is %d years old: sub-card tier %s of programme %s is for minors (under %d) only (%s)",
 			    relname, age, st->id, p->id, TC_LIFECYCLE_ADULT_AGE,
 			    st->cite.source != NULL ? st->cite.source
 						    : "programme file");
@@ -1790,8 +1736,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		goto out;
 	if (holder == c.card.holder_id) {
 		r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "%s is the holder of card %s: a sub-card is for a "
-		    "relative",
+		    "%s is the holder of card %s: a sub-card is for a relative",
 		    masked, g);
 		goto out;
 	}
@@ -1949,9 +1894,7 @@ tc_lifecycle_expire(
 		return r;
 	/* Main cards past their expiry, and their live sub-cards. */
 	if ((r = serials(lc->reg,
-		 "SELECT serial FROM cards WHERE status IN ('issued', "
-		 "'suspended') AND expires_at <= ?1 AND principal_serial IS "
-		 "NULL ORDER BY serial",
+		 "SELECT serial FROM cards WHERE status IN ('issued', 'suspended') AND expires_at <= ?1 AND principal_serial IS NULL ORDER BY serial",
 		 lc->now, &v, &nv, err, errlen)) != 0)
 		return r;
 	for (i = 0; i < nv && r == 0; i++) {
@@ -1984,10 +1927,7 @@ tc_lifecycle_expire(
 	 * that expired before this sweep.
 	 */
 	if ((r = serials(lc->reg,
-		 "SELECT s.serial FROM cards s JOIN cards m ON m.serial = "
-		 "s.principal_serial WHERE s.status IN ('issued', "
-		 "'suspended') AND (s.expires_at <= ?1 OR m.status = "
-		 "'expired') ORDER BY s.serial",
+		 "SELECT s.serial FROM cards s JOIN cards m ON m.serial = s.principal_serial WHERE s.status IN ('issued', 'suspended') AND (s.expires_at <= ?1 OR m.status = 'expired') ORDER BY s.serial",
 		 lc->now, &v, &nv, err, errlen)) != 0)
 		return r;
 	for (i = 0; i < nv; i++) {

@@ -373,8 +373,7 @@ get_table(struct tc_cbor_rd *rd, const char *what, tc_lookup_name_t *tab,
 			return r;
 		if (!name_ok(p, len))
 			return tc_seterr(rd->err, rd->errlen, TC_ERR_MALFORMED,
-			    "lookup header byte %zu: %s %llu is not 1 to %d "
-			    "printable ASCII characters",
+			    "lookup header byte %zu: %s %llu is not 1 to %d printable ASCII characters",
 			    at, what, (unsigned long long)i, TC_CARD_TEXT_MAX);
 		memcpy(tab[i], p, len);
 		tab[i][len] = '\0';
@@ -382,8 +381,7 @@ get_table(struct tc_cbor_rd *rd, const char *what, tc_lookup_name_t *tab,
 			if (strcmp(tab[j], tab[i]) == 0)
 				return tc_seterr(rd->err, rd->errlen,
 				    TC_ERR_MALFORMED,
-				    "lookup header byte %zu: %s %llu repeats "
-				    "%llu",
+				    "lookup header byte %zu: %s %llu repeats %llu",
 				    at, what, (unsigned long long)i,
 				    (unsigned long long)j);
 	}
@@ -434,8 +432,7 @@ get_files(struct tc_cbor_rd *rd, struct file *files, size_t *count)
 			return r;
 		if (m != 2)
 			return tc_seterr(rd->err, rd->errlen, TC_ERR_MALFORMED,
-			    "lookup header byte %zu: a file entry of %llu "
-			    "items (2 expected)",
+			    "lookup header byte %zu: a file entry of %llu items (2 expected)",
 			    at, (unsigned long long)m);
 		at = rd->c.off;
 		if ((r = tc_cbor_get_str(rd, TC_CBOR_TSTR, "file name",
@@ -443,8 +440,7 @@ get_files(struct tc_cbor_rd *rd, struct file *files, size_t *count)
 			return r;
 		if (!file_name_ok(p, len))
 			return tc_seterr(rd->err, rd->errlen, TC_ERR_MALFORMED,
-			    "lookup header byte %zu: file %llu is not "
-			    "programmes/NAME.json",
+			    "lookup header byte %zu: file %llu is not programmes/NAME.json",
 			    at, (unsigned long long)i);
 		memcpy(files[i].name, p, len);
 		files[i].name[len] = '\0';
@@ -452,8 +448,7 @@ get_files(struct tc_cbor_rd *rd, struct file *files, size_t *count)
 			if (strcmp(files[j].name, files[i].name) == 0)
 				return tc_seterr(rd->err, rd->errlen,
 				    TC_ERR_MALFORMED,
-				    "lookup header byte %zu: file %llu "
-				    "repeats %llu",
+				    "lookup header byte %zu: file %llu repeats %llu",
 				    at, (unsigned long long)i,
 				    (unsigned long long)j);
 		at = rd->c.off;
@@ -549,8 +544,7 @@ parse_sig(struct tc_lookup *lk, const uint8_t *sig, size_t siglen,
 		goto out;
 	if (len != strlen(want) || memcmp(p, want, len) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "lookup header: the data file of snapshot %llu must be "
-		    "named %s",
+		    "lookup header: the data file of snapshot %llu must be named %s",
 		    (unsigned long long)in->seq, want);
 		goto out;
 	}
@@ -585,8 +579,7 @@ parse_sig(struct tc_lookup *lk, const uint8_t *sig, size_t siglen,
 		goto out;
 	if (v != TC_NAME_NORM_VERSION) {
 		r = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
-		    "lookup header: names normalised by rules %llu; this "
-		    "program has rules %d",
+		    "lookup header: names normalised by rules %llu; this program has rules %d",
 		    (unsigned long long)v, TC_NAME_NORM_VERSION);
 		goto out;
 	}
@@ -639,16 +632,14 @@ check_data(struct tc_lookup *lk, char *err, size_t errlen)
 		return tc_seterr(err, errlen, TC_ERR_CRYPTO, "SHA-256 failed");
 	if (CRYPTO_memcmp(sha, in->data_sha256, SHA_LEN) != 0)
 		return tc_seterr(err, errlen, TC_ERR_BAD_SIGNATURE,
-		    "%s does not have the SHA-256 that %s signs (altered, or "
-		    "from another publish)",
+		    "%s does not have the SHA-256 that %s signs (altered, or from another publish)",
 		    in->data_name, TC_BUNDLE_LOOKUP_SIG);
 	p = lk->mem;
 	if (memcmp(p, MAGIC, 8) != 0 || p[8] != TC_LOOKUP_VERSION ||
 	    p[9] != TC_LOOKUP_RECORD_LEN || p[10] != 0 || p[11] != 0 ||
 	    get32(p + 12) != in->count)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "%s: the 16-byte header is not %s, version %d, records of "
-		    "%d bytes, count %llu",
+		    "%s: the 16-byte header is not %s, version %d, records of %d bytes, count %llu",
 		    in->data_name, MAGIC, TC_LOOKUP_VERSION,
 		    TC_LOOKUP_RECORD_LEN, (unsigned long long)in->count);
 	lk->rec = p + TC_LOOKUP_HEADER_LEN;
@@ -662,8 +653,7 @@ check_data(struct tc_lookup *lk, char *err, size_t errlen)
 		    p[R_TIER] >= lk->ntier || p[R_ZERO] != 0 ||
 		    exp > (uint64_t)INT64_MAX / 2)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "%s: record %llu (byte %llu) is out of order or "
-			    "holds a bad serial, status, index or expiry",
+			    "%s: record %llu (byte %llu) is out of order or holds a bad serial, status, index or expiry",
 			    in->data_name, (unsigned long long)i,
 			    (unsigned long long)(TC_LOOKUP_HEADER_LEN +
 				i * TC_LOOKUP_RECORD_LEN));
@@ -1147,8 +1137,7 @@ tc_lookup_builder_add(struct tc_lookup_builder *b,
 	if (e->card_no == NULL || !is_cardno(e->card_no) ||
 	    tc_cardno_parse(e->card_no, NULL, &serial, norm, NULL, 0) != 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "lookup builder: card number %.20s is not 16 digits with "
-		    "a valid check digit",
+		    "lookup builder: card number %.20s is not 16 digits with a valid check digit",
 		    e->card_no != NULL ? e->card_no : "(null)");
 	if (e->status < TC_CARD_ISSUED || e->status > TC_CARD_EXPIRED ||
 	    e->expires_at < 0 || (uint64_t)e->expires_at > INT64_MAX / 2)
@@ -1198,8 +1187,7 @@ tc_lookup_builder_add_file(struct tc_lookup_builder *b, const char *name,
 	n = strlen(name);
 	if (!file_name_ok((const uint8_t *)name, n))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "lookup builder: file name %.80s is not "
-		    "programmes/NAME.json (NAME: a-z 0-9 . _ -, at most 35)",
+		    "lookup builder: file name %.80s is not programmes/NAME.json (NAME: a-z 0-9 . _ -, at most 35)",
 		    name);
 	for (i = 0; i < b->nfiles; i++)
 		if (strcmp(b->files[i].name, name) == 0)

@@ -115,8 +115,7 @@ pass_chars(const uint8_t *s, size_t len, uint32_t *a, size_t *na, char *err,
 		k = u8_mbtouc(&c, s + off, len - off);
 		if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "byte offset %zu: control character U+%04X is not "
-			    "allowed in a name",
+			    "byte offset %zu: control character U+%04X is not allowed in a name",
 			    off, (unsigned)c);
 		if (is_ignorable(c)) {
 			off += (size_t)k;
@@ -124,8 +123,7 @@ pass_chars(const uint8_t *s, size_t len, uint32_t *a, size_t *na, char *err,
 		}
 		if (uc_is_general_category(c, UC_CATEGORY_Cf))
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "byte offset %zu: format character U+%04X is not "
-			    "allowed in a name",
+			    "byte offset %zu: format character U+%04X is not allowed in a name",
 			    off, (unsigned)c);
 		if (c >= 0xff01 && c <= 0xff5e)
 			c -= 0xff01 - 0x21;

@@ -22,8 +22,7 @@
 #include "tcard/role.h"
 
 #define COLUMNS                                                                \
-	"id, name, roles, pass_hash, disabled, failed_logins, locked_until, "  \
-	"created_at, pass_changed_at"
+	"id, name, roles, pass_hash, disabled, failed_logins, locked_until, created_at, pass_changed_at"
 
 /* A row as read, with the hash, which never leaves this file. */
 struct row {
@@ -52,15 +51,12 @@ tc_operator_name_check(const char *name, char *err, size_t errlen)
 		if (i > 0 && (c == '.' || c == '_' || c == '-'))
 			continue;
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "operator name: character %zu is not allowed (names use "
-		    "a-z, 0-9, '.', '_' and '-', and start with a letter or "
-		    "digit)",
+		    "operator name: character %zu is not allowed (names use a-z, 0-9, '.', '_' and '-', and start with a letter or digit)",
 		    i + 1);
 	}
 	if (strcmp(name, "system") == 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "'system' is reserved for the audit entries of the "
-		    "programs themselves");
+		    "'system' is reserved for the audit entries of the programs themselves");
 	return 0;
 }
 
@@ -123,8 +119,7 @@ get_row(struct tc_registry *reg, const char *name, struct row *rw, char *err,
 	if (rc == SQLITE_ROW) {
 		if ((r = read_row(st, rw)) != 0)
 			tc_seterr(err, errlen, r,
-			    "operator %s: a stored field has the wrong type, "
-			    "size or an unknown role",
+			    "operator %s: a stored field has the wrong type, size or an unknown role",
 			    name);
 	} else if (rc == SQLITE_DONE)
 		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
@@ -198,8 +193,7 @@ tc_registry_operator_list(struct tc_registry *reg,
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((r = read_row(st, &rw)) != 0) {
 			tc_seterr(err, errlen, r,
-			    "operator row %lld: a stored field has the wrong "
-			    "type, size or an unknown role",
+			    "operator row %lld: a stored field has the wrong type, size or an unknown role",
 			    (long long)sqlite3_column_int64(st, 0));
 			goto out;
 		}
@@ -243,8 +237,7 @@ tc_registry_operator_add(struct tc_registry *reg, const char *name,
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "operator %s: %s", name, msg);
 	if ((r = tc_reg_prepare(reg,
-		 "INSERT INTO operators (name, roles, pass_hash, created_at, "
-		 "pass_changed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+		 "INSERT INTO operators (name, roles, pass_hash, created_at, pass_changed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -279,10 +272,7 @@ other_admins(
 	int rc, r;
 
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT count(*) FROM operators WHERE id <> ?1 AND disabled = "
-		 "0 "
-		 "AND pass_hash IS NOT NULL AND "
-		 "instr(',' || roles || ',', ',admin,') > 0",
+		 "SELECT count(*) FROM operators WHERE id <> ?1 AND disabled = 0 AND pass_hash IS NOT NULL AND instr(',' || roles || ',', ',admin,') > 0",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, id);
@@ -324,9 +314,7 @@ tc_registry_operator_set_disabled(struct tc_registry *reg, const char *name,
 			return r;
 		if (admins == 0)
 			return tc_seterr(err, errlen, TC_ERR_POLICY,
-			    "operator %s is the last enabled admin with a "
-			    "passphrase; add another admin first, or nobody "
-			    "could manage operators any more",
+			    "operator %s is the last enabled admin with a passphrase; add another admin first, or nobody could manage operators any more",
 			    name);
 	}
 	if ((r = tc_reg_prepare(reg,
@@ -363,8 +351,7 @@ tc_registry_operator_set_pass_hash(struct tc_registry *reg, const char *name,
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "operator %s: %s", name, msg);
 	if ((r = tc_reg_prepare(reg,
-		 "UPDATE operators SET pass_hash = ?2, pass_changed_at = ?3, "
-		 "failed_logins = 0, locked_until = 0 WHERE name = ?1",
+		 "UPDATE operators SET pass_hash = ?2, pass_changed_at = ?3, failed_logins = 0, locked_until = 0 WHERE name = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -393,8 +380,7 @@ set_state(struct tc_registry *reg, int64_t id, int failed, time_t locked,
 	int rc, r;
 
 	if ((r = tc_reg_prepare(reg,
-		 "UPDATE operators SET failed_logins = ?2, locked_until = ?3 "
-		 "WHERE id = ?1",
+		 "UPDATE operators SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, id);
@@ -530,8 +516,7 @@ tc_registry_operator_auth(struct tc_registry *reg, const char *name,
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if (reg->in_tx || !sqlite3_get_autocommit(reg->db))
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "authenticate before tc_registry_begin: sign-in failures "
-		    "are recorded in transactions of their own");
+		    "authenticate before tc_registry_begin: sign-in failures are recorded in transactions of their own");
 	if (tc_operator_name_check(name, NULL, 0) != 0) {
 		r = tc_passhash_dummy(pass);
 		goto refuse;
@@ -560,9 +545,7 @@ tc_registry_operator_auth(struct tc_registry *reg, const char *name,
 	}
 	if (r == TC_ERR_MALFORMED) {
 		tc_seterr(err, errlen, r,
-		    "operator %s: the stored passphrase hash is not valid "
-		    "(%s); "
-		    "the row was altered: an admin must set a new passphrase",
+		    "operator %s: the stored passphrase hash is not valid (%s); the row was altered: an admin must set a new passphrase",
 		    name, msg);
 		goto out;
 	}

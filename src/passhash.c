@@ -244,14 +244,11 @@ parse(const char *stored, struct params *pr, char *err, size_t errlen)
 	    parse_param(&s, "r", ",", &pr->r) != 0 || *s++ != ',' ||
 	    parse_param(&s, "p", "$", &pr->p) != 0 || *s++ != '$')
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "stored passphrase hash: byte %zu: parameters are not "
-		    "'ln=N,r=N,p=N'",
+		    "stored passphrase hash: byte %zu: parameters are not 'ln=N,r=N,p=N'",
 		    (size_t)(s - stored));
 	if (!bounds_ok(pr->ln, pr->r, pr->p))
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "stored passphrase hash: parameters ln=%u, r=%u, p=%u are "
-		    "out of bounds (ln 1..%d, r 1..%d, p 1..%d, at most %llu "
-		    "MiB)",
+		    "stored passphrase hash: parameters ln=%u, r=%u, p=%u are out of bounds (ln 1..%d, r 1..%d, p 1..%d, at most %llu MiB)",
 		    pr->ln, pr->r, pr->p, TC_PASSHASH_LN_MAX, TC_PASSHASH_R_MAX,
 		    TC_PASSHASH_P_MAX, TC_PASSHASH_MEM_MAX >> 20);
 	salt = s;
@@ -263,8 +260,7 @@ parse(const char *stored, struct params *pr, char *err, size_t errlen)
 		sizeof(pr->salt), &pr->saltlen) != 0 ||
 	    pr->saltlen < TC_PASSHASH_SALT_MIN)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "stored passphrase hash: byte %zu: the salt is not %d to "
-		    "%d bytes of unpadded base64",
+		    "stored passphrase hash: byte %zu: the salt is not %d to %d bytes of unpadded base64",
 		    (size_t)(salt - stored), TC_PASSHASH_SALT_MIN,
 		    TC_PASSHASH_SALT_MAX);
 	s = dollar + 1;
@@ -272,8 +268,7 @@ parse(const char *stored, struct params *pr, char *err, size_t errlen)
 		s, strlen(s), pr->hash, sizeof(pr->hash), &pr->hashlen) != 0 ||
 	    pr->hashlen < TC_PASSHASH_OUT_MIN)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "stored passphrase hash: byte %zu: the hash is not %d to "
-		    "%d bytes of unpadded base64",
+		    "stored passphrase hash: byte %zu: the hash is not %d to %d bytes of unpadded base64",
 		    (size_t)(s - stored), TC_PASSHASH_OUT_MIN,
 		    TC_PASSHASH_OUT_MAX);
 	return 0;
@@ -313,16 +308,14 @@ normalise(const char *pass, int policy, uint8_t **norm, size_t *normlen,
 		    TC_PASSHASH_MAX_BYTES);
 	if ((bad = u8_check((const uint8_t *)pass, len)) != NULL)
 		return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-		    "the passphrase is not valid UTF-8 (byte %zu); set a "
-		    "UTF-8 locale on the terminal",
+		    "the passphrase is not valid UTF-8 (byte %zu); set a UTF-8 locale on the terminal",
 		    (size_t)(bad - (const uint8_t *)pass));
 	if (policy) {
 		for (i = 0; i < len; i++) {
 			if ((unsigned char)pass[i] < 0x20 || pass[i] == 0x7f)
 				return tc_seterr(err, errlen,
 				    TC_ERR_BAD_ENCODING,
-				    "the passphrase contains a control "
-				    "character (byte %zu)",
+				    "the passphrase contains a control character (byte %zu)",
 				    i);
 		}
 	}
@@ -337,9 +330,7 @@ normalise(const char *pass, int policy, uint8_t **norm, size_t *normlen,
 			tc_wipe_free(n, *normlen);
 			*normlen = 0;
 			return tc_seterr(err, errlen, TC_ERR_POLICY,
-			    "the passphrase is too short: %zu characters, at "
-			    "least %d are needed (a few unrelated words make a "
-			    "good one)",
+			    "the passphrase is too short: %zu characters, at least %d are needed (a few unrelated words make a good one)",
 			    chars, TC_PASSHASH_MIN_CHARS);
 		}
 	}

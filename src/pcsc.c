@@ -127,8 +127,7 @@ tc_icc_transmit(struct tc_icc *icc, const uint8_t *cmd, size_t n,
 		return TC_ERR_INVALID_ARG;
 	if (icc->dead)
 		return tc_seterr(err, errlen, TC_ERR_CARD_TIMEOUT,
-		    "%s: the card stopped answering earlier; remove it and "
-		    "try again",
+		    "%s: the card stopped answering earlier; remove it and try again",
 		    icc->name);
 	icc->count++;
 	r = icc->ops.exchange(icc->impl, cmd, n, icc->rbuf, TC_APDU_RESP_MAX,
@@ -142,13 +141,11 @@ tc_icc_transmit(struct tc_icc *icc, const uint8_t *cmd, size_t n,
 		    "%s: transport overran its buffer", icc->name);
 	if (rlen == 0)
 		return tc_seterr(err, errlen, TC_ERR_CARD_REMOVED,
-		    "%s: no answer to command %02X %02X: the card was "
-		    "removed or lost power mid-command",
+		    "%s: no answer to command %02X %02X: the card was removed or lost power mid-command",
 		    icc->name, cmd[0], cmd[1]);
 	if (rlen < 2)
 		return tc_seterr(err, errlen, TC_ERR_CARD,
-		    "%s: the card answered command %02X %02X with %zu byte, "
-		    "fewer than a status word",
+		    "%s: the card answered command %02X %02X with %zu byte, fewer than a status word",
 		    icc->name, cmd[0], cmd[1], rlen);
 	if ((r = tc_buf_put(resp, icc->rbuf, rlen)) != 0)
 		return tc_seterr(err, errlen, r,
@@ -177,8 +174,7 @@ apdu_single(struct tc_icc *icc, const struct tc_apdu *a0, struct tc_buf *data,
 		tc_buf_reset(&resp);
 		if ((r = tc_apdu_encode(&cmd, &a, icc->extended)) != 0) {
 			r = tc_seterr(err, errlen, r,
-			    "%s: command %02X %02X with %zu data bytes and Le "
-			    "%zu does not fit a%s APDU",
+			    "%s: command %02X %02X with %zu data bytes and Le %zu does not fit a%s APDU",
 			    icc->name, a.cla, a.ins, a.nc, a.ne,
 			    icc->extended ? "n extended" : " short");
 			goto out;
@@ -192,9 +188,7 @@ apdu_single(struct tc_icc *icc, const struct tc_apdu *a0, struct tc_buf *data,
 		if ((*sw & 0xff00) == TC_SW_WRONG_LE && dlen == 0) {
 			if (++resend > TC_ICC_MAX_RESEND) {
 				r = tc_seterr(err, errlen, TC_ERR_CARD,
-				    "%s: the card asked to resend command "
-				    "%02X %02X with another Le more than %d "
-				    "times",
+				    "%s: the card asked to resend command %02X %02X with another Le more than %d times",
 				    icc->name, a.cla, a.ins, TC_ICC_MAX_RESEND);
 				goto out;
 			}
@@ -208,15 +202,13 @@ apdu_single(struct tc_icc *icc, const struct tc_apdu *a0, struct tc_buf *data,
 	for (;;) {
 		if (dlen > want) {
 			r = tc_seterr(err, errlen, TC_ERR_CARD,
-			    "%s: the card answered %zu bytes to command %02X "
-			    "%02X, more than the %zu asked for",
+			    "%s: the card answered %zu bytes to command %02X %02X, more than the %zu asked for",
 			    icc->name, dlen, a.cla, a.ins, want);
 			goto out;
 		}
 		if ((r = tc_buf_put(data, resp.data, dlen)) != 0) {
 			r = tc_seterr(err, errlen, r,
-			    "%s: the answer to command %02X %02X is longer "
-			    "than %zu bytes",
+			    "%s: the answer to command %02X %02X is longer than %zu bytes",
 			    icc->name, a.cla, a.ins, data->cap);
 			goto out;
 		}
@@ -224,8 +216,7 @@ apdu_single(struct tc_icc *icc, const struct tc_apdu *a0, struct tc_buf *data,
 			break;
 		if (++rounds > TC_ICC_MAX_GETRESP) {
 			r = tc_seterr(err, errlen, TC_ERR_CARD,
-			    "%s: the card kept answering 61XX after %d GET "
-			    "RESPONSE commands",
+			    "%s: the card kept answering 61XX after %d GET RESPONSE commands",
 			    icc->name, TC_ICC_MAX_GETRESP);
 			goto out;
 		}
@@ -278,8 +269,7 @@ tc_icc_apdu(struct tc_icc *icc, const struct tc_apdu *a, struct tc_buf *data,
 		if (*sw != TC_SW_OK || data->len != mark) {
 			tc_buf_truncate(data, mark);
 			return tc_seterr(err, errlen, TC_ERR_CARD,
-			    "%s: the card refused part %zu of chained command "
-			    "%02X %02X: %04X %s",
+			    "%s: the card refused part %zu of chained command %02X %02X: %04X %s",
 			    icc->name, off / TC_APDU_SHORT_NC + 1, a->cla,
 			    a->ins, *sw, tc_sw_text(*sw));
 		}
@@ -616,19 +606,16 @@ pcsc_err(
 	switch (rv) {
 	case PCSC_TIMED_OUT:
 		return tc_seterr(err, errlen, TC_ERR_CARD_TIMEOUT,
-		    "%s: %s: no answer in time (the card or pcscd hangs); "
-		    "remove the card and try again",
+		    "%s: %s: no answer in time (the card or pcscd hangs); remove the card and try again",
 		    rd, what);
 	case SCARD_E_NO_SERVICE:
 	case SCARD_E_SERVICE_STOPPED:
 		return tc_seterr(err, errlen, TC_ERR_NO_SERVICE,
-		    "%s: the PC/SC service pcscd is not running (start "
-		    "pcscd)",
+		    "%s: the PC/SC service pcscd is not running (start pcscd)",
 		    what);
 	case SCARD_F_COMM_ERROR:
 		return tc_seterr(err, errlen, TC_ERR_NO_SERVICE,
-		    "%s: %s: the connection to pcscd was lost (pcscd stopped "
-		    "with the reader)",
+		    "%s: %s: the connection to pcscd was lost (pcscd stopped with the reader)",
 		    rd, what);
 	case SCARD_E_UNKNOWN_READER:
 	case SCARD_E_READER_UNAVAILABLE:
@@ -643,8 +630,7 @@ pcsc_err(
 		    "%s: %s: the card was removed", rd, what);
 	case SCARD_E_SHARING_VIOLATION:
 		return tc_seterr(err, errlen, TC_ERR_SHARING,
-		    "%s: %s: another program is using the card (sharing "
-		    "violation); close it and try again",
+		    "%s: %s: another program is using the card (sharing violation); close it and try again",
 		    rd, what);
 	case SCARD_E_TIMEOUT:
 		return tc_seterr(err, errlen, TC_ERR_CARD_TIMEOUT,

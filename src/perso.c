@@ -195,8 +195,7 @@ tc_personalise(struct tc_registry *reg, struct tc_keystore *ks,
 		res->step = "check";
 		if (strcmp(chip.uid, app.uid_hex) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_STATE,
-			    "card %s is personalised on chip %s already; this "
-			    "is chip %s",
+			    "card %s is personalised on chip %s already; this is chip %s",
 			    st.card.card_no, chip.uid, app.uid_hex);
 			goto out;
 		}
@@ -231,8 +230,7 @@ tc_personalise(struct tc_registry *reg, struct tc_keystore *ks,
 		}
 		if (locks) {
 			r = tc_seterr(err, errlen, TC_ERR_CARD,
-			    "the chip is locked but does not verify as card "
-			    "%s: it cannot be personalised again",
+			    "the chip is locked but does not verify as card %s: it cannot be personalised again",
 			    st.card.card_no);
 			goto out;
 		}

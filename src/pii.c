@@ -150,8 +150,7 @@ tc_pii_open(const uint8_t key[TC_PII_KEY_LEN], const char *aad,
 		    "key, input or output missing");
 	if (len < TC_PII_SEAL_OVERHEAD)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "sealed value of %zu bytes is shorter than the %d bytes of "
-		    "version, nonce and tag",
+		    "sealed value of %zu bytes is shorter than the %d bytes of version, nonce and tag",
 		    len, TC_PII_SEAL_OVERHEAD);
 	if (in[0] != TC_PII_SEAL_VERSION)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -194,8 +193,7 @@ tc_pii_open(const uint8_t key[TC_PII_KEY_LEN], const char *aad,
 	}
 	if (EVP_DecryptFinal_ex(ctx, p + ctlen, &n) != 1) {
 		r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
-		    "sealed value does not authenticate (altered, or another "
-		    "key or context)");
+		    "sealed value does not authenticate (altered, or another key or context)");
 		goto out;
 	}
 	out->len = start + ctlen;

@@ -236,8 +236,7 @@ get_access(struct ctx *c, json_t *v, enum tc_access *a)
 			return 0;
 		}
 	return fail(c, TC_ERR_MALFORMED,
-	    "unknown access '%.32s' (always, operational, secure-channel, "
-	    "management-key, never)",
+	    "unknown access '%.32s' (always, operational, secure-channel, management-key, never)",
 	    s);
 }
 
@@ -440,14 +439,12 @@ parse_keys(struct ctx *c, json_t *arr, struct tc_profile *p)
 		if ((k->factory_alg && !(k->algs & k->factory_alg)) ||
 		    (k->personal_alg && !(k->algs & k->personal_alg)))
 			return fail(c, TC_ERR_MALFORMED,
-			    "factory_algorithm and personal_algorithm must be "
-			    "among algorithms");
+			    "factory_algorithm and personal_algorithm must be among algorithms");
 		if (k->factory_key_len > 0 &&
 		    k->factory_key_len !=
 			(k->factory_alg == TC_PALG_3DES ? 24u : 16u))
 			return fail(c, TC_ERR_MALFORMED,
-			    "factory_key of %zu bytes does not suit its "
-			    "algorithm",
+			    "factory_key of %zu bytes does not suit its algorithm",
 			    k->factory_key_len);
 	}
 	p->n_keys = json_array_size(arr);
@@ -531,13 +528,11 @@ check_whole(struct ctx *c, struct tc_profile *p)
 	auth = tc_profile_key(p, "card-auth");
 	if (cred == NULL || auth == NULL)
 		return fail(c, TC_ERR_MALFORMED,
-		    "a profile needs an object \"credential\" and a key "
-		    "\"card-auth\"");
+		    "a profile needs an object \"credential\" and a key \"card-auth\"");
 	if (!auth->on_card || auth->pin ||
 	    (auth->algs & ~(TC_PALG_ES256 | TC_PALG_SM2)) != 0)
 		return fail(c, TC_ERR_MALFORMED,
-		    "key \"card-auth\" must be generated on-card, usable "
-		    "without a PIN, ES256 or SM2");
+		    "key \"card-auth\" must be generated on-card, usable without a PIN, ES256 or SM2");
 	if (cred->max_size < 128)
 		return fail(c, TC_ERR_MALFORMED,
 		    "object \"credential\" must hold at least 128 bytes");
@@ -551,9 +546,7 @@ check_whole(struct ctx *c, struct tc_profile *p)
 	if (isel != 0 || iauth != 1 || igen < 0 || icred < 0 || igen > icred ||
 	    irot < iauth)
 		return fail(c, TC_ERR_MALFORMED,
-		    "the steps must begin with select, authenticate; "
-		    "rotate-keys, generate-key and write-credential must "
-		    "follow, generate-key before write-credential");
+		    "the steps must begin with select, authenticate; rotate-keys, generate-key and write-credential must follow, generate-key before write-credential");
 	if (icheck >= 0 && icheck != (int)p->n_steps - 1)
 		return fail(c, TC_ERR_MALFORMED, "check must be the last step");
 	/* The rules of the platform (its table: include/tcard/cardops.h). */
@@ -872,8 +865,7 @@ tc_profile_set_load(
 			if (strcmp(set->v[j]->name, set->v[set->n]->name) ==
 			    0) {
 				r = tc_seterr(err, errlen, TC_ERR_EXISTS,
-				    "%s: profile '%s' is also in another "
-				    "file",
+				    "%s: profile '%s' is also in another file",
 				    names[i], set->v[j]->name);
 				free(set->v[set->n]);
 				set->v[set->n] = NULL;

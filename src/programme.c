@@ -352,8 +352,7 @@ check_id(struct ctx *c, const char *s)
 {
 	if (!id_syntax_ok(s))
 		return fail(c, TC_ERR_MALFORMED,
-		    "not an id (1 to %d of a-z, "
-		    "0-9 and '-', not starting with '-')",
+		    "not an id (1 to %d of a-z, 0-9 and '-', not starting with '-')",
 		    TC_PROGRAMME_ID_MAX);
 	return 0;
 }
@@ -996,9 +995,7 @@ parse_validity(struct ctx *c, json_t *o, struct tc_validity *va)
 			if (json_object_get(o, months[i]) != NULL) {
 				push_key(c, months[i]);
 				return fail(c, TC_ERR_MALFORMED,
-				    "not allowed "
-				    "with term 'principal' (the main card's "
-				    "validity applies)");
+				    "not allowed with term 'principal' (the main card's validity applies)");
 			}
 		}
 		return 0;
@@ -1026,8 +1023,7 @@ parse_validity(struct ctx *c, json_t *o, struct tc_validity *va)
 	if ((va->extensions > 0) != (va->extension_months > 0)) {
 		push_key(c, "extension_months");
 		return fail(c, TC_ERR_RANGE,
-		    "must be above 0 exactly when "
-		    "extensions is above 0");
+		    "must be above 0 exactly when extensions is above 0");
 	}
 	return 0;
 }
@@ -1200,8 +1196,7 @@ check_steps(struct ctx *c, const struct tc_step *s, size_t n, int mode)
 	}
 	if (napprove != 1 || nproduce != 1 || nissue != 1)
 		return fail(c, TC_ERR_MALFORMED,
-		    "needs exactly one approve, "
-		    "one produce and one issue step (has %zu, %zu, %zu)",
+		    "needs exactly one approve, one produce and one issue step (has %zu, %zu, %zu)",
 		    napprove, nproduce, nissue);
 	if (s[n - 1].kind != TC_STEP_ISSUE)
 		return fail(c, TC_ERR_MALFORMED, "the issue step must be last");
@@ -1227,17 +1222,13 @@ check_steps(struct ctx *c, const struct tc_step *s, size_t n, int mode)
 		if (s[i].decides_tier && mode != STEPS_DECIDE_TIER) {
 			push_key(c, "decides_tier");
 			return fail(c, TC_ERR_MALFORMED,
-			    "the tier is fixed "
-			    "here (only a route with its own clauses and "
-			    "several tiers decides it)");
+			    "the tier is fixed here (only a route with its own clauses and several tiers decides it)");
 		}
 		pop(c, old);
 	}
 	if (mode == STEPS_DECIDE_TIER && !s[approve].decides_tier)
 		return fail(c, TC_ERR_MALFORMED,
-		    "the approve step must "
-		    "decide the tier (decides_tier): the route has its own "
-		    "clauses and several tiers");
+		    "the approve step must decide the tier (decides_tier): the route has its own clauses and several tiers");
 	return 0;
 }
 
@@ -1361,8 +1352,7 @@ parse_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 		if (json_object_get(o, "rank") != NULL) {
 			push_key(c, "rank");
 			return fail(c, TC_ERR_MALFORMED,
-			    "sub-card tiers have "
-			    "no rank (they follow their main card)");
+			    "sub-card tiers have no rank (they follow their main card)");
 		}
 		if (json_object_get(o, "relation") == NULL) {
 			push_key(c, "relation");
@@ -1380,8 +1370,7 @@ parse_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 		if (t->validity.term != TC_TERM_PRINCIPAL) {
 			push_key(c, "validity.term");
 			return fail(c, TC_ERR_MALFORMED,
-			    "a sub-card follows "
-			    "its main card: the term must be 'principal'");
+			    "a sub-card follows its main card: the term must be 'principal'");
 		}
 	}
 	if ((r = get_idlist(c, o, "principal_tiers", 1, &t->principal_tiers)) !=
@@ -1400,8 +1389,7 @@ parse_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 	    t->clauses_complete) {
 		push_key(c, "clauses");
 		return fail(c, TC_ERR_MALFORMED,
-		    "a main tier needs clauses "
-		    "(or clauses_complete false when the source lists none)");
+		    "a main tier needs clauses (or clauses_complete false when the source lists none)");
 	}
 	return 0;
 }
@@ -1884,8 +1872,7 @@ check_service(
 		if (!tc_idlist_has(&parent->tiers, s->tiers.v[i])) {
 			push_index(c, i);
 			return fail(c, TC_ERR_MALFORMED,
-			    "'%s' is not a tier "
-			    "of the service",
+			    "'%s' is not a tier of the service",
 			    shown(s->tiers.v[i], b, sizeof(b)));
 		}
 	}
@@ -2089,8 +2076,7 @@ parse_box(struct ctx *c, json_t *o, const char *key, struct tc_face_box *b)
 	    v[0] + v[2] > TC_FACE_CARD_W_MM + 1e-9 ||
 	    v[1] + v[3] > TC_FACE_CARD_H_MM + 1e-9)
 		return fail(c, TC_ERR_RANGE,
-		    "the box [%.2f, %.2f, %.2f, %.2f] runs outside the card "
-		    "(%.2f x %.2f mm)",
+		    "the box [%.2f, %.2f, %.2f, %.2f] runs outside the card (%.2f x %.2f mm)",
 		    v[0], v[1], v[2], v[3], TC_FACE_CARD_W_MM,
 		    TC_FACE_CARD_H_MM);
 	b->x = v[0];
@@ -2404,8 +2390,7 @@ parse_region(struct ctx *c, const char *s, char region[7])
 			    c, TC_ERR_MALFORMED, "not a 6-digit region code");
 	if (!tc_province_valid((s[0] - '0') * 10 + (s[1] - '0')))
 		return fail(c, TC_ERR_RANGE,
-		    "does not begin with a mainland "
-		    "province code of GB/T 2260");
+		    "does not begin with a mainland province code of GB/T 2260");
 	memcpy(region, s, 7);
 	return 0;
 }
@@ -2449,8 +2434,7 @@ parse_root(struct ctx *c, json_t *o)
 	if (strcmp(s, TC_PROGRAMME_FORMAT) != 0) {
 		push_key(c, "format");
 		return fail(c, TC_ERR_UNSUPPORTED,
-		    "unsupported format '%s' "
-		    "(this program reads %s)",
+		    "unsupported format '%s' (this program reads %s)",
 		    shown(s, b, sizeof(b)), TC_PROGRAMME_FORMAT);
 	}
 	if ((r = get_id(c, o, "id", &p->id)) != 0 ||
@@ -2475,8 +2459,7 @@ parse_root(struct ctx *c, json_t *o)
 	else {
 		push_key(c, "alg");
 		return fail(c, TC_ERR_UNSUPPORTED_ALG,
-		    "unknown algorithm "
-		    "'%s' (ES256 or SM2)",
+		    "unknown algorithm '%s' (ES256 or SM2)",
 		    shown(s, b, sizeof(b)));
 	}
 	if ((r = get_mask(c, o, "media", channel_names, 0, NELEM(channel_names),
@@ -2967,15 +2950,13 @@ tc_programme_set_load_dir(
 		for (j = 0; j + 1 < s->n; j++) {
 			if (strcmp(s->v[j]->id, s->v[s->n - 1]->id) == 0) {
 				r = tc_seterr(err, errlen, TC_ERR_EXISTS,
-				    "%s: id: programme '%s' is already "
-				    "defined in %s",
+				    "%s: id: programme '%s' is already defined in %s",
 				    path, s->v[j]->id, s->v[j]->file);
 				goto out;
 			}
 			if (s->v[j]->code == s->v[s->n - 1]->code) {
 				r = tc_seterr(err, errlen, TC_ERR_EXISTS,
-				    "%s: code: programme code %d is already "
-				    "used by %s",
+				    "%s: code: programme code %d is already used by %s",
 				    path, s->v[j]->code, s->v[j]->file);
 				goto out;
 			}

@@ -192,9 +192,7 @@ tc_qr_svg(struct tc_buf *out, const struct tc_qr *qr, char *err, size_t errlen)
 	dim = qr->size + 2 * TC_QR_QUIET_ZONE;
 	r = tc_buf_printf(out,
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" "
-	    "viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" "
-	    "shape-rendering=\"crispEdges\">\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" shape-rendering=\"crispEdges\">\n"
 	    "<rect width=\"%d\" height=\"%d\" fill=\"#fff\"/>\n"
 	    "<path fill=\"#000\" d=\"",
 	    dim, dim, dim * TC_QR_DEFAULT_PX, dim * TC_QR_DEFAULT_PX, dim, dim);

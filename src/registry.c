@@ -76,8 +76,7 @@ static const char *const migrations[] = {
 	"	name TEXT NOT NULL UNIQUE CHECK (name <> ''),\n"
 	"	roles TEXT NOT NULL DEFAULT '',\n"
 	"	pass_hash TEXT,\n"
-	"	disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, "
-	"1)),\n"
+	"	disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
 	"	created_at INTEGER NOT NULL\n"
 	") STRICT;\n"
 	"CREATE TABLE audit (\n"
@@ -91,12 +90,10 @@ static const char *const migrations[] = {
 	"	mac BLOB NOT NULL CHECK (length(mac) = 32)\n"
 	") STRICT;\n"
 	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN\n"
-	"	SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE "
-	"refused');\n"
+	"	SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused');\n"
 	"END;\n"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN\n"
-	"	SELECT RAISE(ABORT, 'the audit log is append-only: DELETE "
-	"refused');\n"
+	"	SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused');\n"
 	"END;\n"
 	"CREATE TRIGGER audit_seq_next BEFORE INSERT ON audit\n"
 	"WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit)\n"
@@ -124,19 +121,16 @@ static const char *const migrations[] = {
 	"WHEN NEW.last <= OLD.last OR NEW.id IS NOT OLD.id BEGIN\n"
 	"	SELECT RAISE(ABORT, 'the serial counter only goes up');\n"
 	"END;\n"
-	"CREATE TRIGGER serial_counter_no_delete BEFORE DELETE ON "
-	"serial_counter\n"
+	"CREATE TRIGGER serial_counter_no_delete BEFORE DELETE ON serial_counter\n"
 	"BEGIN\n"
 	"	SELECT RAISE(ABORT, 'the serial counter is never deleted');\n"
 	"END;\n"
-	"CREATE TRIGGER serial_counter_no_insert BEFORE INSERT ON "
-	"serial_counter\n"
+	"CREATE TRIGGER serial_counter_no_insert BEFORE INSERT ON serial_counter\n"
 	"BEGIN\n"
 	"	SELECT RAISE(ABORT, 'the serial counter has one row');\n"
 	"END;\n"
 	"CREATE TRIGGER cards_serial_counter AFTER INSERT ON cards BEGIN\n"
-	"	UPDATE serial_counter SET last = NEW.serial WHERE last < "
-	"NEW.serial;\n"
+	"	UPDATE serial_counter SET last = NEW.serial WHERE last < NEW.serial;\n"
 	"END;\n"
 	"CREATE TABLE applications (\n"
 	"	id INTEGER PRIMARY KEY AUTOINCREMENT,\n"
@@ -167,8 +161,7 @@ static const char *const migrations[] = {
 	"	overrides TEXT NOT NULL DEFAULT '[]',\n"
 	"	pledge_at INTEGER,\n"
 	"	state TEXT NOT NULL CHECK (state IN ('draft', 'submitted',\n"
-	"	    'returned', 'rejected', 'approved', 'issued', "
-	"'withdrawn')),\n"
+	"	    'returned', 'rejected', 'approved', 'issued', 'withdrawn')),\n"
 	"	step INTEGER NOT NULL DEFAULT 0 CHECK (step >= 0),\n"
 	"	step_id TEXT CHECK (step_id <> ''),\n"
 	"	step_started_at INTEGER,\n"
@@ -185,8 +178,7 @@ static const char *const migrations[] = {
 	"	CHECK ((state = 'issued') = (issued_serial IS NOT NULL))\n"
 	") STRICT;\n"
 	"CREATE INDEX applications_state ON applications (state, deadline);\n"
-	"CREATE INDEX applications_person ON applications (id_mac, "
-	"programme);\n"
+	"CREATE INDEX applications_person ON applications (id_mac, programme);\n"
 	"CREATE INDEX applications_card ON applications (card_serial);\n"
 	"CREATE TABLE application_steps (\n"
 	"	application_id INTEGER NOT NULL REFERENCES applications (id),\n"
@@ -224,16 +216,14 @@ static const char *const migrations[] = {
 	"	id INTEGER PRIMARY KEY,\n"
 	"	application_id INTEGER NOT NULL REFERENCES applications (id),\n"
 	"	kind TEXT NOT NULL CHECK (kind IN ('photo', 'id-document',\n"
-	"	    'contract', 'tax-or-social-insurance', "
-	"'eligibility-proof',\n"
+	"	    'contract', 'tax-or-social-insurance', 'eligibility-proof',\n"
 	"	    'cooperation-agreement', 'unit-certificate', 'other')),\n"
 	"	material TEXT CHECK (material <> ''),\n"
 	"	sha256 BLOB NOT NULL CHECK (length(sha256) = 32),\n"
 	"	media_type TEXT NOT NULL CHECK (media_type IN ('image/gif',\n"
 	"	    'image/jpeg', 'image/png', 'application/pdf',\n"
 	"	    'application/msword',\n"
-	"	    'application/vnd.openxmlformats-officedocument."
-	"wordprocessingml.document')),\n"
+	"	    'application/vnd.openxmlformats-officedocument.wordprocessingml.document')),\n"
 	"	size INTEGER NOT NULL CHECK (size BETWEEN 1 AND 4194304),\n"
 	"	width INTEGER CHECK (width > 0),\n"
 	"	height INTEGER CHECK (height > 0),\n"
@@ -264,8 +254,7 @@ static const char *const migrations[] = {
 	"	since TEXT NOT NULL CHECK (since GLOB\n"
 	"	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),\n"
 	"	until TEXT NOT NULL CHECK (until GLOB\n"
-	"	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND until > "
-	"since),\n"
+	"	    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]' AND until > since),\n"
 	"	reason TEXT NOT NULL CHECK (reason <> ''),\n"
 	"	programme TEXT CHECK (programme <> ''),\n"
 	"	source TEXT CHECK (source <> ''),\n"
@@ -308,19 +297,16 @@ static const char *const migrations[] = {
 	") STRICT;\n"
 	"CREATE INDEX card_changes_serial ON card_changes (serial, id);\n"
 	"CREATE TRIGGER cards_no_delete BEFORE DELETE ON cards BEGIN\n"
-	"	SELECT RAISE(ABORT, 'cards are never deleted: a serial or card "
-	"number is never used twice');\n"
+	"	SELECT RAISE(ABORT, 'cards are never deleted: a serial or card number is never used twice');\n"
 	"END;\n"
 	"CREATE TRIGGER cards_no_renumber BEFORE UPDATE OF serial, card_no\n"
 	"ON cards WHEN NEW.serial IS NOT OLD.serial OR\n"
 	"    NEW.card_no IS NOT OLD.card_no BEGIN\n"
-	"	SELECT RAISE(ABORT, 'a card''s serial and number never "
-	"change');\n"
+	"	SELECT RAISE(ABORT, 'a card''s serial and number never change');\n"
 	"END;\n"
 	"CREATE TRIGGER card_changes_no_delete BEFORE DELETE ON card_changes\n"
 	"BEGIN\n"
-	"	SELECT RAISE(ABORT, 'reported changes are kept: DELETE "
-	"refused');\n"
+	"	SELECT RAISE(ABORT, 'reported changes are kept: DELETE refused');\n"
 	"END;\n",
 	/*
 	 * 5: QR e-cards (include/tcard/ecard.h): the signed credential text
@@ -331,8 +317,7 @@ static const char *const migrations[] = {
 	"	kid TEXT NOT NULL CHECK (length(kid) = 16 AND\n"
 	"	    kid NOT GLOB '*[^0-9a-f]*'),\n"
 	"	alg INTEGER NOT NULL,\n"
-	"	text TEXT NOT NULL CHECK (text <> '' AND length(text) <= "
-	"1024),\n"
+	"	text TEXT NOT NULL CHECK (text <> '' AND length(text) <= 1024),\n"
 	"	signed_at INTEGER NOT NULL,\n"
 	"	expires_at INTEGER NOT NULL\n"
 	") STRICT;\n",
@@ -362,8 +347,7 @@ static const char *const migrations[] = {
 	"END;\n"
 	"CREATE TRIGGER chips_fixed BEFORE UPDATE OF serial, uid ON chips\n"
 	"WHEN NEW.serial IS NOT OLD.serial OR NEW.uid IS NOT OLD.uid BEGIN\n"
-	"	SELECT RAISE(ABORT, 'a chip record''s card and chip never "
-	"change');\n"
+	"	SELECT RAISE(ABORT, 'a chip record''s card and chip never change');\n"
 	"END;\n"
 	"CREATE TRIGGER chips_done_final BEFORE UPDATE ON chips\n"
 	"WHEN OLD.state = 'done' BEGIN\n"
@@ -387,36 +371,25 @@ _Static_assert(NMIGRATIONS == TC_REGISTRY_SCHEMA_VERSION,
 
 static const char *const stmt_sql[TC_REG_STMT_COUNT] = {
 	[TC_REG_HOLDER_INSERT] =
-	    "INSERT INTO holders (id_type, id_mac, id_sealed, id_masked, name, "
-	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	    "INSERT INTO holders (id_type, id_mac, id_sealed, id_masked, name, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[TC_REG_HOLDER_FIND] =
 	    "SELECT id FROM holders WHERE id_mac = ?1 AND id_type = ?2",
 	[TC_REG_HOLDER_GET] =
-	    "SELECT id_type, id_mac, id_sealed, id_masked, name, "
-	    "created_at FROM holders WHERE id = ?1",
+	    "SELECT id_type, id_mac, id_sealed, id_masked, name, created_at FROM holders WHERE id = ?1",
 	[TC_REG_CARD_INSERT] =
-	    "INSERT INTO cards (serial, card_no, holder_id, programme, tier, "
-	    "status, issued_at, expires_at, principal_serial, relation) VALUES "
-	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	    "INSERT INTO cards (serial, card_no, holder_id, programme, tier, status, issued_at, expires_at, principal_serial, relation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[TC_REG_CARD_BY_SERIAL] =
-	    "SELECT serial, card_no, holder_id, programme, tier, status, "
-	    "issued_at, expires_at, principal_serial, relation FROM cards "
-	    "WHERE "
-	    "serial = ?1",
+	    "SELECT serial, card_no, holder_id, programme, tier, status, issued_at, expires_at, principal_serial, relation FROM cards WHERE serial = ?1",
 	[TC_REG_CARD_BY_NO] =
-	    "SELECT serial, card_no, holder_id, programme, tier, "
-	    "status, issued_at, expires_at, principal_serial, "
-	    "relation FROM cards WHERE card_no = ?1",
+	    "SELECT serial, card_no, holder_id, programme, tier, status, issued_at, expires_at, principal_serial, relation FROM cards WHERE card_no = ?1",
 	[TC_REG_CARD_SET_STATUS] =
 	    "UPDATE cards SET status = ?2 WHERE serial = ?1",
 	[TC_REG_AUDIT_LAST] =
 	    "SELECT seq, mac, at FROM audit ORDER BY seq DESC LIMIT 1",
-	[TC_REG_AUDIT_INSERT] = "INSERT INTO audit (seq, at, operator, action, "
-				"subject, detail, prev, "
-				"mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[TC_REG_AUDIT_INSERT] =
+	    "INSERT INTO audit (seq, at, operator, action, subject, detail, prev, mac) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[TC_REG_AUDIT_FROM] =
-	    "SELECT seq, at, operator, action, subject, detail, prev, mac FROM "
-	    "audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+	    "SELECT seq, at, operator, action, subject, detail, prev, mac FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
 };
 
 static const char *const status_names[] = {
@@ -573,8 +546,7 @@ set_pragmas(struct tc_registry *reg, char *err, size_t errlen)
 	if (rc != SQLITE_ROW) {
 		if ((rc & 0xff) == SQLITE_NOTADB)
 			r = tc_seterr(err, errlen, TC_ERR_DB,
-			    "%s is not an SQLite database, so not a talentcard "
-			    "registry",
+			    "%s is not an SQLite database, so not a talentcard registry",
 			    reg->path);
 		else
 			r = tc_reg_dberr(
@@ -585,16 +557,14 @@ set_pragmas(struct tc_registry *reg, char *err, size_t errlen)
 	mode = (const char *)sqlite3_column_text(st, 0);
 	if (mode == NULL || strcmp(mode, "wal") != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s: the database refused WAL mode (journal mode stays "
-		    "'%s')",
+		    "%s: the database refused WAL mode (journal mode stays '%s')",
 		    reg->path, mode != NULL ? mode : "?");
 		sqlite3_finalize(st);
 		return r;
 	}
 	sqlite3_finalize(st);
 	if ((r = exec(reg,
-		 "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA "
-		 "secure_delete = ON; PRAGMA trusted_schema = OFF;",
+		 "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA trusted_schema = OFF;",
 		 "setting pragmas", err, errlen)) != 0)
 		return r;
 	return 0;
@@ -616,27 +586,23 @@ check_identity(
 		return r;
 	if (version > NMIGRATIONS)
 		return tc_seterr(err, errlen, TC_ERR_DB_SCHEMA,
-		    "%s has schema version %lld; this program knows versions "
-		    "up to %d%s",
+		    "%s has schema version %lld; this program knows versions up to %d%s",
 		    reg->path, (long long)version, NMIGRATIONS,
 		    app == TC_REGISTRY_APP_ID
 			? " (a newer talentcard made it: upgrade this program)"
-			: " (and it does not carry talentcard's application "
-			  "id)");
+			: " (and it does not carry talentcard's application id)");
 	if (app == TC_REGISTRY_APP_ID)
 		return 0;
 	if (app != 0)
 		return tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s is an SQLite database of another application "
-		    "(application_id 0x%08llx), not a talentcard registry",
+		    "%s is an SQLite database of another application (application_id 0x%08llx), not a talentcard registry",
 		    reg->path, (unsigned long long)(uint32_t)app);
 	if ((r = query_int(reg, "SELECT count(*) FROM sqlite_schema", &objects,
 		 err, errlen)) != 0)
 		return r;
 	if (version != 0 || objects != 0)
 		return tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s is an SQLite database but not a talentcard registry "
-		    "(no talentcard application id, %lld schema objects)",
+		    "%s is an SQLite database but not a talentcard registry (no talentcard application id, %lld schema objects)",
 		    reg->path, (long long)objects);
 	return 0;
 }
@@ -758,8 +724,7 @@ remask_holders(struct tc_registry *reg, char *err, size_t errlen)
 		    holder_aad(type, aad, sizeof(aad)) != 0 ||
 		    sqlite3_column_type(q, 2) != SQLITE_BLOB) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "holder %lld: a stored field has the wrong type or "
-			    "size",
+			    "holder %lld: a stored field has the wrong type or size",
 			    (long long)id);
 			goto out;
 		}
@@ -769,8 +734,7 @@ remask_holders(struct tc_registry *reg, char *err, size_t errlen)
 			0) != 0 ||
 		    tc_id_mask((const char *)plain.data, masked) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
-			    "holder %lld: the sealed ID number does not open "
-			    "(another data key, or the row was altered)",
+			    "holder %lld: the sealed ID number does not open (another data key, or the row was altered)",
 			    (long long)id);
 			goto out;
 		}
@@ -810,8 +774,7 @@ remask_blacklist(struct tc_registry *reg, char *err, size_t errlen)
 		if (tc_reg_col_text(q, 1, old, sizeof(old), 0) != 0 ||
 		    old[0] == '\0') {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "a blacklist entry has a masked number out of "
-			    "shape");
+			    "a blacklist entry has a masked number out of shape");
 			goto out;
 		}
 		remask(old, masked);
@@ -863,8 +826,7 @@ scrub(struct tc_registry *reg, char *err, size_t errlen)
 	int r;
 
 	if ((r = exec(reg, "VACUUM",
-		 "rewriting the file after migration (run 'sqlite3 FILE "
-		 "VACUUM' while no other process uses it)",
+		 "rewriting the file after migration (run 'sqlite3 FILE VACUUM' while no other process uses it)",
 		 err, errlen)) != 0)
 		return r;
 	return exec(reg, "PRAGMA wal_checkpoint(TRUNCATE)",
@@ -966,8 +928,7 @@ tc_registry_file_modes(const char *path, char *msg, size_t msglen)
 		    stat(p, &sb) != 0 || (sb.st_mode & 077) == 0)
 			continue;
 		snprintf(msg, msglen,
-		    "%s is mode %04o: group or others can %s it; the registry "
-		    "holds personal data: chmod 600 %s*",
+		    "%s is mode %04o: group or others can %s it; the registry holds personal data: chmod 600 %s*",
 		    p, (unsigned int)(sb.st_mode & 07777),
 		    (sb.st_mode & 044) != 0 ? "read" : "write or reach", path);
 		return 1;
@@ -1079,9 +1040,7 @@ tc_registry_integrity_check(struct tc_registry *reg, char *err, size_t errlen)
 	if (rc == SQLITE_DONE && n == 0)
 		return 0;
 	r = tc_seterr(err, errlen, TC_ERR_DB,
-	    "%s is damaged: SQLite's integrity check says \"%s\"%s%s; do "
-	    "not use it: restore the registry from a backup "
-	    "(docs/operations.md)",
+	    "%s is damaged: SQLite's integrity check says \"%s\"%s%s; do not use it: restore the registry from a backup (docs/operations.md)",
 	    reg->path, first, n > 1 ? " and more" : "",
 	    n >= 100 ? " (at least 100 problems)" : "");
 	return r;
@@ -1148,15 +1107,13 @@ tc_registry_commit(struct tc_registry *reg, char *err, size_t errlen)
 	if (sqlite3_get_autocommit(reg->db)) {
 		reg->in_tx = reg->dirty = reg->audited = 0;
 		return tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s: SQLite rolled the transaction back after an error; "
-		    "nothing was saved",
+		    "%s: SQLite rolled the transaction back after an error; nothing was saved",
 		    reg->path);
 	}
 	if (reg->dirty && !reg->audited) {
 		tc_registry_rollback(reg);
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "the transaction changed the registry without an audit "
-		    "entry; rolled back");
+		    "the transaction changed the registry without an audit entry; rolled back");
 	}
 	r = exec(reg, "COMMIT", "committing", err, errlen);
 	tc_registry_rollback(reg); /* only clears the state on success */
@@ -1434,8 +1391,7 @@ tc_registry_holder_get(struct tc_registry *reg, int64_t id,
 			    (long long)id);
 		else
 			tc_seterr(err, errlen, r,
-			    "holder %lld: the sealed ID number does not open "
-			    "(another data key, or the row was altered)",
+			    "holder %lld: the sealed ID number does not open (another data key, or the row was altered)",
 			    (long long)id);
 		goto out;
 	}
@@ -1449,8 +1405,7 @@ tc_registry_holder_get(struct tc_registry *reg, int64_t id,
 	    tc_memeq_ct(mac, sqlite3_column_blob(st, 1), sizeof(mac)) != 0 ||
 	    strcmp(masked, out->id_masked) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
-		    "holder %lld: the sealed ID number does not match the "
-		    "row's MAC (the row was altered, or another pepper)",
+		    "holder %lld: the sealed ID number does not match the row's MAC (the row was altered, or another pepper)",
 		    (long long)id);
 		goto out;
 	}
@@ -1501,8 +1456,7 @@ card_check(const struct tc_card *c, char *err, size_t errlen)
 	    !field_ok(c->tier, sizeof(c->tier), 1) ||
 	    !field_ok(c->relation, sizeof(c->relation), 0))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "card %s: programme and tier must be set and at most %d "
-		    "bytes",
+		    "card %s: programme and tier must be set and at most %d bytes",
 		    c->card_no, TC_CARD_TEXT_MAX);
 	if (strcmp(tc_card_status_name(c->status), "unknown") == 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -1513,8 +1467,7 @@ card_check(const struct tc_card *c, char *err, size_t errlen)
 		    c->card_no);
 	if ((c->principal_serial != 0) != (c->relation[0] != '\0'))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "card %s: a sub-card needs both a principal card and a "
-		    "relation, other cards neither",
+		    "card %s: a sub-card needs both a principal card and a relation, other cards neither",
 		    c->card_no);
 	if (c->principal_serial == c->serial)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -1564,8 +1517,7 @@ card_get(struct tc_registry *reg, enum tc_reg_stmt which, int64_t serial,
 	if (rc == SQLITE_ROW) {
 		if ((r = card_row(st, out)) != 0)
 			tc_seterr(err, errlen, r,
-			    "card %lld: a stored field has the wrong type or "
-			    "size",
+			    "card %lld: a stored field has the wrong type or size",
 			    (long long)sqlite3_column_int64(st, 0));
 	} else if (rc == SQLITE_DONE) {
 		if (card_no != NULL)
@@ -1623,8 +1575,7 @@ tc_registry_card_add(
 		    reg, c->principal_serial, &principal, err, errlen);
 		if (r == TC_ERR_NOT_FOUND)
 			return tc_seterr(err, errlen, TC_ERR_CONSTRAINT,
-			    "card %s: principal card with serial %lld does not "
-			    "exist",
+			    "card %s: principal card with serial %lld does not exist",
 			    c->card_no, (long long)c->principal_serial);
 		if (r != 0)
 			return r;

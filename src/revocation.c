@@ -173,8 +173,7 @@ read_set(const uint8_t *p, size_t len, const char *ctx, const char *what,
 	in = roaring_bitmap_portable_deserialize_safe((const char *)p, len);
 	if (in == NULL || roaring_bitmap_portable_size_in_bytes(in) != len) {
 		tc_seterr(err, errlen, r,
-		    "%s: the %s are not a portable roaring bitmap filling its "
-		    "byte string",
+		    "%s: the %s are not a portable roaring bitmap filling its byte string",
 		    ctx, what);
 		goto out;
 	}
@@ -185,8 +184,7 @@ read_set(const uint8_t *p, size_t len, const char *ctx, const char *what,
 	(void)roaring_iterate(in, walk_one, &w);
 	if (w.bad || w.n != roaring_bitmap_get_cardinality(in)) {
 		tc_seterr(err, errlen, r,
-		    "%s: the %s are not distinct ascending serials within "
-		    "1..%u (after %llu good ones)",
+		    "%s: the %s are not distinct ascending serials within 1..%u (after %llu good ones)",
 		    ctx, what, TC_CARDNO_SERIAL_MAX, (unsigned long long)w.n);
 		goto out;
 	}
@@ -627,8 +625,7 @@ tc_revocations_apply_delta(struct tc_revocations **rev, const uint8_t *data,
 		return r;
 	if (d.info.from_seq != cur->seq) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
-		    "revocation delta from list %llu to %llu; the list held is "
-		    "%llu",
+		    "revocation delta from list %llu to %llu; the list held is %llu",
 		    (unsigned long long)d.info.from_seq,
 		    (unsigned long long)d.info.to_seq,
 		    (unsigned long long)cur->seq);
@@ -644,8 +641,7 @@ tc_revocations_apply_delta(struct tc_revocations **rev, const uint8_t *data,
 	if (!roaring_bitmap_is_subset(d.del, cur->bm) ||
 	    roaring_bitmap_intersect(d.add, cur->bm)) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "revocation delta %llu..%llu does not fit the list held: "
-		    "it removes a serial not listed or adds one already listed",
+		    "revocation delta %llu..%llu does not fit the list held: it removes a serial not listed or adds one already listed",
 		    (unsigned long long)d.info.from_seq,
 		    (unsigned long long)d.info.to_seq);
 		goto out;

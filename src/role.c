@@ -26,8 +26,7 @@ _Static_assert(
     sizeof(names) / sizeof(names[0]) == TC_ROLE_LAST + 1, "one name per role");
 
 #define VALID_NAMES                                                            \
-	"unit-reviewer, industry-reviewer, hr-reviewer, approver, "            \
-	"leadership-group, card-producer, card-issuer, auditor, admin"
+	"unit-reviewer, industry-reviewer, hr-reviewer, approver, leadership-group, card-producer, card-issuer, auditor, admin"
 
 const char *
 tc_role_name(enum tc_role r)
@@ -95,8 +94,7 @@ tc_roles_parse(const char *list, unsigned *mask, char *err, size_t errlen)
 			    item, VALID_NAMES);
 		if (lookup(start, (size_t)(end - start), &r) != 0)
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-			    "unknown role '%.*s' (role %d of the list); roles "
-			    "are: %s",
+			    "unknown role '%.*s' (role %d of the list); roles are: %s",
 			    (int)(end - start > 64 ? 64 : end - start), start,
 			    item, VALID_NAMES);
 		m |= TC_ROLE_BIT(r);

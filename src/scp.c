@@ -277,8 +277,7 @@ tc_scp_parse_iu(struct tc_scp_iu *iu, const uint8_t *p, size_t len, char *err,
 	memcpy(iu->card_cryptogram, p + 21, TC_SCP_CRYPTO_LEN);
 	if (iu->scp_id != TC_SCP_ID)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "INITIALIZE UPDATE answer byte 11: secure channel "
-		    "protocol %02X, expected %02X",
+		    "INITIALIZE UPDATE answer byte 11: secure channel protocol %02X, expected %02X",
 		    iu->scp_id, TC_SCP_ID);
 	return 0;
 }
@@ -302,8 +301,7 @@ tc_scp_host_authenticate(struct tc_scp *s, const struct tc_scp_keys *keys,
 		goto out;
 	if (tc_memeq_ct(card_crypt, iu->card_cryptogram, 8) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
-		    "the card cryptogram is wrong: the card does not hold "
-		    "the keys of version %02X",
+		    "the card cryptogram is wrong: the card does not hold the keys of version %02X",
 		    iu->kvn);
 		tc_scp_release(s);
 		goto out;
@@ -416,8 +414,7 @@ tc_scp_unwrap(struct tc_scp *s, const uint8_t *data, size_t len, uint16_t sw,
 	    0) {
 		tc_scp_release(s);
 		return tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
-		    "the R-MAC of the card's answer is wrong: the answer was "
-		    "altered or does not come from the card");
+		    "the R-MAC of the card's answer is wrong: the answer was altered or does not come from the card");
 	}
 	return tc_buf_put(plain, data, len - TC_SCP_MAC_LEN);
 }

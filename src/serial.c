@@ -25,8 +25,7 @@ next_serial(struct tc_registry *reg, int64_t *next, char *err, size_t errlen)
 	int rc, r;
 
 	rc = sqlite3_prepare_v2(reg->db,
-	    "SELECT max(last, (SELECT coalesce(max(serial), 0) FROM cards)) "
-	    "FROM serial_counter WHERE id = 1",
+	    "SELECT max(last, (SELECT coalesce(max(serial), 0) FROM cards)) FROM serial_counter WHERE id = 1",
 	    -1, &st, NULL);
 	if (rc == SQLITE_OK)
 		rc = sqlite3_step(st);
@@ -75,8 +74,7 @@ tc_serial_reserve(struct tc_registry *reg, const char *operator_name,
 	*serial = 0;
 	if (reg->in_tx || !sqlite3_get_autocommit(reg->db))
 		return tc_seterr(err, errlen, TC_ERR_STATE,
-		    "a serial is reserved in a transaction of its own; "
-		    "commit or roll back the open one first");
+		    "a serial is reserved in a transaction of its own; commit or roll back the open one first");
 	if ((r = tc_registry_begin(reg, err, errlen)) != 0)
 		return r;
 	if ((r = next_serial(reg, &next, err, errlen)) != 0)

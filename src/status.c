@@ -142,17 +142,14 @@ tc_status_apply(
 		v->reason = TC_REASON_EXPIRED;
 		v->detail = "lookup-snapshot";
 		snprintf(v->message, sizeof(v->message),
-		    "the card was expired by its issuer (lookup snapshot "
-		    "%llu)",
+		    "the card was expired by its issuer (lookup snapshot %llu)",
 		    (unsigned long long)s->lookup_seq);
 		return;
 	case TC_STATUS_SUSPENDED:
 		v->valid = 0;
 		v->reason = v->detail = TC_REASON_SUSPENDED;
 		snprintf(v->message, sizeof(v->message),
-		    "the card is suspended (lookup snapshot %llu): the "
-		    "signature and dates are good, but it may not be used "
-		    "until it is reinstated",
+		    "the card is suspended (lookup snapshot %llu): the signature and dates are good, but it may not be used until it is reinstated",
 		    (unsigned long long)s->lookup_seq);
 		return;
 	case TC_STATUS_UNKNOWN:
@@ -162,16 +159,12 @@ tc_status_apply(
 		if (s->have_rev) {
 			v->reason = v->detail = TC_REASON_STALE_REVOCATIONS;
 			snprintf(v->message, sizeof(v->message),
-			    "the signature and dates are good, but the "
-			    "revocation list (%llu) is out of date: whether "
-			    "the card is revoked is unknown",
+			    "the signature and dates are good, but the revocation list (%llu) is out of date: whether the card is revoked is unknown",
 			    (unsigned long long)s->rev_seq);
 		} else {
 			v->reason = v->detail = TC_REASON_NO_REVOCATIONS;
 			snprintf(v->message, sizeof(v->message),
-			    "the signature and dates are good, but no "
-			    "revocation list was given: whether the card is "
-			    "revoked or suspended is unknown");
+			    "the signature and dates are good, but no revocation list was given: whether the card is revoked or suspended is unknown");
 		}
 		return;
 	case TC_STATUS_VALID:

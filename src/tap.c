@@ -118,8 +118,7 @@ tc_tap_verify(struct tc_icc *icc, const struct tc_profile_set *profiles,
 		goto done;
 	if (out->v.claims.card_key_len == 0) {
 		refuse(&out->v, TC_REASON_NO_CARD_KEY,
-		    "the credential on the chip carries no card key: it is "
-		    "a QR e-card credential copied onto a chip");
+		    "the credential on the chip carries no card key: it is a QR e-card credential copied onto a chip");
 		goto done;
 	}
 	if (RAND_bytes(challenge, sizeof(challenge)) != 1) {
@@ -134,8 +133,7 @@ tc_tap_verify(struct tc_icc *icc, const struct tc_profile_set *profiles,
 		char m2[256];
 
 		snprintf(m2, sizeof(m2),
-		    "the chip did not sign the challenge (%.160s): it is not "
-		    "the card the credential was issued to",
+		    "the chip did not sign the challenge (%.160s): it is not the card the credential was issued to",
 		    msg);
 		refuse(&out->v, TC_REASON_CLONE, m2);
 		r = 0;
@@ -151,9 +149,7 @@ tc_tap_verify(struct tc_icc *icc, const struct tc_profile_set *profiles,
 	    sig.len, msg, sizeof(msg));
 	if (r == TC_ERR_BAD_SIGNATURE) {
 		refuse(&out->v, TC_REASON_CLONE,
-		    "the chip's signature of a fresh challenge does not match "
-		    "the card key in its credential: a copy of another "
-		    "card's data (clone)");
+		    "the chip's signature of a fresh challenge does not match the card key in its credential: a copy of another card's data (clone)");
 		r = 0;
 	} else if (r == TC_ERR_KEY_FORMAT) {
 		refuse(&out->v, TC_REASON_MALFORMED, msg);

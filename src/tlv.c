@@ -50,14 +50,12 @@ parse_one(const uint8_t *p, size_t len, size_t off, size_t base,
 				    base + off);
 			if (i >= len)
 				return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
-				    "byte %zu: tag runs past the end of the "
-				    "data",
+				    "byte %zu: tag runs past the end of the data",
 				    base + off);
 			b = p[i++];
 			if (k == 1 && b == 0x80)
 				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "byte %zu: second tag byte 0x80 (tag "
-				    "number with leading zero bits)",
+				    "byte %zu: second tag byte 0x80 (tag number with leading zero bits)",
 				    base + i - 1);
 			tag = tag << 8 | b;
 			if ((b & 0x80) == 0)
@@ -73,15 +71,13 @@ parse_one(const uint8_t *p, size_t len, size_t off, size_t base,
 		vlen = b;
 	else if (b == 0x80)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "byte %zu: indefinite length (0x80) in tag %02X: only "
-		    "definite lengths are allowed",
+		    "byte %zu: indefinite length (0x80) in tag %02X: only definite lengths are allowed",
 		    base + i - 1, tag);
 	else if (b <= 0x83) {
 		nlen = b & 0x7f;
 		if (len - i < nlen)
 			return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
-			    "byte %zu: length field of tag %02X runs past the "
-			    "end of the data",
+			    "byte %zu: length field of tag %02X runs past the end of the data",
 			    base + i - 1, tag);
 		vlen = 0;
 		for (k = 0; k < nlen; k++)
@@ -90,8 +86,7 @@ parse_one(const uint8_t *p, size_t len, size_t off, size_t base,
 		    vlen < (nlen == 1 ? 0x80u : 1u << (8 * (nlen - 1)));
 	} else if (b == 0x84)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
-		    "byte %zu: 5-byte length field (0x84) in tag %02X: at "
-		    "most 3 length bytes are supported",
+		    "byte %zu: 5-byte length field (0x84) in tag %02X: at most 3 length bytes are supported",
 		    base + i - 1, tag);
 	else
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -99,13 +94,11 @@ parse_one(const uint8_t *p, size_t len, size_t off, size_t base,
 		    base + i - 1, b, tag);
 	if (vlen > TC_TLV_MAX_LEN)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "byte %zu: value of tag %02X is %zu bytes, over the limit "
-		    "of %d",
+		    "byte %zu: value of tag %02X is %zu bytes, over the limit of %d",
 		    base + off, tag, vlen, TC_TLV_MAX_LEN);
 	if (len - i < vlen)
 		return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
-		    "byte %zu: value of tag %02X (%zu bytes) runs past the "
-		    "end of the data (only %zu present)",
+		    "byte %zu: value of tag %02X (%zu bytes) runs past the end of the data (only %zu present)",
 		    base + i, tag, vlen, len - i);
 	t->tag = tag;
 	t->cls = p[off] >> 6;
@@ -181,8 +174,7 @@ walk(const uint8_t *p, size_t len, size_t base, int depth, char *err,
 		off = (size_t)(t.value - p);
 		if (depth > TC_TLV_MAX_DEPTH)
 			return tc_seterr(err, errlen, TC_ERR_TOO_DEEP,
-			    "byte %zu: tag %02X at nesting level %d, over the "
-			    "limit of %d",
+			    "byte %zu: tag %02X at nesting level %d, over the limit of %d",
 			    base + off - t.hdrlen, t.tag, depth,
 			    TC_TLV_MAX_DEPTH);
 		if (t.constructed &&

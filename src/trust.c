@@ -127,8 +127,7 @@ get_map(struct tc_cbor_rd *r, uint64_t n, const char *what)
 		return e;
 	if (v != n)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
-		    "payload byte %zu: %s: expected a map of %llu entries, "
-		    "got %llu",
+		    "payload byte %zu: %s: expected a map of %llu entries, got %llu",
 		    at, what, (unsigned long long)n, (unsigned long long)v);
 	return 0;
 }
@@ -200,8 +199,7 @@ parse_entry(struct tc_cbor_rd *r, size_t i, struct entry *ent)
 		return e;
 	if (alg != TC_COSE_ALG_ES256 && alg != TC_COSE_ALG_SM2_SM3)
 		return tc_seterr(r->err, r->errlen, TC_ERR_UNSUPPORTED_ALG,
-		    "signer %zu: COSE alg %lld is neither ES256 (%d) nor SM2 "
-		    "(%d)",
+		    "signer %zu: COSE alg %lld is neither ES256 (%d) nor SM2 (%d)",
 		    i, (long long)alg, TC_COSE_ALG_ES256, TC_COSE_ALG_SM2_SM3);
 	ent->e.alg = (int)alg;
 	snprintf(what, sizeof(what), "signer %zu certificate (key 3)", i);
@@ -215,8 +213,7 @@ parse_entry(struct tc_cbor_rd *r, size_t i, struct entry *ent)
 		return e;
 	if (status != TC_SIGNER_CURRENT && status != TC_SIGNER_RETIRED)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
-		    "signer %zu: status %llu is neither 0 (current) nor 1 "
-		    "(retired)",
+		    "signer %zu: status %llu is neither 0 (current) nor 1 (retired)",
 		    i, (unsigned long long)status);
 	ent->e.status = (enum tc_signer_status)status;
 	return 0;
@@ -238,8 +235,7 @@ parse_payload(
 		return e;
 	if (version != TC_TRUST_VERSION)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
-		    "trust list format version %llu; this program reads "
-		    "version %d",
+		    "trust list format version %llu; this program reads version %d",
 		    (unsigned long long)version, TC_TRUST_VERSION);
 	if ((e = get_key(&r, 2, "issued-at (key 2)")) != 0 ||
 	    (e = tc_cbor_get_uint(&r, "issued-at (key 2)", &pl->issued_at)) !=
@@ -271,9 +267,7 @@ parse_payload(
 			if (memcmp(pl->ent[j].e.kid, pl->ent[i].e.kid,
 				TC_COSE_KID_LEN) == 0)
 				return tc_seterr(err, errlen, TC_ERR_CONSTRAINT,
-				    "signer %zu: kid "
-				    "repeats signer %zu",
-				    i, j);
+				    "signer %zu: kid repeats signer %zu", i, j);
 		if (pl->ent[i].e.status == TC_SIGNER_CURRENT) {
 			current++;
 			if (pl->ent[i].e.alg == TC_COSE_ALG_SM2_SM3)
@@ -289,8 +283,7 @@ parse_payload(
 	/* One current signer per algorithm (ES256, SM2), at least one. */
 	if (current == 0 || cur_es > 1 || cur_sm2 > 1)
 		return tc_seterr(err, errlen, TC_ERR_CONSTRAINT,
-		    "%zu current signers (%zu ES256, %zu SM2); exactly one "
-		    "per algorithm expected",
+		    "%zu current signers (%zu ES256, %zu SM2); exactly one per algorithm expected",
 		    current, cur_es, cur_sm2);
 	return 0;
 }
@@ -450,8 +443,7 @@ load_ca(
 	    (flags & EXFLAG_KUSAGE) == 0 ||
 	    (X509_get_key_usage(ca) & KU_KEY_CERT_SIGN) == 0)
 		return tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
-		    "CA certificate: not a CA (basicConstraints CA:TRUE and "
-		    "keyUsage keyCertSign required)");
+		    "CA certificate: not a CA (basicConstraints CA:TRUE and keyUsage keyCertSign required)");
 	if ((pk = X509_get0_pubkey(ca)) == NULL) {
 		ERR_clear_error();
 		return tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
@@ -459,8 +451,7 @@ load_ca(
 	}
 	if ((e = tc_cose_kid_of_pkey(pk, kid)) != 0)
 		return tc_seterr(err, errlen, e,
-		    "CA certificate: cannot "
-		    "compute the key id");
+		    "CA certificate: cannot compute the key id");
 	if ((e = tc_cose_key_new(key, pk, kid, sizeof(kid), err, errlen)) != 0)
 		return e;
 	if (X509_check_issued(ca, ca) != X509_V_OK)
@@ -469,12 +460,10 @@ load_ca(
 	e = tc_trust_cert_verify(ca, tc_cose_key_pkey(*key));
 	if (e == TC_ERR_UNSUPPORTED_ALG)
 		return tc_seterr(err, errlen, e,
-		    "CA certificate: signature "
-		    "algorithm does not match its key");
+		    "CA certificate: signature algorithm does not match its key");
 	if (e != 0)
-		return tc_seterr(err, errlen, e,
-		    "CA certificate: bad "
-		    "self-signature");
+		return tc_seterr(
+		    err, errlen, e, "CA certificate: bad self-signature");
 	return check_validity(ca, now, "CA certificate", &nb, &na, err, errlen);
 }
 
@@ -501,23 +490,21 @@ load_signer(struct tc_trust *t, size_t i, const struct entry *ent, X509 *ca,
 	if ((flags & EXFLAG_CA) != 0 || (flags & EXFLAG_KUSAGE) == 0 ||
 	    (X509_get_key_usage(x) & KU_DIGITAL_SIGNATURE) == 0) {
 		e = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
-		    "%s: not a "
-		    "signer certificate (keyUsage digitalSignature, not a CA)",
+		    "%s: not a signer certificate (keyUsage digitalSignature, not a CA)",
 		    what);
 		goto out;
 	}
 	if ((v = X509_check_issued(ca, x)) != X509_V_OK) {
 		e = tc_seterr(err, errlen, TC_ERR_BAD_SIGNATURE,
-		    "%s: not "
-		    "issued by the CA (%s)",
-		    what, X509_verify_cert_error_string(v));
+		    "%s: not issued by the CA (%s)", what,
+		    X509_verify_cert_error_string(v));
 		goto out;
 	}
 	if ((e = tc_trust_cert_verify(x, tc_cose_key_pkey(cakey))) != 0) {
 		e = tc_seterr(err, errlen, e, "%s: %s", what,
-		    e == TC_ERR_UNSUPPORTED_ALG ? "signature algorithm does "
-						  "not match the CA key"
-						: "bad CA signature");
+		    e == TC_ERR_UNSUPPORTED_ALG
+			? "signature algorithm does not match the CA key"
+			: "bad CA signature");
 		goto out;
 	}
 	if ((e = check_validity(x, now, what, &info->not_before,
@@ -543,8 +530,7 @@ load_signer(struct tc_trust *t, size_t i, const struct entry *ent, X509 *ca,
 		goto out;
 	if (tc_cose_key_alg(k) != ent->e.alg) {
 		e = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED_ALG,
-		    "%s: alg %d "
-		    "does not match the certificate's key (%d)",
+		    "%s: alg %d does not match the certificate's key (%d)",
 		    what, ent->e.alg, tc_cose_key_alg(k));
 		goto out;
 	}

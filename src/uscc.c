@@ -102,8 +102,7 @@ tc_uscc_normalise(
 	while (i < n) {
 		if ((k = utf8_next(s + i, n - i, &c)) == 0)
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "unified social credit code: invalid UTF-8 at "
-			    "byte %zu",
+			    "unified social credit code: invalid UTF-8 at byte %zu",
 			    i + 1);
 		i += k;
 		chars++;
@@ -119,14 +118,11 @@ tc_uscc_normalise(
 			c = c - 'a' + 'A';
 		if (c > 0x7f || value_of((char)c) < 0)
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "unified social credit code: character %zu is "
-			    "not allowed (digits and capital letters "
-			    "without I, O, S, V, Z)",
+			    "unified social credit code: character %zu is not allowed (digits and capital letters without I, O, S, V, Z)",
 			    chars);
 		if (len == TC_USCC_LEN)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "a unified social credit code has %d characters, "
-			    "this one more",
+			    "a unified social credit code has %d characters, this one more",
 			    TC_USCC_LEN);
 		buf[len++] = (char)c;
 	}
@@ -137,20 +133,17 @@ tc_uscc_normalise(
 	buf[len] = '\0';
 	if (strchr("123456789ANY", buf[0]) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "unified social credit code: '%c' is not a registration "
-		    "authority code (1-9, A, N, Y)",
+		    "unified social credit code: '%c' is not a registration authority code (1-9, A, N, Y)",
 		    buf[0]);
 	for (i = 2; i < 8; i++)
 		if (buf[i] < '0' || buf[i] > '9')
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "unified social credit code: character %zu is in "
-			    "the region code and must be a digit",
+			    "unified social credit code: character %zu is in the region code and must be a digit",
 			    i + 1);
 	expect = tc_uscc_check_char(buf);
 	if (expect != buf[17])
 		return tc_seterr(err, errlen, TC_ERR_BAD_CHECK,
-		    "unified social credit code: bad check character: "
-		    "expected %c, got %c",
+		    "unified social credit code: bad check character: expected %c, got %c",
 		    expect, buf[17]);
 	memcpy(out, buf, sizeof(buf));
 	return 0;

@@ -182,14 +182,12 @@ set_number(
 			mul = 1000;
 		else
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "%s: '%s': expected seconds, or milliseconds with "
-			    "ms (500ms)",
+			    "%s: '%s': expected seconds, or milliseconds with ms (500ms)",
 			    k->name, v);
 	} else if (k->kind == K_DUR) {
 		if ((mul = unit_seconds(p, 0)) == 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "%s: '%s': expected seconds, or a number with s, "
-			    "m, h or d",
+			    "%s: '%s': expected seconds, or a number with s, m, h or d",
 			    k->name, v);
 	} else if (k->kind == K_SIZE) {
 		if (strcmp(p, "k") == 0 || strcmp(p, "K") == 0)
@@ -232,8 +230,7 @@ set_rate(const struct key *k, struct tc_rate *out, const char *v, char *err,
 	return 0;
 bad:
 	return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-	    "%s: '%s': expected COUNT/UNIT like 20/min, 10/h or 5/10min "
-	    "(COUNT at least 1; UNIT s, min, h or d)",
+	    "%s: '%s': expected COUNT/UNIT like 20/min, 10/h or 5/10min (COUNT at least 1; UNIT s, min, h or d)",
 	    k->name, v);
 }
 
@@ -319,10 +316,7 @@ tc_vdconf_set(struct tc_vdconf *c, const char *key, const char *value,
 		if (vl >= sizeof(c->listen) ||
 		    parse_listen(value, &sa, &salen) != 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "listen: '%.128s': expected ADDR:PORT with a "
-			    "numeric address, like 127.0.0.1:8080, "
-			    "0.0.0.0:443 or [::1]:8080 (port 0 picks a "
-			    "free one)",
+			    "listen: '%.128s': expected ADDR:PORT with a numeric address, like 127.0.0.1:8080, 0.0.0.0:443 or [::1]:8080 (port 0 picks a free one)",
 			    value);
 		memcpy(base, value, vl + 1);
 		break;
@@ -363,8 +357,7 @@ tc_vdconf_set(struct tc_vdconf *c, const char *key, const char *value,
 		    tc_hex_decode(
 			value, vl, c->ca_pin, sizeof(c->ca_pin), NULL) != 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "ca-pin: expected 64 hex digits (SHA-256 of the "
-			    "CA certificate)");
+			    "ca-pin: expected 64 hex digits (SHA-256 of the CA certificate)");
 		c->have_ca_pin = 1;
 		break;
 	case K_POLICY:
@@ -421,8 +414,7 @@ tc_vdconf_parse(
 				line[i] = ' ';
 		if (tc_utf8_check((const uint8_t *)line, n, &bad) != 0)
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "line %zu: byte %zu: not UTF-8 text, or a control "
-			    "character",
+			    "line %zu: byte %zu: not UTF-8 text, or a control character",
 			    lineno, bad + 1);
 		for (key = line; blank(*key); key++)
 			;
@@ -474,12 +466,10 @@ tc_vdconf_check(const struct tc_vdconf *c, char *err, size_t errlen)
 		    "tls-cert and tls-key go together");
 	if (tc_vdconf_bundle_is_url(c) && c->cache_dir[0] == '\0')
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "a bundle URL needs cache-dir (where the pulled files "
-		    "are kept)");
+		    "a bundle URL needs cache-dir (where the pulled files are kept)");
 	if (tc_vdconf_bundle_is_url(c) && !c->have_ca_pin)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "a bundle URL needs ca-pin (the SHA-256 of the CA "
-		    "certificate, from tcard-keys list)");
+		    "a bundle URL needs ca-pin (the SHA-256 of the CA certificate, from tcard-keys list)");
 	return 0;
 }
 
@@ -515,8 +505,7 @@ staff_line(struct tc_staff_tokens *t, char *line, size_t lineno, char *err,
 	for (p = name; *p != '\0' && *p != ' '; p++)
 		if (!name_char((unsigned char)*p))
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "line %zu: byte %zu: a window name is letters, "
-			    "digits, '.', '_' and '-'",
+			    "line %zu: byte %zu: a window name is letters, digits, '.', '_' and '-'",
 			    lineno, (size_t)(p - line) + 1);
 	nlen = (size_t)(p - name);
 	if (nlen > TC_STAFF_NAME_MAX)
@@ -549,21 +538,18 @@ staff_line(struct tc_staff_tokens *t, char *line, size_t lineno, char *err,
 		    tc_hex_decode(
 			tok + 7, 64, e->sha256, sizeof(e->sha256), NULL) != 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "line %zu: 'sha256:' must be followed by 64 hex "
-			    "digits",
+			    "line %zu: 'sha256:' must be followed by 64 hex digits",
 			    lineno);
 	} else {
 		if (tlen < 32 || tlen > TC_STAFF_TOKEN_MAX)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "line %zu: the token of window '%s' must be 32 to "
-			    "%d characters (it has %zu)",
+			    "line %zu: the token of window '%s' must be 32 to %d characters (it has %zu)",
 			    lineno, name, TC_STAFF_TOKEN_MAX, tlen);
 		for (i = 0; i < tlen; i++)
 			if ((unsigned char)tok[i] < 0x21 ||
 			    (unsigned char)tok[i] > 0x7e)
 				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "line %zu: a token is printable ASCII "
-				    "(byte %zu of the token is not)",
+				    "line %zu: a token is printable ASCII (byte %zu of the token is not)",
 				    lineno, i + 1);
 		if (EVP_Digest(tok, tlen, e->sha256, &mdlen, EVP_sha256(),
 			NULL) != 1 ||
@@ -575,8 +561,7 @@ staff_line(struct tc_staff_tokens *t, char *line, size_t lineno, char *err,
 	for (i = 0; i < t->n; i++)
 		if (CRYPTO_memcmp(t->t[i].sha256, e->sha256, 32) == 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "line %zu: window '%s' has the token of window "
-			    "'%s'",
+			    "line %zu: window '%s' has the token of window '%s'",
 			    lineno, name, t->t[i].window);
 	t->n++;
 	return 0;
@@ -619,8 +604,7 @@ tc_staff_tokens_parse(struct tc_staff_tokens *out, const char *text, size_t len,
 				line[i] = ' ';
 		if (tc_utf8_check((const uint8_t *)line, n, &bad) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "line %zu: byte %zu: not UTF-8 text, or a control "
-			    "character",
+			    "line %zu: byte %zu: not UTF-8 text, or a control character",
 			    lineno, bad + 1);
 			break;
 		}

@@ -170,8 +170,7 @@ tc_vdfloor_parse(struct tc_vdfloor *out, const char *text, size_t len,
 			}
 		if (end == len) {
 			r = tc_seterr(err, errlen, TC_ERR_TRUNCATED,
-			    "line %zu: no newline at its end (the file was cut "
-			    "short)",
+			    "line %zu: no newline at its end (the file was cut short)",
 			    lineno);
 			goto fail;
 		}

@@ -239,8 +239,7 @@ parse_line(const char *s, size_t n, struct exception *e, int *empty, char *msg,
 	i += 10;
 	if (i == n || (s[i] != ' ' && s[i] != '\t'))
 		return tc_seterr(msg, msglen, TC_ERR_MALFORMED,
-		    "expected a space and 'holiday' or 'workday' after the "
-		    "date");
+		    "expected a space and 'holiday' or 'workday' after the date");
 	while (i < n && (s[i] == ' ' || s[i] == '\t'))
 		i++;
 	word = s + i;
@@ -254,13 +253,11 @@ parse_line(const char *s, size_t n, struct exception *e, int *empty, char *msg,
 		    "the word after the date must be 'holiday' or 'workday'");
 	if (e->workday && tc_weekday(day) <= 5)
 		return tc_seterr(msg, msglen, TC_ERR_RANGE,
-		    "%s is a weekday; only a Saturday or Sunday can be a "
-		    "make-up working day",
+		    "%s is a weekday; only a Saturday or Sunday can be a make-up working day",
 		    date);
 	if (!e->workday && tc_weekday(day) > 5)
 		return tc_seterr(msg, msglen, TC_ERR_RANGE,
-		    "%s is a Saturday or Sunday, a day off anyway; list only "
-		    "weekday holidays",
+		    "%s is a Saturday or Sunday, a day off anyway; list only weekday holidays",
 		    date);
 	e->day = day;
 	return 0;

@@ -137,8 +137,7 @@ tc_zlib_inflate(
 		if (full) {
 			if (zs.avail_out == 0) {
 				r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-				    "zlib data passes the cap of %zu bytes "
-				    "(at input byte %zu of %zu)",
+				    "zlib data passes the cap of %zu bytes (at input byte %zu of %zu)",
 				    out->cap - start, used, len);
 				goto out;
 			}
@@ -150,8 +149,7 @@ tc_zlib_inflate(
 		case Z_STREAM_END:
 			if (used < len) {
 				r = tc_seterr(err, errlen, TC_ERR_TRAILING,
-				    "input byte %zu: the zlib stream ends "
-				    "here but %zu more %s",
+				    "input byte %zu: the zlib stream ends here but %zu more %s",
 				    used, len - used,
 				    len - used == 1 ? "byte follows"
 						    : "bytes follow");
@@ -163,8 +161,7 @@ tc_zlib_inflate(
 			/* No progress: output room was given, so input ran out. */
 			if (used == len) {
 				r = tc_seterr(err, errlen, TC_ERR_TRUNCATED,
-				    "zlib stream ends early (input of %zu "
-				    "bytes)",
+				    "zlib stream ends early (input of %zu bytes)",
 				    len);
 				goto out;
 			}
@@ -172,8 +169,7 @@ tc_zlib_inflate(
 			goto out;
 		case Z_NEED_DICT:
 			r = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
-			    "input byte 1: zlib stream needs a preset "
-			    "dictionary");
+			    "input byte 1: zlib stream needs a preset dictionary");
 			goto out;
 		case Z_DATA_ERROR:
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,

@@ -123,8 +123,7 @@ static const char help[] =
     "    --binding-concurrency N  scrypts at once for /v1/verify with an\n"
     "                          ID number (default: cores - 1, at least 1)\n"
     "    --binding-wait MS|SECS  how long one may queue (\"250ms\"), then\n"
-    "                          503 busy with Retry-After"
-    "    --log FILE|-|off      JSON log lines (default - : standard error;\n"
+    "                          503 busy with Retry-After    --log FILE|-|off      JSON log lines (default - : standard error;\n"
     "                          off: events only, on standard error)\n"
     "    --max-body BYTES, --max-query BYTES (8192, 2048; a query of more\n"
     "                          than 32 parts is refused)\n"
@@ -157,13 +156,10 @@ static const char help[] =
     "    tcard-issuer publish --out /srv/bundle\n"
     "    tcard-verifierd --bundle /srv/bundle --pepper keys/pepper.key\n"
     "    tcard-verifierd --config /etc/tcard/verifierd.conf\n"
-    "    tcard-verifierd --bundle /srv/bundle --ledger "
-    "/var/lib/tcard/ledger.db "
-    "\\\n"
+    "    tcard-verifierd --bundle /srv/bundle --ledger /var/lib/tcard/ledger.db \\\n"
     "        --staff-tokens /etc/tcard/staff-tokens\n"
     "    tcard-verifierd --bundle https://cards.example.gov.cn/bundle/ \\\n"
-    "        --cache-dir /var/cache/tcard --ca-pin 3f2a...e1 --listen "
-    "0.0.0.0:8443 \\\n"
+    "        --cache-dir /var/cache/tcard --ca-pin 3f2a...e1 --listen 0.0.0.0:8443 \\\n"
     "        --tls-cert cert.pem --tls-key key.pem\n";
 
 static struct vd_ctx ctx;
@@ -239,8 +235,7 @@ slurp(const char *path, size_t max, struct tc_buf *out, int secret, char *err,
 	}
 	if (secret && (st.st_mode & 077) != 0) {
 		vd_err(err, errlen,
-		    "%s: group or others may access this secret (mode %03o); "
-		    "chmod 600 it",
+		    "%s: group or others may access this secret (mode %03o); chmod 600 it",
 		    path, (unsigned)(st.st_mode & 0777));
 		close(fd);
 		return -1;
@@ -392,8 +387,8 @@ summary(void)
 	printf("lookups: %s\n",
 	    vd->pepper != NULL ? "enabled" : "disabled (no pepper)");
 	vd_floor_get(&fl);
-	printf("rollback floor: revocation list %llu, lookup snapshot %llu, "
-	       "trust list issued at %lld (%s)\n",
+	printf(
+	    "rollback floor: revocation list %llu, lookup snapshot %llu, trust list issued at %lld (%s)\n",
 	    (unsigned long long)fl.revocations, (unsigned long long)fl.lookup,
 	    (long long)fl.trust_issued_at, vd_floor_file(file, sizeof(file)));
 	vd_bundle_put(b);
@@ -567,8 +562,7 @@ main(int argc, char **argv)
 	if (strrchr(host, ':') != NULL)
 		*strrchr(host, ':') = '\0';
 	vd_log_event("start", "info",
-	    "listening on %s://%s:%u/ (lookup page /lookup), bundle %s, "
-	    "lookups %s",
+	    "listening on %s://%s:%u/ (lookup page /lookup), bundle %s, lookups %s",
 	    vd->conf.tls_cert[0] != '\0' ? "https" : "http", host, vd->port,
 	    vd->conf.bundle,
 	    vd->pepper != NULL ? "enabled" : "disabled (no pepper)");
@@ -581,13 +575,11 @@ main(int argc, char **argv)
 				continue;
 			if (vd_tls_reload(err, sizeof(err)) != 0)
 				vd_log_event("tls-refused", "error",
-				    "the TLS certificate and key in use are "
-				    "kept: %s",
+				    "the TLS certificate and key in use are kept: %s",
 				    err);
 			else
 				vd_log_event("tls-loaded", "info",
-				    "new connections get the certificate "
-				    "of %s",
+				    "new connections get the certificate of %s",
 				    vd->conf.tls_cert);
 			continue;
 		}

@@ -52,8 +52,7 @@ static const char help[] =
     "                 [--programmes DIR] [--ledger FILE] [--json]\n"
     "    tcard-verify (--bundle DIR | --trust FILE [--revocations FILE])\n"
     "                 (--ca-pin HEX | --trust-unpinned) [--no-status-check]\n"
-    "                 --reader NAME [--profile auto|piv|tcard] "
-    "[--profiles DIR]\n"
+    "                 --reader NAME [--profile auto|piv|tcard] [--profiles DIR]\n"
     "                 [--wait SEC] [--timeout SEC] [--programmes DIR]\n"
     "                 [--ledger FILE] [--json]\n"
     "\n"
@@ -155,13 +154,11 @@ static const char help[] =
     "    TCARD_NOW         test builds: injected clock\n"
     "\n"
     "EXAMPLES\n"
-    "    tcard-verify --bundle /srv/www/tcard --ca-pin 3eff...3e7a "
-    "'TC1:6BF...'\n"
+    "    tcard-verify --bundle /srv/www/tcard --ca-pin 3eff...3e7a 'TC1:6BF...'\n"
     "    TCARD_CA_PIN=3eff...3e7a tcard-verify --bundle bundle \\\n"
     "        --image card.png --id - --json\n"
     "    tcard-verify --trust trust.cose --revocations rev.cose \\\n"
-    "        --ca-pin 3eff...3e7a --ledger /var/lib/tcard/ledger.db "
-    "--stdin\n";
+    "        --ca-pin 3eff...3e7a --ledger /var/lib/tcard/ledger.db --stdin\n";
 
 enum {
 	OPT_STDIN = 256,
@@ -371,9 +368,8 @@ main(int argc, char **argv)
 		goto out;
 	status = TC_EXIT_INTERNAL;
 	if ((text != NULL) + from_stdin + (image != NULL) != 1) {
-		status = usage("%s",
-		    "give exactly one of TEXT, --stdin and "
-		    "--image FILE");
+		status = usage(
+		    "%s", "give exactly one of TEXT, --stdin and --image FILE");
 		goto out;
 	}
 	if (id_opt != NULL && id_env != NULL) {
@@ -381,9 +377,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (id_opt != NULL && strcmp(id_opt, "-") == 0 && from_stdin) {
-		status = usage("%s",
-		    "--id - and --stdin both read standard "
-		    "input");
+		status =
+		    usage("%s", "--id - and --stdin both read standard input");
 		goto out;
 	}
 	if ((now = tc_cli_now()) == (time_t)-1) {
@@ -405,9 +400,8 @@ main(int argc, char **argv)
 		id = idbuf;
 	} else if (id_opt != NULL) {
 		fprintf(stderr,
-		    PROG ": warning: an ID number on the command line is "
-			 "visible to other users in ps; use --id - or "
-			 "--id-env VAR\n");
+		    PROG
+		    ": warning: an ID number on the command line is visible to other users in ps; use --id - or --id-env VAR\n");
 		id = id_opt;
 	}
 

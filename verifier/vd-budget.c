@@ -131,8 +131,7 @@ vd_budget_verify(const char *qr, size_t qrlen, const struct vd_bundle *b,
 	if (id != NULL && acquire() != 0) {
 		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "busy", "%s",
-		    "the verifier is busy with other ID number checks; try "
-		    "again in a second");
+		    "the verifier is busy with other ID number checks; try again in a second");
 		snprintf(resp->retry_after, sizeof(resp->retry_after), "1");
 		return -1;
 	}

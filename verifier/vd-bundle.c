@@ -337,10 +337,7 @@ below_floor(struct check *ck, const char *part, const char *what,
 	if (value >= floor)
 		return 0;
 	vd_err(msg, sizeof(msg),
-	    "%s %lld is older than %lld, the newest this verifier accepted "
-	    "(rollback floor %s): a rollback to an older %s; to go back on "
-	    "purpose after the authority was reset, start once with "
-	    "--reset-rollback-floor",
+	    "%s %lld is older than %lld, the newest this verifier accepted (rollback floor %s): a rollback to an older %s; to go back on purpose after the authority was reset, start once with --reset-rollback-floor",
 	    what, value, floor, vd_floor_file(file, sizeof(file)), part);
 	refuse(ck, part, TC_ERR_STALE, msg);
 	return 1;
@@ -401,8 +398,7 @@ check_trust(struct check *ck, const struct vd_bundle *cur, int *changed)
 		vd->have_pin = 1;
 		tc_hex_encode(vd->pin, sizeof(vd->pin), hex);
 		vd_log_event("ca-pinned", "warning",
-		    "no ca-pin configured: the CA of the first trust list "
-		    "(SHA-256 %s) is pinned until the daemon stops",
+		    "no ca-pin configured: the CA of the first trust list (SHA-256 %s) is pinned until the daemon stops",
 		    hex);
 	}
 	/* The CA is known now: its floor holds across restarts. */
@@ -795,8 +791,7 @@ check_progs(struct check *ck, const struct vd_bundle *cur,
 	if (d != NULL &&
 	    tc_programme_set_load_dir(&pp->set, d, err, sizeof(err)) != 0) {
 		vd_log_event("programmes", "warning",
-		    "programme files not loaded (verdicts show the programme "
-		    "code and no services): %s",
+		    "programme files not loaded (verdicts show the programme code and no services): %s",
 		    err);
 		pp->set = NULL;
 	}
@@ -898,8 +893,7 @@ vd_bundle_check(int from_signal, char *err, size_t errlen)
 	vd_log_event("bundle-loaded", "info",
 	    "bundle %" PRIu64 " from %s: revocation list %" PRIu64
 	    " (full list %" PRIu64 " + %u deltas, %" PRIu64
-	    " revoked, next update %lld, %zu deltas served); lookup "
-	    "snapshot %s; trust list issued %lld",
+	    " revoked, next update %lld, %zu deltas served); lookup snapshot %s; trust list issued %lld",
 	    nb->generation, vd->bundle_dir, nb->rev->seq, nb->rev->full_seq,
 	    nb->rev->chain, tc_revocations_count(nb->rev->rev),
 	    (long long)nb->rev->next_update, nb->rev->ndeltas,
@@ -957,8 +951,7 @@ updater(void *arg)
 		pthread_mutex_unlock(&vd->mu);
 		if (sig) {
 			vd_log_event("reload", "info", "%s",
-			    "SIGHUP: reopening the log and checking the "
-			    "bundle");
+			    "SIGHUP: reopening the log and checking the bundle");
 			vd_log_reopen();
 		}
 		if (vd_bundle_check(sig, err, sizeof(err)) != 0)

@@ -57,17 +57,14 @@ vd_floor_start(int check_only, int reset, char *err, size_t errlen)
 	if (!check_only) {
 		if (mkdir(fl.dir, 0700) != 0 && errno != EEXIST) {
 			vd_err(err, errlen,
-			    "state-dir %s: %s (the daemon keeps its rollback "
-			    "floor there; set state-dir to a directory it may "
-			    "write)",
+			    "state-dir %s: %s (the daemon keeps its rollback floor there; set state-dir to a directory it may write)",
 			    fl.dir, strerror(errno));
 			return -1;
 		}
 		if (stat(fl.dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
 		    access(fl.dir, W_OK | X_OK) != 0) {
 			vd_err(err, errlen,
-			    "state-dir %s: not a directory the daemon may "
-			    "write (it keeps its rollback floor there)",
+			    "state-dir %s: not a directory the daemon may write (it keeps its rollback floor there)",
 			    fl.dir);
 			return -1;
 		}
@@ -83,26 +80,22 @@ log_reset(const struct tc_vdfloor *old, int r, const char *msg)
 {
 	if (fl.check_only)
 		vd_log_event("rollback-floor-reset", "warning",
-		    "--reset-rollback-floor with --check: the rollback floor "
-		    "%s/%s is not applied, and nothing is written",
+		    "--reset-rollback-floor with --check: the rollback floor %s/%s is not applied, and nothing is written",
 		    fl.dir, fl.name);
 	else if (r == TC_ERR_NOT_FOUND)
 		vd_log_event("rollback-floor-reset", "warning",
-		    "--reset-rollback-floor: there was no rollback floor in "
-		    "%s/%s; the bundle loaded now sets one",
+		    "--reset-rollback-floor: there was no rollback floor in %s/%s; the bundle loaded now sets one",
 		    fl.dir, fl.name);
 	else if (r != 0)
 		vd_log_event("rollback-floor-reset", "warning",
-		    "--reset-rollback-floor: the unreadable rollback floor "
-		    "%s/%s (%s) is replaced by the bundle loaded now",
+		    "--reset-rollback-floor: the unreadable rollback floor %s/%s (%s) is replaced by the bundle loaded now",
 		    fl.dir, fl.name, msg);
 	else
 		vd_log_event("rollback-floor-reset", "warning",
-		    "--reset-rollback-floor: the rollback floor %s/%s "
-		    "(revocation list %" PRIu64 ", lookup snapshot %" PRIu64
+		    "--reset-rollback-floor: the rollback floor %s/%s (revocation list %" PRIu64
+		    ", lookup snapshot %" PRIu64
 		    ", trust list issued at %" PRId64
-		    ") is forgotten; older lists of this CA are accepted now "
-		    "and the bundle loaded now sets the new floor",
+		    ") is forgotten; older lists of this CA are accepted now and the bundle loaded now sets the new floor",
 		    fl.dir, fl.name, old->revocations, old->lookup,
 		    old->trust_issued_at);
 }
@@ -141,16 +134,13 @@ vd_floor_load(const uint8_t ca[32], char *err, size_t errlen)
 		fl.dirty = 1;
 	} else if (r != 0 && r != TC_ERR_NOT_FOUND) {
 		vd_err(err, errlen,
-		    "rollback floor %s/%s: %s: without it the daemon cannot "
-		    "tell an older revocation list from a newer one, so it "
-		    "accepts none; restore the file, or start once with "
-		    "--reset-rollback-floor (docs/operations.md)",
+		    "rollback floor %s/%s: %s: without it the daemon cannot tell an older revocation list from a newer one, so it accepts none; restore the file, or start once with --reset-rollback-floor (docs/operations.md)",
 		    fl.dir, fl.name, msg);
 		return -1;
 	} else if (r == 0)
 		vd_log_event("rollback-floor", "info",
-		    "rollback floor %s/%s: nothing older than revocation list "
-		    "%" PRIu64 ", lookup snapshot %" PRIu64
+		    "rollback floor %s/%s: nothing older than revocation list %" PRIu64
+		    ", lookup snapshot %" PRIu64
 		    " and a trust list issued at %" PRId64 " is accepted",
 		    fl.dir, fl.name, old.revocations, old.lookup,
 		    old.trust_issued_at);
@@ -208,8 +198,7 @@ vd_floor_raise(const struct vd_bundle *b, char *err, size_t errlen)
 	    tc_bundle_write_file(
 		fl.dir, fl.name, text, strlen(text), msg, sizeof(msg)) != 0) {
 		vd_err(err, errlen,
-		    "rollback floor %s/%s not written (%s): a restart could "
-		    "go back to an older list",
+		    "rollback floor %s/%s not written (%s): a restart could go back to an older list",
 		    fl.dir, fl.name, msg);
 		return -1;
 	}

@@ -54,8 +54,7 @@
 
 /* The page's headers: nothing loaded from anywhere, no framing. */
 #define PAGE_CSP                                                               \
-	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "       \
-	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+	"default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 void
 vd_resp_init(struct vd_resp *r)
@@ -435,9 +434,7 @@ answer(struct MHD_Connection *c, struct vd_req *rq, const char *url)
 	} else
 		vd_resp_error(&resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 		    "not-found", "%s",
-		    "no such endpoint (see /lookup, /v1/lookup, /v1/verify, "
-		    "/v1/services/SERVICE/redeem, /v1/trust, "
-		    "/v1/revocations, /healthz, /metrics)");
+		    "no such endpoint (see /lookup, /v1/lookup, /v1/verify, /v1/services/SERVICE/redeem, /v1/trust, /v1/revocations, /healthz, /metrics)");
 	if (resp.suspended) {
 		/* A long-poll: answered when resumed (vd-reader.c). */
 		tc_buf_release(&resp.body);
@@ -688,8 +685,7 @@ vd_http_start(char *err, size_t errlen)
 	    MHD_OPTION_END);
 	if (mhd == NULL) {
 		snprintf(err, errlen,
-		    "cannot serve on %s (address in use, not local, or the "
-		    "TLS files are not a certificate and its key)",
+		    "cannot serve on %s (address in use, not local, or the TLS files are not a certificate and its key)",
 		    vd->conf.listen);
 		return -1;
 	}

@@ -71,8 +71,7 @@ vd_lookup_run(struct vd_req *rq, const char *card, const char *name,
 		out->code = "busy";
 		out->retry = 1;
 		snprintf(out->msg, sizeof(out->msg), "%s",
-		    "the guesses on this card cannot be counted just now; try "
-		    "again in a second");
+		    "the guesses on this card cannot be counted just now; try again in a second");
 		return;
 	}
 	if (wait != 0) {
@@ -216,9 +215,7 @@ vd_ep_lookup(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 		text_json(&resp->body, "tier_name", &t->names);
 	if (out.result == VD_R_UNKNOWN_STATUS)
 		tc_buf_puts(&resp->body,
-		    ",\"reason\":\"stale-revocations\",\"message\":\"the "
-		    "revocation list of this verifier is out of date: the "
-		    "card's status cannot be confirmed\"");
+		    ",\"reason\":\"stale-revocations\",\"message\":\"the revocation list of this verifier is out of date: the card's status cannot be confirmed\"");
 	tc_buf_puts(&resp->body, "}\n");
 	vd_lookup_done(&out);
 out:

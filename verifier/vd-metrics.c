@@ -131,19 +131,16 @@ vd_metrics_render(struct tc_buf *out)
 	int e, r;
 
 	tc_buf_puts(out,
-	    "# HELP tcard_requests_total HTTP requests answered, by endpoint "
-	    "and result.\n"
+	    "# HELP tcard_requests_total HTTP requests answered, by endpoint and result.\n"
 	    "# TYPE tcard_requests_total counter\n");
 	for (e = 0; e < VD_EP_COUNT; e++)
 		for (r = 0; r < VD_R_COUNT; r++)
 			if ((n = sum_count(e, r)) != 0)
 				tc_buf_printf(out,
-				    "tcard_requests_total{endpoint=\"%s\","
-				    "result=\"%s\"} %llu\n",
+				    "tcard_requests_total{endpoint=\"%s\",result=\"%s\"} %llu\n",
 				    ep_names[e], r_names[r], n);
 	tc_buf_puts(out,
-	    "# HELP tcard_request_duration_seconds Time from the request "
-	    "line to the end of the answer.\n"
+	    "# HELP tcard_request_duration_seconds Time from the request line to the end of the answer.\n"
 	    "# TYPE tcard_request_duration_seconds histogram\n");
 	for (e = 0; e < VD_EP_COUNT; e++) {
 		cum = sum = 0;
@@ -159,23 +156,19 @@ vd_metrics_render(struct tc_buf *out)
 			cum += n;
 			if (i < NB)
 				tc_buf_printf(out,
-				    "tcard_request_duration_seconds_bucket{"
-				    "endpoint=\"%s\",le=\"%g\"} %llu\n",
+				    "tcard_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%g\"} %llu\n",
 				    ep_names[e], bounds[i], cum);
 			else
 				tc_buf_printf(out,
-				    "tcard_request_duration_seconds_bucket{"
-				    "endpoint=\"%s\",le=\"+Inf\"} %llu\n",
+				    "tcard_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} %llu\n",
 				    ep_names[e], cum);
 		}
 		for (k = 0; k < BLOCKS; k++)
 			sum += atomic_load_explicit(
 			    &blocks[k].sum_ns[e], memory_order_relaxed);
 		tc_buf_printf(out,
-		    "tcard_request_duration_seconds_sum{endpoint=\"%s\"} "
-		    "%.6f\n"
-		    "tcard_request_duration_seconds_count{endpoint=\"%s\"} "
-		    "%llu\n",
+		    "tcard_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n"
+		    "tcard_request_duration_seconds_count{endpoint=\"%s\"} %llu\n",
 		    ep_names[e], (double)sum / 1e9, ep_names[e], cum);
 	}
 	tc_buf_printf(out,
@@ -185,33 +178,25 @@ vd_metrics_render(struct tc_buf *out)
 	    b != NULL);
 	if (b != NULL) {
 		tc_buf_printf(out,
-		    "# HELP tcard_bundle_revocations_sequence Sequence number "
-		    "of the revocation list in use (deltas applied).\n"
+		    "# HELP tcard_bundle_revocations_sequence Sequence number of the revocation list in use (deltas applied).\n"
 		    "# TYPE tcard_bundle_revocations_sequence gauge\n"
 		    "tcard_bundle_revocations_sequence %" PRIu64 "\n"
-		    "# HELP tcard_bundle_revocations_age_seconds Seconds since "
-		    "the revocation list in use was issued.\n"
+		    "# HELP tcard_bundle_revocations_age_seconds Seconds since the revocation list in use was issued.\n"
 		    "# TYPE tcard_bundle_revocations_age_seconds gauge\n"
 		    "tcard_bundle_revocations_age_seconds %lld\n"
-		    "# HELP tcard_bundle_revocations_next_update_seconds "
-		    "Seconds until the list's next-update (negative: past).\n"
-		    "# TYPE tcard_bundle_revocations_next_update_seconds "
-		    "gauge\n"
+		    "# HELP tcard_bundle_revocations_next_update_seconds Seconds until the list's next-update (negative: past).\n"
+		    "# TYPE tcard_bundle_revocations_next_update_seconds gauge\n"
 		    "tcard_bundle_revocations_next_update_seconds %lld\n"
-		    "# HELP tcard_bundle_revoked_serials Serials revoked by "
-		    "the list in use.\n"
+		    "# HELP tcard_bundle_revoked_serials Serials revoked by the list in use.\n"
 		    "# TYPE tcard_bundle_revoked_serials gauge\n"
 		    "tcard_bundle_revoked_serials %" PRIu64 "\n"
-		    "# HELP tcard_bundle_stale 1 when the revocation list is "
-		    "past next-update plus the grace.\n"
+		    "# HELP tcard_bundle_stale 1 when the revocation list is past next-update plus the grace.\n"
 		    "# TYPE tcard_bundle_stale gauge\n"
 		    "tcard_bundle_stale %d\n"
-		    "# HELP tcard_bundle_trust_issued_at_seconds Issue time of "
-		    "the trust list in use.\n"
+		    "# HELP tcard_bundle_trust_issued_at_seconds Issue time of the trust list in use.\n"
 		    "# TYPE tcard_bundle_trust_issued_at_seconds gauge\n"
 		    "tcard_bundle_trust_issued_at_seconds %lld\n"
-		    "# HELP tcard_bundle_generation Generation of the bundle "
-		    "in use: 1 at start, one more per swap.\n"
+		    "# HELP tcard_bundle_generation Generation of the bundle in use: 1 at start, one more per swap.\n"
 		    "# TYPE tcard_bundle_generation gauge\n"
 		    "tcard_bundle_generation %" PRIu64 "\n",
 		    b->rev->seq, (long long)(now - b->rev->issued_at),
@@ -221,16 +206,13 @@ vd_metrics_render(struct tc_buf *out)
 		    b->generation);
 		if (b->lookup != NULL)
 			tc_buf_printf(out,
-			    "# HELP tcard_bundle_lookup_sequence Sequence "
-			    "number of the lookup snapshot in use.\n"
+			    "# HELP tcard_bundle_lookup_sequence Sequence number of the lookup snapshot in use.\n"
 			    "# TYPE tcard_bundle_lookup_sequence gauge\n"
 			    "tcard_bundle_lookup_sequence %" PRIu64 "\n"
-			    "# HELP tcard_bundle_lookup_cards Cards in the "
-			    "lookup snapshot.\n"
+			    "# HELP tcard_bundle_lookup_cards Cards in the lookup snapshot.\n"
 			    "# TYPE tcard_bundle_lookup_cards gauge\n"
 			    "tcard_bundle_lookup_cards %" PRIu64 "\n"
-			    "# HELP tcard_bundle_lookup_age_seconds Seconds "
-			    "since the snapshot was issued.\n"
+			    "# HELP tcard_bundle_lookup_age_seconds Seconds since the snapshot was issued.\n"
 			    "# TYPE tcard_bundle_lookup_age_seconds gauge\n"
 			    "tcard_bundle_lookup_age_seconds %lld\n",
 			    b->lookup->info.seq, b->lookup->info.count,
@@ -247,8 +229,7 @@ vd_metrics_render(struct tc_buf *out)
 	    "# TYPE tcard_throttled_total counter\n"
 	    "tcard_throttled_total{by=\"client\"} %lu\n"
 	    "tcard_throttled_total{by=\"card\"} %lu\n"
-	    "# HELP tcard_log_lines_dropped_total Log lines over the rate "
-	    "limit of their kind, not written.\n"
+	    "# HELP tcard_log_lines_dropped_total Log lines over the rate limit of their kind, not written.\n"
 	    "# TYPE tcard_log_lines_dropped_total counter\n"
 	    "tcard_log_lines_dropped_total{kind=\"http\"} %lu\n"
 	    "tcard_log_lines_dropped_total{kind=\"aborted\"} %lu\n",
@@ -300,10 +281,8 @@ vd_ep_healthz(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	resp->status = MHD_HTTP_OK;
 	resp->result = VD_R_OK;
 	tc_buf_printf(&resp->body,
-	    "{\"status\":\"%s\",\"ready\":true,\"stale\":%s,"
-	    "\"stale_policy\":\"%s\","
-	    "\"revocations\":{\"seq\":%" PRIu64 ",\"issued_at\":%lld,"
-	    "\"next_update\":%lld,\"age\":%lld},",
+	    "{\"status\":\"%s\",\"ready\":true,\"stale\":%s,\"stale_policy\":\"%s\",\"revocations\":{\"seq\":%" PRIu64
+	    ",\"issued_at\":%lld,\"next_update\":%lld,\"age\":%lld},",
 	    stale ? "stale" : "ok", stale ? "true" : "false",
 	    vd->conf.stale_policy == TC_STALE_WARN ? "warn" : "fail",
 	    b->rev->seq, (long long)b->rev->issued_at,
@@ -318,8 +297,8 @@ vd_ep_healthz(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	else
 		tc_buf_puts(&resp->body, "\"lookup\":null,");
 	tc_buf_printf(&resp->body,
-	    "\"lookup_enabled\":%s,\"trust\":{\"issued_at\":%lld},"
-	    "\"generation\":%" PRIu64 "}\n",
+	    "\"lookup_enabled\":%s,\"trust\":{\"issued_at\":%lld},\"generation\":%" PRIu64
+	    "}\n",
 	    b->lookup != NULL && vd->pepper != NULL ? "true" : "false",
 	    (long long)tc_trust_issued_at(b->trust->trust), b->generation);
 	vd_bundle_put(b);

@@ -27,26 +27,19 @@ static const char head[] =
     "<html lang=\"zh-CN\">\n"
     "<head>\n"
     "<meta charset=\"utf-8\">\n"
-    "<meta name=\"viewport\" content=\"width=device-width, "
-    "initial-scale=1\">\n"
+    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     "<title>人才服务卡查询 · Talent card lookup</title>\n"
     "<style>\n"
-    "body{margin:0;font-family:system-ui,-apple-system,\"PingFang SC\","
-    "\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;"
-    "background:#f4f6f8;color:#1a1a1a;line-height:1.5}\n"
+    "body{margin:0;font-family:system-ui,-apple-system,\"PingFang SC\",\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;background:#f4f6f8;color:#1a1a1a;line-height:1.5}\n"
     "main{max-width:32rem;margin:0 auto;padding:1rem}\n"
     "h1{font-size:1.3rem;margin:.5rem 0 1rem}\n"
     "h1 small{display:block;font-size:.9rem;color:#555;font-weight:normal}\n"
-    "form{background:#fff;border-radius:.5rem;padding:1rem;"
-    "box-shadow:0 1px 3px rgba(0,0,0,.15)}\n"
+    "form{background:#fff;border-radius:.5rem;padding:1rem;box-shadow:0 1px 3px rgba(0,0,0,.15)}\n"
     "label{display:block;margin:.8rem 0 .2rem;font-weight:600}\n"
     "label span{font-weight:normal;color:#555}\n"
-    "input{box-sizing:border-box;width:100%;font-size:1.1rem;"
-    "padding:.6rem;border:1px solid #999;border-radius:.3rem}\n"
-    "button{margin-top:1.2rem;width:100%;font-size:1.1rem;padding:.7rem;"
-    "border:0;border-radius:.3rem;background:#0b5cad;color:#fff}\n"
-    ".r{border-radius:.5rem;padding:1rem;margin-bottom:1rem;"
-    "border-left:.4rem solid}\n"
+    "input{box-sizing:border-box;width:100%;font-size:1.1rem;padding:.6rem;border:1px solid #999;border-radius:.3rem}\n"
+    "button{margin-top:1.2rem;width:100%;font-size:1.1rem;padding:.7rem;border:0;border-radius:.3rem;background:#0b5cad;color:#fff}\n"
+    ".r{border-radius:.5rem;padding:1rem;margin-bottom:1rem;border-left:.4rem solid}\n"
     ".r h2{margin:0 0 .3rem;font-size:1.2rem}\n"
     ".r p{margin:.2rem 0}\n"
     ".ok{background:#e7f6ea;border-color:#1e7b34}\n"
@@ -62,17 +55,14 @@ static const char head[] =
 static const char form_html[] =
     "<form method=\"post\" action=\"/lookup\" autocomplete=\"off\">\n"
     "<label for=\"card\">卡号 <span>Card number</span></label>\n"
-    "<input id=\"card\" name=\"card\" inputmode=\"numeric\" "
-    "maxlength=\"40\" required placeholder=\"4401 0000 0000 0000\">\n"
+    "<input id=\"card\" name=\"card\" inputmode=\"numeric\" maxlength=\"40\" required placeholder=\"4401 0000 0000 0000\">\n"
     "<label for=\"name\">姓名 <span>Name</span></label>\n"
     "<input id=\"name\" name=\"name\" maxlength=\"120\" required>\n"
     "<label for=\"id\">证件号码 <span>ID document number</span></label>\n"
     "<input id=\"id\" name=\"id\" maxlength=\"40\" required>\n"
     "<button id=\"submit\" type=\"submit\">查询 Check</button>\n"
     "</form>\n"
-    "<p class=\"note\">三项须全部填写。本页不记录姓名和证件号码。<br>"
-    "All three fields are required. The name and ID number are neither "
-    "logged nor stored.</p>\n"
+    "<p class=\"note\">三项须全部填写。本页不记录姓名和证件号码。<br>All three fields are required. The name and ID number are neither logged nor stored.</p>\n"
     "</main>\n"
     "</body>\n"
     "</html>\n";
@@ -81,8 +71,7 @@ static const char no_match_html[] =
     "<section id=\"result\" class=\"r bad\" data-result=\"no-match\">\n"
     "<h2>未找到匹配 · No match</h2>\n"
     "<p>卡号、姓名与证件号码不属于同一张有效登记的卡，或该卡不存在。</p>\n"
-    "<p>The card number, name and ID number do not belong to one "
-    "registered card, or there is no such card.</p>\n"
+    "<p>The card number, name and ID number do not belong to one registered card, or there is no such card.</p>\n"
     "</section>\n";
 
 /* Appends s with &, <, >, " and ' escaped. */
@@ -143,8 +132,7 @@ match_html(struct tc_buf *b, const struct vd_lookup_out *out)
 		    "该卡目前暂停使用。", "The card is suspended for now." },
 		{ VD_R_UNKNOWN_STATUS, "warn", "状态未知", "Status unknown",
 		    "本查询点的撤销名单已过期，无法确认该卡当前状态。",
-		    "This service's revocation list is out of date: the "
-		    "card's current status cannot be confirmed." },
+		    "This service's revocation list is out of date: the card's current status cannot be confirmed." },
 	};
 	const struct tc_programme *p = NULL;
 	const struct tc_tier *t = NULL;
@@ -257,9 +245,7 @@ vd_ep_page(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 		snprintf(resp->retry_after, sizeof(resp->retry_after), "%u",
 		    out.retry);
 		snprintf(msg, sizeof(msg),
-		    "查询过于频繁，请 %u 秒后再试。Too many lookups: please "
-		    "try "
-		    "again in %u seconds.",
+		    "查询过于频繁，请 %u 秒后再试。Too many lookups: please try again in %u seconds.",
 		    out.retry, out.retry);
 		problem_html(
 		    &resp->body, "throttled", "请稍后再试", "Please wait", msg);

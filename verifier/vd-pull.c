@@ -213,9 +213,7 @@ older(const char *name, const char *what, long long value, long long newest,
 	if (value >= newest)
 		return 0;
 	vd_err(err, errlen,
-	    "%s: %s %lld is older than %lld, the newest this verifier "
-	    "accepted (rollback floor %s): the server went back to an older "
-	    "bundle; the cache keeps the newer file",
+	    "%s: %s %lld is older than %lld, the newest this verifier accepted (rollback floor %s): the server went back to an older bundle; the cache keeps the newer file",
 	    name, what, value, newest, vd_floor_file(file, sizeof(file)));
 	return TC_ERR_STALE;
 }
@@ -347,9 +345,9 @@ pull_rev(const struct vd_bundle *cur, const struct tc_vdfloor *fl,
 			    info.from_seq != seq || info.to_seq <= seq) {
 				vd_log_event("pull-refused", "error", "%s: %s",
 				    name,
-				    info.from_seq != seq ? "not a delta "
-							   "from this number"
-							 : msg);
+				    info.from_seq != seq
+					? "not a delta from this number"
+					: msg);
 				break;
 			}
 			if (tc_bundle_write_file(vd->bundle_dir, name, buf.data,
@@ -508,8 +506,7 @@ pull_lookup_data(const struct tc_lookup_info *info, char *err, size_t errlen)
 	if (EVP_DigestFinal_ex(s.md, md, NULL) != 1 ||
 	    s.got != info->data_len || memcmp(md, info->data_sha256, 32) != 0) {
 		vd_err(err, errlen,
-		    "%s: the file does not match its signed header (size or "
-		    "SHA-256)",
+		    "%s: the file does not match its signed header (size or SHA-256)",
 		    info->data_name);
 		goto out;
 	}

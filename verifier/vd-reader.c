@@ -306,8 +306,7 @@ read_card(void)
 		return READ_AGAIN;
 	}
 	snprintf(msg, sizeof(msg),
-	    "reading the card: %s (%s); take the card out and present it "
-	    "again",
+	    "reading the card: %s (%s); take the card out and present it again",
 	    err, tc_errname(r));
 	trouble(r, msg);
 	return READ_DONE;
@@ -423,8 +422,7 @@ vd_reader_start(char *err, size_t errlen)
 	if (strcmp(vd->conf.reader_profile, "auto") != 0 &&
 	    tc_profile_set_find(&R.profiles, vd->conf.reader_profile) == NULL) {
 		vd_err(err, errlen,
-		    "reader-profile: no profile '%s' in the profile "
-		    "directory %s",
+		    "reader-profile: no profile '%s' in the profile directory %s",
 		    vd->conf.reader_profile, tc_profile_dir(NULL));
 		tc_profile_set_release(&R.profiles);
 		return -1;
@@ -444,8 +442,7 @@ vd_reader_start(char *err, size_t errlen)
 	}
 	R.running = 1;
 	vd_log_event("reader", "info",
-	    "watching reader '%s' (profile %s, %u ms per card operation, "
-	    "taps usable for %u s)",
+	    "watching reader '%s' (profile %s, %u ms per card operation, taps usable for %u s)",
 	    vd->conf.reader, vd->conf.reader_profile, vd->conf.reader_timeout,
 	    vd->conf.tap_max_age);
 	return 0;
@@ -560,8 +557,7 @@ write_view(
 		return bad | tc_buf_puts(o, "null}\n");
 	vd_iso_time(w->tap.at, 28800, when);
 	bad |= tc_buf_printf(o,
-	    "{\"id\":\"%s\",\"at\":\"%s\",\"age\":%lld,\"usable\":%s,"
-	    "\"profile\":",
+	    "{\"id\":\"%s\",\"at\":\"%s\",\"age\":%lld,\"usable\":%s,\"profile\":",
 	    w->tap.id, when, (long long)(now - w->tap.at),
 	    now - w->tap.at <= (time_t)vd->conf.tap_max_age ? "true" : "false");
 	if (t->profile[0] != '\0')
@@ -569,8 +565,7 @@ write_view(
 	else
 		bad |= tc_buf_puts(o, "null");
 	bad |= tc_buf_printf(o,
-	    ",\"apdus\":%u,\"ms\":%.1f,\"challenge_signed\":%s,"
-	    "\"verdict\":",
+	    ",\"apdus\":%u,\"ms\":%.1f,\"challenge_signed\":%s,\"verdict\":",
 	    t->apdus, t->ms, t->card_checked ? "true" : "false");
 	p = tc_verdict_programme(&t->v, b != NULL ? b->progs->set : NULL);
 	if (t->v.valid && w->tap.stale) {
@@ -578,15 +573,10 @@ write_view(
 			note.result = "UNKNOWN-STATUS";
 			note.reason = note.detail = "stale-revocations";
 			note.message =
-			    "the signature, the dates and the chip are good, "
-			    "but the revocation list of this verifier was out "
-			    "of date at the tap: whether the card is revoked "
-			    "is unknown";
+			    "the signature, the dates and the chip are good, but the revocation list of this verifier was out of date at the tap: whether the card is revoked is unknown";
 		} else
 			note.warning =
-			    "the revocation list of this verifier was out of "
-			    "date at the tap: a recent revocation may be "
-			    "missing";
+			    "the revocation list of this verifier was out of date at the tap: a recent revocation may be missing";
 	}
 	if (t->v.have_claims)
 		vd_mask_card(t->v.claims.card_no, rq->card);

@@ -187,8 +187,7 @@ card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
 			free(tap);
 			vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 			    "unknown-tap",
-			    "no recent tap %s at this window's reader: tap the "
-			    "card again",
+			    "no recent tap %s at this window's reader: tap the card again",
 			    req->tap);
 			return -1;
 		}
@@ -217,8 +216,7 @@ card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
 	if (k->stale && vd->conf.stale_policy == TC_STALE_FAIL) {
 		k->refusal = "unknown-status";
 		snprintf(k->message, sizeof(k->message), "%s",
-		    "the revocation list of this verifier is out of date: "
-		    "whether the card is revoked is unknown");
+		    "the revocation list of this verifier is out of date: whether the card is revoked is unknown");
 		return 0;
 	}
 	/* The snapshot knows suspensions, which the revocation list does not
@@ -238,8 +236,7 @@ card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
 	if (k->refusal == NULL && k->p == NULL) {
 		k->refusal = "unknown-programme";
 		snprintf(k->message, sizeof(k->message),
-		    "this verifier has no programme file for the card's "
-		    "programme (%s)",
+		    "this verifier has no programme file for the card's programme (%s)",
 		    k->v.claims.programme);
 	}
 	return 0;
@@ -307,8 +304,7 @@ redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 		if (r == TC_ERR_DB_BUSY) {
 			vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 			    VD_R_UNAVAILABLE, "busy",
-			    "the ledger is busy; nothing was counted: send "
-			    "the same request again (%s)",
+			    "the ledger is busy; nothing was counted: send the same request again (%s)",
 			    msg);
 			snprintf(resp->retry_after, sizeof(resp->retry_after),
 			    "%s", "1");
@@ -373,8 +369,7 @@ redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 		    &resp->body, ",\"use\":%lld", (long long)res.use_id);
 	if (k->stale && k->refusal == NULL)
 		tc_buf_puts(&resp->body,
-		    ",\"warning\":\"the revocation list of this verifier is "
-		    "out of date: a recent revocation may be missing\"");
+		    ",\"warning\":\"the revocation list of this verifier is out of date: a recent revocation may be missing\"");
 	if (tc_buf_puts(&resp->body, "}\n") != 0)
 		goto nomem;
 	resp->status = MHD_HTTP_OK;
@@ -495,8 +490,7 @@ usage(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 	    ans.result == TC_LOOKUP_NO_MATCH) {
 		vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 		    "unknown-card",
-		    "card %s is not in this verifier's snapshot (a card "
-		    "issued since is known once the next bundle is loaded)",
+		    "card %s is not in this verifier's snapshot (a card issued since is known once the next bundle is loaded)",
 		    rq->card);
 		goto out;
 	}
@@ -618,15 +612,13 @@ report(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 	    day_parse(tc_form_get(&form, "to", NULL), &to) != 0) {
 		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query", "%s",
-		    "from and to are required dates YYYY-MM-DD (Asia/Shanghai, "
-		    "both included)");
+		    "from and to are required dates YYYY-MM-DD (Asia/Shanghai, both included)");
 		return;
 	}
 	if (to < from || to - from >= REPORT_MAX_DAYS) {
 		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query",
-		    "to must not be before from, and a report "
-		    "covers at most %d days",
+		    "to must not be before from, and a report covers at most %d days",
 		    REPORT_MAX_DAYS);
 		return;
 	}
@@ -638,8 +630,7 @@ report(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 	}
 	tc_buf_init(&resp->body, REPORT_MAX);
 	tc_buf_puts(&resp->body,
-	    "use,at,programme,service,card,party,channel,window,"
-	    "request_id\r\n");
+	    "use,at,programme,service,card,party,channel,window,request_id\r\n");
 	o.b = &resp->body;
 	o.full = 0;
 	r = tc_ledger_report(vd->ledger, prog, sid, NULL, from, to + 1, put_row,
@@ -693,8 +684,7 @@ vd_ep_services(struct MHD_Connection *c, struct vd_req *rq, const char *rest,
 		rq->ep = VD_EP_OTHER;
 		vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 		    "not-found", "%s",
-		    "expected /v1/services/SERVICE/redeem, /usage or /report "
-		    "(SERVICE: a service id, or id.option)");
+		    "expected /v1/services/SERVICE/redeem, /usage or /report (SERVICE: a service id, or id.option)");
 		return;
 	}
 	n = (size_t)(slash - rest);

@@ -24,8 +24,7 @@ vd_staff_auth(struct MHD_Connection *c, struct vd_resp *resp)
 	if (vd->staff == NULL) {
 		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unavailable", "%s",
-		    "staff endpoints are off: no staff-tokens file is "
-		    "configured");
+		    "staff endpoints are off: no staff-tokens file is configured");
 		return NULL;
 	}
 	h = vd_req_header(c, MHD_HTTP_HEADER_AUTHORIZATION);

@@ -295,8 +295,7 @@ vd_throttle_card(const struct vd_bundle *b, const char *card16, uint64_t serial,
 	OPENSSL_cleanse(&ans, sizeof(ans));
 	if (r != 0) {
 		vd_log_event("lookup-guard", "error",
-		    "a card's guesses could not be counted; the lookup is "
-		    "refused: %s",
+		    "a card's guesses could not be counted; the lookup is refused: %s",
 		    msg);
 		*busy = 1;
 		return 1;

@@ -87,8 +87,7 @@ read_pem(
 	}
 	if (secret && (st.st_mode & 077) != 0) {
 		vd_err(err, errlen,
-		    "%s: group or others may read this private key (mode "
-		    "%03o); chmod 600 it",
+		    "%s: group or others may read this private key (mode %03o); chmod 600 it",
 		    path, (unsigned)(st.st_mode & 0777));
 		goto out;
 	}

@@ -56,8 +56,8 @@ vd_verdict_status(struct vd_bundle *b, struct tc_verdict *v, time_t now,
 	    sizeof(st.ca_sha256));
 	tc_status_apply(v, &st, warn);
 	if (v->valid && st.status == TC_STATUS_UNKNOWN && note != NULL)
-		note->warning = "the revocation list of this verifier is out "
-				"of date: a recent revocation may be missing";
+		note->warning =
+		    "the revocation list of this verifier is out of date: a recent revocation may be missing";
 }
 
 enum vd_result
@@ -109,8 +109,7 @@ vd_ep_verify(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 		 rq->client_keylen, vd_mono_ns())) != 0) {
 		vd_resp_error(resp, MHD_HTTP_TOO_MANY_REQUESTS, VD_R_THROTTLED,
 		    "throttled",
-		    "too many verifications with an ID number; try again in "
-		    "%u seconds",
+		    "too many verifications with an ID number; try again in %u seconds",
 		    wait);
 		snprintf(
 		    resp->retry_after, sizeof(resp->retry_after), "%u", wait);

@@ -197,13 +197,8 @@ tc_verify_reader_main(int argc, char **argv)
 			ledger_path = optarg;
 			break;
 		default:
-			status = usage("unknown option or missing argument "
-				       "(with --reader: --trust, --bundle, "
-				       "--ca-pin, --trust-unpinned, "
-				       "--revocations, --no-status-check, "
-				       "--profile, --profiles, "
-				       "--wait, --timeout, --programmes, "
-				       "--ledger, --json)");
+			status = usage(
+			    "unknown option or missing argument (with --reader: --trust, --bundle, --ca-pin, --trust-unpinned, --revocations, --no-status-check, --profile, --profiles, --wait, --timeout, --programmes, --ledger, --json)");
 			goto out;
 		}
 	}

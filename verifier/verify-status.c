@@ -47,8 +47,7 @@ pin_of(struct tc_verify_src *s, const char *hex, const char *from)
 	    tc_hex_decode(hex, strlen(hex), s->pin, sizeof(s->pin), NULL) !=
 		0) {
 		snprintf(msg, sizeof(msg),
-		    "%s: expected 64 hex digits (the SHA-256 of the CA "
-		    "certificate)",
+		    "%s: expected 64 hex digits (the SHA-256 of the CA certificate)",
 		    from);
 		return usage(msg);
 	}
@@ -92,22 +91,20 @@ tc_verify_src_check(struct tc_verify_src *s)
 	if ((s->trust_path != NULL) == (s->bundle_dir != NULL))
 		return usage("give --trust FILE or --bundle DIR (one of them)");
 	if (s->bundle_dir != NULL && s->rev_path != NULL)
-		return usage("--bundle DIR holds the revocation list: drop "
-			     "--revocations");
+		return usage(
+		    "--bundle DIR holds the revocation list: drop --revocations");
 	if (s->no_status && (s->bundle_dir != NULL || s->rev_path != NULL))
-		return usage("--no-status-check skips the status data: drop "
-			     "--bundle or --revocations, or the skip");
+		return usage(
+		    "--no-status-check skips the status data: drop --bundle or --revocations, or the skip");
 	if (!s->have_pin && (e = getenv("TCARD_CA_PIN")) != NULL &&
 	    *e != '\0' && (r = pin_of(s, e, "$TCARD_CA_PIN")) != 0)
 		return r;
 	if (s->have_pin && s->unpinned)
-		return usage("--trust-unpinned and a CA pin (--ca-pin or "
-			     "$TCARD_CA_PIN) contradict each other");
+		return usage(
+		    "--trust-unpinned and a CA pin (--ca-pin or $TCARD_CA_PIN) contradict each other");
 	if (!s->have_pin && !s->unpinned)
-		return usage("no CA pin: give --ca-pin HEX (the SHA-256 of the "
-			     "issuer's CA certificate, 'sha256' in tcard-keys "
-			     "list) or set $TCARD_CA_PIN; --trust-unpinned "
-			     "accepts whatever CA the trust list names");
+		return usage(
+		    "no CA pin: give --ca-pin HEX (the SHA-256 of the issuer's CA certificate, 'sha256' in tcard-keys list) or set $TCARD_CA_PIN; --trust-unpinned accepts whatever CA the trust list names");
 	return 0;
 }
 
@@ -189,9 +186,8 @@ tc_verify_programme_dir(const struct tc_verify_src *s,
 				d->lookup, buf, err, sizeof(err)) == 0)
 				return buf;
 			fprintf(stderr,
-			    PROG ": warning: the bundle's programme files are "
-				 "not the ones its snapshot lists (%s): no "
-				 "services are shown\n",
+			    PROG
+			    ": warning: the bundle's programme files are not the ones its snapshot lists (%s): no services are shown\n",
 			    err);
 			return NULL;
 		}

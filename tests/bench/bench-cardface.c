@@ -238,27 +238,27 @@ main(void)
 	tc_buf_init(&one, TC_CARDFACE_IMAGE_MAX);
 	if (tc_cardface_pdf(fx.face, &one, err, sizeof(err)) != 0)
 		die("pdf", err);
-	printf("QR e-card of tc_qr alone: QR + PNG 8 px (reference) %8.0f /s  "
-	       "1.00\n",
+	printf(
+	    "QR e-card of tc_qr alone: QR + PNG 8 px (reference) %8.0f /s  1.00\n",
 	    ref);
-	printf("card check alone (tc_cardface_prepare)            %8.1f /s  "
-	       "%.3f\n",
+	printf(
+	    "card check alone (tc_cardface_prepare)            %8.1f /s  %.3f\n",
 	    chk, chk / ref);
-	printf("card faces, front + back PNG 300 dpi, checked     %8.1f /s  "
-	       "%.3f\n",
+	printf(
+	    "card faces, front + back PNG 300 dpi, checked     %8.1f /s  %.3f\n",
 	    png, png / ref);
-	printf("  of which render + PNG only (prepared once)      %8.1f /s  "
-	       "%.3f\n",
+	printf(
+	    "  of which render + PNG only (prepared once)      %8.1f /s  %.3f\n",
 	    rend, rend / ref);
-	printf("card faces, two-page vector PDF, checked          %8.1f /s  "
-	       "%.3f\n",
+	printf(
+	    "card faces, two-page vector PDF, checked          %8.1f /s  %.3f\n",
 	    pdf, pdf / ref);
-	printf("cards added to one multi-page PDF (print-batch)   %8.1f /s  "
-	       "%.3f  (%ld cards, %.1f KiB a card)\n",
+	printf(
+	    "cards added to one multi-page PDF (print-batch)   %8.1f /s  %.3f  (%ld cards, %.1f KiB a card)\n",
 	    page, page / ref, pages,
 	    (double)fx.pdf_bytes / 1024.0 / (double)pages);
-	printf("e-card images, 1080 x 1920 PNG, checked           %8.1f /s  "
-	       "%.3f\n",
+	printf(
+	    "e-card images, 1080 x 1920 PNG, checked           %8.1f /s  %.3f\n",
 	    ecard, ecard / ref);
 	printf(
 	    "one card's PDF: %zu bytes (fonts subset and embedded)\n", one.len);

@@ -160,8 +160,8 @@ run(struct fx *f)
 		if ((x = rate(cred_once, f)) > cred)
 			cred = x;
 	}
-	printf("%-6s raw verify %8.0f/s   tc_credential_verify %8.0f/s   "
-	       "ratio %.2f   (%zu characters)\n",
+	printf(
+	    "%-6s raw verify %8.0f/s   tc_credential_verify %8.0f/s   ratio %.2f   (%zu characters)\n",
 	    f->name, raw, cred, cred / raw, f->text.len);
 }
 

@@ -238,11 +238,11 @@ run(struct fixture *f)
 	printf(
 	    "%s  QR text: Base45+inflate+COSE+verify %8.0f /s  %.2f of raw\n",
 	    f->name, qr, qr / raw);
-	printf("%s  d2i_PUBKEY parse                    %8.0f /s  one parse = "
-	       "%.2f verifications\n",
+	printf(
+	    "%s  d2i_PUBKEY parse                    %8.0f /s  one parse = %.2f verifications\n",
 	    f->name, parse, raw / parse);
-	printf("%s  QR text length %zu characters, COSE_Sign1 %zu bytes "
-	       "(payload 140)\n",
+	printf(
+	    "%s  QR text length %zu characters, COSE_Sign1 %zu bytes (payload 140)\n",
 	    f->name, f->qr.len, f->cose.len);
 }
 

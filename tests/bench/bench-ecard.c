@@ -266,26 +266,26 @@ main(void)
 		die("qr");
 	printf("ES256  raw OpenSSL P-256 verify (reference)  %8.0f /s  1.00\n",
 	    raw);
-	printf("ES256  tc_credential_verify of the QR text   %8.0f /s  %.2f "
-	       "of raw (goal 0.90)\n",
+	printf(
+	    "ES256  tc_credential_verify of the QR text   %8.0f /s  %.2f of raw (goal 0.90)\n",
 	    ver, ver / raw);
-	printf("ES256  e-cards signed + QR + PNG (8 px)      %8.0f /s  "
-	       "(binding computed once)\n",
+	printf(
+	    "ES256  e-cards signed + QR + PNG (8 px)      %8.0f /s  (binding computed once)\n",
 	    sr);
 	printf("       holder binding (scrypt N=2^14)        %8.1f /s\n", bind);
 	printf("       e-cards with a fresh binding each     %8.1f /s\n",
 	    1.0 / (1.0 / sr + 1.0 / bind));
-	printf("typical card: text %zu characters (prefix %.*s), QR version "
-	       "%d (%dx%d modules) at level Q; version 10 holds %d\n",
+	printf(
+	    "typical card: text %zu characters (prefix %.*s), QR version %d (%dx%d modules) at level Q; version 10 holds %d\n",
 	    fx.text.len, fx.text.data[3] == ':' ? 4 : 5,
 	    (const char *)fx.text.data, qr.version, qr.size, qr.size,
 	    TC_QR_V10Q_ALNUM);
-	printf("                                    longest name at version "
-	       "10: %d Chinese characters\n",
+	printf(
+	    "                                    longest name at version 10: %d Chinese characters\n",
 	    longest_v10(fx.key));
 	len = size_with(sm2, 0, &v);
-	printf("typical card, SM2: text %zu characters, QR version %d at "
-	       "level Q; longest name at version 10: %d Chinese characters\n",
+	printf(
+	    "typical card, SM2: text %zu characters, QR version %d at level Q; longest name at version 10: %d Chinese characters\n",
 	    len, v, longest_v10(sm2));
 	tc_qr_release(&qr);
 	tc_cose_key_free(sm2);

@@ -239,17 +239,17 @@ main(void)
 	red = best(redeem1);
 	red2 = two_threads();
 	use = best(usage1);
-	printf("QR verifications (tc_credential_verify), 1 thread  %8.0f /s  "
-	       "1.00 (reference)\n",
+	printf(
+	    "QR verifications (tc_credential_verify), 1 thread  %8.0f /s  1.00 (reference)\n",
 	    ver);
-	printf("durable redeems (fsync per use), 1 thread          %8.0f /s  "
-	       "%.3f of verifications\n",
+	printf(
+	    "durable redeems (fsync per use), 1 thread          %8.0f /s  %.3f of verifications\n",
 	    red, red / ver);
-	printf("durable redeems, 2 threads, 2 connections          %8.0f /s  "
-	       "%.3f of verifications\n",
+	printf(
+	    "durable redeems, 2 threads, 2 connections          %8.0f /s  %.3f of verifications\n",
 	    red2, red2 / ver);
-	printf("usage queries (no write), 1 thread                 %8.0f /s  "
-	       "%.3f of verifications\n",
+	printf(
+	    "usage queries (no write), 1 thread                 %8.0f /s  %.3f of verifications\n",
 	    use, use / ver);
 	printf("uses recorded in the run: %lld\n",
 	    (long long)tc_ledger_count(led));

@@ -207,9 +207,8 @@ main(void)
 	    (r = tc_bundle_write_file(dir, TC_BUNDLE_LOOKUP_SIG, sig.data,
 		 sig.len, err, sizeof(err))) != 0)
 		die("write", r, err);
-	printf("snapshot: %u cards, data file %zu bytes (%.1f MiB), header "
-	       "%zu bytes; built in %.2f s (synthetic names and IDs, "
-	       "normalised and MAC'd)\n",
+	printf(
+	    "snapshot: %u cards, data file %zu bytes (%.1f MiB), header %zu bytes; built in %.2f s (synthetic names and IDs, normalised and MAC'd)\n",
 	    ncards, data.len, (double)data.len / 1048576, sig.len, tbuild);
 	tc_buf_release(&data);
 
@@ -237,11 +236,11 @@ main(void)
 		if (round == 0)
 			rss1 = rss_kib();
 	}
-	printf("load: read + SHA-256 of the data file (reference) %7.1f ms  "
-	       "1.00\n",
+	printf(
+	    "load: read + SHA-256 of the data file (reference) %7.1f ms  1.00\n",
 	    tsha * 1e3);
-	printf("load: tc_lookup_open (verify, mmap, hash, check)  %7.1f ms  "
-	       "%.2f\n",
+	printf(
+	    "load: tc_lookup_open (verify, mmap, hash, check)  %7.1f ms  %.2f\n",
 	    tload * 1e3, tload / tsha);
 	printf("load: resident memory after the first open: +%.1f MiB\n",
 	    (double)(rss1 - rss0) / 1024);
@@ -267,16 +266,16 @@ main(void)
 	printf("query: tc_name_normalise                    %9.0f /s  %.2f\n",
 	    ref2, ref2 / ref);
 	v = rate(0, 200000, 1, &matched);
-	printf("query: tc_lookup_query_key, 1 thread        %9.0f /s  %.2f  "
-	       "(%.1f us; %zu of 200000 matched)\n",
+	printf(
+	    "query: tc_lookup_query_key, 1 thread        %9.0f /s  %.2f  (%.1f us; %zu of 200000 matched)\n",
 	    v, v / ref, 1e6 / v, matched);
 	v = rate(1, 100000, 1, NULL);
 	printf("query: tc_lookup_query (raw pepper)         %9.0f /s  %.2f\n",
 	    v, v / ref);
 	ref = rate(2, 200000, 2, NULL);
 	v = rate(0, 200000, 2, NULL);
-	printf("query: 2 threads: tc_lookup_query_key %.0f /s, "
-	       "tc_pii_id_mac %.0f /s, ratio %.2f\n",
+	printf(
+	    "query: 2 threads: tc_lookup_query_key %.0f /s, tc_pii_id_mac %.0f /s, ratio %.2f\n",
 	    v, ref, v / ref);
 
 	tc_lookup_free(lk);

@@ -63,8 +63,7 @@
 static const char usage[] =
     "usage: make-bundle make --out DIR --home HOME --cards N [--seq S]\n"
     "                        [--extra-revoked K] [--now EPOCH]\n"
-    "       make-bundle query --dir DIR --home HOME [--now EPOCH] CARD "
-    "NAME ID\n"
+    "       make-bundle query --dir DIR --home HOME [--now EPOCH] CARD NAME ID\n"
     "       make-bundle deltas --dir DIR --home HOME [--now EPOCH]\n"
     "       make-bundle files --dir DIR --home HOME [--now EPOCH]\n";
 

@@ -216,10 +216,10 @@ tc_fuzz_write_seeds(const char *dir)
 {
 	static const uint32_t serials[] = { 3, 10 };
 	/* The head of valid-es256 up to its MAC, and after it. */
-	static const char mac[] = "58 20 303132333435363738393a3b3c3d3e3f"
-				  "404142434445464748494a4b4c4d4e4f";
-	static const char kind[] = "06 75 74616c656e746361726420617564"
-				   "69742068656164";
+	static const char mac[] =
+	    "58 20 303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f";
+	static const char kind[] =
+	    "06 75 74616c656e74636172642061756469742068656164";
 	char hex[400];
 	struct tc_buf b;
 

@@ -672,23 +672,22 @@ test_walk_all(void **state)
 	}
 	/* 9 main tiers + 4 sub tiers + 3 routes. */
 	assert_int_equal(walked, 16);
-	assert_int_equal(count(fx,
-			     "SELECT count(*) FROM cards WHERE status = "
-			     "'issued'"),
+	assert_int_equal(
+	    count(fx, "SELECT count(*) FROM cards WHERE status = 'issued'"),
 	    16);
-	assert_int_equal(count(fx,
-			     "SELECT count(*) FROM applications WHERE "
-			     "state = 'issued'"),
+	assert_int_equal(
+	    count(
+		fx, "SELECT count(*) FROM applications WHERE state = 'issued'"),
 	    16);
-	assert_int_equal(count(fx,
-			     "SELECT count(*) FROM application_actions "
-			     "WHERE action = 'return'"),
+	assert_int_equal(
 	    count(fx,
-		"SELECT count(*) FROM application_actions WHERE action "
-		"= 'resubmit'"));
-	assert_true(count(fx,
-			"SELECT count(*) FROM application_actions WHERE "
-			"action = 'return'") == 14);
+		"SELECT count(*) FROM application_actions WHERE action = 'return'"),
+	    count(fx,
+		"SELECT count(*) FROM application_actions WHERE action = 'resubmit'"));
+	assert_true(
+	    count(fx,
+		"SELECT count(*) FROM application_actions WHERE action = 'return'") ==
+	    14);
 	assert_int_equal(
 	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)), 0);
 }
@@ -1313,9 +1312,9 @@ test_upgrade_convert(void **state)
 			     fx->reg, silver.serial, &old, err, sizeof(err)),
 	    0);
 	assert_int_equal(old.status, TC_CARD_REVOKED);
-	assert_int_equal(count(fx,
-			     "SELECT count(*) FROM cards WHERE "
-			     "status_reason = 'superseded'"),
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM cards WHERE status_reason = 'superseded'"),
 	    1);
 	/* Gold to silver is not an upgrade; the revoked card is gone. */
 	expect_err(create_change(fx, TC_APP_UPGRADE, gold.serial, "silver",
@@ -1590,10 +1589,9 @@ test_attachments(void **state)
 			     &att, err, sizeof(err)),
 	    0);
 	commit(fx);
-	assert_int_equal(count(fx,
-			     "SELECT count(*) FROM attachment_data WHERE "
-			     "sha256 = (SELECT sha256 FROM attachments "
-			     "WHERE name = 'proof.pdf')"),
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM attachment_data WHERE sha256 = (SELECT sha256 FROM attachments WHERE name = 'proof.pdf')"),
 	    3);
 	tc_buf_init(&back, TC_ATTACH_MAX);
 	assert_int_equal(
@@ -1602,10 +1600,9 @@ test_attachments(void **state)
 	assert_memory_equal(back.data, b.data, b.len);
 	tc_buf_release(&back);
 	tc_buf_release(&b);
-	assert_int_equal(count(fx,
-			     "SELECT count(*) FROM attachments WHERE "
-			     "name = 'me.png' AND width = 358 AND height = "
-			     "441 AND media_type = 'image/png'"),
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM attachments WHERE name = 'me.png' AND width = 358 AND height = 441 AND media_type = 'image/png'"),
 	    1);
 	/* Baiyun takes gif, jpg, pdf and doc only (001 申领指南). */
 	person(fx, &who, "黄海", "19830303", 1);
@@ -1712,8 +1709,7 @@ test_serials(void **state)
 	commit(fx);
 	raw_exec(fx, "DELETE FROM cards WHERE serial = 40", SQLITE_CONSTRAINT);
 	raw_exec(fx,
-	    "DROP TRIGGER cards_no_delete; DELETE FROM cards WHERE "
-	    "serial = 40",
+	    "DROP TRIGGER cards_no_delete; DELETE FROM cards WHERE serial = 40",
 	    SQLITE_OK);
 	assert_int_equal(tc_serial_reserve(fx->reg, "r7-1", "test", fx->c.now,
 			     &serial, err, sizeof(err)),
@@ -1761,78 +1757,51 @@ test_forms(void **state)
 		    TC_ERR_MALFORMED, "talentcard-application/1" },
 		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"zz\"}",
 		    TC_ERR_NOT_FOUND, "no clause 'zz'" },
-		{ "{\"programme\": \"baiyun-yunju\", \"tier\": \"silver\", "
-		  "\"clause\": \"g1\"}",
+		{ "{\"programme\": \"baiyun-yunju\", \"tier\": \"silver\", \"clause\": \"g1\"}",
 		    TC_ERR_MALFORMED, "belongs to tier gold, not silver" },
-		{ "{\"programme\": \"baiyun-yunju\", \"tier\": \"gold\", "
-		  "\"clause\": \"cbc\"}",
+		{ "{\"programme\": \"baiyun-yunju\", \"tier\": \"gold\", \"clause\": \"cbc\"}",
 		    TC_ERR_MALFORMED, "decided at approval" },
 		{ "{\"programme\": \"baiyun-yunju\", \"tier\": \"gold\"}",
 		    TC_ERR_MALFORMED, "needs a clause" },
-		{ "{\"programme\": \"chuxiong-xingchu\", \"route\": "
-		  "\"flexible-or-entrepreneur\", \"clause\": \"a1\"}",
+		{ "{\"programme\": \"chuxiong-xingchu\", \"route\": \"flexible-or-entrepreneur\", \"clause\": \"a1\"}",
 		    TC_ERR_MALFORMED, "clauses of its own" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"sections\": {\"hobbies\": {}}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"sections\": {\"hobbies\": {}}}",
 		    TC_ERR_MALFORMED, "sections.hobbies" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"sections\": {\"contact\": {\"fax\": \"1\"}}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"sections\": {\"contact\": {\"fax\": \"1\"}}}",
 		    TC_ERR_MALFORMED, "sections.contact.fax" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"sections\": {\"contact\": {\"email\": \"a@b\"}}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"sections\": {\"contact\": {\"email\": \"a@b\"}}}",
 		    TC_ERR_MALFORMED, "no dot" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"sections\": {\"contact\": {\"mobile\": \"12ab\"}}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"sections\": {\"contact\": {\"mobile\": \"12ab\"}}}",
 		    TC_ERR_MALFORMED, "sections.contact.mobile" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"sections\": {\"family\": {}}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"sections\": {\"family\": {}}}",
 		    TC_ERR_MALFORMED, "array of entries" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"sections\": {\"education\": [{\"from\": \"2010-09-01\", "
-		  "\"to\": \"2008-07-01\"}]}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"sections\": {\"education\": [{\"from\": \"2010-09-01\", \"to\": \"2008-07-01\"}]}}",
 		    TC_ERR_BAD_DATE, "after 'to'" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"sections\": {\"basic\": {\"birth-date\": "
-		  "\"2099-01-01\"}}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"sections\": {\"basic\": {\"birth-date\": \"2099-01-01\"}}}",
 		    TC_ERR_BAD_DATE, "in the future" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"sections\": {\"basic\": {\"birth-date\": "
-		  "\"1985-02-30\"}}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"sections\": {\"basic\": {\"birth-date\": \"1985-02-30\"}}}",
 		    TC_ERR_BAD_DATE, "not a real date" },
 		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\"}",
 		    TC_ERR_MALFORMED, "name is needed" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"applicant\": {\"name\": \"王晓明\"}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"applicant\": {\"name\": \"王晓明\"}}",
 		    TC_ERR_MALFORMED, "type and number are needed" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"applicant\": {\"name\": \"王晓明\", \"id_type\": "
-		  "\"passport\", \"id_number\": \"E12345678\"}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"applicant\": {\"name\": \"王晓明\", \"id_type\": \"passport\", \"id_number\": \"E12345678\"}}",
 		    TC_ERR_MALFORMED, "does not take ID type passport" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"applicant\": {\"name\": \"王晓明\", \"id_type\": "
-		  "\"resident\", \"id_number\": \"440106198505121231\"}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"applicant\": {\"name\": \"王晓明\", \"id_type\": \"resident\", \"id_number\": \"440106198505121231\"}}",
 		    TC_ERR_BAD_CHECK, "applicant.id_number" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"applicant\": {\"name\": \"\\u0001\", \"id_type\": "
-		  "\"resident\", \"id_number\": \"x\"}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"applicant\": {\"name\": \"\\u0001\", \"id_type\": \"resident\", \"id_number\": \"x\"}}",
 		    TC_ERR_MALFORMED, "applicant.name" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"employer\": {\"code\": \"91350100M000100Y44\"}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"employer\": {\"code\": \"91350100M000100Y44\"}}",
 		    TC_ERR_BAD_CHECK, "employer.code" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"work_type\": \"remote\"}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"work_type\": \"remote\"}",
 		    TC_ERR_NOT_FOUND, "no work type 'remote'" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"exceptions\": {\"retirement-age\": \"x\"}}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"exceptions\": {\"retirement-age\": \"x\"}}",
 		    TC_ERR_MALFORMED, "in principle" },
-		{ "{\"programme\": \"guangzhou-green\", \"clause\": \"a1-1\", "
-		  "\"exceptions\": {\"blacklist\": \"x\"}}",
+		{ "{\"programme\": \"guangzhou-green\", \"clause\": \"a1-1\", \"exceptions\": {\"blacklist\": \"x\"}}",
 		    TC_ERR_NOT_FOUND, "can have exceptions" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"attachments\": [{\"file\": \"x.pdf\"}]}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"attachments\": [{\"file\": \"x.pdf\"}]}",
 		    TC_ERR_MALFORMED, "kind" },
-		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", "
-		  "\"pledge_accepted\": \"yes\"}",
+		{ "{\"programme\": \"guangdong-youyue\", \"clause\": \"a-1\", \"pledge_accepted\": \"yes\"}",
 		    TC_ERR_MALFORMED, "true or false" },
 		{ "{\"programme\": \"guangdong-youyue\"", TC_ERR_MALFORMED,
 		    "line 1" },
@@ -2152,20 +2121,7 @@ test_migrate_v7(void **state)
 	snprintf(oldmask, sizeof(oldmask), "%.4s**********%.4s", who.id,
 	    who.id + 14);
 	snprintf(sql, sizeof(sql),
-	    "ALTER TABLE applications ADD COLUMN sex TEXT;"
-	    "ALTER TABLE applications ADD COLUMN retire_base INTEGER;"
-	    "ALTER TABLE applications ADD COLUMN birth_date TEXT;"
-	    "ALTER TABLE applications ADD COLUMN form TEXT NOT NULL "
-	    "DEFAULT '{}';"
-	    "UPDATE applications SET sex = 'male', retire_base = 60, "
-	    "birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":"
-	    "\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';"
-	    "ALTER TABLE applications DROP COLUMN personal;"
-	    "UPDATE holders SET id_masked = '%s';"
-	    "INSERT INTO blacklist (id_mac, id_masked, reason, added_at, "
-	    "added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, "
-	    "'x');"
-	    "PRAGMA user_version = 6;",
+	    "ALTER TABLE applications ADD COLUMN sex TEXT;ALTER TABLE applications ADD COLUMN retire_base INTEGER;ALTER TABLE applications ADD COLUMN birth_date TEXT;ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}';UPDATE applications SET sex = 'male', retire_base = 60, birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';ALTER TABLE applications DROP COLUMN personal;UPDATE holders SET id_masked = '%s';INSERT INTO blacklist (id_mac, id_masked, reason, added_at, added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, 'x');PRAGMA user_version = 6;",
 	    oldmask, oldmask);
 	raw_sql(fx->path, sql);
 	if (tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)) !=
@@ -2190,11 +2146,10 @@ test_migrate_v7(void **state)
 	tc_holder_release(&h);
 	/* The plain columns are gone. */
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-			     "SELECT count(*) FROM pragma_table_info("
-			     "'applications') WHERE name IN ('sex', "
-			     "'retire_base', 'birth_date', 'form')",
-			     -1, &st, NULL),
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+		"SELECT count(*) FROM pragma_table_info('applications') WHERE name IN ('sex', 'retire_base', 'birth_date', 'form')",
+		-1, &st, NULL),
 	    SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(st, 0), 0);
@@ -2239,16 +2194,14 @@ test_personal_bound(void **state)
 	person(fx, &p2, "李娜", "19900101", 0);
 	id2 = card_for(fx, "guangdong-youyue", "a", &p2, &card);
 	snprintf(sql, sizeof(sql),
-	    "UPDATE applications SET personal = (SELECT personal FROM "
-	    "applications WHERE id = %lld) WHERE id = %lld",
+	    "UPDATE applications SET personal = (SELECT personal FROM applications WHERE id = %lld) WHERE id = %lld",
 	    (long long)id1, (long long)id2);
 	raw_sql(fx->path, sql);
 	assert_int_equal(
 	    tc_app_get(fx->reg, id2, &a, err, sizeof(err)), TC_ERR_DECRYPT);
 	assert_non_null(strstr(err, "sealed applicant data does not open"));
 	snprintf(sql, sizeof(sql),
-	    "UPDATE applications SET personal = zeroblob(40) WHERE id = "
-	    "%lld",
+	    "UPDATE applications SET personal = zeroblob(40) WHERE id = %lld",
 	    (long long)id1);
 	raw_sql(fx->path, sql);
 	assert_int_not_equal(tc_app_get(fx->reg, id1, &a, err, sizeof(err)), 0);

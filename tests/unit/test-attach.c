@@ -65,8 +65,7 @@ test_formats(void **state)
 	tc_buf_release(&b);
 	assert_string_equal(tc_media_name(TC_MEDIA_JPEG), "jpg");
 	assert_string_equal(tc_media_type(TC_MEDIA_DOCX),
-	    "application/"
-	    "vnd.openxmlformats-officedocument.wordprocessingml.document");
+	    "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
 	assert_string_equal(tc_media_name(0), "unknown");
 }
 

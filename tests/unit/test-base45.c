@@ -59,8 +59,7 @@ static const struct {
 	    "characters 3-4: final group value 2024 is over 255" },
 	/* One character left over. */
 	{ "B", TC_ERR_MALFORMED,
-	    "character 0: a single character left over "
-	    "at the end (Base45 text length 1 is not 0 or 2 modulo 3)" },
+	    "character 0: a single character left over at the end (Base45 text length 1 is not 0 or 2 modulo 3)" },
 	{ "BB8B", TC_ERR_MALFORMED, NULL },
 	{ "%69 VD92EX0AB", TC_ERR_MALFORMED, NULL },
 	/* Characters outside the alphabet, position counted from 0. */

@@ -404,8 +404,7 @@ test_names(void **state)
 	assert_true(s10 < s3 && s10 >= 7.0);
 	/* Twice that does not fit even at 7 pt: refused, with both widths. */
 	snprintf(c.name, sizeof(c.name), "%s",
-	    "欧阳司马慕容诸葛长孙上官公孙皇甫令狐欧阳司马慕容诸葛长孙上官"
-	    "公孙皇甫令狐");
+	    "欧阳司马慕容诸葛长孙上官公孙皇甫令狐欧阳司马慕容诸葛长孙上官公孙皇甫令狐");
 	assert_int_equal(try_prepare(&c, &photo_png, NULL, TC_CARDFACE_CARD,
 			     NULL, err, sizeof(err)),
 	    TC_ERR_TOO_LARGE);

@@ -223,16 +223,14 @@ test_triggers(void **state)
 	assert_int_not_equal(raw(fx, "DELETE FROM chips"), SQLITE_OK);
 	assert_int_not_equal(
 	    raw(fx,
-		"UPDATE chips SET uid = 'ffffffffffffffff' WHERE serial = "
-		"11"),
+		"UPDATE chips SET uid = 'ffffffffffffffff' WHERE serial = 11"),
 	    SQLITE_OK);
 	assert_int_not_equal(
 	    raw(fx, "UPDATE chips SET serial = 12 WHERE serial = 11"),
 	    SQLITE_OK);
 	assert_int_not_equal(
 	    raw(fx,
-		"UPDATE chips SET state = 'incomplete', done_at = NULL, "
-		"card_key = NULL WHERE serial = 12"),
+		"UPDATE chips SET state = 'incomplete', done_at = NULL, card_key = NULL WHERE serial = 12"),
 	    SQLITE_OK);
 	assert_int_not_equal(
 	    raw(fx, "UPDATE chips SET state = 'done' WHERE serial = 11"),

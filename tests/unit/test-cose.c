@@ -527,8 +527,8 @@ test_every_byte_change(void **state)
 				memcpy(p, out.data, out.len);
 				p[off] ^= xors[x];
 				if (check(p, out.len, keys[i], NULL, 0) == 0)
-					fail_msg("alg %d: byte %zu ^ 0x%02x "
-						 "accepted",
+					fail_msg(
+					    "alg %d: byte %zu ^ 0x%02x accepted",
 					    tc_cose_key_alg(keys[i]), off,
 					    xors[x]);
 				tried++;

@@ -69,8 +69,8 @@ static void
 test_form_decode(void **state)
 {
 	struct tc_form *f = malloc(sizeof(*f));
-	const char *q = "card=4401+1100+0000+0012&name=%E6%9D%8E%e5%bf%97"
-			"%E6%98%8E&&id=c11u54z53&empty=&flag";
+	const char *q =
+	    "card=4401+1100+0000+0012&name=%E6%9D%8E%e5%bf%97%E6%98%8E&&id=c11u54z53&empty=&flag";
 	size_t len;
 
 	assert_non_null(f);
@@ -119,8 +119,7 @@ test_form_refusals(void **state)
 		{ "name=a%0Ab", TC_ERR_BAD_ENCODING, "byte 1" },
 		{ "abcdefghijabcdefghijabcdefghijabc=1", TC_ERR_TOO_LARGE,
 		    "longer than 32" },
-		{ "a=1&b=1&c=1&d=1&e=1&f=1&g=1&h=1&i=1&j=1&k=1&l=1&m=1&n=1&"
-		  "o=1&p=1&q=1",
+		{ "a=1&b=1&c=1&d=1&e=1&f=1&g=1&h=1&i=1&j=1&k=1&l=1&m=1&n=1&o=1&p=1&q=1",
 		    TC_ERR_TOO_LARGE, "more than 16" },
 	};
 	struct tc_form *f = malloc(sizeof(*f));
@@ -195,9 +194,7 @@ test_verify_req(void **state)
 		{ "{\"qr\":\"a\\u0000b\"}", TC_ERR_MALFORMED, "not JSON" },
 		{ "{\"qr\":\"a\\nb\"}", TC_ERR_BAD_ENCODING, "control" },
 		{ "{\"qr\":\"\xff\"}", TC_ERR_MALFORMED, "not JSON" },
-		{ "{\"qr\":\"a\",\"id\":"
-		  "\"0123456789012345678901234567890123456789012345678901234567"
-		  "89012345\"}",
+		{ "{\"qr\":\"a\",\"id\":\"012345678901234567890123456789012345678901234567890123456789012345\"}",
 		    TC_ERR_TOO_LARGE, "\"id\"" },
 	};
 	struct tc_verify_req *r = malloc(sizeof(*r));
@@ -270,11 +267,9 @@ test_redeem_req(void **state)
 		{ "[]", TC_ERR_MALFORMED, "object" },
 		{ "{\"request_id\":\"a\"}", TC_ERR_MALFORMED, "\"qr\"" },
 		{ "{\"qr\":\"TC1:X\"}", TC_ERR_MALFORMED, "request_id" },
-		{ "{\"qr\":\"TC1:X\",\"tap\":"
-		  "\"00112233445566778899aabbccddeeff\",\"request_id\":\"a\"}",
+		{ "{\"qr\":\"TC1:X\",\"tap\":\"00112233445566778899aabbccddeeff\",\"request_id\":\"a\"}",
 		    TC_ERR_MALFORMED, "not both" },
-		{ "{\"tap\":\"00112233445566778899AABBCCDDEEFF\","
-		  "\"request_id\":\"a\"}",
+		{ "{\"tap\":\"00112233445566778899AABBCCDDEEFF\",\"request_id\":\"a\"}",
 		    TC_ERR_MALFORMED, "character 21" },
 		{ "{\"tap\":\"0011\",\"request_id\":\"a\"}", TC_ERR_MALFORMED,
 		    "32 hex" },
@@ -292,8 +287,7 @@ test_redeem_req(void **state)
 		    "request_id" },
 		{ "{\"qr\":\"x\",\"request_id\":\"a\\u0000b\"}",
 		    TC_ERR_MALFORMED, "not JSON" },
-		{ "{\"qr\":\"x\",\"request_id\":\"a\",\"request_id\":"
-		  "\"b\"}",
+		{ "{\"qr\":\"x\",\"request_id\":\"a\",\"request_id\":\"b\"}",
 		    TC_ERR_MALFORMED, "byte" },
 		{ "{\"qr\":\"x\",\"request_id\":\"a\",\"id\":\"1\"}",
 		    TC_ERR_MALFORMED, "unknown member" },
@@ -318,8 +312,7 @@ test_redeem_req(void **state)
 	assert_int_equal(req.party, 1);
 	assert_string_equal(req.request_id, "w1:2026-11.a_b");
 	snprintf(big, sizeof(big), "%s",
-	    "{\"tap\":\"00112233445566778899aabbccddeeff\",\"party\":3,"
-	    "\"request_id\":\"r\"}");
+	    "{\"tap\":\"00112233445566778899aabbccddeeff\",\"party\":3,\"request_id\":\"r\"}");
 	assert_int_equal(tc_redeem_req_parse(&req, (const uint8_t *)big,
 			     strlen(big), err, sizeof(err)),
 	    0);

@@ -132,8 +132,7 @@ test_resident_table(void **state)
 		{ TC_ID_RESIDENT, "1", TC_ERR_MALFORMED, NULL,
 		    "1 character, expected 18" },
 		{ TC_ID_RESIDENT, "110101900307123", TC_ERR_MALFORMED, NULL,
-		    "15 characters: first-generation ID number; the "
-		    "18-character number is required" },
+		    "15 characters: first-generation ID number; the 18-character number is required" },
 		{ TC_ID_RESIDENT, "11010190030712X", TC_ERR_MALFORMED, NULL,
 		    "15 characters, expected 18" },
 		{ TC_ID_RESIDENT, "11010119900307123Y", TC_ERR_BAD_ENCODING,
@@ -203,37 +202,29 @@ test_computed_table(void **state)
 		    "birth date 20991231 is in the future" },
 		/* Regions. */
 		{ TC_ID_RESIDENT, "81000019900307123", TC_ERR_RANGE,
-		    "region code 81 (Hong Kong) is not used in mainland ID "
-		    "numbers; residence permit numbers beginning 810000 have "
-		    "type hkmo-residence" },
+		    "region code 81 (Hong Kong) is not used in mainland ID numbers; residence permit numbers beginning 810000 have type hkmo-residence" },
 		{ TC_ID_RESIDENT, "82000019900307123", TC_ERR_RANGE,
 		    "region code 82 (Macao)*" },
 		{ TC_ID_RESIDENT, "83000019900307123", TC_ERR_RANGE,
-		    "region code 83 is not used in mainland ID numbers; "
-		    "residence permit numbers of Taiwan residents begin "
-		    "830000 and have type tw-residence" },
+		    "region code 83 is not used in mainland ID numbers; residence permit numbers of Taiwan residents begin 830000 and have type tw-residence" },
 		{ TC_ID_RESIDENT, "71010119900307123", TC_ERR_RANGE,
 		    "region code 71 is not used*" },
 		{ TC_ID_RESIDENT, "91184019900307123", TC_ERR_RANGE,
-		    "region code 91 is not used in mainland ID numbers; "
-		    "18-digit numbers beginning with 9 are foreign permanent "
-		    "resident IDs (type foreign-pr)" },
+		    "region code 91 is not used in mainland ID numbers; 18-digit numbers beginning with 9 are foreign permanent resident IDs (type foreign-pr)" },
 		{ TC_ID_RESIDENT, "10010119900307123", TC_ERR_RANGE,
 		    "region code 10 is not a province-level code" },
 		{ TC_ID_RESIDENT, "16010119900307123", TC_ERR_RANGE, NULL },
 		{ TC_ID_RESIDENT, "66010119900307123", TC_ERR_RANGE, NULL },
 		{ TC_ID_RESIDENT, "00010119900307123", TC_ERR_RANGE, NULL },
 		{ TC_ID_RESIDENT, "44000019900307123", TC_ERR_RANGE,
-		    "region code 440000 names a whole province, not a "
-		    "county" },
+		    "region code 440000 names a whole province, not a county" },
 		{ TC_ID_RESIDENT, "65010119900307123", 0, NULL },
 		{ TC_ID_RESIDENT, "50010119900307123", 0, NULL },
 		/* Residence permits. */
 		{ TC_ID_HKMO_RESIDENCE, "81000019900307123", 0, NULL },
 		{ TC_ID_HKMO_RESIDENCE, "82000019851111002", 0, NULL },
 		{ TC_ID_HKMO_RESIDENCE, "83000019900307123", TC_ERR_RANGE,
-		    "begins 830000: hkmo-residence numbers begin 810000 "
-		    "(Hong Kong) or 820000 (Macao)" },
+		    "begins 830000: hkmo-residence numbers begin 810000 (Hong Kong) or 820000 (Macao)" },
 		{ TC_ID_HKMO_RESIDENCE, "11010119900307123", TC_ERR_RANGE,
 		    NULL },
 		{ TC_ID_HKMO_RESIDENCE, "81000120200307123", TC_ERR_RANGE,
@@ -251,8 +242,7 @@ test_computed_table(void **state)
 		{ TC_ID_FOREIGN_PR, "91184020230229123", TC_ERR_BAD_DATE,
 		    "birth date 20230229 is not a real date" },
 		{ TC_ID_FOREIGN_PR, "11010119900307123", TC_ERR_RANGE,
-		    "begins with 1: 18-digit foreign-pr numbers begin with 9 "
-		    "(a mainland number has type resident)" },
+		    "begins with 1: 18-digit foreign-pr numbers begin with 9 (a mainland number has type resident)" },
 		{ TC_ID_FOREIGN_PR, "81000019900307123", TC_ERR_RANGE,
 		    "begins with 8: 18-digit foreign-pr numbers begin with 9" },
 	};
@@ -339,8 +329,7 @@ test_other_types(void **state)
 		{ TC_ID_HKMO_PERMIT, "\xef\xbc\xa8 1234 5678", 0, "H12345678",
 		    NULL },
 		{ TC_ID_HKMO_PERMIT, "H1234567", TC_ERR_MALFORMED, NULL,
-		    "8 characters, expected 9 or 11 (H or M and 8 or 10 "
-		    "digits)" },
+		    "8 characters, expected 9 or 11 (H or M and 8 or 10 digits)" },
 		{ TC_ID_HKMO_PERMIT, "H123456789", TC_ERR_MALFORMED, NULL,
 		    NULL },
 		{ TC_ID_HKMO_PERMIT, "12345678", TC_ERR_BAD_ENCODING, NULL,
@@ -364,11 +353,9 @@ test_other_types(void **state)
 		{ TC_ID_FOREIGN_PR, "USA12345678901A", TC_ERR_BAD_ENCODING,
 		    NULL, "character 15: 'A' is not a digit" },
 		{ TC_ID_FOREIGN_PR, "USA12345678901", TC_ERR_MALFORMED, NULL,
-		    "14 characters, expected 15 (3 letters and 12 digits) or "
-		    "18 digits" },
+		    "14 characters, expected 15 (3 letters and 12 digits) or 18 digits" },
 		{ TC_ID_FOREIGN_PR, "911840199003071", TC_ERR_MALFORMED, NULL,
-		    "15 characters, expected 18 digits or 15 (3 letters and 12 "
-		    "digits)" },
+		    "15 characters, expected 18 digits or 15 (3 letters and 12 digits)" },
 		{ TC_ID_FOREIGN_PR, "91184019900307123Z", TC_ERR_BAD_ENCODING,
 		    NULL, "character 18: 'Z' is not a digit or X" },
 		{ TC_ID_PASSPORT, "E12345678", 0, "E12345678", NULL },

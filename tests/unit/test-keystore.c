@@ -419,8 +419,7 @@ test_permissions(void **state)
 	    tc_keystore_secret(ks, TC_SECRET_PEPPER, buf, 32, err, sizeof(err)),
 	    TC_ERR_PERM);
 	assert_string_equal(err,
-	    "keys/pepper.key is mode 0640: readable by "
-	    "group or others; chmod 600 it");
+	    "keys/pepper.key is mode 0640: readable by group or others; chmod 600 it");
 	assert_int_equal(chmod(p, 0604), 0);
 	assert_int_equal(
 	    tc_keystore_secret(ks, TC_SECRET_PEPPER, buf, 32, err, sizeof(err)),
@@ -1010,22 +1009,17 @@ test_export_pem(void **state)
 	    tc_keystore_rotate_signer(ks, NOW + DAY, err, sizeof(err)), 0);
 	tc_buf_init(&pem, 0);
 	assert_int_equal(tc_keystore_export_pem(ks, &pem, err, sizeof(err)), 0);
-	for (p = (const char *)pem.data; (p = strstr(p,
-					      "-----BEGIN "
-					      "CERTIFICATE-----")) != NULL;
-	     p++)
+	for (p = (const char *)pem.data;
+	     (p = strstr(p, "-----BEGIN CERTIFICATE-----")) != NULL; p++)
 		n++;
 	assert_int_equal(n, 3);
 	assert_int_equal(tc_keystore_signer_info(ks, 2, &s), 0);
 	snprintf(line, sizeof(line),
-	    "# talentcard credential signer kid %s "
-	    "alg %s status current not-after ",
+	    "# talentcard credential signer kid %s alg %s status current not-after ",
 	    s.kid, tc_keyalg_name(h->alg));
 	assert_non_null(strstr((const char *)pem.data, line));
 	assert_int_equal(strncmp((const char *)pem.data,
-			     "# talentcard "
-			     "credential signer kid ",
-			     34),
+			     "# talentcard credential signer kid ", 34),
 	    0);
 	assert_non_null(strstr((const char *)pem.data, "status retired"));
 	tc_buf_release(&pem);

@@ -550,10 +550,7 @@ test_migrate_1_2(void **state)
 	    SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, schema_1, NULL, NULL, NULL), 0);
 	snprintf(sql, sizeof(sql),
-	    "INSERT INTO uses (request_id, card_no, programme, service, "
-	    "option, party, at, day, channel, window) VALUES ('0001', '%s', "
-	    "'baiyun-yunju', 'culture-sports', 'gym', 1, %lld, %lld, 2, "
-	    "'gym-desk-1')",
+	    "INSERT INTO uses (request_id, card_no, programme, service, option, party, at, day, channel, window) VALUES ('0001', '%s', 'baiyun-yunju', 'culture-sports', 'gym', 1, %lld, %lld, 2, 'gym-desk-1')",
 	    card, (long long)NOON(2026, 9, 3),
 	    (long long)tc_day_of_time(NOON(2026, 9, 3)));
 	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);

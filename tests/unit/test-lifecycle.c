@@ -940,8 +940,7 @@ test_suspend_reinstate(void **state)
 		tc_lifecycle_reinstate(&lc, s, NULL, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	snprintf(want, sizeof(want),
-	    "card %s is issued and valid through 2031-02-28; an issued card "
-	    "cannot be reinstated: it is not suspended",
+	    "card %s is issued and valid through 2031-02-28; an issued card cannot be reinstated: it is not suspended",
 	    g);
 	assert_string_equal(err, want);
 	assert_int_equal(
@@ -960,8 +959,7 @@ test_suspend_reinstate(void **state)
 		tc_lifecycle_suspend(&lc, s, "again", &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	snprintf(want, sizeof(want),
-	    "card %s is suspended (employer inquiry) since 2026-03-02; a "
-	    "suspended card cannot be suspended again",
+	    "card %s is suspended (employer inquiry) since 2026-03-02; a suspended card cannot be suspended again",
 	    g);
 	assert_string_equal(err, want);
 	lc = ctx(fx, T0 + 5 * DAY);
@@ -984,8 +982,7 @@ test_suspend_reinstate(void **state)
 		tc_lifecycle_reinstate(&lc, s, NULL, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err,
-	    "expired on 2031-03-01 (still recorded as "
-	    "suspended until the expiry sweep runs)"));
+	    "expired on 2031-03-01 (still recorded as suspended until the expiry sweep runs)"));
 	assert_int_equal(audit_count(fx, "card.suspend"), 2);
 	assert_int_equal(audit_count(fx, "card.reinstate"), 1);
 }
@@ -1023,8 +1020,7 @@ test_revoke(void **state)
 	assert_int_equal(get(fx, s).card.status, TC_CARD_REVOKED);
 	/* Every action on a revoked card says so, with the reason and date. */
 	snprintf(want, sizeof(want),
-	    "card %s is revoked (fraud) since 2026-03-01; a revoked card "
-	    "cannot be renewed: the holder must make a new application",
+	    "card %s is revoked (fraud) since 2026-03-01; a revoked card cannot be renewed: the holder must make a new application",
 	    g);
 	lc = ctx(fx, T0 + 2000 * DAY - 10 * DAY);
 	assert_int_equal(
@@ -1404,9 +1400,7 @@ test_expire_sweep(void **state)
 	    ACT(fx, tc_lifecycle_renew(&lc, b, 0, &res, err, sizeof(err))),
 	    TC_ERR_STATE);
 	assert_non_null(strstr(err,
-	    "expired on 2027-03-01; an expired card "
-	    "cannot be renewed: the holder must make "
-	    "a new application"));
+	    "expired on 2027-03-01; an expired card cannot be renewed: the holder must make a new application"));
 	assert_int_equal(
 	    ACT(fx, tc_lifecycle_expire(&lc, NULL, err, sizeof(err))), 0);
 }
@@ -1488,23 +1482,7 @@ test_migration(void **state)
 	 * like. */
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
 	if (sqlite3_exec(db,
-		"ALTER TABLE applications ADD COLUMN sex TEXT; "
-		"ALTER TABLE applications ADD COLUMN retire_base INTEGER; "
-		"ALTER TABLE applications ADD COLUMN birth_date TEXT; "
-		"ALTER TABLE applications ADD COLUMN form TEXT NOT NULL "
-		"DEFAULT '{}'; "
-		"ALTER TABLE applications DROP COLUMN personal; "
-		"DROP TABLE chips; "
-		"DROP TABLE ecards; DROP TRIGGER cards_no_delete; DROP TRIGGER "
-		"cards_no_renumber; "
-		"DROP TRIGGER card_changes_no_delete; DROP TABLE card_changes; "
-		"DROP INDEX cards_replaces; DROP INDEX cards_status; "
-		"ALTER TABLE cards DROP COLUMN status_at; "
-		"ALTER TABLE cards DROP COLUMN status_reason; "
-		"ALTER TABLE cards DROP COLUMN status_cascade; "
-		"ALTER TABLE cards DROP COLUMN renewals; "
-		"ALTER TABLE cards DROP COLUMN replaces_serial; "
-		"PRAGMA user_version = 3;",
+		"ALTER TABLE applications ADD COLUMN sex TEXT; ALTER TABLE applications ADD COLUMN retire_base INTEGER; ALTER TABLE applications ADD COLUMN birth_date TEXT; ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}'; ALTER TABLE applications DROP COLUMN personal; DROP TABLE chips; DROP TABLE ecards; DROP TRIGGER cards_no_delete; DROP TRIGGER cards_no_renumber; DROP TRIGGER card_changes_no_delete; DROP TABLE card_changes; DROP INDEX cards_replaces; DROP INDEX cards_status; ALTER TABLE cards DROP COLUMN status_at; ALTER TABLE cards DROP COLUMN status_reason; ALTER TABLE cards DROP COLUMN status_cascade; ALTER TABLE cards DROP COLUMN renewals; ALTER TABLE cards DROP COLUMN replaces_serial; PRAGMA user_version = 3;",
 		NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("downgrade: %s", msg);
 	sqlite3_close(db);
@@ -1643,8 +1621,7 @@ test_roles_refused(void **state)
 	    ACT(fx, tc_lifecycle_renew(&lc, s, 0, &res, err, sizeof(err))),
 	    TC_ERR_FORBIDDEN);
 	assert_non_null(strstr(err,
-	    "renewing a card needs the role card-issuer; operator "
-	    "lc-producer has card-producer"));
+	    "renewing a card needs the role card-issuer; operator lc-producer has card-producer"));
 	lc.now = T0 + 2 * DAY;
 	assert_int_equal(
 	    ACT(fx,
@@ -1689,8 +1666,7 @@ test_roles_refused(void **state)
 				 &lc, s, "inquiry", &res, err, sizeof(err))),
 	    TC_ERR_FORBIDDEN);
 	assert_non_null(strstr(err,
-	    "suspending a card needs the role hr-reviewer or approver or "
-	    "leadership-group; operator lc-issuer has card-issuer"));
+	    "suspending a card needs the role hr-reviewer or approver or leadership-group; operator lc-issuer has card-issuer"));
 	assert_int_equal(ACT(fx,
 			     tc_lifecycle_revoke(&lc, s, "other", NULL, 0, &res,
 				 err, sizeof(err))),

@@ -160,19 +160,15 @@ test_refused(void **state)
 		    "byte offset 2: invalid UTF-8" }, /* truncated */
 		{ "\x80", 1, TC_ERR_BAD_ENCODING, NULL },
 		{ "Li\0Wei", 6, TC_ERR_BAD_ENCODING,
-		    "byte offset 2: control character U+0000 is not allowed "
-		    "in a name" },
+		    "byte offset 2: control character U+0000 is not allowed in a name" },
 		{ "Li\tWei", 6, TC_ERR_BAD_ENCODING,
-		    "byte offset 2: control character U+0009 is not allowed "
-		    "in a name" },
+		    "byte offset 2: control character U+0009 is not allowed in a name" },
 		{ "Li Wei\n", 7, TC_ERR_BAD_ENCODING, NULL },
 		{ "Li\x7fWei", 6, TC_ERR_BAD_ENCODING, NULL },
 		{ "Li\xc2\x85Wei", 7, TC_ERR_BAD_ENCODING,
-		    "byte offset 2: control character U+0085 is not allowed "
-		    "in a name" },
+		    "byte offset 2: control character U+0085 is not allowed in a name" },
 		{ "Li\xe2\x80\xaeWei", 8, TC_ERR_BAD_ENCODING,
-		    "byte offset 2: format character U+202E is not allowed in "
-		    "a name" },
+		    "byte offset 2: format character U+202E is not allowed in a name" },
 		{ "", 0, TC_ERR_MALFORMED, "empty name" },
 		{ "   ", 3, TC_ERR_MALFORMED, "empty name" },
 		{ "\xe3\x80\x80\xc2\xa0", 5, TC_ERR_MALFORMED, "empty name" },

@@ -193,8 +193,7 @@ test_roles(void **state)
 
 	assert_int_equal(tc_roles_format(TC_ROLE_ALL, text, sizeof(text)), 0);
 	assert_string_equal(text,
-	    "unit-reviewer,industry-reviewer,hr-reviewer,approver,"
-	    "leadership-group,card-producer,card-issuer,auditor,admin");
+	    "unit-reviewer,industry-reviewer,hr-reviewer,approver,leadership-group,card-producer,card-issuer,auditor,admin");
 	assert_int_equal(strlen(text) + 1, 110);
 	assert_int_equal(tc_roles_parse(text, &m, NULL, 0), 0);
 	assert_int_equal(m, TC_ROLE_ALL);
@@ -213,10 +212,10 @@ test_names(void **state)
 {
 	static const char *const good[] = { "wang.li", "a", "op-07", "9lives",
 		"li_na" };
-	static const char *const bad[] = { "", "Wang", "-x", ".x", "a b",
-		"li@na", "system", "名字",
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		"aaa" };
+	static const char *const bad[] = {
+		"", "Wang", "-x", ".x", "a b", "li@na", "system", "名字",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	};
 	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
@@ -298,8 +297,7 @@ test_add_get(void **state)
 	assert_int_equal(op.pass_changed_at, T0);
 	assert_int_equal(
 	    reg_int(fx->reg,
-		"SELECT count(*) FROM operators WHERE name = 'ada' "
-		"AND roles = 'auditor,admin'"),
+		"SELECT count(*) FROM operators WHERE name = 'ada' AND roles = 'auditor,admin'"),
 	    1);
 	assert_int_equal(
 	    tc_registry_operator_get(fx->reg, "nobody", &op, err, sizeof(err)),
@@ -603,8 +601,7 @@ test_rehash(void **state)
 	assert_string_equal(
 	    last_action(fx->reg, act, sizeof(act)), "operator.rehash");
 	ln = reg_int(fx->reg,
-	    "SELECT count(*) FROM operators WHERE pass_hash "
-	    "LIKE '$scrypt$ln=9,%'");
+	    "SELECT count(*) FROM operators WHERE pass_hash LIKE '$scrypt$ln=9,%'");
 	assert_int_equal(ln, 1);
 	assert_int_equal(op.pass_changed_at, T0 + 5);
 	/* The new hash works; at the same cost nothing more is written. */
@@ -631,10 +628,7 @@ test_altered_rows(void **state)
 	add(fx, "bo", TC_ROLE_BIT(TC_ROLE_APPROVER), PASS_B);
 	/* A hash whose parameters would take a gigabyte and minutes. */
 	raw_exec(fx->path,
-	    "UPDATE operators SET pass_hash = '$scrypt$ln=25,r=8,p=1$"
-	    "c2FsdHNhbHRzYWx0c2FsdA$"
-	    "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' "
-	    "WHERE name = 'ada'");
+	    "UPDATE operators SET pass_hash = '$scrypt$ln=25,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' WHERE name = 'ada'");
 	assert_int_equal(tc_registry_operator_auth(
 			     fx->reg, "ada", PASS_A, T0, &op, err, sizeof(err)),
 	    TC_ERR_MALFORMED);
@@ -642,8 +636,7 @@ test_altered_rows(void **state)
 	assert_non_null(strstr(err, "out of bounds"));
 	/* An unknown role in the stored list. */
 	raw_exec(fx->path,
-	    "UPDATE operators SET roles = 'approver,overlord' WHERE name = "
-	    "'bo'");
+	    "UPDATE operators SET roles = 'approver,overlord' WHERE name = 'bo'");
 	assert_int_equal(
 	    tc_registry_operator_get(fx->reg, "bo", &op, err, sizeof(err)),
 	    TC_ERR_MALFORMED);
@@ -731,10 +724,7 @@ test_migration(void **state)
 	fx->reg = NULL;
 	unlink(fx->path);
 	snprintf(sql, sizeof(sql),
-	    "%s"
-	    "INSERT INTO operators (name, roles, pass_hash, created_at) "
-	    "VALUES ('old', 'auditor', NULL, 1000);"
-	    "PRAGMA user_version = 1;",
+	    "%sINSERT INTO operators (name, roles, pass_hash, created_at) VALUES ('old', 'auditor', NULL, 1000);PRAGMA user_version = 1;",
 	    v1_schema);
 	raw_exec(fx->path, sql);
 	open_reg(fx);

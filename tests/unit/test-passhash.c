@@ -51,17 +51,11 @@ static const struct {
 	const char *dk;
 } rfc[] = {
 	{ "", "", 4, 1, 1,
-	    "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442"
-	    "fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d1890"
-	    "6" },
+	    "77d6576238657b203b19ca42c18a0497f16b4844e3074ae8dfdffa3fede21442fcd0069ded0948f8326a753a0fc81f17e8d3e0fb2e0d3628cf35e20c38d18906" },
 	{ "password", "NaCl", 10, 8, 16,
-	    "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b373162"
-	    "2eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc064"
-	    "0" },
+	    "fdbabe1c9d3472007856e7190d01e9fe7c6ad7cbc8237830e77376634b3731622eaf30d92e22a3886ff109279d9830dac727afb94a83ee6d8360cbdfa2cc0640" },
 	{ "pleaseletmein", "SodiumChloride", 14, 8, 1,
-	    "7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2"
-	    "d5432955613f0fcf62d49705242a9af9e61e85dc0d651e40dfcf017b4557588"
-	    "7" },
+	    "7023bdcb3afd7348461c06cd81fd38ebfda8fbba904f8e3ea9b543f6545da1f2d5432955613f0fcf62d49705242a9af9e61e85dc0d651e40dfcf017b45575887" },
 };
 
 static void
@@ -87,15 +81,12 @@ static void
 test_rfc7914_stored(void **state)
 {
 	static const char nacl[] =
-	    "$scrypt$ln=10,r=8,p=16$TmFDbA$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2"
-	    "Y0s3MWIurzDZLiKjiG/xCSedmDDaxyevuUqD7m2DYMvfoswGQA";
+	    "$scrypt$ln=10,r=8,p=16$TmFDbA$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2Y0s3MWIurzDZLiKjiG/xCSedmDDaxyevuUqD7m2DYMvfoswGQA";
 	/* The first 32 bytes of the same derived key. */
 	static const char nacl32[] =
-	    "$scrypt$ln=10,r=8,p=16$TmFDbA$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2"
-	    "Y0s3MWI";
+	    "$scrypt$ln=10,r=8,p=16$TmFDbA$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2Y0s3MWI";
 	static const char sodium[] =
-	    "$scrypt$ln=14,r=8,p=1$U29kaXVtQ2hsb3JpZGU$cCO9yzr9c0hGHAbNgf046/2o"
-	    "+7qQT44+qbVD9lRdofLVQylVYT8Pz2LUlwUkKpr55h6F3A1lHkDfzwF7RVdYhw";
+	    "$scrypt$ln=14,r=8,p=1$U29kaXVtQ2hsb3JpZGU$cCO9yzr9c0hGHAbNgf046/2o+7qQT44+qbVD9lRdofLVQylVYT8Pz2LUlwUkKpr55h6F3A1lHkDfzwF7RVdYhw";
 	char err[256];
 
 	assert_int_equal(
@@ -188,32 +179,21 @@ test_malformed(void **state)
 		"$scrypt$",
 		"scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaA",
 		"$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA",
-		"$scrypt$ln=10,r=8$c2FsdHNhbHRzYWx0c2FsdA$"
-		"aGFzaGhhc2hoYXNoaGFzaA",
-		"$scrypt$r=8,ln=10,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
-		"aGFzaGhhc2hoYXNoaGFzaA",
-		"$scrypt$ln=010,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
-		"aGFzaGhhc2hoYXNoaGFzaA",
-		"$scrypt$ln=+10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
-		"aGFzaGhhc2hoYXNoaGFzaA",
-		"$scrypt$ln=10,r=8,p=1,x=1$c2FsdHNhbHRzYWx0c2FsdA$"
-		"aGFzaGhhc2hoYXNoaGFzaA",
-		"$scrypt$ln=99999,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
-		"aGFzaGhhc2hoYXNoaGFzaA",
+		"$scrypt$ln=10,r=8$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
+		"$scrypt$r=8,ln=10,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
+		"$scrypt$ln=010,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
+		"$scrypt$ln=+10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
+		"$scrypt$ln=10,r=8,p=1,x=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
+		"$scrypt$ln=99999,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
 		"$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA",
-		"$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA==$"
-		"aGFzaGhhc2hoYXNoaGFzaA",
-		"$scrypt$ln=10,r=8,p=1$c2F*dHNhbHRzYWx0c2FsdA$"
-		"aGFzaGhhc2hoYXNoaGFzaA",
-		"$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
-		"aGFzaGhhc2hoYXNoaGFzaA$",
-		"$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$"
-		"aGFzaGhhc2hoYXNoaGFzaA ",
+		"$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA==$aGFzaGhhc2hoYXNoaGFzaA",
+		"$scrypt$ln=10,r=8,p=1$c2F*dHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
+		"$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA$",
+		"$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA ",
 		/* Salt of 3 bytes; hash of 12 bytes; a length of 1 mod 4. */
 		"$scrypt$ln=10,r=8,p=1$YWJj$aGFzaGhhc2hoYXNoaGFzaA",
 		"$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNo",
-		"$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2Fsd$"
-		"aGFzaGhhc2hoYXNoaGFzaA",
+		"$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2Fsd$aGFzaGhhc2hoYXNoaGFzaA",
 		/* Nonzero unused bits in the last character ("c2FsdB"). */
 		"$scrypt$ln=10,r=8,p=1$c2FsdB$aGFzaGhhc2hoYXNoaGFzaA",
 	};
@@ -267,8 +247,7 @@ test_bounds(void **state)
 
 	for (i = 0; i < sizeof(params) / sizeof(params[0]); i++) {
 		snprintf(s, sizeof(s),
-		    "$scrypt$%s$c2FsdHNhbHRzYWx0c2FsdA$"
-		    "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+		    "$scrypt$%s$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
 		    params[i]);
 		err[0] = '\0';
 		if (ok[i])
@@ -282,10 +261,10 @@ test_bounds(void **state)
 		}
 	}
 	/* The largest default-shaped cost is within bounds. */
-	assert_int_equal(tc_passhash_valid("$scrypt$ln=20,r=8,p=1$"
-					   "c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2ho"
-					   "YXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
-			     NULL, 0),
+	assert_int_equal(
+	    tc_passhash_valid(
+		"$scrypt$ln=20,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g",
+		NULL, 0),
 	    0);
 	/* Raw scrypt refuses out-of-bounds calls without running. */
 	assert_int_equal(tc_passhash_scrypt((const uint8_t *)"x", 1,
@@ -333,11 +312,10 @@ test_policy(void **state)
 	memset(big, 'a', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	assert_int_equal(tc_passhash_policy(big, NULL, 0), TC_ERR_TOO_LARGE);
-	assert_int_equal(tc_passhash_check(big,
-			     "$scrypt$ln=10,r=8,p=1$"
-			     "c2FsdHNhbHRzYWx0c2FsdA$aGFz"
-			     "aGhhc2hoYXNoaGFzaA",
-			     NULL, 0),
+	assert_int_equal(
+	    tc_passhash_check(big,
+		"$scrypt$ln=10,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaA",
+		NULL, 0),
 	    TC_ERR_AUTH);
 	big[TC_PASSHASH_MAX_BYTES] = '\0';
 	assert_int_equal(tc_passhash_policy(big, NULL, 0), 0);
@@ -388,8 +366,8 @@ test_cost(void **state)
 	assert_int_equal(tc_passhash_set_cost(10), 0);
 	/* Other r, p or lengths: rehash. */
 	assert_int_equal(
-	    tc_passhash_needs_rehash("$scrypt$ln=10,r=8,p=16$TmFDbA$/bq+HJ00cg"
-				     "B4VucZDQHp/nxq18vII3gw53N2Y0s3MWI"),
+	    tc_passhash_needs_rehash(
+		"$scrypt$ln=10,r=8,p=16$TmFDbA$/bq+HJ00cgB4VucZDQHp/nxq18vII3gw53N2Y0s3MWI"),
 	    1);
 	assert_int_equal(
 	    tc_passhash_needs_rehash("$scrypt$"), TC_ERR_MALFORMED);

@@ -73,13 +73,9 @@ test_id_mac_known_answer(void **state)
 		const char *hex; /* openssl dgst -sha256 -mac HMAC */
 	} vec[] = {
 		{ FAKE_ID,
-		    "92c7c3c0cbb6ba8f74adafa2db7a9f243505eeb7720333de543102d02c"
-		    "b252"
-		    "d4" },
+		    "92c7c3c0cbb6ba8f74adafa2db7a9f243505eeb7720333de543102d02cb252d4" },
 		{ "E12345678",
-		    "a8e2e4eda3173932d076dc8dead78ffaaeb84e883b0bf5556b90bfd401"
-		    "232d"
-		    "c8" },
+		    "a8e2e4eda3173932d076dc8dead78ffaaeb84e883b0bf5556b90bfd401232dc8" },
 	};
 	uint8_t pepper[32], mac[32], ref[32], want[32];
 	size_t i;
@@ -178,8 +174,7 @@ test_open_independent_blob(void **state)
 	/* AESGCM(key 40..5f).encrypt(nonce a0..ab, FAKE_ID,
 	 * b"\x01talentcard-holder-v1:resident"), prefixed 01 || nonce. */
 	static const char hex[] =
-	    "01a0a1a2a3a4a5a6a7a8a9aaabe6be360ed2dead144d5670ccba8d00c6dd4ffc33"
-	    "533767162f1b95368beeced41259";
+	    "01a0a1a2a3a4a5a6a7a8a9aaabe6be360ed2dead144d5670ccba8d00c6dd4ffc33533767162f1b95368beeced41259";
 	uint8_t key[32], blob[47];
 	struct tc_buf plain;
 	char err[160];

@@ -164,8 +164,7 @@ static const struct {
 	    "\"algorithms\": [\"SM2\"], \"generated\"", TC_ERR_MALFORMED,
 	    "piv: key \"card-auth\" is ES256" },
 	{ "piv.json",
-	    "\"factory_key\": "
-	    "\"010203040506070801020304050607080102030405060708\"",
+	    "\"factory_key\": \"010203040506070801020304050607080102030405060708\"",
 	    "\"factory_key\": \"0102030405060708010203040506070801\"",
 	    TC_ERR_MALFORMED,
 	    "keys[1]: factory_key of 17 bytes does not suit" },

@@ -203,18 +203,15 @@ static const struct mutation mutations[] = {
 	    "face.tiers[1].text: must be a string" },
 	/* Boxes. */
 	{ "baiyun-yunju", "face.front.name.box", SET, "[30, 15, 60, 9.5]",
-	    TC_ERR_RANGE, "face.front.name.box: the box [30.00, 15.00, 60.00, "
-	    "9.50] runs outside the card (85.60 x 53.98 mm)" },
+	    TC_ERR_RANGE, "face.front.name.box: the box [30.00, 15.00, 60.00, 9.50] runs outside the card (85.60 x 53.98 mm)" },
 	{ "chuxiong-xingchu", "face.front.photo.box", SET, "[4, 30, 22, 27.6]",
 	    TC_ERR_RANGE, "face.front.photo.box: the box" },
 	{ "chuxiong-xingchu", "face.back.verify.box", SET, "[-1, 15, 40, 20]",
 	    TC_ERR_RANGE, "face.back.verify.box: the box" },
 	{ "guangdong-youyue", "face.front.id.box", SET, "[30, 32, 0, 4]",
-	    TC_ERR_RANGE, "face.front.id.box: the width and height must be "
-	    "more than 0" },
+	    TC_ERR_RANGE, "face.front.id.box: the width and height must be more than 0" },
 	{ "guangdong-youyue", "face.front.id.box", SET, "[30, 32, 40]",
-	    TC_ERR_MALFORMED, "face.front.id.box: must be [x, y, width, "
-	    "height]" },
+	    TC_ERR_MALFORMED, "face.front.id.box: must be [x, y, width, height]" },
 	{ "guangdong-youyue", "face.front.id.box", SET, "[30, \"32\", 40, 4]",
 	    TC_ERR_MALFORMED, "face.front.id.box: must be [x, y" },
 	{ "guangdong-youyue", "face.back.qr.box", SET, "[4, 15, 12, 12]",
@@ -225,14 +222,11 @@ static const struct mutation mutations[] = {
 	    "face.band: must be a number" },
 	/* Font sizes. */
 	{ "guangzhou-green", "face.front.name.pt", SET, "[14, 7]",
-	    TC_ERR_RANGE, "face.front.name.pt: the smallest size 14 is larger "
-	    "than the largest 7" },
+	    TC_ERR_RANGE, "face.front.name.pt: the smallest size 14 is larger than the largest 7" },
 	{ "guangzhou-green", "face.front.card_no.pt", SET, "[3, 11]",
-	    TC_ERR_RANGE, "face.front.card_no.pt: font sizes must be from 4 "
-	    "to 72 points" },
+	    TC_ERR_RANGE, "face.front.card_no.pt: font sizes must be from 4 to 72 points" },
 	{ "guangzhou-green", "face.front.card_no.pt", SET, "[7]",
-	    TC_ERR_MALFORMED, "face.front.card_no.pt: must be [smallest, "
-	    "largest]" },
+	    TC_ERR_MALFORMED, "face.front.card_no.pt: must be [smallest, largest]" },
 	{ "guangzhou-green", "face.back.authority.pt", SET, "[4, 100]",
 	    TC_ERR_RANGE, "face.back.authority.pt" },
 	/* Elements. */
@@ -296,8 +290,8 @@ test_mutations(void **state)
 		if (r != m->code || p != NULL ||
 		    strncmp(err, prefix, strlen(prefix)) != 0 ||
 		    strstr(err, m->where) == NULL)
-			fail_msg("mutation %zu (%s %s): got %d (%s) \"%s\", "
-				 "want %d \"%s\"",
+			fail_msg(
+			    "mutation %zu (%s %s): got %d (%s) \"%s\", want %d \"%s\"",
 			    i, m->file, m->path, r, tc_errname(r), err, m->code,
 			    m->where);
 	}

@@ -650,16 +650,13 @@ static const struct mutation {
 	    "tiers[0].colour: not a colour" },
 	{ "baiyun-yunju", "tiers[0].clauses[0].text.zh", SET, "\"\"",
 	    TC_ERR_MALFORMED,
-	    "tiers[0].clauses[0].text.zh: must not be "
-	    "empty" },
+	    "tiers[0].clauses[0].text.zh: must not be empty" },
 	{ "baiyun-yunju", "tiers[0].clauses[0].text.zh", SET, "\"a\\tb\"",
 	    TC_ERR_MALFORMED,
-	    "tiers[0].clauses[0].text.zh: control "
-	    "character" },
+	    "tiers[0].clauses[0].text.zh: control character" },
 	{ "baiyun-yunju", "tiers[0].clauses[0].source", SET, "\"999 x\"",
 	    TC_ERR_NOT_FOUND,
-	    "tiers[0].clauses[0].source: does not start "
-	    "with a source id" },
+	    "tiers[0].clauses[0].source: does not start with a source id" },
 	{ "baiyun-yunju", "tiers[0].clauses[0].source", SET, "\"0011\"",
 	    TC_ERR_NOT_FOUND, "tiers[0].clauses[0].source" },
 	{ "baiyun-yunju", "sources[0].date", SET, "\"2019-02-30\"",
@@ -679,8 +676,7 @@ static const struct mutation {
 	    TC_ERR_EXISTS, "tiers[0].clauses[1].id: clause id 'd1'" },
 	{ "baiyun-yunju", "tiers[2].clauses[0].id", SET, "\"g1\"",
 	    TC_ERR_EXISTS,
-	    "tiers[2].clauses[0].id: clause id 'g1' is "
-	    "already used at tiers[1].clauses[0].id" },
+	    "tiers[2].clauses[0].id: clause id 'g1' is already used at tiers[1].clauses[0].id" },
 	{ "baiyun-yunju", "routes[0].clauses[0].id", SET, "\"s7\"",
 	    TC_ERR_EXISTS, "routes[0].clauses[0].id" },
 	{ "baiyun-yunju", "tiers[0].steps[1].id", SET, "\"preliminary\"",
@@ -700,8 +696,7 @@ static const struct mutation {
 	    TC_ERR_NOT_FOUND, "services[0].options[1].tiers[0]: no tier 'c'" },
 	{ "baiyun-yunju", "services[12].options[0].tiers", SET, "[\"gold\"]",
 	    TC_ERR_MALFORMED,
-	    "services[12].options[0].tiers[0]: 'gold' is "
-	    "not a tier of the service" },
+	    "services[12].options[0].tiers[0]: 'gold' is not a tier of the service" },
 	{ "guangzhou-green", "tiers[2].principal_tiers[0]", SET, "\"c\"",
 	    TC_ERR_NOT_FOUND, "tiers[2].principal_tiers[0]: no tier 'c'" },
 	{ "guangzhou-green", "tiers[2].principal_tiers[0]", SET, "\"a-child\"",
@@ -713,8 +708,7 @@ static const struct mutation {
 	    TC_ERR_NOT_FOUND, "tiers[0].clauses[0].category" },
 	{ "baiyun-yunju", "exclusive_groups[0].services[1]", SET, "\"spa\"",
 	    TC_ERR_NOT_FOUND,
-	    "exclusive_groups[0].services[1]: "
-	    "no service 'spa'" },
+	    "exclusive_groups[0].services[1]: no service 'spa'" },
 	{ "guangdong-youyue", "application.materials[1].work_types[0]", SET,
 	    "\"part-time\"", TC_ERR_NOT_FOUND,
 	    "application.materials[1].work_types[0]: no work type" },
@@ -736,18 +730,15 @@ static const struct mutation {
 	/* Validity. */
 	{ "guangzhou-green", "tiers[1].validity.default_months", SET, "24",
 	    TC_ERR_RANGE,
-	    "tiers[1].validity.default_months: 24 is more than "
-	    "max_months (12)" },
+	    "tiers[1].validity.default_months: 24 is more than max_months (12)" },
 	{ "guangzhou-green", "tiers[1].validity.extension_months", SET, "0",
 	    TC_ERR_RANGE, "tiers[1].validity.extension_months" },
 	{ "guangzhou-green", "tiers[0].validity.max_months", SET, "-60",
 	    TC_ERR_RANGE,
-	    "tiers[0].validity.max_months: must not be "
-	    "negative" },
+	    "tiers[0].validity.max_months: must not be negative" },
 	{ "guangzhou-green", "tiers[2].validity.default_months", SET, "60",
 	    TC_ERR_MALFORMED,
-	    "tiers[2].validity.default_months: not allowed "
-	    "with term 'principal'" },
+	    "tiers[2].validity.default_months: not allowed with term 'principal'" },
 	{ "baiyun-yunju", "tiers[0].validity.term", SET, "\"principal\"",
 	    TC_ERR_MALFORMED, "tiers[0].validity.default_months" },
 	{ "baiyun-yunju", "tiers[0].validity.max_months", DEL, NULL,
@@ -776,43 +767,35 @@ static const struct mutation {
 	    "tiers[0].steps: must not be empty" },
 	{ "baiyun-yunju", "tiers[0].steps[0].deadline_working_days", SET, "-1",
 	    TC_ERR_RANGE,
-	    "tiers[0].steps[0].deadline_working_days: "
-	    "must not be negative" },
+	    "tiers[0].steps[0].deadline_working_days: must not be negative" },
 	{ "baiyun-yunju", "tiers[0].steps[1].kind", SET, "\"approve\"",
 	    TC_ERR_MALFORMED, "tiers[0].steps: needs exactly one approve" },
 	{ "baiyun-yunju", "tiers[0].steps[4]", DEL, NULL, TC_ERR_MALFORMED,
-	    "tiers[0].steps: needs exactly one approve, one produce and one "
-	    "issue step (has 1, 1, 0)" },
+	    "tiers[0].steps: needs exactly one approve, one produce and one issue step (has 1, 1, 0)" },
 	{ "baiyun-yunju", "tiers[0].steps[3].kind", SET, "\"review\"",
 	    TC_ERR_MALFORMED, "tiers[0].steps: needs exactly one" },
 	{ "baiyun-yunju", "tiers[0].steps[0].kind", SET, "\"sign\"",
 	    TC_ERR_MALFORMED, "tiers[0].steps[0].kind: unknown value" },
 	{ "guangzhou-green", "tiers[0].steps[1].clock_from", SET, "\"produce\"",
 	    TC_ERR_NOT_FOUND,
-	    "tiers[0].steps[1].clock_from: "
-	    "'produce' is not an earlier step" },
+	    "tiers[0].steps[1].clock_from: 'produce' is not an earlier step" },
 	{ "guangzhou-green", "tiers[0].steps[0].may_return", SET, "false",
 	    TC_ERR_MALFORMED, "tiers[0].steps[0].return_restarts_clock" },
 	{ "baiyun-yunju", "tiers[0].steps[2].decides_tier", SET, "true",
 	    TC_ERR_MALFORMED,
-	    "tiers[0].steps[2].decides_tier: the tier is "
-	    "fixed here" },
+	    "tiers[0].steps[2].decides_tier: the tier is fixed here" },
 	{ "baiyun-yunju", "tiers[0].steps[0].decides_tier", SET, "true",
 	    TC_ERR_MALFORMED,
-	    "tiers[0].steps[0].decides_tier: only an "
-	    "approve step" },
+	    "tiers[0].steps[0].decides_tier: only an approve step" },
 	{ "baiyun-yunju", "routes[0].steps[2].decides_tier", SET, "false",
 	    TC_ERR_MALFORMED,
-	    "routes[0].steps: the approve step must "
-	    "decide the tier" },
+	    "routes[0].steps: the approve step must decide the tier" },
 	{ "chuxiong-xingchu", "tiers[0].steps[3].notice_working_days", DEL,
 	    NULL, TC_ERR_RANGE,
-	    "tiers[0].steps[3].notice_working_days: a "
-	    "notice step needs" },
+	    "tiers[0].steps[3].notice_working_days: a notice step needs" },
 	{ "chuxiong-xingchu", "tiers[0].steps[2].notice_working_days", SET, "5",
 	    TC_ERR_RANGE,
-	    "tiers[0].steps[2].notice_working_days: only "
-	    "a notice step" },
+	    "tiers[0].steps[2].notice_working_days: only a notice step" },
 	/* Services. */
 	{ "baiyun-yunju", "exclusive_groups[0].services", SET,
 	    "[\"health-check\"]", TC_ERR_MALFORMED,
@@ -837,8 +820,7 @@ static const struct mutation {
 	    TC_ERR_RANGE, "services[12].options[0].lead_minutes" },
 	{ "baiyun-yunju", "services[12].options[0].options", SET, "[]",
 	    TC_ERR_MALFORMED,
-	    "services[12].options[0].options: not allowed "
-	    "in an option" },
+	    "services[12].options[0].options: not allowed in an option" },
 	{ "baiyun-yunju", "services[0].tiers", DEL, NULL, TC_ERR_MALFORMED,
 	    "services[0].tiers: missing" },
 	{ "baiyun-yunju", "services[0].beneficiaries[0]", SET, "\"cousin\"",
@@ -851,36 +833,27 @@ static const struct mutation {
 	    "guards.fraud_employer_bar_years.value: must be an integer" },
 	{ "guangzhou-green", "guards.below_retirement_age.value", SET, "60",
 	    TC_ERR_MALFORMED,
-	    "guards.below_retirement_age.value: must be "
-	    "true or false" },
+	    "guards.below_retirement_age.value: must be true or false" },
 	{ "guangzhou-green", "guards.retire", SET, "{}", TC_ERR_MALFORMED,
 	    "guards.retire: unknown key" },
 	{ "guangzhou-green", "guards.renewal_window_days.source", DEL, NULL,
 	    TC_ERR_MALFORMED, "guards.renewal_window_days.source: missing" },
 	{ "guangzhou-green", "guards.change_report_days.value", SET, "-30",
 	    TC_ERR_RANGE,
-	    "guards.change_report_days.value: must not be "
-	    "negative" },
+	    "guards.change_report_days.value: must not be negative" },
 	/* The form. */
 	{ "guangdong-youyue", "application.sections[5].min_entries", SET, "-1",
 	    TC_ERR_RANGE, "application.sections[5].min_entries" },
 	{ "guangdong-youyue", "application.sections[5].min_entries", SET,
 	    "1001", TC_ERR_RANGE,
-	    "application.sections[5].min_entries: must "
-	    "be from 0 to 1000" },
+	    "application.sections[5].min_entries: must be from 0 to 1000" },
 	{ "guangdong-youyue", "application.sections[5]", SET,
-	    "{\"id\":\"education\",\"names\":{\"zh\":\"a\",\"en\":\"a\"},"
-	    "\"required\":true,\"repeating\":true,\"min_entries\":3,"
-	    "\"max_entries\":2,\"fields\":[{\"id\":\"x\",\"names\":{\"zh\":"
-	    "\"a\",\"en\":\"a\"},\"type\":\"text\",\"required\":true,"
-	    "\"source\":\"003 x\"}],\"source\":\"003 x\"}",
+	    "{\"id\":\"education\",\"names\":{\"zh\":\"a\",\"en\":\"a\"},\"required\":true,\"repeating\":true,\"min_entries\":3,\"max_entries\":2,\"fields\":[{\"id\":\"x\",\"names\":{\"zh\":\"a\",\"en\":\"a\"},\"type\":\"text\",\"required\":true,\"source\":\"003 x\"}],\"source\":\"003 x\"}",
 	    TC_ERR_RANGE,
-	    "application.sections[5].min_entries: 3 is more than max_entries "
-	    "(2)" },
+	    "application.sections[5].min_entries: 3 is more than max_entries (2)" },
 	{ "guangdong-youyue", "application.sections[3].min_entries", SET, "1",
 	    TC_ERR_MALFORMED,
-	    "application.sections[3].min_entries: "
-	    "only for repeating" },
+	    "application.sections[3].min_entries: only for repeating" },
 	{ "guangdong-youyue", "application.sections[3].fields[0].max_chars",
 	    SET, "-1000", TC_ERR_RANGE,
 	    "application.sections[3].fields[0].max_chars" },
@@ -915,8 +888,8 @@ test_mutations(void **state)
 		if (r != m->code || p != NULL ||
 		    strncmp(err, prefix, strlen(prefix)) != 0 ||
 		    strstr(err, m->where) == NULL)
-			fail_msg("mutation %zu (%s %s): got %d (%s) \"%s\", "
-				 "want %d \"%s\"",
+			fail_msg(
+			    "mutation %zu (%s %s): got %d (%s) \"%s\", want %d \"%s\"",
 			    i, m->file, m->path, r, tc_errname(r), err, m->code,
 			    m->where);
 	}
@@ -1055,8 +1028,7 @@ test_sets(void **state)
 	    tc_programme_set_load_dir(&s, d, err, sizeof(err)), TC_ERR_EXISTS);
 	assert_null(s);
 	assert_non_null(strstr(err,
-	    "/b.json: id: programme 'baiyun-yunju' "
-	    "is already defined in "));
+	    "/b.json: id: programme 'baiyun-yunju' is already defined in "));
 	assert_non_null(strstr(err, "/a.json"));
 	/* One broken file refuses the set and is named. */
 	put(d, "b.json", "{\"format\": 2}");

@@ -176,8 +176,7 @@ test_migrate_empty_and_reopen(void **state)
 	assert_true(objects >= 4);
 	assert_int_equal(
 	    reg_int(fx->reg,
-		"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
-		"name IN ('holders', 'cards', 'operators', 'audit')"),
+		"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('holders', 'cards', 'operators', 'audit')"),
 	    4);
 	assert_int_equal(tc_registry_audit(fx->reg, 1000, "op", "test.one",
 			     NULL, NULL, NULL, 0),
@@ -229,8 +228,7 @@ test_open_refusals(void **state)
 
 	/* A newer schema (as a newer talentcard would leave it). */
 	raw_exec(fx->path,
-	    "PRAGMA application_id = 1413698119; PRAGMA user_version = 99; "
-	    "CREATE TABLE t (x);");
+	    "PRAGMA application_id = 1413698119; PRAGMA user_version = 99; CREATE TABLE t (x);");
 	assert_int_equal(tc_registry_open(&reg, fx->path, &fx->keys,
 			     TC_REGISTRY_CREATE, err, sizeof(err)),
 	    TC_ERR_DB_SCHEMA);
@@ -406,9 +404,7 @@ test_holder_tamper_and_keys(void **state)
 	close_reg(fx);
 	/* Sealed numbers swapped between rows are caught by the MAC. */
 	raw_exec(fx->path,
-	    "UPDATE holders SET id_type = 'resident' WHERE id = 1; UPDATE "
-	    "holders SET id_sealed = (SELECT id_sealed FROM holders WHERE id = "
-	    "2) WHERE id = 1;");
+	    "UPDATE holders SET id_type = 'resident' WHERE id = 1; UPDATE holders SET id_sealed = (SELECT id_sealed FROM holders WHERE id = 2) WHERE id = 1;");
 	open_reg(fx, 0);
 	assert_int_equal(
 	    tc_registry_holder_get(fx->reg, a, &got, err, sizeof(err)),
@@ -533,8 +529,7 @@ test_privacy_no_plain_id_on_disk(void **state)
 	 * journal, as another tool might leave behind) and search it too.
 	 */
 	raw_exec(fx->path,
-	    "PRAGMA journal_mode = PERSIST; UPDATE holders SET name = name || "
-	    "'.';");
+	    "PRAGMA journal_mode = PERSIST; UPDATE holders SET name = name || '.';");
 	snprintf(wal, sizeof(wal), "%s-journal", fx->path);
 	data = slurp(wal, &len);
 	assert_non_null(data);
@@ -749,8 +744,7 @@ static void
 drop_triggers(const char *path)
 {
 	raw_exec(path,
-	    "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP "
-	    "TRIGGER audit_seq_next;");
+	    "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER audit_seq_next;");
 }
 
 static void
@@ -806,15 +800,14 @@ test_audit_triggers(void **state)
 	    sqlite3_exec(
 		db, "DELETE FROM audit WHERE seq = 10", NULL, NULL, NULL),
 	    SQLITE_OK);
-	assert_int_not_equal(sqlite3_exec(db,
-				 "INSERT OR REPLACE INTO audit SELECT * FROM "
-				 "audit WHERE seq = 4",
-				 NULL, NULL, NULL),
+	assert_int_not_equal(
+	    sqlite3_exec(db,
+		"INSERT OR REPLACE INTO audit SELECT * FROM audit WHERE seq = 4",
+		NULL, NULL, NULL),
 	    SQLITE_OK);
 	assert_int_not_equal(
 	    sqlite3_exec(db,
-		"INSERT INTO audit (seq, at, operator, action, prev, mac) "
-		"VALUES (20, 1, 'x', 'y', zeroblob(32), zeroblob(32))",
+		"INSERT INTO audit (seq, at, operator, action, prev, mac) VALUES (20, 1, 'x', 'y', zeroblob(32), zeroblob(32))",
 		NULL, NULL, NULL),
 	    SQLITE_OK);
 	sqlite3_close(db);
@@ -872,10 +865,7 @@ test_audit_swap_detected(void **state)
 	close_reg(fx);
 	drop_triggers(fx->path);
 	raw_exec(fx->path,
-	    "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (3, "
-	    "7);UPDATE audit SET (at, operator, action, subject, detail, prev, "
-	    "mac) = (SELECT at, operator, action, subject, detail, prev, mac "
-	    "FROM t WHERE t.seq = 10 - audit.seq) WHERE seq IN (3, 7);");
+	    "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (3, 7);UPDATE audit SET (at, operator, action, subject, detail, prev, mac) = (SELECT at, operator, action, subject, detail, prev, mac FROM t WHERE t.seq = 10 - audit.seq) WHERE seq IN (3, 7);");
 	open_reg(fx, 0);
 	expect_broken_at(fx, 3, NULL, "prev does not match");
 	close_reg(fx);
@@ -923,15 +913,15 @@ rebuild_chain(const char *path, int64_t from, const uint8_t *key, int edit)
 	int64_t seq, at;
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-			     "SELECT seq, at, operator, action, subject, "
-			     "detail, prev, mac FROM audit ORDER BY seq",
-			     -1, &sel, NULL),
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+		"SELECT seq, at, operator, action, subject, detail, prev, mac FROM audit ORDER BY seq",
+		-1, &sel, NULL),
 	    SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-			     "UPDATE audit SET detail = ?2, prev = ?3, mac = "
-			     "?4 WHERE seq = ?1",
-			     -1, &upd, NULL),
+	assert_int_equal(
+	    sqlite3_prepare_v2(db,
+		"UPDATE audit SET detail = ?2, prev = ?3, mac = ?4 WHERE seq = ?1",
+		-1, &upd, NULL),
 	    SQLITE_OK);
 	sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
 	memset(prev, 0, sizeof(prev));

@@ -61,8 +61,8 @@ test_table(void **state)
 		    tc_retire_age_months(v[i].base, v[i].y, v[i].m, &months),
 		    0);
 		if (months != v[i].years * 12 + v[i].months)
-			fail_msg("base %d born %d-%02d: %d months, expected "
-				 "%d years %d months",
+			fail_msg(
+			    "base %d born %d-%02d: %d months, expected %d years %d months",
 			    v[i].base, v[i].y, v[i].m, months, v[i].years,
 			    v[i].months);
 	}

@@ -170,26 +170,20 @@ static const struct {
 	const char *msg;
 } messages[] = {
 	{ "84 01 AA 84 02 AA",
-	    "byte 5: value of tag 84 (2 bytes) runs "
-	    "past the end of the data (only 1 present)" },
+	    "byte 5: value of tag 84 (2 bytes) runs past the end of the data (only 1 present)" },
 	{ "5F C1 81 01 00", "byte 0: tag of more than 3 bytes" },
 	{ "00 9F 80 01 00",
-	    "byte 2: second tag byte 0x80 (tag number with "
-	    "leading zero bits)" },
+	    "byte 2: second tag byte 0x80 (tag number with leading zero bits)" },
 	{ "5FC102", "byte 3: data ends after tag 5FC102, before its length" },
 	{ "84 80",
-	    "byte 1: indefinite length (0x80) in tag 84: only "
-	    "definite lengths are allowed" },
+	    "byte 1: indefinite length (0x80) in tag 84: only definite lengths are allowed" },
 	{ "84 84 00000001 AA",
-	    "byte 1: 5-byte length field (0x84) in tag "
-	    "84: at most 3 length bytes are supported" },
+	    "byte 1: 5-byte length field (0x84) in tag 84: at most 3 length bytes are supported" },
 	{ "84 85", "byte 1: invalid first length byte 0x85 in tag 84" },
 	{ "9F02 83 010000",
-	    "byte 0: value of tag 9F02 is 65536 bytes, over "
-	    "the limit of 65535" },
+	    "byte 0: value of tag 9F02 is 65536 bytes, over the limit of 65535" },
 	{ "84 82 01",
-	    "byte 1: length field of tag 84 runs past the end of "
-	    "the data" },
+	    "byte 1: length field of tag 84 runs past the end of the data" },
 };
 
 static void
@@ -230,9 +224,7 @@ test_walk_sequence(void **state)
 	size_t n = 0;
 	int rc;
 
-	hexbuf(&b,
-	    "84 01 AA 00 00 5F20 02 4142 FF 7F49 00 9F02 01 09 "
-	    "00 00 FF",
+	hexbuf(&b, "84 01 AA 00 00 5F20 02 4142 FF 7F49 00 9F02 01 09 00 00 FF",
 	    0);
 	tc_cursor_init(&c, b.data, b.len);
 	while ((rc = tc_tlv_next(&c, &t, NULL, 0)) == 0) {
@@ -265,8 +257,7 @@ test_find(void **state)
 
 	/* FCI-like: 6F { 84 .., A5 { 50 .., BF0C { 9F4D .. } } }, then 9000-ish junk. */
 	hexbuf(&b,
-	    "84 02 A000 00 A5 0B 50 03 414243 BF0C 03 9F4D 00 "
-	    "5F2D 02 7A68 9F",
+	    "84 02 A000 00 A5 0B 50 03 414243 BF0C 03 9F4D 00 5F2D 02 7A68 9F",
 	    0);
 	assert_int_equal(tc_tlv_find(b.data, b.len, 0x84, &t), 0);
 	assert_int_equal(t.len, 2);
@@ -294,14 +285,10 @@ test_find(void **state)
 }
 
 /* A nested structure of the kind a card returns, and its parts. */
-static const char nested_hex[] = "70 55"
-				 "  5F20 04 54455354" /* holder name "TEST" */
-				 "  7F49 43 86 41 04" /* public key template */
-				 "    00112233445566778899AABBCCDDEEFF"
-				 "    00112233445566778899AABBCCDDEEFF"
-				 "    00112233445566778899AABBCCDDEEFF"
-				 "    00112233445566778899AABBCCDDEEFF"
-				 "  BF0C 05 9F4D 02 0B0A";
+static const char nested_hex[] =
+    "70 55  5F20 04 54455354" /* holder name "TEST" */
+    "  7F49 43 86 41 04"      /* public key template */
+    "    00112233445566778899AABBCCDDEEFF    00112233445566778899AABBCCDDEEFF    00112233445566778899AABBCCDDEEFF    00112233445566778899AABBCCDDEEFF  BF0C 05 9F4D 02 0B0A";
 
 static void
 test_check_nested(void **state)
@@ -345,8 +332,7 @@ test_check_nested(void **state)
 	assert_int_equal(
 	    tc_tlv_check(b.data, b.len, msg, sizeof(msg)), TC_ERR_TRUNCATED);
 	assert_string_equal(msg,
-	    "byte 5: value of tag 5F20 (127 bytes) runs "
-	    "past the end of the data (only 82 present)");
+	    "byte 5: value of tag 5F20 (127 bytes) runs past the end of the data (only 82 present)");
 	b.data[4] = 0x04;
 	b.data[14] = 0x80; /* 86's first byte: primitive, not parsed */
 	assert_int_equal(tc_tlv_check(b.data, b.len, NULL, 0), 0);
@@ -422,9 +408,7 @@ test_depth(void **state)
 
 	/* Depth counts nesting, not siblings. */
 	hexbuf(&b,
-	    "70 00 70 00 70 00 70 00 70 00 70 00 70 00 70 00 70 00 "
-	    "70 00",
-	    0);
+	    "70 00 70 00 70 00 70 00 70 00 70 00 70 00 70 00 70 00 70 00", 0);
 	assert_int_equal(tc_tlv_check(b.data, b.len, NULL, 0), 0);
 	tc_buf_release(&b);
 }

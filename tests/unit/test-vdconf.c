@@ -97,8 +97,7 @@ test_values(void **state)
 		{ "listen", "127.0.0.1:65536", TC_ERR_MALFORMED },
 		{ "listen", "::1:8080", TC_ERR_MALFORMED },
 		{ "ca-pin",
-		    "25c7d1424844ca3b6e985e61f9ea64e3c6bb3970aa26b22b8fb8ae096b"
-		    "fef1b6",
+		    "25c7d1424844ca3b6e985e61f9ea64e3c6bb3970aa26b22b8fb8ae096bfef1b6",
 		    0 },
 		{ "ca-pin", "25c7", TC_ERR_MALFORMED },
 		{ "reader", "Virtual PCD 00 00", 0 },
@@ -146,10 +145,10 @@ test_values(void **state)
 	assert_int_equal(c.card_rate.period, 600);
 	assert_int_equal(tc_vdconf_set(&c, "max-body", "4k", NULL, 0), 0);
 	assert_int_equal(c.max_body, 4096);
-	assert_int_equal(tc_vdconf_set(&c, "ca-pin",
-			     "25C7D1424844CA3B6E985E61F9EA64E3C6BB3970AA26B22B"
-			     "8FB8AE096BFEF1B6",
-			     NULL, 0),
+	assert_int_equal(
+	    tc_vdconf_set(&c, "ca-pin",
+		"25C7D1424844CA3B6E985E61F9EA64E3C6BB3970AA26B22B8FB8AE096BFEF1B6",
+		NULL, 0),
 	    0);
 	assert_int_equal(c.have_ca_pin, 1);
 	assert_int_equal(c.ca_pin[0], 0x25);
@@ -252,8 +251,7 @@ test_file(void **state)
 	    "   listen   0.0.0.0:8443  \r\n"
 	    "bundle https://cards.example.gov.cn/bundle/\n"
 	    "\tcache-dir\t/var/cache/tcard verifier\n"
-	    "ca-pin 25c7d1424844ca3b6e985e61f9ea64e3c6bb3970aa26b22b8fb8ae"
-	    "096bfef1b6\n"
+	    "ca-pin 25c7d1424844ca3b6e985e61f9ea64e3c6bb3970aa26b22b8fb8ae096bfef1b6\n"
 	    "stale-policy warn";
 	struct tc_vdconf c;
 	char err[256];
@@ -340,9 +338,7 @@ test_staff_tokens(void **state)
 	    "# windows of the hospital\n"
 	    "\n"
 	    "gym-desk-1   gym-token-0123456789abcdefghijklmnopq\r\n"
-	    "\tairport.vip sha256:"
-	    "5f2d8d2e7c1b0a9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a392817"
-	    "\n";
+	    "\tairport.vip sha256:5f2d8d2e7c1b0a9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a392817\n";
 	static const struct {
 		const char *text;
 		int r;

@@ -65,8 +65,7 @@ static const struct {
 	/* A stored (uncompressed) block. */
 	{ "7801010500faff68656c6c6f062c0215", "hello", 5 },
 	{ "78da4b4ca43d00007a4725e5",
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
 	    100 },
 };
 
@@ -101,11 +100,9 @@ static const struct {
 	    "incorrect data check" },
 	/* Bytes after the end of the stream. */
 	{ "78dacb48cdc9c90700062c021500", TC_ERR_TRAILING,
-	    "input byte 13: the zlib stream ends here but 1 more byte "
-	    "follows" },
+	    "input byte 13: the zlib stream ends here but 1 more byte follows" },
 	{ "78da03000000000178da03000000000100", TC_ERR_TRAILING,
-	    "input byte 8: the zlib stream ends here but 9 more bytes "
-	    "follow" },
+	    "input byte 8: the zlib stream ends here but 9 more bytes follow" },
 	/* FDICT: a preset dictionary (id 1) is asked for. */
 	{ "78bb00000001030000000001", TC_ERR_UNSUPPORTED, "dictionary" },
 	{ "78bb", TC_ERR_TRUNCATED, "ends early" },
