@@ -9,6 +9,9 @@
  * format version (TC_CRED_VERSION, the "TC1" prefixes): a test failing
  * here means the bytes on the wire changed, not that the vector is stale.
  *
+ * The Makefile's unit-test rule does not track headers: after changing one
+ * here, touch tests/unit/test-kat-*.c (or make clean) to rebuild the tests.
+ *
  * The signatures are ECDSA/SM2 signatures made then (randomised, so a new
  * signature of the same message differs); everything else is deterministic.
  * Inputs, all made up:
