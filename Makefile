@@ -176,6 +176,13 @@ bench:
 	@$(MAKE) --no-print-directory -s benches
 	@scripts/run-bench $(BUILD)
 
+# Line and branch coverage of src/ over the whole test suite, in build-cov
+# (scripts/coverage; minutes, so not part of check).
+.PHONY: coverage
+coverage:
+	@scripts/install-deps
+	@scripts/coverage build-cov
+
 # The sample card faces of docs/cardfaces.md, from demo data.
 faces-samples: $(BUILD)/test-bin/tcard-issuer
 	@scripts/faces-samples $(BUILD)
