@@ -324,6 +324,97 @@ head_key(struct tc_cbor_rd *rd, uint64_t want)
 	return 0;
 }
 
+/*
+ * The first half of the payload: the map of AUDIT_HEAD_KEYS entries, the
+ * version, the audit sequence number and the MAC.
+ */
+static int
+head_payload_head(struct tc_cbor_rd *rd, struct tc_audit_head_info *info)
+{
+	const uint8_t *p;
+	uint64_t n, v;
+	size_t at, plen;
+	int r;
+
+	if ((r = tc_cbor_expect(rd, TC_CBOR_MAP, "head", &n, &at)) != 0)
+		return r;
+	if (n != AUDIT_HEAD_KEYS)
+		return tc_seterr(rd->err, rd->errlen, TC_ERR_MALFORMED,
+		    "audit head: a map of %llu entries (%d expected)",
+		    (unsigned long long)n, AUDIT_HEAD_KEYS);
+	if ((r = head_key(rd, 1)) != 0 ||
+	    (r = tc_cbor_get_uint(rd, "version", &v)) != 0)
+		return r;
+	if (v != TC_AUDIT_HEAD_VERSION)
+		return tc_seterr(rd->err, rd->errlen, TC_ERR_UNSUPPORTED,
+		    "audit head version %llu; this program reads %d",
+		    (unsigned long long)v, TC_AUDIT_HEAD_VERSION);
+	at = rd->c.off;
+	if ((r = head_key(rd, 2)) != 0 ||
+	    (r = tc_cbor_get_uint(rd, "audit sequence number", &v)) != 0)
+		return r;
+	if (v < 1 || v > (uint64_t)INT64_MAX)
+		return tc_seterr(rd->err, rd->errlen, TC_ERR_RANGE,
+		    "audit head byte %zu: audit sequence number %llu is not 1..%lld",
+		    at, (unsigned long long)v, (long long)INT64_MAX);
+	info->head.seq = (int64_t)v;
+	at = rd->c.off;
+	if ((r = head_key(rd, 3)) != 0 ||
+	    (r = tc_cbor_get_str(rd, TC_CBOR_BSTR, "audit mac",
+		 TC_AUDIT_MAC_LEN, &p, &plen)) != 0)
+		return r;
+	if (plen != TC_AUDIT_MAC_LEN)
+		return tc_seterr(rd->err, rd->errlen, TC_ERR_MALFORMED,
+		    "audit head byte %zu: an audit mac of %zu bytes (%d expected)",
+		    at, plen, TC_AUDIT_MAC_LEN);
+	memcpy(info->head.mac, p, TC_AUDIT_MAC_LEN);
+	return 0;
+}
+
+/*
+ * The second half: issued-at, the publish sequence number, the kind, and
+ * nothing after the map.
+ */
+static int
+head_payload_tail(struct tc_cbor_rd *rd, struct tc_audit_head_info *info)
+{
+	const uint8_t *p;
+	uint64_t v;
+	size_t at, plen;
+	int r;
+
+	at = rd->c.off;
+	if ((r = head_key(rd, 4)) != 0 ||
+	    (r = tc_cbor_get_uint(rd, "issued-at", &v)) != 0)
+		return r;
+	if (v > (uint64_t)INT64_MAX / 2)
+		return tc_seterr(rd->err, rd->errlen, TC_ERR_RANGE,
+		    "audit head byte %zu: issued-at out of range", at);
+	info->issued_at = (time_t)v;
+	at = rd->c.off;
+	if ((r = head_key(rd, 5)) != 0 ||
+	    (r = tc_cbor_get_uint(
+		 rd, "publish sequence number", &info->publish_seq)) != 0)
+		return r;
+	if (info->publish_seq < 1)
+		return tc_seterr(rd->err, rd->errlen, TC_ERR_RANGE,
+		    "audit head byte %zu: publish sequence number 0", at);
+	at = rd->c.off;
+	if ((r = head_key(rd, 6)) != 0 ||
+	    (r = tc_cbor_get_str(rd, TC_CBOR_TSTR, "kind", 64, &p, &plen)) != 0)
+		return r;
+	if (plen != strlen(TC_AUDIT_HEAD_KIND) ||
+	    memcmp(p, TC_AUDIT_HEAD_KIND, plen) != 0)
+		return tc_seterr(rd->err, rd->errlen, TC_ERR_MALFORMED,
+		    "audit head byte %zu: kind is not \"%s\"", at,
+		    TC_AUDIT_HEAD_KIND);
+	if (tc_cursor_left(&rd->c) != 0)
+		return tc_seterr(rd->err, rd->errlen, TC_ERR_TRAILING,
+		    "audit head: %zu bytes after the map",
+		    tc_cursor_left(&rd->c));
+	return 0;
+}
+
 int
 tc_audit_head_decode(const uint8_t *data, size_t len,
     const struct tc_cose_keyring *trust, time_t now,
@@ -332,9 +423,6 @@ tc_audit_head_decode(const uint8_t *data, size_t len,
 	struct tc_cose_sign1 msg;
 	struct tc_audit_head_info info;
 	struct tc_cbor_rd rd;
-	const uint8_t *p;
-	uint64_t n, v;
-	size_t at, plen;
 	int r = TC_ERR_INTERNAL;
 
 	if (out != NULL)
@@ -355,84 +443,9 @@ tc_audit_head_decode(const uint8_t *data, size_t len,
 		goto out;
 	tc_cbor_rd_init(
 	    &rd, msg.payload.data, msg.payload.len, "audit head", err, errlen);
-	if ((r = tc_cbor_expect(&rd, TC_CBOR_MAP, "head", &n, &at)) != 0)
+	if ((r = head_payload_head(&rd, &info)) != 0 ||
+	    (r = head_payload_tail(&rd, &info)) != 0)
 		goto out;
-	if (n != AUDIT_HEAD_KEYS) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "audit head: a map of %llu entries (%d expected)",
-		    (unsigned long long)n, AUDIT_HEAD_KEYS);
-		goto out;
-	}
-	if ((r = head_key(&rd, 1)) != 0 ||
-	    (r = tc_cbor_get_uint(&rd, "version", &v)) != 0)
-		goto out;
-	if (v != TC_AUDIT_HEAD_VERSION) {
-		r = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
-		    "audit head version %llu; this program reads %d",
-		    (unsigned long long)v, TC_AUDIT_HEAD_VERSION);
-		goto out;
-	}
-	at = rd.c.off;
-	if ((r = head_key(&rd, 2)) != 0 ||
-	    (r = tc_cbor_get_uint(&rd, "audit sequence number", &v)) != 0)
-		goto out;
-	if (v < 1 || v > (uint64_t)INT64_MAX) {
-		r = tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "audit head byte %zu: audit sequence number %llu is not 1..%lld",
-		    at, (unsigned long long)v, (long long)INT64_MAX);
-		goto out;
-	}
-	info.head.seq = (int64_t)v;
-	at = rd.c.off;
-	if ((r = head_key(&rd, 3)) != 0 ||
-	    (r = tc_cbor_get_str(&rd, TC_CBOR_BSTR, "audit mac",
-		 TC_AUDIT_MAC_LEN, &p, &plen)) != 0)
-		goto out;
-	if (plen != TC_AUDIT_MAC_LEN) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "audit head byte %zu: an audit mac of %zu bytes (%d expected)",
-		    at, plen, TC_AUDIT_MAC_LEN);
-		goto out;
-	}
-	memcpy(info.head.mac, p, TC_AUDIT_MAC_LEN);
-	at = rd.c.off;
-	if ((r = head_key(&rd, 4)) != 0 ||
-	    (r = tc_cbor_get_uint(&rd, "issued-at", &v)) != 0)
-		goto out;
-	if (v > (uint64_t)INT64_MAX / 2) {
-		r = tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "audit head byte %zu: issued-at out of range", at);
-		goto out;
-	}
-	info.issued_at = (time_t)v;
-	at = rd.c.off;
-	if ((r = head_key(&rd, 5)) != 0 ||
-	    (r = tc_cbor_get_uint(
-		 &rd, "publish sequence number", &info.publish_seq)) != 0)
-		goto out;
-	if (info.publish_seq < 1) {
-		r = tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "audit head byte %zu: publish sequence number 0", at);
-		goto out;
-	}
-	at = rd.c.off;
-	if ((r = head_key(&rd, 6)) != 0 ||
-	    (r = tc_cbor_get_str(&rd, TC_CBOR_TSTR, "kind", 64, &p, &plen)) !=
-		0)
-		goto out;
-	if (plen != strlen(TC_AUDIT_HEAD_KIND) ||
-	    memcmp(p, TC_AUDIT_HEAD_KIND, plen) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "audit head byte %zu: kind is not \"%s\"", at,
-		    TC_AUDIT_HEAD_KIND);
-		goto out;
-	}
-	if (tc_cursor_left(&rd.c) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_TRAILING,
-		    "audit head: %zu bytes after the map",
-		    tc_cursor_left(&rd.c));
-		goto out;
-	}
 	if (info.issued_at > now + TC_CRED_SKEW) {
 		r = tc_seterr(err, errlen, TC_ERR_NOT_YET_VALID,
 		    "audit head issued in the future (%lld s ahead)",
