@@ -38,6 +38,10 @@
  *    signed audit head audit-head.cose (tc_audit_head_encode,
  *    tc_audit_head_decode), which `tcard-issuer audit verify --bundle DIR`
  *    compares with the registry's audit log. Verifiers do not read it.
+ *  - Added for issue 14 (docs/decisions.md, "Publishing in the library"):
+ *    tc_bundle_publish with struct tc_bundle_plan, _hooks and _report, the
+ *    bundle building that was `tcard-issuer publish`'s, and
+ *    tc_bundle_lock/tc_bundle_unlock.
  */
 #ifndef TCARD_BUNDLE_H
 #define TCARD_BUNDLE_H
@@ -409,5 +413,140 @@ int tc_audit_head_encode(struct tc_buf *out, const struct tc_audit_head *head,
 int tc_audit_head_decode(const uint8_t *data, size_t len,
     const struct tc_cose_keyring *trust, time_t now,
     struct tc_audit_head_info *out /* OUT */, char *err, size_t errlen);
+
+/*
+ * Publishing a bundle into a directory (tc_bundle_publish): the whole of
+ * `tcard-issuer publish` but its options, its output and the authority's
+ * home, so that any front end (the CLI, a daemon) publishes by the same
+ * rules. What belongs to the caller's home (the sequence number shared
+ * with other writers of revocation lists, the check of the registry and
+ * its recorded audit head) is reached through hooks.
+ */
+#define TC_BUNDLE_KEEP_MAX    64   /* full lists kept for deltas */
+#define TC_BUNDLE_HOURS_MAX   8760 /* next-update, a year */
+#define TC_BUNDLE_LOOKUP_KEEP 2	   /* snapshot data files kept */
+
+struct tc_keystore;
+struct tc_programme_set;
+
+/*
+ * What the caller decides for tc_bundle_publish. Every hook but warn is
+ * required; each returns 0 or an error code with a message in err, and
+ * may point *what (preset by the caller of the hook to a label) at the
+ * subject of the failure for a message (a file name it owns).
+ */
+struct tc_bundle_hooks {
+	/*
+	 * Decides whether reg may be published from (SQLite's integrity
+	 * check, the audit log against every head it must still hold) before
+	 * anything is built. prev is the audit head signed into the bundle
+	 * now in dir (NULL when dir has none, or one that does not verify
+	 * with the trust list being published: a warning said so). On success
+	 * fills *head with the head the registry was checked at: it is signed
+	 * into the new bundle. *what is preset to "registry".
+	 */
+	int (*check)(void *arg, const struct tc_audit_head_info *prev,
+	    struct tc_audit_head *head /* OUT */, const char **what, char *err,
+	    size_t errlen);
+	/*
+	 * The last sequence number of a revocation list used outside dir
+	 * (0: none). *what is preset to "sequence".
+	 */
+	int (*last_seq)(void *arg, uint64_t *seq /* OUT */, const char **what,
+	    char *err, size_t errlen);
+	/*
+	 * Records seq as used, before any file of dir is written; a failure
+	 * stops the publish. *what is preset to "sequence".
+	 */
+	int (*record_seq)(void *arg, uint64_t seq, const char **what, char *err,
+	    size_t errlen);
+	/* A warning, one line without a newline (NULL: warnings are lost). */
+	void (*warn)(void *arg, const char *msg);
+	void *arg;
+};
+
+/* One publish (tc_bundle_publish); everything is borrowed. */
+struct tc_bundle_plan {
+	const char *dir; /* exists and is locked (tc_bundle_lock) */
+	struct tc_registry *reg;
+	const struct tc_programme_set *progs; /* the cards' programme files */
+	struct tc_keystore *ks;		      /* the signer and the pepper */
+	/*
+	 * A signed trust list to publish (tcard-keys export-trust), checked
+	 * against the store's CA; NULL: exported from ks, which needs ca.key.
+	 */
+	const uint8_t *trust;
+	size_t trustlen;
+	time_t now;	/* issued-at */
+	unsigned hours; /* next-update = now + hours; 1 to _HOURS_MAX */
+	unsigned keep;	/* full lists kept for deltas; 1 to _KEEP_MAX */
+	struct tc_bundle_hooks hooks;
+};
+
+/* Where a publish stopped (struct tc_bundle_report). */
+enum tc_bundle_stage {
+	TC_BUNDLE_STAGE_NONE = 0,
+	TC_BUNDLE_STAGE_ARGS,	      /* a bad plan */
+	TC_BUNDLE_STAGE_KEYS,	      /* signer, pepper */
+	TC_BUNDLE_STAGE_TRUST_EXPORT, /* exporting the trust list from ks */
+	TC_BUNDLE_STAGE_TRUST,	      /* loading and checking it */
+	TC_BUNDLE_STAGE_CHECK,	      /* the check hook */
+	TC_BUNDLE_STAGE_CARDS,	      /* reading the cards */
+	TC_BUNDLE_STAGE_SEQ,	      /* the sequence number */
+	TC_BUNDLE_STAGE_BUILD,	      /* making the files in memory */
+	TC_BUNDLE_STAGE_SELF_CHECK,   /* a file read back wrong: a bug */
+	TC_BUNDLE_STAGE_WRITE,	      /* writing dir */
+};
+
+/* What a publish did, or where it stopped. */
+struct tc_bundle_report {
+	uint64_t seq;		       /* the new sequence number */
+	size_t cards, revoked, deltas; /* in the new bundle */
+	struct tc_audit_head head;     /* the audit head signed into it */
+	enum tc_bundle_stage stage;    /* on failure: where */
+	/* On failure: the subject for a message (a label or a path). */
+	const char *what;
+};
+
+/*
+ * Publishes plan->reg into plan->dir, as docs/bundle.md describes: loads
+ * the signer, the pepper and the trust list (the signer must be in it);
+ * reads the audit head signed into the bundle now in dir and calls the
+ * check hook; makes the lookup snapshot of every card and the full
+ * revocation list; loads the newest earlier full lists of dir (at most
+ * _KEEP_MAX; one that no longer verifies is skipped with a warning); takes
+ * as sequence number one more than the largest of last_seq, dir's
+ * revocations.cose and those lists, and records it; makes the deltas from
+ * the keep - 1 newest lists, the snapshot with the programme files the
+ * cards use, and the signed audit head, each read back and checked in
+ * memory (a delta applied to its list must give the new list); then
+ * writes the files in the publish order (revocations.cose last) and
+ * removes the lists, deltas and data files no longer kept (failures only
+ * warn). Nothing is written to dir before every check passed. On success
+ * fills *rep (seq, counts, head); the caller records rep->head where it
+ * keeps it. On failure *rep says where (stage) and about what (what); err
+ * holds the message, empty when the code says it all; stage
+ * TC_BUNDLE_STAGE_SELF_CHECK is an internal error. Returns 0 or the error
+ * code of the step that failed (keystore, trust list, hooks, registry,
+ * revocation and snapshot codes, TC_ERR_IO, TC_ERR_INTERNAL).
+ */
+int tc_bundle_publish(const struct tc_bundle_plan *plan,
+    struct tc_bundle_report *rep /* OUT */, char *err, size_t errlen);
+
+/*
+ * Makes dir (mode 0755) when missing and locks it (flock on the directory
+ * itself, exclusive, without waiting; no lock file lands among the
+ * bundle's files) so that two publishes never write one directory at once,
+ * and whatever temporary file is found there afterwards is a dead run's.
+ * Sets *fd to the descriptor that holds the lock (tc_bundle_unlock).
+ * Returns 0, TC_ERR_INVALID_ARG or TC_ERR_IO (err: the cause alone when
+ * dir cannot be made, else names dir; "another publish to this directory
+ * is running" when it is locked).
+ */
+int tc_bundle_lock(
+    const char *dir, int *fd /* OUT */, char *err, size_t errlen);
+
+/* Releases the lock of tc_bundle_lock (closes fd; negative is fine). */
+void tc_bundle_unlock(int fd);
 
 #endif

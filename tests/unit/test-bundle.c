@@ -10,15 +10,24 @@
  * registry MACs, tampered and truncated files refused, loading from a
  * directory) and the signed audit head (src/bundle.c: the exact payload,
  * round trip, every byte flipped, another signer, each field out of
- * format). Keys are made fresh on every run; the people are made up.
+ * format). And the publish (tc_bundle_publish): a small registry and a
+ * key store made in a temporary home, published three times into a
+ * temporary directory (the files, the snapshot and the audit head read
+ * back, the sequence number taken from the hooks and the directory, a
+ * damaged earlier list skipped with a warning, deltas kept and pruned),
+ * every refusal writing nothing, and the directory lock. Keys are made
+ * fresh on every run; the people are made up.
  */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -30,11 +39,19 @@
 #include "tcard/cose.h"
 #include "tcard/err.h"
 #include "tcard/id.h"
+#include "tcard/keystore.h"
 #include "tcard/name.h"
 #include "tcard/pii.h"
+#include "tcard/programme.h"
 #include "tcard/registry.h"
 #include "tcard/revocation.h"
 #include "tcard/sample.h"
+#include "tcard/serial.h"
+#include "tcard/trust.h"
+
+#ifndef TC_PROGRAMMES_DIR
+#define TC_PROGRAMMES_DIR "programmes"
+#endif
 
 #define NOW  1790000000
 #define YEAR (365 * 86400)
@@ -1227,6 +1244,439 @@ test_audit_head_refusals(void **state)
 	tc_buf_release(&b);
 }
 
+/* Publishing (tc_bundle_publish) from a small registry. */
+
+struct home {
+	char dir[64], out[96];
+	struct tc_keystore *ks;
+	struct tc_registry *reg;
+	struct tc_programme_set *progs;
+	/* What the hooks saw and say. */
+	uint64_t last, recorded;
+	int nrecorded, nchecked, nwarned, have_prev, check_fails, record_fails;
+	int files_at_record; /* in the directory when the hook ran */
+	struct tc_audit_head_info prev;
+	char warned[512];
+};
+
+static int
+rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+static int
+exists(const char *dir, const char *name)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return access(path, F_OK) == 0;
+}
+
+/* The entries of dir, "." and ".." aside. */
+static int
+files_in(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+static int
+hook_check(void *arg, const struct tc_audit_head_info *prev,
+    struct tc_audit_head *head, const char **what, char *err, size_t errlen)
+{
+	struct home *h = arg;
+	struct tc_audit_report rep;
+	int r;
+
+	(void)what;
+	h->nchecked++;
+	h->have_prev = prev != NULL;
+	if (prev != NULL)
+		h->prev = *prev;
+	if (h->check_fails)
+		return tc_seterr(
+		    err, errlen, TC_ERR_AUDIT_BROKEN, "refused by the test");
+	if ((r = tc_registry_audit_verify(h->reg,
+		 prev != NULL ? &prev->head : NULL, &rep, err, errlen)) != 0)
+		return r;
+	*head = rep.head;
+	return 0;
+}
+
+static int
+hook_last(void *arg, uint64_t *seq, const char **what, char *err, size_t errlen)
+{
+	struct home *h = arg;
+
+	(void)what;
+	(void)err;
+	(void)errlen;
+	*seq = h->last;
+	return 0;
+}
+
+static int
+hook_record(
+    void *arg, uint64_t seq, const char **what, char *err, size_t errlen)
+{
+	struct home *h = arg;
+
+	*what = "the test's sequence";
+	h->files_at_record = files_in(h->out);
+	if (h->record_fails)
+		return tc_seterr(err, errlen, TC_ERR_IO, "refused by the test");
+	h->recorded = seq;
+	h->nrecorded++;
+	return 0;
+}
+
+static void
+hook_warn(void *arg, const char *msg)
+{
+	struct home *h = arg;
+
+	h->nwarned++;
+	snprintf(h->warned, sizeof(h->warned), "%s", msg);
+}
+
+/* Adds a holder and a card of the green card's tier a, with status. */
+static void
+add_card(struct home *h, int n, enum tc_card_status status)
+{
+	const struct tc_programme *p =
+	    tc_programme_set_find(h->progs, "guangzhou-green");
+	struct tc_holder hd;
+	struct tc_card c;
+	char err[512] = "";
+	int64_t serial = 0, hid;
+
+	assert_non_null(p);
+	if (tc_serial_reserve(h->reg, "system", "test", NOW - 100, &serial, err,
+		sizeof(err)) != 0)
+		fail_msg("reserve: %s", err);
+	memset(&hd, 0, sizeof(hd));
+	hd.id_type = TC_ID_PASSPORT;
+	snprintf(hd.id_number, sizeof(hd.id_number), "E%08d", 1234500 + n);
+	snprintf(hd.name, sizeof(hd.name), "Test Holder %d", n);
+	memset(&c, 0, sizeof(c));
+	c.serial = serial;
+	assert_int_equal(
+	    tc_cardno_make(p->region, (uint64_t)serial, c.card_no), 0);
+	snprintf(c.programme, sizeof(c.programme), "%s", p->id);
+	snprintf(c.tier, sizeof(c.tier), "a");
+	c.status = status;
+	c.issued_at = NOW - 100;
+	c.expires_at = NOW + YEAR;
+	if (tc_registry_begin(h->reg, err, sizeof(err)) != 0 ||
+	    tc_registry_holder_add(
+		h->reg, &hd, NOW - 100, &hid, err, sizeof(err)) != 0)
+		fail_msg("holder: %s", err);
+	c.holder_id = hid;
+	if (tc_registry_card_add(h->reg, &c, err, sizeof(err)) != 0 ||
+	    tc_registry_audit(h->reg, NOW - 100, "system", "card.issue",
+		c.card_no, NULL, err, sizeof(err)) != 0 ||
+	    tc_registry_commit(h->reg, err, sizeof(err)) != 0)
+		fail_msg("card: %s", err);
+}
+
+static struct home *
+home_new(void)
+{
+	struct home *h = calloc(1, sizeof(*h));
+	struct tc_registry_keys keys;
+	char err[512] = "", path[128];
+
+	assert_non_null(h);
+	snprintf(h->dir, sizeof(h->dir), "/tmp/tc-publish-XXXXXX");
+	assert_non_null(mkdtemp(h->dir));
+	snprintf(h->out, sizeof(h->out), "%s/bundle", h->dir);
+	if (tc_keystore_create(h->dir, TC_KEYALG_ES256, 0, NOW - 86400, err,
+		sizeof(err)) != 0 ||
+	    tc_keystore_open(&h->ks, h->dir, err, sizeof(err)) != 0 ||
+	    tc_keystore_secret(h->ks, TC_SECRET_PEPPER, keys.pepper,
+		sizeof(keys.pepper), err, sizeof(err)) != 0 ||
+	    tc_keystore_secret(h->ks, TC_SECRET_DATA_KEY, keys.data_key,
+		sizeof(keys.data_key), err, sizeof(err)) != 0)
+		fail_msg("keys: %s", err);
+	snprintf(path, sizeof(path), "%s/registry.db", h->dir);
+	if (tc_registry_open(&h->reg, path, &keys, TC_REGISTRY_CREATE, err,
+		sizeof(err)) != 0 ||
+	    tc_registry_begin(h->reg, err, sizeof(err)) != 0 ||
+	    tc_registry_audit(h->reg, NOW - 200, "system", "init", "test", NULL,
+		err, sizeof(err)) != 0 ||
+	    tc_registry_commit(h->reg, err, sizeof(err)) != 0)
+		fail_msg("registry: %s", err);
+	if (tc_programme_set_load_dir(
+		&h->progs, TC_PROGRAMMES_DIR, err, sizeof(err)) != 0)
+		fail_msg("programmes: %s", err);
+	add_card(h, 1, TC_CARD_ISSUED);
+	add_card(h, 2, TC_CARD_REVOKED);
+	add_card(h, 3, TC_CARD_SUSPENDED);
+	return h;
+}
+
+static void
+home_free(struct home *h)
+{
+	tc_registry_close(h->reg);
+	tc_keystore_free(h->ks);
+	tc_programme_set_free(h->progs);
+	nftw(h->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	free(h);
+}
+
+static struct tc_bundle_plan
+plan_of(struct home *h, time_t now, unsigned keep)
+{
+	struct tc_bundle_plan pl;
+
+	memset(&pl, 0, sizeof(pl));
+	pl.dir = h->out;
+	pl.reg = h->reg;
+	pl.progs = h->progs;
+	pl.ks = h->ks;
+	pl.now = now;
+	pl.hours = 24;
+	pl.keep = keep;
+	pl.hooks.check = hook_check;
+	pl.hooks.last_seq = hook_last;
+	pl.hooks.record_seq = hook_record;
+	pl.hooks.warn = hook_warn;
+	pl.hooks.arg = h;
+	return pl;
+}
+
+/* Opens the published snapshot and audit head with the published trust. */
+static void
+read_back(struct home *h, time_t now, const struct tc_bundle_report *rep)
+{
+	struct tc_buf b;
+	struct tc_trust *trust = NULL;
+	struct tc_keystore_cert_info ca;
+	struct tc_lookup *lk = NULL;
+	struct tc_audit_head_info info;
+	struct tc_revocations *rev = NULL;
+	char err[512] = "";
+
+	tc_buf_init(&b, TC_TRUST_MAX_INPUT + 1);
+	tc_keystore_ca_info(h->ks, &ca);
+	assert_int_equal(tc_bundle_read_file(h->out, TC_BUNDLE_TRUST,
+			     TC_TRUST_MAX_INPUT, &b, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_trust_load(&trust, b.data, b.len, ca.fingerprint,
+			     now, err, sizeof(err)),
+	    0);
+	if (tc_lookup_open(&lk, h->out, tc_trust_keyring(trust), now, err,
+		sizeof(err)) != 0)
+		fail_msg("lookup: %s", err);
+	assert_int_equal(tc_lookup_seq(lk), rep->seq);
+	assert_int_equal(tc_lookup_count(lk), rep->cards);
+	assert_int_equal(tc_lookup_file_count(lk), 1);
+	tc_lookup_free(lk);
+	tc_buf_reset(&b);
+	assert_int_equal(tc_bundle_read_file(h->out, TC_BUNDLE_REVOCATIONS,
+			     TC_REV_MAX_INPUT, &b, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_revocations_load(&rev, b.data, b.len,
+			     tc_trust_keyring(trust), now, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_revocations_seq(rev), rep->seq);
+	assert_int_equal(tc_revocations_count(rev), rep->revoked);
+	tc_revocations_free(rev);
+	tc_buf_reset(&b);
+	assert_int_equal(tc_bundle_read_file(h->out, TC_BUNDLE_AUDIT_HEAD,
+			     TC_AUDIT_HEAD_SIG_MAX, &b, err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    tc_audit_head_decode(b.data, b.len, tc_trust_keyring(trust), now,
+		&info, err, sizeof(err)),
+	    0);
+	assert_int_equal(info.head.seq, rep->head.seq);
+	assert_memory_equal(info.head.mac, rep->head.mac, TC_AUDIT_MAC_LEN);
+	assert_int_equal(info.publish_seq, rep->seq);
+	tc_trust_free(trust);
+	tc_buf_release(&b);
+}
+
+static void
+test_publish(void **state)
+{
+	struct home *h = home_new();
+	struct tc_bundle_plan pl = plan_of(h, NOW, 8);
+	struct tc_bundle_report rep;
+	char err[2048] = "";
+
+	(void)state;
+	/* The first publish makes the directory's files. */
+	assert_int_equal(mkdir(h->out, 0755), 0);
+	if (tc_bundle_publish(&pl, &rep, err, sizeof(err)) != 0)
+		fail_msg("publish: %s", err);
+	assert_int_equal(rep.seq, 1);
+	assert_int_equal(rep.cards, 3);
+	assert_int_equal(rep.revoked, 1);
+	assert_int_equal(rep.deltas, 0);
+	assert_int_equal(rep.stage, TC_BUNDLE_STAGE_NONE);
+	assert_true(rep.head.seq >= 4);
+	assert_int_equal(h->recorded, 1);
+	/* Recorded before any file of the new bundle was written. */
+	assert_int_equal(h->files_at_record, 0);
+	assert_false(h->have_prev);
+	assert_int_equal(h->nwarned, 0);
+	assert_true(exists(h->out, "trust.cose"));
+	assert_true(exists(h->out, "revocations.cose"));
+	assert_true(exists(h->out, "revocations-1.cose"));
+	assert_true(exists(h->out, "lookup.cose"));
+	assert_true(exists(h->out, "lookup.bin"));
+	assert_true(exists(h->out, "lookup-1.bin"));
+	assert_true(exists(h->out, "audit-head.cose"));
+	assert_true(exists(h->out, "programmes/guangzhou-green.json"));
+	assert_false(exists(h->out, "programmes/baiyun-yunju.json"));
+	read_back(h, NOW, &rep);
+
+	/*
+	 * The second: the caller's last number is 4 and the directory holds
+	 * a damaged list 5 (skipped with a warning, but its number is taken
+	 * into account): 6, with a delta from list 1; the check hook is given
+	 * the head signed into the first bundle.
+	 */
+	h->last = 4;
+	assert_int_equal(tc_bundle_write_file(h->out, "revocations-5.cose",
+			     "junk", 4, err, sizeof(err)),
+	    0);
+	add_card(h, 4, TC_CARD_REVOKED);
+	if (tc_bundle_publish(&pl, &rep, err, sizeof(err)) != 0)
+		fail_msg("publish: %s", err);
+	assert_int_equal(rep.seq, 6);
+	assert_int_equal(rep.cards, 4);
+	assert_int_equal(rep.revoked, 2);
+	assert_int_equal(rep.deltas, 1);
+	assert_true(h->have_prev);
+	assert_int_equal(h->prev.publish_seq, 1);
+	assert_int_equal(h->nwarned, 1);
+	assert_non_null(strstr(h->warned, "revocations-5.cose"));
+	assert_non_null(strstr(h->warned, "no delta from it"));
+	assert_true(exists(h->out, "revocations-since-1.cose"));
+	/* The damaged list is no longer kept. */
+	assert_false(exists(h->out, "revocations-5.cose"));
+	read_back(h, NOW, &rep);
+
+	/* The third with keep 1: no delta, the old lists and deltas pruned. */
+	pl = plan_of(h, NOW + 60, 1);
+	if (tc_bundle_publish(&pl, &rep, err, sizeof(err)) != 0)
+		fail_msg("publish: %s", err);
+	assert_int_equal(rep.seq, 7);
+	assert_int_equal(rep.deltas, 0);
+	assert_false(exists(h->out, "revocations-1.cose"));
+	assert_false(exists(h->out, "revocations-6.cose"));
+	assert_false(exists(h->out, "revocations-since-1.cose"));
+	assert_true(exists(h->out, "revocations-7.cose"));
+	/* Data files kept: the new one and the one before. */
+	assert_false(exists(h->out, "lookup-1.bin"));
+	assert_true(exists(h->out, "lookup-6.bin"));
+	assert_true(exists(h->out, "lookup-7.bin"));
+	read_back(h, NOW + 60, &rep);
+	home_free(h);
+}
+
+static void
+test_publish_refusals(void **state)
+{
+	struct home *h = home_new();
+	struct tc_bundle_plan pl = plan_of(h, NOW, 8);
+	struct tc_bundle_report rep;
+	char err[2048] = "";
+
+	(void)state;
+	assert_int_equal(mkdir(h->out, 0755), 0);
+	/* A bad plan. */
+	pl.keep = 0;
+	assert_int_equal(
+	    tc_bundle_publish(&pl, &rep, err, sizeof(err)), TC_ERR_INVALID_ARG);
+	assert_int_equal(rep.stage, TC_BUNDLE_STAGE_ARGS);
+	pl = plan_of(h, NOW, 8);
+	pl.hooks.record_seq = NULL;
+	assert_int_equal(
+	    tc_bundle_publish(&pl, &rep, err, sizeof(err)), TC_ERR_INVALID_ARG);
+	/* A trust list that does not verify. */
+	pl = plan_of(h, NOW, 8);
+	pl.trust = (const uint8_t *)"not a trust list";
+	pl.trustlen = 16;
+	assert_int_not_equal(tc_bundle_publish(&pl, &rep, err, sizeof(err)), 0);
+	assert_int_equal(rep.stage, TC_BUNDLE_STAGE_TRUST);
+	assert_string_equal(rep.what, "trust list");
+	assert_int_equal(h->nchecked, 0);
+	/* The check hook refuses the registry. */
+	pl = plan_of(h, NOW, 8);
+	h->check_fails = 1;
+	assert_int_equal(tc_bundle_publish(&pl, &rep, err, sizeof(err)),
+	    TC_ERR_AUDIT_BROKEN);
+	assert_int_equal(rep.stage, TC_BUNDLE_STAGE_CHECK);
+	assert_string_equal(rep.what, "registry");
+	assert_string_equal(err, "refused by the test");
+	assert_int_equal(h->nrecorded, 0);
+	/* The sequence number cannot be recorded. */
+	h->check_fails = 0;
+	h->record_fails = 1;
+	assert_int_equal(
+	    tc_bundle_publish(&pl, &rep, err, sizeof(err)), TC_ERR_IO);
+	assert_int_equal(rep.stage, TC_BUNDLE_STAGE_SEQ);
+	assert_string_equal(rep.what, "the test's sequence");
+	/* None of them wrote a file. */
+	assert_false(exists(h->out, "trust.cose"));
+	assert_false(exists(h->out, "revocations.cose"));
+	assert_false(exists(h->out, "programmes"));
+	/* Without the hooks' refusals it publishes. */
+	h->record_fails = 0;
+	if (tc_bundle_publish(&pl, &rep, err, sizeof(err)) != 0)
+		fail_msg("publish: %s", err);
+	assert_int_equal(rep.seq, 1);
+	home_free(h);
+}
+
+static void
+test_bundle_lock(void **state)
+{
+	char dir[64], sub[96], err[512] = "";
+	int fd, fd2;
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/tc-lock-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(sub, sizeof(sub), "%s/bundle", dir);
+	/* Made when missing, then held. */
+	assert_int_equal(tc_bundle_lock(sub, &fd, err, sizeof(err)), 0);
+	assert_true(fd >= 0);
+	assert_int_equal(
+	    tc_bundle_lock(sub, &fd2, err, sizeof(err)), TC_ERR_IO);
+	assert_int_equal(fd2, -1);
+	assert_non_null(
+	    strstr(err, "another publish to this directory is running"));
+	tc_bundle_unlock(fd);
+	assert_int_equal(tc_bundle_lock(sub, &fd2, err, sizeof(err)), 0);
+	tc_bundle_unlock(fd2);
+	/* No lock file lands in the directory. */
+	assert_int_equal(rmdir(sub), 0);
+	/* A directory that cannot be made. */
+	snprintf(sub, sizeof(sub), "%s/no/such", dir);
+	assert_int_equal(tc_bundle_lock(sub, &fd, err, sizeof(err)), TC_ERR_IO);
+	assert_int_equal(
+	    tc_bundle_lock("", &fd, err, sizeof(err)), TC_ERR_INVALID_ARG);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 int
 main(void)
 {
@@ -1249,6 +1699,9 @@ main(void)
 		cmocka_unit_test(test_lookup_open_dir),
 		cmocka_unit_test(test_audit_head_round_trip),
 		cmocka_unit_test(test_audit_head_refusals),
+		cmocka_unit_test(test_publish),
+		cmocka_unit_test(test_publish_refusals),
+		cmocka_unit_test(test_bundle_lock),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
