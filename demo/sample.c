@@ -17,7 +17,7 @@
 #include <zlib.h>
 
 #include "tcard/err.h"
-#include "tcard/sample.h"
+#include "sample.h"
 #include "tcard/workday.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

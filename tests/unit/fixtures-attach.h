@@ -17,7 +17,7 @@
 #include <zlib.h>
 
 #include "tcard/buf.h"
-#include "tcard/sample.h"
+#include "sample.h"
 
 /* A white greyscale PNG of w x h pixels (tc_sample_png). */
 static __attribute__((unused)) void

@@ -34,7 +34,7 @@
 #include "tcard/pii.h"
 #include "tcard/registry.h"
 #include "tcard/revocation.h"
-#include "tcard/sample.h"
+#include "sample.h"
 
 #define NOW  1790000000
 #define YEAR (365 * 86400)

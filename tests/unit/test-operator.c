@@ -29,7 +29,7 @@
 #include "tcard/registry.h"
 #include "tcard/role.h"
 /* The handle's insides, to query its own connection. */
-#include "../../src/registry-int.h"
+#include "../../src/registry/registry-int.h"
 
 #define PASS_A "admin passphrase one"
 #define PASS_B "reviewer passphrase two"

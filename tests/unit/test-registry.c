@@ -32,7 +32,7 @@
 #include "tcard/pii.h"
 #include "tcard/registry.h"
 /* The handle's insides, to query the pragmas of its own connection. */
-#include "../../src/registry-int.h"
+#include "../../src/registry/registry-int.h"
 
 /* Made-up resident numbers with valid check characters. */
 #define FAKE_ID	    "11010519491231002X"

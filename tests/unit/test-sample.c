@@ -25,7 +25,7 @@
 #include "tcard/id.h"
 #include "tcard/programme.h"
 #include "tcard/retire.h"
-#include "tcard/sample.h"
+#include "sample.h"
 #include "tcard/workday.h"
 
 #ifndef TC_PROGRAMMES_DIR
