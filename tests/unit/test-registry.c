@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the registry (src/registry.c, src/audit.c) on real SQLite
+ * Unit tests of the registry (src/registry/registry.c, src/registry/audit.c) on real SQLite
  * files in temporary directories: the pragmas in force, migrations and
  * refusals, holders and cards, the privacy test (the plain ID number is
  * nowhere in the database, its WAL or journal), and the audit chain against
