@@ -2,8 +2,10 @@
 # talentcard build. `make run` (the demo) and `make check` (the tests) install
 # missing Debian packages first through scripts/install-deps; the other
 # targets assume they are present. Sources are found by wildcard: a new
-# src/X.c joins libtcard.a, a new tests/unit/test-X.c becomes a unit test,
-# a new tests/fuzz/fuzz_X.c a fuzz target with corpus tests/fuzz/corpus/X/.
+# src/X.c or src/GROUP/X.c joins libtcard.a (src/README.md maps the groups),
+# a new demo/X.c the demo library libtcarddemo.a, a new tests/unit/test-X.c
+# becomes a unit test, a new tests/fuzz/fuzz_X.c a fuzz target with corpus
+# tests/fuzz/corpus/X/.
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -23,7 +25,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Iinclude -Icommon $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Iinclude -Icommon -Idemo $(PKG_CFLAGS) \
 	-D_GNU_SOURCE -fno-strict-aliasing \
 	-DTC_PROGRAMMES_DIR='"$(PROGRAMMES_DIR)"'
 ALL_LDFLAGS = $(LDFLAGS)
@@ -39,9 +41,15 @@ ALL_CFLAGS += -fsanitize=fuzzer-no-link,address,undefined \
 ALL_LDFLAGS += -fsanitize=fuzzer,address,undefined
 endif
 
-LIB_SRC := $(sort $(wildcard src/*.c))
+LIB_SRC := $(sort $(wildcard src/*.c src/*/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB := $(BUILD)/libtcard.a
+# The made-up people of the demo and the tests (demo/sample.h), outside
+# libtcard.a: linked by tcard-issuer (its demo command), the unit tests and
+# the benchmarks, never by another program.
+DEMO_SRC := $(sort $(wildcard demo/*.c))
+DEMO_OBJ := $(DEMO_SRC:%.c=$(BUILD)/%.o)
+DEMOLIB := $(BUILD)/libtcarddemo.a
 
 CLI_SRC := $(sort $(wildcard common/*.c))
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -82,6 +90,7 @@ OBJ_tcard-verify := $(VERIFY_OBJ)
 OBJ_tcard-verifierd := $(VERIFIERD_OBJ)
 OBJ_tcard-vcard := $(VCARD_OBJ)
 LIBS_tcard-verifierd := -lpthread
+DEMO_tcard-issuer := $(DEMOLIB)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -96,7 +105,7 @@ TOOL_BIN := $(BUILD)/tests/bench/make-bundle
 	fuzzers benches faces-samples
 .SUFFIXES:
 
-all: $(LIB) $(PROGS)
+all: $(LIB) $(DEMOLIB) $(PROGS)
 
 deps:
 	@scripts/install-deps
@@ -106,6 +115,10 @@ $(BUILD)/%.o: %.c
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(DEMOLIB): $(DEMO_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -122,17 +135,17 @@ $(CLILIB_TEST): $(CLI_TEST_OBJ)
 	ar rcs $@ $^
 
 .SECONDEXPANSION:
-$(PROGS): $(BUILD)/bin/%: $$(OBJ_%) $(CLILIB) $(LIB)
+$(PROGS): $(BUILD)/bin/%: $$(OBJ_%) $$(DEMO_%) $(CLILIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(CLILIB) $(LIB) $(PKG_LIBS) $(LIBS_$*)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(CLILIB) $(DEMO_$*) $(LIB) $(PKG_LIBS) $(LIBS_$*)
 
-$(TEST_PROGS): $(BUILD)/test-bin/%: $$(OBJ_%) $(CLILIB_TEST) $(LIB)
+$(TEST_PROGS): $(BUILD)/test-bin/%: $$(OBJ_%) $$(DEMO_%) $(CLILIB_TEST) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(CLILIB_TEST) $(LIB) $(PKG_LIBS) $(LIBS_$*)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(CLILIB_TEST) $(DEMO_$*) $(LIB) $(PKG_LIBS) $(LIBS_$*)
 
-$(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(LIB)
+$(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
 ifeq ($(SANITIZE),fuzz)
 $(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fixed-key.h $(LIB)
@@ -144,13 +157,13 @@ $(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/f
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(PKG_LIBS)
 endif
 
-$(BUILD)/tests/bench/bench-%: tests/bench/bench-%.c tests/bench/synth.h $(LIB)
+$(BUILD)/tests/bench/bench-%: tests/bench/bench-%.c tests/bench/synth.h $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(PKG_LIBS)
 
-$(BUILD)/tests/bench/make-bundle: tests/bench/make-bundle.c tests/bench/synth.h $(LIB)
+$(BUILD)/tests/bench/make-bundle: tests/bench/make-bundle.c tests/bench/synth.h $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(PKG_LIBS)
 
 tests: all $(TEST_PROGS) $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
 fuzzers: $(FUZZ_BIN)
@@ -202,5 +215,5 @@ format:
 clean:
 	rm -rf build build-asan build-fuzz build.log build-asan.log build-*/ build-*.log
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/common/cli-testclock.d $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
+-include $(LIB_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/common/cli-testclock.d $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
 	$(VERIFY_OBJ:.o=.d) $(VERIFIERD_OBJ:.o=.d) $(VCARD_OBJ:.o=.d)

@@ -3,7 +3,7 @@
  * Shared parts of the card lifecycle commands (issuer/card-cli.h): the
  * session (home, registry, programmes, clock, acting operator), the
  * transaction around one library action, card lookup and the printing of
- * results. src/lifecycle.c holds the rules; this file only calls and
+ * results. src/registry/lifecycle.c holds the rules; this file only calls and
  * reports.
  */
 #include <getopt.h>

@@ -6,7 +6,7 @@
  * authenticating the acting operator, running one library action in a
  * transaction, finding a card from what was typed, and printing dates,
  * card numbers and results. The rules, who may act included, are
- * src/lifecycle.c's. Every function prints its failures and returns
+ * src/registry/lifecycle.c's. Every function prints its failures and returns
  * an exit status. docs/lifecycle.md describes the commands.
  */
 #ifndef TCARD_ISSUER_CARD_CLI_H

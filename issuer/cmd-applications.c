@@ -3,7 +3,7 @@
  * tcard-issuer applications, application show, application withdraw:
  * listing applications with their step, role and deadline, showing one
  * with its form, files, steps and actions, and withdrawing one
- * (src/application.c; docs/workflow.md). Only masked ID numbers are shown;
+ * (src/registry/application.c; docs/workflow.md). Only masked ID numbers are shown;
  * sex, birth date and form only to an operator who signs in (--as).
  */
 #include <getopt.h>

@@ -3,7 +3,7 @@
  * tcard-issuer apply: takes an application from an application file and
  * options, validates it against the programme's form (tc_app_form_parse),
  * stores it with its attachments and keeps it as a draft or submits it
- * (src/application.c; docs/workflow.md).
+ * (src/registry/application.c; docs/workflow.md).
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tcard-issuer audit verify and audit list: checking the registry's keyed
- * hash chain (src/audit.c), against the head recorded at the last publish
+ * hash chain (src/registry/audit.c), against the head recorded at the last publish
  * and the signed heads of published bundles (--bundle), and showing its
  * entries. The chain and what it detects are described in
  * docs/registry.md; the signed head in docs/bundle.md.

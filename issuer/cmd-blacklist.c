@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tcard-issuer blacklist add|list|remove and employer-bar add|list: the
- * registry's person blacklist and employer bars (src/blacklist.c), which
+ * registry's person blacklist and employer bars (src/registry/blacklist.c), which
  * the guards of every application consult (docs/workflow.md). Fraud found
  * on a card adds to both through 'revoke --reason fraud'.
  */

@@ -2,7 +2,7 @@
 /*
  * tcard-issuer cards and card show: listing the registry's cards and
  * showing one with its sub-cards, reported changes and audit history
- * (src/lifecycle.c for reading, src/audit.c for the history). Read-only:
+ * (src/registry/lifecycle.c for reading, src/registry/audit.c for the history). Read-only:
  * no --as. ID numbers appear masked only. docs/lifecycle.md.
  */
 #include <getopt.h>

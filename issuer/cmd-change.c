@@ -3,7 +3,7 @@
  * tcard-issuer change CARD: records a change of the holder's employer or
  * residence with the date it took effect; a report later than the
  * programme allows is accepted and marked late (tc_lifecycle_change,
- * src/lifecycle.c; docs/lifecycle.md).
+ * src/registry/lifecycle.c; docs/lifecycle.md).
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -5,7 +5,7 @@
  * role, made-up applicants walked through every review step of every tier
  * and route of every programme, issued cards and sub-cards), the way the
  * real commands would, through the same library calls. The people come
- * from include/tcard/sample.h; the demo runs on a clock of its own that
+ * from demo/sample.h; the demo runs on a clock of its own that
  * starts DEMO_DAYS days ago, so that every card is issued in the past and
  * valid today. docs/operations.md, "The demo authority".
  */
@@ -38,7 +38,7 @@
 #include "tcard/programme.h"
 #include "tcard/registry.h"
 #include "tcard/role.h"
-#include "tcard/sample.h"
+#include "sample.h"
 #include "tcard/serial.h"
 #include "tcard/workday.h"
 

@@ -2,7 +2,7 @@
 /*
  * tcard-issuer expire: the expiry sweep, which records as expired every
  * issued or suspended card past its expiry, sub-cards with their main
- * card (tc_lifecycle_expire, src/lifecycle.c; docs/lifecycle.md).
+ * card (tc_lifecycle_expire, src/registry/lifecycle.c; docs/lifecycle.md).
  */
 #include <getopt.h>
 #include <inttypes.h>

@@ -3,7 +3,7 @@
  * tcard-issuer issue APP: issues the card of an approved application at
  * its issue step: the serial is reserved, the card number made from the
  * programme's region and the serial, the holder found or added, the card
- * created (tc_app_issue, src/application.c; docs/workflow.md).
+ * created (tc_app_issue, src/registry/application.c; docs/workflow.md).
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tcard-issuer operator add, list, disable, enable and passwd: the
- * authority's operators, their roles and passphrases (src/operator.c,
+ * authority's operators, their roles and passphrases (src/registry/operator.c,
  * src/passhash.c). Passphrases come from a prompt without echo or from an
  * environment variable, never from an argument. Every change is made by an
  * authenticated operator (--as NAME) and audited in the same transaction;

@@ -2,7 +2,7 @@
 /*
  * tcard-issuer reissue CARD --reason lost|damaged: revokes the card and
  * issues a new one (new serial and number) for the same holder, tier and
- * validity (tc_lifecycle_reissue, src/lifecycle.c; docs/lifecycle.md).
+ * validity (tc_lifecycle_reissue, src/registry/lifecycle.c; docs/lifecycle.md).
  */
 #include <getopt.h>
 #include <stdio.h>

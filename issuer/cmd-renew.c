@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tcard-issuer renew CARD: renews a card inside its renewal window, or
- * extends a green card B once (tc_lifecycle_renew, src/lifecycle.c). The
+ * extends a green card B once (tc_lifecycle_renew, src/registry/lifecycle.c). The
  * rules and their sources are in docs/lifecycle.md.
  */
 #include <getopt.h>

@@ -2,7 +2,7 @@
 /*
  * tcard-issuer review APP: performs the application's current step as the
  * acting operator: approve, return for supplementary material, or reject
- * (tc_app_review, src/application.c; docs/workflow.md).
+ * (tc_app_review, src/registry/application.c; docs/workflow.md).
  */
 #include <getopt.h>
 #include <limits.h>

@@ -2,7 +2,7 @@
 /*
  * tcard-issuer revoke CARD --reason R: withdraws a card for good, with its
  * sub-cards; for fraud also blacklists the person and, when asked, bars
- * the employer (tc_lifecycle_revoke, src/lifecycle.c; docs/lifecycle.md).
+ * the employer (tc_lifecycle_revoke, src/registry/lifecycle.c; docs/lifecycle.md).
  */
 #include <getopt.h>
 #include <stdio.h>

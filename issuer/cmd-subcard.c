@@ -2,7 +2,7 @@
 /*
  * tcard-issuer subcard add CARD: a sub-card for a relative of the holder of
  * a main card, with the relative's own ID document (tc_lifecycle_subcard_add,
- * src/lifecycle.c; docs/lifecycle.md).
+ * src/registry/lifecycle.c; docs/lifecycle.md).
  */
 #include <getopt.h>
 #include <stdio.h>

@@ -2,7 +2,7 @@
 /*
  * tcard-issuer suspend CARD and reinstate CARD: a card (with the sub-cards
  * that follow it) is made temporarily invalid and valid again
- * (tc_lifecycle_suspend, tc_lifecycle_reinstate in src/lifecycle.c;
+ * (tc_lifecycle_suspend, tc_lifecycle_reinstate in src/registry/lifecycle.c;
  * docs/lifecycle.md).
  */
 #include <getopt.h>

@@ -13,7 +13,7 @@
 
 #include "tcard/buf.h"
 #include "tcard/programme.h"
-#include "tcard/sample.h"
+#include "sample.h"
 
 /*
  * A photo for an application of p into out: of the size and format of

@@ -2,15 +2,15 @@
 /*
  * Card platforms as tables of operations, in the manner of OpenSC's card
  * drivers (src/libopensc/iso7816.c and the card-*.c that copy it). The
- * ISO 7816-4 table (src/card-iso.c) does what the standard defines:
+ * ISO 7816-4 table (src/card/card-iso.c) does what the standard defines:
  * SELECT by AID, READ BINARY of the credential, INTERNAL AUTHENTICATE for
  * the challenge; every operation the standard leaves to the card is NULL
- * there and answers TC_ERR_UNSUPPORTED. Each platform (src/card-tcard.c,
- * src/card-piv.c) copies that table and overrides what its card does
+ * there and answers TC_ERR_UNSUPPORTED. Each platform (src/card/card-tcard.c,
+ * src/card/card-piv.c) copies that table and overrides what its card does
  * differently; a profile's "platform" names the table, and
  * tc_card_ops_lookup() is the one place that turns the platform into its
  * table. A third platform is one new src/card-X.c, one line in the list
- * of src/cardops.c, one enum value and a profile (docs/card-pcsc.md).
+ * of src/card/cardops.c, one enum value and a profile (docs/card-pcsc.md).
  *
  * The entry points that callers use are in include/tcard/cardapp.h; they
  * check their arguments and the steps' order, then call app->ops. The
@@ -40,7 +40,7 @@ struct tc_card_ops {
 
 	/*
 	 * The platform's rules between the parts of a profile, checked once
-	 * the generic ones hold (src/profile.c). On failure the reason goes
+	 * the generic ones hold (src/card/profile.c). On failure the reason goes
 	 * to msg. NULL: no rules of its own.
 	 */
 	int (*check_profile)(

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The part of NIST SP 800-73-4 (PIV) that talentcard uses, shared by the
- * host (src/cardapp.c) and the emulator (vcard/app-piv.c): instruction
+ * host (src/card/cardapp.c) and the emulator (vcard/app-piv.c): instruction
  * bytes, algorithm identifiers, key references and data object tags, the
  * builders of the data objects a fresh card carries (CHUID, CCC, discovery
  * object, certificate container) and the parsers of the answers the host

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The tcard applet's command set, shared by the host (src/cardapp.c) and
+ * The tcard applet's command set, shared by the host (src/card/cardapp.c) and
  * the emulator (vcard/app-tcard.c): instruction bytes, the tags of its
  * SELECT answer, its states, and the parsers of what it answers. Every
  * command, data field and status word: docs/card-tcard.md.

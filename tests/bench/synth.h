@@ -24,7 +24,7 @@
 #include "tcard/id.h"
 #include "tcard/name.h"
 #include "tcard/registry.h"
-#include "tcard/sample.h"
+#include "sample.h"
 
 struct synth_card {
 	char card[17];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target of the application file parser and the completeness check
- * (src/app-form.c): the input is an application file as a clerk or a
+ * (src/registry/app-form.c): the input is an application file as a clerk or a
  * portal would hand it in, parsed against the four shipped programmes
  * (TC_PROGRAMMES_DIR, or $TC_TOP/programmes). A refusal must leave a
  * terminated message and an empty form. An accepted form must keep the

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target for the input parsing and date arithmetic of the card
- * lifecycle (src/lifecycle.c): the input is split at the first NUL into a
+ * lifecycle (src/registry/lifecycle.c): the input is split at the first NUL into a
  * date text and 12 bytes of numbers. Checks that a parsed date formats
  * back to the same text, that month arithmetic stays on real dates and
  * never moves an instant backwards for positive months, that ages are

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fuzz target of the card profile parser (src/profile.c): the input is a
+ * Fuzz target of the card profile parser (src/card/profile.c): the input is a
  * profile file. A refused input must leave a terminated message that
  * names the input; an accepted one must keep the promises the host and the
  * emulator rely on (include/tcard/profile.h): sizes within their arrays,

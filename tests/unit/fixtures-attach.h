@@ -3,7 +3,7 @@
  * Small, valid files of the six attachment formats, made in memory for
  * tests/unit/test-attach.c and test-application.c: a PNG of any size (a
  * real zlib-compressed white image) and a baseline JPEG header, both from
- * the library's include/tcard/sample.h, a GIF, a PDF, an OLE2 compound
+ * the library's demo/sample.h, a GIF, a PDF, an OLE2 compound
  * file with a WordDocument entry, and a ZIP with word/document.xml. Each
  * builder initialises a struct tc_buf (cap 8 MiB) and fills it.
  */
@@ -17,7 +17,7 @@
 #include <zlib.h>
 
 #include "tcard/buf.h"
-#include "tcard/sample.h"
+#include "sample.h"
 
 /* A white greyscale PNG of w x h pixels (tc_sample_png). */
 static __attribute__((unused)) void

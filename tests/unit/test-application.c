@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of applications and their review (src/application.c,
- * src/app-form.c, src/blacklist.c, src/serial.c) on a real registry with
+ * Unit tests of applications and their review (src/registry/application.c,
+ * src/registry/app-form.c, src/registry/blacklist.c, src/registry/serial.c) on a real registry with
  * the four shipped programme files and an injected clock:
  *
  *  - every main tier and every route of every programme is walked through
@@ -21,7 +21,7 @@
  *
  * The people are made up; their resident ID numbers (with a correct
  * check character), application files and attachments come from
- * include/tcard/sample.h, which tcard-issuer demo uses too.
+ * demo/sample.h, which tcard-issuer demo uses too.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -45,7 +45,7 @@
 #include "tcard/programme.h"
 #include "tcard/registry.h"
 #include "tcard/retire.h"
-#include "tcard/sample.h"
+#include "sample.h"
 #include "tcard/serial.h"
 #include "tcard/workday.h"
 

@@ -45,7 +45,7 @@
 #include "tcard/programme.h"
 #include "tcard/registry.h"
 #include "tcard/revocation.h"
-#include "tcard/sample.h"
+#include "sample.h"
 #include "tcard/serial.h"
 #include "tcard/trust.h"
 

@@ -35,7 +35,7 @@
 #include "tcard/cardface.h"
 #include "tcard/err.h"
 #include "tcard/programme.h"
-#include "tcard/sample.h"
+#include "sample.h"
 
 #include "fixtures-attach.h"
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tests of the per-card lookup guard (src/cardguard.c): a bucket of burst
+ * Tests of the per-card lookup guard (src/ledger/cardguard.c): a bucket of burst
  * tokens refilled one per interval, a refusal that takes nothing and says
  * how long to wait, a key never forgotten while it holds a guess however
  * many other keys come, full buckets pruned, a clock gone back, two handles

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the card platform tables (src/cardops.c, src/card-iso.c):
+ * Unit tests of the card platform tables (src/card/cardops.c, src/card/card-iso.c):
  * the built-in tcard and PIV tables are copies of the ISO 7816 defaults
  * with their own entries, found by platform and by name; and a third
  * platform is just a table: a test-only copy of the ISO defaults with one

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of chip records (src/chip.c, schema version 6): a start makes
+ * Unit tests of chip records (src/registry/chip.c, schema version 6): a start makes
  * an "incomplete" row and each further start on the same chip counts an
  * attempt; done needs the same chip and records the key; a card never
  * gets a second chip and a chip never a second card; a done row is final;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Tests of the usage ledger (src/ledger.c) against the shipped programme
+ * Tests of the usage ledger (src/ledger/ledger.c) against the shipped programme
  * files: each quota kind exactly at its limit (Baiyun gym 2 a month, airport
  * VIP 2 a year, a per-validity quota), month and year rollover in
  * Asia/Shanghai, the exclusive health-check pair, Chuxiong's party of 3 and

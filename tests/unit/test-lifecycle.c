@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the card lifecycle (src/lifecycle.c) on real registry files
+ * Unit tests of the card lifecycle (src/registry/lifecycle.c) on real registry files
  * with the shipped programme files and an injected clock: the renewal
  * window at its edges (exactly 30 days before expiry, one second earlier,
  * at expiry), the green card B's single extension, change reports on day

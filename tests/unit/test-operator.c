@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of roles (src/role.c) and operators in the registry
- * (src/operator.c) on real SQLite files in temporary directories: role
+ * (src/registry/operator.c) on real SQLite files in temporary directories: role
  * lists, names, adding and reading operators, duplicates, the transaction
  * and audit rules, authentication (right, wrong, unknown, disabled), the
  * lockout with an injected clock, passphrase changes, the last-admin
@@ -29,7 +29,7 @@
 #include "tcard/registry.h"
 #include "tcard/role.h"
 /* The handle's insides, to query its own connection. */
-#include "../../src/registry-int.h"
+#include "../../src/registry/registry-int.h"
 
 #define PASS_A "admin passphrase one"
 #define PASS_B "reviewer passphrase two"
@@ -646,7 +646,7 @@ test_altered_rows(void **state)
 }
 
 /*
- * The released schema version 1 (migration step 1 of src/registry.c, which
+ * The released schema version 1 (migration step 1 of src/registry/registry.c, which
  * is never edited), to make a version 1 file as an old program left it.
  */
 static const char v1_schema[] =

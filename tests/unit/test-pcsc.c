@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of the card connection layer without a reader: the APDU codec
- * (src/apdu.c, every case of ISO/IEC 7816-4 and the refusals), the ATR
- * parser (src/atr.c), the exchange logic of src/pcsc.c over the replay
+ * (src/card/apdu.c, every case of ISO/IEC 7816-4 and the refusals), the ATR
+ * parser (src/card/atr.c), the exchange logic of src/card/pcsc.c over the replay
  * transport (61XX GET RESPONSE chains, 6CXX resends, their bounds, answers
  * of fewer than 2 bytes, over-long answers, removal) and over a recording
- * transport (command chaining), and tap verification (src/tap.c,
- * src/cardapp.c) against an in-process tcard that signs with real keys:
+ * transport (command chaining), and tap verification (src/card/tap.c,
+ * src/card/cardapp.c) against an in-process tcard that signs with real keys:
  * VALID, a clone, a blank card, a credential without a card key, and a
  * credential from an unknown signer.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of card profiles (src/profile.c): the two shipped profiles
+ * Unit tests of card profiles (src/card/profile.c): the two shipped profiles
  * load with the values the code relies on, a directory loads as a set,
  * ATR matching picks the right one, and each kind of mistake in a profile
  * file is refused with "FILE: json.path: reason" naming the place: made by

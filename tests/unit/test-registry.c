@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the registry (src/registry.c, src/audit.c) on real SQLite
+ * Unit tests of the registry (src/registry/registry.c, src/registry/audit.c) on real SQLite
  * files in temporary directories: the pragmas in force, migrations and
  * refusals, holders and cards, the privacy test (the plain ID number is
  * nowhere in the database, its WAL or journal), and the audit chain against
@@ -32,7 +32,7 @@
 #include "tcard/pii.h"
 #include "tcard/registry.h"
 /* The handle's insides, to query the pragmas of its own connection. */
-#include "../../src/registry-int.h"
+#include "../../src/registry/registry-int.h"
 
 /* Made-up resident numbers with valid check characters. */
 #define FAKE_ID	    "11010519491231002X"

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the made-up applications (src/sample.c) against the four
+ * Unit tests of the made-up applications (demo/sample.c) against the four
  * shipped programme files: every generated person has an ID number that
  * tc_id_normalise accepts (with the birth date and sex it claims) and is
  * below the statutory retirement age; the same seed gives the same
@@ -25,7 +25,7 @@
 #include "tcard/id.h"
 #include "tcard/programme.h"
 #include "tcard/retire.h"
-#include "tcard/sample.h"
+#include "sample.h"
 #include "tcard/workday.h"
 
 #ifndef TC_PROGRAMMES_DIR

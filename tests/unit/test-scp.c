@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the tcard secure channel (src/scp.c): the KDF's byte
+ * Unit tests of the tcard secure channel (src/card/scp.c): the KDF's byte
  * layout against SP 800-108 computed by hand with AES-CMAC (itself checked
  * against RFC 4493), diversification, a whole session between the host and
  * the card sides (INITIALIZE UPDATE, EXTERNAL AUTHENTICATE, wrapped

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private helpers shared by src/application.c, src/app-form.c and
- * src/blacklist.c: checks of stored and given text, column readers and
- * audit detail formatting. Not installed, not for other modules.
+ * Private helpers of the application workflow in src/registry/, shared by
+ * application.c, app-form.c, app-util.c and blacklist.c: checks of stored
+ * and given text, column readers and audit detail formatting, and the one
+ * migration step registry.c calls. Not installed, not for other modules.
  */
 #ifndef TCARD_APP_INT_H
 #define TCARD_APP_INT_H
@@ -60,7 +61,7 @@ int tc_app_open_personal(struct tc_registry *reg, int64_t id,
     struct tc_app *a, char *err, size_t errlen);
 
 /*
- * Migration step 7 for the applications table (called by src/registry.c
+ * Migration step 7 for the applications table (called by registry.c
  * inside the step's transaction, after the column "personal" was added):
  * seals sex, retire_base, birth_date and form of every row into personal
  * and recomputes id_masked from the sealed number. The caller then drops

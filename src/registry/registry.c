@@ -3,7 +3,8 @@
  * The registry on SQLite (include/tcard/registry.h): opening with the
  * pragmas every connection needs, schema migrations through
  * PRAGMA user_version, transactions, holders and cards. The audit log is in
- * src/audit.c. docs/registry.md describes the schema and the personal
+ * src/registry/audit.c, which uses this file (registry-int.h) and is not
+ * used by it. docs/registry.md describes the schema and the personal
  * data scheme; the migration steps below are the schema's source of truth.
  */
 #include <errno.h>
@@ -16,6 +17,8 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <sqlite3.h>
 
 #include "app-int.h"
@@ -936,6 +939,26 @@ tc_registry_file_modes(const char *path, char *msg, size_t msglen)
 	return 0;
 }
 
+/*
+ * The audit key, HMAC-SHA256(data_key, "talentcard-audit-v1")
+ * (docs/registry.md). Derived here, when the handle is made, so that
+ * src/registry/audit.c uses this file and this file never calls into the
+ * audit log: the dependency runs one way.
+ */
+static int
+derive_audit_key(
+    const uint8_t data_key[TC_PII_KEY_LEN], uint8_t out[TC_AUDIT_MAC_LEN])
+{
+	static const char label[] = "talentcard-audit-v1";
+	unsigned int n = 0;
+
+	if (HMAC(EVP_sha256(), data_key, TC_PII_KEY_LEN, (const uint8_t *)label,
+		strlen(label), out, &n) == NULL ||
+	    n != TC_AUDIT_MAC_LEN)
+		return TC_ERR_CRYPTO;
+	return 0;
+}
+
 int
 tc_registry_open(struct tc_registry **out, const char *path,
     const struct tc_registry_keys *keys, int flags, char *err, size_t errlen)
@@ -959,7 +982,7 @@ tc_registry_open(struct tc_registry **out, const char *path,
 		goto out;
 	}
 	memcpy(&reg->keys, keys, sizeof(reg->keys));
-	if ((r = tc_reg_audit_key(reg->keys.data_key, reg->audit_key)) != 0) {
+	if ((r = derive_audit_key(reg->keys.data_key, reg->audit_key)) != 0) {
 		tc_seterr(err, errlen, r, "deriving the audit key failed");
 		goto out;
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The PIV platform (NIST SP 800-73-4, docs/card-piv.md): the ISO 7816
- * table of src/card-iso.c with the SELECT answer (template 61, the GUID of
+ * table of src/card/card-iso.c with the SELECT answer (template 61, the GUID of
  * the CHUID as uid), the credential in its own data object (GET / PUT
  * DATA), GENERAL AUTHENTICATE with key 9E for the challenge, mutual
  * authentication with the management key 9B and its replacement by the
@@ -448,7 +448,7 @@ piv_write_credential(struct tc_cardapp *app, const uint8_t *cose, size_t n,
 	    app, o->tag, cose, n, "PUT DATA credential", err, errlen);
 }
 
-/* The PIV rules between the parts of a profile (src/profile.c). */
+/* The PIV rules between the parts of a profile (src/card/profile.c). */
 static int
 piv_check_profile(const struct tc_profile *p, char *msg, size_t msglen)
 {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Helpers shared by the application, form and blacklist modules
- * (src/app-int.h): text checks, column readers, audit entries with a
+ * (src/registry/app-int.h): text checks, column readers, audit entries with a
  * jansson detail.
  */
 #include <stdlib.h>

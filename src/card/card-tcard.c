@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The tcard platform (talentcard's own applet, docs/card-tcard.md): the
- * ISO 7816 table of src/card-iso.c with the SELECT answer (an FCI with the
+ * ISO 7816 table of src/card/card-iso.c with the SELECT answer (an FCI with the
  * uid, the life-cycle state and the credential's length), an SCP03-style
- * secure channel (src/scp.c) for everything that changes the card, key
+ * secure channel (src/card/scp.c) for everything that changes the card, key
  * generation and the one-way LOCK overridden. Reading and signing are the
  * ISO commands, refused before the card is locked.
  */
@@ -334,7 +334,7 @@ tcard_lock(struct tc_cardapp *app, const uint8_t *cose, size_t n, char *err,
 	return r;
 }
 
-/* The tcard rules between the parts of a profile (src/profile.c). */
+/* The tcard rules between the parts of a profile (src/card/profile.c). */
 static int
 tcard_check_profile(const struct tc_profile *p, char *msg, size_t msglen)
 {

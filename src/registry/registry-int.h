@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private to src/registry.c and src/audit.c: the registry handle, its cache
- * of prepared statements and the error mapping they share. Not installed,
- * not for other modules.
+ * Private to src/registry/ (src/README.md): the registry handle, its cache
+ * of prepared statements, the column readers and the error mapping that
+ * every file executing SQL on the registry shares. Defined in
+ * src/registry/registry.c; the other files of the folder (the audit log,
+ * operators, applications, the card lifecycle, chips, e-cards, serials)
+ * use it, and registry.c uses none of them but the one migration step of
+ * app-int.h. Not installed; scripts/run-tests fails when a file outside
+ * the folder includes it (the white-box unit tests of the folder's modules,
+ * tests/unit/test-registry.c and test-operator.c, excepted).
  */
 #ifndef TCARD_REGISTRY_INT_H
 #define TCARD_REGISTRY_INT_H
@@ -80,9 +86,5 @@ int tc_reg_col_int(sqlite3_stmt *st, int col, int nullok, int64_t *v);
 
 int tc_reg_dberr(struct tc_registry *reg, int rc, const char *what, char *err,
     size_t errlen);
-
-/* Derives the audit key from the data key (docs/registry.md). */
-int tc_reg_audit_key(const uint8_t data_key[TC_PII_KEY_LEN],
-    uint8_t out[TC_AUDIT_MAC_LEN] /* OUT */);
 
 #endif

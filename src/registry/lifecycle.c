@@ -8,7 +8,7 @@
  * reads the card, checks its state and the programme's rules, changes the rows and appends one audit entry per card
  * changed, all inside the caller's transaction. The lifecycle columns of
  * cards and the card_changes table come from the lifecycle migration step in
- * src/registry.c; docs/lifecycle.md describes the rules and their sources.
+ * src/registry/registry.c; docs/lifecycle.md describes the rules and their sources.
  */
 #include <stdint.h>
 #include <stdio.h>

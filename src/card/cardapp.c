@@ -4,9 +4,9 @@
  * entry points. Each checks its arguments and the order of the steps,
  * then calls the card's table of operations (include/tcard/cardops.h),
  * which tc_cardapp_open takes from tc_card_ops_lookup() by the profile's
- * platform: src/card-iso.c holds the ISO 7816 defaults, src/card-tcard.c
- * and src/card-piv.c the platforms. Every answer is parsed with bounds
- * (src/tcapp.c, src/piv.c, src/scp.c) before use. The commands and their
+ * platform: src/card/card-iso.c holds the ISO 7816 defaults, src/card/card-tcard.c
+ * and src/card/card-piv.c the platforms. Every answer is parsed with bounds
+ * (src/card/tcapp.c, src/card/piv.c, src/card/scp.c) before use. The commands and their
  * order are described in docs/card-tcard.md and docs/card-piv.md.
  */
 #include <stdio.h>

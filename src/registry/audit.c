@@ -5,8 +5,9 @@
  * carries prev = mac of entry n - 1 and
  *     mac = HMAC-SHA256(audit_key, prev || seq || at || operator || action
  *                       || subject || detail)
- * where audit_key = HMAC-SHA256(data_key, "talentcard-audit-v1") and the
- * fields are serialised with fixed widths and length prefixes (below and in
+ * where audit_key = HMAC-SHA256(data_key, "talentcard-audit-v1") (derived
+ * when the registry opens, src/registry/registry.c) and the fields are
+ * serialised with fixed widths and length prefixes (below and in
  * docs/registry.md). The key is what makes the chain worth having: a
  * plain SHA-256 chain can be recomputed by anyone who can write the file.
  */
@@ -29,8 +30,6 @@
 #include "tcard/hex.h"
 #include "tcard/registry.h"
 
-#define AUDIT_KEY_LABEL "talentcard-audit-v1"
-
 /* The text fields of an entry, in serialisation order. */
 enum { F_OPERATOR, F_ACTION, F_SUBJECT, F_DETAIL, NFIELDS };
 
@@ -40,20 +39,6 @@ struct fields {
 	const char *s[NFIELDS];
 	size_t n[NFIELDS];
 };
-
-int
-tc_reg_audit_key(
-    const uint8_t data_key[TC_PII_KEY_LEN], uint8_t out[TC_AUDIT_MAC_LEN])
-{
-	unsigned int n = 0;
-
-	if (HMAC(EVP_sha256(), data_key, TC_PII_KEY_LEN,
-		(const uint8_t *)AUDIT_KEY_LABEL, strlen(AUDIT_KEY_LABEL), out,
-		&n) == NULL ||
-	    n != TC_AUDIT_MAC_LEN)
-		return TC_ERR_CRYPTO;
-	return 0;
-}
 
 static int
 put_u64be(struct tc_buf *b, uint64_t v)

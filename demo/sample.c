@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Made-up applicants, application files, materials and images for the
- * demo authority and the tests (include/tcard/sample.h). A seed drives a
+ * demo authority and the tests (demo/sample.h). A seed drives a
  * small integer hash, so the same seed always gives the same person. The
  * form is built from the programme's own description of its sections and
  * fields, so it follows the programme files as they change; the values
@@ -17,7 +17,7 @@
 #include <zlib.h>
 
 #include "tcard/err.h"
-#include "tcard/sample.h"
+#include "sample.h"
 #include "tcard/workday.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -5,8 +5,8 @@
  * answer announced, INTERNAL AUTHENTICATE of the challenge answered with
  * r || s. What the standard leaves to each card (authentication, key
  * generation, writing, locking) is NULL and answers TC_ERR_UNSUPPORTED.
- * The platforms copy this table and override entries: src/card-tcard.c,
- * src/card-piv.c; docs/card-pcsc.md.
+ * The platforms copy this table and override entries: src/card/card-tcard.c,
+ * src/card/card-piv.c; docs/card-pcsc.md.
  */
 #include <string.h>
 

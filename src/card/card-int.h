@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Private helpers shared by the card platform tables (src/card-iso.c,
- * src/card-tcard.c, src/card-piv.c) and src/cardops.c, which builds the
+ * Private helpers shared by the card platform tables (src/card/card-iso.c,
+ * src/card/card-tcard.c, src/card/card-piv.c) and src/card/cardops.c, which builds the
  * tables. Not installed, not for other modules.
  */
 #ifndef TCARD_CARD_INT_H

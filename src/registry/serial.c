@@ -5,7 +5,7 @@
  * serial is used anywhere, because an SQLite rollback would also roll back
  * the counter: reserving inside the card's own transaction would hand the
  * same serial out again after a failed issue. Uses the private registry
- * handle (src/registry-int.h).
+ * handle (src/registry/registry-int.h).
  */
 #include <stdio.h>
 #include <string.h>
