@@ -5,12 +5,12 @@
  * (tc_lifecycle_suspend, tc_lifecycle_reinstate in src/lifecycle.c;
  * docs/lifecycle.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "card-cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 
@@ -66,64 +66,37 @@ static const char reinstate_help[] =
     "EXAMPLES\n"
     "    tcard-issuer reinstate 17 --note 'inquiry closed' --as reviewer\n";
 
+/* Both commands declare both options, to say which one goes with which. */
+static const struct tc_opt opts[] = {
+	{ "reason", TC_OPT_VALUE },
+	{ "note", TC_OPT_VALUE },
+	{ NULL },
+};
+
 static int
-run(int argc, char **argv, int suspend)
+run(const struct tc_args *a, int suspend)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_lc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
-	const char *home = NULL, *as = NULL, *reason = NULL, *note = NULL;
+	const char *reason = tc_args_get(a, "reason");
+	const char *note = tc_args_get(a, "note");
 	char err[512] = "", g[20], text[256];
-	int ch, json = 0, status, r;
+	int status, r;
 
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'r':
-			if (!suspend)
-				return tc_cli_usage(
-				    "reinstate takes --note, not --reason");
-			reason = optarg;
-			break;
-		case 'n':
-			if (suspend)
-				return tc_cli_usage(
-				    "suspend takes --reason, not --note");
-			note = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc - 1)
+	if (!suspend && reason != NULL)
+		return tc_cli_usage("reinstate takes --note, not --reason");
+	if (suspend && note != NULL)
+		return tc_cli_usage("suspend takes --reason, not --note");
+	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (suspend && reason == NULL)
 		return tc_cli_usage("give the reason: --reason TEXT");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
+	if ((status = tc_lc_open(&s, a->home, a->as, 1, TC_LC_ROLES_ANY)) !=
 	    TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK ||
+	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
 	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
@@ -141,34 +114,40 @@ run(int argc, char **argv, int suspend)
 	    suspend ? "suspended" : "reinstated", res.cascaded,
 	    res.cascaded == 1 ? "" : "s");
 	status = tc_lc_report(
-	    &s, suspend ? "suspend" : "reinstate", &res, json, text);
+	    &s, suspend ? "suspend" : "reinstate", &res, a->json, text);
 out:
 	tc_lc_close(&s);
 	return status;
 }
 
 static int
-suspend_exec(int argc, char **argv)
+suspend_run(const struct tc_args *a)
 {
-	return run(argc, argv, 1);
+	return run(a, 1);
 }
 
 static int
-reinstate_exec(int argc, char **argv)
+reinstate_run(const struct tc_args *a)
 {
-	return run(argc, argv, 0);
+	return run(a, 0);
 }
 
 const struct tc_cmd tc_cmd_suspend = {
 	.name = "suspend",
 	.summary = "suspend a card (its sub-cards follow)",
 	.help = suspend_help,
-	.exec = suspend_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = suspend_run,
 };
 
 const struct tc_cmd tc_cmd_reinstate = {
 	.name = "reinstate",
 	.summary = "reinstate a suspended card",
 	.help = reinstate_help,
-	.exec = reinstate_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = reinstate_run,
 };
