@@ -696,82 +696,50 @@ tc_ac_print_status(struct tc_ac *s, int64_t id, const char *verb)
 	tc_app_release(&a);
 }
 
-int
-tc_ac_form_option(int ch, const char *arg, struct tc_ac_form_opts *o,
-    const char **id_opt, const char **id_env)
+/* Adds every value of the list option name to list. */
+static int
+form_list(const struct tc_args *a, const char *name, const char **list,
+    size_t *n, const char *opt)
 {
-	char *end;
-	long v;
+	const char *v;
+	int cursor = 0, status;
 
-	switch (ch) {
-	case TC_AC_O_FROM:
-		o->from = arg;
-		break;
-	case TC_AC_O_PROGRAMME:
-		o->programme = arg;
-		break;
-	case TC_AC_O_TIER:
-		o->tier = arg;
-		break;
-	case TC_AC_O_CLAUSE:
-		o->clause = arg;
-		break;
-	case TC_AC_O_ROUTE:
-		o->route = arg;
-		break;
-	case TC_AC_O_NAME:
-		o->name = arg;
-		break;
-	case TC_AC_O_ID_TYPE:
-		o->id_type = arg;
-		break;
-	case TC_AC_O_ID:
-		*id_opt = arg;
-		break;
-	case TC_AC_O_ID_ENV:
-		*id_env = arg;
-		break;
-	case TC_AC_O_SEX:
-		o->sex = arg;
-		break;
-	case TC_AC_O_BIRTH:
-		o->birth_date = arg;
-		break;
-	case TC_AC_O_RETIRE:
-		v = strtol(arg, &end, 10);
-		if (*end != '\0' || (v != 50 && v != 55 && v != 60))
-			return tc_cli_usage(
-			    "--retirement-age is 50, 55 or 60, not '%s'", arg);
-		o->retirement_age = (int)v;
-		break;
-	case TC_AC_O_EMPLOYER:
-		o->employer = arg;
-		break;
-	case TC_AC_O_CODE:
-		o->employer_code = arg;
-		break;
-	case TC_AC_O_CATEGORY:
-		o->employer_category = arg;
-		break;
-	case TC_AC_O_WORK:
-		o->work_type = arg;
-		break;
-	case TC_AC_O_FIELD:
-		return tc_ac_list_add(o->fields, &o->n_fields, arg, "--field");
-	case TC_AC_O_ATTACH:
-		return tc_ac_list_add(
-		    o->attaches, &o->n_attaches, arg, "--attach");
-	case TC_AC_O_PHOTO:
-		o->photo = arg;
-		break;
-	case TC_AC_O_EXCEPTION:
-		return tc_ac_list_add(
-		    o->exceptions, &o->n_exceptions, arg, "--exception");
-	case TC_AC_O_PLEDGE:
-		o->accept_pledge = 1;
-		break;
-	default:
-		return -1;
-	}
+	while ((v = tc_args_next(a, name, &cursor)) != NULL)
+		if ((status = tc_ac_list_add(list, n, v, opt)) != TC_EXIT_OK)
+			return status;
+	return TC_EXIT_OK;
+}
+
+int
+tc_ac_form_args(const struct tc_args *a, int identity,
+    struct tc_ac_form_opts *o, const char **id_opt, const char **id_env)
+{
+	int status;
+
+	o->from = tc_args_get(a, "from");
+	o->photo = tc_args_get(a, "photo");
+	o->accept_pledge = tc_args_has(a, "accept-pledge") > 0;
+	o->employer = tc_args_get(a, "employer");
+	o->employer_code = tc_args_get(a, "employer-code");
+	o->employer_category = tc_args_get(a, "employer-category");
+	if ((status = form_list(a, "field", o->fields, &o->n_fields,
+		 "--field")) != TC_EXIT_OK ||
+	    (status = form_list(a, "attach", o->attaches, &o->n_attaches,
+		 "--attach")) != TC_EXIT_OK ||
+	    (status = form_list(a, "exception", o->exceptions, &o->n_exceptions,
+		 "--exception")) != TC_EXIT_OK)
+		return status;
+	if (!identity)
+		return TC_EXIT_OK;
+	o->programme = tc_args_get(a, "programme");
+	o->tier = tc_args_get(a, "tier");
+	o->clause = tc_args_get(a, "clause");
+	o->route = tc_args_get(a, "route");
+	o->name = tc_args_get(a, "name");
+	o->id_type = tc_args_get(a, "id-type");
+	o->sex = tc_args_get(a, "sex");
+	o->birth_date = tc_args_get(a, "birth-date");
+	*id_opt = tc_args_get(a, "id");
+	*id_env = tc_args_get(a, "id-env");
 	return TC_EXIT_OK;
 }

@@ -18,6 +18,7 @@
 
 #include <jansson.h>
 
+#include "cli.h"
 #include "tcard/application.h"
 #include "tcard/buf.h"
 #include "tcard/operator.h"
@@ -132,68 +133,37 @@ struct tc_ac_form_opts {
 	int accept_pledge;
 };
 
-/* Long options shared by apply, submit, upgrade and convert. */
-enum {
-	TC_AC_O_FROM = 1000,
-	TC_AC_O_PROGRAMME,
-	TC_AC_O_TIER,
-	TC_AC_O_CLAUSE,
-	TC_AC_O_ROUTE,
-	TC_AC_O_NAME,
-	TC_AC_O_ID_TYPE,
-	TC_AC_O_ID,
-	TC_AC_O_ID_ENV,
-	TC_AC_O_SEX,
-	TC_AC_O_BIRTH,
-	TC_AC_O_RETIRE,
-	TC_AC_O_EMPLOYER,
-	TC_AC_O_CODE,
-	TC_AC_O_CATEGORY,
-	TC_AC_O_WORK,
-	TC_AC_O_FIELD,
-	TC_AC_O_ATTACH,
-	TC_AC_O_PHOTO,
-	TC_AC_O_EXCEPTION,
-	TC_AC_O_PLEDGE,
-};
-
-/* The form options as struct option entries (apply takes all). */
-#define TC_AC_ATTACH_OPTIONS                                                   \
-	{ "from", required_argument, NULL, TC_AC_O_FROM },                     \
-	    { "field", required_argument, NULL, TC_AC_O_FIELD },               \
-	    { "attach", required_argument, NULL, TC_AC_O_ATTACH },             \
-	    { "photo", required_argument, NULL, TC_AC_O_PHOTO },               \
-	    { "exception", required_argument, NULL, TC_AC_O_EXCEPTION },       \
-	    { "accept-pledge", no_argument, NULL, TC_AC_O_PLEDGE },            \
-	    { "employer", required_argument, NULL, TC_AC_O_EMPLOYER },         \
-	    { "employer-code", required_argument, NULL, TC_AC_O_CODE },        \
-	    { "employer-category", required_argument, NULL,                    \
-		    TC_AC_O_CATEGORY },                                        \
+/*
+ * The form options as struct tc_opt entries, for the commands' tables
+ * (apply takes both sets; submit, upgrade and convert the attach set).
+ */
+#define TC_AC_ATTACH_OPTS                                                      \
+	{ "from", TC_OPT_VALUE }, { "field", TC_OPT_LIST },                    \
+	    { "attach", TC_OPT_LIST }, { "photo", TC_OPT_VALUE },              \
+	    { "exception", TC_OPT_LIST }, { "accept-pledge", TC_OPT_FLAG },    \
+	    { "employer", TC_OPT_VALUE }, { "employer-code", TC_OPT_VALUE },   \
 	{                                                                      \
-		"work-type", required_argument, NULL, TC_AC_O_WORK             \
+		"employer-category", TC_OPT_VALUE                              \
 	}
-#define TC_AC_IDENTITY_OPTIONS                                                 \
-	{ "programme", required_argument, NULL, TC_AC_O_PROGRAMME },           \
-	    { "tier", required_argument, NULL, TC_AC_O_TIER },                 \
-	    { "clause", required_argument, NULL, TC_AC_O_CLAUSE },             \
-	    { "route", required_argument, NULL, TC_AC_O_ROUTE },               \
-	    { "name", required_argument, NULL, TC_AC_O_NAME },                 \
-	    { "id-type", required_argument, NULL, TC_AC_O_ID_TYPE },           \
-	    { "id", required_argument, NULL, TC_AC_O_ID },                     \
-	    { "id-env", required_argument, NULL, TC_AC_O_ID_ENV },             \
-	    { "sex", required_argument, NULL, TC_AC_O_SEX },                   \
-	    { "birth-date", required_argument, NULL, TC_AC_O_BIRTH },          \
+#define TC_AC_IDENTITY_OPTS                                                    \
+	{ "programme", TC_OPT_VALUE }, { "tier", TC_OPT_VALUE },               \
+	    { "clause", TC_OPT_VALUE }, { "route", TC_OPT_VALUE },             \
+	    { "name", TC_OPT_VALUE }, { "id-type", TC_OPT_VALUE },             \
+	    { "id", TC_OPT_VALUE }, { "id-env", TC_OPT_VALUE },                \
+	    { "sex", TC_OPT_VALUE },                                           \
 	{                                                                      \
-		"retirement-age", required_argument, NULL, TC_AC_O_RETIRE      \
+		"birth-date", TC_OPT_VALUE                                     \
 	}
 
 /*
- * Handles one of the options above. Returns -1 when ch is not one of
- * them, else an exit status (TC_EXIT_OK or a usage error). --id and
- * --id-env are stored in *id_opt and *id_env.
+ * Reads the TC_AC_ATTACH_OPTS given into o (the lists in the order
+ * given); with identity also the TC_AC_IDENTITY_OPTS, --id and --id-env
+ * into *id_opt and *id_env. Returns an exit status (a usage error when a
+ * list is too long).
  */
-int tc_ac_form_option(int ch, const char *arg, struct tc_ac_form_opts *o,
-    const char **id_opt, const char **id_env);
+int tc_ac_form_args(const struct tc_args *a, int identity,
+    struct tc_ac_form_opts *o /* OUT */, const char **id_opt /* OUT */,
+    const char **id_env /* OUT */);
 
 /* The OPTIONS text of the form options, for the pages. */
 #define TC_AC_FORM_HELP                                                           \
