@@ -277,6 +277,49 @@ bad_option(int c, char **argv, const struct option *lo)
 	    "unknown option '%.*s'", (int)strcspn(arg, "="), arg);
 }
 
+/*
+ * In a test build, a --help page must name every option the command
+ * declares ("--name"), so that the page and the table cannot drift apart:
+ * tests/integration/080-help.sh asks every command for its page. Returns
+ * the number of options missing from the page (each said on stderr).
+ */
+static int
+help_names_options(const struct tc_cmd *cmd)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} common[] = {
+		{ TC_CMD_HOME, "home" },
+		{ TC_CMD_AS, "as" },
+		{ TC_CMD_JSON, "json" },
+	};
+	char want[80];
+	int i, missing = 0;
+
+	if (!tc_cli_test_build())
+		return 0;
+	for (i = 0; i < 3; i++) {
+		snprintf(want, sizeof(want), "--%s", common[i].name);
+		if ((cmd->common & common[i].bit) &&
+		    strstr(cmd->help, want) == NULL) {
+			fprintf(stderr, "%s %s: the page does not name %s\n",
+			    progname, cmd->name, want);
+			missing++;
+		}
+	}
+	for (i = 0; cmd->opts != NULL && cmd->opts[i].name != NULL; i++) {
+		snprintf(want, sizeof(want), "--%s", cmd->opts[i].name);
+		if (cmd->opts[i].refusal == NULL &&
+		    strstr(cmd->help, want) == NULL) {
+			fprintf(stderr, "%s %s: the page does not name %s\n",
+			    progname, cmd->name, want);
+			missing++;
+		}
+	}
+	return missing;
+}
+
 static int
 parse_declared(const struct tc_cmd *cmd, int argc, char **argv,
     struct tc_args *a /* OUT */)
@@ -325,6 +368,9 @@ parse_declared(const struct tc_cmd *cmd, int argc, char **argv,
 		case '?':
 			return bad_option(c, argv, lo);
 		default:
+			if (cmd->opts[c - OPT_BASE].refusal != NULL)
+				return tc_cli_usage(
+				    "%s", cmd->opts[c - OPT_BASE].refusal);
 			if (a->n >= TC_ARGS_MAX)
 				return tc_cli_usage("too many options");
 			a->given[a->n].opt = c - OPT_BASE;
@@ -454,7 +500,7 @@ tc_cli_main(const char *prog, const char *prog_help,
 			return tc_cli_usage("unknown command '%s'", argv[2]);
 		}
 		fputs(cmd->help, stdout);
-		return TC_EXIT_OK;
+		return help_names_options(cmd) ? TC_EXIT_INTERNAL : TC_EXIT_OK;
 	}
 	if ((cmd = find(cmds, argc - 1, argv + 1, &words)) == NULL) {
 		if (argv[1][0] != '-' &&
@@ -470,7 +516,8 @@ tc_cli_main(const char *prog, const char *prog_help,
 			break;
 		if (is_help(argv[i])) {
 			fputs(cmd->help, stdout);
-			return TC_EXIT_OK;
+			return help_names_options(cmd) ? TC_EXIT_INTERNAL
+						       : TC_EXIT_OK;
 		}
 	}
 	/* The command sees its own name as argv[0], as getopt expects. */
@@ -481,8 +528,6 @@ tc_cli_main(const char *prog, const char *prog_help,
 	if (cmd->argcheck != NULL &&
 	    (status = cmd->argcheck(argc, argv)) != TC_EXIT_OK)
 		return status;
-	if (cmd->run == NULL)
-		return cmd->exec(argc, argv);
 	if ((status = parse_declared(cmd, argc, argv, &args)) != TC_EXIT_OK)
 		return status;
 	return cmd->run(&args);

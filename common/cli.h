@@ -38,6 +38,12 @@ enum tc_opt_kind {
 struct tc_opt {
 	const char *name; /* without the "--"; NULL ends a table */
 	enum tc_opt_kind kind;
+	/*
+	 * When set, the option is declared only to be refused with this
+	 * usage error ("suspend takes --reason, not --note"), which says
+	 * more than "unknown option"; the page need not name it.
+	 */
+	const char *refusal;
 };
 
 /* The options every command may declare by a bit, handled centrally. */
@@ -49,7 +55,7 @@ struct tc_opt {
 #define TC_ARGS_MAX 256
 
 /*
- * What the dispatcher parsed for a command declared with opts/run: the
+ * What the dispatcher parsed for a command: the
  * common options, the operands (argv without the command's words and the
  * options; argv[argc] is NULL) and every option given, in argv order.
  */
@@ -74,25 +80,20 @@ struct tc_cmd {
 	/* man-style page: SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES */
 	const char *help;
 	/*
-	 * A declared command has run: the dispatcher parses its options
-	 * (common, a set of TC_CMD_* bits, and opts, ended by { NULL })
-	 * and answers an unknown option or a missing value with a usage
-	 * error (exit 2) before run is called.
+	 * The dispatcher parses the command's options (common, a set of
+	 * TC_CMD_* bits, and opts, ended by { NULL }) and answers an
+	 * unknown option or a missing value with a usage error (exit 2)
+	 * before run is called.
 	 */
 	unsigned common;
 	const struct tc_opt *opts;
-	int (*run)(const struct tc_args *a); /* returns an exit status */
 	/*
 	 * Called with the command's argv before its options are parsed, to
 	 * refuse arguments that must never be typed (a passphrase); returns
 	 * an exit status. May be NULL.
 	 */
 	int (*argcheck)(int argc, char **argv);
-	/*
-	 * A command not yet declared parses its own argv instead (argv[0] is
-	 * the command name; returns an exit status). Used when run is NULL.
-	 */
-	int (*exec)(int argc, char **argv);
+	int (*run)(const struct tc_args *a); /* returns an exit status */
 };
 
 /*

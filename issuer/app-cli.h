@@ -137,23 +137,29 @@ struct tc_ac_form_opts {
  * The form options as struct tc_opt entries, for the commands' tables
  * (apply takes both sets; submit, upgrade and convert the attach set).
  */
-#define TC_AC_ATTACH_OPTS                                                      \
-	{ "from", TC_OPT_VALUE }, { "field", TC_OPT_LIST },                    \
-	    { "attach", TC_OPT_LIST }, { "photo", TC_OPT_VALUE },              \
-	    { "exception", TC_OPT_LIST }, { "accept-pledge", TC_OPT_FLAG },    \
-	    { "employer", TC_OPT_VALUE }, { "employer-code", TC_OPT_VALUE },   \
-	{                                                                      \
-		"employer-category", TC_OPT_VALUE                              \
-	}
-#define TC_AC_IDENTITY_OPTS                                                    \
-	{ "programme", TC_OPT_VALUE }, { "tier", TC_OPT_VALUE },               \
-	    { "clause", TC_OPT_VALUE }, { "route", TC_OPT_VALUE },             \
-	    { "name", TC_OPT_VALUE }, { "id-type", TC_OPT_VALUE },             \
-	    { "id", TC_OPT_VALUE }, { "id-env", TC_OPT_VALUE },                \
-	    { "sex", TC_OPT_VALUE },                                           \
-	{                                                                      \
-		"birth-date", TC_OPT_VALUE                                     \
-	}
+/* clang-format off */
+#define TC_AC_ATTACH_OPTS \
+	{ "from", TC_OPT_VALUE, NULL }, \
+	{ "field", TC_OPT_LIST, NULL }, \
+	{ "attach", TC_OPT_LIST, NULL }, \
+	{ "photo", TC_OPT_VALUE, NULL }, \
+	{ "exception", TC_OPT_LIST, NULL }, \
+	{ "accept-pledge", TC_OPT_FLAG, NULL }, \
+	{ "employer", TC_OPT_VALUE, NULL }, \
+	{ "employer-code", TC_OPT_VALUE, NULL }, \
+	{ "employer-category", TC_OPT_VALUE, NULL }
+#define TC_AC_IDENTITY_OPTS \
+	{ "programme", TC_OPT_VALUE, NULL }, \
+	{ "tier", TC_OPT_VALUE, NULL }, \
+	{ "clause", TC_OPT_VALUE, NULL }, \
+	{ "route", TC_OPT_VALUE, NULL }, \
+	{ "name", TC_OPT_VALUE, NULL }, \
+	{ "id-type", TC_OPT_VALUE, NULL }, \
+	{ "id", TC_OPT_VALUE, NULL }, \
+	{ "id-env", TC_OPT_VALUE, NULL }, \
+	{ "sex", TC_OPT_VALUE, NULL }, \
+	{ "birth-date", TC_OPT_VALUE, NULL }
+/* clang-format on */
 
 /*
  * Reads the TC_AC_ATTACH_OPTS given into o (the lists in the order

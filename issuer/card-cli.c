@@ -6,7 +6,6 @@
  * results. src/lifecycle.c holds the rules; this file only calls and
  * reports.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,14 +21,6 @@
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 #include "tcard/registry.h"
-
-int
-tc_lc_getopt_start(int argc, char **argv)
-{
-	optind = 1;
-	opterr = 0;
-	return tc_issuer_refuse_secret_args(argc, argv);
-}
 
 int
 tc_lc_open(struct tc_lc_session *s, const char *home_opt, const char *as,

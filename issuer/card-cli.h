@@ -105,7 +105,4 @@ void tc_lc_print_clean(FILE *f, const char *s);
 int tc_lc_report(struct tc_lc_session *s, const char *action,
     const struct tc_lifecycle_result *res, int json, const char *text);
 
-/* Common parsing helpers: refuses secret arguments and resets getopt. */
-int tc_lc_getopt_start(int argc, char **argv);
-
 #endif

@@ -162,9 +162,9 @@ list_one(const struct tc_app *a, void *arg)
 }
 
 static const struct tc_opt list_opts[] = {
-	{ "state", TC_OPT_VALUE },
-	{ "overdue", TC_OPT_FLAG },
-	{ "programme", TC_OPT_VALUE },
+	{ "state", TC_OPT_VALUE, NULL },
+	{ "overdue", TC_OPT_FLAG, NULL },
+	{ "programme", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 
@@ -460,7 +460,7 @@ out:
 }
 
 static const struct tc_opt withdraw_opts[] = {
-	{ "reason", TC_OPT_VALUE },
+	{ "reason", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

@@ -68,7 +68,7 @@ static const char help[] =
 static const struct tc_opt opts[] = {
 	TC_AC_IDENTITY_OPTS,
 	TC_AC_ATTACH_OPTS,
-	{ "submit", TC_OPT_FLAG },
+	{ "submit", TC_OPT_FLAG, NULL },
 	{ NULL },
 };
 

@@ -242,8 +242,8 @@ iso_time(time_t t, char out[32])
 }
 
 static const struct tc_opt verify_opts[] = {
-	{ "expect-head", TC_OPT_VALUE },
-	{ "bundle", TC_OPT_LIST },
+	{ "expect-head", TC_OPT_VALUE, NULL },
+	{ "bundle", TC_OPT_LIST, NULL },
 	{ NULL },
 };
 
@@ -415,8 +415,8 @@ list_one(const struct tc_audit_entry *e, void *arg)
 }
 
 static const struct tc_opt list_opts[] = {
-	{ "limit", TC_OPT_VALUE },
-	{ "from", TC_OPT_VALUE },
+	{ "limit", TC_OPT_VALUE, NULL },
+	{ "from", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

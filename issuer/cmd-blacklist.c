@@ -81,6 +81,8 @@ static const char bl_remove_help[] =
     "DESCRIPTION\n"
     "    Removes the entry of this person (the audit log keeps its\n"
     "    history). Needs the role admin. Audited: blacklist.remove.\n"
+    "    --programme P and --source REF are taken, as 'blacklist add'\n"
+    "    takes them, and not used.\n"
     "\n" TC_AC_EXIT "\n" TC_AC_ENV;
 
 static const char bar_add_help[] =
@@ -91,6 +93,7 @@ static const char bar_add_help[] =
     "    tcard-issuer employer-bar add --employer NAME [--code USCC]\n"
     "                 (--years N | --until YYYY-MM-DD) [--since YYYY-MM-DD]\n"
     "                 --reason TEXT --as NAME [--programme P] [--source REF]\n"
+    "                 [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
     "    A unit caught in fraud may not apply for 3 years (green card, 002\n"
@@ -155,15 +158,25 @@ person_id(const char *type_name, const char *id_opt, const char *id_env,
 	return TC_EXIT_OK;
 }
 
-/* add and remove share one table: remove refuses --until by name. */
-static const struct tc_opt bl_opts[] = {
-	{ "id-type", TC_OPT_VALUE },
-	{ "id", TC_OPT_VALUE },
-	{ "id-env", TC_OPT_VALUE },
-	{ "reason", TC_OPT_VALUE },
-	{ "until", TC_OPT_VALUE },
-	{ "programme", TC_OPT_VALUE },
-	{ "source", TC_OPT_VALUE },
+static const struct tc_opt bl_add_opts[] = {
+	{ "id-type", TC_OPT_VALUE, NULL },
+	{ "id", TC_OPT_VALUE, NULL },
+	{ "id-env", TC_OPT_VALUE, NULL },
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ "until", TC_OPT_VALUE, NULL },
+	{ "programme", TC_OPT_VALUE, NULL },
+	{ "source", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+/* remove takes add's options but --until, which it refuses by name. */
+static const struct tc_opt bl_remove_opts[] = {
+	{ "id-type", TC_OPT_VALUE, NULL },
+	{ "id", TC_OPT_VALUE, NULL },
+	{ "id-env", TC_OPT_VALUE, NULL },
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ "until", TC_OPT_VALUE, "unknown option --until" },
+	{ "programme", TC_OPT_VALUE, NULL },
+	{ "source", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 
@@ -175,7 +188,7 @@ bl_change(const struct tc_args *a, int add)
 	const char *id_opt = tc_args_get(a, "id");
 	const char *id_env = tc_args_get(a, "id-env");
 	const char *reason = tc_args_get(a, "reason");
-	const char *until = tc_args_get(a, "until");
+	const char *until = add ? tc_args_get(a, "until") : NULL;
 	const char *programme = tc_args_get(a, "programme");
 	const char *source = tc_args_get(a, "source");
 	char norm[TC_ID_MAX] = "", masked[TC_ID_MAX], err[512] = "";
@@ -184,8 +197,6 @@ bl_change(const struct tc_args *a, int add)
 	int64_t day;
 	int status, r;
 
-	if (until != NULL && !add)
-		return tc_cli_usage("unknown option --until");
 	if (until != NULL && tc_date_parse(until, &day, err, sizeof(err)) != 0)
 		return tc_cli_usage("--until: %s", err);
 	if (a->argc != 0)
@@ -365,14 +376,14 @@ bar_list_run(const struct tc_args *a)
 }
 
 static const struct tc_opt bar_opts[] = {
-	{ "employer", TC_OPT_VALUE },
-	{ "code", TC_OPT_VALUE },
-	{ "years", TC_OPT_VALUE },
-	{ "since", TC_OPT_VALUE },
-	{ "until", TC_OPT_VALUE },
-	{ "reason", TC_OPT_VALUE },
-	{ "programme", TC_OPT_VALUE },
-	{ "source", TC_OPT_VALUE },
+	{ "employer", TC_OPT_VALUE, NULL },
+	{ "code", TC_OPT_VALUE, NULL },
+	{ "years", TC_OPT_VALUE, NULL },
+	{ "since", TC_OPT_VALUE, NULL },
+	{ "until", TC_OPT_VALUE, NULL },
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ "programme", TC_OPT_VALUE, NULL },
+	{ "source", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 
@@ -444,7 +455,7 @@ const struct tc_cmd tc_cmd_blacklist_add = {
 	.summary = "put a person on the blacklist (admin)",
 	.help = bl_add_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = bl_opts,
+	.opts = bl_add_opts,
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = bl_add_run,
 };
@@ -462,7 +473,7 @@ const struct tc_cmd tc_cmd_blacklist_remove = {
 	.summary = "take a person off the blacklist (admin)",
 	.help = bl_remove_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = bl_opts,
+	.opts = bl_remove_opts,
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = bl_remove_run,
 };

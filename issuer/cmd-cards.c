@@ -213,8 +213,8 @@ list_one(const struct tc_card_state *c, void *arg)
 }
 
 static const struct tc_opt cards_opts[] = {
-	{ "status", TC_OPT_VALUE },
-	{ "programme", TC_OPT_VALUE },
+	{ "status", TC_OPT_VALUE, NULL },
+	{ "programme", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

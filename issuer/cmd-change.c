@@ -57,10 +57,10 @@ static const char help[] =
     "        --date 2026-04-01 --as clerk\n";
 
 static const struct tc_opt opts[] = {
-	{ "employer", TC_OPT_VALUE },
-	{ "uscc", TC_OPT_VALUE },
-	{ "residence", TC_OPT_VALUE },
-	{ "date", TC_OPT_VALUE },
+	{ "employer", TC_OPT_VALUE, NULL },
+	{ "uscc", TC_OPT_VALUE, NULL },
+	{ "residence", TC_OPT_VALUE, NULL },
+	{ "date", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

@@ -981,7 +981,7 @@ print_cards(const struct demo *d, int json)
 }
 
 static const struct tc_opt opts[] = {
-	{ "alg", TC_OPT_VALUE },
+	{ "alg", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

@@ -46,8 +46,8 @@ static const char help[] =
     "    tcard-issuer ecard 4401000000000114 --out ecard.png --as producer1\n";
 
 static const struct tc_opt opts[] = {
-	{ "out", TC_OPT_VALUE },
-	{ "photo", TC_OPT_VALUE },
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "photo", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

@@ -59,7 +59,7 @@ static const char help[] =
     "    tcard-issuer id-check --json hkmo-permit H12345678\n";
 
 static const struct tc_opt opts[] = {
-	{ "show", TC_OPT_FLAG },
+	{ "show", TC_OPT_FLAG, NULL },
 	{ NULL },
 };
 

@@ -98,7 +98,7 @@ remove_registry(const char *home)
 }
 
 static const struct tc_opt opts[] = {
-	{ "programmes", TC_OPT_VALUE },
+	{ "programmes", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

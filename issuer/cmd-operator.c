@@ -234,12 +234,12 @@ struct args {
 
 /* The options of each command (docs/operators.md). */
 static const struct tc_opt add_opts[] = {
-	{ "role", TC_OPT_LIST },
-	{ "passphrase-env", TC_OPT_VALUE },
+	{ "role", TC_OPT_LIST, NULL },
+	{ "passphrase-env", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 static const struct tc_opt passwd_opts[] = {
-	{ "passphrase-env", TC_OPT_VALUE },
+	{ "passphrase-env", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

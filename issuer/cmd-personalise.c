@@ -145,11 +145,11 @@ iso(time_t t, char out[32])
 }
 
 static const struct tc_opt perso_opts[] = {
-	{ "reader", TC_OPT_VALUE },
-	{ "profile", TC_OPT_VALUE },
-	{ "profiles", TC_OPT_VALUE },
-	{ "wait", TC_OPT_VALUE },
-	{ "timeout", TC_OPT_VALUE },
+	{ "reader", TC_OPT_VALUE, NULL },
+	{ "profile", TC_OPT_VALUE, NULL },
+	{ "profiles", TC_OPT_VALUE, NULL },
+	{ "wait", TC_OPT_VALUE, NULL },
+	{ "timeout", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

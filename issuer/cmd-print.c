@@ -166,12 +166,12 @@ side_path(const char *out, const char *side, char *path, size_t len)
 }
 
 static const struct tc_opt print_opts[] = {
-	{ "out", TC_OPT_VALUE },
-	{ "side", TC_OPT_VALUE },
-	{ "dpi", TC_OPT_VALUE },
-	{ "bleed", TC_OPT_VALUE },
-	{ "safe", TC_OPT_VALUE },
-	{ "photo", TC_OPT_VALUE },
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "side", TC_OPT_VALUE, NULL },
+	{ "dpi", TC_OPT_VALUE, NULL },
+	{ "bleed", TC_OPT_VALUE, NULL },
+	{ "safe", TC_OPT_VALUE, NULL },
+	{ "photo", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 
@@ -396,12 +396,12 @@ check(struct tc_lc_session *s, struct tc_ecard_ctx *ctx, const char *dir,
 }
 
 static const struct tc_opt batch_opts[] = {
-	{ "out", TC_OPT_VALUE },
-	{ "date", TC_OPT_VALUE },
-	{ "bleed", TC_OPT_VALUE },
-	{ "safe", TC_OPT_VALUE },
-	{ "photos", TC_OPT_VALUE },
-	{ "skip-bad", TC_OPT_FLAG },
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "date", TC_OPT_VALUE, NULL },
+	{ "bleed", TC_OPT_VALUE, NULL },
+	{ "safe", TC_OPT_VALUE, NULL },
+	{ "photos", TC_OPT_VALUE, NULL },
+	{ "skip-bad", TC_OPT_FLAG, NULL },
 	{ NULL },
 };
 

@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -30,6 +29,7 @@
 #include "card-cli.h"
 #include "home.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/buf.h"
 #include "tcard/bundle.h"
 #include "tcard/cose.h"
@@ -556,17 +556,17 @@ prev_head(const char *dir, const struct tc_cose_keyring *kr, time_t now,
 	return n;
 }
 
+static const struct tc_opt publish_opts[] = {
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "next-update", TC_OPT_VALUE, NULL },
+	{ "keep", TC_OPT_VALUE, NULL },
+	{ "trust", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-exec_publish(int argc, char **argv)
+exec_publish(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "next-update", required_argument, NULL, 'n' },
-		{ "keep", required_argument, NULL, 'k' },
-		{ "trust", required_argument, NULL, 't' },
-		{ "home", required_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_lc_session s;
 	struct pub p;
 	struct old olds[KEEP_MAX];
@@ -583,14 +583,14 @@ exec_publish(int argc, char **argv)
 	struct tc_buf tbuf, full, data, sig, abuf;
 	uint8_t pepper[TC_PII_KEY_LEN];
 	uint64_t seq, dir_seq, newest_old, kept[KEEP_MAX];
-	const char *home = NULL, *outdir = NULL, *trustfile = NULL;
+	const char *home = a->home, *outdir, *trustfile, *v;
 	struct tc_issuer_expect prev;
 	char err[2048], path[PATH_MAX], pdir[PATH_MAX],
 	    name[TC_BUNDLE_NAME_MAX];
 	char seqtext[32], *end;
 	size_t nolds = 0, nkeep, i, nkept = 0, npf = 0, nprev;
 	long hours = 24, keep = KEEP_DEFAULT;
-	int ch, r, status = TC_EXIT_INTERNAL, opened = 0, lockfd = -1;
+	int r, status = TC_EXIT_INTERNAL, opened = 0, lockfd = -1;
 
 	memset(&p, 0, sizeof(p));
 	memset(olds, 0, sizeof(olds));
@@ -600,44 +600,23 @@ exec_publish(int argc, char **argv)
 	tc_buf_init(&data, 0);
 	tc_buf_init(&sig, 0);
 	tc_buf_init(&abuf, TC_AUDIT_HEAD_SIG_MAX);
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'o':
-			outdir = optarg;
-			break;
-		case 'n':
-			errno = 0;
-			hours = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || hours < 1 ||
-			    hours > 8760)
-				return tc_cli_usage(
-				    "--next-update takes 1 to 8760 hours");
-			break;
-		case 'k':
-			errno = 0;
-			keep = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || keep < 1 ||
-			    keep > KEEP_MAX)
-				return tc_cli_usage(
-				    "--keep takes 1 to %d", KEEP_MAX);
-			break;
-		case 't':
-			trustfile = optarg;
-			break;
-		case 'H':
-			home = optarg;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
+	outdir = tc_args_get(a, "out");
+	trustfile = tc_args_get(a, "trust");
+	if ((v = tc_args_get(a, "next-update")) != NULL) {
+		errno = 0;
+		hours = strtol(v, &end, 10);
+		if (errno != 0 || *end != '\0' || hours < 1 || hours > 8760)
+			return tc_cli_usage(
+			    "--next-update takes 1 to 8760 hours");
 	}
-	if (optind != argc)
-		return tc_cli_usage(
-		    "unexpected argument '%.64s'", argv[optind]);
+	if ((v = tc_args_get(a, "keep")) != NULL) {
+		errno = 0;
+		keep = strtol(v, &end, 10);
+		if (errno != 0 || *end != '\0' || keep < 1 || keep > KEEP_MAX)
+			return tc_cli_usage("--keep takes 1 to %d", KEEP_MAX);
+	}
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%.64s'", a->argv[0]);
 	if (outdir == NULL || *outdir == '\0')
 		return tc_cli_usage("--out DIR is required");
 	if (strlen(outdir) > PATH_MAX - 2 * TC_BUNDLE_NAME_MAX)
@@ -951,5 +930,8 @@ const struct tc_cmd tc_cmd_publish = {
 	.name = "publish",
 	.summary = "write the signed bundle for verifiers",
 	.help = help,
-	.exec = exec_publish,
+	.common = TC_CMD_HOME,
+	.opts = publish_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = exec_publish,
 };

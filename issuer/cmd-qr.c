@@ -180,8 +180,8 @@ open_keys(struct tc_lc_session *s, struct tc_keystore **ks)
 }
 
 static const struct tc_opt qr_opts[] = {
-	{ "out", TC_OPT_VALUE },
-	{ "module", TC_OPT_VALUE },
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "module", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 
@@ -313,9 +313,9 @@ write_png(struct tc_lc_session *s, const char *dir, int64_t serial, int px,
 }
 
 static const struct tc_opt batch_opts[] = {
-	{ "out", TC_OPT_VALUE },
-	{ "limit", TC_OPT_VALUE },
-	{ "module", TC_OPT_VALUE },
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "limit", TC_OPT_VALUE, NULL },
+	{ "module", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

@@ -52,7 +52,7 @@ static const char help[] =
     "    tcard-issuer reissue '4401 0000 0000 0017' --reason lost --as clerk\n";
 
 static const struct tc_opt opts[] = {
-	{ "reason", TC_OPT_VALUE },
+	{ "reason", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

@@ -56,7 +56,7 @@ static const char help[] =
     "    tcard-issuer renew 17 --as clerk --months 36\n";
 
 static const struct tc_opt opts[] = {
-	{ "months", TC_OPT_VALUE },
+	{ "months", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

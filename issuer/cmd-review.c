@@ -74,12 +74,12 @@ static const char help[] =
     "    tcard-issuer review 15 --approve --months 36 --as approver1\n";
 
 static const struct tc_opt opts[] = {
-	{ "approve", TC_OPT_FLAG },
-	{ "return", TC_OPT_VALUE },
-	{ "reject", TC_OPT_VALUE },
-	{ "tier", TC_OPT_VALUE },
-	{ "months", TC_OPT_VALUE },
-	{ "override", TC_OPT_LIST },
+	{ "approve", TC_OPT_FLAG, NULL },
+	{ "return", TC_OPT_VALUE, NULL },
+	{ "reject", TC_OPT_VALUE, NULL },
+	{ "tier", TC_OPT_VALUE, NULL },
+	{ "months", TC_OPT_VALUE, NULL },
+	{ "override", TC_OPT_LIST, NULL },
 	{ NULL },
 };
 

@@ -99,8 +99,8 @@ write_file(const char *path, const void *data, size_t len)
 }
 
 static const struct tc_opt opts[] = {
-	{ "out", TC_OPT_VALUE },
-	{ "next-update", TC_OPT_VALUE },
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "next-update", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

@@ -59,9 +59,9 @@ static const char help[] =
     "        --note 'forged degree certificate' --as approver\n";
 
 static const struct tc_opt opts[] = {
-	{ "reason", TC_OPT_VALUE },
-	{ "note", TC_OPT_VALUE },
-	{ "bar-employer", TC_OPT_FLAG },
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ "note", TC_OPT_VALUE, NULL },
+	{ "bar-employer", TC_OPT_FLAG, NULL },
 	{ NULL },
 };
 

@@ -75,12 +75,12 @@ static const char help[] =
     "        --id-type resident --id-env RID --name 'Li Xiaoming' --as clerk\n";
 
 static const struct tc_opt opts[] = {
-	{ "relation", TC_OPT_VALUE },
-	{ "id-type", TC_OPT_VALUE },
-	{ "id", TC_OPT_VALUE },
-	{ "id-env", TC_OPT_VALUE },
-	{ "name", TC_OPT_VALUE },
-	{ "birth-date", TC_OPT_VALUE },
+	{ "relation", TC_OPT_VALUE, NULL },
+	{ "id-type", TC_OPT_VALUE, NULL },
+	{ "id", TC_OPT_VALUE, NULL },
+	{ "id-env", TC_OPT_VALUE, NULL },
+	{ "name", TC_OPT_VALUE, NULL },
+	{ "birth-date", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 

@@ -83,7 +83,7 @@ update_form(struct tc_ac *s, int64_t id, const struct tc_ac_form_opts *o,
 
 static const struct tc_opt opts[] = {
 	TC_AC_ATTACH_OPTS,
-	{ "keep-draft", TC_OPT_FLAG },
+	{ "keep-draft", TC_OPT_FLAG, NULL },
 	{ NULL },
 };
 

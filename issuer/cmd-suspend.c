@@ -66,10 +66,15 @@ static const char reinstate_help[] =
     "EXAMPLES\n"
     "    tcard-issuer reinstate 17 --note 'inquiry closed' --as reviewer\n";
 
-/* Both commands declare both options, to say which one goes with which. */
-static const struct tc_opt opts[] = {
-	{ "reason", TC_OPT_VALUE },
-	{ "note", TC_OPT_VALUE },
+/* Each command refuses the other's option by name. */
+static const struct tc_opt suspend_opts[] = {
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ "note", TC_OPT_VALUE, "suspend takes --reason, not --note" },
+	{ NULL },
+};
+static const struct tc_opt reinstate_opts[] = {
+	{ "note", TC_OPT_VALUE, NULL },
+	{ "reason", TC_OPT_VALUE, "reinstate takes --note, not --reason" },
 	{ NULL },
 };
 
@@ -80,15 +85,11 @@ run(const struct tc_args *a, int suspend)
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
-	const char *reason = tc_args_get(a, "reason");
-	const char *note = tc_args_get(a, "note");
+	const char *reason = suspend ? tc_args_get(a, "reason") : NULL;
+	const char *note = suspend ? NULL : tc_args_get(a, "note");
 	char err[512] = "", g[20], text[256];
 	int status, r;
 
-	if (!suspend && reason != NULL)
-		return tc_cli_usage("reinstate takes --note, not --reason");
-	if (suspend && note != NULL)
-		return tc_cli_usage("suspend takes --reason, not --note");
 	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (suspend && reason == NULL)
@@ -137,7 +138,7 @@ const struct tc_cmd tc_cmd_suspend = {
 	.summary = "suspend a card (its sub-cards follow)",
 	.help = suspend_help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.opts = suspend_opts,
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = suspend_run,
 };
@@ -147,7 +148,7 @@ const struct tc_cmd tc_cmd_reinstate = {
 	.summary = "reinstate a suspended card",
 	.help = reinstate_help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.opts = reinstate_opts,
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = reinstate_run,
 };

@@ -75,9 +75,9 @@ static const char convert_help[] =
 /* Both commands take the same options. */
 static const struct tc_opt opts[] = {
 	TC_AC_ATTACH_OPTS,
-	{ "tier", TC_OPT_VALUE },
-	{ "clause", TC_OPT_VALUE },
-	{ "draft", TC_OPT_FLAG },
+	{ "tier", TC_OPT_VALUE, NULL },
+	{ "clause", TC_OPT_VALUE, NULL },
+	{ "draft", TC_OPT_FLAG, NULL },
 	{ NULL },
 };
 

@@ -114,8 +114,8 @@ fail:
 }
 
 static const struct tc_opt opts[] = {
-	{ "out", TC_OPT_VALUE },
-	{ "pem", TC_OPT_FLAG },
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "pem", TC_OPT_FLAG, NULL },
 	{ NULL },
 };
 

@@ -136,8 +136,8 @@ print_text(const struct tc_keystore *ks)
 }
 
 static const struct tc_opt opts[] = {
-	{ "alg", TC_OPT_VALUE },
-	{ "force", TC_OPT_FLAG },
+	{ "alg", TC_OPT_VALUE, NULL },
+	{ "force", TC_OPT_FLAG, NULL },
 	{ NULL },
 };
 

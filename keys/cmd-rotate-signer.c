@@ -56,7 +56,7 @@ static const char help[] =
     "    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
 
 static const struct tc_opt opts[] = {
-	{ "alg", TC_OPT_VALUE },
+	{ "alg", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 
