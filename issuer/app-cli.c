@@ -24,92 +24,6 @@
 #include "tcard/err.h"
 
 int
-tc_ac_open(
-    struct tc_ac *s, const char *home_opt, const char *as, unsigned roles)
-{
-	char path[4200], err[512] = "";
-	const char *home;
-	time_t now;
-	int r, status;
-
-	memset(s, 0, sizeof(*s));
-	s->roles = roles;
-	if ((home = tc_cli_home(home_opt)) == NULL)
-		return TC_EXIT_USAGE;
-	snprintf(s->home, sizeof(s->home), "%s", home);
-	if ((now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
-	if ((status = tc_issuer_open(home, NULL, &s->reg, 0)) != TC_EXIT_OK)
-		return status;
-	if ((status = tc_issuer_programmes(home, &s->progs)) != TC_EXIT_OK)
-		goto fail;
-	snprintf(path, sizeof(path), "%s/%s", home, TC_AC_HOLIDAYS_FILE);
-	if ((r = tc_workdays_load(&s->wd, path, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "holidays", err);
-		if (status == TC_EXIT_REFUSED)
-			status = TC_EXIT_ENV;
-		goto fail;
-	}
-	if (as != NULL) {
-		if ((status = tc_issuer_authenticate(
-			 s->reg, as, roles, &s->op)) != TC_EXIT_OK)
-			goto fail;
-		s->authed = 1;
-	}
-	s->c.reg = s->reg;
-	s->c.programmes = s->progs;
-	s->c.workdays = s->wd;
-	s->c.operator_name = s->authed ? s->op.name : "system";
-	s->c.now = now;
-	return TC_EXIT_OK;
-fail:
-	tc_ac_close(s);
-	return status;
-}
-
-void
-tc_ac_close(struct tc_ac *s)
-{
-	tc_registry_close(s->reg);
-	tc_programme_set_free(s->progs);
-	tc_workdays_free(s->wd);
-	s->reg = NULL;
-	s->progs = NULL;
-	s->wd = NULL;
-}
-
-int
-tc_ac_begin(struct tc_ac *s)
-{
-	char err[512] = "";
-	int r, status;
-
-	if ((r = tc_registry_begin(s->reg, err, sizeof(err))) != 0)
-		return tc_cli_fail(r, "registry", err);
-	if (s->authed &&
-	    (status = tc_issuer_operator_recheck(s->reg, &s->op, s->roles)) !=
-		TC_EXIT_OK) {
-		tc_registry_rollback(s->reg);
-		return status;
-	}
-	return TC_EXIT_OK;
-}
-
-int
-tc_ac_end(struct tc_ac *s, int r, const char *what, const char *err)
-{
-	char cerr[512] = "";
-
-	if (r != 0) {
-		tc_registry_rollback(s->reg);
-		return tc_cli_fail(r, what, err);
-	}
-	if ((r = tc_registry_commit(s->reg, cerr, sizeof(cerr))) != 0)
-		return tc_cli_fail(r, "commit", cerr);
-	return TC_EXIT_OK;
-}
-
-int
 tc_ac_app_id(const char *s, int64_t *id)
 {
 	char *end;
@@ -130,7 +44,7 @@ tc_ac_app_id(const char *s, int64_t *id)
 }
 
 int
-tc_ac_card(struct tc_ac *s, const char *text, struct tc_card *card)
+tc_ac_card(struct tc_session *s, const char *text, struct tc_card *card)
 {
 	char region[7], norm[17], err[512] = "", *end;
 	uint64_t serial;
@@ -343,7 +257,7 @@ resolve_photos(json_t *secs, const struct tc_programme *p, const char *dir)
 }
 
 static int
-merge_file(struct tc_ac *s, const char *path, json_t *root)
+merge_file(struct tc_session *s, const char *path, json_t *root)
 {
 	struct tc_buf b;
 	json_error_t jerr;
@@ -442,7 +356,7 @@ set_field(json_t *root, const char *spec)
 }
 
 int
-tc_ac_build(struct tc_ac *s, const struct tc_ac_form_opts *o, json_t *root)
+tc_ac_build(struct tc_session *s, const struct tc_ac_form_opts *o, json_t *root)
 {
 	json_t *app, *emp, *exc;
 	char guard[64];
@@ -494,7 +408,7 @@ tc_ac_build(struct tc_ac *s, const struct tc_ac_form_opts *o, json_t *root)
 }
 
 int
-tc_ac_parse(struct tc_ac *s, json_t *root, struct tc_app_form *f)
+tc_ac_parse(struct tc_session *s, json_t *root, struct tc_app_form *f)
 {
 	char *text, err[1024] = "";
 	int r;
@@ -512,7 +426,7 @@ tc_ac_parse(struct tc_ac *s, json_t *root, struct tc_app_form *f)
 
 /* Attaches one file. */
 static int
-attach_one(struct tc_ac *s, int64_t id, enum tc_att_kind kind,
+attach_one(struct tc_session *s, int64_t id, enum tc_att_kind kind,
     const char *material, const char *path)
 {
 	struct tc_buf b;
@@ -547,7 +461,7 @@ has_material(const struct tc_programme *p, const char *id)
 }
 
 int
-tc_ac_attach_all(struct tc_ac *s, int64_t id, const struct tc_programme *p,
+tc_ac_attach_all(struct tc_session *s, int64_t id, const struct tc_programme *p,
     const struct tc_app_form *f, const struct tc_ac_form_opts *o)
 {
 	enum tc_att_kind kind;
@@ -607,7 +521,7 @@ tc_ac_time(time_t t, char out[32])
 }
 
 void
-tc_ac_step(struct tc_ac *s, const struct tc_app *a, const char **step,
+tc_ac_step(struct tc_session *s, const struct tc_app *a, const char **step,
     const char **names_zh, const char **role)
 {
 	const struct tc_programme *p;
@@ -629,7 +543,7 @@ tc_ac_step(struct tc_ac *s, const struct tc_app *a, const char **step,
 }
 
 json_t *
-tc_ac_app_json(struct tc_ac *s, const struct tc_app *a)
+tc_ac_app_json(struct tc_session *s, const struct tc_app *a)
 {
 	const char *step, *zh, *role;
 	char t1[32], t2[32];
@@ -670,7 +584,7 @@ tc_ac_app_json(struct tc_ac *s, const struct tc_app *a)
 }
 
 void
-tc_ac_print_status(struct tc_ac *s, int64_t id, const char *verb)
+tc_ac_print_status(struct tc_session *s, int64_t id, const char *verb)
 {
 	const char *step, *zh, *role;
 	struct tc_app a;

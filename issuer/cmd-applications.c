@@ -128,7 +128,7 @@ clean(const char *s)
 }
 
 struct list_out {
-	struct tc_ac *s;
+	struct tc_session *s;
 	json_t *arr;
 	int failed;
 };
@@ -173,7 +173,7 @@ list_run(const struct tc_args *a)
 {
 	struct tc_app_filter flt;
 	struct list_out lo = { NULL, NULL, 0 };
-	struct tc_ac s;
+	struct tc_session s;
 	const char *home = a->home, *v;
 	char err[512] = "";
 	int json = a->json, status, r;
@@ -187,7 +187,8 @@ list_run(const struct tc_args *a)
 	flt.programme = tc_args_get(a, "programme");
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
-	if ((status = tc_ac_open(&s, home, NULL, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(
+		 &s, home, NULL, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	flt.now = s.c.now;
 	lo.s = &s;
@@ -211,7 +212,7 @@ list_run(const struct tc_args *a)
 	}
 out:
 	json_decref(lo.arr);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -326,7 +327,7 @@ show_run(const struct tc_args *args)
 {
 	struct show_out atts = { NULL, 0 }, steps = { NULL, 0 },
 			acts = { NULL, 0 };
-	struct tc_ac s;
+	struct tc_session s;
 	struct tc_app a;
 	const char *home = args->home, *as = args->as, *step, *zh, *role;
 	char err[512] = "", t[32];
@@ -340,7 +341,8 @@ show_run(const struct tc_args *args)
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: it shows the applicant's personal data, to an authenticated operator only");
-	if ((status = tc_ac_open(&s, home, as, TC_AC_READ_ROLES)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_AC_READ_ROLES,
+		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
 		status = tc_cli_fail(r, "application", err);
@@ -455,7 +457,7 @@ out:
 	json_decref(steps.arr);
 	json_decref(acts.arr);
 	tc_app_release(&a);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -467,7 +469,7 @@ static const struct tc_opt withdraw_opts[] = {
 static int
 withdraw_run(const struct tc_args *a)
 {
-	struct tc_ac s;
+	struct tc_session s;
 	const char *home = a->home, *as = a->as;
 	const char *reason = tc_args_get(a, "reason");
 	char err[512] = "";
@@ -481,15 +483,16 @@ withdraw_run(const struct tc_args *a)
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, TC_APP_INTAKE_ROLES)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_ac_begin(&s)) == TC_EXIT_OK) {
+	if ((status = tc_session_begin(&s)) == TC_EXIT_OK) {
 		r = tc_app_withdraw(&s.c, id, reason, err, sizeof(err));
-		if ((status = tc_ac_end(&s, r, "withdraw", err)) == TC_EXIT_OK)
+		if ((status = tc_session_end(&s, r, "withdraw", err)) ==
+		    TC_EXIT_OK)
 			tc_ac_print_status(&s, id, "withdrawn");
 	}
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

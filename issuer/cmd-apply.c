@@ -77,7 +77,7 @@ apply_run(const struct tc_args *a)
 {
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
-	struct tc_ac s;
+	struct tc_session s;
 	struct tc_app app;
 	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
 	char idbuf[3 * 64], err[1024] = "";
@@ -102,8 +102,8 @@ apply_run(const struct tc_args *a)
 	    TC_EXIT_OK)
 		return status;
 	o.id_number = idbuf[0] != '\0' ? idbuf : NULL;
-	if ((status = tc_ac_open(&s, home, as, TC_APP_INTAKE_ROLES)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		goto out_id;
 	if ((root = json_object()) == NULL) {
 		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
@@ -112,10 +112,10 @@ apply_run(const struct tc_args *a)
 	if ((status = tc_ac_build(&s, &o, root)) != TC_EXIT_OK ||
 	    (status = tc_ac_parse(&s, root, &f)) != TC_EXIT_OK)
 		goto out;
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	if ((r = tc_app_create(&s.c, &f, &id, err, sizeof(err))) != 0) {
-		status = tc_ac_end(&s, r, "apply", err);
+		status = tc_session_end(&s, r, "apply", err);
 		goto out;
 	}
 	if ((status = tc_ac_attach_all(&s, id, f.programme, &f, &o)) !=
@@ -125,7 +125,7 @@ apply_run(const struct tc_args *a)
 	}
 	r = submit ? tc_app_submit(&s.c, id, o.accept_pledge, err, sizeof(err))
 		   : 0;
-	if ((status = tc_ac_end(&s, r, "submit", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "submit", err)) != TC_EXIT_OK)
 		goto out;
 	if (json) {
 		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
@@ -141,7 +141,7 @@ apply_run(const struct tc_args *a)
 out:
 	json_decref(root);
 	tc_app_form_release(&f);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 out_id:
 	OPENSSL_cleanse(idbuf, sizeof(idbuf));
 	return status;

@@ -193,7 +193,7 @@ bl_change(const struct tc_args *a, int add)
 	const char *source = tc_args_get(a, "source");
 	char norm[TC_ID_MAX] = "", masked[TC_ID_MAX], err[512] = "";
 	enum tc_id_type type;
-	struct tc_ac s;
+	struct tc_session s;
 	int64_t day;
 	int status, r;
 
@@ -206,26 +206,27 @@ bl_change(const struct tc_args *a, int add)
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, ADMIN)) != TC_EXIT_OK)
+	if ((status = tc_session_open(
+		 &s, home, as, ADMIN, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((status = person_id(type_name, id_opt, id_env, s.c.now, &type,
 		 norm)) != TC_EXIT_OK)
 		goto out;
 	tc_id_mask(norm, masked);
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = add ? tc_blacklist_add_id(s.reg, type, norm, reason, programme,
 		      source, until, 0, 0, s.op.name, s.c.now, err, sizeof(err))
 		: tc_blacklist_remove_id(s.reg, type, norm, reason, s.op.name,
 		      s.c.now, err, sizeof(err));
-	if ((status = tc_ac_end(
+	if ((status = tc_session_end(
 		 &s, r, add ? "blacklist add" : "blacklist remove", err)) ==
 	    TC_EXIT_OK)
 		printf("%s %s %s the blacklist\n", tc_id_type_name(type),
 		    masked, add ? "added to" : "removed from");
 out:
 	OPENSSL_cleanse(norm, sizeof(norm));
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -325,14 +326,15 @@ static int
 list_run(const struct tc_args *a, int bars)
 {
 	struct list_out lo = { NULL, 0, 0 };
-	struct tc_ac s;
+	struct tc_session s;
 	const char *home = a->home;
 	char err[512] = "";
 	int json = a->json, status, r;
 
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
-	if ((status = tc_ac_open(&s, home, NULL, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(
+		 &s, home, NULL, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	lo.now = s.c.now;
 	if (json && (lo.arr = json_array()) == NULL) {
@@ -359,7 +361,7 @@ list_run(const struct tc_args *a, int bars)
 	}
 out:
 	json_decref(lo.arr);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -399,7 +401,7 @@ bar_add_run(const struct tc_args *a)
 	const char *programme = tc_args_get(a, "programme");
 	const char *source = tc_args_get(a, "source"), *v;
 	char err[512] = "", d1[TC_DATE_TEXT], d2[TC_DATE_TEXT], *end;
-	struct tc_ac s;
+	struct tc_session s;
 	int64_t day, bar_id = 0;
 	long years = 0;
 	int status, r;
@@ -420,7 +422,8 @@ bar_add_run(const struct tc_args *a)
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, ADMIN)) != TC_EXIT_OK)
+	if ((status = tc_session_open(
+		 &s, home, as, ADMIN, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if (since == NULL) {
 		tc_date_format(tc_day_of_time(s.c.now), d1);
@@ -437,16 +440,17 @@ bar_add_run(const struct tc_args *a)
 		tc_date_format(tc_day_add_months(day, 12 * (int)years), d2);
 		until = d2;
 	}
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_employer_bar_add(s.reg, employer, code, since, until, reason,
 	    programme, source, 0, s.op.name, s.c.now, &bar_id, err,
 	    sizeof(err));
-	if ((status = tc_ac_end(&s, r, "employer-bar add", err)) == TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "employer-bar add", err)) ==
+	    TC_EXIT_OK)
 		printf("employer bar %lld: from %s until %s\n",
 		    (long long)bar_id, since, until);
 out:
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

@@ -101,7 +101,7 @@ static const char show_help[] =
     "    tcard-issuer card show 17 --json\n";
 
 struct out {
-	struct tc_lc_session *s;
+	struct tc_session *s;
 	json_t *array; /* NULL: text */
 	int failed;
 };
@@ -127,7 +127,7 @@ shown_status(const struct tc_card_state *c, time_t now, int *past)
 }
 
 static json_t *
-card_json(struct tc_lc_session *s, const struct tc_card_state *c)
+card_json(struct tc_session *s, const struct tc_card_state *c)
 {
 	struct tc_card_state o;
 	char vt[TC_LIFECYCLE_DATE_LEN], d[TC_LIFECYCLE_DATE_LEN];
@@ -221,7 +221,7 @@ static const struct tc_opt cards_opts[] = {
 static int
 cards_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_card_filter f;
 	struct out o = { NULL, NULL, 0 };
 	const char *home = a->home, *v;
@@ -237,7 +237,7 @@ cards_run(const struct tc_args *a)
 	f.programme = tc_args_get(a, "programme");
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%.64s'", a->argv[0]);
-	if ((status = tc_lc_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
 	o.s = &s;
 	if (json && (o.array = json_array()) == NULL) {
@@ -262,14 +262,14 @@ cards_run(const struct tc_args *a)
 	status = TC_EXIT_OK;
 out:
 	json_decref(o.array);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
 /* card show. */
 
 struct show {
-	struct tc_lc_session *s;
+	struct tc_session *s;
 	const char *card_no;
 	json_t *subs, *changes, *history; /* JSON, or NULL for text */
 	int n;
@@ -366,7 +366,7 @@ show_entry(const struct tc_audit_entry *e, void *arg)
 }
 
 static void
-print_card(struct tc_lc_session *s, const struct tc_card_state *c)
+print_card(struct tc_session *s, const struct tc_card_state *c)
 {
 	const struct tc_programme *p =
 	    tc_programme_set_find(s->progs, c->card.programme);
@@ -423,7 +423,7 @@ print_card(struct tc_lc_session *s, const struct tc_card_state *c)
 static int
 show_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_card_state c;
 	struct tc_card_filter f;
 	struct show sh;
@@ -435,7 +435,7 @@ show_run(const struct tc_args *a)
 	memset(&sh, 0, sizeof(sh));
 	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
-	if ((status = tc_lc_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK)
 		goto out;
@@ -500,7 +500,7 @@ out:
 	json_decref(sh.subs);
 	json_decref(sh.changes);
 	json_decref(sh.history);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

@@ -67,7 +67,7 @@ static const struct tc_opt opts[] = {
 static int
 change_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
@@ -90,17 +90,17 @@ change_run(const struct tc_args *a)
 		return tc_cli_usage(
 		    "give the date the change took effect: --date YYYY-MM-DD");
 	kind = employer != NULL ? TC_CHANGE_EMPLOYER : TC_CHANGE_RESIDENCE;
-	if ((status = tc_lc_open(&s, a->home, a->as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_change(&lc, c.card.serial, kind,
 	    employer != NULL ? employer : residence, uscc, date, &res, err,
 	    sizeof(err));
-	if ((status = tc_lc_end(&s, r, "change", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "change", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
 	snprintf(text, sizeof(text),
@@ -109,7 +109,7 @@ change_run(const struct tc_args *a)
 	    res.days == 1 ? "" : "s", res.late ? ", LATE" : "");
 	status = tc_lc_report(&s, "change", &res, a->json, text);
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

@@ -54,7 +54,7 @@ static const struct tc_opt opts[] = {
 static int
 run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_ecard_ctx ctx;
 	struct tc_card_state cs;
@@ -73,7 +73,8 @@ run(const struct tc_args *a)
 	if (out == NULL || (n = strlen(out)) <= 4 ||
 	    strcmp(out + n - 4, ".png") != 0)
 		return tc_cli_usage("--out FILE.png is needed");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_FACE_ROLES)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_FACE_ROLES,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&e, 0, sizeof(e));
@@ -90,10 +91,11 @@ run(const struct tc_args *a)
 		goto out;
 	}
 	if (fresh) {
-		if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+		if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 			goto out;
 		r = tc_ecard_store(s.reg, &e, s.op.name, err, sizeof(err));
-		if ((status = tc_lc_end(&s, r, "e-card", err)) != TC_EXIT_OK)
+		if ((status = tc_session_end(&s, r, "e-card", err)) !=
+		    TC_EXIT_OK)
 			goto out;
 	}
 	if ((r = tc_cli_write_atomic(
@@ -110,7 +112,7 @@ out:
 	tc_ecard_ctx_release(&ctx);
 	memset(&e, 0, sizeof(e));
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	tc_cardface_shutdown();
 	return status;
 }

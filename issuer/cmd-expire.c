@@ -49,7 +49,7 @@ static const char help[] =
 static int
 expire_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	char err[512] = "";
 	int status, r;
@@ -58,14 +58,14 @@ expire_run(const struct tc_args *a)
 
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%.64s'", a->argv[0]);
-	if ((status = tc_lc_open(&s, a->home, a->as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_expire(&lc, &n, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "expire", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "expire", err)) != TC_EXIT_OK)
 		goto out;
 	if (a->json) {
 		if ((o = json_pack("{s:I}", "expired", (json_int_t)n)) ==
@@ -78,7 +78,7 @@ expire_run(const struct tc_args *a)
 	} else
 		printf("%" PRId64 " card%s expired\n", n, n == 1 ? "" : "s");
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

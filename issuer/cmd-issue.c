@@ -57,7 +57,7 @@ static int
 issue_run(const struct tc_args *a)
 {
 	struct tc_card card;
-	struct tc_ac s;
+	struct tc_session s;
 	const char *home = a->home, *as = a->as;
 	char err[1024] = "", grouped[20], valid_to[TC_DATE_TEXT], t[32];
 	int json = a->json, status, r;
@@ -69,7 +69,8 @@ issue_run(const struct tc_args *a)
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, 0, TC_SESSION_WORKDAYS)) !=
+	    TC_EXIT_OK)
 		return status;
 	/* tc_app_issue runs its own transactions and checks the operator. */
 	if ((r = tc_app_issue(&s.c, id, &card, err, sizeof(err))) != 0) {
@@ -99,7 +100,7 @@ issue_run(const struct tc_args *a)
 		    valid_to);
 	status = TC_EXIT_OK;
 out:
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

@@ -156,7 +156,7 @@ static const struct tc_opt perso_opts[] = {
 static int
 perso_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_profile_set set;
 	struct tc_card_state cs;
@@ -196,7 +196,8 @@ perso_run(const struct tc_args *a)
 	if ((r = tc_profile_set_load(
 		 &set, tc_profile_dir(pdir), err, sizeof(err))) != 0)
 		return (tc_cli_fail(r, "profiles", err), TC_EXIT_ENV);
-	if ((status = tc_lc_open(&s, home, as, 1, PERSO_ROLES)) != TC_EXIT_OK) {
+	if ((status = tc_session_open(&s, home, as, PERSO_ROLES,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK) {
 		tc_profile_set_release(&set);
 		return status;
 	}
@@ -254,7 +255,7 @@ perso_run(const struct tc_args *a)
 	status = fflush(stdout) == 0 ? TC_EXIT_OK : TC_EXIT_ENV;
 out:
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	tc_profile_set_release(&set);
 	return status;
 }
@@ -262,7 +263,7 @@ out:
 static int
 show_run(const struct tc_args *args)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_card_state cs;
 	struct tc_chip chip;
 	const char *home = args->home;
@@ -272,7 +273,7 @@ show_run(const struct tc_args *args)
 
 	if (args->argc != 1)
 		return tc_cli_usage("give one card number or serial");
-	if ((status = tc_lc_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, args->argv[0], &cs)) != TC_EXIT_OK)
 		goto out;
@@ -309,7 +310,7 @@ show_run(const struct tc_args *args)
 	}
 	status = TC_EXIT_OK;
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

@@ -143,15 +143,15 @@ ends_with(const char *s, const char *suffix)
 
 /* Stores a freshly signed e-card in its own transaction. */
 static int
-store(struct tc_lc_session *s, const struct tc_ecard *e)
+store(struct tc_session *s, const struct tc_ecard *e)
 {
 	char err[1024] = "";
 	int r, status;
 
-	if ((status = tc_lc_begin(s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(s)) != TC_EXIT_OK)
 		return status;
 	r = tc_ecard_store(s->reg, e, s->op.name, err, sizeof(err));
-	return tc_lc_end(s, r, "e-card", err);
+	return tc_session_end(s, r, "e-card", err);
 }
 
 /* FILE.png to FILE-SIDE.png. */
@@ -179,7 +179,7 @@ static int
 print_run(const struct tc_args *a)
 {
 	struct tc_cardface_opts fo;
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_ecard_ctx ctx;
 	struct tc_card_state cs;
@@ -236,7 +236,8 @@ print_run(const struct tc_args *a)
 		return status;
 	else
 		n = 2;
-	if ((status = tc_lc_open(&s, home, as, 1, TC_FACE_ROLES)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_FACE_ROLES,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&e, 0, sizeof(e));
@@ -288,7 +289,7 @@ out:
 	tc_ecard_ctx_release(&ctx);
 	memset(&e, 0, sizeof(e));
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	tc_cardface_shutdown();
 	return status;
 }
@@ -373,7 +374,7 @@ fd_write(void *arg, const uint8_t *p, size_t n)
  * in dir. The result and its message stay in b, printed after the pass.
  */
 static void
-check(struct tc_lc_session *s, struct tc_ecard_ctx *ctx, const char *dir,
+check(struct tc_session *s, struct tc_ecard_ctx *ctx, const char *dir,
     const struct tc_cardface_opts *o, struct batch_card *b)
 {
 	struct tc_cardface_card card;
@@ -409,7 +410,7 @@ static int
 batch_run(const struct tc_args *a)
 {
 	struct tc_cardface_opts fo;
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_ecard_ctx ctx;
 	struct tc_cardface_book *book = NULL;
@@ -444,7 +445,8 @@ batch_run(const struct tc_args *a)
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", out, (long)getpid()) >=
 	    (int)sizeof(tmp))
 		return tc_cli_usage("--out: path too long");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_FACE_ROLES)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_FACE_ROLES,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	memset(&ctx, 0, sizeof(ctx));
 	if (date == NULL)
@@ -499,13 +501,13 @@ batch_run(const struct tc_args *a)
 		goto out;
 	}
 	/* 2. The new e-cards, in one transaction. */
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	for (r = 0, i = 0; r == 0 && i < d.n; i++)
 		if (cards[i].r == 0 && cards[i].fresh)
 			r = tc_ecard_store(
 			    s.reg, &cards[i].e, s.op.name, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "e-cards", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "e-cards", err)) != TC_EXIT_OK)
 		goto out;
 	/* 3. The pages, to a temporary file renamed at the end. */
 	if ((fd = open(tmp,
@@ -579,7 +581,7 @@ out:
 	free(d.serials);
 	tc_ecard_ctx_release(&ctx);
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	tc_cardface_shutdown();
 	return status;
 }

@@ -128,7 +128,7 @@ static const char help[] =
     "    tcard-issuer publish --out /srv/www/tcard --next-update 6 --keep 24\n";
 
 struct pub {
-	struct tc_lc_session *s;
+	struct tc_session *s;
 	struct tc_lookup_key *key;
 	struct tc_lookup_builder *b;
 	uint32_t *revoked;
@@ -567,7 +567,7 @@ static const struct tc_opt publish_opts[] = {
 static int
 exec_publish(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct pub p;
 	struct old olds[KEEP_MAX];
 	struct pfile pf[TC_PROGRAMME_SET_MAX];
@@ -621,7 +621,7 @@ exec_publish(const struct tc_args *a)
 		return tc_cli_usage("--out DIR is required");
 	if (strlen(outdir) > PATH_MAX - 2 * TC_BUNDLE_NAME_MAX)
 		return tc_cli_usage("--out: path too long");
-	if ((status = tc_lc_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
 	opened = 1;
 	p.s = &s;
@@ -920,7 +920,7 @@ out:
 	tc_cose_key_free(signer);
 	tc_issuer_close(ks, NULL);
 	if (opened)
-		tc_lc_close(&s);
+		tc_session_close(&s);
 	if (lockfd >= 0)
 		close(lockfd);
 	return status;

@@ -169,7 +169,7 @@ parse_px(const char *s, int *px)
 
 /* Opens the key store of the session's home. Returns an exit status. */
 static int
-open_keys(struct tc_lc_session *s, struct tc_keystore **ks)
+open_keys(struct tc_session *s, struct tc_keystore **ks)
 {
 	char err[512] = "";
 	int r;
@@ -188,7 +188,7 @@ static const struct tc_opt qr_opts[] = {
 static int
 qr_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_ecard_ctx ctx;
 	struct tc_card_state cs;
@@ -213,7 +213,8 @@ qr_run(const struct tc_args *a)
 			return tc_cli_usage(
 			    "--out: the file name must end in .png or .svg, or be -");
 	}
-	if ((status = tc_lc_open(&s, home, as, 1, QR_ROLES)) != TC_EXIT_OK)
+	if ((status = tc_session_open(
+		 &s, home, as, QR_ROLES, TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	memset(&ctx, 0, sizeof(ctx));
 	tc_buf_init(&img, QR_IMAGE_MAX);
@@ -247,10 +248,10 @@ qr_run(const struct tc_args *a)
 			status = tc_cli_fail(r, "qr", err);
 			goto out;
 		}
-		if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+		if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 			goto out;
 		r = tc_ecard_store(s.reg, &e, s.op.name, err, sizeof(err));
-		if ((status = tc_lc_end(&s, r, "qr", err)) != TC_EXIT_OK)
+		if ((status = tc_session_end(&s, r, "qr", err)) != TC_EXIT_OK)
 			goto out;
 	}
 	if (strcmp(out, "-") == 0) {
@@ -272,7 +273,7 @@ out:
 	tc_ecard_ctx_release(&ctx);
 	memset(&e, 0, sizeof(e));
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -285,7 +286,7 @@ progress(int tty, size_t done, size_t total)
 
 /* Writes DIR/CARD.png from the stored e-card of serial. */
 static int
-write_png(struct tc_lc_session *s, const char *dir, int64_t serial, int px,
+write_png(struct tc_session *s, const char *dir, int64_t serial, int px,
     int only_missing, int *written, char *err, size_t errlen)
 {
 	struct tc_ecard e;
@@ -322,7 +323,7 @@ static const struct tc_opt batch_opts[] = {
 static int
 batch_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_ecard_ctx ctx;
 	struct tc_ecard *batch = NULL;
@@ -346,7 +347,8 @@ batch_run(const struct tc_args *a)
 		return status;
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
-	if ((status = tc_lc_open(&s, home, as, 1, QR_ROLES)) != TC_EXIT_OK)
+	if ((status = tc_session_open(
+		 &s, home, as, QR_ROLES, TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	memset(&ctx, 0, sizeof(ctx));
 	if ((status = open_keys(&s, &ks)) != TC_EXIT_OK)
@@ -440,12 +442,13 @@ batch_run(const struct tc_args *a)
 		if (nb == 0)
 			continue;
 		/* Store the batch in one transaction. */
-		if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+		if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 			goto restore;
 		for (r = 0, i = 0; r == 0 && i < nb; i++)
 			r = tc_ecard_store(
 			    s.reg, &batch[i], s.op.name, err, sizeof(err));
-		if ((status = tc_lc_end(&s, r, "qr-batch", err)) != TC_EXIT_OK)
+		if ((status = tc_session_end(&s, r, "qr-batch", err)) !=
+		    TC_EXIT_OK)
 			goto restore;
 		signed_n += nb;
 		/* After the commit: the files, from the stored texts. */
@@ -480,7 +483,7 @@ out:
 	}
 	tc_ecard_ctx_release(&ctx);
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

@@ -59,7 +59,7 @@ static const struct tc_opt opts[] = {
 static int
 reissue_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
@@ -77,14 +77,14 @@ reissue_run(const struct tc_args *a)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (reason == 0)
 		return tc_cli_usage("give --reason lost or --reason damaged");
-	if ((status = tc_lc_open(&s, a->home, a->as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	/* Check first, so that a refusal costs no serial. */
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_lifecycle_reissue(
 	    &lc, c.card.serial, reason, 0, NULL, err, sizeof(err));
@@ -99,11 +99,11 @@ reissue_run(const struct tc_args *a)
 		status = tc_cli_fail(r, "serial", err);
 		goto out;
 	}
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_lifecycle_reissue(
 	    &lc, c.card.serial, reason, ns, &res, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "reissue", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "reissue", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
 	tc_lc_grouped(res.new_card_no, gn);
@@ -115,7 +115,7 @@ reissue_run(const struct tc_args *a)
 	    vt, res.cascaded, res.cascaded == 1 ? "" : "s");
 	status = tc_lc_report(&s, "reissue", &res, a->json, text);
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

@@ -63,7 +63,7 @@ static const struct tc_opt opts[] = {
 static int
 renew_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
@@ -83,16 +83,16 @@ renew_run(const struct tc_args *a)
 	}
 	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
-	if ((status = tc_lc_open(&s, a->home, a->as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_renew(
 	    &lc, c.card.serial, months, &res, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "renew", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "renew", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
 	tc_lc_valid_to(c.card.expires_at, was);
@@ -102,7 +102,7 @@ renew_run(const struct tc_args *a)
 	    g, vt, was, res.cascaded, res.cascaded == 1 ? "" : "s");
 	status = tc_lc_report(&s, "renew", &res, a->json, text);
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

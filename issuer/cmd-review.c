@@ -88,7 +88,7 @@ review_run(const struct tc_args *a)
 {
 	const char *overrides[8];
 	struct tc_review rv;
-	struct tc_ac s;
+	struct tc_session s;
 	struct tc_app app;
 	const char *home = a->home, *as = a->as, *v;
 	char err[1024] = "", *end;
@@ -137,12 +137,13 @@ review_run(const struct tc_args *a)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
 	/* Which role the step needs is the library's decision. */
-	if ((status = tc_ac_open(&s, home, as, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, 0, TC_SESSION_WORKDAYS)) !=
+	    TC_EXIT_OK)
 		return status;
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_app_review(&s.c, id, &rv, NULL, err, sizeof(err));
-	if ((status = tc_ac_end(&s, r, "review", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "review", err)) != TC_EXIT_OK)
 		goto out;
 	if (json) {
 		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
@@ -159,7 +160,7 @@ review_run(const struct tc_args *a)
 			: rv.decision == TC_REVIEW_RETURN ? "returned"
 							  : "rejected");
 out:
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

@@ -107,7 +107,7 @@ static const struct tc_opt opts[] = {
 static int
 revocations_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_card_filter f;
 	struct collect col = { NULL, 0, 0 };
 	struct tc_keystore *ks = NULL;
@@ -132,7 +132,7 @@ revocations_run(const struct tc_args *a)
 		return tc_cli_usage("unexpected argument '%.64s'", a->argv[0]);
 	if (outpath == NULL)
 		return tc_cli_usage("--out FILE is required");
-	if ((status = tc_lc_open(&s, a->home, NULL, 0, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
 	opened = 1;
 	memset(&f, 0, sizeof(f));
@@ -184,7 +184,7 @@ out:
 	free(col.s);
 	tc_buf_release(&out);
 	if (opened)
-		tc_lc_close(&s);
+		tc_session_close(&s);
 	return status;
 }
 

@@ -68,7 +68,7 @@ static const struct tc_opt opts[] = {
 static int
 revoke_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
@@ -83,16 +83,16 @@ revoke_run(const struct tc_args *a)
 		return tc_cli_usage("give the reason: --reason REASON");
 	if (bar && strcmp(reason, "fraud") != 0)
 		return tc_cli_usage("--bar-employer goes with --reason fraud");
-	if ((status = tc_lc_open(&s, a->home, a->as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_revoke(
 	    &lc, c.card.serial, reason, note, bar, &res, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "revoke", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "revoke", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
 	n = snprintf(text, sizeof(text),
@@ -108,7 +108,7 @@ revoke_run(const struct tc_args *a)
 	}
 	status = tc_lc_report(&s, "revoke", &res, a->json, text);
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

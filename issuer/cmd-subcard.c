@@ -87,7 +87,7 @@ static const struct tc_opt opts[] = {
 static int
 add_run(const struct tc_args *a)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
@@ -135,8 +135,8 @@ add_run(const struct tc_args *a)
 		rel.birth_m = atoi(bd + 5);
 		rel.birth_d = atoi(bd + 8);
 	}
-	if ((status = tc_lc_open(&s, a->home, a->as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK) {
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK) {
 		OPENSSL_cleanse(idbuf, sizeof(idbuf));
 		return status;
 	}
@@ -153,7 +153,7 @@ add_run(const struct tc_args *a)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	/* Check first, so that a refusal costs no serial. */
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_lifecycle_subcard_add(
 	    &lc, c.card.serial, relation, &rel, 0, NULL, err, sizeof(err));
@@ -168,11 +168,11 @@ add_run(const struct tc_args *a)
 		status = tc_cli_fail(r, "serial", err);
 		goto out;
 	}
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_lifecycle_subcard_add(
 	    &lc, c.card.serial, relation, &rel, ns, &res, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "subcard add", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "subcard add", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
 	tc_lc_grouped(res.new_card_no, gs);
@@ -187,7 +187,7 @@ add_run(const struct tc_args *a)
 out:
 	OPENSSL_cleanse(idbuf, sizeof(idbuf));
 	OPENSSL_cleanse(norm, sizeof(norm));
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

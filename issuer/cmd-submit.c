@@ -55,7 +55,7 @@ static const char help[] =
 
 /* Merges the changes into the stored form and updates the application. */
 static int
-update_form(struct tc_ac *s, int64_t id, const struct tc_ac_form_opts *o,
+update_form(struct tc_session *s, int64_t id, const struct tc_ac_form_opts *o,
     struct tc_app_form *f)
 {
 	struct tc_buf b;
@@ -92,7 +92,7 @@ submit_run(const struct tc_args *a)
 {
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
-	struct tc_ac s;
+	struct tc_session s;
 	struct tc_app app;
 	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
 	const struct tc_programme *p;
@@ -112,8 +112,8 @@ submit_run(const struct tc_args *a)
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, TC_APP_INTAKE_ROLES)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
 		status = tc_cli_fail(r, "application", err);
@@ -129,7 +129,7 @@ submit_run(const struct tc_args *a)
 	changes = o.from != NULL || o.n_fields > 0 || o.n_exceptions > 0 ||
 	    o.employer != NULL || o.employer_code != NULL ||
 	    o.employer_category != NULL || o.work_type != NULL;
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	if (changes && (status = update_form(&s, id, &o, &f)) != TC_EXIT_OK) {
 		tc_registry_rollback(s.reg);
@@ -148,7 +148,7 @@ submit_run(const struct tc_args *a)
 		    tc_cli_usage("--keep-draft without changes does nothing");
 		goto out;
 	}
-	if ((status = tc_ac_end(&s, r, "submit", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "submit", err)) != TC_EXIT_OK)
 		goto out;
 	if (json) {
 		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
@@ -163,7 +163,7 @@ submit_run(const struct tc_args *a)
 		tc_ac_print_status(&s, id, keep ? "changed" : "submitted");
 out:
 	tc_app_form_release(&f);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

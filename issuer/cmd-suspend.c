@@ -81,7 +81,7 @@ static const struct tc_opt reinstate_opts[] = {
 static int
 run(const struct tc_args *a, int suspend)
 {
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
@@ -94,11 +94,11 @@ run(const struct tc_args *a, int suspend)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (suspend && reason == NULL)
 		return tc_cli_usage("give the reason: --reason TEXT");
-	if ((status = tc_lc_open(&s, a->home, a->as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	if (suspend)
@@ -107,7 +107,7 @@ run(const struct tc_args *a, int suspend)
 	else
 		r = tc_lifecycle_reinstate(
 		    &lc, c.card.serial, note, &res, err, sizeof(err));
-	if ((status = tc_lc_end(
+	if ((status = tc_session_end(
 		 &s, r, suspend ? "suspend" : "reinstate", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
@@ -117,7 +117,7 @@ run(const struct tc_args *a, int suspend)
 	status = tc_lc_report(
 	    &s, suspend ? "suspend" : "reinstate", &res, a->json, text);
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 

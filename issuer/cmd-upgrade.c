@@ -88,7 +88,7 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
 	struct tc_card card;
-	struct tc_ac s;
+	struct tc_session s;
 	struct tc_app app;
 	struct tc_buf b;
 	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
@@ -112,8 +112,8 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, TC_APP_INTAKE_ROLES)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_ac_card(&s, a->argv[0], &card)) != TC_EXIT_OK)
 		goto out;
@@ -125,12 +125,12 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 	changes = o.from != NULL || o.n_fields > 0 || o.n_exceptions > 0 ||
 	    o.employer != NULL || o.employer_code != NULL ||
 	    o.employer_category != NULL || o.work_type != NULL;
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_app_create_change(&s.c, kind, card.serial, o.tier, o.clause,
 	    NULL, &id, err, sizeof(err));
 	if (r != 0) {
-		status = tc_ac_end(
+		status = tc_session_end(
 		    &s, r, kind == TC_APP_UPGRADE ? "upgrade" : "convert", err);
 		goto out;
 	}
@@ -138,7 +138,7 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 		tc_buf_init(&b, 2 * TC_APP_FORM_MAX);
 		if ((r = tc_app_export(s.reg, id, &b, err, sizeof(err))) != 0) {
 			tc_buf_release(&b);
-			status = tc_ac_end(&s, r, "application", err);
+			status = tc_session_end(&s, r, "application", err);
 			goto out;
 		}
 		root = json_loadb((const char *)b.data, b.len, 0, NULL);
@@ -154,7 +154,7 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 			goto out;
 		}
 		if ((r = tc_app_update(&s.c, id, &f, err, sizeof(err))) != 0) {
-			status = tc_ac_end(&s, r, "update", err);
+			status = tc_session_end(&s, r, "update", err);
 			goto out;
 		}
 	}
@@ -165,7 +165,7 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 	}
 	r = draft ? 0
 		  : tc_app_submit(&s.c, id, o.accept_pledge, err, sizeof(err));
-	if ((status = tc_ac_end(&s, r, "submit", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "submit", err)) != TC_EXIT_OK)
 		goto out;
 	if (json) {
 		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
@@ -181,7 +181,7 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 out:
 	json_decref(root);
 	tc_app_form_release(&f);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
