@@ -7,6 +7,7 @@
  * runs, the only ones that read an injected clock from $TCARD_NOW.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +196,197 @@ tc_cli_print_json(FILE *f, const void *json)
 	return 0;
 }
 
+/*
+ * The options of a declared command, parsed once here rather than by a
+ * getopt_long loop in every command (docs/decisions.md, "Command options
+ * declared, not re-parsed"). The table is turned into getopt_long's, so
+ * permutation, "--name=value", "--" and unique abbreviations behave as
+ * they did in the loops. Values are pointers into argv, never copied.
+ */
+#define OPT_BASE 1000
+#define OPT_HOME (OPT_BASE - 1)
+#define OPT_AS	 (OPT_BASE - 2)
+#define OPT_JSON (OPT_BASE - 3)
+
+static int
+opt_index(const struct tc_args *a, const char *name)
+{
+	int i;
+
+	for (i = 0; a->opts != NULL && a->opts[i].name != NULL; i++)
+		if (strcmp(a->opts[i].name, name) == 0)
+			return i;
+	fprintf(stderr, "%s %s: internal error: option '--%s' not declared\n",
+	    progname, cmdname, name);
+	abort();
+}
+
+const char *
+tc_args_get(const struct tc_args *a, const char *name)
+{
+	int o = opt_index(a, name), i;
+
+	for (i = a->n - 1; i >= 0; i--)
+		if (a->given[i].opt == o)
+			return a->given[i].value;
+	return NULL;
+}
+
+int
+tc_args_has(const struct tc_args *a, const char *name)
+{
+	int o = opt_index(a, name), i, n = 0;
+
+	for (i = 0; i < a->n; i++)
+		n += a->given[i].opt == o;
+	return n;
+}
+
+const char *
+tc_args_next(const struct tc_args *a, const char *name, int *cursor)
+{
+	int o = opt_index(a, name);
+
+	for (; *cursor < a->n; (*cursor)++)
+		if (a->given[*cursor].opt == o)
+			return a->given[(*cursor)++].value;
+	return NULL;
+}
+
+/*
+ * The usage error for what getopt_long returned as c. An unknown option is
+ * named without any "=value", which may be a mistyped secret.
+ */
+static int
+bad_option(int c, char **argv, const struct option *lo)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "?";
+	int i;
+
+	for (i = 0; optopt != 0 && lo[i].name != NULL; i++) {
+		if (lo[i].val != optopt)
+			continue;
+		if (c == ':')
+			return tc_cli_usage(
+			    "option '--%s' needs a value", lo[i].name);
+		return tc_cli_usage("option '--%s' takes no value", lo[i].name);
+	}
+	if (optopt != 0 && optopt < OPT_HOME)
+		return tc_cli_usage("unknown option '-%c'", optopt);
+	return tc_cli_usage(
+	    "unknown option '%.*s'", (int)strcspn(arg, "="), arg);
+}
+
+/*
+ * In a test build, a --help page must name every option the command
+ * declares ("--name"), so that the page and the table cannot drift apart:
+ * tests/integration/080-help.sh asks every command for its page. Returns
+ * the number of options missing from the page (each said on stderr).
+ */
+static int
+help_names_options(const struct tc_cmd *cmd)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} common[] = {
+		{ TC_CMD_HOME, "home" },
+		{ TC_CMD_AS, "as" },
+		{ TC_CMD_JSON, "json" },
+	};
+	char want[80];
+	int i, missing = 0;
+
+	if (!tc_cli_test_build())
+		return 0;
+	for (i = 0; i < 3; i++) {
+		snprintf(want, sizeof(want), "--%s", common[i].name);
+		if ((cmd->common & common[i].bit) &&
+		    strstr(cmd->help, want) == NULL) {
+			fprintf(stderr, "%s %s: the page does not name %s\n",
+			    progname, cmd->name, want);
+			missing++;
+		}
+	}
+	for (i = 0; cmd->opts != NULL && cmd->opts[i].name != NULL; i++) {
+		snprintf(want, sizeof(want), "--%s", cmd->opts[i].name);
+		if (cmd->opts[i].refusal == NULL &&
+		    strstr(cmd->help, want) == NULL) {
+			fprintf(stderr, "%s %s: the page does not name %s\n",
+			    progname, cmd->name, want);
+			missing++;
+		}
+	}
+	return missing;
+}
+
+static int
+parse_declared(const struct tc_cmd *cmd, int argc, char **argv,
+    struct tc_args *a /* OUT */)
+{
+	struct option lo[TC_ARGS_MAX + 4];
+	int n = 0, i, c;
+
+	memset(a, 0, sizeof(*a));
+	a->opts = cmd->opts;
+	if (cmd->common & TC_CMD_HOME)
+		lo[n++] = (struct option){ "home", required_argument, NULL,
+			OPT_HOME };
+	if (cmd->common & TC_CMD_AS)
+		lo[n++] =
+		    (struct option){ "as", required_argument, NULL, OPT_AS };
+	if (cmd->common & TC_CMD_JSON)
+		lo[n++] =
+		    (struct option){ "json", no_argument, NULL, OPT_JSON };
+	for (i = 0; cmd->opts != NULL && cmd->opts[i].name != NULL; i++) {
+		if (n >= TC_ARGS_MAX) {
+			fprintf(stderr,
+			    "%s %s: internal error: too many options\n",
+			    progname, cmdname);
+			abort();
+		}
+		lo[n++] = (struct option){ cmd->opts[i].name,
+			cmd->opts[i].kind == TC_OPT_FLAG ? no_argument
+							 : required_argument,
+			NULL, OPT_BASE + i };
+	}
+	lo[n] = (struct option){ NULL, 0, NULL, 0 };
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+		switch (c) {
+		case OPT_HOME:
+			a->home = optarg;
+			break;
+		case OPT_AS:
+			a->as = optarg;
+			break;
+		case OPT_JSON:
+			a->json = 1;
+			break;
+		case ':':
+		case '?':
+			return bad_option(c, argv, lo);
+		default:
+			if (cmd->opts[c - OPT_BASE].refusal != NULL)
+				return tc_cli_usage(
+				    "%s", cmd->opts[c - OPT_BASE].refusal);
+			if (a->n >= TC_ARGS_MAX)
+				return tc_cli_usage("too many options");
+			a->given[a->n].opt = c - OPT_BASE;
+			a->given[a->n].value =
+			    cmd->opts[c - OPT_BASE].kind == TC_OPT_FLAG
+			    ? NULL
+			    : optarg;
+			a->n++;
+			break;
+		}
+	}
+	a->argc = argc - optind;
+	a->argv = argv + optind;
+	return TC_EXIT_OK;
+}
+
 static int
 is_help(const char *a)
 {
@@ -273,8 +465,9 @@ tc_cli_main(const char *prog, const char *prog_help,
     const struct tc_cmd *const *cmds, int argc, char **argv)
 {
 	static char namebuf[64];
+	static struct tc_args args;
 	const struct tc_cmd *cmd;
-	int words, i;
+	int words, i, status;
 
 	progname = prog;
 	progname_set = 1;
@@ -307,7 +500,7 @@ tc_cli_main(const char *prog, const char *prog_help,
 			return tc_cli_usage("unknown command '%s'", argv[2]);
 		}
 		fputs(cmd->help, stdout);
-		return TC_EXIT_OK;
+		return help_names_options(cmd) ? TC_EXIT_INTERNAL : TC_EXIT_OK;
 	}
 	if ((cmd = find(cmds, argc - 1, argv + 1, &words)) == NULL) {
 		if (argv[1][0] != '-' &&
@@ -323,7 +516,8 @@ tc_cli_main(const char *prog, const char *prog_help,
 			break;
 		if (is_help(argv[i])) {
 			fputs(cmd->help, stdout);
-			return TC_EXIT_OK;
+			return help_names_options(cmd) ? TC_EXIT_INTERNAL
+						       : TC_EXIT_OK;
 		}
 	}
 	/* The command sees its own name as argv[0], as getopt expects. */
@@ -331,5 +525,10 @@ tc_cli_main(const char *prog, const char *prog_help,
 	argc -= words;
 	snprintf(namebuf, sizeof(namebuf), "%s", cmd->name);
 	argv[0] = namebuf;
-	return cmd->exec(argc, argv);
+	if (cmd->argcheck != NULL &&
+	    (status = cmd->argcheck(argc, argv)) != TC_EXIT_OK)
+		return status;
+	if ((status = parse_declared(cmd, argc, argv, &args)) != TC_EXIT_OK)
+		return status;
+	return cmd->run(&args);
 }

@@ -22,15 +22,96 @@
 #define TC_EXIT_ENV	 3
 #define TC_EXIT_INTERNAL 4
 
+/*
+ * One option of a command, declared in the command's table (tmux's
+ * cmd_entry args, git's parse-options.h). The dispatcher parses argv once
+ * with these (tc_cli_main); the command reads the result from struct
+ * tc_args. Only long options exist ("--name" and "--name=value"; unique
+ * abbreviations are taken, as getopt_long takes them).
+ */
+enum tc_opt_kind {
+	TC_OPT_FLAG,  /* no value: tc_args_has counts it */
+	TC_OPT_VALUE, /* one value: the last one given wins */
+	TC_OPT_LIST,  /* a value each time: tc_args_next walks them in order */
+};
+
+struct tc_opt {
+	const char *name; /* without the "--"; NULL ends a table */
+	enum tc_opt_kind kind;
+	/*
+	 * When set, the option is declared only to be refused with this
+	 * usage error ("suspend takes --reason, not --note"), which says
+	 * more than "unknown option"; the page need not name it.
+	 */
+	const char *refusal;
+};
+
+/* The options every command may declare by a bit, handled centrally. */
+#define TC_CMD_HOME (1u << 0) /* --home DIR, into tc_args.home */
+#define TC_CMD_AS   (1u << 1) /* --as NAME, into tc_args.as */
+#define TC_CMD_JSON (1u << 2) /* --json, into tc_args.json */
+
+/* At most this many options in argv (more is a usage error). */
+#define TC_ARGS_MAX 256
+
+/*
+ * What the dispatcher parsed for a command: the
+ * common options, the operands (argv without the command's words and the
+ * options; argv[argc] is NULL) and every option given, in argv order.
+ */
+struct tc_args {
+	const char *home; /* --home, or NULL */
+	const char *as;	  /* --as, or NULL */
+	int json;	  /* --json given */
+	int argc;	  /* operands */
+	char **argv;
+	/* Private to common/cli.c. */
+	const struct tc_opt *opts;
+	int n;
+	struct {
+		int opt; /* index into opts */
+		const char *value;
+	} given[TC_ARGS_MAX];
+};
+
 struct tc_cmd {
 	const char *name; /* "id-check", or "audit verify" for a nested one */
 	const char *summary; /* one line for the command list */
-	const char *
-	    help; /* man-style page: SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES */
-	int (*exec)(int argc,
-	    char **
-		argv); /* argv[0] is the command name; returns an exit status */
+	/* man-style page: SYNOPSIS, DESCRIPTION, OPTIONS, EXIT STATUS, EXAMPLES */
+	const char *help;
+	/*
+	 * The dispatcher parses the command's options (common, a set of
+	 * TC_CMD_* bits, and opts, ended by { NULL }) and answers an
+	 * unknown option or a missing value with a usage error (exit 2)
+	 * before run is called.
+	 */
+	unsigned common;
+	const struct tc_opt *opts;
+	/*
+	 * Called with the command's argv before its options are parsed, to
+	 * refuse arguments that must never be typed (a passphrase); returns
+	 * an exit status. May be NULL.
+	 */
+	int (*argcheck)(int argc, char **argv);
+	int (*run)(const struct tc_args *a); /* returns an exit status */
 };
+
+/*
+ * The value of option name (declared in the command's opts; a name not
+ * declared there is a programmer error and aborts): the last one given,
+ * or NULL when it was not given.
+ */
+const char *tc_args_get(const struct tc_args *a, const char *name);
+
+/* How many times option name was given (0 when not). */
+int tc_args_has(const struct tc_args *a, const char *name);
+
+/*
+ * Walks the values of a TC_OPT_LIST option in argv order: start with
+ * *cursor = 0; returns NULL after the last.
+ */
+const char *tc_args_next(
+    const struct tc_args *a, const char *name, int *cursor /* IN/OUT */);
 
 /*
  * Runs the subcommand named by argv[1] (a command may take two words, like

@@ -24,92 +24,6 @@
 #include "tcard/err.h"
 
 int
-tc_ac_open(
-    struct tc_ac *s, const char *home_opt, const char *as, unsigned roles)
-{
-	char path[4200], err[512] = "";
-	const char *home;
-	time_t now;
-	int r, status;
-
-	memset(s, 0, sizeof(*s));
-	s->roles = roles;
-	if ((home = tc_cli_home(home_opt)) == NULL)
-		return TC_EXIT_USAGE;
-	snprintf(s->home, sizeof(s->home), "%s", home);
-	if ((now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
-	if ((status = tc_issuer_open(home, NULL, &s->reg, 0)) != TC_EXIT_OK)
-		return status;
-	if ((status = tc_issuer_programmes(home, &s->progs)) != TC_EXIT_OK)
-		goto fail;
-	snprintf(path, sizeof(path), "%s/%s", home, TC_AC_HOLIDAYS_FILE);
-	if ((r = tc_workdays_load(&s->wd, path, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "holidays", err);
-		if (status == TC_EXIT_REFUSED)
-			status = TC_EXIT_ENV;
-		goto fail;
-	}
-	if (as != NULL) {
-		if ((status = tc_issuer_authenticate(
-			 s->reg, as, roles, &s->op)) != TC_EXIT_OK)
-			goto fail;
-		s->authed = 1;
-	}
-	s->c.reg = s->reg;
-	s->c.programmes = s->progs;
-	s->c.workdays = s->wd;
-	s->c.operator_name = s->authed ? s->op.name : "system";
-	s->c.now = now;
-	return TC_EXIT_OK;
-fail:
-	tc_ac_close(s);
-	return status;
-}
-
-void
-tc_ac_close(struct tc_ac *s)
-{
-	tc_registry_close(s->reg);
-	tc_programme_set_free(s->progs);
-	tc_workdays_free(s->wd);
-	s->reg = NULL;
-	s->progs = NULL;
-	s->wd = NULL;
-}
-
-int
-tc_ac_begin(struct tc_ac *s)
-{
-	char err[512] = "";
-	int r, status;
-
-	if ((r = tc_registry_begin(s->reg, err, sizeof(err))) != 0)
-		return tc_cli_fail(r, "registry", err);
-	if (s->authed &&
-	    (status = tc_issuer_operator_recheck(s->reg, &s->op, s->roles)) !=
-		TC_EXIT_OK) {
-		tc_registry_rollback(s->reg);
-		return status;
-	}
-	return TC_EXIT_OK;
-}
-
-int
-tc_ac_end(struct tc_ac *s, int r, const char *what, const char *err)
-{
-	char cerr[512] = "";
-
-	if (r != 0) {
-		tc_registry_rollback(s->reg);
-		return tc_cli_fail(r, what, err);
-	}
-	if ((r = tc_registry_commit(s->reg, cerr, sizeof(cerr))) != 0)
-		return tc_cli_fail(r, "commit", cerr);
-	return TC_EXIT_OK;
-}
-
-int
 tc_ac_app_id(const char *s, int64_t *id)
 {
 	char *end;
@@ -130,7 +44,7 @@ tc_ac_app_id(const char *s, int64_t *id)
 }
 
 int
-tc_ac_card(struct tc_ac *s, const char *text, struct tc_card *card)
+tc_ac_card(struct tc_session *s, const char *text, struct tc_card *card)
 {
 	char region[7], norm[17], err[512] = "", *end;
 	uint64_t serial;
@@ -343,7 +257,7 @@ resolve_photos(json_t *secs, const struct tc_programme *p, const char *dir)
 }
 
 static int
-merge_file(struct tc_ac *s, const char *path, json_t *root)
+merge_file(struct tc_session *s, const char *path, json_t *root)
 {
 	struct tc_buf b;
 	json_error_t jerr;
@@ -442,7 +356,7 @@ set_field(json_t *root, const char *spec)
 }
 
 int
-tc_ac_build(struct tc_ac *s, const struct tc_ac_form_opts *o, json_t *root)
+tc_ac_build(struct tc_session *s, const struct tc_ac_form_opts *o, json_t *root)
 {
 	json_t *app, *emp, *exc;
 	char guard[64];
@@ -494,7 +408,7 @@ tc_ac_build(struct tc_ac *s, const struct tc_ac_form_opts *o, json_t *root)
 }
 
 int
-tc_ac_parse(struct tc_ac *s, json_t *root, struct tc_app_form *f)
+tc_ac_parse(struct tc_session *s, json_t *root, struct tc_app_form *f)
 {
 	char *text, err[1024] = "";
 	int r;
@@ -512,7 +426,7 @@ tc_ac_parse(struct tc_ac *s, json_t *root, struct tc_app_form *f)
 
 /* Attaches one file. */
 static int
-attach_one(struct tc_ac *s, int64_t id, enum tc_att_kind kind,
+attach_one(struct tc_session *s, int64_t id, enum tc_att_kind kind,
     const char *material, const char *path)
 {
 	struct tc_buf b;
@@ -547,7 +461,7 @@ has_material(const struct tc_programme *p, const char *id)
 }
 
 int
-tc_ac_attach_all(struct tc_ac *s, int64_t id, const struct tc_programme *p,
+tc_ac_attach_all(struct tc_session *s, int64_t id, const struct tc_programme *p,
     const struct tc_app_form *f, const struct tc_ac_form_opts *o)
 {
 	enum tc_att_kind kind;
@@ -607,7 +521,7 @@ tc_ac_time(time_t t, char out[32])
 }
 
 void
-tc_ac_step(struct tc_ac *s, const struct tc_app *a, const char **step,
+tc_ac_step(struct tc_session *s, const struct tc_app *a, const char **step,
     const char **names_zh, const char **role)
 {
 	const struct tc_programme *p;
@@ -629,7 +543,7 @@ tc_ac_step(struct tc_ac *s, const struct tc_app *a, const char **step,
 }
 
 json_t *
-tc_ac_app_json(struct tc_ac *s, const struct tc_app *a)
+tc_ac_app_json(struct tc_session *s, const struct tc_app *a)
 {
 	const char *step, *zh, *role;
 	char t1[32], t2[32];
@@ -670,7 +584,7 @@ tc_ac_app_json(struct tc_ac *s, const struct tc_app *a)
 }
 
 void
-tc_ac_print_status(struct tc_ac *s, int64_t id, const char *verb)
+tc_ac_print_status(struct tc_session *s, int64_t id, const char *verb)
 {
 	const char *step, *zh, *role;
 	struct tc_app a;
@@ -696,82 +610,50 @@ tc_ac_print_status(struct tc_ac *s, int64_t id, const char *verb)
 	tc_app_release(&a);
 }
 
-int
-tc_ac_form_option(int ch, const char *arg, struct tc_ac_form_opts *o,
-    const char **id_opt, const char **id_env)
+/* Adds every value of the list option name to list. */
+static int
+form_list(const struct tc_args *a, const char *name, const char **list,
+    size_t *n, const char *opt)
 {
-	char *end;
-	long v;
+	const char *v;
+	int cursor = 0, status;
 
-	switch (ch) {
-	case TC_AC_O_FROM:
-		o->from = arg;
-		break;
-	case TC_AC_O_PROGRAMME:
-		o->programme = arg;
-		break;
-	case TC_AC_O_TIER:
-		o->tier = arg;
-		break;
-	case TC_AC_O_CLAUSE:
-		o->clause = arg;
-		break;
-	case TC_AC_O_ROUTE:
-		o->route = arg;
-		break;
-	case TC_AC_O_NAME:
-		o->name = arg;
-		break;
-	case TC_AC_O_ID_TYPE:
-		o->id_type = arg;
-		break;
-	case TC_AC_O_ID:
-		*id_opt = arg;
-		break;
-	case TC_AC_O_ID_ENV:
-		*id_env = arg;
-		break;
-	case TC_AC_O_SEX:
-		o->sex = arg;
-		break;
-	case TC_AC_O_BIRTH:
-		o->birth_date = arg;
-		break;
-	case TC_AC_O_RETIRE:
-		v = strtol(arg, &end, 10);
-		if (*end != '\0' || (v != 50 && v != 55 && v != 60))
-			return tc_cli_usage(
-			    "--retirement-age is 50, 55 or 60, not '%s'", arg);
-		o->retirement_age = (int)v;
-		break;
-	case TC_AC_O_EMPLOYER:
-		o->employer = arg;
-		break;
-	case TC_AC_O_CODE:
-		o->employer_code = arg;
-		break;
-	case TC_AC_O_CATEGORY:
-		o->employer_category = arg;
-		break;
-	case TC_AC_O_WORK:
-		o->work_type = arg;
-		break;
-	case TC_AC_O_FIELD:
-		return tc_ac_list_add(o->fields, &o->n_fields, arg, "--field");
-	case TC_AC_O_ATTACH:
-		return tc_ac_list_add(
-		    o->attaches, &o->n_attaches, arg, "--attach");
-	case TC_AC_O_PHOTO:
-		o->photo = arg;
-		break;
-	case TC_AC_O_EXCEPTION:
-		return tc_ac_list_add(
-		    o->exceptions, &o->n_exceptions, arg, "--exception");
-	case TC_AC_O_PLEDGE:
-		o->accept_pledge = 1;
-		break;
-	default:
-		return -1;
-	}
+	while ((v = tc_args_next(a, name, &cursor)) != NULL)
+		if ((status = tc_ac_list_add(list, n, v, opt)) != TC_EXIT_OK)
+			return status;
+	return TC_EXIT_OK;
+}
+
+int
+tc_ac_form_args(const struct tc_args *a, int identity,
+    struct tc_ac_form_opts *o, const char **id_opt, const char **id_env)
+{
+	int status;
+
+	o->from = tc_args_get(a, "from");
+	o->photo = tc_args_get(a, "photo");
+	o->accept_pledge = tc_args_has(a, "accept-pledge") > 0;
+	o->employer = tc_args_get(a, "employer");
+	o->employer_code = tc_args_get(a, "employer-code");
+	o->employer_category = tc_args_get(a, "employer-category");
+	if ((status = form_list(a, "field", o->fields, &o->n_fields,
+		 "--field")) != TC_EXIT_OK ||
+	    (status = form_list(a, "attach", o->attaches, &o->n_attaches,
+		 "--attach")) != TC_EXIT_OK ||
+	    (status = form_list(a, "exception", o->exceptions, &o->n_exceptions,
+		 "--exception")) != TC_EXIT_OK)
+		return status;
+	if (!identity)
+		return TC_EXIT_OK;
+	o->programme = tc_args_get(a, "programme");
+	o->tier = tc_args_get(a, "tier");
+	o->clause = tc_args_get(a, "clause");
+	o->route = tc_args_get(a, "route");
+	o->name = tc_args_get(a, "name");
+	o->id_type = tc_args_get(a, "id-type");
+	o->sex = tc_args_get(a, "sex");
+	o->birth_date = tc_args_get(a, "birth-date");
+	*id_opt = tc_args_get(a, "id");
+	*id_env = tc_args_get(a, "id-env");
 	return TC_EXIT_OK;
 }

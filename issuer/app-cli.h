@@ -2,8 +2,8 @@
 /*
  * What the application commands of tcard-issuer share (cmd-apply.c,
  * cmd-submit.c, cmd-review.c, cmd-applications.c, cmd-issue.c,
- * cmd-upgrade.c, cmd-blacklist.c): opening the home with its programmes and
- * holidays file, authenticating the acting operator, reading files and ID
+ * cmd-upgrade.c, cmd-blacklist.c), which open a struct tc_session with
+ * its holidays file (session.h): reading files and ID
  * numbers without putting them on the command line, building an
  * application file from options, attaching files, and printing
  * applications. Every function prints its failures and returns an exit
@@ -18,15 +18,14 @@
 
 #include <jansson.h>
 
+#include "cli.h"
+#include "session.h"
 #include "tcard/application.h"
 #include "tcard/buf.h"
 #include "tcard/operator.h"
 #include "tcard/programme.h"
 #include "tcard/registry.h"
 #include "tcard/workday.h"
-
-/* The holidays file inside HOME. */
-#define TC_AC_HOLIDAYS_FILE "holidays.txt"
 
 /* The ENVIRONMENT and EXIT STATUS sections of the pages. */
 #define TC_AC_ENV                                                                  \
@@ -51,38 +50,6 @@
  */
 #define TC_AC_READ_ROLES (TC_ROLE_ALL & ~TC_ROLE_BIT(TC_ROLE_ADMIN))
 
-/* One command's session. */
-struct tc_ac {
-	struct tc_registry *reg;
-	struct tc_programme_set *progs;
-	struct tc_workdays *wd;
-	struct tc_operator op; /* after authentication */
-	unsigned roles;	       /* the roles the command needs (0: any) */
-	int authed;
-	struct tc_app_ctx c; /* reg, programmes, workdays, operator, now */
-	char home[4096];
-};
-
-/*
- * Opens the home (home_opt or $TCARD_HOME): registry, programmes,
- * HOME/holidays.txt when present, the clock. With as != NULL the operator
- * is authenticated (passphrase from $TCARD_PASSPHRASE or a prompt) and
- * must hold one of roles (0: any role). Returns an exit status; on
- * failure everything is closed again.
- */
-int tc_ac_open(
-    struct tc_ac *s, const char *home_opt, const char *as, unsigned roles);
-void tc_ac_close(struct tc_ac *s);
-
-/* Begins a transaction and re-checks the operator. An exit status. */
-int tc_ac_begin(struct tc_ac *s);
-
-/*
- * Ends the transaction begun by tc_ac_begin: commits when r is 0, else
- * rolls back and prints "what: err". Returns the exit status.
- */
-int tc_ac_end(struct tc_ac *s, int r, const char *what, const char *err);
-
 /* Parses an application id ("12" or "application:12"). 0 or -1. */
 int tc_ac_app_id(const char *s, int64_t *id /* OUT */);
 
@@ -90,7 +57,7 @@ int tc_ac_app_id(const char *s, int64_t *id /* OUT */);
  * Finds a card from what was typed: a 16-digit card number (any usual
  * spelling) or a serial. Prints and returns an exit status.
  */
-int tc_ac_card(struct tc_ac *s, const char *text, struct tc_card *card);
+int tc_ac_card(struct tc_session *s, const char *text, struct tc_card *card);
 
 /*
  * Reads a whole file of at most max bytes into out (initialised by the
@@ -132,68 +99,43 @@ struct tc_ac_form_opts {
 	int accept_pledge;
 };
 
-/* Long options shared by apply, submit, upgrade and convert. */
-enum {
-	TC_AC_O_FROM = 1000,
-	TC_AC_O_PROGRAMME,
-	TC_AC_O_TIER,
-	TC_AC_O_CLAUSE,
-	TC_AC_O_ROUTE,
-	TC_AC_O_NAME,
-	TC_AC_O_ID_TYPE,
-	TC_AC_O_ID,
-	TC_AC_O_ID_ENV,
-	TC_AC_O_SEX,
-	TC_AC_O_BIRTH,
-	TC_AC_O_RETIRE,
-	TC_AC_O_EMPLOYER,
-	TC_AC_O_CODE,
-	TC_AC_O_CATEGORY,
-	TC_AC_O_WORK,
-	TC_AC_O_FIELD,
-	TC_AC_O_ATTACH,
-	TC_AC_O_PHOTO,
-	TC_AC_O_EXCEPTION,
-	TC_AC_O_PLEDGE,
-};
-
-/* The form options as struct option entries (apply takes all). */
-#define TC_AC_ATTACH_OPTIONS                                                   \
-	{ "from", required_argument, NULL, TC_AC_O_FROM },                     \
-	    { "field", required_argument, NULL, TC_AC_O_FIELD },               \
-	    { "attach", required_argument, NULL, TC_AC_O_ATTACH },             \
-	    { "photo", required_argument, NULL, TC_AC_O_PHOTO },               \
-	    { "exception", required_argument, NULL, TC_AC_O_EXCEPTION },       \
-	    { "accept-pledge", no_argument, NULL, TC_AC_O_PLEDGE },            \
-	    { "employer", required_argument, NULL, TC_AC_O_EMPLOYER },         \
-	    { "employer-code", required_argument, NULL, TC_AC_O_CODE },        \
-	    { "employer-category", required_argument, NULL,                    \
-		    TC_AC_O_CATEGORY },                                        \
-	{                                                                      \
-		"work-type", required_argument, NULL, TC_AC_O_WORK             \
-	}
-#define TC_AC_IDENTITY_OPTIONS                                                 \
-	{ "programme", required_argument, NULL, TC_AC_O_PROGRAMME },           \
-	    { "tier", required_argument, NULL, TC_AC_O_TIER },                 \
-	    { "clause", required_argument, NULL, TC_AC_O_CLAUSE },             \
-	    { "route", required_argument, NULL, TC_AC_O_ROUTE },               \
-	    { "name", required_argument, NULL, TC_AC_O_NAME },                 \
-	    { "id-type", required_argument, NULL, TC_AC_O_ID_TYPE },           \
-	    { "id", required_argument, NULL, TC_AC_O_ID },                     \
-	    { "id-env", required_argument, NULL, TC_AC_O_ID_ENV },             \
-	    { "sex", required_argument, NULL, TC_AC_O_SEX },                   \
-	    { "birth-date", required_argument, NULL, TC_AC_O_BIRTH },          \
-	{                                                                      \
-		"retirement-age", required_argument, NULL, TC_AC_O_RETIRE      \
-	}
+/*
+ * The form options as struct tc_opt entries, for the commands' tables
+ * (apply takes both sets; submit, upgrade and convert the attach set).
+ */
+/* clang-format off */
+#define TC_AC_ATTACH_OPTS \
+	{ "from", TC_OPT_VALUE, NULL }, \
+	{ "field", TC_OPT_LIST, NULL }, \
+	{ "attach", TC_OPT_LIST, NULL }, \
+	{ "photo", TC_OPT_VALUE, NULL }, \
+	{ "exception", TC_OPT_LIST, NULL }, \
+	{ "accept-pledge", TC_OPT_FLAG, NULL }, \
+	{ "employer", TC_OPT_VALUE, NULL }, \
+	{ "employer-code", TC_OPT_VALUE, NULL }, \
+	{ "employer-category", TC_OPT_VALUE, NULL }
+#define TC_AC_IDENTITY_OPTS \
+	{ "programme", TC_OPT_VALUE, NULL }, \
+	{ "tier", TC_OPT_VALUE, NULL }, \
+	{ "clause", TC_OPT_VALUE, NULL }, \
+	{ "route", TC_OPT_VALUE, NULL }, \
+	{ "name", TC_OPT_VALUE, NULL }, \
+	{ "id-type", TC_OPT_VALUE, NULL }, \
+	{ "id", TC_OPT_VALUE, NULL }, \
+	{ "id-env", TC_OPT_VALUE, NULL }, \
+	{ "sex", TC_OPT_VALUE, NULL }, \
+	{ "birth-date", TC_OPT_VALUE, NULL }
+/* clang-format on */
 
 /*
- * Handles one of the options above. Returns -1 when ch is not one of
- * them, else an exit status (TC_EXIT_OK or a usage error). --id and
- * --id-env are stored in *id_opt and *id_env.
+ * Reads the TC_AC_ATTACH_OPTS given into o (the lists in the order
+ * given); with identity also the TC_AC_IDENTITY_OPTS, --id and --id-env
+ * into *id_opt and *id_env. Returns an exit status (a usage error when a
+ * list is too long).
  */
-int tc_ac_form_option(int ch, const char *arg, struct tc_ac_form_opts *o,
-    const char **id_opt, const char **id_env);
+int tc_ac_form_args(const struct tc_args *a, int identity,
+    struct tc_ac_form_opts *o /* OUT */, const char **id_opt /* OUT */,
+    const char **id_env /* OUT */);
 
 /* The OPTIONS text of the form options, for the pages. */
 #define TC_AC_FORM_HELP                                                           \
@@ -240,22 +182,24 @@ int tc_ac_form_option(int ch, const char *arg, struct tc_ac_form_opts *o,
  * in the file are resolved relative to its directory. Returns an exit
  * status.
  */
-int tc_ac_build(struct tc_ac *s, const struct tc_ac_form_opts *o, json_t *root);
+int tc_ac_build(
+    struct tc_session *s, const struct tc_ac_form_opts *o, json_t *root);
 
 /*
  * Parses root as an application file (tc_app_form_parse). The text is
  * wiped after use. Returns an exit status (1 with the message when the
  * form is refused).
  */
-int tc_ac_parse(struct tc_ac *s, json_t *root, struct tc_app_form *f);
+int tc_ac_parse(struct tc_session *s, json_t *root, struct tc_app_form *f);
 
 /*
  * Attaches the files the form names (f->files), the --photo and the
  * --attach options to application id, inside the open transaction.
  * Returns an exit status (the transaction is then to be rolled back).
  */
-int tc_ac_attach_all(struct tc_ac *s, int64_t id, const struct tc_programme *p,
-    const struct tc_app_form *f, const struct tc_ac_form_opts *o);
+int tc_ac_attach_all(struct tc_session *s, int64_t id,
+    const struct tc_programme *p, const struct tc_app_form *f,
+    const struct tc_ac_form_opts *o);
 
 /* Adds a --field, --attach or --exception value to a list (usage check). */
 int tc_ac_list_add(
@@ -267,16 +211,16 @@ void tc_ac_time(time_t t, char out[32]);
 /*
  * The current step of a: its id, kind name, role name; "" when none.
  */
-void tc_ac_step(struct tc_ac *s, const struct tc_app *a, const char **step,
+void tc_ac_step(struct tc_session *s, const struct tc_app *a, const char **step,
     const char **names_zh, const char **role);
 
 /* A JSON object describing a for listings (no ID number; masked only). */
-json_t *tc_ac_app_json(struct tc_ac *s, const struct tc_app *a);
+json_t *tc_ac_app_json(struct tc_session *s, const struct tc_app *a);
 
 /*
  * Prints "application N: STATE, step STEP (NAME), ROLE, deadline DATE" on
  * stdout after an action.
  */
-void tc_ac_print_status(struct tc_ac *s, int64_t id, const char *verb);
+void tc_ac_print_status(struct tc_session *s, int64_t id, const char *verb);
 
 #endif

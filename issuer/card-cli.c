@@ -6,7 +6,6 @@
  * results. src/registry/lifecycle.c holds the rules; this file only calls and
  * reports.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,84 +22,8 @@
 #include "tcard/lifecycle.h"
 #include "tcard/registry.h"
 
-int
-tc_lc_getopt_start(int argc, char **argv)
-{
-	optind = 1;
-	opterr = 0;
-	return tc_issuer_refuse_secret_args(argc, argv);
-}
-
-int
-tc_lc_open(struct tc_lc_session *s, const char *home_opt, const char *as,
-    int need_auth, unsigned roles)
-{
-	const char *home;
-	int status;
-
-	memset(s, 0, sizeof(*s));
-	s->roles = roles;
-	if ((home = tc_cli_home(home_opt)) == NULL)
-		return TC_EXIT_USAGE;
-	snprintf(s->home, sizeof(s->home), "%s", home);
-	if ((s->now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
-	if (need_auth && (as == NULL || *as == '\0'))
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_issuer_open(home, NULL, &s->reg, 0)) != TC_EXIT_OK)
-		return status;
-	if ((status = tc_issuer_programmes(home, &s->progs)) != TC_EXIT_OK)
-		goto fail;
-	if (need_auth &&
-	    (status = tc_issuer_authenticate(s->reg, as, roles, &s->op)) !=
-		TC_EXIT_OK)
-		goto fail;
-	return TC_EXIT_OK;
-fail:
-	tc_lc_close(s);
-	return status;
-}
-
-void
-tc_lc_close(struct tc_lc_session *s)
-{
-	tc_registry_close(s->reg);
-	tc_programme_set_free(s->progs);
-	s->reg = NULL;
-	s->progs = NULL;
-}
-
-int
-tc_lc_begin(struct tc_lc_session *s)
-{
-	char err[512] = "";
-	int r, status;
-
-	if ((r = tc_registry_begin(s->reg, err, sizeof(err))) != 0)
-		return tc_cli_fail(r, "registry", err);
-	if ((status = tc_issuer_operator_recheck(s->reg, &s->op, s->roles)) !=
-	    TC_EXIT_OK)
-		tc_registry_rollback(s->reg);
-	return status;
-}
-
-int
-tc_lc_end(struct tc_lc_session *s, int r, const char *what, const char *err)
-{
-	char cerr[512] = "";
-
-	if (r != 0) {
-		tc_registry_rollback(s->reg);
-		return tc_cli_fail(r, what, err);
-	}
-	if ((r = tc_registry_commit(s->reg, cerr, sizeof(cerr))) != 0)
-		return tc_cli_fail(r, "commit", cerr);
-	return TC_EXIT_OK;
-}
-
 struct tc_lifecycle
-tc_lc_ctx(const struct tc_lc_session *s)
+tc_lc_ctx(const struct tc_session *s)
 {
 	struct tc_lifecycle lc;
 
@@ -112,7 +35,7 @@ tc_lc_ctx(const struct tc_lc_session *s)
 }
 
 int
-tc_lc_card(struct tc_lc_session *s, const char *text, struct tc_card_state *c)
+tc_lc_card(struct tc_session *s, const char *text, struct tc_card_state *c)
 {
 	char err[512] = "";
 	int r;
@@ -145,7 +68,7 @@ tc_lc_print_clean(FILE *f, const char *s)
 }
 
 int
-tc_lc_report(struct tc_lc_session *s, const char *action,
+tc_lc_report(struct tc_session *s, const char *action,
     const struct tc_lifecycle_result *res, int json, const char *text)
 {
 	struct tc_card_state c, m;

@@ -2,9 +2,9 @@
 /*
  * What the card lifecycle commands of tcard-issuer share (cmd-renew.c,
  * cmd-change.c, cmd-reissue.c, cmd-suspend.c, cmd-revoke.c, cmd-subcard.c,
- * cmd-cards.c, cmd-expire.c): opening the home with its programmes,
- * authenticating the acting operator, running one library action in a
- * transaction, finding a card from what was typed, and printing dates,
+ * cmd-cards.c, cmd-expire.c), which open a struct tc_session (session.h):
+ * the lifecycle context of the session, finding a card from what was
+ * typed, and printing dates,
  * card numbers and results. The rules, who may act included, are
  * src/registry/lifecycle.c's. Every function prints its failures and returns
  * an exit status. docs/lifecycle.md describes the commands.
@@ -21,8 +21,10 @@
 #include "tcard/registry.h"
 #include "tcard/role.h"
 
+#include "session.h"
+
 /*
- * The roles tc_lc_open checks at sign-in. The lifecycle actions pass
+ * The roles tc_session_open checks at sign-in. The lifecycle actions pass
  * TC_LC_ROLES_ANY (authentication only): who may do what is the library's
  * decision (tc_lifecycle_may, include/tcard/lifecycle.h), so every front
  * end applies the same rules. The card face commands pass their own.
@@ -45,48 +47,15 @@
 	"    error; 3 environment (keys, registry, database, programme files);\n"    \
 	"    4 internal error. See docs/operations.md.\n"
 
-/* An open session of one command. */
-struct tc_lc_session {
-	struct tc_registry *reg;
-	struct tc_programme_set *progs;
-	struct tc_operator op; /* valid after authentication */
-	unsigned roles;	       /* the roles the command needs */
-	time_t now;
-	char home[4096];
-};
-
-/*
- * Opens the home given by home_opt or $TCARD_HOME: the registry, the
- * programmes and the clock; with need_auth authenticates the operator
- * and, when roles is not TC_LC_ROLES_ANY, checks that it holds one of
- * them. Returns an exit status;
- * on failure s is closed.
- */
-int tc_lc_open(struct tc_lc_session *s, const char *home_opt, const char *as,
-    int need_auth, unsigned roles);
-
-/* Closes what tc_lc_open opened. */
-void tc_lc_close(struct tc_lc_session *s);
-
-/* Begins a transaction and re-checks the operator. Returns an exit status. */
-int tc_lc_begin(struct tc_lc_session *s);
-
-/*
- * Ends the transaction: commits when r is 0, else rolls back and prints
- * "what: err". Returns an exit status.
- */
-int tc_lc_end(
-    struct tc_lc_session *s, int r, const char *what, const char *err);
-
 /* The struct tc_lifecycle of the session. */
-struct tc_lifecycle tc_lc_ctx(const struct tc_lc_session *s);
+struct tc_lifecycle tc_lc_ctx(const struct tc_session *s);
 
 /*
  * Finds the card typed as text (card number or serial) into *c. Returns
  * an exit status (1, printed, when there is no such card).
  */
-int tc_lc_card(struct tc_lc_session *s, const char *text,
-    struct tc_card_state *c /* OUT */);
+int tc_lc_card(
+    struct tc_session *s, const char *text, struct tc_card_state *c /* OUT */);
 
 /* "4401 0000 0000 0017". */
 void tc_lc_grouped(const char *card_no, char out[20] /* OUT */);
@@ -102,10 +71,7 @@ void tc_lc_print_clean(FILE *f, const char *s);
  * object {"action", "card", "serial", "status", "valid_to", ... } built
  * from the card as it is now. Returns an exit status.
  */
-int tc_lc_report(struct tc_lc_session *s, const char *action,
+int tc_lc_report(struct tc_session *s, const char *action,
     const struct tc_lifecycle_result *res, int json, const char *text);
-
-/* Common parsing helpers: refuses secret arguments and resets getopt. */
-int tc_lc_getopt_start(int argc, char **argv);
 
 #endif

@@ -6,7 +6,6 @@
  * (src/registry/application.c; docs/workflow.md). Only masked ID numbers are shown;
  * sex, birth date and form only to an operator who signs in (--as).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,7 +128,7 @@ clean(const char *s)
 }
 
 struct list_out {
-	struct tc_ac *s;
+	struct tc_session *s;
 	json_t *arr;
 	int failed;
 };
@@ -162,53 +161,34 @@ list_one(const struct tc_app *a, void *arg)
 	return 0;
 }
 
+static const struct tc_opt list_opts[] = {
+	{ "state", TC_OPT_VALUE, NULL },
+	{ "overdue", TC_OPT_FLAG, NULL },
+	{ "programme", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-list_exec(int argc, char **argv)
+list_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "state", required_argument, NULL, 's' },
-		{ "overdue", no_argument, NULL, 'o' },
-		{ "programme", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_app_filter flt;
 	struct list_out lo = { NULL, NULL, 0 };
-	struct tc_ac s;
-	const char *home = NULL;
+	struct tc_session s;
+	const char *home = a->home, *v;
 	char err[512] = "";
-	int ch, json = 0, status, r;
+	int json = a->json, status, r;
 
 	memset(&flt, 0, sizeof(flt));
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 's':
-			if (tc_app_state_parse(optarg, &flt.state) != 0)
-				return tc_cli_usage(
-				    "--state is draft, submitted, returned, rejected, approved, issued or withdrawn");
-			break;
-		case 'o':
-			flt.overdue = 1;
-			break;
-		case 'p':
-			flt.programme = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
-	if ((status = tc_ac_open(&s, home, NULL, 0)) != TC_EXIT_OK)
+	if ((v = tc_args_get(a, "state")) != NULL &&
+	    tc_app_state_parse(v, &flt.state) != 0)
+		return tc_cli_usage(
+		    "--state is draft, submitted, returned, rejected, approved, issued or withdrawn");
+	flt.overdue = tc_args_has(a, "overdue") > 0;
+	flt.programme = tc_args_get(a, "programme");
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
+	if ((status = tc_session_open(
+		 &s, home, NULL, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	flt.now = s.c.now;
 	lo.s = &s;
@@ -232,7 +212,7 @@ list_exec(int argc, char **argv)
 	}
 out:
 	json_decref(lo.arr);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -343,50 +323,26 @@ show_action(const struct tc_app_action *ac, void *arg)
 }
 
 static int
-show_exec(int argc, char **argv)
+show_run(const struct tc_args *args)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "as", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct show_out atts = { NULL, 0 }, steps = { NULL, 0 },
 			acts = { NULL, 0 };
-	struct tc_ac s;
+	struct tc_session s;
 	struct tc_app a;
-	const char *home = NULL, *as = NULL, *step, *zh, *role;
+	const char *home = args->home, *as = args->as, *step, *zh, *role;
 	char err[512] = "", t[32];
-	int ch, json = 0, status, r;
+	int json = args->json, status, r;
 	int64_t id;
 	json_t *o = NULL;
 
 	memset(&a, 0, sizeof(a));
-	optind = 1;
-	opterr = 0;
-	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind + 1 != argc || tc_ac_app_id(argv[optind], &id) != 0)
+	if (args->argc != 1 || tc_ac_app_id(args->argv[0], &id) != 0)
 		return tc_cli_usage("give one application number");
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: it shows the applicant's personal data, to an authenticated operator only");
-	if ((status = tc_ac_open(&s, home, as, TC_AC_READ_ROLES)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_AC_READ_ROLES,
+		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
 		status = tc_cli_fail(r, "application", err);
@@ -501,60 +457,42 @@ out:
 	json_decref(steps.arr);
 	json_decref(acts.arr);
 	tc_app_release(&a);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
+static const struct tc_opt withdraw_opts[] = {
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-withdraw_exec(int argc, char **argv)
+withdraw_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_ac s;
-	const char *home = NULL, *as = NULL, *reason = NULL;
+	struct tc_session s;
+	const char *home = a->home, *as = a->as;
+	const char *reason = tc_args_get(a, "reason");
 	char err[512] = "";
-	int ch, status, r;
+	int status, r;
 	int64_t id;
 
-	optind = 1;
-	opterr = 0;
-	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'r':
-			reason = optarg;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind + 1 != argc || tc_ac_app_id(argv[optind], &id) != 0)
+	if (a->argc != 1 || tc_ac_app_id(a->argv[0], &id) != 0)
 		return tc_cli_usage("give one application number");
 	if (reason == NULL)
 		return tc_cli_usage("--reason TEXT is needed");
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, TC_APP_INTAKE_ROLES)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_ac_begin(&s)) == TC_EXIT_OK) {
+	if ((status = tc_session_begin(&s)) == TC_EXIT_OK) {
 		r = tc_app_withdraw(&s.c, id, reason, err, sizeof(err));
-		if ((status = tc_ac_end(&s, r, "withdraw", err)) == TC_EXIT_OK)
+		if ((status = tc_session_end(&s, r, "withdraw", err)) ==
+		    TC_EXIT_OK)
 			tc_ac_print_status(&s, id, "withdrawn");
 	}
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -562,19 +500,26 @@ const struct tc_cmd tc_cmd_applications = {
 	.name = "applications",
 	.summary = "list applications with their step and deadline",
 	.help = list_help,
-	.exec = list_exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.opts = list_opts,
+	.run = list_run,
 };
 
 const struct tc_cmd tc_cmd_application_show = {
 	.name = "application show",
 	.summary = "show one application, its files, steps and actions",
 	.help = show_help,
-	.exec = show_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = show_run,
 };
 
 const struct tc_cmd tc_cmd_application_withdraw = {
 	.name = "application withdraw",
 	.summary = "withdraw an application at the applicant's request",
 	.help = withdraw_help,
-	.exec = withdraw_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.opts = withdraw_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = withdraw_run,
 };

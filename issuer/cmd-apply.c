@@ -5,7 +5,6 @@
  * stores it with its attachments and keeps it as a draft or submits it
  * (src/registry/application.c; docs/workflow.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -66,60 +65,34 @@ static const char help[] =
     "        guangzhou-green --clause a1-1 --name 'Emily Carter' \\\n"
     "        --id-type passport --id - --photo emily.jpg --as clerk\n";
 
+static const struct tc_opt opts[] = {
+	TC_AC_IDENTITY_OPTS,
+	TC_AC_ATTACH_OPTS,
+	{ "submit", TC_OPT_FLAG, NULL },
+	{ NULL },
+};
+
 static int
-apply_exec(int argc, char **argv)
+apply_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		TC_AC_IDENTITY_OPTIONS,
-		TC_AC_ATTACH_OPTIONS,
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "submit", no_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
-	struct tc_ac s;
-	struct tc_app a;
-	const char *home = NULL, *as = NULL, *id_opt = NULL, *id_env = NULL;
+	struct tc_session s;
+	struct tc_app app;
+	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
 	char idbuf[3 * 64], err[1024] = "";
-	int ch, submit = 0, json = 0, status, r;
+	int submit, json = a->json, status, r;
 	int64_t id = 0;
 	json_t *root = NULL, *o_json;
 
 	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
-	optind = 1;
-	opterr = 0;
-	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
+	if ((status = tc_ac_form_args(a, 1, &o, &id_opt, &id_env)) !=
+	    TC_EXIT_OK)
 		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if ((status = tc_ac_form_option(
-			 ch, optarg, &o, &id_opt, &id_env)) >= 0) {
-			if (status != TC_EXIT_OK)
-				return status;
-			continue;
-		}
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 's':
-			submit = 1;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	submit = tc_args_has(a, "submit") > 0;
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
@@ -129,8 +102,8 @@ apply_exec(int argc, char **argv)
 	    TC_EXIT_OK)
 		return status;
 	o.id_number = idbuf[0] != '\0' ? idbuf : NULL;
-	if ((status = tc_ac_open(&s, home, as, TC_APP_INTAKE_ROLES)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		goto out_id;
 	if ((root = json_object()) == NULL) {
 		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
@@ -139,10 +112,10 @@ apply_exec(int argc, char **argv)
 	if ((status = tc_ac_build(&s, &o, root)) != TC_EXIT_OK ||
 	    (status = tc_ac_parse(&s, root, &f)) != TC_EXIT_OK)
 		goto out;
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	if ((r = tc_app_create(&s.c, &f, &id, err, sizeof(err))) != 0) {
-		status = tc_ac_end(&s, r, "apply", err);
+		status = tc_session_end(&s, r, "apply", err);
 		goto out;
 	}
 	if ((status = tc_ac_attach_all(&s, id, f.programme, &f, &o)) !=
@@ -152,15 +125,15 @@ apply_exec(int argc, char **argv)
 	}
 	r = submit ? tc_app_submit(&s.c, id, o.accept_pledge, err, sizeof(err))
 		   : 0;
-	if ((status = tc_ac_end(&s, r, "submit", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "submit", err)) != TC_EXIT_OK)
 		goto out;
 	if (json) {
-		if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
+		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
 			status = tc_cli_fail(r, "application", err);
 			goto out;
 		}
-		o_json = tc_ac_app_json(&s, &a);
-		tc_app_release(&a);
+		o_json = tc_ac_app_json(&s, &app);
+		tc_app_release(&app);
 		tc_cli_print_json(stdout, o_json);
 		json_decref(o_json);
 	} else
@@ -168,7 +141,7 @@ apply_exec(int argc, char **argv)
 out:
 	json_decref(root);
 	tc_app_form_release(&f);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 out_id:
 	OPENSSL_cleanse(idbuf, sizeof(idbuf));
 	return status;
@@ -178,5 +151,8 @@ const struct tc_cmd tc_cmd_apply = {
 	.name = "apply",
 	.summary = "take an application (draft or submitted)",
 	.help = help,
-	.exec = apply_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.opts = opts,
+	.run = apply_run,
 };

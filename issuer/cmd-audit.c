@@ -6,7 +6,6 @@
  * entries. The chain and what it detects are described in
  * docs/registry.md; the signed head in docs/bundle.md.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -242,16 +241,15 @@ iso_time(time_t t, char out[32])
 		snprintf(out, 32, "@%lld", (long long)t);
 }
 
+static const struct tc_opt verify_opts[] = {
+	{ "expect-head", TC_OPT_VALUE, NULL },
+	{ "bundle", TC_OPT_LIST, NULL },
+	{ NULL },
+};
+
 static int
-verify_exec(int argc, char **argv)
+verify_run(const struct tc_args *args)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "expect-head", required_argument, NULL, 'e' },
-		{ "bundle", required_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_keystore *ks = NULL;
 	struct tc_keystore_cert_info ca;
 	struct tc_registry *reg = NULL;
@@ -259,40 +257,24 @@ verify_exec(int argc, char **argv)
 	struct tc_issuer_expect expect[BUNDLES_MAX + 1];
 	struct bundle_head bundles[BUNDLES_MAX];
 	char err[2048] = "", machex[2 * TC_AUDIT_MAC_LEN + 1], when[32];
-	const char *home_opt = NULL, *home, *expect_text = NULL;
+	const char *home_opt = args->home, *home, *expect_text, *v;
 	size_t nbundles = 0, nexpect = 0, i;
-	int c, r, json = 0, status;
+	int r, json = args->json, status, cursor = 0;
 	json_t *o, *a, *bo;
 
-	optind = 1;
 	memset(expect, 0, sizeof(expect));
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			home_opt = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'e':
-			expect_text = optarg;
-			break;
-		case 'b':
-			if (nbundles == BUNDLES_MAX)
-				return tc_cli_usage(
-				    "--bundle may be given at most %d times",
-				    BUNDLES_MAX);
-			if (*optarg == '\0')
-				return tc_cli_usage(
-				    "--bundle wants a directory");
-			bundles[nbundles++].dir = optarg;
-			break;
-		default:
-			return tc_cli_usage("unknown option");
-		}
+	expect_text = tc_args_get(args, "expect-head");
+	while ((v = tc_args_next(args, "bundle", &cursor)) != NULL) {
+		if (nbundles == BUNDLES_MAX)
+			return tc_cli_usage(
+			    "--bundle may be given at most %d times",
+			    BUNDLES_MAX);
+		if (*v == '\0')
+			return tc_cli_usage("--bundle wants a directory");
+		bundles[nbundles++].dir = v;
 	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if (args->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", args->argv[0]);
 	if (expect_text != NULL) {
 		if (tc_audit_head_parse(
 			expect_text, &expect[0].head, err, sizeof(err)) != 0)
@@ -432,51 +414,33 @@ list_one(const struct tc_audit_entry *e, void *arg)
 	return 0;
 }
 
+static const struct tc_opt list_opts[] = {
+	{ "limit", TC_OPT_VALUE, NULL },
+	{ "from", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-list_exec(int argc, char **argv)
+list_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "from", required_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_registry *reg = NULL;
 	struct tc_audit_head head;
 	struct list_out lo = { NULL, 0 };
 	char err[512] = "";
-	const char *home_opt = NULL, *home;
+	const char *home_opt = a->home, *home, *v;
 	int64_t limit = 0, from = 0;
-	int c, r, json = 0, status;
+	int r, json = a->json, status;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			home_opt = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'n':
-			if (parse_num(optarg, 1, &limit) != 0)
-				return tc_cli_usage(
-				    "--limit wants a number of entries (1 or more), not '%s'",
-				    optarg);
-			break;
-		case 'f':
-			if (parse_num(optarg, 1, &from) != 0)
-				return tc_cli_usage(
-				    "--from wants a sequence number (1 or more), not '%s'",
-				    optarg);
-			break;
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if ((v = tc_args_get(a, "limit")) != NULL &&
+	    parse_num(v, 1, &limit) != 0)
+		return tc_cli_usage(
+		    "--limit wants a number of entries (1 or more), not '%s'",
+		    v);
+	if ((v = tc_args_get(a, "from")) != NULL && parse_num(v, 1, &from) != 0)
+		return tc_cli_usage(
+		    "--from wants a sequence number (1 or more), not '%s'", v);
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if ((home = tc_cli_home(home_opt)) == NULL)
 		return TC_EXIT_USAGE;
 	if ((status = tc_issuer_open(home, NULL, &reg, 0)) != TC_EXIT_OK)
@@ -520,12 +484,16 @@ const struct tc_cmd tc_cmd_audit_verify = {
 	.name = "audit verify",
 	.summary = "check the audit log's keyed hash chain",
 	.help = verify_help,
-	.exec = verify_exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.opts = verify_opts,
+	.run = verify_run,
 };
 
 const struct tc_cmd tc_cmd_audit_list = {
 	.name = "audit list",
 	.summary = "show audit log entries",
 	.help = list_help,
-	.exec = list_exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.opts = list_opts,
+	.run = list_run,
 };

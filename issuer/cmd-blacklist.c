@@ -5,7 +5,6 @@
  * the guards of every application consult (docs/workflow.md). Fraud found
  * on a card adds to both through 'revoke --reason fraud'.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +81,8 @@ static const char bl_remove_help[] =
     "DESCRIPTION\n"
     "    Removes the entry of this person (the audit log keeps its\n"
     "    history). Needs the role admin. Audited: blacklist.remove.\n"
+    "    --programme P and --source REF are taken, as 'blacklist add'\n"
+    "    takes them, and not used.\n"
     "\n" TC_AC_EXIT "\n" TC_AC_ENV;
 
 static const char bar_add_help[] =
@@ -92,6 +93,7 @@ static const char bar_add_help[] =
     "    tcard-issuer employer-bar add --employer NAME [--code USCC]\n"
     "                 (--years N | --until YYYY-MM-DD) [--since YYYY-MM-DD]\n"
     "                 --reason TEXT --as NAME [--programme P] [--source REF]\n"
+    "                 [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
     "    A unit caught in fraud may not apply for 3 years (green card, 002\n"
@@ -156,111 +158,88 @@ person_id(const char *type_name, const char *id_opt, const char *id_env,
 	return TC_EXIT_OK;
 }
 
+static const struct tc_opt bl_add_opts[] = {
+	{ "id-type", TC_OPT_VALUE, NULL },
+	{ "id", TC_OPT_VALUE, NULL },
+	{ "id-env", TC_OPT_VALUE, NULL },
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ "until", TC_OPT_VALUE, NULL },
+	{ "programme", TC_OPT_VALUE, NULL },
+	{ "source", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+/* remove takes add's options but --until, which it refuses by name. */
+static const struct tc_opt bl_remove_opts[] = {
+	{ "id-type", TC_OPT_VALUE, NULL },
+	{ "id", TC_OPT_VALUE, NULL },
+	{ "id-env", TC_OPT_VALUE, NULL },
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ "until", TC_OPT_VALUE, "unknown option --until" },
+	{ "programme", TC_OPT_VALUE, NULL },
+	{ "source", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-bl_change(int argc, char **argv, int add)
+bl_change(const struct tc_args *a, int add)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "id-type", required_argument, NULL, 't' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "id-env", required_argument, NULL, 'e' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "programme", required_argument, NULL, 'p' },
-		{ "source", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *home = NULL, *as = NULL, *type_name = NULL, *id_opt = NULL;
-	const char *id_env = NULL, *reason = NULL, *until = NULL;
-	const char *programme = NULL, *source = NULL;
+	const char *home = a->home, *as = a->as;
+	const char *type_name = tc_args_get(a, "id-type");
+	const char *id_opt = tc_args_get(a, "id");
+	const char *id_env = tc_args_get(a, "id-env");
+	const char *reason = tc_args_get(a, "reason");
+	const char *until = add ? tc_args_get(a, "until") : NULL;
+	const char *programme = tc_args_get(a, "programme");
+	const char *source = tc_args_get(a, "source");
 	char norm[TC_ID_MAX] = "", masked[TC_ID_MAX], err[512] = "";
 	enum tc_id_type type;
-	struct tc_ac s;
+	struct tc_session s;
 	int64_t day;
-	int ch, status, r;
+	int status, r;
 
-	optind = 1;
-	opterr = 0;
-	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 't':
-			type_name = optarg;
-			break;
-		case 'i':
-			id_opt = optarg;
-			break;
-		case 'e':
-			id_env = optarg;
-			break;
-		case 'r':
-			reason = optarg;
-			break;
-		case 'u':
-			if (!add)
-				return tc_cli_usage("unknown option --until");
-			if (tc_date_parse(optarg, &day, err, sizeof(err)) != 0)
-				return tc_cli_usage("--until: %s", err);
-			until = optarg;
-			break;
-		case 'p':
-			programme = optarg;
-			break;
-		case 's':
-			source = optarg;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if (until != NULL && tc_date_parse(until, &day, err, sizeof(err)) != 0)
+		return tc_cli_usage("--until: %s", err);
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if (reason == NULL)
 		return tc_cli_usage("--reason TEXT is needed");
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, ADMIN)) != TC_EXIT_OK)
+	if ((status = tc_session_open(
+		 &s, home, as, ADMIN, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((status = person_id(type_name, id_opt, id_env, s.c.now, &type,
 		 norm)) != TC_EXIT_OK)
 		goto out;
 	tc_id_mask(norm, masked);
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = add ? tc_blacklist_add_id(s.reg, type, norm, reason, programme,
 		      source, until, 0, 0, s.op.name, s.c.now, err, sizeof(err))
 		: tc_blacklist_remove_id(s.reg, type, norm, reason, s.op.name,
 		      s.c.now, err, sizeof(err));
-	if ((status = tc_ac_end(
+	if ((status = tc_session_end(
 		 &s, r, add ? "blacklist add" : "blacklist remove", err)) ==
 	    TC_EXIT_OK)
 		printf("%s %s %s the blacklist\n", tc_id_type_name(type),
 		    masked, add ? "added to" : "removed from");
 out:
 	OPENSSL_cleanse(norm, sizeof(norm));
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
 static int
-bl_add_exec(int argc, char **argv)
+bl_add_run(const struct tc_args *a)
 {
-	return bl_change(argc, argv, 1);
+	return bl_change(a, 1);
 }
 
 static int
-bl_remove_exec(int argc, char **argv)
+bl_remove_run(const struct tc_args *a)
 {
-	return bl_change(argc, argv, 0);
+	return bl_change(a, 0);
 }
 
 struct list_out {
@@ -344,36 +323,18 @@ bar_one(const struct tc_employer_bar *b, void *arg)
 }
 
 static int
-list_exec(int argc, char **argv, int bars)
+list_run(const struct tc_args *a, int bars)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct list_out lo = { NULL, 0, 0 };
-	struct tc_ac s;
-	const char *home = NULL;
+	struct tc_session s;
+	const char *home = a->home;
 	char err[512] = "";
-	int ch, json = 0, status, r;
+	int json = a->json, status, r;
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
-	if ((status = tc_ac_open(&s, home, NULL, 0)) != TC_EXIT_OK)
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
+	if ((status = tc_session_open(
+		 &s, home, NULL, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	lo.now = s.c.now;
 	if (json && (lo.arr = json_array()) == NULL) {
@@ -400,93 +361,59 @@ list_exec(int argc, char **argv, int bars)
 	}
 out:
 	json_decref(lo.arr);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
 static int
-bl_list_exec(int argc, char **argv)
+bl_list_run(const struct tc_args *a)
 {
-	return list_exec(argc, argv, 0);
+	return list_run(a, 0);
 }
 
 static int
-bar_list_exec(int argc, char **argv)
+bar_list_run(const struct tc_args *a)
 {
-	return list_exec(argc, argv, 1);
+	return list_run(a, 1);
 }
 
+static const struct tc_opt bar_opts[] = {
+	{ "employer", TC_OPT_VALUE, NULL },
+	{ "code", TC_OPT_VALUE, NULL },
+	{ "years", TC_OPT_VALUE, NULL },
+	{ "since", TC_OPT_VALUE, NULL },
+	{ "until", TC_OPT_VALUE, NULL },
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ "programme", TC_OPT_VALUE, NULL },
+	{ "source", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-bar_add_exec(int argc, char **argv)
+bar_add_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "employer", required_argument, NULL, 'E' },
-		{ "code", required_argument, NULL, 'c' },
-		{ "years", required_argument, NULL, 'y' },
-		{ "since", required_argument, NULL, 'S' },
-		{ "until", required_argument, NULL, 'u' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "programme", required_argument, NULL, 'p' },
-		{ "source", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *home = NULL, *as = NULL, *employer = NULL, *code = NULL;
-	const char *since = NULL, *until = NULL, *reason = NULL;
-	const char *programme = NULL, *source = NULL;
+	const char *home = a->home, *as = a->as;
+	const char *employer = tc_args_get(a, "employer");
+	const char *code = tc_args_get(a, "code");
+	const char *since = tc_args_get(a, "since");
+	const char *until = tc_args_get(a, "until");
+	const char *reason = tc_args_get(a, "reason");
+	const char *programme = tc_args_get(a, "programme");
+	const char *source = tc_args_get(a, "source"), *v;
 	char err[512] = "", d1[TC_DATE_TEXT], d2[TC_DATE_TEXT], *end;
-	struct tc_ac s;
+	struct tc_session s;
 	int64_t day, bar_id = 0;
 	long years = 0;
-	int ch, status, r;
+	int status, r;
 
-	optind = 1;
-	opterr = 0;
-	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'E':
-			employer = optarg;
-			break;
-		case 'c':
-			code = optarg;
-			break;
-		case 'y':
-			years = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || years < 1 ||
-			    years > 100)
-				return tc_cli_usage(
-				    "--years wants 1 to 100, not '%s'", optarg);
-			break;
-		case 'S':
-			since = optarg;
-			break;
-		case 'u':
-			until = optarg;
-			break;
-		case 'r':
-			reason = optarg;
-			break;
-		case 'p':
-			programme = optarg;
-			break;
-		case 's':
-			source = optarg;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
+	if ((v = tc_args_get(a, "years")) != NULL) {
+		years = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || years < 1 || years > 100)
+			return tc_cli_usage(
+			    "--years wants 1 to 100, not '%s'", v);
 	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if (employer == NULL || reason == NULL)
 		return tc_cli_usage(
 		    "--employer NAME and --reason TEXT are needed");
@@ -495,7 +422,8 @@ bar_add_exec(int argc, char **argv)
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, ADMIN)) != TC_EXIT_OK)
+	if ((status = tc_session_open(
+		 &s, home, as, ADMIN, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if (since == NULL) {
 		tc_date_format(tc_day_of_time(s.c.now), d1);
@@ -512,16 +440,17 @@ bar_add_exec(int argc, char **argv)
 		tc_date_format(tc_day_add_months(day, 12 * (int)years), d2);
 		until = d2;
 	}
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_employer_bar_add(s.reg, employer, code, since, until, reason,
 	    programme, source, 0, s.op.name, s.c.now, &bar_id, err,
 	    sizeof(err));
-	if ((status = tc_ac_end(&s, r, "employer-bar add", err)) == TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "employer-bar add", err)) ==
+	    TC_EXIT_OK)
 		printf("employer bar %lld: from %s until %s\n",
 		    (long long)bar_id, since, until);
 out:
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -529,33 +458,44 @@ const struct tc_cmd tc_cmd_blacklist_add = {
 	.name = "blacklist add",
 	.summary = "put a person on the blacklist (admin)",
 	.help = bl_add_help,
-	.exec = bl_add_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.opts = bl_add_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = bl_add_run,
 };
 
 const struct tc_cmd tc_cmd_blacklist_list = {
 	.name = "blacklist list",
 	.summary = "show the blacklist (masked ID numbers)",
 	.help = bl_list_help,
-	.exec = bl_list_exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.run = bl_list_run,
 };
 
 const struct tc_cmd tc_cmd_blacklist_remove = {
 	.name = "blacklist remove",
 	.summary = "take a person off the blacklist (admin)",
 	.help = bl_remove_help,
-	.exec = bl_remove_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.opts = bl_remove_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = bl_remove_run,
 };
 
 const struct tc_cmd tc_cmd_employer_bar_add = {
 	.name = "employer-bar add",
 	.summary = "bar an employer from applying (admin)",
 	.help = bar_add_help,
-	.exec = bar_add_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.opts = bar_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = bar_add_run,
 };
 
 const struct tc_cmd tc_cmd_employer_bar_list = {
 	.name = "employer-bar list",
 	.summary = "show employer bars",
 	.help = bar_list_help,
-	.exec = bar_list_exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.run = bar_list_run,
 };

@@ -5,7 +5,6 @@
  * (src/registry/lifecycle.c for reading, src/registry/audit.c for the history). Read-only:
  * no --as. ID numbers appear masked only. docs/lifecycle.md.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 
 #include "card-cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 #include "tcard/programme.h"
@@ -101,7 +101,7 @@ static const char show_help[] =
     "    tcard-issuer card show 17 --json\n";
 
 struct out {
-	struct tc_lc_session *s;
+	struct tc_session *s;
 	json_t *array; /* NULL: text */
 	int failed;
 };
@@ -127,7 +127,7 @@ shown_status(const struct tc_card_state *c, time_t now, int *past)
 }
 
 static json_t *
-card_json(struct tc_lc_session *s, const struct tc_card_state *c)
+card_json(struct tc_session *s, const struct tc_card_state *c)
 {
 	struct tc_card_state o;
 	char vt[TC_LIFECYCLE_DATE_LEN], d[TC_LIFECYCLE_DATE_LEN];
@@ -212,53 +212,32 @@ list_one(const struct tc_card_state *c, void *arg)
 	return 0;
 }
 
+static const struct tc_opt cards_opts[] = {
+	{ "status", TC_OPT_VALUE, NULL },
+	{ "programme", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-cards_exec(int argc, char **argv)
+cards_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "status", required_argument, NULL, 's' },
-		{ "programme", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_card_filter f;
 	struct out o = { NULL, NULL, 0 };
-	const char *home = NULL;
+	const char *home = a->home, *v;
 	char err[512] = "";
-	int ch, json = 0, status, r;
+	int json = a->json, status, r;
 
 	memset(&f, 0, sizeof(f));
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 's':
-			if (tc_card_status_parse(optarg, &f.status) != 0)
-				return tc_cli_usage(
-				    "--status is issued, suspended, revoked or expired, not '%.32s'",
-				    optarg);
-			break;
-		case 'p':
-			f.programme = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc)
+	if ((v = tc_args_get(a, "status")) != NULL &&
+	    tc_card_status_parse(v, &f.status) != 0)
 		return tc_cli_usage(
-		    "unexpected argument '%.64s'", argv[optind]);
-	if ((status = tc_lc_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
+		    "--status is issued, suspended, revoked or expired, not '%.32s'",
+		    v);
+	f.programme = tc_args_get(a, "programme");
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%.64s'", a->argv[0]);
+	if ((status = tc_session_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
 	o.s = &s;
 	if (json && (o.array = json_array()) == NULL) {
@@ -283,14 +262,14 @@ cards_exec(int argc, char **argv)
 	status = TC_EXIT_OK;
 out:
 	json_decref(o.array);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
 /* card show. */
 
 struct show {
-	struct tc_lc_session *s;
+	struct tc_session *s;
 	const char *card_no;
 	json_t *subs, *changes, *history; /* JSON, or NULL for text */
 	int n;
@@ -387,7 +366,7 @@ show_entry(const struct tc_audit_entry *e, void *arg)
 }
 
 static void
-print_card(struct tc_lc_session *s, const struct tc_card_state *c)
+print_card(struct tc_session *s, const struct tc_card_state *c)
 {
 	const struct tc_programme *p =
 	    tc_programme_set_find(s->progs, c->card.programme);
@@ -442,44 +421,23 @@ print_card(struct tc_lc_session *s, const struct tc_card_state *c)
 }
 
 static int
-show_exec(int argc, char **argv)
+show_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_card_state c;
 	struct tc_card_filter f;
 	struct show sh;
-	const char *home = NULL;
+	const char *home = a->home;
 	char err[512] = "";
-	int ch, json = 0, status, r;
+	int json = a->json, status, r;
 	json_t *j = NULL;
 
 	memset(&sh, 0, sizeof(sh));
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc - 1)
+	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
-	if ((status = tc_lc_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK)
+	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK)
 		goto out;
 	sh.s = &s;
 	sh.card_no = c.card.card_no;
@@ -542,7 +500,7 @@ out:
 	json_decref(sh.subs);
 	json_decref(sh.changes);
 	json_decref(sh.history);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -550,12 +508,17 @@ const struct tc_cmd tc_cmd_cards = {
 	.name = "cards",
 	.summary = "list cards (--status, --programme, --json)",
 	.help = cards_help,
-	.exec = cards_exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.opts = cards_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = cards_run,
 };
 
 const struct tc_cmd tc_cmd_card_show = {
 	.name = "card show",
 	.summary = "show a card, its sub-cards, changes and history",
 	.help = show_help,
-	.exec = show_exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = show_run,
 };

@@ -5,12 +5,12 @@
  * programme allows is accepted and marked late (tc_lifecycle_change,
  * src/registry/lifecycle.c; docs/lifecycle.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "card-cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 
@@ -56,61 +56,30 @@ static const char help[] =
     "    tcard-issuer change 17 --residence 'Huadu, Xinhua Rd 1' \\\n"
     "        --date 2026-04-01 --as clerk\n";
 
+static const struct tc_opt opts[] = {
+	{ "employer", TC_OPT_VALUE, NULL },
+	{ "uscc", TC_OPT_VALUE, NULL },
+	{ "residence", TC_OPT_VALUE, NULL },
+	{ "date", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-change_exec(int argc, char **argv)
+change_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "employer", required_argument, NULL, 'e' },
-		{ "uscc", required_argument, NULL, 'u' },
-		{ "residence", required_argument, NULL, 'r' },
-		{ "date", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
-	const char *home = NULL, *as = NULL, *employer = NULL, *uscc = NULL;
-	const char *residence = NULL, *date = NULL;
+	const char *employer = tc_args_get(a, "employer");
+	const char *uscc = tc_args_get(a, "uscc");
+	const char *residence = tc_args_get(a, "residence");
+	const char *date = tc_args_get(a, "date");
 	char err[512] = "", g[20], text[256];
-	int ch, json = 0, status, r;
+	int status, r;
 	enum tc_change_kind kind;
 
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'e':
-			employer = optarg;
-			break;
-		case 'u':
-			uscc = optarg;
-			break;
-		case 'r':
-			residence = optarg;
-			break;
-		case 'd':
-			date = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc - 1)
+	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if ((employer == NULL) == (residence == NULL))
 		return tc_cli_usage(
@@ -121,26 +90,26 @@ change_exec(int argc, char **argv)
 		return tc_cli_usage(
 		    "give the date the change took effect: --date YYYY-MM-DD");
 	kind = employer != NULL ? TC_CHANGE_EMPLOYER : TC_CHANGE_RESIDENCE;
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK ||
-	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
+	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_change(&lc, c.card.serial, kind,
 	    employer != NULL ? employer : residence, uscc, date, &res, err,
 	    sizeof(err));
-	if ((status = tc_lc_end(&s, r, "change", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "change", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
 	snprintf(text, sizeof(text),
 	    "%s change of %s recorded for card %s (reported after %d day%s%s)",
 	    tc_change_kind_name(kind), date, g, res.days,
 	    res.days == 1 ? "" : "s", res.late ? ", LATE" : "");
-	status = tc_lc_report(&s, "change", &res, json, text);
+	status = tc_lc_report(&s, "change", &res, a->json, text);
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -148,5 +117,8 @@ const struct tc_cmd tc_cmd_change = {
 	.name = "change",
 	.summary = "record a change of employer or residence",
 	.help = help,
-	.exec = change_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = change_run,
 };

@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -981,48 +980,27 @@ print_cards(const struct demo *d, int json)
 	return TC_EXIT_OK;
 }
 
+static const struct tc_opt opts[] = {
+	{ "alg", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-exec(int argc, char **argv)
+run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "alg", required_argument, NULL, 'a' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct demo *d;
 	struct tc_programme_set *shipped = NULL;
 	enum tc_keyalg alg = TC_KEYALG_ES256;
-	const char *home_opt = NULL, *src;
+	const char *home_opt = a->home, *src, *v;
 	char err[1024] = "";
 	int64_t day;
-	int ch, json = 0, r, status, created = 0;
+	int json = a->json, r, status, created = 0;
 
-	optind = 1;
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home_opt = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'a':
-			if (tc_keyalg_parse(optarg, &alg) != 0)
-				return tc_cli_usage(
-				    "--alg is es256 or sm2, not '%.32s'",
-				    optarg);
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage(
-		    "unexpected argument '%.64s'", argv[optind]);
+	if ((v = tc_args_get(a, "alg")) != NULL &&
+	    tc_keyalg_parse(v, &alg) != 0)
+		return tc_cli_usage("--alg is es256 or sm2, not '%.32s'", v);
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%.64s'", a->argv[0]);
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return tc_cli_fail(TC_ERR_NOMEM, "demo", NULL);
 	status = TC_EXIT_USAGE;
@@ -1091,5 +1069,7 @@ const struct tc_cmd tc_cmd_demo = {
 	.name = "demo",
 	.summary = "build a demo authority with issued cards (made-up people)",
 	.help = help,
-	.exec = exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.opts = opts,
+	.run = run,
 };

@@ -5,7 +5,6 @@
  * signed QR e-card on one TC_CARDFACE_ECARD_W x _H PNG. Checked before
  * anything is written, as for print. docs/cardfaces.md.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,6 +12,7 @@
 #include "cli-io.h"
 #include "face-cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/cardface.h"
 #include "tcard/err.h"
 
@@ -45,59 +45,41 @@ static const char help[] =
     "EXAMPLES\n"
     "    tcard-issuer ecard 4401000000000114 --out ecard.png --as producer1\n";
 
+static const struct tc_opt opts[] = {
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "photo", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-exec(int argc, char **argv)
+run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "photo", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_ecard_ctx ctx;
 	struct tc_card_state cs;
 	struct tc_cardface *f = NULL;
 	struct tc_ecard e;
 	struct tc_buf img;
-	const char *home = NULL, *as = NULL, *out = NULL, *photo = NULL;
+	const char *home = a->home, *as = a->as, *out, *photo;
 	char err[1024] = "";
 	size_t n;
-	int ch, status, r, fresh = 0;
+	int status, r, fresh = 0;
 
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'p':
-			photo = optarg;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind + 1 != argc)
+	out = tc_args_get(a, "out");
+	photo = tc_args_get(a, "photo");
+	if (a->argc != 1)
 		return tc_cli_usage("give one card number or serial");
 	if (out == NULL || (n = strlen(out)) <= 4 ||
 	    strcmp(out + n - 4, ".png") != 0)
 		return tc_cli_usage("--out FILE.png is needed");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_FACE_ROLES)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_FACE_ROLES,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&e, 0, sizeof(e));
 	tc_buf_init(&img, TC_CARDFACE_IMAGE_MAX);
-	if ((status = tc_lc_card(&s, argv[optind], &cs)) != TC_EXIT_OK ||
+	if ((status = tc_lc_card(&s, a->argv[0], &cs)) != TC_EXIT_OK ||
 	    (status = tc_face_signer(&s, &ks, &ctx)) != TC_EXIT_OK)
 		goto out;
 	if ((r = tc_face_prepare(&s, &ctx, &cs, photo, NULL,
@@ -109,10 +91,11 @@ exec(int argc, char **argv)
 		goto out;
 	}
 	if (fresh) {
-		if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+		if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 			goto out;
 		r = tc_ecard_store(s.reg, &e, s.op.name, err, sizeof(err));
-		if ((status = tc_lc_end(&s, r, "e-card", err)) != TC_EXIT_OK)
+		if ((status = tc_session_end(&s, r, "e-card", err)) !=
+		    TC_EXIT_OK)
 			goto out;
 	}
 	if ((r = tc_cli_write_atomic(
@@ -129,7 +112,7 @@ out:
 	tc_ecard_ctx_release(&ctx);
 	memset(&e, 0, sizeof(e));
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	tc_cardface_shutdown();
 	return status;
 }
@@ -138,5 +121,8 @@ const struct tc_cmd tc_cmd_ecard = {
 	.name = "ecard",
 	.summary = "the e-card image of a card for the holder's phone (PNG)",
 	.help = help,
-	.exec = exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = run,
 };

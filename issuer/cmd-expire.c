@@ -4,7 +4,6 @@
  * issued or suspended card past its expiry, sub-cards with their main
  * card (tc_lifecycle_expire, src/registry/lifecycle.c; docs/lifecycle.md).
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include "card-cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 
@@ -47,54 +47,27 @@ static const char help[] =
     "    TCARD_PASSPHRASE=... tcard-issuer expire --as sweeper\n";
 
 static int
-expire_exec(int argc, char **argv)
+expire_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
-	const char *home = NULL, *as = NULL;
 	char err[512] = "";
-	int ch, json = 0, status, r;
+	int status, r;
 	int64_t n = 0;
 	json_t *o;
 
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%.64s'", a->argv[0]);
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage(
-		    "unexpected argument '%.64s'", argv[optind]);
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
-		return status;
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_expire(&lc, &n, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "expire", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "expire", err)) != TC_EXIT_OK)
 		goto out;
-	if (json) {
+	if (a->json) {
 		if ((o = json_pack("{s:I}", "expired", (json_int_t)n)) ==
 		    NULL) {
 			status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
@@ -105,7 +78,7 @@ expire_exec(int argc, char **argv)
 	} else
 		printf("%" PRId64 " card%s expired\n", n, n == 1 ? "" : "s");
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -113,5 +86,7 @@ const struct tc_cmd tc_cmd_expire = {
 	.name = "expire",
 	.summary = "record the cards past their expiry (daily sweep)",
 	.help = help,
-	.exec = expire_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = expire_run,
 };

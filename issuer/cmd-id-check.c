@@ -5,7 +5,6 @@
  * or the reason it is not valid. Useful at the counter before an
  * application is typed in, and in scripts (--json).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -59,45 +58,32 @@ static const char help[] =
     "    tcard-issuer id-check resident '110101 19900307 123x'\n"
     "    tcard-issuer id-check --json hkmo-permit H12345678\n";
 
+static const struct tc_opt opts[] = {
+	{ "show", TC_OPT_FLAG, NULL },
+	{ NULL },
+};
+
 static int
-exec(int argc, char **argv)
+run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "show", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
 	enum tc_id_type type;
 	char norm[TC_ID_MAX], masked[TC_ID_MAX], msg[256];
-	int c, json = 0, show = 0, r;
+	int json = a->json, show, r;
 	time_t now;
 	json_t *o;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 's':
-			show = 1;
-			break;
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (argc - optind != 2)
+	show = tc_args_has(a, "show") > 0;
+	if (a->argc != 2)
 		return tc_cli_usage("expected TYPE and NUMBER");
-	if (tc_id_type_parse(argv[optind], &type) != 0)
+	if (tc_id_type_parse(a->argv[0], &type) != 0)
 		return tc_cli_usage(
 		    "unknown ID type '%s' (resident, hkmo-residence, tw-residence, hkmo-permit, tw-permit, foreign-pr, passport)",
-		    argv[optind]);
+		    a->argv[0]);
 	if ((now = tc_cli_now()) == (time_t)-1)
 		return TC_EXIT_USAGE;
 
 	msg[0] = '\0';
-	r = tc_id_normalise(
-	    type, argv[optind + 1], now, norm, msg, sizeof(msg));
+	r = tc_id_normalise(type, a->argv[1], now, norm, msg, sizeof(msg));
 	if (r == 0)
 		r = tc_id_mask(norm, masked);
 	if (json) {
@@ -134,5 +120,7 @@ const struct tc_cmd tc_cmd_id_check = {
 	.name = "id-check",
 	.summary = "validate and normalise an ID document number",
 	.help = help,
-	.exec = exec,
+	.common = TC_CMD_JSON,
+	.opts = opts,
+	.run = run,
 };

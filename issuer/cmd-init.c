@@ -5,7 +5,6 @@
  * and writes the first audit entry, "registry.init". Never overwrites an
  * existing registry.
  */
-#include <getopt.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,39 +97,27 @@ remove_registry(const char *home)
 	}
 }
 
+static const struct tc_opt opts[] = {
+	{ "programmes", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-exec(int argc, char **argv)
+run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "programmes", required_argument, NULL, 'P' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_keystore *ks = NULL;
 	struct tc_registry *reg = NULL;
 	struct tc_audit_head head;
 	char err[512] = "", headtext[TC_AUDIT_HEAD_TEXT_MAX], *detail = NULL;
-	const char *home_opt = NULL, *home, *src = NULL;
+	const char *home_opt = a->home, *home, *src;
 	struct tc_programme_set *progs = NULL;
 	json_t *d;
 	time_t now;
-	int c, r, status;
+	int r, status;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			home_opt = optarg;
-			break;
-		case 'P':
-			src = optarg;
-			break;
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	src = tc_args_get(a, "programmes");
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if ((home = tc_cli_home(home_opt)) == NULL)
 		return TC_EXIT_USAGE;
 	if ((now = tc_cli_now()) == (time_t)-1)
@@ -184,5 +171,7 @@ const struct tc_cmd tc_cmd_init = {
 	.name = "init",
 	.summary = "create the registry (after tcard-keys init)",
 	.help = help,
-	.exec = exec,
+	.common = TC_CMD_HOME,
+	.opts = opts,
+	.run = run,
 };

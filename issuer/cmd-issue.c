@@ -5,7 +5,6 @@
  * programme's region and the serial, the holder found or added, the card
  * created (tc_app_issue, src/registry/application.c; docs/workflow.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,47 +54,23 @@ static const char help[] =
     "    tcard-issuer issue 12 --as issuer1\n";
 
 static int
-issue_exec(int argc, char **argv)
+issue_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_card card;
-	struct tc_ac s;
-	const char *home = NULL, *as = NULL;
+	struct tc_session s;
+	const char *home = a->home, *as = a->as;
 	char err[1024] = "", grouped[20], valid_to[TC_DATE_TEXT], t[32];
-	int ch, json = 0, status, r;
+	int json = a->json, status, r;
 	int64_t id;
 	json_t *o;
 
-	optind = 1;
-	opterr = 0;
-	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind + 1 != argc || tc_ac_app_id(argv[optind], &id) != 0)
+	if (a->argc != 1 || tc_ac_app_id(a->argv[0], &id) != 0)
 		return tc_cli_usage("give one application number");
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, 0, TC_SESSION_WORKDAYS)) !=
+	    TC_EXIT_OK)
 		return status;
 	/* tc_app_issue runs its own transactions and checks the operator. */
 	if ((r = tc_app_issue(&s.c, id, &card, err, sizeof(err))) != 0) {
@@ -125,7 +100,7 @@ issue_exec(int argc, char **argv)
 		    valid_to);
 	status = TC_EXIT_OK;
 out:
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -133,5 +108,7 @@ const struct tc_cmd tc_cmd_issue = {
 	.name = "issue",
 	.summary = "issue the card of an approved application",
 	.help = help,
-	.exec = issue_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = issue_run,
 };

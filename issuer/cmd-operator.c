@@ -8,7 +8,6 @@
  * the first operator, which must be an admin, is added without --as.
  * docs/operators.md describes the rules and why.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -233,75 +232,51 @@ struct args {
 	int json;
 };
 
-enum {
-	OPT_HOME = 'H',
-	OPT_AS = 'a',
-	OPT_ROLE = 'r',
-	OPT_PENV = 'e',
-	OPT_JSON = 'j'
+/* The options of each command (docs/operators.md). */
+static const struct tc_opt add_opts[] = {
+	{ "role", TC_OPT_LIST, NULL },
+	{ "passphrase-env", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+static const struct tc_opt passwd_opts[] = {
+	{ "passphrase-env", TC_OPT_VALUE, NULL },
+	{ NULL },
 };
 
 /*
- * Parses the options a command allows (want: a string of OPT_* letters)
- * and nname positional names (0 or 1). Never echoes an unknown option's
- * value.
+ * Reads what the dispatcher parsed (want: 'r' for --role, 'e' for
+ * --passphrase-env) and nname positional names (0 or 1), and checks the
+ * names.
  */
 static int
-parse_args(int argc, char **argv, const char *want, int nname, struct args *a)
+read_args(const struct tc_args *ta, const char *want, int nname,
+    struct args *a /* OUT */)
 {
-	static const struct option all[] = {
-		{ "home", required_argument, NULL, OPT_HOME },
-		{ "as", required_argument, NULL, OPT_AS },
-		{ "role", required_argument, NULL, OPT_ROLE },
-		{ "passphrase-env", required_argument, NULL, OPT_PENV },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ NULL, 0, NULL, 0 },
-	};
+	const char *v;
 	char err[512];
 	unsigned m;
-	int c, status;
+	int cursor = 0;
 
 	memset(a, 0, sizeof(*a));
-	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
-		return status;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", all, NULL)) != -1) {
-		if (c == '?' || c == ':') {
-			if (c == ':')
-				return tc_cli_usage("an option needs a value");
-			return tc_cli_usage("unknown option");
-		}
-		if (strchr(want, c) == NULL)
-			return tc_cli_usage("this command has no such option");
-		switch (c) {
-		case OPT_HOME:
-			a->home_opt = optarg;
-			break;
-		case OPT_AS:
-			a->as = optarg;
-			break;
-		case OPT_PENV:
-			a->pass_env = optarg;
-			break;
-		case OPT_JSON:
-			a->json = 1;
-			break;
-		case OPT_ROLE:
-			if (tc_roles_parse(optarg, &m, err, sizeof(err)) != 0)
-				return tc_cli_usage("--role: %s", err);
-			a->roles |= m;
-			break;
-		}
+	a->home_opt = ta->home;
+	a->as = ta->as;
+	a->json = ta->json;
+	if (strchr(want, 'e') != NULL)
+		a->pass_env = tc_args_get(ta, "passphrase-env");
+	while (strchr(want, 'r') != NULL &&
+	    (v = tc_args_next(ta, "role", &cursor)) != NULL) {
+		if (tc_roles_parse(v, &m, err, sizeof(err)) != 0)
+			return tc_cli_usage("--role: %s", err);
+		a->roles |= m;
 	}
-	if (argc - optind != nname) {
-		if (argc - optind < nname)
+	if (ta->argc != nname) {
+		if (ta->argc < nname)
 			return tc_cli_usage("the operator NAME is missing");
 		return tc_cli_usage(
-		    "unexpected argument '%.64s'", argv[optind + nname]);
+		    "unexpected argument '%.64s'", ta->argv[nname]);
 	}
 	if (nname == 1) {
-		a->name = argv[optind];
+		a->name = ta->argv[0];
 		if (tc_operator_name_check(a->name, err, sizeof(err)) != 0)
 			return tc_cli_usage("%s", err);
 	}
@@ -405,7 +380,7 @@ finish(struct tc_registry *reg, int status)
 }
 
 static int
-add_exec(int argc, char **argv)
+add_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_operator actor;
@@ -417,7 +392,7 @@ add_exec(int argc, char **argv)
 	time_t now;
 	int r, status, bootstrap;
 
-	if ((status = parse_args(argc, argv, "Hare", 1, &a)) != TC_EXIT_OK)
+	if ((status = read_args(ta, "Hare", 1, &a)) != TC_EXIT_OK)
 		return status;
 	if (a.roles == 0)
 		return tc_cli_usage(
@@ -556,7 +531,7 @@ fail:
 }
 
 static int
-list_exec(int argc, char **argv)
+list_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct list_state ls = { NULL, 0, 0 };
@@ -564,7 +539,7 @@ list_exec(int argc, char **argv)
 	char err[512] = "";
 	int r, status;
 
-	if ((status = parse_args(argc, argv, "Hj", 0, &a)) != TC_EXIT_OK)
+	if ((status = read_args(ta, "Hj", 0, &a)) != TC_EXIT_OK)
 		return status;
 	if ((status = open_home(&a, 0, &reg, &ls.now)) != TC_EXIT_OK)
 		return status;
@@ -594,7 +569,7 @@ out:
 }
 
 static int
-set_disabled(int argc, char **argv, int disabled)
+set_disabled(const struct tc_args *ta, int disabled)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_operator actor;
@@ -603,7 +578,7 @@ set_disabled(int argc, char **argv, int disabled)
 	time_t now;
 	int r, status;
 
-	if ((status = parse_args(argc, argv, "Ha", 1, &a)) != TC_EXIT_OK)
+	if ((status = read_args(ta, "Ha", 1, &a)) != TC_EXIT_OK)
 		return status;
 	if (a.as == NULL)
 		return tc_cli_usage(
@@ -635,19 +610,19 @@ out:
 }
 
 static int
-disable_exec(int argc, char **argv)
+disable_run(const struct tc_args *ta)
 {
-	return set_disabled(argc, argv, 1);
+	return set_disabled(ta, 1);
 }
 
 static int
-enable_exec(int argc, char **argv)
+enable_run(const struct tc_args *ta)
 {
-	return set_disabled(argc, argv, 0);
+	return set_disabled(ta, 0);
 }
 
 static int
-passwd_exec(int argc, char **argv)
+passwd_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_operator actor, target;
@@ -658,7 +633,7 @@ passwd_exec(int argc, char **argv)
 	time_t now;
 	int r, status, reset;
 
-	if ((status = parse_args(argc, argv, "Hae", 1, &a)) != TC_EXIT_OK)
+	if ((status = read_args(ta, "Hae", 1, &a)) != TC_EXIT_OK)
 		return status;
 	reset = a.as != NULL && strcmp(a.as, a.name) != 0;
 	if ((status = open_home(&a, 1, &reg, &now)) != TC_EXIT_OK)
@@ -722,33 +697,45 @@ const struct tc_cmd tc_cmd_operator_add = {
 	.name = "operator add",
 	.summary = "add an operator with roles (the first: an admin)",
 	.help = add_help,
-	.exec = add_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.opts = add_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = add_run,
 };
 
 const struct tc_cmd tc_cmd_operator_list = {
 	.name = "operator list",
 	.summary = "show the operators, roles and status",
 	.help = list_help,
-	.exec = list_exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = list_run,
 };
 
 const struct tc_cmd tc_cmd_operator_disable = {
 	.name = "operator disable",
 	.summary = "stop an operator from acting",
 	.help = disable_help,
-	.exec = disable_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = disable_run,
 };
 
 const struct tc_cmd tc_cmd_operator_enable = {
 	.name = "operator enable",
 	.summary = "let a disabled operator act again",
 	.help = enable_help,
-	.exec = enable_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = enable_run,
 };
 
 const struct tc_cmd tc_cmd_operator_passwd = {
 	.name = "operator passwd",
 	.summary = "change or reset an operator's passphrase",
 	.help = passwd_help,
-	.exec = passwd_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.opts = passwd_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = passwd_run,
 };

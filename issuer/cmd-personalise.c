@@ -7,7 +7,6 @@
  * docs/card-pcsc.md describes the flow.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 
 #include "card-cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/chip.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
@@ -144,86 +144,60 @@ iso(time_t t, char out[32])
 		snprintf(out, 32, "-");
 }
 
+static const struct tc_opt perso_opts[] = {
+	{ "reader", TC_OPT_VALUE, NULL },
+	{ "profile", TC_OPT_VALUE, NULL },
+	{ "profiles", TC_OPT_VALUE, NULL },
+	{ "wait", TC_OPT_VALUE, NULL },
+	{ "timeout", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-perso_exec(int argc, char **argv)
+perso_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "reader", required_argument, NULL, 'r' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "profiles", required_argument, NULL, 'P' },
-		{ "wait", required_argument, NULL, 'w' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_profile_set set;
 	struct tc_card_state cs;
 	struct tc_perso_opts o;
 	struct tc_perso_result res;
 	struct tc_chip chip;
-	const char *home = NULL, *as = NULL, *pdir = NULL;
+	const char *home = a->home, *as = a->as, *pdir, *v;
 	char err[1024] = "";
-	int ch, status, r, json = 0, have_chip;
+	int status, r, json = a->json, have_chip;
 	json_t *j;
 
 	memset(&o, 0, sizeof(o));
 	memset(&set, 0, sizeof(set));
 	o.profile = "auto";
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'r':
-			o.reader = optarg;
-			break;
-		case 'p':
-			if (strcmp(optarg, "auto") != 0 &&
-			    strcmp(optarg, "piv") != 0 &&
-			    strcmp(optarg, "tcard") != 0)
-				return tc_cli_usage(
-				    "--profile: auto, piv or tcard");
-			o.profile = optarg;
-			break;
-		case 'P':
-			pdir = optarg;
-			break;
-		case 'w':
-			if ((status = parse_sec(optarg, "--wait",
-				 &o.icc.wait_ms)) != TC_EXIT_OK)
-				return status;
-			break;
-		case 't':
-			if ((status = parse_sec(optarg, "--timeout",
-				 &o.icc.timeout_ms)) != TC_EXIT_OK)
-				return status;
-			if (o.icc.timeout_ms == 0)
-				return tc_cli_usage("--timeout: at least 1");
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
+	o.reader = tc_args_get(a, "reader");
+	if ((v = tc_args_get(a, "profile")) != NULL) {
+		if (strcmp(v, "auto") != 0 && strcmp(v, "piv") != 0 &&
+		    strcmp(v, "tcard") != 0)
+			return tc_cli_usage("--profile: auto, piv or tcard");
+		o.profile = v;
 	}
-	if (optind + 1 != argc)
+	pdir = tc_args_get(a, "profiles");
+	if ((v = tc_args_get(a, "wait")) != NULL &&
+	    (status = parse_sec(v, "--wait", &o.icc.wait_ms)) != TC_EXIT_OK)
+		return status;
+	if ((v = tc_args_get(a, "timeout")) != NULL) {
+		if ((status = parse_sec(v, "--timeout", &o.icc.timeout_ms)) !=
+		    TC_EXIT_OK)
+			return status;
+		if (o.icc.timeout_ms == 0)
+			return tc_cli_usage("--timeout: at least 1");
+	}
+	if (a->argc != 1)
 		return tc_cli_usage("give one card number or serial");
 	if (o.reader == NULL)
 		return tc_cli_usage("--reader NAME is needed");
 	if ((r = tc_profile_set_load(
 		 &set, tc_profile_dir(pdir), err, sizeof(err))) != 0)
 		return (tc_cli_fail(r, "profiles", err), TC_EXIT_ENV);
-	if ((status = tc_lc_open(&s, home, as, 1, PERSO_ROLES)) != TC_EXIT_OK) {
+	if ((status = tc_session_open(&s, home, as, PERSO_ROLES,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK) {
 		tc_profile_set_release(&set);
 		return status;
 	}
@@ -231,7 +205,7 @@ perso_exec(int argc, char **argv)
 		status = tc_cli_fail(r, "keys", err);
 		goto out;
 	}
-	if ((status = tc_lc_card(&s, argv[optind], &cs)) != TC_EXIT_OK)
+	if ((status = tc_lc_card(&s, a->argv[0], &cs)) != TC_EXIT_OK)
 		goto out;
 	o.operator_name = s.op.name;
 	o.now = s.now;
@@ -281,46 +255,27 @@ perso_exec(int argc, char **argv)
 	status = fflush(stdout) == 0 ? TC_EXIT_OK : TC_EXIT_ENV;
 out:
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	tc_profile_set_release(&set);
 	return status;
 }
 
 static int
-show_exec(int argc, char **argv)
+show_run(const struct tc_args *args)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_card_state cs;
 	struct tc_chip chip;
-	const char *home = NULL;
+	const char *home = args->home;
 	char err[512] = "", a[32], b[32], c[32], key[2 * TC_CHIP_KEY_MAX + 1];
-	int ch, status, r, json = 0;
+	int status, r, json = args->json;
 	json_t *j;
 
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind + 1 != argc)
+	if (args->argc != 1)
 		return tc_cli_usage("give one card number or serial");
-	if ((status = tc_lc_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, argv[optind], &cs)) != TC_EXIT_OK)
+	if ((status = tc_lc_card(&s, args->argv[0], &cs)) != TC_EXIT_OK)
 		goto out;
 	if ((r = tc_chip_get(s.reg, cs.card.serial, &chip, err, sizeof(err))) !=
 	    0) {
@@ -355,7 +310,7 @@ show_exec(int argc, char **argv)
 	}
 	status = TC_EXIT_OK;
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -363,12 +318,17 @@ const struct tc_cmd tc_cmd_personalise = {
 	.name = "personalise",
 	.summary = "personalise the chip of an issued card in a PC/SC reader",
 	.help = perso_help,
-	.exec = perso_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = perso_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = perso_run,
 };
 
 const struct tc_cmd tc_cmd_chip_show = {
 	.name = "chip show",
 	.summary = "the chip the registry records for a card",
 	.help = show_help,
-	.exec = show_exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = show_run,
 };

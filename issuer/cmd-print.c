@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "cli-io.h"
 #include "face-cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/buf.h"
 #include "tcard/cardface.h"
 #include "tcard/ecard.h"
@@ -143,15 +143,15 @@ ends_with(const char *s, const char *suffix)
 
 /* Stores a freshly signed e-card in its own transaction. */
 static int
-store(struct tc_lc_session *s, const struct tc_ecard *e)
+store(struct tc_session *s, const struct tc_ecard *e)
 {
 	char err[1024] = "";
 	int r, status;
 
-	if ((status = tc_lc_begin(s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(s)) != TC_EXIT_OK)
 		return status;
 	r = tc_ecard_store(s->reg, e, s->op.name, err, sizeof(err));
-	return tc_lc_end(s, r, "e-card", err);
+	return tc_session_end(s, r, "e-card", err);
 }
 
 /* FILE.png to FILE-SIDE.png. */
@@ -165,79 +165,54 @@ side_path(const char *out, const char *side, char *path, size_t len)
 	return TC_EXIT_OK;
 }
 
+static const struct tc_opt print_opts[] = {
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "side", TC_OPT_VALUE, NULL },
+	{ "dpi", TC_OPT_VALUE, NULL },
+	{ "bleed", TC_OPT_VALUE, NULL },
+	{ "safe", TC_OPT_VALUE, NULL },
+	{ "photo", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-print_exec(int argc, char **argv)
+print_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "side", required_argument, NULL, 's' },
-		{ "dpi", required_argument, NULL, 'd' },
-		{ "bleed", required_argument, NULL, 'b' },
-		{ "safe", required_argument, NULL, 'm' },
-		{ "photo", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_cardface_opts fo;
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_ecard_ctx ctx;
 	struct tc_card_state cs;
 	struct tc_cardface *f = NULL;
 	struct tc_ecard e;
 	struct tc_buf img[2];
-	const char *home = NULL, *as = NULL, *out = NULL, *photo = NULL;
+	const char *home = a->home, *as = a->as, *out, *photo, *v;
 	char err[1024] = "", path[2][4096];
-	int ch, status, r, pdf = 0, side = 0, fresh = 0, i, n = 0;
+	int status, r, pdf = 0, side = 0, fresh = 0, i, n = 0;
 
 	tc_cardface_opts_default(&fo);
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 's':
-			if (strcmp(optarg, "front") == 0)
-				side = TC_CARDFACE_FRONT;
-			else if (strcmp(optarg, "back") == 0)
-				side = TC_CARDFACE_BACK;
-			else
-				return tc_cli_usage("--side: front or back");
-			break;
-		case 'd':
-			if ((status = tc_face_parse_dpi(optarg, &fo.dpi)) !=
-			    TC_EXIT_OK)
-				return status;
-			break;
-		case 'b':
-			if ((status = tc_face_parse_mm("--bleed", optarg,
-				 TC_CARDFACE_BLEED_MAX, &fo.bleed_mm)) !=
-			    TC_EXIT_OK)
-				return status;
-			break;
-		case 'm':
-			if ((status = tc_face_parse_mm("--safe", optarg,
-				 TC_CARDFACE_SAFE_MAX, &fo.safe_mm)) !=
-			    TC_EXIT_OK)
-				return status;
-			break;
-		case 'p':
-			photo = optarg;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
+	out = tc_args_get(a, "out");
+	photo = tc_args_get(a, "photo");
+	if ((v = tc_args_get(a, "side")) != NULL) {
+		if (strcmp(v, "front") == 0)
+			side = TC_CARDFACE_FRONT;
+		else if (strcmp(v, "back") == 0)
+			side = TC_CARDFACE_BACK;
+		else
+			return tc_cli_usage("--side: front or back");
 	}
-	if (optind + 1 != argc)
+	if ((v = tc_args_get(a, "dpi")) != NULL &&
+	    (status = tc_face_parse_dpi(v, &fo.dpi)) != TC_EXIT_OK)
+		return status;
+	if ((v = tc_args_get(a, "bleed")) != NULL &&
+	    (status = tc_face_parse_mm("--bleed", v, TC_CARDFACE_BLEED_MAX,
+		 &fo.bleed_mm)) != TC_EXIT_OK)
+		return status;
+	if ((v = tc_args_get(a, "safe")) != NULL &&
+	    (status = tc_face_parse_mm(
+		 "--safe", v, TC_CARDFACE_SAFE_MAX, &fo.safe_mm)) != TC_EXIT_OK)
+		return status;
+	if (a->argc != 1)
 		return tc_cli_usage("give one card number or serial");
 	if (out == NULL)
 		return tc_cli_usage("--out FILE.pdf or FILE.png is needed");
@@ -261,13 +236,14 @@ print_exec(int argc, char **argv)
 		return status;
 	else
 		n = 2;
-	if ((status = tc_lc_open(&s, home, as, 1, TC_FACE_ROLES)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_FACE_ROLES,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&e, 0, sizeof(e));
 	for (i = 0; i < 2; i++)
 		tc_buf_init(&img[i], TC_CARDFACE_IMAGE_MAX);
-	if ((status = tc_lc_card(&s, argv[optind], &cs)) != TC_EXIT_OK ||
+	if ((status = tc_lc_card(&s, a->argv[0], &cs)) != TC_EXIT_OK ||
 	    (status = tc_face_signer(&s, &ks, &ctx)) != TC_EXIT_OK)
 		goto out;
 	if ((r = tc_face_prepare(&s, &ctx, &cs, photo, &fo,
@@ -313,7 +289,7 @@ out:
 	tc_ecard_ctx_release(&ctx);
 	memset(&e, 0, sizeof(e));
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	tc_cardface_shutdown();
 	return status;
 }
@@ -398,7 +374,7 @@ fd_write(void *arg, const uint8_t *p, size_t n)
  * in dir. The result and its message stay in b, printed after the pass.
  */
 static void
-check(struct tc_lc_session *s, struct tc_ecard_ctx *ctx, const char *dir,
+check(struct tc_session *s, struct tc_ecard_ctx *ctx, const char *dir,
     const struct tc_cardface_opts *o, struct batch_card *b)
 {
 	struct tc_cardface_card card;
@@ -420,76 +396,48 @@ check(struct tc_lc_session *s, struct tc_ecard_ctx *ctx, const char *dir,
 	tc_cardface_free(f);
 }
 
+static const struct tc_opt batch_opts[] = {
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "date", TC_OPT_VALUE, NULL },
+	{ "bleed", TC_OPT_VALUE, NULL },
+	{ "safe", TC_OPT_VALUE, NULL },
+	{ "photos", TC_OPT_VALUE, NULL },
+	{ "skip-bad", TC_OPT_FLAG, NULL },
+	{ NULL },
+};
+
 static int
-batch_exec(int argc, char **argv)
+batch_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "date", required_argument, NULL, 'D' },
-		{ "bleed", required_argument, NULL, 'b' },
-		{ "safe", required_argument, NULL, 'm' },
-		{ "photos", required_argument, NULL, 'p' },
-		{ "skip-bad", no_argument, NULL, 'k' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_cardface_opts fo;
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_ecard_ctx ctx;
 	struct tc_cardface_book *book = NULL;
 	struct tc_cardface *f = NULL;
 	struct batch_card *cards = NULL;
 	struct day_cards d;
-	const char *home = NULL, *as = NULL, *out = NULL, *date = NULL;
-	const char *dir = NULL;
+	const char *home = a->home, *as = a->as, *out, *date, *dir, *v;
 	char err[1024] = "", tmp[4200], day[TC_DATE_TEXT];
 	size_t i, good = 0, bad = 0, done;
-	int ch, status, r, skip = 0, tty, fd = -1, made = 0;
+	int status, r, skip, tty, fd = -1, made = 0;
 
 	tc_cardface_opts_default(&fo);
 	memset(&d, 0, sizeof(d));
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
+	out = tc_args_get(a, "out");
+	date = tc_args_get(a, "date");
+	dir = tc_args_get(a, "photos");
+	skip = tc_args_has(a, "skip-bad") > 0;
+	if ((v = tc_args_get(a, "bleed")) != NULL &&
+	    (status = tc_face_parse_mm("--bleed", v, TC_CARDFACE_BLEED_MAX,
+		 &fo.bleed_mm)) != TC_EXIT_OK)
 		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'D':
-			date = optarg;
-			break;
-		case 'b':
-			if ((status = tc_face_parse_mm("--bleed", optarg,
-				 TC_CARDFACE_BLEED_MAX, &fo.bleed_mm)) !=
-			    TC_EXIT_OK)
-				return status;
-			break;
-		case 'm':
-			if ((status = tc_face_parse_mm("--safe", optarg,
-				 TC_CARDFACE_SAFE_MAX, &fo.safe_mm)) !=
-			    TC_EXIT_OK)
-				return status;
-			break;
-		case 'p':
-			dir = optarg;
-			break;
-		case 'k':
-			skip = 1;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if ((v = tc_args_get(a, "safe")) != NULL &&
+	    (status = tc_face_parse_mm(
+		 "--safe", v, TC_CARDFACE_SAFE_MAX, &fo.safe_mm)) != TC_EXIT_OK)
+		return status;
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if (out == NULL || !ends_with(out, ".pdf"))
 		return tc_cli_usage("--out FILE.pdf is needed");
 	if (date != NULL && tc_date_parse(date, &d.day, err, sizeof(err)) != 0)
@@ -497,7 +445,8 @@ batch_exec(int argc, char **argv)
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", out, (long)getpid()) >=
 	    (int)sizeof(tmp))
 		return tc_cli_usage("--out: path too long");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_FACE_ROLES)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_FACE_ROLES,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	memset(&ctx, 0, sizeof(ctx));
 	if (date == NULL)
@@ -552,13 +501,13 @@ batch_exec(int argc, char **argv)
 		goto out;
 	}
 	/* 2. The new e-cards, in one transaction. */
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	for (r = 0, i = 0; r == 0 && i < d.n; i++)
 		if (cards[i].r == 0 && cards[i].fresh)
 			r = tc_ecard_store(
 			    s.reg, &cards[i].e, s.op.name, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "e-cards", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "e-cards", err)) != TC_EXIT_OK)
 		goto out;
 	/* 3. The pages, to a temporary file renamed at the end. */
 	if ((fd = open(tmp,
@@ -632,7 +581,7 @@ out:
 	free(d.serials);
 	tc_ecard_ctx_release(&ctx);
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	tc_cardface_shutdown();
 	return status;
 }
@@ -641,12 +590,18 @@ const struct tc_cmd tc_cmd_print = {
 	.name = "print",
 	.summary = "the card face of a card for the card printer (PDF, PNG)",
 	.help = print_help,
-	.exec = print_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.opts = print_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = print_run,
 };
 
 const struct tc_cmd tc_cmd_print_batch = {
 	.name = "print-batch",
 	.summary = "one PDF of the cards issued on a day, for the printer",
 	.help = batch_help,
-	.exec = batch_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.opts = batch_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = batch_run,
 };

@@ -11,7 +11,6 @@
  * messages and the exit statuses.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include "card-cli.h"
 #include "home.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/buf.h"
 #include "tcard/bundle.h"
 #include "tcard/err.h"
@@ -287,72 +287,51 @@ publish_fail(int r, const struct tc_bundle_report *rep, const struct hooks *h,
 	return env_fail(r, rep->what, err);
 }
 
+static const struct tc_opt publish_opts[] = {
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "next-update", TC_OPT_VALUE, NULL },
+	{ "keep", TC_OPT_VALUE, NULL },
+	{ "trust", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-exec_publish(int argc, char **argv)
+exec_publish(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "next-update", required_argument, NULL, 'n' },
-		{ "keep", required_argument, NULL, 'k' },
-		{ "trust", required_argument, NULL, 't' },
-		{ "home", required_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_bundle_plan plan;
 	struct tc_bundle_report rep;
 	struct hooks hk;
 	struct tc_buf tbuf;
-	const char *home = NULL, *outdir = NULL, *trustfile = NULL;
+	const char *home = a->home, *outdir, *trustfile, *v;
 	char err[4096], pdir[PATH_MAX], *end;
 	long hours = 24, keep = KEEP_DEFAULT;
-	int ch, r, status = TC_EXIT_INTERNAL, opened = 0, lockfd = -1;
+	int r, status = TC_EXIT_INTERNAL, opened = 0, lockfd = -1;
 
-	tc_buf_init(&tbuf, TC_TRUST_MAX_INPUT + 4096);
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'o':
-			outdir = optarg;
-			break;
-		case 'n':
-			errno = 0;
-			hours = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || hours < 1 ||
-			    hours > 8760)
-				return tc_cli_usage(
-				    "--next-update takes 1 to 8760 hours");
-			break;
-		case 'k':
-			errno = 0;
-			keep = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || keep < 1 ||
-			    keep > KEEP_MAX)
-				return tc_cli_usage(
-				    "--keep takes 1 to %d", KEEP_MAX);
-			break;
-		case 't':
-			trustfile = optarg;
-			break;
-		case 'H':
-			home = optarg;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
+	outdir = tc_args_get(a, "out");
+	trustfile = tc_args_get(a, "trust");
+	if ((v = tc_args_get(a, "next-update")) != NULL) {
+		errno = 0;
+		hours = strtol(v, &end, 10);
+		if (errno != 0 || *end != '\0' || hours < 1 || hours > 8760)
+			return tc_cli_usage(
+			    "--next-update takes 1 to 8760 hours");
 	}
-	if (optind != argc)
-		return tc_cli_usage(
-		    "unexpected argument '%.64s'", argv[optind]);
+	if ((v = tc_args_get(a, "keep")) != NULL) {
+		errno = 0;
+		keep = strtol(v, &end, 10);
+		if (errno != 0 || *end != '\0' || keep < 1 || keep > KEEP_MAX)
+			return tc_cli_usage("--keep takes 1 to %d", KEEP_MAX);
+	}
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%.64s'", a->argv[0]);
 	if (outdir == NULL || *outdir == '\0')
 		return tc_cli_usage("--out DIR is required");
 	if (strlen(outdir) > PATH_MAX - 2 * TC_BUNDLE_NAME_MAX)
 		return tc_cli_usage("--out: path too long");
-	if ((status = tc_lc_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
+	tc_buf_init(&tbuf, TC_TRUST_MAX_INPUT + 4096);
+	if ((status = tc_session_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
 	opened = 1;
 
@@ -413,7 +392,7 @@ out:
 	tc_buf_release(&tbuf);
 	tc_issuer_close(ks, NULL);
 	if (opened)
-		tc_lc_close(&s);
+		tc_session_close(&s);
 	tc_bundle_unlock(lockfd);
 	return status;
 }
@@ -422,5 +401,8 @@ const struct tc_cmd tc_cmd_publish = {
 	.name = "publish",
 	.summary = "write the signed bundle for verifiers",
 	.help = help,
-	.exec = exec_publish,
+	.common = TC_CMD_HOME,
+	.opts = publish_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = exec_publish,
 };

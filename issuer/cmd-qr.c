@@ -13,7 +13,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include "card-cli.h"
 #include "cli-io.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/buf.h"
 #include "tcard/ecard.h"
 #include "tcard/err.h"
@@ -169,7 +169,7 @@ parse_px(const char *s, int *px)
 
 /* Opens the key store of the session's home. Returns an exit status. */
 static int
-open_keys(struct tc_lc_session *s, struct tc_keystore **ks)
+open_keys(struct tc_session *s, struct tc_keystore **ks)
 {
 	char err[512] = "";
 	int r;
@@ -179,48 +179,30 @@ open_keys(struct tc_lc_session *s, struct tc_keystore **ks)
 	return TC_EXIT_OK;
 }
 
+static const struct tc_opt qr_opts[] = {
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "module", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-qr_exec(int argc, char **argv)
+qr_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "module", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_ecard_ctx ctx;
 	struct tc_card_state cs;
 	struct tc_ecard e;
 	struct tc_buf img;
-	const char *home = NULL, *as = NULL, *out = NULL;
+	const char *home = a->home, *as = a->as, *out, *v;
 	char err[1024] = "";
-	int ch, status, r, px = TC_QR_DEFAULT_PX, have = 0, svg = 0;
+	int status, r, px = TC_QR_DEFAULT_PX, have = 0, svg = 0;
 
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
+	out = tc_args_get(a, "out");
+	if ((v = tc_args_get(a, "module")) != NULL &&
+	    (status = parse_px(v, &px)) != TC_EXIT_OK)
 		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'm':
-			if ((status = parse_px(optarg, &px)) != TC_EXIT_OK)
-				return status;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind + 1 != argc)
+	if (a->argc != 1)
 		return tc_cli_usage("give one card number or serial");
 	if (out == NULL)
 		return tc_cli_usage("--out FILE.png, FILE.svg or - is needed");
@@ -231,12 +213,13 @@ qr_exec(int argc, char **argv)
 			return tc_cli_usage(
 			    "--out: the file name must end in .png or .svg, or be -");
 	}
-	if ((status = tc_lc_open(&s, home, as, 1, QR_ROLES)) != TC_EXIT_OK)
+	if ((status = tc_session_open(
+		 &s, home, as, QR_ROLES, TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	memset(&ctx, 0, sizeof(ctx));
 	tc_buf_init(&img, QR_IMAGE_MAX);
 	if ((status = open_keys(&s, &ks)) != TC_EXIT_OK ||
-	    (status = tc_lc_card(&s, argv[optind], &cs)) != TC_EXIT_OK)
+	    (status = tc_lc_card(&s, a->argv[0], &cs)) != TC_EXIT_OK)
 		goto out;
 	/* The stored e-card of the current expiry, if any. */
 	r = tc_ecard_get(s.reg, cs.card.serial, &e, err, sizeof(err));
@@ -265,10 +248,10 @@ qr_exec(int argc, char **argv)
 			status = tc_cli_fail(r, "qr", err);
 			goto out;
 		}
-		if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+		if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 			goto out;
 		r = tc_ecard_store(s.reg, &e, s.op.name, err, sizeof(err));
-		if ((status = tc_lc_end(&s, r, "qr", err)) != TC_EXIT_OK)
+		if ((status = tc_session_end(&s, r, "qr", err)) != TC_EXIT_OK)
 			goto out;
 	}
 	if (strcmp(out, "-") == 0) {
@@ -290,7 +273,7 @@ out:
 	tc_ecard_ctx_release(&ctx);
 	memset(&e, 0, sizeof(e));
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -303,7 +286,7 @@ progress(int tty, size_t done, size_t total)
 
 /* Writes DIR/CARD.png from the stored e-card of serial. */
 static int
-write_png(struct tc_lc_session *s, const char *dir, int64_t serial, int px,
+write_png(struct tc_session *s, const char *dir, int64_t serial, int px,
     int only_missing, int *written, char *err, size_t errlen)
 {
 	struct tc_ecard e;
@@ -330,60 +313,42 @@ write_png(struct tc_lc_session *s, const char *dir, int64_t serial, int px,
 	return r;
 }
 
+static const struct tc_opt batch_opts[] = {
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "limit", TC_OPT_VALUE, NULL },
+	{ "module", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-batch_exec(int argc, char **argv)
+batch_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "limit", required_argument, NULL, 'l' },
-		{ "module", required_argument, NULL, 'm' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_keystore *ks = NULL;
 	struct tc_ecard_ctx ctx;
 	struct tc_ecard *batch = NULL;
 	struct sigaction sa, old_sa;
 	int64_t serials[QR_BATCH], after, limit = -1;
-	const char *home = NULL, *as = NULL, *out = NULL;
+	const char *home = a->home, *as = a->as, *out, *v;
 	char err[1024] = "", dir[4096], *end;
 	size_t n, i, nb, total = 0, signed_n = 0, files = 0, refused = 0;
-	int ch, status, r, px = TC_QR_DEFAULT_PX, tty, w;
+	int status, r, px = TC_QR_DEFAULT_PX, tty, w;
 
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'l':
-			errno = 0;
-			limit = strtoll(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || end == optarg ||
-			    limit < 0)
-				return tc_cli_usage(
-				    "--limit: expected a number of e-cards");
-			break;
-		case 'm':
-			if ((status = parse_px(optarg, &px)) != TC_EXIT_OK)
-				return status;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
+	out = tc_args_get(a, "out");
+	if ((v = tc_args_get(a, "limit")) != NULL) {
+		errno = 0;
+		limit = strtoll(v, &end, 10);
+		if (errno != 0 || *end != '\0' || end == v || limit < 0)
+			return tc_cli_usage(
+			    "--limit: expected a number of e-cards");
 	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
-	if ((status = tc_lc_open(&s, home, as, 1, QR_ROLES)) != TC_EXIT_OK)
+	if ((v = tc_args_get(a, "module")) != NULL &&
+	    (status = parse_px(v, &px)) != TC_EXIT_OK)
+		return status;
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
+	if ((status = tc_session_open(
+		 &s, home, as, QR_ROLES, TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
 	memset(&ctx, 0, sizeof(ctx));
 	if ((status = open_keys(&s, &ks)) != TC_EXIT_OK)
@@ -477,12 +442,13 @@ batch_exec(int argc, char **argv)
 		if (nb == 0)
 			continue;
 		/* Store the batch in one transaction. */
-		if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+		if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 			goto restore;
 		for (r = 0, i = 0; r == 0 && i < nb; i++)
 			r = tc_ecard_store(
 			    s.reg, &batch[i], s.op.name, err, sizeof(err));
-		if ((status = tc_lc_end(&s, r, "qr-batch", err)) != TC_EXIT_OK)
+		if ((status = tc_session_end(&s, r, "qr-batch", err)) !=
+		    TC_EXIT_OK)
 			goto restore;
 		signed_n += nb;
 		/* After the commit: the files, from the stored texts. */
@@ -517,7 +483,7 @@ out:
 	}
 	tc_ecard_ctx_release(&ctx);
 	tc_keystore_free(ks);
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -525,12 +491,18 @@ const struct tc_cmd tc_cmd_qr = {
 	.name = "qr",
 	.summary = "the signed QR e-card of a card (PNG, SVG or text)",
 	.help = qr_help,
-	.exec = qr_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.opts = qr_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = qr_run,
 };
 
 const struct tc_cmd tc_cmd_qr_batch = {
 	.name = "qr-batch",
 	.summary = "e-cards for every card without one, resumable",
 	.help = batch_help,
-	.exec = batch_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS,
+	.opts = batch_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = batch_run,
 };

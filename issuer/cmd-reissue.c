@@ -4,13 +4,13 @@
  * issues a new one (new serial and number) for the same holder, tier and
  * validity (tc_lifecycle_reissue, src/registry/lifecycle.c; docs/lifecycle.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "card-cli.h"
 #include "cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 #include "tcard/serial.h"
@@ -51,64 +51,40 @@ static const char help[] =
     "EXAMPLES\n"
     "    tcard-issuer reissue '4401 0000 0000 0017' --reason lost --as clerk\n";
 
+static const struct tc_opt opts[] = {
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-reissue_exec(int argc, char **argv)
+reissue_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
 	enum tc_reissue_reason reason = 0;
-	const char *home = NULL, *as = NULL;
+	const char *why = tc_args_get(a, "reason");
 	char err[512] = "", g[20], gn[20], vt[TC_LIFECYCLE_DATE_LEN];
 	char text[320], subject[64];
-	int ch, json = 0, status, r;
+	int status, r;
 	int64_t ns;
 
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'r':
-			if (tc_reissue_reason_parse(optarg, &reason) != 0)
-				return tc_cli_usage(
-				    "--reason is lost or damaged, not '%.32s'",
-				    optarg);
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc - 1)
+	if (why != NULL && tc_reissue_reason_parse(why, &reason) != 0)
+		return tc_cli_usage(
+		    "--reason is lost or damaged, not '%.32s'", why);
+	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (reason == 0)
 		return tc_cli_usage("give --reason lost or --reason damaged");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK)
+	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	/* Check first, so that a refusal costs no serial. */
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_lifecycle_reissue(
 	    &lc, c.card.serial, reason, 0, NULL, err, sizeof(err));
@@ -123,11 +99,11 @@ reissue_exec(int argc, char **argv)
 		status = tc_cli_fail(r, "serial", err);
 		goto out;
 	}
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_lifecycle_reissue(
 	    &lc, c.card.serial, reason, ns, &res, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "reissue", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "reissue", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
 	tc_lc_grouped(res.new_card_no, gn);
@@ -137,9 +113,9 @@ reissue_exec(int argc, char **argv)
 	    "new card %s (serial %lld), valid through %s; %d sub-card%s moved to it",
 	    g, tc_reissue_reason_name(reason), gn, (long long)res.new_serial,
 	    vt, res.cascaded, res.cascaded == 1 ? "" : "s");
-	status = tc_lc_report(&s, "reissue", &res, json, text);
+	status = tc_lc_report(&s, "reissue", &res, a->json, text);
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -147,5 +123,8 @@ const struct tc_cmd tc_cmd_reissue = {
 	.name = "reissue",
 	.summary = "replace a lost or damaged card (new number)",
 	.help = help,
-	.exec = reissue_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = reissue_run,
 };

@@ -4,7 +4,6 @@
  * extends a green card B once (tc_lifecycle_renew, src/registry/lifecycle.c). The
  * rules and their sources are in docs/lifecycle.md.
  */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "card-cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 
@@ -55,66 +55,44 @@ static const char help[] =
     "    tcard-issuer renew '4401 0000 0000 0017' --as clerk\n"
     "    tcard-issuer renew 17 --as clerk --months 36\n";
 
+static const struct tc_opt opts[] = {
+	{ "months", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-renew_exec(int argc, char **argv)
+renew_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "months", required_argument, NULL, 'm' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
-	const char *home = NULL, *as = NULL;
+	const char *m = tc_args_get(a, "months");
 	char err[512] = "", g[20], vt[TC_LIFECYCLE_DATE_LEN];
 	char was[TC_LIFECYCLE_DATE_LEN], text[256];
-	int ch, json = 0, months = 0, status, r;
+	int months = 0, status, r;
 	char *end;
 	long v;
 
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'm':
-			v = strtol(optarg, &end, 10);
-			if (*optarg < '1' || *optarg > '9' || *end != '\0' ||
-			    v < 1 || v > 1200)
-				return tc_cli_usage(
-				    "--months wants a number of months (1 to 1200)");
-			months = (int)v;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
+	if (m != NULL) {
+		v = strtol(m, &end, 10);
+		if (*m < '1' || *m > '9' || *end != '\0' || v < 1 || v > 1200)
+			return tc_cli_usage(
+			    "--months wants a number of months (1 to 1200)");
+		months = (int)v;
 	}
-	if (optind != argc - 1)
+	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK ||
-	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
+	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_renew(
 	    &lc, c.card.serial, months, &res, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "renew", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "renew", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
 	tc_lc_valid_to(c.card.expires_at, was);
@@ -122,9 +100,9 @@ renew_exec(int argc, char **argv)
 	snprintf(text, sizeof(text),
 	    "card %s renewed: valid through %s (was %s); %d sub-card%s renewed with it",
 	    g, vt, was, res.cascaded, res.cascaded == 1 ? "" : "s");
-	status = tc_lc_report(&s, "renew", &res, json, text);
+	status = tc_lc_report(&s, "renew", &res, a->json, text);
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -132,5 +110,8 @@ const struct tc_cmd tc_cmd_renew = {
 	.name = "renew",
 	.summary = "renew a card (green card B: extend once)",
 	.help = help,
-	.exec = renew_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = renew_run,
 };

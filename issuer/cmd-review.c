@@ -4,7 +4,6 @@
  * acting operator: approve, return for supplementary material, or reject
  * (tc_app_review, src/registry/application.c; docs/workflow.md).
  */
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,85 +73,58 @@ static const char help[] =
     "    tcard-issuer review 14 --approve --tier gold --as group1\n"
     "    tcard-issuer review 15 --approve --months 36 --as approver1\n";
 
+static const struct tc_opt opts[] = {
+	{ "approve", TC_OPT_FLAG, NULL },
+	{ "return", TC_OPT_VALUE, NULL },
+	{ "reject", TC_OPT_VALUE, NULL },
+	{ "tier", TC_OPT_VALUE, NULL },
+	{ "months", TC_OPT_VALUE, NULL },
+	{ "override", TC_OPT_LIST, NULL },
+	{ NULL },
+};
+
 static int
-review_exec(int argc, char **argv)
+review_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "approve", no_argument, NULL, 'A' },
-		{ "return", required_argument, NULL, 'R' },
-		{ "reject", required_argument, NULL, 'X' },
-		{ "tier", required_argument, NULL, 't' },
-		{ "months", required_argument, NULL, 'm' },
-		{ "override", required_argument, NULL, 'o' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *overrides[8];
 	struct tc_review rv;
-	struct tc_ac s;
-	struct tc_app a;
-	const char *home = NULL, *as = NULL;
+	struct tc_session s;
+	struct tc_app app;
+	const char *home = a->home, *as = a->as, *v;
 	char err[1024] = "", *end;
-	int ch, json = 0, decisions = 0, status, r;
+	int json = a->json, decisions, status, r, cursor = 0;
 	int64_t id;
-	long v;
+	long n;
 	json_t *oj;
 
 	memset(&rv, 0, sizeof(rv));
 	rv.overrides = overrides;
-	optind = 1;
-	opterr = 0;
-	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'A':
-			rv.decision = TC_REVIEW_APPROVE;
-			decisions++;
-			break;
-		case 'R':
-			rv.decision = TC_REVIEW_RETURN;
-			rv.reason = optarg;
-			decisions++;
-			break;
-		case 'X':
-			rv.decision = TC_REVIEW_REJECT;
-			rv.reason = optarg;
-			decisions++;
-			break;
-		case 't':
-			rv.tier = optarg;
-			break;
-		case 'm':
-			v = strtol(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || v < 1 ||
-			    v > 1200)
-				return tc_cli_usage(
-				    "--months wants a number of months, not '%s'",
-				    optarg);
-			rv.months = (int)v;
-			break;
-		case 'o':
-			if (rv.n_overrides == 8)
-				return tc_cli_usage("too many --override");
-			overrides[rv.n_overrides++] = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
+	if (tc_args_has(a, "approve"))
+		rv.decision = TC_REVIEW_APPROVE;
+	if ((v = tc_args_get(a, "return")) != NULL) {
+		rv.decision = TC_REVIEW_RETURN;
+		rv.reason = v;
 	}
-	if (optind + 1 != argc || tc_ac_app_id(argv[optind], &id) != 0)
+	if ((v = tc_args_get(a, "reject")) != NULL) {
+		rv.decision = TC_REVIEW_REJECT;
+		rv.reason = v;
+	}
+	decisions = tc_args_has(a, "approve") + tc_args_has(a, "return") +
+	    tc_args_has(a, "reject");
+	rv.tier = tc_args_get(a, "tier");
+	if ((v = tc_args_get(a, "months")) != NULL) {
+		n = strtol(v, &end, 10);
+		if (*v == '\0' || *end != '\0' || n < 1 || n > 1200)
+			return tc_cli_usage(
+			    "--months wants a number of months, not '%s'", v);
+		rv.months = (int)n;
+	}
+	while ((v = tc_args_next(a, "override", &cursor)) != NULL) {
+		if (rv.n_overrides == 8)
+			return tc_cli_usage("too many --override");
+		overrides[rv.n_overrides++] = v;
+	}
+	if (a->argc != 1 || tc_ac_app_id(a->argv[0], &id) != 0)
 		return tc_cli_usage("give one application number");
 	if (decisions != 1)
 		return tc_cli_usage(
@@ -165,20 +137,21 @@ review_exec(int argc, char **argv)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
 	/* Which role the step needs is the library's decision. */
-	if ((status = tc_ac_open(&s, home, as, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, 0, TC_SESSION_WORKDAYS)) !=
+	    TC_EXIT_OK)
 		return status;
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_app_review(&s.c, id, &rv, NULL, err, sizeof(err));
-	if ((status = tc_ac_end(&s, r, "review", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "review", err)) != TC_EXIT_OK)
 		goto out;
 	if (json) {
-		if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
+		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
 			status = tc_cli_fail(r, "application", err);
 			goto out;
 		}
-		oj = tc_ac_app_json(&s, &a);
-		tc_app_release(&a);
+		oj = tc_ac_app_json(&s, &app);
+		tc_app_release(&app);
 		tc_cli_print_json(stdout, oj);
 		json_decref(oj);
 	} else
@@ -187,7 +160,7 @@ review_exec(int argc, char **argv)
 			: rv.decision == TC_REVIEW_RETURN ? "returned"
 							  : "rejected");
 out:
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -195,5 +168,8 @@ const struct tc_cmd tc_cmd_review = {
 	.name = "review",
 	.summary = "approve, return or reject an application's current step",
 	.help = help,
-	.exec = review_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = review_run,
 };

@@ -7,7 +7,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "card-cli.h"
 #include "home.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
@@ -98,58 +98,41 @@ write_file(const char *path, const void *data, size_t len)
 	return 0;
 }
 
+static const struct tc_opt opts[] = {
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "next-update", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-exec_revocations(int argc, char **argv)
+revocations_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "next-update", required_argument, NULL, 'n' },
-		{ "home", required_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_card_filter f;
 	struct collect col = { NULL, 0, 0 };
 	struct tc_keystore *ks = NULL;
 	struct tc_cose_key *signer = NULL;
 	struct tc_buf out;
-	const char *home = NULL, *outpath = NULL;
+	const char *outpath = NULL, *v;
 	char err[512], seqpath[4200], seqtext[32], *end;
 	uint64_t seq;
 	long hours = 24;
-	int ch, r, status = TC_EXIT_INTERNAL, opened = 0;
+	int r, status = TC_EXIT_INTERNAL, opened = 0;
 
 	tc_buf_init(&out, TC_REV_MAX_INPUT);
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'o':
-			outpath = optarg;
-			break;
-		case 'n':
-			errno = 0;
-			hours = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || hours < 1 ||
-			    hours > 8760)
-				return tc_cli_usage(
-				    "--next-update takes 1 to 8760 hours");
-			break;
-		case 'H':
-			home = optarg;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
+	outpath = tc_args_get(a, "out");
+	if ((v = tc_args_get(a, "next-update")) != NULL) {
+		errno = 0;
+		hours = strtol(v, &end, 10);
+		if (errno != 0 || *end != '\0' || hours < 1 || hours > 8760)
+			return tc_cli_usage(
+			    "--next-update takes 1 to 8760 hours");
 	}
-	if (optind != argc)
-		return tc_cli_usage(
-		    "unexpected argument '%.64s'", argv[optind]);
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%.64s'", a->argv[0]);
 	if (outpath == NULL)
 		return tc_cli_usage("--out FILE is required");
-	if ((status = tc_lc_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
 	opened = 1;
 	memset(&f, 0, sizeof(f));
@@ -201,7 +184,7 @@ out:
 	free(col.s);
 	tc_buf_release(&out);
 	if (opened)
-		tc_lc_close(&s);
+		tc_session_close(&s);
 	return status;
 }
 
@@ -209,5 +192,8 @@ const struct tc_cmd tc_cmd_revocations = {
 	.name = "revocations",
 	.summary = "write the signed revocation list",
 	.help = help,
-	.exec = exec_revocations,
+	.common = TC_CMD_HOME,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = revocations_run,
 };

@@ -4,12 +4,12 @@
  * sub-cards; for fraud also blacklists the person and, when asked, bars
  * the employer (tc_lifecycle_revoke, src/registry/lifecycle.c; docs/lifecycle.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "card-cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 
@@ -58,70 +58,41 @@ static const char help[] =
     "    tcard-issuer revoke 17 --reason fraud --bar-employer \\\n"
     "        --note 'forged degree certificate' --as approver\n";
 
+static const struct tc_opt opts[] = {
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ "note", TC_OPT_VALUE, NULL },
+	{ "bar-employer", TC_OPT_FLAG, NULL },
+	{ NULL },
+};
+
 static int
-revoke_exec(int argc, char **argv)
+revoke_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "bar-employer", no_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
-	const char *home = NULL, *as = NULL, *reason = NULL, *note = NULL;
+	const char *reason = tc_args_get(a, "reason");
+	const char *note = tc_args_get(a, "note");
 	char err[512] = "", g[20], d[TC_LIFECYCLE_DATE_LEN], text[400];
-	int ch, json = 0, bar = 0, status, r, n;
+	int bar = tc_args_has(a, "bar-employer") > 0, status, r, n;
 
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'r':
-			reason = optarg;
-			break;
-		case 'n':
-			note = optarg;
-			break;
-		case 'b':
-			bar = 1;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc - 1)
+	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (reason == NULL)
 		return tc_cli_usage("give the reason: --reason REASON");
 	if (bar && strcmp(reason, "fraud") != 0)
 		return tc_cli_usage("--bar-employer goes with --reason fraud");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK ||
-	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
+	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_revoke(
 	    &lc, c.card.serial, reason, note, bar, &res, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "revoke", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "revoke", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
 	n = snprintf(text, sizeof(text),
@@ -135,9 +106,9 @@ revoke_exec(int argc, char **argv)
 		snprintf(text + n, sizeof(text) - (size_t)n,
 		    "\nthe employer is barred through %s", d);
 	}
-	status = tc_lc_report(&s, "revoke", &res, json, text);
+	status = tc_lc_report(&s, "revoke", &res, a->json, text);
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -145,5 +116,8 @@ const struct tc_cmd tc_cmd_revoke = {
 	.name = "revoke",
 	.summary = "revoke a card (fraud: blacklist, employer bar)",
 	.help = help,
-	.exec = revoke_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = revoke_run,
 };

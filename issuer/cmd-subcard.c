@@ -4,7 +4,6 @@
  * a main card, with the relative's own ID document (tc_lifecycle_subcard_add,
  * src/registry/lifecycle.c; docs/lifecycle.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "card-cli.h"
 #include "cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/err.h"
 #include "tcard/id.h"
 #include "tcard/lifecycle.h"
@@ -74,83 +74,49 @@ static const char help[] =
     "    RID='110101201503030016' tcard-issuer subcard add 17 --relation child \\\n"
     "        --id-type resident --id-env RID --name 'Li Xiaoming' --as clerk\n";
 
+static const struct tc_opt opts[] = {
+	{ "relation", TC_OPT_VALUE, NULL },
+	{ "id-type", TC_OPT_VALUE, NULL },
+	{ "id", TC_OPT_VALUE, NULL },
+	{ "id-env", TC_OPT_VALUE, NULL },
+	{ "name", TC_OPT_VALUE, NULL },
+	{ "birth-date", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-add_exec(int argc, char **argv)
+add_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "relation", required_argument, NULL, 'r' },
-		{ "id-type", required_argument, NULL, 't' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "id-env", required_argument, NULL, 'e' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "birth-date", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
 	struct tc_relative rel;
 	enum tc_relation relation = 0;
 	enum tc_id_type type = 0;
-	const char *home = NULL, *as = NULL, *id = NULL, *id_env = NULL;
-	const char *name = NULL, *birth = NULL;
+	const char *id = tc_args_get(a, "id");
+	const char *id_env = tc_args_get(a, "id-env");
+	const char *name = tc_args_get(a, "name");
+	const char *birth = tc_args_get(a, "birth-date"), *v;
 	char err[512] = "", g[20], gs[20], vt[TC_LIFECYCLE_DATE_LEN];
 	char norm[TC_ID_MAX] = "", text[320], subject[64], bd[16];
 	char idbuf[3 * TC_ID_MAX] = "";
-	int ch, json = 0, status, r;
+	int status, r;
 	int64_t ns;
 	time_t bt;
 
 	memset(&rel, 0, sizeof(rel));
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'r':
-			if (tc_relation_parse(optarg, &relation) != 0 ||
-			    relation == TC_REL_HOLDER)
-				return tc_cli_usage(
-				    "--relation is spouse, child, parent or parent-in-law, not '%.32s'",
-				    optarg);
-			break;
-		case 't':
-			if (tc_id_type_parse(optarg, &type) != 0)
-				return tc_cli_usage(
-				    "unknown ID type '%.32s' (see 'tcard-issuer id-check --help')",
-				    optarg);
-			break;
-		case 'i':
-			id = optarg;
-			break;
-		case 'e':
-			id_env = optarg;
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		case 'b':
-			birth = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc - 1)
+	if ((v = tc_args_get(a, "relation")) != NULL &&
+	    (tc_relation_parse(v, &relation) != 0 || relation == TC_REL_HOLDER))
+		return tc_cli_usage(
+		    "--relation is spouse, child, parent or parent-in-law, not '%.32s'",
+		    v);
+	if ((v = tc_args_get(a, "id-type")) != NULL &&
+	    tc_id_type_parse(v, &type) != 0)
+		return tc_cli_usage(
+		    "unknown ID type '%.32s' (see 'tcard-issuer id-check --help')",
+		    v);
+	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (relation == 0 || type == 0 || name == NULL)
 		return tc_cli_usage(
@@ -169,8 +135,8 @@ add_exec(int argc, char **argv)
 		rel.birth_m = atoi(bd + 5);
 		rel.birth_d = atoi(bd + 8);
 	}
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK) {
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK) {
 		OPENSSL_cleanse(idbuf, sizeof(idbuf));
 		return status;
 	}
@@ -183,11 +149,11 @@ add_exec(int argc, char **argv)
 	rel.id_type = type;
 	rel.id_number = norm;
 	rel.name = name;
-	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK)
+	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	/* Check first, so that a refusal costs no serial. */
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_lifecycle_subcard_add(
 	    &lc, c.card.serial, relation, &rel, 0, NULL, err, sizeof(err));
@@ -202,11 +168,11 @@ add_exec(int argc, char **argv)
 		status = tc_cli_fail(r, "serial", err);
 		goto out;
 	}
-	if ((status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_lifecycle_subcard_add(
 	    &lc, c.card.serial, relation, &rel, ns, &res, err, sizeof(err));
-	if ((status = tc_lc_end(&s, r, "subcard add", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "subcard add", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
 	tc_lc_grouped(res.new_card_no, gs);
@@ -217,11 +183,11 @@ add_exec(int argc, char **argv)
 	/* Report the sub-card itself. */
 	res.serial = res.new_serial;
 	res.new_serial = 0;
-	status = tc_lc_report(&s, "subcard add", &res, json, text);
+	status = tc_lc_report(&s, "subcard add", &res, a->json, text);
 out:
 	OPENSSL_cleanse(idbuf, sizeof(idbuf));
 	OPENSSL_cleanse(norm, sizeof(norm));
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -229,5 +195,8 @@ const struct tc_cmd tc_cmd_subcard_add = {
 	.name = "subcard add",
 	.summary = "add a sub-card for a relative of a card holder",
 	.help = help,
-	.exec = add_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = add_run,
 };

@@ -5,7 +5,6 @@
  * adding files first (tc_app_update, tc_app_attach, tc_app_submit;
  * docs/workflow.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,7 +55,7 @@ static const char help[] =
 
 /* Merges the changes into the stored form and updates the application. */
 static int
-update_form(struct tc_ac *s, int64_t id, const struct tc_ac_form_opts *o,
+update_form(struct tc_session *s, int64_t id, const struct tc_ac_form_opts *o,
     struct tc_app_form *f)
 {
 	struct tc_buf b;
@@ -82,72 +81,46 @@ update_form(struct tc_ac *s, int64_t id, const struct tc_ac_form_opts *o,
 	return status;
 }
 
+static const struct tc_opt opts[] = {
+	TC_AC_ATTACH_OPTS,
+	{ "keep-draft", TC_OPT_FLAG, NULL },
+	{ NULL },
+};
+
 static int
-submit_exec(int argc, char **argv)
+submit_run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		TC_AC_ATTACH_OPTIONS,
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "keep-draft", no_argument, NULL, 'k' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
-	struct tc_ac s;
-	struct tc_app a;
-	const char *home = NULL, *as = NULL, *id_opt = NULL, *id_env = NULL;
+	struct tc_session s;
+	struct tc_app app;
+	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
 	const struct tc_programme *p;
 	char err[1024] = "";
-	int ch, keep = 0, json = 0, status, r, changes;
+	int keep, json = a->json, status, r, changes;
 	int64_t id;
 	json_t *oj;
 
 	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
-	optind = 1;
-	opterr = 0;
-	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
+	if ((status = tc_ac_form_args(a, 0, &o, &id_opt, &id_env)) !=
+	    TC_EXIT_OK)
 		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if ((status = tc_ac_form_option(
-			 ch, optarg, &o, &id_opt, &id_env)) >= 0) {
-			if (status != TC_EXIT_OK)
-				return status;
-			continue;
-		}
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'k':
-			keep = 1;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind + 1 != argc || tc_ac_app_id(argv[optind], &id) != 0)
+	keep = tc_args_has(a, "keep-draft") > 0;
+	if (a->argc != 1 || tc_ac_app_id(a->argv[0], &id) != 0)
 		return tc_cli_usage("give one application number");
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, TC_APP_INTAKE_ROLES)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
-	if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
+	if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
 		status = tc_cli_fail(r, "application", err);
 		goto out;
 	}
-	p = tc_programme_set_find(s.progs, a.programme);
-	tc_app_release(&a);
+	p = tc_programme_set_find(s.progs, app.programme);
+	tc_app_release(&app);
 	if (p == NULL) {
 		status = tc_cli_fail(TC_ERR_NOT_FOUND, "application",
 		    "its programme is not loaded");
@@ -156,7 +129,7 @@ submit_exec(int argc, char **argv)
 	changes = o.from != NULL || o.n_fields > 0 || o.n_exceptions > 0 ||
 	    o.employer != NULL || o.employer_code != NULL ||
 	    o.employer_category != NULL || o.work_type != NULL;
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	if (changes && (status = update_form(&s, id, &o, &f)) != TC_EXIT_OK) {
 		tc_registry_rollback(s.reg);
@@ -175,22 +148,22 @@ submit_exec(int argc, char **argv)
 		    tc_cli_usage("--keep-draft without changes does nothing");
 		goto out;
 	}
-	if ((status = tc_ac_end(&s, r, "submit", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "submit", err)) != TC_EXIT_OK)
 		goto out;
 	if (json) {
-		if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
+		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
 			status = tc_cli_fail(r, "application", err);
 			goto out;
 		}
-		oj = tc_ac_app_json(&s, &a);
-		tc_app_release(&a);
+		oj = tc_ac_app_json(&s, &app);
+		tc_app_release(&app);
 		tc_cli_print_json(stdout, oj);
 		json_decref(oj);
 	} else
 		tc_ac_print_status(&s, id, keep ? "changed" : "submitted");
 out:
 	tc_app_form_release(&f);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
@@ -198,5 +171,8 @@ const struct tc_cmd tc_cmd_submit = {
 	.name = "submit",
 	.summary = "submit a draft or resubmit a returned application",
 	.help = help,
-	.exec = submit_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.opts = opts,
+	.run = submit_run,
 };

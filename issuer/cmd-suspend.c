@@ -5,12 +5,12 @@
  * (tc_lifecycle_suspend, tc_lifecycle_reinstate in src/registry/lifecycle.c;
  * docs/lifecycle.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "card-cli.h"
 #include "issuer.h"
+#include "operator.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 
@@ -66,65 +66,39 @@ static const char reinstate_help[] =
     "EXAMPLES\n"
     "    tcard-issuer reinstate 17 --note 'inquiry closed' --as reviewer\n";
 
+/* Each command refuses the other's option by name. */
+static const struct tc_opt suspend_opts[] = {
+	{ "reason", TC_OPT_VALUE, NULL },
+	{ "note", TC_OPT_VALUE, "suspend takes --reason, not --note" },
+	{ NULL },
+};
+static const struct tc_opt reinstate_opts[] = {
+	{ "note", TC_OPT_VALUE, NULL },
+	{ "reason", TC_OPT_VALUE, "reinstate takes --note, not --reason" },
+	{ NULL },
+};
+
 static int
-run(int argc, char **argv, int suspend)
+run(const struct tc_args *a, int suspend)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "reason", required_argument, NULL, 'r' },
-		{ "note", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tc_lc_session s;
+	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state c;
-	const char *home = NULL, *as = NULL, *reason = NULL, *note = NULL;
+	const char *reason = suspend ? tc_args_get(a, "reason") : NULL;
+	const char *note = suspend ? NULL : tc_args_get(a, "note");
 	char err[512] = "", g[20], text[256];
-	int ch, json = 0, status, r;
+	int status, r;
 
-	if ((status = tc_lc_getopt_start(argc, argv)) != TC_EXIT_OK)
-		return status;
-	while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'r':
-			if (!suspend)
-				return tc_cli_usage(
-				    "reinstate takes --note, not --reason");
-			reason = optarg;
-			break;
-		case 'n':
-			if (suspend)
-				return tc_cli_usage(
-				    "suspend takes --reason, not --note");
-			note = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case ':':
-			return tc_cli_usage("an option needs a value");
-		default:
-			return tc_cli_usage("unknown option");
-		}
-	}
-	if (optind != argc - 1)
+	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (suspend && reason == NULL)
 		return tc_cli_usage("give the reason: --reason TEXT");
-	if ((status = tc_lc_open(&s, home, as, 1, TC_LC_ROLES_ANY)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, argv[optind], &c)) != TC_EXIT_OK ||
-	    (status = tc_lc_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
+	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	lc = tc_lc_ctx(&s);
 	if (suspend)
@@ -133,7 +107,7 @@ run(int argc, char **argv, int suspend)
 	else
 		r = tc_lifecycle_reinstate(
 		    &lc, c.card.serial, note, &res, err, sizeof(err));
-	if ((status = tc_lc_end(
+	if ((status = tc_session_end(
 		 &s, r, suspend ? "suspend" : "reinstate", err)) != TC_EXIT_OK)
 		goto out;
 	tc_lc_grouped(c.card.card_no, g);
@@ -141,34 +115,40 @@ run(int argc, char **argv, int suspend)
 	    suspend ? "suspended" : "reinstated", res.cascaded,
 	    res.cascaded == 1 ? "" : "s");
 	status = tc_lc_report(
-	    &s, suspend ? "suspend" : "reinstate", &res, json, text);
+	    &s, suspend ? "suspend" : "reinstate", &res, a->json, text);
 out:
-	tc_lc_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
 static int
-suspend_exec(int argc, char **argv)
+suspend_run(const struct tc_args *a)
 {
-	return run(argc, argv, 1);
+	return run(a, 1);
 }
 
 static int
-reinstate_exec(int argc, char **argv)
+reinstate_run(const struct tc_args *a)
 {
-	return run(argc, argv, 0);
+	return run(a, 0);
 }
 
 const struct tc_cmd tc_cmd_suspend = {
 	.name = "suspend",
 	.summary = "suspend a card (its sub-cards follow)",
 	.help = suspend_help,
-	.exec = suspend_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = suspend_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = suspend_run,
 };
 
 const struct tc_cmd tc_cmd_reinstate = {
 	.name = "reinstate",
 	.summary = "reinstate a suspended card",
 	.help = reinstate_help,
-	.exec = reinstate_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = reinstate_opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = reinstate_run,
 };

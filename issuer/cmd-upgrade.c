@@ -5,7 +5,6 @@
  * A card (green card 002 十一(二)), which then go through the review of
  * the new tier (tc_app_create_change; docs/workflow.md).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,73 +72,50 @@ static const char convert_help[] =
     "    tcard-issuer convert 4401000000000023 --clause a1-2 \\\n"
     "        --attach clause-proof=patent.pdf --as clerk\n";
 
+/* Both commands take the same options. */
+static const struct tc_opt opts[] = {
+	TC_AC_ATTACH_OPTS,
+	{ "tier", TC_OPT_VALUE, NULL },
+	{ "clause", TC_OPT_VALUE, NULL },
+	{ "draft", TC_OPT_FLAG, NULL },
+	{ NULL },
+};
+
 static int
-change_exec(int argc, char **argv, enum tc_app_kind kind)
+change_run(const struct tc_args *a, enum tc_app_kind kind)
 {
-	static const struct option opts[] = {
-		TC_AC_ATTACH_OPTIONS,
-		{ "tier", required_argument, NULL, TC_AC_O_TIER },
-		{ "clause", required_argument, NULL, TC_AC_O_CLAUSE },
-		{ "home", required_argument, NULL, 'H' },
-		{ "as", required_argument, NULL, 'a' },
-		{ "draft", no_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const struct tc_programme *p;
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
 	struct tc_card card;
-	struct tc_ac s;
-	struct tc_app a;
+	struct tc_session s;
+	struct tc_app app;
 	struct tc_buf b;
-	const char *home = NULL, *as = NULL, *id_opt = NULL, *id_env = NULL;
+	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
 	char err[1024] = "";
-	int ch, draft = 0, json = 0, status, r, changes;
+	int draft, json = a->json, status, r, changes;
 	int64_t id = 0;
 	json_t *root = NULL, *oj;
 
 	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
-	optind = 1;
-	opterr = 0;
-	if ((status = tc_issuer_refuse_secret_args(argc, argv)) != TC_EXIT_OK)
+	if ((status = tc_ac_form_args(a, 0, &o, &id_opt, &id_env)) !=
+	    TC_EXIT_OK)
 		return status;
-	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if ((status = tc_ac_form_option(
-			 ch, optarg, &o, &id_opt, &id_env)) >= 0) {
-			if (status != TC_EXIT_OK)
-				return status;
-			continue;
-		}
-		switch (ch) {
-		case 'H':
-			home = optarg;
-			break;
-		case 'a':
-			as = optarg;
-			break;
-		case 'd':
-			draft = 1;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_cli_usage("unknown option or missing value");
-		}
-	}
-	if (optind + 1 != argc)
+	o.tier = tc_args_get(a, "tier");
+	o.clause = tc_args_get(a, "clause");
+	draft = tc_args_has(a, "draft") > 0;
+	if (a->argc != 1)
 		return tc_cli_usage("give one card number or serial");
 	if (kind == TC_APP_UPGRADE && (o.tier == NULL || o.clause == NULL))
 		return tc_cli_usage("an upgrade needs --tier T and --clause C");
 	if (as == NULL)
 		return tc_cli_usage(
 		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_ac_open(&s, home, as, TC_APP_INTAKE_ROLES)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_ac_card(&s, argv[optind], &card)) != TC_EXIT_OK)
+	if ((status = tc_ac_card(&s, a->argv[0], &card)) != TC_EXIT_OK)
 		goto out;
 	if ((p = tc_programme_set_find(s.progs, card.programme)) == NULL) {
 		status = tc_cli_fail(
@@ -149,12 +125,12 @@ change_exec(int argc, char **argv, enum tc_app_kind kind)
 	changes = o.from != NULL || o.n_fields > 0 || o.n_exceptions > 0 ||
 	    o.employer != NULL || o.employer_code != NULL ||
 	    o.employer_category != NULL || o.work_type != NULL;
-	if ((status = tc_ac_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_app_create_change(&s.c, kind, card.serial, o.tier, o.clause,
 	    NULL, &id, err, sizeof(err));
 	if (r != 0) {
-		status = tc_ac_end(
+		status = tc_session_end(
 		    &s, r, kind == TC_APP_UPGRADE ? "upgrade" : "convert", err);
 		goto out;
 	}
@@ -162,7 +138,7 @@ change_exec(int argc, char **argv, enum tc_app_kind kind)
 		tc_buf_init(&b, 2 * TC_APP_FORM_MAX);
 		if ((r = tc_app_export(s.reg, id, &b, err, sizeof(err))) != 0) {
 			tc_buf_release(&b);
-			status = tc_ac_end(&s, r, "application", err);
+			status = tc_session_end(&s, r, "application", err);
 			goto out;
 		}
 		root = json_loadb((const char *)b.data, b.len, 0, NULL);
@@ -178,7 +154,7 @@ change_exec(int argc, char **argv, enum tc_app_kind kind)
 			goto out;
 		}
 		if ((r = tc_app_update(&s.c, id, &f, err, sizeof(err))) != 0) {
-			status = tc_ac_end(&s, r, "update", err);
+			status = tc_session_end(&s, r, "update", err);
 			goto out;
 		}
 	}
@@ -189,15 +165,15 @@ change_exec(int argc, char **argv, enum tc_app_kind kind)
 	}
 	r = draft ? 0
 		  : tc_app_submit(&s.c, id, o.accept_pledge, err, sizeof(err));
-	if ((status = tc_ac_end(&s, r, "submit", err)) != TC_EXIT_OK)
+	if ((status = tc_session_end(&s, r, "submit", err)) != TC_EXIT_OK)
 		goto out;
 	if (json) {
-		if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
+		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
 			status = tc_cli_fail(r, "application", err);
 			goto out;
 		}
-		oj = tc_ac_app_json(&s, &a);
-		tc_app_release(&a);
+		oj = tc_ac_app_json(&s, &app);
+		tc_app_release(&app);
 		tc_cli_print_json(stdout, oj);
 		json_decref(oj);
 	} else
@@ -205,32 +181,38 @@ change_exec(int argc, char **argv, enum tc_app_kind kind)
 out:
 	json_decref(root);
 	tc_app_form_release(&f);
-	tc_ac_close(&s);
+	tc_session_close(&s);
 	return status;
 }
 
 static int
-upgrade_exec(int argc, char **argv)
+upgrade_run(const struct tc_args *a)
 {
-	return change_exec(argc, argv, TC_APP_UPGRADE);
+	return change_run(a, TC_APP_UPGRADE);
 }
 
 static int
-convert_exec(int argc, char **argv)
+convert_run(const struct tc_args *a)
 {
-	return change_exec(argc, argv, TC_APP_CONVERT);
+	return change_run(a, TC_APP_CONVERT);
 }
 
 const struct tc_cmd tc_cmd_upgrade = {
 	.name = "upgrade",
 	.summary = "apply for a higher tier of a card (reviewed)",
 	.help = upgrade_help,
-	.exec = upgrade_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = upgrade_run,
 };
 
 const struct tc_cmd tc_cmd_convert = {
 	.name = "convert",
 	.summary = "apply to convert a B card into an A card (reviewed)",
 	.help = convert_help,
-	.exec = convert_exec,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.opts = opts,
+	.argcheck = tc_issuer_refuse_secret_args,
+	.run = convert_run,
 };

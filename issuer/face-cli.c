@@ -44,7 +44,7 @@ tc_face_parse_dpi(const char *s, int *out)
 
 int
 tc_face_signer(
-    struct tc_lc_session *s, struct tc_keystore **ks, struct tc_ecard_ctx *ctx)
+    struct tc_session *s, struct tc_keystore **ks, struct tc_ecard_ctx *ctx)
 {
 	char err[512] = "";
 	int r;
@@ -61,7 +61,7 @@ tc_face_signer(
 }
 
 int
-tc_face_ecard(struct tc_lc_session *s, struct tc_ecard_ctx *ctx,
+tc_face_ecard(struct tc_session *s, struct tc_ecard_ctx *ctx,
     const struct tc_card_state *cs, struct tc_ecard *e, int *fresh, char *err,
     size_t errlen)
 {
@@ -86,7 +86,7 @@ tc_face_ecard(struct tc_lc_session *s, struct tc_ecard_ctx *ctx,
 }
 
 int
-tc_face_load(struct tc_lc_session *s, int64_t serial, const char *photo_file,
+tc_face_load(struct tc_session *s, int64_t serial, const char *photo_file,
     struct tc_cardface_card *card, struct tc_buf *photo, char *err,
     size_t errlen)
 {
@@ -104,7 +104,7 @@ tc_face_load(struct tc_lc_session *s, int64_t serial, const char *photo_file,
 }
 
 int
-tc_face_prepare(struct tc_lc_session *s, struct tc_ecard_ctx *ctx,
+tc_face_prepare(struct tc_session *s, struct tc_ecard_ctx *ctx,
     const struct tc_card_state *cs, const char *photo_file,
     const struct tc_cardface_opts *o, unsigned sides, struct tc_cardface **f,
     struct tc_ecard *e, int *fresh, char *err, size_t errlen)

@@ -36,7 +36,7 @@ int tc_face_parse_dpi(const char *s, int *out);
  * tc_ecard_claims and tc_ecard_sign (a revoked, suspended or expired
  * card, no signer).
  */
-int tc_face_ecard(struct tc_lc_session *s, struct tc_ecard_ctx *ctx,
+int tc_face_ecard(struct tc_session *s, struct tc_ecard_ctx *ctx,
     const struct tc_card_state *cs, struct tc_ecard *e /* OUT */,
     int *fresh /* OUT */, char *err, size_t errlen);
 
@@ -44,7 +44,7 @@ int tc_face_ecard(struct tc_lc_session *s, struct tc_ecard_ctx *ctx,
  * Opens the key store and sets up ctx (zeroed here) for tc_face_ecard.
  * Release with tc_ecard_ctx_release and tc_keystore_free.
  */
-int tc_face_signer(struct tc_lc_session *s, struct tc_keystore **ks /* OUT */,
+int tc_face_signer(struct tc_session *s, struct tc_keystore **ks /* OUT */,
     struct tc_ecard_ctx *ctx /* OUT */);
 
 /*
@@ -53,16 +53,16 @@ int tc_face_signer(struct tc_lc_session *s, struct tc_keystore **ks /* OUT */,
  * else the registry's (tc_cardface_card_load). Returns 0, the codes of
  * tc_cardface_card_load, or of tc_cli_read_file for photo_file.
  */
-int tc_face_load(struct tc_lc_session *s, int64_t serial,
-    const char *photo_file, struct tc_cardface_card *card /* OUT */,
-    struct tc_buf *photo /* OUT */, char *err, size_t errlen);
+int tc_face_load(struct tc_session *s, int64_t serial, const char *photo_file,
+    struct tc_cardface_card *card /* OUT */, struct tc_buf *photo /* OUT */,
+    char *err, size_t errlen);
 
 /*
  * tc_face_ecard, tc_face_load and tc_cardface_prepare for sides of card
  * cs with the options o: the prepared face in *f and the e-card in *e.
  * Returns 0 or their codes, with err saying what failed.
  */
-int tc_face_prepare(struct tc_lc_session *s, struct tc_ecard_ctx *ctx,
+int tc_face_prepare(struct tc_session *s, struct tc_ecard_ctx *ctx,
     const struct tc_card_state *cs, const char *photo_file,
     const struct tc_cardface_opts *o, unsigned sides,
     struct tc_cardface **f /* OUT */, struct tc_ecard *e /* OUT */,

@@ -38,8 +38,9 @@ int tc_issuer_passhash_setup(void);
  * (before "--"): a passphrase in an argument is visible to other users in
  * ps and /proc and stays in shell history. Prints why and what to use
  * instead, without repeating the value. Returns TC_EXIT_OK or
- * TC_EXIT_USAGE. Commands call it before getopt_long, and set opterr = 0
- * so that getopt never echoes a mistyped option with its value.
+ * TC_EXIT_USAGE. Commands name it as their struct tc_cmd argcheck, so the
+ * dispatcher calls it before it parses the options (common/cli.h); the
+ * dispatcher never echoes a mistyped option with its value.
  */
 int tc_issuer_refuse_secret_args(int argc, char **argv);
 

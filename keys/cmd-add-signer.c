@@ -6,7 +6,6 @@
  * alike. A store made by an older tcard-keys init holds one algorithm only;
  * this brings it the other.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -56,43 +55,26 @@ static const char help[] =
     "    tcard-keys add-signer --alg sm2 --home /srv/tcard\n"
     "    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
 
+static const struct tc_opt opts[] = {
+	{ "alg", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-exec(int argc, char **argv)
+run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "alg", required_argument, NULL, 'a' },
-		{ "home", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_keystore *ks = NULL;
 	struct tc_keystore_cert_info s;
-	const char *home_opt = NULL, *home, *alg_opt = NULL;
+	const char *home_opt = a->home, *home, *alg_opt;
 	enum tc_keyalg alg;
 	char err[512] = "", na[32];
-	int c, r, json = 0, status = TC_EXIT_OK;
+	int r, json = a->json, status = TC_EXIT_OK;
 	json_t *o;
 	time_t now;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			alg_opt = optarg;
-			break;
-		case 'H':
-			home_opt = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_keys_badopt(c, argv);
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	alg_opt = tc_args_get(a, "alg");
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if (alg_opt == NULL)
 		return tc_cli_usage("--alg es256|sm2 is required");
 	if (tc_keyalg_parse(alg_opt, &alg) != 0)
@@ -142,5 +124,7 @@ const struct tc_cmd tc_cmd_keys_add_signer = {
 	.name = "add-signer",
 	.summary = "add a current signer of another algorithm (es256, sm2)",
 	.help = help,
-	.exec = exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.opts = opts,
+	.run = run,
 };

@@ -5,7 +5,6 @@
  * --pem the signer certificates as plain PEM for other tools.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,41 +113,26 @@ fail:
 	return status;
 }
 
+static const struct tc_opt opts[] = {
+	{ "out", TC_OPT_VALUE, NULL },
+	{ "pem", TC_OPT_FLAG, NULL },
+	{ NULL },
+};
+
 static int
-exec(int argc, char **argv)
+run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "pem", no_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_keystore *ks = NULL;
 	struct tc_buf b;
-	const char *home_opt = NULL, *home, *out = NULL;
+	const char *home_opt = a->home, *home, *out;
 	char err[512] = "";
-	int c, r, pem = 0, status;
+	int r, pem, status;
 	time_t now;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			home_opt = optarg;
-			break;
-		case 'o':
-			out = optarg;
-			break;
-		case 'p':
-			pem = 1;
-			break;
-		default:
-			return tc_keys_badopt(c, argv);
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	out = tc_args_get(a, "out");
+	pem = tc_args_has(a, "pem") > 0;
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if (out == NULL || *out == '\0')
 		return tc_cli_usage(
 		    "give --out FILE (or --out - for standard output)");
@@ -196,5 +180,7 @@ const struct tc_cmd tc_cmd_keys_export_trust = {
 	.name = "export-trust",
 	.summary = "write the signed trust list (or the signer PEM)",
 	.help = help,
-	.exec = exec,
+	.common = TC_CMD_HOME,
+	.opts = opts,
+	.run = run,
 };

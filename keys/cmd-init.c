@@ -3,7 +3,6 @@
  * tcard-keys init: makes a new key store in HOME/keys (src/keystore.c) and
  * says what it made, by file name, kid and fingerprint; never a secret.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -136,48 +135,28 @@ print_text(const struct tc_keystore *ks)
 	    "Pin verifiers to the CA sha256 above. Keep ca.key offline; the issuing station\nneeds only the signer and the secrets.\n");
 }
 
+static const struct tc_opt opts[] = {
+	{ "alg", TC_OPT_VALUE, NULL },
+	{ "force", TC_OPT_FLAG, NULL },
+	{ NULL },
+};
+
 static int
-exec(int argc, char **argv)
+run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "alg", required_argument, NULL, 'a' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_keystore *ks = NULL;
 	enum tc_keyalg alg = TC_KEYALG_ES256;
-	const char *home_opt = NULL, *home;
+	const char *home_opt = a->home, *home, *v;
 	char err[512] = "";
-	int c, r, force = 0, json = 0, status;
+	int r, force, json = a->json, status;
 	time_t now;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			home_opt = optarg;
-			break;
-		case 'a':
-			if (tc_keyalg_parse(optarg, &alg) != 0)
-				return tc_cli_usage(
-				    "unknown algorithm '%s' (es256 or sm2)",
-				    optarg);
-			break;
-		case 'f':
-			force = 1;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_keys_badopt(c, argv);
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if ((v = tc_args_get(a, "alg")) != NULL &&
+	    tc_keyalg_parse(v, &alg) != 0)
+		return tc_cli_usage("unknown algorithm '%s' (es256 or sm2)", v);
+	force = tc_args_has(a, "force") > 0;
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if ((home = tc_cli_home(home_opt)) == NULL)
 		return TC_EXIT_USAGE;
 	if ((now = tc_cli_now()) == (time_t)-1)
@@ -208,5 +187,7 @@ const struct tc_cmd tc_cmd_keys_init = {
 	.name = "init",
 	.summary = "make a new key store (CA, signer, secrets)",
 	.help = help,
-	.exec = exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.opts = opts,
+	.run = run,
 };

@@ -4,7 +4,6 @@
  * algorithm, status, validity and certificate fingerprint, and the secrets
  * by name and size only. Reads no private file.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -173,35 +172,16 @@ list_text(const struct tc_keystore *ks, time_t now)
 }
 
 static int
-exec(int argc, char **argv)
+run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "home", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_keystore *ks = NULL;
-	const char *home_opt = NULL, *home;
+	const char *home_opt = a->home, *home;
 	char err[512] = "";
-	int c, r, json = 0, status = TC_EXIT_OK;
+	int r, json = a->json, status = TC_EXIT_OK;
 	time_t now;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'H':
-			home_opt = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_keys_badopt(c, argv);
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if ((home = tc_cli_home(home_opt)) == NULL)
 		return TC_EXIT_USAGE;
 	if ((now = tc_cli_now()) == (time_t)-1)
@@ -221,5 +201,6 @@ const struct tc_cmd tc_cmd_keys_list = {
 	.name = "list",
 	.summary = "show the CA, the signers and the secrets (not values)",
 	.help = help,
-	.exec = exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.run = run,
 };

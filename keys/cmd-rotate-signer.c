@@ -4,7 +4,6 @@
  * CA; the previous one is kept as retired so that the cards it signed keep
  * verifying (it stays in the trust list until its certificate ends).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -56,44 +55,27 @@ static const char help[] =
     "    tcard-keys rotate-signer --home /srv/tcard\n"
     "    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
 
+static const struct tc_opt opts[] = {
+	{ "alg", TC_OPT_VALUE, NULL },
+	{ NULL },
+};
+
 static int
-exec(int argc, char **argv)
+run(const struct tc_args *a)
 {
-	static const struct option opts[] = {
-		{ "alg", required_argument, NULL, 'a' },
-		{ "home", required_argument, NULL, 'H' },
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct tc_keystore *ks = NULL;
 	struct tc_keystore_cert_info old, s;
-	const char *home_opt = NULL, *home, *alg_opt = NULL;
+	const char *home_opt = a->home, *home, *alg_opt;
 	enum tc_keyalg alg;
 	char err[512] = "", na[32];
-	int c, r, json = 0, status = TC_EXIT_OK;
+	int r, json = a->json, status = TC_EXIT_OK;
 	size_t i;
 	json_t *o;
 	time_t now;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-		switch (c) {
-		case 'a':
-			alg_opt = optarg;
-			break;
-		case 'H':
-			home_opt = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		default:
-			return tc_keys_badopt(c, argv);
-		}
-	}
-	if (optind != argc)
-		return tc_cli_usage("unexpected argument '%s'", argv[optind]);
+	alg_opt = tc_args_get(a, "alg");
+	if (a->argc != 0)
+		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if ((home = tc_cli_home(home_opt)) == NULL)
 		return TC_EXIT_USAGE;
 	if ((now = tc_cli_now()) == (time_t)-1)
@@ -152,5 +134,7 @@ const struct tc_cmd tc_cmd_keys_rotate_signer = {
 	.name = "rotate-signer",
 	.summary = "make a new current signer; the old one is retired",
 	.help = help,
-	.exec = exec,
+	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.opts = opts,
+	.run = run,
 };

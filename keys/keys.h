@@ -26,12 +26,6 @@ extern const struct tc_cmd tc_cmd_keys_export_trust;
  */
 int tc_keys_fail(int code, const char *what, const char *msg);
 
-/*
- * The usage error for what getopt_long returned as c ('?' an unknown
- * option, ':' a missing argument), naming the offending argument.
- */
-int tc_keys_badopt(int c, char **argv);
-
 /* "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
 void tc_keys_time(time_t t, char buf[32]);
 

@@ -4,7 +4,6 @@
  * share. The key ceremony is meant for an offline machine; see
  * docs/keys.md for the layout, the trust list and the advice.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -63,16 +62,6 @@ tc_keys_fail(int code, const char *what, const char *msg)
 	default:
 		return status;
 	}
-}
-
-int
-tc_keys_badopt(int c, char **argv)
-{
-	const char *arg = optind > 0 ? argv[optind - 1] : "?";
-
-	if (c == ':')
-		return tc_cli_usage("option '%s' needs an argument", arg);
-	return tc_cli_usage("unknown option '%s'", arg);
 }
 
 void
