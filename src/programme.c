@@ -27,6 +27,7 @@
 #include "tcard/err.h"
 #include "tcard/id.h"
 #include "tcard/programme.h"
+#include "tcard/workday.h"
 
 #define PATH_MAX_LEN 256
 #define MSG_MAX	     256
@@ -740,20 +741,9 @@ out:
 static int
 date_ok(const char *s)
 {
-	int i, v[3] = { 0, 0, 0 }, part = 0;
+	int y, m, d;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++) {
-		if (i == 4 || i == 7) {
-			part++;
-			continue;
-		}
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v[part] = v[part] * 10 + (s[i] - '0');
-	}
-	return tc_date_valid(v[0], v[1], v[2]);
+	return tc_date_scan(s, &y, &m, &d) && tc_date_valid(y, m, d);
 }
 
 static int

@@ -105,15 +105,28 @@ digits(const char *s, int n)
 }
 
 int
+tc_date_scan(const char *s, int *y, int *m, int *d)
+{
+	int yy, mm, dd;
+
+	if (s == NULL || strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-' ||
+	    (yy = digits(s, 4)) < 0 || (mm = digits(s + 5, 2)) < 0 ||
+	    (dd = digits(s + 8, 2)) < 0)
+		return 0;
+	*y = yy;
+	*m = mm;
+	*d = dd;
+	return 1;
+}
+
+int
 tc_date_parse(const char *s, int64_t *day, char *err, size_t errlen)
 {
 	int y, m, d;
 
 	if (s == NULL || day == NULL)
 		return tc_seterr(err, errlen, TC_ERR_BAD_DATE, "no date");
-	if (strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-' ||
-	    (y = digits(s, 4)) < 0 || (m = digits(s + 5, 2)) < 0 ||
-	    (d = digits(s + 8, 2)) < 0)
+	if (!tc_date_scan(s, &y, &m, &d))
 		return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
 		    "a date is written YYYY-MM-DD");
 	if (y < 1000 || !tc_date_valid(y, m, d))

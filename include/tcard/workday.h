@@ -53,6 +53,17 @@ time_t tc_time_of_day(int64_t day);
 int tc_weekday(int64_t day);
 
 /*
+ * The one reader of "YYYY-MM-DD" text in the library: every date parser
+ * (tc_date_parse, tc_lifecycle_date_parse, the programme and application
+ * readers) starts here. Returns 1 when s is exactly ten characters, four
+ * digits, '-', two digits, '-', two digits, and sets *y, *m, *d; returns 0
+ * (outputs untouched) otherwise, and for s NULL. Whether the date is real
+ * is the caller's check (tc_date_valid), as is any year range.
+ */
+int tc_date_scan(
+    const char *s, int *y /* OUT */, int *m /* OUT */, int *d /* OUT */);
+
+/*
  * Parses exactly "YYYY-MM-DD" (a real date, years 1000-9999) into *day.
  * Returns 0, or TC_ERR_BAD_DATE (*day untouched) with a message naming
  * what is wrong.
