@@ -38,6 +38,7 @@
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/hex.h"
 #include "tcard/keystore.h"
 #include "tcard/trust.h"
@@ -199,82 +200,17 @@ static int
 read_file(const char *dir, const char *name, size_t max, struct tc_buf *out,
     char *err, size_t errlen)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-	size_t want;
-	int fd = -1, r = TC_ERR_INTERNAL, priv = is_private(name);
+	char path[PATH_MAX], shown[PATH_MAX];
+	int r;
 
 	tc_buf_init(out, max);
-	if ((r = join(path, sizeof(path), dir, name)) != 0)
+	if ((r = join(path, sizeof(path), dir, name)) != 0 ||
+	    (r = join(shown, sizeof(shown), "keys", name)) != 0)
 		return tc_seterr(
 		    err, errlen, r, "path of keys/%s too long", name);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) ==
-	    -1) {
-		if (errno == ENOENT)
-			return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-			    "keys/%s does not exist", name);
-		if (errno == ELOOP)
-			return tc_seterr(err, errlen, TC_ERR_PERM,
-			    "keys/%s is a symbolic link; refused", name);
-		if (errno == EACCES)
-			return tc_seterr(err, errlen, TC_ERR_PERM,
-			    "keys/%s: %s", name, strerror(errno));
-		return tc_seterr(err, errlen, TC_ERR_IO, "keys/%s: %s", name,
-		    strerror(errno));
-	}
-	if (fstat(fd, &st) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_IO, "keys/%s: %s", name,
-		    strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = tc_seterr(err, errlen, TC_ERR_PERM,
-		    "keys/%s is not a regular file", name);
-		goto out;
-	}
-	if (priv && (st.st_mode & 077) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_PERM,
-		    "keys/%s is mode %04o: %s by group or others; chmod 600 it",
-		    name, (unsigned int)(st.st_mode & 07777),
-		    (st.st_mode & 044) != 0	  ? "readable"
-			: (st.st_mode & 022) != 0 ? "writable"
-						  : "accessible");
-		goto out;
-	}
-	if ((st.st_mode & 022) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_PERM,
-		    "keys/%s is mode %04o: writable by group or others; chmod go-w it",
-		    name, (unsigned int)(st.st_mode & 07777));
-		goto out;
-	}
-	if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
-		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "keys/%s is %lld bytes; at most %zu expected", name,
-		    (long long)st.st_size, max);
-		goto out;
-	}
-	want = (size_t)st.st_size;
-	if ((r = tc_buf_reserve(out, want)) != 0)
-		goto out;
-	while (out->len < want) {
-		n = read(fd, out->data + out->len, want - out->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = tc_seterr(err, errlen, TC_ERR_IO, "keys/%s: %s",
-			    name,
-			    n < 0 ? strerror(errno)
-				  : "file shrank while being read");
-			goto out;
-		}
-		out->len += (size_t)n;
-	}
-	out->data[out->len] = '\0';
-	r = 0;
-out:
-	close(fd);
-	if (r != 0)
+	if ((r = tc_file_read(path, shown, max,
+		 TC_FILE_KEY | (is_private(name) ? TC_FILE_SECRET : 0), out,
+		 err, errlen)) != 0)
 		tc_buf_release(out);
 	return r;
 }

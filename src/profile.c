@@ -22,6 +22,7 @@
 #include "tcard/atr.h"
 #include "tcard/cardops.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/hex.h"
 #include "tcard/profile.h"
 
@@ -721,51 +722,20 @@ int
 tc_profile_load(
     struct tc_profile **out, const char *path, char *err, size_t errlen)
 {
+	struct tc_buf b;
 	const char *base;
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, r;
+	int r;
 
 	if (out == NULL || path == NULL)
 		return TC_ERR_INVALID_ARG;
 	*out = NULL;
 	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return tc_seterr(err, errlen,
-		    errno == ENOENT ? TC_ERR_NOT_FOUND : TC_ERR_IO, "%s: %s",
-		    path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: not a regular file", path);
-	}
-	if (st.st_size > TC_PROFILE_FILE_MAX) {
-		close(fd);
-		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%s: over %d bytes", base, TC_PROFILE_FILE_MAX);
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		return TC_ERR_NOMEM;
-	}
-	while (got < (size_t)st.st_size + 1) {
-		n = read(fd, buf + got, (size_t)st.st_size + 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got > (size_t)st.st_size) {
-		free(buf);
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: changed while read", path);
-	}
-	r = tc_profile_parse(out, buf, got, base, err, errlen);
-	free(buf);
+	tc_buf_init(&b, TC_PROFILE_FILE_MAX);
+	if ((r = tc_file_read(
+		 path, NULL, TC_PROFILE_FILE_MAX, 0, &b, err, errlen)) == 0)
+		r = tc_profile_parse(
+		    out, (const char *)b.data, b.len, base, err, errlen);
+	tc_buf_release(&b);
 	return r;
 }
 

@@ -25,6 +25,7 @@
 #include <jansson.h>
 
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/id.h"
 #include "tcard/programme.h"
 #include "tcard/workday.h"
@@ -2648,56 +2649,22 @@ int
 tc_programme_load(
     struct tc_programme **out, const char *path, char *err, size_t errlen)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
-	ssize_t n;
-	int fd = -1, r = TC_ERR_INTERNAL;
+	struct tc_buf b;
+	int r;
 
 	if (out == NULL || path == NULL)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "no path or output pointer");
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		r = tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > TC_PROGRAMME_FILE_MAX) {
-		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%s: larger than %d bytes", path, TC_PROGRAMME_FILE_MAX);
-		goto out;
-	}
-	/* One byte more than allowed, to notice a file that grew. */
-	if ((buf = malloc(TC_PROGRAMME_FILE_MAX + 1)) == NULL) {
-		r = tc_seterr(
-		    err, errlen, TC_ERR_NOMEM, "%s: out of memory", path);
-		goto out;
-	}
-	while (len < TC_PROGRAMME_FILE_MAX + 1) {
-		n = read(fd, buf + len, TC_PROGRAMME_FILE_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			r = tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	r = tc_programme_parse(out, buf, len, path, err, errlen);
-out:
-	if (fd != -1)
-		close(fd);
-	free(buf);
+	tc_buf_init(&b, TC_PROGRAMME_FILE_MAX);
+	r = tc_file_read(path, NULL, TC_PROGRAMME_FILE_MAX, 0, &b, err, errlen);
+	/* A programme file named but absent stays TC_ERR_IO, as documented. */
+	if (r == TC_ERR_NOT_FOUND)
+		r = TC_ERR_IO;
+	else if (r == 0)
+		r = tc_programme_parse(
+		    out, (const char *)b.data, b.len, path, err, errlen);
+	tc_buf_release(&b);
 	return r;
 }
 

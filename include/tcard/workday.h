@@ -111,8 +111,9 @@ int tc_workdays_parse(struct tc_workdays **out /* OUT */, const char *text,
 /*
  * Reads and parses the file at path. A missing file is not an error: *out
  * is then NULL (weekends only) and the return 0. Returns as
- * tc_workdays_parse, and TC_ERR_IO when the file exists but cannot be
- * read or is not a regular file.
+ * tc_workdays_parse, and the other errors of tc_file_read (tcard/file.h)
+ * when the file exists but cannot be read, is not a regular file or is
+ * over TC_WORKDAYS_FILE_MAX bytes.
  */
 int tc_workdays_load(struct tc_workdays **out /* OUT */, const char *path,
     char *err, size_t errlen);
