@@ -6,6 +6,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -140,4 +142,22 @@ out:
 		out->data[out->len] = '\0';
 	close(fd);
 	return r;
+}
+
+int
+tc_fmt(char *out, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(out, len, fmt, ap);
+	va_end(ap);
+	return n < 0 || (size_t)n >= len ? TC_ERR_INVALID_ARG : 0;
+}
+
+int
+tc_path_join(char *out, size_t len, const char *dir, const char *name)
+{
+	return tc_fmt(out, len, "%s/%s", dir, name);
 }

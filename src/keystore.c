@@ -174,14 +174,6 @@ add_years(time_t t, int n)
 }
 
 static int
-join(char *buf, size_t len, const char *dir, const char *name)
-{
-	int n = snprintf(buf, len, "%s/%s", dir, name);
-
-	return n < 0 || (size_t)n >= len ? TC_ERR_INVALID_ARG : 0;
-}
-
-static int
 is_private(const char *name)
 {
 	size_t n = strlen(name);
@@ -204,8 +196,8 @@ read_file(const char *dir, const char *name, size_t max, struct tc_buf *out,
 	int r;
 
 	tc_buf_init(out, max);
-	if ((r = join(path, sizeof(path), dir, name)) != 0 ||
-	    (r = join(shown, sizeof(shown), "keys", name)) != 0)
+	if ((r = tc_path_join(path, sizeof(path), dir, name)) != 0 ||
+	    (r = tc_path_join(shown, sizeof(shown), "keys", name)) != 0)
 		return tc_seterr(
 		    err, errlen, r, "path of keys/%s too long", name);
 	if ((r = tc_file_read(path, shown, max,
@@ -248,9 +240,9 @@ write_file(const char *dir, const char *name, const void *data, size_t len,
 		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
 		    "no random bytes for a temporary name");
 	tc_hex_encode(rnd, sizeof(rnd), rhex);
-	snprintf(tname, sizeof(tname), ".%s.tmp-%s", name, rhex);
-	if (join(path, sizeof(path), dir, name) != 0 ||
-	    join(tmp, sizeof(tmp), dir, tname) != 0)
+	if (tc_fmt(tname, sizeof(tname), ".%s.tmp-%s", name, rhex) != 0 ||
+	    tc_path_join(path, sizeof(path), dir, name) != 0 ||
+	    tc_path_join(tmp, sizeof(tmp), dir, tname) != 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "path of keys/%s too long", name);
 	if ((fd = open(tmp,
@@ -1042,7 +1034,7 @@ keys_dir(char *buf, size_t len, const char *home, char *err, size_t errlen)
 {
 	if (home == NULL || *home == '\0')
 		return TC_ERR_INVALID_ARG;
-	if (join(buf, len, home, "keys") != 0)
+	if (tc_path_join(buf, len, home, "keys") != 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "home directory path too long");
 	return 0;
@@ -1233,7 +1225,7 @@ tc_keystore_has_file(const struct tc_keystore *ks, const char *name)
 	struct stat st;
 
 	if (name == NULL || strchr(name, '/') != NULL ||
-	    join(path, sizeof(path), ks->dir, name) != 0)
+	    tc_path_join(path, sizeof(path), ks->dir, name) != 0)
 		return 0;
 	return lstat(path, &st) == 0;
 }
@@ -1709,7 +1701,7 @@ holds_keys(const char *dir, char *found, size_t len)
 	size_t i;
 
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (join(path, sizeof(path), dir, fixed[i]) == 0 &&
+		if (tc_path_join(path, sizeof(path), dir, fixed[i]) == 0 &&
 		    lstat(path, &st) == 0) {
 			snprintf(found, len, "%s", fixed[i]);
 			return 1;
@@ -1748,7 +1740,7 @@ remove_stale(const struct tc_keystore *ks)
 				0;
 		if (keep)
 			continue;
-		if (join(path, sizeof(path), ks->dir, e->d_name) == 0)
+		if (tc_path_join(path, sizeof(path), ks->dir, e->d_name) == 0)
 			unlink(path);
 	}
 	closedir(d);
@@ -1851,7 +1843,7 @@ tc_keystore_create(const char *home, enum tc_keyalg alg, int force, time_t now,
 			    ks->dir, found);
 			goto out;
 		}
-		if (join(path, sizeof(path), ks->dir, KEYS_JSON) == 0 &&
+		if (tc_path_join(path, sizeof(path), ks->dir, KEYS_JSON) == 0 &&
 		    unlink(path) != 0 && errno != ENOENT) {
 			r = tc_seterr(err, errlen, TC_ERR_IO, "keys/%s: %s",
 			    KEYS_JSON, strerror(errno));

@@ -827,7 +827,11 @@ tc_profile_set_load(
 	if (r == 0)
 		qsort(names, n, sizeof(names[0]), name_cmp);
 	for (i = 0; r == 0 && i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (tc_path_join(path, sizeof(path), dir, names[i]) != 0) {
+			r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "%s/%s: path too long", dir, names[i]);
+			break;
+		}
 		if ((r = tc_profile_load(&set->v[set->n], path, err, errlen)) !=
 		    0)
 			break;

@@ -2894,8 +2894,7 @@ tc_programme_set_load_dir(
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-			names[i]) >= sizeof(path)) {
+		if (tc_path_join(path, sizeof(path), dir, names[i]) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 			    "%s/%s: path too long", dir, names[i]);
 			goto out;

@@ -8,7 +8,8 @@
  * end under a cap, so a file that grows while it is read is refused too.
  * The permission rule for key files is OpenSSH's sshkey_perm_ok: a secret
  * gives group and others no access at all, and no key file may be
- * writable by them. Shapes after OpenSSH's sshbuf_load_file.
+ * writable by them. Shapes after OpenSSH's sshbuf_load_file. Also here:
+ * the checked formatting of paths and names (tc_fmt, tc_path_join).
  */
 #ifndef TCARD_FILE_H
 #define TCARD_FILE_H
@@ -55,5 +56,18 @@ int tc_file_mode_check(
  */
 int tc_file_read(const char *path, const char *shown, size_t max,
     unsigned flags, struct tc_buf *out, char *err, size_t errlen);
+
+/*
+ * snprintf into out (len bytes) that says whether the text fit, for paths
+ * and file or record names, where a text cut short names another file.
+ * Returns 0, or TC_ERR_INVALID_ARG when the text did not fit (out then
+ * holds it cut short, NUL-terminated) or the format failed.
+ */
+int tc_fmt(char *out /* OUT */, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* dir, '/', name into out (len bytes); returns as tc_fmt. */
+int tc_path_join(
+    char *out /* OUT */, size_t len, const char *dir, const char *name);
 
 #endif

@@ -183,6 +183,26 @@ test_modes(void **state)
 	    err, "f is mode 0610: accessible by group or others; chmod 600 it");
 }
 
+/* Paths and names that do not fit are refused, not cut silently. */
+static void
+test_fmt(void **state)
+{
+	char out[8];
+
+	(void)state;
+	assert_int_equal(tc_path_join(out, sizeof(out), "ab", "cdef"), 0);
+	assert_string_equal(out, "ab/cdef");
+	assert_int_equal(
+	    tc_path_join(out, sizeof(out), "ab", "cdefg"), TC_ERR_INVALID_ARG);
+	assert_string_equal(out, "ab/cdef");
+	assert_int_equal(tc_fmt(out, sizeof(out), "%s-%d", "seq", 123), 0);
+	assert_string_equal(out, "seq-123");
+	assert_int_equal(
+	    tc_fmt(out, sizeof(out), "%s-%d", "seq", 1234), TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_fmt(out, 1, "%s", ""), 0);
+	assert_int_equal(tc_fmt(out, 1, "%s", "x"), TC_ERR_INVALID_ARG);
+}
+
 int
 main(void)
 {
@@ -190,6 +210,7 @@ main(void)
 		cmocka_unit_test(test_read),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_fmt),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
