@@ -29,6 +29,7 @@
 #include "tcard/id.h"
 #include "tcard/programme.h"
 #include "tcard/workday.h"
+#include "json-keys.h"
 
 #define PATH_MAX_LEN 256
 #define MSG_MAX	     256
@@ -49,19 +50,14 @@ struct ctx {
 };
 
 /* Key types of the schema tables. */
+/* The JSON types of a key table (src/json-keys.h), in short. */
 enum {
-	K_STR = 1,
-	K_INT,
-	K_BOOL,
-	K_OBJ,
-	K_ARR,
-	K_NUM, /* an integer or a real */
-};
-
-struct key {
-	const char *name;
-	int type;
-	int required;
+	K_STR = TC_JSON_STR,
+	K_INT = TC_JSON_INT,
+	K_BOOL = TC_JSON_BOOL,
+	K_OBJ = TC_JSON_OBJ,
+	K_ARR = TC_JSON_ARR,
+	K_NUM = TC_JSON_NUM,
 };
 
 static const char *const relation_names[] = {
@@ -232,85 +228,34 @@ shown(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-static const char *
-type_name(int type)
-{
-	switch (type) {
-	case K_STR:
-		return "a string";
-	case K_INT:
-		return "an integer";
-	case K_BOOL:
-		return "true or false";
-	case K_OBJ:
-		return "an object";
-	case K_ARR:
-		return "an array";
-	case K_NUM:
-		return "a number";
-	}
-	return "?";
-}
-
-static int
-type_ok(json_t *v, int type)
-{
-	switch (type) {
-	case K_STR:
-		return json_is_string(v);
-	case K_INT:
-		return json_is_integer(v);
-	case K_BOOL:
-		return json_is_boolean(v);
-	case K_OBJ:
-		return json_is_object(v);
-	case K_ARR:
-		return json_is_array(v);
-	case K_NUM:
-		return json_is_number(v);
-	}
-	return 0;
-}
-
 /*
  * Checks that o is an object whose keys are all in keys with the right
  * types, and that every required key is present. Everything after this
  * may read the values without checking their JSON types again.
  */
 static int
-check_keys(struct ctx *c, json_t *o, const struct key *keys)
+check_keys(struct ctx *c, json_t *o, const struct tc_json_key *keys)
 {
-	const struct key *k;
+	const struct tc_json_key *k;
 	const char *name;
-	json_t *v;
-	void *it;
 
-	if (!json_is_object(o))
+	switch (tc_json_keys_check(o, keys, &name, &k)) {
+	case TC_JSON_OK:
+		return 0;
+	case TC_JSON_NOT_OBJECT:
 		return fail(c, TC_ERR_MALFORMED, "must be an object");
-	for (it = json_object_iter(o); it != NULL;
-	     it = json_object_iter_next(o, it)) {
-		name = json_object_iter_key(it);
-		v = json_object_iter_value(it);
-		for (k = keys; k->name != NULL; k++)
-			if (strcmp(k->name, name) == 0)
-				break;
-		if (k->name == NULL) {
-			push_key(c, name);
-			return fail(c, TC_ERR_MALFORMED, "unknown key");
-		}
-		if (!type_ok(v, k->type)) {
-			push_key(c, name);
-			return fail(c, TC_ERR_MALFORMED, "must be %s",
-			    type_name(k->type));
-		}
+	case TC_JSON_UNKNOWN:
+		push_key(c, name);
+		return fail(c, TC_ERR_MALFORMED, "unknown key");
+	case TC_JSON_BAD_TYPE:
+		push_key(c, name);
+		return fail(c, TC_ERR_MALFORMED, "must be %s",
+		    tc_json_type_name(k->type));
+	case TC_JSON_MISSING:
+		push_key(c, name);
+		return fail(c, TC_ERR_MALFORMED, "missing");
 	}
-	for (k = keys; k->name != NULL; k++) {
-		if (k->required && json_object_get(o, k->name) == NULL) {
-			push_key(c, k->name);
-			return fail(c, TC_ERR_MALFORMED, "missing");
-		}
-	}
-	return 0;
+	return TC_ERR_INTERNAL;
 }
 
 /* Strings: not empty, bounded, no control characters. */
@@ -473,7 +418,7 @@ get_enum(struct ctx *c, json_t *o, const char *key, const char *const *names,
 static int
 text_ok(struct ctx *c, json_t *v, struct tc_text *t)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "zh", K_STR, 1 },
 		{ "en", K_STR, 1 },
 		{ NULL, 0, 0 },
@@ -750,7 +695,7 @@ date_ok(const char *s)
 static int
 parse_source(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "file", K_STR, 1 },
 		{ "title", K_OBJ, 1 },
@@ -809,22 +754,22 @@ static const struct {
 static int
 parse_guards(struct ctx *c, json_t *o, struct tc_guards *g)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "value", 0, 1 },
 		{ "in_principle", K_BOOL, 0 },
 		{ "text", K_OBJ, 0 },
 		CITE_KEYS,
 		{ NULL, 0, 0 },
 	};
-	struct key gkeys[NELEM(guard_tab) + 1], vkeys[NELEM(keys)];
+	struct tc_json_key gkeys[NELEM(guard_tab) + 1], vkeys[NELEM(keys)];
 	struct tc_guard *x;
 	json_t *v;
 	size_t i, old;
 	int r;
 
 	for (i = 0; i < NELEM(guard_tab); i++)
-		gkeys[i] = (struct key){ guard_tab[i].name, K_OBJ, 0 };
-	gkeys[i] = (struct key){ NULL, 0, 0 };
+		gkeys[i] = (struct tc_json_key){ guard_tab[i].name, K_OBJ, 0 };
+	gkeys[i] = (struct tc_json_key){ NULL, 0, 0 };
 	if ((r = check_keys(c, o, gkeys)) != 0)
 		return r;
 	for (i = 0; i < NELEM(guard_tab); i++) {
@@ -855,7 +800,7 @@ parse_guards(struct ctx *c, json_t *o, struct tc_guards *g)
 static int
 parse_exclusion(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "text", K_OBJ, 1 },
 		{ "in_principle", K_BOOL, 0 },
@@ -877,7 +822,7 @@ parse_exclusion(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_requirement(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "text", K_OBJ, 1 },
 		{ "tiers", K_ARR, 0 },
@@ -900,7 +845,7 @@ parse_requirement(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_named(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		CITE_KEYS,
@@ -936,7 +881,7 @@ parse_end_reason(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_accepted(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "programme", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "as_tier", K_STR, 1 },
@@ -960,7 +905,7 @@ parse_accepted(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_validity(struct ctx *c, json_t *o, struct tc_validity *va)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "term", K_STR, 1 },
 		{ "default_months", K_INT, 0 },
 		{ "max_months", K_INT, 0 },
@@ -1022,7 +967,7 @@ parse_validity(struct ctx *c, json_t *o, struct tc_validity *va)
 static int
 parse_category(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "text", K_OBJ, 1 },
 		CITE_KEYS,
@@ -1043,7 +988,7 @@ parse_category(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_clause(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "text", K_OBJ, 1 },
 		{ "category", K_STR, 0 },
@@ -1084,7 +1029,7 @@ parse_clause(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_step(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "kind", K_STR, 1 },
@@ -1269,7 +1214,7 @@ parse_colour(struct ctx *c, const char *s, uint32_t *rgb)
 static int
 parse_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "kind", K_STR, 1 },
@@ -1388,7 +1333,7 @@ parse_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_route(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "condition", K_OBJ, 1 },
@@ -1421,7 +1366,7 @@ parse_route(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_quota(struct ctx *c, json_t *o, struct tc_quota *q)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "count", K_INT, 0 },
 		{ "period", K_STR, 1 },
 		{ NULL, 0, 0 },
@@ -1451,7 +1396,7 @@ parse_quota(struct ctx *c, json_t *o, struct tc_quota *q)
 static int
 parse_money(struct ctx *c, json_t *o, struct tc_money *m)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "cny", K_INT, 1 },
 		{ "per", K_STR, 1 },
 		{ NULL, 0, 0 },
@@ -1479,7 +1424,7 @@ static int parse_service(struct ctx *, json_t *, void *, void *);
 static int
 parse_service(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "item", K_STR, 0 },
 		{ "names", K_OBJ, 1 },
@@ -1573,7 +1518,7 @@ parse_service(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_group(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "services", K_ARR, 1 },
@@ -1601,7 +1546,7 @@ parse_group(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_field(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "type", K_STR, 1 },
@@ -1654,7 +1599,7 @@ parse_field(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_section(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "required", K_BOOL, 1 },
@@ -1698,7 +1643,7 @@ parse_section(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_material(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "required", K_BOOL, 1 },
@@ -1730,7 +1675,7 @@ parse_material(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_pledge(struct ctx *c, json_t *o, struct tc_pledge *pl)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "required", K_BOOL, 1 },
 		{ "read_seconds", K_INT, 0 },
 		{ "text", K_OBJ, 1 },
@@ -1752,7 +1697,7 @@ parse_pledge(struct ctx *c, json_t *o, struct tc_pledge *pl)
 static int
 parse_application(struct ctx *c, json_t *o, struct tc_application *a)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "sections", K_ARR, 1 },
 		{ "work_types", K_ARR, 0 },
 		{ "id_types", K_ARR, 0 },
@@ -2115,12 +2060,12 @@ static int
 parse_face_text(struct ctx *c, json_t *parent, const char *key, int required,
     struct tc_face_text *t, struct tc_text *text)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "box", K_ARR, 1 },
 		{ "pt", K_ARR, 1 },
 		{ NULL, 0, 0 },
 	};
-	static const struct key tkeys[] = {
+	static const struct tc_json_key tkeys[] = {
 		{ "box", K_ARR, 1 },
 		{ "pt", K_ARR, 1 },
 		{ "text", K_OBJ, 1 },
@@ -2152,7 +2097,7 @@ static int
 parse_face_box(
     struct ctx *c, json_t *parent, const char *key, struct tc_face_box *b)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "box", K_ARR, 1 },
 		{ NULL, 0, 0 },
 	};
@@ -2207,7 +2152,7 @@ contrast_text(uint32_t rgb)
 static int
 parse_face_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "tier", K_STR, 1 },
 		{ "label", K_OBJ, 1 },
 		{ "colour", K_STR, 0 },
@@ -2245,7 +2190,7 @@ parse_face_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "ink", K_STR, 0 },
 		{ "paper", K_STR, 0 },
 		{ "band", K_NUM, 0 },
@@ -2255,7 +2200,7 @@ parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 		CITE_KEYS,
 		{ NULL, 0, 0 },
 	};
-	static const struct key front_keys[] = {
+	static const struct tc_json_key front_keys[] = {
 		{ "title", K_OBJ, 1 },
 		{ "label", K_OBJ, 1 },
 		{ "photo", K_OBJ, 1 },
@@ -2266,7 +2211,7 @@ parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 		{ "sub", K_OBJ, 0 },
 		{ NULL, 0, 0 },
 	};
-	static const struct key back_keys[] = {
+	static const struct tc_json_key back_keys[] = {
 		{ "qr", K_OBJ, 1 },
 		{ "verify", K_OBJ, 1 },
 		{ "authority", K_OBJ, 0 },
@@ -2389,7 +2334,7 @@ parse_region(struct ctx *c, const char *s, char region[7])
 static int
 parse_root(struct ctx *c, json_t *o)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "format", K_STR, 1 },
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
