@@ -1063,6 +1063,21 @@ check_dir(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* The key-file rule of tc_file_mode_check, for a secret found listed. */
+static int
+secret_mode_ok(mode_t mode, const char *name, char *err, size_t errlen)
+{
+	char shown[PATH_MAX], msg[512];
+	int r;
+
+	(void)tc_path_join(shown, sizeof(shown), "keys", name);
+	if ((r = tc_file_mode_check(
+		 mode, TC_FILE_SECRET, shown, msg, sizeof(msg))) != 0)
+		return tc_seterr(err, errlen, r,
+		    "%s (the key store is refused until then)", msg);
+	return 0;
+}
+
 /*
  * The rule of read_file for private files, applied to every *.key of the
  * store at open (OpenSSH's sshkey_perm_ok): whichever secret a command
@@ -1094,13 +1109,8 @@ check_secret_modes(const char *dir, char *err, size_t errlen)
 		if (S_ISLNK(st.st_mode))
 			r = tc_seterr(err, errlen, TC_ERR_PERM,
 			    "keys/%s is a symbolic link; refused", de->d_name);
-		else if (S_ISREG(st.st_mode) && (st.st_mode & 077) != 0)
-			r = tc_seterr(err, errlen, TC_ERR_PERM,
-			    "keys/%s is mode %04o: %s by group or others; chmod 600 it (the key store is refused until then)",
-			    de->d_name, (unsigned int)(st.st_mode & 07777),
-			    (st.st_mode & 044) != 0	  ? "readable"
-				: (st.st_mode & 022) != 0 ? "writable"
-							  : "accessible");
+		else if (S_ISREG(st.st_mode))
+			r = secret_mode_ok(st.st_mode, de->d_name, err, errlen);
 	}
 	closedir(d);
 	return r;
