@@ -12,6 +12,7 @@
 
 #include "cli-io.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 
 int
 tc_cli_write_atomic(
@@ -54,43 +55,10 @@ int
 tc_cli_read_file(
     const char *path, size_t max, struct tc_buf *out, char *err, size_t errlen)
 {
-	uint8_t chunk[65536];
-	struct stat st;
-	size_t total = 0;
-	ssize_t n;
-	int fd, r = 0;
+	int r = tc_file_read(path, NULL, max, 0, out, err, errlen);
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: not a regular file", path);
-	}
-	for (;;) {
-		if ((n = read(fd, chunk, sizeof(chunk))) < 0) {
-			if (errno == EINTR)
-				continue;
-			r = tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", path,
-			    strerror(errno));
-			break;
-		}
-		if (n == 0)
-			break;
-		if ((total += (size_t)n) > max) {
-			r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-			    "%s: larger than %zu bytes", path, max);
-			break;
-		}
-		if ((r = tc_buf_put(out, chunk, (size_t)n)) != 0) {
-			tc_seterr(
-			    err, errlen, r, "%s: %s", path, tc_strerror(r));
-			break;
-		}
-	}
-	close(fd);
-	return r;
+	/* Its documented codes: a missing file is TC_ERR_IO here. */
+	return r == TC_ERR_NOT_FOUND ? TC_ERR_IO : r;
 }
 
 void

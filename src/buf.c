@@ -22,6 +22,7 @@ tc_buf_init(struct tc_buf *b, size_t cap)
 	b->len = 0;
 	b->alloc = 0;
 	b->cap = cap ? cap : TC_BUF_CAP_DEFAULT;
+	b->err = 0;
 }
 
 void
@@ -40,6 +41,7 @@ tc_buf_release(struct tc_buf *b)
 	b->data = NULL;
 	b->len = 0;
 	b->alloc = 0;
+	b->err = 0;
 }
 
 void
@@ -50,6 +52,7 @@ tc_buf_reset(struct tc_buf *b)
 		b->data[0] = '\0';
 	}
 	b->len = 0;
+	b->err = 0;
 }
 
 int
@@ -81,11 +84,26 @@ tc_buf_reserve(struct tc_buf *b, size_t n)
 }
 
 int
+tc_buf_error(const struct tc_buf *b)
+{
+	return b->err;
+}
+
+/* Makes room for a put: fails at once after a failed put, else remembers. */
+static int
+put_reserve(struct tc_buf *b, size_t n)
+{
+	if (b->err != 0)
+		return b->err;
+	return b->err = tc_buf_reserve(b, n);
+}
+
+int
 tc_buf_put(struct tc_buf *b, const void *p, size_t n)
 {
 	int r;
 
-	if ((r = tc_buf_reserve(b, n)) != 0)
+	if ((r = put_reserve(b, n)) != 0)
 		return r;
 	if (n > 0)
 		memcpy(b->data + b->len, p, n);
@@ -129,12 +147,14 @@ tc_buf_printf(struct tc_buf *b, const char *fmt, ...)
 	va_list ap;
 	int n, r;
 
+	if (b->err != 0)
+		return b->err;
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return TC_ERR_INTERNAL;
-	if ((r = tc_buf_reserve(b, (size_t)n)) != 0)
+		return b->err = TC_ERR_INTERNAL;
+	if ((r = put_reserve(b, (size_t)n)) != 0)
 		return r;
 	va_start(ap, fmt);
 	vsnprintf((char *)b->data + b->len, (size_t)n + 1, fmt, ap);
@@ -146,6 +166,8 @@ tc_buf_printf(struct tc_buf *b, const char *fmt, ...)
 void
 tc_buf_truncate(struct tc_buf *b, size_t len)
 {
+	/* Back to before the failed put, if any: no put since succeeded. */
+	b->err = 0;
 	if (b->data == NULL || len >= b->len)
 		return;
 	OPENSSL_cleanse(b->data + len, b->len - len);
@@ -165,6 +187,7 @@ tc_buf_detach(struct tc_buf *b, size_t *len)
 	b->data = NULL;
 	b->len = 0;
 	b->alloc = 0;
+	b->err = 0;
 	return p;
 }
 

@@ -35,42 +35,69 @@ tc_cbor_rd_init(struct tc_cbor_rd *r, const uint8_t *p, size_t len,
 	r->errlen = errlen;
 }
 
+size_t
+tc_cbor_head_len(uint64_t v)
+{
+	if (v < 24)
+		return 1;
+	if (v <= UINT8_MAX)
+		return 2;
+	if (v <= UINT16_MAX)
+		return 3;
+	if (v <= UINT32_MAX)
+		return 5;
+	return 9;
+}
+
+int
+tc_cbor_head_decode(const uint8_t *p, size_t len, int *major, unsigned int *ai,
+    uint64_t *val, size_t *head)
+{
+	uint64_t v = 0;
+	unsigned int a, n, i;
+
+	if (len == 0)
+		return TC_ERR_TRUNCATED;
+	a = p[0] & 0x1f;
+	if (a > 27)
+		return TC_ERR_MALFORMED;
+	n = a < 24 ? 0 : 1u << (a - 24);
+	if (len - 1 < n)
+		return TC_ERR_TRUNCATED;
+	for (i = 0; i < n; i++)
+		v = v << 8 | p[1 + i];
+	*major = p[0] >> 5;
+	*ai = a;
+	*val = a < 24 ? a : v;
+	*head = 1 + n;
+	return 0;
+}
+
 int
 tc_cbor_get_head(struct tc_cbor_rd *r, int *major, uint64_t *val, size_t *at)
 {
-	uint8_t ib, b;
-	uint64_t v = 0;
-	unsigned int ai, n, i;
+	const uint8_t *p = r->c.p + r->c.off;
+	unsigned int ai;
+	size_t n;
+	int e;
 
 	*at = r->c.off;
-	if (tc_cursor_get_u8(&r->c, &ib) != 0)
+	if (tc_cursor_left(&r->c) == 0)
 		return tc_seterr(r->err, r->errlen, TC_ERR_TRUNCATED,
 		    "%s byte %zu: ends where an item should start", r->ctx,
 		    *at);
-	*major = ib >> 5;
-	ai = ib & 0x1f;
-	if (ai < 24) {
-		*val = ai;
-		return 0;
-	}
-	if (ai > 27)
+	e = tc_cbor_head_decode(p, tc_cursor_left(&r->c), major, &ai, val, &n);
+	if (e == TC_ERR_TRUNCATED)
+		return tc_seterr(r->err, r->errlen, TC_ERR_TRUNCATED,
+		    "%s byte %zu: ends inside a head", r->ctx, *at);
+	if (e != 0)
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
 		    "%s byte %zu: indefinite length or reserved head 0x%02x",
-		    r->ctx, *at, ib);
-	n = 1u << (ai - 24);
-	for (i = 0; i < n; i++) {
-		if (tc_cursor_get_u8(&r->c, &b) != 0) {
-			r->c.off = *at;
-			return tc_seterr(r->err, r->errlen, TC_ERR_TRUNCATED,
-			    "%s byte %zu: ends inside a head", r->ctx, *at);
-		}
-		v = v << 8 | b;
-	}
-	if ((n == 1 && v < 24) || (n == 2 && v <= 0xff) ||
-	    (n == 4 && v <= 0xffff) || (n == 8 && v <= 0xffffffff))
+		    r->ctx, *at, p[0]);
+	r->c.off += n;
+	if (n != tc_cbor_head_len(*val))
 		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
 		    "%s byte %zu: head not in the shortest form", r->ctx, *at);
-	*val = v;
 	return 0;
 }
 

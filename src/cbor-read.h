@@ -39,7 +39,29 @@ void tc_cbor_rd_init(struct tc_cbor_rd *r, const uint8_t *p, size_t len,
 /* "an unsigned integer", "a byte string", ... for messages. */
 const char *tc_cbor_major_name(int major);
 
-/* Reads one head. TC_ERR_TRUNCATED or TC_ERR_MALFORMED. */
+/*
+ * The one CBOR head decoder of the library (this reader and the COSE_Sign1
+ * decoder of src/cose.c both start here): decodes the head at p[0..len)
+ * into *major (0..7), *ai (its low five bits), *val (the argument: ai
+ * itself below 24, else the 1, 2, 4 or 8 bytes that follow) and *head (the
+ * bytes the head takes, 1 to 9). Returns 0, TC_ERR_TRUNCATED when len ends
+ * before the head does (len 0 included), or TC_ERR_MALFORMED for ai 28..31
+ * (reserved, or an indefinite length or break); outputs are untouched on
+ * failure. It judges nothing else: whether the head is in the shortest
+ * form (compare *head with tc_cbor_head_len), or allowed for its major
+ * type, is the caller's rule.
+ */
+int tc_cbor_head_decode(const uint8_t *p, size_t len, int *major /* OUT */,
+    unsigned int *ai /* OUT */, uint64_t *val /* OUT */,
+    size_t *head /* OUT */);
+
+/* The bytes of the shortest head that carries argument v: 1, 2, 3, 5, 9. */
+size_t tc_cbor_head_len(uint64_t v);
+
+/*
+ * Reads one head in the shortest form. TC_ERR_TRUNCATED or
+ * TC_ERR_MALFORMED (indefinite, reserved or longer than needed).
+ */
 int tc_cbor_get_head(
     struct tc_cbor_rd *r, int *major, uint64_t *val, size_t *at);
 

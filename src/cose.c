@@ -2,15 +2,16 @@
 /*
  * COSE_Sign1 (RFC 9052) creation, strict decoding and verification
  * (include/tcard/cose.h). CBOR heads are written with libcbor's encoders and
- * read one at a time with libcbor's streaming decoder, cbor_stream_decode,
- * through callbacks that only record what was seen: this file keeps the
- * structure, the limits and the nesting depth itself and never builds a
- * libcbor item tree. cbor_load is not used on untrusted bytes because in
+ * read one at a time with the library's one head decoder
+ * (tc_cbor_head_decode, src/cbor-read.h): this file keeps the structure,
+ * the limits and the nesting depth itself and never builds a libcbor item
+ * tree. cbor_load is not used on untrusted bytes because in
  * libcbor 0.8.0 it allocates memory for the declared size of an array or map
  * before reading a single element (a 5-byte input makes it ask for 2 GiB) and
  * because it rejects tags 6..20 in their one-byte form, COSE_Sign1's tag 18
- * included (libcbor issue #307); the streaming decoder has that second bug
- * too, so this file reads one-byte tag heads itself. The Sig_structure is
+ * included (libcbor issue #307); its streaming decoder has that second bug
+ * too, which is why heads are decoded here and not by libcbor. The
+ * Sig_structure is
  * hashed in parts, never assembled. docs/cose.md has the details.
  */
 #include <limits.h>
@@ -22,6 +23,7 @@
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
+#include "cbor-read.h"
 #include "cose-int.h"
 
 /* Header labels this implementation understands (RFC 9052 section 3.1). */
@@ -78,185 +80,6 @@ struct hdrstate {
 	int have_kid;
 };
 
-static void
-set(void *ctx, enum kind kind, uint64_t val)
-{
-	struct item *it = ctx;
-
-	it->kind = kind;
-	it->val = val;
-}
-
-static void
-on_uint8(void *ctx, uint8_t v)
-{
-	set(ctx, K_UINT, v);
-}
-
-static void
-on_uint16(void *ctx, uint16_t v)
-{
-	set(ctx, K_UINT, v);
-}
-
-static void
-on_uint32(void *ctx, uint32_t v)
-{
-	set(ctx, K_UINT, v);
-}
-
-static void
-on_uint64(void *ctx, uint64_t v)
-{
-	set(ctx, K_UINT, v);
-}
-
-static void
-on_negint8(void *ctx, uint8_t v)
-{
-	set(ctx, K_NEGINT, v);
-}
-
-static void
-on_negint16(void *ctx, uint16_t v)
-{
-	set(ctx, K_NEGINT, v);
-}
-
-static void
-on_negint32(void *ctx, uint32_t v)
-{
-	set(ctx, K_NEGINT, v);
-}
-
-static void
-on_negint64(void *ctx, uint64_t v)
-{
-	set(ctx, K_NEGINT, v);
-}
-
-static void
-on_bstr(void *ctx, cbor_data p, size_t n)
-{
-	struct item *it = ctx;
-
-	set(ctx, K_BSTR, n);
-	it->p = p;
-}
-
-static void
-on_tstr(void *ctx, cbor_data p, size_t n)
-{
-	struct item *it = ctx;
-
-	set(ctx, K_TSTR, n);
-	it->p = p;
-}
-
-static void
-on_array(void *ctx, size_t n)
-{
-	set(ctx, K_ARRAY, n);
-}
-
-static void
-on_map(void *ctx, size_t n)
-{
-	set(ctx, K_MAP, n);
-}
-
-static void
-on_tag(void *ctx, uint64_t v)
-{
-	set(ctx, K_TAG, v);
-}
-
-static void
-on_indef(void *ctx)
-{
-	set(ctx, K_INDEF, 0);
-}
-
-static void
-on_null(void *ctx)
-{
-	struct item *it = ctx;
-
-	set(ctx, K_SIMPLE, 0);
-	it->null = 1;
-}
-
-static void
-on_simple(void *ctx)
-{
-	set(ctx, K_SIMPLE, 0);
-}
-
-static void
-on_bool(void *ctx, bool v)
-{
-	set(ctx, K_SIMPLE, v);
-}
-
-static void
-on_float(void *ctx, float v)
-{
-	set(ctx, K_FLOAT, 0);
-}
-
-static void
-on_double(void *ctx, double v)
-{
-	set(ctx, K_FLOAT, 0);
-}
-
-/*
- * Every callback is set: cbor_stream_decode calls them without checking.
- * In libcbor 0.8.0 the callbacks' comments in callbacks.h are swapped
- * pairwise; these follow what streaming.c really calls.
- */
-static const struct cbor_callbacks cbs = {
-	.uint8 = on_uint8,
-	.uint16 = on_uint16,
-	.uint32 = on_uint32,
-	.uint64 = on_uint64,
-	.negint8 = on_negint8,
-	.negint16 = on_negint16,
-	.negint32 = on_negint32,
-	.negint64 = on_negint64,
-	.byte_string = on_bstr,
-	.byte_string_start = on_indef,
-	.string = on_tstr,
-	.string_start = on_indef,
-	.array_start = on_array,
-	.indef_array_start = on_indef,
-	.map_start = on_map,
-	.indef_map_start = on_indef,
-	.tag = on_tag,
-	.float2 = on_float,
-	.float4 = on_float,
-	.float8 = on_double,
-	.undefined = on_simple,
-	.null = on_null,
-	.boolean = on_bool,
-	.indef_break = on_indef,
-};
-
-/* Length of the shortest head that carries argument v. */
-static size_t
-shortest(uint64_t v)
-{
-	if (v < 24)
-		return 1;
-	if (v <= UINT8_MAX)
-		return 2;
-	if (v <= UINT16_MAX)
-		return 3;
-	if (v <= UINT32_MAX)
-		return 5;
-	return 9;
-}
-
 static const char *
 kindname(enum kind k)
 {
@@ -268,16 +91,46 @@ kindname(enum kind k)
 	return names[k];
 }
 
+/* What an initial byte of major type 7 is, as libcbor 0.8 read it. */
+static enum kind
+kind7(unsigned int ai, struct item *it)
+{
+	switch (ai) {
+	case 20: /* false */
+	case 21: /* true */
+		it->val = ai - 20;
+		return K_SIMPLE;
+	case 22:
+		it->null = 1;
+		return K_SIMPLE;
+	case 23: /* undefined */
+		return K_SIMPLE;
+	case 25: /* half, single and double floats */
+	case 26:
+	case 27:
+		return K_FLOAT;
+	default: /* simple values 0..19 and 0xf8: unassigned */
+		return K_NONE;
+	}
+}
+
 /*
- * Reads the next head (and, for a string, its contents) into it. Refuses
- * what the strict profile forbids: indefinite lengths and breaks, heads
- * longer than needed, and the initial bytes CBOR reserves.
+ * Reads the next head (and, for a string, its contents) into it, with the
+ * library's one head decoder (src/cbor-read.h). Refuses what the strict
+ * profile forbids: indefinite lengths and breaks, heads longer than
+ * needed, and the initial bytes CBOR reserves or leaves unassigned. All
+ * one-byte tag heads are tags here (libcbor 0.8.0 refused 0xc6..0xd4, so
+ * COSE_Sign1's 0xd2 too, as "unassigned").
  */
 static int
 next(struct dec *d, struct item *it)
 {
-	struct cbor_decoder_result res;
-	size_t head;
+	static const enum kind kinds[7] = { K_UINT, K_NEGINT, K_BSTR, K_TSTR,
+		K_ARRAY, K_MAP, K_TAG };
+	size_t head, left = d->end - d->off;
+	unsigned int ai;
+	uint64_t v = 0;
+	int major, e;
 	uint8_t b;
 
 	memset(it, 0, sizeof(*it));
@@ -286,39 +139,44 @@ next(struct dec *d, struct item *it)
 		return tc_seterr(d->err, d->errlen, TC_ERR_TRUNCATED,
 		    "byte %zu: input ends where an item should start", d->off);
 	b = d->in[d->off];
-	/*
-	 * libcbor 0.8.0 rejects 0xc6..0xd4 (tags 6 to 20 in one byte, so
-	 * COSE_Sign1's 0xd2 too) as "unassigned"; read all one-byte tag
-	 * heads here.
-	 */
-	if (b >= 0xc0 && b <= 0xd7) {
-		it->kind = K_TAG;
-		it->val = b & 0x1f;
-		d->off++;
-		return 0;
-	}
-	res = cbor_stream_decode(d->in + d->off, d->end - d->off, &cbs, it);
-	if (res.status == CBOR_DECODER_NEDATA)
-		return tc_seterr(d->err, d->errlen, TC_ERR_TRUNCATED,
-		    "byte %zu: input ends inside an item", d->off);
-	if (res.status != CBOR_DECODER_FINISHED || res.read == 0 ||
-	    it->kind == K_NONE)
+	/* Unassigned simple values are refused before their argument. */
+	if ((b >> 5) == 7 && (b & 0x1f) < 28 && kind7(b & 0x1f, it) == K_NONE)
 		return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
 		    "byte %zu: reserved or unassigned initial byte 0x%02x",
 		    d->off, b);
-	if (it->kind == K_INDEF)
+	e = tc_cbor_head_decode(d->in + d->off, left, &major, &ai, &v, &head);
+	if (e == TC_ERR_TRUNCATED)
+		return tc_seterr(d->err, d->errlen, TC_ERR_TRUNCATED,
+		    "byte %zu: input ends inside an item", d->off);
+	if (e != 0 && (b & 0x1f) == 31 &&
+	    ((b >> 5) == 7 || ((b >> 5) >= 2 && (b >> 5) <= 5)))
 		return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
 		    "byte %zu: indefinite-length item or break (only definite lengths are allowed)",
 		    d->off);
-	head = res.read;
-	if (it->kind == K_BSTR || it->kind == K_TSTR)
-		head -= it->val;
+	if (e == 0) {
+		it->kind = major == 7 ? kind7(ai, it) : kinds[major];
+		if (major != 7)
+			it->val = v;
+	}
+	if (it->kind == K_NONE)
+		return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
+		    "byte %zu: reserved or unassigned initial byte 0x%02x",
+		    d->off, b);
+	if (it->kind == K_BSTR || it->kind == K_TSTR) {
+		if (v > left - head)
+			return tc_seterr(d->err, d->errlen, TC_ERR_TRUNCATED,
+			    "byte %zu: input ends inside an item", d->off);
+		it->p = d->in + d->off + head;
+	}
 	if (it->kind != K_SIMPLE && it->kind != K_FLOAT &&
-	    head != shortest(it->val))
+	    head != tc_cbor_head_len(it->val))
 		return tc_seterr(d->err, d->errlen, TC_ERR_MALFORMED,
 		    "byte %zu: %s in a %zu-byte head where %zu bytes do (not the shortest form)",
-		    d->off, kindname(it->kind), head, shortest(it->val));
-	d->off += res.read;
+		    d->off, kindname(it->kind), head,
+		    tc_cbor_head_len(it->val));
+	d->off += head;
+	if (it->kind == K_BSTR || it->kind == K_TSTR)
+		d->off += (size_t)it->val;
 	return 0;
 }
 
@@ -756,8 +614,8 @@ put_bstr(struct tc_buf *b, const uint8_t *p, size_t n)
 static size_t
 sign1_size(size_t plen, size_t len, size_t siglen)
 {
-	return 2 + shortest(plen) + plen + 1 + shortest(len) + len +
-	    shortest(siglen) + siglen;
+	return 2 + tc_cbor_head_len(plen) + plen + 1 + tc_cbor_head_len(len) +
+	    len + tc_cbor_head_len(siglen) + siglen;
 }
 
 /* Appends tag 18, [ protected, {}, payload, sig ]; out unchanged on error. */

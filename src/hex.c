@@ -19,8 +19,8 @@ tc_hex_encode(const uint8_t *p, size_t n, char *out)
 	out[2 * n] = '\0';
 }
 
-static int
-value(int c)
+int
+tc_hex_digit(int c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -40,8 +40,8 @@ tc_hex_decode(const char *s, size_t slen, uint8_t *out, size_t n, size_t *bad)
 	if (slen != 2 * n)
 		return TC_ERR_MALFORMED;
 	for (i = 0; i < n; i++) {
-		hi = value((unsigned char)s[2 * i]);
-		lo = value((unsigned char)s[2 * i + 1]);
+		hi = tc_hex_digit((unsigned char)s[2 * i]);
+		lo = tc_hex_digit((unsigned char)s[2 * i + 1]);
 		if (hi < 0 || lo < 0) {
 			if (bad != NULL)
 				*bad = hi < 0 ? 2 * i : 2 * i + 1;

@@ -15,68 +15,27 @@
 #include <jansson.h>
 
 #include "tcard/err.h"
+#include "tcard/hex.h"
 #include "tcard/httpreq.h"
+#include "tcard/utf8.h"
 
 int
 tc_utf8_check(const uint8_t *p, size_t len, size_t *bad)
 {
-	size_t i = 0, n, k;
-	uint32_t cp, min;
+	size_t i = 0, k;
+	uint32_t cp;
 
 	while (i < len) {
-		uint8_t c = p[i];
-
-		if (c < 0x80) {
-			if (c < 0x20 || c == 0x7f)
-				goto fail;
-			i++;
-			continue;
+		/* Valid UTF-8, and no C0 or C1 control, nor DEL. */
+		if ((k = tc_utf8_next(p + i, len - i, &cp)) == 0 || cp < 0x20 ||
+		    (cp >= 0x7f && cp <= 0x9f)) {
+			if (bad != NULL)
+				*bad = i;
+			return TC_ERR_BAD_ENCODING;
 		}
-		if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-			min = 0x80;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-			min = 0x800;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-			min = 0x10000;
-		} else
-			goto fail;
-		if (len - i <= n)
-			goto fail;
-		for (k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				goto fail;
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			goto fail;
-		/* C1 controls. */
-		if (cp >= 0x80 && cp <= 0x9f)
-			goto fail;
-		i += n + 1;
+		i += k;
 	}
 	return 0;
-fail:
-	if (bad != NULL)
-		*bad = i;
-	return TC_ERR_BAD_ENCODING;
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /*
@@ -95,8 +54,8 @@ decode(const char *s, size_t from, size_t to, char *store, size_t *w,
 		if (s[i] == '+')
 			store[(*w)++] = ' ';
 		else if (s[i] == '%') {
-			if (to - i < 3 || (hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0) {
+			if (to - i < 3 || (hi = tc_hex_digit(s[i + 1])) < 0 ||
+			    (lo = tc_hex_digit(s[i + 2])) < 0) {
 				*where = i;
 				return TC_ERR_MALFORMED;
 			}
@@ -477,8 +436,8 @@ tc_url_path_decode(const char *s, size_t len, char *out, size_t outmax,
 	for (i = 0; i < len && s[i] != '?'; i++) {
 		c = (unsigned char)s[i];
 		if (c == '%') {
-			if (len - i < 3 || (hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0) {
+			if (len - i < 3 || (hi = tc_hex_digit(s[i + 1])) < 0 ||
+			    (lo = tc_hex_digit(s[i + 2])) < 0) {
 				out[0] = '\0';
 				return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 				    "path byte %zu: '%%' must be followed by two hex digits",

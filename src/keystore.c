@@ -38,6 +38,7 @@
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/hex.h"
 #include "tcard/keystore.h"
 #include "tcard/trust.h"
@@ -173,14 +174,6 @@ add_years(time_t t, int n)
 }
 
 static int
-join(char *buf, size_t len, const char *dir, const char *name)
-{
-	int n = snprintf(buf, len, "%s/%s", dir, name);
-
-	return n < 0 || (size_t)n >= len ? TC_ERR_INVALID_ARG : 0;
-}
-
-static int
 is_private(const char *name)
 {
 	size_t n = strlen(name);
@@ -199,82 +192,17 @@ static int
 read_file(const char *dir, const char *name, size_t max, struct tc_buf *out,
     char *err, size_t errlen)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	ssize_t n;
-	size_t want;
-	int fd = -1, r = TC_ERR_INTERNAL, priv = is_private(name);
+	char path[PATH_MAX], shown[PATH_MAX];
+	int r;
 
 	tc_buf_init(out, max);
-	if ((r = join(path, sizeof(path), dir, name)) != 0)
+	if ((r = tc_path_join(path, sizeof(path), dir, name)) != 0 ||
+	    (r = tc_path_join(shown, sizeof(shown), "keys", name)) != 0)
 		return tc_seterr(
 		    err, errlen, r, "path of keys/%s too long", name);
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)) ==
-	    -1) {
-		if (errno == ENOENT)
-			return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-			    "keys/%s does not exist", name);
-		if (errno == ELOOP)
-			return tc_seterr(err, errlen, TC_ERR_PERM,
-			    "keys/%s is a symbolic link; refused", name);
-		if (errno == EACCES)
-			return tc_seterr(err, errlen, TC_ERR_PERM,
-			    "keys/%s: %s", name, strerror(errno));
-		return tc_seterr(err, errlen, TC_ERR_IO, "keys/%s: %s", name,
-		    strerror(errno));
-	}
-	if (fstat(fd, &st) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_IO, "keys/%s: %s", name,
-		    strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = tc_seterr(err, errlen, TC_ERR_PERM,
-		    "keys/%s is not a regular file", name);
-		goto out;
-	}
-	if (priv && (st.st_mode & 077) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_PERM,
-		    "keys/%s is mode %04o: %s by group or others; chmod 600 it",
-		    name, (unsigned int)(st.st_mode & 07777),
-		    (st.st_mode & 044) != 0	  ? "readable"
-			: (st.st_mode & 022) != 0 ? "writable"
-						  : "accessible");
-		goto out;
-	}
-	if ((st.st_mode & 022) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_PERM,
-		    "keys/%s is mode %04o: writable by group or others; chmod go-w it",
-		    name, (unsigned int)(st.st_mode & 07777));
-		goto out;
-	}
-	if (st.st_size < 0 || (uintmax_t)st.st_size > max) {
-		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "keys/%s is %lld bytes; at most %zu expected", name,
-		    (long long)st.st_size, max);
-		goto out;
-	}
-	want = (size_t)st.st_size;
-	if ((r = tc_buf_reserve(out, want)) != 0)
-		goto out;
-	while (out->len < want) {
-		n = read(fd, out->data + out->len, want - out->len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			r = tc_seterr(err, errlen, TC_ERR_IO, "keys/%s: %s",
-			    name,
-			    n < 0 ? strerror(errno)
-				  : "file shrank while being read");
-			goto out;
-		}
-		out->len += (size_t)n;
-	}
-	out->data[out->len] = '\0';
-	r = 0;
-out:
-	close(fd);
-	if (r != 0)
+	if ((r = tc_file_read(path, shown, max,
+		 TC_FILE_KEY | (is_private(name) ? TC_FILE_SECRET : 0), out,
+		 err, errlen)) != 0)
 		tc_buf_release(out);
 	return r;
 }
@@ -312,9 +240,9 @@ write_file(const char *dir, const char *name, const void *data, size_t len,
 		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
 		    "no random bytes for a temporary name");
 	tc_hex_encode(rnd, sizeof(rnd), rhex);
-	snprintf(tname, sizeof(tname), ".%s.tmp-%s", name, rhex);
-	if (join(path, sizeof(path), dir, name) != 0 ||
-	    join(tmp, sizeof(tmp), dir, tname) != 0)
+	if (tc_fmt(tname, sizeof(tname), ".%s.tmp-%s", name, rhex) != 0 ||
+	    tc_path_join(path, sizeof(path), dir, name) != 0 ||
+	    tc_path_join(tmp, sizeof(tmp), dir, tname) != 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "path of keys/%s too long", name);
 	if ((fd = open(tmp,
@@ -1106,7 +1034,7 @@ keys_dir(char *buf, size_t len, const char *home, char *err, size_t errlen)
 {
 	if (home == NULL || *home == '\0')
 		return TC_ERR_INVALID_ARG;
-	if (join(buf, len, home, "keys") != 0)
+	if (tc_path_join(buf, len, home, "keys") != 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "home directory path too long");
 	return 0;
@@ -1132,6 +1060,21 @@ check_dir(const char *dir, char *err, size_t errlen)
 		return tc_seterr(err, errlen, TC_ERR_PERM,
 		    "%s is mode %04o: writable by group or others; chmod 700 it",
 		    dir, (unsigned int)(st.st_mode & 07777));
+	return 0;
+}
+
+/* The key-file rule of tc_file_mode_check, for a secret found listed. */
+static int
+secret_mode_ok(mode_t mode, const char *name, char *err, size_t errlen)
+{
+	char shown[PATH_MAX], msg[512];
+	int r;
+
+	(void)tc_path_join(shown, sizeof(shown), "keys", name);
+	if ((r = tc_file_mode_check(
+		 mode, TC_FILE_SECRET, shown, msg, sizeof(msg))) != 0)
+		return tc_seterr(err, errlen, r,
+		    "%s (the key store is refused until then)", msg);
 	return 0;
 }
 
@@ -1166,13 +1109,8 @@ check_secret_modes(const char *dir, char *err, size_t errlen)
 		if (S_ISLNK(st.st_mode))
 			r = tc_seterr(err, errlen, TC_ERR_PERM,
 			    "keys/%s is a symbolic link; refused", de->d_name);
-		else if (S_ISREG(st.st_mode) && (st.st_mode & 077) != 0)
-			r = tc_seterr(err, errlen, TC_ERR_PERM,
-			    "keys/%s is mode %04o: %s by group or others; chmod 600 it (the key store is refused until then)",
-			    de->d_name, (unsigned int)(st.st_mode & 07777),
-			    (st.st_mode & 044) != 0	  ? "readable"
-				: (st.st_mode & 022) != 0 ? "writable"
-							  : "accessible");
+		else if (S_ISREG(st.st_mode))
+			r = secret_mode_ok(st.st_mode, de->d_name, err, errlen);
 	}
 	closedir(d);
 	return r;
@@ -1297,7 +1235,7 @@ tc_keystore_has_file(const struct tc_keystore *ks, const char *name)
 	struct stat st;
 
 	if (name == NULL || strchr(name, '/') != NULL ||
-	    join(path, sizeof(path), ks->dir, name) != 0)
+	    tc_path_join(path, sizeof(path), ks->dir, name) != 0)
 		return 0;
 	return lstat(path, &st) == 0;
 }
@@ -1773,7 +1711,7 @@ holds_keys(const char *dir, char *found, size_t len)
 	size_t i;
 
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		if (join(path, sizeof(path), dir, fixed[i]) == 0 &&
+		if (tc_path_join(path, sizeof(path), dir, fixed[i]) == 0 &&
 		    lstat(path, &st) == 0) {
 			snprintf(found, len, "%s", fixed[i]);
 			return 1;
@@ -1812,7 +1750,7 @@ remove_stale(const struct tc_keystore *ks)
 				0;
 		if (keep)
 			continue;
-		if (join(path, sizeof(path), ks->dir, e->d_name) == 0)
+		if (tc_path_join(path, sizeof(path), ks->dir, e->d_name) == 0)
 			unlink(path);
 	}
 	closedir(d);
@@ -1915,7 +1853,7 @@ tc_keystore_create(const char *home, enum tc_keyalg alg, int force, time_t now,
 			    ks->dir, found);
 			goto out;
 		}
-		if (join(path, sizeof(path), ks->dir, KEYS_JSON) == 0 &&
+		if (tc_path_join(path, sizeof(path), ks->dir, KEYS_JSON) == 0 &&
 		    unlink(path) != 0 && errno != ENOENT) {
 			r = tc_seterr(err, errlen, TC_ERR_IO, "keys/%s: %s",
 			    KEYS_JSON, strerror(errno));

@@ -35,6 +35,7 @@
 #include "tcard/cose.h"
 #include "tcard/credential.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/id.h"
 #include "tcard/name.h"
 #include "tcard/pii.h"
@@ -536,8 +537,12 @@ parse_sig(struct tc_lookup *lk, const uint8_t *sig, size_t siglen,
 		    (unsigned long long)in->count, TC_LOOKUP_MAX_COUNT);
 		goto out;
 	}
-	snprintf(want, sizeof(want), TC_BUNDLE_LOOKUP_FMT,
-	    (unsigned long long)in->seq);
+	if (tc_fmt(want, sizeof(want), TC_BUNDLE_LOOKUP_FMT,
+		(unsigned long long)in->seq) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
+		    "lookup header: no room for the data file's name");
+		goto out;
+	}
 	if ((r = get_key(&rd, 5)) != 0 ||
 	    (r = tc_cbor_get_str(&rd, TC_CBOR_TSTR, "data file",
 		 TC_BUNDLE_NAME_MAX - 1, &p, &len)) != 0)
@@ -751,7 +756,11 @@ tc_lookup_open(struct tc_lookup **out, const char *dir,
 	    (r = parse_sig(lk, sig.data, sig.len, trust, now, err, errlen)) !=
 		0)
 		goto out;
-	snprintf(path, sizeof(path), "%s/%s", dir, lk->info.data_name);
+	if (tc_path_join(path, sizeof(path), dir, lk->info.data_name) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "%s/%s: path too long", dir, lk->info.data_name);
+		goto out;
+	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		r = tc_seterr(err, errlen,
 		    errno == ENOENT ? TC_ERR_NOT_FOUND : TC_ERR_IO, "%s: %s",

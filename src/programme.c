@@ -25,8 +25,11 @@
 #include <jansson.h>
 
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/id.h"
 #include "tcard/programme.h"
+#include "tcard/workday.h"
+#include "json-keys.h"
 
 #define PATH_MAX_LEN 256
 #define MSG_MAX	     256
@@ -47,19 +50,14 @@ struct ctx {
 };
 
 /* Key types of the schema tables. */
+/* The JSON types of a key table (src/json-keys.h), in short. */
 enum {
-	K_STR = 1,
-	K_INT,
-	K_BOOL,
-	K_OBJ,
-	K_ARR,
-	K_NUM, /* an integer or a real */
-};
-
-struct key {
-	const char *name;
-	int type;
-	int required;
+	K_STR = TC_JSON_STR,
+	K_INT = TC_JSON_INT,
+	K_BOOL = TC_JSON_BOOL,
+	K_OBJ = TC_JSON_OBJ,
+	K_ARR = TC_JSON_ARR,
+	K_NUM = TC_JSON_NUM,
 };
 
 static const char *const relation_names[] = {
@@ -230,85 +228,34 @@ shown(const char *s, char *buf, size_t len)
 	return buf;
 }
 
-static const char *
-type_name(int type)
-{
-	switch (type) {
-	case K_STR:
-		return "a string";
-	case K_INT:
-		return "an integer";
-	case K_BOOL:
-		return "true or false";
-	case K_OBJ:
-		return "an object";
-	case K_ARR:
-		return "an array";
-	case K_NUM:
-		return "a number";
-	}
-	return "?";
-}
-
-static int
-type_ok(json_t *v, int type)
-{
-	switch (type) {
-	case K_STR:
-		return json_is_string(v);
-	case K_INT:
-		return json_is_integer(v);
-	case K_BOOL:
-		return json_is_boolean(v);
-	case K_OBJ:
-		return json_is_object(v);
-	case K_ARR:
-		return json_is_array(v);
-	case K_NUM:
-		return json_is_number(v);
-	}
-	return 0;
-}
-
 /*
  * Checks that o is an object whose keys are all in keys with the right
  * types, and that every required key is present. Everything after this
  * may read the values without checking their JSON types again.
  */
 static int
-check_keys(struct ctx *c, json_t *o, const struct key *keys)
+check_keys(struct ctx *c, json_t *o, const struct tc_json_key *keys)
 {
-	const struct key *k;
+	const struct tc_json_key *k;
 	const char *name;
-	json_t *v;
-	void *it;
 
-	if (!json_is_object(o))
+	switch (tc_json_keys_check(o, keys, &name, &k)) {
+	case TC_JSON_OK:
+		return 0;
+	case TC_JSON_NOT_OBJECT:
 		return fail(c, TC_ERR_MALFORMED, "must be an object");
-	for (it = json_object_iter(o); it != NULL;
-	     it = json_object_iter_next(o, it)) {
-		name = json_object_iter_key(it);
-		v = json_object_iter_value(it);
-		for (k = keys; k->name != NULL; k++)
-			if (strcmp(k->name, name) == 0)
-				break;
-		if (k->name == NULL) {
-			push_key(c, name);
-			return fail(c, TC_ERR_MALFORMED, "unknown key");
-		}
-		if (!type_ok(v, k->type)) {
-			push_key(c, name);
-			return fail(c, TC_ERR_MALFORMED, "must be %s",
-			    type_name(k->type));
-		}
+	case TC_JSON_UNKNOWN:
+		push_key(c, name);
+		return fail(c, TC_ERR_MALFORMED, "unknown key");
+	case TC_JSON_BAD_TYPE:
+		push_key(c, name);
+		return fail(c, TC_ERR_MALFORMED, "must be %s",
+		    tc_json_type_name(k->type));
+	case TC_JSON_MISSING:
+		push_key(c, name);
+		return fail(c, TC_ERR_MALFORMED, "missing");
 	}
-	for (k = keys; k->name != NULL; k++) {
-		if (k->required && json_object_get(o, k->name) == NULL) {
-			push_key(c, k->name);
-			return fail(c, TC_ERR_MALFORMED, "missing");
-		}
-	}
-	return 0;
+	return TC_ERR_INTERNAL;
 }
 
 /* Strings: not empty, bounded, no control characters. */
@@ -471,7 +418,7 @@ get_enum(struct ctx *c, json_t *o, const char *key, const char *const *names,
 static int
 text_ok(struct ctx *c, json_t *v, struct tc_text *t)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "zh", K_STR, 1 },
 		{ "en", K_STR, 1 },
 		{ NULL, 0, 0 },
@@ -740,26 +687,15 @@ out:
 static int
 date_ok(const char *s)
 {
-	int i, v[3] = { 0, 0, 0 }, part = 0;
+	int y, m, d;
 
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	for (i = 0; i < 10; i++) {
-		if (i == 4 || i == 7) {
-			part++;
-			continue;
-		}
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v[part] = v[part] * 10 + (s[i] - '0');
-	}
-	return tc_date_valid(v[0], v[1], v[2]);
+	return tc_date_scan(s, &y, &m, &d) && tc_date_valid(y, m, d);
 }
 
 static int
 parse_source(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "file", K_STR, 1 },
 		{ "title", K_OBJ, 1 },
@@ -818,22 +754,22 @@ static const struct {
 static int
 parse_guards(struct ctx *c, json_t *o, struct tc_guards *g)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "value", 0, 1 },
 		{ "in_principle", K_BOOL, 0 },
 		{ "text", K_OBJ, 0 },
 		CITE_KEYS,
 		{ NULL, 0, 0 },
 	};
-	struct key gkeys[NELEM(guard_tab) + 1], vkeys[NELEM(keys)];
+	struct tc_json_key gkeys[NELEM(guard_tab) + 1], vkeys[NELEM(keys)];
 	struct tc_guard *x;
 	json_t *v;
 	size_t i, old;
 	int r;
 
 	for (i = 0; i < NELEM(guard_tab); i++)
-		gkeys[i] = (struct key){ guard_tab[i].name, K_OBJ, 0 };
-	gkeys[i] = (struct key){ NULL, 0, 0 };
+		gkeys[i] = (struct tc_json_key){ guard_tab[i].name, K_OBJ, 0 };
+	gkeys[i] = (struct tc_json_key){ NULL, 0, 0 };
 	if ((r = check_keys(c, o, gkeys)) != 0)
 		return r;
 	for (i = 0; i < NELEM(guard_tab); i++) {
@@ -864,7 +800,7 @@ parse_guards(struct ctx *c, json_t *o, struct tc_guards *g)
 static int
 parse_exclusion(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "text", K_OBJ, 1 },
 		{ "in_principle", K_BOOL, 0 },
@@ -886,7 +822,7 @@ parse_exclusion(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_requirement(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "text", K_OBJ, 1 },
 		{ "tiers", K_ARR, 0 },
@@ -909,7 +845,7 @@ parse_requirement(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_named(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		CITE_KEYS,
@@ -945,7 +881,7 @@ parse_end_reason(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_accepted(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "programme", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "as_tier", K_STR, 1 },
@@ -969,7 +905,7 @@ parse_accepted(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_validity(struct ctx *c, json_t *o, struct tc_validity *va)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "term", K_STR, 1 },
 		{ "default_months", K_INT, 0 },
 		{ "max_months", K_INT, 0 },
@@ -1031,7 +967,7 @@ parse_validity(struct ctx *c, json_t *o, struct tc_validity *va)
 static int
 parse_category(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "text", K_OBJ, 1 },
 		CITE_KEYS,
@@ -1052,7 +988,7 @@ parse_category(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_clause(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "text", K_OBJ, 1 },
 		{ "category", K_STR, 0 },
@@ -1093,7 +1029,7 @@ parse_clause(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_step(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "kind", K_STR, 1 },
@@ -1278,7 +1214,7 @@ parse_colour(struct ctx *c, const char *s, uint32_t *rgb)
 static int
 parse_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "kind", K_STR, 1 },
@@ -1397,7 +1333,7 @@ parse_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_route(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "condition", K_OBJ, 1 },
@@ -1430,7 +1366,7 @@ parse_route(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_quota(struct ctx *c, json_t *o, struct tc_quota *q)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "count", K_INT, 0 },
 		{ "period", K_STR, 1 },
 		{ NULL, 0, 0 },
@@ -1460,7 +1396,7 @@ parse_quota(struct ctx *c, json_t *o, struct tc_quota *q)
 static int
 parse_money(struct ctx *c, json_t *o, struct tc_money *m)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "cny", K_INT, 1 },
 		{ "per", K_STR, 1 },
 		{ NULL, 0, 0 },
@@ -1488,7 +1424,7 @@ static int parse_service(struct ctx *, json_t *, void *, void *);
 static int
 parse_service(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "item", K_STR, 0 },
 		{ "names", K_OBJ, 1 },
@@ -1582,7 +1518,7 @@ parse_service(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_group(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "services", K_ARR, 1 },
@@ -1610,7 +1546,7 @@ parse_group(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_field(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "type", K_STR, 1 },
@@ -1663,7 +1599,7 @@ parse_field(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_section(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "required", K_BOOL, 1 },
@@ -1707,7 +1643,7 @@ parse_section(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_material(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
 		{ "required", K_BOOL, 1 },
@@ -1739,7 +1675,7 @@ parse_material(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_pledge(struct ctx *c, json_t *o, struct tc_pledge *pl)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "required", K_BOOL, 1 },
 		{ "read_seconds", K_INT, 0 },
 		{ "text", K_OBJ, 1 },
@@ -1761,7 +1697,7 @@ parse_pledge(struct ctx *c, json_t *o, struct tc_pledge *pl)
 static int
 parse_application(struct ctx *c, json_t *o, struct tc_application *a)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "sections", K_ARR, 1 },
 		{ "work_types", K_ARR, 0 },
 		{ "id_types", K_ARR, 0 },
@@ -2124,12 +2060,12 @@ static int
 parse_face_text(struct ctx *c, json_t *parent, const char *key, int required,
     struct tc_face_text *t, struct tc_text *text)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "box", K_ARR, 1 },
 		{ "pt", K_ARR, 1 },
 		{ NULL, 0, 0 },
 	};
-	static const struct key tkeys[] = {
+	static const struct tc_json_key tkeys[] = {
 		{ "box", K_ARR, 1 },
 		{ "pt", K_ARR, 1 },
 		{ "text", K_OBJ, 1 },
@@ -2161,7 +2097,7 @@ static int
 parse_face_box(
     struct ctx *c, json_t *parent, const char *key, struct tc_face_box *b)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "box", K_ARR, 1 },
 		{ NULL, 0, 0 },
 	};
@@ -2216,7 +2152,7 @@ contrast_text(uint32_t rgb)
 static int
 parse_face_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "tier", K_STR, 1 },
 		{ "label", K_OBJ, 1 },
 		{ "colour", K_STR, 0 },
@@ -2254,7 +2190,7 @@ parse_face_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 static int
 parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "ink", K_STR, 0 },
 		{ "paper", K_STR, 0 },
 		{ "band", K_NUM, 0 },
@@ -2264,7 +2200,7 @@ parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 		CITE_KEYS,
 		{ NULL, 0, 0 },
 	};
-	static const struct key front_keys[] = {
+	static const struct tc_json_key front_keys[] = {
 		{ "title", K_OBJ, 1 },
 		{ "label", K_OBJ, 1 },
 		{ "photo", K_OBJ, 1 },
@@ -2275,7 +2211,7 @@ parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 		{ "sub", K_OBJ, 0 },
 		{ NULL, 0, 0 },
 	};
-	static const struct key back_keys[] = {
+	static const struct tc_json_key back_keys[] = {
 		{ "qr", K_OBJ, 1 },
 		{ "verify", K_OBJ, 1 },
 		{ "authority", K_OBJ, 0 },
@@ -2398,7 +2334,7 @@ parse_region(struct ctx *c, const char *s, char region[7])
 static int
 parse_root(struct ctx *c, json_t *o)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "format", K_STR, 1 },
 		{ "id", K_STR, 1 },
 		{ "names", K_OBJ, 1 },
@@ -2658,56 +2594,22 @@ int
 tc_programme_load(
     struct tc_programme **out, const char *path, char *err, size_t errlen)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t len = 0;
-	ssize_t n;
-	int fd = -1, r = TC_ERR_INTERNAL;
+	struct tc_buf b;
+	int r;
 
 	if (out == NULL || path == NULL)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "no path or output pointer");
 	*out = NULL;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		r = tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		r = tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > TC_PROGRAMME_FILE_MAX) {
-		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%s: larger than %d bytes", path, TC_PROGRAMME_FILE_MAX);
-		goto out;
-	}
-	/* One byte more than allowed, to notice a file that grew. */
-	if ((buf = malloc(TC_PROGRAMME_FILE_MAX + 1)) == NULL) {
-		r = tc_seterr(
-		    err, errlen, TC_ERR_NOMEM, "%s: out of memory", path);
-		goto out;
-	}
-	while (len < TC_PROGRAMME_FILE_MAX + 1) {
-		n = read(fd, buf + len, TC_PROGRAMME_FILE_MAX + 1 - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			r = tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	r = tc_programme_parse(out, buf, len, path, err, errlen);
-out:
-	if (fd != -1)
-		close(fd);
-	free(buf);
+	tc_buf_init(&b, TC_PROGRAMME_FILE_MAX);
+	r = tc_file_read(path, NULL, TC_PROGRAMME_FILE_MAX, 0, &b, err, errlen);
+	/* A programme file named but absent stays TC_ERR_IO, as documented. */
+	if (r == TC_ERR_NOT_FOUND)
+		r = TC_ERR_IO;
+	else if (r == 0)
+		r = tc_programme_parse(
+		    out, (const char *)b.data, b.len, path, err, errlen);
+	tc_buf_release(&b);
 	return r;
 }
 
@@ -2937,8 +2839,7 @@ tc_programme_set_load_dir(
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
-			names[i]) >= sizeof(path)) {
+		if (tc_path_join(path, sizeof(path), dir, names[i]) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 			    "%s/%s: path too long", dir, names[i]);
 			goto out;

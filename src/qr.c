@@ -2,9 +2,8 @@
 /*
  * QR code symbols and their images (include/tcard/qr.h). libqrencode makes
  * the symbol at level Q with its own mode optimiser (alphanumeric for the
- * Base45 text); the PNG is written by libpng into a tc_buf through
- * png_set_write_fn, one packed 1-bit row at a time, with libpng's error
- * handler turned into a longjmp back to tc_qr_png; the SVG is one path with
+ * Base45 text); the PNG is written by the library's one PNG writer
+ * (src/pngout.h), one packed 1-bit row at a time; the SVG is one path with
  * the dark runs of every row.
  */
 #include <errno.h>
@@ -17,6 +16,7 @@
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/qr.h"
+#include "pngout.h"
 
 int
 tc_qr_encode(struct tc_qr *qr, const char *text, char *err, size_t errlen)
@@ -73,110 +73,53 @@ valid_qr(const struct tc_qr *qr)
 	    qr->size <= 177;
 }
 
-struct png_sink {
-	struct tc_buf *out;
-	int rc;
-	char msg[128];
+struct qr_rows {
+	const struct tc_qr *qr;
+	int module_px, dim, rowbytes;
 };
 
+/* One row of the image: 1-bit greyscale, 1 is white, 0 is black. */
 static void
-png_write(png_structp png, png_bytep data, size_t len)
+qr_row(void *arg, int y, uint8_t *row)
 {
-	struct png_sink *s = png_get_io_ptr(png);
-	int r;
+	const struct qr_rows *q = arg;
+	int x, mx, my;
 
-	if ((r = tc_buf_put(s->out, data, len)) != 0) {
-		s->rc = r;
-		png_error(png, "output buffer full");
+	memset(row, 0xff, (size_t)q->rowbytes);
+	my = y / q->module_px - TC_QR_QUIET_ZONE;
+	if (my < 0 || my >= q->qr->size)
+		return;
+	for (x = 0; x < q->dim; x++) {
+		mx = x / q->module_px - TC_QR_QUIET_ZONE;
+		if (mx >= 0 && mx < q->qr->size &&
+		    q->qr->modules[my * q->qr->size + mx])
+			row[x / 8] &= (uint8_t) ~(0x80 >> (x % 8));
 	}
-}
-
-static void
-png_flush(png_structp png)
-{
-	(void)png;
-}
-
-static void
-png_fail(png_structp png, png_const_charp msg)
-{
-	struct png_sink *s = png_get_error_ptr(png);
-
-	if (s->rc == 0)
-		s->rc = TC_ERR_INTERNAL;
-	snprintf(s->msg, sizeof(s->msg), "%s", msg);
-	png_longjmp(png, 1);
-}
-
-static void
-png_warn(png_structp png, png_const_charp msg)
-{
-	(void)png;
-	(void)msg;
 }
 
 int
 tc_qr_png(struct tc_buf *out, const struct tc_qr *qr, int module_px, char *err,
     size_t errlen)
 {
-	struct png_sink sink;
-	png_structp png = NULL;
-	png_infop info = NULL;
-	uint8_t *volatile row = NULL;
-	size_t start;
-	int dim, rowbytes, y, x, my, mx;
+	struct tc_png_spec spec;
+	struct qr_rows q;
 
 	if (out == NULL || !valid_qr(qr) || module_px < 1 ||
 	    module_px > TC_QR_MAX_MODULE)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "qr: bad symbol or module size");
-	start = out->len;
-	memset(&sink, 0, sizeof(sink));
-	sink.out = out;
-	dim = (qr->size + 2 * TC_QR_QUIET_ZONE) * module_px;
-	rowbytes = (dim + 7) / 8;
-	png = png_create_write_struct(
-	    PNG_LIBPNG_VER_STRING, &sink, png_fail, png_warn);
-	if (png == NULL || (info = png_create_info_struct(png)) == NULL ||
-	    (row = malloc((size_t)rowbytes)) == NULL) {
-		png_destroy_write_struct(&png, &info);
-		free(row);
-		return tc_seterr(
-		    err, errlen, TC_ERR_NOMEM, "qr: out of memory");
-	}
-	if (setjmp(png_jmpbuf(png))) {
-		png_destroy_write_struct(&png, &info);
-		free(row);
-		tc_buf_truncate(out, start);
-		return tc_seterr(err, errlen, sink.rc, "qr: PNG: %s", sink.msg);
-	}
-	png_set_write_fn(png, &sink, png_write, png_flush);
-	png_set_IHDR(png, info, (png_uint_32)dim, (png_uint_32)dim, 1,
-	    PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE,
-	    PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	q.qr = qr;
+	q.module_px = module_px;
+	q.dim = (qr->size + 2 * TC_QR_QUIET_ZONE) * module_px;
+	q.rowbytes = (q.dim + 7) / 8;
+	memset(&spec, 0, sizeof(spec));
+	spec.width = spec.height = q.dim;
+	spec.bit_depth = 1;
+	spec.color = TC_PNG_GREY;
 	/* Level 9 is ten times slower on the repeated rows, and no smaller. */
-	png_set_compression_level(png, 6);
-	png_set_filter(png, 0, PNG_FILTER_NONE);
-	png_write_info(png, info);
-	for (y = 0; y < dim; y++) {
-		/* 1-bit greyscale: 1 is white, 0 is black. */
-		memset(row, 0xff, (size_t)rowbytes);
-		my = y / module_px - TC_QR_QUIET_ZONE;
-		if (my >= 0 && my < qr->size) {
-			for (x = 0; x < dim; x++) {
-				mx = x / module_px - TC_QR_QUIET_ZONE;
-				if (mx >= 0 && mx < qr->size &&
-				    qr->modules[my * qr->size + mx])
-					row[x / 8] &=
-					    (uint8_t) ~(0x80 >> (x % 8));
-			}
-		}
-		png_write_row(png, row);
-	}
-	png_write_end(png, info);
-	png_destroy_write_struct(&png, &info);
-	free(row);
-	return 0;
+	spec.level = 6;
+	spec.filter = PNG_FILTER_NONE;
+	return tc_png_write(out, &spec, qr_row, &q, "qr: ", err, errlen);
 }
 
 int

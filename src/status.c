@@ -19,6 +19,7 @@
 #include "tcard/cardno.h"
 #include "tcard/credential.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/programme.h"
 #include "tcard/revocation.h"
 #include "tcard/status.h"
@@ -201,8 +202,9 @@ tc_status_apply_deltas(struct tc_revocations **rev, const char *dir,
 
 	tc_buf_init(&buf, TC_STATUS_DELTA_MAX);
 	while (n < max) {
-		snprintf(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
-		    (unsigned long long)tc_revocations_seq(*rev));
+		if ((r = tc_fmt(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
+			 (unsigned long long)tc_revocations_seq(*rev))) != 0)
+			break;
 		tc_buf_truncate(&buf, 0);
 		if ((r = tc_bundle_read_file(dir, name, TC_STATUS_DELTA_MAX,
 			 &buf, msg, sizeof(msg))) != 0) {
@@ -331,8 +333,9 @@ tc_status_check_programmes(
 			    de->d_name);
 			break;
 		}
-		snprintf(name, sizeof(name), "%s/%s", TC_BUNDLE_PROGRAMMES,
-		    de->d_name);
+		/* Cannot be cut: the length was checked just above. */
+		(void)tc_path_join(
+		    name, sizeof(name), TC_BUNDLE_PROGRAMMES, de->d_name);
 		tc_buf_truncate(&buf, 0);
 		if ((r = tc_bundle_read_file(dir, de->d_name,
 			 TC_PROGRAMME_FILE_MAX, &buf, msg, sizeof(msg))) != 0 ||

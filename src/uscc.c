@@ -11,6 +11,7 @@
 
 #include "tcard/err.h"
 #include "tcard/uscc.h"
+#include "tcard/utf8.h"
 
 #define IN_MAX 64
 
@@ -43,42 +44,6 @@ tc_uscc_check_char(const char *code17)
 	return alphabet[(31 - sum % 31) % 31];
 }
 
-/*
- * Decodes one UTF-8 sequence at s (n bytes left). Returns its length and
- * sets *cp, or 0 for invalid UTF-8 (overlong, surrogate, out of range).
- */
-static size_t
-utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
 int
 tc_uscc_normalise(
     const char *in, char out[TC_USCC_LEN + 1], char *err, size_t errlen)
@@ -100,7 +65,7 @@ tc_uscc_normalise(
 		    "the unified social credit code is longer than %d bytes",
 		    IN_MAX);
 	while (i < n) {
-		if ((k = utf8_next(s + i, n - i, &c)) == 0)
+		if ((k = tc_utf8_next(s + i, n - i, &c)) == 0)
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
 			    "unified social credit code: invalid UTF-8 at byte %zu",
 			    i + 1);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/id.h"
 #include "tcard/workday.h"
 
@@ -105,15 +106,28 @@ digits(const char *s, int n)
 }
 
 int
+tc_date_scan(const char *s, int *y, int *m, int *d)
+{
+	int yy, mm, dd;
+
+	if (s == NULL || strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-' ||
+	    (yy = digits(s, 4)) < 0 || (mm = digits(s + 5, 2)) < 0 ||
+	    (dd = digits(s + 8, 2)) < 0)
+		return 0;
+	*y = yy;
+	*m = mm;
+	*d = dd;
+	return 1;
+}
+
+int
 tc_date_parse(const char *s, int64_t *day, char *err, size_t errlen)
 {
 	int y, m, d;
 
 	if (s == NULL || day == NULL)
 		return tc_seterr(err, errlen, TC_ERR_BAD_DATE, "no date");
-	if (strnlen(s, 11) != 10 || s[4] != '-' || s[7] != '-' ||
-	    (y = digits(s, 4)) < 0 || (m = digits(s + 5, 2)) < 0 ||
-	    (d = digits(s + 8, 2)) < 0)
+	if (!tc_date_scan(s, &y, &m, &d))
 		return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
 		    "a date is written YYYY-MM-DD");
 	if (y < 1000 || !tc_date_valid(y, m, d))
@@ -352,46 +366,21 @@ int
 tc_workdays_load(
     struct tc_workdays **out, const char *path, char *err, size_t errlen)
 {
-	struct stat st;
-	FILE *f = NULL;
-	char *buf = NULL;
-	size_t n;
+	struct tc_buf b;
 	int r;
 
 	if (out == NULL || path == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	*out = NULL;
-	if ((f = fopen(path, "rb")) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		r = tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: not a regular file", path);
-		goto out;
-	}
-	if (st.st_size > TC_WORKDAYS_FILE_MAX) {
-		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%s: larger than %d bytes", path, TC_WORKDAYS_FILE_MAX);
-		goto out;
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		r = tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	n = fread(buf, 1, (size_t)st.st_size + 1, f);
-	if (ferror(f) || n > (size_t)st.st_size) {
-		r = tc_seterr(err, errlen, TC_ERR_IO,
-		    "%s: read failed or the file grew", path);
-		goto out;
-	}
-	r = tc_workdays_parse(out, buf, n, path, err, errlen);
-out:
-	free(buf);
-	fclose(f);
+	tc_buf_init(&b, TC_WORKDAYS_FILE_MAX);
+	r = tc_file_read(path, NULL, TC_WORKDAYS_FILE_MAX, 0, &b, err, errlen);
+	if (r == 0)
+		r = tc_workdays_parse(
+		    out, (const char *)b.data, b.len, path, err, errlen);
+	else if (r == TC_ERR_NOT_FOUND)
+		r = 0; /* no holidays file: weekends only */
+	tc_buf_release(&b);
 	return r;
 }
 

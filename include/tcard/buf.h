@@ -3,7 +3,16 @@
  * The byte buffer of libtcard, used for APDUs, TLV, DER, CBOR, HTTP bodies
  * and QR text alike. A buffer has a hard size cap set at init: a put that
  * would grow it past the cap fails with TC_ERR_TOO_LARGE and leaves the
- * buffer as it was. The contents are always followed by a NUL byte that is
+ * buffer as it was.
+ *
+ * The first failed put is sticky (docs/decisions.md "One of each helper"):
+ * the buffer remembers its code, and every later put fails with that code
+ * and changes nothing, so a writer of many puts (a JSON answer, a CSV
+ * report) may ignore the single results and check tc_buf_error() once,
+ * where the buffer is finished. The error is cleared by tc_buf_truncate()
+ * (back to a length before the failure: no put has succeeded since),
+ * tc_buf_reset(), tc_buf_release() and tc_buf_detach(). A direct
+ * tc_buf_reserve() neither sets nor checks it. The contents are always followed by a NUL byte that is
  * not counted in len, so text can be used as a C string. Releasing wipes the
  * bytes (they may be keys or ID numbers). Shapes after curl's dynbuf, git's
  * strbuf and OpenSSH's sshbuf.
@@ -24,6 +33,7 @@ struct tc_buf {
 	size_t len;    /* bytes used, not counting the trailing NUL */
 	size_t alloc;  /* bytes allocated */
 	size_t cap;    /* largest len allowed */
+	int err;       /* 0, or the code of the first put that failed */
 };
 
 /* Initialises b empty with the given cap (0 means TC_BUF_CAP_DEFAULT). */
@@ -41,7 +51,10 @@ void tc_buf_reset(struct tc_buf *b);
  */
 int tc_buf_reserve(struct tc_buf *b, size_t n);
 
-/* Appends n bytes (p may be NULL when n is 0). Errors as tc_buf_reserve. */
+/*
+ * Appends n bytes (p may be NULL when n is 0). Errors as tc_buf_reserve,
+ * or the sticky error of an earlier failed put (nothing is appended).
+ */
 int tc_buf_put(struct tc_buf *b, const void *p, size_t n);
 int tc_buf_put_u8(struct tc_buf *b, uint8_t v);
 int tc_buf_put_u16be(struct tc_buf *b, uint16_t v);
@@ -52,7 +65,18 @@ int tc_buf_puts(struct tc_buf *b, const char *s);
 int tc_buf_printf(struct tc_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Shortens the contents to len bytes (wiping the rest); len <= b->len. */
+/*
+ * 0 when every put since the last init, reset, truncate or detach
+ * succeeded; else the code of the first that failed (TC_ERR_TOO_LARGE,
+ * TC_ERR_NOMEM, TC_ERR_INTERNAL). Check it once where the buffer is
+ * finished.
+ */
+int tc_buf_error(const struct tc_buf *b);
+
+/*
+ * Shortens the contents to len bytes (wiping the rest); len <= b->len.
+ * Clears the sticky error.
+ */
 void tc_buf_truncate(struct tc_buf *b, size_t len);
 
 /*

@@ -22,4 +22,10 @@ void tc_hex_encode(const uint8_t *p, size_t n, char *out /* OUT */);
 int tc_hex_decode(const char *s, size_t slen, uint8_t *out /* OUT */, size_t n,
     size_t *bad /* OUT */);
 
+/*
+ * The value 0..15 of the hex digit c (either case), or -1: the one hex
+ * digit reader (tc_hex_decode, the URL and form decoders).
+ */
+int tc_hex_digit(int c);
+
 #endif

@@ -132,7 +132,8 @@ int tc_profile_parse(struct tc_profile **out /* OUT */, const char *json,
 
 /*
  * Reads and parses the file at path (at most TC_PROFILE_FILE_MAX bytes).
- * Returns as tc_profile_parse, and TC_ERR_IO / TC_ERR_NOT_FOUND.
+ * Returns as tc_profile_parse, and the errors of tc_file_read
+ * (tcard/file.h).
  */
 int tc_profile_load(struct tc_profile **out /* OUT */, const char *path,
     char *err, size_t errlen);

@@ -554,8 +554,9 @@ int tc_programme_parse(struct tc_programme **out /* OUT */, const char *json,
 /*
  * Reads the file at path (a regular file of at most TC_PROGRAMME_FILE_MAX
  * bytes) and parses it as tc_programme_parse() with path as the source
- * name. Returns as tc_programme_parse, and TC_ERR_IO when the file cannot
- * be opened or read or is not a regular file.
+ * name. Returns as tc_programme_parse, TC_ERR_TOO_LARGE for a larger file,
+ * and TC_ERR_IO when the file is missing, cannot be opened or read, or is
+ * not a regular file (the message is tc_file_read's, tcard/file.h).
  */
 int tc_programme_load(struct tc_programme **out /* OUT */, const char *path,
     char *err, size_t errlen);

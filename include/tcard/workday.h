@@ -53,6 +53,17 @@ time_t tc_time_of_day(int64_t day);
 int tc_weekday(int64_t day);
 
 /*
+ * The one reader of "YYYY-MM-DD" text in the library: every date parser
+ * (tc_date_parse, tc_lifecycle_date_parse, the programme and application
+ * readers) starts here. Returns 1 when s is exactly ten characters, four
+ * digits, '-', two digits, '-', two digits, and sets *y, *m, *d; returns 0
+ * (outputs untouched) otherwise, and for s NULL. Whether the date is real
+ * is the caller's check (tc_date_valid), as is any year range.
+ */
+int tc_date_scan(
+    const char *s, int *y /* OUT */, int *m /* OUT */, int *d /* OUT */);
+
+/*
  * Parses exactly "YYYY-MM-DD" (a real date, years 1000-9999) into *day.
  * Returns 0, or TC_ERR_BAD_DATE (*day untouched) with a message naming
  * what is wrong.
@@ -100,8 +111,9 @@ int tc_workdays_parse(struct tc_workdays **out /* OUT */, const char *text,
 /*
  * Reads and parses the file at path. A missing file is not an error: *out
  * is then NULL (weekends only) and the return 0. Returns as
- * tc_workdays_parse, and TC_ERR_IO when the file exists but cannot be
- * read or is not a regular file.
+ * tc_workdays_parse, and the other errors of tc_file_read (tcard/file.h)
+ * when the file exists but cannot be read, is not a regular file or is
+ * over TC_WORKDAYS_FILE_MAX bytes.
  */
 int tc_workdays_load(struct tc_workdays **out /* OUT */, const char *path,
     char *err, size_t errlen);

@@ -22,8 +22,10 @@
 #include "tcard/atr.h"
 #include "tcard/cardops.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/hex.h"
 #include "tcard/profile.h"
+#include "json-keys.h"
 
 #ifndef TC_PROGRAMMES_DIR
 #define TC_PROGRAMMES_DIR "programmes"
@@ -37,12 +39,12 @@ struct ctx {
 	char path[128];
 };
 
-enum { K_STR = 1, K_INT, K_BOOL, K_ARR };
-
-struct key {
-	const char *name;
-	int type;
-	int required;
+/* The JSON types of a key table (src/json-keys.h), in short. */
+enum {
+	K_STR = TC_JSON_STR,
+	K_INT = TC_JSON_INT,
+	K_BOOL = TC_JSON_BOOL,
+	K_ARR = TC_JSON_ARR,
 };
 
 static int fail(struct ctx *c, int code, const char *fmt, ...)
@@ -78,50 +80,29 @@ at(struct ctx *c, const char *base, const char *key, int idx)
 		snprintf(c->path, sizeof(c->path), "%s", key);
 }
 
+/*
+ * Checks o (base[idx] when idx >= 0, else base) against keys; the path
+ * names the faulty member.
+ */
 static int
-check_keys(
-    struct ctx *c, json_t *o, const struct key *keys, const char *base, int idx)
+check_keys(struct ctx *c, json_t *o, const struct tc_json_key *keys,
+    const char *base, int idx)
 {
-	const struct key *k;
+	const struct tc_json_key *k;
 	const char *name;
-	json_t *v;
-	void *it;
-	int ok;
+	enum tc_json_fault f = tc_json_keys_check(o, keys, &name, &k);
 
-	if (!json_is_object(o)) {
-		at(c, base, NULL, idx);
+	if (f == TC_JSON_OK)
+		return 0;
+	at(c, base, name, idx);
+	if (f == TC_JSON_NOT_OBJECT)
 		return fail(c, TC_ERR_MALFORMED, "must be an object");
-	}
-	for (it = json_object_iter(o); it != NULL;
-	     it = json_object_iter_next(o, it)) {
-		name = json_object_iter_key(it);
-		v = json_object_iter_value(it);
-		for (k = keys; k->name != NULL; k++)
-			if (strcmp(k->name, name) == 0)
-				break;
-		if (idx >= 0)
-			at(c, base, name, idx);
-		else
-			at(c, base, name, -1);
-		if (k->name == NULL)
-			return fail(c, TC_ERR_MALFORMED, "unknown key");
-		ok = k->type == K_STR	? json_is_string(v)
-		    : k->type == K_INT	? json_is_integer(v)
-		    : k->type == K_BOOL ? json_is_boolean(v)
-					: json_is_array(v);
-		if (!ok)
-			return fail(c, TC_ERR_MALFORMED, "must be %s",
-			    k->type == K_STR	    ? "a string"
-				: k->type == K_INT  ? "an integer"
-				: k->type == K_BOOL ? "true or false"
-						    : "an array");
-	}
-	for (k = keys; k->name != NULL; k++)
-		if (k->required && json_object_get(o, k->name) == NULL) {
-			at(c, base, k->name, idx);
-			return fail(c, TC_ERR_MALFORMED, "missing");
-		}
-	return 0;
+	if (f == TC_JSON_UNKNOWN)
+		return fail(c, TC_ERR_MALFORMED, "unknown key");
+	if (f == TC_JSON_BAD_TYPE)
+		return fail(c, TC_ERR_MALFORMED, "must be %s",
+		    tc_json_type_name(k->type));
+	return fail(c, TC_ERR_MALFORMED, "missing");
 }
 
 /* A string of 1..max printable ASCII characters into dst. */
@@ -263,7 +244,7 @@ tc_profile_step_name(enum tc_perso_step s)
 static int
 parse_objects(struct ctx *c, json_t *arr, struct tc_profile *p)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "tag", K_STR, 0 },
 		{ "max_size", K_INT, 1 },
@@ -338,7 +319,7 @@ parse_version(struct ctx *c, json_t *v, int *out)
 static int
 parse_keys(struct ctx *c, json_t *arr, struct tc_profile *p)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "id", K_STR, 1 },
 		{ "ref", K_STR, 1 },
 		{ "algorithms", K_ARR, 1 },
@@ -560,7 +541,7 @@ check_whole(struct ctx *c, struct tc_profile *p)
 static int
 parse_root(struct ctx *c, json_t *root, struct tc_profile *p)
 {
-	static const struct key keys[] = {
+	static const struct tc_json_key keys[] = {
 		{ "format", K_STR, 1 },
 		{ "name", K_STR, 1 },
 		{ "platform", K_STR, 1 },
@@ -578,7 +559,7 @@ parse_root(struct ctx *c, json_t *root, struct tc_profile *p)
 		{ "personalisation", K_ARR, 1 },
 		{ NULL, 0, 0 },
 	};
-	static const struct key mkeys[] = {
+	static const struct tc_json_key mkeys[] = {
 		{ "atr", K_STR, 1 },
 		{ "mask", K_STR, 1 },
 		{ NULL, 0, 0 },
@@ -721,51 +702,20 @@ int
 tc_profile_load(
     struct tc_profile **out, const char *path, char *err, size_t errlen)
 {
+	struct tc_buf b;
 	const char *base;
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, r;
+	int r;
 
 	if (out == NULL || path == NULL)
 		return TC_ERR_INVALID_ARG;
 	*out = NULL;
 	base = strrchr(path, '/') != NULL ? strrchr(path, '/') + 1 : path;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return tc_seterr(err, errlen,
-		    errno == ENOENT ? TC_ERR_NOT_FOUND : TC_ERR_IO, "%s: %s",
-		    path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: not a regular file", path);
-	}
-	if (st.st_size > TC_PROFILE_FILE_MAX) {
-		close(fd);
-		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%s: over %d bytes", base, TC_PROFILE_FILE_MAX);
-	}
-	if ((buf = malloc((size_t)st.st_size + 1)) == NULL) {
-		close(fd);
-		return TC_ERR_NOMEM;
-	}
-	while (got < (size_t)st.st_size + 1) {
-		n = read(fd, buf + got, (size_t)st.st_size + 1 - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	if (got > (size_t)st.st_size) {
-		free(buf);
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: changed while read", path);
-	}
-	r = tc_profile_parse(out, buf, got, base, err, errlen);
-	free(buf);
+	tc_buf_init(&b, TC_PROFILE_FILE_MAX);
+	if ((r = tc_file_read(
+		 path, NULL, TC_PROFILE_FILE_MAX, 0, &b, err, errlen)) == 0)
+		r = tc_profile_parse(
+		    out, (const char *)b.data, b.len, base, err, errlen);
+	tc_buf_release(&b);
 	return r;
 }
 
@@ -857,7 +807,11 @@ tc_profile_set_load(
 	if (r == 0)
 		qsort(names, n, sizeof(names[0]), name_cmp);
 	for (i = 0; r == 0 && i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (tc_path_join(path, sizeof(path), dir, names[i]) != 0) {
+			r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "%s/%s: path too long", dir, names[i]);
+			break;
+		}
 		if ((r = tc_profile_load(&set->v[set->n], path, err, errlen)) !=
 		    0)
 			break;

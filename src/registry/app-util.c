@@ -9,37 +9,7 @@
 
 #include "app-int.h"
 #include "tcard/err.h"
-
-/* Length of the UTF-8 sequence at s, or 0 when invalid; *cp its value. */
-static size_t
-utf8_seq(const unsigned char *s, uint32_t *cp)
-{
-	size_t len, i;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
-	    c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
+#include "tcard/utf8.h"
 
 int
 tc_app_text_ok(const char *s, size_t max, int multiline)
@@ -54,7 +24,8 @@ tc_app_text_ok(const char *s, size_t max, int multiline)
 	if (n > max)
 		return 0;
 	while (*p != '\0') {
-		if ((k = utf8_seq(p, &c)) == 0)
+		if ((k = tc_utf8_next(p,
+			 n - (size_t)(p - (const unsigned char *)s), &c)) == 0)
 			return 0;
 		if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
 			if (!multiline || (c != '\t' && c != '\n' && c != '\r'))

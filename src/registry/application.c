@@ -25,6 +25,7 @@
 #include "tcard/operator.h"
 #include "tcard/retire.h"
 #include "tcard/serial.h"
+#include "tcard/workday.h"
 
 #define APP_AAD_PREFIX "talentcard-application-v1:"
 /* The sealed personal data of an application, bound to the person's MAC. */
@@ -200,11 +201,9 @@ out:
 static int
 stored_date_ok(const char *s)
 {
-	int y, m, d, n = 0;
+	int y, m, d;
 
-	return strlen(s) == 10 &&
-	    sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) == 3 && n == 10 &&
-	    tc_date_valid(y, m, d);
+	return tc_date_scan(s, &y, &m, &d) && tc_date_valid(y, m, d);
 }
 
 int
@@ -1405,7 +1404,7 @@ tc_app_create_sub(const struct tc_app_ctx *c, int64_t principal_serial,
 		    f->programme->id, card.card_no, card.programme, card.tier,
 		    t->cite.source != NULL ? t->cite.source : "programme file");
 	if (t->minor_only) {
-		if (sscanf(f->birth_date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		if (!tc_date_scan(f->birth_date, &y, &m, &d))
 			return tc_seterr(err, errlen, TC_ERR_POLICY,
 			    "tier %s is for minors: the birth date is needed",
 			    t->id);
@@ -2117,7 +2116,7 @@ tc_app_guards(const struct tc_app_ctx *c, const struct tc_app *a,
 			return tc_seterr(err, errlen, TC_ERR_POLICY,
 			    "refused by rule retirement-age (%s %s): applicants must be below the statutory retirement age; the application needs the applicant's birth date and sex",
 			    p->id, cite_of(&g->cite));
-		if (sscanf(a->birth_date, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+		if (!tc_date_scan(a->birth_date, &y, &m, &d) ||
 		    tc_retire_day(a->retire_base, y, m, d, &rday) != 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "application %lld: stored birth date or retirement group out of shape",

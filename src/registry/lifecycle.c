@@ -107,22 +107,13 @@ local_minute(time_t t, char out[20])
 int
 tc_lifecycle_date_parse(const char *s, time_t *t, char *err, size_t errlen)
 {
-	int y, m, d, i;
+	int y, m, d;
 
 	if (s == NULL || t == NULL)
 		return tc_seterr(err, errlen, TC_ERR_BAD_DATE, "no date given");
-	for (i = 0; i < 10; i++) {
-		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
-			    "the date must be written YYYY-MM-DD");
-	}
-	if (s[10] != '\0')
+	if (!tc_date_scan(s, &y, &m, &d))
 		return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
 		    "the date must be written YYYY-MM-DD");
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
-	    (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
 	if (y < 1900 || !tc_date_valid(y, m, d))
 		return tc_seterr(err, errlen, TC_ERR_BAD_DATE,
 		    "%.10s is not a real date from 1900 on", s);

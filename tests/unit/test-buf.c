@@ -96,6 +96,51 @@ test_cursor_bounds(void **state)
 	assert_ptr_equal(p, d);
 }
 
+/* The first failed put is sticky until truncate, reset or detach. */
+static void
+test_sticky_error(void **state)
+{
+	struct tc_buf b;
+	uint8_t *p;
+	size_t n;
+
+	(void)state;
+	tc_buf_init(&b, 8);
+	assert_int_equal(tc_buf_error(&b), 0);
+	assert_int_equal(tc_buf_puts(&b, "abcd"), 0);
+	assert_int_equal(tc_buf_puts(&b, "efghi"), TC_ERR_TOO_LARGE);
+	assert_int_equal(tc_buf_error(&b), TC_ERR_TOO_LARGE);
+	/* A put that would fit now fails too and changes nothing. */
+	assert_int_equal(tc_buf_put_u8(&b, 'e'), TC_ERR_TOO_LARGE);
+	assert_int_equal(tc_buf_printf(&b, "%d", 1), TC_ERR_TOO_LARGE);
+	assert_int_equal(tc_buf_put_u16be(&b, 1), TC_ERR_TOO_LARGE);
+	assert_int_equal(tc_buf_put_u32be(&b, 1), TC_ERR_TOO_LARGE);
+	assert_int_equal(tc_buf_put(&b, "", 0), TC_ERR_TOO_LARGE);
+	assert_int_equal(b.len, 4);
+	assert_string_equal((char *)b.data, "abcd");
+	/* A direct reserve neither sets nor checks it. */
+	assert_int_equal(tc_buf_reserve(&b, 1), 0);
+	assert_int_equal(tc_buf_error(&b), TC_ERR_TOO_LARGE);
+	/* Truncating (even to the same length) clears it. */
+	tc_buf_truncate(&b, 4);
+	assert_int_equal(tc_buf_error(&b), 0);
+	assert_int_equal(tc_buf_puts(&b, "e"), 0);
+	assert_int_equal(tc_buf_printf(&b, "%s", "fghi"), TC_ERR_TOO_LARGE);
+	tc_buf_reset(&b);
+	assert_int_equal(tc_buf_error(&b), 0);
+	assert_int_equal(tc_buf_puts(&b, "12345678"), 0);
+	assert_int_equal(tc_buf_put_u8(&b, 9), TC_ERR_TOO_LARGE);
+	p = tc_buf_detach(&b, &n);
+	assert_non_null(p);
+	assert_int_equal(n, 8);
+	free(p);
+	assert_int_equal(tc_buf_error(&b), 0);
+	assert_int_equal(tc_buf_puts(&b, "x"), 0);
+	assert_int_equal(tc_buf_put(&b, "123456789", 9), TC_ERR_TOO_LARGE);
+	tc_buf_release(&b);
+	assert_int_equal(tc_buf_error(&b), 0);
+}
+
 static void
 test_errors(void **state)
 {
@@ -121,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_detach_and_truncate),
 		cmocka_unit_test(test_cursor_bounds),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_sticky_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

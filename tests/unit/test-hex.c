@@ -53,12 +53,30 @@ test_strict_decode(void **state)
 	assert_int_equal(bad, 4);
 }
 
+static void
+test_digit(void **state)
+{
+	static const char digits[] = "0123456789abcdef";
+	int c, want;
+
+	(void)state;
+	for (c = -128; c < 256; c++) {
+		const char *p = c > 0
+		    ? strchr(digits, c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c)
+		    : NULL;
+
+		want = p != NULL ? (int)(p - digits) : -1;
+		assert_int_equal(tc_hex_digit(c), want);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_strict_decode),
+		cmocka_unit_test(test_digit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

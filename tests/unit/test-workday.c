@@ -110,6 +110,30 @@ test_parse_dates(void **state)
 	assert_int_equal(day("2000-02-29"), 11016);
 }
 
+/* tc_date_scan: the shape only, not whether the date is real. */
+static void
+test_scan_dates(void **state)
+{
+	static const char *const bad[] = { "2025-1-01", "25-01-01",
+		"2025/01/01", "2025-01-01x", "", "２０２５-01-01", "+025-01-01",
+		" 2025-01-0", "2025-01- 1", "-999-01-01" };
+	int y = 7, m = 7, d = 7;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(tc_date_scan(bad[i], &y, &m, &d), 0);
+		assert_int_equal(y + m + d, 21);
+	}
+	assert_int_equal(tc_date_scan(NULL, &y, &m, &d), 0);
+	assert_int_equal(tc_date_scan("2025-02-30", &y, &m, &d), 1);
+	assert_int_equal(y, 2025);
+	assert_int_equal(m, 2);
+	assert_int_equal(d, 30);
+	assert_int_equal(tc_date_scan("0000-00-00", &y, &m, &d), 1);
+	assert_int_equal(y + m + d, 0);
+}
+
 static void
 test_add_months(void **state)
 {
@@ -311,6 +335,7 @@ main(void)
 		cmocka_unit_test(test_civil),
 		cmocka_unit_test(test_shanghai),
 		cmocka_unit_test(test_parse_dates),
+		cmocka_unit_test(test_scan_dates),
 		cmocka_unit_test(test_add_months),
 		cmocka_unit_test(test_weekends_only),
 		cmocka_unit_test(test_holidays),

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the UTF-8 decoder (src/utf8.c): the boundaries of RFC 3629
+ * table 3 and the refusals (overlong forms, surrogates, above U+10FFFF,
+ * cut-off and bad continuation bytes).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tcard/utf8.h"
+
+static void
+test_valid(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+		uint32_t cp;
+	} v[] = {
+		{ "\x00", 1, 0x00 },
+		{ "A", 1, 0x41 },
+		{ "\x7f", 1, 0x7f },
+		{ "\xc2\x80", 2, 0x80 },
+		{ "\xdf\xbf", 2, 0x7ff },
+		{ "\xe0\xa0\x80", 3, 0x800 },
+		{ "\xe4\xba\xba", 3, 0x4eba }, /* 人 */
+		{ "\xed\x9f\xbf", 3, 0xd7ff },
+		{ "\xee\x80\x80", 3, 0xe000 },
+		{ "\xef\xbf\xbf", 3, 0xffff },
+		{ "\xf0\x90\x80\x80", 4, 0x10000 },
+		{ "\xf4\x8f\xbf\xbf", 4, 0x10ffff },
+	};
+	uint32_t cp;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		n = v[i].len;
+		cp = 0xffffffff;
+		assert_int_equal(
+		    tc_utf8_next((const uint8_t *)v[i].s, n, &cp), n);
+		assert_int_equal(cp, v[i].cp);
+		/* Extra bytes after it do not matter. */
+		assert_int_equal(
+		    tc_utf8_next((const uint8_t *)v[i].s, n + 1, &cp), n);
+		if (n > 1)
+			assert_int_equal(
+			    tc_utf8_next((const uint8_t *)v[i].s, n - 1, &cp),
+			    0);
+	}
+}
+
+static void
+test_invalid(void **state)
+{
+	static const char *const bad[] = {
+		"\x80\x80",	    /* a lone continuation byte */
+		"\xc0\x80",	    /* overlong NUL */
+		"\xc1\xbf",	    /* overlong */
+		"\xe0\x9f\xbf",	    /* overlong 3-byte */
+		"\xf0\x8f\xbf\xbf", /* overlong 4-byte */
+		"\xed\xa0\x80",	    /* surrogate D800 */
+		"\xed\xbf\xbf",	    /* surrogate DFFF */
+		"\xf4\x90\x80\x80", /* 110000 */
+		"\xf5\x80\x80\x80", /* lead byte above F4 */
+		"\xff",		    /* never in UTF-8 */
+		"\xc3\x28",	    /* bad continuation */
+		"\xe4\xba\x41",	    /* bad continuation */
+	};
+	uint32_t cp = 7;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(tc_utf8_next((const uint8_t *)bad[i],
+				     strlen(bad[i]) + 1, &cp),
+		    0);
+	assert_int_equal(cp, 7);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_invalid),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
