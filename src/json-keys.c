@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The JSON key-table checker (src/json-keys.h). */
+/* The JSON key-table checker (include/tcard/json-keys.h). */
 #include <string.h>
 
-#include "json-keys.h"
+#include "tcard/json-keys.h"
 
 const char *
 tc_json_type_name(int type)

@@ -29,7 +29,7 @@
 #include "tcard/id.h"
 #include "tcard/programme.h"
 #include "tcard/workday.h"
-#include "json-keys.h"
+#include "tcard/json-keys.h"
 
 #define PATH_MAX_LEN 256
 #define MSG_MAX	     256
@@ -50,7 +50,7 @@ struct ctx {
 };
 
 /* Key types of the schema tables. */
-/* The JSON types of a key table (src/json-keys.h), in short. */
+/* The JSON types of a key table (include/tcard/json-keys.h), in short. */
 enum {
 	K_STR = TC_JSON_STR,
 	K_INT = TC_JSON_INT,

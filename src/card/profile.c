@@ -25,7 +25,7 @@
 #include "tcard/file.h"
 #include "tcard/hex.h"
 #include "tcard/profile.h"
-#include "json-keys.h"
+#include "tcard/json-keys.h"
 
 #ifndef TC_PROGRAMMES_DIR
 #define TC_PROGRAMMES_DIR "programmes"
@@ -39,7 +39,7 @@ struct ctx {
 	char path[128];
 };
 
-/* The JSON types of a key table (src/json-keys.h), in short. */
+/* The JSON types of a key table (include/tcard/json-keys.h), in short. */
 enum {
 	K_STR = TC_JSON_STR,
 	K_INT = TC_JSON_INT,

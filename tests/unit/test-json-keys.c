@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../src/json-keys.h"
+#include "tcard/json-keys.h"
 
 static const struct tc_json_key keys[] = {
 	{ "id", TC_JSON_STR, 1 },

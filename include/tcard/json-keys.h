@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one JSON key-table checker of libtcard, private to the library: an
- * object's members are checked against a table of names, JSON types and
+ * The one JSON key-table checker of libtcard (a public header because the
+ * card stack in src/card/ uses it as well as the core): an object's members are checked against a table of names, JSON types and
  * whether each is required, so that the code after it reads values without
  * checking their types again. The programme files (src/programme.c) and
- * the card profiles (src/profile.c) use it; each names the faulty member in
+ * the card profiles (src/card/profile.c) use it; each names the faulty member in
  * its own path notation, so the checker reports what is wrong and where,
  * and writes no message itself.
  */
