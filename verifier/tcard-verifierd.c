@@ -174,10 +174,7 @@ vd_now(void)
 uint64_t
 vd_mono_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return tc_daemon_mono_ns();
 }
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -545,7 +542,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (vd->conf.port_file[0] != '\0' &&
-	    write_port_file(vd->conf.port_file, vd->port) != 0) {
+	    write_port_file(vd->conf.port_file, tc_daemon_port(vd->d)) != 0) {
 		vd_err(err, sizeof(err), "port-file %s: %s", vd->conf.port_file,
 		    strerror(errno));
 		status = env_fail(err);
@@ -563,8 +560,8 @@ main(int argc, char **argv)
 		*strrchr(host, ':') = '\0';
 	vd_log_event("start", "info",
 	    "listening on %s://%s:%u/ (lookup page /lookup), bundle %s, lookups %s",
-	    vd->conf.tls_cert[0] != '\0' ? "https" : "http", host, vd->port,
-	    vd->conf.bundle,
+	    vd->conf.tls_cert[0] != '\0' ? "https" : "http", host,
+	    tc_daemon_port(vd->d), vd->conf.bundle,
 	    vd->pepper != NULL ? "enabled" : "disabled (no pepper)");
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
@@ -573,7 +570,7 @@ main(int argc, char **argv)
 			vd_updater_request();
 			if (vd->conf.tls_cert[0] == '\0')
 				continue;
-			if (vd_tls_reload(err, sizeof(err)) != 0)
+			if (tc_daemon_tls_reload(vd->d, err, sizeof(err)) != 0)
 				vd_log_event("tls-refused", "error",
 				    "the TLS certificate and key in use are kept: %s",
 				    err);

@@ -230,56 +230,6 @@ vd_log_close(void)
 	log_fd = -1;
 }
 
-/* 1 when s (at most max bytes) is UTF-8, control characters aside. */
-static int
-utf8_text(const char *s, size_t max)
-{
-	char tmp[1024];
-	size_t n = strnlen(s, max), i;
-
-	if (n > sizeof(tmp))
-		n = sizeof(tmp);
-	for (i = 0; i < n; i++)
-		tmp[i] =
-		    (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? 'x' : s[i];
-	return tc_utf8_check((const uint8_t *)tmp, n, NULL) == 0;
-}
-
-void
-vd_json_str(struct tc_buf *out, const char *s, size_t max)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *p = (const unsigned char *)s;
-	int utf8 = utf8_text(s, max);
-	size_t n = 0;
-	char esc[7];
-
-	tc_buf_put_u8(out, '"');
-	for (; *p != '\0' && n < max; p++, n++) {
-		if (*p == '"' || *p == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*p;
-			tc_buf_put(out, esc, 2);
-		} else if (*p < 0x20 || *p == 0x7f || (*p >= 0x80 && !utf8)) {
-			/*
-			 * Paths are attacker-controlled: control characters,
-			 * and every byte above 0x7f unless the whole string
-			 * is UTF-8, are escaped one by one, so the line
-			 * stays valid JSON whatever was sent.
-			 */
-			esc[0] = '\\';
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[*p >> 4];
-			esc[5] = hex[*p & 15];
-			tc_buf_put(out, esc, 6);
-		} else
-			tc_buf_put_u8(out, *p);
-	}
-	tc_buf_put_u8(out, '"');
-}
-
 void
 vd_mask_card(const char *card16, char out[20])
 {
@@ -298,12 +248,12 @@ vd_json_text(struct tc_buf *out, const struct tc_text *t)
 {
 	tc_buf_puts(out, "{\"zh\":");
 	if (t->zh != NULL)
-		vd_json_str(out, t->zh, 512);
+		tc_json_put_str(out, t->zh, 512);
 	else
 		tc_buf_puts(out, "null");
 	tc_buf_puts(out, ",\"en\":");
 	if (t->en != NULL)
-		vd_json_str(out, t->en, 512);
+		tc_json_put_str(out, t->en, 512);
 	else
 		tc_buf_puts(out, "null");
 	tc_buf_put_u8(out, '}');
@@ -449,11 +399,11 @@ vd_log_request(const char *client, const char *method, const char *path,
 	mark = bp->len;
 	stamp(bp);
 	tc_buf_puts(bp, ",\"event\":\"request\",\"client\":");
-	vd_json_str(bp, client, 64);
+	tc_json_put_str(bp, client, 64);
 	tc_buf_puts(bp, ",\"method\":");
-	vd_json_str(bp, method, 16);
+	tc_json_put_str(bp, method, 16);
 	tc_buf_puts(bp, ",\"path\":");
-	vd_json_str(bp, path != NULL ? path : "", 200);
+	tc_json_put_str(bp, path != NULL ? path : "", 200);
 	/* No printf here: this runs once per request. */
 	tc_buf_puts(bp, ",\"endpoint\":\"");
 	tc_buf_puts(bp, vd_endpoint_name(e));
@@ -498,11 +448,11 @@ vd_log_event(const char *event, const char *level, const char *fmt, ...)
 	tc_buf_init(&b, 4096);
 	stamp(&b);
 	tc_buf_puts(&b, ",\"event\":");
-	vd_json_str(&b, event, 64);
+	tc_json_put_str(&b, event, 64);
 	tc_buf_puts(&b, ",\"level\":");
-	vd_json_str(&b, level, 16);
+	tc_json_put_str(&b, level, 16);
 	tc_buf_puts(&b, ",\"message\":");
-	vd_json_str(&b, msg, sizeof(msg));
+	tc_json_put_str(&b, msg, sizeof(msg));
 	tc_buf_put_u8(&b, '}');
 	emit(&b);
 	tc_buf_release(&b);

@@ -33,7 +33,7 @@
 static const char no_match[] = "{\"result\":\"no-match\"}\n";
 
 void
-vd_lookup_run(struct vd_req *rq, const char *card, const char *name,
+vd_lookup_run(struct tc_dreq *rq, const char *card, const char *name,
     const char *id, struct vd_lookup_out *out)
 {
 	char norm[17], msg[256];
@@ -58,7 +58,7 @@ vd_lookup_run(struct vd_req *rq, const char *card, const char *name,
 		vd_err(out->msg, sizeof(out->msg), "card: %s", msg);
 		return;
 	}
-	vd_mask_card(norm, rq->card);
+	vd_mask_card(norm, rq->subject);
 	now_ns = vd_mono_ns();
 	out->b = vd_bundle_get();
 	wait = vd_throttle_take(
@@ -156,7 +156,7 @@ text_json(struct tc_buf *b, const char *key, const struct tc_text *t)
 }
 
 void
-vd_ep_lookup(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+vd_ep_lookup(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "card", "name", "id", NULL };
 	struct vd_lookup_out out;
@@ -170,7 +170,7 @@ vd_ep_lookup(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	if (tc_form_parse(form, rq->query, rq->querylen, msg, sizeof(msg)) !=
 		0 ||
 	    tc_form_only(form, allowed, msg, sizeof(msg)) != 0) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query", "%s", msg);
 		goto out;
 	}
@@ -178,7 +178,7 @@ vd_ep_lookup(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	    tc_form_get(form, "name", NULL), tc_form_get(form, "id", NULL),
 	    &out);
 	if (out.status != MHD_HTTP_OK) {
-		vd_resp_error(
+		tc_dresp_error(
 		    resp, out.status, out.result, out.code, "%s", out.msg);
 		if (out.retry != 0)
 			snprintf(resp->retry_after, sizeof(resp->retry_after),
@@ -187,7 +187,7 @@ vd_ep_lookup(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 		goto out;
 	}
 	if (out.result == VD_R_NO_MATCH) {
-		vd_resp_fixed(resp, MHD_HTTP_OK, VD_R_NO_MATCH,
+		tc_dresp_fixed(resp, MHD_HTTP_OK, VD_R_NO_MATCH,
 		    "application/json", no_match, sizeof(no_match) - 1);
 		vd_lookup_done(&out);
 		goto out;
@@ -203,9 +203,9 @@ vd_ep_lookup(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	tc_buf_puts(&resp->body, "{\"result\":\"");
 	tc_buf_puts(&resp->body, out.result_name);
 	tc_buf_puts(&resp->body, "\",\"programme\":");
-	vd_json_str(&resp->body, out.ans.programme, 64);
+	tc_json_put_str(&resp->body, out.ans.programme, 64);
 	tc_buf_puts(&resp->body, ",\"tier\":");
-	vd_json_str(&resp->body, out.ans.tier, 64);
+	tc_json_put_str(&resp->body, out.ans.tier, 64);
 	tc_buf_puts(&resp->body, ",\"expires\":\"");
 	tc_buf_puts(&resp->body, when);
 	tc_buf_put_u8(&resp->body, '"');

@@ -243,14 +243,14 @@ vd_metrics_render(struct tc_buf *out)
 }
 
 void
-vd_ep_metrics(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+vd_ep_metrics(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	resp->status = MHD_HTTP_OK;
 	resp->result = VD_R_OK;
 	resp->ctype = "text/plain; version=0.0.4; charset=utf-8";
 	tc_buf_init(&resp->body, 1u << 20);
 	if (vd_metrics_render(&resp->body) != 0)
-		vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 		    "internal", "%s", "metrics could not be rendered");
 }
 
@@ -262,7 +262,7 @@ vd_ep_metrics(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
  * of the benchmark.
  */
 void
-vd_ep_healthz(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+vd_ep_healthz(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct vd_bundle *b = vd_bundle_get();
 	time_t now = vd_now();

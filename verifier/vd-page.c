@@ -193,7 +193,7 @@ is_form(const char *ct)
 }
 
 void
-vd_ep_page(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+vd_ep_page(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "card", "name", "id", NULL };
 	struct vd_lookup_out out;
@@ -208,7 +208,7 @@ vd_ep_page(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	tc_buf_puts(&resp->body, head);
 	if (!rq->method_post)
 		goto done;
-	if (!is_form(vd_req_header(c, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+	if (!is_form(tc_dreq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE))) {
 		resp->status = MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
 		resp->result = VD_R_BAD_REQUEST;
 		problem_html(&resp->body, "bad-request", "请求格式有误",
