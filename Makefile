@@ -141,6 +141,11 @@ $(TEST_PROGS): $(BUILD)/test-bin/%: $$(OBJ_%) $$(DLIB_%) $(CLILIB_TEST) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(DLIB_$*) $(CLILIB_TEST) $(LIB) $(PKG_LIBS) $(LIBS_$*)
 
+# Unit tests of the daemon layer (test-d*.c) link it too.
+$(BUILD)/tests/unit/test-droute: tests/unit/test-droute.c $(DAEMONLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DAEMONLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
+
 $(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)

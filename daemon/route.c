@@ -125,15 +125,18 @@ tc_droute_allow(unsigned mask, char *buf, size_t len)
 	size_t i, at = 0;
 	int w;
 
-	if (len > 0)
-		buf[0] = '\0';
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if ((mask & names[i].m) == 0)
 			continue;
 		w = snprintf(buf + at, len - at, "%s%s", at > 0 ? ", " : "",
 		    names[i].name);
-		if (w < 0 || (size_t)w >= len - at)
-			break; /* cut short: what fits */
+		if (w < 0 || (size_t)w >= len - at) {
+			buf[at] = '\0'; /* cut short: the names that fit */
+			break;
+		}
 		at += (size_t)w;
 	}
 	return buf;
