@@ -9,7 +9,8 @@
  * listener, TLS with certificate reload (daemon/tls.c), per-connection
  * slots and per-request state, the framing, path, query and body checks
  * made before a handler runs, the JSON error answers and the security
- * headers (daemon/http.c), and the routing (daemon/route.c). Its state is
+ * headers (daemon/http.c), the routing (daemon/route.c) and the signals
+ * (daemon/signals.c). Its state is
  * in struct tc_daemon, passed to every handler: no global.
  *
  * Everything in the layer is reached through this header; the daemons
@@ -19,6 +20,7 @@
 #ifndef TCARD_DAEMON_H
 #define TCARD_DAEMON_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -193,6 +195,21 @@ int tc_daemon_tls(const struct tc_daemon *d);
 int tc_daemon_tls_reload(struct tc_daemon *d, char *err, size_t errlen);
 /* Monotonic nanoseconds. */
 uint64_t tc_daemon_mono_ns(void);
+
+/* ---- signals (signals.c) ---- */
+
+/*
+ * Ignores SIGPIPE and blocks SIGHUP, SIGTERM and SIGINT into *set; call
+ * it before any thread starts, so that every thread inherits the mask.
+ */
+void tc_daemon_signals_block(sigset_t *set /* OUT */);
+/*
+ * Waits for the signals of set on the calling thread: on SIGHUP calls
+ * on_hup(arg) (may be NULL) and waits again; returns the signal that
+ * stops the daemon (SIGTERM or SIGINT).
+ */
+int tc_daemon_signals_wait(
+    const sigset_t *set, void (*on_hup)(void *arg), void *arg);
 
 /* ---- requests and responses (http.c) ---- */
 
