@@ -713,7 +713,7 @@ methods_msg(struct tc_daemon *d)
 static void
 not_found_msg(struct tc_daemon *d)
 {
-	size_t i, at;
+	size_t i, k, at;
 	int w;
 
 	if (d->conf.not_found_msg != NULL) {
@@ -727,8 +727,15 @@ not_found_msg(struct tc_daemon *d)
 	for (i = 0; i < d->conf.nroutes && at < sizeof(d->not_found); i++) {
 		const char *pat = d->conf.routes[i].pattern;
 
-		/* The root and the catch-alls are no endpoints to name. */
-		if (strcmp(pat, "/") == 0 || pat[strlen(pat) - 1] == '*')
+		/* The root and the catch-alls of any method are no endpoints. */
+		if (strcmp(pat, "/") == 0 ||
+		    (pat[strlen(pat) - 1] == '*' &&
+			d->conf.routes[i].methods == TC_DM_ANY))
+			continue;
+		for (k = 0; k < i; k++) /* each path once */
+			if (strcmp(d->conf.routes[k].pattern, pat) == 0)
+				break;
+		if (k < i)
 			continue;
 		w = snprintf(d->not_found + at, sizeof(d->not_found) - at,
 		    "%s %s", i > 0 ? "," : "", pat);

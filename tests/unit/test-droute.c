@@ -174,6 +174,33 @@ test_allow(void **state)
 	assert_string_equal(tc_droute_allow(TC_DM_ANY, buf, 12), "GET, HEAD");
 }
 
+/*
+ * The 404 names each path of the routes once (not the root, not a
+ * catch-all of any method).
+ */
+static void
+test_not_found(void **state)
+{
+	struct tc_daemon_conf c;
+	struct tc_daemon *d;
+	struct tc_dresp r;
+
+	memset(&c, 0, sizeof(c));
+	c.routes = routes;
+	c.nroutes = NR;
+	c.results.not_found = 42;
+	assert_int_equal(tc_daemon_new(&d, &c), 0);
+	tc_dresp_init(d, &r);
+	tc_dresp_not_found(d, &r);
+	assert_int_equal(r.status, 404);
+	assert_int_equal(r.result, 42);
+	assert_non_null(r.body.data);
+	assert_string_equal((const char *)r.body.data,
+	    "{\"error\":\"not-found\",\"message\":\"no such endpoint (see /healthz, /lookup, /v1/services/{service}/redeem, /v1/services/{service}/usage, /v1/applications/{n}/notes/{k}, /v1/applications/{n}, /bundle/*)\"}\n");
+	tc_buf_release(&r.body);
+	tc_daemon_free(d);
+}
+
 int
 main(void)
 {
@@ -182,6 +209,7 @@ main(void)
 		cmocka_unit_test(test_too_many),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_allow),
+		cmocka_unit_test(test_not_found),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
