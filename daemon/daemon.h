@@ -127,6 +127,7 @@ struct tc_dresp {
 	int close;	      /* Connection: close (bad framing) */
 	int suspended;	      /* the handler suspended the connection */
 	int result;
+	int result_error; /* the daemon's error result (tc_dresp_checked) */
 };
 
 /*
@@ -226,6 +227,12 @@ void tc_dresp_init(struct tc_daemon *d, struct tc_dresp *r);
 void tc_dresp_error(struct tc_dresp *r, unsigned status, int res,
     const char *code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/*
+ * Checked writes: when bad is not 0 (the OR of the put results that
+ * wrote r's body), replaces the answer with a 500 JSON error "internal"
+ * (the daemon's error result), never a half-written body. Returns bad.
+ */
+int tc_dresp_checked(struct tc_dresp *r, int bad);
 /* A fixed body (static storage). */
 void tc_dresp_fixed(struct tc_dresp *r, unsigned status, int res,
     const char *ctype, const void *body, size_t len);

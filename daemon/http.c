@@ -137,7 +137,21 @@ tc_dresp_init(struct tc_daemon *d, struct tc_dresp *r)
 	r->status = MHD_HTTP_OK;
 	r->ctype = "application/json";
 	r->result = d->conf.results.ok;
+	r->result_error = d->conf.results.error;
 	r->fd = -1;
+}
+
+int
+tc_dresp_checked(struct tc_dresp *r, int bad)
+{
+	if (bad != 0) {
+		r->ctype = "application/json";
+		r->html_security = 0;
+		tc_dresp_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    r->result_error, "internal", "%s",
+		    "the answer could not be written");
+	}
+	return bad;
 }
 
 void

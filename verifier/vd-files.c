@@ -64,6 +64,7 @@ static void
 blob(const struct tc_dreq *rq, const struct vd_blob *bl, struct tc_dresp *resp)
 {
 	resp->cache = cache();
+	resp->ctype = COSE_TYPE;
 	if (not_modified(rq, bl->etag)) {
 		resp->status = MHD_HTTP_NOT_MODIFIED;
 		resp->result = VD_R_NOT_MODIFIED;
@@ -72,9 +73,9 @@ blob(const struct tc_dreq *rq, const struct vd_blob *bl, struct tc_dresp *resp)
 		resp->status = MHD_HTTP_OK;
 		resp->result = VD_R_OK;
 		tc_buf_init(&resp->body, bl->len + 1);
-		tc_buf_put(&resp->body, bl->data, bl->len);
+		tc_dresp_checked(
+		    resp, tc_buf_put(&resp->body, bl->data, bl->len));
 	}
-	resp->ctype = COSE_TYPE;
 }
 
 /*

@@ -243,23 +243,26 @@ vd_mask_card(const char *card16, char out[20])
 	out[16] = '\0';
 }
 
-void
+int
 vd_json_text(struct tc_buf *out, const struct tc_text *t)
 {
-	tc_buf_puts(out, "{\"zh\":");
+	int bad = 0;
+
+	bad |= tc_buf_puts(out, "{\"zh\":");
 	if (t->zh != NULL)
-		tc_json_put_str(out, t->zh, 512);
+		bad |= tc_json_put_str(out, t->zh, 512);
 	else
-		tc_buf_puts(out, "null");
-	tc_buf_puts(out, ",\"en\":");
+		bad |= tc_buf_puts(out, "null");
+	bad |= tc_buf_puts(out, ",\"en\":");
 	if (t->en != NULL)
-		tc_json_put_str(out, t->en, 512);
+		bad |= tc_json_put_str(out, t->en, 512);
 	else
-		tc_buf_puts(out, "null");
-	tc_buf_put_u8(out, '}');
+		bad |= tc_buf_puts(out, "null");
+	bad |= tc_buf_put_u8(out, '}');
+	return bad != 0 ? -1 : 0;
 }
 
-void
+int
 vd_put_uint(struct tc_buf *b, unsigned long long v)
 {
 	char d[24];
@@ -268,7 +271,7 @@ vd_put_uint(struct tc_buf *b, unsigned long long v)
 	do
 		d[--n] = (char)('0' + v % 10);
 	while ((v /= 10) != 0);
-	tc_buf_put(b, d + n, sizeof(d) - n);
+	return tc_buf_put(b, d + n, sizeof(d) - n);
 }
 
 /* Writes n digits of v, zero-padded. */

@@ -146,13 +146,16 @@ vd_lookup_done(struct vd_lookup_out *out)
 	OPENSSL_cleanse(&out->ans, sizeof(out->ans));
 }
 
-static void
+static int
 text_json(struct tc_buf *b, const char *key, const struct tc_text *t)
 {
-	tc_buf_puts(b, ",\"");
-	tc_buf_puts(b, key);
-	tc_buf_puts(b, "\":");
-	vd_json_text(b, t);
+	int bad = 0;
+
+	bad |= tc_buf_puts(b, ",\"");
+	bad |= tc_buf_puts(b, key);
+	bad |= tc_buf_puts(b, "\":");
+	bad |= vd_json_text(b, t);
+	return bad;
 }
 
 void
@@ -166,6 +169,7 @@ vd_ep_lookup(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	static _Thread_local struct tc_form tform;
 	struct tc_form *form = &tform;
 	char msg[256], when[40];
+	int bad = 0;
 
 	if (tc_form_parse(form, rq->query, rq->querylen, msg, sizeof(msg)) !=
 		0 ||
@@ -200,23 +204,24 @@ vd_ep_lookup(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	tc_buf_init(&resp->body, 8192);
 	resp->status = MHD_HTTP_OK;
 	resp->result = out.result;
-	tc_buf_puts(&resp->body, "{\"result\":\"");
-	tc_buf_puts(&resp->body, out.result_name);
-	tc_buf_puts(&resp->body, "\",\"programme\":");
-	tc_json_put_str(&resp->body, out.ans.programme, 64);
-	tc_buf_puts(&resp->body, ",\"tier\":");
-	tc_json_put_str(&resp->body, out.ans.tier, 64);
-	tc_buf_puts(&resp->body, ",\"expires\":\"");
-	tc_buf_puts(&resp->body, when);
-	tc_buf_put_u8(&resp->body, '"');
+	bad |= tc_buf_puts(&resp->body, "{\"result\":\"");
+	bad |= tc_buf_puts(&resp->body, out.result_name);
+	bad |= tc_buf_puts(&resp->body, "\",\"programme\":");
+	bad |= tc_json_put_str(&resp->body, out.ans.programme, 64);
+	bad |= tc_buf_puts(&resp->body, ",\"tier\":");
+	bad |= tc_json_put_str(&resp->body, out.ans.tier, 64);
+	bad |= tc_buf_puts(&resp->body, ",\"expires\":\"");
+	bad |= tc_buf_puts(&resp->body, when);
+	bad |= tc_buf_put_u8(&resp->body, '"');
 	if (p != NULL)
-		text_json(&resp->body, "programme_name", &p->names);
+		bad |= text_json(&resp->body, "programme_name", &p->names);
 	if (t != NULL)
-		text_json(&resp->body, "tier_name", &t->names);
+		bad |= text_json(&resp->body, "tier_name", &t->names);
 	if (out.result == VD_R_UNKNOWN_STATUS)
-		tc_buf_puts(&resp->body,
+		bad |= tc_buf_puts(&resp->body,
 		    ",\"reason\":\"stale-revocations\",\"message\":\"the revocation list of this verifier is out of date: the card's status cannot be confirmed\"");
-	tc_buf_puts(&resp->body, "}\n");
+	bad |= tc_buf_puts(&resp->body, "}\n");
+	tc_dresp_checked(resp, bad);
 	vd_lookup_done(&out);
 out:
 	/* The decoded name and ID number; the rest of the store is unused. */

@@ -348,10 +348,13 @@ unsigned long vd_log_limited(enum vd_limit kind);
 /* An event line: {"ts", "event", "level", "message", extra...}. */
 void vd_log_event(const char *event, const char *level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Appends {"zh": ..., "en": ...} (null for a missing language). */
-void vd_json_text(struct tc_buf *out, const struct tc_text *t);
-/* Appends v in decimal. */
-void vd_put_uint(struct tc_buf *b, unsigned long long v);
+/*
+ * Appends {"zh": ..., "en": ...} (null for a missing language). Returns
+ * 0, or -1 when a part did not fit (the buffer is then not to be sent).
+ */
+int vd_json_text(struct tc_buf *out, const struct tc_text *t);
+/* Appends v in decimal; 0 or -1 as tc_buf_put. */
+int vd_put_uint(struct tc_buf *b, unsigned long long v);
 /*
  * Writes t as "2026-11-21T04:00:00Z" (offset 0) or
  * "2026-11-21T12:00:00+08:00" (offset 28800, the only other one used).
