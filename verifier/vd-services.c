@@ -108,50 +108,54 @@ find_service(const struct tc_programme *p, const char *sid,
 }
 
 /* The decision's quota as a JSON member ("quota": {...} or null). */
-static void
+static int
 put_quota(struct tc_buf *b, const struct tc_redeem_result *res)
 {
 	char from[16], to[16];
+	int bad = 0;
 
-	tc_buf_puts(b, ",\"quota\":");
+	bad |= tc_buf_puts(b, ",\"quota\":");
 	if (res->limit < 0) {
-		tc_buf_puts(b, "null");
-		return;
+		return bad | tc_buf_puts(b, "null");
 	}
-	tc_buf_printf(b,
+	bad |= tc_buf_printf(b,
 	    "{\"limit\":%d,\"used\":%d,\"remaining\":%d,\"period\":\"%s\"",
 	    res->limit, res->used, res->remaining,
 	    (unsigned)res->period < 4 ? period_names[res->period] : "?");
 	if (res->period_end > res->period_start) {
 		day_text(res->period_start, from);
 		day_text(res->period_end - 1, to);
-		tc_buf_printf(b, ",\"from\":\"%s\",\"to\":\"%s\"", from, to);
+		bad |= tc_buf_printf(
+		    b, ",\"from\":\"%s\",\"to\":\"%s\"", from, to);
 	}
-	tc_buf_put_u8(b, '}');
+	bad |= tc_buf_put_u8(b, '}');
+	return bad;
 }
 
 /* Information of the service a window shows beside the answer. */
-static void
+static int
 put_service_info(
     struct tc_buf *b, const struct tc_service *s, const struct tc_service *o)
 {
 	int lead = o != NULL && o->lead_minutes > 0 ? o->lead_minutes
 	    : s != NULL				    ? s->lead_minutes
 						    : 0;
+	int bad = 0;
 
-	tc_buf_puts(b, ",\"service_name\":");
+	bad |= tc_buf_puts(b, ",\"service_name\":");
 	if (o != NULL)
-		vd_json_text(b, &o->names);
+		bad |= vd_json_text(b, &o->names);
 	else
-		tc_buf_puts(b, "null");
+		bad |= tc_buf_puts(b, "null");
 	if (s != NULL && o != s) {
-		tc_buf_puts(b, ",\"of\":");
-		vd_json_text(b, &s->names);
+		bad |= tc_buf_puts(b, ",\"of\":");
+		bad |= vd_json_text(b, &s->names);
 	}
 	if (lead > 0)
-		tc_buf_printf(b, ",\"book_ahead_minutes\":%d", lead);
+		bad |= tc_buf_printf(b, ",\"book_ahead_minutes\":%d", lead);
 	if (o != NULL && o->party_size > 1)
-		tc_buf_printf(b, ",\"party_size\":%d", o->party_size);
+		bad |= tc_buf_printf(b, ",\"party_size\":%d", o->party_size);
+	return bad;
 }
 
 /* What a redeem knows of the card once it is verified (or refused). */
@@ -255,7 +259,7 @@ redeem(struct tc_dreq *rq, const char *sid, const char *window,
 	const struct tc_service *s = NULL, *o = NULL;
 	char msg[512];
 	time_t now = vd_now();
-	int r;
+	int r, bad = 0;
 
 	if (!is_json(tc_dreq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE))) {
 		tc_dresp_error(resp, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
@@ -327,52 +331,54 @@ redeem(struct tc_dreq *rq, const char *sid, const char *window,
 		o = find_service(k->p, sid, &s);
 	}
 	tc_buf_init(&resp->body, 1u << 20);
-	tc_buf_printf(&resp->body, "{\"allowed\":%s,\"replay\":%s,\"reason\":",
+	bad |= tc_buf_printf(&resp->body,
+	    "{\"allowed\":%s,\"replay\":%s,\"reason\":",
 	    res.allowed ? "true" : "false", res.replay ? "true" : "false");
 	if (k->refusal != NULL || res.reason != NULL)
-		tc_json_put_str(&resp->body,
+		bad |= tc_json_put_str(&resp->body,
 		    k->refusal != NULL ? k->refusal : res.reason, 64);
 	else
-		tc_buf_puts(&resp->body, "null");
-	tc_buf_puts(&resp->body, ",\"message\":");
-	tc_json_put_str(&resp->body,
+		bad |= tc_buf_puts(&resp->body, "null");
+	bad |= tc_buf_puts(&resp->body, ",\"message\":");
+	bad |= tc_json_put_str(&resp->body,
 	    k->refusal != NULL ? k->message
 		: res.allowed  ? (res.replay ? "already counted" : "counted")
 			       : res.message,
 	    sizeof(res.message));
-	tc_buf_puts(&resp->body, ",\"service\":");
-	tc_json_put_str(&resp->body, sid, TC_LEDGER_SERVICE_MAX);
-	put_service_info(&resp->body, s, o);
-	tc_buf_puts(&resp->body, ",\"request_id\":");
-	tc_json_put_str(&resp->body, req->request_id, TC_REDEEM_REQID_MAX);
-	tc_buf_printf(&resp->body, ",\"channel\":\"%s\",\"party\":%d",
+	bad |= tc_buf_puts(&resp->body, ",\"service\":");
+	bad |= tc_json_put_str(&resp->body, sid, TC_LEDGER_SERVICE_MAX);
+	bad |= put_service_info(&resp->body, s, o);
+	bad |= tc_buf_puts(&resp->body, ",\"request_id\":");
+	bad |=
+	    tc_json_put_str(&resp->body, req->request_id, TC_REDEEM_REQID_MAX);
+	bad |= tc_buf_printf(&resp->body, ",\"channel\":\"%s\",\"party\":%d",
 	    k->channel == TC_CHANNEL_CHIP ? "chip" : "qr", req->party);
 	if (k->v.have_claims) {
-		tc_buf_puts(&resp->body, ",\"card\":");
-		tc_json_put_str(&resp->body, k->v.claims.card_no, 17);
-		tc_buf_puts(&resp->body, ",\"name\":");
-		tc_json_put_str(
+		bad |= tc_buf_puts(&resp->body, ",\"card\":");
+		bad |= tc_json_put_str(&resp->body, k->v.claims.card_no, 17);
+		bad |= tc_buf_puts(&resp->body, ",\"name\":");
+		bad |= tc_json_put_str(
 		    &resp->body, k->v.claims.name, TC_CRED_NAME_MAX);
-		tc_buf_puts(&resp->body, ",\"programme\":");
-		tc_json_put_str(
+		bad |= tc_buf_puts(&resp->body, ",\"programme\":");
+		bad |= tc_json_put_str(
 		    &resp->body, k->v.claims.programme, TC_CRED_PROGRAMME_MAX);
-		tc_buf_puts(&resp->body, ",\"tier\":");
-		tc_json_put_str(
+		bad |= tc_buf_puts(&resp->body, ",\"tier\":");
+		bad |= tc_json_put_str(
 		    &resp->body, k->v.claims.tier, TC_CRED_TIER_MAX);
 	}
-	put_quota(&resp->body, &res);
+	bad |= put_quota(&resp->body, &res);
 	if (res.exclusive_with[0] != '\0') {
-		tc_buf_puts(&resp->body, ",\"exclusive_with\":");
-		tc_json_put_str(&resp->body, res.exclusive_with,
+		bad |= tc_buf_puts(&resp->body, ",\"exclusive_with\":");
+		bad |= tc_json_put_str(&resp->body, res.exclusive_with,
 		    sizeof(res.exclusive_with));
 	}
 	if (res.allowed)
-		tc_buf_printf(
+		bad |= tc_buf_printf(
 		    &resp->body, ",\"use\":%lld", (long long)res.use_id);
 	if (k->stale && k->refusal == NULL)
-		tc_buf_puts(&resp->body,
+		bad |= tc_buf_puts(&resp->body,
 		    ",\"warning\":\"the revocation list of this verifier is out of date: a recent revocation may be missing\"");
-	if (tc_buf_puts(&resp->body, "}\n") != 0)
+	if ((bad | tc_buf_puts(&resp->body, "}\n")) != 0)
 		goto nomem;
 	resp->status = MHD_HTTP_OK;
 	resp->result = res.allowed ? VD_R_ALLOWED : VD_R_REFUSED;
@@ -406,6 +412,7 @@ query(struct tc_dreq *rq, struct tc_form *form, const char *const *allowed,
 struct uses_out {
 	struct tc_buf *b;
 	size_t n;
+	int bad; /* a put failed: the answer is not to be sent */
 };
 
 static int
@@ -413,22 +420,27 @@ put_use(const struct tc_ledger_row *row, void *arg)
 {
 	struct uses_out *u = arg;
 	char at[32];
+	int bad = 0;
 
 	if (u->n >= USES_SHOWN)
 		return 0;
 	vd_iso_time((int64_t)row->at, 28800, at);
-	tc_buf_printf(u->b,
+	bad |= tc_buf_printf(u->b,
 	    "%s{\"use\":%lld,\"at\":\"%s\",\"service\":", u->n > 0 ? "," : "",
 	    (long long)row->id, at);
-	tc_json_put_str(u->b, row->service, sizeof(row->service));
-	tc_buf_printf(u->b,
+	bad |= tc_json_put_str(u->b, row->service, sizeof(row->service));
+	bad |= tc_buf_printf(u->b,
 	    ",\"party\":%d,\"channel\":\"%s\",\"window\":", row->party,
 	    row->channel == TC_CHANNEL_CHIP ? "chip" : "qr");
-	tc_json_put_str(u->b, row->window, sizeof(row->window));
-	tc_buf_puts(u->b, ",\"request_id\":");
-	tc_json_put_str(u->b, row->request_id, sizeof(row->request_id));
-	tc_buf_put_u8(u->b, '}');
+	bad |= tc_json_put_str(u->b, row->window, sizeof(row->window));
+	bad |= tc_buf_puts(u->b, ",\"request_id\":");
+	bad |= tc_json_put_str(u->b, row->request_id, sizeof(row->request_id));
+	bad |= tc_buf_put_u8(u->b, '}');
 	u->n++;
+	if (bad != 0) {
+		u->bad = 1;
+		return 1; /* stops the walk */
+	}
 	return 0;
 }
 
@@ -451,7 +463,7 @@ usage(struct tc_dreq *rq, const char *sid, struct tc_dresp *resp)
 	unsigned channel = TC_CHANNEL_CHIP;
 	int64_t start = 0, end = DAY_FAR;
 	time_t now = vd_now();
-	int party = 1, r;
+	int party = 1, r, bad = 0;
 
 	if (query(rq, &form, allowed, resp) != 0)
 		return;
@@ -525,43 +537,47 @@ usage(struct tc_dreq *rq, const char *sid, struct tc_dresp *resp)
 	}
 	o = find_service(p, sid, &s);
 	tc_buf_init(&resp->body, 1u << 20);
-	tc_buf_puts(&resp->body, "{\"card\":");
-	tc_json_put_str(&resp->body, norm, sizeof(norm));
-	tc_buf_puts(&resp->body, ",\"status\":");
-	tc_json_put_str(&resp->body, tc_lookup_result_name(ans.result), 32);
-	tc_buf_puts(&resp->body, ",\"programme\":");
-	tc_json_put_str(&resp->body, ans.programme, sizeof(ans.programme));
-	tc_buf_puts(&resp->body, ",\"tier\":");
-	tc_json_put_str(&resp->body, ans.tier, sizeof(ans.tier));
-	tc_buf_puts(&resp->body, ",\"service\":");
-	tc_json_put_str(&resp->body, sid, TC_LEDGER_SERVICE_MAX);
-	put_service_info(&resp->body, s, o);
+	bad |= tc_buf_puts(&resp->body, "{\"card\":");
+	bad |= tc_json_put_str(&resp->body, norm, sizeof(norm));
+	bad |= tc_buf_puts(&resp->body, ",\"status\":");
+	bad |=
+	    tc_json_put_str(&resp->body, tc_lookup_result_name(ans.result), 32);
+	bad |= tc_buf_puts(&resp->body, ",\"programme\":");
+	bad |=
+	    tc_json_put_str(&resp->body, ans.programme, sizeof(ans.programme));
+	bad |= tc_buf_puts(&resp->body, ",\"tier\":");
+	bad |= tc_json_put_str(&resp->body, ans.tier, sizeof(ans.tier));
+	bad |= tc_buf_puts(&resp->body, ",\"service\":");
+	bad |= tc_json_put_str(&resp->body, sid, TC_LEDGER_SERVICE_MAX);
+	bad |= put_service_info(&resp->body, s, o);
 	/* What a redeem now would answer, the card's status first. */
-	tc_buf_printf(&resp->body, ",\"would_allow\":%s,\"reason\":",
+	bad |= tc_buf_printf(&resp->body, ",\"would_allow\":%s,\"reason\":",
 	    res.allowed && ans.result == TC_LOOKUP_VALID ? "true" : "false");
 	if (ans.result != TC_LOOKUP_VALID)
-		tc_json_put_str(
+		bad |= tc_json_put_str(
 		    &resp->body, tc_lookup_result_name(ans.result), 32);
 	else if (res.reason != NULL)
-		tc_json_put_str(&resp->body, res.reason, 64);
+		bad |= tc_json_put_str(&resp->body, res.reason, 64);
 	else
-		tc_buf_puts(&resp->body, "null");
-	put_quota(&resp->body, &res);
+		bad |= tc_buf_puts(&resp->body, "null");
+	bad |= put_quota(&resp->body, &res);
 	/* The uses of the quota's period (all of them when unlimited). */
 	if (res.period_end > res.period_start) {
 		start = res.period_start;
 		end = res.period_end;
 	}
-	tc_buf_puts(&resp->body, ",\"uses\":[");
+	bad |= tc_buf_puts(&resp->body, ",\"uses\":[");
 	u.b = &resp->body;
 	u.n = 0;
+	u.bad = 0;
 	if ((r = tc_ledger_report(vd->ledger, p->id, sid, norm, start, end,
-		 put_use, &u, msg, sizeof(msg))) != 0) {
+		 put_use, &u, msg, sizeof(msg))) != 0 &&
+	    !u.bad) {
 		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 		    "internal", "%s", msg);
 		goto out;
 	}
-	if (tc_buf_puts(&resp->body, "]}\n") != 0) {
+	if ((bad | u.bad | tc_buf_puts(&resp->body, "]}\n")) != 0) {
 		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 		    "internal", "%s", "out of memory");
 		goto out;
@@ -632,8 +648,14 @@ report(struct tc_dreq *rq, const char *sid, struct tc_dresp *resp)
 		return;
 	}
 	tc_buf_init(&resp->body, REPORT_MAX);
-	tc_buf_puts(&resp->body,
-	    "use,at,programme,service,card,party,channel,window,request_id\r\n");
+	/* The header fits in any report: a failure is out of memory. */
+	if (tc_buf_puts(&resp->body,
+		"use,at,programme,service,card,party,channel,window,request_id\r\n") !=
+	    0) {
+		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+		    "internal", "%s", "out of memory");
+		return;
+	}
 	o.b = &resp->body;
 	o.full = 0;
 	r = tc_ledger_report(vd->ledger, prog, sid, NULL, from, to + 1, put_row,
