@@ -9,8 +9,8 @@
  * listener, TLS with certificate reload (daemon/tls.c), per-connection
  * slots and per-request state, the framing, path, query and body checks
  * made before a handler runs, the JSON error answers and the security
- * headers (daemon/http.c), the routing (daemon/route.c) and the signals
- * (daemon/signals.c). Its state is
+ * headers (daemon/http.c), the routing (daemon/route.c), the signals
+ * (daemon/signals.c) and the request metrics (daemon/metrics.c). Its state is
  * in struct tc_daemon, passed to every handler: no global.
  *
  * Everything in the layer is reached through this header; the daemons
@@ -196,6 +196,30 @@ int tc_daemon_tls(const struct tc_daemon *d);
 int tc_daemon_tls_reload(struct tc_daemon *d, char *err, size_t errlen);
 /* Monotonic nanoseconds. */
 uint64_t tc_daemon_mono_ns(void);
+
+/* ---- request metrics (metrics.c) ---- */
+
+struct tc_dmetrics;
+
+/*
+ * Counters of requests by endpoint and result and latency histograms by
+ * endpoint, for the daemon's endpoints 0..nep-1 and results 0..nres-1
+ * (the name arrays are kept, not copied). Returns 0 or -1 (memory).
+ */
+int tc_dmetrics_new(struct tc_dmetrics **out, const char *const *ep_names,
+    size_t nep, const char *const *res_names, size_t nres);
+void tc_dmetrics_free(struct tc_dmetrics *m);
+/*
+ * Counts a request of endpoint e with result r that took ns (an endpoint
+ * or result out of range counts as other_ep or error_res). Lock-free.
+ */
+void tc_dmetrics_count(struct tc_dmetrics *m, size_t e, size_t r,
+    size_t other_ep, size_t error_res, uint64_t ns);
+/*
+ * Appends tcard_requests_total and tcard_request_duration_seconds in the
+ * Prometheus text format to out. Returns 0, or -1 when out is full.
+ */
+int tc_dmetrics_render(const struct tc_dmetrics *m, struct tc_buf *out);
 
 /* ---- signals (signals.c) ---- */
 

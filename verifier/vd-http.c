@@ -111,7 +111,8 @@ vd_http_start(char *err, size_t errlen)
 	c.app = vd;
 	c.finish = finish;
 	c.http_log = http_log;
-	if (tc_daemon_new(&vd->d, &c) != 0) {
+	if ((vd->metrics == NULL && vd_metrics_start() != 0) ||
+	    tc_daemon_new(&vd->d, &c) != 0) {
 		snprintf(err, errlen, "%s", "out of memory");
 		return -1;
 	}
@@ -123,4 +124,6 @@ vd_http_stop(void)
 {
 	tc_daemon_free(vd->d);
 	vd->d = NULL;
+	tc_dmetrics_free(vd->metrics);
+	vd->metrics = NULL;
 }

@@ -138,7 +138,8 @@ struct vd_ctx {
 	atomic_llong last_check; /* time of the last check */
 	char last_error[256];	 /* guarded by mu */
 
-	struct tc_daemon *d; /* the HTTP side (daemon/daemon.h) */
+	struct tc_daemon *d;	     /* the HTTP side (daemon/daemon.h) */
+	struct tc_dmetrics *metrics; /* request counters (vd-metrics.c) */
 
 	struct tc_staff_tokens *staff; /* NULL: no staff endpoints */
 	struct tc_ledger *ledger;      /* NULL: no services */
@@ -320,6 +321,8 @@ enum vd_result {
 const char *vd_endpoint_name(enum vd_endpoint e);
 const char *vd_result_name(enum vd_result r);
 void vd_metrics_count(enum vd_endpoint e, enum vd_result r, uint64_t ns);
+/* Makes vd->metrics (before the first request); 0 or -1 (memory). */
+int vd_metrics_start(void);
 /* Appends the Prometheus text to out; returns 0 or -1. */
 int vd_metrics_render(struct tc_buf *out);
 
