@@ -10,7 +10,8 @@
  * slots and per-request state, the framing, path, query and body checks
  * made before a handler runs, the JSON error answers and the security
  * headers (daemon/http.c), the routing (daemon/route.c), the signals
- * (daemon/signals.c) and the request metrics (daemon/metrics.c). Its state is
+ * (daemon/signals.c), the request metrics (daemon/metrics.c) and the JSON
+ * log (daemon/log.c). Its state is
  * in struct tc_daemon, passed to every handler: no global.
  *
  * Everything in the layer is reached through this header; the daemons
@@ -21,9 +22,11 @@
 #define TCARD_DAEMON_H
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "tcard/buf.h"
 
@@ -220,6 +223,56 @@ void tc_dmetrics_count(struct tc_dmetrics *m, size_t e, size_t r,
  * Prometheus text format to out. Returns 0, or -1 when out is full.
  */
 int tc_dmetrics_render(const struct tc_dmetrics *m, struct tc_buf *out);
+
+/* ---- the JSON log (log.c) ---- */
+
+struct tc_dlog;
+
+/* Lines that pass a rate limit (tc_dlog_limit). */
+enum tc_dlog_limit { TC_DLOG_HTTP, TC_DLOG_ABORTED, TC_DLOG_LIMIT_COUNT };
+
+/*
+ * Opens the log: dest "-" (standard error), "off" (events on standard
+ * error, no request lines) or a file (appended, made 0640). Lines carry
+ * the real time plus clock_offset. Returns 0 with *out, or -1 with err.
+ */
+int tc_dlog_open(struct tc_dlog **out, const char *dest, time_t clock_offset,
+    char *err, size_t errlen);
+/* Starts the thread that writes waiting request lines every 100 ms. */
+int tc_dlog_start(struct tc_dlog *L);
+/* Stops it and writes every line still waiting. */
+void tc_dlog_stop(struct tc_dlog *L);
+/* Reopens a log file (rotation, SIGHUP); 0 or -1. */
+int tc_dlog_reopen(struct tc_dlog *L);
+/* Stops, writes what waits and frees (NULL is fine). */
+void tc_dlog_close(struct tc_dlog *L);
+/*
+ * One request line (gathered per thread); subject may be "" or NULL.
+ * Every tc_dlog function takes a NULL log and does nothing with it.
+ */
+void tc_dlog_request(struct tc_dlog *L, const char *client, const char *method,
+    const char *path, const char *endpoint, unsigned status, const char *result,
+    uint64_t ns, size_t bytes, const char *subject);
+/* An event line: {"ts", "event", "level", "message"}, written at once. */
+void tc_dlog_event(struct tc_dlog *L, const char *event, const char *level,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void tc_dlog_eventv(struct tc_dlog *L, const char *event, const char *level,
+    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+/*
+ * 1 when a line of this kind may be written at now_ns (monotonic), 0 when
+ * it is over the kind's rate (10 a second, bursts of 100) and must be
+ * dropped (it is counted, and a "log-limited" event says how many).
+ */
+int tc_dlog_limit(struct tc_dlog *L, enum tc_dlog_limit kind, uint64_t now_ns);
+/* Lines of this kind dropped since start. */
+unsigned long tc_dlog_limited(struct tc_dlog *L, enum tc_dlog_limit kind);
+/* Appends v in decimal; 0 or -1 as tc_buf_put. */
+int tc_json_put_uint(struct tc_buf *b, unsigned long long v);
+/*
+ * Writes t as "2026-11-21T04:00:00Z" (offset 0) or
+ * "2026-11-21T12:00:00+08:00" (offset 28800, the only other one used).
+ */
+void tc_daemon_iso_time(int64_t t, int offset, char out[32] /* OUT */);
 
 /* ---- signals (signals.c) ---- */
 

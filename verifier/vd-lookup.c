@@ -200,7 +200,7 @@ vd_ep_lookup(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	    (p = tc_programme_set_find(out.b->progs->set, out.ans.programme)) !=
 		NULL)
 		t = tc_programme_tier(p, out.ans.tier);
-	vd_iso_time(out.ans.expires_at, 8 * 3600, when);
+	tc_daemon_iso_time(out.ans.expires_at, 8 * 3600, when);
 	tc_buf_init(&resp->body, 8192);
 	resp->status = MHD_HTTP_OK;
 	resp->result = out.result;

@@ -545,7 +545,7 @@ write_view(
 		bad |= tc_buf_puts(o, "null");
 	bad |= tc_buf_puts(o, ",\"last_error\":");
 	if (w->last_err_at != 0) {
-		vd_iso_time(w->last_err_at, 28800, when);
+		tc_daemon_iso_time(w->last_err_at, 28800, when);
 		bad |= tc_buf_puts(o, "{\"message\":");
 		tc_json_put_str(o, w->last_err, sizeof(w->last_err));
 		bad |= tc_buf_printf(o, ",\"at\":\"%s\",\"age\":%lld}", when,
@@ -555,7 +555,7 @@ write_view(
 	bad |= tc_buf_printf(o, ",\"waiting\":%u,\"tap\":", w->waiting);
 	if (!w->have_tap)
 		return bad | tc_buf_puts(o, "null}\n");
-	vd_iso_time(w->tap.at, 28800, when);
+	tc_daemon_iso_time(w->tap.at, 28800, when);
 	bad |= tc_buf_printf(o,
 	    "{\"id\":\"%s\",\"at\":\"%s\",\"age\":%lld,\"usable\":%s,\"profile\":",
 	    w->tap.id, when, (long long)(now - w->tap.at),

@@ -424,7 +424,7 @@ put_use(const struct tc_ledger_row *row, void *arg)
 
 	if (u->n >= USES_SHOWN)
 		return 0;
-	vd_iso_time((int64_t)row->at, 28800, at);
+	tc_daemon_iso_time((int64_t)row->at, 28800, at);
 	bad |= tc_buf_printf(u->b,
 	    "%s{\"use\":%lld,\"at\":\"%s\",\"service\":", u->n > 0 ? "," : "",
 	    (long long)row->id, at);
@@ -599,7 +599,7 @@ put_row(const struct tc_ledger_row *row, void *arg)
 	struct report_out *o = arg;
 	char at[32];
 
-	vd_iso_time((int64_t)row->at, 28800, at);
+	tc_daemon_iso_time((int64_t)row->at, 28800, at);
 	/* Every field is digits or an id of [A-Za-z0-9._:-]: no quoting. */
 	if (tc_buf_printf(o->b, "%lld,%s,%s,%s,%s,%d,%s,%s,%s\r\n",
 		(long long)row->id, at, row->programme, row->service,

@@ -8,7 +8,7 @@
  * vd-metrics.c), the bundle held in memory and its reloads (vd-bundle.c),
  * pulling a bundle from a URL (vd-pull.c), the rollback floor kept in
  * state-dir (vd-floor.c), guessing throttles
- * (vd-throttle.c) and the JSON log (vd-log.c). Reference:
+ * (vd-throttle.c) and the JSON log (vd-log.c, on daemon/log.c). Reference:
  * docs/verifierd.md.
  *
  * Concurrency: requests run on libmicrohttpd's worker threads; one updater
@@ -140,6 +140,7 @@ struct vd_ctx {
 
 	struct tc_daemon *d;	     /* the HTTP side (daemon/daemon.h) */
 	struct tc_dmetrics *metrics; /* request counters (vd-metrics.c) */
+	struct tc_dlog *log;	     /* the JSON log (vd-log.c) */
 
 	struct tc_staff_tokens *staff; /* NULL: no staff endpoints */
 	struct tc_ledger *ledger;      /* NULL: no services */
@@ -339,8 +340,12 @@ void vd_log_close(void);
 void vd_log_request(const char *client, const char *method, const char *path,
     enum vd_endpoint e, unsigned status, enum vd_result r, uint64_t ns,
     size_t bytes, const char *card_masked);
-/* Lines that pass a rate limit (vd_log_limit). */
-enum vd_limit { VD_LIMIT_HTTP, VD_LIMIT_ABORTED, VD_LIMIT_COUNT };
+/* Lines that pass a rate limit (vd_log_limit): the layer's kinds. */
+enum vd_limit {
+	VD_LIMIT_HTTP = TC_DLOG_HTTP,
+	VD_LIMIT_ABORTED = TC_DLOG_ABORTED,
+	VD_LIMIT_COUNT = TC_DLOG_LIMIT_COUNT
+};
 /*
  * 1 when a line of this kind may be written at now_ns (monotonic), 0 when
  * it is over the kind's rate and must be dropped (it is counted).
@@ -356,13 +361,7 @@ void vd_log_event(const char *event, const char *level, const char *fmt, ...)
  * 0, or -1 when a part did not fit (the buffer is then not to be sent).
  */
 int vd_json_text(struct tc_buf *out, const struct tc_text *t);
-/* Appends v in decimal; 0 or -1 as tc_buf_put. */
-int vd_put_uint(struct tc_buf *b, unsigned long long v);
-/*
- * Writes t as "2026-11-21T04:00:00Z" (offset 0) or
- * "2026-11-21T12:00:00+08:00" (offset 28800, the only other one used).
- */
-void vd_iso_time(int64_t t, int offset, char out[32] /* OUT */);
+
 /* Writes "440100******0114" for a 16-digit card number ("" otherwise). */
 void vd_mask_card(const char *card16, char out[20]);
 
