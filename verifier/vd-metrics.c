@@ -186,21 +186,22 @@ vd_ep_healthz(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct vd_bundle *b = vd_bundle_get();
 	time_t now = vd_now();
-	int stale;
+	int stale, bad = 0;
 
 	tc_buf_init(&resp->body, 4096);
 	resp->ctype = "application/json";
 	if (b == NULL) {
 		resp->status = MHD_HTTP_SERVICE_UNAVAILABLE;
 		resp->result = VD_R_UNAVAILABLE;
-		tc_buf_puts(&resp->body,
+		bad |= tc_buf_puts(&resp->body,
 		    "{\"status\":\"no-bundle\",\"ready\":false}\n");
+		tc_dresp_checked(resp, bad);
 		return;
 	}
 	stale = vd_bundle_stale(b, now);
 	resp->status = MHD_HTTP_OK;
 	resp->result = VD_R_OK;
-	tc_buf_printf(&resp->body,
+	bad |= tc_buf_printf(&resp->body,
 	    "{\"status\":\"%s\",\"ready\":true,\"stale\":%s,\"stale_policy\":\"%s\",\"revocations\":{\"seq\":%" PRIu64
 	    ",\"issued_at\":%lld,\"next_update\":%lld,\"age\":%lld},",
 	    stale ? "stale" : "ok", stale ? "true" : "false",
@@ -209,17 +210,18 @@ vd_ep_healthz(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	    (long long)b->rev->next_update,
 	    (long long)(now - b->rev->issued_at));
 	if (b->lookup != NULL)
-		tc_buf_printf(&resp->body,
+		bad |= tc_buf_printf(&resp->body,
 		    "\"lookup\":{\"seq\":%" PRIu64 ",\"cards\":%" PRIu64
 		    ",\"issued_at\":%lld},",
 		    b->lookup->info.seq, b->lookup->info.count,
 		    (long long)b->lookup->info.issued_at);
 	else
-		tc_buf_puts(&resp->body, "\"lookup\":null,");
-	tc_buf_printf(&resp->body,
+		bad |= tc_buf_puts(&resp->body, "\"lookup\":null,");
+	bad |= tc_buf_printf(&resp->body,
 	    "\"lookup_enabled\":%s,\"trust\":{\"issued_at\":%lld},\"generation\":%" PRIu64
 	    "}\n",
 	    b->lookup != NULL && vd->pepper != NULL ? "true" : "false",
 	    (long long)tc_trust_issued_at(b->trust->trust), b->generation);
+	tc_dresp_checked(resp, bad);
 	vd_bundle_put(b);
 }

@@ -536,18 +536,18 @@ write_view(
 	int bad = 0;
 
 	bad |= tc_buf_puts(o, "{\"reader\":");
-	tc_json_put_str(o, vd->conf.reader, TC_VDCONF_READER_MAX);
+	bad |= tc_json_put_str(o, vd->conf.reader, TC_VDCONF_READER_MAX);
 	bad |= tc_buf_printf(
 	    o, ",\"state\":\"%s\",\"message\":", state_names[w->state]);
 	if (trouble_state(w->state))
-		tc_json_put_str(o, w->msg, sizeof(w->msg));
+		bad |= tc_json_put_str(o, w->msg, sizeof(w->msg));
 	else
 		bad |= tc_buf_puts(o, "null");
 	bad |= tc_buf_puts(o, ",\"last_error\":");
 	if (w->last_err_at != 0) {
 		tc_daemon_iso_time(w->last_err_at, 28800, when);
 		bad |= tc_buf_puts(o, "{\"message\":");
-		tc_json_put_str(o, w->last_err, sizeof(w->last_err));
+		bad |= tc_json_put_str(o, w->last_err, sizeof(w->last_err));
 		bad |= tc_buf_printf(o, ",\"at\":\"%s\",\"age\":%lld}", when,
 		    (long long)(now - w->last_err_at));
 	} else
@@ -561,7 +561,7 @@ write_view(
 	    w->tap.id, when, (long long)(now - w->tap.at),
 	    now - w->tap.at <= (time_t)vd->conf.tap_max_age ? "true" : "false");
 	if (t->profile[0] != '\0')
-		tc_json_put_str(o, t->profile, sizeof(t->profile));
+		bad |= tc_json_put_str(o, t->profile, sizeof(t->profile));
 	else
 		bad |= tc_buf_puts(o, "null");
 	bad |= tc_buf_printf(o,
