@@ -25,7 +25,7 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wno-unused-parameter
 CFLAGS ?= -O2 -g
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Iinclude -Icommon -Idemo $(PKG_CFLAGS) \
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) -Iinclude -Icommon -Idemo -Idaemon $(PKG_CFLAGS) \
 	-D_GNU_SOURCE -fno-strict-aliasing \
 	-DTC_PROGRAMMES_DIR='"$(PROGRAMMES_DIR)"'
 ALL_LDFLAGS = $(LDFLAGS)
@@ -61,6 +61,11 @@ CLILIB := $(BUILD)/libtcardcli.a
 CLI_TEST_OBJ := $(patsubst $(BUILD)/common/cli.o,$(BUILD)/common/cli-testclock.o,$(CLI_OBJ))
 CLILIB_TEST := $(BUILD)/libtcardcli-test.a
 
+# The daemon layer (daemon/*.c): libtcardd.a, linked by every HTTP daemon.
+DAEMON_SRC := $(sort $(wildcard daemon/*.c))
+DAEMON_OBJ := $(DAEMON_SRC:%.c=$(BUILD)/%.o)
+DAEMONLIB := $(BUILD)/libtcardd.a
+
 ISSUER_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard issuer/*.c)))
 KEYS_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard keys/*.c)))
 # tcard-verify: verifier/tcard-verify.c and verifier/verify-*.c.
@@ -91,6 +96,8 @@ OBJ_tcard-verifierd := $(VERIFIERD_OBJ)
 OBJ_tcard-vcard := $(VCARD_OBJ)
 LIBS_tcard-verifierd := -lpthread
 DEMO_tcard-issuer := $(DEMOLIB)
+# Programs built on the daemon layer.
+DLIB_tcard-verifierd := $(DAEMONLIB)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -105,7 +112,7 @@ TOOL_BIN := $(BUILD)/tests/bench/make-bundle
 	fuzzers benches faces-samples
 .SUFFIXES:
 
-all: $(LIB) $(DEMOLIB) $(PROGS)
+all: $(LIB) $(DEMOLIB) $(DAEMONLIB) $(PROGS)
 
 deps:
 	@scripts/install-deps
@@ -122,6 +129,10 @@ $(DEMOLIB): $(DEMO_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+$(DAEMONLIB): $(DAEMON_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
 $(CLILIB): $(CLI_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
@@ -135,13 +146,18 @@ $(CLILIB_TEST): $(CLI_TEST_OBJ)
 	ar rcs $@ $^
 
 .SECONDEXPANSION:
-$(PROGS): $(BUILD)/bin/%: $$(OBJ_%) $$(DEMO_%) $(CLILIB) $(LIB)
+$(PROGS): $(BUILD)/bin/%: $$(OBJ_%) $$(DLIB_%) $$(DEMO_%) $(CLILIB) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(CLILIB) $(DEMO_$*) $(LIB) $(PKG_LIBS) $(LIBS_$*)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(DLIB_$*) $(CLILIB) $(DEMO_$*) $(LIB) $(PKG_LIBS) $(LIBS_$*)
 
-$(TEST_PROGS): $(BUILD)/test-bin/%: $$(OBJ_%) $$(DEMO_%) $(CLILIB_TEST) $(LIB)
+$(TEST_PROGS): $(BUILD)/test-bin/%: $$(OBJ_%) $$(DLIB_%) $$(DEMO_%) $(CLILIB_TEST) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(CLILIB_TEST) $(DEMO_$*) $(LIB) $(PKG_LIBS) $(LIBS_$*)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(DLIB_$*) $(CLILIB_TEST) $(DEMO_$*) $(LIB) $(PKG_LIBS) $(LIBS_$*)
+
+# Unit tests of the daemon layer (test-d*.c) link it too.
+$(BUILD)/tests/unit/test-droute: tests/unit/test-droute.c $(DAEMONLIB) $(DEMOLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DAEMONLIB) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
 $(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
@@ -215,5 +231,5 @@ format:
 clean:
 	rm -rf build build-asan build-fuzz build.log build-asan.log build-*/ build-*.log
 
--include $(LIB_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/common/cli-testclock.d $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
+-include $(LIB_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/common/cli-testclock.d $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
 	$(VERIFY_OBJ:.o=.d) $(VERIFIERD_OBJ:.o=.d) $(VCARD_OBJ:.o=.d)

@@ -174,10 +174,7 @@ vd_now(void)
 uint64_t
 vd_mono_ns(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return tc_daemon_mono_ns();
 }
 
 static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -394,6 +391,27 @@ summary(void)
 	vd_bundle_put(b);
 }
 
+/*
+ * SIGHUP: check the bundle now (the updater thread), reload the TLS
+ * certificate and key.
+ */
+static void
+on_hup(void *arg)
+{
+	char err[1024];
+
+	vd_updater_request();
+	if (!tc_daemon_tls(vd->d))
+		return;
+	if (tc_daemon_tls_reload(vd->d, err, sizeof(err)) != 0)
+		vd_log_event("tls-refused", "error",
+		    "the TLS certificate and key in use are kept: %s", err);
+	else
+		vd_log_event("tls-loaded", "info",
+		    "new connections get the certificate of %s",
+		    vd->conf.tls_cert);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -518,13 +536,8 @@ main(int argc, char **argv)
 	}
 	if (vd_budget_init() != 0 || vd_pull_init() != 0)
 		goto out;
-	signal(SIGPIPE, SIG_IGN);
 	/* Every thread made from here on inherits the blocked signals. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	tc_daemon_signals_block(&set);
 
 	if (vd_bundle_check(1, err, sizeof(err)) != 0) {
 		if (!vd->is_url || check) {
@@ -545,7 +558,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (vd->conf.port_file[0] != '\0' &&
-	    write_port_file(vd->conf.port_file, vd->port) != 0) {
+	    write_port_file(vd->conf.port_file, tc_daemon_port(vd->d)) != 0) {
 		vd_err(err, sizeof(err), "port-file %s: %s", vd->conf.port_file,
 		    strerror(errno));
 		status = env_fail(err);
@@ -563,28 +576,10 @@ main(int argc, char **argv)
 		*strrchr(host, ':') = '\0';
 	vd_log_event("start", "info",
 	    "listening on %s://%s:%u/ (lookup page /lookup), bundle %s, lookups %s",
-	    vd->conf.tls_cert[0] != '\0' ? "https" : "http", host, vd->port,
-	    vd->conf.bundle,
+	    vd->conf.tls_cert[0] != '\0' ? "https" : "http", host,
+	    tc_daemon_port(vd->d), vd->conf.bundle,
 	    vd->pepper != NULL ? "enabled" : "disabled (no pepper)");
-	for (;;) {
-		if (sigwait(&set, &sig) != 0)
-			continue;
-		if (sig == SIGHUP) {
-			vd_updater_request();
-			if (vd->conf.tls_cert[0] == '\0')
-				continue;
-			if (vd_tls_reload(err, sizeof(err)) != 0)
-				vd_log_event("tls-refused", "error",
-				    "the TLS certificate and key in use are kept: %s",
-				    err);
-			else
-				vd_log_event("tls-loaded", "info",
-				    "new connections get the certificate of %s",
-				    vd->conf.tls_cert);
-			continue;
-		}
-		break;
-	}
+	sig = tc_daemon_signals_wait(&set, on_hup, NULL);
 	vd_log_event("stop", "info", "signal %d: stopping", sig);
 	status = TC_EXIT_OK;
 out:

@@ -124,12 +124,12 @@ release(void)
 
 int
 vd_budget_verify(const char *qr, size_t qrlen, const struct vd_bundle *b,
-    const char *id, struct tc_verdict *v, struct vd_resp *resp)
+    const char *id, struct tc_verdict *v, struct tc_dresp *resp)
 {
 	int r;
 
 	if (id != NULL && acquire() != 0) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "busy", "%s",
 		    "the verifier is busy with other ID number checks; try again in a second");
 		snprintf(resp->retry_after, sizeof(resp->retry_after), "1");
@@ -140,7 +140,7 @@ vd_budget_verify(const char *qr, size_t qrlen, const struct vd_bundle *b,
 	if (id != NULL)
 		release();
 	if (r != 0) {
-		vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 		    "internal", "verification could not run: %s", v->message);
 		return -1;
 	}

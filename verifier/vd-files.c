@@ -38,9 +38,9 @@ cache(void)
 
 /* 1 when If-None-Match lists etag (or is "*"). */
 static int
-not_modified(struct MHD_Connection *c, const char *etag)
+not_modified(const struct tc_dreq *rq, const char *etag)
 {
-	const char *inm = vd_req_header(c, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	const char *inm = tc_dreq_header(rq, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	size_t n = strlen(etag);
 	const char *p;
 
@@ -61,10 +61,11 @@ not_modified(struct MHD_Connection *c, const char *etag)
  * the answer does not hold the bundle.
  */
 static void
-blob(struct MHD_Connection *c, const struct vd_blob *bl, struct vd_resp *resp)
+blob(const struct tc_dreq *rq, const struct vd_blob *bl, struct tc_dresp *resp)
 {
 	resp->cache = cache();
-	if (not_modified(c, bl->etag)) {
+	resp->ctype = COSE_TYPE;
+	if (not_modified(rq, bl->etag)) {
 		resp->status = MHD_HTTP_NOT_MODIFIED;
 		resp->result = VD_R_NOT_MODIFIED;
 		tc_buf_init(&resp->body, 1);
@@ -72,9 +73,9 @@ blob(struct MHD_Connection *c, const struct vd_blob *bl, struct vd_resp *resp)
 		resp->status = MHD_HTTP_OK;
 		resp->result = VD_R_OK;
 		tc_buf_init(&resp->body, bl->len + 1);
-		tc_buf_put(&resp->body, bl->data, bl->len);
+		tc_dresp_checked(
+		    resp, tc_buf_put(&resp->body, bl->data, bl->len));
 	}
-	resp->ctype = COSE_TYPE;
 }
 
 /*
@@ -84,17 +85,17 @@ blob(struct MHD_Connection *c, const struct vd_blob *bl, struct vd_resp *resp)
 static _Thread_local char etag_buf[48];
 
 void
-vd_ep_trust(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+vd_ep_trust(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct vd_bundle *b = vd_bundle_get();
 
 	if (b == NULL) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unavailable", "%s",
 		    "no bundle is loaded yet");
 		return;
 	}
-	blob(c, &b->trust->file, resp);
+	blob(rq, &b->trust->file, resp);
 	snprintf(etag_buf, sizeof(etag_buf), "%s", b->trust->file.etag);
 	resp->etag = etag_buf;
 	vd_bundle_put(b);
@@ -102,7 +103,7 @@ vd_ep_trust(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 
 void
 vd_ep_revocations(
-    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "since", NULL };
 	struct vd_bundle *b;
@@ -114,14 +115,14 @@ vd_ep_revocations(
 	size_t i;
 
 	if ((form = malloc(sizeof(*form))) == NULL) {
-		vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 		    "internal", "%s", "out of memory");
 		return;
 	}
 	if (tc_form_parse(form, rq->query, rq->querylen, msg, sizeof(msg)) !=
 		0 ||
 	    tc_form_only(form, allowed, msg, sizeof(msg)) != 0) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query", "%s", msg);
 		free(form);
 		return;
@@ -132,7 +133,7 @@ vd_ep_revocations(
 		n = strtoull(since, &end, 10);
 		if (since[0] < '0' || since[0] > '9' || *end != '\0' ||
 		    errno != 0) {
-			vd_resp_error(resp, MHD_HTTP_BAD_REQUEST,
+			tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST,
 			    VD_R_BAD_REQUEST, "bad-query", "%s",
 			    "since: expected a sequence number");
 			free(form);
@@ -141,7 +142,7 @@ vd_ep_revocations(
 	}
 	free(form);
 	if ((b = vd_bundle_get()) == NULL) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unavailable", "%s",
 		    "no bundle is loaded yet");
 		return;
@@ -153,14 +154,14 @@ vd_ep_revocations(
 			if (b->rev->deltas[i].from == n)
 				bl = &b->rev->deltas[i].file;
 	if (bl == NULL) {
-		vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
+		tc_dresp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 		    "no-delta",
 		    "no delta from list %llu here (the list in use is %" PRIu64
 		    "); fetch /v1/revocations",
 		    n, b->rev->seq);
 		resp->cache = cache();
 	} else {
-		blob(c, bl, resp);
+		blob(rq, bl, resp);
 		snprintf(etag_buf, sizeof(etag_buf), "%s", bl->etag);
 		resp->etag = etag_buf;
 	}
@@ -210,29 +211,28 @@ bundle_name(const char *name)
 	return 0;
 }
 
-int
-vd_ep_bundle(struct MHD_Connection *c, struct vd_req *rq, const char *name,
-    struct vd_resp *resp, int *fd, size_t *fdlen)
+void
+vd_ep_bundle(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	char path[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2];
+	const char *name = tc_dreq_tail(rq);
 	struct stat st;
 	int f;
 
-	*fd = -1;
-	if (!bundle_name(name)) {
-		vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
+	if (name == NULL || !bundle_name(name)) {
+		tc_dresp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 		    "not-found", "%s", "not a bundle file name");
-		return 0;
+		return;
 	}
 	snprintf(path, sizeof(path), "%s/%s", vd->bundle_dir, name);
 	if ((f = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
 	    fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
 		if (f >= 0)
 			close(f);
-		vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
+		tc_dresp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 		    "not-found", "%s", "no such file in the bundle");
 		resp->cache = "no-cache";
-		return 0;
+		return;
 	}
 	snprintf(etag_buf, sizeof(etag_buf), "\"%llx-%llx-%lx\"",
 	    (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
@@ -242,16 +242,15 @@ vd_ep_bundle(struct MHD_Connection *c, struct vd_req *rq, const char *name,
 	resp->ctype = strstr(name, ".cose") != NULL
 	    ? COSE_TYPE
 	    : "application/octet-stream";
-	if (not_modified(c, etag_buf)) {
+	if (not_modified(rq, etag_buf)) {
 		close(f);
 		resp->status = MHD_HTTP_NOT_MODIFIED;
 		resp->result = VD_R_NOT_MODIFIED;
 		tc_buf_init(&resp->body, 1);
-		return 0;
+		return;
 	}
 	resp->status = MHD_HTTP_OK;
 	resp->result = VD_R_OK;
-	*fd = f;
-	*fdlen = (size_t)st.st_size;
-	return 0;
+	resp->fd = f;
+	resp->fdlen = (size_t)st.st_size;
 }

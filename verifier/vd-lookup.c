@@ -33,7 +33,7 @@
 static const char no_match[] = "{\"result\":\"no-match\"}\n";
 
 void
-vd_lookup_run(struct vd_req *rq, const char *card, const char *name,
+vd_lookup_run(struct tc_dreq *rq, const char *card, const char *name,
     const char *id, struct vd_lookup_out *out)
 {
 	char norm[17], msg[256];
@@ -58,7 +58,7 @@ vd_lookup_run(struct vd_req *rq, const char *card, const char *name,
 		vd_err(out->msg, sizeof(out->msg), "card: %s", msg);
 		return;
 	}
-	vd_mask_card(norm, rq->card);
+	vd_mask_card(norm, rq->subject);
 	now_ns = vd_mono_ns();
 	out->b = vd_bundle_get();
 	wait = vd_throttle_take(
@@ -146,17 +146,20 @@ vd_lookup_done(struct vd_lookup_out *out)
 	OPENSSL_cleanse(&out->ans, sizeof(out->ans));
 }
 
-static void
+static int
 text_json(struct tc_buf *b, const char *key, const struct tc_text *t)
 {
-	tc_buf_puts(b, ",\"");
-	tc_buf_puts(b, key);
-	tc_buf_puts(b, "\":");
-	vd_json_text(b, t);
+	int bad = 0;
+
+	bad |= tc_buf_puts(b, ",\"");
+	bad |= tc_buf_puts(b, key);
+	bad |= tc_buf_puts(b, "\":");
+	bad |= vd_json_text(b, t);
+	return bad;
 }
 
 void
-vd_ep_lookup(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+vd_ep_lookup(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "card", "name", "id", NULL };
 	struct vd_lookup_out out;
@@ -166,11 +169,12 @@ vd_ep_lookup(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	static _Thread_local struct tc_form tform;
 	struct tc_form *form = &tform;
 	char msg[256], when[40];
+	int bad = 0;
 
 	if (tc_form_parse(form, rq->query, rq->querylen, msg, sizeof(msg)) !=
 		0 ||
 	    tc_form_only(form, allowed, msg, sizeof(msg)) != 0) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query", "%s", msg);
 		goto out;
 	}
@@ -178,7 +182,7 @@ vd_ep_lookup(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	    tc_form_get(form, "name", NULL), tc_form_get(form, "id", NULL),
 	    &out);
 	if (out.status != MHD_HTTP_OK) {
-		vd_resp_error(
+		tc_dresp_error(
 		    resp, out.status, out.result, out.code, "%s", out.msg);
 		if (out.retry != 0)
 			snprintf(resp->retry_after, sizeof(resp->retry_after),
@@ -187,7 +191,7 @@ vd_ep_lookup(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 		goto out;
 	}
 	if (out.result == VD_R_NO_MATCH) {
-		vd_resp_fixed(resp, MHD_HTTP_OK, VD_R_NO_MATCH,
+		tc_dresp_fixed(resp, MHD_HTTP_OK, VD_R_NO_MATCH,
 		    "application/json", no_match, sizeof(no_match) - 1);
 		vd_lookup_done(&out);
 		goto out;
@@ -196,27 +200,28 @@ vd_ep_lookup(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	    (p = tc_programme_set_find(out.b->progs->set, out.ans.programme)) !=
 		NULL)
 		t = tc_programme_tier(p, out.ans.tier);
-	vd_iso_time(out.ans.expires_at, 8 * 3600, when);
+	tc_daemon_iso_time(out.ans.expires_at, 8 * 3600, when);
 	tc_buf_init(&resp->body, 8192);
 	resp->status = MHD_HTTP_OK;
 	resp->result = out.result;
-	tc_buf_puts(&resp->body, "{\"result\":\"");
-	tc_buf_puts(&resp->body, out.result_name);
-	tc_buf_puts(&resp->body, "\",\"programme\":");
-	vd_json_str(&resp->body, out.ans.programme, 64);
-	tc_buf_puts(&resp->body, ",\"tier\":");
-	vd_json_str(&resp->body, out.ans.tier, 64);
-	tc_buf_puts(&resp->body, ",\"expires\":\"");
-	tc_buf_puts(&resp->body, when);
-	tc_buf_put_u8(&resp->body, '"');
+	bad |= tc_buf_puts(&resp->body, "{\"result\":\"");
+	bad |= tc_buf_puts(&resp->body, out.result_name);
+	bad |= tc_buf_puts(&resp->body, "\",\"programme\":");
+	bad |= tc_json_put_str(&resp->body, out.ans.programme, 64);
+	bad |= tc_buf_puts(&resp->body, ",\"tier\":");
+	bad |= tc_json_put_str(&resp->body, out.ans.tier, 64);
+	bad |= tc_buf_puts(&resp->body, ",\"expires\":\"");
+	bad |= tc_buf_puts(&resp->body, when);
+	bad |= tc_buf_put_u8(&resp->body, '"');
 	if (p != NULL)
-		text_json(&resp->body, "programme_name", &p->names);
+		bad |= text_json(&resp->body, "programme_name", &p->names);
 	if (t != NULL)
-		text_json(&resp->body, "tier_name", &t->names);
+		bad |= text_json(&resp->body, "tier_name", &t->names);
 	if (out.result == VD_R_UNKNOWN_STATUS)
-		tc_buf_puts(&resp->body,
+		bad |= tc_buf_puts(&resp->body,
 		    ",\"reason\":\"stale-revocations\",\"message\":\"the revocation list of this verifier is out of date: the card's status cannot be confirmed\"");
-	tc_buf_puts(&resp->body, "}\n");
+	bad |= tc_buf_puts(&resp->body, "}\n");
+	tc_dresp_checked(resp, bad);
 	vd_lookup_done(&out);
 out:
 	/* The decoded name and ID number; the rest of the store is unused. */

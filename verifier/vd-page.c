@@ -75,45 +75,51 @@ static const char no_match_html[] =
     "</section>\n";
 
 /* Appends s with &, <, >, " and ' escaped. */
-static void
+static int
 html(struct tc_buf *b, const char *s)
 {
-	for (; s != NULL && *s != '\0'; s++)
+	int bad = 0;
+
+	for (; s != NULL && *s != '\0' && bad == 0; s++)
 		switch (*s) {
 		case '&':
-			tc_buf_puts(b, "&amp;");
+			bad |= tc_buf_puts(b, "&amp;");
 			break;
 		case '<':
-			tc_buf_puts(b, "&lt;");
+			bad |= tc_buf_puts(b, "&lt;");
 			break;
 		case '>':
-			tc_buf_puts(b, "&gt;");
+			bad |= tc_buf_puts(b, "&gt;");
 			break;
 		case '"':
-			tc_buf_puts(b, "&quot;");
+			bad |= tc_buf_puts(b, "&quot;");
 			break;
 		case '\'':
-			tc_buf_puts(b, "&#39;");
+			bad |= tc_buf_puts(b, "&#39;");
 			break;
 		default:
-			tc_buf_put_u8(b, (uint8_t)*s);
+			bad |= tc_buf_put_u8(b, (uint8_t)*s);
 		}
+	return bad;
 }
 
-static void
+static int
 text2(struct tc_buf *b, const struct tc_text *t, const char *fallback)
 {
+	int bad = 0;
+
 	if (t != NULL && t->zh != NULL)
-		html(b, t->zh);
+		bad |= html(b, t->zh);
 	if (t != NULL && t->zh != NULL && t->en != NULL)
-		tc_buf_puts(b, " · ");
+		bad |= tc_buf_puts(b, " · ");
 	if (t != NULL && t->en != NULL)
-		html(b, t->en);
+		bad |= html(b, t->en);
 	if (t == NULL || (t->zh == NULL && t->en == NULL))
-		html(b, fallback);
+		bad |= html(b, fallback);
+	return bad;
 }
 
-static void
+static int
 match_html(struct tc_buf *b, const struct vd_lookup_out *out)
 {
 	static const struct {
@@ -138,12 +144,13 @@ match_html(struct tc_buf *b, const struct vd_lookup_out *out)
 	const struct tc_tier *t = NULL;
 	char when[40];
 	size_t i;
+	int bad = 0;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		if (kinds[i].r == out->result)
 			break;
 	if (i == sizeof(kinds) / sizeof(kinds[0]))
-		return;
+		return 0;
 	if (out->b->progs->set != NULL &&
 	    (p = tc_programme_set_find(
 		 out->b->progs->set, out->ans.programme)) != NULL)
@@ -151,35 +158,39 @@ match_html(struct tc_buf *b, const struct vd_lookup_out *out)
 	/* expires_at is exclusive: the last valid moment is one second before. */
 	tc_verdict_time(out->ans.expires_at - 1, when);
 	when[10] = '\0';
-	tc_buf_printf(b,
+	bad |= tc_buf_printf(b,
 	    "<section id=\"result\" class=\"r %s\" data-result=\"%s\">\n"
 	    "<h2>%s · %s</h2>\n<p>%s</p>\n<p>%s</p>\n",
 	    kinds[i].cls, out->result_name, kinds[i].zh, kinds[i].en,
 	    kinds[i].zh_more, kinds[i].en_more);
-	tc_buf_puts(b, "<p>项目 Programme: <b id=\"programme\">");
-	text2(b, p != NULL ? &p->names : NULL, out->ans.programme);
-	tc_buf_puts(b, "</b></p>\n<p>等级 Tier: <b id=\"tier\">");
-	text2(b, t != NULL ? &t->names : NULL, out->ans.tier);
-	tc_buf_printf(b,
+	bad |= tc_buf_puts(b, "<p>项目 Programme: <b id=\"programme\">");
+	bad |= text2(b, p != NULL ? &p->names : NULL, out->ans.programme);
+	bad |= tc_buf_puts(b, "</b></p>\n<p>等级 Tier: <b id=\"tier\">");
+	bad |= text2(b, t != NULL ? &t->names : NULL, out->ans.tier);
+	bad |= tc_buf_printf(b,
 	    "</b></p>\n<p>有效期至 Valid until: <b id=\"expires\">%s</b></p>\n"
 	    "</section>\n",
 	    when);
+	return bad;
 }
 
-static void
+static int
 problem_html(struct tc_buf *b, const char *kind, const char *zh, const char *en,
     const char *detail)
 {
-	tc_buf_printf(b,
+	int bad = 0;
+
+	bad |= tc_buf_printf(b,
 	    "<section id=\"result\" class=\"r warn\" data-result=\"%s\">\n"
 	    "<h2>%s · %s</h2>\n",
 	    kind, zh, en);
 	if (detail != NULL && detail[0] != '\0') {
-		tc_buf_puts(b, "<p>");
-		html(b, detail);
-		tc_buf_puts(b, "</p>\n");
+		bad |= tc_buf_puts(b, "<p>");
+		bad |= html(b, detail);
+		bad |= tc_buf_puts(b, "</p>\n");
 	}
-	tc_buf_puts(b, "</section>\n");
+	bad |= tc_buf_puts(b, "</section>\n");
+	return bad;
 }
 
 static int
@@ -193,25 +204,26 @@ is_form(const char *ct)
 }
 
 void
-vd_ep_page(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+vd_ep_page(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "card", "name", "id", NULL };
 	struct vd_lookup_out out;
 	struct tc_form *form = NULL;
 	char msg[256];
+	int bad = 0;
 
 	tc_buf_init(&resp->body, 64 * 1024);
 	resp->ctype = "text/html; charset=utf-8";
 	resp->html_security = 1;
 	resp->status = MHD_HTTP_OK;
 	resp->result = VD_R_OK;
-	tc_buf_puts(&resp->body, head);
+	bad |= tc_buf_puts(&resp->body, head);
 	if (!rq->method_post)
 		goto done;
-	if (!is_form(vd_req_header(c, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+	if (!is_form(tc_dreq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE))) {
 		resp->status = MHD_HTTP_UNSUPPORTED_MEDIA_TYPE;
 		resp->result = VD_R_BAD_REQUEST;
-		problem_html(&resp->body, "bad-request", "请求格式有误",
+		bad |= problem_html(&resp->body, "bad-request", "请求格式有误",
 		    "Bad request",
 		    "Send the form as application/x-www-form-urlencoded.");
 		goto done;
@@ -219,7 +231,7 @@ vd_ep_page(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	if ((form = malloc(sizeof(*form))) == NULL) {
 		resp->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		resp->result = VD_R_ERROR;
-		problem_html(
+		bad |= problem_html(
 		    &resp->body, "error", "内部错误", "Internal error", NULL);
 		goto done;
 	}
@@ -228,7 +240,7 @@ vd_ep_page(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	    tc_form_only(form, allowed, msg, sizeof(msg)) != 0) {
 		resp->status = MHD_HTTP_BAD_REQUEST;
 		resp->result = VD_R_BAD_REQUEST;
-		problem_html(&resp->body, "bad-request", "请求格式有误",
+		bad |= problem_html(&resp->body, "bad-request", "请求格式有误",
 		    "Bad request", msg);
 		goto done;
 	}
@@ -238,26 +250,27 @@ vd_ep_page(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	resp->status = out.status;
 	resp->result = out.result;
 	if (out.status == MHD_HTTP_OK && out.result == VD_R_NO_MATCH)
-		tc_buf_puts(&resp->body, no_match_html);
+		bad |= tc_buf_puts(&resp->body, no_match_html);
 	else if (out.status == MHD_HTTP_OK)
-		match_html(&resp->body, &out);
+		bad |= match_html(&resp->body, &out);
 	else if (out.status == MHD_HTTP_TOO_MANY_REQUESTS) {
 		snprintf(resp->retry_after, sizeof(resp->retry_after), "%u",
 		    out.retry);
 		snprintf(msg, sizeof(msg),
 		    "查询过于频繁，请 %u 秒后再试。Too many lookups: please try again in %u seconds.",
 		    out.retry, out.retry);
-		problem_html(
+		bad |= problem_html(
 		    &resp->body, "throttled", "请稍后再试", "Please wait", msg);
 	} else if (out.status == MHD_HTTP_BAD_REQUEST)
-		problem_html(&resp->body, "bad-request", "请检查输入",
+		bad |= problem_html(&resp->body, "bad-request", "请检查输入",
 		    "Please check what you typed", out.msg);
 	else
-		problem_html(&resp->body, "unavailable", "暂时无法查询",
+		bad |= problem_html(&resp->body, "unavailable", "暂时无法查询",
 		    "Lookup unavailable", out.msg);
 	vd_lookup_done(&out);
 done:
-	tc_buf_puts(&resp->body, form_html);
+	bad |= tc_buf_puts(&resp->body, form_html);
+	tc_dresp_checked(resp, bad);
 	if (form != NULL) {
 		OPENSSL_cleanse(form, sizeof(*form));
 		free(form);

@@ -525,7 +525,7 @@ struct view {
 
 static int
 write_view(
-    struct tc_buf *o, struct view *w, struct vd_bundle *b, struct vd_req *rq)
+    struct tc_buf *o, struct view *w, struct vd_bundle *b, struct tc_dreq *rq)
 {
 	struct tc_verdict_note note = { NULL, NULL, NULL, NULL, NULL };
 	const struct tc_programme *p;
@@ -536,18 +536,18 @@ write_view(
 	int bad = 0;
 
 	bad |= tc_buf_puts(o, "{\"reader\":");
-	vd_json_str(o, vd->conf.reader, TC_VDCONF_READER_MAX);
+	bad |= tc_json_put_str(o, vd->conf.reader, TC_VDCONF_READER_MAX);
 	bad |= tc_buf_printf(
 	    o, ",\"state\":\"%s\",\"message\":", state_names[w->state]);
 	if (trouble_state(w->state))
-		vd_json_str(o, w->msg, sizeof(w->msg));
+		bad |= tc_json_put_str(o, w->msg, sizeof(w->msg));
 	else
 		bad |= tc_buf_puts(o, "null");
 	bad |= tc_buf_puts(o, ",\"last_error\":");
 	if (w->last_err_at != 0) {
-		vd_iso_time(w->last_err_at, 28800, when);
+		tc_daemon_iso_time(w->last_err_at, 28800, when);
 		bad |= tc_buf_puts(o, "{\"message\":");
-		vd_json_str(o, w->last_err, sizeof(w->last_err));
+		bad |= tc_json_put_str(o, w->last_err, sizeof(w->last_err));
 		bad |= tc_buf_printf(o, ",\"at\":\"%s\",\"age\":%lld}", when,
 		    (long long)(now - w->last_err_at));
 	} else
@@ -555,13 +555,13 @@ write_view(
 	bad |= tc_buf_printf(o, ",\"waiting\":%u,\"tap\":", w->waiting);
 	if (!w->have_tap)
 		return bad | tc_buf_puts(o, "null}\n");
-	vd_iso_time(w->tap.at, 28800, when);
+	tc_daemon_iso_time(w->tap.at, 28800, when);
 	bad |= tc_buf_printf(o,
 	    "{\"id\":\"%s\",\"at\":\"%s\",\"age\":%lld,\"usable\":%s,\"profile\":",
 	    w->tap.id, when, (long long)(now - w->tap.at),
 	    now - w->tap.at <= (time_t)vd->conf.tap_max_age ? "true" : "false");
 	if (t->profile[0] != '\0')
-		vd_json_str(o, t->profile, sizeof(t->profile));
+		bad |= tc_json_put_str(o, t->profile, sizeof(t->profile));
 	else
 		bad |= tc_buf_puts(o, "null");
 	bad |= tc_buf_printf(o,
@@ -579,7 +579,7 @@ write_view(
 			    "the revocation list of this verifier was out of date at the tap: a recent revocation may be missing";
 	}
 	if (t->v.have_claims)
-		vd_mask_card(t->v.claims.card_no, rq->card);
+		vd_mask_card(t->v.claims.card_no, rq->subject);
 	mark = o->len;
 	if (bad || tc_verdict_json_write(o, &t->v, p, &note, 0) != 0)
 		return -1;
@@ -602,7 +602,7 @@ is_tap_id(const char *s)
 }
 
 void
-vd_ep_reader(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+vd_ep_reader(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "after", "wait", NULL };
 	static _Thread_local struct tc_form form;
@@ -614,10 +614,10 @@ vd_ep_reader(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	const struct vd_tap *t;
 	int busy = 0;
 
-	if (vd_staff_auth(c, resp) == NULL)
+	if (vd_staff_auth(rq, resp) == NULL)
 		return;
 	if (vd->conf.reader[0] == '\0') {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unavailable", "%s",
 		    "no reader is configured (setting reader)");
 		return;
@@ -625,13 +625,13 @@ vd_ep_reader(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	if (tc_form_parse(&form, rq->query, rq->querylen, msg, sizeof(msg)) !=
 		0 ||
 	    tc_form_only(&form, allowed, msg, sizeof(msg)) != 0) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query", "%s", msg);
 		return;
 	}
 	if ((after = tc_form_get(&form, "after", NULL)) != NULL &&
 	    !is_tap_id(after)) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query", "%s",
 		    "after: a tap id (32 lower-case hex digits)");
 		return;
@@ -641,7 +641,7 @@ vd_ep_reader(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 		wait = strtoul(ws, &end, 10);
 		if (*ws < '0' || *ws > '9' || errno != 0 || *end != '\0' ||
 		    wait > WAIT_MAX) {
-			vd_resp_error(resp, MHD_HTTP_BAD_REQUEST,
+			tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST,
 			    VD_R_BAD_REQUEST, "bad-query",
 			    "wait: whole seconds from 0 to %d", WAIT_MAX);
 			return;
@@ -660,10 +660,10 @@ vd_ep_reader(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 		if (R.waiters >= PARK_MAX)
 			busy = 1;
 		else {
-			R.parked[R.waiters] = c;
+			R.parked[R.waiters] = rq->mhd;
 			R.parked_until[R.waiters] = rq->park_until_ns;
 			R.waiters++;
-			MHD_suspend_connection(c);
+			MHD_suspend_connection(rq->mhd);
 			resp->suspended = 1;
 			pthread_mutex_unlock(&R.mu);
 			return;
@@ -684,7 +684,7 @@ vd_ep_reader(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	}
 	pthread_mutex_unlock(&R.mu);
 	if (busy) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "busy", "%s",
 		    "too many requests are waiting for a tap; try again");
 		snprintf(resp->retry_after, sizeof(resp->retry_after), "1");
@@ -698,7 +698,7 @@ vd_ep_reader(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	resp->result = VD_R_OK;
 	goto out;
 nomem:
-	vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+	tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 	    "internal", "%s", "out of memory");
 out:
 	vd_bundle_put(b);

@@ -108,50 +108,54 @@ find_service(const struct tc_programme *p, const char *sid,
 }
 
 /* The decision's quota as a JSON member ("quota": {...} or null). */
-static void
+static int
 put_quota(struct tc_buf *b, const struct tc_redeem_result *res)
 {
 	char from[16], to[16];
+	int bad = 0;
 
-	tc_buf_puts(b, ",\"quota\":");
+	bad |= tc_buf_puts(b, ",\"quota\":");
 	if (res->limit < 0) {
-		tc_buf_puts(b, "null");
-		return;
+		return bad | tc_buf_puts(b, "null");
 	}
-	tc_buf_printf(b,
+	bad |= tc_buf_printf(b,
 	    "{\"limit\":%d,\"used\":%d,\"remaining\":%d,\"period\":\"%s\"",
 	    res->limit, res->used, res->remaining,
 	    (unsigned)res->period < 4 ? period_names[res->period] : "?");
 	if (res->period_end > res->period_start) {
 		day_text(res->period_start, from);
 		day_text(res->period_end - 1, to);
-		tc_buf_printf(b, ",\"from\":\"%s\",\"to\":\"%s\"", from, to);
+		bad |= tc_buf_printf(
+		    b, ",\"from\":\"%s\",\"to\":\"%s\"", from, to);
 	}
-	tc_buf_put_u8(b, '}');
+	bad |= tc_buf_put_u8(b, '}');
+	return bad;
 }
 
 /* Information of the service a window shows beside the answer. */
-static void
+static int
 put_service_info(
     struct tc_buf *b, const struct tc_service *s, const struct tc_service *o)
 {
 	int lead = o != NULL && o->lead_minutes > 0 ? o->lead_minutes
 	    : s != NULL				    ? s->lead_minutes
 						    : 0;
+	int bad = 0;
 
-	tc_buf_puts(b, ",\"service_name\":");
+	bad |= tc_buf_puts(b, ",\"service_name\":");
 	if (o != NULL)
-		vd_json_text(b, &o->names);
+		bad |= vd_json_text(b, &o->names);
 	else
-		tc_buf_puts(b, "null");
+		bad |= tc_buf_puts(b, "null");
 	if (s != NULL && o != s) {
-		tc_buf_puts(b, ",\"of\":");
-		vd_json_text(b, &s->names);
+		bad |= tc_buf_puts(b, ",\"of\":");
+		bad |= vd_json_text(b, &s->names);
 	}
 	if (lead > 0)
-		tc_buf_printf(b, ",\"book_ahead_minutes\":%d", lead);
+		bad |= tc_buf_printf(b, ",\"book_ahead_minutes\":%d", lead);
 	if (o != NULL && o->party_size > 1)
-		tc_buf_printf(b, ",\"party_size\":%d", o->party_size);
+		bad |= tc_buf_printf(b, ",\"party_size\":%d", o->party_size);
+	return bad;
 }
 
 /* What a redeem knows of the card once it is verified (or refused). */
@@ -171,7 +175,7 @@ struct card {
  */
 static int
 card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
-    struct card *k, struct vd_resp *resp)
+    struct card *k, struct tc_dresp *resp)
 {
 	struct tc_lookup_answer ans;
 	struct vd_tap *tap;
@@ -179,13 +183,13 @@ card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
 	memset(k, 0, sizeof(*k));
 	if (req->tap[0] != '\0') {
 		if ((tap = malloc(sizeof(*tap))) == NULL) {
-			vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			    VD_R_ERROR, "internal", "%s", "out of memory");
 			return -1;
 		}
 		if (vd_reader_find(req->tap, tap) != 0) {
 			free(tap);
-			vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
+			tc_dresp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 			    "unknown-tap",
 			    "no recent tap %s at this window's reader: tap the card again",
 			    req->tap);
@@ -199,7 +203,7 @@ card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
 		if (tc_credential_verify(req->qr, req->qrlen,
 			tc_trust_keyring(b->trust->trust), b->rev->rev, now,
 			NULL, &k->v) != 0) {
-			vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			    VD_R_ERROR, "internal",
 			    "verification could not run: %s", k->v.message);
 			return -1;
@@ -242,10 +246,10 @@ card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
 	return 0;
 }
 
-/* POST /v1/services/{service}/redeem */
+/* POST /v1/services/SERVICE/redeem */
 static void
-redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
-    const char *window, struct vd_resp *resp)
+redeem(struct tc_dreq *rq, const char *sid, const char *window,
+    struct tc_dresp *resp)
 {
 	struct tc_redeem_req *req = NULL;
 	struct tc_redeem_result res;
@@ -255,10 +259,10 @@ redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 	const struct tc_service *s = NULL, *o = NULL;
 	char msg[512];
 	time_t now = vd_now();
-	int r;
+	int r, bad = 0;
 
-	if (!is_json(vd_req_header(c, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-		vd_resp_error(resp, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+	if (!is_json(tc_dreq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		tc_dresp_error(resp, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
 		    VD_R_BAD_REQUEST, "unsupported-media-type", "%s",
 		    "send Content-Type: application/json");
 		return;
@@ -268,7 +272,7 @@ redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 		goto nomem;
 	if ((r = tc_redeem_req_parse(
 		 req, rq->body.data, rq->body.len, msg, sizeof(msg))) != 0) {
-		vd_resp_error(resp,
+		tc_dresp_error(resp,
 		    r == TC_ERR_TOO_LARGE ? MHD_HTTP_CONTENT_TOO_LARGE
 					  : MHD_HTTP_BAD_REQUEST,
 		    r == TC_ERR_TOO_LARGE ? VD_R_TOO_LARGE : VD_R_BAD_REQUEST,
@@ -277,7 +281,7 @@ redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 		goto out;
 	}
 	if ((b = vd_bundle_get()) == NULL) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unavailable", "%s",
 		    "no bundle is loaded yet");
 		goto out;
@@ -285,7 +289,7 @@ redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 	if (card_of(req, b, now, k, resp) != 0)
 		goto out;
 	if (k->v.have_claims)
-		vd_mask_card(k->v.claims.card_no, rq->card);
+		vd_mask_card(k->v.claims.card_no, rq->subject);
 	memset(&res, 0, sizeof(res));
 	res.limit = res.remaining = -1;
 	if (k->refusal == NULL) {
@@ -302,7 +306,7 @@ redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 		q.now = now;
 		r = tc_ledger_redeem(vd->ledger, &q, &res, msg, sizeof(msg));
 		if (r == TC_ERR_DB_BUSY) {
-			vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+			tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 			    VD_R_UNAVAILABLE, "busy",
 			    "the ledger is busy; nothing was counted: send the same request again (%s)",
 			    msg);
@@ -311,14 +315,14 @@ redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 			goto out;
 		}
 		if (r == TC_ERR_INVALID_ARG) {
-			vd_resp_error(resp, MHD_HTTP_BAD_REQUEST,
+			tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST,
 			    VD_R_BAD_REQUEST, "bad-request", "%s", msg);
 			goto out;
 		}
 		if (r != 0) {
 			vd_log_event(
 			    "ledger", "error", "redeem not recorded: %s", msg);
-			vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR,
+			tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			    VD_R_ERROR, "internal",
 			    "the ledger failed; nothing was counted: %s",
 			    tc_strerror(r));
@@ -327,56 +331,60 @@ redeem(struct MHD_Connection *c, struct vd_req *rq, const char *sid,
 		o = find_service(k->p, sid, &s);
 	}
 	tc_buf_init(&resp->body, 1u << 20);
-	tc_buf_printf(&resp->body, "{\"allowed\":%s,\"replay\":%s,\"reason\":",
+	bad |= tc_buf_printf(&resp->body,
+	    "{\"allowed\":%s,\"replay\":%s,\"reason\":",
 	    res.allowed ? "true" : "false", res.replay ? "true" : "false");
 	if (k->refusal != NULL || res.reason != NULL)
-		vd_json_str(&resp->body,
+		bad |= tc_json_put_str(&resp->body,
 		    k->refusal != NULL ? k->refusal : res.reason, 64);
 	else
-		tc_buf_puts(&resp->body, "null");
-	tc_buf_puts(&resp->body, ",\"message\":");
-	vd_json_str(&resp->body,
+		bad |= tc_buf_puts(&resp->body, "null");
+	bad |= tc_buf_puts(&resp->body, ",\"message\":");
+	bad |= tc_json_put_str(&resp->body,
 	    k->refusal != NULL ? k->message
 		: res.allowed  ? (res.replay ? "already counted" : "counted")
 			       : res.message,
 	    sizeof(res.message));
-	tc_buf_puts(&resp->body, ",\"service\":");
-	vd_json_str(&resp->body, sid, TC_LEDGER_SERVICE_MAX);
-	put_service_info(&resp->body, s, o);
-	tc_buf_puts(&resp->body, ",\"request_id\":");
-	vd_json_str(&resp->body, req->request_id, TC_REDEEM_REQID_MAX);
-	tc_buf_printf(&resp->body, ",\"channel\":\"%s\",\"party\":%d",
+	bad |= tc_buf_puts(&resp->body, ",\"service\":");
+	bad |= tc_json_put_str(&resp->body, sid, TC_LEDGER_SERVICE_MAX);
+	bad |= put_service_info(&resp->body, s, o);
+	bad |= tc_buf_puts(&resp->body, ",\"request_id\":");
+	bad |=
+	    tc_json_put_str(&resp->body, req->request_id, TC_REDEEM_REQID_MAX);
+	bad |= tc_buf_printf(&resp->body, ",\"channel\":\"%s\",\"party\":%d",
 	    k->channel == TC_CHANNEL_CHIP ? "chip" : "qr", req->party);
 	if (k->v.have_claims) {
-		tc_buf_puts(&resp->body, ",\"card\":");
-		vd_json_str(&resp->body, k->v.claims.card_no, 17);
-		tc_buf_puts(&resp->body, ",\"name\":");
-		vd_json_str(&resp->body, k->v.claims.name, TC_CRED_NAME_MAX);
-		tc_buf_puts(&resp->body, ",\"programme\":");
-		vd_json_str(
+		bad |= tc_buf_puts(&resp->body, ",\"card\":");
+		bad |= tc_json_put_str(&resp->body, k->v.claims.card_no, 17);
+		bad |= tc_buf_puts(&resp->body, ",\"name\":");
+		bad |= tc_json_put_str(
+		    &resp->body, k->v.claims.name, TC_CRED_NAME_MAX);
+		bad |= tc_buf_puts(&resp->body, ",\"programme\":");
+		bad |= tc_json_put_str(
 		    &resp->body, k->v.claims.programme, TC_CRED_PROGRAMME_MAX);
-		tc_buf_puts(&resp->body, ",\"tier\":");
-		vd_json_str(&resp->body, k->v.claims.tier, TC_CRED_TIER_MAX);
+		bad |= tc_buf_puts(&resp->body, ",\"tier\":");
+		bad |= tc_json_put_str(
+		    &resp->body, k->v.claims.tier, TC_CRED_TIER_MAX);
 	}
-	put_quota(&resp->body, &res);
+	bad |= put_quota(&resp->body, &res);
 	if (res.exclusive_with[0] != '\0') {
-		tc_buf_puts(&resp->body, ",\"exclusive_with\":");
-		vd_json_str(&resp->body, res.exclusive_with,
+		bad |= tc_buf_puts(&resp->body, ",\"exclusive_with\":");
+		bad |= tc_json_put_str(&resp->body, res.exclusive_with,
 		    sizeof(res.exclusive_with));
 	}
 	if (res.allowed)
-		tc_buf_printf(
+		bad |= tc_buf_printf(
 		    &resp->body, ",\"use\":%lld", (long long)res.use_id);
 	if (k->stale && k->refusal == NULL)
-		tc_buf_puts(&resp->body,
+		bad |= tc_buf_puts(&resp->body,
 		    ",\"warning\":\"the revocation list of this verifier is out of date: a recent revocation may be missing\"");
-	if (tc_buf_puts(&resp->body, "}\n") != 0)
+	if ((bad | tc_buf_puts(&resp->body, "}\n")) != 0)
 		goto nomem;
 	resp->status = MHD_HTTP_OK;
 	resp->result = res.allowed ? VD_R_ALLOWED : VD_R_REFUSED;
 	goto out;
 nomem:
-	vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+	tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 	    "internal", "%s", "out of memory");
 out:
 	vd_bundle_put(b);
@@ -386,15 +394,15 @@ out:
 
 /* Parses the query string into form; 0, or -1 with resp filled (400). */
 static int
-query(struct vd_req *rq, struct tc_form *form, const char *const *allowed,
-    struct vd_resp *resp)
+query(struct tc_dreq *rq, struct tc_form *form, const char *const *allowed,
+    struct tc_dresp *resp)
 {
 	char msg[512];
 
 	if (tc_form_parse(form, rq->query, rq->querylen, msg, sizeof(msg)) !=
 		0 ||
 	    tc_form_only(form, allowed, msg, sizeof(msg)) != 0) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query", "%s", msg);
 		return -1;
 	}
@@ -404,6 +412,7 @@ query(struct vd_req *rq, struct tc_form *form, const char *const *allowed,
 struct uses_out {
 	struct tc_buf *b;
 	size_t n;
+	int bad; /* a put failed: the answer is not to be sent */
 };
 
 static int
@@ -411,28 +420,33 @@ put_use(const struct tc_ledger_row *row, void *arg)
 {
 	struct uses_out *u = arg;
 	char at[32];
+	int bad = 0;
 
 	if (u->n >= USES_SHOWN)
 		return 0;
-	vd_iso_time((int64_t)row->at, 28800, at);
-	tc_buf_printf(u->b,
+	tc_daemon_iso_time((int64_t)row->at, 28800, at);
+	bad |= tc_buf_printf(u->b,
 	    "%s{\"use\":%lld,\"at\":\"%s\",\"service\":", u->n > 0 ? "," : "",
 	    (long long)row->id, at);
-	vd_json_str(u->b, row->service, sizeof(row->service));
-	tc_buf_printf(u->b,
+	bad |= tc_json_put_str(u->b, row->service, sizeof(row->service));
+	bad |= tc_buf_printf(u->b,
 	    ",\"party\":%d,\"channel\":\"%s\",\"window\":", row->party,
 	    row->channel == TC_CHANNEL_CHIP ? "chip" : "qr");
-	vd_json_str(u->b, row->window, sizeof(row->window));
-	tc_buf_puts(u->b, ",\"request_id\":");
-	vd_json_str(u->b, row->request_id, sizeof(row->request_id));
-	tc_buf_put_u8(u->b, '}');
+	bad |= tc_json_put_str(u->b, row->window, sizeof(row->window));
+	bad |= tc_buf_puts(u->b, ",\"request_id\":");
+	bad |= tc_json_put_str(u->b, row->request_id, sizeof(row->request_id));
+	bad |= tc_buf_put_u8(u->b, '}');
 	u->n++;
+	if (bad != 0) {
+		u->bad = 1;
+		return 1; /* stops the walk */
+	}
 	return 0;
 }
 
 /* GET /v1/services/{service}/usage?card=N[&channel=chip|qr][&party=N] */
 static void
-usage(struct vd_req *rq, const char *sid, struct vd_resp *resp)
+usage(struct tc_dreq *rq, const char *sid, struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "card", "channel", "party",
 		NULL };
@@ -449,14 +463,14 @@ usage(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 	unsigned channel = TC_CHANNEL_CHIP;
 	int64_t start = 0, end = DAY_FAR;
 	time_t now = vd_now();
-	int party = 1, r;
+	int party = 1, r, bad = 0;
 
 	if (query(rq, &form, allowed, resp) != 0)
 		return;
 	card = tc_form_get(&form, "card", NULL);
 	if (card == NULL ||
 	    tc_cardno_parse(card, NULL, NULL, norm, msg, sizeof(msg)) != 0) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-card", "card: %s",
 		    card == NULL ? "required (the card number)" : msg);
 		return;
@@ -465,7 +479,7 @@ usage(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 		if (strcmp(ch, "qr") == 0)
 			channel = TC_CHANNEL_QR;
 		else if (strcmp(ch, "chip") != 0) {
-			vd_resp_error(resp, MHD_HTTP_BAD_REQUEST,
+			tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST,
 			    VD_R_BAD_REQUEST, "bad-query", "%s",
 			    "channel: chip or qr");
 			return;
@@ -474,31 +488,31 @@ usage(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 	if ((pty = tc_form_get(&form, "party", NULL)) != NULL &&
 	    (sscanf(pty, "%d", &party) != 1 || party < 1 ||
 		party > TC_REDEEM_PARTY_MAX)) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query", "party: an integer from 1 to %d",
 		    TC_REDEEM_PARTY_MAX);
 		return;
 	}
-	vd_mask_card(norm, rq->card);
+	vd_mask_card(norm, rq->subject);
 	if ((b = vd_bundle_get()) == NULL || b->lookup == NULL) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unavailable", "%s",
 		    "no lookup snapshot is loaded: the card's tier is unknown");
 		goto out;
 	}
 	if (tc_lookup_card(b->lookup->lk, norm, b->rev->rev, now, &ans) != 0 ||
 	    ans.result == TC_LOOKUP_NO_MATCH) {
-		vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
+		tc_dresp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 		    "unknown-card",
 		    "card %s is not in this verifier's snapshot (a card issued since is known once the next bundle is loaded)",
-		    rq->card);
+		    rq->subject);
 		goto out;
 	}
 	p = b->progs->set != NULL
 	    ? tc_programme_set_find(b->progs->set, ans.programme)
 	    : NULL;
 	if (p == NULL) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unknown-programme",
 		    "no programme file for %s", ans.programme);
 		goto out;
@@ -514,7 +528,7 @@ usage(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 	q.now = now;
 	if ((r = tc_ledger_usage(vd->ledger, &q, &res, msg, sizeof(msg))) !=
 	    0) {
-		vd_resp_error(resp,
+		tc_dresp_error(resp,
 		    r == TC_ERR_DB_BUSY ? MHD_HTTP_SERVICE_UNAVAILABLE
 					: MHD_HTTP_INTERNAL_SERVER_ERROR,
 		    r == TC_ERR_DB_BUSY ? VD_R_UNAVAILABLE : VD_R_ERROR,
@@ -523,43 +537,48 @@ usage(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 	}
 	o = find_service(p, sid, &s);
 	tc_buf_init(&resp->body, 1u << 20);
-	tc_buf_puts(&resp->body, "{\"card\":");
-	vd_json_str(&resp->body, norm, sizeof(norm));
-	tc_buf_puts(&resp->body, ",\"status\":");
-	vd_json_str(&resp->body, tc_lookup_result_name(ans.result), 32);
-	tc_buf_puts(&resp->body, ",\"programme\":");
-	vd_json_str(&resp->body, ans.programme, sizeof(ans.programme));
-	tc_buf_puts(&resp->body, ",\"tier\":");
-	vd_json_str(&resp->body, ans.tier, sizeof(ans.tier));
-	tc_buf_puts(&resp->body, ",\"service\":");
-	vd_json_str(&resp->body, sid, TC_LEDGER_SERVICE_MAX);
-	put_service_info(&resp->body, s, o);
+	bad |= tc_buf_puts(&resp->body, "{\"card\":");
+	bad |= tc_json_put_str(&resp->body, norm, sizeof(norm));
+	bad |= tc_buf_puts(&resp->body, ",\"status\":");
+	bad |=
+	    tc_json_put_str(&resp->body, tc_lookup_result_name(ans.result), 32);
+	bad |= tc_buf_puts(&resp->body, ",\"programme\":");
+	bad |=
+	    tc_json_put_str(&resp->body, ans.programme, sizeof(ans.programme));
+	bad |= tc_buf_puts(&resp->body, ",\"tier\":");
+	bad |= tc_json_put_str(&resp->body, ans.tier, sizeof(ans.tier));
+	bad |= tc_buf_puts(&resp->body, ",\"service\":");
+	bad |= tc_json_put_str(&resp->body, sid, TC_LEDGER_SERVICE_MAX);
+	bad |= put_service_info(&resp->body, s, o);
 	/* What a redeem now would answer, the card's status first. */
-	tc_buf_printf(&resp->body, ",\"would_allow\":%s,\"reason\":",
+	bad |= tc_buf_printf(&resp->body, ",\"would_allow\":%s,\"reason\":",
 	    res.allowed && ans.result == TC_LOOKUP_VALID ? "true" : "false");
 	if (ans.result != TC_LOOKUP_VALID)
-		vd_json_str(&resp->body, tc_lookup_result_name(ans.result), 32);
+		bad |= tc_json_put_str(
+		    &resp->body, tc_lookup_result_name(ans.result), 32);
 	else if (res.reason != NULL)
-		vd_json_str(&resp->body, res.reason, 64);
+		bad |= tc_json_put_str(&resp->body, res.reason, 64);
 	else
-		tc_buf_puts(&resp->body, "null");
-	put_quota(&resp->body, &res);
+		bad |= tc_buf_puts(&resp->body, "null");
+	bad |= put_quota(&resp->body, &res);
 	/* The uses of the quota's period (all of them when unlimited). */
 	if (res.period_end > res.period_start) {
 		start = res.period_start;
 		end = res.period_end;
 	}
-	tc_buf_puts(&resp->body, ",\"uses\":[");
+	bad |= tc_buf_puts(&resp->body, ",\"uses\":[");
 	u.b = &resp->body;
 	u.n = 0;
+	u.bad = 0;
 	if ((r = tc_ledger_report(vd->ledger, p->id, sid, norm, start, end,
-		 put_use, &u, msg, sizeof(msg))) != 0) {
-		vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+		 put_use, &u, msg, sizeof(msg))) != 0 &&
+	    !u.bad) {
+		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 		    "internal", "%s", msg);
 		goto out;
 	}
-	if (tc_buf_puts(&resp->body, "]}\n") != 0) {
-		vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+	if ((bad | u.bad | tc_buf_puts(&resp->body, "]}\n")) != 0) {
+		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 		    "internal", "%s", "out of memory");
 		goto out;
 	}
@@ -580,7 +599,7 @@ put_row(const struct tc_ledger_row *row, void *arg)
 	struct report_out *o = arg;
 	char at[32];
 
-	vd_iso_time((int64_t)row->at, 28800, at);
+	tc_daemon_iso_time((int64_t)row->at, 28800, at);
 	/* Every field is digits or an id of [A-Za-z0-9._:-]: no quoting. */
 	if (tc_buf_printf(o->b, "%lld,%s,%s,%s,%s,%d,%s,%s,%s\r\n",
 		(long long)row->id, at, row->programme, row->service,
@@ -595,7 +614,7 @@ put_row(const struct tc_ledger_row *row, void *arg)
 
 /* GET /v1/services/{service}/report?from=YYYY-MM-DD&to=YYYY-MM-DD */
 static void
-report(struct vd_req *rq, const char *sid, struct vd_resp *resp)
+report(struct tc_dreq *rq, const char *sid, struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "from", "to", "programme",
 		NULL };
@@ -610,13 +629,13 @@ report(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 		return;
 	if (day_parse(tc_form_get(&form, "from", NULL), &from) != 0 ||
 	    day_parse(tc_form_get(&form, "to", NULL), &to) != 0) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query", "%s",
 		    "from and to are required dates YYYY-MM-DD (Asia/Shanghai, both included)");
 		return;
 	}
 	if (to < from || to - from >= REPORT_MAX_DAYS) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query",
 		    "to must not be before from, and a report covers at most %d days",
 		    REPORT_MAX_DAYS);
@@ -624,26 +643,32 @@ report(struct vd_req *rq, const char *sid, struct vd_resp *resp)
 	}
 	prog = tc_form_get(&form, "programme", NULL);
 	if (prog != NULL && !tc_request_id_ok(prog)) {
-		vd_resp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
 		    "bad-query", "%s", "programme: a programme id");
 		return;
 	}
 	tc_buf_init(&resp->body, REPORT_MAX);
-	tc_buf_puts(&resp->body,
-	    "use,at,programme,service,card,party,channel,window,request_id\r\n");
+	/* The header fits in any report: a failure is out of memory. */
+	if (tc_buf_puts(&resp->body,
+		"use,at,programme,service,card,party,channel,window,request_id\r\n") !=
+	    0) {
+		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+		    "internal", "%s", "out of memory");
+		return;
+	}
 	o.b = &resp->body;
 	o.full = 0;
 	r = tc_ledger_report(vd->ledger, prog, sid, NULL, from, to + 1, put_row,
 	    &o, msg, sizeof(msg));
 	if (o.full) {
-		vd_resp_error(resp, MHD_HTTP_CONTENT_TOO_LARGE, VD_R_TOO_LARGE,
+		tc_dresp_error(resp, MHD_HTTP_CONTENT_TOO_LARGE, VD_R_TOO_LARGE,
 		    "too-large",
 		    "the report is over %u MiB: ask for fewer days",
 		    REPORT_MAX >> 20);
 		return;
 	}
 	if (r != 0) {
-		vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 		    "internal", "%s", msg);
 		return;
 	}
@@ -673,53 +698,41 @@ service_ok(const char *s, size_t n)
 }
 
 void
-vd_ep_services(struct MHD_Connection *c, struct vd_req *rq, const char *rest,
-    struct vd_resp *resp)
+vd_ep_services(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	char sid[TC_LEDGER_SERVICE_MAX];
-	const char *slash = strchr(rest, '/'), *window;
+	const char *service = tc_dreq_param(rq, "service"), *window;
 	size_t n;
 
-	if (slash == NULL || !service_ok(rest, (size_t)(slash - rest))) {
+	if (service == NULL) {
+		/* The catch-all route: no such operation. */
 		rq->ep = VD_EP_OTHER;
-		vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
+		tc_dresp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 		    "not-found", "%s",
 		    "expected /v1/services/SERVICE/redeem, /usage or /report (SERVICE: a service id, or id.option)");
 		return;
 	}
-	n = (size_t)(slash - rest);
-	memcpy(sid, rest, n);
-	sid[n] = '\0';
-	if (strcmp(slash, "/redeem") == 0)
-		rq->ep = VD_EP_REDEEM;
-	else if (strcmp(slash, "/usage") == 0)
-		rq->ep = VD_EP_USAGE;
-	else if (strcmp(slash, "/report") == 0)
-		rq->ep = VD_EP_REPORT;
-	else {
+	if (!service_ok(service, strlen(service))) {
 		rq->ep = VD_EP_OTHER;
-		vd_resp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
+		tc_dresp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 		    "not-found", "%s",
-		    "expected /v1/services/SERVICE/redeem, /usage or /report");
+		    "expected /v1/services/SERVICE/redeem, /usage or /report (SERVICE: a service id, or id.option)");
 		return;
 	}
-	if (rq->ep == VD_EP_REDEEM ? !rq->method_post
-				   : !rq->method_get && !rq->method_head) {
-		resp->allow = rq->ep == VD_EP_REDEEM ? "POST" : "GET, HEAD";
-		vd_resp_error(resp, MHD_HTTP_METHOD_NOT_ALLOWED, VD_R_METHOD,
-		    "method-not-allowed", "allowed: %s", resp->allow);
-		return;
-	}
-	if ((window = vd_staff_auth(c, resp)) == NULL)
+	/* service_ok bounds it below TC_LEDGER_SERVICE_MAX. */
+	n = strlen(service);
+	memcpy(sid, service, n + 1);
+	/* The route chose the endpoint (redeem, usage, report) and method. */
+	if ((window = vd_staff_auth(rq, resp)) == NULL)
 		return;
 	if (vd->ledger == NULL) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unavailable", "%s",
 		    "services are off: no ledger is configured");
 		return;
 	}
 	if (rq->ep == VD_EP_REDEEM)
-		redeem(c, rq, sid, window, resp);
+		redeem(rq, sid, window, resp);
 	else if (rq->ep == VD_EP_USAGE)
 		usage(rq, sid, resp);
 	else

@@ -16,21 +16,21 @@
 #include "vd.h"
 
 const char *
-vd_staff_auth(struct MHD_Connection *c, struct vd_resp *resp)
+vd_staff_auth(const struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	const char *h, *w;
 	size_t n;
 
 	if (vd->staff == NULL) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unavailable", "%s",
 		    "staff endpoints are off: no staff-tokens file is configured");
 		return NULL;
 	}
-	h = vd_req_header(c, MHD_HTTP_HEADER_AUTHORIZATION);
+	h = tc_dreq_header(rq, MHD_HTTP_HEADER_AUTHORIZATION);
 	if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0) {
 		resp->www_auth = "Bearer realm=\"tcard-verifierd\"";
-		vd_resp_error(resp, MHD_HTTP_UNAUTHORIZED, VD_R_UNAUTHORIZED,
+		tc_dresp_error(resp, MHD_HTTP_UNAUTHORIZED, VD_R_UNAUTHORIZED,
 		    "unauthorized", "%s",
 		    "send Authorization: Bearer TOKEN with a staff token");
 		return NULL;
@@ -43,7 +43,7 @@ vd_staff_auth(struct MHD_Connection *c, struct vd_resp *resp)
 	if ((w = tc_staff_tokens_find(vd->staff, h, n)) == NULL) {
 		resp->www_auth =
 		    "Bearer realm=\"tcard-verifierd\", error=\"invalid_token\"";
-		vd_resp_error(resp, MHD_HTTP_UNAUTHORIZED, VD_R_UNAUTHORIZED,
+		tc_dresp_error(resp, MHD_HTTP_UNAUTHORIZED, VD_R_UNAUTHORIZED,
 		    "unauthorized", "%s", "the staff token is not known");
 		return NULL;
 	}

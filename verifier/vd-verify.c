@@ -75,7 +75,7 @@ vd_verdict_result(const struct tc_verdict *v)
 }
 
 void
-vd_ep_verify(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
+vd_ep_verify(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct tc_verify_req *req = NULL;
 	struct vd_bundle *b = NULL;
@@ -86,8 +86,8 @@ vd_ep_verify(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	unsigned wait;
 	int r;
 
-	if (!is_json(vd_req_header(c, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-		vd_resp_error(resp, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+	if (!is_json(tc_dreq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE))) {
+		tc_dresp_error(resp, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
 		    VD_R_BAD_REQUEST, "unsupported-media-type", "%s",
 		    "send Content-Type: application/json");
 		return;
@@ -96,7 +96,7 @@ vd_ep_verify(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 		goto nomem;
 	if ((r = tc_verify_req_parse(
 		 req, rq->body.data, rq->body.len, msg, sizeof(msg))) != 0) {
-		vd_resp_error(resp,
+		tc_dresp_error(resp,
 		    r == TC_ERR_TOO_LARGE ? MHD_HTTP_CONTENT_TOO_LARGE
 					  : MHD_HTTP_BAD_REQUEST,
 		    r == TC_ERR_TOO_LARGE ? VD_R_TOO_LARGE : VD_R_BAD_REQUEST,
@@ -107,7 +107,7 @@ vd_ep_verify(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	if (req->has_id &&
 	    (wait = vd_throttle_take(vd->client_tb, rq->client_key,
 		 rq->client_keylen, vd_mono_ns())) != 0) {
-		vd_resp_error(resp, MHD_HTTP_TOO_MANY_REQUESTS, VD_R_THROTTLED,
+		tc_dresp_error(resp, MHD_HTTP_TOO_MANY_REQUESTS, VD_R_THROTTLED,
 		    "throttled",
 		    "too many verifications with an ID number; try again in %u seconds",
 		    wait);
@@ -116,7 +116,7 @@ vd_ep_verify(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 		goto out;
 	}
 	if ((b = vd_bundle_get()) == NULL) {
-		vd_resp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unavailable", "%s",
 		    "no bundle is loaded yet");
 		goto out;
@@ -129,14 +129,14 @@ vd_ep_verify(struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp)
 	vd_verdict_status(b, &v, vd_now(), 0, &note);
 	resp->result = vd_verdict_result(&v);
 	if (v.have_claims)
-		vd_mask_card(v.claims.card_no, rq->card);
+		vd_mask_card(v.claims.card_no, rq->subject);
 	tc_buf_init(&resp->body, 1u << 20);
 	if (tc_verdict_json_write(&resp->body, &v, p, &note, 0) != 0)
 		goto nomem;
 	resp->status = MHD_HTTP_OK;
 	goto out;
 nomem:
-	vd_resp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
+	tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 	    "internal", "%s", "out of memory");
 out:
 	vd_bundle_put(b);

@@ -2,12 +2,13 @@
 /*
  * Internal interface of tcard-verifierd between its entry point
  * (tcard-verifierd.c: options, configuration, signals) and its parts:
- * vd-http.c (libmicrohttpd glue, routing, responses), one file per group of
+ * vd-http.c (the route table and the hooks of the daemon layer,
+ * daemon/daemon.h, which serves HTTP), one file per group of
  * endpoints (vd-verify.c, vd-lookup.c, vd-page.c, vd-files.c,
  * vd-metrics.c), the bundle held in memory and its reloads (vd-bundle.c),
  * pulling a bundle from a URL (vd-pull.c), the rollback floor kept in
  * state-dir (vd-floor.c), guessing throttles
- * (vd-throttle.c) and the JSON log (vd-log.c). Reference:
+ * (vd-throttle.c) and the JSON log (vd-log.c, on daemon/log.c). Reference:
  * docs/verifierd.md.
  *
  * Concurrency: requests run on libmicrohttpd's worker threads; one updater
@@ -36,10 +37,11 @@
 #include "tcard/vdconf.h"
 #include "tcard/vdfloor.h"
 
+#include "daemon.h"
+
 #define VD_PROG "tcard-verifierd"
 
-struct MHD_Connection;
-struct vd_resp;
+struct tc_dresp;
 struct vd_throttle;
 struct tc_cardguard;
 struct tc_ledger;
@@ -136,8 +138,9 @@ struct vd_ctx {
 	atomic_llong last_check; /* time of the last check */
 	char last_error[256];	 /* guarded by mu */
 
-	struct MHD_Daemon *mhd;
-	unsigned port;
+	struct tc_daemon *d;	     /* the HTTP side (daemon/daemon.h) */
+	struct tc_dmetrics *metrics; /* request counters (vd-metrics.c) */
+	struct tc_dlog *log;	     /* the JSON log (vd-log.c) */
 
 	struct tc_staff_tokens *staff; /* NULL: no staff endpoints */
 	struct tc_ledger *ledger;      /* NULL: no services */
@@ -269,7 +272,7 @@ int vd_budget_init(void);
  * verification could not run.
  */
 int vd_budget_verify(const char *qr, size_t qrlen, const struct vd_bundle *b,
-    const char *id, struct tc_verdict *v /* OUT */, struct vd_resp *resp);
+    const char *id, struct tc_verdict *v /* OUT */, struct tc_dresp *resp);
 /* Requests refused by the budget so far. */
 unsigned long vd_budget_refused(void);
 
@@ -319,6 +322,8 @@ enum vd_result {
 const char *vd_endpoint_name(enum vd_endpoint e);
 const char *vd_result_name(enum vd_result r);
 void vd_metrics_count(enum vd_endpoint e, enum vd_result r, uint64_t ns);
+/* Makes vd->metrics (before the first request); 0 or -1 (memory). */
+int vd_metrics_start(void);
 /* Appends the Prometheus text to out; returns 0 or -1. */
 int vd_metrics_render(struct tc_buf *out);
 
@@ -335,8 +340,12 @@ void vd_log_close(void);
 void vd_log_request(const char *client, const char *method, const char *path,
     enum vd_endpoint e, unsigned status, enum vd_result r, uint64_t ns,
     size_t bytes, const char *card_masked);
-/* Lines that pass a rate limit (vd_log_limit). */
-enum vd_limit { VD_LIMIT_HTTP, VD_LIMIT_ABORTED, VD_LIMIT_COUNT };
+/* Lines that pass a rate limit (vd_log_limit): the layer's kinds. */
+enum vd_limit {
+	VD_LIMIT_HTTP = TC_DLOG_HTTP,
+	VD_LIMIT_ABORTED = TC_DLOG_ABORTED,
+	VD_LIMIT_COUNT = TC_DLOG_LIMIT_COUNT
+};
 /*
  * 1 when a line of this kind may be written at now_ns (monotonic), 0 when
  * it is over the kind's rate and must be dropped (it is counted).
@@ -347,80 +356,16 @@ unsigned long vd_log_limited(enum vd_limit kind);
 /* An event line: {"ts", "event", "level", "message", extra...}. */
 void vd_log_event(const char *event, const char *level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-/* Appends s to out as a JSON string (quotes included), at most max bytes. */
-void vd_json_str(struct tc_buf *out, const char *s, size_t max);
-/* Appends {"zh": ..., "en": ...} (null for a missing language). */
-void vd_json_text(struct tc_buf *out, const struct tc_text *t);
-/* Appends v in decimal. */
-void vd_put_uint(struct tc_buf *b, unsigned long long v);
 /*
- * Writes t as "2026-11-21T04:00:00Z" (offset 0) or
- * "2026-11-21T12:00:00+08:00" (offset 28800, the only other one used).
+ * Appends {"zh": ..., "en": ...} (null for a missing language). Returns
+ * 0, or -1 when a part did not fit (the buffer is then not to be sent).
  */
-void vd_iso_time(int64_t t, int offset, char out[32] /* OUT */);
+int vd_json_text(struct tc_buf *out, const struct tc_text *t);
+
 /* Writes "440100******0114" for a 16-digit card number ("" otherwise). */
 void vd_mask_card(const char *card16, char out[20]);
 
 /* ---- HTTP (vd-http.c) and the endpoints ---- */
-
-/* A request as the endpoint handlers see it. */
-struct vd_req {
-	uint64_t t0;	   /* vd_mono_ns at the first callback */
-	char *uri;	   /* raw request target, NUL-terminated (copy) */
-	const char *query; /* inside uri after '?', or NULL */
-	size_t querylen;
-	/* Refused in the URI callback: answered at the first access call. */
-	unsigned refuse_status;
-	const char *refuse_code, *refuse_msg; /* static strings */
-	struct vd_conn *conn; /* its connection's slot, or NULL */
-	int seen;	      /* the access handler ran once */
-	int method_get, method_post, method_head;
-	struct tc_buf body;
-	int body_too_large;
-	char client[64]; /* address text */
-	uint8_t client_key[16];
-	size_t client_keylen;
-	/* For the log and metrics. */
-	enum vd_endpoint ep;
-	enum vd_result result;
-	unsigned status;
-	size_t bytes;
-	char card[20]; /* masked card number or "" */
-	char *path;    /* the routed path (a copy of MHD's url) */
-	/* A long-poll parked (MHD_suspend_connection) until this time. */
-	uint64_t park_until_ns;
-};
-
-/* A response under construction. */
-struct vd_resp {
-	unsigned status;
-	const char *ctype;
-	struct tc_buf body;
-	const void *fixed; /* when set, sent instead of body (static) */
-	size_t fixedlen;
-	const char *cache; /* Cache-Control, NULL: no-store */
-	const char *etag;
-	char retry_after[16];
-	const char *allow;
-	const char *www_auth; /* WWW-Authenticate of a 401 */
-	int html_security;    /* add the page's CSP headers */
-	const char *location; /* Location of a redirect */
-	int close;	      /* Connection: close (bad framing) */
-	int suspended;	      /* the handler suspended the connection */
-	enum vd_result result;
-};
-
-void vd_resp_init(struct vd_resp *r);
-/* A JSON error {"error": code, "message": msg}. */
-void vd_resp_error(struct vd_resp *r, unsigned status, enum vd_result res,
-    const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-/* A fixed JSON body (static storage). */
-void vd_resp_fixed(struct vd_resp *r, unsigned status, enum vd_result res,
-    const char *ctype, const void *body, size_t len);
-
-/* Request header value or NULL. */
-const char *vd_req_header(struct MHD_Connection *c, const char *name);
 
 struct tc_verdict;
 struct tc_verdict_note;
@@ -440,22 +385,23 @@ enum vd_result vd_verdict_result(const struct tc_verdict *v);
 
 /* Endpoint handlers: fill *resp. */
 void vd_ep_healthz(
-    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
 void vd_ep_metrics(
-    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
 void vd_ep_verify(
-    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
 void vd_ep_lookup(
-    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
-void vd_ep_page(
-    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
+void vd_ep_page(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
 void vd_ep_trust(
-    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
 void vd_ep_revocations(
-    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
 /* GET /bundle/NAME: the bundle directory's files by name. */
-int vd_ep_bundle(struct MHD_Connection *c, struct vd_req *rq, const char *name,
-    struct vd_resp *resp, int *fd, size_t *fdlen);
+void vd_ep_bundle(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
+/* GET / (a redirect to the page) and any other method (404). */
+void vd_ep_root(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
 
 /*
  * The lookup shared by the API and the page: checks the three fields,
@@ -473,7 +419,7 @@ struct vd_lookup_out {
 	char msg[256];
 	struct vd_bundle *b; /* a reference while the answer is used */
 };
-void vd_lookup_run(struct vd_req *rq, const char *card, const char *name,
+void vd_lookup_run(struct tc_dreq *rq, const char *card, const char *name,
     const char *id, struct vd_lookup_out *out);
 void vd_lookup_done(struct vd_lookup_out *out);
 
@@ -482,7 +428,7 @@ void vd_lookup_done(struct vd_lookup_out *out);
  * returns the window name it belongs to (owned by vd), or NULL with resp
  * filled (401, or 503 when no staff-tokens file is configured).
  */
-const char *vd_staff_auth(struct MHD_Connection *c, struct vd_resp *resp);
+const char *vd_staff_auth(const struct tc_dreq *rq, struct tc_dresp *resp);
 
 /*
  * ---- the window's reader (vd-reader.c) ----
@@ -508,14 +454,14 @@ int vd_reader_start(char *err, size_t errlen);
 void vd_reader_stop(void);
 /* GET /v1/reader[?after=TAPID&wait=SECS]: the state and the newest tap. */
 void vd_ep_reader(
-    struct MHD_Connection *c, struct vd_req *rq, struct vd_resp *resp);
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
 
 /*
- * /v1/services/SERVICE/redeem, /usage and /report (vd-services.c); rest
- * is the path after "/v1/services/".
+ * /v1/services/{service}/redeem, /usage and /report (vd-services.c), and
+ * the 404 of any other path under /v1/services/.
  */
-void vd_ep_services(struct MHD_Connection *c, struct vd_req *rq,
-    const char *rest, struct vd_resp *resp);
+void vd_ep_services(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
 /*
  * Opens vd->conf.ledger into vd->ledger (made mode 0600 when new) and logs
  * a warning when the ledger's files are open to group or others. Returns
@@ -523,53 +469,9 @@ void vd_ep_services(struct MHD_Connection *c, struct vd_req *rq,
  */
 int vd_ledger_open(char *err, size_t errlen);
 
-/*
- * A connection's slot (made when libmicrohttpd accepts it, freed when it
- * closes): the request in progress, which the slot owns until the
- * completion callback takes it back, so a request that libmicrohttpd
- * drops without that callback is freed when the next one starts or when
- * the connection closes; and the TLS credentials' epoch it started in.
- */
-struct vd_conn {
-	struct vd_req *rq;
-	uint64_t tls_epoch;
-	int tls;
-};
+/* ---- HTTP (vd-http.c, on daemon/daemon.h) ---- */
 
-/* ---- TLS (vd-tls.c) ---- */
-
-struct MHD_OptionItem;
-
-/* GnuTLS priorities of the daemon: TLS 1.3 and 1.2, nothing older. */
-#define VD_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
-
-/*
- * Loads tls-cert and tls-key (the key must not be readable by group or
- * others; the two must match). Returns 0 or -1 with err.
- */
-int vd_tls_load(char *err, size_t errlen);
-/*
- * Fills opts with the MHD options that serve the loaded credentials
- * through a certificate callback (so they can be replaced) and the
- * priorities; returns how many it wrote (at most 2).
- */
-int vd_tls_options(struct MHD_OptionItem *opts);
-/*
- * SIGHUP: reads tls-cert and tls-key again; new connections get the new
- * pair, connections already open keep theirs. Returns 0, or -1 with err
- * (the pair in use stays).
- */
-int vd_tls_reload(char *err, size_t errlen);
-/* A connection starts (its epoch, to give to vd_tls_conn_closed). */
-uint64_t vd_tls_conn_started(void);
-/* A connection that started in epoch closed. */
-void vd_tls_conn_closed(uint64_t epoch);
-/* A connection could not be accounted for: credentials are never freed. */
-void vd_tls_conn_untracked(void);
-/* Frees every credential (after libmicrohttpd stopped). */
-void vd_tls_shutdown(void);
-
-/* Starts libmicrohttpd; returns 0 or -1 with err. */
+/* Starts the daemon layer with the verifier's routes; 0 or -1 with err. */
 int vd_http_start(char *err, size_t errlen);
 void vd_http_stop(void);
 

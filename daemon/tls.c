@@ -1,18 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * HTTPS of tcard-verifierd: the certificate and key (tls-cert, tls-key),
+ * HTTPS of the daemon layer: the certificate and key (tls-cert, tls-key),
  * served to libmicrohttpd's GnuTLS through a certificate callback
  * (MHD_OPTION_HTTPS_CERT_CALLBACK) rather than loaded into it once, so
  * that SIGHUP can replace them without a restart: new connections get the
  * new pair, connections already open keep the one they started with.
- * Only TLS 1.3 and 1.2 are offered (VD_TLS_PRIORITIES).
+ * Only TLS 1.3 and 1.2 are offered (TC_DTLS_PRIORITIES).
  *
  * A pair handed to a handshake must outlive it, and GnuTLS does not say
  * when it is done with it, so a replaced pair is retired, not freed: it
  * is freed when every connection that was open when it was replaced has
  * closed (connections are counted by the connection callback of
- * vd-http.c, which runs before a connection's first byte). Reference:
- * docs/verifierd.md (TLS).
+ * daemon/http.c, which runs before a connection's first byte). The state
+ * is a struct tc_dtls of the daemon. Reference: docs/verifierd.md (TLS).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,31 +29,38 @@
 #include <microhttpd.h>
 
 #include "tcard/buf.h"
-#include "vd.h"
+#include "daemon-int.h"
 
 #define CHAIN_MAX 16		/* certificates in tls-cert */
 #define PEM_MAX	  (1024 * 1024) /* bytes of either file */
 
 /* A certificate chain and its key, as handed to GnuTLS. */
-struct creds {
+struct tc_dcreds {
 	gnutls_pcert_st pcert[CHAIN_MAX];
 	unsigned n;
 	gnutls_privkey_t key;
 	/* Once retired: connections still open that may hold it. */
 	unsigned long pending;
 	uint64_t retired_in; /* the epoch that replaced it */
-	struct creds *next;
+	struct tc_dcreds *next;
 };
 
-static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static struct creds *cur;     /* what new handshakes get */
-static struct creds *retired; /* replaced, not yet freed */
-static uint64_t epoch;	      /* replacements so far */
-static unsigned long live;    /* connections open */
-static int never_free;	      /* a connection was not counted */
+/*
+ * The credentials the certificate callback serves: GnuTLS's callback has
+ * no argument of ours, so the one TLS state in service (one HTTPS daemon
+ * per process) is found here, set when the daemon starts.
+ */
+static struct tc_dtls *serving;
+
+void
+tc_dtls_init(struct tc_dtls *t)
+{
+	memset(t, 0, sizeof(*t));
+	pthread_mutex_init(&t->mu, NULL);
+}
 
 static void
-creds_free(struct creds *c)
+creds_free(struct tc_dcreds *c)
 {
 	unsigned i;
 
@@ -78,15 +85,15 @@ read_pem(
 
 	tc_buf_init(out, PEM_MAX);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		vd_err(err, errlen, "%s: %s", path, strerror(errno));
+		tc_daemon_err(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		vd_err(err, errlen, "%s: not a regular file", path);
+		tc_daemon_err(err, errlen, "%s: not a regular file", path);
 		goto out;
 	}
 	if (secret && (st.st_mode & 077) != 0) {
-		vd_err(err, errlen,
+		tc_daemon_err(err, errlen,
 		    "%s: group or others may read this private key (mode %03o); chmod 600 it",
 		    path, (unsigned)(st.st_mode & 0777));
 		goto out;
@@ -95,7 +102,7 @@ read_pem(
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 || tc_buf_put(out, chunk, (size_t)n) != 0) {
-			vd_err(err, errlen, "%s: %s", path,
+			tc_daemon_err(err, errlen, "%s: %s", path,
 			    n < 0 ? strerror(errno) : "larger than 1 MiB");
 			goto out;
 		}
@@ -109,13 +116,13 @@ out:
 
 /* Loads and checks the configured pair into *out. */
 static int
-creds_load(struct creds **out, char *err, size_t errlen)
+creds_load(struct tc_dcreds **out, const char *cpath, const char *kpath,
+    char *err, size_t errlen)
 {
-	const char *cpath = vd->conf.tls_cert, *kpath = vd->conf.tls_key;
 	gnutls_certificate_credentials_t check = NULL;
 	struct tc_buf cert, key;
 	gnutls_datum_t cd, kd;
-	struct creds *c = NULL;
+	struct tc_dcreds *c = NULL;
 	int r = -1, g;
 
 	*out = NULL;
@@ -130,25 +137,25 @@ creds_load(struct creds **out, char *err, size_t errlen)
 	if ((g = gnutls_certificate_allocate_credentials(&check)) < 0 ||
 	    (g = gnutls_certificate_set_x509_key_mem(
 		 check, &cd, &kd, GNUTLS_X509_FMT_PEM)) < 0) {
-		vd_err(err, errlen, "%s, %s: %s", cpath, kpath,
+		tc_daemon_err(err, errlen, "%s, %s: %s", cpath, kpath,
 		    gnutls_strerror(g));
 		goto out;
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		vd_err(err, errlen, "%s", "out of memory");
+		tc_daemon_err(err, errlen, "%s", "out of memory");
 		goto out;
 	}
 	c->n = CHAIN_MAX;
 	if ((g = gnutls_pcert_list_import_x509_raw(
 		 c->pcert, &c->n, &cd, GNUTLS_X509_FMT_PEM, 0)) < 0) {
 		c->n = 0;
-		vd_err(err, errlen, "%s: %s", cpath, gnutls_strerror(g));
+		tc_daemon_err(err, errlen, "%s: %s", cpath, gnutls_strerror(g));
 		goto out;
 	}
 	if ((g = gnutls_privkey_init(&c->key)) < 0 ||
 	    (g = gnutls_privkey_import_x509_raw(
 		 c->key, &kd, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
-		vd_err(err, errlen, "%s: %s", kpath, gnutls_strerror(g));
+		tc_daemon_err(err, errlen, "%s: %s", kpath, gnutls_strerror(g));
 		goto out;
 	}
 	*out = c;
@@ -164,16 +171,17 @@ out:
 }
 
 int
-vd_tls_load(char *err, size_t errlen)
+tc_dtls_load(struct tc_dtls *t, const char *cert, const char *key, char *err,
+    size_t errlen)
 {
-	struct creds *c;
+	struct tc_dcreds *c;
 
-	if (creds_load(&c, err, errlen) != 0)
+	if (creds_load(&c, cert, key, err, errlen) != 0)
 		return -1;
-	pthread_mutex_lock(&mu);
-	creds_free(cur);
-	cur = c;
-	pthread_mutex_unlock(&mu);
+	pthread_mutex_lock(&t->mu);
+	creds_free(t->cur);
+	t->cur = c;
+	pthread_mutex_unlock(&t->mu);
 	return 0;
 }
 
@@ -186,107 +194,112 @@ cert_cb(gnutls_session_t s, const gnutls_datum_t *req_ca_dn, int nreqs,
     const gnutls_pk_algorithm_t *algos, int nalgos, gnutls_pcert_st **pcert,
     unsigned int *pcert_length, gnutls_privkey_t *pkey)
 {
+	struct tc_dtls *t = serving;
 	int r = -1;
 
-	pthread_mutex_lock(&mu);
-	if (cur != NULL) {
-		*pcert = cur->pcert;
-		*pcert_length = cur->n;
-		*pkey = cur->key;
+	if (t == NULL)
+		return -1;
+	pthread_mutex_lock(&t->mu);
+	if (t->cur != NULL) {
+		*pcert = t->cur->pcert;
+		*pcert_length = t->cur->n;
+		*pkey = t->cur->key;
 		r = 0;
 	}
-	pthread_mutex_unlock(&mu);
+	pthread_mutex_unlock(&t->mu);
 	return r;
 }
 
 int
-vd_tls_options(struct MHD_OptionItem *opts)
+tc_dtls_options(struct tc_dtls *t, struct MHD_OptionItem *opts)
 {
+	serving = t;
 	opts[0] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_CERT_CALLBACK, 0,
 		(void *)(uintptr_t)cert_cb };
 	opts[1] = (struct MHD_OptionItem){ MHD_OPTION_HTTPS_PRIORITIES, 0,
-		(void *)(uintptr_t)VD_TLS_PRIORITIES };
+		(void *)(uintptr_t)TC_DTLS_PRIORITIES };
 	return 2;
 }
 
 int
-vd_tls_reload(char *err, size_t errlen)
+tc_dtls_reload(struct tc_dtls *t, const char *cert, const char *key, char *err,
+    size_t errlen)
 {
-	struct creds *c;
+	struct tc_dcreds *c;
 
-	if (vd->conf.tls_cert[0] == '\0')
-		return 0;
-	if (creds_load(&c, err, errlen) != 0)
+	if (creds_load(&c, cert, key, err, errlen) != 0)
 		return -1;
-	pthread_mutex_lock(&mu);
-	epoch++;
-	if (cur != NULL) {
+	pthread_mutex_lock(&t->mu);
+	t->epoch++;
+	if (t->cur != NULL) {
 		/* Every connection open now may hold it. */
-		cur->retired_in = epoch;
-		cur->pending = live;
-		if (live == 0 && !never_free)
-			creds_free(cur);
+		t->cur->retired_in = t->epoch;
+		t->cur->pending = t->live;
+		if (t->live == 0 && !t->never_free)
+			creds_free(t->cur);
 		else {
-			cur->next = retired;
-			retired = cur;
+			t->cur->next = t->retired;
+			t->retired = t->cur;
 		}
 	}
-	cur = c;
-	pthread_mutex_unlock(&mu);
+	t->cur = c;
+	pthread_mutex_unlock(&t->mu);
 	return 0;
 }
 
 uint64_t
-vd_tls_conn_started(void)
+tc_dtls_conn_started(struct tc_dtls *t)
 {
 	uint64_t e;
 
-	pthread_mutex_lock(&mu);
-	live++;
-	e = epoch;
-	pthread_mutex_unlock(&mu);
+	pthread_mutex_lock(&t->mu);
+	t->live++;
+	e = t->epoch;
+	pthread_mutex_unlock(&t->mu);
 	return e;
 }
 
 void
-vd_tls_conn_closed(uint64_t started_in)
+tc_dtls_conn_closed(struct tc_dtls *t, uint64_t started_in)
 {
-	struct creds **pp, *c;
+	struct tc_dcreds **pp, *c;
 
-	pthread_mutex_lock(&mu);
-	live--;
-	for (pp = &retired; (c = *pp) != NULL;) {
+	pthread_mutex_lock(&t->mu);
+	t->live--;
+	for (pp = &t->retired; (c = *pp) != NULL;) {
 		/* It was open when c was replaced: one fewer may hold c. */
 		if (started_in < c->retired_in && c->pending > 0)
 			c->pending--;
-		if (c->pending == 0 && !never_free) {
+		if (c->pending == 0 && !t->never_free) {
 			*pp = c->next;
 			creds_free(c);
 		} else
 			pp = &c->next;
 	}
-	pthread_mutex_unlock(&mu);
+	pthread_mutex_unlock(&t->mu);
 }
 
 void
-vd_tls_conn_untracked(void)
+tc_dtls_conn_untracked(struct tc_dtls *t)
 {
-	pthread_mutex_lock(&mu);
-	never_free = 1;
-	pthread_mutex_unlock(&mu);
+	pthread_mutex_lock(&t->mu);
+	t->never_free = 1;
+	pthread_mutex_unlock(&t->mu);
 }
 
 void
-vd_tls_shutdown(void)
+tc_dtls_shutdown(struct tc_dtls *t)
 {
-	struct creds *c;
+	struct tc_dcreds *c;
 
-	pthread_mutex_lock(&mu);
-	while ((c = retired) != NULL) {
-		retired = c->next;
+	pthread_mutex_lock(&t->mu);
+	while ((c = t->retired) != NULL) {
+		t->retired = c->next;
 		creds_free(c);
 	}
-	creds_free(cur);
-	cur = NULL;
-	pthread_mutex_unlock(&mu);
+	creds_free(t->cur);
+	t->cur = NULL;
+	pthread_mutex_unlock(&t->mu);
+	if (serving == t)
+		serving = NULL;
 }
