@@ -23,13 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-#include <openssl/obj_mac.h>
-#include <openssl/param_build.h>
-
 #include "tcard/buf.h"
 #include "tcard/bundle.h"
 #include "tcard/cardno.h"
@@ -46,11 +39,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define FUZZ_NOW 1790000000 /* 2026-09-21 */
 
-/* Made-up private scalars, for the fuzz targets and their corpora only. */
-static const char fuzz_es256_priv[] =
-    "1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988";
-static const char fuzz_sm2_priv[] =
-    "2a3b4c5d6e7f80912a3b4c5d6e7f80912a3b4c5d6e7f80912a3b4c5d6e7f8091";
 static const uint8_t pepper[TC_PII_KEY_LEN] = "fuzz-pepper-0123456789abcdefghi";
 
 static struct tc_cose_keyring *ring;
@@ -70,36 +58,10 @@ static const struct {
 	{ 65536, "Li Si", "E12345678", TC_CARD_EXPIRED },
 };
 
-static struct tc_cose_key *
-fixed_cose_key(int which)
-{
-	EVP_PKEY *pk;
-	struct tc_cose_key *k;
-	uint8_t kid[TC_COSE_KID_LEN];
-
-	pk = which == 0 ? fixed_key("EC", NID_X9_62_prime256v1, "prime256v1",
-			      fuzz_es256_priv)
-			: fixed_key("SM2", NID_sm2, "SM2", fuzz_sm2_priv);
-	if (tc_cose_kid_of_pkey(pk, kid) != 0 ||
-	    tc_cose_key_new(&k, pk, kid, sizeof(kid), NULL, 0) != 0)
-		abort();
-	EVP_PKEY_free(pk);
-	return k;
-}
-
 static void
 init(void)
 {
-	struct tc_cose_key *k;
-
-	if (tc_cose_keyring_new(&ring) != 0)
-		abort();
-	es256 = k = fixed_cose_key(0);
-	if (tc_cose_keyring_add(ring, k) != 0)
-		abort();
-	sm2 = k = fixed_cose_key(1);
-	if (tc_cose_keyring_add(ring, k) != 0)
-		abort();
+	fixed_ring_new(&ring, &es256, &sm2);
 	if (tc_lookup_key_new(&lkey, pepper) != 0)
 		abort();
 }

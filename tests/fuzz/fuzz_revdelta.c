@@ -15,13 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
-#include <openssl/ec.h>
-#include <openssl/evp.h>
-#include <openssl/obj_mac.h>
-#include <openssl/param_build.h>
-
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
@@ -34,48 +27,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FUZZ_NOW 1790000000 /* 2026-09-21 */
 #define BASE_SEQ 5
 
-/* Made-up private scalars, for the fuzz targets and their corpora only. */
-static const char fuzz_es256_priv[] =
-    "1f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a79881f2e3d4c5b6a7988";
-static const char fuzz_sm2_priv[] =
-    "2a3b4c5d6e7f80912a3b4c5d6e7f80912a3b4c5d6e7f80912a3b4c5d6e7f8091";
-
 static const uint32_t base_serials[] = { 3, 10, 11, 70000, 999999999 };
 
 static struct tc_cose_keyring *ring;
 static const struct tc_cose_key *es256, *sm2;
 static struct tc_buf base; /* the signed list of sequence number 5 */
 
-static struct tc_cose_key *
-fixed_cose_key(int which)
-{
-	EVP_PKEY *pk;
-	struct tc_cose_key *k;
-	uint8_t kid[TC_COSE_KID_LEN];
-
-	pk = which == 0 ? fixed_key("EC", NID_X9_62_prime256v1, "prime256v1",
-			      fuzz_es256_priv)
-			: fixed_key("SM2", NID_sm2, "SM2", fuzz_sm2_priv);
-	if (tc_cose_kid_of_pkey(pk, kid) != 0 ||
-	    tc_cose_key_new(&k, pk, kid, sizeof(kid), NULL, 0) != 0)
-		abort();
-	EVP_PKEY_free(pk);
-	return k;
-}
-
 static void
 init(void)
 {
-	struct tc_cose_key *k;
-
-	if (tc_cose_keyring_new(&ring) != 0)
-		abort();
-	es256 = k = fixed_cose_key(0);
-	if (tc_cose_keyring_add(ring, k) != 0)
-		abort();
-	sm2 = k = fixed_cose_key(1);
-	if (tc_cose_keyring_add(ring, k) != 0)
-		abort();
+	fixed_ring_new(&ring, &es256, &sm2);
 	tc_buf_init(&base, TC_REV_MAX_INPUT);
 	if (tc_revocations_encode(&base, BASE_SEQ, FUZZ_NOW - 1000,
 		FUZZ_NOW + 86400, base_serials, 5, es256, NULL, 0) != 0)

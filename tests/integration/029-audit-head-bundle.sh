@@ -12,9 +12,7 @@
 # pulling, ignore the new file. Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
+vd_env
 if ! command -v sqlite3 >/dev/null; then echo "1..0 # SKIP no sqlite3 shell"; exit 77; fi
 
 H=$T/h
@@ -139,7 +137,7 @@ expect_exit 2 "--bundle '' is a usage error" "$I" audit verify --home "$H" --bun
 
 # Verifiers ignore the file: a daemon on the directory, one pulling from it.
 PEPPER=$H/keys/pepper.key
-PIN=$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)
+PIN=$(ca_pin)
 check "a verifier reads the bundle directory with audit-head.cose in it" start_vd a --bundle "$B" --pepper "$PEPPER"
 check "... and holds list 2" test "$(healthz_field "$URL_a" 'o["revocations"]["seq"]')" = 2
 check "a verifier pulls from the first one's /bundle/" start_vd u --bundle "$URL_a/bundle/" \

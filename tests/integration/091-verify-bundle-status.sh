@@ -10,20 +10,15 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
 V=$TC_BIN/tcard-verify
-export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_CA_PIN
 if [ ! -x "$V" ]; then echo "1..0 # SKIP $V not built"; exit 77; fi
-vd_skip_unless_ready
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
-PIN=$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)
+vd_env
+export TCARD_NOW=2026-11-21T04:00:00Z
+unset TCARD_CA_PIN
+vd_demo
 # Line 11 of the demo is a green card A with two sub-cards (lines 12-13
 # hold another card and the spouse's sub-card); line 1 a plain card.
 M=$(card_field 11 1) S=$(card_field 13 1) O=$(card_field 1 1)
-qr() { as_role card-producer qr --out - "$1" 2>/dev/null | tr -d '\n'; }
-QM=$(qr "$M") QS=$(qr "$S") QO=$(qr "$O")
+QM=$(qr_line "$M") QS=$(qr_line "$S") QO=$(qr_line "$O")
 check "QR texts of the main card, its sub-card and another card" \
 	test -n "$QM" -a -n "$QS" -a -n "$QO"
 expect_exit 0 "the sub-card verifies" "$V" --bundle "$B" --ca-pin "$PIN" --json "$QS"

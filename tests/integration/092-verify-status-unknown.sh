@@ -10,17 +10,13 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
 V=$TC_BIN/tcard-verify
-export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_CA_PIN
 if [ ! -x "$V" ]; then echo "1..0 # SKIP $V not built"; exit 77; fi
-vd_skip_unless_ready
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
-PIN=$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)
+vd_env
+export TCARD_NOW=2026-11-21T04:00:00Z
+unset TCARD_CA_PIN
+vd_demo
 C=$(card_field 1 1)
-Q=$(as_role card-producer qr --out - "$C" 2>/dev/null | tr -d '\n')
+Q=$(qr_line "$C")
 check "a QR text" test -n "$Q"
 TR=$B/trust.cose
 REV=$B/revocations.cose

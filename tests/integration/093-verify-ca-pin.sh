@@ -9,21 +9,21 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
 V=$TC_BIN/tcard-verify
-export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_CA_PIN
 if [ ! -x "$V" ]; then echo "1..0 # SKIP $V not built"; exit 77; fi
-vd_skip_unless_ready
+vd_env
+export TCARD_NOW=2026-11-21T04:00:00Z
+unset TCARD_CA_PIN
 
 # The genuine authority's pin, and a foreign authority's bundle and card.
 H=$T/h
 check "the genuine authority" demo_bundle "$T/b1"
-PIN=$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)
+PIN=$(ca_pin)
 H=$T/foreign
 check "a foreign authority (another key store)" demo_bundle "$T/b2"
-PIN2=$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)
+PIN2=$(ca_pin)
 check "two different CAs" test "$PIN" != "$PIN2"
 C=$(card_field 1 1)
-Q=$(as_role card-producer qr --out - "$C" 2>/dev/null | tr -d '\n')
+Q=$(qr_line "$C")
 check "a card the foreign signer made" test -n "$Q"
 TR=$T/b2/trust.cose REV=$T/b2/revocations.cose
 

@@ -15,22 +15,13 @@
 # Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
-PEPPER=$H/keys/pepper.key
+vd_env
+vd_demo
 
 # Cards: 5 (resident ID, Chinese name), 11 (passport, Latin name).
 C5=$(card_field 5 1) N5=$(card_field 5 4) I5=$(card_field 5 6)
 C11=$(card_field 11 1) N11=$(card_field 11 4) I11=$(card_field 11 6)
 P5=$(card_field 5 2) T5=$(card_field 5 3)
-lookup_url() { # lookup_url BASE CARD NAME ID
-	echo "$1/v1/lookup?card=$(urlenc "$2")&name=$(urlenc "$3")&id=$(urlenc "$4")"
-}
 
 check "the daemon starts on a free port" start_vd a --bundle "$B" \
 	--pepper "$PEPPER" --lookup-client-burst 1000 --lookup-card-burst 3 \
@@ -151,9 +142,7 @@ check "the page says no match" grep -q 'data-result="no-match"' "$T/body"
 expect_http 415 "the form needs its media type" POST "$A/lookup" -H 'Content-Type: text/plain' --data 'card=1'
 
 # --- /v1/verify ---
-PROD=$(op card-producer)
-TCARD_PASSPHRASE=$(echo "$PROD" | cut -f3) "$I" qr --out - --home "$H" \
-	--as "$(echo "$PROD" | cut -f1)" "$C11" >"$T/qr.txt" 2>"$T/qr.err"
+as_role card-producer qr "$C11" --out - >"$T/qr.txt" 2>"$T/qr.err"
 QR=$(tr -d '\n' <"$T/qr.txt")
 check "an e-card from tcard-issuer qr" grep -qE '^TC1N?:' "$T/qr.txt"
 vjson() { python3 -c 'import json, sys; d = {"qr": sys.argv[1]}
@@ -162,7 +151,7 @@ print(json.dumps(d))' "$@"; }
 expect_http 200 "POST /v1/verify" POST "$A/v1/verify" -H 'Content-Type: application/json' --data "$(vjson "$QR")"
 cp "$T/body" "$T/verify.json"
 "$TC_BIN/tcard-verify" --bundle "$B" \
-	--ca-pin "$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)" \
+	--ca-pin "$PIN" \
 	--programmes "$B/programmes" --json "$QR" >"$T/cli.json" 2>/dev/null
 # The same but for how the CA was accepted: this daemon has no ca-pin
 # (pinned at first use), tcard-verify was given one.

@@ -11,25 +11,12 @@
 # Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
-PEPPER=$H/keys/pepper.key
-PIN=$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)
+vd_env
+vd_demo
 C=$(card_field 6 1) N=$(card_field 6 4) ID=$(card_field 6 6)
-lookup_url() { echo "$1/v1/lookup?card=$2&name=$(urlenc "$N")&id=$ID"; }
-lookup_result() { curl -s --max-time 10 "$(lookup_url "$1" "$C")" |
-	python3 -c 'import json, sys; print(json.load(sys.stdin)["result"])'; }
-seq_of() { healthz_field "$1" 'o["revocations"]["seq"]'; }
-gen_of() { healthz_field "$1" 'o["generation"]'; }
+lookup_result() { lookup_result_of "$1" "$C" "$N" "$ID"; }
 count() { grep -c "$1" "$2" 2>/dev/null || true; }
-# Predicates for wait_for, evaluated afresh on each try.
-gen_changed() { test "$(gen_of "$1")" != "$2"; }
-seq_is() { test "$(seq_of "$1")" = "$2"; }
+# A predicate for wait_for, evaluated afresh on each try.
 refusals_over() { test "$(count bundle-refused "$T/$1.log")" -gt "$2"; }
 
 check "daemon A on the bundle directory" start_vd a --bundle "$B" --pepper "$PEPPER"
@@ -47,10 +34,7 @@ check "U answers lookups" test "$(lookup_result "$U")" = valid
 check "U's cache holds the files" test -s "$T/cache/trust.cose" -a -s "$T/cache/lookup.cose"
 
 # Revoke, publish, SIGHUP A.
-PROD=$(op card-producer)
-TCARD_PASSPHRASE=$(echo "$PROD" | cut -f3) "$I" qr --out - --home "$H" \
-	--as "$(echo "$PROD" | cut -f1)" "$C" >"$T/qr.txt" 2>/dev/null
-QR=$(tr -d '\n' <"$T/qr.txt")
+QR=$(qr_line "$C")
 revoke() { as_role approver revoke "$C" --reason contract-ended >"$T/out" 2>&1; }
 check "revoke the card" revoke
 check "publish again" demo_bundle "$B"
@@ -148,9 +132,7 @@ check "the failed pull is logged" wait_for 10 grep -q '"event":"pull-failed"' "$
 # Staleness: a clock 26 hours ahead is past next-update (24 h) + grace (1 h).
 AHEAD=$(($(date +%s) + 26 * 3600))
 C2=$(card_field 11 1) N2=$(card_field 11 4) I2=$(card_field 11 6)
-TCARD_PASSPHRASE=$(echo "$PROD" | cut -f3) "$I" qr --out - --home "$H" \
-	--as "$(echo "$PROD" | cut -f1)" "$C2" >"$T/qr2.txt" 2>/dev/null
-QR2=$(tr -d '\n' <"$T/qr2.txt")
+QR2=$(qr_line "$C2")
 export TCARD_NOW=$AHEAD
 check "a daemon whose list is stale (fail closed)" start_vd s --bundle "$B" --pepper "$PEPPER"
 expect_http 200 "/healthz" GET "$URL_s/healthz"

@@ -13,14 +13,9 @@
 # promtool finds nothing to say about /metrics.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
+vd_env
 RAW=$(dirname "$0")/rawhttp.py
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
+vd_demo
 check "the daemon starts (default limits)" start_vd a --bundle "$B" \
 	--pepper "$H/keys/pepper.key"
 A=$URL_a

@@ -12,16 +12,11 @@
 # checks at the stop that nothing leaked.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
+vd_env
 FLOOD=$(dirname "$0")/flood-http.py
 # No effect without ASan; with it, freed memory is reused soon.
 export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=8
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
+vd_demo
 # Aborted connections wait for the timeout (libmicrohttpd does not see the
 # client's FIN before then), so a fast flood from one address needs the
 # per-address limit off and a short timeout; 132 tests the limit.

@@ -8,13 +8,8 @@
 # match its certificate is refused and the pair in use kept.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
+vd_env
+vd_demo
 
 # newcert NAME: a self-signed P-256 certificate and key in $T/NAME.{crt,key}.
 newcert() {

@@ -10,33 +10,19 @@
 # message (exit 3) rather than being read as "no floor". Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
-
-H=$T/h
+vd_env
+vd_demo "demo authority" "$T/first"
 SRV=$T/srv
-check "demo authority" demo_bundle "$T/first"
-PEPPER=$H/keys/pepper.key
-PIN=$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)
 FLOOR=$T/cache/rollback-floor-${PIN:0:32}
 C=$(card_field 6 1) N=$(card_field 6 4) ID=$(card_field 6 6)
-lookup_result() { curl -s --max-time 10 "$1/v1/lookup?card=$C&name=$(urlenc "$N")&id=$ID" |
-	python3 -c 'import json, sys; print(json.load(sys.stdin)["result"])'; }
-verdict() { curl -s --max-time 10 -H 'Content-Type: application/json' \
-	--data "{\"qr\":\"$QR\"}" "$1/v1/verify" |
-	python3 -c 'import json, sys; o = json.load(sys.stdin); print(o["result"], o.get("reason") or "-")'; }
-seq_of() { healthz_field "$1" 'o["revocations"]["seq"]'; }
-seq_is() { test "$(seq_of "$1")" = "$2"; }
+lookup_result() { lookup_result_of "$1" "$C" "$N" "$ID"; }
+verdict() { verdict_of "$1" "$QR"; }
 
 # The older bundle, published an hour ago: the card is valid in it.
 older() { TCARD_NOW=$(($(date +%s) - 3600)) "$I" publish --home "$H" --out "$SRV" >/dev/null 2>&1; }
 check "the older bundle" older
 cp -a "$SRV" "$T/old"
-PROD=$(op card-producer)
-TCARD_PASSPHRASE=$(echo "$PROD" | cut -f3) "$I" qr --out - --home "$H" \
-	--as "$(echo "$PROD" | cut -f1)" "$C" >"$T/qr.txt" 2>/dev/null
-QR=$(tr -d '\n' <"$T/qr.txt")
+QR=$(qr_line "$C")
 check "an e-card of the card" test -n "$QR"
 # The newer bundle: the card revoked.
 revoke() { as_role approver revoke "$C" --reason contract-ended >"$T/out" 2>&1; }

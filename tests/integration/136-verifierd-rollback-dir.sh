@@ -11,26 +11,15 @@
 # message. Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
-
-H=$T/h
-B=$T/bundle
+vd_env
+vd_demo "demo authority and a first bundle" "$T/first"
 ST=$T/vstate
-check "demo authority and a first bundle" demo_bundle "$T/first"
-PEPPER=$H/keys/pepper.key
-PIN=$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)
 FLOOR=$ST/rollback-floor-${PIN:0:32}
 C=$(card_field 6 1) N=$(card_field 6 4) ID=$(card_field 6 6)
 lookup_status() { curl -s -o /dev/null -w '%{http_code}' --max-time 10 \
 	"$1/v1/lookup?card=$C&name=$(urlenc "$N")&id=$ID"; }
-lookup_result() { curl -s --max-time 10 "$1/v1/lookup?card=$C&name=$(urlenc "$N")&id=$ID" |
-	python3 -c 'import json, sys; print(json.load(sys.stdin).get("result", "none"))'; }
-verdict() { curl -s --max-time 10 -H 'Content-Type: application/json' \
-	--data "{\"qr\":\"$QR\"}" "$1/v1/verify" |
-	python3 -c 'import json, sys; o = json.load(sys.stdin); print(o["result"], o.get("reason") or "-")'; }
-seq_of() { healthz_field "$1" 'o["revocations"]["seq"]'; }
+lookup_result() { lookup_result_of "$1" "$C" "$N" "$ID"; }
+verdict() { verdict_of "$1" "$QR"; }
 # run_vd ARGS...: the daemon in the foreground (exit status checked by the
 # caller; a daemon that starts is stopped by timeout, status 124).
 run_vd() { timeout 20 "$VD" --bundle "$B" --listen 127.0.0.1:0 --log off "$@"; }
@@ -38,10 +27,7 @@ run_vd() { timeout 20 "$VD" --bundle "$B" --listen 127.0.0.1:0 --log off "$@"; }
 older() { TCARD_NOW=$(($(date +%s) - 3600)) "$I" publish --home "$H" --out "$B" >/dev/null 2>&1; }
 check "the older bundle (an hour ago)" older
 cp -a "$B" "$T/old"
-PROD=$(op card-producer)
-TCARD_PASSPHRASE=$(echo "$PROD" | cut -f3) "$I" qr --out - --home "$H" \
-	--as "$(echo "$PROD" | cut -f1)" "$C" >"$T/qr.txt" 2>/dev/null
-QR=$(tr -d '\n' <"$T/qr.txt")
+QR=$(qr_line "$C")
 check "an e-card of the card" test -n "$QR"
 revoke() { as_role approver revoke "$C" --reason contract-ended >"$T/out" 2>&1; }
 check "revoke the card" revoke

@@ -8,20 +8,12 @@
 # pinned by configuration or at first use. Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME
-vd_skip_unless_ready
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
-PIN=$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)
+vd_env
+export TCARD_NOW=2026-11-21T04:00:00Z
+vd_demo
 M=$(card_field 11 1) S=$(card_field 13 1)
-qr() { as_role card-producer qr --out - "$1" 2>/dev/null | tr -d '\n'; }
-QM=$(qr "$M") QS=$(qr "$S")
+QM=$(qr_line "$M") QS=$(qr_line "$S")
 check "QR texts of a main card and its sub-card" test -n "$QM" -a -n "$QS"
-gen_of() { healthz_field "$1" 'o["generation"]'; }
-gen_changed() { test "$(gen_of "$1")" != "$2"; }
 verify() { expect_http 200 "$1" POST "$2/v1/verify" -H 'Content-Type: application/json' \
 	--data "{\"qr\":\"$3\"}"; }
 

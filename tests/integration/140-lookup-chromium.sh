@@ -9,15 +9,10 @@
 # fits the phone's width. Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
+vd_env
 CHROMIUM=$(command -v chromium || true)
 if [ -z "$CHROMIUM" ]; then echo "1..0 # SKIP chromium is not installed"; exit 77; fi
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
+vd_demo
 check "the daemon" start_vd a --bundle "$B" --pepper "$H/keys/pepper.key"
 C=$(card_field 5 1) N=$(card_field 5 4) ID=$(card_field 5 6)
 SPACED=$(echo "$C" | sed 's/\(....\)/\1 /g')

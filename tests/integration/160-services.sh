@@ -14,15 +14,11 @@
 # the CSV report and tcard-verify --ledger. Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
-
-H=$T/h
+vd_env
 L=$T/ledger.db
 # Cards are issued on 15 January 2026 (Asia/Shanghai noon).
 export TCARD_NOW=2026-01-15T04:00:00Z
-check "demo authority" demo_bundle "$T/b0"
+vd_demo "demo authority" "$T/b0"
 C_DIAMOND=$(card_field 1 1) # Baiyun diamond
 C_GOLD=$(card_field 2 1)    # Baiyun gold
 C_SILVER=$(card_field 3 1)  # Baiyun silver
@@ -31,7 +27,6 @@ C_CXA=$(card_field 5 1)     # Chuxiong A
 C_CXB=$(card_field 6 1)     # Chuxiong B
 C_GZB=$(card_field 12 1)    # green card B (1 year)
 C_SPOUSE=$(card_field 13 1) # green card A sub-card (spouse)
-qr_of() { as_role card-producer qr "$1" --out - 2>/dev/null; }
 for c in "$C_DIAMOND" "$C_GOLD" "$C_SILVER" "$C_GOLD2" "$C_CXA" "$C_CXB" \
 	"$C_GZB" "$C_SPOUSE"; do
 	qr_of "$c" >"$T/qr-$c" || echo "# no QR for $c"
@@ -220,7 +215,7 @@ check "the daemon stopped cleanly" test "$VD_STATUS" = 0
 
 # --- the ledger file, and tcard-verify --ledger ---
 # (the November bundle: its status data is current on 2026-11-30)
-PIN=$(openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64)
+PIN=$(ca_pin)
 check "the ledger passes PRAGMA integrity_check" test \
 	"$(sqlite3 "$L" 'PRAGMA integrity_check')" = ok
 check "no name in the ledger" sh -c "! sqlite3 '$L' .dump | grep -q '李'"

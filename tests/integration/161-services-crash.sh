@@ -10,13 +10,9 @@
 # TC_CRASH_N and TC_CRASH_SEED change the size and the random seed.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME
-vd_skip_unless_ready
-
-H=$T/h
+vd_env
 export TCARD_NOW=2026-11-20T04:00:00Z
-check "demo authority and bundle" demo_bundle "$T/b"
+vd_demo "demo authority and bundle" "$T/b"
 for n in 1 2 3 5 11; do
 	c=$(card_field $n 1)
 	as_role card-producer qr "$c" --out - >"$T/qr-$n" 2>"$T/qr.err" ||

@@ -12,9 +12,7 @@
 # Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
+vd_env
 if ! python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.9", 0))' 2>/dev/null; then
 	echo "1..0 # SKIP cannot bind 127.0.0.9 (loopback addresses beyond 127.0.0.1)"
 	exit 77
@@ -29,10 +27,7 @@ fi
 if grep -qa __asan_init "$TC_BIN/tcard-verifierd"; then
 	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=8
 fi
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
+vd_demo
 C11=$(card_field 11 1) I11=$(card_field 11 6)
 as_role card-producer qr "$C11" --out - >"$T/qr.txt" 2>"$T/qr.err"
 check "an e-card from tcard-issuer qr" grep -qE '^TC1N?:' "$T/qr.txt"

@@ -9,19 +9,10 @@
 # only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
-PEPPER=$H/keys/pepper.key
+vd_env
+vd_demo
 C5=$(card_field 5 1) N5=$(card_field 5 4)
 C6=$(card_field 6 1) N6=$(card_field 6 4)
-lookup_url() { # lookup_url BASE CARD NAME ID
-	echo "$1/v1/lookup?card=$(urlenc "$2")&name=$(urlenc "$3")&id=$(urlenc "$4")"
-}
 # guess BASE CARD NAME N: the status of a lookup with a made-up ID number.
 guess() {
 	http GET "$(lookup_url "$1" "$2" "$3" "11010519900307$(printf %04d "$4")")"

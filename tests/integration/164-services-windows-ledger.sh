@@ -9,13 +9,8 @@
 # others is warned about in the log. Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-export TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-vd_skip_unless_ready
-
-H=$T/h
-B=$T/bundle
-check "demo authority and bundle" demo_bundle "$B"
+vd_env
+vd_demo
 C_GOLD=$(card_field 2 1)  # Baiyun gold
 C_GOLD2=$(card_field 4 1) # Baiyun gold
 for c in "$C_GOLD" "$C_GOLD2"; do

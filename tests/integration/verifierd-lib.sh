@@ -26,6 +26,56 @@ vd_skip_unless_ready() {
 	done
 }
 
+# vd_env: the environment every verifierd script starts from: a fast
+# scrypt, none of the caller's passphrase, home or clock (a script that
+# needs a clock exports TCARD_NOW after this); skips unless ready.
+vd_env() {
+	export TCARD_SCRYPT_LN=10
+	unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
+	vd_skip_unless_ready
+}
+
+# vd_demo [DESC [DIR]]: H=$T/h and B=$T/bundle; the demo authority in $H and
+# its bundle in DIR ($B by default), one test line DESC ("demo authority and
+# bundle" by default); PEPPER (its pepper file) and PIN (its CA's pin).
+vd_demo() {
+	H=$T/h
+	B=$T/bundle
+	check "${1:-demo authority and bundle}" demo_bundle "${2:-$B}"
+	PEPPER=$H/keys/pepper.key
+	PIN=$(ca_pin 2>/dev/null)
+}
+# ca_pin: the SHA-256 (hex) of the CA certificate of the authority in $H.
+ca_pin() { openssl x509 -in "$H/keys/ca.crt" -outform DER | sha256sum | cut -c1-64; }
+# qr_of CARD: the e-card text (QR) of CARD, as a card producer makes it.
+qr_of() { as_role card-producer qr "$1" --out - 2>/dev/null; }
+# qr_line CARD: the same on one line (newlines removed).
+qr_line() { qr_of "$1" | tr -d '\n'; }
+
+# lookup_url BASE CARD NAME ID: the /v1/lookup URL, every field encoded.
+lookup_url() {
+	echo "$1/v1/lookup?card=$(urlenc "$2")&name=$(urlenc "$3")&id=$(urlenc "$4")"
+}
+# lookup_result_of BASE CARD NAME ID: the result of that lookup ("none"
+# when the answer has none).
+lookup_result_of() {
+	curl -s --max-time 10 "$(lookup_url "$@")" |
+		python3 -c 'import json, sys; print(json.load(sys.stdin).get("result", "none"))'
+}
+# verdict_of BASE QR: "RESULT REASON" (REASON "-" when none) of /v1/verify.
+verdict_of() {
+	curl -s --max-time 10 -H 'Content-Type: application/json' \
+		--data "{\"qr\":\"$2\"}" "$1/v1/verify" |
+		python3 -c 'import json, sys; o = json.load(sys.stdin); print(o["result"], o.get("reason") or "-")'
+}
+# seq_of BASE, gen_of BASE: the revocation list's sequence number and the
+# bundle generation in /healthz. seq_is BASE N and gen_changed BASE G are
+# predicates for wait_for, evaluated afresh on each try.
+seq_of() { healthz_field "$1" 'o["revocations"]["seq"]'; }
+gen_of() { healthz_field "$1" 'o["generation"]'; }
+seq_is() { test "$(seq_of "$1")" = "$2"; }
+gen_changed() { test "$(gen_of "$1")" != "$2"; }
+
 # now_ns: monotonic enough for deadlines.
 now_ns() { date +%s%N; }
 

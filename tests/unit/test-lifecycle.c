@@ -40,6 +40,8 @@
 #include "tcard/serial.h"
 #include "tcard/uscc.h"
 
+#include "fixtures-registry.h"
+
 #ifndef TC_PROGRAMMES_DIR
 #define TC_PROGRAMMES_DIR "programmes"
 #endif
@@ -62,12 +64,6 @@ struct fixture {
 	int next_id;		 /* sequence of made-up ID numbers */
 	char last_id[TC_ID_MAX]; /* the last holder's or relative's number */
 };
-
-static int
-rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(p);
-}
 
 /*
  * Adds operator name with roles and its audit entry, in a transaction of
@@ -96,18 +92,12 @@ setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
 	char err[512] = "";
-	size_t i;
 
 	if (fx == NULL)
 		return -1;
-	strcpy(fx->dir, "/tmp/tc-lifecycle-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
+	if (fx_reg_dir(fx->dir, fx->path, "/tmp/tc-lifecycle-XXXXXX") != 0)
 		return -1;
-	snprintf(fx->path, sizeof(fx->path), "%s/registry.db", fx->dir);
-	for (i = 0; i < TC_PII_KEY_LEN; i++) {
-		fx->keys.pepper[i] = (uint8_t)(0x13 * i + 1);
-		fx->keys.data_key[i] = (uint8_t)(0x50 + i);
-	}
+	fx_reg_keys(&fx->keys, 0x13, 1, 0x50);
 	if (tc_registry_open(&fx->reg, fx->path, &fx->keys, TC_REGISTRY_CREATE,
 		err, sizeof(err)) != 0) {
 		fprintf(stderr, "open: %s\n", err);
@@ -140,7 +130,7 @@ teardown(void **state)
 		fprintf(stderr, "audit verify: %s\n", err);
 	tc_registry_close(fx->reg);
 	tc_programme_set_free(fx->progs);
-	nftw(fx->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fx_rm_tree(fx->dir);
 	free(fx);
 	return r == 0 ? 0 : -1;
 }

@@ -28,6 +28,8 @@
 #include "tcard/passhash.h"
 #include "tcard/registry.h"
 #include "tcard/role.h"
+
+#include "fixtures-registry.h"
 /* The handle's insides, to query its own connection. */
 #include "../../src/registry/registry-int.h"
 
@@ -41,12 +43,6 @@ struct fixture {
 	struct tc_registry_keys keys;
 	struct tc_registry *reg;
 };
-
-static int
-rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(p);
-}
 
 static void
 open_reg(struct fixture *fx)
@@ -62,18 +58,12 @@ static int
 setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	size_t i;
 
 	if (fx == NULL)
 		return -1;
-	strcpy(fx->dir, "/tmp/tc-operator-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
+	if (fx_reg_dir(fx->dir, fx->path, "/tmp/tc-operator-XXXXXX") != 0)
 		return -1;
-	snprintf(fx->path, sizeof(fx->path), "%s/registry.db", fx->dir);
-	for (i = 0; i < TC_PII_KEY_LEN; i++) {
-		fx->keys.pepper[i] = (uint8_t)(0x21 * i);
-		fx->keys.data_key[i] = (uint8_t)(0x40 + i);
-	}
+	fx_reg_keys(&fx->keys, 0x21, 0, 0x40);
 	tc_passhash_set_cost(8);
 	open_reg(fx);
 	*state = fx;
@@ -86,7 +76,7 @@ teardown(void **state)
 	struct fixture *fx = *state;
 
 	tc_registry_close(fx->reg);
-	nftw(fx->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fx_rm_tree(fx->dir);
 	free(fx);
 	return 0;
 }

@@ -31,6 +31,8 @@
 #include "tcard/id.h"
 #include "tcard/pii.h"
 #include "tcard/registry.h"
+
+#include "fixtures-registry.h"
 /* The handle's insides, to query the pragmas of its own connection. */
 #include "../../src/registry/registry-int.h"
 
@@ -47,27 +49,15 @@ struct fixture {
 };
 
 static int
-rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(p);
-}
-
-static int
 setup(void **state)
 {
 	struct fixture *fx = calloc(1, sizeof(*fx));
-	size_t i;
 
 	if (fx == NULL)
 		return -1;
-	strcpy(fx->dir, "/tmp/tc-registry-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
+	if (fx_reg_dir(fx->dir, fx->path, "/tmp/tc-registry-XXXXXX") != 0)
 		return -1;
-	snprintf(fx->path, sizeof(fx->path), "%s/registry.db", fx->dir);
-	for (i = 0; i < TC_PII_KEY_LEN; i++) {
-		fx->keys.pepper[i] = (uint8_t)(0x11 * i);
-		fx->keys.data_key[i] = (uint8_t)(0xa0 + i);
-	}
+	fx_reg_keys(&fx->keys, 0x11, 0, 0xa0);
 	*state = fx;
 	return 0;
 }
@@ -78,7 +68,7 @@ teardown(void **state)
 	struct fixture *fx = *state;
 
 	tc_registry_close(fx->reg);
-	nftw(fx->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fx_rm_tree(fx->dir);
 	free(fx);
 	return 0;
 }

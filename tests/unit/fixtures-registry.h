@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The scratch registry of the unit tests that open one (test-registry.c,
+ * test-operator.c, test-lifecycle.c): a fresh directory under /tmp holding
+ * registry.db, keys of a fixed pattern (each test keeps its own, so what it
+ * derives from them stays as it was), and the directory removed with all in
+ * it at teardown.
+ */
+#ifndef TC_FIXTURES_REGISTRY_H
+#define TC_FIXTURES_REGISTRY_H
+
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "tcard/registry.h"
+
+/*
+ * Makes the directory dir (OUT, 64 bytes) from the mkdtemp template tmpl
+ * ("/tmp/tc-NAME-XXXXXX") and sets path (OUT, 128 bytes) to its
+ * registry.db. Returns 0, or -1 when the directory cannot be made.
+ */
+static __attribute__((unused)) int
+fx_reg_dir(char dir[64], char path[128], const char *tmpl)
+{
+	snprintf(dir, 64, "%s", tmpl);
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(path, 128, "%s/registry.db", dir);
+	return 0;
+}
+
+/* Fills keys (OUT): pepper[i] = mul * i + add, data_key[i] = base + i. */
+static __attribute__((unused)) void
+fx_reg_keys(
+    struct tc_registry_keys *keys, unsigned mul, unsigned add, unsigned base)
+{
+	size_t i;
+
+	for (i = 0; i < TC_PII_KEY_LEN; i++) {
+		keys->pepper[i] = (uint8_t)(mul * i + add);
+		keys->data_key[i] = (uint8_t)(base + i);
+	}
+}
+
+static __attribute__((unused)) int
+fx_rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+/* Removes dir and everything below it. */
+static __attribute__((unused)) void
+fx_rm_tree(const char *dir)
+{
+	nftw(dir, fx_rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+#endif
