@@ -30,6 +30,8 @@
 #include "tcard/workday.h"
 #include "tcard/zlib.h"
 
+#include "fixtures-signer.h"
+
 #define NOW 1790000000 /* 2026-09-21 */
 
 static EVP_PKEY *ec_pkey, *sm2_pkey, *other_pkey;
@@ -39,37 +41,23 @@ static struct tc_cose_keyring *kr;
 static const char holder_id[] = "11010519491231002X";
 
 static int
-mkkey(EVP_PKEY *pk, struct tc_cose_key **k)
-{
-	uint8_t kid[8];
-
-	if (pk == NULL || tc_cose_kid_of_pkey(pk, kid) != 0)
-		return -1;
-	return tc_cose_key_new(k, pk, kid, 8, NULL, 0);
-}
-
-static int
 setup(void **state)
 {
 	struct tc_cose_key *a, *b;
-	uint8_t kid[8];
 
 	(void)state;
 	ec_pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	sm2_pkey = EVP_PKEY_Q_keygen(NULL, NULL, "SM2");
 	other_pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	if (mkkey(ec_pkey, &ec_key) != 0 || mkkey(sm2_pkey, &sm2_key) != 0 ||
-	    mkkey(other_pkey, &other_key) != 0)
+	if (fx_cose_key(ec_pkey, &ec_key) != 0 ||
+	    fx_cose_key(sm2_pkey, &sm2_key) != 0 ||
+	    fx_cose_key(other_pkey, &other_key) != 0)
 		return -1;
 	if (tc_cose_keyring_new(&kr) != 0)
 		return -1;
-	if (tc_cose_kid_of_pkey(ec_pkey, kid) != 0 ||
-	    tc_cose_key_new(&a, ec_pkey, kid, 8, NULL, 0) != 0 ||
-	    tc_cose_keyring_add(kr, a) != 0)
+	if (fx_cose_key(ec_pkey, &a) != 0 || tc_cose_keyring_add(kr, a) != 0)
 		return -1;
-	if (tc_cose_kid_of_pkey(sm2_pkey, kid) != 0 ||
-	    tc_cose_key_new(&b, sm2_pkey, kid, 8, NULL, 0) != 0 ||
-	    tc_cose_keyring_add(kr, b) != 0)
+	if (fx_cose_key(sm2_pkey, &b) != 0 || tc_cose_keyring_add(kr, b) != 0)
 		return -1;
 	return 0;
 }
