@@ -23,6 +23,8 @@
 #include "tcard/programme.h"
 #include "tcard/qr.h"
 
+#include "synth.h"
+
 #define NOW 1795233600 /* 2026-11-21T04:00:00Z */
 
 static struct {
@@ -34,15 +36,6 @@ static struct {
 	struct tc_cardface_book *book;
 	size_t pdf_bytes;
 } fx;
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 die(const char *what, const char *err)
@@ -186,33 +179,6 @@ render_only(void)
 	tc_buf_release(&b);
 }
 
-static double
-rate(void (*fn)(void), long *n_out)
-{
-	double t0 = now(), t;
-	long n = 0;
-
-	do {
-		fn();
-		n++;
-	} while ((t = now() - t0) < 0.5);
-	if (n_out != NULL)
-		*n_out += n;
-	return (double)n / t;
-}
-
-static double
-best(void (*fn)(void), long *n)
-{
-	double b = 0, x;
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if ((x = rate(fn, n)) > b)
-			b = x;
-	return b;
-}
-
 int
 main(void)
 {
@@ -223,16 +189,16 @@ main(void)
 
 	setup();
 	fx.face = prepare(TC_CARDFACE_CARD);
-	ref = best(qr_png, NULL);
-	chk = best(check_only, NULL);
-	png = best(card_png, NULL);
-	pdf = best(card_pdf, NULL);
-	ecard = best(ecard_png, NULL);
-	rend = best(render_only, NULL);
+	ref = bench_best(qr_png, 0.5, NULL);
+	chk = bench_best(check_only, 0.5, NULL);
+	png = bench_best(card_png, 0.5, NULL);
+	pdf = bench_best(card_pdf, 0.5, NULL);
+	ecard = bench_best(ecard_png, 0.5, NULL);
+	rend = bench_best(render_only, 0.5, NULL);
 	if (tc_cardface_book_new(
 		&fx.book, NULL, count, &fx.pdf_bytes, err, sizeof(err)) != 0)
 		die("book", err);
-	page = best(book_page, &pages);
+	page = bench_best(book_page, 0.5, &pages);
 	if (tc_cardface_book_finish(fx.book, err, sizeof(err)) != 0)
 		die("book", err);
 	tc_buf_init(&one, TC_CARDFACE_IMAGE_MAX);

@@ -23,16 +23,9 @@
 #include "tcard/cose.h"
 #include "tcard/credential.h"
 
+#include "synth.h"
+
 #define NOW 1790000000
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 die(const char *what)
@@ -136,14 +129,14 @@ cred_once(struct fx *f)
 static double
 rate(int (*fn)(struct fx *), struct fx *f)
 {
-	double t0 = now(), t;
+	double t0 = bench_now(), t;
 	long n = 0;
 
 	do {
 		if (!fn(f))
 			die(f->name);
 		n++;
-	} while ((t = now() - t0) < 0.3);
+	} while ((t = bench_now() - t0) < 0.3);
 	return (double)n / t;
 }
 
@@ -215,11 +208,11 @@ main(void)
 	tc_cardno_make("440111", 17, c.card_no);
 	if (tc_claims_bind(&c, "11010519491231002X", NULL, 0) != 0)
 		die("bind");
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < 20; i++)
 		if (tc_claims_check_id(&c, "11010519491231002X", NULL, 0) != 0)
 			die("check_id");
 	printf("holder binding check (scrypt N=2^14, r=8, p=1): %.1f ms\n",
-	    (now() - t0) / 20 * 1e3);
+	    (bench_now() - t0) / 20 * 1e3);
 	return 0;
 }

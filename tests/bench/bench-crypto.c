@@ -24,14 +24,7 @@
 #include "tcard/cose.h"
 #include "tcard/zlib.h"
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "synth.h"
 
 struct fixture {
 	const char *name;
@@ -203,14 +196,14 @@ parse_key(struct fixture *f)
 static double
 rate(void (*fn)(struct fixture *), struct fixture *f)
 {
-	double t0 = now(), t;
+	double t0 = bench_now(), t;
 	long n = 0;
 
 	do {
 		fn(f);
 		fn(f);
 		n += 2;
-	} while ((t = now() - t0) < 0.3);
+	} while ((t = bench_now() - t0) < 0.3);
 	return (double)n / t;
 }
 

@@ -27,6 +27,8 @@
 #include "tcard/credential.h"
 #include "tcard/qr.h"
 
+#include "synth.h"
+
 #define NOW 1795233600 /* 2026-11-21T04:00:00Z */
 
 static struct {
@@ -39,15 +41,6 @@ static struct {
 	unsigned char *der;
 	int derlen;
 } fx;
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 die(const char *what)
@@ -216,31 +209,6 @@ longest_v10(struct tc_cose_key *key)
 	return n;
 }
 
-static double
-rate(void (*fn)(void))
-{
-	double t0 = now(), t;
-	long n = 0;
-
-	do {
-		fn();
-		n++;
-	} while ((t = now() - t0) < 0.3);
-	return (double)n / t;
-}
-
-static double
-best(void (*fn)(void))
-{
-	double b = 0, x;
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if ((x = rate(fn)) > b)
-			b = x;
-	return b;
-}
-
 int
 main(void)
 {
@@ -257,11 +225,13 @@ main(void)
 	    tc_cose_kid_of_pkey(sm2_pkey, kid) != 0 ||
 	    tc_cose_key_new(&sm2, sm2_pkey, kid, sizeof(kid), NULL, 0) != 0)
 		die("SM2 key");
-	raw = best(raw_verify);
-	ver = best(qr_verify);
-	raw = raw > best(raw_verify) ? raw : best(raw_verify);
-	sr = best(sign_render);
-	bind = best(bind_only);
+	raw = bench_best(raw_verify, 0.3, NULL);
+	ver = bench_best(qr_verify, 0.3, NULL);
+	raw = raw > bench_best(raw_verify, 0.3, NULL)
+	    ? raw
+	    : bench_best(raw_verify, 0.3, NULL);
+	sr = bench_best(sign_render, 0.3, NULL);
+	bind = bench_best(bind_only, 0.3, NULL);
 	if (tc_qr_encode(&qr, (const char *)fx.text.data, NULL, 0) != 0)
 		die("qr");
 	printf("ES256  raw OpenSSL P-256 verify (reference)  %8.0f /s  1.00\n",

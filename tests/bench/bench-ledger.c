@@ -25,6 +25,8 @@
 #include "tcard/programme.h"
 #include "tcard/workday.h"
 
+#include "synth.h"
+
 #define NOW 1795233600 /* 2026-11-21T04:00:00Z */
 
 static struct tc_programme_set *set;
@@ -34,15 +36,6 @@ static struct tc_cose_keyring *ring;
 static struct tc_buf text;
 static unsigned long seq;
 static const char *cleanup_cmd;
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 die(const char *what, const char *err)
@@ -113,31 +106,6 @@ verify1(void)
 		die("verify", v.message);
 }
 
-static double
-rate(void (*fn)(void))
-{
-	double t0 = now(), t;
-	long n = 0;
-
-	do {
-		fn();
-		n++;
-	} while ((t = now() - t0) < 0.5);
-	return (double)n / t;
-}
-
-static double
-best(void (*fn)(void))
-{
-	double b = 0, x;
-	int i;
-
-	for (i = 0; i < 3; i++)
-		if ((x = rate(fn)) > b)
-			b = x;
-	return b;
-}
-
 static volatile int stop;
 static long done2[2];
 
@@ -165,14 +133,14 @@ two_threads(void)
 	for (round = 0; round < 3; round++) {
 		stop = 0;
 		done2[0] = done2[1] = 0;
-		t0 = now();
+		t0 = bench_now();
 		for (i = 0; i < 2; i++)
 			pthread_create(&t[i], NULL, worker, (void *)i);
 		usleep(500000);
 		stop = 1;
 		for (i = 0; i < 2; i++)
 			pthread_join(t[i], NULL);
-		x = (double)(done2[0] + done2[1]) / (now() - t0);
+		x = (double)(done2[0] + done2[1]) / (bench_now() - t0);
 		if (x > b)
 			b = x;
 	}
@@ -235,10 +203,10 @@ main(void)
 	double ver, red, red2, use;
 
 	setup();
-	ver = best(verify1);
-	red = best(redeem1);
+	ver = bench_best(verify1, 0.5, NULL);
+	red = bench_best(redeem1, 0.5, NULL);
 	red2 = two_threads();
-	use = best(usage1);
+	use = bench_best(usage1, 0.5, NULL);
 	printf(
 	    "QR verifications (tc_credential_verify), 1 thread  %8.0f /s  1.00 (reference)\n",
 	    ver);

@@ -5,8 +5,10 @@
  * made-up name from small tables (Chinese or Latin) and a made-up ID
  * number (a resident number with a valid check character, or a passport
  * number), a status and an expiry, all derived from i alone so a run can
- * be repeated and a caller can recompute any card's fields. Not part of
- * libtcard; included by the files that use it.
+ * be repeated and a caller can recompute any card's fields; and the clock
+ * and rate loop every benchmark times its operations with (bench_now,
+ * bench_rate, bench_best). Not part of libtcard; included by the files
+ * that use it, each using only some of it.
  */
 #ifndef TCARD_BENCH_SYNTH_H
 #define TCARD_BENCH_SYNTH_H
@@ -26,6 +28,48 @@
 #include "tcard/registry.h"
 #include "sample.h"
 
+/* Seconds on the monotonic clock. */
+static __attribute__((unused)) double
+bench_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Calls fn until secs seconds have passed; returns the calls a second and
+ * adds their number to *n_out unless n_out is NULL.
+ */
+static __attribute__((unused)) double
+bench_rate(void (*fn)(void), double secs, long *n_out)
+{
+	double t0 = bench_now(), t;
+	long n = 0;
+
+	do {
+		fn();
+		n++;
+	} while ((t = bench_now() - t0) < secs);
+	if (n_out != NULL)
+		*n_out += n;
+	return (double)n / t;
+}
+
+/* The best of three bench_rate runs. */
+static __attribute__((unused)) double
+bench_best(void (*fn)(void), double secs, long *n_out)
+{
+	double b = 0, x;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if ((x = bench_rate(fn, secs, n_out)) > b)
+			b = x;
+	return b;
+}
+
 struct synth_card {
 	char card[17];
 	char name[64];
@@ -38,7 +82,7 @@ struct synth_card {
 };
 
 /* The fields of card i at time now. */
-static void
+static __attribute__((unused)) void
 synth_card(uint32_t i, time_t now, struct synth_card *c)
 {
 	static const char *const sur[] = { "张", "王", "李", "赵", "陈", "刘",
@@ -92,7 +136,7 @@ synth_card(uint32_t i, time_t now, struct synth_card *c)
  * into data and sig; the serials of revoked cards go to *revoked (malloc'd,
  * *nrevoked of them). Returns 0 or a TC_ERR_* code with err filled.
  */
-static int
+static __attribute__((unused)) int
 synth_build(const struct tc_lookup_key *k, uint32_t n, time_t now, uint64_t seq,
     const struct tc_cose_key *signer, struct tc_buf *data, struct tc_buf *sig,
     uint32_t **revoked, size_t *nrevoked, char *err, size_t errlen)

@@ -49,6 +49,8 @@
 #include "tcard/serial.h"
 #include "tcard/trust.h"
 
+#include "fixtures-signer.h"
+
 #ifndef TC_PROGRAMMES_DIR
 #define TC_PROGRAMMES_DIR "programmes"
 #endif
@@ -65,26 +67,10 @@ static const uint8_t pepper[32] = { 0x70, 0x65, 0x70, 0x70, 0x65, 0x72, 1, 2, 3,
 static struct tc_lookup_key *lkey;
 
 static int
-mk(EVP_PKEY *p, struct tc_cose_key **k)
-{
-	uint8_t kid[8];
-
-	if (p == NULL || tc_cose_kid_of_pkey(p, kid) != 0)
-		return -1;
-	return tc_cose_key_new(k, p, kid, 8, NULL, 0);
-}
-
-static int
 setup(void **state)
 {
-	struct tc_cose_key *k;
-
 	(void)state;
-	pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	other_pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	if (mk(pk, &key) != 0 || mk(other_pk, &other) != 0 || mk(pk, &k) != 0)
-		return -1;
-	if (tc_cose_keyring_new(&kr) != 0 || tc_cose_keyring_add(kr, k) != 0)
+	if (fx_signers_new(&pk, &other_pk, &key, &other, &kr) != 0)
 		return -1;
 	if (tc_lookup_key_new(&lkey, pepper) != 0)
 		return -1;
@@ -96,11 +82,7 @@ teardown(void **state)
 {
 	(void)state;
 	tc_lookup_key_free(lkey);
-	tc_cose_keyring_free(kr);
-	tc_cose_key_free(key);
-	tc_cose_key_free(other);
-	EVP_PKEY_free(pk);
-	EVP_PKEY_free(other_pk);
+	fx_signers_free(pk, other_pk, key, other, kr);
 	return 0;
 }
 

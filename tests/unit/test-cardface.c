@@ -38,6 +38,7 @@
 #include "sample.h"
 
 #include "fixtures-attach.h"
+#include "fixtures-programme.h"
 
 #define NOW 1795233600 /* 2026-11-21T04:00:00Z */
 
@@ -45,44 +46,6 @@ static char dir[PATH_MAX];
 static struct tc_programme_set *set;
 static struct tc_buf photo_png, photo_jpg;
 static char qr_text[240];
-
-/* The programmes directory: TC_TOP, the working directory, or up from
- * the test binary (as tests/unit/test-programme.c). */
-static int
-find_programmes(void)
-{
-	char exe[PATH_MAX], cand[PATH_MAX + 32];
-	const char *top = getenv("TC_TOP");
-	ssize_t n;
-	int up;
-	char *s;
-
-	if (top != NULL) {
-		snprintf(dir, sizeof(dir), "%s/programmes", top);
-		if (access(dir, R_OK) == 0)
-			return 0;
-	}
-	if (access("programmes/baiyun-yunju.json", R_OK) == 0) {
-		snprintf(dir, sizeof(dir), "programmes");
-		return 0;
-	}
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
-		return -1;
-	exe[n] = '\0';
-	for (up = 0; up < 4; up++) {
-		if ((s = strrchr(exe, '/')) == NULL)
-			return -1;
-		*s = '\0';
-		snprintf(
-		    cand, sizeof(cand), "%s/programmes/baiyun-yunju.json", exe);
-		if (access(cand, R_OK) == 0)
-			return snprintf(dir, sizeof(dir), "%s/programmes",
-				   exe) < (int)sizeof(dir)
-			    ? 0
-			    : -1;
-	}
-	return -1;
-}
 
 static int
 setup(void **state)
@@ -796,7 +759,7 @@ main(void)
 		cmocka_unit_test(test_book),
 	};
 
-	if (find_programmes() != 0) {
+	if (fx_find_programmes(dir, sizeof(dir)) != 0) {
 		fprintf(stderr, "programmes directory not found\n");
 		return 1;
 	}

@@ -24,6 +24,8 @@
 #include "tcard/err.h"
 #include "tcard/registry.h"
 
+#include "fixtures-registry.h"
+
 #define FAKE_ID "11010519491231002X"
 #define UID_A	"0011223344556677"
 #define UID_B	"8899aabbccddeeff"
@@ -34,15 +36,6 @@ struct fixture {
 	struct tc_registry *reg;
 	int64_t s1, s2;
 };
-
-static int
-rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(p);
-}
 
 static void
 add_card(struct tc_registry *reg, int64_t holder, int64_t serial)
@@ -71,9 +64,8 @@ setup(void **state)
 	int64_t holder;
 
 	memset(&keys, 0x5a, sizeof(keys));
-	strcpy(fx->dir, "/tmp/tc-chip-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->path, sizeof(fx->path), "%s/registry.db", fx->dir);
+	assert_int_equal(
+	    fx_reg_dir(fx->dir, fx->path, "/tmp/tc-chip-XXXXXX"), 0);
 	assert_int_equal(tc_registry_open(&fx->reg, fx->path, &keys,
 			     TC_REGISTRY_CREATE, NULL, 0),
 	    0);
@@ -102,9 +94,21 @@ teardown(void **state)
 	struct fixture *fx = *state;
 
 	tc_registry_close(fx->reg);
-	nftw(fx->dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	fx_rm_tree(fx->dir);
 	free(fx);
 	return 0;
+}
+
+/* Ends the transaction of a chip change: commits it when r is 0, else
+ * rolls it back. Returns r. */
+static int
+end(struct fixture *fx, int r)
+{
+	if (r == 0)
+		assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+	else
+		tc_registry_rollback(fx->reg);
+	return r;
 }
 
 /* Runs one chip change in its own transaction. */
@@ -117,11 +121,7 @@ start(struct fixture *fx, int64_t serial, const char *uid, int *attempt,
 	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
 	r = tc_chip_start(
 	    fx->reg, serial, uid, "tcard", 2000, "op", attempt, err, errlen);
-	if (r == 0)
-		assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
-	else
-		tc_registry_rollback(fx->reg);
-	return r;
+	return end(fx, r);
 }
 
 static int
@@ -133,11 +133,7 @@ done(struct fixture *fx, int64_t serial, const char *uid)
 	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
 	r = tc_chip_done(
 	    fx->reg, serial, uid, key, sizeof(key), 3000, "op", NULL, 0);
-	if (r == 0)
-		assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
-	else
-		tc_registry_rollback(fx->reg);
-	return r;
+	return end(fx, r);
 }
 
 static int

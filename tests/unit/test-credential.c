@@ -30,6 +30,8 @@
 #include "tcard/workday.h"
 #include "tcard/zlib.h"
 
+#include "fixtures-signer.h"
+
 #define NOW 1790000000 /* 2026-09-21 */
 
 static EVP_PKEY *ec_pkey, *sm2_pkey, *other_pkey;
@@ -39,37 +41,23 @@ static struct tc_cose_keyring *kr;
 static const char holder_id[] = "11010519491231002X";
 
 static int
-mkkey(EVP_PKEY *pk, struct tc_cose_key **k)
-{
-	uint8_t kid[8];
-
-	if (pk == NULL || tc_cose_kid_of_pkey(pk, kid) != 0)
-		return -1;
-	return tc_cose_key_new(k, pk, kid, 8, NULL, 0);
-}
-
-static int
 setup(void **state)
 {
 	struct tc_cose_key *a, *b;
-	uint8_t kid[8];
 
 	(void)state;
 	ec_pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	sm2_pkey = EVP_PKEY_Q_keygen(NULL, NULL, "SM2");
 	other_pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	if (mkkey(ec_pkey, &ec_key) != 0 || mkkey(sm2_pkey, &sm2_key) != 0 ||
-	    mkkey(other_pkey, &other_key) != 0)
+	if (fx_cose_key(ec_pkey, &ec_key) != 0 ||
+	    fx_cose_key(sm2_pkey, &sm2_key) != 0 ||
+	    fx_cose_key(other_pkey, &other_key) != 0)
 		return -1;
 	if (tc_cose_keyring_new(&kr) != 0)
 		return -1;
-	if (tc_cose_kid_of_pkey(ec_pkey, kid) != 0 ||
-	    tc_cose_key_new(&a, ec_pkey, kid, 8, NULL, 0) != 0 ||
-	    tc_cose_keyring_add(kr, a) != 0)
+	if (fx_cose_key(ec_pkey, &a) != 0 || tc_cose_keyring_add(kr, a) != 0)
 		return -1;
-	if (tc_cose_kid_of_pkey(sm2_pkey, kid) != 0 ||
-	    tc_cose_key_new(&b, sm2_pkey, kid, 8, NULL, 0) != 0 ||
-	    tc_cose_keyring_add(kr, b) != 0)
+	if (fx_cose_key(sm2_pkey, &b) != 0 || tc_cose_keyring_add(kr, b) != 0)
 		return -1;
 	return 0;
 }
@@ -292,13 +280,36 @@ handmade(struct tc_buf *out, const uint8_t *prot, size_t plen,
 	assert_int_equal(tc_buf_put(out, sig, sizeof(sig)), 0);
 }
 
+/*
+ * Protected headers the verifier must refuse, each followed by the kid
+ * (0x04: bstr(8)) of the ES256 key, with the unprotected header, and the
+ * reason expected.
+ */
+static const struct alg_case {
+	const char *what;
+	const char *head; /* the protected header up to the kid */
+	size_t headlen;
+	const char *unprot;
+	size_t unprotlen;
+	const char *reason;
+} alg_cases[] = {
+	{ "ES384 (-35): not supported", "\xa2\x01\x38\x22", 4, "\xa0", 1,
+	    "unsupported-alg" },
+	{ "SM2 claimed for the ES256 key: alg must be the key's",
+	    "\xa2\x01\x3a\x00\x01\x00\x00", 7, "\xa0", 1, "unsupported-alg" },
+	{ "alg only in the unprotected header", "\xa1", 1, "\xa1\x01\x26", 3,
+	    "alg-unprotected" },
+	{ "an unknown critical header", "\xa3\x01\x26\x02\x81\x18\x63", 7,
+	    "\xa0", 1, "critical-header" },
+};
+
 static void
 test_alg_rules(void **state)
 {
 	struct tc_claims c;
 	struct tc_buf pl, cose, t;
-	uint8_t kid[8], prot[32], unprot[8];
-	size_t n;
+	uint8_t kid[8], prot[32];
+	size_t i, n;
 
 	(void)state;
 	tc_buf_init(&pl, 0);
@@ -308,62 +319,21 @@ test_alg_rules(void **state)
 	assert_int_equal(tc_claims_encode(&pl, &c, NULL, 0), 0);
 	assert_int_equal(tc_cose_kid_of_pkey(ec_pkey, kid), 0);
 
-	/* ES384 (-35): not supported. */
-	n = 0;
-	prot[n++] = 0xa2;
-	prot[n++] = 0x01;
-	prot[n++] = 0x38;
-	prot[n++] = 0x22;
-	prot[n++] = 0x04;
-	prot[n++] = 0x48;
-	memcpy(prot + n, kid, 8);
-	n += 8;
-	handmade(&cose, prot, n, (const uint8_t *)"\xa0", 1, &pl);
-	plain_text(&t, cose.data, cose.len);
-	expect_refused((char *)t.data, t.len, "malformed", "unsupported-alg");
+	for (i = 0; i < sizeof(alg_cases) / sizeof(alg_cases[0]); i++) {
+		const struct alg_case *a = &alg_cases[i];
 
-	/* SM2 claimed for the ES256 key: alg must be the key's. */
-	n = 0;
-	prot[n++] = 0xa2;
-	prot[n++] = 0x01;
-	memcpy(prot + n, "\x3a\x00\x01\x00\x00", 5);
-	n += 5;
-	prot[n++] = 0x04;
-	prot[n++] = 0x48;
-	memcpy(prot + n, kid, 8);
-	n += 8;
-	handmade(&cose, prot, n, (const uint8_t *)"\xa0", 1, &pl);
-	plain_text(&t, cose.data, cose.len);
-	expect_refused((char *)t.data, t.len, "malformed", "unsupported-alg");
-
-	/* alg only in the unprotected header. */
-	n = 0;
-	prot[n++] = 0xa1;
-	prot[n++] = 0x04;
-	prot[n++] = 0x48;
-	memcpy(prot + n, kid, 8);
-	n += 8;
-	memcpy(unprot, "\xa1\x01\x26", 3);
-	handmade(&cose, prot, n, unprot, 3, &pl);
-	plain_text(&t, cose.data, cose.len);
-	expect_refused((char *)t.data, t.len, "malformed", "alg-unprotected");
-
-	/* An unknown critical header. */
-	n = 0;
-	prot[n++] = 0xa3;
-	prot[n++] = 0x01;
-	prot[n++] = 0x26;
-	prot[n++] = 0x02;
-	prot[n++] = 0x81;
-	prot[n++] = 0x18;
-	prot[n++] = 0x63;
-	prot[n++] = 0x04;
-	prot[n++] = 0x48;
-	memcpy(prot + n, kid, 8);
-	n += 8;
-	handmade(&cose, prot, n, (const uint8_t *)"\xa0", 1, &pl);
-	plain_text(&t, cose.data, cose.len);
-	expect_refused((char *)t.data, t.len, "malformed", "critical-header");
+		print_message("%s\n", a->what);
+		memcpy(prot, a->head, a->headlen);
+		n = a->headlen;
+		prot[n++] = 0x04;
+		prot[n++] = 0x48;
+		memcpy(prot + n, kid, 8);
+		n += 8;
+		handmade(&cose, prot, n, (const uint8_t *)a->unprot,
+		    a->unprotlen, &pl);
+		plain_text(&t, cose.data, cose.len);
+		expect_refused((char *)t.data, t.len, "malformed", a->reason);
+	}
 
 	tc_buf_release(&pl);
 	tc_buf_release(&cose);

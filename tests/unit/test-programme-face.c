@@ -24,112 +24,15 @@
 #include "tcard/err.h"
 #include "tcard/programme.h"
 
+#include "fixtures-programme.h"
+
 static char dir[PATH_MAX];
 
-static int
-find_programmes(void)
-{
-	char exe[PATH_MAX], cand[PATH_MAX + 32];
-	const char *top = getenv("TC_TOP");
-	ssize_t n;
-	int up;
-	char *s;
-
-	if (top != NULL &&
-	    snprintf(cand, sizeof(cand), "%s/programmes", top) > 0 &&
-	    access(cand, R_OK) == 0) {
-		snprintf(dir, sizeof(dir), "%.4000s", cand);
-		return 0;
-	}
-	if (access("programmes/baiyun-yunju.json", R_OK) == 0) {
-		snprintf(dir, sizeof(dir), "programmes");
-		return 0;
-	}
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
-		return -1;
-	exe[n] = '\0';
-	for (up = 0; up < 4; up++) {
-		if ((s = strrchr(exe, '/')) == NULL)
-			return -1;
-		*s = '\0';
-		snprintf(cand, sizeof(cand),
-		    "%.4000s/programmes/baiyun-yunju.json", exe);
-		if (access(cand, R_OK) == 0) {
-			snprintf(dir, sizeof(dir), "%.4000s/programmes", exe);
-			return 0;
-		}
-	}
-	return -1;
-}
-
-enum { SET, DEL };
-
-/* The parent of path "a.b[2].c" in root, and the last component. */
-static json_t *
-walk(json_t *root, const char *path, char *last, size_t lastlen)
-{
-	char tok[128];
-	json_t *cur = root;
-	const char *p = path;
-	size_t n;
-
-	for (;;) {
-		n = *p == '[' ? strcspn(p, "]") + 1 : strcspn(p, ".[");
-		if (n >= sizeof(tok))
-			return NULL;
-		memcpy(tok, p, n);
-		tok[n] = '\0';
-		p += n;
-		if (*p == '.')
-			p++;
-		if (*p == '\0') {
-			snprintf(last, lastlen, "%s", tok);
-			return cur;
-		}
-		if (tok[0] == '[')
-			cur = json_array_get(cur, strtoul(tok + 1, NULL, 10));
-		else
-			cur = json_object_get(cur, tok);
-		if (cur == NULL)
-			return NULL;
-	}
-}
-
-/* The file id.json with path set to value (JSON text) or deleted. */
+/* The file id.json with one change (see fx_prog_mutate). */
 static char *
 mutate(const char *id, const char *path, int op, const char *value)
 {
-	char file[PATH_MAX + 64], last[128];
-	json_t *root, *parent, *v = NULL;
-	json_error_t je;
-	char *out;
-
-	snprintf(file, sizeof(file), "%s/%s.json", dir, id);
-	root = json_load_file(file, 0, &je);
-	assert_non_null(root);
-	parent = walk(root, path, last, sizeof(last));
-	if (parent == NULL)
-		fail_msg("%s: no parent for %s", id, path);
-	if (op == SET) {
-		v = json_loads(value, JSON_DECODE_ANY, &je);
-		if (v == NULL)
-			fail_msg("bad test value %s", value);
-	}
-	if (last[0] == '[') {
-		size_t i = strtoul(last + 1, NULL, 10);
-
-		if (op == SET)
-			assert_int_equal(json_array_set_new(parent, i, v), 0);
-		else
-			assert_int_equal(json_array_remove(parent, i), 0);
-	} else if (op == SET)
-		assert_int_equal(json_object_set_new(parent, last, v), 0);
-	else
-		assert_int_equal(json_object_del(parent, last), 0);
-	out = json_dumps(root, 0);
-	json_decref(root);
-	assert_non_null(out);
-	return out;
+	return fx_prog_mutate(dir, id, path, op, value, 0);
 }
 
 static void
@@ -339,7 +242,7 @@ main(void)
 		cmocka_unit_test(test_mutations),
 	};
 
-	if (find_programmes() != 0) {
+	if (fx_find_programmes(dir, sizeof(dir)) != 0) {
 		fprintf(stderr, "programmes directory not found\n");
 		return 1;
 	}

@@ -27,46 +27,9 @@
 #include "tcard/err.h"
 #include "tcard/programme.h"
 
+#include "fixtures-programme.h"
+
 static char dir[PATH_MAX + 64];
-
-/* Sets dir to the programmes directory; 0 on success. */
-static int
-find_programmes(void)
-{
-	char exe[PATH_MAX], cand[PATH_MAX + 32];
-	const char *top = getenv("TC_TOP");
-	ssize_t n;
-	int up;
-	char *s;
-
-	if (top != NULL) {
-		snprintf(cand, sizeof(cand), "%s/programmes", top);
-		if (access(cand, R_OK) == 0)
-			goto found;
-	}
-	snprintf(cand, sizeof(cand), "programmes");
-	if (access("programmes/baiyun-yunju.json", R_OK) == 0)
-		goto found;
-	/* BUILD/tests/unit/test-programme: the top is four levels up. */
-	if ((n = readlink("/proc/self/exe", exe, sizeof(exe) - 1)) <= 0)
-		return -1;
-	exe[n] = '\0';
-	for (up = 0; up < 4; up++) {
-		if ((s = strrchr(exe, '/')) == NULL)
-			return -1;
-		*s = '\0';
-		snprintf(
-		    cand, sizeof(cand), "%s/programmes/baiyun-yunju.json", exe);
-		if (access(cand, R_OK) == 0) {
-			snprintf(cand, sizeof(cand), "%s/programmes", exe);
-			goto found;
-		}
-	}
-	return -1;
-found:
-	snprintf(dir, sizeof(dir), "%s", cand);
-	return 0;
-}
 
 static struct tc_programme *
 load(const char *id)
@@ -510,83 +473,11 @@ test_names(void **state)
 	tc_programme_set_free(NULL);
 }
 
-/*
- * Mutations: path syntax "a.b[2].c"; the last component is set (SET, the
- * value is JSON text) or removed (DEL).
- */
-enum { SET, DEL };
-
-static json_t *
-walk(json_t *root, const char *path, char *last, size_t lastlen)
-{
-	char tok[128];
-	json_t *cur = root;
-	const char *p = path;
-	size_t n;
-
-	for (;;) {
-		if (*p == '[') {
-			n = strcspn(p, "]") + 1;
-		} else {
-			n = strcspn(p, ".[");
-		}
-		if (n >= sizeof(tok))
-			return NULL;
-		memcpy(tok, p, n);
-		tok[n] = '\0';
-		p += n;
-		if (*p == '.')
-			p++;
-		if (*p == '\0') {
-			snprintf(last, lastlen, "%s", tok);
-			return cur;
-		}
-		if (tok[0] == '[')
-			cur = json_array_get(cur, strtoul(tok + 1, NULL, 10));
-		else
-			cur = json_object_get(cur, tok);
-		if (cur == NULL)
-			return NULL;
-	}
-}
-
+/* The file id.json with one change (see fx_prog_mutate). */
 static char *
 mutate(const char *id, const char *path, int op, const char *value)
 {
-	char file[PATH_MAX + 128], last[128];
-	json_error_t je;
-	json_t *root, *parent, *v;
-	char *out;
-
-	snprintf(file, sizeof(file), "%s/%s.json", dir, id);
-	root = json_load_file(file, 0, &je);
-	assert_non_null(root);
-	parent = walk(root, path, last, sizeof(last));
-	if (parent == NULL)
-		fail_msg("bad test path %s", path);
-	if (op == SET) {
-		v = json_loads(value, JSON_DECODE_ANY, &je);
-		if (v == NULL)
-			fail_msg("bad test value %s", value);
-		if (last[0] == '[')
-			assert_int_equal(json_array_set_new(parent,
-					     strtoul(last + 1, NULL, 10), v),
-			    0);
-		else
-			assert_int_equal(
-			    json_object_set_new(parent, last, v), 0);
-	} else {
-		if (last[0] == '[')
-			assert_int_equal(json_array_remove(parent,
-					     strtoul(last + 1, NULL, 10)),
-			    0);
-		else
-			assert_int_equal(json_object_del(parent, last), 0);
-	}
-	out = json_dumps(root, JSON_INDENT(1));
-	json_decref(root);
-	assert_non_null(out);
-	return out;
+	return fx_prog_mutate(dir, id, path, op, value, JSON_INDENT(1));
 }
 
 static const struct mutation {
@@ -1069,7 +960,7 @@ main(void)
 		cmocka_unit_test(test_sets),
 	};
 
-	if (find_programmes() != 0) {
+	if (fx_find_programmes(dir, sizeof(dir)) != 0) {
 		/* The files are part of the tree: not finding them fails. */
 		printf("not ok 1 - programmes/ not found (set TC_TOP)\n");
 		return 1;

@@ -20,6 +20,8 @@
 #include "tcard/err.h"
 #include "tcard/revocation.h"
 
+#include "fixtures-signer.h"
+
 #define NOW 1790000000
 
 static EVP_PKEY *pk, *other_pk;
@@ -27,26 +29,10 @@ static struct tc_cose_key *key, *other;
 static struct tc_cose_keyring *kr;
 
 static int
-mk(EVP_PKEY *p, struct tc_cose_key **k)
-{
-	uint8_t kid[8];
-
-	if (p == NULL || tc_cose_kid_of_pkey(p, kid) != 0)
-		return -1;
-	return tc_cose_key_new(k, p, kid, 8, NULL, 0);
-}
-
-static int
 setup(void **state)
 {
-	struct tc_cose_key *k;
-
 	(void)state;
-	pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	other_pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	if (mk(pk, &key) != 0 || mk(other_pk, &other) != 0 || mk(pk, &k) != 0)
-		return -1;
-	if (tc_cose_keyring_new(&kr) != 0 || tc_cose_keyring_add(kr, k) != 0)
+	if (fx_signers_new(&pk, &other_pk, &key, &other, &kr) != 0)
 		return -1;
 	return 0;
 }
@@ -55,11 +41,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	tc_cose_keyring_free(kr);
-	tc_cose_key_free(key);
-	tc_cose_key_free(other);
-	EVP_PKEY_free(pk);
-	EVP_PKEY_free(other_pk);
+	fx_signers_free(pk, other_pk, key, other, kr);
 	return 0;
 }
 
