@@ -34,6 +34,7 @@
 
 #include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/hex.h"
 #include "vd.h"
 
@@ -185,52 +186,21 @@ vd_bundle_stale(const struct vd_bundle *b, time_t now)
 
 /*
  * Reads DIR/name (a regular file, at most cap bytes) into out (reset
- * first). Returns 0, TC_ERR_NOT_FOUND, TC_ERR_TOO_LARGE or TC_ERR_IO.
+ * first). Returns 0, TC_ERR_NOT_FOUND, TC_ERR_TOO_LARGE, TC_ERR_INVALID_ARG
+ * (the path does not fit) or TC_ERR_IO.
  */
 static int
 read_file(const char *dir, const char *name, size_t cap, struct tc_buf *out,
     char *err, size_t errlen)
 {
 	char path[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2];
-	struct stat st;
-	uint8_t chunk[65536];
-	ssize_t n;
-	int fd, r = 0;
 
 	tc_buf_release(out);
 	tc_buf_init(out, cap);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return tc_seterr(err, errlen,
-		    errno == ENOENT ? TC_ERR_NOT_FOUND : TC_ERR_IO, "%s: %s",
-		    path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: not a regular file", path);
-	}
-	if ((size_t)st.st_size > cap) {
-		close(fd);
-		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%s: %lld bytes, over the limit of %zu", path,
-		    (long long)st.st_size, cap);
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", path,
-			    strerror(errno));
-			break;
-		}
-		if ((r = tc_buf_put(out, chunk, (size_t)n)) != 0) {
-			r = tc_seterr(
-			    err, errlen, r, "%s: over %zu bytes", path, cap);
-			break;
-		}
-	}
-	close(fd);
-	return r;
+	if (tc_path_join(path, sizeof(path), dir, name) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "%s/%s: path too long", dir, name);
+	return tc_file_read(path, NULL, cap, 0, out, err, errlen);
 }
 
 static int
