@@ -292,8 +292,8 @@ write_port_file(const char *path, unsigned port)
 	char tmp[TC_VDCONF_PATH_MAX + 8];
 	FILE *f;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
+	if (tc_fmt(tmp, sizeof(tmp), "%s.tmp", path) != 0 ||
+	    (f = fopen(tmp, "w")) == NULL)
 		return -1;
 	fprintf(f, "%u\n", port);
 	if (fclose(f) != 0 || rename(tmp, path) != 0)

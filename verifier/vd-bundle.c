@@ -252,8 +252,8 @@ exists(const char *dir, const char *name)
 	char path[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return tc_path_join(path, sizeof(path), dir, name) == 0 &&
+	    stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* ---- one check ---- */
@@ -417,9 +417,9 @@ walk_deltas(struct check *ck, struct tc_revocations **rev,
 
 	tc_buf_init(&buf, VD_DELTA_FILE_MAX);
 	while (n < VD_DELTA_CHAIN_MAX) {
-		snprintf(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
-		    (unsigned long long)tc_revocations_seq(*rev));
-		if (read_file(vd->bundle_dir, name, VD_DELTA_FILE_MAX, &buf,
+		if (tc_fmt(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
+			(unsigned long long)tc_revocations_seq(*rev)) != 0 ||
+		    read_file(vd->bundle_dir, name, VD_DELTA_FILE_MAX, &buf,
 			err, sizeof(err)) != 0)
 			break;
 		if ((r = tc_revocations_apply_delta(rev, buf.data, buf.len,
@@ -504,8 +504,10 @@ check_rev(struct check *ck, const struct vd_bundle *cur,
 		goto keep;
 	}
 	if (cur != NULL) {
-		snprintf(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
-		    (unsigned long long)cur->rev->seq);
+		/* A name cut short names no delta: exists() says none. */
+		if (tc_fmt(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
+			(unsigned long long)cur->rev->seq) != 0)
+			name[0] = '\0';
 		if (same_bytes(&cur->rev->full, &buf) && !trust_changed &&
 		    !exists(vd->bundle_dir, name))
 			goto keep;
@@ -664,8 +666,9 @@ programme_dir(char *buf, size_t len, int *signed_dir)
 	*signed_dir = 0;
 	if (vd->conf.programmes[0] != '\0')
 		return vd->conf.programmes;
-	snprintf(buf, len, "%s/%s", vd->bundle_dir, TC_BUNDLE_PROGRAMMES);
-	if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+	/* A path cut short would name another directory: not the bundle's. */
+	if (tc_path_join(buf, len, vd->bundle_dir, TC_BUNDLE_PROGRAMMES) == 0 &&
+	    stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) {
 		*signed_dir = 1;
 		return buf;
 	}
