@@ -29,6 +29,7 @@
 #include <microhttpd.h>
 
 #include "tcard/buf.h"
+#include "tcard/file.h"
 #include "daemon-int.h"
 
 #define CHAIN_MAX 16		/* certificates in tls-cert */
@@ -73,45 +74,17 @@ creds_free(struct tc_dcreds *c)
 	free(c);
 }
 
-/* Reads a PEM file; the key must not be readable by group or others. */
+/*
+ * Reads a PEM file (not through a symbolic link); the key must give group
+ * and others no access.
+ */
 static int
 read_pem(
     const char *path, int secret, struct tc_buf *out, char *err, size_t errlen)
 {
-	struct stat st;
-	uint8_t chunk[4096];
-	ssize_t n;
-	int fd, r = -1;
-
 	tc_buf_init(out, PEM_MAX);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		tc_daemon_err(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		tc_daemon_err(err, errlen, "%s: not a regular file", path);
-		goto out;
-	}
-	if (secret && (st.st_mode & 077) != 0) {
-		tc_daemon_err(err, errlen,
-		    "%s: group or others may read this private key (mode %03o); chmod 600 it",
-		    path, (unsigned)(st.st_mode & 0777));
-		goto out;
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || tc_buf_put(out, chunk, (size_t)n) != 0) {
-			tc_daemon_err(err, errlen, "%s: %s", path,
-			    n < 0 ? strerror(errno) : "larger than 1 MiB");
-			goto out;
-		}
-	}
-	r = 0;
-out:
-	explicit_bzero(chunk, sizeof(chunk));
-	close(fd);
-	return r;
+	return tc_file_read(path, NULL, PEM_MAX,
+	    TC_FILE_NOFOLLOW | (secret ? TC_FILE_SECRET : 0), out, err, errlen);
 }
 
 /* Loads and checks the configured pair into *out. */

@@ -22,6 +22,7 @@
 #include "operator.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 
 int
 tc_ac_app_id(const char *s, int64_t *id)
@@ -72,50 +73,14 @@ tc_ac_card(struct tc_session *s, const char *text, struct tc_card *card)
 int
 tc_ac_read_file(const char *path, size_t max, struct tc_buf *out)
 {
-	char msg[4300], chunk[65536];
-	struct stat st;
-	FILE *f;
-	size_t n;
-	int r;
+	char msg[4300];
+	int r, status;
 
-	if ((f = fopen(path, "rb")) == NULL) {
-		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
-		tc_cli_fail(TC_ERR_IO, "file", msg);
-		return TC_EXIT_ENV;
-	}
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		snprintf(msg, sizeof(msg), "%s: not a regular file", path);
-		tc_cli_fail(TC_ERR_IO, "file", msg);
-		return TC_EXIT_ENV;
-	}
-	if ((size_t)st.st_size > max) {
-		fclose(f);
-		snprintf(msg, sizeof(msg),
-		    "%s has %lld bytes; at most %zu are allowed", path,
-		    (long long)st.st_size, max);
-		return tc_cli_fail(TC_ERR_TOO_LARGE, "file", msg);
-	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (out->len + n > max ||
-		    (r = tc_buf_put(out, chunk, n)) != 0) {
-			fclose(f);
-			OPENSSL_cleanse(chunk, sizeof(chunk));
-			snprintf(msg, sizeof(msg),
-			    "%s grew past %zu bytes while being read", path,
-			    max);
-			return tc_cli_fail(TC_ERR_TOO_LARGE, "file", msg);
-		}
-	}
-	OPENSSL_cleanse(chunk, sizeof(chunk));
-	if (ferror(f)) {
-		fclose(f);
-		snprintf(msg, sizeof(msg), "%s: read error", path);
-		tc_cli_fail(TC_ERR_IO, "file", msg);
-		return TC_EXIT_ENV;
-	}
-	fclose(f);
-	return TC_EXIT_OK;
+	if ((r = tc_file_read(path, NULL, max, 0, out, msg, sizeof(msg))) == 0)
+		return TC_EXIT_OK;
+	/* Too large is the user's input (1); anything else the system's (3). */
+	status = tc_cli_fail(r, "file", msg);
+	return r == TC_ERR_TOO_LARGE ? status : TC_EXIT_ENV;
 }
 
 int

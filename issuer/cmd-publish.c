@@ -25,6 +25,7 @@
 #include "tcard/buf.h"
 #include "tcard/bundle.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/keystore.h"
 #include "tcard/registry.h"
 #include "tcard/trust.h"
@@ -123,44 +124,6 @@ env_fail(int code, const char *what, const char *msg)
 	int status = tc_cli_fail(code, what, msg);
 
 	return status == TC_EXIT_INTERNAL ? status : TC_EXIT_ENV;
-}
-
-/* Reads the file at path whole (at most max bytes) into b. */
-static int
-read_path(
-    const char *path, size_t max, struct tc_buf *b, char *err, size_t errlen)
-{
-	FILE *f;
-	size_t n;
-	int r = 0;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return tc_seterr(err, errlen,
-		    errno == ENOENT ? TC_ERR_NOT_FOUND : TC_ERR_IO, "%s",
-		    strerror(errno));
-	for (;;) {
-		if ((r = tc_buf_reserve(b, 4096)) != 0) {
-			r = tc_seterr(err, errlen, r, "over %zu bytes", max);
-			break;
-		}
-		n = fread(b->data + b->len, 1, 4096, f);
-		b->len += n;
-		if (b->len > max) {
-			r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-			    "over %zu bytes", max);
-			break;
-		}
-		if (n < 4096) {
-			if (ferror(f))
-				r = tc_seterr(
-				    err, errlen, TC_ERR_IO, "read error");
-			break;
-		}
-	}
-	fclose(f);
-	if (b->data != NULL)
-		b->data[b->len] = '\0';
-	return r;
 }
 
 /*
@@ -348,9 +311,9 @@ exec_publish(const struct tc_args *a)
 		goto out;
 	memset(&plan, 0, sizeof(plan));
 	if (trustfile != NULL) {
-		if ((r = read_path(trustfile, TC_TRUST_MAX_INPUT, &tbuf, err,
-			 sizeof(err))) != 0) {
-			status = env_fail(r, trustfile, err);
+		if ((r = tc_file_read(trustfile, NULL, TC_TRUST_MAX_INPUT, 0,
+			 &tbuf, err, sizeof(err))) != 0) {
+			status = env_fail(r, "--trust", err);
 			goto out;
 		}
 		plan.trust = tbuf.data;

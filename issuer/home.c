@@ -22,9 +22,17 @@
 #include "home.h"
 #include "tcard/bundle.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/keystore.h"
 #include "tcard/programme.h"
 #include "tcard/registry.h"
+
+/*
+ * The most read of the one-line files of a home (revocations.seq, the audit
+ * head): far more than they hold, so that only a file that is not one of
+ * them is refused.
+ */
+#define HOME_SMALL_FILE_MAX (64 * 1024)
 
 /* Reports a missing piece with the command that makes it; exit status 3. */
 static int
@@ -219,19 +227,24 @@ tc_issuer_install_programmes(const char *src, const char *home)
 int
 tc_issuer_read_seq(const char *path, uint64_t *seq)
 {
-	FILE *f;
+	struct tc_buf b;
 	unsigned long long v = 0;
+	int r;
 
 	*seq = 0;
-	if ((f = fopen(path, "r")) == NULL)
-		return errno == ENOENT ? 0 : TC_ERR_IO;
-	if (fscanf(f, "%llu", &v) != 1) {
-		fclose(f);
-		return TC_ERR_MALFORMED;
+	tc_buf_init(&b, HOME_SMALL_FILE_MAX);
+	if ((r = tc_file_read(
+		 path, NULL, HOME_SMALL_FILE_MAX, 0, &b, NULL, 0)) != 0) {
+		tc_buf_release(&b);
+		return r == TC_ERR_NOT_FOUND ? 0 : TC_ERR_IO;
 	}
-	fclose(f);
-	*seq = v;
-	return 0;
+	r = b.data != NULL && sscanf((const char *)b.data, "%llu", &v) == 1
+	    ? 0
+	    : TC_ERR_MALFORMED;
+	tc_buf_release(&b);
+	if (r == 0)
+		*seq = v;
+	return r;
 }
 
 int
@@ -239,28 +252,30 @@ tc_issuer_read_audit_head(const char *home, struct tc_audit_head *head,
     int *found, char *err, size_t errlen)
 {
 	char path[4096], line[TC_AUDIT_HEAD_TEXT_MAX + 2], perr[256] = "";
+	struct tc_buf b;
 	size_t n;
-	FILE *f;
 	int r;
 
 	memset(head, 0, sizeof(*head));
 	*found = 0;
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", home,
-		TC_ISSUER_AUDIT_HEAD_FILE) >= sizeof(path))
+	if (tc_path_join(path, sizeof(path), home, TC_ISSUER_AUDIT_HEAD_FILE) !=
+	    0)
 		return tc_seterr(
 		    err, errlen, TC_ERR_IO, "home directory path too long");
-	if ((f = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
+	tc_buf_init(&b, HOME_SMALL_FILE_MAX);
+	if ((r = tc_file_read(
+		 path, NULL, HOME_SMALL_FILE_MAX, 0, &b, err, errlen)) != 0) {
+		tc_buf_release(&b);
+		return r == TC_ERR_NOT_FOUND ? 0 : TC_ERR_IO;
 	}
-	if (fgets(line, sizeof(line), f) == NULL)
-		line[0] = '\0';
-	fclose(f);
-	n = strlen(line);
-	if (n > 0 && line[n - 1] == '\n')
-		line[--n] = '\0';
+	/* The first line, cut as fgets(3) into line would cut it. */
+	n = strcspn(b.data != NULL ? (const char *)b.data : "", "\n");
+	if (n > sizeof(line) - 1)
+		n = sizeof(line) - 1;
+	if (n > 0)
+		memcpy(line, b.data, n);
+	line[n] = '\0';
+	tc_buf_release(&b);
 	if ((r = tc_audit_head_parse(line, head, perr, sizeof(perr))) != 0)
 		return tc_seterr(err, errlen, r,
 		    "%s: %s (the file holds the audit head of the last publish)",

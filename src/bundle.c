@@ -34,6 +34,7 @@
 #include "tcard/cose.h"
 #include "tcard/credential.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/keystore.h"
 #include "tcard/lifecycle.h"
 #include "tcard/name.h"
@@ -116,71 +117,14 @@ tc_bundle_read_file(const char *dir, const char *name, size_t max,
     struct tc_buf *out, char *err, size_t errlen)
 {
 	char path[PATH_MAX];
-	struct stat st;
-	size_t start;
-	ssize_t n;
-	int fd, r = TC_ERR_IO;
 
 	if (dir == NULL || !plain_name(name) || out == NULL)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "bundle: bad directory or file name");
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    sizeof(path))
+	if (tc_path_join(path, sizeof(path), dir, name) != 0)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "%s: path too long", dir);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return tc_seterr(err, errlen,
-		    errno == ENOENT ? TC_ERR_NOT_FOUND : TC_ERR_IO, "%s: %s",
-		    path, strerror(errno));
-	start = out->len;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		r = tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: not a regular file", path);
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%s: %lld bytes; at most %zu accepted", path,
-		    (long long)st.st_size, max);
-		goto out;
-	}
-	/*
-	 * Room for the size fstat saw and one byte more, so that a file that
-	 * grew meanwhile is noticed; then read until end of file.
-	 */
-	for (;;) {
-		size_t want = (size_t)st.st_size + 1, got = out->len - start;
-
-		want = got < want ? want - got : 4096;
-		if ((r = tc_buf_reserve(out, want)) != 0) {
-			tc_seterr(
-			    err, errlen, r, "%s: %s", path, tc_strerror(r));
-			goto out;
-		}
-		n = read(fd, out->data + out->len, want);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		out->len += (size_t)n;
-		if (out->len - start > max) {
-			r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-			    "%s grew past %zu bytes", path, max);
-			goto out;
-		}
-	}
-	out->data[out->len] = '\0';
-	r = 0;
-out:
-	if (r != 0)
-		tc_buf_truncate(out, start);
-	close(fd);
-	return r;
+	return tc_file_read(path, NULL, max, 0, out, err, errlen);
 }
 
 /*

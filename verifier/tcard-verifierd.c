@@ -26,6 +26,7 @@
 
 #include "cli.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/hex.h"
 #include "tcard/ledger.h"
 #include "tcard/pii.h"
@@ -209,47 +210,18 @@ env_fail(const char *msg)
 	return TC_EXIT_ENV;
 }
 
-/* Reads the whole of a small file (at most max bytes). */
+/*
+ * Reads the whole of a small file (at most max bytes) into out, which it
+ * initialises; a secret (mode 600, no symbolic link) goes through the key
+ * rules of tc_file_read.
+ */
 static int
 slurp(const char *path, size_t max, struct tc_buf *out, int secret, char *err,
     size_t errlen)
 {
-	struct stat st;
-	uint8_t chunk[4096];
-	ssize_t n;
-	int fd, r = 0;
-
 	tc_buf_init(out, max);
-	if ((fd = open(
-		 path, O_RDONLY | O_CLOEXEC | (secret ? O_NOFOLLOW : 0))) < 0) {
-		vd_err(err, errlen, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		vd_err(err, errlen, "%s: not a regular file", path);
-		close(fd);
-		return -1;
-	}
-	if (secret && (st.st_mode & 077) != 0) {
-		vd_err(err, errlen,
-		    "%s: group or others may access this secret (mode %03o); chmod 600 it",
-		    path, (unsigned)(st.st_mode & 0777));
-		close(fd);
-		return -1;
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 || tc_buf_put(out, chunk, (size_t)n) != 0) {
-			vd_err(err, errlen, "%s: %s", path,
-			    n < 0 ? strerror(errno) : "too large");
-			r = -1;
-			break;
-		}
-	}
-	OPENSSL_cleanse(chunk, sizeof(chunk));
-	close(fd);
-	return r;
+	return tc_file_read(path, NULL, max,
+	    secret ? TC_FILE_NOFOLLOW | TC_FILE_SECRET : 0, out, err, errlen);
 }
 
 /* The pepper file: 64 hex digits and an optional newline, mode 600. */
@@ -320,8 +292,8 @@ write_port_file(const char *path, unsigned port)
 	char tmp[TC_VDCONF_PATH_MAX + 8];
 	FILE *f;
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if ((f = fopen(tmp, "w")) == NULL)
+	if (tc_fmt(tmp, sizeof(tmp), "%s.tmp", path) != 0 ||
+	    (f = fopen(tmp, "w")) == NULL)
 		return -1;
 	fprintf(f, "%u\n", port);
 	if (fclose(f) != 0 || rename(tmp, path) != 0)

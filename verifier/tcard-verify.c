@@ -26,6 +26,7 @@
 #include "tcard/cardno.h"
 #include "tcard/credential.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/hex.h"
 #include "tcard/ledger.h"
 #include "tcard/programme.h"
@@ -390,7 +391,12 @@ main(int argc, char **argv)
 			status = usage("$%s is not set", id_env);
 			goto out;
 		}
-		snprintf(idbuf, sizeof(idbuf), "%s", e);
+		/* Cut short, it would be another ID number: refused. */
+		if (tc_fmt(idbuf, sizeof(idbuf), "%s", e) != 0) {
+			status =
+			    usage("$%s is too long for an ID number", id_env);
+			goto out;
+		}
 		id = idbuf;
 	} else if (id_opt != NULL && strcmp(id_opt, "-") == 0) {
 		if (read_line(idbuf, sizeof(idbuf), 0) != 0) {

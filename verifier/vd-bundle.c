@@ -34,6 +34,7 @@
 
 #include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/hex.h"
 #include "vd.h"
 
@@ -185,52 +186,21 @@ vd_bundle_stale(const struct vd_bundle *b, time_t now)
 
 /*
  * Reads DIR/name (a regular file, at most cap bytes) into out (reset
- * first). Returns 0, TC_ERR_NOT_FOUND, TC_ERR_TOO_LARGE or TC_ERR_IO.
+ * first). Returns 0, TC_ERR_NOT_FOUND, TC_ERR_TOO_LARGE, TC_ERR_INVALID_ARG
+ * (the path does not fit) or TC_ERR_IO.
  */
 static int
 read_file(const char *dir, const char *name, size_t cap, struct tc_buf *out,
     char *err, size_t errlen)
 {
 	char path[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2];
-	struct stat st;
-	uint8_t chunk[65536];
-	ssize_t n;
-	int fd, r = 0;
 
 	tc_buf_release(out);
 	tc_buf_init(out, cap);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return tc_seterr(err, errlen,
-		    errno == ENOENT ? TC_ERR_NOT_FOUND : TC_ERR_IO, "%s: %s",
-		    path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: not a regular file", path);
-	}
-	if ((size_t)st.st_size > cap) {
-		close(fd);
-		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%s: %lld bytes, over the limit of %zu", path,
-		    (long long)st.st_size, cap);
-	}
-	while ((n = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			r = tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", path,
-			    strerror(errno));
-			break;
-		}
-		if ((r = tc_buf_put(out, chunk, (size_t)n)) != 0) {
-			r = tc_seterr(
-			    err, errlen, r, "%s: over %zu bytes", path, cap);
-			break;
-		}
-	}
-	close(fd);
-	return r;
+	if (tc_path_join(path, sizeof(path), dir, name) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "%s/%s: path too long", dir, name);
+	return tc_file_read(path, NULL, cap, 0, out, err, errlen);
 }
 
 static int
@@ -282,8 +252,8 @@ exists(const char *dir, const char *name)
 	char path[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	return tc_path_join(path, sizeof(path), dir, name) == 0 &&
+	    stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 /* ---- one check ---- */
@@ -447,9 +417,9 @@ walk_deltas(struct check *ck, struct tc_revocations **rev,
 
 	tc_buf_init(&buf, VD_DELTA_FILE_MAX);
 	while (n < VD_DELTA_CHAIN_MAX) {
-		snprintf(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
-		    (unsigned long long)tc_revocations_seq(*rev));
-		if (read_file(vd->bundle_dir, name, VD_DELTA_FILE_MAX, &buf,
+		if (tc_fmt(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
+			(unsigned long long)tc_revocations_seq(*rev)) != 0 ||
+		    read_file(vd->bundle_dir, name, VD_DELTA_FILE_MAX, &buf,
 			err, sizeof(err)) != 0)
 			break;
 		if ((r = tc_revocations_apply_delta(rev, buf.data, buf.len,
@@ -534,8 +504,10 @@ check_rev(struct check *ck, const struct vd_bundle *cur,
 		goto keep;
 	}
 	if (cur != NULL) {
-		snprintf(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
-		    (unsigned long long)cur->rev->seq);
+		/* A name cut short names no delta: exists() says none. */
+		if (tc_fmt(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
+			(unsigned long long)cur->rev->seq) != 0)
+			name[0] = '\0';
 		if (same_bytes(&cur->rev->full, &buf) && !trust_changed &&
 		    !exists(vd->bundle_dir, name))
 			goto keep;
@@ -694,8 +666,9 @@ programme_dir(char *buf, size_t len, int *signed_dir)
 	*signed_dir = 0;
 	if (vd->conf.programmes[0] != '\0')
 		return vd->conf.programmes;
-	snprintf(buf, len, "%s/%s", vd->bundle_dir, TC_BUNDLE_PROGRAMMES);
-	if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+	/* A path cut short would name another directory: not the bundle's. */
+	if (tc_path_join(buf, len, vd->bundle_dir, TC_BUNDLE_PROGRAMMES) == 0 &&
+	    stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) {
 		*signed_dir = 1;
 		return buf;
 	}

@@ -20,6 +20,7 @@
 
 #include <microhttpd.h>
 
+#include "tcard/file.h"
 #include "tcard/httpreq.h"
 #include "vd.h"
 
@@ -224,8 +225,9 @@ vd_ep_bundle(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		    "not-found", "%s", "not a bundle file name");
 		return;
 	}
-	snprintf(path, sizeof(path), "%s/%s", vd->bundle_dir, name);
-	if ((f = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+	f = -1;
+	if (tc_path_join(path, sizeof(path), vd->bundle_dir, name) != 0 ||
+	    (f = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
 	    fstat(f, &st) != 0 || !S_ISREG(st.st_mode)) {
 		if (f >= 0)
 			close(f);

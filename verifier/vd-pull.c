@@ -36,6 +36,7 @@
 
 #include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/programme.h"
 #include "vd.h"
 
@@ -139,8 +140,11 @@ fetch(const char *name, struct validator *v, struct sink *s, char *err,
 		return -1;
 	}
 	curl_easy_reset(curl);
-	snprintf(url, sizeof(url), "%s%s%s", base,
-	    base[strlen(base) - 1] == '/' ? "" : "/", name);
+	if (tc_fmt(url, sizeof(url), "%s%s%s", base,
+		base[strlen(base) - 1] == '/' ? "" : "/", name) != 0) {
+		vd_err(err, errlen, "%s%s: URL too long", base, name);
+		return -1;
+	}
 	s->seen.etag[0] = '\0';
 	s->seen.modified = -1;
 	curl_easy_setopt(curl, CURLOPT_URL, url);
@@ -158,8 +162,9 @@ fetch(const char *name, struct validator *v, struct sink *s, char *err,
 	curl_easy_setopt(curl, CURLOPT_HEADERDATA, s);
 	curl_easy_setopt(curl, CURLOPT_FILETIME, 1L);
 	curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)s->cap);
-	if (v != NULL && v->etag[0] != '\0') {
-		snprintf(hdr, sizeof(hdr), "If-None-Match: %s", v->etag);
+	/* A validator cut short would match nothing: then ask without it. */
+	if (v != NULL && v->etag[0] != '\0' &&
+	    tc_fmt(hdr, sizeof(hdr), "If-None-Match: %s", v->etag) == 0) {
 		h = curl_slist_append(h, hdr);
 		curl_easy_setopt(curl, CURLOPT_HTTPHEADER, h);
 	}
@@ -333,8 +338,9 @@ pull_rev(const struct vd_bundle *cur, const struct tc_vdfloor *fl,
 	tc_buf_init(&buf, TC_REV_MAX_INPUT);
 	if (cur != NULL && cur->rev->chain < VD_DELTA_CHAIN_MAX / 2) {
 		for (seq = cur->rev->seq; steps < DELTA_STEPS; steps++) {
-			snprintf(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
-			    (unsigned long long)seq);
+			if (tc_fmt(name, sizeof(name), TC_BUNDLE_DELTA_FMT,
+				(unsigned long long)seq) != 0)
+				break;
 			tc_buf_reset(&buf);
 			sink_mem(&s, &buf, VD_DELTA_FILE_MAX);
 			if ((st = fetch(name, NULL, &s, msg, sizeof(msg))) !=
@@ -419,8 +425,11 @@ pull_programmes(const struct tc_lookup *lk, char *err, size_t errlen)
 	DIR *d;
 	int r = 0;
 
-	snprintf(
-	    dir, sizeof(dir), "%s/%s", vd->bundle_dir, TC_BUNDLE_PROGRAMMES);
+	if (tc_path_join(
+		dir, sizeof(dir), vd->bundle_dir, TC_BUNDLE_PROGRAMMES) != 0) {
+		vd_err(err, errlen, "cache: %s: path too long", vd->bundle_dir);
+		return -1;
+	}
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		vd_err(err, errlen, "cache: %s: %s", dir, strerror(errno));
 		return -1;
@@ -482,10 +491,15 @@ pull_lookup_data(const struct tc_lookup_info *info, char *err, size_t errlen)
 	long code;
 	int fd, r = -1;
 
-	snprintf(path, sizeof(path), "%s/%s", vd->bundle_dir, info->data_name);
+	if (tc_path_join(path, sizeof(path), vd->bundle_dir, info->data_name) !=
+		0 ||
+	    tc_fmt(tmp, sizeof(tmp), "%s.part", path) != 0) {
+		vd_err(err, errlen, "cache: %s/%s: path too long",
+		    vd->bundle_dir, info->data_name);
+		return -1;
+	}
 	if (stat(path, &st) == 0 && (uint64_t)st.st_size == info->data_len)
 		return 0; /* the loader checks its SHA-256 */
-	snprintf(tmp, sizeof(tmp), "%s.part", path);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) <
 	    0) {
 		vd_err(err, errlen, "cache: %s: %s", tmp, strerror(errno));
@@ -606,19 +620,12 @@ cached_trust(time_t now)
 	char path[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2];
 	struct tc_trust *t = NULL;
 	struct tc_buf buf;
-	uint8_t chunk[4096];
-	ssize_t n;
-	int fd;
 
-	snprintf(path, sizeof(path), "%s/%s", vd->bundle_dir, TC_BUNDLE_TRUST);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	if (tc_path_join(path, sizeof(path), vd->bundle_dir, TC_BUNDLE_TRUST) !=
+	    0)
 		return NULL;
 	tc_buf_init(&buf, TC_TRUST_MAX_INPUT);
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
-		if (tc_buf_put(&buf, chunk, (size_t)n) != 0)
-			break;
-	close(fd);
-	if (n == 0)
+	if (tc_file_read(path, NULL, TC_TRUST_MAX_INPUT, 0, &buf, NULL, 0) == 0)
 		tc_trust_load(&t, buf.data, buf.len, vd->pin, now, NULL, 0);
 	tc_buf_release(&buf);
 	return t;

@@ -26,6 +26,7 @@
 #include "tcard/cardno.h"
 #include "tcard/credential.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/httpreq.h"
 #include "tcard/ledger.h"
 #include "tcard/programme.h"
@@ -98,7 +99,9 @@ find_service(const struct tc_programme *p, const char *sid,
 	*svc = NULL;
 	if (p == NULL)
 		return NULL;
-	snprintf(id, sizeof(id), "%s", sid);
+	/* Cut short, it could name another service: none. */
+	if (tc_fmt(id, sizeof(id), "%s", sid) != 0)
+		return NULL;
 	if ((dot = strchr(id, '.')) != NULL)
 		*dot++ = '\0';
 	if ((s = tc_programme_service(p, id)) == NULL)

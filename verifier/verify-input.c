@@ -15,40 +15,14 @@
 
 #include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "verify.h"
 
 int
 tc_verify_read_file(
     const char *path, size_t cap, struct tc_buf *out, char *err, size_t errlen)
 {
-	FILE *f;
-	uint8_t chunk[8192];
-	size_t n;
-	int r = TC_ERR_INTERNAL;
-
-	if ((f = fopen(path, "rb")) == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_IO, "%s: %s", path, strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (out->len + n > cap) {
-			r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-			    "%s: over %zu bytes", path, cap);
-			goto out;
-		}
-		if ((r = tc_buf_put(out, chunk, n)) != 0) {
-			r = tc_seterr(
-			    err, errlen, r, "%s: %s", path, tc_strerror(r));
-			goto out;
-		}
-	}
-	if (ferror(f)) {
-		r = tc_seterr(err, errlen, TC_ERR_IO, "%s: read error", path);
-		goto out;
-	}
-	r = 0;
-out:
-	fclose(f);
-	return r;
+	return tc_file_read(path, NULL, cap, 0, out, err, errlen);
 }
 
 int

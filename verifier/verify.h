@@ -19,8 +19,10 @@
 #define TC_VERIFY_IMAGE_MAX 4096 /* widest and tallest image read */
 
 /*
- * Reads the whole file at path (at most cap bytes) into out. Returns 0,
- * TC_ERR_IO (err says why), TC_ERR_TOO_LARGE or TC_ERR_NOMEM.
+ * Appends the whole file at path (a regular file, at most cap bytes) to
+ * out, through tc_file_read (include/tcard/file.h). Returns 0,
+ * TC_ERR_NOT_FOUND, TC_ERR_IO (err says why), TC_ERR_TOO_LARGE or
+ * TC_ERR_NOMEM.
  */
 int tc_verify_read_file(
     const char *path, size_t cap, struct tc_buf *out, char *err, size_t errlen);
