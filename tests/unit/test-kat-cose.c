@@ -35,22 +35,20 @@
 #include "kat/kat-keys.h"
 #include "kat/kat-vectors.h"
 
-/* One algorithm's key pair and vectors. */
+/* One algorithm's public key and vectors. */
 struct vec {
 	const char *name;
 	int alg;
 	int sm2;
-	const char *priv_pem, *pub_pem;
+	const char *pub_pem;
 	const char *kid, *protected_hdr, *tbs, *sig, *cose;
 };
 
 static const struct vec vecs[] = {
-	{ "ES256", TC_COSE_ALG_ES256, 0, kat_p256_priv_pem, kat_p256_pub_pem,
-	    kat_es256_kid, kat_es256_protected, kat_es256_tbs, kat_es256_sig,
-	    kat_es256_cose },
-	{ "SM2", TC_COSE_ALG_SM2_SM3, 1, kat_sm2_priv_pem, kat_sm2_pub_pem,
-	    kat_sm2_kid, kat_sm2_protected, kat_sm2_tbs, kat_sm2_sig,
-	    kat_sm2_cose },
+	{ "ES256", TC_COSE_ALG_ES256, 0, kat_p256_pub_pem, kat_es256_kid,
+	    kat_es256_protected, kat_es256_tbs, kat_es256_sig, kat_es256_cose },
+	{ "SM2", TC_COSE_ALG_SM2_SM3, 1, kat_sm2_pub_pem, kat_sm2_kid,
+	    kat_sm2_protected, kat_sm2_tbs, kat_sm2_sig, kat_sm2_cose },
 };
 
 #define NVECS (sizeof(vecs) / sizeof(vecs[0]))
@@ -66,18 +64,16 @@ unhex(const char *hex, uint8_t *out, size_t max)
 	return n;
 }
 
-/* A cose key for the PEM key pem (private or public) with its own kid. */
+/* A cose key for pk with its own kid (kid, OUT). */
 static struct tc_cose_key *
-key_of(const char *pem)
+key_of(EVP_PKEY *pk, uint8_t kid[TC_COSE_KID_LEN])
 {
-	EVP_PKEY *pk = kat_pkey(pem);
 	struct tc_cose_key *k = NULL;
-	uint8_t kid[TC_COSE_KID_LEN];
 
 	assert_non_null(pk);
 	assert_int_equal(tc_cose_kid_of_pkey(pk, kid), 0);
-	assert_int_equal(tc_cose_key_new(&k, pk, kid, sizeof(kid), NULL, 0), 0);
-	EVP_PKEY_free(pk);
+	assert_int_equal(
+	    tc_cose_key_new(&k, pk, kid, TC_COSE_KID_LEN, NULL, 0), 0);
 	return k;
 }
 
@@ -87,10 +83,9 @@ key_of(const char *pem)
  * when it verifies.
  */
 static int
-evp_verify(const char *pub_pem, int sm2, const uint8_t *tbs, size_t n,
-    const uint8_t sig[64])
+evp_verify_pk(
+    EVP_PKEY *pk, int sm2, const uint8_t *tbs, size_t n, const uint8_t sig[64])
 {
-	EVP_PKEY *pk = kat_pkey(pub_pem);
 	EVP_MD_CTX *m = EVP_MD_CTX_new();
 	EVP_PKEY_CTX *pc = NULL;
 	ECDSA_SIG *es = ECDSA_SIG_new();
@@ -120,29 +115,59 @@ evp_verify(const char *pub_pem, int sm2, const uint8_t *tbs, size_t n,
 	ECDSA_SIG_free(es);
 	EVP_MD_CTX_free(m);
 	EVP_PKEY_CTX_free(pc);
+	return ok;
+}
+
+/* evp_verify_pk with the public key in pub_pem. */
+static int
+evp_verify(const char *pub_pem, int sm2, const uint8_t *tbs, size_t n,
+    const uint8_t sig[64])
+{
+	EVP_PKEY *pk = kat_pkey(pub_pem);
+	int ok;
+
+	assert_non_null(pk);
+	ok = evp_verify_pk(pk, sm2, tbs, n, sig);
 	EVP_PKEY_free(pk);
 	return ok;
 }
 
-/* The kid is the first 8 bytes of SHA-256 over the SPKI, for either half. */
+/*
+ * The kid is the first 8 bytes of SHA-256 over the SPKI: the committed
+ * public keys give the committed kids, and a key made now gives the same
+ * kid from its private and from its public half.
+ */
 static void
 test_kid(void **state)
 {
 	uint8_t want[8], kid[8];
-	EVP_PKEY *pk;
+	unsigned char *spki = NULL;
+	const unsigned char *p;
+	EVP_PKEY *pk, *pub;
 	size_t i;
-	int j;
+	int len;
 
 	(void)state;
 	for (i = 0; i < NVECS; i++) {
 		assert_int_equal(unhex(vecs[i].kid, want, sizeof(want)), 8);
-		for (j = 0; j < 2; j++) {
-			pk = kat_pkey(j ? vecs[i].pub_pem : vecs[i].priv_pem);
-			assert_non_null(pk);
-			assert_int_equal(tc_cose_kid_of_pkey(pk, kid), 0);
-			assert_memory_equal(kid, want, sizeof(want));
-			EVP_PKEY_free(pk);
-		}
+		pk = kat_pkey(vecs[i].pub_pem);
+		assert_non_null(pk);
+		assert_int_equal(tc_cose_kid_of_pkey(pk, kid), 0);
+		assert_memory_equal(kid, want, sizeof(want));
+		EVP_PKEY_free(pk);
+
+		pk = kat_fresh_key(vecs[i].sm2);
+		assert_non_null(pk);
+		assert_true((len = i2d_PUBKEY(pk, &spki)) > 0);
+		p = spki;
+		assert_non_null(pub = d2i_PUBKEY(NULL, &p, len));
+		assert_int_equal(tc_cose_kid_of_pkey(pk, want), 0);
+		assert_int_equal(tc_cose_kid_of_pkey(pub, kid), 0);
+		assert_memory_equal(kid, want, sizeof(want));
+		OPENSSL_free(spki);
+		spki = NULL;
+		EVP_PKEY_free(pub);
+		EVP_PKEY_free(pk);
 	}
 }
 
@@ -185,16 +210,18 @@ test_tbs(void **state)
 }
 
 /*
- * A message made now with the committed key: the same bytes as the
- * committed one but for the signature (the last 64 bytes), the exact
- * protected header, and a signature that OpenSSL verifies over the
- * committed Sig_structure (so src/ signs exactly those bytes).
+ * A message made now with a key made now: the same bytes as the committed
+ * one but for the kid (its own) and the signature (the last 64 bytes), the
+ * exact protected header with that kid, and a signature that OpenSSL
+ * verifies over the committed Sig_structure with that kid (so src/ signs
+ * exactly those bytes).
  */
 static void
 test_create(void **state)
 {
-	uint8_t want[512], prot[64], tbs[512];
+	uint8_t want[512], prot[64], tbs[512], old[8], kid[8];
 	struct tc_cose_key *k;
+	EVP_PKEY *pk;
 	struct tc_cose_sign1 msg;
 	struct tc_buf out;
 	char err[256] = "";
@@ -205,7 +232,12 @@ test_create(void **state)
 		n = unhex(vecs[i].cose, want, sizeof(want));
 		plen = unhex(vecs[i].protected_hdr, prot, sizeof(prot));
 		tlen = unhex(vecs[i].tbs, tbs, sizeof(tbs));
-		k = key_of(vecs[i].priv_pem);
+		assert_int_equal(unhex(vecs[i].kid, old, sizeof(old)), 8);
+		pk = kat_fresh_key(vecs[i].sm2);
+		k = key_of(pk, kid);
+		assert_true(kat_swap_kid(want, n, old, kid));
+		assert_true(kat_swap_kid(prot, plen, old, kid));
+		assert_true(kat_swap_kid(tbs, tlen, old, kid));
 		tc_buf_init(&out, 0);
 		if (tc_cose_sign1_create(&out, k, (const uint8_t *)KAT_PAYLOAD,
 			strlen(KAT_PAYLOAD), err, sizeof(err)) != 0)
@@ -218,14 +250,14 @@ test_create(void **state)
 		assert_int_equal(msg.protected_hdr.len, plen);
 		assert_memory_equal(msg.protected_hdr.data, prot, plen);
 		assert_int_equal(msg.sig.len, TC_COSE_SIG_LEN);
-		if (!evp_verify(
-			vecs[i].pub_pem, vecs[i].sm2, tbs, tlen, msg.sig.data))
+		if (!evp_verify_pk(pk, vecs[i].sm2, tbs, tlen, msg.sig.data))
 			fail_msg("%s: a new signature does not verify over the "
 				 "committed Sig_structure",
 			    vecs[i].name);
 		tc_cose_sign1_release(&msg);
 		tc_buf_release(&out);
 		tc_cose_key_free(k);
+		EVP_PKEY_free(pk);
 	}
 }
 

@@ -45,16 +45,27 @@ unhex(const char *hex, uint8_t *out, size_t max)
 	return n;
 }
 
+/* A cose key for pk with its own kid (kid, OUT); pk stays the caller's. */
+static struct tc_cose_key *
+key_of_pkey(EVP_PKEY *pk, uint8_t kid[TC_COSE_KID_LEN])
+{
+	struct tc_cose_key *k = NULL;
+
+	assert_non_null(pk);
+	assert_int_equal(tc_cose_kid_of_pkey(pk, kid), 0);
+	assert_int_equal(
+	    tc_cose_key_new(&k, pk, kid, TC_COSE_KID_LEN, NULL, 0), 0);
+	return k;
+}
+
+/* A cose key for the public key in pem, with its kid. */
 static struct tc_cose_key *
 key_of(const char *pem)
 {
 	EVP_PKEY *pk = kat_pkey(pem);
-	struct tc_cose_key *k = NULL;
 	uint8_t kid[TC_COSE_KID_LEN];
+	struct tc_cose_key *k = key_of_pkey(pk, kid);
 
-	assert_non_null(pk);
-	assert_int_equal(tc_cose_kid_of_pkey(pk, kid), 0);
-	assert_int_equal(tc_cose_key_new(&k, pk, kid, sizeof(kid), NULL, 0), 0);
 	EVP_PKEY_free(pk);
 	return k;
 }
@@ -144,49 +155,57 @@ test_claims(void **state)
 	}
 }
 
-/* One committed credential: its claims, key, text and COSE bytes. */
+/* One committed credential: its claims, signer's public key, text, COSE. */
 struct cred {
 	const char *name;
 	int which;
 	int alg;
-	const char *priv_pem;
+	const char *pub_pem;
 	const char *text;
 	const char *cose;
 	const char *prefix;
 };
 
 static const struct cred creds[] = {
-	{ "claims 1, ES256", 1, TC_COSE_ALG_ES256, kat_p256_priv_pem,
+	{ "claims 1, ES256", 1, TC_COSE_ALG_ES256, kat_p256_pub_pem,
 	    kat_cred1_es256_text, kat_cred1_es256_cose, TC_CRED_PREFIX_PLAIN },
-	{ "claims 1, SM2", 1, TC_COSE_ALG_SM2_SM3, kat_sm2_priv_pem,
+	{ "claims 1, SM2", 1, TC_COSE_ALG_SM2_SM3, kat_sm2_pub_pem,
 	    kat_cred1_sm2_text, kat_cred1_sm2_cose, TC_CRED_PREFIX_PLAIN },
-	{ "claims 2, ES256", 2, TC_COSE_ALG_ES256, kat_p256_priv_pem,
+	{ "claims 2, ES256", 2, TC_COSE_ALG_ES256, kat_p256_pub_pem,
 	    kat_cred2_es256_text, kat_cred2_es256_cose, TC_CRED_PREFIX_PLAIN },
-	{ "claims 3, ES256", 3, TC_COSE_ALG_ES256, kat_p256_priv_pem,
+	{ "claims 3, ES256", 3, TC_COSE_ALG_ES256, kat_p256_pub_pem,
 	    kat_cred3_es256_text, kat_cred3_es256_cose, TC_CRED_PREFIX },
 };
 
 #define NCREDS (sizeof(creds) / sizeof(creds[0]))
 
 /*
- * A credential made now: the committed text's prefix, and COSE bytes equal
- * to the committed ones but for the signature (their last 64 bytes).
+ * A credential made now with a key made now: the committed text's prefix,
+ * and COSE bytes equal to the committed ones but for the kid (the new
+ * key's) and the signature (their last 64 bytes).
  */
 static void
 test_encode(void **state)
 {
-	uint8_t want[1024];
-	struct tc_cose_key *k;
+	uint8_t want[1024], old[TC_COSE_KID_LEN], kid[TC_COSE_KID_LEN];
+	struct tc_cose_key *k, *committed;
 	struct tc_claims c;
 	struct tc_buf text, cose;
 	char err[256] = "";
-	size_t i, n;
+	size_t i, n, klen;
+	EVP_PKEY *pk;
 
 	(void)state;
 	for (i = 0; i < NCREDS; i++) {
 		make_claims(&c, creds[i].which);
 		n = unhex(creds[i].cose, want, sizeof(want));
-		k = key_of(creds[i].priv_pem);
+		committed = key_of(creds[i].pub_pem);
+		memcpy(old, tc_cose_key_kid(committed, &klen), sizeof(old));
+		assert_int_equal(klen, sizeof(old));
+		tc_cose_key_free(committed);
+		pk = kat_fresh_key(creds[i].alg == TC_COSE_ALG_SM2_SM3);
+		k = key_of_pkey(pk, kid);
+		assert_true(kat_swap_kid(want, n, old, kid));
 		tc_buf_init(&text, 0);
 		tc_buf_init(&cose, 0);
 		if (tc_credential_encode(&text, &c, k, err, sizeof(err)) != 0)
@@ -205,6 +224,7 @@ test_encode(void **state)
 		tc_buf_release(&text);
 		tc_buf_release(&cose);
 		tc_cose_key_free(k);
+		EVP_PKEY_free(pk);
 	}
 }
 

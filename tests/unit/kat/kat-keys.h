@@ -1,48 +1,39 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The committed key pairs of the known-answer tests (tests/unit/test-kat-*.c):
- * one P-256 (ES256) and one SM2 pair, made once with `openssl genpkey` for
- * these tests. THESE ARE TEST KEYS, published here on purpose: they sign
- * nothing but the vectors of tests/unit/kat/, and no trust list may ever
- * hold them. kat_pkey() loads one into an EVP_PKEY. Included by the tests;
- * not part of libtcard.
+ * The public keys of the known-answer tests (tests/unit/test-kat-*.c): one
+ * P-256 (ES256) and one SM2 key, whose private halves signed the committed
+ * vectors once and were then thrown away, so no private key is in the tree.
+ * The vectors are checked with these public keys; what the tests sign now
+ * is signed with a key made at run time (kat_fresh_key), and compared with
+ * the committed bytes once its kid is put in place of the committed one
+ * (kat_swap_kid). kat_pkey() loads a public key into an EVP_PKEY. Included
+ * by the tests; not part of libtcard.
  */
 #ifndef TCARD_KAT_KEYS_H
 #define TCARD_KAT_KEYS_H
 
+#include <stdint.h>
 #include <string.h>
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-/* P-256 test key (PKCS#8) and its SubjectPublicKeyInfo. */
-static const char kat_p256_priv_pem[] =
-    "-----BEGIN PRIVATE KEY-----\n"
-    "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgXa8oeuC6/+CE754l\n"
-    "TYXPuhOg79Wp0jp7fsD8uivascShRANCAATD3JUCZTPnJzJ139A9ZkooWaaO4srb\n"
-    "4BkrQMbMZ9BhwrTat6O1jD8KREFMd5B7Knl+7/isMkYX8+1KRcETh9JV\n"
-    "-----END PRIVATE KEY-----\n";
+/* The P-256 test key's SubjectPublicKeyInfo. */
 static const char kat_p256_pub_pem[] =
     "-----BEGIN PUBLIC KEY-----\n"
     "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEw9yVAmUz5ycydd/QPWZKKFmmjuLK\n"
     "2+AZK0DGzGfQYcK02rejtYw/CkRBTHeQeyp5fu/4rDJGF/PtSkXBE4fSVQ==\n"
     "-----END PUBLIC KEY-----\n";
 
-/* SM2 test key (PKCS#8, curve SM2) and its SubjectPublicKeyInfo. */
-static const char kat_sm2_priv_pem[] =
-    "-----BEGIN PRIVATE KEY-----\n"
-    "MIGHAgEAMBMGByqGSM49AgEGCCqBHM9VAYItBG0wawIBAQQgllaS/s5AgKQ8Ut92\n"
-    "OHP7sfIwXkNzI2npQtusuKqUsnahRANCAAQy27roLLjNWrQojd4t9B4Rpdkc237S\n"
-    "fRCAS7kVWqkqw6KCF2zr37VwgyuyxnJBGScEz6uAgwNNlhVd81N2Lf/B\n"
-    "-----END PRIVATE KEY-----\n";
+/* The SM2 test key's SubjectPublicKeyInfo. */
 static const char kat_sm2_pub_pem[] =
     "-----BEGIN PUBLIC KEY-----\n"
     "MFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAEMtu66Cy4zVq0KI3eLfQeEaXZHNt+\n"
     "0n0QgEu5FVqpKsOighds69+1cIMrssZyQRknBM+rgIMDTZYVXfNTdi3/wQ==\n"
     "-----END PUBLIC KEY-----\n";
 
-/* The key in pem (private or public), or NULL. */
+/* The public key in pem, or NULL. */
 static EVP_PKEY *
 kat_pkey(const char *pem)
 {
@@ -51,12 +42,37 @@ kat_pkey(const char *pem)
 
 	if (b == NULL)
 		return NULL;
-	if (strstr(pem, "PRIVATE") != NULL)
-		k = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-	else
-		k = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
+	k = PEM_read_bio_PUBKEY(b, NULL, NULL, NULL);
 	BIO_free(b);
 	return k;
+}
+
+/* A key pair made now: P-256, or SM2 when sm2; NULL on failure. */
+static EVP_PKEY *
+kat_fresh_key(int sm2)
+{
+	return sm2 ? EVP_PKEY_Q_keygen(NULL, NULL, "SM2")
+		   : EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+}
+
+/*
+ * Puts kid to in place of kid from in the n bytes of buf, where from must
+ * stand exactly once (the protected header's kid). Returns 1 when it did.
+ */
+static int
+kat_swap_kid(uint8_t *buf, size_t n, const uint8_t from[8], const uint8_t to[8])
+{
+	size_t i, at = 0, found = 0;
+
+	for (i = 0; i + 8 <= n; i++)
+		if (memcmp(buf + i, from, 8) == 0) {
+			at = i;
+			found++;
+		}
+	if (found != 1)
+		return 0;
+	memcpy(buf + at, to, 8);
+	return 1;
 }
 
 #endif

@@ -3,7 +3,8 @@
  * Known-answer vectors of the COSE_Sign1 and credential encodings, as hex
  * (and the QR texts as text), for tests/unit/test-kat-cose.c and
  * tests/unit/test-kat-credential.c. They were produced ONCE by the code at
- * the commit that added this file, with the test keys of kat-keys.h, and
+ * the commit that added this file, with the test keys whose public halves are in
+ * kat-keys.h (the private halves were thrown away), and
  * follow the encoding of docs/formats.md ("Credential and QR e-card") and
  * docs/cose.md at that commit. They must only change together with a
  * format version (TC_CRED_VERSION, the "TC1" prefixes): a test failing
