@@ -649,6 +649,13 @@ part_headers(const uint8_t *h, size_t n, size_t no,
 	size_t i = 0, eol, colon, vs, ve, k;
 	int seen_cd = 0, seen_ct = 0, r;
 
+	/* Folding (RFC 7230 obs-fold) would hide a line's end: refused. */
+	for (k = 0; k < n; k++)
+		if (is_ows(h[k]) &&
+		    (k == 0 ||
+			(k >= 2 && h[k - 1] == '\n' && h[k - 2] == '\r')))
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "part %zu: a folded header line", no);
 	while (i < n) {
 		for (eol = i;
 		     eol + 1 < n && !(h[eol] == '\r' && h[eol + 1] == '\n');
@@ -656,20 +663,21 @@ part_headers(const uint8_t *h, size_t n, size_t no,
 			;
 		if (eol + 1 >= n)
 			eol = n; /* not reached: the caller cut at CR LF */
-		if (is_ows(h[i]))
-			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "part %zu: a folded header line", no);
 		for (colon = i; colon < eol && is_tchar(h[colon]); colon++)
 			;
 		if (colon == i || colon == eol || h[colon] != ':')
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "part %zu: a header line without a name and ':'",
 			    no);
+		/*
+		 * Other control bytes are judged where they matter: refused
+		 * in a name and a Content-Type, flagged in a file name.
+		 */
 		for (k = colon + 1; k < eol; k++)
-			if ((h[k] < 0x20 && h[k] != '\t') || h[k] == 0x7f)
+			if (h[k] == '\r' || h[k] == '\n')
 				return tc_seterr(err, errlen,
 				    TC_ERR_BAD_ENCODING,
-				    "part %zu: a control character in a header line",
+				    "part %zu: a bare CR or LF in a header line",
 				    no);
 		for (vs = colon + 1; vs < eol && is_ows(h[vs]); vs++)
 			;
@@ -695,10 +703,11 @@ part_headers(const uint8_t *h, size_t n, size_t no,
 				    "part %zu: a Content-Type of %zu bytes, over the limit of %d",
 				    no, ve - vs, TC_MULTIPART_CTYPE_MAX);
 			for (k = vs; k < ve; k++)
-				if (h[k] >= 0x80)
+				if ((h[k] < 0x20 && h[k] != '\t') ||
+				    h[k] >= 0x7f)
 					return tc_seterr(err, errlen,
 					    TC_ERR_BAD_ENCODING,
-					    "part %zu: Content-Type is not ASCII",
+					    "part %zu: Content-Type is not printable ASCII",
 					    no);
 			memcpy(pt->ctype, h + vs, ve - vs);
 			pt->ctype[ve - vs] = '\0';

@@ -220,8 +220,10 @@ void tc_multipart_init(struct tc_multipart *mp /* OUT */);
  *                        missing or second Content-Disposition, not
  *                        form-data, without name=, a missing close
  *                        delimiter, a field of lim->single given twice;
- *   TC_ERR_BAD_ENCODING  a control byte in a header line (but tab), a name
- *                        that is not UTF-8.
+ *   TC_ERR_BAD_ENCODING  a bare CR or LF in a header line, a name that is
+ *                        not UTF-8 or holds a control character, a
+ *                        Content-Type that is not printable ASCII (a
+ *                        file name's odd bytes are flagged, not refused).
  * On failure mp is empty.
  */
 int tc_multipart_parse(struct tc_multipart *mp /* OUT */, const char *ctype,
