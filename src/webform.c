@@ -482,7 +482,9 @@ tc_multipart_boundary(
 	if (ctype == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_NOT_FOUND, "no Content-Type");
-	n = strnlen(ctype, 1024);
+	if ((n = strnlen(ctype, 1025)) > 1024)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "Content-Type: over 1024 bytes");
 	for (i = 0; i < n && is_ows((unsigned char)ctype[i]); i++)
 		;
 	if (n - i < sizeof(mt) - 1 ||
@@ -496,9 +498,11 @@ tc_multipart_boundary(
 	while ((r = param_next(ctype, n, &i, &p)) == 1) {
 		if (!param_is(ctype, &p, "boundary"))
 			continue;
-		if (found++)
+		if (found++) {
+			out[0] = '\0';
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "Content-Type: boundary given twice");
+		}
 		if (p.ve == p.vs || p.ve - p.vs > TC_MULTIPART_BOUNDARY_MAX)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "Content-Type: the boundary is %zu characters, not 1 to %d",

@@ -185,9 +185,10 @@ struct tc_multipart {
  * boundary=..." with the media type in any case): the parameter quoted or
  * not, 1 to 70 characters of RFC 2046 bcharsnospace (A-Z a-z 0-9 and
  * ' ( ) + _ , - . / : = ?), given once. Copies it into out (outlen bytes,
- * at least TC_MULTIPART_BOUNDARY_MAX + 1). Returns 0 or
+ * at least TC_MULTIPART_BOUNDARY_MAX + 1; "" on failure). Returns 0 or
  *   TC_ERR_INVALID_ARG   out NULL or too small;
  *   TC_ERR_NOT_FOUND     ctype NULL;
+ *   TC_ERR_TOO_LARGE     ctype over 1024 bytes;
  *   TC_ERR_UNSUPPORTED   another media type;
  *   TC_ERR_MALFORMED     no boundary, an empty, too long or repeated one,
  *                        a character outside bcharsnospace, a bad

@@ -307,6 +307,8 @@ test_boundary(void **state)
 		    "Content-Type: byte 1 of the boundary is not one of A-Z a-z 0-9 ' ( ) + _ , - . / : = ?" },
 		{ "multipart/form-data; boundary=\"abc", TC_ERR_MALFORMED,
 		    "Content-Type: a bad parameter at byte 19" },
+		{ "multipart/form-data; boundary=multipart/form-data; boundary=b",
+		    TC_ERR_MALFORMED, "Content-Type: boundary given twice" },
 		{ "multipart/form-data; =x", TC_ERR_MALFORMED,
 		    "Content-Type: a bad parameter at byte 19" },
 		{ "multipart/form-data; "
@@ -324,8 +326,10 @@ test_boundary(void **state)
 		    v[i].r);
 		if (v[i].r == 0)
 			assert_string_equal(out, v[i].out);
-		else
+		else {
+			assert_string_equal(out, "");
 			assert_string_equal(err, v[i].out);
+		}
 	}
 	assert_int_equal(
 	    tc_multipart_boundary(NULL, out, sizeof(out), err, sizeof(err)),
