@@ -46,39 +46,18 @@ is_ows(unsigned char c)
 	return c == ' ' || c == '\t';
 }
 
-int
-tc_cookie_get(const char *header, const char *name, char *out, size_t outlen,
-    char *err, size_t errlen)
+/*
+ * Finds the pair of cookie name (nlen bytes) in header[0..hlen): sets
+ * [*vs, *ve) to its value, trimmed. Returns how many pairs have that name
+ * (0, 1, or 2 when it stopped at a second one, *vs then at its name).
+ * Pairs without '=' are skipped: they are not name=value pairs.
+ */
+static size_t
+cookie_find(const char *header, size_t hlen, const char *name, size_t nlen,
+    size_t *vs, size_t *ve)
 {
-	size_t hlen, nlen, i, end, a, b, eq, vs, ve, k, found = 0;
-	size_t fs = 0, fe = 0;
+	size_t i, end, a, b, eq, k, found = 0;
 
-	if (out == NULL || outlen == 0)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "no room for the cookie's value");
-	out[0] = '\0';
-	if (name == NULL || (nlen = strlen(name)) == 0)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "no cookie name");
-	for (k = 0; k < nlen; k++)
-		if (!is_tchar((unsigned char)name[k]))
-			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-			    "cookie name: byte %zu is not a token character",
-			    k);
-	if (header == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_NOT_FOUND, "no Cookie header");
-	if ((hlen = strnlen(header, TC_COOKIE_HEADER_MAX + 1)) >
-	    TC_COOKIE_HEADER_MAX)
-		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "Cookie header: over the limit of %d bytes",
-		    TC_COOKIE_HEADER_MAX);
-	for (i = 0; i < hlen; i++)
-		if (((unsigned char)header[i] < 0x20 && header[i] != '\t') ||
-		    header[i] == 0x7f)
-			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
-			    "Cookie header: a control character at byte %zu",
-			    i);
 	for (i = 0; i < hlen; i = end + 1) {
 		for (end = i; end < hlen && header[end] != ';'; end++)
 			;
@@ -89,27 +68,75 @@ tc_cookie_get(const char *header, const char *name, char *out, size_t outlen,
 			;
 		for (eq = a; eq < b && header[eq] != '='; eq++)
 			;
-		if (eq == b)
-			continue; /* no '=': not a name=value pair */
 		for (k = eq; k > a && is_ows((unsigned char)header[k - 1]); k--)
 			;
-		if (k - a != nlen || memcmp(header + a, name, nlen) != 0)
+		if (eq == b || k - a != nlen ||
+		    memcmp(header + a, name, nlen) != 0)
 			continue;
-		if (++found > 1)
-			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "Cookie header: cookie '%s' given more than once (byte %zu)",
-			    name, a);
-		for (vs = eq + 1; vs < b && is_ows((unsigned char)header[vs]);
-		     vs++)
+		if (++found > 1) {
+			*vs = a;
+			return found;
+		}
+		for (k = eq + 1; k < b && is_ows((unsigned char)header[k]); k++)
 			;
-		fs = vs;
-		fe = b;
+		*vs = k;
+		*ve = b;
 	}
-	if (found == 0)
+	return found;
+}
+
+/* Checks the caller's cookie name and the header's size and bytes. */
+static int
+cookie_args(const char *header, const char *name, size_t *hlen, size_t *nlen,
+    char *err, size_t errlen)
+{
+	size_t k;
+
+	if (name == NULL || (*nlen = strlen(name)) == 0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "no cookie name");
+	for (k = 0; k < *nlen; k++)
+		if (!is_tchar((unsigned char)name[k]))
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "cookie name: byte %zu is not a token character",
+			    k);
+	if (header == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_NOT_FOUND, "no Cookie header");
+	if ((*hlen = strnlen(header, TC_COOKIE_HEADER_MAX + 1)) >
+	    TC_COOKIE_HEADER_MAX)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "Cookie header: over the limit of %d bytes",
+		    TC_COOKIE_HEADER_MAX);
+	for (k = 0; k < *hlen; k++)
+		if (((unsigned char)header[k] < 0x20 && header[k] != '\t') ||
+		    header[k] == 0x7f)
+			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
+			    "Cookie header: a control character at byte %zu",
+			    k);
+	return 0;
+}
+
+int
+tc_cookie_get(const char *header, const char *name, char *out, size_t outlen,
+    char *err, size_t errlen)
+{
+	size_t hlen = 0, nlen = 0, vs = 0, ve = 0, k, found;
+	int r;
+
+	if (out == NULL || outlen == 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "no room for the cookie's value");
+	out[0] = '\0';
+	if ((r = cookie_args(header, name, &hlen, &nlen, err, errlen)) != 0)
+		return r;
+	if ((found = cookie_find(header, hlen, name, nlen, &vs, &ve)) == 0)
 		return tc_seterr(
 		    err, errlen, TC_ERR_NOT_FOUND, "no cookie '%s'", name);
-	vs = fs;
-	ve = fe;
+	if (found > 1)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "Cookie header: cookie '%s' given more than once (byte %zu)",
+		    name, vs);
 	if (ve - vs >= 2 && header[vs] == '"' && header[ve - 1] == '"') {
 		vs++;
 		ve--;
