@@ -566,6 +566,46 @@ test_multipart_limits(void **state)
 }
 
 static void
+test_multipart_long_names(void **state)
+{
+	struct tc_multipart mp;
+	char body[1024], ct[1100], err[256], fn[300];
+
+	tc_multipart_init(&mp);
+	memset(fn, 'a', 256);
+	fn[256] = '\0';
+	snprintf(body, sizeof(body),
+	    "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"%s\"\r\n\r\nX\r\n--b--",
+	    fn);
+	assert_int_equal(
+	    mp_try(&mp, body, NULL, err, sizeof(err)), TC_ERR_TOO_LARGE);
+	assert_string_equal(
+	    err, "part 1: a file name of 256 bytes, over the limit of 255");
+	fn[255] = '\0';
+	snprintf(body, sizeof(body),
+	    "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"%s\"\r\n\r\nX\r\n--b--",
+	    fn);
+	assert_int_equal(mp_try(&mp, body, NULL, err, sizeof(err)), 0);
+	assert_int_equal(mp.parts[0].filename_len, 255);
+	fn[129] = '\0';
+	snprintf(body, sizeof(body),
+	    "--b\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\nX\r\n--b--",
+	    fn);
+	assert_int_equal(
+	    mp_try(&mp, body, NULL, err, sizeof(err)), TC_ERR_TOO_LARGE);
+	assert_string_equal(
+	    err, "part 1: a name of 129 bytes, over the limit of 128");
+	memset(ct, ' ', sizeof(ct) - 1);
+	ct[sizeof(ct) - 1] = '\0';
+	memcpy(ct, "multipart/form-data; boundary=b", 31);
+	assert_int_equal(tc_multipart_parse(&mp, ct, (const uint8_t *)"", 0,
+			     NULL, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	assert_string_equal(err, "Content-Type: over 1024 bytes");
+	tc_multipart_release(&mp);
+}
+
+static void
 test_token(void **state)
 {
 	char a[TC_TOKEN_LEN + 1], b[TC_TOKEN_LEN + 1];
@@ -603,6 +643,7 @@ main(void)
 		cmocka_unit_test(test_multipart_filenames),
 		cmocka_unit_test(test_multipart_bad),
 		cmocka_unit_test(test_multipart_limits),
+		cmocka_unit_test(test_multipart_long_names),
 		cmocka_unit_test(test_token),
 	};
 
