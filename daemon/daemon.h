@@ -127,13 +127,13 @@ struct tc_dresp {
 	const char *www_auth; /* WWW-Authenticate of a 401 */
 	int html_security;    /* add the page's CSP headers */
 	const char *location; /* Location of a redirect */
-	/* Set-Cookie and Content-Disposition, or "" (copied when queued). */
-	char set_cookie[256];
-	char disposition[320];
 	int close;	      /* Connection: close (bad framing) */
 	int suspended;	      /* the handler suspended the connection */
 	int result;
 	int result_error; /* the daemon's error result (tc_dresp_checked) */
+	/* Set-Cookie and Content-Disposition, or "" (copied when queued). */
+	char set_cookie[256];
+	char disposition[320];
 };
 
 /*
