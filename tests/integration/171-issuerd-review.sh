@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..35"
+echo "1..34"
 
 check "demo authority" id_demo
 A=$(green_app "Carla Reyes" 110101198506150019); check "application A applied and submitted" test -n "$A"
