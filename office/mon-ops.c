@@ -502,8 +502,9 @@ op_attachment(struct mon *m, const struct tc_operator *op,
 	    subject, sizeof(subject), "application:%lld", (long long)q->app);
 	snprintf(
 	    detail, sizeof(detail), "{\"attachment\":%lld}", (long long)q->att);
-	if ((r = tc_registry_audit(m->reg, now, op->name, "application.attachment-read",
-		 subject, detail, err, sizeof(err))) != 0) {
+	if ((r = tc_registry_audit(m->reg, now, op->name,
+		 "application.attachment-read", subject, detail, err,
+		 sizeof(err))) != 0) {
 		lib_fail(a, r, err);
 		goto out;
 	}
