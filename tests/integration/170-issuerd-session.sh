@@ -9,14 +9,14 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..34"
+echo "1..36"
 
 check "demo authority" id_demo
 WEB=$TC_BIN/tcard-issuerd-web
 check "the web worker has no key store, registry, application or SQLite code" \
 	bash -c "! nm '$WEB' | grep -E ' (tc_keystore_|tc_registry_|tc_app_|sqlite3_)'"
 check "the monitor has no libmicrohttpd code" bash -c "! nm '$ISD' | grep -E ' U? ?MHD_'"
-check "tcard-issuerd starts" start_id --idle-timeout 2
+check "tcard-issuerd starts" start_id
 req GET /healthz; check "/healthz answers 200" status_is 200
 W=$(worker_pid)
 check "the web worker runs" test -n "$W"
@@ -48,9 +48,6 @@ check "logout with a wrong CSRF token is 403" status_is 403
 req DELETE /v1/session "$J" "$CSRF"; check "logout with the token is 200" status_is 200
 req GET /v1/queue "$J"; check "after logout the session is 401" status_is 401
 
-login demo-hr-reviewer-1; sleep 3
-req GET /v1/queue "$T/demo-hr-reviewer-1.jar"
-check "a session idle for longer than --idle-timeout is 401" status_is 401
 req GET /v1/queue; check "no cookie is 401" status_is 401
 
 for i in 1 2 3 4 5; do login demo-approver-1 "wrong $i"; done
@@ -67,6 +64,15 @@ check "a body that is not JSON is 400" status_is 400
 req GET /metrics; check "/metrics counts the session endpoint" grep -q 'endpoint="session"' "$T/body"
 check "no session id in the logs" bash -c "! grep -qE 'tcard_session=|\"session\":\"[A-Za-z0-9_-]{43}' '$T/id.err'"
 check "the monitor logs each op with the operator" grep -q '"message":"login operator=demo-hr-reviewer-1' "$T/id.err"
+
+stop_id
+check "tcard-issuerd starts again with --idle-timeout 2" start_id --idle-timeout 2
+login demo-hr-reviewer-1
+req GET /v1/queue "$T/demo-hr-reviewer-1.jar"
+check "a fresh session is 200" status_is 200
+sleep 3
+req GET /v1/queue "$T/demo-hr-reviewer-1.jar"
+check "a session idle for longer than --idle-timeout is 401" status_is 401
 
 kill -KILL "$(worker_pid)"
 wait "$ID_PID"; st=$?
