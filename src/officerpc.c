@@ -226,6 +226,10 @@ str(json_t *o, const char *name, char *out, size_t cap, int *present, char *err,
 		*present = v != NULL;
 	if (v == NULL)
 		return 0;
+	/* "op" is read before its table is checked: its type too. */
+	if (!json_is_string(v))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s must be a string", name);
 	n = json_string_length(v);
 	if (n > cap || strlen(json_string_value(v)) != n)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,

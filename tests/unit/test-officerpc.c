@@ -112,6 +112,7 @@ test_requests(void **state)
 		{ "{\"op\":\"queue\",\"op\":\"queue\"}", TC_ERR_MALFORMED,
 		    "not JSON" },
 		{ "[1]", TC_ERR_MALFORMED, "not a JSON object" },
+		{ "{\"op\":13}", TC_ERR_INVALID_ARG, "op must be a string" },
 		{ "{\"op\":\"login\",\"args\":{\"operator\":\"a\\u0000b\",\"passphrase\":\"p\"}}",
 		    TC_ERR_MALFORMED, "not JSON" },
 	};
