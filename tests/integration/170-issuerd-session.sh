@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..36"
+echo "1..38"
 
 check "demo authority" id_demo
 WEB=$TC_BIN/tcard-issuerd-web
@@ -81,4 +81,20 @@ check "and says why" grep -q 'the web worker' "$T/id.err"
 start_id
 stop_id
 check "SIGTERM stops both with status 0" test "$ID_STATUS" = 0
+
+# HTTPS: the worker (as nobody when root) reads the pair through its
+# Landlock rule; the cookie gets Secure.
+mkdir "$T/tls"; chmod 755 "$T" "$T/tls"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$T/tls/key.pem" -out "$T/tls/cert.pem" -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 2>/dev/null
+chmod 600 "$T/tls/key.pem"
+[ "$(id -u)" = 0 ] && chown nobody "$T/tls/key.pem"
+check "tcard-issuerd starts with TLS" start_id --tls-cert "$T/tls/cert.pem" --tls-key "$T/tls/key.pem"
+curl -s --max-time 20 --cacert "$T/tls/cert.pem" -D "$T/hdr" -o "$T/body" \
+	-H 'Content-Type: application/json' \
+	--data "{\"operator\":\"demo-auditor\",\"passphrase\":\"$(pass_of demo-auditor)\"}" \
+	"https://127.0.0.1:$(cat "$T/id.port")/v1/session"
+check "under TLS the cookie is Secure" grep -qiE '^set-cookie: tcard_session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Secure' "$T/hdr"
+stop_id
 exit $((_failed > 0))

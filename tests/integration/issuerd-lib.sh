@@ -24,7 +24,7 @@ id_env() {
 	if [ ! -x "$ISD" ] || [ ! -x "$TC_BIN/tcard-issuerd-web" ]; then
 		echo "1..0 # SKIP $ISD not built"; exit 77
 	fi
-	for c in curl python3; do
+	for c in curl python3 openssl; do
 		command -v $c >/dev/null || { echo "1..0 # SKIP $c missing"; exit 77; }
 	done
 }
