@@ -430,8 +430,11 @@ serve(struct mon *m, int fd, int sfd)
 				}
 				continue;
 			}
-			if (si.ssi_signo == SIGHUP)
+			/* SIGHUP: the worker reloads the TLS pair. */
+			if (si.ssi_signo == SIGHUP) {
+				kill(worker_pid, SIGHUP);
 				continue;
+			}
 			mon_log("stop", "info", "signal %u: stopping",
 			    si.ssi_signo);
 			stop_worker();

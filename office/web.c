@@ -138,6 +138,20 @@ landlock(const char *cert, const char *key, int *landlocked)
 	return 0;
 }
 
+/* SIGHUP (forwarded by the monitor): the TLS pair is read again. */
+static void
+on_hup(void *arg)
+{
+	struct web *w = arg;
+	char err[512] = "";
+
+	if (tc_daemon_tls_reload(w->d, err, sizeof(err)) != 0)
+		tc_dlog_event(w->log, "tls", "error", "reload: %s", err);
+	else if (tc_daemon_tls(w->d))
+		tc_dlog_event(w->log, "tls", "info", "%s",
+		    "certificate and key read again");
+}
+
 int
 main(int argc, char **argv)
 {
@@ -197,7 +211,7 @@ main(int argc, char **argv)
 	tc_dlog_event(w.log, "start", "info",
 	    "web worker serving %s as uid %ld, no new privileges, landlock %s",
 	    listen, (long)getuid(), locked ? "on" : "off");
-	sig = tc_daemon_signals_wait(&set, NULL, NULL);
+	sig = tc_daemon_signals_wait(&set, on_hup, &w);
 	tc_dlog_event(w.log, "stop", "info", "signal %d: stopping", sig);
 	tc_daemon_free(w.d);
 	tc_dmetrics_free(w.metrics);

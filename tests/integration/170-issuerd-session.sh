@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..38"
+echo "1..39"
 
 check "demo authority" id_demo
 WEB=$TC_BIN/tcard-issuerd-web
@@ -96,5 +96,9 @@ curl -s --max-time 20 --cacert "$T/tls/cert.pem" -D "$T/hdr" -o "$T/body" \
 	--data "{\"operator\":\"demo-auditor\",\"passphrase\":\"$(pass_of demo-auditor)\"}" \
 	"https://127.0.0.1:$(cat "$T/id.port")/v1/session"
 check "under TLS the cookie is Secure" grep -qiE '^set-cookie: tcard_session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Secure' "$T/hdr"
+kill -HUP "$ID_PID"
+reloaded() { grep -q 'certificate and key read again' "$T/id.err"; }
+for i in $(seq 50); do reloaded && break; sleep 0.1; done
+check "SIGHUP to the monitor makes the worker read the pair again" reloaded
 stop_id
 exit $((_failed > 0))
