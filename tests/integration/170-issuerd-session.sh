@@ -9,13 +9,15 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..39"
+echo "1..41"
 
 check "demo authority" id_demo
 WEB=$TC_BIN/tcard-issuerd-web
 check "the web worker has no key store, registry, application or SQLite code" \
 	bash -c "! nm '$WEB' | grep -E ' (tc_keystore_|tc_registry_|tc_app_|sqlite3_)'"
 check "the monitor has no libmicrohttpd code" bash -c "! nm '$ISD' | grep -E ' U? ?MHD_'"
+check "the web worker does not even load SQLite" bash -c "! ldd '$WEB' | grep -q libsqlite3"
+check "the monitor does not load libmicrohttpd" bash -c "! ldd '$ISD' | grep -q libmicrohttpd"
 check "tcard-issuerd starts" start_id
 req GET /healthz; check "/healthz answers 200" status_is 200
 W=$(worker_pid)
