@@ -73,6 +73,11 @@ VERIFY_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard verifier/tcard-verif
 
 # tcard-verifierd: verifier/tcard-verifierd.c and verifier/vd-*.c.
 VERIFIERD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard verifier/tcard-verifierd.c verifier/vd-*.c)))
+# tcard-issuerd (the office's monitor): office/issuerd.c, office/mon-*.c and
+# office/rpc.c; tcard-issuerd-web (its web worker): office/web.c,
+# office/web-*.c and office/rpc.c (docs/issuerd.md).
+ISSUERD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard office/issuerd.c office/mon-*.c office/rpc.c)))
+ISSUERD_WEB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard office/web.c office/web-*.c office/rpc.c)))
 # tcard-vcard (the card emulator): vcard/*.c.
 VCARD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vcard/*.c)))
 
@@ -86,6 +91,9 @@ endif
 ifneq ($(VCARD_OBJ),)
 PROG_NAMES += tcard-vcard
 endif
+ifneq ($(wildcard office/issuerd.c),)
+PROG_NAMES += tcard-issuerd tcard-issuerd-web
+endif
 PROGS := $(PROG_NAMES:%=$(BUILD)/bin/%)
 TEST_PROGS := $(PROG_NAMES:%=$(BUILD)/test-bin/%)
 # The objects and extra libraries of each program.
@@ -94,10 +102,14 @@ OBJ_tcard-keys := $(KEYS_OBJ)
 OBJ_tcard-verify := $(VERIFY_OBJ)
 OBJ_tcard-verifierd := $(VERIFIERD_OBJ)
 OBJ_tcard-vcard := $(VCARD_OBJ)
+OBJ_tcard-issuerd := $(ISSUERD_OBJ)
+OBJ_tcard-issuerd-web := $(ISSUERD_WEB_OBJ)
 LIBS_tcard-verifierd := -lpthread
+LIBS_tcard-issuerd-web := -lpthread
 DEMO_tcard-issuer := $(DEMOLIB)
 # Programs built on the daemon layer.
 DLIB_tcard-verifierd := $(DAEMONLIB)
+DLIB_tcard-issuerd-web := $(DAEMONLIB)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -232,4 +244,5 @@ clean:
 	rm -rf build build-asan build-fuzz build.log build-asan.log build-*/ build-*.log
 
 -include $(LIB_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/common/cli-testclock.d $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
-	$(VERIFY_OBJ:.o=.d) $(VERIFIERD_OBJ:.o=.d) $(VCARD_OBJ:.o=.d)
+	$(VERIFY_OBJ:.o=.d) $(VERIFIERD_OBJ:.o=.d) $(VCARD_OBJ:.o=.d) \
+	$(ISSUERD_OBJ:.o=.d) $(ISSUERD_WEB_OBJ:.o=.d)

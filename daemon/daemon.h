@@ -131,6 +131,9 @@ struct tc_dresp {
 	int suspended;	      /* the handler suspended the connection */
 	int result;
 	int result_error; /* the daemon's error result (tc_dresp_checked) */
+	/* Set-Cookie and Content-Disposition, or "" (copied when queued). */
+	char set_cookie[256];
+	char disposition[320];
 };
 
 /*
@@ -145,6 +148,8 @@ struct tc_dresults {
 struct tc_daemon_conf {
 	struct sockaddr_storage addr; /* where to listen (resolved) */
 	socklen_t addrlen;
+	/* > 0: serve on this inherited, listening socket instead of addr. */
+	int listen_fd;
 	const char *listen; /* the same as text, for messages */
 	unsigned threads;   /* 0: four per core, at most 64 */
 	unsigned timeout;   /* idle seconds before a close */

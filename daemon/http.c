@@ -451,6 +451,12 @@ queue(struct MHD_Connection *c, struct tc_dreq *rq, struct tc_dresp *resp)
 	if (resp->location != NULL)
 		MHD_add_response_header(
 		    r, MHD_HTTP_HEADER_LOCATION, resp->location);
+	if (resp->set_cookie[0] != '\0')
+		MHD_add_response_header(
+		    r, MHD_HTTP_HEADER_SET_COOKIE, resp->set_cookie);
+	if (resp->disposition[0] != '\0')
+		MHD_add_response_header(
+		    r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, resp->disposition);
 	if (resp->close)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (resp->html_security) {
@@ -838,7 +844,7 @@ tc_daemon_start(struct tc_daemon *d, char *err, size_t errlen)
 	int i = 0;
 	long ncpu;
 
-	if (d->conf.addr.ss_family == AF_INET6)
+	if (d->conf.listen_fd <= 0 && d->conf.addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	if (threads == 0) {
 		/*
@@ -853,8 +859,12 @@ tc_daemon_start(struct tc_daemon *d, char *err, size_t errlen)
 		if (threads > 64)
 			threads = 64;
 	}
-	opts[i++] =
-	    (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0, &d->conf.addr };
+	if (d->conf.listen_fd > 0)
+		opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_LISTEN_SOCKET,
+			d->conf.listen_fd, NULL };
+	else
+		opts[i++] = (struct MHD_OptionItem){ MHD_OPTION_SOCK_ADDR, 0,
+			&d->conf.addr };
 	if (threads > 1)
 		opts[i++] =
 		    (struct MHD_OptionItem){ MHD_OPTION_THREAD_POOL_SIZE,

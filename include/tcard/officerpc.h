@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The codec of the RPC between tcard-issuerd's two processes (office/):
+ * the web worker, which parses HTTP and holds no key, and the monitor,
+ * which holds the registry and its keys and answers one request at a
+ * time. A frame on their SOCK_STREAM socketpair is
+ *     u32 len    bytes after this field (big-endian, as the others)
+ *     u32 id     the request's number; the answer repeats it
+ *     u32 jlen   bytes of JSON that follow
+ *     JSON       one object, jlen bytes
+ *     tail       len - 8 - jlen bytes: binary (an attachment's bytes);
+ *                empty in a request
+ * A request's JSON is {"op", "session", "csrf", "app", "att", "args"};
+ * which members each op takes, and what its "args" holds, is a strict key
+ * table per op (src/officerpc.c; docs/issuerd.md gives them). The
+ * monitor parses requests with tc_orpc_req_parse: it is the parser of
+ * outside input on the side that holds the keys, and has a fuzz target
+ * (tests/fuzz/fuzz_officerpc.c). It lives in libtcard, not office/, so
+ * that the fuzz rule (which links libtcard only) links it.
+ */
+#ifndef TCARD_OFFICERPC_H
+#define TCARD_OFFICERPC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tcard/application.h"
+#include "tcard/attach.h"
+#include "tcard/operator.h"
+
+#define TC_ORPC_HDR_LEN	     12
+#define TC_ORPC_REQ_MAX	     (64u * 1024) /* JSON of a request */
+#define TC_ORPC_ANS_JSON_MAX (2u * 1024 * 1024)
+#define TC_ORPC_TAIL_MAX     TC_ATTACH_MAX /* an answer's binary tail */
+/* A session id or CSRF token: 32 random bytes, base64url, no padding. */
+#define TC_ORPC_TOKEN_LEN 43
+#define TC_ORPC_PASS_MAX  1024
+#define TC_ORPC_OTP_MAX	  16
+#define TC_ORPC_OVERRIDES 8
+#define TC_ORPC_TEXT_MAX  64 /* tier, override names */
+
+enum tc_orpc_op {
+	TC_ORPC_LOGIN = 1,  /* "login": args operator, passphrase, otp */
+	TC_ORPC_LOGOUT,	    /* "logout": session, csrf */
+	TC_ORPC_WHOAMI,	    /* "whoami": session */
+	TC_ORPC_QUEUE,	    /* "queue": session */
+	TC_ORPC_APP,	    /* "app": session, app */
+	TC_ORPC_ATTACHMENT, /* "attachment": session, app, att */
+	TC_ORPC_REVIEW,	    /* "review": session, csrf, app, args */
+};
+
+/* A parsed request. Release it with tc_orpc_req_release (wipes). */
+struct tc_orpc_req {
+	enum tc_orpc_op op;
+	char session[TC_ORPC_TOKEN_LEN + 1]; /* "" when the op takes none */
+	char csrf[TC_ORPC_TOKEN_LEN + 1];    /* "" when not sent */
+	int has_csrf;
+	int64_t app, att; /* 0 when the op takes none */
+	/* login */
+	char operator_name[TC_OPERATOR_NAME_MAX + 1];
+	char passphrase[TC_ORPC_PASS_MAX + 1];
+	char otp[TC_ORPC_OTP_MAX + 1]; /* "" when not sent */
+	/* review */
+	enum tc_review_decision decision;
+	char reason[TC_APP_REASON_MAX + 1]; /* "" when none */
+	char tier[TC_ORPC_TEXT_MAX + 1];    /* "" when none */
+	int months;
+	char overrides[TC_ORPC_OVERRIDES][TC_ORPC_TEXT_MAX + 1];
+	size_t n_overrides;
+};
+
+/* "login", ... or "?" */
+const char *tc_orpc_op_name(enum tc_orpc_op op);
+
+/*
+ * Reads a frame's header: *id, *jlen (the JSON's bytes) and *tlen (the
+ * tail's). A request (tail_max 0) may have no tail. Returns 0, or
+ * TC_ERR_TOO_LARGE (JSON over json_max, tail over tail_max) or
+ * TC_ERR_MALFORMED (len shorter than its own fields) with err.
+ */
+int tc_orpc_header_parse(const uint8_t hdr[TC_ORPC_HDR_LEN], size_t json_max,
+    size_t tail_max, uint32_t *id /* OUT */, uint32_t *jlen /* OUT */,
+    uint32_t *tlen /* OUT */, char *err, size_t errlen);
+
+/* Writes the header of a frame with jlen bytes of JSON and a tlen tail. */
+void tc_orpc_header_put(uint8_t hdr[TC_ORPC_HDR_LEN] /* OUT */, uint32_t id,
+    uint32_t jlen, uint32_t tlen);
+
+/*
+ * Parses and checks a request's JSON (len bytes, no NUL needed): an
+ * object whose members are those its op takes, of their types, within
+ * their sizes; tokens of the right length and alphabet; application and
+ * attachment numbers positive; a review's action one of "approve",
+ * "return", "reject", with a reason for the last two, and tier, months
+ * and overrides only with approve. Returns 0 with *out filled, or
+ * TC_ERR_TOO_LARGE, TC_ERR_MALFORMED (not a JSON object), or
+ * TC_ERR_INVALID_ARG (a member missing, unknown, of the wrong type or out
+ * of range) with err naming the member (never its value).
+ */
+int tc_orpc_req_parse(const char *json, size_t len,
+    struct tc_orpc_req *out /* OUT */, char *err, size_t errlen);
+
+/* Wipes the passphrase and tokens of req. */
+void tc_orpc_req_release(struct tc_orpc_req *req);
+
+/*
+ * Writes 32 bytes as base64url without padding (TC_ORPC_TOKEN_LEN
+ * characters and a NUL) into out.
+ */
+void tc_orpc_token_text(
+    const uint8_t raw[32], char out[TC_ORPC_TOKEN_LEN + 1] /* OUT */);
+
+/* 1 when s is a token's text (43 base64url characters), else 0. */
+int tc_orpc_token_ok(const char *s);
+
+#endif

@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuerd, the monitor: parses its options, binds the listening
+ * socket, makes the socketpair of the RPC and starts the web worker
+ * (tcard-issuerd-web, next to this program) with both as inherited
+ * descriptors, before anything secret is read: the worker never shares
+ * memory that held a key. Then it opens the home (key store secrets,
+ * registry, programmes, working days), and answers the worker's requests
+ * one at a time (office/mon-ops.c). If the worker dies the monitor logs
+ * it and exits 1 (a supervisor restarts both); on SIGTERM or SIGINT it
+ * stops the worker and exits 0. Model: OpenSSH's README.privsep;
+ * docs/issuerd.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "mon.h"
+#include "rpc.h"
+#include "tcard/err.h"
+#include "tcard/keystore.h"
+#include "tcard/vdconf.h"
+
+#ifndef TC_VERSION
+#define TC_VERSION "0.1"
+#endif
+#ifndef TC_PROGRAMMES_DIR
+#define TC_PROGRAMMES_DIR "programmes"
+#endif
+
+#define WORKER_NAME "tcard-issuerd-web"
+
+static const char usage_text[] =
+    "usage: tcard-issuerd --home DIR --listen ADDR:PORT [options]\n"
+    "\n"
+    "The issuing office's server: a monitor holding the registry and its keys,\n"
+    "and a web worker (tcard-issuerd-web) that parses HTTP and holds none.\n"
+    "\n"
+    "    --home DIR              the authority's home (registry.db, keys/)\n"
+    "    --listen ADDR:PORT      where to serve (numeric; port 0: any free\n"
+    "                            port, see --port-file)\n"
+    "    --port-file FILE        write the port listened on to FILE\n"
+    "    --tls-cert FILE         serve HTTPS with this certificate (PEM)...\n"
+    "    --tls-key FILE          ...and its key\n"
+    "    --user NAME             the web worker's user when started as root\n"
+    "                            (default nobody)\n"
+    "    --idle-timeout S        a session ends after S idle seconds (900)\n"
+    "    --session-lifetime S    and S seconds after sign-in at most (28800)\n"
+    "    --help, --version\n";
+
+/* The options, in one table (the daemon layer's config reader takes it
+ * over later). */
+struct opts {
+	const char *home, *listen, *port_file, *tls_cert, *tls_key, *user;
+	unsigned idle, lifetime;
+};
+
+enum opt_kind { OPT_STR, OPT_SECONDS };
+
+static const struct opt_row {
+	const char *name;
+	enum opt_kind kind;
+	size_t off;
+} opt_rows[] = {
+	{ "--home", OPT_STR, offsetof(struct opts, home) },
+	{ "--listen", OPT_STR, offsetof(struct opts, listen) },
+	{ "--port-file", OPT_STR, offsetof(struct opts, port_file) },
+	{ "--tls-cert", OPT_STR, offsetof(struct opts, tls_cert) },
+	{ "--tls-key", OPT_STR, offsetof(struct opts, tls_key) },
+	{ "--user", OPT_STR, offsetof(struct opts, user) },
+	{ "--idle-timeout", OPT_SECONDS, offsetof(struct opts, idle) },
+	{ "--session-lifetime", OPT_SECONDS, offsetof(struct opts, lifetime) },
+};
+
+static pid_t worker_pid;
+
+void
+mon_log(const char *event, const char *level, const char *fmt, ...)
+{
+	char msg[1024], ts[32];
+	struct tm tm;
+	time_t now = time(NULL);
+	json_t *o;
+	va_list ap;
+	char *line;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	gmtime_r(&now, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "ts", ts, "process",
+	    "monitor", "event", event, "level", level, "message", msg);
+	if (o != NULL &&
+	    (line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) !=
+		NULL) {
+		fprintf(stderr, "%s\n", line);
+		free(line);
+	}
+	json_decref(o);
+}
+
+static int __attribute__((format(printf, 1, 2))) usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tcard-issuerd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'tcard-issuerd --help'.\n", stderr);
+	return 2;
+}
+
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	const struct opt_row *row;
+	char *end;
+	size_t i;
+	long v;
+	int k;
+
+	memset(o, 0, sizeof(*o));
+	o->user = "nobody";
+	o->idle = 15 * 60;
+	o->lifetime = 8 * 3600;
+	for (k = 1; k < argc; k++) {
+		if (strcmp(argv[k], "--help") == 0) {
+			fputs(usage_text, stdout);
+			exit(0);
+		}
+		if (strcmp(argv[k], "--version") == 0) {
+			printf("tcard-issuerd %s\n", TC_VERSION);
+			exit(0);
+		}
+		row = NULL;
+		for (i = 0; i < sizeof(opt_rows) / sizeof(opt_rows[0]); i++)
+			if (strcmp(argv[k], opt_rows[i].name) == 0)
+				row = &opt_rows[i];
+		if (row == NULL)
+			return usage("unknown option '%s'", argv[k]);
+		if (k + 1 >= argc)
+			return usage("%s needs a value", argv[k]);
+		k++;
+		if (row->kind == OPT_STR) {
+			*(const char **)(void *)((char *)o + row->off) =
+			    argv[k];
+			continue;
+		}
+		errno = 0;
+		v = strtol(argv[k], &end, 10);
+		if (errno != 0 || *end != '\0' || v < 1 || v > 7 * 86400)
+			return usage(
+			    "'%s' is not a number of seconds (1 to 604800)",
+			    argv[k]);
+		*(unsigned *)(void *)((char *)o + row->off) = (unsigned)v;
+	}
+	if (o->home == NULL || o->listen == NULL)
+		return usage("%s", "--home and --listen are needed");
+	if ((o->tls_cert == NULL) != (o->tls_key == NULL))
+		return usage("%s", "--tls-cert and --tls-key go together");
+	return 0;
+}
+
+/* A listening TCP socket on the --listen address, or -1 with a log. */
+static int
+bind_listener(const struct opts *o, unsigned *port)
+{
+	struct sockaddr_storage sa;
+	struct tc_vdconf *vc;
+	socklen_t len;
+	int fd = -1, one = 1;
+
+	*port = 0;
+	/* The verifier's config reader resolves a listen setting. */
+	if ((vc = calloc(1, sizeof(*vc))) == NULL)
+		return -1;
+	snprintf(vc->listen, sizeof(vc->listen), "%s", o->listen);
+	if (strlen(o->listen) >= sizeof(vc->listen) ||
+	    tc_vdconf_listen_addr(vc, &sa, &len) != 0) {
+		free(vc);
+		mon_log(
+		    "start", "error", "--listen: bad address %s", o->listen);
+		return -1;
+	}
+	free(vc);
+	if ((fd = socket(sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    bind(fd, (struct sockaddr *)&sa, len) != 0 ||
+	    listen(fd, 1024) != 0) {
+		mon_log("start", "error", "cannot listen on %s: %s", o->listen,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	len = sizeof(sa);
+	if (getsockname(fd, (struct sockaddr *)&sa, &len) == 0)
+		*port = ntohs(sa.ss_family == AF_INET6
+			? ((struct sockaddr_in6 *)(void *)&sa)->sin6_port
+			: ((struct sockaddr_in *)(void *)&sa)->sin_port);
+	return fd;
+}
+
+/* Starts the worker with lfd and wfd inherited; its pid, or -1. */
+static pid_t
+spawn_worker(const struct opts *o, int lfd, int wfd)
+{
+	char self[PATH_MAX], path[PATH_MAX + 32], lbuf[16], wbuf[16];
+	const char *argv[20];
+	ssize_t n;
+	char *slash;
+	pid_t pid;
+	int i = 0;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0) {
+		mon_log(
+		    "start", "error", "/proc/self/exe: %s", strerror(errno));
+		return -1;
+	}
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	snprintf(path, sizeof(path), "%s/%s", self, WORKER_NAME);
+	snprintf(lbuf, sizeof(lbuf), "%d", lfd);
+	snprintf(wbuf, sizeof(wbuf), "%d", wfd);
+	argv[i++] = WORKER_NAME;
+	argv[i++] = "--listen-fd";
+	argv[i++] = lbuf;
+	argv[i++] = "--rpc-fd";
+	argv[i++] = wbuf;
+	argv[i++] = "--listen";
+	argv[i++] = o->listen;
+	argv[i++] = "--user";
+	argv[i++] = o->user;
+	if (o->tls_cert != NULL) {
+		argv[i++] = "--tls-cert";
+		argv[i++] = o->tls_cert;
+		argv[i++] = "--tls-key";
+		argv[i++] = o->tls_key;
+	}
+	argv[i] = NULL;
+	if ((pid = fork()) < 0) {
+		mon_log("start", "error", "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* Only these two descriptors cross the exec. */
+		if (fcntl(lfd, F_SETFD, 0) != 0 || fcntl(wfd, F_SETFD, 0) != 0)
+			_exit(127);
+		execv(path, (char *const *)(uintptr_t)argv);
+		fprintf(stderr, "tcard-issuerd: cannot start %s: %s\n", path,
+		    strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+static int
+open_home(struct mon *m, const char *home)
+{
+	struct tc_registry_keys keys;
+	struct tc_keystore *ks = NULL;
+	char path[PATH_MAX + 64], err[1024] = "";
+	struct stat st;
+	int r;
+
+	memset(&keys, 0, sizeof(keys));
+	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0 ||
+	    (r = tc_keystore_secret(ks, TC_SECRET_PEPPER, keys.pepper,
+		 sizeof(keys.pepper), err, sizeof(err))) != 0 ||
+	    (r = tc_keystore_secret(ks, TC_SECRET_DATA_KEY, keys.data_key,
+		 sizeof(keys.data_key), err, sizeof(err))) != 0) {
+		mon_log("start", "error", "key store: %s", err);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/registry.db", home);
+	if ((r = tc_registry_open(&m->reg, path, &keys, 0, err, sizeof(err))) !=
+	    0) {
+		mon_log("start", "error", "registry: %s", err);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/programmes", home);
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		const char *d = getenv("TCARD_PROGRAMMES");
+
+		snprintf(path, sizeof(path), "%s",
+		    d != NULL && *d != '\0' ? d : TC_PROGRAMMES_DIR);
+	}
+	if ((r = tc_programme_set_load_dir(
+		 &m->progs, path, err, sizeof(err))) != 0) {
+		mon_log("start", "error", "programmes: %s", err);
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/holidays.txt", home);
+	if (stat(path, &st) == 0 &&
+	    (r = tc_workdays_load(&m->wd, path, err, sizeof(err))) != 0) {
+		mon_log("start", "error", "holidays: %s", err);
+		goto out;
+	}
+out:
+	OPENSSL_cleanse(&keys, sizeof(keys));
+	tc_keystore_free(ks);
+	return r;
+}
+
+/* Answers one request frame. Returns 0, or -1 when the peer is gone. */
+static int
+serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen)
+{
+	struct mon_answer a;
+	struct tc_orpc_req q;
+	char err[512] = "", tag[9] = "-";
+	json_t *o;
+	char *text = NULL;
+	int rc = -1;
+
+	memset(&a, 0, sizeof(a));
+	if (tc_orpc_req_parse(json, jlen, &q, err, sizeof(err)) != 0) {
+		mon_fail(&a, 400, "bad-request", "%s", err);
+		mon_log("rpc", "warning", "refused a request: %s", err);
+	} else {
+		mon_op(m, &q, &a);
+		if (q.session[0] != '\0')
+			mon_session_tag(q.session, tag);
+		else if (a.session[0] != '\0')
+			mon_session_tag(a.session, tag);
+		mon_log("op", a.status == 200 ? "info" : "notice",
+		    "%s operator=%s application=%lld session=%s status=%u",
+		    tc_orpc_op_name(q.op),
+		    a.operator_name[0] ? a.operator_name : "-",
+		    (long long)a.app, tag, a.status);
+	}
+	tc_orpc_req_release(&q);
+	if (a.error != NULL)
+		o = json_pack("{s:i, s:s, s:s}", "status", a.status, "error",
+		    a.error, "message", a.message);
+	else
+		o = json_pack("{s:i, s:O}", "status", a.status, "body", a.body);
+	if (o != NULL && a.session[0] != '\0')
+		json_object_set_new(o, "session", json_string(a.session));
+	if (o != NULL && a.ctype != NULL) {
+		json_object_set_new(o, "ctype", json_string(a.ctype));
+		json_object_set_new(o, "filename", json_string(a.filename));
+	}
+	if (o != NULL)
+		text = json_dumps(o, JSON_COMPACT);
+	if (text == NULL)
+		text = strdup("{\"status\":500,\"error\":\"internal\","
+			      "\"message\":\"out of memory\"}");
+	if (text != NULL &&
+	    office_rpc_send(fd, id, text, strlen(text),
+		a.error == NULL ? a.tail : NULL,
+		a.error == NULL ? a.tlen : 0) == 0)
+		rc = 0;
+	if (text != NULL)
+		OPENSSL_cleanse(text, strlen(text));
+	free(text);
+	json_decref(o);
+	json_decref(a.body);
+	if (a.tail != NULL)
+		OPENSSL_cleanse(a.tail, a.tlen);
+	free(a.tail);
+	OPENSSL_cleanse(a.session, sizeof(a.session));
+	return rc;
+}
+
+static void
+stop_worker(void)
+{
+	int st;
+
+	if (worker_pid > 0) {
+		kill(worker_pid, SIGTERM);
+		waitpid(worker_pid, &st, 0);
+		worker_pid = 0;
+	}
+}
+
+/* The loop: requests on fd, signals on sfd. Returns the exit status. */
+static int
+serve(struct mon *m, int fd, int sfd)
+{
+	struct pollfd p[2] = { { fd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+	struct signalfd_siginfo si;
+	uint8_t *tail;
+	size_t jlen, tlen;
+	uint32_t id;
+	char *json, err[512] = "";
+	int r, st;
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			mon_log("stop", "error", "poll: %s", strerror(errno));
+			return 1;
+		}
+		if (p[1].revents & POLLIN) {
+			if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si))
+				continue;
+			if (si.ssi_signo == SIGCHLD) {
+				if (waitpid(worker_pid, &st, WNOHANG) ==
+				    worker_pid) {
+					worker_pid = 0;
+					mon_log("stop", "error",
+					    "the web worker ended (status %d); stopping",
+					    st);
+					return 1;
+				}
+				continue;
+			}
+			/* SIGHUP: the worker reloads the TLS pair. */
+			if (si.ssi_signo == SIGHUP) {
+				kill(worker_pid, SIGHUP);
+				continue;
+			}
+			mon_log("stop", "info", "signal %u: stopping",
+			    si.ssi_signo);
+			stop_worker();
+			return 0;
+		}
+		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+			r = office_rpc_recv(fd, TC_ORPC_REQ_MAX, 0, &id, &json,
+			    &jlen, &tail, &tlen, err, sizeof(err));
+			if (r != 0) {
+				mon_log("stop", "error",
+				    "the web worker's channel closed: %s",
+				    r == 1 ? "end of file" : err);
+				stop_worker();
+				return 1;
+			}
+			r = serve_one(m, fd, id, json, jlen);
+			OPENSSL_cleanse(json, jlen);
+			free(json);
+			free(tail);
+			if (r != 0) {
+				mon_log("stop", "error",
+				    "cannot answer the web worker");
+				stop_worker();
+				return 1;
+			}
+		}
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct mon m;
+	struct opts o;
+	sigset_t set;
+	unsigned port;
+	int lfd, sp[2], sfd, status;
+	FILE *f;
+
+	if ((status = parse_opts(argc, argv, &o)) != 0)
+		return status;
+	m.idle_timeout = o.idle;
+	m.lifetime = o.lifetime;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGCHLD);
+	signal(SIGPIPE, SIG_IGN);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
+	    (sfd = signalfd(-1, &set, SFD_CLOEXEC)) < 0)
+		return 1;
+	if ((lfd = bind_listener(&o, &port)) < 0)
+		return 1;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) {
+		mon_log("start", "error", "socketpair: %s", strerror(errno));
+		return 1;
+	}
+	/* The worker starts before any secret is in this address space. */
+	if ((worker_pid = spawn_worker(&o, lfd, sp[1])) < 0)
+		return 1;
+	close(lfd);
+	close(sp[1]);
+	if (open_home(&m, o.home) != 0) {
+		stop_worker();
+		return 1;
+	}
+	if (o.port_file != NULL) {
+		if ((f = fopen(o.port_file, "w")) == NULL ||
+		    fprintf(f, "%u\n", port) < 0 || fclose(f) != 0) {
+			mon_log("start", "error", "--port-file %s: %s",
+			    o.port_file, strerror(errno));
+			stop_worker();
+			return 1;
+		}
+	}
+	mon_log("start", "info",
+	    "serving %s (port %u), web worker pid %ld, sessions idle %us, lifetime %us",
+	    o.listen, port, (long)worker_pid, o.idle, o.lifetime);
+	status = serve(&m, sp[0], sfd);
+	tc_registry_close(m.reg);
+	tc_programme_set_free(m.progs);
+	tc_workdays_free(m.wd);
+	return status;
+}

@@ -1,0 +1,625 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The monitor's ops (office/mon.h): login, logout, whoami, queue, an
+ * application's page, an attachment's bytes and a review, each on the
+ * library calls the CLI uses, so that the rules (roles per step, four
+ * eyes, deadlines, guards) are the library's. Who may see an application
+ * is decided here, for now by role: an operator holding the role of one
+ * of the application's steps, or an auditor; anything else is 404 as if
+ * it did not exist (organisations come next, docs/issuerd.md).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "mon.h"
+#include "tcard/application.h"
+#include "tcard/err.h"
+#include "tcard/hex.h"
+#include "tcard/role.h"
+
+void
+mon_fail(struct mon_answer *a, unsigned status, const char *code,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	a->status = status;
+	a->error = code;
+	va_start(ap, fmt);
+	vsnprintf(a->message, sizeof(a->message), fmt, ap);
+	va_end(ap);
+	json_decref(a->body);
+	a->body = NULL;
+}
+
+/* Maps a library error to an HTTP status and code, keeping its message. */
+static void
+lib_fail(struct mon_answer *a, int r, const char *err)
+{
+	unsigned st = 500;
+	const char *code = "internal";
+
+	switch (r) {
+	case TC_ERR_FORBIDDEN:
+	case TC_ERR_FOUR_EYES:
+		st = 403;
+		code = "forbidden";
+		break;
+	case TC_ERR_NOT_FOUND:
+		st = 404;
+		code = "not-found";
+		break;
+	case TC_ERR_STATE:
+	case TC_ERR_POLICY:
+	case TC_ERR_BLACKLISTED:
+	case TC_ERR_EXPIRED:
+		st = 409;
+		code = "refused";
+		break;
+	case TC_ERR_INVALID_ARG:
+	case TC_ERR_RANGE:
+	case TC_ERR_MALFORMED:
+	case TC_ERR_TOO_LARGE:
+		st = 400;
+		code = "bad-request";
+		break;
+	case TC_ERR_DB_BUSY:
+		st = 503;
+		code = "busy";
+		break;
+	}
+	mon_fail(a, st, code, "%s (%s)", err[0] ? err : tc_strerror(r),
+	    tc_strerror(r));
+}
+
+int
+office_second_factor(struct tc_registry *reg, const struct tc_operator *op,
+    const char *otp, time_t now, char *err, size_t errlen)
+{
+	/*
+	 * No operator has a TOTP secret yet: every one passes with the
+	 * passphrase alone, and otp is ignored. When src/totp.c lands, an
+	 * enrolled operator needs a current code here.
+	 */
+	(void)reg;
+	(void)op;
+	(void)otp;
+	(void)now;
+	(void)err;
+	(void)errlen;
+	return 0;
+}
+
+static json_t *
+roles_json(unsigned mask)
+{
+	json_t *arr = json_array();
+	int r;
+
+	for (r = TC_ROLE_FIRST; arr != NULL && r <= TC_ROLE_LAST; r++)
+		if (mask & TC_ROLE_BIT(r))
+			json_array_append_new(
+			    arr, json_string(tc_role_name((enum tc_role)r)));
+	return arr;
+}
+
+static void
+op_login(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
+    time_t now)
+{
+	struct tc_operator op;
+	struct mon_session *s;
+	char err[512] = "";
+	int r;
+
+	snprintf(
+	    a->operator_name, sizeof(a->operator_name), "%s", q->operator_name);
+	r = tc_registry_operator_auth(m->reg, q->operator_name, q->passphrase,
+	    now, &op, err, sizeof(err));
+	if (r == TC_ERR_AUTH) {
+		mon_fail(a, 401, "unauthorized",
+		    "%s (after %d failures in a row an operator is locked for %d minutes)",
+		    err, TC_OPERATOR_MAX_FAILURES,
+		    TC_OPERATOR_LOCK_SECONDS / 60);
+		return;
+	}
+	if (r != 0) {
+		lib_fail(a, r, err);
+		return;
+	}
+	/* The second factor, kept apart from the passphrase check. */
+	if ((r = office_second_factor(
+		 m->reg, &op, q->otp, now, err, sizeof(err))) != 0) {
+		mon_fail(a, 401, "unauthorized", "%s", err);
+		return;
+	}
+	if ((s = mon_session_new(m, op.name, op.roles, now)) == NULL) {
+		mon_fail(a, 503, "busy",
+		    "too many sessions open (at most %d); try again later",
+		    MON_SESSIONS_MAX);
+		return;
+	}
+	snprintf(a->session, sizeof(a->session), "%s", s->idtext);
+	a->body = json_pack("{s:s, s:s, s:o}", "csrf", s->csrf, "operator",
+	    op.name, "roles", roles_json(op.roles));
+}
+
+/*
+ * The operator of a session, read again: a disabled operator's sessions
+ * end, and roles are today's. Returns 0, or answers 401 and returns -1.
+ */
+static int
+session_operator(struct mon *m, struct mon_session *s, struct tc_operator *op,
+    struct mon_answer *a)
+{
+	char err[512] = "";
+
+	snprintf(
+	    a->operator_name, sizeof(a->operator_name), "%s", s->operator_name);
+	if (tc_registry_operator_get(
+		m->reg, s->operator_name, op, err, sizeof(err)) != 0 ||
+	    op->disabled) {
+		mon_session_drop(s);
+		mon_fail(a, 401, "unauthorized",
+		    "the session's operator may no longer sign in");
+		return -1;
+	}
+	s->roles = op->roles;
+	return 0;
+}
+
+/* The roles of the steps of a's programme (0 when it has none). */
+static unsigned
+app_roles(struct mon *m, const struct tc_app *a, const struct tc_step **step)
+{
+	const struct tc_programme *p;
+	const struct tc_step *steps;
+	unsigned mask = 0;
+	size_t n, i;
+
+	*step = NULL;
+	if ((p = tc_programme_set_find(m->progs, a->programme)) == NULL ||
+	    tc_app_steps(p, a, &steps, &n, NULL, 0) != 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		mask |= TC_ROLE_BIT(steps[i].role);
+	if (a->step >= 0 && (size_t)a->step < n &&
+	    (a->state == TC_APP_SUBMITTED || a->state == TC_APP_APPROVED))
+		*step = &steps[a->step];
+	return mask;
+}
+
+/* 1 when the operator may see a: a role of its steps, or an auditor. */
+static int
+visible(struct mon *m, const struct tc_operator *op, const struct tc_app *a)
+{
+	const struct tc_step *st;
+
+	return (op->roles &
+		   (app_roles(m, a, &st) | TC_ROLE_BIT(TC_ROLE_AUDITOR))) != 0;
+}
+
+static void
+time_text(time_t t, char out[32])
+{
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL) {
+		out[0] = '\0';
+		return;
+	}
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The summary of an application, as a list line. */
+static json_t *
+app_summary(struct mon *m, const struct tc_app *a, time_t now)
+{
+	const struct tc_step *st;
+	char created[32], submitted[32];
+	json_t *o;
+
+	app_roles(m, a, &st);
+	time_text(a->created_at, created);
+	time_text(a->submitted_at, submitted);
+	o = json_pack(
+	    "{s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s?, s:b, s:s, s:s?}",
+	    "id", (json_int_t)a->id, "kind", tc_app_kind_name(a->kind),
+	    "programme", a->programme, "tier", a->tier[0] ? a->tier : NULL,
+	    "route", a->route[0] ? a->route : NULL, "clause",
+	    a->clause[0] ? a->clause : NULL, "state",
+	    tc_app_state_name(a->state), "step", st != NULL ? st->id : NULL,
+	    "step_name", st != NULL ? st->names.zh : NULL, "role",
+	    st != NULL ? tc_role_name(st->role) : NULL, "deadline",
+	    st != NULL && a->deadline[0] ? a->deadline : NULL, "applicant",
+	    a->id_masked, "name", a->name, "employer",
+	    a->employer[0] ? a->employer : NULL, "overdue",
+	    tc_app_overdue(a, now), "created", created, "submitted",
+	    a->submitted_at ? submitted : NULL);
+	return o;
+}
+
+struct queue_walk {
+	struct mon *m;
+	unsigned roles;
+	time_t now;
+	json_t *overdue, *rest;
+	int failed;
+};
+
+static int
+queue_one(const struct tc_app *a, void *arg)
+{
+	struct queue_walk *w = arg;
+	const struct tc_step *st;
+	json_t *o;
+
+	app_roles(w->m, a, &st);
+	if (st == NULL || !(w->roles & TC_ROLE_BIT(st->role)))
+		return 0;
+	if ((o = app_summary(w->m, a, w->now)) == NULL ||
+	    json_array_append_new(
+		tc_app_overdue(a, w->now) ? w->overdue : w->rest, o) != 0) {
+		w->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+op_queue(struct mon *m, const struct tc_operator *op, struct mon_answer *a,
+    time_t now)
+{
+	static const enum tc_app_state states[] = { TC_APP_SUBMITTED,
+		TC_APP_APPROVED };
+	struct queue_walk w = { m, op->roles, now, json_array(), json_array(),
+		0 };
+	struct tc_app_filter f;
+	char err[512] = "";
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < 2 && r == 0 && w.overdue != NULL && w.rest != NULL;
+	     i++) {
+		memset(&f, 0, sizeof(f));
+		f.state = states[i];
+		f.now = now;
+		r = tc_app_list(m->reg, &f, queue_one, &w, err, sizeof(err));
+	}
+	if (w.overdue == NULL || w.rest == NULL || w.failed) {
+		mon_fail(a, 500, "internal", "out of memory");
+	} else if (r != 0) {
+		lib_fail(a, r, err);
+	} else {
+		/* Overdue work first, then the rest, each by number. */
+		json_array_extend(w.overdue, w.rest);
+		a->body = json_pack("{s:O}", "applications", w.overdue);
+	}
+	json_decref(w.overdue);
+	json_decref(w.rest);
+}
+
+struct list_out {
+	json_t *arr;
+	int failed;
+	int64_t want; /* attachment: the id looked for */
+	int found;
+	char name[256];
+	const char *ctype;
+};
+
+static int
+att_one(const struct tc_app_attachment *at, void *arg)
+{
+	struct list_out *lo = arg;
+	char hex[65], when[32];
+	json_t *o;
+
+	if (lo->want != 0) {
+		if (at->id == lo->want) {
+			lo->found = 1;
+			lo->ctype = tc_media_type(at->media);
+			snprintf(lo->name, sizeof(lo->name), "%s", at->name);
+		}
+		return 0;
+	}
+	tc_hex_encode(at->sha256, 32, hex);
+	time_text(at->added_at, when);
+	o = json_pack("{s:I, s:s, s:s?, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
+	    (json_int_t)at->id, "kind", tc_att_kind_name(at->kind), "material",
+	    at->material[0] ? at->material : NULL, "media_type",
+	    tc_media_type(at->media), "size", (json_int_t)at->size, "sha256",
+	    hex, "name", at->name, "added", when, "added_by", at->added_by);
+	if (o != NULL && at->width) {
+		json_object_set_new(o, "width", json_integer(at->width));
+		json_object_set_new(o, "height", json_integer(at->height));
+	}
+	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
+		lo->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+step_one(const struct tc_app_step_rec *st, void *arg)
+{
+	struct list_out *lo = arg;
+	char t1[32], t2[32], t3[32];
+	json_t *o;
+
+	time_text(st->started_at, t1);
+	time_text(st->clock_at, t2);
+	time_text(st->done_at, t3);
+	o = json_pack("{s:i, s:s, s:s, s:s, s:s?, s:s?}", "step", st->step,
+	    "id", st->step_id, "started", t1, "clock", t2, "deadline",
+	    st->deadline[0] ? st->deadline : NULL, "done",
+	    st->done_at ? t3 : NULL);
+	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
+		lo->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int
+action_one(const struct tc_app_action *ac, void *arg)
+{
+	struct list_out *lo = arg;
+	char when[32];
+	json_t *o;
+
+	time_text(ac->at, when);
+	o = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:o?}", "at", when, "action",
+	    ac->action, "step", ac->step_id[0] ? ac->step_id : NULL, "operator",
+	    ac->operator_name, "reason", ac->reason[0] ? ac->reason : NULL,
+	    "detail", json_loads(ac->detail, 0, NULL));
+	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
+		lo->failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Reads application q->app into *app when the operator may see it;
+ * answers 404 (missing or not visible, the same answer) and returns -1.
+ */
+static int
+get_visible(struct mon *m, const struct tc_operator *op, int64_t id,
+    struct tc_app *app, struct mon_answer *a)
+{
+	char err[512] = "";
+	int r;
+
+	a->app = id;
+	memset(app, 0, sizeof(*app));
+	r = tc_app_get(m->reg, id, app, err, sizeof(err));
+	if (r == TC_ERR_NOT_FOUND || (r == 0 && !visible(m, op, app))) {
+		tc_app_release(app);
+		mon_fail(
+		    a, 404, "not-found", "no application %lld", (long long)id);
+		return -1;
+	}
+	if (r != 0) {
+		lib_fail(a, r, err);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+op_app(struct mon *m, const struct tc_operator *op, int64_t id,
+    struct mon_answer *a, time_t now)
+{
+	struct list_out atts = { json_array(), 0, 0, 0, "", NULL },
+			steps = { json_array(), 0, 0, 0, "", NULL },
+			acts = { json_array(), 0, 0, 0, "", NULL };
+	struct tc_app app;
+	char err[512] = "";
+	json_t *o = NULL;
+	int r = 0;
+
+	if (get_visible(m, op, id, &app, a) != 0)
+		goto out;
+	if (atts.arr == NULL || steps.arr == NULL || acts.arr == NULL ||
+	    (o = app_summary(m, &app, now)) == NULL) {
+		mon_fail(a, 500, "internal", "out of memory");
+		goto out;
+	}
+	json_object_set_new(o, "form", json_loads(app.form, 0, NULL));
+	json_object_set_new(
+	    o, "exceptions", json_loads(app.exceptions, 0, NULL));
+	json_object_set_new(o, "overrides", json_loads(app.overrides, 0, NULL));
+	if (app.months)
+		json_object_set_new(o, "months", json_integer(app.months));
+	if (app.employer_code[0])
+		json_object_set_new(
+		    o, "employer_code", json_string(app.employer_code));
+	json_object_set_new(
+	    o, "id_type", json_string(tc_id_type_name(app.id_type)));
+	if ((r = tc_app_attachment_list(
+		 m->reg, id, att_one, &atts, err, sizeof(err))) != 0 ||
+	    (r = tc_app_step_list(
+		 m->reg, id, step_one, &steps, err, sizeof(err))) != 0 ||
+	    (r = tc_app_action_list(
+		 m->reg, id, action_one, &acts, err, sizeof(err))) != 0) {
+		lib_fail(a, r, err);
+		goto out;
+	}
+	if (atts.failed || steps.failed || acts.failed) {
+		mon_fail(a, 500, "internal", "out of memory");
+		goto out;
+	}
+	json_object_set(o, "attachments", atts.arr);
+	json_object_set(o, "steps", steps.arr);
+	json_object_set(o, "actions", acts.arr);
+	a->body = o;
+	o = NULL;
+out:
+	json_decref(o);
+	json_decref(atts.arr);
+	json_decref(steps.arr);
+	json_decref(acts.arr);
+	tc_app_release(&app);
+}
+
+static void
+op_attachment(struct mon *m, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+{
+	struct list_out lo = { NULL, 0, q->att, 0, "", NULL };
+	struct tc_buf data;
+	struct tc_app app;
+	char err[512] = "", detail[96], subject[48];
+	int r;
+
+	tc_buf_init(&data, TC_ATTACH_MAX + 1);
+	if (get_visible(m, op, q->app, &app, a) != 0)
+		goto out;
+	if ((r = tc_app_attachment_list(
+		 m->reg, q->app, att_one, &lo, err, sizeof(err))) != 0) {
+		lib_fail(a, r, err);
+		goto out;
+	}
+	if (!lo.found) {
+		mon_fail(a, 404, "not-found",
+		    "application %lld has no attachment %lld",
+		    (long long)q->app, (long long)q->att);
+		goto out;
+	}
+	if ((r = tc_app_attachment_read(
+		 m->reg, q->att, &data, err, sizeof(err))) != 0) {
+		lib_fail(a, r, err);
+		goto out;
+	}
+	/* Every read of an applicant's file is in the audit log. */
+	snprintf(
+	    subject, sizeof(subject), "application:%lld", (long long)q->app);
+	snprintf(
+	    detail, sizeof(detail), "{\"attachment\":%lld}", (long long)q->att);
+	if ((r = tc_registry_audit(m->reg, now, op->name,
+		 "application.attachment-read", subject, detail, err,
+		 sizeof(err))) != 0) {
+		lib_fail(a, r, err);
+		goto out;
+	}
+	a->ctype = lo.ctype;
+	snprintf(a->filename, sizeof(a->filename), "%s", lo.name);
+	a->tail = tc_buf_detach(&data, &a->tlen);
+	a->body = json_object();
+out:
+	tc_buf_release(&data);
+	tc_app_release(&app);
+}
+
+static void
+op_review(struct mon *m, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+{
+	const char *ov[TC_ORPC_OVERRIDES];
+	struct tc_review rv;
+	struct tc_app_ctx c;
+	struct tc_app app;
+	char err[1024] = "";
+	size_t i;
+	int r, next = 0;
+
+	if (get_visible(m, op, q->app, &app, a) != 0)
+		return;
+	tc_app_release(&app);
+	memset(&rv, 0, sizeof(rv));
+	rv.decision = q->decision;
+	rv.reason = q->reason[0] ? q->reason : NULL;
+	rv.tier = q->tier[0] ? q->tier : NULL;
+	rv.months = q->months;
+	for (i = 0; i < q->n_overrides; i++)
+		ov[i] = q->overrides[i];
+	rv.overrides = ov;
+	rv.n_overrides = q->n_overrides;
+	memset(&c, 0, sizeof(c));
+	c.reg = m->reg;
+	c.programmes = m->progs;
+	c.workdays = m->wd;
+	c.operator_name = op->name;
+	c.now = now;
+	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0) {
+		lib_fail(a, r, err);
+		return;
+	}
+	if ((r = tc_app_review(&c, q->app, &rv, &next, err, sizeof(err))) !=
+	    0) {
+		tc_registry_rollback(m->reg);
+		lib_fail(a, r, err);
+		return;
+	}
+	if ((r = tc_registry_commit(m->reg, err, sizeof(err))) != 0) {
+		lib_fail(a, r, err);
+		return;
+	}
+	memset(&app, 0, sizeof(app));
+	if ((r = tc_app_get(m->reg, q->app, &app, err, sizeof(err))) != 0) {
+		lib_fail(a, r, err);
+		return;
+	}
+	a->body = app_summary(m, &app, now);
+	tc_app_release(&app);
+}
+
+void
+mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
+{
+	struct mon_session *s;
+	struct tc_operator op;
+	time_t now = time(NULL);
+
+	a->status = 200;
+	if (q->op == TC_ORPC_LOGIN) {
+		op_login(m, q, a, now);
+		return;
+	}
+	if ((s = mon_session_find(m, q->session, now)) == NULL) {
+		mon_fail(a, 401, "unauthorized",
+		    "no session, or it expired: sign in with POST /v1/session");
+		return;
+	}
+	if (session_operator(m, s, &op, a) != 0)
+		return;
+	/* State-changing ops carry the session's CSRF token. */
+	if ((q->op == TC_ORPC_LOGOUT || q->op == TC_ORPC_REVIEW) &&
+	    (!q->has_csrf || !mon_session_csrf_ok(s, q->csrf))) {
+		mon_fail(a, 403, "csrf",
+		    "this request needs the session's CSRF token in the X-CSRF-Token header");
+		return;
+	}
+	switch (q->op) {
+	case TC_ORPC_LOGOUT:
+		mon_session_drop(s);
+		a->body = json_pack("{s:b}", "signed_out", 1);
+		break;
+	case TC_ORPC_WHOAMI:
+		a->body = json_pack("{s:s, s:s, s:o}", "operator", op.name,
+		    "csrf", s->csrf, "roles", roles_json(op.roles));
+		break;
+	case TC_ORPC_QUEUE:
+		op_queue(m, &op, a, now);
+		break;
+	case TC_ORPC_APP:
+		op_app(m, &op, q->app, a, now);
+		break;
+	case TC_ORPC_ATTACHMENT:
+		op_attachment(m, &op, q, a, now);
+		break;
+	case TC_ORPC_REVIEW:
+		op_review(m, &op, q, a, now);
+		break;
+	default:
+		mon_fail(a, 400, "bad-request", "unknown op");
+	}
+	if (a->status == 200 && a->body == NULL)
+		mon_fail(a, 500, "internal", "out of memory");
+}

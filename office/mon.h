@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuerd's monitor (office/issuerd.c, office/mon-*.c): the process
+ * that holds the home (registry, data key, pepper, programmes, working
+ * days) and the sessions, and answers the web worker's RPC requests one
+ * at a time. docs/issuerd.md describes both processes.
+ */
+#ifndef TCARD_OFFICE_MON_H
+#define TCARD_OFFICE_MON_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "tcard/officerpc.h"
+#include "tcard/operator.h"
+#include "tcard/programme.h"
+#include "tcard/registry.h"
+#include "tcard/workday.h"
+
+#define MON_SESSIONS_MAX 1024
+
+struct mon_session {
+	int live;
+	uint8_t id[32];
+	char idtext[TC_ORPC_TOKEN_LEN + 1];
+	char csrf[TC_ORPC_TOKEN_LEN + 1];
+	char operator_name[TC_OPERATOR_NAME_MAX + 1];
+	unsigned roles;
+	time_t created, last;
+};
+
+struct mon {
+	struct tc_registry *reg;
+	struct tc_programme_set *progs;
+	struct tc_workdays *wd; /* NULL: Monday to Friday */
+	unsigned idle_timeout;	/* seconds */
+	unsigned lifetime;	/* seconds */
+	struct mon_session sessions[MON_SESSIONS_MAX];
+};
+
+/* An answer under construction: status, JSON body, an optional tail. */
+struct mon_answer {
+	unsigned status;
+	const char *error; /* code for an error answer, NULL: success */
+	char message[1024];
+	json_t *body; /* success: the object the worker answers */
+	char session[TC_ORPC_TOKEN_LEN + 1]; /* login: the new session id */
+	const char *ctype;		     /* attachment: its media type */
+	char filename[256];		     /* attachment: its file name */
+	uint8_t *tail;			     /* attachment: its bytes, heap */
+	size_t tlen;
+	/* For the log line of the op. */
+	char operator_name[TC_OPERATOR_NAME_MAX + 1];
+	int64_t app;
+};
+
+/* ---- office/mon-session.c ---- */
+
+/*
+ * Makes a session for an operator with roles; returns it, or NULL when
+ * MON_SESSIONS_MAX live sessions remain after dropping expired ones.
+ */
+struct mon_session *mon_session_new(
+    struct mon *m, const char *operator_name, unsigned roles, time_t now);
+/*
+ * The live session with this id text, its last use set to now, or NULL
+ * (unknown, idle for longer than the idle timeout or past the lifetime:
+ * then dropped).
+ */
+struct mon_session *mon_session_find(struct mon *m, const char *id, time_t now);
+void mon_session_drop(struct mon_session *s);
+/* 1 when csrf equals the session's token (constant time), else 0. */
+int mon_session_csrf_ok(const struct mon_session *s, const char *csrf);
+/* The first 8 hex digits of SHA-256(id text), for logs. */
+void mon_session_tag(const char *idtext, char out[9] /* OUT */);
+
+/* ---- office/mon-ops.c ---- */
+
+/* Answers one parsed request into *a. */
+void mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a);
+/* Sets an error answer. */
+void mon_fail(struct mon_answer *a, unsigned status, const char *code,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * The second factor of a login, after the passphrase was right. For now
+ * it accepts an operator with no TOTP enrolled (which today is every
+ * operator) whatever otp says; the TOTP check (src/totp.c) joins here.
+ * Returns 0 to accept, TC_ERR_AUTH with err to refuse.
+ */
+int office_second_factor(struct tc_registry *reg, const struct tc_operator *op,
+    const char *otp, time_t now, char *err, size_t errlen);
+
+/* ---- office/issuerd.c ---- */
+
+/* A JSON log line {"ts","event","level","message"} on standard error. */
+void mon_log(const char *event, const char *level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The web worker's JSON API (office/web.h) on the daemon layer: the route
+ * table, and handlers that turn a request into one RPC to the monitor
+ * ({"op", "session", "csrf", "app", "att", "args"}, include/tcard/
+ * officerpc.h) and its answer into HTTP: the session cookie, JSON errors
+ * of the daemon layer, an attachment's bytes. The worker decides nothing:
+ * sessions, CSRF and what an operator may do are the monitor's. Every
+ * answer is Cache-Control: no-store (the layer's default).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "rpc.h"
+#include "tcard/officerpc.h"
+#include "web.h"
+
+#define COOKIE_NAME "tcard_session"
+#define BODY_MAX    (16u * 1024)
+
+static const char *const ep_names[WEB_EP_COUNT] = { "healthz", "metrics",
+	"session", "queue", "application", "attachment", "review", "other" };
+static const char *const res_names[WEB_R_COUNT] = { "ok", "bad-request",
+	"too-large", "not-found", "method", "error", "unauthorized",
+	"forbidden", "refused", "unavailable" };
+
+/* The RPC answer, parsed. */
+struct answer {
+	json_t *o;
+	unsigned status;
+	const char *error, *message, *session, *ctype, *filename;
+	json_t *body;
+	uint8_t *tail;
+	size_t tlen;
+};
+
+static int
+result_of(unsigned status)
+{
+	switch (status) {
+	case 200:
+		return WEB_R_OK;
+	case 400:
+		return WEB_R_BAD_REQUEST;
+	case 401:
+		return WEB_R_UNAUTHORIZED;
+	case 403:
+		return WEB_R_FORBIDDEN;
+	case 404:
+		return WEB_R_NOT_FOUND;
+	case 409:
+		return WEB_R_REFUSED;
+	case 503:
+		return WEB_R_UNAVAILABLE;
+	}
+	return WEB_R_ERROR;
+}
+
+/*
+ * The value of the tcard_session cookie in a Cookie header, copied into
+ * out when it is a token's length; "" otherwise. The scan is bounded by
+ * the header's length (the layer caps headers).
+ */
+static void
+session_cookie(const char *h, char out[TC_ORPC_TOKEN_LEN + 1])
+{
+	const char *p = h, *v, *end;
+	size_t nlen = strlen(COOKIE_NAME);
+
+	out[0] = '\0';
+	while (p != NULL && *p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ';')
+			p++;
+		end = strchr(p, ';');
+		if (strncmp(p, COOKIE_NAME, nlen) == 0 && p[nlen] == '=') {
+			v = p + nlen + 1;
+			if ((end != NULL ? (size_t)(end - v) : strlen(v)) ==
+			    TC_ORPC_TOKEN_LEN) {
+				memcpy(out, v, TC_ORPC_TOKEN_LEN);
+				out[TC_ORPC_TOKEN_LEN] = '\0';
+			}
+			return;
+		}
+		p = end;
+	}
+}
+
+/*
+ * One call to the monitor: req (consumed) out, the parsed answer in.
+ * Returns 0, or -1 with resp answered 503 (the monitor is gone).
+ */
+static int
+call(struct web *w, json_t *req, struct answer *an, struct tc_dresp *resp)
+{
+	char *text, *json = NULL, err[256] = "";
+	size_t jlen = 0;
+	uint32_t id, got = 0;
+	int r = -1;
+
+	memset(an, 0, sizeof(*an));
+	text = json_dumps(req, JSON_COMPACT);
+	json_decref(req);
+	if (text == NULL) {
+		tc_dresp_error(
+		    resp, 500, WEB_R_ERROR, "internal", "%s", "out of memory");
+		return -1;
+	}
+	pthread_mutex_lock(&w->rpc_mu);
+	id = ++w->next_id;
+	if (!w->rpc_broken &&
+	    office_rpc_send(w->rpc_fd, id, text, strlen(text), NULL, 0) == 0 &&
+	    office_rpc_recv(w->rpc_fd, TC_ORPC_ANS_JSON_MAX, TC_ORPC_TAIL_MAX,
+		&got, &json, &jlen, &an->tail, &an->tlen, err,
+		sizeof(err)) == 0 &&
+	    got == id)
+		r = 0;
+	else
+		w->rpc_broken = 1;
+	pthread_mutex_unlock(&w->rpc_mu);
+	memset(text, 0, strlen(text));
+	free(text);
+	if (r == 0 && (an->o = json_loadb(json, jlen, 0, NULL)) == NULL)
+		r = -1;
+	free(json);
+	if (r != 0) {
+		free(an->tail);
+		an->tail = NULL;
+		tc_dlog_event(w->log, "rpc", "error",
+		    "the monitor does not answer%s%s", err[0] ? ": " : "", err);
+		tc_dresp_error(resp, 503, WEB_R_UNAVAILABLE, "unavailable",
+		    "%s", "the office's monitor process is not answering");
+		return -1;
+	}
+	an->status =
+	    (unsigned)json_integer_value(json_object_get(an->o, "status"));
+	an->error = json_string_value(json_object_get(an->o, "error"));
+	an->message = json_string_value(json_object_get(an->o, "message"));
+	an->session = json_string_value(json_object_get(an->o, "session"));
+	an->ctype = json_string_value(json_object_get(an->o, "ctype"));
+	an->filename = json_string_value(json_object_get(an->o, "filename"));
+	an->body = json_object_get(an->o, "body");
+	return 0;
+}
+
+static void
+answer_free(struct answer *an)
+{
+	json_decref(an->o);
+	free(an->tail);
+}
+
+/* Writes the answer's body or error into resp. Returns 1 when 200. */
+static int
+answer_json(struct answer *an, struct tc_dresp *resp)
+{
+	char *text;
+
+	if (an->error != NULL || an->status != 200) {
+		tc_dresp_error(resp, an->status ? an->status : 500,
+		    result_of(an->status), an->error ? an->error : "internal",
+		    "%s", an->message ? an->message : "no message");
+		return 0;
+	}
+	if ((text = json_dumps(an->body, JSON_COMPACT)) == NULL) {
+		tc_dresp_error(
+		    resp, 500, WEB_R_ERROR, "internal", "%s", "out of memory");
+		return 0;
+	}
+	tc_buf_init(&resp->body, TC_ORPC_ANS_JSON_MAX + 2);
+	tc_dresp_checked(resp,
+	    tc_buf_put(&resp->body, text, strlen(text)) |
+		tc_buf_put(&resp->body, "\n", 1));
+	free(text);
+	return 1;
+}
+
+/*
+ * A request object with the op, the session cookie and the CSRF header,
+ * or NULL with resp answered (401 without a session cookie, 500).
+ */
+static json_t *
+request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp)
+{
+	char sid[TC_ORPC_TOKEN_LEN + 1] = "";
+	const char *c = tc_dreq_header(rq, "Cookie"),
+		   *x = tc_dreq_header(rq, "X-CSRF-Token");
+	json_t *o;
+
+	if (c != NULL)
+		session_cookie(c, sid);
+	if (strcmp(op, "login") != 0 && sid[0] == '\0') {
+		tc_dresp_error(resp, 401, WEB_R_UNAUTHORIZED, "unauthorized",
+		    "%s",
+		    "no session, or it expired: sign in with POST /v1/session");
+		return NULL;
+	}
+	if ((o = json_pack("{s:s}", "op", op)) == NULL) {
+		tc_dresp_error(
+		    resp, 500, WEB_R_ERROR, "internal", "%s", "out of memory");
+		return NULL;
+	}
+	if (sid[0] != '\0')
+		json_object_set_new(o, "session", json_string(sid));
+	/* A malformed token is sent as none: the monitor refuses it. */
+	if (x != NULL && tc_orpc_token_ok(x))
+		json_object_set_new(o, "csrf", json_string(x));
+	return o;
+}
+
+/* The number in a {name} segment, or 0 (then resp is answered 404). */
+static int64_t
+number_param(struct tc_dreq *rq, const char *name, struct tc_dresp *resp)
+{
+	const char *s = tc_dreq_param(rq, name);
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 15) {
+		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
+		    "no such application or attachment");
+		return 0;
+	}
+	v = strtoll(s, &end, 10);
+	if (*end != '\0') {
+		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
+		    "no such application or attachment");
+		return 0;
+	}
+	return v;
+}
+
+/* The JSON object of a request body, or NULL with resp answered 400. */
+static json_t *
+body_object(struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	json_error_t je;
+	json_t *o;
+
+	if (rq->body.len == 0 ||
+	    (o = json_loadb((const char *)rq->body.data, rq->body.len,
+		 JSON_REJECT_DUPLICATES, &je)) == NULL) {
+		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
+		    "%s", "the body must be a JSON object");
+		return NULL;
+	}
+	if (!json_is_object(o)) {
+		json_decref(o);
+		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
+		    "%s", "the body must be a JSON object");
+		return NULL;
+	}
+	return o;
+}
+
+static void
+ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct web *w = tc_daemon_app(d);
+	struct answer an;
+	json_t *req, *args = NULL;
+	const char *op;
+
+	rq->ep = WEB_EP_SESSION;
+	if (rq->method_post) {
+		if ((args = body_object(rq, resp)) == NULL)
+			return;
+		op = "login";
+	} else {
+		op = rq->method_delete ? "logout" : "whoami";
+	}
+	if ((req = request(rq, op, resp)) == NULL) {
+		json_decref(args);
+		return;
+	}
+	if (args != NULL)
+		json_object_set_new(req, "args", args);
+	if (call(w, req, &an, resp) != 0)
+		return;
+	if (answer_json(&an, resp)) {
+		if (rq->method_post && an.session != NULL &&
+		    tc_orpc_token_ok(an.session))
+			snprintf(resp->set_cookie, sizeof(resp->set_cookie),
+			    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+			    COOKIE_NAME, an.session,
+			    tc_daemon_tls(d) ? "; Secure" : "");
+		else if (rq->method_delete)
+			snprintf(resp->set_cookie, sizeof(resp->set_cookie),
+			    "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+			    COOKIE_NAME, tc_daemon_tls(d) ? "; Secure" : "");
+	}
+	answer_free(&an);
+}
+
+static void
+ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct answer an;
+	json_t *req;
+
+	rq->ep = WEB_EP_QUEUE;
+	if ((req = request(rq, "queue", resp)) == NULL ||
+	    call(tc_daemon_app(d), req, &an, resp) != 0)
+		return;
+	answer_json(&an, resp);
+	answer_free(&an);
+}
+
+static void
+ep_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct answer an;
+	int64_t n;
+	json_t *req;
+
+	rq->ep = WEB_EP_APP;
+	if ((n = number_param(rq, "n", resp)) == 0 ||
+	    (req = request(rq, "app", resp)) == NULL)
+		return;
+	json_object_set_new(req, "app", json_integer(n));
+	if (call(tc_daemon_app(d), req, &an, resp) != 0)
+		return;
+	answer_json(&an, resp);
+	answer_free(&an);
+}
+
+/* A file name for Content-Disposition: printable ASCII, no quotes. */
+static void
+disposition(const char *name, char *out, size_t len)
+{
+	char safe[200];
+	size_t i, o = 0;
+
+	for (i = 0; name != NULL && name[i] != '\0' && o + 1 < sizeof(safe);
+	     i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		safe[o++] =
+		    c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != ';'
+		    ? (char)c
+		    : '_';
+	}
+	safe[o] = '\0';
+	snprintf(out, len, "attachment; filename=\"%s\"",
+	    o > 0 ? safe : "attachment");
+}
+
+static void
+ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct answer an;
+	int64_t n, att;
+	json_t *req;
+
+	rq->ep = WEB_EP_ATTACHMENT;
+	if ((n = number_param(rq, "n", resp)) == 0 ||
+	    (att = number_param(rq, "id", resp)) == 0 ||
+	    (req = request(rq, "attachment", resp)) == NULL)
+		return;
+	json_object_set_new(req, "app", json_integer(n));
+	json_object_set_new(req, "att", json_integer(att));
+	if (call(tc_daemon_app(d), req, &an, resp) != 0)
+		return;
+	if (an.error != NULL || an.status != 200 || an.ctype == NULL) {
+		answer_json(&an, resp);
+		answer_free(&an);
+		return;
+	}
+	/* The bytes as stored; the layer adds nosniff. */
+	resp->ctype = strcmp(an.ctype, "image/jpeg") == 0 ? "image/jpeg"
+	    : strcmp(an.ctype, "image/png") == 0	  ? "image/png"
+	    : strcmp(an.ctype, "application/pdf") == 0
+	    ? "application/pdf"
+	    : "application/octet-stream";
+	disposition(an.filename, resp->disposition, sizeof(resp->disposition));
+	tc_buf_init(&resp->body, TC_ORPC_TAIL_MAX + 1);
+	tc_dresp_checked(resp, tc_buf_put(&resp->body, an.tail, an.tlen));
+	answer_free(&an);
+}
+
+static void
+ep_review(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct answer an;
+	json_t *req, *args;
+	int64_t n;
+
+	rq->ep = WEB_EP_REVIEW;
+	if ((n = number_param(rq, "n", resp)) == 0 ||
+	    (args = body_object(rq, resp)) == NULL)
+		return;
+	if ((req = request(rq, "review", resp)) == NULL) {
+		json_decref(args);
+		return;
+	}
+	json_object_set_new(req, "app", json_integer(n));
+	json_object_set_new(req, "args", args);
+	if (call(tc_daemon_app(d), req, &an, resp) != 0)
+		return;
+	answer_json(&an, resp);
+	answer_free(&an);
+}
+
+static void
+ep_healthz(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct web *w = tc_daemon_app(d);
+	char text[128];
+	int n;
+
+	rq->ep = WEB_EP_HEALTHZ;
+	n = snprintf(text, sizeof(text),
+	    "{\"status\":\"%s\",\"uptime_seconds\":%llu}\n",
+	    w->rpc_broken ? "monitor-gone" : "ok",
+	    (unsigned long long)((tc_daemon_mono_ns() - w->started_ns) /
+		1000000000u));
+	tc_buf_init(&resp->body, sizeof(text));
+	tc_dresp_checked(resp, tc_buf_put(&resp->body, text, (size_t)n));
+	if (w->rpc_broken) {
+		resp->status = 503;
+		resp->result = WEB_R_UNAVAILABLE;
+	}
+}
+
+static void
+ep_metrics(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct web *w = tc_daemon_app(d);
+
+	rq->ep = WEB_EP_METRICS;
+	resp->ctype = "text/plain; version=0.0.4; charset=utf-8";
+	tc_buf_init(&resp->body, 1u << 20);
+	if (tc_dmetrics_render(w->metrics, &resp->body) != 0)
+		tc_dresp_error(resp, 500, WEB_R_ERROR, "internal", "%s",
+		    "metrics could not be rendered");
+}
+
+static const struct tc_droute routes[] = {
+	{ TC_DM_GET, "/healthz", ep_healthz, WEB_EP_HEALTHZ, 0 },
+	{ TC_DM_GET, "/metrics", ep_metrics, WEB_EP_METRICS, 0 },
+	{ TC_DM_GET | TC_DM_POST | TC_DM_DEL, "/v1/session", ep_session,
+	    WEB_EP_SESSION, BODY_MAX },
+	{ TC_DM_GET, "/v1/queue", ep_queue, WEB_EP_QUEUE, 0 },
+	{ TC_DM_GET, "/v1/applications/{n}", ep_app, WEB_EP_APP, 0 },
+	{ TC_DM_GET, "/v1/applications/{n}/attachments/{id}", ep_attachment,
+	    WEB_EP_ATTACHMENT, 0 },
+	{ TC_DM_POST, "/v1/applications/{n}/review", ep_review, WEB_EP_REVIEW,
+	    BODY_MAX },
+};
+
+static void
+finish(struct tc_daemon *d, struct tc_dreq *rq, uint64_t ns)
+{
+	struct web *w = tc_daemon_app(d);
+	int ep = rq->ep >= 0 && rq->ep < WEB_EP_COUNT ? rq->ep : WEB_EP_OTHER;
+
+	tc_dmetrics_count(w->metrics, (size_t)ep, (size_t)rq->result,
+	    WEB_EP_OTHER, WEB_R_ERROR, ns);
+	if (rq->status == 0 &&
+	    !tc_dlog_limit(w->log, TC_DLOG_ABORTED, rq->t0 + ns))
+		return;
+	tc_dlog_request(w->log, rq->client,
+	    rq->method_post	    ? "POST"
+		: rq->method_delete ? "DELETE"
+		: rq->method_head   ? "HEAD"
+		: rq->method_get    ? "GET"
+				    : "OTHER",
+	    rq->path != NULL ? rq->path : "", ep_names[ep], rq->status,
+	    rq->result >= 0 && rq->result < WEB_R_COUNT ? res_names[rq->result]
+							: "error",
+	    ns, rq->bytes, "");
+}
+
+static void
+http_log(struct tc_daemon *d, const char *msg)
+{
+	struct web *w = tc_daemon_app(d);
+
+	if (tc_dlog_limit(w->log, TC_DLOG_HTTP, tc_daemon_mono_ns()))
+		tc_dlog_event(w->log, "http", "warning", "%s", msg);
+}
+
+int
+web_http_start(struct web *w, int listen_fd, const char *listen,
+    const char *tls_cert, const char *tls_key, char *err, size_t errlen)
+{
+	struct tc_daemon_conf c;
+
+	memset(&c, 0, sizeof(c));
+	c.listen_fd = listen_fd;
+	c.listen = listen;
+	c.threads = 4;
+	c.timeout = 30;
+	c.max_connections = 256;
+	c.per_ip_connections = 0;
+	c.max_body = BODY_MAX;
+	c.max_query = 1024;
+	c.tls_cert = tls_cert;
+	c.tls_key = tls_key;
+	c.routes = routes;
+	c.nroutes = sizeof(routes) / sizeof(routes[0]);
+	c.ep_other = WEB_EP_OTHER;
+	c.results = (struct tc_dresults){ .ok = WEB_R_OK,
+		.bad_request = WEB_R_BAD_REQUEST,
+		.too_large = WEB_R_TOO_LARGE,
+		.not_found = WEB_R_NOT_FOUND,
+		.method = WEB_R_METHOD,
+		.error = WEB_R_ERROR };
+	c.app = w;
+	c.finish = finish;
+	c.http_log = http_log;
+	if (tc_dmetrics_new(&w->metrics, ep_names, WEB_EP_COUNT, res_names,
+		WEB_R_COUNT) != 0 ||
+	    tc_daemon_new(&w->d, &c) != 0) {
+		snprintf(err, errlen, "%s", "out of memory");
+		return -1;
+	}
+	return tc_daemon_start(w->d, err, errlen);
+}

@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tcard-issuerd-web: started by tcard-issuerd (never by hand) with the
+ * listening socket and its end of the RPC socketpair as inherited
+ * descriptors. Before serving it gives up what it does not need: no new
+ * privileges (prctl), then, when started as root, the groups, group and
+ * user of --user (default nobody), failing if it cannot; then a Landlock
+ * ruleset that forbids all file system access except reading the TLS
+ * certificate and key (a kernel without Landlock is logged and
+ * tolerated). It links the daemon layer and the parsing parts of
+ * libtcard only: no key store, registry or SQLite code is in the binary
+ * (tests/integration/170-issuerd-session.sh checks with nm).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/landlock.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "web.h"
+
+static int __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tcard-issuerd-web: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n", stderr);
+	return 1;
+}
+
+static int
+fd_arg(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return *s != '\0' && *end == '\0' && v > 2 && v < 65536 ? (int)v : -1;
+}
+
+/* Becomes --user when root; refuses to go on as root. */
+static int
+drop_user(const char *user)
+{
+	struct passwd *pw;
+
+	if (geteuid() != 0 && getuid() != 0)
+		return 0;
+	if ((pw = getpwnam(user)) == NULL)
+		return fail("--user %s: no such user", user);
+	if (pw->pw_uid == 0)
+		return fail(
+		    "--user %s: the web worker does not run as root", user);
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
+	    setuid(pw->pw_uid) != 0)
+		return fail("cannot become %s", user);
+	if (setuid(0) == 0)
+		return fail("%s", "could become root again; stopping");
+	return 0;
+}
+
+/*
+ * Landlock: every file system access the running ABI knows is handled,
+ * and the only rules allow reading the TLS files (for SIGHUP reloads).
+ * Returns 0 (also when the kernel has no Landlock: logged), or 1.
+ */
+static int
+landlock(const char *cert, const char *key, int *landlocked)
+{
+	struct landlock_ruleset_attr ra;
+	struct landlock_path_beneath_attr pb;
+	const char *files[2] = { cert, key };
+	long abi;
+	int rfd, fd, i;
+
+	*landlocked = 0;
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 1) {
+		fprintf(stderr,
+		    "{\"process\":\"web\",\"event\":\"start\",\"level\":\"warning\",\"message\":\"the kernel has no Landlock: the web worker runs without a file system sandbox\"}\n");
+		return 0;
+	}
+	memset(&ra, 0, sizeof(ra));
+	ra.handled_access_fs = LANDLOCK_ACCESS_FS_EXECUTE |
+	    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
+	    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR |
+	    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
+	    LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+	    LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
+	    LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
+#ifdef LANDLOCK_ACCESS_FS_REFER
+	if (abi >= 2)
+		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
+#endif
+#ifdef LANDLOCK_ACCESS_FS_TRUNCATE
+	if (abi >= 3)
+		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
+#endif
+	rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0);
+	if (rfd < 0)
+		return fail("landlock: %s", strerror(errno));
+	for (i = 0; i < 2; i++) {
+		if (files[i] == NULL)
+			continue;
+		if ((fd = open(files[i], O_PATH | O_CLOEXEC)) < 0) {
+			close(rfd);
+			return fail("%s: cannot open", files[i]);
+		}
+		pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE;
+		pb.parent_fd = fd;
+		if (syscall(SYS_landlock_add_rule, rfd,
+			LANDLOCK_RULE_PATH_BENEATH, &pb, 0) != 0) {
+			close(fd);
+			close(rfd);
+			return fail("landlock rule: %s", strerror(errno));
+		}
+		close(fd);
+	}
+	if (syscall(SYS_landlock_restrict_self, rfd, 0) != 0) {
+		close(rfd);
+		return fail("landlock: %s", strerror(errno));
+	}
+	close(rfd);
+	*landlocked = 1;
+	return 0;
+}
+
+/* SIGHUP (forwarded by the monitor): the TLS pair is read again. */
+static void
+on_hup(void *arg)
+{
+	struct web *w = arg;
+	char err[512] = "";
+
+	if (tc_daemon_tls_reload(w->d, err, sizeof(err)) != 0)
+		tc_dlog_event(w->log, "tls", "error", "reload: %s", err);
+	else if (tc_daemon_tls(w->d))
+		tc_dlog_event(w->log, "tls", "info", "%s",
+		    "certificate and key read again");
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct web w;
+	const char *cert = NULL, *key = NULL, *user = "nobody", *listen = "?";
+	char err[512] = "";
+	sigset_t set;
+	pid_t parent = getppid();
+	int lfd = -1, i, locked, sig;
+
+	for (i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--listen-fd") == 0)
+			lfd = fd_arg(argv[i + 1]);
+		else if (strcmp(argv[i], "--rpc-fd") == 0)
+			w.rpc_fd = fd_arg(argv[i + 1]);
+		else if (strcmp(argv[i], "--listen") == 0)
+			listen = argv[i + 1];
+		else if (strcmp(argv[i], "--user") == 0)
+			user = argv[i + 1];
+		else if (strcmp(argv[i], "--tls-cert") == 0)
+			cert = argv[i + 1];
+		else if (strcmp(argv[i], "--tls-key") == 0)
+			key = argv[i + 1];
+		else
+			return fail(
+			    "unknown option '%s' (tcard-issuerd starts this program)",
+			    argv[i]);
+	}
+	if (i != argc || lfd < 0 || w.rpc_fd <= 0)
+		return fail("%s",
+		    "usage: tcard-issuerd-web --listen-fd N --rpc-fd N ... (tcard-issuerd starts this program)");
+	fcntl(lfd, F_SETFD, FD_CLOEXEC);
+	fcntl(w.rpc_fd, F_SETFD, FD_CLOEXEC);
+	/* jansson reads its hash seed from /dev/urandom: before Landlock. */
+	json_object_seed(0);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return fail("%s", "prctl(PR_SET_NO_NEW_PRIVS) failed");
+	if (drop_user(user) != 0)
+		return 1;
+	/* A change of user cleared it: the monitor's end is ours. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 ||
+	    getppid() != parent)
+		return fail("%s", "the monitor is gone");
+	if (landlock(cert, key, &locked) != 0)
+		return 1;
+	tc_daemon_signals_block(&set);
+	if (tc_dlog_open(&w.log, "-", 0, err, sizeof(err)) != 0 ||
+	    tc_dlog_start(w.log) != 0)
+		return fail("log: %s", err);
+	w.started_ns = tc_daemon_mono_ns();
+	if (pthread_mutex_init(&w.rpc_mu, NULL) != 0 ||
+	    web_http_start(&w, lfd, listen, cert, key, err, sizeof(err)) != 0) {
+		tc_dlog_event(w.log, "start", "error", "%s", err);
+		tc_dlog_close(w.log);
+		return 1;
+	}
+	tc_dlog_event(w.log, "start", "info",
+	    "web worker serving %s as uid %ld, no new privileges, landlock %s",
+	    listen, (long)getuid(), locked ? "on" : "off");
+	sig = tc_daemon_signals_wait(&set, on_hup, &w);
+	tc_dlog_event(w.log, "stop", "info", "signal %d: stopping", sig);
+	tc_daemon_free(w.d);
+	tc_dmetrics_free(w.metrics);
+	tc_dlog_close(w.log);
+	return 0;
+}

@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The codec of tcard-issuerd's internal RPC (include/tcard/officerpc.h):
+ * frame headers and the strict parser of a request's JSON, which the
+ * monitor runs on everything the web worker sends. Every op has its own
+ * key table for the top level and for "args", checked with
+ * tc_json_keys_check before a value is read; sizes are bounded here, so
+ * the monitor's handlers read fixed-size fields only. docs/issuerd.md
+ * describes the protocol.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "tcard/err.h"
+#include "tcard/json-keys.h"
+#include "tcard/officerpc.h"
+
+static const struct {
+	const char *name;
+	enum tc_orpc_op op;
+} ops[] = {
+	{ "login", TC_ORPC_LOGIN },
+	{ "logout", TC_ORPC_LOGOUT },
+	{ "whoami", TC_ORPC_WHOAMI },
+	{ "queue", TC_ORPC_QUEUE },
+	{ "app", TC_ORPC_APP },
+	{ "attachment", TC_ORPC_ATTACHMENT },
+	{ "review", TC_ORPC_REVIEW },
+};
+
+/* The top-level tables, one per op ("op" itself in each). */
+static const struct tc_json_key top_login[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "args", TC_JSON_OBJ, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_session[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_app[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ "app", TC_JSON_INT, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_att[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ "app", TC_JSON_INT, 1 },
+	{ "att", TC_JSON_INT, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_review[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ "app", TC_JSON_INT, 1 },
+	{ "args", TC_JSON_OBJ, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_login[] = {
+	{ "operator", TC_JSON_STR, 1 },
+	{ "passphrase", TC_JSON_STR, 1 },
+	{ "otp", TC_JSON_STR, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_review[] = {
+	{ "action", TC_JSON_STR, 1 },
+	{ "reason", TC_JSON_STR, 0 },
+	{ "tier", TC_JSON_STR, 0 },
+	{ "months", TC_JSON_INT, 0 },
+	{ "overrides", TC_JSON_ARR, 0 },
+	{ NULL, 0, 0 },
+};
+
+const char *
+tc_orpc_op_name(enum tc_orpc_op op)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (ops[i].op == op)
+			return ops[i].name;
+	return "?";
+}
+
+static uint32_t
+get32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
+int
+tc_orpc_header_parse(const uint8_t hdr[TC_ORPC_HDR_LEN], size_t json_max,
+    size_t tail_max, uint32_t *id, uint32_t *jlen, uint32_t *tlen, char *err,
+    size_t errlen)
+{
+	uint32_t len = get32(hdr), j = get32(hdr + 8);
+
+	*id = get32(hdr + 4);
+	*jlen = *tlen = 0;
+	if (len < 8 || j > len - 8)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "rpc frame: length %lu shorter than its JSON (%lu bytes) and fields",
+		    (unsigned long)len, (unsigned long)j);
+	if (j > json_max)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "rpc frame: %lu bytes of JSON, over the limit of %zu",
+		    (unsigned long)j, json_max);
+	if (len - 8 - j > tail_max)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "rpc frame: a tail of %lu bytes, over the limit of %zu",
+		    (unsigned long)(len - 8 - j), tail_max);
+	*jlen = j;
+	*tlen = len - 8 - j;
+	return 0;
+}
+
+void
+tc_orpc_header_put(
+    uint8_t hdr[TC_ORPC_HDR_LEN], uint32_t id, uint32_t jlen, uint32_t tlen)
+{
+	put32(hdr, 8 + jlen + tlen);
+	put32(hdr + 4, id);
+	put32(hdr + 8, jlen);
+}
+
+int
+tc_orpc_token_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= 'A' && s[i] <= 'Z') ||
+			(s[i] >= 'a' && s[i] <= 'z') ||
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '-' ||
+			s[i] == '_'))
+			return 0;
+	return i == TC_ORPC_TOKEN_LEN;
+}
+
+void
+tc_orpc_token_text(const uint8_t raw[32], char out[TC_ORPC_TOKEN_LEN + 1])
+{
+	static const char al[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	uint32_t v;
+	size_t i, o = 0;
+
+	for (i = 0; i + 3 <= 30; i += 3) {
+		v = (uint32_t)raw[i] << 16 | (uint32_t)raw[i + 1] << 8 |
+		    raw[i + 2];
+		out[o++] = al[(v >> 18) & 63];
+		out[o++] = al[(v >> 12) & 63];
+		out[o++] = al[(v >> 6) & 63];
+		out[o++] = al[v & 63];
+	}
+	/* The last two bytes: three characters. */
+	v = (uint32_t)raw[30] << 16 | (uint32_t)raw[31] << 8;
+	out[o++] = al[(v >> 18) & 63];
+	out[o++] = al[(v >> 12) & 63];
+	out[o++] = al[(v >> 6) & 63];
+	out[o] = '\0';
+}
+
+/* Checks o against keys, naming the member at fault under where. */
+static int
+keys(json_t *o, const struct tc_json_key *k, const char *where, char *err,
+    size_t errlen)
+{
+	const struct tc_json_key *row;
+	const char *name;
+
+	switch (tc_json_keys_check(o, k, &name, &row)) {
+	case TC_JSON_OK:
+		return 0;
+	case TC_JSON_NOT_OBJECT:
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s is not an object", where);
+	case TC_JSON_UNKNOWN:
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s has an unknown member \"%.64s\"", where,
+		    name);
+	case TC_JSON_BAD_TYPE:
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s.%s must be %s", where, row->name,
+		    tc_json_type_name(row->type));
+	case TC_JSON_MISSING:
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s.%s is missing", where, row->name);
+	}
+	return tc_seterr(err, errlen, TC_ERR_INTERNAL, "rpc request: keys");
+}
+
+/*
+ * Copies the string member name of o (when there) into out (size cap + 1
+ * bytes); NUL bytes inside and anything longer are refused.
+ */
+static int
+str(json_t *o, const char *name, char *out, size_t cap, int *present, char *err,
+    size_t errlen)
+{
+	json_t *v = json_object_get(o, name);
+	size_t n;
+
+	out[0] = '\0';
+	if (present != NULL)
+		*present = v != NULL;
+	if (v == NULL)
+		return 0;
+	/* "op" is read before its table is checked: its type too. */
+	if (!json_is_string(v))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s must be a string", name);
+	n = json_string_length(v);
+	if (n > cap || strlen(json_string_value(v)) != n)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s is longer than %zu bytes or holds a NUL",
+		    name, cap);
+	memcpy(out, json_string_value(v), n + 1);
+	return 0;
+}
+
+static int
+token(json_t *o, const char *name, char *out, int *present, char *err,
+    size_t errlen)
+{
+	int r, there;
+
+	if ((r = str(o, name, out, TC_ORPC_TOKEN_LEN, &there, err, errlen)) !=
+	    0)
+		return r;
+	if (present != NULL)
+		*present = there;
+	if (out[0] != '\0' && !tc_orpc_token_ok(out))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s is not a token", name);
+	if (there && out[0] == '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s is empty", name);
+	return 0;
+}
+
+static int
+number(json_t *o, const char *name, int64_t *out, char *err, size_t errlen)
+{
+	json_t *v = json_object_get(o, name);
+
+	*out = 0;
+	if (v == NULL)
+		return 0;
+	if (json_integer_value(v) < 1)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s must be a positive number", name);
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static int
+parse_review(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	char action[16];
+	json_t *v, *ov;
+	size_t i;
+	int r;
+
+	if ((r = keys(a, args_review, "args", err, errlen)) != 0 ||
+	    (r = str(a, "action", action, sizeof(action) - 1, NULL, err,
+		 errlen)) != 0 ||
+	    (r = str(a, "reason", q->reason, TC_APP_REASON_MAX, NULL, err,
+		 errlen)) != 0 ||
+	    (r = str(
+		 a, "tier", q->tier, TC_ORPC_TEXT_MAX, NULL, err, errlen)) != 0)
+		return r;
+	if (strcmp(action, "approve") == 0)
+		q->decision = TC_REVIEW_APPROVE;
+	else if (strcmp(action, "return") == 0)
+		q->decision = TC_REVIEW_RETURN;
+	else if (strcmp(action, "reject") == 0)
+		q->decision = TC_REVIEW_REJECT;
+	else
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.action must be approve, return or reject");
+	if ((v = json_object_get(a, "months")) != NULL) {
+		if (json_integer_value(v) < 1 || json_integer_value(v) > 1200)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.months must be 1 to 1200");
+		q->months = (int)json_integer_value(v);
+	}
+	if ((ov = json_object_get(a, "overrides")) != NULL) {
+		if (json_array_size(ov) > TC_ORPC_OVERRIDES)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.overrides has more than %d names",
+			    TC_ORPC_OVERRIDES);
+		json_array_foreach(ov, i, v)
+		{
+			if (!json_is_string(v) ||
+			    json_string_length(v) > TC_ORPC_TEXT_MAX ||
+			    json_string_length(v) == 0 ||
+			    strlen(json_string_value(v)) !=
+				json_string_length(v))
+				return tc_seterr(err, errlen,
+				    TC_ERR_INVALID_ARG,
+				    "rpc request: args.overrides[%zu] must be a name of 1 to %d bytes",
+				    i, TC_ORPC_TEXT_MAX);
+			memcpy(q->overrides[i], json_string_value(v),
+			    json_string_length(v) + 1);
+			q->n_overrides++;
+		}
+	}
+	if (q->decision != TC_REVIEW_APPROVE &&
+	    (q->tier[0] != '\0' || q->months != 0 || q->n_overrides > 0))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: tier, months and overrides go with approve");
+	if (q->decision != TC_REVIEW_APPROVE && q->reason[0] == '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.reason is needed to return or reject");
+	return 0;
+}
+
+static int
+parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	const struct tc_json_key *top;
+	char opname[16];
+	json_t *a;
+	size_t i;
+	int r;
+
+	if (!json_is_object(o))
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "rpc request: not a JSON object");
+	if ((r = str(o, "op", opname, sizeof(opname) - 1, NULL, err, errlen)) !=
+	    0)
+		return r;
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(ops[i].name, opname) == 0)
+			q->op = ops[i].op;
+	switch (q->op) {
+	case TC_ORPC_LOGIN:
+		top = top_login;
+		break;
+	case TC_ORPC_LOGOUT:
+	case TC_ORPC_WHOAMI:
+	case TC_ORPC_QUEUE:
+		top = top_session;
+		break;
+	case TC_ORPC_APP:
+		top = top_app;
+		break;
+	case TC_ORPC_ATTACHMENT:
+		top = top_att;
+		break;
+	case TC_ORPC_REVIEW:
+		top = top_review;
+		break;
+	default:
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review");
+	}
+	if ((r = keys(o, top, "request", err, errlen)) != 0 ||
+	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
+	    (r = token(o, "csrf", q->csrf, &q->has_csrf, err, errlen)) != 0 ||
+	    (r = number(o, "app", &q->app, err, errlen)) != 0 ||
+	    (r = number(o, "att", &q->att, err, errlen)) != 0)
+		return r;
+	/* Every op but login runs in a session. */
+	if (q->op != TC_ORPC_LOGIN && q->session[0] == '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: session is missing");
+	a = json_object_get(o, "args");
+	if (q->op == TC_ORPC_LOGIN) {
+		if ((r = keys(a, args_login, "args", err, errlen)) != 0 ||
+		    (r = str(a, "operator", q->operator_name,
+			 TC_OPERATOR_NAME_MAX, NULL, err, errlen)) != 0 ||
+		    (r = str(a, "passphrase", q->passphrase, TC_ORPC_PASS_MAX,
+			 NULL, err, errlen)) != 0 ||
+		    (r = str(a, "otp", q->otp, TC_ORPC_OTP_MAX, NULL, err,
+			 errlen)) != 0)
+			return r;
+		if (q->operator_name[0] == '\0')
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.operator is empty");
+	}
+	if (q->op == TC_ORPC_REVIEW)
+		return parse_review(a, q, err, errlen);
+	return 0;
+}
+
+int
+tc_orpc_req_parse(const char *json, size_t len, struct tc_orpc_req *out,
+    char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *o;
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	if (len > TC_ORPC_REQ_MAX)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "rpc request: %zu bytes, over the limit of %u", len,
+		    TC_ORPC_REQ_MAX);
+	/* Depth is bounded by jansson; duplicate keys are refused. */
+	if ((o = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je)) == NULL)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "rpc request: not JSON (byte %d)", je.position);
+	r = parse_obj(o, out, err, errlen);
+	json_decref(o);
+	if (r != 0)
+		tc_orpc_req_release(out);
+	return r;
+}
+
+void
+tc_orpc_req_release(struct tc_orpc_req *req)
+{
+	OPENSSL_cleanse(req->passphrase, sizeof(req->passphrase));
+	OPENSSL_cleanse(req->session, sizeof(req->session));
+	OPENSSL_cleanse(req->csrf, sizeof(req->csrf));
+	OPENSSL_cleanse(req->otp, sizeof(req->otp));
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fuzz target for the parser of tcard-issuerd's internal RPC
+ * (src/officerpc.c): the first 12 bytes are a frame header, read with
+ * tc_orpc_header_parse under the request caps; the rest is a request's
+ * JSON for tc_orpc_req_parse. A parsed request must have a known op, its
+ * tokens of the right form, a session for every op but login, positive
+ * numbers, and fields within their sizes.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcard/err.h"
+#include "tcard/officerpc.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct tc_orpc_req q;
+	uint32_t id, jlen, tlen;
+	char err[256];
+	size_t i;
+
+	if (size >= TC_ORPC_HDR_LEN &&
+	    tc_orpc_header_parse(data, TC_ORPC_REQ_MAX, 0, &id, &jlen, &tlen,
+		err, sizeof(err)) == 0 &&
+	    (jlen > TC_ORPC_REQ_MAX || tlen != 0))
+		abort();
+	if (tc_orpc_req_parse((const char *)data, size, &q, err, sizeof(err)) !=
+	    0) {
+		if (err[0] == '\0')
+			abort();
+		return 0;
+	}
+	if (q.op < TC_ORPC_LOGIN || q.op > TC_ORPC_REVIEW ||
+	    strcmp(tc_orpc_op_name(q.op), "?") == 0)
+		abort();
+	if (q.op != TC_ORPC_LOGIN && !tc_orpc_token_ok(q.session))
+		abort();
+	if (q.has_csrf && !tc_orpc_token_ok(q.csrf))
+		abort();
+	if (q.app < 0 || q.att < 0 || q.n_overrides > TC_ORPC_OVERRIDES ||
+	    strlen(q.reason) > TC_APP_REASON_MAX ||
+	    strlen(q.passphrase) > TC_ORPC_PASS_MAX)
+		abort();
+	if (q.op == TC_ORPC_REVIEW &&
+	    (q.decision < TC_REVIEW_APPROVE || q.decision > TC_REVIEW_REJECT ||
+		(q.decision != TC_REVIEW_APPROVE && q.reason[0] == '\0')))
+		abort();
+	for (i = 0; i < q.n_overrides; i++)
+		if (q.overrides[i][0] == '\0')
+			abort();
+	tc_orpc_req_release(&q);
+	return 0;
+}

@@ -1,0 +1,106 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# tcard-issuerd's processes and sessions: the monitor and its web worker
+# (no key or registry code in the worker, no HTTP server in the monitor,
+# no new privileges, the worker's user when run as root), login good and
+# bad, lockout after five failures, the cookie's attributes, CSRF missing
+# or wrong refused with 403, logout then 401, idle expiry, /healthz and
+# /metrics, and the worker's death stopping the monitor.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/issuerd-lib.sh"
+id_env
+echo "1..41"
+
+check "demo authority" id_demo
+WEB=$TC_BIN/tcard-issuerd-web
+check "the web worker has no key store, registry, application or SQLite code" \
+	bash -c "! nm '$WEB' | grep -E ' (tc_keystore_|tc_registry_|tc_app_|sqlite3_)'"
+check "the monitor has no libmicrohttpd code" bash -c "! nm '$ISD' | grep -E ' U? ?MHD_'"
+check "the web worker does not even load SQLite" bash -c "! ldd '$WEB' | grep -q libsqlite3"
+check "the monitor does not load libmicrohttpd" bash -c "! ldd '$ISD' | grep -q libmicrohttpd"
+check "tcard-issuerd starts" start_id
+req GET /healthz; check "/healthz answers 200" status_is 200
+W=$(worker_pid)
+check "the web worker runs" test -n "$W"
+check "the web worker has no new privileges" grep -qE '^NoNewPrivs:[[:space:]]+1' "/proc/$W/status"
+if [ "$(id -u)" = 0 ]; then
+	check "run as root, the web worker is nobody" \
+		test "$(awk '/^Uid:/ { print $2 }' "/proc/$W/status")" = "$(id -u nobody)"
+else
+	ok "# SKIP the worker's user is checked when the test runs as root (it runs as $(id -un))"
+fi
+check "the monitor keeps its user" test "$(awk '/^Uid:/ { print $2 }' "/proc/$ID_PID/status")" = "$(id -u)"
+
+login demo-hr-reviewer-1 "not the passphrase"
+check "a wrong passphrase is 401" status_is 401
+check "with the library's message" grep -q 'operator or passphrase wrong' "$T/body"
+check "and no cookie" bash -c "! grep -qi '^set-cookie' '$T/hdr'"
+login demo-hr-reviewer-1
+check "the right passphrase is 200" status_is 200
+check "the cookie is HttpOnly, SameSite=Strict, Path=/, no Secure over HTTP" \
+	grep -qiE '^set-cookie: tcard_session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict.$' "$T/hdr"
+check "the answer has a CSRF token, the operator and roles" \
+	test "$(jq_body 'len(o["csrf"]), o["operator"], o["roles"]')" = "(43, 'demo-hr-reviewer-1', ['hr-reviewer'])"
+check "no-store" grep -qi '^cache-control: no-store' "$T/hdr"
+J=$T/demo-hr-reviewer-1.jar
+req GET /v1/session "$J"; check "GET /v1/session says who" test "$(jq_body 'o["operator"]')" = demo-hr-reviewer-1
+req DELETE /v1/session "$J"; check "logout without the CSRF token is 403" status_is 403
+req DELETE /v1/session "$J" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+check "logout with a wrong CSRF token is 403" status_is 403
+req DELETE /v1/session "$J" "$CSRF"; check "logout with the token is 200" status_is 200
+req GET /v1/queue "$J"; check "after logout the session is 401" status_is 401
+
+req GET /v1/queue; check "no cookie is 401" status_is 401
+
+for i in 1 2 3 4 5; do login demo-approver-1 "wrong $i"; done
+login demo-approver-1
+check "after five failures the right passphrase is refused (locked)" status_is 401
+TCARD_PASSPHRASE=$(pass_of demo-approver-1) expect_exit 1 "the CLI sees the same lockout" \
+	"$I" application show 13 --home "$H" --as demo-approver-1
+expect_err 'operator or passphrase wrong' "with the same message"
+
+req POST /v1/session - "" '{"operator":"x","passphrase":"y","extra":1}'
+check "an unknown member in the login body is 400" status_is 400
+req POST /v1/session - "" 'not json'
+check "a body that is not JSON is 400" status_is 400
+req GET /metrics; check "/metrics counts the session endpoint" grep -q 'endpoint="session"' "$T/body"
+check "no session id in the logs" bash -c "! grep -qE 'tcard_session=|\"session\":\"[A-Za-z0-9_-]{43}' '$T/id.err'"
+check "the monitor logs each op with the operator" grep -q '"message":"login operator=demo-hr-reviewer-1' "$T/id.err"
+
+stop_id
+check "tcard-issuerd starts again with --idle-timeout 2" start_id --idle-timeout 2
+login demo-hr-reviewer-1
+req GET /v1/queue "$T/demo-hr-reviewer-1.jar"
+check "a fresh session is 200" status_is 200
+sleep 3
+req GET /v1/queue "$T/demo-hr-reviewer-1.jar"
+check "a session idle for longer than --idle-timeout is 401" status_is 401
+
+kill -KILL "$(worker_pid)"
+wait "$ID_PID"; st=$?
+check "when the worker dies the monitor exits non-zero" test "$st" -ne 0
+check "and says why" grep -q 'the web worker' "$T/id.err"
+start_id
+stop_id
+check "SIGTERM stops both with status 0" test "$ID_STATUS" = 0
+
+# HTTPS: the worker (as nobody when root) reads the pair through its
+# Landlock rule; the cookie gets Secure.
+mkdir "$T/tls"; chmod 755 "$T" "$T/tls"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$T/tls/key.pem" -out "$T/tls/cert.pem" -days 2 -subj /CN=127.0.0.1 \
+	-addext subjectAltName=IP:127.0.0.1 2>/dev/null
+chmod 600 "$T/tls/key.pem"
+[ "$(id -u)" = 0 ] && chown nobody "$T/tls/key.pem"
+check "tcard-issuerd starts with TLS" start_id --tls-cert "$T/tls/cert.pem" --tls-key "$T/tls/key.pem"
+curl -s --max-time 20 --cacert "$T/tls/cert.pem" -D "$T/hdr" -o "$T/body" \
+	-H 'Content-Type: application/json' \
+	--data "{\"operator\":\"demo-auditor\",\"passphrase\":\"$(pass_of demo-auditor)\"}" \
+	"https://127.0.0.1:$(cat "$T/id.port")/v1/session"
+check "under TLS the cookie is Secure" grep -qiE '^set-cookie: tcard_session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Secure' "$T/hdr"
+kill -HUP "$ID_PID"
+reloaded() { grep -q 'certificate and key read again' "$T/id.err"; }
+for i in $(seq 50); do reloaded && break; sleep 0.1; done
+check "SIGHUP to the monitor makes the worker read the pair again" reloaded
+stop_id
+exit $((_failed > 0))

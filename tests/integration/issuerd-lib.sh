@@ -1,0 +1,124 @@
+# SPDX-License-Identifier: MIT
+# Helpers for the tcard-issuerd scripts (after lib.sh): a demo authority,
+# the daemon started on a free loopback port (it binds port 0 and writes
+# the port it got to a file) and stopped by pid at exit, operators' logins
+# with a cookie jar each, HTTP requests through curl with the status,
+# headers and body kept, and green-card applications made with the CLI.
+# Usage: . "$(dirname "$0")/lib.sh"; . "$(dirname "$0")/issuerd-lib.sh"
+ISD=$TC_BIN/tcard-issuerd
+I=$TC_BIN/tcard-issuer
+_id_pids=()
+_id_cleanup() {
+	local p
+	for p in "${_id_pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${_id_pids[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap _id_cleanup EXIT
+
+# id_env: a fast scrypt, none of the caller's passphrase, home or clock;
+# skips unless the programs and tools are there.
+id_env() {
+	export TCARD_SCRYPT_LN=12
+	unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
+	if [ ! -x "$ISD" ] || [ ! -x "$TC_BIN/tcard-issuerd-web" ]; then
+		echo "1..0 # SKIP $ISD not built"; exit 77
+	fi
+	for c in curl python3 openssl; do
+		command -v $c >/dev/null || { echo "1..0 # SKIP $c missing"; exit 77; }
+	done
+}
+
+# id_demo: the demo authority in H=$T/h.
+id_demo() {
+	H=$T/h
+	"$I" demo --home "$H" >"$T/cards.txt" 2>"$T/demo.err" ||
+		{ cat "$T/demo.err"; return 1; }
+}
+# pass_of NAME: the demo operator's passphrase.
+pass_of() { awk -F'\t' -v n="$1" '$1 == n { print $NF }' "$H/demo-operators.txt"; }
+
+# start_id ARGS...: starts tcard-issuerd on $H (standard error $T/id.err);
+# sets ID_PID and URL. Fails when it does not come up in 20 seconds.
+start_id() {
+	local i
+	rm -f "$T/id.port"
+	"$ISD" --home "$H" --listen 127.0.0.1:0 --port-file "$T/id.port" "$@" \
+		2>"$T/id.err" &
+	ID_PID=$!
+	_id_pids+=("$ID_PID")
+	for i in $(seq 200); do
+		[ -s "$T/id.port" ] && break
+		kill -0 "$ID_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [ ! -s "$T/id.port" ]; then sed 's/^/# err: /' "$T/id.err"; return 1; fi
+	URL=http://127.0.0.1:$(cat "$T/id.port")
+}
+# stop_id: SIGTERM, then waits; the exit status in ID_STATUS.
+stop_id() { kill -TERM "$ID_PID" 2>/dev/null; wait "$ID_PID"; ID_STATUS=$?; }
+# worker_pid: the pid of the web worker (the monitor's child).
+worker_pid() { pgrep -P "$ID_PID" -x tcard-issuerd-w | head -1; }
+
+# req METHOD PATH [JAR [CSRF [BODY]]]: one request; the status in $T/status,
+# headers in $T/hdr, the body in $T/body. JAR "-" for none.
+req() {
+	local m=$1 p=$2 jar=${3:--} csrf=${4:-} body=${5:-} a=()
+	[ "$jar" != - ] && a+=(-b "$jar" -c "$jar")
+	[ -n "$csrf" ] && a+=(-H "X-CSRF-Token: $csrf")
+	[ -n "$body" ] && a+=(-H 'Content-Type: application/json' --data-binary "$body")
+	curl -s --max-time 20 -X "$m" "${a[@]}" -D "$T/hdr" -o "$T/body" \
+		-w '%{http_code}' "$URL$p" >"$T/status"
+}
+status_is() { test "$(cat "$T/status")" = "$1"; }
+# jq_body EXPR: a Python expression on the JSON body o.
+jq_body() { python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$T/body" "$1"; }
+# login NAME [PASSPHRASE]: POST /v1/session with a jar $T/NAME.jar; on 200
+# sets CSRF (the answer's token).
+login() {
+	local pw=${2-$(pass_of "$1")}
+	rm -f "$T/$1.jar"
+	req POST /v1/session "$T/$1.jar" "" \
+		"{\"operator\":\"$1\",\"passphrase\":\"$pw\",\"otp\":\"\"}"
+	CSRF=
+	if status_is 200; then CSRF=$(jq_body 'o["csrf"]'); fi
+}
+
+# green_app NAME ID: a guangzhou-green application of tier b applied and
+# submitted by demo-clerk; prints its number. Its files are in $T/app-NUM/.
+green_app() {
+	local dir out app
+	dir=$(mktemp -d "$T/ga.XXXXXX")
+	python3 - "$dir" "$1" "$2" <<'PY'
+import json, struct, sys, zlib
+d, name, idn = sys.argv[1:4]
+def chunk(t, b):
+    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
+raw = b"".join(b"\x00" + b"\x80" * 358 for _ in range(441))
+open(d + "/photo.png", "wb").write(b"\x89PNG\r\n\x1a\n" +
+    chunk(b"IHDR", struct.pack(">IIBBBBB", 358, 441, 8, 0, 0, 0, 0)) +
+    chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+mats = ["application-form", "degree", "id-resident", "contract",
+        "residence-proof", "clause-proof"]
+for m in mats:
+    open("%s/%s.pdf" % (d, m), "w").write("%%PDF-1.4\n%% %s of %s\n%%%%EOF\n" % (m, idn[-4:]))
+y, mo, da = idn[6:10], idn[10:12], idn[12:14]
+app = {
+    "programme": "guangzhou-green", "tier": "b", "clause": "b1",
+    "applicant": {"name": name, "id_type": "resident", "id_number": idn},
+    "employer": {"name": "花都某某精密制造有限公司"},
+    "sections": {"basic": {"birth-date": "%s-%s-%s" % (y, mo, da),
+                           "residence": "广州市花都区新华街1号",
+                           "nationality": "中国"}},
+    "attachments": [{"material": m, "file": m + ".pdf"} for m in mats],
+}
+open(d + "/app.json", "w").write(json.dumps(app, ensure_ascii=False))
+PY
+	out=$(TCARD_PASSPHRASE=$(pass_of demo-clerk) "$I" apply --home "$H" \
+		--from "$dir/app.json" --photo "$dir/photo.png" --submit \
+		--as demo-clerk 2>"$dir/err") || { cat "$dir/err" >&2; return 1; }
+	app=$(printf '%s\n' "$out" | sed -n 's/^application \([0-9]*\) .*/\1/p')
+	[ -n "$app" ] || return 1
+	mv "$dir" "$T/app-$app"
+	echo "$app"
+}

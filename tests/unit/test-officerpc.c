@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of tcard-issuerd's RPC codec (src/officerpc.c): frame
+ * headers (lengths, caps), the request parser's key tables per op, token
+ * checks, review rules, and the base64url token text.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tcard/err.h"
+#include "tcard/officerpc.h"
+
+#define S "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define C "Bb-_0123456789aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static void
+test_header(void **state)
+{
+	uint8_t h[TC_ORPC_HDR_LEN];
+	uint32_t id, j, t;
+	char err[256];
+
+	(void)state;
+	tc_orpc_header_put(h, 7, 100, 5);
+	assert_int_equal(
+	    tc_orpc_header_parse(h, 1000, 10, &id, &j, &t, err, sizeof(err)),
+	    0);
+	assert_int_equal(id, 7);
+	assert_int_equal(j, 100);
+	assert_int_equal(t, 5);
+	/* A request has no tail; JSON over the cap. */
+	assert_int_equal(
+	    tc_orpc_header_parse(h, 1000, 0, &id, &j, &t, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	assert_int_equal(
+	    tc_orpc_header_parse(h, 99, 10, &id, &j, &t, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	/* A length shorter than its fields. */
+	memcpy(h, "\x00\x00\x00\x04", 4);
+	assert_int_equal(
+	    tc_orpc_header_parse(h, 1000, 10, &id, &j, &t, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	memcpy(h, "\x00\x00\x00\x10\x00\x00\x00\x01\x00\x00\x00\x08", 12);
+	assert_int_equal(
+	    tc_orpc_header_parse(h, 1000, 10, &id, &j, &t, err, sizeof(err)),
+	    0);
+	assert_int_equal(t, 0);
+	/* JSON longer than the frame. */
+	memcpy(h, "\x00\x00\x00\x10\x00\x00\x00\x01\x00\x00\x00\x09", 12);
+	assert_int_equal(
+	    tc_orpc_header_parse(h, 1000, 10, &id, &j, &t, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+}
+
+static void
+test_requests(void **state)
+{
+	static const struct {
+		const char *json;
+		int r;
+		const char *msg; /* in the message when refused */
+	} v[] = {
+		{ "{\"op\":\"login\",\"args\":{\"operator\":\"a\",\"passphrase\":\"p\"}}",
+		    0, NULL },
+		{ "{\"op\":\"login\",\"args\":{\"operator\":\"a\",\"passphrase\":\"p\",\"otp\":\"123456\"}}",
+		    0, NULL },
+		{ "{\"op\":\"login\",\"args\":{\"operator\":\"\",\"passphrase\":\"p\"}}",
+		    TC_ERR_INVALID_ARG, "operator is empty" },
+		{ "{\"op\":\"login\",\"args\":{\"operator\":\"a\"}}",
+		    TC_ERR_INVALID_ARG, "passphrase is missing" },
+		{ "{\"op\":\"login\",\"session\":\"" S
+		  "\",\"args\":{\"operator\":\"a\",\"passphrase\":\"p\"}}",
+		    TC_ERR_INVALID_ARG, "unknown member \"session\"" },
+		{ "{\"op\":\"queue\",\"session\":\"" S "\"}", 0, NULL },
+		{ "{\"op\":\"queue\"}", TC_ERR_INVALID_ARG,
+		    "session is missing" },
+		{ "{\"op\":\"queue\",\"session\":\"abc\"}", TC_ERR_INVALID_ARG,
+		    "not a token" },
+		{ "{\"op\":\"queue\",\"session\":\"" S "\",\"app\":1}",
+		    TC_ERR_INVALID_ARG, "unknown member \"app\"" },
+		{ "{\"op\":\"app\",\"session\":\"" S "\",\"app\":0}",
+		    TC_ERR_INVALID_ARG, "positive" },
+		{ "{\"op\":\"app\",\"session\":\"" S "\",\"app\":\"1\"}",
+		    TC_ERR_INVALID_ARG, "app must be an integer" },
+		{ "{\"op\":\"attachment\",\"session\":\"" S
+		  "\",\"app\":1,\"att\":2}",
+		    0, NULL },
+		{ "{\"op\":\"review\",\"session\":\"" S "\",\"csrf\":\"" C
+		  "\",\"app\":1,\"args\":{\"action\":\"approve\"}}",
+		    0, NULL },
+		{ "{\"op\":\"review\",\"session\":\"" S
+		  "\",\"app\":1,\"args\":{\"action\":\"return\"}}",
+		    TC_ERR_INVALID_ARG, "reason is needed" },
+		{ "{\"op\":\"review\",\"session\":\"" S
+		  "\",\"app\":1,\"args\":{\"action\":\"reject\",\"reason\":\"x\",\"tier\":\"a\"}}",
+		    TC_ERR_INVALID_ARG, "go with approve" },
+		{ "{\"op\":\"review\",\"session\":\"" S
+		  "\",\"app\":1,\"args\":{\"action\":\"maybe\"}}",
+		    TC_ERR_INVALID_ARG, "approve, return or reject" },
+		{ "{\"op\":\"review\",\"session\":\"" S
+		  "\",\"app\":1,\"args\":{\"action\":\"approve\",\"months\":0}}",
+		    TC_ERR_INVALID_ARG, "months" },
+		{ "{\"op\":\"review\",\"session\":\"" S
+		  "\",\"app\":1,\"args\":{\"action\":\"approve\",\"overrides\":[1]}}",
+		    TC_ERR_INVALID_ARG, "overrides[0]" },
+		{ "{\"op\":\"drop-tables\"}", TC_ERR_INVALID_ARG, "op is not" },
+		{ "{\"op\":\"queue\",\"op\":\"queue\"}", TC_ERR_MALFORMED,
+		    "not JSON" },
+		{ "[1]", TC_ERR_MALFORMED, "not a JSON object" },
+		{ "{\"op\":13}", TC_ERR_INVALID_ARG, "op must be a string" },
+		{ "{\"op\":\"login\",\"args\":{\"operator\":\"a\\u0000b\",\"passphrase\":\"p\"}}",
+		    TC_ERR_MALFORMED, "not JSON" },
+	};
+	struct tc_orpc_req q;
+	char err[256];
+	size_t i;
+	int r;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		err[0] = '\0';
+		r = tc_orpc_req_parse(
+		    v[i].json, strlen(v[i].json), &q, err, sizeof(err));
+		if (r != v[i].r ||
+		    (v[i].msg != NULL && strstr(err, v[i].msg) == NULL))
+			fail_msg("vector %zu: %d (%s), wanted %d (%s)", i, r,
+			    err, v[i].r, v[i].msg ? v[i].msg : "");
+		tc_orpc_req_release(&q);
+	}
+}
+
+static void
+test_review_fields(void **state)
+{
+	static const char j[] =
+	    "{\"op\":\"review\",\"session\":\"" S "\",\"csrf\":\"" C
+	    "\",\"app\":9,\"args\":{\"action\":\"approve\",\"tier\":\"b\",\"months\":36,\"overrides\":[\"g1\",\"g2\"]}}";
+	struct tc_orpc_req q;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(
+	    tc_orpc_req_parse(j, strlen(j), &q, err, sizeof(err)), 0);
+	assert_int_equal(q.op, TC_ORPC_REVIEW);
+	assert_int_equal(q.app, 9);
+	assert_int_equal(q.has_csrf, 1);
+	assert_string_equal(q.csrf, C);
+	assert_int_equal(q.decision, TC_REVIEW_APPROVE);
+	assert_string_equal(q.tier, "b");
+	assert_int_equal(q.months, 36);
+	assert_int_equal(q.n_overrides, 2);
+	assert_string_equal(q.overrides[1], "g2");
+	tc_orpc_req_release(&q);
+}
+
+static void
+test_token(void **state)
+{
+	uint8_t raw[32];
+	char t[TC_ORPC_TOKEN_LEN + 1];
+
+	(void)state;
+	memset(raw, 0xff, sizeof(raw));
+	tc_orpc_token_text(raw, t);
+	assert_int_equal(strlen(t), TC_ORPC_TOKEN_LEN);
+	assert_string_equal(t, "__________________________________________8");
+	memset(raw, 0, sizeof(raw));
+	tc_orpc_token_text(raw, t);
+	assert_string_equal(t, S);
+	assert_int_equal(tc_orpc_token_ok(t), 1);
+	assert_int_equal(tc_orpc_token_ok(C), 1);
+	assert_int_equal(tc_orpc_token_ok("AAAA"), 0);
+	assert_int_equal(tc_orpc_token_ok(S "A"), 0);
+	assert_int_equal(
+	    tc_orpc_token_ok("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_header),
+		cmocka_unit_test(test_requests),
+		cmocka_unit_test(test_review_fields),
+		cmocka_unit_test(test_token),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
