@@ -223,4 +223,12 @@ json_t *tc_ac_app_json(struct tc_session *s, const struct tc_app *a);
  */
 void tc_ac_print_status(struct tc_session *s, int64_t id, const char *verb);
 
+/*
+ * What apply, submit, upgrade, convert and review print after their action
+ * on application id: with json the application as tc_ac_app_json gives it,
+ * else tc_ac_print_status's line with verb. Returns an exit status (a
+ * failure to read the application back is printed as "application: ...").
+ */
+int tc_ac_report(struct tc_session *s, int64_t id, int json, const char *verb);
+
 #endif

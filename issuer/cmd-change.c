@@ -90,13 +90,8 @@ change_run(const struct tc_args *a)
 		return tc_cli_usage(
 		    "give the date the change took effect: --date YYYY-MM-DD");
 	kind = employer != NULL ? TC_CHANGE_EMPLOYER : TC_CHANGE_RESIDENCE;
-	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
-		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
+	if ((status = tc_lc_open(&s, a, &c, &lc)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
-		goto out;
-	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_change(&lc, c.card.serial, kind,
 	    employer != NULL ? employer : residence, uscc, date, &res, err,
 	    sizeof(err));

@@ -83,13 +83,8 @@ renew_run(const struct tc_args *a)
 	}
 	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
-	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
-		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
+	if ((status = tc_lc_open(&s, a, &c, &lc)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
-		goto out;
-	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_renew(
 	    &lc, c.card.serial, months, &res, err, sizeof(err));
 	if ((status = tc_session_end(&s, r, "renew", err)) != TC_EXIT_OK)

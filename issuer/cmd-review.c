@@ -89,13 +89,11 @@ review_run(const struct tc_args *a)
 	const char *overrides[8];
 	struct tc_review rv;
 	struct tc_session s;
-	struct tc_app app;
 	const char *home = a->home, *as = a->as, *v;
 	char err[1024] = "", *end;
 	int json = a->json, decisions, status, r, cursor = 0;
 	int64_t id;
 	long n;
-	json_t *oj;
 
 	memset(&rv, 0, sizeof(rv));
 	rv.overrides = overrides;
@@ -145,20 +143,10 @@ review_run(const struct tc_args *a)
 	r = tc_app_review(&s.c, id, &rv, NULL, err, sizeof(err));
 	if ((status = tc_session_end(&s, r, "review", err)) != TC_EXIT_OK)
 		goto out;
-	if (json) {
-		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
-			status = tc_cli_fail(r, "application", err);
-			goto out;
-		}
-		oj = tc_ac_app_json(&s, &app);
-		tc_app_release(&app);
-		tc_cli_print_json(stdout, oj);
-		json_decref(oj);
-	} else
-		tc_ac_print_status(&s, id,
-		    rv.decision == TC_REVIEW_APPROVE ? "approved at its step"
-			: rv.decision == TC_REVIEW_RETURN ? "returned"
-							  : "rejected");
+	status = tc_ac_report(&s, id, json,
+	    rv.decision == TC_REVIEW_APPROVE	  ? "approved at its step"
+		: rv.decision == TC_REVIEW_RETURN ? "returned"
+						  : "rejected");
 out:
 	tc_session_close(&s);
 	return status;

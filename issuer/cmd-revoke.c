@@ -83,13 +83,8 @@ revoke_run(const struct tc_args *a)
 		return tc_cli_usage("give the reason: --reason REASON");
 	if (bar && strcmp(reason, "fraud") != 0)
 		return tc_cli_usage("--bar-employer goes with --reason fraud");
-	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
-		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
+	if ((status = tc_lc_open(&s, a, &c, &lc)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
-		goto out;
-	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_revoke(
 	    &lc, c.card.serial, reason, note, bar, &res, err, sizeof(err));
 	if ((status = tc_session_end(&s, r, "revoke", err)) != TC_EXIT_OK)

@@ -99,7 +99,7 @@ add_run(const struct tc_args *a)
 	const char *name = tc_args_get(a, "name");
 	const char *birth = tc_args_get(a, "birth-date"), *v;
 	char err[512] = "", g[20], gs[20], vt[TC_LIFECYCLE_DATE_LEN];
-	char norm[TC_ID_MAX] = "", text[320], subject[64], bd[16];
+	char norm[TC_ID_MAX] = "", text[320], bd[16];
 	char idbuf[3 * TC_ID_MAX] = "";
 	int status, r;
 	int64_t ns;
@@ -157,18 +157,8 @@ add_run(const struct tc_args *a)
 		goto out;
 	r = tc_lifecycle_subcard_add(
 	    &lc, c.card.serial, relation, &rel, 0, NULL, err, sizeof(err));
-	tc_registry_rollback(s.reg);
-	if (r != 0) {
-		status = tc_cli_fail(r, "subcard add", err);
-		goto out;
-	}
-	snprintf(subject, sizeof(subject), "subcard:%s", c.card.card_no);
-	if ((r = tc_serial_reserve(s.reg, lc.operator_name, subject, s.now, &ns,
-		 err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "serial", err);
-		goto out;
-	}
-	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_lc_reserve(&s, r, "subcard add", err, "subcard",
+		 c.card.card_no, &ns)) != TC_EXIT_OK)
 		goto out;
 	r = tc_lifecycle_subcard_add(
 	    &lc, c.card.serial, relation, &rel, ns, &res, err, sizeof(err));

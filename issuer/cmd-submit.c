@@ -99,7 +99,6 @@ submit_run(const struct tc_args *a)
 	char err[1024] = "";
 	int keep, json = a->json, status, r, changes;
 	int64_t id;
-	json_t *oj;
 
 	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
@@ -150,17 +149,7 @@ submit_run(const struct tc_args *a)
 	}
 	if ((status = tc_session_end(&s, r, "submit", err)) != TC_EXIT_OK)
 		goto out;
-	if (json) {
-		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
-			status = tc_cli_fail(r, "application", err);
-			goto out;
-		}
-		oj = tc_ac_app_json(&s, &app);
-		tc_app_release(&app);
-		tc_cli_print_json(stdout, oj);
-		json_decref(oj);
-	} else
-		tc_ac_print_status(&s, id, keep ? "changed" : "submitted");
+	status = tc_ac_report(&s, id, json, keep ? "changed" : "submitted");
 out:
 	tc_app_form_release(&f);
 	tc_session_close(&s);

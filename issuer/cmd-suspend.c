@@ -94,13 +94,8 @@ run(const struct tc_args *a, int suspend)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (suspend && reason == NULL)
 		return tc_cli_usage("give the reason: --reason TEXT");
-	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
-		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
+	if ((status = tc_lc_open(&s, a, &c, &lc)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
-		goto out;
-	lc = tc_lc_ctx(&s);
 	if (suspend)
 		r = tc_lifecycle_suspend(
 		    &lc, c.card.serial, reason, &res, err, sizeof(err));

@@ -89,13 +89,12 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 	struct tc_app_form f;
 	struct tc_card card;
 	struct tc_session s;
-	struct tc_app app;
 	struct tc_buf b;
 	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
 	char err[1024] = "";
 	int draft, json = a->json, status, r, changes;
 	int64_t id = 0;
-	json_t *root = NULL, *oj;
+	json_t *root = NULL;
 
 	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
@@ -167,17 +166,7 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 		  : tc_app_submit(&s.c, id, o.accept_pledge, err, sizeof(err));
 	if ((status = tc_session_end(&s, r, "submit", err)) != TC_EXIT_OK)
 		goto out;
-	if (json) {
-		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
-			status = tc_cli_fail(r, "application", err);
-			goto out;
-		}
-		oj = tc_ac_app_json(&s, &app);
-		tc_app_release(&app);
-		tc_cli_print_json(stdout, oj);
-		json_decref(oj);
-	} else
-		tc_ac_print_status(&s, id, draft ? "created" : "submitted");
+	status = tc_ac_report(&s, id, json, draft ? "created" : "submitted");
 out:
 	json_decref(root);
 	tc_app_form_release(&f);
