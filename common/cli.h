@@ -23,9 +23,9 @@
 #define TC_EXIT_INTERNAL 4
 
 /*
- * One option of a command, declared in the command's table (tmux's
- * cmd_entry args, git's parse-options.h). The dispatcher parses argv once
- * with these (tc_cli_main); the command reads the result from struct
+ * One option of a command. A command declares its options as a spec
+ * string (struct tc_cmd.options, below); the dispatcher parses argv once
+ * with them (tc_cli_main) and the command reads the result from struct
  * tc_args. Only long options exist ("--name" and "--name=value"; unique
  * abbreviations are taken, as getopt_long takes them).
  */
@@ -35,6 +35,11 @@ enum tc_opt_kind {
 	TC_OPT_LIST,  /* a value each time: tc_args_next walks them in order */
 };
 
+/*
+ * An option as the dispatcher holds it once the spec is parsed, and the
+ * form of the few options a command declares only to refuse them
+ * (struct tc_cmd.refused).
+ */
 struct tc_opt {
 	const char *name; /* without the "--"; NULL ends a table */
 	enum tc_opt_kind kind;
@@ -45,6 +50,35 @@ struct tc_opt {
 	 */
 	const char *refusal;
 };
+
+/*
+ * The options spec of a command, in the spirit of tmux's cmd_entry args
+ * ("at:"): the option names without "--", separated by spaces, each
+ * followed by a mark that says what it takes:
+ *
+ *     name     a flag, no value                      (TC_OPT_FLAG)
+ *     name=    one value; the last one given wins     (TC_OPT_VALUE)
+ *     name*    a value each time it is given          (TC_OPT_LIST)
+ *
+ * so that print declares "out= side= dpi= bleed= safe= photo=". A name is
+ * made of a-z, 0-9 and '-', starts with a letter, is at most
+ * TC_OPT_NAME_MAX bytes and is declared once; home, as, json and help are
+ * the dispatcher's (TC_CMD_* bits) and never in a spec. A bad spec is a
+ * programmer error: the dispatcher refuses to run the command (exit 4),
+ * and the test build's check of every --help page
+ * (tests/integration/080-help.sh) parses every command's spec.
+ */
+#define TC_OPT_NAME_MAX 31
+#define TC_OPTS_MAX	64
+
+/*
+ * Parses spec (NULL or "" declares nothing) into opts, at most max - 1
+ * options and a { NULL } end; the names point into names, a copy of the
+ * spec of namelen bytes. Returns the number of options, or -1 for a bad
+ * spec (above), too many options or too small a names buffer.
+ */
+int tc_opt_spec_parse(const char *spec, struct tc_opt *opts /* OUT */, int max,
+    char *names /* OUT */, size_t namelen);
 
 /* The options every command may declare by a bit, handled centrally. */
 #define TC_CMD_HOME (1u << 0) /* --home DIR, into tc_args.home */
@@ -66,7 +100,9 @@ struct tc_args {
 	int argc;	  /* operands */
 	char **argv;
 	/* Private to common/cli.c. */
-	const struct tc_opt *opts;
+	const struct tc_opt *opts; /* the parsed spec, then the refused */
+	struct tc_opt opt[TC_OPTS_MAX];
+	char names[TC_OPTS_MAX * (TC_OPT_NAME_MAX + 2)];
 	int n;
 	struct {
 		int opt; /* index into opts */
@@ -81,12 +117,14 @@ struct tc_cmd {
 	const char *help;
 	/*
 	 * The dispatcher parses the command's options (common, a set of
-	 * TC_CMD_* bits, and opts, ended by { NULL }) and answers an
-	 * unknown option or a missing value with a usage error (exit 2)
-	 * before run is called.
+	 * TC_CMD_* bits; options, a spec as described above; refused, ended
+	 * by { NULL }, each with its refusal) and answers an unknown option
+	 * or a missing value with a usage error (exit 2) before run is
+	 * called.
 	 */
 	unsigned common;
-	const struct tc_opt *opts;
+	const char *options;
+	const struct tc_opt *refused;
 	/*
 	 * Called with the command's argv before its options are parsed, to
 	 * refuse arguments that must never be typed (a passphrase); returns

@@ -161,13 +161,6 @@ list_one(const struct tc_app *a, void *arg)
 	return 0;
 }
 
-static const struct tc_opt list_opts[] = {
-	{ "state", TC_OPT_VALUE, NULL },
-	{ "overdue", TC_OPT_FLAG, NULL },
-	{ "programme", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 list_run(const struct tc_args *a)
 {
@@ -461,11 +454,6 @@ out:
 	return status;
 }
 
-static const struct tc_opt withdraw_opts[] = {
-	{ "reason", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 withdraw_run(const struct tc_args *a)
 {
@@ -501,7 +489,7 @@ const struct tc_cmd tc_cmd_applications = {
 	.summary = "list applications with their step and deadline",
 	.help = list_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = list_opts,
+	.options = "state= overdue programme=",
 	.run = list_run,
 };
 
@@ -519,7 +507,7 @@ const struct tc_cmd tc_cmd_application_withdraw = {
 	.summary = "withdraw an application at the applicant's request",
 	.help = withdraw_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = withdraw_opts,
+	.options = "reason=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = withdraw_run,
 };

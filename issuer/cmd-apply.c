@@ -65,13 +65,6 @@ static const char help[] =
     "        guangzhou-green --clause a1-1 --name 'Emily Carter' \\\n"
     "        --id-type passport --id - --photo emily.jpg --as clerk\n";
 
-static const struct tc_opt opts[] = {
-	TC_AC_IDENTITY_OPTS,
-	TC_AC_ATTACH_OPTS,
-	{ "submit", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
-
 static int
 apply_run(const struct tc_args *a)
 {
@@ -142,6 +135,6 @@ const struct tc_cmd tc_cmd_apply = {
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.opts = opts,
+	.options = TC_AC_IDENTITY_OPTS " " TC_AC_ATTACH_OPTS " submit",
 	.run = apply_run,
 };

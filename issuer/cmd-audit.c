@@ -241,12 +241,6 @@ iso_time(time_t t, char out[32])
 		snprintf(out, 32, "@%lld", (long long)t);
 }
 
-static const struct tc_opt verify_opts[] = {
-	{ "expect-head", TC_OPT_VALUE, NULL },
-	{ "bundle", TC_OPT_LIST, NULL },
-	{ NULL },
-};
-
 static int
 verify_run(const struct tc_args *args)
 {
@@ -414,12 +408,6 @@ list_one(const struct tc_audit_entry *e, void *arg)
 	return 0;
 }
 
-static const struct tc_opt list_opts[] = {
-	{ "limit", TC_OPT_VALUE, NULL },
-	{ "from", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 list_run(const struct tc_args *a)
 {
@@ -485,7 +473,7 @@ const struct tc_cmd tc_cmd_audit_verify = {
 	.summary = "check the audit log's keyed hash chain",
 	.help = verify_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = verify_opts,
+	.options = "expect-head= bundle*",
 	.run = verify_run,
 };
 
@@ -494,6 +482,6 @@ const struct tc_cmd tc_cmd_audit_list = {
 	.summary = "show audit log entries",
 	.help = list_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = list_opts,
+	.options = "limit= from=",
 	.run = list_run,
 };

@@ -158,25 +158,9 @@ person_id(const char *type_name, const char *id_opt, const char *id_env,
 	return TC_EXIT_OK;
 }
 
-static const struct tc_opt bl_add_opts[] = {
-	{ "id-type", TC_OPT_VALUE, NULL },
-	{ "id", TC_OPT_VALUE, NULL },
-	{ "id-env", TC_OPT_VALUE, NULL },
-	{ "reason", TC_OPT_VALUE, NULL },
-	{ "until", TC_OPT_VALUE, NULL },
-	{ "programme", TC_OPT_VALUE, NULL },
-	{ "source", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
 /* remove takes add's options but --until, which it refuses by name. */
-static const struct tc_opt bl_remove_opts[] = {
-	{ "id-type", TC_OPT_VALUE, NULL },
-	{ "id", TC_OPT_VALUE, NULL },
-	{ "id-env", TC_OPT_VALUE, NULL },
-	{ "reason", TC_OPT_VALUE, NULL },
+static const struct tc_opt bl_remove_refused[] = {
 	{ "until", TC_OPT_VALUE, "unknown option --until" },
-	{ "programme", TC_OPT_VALUE, NULL },
-	{ "source", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 
@@ -377,18 +361,6 @@ bar_list_run(const struct tc_args *a)
 	return list_run(a, 1);
 }
 
-static const struct tc_opt bar_opts[] = {
-	{ "employer", TC_OPT_VALUE, NULL },
-	{ "code", TC_OPT_VALUE, NULL },
-	{ "years", TC_OPT_VALUE, NULL },
-	{ "since", TC_OPT_VALUE, NULL },
-	{ "until", TC_OPT_VALUE, NULL },
-	{ "reason", TC_OPT_VALUE, NULL },
-	{ "programme", TC_OPT_VALUE, NULL },
-	{ "source", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 bar_add_run(const struct tc_args *a)
 {
@@ -459,7 +431,7 @@ const struct tc_cmd tc_cmd_blacklist_add = {
 	.summary = "put a person on the blacklist (admin)",
 	.help = bl_add_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = bl_add_opts,
+	.options = "id-type= id= id-env= reason= until= programme= source=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = bl_add_run,
 };
@@ -477,7 +449,8 @@ const struct tc_cmd tc_cmd_blacklist_remove = {
 	.summary = "take a person off the blacklist (admin)",
 	.help = bl_remove_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = bl_remove_opts,
+	.options = "id-type= id= id-env= reason= programme= source=",
+	.refused = bl_remove_refused,
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = bl_remove_run,
 };
@@ -487,7 +460,8 @@ const struct tc_cmd tc_cmd_employer_bar_add = {
 	.summary = "bar an employer from applying (admin)",
 	.help = bar_add_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = bar_opts,
+	.options =
+	    "employer= code= years= since= until= reason= programme= source=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = bar_add_run,
 };

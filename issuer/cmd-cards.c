@@ -212,12 +212,6 @@ list_one(const struct tc_card_state *c, void *arg)
 	return 0;
 }
 
-static const struct tc_opt cards_opts[] = {
-	{ "status", TC_OPT_VALUE, NULL },
-	{ "programme", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 cards_run(const struct tc_args *a)
 {
@@ -509,7 +503,7 @@ const struct tc_cmd tc_cmd_cards = {
 	.summary = "list cards (--status, --programme, --json)",
 	.help = cards_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = cards_opts,
+	.options = "status= programme=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = cards_run,
 };

@@ -56,14 +56,6 @@ static const char help[] =
     "    tcard-issuer change 17 --residence 'Huadu, Xinhua Rd 1' \\\n"
     "        --date 2026-04-01 --as clerk\n";
 
-static const struct tc_opt opts[] = {
-	{ "employer", TC_OPT_VALUE, NULL },
-	{ "uscc", TC_OPT_VALUE, NULL },
-	{ "residence", TC_OPT_VALUE, NULL },
-	{ "date", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 change_run(const struct tc_args *a)
 {
@@ -113,7 +105,7 @@ const struct tc_cmd tc_cmd_change = {
 	.summary = "record a change of employer or residence",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "employer= uscc= residence= date=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = change_run,
 };

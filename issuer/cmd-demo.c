@@ -980,11 +980,6 @@ print_cards(const struct demo *d, int json)
 	return TC_EXIT_OK;
 }
 
-static const struct tc_opt opts[] = {
-	{ "alg", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 run(const struct tc_args *a)
 {
@@ -1070,6 +1065,6 @@ const struct tc_cmd tc_cmd_demo = {
 	.summary = "build a demo authority with issued cards (made-up people)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = opts,
+	.options = "alg=",
 	.run = run,
 };

@@ -233,16 +233,6 @@ struct args {
 };
 
 /* The options of each command (docs/operators.md). */
-static const struct tc_opt add_opts[] = {
-	{ "role", TC_OPT_LIST, NULL },
-	{ "passphrase-env", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-static const struct tc_opt passwd_opts[] = {
-	{ "passphrase-env", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 /*
  * Reads what the dispatcher parsed (want: 'r' for --role, 'e' for
  * --passphrase-env) and nname positional names (0 or 1), and checks the
@@ -698,7 +688,7 @@ const struct tc_cmd tc_cmd_operator_add = {
 	.summary = "add an operator with roles (the first: an admin)",
 	.help = add_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = add_opts,
+	.options = "role* passphrase-env=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = add_run,
 };
@@ -735,7 +725,7 @@ const struct tc_cmd tc_cmd_operator_passwd = {
 	.summary = "change or reset an operator's passphrase",
 	.help = passwd_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = passwd_opts,
+	.options = "passphrase-env=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = passwd_run,
 };

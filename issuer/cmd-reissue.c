@@ -51,11 +51,6 @@ static const char help[] =
     "EXAMPLES\n"
     "    tcard-issuer reissue '4401 0000 0000 0017' --reason lost --as clerk\n";
 
-static const struct tc_opt opts[] = {
-	{ "reason", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 reissue_run(const struct tc_args *a)
 {
@@ -108,7 +103,7 @@ const struct tc_cmd tc_cmd_reissue = {
 	.summary = "replace a lost or damaged card (new number)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "reason=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = reissue_run,
 };

@@ -55,11 +55,6 @@ static const char help[] =
     "    tcard-issuer renew '4401 0000 0000 0017' --as clerk\n"
     "    tcard-issuer renew 17 --as clerk --months 36\n";
 
-static const struct tc_opt opts[] = {
-	{ "months", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 renew_run(const struct tc_args *a)
 {
@@ -106,7 +101,7 @@ const struct tc_cmd tc_cmd_renew = {
 	.summary = "renew a card (green card B: extend once)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "months=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = renew_run,
 };

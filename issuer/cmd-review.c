@@ -73,16 +73,6 @@ static const char help[] =
     "    tcard-issuer review 14 --approve --tier gold --as group1\n"
     "    tcard-issuer review 15 --approve --months 36 --as approver1\n";
 
-static const struct tc_opt opts[] = {
-	{ "approve", TC_OPT_FLAG, NULL },
-	{ "return", TC_OPT_VALUE, NULL },
-	{ "reject", TC_OPT_VALUE, NULL },
-	{ "tier", TC_OPT_VALUE, NULL },
-	{ "months", TC_OPT_VALUE, NULL },
-	{ "override", TC_OPT_LIST, NULL },
-	{ NULL },
-};
-
 static int
 review_run(const struct tc_args *a)
 {
@@ -157,7 +147,7 @@ const struct tc_cmd tc_cmd_review = {
 	.summary = "approve, return or reject an application's current step",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "approve return= reject= tier= months= override*",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = review_run,
 };

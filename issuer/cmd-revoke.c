@@ -58,13 +58,6 @@ static const char help[] =
     "    tcard-issuer revoke 17 --reason fraud --bar-employer \\\n"
     "        --note 'forged degree certificate' --as approver\n";
 
-static const struct tc_opt opts[] = {
-	{ "reason", TC_OPT_VALUE, NULL },
-	{ "note", TC_OPT_VALUE, NULL },
-	{ "bar-employer", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
-
 static int
 revoke_run(const struct tc_args *a)
 {
@@ -112,7 +105,7 @@ const struct tc_cmd tc_cmd_revoke = {
 	.summary = "revoke a card (fraud: blacklist, employer bar)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "reason= note= bar-employer",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = revoke_run,
 };

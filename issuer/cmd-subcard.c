@@ -74,16 +74,6 @@ static const char help[] =
     "    RID='110101201503030016' tcard-issuer subcard add 17 --relation child \\\n"
     "        --id-type resident --id-env RID --name 'Li Xiaoming' --as clerk\n";
 
-static const struct tc_opt opts[] = {
-	{ "relation", TC_OPT_VALUE, NULL },
-	{ "id-type", TC_OPT_VALUE, NULL },
-	{ "id", TC_OPT_VALUE, NULL },
-	{ "id-env", TC_OPT_VALUE, NULL },
-	{ "name", TC_OPT_VALUE, NULL },
-	{ "birth-date", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 add_run(const struct tc_args *a)
 {
@@ -186,7 +176,7 @@ const struct tc_cmd tc_cmd_subcard_add = {
 	.summary = "add a sub-card for a relative of a card holder",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "relation= id-type= id= id-env= name= birth-date=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = add_run,
 };

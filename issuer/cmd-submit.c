@@ -81,12 +81,6 @@ update_form(struct tc_session *s, int64_t id, const struct tc_ac_form_opts *o,
 	return status;
 }
 
-static const struct tc_opt opts[] = {
-	TC_AC_ATTACH_OPTS,
-	{ "keep-draft", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
-
 static int
 submit_run(const struct tc_args *a)
 {
@@ -162,6 +156,6 @@ const struct tc_cmd tc_cmd_submit = {
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.opts = opts,
+	.options = TC_AC_ATTACH_OPTS " keep-draft",
 	.run = submit_run,
 };

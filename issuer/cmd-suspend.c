@@ -67,13 +67,12 @@ static const char reinstate_help[] =
     "    tcard-issuer reinstate 17 --note 'inquiry closed' --as reviewer\n";
 
 /* Each command refuses the other's option by name. */
-static const struct tc_opt suspend_opts[] = {
-	{ "reason", TC_OPT_VALUE, NULL },
+static const struct tc_opt suspend_refused[] = {
 	{ "note", TC_OPT_VALUE, "suspend takes --reason, not --note" },
 	{ NULL },
 };
-static const struct tc_opt reinstate_opts[] = {
-	{ "note", TC_OPT_VALUE, NULL },
+
+static const struct tc_opt reinstate_refused[] = {
 	{ "reason", TC_OPT_VALUE, "reinstate takes --note, not --reason" },
 	{ NULL },
 };
@@ -133,7 +132,8 @@ const struct tc_cmd tc_cmd_suspend = {
 	.summary = "suspend a card (its sub-cards follow)",
 	.help = suspend_help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = suspend_opts,
+	.options = "reason=",
+	.refused = suspend_refused,
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = suspend_run,
 };
@@ -143,7 +143,8 @@ const struct tc_cmd tc_cmd_reinstate = {
 	.summary = "reinstate a suspended card",
 	.help = reinstate_help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = reinstate_opts,
+	.options = "note=",
+	.refused = reinstate_refused,
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = reinstate_run,
 };

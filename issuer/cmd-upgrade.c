@@ -73,13 +73,7 @@ static const char convert_help[] =
     "        --attach clause-proof=patent.pdf --as clerk\n";
 
 /* Both commands take the same options. */
-static const struct tc_opt opts[] = {
-	TC_AC_ATTACH_OPTS,
-	{ "tier", TC_OPT_VALUE, NULL },
-	{ "clause", TC_OPT_VALUE, NULL },
-	{ "draft", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
+static const char opts[] = TC_AC_ATTACH_OPTS " tier= clause= draft";
 
 static int
 change_run(const struct tc_args *a, enum tc_app_kind kind)
@@ -191,7 +185,7 @@ const struct tc_cmd tc_cmd_upgrade = {
 	.summary = "apply for a higher tier of a card (reviewed)",
 	.help = upgrade_help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = opts,
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = upgrade_run,
 };
@@ -201,7 +195,7 @@ const struct tc_cmd tc_cmd_convert = {
 	.summary = "apply to convert a B card into an A card (reviewed)",
 	.help = convert_help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = opts,
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = convert_run,
 };

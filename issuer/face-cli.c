@@ -61,6 +61,33 @@ tc_face_signer(
 }
 
 int
+tc_face_open(struct tc_session *s, const struct tc_args *a,
+    struct tc_card_state *cs, struct tc_keystore **ks, struct tc_ecard_ctx *ctx)
+{
+	int status;
+
+	memset(ctx, 0, sizeof(*ctx));
+	*ks = NULL;
+	if ((status = tc_session_open(s, a->home, a->as, TC_FACE_ROLES,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK ||
+	    (status = tc_lc_card(s, a->argv[0], cs)) != TC_EXIT_OK)
+		return status;
+	return tc_face_signer(s, ks, ctx);
+}
+
+int
+tc_face_store(struct tc_session *s, const struct tc_ecard *e, const char *what)
+{
+	char err[1024] = "";
+	int r, status;
+
+	if ((status = tc_session_begin(s)) != TC_EXIT_OK)
+		return status;
+	r = tc_ecard_store(s->reg, e, s->op.name, err, sizeof(err));
+	return tc_session_end(s, r, what, err);
+}
+
+int
 tc_face_ecard(struct tc_session *s, struct tc_ecard_ctx *ctx,
     const struct tc_card_state *cs, struct tc_ecard *e, int *fresh, char *err,
     size_t errlen)

@@ -68,4 +68,22 @@ int tc_face_prepare(struct tc_session *s, struct tc_ecard_ctx *ctx,
     struct tc_cardface **f /* OUT */, struct tc_ecard *e /* OUT */,
     int *fresh /* OUT */, char *err, size_t errlen);
 
+/*
+ * The start of ecard and print: opens the session for the acting operator
+ * (a->as, needed; TC_FACE_ROLES), finds the card typed as a->argv[0] into
+ * *cs and opens the signer (tc_face_signer). Returns an exit status; on
+ * failure what was opened is left for the caller's tc_session_close,
+ * tc_keystore_free and tc_ecard_ctx_release, which are safe then.
+ */
+int tc_face_open(struct tc_session *s, const struct tc_args *a,
+    struct tc_card_state *cs /* OUT */, struct tc_keystore **ks /* OUT */,
+    struct tc_ecard_ctx *ctx /* OUT */);
+
+/*
+ * Stores the freshly signed e-card e in its own transaction; a failure is
+ * printed as what ("e-card", "qr"). Returns an exit status.
+ */
+int tc_face_store(
+    struct tc_session *s, const struct tc_ecard *e, const char *what);
+
 #endif

@@ -55,11 +55,6 @@ static const char help[] =
     "    tcard-keys add-signer --alg sm2 --home /srv/tcard\n"
     "    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
 
-static const struct tc_opt opts[] = {
-	{ "alg", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 run(const struct tc_args *a)
 {
@@ -125,6 +120,6 @@ const struct tc_cmd tc_cmd_keys_add_signer = {
 	.summary = "add a current signer of another algorithm (es256, sm2)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = opts,
+	.options = "alg=",
 	.run = run,
 };

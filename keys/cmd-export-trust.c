@@ -113,12 +113,6 @@ fail:
 	return status;
 }
 
-static const struct tc_opt opts[] = {
-	{ "out", TC_OPT_VALUE, NULL },
-	{ "pem", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
-
 static int
 run(const struct tc_args *a)
 {
@@ -181,6 +175,6 @@ const struct tc_cmd tc_cmd_keys_export_trust = {
 	.summary = "write the signed trust list (or the signer PEM)",
 	.help = help,
 	.common = TC_CMD_HOME,
-	.opts = opts,
+	.options = "out= pem",
 	.run = run,
 };

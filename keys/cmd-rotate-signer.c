@@ -55,11 +55,6 @@ static const char help[] =
     "    tcard-keys rotate-signer --home /srv/tcard\n"
     "    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
 
-static const struct tc_opt opts[] = {
-	{ "alg", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 run(const struct tc_args *a)
 {
@@ -135,6 +130,6 @@ const struct tc_cmd tc_cmd_keys_rotate_signer = {
 	.summary = "make a new current signer; the old one is retired",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = opts,
+	.options = "alg=",
 	.run = run,
 };
