@@ -134,7 +134,7 @@ const struct tc_cmd tc_cmd_apply = {
 	.summary = "take an application (draft or submitted)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
 	.options = TC_AC_IDENTITY_OPTS " " TC_AC_ATTACH_OPTS " submit",
+	.argcheck = tc_issuer_refuse_secret_args,
 	.run = apply_run,
 };

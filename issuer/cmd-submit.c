@@ -155,7 +155,7 @@ const struct tc_cmd tc_cmd_submit = {
 	.summary = "submit a draft or resubmit a returned application",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
 	.options = TC_AC_ATTACH_OPTS " keep-draft",
+	.argcheck = tc_issuer_refuse_secret_args,
 	.run = submit_run,
 };
