@@ -68,23 +68,27 @@ tc_keys_fail(int code, const char *what, const char *msg)
 }
 
 int
+tc_keys_ca_fail(struct tc_keystore *ks, int r, const char *err)
+{
+	int status = tc_keys_fail(r, NULL, err);
+
+	if (r == TC_ERR_NOT_FOUND && !tc_keystore_has_file(ks, "ca.key"))
+		fputs(
+		    "The CA key is not on this machine: run this where the CA is kept.\n",
+		    stderr);
+	return status;
+}
+
+int
 tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err, int json,
     const char *retired)
 {
 	struct tc_keystore_cert_info s;
 	char na[32];
 	json_t *o;
-	int status;
 
-	if (r != 0) {
-		status = tc_keys_fail(r, NULL, err);
-		if (r == TC_ERR_NOT_FOUND &&
-		    !tc_keystore_has_file(ks, "ca.key"))
-			fputs(
-			    "The CA key is not on this machine: run this where the CA is kept.\n",
-			    stderr);
-		return status;
-	}
+	if (r != 0)
+		return tc_keys_ca_fail(ks, r, err);
 	tc_keystore_signer_info(ks, tc_keystore_signer_count(ks) - 1, &s);
 	tc_keys_time(s.not_after, na);
 	if (json) {
