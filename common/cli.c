@@ -184,6 +184,30 @@ tc_cli_now(void)
 #endif
 
 int
+tc_cli_json_collect(void *arr, void *o, int *failed)
+{
+	if (o == NULL ||
+	    json_array_append_new((json_t *)arr, (json_t *)o) != 0) {
+		*failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+tc_cli_list_end(int r, const char *what, const char *err, int failed,
+    const char *nomem_what, void *arr)
+{
+	if (failed)
+		return tc_cli_fail(TC_ERR_NOMEM, nomem_what, NULL);
+	if (r != 0)
+		return tc_cli_fail(r, what, err);
+	if (arr != NULL)
+		tc_cli_print_json(stdout, arr);
+	return TC_EXIT_OK;
+}
+
+int
 tc_cli_print_json(FILE *f, const void *json)
 {
 	char *s = json_dumps(

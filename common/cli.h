@@ -197,6 +197,23 @@ time_t tc_cli_now(void);
 /* 1 in a test build (TC_TEST_CLOCK), else 0. */
 int tc_cli_test_build(void);
 
+/*
+ * For the callbacks that collect a listing as JSON: appends o (a json_t *,
+ * NULL after a failed json_pack) to the array arr (a json_t *), taking o.
+ * Returns 0, or 1 after setting *failed when o is NULL or the append
+ * failed: what such a callback returns to stop the walk.
+ */
+int tc_cli_json_collect(void *arr, void *o, int *failed /* OUT */);
+
+/*
+ * The end of a listing walked with tc_cli_json_collect: failed (set by it)
+ * is reported as out of memory under nomem_what, the walk's failure r as
+ * "what: err"; else the array arr is printed when there is one (JSON
+ * output; NULL for text, already printed). Returns an exit status.
+ */
+int tc_cli_list_end(int r, const char *what, const char *err, int failed,
+    const char *nomem_what, void *arr);
+
 /* Writes a JSON value (a jansson json_t *) with a newline; returns 0 or -1. */
 int tc_cli_print_json(FILE *f, const void *json);
 

@@ -576,6 +576,14 @@ tc_ac_print_status(struct tc_session *s, int64_t id, const char *verb)
 }
 
 int
+tc_ac_form_changes(const struct tc_ac_form_opts *o)
+{
+	return o->from != NULL || o->n_fields > 0 || o->n_exceptions > 0 ||
+	    o->employer != NULL || o->employer_code != NULL ||
+	    o->employer_category != NULL || o->work_type != NULL;
+}
+
+int
 tc_ac_report(struct tc_session *s, int64_t id, int json, const char *verb)
 {
 	struct tc_app app;

@@ -121,6 +121,13 @@ int tc_ac_form_args(const struct tc_args *a, int identity,
     struct tc_ac_form_opts *o /* OUT */, const char **id_opt /* OUT */,
     const char **id_env /* OUT */);
 
+/*
+ * 1 when o changes the form itself (--from, --field, --exception or the
+ * employer options), not only its files (--photo, --attach): submit,
+ * upgrade and convert then merge them into the stored form.
+ */
+int tc_ac_form_changes(const struct tc_ac_form_opts *o);
+
 /* The OPTIONS text of the form options, for the pages. */
 #define TC_AC_FORM_HELP                                                           \
 	"    --from FILE       an application file (JSON, docs/workflow.md);\n"   \

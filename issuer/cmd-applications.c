@@ -138,16 +138,10 @@ list_one(const struct tc_app *a, void *arg)
 {
 	struct list_out *lo = arg;
 	const char *step, *zh, *role;
-	json_t *o;
 
-	if (lo->arr != NULL) {
-		if ((o = tc_ac_app_json(lo->s, a)) == NULL ||
-		    json_array_append_new(lo->arr, o) != 0) {
-			lo->failed = 1;
-			return 1;
-		}
-		return 0;
-	}
+	if (lo->arr != NULL)
+		return tc_cli_json_collect(
+		    lo->arr, tc_ac_app_json(lo->s, a), &lo->failed);
 	tc_ac_step(lo->s, a, &step, &zh, &role);
 	printf("%-4lld %-9s %-17s %-8s %-18s %-17s %-10s %-18s ",
 	    (long long)a->id, tc_app_state_name(a->state), a->programme,
@@ -194,15 +188,8 @@ list_run(const struct tc_args *a)
 		    "ID", "STATE", "PROGRAMME", "TIER", "STEP", "ROLE",
 		    "DEADLINE", "APPLICANT", "NAME");
 	r = tc_app_list(s.reg, &flt, list_one, &lo, err, sizeof(err));
-	if (lo.failed)
-		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
-	else if (r != 0)
-		status = tc_cli_fail(r, "applications", err);
-	else {
-		if (json)
-			tc_cli_print_json(stdout, lo.arr);
-		status = TC_EXIT_OK;
-	}
+	status =
+	    tc_cli_list_end(r, "applications", err, lo.failed, NULL, lo.arr);
 out:
 	json_decref(lo.arr);
 	tc_session_close(&s);
@@ -245,11 +232,7 @@ show_att(const struct tc_app_attachment *at, void *arg)
 		json_object_set_new(o, "width", json_integer(at->width));
 	if (o != NULL && at->width)
 		json_object_set_new(o, "height", json_integer(at->height));
-	if (o == NULL || json_array_append_new(so->arr, o) != 0) {
-		so->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(so->arr, o, &so->failed);
 }
 
 static int
@@ -273,11 +256,7 @@ show_step(const struct tc_app_step_rec *st, void *arg)
 	    "id", st->step_id, "started", t1, "clock", t2, "deadline",
 	    st->deadline[0] ? st->deadline : NULL, "done",
 	    st->done_at ? t3 : NULL);
-	if (o == NULL || json_array_append_new(so->arr, o) != 0) {
-		so->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(so->arr, o, &so->failed);
 }
 
 static int
@@ -308,11 +287,7 @@ show_action(const struct tc_app_action *ac, void *arg)
 	    ac->action, "step", ac->step_id[0] ? ac->step_id : NULL, "operator",
 	    ac->operator_name, "reason", ac->reason[0] ? ac->reason : NULL,
 	    "detail", d);
-	if (o == NULL || json_array_append_new(so->arr, o) != 0) {
-		so->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(so->arr, o, &so->failed);
 }
 
 static int

@@ -401,11 +401,7 @@ list_one(const struct tc_audit_entry *e, void *arg)
 	    "seq", (json_int_t)e->seq, "at", (json_int_t)e->at, "time", when,
 	    "operator", e->operator_name, "action", e->action, "subject",
 	    e->subject, "detail", detail, "prev", prev, "mac", mac);
-	if (o == NULL || json_array_append_new(lo->array, o) != 0) {
-		lo->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(lo->array, o, &lo->failed);
 }
 
 static int
@@ -451,17 +447,8 @@ list_run(const struct tc_args *a)
 	}
 	r = tc_registry_audit_list(
 	    reg, from, limit, list_one, &lo, err, sizeof(err));
-	if (lo.failed) {
-		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
-		goto out;
-	}
-	if (r != 0) {
-		status = tc_cli_fail(r, "audit list", err);
-		goto out;
-	}
-	if (json)
-		tc_cli_print_json(stdout, lo.array);
-	status = TC_EXIT_OK;
+	status =
+	    tc_cli_list_end(r, "audit list", err, lo.failed, "json", lo.array);
 out:
 	json_decref(lo.array);
 	tc_registry_close(reg);

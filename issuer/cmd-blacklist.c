@@ -260,11 +260,7 @@ bl_one(const struct tc_blacklist_entry *e, void *arg)
 	if (o != NULL && e->card_serial)
 		json_object_set_new(
 		    o, "card_serial", json_integer(e->card_serial));
-	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
-		lo->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(lo->arr, o, &lo->failed);
 }
 
 static int
@@ -299,11 +295,7 @@ bar_one(const struct tc_employer_bar *b, void *arg)
 	if (o != NULL && b->card_serial)
 		json_object_set_new(
 		    o, "card_serial", json_integer(b->card_serial));
-	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
-		lo->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(lo->arr, o, &lo->failed);
 }
 
 static int
@@ -333,16 +325,8 @@ list_run(const struct tc_args *a, int bars)
 		    "UNTIL", "STATE", "BY", "REASON");
 	r = bars ? tc_employer_bar_list(s.reg, bar_one, &lo, err, sizeof(err))
 		 : tc_blacklist_list(s.reg, bl_one, &lo, err, sizeof(err));
-	if (lo.failed)
-		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
-	else if (r != 0)
-		status =
-		    tc_cli_fail(r, bars ? "employer bars" : "blacklist", err);
-	else {
-		if (json)
-			tc_cli_print_json(stdout, lo.arr);
-		status = TC_EXIT_OK;
-	}
+	status = tc_cli_list_end(r, bars ? "employer bars" : "blacklist", err,
+	    lo.failed, NULL, lo.arr);
 out:
 	json_decref(lo.arr);
 	tc_session_close(&s);

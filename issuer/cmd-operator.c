@@ -512,9 +512,7 @@ list_one(const struct tc_operator *op, void *arg)
 	    "failed_logins", op->failed_logins, "has_passphrase",
 	    op->has_passphrase, "created", created, "passphrase_changed",
 	    op->pass_changed_at != 0 ? json_string(changed) : json_null());
-	if (o == NULL || json_array_append_new(ls->array, o) != 0)
-		goto fail;
-	return 0;
+	return tc_cli_json_collect(ls->array, o, &ls->failed);
 fail:
 	ls->failed = 1;
 	return 1;
@@ -541,17 +539,8 @@ list_run(const struct tc_args *ta)
 		printf("%-20s  %-40s  %-12s  %s\n", "NAME", "ROLES", "STATUS",
 		    "CREATED");
 	r = tc_registry_operator_list(reg, list_one, &ls, err, sizeof(err));
-	if (ls.failed) {
-		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
-		goto out;
-	}
-	if (r != 0) {
-		status = tc_cli_fail(r, "operator list", err);
-		goto out;
-	}
-	if (a.json)
-		tc_cli_print_json(stdout, ls.array);
-	status = TC_EXIT_OK;
+	status = tc_cli_list_end(
+	    r, "operator list", err, ls.failed, "json", ls.array);
 out:
 	json_decref(ls.array);
 	tc_registry_close(reg);

@@ -119,9 +119,7 @@ submit_run(const struct tc_args *a)
 		    "its programme is not loaded");
 		goto out;
 	}
-	changes = o.from != NULL || o.n_fields > 0 || o.n_exceptions > 0 ||
-	    o.employer != NULL || o.employer_code != NULL ||
-	    o.employer_category != NULL || o.work_type != NULL;
+	changes = tc_ac_form_changes(&o);
 	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	if (changes && (status = update_form(&s, id, &o, &f)) != TC_EXIT_OK) {

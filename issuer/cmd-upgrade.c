@@ -115,9 +115,7 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 		    TC_ERR_NOT_FOUND, "card", "its programme is not loaded");
 		goto out;
 	}
-	changes = o.from != NULL || o.n_fields > 0 || o.n_exceptions > 0 ||
-	    o.employer != NULL || o.employer_code != NULL ||
-	    o.employer_category != NULL || o.work_type != NULL;
+	changes = tc_ac_form_changes(&o);
 	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_app_create_change(&s.c, kind, card.serial, o.tier, o.clause,
