@@ -9,7 +9,6 @@
  * docs/operators.md describes the rules and why.
  */
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -322,37 +321,6 @@ new_hash(const struct args *a, const char *name, char *pass, size_t passlen,
 	return TC_EXIT_OK;
 }
 
-/* The audit detail {"roles": [...], ...}; NULL when out of memory. */
-static char *
-detail_roles(unsigned roles, int bootstrap)
-{
-	json_t *o = json_object(), *arr = json_array();
-	const char *user;
-	struct passwd *pw;
-	char *s = NULL;
-	int i;
-
-	if (o == NULL || arr == NULL)
-		goto out;
-	for (i = TC_ROLE_FIRST; i <= TC_ROLE_LAST; i++)
-		if (roles & TC_ROLE_BIT(i))
-			json_array_append_new(
-			    arr, json_string(tc_role_name((enum tc_role)i)));
-	json_object_set(o, "roles", arr);
-	if (bootstrap) {
-		pw = getpwuid(getuid());
-		user =
-		    pw != NULL && pw->pw_name != NULL ? pw->pw_name : "unknown";
-		json_object_set_new(o, "bootstrap", json_true());
-		json_object_set_new(o, "os_user", json_string(user));
-	}
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-out:
-	json_decref(arr);
-	json_decref(o);
-	return s;
-}
-
 /* Commits, or reports the failure; rolls back on any failure. */
 static int
 finish(struct tc_registry *reg, int status)
@@ -421,7 +389,7 @@ add_run(const struct tc_args *ta)
 	if ((status = new_hash(&a, a.name, pass, sizeof(pass), hash,
 		 sizeof(hash))) != TC_EXIT_OK)
 		goto out;
-	if ((detail = detail_roles(a.roles, bootstrap)) == NULL) {
+	if ((detail = tc_issuer_roles_detail(a.roles, bootstrap, 0)) == NULL) {
 		status = tc_cli_fail(TC_ERR_NOMEM, "audit", NULL);
 		goto out;
 	}
