@@ -181,13 +181,7 @@ print_run(const struct tc_args *a)
 	if ((v = tc_args_get(a, "dpi")) != NULL &&
 	    (status = tc_face_parse_dpi(v, &fo.dpi)) != TC_EXIT_OK)
 		return status;
-	if ((v = tc_args_get(a, "bleed")) != NULL &&
-	    (status = tc_face_parse_mm("--bleed", v, TC_CARDFACE_BLEED_MAX,
-		 &fo.bleed_mm)) != TC_EXIT_OK)
-		return status;
-	if ((v = tc_args_get(a, "safe")) != NULL &&
-	    (status = tc_face_parse_mm(
-		 "--safe", v, TC_CARDFACE_SAFE_MAX, &fo.safe_mm)) != TC_EXIT_OK)
+	if ((status = tc_face_margins(a, &fo)) != TC_EXIT_OK)
 		return status;
 	if (a->argc != 1)
 		return tc_cli_usage("give one card number or serial");
@@ -379,7 +373,7 @@ batch_run(const struct tc_args *a)
 	struct tc_cardface *f = NULL;
 	struct batch_card *cards = NULL;
 	struct day_cards d;
-	const char *home = a->home, *as = a->as, *out, *date, *dir, *v;
+	const char *home = a->home, *as = a->as, *out, *date, *dir;
 	char err[1024] = "", tmp[4200], day[TC_DATE_TEXT];
 	size_t i, good = 0, bad = 0, done;
 	int status, r, skip, tty, fd = -1, made = 0;
@@ -390,13 +384,7 @@ batch_run(const struct tc_args *a)
 	date = tc_args_get(a, "date");
 	dir = tc_args_get(a, "photos");
 	skip = tc_args_has(a, "skip-bad") > 0;
-	if ((v = tc_args_get(a, "bleed")) != NULL &&
-	    (status = tc_face_parse_mm("--bleed", v, TC_CARDFACE_BLEED_MAX,
-		 &fo.bleed_mm)) != TC_EXIT_OK)
-		return status;
-	if ((v = tc_args_get(a, "safe")) != NULL &&
-	    (status = tc_face_parse_mm(
-		 "--safe", v, TC_CARDFACE_SAFE_MAX, &fo.safe_mm)) != TC_EXIT_OK)
+	if ((status = tc_face_margins(a, &fo)) != TC_EXIT_OK)
 		return status;
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);

@@ -43,6 +43,23 @@ tc_face_parse_dpi(const char *s, int *out)
 }
 
 int
+tc_face_margins(const struct tc_args *a, struct tc_cardface_opts *o)
+{
+	const char *v;
+	int status;
+
+	if ((v = tc_args_get(a, "bleed")) != NULL &&
+	    (status = tc_face_parse_mm("--bleed", v, TC_CARDFACE_BLEED_MAX,
+		 &o->bleed_mm)) != TC_EXIT_OK)
+		return status;
+	if ((v = tc_args_get(a, "safe")) != NULL &&
+	    (status = tc_face_parse_mm(
+		 "--safe", v, TC_CARDFACE_SAFE_MAX, &o->safe_mm)) != TC_EXIT_OK)
+		return status;
+	return TC_EXIT_OK;
+}
+
+int
 tc_face_signer(
     struct tc_session *s, struct tc_keystore **ks, struct tc_ecard_ctx *ctx)
 {

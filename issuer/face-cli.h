@@ -26,6 +26,9 @@
 /* Parses a length in millimetres from 0 to max for option opt. */
 int tc_face_parse_mm(const char *opt, const char *s, double max, double *out);
 
+/* Reads --bleed and --safe (tc_face_parse_mm) into o, when given. */
+int tc_face_margins(const struct tc_args *a, struct tc_cardface_opts *o);
+
 /* Parses --dpi. */
 int tc_face_parse_dpi(const char *s, int *out);
 
