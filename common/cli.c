@@ -439,6 +439,7 @@ parse_declared(const struct tc_cmd *cmd, int argc, char **argv,
 	int n = 0, i, c;
 
 	memset(a, 0, sizeof(*a));
+	a->cmd = cmd;
 	if ((c = declare(cmd, a)) != TC_EXIT_OK)
 		return c;
 	opts = a->opts;

@@ -94,6 +94,12 @@ int tc_opt_spec_parse(const char *spec, struct tc_opt *opts /* OUT */, int max,
  * options; argv[argc] is NULL) and every option given, in argv order.
  */
 struct tc_args {
+	/*
+	 * The command being run, so that one run function can serve two
+	 * commands (a->cmd == &tc_cmd_reinstate), as tmux's exec functions
+	 * compare self->entry.
+	 */
+	const struct tc_cmd *cmd;
 	const char *home; /* --home, or NULL */
 	const char *as;	  /* --as, or NULL */
 	int json;	  /* --json given */

@@ -164,9 +164,11 @@ static const struct tc_opt bl_remove_refused[] = {
 	{ NULL },
 };
 
+/* blacklist add and blacklist remove. */
 static int
-bl_change(const struct tc_args *a, int add)
+bl_change_run(const struct tc_args *a)
 {
+	int add = a->cmd == &tc_cmd_blacklist_add;
 	const char *home = a->home, *as = a->as;
 	const char *type_name = tc_args_get(a, "id-type");
 	const char *id_opt = tc_args_get(a, "id");
@@ -212,18 +214,6 @@ out:
 	OPENSSL_cleanse(norm, sizeof(norm));
 	tc_session_close(&s);
 	return status;
-}
-
-static int
-bl_add_run(const struct tc_args *a)
-{
-	return bl_change(a, 1);
-}
-
-static int
-bl_remove_run(const struct tc_args *a)
-{
-	return bl_change(a, 0);
 }
 
 struct list_out {
@@ -298,9 +288,11 @@ bar_one(const struct tc_employer_bar *b, void *arg)
 	return tc_cli_json_collect(lo->arr, o, &lo->failed);
 }
 
+/* blacklist list and employer-bar list. */
 static int
-list_run(const struct tc_args *a, int bars)
+list_run(const struct tc_args *a)
 {
+	int bars = a->cmd == &tc_cmd_employer_bar_list;
 	struct list_out lo = { NULL, 0, 0 };
 	struct tc_session s;
 	const char *home = a->home;
@@ -331,18 +323,6 @@ out:
 	json_decref(lo.arr);
 	tc_session_close(&s);
 	return status;
-}
-
-static int
-bl_list_run(const struct tc_args *a)
-{
-	return list_run(a, 0);
-}
-
-static int
-bar_list_run(const struct tc_args *a)
-{
-	return list_run(a, 1);
 }
 
 static int
@@ -417,7 +397,7 @@ const struct tc_cmd tc_cmd_blacklist_add = {
 	.common = TC_CMD_HOME | TC_CMD_AS,
 	.options = "id-type= id= id-env= reason= until= programme= source=",
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = bl_add_run,
+	.run = bl_change_run,
 };
 
 const struct tc_cmd tc_cmd_blacklist_list = {
@@ -425,7 +405,7 @@ const struct tc_cmd tc_cmd_blacklist_list = {
 	.summary = "show the blacklist (masked ID numbers)",
 	.help = bl_list_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.run = bl_list_run,
+	.run = list_run,
 };
 
 const struct tc_cmd tc_cmd_blacklist_remove = {
@@ -436,7 +416,7 @@ const struct tc_cmd tc_cmd_blacklist_remove = {
 	.options = "id-type= id= id-env= reason= programme= source=",
 	.refused = bl_remove_refused,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = bl_remove_run,
+	.run = bl_change_run,
 };
 
 const struct tc_cmd tc_cmd_employer_bar_add = {
@@ -455,5 +435,5 @@ const struct tc_cmd tc_cmd_employer_bar_list = {
 	.summary = "show employer bars",
 	.help = bar_list_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.run = bar_list_run,
+	.run = list_run,
 };

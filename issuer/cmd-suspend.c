@@ -77,9 +77,11 @@ static const struct tc_opt reinstate_refused[] = {
 	{ NULL },
 };
 
+/* suspend and reinstate. */
 static int
-run(const struct tc_args *a, int suspend)
+run(const struct tc_args *a)
 {
+	int suspend = a->cmd == &tc_cmd_suspend;
 	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
@@ -115,18 +117,6 @@ out:
 	return status;
 }
 
-static int
-suspend_run(const struct tc_args *a)
-{
-	return run(a, 1);
-}
-
-static int
-reinstate_run(const struct tc_args *a)
-{
-	return run(a, 0);
-}
-
 const struct tc_cmd tc_cmd_suspend = {
 	.name = "suspend",
 	.summary = "suspend a card (its sub-cards follow)",
@@ -135,7 +125,7 @@ const struct tc_cmd tc_cmd_suspend = {
 	.options = "reason=",
 	.refused = suspend_refused,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = suspend_run,
+	.run = run,
 };
 
 const struct tc_cmd tc_cmd_reinstate = {
@@ -146,5 +136,5 @@ const struct tc_cmd tc_cmd_reinstate = {
 	.options = "note=",
 	.refused = reinstate_refused,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = reinstate_run,
+	.run = run,
 };

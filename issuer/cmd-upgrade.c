@@ -75,9 +75,12 @@ static const char convert_help[] =
 /* Both commands take the same options. */
 static const char opts[] = TC_AC_ATTACH_OPTS " tier= clause= draft";
 
+/* upgrade and convert. */
 static int
-change_run(const struct tc_args *a, enum tc_app_kind kind)
+change_run(const struct tc_args *a)
 {
+	enum tc_app_kind kind =
+	    a->cmd == &tc_cmd_convert ? TC_APP_CONVERT : TC_APP_UPGRADE;
 	const struct tc_programme *p;
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
@@ -166,18 +169,6 @@ out:
 	return status;
 }
 
-static int
-upgrade_run(const struct tc_args *a)
-{
-	return change_run(a, TC_APP_UPGRADE);
-}
-
-static int
-convert_run(const struct tc_args *a)
-{
-	return change_run(a, TC_APP_CONVERT);
-}
-
 const struct tc_cmd tc_cmd_upgrade = {
 	.name = "upgrade",
 	.summary = "apply for a higher tier of a card (reviewed)",
@@ -185,7 +176,7 @@ const struct tc_cmd tc_cmd_upgrade = {
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
 	.options = opts,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = upgrade_run,
+	.run = change_run,
 };
 
 const struct tc_cmd tc_cmd_convert = {
@@ -195,5 +186,5 @@ const struct tc_cmd tc_cmd_convert = {
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
 	.options = opts,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = convert_run,
+	.run = change_run,
 };

@@ -17,6 +17,7 @@
 /* What the last run saw. */
 static struct {
 	int calls;
+	const struct tc_cmd *cmd;
 	const char *home, *as, *reason;
 	int json, flag, argc, nlist;
 	const char *list[4];
@@ -36,6 +37,7 @@ try_run(const struct tc_args *a)
 
 	memset(&seen, 0, sizeof(seen));
 	seen.calls = 1;
+	seen.cmd = a->cmd;
 	seen.home = a->home;
 	seen.as = a->as;
 	seen.json = a->json;
@@ -125,6 +127,8 @@ test_values_and_operands(void **state)
 			     "two", "--as", "ada", "--json", "--flag", NULL),
 	    TC_EXIT_OK);
 	assert_int_equal(seen.calls, 1);
+	/* The run function is told which command it runs. */
+	assert_ptr_equal(seen.cmd, &try_cmd);
 	assert_string_equal(seen.home, "/h");
 	assert_string_equal(seen.as, "ada");
 	assert_string_equal(seen.reason, "lost");
