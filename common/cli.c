@@ -184,6 +184,30 @@ tc_cli_now(void)
 #endif
 
 int
+tc_cli_json_collect(void *arr, void *o, int *failed)
+{
+	if (o == NULL ||
+	    json_array_append_new((json_t *)arr, (json_t *)o) != 0) {
+		*failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
+int
+tc_cli_list_end(int r, const char *what, const char *err, int failed,
+    const char *nomem_what, void *arr)
+{
+	if (failed)
+		return tc_cli_fail(TC_ERR_NOMEM, nomem_what, NULL);
+	if (r != 0)
+		return tc_cli_fail(r, what, err);
+	if (arr != NULL)
+		tc_cli_print_json(stdout, arr);
+	return TC_EXIT_OK;
+}
+
+int
 tc_cli_print_json(FILE *f, const void *json)
 {
 	char *s = json_dumps(
@@ -207,6 +231,89 @@ tc_cli_print_json(FILE *f, const void *json)
 #define OPT_HOME (OPT_BASE - 1)
 #define OPT_AS	 (OPT_BASE - 2)
 #define OPT_JSON (OPT_BASE - 3)
+
+/* The names the dispatcher keeps for itself (TC_CMD_* and --help). */
+static int
+reserved(const char *name)
+{
+	return strcmp(name, "home") == 0 || strcmp(name, "as") == 0 ||
+	    strcmp(name, "json") == 0 || strcmp(name, "help") == 0;
+}
+
+int
+tc_opt_spec_parse(
+    const char *spec, struct tc_opt *opts, int max, char *names, size_t namelen)
+{
+	size_t len, used = 0;
+	const char *p = spec != NULL ? spec : "";
+	int n = 0, i;
+	char *name;
+
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		len = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
+		if (len == 0 || len > TC_OPT_NAME_MAX || p[0] < 'a' ||
+		    p[0] > 'z' || n >= max - 1 || used + len + 1 > namelen)
+			return -1;
+		name = names + used;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		used += len + 1;
+		p += len;
+		opts[n].name = name;
+		opts[n].refusal = NULL;
+		if (*p == '=' || *p == '*')
+			opts[n].kind = *p++ == '=' ? TC_OPT_VALUE : TC_OPT_LIST;
+		else
+			opts[n].kind = TC_OPT_FLAG;
+		if ((*p != ' ' && *p != '\0') || reserved(name))
+			return -1;
+		for (i = 0; i < n; i++)
+			if (strcmp(opts[i].name, name) == 0)
+				return -1;
+		n++;
+	}
+	opts[n] = (struct tc_opt){ NULL, 0, NULL };
+	return n;
+}
+
+/*
+ * Fills a->opt with the command's options: its spec, then the options it
+ * refuses. A bad declaration is the programmer's error, said as such.
+ */
+static int
+declare(const struct tc_cmd *cmd, struct tc_args *a /* OUT */)
+{
+	int n, i, j;
+
+	a->opts = a->opt;
+	n = tc_opt_spec_parse(
+	    cmd->options, a->opt, TC_OPTS_MAX, a->names, sizeof(a->names));
+	for (i = 0;
+	     n >= 0 && cmd->refused != NULL && cmd->refused[i].name != NULL;
+	     i++) {
+		for (j = 0; j < n; j++)
+			if (strcmp(a->opt[j].name, cmd->refused[i].name) == 0)
+				break;
+		if (j < n || n >= TC_OPTS_MAX - 1 ||
+		    cmd->refused[i].refusal == NULL ||
+		    reserved(cmd->refused[i].name))
+			n = -1;
+		else
+			a->opt[n++] = cmd->refused[i];
+	}
+	if (n < 0) {
+		fprintf(stderr,
+		    "%s %s: internal error: bad options declared: '%s'\n",
+		    progname, cmd->name, cmd->options ? cmd->options : "");
+		return TC_EXIT_INTERNAL;
+	}
+	a->opt[n] = (struct tc_opt){ NULL, 0, NULL };
+	return TC_EXIT_OK;
+}
 
 static int
 opt_index(const struct tc_args *a, const char *name)
@@ -294,11 +401,14 @@ help_names_options(const struct tc_cmd *cmd)
 		{ TC_CMD_AS, "as" },
 		{ TC_CMD_JSON, "json" },
 	};
+	static struct tc_args decl;
 	char want[80];
 	int i, missing = 0;
 
 	if (!tc_cli_test_build())
 		return 0;
+	if (declare(cmd, &decl) != TC_EXIT_OK)
+		return 1;
 	for (i = 0; i < 3; i++) {
 		snprintf(want, sizeof(want), "--%s", common[i].name);
 		if ((cmd->common & common[i].bit) &&
@@ -308,9 +418,9 @@ help_names_options(const struct tc_cmd *cmd)
 			missing++;
 		}
 	}
-	for (i = 0; cmd->opts != NULL && cmd->opts[i].name != NULL; i++) {
-		snprintf(want, sizeof(want), "--%s", cmd->opts[i].name);
-		if (cmd->opts[i].refusal == NULL &&
+	for (i = 0; decl.opts[i].name != NULL; i++) {
+		snprintf(want, sizeof(want), "--%s", decl.opts[i].name);
+		if (decl.opts[i].refusal == NULL &&
 		    strstr(cmd->help, want) == NULL) {
 			fprintf(stderr, "%s %s: the page does not name %s\n",
 			    progname, cmd->name, want);
@@ -324,11 +434,15 @@ static int
 parse_declared(const struct tc_cmd *cmd, int argc, char **argv,
     struct tc_args *a /* OUT */)
 {
-	struct option lo[TC_ARGS_MAX + 4];
+	struct option lo[TC_OPTS_MAX + 4];
+	const struct tc_opt *opts;
 	int n = 0, i, c;
 
 	memset(a, 0, sizeof(*a));
-	a->opts = cmd->opts;
+	a->cmd = cmd;
+	if ((c = declare(cmd, a)) != TC_EXIT_OK)
+		return c;
+	opts = a->opts;
 	if (cmd->common & TC_CMD_HOME)
 		lo[n++] = (struct option){ "home", required_argument, NULL,
 			OPT_HOME };
@@ -338,18 +452,11 @@ parse_declared(const struct tc_cmd *cmd, int argc, char **argv,
 	if (cmd->common & TC_CMD_JSON)
 		lo[n++] =
 		    (struct option){ "json", no_argument, NULL, OPT_JSON };
-	for (i = 0; cmd->opts != NULL && cmd->opts[i].name != NULL; i++) {
-		if (n >= TC_ARGS_MAX) {
-			fprintf(stderr,
-			    "%s %s: internal error: too many options\n",
-			    progname, cmdname);
-			abort();
-		}
-		lo[n++] = (struct option){ cmd->opts[i].name,
-			cmd->opts[i].kind == TC_OPT_FLAG ? no_argument
-							 : required_argument,
+	for (i = 0; opts[i].name != NULL; i++)
+		lo[n++] = (struct option){ opts[i].name,
+			opts[i].kind == TC_OPT_FLAG ? no_argument
+						    : required_argument,
 			NULL, OPT_BASE + i };
-	}
 	lo[n] = (struct option){ NULL, 0, NULL, 0 };
 	optind = 1;
 	opterr = 0;
@@ -368,16 +475,15 @@ parse_declared(const struct tc_cmd *cmd, int argc, char **argv,
 		case '?':
 			return bad_option(c, argv, lo);
 		default:
-			if (cmd->opts[c - OPT_BASE].refusal != NULL)
+			if (opts[c - OPT_BASE].refusal != NULL)
 				return tc_cli_usage(
-				    "%s", cmd->opts[c - OPT_BASE].refusal);
+				    "%s", opts[c - OPT_BASE].refusal);
 			if (a->n >= TC_ARGS_MAX)
 				return tc_cli_usage("too many options");
 			a->given[a->n].opt = c - OPT_BASE;
 			a->given[a->n].value =
-			    cmd->opts[c - OPT_BASE].kind == TC_OPT_FLAG
-			    ? NULL
-			    : optarg;
+			    opts[c - OPT_BASE].kind == TC_OPT_FLAG ? NULL
+								   : optarg;
 			a->n++;
 			break;
 		}

@@ -23,9 +23,9 @@
 #define TC_EXIT_INTERNAL 4
 
 /*
- * One option of a command, declared in the command's table (tmux's
- * cmd_entry args, git's parse-options.h). The dispatcher parses argv once
- * with these (tc_cli_main); the command reads the result from struct
+ * One option of a command. A command declares its options as a spec
+ * string (struct tc_cmd.options, below); the dispatcher parses argv once
+ * with them (tc_cli_main) and the command reads the result from struct
  * tc_args. Only long options exist ("--name" and "--name=value"; unique
  * abbreviations are taken, as getopt_long takes them).
  */
@@ -35,6 +35,11 @@ enum tc_opt_kind {
 	TC_OPT_LIST,  /* a value each time: tc_args_next walks them in order */
 };
 
+/*
+ * An option as the dispatcher holds it once the spec is parsed, and the
+ * form of the few options a command declares only to refuse them
+ * (struct tc_cmd.refused).
+ */
 struct tc_opt {
 	const char *name; /* without the "--"; NULL ends a table */
 	enum tc_opt_kind kind;
@@ -45,6 +50,35 @@ struct tc_opt {
 	 */
 	const char *refusal;
 };
+
+/*
+ * The options spec of a command, in the spirit of tmux's cmd_entry args
+ * ("at:"): the option names without "--", separated by spaces, each
+ * followed by a mark that says what it takes:
+ *
+ *     name     a flag, no value                      (TC_OPT_FLAG)
+ *     name=    one value; the last one given wins     (TC_OPT_VALUE)
+ *     name*    a value each time it is given          (TC_OPT_LIST)
+ *
+ * so that print declares "out= side= dpi= bleed= safe= photo=". A name is
+ * made of a-z, 0-9 and '-', starts with a letter, is at most
+ * TC_OPT_NAME_MAX bytes and is declared once; home, as, json and help are
+ * the dispatcher's (TC_CMD_* bits) and never in a spec. A bad spec is a
+ * programmer error: the dispatcher refuses to run the command (exit 4),
+ * and the test build's check of every --help page
+ * (tests/integration/080-help.sh) parses every command's spec.
+ */
+#define TC_OPT_NAME_MAX 31
+#define TC_OPTS_MAX	64
+
+/*
+ * Parses spec (NULL or "" declares nothing) into opts, at most max - 1
+ * options and a { NULL } end; the names point into names, a copy of the
+ * spec of namelen bytes. Returns the number of options, or -1 for a bad
+ * spec (above), too many options or too small a names buffer.
+ */
+int tc_opt_spec_parse(const char *spec, struct tc_opt *opts /* OUT */, int max,
+    char *names /* OUT */, size_t namelen);
 
 /* The options every command may declare by a bit, handled centrally. */
 #define TC_CMD_HOME (1u << 0) /* --home DIR, into tc_args.home */
@@ -60,13 +94,21 @@ struct tc_opt {
  * options; argv[argc] is NULL) and every option given, in argv order.
  */
 struct tc_args {
+	/*
+	 * The command being run, so that one run function can serve two
+	 * commands (a->cmd == &tc_cmd_reinstate), as tmux's exec functions
+	 * compare self->entry.
+	 */
+	const struct tc_cmd *cmd;
 	const char *home; /* --home, or NULL */
 	const char *as;	  /* --as, or NULL */
 	int json;	  /* --json given */
 	int argc;	  /* operands */
 	char **argv;
 	/* Private to common/cli.c. */
-	const struct tc_opt *opts;
+	const struct tc_opt *opts; /* the parsed spec, then the refused */
+	struct tc_opt opt[TC_OPTS_MAX];
+	char names[TC_OPTS_MAX * (TC_OPT_NAME_MAX + 2)];
 	int n;
 	struct {
 		int opt; /* index into opts */
@@ -81,12 +123,14 @@ struct tc_cmd {
 	const char *help;
 	/*
 	 * The dispatcher parses the command's options (common, a set of
-	 * TC_CMD_* bits, and opts, ended by { NULL }) and answers an
-	 * unknown option or a missing value with a usage error (exit 2)
-	 * before run is called.
+	 * TC_CMD_* bits; options, a spec as described above; refused, ended
+	 * by { NULL }, each with its refusal) and answers an unknown option
+	 * or a missing value with a usage error (exit 2) before run is
+	 * called.
 	 */
 	unsigned common;
-	const struct tc_opt *opts;
+	const char *options;
+	const struct tc_opt *refused;
 	/*
 	 * Called with the command's argv before its options are parsed, to
 	 * refuse arguments that must never be typed (a passphrase); returns
@@ -158,6 +202,23 @@ time_t tc_cli_now(void);
 
 /* 1 in a test build (TC_TEST_CLOCK), else 0. */
 int tc_cli_test_build(void);
+
+/*
+ * For the callbacks that collect a listing as JSON: appends o (a json_t *,
+ * NULL after a failed json_pack) to the array arr (a json_t *), taking o.
+ * Returns 0, or 1 after setting *failed when o is NULL or the append
+ * failed: what such a callback returns to stop the walk.
+ */
+int tc_cli_json_collect(void *arr, void *o, int *failed /* OUT */);
+
+/*
+ * The end of a listing walked with tc_cli_json_collect: failed (set by it)
+ * is reported as out of memory under nomem_what, the walk's failure r as
+ * "what: err"; else the array arr is printed when there is one (JSON
+ * output; NULL for text, already printed). Returns an exit status.
+ */
+int tc_cli_list_end(int r, const char *what, const char *err, int failed,
+    const char *nomem_what, void *arr);
 
 /* Writes a JSON value (a jansson json_t *) with a newline; returns 0 or -1. */
 int tc_cli_print_json(FILE *f, const void *json);

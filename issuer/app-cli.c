@@ -575,6 +575,35 @@ tc_ac_print_status(struct tc_session *s, int64_t id, const char *verb)
 	tc_app_release(&a);
 }
 
+int
+tc_ac_form_changes(const struct tc_ac_form_opts *o)
+{
+	return o->from != NULL || o->n_fields > 0 || o->n_exceptions > 0 ||
+	    o->employer != NULL || o->employer_code != NULL ||
+	    o->employer_category != NULL || o->work_type != NULL;
+}
+
+int
+tc_ac_report(struct tc_session *s, int64_t id, int json, const char *verb)
+{
+	struct tc_app app;
+	char err[1024] = "";
+	json_t *o;
+	int r;
+
+	if (!json) {
+		tc_ac_print_status(s, id, verb);
+		return TC_EXIT_OK;
+	}
+	if ((r = tc_app_get(s->reg, id, &app, err, sizeof(err))) != 0)
+		return tc_cli_fail(r, "application", err);
+	o = tc_ac_app_json(s, &app);
+	tc_app_release(&app);
+	tc_cli_print_json(stdout, o);
+	json_decref(o);
+	return TC_EXIT_OK;
+}
+
 /* Adds every value of the list option name to list. */
 static int
 form_list(const struct tc_args *a, const char *name, const char **list,

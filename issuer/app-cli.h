@@ -100,32 +100,16 @@ struct tc_ac_form_opts {
 };
 
 /*
- * The form options as struct tc_opt entries, for the commands' tables
- * (apply takes both sets; submit, upgrade and convert the attach set).
+ * The form options in the options spec form (common/cli.h), for the
+ * commands' declarations (apply takes both sets; submit, upgrade and
+ * convert the attach set).
  */
-/* clang-format off */
-#define TC_AC_ATTACH_OPTS \
-	{ "from", TC_OPT_VALUE, NULL }, \
-	{ "field", TC_OPT_LIST, NULL }, \
-	{ "attach", TC_OPT_LIST, NULL }, \
-	{ "photo", TC_OPT_VALUE, NULL }, \
-	{ "exception", TC_OPT_LIST, NULL }, \
-	{ "accept-pledge", TC_OPT_FLAG, NULL }, \
-	{ "employer", TC_OPT_VALUE, NULL }, \
-	{ "employer-code", TC_OPT_VALUE, NULL }, \
-	{ "employer-category", TC_OPT_VALUE, NULL }
-#define TC_AC_IDENTITY_OPTS \
-	{ "programme", TC_OPT_VALUE, NULL }, \
-	{ "tier", TC_OPT_VALUE, NULL }, \
-	{ "clause", TC_OPT_VALUE, NULL }, \
-	{ "route", TC_OPT_VALUE, NULL }, \
-	{ "name", TC_OPT_VALUE, NULL }, \
-	{ "id-type", TC_OPT_VALUE, NULL }, \
-	{ "id", TC_OPT_VALUE, NULL }, \
-	{ "id-env", TC_OPT_VALUE, NULL }, \
-	{ "sex", TC_OPT_VALUE, NULL }, \
-	{ "birth-date", TC_OPT_VALUE, NULL }
-/* clang-format on */
+#define TC_AC_ATTACH_OPTS                                                      \
+	"from= field* attach* photo= exception* accept-pledge employer= "      \
+	"employer-code= employer-category="
+#define TC_AC_IDENTITY_OPTS                                                    \
+	"programme= tier= clause= route= name= id-type= id= "                  \
+	"id-env= sex= birth-date="
 
 /*
  * Reads the TC_AC_ATTACH_OPTS given into o (the lists in the order
@@ -136,6 +120,13 @@ struct tc_ac_form_opts {
 int tc_ac_form_args(const struct tc_args *a, int identity,
     struct tc_ac_form_opts *o /* OUT */, const char **id_opt /* OUT */,
     const char **id_env /* OUT */);
+
+/*
+ * 1 when o changes the form itself (--from, --field, --exception or the
+ * employer options), not only its files (--photo, --attach): submit,
+ * upgrade and convert then merge them into the stored form.
+ */
+int tc_ac_form_changes(const struct tc_ac_form_opts *o);
 
 /* The OPTIONS text of the form options, for the pages. */
 #define TC_AC_FORM_HELP                                                           \
@@ -222,5 +213,13 @@ json_t *tc_ac_app_json(struct tc_session *s, const struct tc_app *a);
  * stdout after an action.
  */
 void tc_ac_print_status(struct tc_session *s, int64_t id, const char *verb);
+
+/*
+ * What apply, submit, upgrade, convert and review print after their action
+ * on application id: with json the application as tc_ac_app_json gives it,
+ * else tc_ac_print_status's line with verb. Returns an exit status (a
+ * failure to read the application back is printed as "application: ...").
+ */
+int tc_ac_report(struct tc_session *s, int64_t id, int json, const char *verb);
 
 #endif

@@ -21,6 +21,7 @@
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 #include "tcard/registry.h"
+#include "tcard/serial.h"
 
 struct tc_lifecycle
 tc_lc_ctx(const struct tc_session *s)
@@ -32,6 +33,40 @@ tc_lc_ctx(const struct tc_session *s)
 	lc.operator_name = s->op.name[0] != '\0' ? s->op.name : "system";
 	lc.now = s->now;
 	return lc;
+}
+
+int
+tc_lc_open(struct tc_session *s, const struct tc_args *a,
+    struct tc_card_state *c, struct tc_lifecycle *lc)
+{
+	int status;
+
+	if ((status = tc_session_open(s, a->home, a->as, TC_LC_ROLES_ANY,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
+		return status;
+	if ((status = tc_lc_card(s, a->argv[0], c)) != TC_EXIT_OK ||
+	    (status = tc_session_begin(s)) != TC_EXIT_OK) {
+		tc_session_close(s);
+		return status;
+	}
+	*lc = tc_lc_ctx(s);
+	return TC_EXIT_OK;
+}
+
+int
+tc_lc_reserve(struct tc_session *s, int r, const char *what, const char *err,
+    const char *prefix, const char *card_no, int64_t *serial)
+{
+	char subject[64], rerr[512] = "";
+
+	tc_registry_rollback(s->reg);
+	if (r != 0)
+		return tc_cli_fail(r, what, err);
+	snprintf(subject, sizeof(subject), "%s:%s", prefix, card_no);
+	if ((r = tc_serial_reserve(s->reg, tc_lc_ctx(s).operator_name, subject,
+		 s->now, serial, rerr, sizeof(rerr))) != 0)
+		return tc_cli_fail(r, "serial", rerr);
+	return tc_session_begin(s);
 }
 
 int

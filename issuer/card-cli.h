@@ -21,6 +21,7 @@
 #include "tcard/registry.h"
 #include "tcard/role.h"
 
+#include "cli.h"
 #include "session.h"
 
 /*
@@ -56,6 +57,28 @@ struct tc_lifecycle tc_lc_ctx(const struct tc_session *s);
  */
 int tc_lc_card(
     struct tc_session *s, const char *text, struct tc_card_state *c /* OUT */);
+
+/*
+ * The start every lifecycle action on one card shares: opens the session
+ * for the acting operator (a->as, needed; TC_LC_ROLES_ANY), finds the card
+ * typed as a->argv[0] into *c, begins the transaction and gives the
+ * session's lifecycle context in *lc. Returns an exit status; on failure
+ * the session is closed again.
+ */
+int tc_lc_open(struct tc_session *s, const struct tc_args *a,
+    struct tc_card_state *c /* OUT */, struct tc_lifecycle *lc /* OUT */);
+
+/*
+ * For the actions that take a new serial (reissue, subcard add), which run
+ * once as a check in a transaction that is rolled back, so that a refusal
+ * costs no serial: rolls that transaction back, fails as what (r and err,
+ * the check's result) when the check refused, else reserves a serial for
+ * "PREFIX:CARD_NO" into *serial and begins the transaction of the real run.
+ * Returns an exit status.
+ */
+int tc_lc_reserve(struct tc_session *s, int r, const char *what,
+    const char *err, const char *prefix, const char *card_no,
+    int64_t *serial /* OUT */);
 
 /* "4401 0000 0000 0017". */
 void tc_lc_grouped(const char *card_no, char out[20] /* OUT */);

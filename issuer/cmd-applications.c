@@ -138,16 +138,10 @@ list_one(const struct tc_app *a, void *arg)
 {
 	struct list_out *lo = arg;
 	const char *step, *zh, *role;
-	json_t *o;
 
-	if (lo->arr != NULL) {
-		if ((o = tc_ac_app_json(lo->s, a)) == NULL ||
-		    json_array_append_new(lo->arr, o) != 0) {
-			lo->failed = 1;
-			return 1;
-		}
-		return 0;
-	}
+	if (lo->arr != NULL)
+		return tc_cli_json_collect(
+		    lo->arr, tc_ac_app_json(lo->s, a), &lo->failed);
 	tc_ac_step(lo->s, a, &step, &zh, &role);
 	printf("%-4lld %-9s %-17s %-8s %-18s %-17s %-10s %-18s ",
 	    (long long)a->id, tc_app_state_name(a->state), a->programme,
@@ -160,13 +154,6 @@ list_one(const struct tc_app *a, void *arg)
 	putchar('\n');
 	return 0;
 }
-
-static const struct tc_opt list_opts[] = {
-	{ "state", TC_OPT_VALUE, NULL },
-	{ "overdue", TC_OPT_FLAG, NULL },
-	{ "programme", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
 
 static int
 list_run(const struct tc_args *a)
@@ -201,15 +188,8 @@ list_run(const struct tc_args *a)
 		    "ID", "STATE", "PROGRAMME", "TIER", "STEP", "ROLE",
 		    "DEADLINE", "APPLICANT", "NAME");
 	r = tc_app_list(s.reg, &flt, list_one, &lo, err, sizeof(err));
-	if (lo.failed)
-		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
-	else if (r != 0)
-		status = tc_cli_fail(r, "applications", err);
-	else {
-		if (json)
-			tc_cli_print_json(stdout, lo.arr);
-		status = TC_EXIT_OK;
-	}
+	status =
+	    tc_cli_list_end(r, "applications", err, lo.failed, NULL, lo.arr);
 out:
 	json_decref(lo.arr);
 	tc_session_close(&s);
@@ -252,11 +232,7 @@ show_att(const struct tc_app_attachment *at, void *arg)
 		json_object_set_new(o, "width", json_integer(at->width));
 	if (o != NULL && at->width)
 		json_object_set_new(o, "height", json_integer(at->height));
-	if (o == NULL || json_array_append_new(so->arr, o) != 0) {
-		so->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(so->arr, o, &so->failed);
 }
 
 static int
@@ -280,11 +256,7 @@ show_step(const struct tc_app_step_rec *st, void *arg)
 	    "id", st->step_id, "started", t1, "clock", t2, "deadline",
 	    st->deadline[0] ? st->deadline : NULL, "done",
 	    st->done_at ? t3 : NULL);
-	if (o == NULL || json_array_append_new(so->arr, o) != 0) {
-		so->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(so->arr, o, &so->failed);
 }
 
 static int
@@ -315,11 +287,7 @@ show_action(const struct tc_app_action *ac, void *arg)
 	    ac->action, "step", ac->step_id[0] ? ac->step_id : NULL, "operator",
 	    ac->operator_name, "reason", ac->reason[0] ? ac->reason : NULL,
 	    "detail", d);
-	if (o == NULL || json_array_append_new(so->arr, o) != 0) {
-		so->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(so->arr, o, &so->failed);
 }
 
 static int
@@ -461,11 +429,6 @@ out:
 	return status;
 }
 
-static const struct tc_opt withdraw_opts[] = {
-	{ "reason", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 withdraw_run(const struct tc_args *a)
 {
@@ -501,7 +464,7 @@ const struct tc_cmd tc_cmd_applications = {
 	.summary = "list applications with their step and deadline",
 	.help = list_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = list_opts,
+	.options = "state= overdue programme=",
 	.run = list_run,
 };
 
@@ -519,7 +482,7 @@ const struct tc_cmd tc_cmd_application_withdraw = {
 	.summary = "withdraw an application at the applicant's request",
 	.help = withdraw_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = withdraw_opts,
+	.options = "reason=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = withdraw_run,
 };

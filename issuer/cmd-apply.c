@@ -65,25 +65,17 @@ static const char help[] =
     "        guangzhou-green --clause a1-1 --name 'Emily Carter' \\\n"
     "        --id-type passport --id - --photo emily.jpg --as clerk\n";
 
-static const struct tc_opt opts[] = {
-	TC_AC_IDENTITY_OPTS,
-	TC_AC_ATTACH_OPTS,
-	{ "submit", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
-
 static int
 apply_run(const struct tc_args *a)
 {
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
 	struct tc_session s;
-	struct tc_app app;
 	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
 	char idbuf[3 * 64], err[1024] = "";
 	int submit, json = a->json, status, r;
 	int64_t id = 0;
-	json_t *root = NULL, *o_json;
+	json_t *root = NULL;
 
 	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
@@ -127,17 +119,7 @@ apply_run(const struct tc_args *a)
 		   : 0;
 	if ((status = tc_session_end(&s, r, "submit", err)) != TC_EXIT_OK)
 		goto out;
-	if (json) {
-		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
-			status = tc_cli_fail(r, "application", err);
-			goto out;
-		}
-		o_json = tc_ac_app_json(&s, &app);
-		tc_app_release(&app);
-		tc_cli_print_json(stdout, o_json);
-		json_decref(o_json);
-	} else
-		tc_ac_print_status(&s, id, submit ? "submitted" : "created");
+	status = tc_ac_report(&s, id, json, submit ? "submitted" : "created");
 out:
 	json_decref(root);
 	tc_app_form_release(&f);
@@ -152,7 +134,7 @@ const struct tc_cmd tc_cmd_apply = {
 	.summary = "take an application (draft or submitted)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.options = TC_AC_IDENTITY_OPTS " " TC_AC_ATTACH_OPTS " submit",
 	.argcheck = tc_issuer_refuse_secret_args,
-	.opts = opts,
 	.run = apply_run,
 };

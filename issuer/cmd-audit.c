@@ -241,12 +241,6 @@ iso_time(time_t t, char out[32])
 		snprintf(out, 32, "@%lld", (long long)t);
 }
 
-static const struct tc_opt verify_opts[] = {
-	{ "expect-head", TC_OPT_VALUE, NULL },
-	{ "bundle", TC_OPT_LIST, NULL },
-	{ NULL },
-};
-
 static int
 verify_run(const struct tc_args *args)
 {
@@ -407,18 +401,8 @@ list_one(const struct tc_audit_entry *e, void *arg)
 	    "seq", (json_int_t)e->seq, "at", (json_int_t)e->at, "time", when,
 	    "operator", e->operator_name, "action", e->action, "subject",
 	    e->subject, "detail", detail, "prev", prev, "mac", mac);
-	if (o == NULL || json_array_append_new(lo->array, o) != 0) {
-		lo->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(lo->array, o, &lo->failed);
 }
-
-static const struct tc_opt list_opts[] = {
-	{ "limit", TC_OPT_VALUE, NULL },
-	{ "from", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
 
 static int
 list_run(const struct tc_args *a)
@@ -463,17 +447,8 @@ list_run(const struct tc_args *a)
 	}
 	r = tc_registry_audit_list(
 	    reg, from, limit, list_one, &lo, err, sizeof(err));
-	if (lo.failed) {
-		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
-		goto out;
-	}
-	if (r != 0) {
-		status = tc_cli_fail(r, "audit list", err);
-		goto out;
-	}
-	if (json)
-		tc_cli_print_json(stdout, lo.array);
-	status = TC_EXIT_OK;
+	status =
+	    tc_cli_list_end(r, "audit list", err, lo.failed, "json", lo.array);
 out:
 	json_decref(lo.array);
 	tc_registry_close(reg);
@@ -485,7 +460,7 @@ const struct tc_cmd tc_cmd_audit_verify = {
 	.summary = "check the audit log's keyed hash chain",
 	.help = verify_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = verify_opts,
+	.options = "expect-head= bundle*",
 	.run = verify_run,
 };
 
@@ -494,6 +469,6 @@ const struct tc_cmd tc_cmd_audit_list = {
 	.summary = "show audit log entries",
 	.help = list_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = list_opts,
+	.options = "limit= from=",
 	.run = list_run,
 };

@@ -158,31 +158,17 @@ person_id(const char *type_name, const char *id_opt, const char *id_env,
 	return TC_EXIT_OK;
 }
 
-static const struct tc_opt bl_add_opts[] = {
-	{ "id-type", TC_OPT_VALUE, NULL },
-	{ "id", TC_OPT_VALUE, NULL },
-	{ "id-env", TC_OPT_VALUE, NULL },
-	{ "reason", TC_OPT_VALUE, NULL },
-	{ "until", TC_OPT_VALUE, NULL },
-	{ "programme", TC_OPT_VALUE, NULL },
-	{ "source", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
 /* remove takes add's options but --until, which it refuses by name. */
-static const struct tc_opt bl_remove_opts[] = {
-	{ "id-type", TC_OPT_VALUE, NULL },
-	{ "id", TC_OPT_VALUE, NULL },
-	{ "id-env", TC_OPT_VALUE, NULL },
-	{ "reason", TC_OPT_VALUE, NULL },
+static const struct tc_opt bl_remove_refused[] = {
 	{ "until", TC_OPT_VALUE, "unknown option --until" },
-	{ "programme", TC_OPT_VALUE, NULL },
-	{ "source", TC_OPT_VALUE, NULL },
 	{ NULL },
 };
 
+/* blacklist add and blacklist remove. */
 static int
-bl_change(const struct tc_args *a, int add)
+bl_change_run(const struct tc_args *a)
 {
+	int add = a->cmd == &tc_cmd_blacklist_add;
 	const char *home = a->home, *as = a->as;
 	const char *type_name = tc_args_get(a, "id-type");
 	const char *id_opt = tc_args_get(a, "id");
@@ -230,18 +216,6 @@ out:
 	return status;
 }
 
-static int
-bl_add_run(const struct tc_args *a)
-{
-	return bl_change(a, 1);
-}
-
-static int
-bl_remove_run(const struct tc_args *a)
-{
-	return bl_change(a, 0);
-}
-
 struct list_out {
 	json_t *arr;
 	time_t now;
@@ -276,11 +250,7 @@ bl_one(const struct tc_blacklist_entry *e, void *arg)
 	if (o != NULL && e->card_serial)
 		json_object_set_new(
 		    o, "card_serial", json_integer(e->card_serial));
-	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
-		lo->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(lo->arr, o, &lo->failed);
 }
 
 static int
@@ -315,16 +285,14 @@ bar_one(const struct tc_employer_bar *b, void *arg)
 	if (o != NULL && b->card_serial)
 		json_object_set_new(
 		    o, "card_serial", json_integer(b->card_serial));
-	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
-		lo->failed = 1;
-		return 1;
-	}
-	return 0;
+	return tc_cli_json_collect(lo->arr, o, &lo->failed);
 }
 
+/* blacklist list and employer-bar list. */
 static int
-list_run(const struct tc_args *a, int bars)
+list_run(const struct tc_args *a)
 {
+	int bars = a->cmd == &tc_cmd_employer_bar_list;
 	struct list_out lo = { NULL, 0, 0 };
 	struct tc_session s;
 	const char *home = a->home;
@@ -349,45 +317,13 @@ list_run(const struct tc_args *a, int bars)
 		    "UNTIL", "STATE", "BY", "REASON");
 	r = bars ? tc_employer_bar_list(s.reg, bar_one, &lo, err, sizeof(err))
 		 : tc_blacklist_list(s.reg, bl_one, &lo, err, sizeof(err));
-	if (lo.failed)
-		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
-	else if (r != 0)
-		status =
-		    tc_cli_fail(r, bars ? "employer bars" : "blacklist", err);
-	else {
-		if (json)
-			tc_cli_print_json(stdout, lo.arr);
-		status = TC_EXIT_OK;
-	}
+	status = tc_cli_list_end(r, bars ? "employer bars" : "blacklist", err,
+	    lo.failed, NULL, lo.arr);
 out:
 	json_decref(lo.arr);
 	tc_session_close(&s);
 	return status;
 }
-
-static int
-bl_list_run(const struct tc_args *a)
-{
-	return list_run(a, 0);
-}
-
-static int
-bar_list_run(const struct tc_args *a)
-{
-	return list_run(a, 1);
-}
-
-static const struct tc_opt bar_opts[] = {
-	{ "employer", TC_OPT_VALUE, NULL },
-	{ "code", TC_OPT_VALUE, NULL },
-	{ "years", TC_OPT_VALUE, NULL },
-	{ "since", TC_OPT_VALUE, NULL },
-	{ "until", TC_OPT_VALUE, NULL },
-	{ "reason", TC_OPT_VALUE, NULL },
-	{ "programme", TC_OPT_VALUE, NULL },
-	{ "source", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
 
 static int
 bar_add_run(const struct tc_args *a)
@@ -459,9 +395,9 @@ const struct tc_cmd tc_cmd_blacklist_add = {
 	.summary = "put a person on the blacklist (admin)",
 	.help = bl_add_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = bl_add_opts,
+	.options = "id-type= id= id-env= reason= until= programme= source=",
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = bl_add_run,
+	.run = bl_change_run,
 };
 
 const struct tc_cmd tc_cmd_blacklist_list = {
@@ -469,7 +405,7 @@ const struct tc_cmd tc_cmd_blacklist_list = {
 	.summary = "show the blacklist (masked ID numbers)",
 	.help = bl_list_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.run = bl_list_run,
+	.run = list_run,
 };
 
 const struct tc_cmd tc_cmd_blacklist_remove = {
@@ -477,9 +413,10 @@ const struct tc_cmd tc_cmd_blacklist_remove = {
 	.summary = "take a person off the blacklist (admin)",
 	.help = bl_remove_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = bl_remove_opts,
+	.options = "id-type= id= id-env= reason= programme= source=",
+	.refused = bl_remove_refused,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = bl_remove_run,
+	.run = bl_change_run,
 };
 
 const struct tc_cmd tc_cmd_employer_bar_add = {
@@ -487,7 +424,8 @@ const struct tc_cmd tc_cmd_employer_bar_add = {
 	.summary = "bar an employer from applying (admin)",
 	.help = bar_add_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = bar_opts,
+	.options =
+	    "employer= code= years= since= until= reason= programme= source=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = bar_add_run,
 };
@@ -497,5 +435,5 @@ const struct tc_cmd tc_cmd_employer_bar_list = {
 	.summary = "show employer bars",
 	.help = bar_list_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.run = bar_list_run,
+	.run = list_run,
 };

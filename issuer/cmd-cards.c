@@ -182,16 +182,10 @@ list_one(const struct tc_card_state *c, void *arg)
 	char g[20], gm[20], vt[TC_LIFECYCLE_DATE_LEN];
 	const char *st;
 	int past;
-	json_t *j;
 
-	if (o->array != NULL) {
-		if ((j = card_json(o->s, c)) == NULL ||
-		    json_array_append_new(o->array, j) != 0) {
-			o->failed = 1;
-			return 1;
-		}
-		return 0;
-	}
+	if (o->array != NULL)
+		return tc_cli_json_collect(
+		    o->array, card_json(o->s, c), &o->failed);
 	tc_lc_grouped(c->card.card_no, g);
 	tc_lc_valid_to(c->card.expires_at, vt);
 	st = shown_status(c, o->s->now, &past);
@@ -211,12 +205,6 @@ list_one(const struct tc_card_state *c, void *arg)
 	putchar('\n');
 	return 0;
 }
-
-static const struct tc_opt cards_opts[] = {
-	{ "status", TC_OPT_VALUE, NULL },
-	{ "programme", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
 
 static int
 cards_run(const struct tc_args *a)
@@ -249,17 +237,7 @@ cards_run(const struct tc_args *a)
 		    "SERIAL", "PROGRAMME", "TIER", "STATUS", "VALID-TO",
 		    "HOLDER");
 	r = tc_lifecycle_card_list(s.reg, &f, list_one, &o, err, sizeof(err));
-	if (o.failed) {
-		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
-		goto out;
-	}
-	if (r != 0) {
-		status = tc_cli_fail(r, "cards", err);
-		goto out;
-	}
-	if (json)
-		tc_cli_print_json(stdout, o.array);
-	status = TC_EXIT_OK;
+	status = tc_cli_list_end(r, "cards", err, o.failed, "json", o.array);
 out:
 	json_decref(o.array);
 	tc_session_close(&s);
@@ -282,17 +260,11 @@ show_sub(const struct tc_card_state *c, void *arg)
 	struct show *sh = arg;
 	char g[20], vt[TC_LIFECYCLE_DATE_LEN];
 	int past;
-	json_t *j;
 
 	sh->n++;
-	if (sh->subs != NULL) {
-		if ((j = card_json(sh->s, c)) == NULL ||
-		    json_array_append_new(sh->subs, j) != 0) {
-			sh->failed = 1;
-			return 1;
-		}
-		return 0;
-	}
+	if (sh->subs != NULL)
+		return tc_cli_json_collect(
+		    sh->subs, card_json(sh->s, c), &sh->failed);
 	tc_lc_grouped(c->card.card_no, g);
 	tc_lc_valid_to(c->card.expires_at, vt);
 	printf("  %s  %-13s  %-9s  to %s  %s  ", g, c->card.relation,
@@ -316,11 +288,7 @@ show_change(const struct tc_card_change *ch, void *arg)
 		    tc_change_kind_name(ch->kind), "value", ch->value, "uscc",
 		    ch->uscc, "effective", ch->effective, "reported", rep,
 		    "days", ch->days, "late", ch->late);
-		if (j == NULL || json_array_append_new(sh->changes, j) != 0) {
-			sh->failed = 1;
-			return 1;
-		}
-		return 0;
+		return tc_cli_json_collect(sh->changes, j, &sh->failed);
 	}
 	printf("  %s  %-9s  ", ch->effective, tc_change_kind_name(ch->kind));
 	tc_lc_print_clean(stdout, ch->value);
@@ -349,11 +317,7 @@ show_entry(const struct tc_audit_entry *e, void *arg)
 		j = json_pack("{s:I, s:s, s:s, s:s, s:o?}", "seq",
 		    (json_int_t)e->seq, "time", when, "operator",
 		    e->operator_name, "action", e->action, "detail", d);
-		if (j == NULL || json_array_append_new(sh->history, j) != 0) {
-			sh->failed = 1;
-			return 1;
-		}
-		return 0;
+		return tc_cli_json_collect(sh->history, j, &sh->failed);
 	}
 	printf("  %" PRId64 "  %s  ", e->seq, when);
 	tc_lc_print_clean(stdout, e->operator_name);
@@ -509,7 +473,7 @@ const struct tc_cmd tc_cmd_cards = {
 	.summary = "list cards (--status, --programme, --json)",
 	.help = cards_help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = cards_opts,
+	.options = "status= programme=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = cards_run,
 };

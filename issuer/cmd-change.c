@@ -56,14 +56,6 @@ static const char help[] =
     "    tcard-issuer change 17 --residence 'Huadu, Xinhua Rd 1' \\\n"
     "        --date 2026-04-01 --as clerk\n";
 
-static const struct tc_opt opts[] = {
-	{ "employer", TC_OPT_VALUE, NULL },
-	{ "uscc", TC_OPT_VALUE, NULL },
-	{ "residence", TC_OPT_VALUE, NULL },
-	{ "date", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 change_run(const struct tc_args *a)
 {
@@ -90,13 +82,8 @@ change_run(const struct tc_args *a)
 		return tc_cli_usage(
 		    "give the date the change took effect: --date YYYY-MM-DD");
 	kind = employer != NULL ? TC_CHANGE_EMPLOYER : TC_CHANGE_RESIDENCE;
-	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
-		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
+	if ((status = tc_lc_open(&s, a, &c, &lc)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
-		goto out;
-	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_change(&lc, c.card.serial, kind,
 	    employer != NULL ? employer : residence, uscc, date, &res, err,
 	    sizeof(err));
@@ -118,7 +105,7 @@ const struct tc_cmd tc_cmd_change = {
 	.summary = "record a change of employer or residence",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "employer= uscc= residence= date=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = change_run,
 };

@@ -402,37 +402,6 @@ write_ops_file(struct demo *d)
 	return status;
 }
 
-/* The audit detail of operator.add, as 'operator add' writes it. */
-static char *
-op_detail(unsigned roles, int bootstrap)
-{
-	struct passwd *pw;
-	json_t *o = json_object(), *arr = json_array();
-	char *s = NULL;
-	int i;
-
-	if (o == NULL || arr == NULL)
-		goto out;
-	for (i = TC_ROLE_FIRST; i <= TC_ROLE_LAST; i++)
-		if (roles & TC_ROLE_BIT(i))
-			json_array_append_new(
-			    arr, json_string(tc_role_name((enum tc_role)i)));
-	json_object_set(o, "roles", arr);
-	if (bootstrap) {
-		pw = getpwuid(getuid());
-		json_object_set_new(o, "bootstrap", json_true());
-		json_object_set_new(o, "os_user",
-		    json_string(pw != NULL && pw->pw_name != NULL ? pw->pw_name
-								  : "unknown"));
-	}
-	json_object_set_new(o, "demo", json_true());
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-out:
-	json_decref(arr);
-	json_decref(o);
-	return s;
-}
-
 /*
  * The operators: the admin first (the bootstrap, added by "system"),
  * then the others added by the admin, each with its audit entry.
@@ -473,7 +442,8 @@ make_operators(struct demo *d)
 	for (i = 0; i < d->n_ops; i++) {
 		snprintf(
 		    d->where, sizeof(d->where), "operator %s", d->ops[i].name);
-		if ((detail = op_detail(d->ops[i].roles, i == 0)) == NULL)
+		if ((detail = tc_issuer_roles_detail(
+			 d->ops[i].roles, i == 0, 1)) == NULL)
 			return tc_cli_fail(TC_ERR_NOMEM, d->where, NULL);
 		if ((status = begin(d)) != TC_EXIT_OK) {
 			free(detail);
@@ -980,11 +950,6 @@ print_cards(const struct demo *d, int json)
 	return TC_EXIT_OK;
 }
 
-static const struct tc_opt opts[] = {
-	{ "alg", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 run(const struct tc_args *a)
 {
@@ -1070,6 +1035,6 @@ const struct tc_cmd tc_cmd_demo = {
 	.summary = "build a demo authority with issued cards (made-up people)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = opts,
+	.options = "alg=",
 	.run = run,
 };

@@ -45,12 +45,6 @@ static const char help[] =
     "EXAMPLES\n"
     "    tcard-issuer ecard 4401000000000114 --out ecard.png --as producer1\n";
 
-static const struct tc_opt opts[] = {
-	{ "out", TC_OPT_VALUE, NULL },
-	{ "photo", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 run(const struct tc_args *a)
 {
@@ -61,7 +55,7 @@ run(const struct tc_args *a)
 	struct tc_cardface *f = NULL;
 	struct tc_ecard e;
 	struct tc_buf img;
-	const char *home = a->home, *as = a->as, *out, *photo;
+	const char *out, *photo;
 	char err[1024] = "";
 	size_t n;
 	int status, r, fresh = 0;
@@ -73,14 +67,9 @@ run(const struct tc_args *a)
 	if (out == NULL || (n = strlen(out)) <= 4 ||
 	    strcmp(out + n - 4, ".png") != 0)
 		return tc_cli_usage("--out FILE.png is needed");
-	if ((status = tc_session_open(&s, home, as, TC_FACE_ROLES,
-		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
-		return status;
-	memset(&ctx, 0, sizeof(ctx));
 	memset(&e, 0, sizeof(e));
 	tc_buf_init(&img, TC_CARDFACE_IMAGE_MAX);
-	if ((status = tc_lc_card(&s, a->argv[0], &cs)) != TC_EXIT_OK ||
-	    (status = tc_face_signer(&s, &ks, &ctx)) != TC_EXIT_OK)
+	if ((status = tc_face_open(&s, a, &cs, &ks, &ctx)) != TC_EXIT_OK)
 		goto out;
 	if ((r = tc_face_prepare(&s, &ctx, &cs, photo, NULL,
 		 TC_CARDFACE_BIT(TC_CARDFACE_ECARD), &f, &e, &fresh, err,
@@ -90,14 +79,8 @@ run(const struct tc_args *a)
 		status = tc_cli_fail(r, NULL, err);
 		goto out;
 	}
-	if (fresh) {
-		if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
-			goto out;
-		r = tc_ecard_store(s.reg, &e, s.op.name, err, sizeof(err));
-		if ((status = tc_session_end(&s, r, "e-card", err)) !=
-		    TC_EXIT_OK)
-			goto out;
-	}
+	if (fresh && (status = tc_face_store(&s, &e, "e-card")) != TC_EXIT_OK)
+		goto out;
 	if ((r = tc_cli_write_atomic(
 		 out, img.data, img.len, err, sizeof(err))) != 0) {
 		status = tc_cli_fail(r, "writing", err);
@@ -122,7 +105,7 @@ const struct tc_cmd tc_cmd_ecard = {
 	.summary = "the e-card image of a card for the holder's phone (PNG)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = opts,
+	.options = "out= photo=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = run,
 };

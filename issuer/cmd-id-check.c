@@ -58,11 +58,6 @@ static const char help[] =
     "    tcard-issuer id-check resident '110101 19900307 123x'\n"
     "    tcard-issuer id-check --json hkmo-permit H12345678\n";
 
-static const struct tc_opt opts[] = {
-	{ "show", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
-
 static int
 run(const struct tc_args *a)
 {
@@ -121,6 +116,6 @@ const struct tc_cmd tc_cmd_id_check = {
 	.summary = "validate and normalise an ID document number",
 	.help = help,
 	.common = TC_CMD_JSON,
-	.opts = opts,
+	.options = "show",
 	.run = run,
 };

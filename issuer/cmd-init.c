@@ -97,11 +97,6 @@ remove_registry(const char *home)
 	}
 }
 
-static const struct tc_opt opts[] = {
-	{ "programmes", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 run(const struct tc_args *a)
 {
@@ -172,6 +167,6 @@ const struct tc_cmd tc_cmd_init = {
 	.summary = "create the registry (after tcard-keys init)",
 	.help = help,
 	.common = TC_CMD_HOME,
-	.opts = opts,
+	.options = "programmes=",
 	.run = run,
 };

@@ -9,7 +9,6 @@
  * docs/operators.md describes the rules and why.
  */
 #include <inttypes.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,16 +232,6 @@ struct args {
 };
 
 /* The options of each command (docs/operators.md). */
-static const struct tc_opt add_opts[] = {
-	{ "role", TC_OPT_LIST, NULL },
-	{ "passphrase-env", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-static const struct tc_opt passwd_opts[] = {
-	{ "passphrase-env", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 /*
  * Reads what the dispatcher parsed (want: 'r' for --role, 'e' for
  * --passphrase-env) and nname positional names (0 or 1), and checks the
@@ -332,37 +321,6 @@ new_hash(const struct args *a, const char *name, char *pass, size_t passlen,
 	return TC_EXIT_OK;
 }
 
-/* The audit detail {"roles": [...], ...}; NULL when out of memory. */
-static char *
-detail_roles(unsigned roles, int bootstrap)
-{
-	json_t *o = json_object(), *arr = json_array();
-	const char *user;
-	struct passwd *pw;
-	char *s = NULL;
-	int i;
-
-	if (o == NULL || arr == NULL)
-		goto out;
-	for (i = TC_ROLE_FIRST; i <= TC_ROLE_LAST; i++)
-		if (roles & TC_ROLE_BIT(i))
-			json_array_append_new(
-			    arr, json_string(tc_role_name((enum tc_role)i)));
-	json_object_set(o, "roles", arr);
-	if (bootstrap) {
-		pw = getpwuid(getuid());
-		user =
-		    pw != NULL && pw->pw_name != NULL ? pw->pw_name : "unknown";
-		json_object_set_new(o, "bootstrap", json_true());
-		json_object_set_new(o, "os_user", json_string(user));
-	}
-	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-out:
-	json_decref(arr);
-	json_decref(o);
-	return s;
-}
-
 /* Commits, or reports the failure; rolls back on any failure. */
 static int
 finish(struct tc_registry *reg, int status)
@@ -431,7 +389,7 @@ add_run(const struct tc_args *ta)
 	if ((status = new_hash(&a, a.name, pass, sizeof(pass), hash,
 		 sizeof(hash))) != TC_EXIT_OK)
 		goto out;
-	if ((detail = detail_roles(a.roles, bootstrap)) == NULL) {
+	if ((detail = tc_issuer_roles_detail(a.roles, bootstrap, 0)) == NULL) {
 		status = tc_cli_fail(TC_ERR_NOMEM, "audit", NULL);
 		goto out;
 	}
@@ -522,9 +480,7 @@ list_one(const struct tc_operator *op, void *arg)
 	    "failed_logins", op->failed_logins, "has_passphrase",
 	    op->has_passphrase, "created", created, "passphrase_changed",
 	    op->pass_changed_at != 0 ? json_string(changed) : json_null());
-	if (o == NULL || json_array_append_new(ls->array, o) != 0)
-		goto fail;
-	return 0;
+	return tc_cli_json_collect(ls->array, o, &ls->failed);
 fail:
 	ls->failed = 1;
 	return 1;
@@ -551,17 +507,8 @@ list_run(const struct tc_args *ta)
 		printf("%-20s  %-40s  %-12s  %s\n", "NAME", "ROLES", "STATUS",
 		    "CREATED");
 	r = tc_registry_operator_list(reg, list_one, &ls, err, sizeof(err));
-	if (ls.failed) {
-		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
-		goto out;
-	}
-	if (r != 0) {
-		status = tc_cli_fail(r, "operator list", err);
-		goto out;
-	}
-	if (a.json)
-		tc_cli_print_json(stdout, ls.array);
-	status = TC_EXIT_OK;
+	status = tc_cli_list_end(
+	    r, "operator list", err, ls.failed, "json", ls.array);
 out:
 	json_decref(ls.array);
 	tc_registry_close(reg);
@@ -698,7 +645,7 @@ const struct tc_cmd tc_cmd_operator_add = {
 	.summary = "add an operator with roles (the first: an admin)",
 	.help = add_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = add_opts,
+	.options = "role* passphrase-env=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = add_run,
 };
@@ -735,7 +682,7 @@ const struct tc_cmd tc_cmd_operator_passwd = {
 	.summary = "change or reset an operator's passphrase",
 	.help = passwd_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = passwd_opts,
+	.options = "passphrase-env=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = passwd_run,
 };

@@ -144,15 +144,6 @@ iso(time_t t, char out[32])
 		snprintf(out, 32, "-");
 }
 
-static const struct tc_opt perso_opts[] = {
-	{ "reader", TC_OPT_VALUE, NULL },
-	{ "profile", TC_OPT_VALUE, NULL },
-	{ "profiles", TC_OPT_VALUE, NULL },
-	{ "wait", TC_OPT_VALUE, NULL },
-	{ "timeout", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 perso_run(const struct tc_args *a)
 {
@@ -319,7 +310,7 @@ const struct tc_cmd tc_cmd_personalise = {
 	.summary = "personalise the chip of an issued card in a PC/SC reader",
 	.help = perso_help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = perso_opts,
+	.options = "reader= profile= profiles= wait= timeout=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = perso_run,
 };

@@ -141,19 +141,6 @@ ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-/* Stores a freshly signed e-card in its own transaction. */
-static int
-store(struct tc_session *s, const struct tc_ecard *e)
-{
-	char err[1024] = "";
-	int r, status;
-
-	if ((status = tc_session_begin(s)) != TC_EXIT_OK)
-		return status;
-	r = tc_ecard_store(s->reg, e, s->op.name, err, sizeof(err));
-	return tc_session_end(s, r, "e-card", err);
-}
-
 /* FILE.png to FILE-SIDE.png. */
 static int
 side_path(const char *out, const char *side, char *path, size_t len)
@@ -164,16 +151,6 @@ side_path(const char *out, const char *side, char *path, size_t len)
 		return tc_cli_usage("--out: path too long");
 	return TC_EXIT_OK;
 }
-
-static const struct tc_opt print_opts[] = {
-	{ "out", TC_OPT_VALUE, NULL },
-	{ "side", TC_OPT_VALUE, NULL },
-	{ "dpi", TC_OPT_VALUE, NULL },
-	{ "bleed", TC_OPT_VALUE, NULL },
-	{ "safe", TC_OPT_VALUE, NULL },
-	{ "photo", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
 
 static int
 print_run(const struct tc_args *a)
@@ -186,7 +163,7 @@ print_run(const struct tc_args *a)
 	struct tc_cardface *f = NULL;
 	struct tc_ecard e;
 	struct tc_buf img[2];
-	const char *home = a->home, *as = a->as, *out, *photo, *v;
+	const char *out, *photo, *v;
 	char err[1024] = "", path[2][4096];
 	int status, r, pdf = 0, side = 0, fresh = 0, i, n = 0;
 
@@ -204,13 +181,7 @@ print_run(const struct tc_args *a)
 	if ((v = tc_args_get(a, "dpi")) != NULL &&
 	    (status = tc_face_parse_dpi(v, &fo.dpi)) != TC_EXIT_OK)
 		return status;
-	if ((v = tc_args_get(a, "bleed")) != NULL &&
-	    (status = tc_face_parse_mm("--bleed", v, TC_CARDFACE_BLEED_MAX,
-		 &fo.bleed_mm)) != TC_EXIT_OK)
-		return status;
-	if ((v = tc_args_get(a, "safe")) != NULL &&
-	    (status = tc_face_parse_mm(
-		 "--safe", v, TC_CARDFACE_SAFE_MAX, &fo.safe_mm)) != TC_EXIT_OK)
+	if ((status = tc_face_margins(a, &fo)) != TC_EXIT_OK)
 		return status;
 	if (a->argc != 1)
 		return tc_cli_usage("give one card number or serial");
@@ -236,15 +207,10 @@ print_run(const struct tc_args *a)
 		return status;
 	else
 		n = 2;
-	if ((status = tc_session_open(&s, home, as, TC_FACE_ROLES,
-		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
-		return status;
-	memset(&ctx, 0, sizeof(ctx));
 	memset(&e, 0, sizeof(e));
 	for (i = 0; i < 2; i++)
 		tc_buf_init(&img[i], TC_CARDFACE_IMAGE_MAX);
-	if ((status = tc_lc_card(&s, a->argv[0], &cs)) != TC_EXIT_OK ||
-	    (status = tc_face_signer(&s, &ks, &ctx)) != TC_EXIT_OK)
+	if ((status = tc_face_open(&s, a, &cs, &ks, &ctx)) != TC_EXIT_OK)
 		goto out;
 	if ((r = tc_face_prepare(&s, &ctx, &cs, photo, &fo,
 		 side != 0 ? TC_CARDFACE_BIT(side) : TC_CARDFACE_CARD, &f, &e,
@@ -265,7 +231,7 @@ print_run(const struct tc_args *a)
 		status = tc_cli_fail(r, "rendering", err);
 		goto out;
 	}
-	if (fresh && (status = store(&s, &e)) != TC_EXIT_OK)
+	if (fresh && (status = tc_face_store(&s, &e, "e-card")) != TC_EXIT_OK)
 		goto out;
 	for (i = 0; i < n; i++) {
 		if ((r = tc_cli_write_atomic(path[i], img[i].data, img[i].len,
@@ -396,16 +362,6 @@ check(struct tc_session *s, struct tc_ecard_ctx *ctx, const char *dir,
 	tc_cardface_free(f);
 }
 
-static const struct tc_opt batch_opts[] = {
-	{ "out", TC_OPT_VALUE, NULL },
-	{ "date", TC_OPT_VALUE, NULL },
-	{ "bleed", TC_OPT_VALUE, NULL },
-	{ "safe", TC_OPT_VALUE, NULL },
-	{ "photos", TC_OPT_VALUE, NULL },
-	{ "skip-bad", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
-
 static int
 batch_run(const struct tc_args *a)
 {
@@ -417,7 +373,7 @@ batch_run(const struct tc_args *a)
 	struct tc_cardface *f = NULL;
 	struct batch_card *cards = NULL;
 	struct day_cards d;
-	const char *home = a->home, *as = a->as, *out, *date, *dir, *v;
+	const char *home = a->home, *as = a->as, *out, *date, *dir;
 	char err[1024] = "", tmp[4200], day[TC_DATE_TEXT];
 	size_t i, good = 0, bad = 0, done;
 	int status, r, skip, tty, fd = -1, made = 0;
@@ -428,13 +384,7 @@ batch_run(const struct tc_args *a)
 	date = tc_args_get(a, "date");
 	dir = tc_args_get(a, "photos");
 	skip = tc_args_has(a, "skip-bad") > 0;
-	if ((v = tc_args_get(a, "bleed")) != NULL &&
-	    (status = tc_face_parse_mm("--bleed", v, TC_CARDFACE_BLEED_MAX,
-		 &fo.bleed_mm)) != TC_EXIT_OK)
-		return status;
-	if ((v = tc_args_get(a, "safe")) != NULL &&
-	    (status = tc_face_parse_mm(
-		 "--safe", v, TC_CARDFACE_SAFE_MAX, &fo.safe_mm)) != TC_EXIT_OK)
+	if ((status = tc_face_margins(a, &fo)) != TC_EXIT_OK)
 		return status;
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
@@ -591,7 +541,7 @@ const struct tc_cmd tc_cmd_print = {
 	.summary = "the card face of a card for the card printer (PDF, PNG)",
 	.help = print_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = print_opts,
+	.options = "out= side= dpi= bleed= safe= photo=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = print_run,
 };
@@ -601,7 +551,7 @@ const struct tc_cmd tc_cmd_print_batch = {
 	.summary = "one PDF of the cards issued on a day, for the printer",
 	.help = batch_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = batch_opts,
+	.options = "out= date= bleed= safe= photos= skip-bad",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = batch_run,
 };

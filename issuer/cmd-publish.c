@@ -250,14 +250,6 @@ publish_fail(int r, const struct tc_bundle_report *rep, const struct hooks *h,
 	return env_fail(r, rep->what, err);
 }
 
-static const struct tc_opt publish_opts[] = {
-	{ "out", TC_OPT_VALUE, NULL },
-	{ "next-update", TC_OPT_VALUE, NULL },
-	{ "keep", TC_OPT_VALUE, NULL },
-	{ "trust", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 exec_publish(const struct tc_args *a)
 {
@@ -365,7 +357,7 @@ const struct tc_cmd tc_cmd_publish = {
 	.summary = "write the signed bundle for verifiers",
 	.help = help,
 	.common = TC_CMD_HOME,
-	.opts = publish_opts,
+	.options = "out= next-update= keep= trust=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = exec_publish,
 };

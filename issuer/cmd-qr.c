@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "card-cli.h"
+#include "face-cli.h"
 #include "cli-io.h"
 #include "issuer.h"
 #include "operator.h"
@@ -167,24 +168,6 @@ parse_px(const char *s, int *px)
 	return TC_EXIT_OK;
 }
 
-/* Opens the key store of the session's home. Returns an exit status. */
-static int
-open_keys(struct tc_session *s, struct tc_keystore **ks)
-{
-	char err[512] = "";
-	int r;
-
-	if ((r = tc_keystore_open(ks, s->home, err, sizeof(err))) != 0)
-		return tc_cli_fail(r, "keys", err);
-	return TC_EXIT_OK;
-}
-
-static const struct tc_opt qr_opts[] = {
-	{ "out", TC_OPT_VALUE, NULL },
-	{ "module", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 qr_run(const struct tc_args *a)
 {
@@ -196,7 +179,7 @@ qr_run(const struct tc_args *a)
 	struct tc_buf img;
 	const char *home = a->home, *as = a->as, *out, *v;
 	char err[1024] = "";
-	int status, r, px = TC_QR_DEFAULT_PX, have = 0, svg = 0;
+	int status, r, px = TC_QR_DEFAULT_PX, fresh = 0, svg = 0;
 
 	out = tc_args_get(a, "out");
 	if ((v = tc_args_get(a, "module")) != NULL &&
@@ -216,44 +199,19 @@ qr_run(const struct tc_args *a)
 	if ((status = tc_session_open(
 		 &s, home, as, QR_ROLES, TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
-	memset(&ctx, 0, sizeof(ctx));
+	memset(&e, 0, sizeof(e));
 	tc_buf_init(&img, QR_IMAGE_MAX);
-	if ((status = open_keys(&s, &ks)) != TC_EXIT_OK ||
+	if ((status = tc_face_signer(&s, &ks, &ctx)) != TC_EXIT_OK ||
 	    (status = tc_lc_card(&s, a->argv[0], &cs)) != TC_EXIT_OK)
 		goto out;
-	/* The stored e-card of the current expiry, if any. */
-	r = tc_ecard_get(s.reg, cs.card.serial, &e, err, sizeof(err));
-	if (r == 0 && e.expires_at == cs.card.expires_at) {
-		/* Reused only while the card is still live. */
-		struct tc_claims c;
-
-		if ((r = tc_ecard_claims(s.reg, cs.card.serial, s.now, &c, err,
-			 sizeof(err))) != 0) {
-			status = tc_cli_fail(r, "qr", err);
-			goto out;
-		}
-		memset(&c, 0, sizeof(c));
-		have = 1;
-	} else if (r != 0 && r != TC_ERR_NOT_FOUND) {
+	/* The stored e-card of the current expiry if the card is live. */
+	if ((r = tc_face_ecard(&s, &ctx, &cs, &e, &fresh, err, sizeof(err))) !=
+	    0) {
 		status = tc_cli_fail(r, "qr", err);
 		goto out;
 	}
-	if (!have) {
-		ctx.reg = s.reg;
-		ctx.programmes = s.progs;
-		ctx.ks = ks;
-		ctx.now = s.now;
-		if ((r = tc_ecard_sign(
-			 &ctx, cs.card.serial, &e, err, sizeof(err))) != 0) {
-			status = tc_cli_fail(r, "qr", err);
-			goto out;
-		}
-		if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
-			goto out;
-		r = tc_ecard_store(s.reg, &e, s.op.name, err, sizeof(err));
-		if ((status = tc_session_end(&s, r, "qr", err)) != TC_EXIT_OK)
-			goto out;
-	}
+	if (fresh && (status = tc_face_store(&s, &e, "qr")) != TC_EXIT_OK)
+		goto out;
 	if (strcmp(out, "-") == 0) {
 		printf("%s\n", e.text);
 		status = fflush(stdout) == 0 ? TC_EXIT_OK : TC_EXIT_ENV;
@@ -266,7 +224,7 @@ qr_run(const struct tc_args *a)
 	}
 	fprintf(stderr, "%s: e-card of card %s (%s, kid %s)%s\n", out,
 	    e.card_no, e.alg == TC_COSE_ALG_SM2_SM3 ? "SM2" : "ES256", e.kid,
-	    have ? ", stored earlier" : ", signed now");
+	    fresh ? ", signed now" : ", stored earlier");
 	status = TC_EXIT_OK;
 out:
 	tc_buf_release(&img);
@@ -313,13 +271,6 @@ write_png(struct tc_session *s, const char *dir, int64_t serial, int px,
 	return r;
 }
 
-static const struct tc_opt batch_opts[] = {
-	{ "out", TC_OPT_VALUE, NULL },
-	{ "limit", TC_OPT_VALUE, NULL },
-	{ "module", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 batch_run(const struct tc_args *a)
 {
@@ -350,8 +301,7 @@ batch_run(const struct tc_args *a)
 	if ((status = tc_session_open(
 		 &s, home, as, QR_ROLES, TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
-	memset(&ctx, 0, sizeof(ctx));
-	if ((status = open_keys(&s, &ks)) != TC_EXIT_OK)
+	if ((status = tc_face_signer(&s, &ks, &ctx)) != TC_EXIT_OK)
 		goto out;
 	if (snprintf(dir, sizeof(dir), "%s", out != NULL ? out : s.home) >=
 		(int)sizeof(dir) ||
@@ -369,10 +319,6 @@ batch_run(const struct tc_args *a)
 		status = tc_cli_fail(TC_ERR_NOMEM, "qr-batch", NULL);
 		goto out;
 	}
-	ctx.reg = s.reg;
-	ctx.programmes = s.progs;
-	ctx.ks = ks;
-	ctx.now = s.now;
 	tty = isatty(STDERR_FILENO);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_sigint;
@@ -492,7 +438,7 @@ const struct tc_cmd tc_cmd_qr = {
 	.summary = "the signed QR e-card of a card (PNG, SVG or text)",
 	.help = qr_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = qr_opts,
+	.options = "out= module=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = qr_run,
 };
@@ -502,7 +448,7 @@ const struct tc_cmd tc_cmd_qr_batch = {
 	.summary = "e-cards for every card without one, resumable",
 	.help = batch_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.opts = batch_opts,
+	.options = "out= limit= module=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = batch_run,
 };

@@ -51,11 +51,6 @@ static const char help[] =
     "EXAMPLES\n"
     "    tcard-issuer reissue '4401 0000 0000 0017' --reason lost --as clerk\n";
 
-static const struct tc_opt opts[] = {
-	{ "reason", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 reissue_run(const struct tc_args *a)
 {
@@ -66,7 +61,7 @@ reissue_run(const struct tc_args *a)
 	enum tc_reissue_reason reason = 0;
 	const char *why = tc_args_get(a, "reason");
 	char err[512] = "", g[20], gn[20], vt[TC_LIFECYCLE_DATE_LEN];
-	char text[320], subject[64];
+	char text[320];
 	int status, r;
 	int64_t ns;
 
@@ -77,29 +72,13 @@ reissue_run(const struct tc_args *a)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (reason == 0)
 		return tc_cli_usage("give --reason lost or --reason damaged");
-	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
-		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
+	if ((status = tc_lc_open(&s, a, &c, &lc)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK)
-		goto out;
-	lc = tc_lc_ctx(&s);
 	/* Check first, so that a refusal costs no serial. */
-	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
-		goto out;
 	r = tc_lifecycle_reissue(
 	    &lc, c.card.serial, reason, 0, NULL, err, sizeof(err));
-	tc_registry_rollback(s.reg);
-	if (r != 0) {
-		status = tc_cli_fail(r, "reissue", err);
-		goto out;
-	}
-	snprintf(subject, sizeof(subject), "reissue:%s", c.card.card_no);
-	if ((r = tc_serial_reserve(s.reg, lc.operator_name, subject, s.now, &ns,
-		 err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "serial", err);
-		goto out;
-	}
-	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_lc_reserve(&s, r, "reissue", err, "reissue",
+		 c.card.card_no, &ns)) != TC_EXIT_OK)
 		goto out;
 	r = tc_lifecycle_reissue(
 	    &lc, c.card.serial, reason, ns, &res, err, sizeof(err));
@@ -124,7 +103,7 @@ const struct tc_cmd tc_cmd_reissue = {
 	.summary = "replace a lost or damaged card (new number)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "reason=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = reissue_run,
 };

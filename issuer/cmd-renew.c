@@ -55,11 +55,6 @@ static const char help[] =
     "    tcard-issuer renew '4401 0000 0000 0017' --as clerk\n"
     "    tcard-issuer renew 17 --as clerk --months 36\n";
 
-static const struct tc_opt opts[] = {
-	{ "months", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 renew_run(const struct tc_args *a)
 {
@@ -83,13 +78,8 @@ renew_run(const struct tc_args *a)
 	}
 	if (a->argc != 1)
 		return tc_cli_usage("give one CARD (number or serial)");
-	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
-		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
+	if ((status = tc_lc_open(&s, a, &c, &lc)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
-		goto out;
-	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_renew(
 	    &lc, c.card.serial, months, &res, err, sizeof(err));
 	if ((status = tc_session_end(&s, r, "renew", err)) != TC_EXIT_OK)
@@ -111,7 +101,7 @@ const struct tc_cmd tc_cmd_renew = {
 	.summary = "renew a card (green card B: extend once)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "months=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = renew_run,
 };

@@ -73,29 +73,17 @@ static const char help[] =
     "    tcard-issuer review 14 --approve --tier gold --as group1\n"
     "    tcard-issuer review 15 --approve --months 36 --as approver1\n";
 
-static const struct tc_opt opts[] = {
-	{ "approve", TC_OPT_FLAG, NULL },
-	{ "return", TC_OPT_VALUE, NULL },
-	{ "reject", TC_OPT_VALUE, NULL },
-	{ "tier", TC_OPT_VALUE, NULL },
-	{ "months", TC_OPT_VALUE, NULL },
-	{ "override", TC_OPT_LIST, NULL },
-	{ NULL },
-};
-
 static int
 review_run(const struct tc_args *a)
 {
 	const char *overrides[8];
 	struct tc_review rv;
 	struct tc_session s;
-	struct tc_app app;
 	const char *home = a->home, *as = a->as, *v;
 	char err[1024] = "", *end;
 	int json = a->json, decisions, status, r, cursor = 0;
 	int64_t id;
 	long n;
-	json_t *oj;
 
 	memset(&rv, 0, sizeof(rv));
 	rv.overrides = overrides;
@@ -145,20 +133,10 @@ review_run(const struct tc_args *a)
 	r = tc_app_review(&s.c, id, &rv, NULL, err, sizeof(err));
 	if ((status = tc_session_end(&s, r, "review", err)) != TC_EXIT_OK)
 		goto out;
-	if (json) {
-		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
-			status = tc_cli_fail(r, "application", err);
-			goto out;
-		}
-		oj = tc_ac_app_json(&s, &app);
-		tc_app_release(&app);
-		tc_cli_print_json(stdout, oj);
-		json_decref(oj);
-	} else
-		tc_ac_print_status(&s, id,
-		    rv.decision == TC_REVIEW_APPROVE ? "approved at its step"
-			: rv.decision == TC_REVIEW_RETURN ? "returned"
-							  : "rejected");
+	status = tc_ac_report(&s, id, json,
+	    rv.decision == TC_REVIEW_APPROVE	  ? "approved at its step"
+		: rv.decision == TC_REVIEW_RETURN ? "returned"
+						  : "rejected");
 out:
 	tc_session_close(&s);
 	return status;
@@ -169,7 +147,7 @@ const struct tc_cmd tc_cmd_review = {
 	.summary = "approve, return or reject an application's current step",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "approve return= reject= tier= months= override*",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = review_run,
 };

@@ -98,12 +98,6 @@ write_file(const char *path, const void *data, size_t len)
 	return 0;
 }
 
-static const struct tc_opt opts[] = {
-	{ "out", TC_OPT_VALUE, NULL },
-	{ "next-update", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 revocations_run(const struct tc_args *a)
 {
@@ -193,7 +187,7 @@ const struct tc_cmd tc_cmd_revocations = {
 	.summary = "write the signed revocation list",
 	.help = help,
 	.common = TC_CMD_HOME,
-	.opts = opts,
+	.options = "out= next-update=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = revocations_run,
 };

@@ -58,13 +58,6 @@ static const char help[] =
     "    tcard-issuer revoke 17 --reason fraud --bar-employer \\\n"
     "        --note 'forged degree certificate' --as approver\n";
 
-static const struct tc_opt opts[] = {
-	{ "reason", TC_OPT_VALUE, NULL },
-	{ "note", TC_OPT_VALUE, NULL },
-	{ "bar-employer", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
-
 static int
 revoke_run(const struct tc_args *a)
 {
@@ -83,13 +76,8 @@ revoke_run(const struct tc_args *a)
 		return tc_cli_usage("give the reason: --reason REASON");
 	if (bar && strcmp(reason, "fraud") != 0)
 		return tc_cli_usage("--bar-employer goes with --reason fraud");
-	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
-		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
+	if ((status = tc_lc_open(&s, a, &c, &lc)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
-		goto out;
-	lc = tc_lc_ctx(&s);
 	r = tc_lifecycle_revoke(
 	    &lc, c.card.serial, reason, note, bar, &res, err, sizeof(err));
 	if ((status = tc_session_end(&s, r, "revoke", err)) != TC_EXIT_OK)
@@ -117,7 +105,7 @@ const struct tc_cmd tc_cmd_revoke = {
 	.summary = "revoke a card (fraud: blacklist, employer bar)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "reason= note= bar-employer",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = revoke_run,
 };

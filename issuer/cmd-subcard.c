@@ -74,16 +74,6 @@ static const char help[] =
     "    RID='110101201503030016' tcard-issuer subcard add 17 --relation child \\\n"
     "        --id-type resident --id-env RID --name 'Li Xiaoming' --as clerk\n";
 
-static const struct tc_opt opts[] = {
-	{ "relation", TC_OPT_VALUE, NULL },
-	{ "id-type", TC_OPT_VALUE, NULL },
-	{ "id", TC_OPT_VALUE, NULL },
-	{ "id-env", TC_OPT_VALUE, NULL },
-	{ "name", TC_OPT_VALUE, NULL },
-	{ "birth-date", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 add_run(const struct tc_args *a)
 {
@@ -99,7 +89,7 @@ add_run(const struct tc_args *a)
 	const char *name = tc_args_get(a, "name");
 	const char *birth = tc_args_get(a, "birth-date"), *v;
 	char err[512] = "", g[20], gs[20], vt[TC_LIFECYCLE_DATE_LEN];
-	char norm[TC_ID_MAX] = "", text[320], subject[64], bd[16];
+	char norm[TC_ID_MAX] = "", text[320], bd[16];
 	char idbuf[3 * TC_ID_MAX] = "";
 	int status, r;
 	int64_t ns;
@@ -157,18 +147,8 @@ add_run(const struct tc_args *a)
 		goto out;
 	r = tc_lifecycle_subcard_add(
 	    &lc, c.card.serial, relation, &rel, 0, NULL, err, sizeof(err));
-	tc_registry_rollback(s.reg);
-	if (r != 0) {
-		status = tc_cli_fail(r, "subcard add", err);
-		goto out;
-	}
-	snprintf(subject, sizeof(subject), "subcard:%s", c.card.card_no);
-	if ((r = tc_serial_reserve(s.reg, lc.operator_name, subject, s.now, &ns,
-		 err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "serial", err);
-		goto out;
-	}
-	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
+	if ((status = tc_lc_reserve(&s, r, "subcard add", err, "subcard",
+		 c.card.card_no, &ns)) != TC_EXIT_OK)
 		goto out;
 	r = tc_lifecycle_subcard_add(
 	    &lc, c.card.serial, relation, &rel, ns, &res, err, sizeof(err));
@@ -196,7 +176,7 @@ const struct tc_cmd tc_cmd_subcard_add = {
 	.summary = "add a sub-card for a relative of a card holder",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "relation= id-type= id= id-env= name= birth-date=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = add_run,
 };

@@ -81,12 +81,6 @@ update_form(struct tc_session *s, int64_t id, const struct tc_ac_form_opts *o,
 	return status;
 }
 
-static const struct tc_opt opts[] = {
-	TC_AC_ATTACH_OPTS,
-	{ "keep-draft", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
-
 static int
 submit_run(const struct tc_args *a)
 {
@@ -99,7 +93,6 @@ submit_run(const struct tc_args *a)
 	char err[1024] = "";
 	int keep, json = a->json, status, r, changes;
 	int64_t id;
-	json_t *oj;
 
 	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
@@ -126,9 +119,7 @@ submit_run(const struct tc_args *a)
 		    "its programme is not loaded");
 		goto out;
 	}
-	changes = o.from != NULL || o.n_fields > 0 || o.n_exceptions > 0 ||
-	    o.employer != NULL || o.employer_code != NULL ||
-	    o.employer_category != NULL || o.work_type != NULL;
+	changes = tc_ac_form_changes(&o);
 	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	if (changes && (status = update_form(&s, id, &o, &f)) != TC_EXIT_OK) {
@@ -150,17 +141,7 @@ submit_run(const struct tc_args *a)
 	}
 	if ((status = tc_session_end(&s, r, "submit", err)) != TC_EXIT_OK)
 		goto out;
-	if (json) {
-		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
-			status = tc_cli_fail(r, "application", err);
-			goto out;
-		}
-		oj = tc_ac_app_json(&s, &app);
-		tc_app_release(&app);
-		tc_cli_print_json(stdout, oj);
-		json_decref(oj);
-	} else
-		tc_ac_print_status(&s, id, keep ? "changed" : "submitted");
+	status = tc_ac_report(&s, id, json, keep ? "changed" : "submitted");
 out:
 	tc_app_form_release(&f);
 	tc_session_close(&s);
@@ -172,7 +153,7 @@ const struct tc_cmd tc_cmd_submit = {
 	.summary = "submit a draft or resubmit a returned application",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	.options = TC_AC_ATTACH_OPTS " keep-draft",
 	.argcheck = tc_issuer_refuse_secret_args,
-	.opts = opts,
 	.run = submit_run,
 };

@@ -67,20 +67,21 @@ static const char reinstate_help[] =
     "    tcard-issuer reinstate 17 --note 'inquiry closed' --as reviewer\n";
 
 /* Each command refuses the other's option by name. */
-static const struct tc_opt suspend_opts[] = {
-	{ "reason", TC_OPT_VALUE, NULL },
+static const struct tc_opt suspend_refused[] = {
 	{ "note", TC_OPT_VALUE, "suspend takes --reason, not --note" },
 	{ NULL },
 };
-static const struct tc_opt reinstate_opts[] = {
-	{ "note", TC_OPT_VALUE, NULL },
+
+static const struct tc_opt reinstate_refused[] = {
 	{ "reason", TC_OPT_VALUE, "reinstate takes --note, not --reason" },
 	{ NULL },
 };
 
+/* suspend and reinstate. */
 static int
-run(const struct tc_args *a, int suspend)
+run(const struct tc_args *a)
 {
+	int suspend = a->cmd == &tc_cmd_suspend;
 	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
@@ -94,13 +95,8 @@ run(const struct tc_args *a, int suspend)
 		return tc_cli_usage("give one CARD (number or serial)");
 	if (suspend && reason == NULL)
 		return tc_cli_usage("give the reason: --reason TEXT");
-	if ((status = tc_session_open(&s, a->home, a->as, TC_LC_ROLES_ANY,
-		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
+	if ((status = tc_lc_open(&s, a, &c, &lc)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK ||
-	    (status = tc_session_begin(&s)) != TC_EXIT_OK)
-		goto out;
-	lc = tc_lc_ctx(&s);
 	if (suspend)
 		r = tc_lifecycle_suspend(
 		    &lc, c.card.serial, reason, &res, err, sizeof(err));
@@ -121,26 +117,15 @@ out:
 	return status;
 }
 
-static int
-suspend_run(const struct tc_args *a)
-{
-	return run(a, 1);
-}
-
-static int
-reinstate_run(const struct tc_args *a)
-{
-	return run(a, 0);
-}
-
 const struct tc_cmd tc_cmd_suspend = {
 	.name = "suspend",
 	.summary = "suspend a card (its sub-cards follow)",
 	.help = suspend_help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = suspend_opts,
+	.options = "reason=",
+	.refused = suspend_refused,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = suspend_run,
+	.run = run,
 };
 
 const struct tc_cmd tc_cmd_reinstate = {
@@ -148,7 +133,8 @@ const struct tc_cmd tc_cmd_reinstate = {
 	.summary = "reinstate a suspended card",
 	.help = reinstate_help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = reinstate_opts,
+	.options = "note=",
+	.refused = reinstate_refused,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = reinstate_run,
+	.run = run,
 };

@@ -73,29 +73,25 @@ static const char convert_help[] =
     "        --attach clause-proof=patent.pdf --as clerk\n";
 
 /* Both commands take the same options. */
-static const struct tc_opt opts[] = {
-	TC_AC_ATTACH_OPTS,
-	{ "tier", TC_OPT_VALUE, NULL },
-	{ "clause", TC_OPT_VALUE, NULL },
-	{ "draft", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
+static const char opts[] = TC_AC_ATTACH_OPTS " tier= clause= draft";
 
+/* upgrade and convert. */
 static int
-change_run(const struct tc_args *a, enum tc_app_kind kind)
+change_run(const struct tc_args *a)
 {
+	enum tc_app_kind kind =
+	    a->cmd == &tc_cmd_convert ? TC_APP_CONVERT : TC_APP_UPGRADE;
 	const struct tc_programme *p;
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
 	struct tc_card card;
 	struct tc_session s;
-	struct tc_app app;
 	struct tc_buf b;
 	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
 	char err[1024] = "";
 	int draft, json = a->json, status, r, changes;
 	int64_t id = 0;
-	json_t *root = NULL, *oj;
+	json_t *root = NULL;
 
 	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
@@ -122,9 +118,7 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 		    TC_ERR_NOT_FOUND, "card", "its programme is not loaded");
 		goto out;
 	}
-	changes = o.from != NULL || o.n_fields > 0 || o.n_exceptions > 0 ||
-	    o.employer != NULL || o.employer_code != NULL ||
-	    o.employer_category != NULL || o.work_type != NULL;
+	changes = tc_ac_form_changes(&o);
 	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_app_create_change(&s.c, kind, card.serial, o.tier, o.clause,
@@ -167,17 +161,7 @@ change_run(const struct tc_args *a, enum tc_app_kind kind)
 		  : tc_app_submit(&s.c, id, o.accept_pledge, err, sizeof(err));
 	if ((status = tc_session_end(&s, r, "submit", err)) != TC_EXIT_OK)
 		goto out;
-	if (json) {
-		if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
-			status = tc_cli_fail(r, "application", err);
-			goto out;
-		}
-		oj = tc_ac_app_json(&s, &app);
-		tc_app_release(&app);
-		tc_cli_print_json(stdout, oj);
-		json_decref(oj);
-	} else
-		tc_ac_print_status(&s, id, draft ? "created" : "submitted");
+	status = tc_ac_report(&s, id, json, draft ? "created" : "submitted");
 out:
 	json_decref(root);
 	tc_app_form_release(&f);
@@ -185,26 +169,14 @@ out:
 	return status;
 }
 
-static int
-upgrade_run(const struct tc_args *a)
-{
-	return change_run(a, TC_APP_UPGRADE);
-}
-
-static int
-convert_run(const struct tc_args *a)
-{
-	return change_run(a, TC_APP_CONVERT);
-}
-
 const struct tc_cmd tc_cmd_upgrade = {
 	.name = "upgrade",
 	.summary = "apply for a higher tier of a card (reviewed)",
 	.help = upgrade_help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = opts,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = upgrade_run,
+	.run = change_run,
 };
 
 const struct tc_cmd tc_cmd_convert = {
@@ -212,7 +184,7 @@ const struct tc_cmd tc_cmd_convert = {
 	.summary = "apply to convert a B card into an A card (reviewed)",
 	.help = convert_help,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = opts,
 	.argcheck = tc_issuer_refuse_secret_args,
-	.run = convert_run,
+	.run = change_run,
 };

@@ -43,6 +43,23 @@ tc_face_parse_dpi(const char *s, int *out)
 }
 
 int
+tc_face_margins(const struct tc_args *a, struct tc_cardface_opts *o)
+{
+	const char *v;
+	int status;
+
+	if ((v = tc_args_get(a, "bleed")) != NULL &&
+	    (status = tc_face_parse_mm("--bleed", v, TC_CARDFACE_BLEED_MAX,
+		 &o->bleed_mm)) != TC_EXIT_OK)
+		return status;
+	if ((v = tc_args_get(a, "safe")) != NULL &&
+	    (status = tc_face_parse_mm(
+		 "--safe", v, TC_CARDFACE_SAFE_MAX, &o->safe_mm)) != TC_EXIT_OK)
+		return status;
+	return TC_EXIT_OK;
+}
+
+int
 tc_face_signer(
     struct tc_session *s, struct tc_keystore **ks, struct tc_ecard_ctx *ctx)
 {
@@ -58,6 +75,33 @@ tc_face_signer(
 	ctx->ks = *ks;
 	ctx->now = s->now;
 	return TC_EXIT_OK;
+}
+
+int
+tc_face_open(struct tc_session *s, const struct tc_args *a,
+    struct tc_card_state *cs, struct tc_keystore **ks, struct tc_ecard_ctx *ctx)
+{
+	int status;
+
+	memset(ctx, 0, sizeof(*ctx));
+	*ks = NULL;
+	if ((status = tc_session_open(s, a->home, a->as, TC_FACE_ROLES,
+		 TC_SESSION_NEED_AS)) != TC_EXIT_OK ||
+	    (status = tc_lc_card(s, a->argv[0], cs)) != TC_EXIT_OK)
+		return status;
+	return tc_face_signer(s, ks, ctx);
+}
+
+int
+tc_face_store(struct tc_session *s, const struct tc_ecard *e, const char *what)
+{
+	char err[1024] = "";
+	int r, status;
+
+	if ((status = tc_session_begin(s)) != TC_EXIT_OK)
+		return status;
+	r = tc_ecard_store(s->reg, e, s->op.name, err, sizeof(err));
+	return tc_session_end(s, r, what, err);
 }
 
 int

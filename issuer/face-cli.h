@@ -26,6 +26,9 @@
 /* Parses a length in millimetres from 0 to max for option opt. */
 int tc_face_parse_mm(const char *opt, const char *s, double max, double *out);
 
+/* Reads --bleed and --safe (tc_face_parse_mm) into o, when given. */
+int tc_face_margins(const struct tc_args *a, struct tc_cardface_opts *o);
+
 /* Parses --dpi. */
 int tc_face_parse_dpi(const char *s, int *out);
 
@@ -67,5 +70,23 @@ int tc_face_prepare(struct tc_session *s, struct tc_ecard_ctx *ctx,
     const struct tc_cardface_opts *o, unsigned sides,
     struct tc_cardface **f /* OUT */, struct tc_ecard *e /* OUT */,
     int *fresh /* OUT */, char *err, size_t errlen);
+
+/*
+ * The start of ecard and print: opens the session for the acting operator
+ * (a->as, needed; TC_FACE_ROLES), finds the card typed as a->argv[0] into
+ * *cs and opens the signer (tc_face_signer). Returns an exit status; on
+ * failure what was opened is left for the caller's tc_session_close,
+ * tc_keystore_free and tc_ecard_ctx_release, which are safe then.
+ */
+int tc_face_open(struct tc_session *s, const struct tc_args *a,
+    struct tc_card_state *cs /* OUT */, struct tc_keystore **ks /* OUT */,
+    struct tc_ecard_ctx *ctx /* OUT */);
+
+/*
+ * Stores the freshly signed e-card e in its own transaction; a failure is
+ * printed as what ("e-card", "qr"). Returns an exit status.
+ */
+int tc_face_store(
+    struct tc_session *s, const struct tc_ecard *e, const char *what);
 
 #endif

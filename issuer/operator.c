@@ -4,11 +4,14 @@
  * passphrase prompts on /dev/tty with echo off, the environment-variable
  * path for scripts, the refusal of passphrases in arguments, and
  * authentication with role checks. The prompt restores the terminal
- * before acting on a signal, as OpenBSD's readpassphrase(3) does.
+ * before acting on a signal, as OpenBSD's readpassphrase(3) does. Also
+ * the audit detail of an operator's roles, which 'operator add' and 'demo'
+ * write alike.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +19,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <jansson.h>
 #include <openssl/crypto.h>
 
 #include "cli.h"
@@ -352,4 +356,36 @@ tc_issuer_operator_recheck(struct tc_registry *reg,
 		return tc_cli_fail(TC_ERR_AUTH, "--as", err);
 	}
 	return role_check(&now, required_any);
+}
+
+char *
+tc_issuer_roles_detail(unsigned roles, int bootstrap, int demo)
+{
+	json_t *o = json_object(), *arr = json_array();
+	const char *user;
+	struct passwd *pw;
+	char *s = NULL;
+	int i;
+
+	if (o == NULL || arr == NULL)
+		goto out;
+	for (i = TC_ROLE_FIRST; i <= TC_ROLE_LAST; i++)
+		if (roles & TC_ROLE_BIT(i))
+			json_array_append_new(
+			    arr, json_string(tc_role_name((enum tc_role)i)));
+	json_object_set(o, "roles", arr);
+	if (bootstrap) {
+		pw = getpwuid(getuid());
+		user =
+		    pw != NULL && pw->pw_name != NULL ? pw->pw_name : "unknown";
+		json_object_set_new(o, "bootstrap", json_true());
+		json_object_set_new(o, "os_user", json_string(user));
+	}
+	if (demo)
+		json_object_set_new(o, "demo", json_true());
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+out:
+	json_decref(arr);
+	json_decref(o);
+	return s;
 }

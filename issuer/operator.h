@@ -94,4 +94,12 @@ int tc_issuer_operator_recheck(struct tc_registry *reg,
 void tc_issuer_roles_text(
     unsigned mask, const char *sep, char *out, size_t outlen);
 
+/*
+ * The audit detail of operator.add, {"roles": [...]} with, for the first
+ * operator, "bootstrap" and the "os_user" who made it, and "demo" for the
+ * demo's operators: 'operator add' and 'demo' write it alike. A string
+ * the caller frees, or NULL when out of memory.
+ */
+char *tc_issuer_roles_detail(unsigned roles, int bootstrap, int demo);
+
 #endif

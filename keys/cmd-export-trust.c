@@ -113,12 +113,6 @@ fail:
 	return status;
 }
 
-static const struct tc_opt opts[] = {
-	{ "out", TC_OPT_VALUE, NULL },
-	{ "pem", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
-
 static int
 run(const struct tc_args *a)
 {
@@ -151,12 +145,7 @@ run(const struct tc_args *a)
 	else
 		r = tc_keystore_export_trust(ks, now, &b, err, sizeof(err));
 	if (r != 0) {
-		status = tc_keys_fail(r, NULL, err);
-		if (r == TC_ERR_NOT_FOUND &&
-		    !tc_keystore_has_file(ks, "ca.key"))
-			fputs(
-			    "The CA key is not on this machine: run this where the CA is kept.\n",
-			    stderr);
+		status = tc_keys_ca_fail(ks, r, err);
 		goto out;
 	}
 	if (strcmp(out, "-") == 0) {
@@ -181,6 +170,6 @@ const struct tc_cmd tc_cmd_keys_export_trust = {
 	.summary = "write the signed trust list (or the signer PEM)",
 	.help = help,
 	.common = TC_CMD_HOME,
-	.opts = opts,
+	.options = "out= pem",
 	.run = run,
 };

@@ -135,12 +135,6 @@ print_text(const struct tc_keystore *ks)
 	    "Pin verifiers to the CA sha256 above. Keep ca.key offline; the issuing station\nneeds only the signer and the secrets.\n");
 }
 
-static const struct tc_opt opts[] = {
-	{ "alg", TC_OPT_VALUE, NULL },
-	{ "force", TC_OPT_FLAG, NULL },
-	{ NULL },
-};
-
 static int
 run(const struct tc_args *a)
 {
@@ -188,6 +182,6 @@ const struct tc_cmd tc_cmd_keys_init = {
 	.summary = "make a new key store (CA, signer, secrets)",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = opts,
+	.options = "alg= force",
 	.run = run,
 };

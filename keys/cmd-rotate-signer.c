@@ -8,8 +8,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
-
 #include "keys.h"
 #include "tcard/err.h"
 #include "tcard/keystore.h"
@@ -55,22 +53,16 @@ static const char help[] =
     "    tcard-keys rotate-signer --home /srv/tcard\n"
     "    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
 
-static const struct tc_opt opts[] = {
-	{ "alg", TC_OPT_VALUE, NULL },
-	{ NULL },
-};
-
 static int
 run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
-	struct tc_keystore_cert_info old, s;
+	struct tc_keystore_cert_info old;
 	const char *home_opt = a->home, *home, *alg_opt;
 	enum tc_keyalg alg;
-	char err[512] = "", na[32];
-	int r, json = a->json, status = TC_EXIT_OK;
+	char err[512] = "";
+	int r, json = a->json, status;
 	size_t i;
-	json_t *o;
 	time_t now;
 
 	alg_opt = tc_args_get(a, "alg");
@@ -93,39 +85,8 @@ run(const struct tc_args *a)
 		if (old.status == TC_SIGNER_CURRENT && old.alg == alg)
 			break;
 	}
-	if ((r = tc_keystore_rotate_signer_alg(
-		 ks, alg, now, err, sizeof(err))) != 0) {
-		status = tc_keys_fail(r, NULL, err);
-		if (r == TC_ERR_NOT_FOUND &&
-		    !tc_keystore_has_file(ks, "ca.key"))
-			fputs(
-			    "The CA key is not on this machine: run this where the CA is kept.\n",
-			    stderr);
-		goto out;
-	}
-	tc_keystore_signer_info(ks, tc_keystore_signer_count(ks) - 1, &s);
-	tc_keys_time(s.not_after, na);
-	if (json) {
-		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kid", s.kid,
-		    "retired", old.kid, "not_after", na, "key_file", s.key_file,
-		    "cert_file", s.cert_file);
-		if (o == NULL) {
-			status = tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);
-			goto out;
-		}
-		tc_cli_print_json(stdout, o);
-		json_decref(o);
-	} else {
-		printf("new current %s signer: kid %s, valid until %s\n",
-		    tc_keyalg_name(s.alg), s.kid, na);
-		printf(
-		    "  written: %s, %s, keys.json\n", s.key_file, s.cert_file);
-		printf("retired signer: kid %s (verifies, no longer signs)\n",
-		    old.kid);
-		printf(
-		    "Publish a new trust list (tcard-keys export-trust) before signing with the new key.\n");
-	}
-out:
+	r = tc_keystore_rotate_signer_alg(ks, alg, now, err, sizeof(err));
+	status = tc_keys_signer_made(ks, r, err, json, old.kid);
 	tc_keystore_free(ks);
 	return status;
 }
@@ -135,6 +96,6 @@ const struct tc_cmd tc_cmd_keys_rotate_signer = {
 	.summary = "make a new current signer; the old one is retired",
 	.help = help,
 	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.opts = opts,
+	.options = "alg=",
 	.run = run,
 };

@@ -26,6 +26,24 @@ extern const struct tc_cmd tc_cmd_keys_export_trust;
  */
 int tc_keys_fail(int code, const char *what, const char *msg);
 
+/*
+ * tc_keys_fail for r and err from an operation that needs the CA key, with
+ * a hint when the CA key is not on this machine. Returns an exit status.
+ */
+struct tc_keystore;
+int tc_keys_ca_fail(struct tc_keystore *ks, int r, const char *err);
+
+/*
+ * What rotate-signer and add-signer do once the key store was asked for a
+ * new signer, r and err being its answer: a failure is printed (with a
+ * hint when the CA key is not on this machine); else the new signer, the
+ * store's last, is reported: as JSON {kid, alg or retired, not_after,
+ * key_file, cert_file}, or as text. retired is the kid of the signer
+ * rotate-signer retired, NULL for add-signer. Returns an exit status.
+ */
+int tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err,
+    int json, const char *retired);
+
 /* "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
 void tc_keys_time(time_t t, char buf[32]);
 

@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "keys.h"
 #include "tcard/err.h"
+#include "tcard/keystore.h"
 
 static const char help[] =
     "NAME\n"
@@ -62,6 +65,53 @@ tc_keys_fail(int code, const char *what, const char *msg)
 	default:
 		return status;
 	}
+}
+
+int
+tc_keys_ca_fail(struct tc_keystore *ks, int r, const char *err)
+{
+	int status = tc_keys_fail(r, NULL, err);
+
+	if (r == TC_ERR_NOT_FOUND && !tc_keystore_has_file(ks, "ca.key"))
+		fputs(
+		    "The CA key is not on this machine: run this where the CA is kept.\n",
+		    stderr);
+	return status;
+}
+
+int
+tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err, int json,
+    const char *retired)
+{
+	struct tc_keystore_cert_info s;
+	char na[32];
+	json_t *o;
+
+	if (r != 0)
+		return tc_keys_ca_fail(ks, r, err);
+	tc_keystore_signer_info(ks, tc_keystore_signer_count(ks) - 1, &s);
+	tc_keys_time(s.not_after, na);
+	if (json) {
+		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kid", s.kid,
+		    retired != NULL ? "retired" : "alg",
+		    retired != NULL ? retired : tc_keyalg_name(s.alg),
+		    "not_after", na, "key_file", s.key_file, "cert_file",
+		    s.cert_file);
+		if (o == NULL)
+			return tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);
+		tc_cli_print_json(stdout, o);
+		json_decref(o);
+		return TC_EXIT_OK;
+	}
+	printf("new current %s signer: kid %s, valid until %s\n",
+	    tc_keyalg_name(s.alg), s.kid, na);
+	printf("  written: %s, %s, keys.json\n", s.key_file, s.cert_file);
+	if (retired != NULL)
+		printf("retired signer: kid %s (verifies, no longer signs)\n",
+		    retired);
+	printf(
+	    "Publish a new trust list (tcard-keys export-trust) before signing with the new key.\n");
+	return TC_EXIT_OK;
 }
 
 void

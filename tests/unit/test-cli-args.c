@@ -17,16 +17,14 @@
 /* What the last run saw. */
 static struct {
 	int calls;
+	const struct tc_cmd *cmd;
 	const char *home, *as, *reason;
 	int json, flag, argc, nlist;
 	const char *list[4];
 	const char *operand[4];
 } seen;
 
-static const struct tc_opt opts[] = {
-	{ "reason", TC_OPT_VALUE, NULL },
-	{ "flag", TC_OPT_FLAG, NULL },
-	{ "item", TC_OPT_LIST, NULL },
+static const struct tc_opt refused[] = {
 	{ "note", TC_OPT_VALUE, "try takes --reason, not --note" },
 	{ NULL, 0, NULL },
 };
@@ -39,6 +37,7 @@ try_run(const struct tc_args *a)
 
 	memset(&seen, 0, sizeof(seen));
 	seen.calls = 1;
+	seen.cmd = a->cmd;
 	seen.home = a->home;
 	seen.as = a->as;
 	seen.json = a->json;
@@ -71,7 +70,8 @@ static const struct tc_cmd try_cmd = {
 	.summary = "a command to test with",
 	.help = page,
 	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.opts = opts,
+	.options = "reason= flag item*",
+	.refused = refused,
 	.argcheck = refuse_secret,
 	.run = try_run,
 };
@@ -127,6 +127,8 @@ test_values_and_operands(void **state)
 			     "two", "--as", "ada", "--json", "--flag", NULL),
 	    TC_EXIT_OK);
 	assert_int_equal(seen.calls, 1);
+	/* The run function is told which command it runs. */
+	assert_ptr_equal(seen.cmd, &try_cmd);
 	assert_string_equal(seen.home, "/h");
 	assert_string_equal(seen.as, "ada");
 	assert_string_equal(seen.reason, "lost");
@@ -209,6 +211,94 @@ test_help(void **state)
 	assert_int_equal(seen.calls, 0);
 }
 
+static void
+test_spec_parse(void **state)
+{
+	struct tc_opt o[8];
+	char names[64];
+
+	assert_int_equal(tc_opt_spec_parse("out= field*  accept-pledge", o, 8,
+			     names, sizeof(names)),
+	    3);
+	assert_string_equal(o[0].name, "out");
+	assert_int_equal(o[0].kind, TC_OPT_VALUE);
+	assert_string_equal(o[1].name, "field");
+	assert_int_equal(o[1].kind, TC_OPT_LIST);
+	assert_string_equal(o[2].name, "accept-pledge");
+	assert_int_equal(o[2].kind, TC_OPT_FLAG);
+	assert_null(o[2].refusal);
+	assert_null(o[3].name);
+	/* Nothing declared. */
+	assert_int_equal(tc_opt_spec_parse(NULL, o, 8, names, 64), 0);
+	assert_null(o[0].name);
+	assert_int_equal(tc_opt_spec_parse(" ", o, 8, names, 64), 0);
+}
+
+static void
+test_spec_bad(void **state)
+{
+	static const char *const bad[] = {
+		"out=x",      /* a character after the mark */
+		"out==",      /* two marks */
+		"=",	      /* no name */
+		"Out=",	      /* upper case */
+		"-out",	      /* not starting with a letter */
+		"9lives",     /* nor with a digit */
+		"out? side=", /* an unknown mark */
+		"out= out*",  /* declared twice */
+		"home=",      /* the dispatcher's */
+		"as=",	      /* the dispatcher's */
+		"json",	      /* the dispatcher's */
+		"help",	      /* the dispatcher's */
+		"a234567890123456789012345678901x=", /* 32 bytes: too long */
+		"a b c d e f g h",		     /* more than max - 1 */
+	};
+	struct tc_opt o[8];
+	char names[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (tc_opt_spec_parse(bad[i], o, 8, names, sizeof(names)) != -1)
+			fail_msg("spec '%s' was taken", bad[i]);
+	}
+	/* The names buffer too small. */
+	assert_int_equal(tc_opt_spec_parse("out= side=", o, 8, names, 6), -1);
+	/* At the limits: 31 bytes, max - 1 options. */
+	assert_int_equal(tc_opt_spec_parse("a23456789012345678901234567890x=",
+			     o, 8, names, sizeof(names)),
+	    1);
+	assert_int_equal(
+	    tc_opt_spec_parse("a b c d e f g", o, 8, names, sizeof(names)), 7);
+}
+
+/* A command with a bad declaration does not run: exit 4. */
+static const struct tc_opt refused_twice[] = {
+	{ "reason", TC_OPT_VALUE, "no" },
+	{ NULL, 0, NULL },
+};
+
+static const struct tc_cmd badspec_cmd = {
+	.name = "badspec",
+	.summary = "a bad spec",
+	.help = "NAME\n    t badspec\n",
+	.options = "reason= out",
+	.refused = refused_twice,
+	.run = bare_run,
+};
+
+static void
+test_bad_declaration(void **state)
+{
+	static const struct tc_cmd *const bad[] = { &badspec_cmd, NULL };
+	char w0[] = "t", w1[] = "badspec";
+	char *argv[] = { w0, w1, NULL };
+
+	memset(&seen, 0, sizeof(seen));
+	assert_int_equal(
+	    tc_cli_main("t", "NAME\n    t\n", bad, 2, argv), TC_EXIT_INTERNAL);
+	assert_int_equal(seen.calls, 0);
+}
+
 int
 main(void)
 {
@@ -219,6 +309,9 @@ main(void)
 		cmocka_unit_test(test_usage_errors),
 		cmocka_unit_test(test_argcheck_first),
 		cmocka_unit_test(test_help),
+		cmocka_unit_test(test_spec_parse),
+		cmocka_unit_test(test_spec_bad),
+		cmocka_unit_test(test_bad_declaration),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
