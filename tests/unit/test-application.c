@@ -26,16 +26,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "unit.h"
 #include "fixtures-attach.h"
 #include "tcard/application.h"
 #include "tcard/blacklist.h"
@@ -2207,44 +2206,24 @@ test_personal_bound(void **state)
 	assert_int_not_equal(tc_app_get(fx->reg, id1, &a, err, sizeof(err)), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_walk_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_migrate_v7, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_personal_bound, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_deadlines, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_guard_blacklist, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_guard_employer_bar, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_guard_retirement, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_guard_excluded_employer, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_guard_live_card_and_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_upgrade_convert, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_sub_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_review_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_attachments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_serials, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_forms, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_form_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_completeness, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_no_plain_id, setup, teardown),
-	};
+#define TESTS(X, XF)                                                           \
+	XF(test_walk_all, setup, teardown)                                     \
+	XF(test_migrate_v7, setup, teardown)                                   \
+	XF(test_personal_bound, setup, teardown)                               \
+	XF(test_deadlines, setup, teardown)                                    \
+	XF(test_guard_blacklist, setup, teardown)                              \
+	XF(test_guard_employer_bar, setup, teardown)                           \
+	XF(test_guard_retirement, setup, teardown)                             \
+	XF(test_guard_excluded_employer, setup, teardown)                      \
+	XF(test_guard_live_card_and_open, setup, teardown)                     \
+	XF(test_upgrade_convert, setup, teardown)                              \
+	XF(test_sub_rules, setup, teardown)                                    \
+	XF(test_review_rules, setup, teardown)                                 \
+	XF(test_attachments, setup, teardown)                                  \
+	XF(test_serials, setup, teardown)                                      \
+	XF(test_forms, setup, teardown)                                        \
+	XF(test_form_values, setup, teardown)                                  \
+	XF(test_completeness, setup, teardown)                                 \
+	XF(test_no_plain_id, setup, teardown)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

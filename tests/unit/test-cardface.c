@@ -16,20 +16,19 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 #include <png.h>
 #include <zbar.h>
 #include <zlib.h>
 
+#include "unit.h"
 #include "tcard/attach.h"
 #include "tcard/buf.h"
 #include "tcard/cardface.h"
@@ -746,19 +745,20 @@ test_book(void **state)
 		tc_cardface_free(f[i]);
 }
 
+#define TESTS(X, XF)                                                           \
+	X(test_every_tier)                                                     \
+	X(test_resolutions_and_bleed)                                          \
+	X(test_names)                                                          \
+	X(test_photos)                                                         \
+	X(test_options_and_layout)                                             \
+	X(test_default_layout)                                                 \
+	X(test_book)
+
+TC_UNIT_TESTS(TESTS);
+
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_tier),
-		cmocka_unit_test(test_resolutions_and_bleed),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_photos),
-		cmocka_unit_test(test_options_and_layout),
-		cmocka_unit_test(test_default_layout),
-		cmocka_unit_test(test_book),
-	};
-
 	if (fx_find_programmes(dir, sizeof(dir)) != 0) {
 		fprintf(stderr, "programmes directory not found\n");
 		return 1;

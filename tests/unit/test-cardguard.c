@@ -10,15 +10,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/cardguard.h"
 #include "tcard/err.h"
 #include "tcard/ledger.h"
@@ -222,15 +221,10 @@ test_shared_file(void **state)
 	assert_null(a);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bucket),
-		cmocka_unit_test(test_never_forgets),
-		cmocka_unit_test(test_clock_back),
-		cmocka_unit_test(test_shared_file),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_bucket)                                                         \
+	X(test_never_forgets)                                                  \
+	X(test_clock_back)                                                     \
+	X(test_shared_file)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

@@ -12,15 +12,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 
+#include "unit.h"
 #include "tcard/cardapp.h"
 #include "tcard/cardops.h"
 #include "tcard/err.h"
@@ -279,14 +278,9 @@ test_register_bad(void **state)
 	assert_string_equal(tc_card_ops_lookup(TC_PLATFORM_PIV)->name, "piv");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_builtin),
-		cmocka_unit_test(test_third_platform),
-		cmocka_unit_test(test_register_bad),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_builtin)                                                        \
+	X(test_third_platform)                                                 \
+	X(test_register_bad)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -8,11 +8,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "../../src/cbor-read.h"
 #include "tcard/err.h"
 
@@ -130,13 +129,8 @@ test_get_head(void **state)
 	assert_int_equal(r.c.off, 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_head_decode),
-		cmocka_unit_test(test_get_head),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_head_decode)                                                    \
+	X(test_get_head)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

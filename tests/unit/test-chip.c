@@ -10,15 +10,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ftw.h>
-#include <cmocka.h>
 
 #include <sqlite3.h>
 
+#include "unit.h"
 #include "tcard/cardno.h"
 #include "tcard/chip.h"
 #include "tcard/err.h"
@@ -250,15 +249,9 @@ test_audit(void **state)
 	assert_int_equal(rep.entries, 3);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(
-		    test_lifecycle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_triggers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
-	};
+#define TESTS(X, XF)                                                           \
+	XF(test_lifecycle, setup, teardown)                                    \
+	XF(test_triggers, setup, teardown)                                     \
+	XF(test_audit, setup, teardown)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -11,15 +11,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "unit.h"
 #include "tcard/base45.h"
 #include "tcard/buf.h"
 #include "tcard/cardno.h"
@@ -645,25 +644,20 @@ test_claims_decode_strict(void **state)
 	tc_buf_release(&pl);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip_es256),
-		cmocka_unit_test(test_round_trip_sm2),
-		cmocka_unit_test(test_plain_form),
-		cmocka_unit_test(test_tamper_es256),
-		cmocka_unit_test(test_tamper_sm2),
-		cmocka_unit_test(test_unknown_key),
-		cmocka_unit_test(test_alg_rules),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_revoked),
-		cmocka_unit_test(test_malformed_layers),
-		cmocka_unit_test(test_bad_claims),
-		cmocka_unit_test(test_binding),
-		cmocka_unit_test(test_subcard_and_chip),
-		cmocka_unit_test(test_claims_decode_strict),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_round_trip_es256)                                               \
+	X(test_round_trip_sm2)                                                 \
+	X(test_plain_form)                                                     \
+	X(test_tamper_es256)                                                   \
+	X(test_tamper_sm2)                                                     \
+	X(test_unknown_key)                                                    \
+	X(test_alg_rules)                                                      \
+	X(test_dates)                                                          \
+	X(test_revoked)                                                        \
+	X(test_malformed_layers)                                               \
+	X(test_bad_claims)                                                     \
+	X(test_binding)                                                        \
+	X(test_subcard_and_chip)                                               \
+	X(test_claims_decode_strict)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

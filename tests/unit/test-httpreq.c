@@ -9,12 +9,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/httpreq.h"
 
@@ -452,19 +451,14 @@ test_framing(void **state)
 	assert_non_null(strstr(err, "different values"));
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_form_decode),
-		cmocka_unit_test(test_form_refusals),
-		cmocka_unit_test(test_form_only),
-		cmocka_unit_test(test_verify_req),
-		cmocka_unit_test(test_redeem_req),
-		cmocka_unit_test(test_url_path),
-		cmocka_unit_test(test_framing),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_utf8)                                                           \
+	X(test_form_decode)                                                    \
+	X(test_form_refusals)                                                  \
+	X(test_form_only)                                                      \
+	X(test_verify_req)                                                     \
+	X(test_redeem_req)                                                     \
+	X(test_url_path)                                                       \
+	X(test_framing)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -15,11 +15,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -27,6 +25,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
@@ -346,15 +345,10 @@ test_decode_encode(void **state)
 	}
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kid),
-		cmocka_unit_test(test_tbs),
-		cmocka_unit_test(test_create),
-		cmocka_unit_test(test_decode_encode),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_kid)                                                            \
+	X(test_tbs)                                                            \
+	X(test_create)                                                         \
+	X(test_decode_encode)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

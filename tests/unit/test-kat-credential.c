@@ -16,14 +16,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/evp.h>
 
+#include "unit.h"
 #include "tcard/base45.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
@@ -307,15 +306,10 @@ test_committed_texts(void **state)
 	tc_cose_keyring_free(kr);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_binding),
-		cmocka_unit_test(test_claims),
-		cmocka_unit_test(test_encode),
-		cmocka_unit_test(test_committed_texts),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_binding)                                                        \
+	X(test_claims)                                                         \
+	X(test_encode)                                                         \
+	X(test_committed_texts)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -12,17 +12,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <sqlite3.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/operator.h"
 #include "tcard/passhash.h"
@@ -730,24 +729,16 @@ test_migration(void **state)
 	assert_int_equal(op.created_at, 1000);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roles),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test_setup_teardown(test_add_get, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lockout, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_last_admin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rehash, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_altered_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_migration, setup, teardown),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_roles)                                                          \
+	X(test_names)                                                          \
+	XF(test_add_get, setup, teardown)                                      \
+	XF(test_list, setup, teardown)                                         \
+	XF(test_auth, setup, teardown)                                         \
+	XF(test_lockout, setup, teardown)                                      \
+	XF(test_last_admin, setup, teardown)                                   \
+	XF(test_rehash, setup, teardown)                                       \
+	XF(test_altered_rows, setup, teardown)                                 \
+	XF(test_migration, setup, teardown)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -9,12 +9,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/profile.h"
 
@@ -218,13 +217,8 @@ test_bad(void **state)
 	free(piv);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_shipped),
-		cmocka_unit_test(test_bad),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_shipped)                                                        \
+	X(test_bad)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -9,13 +9,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 #include <png.h>
 #include <zbar.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/qr.h"
@@ -220,16 +219,11 @@ test_bad_args(void **state)
 	    tc_qr_svg(&b, &qr, err, sizeof(err)), TC_ERR_INVALID_ARG);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_version_boundary),
-		cmocka_unit_test(test_png_size_and_zbar),
-		cmocka_unit_test(test_png_cap),
-		cmocka_unit_test(test_svg),
-		cmocka_unit_test(test_bad_args),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_version_boundary)                                               \
+	X(test_png_size_and_zbar)                                              \
+	X(test_png_cap)                                                        \
+	X(test_svg)                                                            \
+	X(test_bad_args)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -11,7 +11,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -19,13 +18,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 #include <sqlite3.h>
 
+#include "unit.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 #include "tcard/id.h"
@@ -1232,32 +1231,25 @@ test_transactions(void **state)
 	tc_holder_release(&h);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TESTS(X, XF)                                                           \
+	XF(test_pragmas_in_force, setup, teardown)                             \
+	XF(test_migrate_empty_and_reopen, setup, teardown)                     \
+	XF(test_open_refusals, setup, teardown)                                \
+	XF(test_holder_round_trip, setup, teardown)                            \
+	XF(test_holder_tamper_and_keys, setup, teardown)                       \
+	XF(test_privacy_no_plain_id_on_disk, setup, teardown)                  \
+	XF(test_cards, setup, teardown)                                        \
+	XF(test_audit_verify_ok, setup, teardown)                              \
+	XF(test_audit_triggers, setup, teardown)                               \
+	XF(test_audit_edit_detected, setup, teardown)                          \
+	XF(test_audit_delete_detected, setup, teardown)                        \
+	XF(test_audit_swap_detected, setup, teardown)                          \
+	XF(test_audit_documented_chain, setup, teardown)                       \
+	XF(test_audit_unkeyed_rebuild_detected, setup, teardown)               \
+	XF(test_audit_recorded_head, setup, teardown)                          \
+	XF(test_audit_time_monotonic, setup, teardown)                         \
+	XF(test_audit_list_and_head_text, setup, teardown)                     \
+	XF(test_audit_refuses_bad_entries, setup, teardown)                    \
+	XF(test_transactions, setup, teardown)
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		T(test_pragmas_in_force),
-		T(test_migrate_empty_and_reopen),
-		T(test_open_refusals),
-		T(test_holder_round_trip),
-		T(test_holder_tamper_and_keys),
-		T(test_privacy_no_plain_id_on_disk),
-		T(test_cards),
-		T(test_audit_verify_ok),
-		T(test_audit_triggers),
-		T(test_audit_edit_detected),
-		T(test_audit_delete_detected),
-		T(test_audit_swap_detected),
-		T(test_audit_documented_chain),
-		T(test_audit_unkeyed_rebuild_detected),
-		T(test_audit_recorded_head),
-		T(test_audit_time_monotonic),
-		T(test_audit_list_and_head_text),
-		T(test_audit_refuses_bad_entries),
-		T(test_transactions),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -8,9 +8,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/retire.h"
 #include "tcard/workday.h"
@@ -115,14 +114,9 @@ test_refusals(void **state)
 	assert_int_equal(d, 7);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_days),
-		cmocka_unit_test(test_refusals),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_table)                                                          \
+	X(test_days)                                                           \
+	X(test_refusals)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -8,10 +8,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/uscc.h"
 
@@ -114,14 +113,9 @@ test_single_errors(void **state)
 	assert_int_equal(tc_uscc_normalise(code, out, NULL, 0), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_single_errors),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_valid)                                                          \
+	X(test_refusals)                                                       \
+	X(test_single_errors)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -7,12 +7,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/vdfloor.h"
 
@@ -114,14 +113,9 @@ test_refusals(void **state)
 	    TC_ERR_INVALID_ARG);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_name),
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_refusals),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_name)                                                           \
+	X(test_round_trip)                                                     \
+	X(test_refusals)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

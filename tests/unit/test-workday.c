@@ -9,13 +9,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/workday.h"
 
@@ -328,21 +327,16 @@ test_load(void **state)
 	    tc_workdays_load(&wd, "/tmp", msg, sizeof(msg)), TC_ERR_IO);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_civil),
-		cmocka_unit_test(test_shanghai),
-		cmocka_unit_test(test_parse_dates),
-		cmocka_unit_test(test_scan_dates),
-		cmocka_unit_test(test_add_months),
-		cmocka_unit_test(test_weekends_only),
-		cmocka_unit_test(test_holidays),
-		cmocka_unit_test(test_holiday_refusals),
-		cmocka_unit_test(test_too_many),
-		cmocka_unit_test(test_load),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_civil)                                                          \
+	X(test_shanghai)                                                       \
+	X(test_parse_dates)                                                    \
+	X(test_scan_dates)                                                     \
+	X(test_add_months)                                                     \
+	X(test_weekends_only)                                                  \
+	X(test_holidays)                                                       \
+	X(test_holiday_refusals)                                               \
+	X(test_too_many)                                                       \
+	X(test_load)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)
