@@ -36,6 +36,7 @@
 
 #include "unit.h"
 #include "fixtures-attach.h"
+#include "fixtures-registry.h"
 #include "tcard/application.h"
 #include "tcard/blacklist.h"
 #include "tcard/cardno.h"
@@ -2079,19 +2080,6 @@ test_no_plain_id(void **state)
 	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)), 0);
 }
 
-/* Runs SQL on a raw connection; fails the test with SQLite's message. */
-static void
-raw_sql(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	sqlite3_close(db);
-}
-
 /*
  * A registry of schema version 6 kept sex, retirement group, birth date
  * and form in plain, and masks with the region: opening it migrates (seals
@@ -2122,7 +2110,7 @@ test_migrate_v7(void **state)
 	snprintf(sql, sizeof(sql),
 	    "ALTER TABLE applications ADD COLUMN sex TEXT;ALTER TABLE applications ADD COLUMN retire_base INTEGER;ALTER TABLE applications ADD COLUMN birth_date TEXT;ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}';UPDATE applications SET sex = 'male', retire_base = 60, birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';ALTER TABLE applications DROP COLUMN personal;UPDATE holders SET id_masked = '%s';INSERT INTO blacklist (id_mac, id_masked, reason, added_at, added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, 'x');PRAGMA user_version = 6;",
 	    oldmask, oldmask);
-	raw_sql(fx->path, sql);
+	fx_raw_exec(fx->path, sql);
 	if (tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)) !=
 	    0)
 		fail_msg("reopen: %s", err);
@@ -2195,14 +2183,14 @@ test_personal_bound(void **state)
 	snprintf(sql, sizeof(sql),
 	    "UPDATE applications SET personal = (SELECT personal FROM applications WHERE id = %lld) WHERE id = %lld",
 	    (long long)id1, (long long)id2);
-	raw_sql(fx->path, sql);
+	fx_raw_exec(fx->path, sql);
 	assert_int_equal(
 	    tc_app_get(fx->reg, id2, &a, err, sizeof(err)), TC_ERR_DECRYPT);
 	assert_non_null(strstr(err, "sealed applicant data does not open"));
 	snprintf(sql, sizeof(sql),
 	    "UPDATE applications SET personal = zeroblob(40) WHERE id = %lld",
 	    (long long)id1);
-	raw_sql(fx->path, sql);
+	fx_raw_exec(fx->path, sql);
 	assert_int_not_equal(tc_app_get(fx->reg, id1, &a, err, sizeof(err)), 0);
 }
 
