@@ -159,7 +159,7 @@ $(BUILD)/tests/unit/test-droute: tests/unit/test-droute.c $(DAEMONLIB) $(DEMOLIB
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DAEMONLIB) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
-$(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(wildcard tests/unit/*.h) $(DEMOLIB) $(LIB)
+$(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(wildcard tests/unit/*.h tests/unit/kat/*.h) $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
