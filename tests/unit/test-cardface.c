@@ -710,14 +710,4 @@ test_book(void **state)
 	X(test_default_layout)                                                 \
 	X(test_book)
 
-TC_UNIT_TESTS(TESTS);
-
-int
-main(void)
-{
-	if (fx_find_programmes(dir, sizeof(dir)) != 0) {
-		fprintf(stderr, "programmes directory not found\n");
-		return 1;
-	}
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN_IF(TESTS, fx_programmes_found(dir, sizeof(dir)), setup, teardown)

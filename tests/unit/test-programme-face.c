@@ -237,14 +237,4 @@ test_mutations(void **state)
 	X(test_real_faces)                                                     \
 	X(test_mutations)
 
-TC_UNIT_TESTS(TESTS);
-
-int
-main(void)
-{
-	if (fx_find_programmes(dir, sizeof(dir)) != 0) {
-		fprintf(stderr, "programmes directory not found\n");
-		return 1;
-	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN_IF(TESTS, fx_programmes_found(dir, sizeof(dir)), NULL, NULL)

@@ -955,15 +955,4 @@ test_sets(void **state)
 	X(test_broken_text)                                                    \
 	X(test_sets)
 
-TC_UNIT_TESTS(TESTS);
-
-int
-main(void)
-{
-	if (fx_find_programmes(dir, sizeof(dir)) != 0) {
-		/* The files are part of the tree: not finding them fails. */
-		printf("not ok 1 - programmes/ not found (set TC_TOP)\n");
-		return 1;
-	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN_IF(TESTS, fx_programmes_found(dir, sizeof(dir)), NULL, NULL)

@@ -15,8 +15,9 @@
  * The array is still called "tests" and every test still carries its
  * function's name, so cmocka's output (TAP lines "ok N - test_name", the
  * group line "# ok - tests") is what it was before the list had a macro.
- * A file whose main() must do something before the tests run (find the
- * programmes/ folder, set a umask) declares the array with TC_UNIT_TESTS
+ * TC_UNIT_MAIN_IF runs them only when a condition holds (the programmes/
+ * folder was found) and else returns 1. A file whose main() must do more
+ * before the tests run (set a umask) declares the array with TC_UNIT_TESTS
  * and writes its own main() that ends in cmocka_run_group_tests(tests, ...).
  */
 #ifndef TC_UNIT_H
@@ -41,6 +42,17 @@
 	TC_UNIT_TESTS(LIST);                                                   \
 	int main(void)                                                         \
 	{                                                                      \
+		return cmocka_run_group_tests(                                 \
+		    tests, group_setup, group_teardown);                       \
+	}
+
+/* The same, but main() returns 1 and runs nothing unless ready is true. */
+#define TC_UNIT_MAIN_IF(LIST, ready, group_setup, group_teardown)              \
+	TC_UNIT_TESTS(LIST);                                                   \
+	int main(void)                                                         \
+	{                                                                      \
+		if (!(ready))                                                  \
+			return 1;                                              \
 		return cmocka_run_group_tests(                                 \
 		    tests, group_setup, group_teardown);                       \
 	}
