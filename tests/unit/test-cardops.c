@@ -25,6 +25,8 @@
 #include "tcard/err.h"
 #include "tcard/profile.h"
 
+#include "fixtures-profile.h"
+
 #define TEST_PLATFORM ((enum tc_platform)3)
 #define CRED_LEN      200
 
@@ -142,20 +144,11 @@ test_profile(void)
 	static const char from[] = "\"platform\": \"tcard\"";
 	static const char to[] = "\"platform\": \"test7816\"";
 	struct tc_profile *p = NULL;
-	char path[4096], err[256] = "", *buf, *out, *at;
-	FILE *f;
-	long n;
+	char err[256] = "", *buf, *out, *at;
 
-	snprintf(path, sizeof(path), "%s/tcard.json", tc_profile_dir(NULL));
-	assert_non_null(f = fopen(path, "rb"));
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	assert_non_null(buf = calloc(1, (size_t)n + 1));
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
+	buf = fx_profile_text("tcard.json");
 	assert_non_null(at = strstr(buf, from));
-	assert_non_null(out = calloc(1, (size_t)n + sizeof(to)));
+	assert_non_null(out = calloc(1, strlen(buf) + sizeof(to)));
 	memcpy(out, buf, (size_t)(at - buf));
 	strcat(out, to);
 	strcat(out, at + strlen(from));
