@@ -15,9 +15,7 @@ H=$T/home
 export TCARD_NOW=2026-03-01T08:00:00Z TCARD_SCRYPT_LN=10 TCARD_HOME=$H
 unset TCARD_PASSPHRASE
 
-for p in "$I" "$K"; do
-	if [ ! -x "$p" ]; then echo "1..0 # SKIP $p not built"; exit 77; fi
-done
+need_prog "$I" "$K"
 
 P_ADA='ada kite harbour lamp'
 P_BO='bo river stone seven'
