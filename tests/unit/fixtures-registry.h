@@ -76,6 +76,24 @@ fx_rm_tree(const char *dir)
 }
 
 /*
+ * A new struct fx_reg (fx_reg_teardown frees it) with its directory made
+ * from tmpl and its keys filled by fx_reg_keys(mul, add, base); the
+ * registry is not open yet. NULL when it cannot be made.
+ */
+static __attribute__((unused)) struct fx_reg *
+fx_reg_new(const char *tmpl, unsigned mul, unsigned add, unsigned base)
+{
+	struct fx_reg *r = calloc(1, sizeof(*r));
+
+	if (r == NULL || fx_reg_dir(r->dir, r->path, tmpl) != 0) {
+		free(r);
+		return NULL;
+	}
+	fx_reg_keys(&r->keys, mul, add, base);
+	return r;
+}
+
+/*
  * The cmocka tear-down of a fixture that is, or begins with, a struct fx_reg
  * allocated with calloc: closes the registry, removes its directory and
  * frees the fixture. Returns 0.

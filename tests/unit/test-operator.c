@@ -49,13 +49,11 @@ open_reg(struct fx_reg *fx)
 static int
 setup(void **state)
 {
-	struct fx_reg *fx = calloc(1, sizeof(*fx));
+	struct fx_reg *fx =
+	    fx_reg_new("/tmp/tc-operator-XXXXXX", 0x21, 0, 0x40);
 
 	if (fx == NULL)
 		return -1;
-	if (fx_reg_dir(fx->dir, fx->path, "/tmp/tc-operator-XXXXXX") != 0)
-		return -1;
-	fx_reg_keys(&fx->keys, 0x21, 0, 0x40);
 	tc_passhash_set_cost(8);
 	open_reg(fx);
 	*state = fx;

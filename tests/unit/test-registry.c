@@ -33,8 +33,6 @@
 
 #include "fixtures-registry.h"
 #include "fixtures-registry-sql.h"
-/* The handle's insides, to query the pragmas of its own connection. */
-
 /* Made-up resident numbers with valid check characters. */
 #define FAKE_ID	    "11010519491231002X"
 #define FAKE_ID2    "440304198506153611"
@@ -43,13 +41,11 @@
 static int
 setup(void **state)
 {
-	struct fx_reg *fx = calloc(1, sizeof(*fx));
+	struct fx_reg *fx =
+	    fx_reg_new("/tmp/tc-registry-XXXXXX", 0x11, 0, 0xa0);
 
 	if (fx == NULL)
 		return -1;
-	if (fx_reg_dir(fx->dir, fx->path, "/tmp/tc-registry-XXXXXX") != 0)
-		return -1;
-	fx_reg_keys(&fx->keys, 0x11, 0, 0xa0);
 	*state = fx;
 	return 0;
 }
