@@ -172,11 +172,7 @@ test_form_only(void **state)
 static void
 test_verify_req(void **state)
 {
-	static const struct {
-		const char *body;
-		int code;
-		const char *msg;
-	} bad[] = {
+	static const struct fx_refusal bad[] = {
 		{ "", TC_ERR_MALFORMED, "empty body" },
 		{ "{", TC_ERR_MALFORMED, "not JSON" },
 		{ "[]", TC_ERR_MALFORMED, "a JSON object" },
@@ -206,11 +202,10 @@ test_verify_req(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
 		assert_int_equal(
-		    tc_verify_req_parse(r, (const uint8_t *)bad[i].body,
-			strlen(bad[i].body), err, sizeof(err)),
+		    tc_verify_req_parse(r, (const uint8_t *)bad[i].in,
+			strlen(bad[i].in), err, sizeof(err)),
 		    bad[i].code);
-		if (strstr(err, bad[i].msg) == NULL)
-			fail_msg("%zu: '%s' not in '%s'", i, bad[i].msg, err);
+		fx_msg_has(i, err, bad[i].msg);
 		assert_int_equal(r->qrlen, 0);
 	}
 	assert_int_equal(

@@ -50,11 +50,7 @@ test_valid(void **state)
 static void
 test_refusals(void **state)
 {
-	static const struct {
-		const char *in;
-		int code;
-		const char *msg;
-	} v[] = {
+	static const struct fx_refusal v[] = {
 		{ "91350100M000100Y44", TC_ERR_BAD_CHECK, "expected 3, got 4" },
 		{ "91350100M000100Y4", TC_ERR_MALFORMED, "not 17" },
 		{ "91350100M000100Y433", TC_ERR_MALFORMED, "this one more" },
@@ -81,8 +77,7 @@ test_refusals(void **state)
 		    tc_uscc_normalise(v[i].in, out, msg, sizeof(msg)),
 		    v[i].code);
 		assert_string_equal(out, "");
-		if (strstr(msg, v[i].msg) == NULL)
-			fail_msg("case %zu: '%s' lacks '%s'", i, msg, v[i].msg);
+		fx_msg_has(i, msg, v[i].msg);
 	}
 	assert_int_equal(
 	    tc_uscc_normalise(NULL, out, NULL, 0), TC_ERR_INVALID_ARG);

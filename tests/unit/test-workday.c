@@ -209,11 +209,7 @@ test_holidays(void **state)
 static void
 test_holiday_refusals(void **state)
 {
-	static const struct {
-		const char *text;
-		int code;
-		const char *msg;
-	} v[] = {
+	static const struct fx_refusal v[] = {
 		{ "2025-10-01 holiday\n2025-10-01 holiday\n", TC_ERR_EXISTS,
 		    "h: lines 1 and 2 both list 2025-10-01" },
 		{ "2025-09-28 workday\n# x\n2025-09-28 workday\n",
@@ -234,12 +230,11 @@ test_holiday_refusals(void **state)
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		wd = (struct tc_workdays *)&wd;
-		assert_int_equal(tc_workdays_parse(&wd, v[i].text,
-				     strlen(v[i].text), "h", msg, sizeof(msg)),
+		assert_int_equal(tc_workdays_parse(&wd, v[i].in,
+				     strlen(v[i].in), "h", msg, sizeof(msg)),
 		    v[i].code);
 		assert_null(wd);
-		if (strstr(msg, v[i].msg) == NULL)
-			fail_msg("case %zu: '%s' lacks '%s'", i, msg, v[i].msg);
+		fx_msg_has(i, msg, v[i].msg);
 	}
 	/* A NUL inside the text. */
 	assert_int_equal(tc_workdays_parse(&wd, "2025-10-01 holiday\n\0x", 21,

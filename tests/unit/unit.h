@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <string.h>
 #include <cmocka.h>
 
 #define TC_UNIT_TEST(f)		 cmocka_unit_test(f),
@@ -56,5 +57,24 @@
 		return cmocka_run_group_tests(                                 \
 		    tests, group_setup, group_teardown);                       \
 	}
+
+/*
+ * One case of a table of refusals: the input, the TC_ERR_* code the
+ * function under test must return for it, and a part of the message it
+ * must write (fx_msg_has checks it).
+ */
+struct fx_refusal {
+	const char *in;
+	int code;
+	const char *msg;
+};
+
+/* Fails case i of a table unless the message msg contains want. */
+static __attribute__((unused)) void
+fx_msg_has(size_t i, const char *msg, const char *want)
+{
+	if (strstr(msg, want) == NULL)
+		fail_msg("case %zu: '%s' lacks '%s'", i, msg, want);
+}
 
 #endif
