@@ -9,11 +9,9 @@
 # environment variables; the terminal prompt is tested through script(1)
 # when it is available. scrypt runs at TCARD_SCRYPT_LN=10 to stay fast.
 . "$(dirname "$0")/lib.sh"
-I=$TC_BIN/tcard-issuer
-K=$TC_BIN/tcard-keys
+tc_env 2026-03-01T08:00:00Z
 H=$T/home
-export TCARD_NOW=2026-03-01T08:00:00Z TCARD_SCRYPT_LN=10 TCARD_HOME=$H
-unset TCARD_PASSPHRASE
+export TCARD_HOME=$H
 
 need_prog "$I" "$K"
 

@@ -130,6 +130,22 @@ cose_of(const struct tc_buf *text, struct tc_buf *cose)
 	    0);
 }
 
+/*
+ * Makes the sample claims in *c, the credential text signed by k in t and
+ * its COSE_Sign1 in cose (t and cose initialised here; the caller releases
+ * them).
+ */
+static void
+signed_cose(struct tc_claims *c, const struct tc_cose_key *k, struct tc_buf *t,
+    struct tc_buf *cose)
+{
+	tc_buf_init(t, 0);
+	tc_buf_init(cose, 0);
+	make_claims(c);
+	assert_int_equal(tc_credential_encode(t, c, k, NULL, 0), 0);
+	cose_of(t, cose);
+}
+
 static void
 round_trip(const struct tc_cose_key *k, int alg)
 {
@@ -175,11 +191,7 @@ test_plain_form(void **state)
 	struct tc_buf t, cose;
 
 	(void)state;
-	tc_buf_init(&t, 0);
-	tc_buf_init(&cose, 0);
-	make_claims(&c);
-	assert_int_equal(tc_credential_encode(&t, &c, ec_key, NULL, 0), 0);
-	cose_of(&t, &cose);
+	signed_cose(&c, ec_key, &t, &cose);
 	plain_text(&t, cose.data, cose.len);
 	verify((char *)t.data, t.len, NULL, NOW, NULL, &v);
 	assert_int_equal(v.valid, 1);
@@ -196,12 +208,8 @@ tamper_all(const struct tc_cose_key *k, int all_values)
 	size_t i;
 	unsigned int x;
 
-	tc_buf_init(&t, 0);
-	tc_buf_init(&cose, 0);
+	signed_cose(&c, k, &t, &cose);
 	tc_buf_init(&bad, 0);
-	make_claims(&c);
-	assert_int_equal(tc_credential_encode(&t, &c, k, NULL, 0), 0);
-	cose_of(&t, &cose);
 	for (i = 0; i < cose.len; i++) {
 		for (x = 1; x < 256; x++) {
 			if (!all_values && x != 1 && x != 0x80 && x != 0xff)
@@ -437,13 +445,9 @@ test_malformed_layers(void **state)
 	char *big;
 
 	(void)state;
-	tc_buf_init(&t, 0);
-	tc_buf_init(&cose, 0);
+	signed_cose(&c, ec_key, &t, &cose);
 	tc_buf_init(&bad, 0);
 	tc_buf_init(&z, 0);
-	make_claims(&c);
-	assert_int_equal(tc_credential_encode(&t, &c, ec_key, NULL, 0), 0);
-	cose_of(&t, &cose);
 
 	/* Truncated COSE. */
 	plain_text(&bad, cose.data, cose.len - 5);
