@@ -2,7 +2,9 @@
 /*
  * For the unit tests that look under the registry's API with SQL on its own
  * connection (test-registry.c, test-operator.c): a number read with the
- * registry's handle, which only the registry's private header shows. The
+ * registry's handle, which only the registry's private header shows: a
+ * white-box test of src/registry/ includes src/registry/registry-int.h
+ * before this file (scripts/check-layout lets only those include it). The
  * raw connection of an "attacker" is fx_raw_exec in fixtures-registry.h.
  */
 #ifndef TC_FIXTURES_REGISTRY_SQL_H
@@ -15,8 +17,6 @@
 #include "unit.h"
 #include "tcard/registry.h"
 #include "fixtures-registry.h"
-
-#include "../../src/registry/registry-int.h"
 
 /* The first column of the first row of sql, on reg's own connection. */
 static __attribute__((unused)) int64_t

@@ -29,6 +29,9 @@
 #include "tcard/role.h"
 
 #include "fixtures-registry.h"
+
+/* The handle's insides, for fx_reg_int. */
+#include "../../src/registry/registry-int.h"
 #include "fixtures-registry-sql.h"
 /* The handle's insides, to query its own connection. */
 

@@ -32,6 +32,9 @@
 #include "tcard/registry.h"
 
 #include "fixtures-registry.h"
+
+/* The handle's insides, for fx_reg_int. */
+#include "../../src/registry/registry-int.h"
 #include "fixtures-registry-sql.h"
 /* Made-up resident numbers with valid check characters. */
 #define FAKE_ID	    "11010519491231002X"
