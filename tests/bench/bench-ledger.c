@@ -44,6 +44,20 @@ die(const char *what, const char *err)
 	exit(1);
 }
 
+/* A QR request at NOW for service by gold card card_no of the programme. */
+static void
+query(struct tc_redeem *q, const char *service, const char *card_no)
+{
+	memset(q, 0, sizeof(*q));
+	q->programme = prog;
+	q->service = service;
+	q->card_no = card_no;
+	q->tier = "gold";
+	q->valid_from = NOW - 86400;
+	q->channel = TC_CHANNEL_QR;
+	q->now = NOW;
+}
+
 /* One redeem of an unlimited service by one of 10 000 cards. */
 static void
 redeem_on(struct tc_ledger *l, unsigned long n)
@@ -54,13 +68,7 @@ redeem_on(struct tc_ledger *l, unsigned long n)
 
 	tc_cardno_make(prog->region, (int64_t)(n % 10000) + 1, card);
 	snprintf(id, sizeof(id), "bench-%lu", n);
-	memset(&q, 0, sizeof(q));
-	q.programme = prog;
-	q.service = "medical";
-	q.card_no = card;
-	q.tier = "gold";
-	q.valid_from = NOW - 86400;
-	q.channel = TC_CHANNEL_QR;
+	query(&q, "medical", card);
 	q.party = 1;
 	q.request_id = id;
 	q.window = "bench";
@@ -83,14 +91,7 @@ usage1(void)
 	char card[17], err[256];
 
 	tc_cardno_make(prog->region, 77, card);
-	memset(&q, 0, sizeof(q));
-	q.programme = prog;
-	q.service = "culture-sports.gym";
-	q.card_no = card;
-	q.tier = "gold";
-	q.valid_from = NOW - 86400;
-	q.channel = TC_CHANNEL_QR;
-	q.now = NOW;
+	query(&q, "culture-sports.gym", card);
 	if (tc_ledger_usage(led, &q, &r, err, sizeof(err)) != 0)
 		die("usage", err);
 }

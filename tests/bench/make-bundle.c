@@ -247,6 +247,25 @@ list_seqs(const char *dir, const char *prefix, uint64_t **out)
 	return n;
 }
 
+/*
+ * The start of the commands that read a bundle (query, deltas, files): the
+ * options parsed into o (OUT) with nargs arguments after them, the keys of
+ * o->home opened and the bundle's trust list loaded into k (OUT). Returns
+ * 0, or 2 after printing the usage.
+ */
+static int
+open_bundle(int argc, char **argv, int nargs, struct opts *o, struct keys *k)
+{
+	parse(argc, argv, o);
+	if (argc - o->argi != nargs) {
+		fputs(usage, stderr);
+		return 2;
+	}
+	open_keys(o->home, o->now, 0, k);
+	load_trust(o->out, o->now, k);
+	return 0;
+}
+
 static int
 cmd_make(int argc, char **argv)
 {
@@ -400,13 +419,8 @@ cmd_query(int argc, char **argv)
 	char err[512] = "";
 	int r;
 
-	parse(argc, argv, &o);
-	if (argc - o.argi != 3) {
-		fputs(usage, stderr);
+	if (open_bundle(argc, argv, 3, &o, &k) != 0)
 		return 2;
-	}
-	open_keys(o.home, o.now, 0, &k);
-	load_trust(o.out, o.now, &k);
 	rev = load_list(o.out, TC_BUNDLE_REVOCATIONS, &k, o.now);
 	if ((r = tc_lookup_open(&lk, o.out, tc_trust_keyring(k.trust), o.now,
 		 err, sizeof(err))) != 0)
@@ -443,13 +457,8 @@ cmd_deltas(int argc, char **argv)
 	char err[512] = "", name[TC_BUNDLE_NAME_MAX];
 	int r;
 
-	parse(argc, argv, &o);
-	if (o.argi != argc) {
-		fputs(usage, stderr);
+	if (open_bundle(argc, argv, 0, &o, &k) != 0)
 		return 2;
-	}
-	open_keys(o.home, o.now, 0, &k);
-	load_trust(o.out, o.now, &k);
 	cur = load_list(o.out, TC_BUNDLE_REVOCATIONS, &k, o.now);
 	n = list_seqs(o.out, "revocations-since-", &since);
 	tc_buf_init(&b, TC_REV_MAX_INPUT + 1);
@@ -499,13 +508,8 @@ cmd_files(int argc, char **argv)
 	char err[512] = "";
 	int r;
 
-	parse(argc, argv, &o);
-	if (o.argi != argc) {
-		fputs(usage, stderr);
+	if (open_bundle(argc, argv, 0, &o, &k) != 0)
 		return 2;
-	}
-	open_keys(o.home, o.now, 0, &k);
-	load_trust(o.out, o.now, &k);
 	if ((r = tc_lookup_open(&lk, o.out, tc_trust_keyring(k.trust), o.now,
 		 err, sizeof(err))) != 0)
 		die("lookup", r, err);

@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "fuzz.h"
 #include "tcard/application.h"
 #include "tcard/err.h"
 #include "tcard/programme.h"
@@ -26,14 +27,6 @@
 #ifndef TC_PROGRAMMES_DIR
 #define TC_PROGRAMMES_DIR "programmes"
 #endif
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
 
 /* 2 March 2026, 09:00 in Shanghai. */
 #define NOW ((time_t)1772413200)

@@ -13,16 +13,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/attach.h"
 #include "tcard/err.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
 
 static const char *const names[] = { NULL, "photo.png", "photo.jpg",
 	"scan.jpeg", "x.gif", "form.pdf", "form.doc", "form.docx", "noext",

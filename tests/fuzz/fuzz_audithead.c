@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/buf.h"
 #include "tcard/bundle.h"
 #include "tcard/cose.h"
@@ -28,10 +29,6 @@
 #include "tcard/revocation.h"
 
 #include "fixed-key.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_NOW 1790000000 /* 2026-09-21 */
 
 static struct tc_cose_keyring *ring;
 static const struct tc_cose_key *es256, *sm2;
@@ -119,20 +116,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef TC_FUZZING
-int tc_fuzz_write_seeds(const char *dir);
-
 /* Writes DIR/NAME: the mode byte, then len bytes of p. */
 static void
 put_file(
     const char *dir, const char *name, uint8_t mode, const void *p, size_t len)
 {
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "wb")) == NULL || fwrite(&mode, 1, 1, f) != 1 ||
-	    fwrite(p, 1, len, f) != len || fclose(f) != 0)
-		abort();
+	fuzz_put_seed(dir, name, &mode, 1, p, len);
 }
 
 static void

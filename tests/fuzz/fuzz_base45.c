@@ -10,11 +10,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/base45.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

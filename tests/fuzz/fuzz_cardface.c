@@ -18,21 +18,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/buf.h"
 #include "tcard/cardface.h"
 #include "tcard/err.h"
 #include "tcard/programme.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
-int tc_fuzz_write_seeds(const char *dir);
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
-
 static struct tc_tier tier = {
 	.id = "a",
 	.names = { "A卡", "Card A" },
@@ -123,13 +115,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 static void
 put(const char *dir, const char *name, const void *p, size_t n)
 {
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "wb")) == NULL || fwrite(p, 1, n, f) != n ||
-	    fclose(f) != 0)
-		abort();
+	fuzz_put_seed(dir, name, NULL, 0, p, n);
 }
 
 int

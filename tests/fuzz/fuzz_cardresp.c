@@ -31,6 +31,7 @@
 #include <openssl/param_build.h>
 #include <openssl/x509.h>
 
+#include "fuzz.h"
 #include "tcard/apdu.h"
 #include "tcard/atr.h"
 #include "tcard/buf.h"
@@ -48,17 +49,6 @@
 #include "tcard/tlv.h"
 
 #include "fixed-key.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int tc_fuzz_write_seeds(const char *dir);
-
-#define FUZZ_NOW 1790000000 /* 2026-09-21 */
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
 
 /* Made-up private scalar, for this fuzz target and its corpus only. */
 static const char fuzz_priv[] =
@@ -284,13 +274,7 @@ seed_answer(struct seed *s, const uint8_t *p, size_t n, uint16_t sw)
 static void
 seed_write(struct seed *s, const char *dir, const char *name)
 {
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "wb")) == NULL ||
-	    fwrite(s->b.data, 1, s->b.len, f) != s->b.len || fclose(f) != 0)
-		abort();
+	fuzz_put_seed(dir, name, NULL, 0, s->b.data, s->b.len);
 	tc_buf_release(&s->b);
 }
 

@@ -19,6 +19,7 @@
 
 #include <zlib.h>
 
+#include "fuzz.h"
 #include "tcard/base45.h"
 #include "tcard/buf.h"
 #include "tcard/cardno.h"
@@ -27,10 +28,6 @@
 #include "tcard/err.h"
 
 #include "fixed-key.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_NOW 1790000000 /* 2026-09-21 */
 
 static struct tc_cose_keyring *ring;
 /* The keys in ring, also signers for making the corpus. */
@@ -82,18 +79,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef TC_FUZZING
-int tc_fuzz_write_seeds(const char *dir);
-
 static void
 put_file(const char *dir, const char *name, const void *p, size_t n)
 {
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "wb")) == NULL || fwrite(p, 1, n, f) != n ||
-	    fclose(f) != 0)
-		abort();
+	fuzz_put_seed(dir, name, NULL, 0, p, n);
 }
 
 /* "TC1N:" + Base45 of n bytes of cose, written as name. */

@@ -16,6 +16,7 @@
 
 #include <unistr.h>
 
+#include "fuzz.h"
 #include "tcard/buf.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
@@ -24,8 +25,6 @@
 
 /* 2024-06-15 12:00 China Standard Time. */
 #define NOW ((time_t)1718424000)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 die(const char *what, const char *detail)

@@ -10,13 +10,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/zlib.h"
 
 #define CAP (64 * 1024)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

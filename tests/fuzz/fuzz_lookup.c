@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/buf.h"
 #include "tcard/bundle.h"
 #include "tcard/cardno.h"
@@ -34,10 +35,6 @@
 
 #include "../../src/cbor-read.h"
 #include "fixed-key.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_NOW 1790000000 /* 2026-09-21 */
 
 static const uint8_t pepper[TC_PII_KEY_LEN] = "fuzz-pepper-0123456789abcdefghi";
 
@@ -243,8 +240,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef TC_FUZZING
-int tc_fuzz_write_seeds(const char *dir);
-
 static void
 put_file(const char *dir, const char *name, uint8_t mode,
     const struct tc_buf *a, const struct tc_buf *b)

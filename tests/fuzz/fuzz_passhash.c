@@ -16,12 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/err.h"
 #include "tcard/operator.h"
 #include "tcard/passhash.h"
 #include "tcard/role.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 die(const char *what, const char *detail)

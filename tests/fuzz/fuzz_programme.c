@@ -11,16 +11,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/err.h"
 #include "tcard/programme.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define CHECK(x)                                                               \
-	do {                                                                   \
-		if (!(x))                                                      \
-			__builtin_trap();                                      \
-	} while (0)
 
 static void
 check_text(const struct tc_text *t, int required)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
@@ -22,9 +23,6 @@
 
 #include "fixed-key.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_NOW 1790000000 /* 2026-09-21 */
 #define BASE_SEQ 5
 
 static const uint32_t base_serials[] = { 3, 10, 11, 70000, 999999999 };
@@ -83,18 +81,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef TC_FUZZING
-int tc_fuzz_write_seeds(const char *dir);
-
 static void
 put_file(const char *dir, const char *name, const struct tc_buf *b)
 {
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((f = fopen(path, "wb")) == NULL ||
-	    fwrite(b->data, 1, b->len, f) != b->len || fclose(f) != 0)
-		abort();
+	fuzz_put_seed(dir, name, NULL, 0, b->data, b->len);
 }
 
 static void

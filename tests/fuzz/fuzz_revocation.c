@@ -10,16 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
 #include "tcard/revocation.h"
 
 #include "fixed-key.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define FUZZ_NOW 1790000000 /* 2026-09-21 */
 
 static struct tc_cose_keyring *ring;
 /* The keys in ring, also signers for making the corpus. */

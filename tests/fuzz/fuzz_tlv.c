@@ -11,11 +11,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/tlv.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /*
  * Rebuilds the objects of p[0..len) into out, recursing into constructed

@@ -10,13 +10,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
 #include "tcard/trust.h"
 
 #define FUZZ_NOW ((time_t)1780272000) /* 2026-06-01T00:00:00Z */
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -14,10 +14,9 @@
 
 #include <sys/socket.h>
 
+#include "fuzz.h"
 #include "tcard/err.h"
 #include "tcard/vdconf.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -17,7 +17,7 @@ TODAY=2026-11-21
 export TCARD_NOW=${TODAY}T04:00:00Z TCARD_SCRYPT_LN=10
 unset TCARD_PASSPHRASE TCARD_HOME
 
-if [ ! -x "$I" ]; then echo "1..0 # SKIP $I not built"; exit 77; fi
+need_prog "$I"
 if ! python3 -c 'import sqlite3' 2>/dev/null; then
 	echo "1..0 # SKIP python3 with sqlite3 missing"; exit 77
 fi

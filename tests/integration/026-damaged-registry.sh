@@ -10,11 +10,9 @@
 # next publish to that bundle find them even when HOME/audit.head was
 # rewritten to match. Made-up people only.
 . "$(dirname "$0")/lib.sh"
-I=$TC_BIN/tcard-issuer
-export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME
+tc_env
 
-if [ ! -x "$I" ]; then echo "1..0 # SKIP $I not built"; exit 77; fi
+need_prog "$I"
 if ! command -v sqlite3 >/dev/null; then echo "1..0 # SKIP no sqlite3 shell"; exit 77; fi
 if ! sqlite3 :memory: 'SELECT count(*) FROM dbstat' >/dev/null 2>&1; then
 	echo "1..0 # SKIP the sqlite3 shell has no dbstat table"; exit 77

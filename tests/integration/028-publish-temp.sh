@@ -7,11 +7,9 @@
 # writing there). Other dot files stay. A second publish while the first
 # holds the directory's lock is refused. Made-up people only.
 . "$(dirname "$0")/lib.sh"
-I=$TC_BIN/tcard-issuer
-export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME
+tc_env
 
-if [ ! -x "$I" ]; then echo "1..0 # SKIP $I not built"; exit 77; fi
+need_prog "$I"
 H=$T/demo
 O=$T/bundle
 "$I" demo --home "$H" >/dev/null 2>&1 || { echo "1..0 # SKIP demo failed"; exit 77; }

@@ -9,15 +9,11 @@
 # environment variables; the terminal prompt is tested through script(1)
 # when it is available. scrypt runs at TCARD_SCRYPT_LN=10 to stay fast.
 . "$(dirname "$0")/lib.sh"
-I=$TC_BIN/tcard-issuer
-K=$TC_BIN/tcard-keys
+tc_env 2026-03-01T08:00:00Z
 H=$T/home
-export TCARD_NOW=2026-03-01T08:00:00Z TCARD_SCRYPT_LN=10 TCARD_HOME=$H
-unset TCARD_PASSPHRASE
+export TCARD_HOME=$H
 
-for p in "$I" "$K"; do
-	if [ ! -x "$p" ]; then echo "1..0 # SKIP $p not built"; exit 77; fi
-done
+need_prog "$I" "$K"
 
 P_ADA='ada kite harbour lamp'
 P_BO='bo river stone seven'

@@ -10,16 +10,12 @@
 # audit log verifying; and the ID numbers appearing nowhere: not in
 # registry.db (or its WAL) and not in any output. Made-up people only.
 . "$(dirname "$0")/lib.sh"
-I=$TC_BIN/tcard-issuer
-K=$TC_BIN/tcard-keys
+tc_env 2026-03-02T01:00:00Z
 H=$T/home
-export TCARD_NOW=2026-03-02T01:00:00Z TCARD_SCRYPT_LN=10 TCARD_HOME=$H
-unset TCARD_PASSPHRASE
+export TCARD_HOME=$H
 
-for p in "$I" "$K"; do
-	if [ ! -x "$p" ]; then echo "1..0 # SKIP $p not built"; exit 77; fi
-done
-if ! command -v python3 >/dev/null; then echo "1..0 # SKIP python3 missing"; exit 77; fi
+need_prog "$I" "$K"
+need_cmd python3
 
 PW='a long enough passphrase'
 : >"$T/all"

@@ -10,12 +10,10 @@
 # the audit log verifies; and the printed ID numbers are nowhere in the
 # registry file or its WAL. Made-up people only.
 . "$(dirname "$0")/lib.sh"
-I=$TC_BIN/tcard-issuer
-export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME
+tc_env
 
-if [ ! -x "$I" ]; then echo "1..0 # SKIP $I not built"; exit 77; fi
-if ! command -v python3 >/dev/null; then echo "1..0 # SKIP python3 missing"; exit 77; fi
+need_prog "$I"
+need_cmd python3
 
 H=$T/demo
 expect_exit 0 "demo builds an authority in a new directory" "$I" demo --home "$H"

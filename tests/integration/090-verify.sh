@@ -10,17 +10,13 @@
 # without them tcard-verify does not say VALID (092, 093).
 # Made-up people only.
 . "$(dirname "$0")/lib.sh"
-I=$TC_BIN/tcard-issuer
-V=$TC_BIN/tcard-verify
-K=$TC_BIN/tcard-keys
-export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME
+tc_env
 
-if [ ! -x "$V" ]; then echo "1..0 # SKIP $V not built"; exit 77; fi
+need_prog "$V"
 if ! "$I" qr --help >/dev/null 2>&1; then
 	echo "1..0 # SKIP tcard-issuer qr is not there yet"; exit 77
 fi
-if ! command -v python3 >/dev/null; then echo "1..0 # SKIP python3 missing"; exit 77; fi
+need_cmd python3
 
 H=$T/h
 expect_exit 0 "demo authority" "$I" demo --home "$H"

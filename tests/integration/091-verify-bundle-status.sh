@@ -9,11 +9,7 @@
 # CA), in text and JSON. Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-V=$TC_BIN/tcard-verify
-if [ ! -x "$V" ]; then echo "1..0 # SKIP $V not built"; exit 77; fi
-vd_env
-export TCARD_NOW=2026-11-21T04:00:00Z
-unset TCARD_CA_PIN
+verify_env
 vd_demo
 # Line 11 of the demo is a green card A with two sub-cards (lines 12-13
 # hold another card and the spouse's sub-card); line 1 a plain card.

@@ -8,11 +8,7 @@
 # the tap path takes the same options. Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
-V=$TC_BIN/tcard-verify
-if [ ! -x "$V" ]; then echo "1..0 # SKIP $V not built"; exit 77; fi
-vd_env
-export TCARD_NOW=2026-11-21T04:00:00Z
-unset TCARD_CA_PIN
+verify_env
 
 # The genuine authority's pin, and a foreign authority's bundle and card.
 H=$T/h

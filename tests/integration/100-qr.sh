@@ -11,14 +11,10 @@
 # ecard.issue audit entry per card).
 # Made-up people only.
 . "$(dirname "$0")/lib.sh"
-I=$TC_BIN/tcard-issuer
-K=$TC_BIN/tcard-keys
-V=$TC_BIN/tcard-verify
-export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME
+tc_env
 
-if [ ! -x "$I" ]; then echo "1..0 # SKIP $I not built"; exit 77; fi
-if ! command -v zbarimg >/dev/null; then echo "1..0 # SKIP zbarimg missing"; exit 77; fi
+need_prog "$I"
+need_cmd zbarimg
 
 H=$T/demo
 "$I" demo --home "$H" >"$T/lines" 2>/dev/null || { echo "1..0 # SKIP demo failed"; exit 77; }

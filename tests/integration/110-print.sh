@@ -15,16 +15,10 @@
 # Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/apply-lib.sh"
-I=$TC_BIN/tcard-issuer
-K=$TC_BIN/tcard-keys
-V=$TC_BIN/tcard-verify
-export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
-unset TCARD_PASSPHRASE TCARD_HOME
+tc_env
 
-if [ ! -x "$I" ]; then echo "1..0 # SKIP $I not built"; exit 77; fi
-for tool in zbarimg pdfinfo pdftoppm python3; do
-	command -v $tool >/dev/null || { echo "1..0 # SKIP $tool missing"; exit 77; }
-done
+need_prog "$I"
+need_cmd zbarimg pdfinfo pdftoppm python3
 if ! fc-list | grep -q 'Noto Sans CJK SC'; then
 	echo "1..0 # SKIP fonts-noto-cjk not installed"; exit 77
 fi

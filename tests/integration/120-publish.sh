@@ -18,8 +18,8 @@ MB=${TC_BUILD:-$TC_TOP/build}/tests/bench/make-bundle
 export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
 unset TCARD_PASSPHRASE TCARD_HOME
 
-if [ ! -x "$I" ]; then echo "1..0 # SKIP $I not built"; exit 77; fi
-if [ ! -x "$MB" ]; then echo "1..0 # SKIP $MB not built"; exit 77; fi
+need_prog "$I"
+need_prog "$MB"
 
 H=$T/demo
 O=$T/bundle

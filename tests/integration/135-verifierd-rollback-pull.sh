@@ -18,16 +18,7 @@ C=$(card_field 6 1) N=$(card_field 6 4) ID=$(card_field 6 6)
 lookup_result() { lookup_result_of "$1" "$C" "$N" "$ID"; }
 verdict() { verdict_of "$1" "$QR"; }
 
-# The older bundle, published an hour ago: the card is valid in it.
-older() { TCARD_NOW=$(($(date +%s) - 3600)) "$I" publish --home "$H" --out "$SRV" >/dev/null 2>&1; }
-check "the older bundle" older
-cp -a "$SRV" "$T/old"
-QR=$(qr_line "$C")
-check "an e-card of the card" test -n "$QR"
-# The newer bundle: the card revoked.
-revoke() { as_role approver revoke "$C" --reason contract-ended >"$T/out" 2>&1; }
-check "revoke the card" revoke
-check "the newer bundle" demo_bundle "$SRV"
+rollback_bundles "$SRV"
 
 check "server A serves the newer bundle" start_vd a --bundle "$SRV"
 A=$URL_a

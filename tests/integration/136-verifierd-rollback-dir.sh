@@ -24,14 +24,7 @@ verdict() { verdict_of "$1" "$QR"; }
 # caller; a daemon that starts is stopped by timeout, status 124).
 run_vd() { timeout 20 "$VD" --bundle "$B" --listen 127.0.0.1:0 --log off "$@"; }
 
-older() { TCARD_NOW=$(($(date +%s) - 3600)) "$I" publish --home "$H" --out "$B" >/dev/null 2>&1; }
-check "the older bundle (an hour ago)" older
-cp -a "$B" "$T/old"
-QR=$(qr_line "$C")
-check "an e-card of the card" test -n "$QR"
-revoke() { as_role approver revoke "$C" --reason contract-ended >"$T/out" 2>&1; }
-check "revoke the card" revoke
-check "the newer bundle" demo_bundle "$B"
+rollback_bundles "$B"
 cp -a "$B" "$T/new"
 
 check "the daemon on the newer bundle" start_vd v --bundle "$B" --pepper "$PEPPER" --state-dir "$ST"

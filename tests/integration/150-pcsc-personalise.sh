@@ -13,11 +13,6 @@
 . "$(dirname "$0")/pcsc-env.sh"
 pcsc_start
 pcsc_demo
-R0=$PCSC_READER0
-R1=$PCSC_READER1
-jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): d=d[k]
-print(str(d).lower() if isinstance(d,bool) else d)' "$T/out" "$1" 2>/dev/null; }
 
 ES=$(card baiyun-yunju)
 SM=$(card chuxiong-xingchu)

@@ -11,7 +11,6 @@
 command -v pkcs15-tool >/dev/null || pcsc_skip "opensc (pkcs15-tool) is not installed (scripts/install-deps)"
 pcsc_start
 pcsc_demo
-R1=$PCSC_READER1
 C=$(card guangzhou-green)
 export OPENSC_CONF=/dev/null
 

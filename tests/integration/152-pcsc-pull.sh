@@ -16,9 +16,6 @@
 . "$(dirname "$0")/pcsc-env.sh"
 pcsc_start
 pcsc_demo
-jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): d=d[k]
-print(str(d).lower() if isinstance(d,bool) else d)' "$T/out" "$1" 2>/dev/null; }
 
 pull_profile() {
 	local profile=$1 slot=$2 base=$3 reader c k n st

@@ -14,8 +14,6 @@
 . "$(dirname "$0")/pcsc-env.sh"
 pcsc_start
 pcsc_demo
-R0=$PCSC_READER0
-R1=$PCSC_READER1
 ES=$(card baiyun-yunju)
 
 vcard_start 0 "$T/base.json" --profile tcard || not_ok "base card inserted"

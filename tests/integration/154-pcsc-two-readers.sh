@@ -8,8 +8,6 @@
 . "$(dirname "$0")/pcsc-env.sh"
 pcsc_start
 pcsc_demo
-R0=$PCSC_READER0
-R1=$PCSC_READER1
 A=$(card baiyun-yunju)
 B=$(card guangzhou-green)
 

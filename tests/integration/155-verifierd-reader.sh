@@ -22,8 +22,6 @@ vd_skip_unless_ready
 pcsc_start
 trap 'pcsc_stop; _vd_cleanup' EXIT
 pcsc_demo
-R0=$PCSC_READER0
-R1=$PCSC_READER1
 ES=$(card baiyun-yunju)
 PV=$(card guangzhou-green)
 

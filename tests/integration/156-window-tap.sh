@@ -14,7 +14,6 @@
 pcsc_start
 trap 'pcsc_stop; _vd_cleanup' EXIT
 pcsc_demo
-R0=$PCSC_READER0
 SM=$(card chuxiong-xingchu)
 
 vcard_start 0 "$T/t1.json" --profile tcard || not_ok "card inserted"

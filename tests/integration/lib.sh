@@ -38,4 +38,27 @@ expect_no() {
 	local p=$1 d=$2; shift 2
 	if grep -qaF -- "$p" "$@" 2>/dev/null; then not_ok "$d"; else ok "$d"; fi
 }
+# tc_env [NOW]: I, K and V, the test build's tcard-issuer, tcard-keys and
+# tcard-verify, and the environment of a script on a demo authority: the
+# clock at NOW (2026-11-21T04:00:00Z by default), a fast scrypt, none of
+# the caller's passphrase or home.
+tc_env() {
+	I=$TC_BIN/tcard-issuer K=$TC_BIN/tcard-keys V=$TC_BIN/tcard-verify
+	export TCARD_NOW=${1:-2026-11-21T04:00:00Z} TCARD_SCRYPT_LN=10
+	unset TCARD_PASSPHRASE TCARD_HOME
+}
+# need_prog PROG...: skips the script (exit 77) unless every PROG is built.
+need_prog() {
+	local p
+	for p; do
+		if [ ! -x "$p" ]; then echo "1..0 # SKIP $p not built"; exit 77; fi
+	done
+}
+# need_cmd CMD...: skips the script (exit 77) unless every CMD is on PATH.
+need_cmd() {
+	local c
+	for c; do
+		command -v "$c" >/dev/null || { echo "1..0 # SKIP $c missing"; exit 77; }
+	done
+}
 done_testing() { echo "1..$_n"; [ "$_failed" -eq 0 ]; }

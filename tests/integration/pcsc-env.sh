@@ -127,12 +127,12 @@ vcard_pull() {
 }
 
 # A demo authority for the card tests: sets H (home), I, K, V (programs),
-# P (a card producer), PIN (the CA pin), trust.cose and rev0.cose (its
-# first revocation list) in $T, and the helpers below.
+# R0 and R1 (the two readers), P (a card producer), PIN (the CA pin),
+# trust.cose and rev0.cose (its first revocation list) in $T, and the
+# helpers below.
 pcsc_demo() {
-	I=$TC_BIN/tcard-issuer K=$TC_BIN/tcard-keys V=$TC_BIN/tcard-verify
-	export TCARD_NOW=${TCARD_NOW:-2026-11-21T04:00:00Z} TCARD_SCRYPT_LN=10
-	unset TCARD_PASSPHRASE TCARD_HOME
+	tc_env "${TCARD_NOW:-}"
+	R0=$PCSC_READER0 R1=$PCSC_READER1
 	H=$T/demo
 	"$I" demo --home "$H" --json >"$T/cards.json" 2>"$T/demo.err" || {
 		sed 's/^/# demo: /' "$T/demo.err"
@@ -145,6 +145,10 @@ pcsc_demo() {
 	PIN=$("$K" list --home "$H" | awk '$1 == "sha256" { print $2; exit }')
 	"$I" revocations --home "$H" --out "$T/rev0.cose" >/dev/null 2>&1
 }
+# jget KEY.PATH: a field of the JSON in $T/out (booleans as true/false).
+jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): d=d[k]
+print(str(d).lower() if isinstance(d,bool) else d)' "$T/out" "$1" 2>/dev/null; }
 # pass NAME: the demo passphrase of operator NAME.
 pass() { awk -F'\t' -v n="$1" '$1 == n { print $3 }' "$H/demo-operators.txt"; }
 # card PROGRAMME [N]: the N-th (default 1st) demo card of a programme.

@@ -35,6 +35,16 @@ vd_env() {
 	vd_skip_unless_ready
 }
 
+# verify_env: vd_env for the tcard-verify scripts: V (skips unless it is
+# built), the clock at 2026-11-21T04:00:00Z and no CA pin from the caller.
+verify_env() {
+	V=$TC_BIN/tcard-verify
+	need_prog "$V"
+	vd_env
+	export TCARD_NOW=2026-11-21T04:00:00Z
+	unset TCARD_CA_PIN
+}
+
 # vd_demo [DESC [DIR]]: H=$T/h and B=$T/bundle; the demo authority in $H and
 # its bundle in DIR ($B by default), one test line DESC ("demo authority and
 # bundle" by default); PEPPER (its pepper file) and PIN (its CA's pin).
@@ -186,3 +196,18 @@ import json, sys
 o = json.load(sys.stdin)
 print($2)" 2>/dev/null
 }
+
+# rollback_bundles DIR: the two bundles of a rollback test (135, 136), four
+# test lines: the older one, published an hour ago with card $C valid in
+# it, in DIR and copied to $T/old; QR, the card's e-card; then $C revoked
+# and the newer bundle published to DIR.
+rollback_bundles() {
+	check "the older bundle (an hour ago)" _rb_older "$1"
+	cp -a "$1" "$T/old"
+	QR=$(qr_line "$C")
+	check "an e-card of the card" test -n "$QR"
+	check "revoke the card" _rb_revoke
+	check "the newer bundle" demo_bundle "$1"
+}
+_rb_older() { TCARD_NOW=$(($(date +%s) - 3600)) "$I" publish --home "$H" --out "$1" >/dev/null 2>&1; }
+_rb_revoke() { as_role approver revoke "$C" --reason contract-ended >"$T/out" 2>&1; }

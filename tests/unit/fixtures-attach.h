@@ -109,6 +109,24 @@ fx_le32(struct tc_buf *b, uint32_t v)
 	fx_le16(b, (uint16_t)(v >> 16));
 }
 
+/*
+ * The fields a ZIP local header and central directory entry share, from
+ * the flags to the extra field's length, for a stored member of one byte
+ * "x" called name.
+ */
+static __attribute__((unused)) void
+fx_zip_entry(struct tc_buf *b, const char *name)
+{
+	fx_le16(b, 0); /* flags */
+	fx_le16(b, 0); /* stored */
+	fx_le32(b, 0); /* time and date */
+	fx_le32(b, (uint32_t)crc32(0L, (const uint8_t *)"x", 1));
+	fx_le32(b, 1);
+	fx_le32(b, 1);
+	fx_le16(b, (uint16_t)strlen(name));
+	fx_le16(b, 0);
+}
+
 /* A stored (uncompressed) ZIP with the given member names. */
 static __attribute__((unused)) void
 fx_zip(struct tc_buf *b, const char *const *names, size_t n)
@@ -121,14 +139,7 @@ fx_zip(struct tc_buf *b, const char *const *names, size_t n)
 		offs[i] = (uint32_t)b->len;
 		tc_buf_puts(b, "PK\003\004");
 		fx_le16(b, 20);
-		fx_le16(b, 0);
-		fx_le16(b, 0); /* stored */
-		fx_le32(b, 0);
-		fx_le32(b, (uint32_t)crc32(0L, (const uint8_t *)"x", 1));
-		fx_le32(b, 1);
-		fx_le32(b, 1);
-		fx_le16(b, (uint16_t)strlen(names[i]));
-		fx_le16(b, 0);
+		fx_zip_entry(b, names[i]);
 		tc_buf_puts(b, names[i]);
 		tc_buf_puts(b, "x");
 	}
@@ -137,14 +148,7 @@ fx_zip(struct tc_buf *b, const char *const *names, size_t n)
 		tc_buf_puts(b, "PK\001\002");
 		fx_le16(b, 20);
 		fx_le16(b, 20);
-		fx_le16(b, 0);
-		fx_le16(b, 0);
-		fx_le32(b, 0);
-		fx_le32(b, (uint32_t)crc32(0L, (const uint8_t *)"x", 1));
-		fx_le32(b, 1);
-		fx_le32(b, 1);
-		fx_le16(b, (uint16_t)strlen(names[i]));
-		fx_le16(b, 0);
+		fx_zip_entry(b, names[i]);
 		fx_le16(b, 0);
 		fx_le16(b, 0);
 		fx_le16(b, 0);

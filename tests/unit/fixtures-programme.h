@@ -138,4 +138,18 @@ fx_prog_mutate(const char *dir, const char *id, const char *path, int op,
 	return out;
 }
 
+/*
+ * fx_find_programmes for a test's main() (TC_UNIT_MAIN_IF): 1 when found;
+ * else 0 after a TAP line "not ok", since the files are part of the tree
+ * and not finding them fails the run.
+ */
+static __attribute__((unused)) int
+fx_programmes_found(char *dir, size_t dirlen)
+{
+	if (fx_find_programmes(dir, dirlen) == 0)
+		return 1;
+	printf("not ok 1 - programmes/ not found (set TC_TOP)\n");
+	return 0;
+}
+
 #endif

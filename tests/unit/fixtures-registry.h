@@ -4,7 +4,9 @@
  * test-operator.c, test-lifecycle.c): a fresh directory under /tmp holding
  * registry.db, keys of a fixed pattern (each test keeps its own, so what it
  * derives from them stays as it was), and the directory removed with all in
- * it at teardown.
+ * it at teardown. struct fx_reg holds the four; a test's fixture that needs
+ * more begins with one, so that fx_reg_teardown serves it too. fx_raw_exec
+ * runs SQL on a second, raw connection, as an attacker with the file would.
  */
 #ifndef TC_FIXTURES_REGISTRY_H
 #define TC_FIXTURES_REGISTRY_H
@@ -16,7 +18,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sqlite3.h>
+
+#include "unit.h"
 #include "tcard/registry.h"
+
+/* A test's scratch registry: its directory, its file, its keys, its handle. */
+struct fx_reg {
+	char dir[64];
+	char path[128];
+	struct tc_registry_keys keys;
+	struct tc_registry *reg;
+};
 
 /*
  * Makes the directory dir (OUT, 64 bytes) from the mkdtemp template tmpl
@@ -60,6 +73,53 @@ static __attribute__((unused)) void
 fx_rm_tree(const char *dir)
 {
 	nftw(dir, fx_rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * A new struct fx_reg (fx_reg_teardown frees it) with its directory made
+ * from tmpl and its keys filled by fx_reg_keys(mul, add, base); the
+ * registry is not open yet. NULL when it cannot be made.
+ */
+static __attribute__((unused)) struct fx_reg *
+fx_reg_new(const char *tmpl, unsigned mul, unsigned add, unsigned base)
+{
+	struct fx_reg *r = calloc(1, sizeof(*r));
+
+	if (r == NULL || fx_reg_dir(r->dir, r->path, tmpl) != 0) {
+		free(r);
+		return NULL;
+	}
+	fx_reg_keys(&r->keys, mul, add, base);
+	return r;
+}
+
+/*
+ * The cmocka tear-down of a fixture that is, or begins with, a struct fx_reg
+ * allocated with calloc: closes the registry, removes its directory and
+ * frees the fixture. Returns 0.
+ */
+static __attribute__((unused)) int
+fx_reg_teardown(void **state)
+{
+	struct fx_reg *r = *state;
+
+	tc_registry_close(r->reg);
+	fx_rm_tree(r->dir);
+	free(r);
+	return 0;
+}
+
+/* Runs sql on a second, raw connection to the file path (the "attacker"). */
+static __attribute__((unused)) void
+fx_raw_exec(const char *path, const char *sql)
+{
+	sqlite3 *db;
+	char *msg = NULL;
+
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("raw SQL failed: %s: %s", sql, msg);
+	sqlite3_close(db);
 }
 
 #endif

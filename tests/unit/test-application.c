@@ -26,17 +26,17 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 #include <sqlite3.h>
 
+#include "unit.h"
 #include "fixtures-attach.h"
+#include "fixtures-registry.h"
 #include "tcard/application.h"
 #include "tcard/blacklist.h"
 #include "tcard/cardno.h"
@@ -1741,11 +1741,7 @@ test_serials(void **state)
 static void
 test_forms(void **state)
 {
-	static const struct {
-		const char *json;
-		int code;
-		const char *part;
-	} v[] = {
+	static const struct fx_refusal v[] = {
 		{ "[]", TC_ERR_MALFORMED, "JSON object" },
 		{ "{\"programme\": \"x\", \"programme\": \"y\"}",
 		    TC_ERR_MALFORMED, "duplicate" },
@@ -1815,14 +1811,13 @@ test_forms(void **state)
 	int r;
 
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		r = tc_app_form_parse(fx->set, v[i].json, strlen(v[i].json), T0,
-		    &f, err, sizeof(err));
+		r = tc_app_form_parse(fx->set, v[i].in, strlen(v[i].in), T0, &f,
+		    err, sizeof(err));
 		if (r != v[i].code)
 			fail_msg("case %zu: expected %s, got %s: %s", i,
 			    tc_errname(v[i].code), tc_errname(r), err);
-		if (v[i].part != NULL && strstr(err, v[i].part) == NULL)
-			fail_msg(
-			    "case %zu: '%s' lacks '%s'", i, err, v[i].part);
+		if (v[i].msg != NULL)
+			fx_msg_has(i, err, v[i].msg);
 		assert_null(f.form_json);
 	}
 }
@@ -2080,19 +2075,6 @@ test_no_plain_id(void **state)
 	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)), 0);
 }
 
-/* Runs SQL on a raw connection; fails the test with SQLite's message. */
-static void
-raw_sql(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-	sqlite3_close(db);
-}
-
 /*
  * A registry of schema version 6 kept sex, retirement group, birth date
  * and form in plain, and masks with the region: opening it migrates (seals
@@ -2123,7 +2105,7 @@ test_migrate_v7(void **state)
 	snprintf(sql, sizeof(sql),
 	    "ALTER TABLE applications ADD COLUMN sex TEXT;ALTER TABLE applications ADD COLUMN retire_base INTEGER;ALTER TABLE applications ADD COLUMN birth_date TEXT;ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}';UPDATE applications SET sex = 'male', retire_base = 60, birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';ALTER TABLE applications DROP COLUMN personal;UPDATE holders SET id_masked = '%s';INSERT INTO blacklist (id_mac, id_masked, reason, added_at, added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, 'x');PRAGMA user_version = 6;",
 	    oldmask, oldmask);
-	raw_sql(fx->path, sql);
+	fx_raw_exec(fx->path, sql);
 	if (tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)) !=
 	    0)
 		fail_msg("reopen: %s", err);
@@ -2196,55 +2178,35 @@ test_personal_bound(void **state)
 	snprintf(sql, sizeof(sql),
 	    "UPDATE applications SET personal = (SELECT personal FROM applications WHERE id = %lld) WHERE id = %lld",
 	    (long long)id1, (long long)id2);
-	raw_sql(fx->path, sql);
+	fx_raw_exec(fx->path, sql);
 	assert_int_equal(
 	    tc_app_get(fx->reg, id2, &a, err, sizeof(err)), TC_ERR_DECRYPT);
 	assert_non_null(strstr(err, "sealed applicant data does not open"));
 	snprintf(sql, sizeof(sql),
 	    "UPDATE applications SET personal = zeroblob(40) WHERE id = %lld",
 	    (long long)id1);
-	raw_sql(fx->path, sql);
+	fx_raw_exec(fx->path, sql);
 	assert_int_not_equal(tc_app_get(fx->reg, id1, &a, err, sizeof(err)), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_walk_all, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_migrate_v7, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_personal_bound, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_deadlines, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_guard_blacklist, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_guard_employer_bar, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_guard_retirement, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_guard_excluded_employer, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_guard_live_card_and_open, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_upgrade_convert, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_sub_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_review_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_attachments, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_serials, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_forms, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_form_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_completeness, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_no_plain_id, setup, teardown),
-	};
+#define TESTS(X, XF)                                                           \
+	XF(test_walk_all, setup, teardown)                                     \
+	XF(test_migrate_v7, setup, teardown)                                   \
+	XF(test_personal_bound, setup, teardown)                               \
+	XF(test_deadlines, setup, teardown)                                    \
+	XF(test_guard_blacklist, setup, teardown)                              \
+	XF(test_guard_employer_bar, setup, teardown)                           \
+	XF(test_guard_retirement, setup, teardown)                             \
+	XF(test_guard_excluded_employer, setup, teardown)                      \
+	XF(test_guard_live_card_and_open, setup, teardown)                     \
+	XF(test_upgrade_convert, setup, teardown)                              \
+	XF(test_sub_rules, setup, teardown)                                    \
+	XF(test_review_rules, setup, teardown)                                 \
+	XF(test_attachments, setup, teardown)                                  \
+	XF(test_serials, setup, teardown)                                      \
+	XF(test_forms, setup, teardown)                                        \
+	XF(test_form_values, setup, teardown)                                  \
+	XF(test_completeness, setup, teardown)                                 \
+	XF(test_no_plain_id, setup, teardown)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

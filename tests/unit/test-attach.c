@@ -10,10 +10,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "fixtures-attach.h"
 #include "tcard/attach.h"
 #include "tcard/err.h"
@@ -270,16 +269,11 @@ test_media_parse(void **state)
 	assert_int_equal(tc_media_parse(NULL, &m), TC_ERR_INVALID_ARG);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_formats),
-		cmocka_unit_test(test_size_limit),
-		cmocka_unit_test(test_broken),
-		cmocka_unit_test(test_check_names),
-		cmocka_unit_test(test_media_parse),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_formats)                                                        \
+	X(test_size_limit)                                                     \
+	X(test_broken)                                                         \
+	X(test_check_names)                                                    \
+	X(test_media_parse)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

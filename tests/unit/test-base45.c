@@ -8,11 +8,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/base45.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
@@ -342,19 +341,14 @@ test_caps(void **state)
 	tc_buf_release(&b);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_vectors),
-		cmocka_unit_test(test_invalid),
-		cmocka_unit_test(test_nul_inside),
-		cmocka_unit_test(test_every_byte),
-		cmocka_unit_test(test_every_group),
-		cmocka_unit_test(test_round_trips),
-		cmocka_unit_test(test_empty_and_append),
-		cmocka_unit_test(test_caps),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_vectors)                                                        \
+	X(test_invalid)                                                        \
+	X(test_nul_inside)                                                     \
+	X(test_every_byte)                                                     \
+	X(test_every_group)                                                    \
+	X(test_round_trips)                                                    \
+	X(test_empty_and_append)                                               \
+	X(test_caps)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -3,11 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 
@@ -157,17 +156,12 @@ test_errors(void **state)
 	assert_int_not_equal(tc_memeq_ct("abc", "abd", 3), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_put_and_nul),
-		cmocka_unit_test(test_cap_is_hard),
-		cmocka_unit_test(test_detach_and_truncate),
-		cmocka_unit_test(test_cursor_bounds),
-		cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_sticky_error),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_put_and_nul)                                                    \
+	X(test_cap_is_hard)                                                    \
+	X(test_detach_and_truncate)                                            \
+	X(test_cursor_bounds)                                                  \
+	X(test_errors)                                                         \
+	X(test_sticky_error)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

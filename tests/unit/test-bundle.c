@@ -21,7 +21,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -29,10 +28,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <openssl/evp.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/bundle.h"
 #include "tcard/cardno.h"
@@ -1659,32 +1658,27 @@ test_bundle_lock(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_delta_round_trip),
-		cmocka_unit_test(test_delta_encode_explicit),
-		cmocka_unit_test(test_delta_refusals),
-		cmocka_unit_test(test_newer),
-		cmocka_unit_test(test_foreach),
-		cmocka_unit_test(test_lookup_results),
-		cmocka_unit_test(test_lookup_card),
-		cmocka_unit_test(test_lookup_no_match_identical),
-		cmocka_unit_test(test_lookup_bad_input),
-		cmocka_unit_test(test_lookup_variants),
-		cmocka_unit_test(test_id_without_type),
-		cmocka_unit_test(test_macs_match_pii),
-		cmocka_unit_test(test_lookup_tampered),
-		cmocka_unit_test(test_listed_files),
-		cmocka_unit_test(test_builder_refusals),
-		cmocka_unit_test(test_lookup_open_dir),
-		cmocka_unit_test(test_audit_head_round_trip),
-		cmocka_unit_test(test_audit_head_refusals),
-		cmocka_unit_test(test_publish),
-		cmocka_unit_test(test_publish_refusals),
-		cmocka_unit_test(test_bundle_lock),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_delta_round_trip)                                               \
+	X(test_delta_encode_explicit)                                          \
+	X(test_delta_refusals)                                                 \
+	X(test_newer)                                                          \
+	X(test_foreach)                                                        \
+	X(test_lookup_results)                                                 \
+	X(test_lookup_card)                                                    \
+	X(test_lookup_no_match_identical)                                      \
+	X(test_lookup_bad_input)                                               \
+	X(test_lookup_variants)                                                \
+	X(test_id_without_type)                                                \
+	X(test_macs_match_pii)                                                 \
+	X(test_lookup_tampered)                                                \
+	X(test_listed_files)                                                   \
+	X(test_builder_refusals)                                               \
+	X(test_lookup_open_dir)                                                \
+	X(test_audit_head_round_trip)                                          \
+	X(test_audit_head_refusals)                                            \
+	X(test_publish)                                                        \
+	X(test_publish_refusals)                                               \
+	X(test_bundle_lock)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

@@ -16,20 +16,19 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 #include <png.h>
 #include <zbar.h>
 #include <zlib.h>
 
+#include "unit.h"
 #include "tcard/attach.h"
 #include "tcard/buf.h"
 #include "tcard/cardface.h"
@@ -38,6 +37,7 @@
 #include "sample.h"
 
 #include "fixtures-attach.h"
+#include "fixtures-png.h"
 #include "fixtures-programme.h"
 
 #define NOW 1795233600 /* 2026-11-21T04:00:00Z */
@@ -112,13 +112,6 @@ card_of(struct tc_cardface_card *c, const char *pid, const char *tid)
 	}
 }
 
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 /* Width and height from the IHDR of a PNG; the pHYs resolution in dpi. */
 static void
 png_size(const struct tc_buf *b, uint32_t *w, uint32_t *h, double *dpi)
@@ -129,12 +122,12 @@ png_size(const struct tc_buf *b, uint32_t *w, uint32_t *h, double *dpi)
 	assert_true(b->len > 33);
 	assert_memory_equal(p, "\x89PNG\r\n\x1a\n", 8);
 	assert_memory_equal(p + 12, "IHDR", 4);
-	*w = be32(p + 16);
-	*h = be32(p + 20);
+	*w = fx_be32(p + 16);
+	*h = fx_be32(p + 20);
 	*dpi = 0;
-	for (off = 8; off + 12 <= b->len; off += 12 + be32(p + off)) {
+	for (off = 8; off + 12 <= b->len; off += 12 + fx_be32(p + off)) {
 		if (memcmp(p + off + 4, "pHYs", 4) == 0)
-			*dpi = be32(p + off + 8) * 0.0254;
+			*dpi = fx_be32(p + off + 8) * 0.0254;
 		if (memcmp(p + off + 4, "IDAT", 4) == 0)
 			break;
 	}
@@ -155,44 +148,6 @@ pdf_pages(const struct tc_buf *b)
 		if (q + 11 < end && q[11] != 's')
 			n++;
 	return n;
-}
-
-/* Decodes the QR code in a PNG with zbar; the text (malloc) or NULL. */
-static char *
-zbar_read(const struct tc_buf *b)
-{
-	png_image img;
-	uint8_t *pix;
-	zbar_image_scanner_t *sc;
-	zbar_image_t *zi;
-	const zbar_symbol_t *sym;
-	char *text = NULL;
-
-	memset(&img, 0, sizeof(img));
-	img.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_memory(&img, b->data, b->len))
-		return NULL;
-	img.format = PNG_FORMAT_GRAY;
-	pix = malloc(PNG_IMAGE_SIZE(img));
-	if (pix == NULL || !png_image_finish_read(&img, NULL, pix, 0, NULL)) {
-		free(pix);
-		png_image_free(&img);
-		return NULL;
-	}
-	sc = zbar_image_scanner_create();
-	zbar_image_scanner_set_config(sc, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
-	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-	zi = zbar_image_create();
-	zbar_image_set_format(zi, zbar_fourcc('Y', '8', '0', '0'));
-	zbar_image_set_size(zi, img.width, img.height);
-	zbar_image_set_data(zi, pix, PNG_IMAGE_SIZE(img), NULL);
-	if (zbar_scan_image(sc, zi) > 0 &&
-	    (sym = zbar_image_first_symbol(zi)) != NULL)
-		text = strdup(zbar_symbol_get_data(sym));
-	zbar_image_destroy(zi);
-	zbar_image_scanner_destroy(sc);
-	free(pix);
-	return text;
 }
 
 static long
@@ -276,7 +231,7 @@ test_every_tier(void **state)
 			render_all(
 			    &c, j % 2 ? &photo_jpg : &photo_png, &o, &back);
 			/* zbar reads the QR of the back back to the text. */
-			text = zbar_read(&back);
+			text = fx_zbar_read(&back);
 			assert_non_null(text);
 			assert_string_equal(text, qr_text);
 			free(text);
@@ -313,7 +268,7 @@ test_resolutions_and_bleed(void **state)
 		card_of(&c, "baiyun-yunju", "gold");
 		render_all(&c, &photo_jpg, &o, &back);
 		if (v[i].dpi >= 300) {
-			text = zbar_read(&back);
+			text = fx_zbar_read(&back);
 			assert_non_null(text);
 			assert_string_equal(text, qr_text);
 			free(text);
@@ -432,8 +387,8 @@ break_idat(struct tc_buf *b)
 	uint32_t len, crc;
 	size_t off, i;
 
-	for (off = 8; off + 12 <= b->len; off += 12 + be32(p + off)) {
-		len = be32(p + off);
+	for (off = 8; off + 12 <= b->len; off += 12 + fx_be32(p + off)) {
+		len = fx_be32(p + off);
 		if (memcmp(p + off + 4, "IDAT", 4) != 0)
 			continue;
 		for (i = 0; i < len; i++)
@@ -653,7 +608,7 @@ test_default_layout(void **state)
 		c.programme = p;
 		render_all(&c, &photo_png, &o, &back);
 	}
-	text = zbar_read(&back);
+	text = fx_zbar_read(&back);
 	assert_non_null(text);
 	assert_string_equal(text, qr_text);
 	free(text);
@@ -746,22 +701,13 @@ test_book(void **state)
 		tc_cardface_free(f[i]);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_tier),
-		cmocka_unit_test(test_resolutions_and_bleed),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_photos),
-		cmocka_unit_test(test_options_and_layout),
-		cmocka_unit_test(test_default_layout),
-		cmocka_unit_test(test_book),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_every_tier)                                                     \
+	X(test_resolutions_and_bleed)                                          \
+	X(test_names)                                                          \
+	X(test_photos)                                                         \
+	X(test_options_and_layout)                                             \
+	X(test_default_layout)                                                 \
+	X(test_book)
 
-	if (fx_find_programmes(dir, sizeof(dir)) != 0) {
-		fprintf(stderr, "programmes directory not found\n");
-		return 1;
-	}
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN_IF(TESTS, fx_programmes_found(dir, sizeof(dir)), setup, teardown)

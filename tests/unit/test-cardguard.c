@@ -10,15 +10,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/cardguard.h"
 #include "tcard/err.h"
 #include "tcard/ledger.h"
@@ -60,18 +59,32 @@ take(struct tc_cardguard *g, uint64_t key, int64_t now)
 	return wait;
 }
 
-static void
-test_bucket(void **state)
+/*
+ * A guard in memory ("" or NULL: path) with key's bucket drained: BURST
+ * takes, the i-th at now + i * step, each of which must pass.
+ */
+static struct tc_cardguard *
+drained(const char *path, uint64_t key, int64_t now, int64_t step)
 {
 	struct tc_cardguard *g = NULL;
 	char err[256];
-	unsigned w;
 	int i;
 
-	(void)state;
-	assert_int_equal(tc_cardguard_open(&g, NULL, err, sizeof(err)), 0);
+	assert_int_equal(tc_cardguard_open(&g, path, err, sizeof(err)), 0);
 	for (i = 0; i < BURST; i++)
-		assert_int_equal(take(g, 42, T0 + i), 0);
+		assert_int_equal(take(g, key, now + i * step), 0);
+	return g;
+}
+
+static void
+test_bucket(void **state)
+{
+	struct tc_cardguard *g;
+	char err[256];
+	unsigned w;
+
+	(void)state;
+	g = drained(NULL, 42, T0, 1);
 	w = take(g, 42, T0 + 10);
 	/* The next token comes 360 s after the first take. */
 	assert_true(w >= 359 && w <= 361);
@@ -98,15 +111,11 @@ test_bucket(void **state)
 static void
 test_never_forgets(void **state)
 {
-	struct tc_cardguard *g = NULL;
-	char err[256];
+	struct tc_cardguard *g;
 	uint64_t k;
-	int i;
 
 	(void)state;
-	assert_int_equal(tc_cardguard_open(&g, "", err, sizeof(err)), 0);
-	for (i = 0; i < BURST; i++)
-		assert_int_equal(take(g, 7, T0), 0);
+	g = drained("", 7, T0, 0);
 	for (k = 1000; k < 21000; k++) {
 		assert_int_equal(take(g, k, T0 + 1), 0);
 		assert_int_equal(take(g, k, T0 + 1), 0);
@@ -123,15 +132,11 @@ test_never_forgets(void **state)
 static void
 test_clock_back(void **state)
 {
-	struct tc_cardguard *g = NULL;
-	char err[256];
+	struct tc_cardguard *g;
 	unsigned w;
-	int i;
 
 	(void)state;
-	assert_int_equal(tc_cardguard_open(&g, NULL, err, sizeof(err)), 0);
-	for (i = 0; i < BURST; i++)
-		assert_int_equal(take(g, 9, T0), 0);
+	g = drained(NULL, 9, T0, 0);
 	/* The clock goes back a day: the wait is at most a full refill. */
 	w = take(g, 9, T0 - 86400 * SEC);
 	assert_true(w > 0 && w <= BURST * IVL / SEC + 1);
@@ -222,15 +227,10 @@ test_shared_file(void **state)
 	assert_null(a);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_bucket),
-		cmocka_unit_test(test_never_forgets),
-		cmocka_unit_test(test_clock_back),
-		cmocka_unit_test(test_shared_file),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_bucket)                                                         \
+	X(test_never_forgets)                                                  \
+	X(test_clock_back)                                                     \
+	X(test_shared_file)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

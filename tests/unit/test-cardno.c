@@ -8,12 +8,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 
@@ -289,17 +288,12 @@ test_adjacent_transposition(void **state)
 	    TC_ERR_BAD_CHECK);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_luhn_vectors),
-		cmocka_unit_test(test_make),
-		cmocka_unit_test(test_parse_table),
-		cmocka_unit_test(test_round_trip_and_group),
-		cmocka_unit_test(test_single_substitution),
-		cmocka_unit_test(test_adjacent_transposition),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_luhn_vectors)                                                   \
+	X(test_make)                                                           \
+	X(test_parse_table)                                                    \
+	X(test_round_trip_and_group)                                           \
+	X(test_single_substitution)                                            \
+	X(test_adjacent_transposition)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

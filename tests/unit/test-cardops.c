@@ -12,19 +12,20 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
 
+#include "unit.h"
 #include "tcard/cardapp.h"
 #include "tcard/cardops.h"
 #include "tcard/err.h"
 #include "tcard/profile.h"
+
+#include "fixtures-profile.h"
 
 #define TEST_PLATFORM ((enum tc_platform)3)
 #define CRED_LEN      200
@@ -143,20 +144,11 @@ test_profile(void)
 	static const char from[] = "\"platform\": \"tcard\"";
 	static const char to[] = "\"platform\": \"test7816\"";
 	struct tc_profile *p = NULL;
-	char path[4096], err[256] = "", *buf, *out, *at;
-	FILE *f;
-	long n;
+	char err[256] = "", *buf, *out, *at;
 
-	snprintf(path, sizeof(path), "%s/tcard.json", tc_profile_dir(NULL));
-	assert_non_null(f = fopen(path, "rb"));
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	assert_non_null(buf = calloc(1, (size_t)n + 1));
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
+	buf = fx_profile_text("tcard.json");
 	assert_non_null(at = strstr(buf, from));
-	assert_non_null(out = calloc(1, (size_t)n + sizeof(to)));
+	assert_non_null(out = calloc(1, strlen(buf) + sizeof(to)));
 	memcpy(out, buf, (size_t)(at - buf));
 	strcat(out, to);
 	strcat(out, at + strlen(from));
@@ -279,14 +271,9 @@ test_register_bad(void **state)
 	assert_string_equal(tc_card_ops_lookup(TC_PLATFORM_PIV)->name, "piv");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_builtin),
-		cmocka_unit_test(test_third_platform),
-		cmocka_unit_test(test_register_bad),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_builtin)                                                        \
+	X(test_third_platform)                                                 \
+	X(test_register_bad)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -10,15 +10,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <ftw.h>
-#include <cmocka.h>
 
 #include <sqlite3.h>
 
+#include "unit.h"
 #include "tcard/cardno.h"
 #include "tcard/chip.h"
 #include "tcard/err.h"
@@ -31,9 +30,7 @@
 #define UID_B	"8899aabbccddeeff"
 
 struct fixture {
-	char dir[64];
-	char path[128];
-	struct tc_registry *reg;
+	struct fx_reg r; /* first, for fx_reg_teardown */
 	int64_t s1, s2;
 };
 
@@ -65,37 +62,26 @@ setup(void **state)
 
 	memset(&keys, 0x5a, sizeof(keys));
 	assert_int_equal(
-	    fx_reg_dir(fx->dir, fx->path, "/tmp/tc-chip-XXXXXX"), 0);
-	assert_int_equal(tc_registry_open(&fx->reg, fx->path, &keys,
+	    fx_reg_dir(fx->r.dir, fx->r.path, "/tmp/tc-chip-XXXXXX"), 0);
+	assert_int_equal(tc_registry_open(&fx->r.reg, fx->r.path, &keys,
 			     TC_REGISTRY_CREATE, NULL, 0),
 	    0);
 	memset(&h, 0, sizeof(h));
 	h.id_type = TC_ID_RESIDENT;
 	strcpy(h.id_number, FAKE_ID);
 	strcpy(h.name, "Test Holder");
-	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_begin(fx->r.reg, NULL, 0), 0);
 	assert_int_equal(
-	    tc_registry_holder_add(fx->reg, &h, 1000, &holder, NULL, 0), 0);
+	    tc_registry_holder_add(fx->r.reg, &h, 1000, &holder, NULL, 0), 0);
 	fx->s1 = 11;
 	fx->s2 = 12;
-	add_card(fx->reg, holder, fx->s1);
-	add_card(fx->reg, holder, fx->s2);
-	assert_int_equal(tc_registry_audit(fx->reg, 1000, "test", "test.setup",
-			     "", "{}", NULL, 0),
+	add_card(fx->r.reg, holder, fx->s1);
+	add_card(fx->r.reg, holder, fx->s2);
+	assert_int_equal(tc_registry_audit(fx->r.reg, 1000, "test",
+			     "test.setup", "", "{}", NULL, 0),
 	    0);
-	assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_commit(fx->r.reg, NULL, 0), 0);
 	*state = fx;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	tc_registry_close(fx->reg);
-	fx_rm_tree(fx->dir);
-	free(fx);
 	return 0;
 }
 
@@ -105,9 +91,9 @@ static int
 end(struct fixture *fx, int r)
 {
 	if (r == 0)
-		assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+		assert_int_equal(tc_registry_commit(fx->r.reg, NULL, 0), 0);
 	else
-		tc_registry_rollback(fx->reg);
+		tc_registry_rollback(fx->r.reg);
 	return r;
 }
 
@@ -118,9 +104,9 @@ start(struct fixture *fx, int64_t serial, const char *uid, int *attempt,
 {
 	int r;
 
-	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_begin(fx->r.reg, NULL, 0), 0);
 	r = tc_chip_start(
-	    fx->reg, serial, uid, "tcard", 2000, "op", attempt, err, errlen);
+	    fx->r.reg, serial, uid, "tcard", 2000, "op", attempt, err, errlen);
 	return end(fx, r);
 }
 
@@ -130,9 +116,9 @@ done(struct fixture *fx, int64_t serial, const char *uid)
 	static const uint8_t key[91] = { 0x30, 0x59 };
 	int r;
 
-	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_begin(fx->r.reg, NULL, 0), 0);
 	r = tc_chip_done(
-	    fx->reg, serial, uid, key, sizeof(key), 3000, "op", NULL, 0);
+	    fx->r.reg, serial, uid, key, sizeof(key), 3000, "op", NULL, 0);
 	return end(fx, r);
 }
 
@@ -142,7 +128,7 @@ raw(struct fixture *fx, const char *sql)
 	sqlite3 *db;
 	int rc;
 
-	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(fx->r.path, &db), SQLITE_OK);
 	rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
 	sqlite3_close(db);
 	return rc;
@@ -156,11 +142,11 @@ test_lifecycle(void **state)
 	char err[256];
 	int attempt;
 
-	assert_true(tc_registry_schema_version(fx->reg) >= 6);
-	assert_int_equal(tc_chip_get(fx->reg, fx->s1, &c, err, sizeof(err)),
+	assert_true(tc_registry_schema_version(fx->r.reg) >= 6);
+	assert_int_equal(tc_chip_get(fx->r.reg, fx->s1, &c, err, sizeof(err)),
 	    TC_ERR_NOT_FOUND);
 	/* Outside a transaction: refused. */
-	assert_int_equal(tc_chip_start(fx->reg, fx->s1, UID_A, "tcard", 2000,
+	assert_int_equal(tc_chip_start(fx->r.reg, fx->s1, UID_A, "tcard", 2000,
 			     "op", NULL, NULL, 0),
 	    TC_ERR_STATE);
 	assert_int_equal(
@@ -169,7 +155,7 @@ test_lifecycle(void **state)
 	assert_int_equal(
 	    start(fx, fx->s1, UID_A, &attempt, err, sizeof(err)), 0);
 	assert_int_equal(attempt, 2);
-	assert_int_equal(tc_chip_get(fx->reg, fx->s1, &c, NULL, 0), 0);
+	assert_int_equal(tc_chip_get(fx->r.reg, fx->s1, &c, NULL, 0), 0);
 	assert_int_equal(c.state, TC_CHIP_INCOMPLETE);
 	assert_int_equal(c.attempts, 2);
 	assert_string_equal(c.uid, UID_A);
@@ -184,7 +170,7 @@ test_lifecycle(void **state)
 	assert_int_equal(done(fx, fx->s1, UID_B), TC_ERR_STATE);
 	assert_int_equal(done(fx, fx->s2, UID_B), TC_ERR_NOT_FOUND);
 	assert_int_equal(done(fx, fx->s1, UID_A), 0);
-	assert_int_equal(tc_chip_get(fx->reg, fx->s1, &c, NULL, 0), 0);
+	assert_int_equal(tc_chip_get(fx->r.reg, fx->s1, &c, NULL, 0), 0);
 	assert_int_equal(c.state, TC_CHIP_DONE);
 	assert_int_equal(c.card_key_len, 91);
 	assert_int_equal(c.done_at, 3000);
@@ -200,10 +186,10 @@ test_lifecycle(void **state)
 		int64_t serial;
 
 		assert_int_equal(
-		    tc_chip_find_uid(fx->reg, UID_A, &serial, NULL, 0), 0);
+		    tc_chip_find_uid(fx->r.reg, UID_A, &serial, NULL, 0), 0);
 		assert_int_equal(serial, fx->s1);
 		assert_int_equal(
-		    tc_chip_find_uid(fx->reg, UID_B, &serial, NULL, 0),
+		    tc_chip_find_uid(fx->r.reg, UID_B, &serial, NULL, 0),
 		    TC_ERR_NOT_FOUND);
 	}
 }
@@ -245,20 +231,14 @@ test_audit(void **state)
 	assert_int_equal(start(fx, fx->s1, UID_A, NULL, NULL, 0), 0);
 	assert_int_equal(done(fx, fx->s1, UID_A), 0);
 	assert_int_equal(
-	    tc_registry_audit_verify(fx->reg, NULL, &rep, NULL, 0), 0);
+	    tc_registry_audit_verify(fx->r.reg, NULL, &rep, NULL, 0), 0);
 	/* setup, start, done */
 	assert_int_equal(rep.entries, 3);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(
-		    test_lifecycle, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_triggers, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
-	};
+#define TESTS(X, XF)                                                           \
+	XF(test_lifecycle, setup, fx_reg_teardown)                             \
+	XF(test_triggers, setup, fx_reg_teardown)                              \
+	XF(test_audit, setup, fx_reg_teardown)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

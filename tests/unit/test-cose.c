@@ -10,12 +10,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <cbor.h>
 #include <openssl/bn.h>
@@ -25,6 +23,7 @@
 #include <openssl/obj_mac.h>
 #include <openssl/x509.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
@@ -1377,25 +1376,20 @@ test_threads(void **state)
 	tc_buf_release(&out[1]);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roundtrip),
-		cmocka_unit_test(test_empty_payload_and_append),
-		cmocka_unit_test(test_known_structure),
-		cmocka_unit_test(test_interop_handmade),
-		cmocka_unit_test(test_every_byte_change),
-		cmocka_unit_test(test_every_truncation),
-		cmocka_unit_test(test_wrong_key),
-		cmocka_unit_test(test_keyring),
-		cmocka_unit_test(test_header_rules),
-		cmocka_unit_test(test_structure_rules),
-		cmocka_unit_test(test_signature_values),
-		cmocka_unit_test(test_keys),
-		cmocka_unit_test(test_null_args),
-		cmocka_unit_test(test_threads),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_roundtrip)                                                      \
+	X(test_empty_payload_and_append)                                       \
+	X(test_known_structure)                                                \
+	X(test_interop_handmade)                                               \
+	X(test_every_byte_change)                                              \
+	X(test_every_truncation)                                               \
+	X(test_wrong_key)                                                      \
+	X(test_keyring)                                                        \
+	X(test_header_rules)                                                   \
+	X(test_structure_rules)                                                \
+	X(test_signature_values)                                               \
+	X(test_keys)                                                           \
+	X(test_null_args)                                                      \
+	X(test_threads)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

@@ -11,15 +11,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "unit.h"
 #include "tcard/base45.h"
 #include "tcard/buf.h"
 #include "tcard/cardno.h"
@@ -131,6 +130,22 @@ cose_of(const struct tc_buf *text, struct tc_buf *cose)
 	    0);
 }
 
+/*
+ * Makes the sample claims in *c, the credential text signed by k in t and
+ * its COSE_Sign1 in cose (t and cose initialised here; the caller releases
+ * them).
+ */
+static void
+signed_cose(struct tc_claims *c, const struct tc_cose_key *k, struct tc_buf *t,
+    struct tc_buf *cose)
+{
+	tc_buf_init(t, 0);
+	tc_buf_init(cose, 0);
+	make_claims(c);
+	assert_int_equal(tc_credential_encode(t, c, k, NULL, 0), 0);
+	cose_of(t, cose);
+}
+
 static void
 round_trip(const struct tc_cose_key *k, int alg)
 {
@@ -176,11 +191,7 @@ test_plain_form(void **state)
 	struct tc_buf t, cose;
 
 	(void)state;
-	tc_buf_init(&t, 0);
-	tc_buf_init(&cose, 0);
-	make_claims(&c);
-	assert_int_equal(tc_credential_encode(&t, &c, ec_key, NULL, 0), 0);
-	cose_of(&t, &cose);
+	signed_cose(&c, ec_key, &t, &cose);
 	plain_text(&t, cose.data, cose.len);
 	verify((char *)t.data, t.len, NULL, NOW, NULL, &v);
 	assert_int_equal(v.valid, 1);
@@ -197,12 +208,8 @@ tamper_all(const struct tc_cose_key *k, int all_values)
 	size_t i;
 	unsigned int x;
 
-	tc_buf_init(&t, 0);
-	tc_buf_init(&cose, 0);
+	signed_cose(&c, k, &t, &cose);
 	tc_buf_init(&bad, 0);
-	make_claims(&c);
-	assert_int_equal(tc_credential_encode(&t, &c, k, NULL, 0), 0);
-	cose_of(&t, &cose);
 	for (i = 0; i < cose.len; i++) {
 		for (x = 1; x < 256; x++) {
 			if (!all_values && x != 1 && x != 0x80 && x != 0xff)
@@ -438,13 +445,9 @@ test_malformed_layers(void **state)
 	char *big;
 
 	(void)state;
-	tc_buf_init(&t, 0);
-	tc_buf_init(&cose, 0);
+	signed_cose(&c, ec_key, &t, &cose);
 	tc_buf_init(&bad, 0);
 	tc_buf_init(&z, 0);
-	make_claims(&c);
-	assert_int_equal(tc_credential_encode(&t, &c, ec_key, NULL, 0), 0);
-	cose_of(&t, &cose);
 
 	/* Truncated COSE. */
 	plain_text(&bad, cose.data, cose.len - 5);
@@ -645,25 +648,20 @@ test_claims_decode_strict(void **state)
 	tc_buf_release(&pl);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip_es256),
-		cmocka_unit_test(test_round_trip_sm2),
-		cmocka_unit_test(test_plain_form),
-		cmocka_unit_test(test_tamper_es256),
-		cmocka_unit_test(test_tamper_sm2),
-		cmocka_unit_test(test_unknown_key),
-		cmocka_unit_test(test_alg_rules),
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test(test_revoked),
-		cmocka_unit_test(test_malformed_layers),
-		cmocka_unit_test(test_bad_claims),
-		cmocka_unit_test(test_binding),
-		cmocka_unit_test(test_subcard_and_chip),
-		cmocka_unit_test(test_claims_decode_strict),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_round_trip_es256)                                               \
+	X(test_round_trip_sm2)                                                 \
+	X(test_plain_form)                                                     \
+	X(test_tamper_es256)                                                   \
+	X(test_tamper_sm2)                                                     \
+	X(test_unknown_key)                                                    \
+	X(test_alg_rules)                                                      \
+	X(test_dates)                                                          \
+	X(test_revoked)                                                        \
+	X(test_malformed_layers)                                               \
+	X(test_bad_claims)                                                     \
+	X(test_binding)                                                        \
+	X(test_subcard_and_chip)                                               \
+	X(test_claims_decode_strict)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

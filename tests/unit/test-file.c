@@ -8,14 +8,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/file.h"
@@ -203,15 +202,10 @@ test_fmt(void **state)
 	assert_int_equal(tc_fmt(out, 1, "%s", "x"), TC_ERR_INVALID_ARG);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_read),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_modes),
-		cmocka_unit_test(test_fmt),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_read)                                                           \
+	X(test_refusals)                                                       \
+	X(test_modes)                                                          \
+	X(test_fmt)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

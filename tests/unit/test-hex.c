@@ -3,10 +3,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
 
@@ -70,14 +69,9 @@ test_digit(void **state)
 	}
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_strict_decode),
-		cmocka_unit_test(test_digit),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_round_trip)                                                     \
+	X(test_strict_decode)                                                  \
+	X(test_digit)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

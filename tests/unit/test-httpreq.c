@@ -9,12 +9,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/httpreq.h"
 
@@ -173,11 +172,7 @@ test_form_only(void **state)
 static void
 test_verify_req(void **state)
 {
-	static const struct {
-		const char *body;
-		int code;
-		const char *msg;
-	} bad[] = {
+	static const struct fx_refusal bad[] = {
 		{ "", TC_ERR_MALFORMED, "empty body" },
 		{ "{", TC_ERR_MALFORMED, "not JSON" },
 		{ "[]", TC_ERR_MALFORMED, "a JSON object" },
@@ -207,11 +202,10 @@ test_verify_req(void **state)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
 		assert_int_equal(
-		    tc_verify_req_parse(r, (const uint8_t *)bad[i].body,
-			strlen(bad[i].body), err, sizeof(err)),
+		    tc_verify_req_parse(r, (const uint8_t *)bad[i].in,
+			strlen(bad[i].in), err, sizeof(err)),
 		    bad[i].code);
-		if (strstr(err, bad[i].msg) == NULL)
-			fail_msg("%zu: '%s' not in '%s'", i, bad[i].msg, err);
+		fx_msg_has(i, err, bad[i].msg);
 		assert_int_equal(r->qrlen, 0);
 	}
 	assert_int_equal(
@@ -452,19 +446,14 @@ test_framing(void **state)
 	assert_non_null(strstr(err, "different values"));
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_form_decode),
-		cmocka_unit_test(test_form_refusals),
-		cmocka_unit_test(test_form_only),
-		cmocka_unit_test(test_verify_req),
-		cmocka_unit_test(test_redeem_req),
-		cmocka_unit_test(test_url_path),
-		cmocka_unit_test(test_framing),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_utf8)                                                           \
+	X(test_form_decode)                                                    \
+	X(test_form_refusals)                                                  \
+	X(test_form_only)                                                      \
+	X(test_verify_req)                                                     \
+	X(test_redeem_req)                                                     \
+	X(test_url_path)                                                       \
+	X(test_framing)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

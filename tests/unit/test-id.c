@@ -10,12 +10,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/id.h"
 
@@ -627,20 +626,15 @@ test_date_valid(void **state)
 	assert_int_equal(tc_province_valid(47), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_resident_table),
-		cmocka_unit_test(test_computed_table),
-		cmocka_unit_test(test_x_and_fullwidth),
-		cmocka_unit_test(test_other_types),
-		cmocka_unit_test(test_limits_and_args),
-		cmocka_unit_test(test_future_is_china_time),
-		cmocka_unit_test(test_mask),
-		cmocka_unit_test(test_birth_date),
-		cmocka_unit_test(test_date_valid),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_resident_table)                                                 \
+	X(test_computed_table)                                                 \
+	X(test_x_and_fullwidth)                                                \
+	X(test_other_types)                                                    \
+	X(test_limits_and_args)                                                \
+	X(test_future_is_china_time)                                           \
+	X(test_mask)                                                           \
+	X(test_birth_date)                                                     \
+	X(test_date_valid)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

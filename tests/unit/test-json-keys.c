@@ -6,11 +6,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/json-keys.h"
 
 static const struct tc_json_key keys[] = {
@@ -93,13 +92,8 @@ test_type_names(void **state)
 	assert_string_equal(tc_json_type_name(0), "?");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_faults),
-		cmocka_unit_test(test_type_names),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_faults)                                                         \
+	X(test_type_names)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -15,11 +15,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -27,6 +25,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
@@ -34,6 +33,7 @@
 
 #include "kat/kat-keys.h"
 #include "kat/kat-vectors.h"
+#include "kat/kat-asserts.h"
 
 /* One algorithm's public key and vectors. */
 struct vec {
@@ -52,30 +52,6 @@ static const struct vec vecs[] = {
 };
 
 #define NVECS (sizeof(vecs) / sizeof(vecs[0]))
-
-/* Decodes a hex vector into out (max bytes); returns its length. */
-static size_t
-unhex(const char *hex, uint8_t *out, size_t max)
-{
-	size_t n = strlen(hex) / 2;
-
-	assert_true(n <= max);
-	assert_int_equal(tc_hex_decode(hex, strlen(hex), out, n, NULL), 0);
-	return n;
-}
-
-/* A cose key for pk with its own kid (kid, OUT). */
-static struct tc_cose_key *
-key_of(EVP_PKEY *pk, uint8_t kid[TC_COSE_KID_LEN])
-{
-	struct tc_cose_key *k = NULL;
-
-	assert_non_null(pk);
-	assert_int_equal(tc_cose_kid_of_pkey(pk, kid), 0);
-	assert_int_equal(
-	    tc_cose_key_new(&k, pk, kid, TC_COSE_KID_LEN, NULL, 0), 0);
-	return k;
-}
 
 /*
  * Verifies the r || s signature sig over tbs with OpenSSL alone: SHA-256
@@ -149,7 +125,7 @@ test_kid(void **state)
 
 	(void)state;
 	for (i = 0; i < NVECS; i++) {
-		assert_int_equal(unhex(vecs[i].kid, want, sizeof(want)), 8);
+		assert_int_equal(kat_unhex(vecs[i].kid, want, sizeof(want)), 8);
 		pk = kat_pkey(vecs[i].pub_pem);
 		assert_non_null(pk);
 		assert_int_equal(tc_cose_kid_of_pkey(pk, kid), 0);
@@ -185,9 +161,9 @@ test_tbs(void **state)
 
 	(void)state;
 	for (i = 0; i < NVECS; i++) {
-		n = unhex(vecs[i].tbs, tbs, sizeof(tbs));
-		plen = unhex(vecs[i].protected_hdr, prot, sizeof(prot));
-		assert_int_equal(unhex(vecs[i].sig, sig, sizeof(sig)), 64);
+		n = kat_unhex(vecs[i].tbs, tbs, sizeof(tbs));
+		plen = kat_unhex(vecs[i].protected_hdr, prot, sizeof(prot));
+		assert_int_equal(kat_unhex(vecs[i].sig, sig, sizeof(sig)), 64);
 		/* [ "Signature1", bstr protected, h'', bstr payload ] */
 		assert_memory_equal(tbs, "\x84\x6aSignature1", 12);
 		assert_int_equal(tbs[12], 0x40 + plen);
@@ -229,12 +205,12 @@ test_create(void **state)
 
 	(void)state;
 	for (i = 0; i < NVECS; i++) {
-		n = unhex(vecs[i].cose, want, sizeof(want));
-		plen = unhex(vecs[i].protected_hdr, prot, sizeof(prot));
-		tlen = unhex(vecs[i].tbs, tbs, sizeof(tbs));
-		assert_int_equal(unhex(vecs[i].kid, old, sizeof(old)), 8);
+		n = kat_unhex(vecs[i].cose, want, sizeof(want));
+		plen = kat_unhex(vecs[i].protected_hdr, prot, sizeof(prot));
+		tlen = kat_unhex(vecs[i].tbs, tbs, sizeof(tbs));
+		assert_int_equal(kat_unhex(vecs[i].kid, old, sizeof(old)), 8);
 		pk = kat_fresh_key(vecs[i].sm2);
-		k = key_of(pk, kid);
+		k = kat_key_of(pk, kid);
 		assert_true(kat_swap_kid(want, n, old, kid));
 		assert_true(kat_swap_kid(prot, plen, old, kid));
 		assert_true(kat_swap_kid(tbs, tlen, old, kid));
@@ -281,10 +257,10 @@ test_decode_encode(void **state)
 
 	(void)state;
 	for (i = 0; i < NVECS; i++) {
-		n = unhex(vecs[i].cose, want, sizeof(want));
-		plen = unhex(vecs[i].protected_hdr, prot, sizeof(prot));
-		assert_int_equal(unhex(vecs[i].sig, sig, sizeof(sig)), 64);
-		assert_int_equal(unhex(vecs[i].kid, kid, sizeof(kid)), 8);
+		n = kat_unhex(vecs[i].cose, want, sizeof(want));
+		plen = kat_unhex(vecs[i].protected_hdr, prot, sizeof(prot));
+		assert_int_equal(kat_unhex(vecs[i].sig, sig, sizeof(sig)), 64);
+		assert_int_equal(kat_unhex(vecs[i].kid, kid, sizeof(kid)), 8);
 		pk = kat_pkey(vecs[i].pub_pem);
 		assert_non_null(pk);
 		sp = spki;
@@ -346,15 +322,10 @@ test_decode_encode(void **state)
 	}
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kid),
-		cmocka_unit_test(test_tbs),
-		cmocka_unit_test(test_create),
-		cmocka_unit_test(test_decode_encode),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_kid)                                                            \
+	X(test_tbs)                                                            \
+	X(test_create)                                                         \
+	X(test_decode_encode)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

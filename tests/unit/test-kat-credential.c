@@ -16,14 +16,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/evp.h>
 
+#include "unit.h"
 #include "tcard/base45.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
@@ -33,30 +32,7 @@
 
 #include "kat/kat-keys.h"
 #include "kat/kat-vectors.h"
-
-/* Decodes a hex vector into out (max bytes); returns its length. */
-static size_t
-unhex(const char *hex, uint8_t *out, size_t max)
-{
-	size_t n = strlen(hex) / 2;
-
-	assert_true(n <= max);
-	assert_int_equal(tc_hex_decode(hex, strlen(hex), out, n, NULL), 0);
-	return n;
-}
-
-/* A cose key for pk with its own kid (kid, OUT); pk stays the caller's. */
-static struct tc_cose_key *
-key_of_pkey(EVP_PKEY *pk, uint8_t kid[TC_COSE_KID_LEN])
-{
-	struct tc_cose_key *k = NULL;
-
-	assert_non_null(pk);
-	assert_int_equal(tc_cose_kid_of_pkey(pk, kid), 0);
-	assert_int_equal(
-	    tc_cose_key_new(&k, pk, kid, TC_COSE_KID_LEN, NULL, 0), 0);
-	return k;
-}
+#include "kat/kat-asserts.h"
 
 /* A cose key for the public key in pem, with its kid. */
 static struct tc_cose_key *
@@ -64,7 +40,7 @@ key_of(const char *pem)
 {
 	EVP_PKEY *pk = kat_pkey(pem);
 	uint8_t kid[TC_COSE_KID_LEN];
-	struct tc_cose_key *k = key_of_pkey(pk, kid);
+	struct tc_cose_key *k = kat_key_of(pk, kid);
 
 	EVP_PKEY_free(pk);
 	return k;
@@ -91,14 +67,14 @@ make_claims(struct tc_claims *c, int which)
 	c->issued_at = KAT_ISSUED_AT;
 	c->expires_at = KAT_EXPIRES_AT;
 	assert_int_equal(
-	    unhex(bindings[which - 1], c->binding, sizeof(c->binding)),
+	    kat_unhex(bindings[which - 1], c->binding, sizeof(c->binding)),
 	    TC_CRED_BINDING_LEN);
 	if (which == 2) {
 		strcpy(c->name, "样例 Kat Spouse");
 		strcpy(c->principal, cards[0]);
 		strcpy(c->relation, "spouse");
 		c->card_key_len =
-		    unhex(kat_card_key, c->card_key, sizeof(c->card_key));
+		    kat_unhex(kat_card_key, c->card_key, sizeof(c->card_key));
 	} else if (which == 3) {
 		strcpy(c->name, "样例 Kat");
 		for (i = 0; i < 24; i++)
@@ -142,7 +118,7 @@ test_claims(void **state)
 	(void)state;
 	for (which = 1; which <= 3; which++) {
 		make_claims(&c, which);
-		n = unhex(hexes[which - 1], want, sizeof(want));
+		n = kat_unhex(hexes[which - 1], want, sizeof(want));
 		tc_buf_init(&out, 0);
 		if (tc_claims_encode(&out, &c, err, sizeof(err)) != 0)
 			fail_msg("claims %d: %s", which, err);
@@ -198,13 +174,13 @@ test_encode(void **state)
 	(void)state;
 	for (i = 0; i < NCREDS; i++) {
 		make_claims(&c, creds[i].which);
-		n = unhex(creds[i].cose, want, sizeof(want));
+		n = kat_unhex(creds[i].cose, want, sizeof(want));
 		committed = key_of(creds[i].pub_pem);
 		memcpy(old, tc_cose_key_kid(committed, &klen), sizeof(old));
 		assert_int_equal(klen, sizeof(old));
 		tc_cose_key_free(committed);
 		pk = kat_fresh_key(creds[i].alg == TC_COSE_ALG_SM2_SM3);
-		k = key_of_pkey(pk, kid);
+		k = kat_key_of(pk, kid);
 		assert_true(kat_swap_kid(want, n, old, kid));
 		tc_buf_init(&text, 0);
 		tc_buf_init(&cose, 0);
@@ -254,7 +230,7 @@ test_committed_texts(void **state)
 		assert_int_equal(tc_cose_keyring_add(kr, key_of(pems[i])), 0);
 	for (i = 0; i < NCREDS; i++) {
 		make_claims(&c, creds[i].which);
-		n = unhex(creds[i].cose, want, sizeof(want));
+		n = kat_unhex(creds[i].cose, want, sizeof(want));
 		len = strlen(creds[i].text);
 		assert_int_equal(tc_credential_verify(creds[i].text, len, kr,
 				     NULL, KAT_NOW, KAT_HOLDER_ID, &v),
@@ -307,15 +283,10 @@ test_committed_texts(void **state)
 	tc_cose_keyring_free(kr);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_binding),
-		cmocka_unit_test(test_claims),
-		cmocka_unit_test(test_encode),
-		cmocka_unit_test(test_committed_texts),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_binding)                                                        \
+	X(test_claims)                                                         \
+	X(test_encode)                                                         \
+	X(test_committed_texts)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

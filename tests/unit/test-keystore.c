@@ -9,7 +9,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +16,12 @@
 #include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
@@ -1138,38 +1137,34 @@ test_signer_per_alg(void **state)
 	tc_keystore_free(ks);
 }
 
-#define BOTH(f)                                                                \
-	cmocka_unit_test_setup_teardown(f, setup_es256, teardown),             \
-	    cmocka_unit_test_setup_teardown(f, setup_sm2, teardown)
+/* A test run once with an ES256 key store and once with an SM2 one. */
+#define BOTH(XF, f) XF(f, setup_es256, teardown) XF(f, setup_sm2, teardown)
+
+#define TESTS(X, XF)                                                           \
+	X(test_names)                                                          \
+	BOTH(XF, test_layout_and_modes)                                        \
+	BOTH(XF, test_x509_verify)                                             \
+	BOTH(XF, test_refuse_overwrite)                                        \
+	BOTH(XF, test_signer_per_alg)                                          \
+	BOTH(XF, test_secrets)                                                 \
+	XF(test_secret_format, setup_es256, teardown)                          \
+	BOTH(XF, test_permissions)                                             \
+	XF(test_bad_files, setup_es256, teardown)                              \
+	XF(test_manifest_fields, setup_sm2, teardown)                          \
+	BOTH(XF, test_sign_and_verify)                                         \
+	BOTH(XF, test_rotate)                                                  \
+	BOTH(XF, test_wrong_pin)                                               \
+	BOTH(XF, test_expired)                                                 \
+	BOTH(XF, test_damaged)                                                 \
+	BOTH(XF, test_foreign_signer)                                          \
+	BOTH(XF, test_export_pem)                                              \
+	XF(test_payload_schema, setup_es256, teardown)
+
+TC_UNIT_TESTS(TESTS);
 
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names),
-		BOTH(test_layout_and_modes),
-		BOTH(test_x509_verify),
-		BOTH(test_refuse_overwrite),
-		BOTH(test_signer_per_alg),
-		BOTH(test_secrets),
-		cmocka_unit_test_setup_teardown(
-		    test_secret_format, setup_es256, teardown),
-		BOTH(test_permissions),
-		cmocka_unit_test_setup_teardown(
-		    test_bad_files, setup_es256, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_manifest_fields, setup_sm2, teardown),
-		BOTH(test_sign_and_verify),
-		BOTH(test_rotate),
-		BOTH(test_wrong_pin),
-		BOTH(test_expired),
-		BOTH(test_damaged),
-		BOTH(test_foreign_signer),
-		BOTH(test_export_pem),
-		cmocka_unit_test_setup_teardown(
-		    test_payload_schema, setup_es256, teardown),
-	};
-
 	umask(022);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,17 +15,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <sqlite3.h>
 
+#include "unit.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 #include "tcard/ledger.h"
@@ -634,23 +633,18 @@ test_not_a_ledger(void **state)
 	assert_null(l);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_month_quota),
-		cmocka_unit_test(test_year_quota),
-		cmocka_unit_test(test_exclusive),
-		cmocka_unit_test(test_party_and_channel),
-		cmocka_unit_test(test_validity_quota),
-		cmocka_unit_test(test_idempotent),
-		cmocka_unit_test(test_concurrent_last_use),
-		cmocka_unit_test(test_reopen_and_report),
-		cmocka_unit_test(test_request_id_per_window),
-		cmocka_unit_test(test_migrate_1_2),
-		cmocka_unit_test(test_file_modes),
-		cmocka_unit_test(test_not_a_ledger),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_month_quota)                                                    \
+	X(test_year_quota)                                                     \
+	X(test_exclusive)                                                      \
+	X(test_party_and_channel)                                              \
+	X(test_validity_quota)                                                 \
+	X(test_idempotent)                                                     \
+	X(test_concurrent_last_use)                                            \
+	X(test_reopen_and_report)                                              \
+	X(test_request_id_per_window)                                          \
+	X(test_migrate_1_2)                                                    \
+	X(test_file_modes)                                                     \
+	X(test_not_a_ledger)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

@@ -17,17 +17,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <sqlite3.h>
 
+#include "unit.h"
 #include "tcard/blacklist.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
@@ -1753,47 +1752,28 @@ test_roles_unknown_disabled(void **state)
 	    tc_lifecycle_may(&lc, TC_LIFECYCLE_REVOKE, err, sizeof(err)), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_dates),
-		cmocka_unit_test_setup_teardown(
-		    test_rules_and_names, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_find, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_needs_transaction, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_renew_window, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_renew_b_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_renew_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_change, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reissue, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_numbers_never_reused, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_suspend_reinstate, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_revoke, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_fraud_bar, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_subcards, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_cascades, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_revoke_cascade, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_expire_sweep, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_migration, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_roles_table, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_roles_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_roles_unknown_disabled, setup, teardown),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_dates)                                                          \
+	XF(test_rules_and_names, setup, teardown)                              \
+	XF(test_find, setup, teardown)                                         \
+	XF(test_needs_transaction, setup, teardown)                            \
+	XF(test_renew_window, setup, teardown)                                 \
+	XF(test_renew_b_once, setup, teardown)                                 \
+	XF(test_renew_refusals, setup, teardown)                               \
+	XF(test_change, setup, teardown)                                       \
+	XF(test_reissue, setup, teardown)                                      \
+	XF(test_numbers_never_reused, setup, teardown)                         \
+	XF(test_suspend_reinstate, setup, teardown)                            \
+	XF(test_revoke, setup, teardown)                                       \
+	XF(test_fraud_bar, setup, teardown)                                    \
+	XF(test_subcards, setup, teardown)                                     \
+	XF(test_cascades, setup, teardown)                                     \
+	XF(test_revoke_cascade, setup, teardown)                               \
+	XF(test_expire_sweep, setup, teardown)                                 \
+	XF(test_list, setup, teardown)                                         \
+	XF(test_migration, setup, teardown)                                    \
+	XF(test_roles_table, setup, teardown)                                  \
+	XF(test_roles_refused, setup, teardown)                                \
+	XF(test_roles_unknown_disabled, setup, teardown)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -8,11 +8,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/name.h"
@@ -249,16 +248,11 @@ test_limits(void **state)
 	tc_buf_release(&b);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_same),
-		cmocka_unit_test(test_different),
-		cmocka_unit_test(test_exact_forms),
-		cmocka_unit_test(test_refused),
-		cmocka_unit_test(test_limits),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_same)                                                           \
+	X(test_different)                                                      \
+	X(test_exact_forms)                                                    \
+	X(test_refused)                                                        \
+	X(test_limits)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -12,17 +12,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <sqlite3.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/operator.h"
 #include "tcard/passhash.h"
@@ -30,22 +29,18 @@
 #include "tcard/role.h"
 
 #include "fixtures-registry.h"
-/* The handle's insides, to query its own connection. */
+
+/* The handle's insides, for fx_reg_int. */
 #include "../../src/registry/registry-int.h"
+#include "fixtures-registry-sql.h"
+/* The handle's insides, to query its own connection. */
 
 #define PASS_A "admin passphrase one"
 #define PASS_B "reviewer passphrase two"
 #define T0     ((time_t)1772352000) /* 2026-03-01 08:00 UTC */
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct tc_registry_keys keys;
-	struct tc_registry *reg;
-};
-
 static void
-open_reg(struct fixture *fx)
+open_reg(struct fx_reg *fx)
 {
 	char err[256] = "";
 
@@ -57,42 +52,15 @@ open_reg(struct fixture *fx)
 static int
 setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct fx_reg *fx =
+	    fx_reg_new("/tmp/tc-operator-XXXXXX", 0x21, 0, 0x40);
 
 	if (fx == NULL)
 		return -1;
-	if (fx_reg_dir(fx->dir, fx->path, "/tmp/tc-operator-XXXXXX") != 0)
-		return -1;
-	fx_reg_keys(&fx->keys, 0x21, 0, 0x40);
 	tc_passhash_set_cost(8);
 	open_reg(fx);
 	*state = fx;
 	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	tc_registry_close(fx->reg);
-	fx_rm_tree(fx->dir);
-	free(fx);
-	return 0;
-}
-
-static int64_t
-reg_int(struct tc_registry *reg, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	assert_int_equal(
-	    sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
 }
 
 /* The action of the last audit entry, in buf. */
@@ -112,21 +80,9 @@ last_action(struct tc_registry *reg, char *buf, size_t len)
 	return buf;
 }
 
-static void
-raw_exec(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("raw SQL failed: %s: %s", sql, msg);
-	sqlite3_close(db);
-}
-
 /* Adds an operator in its own audited transaction. */
 static void
-add(struct fixture *fx, const char *name, unsigned roles, const char *pass)
+add(struct fx_reg *fx, const char *name, unsigned roles, const char *pass)
 {
 	char hash[TC_PASSHASH_TEXT_MAX], err[256] = "";
 
@@ -219,7 +175,7 @@ test_names(void **state)
 static void
 test_add_get(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_operator op;
 	char hash[TC_PASSHASH_TEXT_MAX], err[256];
 	int64_t id, n;
@@ -286,7 +242,7 @@ test_add_get(void **state)
 	assert_int_equal(op.created_at, T0);
 	assert_int_equal(op.pass_changed_at, T0);
 	assert_int_equal(
-	    reg_int(fx->reg,
+	    fx_reg_int(fx->reg,
 		"SELECT count(*) FROM operators WHERE name = 'ada' AND roles = 'auditor,admin'"),
 	    1);
 	assert_int_equal(
@@ -308,7 +264,7 @@ collect(const struct tc_operator *op, void *arg)
 static void
 test_list(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	char names[256] = "";
 
 	add(fx, "zed", TC_ROLE_BIT(TC_ROLE_AUDITOR), PASS_B);
@@ -319,7 +275,7 @@ test_list(void **state)
 	    tc_registry_operator_list(fx->reg, collect, names, NULL, 0), 42);
 	assert_string_equal(names, "ada;stop;");
 	names[0] = '\0';
-	raw_exec(fx->path, "DELETE FROM operators WHERE name = 'stop'");
+	fx_raw_exec(fx->path, "DELETE FROM operators WHERE name = 'stop'");
 	assert_int_equal(
 	    tc_registry_operator_list(fx->reg, collect, names, NULL, 0), 0);
 	assert_string_equal(names, "ada;tim;zed;");
@@ -328,14 +284,14 @@ test_list(void **state)
 static void
 test_auth(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_operator op;
 	char err[256], errunknown[256], act[64];
 	int64_t entries;
 
 	add(fx, "ada", TC_ROLE_BIT(TC_ROLE_ADMIN), PASS_A);
 	add(fx, "bo", TC_ROLE_BIT(TC_ROLE_HR_REVIEWER), PASS_B);
-	entries = reg_int(fx->reg, "SELECT count(*) FROM audit");
+	entries = fx_reg_int(fx->reg, "SELECT count(*) FROM audit");
 
 	assert_int_equal(tc_registry_operator_auth(
 			     fx->reg, "bo", PASS_B, T0, &op, err, sizeof(err)),
@@ -344,7 +300,7 @@ test_auth(void **state)
 	assert_int_equal(op.roles, TC_ROLE_BIT(TC_ROLE_HR_REVIEWER));
 	/* A clean success writes nothing. */
 	assert_int_equal(
-	    reg_int(fx->reg, "SELECT count(*) FROM audit"), entries);
+	    fx_reg_int(fx->reg, "SELECT count(*) FROM audit"), entries);
 
 	/* Wrong passphrase and unknown name: the same message. */
 	assert_int_equal(tc_registry_operator_auth(
@@ -362,7 +318,7 @@ test_auth(void **state)
 	assert_string_equal(errunknown, TC_OPERATOR_AUTH_MSG);
 	/* The failure is counted and audited; the unknown name is not. */
 	assert_int_equal(
-	    reg_int(fx->reg, "SELECT count(*) FROM audit"), entries + 1);
+	    fx_reg_int(fx->reg, "SELECT count(*) FROM audit"), entries + 1);
 	assert_string_equal(
 	    last_action(fx->reg, act, sizeof(act)), "operator.auth-fail");
 	assert_int_equal(
@@ -427,7 +383,7 @@ test_auth(void **state)
 static void
 test_lockout(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_operator op;
 	char err[256], act[64];
 	time_t now = T0, until;
@@ -533,7 +489,7 @@ test_lockout(void **state)
 static void
 test_last_admin(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	char err[256];
 
 	add(fx, "ada", TC_ROLE_BIT(TC_ROLE_ADMIN), PASS_A);
@@ -578,7 +534,7 @@ test_last_admin(void **state)
 static void
 test_rehash(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_operator op;
 	char act[64];
 	int64_t ln;
@@ -590,7 +546,7 @@ test_rehash(void **state)
 	    0);
 	assert_string_equal(
 	    last_action(fx->reg, act, sizeof(act)), "operator.rehash");
-	ln = reg_int(fx->reg,
+	ln = fx_reg_int(fx->reg,
 	    "SELECT count(*) FROM operators WHERE pass_hash LIKE '$scrypt$ln=9,%'");
 	assert_int_equal(ln, 1);
 	assert_int_equal(op.pass_changed_at, T0 + 5);
@@ -610,14 +566,14 @@ test_rehash(void **state)
 static void
 test_altered_rows(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_operator op;
 	char err[256];
 
 	add(fx, "ada", TC_ROLE_BIT(TC_ROLE_ADMIN), PASS_A);
 	add(fx, "bo", TC_ROLE_BIT(TC_ROLE_APPROVER), PASS_B);
 	/* A hash whose parameters would take a gigabyte and minutes. */
-	raw_exec(fx->path,
+	fx_raw_exec(fx->path,
 	    "UPDATE operators SET pass_hash = '$scrypt$ln=25,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g' WHERE name = 'ada'");
 	assert_int_equal(tc_registry_operator_auth(
 			     fx->reg, "ada", PASS_A, T0, &op, err, sizeof(err)),
@@ -625,7 +581,7 @@ test_altered_rows(void **state)
 	assert_non_null(strstr(err, "operator ada"));
 	assert_non_null(strstr(err, "out of bounds"));
 	/* An unknown role in the stored list. */
-	raw_exec(fx->path,
+	fx_raw_exec(fx->path,
 	    "UPDATE operators SET roles = 'approver,overlord' WHERE name = 'bo'");
 	assert_int_equal(
 	    tc_registry_operator_get(fx->reg, "bo", &op, err, sizeof(err)),
@@ -706,7 +662,7 @@ static const char v1_schema[] =
 static void
 test_migration(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_operator op;
 	char sql[sizeof(v1_schema) + 256];
 
@@ -716,9 +672,9 @@ test_migration(void **state)
 	snprintf(sql, sizeof(sql),
 	    "%sINSERT INTO operators (name, roles, pass_hash, created_at) VALUES ('old', 'auditor', NULL, 1000);PRAGMA user_version = 1;",
 	    v1_schema);
-	raw_exec(fx->path, sql);
+	fx_raw_exec(fx->path, sql);
 	open_reg(fx);
-	assert_int_equal(reg_int(fx->reg, "PRAGMA user_version"),
+	assert_int_equal(fx_reg_int(fx->reg, "PRAGMA user_version"),
 	    TC_REGISTRY_SCHEMA_VERSION);
 	assert_int_equal(
 	    tc_registry_operator_get(fx->reg, "old", &op, NULL, 0), 0);
@@ -730,24 +686,16 @@ test_migration(void **state)
 	assert_int_equal(op.created_at, 1000);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_roles),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test_setup_teardown(test_add_get, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_auth, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lockout, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_last_admin, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_rehash, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_altered_rows, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-		    test_migration, setup, teardown),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_roles)                                                          \
+	X(test_names)                                                          \
+	XF(test_add_get, setup, fx_reg_teardown)                               \
+	XF(test_list, setup, fx_reg_teardown)                                  \
+	XF(test_auth, setup, fx_reg_teardown)                                  \
+	XF(test_lockout, setup, fx_reg_teardown)                               \
+	XF(test_last_admin, setup, fx_reg_teardown)                            \
+	XF(test_rehash, setup, fx_reg_teardown)                                \
+	XF(test_altered_rows, setup, fx_reg_teardown)                          \
+	XF(test_migration, setup, fx_reg_teardown)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -10,12 +10,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/passhash.h"
 
@@ -373,20 +372,15 @@ test_cost(void **state)
 	    tc_passhash_needs_rehash("$scrypt$"), TC_ERR_MALFORMED);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc7914_raw),
-		cmocka_unit_test(test_rfc7914_stored),
-		cmocka_unit_test(test_make_and_check),
-		cmocka_unit_test(test_tampered),
-		cmocka_unit_test(test_malformed),
-		cmocka_unit_test(test_bounds),
-		cmocka_unit_test(test_policy),
-		cmocka_unit_test(test_normalisation),
-		cmocka_unit_test(test_cost),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_rfc7914_raw)                                                    \
+	X(test_rfc7914_stored)                                                 \
+	X(test_make_and_check)                                                 \
+	X(test_tampered)                                                       \
+	X(test_malformed)                                                      \
+	X(test_bounds)                                                         \
+	X(test_policy)                                                         \
+	X(test_normalisation)                                                  \
+	X(test_cost)
 
-	return cmocka_run_group_tests(tests, setup, NULL);
-}
+TC_UNIT_MAIN(TESTS, setup, NULL)

@@ -13,16 +13,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "unit.h"
 #include "tcard/apdu.h"
 #include "tcard/atr.h"
 #include "tcard/buf.h"
@@ -590,17 +589,11 @@ test_tap(void **state)
 	assert_false(tr.card_checked);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_apdu_cases),
-		cmocka_unit_test(test_atr),
-		cmocka_unit_test(test_exchange),
-		cmocka_unit_test(test_chaining),
-		cmocka_unit_test_setup_teardown(
-		    test_tap, tap_setup, tap_teardown),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_apdu_cases)                                                     \
+	X(test_atr)                                                            \
+	X(test_exchange)                                                       \
+	X(test_chaining)                                                       \
+	XF(test_tap, tap_setup, tap_teardown)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -9,15 +9,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/pii.h"
@@ -289,18 +288,13 @@ test_open_keeps_existing_output(void **state)
 	tc_buf_release(&sealed);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_id_mac_known_answer),
-		cmocka_unit_test(test_name_mac_known_answer),
-		cmocka_unit_test(test_mac_bad_args),
-		cmocka_unit_test(test_seal_round_trip),
-		cmocka_unit_test(test_open_independent_blob),
-		cmocka_unit_test(test_tamper_every_byte),
-		cmocka_unit_test(test_open_keeps_existing_output),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_id_mac_known_answer)                                            \
+	X(test_name_mac_known_answer)                                          \
+	X(test_mac_bad_args)                                                   \
+	X(test_seal_round_trip)                                                \
+	X(test_open_independent_blob)                                          \
+	X(test_tamper_every_byte)                                              \
+	X(test_open_keeps_existing_output)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -9,32 +9,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/profile.h"
 
-static char *
-slurp(const char *name)
-{
-	char path[4096], *buf;
-	FILE *f;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", tc_profile_dir(NULL), name);
-	assert_non_null(f = fopen(path, "rb"));
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	rewind(f);
-	assert_non_null(buf = calloc(1, (size_t)n + 1));
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
+#include "fixtures-profile.h"
 
 static void
 test_shipped(void **state)
@@ -176,7 +159,8 @@ static void
 test_bad(void **state)
 {
 	struct tc_profile *p;
-	char *tcard = slurp("tcard.json"), *piv = slurp("piv.json"), *t;
+	char *tcard = fx_profile_text("tcard.json"),
+	     *piv = fx_profile_text("piv.json"), *t;
 	char err[256];
 	size_t i;
 
@@ -218,13 +202,8 @@ test_bad(void **state)
 	free(piv);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_shipped),
-		cmocka_unit_test(test_bad),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_shipped)                                                        \
+	X(test_bad)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

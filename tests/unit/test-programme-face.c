@@ -11,16 +11,15 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/programme.h"
 
@@ -234,17 +233,8 @@ test_mutations(void **state)
 	tc_programme_free(p);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_real_faces),
-		cmocka_unit_test(test_mutations),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_real_faces)                                                     \
+	X(test_mutations)
 
-	if (fx_find_programmes(dir, sizeof(dir)) != 0) {
-		fprintf(stderr, "programmes directory not found\n");
-		return 1;
-	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN_IF(TESTS, fx_programmes_found(dir, sizeof(dir)), NULL, NULL)

@@ -12,17 +12,16 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <limits.h>
 #include <sys/stat.h>
-#include <cmocka.h>
 
 #include <jansson.h>
 
+#include "unit.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
 #include "tcard/programme.h"
@@ -945,25 +944,15 @@ test_sets(void **state)
 	free(d);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_set_loads_all),
-		cmocka_unit_test(test_baiyun),
-		cmocka_unit_test(test_green_card),
-		cmocka_unit_test(test_youyue),
-		cmocka_unit_test(test_chuxiong),
-		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_mutations),
-		cmocka_unit_test(test_broken_text),
-		cmocka_unit_test(test_sets),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_set_loads_all)                                                  \
+	X(test_baiyun)                                                         \
+	X(test_green_card)                                                     \
+	X(test_youyue)                                                         \
+	X(test_chuxiong)                                                       \
+	X(test_names)                                                          \
+	X(test_mutations)                                                      \
+	X(test_broken_text)                                                    \
+	X(test_sets)
 
-	if (fx_find_programmes(dir, sizeof(dir)) != 0) {
-		/* The files are part of the tree: not finding them fails. */
-		printf("not ok 1 - programmes/ not found (set TC_TOP)\n");
-		return 1;
-	}
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN_IF(TESTS, fx_programmes_found(dir, sizeof(dir)), NULL, NULL)

@@ -9,16 +9,17 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 #include <png.h>
 #include <zbar.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/qr.h"
+
+#include "fixtures-png.h"
 
 static const char b45[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
 
@@ -32,53 +33,6 @@ make_text(char *t, size_t n)
 	for (i = 4; i < n; i++)
 		t[i] = b45[(i * 7 + 3) % 45];
 	t[n] = '\0';
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-/* Decodes the PNG in b with zbar; returns the text (malloc) or NULL. */
-static char *
-zbar_read(const struct tc_buf *b)
-{
-	png_image img;
-	uint8_t *pix;
-	zbar_image_scanner_t *sc;
-	zbar_image_t *zi;
-	const zbar_symbol_t *sym;
-	char *text = NULL;
-
-	memset(&img, 0, sizeof(img));
-	img.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_memory(&img, b->data, b->len))
-		return NULL;
-	img.format = PNG_FORMAT_GRAY;
-	pix = malloc(PNG_IMAGE_SIZE(img));
-	assert_non_null(pix);
-	if (!png_image_finish_read(&img, NULL, pix, 0, NULL)) {
-		free(pix);
-		return NULL;
-	}
-	sc = zbar_image_scanner_create();
-	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_ENABLE, 0);
-	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-	zi = zbar_image_create();
-	zbar_image_set_format(zi, zbar_fourcc('Y', '8', '0', '0'));
-	zbar_image_set_size(zi, img.width, img.height);
-	zbar_image_set_data(zi, pix, PNG_IMAGE_SIZE(img), NULL);
-	if (zbar_scan_image(sc, zi) > 0) {
-		sym = zbar_image_first_symbol(zi);
-		if (sym != NULL)
-			text = strdup(zbar_symbol_get_data(sym));
-	}
-	zbar_image_destroy(zi);
-	zbar_image_scanner_destroy(sc);
-	free(pix);
-	return text;
 }
 
 /*
@@ -131,12 +85,12 @@ test_png_size_and_zbar(void **state)
 		assert_memory_equal(b.data, "\x89PNG\r\n\x1a\n", 8);
 		assert_memory_equal(b.data + 12, "IHDR", 4);
 		dim = (uint32_t)((qr.size + 2 * TC_QR_QUIET_ZONE) * px[i]);
-		assert_int_equal(be32(b.data + 16), dim);
-		assert_int_equal(be32(b.data + 20), dim);
+		assert_int_equal(fx_be32(b.data + 16), dim);
+		assert_int_equal(fx_be32(b.data + 20), dim);
 		assert_int_equal(b.data[24], 1); /* bit depth */
 		assert_int_equal(b.data[25], 0); /* greyscale */
 		if (px[i] >= 3) {
-			back = zbar_read(&b);
+			back = fx_zbar_read(&b);
 			assert_non_null(back);
 			assert_string_equal(back, text);
 			free(back);
@@ -220,16 +174,11 @@ test_bad_args(void **state)
 	    tc_qr_svg(&b, &qr, err, sizeof(err)), TC_ERR_INVALID_ARG);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_version_boundary),
-		cmocka_unit_test(test_png_size_and_zbar),
-		cmocka_unit_test(test_png_cap),
-		cmocka_unit_test(test_svg),
-		cmocka_unit_test(test_bad_args),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_version_boundary)                                               \
+	X(test_png_size_and_zbar)                                              \
+	X(test_png_cap)                                                        \
+	X(test_svg)                                                            \
+	X(test_bad_args)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

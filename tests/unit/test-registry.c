@@ -11,7 +11,6 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -19,13 +18,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cmocka.h>
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 #include <sqlite3.h>
 
+#include "unit.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 #include "tcard/id.h"
@@ -33,48 +32,29 @@
 #include "tcard/registry.h"
 
 #include "fixtures-registry.h"
-/* The handle's insides, to query the pragmas of its own connection. */
-#include "../../src/registry/registry-int.h"
 
+/* The handle's insides, for fx_reg_int. */
+#include "../../src/registry/registry-int.h"
+#include "fixtures-registry-sql.h"
 /* Made-up resident numbers with valid check characters. */
 #define FAKE_ID	    "11010519491231002X"
 #define FAKE_ID2    "440304198506153611"
 #define FAKE_MASKED "****************2X"
 
-struct fixture {
-	char dir[64];
-	char path[128];
-	struct tc_registry_keys keys;
-	struct tc_registry *reg;
-};
-
 static int
 setup(void **state)
 {
-	struct fixture *fx = calloc(1, sizeof(*fx));
+	struct fx_reg *fx =
+	    fx_reg_new("/tmp/tc-registry-XXXXXX", 0x11, 0, 0xa0);
 
 	if (fx == NULL)
 		return -1;
-	if (fx_reg_dir(fx->dir, fx->path, "/tmp/tc-registry-XXXXXX") != 0)
-		return -1;
-	fx_reg_keys(&fx->keys, 0x11, 0, 0xa0);
 	*state = fx;
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	struct fixture *fx = *state;
-
-	tc_registry_close(fx->reg);
-	fx_rm_tree(fx->dir);
-	free(fx);
-	return 0;
-}
-
 static void
-open_reg(struct fixture *fx, int flags)
+open_reg(struct fx_reg *fx, int flags)
 {
 	char err[256] = "";
 	int r;
@@ -86,43 +66,16 @@ open_reg(struct fixture *fx, int flags)
 }
 
 static void
-close_reg(struct fixture *fx)
+close_reg(struct fx_reg *fx)
 {
 	tc_registry_close(fx->reg);
 	fx->reg = NULL;
 }
 
-/* Runs SQL on a second, raw connection (the "attacker"). */
-static void
-raw_exec(const char *path, const char *sql)
-{
-	sqlite3 *db;
-	char *msg = NULL;
-
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("raw SQL failed: %s: %s", sql, msg);
-	sqlite3_close(db);
-}
-
-static int64_t
-reg_int(struct tc_registry *reg, const char *sql)
-{
-	sqlite3_stmt *st;
-	int64_t v;
-
-	assert_int_equal(
-	    sqlite3_prepare_v2(reg->db, sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
-}
-
 static void
 test_pragmas_in_force(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	sqlite3_stmt *st;
 	struct stat sb;
 
@@ -133,15 +86,15 @@ test_pragmas_in_force(void **state)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "wal");
 	sqlite3_finalize(st);
-	assert_int_equal(reg_int(fx->reg, "PRAGMA synchronous"), 2);
-	assert_int_equal(reg_int(fx->reg, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(reg_int(fx->reg, "PRAGMA secure_delete"), 1);
-	assert_int_equal(reg_int(fx->reg, "PRAGMA busy_timeout"), 5000);
-	assert_int_equal(reg_int(fx->reg, "PRAGMA trusted_schema"), 0);
-	assert_int_equal(reg_int(fx->reg, "PRAGMA user_version"),
+	assert_int_equal(fx_reg_int(fx->reg, "PRAGMA synchronous"), 2);
+	assert_int_equal(fx_reg_int(fx->reg, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(fx_reg_int(fx->reg, "PRAGMA secure_delete"), 1);
+	assert_int_equal(fx_reg_int(fx->reg, "PRAGMA busy_timeout"), 5000);
+	assert_int_equal(fx_reg_int(fx->reg, "PRAGMA trusted_schema"), 0);
+	assert_int_equal(fx_reg_int(fx->reg, "PRAGMA user_version"),
 	    TC_REGISTRY_SCHEMA_VERSION);
 	assert_int_equal(
-	    reg_int(fx->reg, "PRAGMA application_id"), TC_REGISTRY_APP_ID);
+	    fx_reg_int(fx->reg, "PRAGMA application_id"), TC_REGISTRY_APP_ID);
 	assert_int_equal(
 	    tc_registry_schema_version(fx->reg), TC_REGISTRY_SCHEMA_VERSION);
 	/* The file was created private. */
@@ -153,7 +106,7 @@ test_pragmas_in_force(void **state)
 static void
 test_migrate_empty_and_reopen(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	int64_t objects;
 	int fd;
 
@@ -162,10 +115,10 @@ test_migrate_empty_and_reopen(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	open_reg(fx, 0);
-	objects = reg_int(fx->reg, "SELECT count(*) FROM sqlite_schema");
+	objects = fx_reg_int(fx->reg, "SELECT count(*) FROM sqlite_schema");
 	assert_true(objects >= 4);
 	assert_int_equal(
-	    reg_int(fx->reg,
+	    fx_reg_int(fx->reg,
 		"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('holders', 'cards', 'operators', 'audit')"),
 	    4);
 	assert_int_equal(tc_registry_audit(fx->reg, 1000, "op", "test.one",
@@ -175,21 +128,21 @@ test_migrate_empty_and_reopen(void **state)
 	/* Reopening changes nothing. */
 	open_reg(fx, TC_REGISTRY_CREATE);
 	assert_int_equal(
-	    reg_int(fx->reg, "SELECT count(*) FROM sqlite_schema"), objects);
-	assert_int_equal(reg_int(fx->reg, "PRAGMA user_version"),
+	    fx_reg_int(fx->reg, "SELECT count(*) FROM sqlite_schema"), objects);
+	assert_int_equal(fx_reg_int(fx->reg, "PRAGMA user_version"),
 	    TC_REGISTRY_SCHEMA_VERSION);
-	assert_int_equal(reg_int(fx->reg, "SELECT count(*) FROM audit"), 1);
+	assert_int_equal(fx_reg_int(fx->reg, "SELECT count(*) FROM audit"), 1);
 	close_reg(fx);
 	open_reg(fx, 0);
 	assert_int_equal(
-	    reg_int(fx->reg, "SELECT count(*) FROM sqlite_schema"), objects);
+	    fx_reg_int(fx->reg, "SELECT count(*) FROM sqlite_schema"), objects);
 	close_reg(fx);
 }
 
 static void
 test_open_refusals(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	char err[256], want[32];
 	struct tc_registry *reg = NULL;
 	struct stat sb;
@@ -217,7 +170,7 @@ test_open_refusals(void **state)
 	unlink(fx->path);
 
 	/* A newer schema (as a newer talentcard would leave it). */
-	raw_exec(fx->path,
+	fx_raw_exec(fx->path,
 	    "PRAGMA application_id = 1413698119; PRAGMA user_version = 99; CREATE TABLE t (x);");
 	assert_int_equal(tc_registry_open(&reg, fx->path, &fx->keys,
 			     TC_REGISTRY_CREATE, err, sizeof(err)),
@@ -230,20 +183,20 @@ test_open_refusals(void **state)
 	assert_int_equal(stat(fx->path, &sb), 0);
 	unlink(fx->path);
 	/* user_version 99 alone. */
-	raw_exec(fx->path, "PRAGMA user_version = 99;");
+	fx_raw_exec(fx->path, "PRAGMA user_version = 99;");
 	assert_int_equal(
 	    tc_registry_open(&reg, fx->path, &fx->keys, 0, err, sizeof(err)),
 	    TC_ERR_DB_SCHEMA);
 	unlink(fx->path);
 
 	/* An SQLite database of something else. */
-	raw_exec(fx->path, "CREATE TABLE songs (title TEXT);");
+	fx_raw_exec(fx->path, "CREATE TABLE songs (title TEXT);");
 	assert_int_equal(
 	    tc_registry_open(&reg, fx->path, &fx->keys, 0, err, sizeof(err)),
 	    TC_ERR_DB);
 	assert_non_null(strstr(err, "not a talentcard registry"));
 	unlink(fx->path);
-	raw_exec(fx->path, "PRAGMA application_id = 42;");
+	fx_raw_exec(fx->path, "PRAGMA application_id = 42;");
 	assert_int_equal(
 	    tc_registry_open(&reg, fx->path, &fx->keys, 0, err, sizeof(err)),
 	    TC_ERR_DB);
@@ -267,7 +220,7 @@ test_open_refusals(void **state)
 
 static int64_t
 add_holder(
-    struct fixture *fx, enum tc_id_type type, const char *id, const char *name)
+    struct fx_reg *fx, enum tc_id_type type, const char *id, const char *name)
 {
 	struct tc_holder h;
 	char err[256] = "", detail[128], masked[TC_ID_MAX];
@@ -297,7 +250,7 @@ add_holder(
 static void
 test_holder_round_trip(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_holder h, got;
 	char err[256];
 	int64_t id, found;
@@ -367,7 +320,7 @@ test_holder_round_trip(void **state)
 static void
 test_holder_tamper_and_keys(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_holder got;
 	char err[256];
 	int64_t a, b;
@@ -385,7 +338,7 @@ test_holder_tamper_and_keys(void **state)
 	close_reg(fx);
 	fx->keys.data_key[0] ^= 1;
 	/* A sealed number moved to another type does not open. */
-	raw_exec(fx->path,
+	fx_raw_exec(fx->path,
 	    "UPDATE holders SET id_type = 'hkmo-residence' WHERE id = 1;");
 	open_reg(fx, 0);
 	assert_int_equal(
@@ -393,7 +346,7 @@ test_holder_tamper_and_keys(void **state)
 	    TC_ERR_DECRYPT);
 	close_reg(fx);
 	/* Sealed numbers swapped between rows are caught by the MAC. */
-	raw_exec(fx->path,
+	fx_raw_exec(fx->path,
 	    "UPDATE holders SET id_type = 'resident' WHERE id = 1; UPDATE holders SET id_sealed = (SELECT id_sealed FROM holders WHERE id = 2) WHERE id = 1;");
 	open_reg(fx, 0);
 	assert_int_equal(
@@ -491,7 +444,7 @@ scan_files(const char *path)
 static void
 test_privacy_no_plain_id_on_disk(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_holder got;
 	char wal[160], err[256];
 	size_t len;
@@ -518,7 +471,7 @@ test_privacy_no_plain_id_on_disk(void **state)
 	 * A rollback journal holds old page images: make one (a kept
 	 * journal, as another tool might leave behind) and search it too.
 	 */
-	raw_exec(fx->path,
+	fx_raw_exec(fx->path,
 	    "PRAGMA journal_mode = PERSIST; UPDATE holders SET name = name || '.';");
 	snprintf(wal, sizeof(wal), "%s-journal", fx->path);
 	data = slurp(wal, &len);
@@ -554,7 +507,7 @@ make_card(struct tc_card *c, int64_t serial, int64_t holder)
 static void
 test_cards(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_card c, sub, got;
 	char err[256];
 	int64_t h1, h2;
@@ -696,7 +649,7 @@ test_cards(void **state)
 
 /* The audit log: ten entries in a fresh registry. */
 static void
-ten_entries(struct fixture *fx)
+ten_entries(struct fx_reg *fx)
 {
 	char detail[64], subject[32], err[256] = "";
 	int i, r;
@@ -713,7 +666,7 @@ ten_entries(struct fixture *fx)
 }
 
 static void
-expect_broken_at(struct fixture *fx, int64_t seq,
+expect_broken_at(struct fx_reg *fx, int64_t seq,
     const struct tc_audit_head *expect, const char *why)
 {
 	struct tc_audit_report rep;
@@ -733,14 +686,14 @@ expect_broken_at(struct fixture *fx, int64_t seq,
 static void
 drop_triggers(const char *path)
 {
-	raw_exec(path,
+	fx_raw_exec(path,
 	    "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; DROP TRIGGER audit_seq_next;");
 }
 
 static void
 test_audit_verify_ok(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_audit_report rep;
 	struct tc_audit_head head;
 	char err[256];
@@ -775,7 +728,7 @@ test_audit_verify_ok(void **state)
 static void
 test_audit_triggers(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	sqlite3 *db;
 
 	ten_entries(fx);
@@ -815,12 +768,12 @@ test_audit_triggers(void **state)
 static void
 test_audit_edit_detected(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 
 	ten_entries(fx);
 	close_reg(fx);
 	drop_triggers(fx->path);
-	raw_exec(
+	fx_raw_exec(
 	    fx->path, "UPDATE audit SET detail = '{\"n\":400}' WHERE seq = 4;");
 	open_reg(fx, 0);
 	expect_broken_at(fx, 4, NULL, "altered");
@@ -830,17 +783,17 @@ test_audit_edit_detected(void **state)
 static void
 test_audit_delete_detected(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 
 	ten_entries(fx);
 	close_reg(fx);
 	drop_triggers(fx->path);
-	raw_exec(fx->path, "DELETE FROM audit WHERE seq = 5;");
+	fx_raw_exec(fx->path, "DELETE FROM audit WHERE seq = 5;");
 	open_reg(fx, 0);
 	expect_broken_at(fx, 5, NULL, "missing");
 	close_reg(fx);
 	/* Renumbered to hide the gap: entry 5 (the old 6) fails. */
-	raw_exec(fx->path, "UPDATE audit SET seq = seq - 1 WHERE seq > 5;");
+	fx_raw_exec(fx->path, "UPDATE audit SET seq = seq - 1 WHERE seq > 5;");
 	open_reg(fx, 0);
 	expect_broken_at(fx, 5, NULL, "prev does not match");
 	close_reg(fx);
@@ -849,12 +802,12 @@ test_audit_delete_detected(void **state)
 static void
 test_audit_swap_detected(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 
 	ten_entries(fx);
 	close_reg(fx);
 	drop_triggers(fx->path);
-	raw_exec(fx->path,
+	fx_raw_exec(fx->path,
 	    "CREATE TEMP TABLE t AS SELECT * FROM audit WHERE seq IN (3, 7);UPDATE audit SET (at, operator, action, subject, detail, prev, mac) = (SELECT at, operator, action, subject, detail, prev, mac FROM t WHERE t.seq = 10 - audit.seq) WHERE seq IN (3, 7);");
 	open_reg(fx, 0);
 	expect_broken_at(fx, 3, NULL, "prev does not match");
@@ -954,7 +907,7 @@ rebuild_chain(const char *path, int64_t from, const uint8_t *key, int edit)
 
 /* audit_key = HMAC-SHA256(data_key, "talentcard-audit-v1") */
 static void
-audit_key(const struct fixture *fx, uint8_t key[32])
+audit_key(const struct fx_reg *fx, uint8_t key[32])
 {
 	unsigned int n;
 
@@ -965,7 +918,7 @@ audit_key(const struct fixture *fx, uint8_t key[32])
 static void
 test_audit_documented_chain(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_audit_report rep, after;
 	uint8_t key[32];
 	char err[256];
@@ -989,7 +942,7 @@ test_audit_documented_chain(void **state)
 static void
 test_audit_unkeyed_rebuild_detected(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 
 	ten_entries(fx);
 	close_reg(fx);
@@ -1005,7 +958,7 @@ test_audit_unkeyed_rebuild_detected(void **state)
 static void
 test_audit_recorded_head(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_audit_report rep;
 	struct tc_audit_head head, old;
 	uint8_t key[32];
@@ -1025,7 +978,7 @@ test_audit_recorded_head(void **state)
 	expect_broken_at(fx, 10, &head, "recorded head");
 	close_reg(fx);
 	/* Entries removed from the end: the shorter log verifies alone. */
-	raw_exec(fx->path, "DELETE FROM audit WHERE seq > 8;");
+	fx_raw_exec(fx->path, "DELETE FROM audit WHERE seq > 8;");
 	open_reg(fx, 0);
 	assert_int_equal(
 	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)), 0);
@@ -1043,7 +996,7 @@ test_audit_recorded_head(void **state)
 static void
 test_audit_time_monotonic(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_audit_report rep;
 	sqlite3 *db;
 	sqlite3_stmt *st;
@@ -1070,7 +1023,8 @@ test_audit_time_monotonic(void **state)
 	sqlite3_close(db);
 	/* Someone with the key backdates entry 7 and rebuilds the chain. */
 	drop_triggers(fx->path);
-	raw_exec(fx->path, "UPDATE audit SET at = 1600000000 WHERE seq = 7;");
+	fx_raw_exec(
+	    fx->path, "UPDATE audit SET at = 1600000000 WHERE seq = 7;");
 	audit_key(fx, key);
 	rebuild_chain(fx->path, 7, key, 0);
 	open_reg(fx, 0);
@@ -1098,7 +1052,7 @@ collect(const struct tc_audit_entry *e, void *arg)
 static void
 test_audit_list_and_head_text(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct list_state ls;
 	struct tc_audit_head head, parsed;
 	char text[TC_AUDIT_HEAD_TEXT_MAX], err[256];
@@ -1149,7 +1103,7 @@ test_audit_list_and_head_text(void **state)
 static void
 test_audit_refuses_bad_entries(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	char err[256], card[17];
 
 	open_reg(fx, TC_REGISTRY_CREATE);
@@ -1185,14 +1139,14 @@ test_audit_refuses_bad_entries(void **state)
 		"{\"id\":\"" FAKE_MASKED "\",\"at\":1700000000,\"h\":\"ab12\"}",
 		err, sizeof(err)),
 	    0);
-	assert_int_equal(reg_int(fx->reg, "SELECT count(*) FROM audit"), 1);
+	assert_int_equal(fx_reg_int(fx->reg, "SELECT count(*) FROM audit"), 1);
 	close_reg(fx);
 }
 
 static void
 test_transactions(void **state)
 {
-	struct fixture *fx = *state;
+	struct fx_reg *fx = *state;
 	struct tc_holder h;
 	char err[256];
 	int64_t id;
@@ -1218,7 +1172,7 @@ test_transactions(void **state)
 	assert_int_equal(tc_registry_holder_find(fx->reg, TC_ID_RESIDENT,
 			     FAKE_ID, &id, err, sizeof(err)),
 	    TC_ERR_NOT_FOUND);
-	assert_int_equal(reg_int(fx->reg, "SELECT count(*) FROM audit"), 0);
+	assert_int_equal(fx_reg_int(fx->reg, "SELECT count(*) FROM audit"), 0);
 	/* Closing with an open transaction rolls it back. */
 	assert_int_equal(tc_registry_begin(fx->reg, err, sizeof(err)), 0);
 	assert_int_equal(
@@ -1232,32 +1186,25 @@ test_transactions(void **state)
 	tc_holder_release(&h);
 }
 
-#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+#define TESTS(X, XF)                                                           \
+	XF(test_pragmas_in_force, setup, fx_reg_teardown)                      \
+	XF(test_migrate_empty_and_reopen, setup, fx_reg_teardown)              \
+	XF(test_open_refusals, setup, fx_reg_teardown)                         \
+	XF(test_holder_round_trip, setup, fx_reg_teardown)                     \
+	XF(test_holder_tamper_and_keys, setup, fx_reg_teardown)                \
+	XF(test_privacy_no_plain_id_on_disk, setup, fx_reg_teardown)           \
+	XF(test_cards, setup, fx_reg_teardown)                                 \
+	XF(test_audit_verify_ok, setup, fx_reg_teardown)                       \
+	XF(test_audit_triggers, setup, fx_reg_teardown)                        \
+	XF(test_audit_edit_detected, setup, fx_reg_teardown)                   \
+	XF(test_audit_delete_detected, setup, fx_reg_teardown)                 \
+	XF(test_audit_swap_detected, setup, fx_reg_teardown)                   \
+	XF(test_audit_documented_chain, setup, fx_reg_teardown)                \
+	XF(test_audit_unkeyed_rebuild_detected, setup, fx_reg_teardown)        \
+	XF(test_audit_recorded_head, setup, fx_reg_teardown)                   \
+	XF(test_audit_time_monotonic, setup, fx_reg_teardown)                  \
+	XF(test_audit_list_and_head_text, setup, fx_reg_teardown)              \
+	XF(test_audit_refuses_bad_entries, setup, fx_reg_teardown)             \
+	XF(test_transactions, setup, fx_reg_teardown)
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		T(test_pragmas_in_force),
-		T(test_migrate_empty_and_reopen),
-		T(test_open_refusals),
-		T(test_holder_round_trip),
-		T(test_holder_tamper_and_keys),
-		T(test_privacy_no_plain_id_on_disk),
-		T(test_cards),
-		T(test_audit_verify_ok),
-		T(test_audit_triggers),
-		T(test_audit_edit_detected),
-		T(test_audit_delete_detected),
-		T(test_audit_swap_detected),
-		T(test_audit_documented_chain),
-		T(test_audit_unkeyed_rebuild_detected),
-		T(test_audit_recorded_head),
-		T(test_audit_time_monotonic),
-		T(test_audit_list_and_head_text),
-		T(test_audit_refuses_bad_entries),
-		T(test_transactions),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -8,9 +8,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
+#include <string.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/retire.h"
 #include "tcard/workday.h"
@@ -71,25 +71,33 @@ test_table(void **state)
 static void
 test_days(void **state)
 {
+	static const struct {
+		int base, y, m, d;
+		const char *want;
+	} v[] = {
+		/* A man born 15 March 1965 retires at 60 years 1 month. */
+		{ 60, 1965, 3, 15, "2025-04-15" },
+		/* A woman (55) born 31 January 1970: 55 years 1 month, clamped. */
+		{ 55, 1970, 1, 31, "2025-02-28" },
+		/* A woman (50) born 29 February 1976: +7 months, 50 years 7 months. */
+		{ 50, 1976, 2, 29, "2026-09-29" },
+		/* A man born 1 September 1976 retires at 63. */
+		{ 60, 1976, 9, 1, "2039-09-01" },
+	};
 	char out[TC_DATE_TEXT];
 	int64_t d;
+	size_t i;
 
-	/* A man born 15 March 1965 retires at 60 years 1 month. */
-	assert_int_equal(tc_retire_day(60, 1965, 3, 15, &d), 0);
-	tc_date_format(d, out);
-	assert_string_equal(out, "2025-04-15");
-	/* A woman (55) born 31 January 1970: 55 years 1 month, clamped. */
-	assert_int_equal(tc_retire_day(55, 1970, 1, 31, &d), 0);
-	tc_date_format(d, out);
-	assert_string_equal(out, "2025-02-28");
-	/* A woman (50) born 29 February 1976: +7 months, 50 years 7 months. */
-	assert_int_equal(tc_retire_day(50, 1976, 2, 29, &d), 0);
-	tc_date_format(d, out);
-	assert_string_equal(out, "2026-09-29");
-	/* A man born 1 September 1976 retires at 63. */
-	assert_int_equal(tc_retire_day(60, 1976, 9, 1, &d), 0);
-	tc_date_format(d, out);
-	assert_string_equal(out, "2039-09-01");
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		assert_int_equal(
+		    tc_retire_day(v[i].base, v[i].y, v[i].m, v[i].d, &d), 0);
+		tc_date_format(d, out);
+		if (strcmp(out, v[i].want) != 0)
+			fail_msg(
+			    "base %d born %d-%02d-%02d: retires %s, expected %s",
+			    v[i].base, v[i].y, v[i].m, v[i].d, out, v[i].want);
+	}
 }
 
 static void
@@ -115,14 +123,9 @@ test_refusals(void **state)
 	assert_int_equal(d, 7);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_days),
-		cmocka_unit_test(test_refusals),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_table)                                                          \
+	X(test_days)                                                           \
+	X(test_refusals)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -8,13 +8,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/evp.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/err.h"
@@ -194,15 +193,10 @@ test_refusals(void **state)
 	tc_buf_release(&b);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_empty_and_many),
-		cmocka_unit_test(test_large),
-		cmocka_unit_test(test_refusals),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_round_trip)                                                     \
+	X(test_empty_and_many)                                                 \
+	X(test_large)                                                          \
+	X(test_refusals)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

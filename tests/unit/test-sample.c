@@ -13,12 +13,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/application.h"
 #include "tcard/attach.h"
 #include "tcard/err.h"
@@ -604,19 +603,14 @@ test_clause(void **state)
 	assert_null(tc_sample_clause(NULL, NULL, 1));
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_people),
-		cmocka_unit_test(test_seed_choice),
-		cmocka_unit_test(test_resident_id),
-		cmocka_unit_test(test_relatives),
-		cmocka_unit_test(test_forms_complete),
-		cmocka_unit_test(test_materials),
-		cmocka_unit_test(test_images),
-		cmocka_unit_test(test_clause),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_people)                                                         \
+	X(test_seed_choice)                                                    \
+	X(test_resident_id)                                                    \
+	X(test_relatives)                                                      \
+	X(test_forms_complete)                                                 \
+	X(test_materials)                                                      \
+	X(test_images)                                                         \
+	X(test_clause)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

@@ -11,15 +11,14 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include "unit.h"
 #include "tcard/apdu.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
@@ -396,19 +395,14 @@ test_parse_iu(void **state)
 	assert_non_null(strstr(err, "protocol 02"));
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cmac_rfc4493),
-		cmocka_unit_test(test_kdf_layout),
-		cmocka_unit_test(test_diversify),
-		cmocka_unit_test(test_session),
-		cmocka_unit_test(test_tamper),
-		cmocka_unit_test(test_ext_auth_tamper),
-		cmocka_unit_test(test_replay),
-		cmocka_unit_test(test_parse_iu),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_cmac_rfc4493)                                                   \
+	X(test_kdf_layout)                                                     \
+	X(test_diversify)                                                      \
+	X(test_session)                                                        \
+	X(test_tamper)                                                         \
+	X(test_ext_auth_tamper)                                                \
+	X(test_replay)                                                         \
+	X(test_parse_iu)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -10,13 +10,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <openssl/evp.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/cose.h"
 #include "tcard/credential.h"
@@ -181,14 +180,9 @@ test_names(void **state)
 	assert_string_equal(tc_ca_basis_name(TC_CA_UNPINNED), "unpinned");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_check_from_list),
-		cmocka_unit_test(test_apply_table),
-		cmocka_unit_test(test_names),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_check_from_list)                                                \
+	X(test_apply_table)                                                    \
+	X(test_names)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

@@ -9,12 +9,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/tlv.h"
@@ -865,24 +864,19 @@ test_random_trees(void **state)
 	assert_true(total > 2000);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_vectors),
-		cmocka_unit_test(test_messages),
-		cmocka_unit_test(test_walk_sequence),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_check_nested),
-		cmocka_unit_test(test_depth),
-		cmocka_unit_test(test_truncated_everywhere),
-		cmocka_unit_test(test_every_byte_changed),
-		cmocka_unit_test(test_put),
-		cmocka_unit_test(test_bad_tags),
-		cmocka_unit_test(test_nested_builder),
-		cmocka_unit_test(test_nested_moves),
-		cmocka_unit_test(test_random_trees),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_parse_vectors)                                                  \
+	X(test_messages)                                                       \
+	X(test_walk_sequence)                                                  \
+	X(test_find)                                                           \
+	X(test_check_nested)                                                   \
+	X(test_depth)                                                          \
+	X(test_truncated_everywhere)                                           \
+	X(test_every_byte_changed)                                             \
+	X(test_put)                                                            \
+	X(test_bad_tags)                                                       \
+	X(test_nested_builder)                                                 \
+	X(test_nested_moves)                                                   \
+	X(test_random_trees)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -8,10 +8,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/uscc.h"
 
@@ -51,11 +50,7 @@ test_valid(void **state)
 static void
 test_refusals(void **state)
 {
-	static const struct {
-		const char *in;
-		int code;
-		const char *msg;
-	} v[] = {
+	static const struct fx_refusal v[] = {
 		{ "91350100M000100Y44", TC_ERR_BAD_CHECK, "expected 3, got 4" },
 		{ "91350100M000100Y4", TC_ERR_MALFORMED, "not 17" },
 		{ "91350100M000100Y433", TC_ERR_MALFORMED, "this one more" },
@@ -82,8 +77,7 @@ test_refusals(void **state)
 		    tc_uscc_normalise(v[i].in, out, msg, sizeof(msg)),
 		    v[i].code);
 		assert_string_equal(out, "");
-		if (strstr(msg, v[i].msg) == NULL)
-			fail_msg("case %zu: '%s' lacks '%s'", i, msg, v[i].msg);
+		fx_msg_has(i, msg, v[i].msg);
 	}
 	assert_int_equal(
 	    tc_uscc_normalise(NULL, out, NULL, 0), TC_ERR_INVALID_ARG);
@@ -114,14 +108,9 @@ test_single_errors(void **state)
 	assert_int_equal(tc_uscc_normalise(code, out, NULL, 0), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_single_errors),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_valid)                                                          \
+	X(test_refusals)                                                       \
+	X(test_single_errors)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

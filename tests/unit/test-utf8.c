@@ -7,10 +7,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/utf8.h"
 
 static void
@@ -82,13 +81,8 @@ test_invalid(void **state)
 	assert_int_equal(cp, 7);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_valid),
-		cmocka_unit_test(test_invalid),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_valid)                                                          \
+	X(test_invalid)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -8,12 +8,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/zlib.h"
@@ -381,19 +380,14 @@ test_deflate_edges(void **state)
 	tc_buf_release(&z);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_known_streams),
-		cmocka_unit_test(test_bad_streams),
-		cmocka_unit_test(test_round_trips),
-		cmocka_unit_test(test_cap_boundary),
-		cmocka_unit_test(test_bomb),
-		cmocka_unit_test(test_truncated_everywhere),
-		cmocka_unit_test(test_bit_flips),
-		cmocka_unit_test(test_deflate_edges),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_known_streams)                                                  \
+	X(test_bad_streams)                                                    \
+	X(test_round_trips)                                                    \
+	X(test_cap_boundary)                                                   \
+	X(test_bomb)                                                           \
+	X(test_truncated_everywhere)                                           \
+	X(test_bit_flips)                                                      \
+	X(test_deflate_edges)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)
