@@ -126,6 +126,8 @@ struct tc_dresp {
 	const char *allow;
 	const char *www_auth; /* WWW-Authenticate of a 401 */
 	int html_security;    /* add the page's CSP headers */
+	/* With html_security: this policy; NULL: the lookup page's. */
+	const char *csp;
 	const char *location; /* Location of a redirect */
 	int close;	      /* Connection: close (bad framing) */
 	int suspended;	      /* the handler suspended the connection */

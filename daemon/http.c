@@ -460,7 +460,8 @@ queue(struct MHD_Connection *c, struct tc_dreq *rq, struct tc_dresp *resp)
 	if (resp->close)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	if (resp->html_security) {
-		MHD_add_response_header(r, "Content-Security-Policy", PAGE_CSP);
+		MHD_add_response_header(r, "Content-Security-Policy",
+		    resp->csp != NULL ? resp->csp : PAGE_CSP);
 		MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 		MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	}

@@ -412,6 +412,57 @@ get_visible(struct mon *m, const struct tc_operator *op, int64_t id,
 	return 0;
 }
 
+/*
+ * The labels of a's programme form, for pages that show the form: its
+ * sections and their fields ({"id", "zh", "en", "type"}) and its
+ * materials ({"id", "zh", "en"}); NULL when the programme is not loaded.
+ */
+static json_t *
+form_labels(struct mon *m, const struct tc_app *a)
+{
+	static const char *const types[] = { "", "text", "long-text", "date",
+		"choice", "photo", "id-number", "phone", "email", "address" };
+	const struct tc_programme *p;
+	const struct tc_application *f;
+	json_t *secs, *mats, *fields, *o;
+	size_t i, j;
+
+	if ((p = tc_programme_set_find(m->progs, a->programme)) == NULL)
+		return NULL;
+	f = &p->application;
+	secs = json_array();
+	mats = json_array();
+	for (i = 0; secs != NULL && i < f->n_sections; i++) {
+		const struct tc_section *s = &f->sections[i];
+
+		fields = json_array();
+		for (j = 0; fields != NULL && j < s->n_fields; j++) {
+			const struct tc_field *fd = &s->fields[j];
+			unsigned t = (unsigned)fd->type;
+
+			json_array_append_new(fields,
+			    json_pack("{s:s, s:s?, s:s?, s:s}", "id", fd->id,
+				"zh", fd->names.zh, "en", fd->names.en, "type",
+				t < sizeof(types) / sizeof(types[0]) ? types[t]
+								     : ""));
+		}
+		json_array_append_new(secs,
+		    json_pack("{s:s, s:s?, s:s?, s:b, s:o}", "id", s->id, "zh",
+			s->names.zh, "en", s->names.en, "repeating",
+			s->repeating, "fields",
+			fields != NULL ? fields : json_array()));
+	}
+	for (i = 0; mats != NULL && i < f->n_materials; i++)
+		json_array_append_new(mats,
+		    json_pack("{s:s, s:s?, s:s?}", "id", f->materials[i].id,
+			"zh", f->materials[i].names.zh, "en",
+			f->materials[i].names.en));
+	o = json_pack("{s:o, s:o}", "sections",
+	    secs != NULL ? secs : json_array(), "materials",
+	    mats != NULL ? mats : json_array());
+	return o;
+}
+
 static void
 op_app(struct mon *m, const struct tc_operator *op, int64_t id,
     struct mon_answer *a, time_t now)
@@ -432,6 +483,7 @@ op_app(struct mon *m, const struct tc_operator *op, int64_t id,
 		goto out;
 	}
 	json_object_set_new(o, "form", json_loads(app.form, 0, NULL));
+	json_object_set_new(o, "labels", form_labels(m, &app));
 	json_object_set_new(
 	    o, "exceptions", json_loads(app.exceptions, 0, NULL));
 	json_object_set_new(o, "overrides", json_loads(app.overrides, 0, NULL));

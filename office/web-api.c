@@ -17,26 +17,17 @@
 
 #include "rpc.h"
 #include "tcard/officerpc.h"
+#include "tcard/webform.h"
 #include "web.h"
 
-#define COOKIE_NAME "tcard_session"
-#define BODY_MAX    (16u * 1024)
+#define BODY_MAX (16u * 1024)
 
 static const char *const ep_names[WEB_EP_COUNT] = { "healthz", "metrics",
-	"session", "queue", "application", "attachment", "review", "other" };
+	"session", "queue", "application", "attachment", "review", "console",
+	"other" };
 static const char *const res_names[WEB_R_COUNT] = { "ok", "bad-request",
 	"too-large", "not-found", "method", "error", "unauthorized",
 	"forbidden", "refused", "unavailable" };
-
-/* The RPC answer, parsed. */
-struct answer {
-	json_t *o;
-	unsigned status;
-	const char *error, *message, *session, *ctype, *filename;
-	json_t *body;
-	uint8_t *tail;
-	size_t tlen;
-};
 
 static int
 result_of(unsigned status)
@@ -61,40 +52,30 @@ result_of(unsigned status)
 }
 
 /*
- * The value of the tcard_session cookie in a Cookie header, copied into
- * out when it is a token's length; "" otherwise. The scan is bounded by
- * the header's length (the layer caps headers).
+ * The value of the tcard_session cookie (tc_cookie_get, fuzzed) copied
+ * into out when it is a token's text; "" otherwise (no header, no such
+ * cookie, two of them, a bad byte, another length).
  */
-static void
-session_cookie(const char *h, char out[TC_ORPC_TOKEN_LEN + 1])
+void
+web_session_id(struct tc_dreq *rq, char out[TC_ORPC_TOKEN_LEN + 1])
 {
-	const char *p = h, *v, *end;
-	size_t nlen = strlen(COOKIE_NAME);
+	char v[TC_COOKIE_VALUE_MAX + 1], err[128];
 
 	out[0] = '\0';
-	while (p != NULL && *p != '\0') {
-		while (*p == ' ' || *p == '\t' || *p == ';')
-			p++;
-		end = strchr(p, ';');
-		if (strncmp(p, COOKIE_NAME, nlen) == 0 && p[nlen] == '=') {
-			v = p + nlen + 1;
-			if ((end != NULL ? (size_t)(end - v) : strlen(v)) ==
-			    TC_ORPC_TOKEN_LEN) {
-				memcpy(out, v, TC_ORPC_TOKEN_LEN);
-				out[TC_ORPC_TOKEN_LEN] = '\0';
-			}
-			return;
-		}
-		p = end;
-	}
+	if (tc_cookie_get(tc_dreq_header(rq, "Cookie"), WEB_COOKIE_NAME, v,
+		sizeof(v), err, sizeof(err)) == 0 &&
+	    tc_orpc_token_ok(v))
+		memcpy(out, v, TC_ORPC_TOKEN_LEN + 1);
+	memset(v, 0, sizeof(v));
 }
 
 /*
  * One call to the monitor: req (consumed) out, the parsed answer in.
  * Returns 0, or -1 with resp answered 503 (the monitor is gone).
  */
-static int
-call(struct web *w, json_t *req, struct answer *an, struct tc_dresp *resp)
+int
+web_call(
+    struct web *w, json_t *req, struct web_answer *an, struct tc_dresp *resp)
 {
 	char *text, *json = NULL, err[256] = "";
 	size_t jlen = 0;
@@ -146,8 +127,8 @@ call(struct web *w, json_t *req, struct answer *an, struct tc_dresp *resp)
 	return 0;
 }
 
-static void
-answer_free(struct answer *an)
+void
+web_answer_free(struct web_answer *an)
 {
 	json_decref(an->o);
 	free(an->tail);
@@ -155,7 +136,7 @@ answer_free(struct answer *an)
 
 /* Writes the answer's body or error into resp. Returns 1 when 200. */
 static int
-answer_json(struct answer *an, struct tc_dresp *resp)
+answer_json(struct web_answer *an, struct tc_dresp *resp)
 {
 	char *text;
 
@@ -186,12 +167,10 @@ static json_t *
 request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp)
 {
 	char sid[TC_ORPC_TOKEN_LEN + 1] = "";
-	const char *c = tc_dreq_header(rq, "Cookie"),
-		   *x = tc_dreq_header(rq, "X-CSRF-Token");
+	const char *x = tc_dreq_header(rq, "X-CSRF-Token");
 	json_t *o;
 
-	if (c != NULL)
-		session_cookie(c, sid);
+	web_session_id(rq, sid);
 	if (strcmp(op, "login") != 0 && sid[0] == '\0') {
 		tc_dresp_error(resp, 401, WEB_R_UNAUTHORIZED, "unauthorized",
 		    "%s",
@@ -260,7 +239,7 @@ static void
 ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct web *w = tc_daemon_app(d);
-	struct answer an;
+	struct web_answer an;
 	json_t *req, *args = NULL;
 	const char *op;
 
@@ -278,41 +257,42 @@ ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	}
 	if (args != NULL)
 		json_object_set_new(req, "args", args);
-	if (call(w, req, &an, resp) != 0)
+	if (web_call(w, req, &an, resp) != 0)
 		return;
 	if (answer_json(&an, resp)) {
 		if (rq->method_post && an.session != NULL &&
 		    tc_orpc_token_ok(an.session))
 			snprintf(resp->set_cookie, sizeof(resp->set_cookie),
 			    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-			    COOKIE_NAME, an.session,
+			    WEB_COOKIE_NAME, an.session,
 			    tc_daemon_tls(d) ? "; Secure" : "");
 		else if (rq->method_delete)
 			snprintf(resp->set_cookie, sizeof(resp->set_cookie),
 			    "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-			    COOKIE_NAME, tc_daemon_tls(d) ? "; Secure" : "");
+			    WEB_COOKIE_NAME,
+			    tc_daemon_tls(d) ? "; Secure" : "");
 	}
-	answer_free(&an);
+	web_answer_free(&an);
 }
 
 static void
 ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct answer an;
+	struct web_answer an;
 	json_t *req;
 
 	rq->ep = WEB_EP_QUEUE;
 	if ((req = request(rq, "queue", resp)) == NULL ||
-	    call(tc_daemon_app(d), req, &an, resp) != 0)
+	    web_call(tc_daemon_app(d), req, &an, resp) != 0)
 		return;
 	answer_json(&an, resp);
-	answer_free(&an);
+	web_answer_free(&an);
 }
 
 static void
 ep_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct answer an;
+	struct web_answer an;
 	int64_t n;
 	json_t *req;
 
@@ -321,10 +301,10 @@ ep_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	    (req = request(rq, "app", resp)) == NULL)
 		return;
 	json_object_set_new(req, "app", json_integer(n));
-	if (call(tc_daemon_app(d), req, &an, resp) != 0)
+	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
 		return;
 	answer_json(&an, resp);
-	answer_free(&an);
+	web_answer_free(&an);
 }
 
 /* A file name for Content-Disposition: printable ASCII, no quotes. */
@@ -351,7 +331,7 @@ disposition(const char *name, char *out, size_t len)
 static void
 ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct answer an;
+	struct web_answer an;
 	int64_t n, att;
 	json_t *req;
 
@@ -362,11 +342,11 @@ ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		return;
 	json_object_set_new(req, "app", json_integer(n));
 	json_object_set_new(req, "att", json_integer(att));
-	if (call(tc_daemon_app(d), req, &an, resp) != 0)
+	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
 		return;
 	if (an.error != NULL || an.status != 200 || an.ctype == NULL) {
 		answer_json(&an, resp);
-		answer_free(&an);
+		web_answer_free(&an);
 		return;
 	}
 	/* The bytes as stored; the layer adds nosniff. */
@@ -378,13 +358,13 @@ ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	disposition(an.filename, resp->disposition, sizeof(resp->disposition));
 	tc_buf_init(&resp->body, TC_ORPC_TAIL_MAX + 1);
 	tc_dresp_checked(resp, tc_buf_put(&resp->body, an.tail, an.tlen));
-	answer_free(&an);
+	web_answer_free(&an);
 }
 
 static void
 ep_review(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct answer an;
+	struct web_answer an;
 	json_t *req, *args;
 	int64_t n;
 
@@ -398,10 +378,10 @@ ep_review(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	}
 	json_object_set_new(req, "app", json_integer(n));
 	json_object_set_new(req, "args", args);
-	if (call(tc_daemon_app(d), req, &an, resp) != 0)
+	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
 		return;
 	answer_json(&an, resp);
-	answer_free(&an);
+	web_answer_free(&an);
 }
 
 static void
@@ -449,6 +429,19 @@ static const struct tc_droute routes[] = {
 	    WEB_EP_ATTACHMENT, 0 },
 	{ TC_DM_POST, "/v1/applications/{n}/review", ep_review, WEB_EP_REVIEW,
 	    BODY_MAX },
+	{ TC_DM_GET, "/console/style.css", web_console_css, WEB_EP_CONSOLE, 0 },
+	{ TC_DM_GET | TC_DM_POST, "/console/login", web_console_login,
+	    WEB_EP_CONSOLE, BODY_MAX },
+	{ TC_DM_POST, "/console/logout", web_console_logout, WEB_EP_CONSOLE,
+	    BODY_MAX },
+	{ TC_DM_GET, "/console/queue", web_console_queue, WEB_EP_CONSOLE, 0 },
+	{ TC_DM_GET, "/console/search", web_console_search, WEB_EP_CONSOLE, 0 },
+	{ TC_DM_GET, "/console/applications/{n}", web_console_app,
+	    WEB_EP_CONSOLE, 0 },
+	{ TC_DM_POST, "/console/applications/{n}/review", web_console_review,
+	    WEB_EP_CONSOLE, BODY_MAX },
+	{ TC_DM_GET, "/console", web_console_root, WEB_EP_CONSOLE, 0 },
+	{ TC_DM_GET, "/console/*", web_console_root, WEB_EP_CONSOLE, 0 },
 };
 
 static void
@@ -459,6 +452,8 @@ finish(struct tc_daemon *d, struct tc_dreq *rq, uint64_t ns)
 
 	tc_dmetrics_count(w->metrics, (size_t)ep, (size_t)rq->result,
 	    WEB_EP_OTHER, WEB_R_ERROR, ns);
+	free(rq->app); /* a console redirect's Location */
+	rq->app = NULL;
 	if (rq->status == 0 &&
 	    !tc_dlog_limit(w->log, TC_DLOG_ABORTED, rq->t0 + ns))
 		return;

@@ -11,7 +11,10 @@
 #include <pthread.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "daemon.h"
+#include "tcard/officerpc.h"
 
 /* Endpoints (metrics and log). */
 enum {
@@ -22,6 +25,7 @@ enum {
 	WEB_EP_APP,
 	WEB_EP_ATTACHMENT,
 	WEB_EP_REVIEW,
+	WEB_EP_CONSOLE, /* the console's pages (office/web-console.c) */
 	WEB_EP_OTHER,
 	WEB_EP_COUNT
 };
@@ -52,8 +56,47 @@ struct web {
 	uint64_t started_ns;
 };
 
-/* office/web-api.c: starts the layer on the inherited listener. */
+#define WEB_COOKIE_NAME "tcard_session"
+
+/* An RPC answer, parsed (office/web-api.c). */
+struct web_answer {
+	json_t *o;
+	unsigned status;
+	const char *error, *message, *session, *ctype, *filename;
+	json_t *body;
+	uint8_t *tail;
+	size_t tlen;
+};
+
+/* ---- office/web-api.c ---- */
+
+/*
+ * One call to the monitor: req (consumed) out, the parsed answer in *an
+ * (free it with web_answer_free). Returns 0, or -1 with resp answered 503
+ * in JSON (the monitor is gone).
+ */
+int web_call(
+    struct web *w, json_t *req, struct web_answer *an, struct tc_dresp *resp);
+void web_answer_free(struct web_answer *an);
+/* The tcard_session cookie's token (tc_cookie_get), or "". */
+void web_session_id(struct tc_dreq *rq, char out[TC_ORPC_TOKEN_LEN + 1]);
+
+/* Starts the layer on the inherited listener. */
 int web_http_start(struct web *w, int listen_fd, const char *listen,
     const char *tls_cert, const char *tls_key, char *err, size_t errlen);
+
+/* ---- office/web-console.c: the staff console's pages ---- */
+
+/*
+ * The handlers (routes in office/web-api.c): GET /console/style.css,
+ * GET /console/ (and unknown /console/ paths: the 404 page), GET and
+ * POST /console/login, POST /console/logout, GET /console/queue, GET
+ * /console/search, GET /console/applications/{n}, POST
+ * /console/applications/{n}/review. A handler that redirects keeps the
+ * Location text in rq->app (freed by the finish hook).
+ */
+tc_dhandler web_console_css, web_console_root, web_console_login,
+    web_console_logout, web_console_queue, web_console_search, web_console_app,
+    web_console_review;
 
 #endif

@@ -1,0 +1,1241 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The staff console of tcard-issuerd (docs/issuerd.md, "The console"):
+ * server-rendered HTML5 pages at /console/ in Chinese and English, built
+ * on the same RPC ops as the JSON API (office/web-api.c), so the console
+ * can do nothing the API cannot. No JavaScript, no inline style, one
+ * stylesheet served from a C string: the pages carry a strict CSP. Every
+ * string that comes from the registry (names, reasons, file names, field
+ * values) goes through tc_html_put (src/html.c). POST forms carry the
+ * session's CSRF token in a hidden "csrf" field, which the worker passes
+ * to the monitor and the monitor checks; after a POST the answer is a 303
+ * to a page (PRG) with a flash word in its query (?done=approved).
+ * The language is ?lang=zh|en remembered in the tcard_lang cookie, else
+ * Accept-Language, else Chinese.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+#include "tcard/html.h"
+#include "tcard/officerpc.h"
+#include "tcard/webform.h"
+#include "web.h"
+
+#define CONSOLE_CSP                                                            \
+	"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+#define PAGE_MAX  (4u * 1024 * 1024)
+#define LANG_NAME "tcard_lang"
+
+static const char console_css[] =
+    "*{box-sizing:border-box}"
+    "body{margin:0;font:16px/1.5 system-ui,'Noto Sans CJK SC',sans-serif;color:#1b1f24;background:#f4f5f7}"
+    "header{background:#14365d;color:#fff;padding:.5em 1em;display:flex;flex-wrap:wrap;gap:.5em 1.5em;align-items:center}"
+    "header a{color:#fff}header form{display:inline;margin:0}"
+    "header .who{margin-left:auto}"
+    "main{max-width:70em;margin:0 auto;padding:1em}"
+    "h1{font-size:1.4em;margin:.3em 0 .6em}h2{font-size:1.15em;margin:1.2em 0 .4em}"
+    "table{border-collapse:collapse;width:100%;background:#fff}"
+    "th,td{text-align:left;padding:.35em .5em;border-bottom:1px solid #d8dce2;vertical-align:top}"
+    "th{background:#e8ebf0;font-weight:600}"
+    ".overdue{color:#a40000;font-weight:600}"
+    ".flash{background:#e3f4e1;border:1px solid #8cc084;padding:.5em 1em}"
+    ".error{background:#fbe4e4;border:1px solid #d08a8a;padding:.5em 1em}"
+    "section.card{background:#fff;border:1px solid #d8dce2;padding:.5em 1em;margin:.8em 0}"
+    "dl{display:grid;grid-template-columns:minmax(8em,14em) 1fr;gap:.2em 1em;margin:0}"
+    "dt{color:#4a5360}dd{margin:0;overflow-wrap:anywhere}"
+    "ul.mat{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1em}"
+    "ul.mat li{background:#fff;border:1px solid #d8dce2;padding:.5em;max-width:100%}"
+    "ul.mat img{max-width:min(100%,18em);height:auto;display:block}"
+    "label{display:block;margin:.5em 0 .2em}"
+    "input[type=text],input[type=password],input[type=search],input[type=number],textarea{width:100%;max-width:30em;padding:.4em;font:inherit}"
+    "textarea{min-height:5em}"
+    "button{font:inherit;padding:.4em 1.2em;margin:.5em .5em 0 0}"
+    "fieldset{border:1px solid #d8dce2;margin:.5em 0}"
+    ".muted{color:#5f6b7a}"
+    "@media (max-width:40em){dl{grid-template-columns:1fr}th.opt,td.opt{display:none}main{padding:.5em}}\n";
+
+/* Per-page state. */
+struct page {
+	struct tc_dreq *rq;
+	struct tc_dresp *resp;
+	struct tc_buf *b;
+	int en; /* English, else Chinese */
+	char sid[TC_ORPC_TOKEN_LEN + 1];
+	const char *who, *csrf; /* whoami's answer (owned by an answer) */
+	json_t *roles;
+	struct tc_webform query;
+};
+
+#define L(z, e) (pg->en ? (e) : (z))
+
+/* ---- small helpers ---- */
+
+static int
+put(struct page *pg, const char *s)
+{
+	return tc_buf_puts(pg->b, s);
+}
+
+static int
+esc(struct page *pg, const char *s)
+{
+	return tc_html_put(pg->b, s);
+}
+
+/* The value of query field name, or NULL. */
+static const char *
+qget(struct page *pg, const char *name)
+{
+	return tc_webform_get(&pg->query, name, NULL);
+}
+
+/*
+ * The language: ?lang= (remembered in a cookie: a value that is not
+ * secret, so no HttpOnly is needed, and every link and redirect stays
+ * free of it), else the cookie, else the first of "zh" or "en" in
+ * Accept-Language, else Chinese.
+ */
+static void
+lang_of(struct page *pg)
+{
+	const char *q = qget(pg, "lang"), *al;
+	const char *zh, *en;
+	char v[16], err[64];
+
+	if (q != NULL && (strcmp(q, "en") == 0 || strcmp(q, "zh") == 0)) {
+		pg->en = q[0] == 'e';
+		snprintf(pg->resp->set_cookie, sizeof(pg->resp->set_cookie),
+		    "%s=%s; Path=/console; SameSite=Strict; Max-Age=31536000",
+		    LANG_NAME, q);
+		return;
+	}
+	if (tc_cookie_get(tc_dreq_header(pg->rq, "Cookie"), LANG_NAME, v,
+		sizeof(v), err, sizeof(err)) == 0 &&
+	    (strcmp(v, "en") == 0 || strcmp(v, "zh") == 0)) {
+		pg->en = v[0] == 'e';
+		return;
+	}
+	al = tc_dreq_header(pg->rq, "Accept-Language");
+	if (al == NULL)
+		return;
+	zh = strstr(al, "zh");
+	en = strstr(al, "en");
+	pg->en = en != NULL && (zh == NULL || en < zh);
+}
+
+static int
+page_begin(struct page *pg, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->rq = rq;
+	pg->resp = resp;
+	pg->b = &resp->body;
+	rq->ep = WEB_EP_CONSOLE;
+	tc_webform_init(&pg->query);
+	if (rq->query != NULL &&
+	    tc_webform_parse(&pg->query, (const uint8_t *)rq->query,
+		rq->querylen, NULL, NULL, 0) != 0)
+		tc_webform_init(&pg->query);
+	lang_of(pg);
+	web_session_id(rq, pg->sid);
+	tc_buf_init(&resp->body, PAGE_MAX);
+	return 0;
+}
+
+static void
+page_end(struct page *pg)
+{
+	tc_webform_release(&pg->query);
+}
+
+/* Sets the HTML answer's status and headers. */
+static void
+html_status(struct page *pg, unsigned status, int result)
+{
+	pg->resp->status = status;
+	pg->resp->result = result;
+	pg->resp->ctype = "text/html; charset=utf-8";
+	pg->resp->html_security = 1;
+	pg->resp->csp = CONSOLE_CSP;
+	pg->resp->cache = "no-store";
+}
+
+/*
+ * A 303 to location (copied into the request's state, which finish()
+ * frees: the layer sends the header after the handler returns).
+ */
+static void
+redirect(struct page *pg, const char *location)
+{
+	char *loc = strdup(location);
+
+	if (loc == NULL) {
+		tc_dresp_error(pg->resp, 500, WEB_R_ERROR, "internal", "%s",
+		    "out of memory");
+		return;
+	}
+	free(pg->rq->app);
+	pg->rq->app = loc;
+	tc_buf_release(&pg->resp->body);
+	html_status(pg, 303, WEB_R_OK);
+	pg->resp->location = loc;
+}
+
+/* A 303 to the sign-in page with next= this request's path when local. */
+static void
+to_login(struct page *pg)
+{
+	struct tc_buf b;
+
+	tc_buf_init(&b, 1024);
+	tc_buf_puts(&b, "/console/login");
+	if (pg->rq->method_get && pg->rq->uri != NULL &&
+	    tc_html_local_path_ok(pg->rq->uri, "/console/")) {
+		tc_buf_puts(&b, "?next=");
+		tc_html_url_put(&b, pg->rq->uri);
+	}
+	if (tc_buf_error(&b) == 0)
+		redirect(pg, (const char *)b.data);
+	else
+		redirect(pg, "/console/login");
+	tc_buf_release(&b);
+}
+
+static int
+head(struct page *pg, const char *title)
+{
+	int bad = 0;
+
+	bad |= put(pg, "<!DOCTYPE html>\n<html lang=\"");
+	bad |= put(pg, pg->en ? "en" : "zh-CN");
+	bad |= put(pg,
+	    "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<meta name=\"referrer\" content=\"no-referrer\">\n"
+	    "<link rel=\"stylesheet\" href=\"/console/style.css\">\n<title>");
+	bad |= esc(pg, title);
+	bad |= put(pg, L(" · 人才服务卡工作台", " · talent card console"));
+	bad |= put(pg, "</title>\n</head>\n<body>\n<header>\n");
+	bad |= put(pg, "<strong>");
+	bad |= put(
+	    pg, L("人才服务卡 · 审核工作台", "Talent card · staff console"));
+	bad |= put(pg, "</strong>\n");
+	if (pg->who != NULL) {
+		bad |= put(pg, "<a href=\"/console/queue\">");
+		bad |= put(pg, L("待办", "Queue"));
+		bad |= put(pg,
+		    "</a>\n<form method=\"get\" action=\"/console/search\" role=\"search\">"
+		    "<input type=\"search\" name=\"q\" aria-label=\"");
+		bad |=
+		    put(pg, L("申请编号或卡号", "Application or card number"));
+		bad |= put(pg, "\" placeholder=\"");
+		bad |=
+		    put(pg, L("申请编号或卡号", "Application or card number"));
+		bad |= put(pg, "\" inputmode=\"numeric\"> <button>");
+		bad |= put(pg, L("查找", "Find"));
+		bad |= put(pg, "</button></form>\n");
+	}
+	bad |= put(pg,
+	    pg->en ? "<a href=\"?lang=zh\" lang=\"zh-CN\">中文</a>\n"
+		   : "<a href=\"?lang=en\" lang=\"en\">English</a>\n");
+	if (pg->who != NULL) {
+		bad |= put(pg, "<span class=\"who\">");
+		bad |= esc(pg, pg->who);
+		bad |= put(pg,
+		    "</span>\n<form method=\"post\" action=\"/console/logout\">"
+		    "<input type=\"hidden\" name=\"csrf\" value=\"");
+		bad |= esc(pg, pg->csrf);
+		bad |= put(pg, "\"><button id=\"logout\">");
+		bad |= put(pg, L("退出", "Sign out"));
+		bad |= put(pg, "</button></form>\n");
+	}
+	bad |= put(pg, "</header>\n<main>\n<h1>");
+	bad |= esc(pg, title);
+	bad |= put(pg, "</h1>\n");
+	return bad;
+}
+
+static int
+foot(struct page *pg)
+{
+	return put(pg, "</main>\n</body>\n</html>\n");
+}
+
+/* Finishes the page: a write error becomes the layer's 500. */
+static void
+finish_page(struct page *pg, int bad)
+{
+	bad |= foot(pg);
+	if (tc_dresp_checked(pg->resp, bad | tc_buf_error(pg->b)) == 0)
+		return;
+}
+
+/* A whole page with one message: 404, 403, 409, 400, 503. */
+static void
+problem(struct page *pg, unsigned status, const char *title, const char *msg)
+{
+	int bad;
+
+	tc_buf_reset(pg->b);
+	html_status(pg, status,
+	    status == 404	? WEB_R_NOT_FOUND
+		: status == 403 ? WEB_R_FORBIDDEN
+		: status == 409 ? WEB_R_REFUSED
+		: status == 400 ? WEB_R_BAD_REQUEST
+		: status == 503 ? WEB_R_UNAVAILABLE
+				: WEB_R_ERROR);
+	bad = head(pg, title);
+	bad |= put(pg, "<p class=\"error\" id=\"problem\">");
+	bad |= esc(pg, msg);
+	bad |= put(pg, "</p>\n<p><a href=\"/console/queue\">");
+	bad |= put(pg, L("返回待办", "Back to the queue"));
+	bad |= put(pg, "</a></p>\n");
+	finish_page(pg, bad);
+}
+
+static void
+not_found(struct page *pg)
+{
+	problem(pg, 404, L("未找到", "Not found"),
+	    L("没有这个申请，或它不在您的职责范围内。",
+		"There is no such application, or it is not yours to see."));
+}
+
+/*
+ * Answers an RPC error as a page: 401 back to sign-in, 404 the one
+ * not-found page, others a page with the monitor's (the library's)
+ * message.
+ */
+static void
+rpc_problem(struct page *pg, const struct web_answer *an)
+{
+	const char *m = an->message != NULL ? an->message : "";
+
+	switch (an->status) {
+	case 401:
+		to_login(pg);
+		return;
+	case 404:
+		not_found(pg);
+		return;
+	case 403:
+		problem(pg, 403, L("不允许", "Not allowed"), m);
+		return;
+	case 409:
+		problem(pg, 409, L("无法执行", "Refused"), m);
+		return;
+	case 400:
+		problem(pg, 400, L("请求有误", "Bad request"), m);
+		return;
+	case 503:
+		problem(pg, 503, L("暂时不可用", "Unavailable"), m);
+		return;
+	}
+	problem(pg, 500, L("出错了", "Error"), m);
+}
+
+/* An RPC request {"op", "session"}; NULL when out of memory. */
+static json_t *
+req_new(struct page *pg, const char *op)
+{
+	json_t *o = json_pack("{s:s}", "op", op);
+
+	if (o != NULL && pg->sid[0] != '\0')
+		json_object_set_new(o, "session", json_string(pg->sid));
+	return o;
+}
+
+/*
+ * whoami: the operator and the CSRF token for the page's forms into pg
+ * (owned by *who, freed by the caller). Returns 0, or -1 with the answer
+ * made (sign-in redirect, 503).
+ */
+static int
+whoami(struct page *pg, struct web_answer *who)
+{
+	struct web *w = tc_daemon_app(pg->rq->d);
+	json_t *q;
+
+	memset(who, 0, sizeof(*who));
+	if (pg->sid[0] == '\0') {
+		to_login(pg);
+		return -1;
+	}
+	if ((q = req_new(pg, "whoami")) == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		return -1;
+	}
+	if (web_call(w, q, who, pg->resp) != 0)
+		return -1;
+	if (who->status != 200 || who->error != NULL) {
+		rpc_problem(pg, who);
+		return -1;
+	}
+	pg->who = json_string_value(json_object_get(who->body, "operator"));
+	pg->csrf = json_string_value(json_object_get(who->body, "csrf"));
+	pg->roles = json_object_get(who->body, "roles");
+	if (pg->who == NULL || pg->csrf == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "bad answer");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+has_role(struct page *pg, const char *role)
+{
+	size_t i;
+	json_t *v;
+
+	if (role == NULL)
+		return 0;
+	json_array_foreach(pg->roles, i, v) if (json_is_string(v) &&
+	    strcmp(json_string_value(v), role) == 0) return 1;
+	return 0;
+}
+
+/* A flash message from ?done= (only known words are shown). */
+static int
+flash(struct page *pg)
+{
+	static const struct {
+		const char *word, *zh, *en;
+	} f[] = {
+		{ "approved", "已通过。", "Approved." },
+		{ "returned", "已退回。", "Returned." },
+		{ "rejected", "已驳回。", "Rejected." },
+		{ "signed-out", "已退出。", "Signed out." },
+	};
+	const char *d = qget(pg, "done");
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; d != NULL && i < sizeof(f) / sizeof(f[0]); i++)
+		if (strcmp(d, f[i].word) == 0) {
+			bad |= put(pg, "<p class=\"flash\" id=\"flash\">");
+			bad |= put(pg, L(f[i].zh, f[i].en));
+			bad |= put(pg, "</p>\n");
+		}
+	return bad;
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+/* ---- /console/style.css, /console/, 404 ---- */
+
+void
+web_console_css(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	(void)d;
+	rq->ep = WEB_EP_CONSOLE;
+	resp->ctype = "text/css; charset=utf-8";
+	resp->cache = "max-age=3600";
+	resp->fixed = console_css;
+	resp->fixedlen = sizeof(console_css) - 1;
+}
+
+void
+web_console_root(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct page page, *pg = &page;
+	const char *t = rq->tail;
+
+	(void)d;
+	page_begin(pg, rq, resp);
+	if (t == NULL || t[0] == '\0')
+		redirect(pg, "/console/queue");
+	else
+		not_found(pg);
+	page_end(pg);
+}
+
+/* ---- sign-in, sign-out ---- */
+
+static void
+login_page(struct page *pg, unsigned status, const char *next, int failed)
+{
+	int bad;
+
+	html_status(pg, status, status == 200 ? WEB_R_OK : WEB_R_UNAUTHORIZED);
+	bad = head(pg, L("登录", "Sign in"));
+	bad |= flash(pg);
+	if (failed) {
+		bad |= put(pg, "<p class=\"error\" id=\"problem\">");
+		bad |= put(pg,
+		    L("登录失败：账号、口令或动态验证码有误，或账号已被暂时锁定。",
+			"Sign-in failed: the operator, passphrase or one-time code is wrong, or the operator is locked for a while."));
+		bad |= put(pg, "</p>\n");
+	}
+	bad |= put(pg, "<form method=\"post\" action=\"/console/login\">\n");
+	if (next != NULL && tc_html_local_path_ok(next, "/console/")) {
+		bad |= put(pg, "<input type=\"hidden\" name=\"next\" value=\"");
+		bad |= esc(pg, next);
+		bad |= put(pg, "\">\n");
+	}
+	bad |= put(pg, "<label for=\"operator\">");
+	bad |= put(pg, L("账号", "Operator"));
+	bad |= put(pg,
+	    "</label><input type=\"text\" id=\"operator\" name=\"operator\" autocomplete=\"username\" autocapitalize=\"none\" required>\n<label for=\"passphrase\">");
+	bad |= put(pg, L("口令", "Passphrase"));
+	bad |= put(pg,
+	    "</label><input type=\"password\" id=\"passphrase\" name=\"passphrase\" autocomplete=\"current-password\" required>\n<label for=\"otp\">");
+	bad |= put(pg, L("动态验证码", "One-time code"));
+	bad |= put(pg,
+	    "</label><input type=\"text\" id=\"otp\" name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"16\">\n<button id=\"signin\">");
+	bad |= put(pg, L("登录", "Sign in"));
+	bad |= put(pg, "</button>\n</form>\n");
+	finish_page(pg, bad);
+}
+
+void
+web_console_login(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct web *w = tc_daemon_app(d);
+	struct page page, *pg = &page;
+	struct tc_webform form;
+	struct web_answer an;
+	const char *op, *pass, *otp, *next;
+	json_t *q;
+
+	page_begin(pg, rq, resp);
+	if (!rq->method_post) {
+		login_page(pg, 200, qget(pg, "next"), 0);
+		page_end(pg);
+		return;
+	}
+	tc_webform_init(&form);
+	if (tc_webform_parse(
+		&form, rq->body.data, rq->body.len, NULL, NULL, 0) != 0 ||
+	    (op = tc_webform_get(&form, "operator", NULL)) == NULL ||
+	    (pass = tc_webform_get(&form, "passphrase", NULL)) == NULL ||
+	    strlen(op) > TC_OPERATOR_NAME_MAX ||
+	    strlen(pass) > TC_ORPC_PASS_MAX) {
+		login_page(pg, 400, tc_webform_get(&form, "next", NULL), 1);
+		goto out;
+	}
+	otp = tc_webform_get(&form, "otp", NULL);
+	if (otp == NULL || strlen(otp) > TC_ORPC_OTP_MAX)
+		otp = "";
+	next = tc_webform_get(&form, "next", NULL);
+	q = json_pack("{s:s, s:{s:s, s:s, s:s}}", "op", "login", "args",
+	    "operator", op, "passphrase", pass, "otp", otp);
+	if (q == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		goto out;
+	}
+	if (web_call(w, q, &an, resp) != 0)
+		goto out;
+	if (an.status == 200 && an.session != NULL &&
+	    tc_orpc_token_ok(an.session)) {
+		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
+		    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+		    WEB_COOKIE_NAME, an.session,
+		    tc_daemon_tls(d) ? "; Secure" : "");
+		redirect(pg,
+		    next != NULL && tc_html_local_path_ok(next, "/console/")
+			? next
+			: "/console/queue");
+	} else if (an.status == 401 || an.status == 400) {
+		/* The same words whatever part was wrong. */
+		login_page(pg, 401, next, 1);
+	} else {
+		rpc_problem(pg, &an);
+	}
+	web_answer_free(&an);
+out:
+	tc_webform_release(&form);
+	page_end(pg);
+}
+
+void
+web_console_logout(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct web *w = tc_daemon_app(d);
+	struct page page, *pg = &page;
+	struct tc_webform form;
+	struct web_answer an;
+	const char *csrf;
+	json_t *q;
+
+	page_begin(pg, rq, resp);
+	tc_webform_init(&form);
+	tc_webform_parse(&form, rq->body.data, rq->body.len, NULL, NULL, 0);
+	csrf = tc_webform_get(&form, "csrf", NULL);
+	if (pg->sid[0] == '\0') {
+		redirect(pg, "/console/login");
+		goto out;
+	}
+	if ((q = req_new(pg, "logout")) == NULL)
+		goto out;
+	if (csrf != NULL && tc_orpc_token_ok(csrf))
+		json_object_set_new(q, "csrf", json_string(csrf));
+	if (web_call(w, q, &an, resp) != 0)
+		goto out;
+	if (an.status == 200 || an.status == 401) {
+		redirect(pg, "/console/login?done=signed-out");
+		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
+		    "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
+		    WEB_COOKIE_NAME, tc_daemon_tls(d) ? "; Secure" : "");
+	} else {
+		rpc_problem(pg, &an);
+	}
+	web_answer_free(&an);
+out:
+	tc_webform_release(&form);
+	page_end(pg);
+}
+
+/* ---- the queue ---- */
+
+static int
+queue_row(struct page *pg, json_t *a)
+{
+	char num[32];
+	int bad = 0, overdue = json_is_true(json_object_get(a, "overdue"));
+
+	snprintf(num, sizeof(num), "%lld",
+	    (long long)json_integer_value(json_object_get(a, "id")));
+	bad |= put(pg, overdue ? "<tr class=\"overdue\">" : "<tr>");
+	bad |= put(pg, "<td><a href=\"/console/applications/");
+	bad |= put(pg, num);
+	bad |= put(pg, "\">");
+	bad |= put(pg, num);
+	bad |= put(pg, "</a></td><td>");
+	bad |= esc(pg, jstr(a, "name"));
+	bad |= put(pg, "</td><td class=\"opt\">");
+	bad |= esc(pg, jstr(a, "applicant"));
+	bad |= put(pg, "</td><td class=\"opt\">");
+	bad |= esc(pg, jstr(a, "programme"));
+	if (jstr(a, "tier") != NULL) {
+		bad |= put(pg, " · ");
+		bad |= esc(pg, jstr(a, "tier"));
+	}
+	bad |= put(pg, "</td><td>");
+	bad |= esc(pg, jstr(a, "step_name"));
+	bad |= put(pg, "</td><td>");
+	bad |= esc(pg, jstr(a, "deadline"));
+	if (overdue) {
+		bad |= put(pg, " ");
+		bad |= put(pg, L("（已逾期）", "(overdue)"));
+	}
+	bad |= put(pg, "</td><td class=\"opt\">");
+	bad |= esc(pg, jstr(a, "employer"));
+	bad |= put(pg, "</td></tr>\n");
+	return bad;
+}
+
+void
+web_console_queue(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct web *w = tc_daemon_app(d);
+	struct page page, *pg = &page;
+	struct web_answer who, an;
+	json_t *q, *apps, *a;
+	size_t i;
+	int bad;
+
+	page_begin(pg, rq, resp);
+	if (whoami(pg, &who) != 0)
+		goto out;
+	if ((q = req_new(pg, "queue")) == NULL ||
+	    web_call(w, q, &an, resp) != 0)
+		goto out2;
+	if (an.status != 200 || an.error != NULL) {
+		rpc_problem(pg, &an);
+		goto out3;
+	}
+	apps = json_object_get(an.body, "applications");
+	html_status(pg, 200, WEB_R_OK);
+	bad = head(pg, L("待办", "Work queue"));
+	bad |= flash(pg);
+	if (json_array_size(apps) == 0) {
+		bad |= put(pg, "<p id=\"empty\">");
+		bad |= put(
+		    pg, L("没有待处理的申请。", "Nothing is waiting for you."));
+		bad |= put(pg, "</p>\n");
+	} else {
+		bad |= put(pg, "<table id=\"queue\">\n<thead><tr><th>");
+		bad |= put(pg, L("编号", "No."));
+		bad |= put(pg, "</th><th>");
+		bad |= put(pg, L("申请人", "Applicant"));
+		bad |= put(pg, "</th><th class=\"opt\">");
+		bad |= put(pg, L("证件号码", "ID number"));
+		bad |= put(pg, "</th><th class=\"opt\">");
+		bad |= put(pg, L("项目 · 类别", "Programme · tier"));
+		bad |= put(pg, "</th><th>");
+		bad |= put(pg, L("环节", "Step"));
+		bad |= put(pg, "</th><th>");
+		bad |= put(pg, L("办理时限", "Deadline"));
+		bad |= put(pg, "</th><th class=\"opt\">");
+		bad |= put(pg, L("用人单位", "Employer"));
+		bad |= put(pg, "</th></tr></thead>\n<tbody>\n");
+		json_array_foreach(apps, i, a) bad |= queue_row(pg, a);
+		bad |= put(pg, "</tbody>\n</table>\n");
+	}
+	finish_page(pg, bad);
+out3:
+	web_answer_free(&an);
+out2:
+	web_answer_free(&who);
+out:
+	page_end(pg);
+}
+
+/* ---- search ---- */
+
+void
+web_console_search(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct page page, *pg = &page;
+	struct web_answer who;
+	const char *s;
+	char loc[64];
+	size_t i, n;
+
+	(void)d;
+	page_begin(pg, rq, resp);
+	if (whoami(pg, &who) != 0)
+		goto out;
+	s = qget(pg, "q");
+	n = s != NULL ? strlen(s) : 0;
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		;
+	if (n > 0 && n <= 15 && i == n && s[0] != '0') {
+		snprintf(loc, sizeof(loc), "/console/applications/%s", s);
+		redirect(pg, loc);
+	} else {
+		/*
+		 * Card numbers (16 digits) and names need a search op in the
+		 * monitor; the library has no name search yet.
+		 */
+		problem(pg, 404, L("未找到", "Not found"),
+		    L("请输入申请编号。按卡号、姓名查找尚未提供。",
+			"Enter an application number. Search by card number or name is not available yet."));
+	}
+	web_answer_free(&who);
+out:
+	page_end(pg);
+}
+
+/* ---- the application page ---- */
+
+/* The number in the {n} segment, or 0. */
+static int64_t
+app_number(struct tc_dreq *rq)
+{
+	const char *s = tc_dreq_param(rq, "n");
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 15)
+		return 0;
+	v = strtoll(s, &end, 10);
+	return *end == '\0' ? v : 0;
+}
+
+/* Label of an id in a labels array ({"id","zh","en"}), or the id. */
+static const char *
+label_of(struct page *pg, json_t *arr, const char *id, json_t **found)
+{
+	size_t i;
+	json_t *o;
+	const char *t;
+
+	if (found != NULL)
+		*found = NULL;
+	json_array_foreach(arr, i, o)
+	{
+		if (jstr(o, "id") == NULL || strcmp(jstr(o, "id"), id) != 0)
+			continue;
+		if (found != NULL)
+			*found = o;
+		t = jstr(o, pg->en ? "en" : "zh");
+		if (t == NULL)
+			t = jstr(o, pg->en ? "zh" : "en");
+		return t != NULL ? t : id;
+	}
+	return id;
+}
+
+/* A field's value as text: ID numbers masked to their last 2 characters. */
+static int
+field_value(struct page *pg, json_t *v, json_t *flabel)
+{
+	char num[64];
+	const char *t = jstr(flabel, "type");
+	size_t n, i;
+	int bad = 0;
+
+	if (json_is_string(v)) {
+		if (t != NULL && strcmp(t, "id-number") == 0) {
+			n = strlen(json_string_value(v));
+			for (i = 0; i + 2 < n; i++)
+				bad |= put(pg, "*");
+			return bad |
+			    esc(pg, json_string_value(v) + (n > 2 ? n - 2 : 0));
+		}
+		return esc(pg, json_string_value(v));
+	}
+	if (json_is_integer(v) || json_is_real(v) || json_is_boolean(v)) {
+		if (json_is_integer(v))
+			snprintf(num, sizeof(num), "%lld",
+			    (long long)json_integer_value(v));
+		else if (json_is_real(v))
+			snprintf(num, sizeof(num), "%g", json_real_value(v));
+		else
+			snprintf(num, sizeof(num), "%s",
+			    json_is_true(v) ? L("是", "yes") : L("否", "no"));
+		return put(pg, num);
+	}
+	return 0;
+}
+
+/* One section's fields (an object) as a definition list. */
+static int
+section_fields(struct page *pg, json_t *vals, json_t *slabel)
+{
+	json_t *fl = json_object_get(slabel, "fields"), *v, *f;
+	const char *k;
+	int bad = 0;
+
+	bad |= put(pg, "<dl>\n");
+	json_object_foreach(vals, k, v)
+	{
+		bad |= put(pg, "<dt>");
+		bad |= esc(pg, label_of(pg, fl, k, &f));
+		bad |= put(pg, "</dt><dd>");
+		bad |= field_value(pg, v, f);
+		bad |= put(pg, "</dd>\n");
+	}
+	bad |= put(pg, "</dl>\n");
+	return bad;
+}
+
+static int
+app_form(struct page *pg, json_t *app)
+{
+	json_t *form = json_object_get(app, "form"),
+	       *secs =
+		   json_object_get(json_object_get(app, "labels"), "sections"),
+	       *v, *s, *e;
+	const char *k;
+	size_t i;
+	int bad = 0;
+
+	bad |= put(pg, "<h2>");
+	bad |= put(pg, L("申请表", "Application form"));
+	bad |= put(pg, "</h2>\n");
+	json_object_foreach(form, k, v)
+	{
+		bad |= put(pg, "<section class=\"card form-section\" id=\"s-");
+		bad |= tc_html_url_put(pg->b, k);
+		bad |= put(pg, "\"><h3>");
+		bad |= esc(pg, label_of(pg, secs, k, &s));
+		bad |= put(pg, "</h3>\n");
+		if (json_is_object(v))
+			bad |= section_fields(pg, v, s);
+		else if (json_is_array(v))
+			json_array_foreach(v, i, e) if (json_is_object(e))
+			    bad |= section_fields(pg, e, s);
+		bad |= put(pg, "</section>\n");
+	}
+	return bad;
+}
+
+static int
+app_materials(struct page *pg, json_t *app, const char *num)
+{
+	json_t *atts = json_object_get(app, "attachments"),
+	       *mats =
+		   json_object_get(json_object_get(app, "labels"), "materials"),
+	       *a;
+	const char *mt, *mat;
+	char id[32], dim[64];
+	size_t i;
+	int bad = 0;
+
+	bad |= put(pg, "<h2>");
+	bad |= put(pg, L("材料", "Materials"));
+	bad |= put(pg, "</h2>\n<ul class=\"mat\" id=\"materials\">\n");
+	json_array_foreach(atts, i, a)
+	{
+		snprintf(id, sizeof(id), "%lld",
+		    (long long)json_integer_value(json_object_get(a, "id")));
+		mt = jstr(a, "media_type");
+		mat = jstr(a, "material");
+		bad |= put(pg, "<li><strong>");
+		if (mat != NULL)
+			bad |= esc(pg, label_of(pg, mats, mat, NULL));
+		else
+			bad |= put(pg,
+			    strcmp(jstr(a, "kind") ? jstr(a, "kind") : "",
+				"photo") == 0
+				? L("照片", "Photo")
+				: L("其他", "Other"));
+		bad |= put(pg, "</strong><br><span class=\"muted\">");
+		bad |= esc(pg, jstr(a, "name"));
+		bad |= put(pg, "</span><br>\n");
+		if (mt != NULL &&
+		    (strcmp(mt, "image/png") == 0 ||
+			strcmp(mt, "image/jpeg") == 0)) {
+			bad |= put(
+			    pg, "<img class=\"att\" src=\"/v1/applications/");
+			bad |= put(pg, num);
+			bad |= put(pg, "/attachments/");
+			bad |= put(pg, id);
+			bad |= put(pg, "\" alt=\"");
+			bad |= esc(pg, jstr(a, "name"));
+			bad |= put(pg, "\"");
+			if (json_integer_value(json_object_get(a, "width")) >
+			    0) {
+				snprintf(dim, sizeof(dim),
+				    " width=\"%lld\" height=\"%lld\"",
+				    (long long)json_integer_value(
+					json_object_get(a, "width")),
+				    (long long)json_integer_value(
+					json_object_get(a, "height")));
+				bad |= put(pg, dim);
+			}
+			bad |= put(pg, ">\n");
+		} else {
+			/*
+			 * PDF pages rendered to PNG come from another part
+			 * (issue 15): they go in this element.
+			 */
+			bad |=
+			    put(pg, "<div class=\"pages\" data-attachment=\"");
+			bad |= put(pg, id);
+			bad |= put(pg, "\"></div>\n");
+		}
+		bad |= put(pg, "<a href=\"/v1/applications/");
+		bad |= put(pg, num);
+		bad |= put(pg, "/attachments/");
+		bad |= put(pg, id);
+		bad |= put(pg, "\" download>");
+		bad |= put(pg, L("下载", "Download"));
+		bad |= put(pg, "</a></li>\n");
+	}
+	bad |= put(pg, "</ul>\n");
+	return bad;
+}
+
+static int
+app_history(struct page *pg, json_t *app)
+{
+	json_t *a, *s;
+	size_t i;
+	int bad = 0;
+
+	bad |= put(pg, "<h2>");
+	bad |= put(pg, L("环节与时限", "Steps and deadlines"));
+	bad |= put(pg, "</h2>\n<table id=\"steps\"><thead><tr><th>");
+	bad |= put(pg, L("环节", "Step"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("开始", "Started"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("时限", "Deadline"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("完成", "Done"));
+	bad |= put(pg, "</th></tr></thead><tbody>\n");
+	json_array_foreach(json_object_get(app, "steps"), i, s)
+	{
+		bad |= put(pg, "<tr><td>");
+		bad |= esc(pg, jstr(s, "id"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(s, "started"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(s, "deadline"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(s, "done"));
+		bad |= put(pg, "</td></tr>\n");
+	}
+	bad |= put(pg, "</tbody></table>\n<h2>");
+	bad |= put(pg, L("办理记录", "History"));
+	bad |= put(pg, "</h2>\n<table id=\"history\"><thead><tr><th>");
+	bad |= put(pg, L("时间", "When"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("操作", "Action"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("环节", "Step"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("经办人", "Operator"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("理由", "Reason"));
+	bad |= put(pg, "</th></tr></thead><tbody>\n");
+	json_array_foreach(json_object_get(app, "actions"), i, a)
+	{
+		bad |= put(pg, "<tr><td>");
+		bad |= esc(pg, jstr(a, "at"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(a, "action"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(a, "step"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(a, "operator"));
+		bad |= put(pg, "</td><td class=\"reason\">");
+		bad |= esc(pg, jstr(a, "reason"));
+		bad |= put(pg, "</td></tr>\n");
+	}
+	bad |= put(pg, "</tbody></table>\n");
+	return bad;
+}
+
+static int
+review_form(struct page *pg, json_t *app, const char *num)
+{
+	int bad = 0;
+
+	bad |= put(pg, "<h2>");
+	bad |= put(pg, L("审核", "Review"));
+	bad |= put(pg, "</h2>\n");
+	if (!has_role(pg, jstr(app, "role"))) {
+		bad |= put(pg, "<p class=\"muted\" id=\"no-review\">");
+		bad |= put(pg,
+		    L("当前环节不由您的角色办理。",
+			"The current step is not one of your roles."));
+		bad |= put(pg, "</p>\n");
+		return bad;
+	}
+	bad |= put(pg,
+	    "<form method=\"post\" id=\"review\" action=\"/console/applications/");
+	bad |= put(pg, num);
+	bad |= put(
+	    pg, "/review\">\n<input type=\"hidden\" name=\"csrf\" value=\"");
+	bad |= esc(pg, pg->csrf);
+	bad |= put(pg, "\">\n<label for=\"reason\">");
+	bad |= put(pg,
+	    L("理由（退回、驳回时必填）",
+		"Reason (needed to return or reject)"));
+	bad |= put(pg,
+	    "</label><textarea id=\"reason\" name=\"reason\" maxlength=\"1024\"></textarea>\n"
+	    "<fieldset><legend>");
+	bad |= put(pg, L("通过时的选项", "Options when approving"));
+	bad |= put(pg, "</legend>\n<label for=\"tier\">");
+	bad |= put(pg, L("类别（可改）", "Tier (to change it)"));
+	bad |= put(pg,
+	    "</label><input type=\"text\" id=\"tier\" name=\"tier\" maxlength=\"64\">\n<label for=\"months\">");
+	bad |= put(pg, L("有效月数", "Months of validity"));
+	bad |= put(pg,
+	    "</label><input type=\"number\" id=\"months\" name=\"months\" min=\"1\" max=\"1200\">\n<label for=\"overrides\">");
+	bad |= put(pg,
+	    L("放行的规则（空格分隔）", "Guards overridden (space separated)"));
+	bad |= put(pg,
+	    "</label><input type=\"text\" id=\"overrides\" name=\"overrides\">\n</fieldset>\n"
+	    "<button name=\"action\" value=\"approve\" id=\"approve\">");
+	bad |= put(pg, L("通过", "Approve"));
+	bad |= put(pg,
+	    "</button><button name=\"action\" value=\"return\" id=\"return\">");
+	bad |= put(pg, L("退回补正", "Return"));
+	bad |= put(pg,
+	    "</button><button name=\"action\" value=\"reject\" id=\"reject\">");
+	bad |= put(pg, L("驳回", "Reject"));
+	bad |= put(pg, "</button>\n</form>\n");
+	return bad;
+}
+
+void
+web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct web *w = tc_daemon_app(d);
+	struct page page, *pg = &page;
+	struct web_answer who, an;
+	json_t *q, *app;
+	char num[32], title[96];
+	int64_t n;
+	int bad;
+
+	page_begin(pg, rq, resp);
+	if (whoami(pg, &who) != 0)
+		goto out;
+	if ((n = app_number(rq)) == 0) {
+		not_found(pg);
+		goto out2;
+	}
+	snprintf(num, sizeof(num), "%lld", (long long)n);
+	if ((q = req_new(pg, "app")) == NULL)
+		goto out2;
+	json_object_set_new(q, "app", json_integer(n));
+	if (web_call(w, q, &an, resp) != 0)
+		goto out2;
+	if (an.status != 200 || an.error != NULL) {
+		rpc_problem(pg, &an);
+		goto out3;
+	}
+	app = an.body;
+	html_status(pg, 200, WEB_R_OK);
+	snprintf(title, sizeof(title), "%s %s", L("申请", "Application"), num);
+	bad = head(pg, title);
+	bad |= flash(pg);
+	bad |= put(pg, "<section class=\"card\" id=\"summary\"><dl>\n<dt>");
+	bad |= put(pg, L("申请人", "Applicant"));
+	bad |= put(pg, "</dt><dd id=\"applicant\">");
+	bad |= esc(pg, jstr(app, "name"));
+	bad |= put(pg, "</dd>\n<dt>");
+	bad |= put(pg, L("证件号码", "ID number"));
+	bad |= put(pg, "</dt><dd>");
+	bad |= esc(pg, jstr(app, "id_type"));
+	bad |= put(pg, " ");
+	bad |= esc(pg, jstr(app, "applicant"));
+	bad |= put(pg, "</dd>\n<dt>");
+	bad |= put(pg, L("项目 · 类别", "Programme · tier"));
+	bad |= put(pg, "</dt><dd>");
+	bad |= esc(pg, jstr(app, "programme"));
+	bad |= put(pg, " · ");
+	bad |= esc(pg, jstr(app, "tier"));
+	bad |= put(pg, "</dd>\n<dt>");
+	bad |= put(pg, L("状态 · 环节", "State · step"));
+	bad |= put(pg, "</dt><dd id=\"state\">");
+	bad |= esc(pg, jstr(app, "state"));
+	if (jstr(app, "step_name") != NULL) {
+		bad |= put(pg, " · ");
+		bad |= esc(pg, jstr(app, "step_name"));
+	}
+	bad |= put(pg, "</dd>\n<dt>");
+	bad |= put(pg, L("办理时限", "Deadline"));
+	bad |= put(pg, "</dt><dd>");
+	bad |= esc(pg, jstr(app, "deadline"));
+	if (json_is_true(json_object_get(app, "overdue"))) {
+		bad |= put(pg, " <span class=\"overdue\">");
+		bad |= put(pg, L("（已逾期）", "(overdue)"));
+		bad |= put(pg, "</span>");
+	}
+	bad |= put(pg, "</dd>\n<dt>");
+	bad |= put(pg, L("用人单位", "Employer"));
+	bad |= put(pg, "</dt><dd>");
+	bad |= esc(pg, jstr(app, "employer"));
+	bad |= put(pg, "</dd>\n</dl></section>\n");
+	bad |= review_form(pg, app, num);
+	bad |= app_form(pg, app);
+	bad |= app_materials(pg, app, num);
+	bad |= app_history(pg, app);
+	finish_page(pg, bad);
+out3:
+	web_answer_free(&an);
+out2:
+	web_answer_free(&who);
+out:
+	page_end(pg);
+}
+
+/* ---- the review (POST) ---- */
+
+/* Splits "a b,c" into a JSON array of names (at most 8 of 64 bytes). */
+static json_t *
+override_list(const char *s)
+{
+	json_t *arr = json_array();
+	char one[TC_ORPC_TEXT_MAX + 1];
+	size_t n;
+
+	while (arr != NULL && s != NULL && *s != '\0') {
+		s += strspn(s, " ,\t\r\n");
+		n = strcspn(s, " ,\t\r\n");
+		if (n == 0)
+			break;
+		if (n > TC_ORPC_TEXT_MAX)
+			n = TC_ORPC_TEXT_MAX; /* the monitor refuses it */
+		memcpy(one, s, n);
+		one[n] = '\0';
+		json_array_append_new(arr, json_string(one));
+		s += strcspn(s, " ,\t\r\n");
+	}
+	return arr;
+}
+
+void
+web_console_review(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct web *w = tc_daemon_app(d);
+	struct page page, *pg = &page;
+	struct tc_webform form;
+	struct web_answer an;
+	const char *action, *csrf, *reason, *tier, *months, *ov;
+	json_t *q, *args;
+	char loc[96], *end;
+	long mo;
+	int64_t n;
+
+	page_begin(pg, rq, resp);
+	tc_webform_init(&form);
+	if (pg->sid[0] == '\0') {
+		to_login(pg);
+		goto out;
+	}
+	if ((n = app_number(rq)) == 0) {
+		not_found(pg);
+		goto out;
+	}
+	if (tc_webform_parse(
+		&form, rq->body.data, rq->body.len, NULL, NULL, 0) != 0) {
+		problem(pg, 400, L("请求有误", "Bad request"),
+		    L("表单无法读取。", "The form could not be read."));
+		goto out;
+	}
+	action = tc_webform_get(&form, "action", NULL);
+	csrf = tc_webform_get(&form, "csrf", NULL);
+	reason = tc_webform_get(&form, "reason", NULL);
+	tier = tc_webform_get(&form, "tier", NULL);
+	months = tc_webform_get(&form, "months", NULL);
+	ov = tc_webform_get(&form, "overrides", NULL);
+	if (action == NULL ||
+	    (strcmp(action, "approve") != 0 && strcmp(action, "return") != 0 &&
+		strcmp(action, "reject") != 0)) {
+		problem(pg, 400, L("请求有误", "Bad request"),
+		    L("请选择通过、退回或驳回。",
+			"Choose approve, return or reject."));
+		goto out;
+	}
+	args = json_pack("{s:s}", "action", action);
+	if (args != NULL && reason != NULL && reason[0] != '\0')
+		json_object_set_new(args, "reason", json_string(reason));
+	if (args != NULL && strcmp(action, "approve") == 0) {
+		if (tier != NULL && tier[0] != '\0')
+			json_object_set_new(args, "tier", json_string(tier));
+		if (months != NULL && months[0] != '\0') {
+			mo = strtol(months, &end, 10);
+			json_object_set_new(args, "months",
+			    json_integer(*end == '\0' ? mo : -1));
+		}
+		if (ov != NULL && ov[strspn(ov, " ,\t\r\n")] != '\0')
+			json_object_set_new(
+			    args, "overrides", override_list(ov));
+	}
+	if (args == NULL || (q = req_new(pg, "review")) == NULL) {
+		json_decref(args);
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		goto out;
+	}
+	json_object_set_new(q, "app", json_integer(n));
+	json_object_set_new(q, "args", args);
+	/* A missing or malformed token is sent as none: the monitor refuses. */
+	if (csrf != NULL && tc_orpc_token_ok(csrf))
+		json_object_set_new(q, "csrf", json_string(csrf));
+	if (web_call(w, q, &an, resp) != 0)
+		goto out;
+	if (an.status == 200 && an.error == NULL) {
+		snprintf(loc, sizeof(loc), "/console/queue?done=%s",
+		    strcmp(action, "approve") == 0	? "approved"
+			: strcmp(action, "return") == 0 ? "returned"
+							: "rejected");
+		redirect(pg, loc);
+	} else {
+		rpc_problem(pg, &an);
+	}
+	web_answer_free(&an);
+out:
+	tc_webform_release(&form);
+	page_end(pg);
+}
