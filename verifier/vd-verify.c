@@ -39,8 +39,8 @@ is_json(const char *ct)
 }
 
 void
-vd_verdict_status(struct vd_bundle *b, struct tc_verdict *v, time_t now,
-    int keep_unknown, struct tc_verdict_note *note)
+vd_verdict_status(struct vd_ctx *vd, struct vd_bundle *b, struct tc_verdict *v,
+    time_t now, int keep_unknown, struct tc_verdict_note *note)
 {
 	struct tc_status_answer st;
 	int warn = keep_unknown || vd->conf.stale_policy != TC_STALE_FAIL;
@@ -77,6 +77,7 @@ vd_verdict_result(const struct tc_verdict *v)
 void
 vd_ep_verify(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	struct vd_ctx *vd = tc_daemon_app(d);
 	struct tc_verify_req *req = NULL;
 	struct vd_bundle *b = NULL;
 	const struct tc_programme *p;
@@ -115,18 +116,18 @@ vd_ep_verify(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		    resp->retry_after, sizeof(resp->retry_after), "%u", wait);
 		goto out;
 	}
-	if ((b = vd_bundle_get()) == NULL) {
+	if ((b = vd_bundle_get(vd)) == NULL) {
 		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unavailable", "%s",
 		    "no bundle is loaded yet");
 		goto out;
 	}
 	/* With an ID number, a scrypt: within the daemon's budget. */
-	if (vd_budget_verify(req->qr, req->qrlen, b,
+	if (vd_budget_verify(vd, req->qr, req->qrlen, b,
 		req->has_id ? req->id : NULL, &v, resp) != 0)
 		goto out;
 	p = tc_verdict_programme(&v, b->progs->set);
-	vd_verdict_status(b, &v, vd_now(), 0, &note);
+	vd_verdict_status(vd, b, &v, vd_now(vd), 0, &note);
 	resp->result = vd_verdict_result(&v);
 	if (v.have_claims)
 		vd_mask_card(v.claims.card_no, rq->subject);
