@@ -317,27 +317,16 @@ enum { OPT_CONFIG = 1000, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_RESET_FLOOR };
 static struct option *
 options(void)
 {
-	static struct option fixed[] = {
+	static const struct option fixed[] = {
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "reset-rollback-floor", no_argument, NULL, OPT_RESET_FLOOR },
 	};
-	struct option *o;
-	size_t n = 0, i, nf = sizeof(fixed) / sizeof(fixed[0]);
 
-	while (tc_vdconf_key(n) != NULL)
-		n++;
-	if ((o = calloc(nf + n + 1, sizeof(*o))) == NULL)
-		return NULL;
-	memcpy(o, fixed, sizeof(fixed));
-	for (i = 0; i < n; i++) {
-		o[nf + i].name = tc_vdconf_key(i);
-		o[nf + i].has_arg = required_argument;
-		o[nf + i].val = (int)i;
-	}
-	return o;
+	return tc_dconf_options(
+	    &tc_vdconf_table, fixed, sizeof(fixed) / sizeof(fixed[0]));
 }
 
 static void
