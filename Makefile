@@ -154,8 +154,8 @@ $(TEST_PROGS): $(BUILD)/test-bin/%: $$(OBJ_%) $$(DLIB_%) $$(DEMO_%) $(CLILIB_TES
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(DLIB_$*) $(CLILIB_TEST) $(DEMO_$*) $(LIB) $(PKG_LIBS) $(LIBS_$*)
 
-# Unit tests of the daemon layer (test-d*.c: test-droute, test-dconf) link
-# it too (make takes the pattern with the shorter stem).
+# Unit tests of the daemon layer (test-d*.c: test-droute, test-dconf,
+# test-dstate) link it too (make takes the pattern with the shorter stem).
 $(BUILD)/tests/unit/test-d%: tests/unit/test-d%.c $(DAEMONLIB) $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DAEMONLIB) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)

@@ -7,26 +7,27 @@
  * revoked card valid again). One file per CA, rollback-floor-<the first
  * 32 hex digits of the CA's SHA-256> (format: include/tcard/vdfloor.h),
  * read once when the CA is known (at start with ca-pin, else with the
- * first trust list) and rewritten (temporary file, fsync, rename, fsync of the directory)
- * each time a newer part is taken into use. A file that cannot be read or
- * parsed stops the daemon: without it nothing tells an older list from a
- * newer one. --reset-rollback-floor forgets it, loudly. The floor is used
+ * first trust list) and rewritten (temporary file, fsync, rename, fsync of
+ * the directory) each time a newer part is taken into use. The directory
+ * itself (settling, making, checking, durable writes) is the daemon
+ * layer's (daemon/dstate.h); this file says what is kept there. A file
+ * that cannot be read or parsed stops the daemon: without it nothing
+ * tells an older list from a newer one. --reset-rollback-floor forgets it, loudly. The floor is used
  * by the bundle check (vd-bundle.c) and the pull (vd-pull.c), which run on
  * one thread at a time, so it needs no lock. Reference: docs/verifierd.md,
  * "What a verifier remembers".
  */
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "tcard/buf.h"
 #include "tcard/bundle.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
 #include "vd.h"
+
+#include "dstate.h"
 
 #ifndef TC_VD_STATE_DIR
 #define TC_VD_STATE_DIR "/var/lib/tcard-verifierd"
@@ -37,28 +38,24 @@ vd_floor_start(
     struct vd_ctx *vd, int check_only, int reset, char *err, size_t errlen)
 {
 	const struct tc_vdconf *c = &vd->conf;
-	struct stat st;
+	const char *const choices[] = { c->state_dir, c->cache_dir, NULL };
+	char msg[512];
+	int r;
 
-	snprintf(vd->floor.dir, sizeof(vd->floor.dir), "%s",
-	    c->state_dir[0] != '\0'	  ? c->state_dir
-		: c->cache_dir[0] != '\0' ? c->cache_dir
-					  : TC_VD_STATE_DIR);
-	vd->floor.check_only = check_only;
 	vd->floor.reset = reset;
-	if (!check_only) {
-		if (mkdir(vd->floor.dir, 0700) != 0 && errno != EEXIST) {
-			vd_err(err, errlen,
-			    "state-dir %s: %s (the daemon keeps its rollback floor there; set state-dir to a directory it may write)",
-			    vd->floor.dir, strerror(errno));
-			return -1;
-		}
-		if (stat(vd->floor.dir, &st) != 0 || !S_ISDIR(st.st_mode) ||
-		    access(vd->floor.dir, W_OK | X_OK) != 0) {
-			vd_err(err, errlen,
-			    "state-dir %s: not a directory the daemon may write (it keeps its rollback floor there)",
-			    vd->floor.dir);
-			return -1;
-		}
+	r = tc_dstate_open(&vd->floor.st, choices, TC_VD_STATE_DIR, check_only,
+	    msg, sizeof(msg));
+	if (r == TC_ERR_PERM) {
+		vd_err(err, errlen,
+		    "state-dir %s: not a directory the daemon may write (it keeps its rollback floor there)",
+		    vd->floor.st.dir);
+		return -1;
+	}
+	if (r != 0) {
+		vd_err(err, errlen,
+		    "state-dir %s: %s (the daemon keeps its rollback floor there; set state-dir to a directory it may write)",
+		    vd->floor.st.dir, msg);
+		return -1;
 	}
 	if (vd->have_pin)
 		return vd_floor_load(vd, vd->pin, err, errlen);
@@ -70,25 +67,25 @@ static void
 log_reset(
     struct vd_ctx *vd, const struct tc_vdfloor *old, int r, const char *msg)
 {
-	if (vd->floor.check_only)
+	if (vd->floor.st.read_only)
 		vd_log_event(vd, "rollback-floor-reset", "warning",
 		    "--reset-rollback-floor with --check: the rollback floor %s/%s is not applied, and nothing is written",
-		    vd->floor.dir, vd->floor.name);
+		    vd->floor.st.dir, vd->floor.name);
 	else if (r == TC_ERR_NOT_FOUND)
 		vd_log_event(vd, "rollback-floor-reset", "warning",
 		    "--reset-rollback-floor: there was no rollback floor in %s/%s; the bundle loaded now sets one",
-		    vd->floor.dir, vd->floor.name);
+		    vd->floor.st.dir, vd->floor.name);
 	else if (r != 0)
 		vd_log_event(vd, "rollback-floor-reset", "warning",
 		    "--reset-rollback-floor: the unreadable rollback floor %s/%s (%s) is replaced by the bundle loaded now",
-		    vd->floor.dir, vd->floor.name, msg);
+		    vd->floor.st.dir, vd->floor.name, msg);
 	else
 		vd_log_event(vd, "rollback-floor-reset", "warning",
 		    "--reset-rollback-floor: the rollback floor %s/%s (revocation list %" PRIu64
 		    ", lookup snapshot %" PRIu64
 		    ", trust list issued at %" PRId64
 		    ") is forgotten; older lists of this CA are accepted now and the bundle loaded now sets the new floor",
-		    vd->floor.dir, vd->floor.name, old->revocations,
+		    vd->floor.st.dir, vd->floor.name, old->revocations,
 		    old->lookup, old->trust_issued_at);
 }
 
@@ -109,8 +106,8 @@ vd_floor_load(struct vd_ctx *vd, const uint8_t ca[32], char *err, size_t errlen)
 	}
 	tc_vdfloor_name(ca, vd->floor.name);
 	tc_buf_init(&buf, TC_VDFLOOR_FILE_MAX);
-	r = tc_bundle_read_file(vd->floor.dir, vd->floor.name,
-	    TC_VDFLOOR_FILE_MAX, &buf, msg, sizeof(msg));
+	r = tc_dstate_read(&vd->floor.st, vd->floor.name, TC_VDFLOOR_FILE_MAX,
+	    &buf, msg, sizeof(msg));
 	if (r == 0 &&
 	    (r = tc_vdfloor_parse(&old, (const char *)buf.data, buf.len, msg,
 		 sizeof(msg))) == 0 &&
@@ -127,15 +124,15 @@ vd_floor_load(struct vd_ctx *vd, const uint8_t ca[32], char *err, size_t errlen)
 	} else if (r != 0 && r != TC_ERR_NOT_FOUND) {
 		vd_err(err, errlen,
 		    "rollback floor %s/%s: %s: without it the daemon cannot tell an older revocation list from a newer one, so it accepts none; restore the file, or start once with --reset-rollback-floor (docs/operations.md)",
-		    vd->floor.dir, vd->floor.name, msg);
+		    vd->floor.st.dir, vd->floor.name, msg);
 		return -1;
 	} else if (r == 0)
 		vd_log_event(vd, "rollback-floor", "info",
 		    "rollback floor %s/%s: nothing older than revocation list %" PRIu64
 		    ", lookup snapshot %" PRIu64
 		    " and a trust list issued at %" PRId64 " is accepted",
-		    vd->floor.dir, vd->floor.name, old.revocations, old.lookup,
-		    old.trust_issued_at);
+		    vd->floor.st.dir, vd->floor.name, old.revocations,
+		    old.lookup, old.trust_issued_at);
 	memcpy(old.ca, ca, sizeof(old.ca));
 	vd->floor.f = old;
 	vd->floor.loaded = 1;
@@ -157,9 +154,9 @@ const char *
 vd_floor_file(struct vd_ctx *vd, char *buf, size_t len)
 {
 	if (!vd->floor.loaded)
-		snprintf(buf, len, "%s/rollback-floor-*", vd->floor.dir);
+		snprintf(buf, len, "%s/rollback-floor-*", vd->floor.st.dir);
 	else
-		snprintf(buf, len, "%s/%s", vd->floor.dir, vd->floor.name);
+		snprintf(buf, len, "%s/%s", vd->floor.st.dir, vd->floor.name);
 	return buf;
 }
 
@@ -182,18 +179,18 @@ vd_floor_raise(
 	if (t > n.trust_issued_at)
 		n.trust_issued_at = t;
 	/* --check shows the floor as the file has it. */
-	if (vd->floor.check_only ||
+	if (vd->floor.st.read_only ||
 	    (!vd->floor.dirty && memcmp(&n, &vd->floor.f, sizeof(n)) == 0))
 		return 0;
 	/* In memory at once, so a failed write still holds while running. */
 	vd->floor.f = n;
 	vd->floor.dirty = 1;
 	if (tc_vdfloor_format(&n, text, sizeof(text)) != 0 ||
-	    tc_bundle_write_file(vd->floor.dir, vd->floor.name, text,
-		strlen(text), msg, sizeof(msg)) != 0) {
+	    tc_dstate_write(&vd->floor.st, vd->floor.name, text, strlen(text),
+		msg, sizeof(msg)) != 0) {
 		vd_err(err, errlen,
 		    "rollback floor %s/%s not written (%s): a restart could go back to an older list",
-		    vd->floor.dir, vd->floor.name, msg);
+		    vd->floor.st.dir, vd->floor.name, msg);
 		return -1;
 	}
 	vd->floor.dirty = 0;

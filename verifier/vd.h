@@ -49,6 +49,7 @@
 #include "tcard/vdfloor.h"
 
 #include "daemon.h"
+#include "dstate.h"
 
 #define VD_PROG "tcard-verifierd"
 
@@ -140,10 +141,9 @@ struct vd_budget {
 
 /* The rollback floor in memory and where it is kept (vd-floor.c). */
 struct vd_floor_state {
-	char dir[TC_VDCONF_PATH_MAX];
+	struct tc_dstate st; /* state-dir; read-only with --check */
 	char name[TC_VDFLOOR_NAME_MAX];
-	int check_only; /* --check: read, never write */
-	int reset;	/* --reset-rollback-floor */
+	int reset; /* --reset-rollback-floor */
 	int loaded;
 	int dirty; /* f differs from the file */
 	struct tc_vdfloor f;
