@@ -14,7 +14,9 @@
  * log (daemon/log.c). Its state is
  * in struct tc_daemon, passed to every handler: no global.
  *
- * Everything in the layer is reached through this header; the daemons
+ * The HTTP side of the layer is reached through this header; the
+ * configuration reader and the state directory, which need nothing of
+ * libmicrohttpd, through daemon/dconf.h and daemon/dstate.h. The daemons
  * using it: tcard-verifierd (verifier/). Reference: docs/decisions.md
  * ("Daemon plumbing as a library layer"), docs/verifierd.md.
  */

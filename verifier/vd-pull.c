@@ -261,43 +261,43 @@ newest(struct vd_ctx *vd, const struct vd_bundle *cur, struct tc_vdfloor *fl,
 	return 0;
 }
 
-/* Removes cache files named revocations-since-N.cose with N below seq. */
+/* Removes the files of the cache that stale() says are out of date. */
 static void
-prune_deltas(struct vd_ctx *vd, uint64_t seq)
+prune(struct vd_ctx *vd, int (*stale)(const char *name, const void *arg),
+    const void *arg)
 {
-	char tail[8];
-	unsigned long long from;
 	struct dirent *de;
 	DIR *d;
 
 	if ((d = opendir(vd->bundle_dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL)
-		if (sscanf(de->d_name, "revocations-since-%llu.cos%1s", &from,
-			tail) == 2 &&
-		    from < seq) {
+		if (stale(de->d_name, arg))
 			unlinkat(dirfd(d), de->d_name, 0);
-		}
 	closedir(d);
 }
 
-/* Removes lookup-N.bin files of the cache other than keep. */
-static void
-prune_lookup(struct vd_ctx *vd, const char *keep)
+/* revocations-since-N.cose with N below *seq. */
+static int
+older_delta(const char *name, const void *seq)
+{
+	char tail[8];
+	unsigned long long from;
+
+	if (sscanf(name, "revocations-since-%llu.cos%1s", &from, tail) != 2)
+		return 0;
+	return from < *(const uint64_t *)seq;
+}
+
+/* A lookup-N.bin file other than keep. */
+static int
+other_lookup(const char *name, const void *keep)
 {
 	char tail[8];
 	unsigned long long n;
-	struct dirent *de;
-	DIR *d;
 
-	if ((d = opendir(vd->bundle_dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-		if (sscanf(de->d_name, "lookup-%llu.bi%1s", &n, tail) == 2 &&
-		    strcmp(de->d_name, keep) != 0) {
-			unlinkat(dirfd(d), de->d_name, 0);
-		}
-	closedir(d);
+	return sscanf(name, "lookup-%llu.bi%1s", &n, tail) == 2 &&
+	    strcmp(name, (const char *)keep) != 0;
 }
 
 static int
@@ -416,7 +416,8 @@ pull_rev(struct vd_ctx *vd, const struct vd_bundle *cur,
 		vd_err(err, errlen, "cache: %s", msg);
 		goto out;
 	}
-	prune_deltas(vd, tc_revocations_seq(rev));
+	seq = tc_revocations_seq(rev);
+	prune(vd, older_delta, &seq);
 	vd->pull->v_rev = s.seen;
 	r = 0;
 out:
@@ -624,7 +625,7 @@ pull_lookup(struct vd_ctx *vd, const struct tc_vdfloor *fl,
 		vd_err(err, errlen, "cache: %s", msg);
 		goto out;
 	}
-	prune_lookup(vd, info.data_name);
+	prune(vd, other_lookup, info.data_name);
 	vd->pull->v_lookup = s.seen;
 	r = sync_programmes(vd, ring, now, err, errlen);
 out:
