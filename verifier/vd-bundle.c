@@ -32,6 +32,8 @@
 
 #include <openssl/sha.h>
 
+#include <microhttpd.h>
+
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/file.h"
@@ -162,6 +164,18 @@ vd_bundle_get(struct vd_ctx *vd)
 	if ((b = vd->cur) != NULL)
 		atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
 	pthread_mutex_unlock(&vd->mu);
+	return b;
+}
+
+struct vd_bundle *
+vd_bundle_need(struct vd_ctx *vd, struct tc_dresp *resp)
+{
+	struct vd_bundle *b = vd_bundle_get(vd);
+
+	if (b == NULL)
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    VD_R_UNAVAILABLE, "unavailable", "%s",
+		    "no bundle is loaded yet");
 	return b;
 }
 

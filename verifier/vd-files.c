@@ -90,14 +90,10 @@ void
 vd_ep_trust(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct vd_ctx *vd = tc_daemon_app(d);
-	struct vd_bundle *b = vd_bundle_get(vd);
+	struct vd_bundle *b = vd_bundle_need(vd, resp);
 
-	if (b == NULL) {
-		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    VD_R_UNAVAILABLE, "unavailable", "%s",
-		    "no bundle is loaded yet");
+	if (b == NULL)
 		return;
-	}
 	blob(vd, rq, &b->trust->file, resp);
 	snprintf(etag_buf, sizeof(etag_buf), "%s", b->trust->file.etag);
 	resp->etag = etag_buf;
@@ -119,8 +115,7 @@ vd_ep_revocations(
 	size_t i;
 
 	if ((form = malloc(sizeof(*form))) == NULL) {
-		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-		    "internal", "%s", "out of memory");
+		tc_dresp_nomem(d, resp);
 		return;
 	}
 	if (tc_form_parse(form, rq->query, rq->querylen, msg, sizeof(msg)) !=
@@ -145,12 +140,8 @@ vd_ep_revocations(
 		}
 	}
 	free(form);
-	if ((b = vd_bundle_get(vd)) == NULL) {
-		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    VD_R_UNAVAILABLE, "unavailable", "%s",
-		    "no bundle is loaded yet");
+	if ((b = vd_bundle_need(vd, resp)) == NULL)
 		return;
-	}
 	if (since == NULL)
 		bl = &b->rev->full;
 	else

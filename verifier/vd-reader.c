@@ -722,8 +722,7 @@ vd_ep_reader(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	resp->result = VD_R_OK;
 	goto out;
 nomem:
-	tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-	    "internal", "%s", "out of memory");
+	tc_dresp_nomem(d, resp);
 out:
 	vd_bundle_put(b);
 	if (w != NULL) {

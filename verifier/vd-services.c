@@ -50,15 +50,6 @@ static const char *const period_names[] = {
 	[TC_PERIOD_VALIDITY] = "validity",
 };
 
-static int
-is_json(const char *ct)
-{
-	size_t n = strlen("application/json");
-
-	return ct != NULL && strncasecmp(ct, "application/json", n) == 0 &&
-	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
 /* "2026-11-21" for a day number. */
 static void
 day_text(int64_t day, char out[16])
@@ -187,8 +178,7 @@ card_of(struct vd_ctx *vd, const struct tc_redeem_req *req, struct vd_bundle *b,
 	memset(k, 0, sizeof(*k));
 	if (req->tap[0] != '\0') {
 		if ((tap = malloc(sizeof(*tap))) == NULL) {
-			tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			    VD_R_ERROR, "internal", "%s", "out of memory");
+			tc_dresp_nomem(vd->d, resp);
 			return -1;
 		}
 		if (vd_reader_find(vd, req->tap, tap) != 0) {
@@ -265,31 +255,18 @@ redeem(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 	time_t now = vd_now(vd);
 	int r, bad = 0;
 
-	if (!is_json(tc_dreq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-		tc_dresp_error(resp, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-		    VD_R_BAD_REQUEST, "unsupported-media-type", "%s",
-		    "send Content-Type: application/json");
+	if (!tc_dreq_json(vd->d, rq, resp))
 		return;
-	}
 	if ((req = malloc(sizeof(*req))) == NULL ||
 	    (k = malloc(sizeof(*k))) == NULL)
 		goto nomem;
 	if ((r = tc_redeem_req_parse(
 		 req, rq->body.data, rq->body.len, msg, sizeof(msg))) != 0) {
-		tc_dresp_error(resp,
-		    r == TC_ERR_TOO_LARGE ? MHD_HTTP_CONTENT_TOO_LARGE
-					  : MHD_HTTP_BAD_REQUEST,
-		    r == TC_ERR_TOO_LARGE ? VD_R_TOO_LARGE : VD_R_BAD_REQUEST,
-		    r == TC_ERR_BAD_ENCODING ? "bad-encoding" : "bad-json",
-		    "%s", msg);
+		tc_dresp_bad_body(vd->d, resp, r, msg);
 		goto out;
 	}
-	if ((b = vd_bundle_get(vd)) == NULL) {
-		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    VD_R_UNAVAILABLE, "unavailable", "%s",
-		    "no bundle is loaded yet");
+	if ((b = vd_bundle_need(vd, resp)) == NULL)
 		goto out;
-	}
 	if (card_of(vd, req, b, now, k, resp) != 0)
 		goto out;
 	if (k->v.have_claims)
@@ -388,8 +365,7 @@ redeem(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 	resp->result = res.allowed ? VD_R_ALLOWED : VD_R_REFUSED;
 	goto out;
 nomem:
-	tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-	    "internal", "%s", "out of memory");
+	tc_dresp_nomem(vd->d, resp);
 out:
 	vd_bundle_put(b);
 	free(k);
@@ -583,8 +559,7 @@ usage(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 		goto out;
 	}
 	if ((bad | u.bad | tc_buf_puts(&resp->body, "]}\n")) != 0) {
-		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-		    "internal", "%s", "out of memory");
+		tc_dresp_nomem(vd->d, resp);
 		goto out;
 	}
 	resp->status = MHD_HTTP_OK;
@@ -658,8 +633,7 @@ report(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 	if (tc_buf_puts(&resp->body,
 		"use,at,programme,service,card,party,channel,window,request_id\r\n") !=
 	    0) {
-		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-		    "internal", "%s", "out of memory");
+		tc_dresp_nomem(vd->d, resp);
 		return;
 	}
 	o.b = &resp->body;

@@ -214,6 +214,11 @@ uint64_t vd_mono_ns(void);
 
 /* Takes a reference to the current bundle (NULL when none is loaded). */
 struct vd_bundle *vd_bundle_get(struct vd_ctx *vd);
+/*
+ * For a handler: vd_bundle_get, or NULL with resp filled (503
+ * "unavailable": no bundle is loaded yet).
+ */
+struct vd_bundle *vd_bundle_need(struct vd_ctx *vd, struct tc_dresp *resp);
 /* Drops a reference (NULL is fine). */
 void vd_bundle_put(struct vd_bundle *b);
 
