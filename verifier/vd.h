@@ -199,7 +199,7 @@ struct vd_ctx {
 };
 
 /*
- * Initialises ctx (zeros, the mutexes, the reader's state) before
+ * Initialises vd (zeros, the defaults, the mutexes, the reader's state) before
  * anything else uses it. Returns 0 or -1 (memory).
  */
 int vd_ctx_init(struct vd_ctx *vd);
