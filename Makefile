@@ -166,20 +166,34 @@ $(TEST_PROGS): $(BUILD)/test-bin/%: $$(OBJ_%) $$(DLIB_%) $$(DEMO_%) $(CLILIB_TES
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $(OBJ_$*) $(DLIB_$*) $(CLILIB_TEST) $(DEMO_$*) $(LIB) $(PKG_LIBS) $(LIBS_$*)
 
-# Unit tests of the daemon layer (test-d*.c) link it too.
-$(BUILD)/tests/unit/test-droute: tests/unit/test-droute.c $(DAEMONLIB) $(DEMOLIB) $(LIB)
+# Unit tests of the daemon layer (test-d*.c: test-droute, test-dconf,
+# test-dstate) link it too (make takes the pattern with the shorter stem).
+$(BUILD)/tests/unit/test-d%: tests/unit/test-d%.c $(wildcard tests/unit/*.h) $(DAEMONLIB) $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DAEMONLIB) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
+
+# The verifier's settings (include/tcard/vdconf.h) are not in libtcard.a:
+# their table is in the daemon, their reader in the daemon layer.
+VDCONF_OBJ := $(BUILD)/verifier/vd-conf.o $(BUILD)/daemon/conf.o
+$(BUILD)/tests/unit/test-vdconf: tests/unit/test-vdconf.c $(wildcard tests/unit/*.h) $(VDCONF_OBJ) $(DEMOLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(VDCONF_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
 $(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(wildcard tests/unit/*.h tests/unit/kat/*.h) $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
 ifeq ($(SANITIZE),fuzz)
+$(BUILD)/tests/fuzz/fuzz_vdconf: tests/fuzz/fuzz_vdconf.c tests/fuzz/fuzz.h $(VDCONF_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(VDCONF_OBJ) $(LIB) $(PKG_LIBS)
 $(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fixed-key.h tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 else
+$(BUILD)/tests/fuzz/fuzz_vdconf: tests/fuzz/fuzz_vdconf.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(VDCONF_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(VDCONF_OBJ) $(LIB) $(PKG_LIBS)
 $(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fixed-key.h tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(PKG_LIBS)

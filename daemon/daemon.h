@@ -14,7 +14,9 @@
  * log (daemon/log.c). Its state is
  * in struct tc_daemon, passed to every handler: no global.
  *
- * Everything in the layer is reached through this header; the daemons
+ * The HTTP side of the layer is reached through this header; the
+ * configuration reader and the state directory, which need nothing of
+ * libmicrohttpd, through daemon/dconf.h and daemon/dstate.h. The daemons
  * using it: tcard-verifierd (verifier/). Reference: docs/decisions.md
  * ("Daemon plumbing as a library layer"), docs/verifierd.md.
  */
@@ -322,6 +324,23 @@ void tc_dresp_fixed(struct tc_dresp *r, unsigned status, int res,
     const char *ctype, const void *body, size_t len);
 /* The 404 of an unrouted path (the routes' list, or not_found_msg). */
 void tc_dresp_not_found(struct tc_daemon *d, struct tc_dresp *r);
+/* 500 "internal", "out of memory" (the daemon's error result). */
+void tc_dresp_nomem(struct tc_daemon *d, struct tc_dresp *r);
+/*
+ * For a handler that takes a JSON body: 1 when the request's Content-Type
+ * is application/json (parameters allowed), else 0 with r filled: 415
+ * "unsupported-media-type" (the daemon's bad-request result).
+ */
+int tc_dreq_json(
+    struct tc_daemon *d, const struct tc_dreq *rq, struct tc_dresp *r);
+/*
+ * The answer to a body its parser refused with code (a TC_ERR_*) and msg:
+ * 413 with the daemon's too-large result for TC_ERR_TOO_LARGE, else 400
+ * with its bad-request result; the error is "bad-encoding" for
+ * TC_ERR_BAD_ENCODING, else "bad-json".
+ */
+void tc_dresp_bad_body(
+    struct tc_daemon *d, struct tc_dresp *r, int code, const char *msg);
 /* Appends s to out as a JSON string (quotes included), at most max bytes. */
 int tc_json_put_str(struct tc_buf *out, const char *s, size_t max);
 

@@ -207,6 +207,41 @@ tc_dresp_fixed(struct tc_dresp *r, unsigned status, int res, const char *ctype,
 	r->fixedlen = len;
 }
 
+void
+tc_dresp_nomem(struct tc_daemon *d, struct tc_dresp *r)
+{
+	tc_dresp_error(r, MHD_HTTP_INTERNAL_SERVER_ERROR, d->conf.results.error,
+	    "internal", "%s", "out of memory");
+}
+
+int
+tc_dreq_json(struct tc_daemon *d, const struct tc_dreq *rq, struct tc_dresp *r)
+{
+	const char *ct = tc_dreq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen("application/json");
+
+	if (ct != NULL && strncasecmp(ct, "application/json", n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' '))
+		return 1;
+	tc_dresp_error(r, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+	    d->conf.results.bad_request, "unsupported-media-type", "%s",
+	    "send Content-Type: application/json");
+	return 0;
+}
+
+void
+tc_dresp_bad_body(
+    struct tc_daemon *d, struct tc_dresp *r, int code, const char *msg)
+{
+	tc_dresp_error(r,
+	    code == TC_ERR_TOO_LARGE ? MHD_HTTP_CONTENT_TOO_LARGE
+				     : MHD_HTTP_BAD_REQUEST,
+	    code == TC_ERR_TOO_LARGE ? d->conf.results.too_large
+				     : d->conf.results.bad_request,
+	    code == TC_ERR_BAD_ENCODING ? "bad-encoding" : "bad-json", "%s",
+	    msg);
+}
+
 const char *
 tc_dreq_header(const struct tc_dreq *rq, const char *name)
 {

@@ -163,11 +163,21 @@ static const char help[] =
     "        --cache-dir /var/cache/tcard --ca-pin 3f2a...e1 --listen 0.0.0.0:8443 \\\n"
     "        --tls-cert cert.pem --tls-key key.pem\n";
 
-static struct vd_ctx ctx;
-struct vd_ctx *vd = &ctx;
+int
+vd_ctx_init(struct vd_ctx *vd)
+{
+	memset(vd, 0, sizeof(*vd));
+	tc_vdconf_init(&vd->conf);
+	pthread_mutex_init(&vd->mu, NULL);
+	pthread_cond_init(&vd->cond, NULL);
+	pthread_mutex_init(&vd->check_mu, NULL);
+	pthread_mutex_init(&vd->budget.mu, NULL);
+	vd->budget.max_running = 1;
+	return vd_reader_init(vd);
+}
 
 time_t
-vd_now(void)
+vd_now(struct vd_ctx *vd)
 {
 	return time(NULL) + vd->clock_offset;
 }
@@ -226,7 +236,7 @@ slurp(const char *path, size_t max, struct tc_buf *out, int secret, char *err,
 
 /* The pepper file: 64 hex digits and an optional newline, mode 600. */
 static int
-load_pepper(const char *path, char *err, size_t errlen)
+load_pepper(struct vd_ctx *vd, const char *path, char *err, size_t errlen)
 {
 	uint8_t pepper[TC_PII_KEY_LEN];
 	struct tc_buf b;
@@ -255,7 +265,7 @@ load_pepper(const char *path, char *err, size_t errlen)
 
 /* The staff tokens file (mode 600): window names and their tokens. */
 static int
-load_staff(const char *path, char *err, size_t errlen)
+load_staff(struct vd_ctx *vd, const char *path, char *err, size_t errlen)
 {
 	struct tc_buf b;
 	char msg[512];
@@ -307,33 +317,22 @@ enum { OPT_CONFIG = 1000, OPT_HELP, OPT_VERSION, OPT_CHECK, OPT_RESET_FLOOR };
 static struct option *
 options(void)
 {
-	static struct option fixed[] = {
+	static const struct option fixed[] = {
 		{ "config", required_argument, NULL, OPT_CONFIG },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "reset-rollback-floor", no_argument, NULL, OPT_RESET_FLOOR },
 	};
-	struct option *o;
-	size_t n = 0, i, nf = sizeof(fixed) / sizeof(fixed[0]);
 
-	while (tc_vdconf_key(n) != NULL)
-		n++;
-	if ((o = calloc(nf + n + 1, sizeof(*o))) == NULL)
-		return NULL;
-	memcpy(o, fixed, sizeof(fixed));
-	for (i = 0; i < n; i++) {
-		o[nf + i].name = tc_vdconf_key(i);
-		o[nf + i].has_arg = required_argument;
-		o[nf + i].val = (int)i;
-	}
-	return o;
+	return tc_dconf_options(
+	    &tc_vdconf_table, fixed, sizeof(fixed) / sizeof(fixed[0]));
 }
 
 static void
-summary(void)
+summary(struct vd_ctx *vd)
 {
-	struct vd_bundle *b = vd_bundle_get();
+	struct vd_bundle *b = vd_bundle_get(vd);
 	char file[TC_VDCONF_PATH_MAX + TC_VDFLOOR_NAME_MAX + 2];
 	struct tc_vdfloor fl;
 
@@ -344,7 +343,7 @@ summary(void)
 	    (unsigned long long)b->rev->seq,
 	    (unsigned long long)tc_revocations_count(b->rev->rev),
 	    (long long)b->rev->next_update,
-	    vd_bundle_stale(b, vd_now()) ? " (stale)" : "");
+	    vd_bundle_stale(vd, b, vd_now(vd)) ? " (stale)" : "");
 	if (b->lookup != NULL)
 		printf("lookup snapshot: %llu (%llu cards)\n",
 		    (unsigned long long)b->lookup->info.seq,
@@ -355,11 +354,12 @@ summary(void)
 	    b->progs->set != NULL ? tc_programme_set_count(b->progs->set) : 0);
 	printf("lookups: %s\n",
 	    vd->pepper != NULL ? "enabled" : "disabled (no pepper)");
-	vd_floor_get(&fl);
+	vd_floor_get(vd, &fl);
 	printf(
 	    "rollback floor: revocation list %llu, lookup snapshot %llu, trust list issued at %lld (%s)\n",
 	    (unsigned long long)fl.revocations, (unsigned long long)fl.lookup,
-	    (long long)fl.trust_issued_at, vd_floor_file(file, sizeof(file)));
+	    (long long)fl.trust_issued_at,
+	    vd_floor_file(vd, file, sizeof(file)));
 	vd_bundle_put(b);
 }
 
@@ -370,16 +370,17 @@ summary(void)
 static void
 on_hup(void *arg)
 {
+	struct vd_ctx *vd = arg;
 	char err[1024];
 
-	vd_updater_request();
+	vd_updater_request(vd);
 	if (!tc_daemon_tls(vd->d))
 		return;
 	if (tc_daemon_tls_reload(vd->d, err, sizeof(err)) != 0)
-		vd_log_event("tls-refused", "error",
+		vd_log_event(vd, "tls-refused", "error",
 		    "the TLS certificate and key in use are kept: %s", err);
 	else
-		vd_log_event("tls-loaded", "info",
+		vd_log_event(vd, "tls-loaded", "info",
 		    "new connections get the certificate of %s",
 		    vd->conf.tls_cert);
 }
@@ -387,6 +388,7 @@ on_hup(void *arg)
 int
 main(int argc, char **argv)
 {
+	struct vd_ctx ctx, *vd = &ctx;
 	struct option *longopts = NULL;
 	const char *config = NULL;
 	struct tc_buf cbuf;
@@ -397,10 +399,7 @@ main(int argc, char **argv)
 	int ch, sig, check = 0, reset_floor = 0, status = TC_EXIT_INTERNAL;
 
 	tc_buf_init(&cbuf, TC_VDCONF_FILE_MAX);
-	tc_vdconf_init(&vd->conf);
-	pthread_mutex_init(&vd->mu, NULL);
-	pthread_cond_init(&vd->cond, NULL);
-	if ((longopts = options()) == NULL)
+	if (vd_ctx_init(vd) != 0 || (longopts = options()) == NULL)
 		goto out;
 	/* First pass: --config, --help and --version only. */
 	opterr = 0;
@@ -469,8 +468,12 @@ main(int argc, char **argv)
 	}
 	vd->clock_offset = injected - time(NULL);
 	vd->is_url = tc_vdconf_bundle_is_url(&vd->conf);
-	snprintf(vd->bundle_dir, sizeof(vd->bundle_dir), "%s",
-	    vd->is_url ? vd->conf.cache_dir : vd->conf.bundle);
+	/* Both settings are at most TC_VDCONF_PATH_MAX: this never fails. */
+	if (tc_fmt(vd->bundle_dir, sizeof(vd->bundle_dir), "%s",
+		vd->is_url ? vd->conf.cache_dir : vd->conf.bundle) != 0) {
+		status = env_fail("bundle: path too long");
+		goto out;
+	}
 	if (vd->conf.have_ca_pin) {
 		memcpy(vd->pin, vd->conf.ca_pin, sizeof(vd->pin));
 		vd->have_pin = 1;
@@ -481,51 +484,51 @@ main(int argc, char **argv)
 		status = env_fail(err);
 		goto out;
 	}
-	if (vd_log_open(
-		check ? "off" : vd->conf.access_log, err, sizeof(err)) != 0) {
+	if (vd_log_open(vd, check ? "off" : vd->conf.access_log, err,
+		sizeof(err)) != 0) {
 		status = env_fail(err);
 		goto out;
 	}
-	if (vd_floor_start(check, reset_floor, err, sizeof(err)) != 0) {
+	if (vd_floor_start(vd, check, reset_floor, err, sizeof(err)) != 0) {
 		status = env_fail(err);
 		goto out;
 	}
 	if (vd->conf.pepper[0] != '\0' &&
-	    load_pepper(vd->conf.pepper, err, sizeof(err)) != 0) {
+	    load_pepper(vd, vd->conf.pepper, err, sizeof(err)) != 0) {
 		status = env_fail(err);
 		goto out;
 	}
 	if (vd->conf.staff_tokens[0] != '\0' &&
-	    load_staff(vd->conf.staff_tokens, err, sizeof(err)) != 0) {
+	    load_staff(vd, vd->conf.staff_tokens, err, sizeof(err)) != 0) {
 		status = env_fail(err);
 		goto out;
 	}
 	if ((vd->conf.ledger[0] != '\0' &&
-		vd_ledger_open(err, sizeof(err)) != 0) ||
-	    vd_throttles_start(err, sizeof(err)) != 0) {
+		vd_ledger_open(vd, err, sizeof(err)) != 0) ||
+	    vd_throttles_start(vd, err, sizeof(err)) != 0) {
 		status = env_fail(err);
 		goto out;
 	}
-	if (vd_budget_init() != 0 || vd_pull_init() != 0)
+	if (vd_budget_init(vd) != 0 || vd_pull_init(vd) != 0)
 		goto out;
 	/* Every thread made from here on inherits the blocked signals. */
 	tc_daemon_signals_block(&set);
 
-	if (vd_bundle_check(1, err, sizeof(err)) != 0) {
+	if (vd_bundle_check(vd, 1, err, sizeof(err)) != 0) {
 		if (!vd->is_url || check) {
 			status = env_fail(err);
 			goto out;
 		}
-		vd_log_event("start", "warning",
+		vd_log_event(vd, "start", "warning",
 		    "no bundle yet (%s); answering 503 until a pull succeeds",
 		    err);
 	}
 	if (check) {
-		summary();
+		summary(vd);
 		status = TC_EXIT_OK;
 		goto out;
 	}
-	if (vd_http_start(err, sizeof(err)) != 0) {
+	if (vd_http_start(vd, err, sizeof(err)) != 0) {
 		status = env_fail(err);
 		goto out;
 	}
@@ -536,39 +539,40 @@ main(int argc, char **argv)
 		status = env_fail(err);
 		goto out;
 	}
-	if (vd_updater_start() != 0 || vd_log_start() != 0)
+	if (vd_updater_start(vd) != 0 || vd_log_start(vd) != 0)
 		goto out;
-	if (vd_reader_start(err, sizeof(err)) != 0) {
+	if (vd_reader_start(vd, err, sizeof(err)) != 0) {
 		status = env_fail(err);
 		goto out;
 	}
 	/* The host part of listen, as given ("[::1]", "0.0.0.0"). */
-	snprintf(host, sizeof(host), "%s", vd->conf.listen);
+	vd_err(host, sizeof(host), "%s", vd->conf.listen);
 	if (strrchr(host, ':') != NULL)
 		*strrchr(host, ':') = '\0';
-	vd_log_event("start", "info",
+	vd_log_event(vd, "start", "info",
 	    "listening on %s://%s:%u/ (lookup page /lookup), bundle %s, lookups %s",
 	    vd->conf.tls_cert[0] != '\0' ? "https" : "http", host,
 	    tc_daemon_port(vd->d), vd->conf.bundle,
 	    vd->pepper != NULL ? "enabled" : "disabled (no pepper)");
-	sig = tc_daemon_signals_wait(&set, on_hup, NULL);
-	vd_log_event("stop", "info", "signal %d: stopping", sig);
+	sig = tc_daemon_signals_wait(&set, on_hup, vd);
+	vd_log_event(vd, "stop", "info", "signal %d: stopping", sig);
 	status = TC_EXIT_OK;
 out:
-	vd_reader_stop(); /* first: it wakes GET /v1/reader long-polls */
-	vd_http_stop();
-	vd_updater_stop();
-	vd_log_stop();
-	vd_bundle_shutdown();
-	vd_pull_cleanup();
-	vd_throttles_stop();
+	vd_reader_stop(vd); /* first: it wakes GET /v1/reader long-polls */
+	vd_http_stop(vd);
+	vd_updater_stop(vd);
+	vd_log_stop(vd);
+	vd_bundle_shutdown(vd);
+	vd_pull_cleanup(vd);
+	vd_throttles_stop(vd);
 	tc_lookup_key_free(vd->pepper);
 	tc_ledger_close(vd->ledger);
 	if (vd->staff != NULL) {
 		tc_staff_tokens_release(vd->staff);
 		free(vd->staff);
 	}
-	vd_log_close();
+	vd_log_close(vd);
+	vd_reader_free(vd);
 	tc_buf_release(&cbuf);
 	free(longopts);
 	return status;

@@ -185,10 +185,8 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int
-usage(const char *fmt, ...)
+int
+tc_verify_usage(const char *fmt, ...)
 {
 	va_list ap;
 
@@ -200,8 +198,8 @@ usage(const char *fmt, ...)
 	return TC_EXIT_USAGE;
 }
 
-static int
-env_fail(const char *what, const char *msg)
+int
+tc_verify_env_fail(const char *what, const char *msg)
 {
 	fprintf(stderr, PROG ": %s: %s\n", what, msg);
 	return TC_EXIT_ENV;
@@ -354,32 +352,34 @@ main(int argc, char **argv)
 			status = TC_EXIT_OK;
 			goto out;
 		default:
-			status =
-			    usage("%s", "unknown option or missing argument");
+			status = tc_verify_usage(
+			    "%s", "unknown option or missing argument");
 			goto out;
 		}
 	}
 	if (optind < argc)
 		text = argv[optind++];
 	if (optind < argc) {
-		status = usage("unexpected argument '%s'", argv[optind]);
+		status =
+		    tc_verify_usage("unexpected argument '%s'", argv[optind]);
 		goto out;
 	}
 	if ((status = tc_verify_src_check(&src)) != 0)
 		goto out;
 	status = TC_EXIT_INTERNAL;
 	if ((text != NULL) + from_stdin + (image != NULL) != 1) {
-		status = usage(
+		status = tc_verify_usage(
 		    "%s", "give exactly one of TEXT, --stdin and --image FILE");
 		goto out;
 	}
 	if (id_opt != NULL && id_env != NULL) {
-		status = usage("%s", "give --id or --id-env, not both");
+		status =
+		    tc_verify_usage("%s", "give --id or --id-env, not both");
 		goto out;
 	}
 	if (id_opt != NULL && strcmp(id_opt, "-") == 0 && from_stdin) {
-		status =
-		    usage("%s", "--id - and --stdin both read standard input");
+		status = tc_verify_usage(
+		    "%s", "--id - and --stdin both read standard input");
 		goto out;
 	}
 	if ((now = tc_cli_now()) == (time_t)-1) {
@@ -388,19 +388,20 @@ main(int argc, char **argv)
 	}
 	if (id_env != NULL) {
 		if ((e = getenv(id_env)) == NULL || *e == '\0') {
-			status = usage("$%s is not set", id_env);
+			status = tc_verify_usage("$%s is not set", id_env);
 			goto out;
 		}
 		/* Cut short, it would be another ID number: refused. */
 		if (tc_fmt(idbuf, sizeof(idbuf), "%s", e) != 0) {
-			status =
-			    usage("$%s is too long for an ID number", id_env);
+			status = tc_verify_usage(
+			    "$%s is too long for an ID number", id_env);
 			goto out;
 		}
 		id = idbuf;
 	} else if (id_opt != NULL && strcmp(id_opt, "-") == 0) {
 		if (read_line(idbuf, sizeof(idbuf), 0) != 0) {
-			status = usage("%s", "--id -: the line is too long");
+			status = tc_verify_usage(
+			    "%s", "--id -: the line is too long");
 			goto out;
 		}
 		id = idbuf;
@@ -417,7 +418,7 @@ main(int argc, char **argv)
 	if (ledger_path != NULL) {
 		if (tc_ledger_open_readonly(
 			&led, ledger_path, err, sizeof(err)) != 0) {
-			status = env_fail("--ledger", err);
+			status = tc_verify_env_fail("--ledger", err);
 			goto out;
 		}
 	}
@@ -426,7 +427,7 @@ main(int argc, char **argv)
 		    0) {
 			status = r == TC_ERR_NOT_FOUND || r == TC_ERR_TOO_LARGE
 			    ? (fprintf(stderr, PROG ": %s\n", err), TC_EXIT_ENV)
-			    : env_fail("--image", err);
+			    : tc_verify_env_fail("--image", err);
 			goto out;
 		}
 	} else if (from_stdin) {

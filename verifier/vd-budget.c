@@ -31,17 +31,8 @@
 #include "tcard/credential.h"
 #include "vd.h"
 
-static struct {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	unsigned running, waiting;
-	unsigned max_running, max_waiting;
-	uint64_t wait_ns;
-	atomic_ulong refused;
-} bg = { .mu = PTHREAD_MUTEX_INITIALIZER, .max_running = 1 };
-
 int
-vd_budget_init(void)
+vd_budget_init(struct vd_ctx *vd)
 {
 	pthread_condattr_t ca;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -56,13 +47,13 @@ vd_budget_init(void)
 		n = threads / 2;
 	if (n == 0)
 		n = 1;
-	bg.max_running = n;
-	bg.max_waiting = threads / 2 > n ? threads / 2 - n : 0;
-	if (bg.max_waiting > n)
-		bg.max_waiting = n;
-	bg.wait_ns = (uint64_t)vd->conf.binding_wait * 1000000u;
-	if (bg.wait_ns == 0)
-		bg.max_waiting = 0;
+	vd->budget.max_running = n;
+	vd->budget.max_waiting = threads / 2 > n ? threads / 2 - n : 0;
+	if (vd->budget.max_waiting > n)
+		vd->budget.max_waiting = n;
+	vd->budget.wait_ns = (uint64_t)vd->conf.binding_wait * 1000000u;
+	if (vd->budget.wait_ns == 0)
+		vd->budget.max_waiting = 0;
 #ifdef __GLIBC__
 	/*
 	 * glibc raises its mmap threshold to the largest block freed (up to
@@ -74,7 +65,7 @@ vd_budget_init(void)
 #endif
 	if (pthread_condattr_init(&ca) != 0 ||
 	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
-	    pthread_cond_init(&bg.cv, &ca) != 0)
+	    pthread_cond_init(&vd->budget.cv, &ca) != 0)
 		return -1;
 	pthread_condattr_destroy(&ca);
 	return 0;
@@ -82,53 +73,55 @@ vd_budget_init(void)
 
 /* 0: a place to run was taken; -1: busy (refused). */
 static int
-acquire(void)
+acquire(struct vd_ctx *vd)
 {
 	struct timespec ts;
 	uint64_t until;
 	int r = -1;
 
-	pthread_mutex_lock(&bg.mu);
-	if (bg.running < bg.max_running) {
-		bg.running++;
+	pthread_mutex_lock(&vd->budget.mu);
+	if (vd->budget.running < vd->budget.max_running) {
+		vd->budget.running++;
 		r = 0;
-	} else if (bg.waiting < bg.max_waiting) {
-		until = vd_mono_ns() + bg.wait_ns;
+	} else if (vd->budget.waiting < vd->budget.max_waiting) {
+		until = vd_mono_ns() + vd->budget.wait_ns;
 		ts.tv_sec = (time_t)(until / 1000000000u);
 		ts.tv_nsec = (long)(until % 1000000000u);
-		bg.waiting++;
-		while (bg.running >= bg.max_running)
-			if (pthread_cond_timedwait(&bg.cv, &bg.mu, &ts) ==
-			    ETIMEDOUT)
+		vd->budget.waiting++;
+		while (vd->budget.running >= vd->budget.max_running)
+			if (pthread_cond_timedwait(&vd->budget.cv,
+				&vd->budget.mu, &ts) == ETIMEDOUT)
 				break;
-		bg.waiting--;
-		if (bg.running < bg.max_running) {
-			bg.running++;
+		vd->budget.waiting--;
+		if (vd->budget.running < vd->budget.max_running) {
+			vd->budget.running++;
 			r = 0;
 		}
 	}
-	pthread_mutex_unlock(&bg.mu);
+	pthread_mutex_unlock(&vd->budget.mu);
 	if (r != 0)
-		atomic_fetch_add_explicit(&bg.refused, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(
+		    &vd->budget.refused, 1, memory_order_relaxed);
 	return r;
 }
 
 static void
-release(void)
+release(struct vd_ctx *vd)
 {
-	pthread_mutex_lock(&bg.mu);
-	bg.running--;
-	pthread_cond_signal(&bg.cv);
-	pthread_mutex_unlock(&bg.mu);
+	pthread_mutex_lock(&vd->budget.mu);
+	vd->budget.running--;
+	pthread_cond_signal(&vd->budget.cv);
+	pthread_mutex_unlock(&vd->budget.mu);
 }
 
 int
-vd_budget_verify(const char *qr, size_t qrlen, const struct vd_bundle *b,
-    const char *id, struct tc_verdict *v, struct tc_dresp *resp)
+vd_budget_verify(struct vd_ctx *vd, const char *qr, size_t qrlen,
+    const struct vd_bundle *b, const char *id, struct tc_verdict *v,
+    struct tc_dresp *resp)
 {
 	int r;
 
-	if (id != NULL && acquire() != 0) {
+	if (id != NULL && acquire(vd) != 0) {
 		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "busy", "%s",
 		    "the verifier is busy with other ID number checks; try again in a second");
@@ -136,9 +129,9 @@ vd_budget_verify(const char *qr, size_t qrlen, const struct vd_bundle *b,
 		return -1;
 	}
 	r = tc_credential_verify(qr, qrlen, tc_trust_keyring(b->trust->trust),
-	    b->rev->rev, vd_now(), id, v);
+	    b->rev->rev, vd_now(vd), id, v);
 	if (id != NULL)
-		release();
+		release(vd);
 	if (r != 0) {
 		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 		    "internal", "verification could not run: %s", v->message);
@@ -148,7 +141,7 @@ vd_budget_verify(const char *qr, size_t qrlen, const struct vd_bundle *b,
 }
 
 unsigned long
-vd_budget_refused(void)
+vd_budget_refused(struct vd_ctx *vd)
 {
-	return atomic_load_explicit(&bg.refused, memory_order_relaxed);
+	return atomic_load_explicit(&vd->budget.refused, memory_order_relaxed);
 }

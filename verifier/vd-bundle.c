@@ -32,6 +32,8 @@
 
 #include <openssl/sha.h>
 
+#include <microhttpd.h>
+
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/file.h"
@@ -45,7 +47,6 @@
 #define FUTURE_SKEW 300 /* seconds an issue time may be ahead */
 
 /* SHA-256 of the last file refused, per kind, so it is not retried. */
-static uint8_t refused_sha[3][32];
 enum { K_TRUST, K_REV, K_LOOKUP };
 
 /* ---- parts ---- */
@@ -155,7 +156,7 @@ bundle_free(struct vd_bundle *b)
 }
 
 struct vd_bundle *
-vd_bundle_get(void)
+vd_bundle_get(struct vd_ctx *vd)
 {
 	struct vd_bundle *b;
 
@@ -163,6 +164,18 @@ vd_bundle_get(void)
 	if ((b = vd->cur) != NULL)
 		atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
 	pthread_mutex_unlock(&vd->mu);
+	return b;
+}
+
+struct vd_bundle *
+vd_bundle_need(struct vd_ctx *vd, struct tc_dresp *resp)
+{
+	struct vd_bundle *b = vd_bundle_get(vd);
+
+	if (b == NULL)
+		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    VD_R_UNAVAILABLE, "unavailable", "%s",
+		    "no bundle is loaded yet");
 	return b;
 }
 
@@ -175,7 +188,7 @@ vd_bundle_put(struct vd_bundle *b)
 }
 
 int
-vd_bundle_stale(const struct vd_bundle *b, time_t now)
+vd_bundle_stale(struct vd_ctx *vd, const struct vd_bundle *b, time_t now)
 {
 	return b != NULL &&
 	    (long long)now >
@@ -219,18 +232,18 @@ sha(const struct tc_buf *buf, uint8_t md[32])
 
 /* 1 when these bytes were refused before (and logged then). */
 static int
-refused_before(int kind, const struct tc_buf *buf)
+refused_before(struct vd_ctx *vd, int kind, const struct tc_buf *buf)
 {
 	uint8_t md[32];
 
 	sha(buf, md);
-	return memcmp(md, refused_sha[kind], 32) == 0;
+	return memcmp(md, vd->refused_sha[kind], 32) == 0;
 }
 
 static void
-remember_refused(int kind, const struct tc_buf *buf)
+remember_refused(struct vd_ctx *vd, int kind, const struct tc_buf *buf)
 {
-	sha(buf, refused_sha[kind]);
+	sha(buf, vd->refused_sha[kind]);
 }
 
 /*
@@ -267,11 +280,12 @@ struct check {
 };
 
 static void
-refuse(struct check *ck, const char *part, int code, const char *msg)
+refuse(struct vd_ctx *vd, struct check *ck, const char *part, int code,
+    const char *msg)
 {
 	ck->refused = 1;
 	atomic_fetch_add(&vd->reloads_refused, 1);
-	vd_log_event("bundle-refused", "error", "%s refused (%s): %s", part,
+	vd_log_event(vd, "bundle-refused", "error", "%s refused (%s): %s", part,
 	    tc_errname(code), msg);
 	pthread_mutex_lock(&vd->mu);
 	vd_err(vd->last_error, sizeof(vd->last_error), "%s: %s", part, msg);
@@ -283,11 +297,11 @@ refuse(struct check *ck, const char *part, int code, const char *msg)
  * written: logged, and the check counts as failed.
  */
 static void
-floor_failed(struct check *ck, const char *msg)
+floor_failed(struct vd_ctx *vd, struct check *ck, const char *msg)
 {
 	ck->failed = 1;
 	vd_err(ck->floor_err, sizeof(ck->floor_err), "%s", msg);
-	vd_log_event("rollback-floor-error", "error", "%s", msg);
+	vd_log_event(vd, "rollback-floor-error", "error", "%s", msg);
 	pthread_mutex_lock(&vd->mu);
 	vd_err(vd->last_error, sizeof(vd->last_error), "%s", msg);
 	pthread_mutex_unlock(&vd->mu);
@@ -299,8 +313,8 @@ floor_failed(struct check *ck, const char *msg)
  * value compared (a sequence number, an issue time).
  */
 static int
-below_floor(struct check *ck, const char *part, const char *what,
-    long long value, long long floor)
+below_floor(struct vd_ctx *vd, struct check *ck, const char *part,
+    const char *what, long long value, long long floor)
 {
 	char file[TC_VDCONF_PATH_MAX + TC_VDFLOOR_NAME_MAX + 2], msg[512];
 
@@ -308,13 +322,14 @@ below_floor(struct check *ck, const char *part, const char *what,
 		return 0;
 	vd_err(msg, sizeof(msg),
 	    "%s %lld is older than %lld, the newest this verifier accepted (rollback floor %s): a rollback to an older %s; to go back on purpose after the authority was reset, start once with --reset-rollback-floor",
-	    what, value, floor, vd_floor_file(file, sizeof(file)), part);
-	refuse(ck, part, TC_ERR_STALE, msg);
+	    what, value, floor, vd_floor_file(vd, file, sizeof(file)), part);
+	refuse(vd, ck, part, TC_ERR_STALE, msg);
 	return 1;
 }
 
 static struct vd_trust_part *
-check_trust(struct check *ck, const struct vd_bundle *cur, int *changed)
+check_trust(struct vd_ctx *vd, struct check *ck, const struct vd_bundle *cur,
+    int *changed)
 {
 	struct tc_vdfloor fl;
 	struct vd_trust_part *tp = NULL;
@@ -332,22 +347,22 @@ check_trust(struct check *ck, const struct vd_bundle *cur, int *changed)
 		if (cur == NULL || r != TC_ERR_NOT_FOUND) {
 			ck->failed = 1;
 			vd_log_event(
-			    "bundle-error", "error", "trust list: %s", err);
+			    vd, "bundle-error", "error", "trust list: %s", err);
 		}
 		goto keep;
 	}
-	if (cur != NULL && refused_before(K_TRUST, &buf))
+	if (cur != NULL && refused_before(vd, K_TRUST, &buf))
 		goto keep;
 	if ((r = tc_trust_load(&t, buf.data, buf.len,
 		 vd->have_pin ? vd->pin : NULL, ck->now, err, sizeof(err))) !=
 	    0) {
-		refuse(ck, "trust list", r, err);
+		refuse(vd, ck, "trust list", r, err);
 		if (!permanent(r))
 			goto keep;
 		goto refused;
 	}
 	if (tc_trust_issued_at(t) > ck->now + FUTURE_SKEW) {
-		refuse(ck, "trust list", TC_ERR_NOT_YET_VALID,
+		refuse(vd, ck, "trust list", TC_ERR_NOT_YET_VALID,
 		    "issued in the future");
 		tc_trust_free(t);
 		goto keep;
@@ -358,7 +373,7 @@ check_trust(struct check *ck, const struct vd_bundle *cur, int *changed)
 		    "issued at %lld, before the list in use (%lld)",
 		    (long long)tc_trust_issued_at(t),
 		    (long long)tc_trust_issued_at(cur->trust->trust));
-		refuse(ck, "trust list", TC_ERR_STALE, err);
+		refuse(vd, ck, "trust list", TC_ERR_STALE, err);
 		goto refused;
 	}
 	if (!vd->have_pin) {
@@ -367,18 +382,18 @@ check_trust(struct check *ck, const struct vd_bundle *cur, int *changed)
 		memcpy(vd->pin, tc_trust_ca_fingerprint(t), sizeof(vd->pin));
 		vd->have_pin = 1;
 		tc_hex_encode(vd->pin, sizeof(vd->pin), hex);
-		vd_log_event("ca-pinned", "warning",
+		vd_log_event(vd, "ca-pinned", "warning",
 		    "no ca-pin configured: the CA of the first trust list (SHA-256 %s) is pinned until the daemon stops",
 		    hex);
 	}
 	/* The CA is known now: its floor holds across restarts. */
-	if (vd_floor_load(vd->pin, err, sizeof(err)) != 0) {
-		floor_failed(ck, err);
+	if (vd_floor_load(vd, vd->pin, err, sizeof(err)) != 0) {
+		floor_failed(vd, ck, err);
 		tc_trust_free(t);
 		goto keep;
 	}
-	vd_floor_get(&fl);
-	if (below_floor(ck, "trust list", "issued at",
+	vd_floor_get(vd, &fl);
+	if (below_floor(vd, ck, "trust list", "issued at",
 		(long long)tc_trust_issued_at(t),
 		(long long)fl.trust_issued_at))
 		goto refused;
@@ -395,7 +410,7 @@ check_trust(struct check *ck, const struct vd_bundle *cur, int *changed)
 	tc_buf_release(&buf);
 	return tp;
 refused:
-	remember_refused(K_TRUST, &buf);
+	remember_refused(vd, K_TRUST, &buf);
 	tc_trust_free(t);
 keep:
 	tc_buf_release(&buf);
@@ -407,7 +422,7 @@ keep:
 
 /* Applies DIR/revocations-since-SEQ.cose files to *rev while there are. */
 static unsigned
-walk_deltas(struct check *ck, struct tc_revocations **rev,
+walk_deltas(struct vd_ctx *vd, struct check *ck, struct tc_revocations **rev,
     const struct tc_cose_keyring *ring)
 {
 	char name[TC_BUNDLE_NAME_MAX], err[512];
@@ -428,7 +443,7 @@ walk_deltas(struct check *ck, struct tc_revocations **rev,
 
 			snprintf(
 			    what, sizeof(what), "revocation delta %s", name);
-			refuse(ck, what, r, err);
+			refuse(vd, ck, what, r, err);
 			break;
 		}
 		n++;
@@ -439,8 +454,8 @@ walk_deltas(struct check *ck, struct tc_revocations **rev,
 
 /* Collects the delta files of the directory that lead to at most seq. */
 static void
-collect_deltas(
-    struct vd_rev_part *rp, const struct tc_cose_keyring *ring, time_t now)
+collect_deltas(struct vd_ctx *vd, struct vd_rev_part *rp,
+    const struct tc_cose_keyring *ring, time_t now)
 {
 	struct tc_revocations_delta_info info;
 	struct tc_buf buf;
@@ -480,7 +495,7 @@ collect_deltas(
 }
 
 static struct vd_rev_part *
-check_rev(struct check *ck, const struct vd_bundle *cur,
+check_rev(struct vd_ctx *vd, struct check *ck, const struct vd_bundle *cur,
     const struct tc_cose_keyring *ring, int trust_changed, int *changed)
 {
 	struct vd_rev_part *rp = NULL;
@@ -498,7 +513,7 @@ check_rev(struct check *ck, const struct vd_bundle *cur,
 	if (r != 0) {
 		if (cur == NULL || r != TC_ERR_NOT_FOUND) {
 			ck->failed = 1;
-			vd_log_event("bundle-error", "error",
+			vd_log_event(vd, "bundle-error", "error",
 			    "revocation list: %s", err);
 		}
 		goto keep;
@@ -512,19 +527,19 @@ check_rev(struct check *ck, const struct vd_bundle *cur,
 		    !exists(vd->bundle_dir, name))
 			goto keep;
 		if (!same_bytes(&cur->rev->full, &buf) &&
-		    refused_before(K_REV, &buf) &&
+		    refused_before(vd, K_REV, &buf) &&
 		    !exists(vd->bundle_dir, name))
 			goto keep;
 	}
 	if ((r = tc_revocations_load(&rev, buf.data, buf.len, ring, ck->now,
 		 err, sizeof(err))) != 0) {
-		refuse(ck, "revocation list", r, err);
+		refuse(vd, ck, "revocation list", r, err);
 		if (permanent(r))
-			remember_refused(K_REV, &buf);
+			remember_refused(vd, K_REV, &buf);
 		goto keep;
 	}
 	full_seq = tc_revocations_seq(rev);
-	chain = walk_deltas(ck, &rev, ring);
+	chain = walk_deltas(vd, ck, &rev, ring);
 	if (cur != NULL && tc_revocations_seq(rev) <= cur->rev->seq) {
 		/*
 		 * Not newer. The same state reached again (the same full
@@ -539,18 +554,18 @@ check_rev(struct check *ck, const struct vd_bundle *cur,
 			    "sequence number %" PRIu64
 			    " is not newer than %" PRIu64 ", the list in use",
 			    tc_revocations_seq(rev), cur->rev->seq);
-			refuse(ck, "revocation list", TC_ERR_STALE, err);
-			remember_refused(K_REV, &buf);
+			refuse(vd, ck, "revocation list", TC_ERR_STALE, err);
+			remember_refused(vd, K_REV, &buf);
 		}
 		tc_revocations_free(rev);
 		goto keep;
 	}
 	/* After a restart, only the floor knows what was accepted. */
-	vd_floor_get(&fl);
-	if (below_floor(ck, "revocation list", "sequence number",
+	vd_floor_get(vd, &fl);
+	if (below_floor(vd, ck, "revocation list", "sequence number",
 		(long long)tc_revocations_seq(rev),
 		(long long)fl.revocations)) {
-		remember_refused(K_REV, &buf);
+		remember_refused(vd, K_REV, &buf);
 		tc_revocations_free(rev);
 		goto keep;
 	}
@@ -565,7 +580,7 @@ check_rev(struct check *ck, const struct vd_bundle *cur,
 	rp->chain = chain;
 	if (blob_take(&rp->full, &buf) != 0)
 		goto fail;
-	collect_deltas(rp, ring, ck->now);
+	collect_deltas(vd, rp, ring, ck->now);
 	*changed = 1;
 	tc_buf_release(&buf);
 	return rp;
@@ -583,7 +598,7 @@ keep:
 }
 
 static struct vd_lookup_part *
-check_lookup(struct check *ck, const struct vd_bundle *cur,
+check_lookup(struct vd_ctx *vd, struct check *ck, const struct vd_bundle *cur,
     const struct tc_cose_keyring *ring, int *changed)
 {
 	struct vd_lookup_part *lp = NULL, *held = cur ? cur->lookup : NULL;
@@ -600,7 +615,7 @@ check_lookup(struct check *ck, const struct vd_bundle *cur,
 	if (r != 0) {
 		if (r != TC_ERR_NOT_FOUND) {
 			ck->failed = 1;
-			vd_log_event("bundle-error", "error",
+			vd_log_event(vd, "bundle-error", "error",
 			    "lookup snapshot: %s", err);
 		}
 		goto keep;
@@ -608,13 +623,13 @@ check_lookup(struct check *ck, const struct vd_bundle *cur,
 	sha(&buf, md);
 	if (held != NULL && memcmp(md, held->sig_sha, 32) == 0)
 		goto keep;
-	if (refused_before(K_LOOKUP, &buf))
+	if (refused_before(vd, K_LOOKUP, &buf))
 		goto keep;
 	if ((r = tc_lookup_open(
 		 &lk, vd->bundle_dir, ring, ck->now, err, sizeof(err))) != 0) {
-		refuse(ck, "lookup snapshot", r, err);
+		refuse(vd, ck, "lookup snapshot", r, err);
 		if (permanent(r))
-			remember_refused(K_LOOKUP, &buf);
+			remember_refused(vd, K_LOOKUP, &buf);
 		goto keep;
 	}
 	if (held != NULL && tc_lookup_seq(lk) <= held->info.seq) {
@@ -622,15 +637,15 @@ check_lookup(struct check *ck, const struct vd_bundle *cur,
 		    "sequence number %" PRIu64 " is not newer than %" PRIu64
 		    ", the snapshot in use",
 		    tc_lookup_seq(lk), held->info.seq);
-		refuse(ck, "lookup snapshot", TC_ERR_STALE, err);
-		remember_refused(K_LOOKUP, &buf);
+		refuse(vd, ck, "lookup snapshot", TC_ERR_STALE, err);
+		remember_refused(vd, K_LOOKUP, &buf);
 		tc_lookup_free(lk);
 		goto keep;
 	}
-	vd_floor_get(&fl);
-	if (below_floor(ck, "lookup snapshot", "sequence number",
+	vd_floor_get(vd, &fl);
+	if (below_floor(vd, ck, "lookup snapshot", "sequence number",
 		(long long)tc_lookup_seq(lk), (long long)fl.lookup)) {
-		remember_refused(K_LOOKUP, &buf);
+		remember_refused(vd, K_LOOKUP, &buf);
 		tc_lookup_free(lk);
 		goto keep;
 	}
@@ -658,7 +673,7 @@ keep:
  * files the snapshot lists.
  */
 static const char *
-programme_dir(char *buf, size_t len, int *signed_dir)
+programme_dir(struct vd_ctx *vd, char *buf, size_t len, int *signed_dir)
 {
 	struct stat st;
 	const char *e;
@@ -732,7 +747,7 @@ progs_verified(
 }
 
 static struct vd_progs_part *
-check_progs(struct check *ck, const struct vd_bundle *cur,
+check_progs(struct vd_ctx *vd, struct check *ck, const struct vd_bundle *cur,
     const struct vd_lookup_part *lp, int reread, int *changed)
 {
 	struct vd_progs_part *pp;
@@ -744,11 +759,11 @@ check_progs(struct check *ck, const struct vd_bundle *cur,
 		part_ref(&cur->progs->part);
 		return cur->progs;
 	}
-	d = programme_dir(dir, sizeof(dir), &signed_dir);
+	d = programme_dir(vd, dir, sizeof(dir), &signed_dir);
 	/* The bundle's files are used only as the snapshot signed them. */
 	if (signed_dir && lp != NULL && tc_lookup_file_count(lp->lk) > 0 &&
 	    progs_verified(d, lp->lk, err, sizeof(err)) != 0) {
-		refuse(ck, "programme files", TC_ERR_BAD_SIGNATURE, err);
+		refuse(vd, ck, "programme files", TC_ERR_BAD_SIGNATURE, err);
 		if (cur != NULL) {
 			part_ref(&cur->progs->part);
 			return cur->progs;
@@ -763,7 +778,7 @@ check_progs(struct check *ck, const struct vd_bundle *cur,
 	}
 	if (d != NULL &&
 	    tc_programme_set_load_dir(&pp->set, d, err, sizeof(err)) != 0) {
-		vd_log_event("programmes", "warning",
+		vd_log_event(vd, "programmes", "warning",
 		    "programme files not loaded (verdicts show the programme code and no services): %s",
 		    err);
 		pp->set = NULL;
@@ -777,7 +792,8 @@ check_progs(struct check *ck, const struct vd_bundle *cur,
  * else the last refusal.
  */
 static void
-no_usable(const struct check *ck, char *err, size_t errlen, const char *part)
+no_usable(struct vd_ctx *vd, const struct check *ck, char *err, size_t errlen,
+    const char *part)
 {
 	if (ck->floor_err[0] != '\0') {
 		vd_err(err, errlen, "%s", ck->floor_err);
@@ -793,9 +809,8 @@ no_usable(const struct check *ck, char *err, size_t errlen, const char *part)
 }
 
 int
-vd_bundle_check(int from_signal, char *err, size_t errlen)
+vd_bundle_check(struct vd_ctx *vd, int from_signal, char *err, size_t errlen)
 {
-	static pthread_mutex_t check_mu = PTHREAD_MUTEX_INITIALIZER;
 	struct check ck = { 0 };
 	struct vd_bundle *cur, *nb = NULL, *old;
 	struct vd_trust_part *tp = NULL;
@@ -805,33 +820,33 @@ vd_bundle_check(int from_signal, char *err, size_t errlen)
 	char perr[512];
 	int changed = 0, tchanged = 0, lchanged, rc = -1;
 
-	pthread_mutex_lock(&check_mu);
-	ck.now = vd_now();
+	pthread_mutex_lock(&vd->check_mu);
+	ck.now = vd_now(vd);
 	atomic_store(&vd->last_check, (long long)ck.now);
-	cur = vd_bundle_get();
-	if (vd->is_url && vd_pull(cur, perr, sizeof(perr)) != 0) {
+	cur = vd_bundle_get(vd);
+	if (vd->is_url && vd_pull(vd, cur, perr, sizeof(perr)) != 0) {
 		ck.failed = 1; /* vd_pull logged each part */
 		pthread_mutex_lock(&vd->mu);
 		vd_err(
 		    vd->last_error, sizeof(vd->last_error), "pull: %s", perr);
 		pthread_mutex_unlock(&vd->mu);
 	}
-	if ((tp = check_trust(&ck, cur, &tchanged)) == NULL) {
-		no_usable(&ck, err, errlen, "trust list");
+	if ((tp = check_trust(vd, &ck, cur, &tchanged)) == NULL) {
+		no_usable(vd, &ck, err, errlen, "trust list");
 		goto out;
 	}
 	changed |= tchanged;
-	if ((rp = check_rev(&ck, cur, tc_trust_keyring(tp->trust), tchanged,
+	if ((rp = check_rev(vd, &ck, cur, tc_trust_keyring(tp->trust), tchanged,
 		 &changed)) == NULL) {
-		no_usable(&ck, err, errlen, "revocation list");
+		no_usable(vd, &ck, err, errlen, "revocation list");
 		goto out;
 	}
 	lchanged = 0;
-	lp = check_lookup(&ck, cur, tc_trust_keyring(tp->trust), &lchanged);
+	lp = check_lookup(vd, &ck, cur, tc_trust_keyring(tp->trust), &lchanged);
 	changed |= lchanged;
 	/* Programme files come with the snapshot that lists them. */
 	pp = check_progs(
-	    &ck, cur, lp, cur == NULL || from_signal || lchanged, &changed);
+	    vd, &ck, cur, lp, cur == NULL || from_signal || lchanged, &changed);
 	if (pp == NULL)
 		goto out;
 	if (!changed) {
@@ -853,8 +868,8 @@ vd_bundle_check(int from_signal, char *err, size_t errlen)
 	nb->loaded_at = ck.now;
 	nb->generation = atomic_fetch_add(&vd->generation, 1) + 1;
 	/* Remembered before it is used: a restart never goes below it. */
-	if (vd_floor_raise(nb, perr, sizeof(perr)) != 0)
-		floor_failed(&ck, perr);
+	if (vd_floor_raise(vd, nb, perr, sizeof(perr)) != 0)
+		floor_failed(vd, &ck, perr);
 	pthread_mutex_lock(&vd->mu);
 	old = vd->cur;
 	vd->cur = nb;
@@ -863,7 +878,7 @@ vd_bundle_check(int from_signal, char *err, size_t errlen)
 	pthread_mutex_unlock(&vd->mu);
 	vd_bundle_put(old);
 	atomic_fetch_add(&vd->reloads_ok, 1);
-	vd_log_event("bundle-loaded", "info",
+	vd_log_event(vd, "bundle-loaded", "info",
 	    "bundle %" PRIu64 " from %s: revocation list %" PRIu64
 	    " (full list %" PRIu64 " + %u deltas, %" PRIu64
 	    " revoked, next update %lld, %zu deltas served); lookup snapshot %s; trust list issued %lld",
@@ -873,7 +888,7 @@ vd_bundle_check(int from_signal, char *err, size_t errlen)
 	    nb->lookup != NULL ? "present" : "absent",
 	    (long long)tc_trust_issued_at(nb->trust->trust));
 	if (nb->lookup != NULL)
-		vd_log_event("lookup-loaded", "info",
+		vd_log_event(vd, "lookup-loaded", "info",
 		    "lookup snapshot %" PRIu64 ": %" PRIu64
 		    " cards, issued %lld",
 		    nb->lookup->info.seq, nb->lookup->info.count,
@@ -891,7 +906,7 @@ out:
 	if (pp != NULL)
 		part_unref(&pp->part);
 	vd_bundle_put(cur);
-	pthread_mutex_unlock(&check_mu);
+	pthread_mutex_unlock(&vd->check_mu);
 	return rc;
 }
 
@@ -900,6 +915,7 @@ out:
 static void *
 updater(void *arg)
 {
+	struct vd_ctx *vd = arg;
 	struct timespec ts;
 	char err[512];
 	int sig;
@@ -923,12 +939,12 @@ updater(void *arg)
 		vd->reload_requested = 0;
 		pthread_mutex_unlock(&vd->mu);
 		if (sig) {
-			vd_log_event("reload", "info", "%s",
+			vd_log_event(vd, "reload", "info", "%s",
 			    "SIGHUP: reopening the log and checking the bundle");
-			vd_log_reopen();
+			vd_log_reopen(vd);
 		}
-		if (vd_bundle_check(sig, err, sizeof(err)) != 0)
-			vd_log_event("bundle-error", "error", "%s", err);
+		if (vd_bundle_check(vd, sig, err, sizeof(err)) != 0)
+			vd_log_event(vd, "bundle-error", "error", "%s", err);
 		pthread_mutex_lock(&vd->mu);
 	}
 	pthread_mutex_unlock(&vd->mu);
@@ -936,16 +952,16 @@ updater(void *arg)
 }
 
 int
-vd_updater_start(void)
+vd_updater_start(struct vd_ctx *vd)
 {
-	if (pthread_create(&vd->updater, NULL, updater, NULL) != 0)
+	if (pthread_create(&vd->updater, NULL, updater, vd) != 0)
 		return -1;
 	vd->updater_running = 1;
 	return 0;
 }
 
 void
-vd_updater_request(void)
+vd_updater_request(struct vd_ctx *vd)
 {
 	pthread_mutex_lock(&vd->mu);
 	vd->reload_requested = 1;
@@ -954,7 +970,7 @@ vd_updater_request(void)
 }
 
 void
-vd_updater_stop(void)
+vd_updater_stop(struct vd_ctx *vd)
 {
 	if (!vd->updater_running)
 		return;
@@ -967,7 +983,7 @@ vd_updater_stop(void)
 }
 
 void
-vd_bundle_shutdown(void)
+vd_bundle_shutdown(struct vd_ctx *vd)
 {
 	struct vd_bundle *b;
 

@@ -28,7 +28,7 @@
 
 /* Cache-Control of the signed files (MHD copies header values). */
 static const char *
-cache(void)
+cache(struct vd_ctx *vd)
 {
 	static _Thread_local char cache_control[64];
 
@@ -62,9 +62,10 @@ not_modified(const struct tc_dreq *rq, const char *etag)
  * the answer does not hold the bundle.
  */
 static void
-blob(const struct tc_dreq *rq, const struct vd_blob *bl, struct tc_dresp *resp)
+blob(struct vd_ctx *vd, const struct tc_dreq *rq, const struct vd_blob *bl,
+    struct tc_dresp *resp)
 {
-	resp->cache = cache();
+	resp->cache = cache(vd);
 	resp->ctype = COSE_TYPE;
 	if (not_modified(rq, bl->etag)) {
 		resp->status = MHD_HTTP_NOT_MODIFIED;
@@ -88,15 +89,12 @@ static _Thread_local char etag_buf[48];
 void
 vd_ep_trust(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct vd_bundle *b = vd_bundle_get();
+	struct vd_ctx *vd = tc_daemon_app(d);
+	struct vd_bundle *b = vd_bundle_need(vd, resp);
 
-	if (b == NULL) {
-		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    VD_R_UNAVAILABLE, "unavailable", "%s",
-		    "no bundle is loaded yet");
+	if (b == NULL)
 		return;
-	}
-	blob(rq, &b->trust->file, resp);
+	blob(vd, rq, &b->trust->file, resp);
 	snprintf(etag_buf, sizeof(etag_buf), "%s", b->trust->file.etag);
 	resp->etag = etag_buf;
 	vd_bundle_put(b);
@@ -106,6 +104,7 @@ void
 vd_ep_revocations(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	struct vd_ctx *vd = tc_daemon_app(d);
 	static const char *const allowed[] = { "since", NULL };
 	struct vd_bundle *b;
 	struct tc_form *form;
@@ -116,8 +115,7 @@ vd_ep_revocations(
 	size_t i;
 
 	if ((form = malloc(sizeof(*form))) == NULL) {
-		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-		    "internal", "%s", "out of memory");
+		tc_dresp_nomem(d, resp);
 		return;
 	}
 	if (tc_form_parse(form, rq->query, rq->querylen, msg, sizeof(msg)) !=
@@ -142,12 +140,8 @@ vd_ep_revocations(
 		}
 	}
 	free(form);
-	if ((b = vd_bundle_get()) == NULL) {
-		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    VD_R_UNAVAILABLE, "unavailable", "%s",
-		    "no bundle is loaded yet");
+	if ((b = vd_bundle_need(vd, resp)) == NULL)
 		return;
-	}
 	if (since == NULL)
 		bl = &b->rev->full;
 	else
@@ -160,9 +154,9 @@ vd_ep_revocations(
 		    "no delta from list %llu here (the list in use is %" PRIu64
 		    "); fetch /v1/revocations",
 		    n, b->rev->seq);
-		resp->cache = cache();
+		resp->cache = cache(vd);
 	} else {
-		blob(rq, bl, resp);
+		blob(vd, rq, bl, resp);
 		snprintf(etag_buf, sizeof(etag_buf), "%s", bl->etag);
 		resp->etag = etag_buf;
 	}
@@ -215,6 +209,7 @@ bundle_name(const char *name)
 void
 vd_ep_bundle(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	struct vd_ctx *vd = tc_daemon_app(d);
 	char path[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2];
 	const char *name = tc_dreq_tail(rq);
 	struct stat st;
@@ -240,7 +235,7 @@ vd_ep_bundle(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	    (unsigned long long)st.st_ino, (unsigned long long)st.st_size,
 	    (unsigned long)st.st_mtim.tv_nsec ^ (unsigned long)st.st_mtime);
 	resp->etag = etag_buf;
-	resp->cache = cache();
+	resp->cache = cache(vd);
 	resp->ctype = strstr(name, ".cose") != NULL
 	    ? COSE_TYPE
 	    : "application/octet-stream";

@@ -57,11 +57,13 @@ vd_ep_root(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 static void
 finish(struct tc_daemon *d, struct tc_dreq *rq, uint64_t ns)
 {
-	vd_metrics_count(rq->ep, rq->result, ns);
+	struct vd_ctx *vd = tc_daemon_app(d);
+
+	vd_metrics_count(vd, rq->ep, rq->result, ns);
 	/* A client can close connections unanswered as fast as it likes. */
-	if (rq->status == 0 && !vd_log_limit(VD_LIMIT_ABORTED, rq->t0 + ns))
+	if (rq->status == 0 && !vd_log_limit(vd, VD_LIMIT_ABORTED, rq->t0 + ns))
 		return;
-	vd_log_request(rq->client,
+	vd_log_request(vd, rq->client,
 	    rq->method_post	  ? "POST"
 		: rq->method_head ? "HEAD"
 		: rq->method_get  ? "GET"
@@ -73,14 +75,16 @@ finish(struct tc_daemon *d, struct tc_dreq *rq, uint64_t ns)
 static void
 http_log(struct tc_daemon *d, const char *msg)
 {
+	struct vd_ctx *vd = tc_daemon_app(d);
+
 	/* Messages about bad connections come at the rate they do. */
-	if (!vd_log_limit(VD_LIMIT_HTTP, vd_mono_ns()))
+	if (!vd_log_limit(vd, VD_LIMIT_HTTP, vd_mono_ns()))
 		return;
-	vd_log_event("http", "warning", "%s", msg);
+	vd_log_event(vd, "http", "warning", "%s", msg);
 }
 
 int
-vd_http_start(char *err, size_t errlen)
+vd_http_start(struct vd_ctx *vd, char *err, size_t errlen)
 {
 	struct tc_daemon_conf c;
 
@@ -111,7 +115,7 @@ vd_http_start(char *err, size_t errlen)
 	c.app = vd;
 	c.finish = finish;
 	c.http_log = http_log;
-	if ((vd->metrics == NULL && vd_metrics_start() != 0) ||
+	if ((vd->metrics == NULL && vd_metrics_start(vd) != 0) ||
 	    tc_daemon_new(&vd->d, &c) != 0) {
 		snprintf(err, errlen, "%s", "out of memory");
 		return -1;
@@ -120,7 +124,7 @@ vd_http_start(char *err, size_t errlen)
 }
 
 void
-vd_http_stop(void)
+vd_http_stop(struct vd_ctx *vd)
 {
 	tc_daemon_free(vd->d);
 	vd->d = NULL;

@@ -11,48 +11,49 @@
 #include "vd.h"
 
 int
-vd_log_open(const char *dest, char *err, size_t errlen)
+vd_log_open(struct vd_ctx *vd, const char *dest, char *err, size_t errlen)
 {
 	return tc_dlog_open(&vd->log, dest, vd->clock_offset, err, errlen);
 }
 
 int
-vd_log_start(void)
+vd_log_start(struct vd_ctx *vd)
 {
 	return tc_dlog_start(vd->log);
 }
 
 void
-vd_log_stop(void)
+vd_log_stop(struct vd_ctx *vd)
 {
 	if (vd->log != NULL)
 		tc_dlog_stop(vd->log);
 }
 
 int
-vd_log_reopen(void)
+vd_log_reopen(struct vd_ctx *vd)
 {
 	return vd->log != NULL ? tc_dlog_reopen(vd->log) : 0;
 }
 
 void
-vd_log_close(void)
+vd_log_close(struct vd_ctx *vd)
 {
 	tc_dlog_close(vd->log);
 	vd->log = NULL;
 }
 
 void
-vd_log_request(const char *client, const char *method, const char *path,
-    enum vd_endpoint e, unsigned status, enum vd_result r, uint64_t ns,
-    size_t bytes, const char *card_masked)
+vd_log_request(struct vd_ctx *vd, const char *client, const char *method,
+    const char *path, enum vd_endpoint e, unsigned status, enum vd_result r,
+    uint64_t ns, size_t bytes, const char *card_masked)
 {
 	tc_dlog_request(vd->log, client, method, path, vd_endpoint_name(e),
 	    status, vd_result_name(r), ns, bytes, card_masked);
 }
 
 void
-vd_log_event(const char *event, const char *level, const char *fmt, ...)
+vd_log_event(struct vd_ctx *vd, const char *event, const char *level,
+    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -62,13 +63,13 @@ vd_log_event(const char *event, const char *level, const char *fmt, ...)
 }
 
 int
-vd_log_limit(enum vd_limit kind, uint64_t now_ns)
+vd_log_limit(struct vd_ctx *vd, enum vd_limit kind, uint64_t now_ns)
 {
 	return tc_dlog_limit(vd->log, (enum tc_dlog_limit)kind, now_ns);
 }
 
 unsigned long
-vd_log_limited(enum vd_limit kind)
+vd_log_limited(struct vd_ctx *vd, enum vd_limit kind)
 {
 	return tc_dlog_limited(vd->log, (enum tc_dlog_limit)kind);
 }

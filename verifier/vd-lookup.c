@@ -33,8 +33,8 @@
 static const char no_match[] = "{\"result\":\"no-match\"}\n";
 
 void
-vd_lookup_run(struct tc_dreq *rq, const char *card, const char *name,
-    const char *id, struct vd_lookup_out *out)
+vd_lookup_run(struct vd_ctx *vd, struct tc_dreq *rq, const char *card,
+    const char *name, const char *id, struct vd_lookup_out *out)
 {
 	char norm[17], msg[256];
 	uint64_t serial, now_ns;
@@ -60,11 +60,12 @@ vd_lookup_run(struct tc_dreq *rq, const char *card, const char *name,
 	}
 	vd_mask_card(norm, rq->subject);
 	now_ns = vd_mono_ns();
-	out->b = vd_bundle_get();
+	out->b = vd_bundle_get(vd);
 	wait = vd_throttle_take(
 	    vd->client_tb, rq->client_key, rq->client_keylen, now_ns);
 	if (wait == 0)
-		wait = vd_throttle_card(out->b, norm, serial, now_ns, &busy);
+		wait =
+		    vd_throttle_card(vd, out->b, norm, serial, now_ns, &busy);
 	if (busy) {
 		out->status = MHD_HTTP_SERVICE_UNAVAILABLE;
 		out->result = VD_R_UNAVAILABLE;
@@ -93,7 +94,7 @@ vd_lookup_run(struct tc_dreq *rq, const char *card, const char *name,
 		return;
 	}
 	r = tc_lookup_query_key(out->b->lookup->lk, vd->pepper, card, name, id,
-	    out->b->rev->rev, vd_now(), &out->ans, msg, sizeof(msg));
+	    out->b->rev->rev, vd_now(vd), &out->ans, msg, sizeof(msg));
 	if (r == TC_ERR_INVALID_ARG) {
 		out->status = MHD_HTTP_BAD_REQUEST;
 		out->result = VD_R_BAD_REQUEST;
@@ -114,7 +115,7 @@ vd_lookup_run(struct tc_dreq *rq, const char *card, const char *name,
 		out->result = VD_R_VALID;
 		out->result_name = "valid";
 		if (vd->conf.stale_policy == TC_STALE_FAIL &&
-		    vd_bundle_stale(out->b, vd_now())) {
+		    vd_bundle_stale(vd, out->b, vd_now(vd))) {
 			out->result = VD_R_UNKNOWN_STATUS;
 			out->result_name = "unknown-status";
 		}
@@ -161,6 +162,7 @@ text_json(struct tc_buf *b, const char *key, const struct tc_text *t)
 void
 vd_ep_lookup(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	struct vd_ctx *vd = tc_daemon_app(d);
 	static const char *const allowed[] = { "card", "name", "id", NULL };
 	struct vd_lookup_out out;
 	const struct tc_programme *p = NULL;
@@ -178,7 +180,7 @@ vd_ep_lookup(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		    "bad-query", "%s", msg);
 		goto out;
 	}
-	vd_lookup_run(rq, tc_form_get(form, "card", NULL),
+	vd_lookup_run(vd, rq, tc_form_get(form, "card", NULL),
 	    tc_form_get(form, "name", NULL), tc_form_get(form, "id", NULL),
 	    &out);
 	if (out.status != MHD_HTTP_OK) {

@@ -69,7 +69,8 @@ vd_result_name(enum vd_result r)
 }
 
 void
-vd_metrics_count(enum vd_endpoint e, enum vd_result r, uint64_t ns)
+vd_metrics_count(
+    struct vd_ctx *vd, enum vd_endpoint e, enum vd_result r, uint64_t ns)
 {
 	if (vd->metrics != NULL)
 		tc_dmetrics_count(vd->metrics, (size_t)e, (size_t)r,
@@ -77,17 +78,17 @@ vd_metrics_count(enum vd_endpoint e, enum vd_result r, uint64_t ns)
 }
 
 int
-vd_metrics_start(void)
+vd_metrics_start(struct vd_ctx *vd)
 {
 	return tc_dmetrics_new(
 	    &vd->metrics, ep_names, VD_EP_COUNT, r_names, VD_R_COUNT);
 }
 
 int
-vd_metrics_render(struct tc_buf *out)
+vd_metrics_render(struct vd_ctx *vd, struct tc_buf *out)
 {
-	struct vd_bundle *b = vd_bundle_get();
-	time_t now = vd_now();
+	struct vd_bundle *b = vd_bundle_get(vd);
+	time_t now = vd_now(vd);
 	int bad = 0;
 
 	bad |= vd->metrics != NULL ? tc_dmetrics_render(vd->metrics, out) : 0;
@@ -121,7 +122,8 @@ vd_metrics_render(struct tc_buf *out)
 		    "tcard_bundle_generation %" PRIu64 "\n",
 		    b->rev->seq, (long long)(now - b->rev->issued_at),
 		    (long long)(b->rev->next_update - now),
-		    tc_revocations_count(b->rev->rev), vd_bundle_stale(b, now),
+		    tc_revocations_count(b->rev->rev),
+		    vd_bundle_stale(vd, b, now),
 		    (long long)tc_trust_issued_at(b->trust->trust),
 		    b->generation);
 		if (b->lookup != NULL)
@@ -156,8 +158,8 @@ vd_metrics_render(struct tc_buf *out)
 	    atomic_load(&vd->reloads_ok), atomic_load(&vd->reloads_unchanged),
 	    atomic_load(&vd->reloads_refused), atomic_load(&vd->reloads_failed),
 	    vd_throttle_refused(vd->client_tb),
-	    vd_throttle_refused(vd->card_tb), vd_log_limited(VD_LIMIT_HTTP),
-	    vd_log_limited(VD_LIMIT_ABORTED));
+	    vd_throttle_refused(vd->card_tb), vd_log_limited(vd, VD_LIMIT_HTTP),
+	    vd_log_limited(vd, VD_LIMIT_ABORTED));
 	vd_bundle_put(b);
 	return bad != 0 ? -1 : 0;
 }
@@ -165,11 +167,13 @@ vd_metrics_render(struct tc_buf *out)
 void
 vd_ep_metrics(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	struct vd_ctx *vd = tc_daemon_app(d);
+
 	resp->status = MHD_HTTP_OK;
 	resp->result = VD_R_OK;
 	resp->ctype = "text/plain; version=0.0.4; charset=utf-8";
 	tc_buf_init(&resp->body, 1u << 20);
-	if (vd_metrics_render(&resp->body) != 0)
+	if (vd_metrics_render(vd, &resp->body) != 0)
 		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
 		    "internal", "%s", "metrics could not be rendered");
 }
@@ -184,8 +188,9 @@ vd_ep_metrics(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 void
 vd_ep_healthz(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct vd_bundle *b = vd_bundle_get();
-	time_t now = vd_now();
+	struct vd_ctx *vd = tc_daemon_app(d);
+	struct vd_bundle *b = vd_bundle_get(vd);
+	time_t now = vd_now(vd);
 	int stale, bad = 0;
 
 	tc_buf_init(&resp->body, 4096);
@@ -198,7 +203,7 @@ vd_ep_healthz(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		tc_dresp_checked(resp, bad);
 		return;
 	}
-	stale = vd_bundle_stale(b, now);
+	stale = vd_bundle_stale(vd, b, now);
 	resp->status = MHD_HTTP_OK;
 	resp->result = VD_R_OK;
 	bad |= tc_buf_printf(&resp->body,

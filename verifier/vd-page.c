@@ -206,6 +206,7 @@ is_form(const char *ct)
 void
 vd_ep_page(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	struct vd_ctx *vd = tc_daemon_app(d);
 	static const char *const allowed[] = { "card", "name", "id", NULL };
 	struct vd_lookup_out out;
 	struct tc_form *form = NULL;
@@ -244,7 +245,7 @@ vd_ep_page(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		    "Bad request", msg);
 		goto done;
 	}
-	vd_lookup_run(rq, tc_form_get(form, "card", NULL),
+	vd_lookup_run(vd, rq, tc_form_get(form, "card", NULL),
 	    tc_form_get(form, "name", NULL), tc_form_get(form, "id", NULL),
 	    &out);
 	resp->status = out.status;

@@ -48,24 +48,38 @@ struct validator {
 	long long modified; /* Last-Modified, epoch seconds; -1 none */
 };
 
-static CURL *curl;
-static struct validator v_trust = { "", -1 }, v_rev = { "", -1 },
-			v_lookup = { "", -1 };
+/* The puller's state, kept between pulls (vd->pull). */
+struct vd_pull_state {
+	CURL *curl; /* made at the first fetch, reused */
+	struct validator v_trust, v_rev, v_lookup;
+	int progs_done; /* the cache's programme files match its snapshot */
+};
 
 int
-vd_pull_init(void)
+vd_pull_init(struct vd_ctx *vd)
 {
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+	struct vd_pull_state *P;
+
+	if ((P = calloc(1, sizeof(*P))) == NULL)
 		return -1;
+	P->v_trust.modified = P->v_rev.modified = P->v_lookup.modified = -1;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		free(P);
+		return -1;
+	}
+	vd->pull = P;
 	return 0;
 }
 
 void
-vd_pull_cleanup(void)
+vd_pull_cleanup(struct vd_ctx *vd)
 {
-	if (curl != NULL)
-		curl_easy_cleanup(curl);
-	curl = NULL;
+	if (vd->pull == NULL)
+		return;
+	if (vd->pull->curl != NULL)
+		curl_easy_cleanup(vd->pull->curl);
+	free(vd->pull);
+	vd->pull = NULL;
 	curl_global_cleanup();
 }
 
@@ -126,19 +140,22 @@ on_header(char *p, size_t size, size_t n, void *arg)
  * status (200, 304, 404, ...) or -1 with err on a transport failure.
  */
 static long
-fetch(const char *name, struct validator *v, struct sink *s, char *err,
-    size_t errlen)
+fetch(struct vd_ctx *vd, const char *name, struct validator *v, struct sink *s,
+    char *err, size_t errlen)
 {
 	char url[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2], hdr[160];
 	const char *base = vd->conf.bundle;
 	struct curl_slist *h = NULL;
 	long status = -1, filetime = -1;
 	CURLcode cc;
+	CURL *curl;
 
-	if (curl == NULL && (curl = curl_easy_init()) == NULL) {
+	if (vd->pull->curl == NULL &&
+	    (vd->pull->curl = curl_easy_init()) == NULL) {
 		vd_err(err, errlen, "%s", "libcurl could not start");
 		return -1;
 	}
+	curl = vd->pull->curl;
 	curl_easy_reset(curl);
 	if (tc_fmt(url, sizeof(url), "%s%s%s", base,
 		base[strlen(base) - 1] == '/' ? "" : "/", name) != 0) {
@@ -210,8 +227,8 @@ sink_mem(struct sink *s, struct tc_buf *buf, uint64_t cap)
  * err, and the file is not written to the cache.
  */
 static int
-older(const char *name, const char *what, long long value, long long newest,
-    char *err, size_t errlen)
+older(struct vd_ctx *vd, const char *name, const char *what, long long value,
+    long long newest, char *err, size_t errlen)
 {
 	char file[TC_VDCONF_PATH_MAX + TC_VDFLOOR_NAME_MAX + 2];
 
@@ -219,16 +236,16 @@ older(const char *name, const char *what, long long value, long long newest,
 		return 0;
 	vd_err(err, errlen,
 	    "%s: %s %lld is older than %lld, the newest this verifier accepted (rollback floor %s): the server went back to an older bundle; the cache keeps the newer file",
-	    name, what, value, newest, vd_floor_file(file, sizeof(file)));
+	    name, what, value, newest, vd_floor_file(vd, file, sizeof(file)));
 	return TC_ERR_STALE;
 }
 
 /* The rollback floor, raised to the bundle in use. */
 static int
-newest(const struct vd_bundle *cur, struct tc_vdfloor *fl, char *err,
-    size_t errlen)
+newest(struct vd_ctx *vd, const struct vd_bundle *cur, struct tc_vdfloor *fl,
+    char *err, size_t errlen)
 {
-	if (vd_floor_get(fl) != 0) {
+	if (vd_floor_get(vd, fl) != 0) {
 		vd_err(err, errlen, "%s",
 		    "the rollback floor is not loaded: nothing is pulled");
 		return -1;
@@ -244,48 +261,48 @@ newest(const struct vd_bundle *cur, struct tc_vdfloor *fl, char *err,
 	return 0;
 }
 
-/* Removes cache files named revocations-since-N.cose with N below seq. */
+/* Removes the files of the cache that stale() says are out of date. */
 static void
-prune_deltas(uint64_t seq)
+prune(struct vd_ctx *vd, int (*stale)(const char *name, const void *arg),
+    const void *arg)
+{
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(vd->bundle_dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL)
+		if (stale(de->d_name, arg))
+			unlinkat(dirfd(d), de->d_name, 0);
+	closedir(d);
+}
+
+/* revocations-since-N.cose with N below *seq. */
+static int
+older_delta(const char *name, const void *seq)
 {
 	char tail[8];
 	unsigned long long from;
-	struct dirent *de;
-	DIR *d;
 
-	if ((d = opendir(vd->bundle_dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-		if (sscanf(de->d_name, "revocations-since-%llu.cos%1s", &from,
-			tail) == 2 &&
-		    from < seq) {
-			unlinkat(dirfd(d), de->d_name, 0);
-		}
-	closedir(d);
+	if (sscanf(name, "revocations-since-%llu.cos%1s", &from, tail) != 2)
+		return 0;
+	return from < *(const uint64_t *)seq;
 }
 
-/* Removes lookup-N.bin files of the cache other than keep. */
-static void
-prune_lookup(const char *keep)
+/* A lookup-N.bin file other than keep. */
+static int
+other_lookup(const char *name, const void *keep)
 {
 	char tail[8];
 	unsigned long long n;
-	struct dirent *de;
-	DIR *d;
 
-	if ((d = opendir(vd->bundle_dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL)
-		if (sscanf(de->d_name, "lookup-%llu.bi%1s", &n, tail) == 2 &&
-		    strcmp(de->d_name, keep) != 0) {
-			unlinkat(dirfd(d), de->d_name, 0);
-		}
-	closedir(d);
+	return sscanf(name, "lookup-%llu.bi%1s", &n, tail) == 2 &&
+	    strcmp(name, (const char *)keep) != 0;
 }
 
 static int
-pull_trust(const struct tc_vdfloor *fl, struct tc_trust **fresh, time_t now,
-    char *err, size_t errlen)
+pull_trust(struct vd_ctx *vd, const struct tc_vdfloor *fl,
+    struct tc_trust **fresh, time_t now, char *err, size_t errlen)
 {
 	struct tc_buf buf;
 	struct sink s;
@@ -295,14 +312,14 @@ pull_trust(const struct tc_vdfloor *fl, struct tc_trust **fresh, time_t now,
 
 	tc_buf_init(&buf, TC_TRUST_MAX_INPUT);
 	sink_mem(&s, &buf, TC_TRUST_MAX_INPUT);
-	st = fetch(TC_BUNDLE_TRUST, &v_trust, &s, err, errlen);
+	st = fetch(vd, TC_BUNDLE_TRUST, &vd->pull->v_trust, &s, err, errlen);
 	if (st == 304)
 		r = 0;
 	else if (st == 200) {
 		if (tc_trust_load(fresh, buf.data, buf.len, vd->pin, now, msg,
 			sizeof(msg)) != 0)
 			vd_err(err, errlen, "%s: %s", TC_BUNDLE_TRUST, msg);
-		else if (older(TC_BUNDLE_TRUST, "issued at",
+		else if (older(vd, TC_BUNDLE_TRUST, "issued at",
 			     (long long)tc_trust_issued_at(*fresh),
 			     (long long)fl->trust_issued_at, err,
 			     errlen) != 0) {
@@ -313,7 +330,7 @@ pull_trust(const struct tc_vdfloor *fl, struct tc_trust **fresh, time_t now,
 			       buf.data, buf.len, msg, sizeof(msg)) != 0)
 			vd_err(err, errlen, "cache: %s", msg);
 		else {
-			v_trust = s.seen;
+			vd->pull->v_trust = s.seen;
 			r = 0;
 		}
 	} else if (st == 404)
@@ -323,8 +340,9 @@ pull_trust(const struct tc_vdfloor *fl, struct tc_trust **fresh, time_t now,
 }
 
 static int
-pull_rev(const struct vd_bundle *cur, const struct tc_vdfloor *fl,
-    const struct tc_cose_keyring *ring, time_t now, char *err, size_t errlen)
+pull_rev(struct vd_ctx *vd, const struct vd_bundle *cur,
+    const struct tc_vdfloor *fl, const struct tc_cose_keyring *ring, time_t now,
+    char *err, size_t errlen)
 {
 	struct tc_revocations_delta_info info;
 	struct tc_revocations *rev = NULL;
@@ -343,14 +361,14 @@ pull_rev(const struct vd_bundle *cur, const struct tc_vdfloor *fl,
 				break;
 			tc_buf_reset(&buf);
 			sink_mem(&s, &buf, VD_DELTA_FILE_MAX);
-			if ((st = fetch(name, NULL, &s, msg, sizeof(msg))) !=
-			    200)
+			if ((st = fetch(
+				 vd, name, NULL, &s, msg, sizeof(msg))) != 200)
 				break;
 			if (tc_revocations_delta_peek(buf.data, buf.len, ring,
 				now, &info, msg, sizeof(msg)) != 0 ||
 			    info.from_seq != seq || info.to_seq <= seq) {
-				vd_log_event("pull-refused", "error", "%s: %s",
-				    name,
+				vd_log_event(vd, "pull-refused", "error",
+				    "%s: %s", name,
 				    info.from_seq != seq
 					? "not a delta from this number"
 					: msg);
@@ -370,7 +388,8 @@ pull_rev(const struct vd_bundle *cur, const struct tc_vdfloor *fl,
 	}
 	tc_buf_reset(&buf);
 	sink_mem(&s, &buf, TC_REV_MAX_INPUT);
-	st = fetch(TC_BUNDLE_REVOCATIONS, &v_rev, &s, err, errlen);
+	st =
+	    fetch(vd, TC_BUNDLE_REVOCATIONS, &vd->pull->v_rev, &s, err, errlen);
 	if (st == 304) {
 		r = 0;
 		goto out;
@@ -386,7 +405,7 @@ pull_rev(const struct vd_bundle *cur, const struct tc_vdfloor *fl,
 		vd_err(err, errlen, "%s: %s", TC_BUNDLE_REVOCATIONS, msg);
 		goto out;
 	}
-	if (older(TC_BUNDLE_REVOCATIONS, "sequence number",
+	if (older(vd, TC_BUNDLE_REVOCATIONS, "sequence number",
 		(long long)tc_revocations_seq(rev), (long long)fl->revocations,
 		err, errlen) != 0) {
 		r = TC_ERR_STALE;
@@ -397,8 +416,9 @@ pull_rev(const struct vd_bundle *cur, const struct tc_vdfloor *fl,
 		vd_err(err, errlen, "cache: %s", msg);
 		goto out;
 	}
-	prune_deltas(tc_revocations_seq(rev));
-	v_rev = s.seen;
+	seq = tc_revocations_seq(rev);
+	prune(vd, older_delta, &seq);
+	vd->pull->v_rev = s.seen;
 	r = 0;
 out:
 	tc_revocations_free(rev);
@@ -412,7 +432,8 @@ out:
  * ones it no longer lists.
  */
 static int
-pull_programmes(const struct tc_lookup *lk, char *err, size_t errlen)
+pull_programmes(
+    struct vd_ctx *vd, const struct tc_lookup *lk, char *err, size_t errlen)
 {
 	char dir[TC_VDCONF_PATH_MAX + 16], msg[256];
 	const uint8_t *sha;
@@ -447,7 +468,7 @@ pull_programmes(const struct tc_lookup *lk, char *err, size_t errlen)
 			continue;
 		tc_buf_reset(&buf);
 		sink_mem(&s, &buf, TC_PROGRAMME_FILE_MAX);
-		if ((st = fetch(name, NULL, &s, err, errlen)) != 200) {
+		if ((st = fetch(vd, name, NULL, &s, err, errlen)) != 200) {
 			if (st == 404)
 				vd_err(err, errlen, "%s: HTTP 404", name);
 			r = -1;
@@ -481,7 +502,8 @@ pull_programmes(const struct tc_lookup *lk, char *err, size_t errlen)
 
 /* Downloads the snapshot data file into the cache, checking it. */
 static int
-pull_lookup_data(const struct tc_lookup_info *info, char *err, size_t errlen)
+pull_lookup_data(struct vd_ctx *vd, const struct tc_lookup_info *info,
+    char *err, size_t errlen)
 {
 	char path[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2];
 	char tmp[sizeof(path) + 8];
@@ -511,7 +533,7 @@ pull_lookup_data(const struct tc_lookup_info *info, char *err, size_t errlen)
 	if ((s.md = EVP_MD_CTX_new()) == NULL ||
 	    EVP_DigestInit_ex(s.md, EVP_sha256(), NULL) != 1)
 		goto out;
-	code = fetch(info->data_name, NULL, &s, err, errlen);
+	code = fetch(vd, info->data_name, NULL, &s, err, errlen);
 	if (code != 200) {
 		if (code == 404)
 			vd_err(err, errlen, "%s: HTTP 404", info->data_name);
@@ -537,13 +559,10 @@ out:
 	return r;
 }
 
-/* 1 once the cache's programme files match the cached snapshot. */
-static int progs_done;
-
 /* Opens the cached snapshot and mirrors the programme files it lists. */
 static int
-sync_programmes(
-    const struct tc_cose_keyring *ring, time_t now, char *err, size_t errlen)
+sync_programmes(struct vd_ctx *vd, const struct tc_cose_keyring *ring,
+    time_t now, char *err, size_t errlen)
 {
 	struct tc_lookup *lk = NULL;
 	char msg[512];
@@ -554,15 +573,15 @@ sync_programmes(
 		vd_err(err, errlen, "cached snapshot: %s", msg);
 		return -1;
 	}
-	r = pull_programmes(lk, err, errlen);
+	r = pull_programmes(vd, lk, err, errlen);
 	tc_lookup_free(lk);
-	progs_done = r == 0;
+	vd->pull->progs_done = r == 0;
 	return r;
 }
 
 static int
-pull_lookup(const struct tc_vdfloor *fl, const struct tc_cose_keyring *ring,
-    time_t now, char *err, size_t errlen)
+pull_lookup(struct vd_ctx *vd, const struct tc_vdfloor *fl,
+    const struct tc_cose_keyring *ring, time_t now, char *err, size_t errlen)
 {
 	struct tc_lookup_info info;
 	struct tc_buf buf;
@@ -573,8 +592,9 @@ pull_lookup(const struct tc_vdfloor *fl, const struct tc_cose_keyring *ring,
 
 	tc_buf_init(&buf, TC_LOOKUP_SIG_MAX);
 	sink_mem(&s, &buf, TC_LOOKUP_SIG_MAX);
-	st = fetch(TC_BUNDLE_LOOKUP_SIG, &v_lookup, &s, err, errlen);
-	if (st == 304 && progs_done) {
+	st = fetch(
+	    vd, TC_BUNDLE_LOOKUP_SIG, &vd->pull->v_lookup, &s, err, errlen);
+	if (st == 304 && vd->pull->progs_done) {
 		r = 0; /* unchanged */
 		goto out;
 	}
@@ -583,7 +603,7 @@ pull_lookup(const struct tc_vdfloor *fl, const struct tc_cose_keyring *ring,
 		goto out;
 	}
 	if (st == 304) {
-		r = sync_programmes(ring, now, err, errlen);
+		r = sync_programmes(vd, ring, now, err, errlen);
 		goto out;
 	}
 	if (st != 200)
@@ -593,21 +613,21 @@ pull_lookup(const struct tc_vdfloor *fl, const struct tc_cose_keyring *ring,
 		vd_err(err, errlen, "%s: %s", TC_BUNDLE_LOOKUP_SIG, msg);
 		goto out;
 	}
-	if (older(TC_BUNDLE_LOOKUP_SIG, "sequence number", (long long)info.seq,
-		(long long)fl->lookup, err, errlen) != 0) {
+	if (older(vd, TC_BUNDLE_LOOKUP_SIG, "sequence number",
+		(long long)info.seq, (long long)fl->lookup, err, errlen) != 0) {
 		r = TC_ERR_STALE;
 		goto out;
 	}
-	if (pull_lookup_data(&info, err, errlen) != 0)
+	if (pull_lookup_data(vd, &info, err, errlen) != 0)
 		goto out;
 	if (tc_bundle_write_file(vd->bundle_dir, TC_BUNDLE_LOOKUP_SIG, buf.data,
 		buf.len, msg, sizeof(msg)) != 0) {
 		vd_err(err, errlen, "cache: %s", msg);
 		goto out;
 	}
-	prune_lookup(info.data_name);
-	v_lookup = s.seen;
-	r = sync_programmes(ring, now, err, errlen);
+	prune(vd, other_lookup, info.data_name);
+	vd->pull->v_lookup = s.seen;
+	r = sync_programmes(vd, ring, now, err, errlen);
 out:
 	tc_buf_release(&buf);
 	return r;
@@ -615,7 +635,7 @@ out:
 
 /* The keyring to check pulled files with: fresh, in use, or cached. */
 static struct tc_trust *
-cached_trust(time_t now)
+cached_trust(struct vd_ctx *vd, time_t now)
 {
 	char path[TC_VDCONF_PATH_MAX + TC_BUNDLE_NAME_MAX + 2];
 	struct tc_trust *t = NULL;
@@ -636,45 +656,46 @@ cached_trust(time_t now)
  * rollback floor (pull-refused); 1 when it did either.
  */
 static int
-failed(int r, const char *msg)
+failed(struct vd_ctx *vd, int r, const char *msg)
 {
 	if (r == 0)
 		return 0;
-	vd_log_event(r == TC_ERR_STALE ? "pull-refused" : "pull-failed",
+	vd_log_event(vd, r == TC_ERR_STALE ? "pull-refused" : "pull-failed",
 	    "error", "%s", msg);
 	return 1;
 }
 
 int
-vd_pull(const struct vd_bundle *cur, char *err, size_t errlen)
+vd_pull(
+    struct vd_ctx *vd, const struct vd_bundle *cur, char *err, size_t errlen)
 {
 	struct tc_trust *fresh = NULL, *cached = NULL;
 	const struct tc_cose_keyring *ring;
 	struct tc_vdfloor fl;
-	time_t now = vd_now();
+	time_t now = vd_now(vd);
 	char e2[512] = "", e3[512] = "";
 	int r = 0;
 
-	if (newest(cur, &fl, err, errlen) != 0) {
-		vd_log_event("pull-failed", "error", "%s", err);
+	if (newest(vd, cur, &fl, err, errlen) != 0) {
+		vd_log_event(vd, "pull-failed", "error", "%s", err);
 		return -1;
 	}
-	if (failed(pull_trust(&fl, &fresh, now, err, errlen), err))
+	if (failed(vd, pull_trust(vd, &fl, &fresh, now, err, errlen), err))
 		r = -1;
 	if (fresh != NULL)
 		ring = tc_trust_keyring(fresh);
 	else if (cur != NULL)
 		ring = tc_trust_keyring(cur->trust->trust);
-	else if ((cached = cached_trust(now)) != NULL)
+	else if ((cached = cached_trust(vd, now)) != NULL)
 		ring = tc_trust_keyring(cached);
 	else
 		goto out;
-	if (failed(pull_rev(cur, &fl, ring, now, e2, sizeof(e2)), e2)) {
+	if (failed(vd, pull_rev(vd, cur, &fl, ring, now, e2, sizeof(e2)), e2)) {
 		if (r == 0)
 			vd_err(err, errlen, "%s", e2);
 		r = -1;
 	}
-	if (failed(pull_lookup(&fl, ring, now, e3, sizeof(e3)), e3)) {
+	if (failed(vd, pull_lookup(vd, &fl, ring, now, e3, sizeof(e3)), e3)) {
 		if (r == 0)
 			vd_err(err, errlen, "%s", e3);
 		r = -1;

@@ -62,7 +62,7 @@ static const char *const state_names[] = {
 	[RS_ERROR] = "error",
 };
 
-static struct {
+struct vd_reader_state {
 	pthread_mutex_t mu;
 	pthread_cond_t cond; /* a new tap, or the stop (CLOCK_MONOTONIC) */
 	struct vd_tap ring[RING];
@@ -85,22 +85,36 @@ static struct {
 	pthread_t th, waker;
 	int running, waking;
 	struct tc_profile_set profiles;
-} R;
+};
 
-static pthread_once_t once = PTHREAD_ONCE_INIT;
-
-static void
-init_once(void)
+int
+vd_reader_init(struct vd_ctx *vd)
 {
+	struct vd_reader_state *R;
 	pthread_condattr_t a;
 
-	pthread_mutex_init(&R.mu, NULL);
+	if ((R = calloc(1, sizeof(*R))) == NULL)
+		return -1;
+	pthread_mutex_init(&R->mu, NULL);
 	pthread_condattr_init(&a);
 	pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-	pthread_cond_init(&R.cond, &a);
+	pthread_cond_init(&R->cond, &a);
 	pthread_condattr_destroy(&a);
-	R.state = RS_NO_READER;
-	snprintf(R.msg, sizeof(R.msg), "%s", "looking for the reader");
+	R->state = RS_NO_READER;
+	snprintf(R->msg, sizeof(R->msg), "%s", "looking for the reader");
+	vd->reader = R;
+	return 0;
+}
+
+void
+vd_reader_free(struct vd_ctx *vd)
+{
+	if (vd->reader == NULL)
+		return;
+	pthread_cond_destroy(&vd->reader->cond);
+	pthread_mutex_destroy(&vd->reader->mu);
+	free(vd->reader);
+	vd->reader = NULL;
 }
 
 /* The monotonic time ms milliseconds from now, for a timed wait. */
@@ -120,29 +134,30 @@ deadline_in(long ms)
 }
 
 static int
-is_stopping(void)
+is_stopping(struct vd_ctx *vd)
 {
 	int s;
 
-	pthread_mutex_lock(&R.mu);
-	s = R.stopping;
-	pthread_mutex_unlock(&R.mu);
+	pthread_mutex_lock(&vd->reader->mu);
+	s = vd->reader->stopping;
+	pthread_mutex_unlock(&vd->reader->mu);
 	return s;
 }
 
 /* Waits ms milliseconds or until the stop; returns 1 when stopping. */
 static int
-nap(long ms)
+nap(struct vd_ctx *vd, long ms)
 {
 	struct timespec until = deadline_in(ms);
 	int s;
 
-	pthread_mutex_lock(&R.mu);
-	while (!R.stopping &&
-	    pthread_cond_timedwait(&R.cond, &R.mu, &until) != ETIMEDOUT)
+	pthread_mutex_lock(&vd->reader->mu);
+	while (!vd->reader->stopping &&
+	    pthread_cond_timedwait(
+		&vd->reader->cond, &vd->reader->mu, &until) != ETIMEDOUT)
 		;
-	s = R.stopping;
-	pthread_mutex_unlock(&R.mu);
+	s = vd->reader->stopping;
+	pthread_mutex_unlock(&vd->reader->mu);
 	return s;
 }
 
@@ -160,55 +175,59 @@ enum { LOG_NONE, LOG_TROUBLE, LOG_END };
  * card.
  */
 static int
-state_locked(enum rstate s, const char *msg)
+state_locked(struct vd_ctx *vd, enum rstate s, const char *msg)
 {
-	R.state = s;
-	snprintf(R.msg, sizeof(R.msg), "%s", trouble_state(s) ? msg : "");
+	vd->reader->state = s;
+	snprintf(vd->reader->msg, sizeof(vd->reader->msg), "%s",
+	    trouble_state(s) ? msg : "");
 	if (trouble_state(s)) {
-		snprintf(R.last_err, sizeof(R.last_err), "%s", msg);
-		R.last_err_at = vd_now();
-		if (strcmp(R.logged, msg) == 0)
+		snprintf(vd->reader->last_err, sizeof(vd->reader->last_err),
+		    "%s", msg);
+		vd->reader->last_err_at = vd_now(vd);
+		if (strcmp(vd->reader->logged, msg) == 0)
 			return LOG_NONE;
-		snprintf(R.logged, sizeof(R.logged), "%s", msg);
+		snprintf(
+		    vd->reader->logged, sizeof(vd->reader->logged), "%s", msg);
 		return LOG_TROUBLE;
 	}
-	if (s == RS_READING || R.logged[0] == '\0')
+	if (s == RS_READING || vd->reader->logged[0] == '\0')
 		return LOG_NONE;
-	R.logged[0] = '\0';
+	vd->reader->logged[0] = '\0';
 	return LOG_END;
 }
 
 static void
-log_state(int what, enum rstate s, const char *msg)
+log_state(struct vd_ctx *vd, int what, enum rstate s, const char *msg)
 {
 	if (what == LOG_TROUBLE)
-		vd_log_event("reader-error", "warning", "%s", msg);
+		vd_log_event(vd, "reader-error", "warning", "%s", msg);
 	else if (what == LOG_END)
-		vd_log_event("reader", "info", "reader '%s' works again (%s)",
-		    vd->conf.reader, state_names[s]);
+		vd_log_event(vd, "reader", "info",
+		    "reader '%s' works again (%s)", vd->conf.reader,
+		    state_names[s]);
 }
 
 static void
-set_state(enum rstate s, const char *msg)
+set_state(struct vd_ctx *vd, enum rstate s, const char *msg)
 {
 	int what;
 
-	pthread_mutex_lock(&R.mu);
-	what = state_locked(s, msg);
-	pthread_mutex_unlock(&R.mu);
-	log_state(what, s, msg);
+	pthread_mutex_lock(&vd->reader->mu);
+	what = state_locked(vd, s, msg);
+	pthread_mutex_unlock(&vd->reader->mu);
+	log_state(vd, what, s, msg);
 }
 
 /* Reader trouble of code r: no-reader or error. */
 static void
-trouble(int r, const char *msg)
+trouble(struct vd_ctx *vd, int r, const char *msg)
 {
-	set_state(r == TC_ERR_NO_READER ? RS_NO_READER : RS_ERROR, msg);
+	set_state(vd, r == TC_ERR_NO_READER ? RS_NO_READER : RS_ERROR, msg);
 }
 
 /* Keeps a completed tap and wakes the long-polls. */
 static void
-store(const struct tc_tap_result *res, time_t at, int stale)
+store(struct vd_ctx *vd, const struct tc_tap_result *res, time_t at, int stale)
 {
 	uint8_t rnd[16];
 	char id[33], card[20];
@@ -218,29 +237,30 @@ store(const struct tc_tap_result *res, time_t at, int stale)
 
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1) {
 		ERR_clear_error();
-		set_state(RS_ERROR, "no random bytes for a tap id (OpenSSL)");
+		set_state(
+		    vd, RS_ERROR, "no random bytes for a tap id (OpenSSL)");
 		return;
 	}
 	tc_hex_encode(rnd, sizeof(rnd), id);
-	pthread_mutex_lock(&R.mu);
-	t = &R.ring[R.next];
+	pthread_mutex_lock(&vd->reader->mu);
+	t = &vd->reader->ring[vd->reader->next];
 	OPENSSL_cleanse(t, sizeof(*t));
 	memcpy(t->id, id, sizeof(t->id));
 	t->at = at;
 	t->res = *res;
 	t->stale = stale;
-	R.next = (R.next + 1) % RING;
-	if (R.n < RING)
-		R.n++;
-	what = state_locked(RS_CARD, "");
-	R.taps++;
-	pthread_cond_broadcast(&R.cond);
-	pthread_mutex_unlock(&R.mu);
-	log_state(what, RS_CARD, "");
+	vd->reader->next = (vd->reader->next + 1) % RING;
+	if (vd->reader->n < RING)
+		vd->reader->n++;
+	what = state_locked(vd, RS_CARD, "");
+	vd->reader->taps++;
+	pthread_cond_broadcast(&vd->reader->cond);
+	pthread_mutex_unlock(&vd->reader->mu);
+	log_state(vd, what, RS_CARD, "");
 	card[0] = '\0';
 	if (v->have_claims)
 		vd_mask_card(v->claims.card_no, card);
-	vd_log_event("tap", "info",
+	vd_log_event(vd, "tap", "info",
 	    "tap %s: %s%s%s%s, card %s, profile %s, %u APDUs, %.1f ms%s", id,
 	    tc_status_result(v), v->valid ? "" : " (",
 	    v->valid ? "" : (v->reason != NULL ? v->reason : "error"),
@@ -258,7 +278,7 @@ enum { READ_DONE, READ_AGAIN };
  * another program holding the card, no bundle yet).
  */
 static int
-read_card(void)
+read_card(struct vd_ctx *vd)
 {
 	struct tc_icc_opts io;
 	struct tc_tap_result *res;
@@ -267,32 +287,32 @@ read_card(void)
 	time_t now;
 	int r, stale;
 
-	if ((b = vd_bundle_get()) == NULL) {
-		set_state(RS_ERROR,
+	if ((b = vd_bundle_get(vd)) == NULL) {
+		set_state(vd, RS_ERROR,
 		    "no bundle is loaded yet: a card cannot be verified");
 		return READ_AGAIN;
 	}
 	if ((res = malloc(sizeof(*res))) == NULL) {
 		vd_bundle_put(b);
-		set_state(RS_ERROR, "out of memory");
+		set_state(vd, RS_ERROR, "out of memory");
 		return READ_AGAIN;
 	}
-	set_state(RS_READING, "");
+	set_state(vd, RS_READING, "");
 	memset(&io, 0, sizeof(io));
 	io.timeout_ms = (int)vd->conf.reader_timeout;
-	now = vd_now();
+	now = vd_now(vd);
 	err[0] = '\0';
-	r = tc_tap_verify_reader(vd->conf.reader, &io, &R.profiles,
+	r = tc_tap_verify_reader(vd->conf.reader, &io, &vd->reader->profiles,
 	    vd->conf.reader_profile, tc_trust_keyring(b->trust->trust),
 	    b->rev->rev, now, res, err, sizeof(err));
 	/* The card's status (suspended, ...) as /v1/verify gives it; the
 	 * staleness of the list is kept with the tap, as before. */
 	if (r == 0)
-		vd_verdict_status(b, &res->v, now, 1, NULL);
-	stale = r == 0 && res->v.valid && vd_bundle_stale(b, now);
+		vd_verdict_status(vd, b, &res->v, now, 1, NULL);
+	stale = r == 0 && res->v.valid && vd_bundle_stale(vd, b, now);
 	vd_bundle_put(b);
 	if (r == 0)
-		store(res, now, stale);
+		store(vd, res, now, stale);
 	OPENSSL_cleanse(res, sizeof(*res));
 	free(res);
 	if (r == 0)
@@ -302,34 +322,34 @@ read_card(void)
 	    r == TC_ERR_INTERNAL) {
 		snprintf(msg, sizeof(msg), "reading the card: %s (%s)", err,
 		    tc_errname(r));
-		trouble(r, msg);
+		trouble(vd, r, msg);
 		return READ_AGAIN;
 	}
 	snprintf(msg, sizeof(msg),
 	    "reading the card: %s (%s); take the card out and present it again",
 	    err, tc_errname(r));
-	trouble(r, msg);
+	trouble(vd, r, msg);
 	return READ_DONE;
 }
 
 /* Waits until the card is taken out (or trouble, or the stop). */
 static void
-wait_removed(void)
+wait_removed(struct vd_ctx *vd)
 {
 	char err[512];
 	int r;
 
-	while (!is_stopping()) {
+	while (!is_stopping(vd)) {
 		r = tc_pcsc_wait(
 		    vd->conf.reader, 0, SLICE_MS, err, sizeof(err));
 		if (r == 0) {
-			set_state(RS_EMPTY, "");
+			set_state(vd, RS_EMPTY, "");
 			return;
 		}
 		if (r == TC_ERR_CARD_TIMEOUT)
 			continue; /* still there */
-		trouble(r, err);
-		nap(BACKOFF_MS);
+		trouble(vd, r, err);
+		nap(vd, BACKOFF_MS);
 		return;
 	}
 }
@@ -337,40 +357,42 @@ wait_removed(void)
 static void *
 run(void *arg)
 {
+	struct vd_ctx *vd = arg;
 	char err[512];
 	int r;
 
-	while (!is_stopping()) {
+	while (!is_stopping(vd)) {
 		r = tc_pcsc_wait(
 		    vd->conf.reader, 1, SLICE_MS, err, sizeof(err));
 		if (r == TC_ERR_CARD_TIMEOUT) {
-			set_state(RS_EMPTY, "");
+			set_state(vd, RS_EMPTY, "");
 			continue;
 		}
 		if (r != 0) {
-			trouble(r, err);
-			nap(BACKOFF_MS);
+			trouble(vd, r, err);
+			nap(vd, BACKOFF_MS);
 			continue;
 		}
-		if (is_stopping())
+		if (is_stopping(vd))
 			break;
-		if (read_card() == READ_AGAIN) {
-			nap(BACKOFF_MS);
+		if (read_card(vd) == READ_AGAIN) {
+			nap(vd, BACKOFF_MS);
 			continue;
 		}
-		wait_removed();
+		wait_removed(vd);
 	}
 	return NULL;
 }
 
 /* Resumes parked long-poll i (mu held); the handler then answers. */
 static void
-unpark(unsigned i)
+unpark(struct vd_ctx *vd, unsigned i)
 {
-	MHD_resume_connection(R.parked[i]);
-	R.waiters--;
-	R.parked[i] = R.parked[R.waiters];
-	R.parked_until[i] = R.parked_until[R.waiters];
+	MHD_resume_connection(vd->reader->parked[i]);
+	vd->reader->waiters--;
+	vd->reader->parked[i] = vd->reader->parked[vd->reader->waiters];
+	vd->reader->parked_until[i] =
+	    vd->reader->parked_until[vd->reader->waiters];
 }
 
 /*
@@ -382,66 +404,67 @@ unpark(unsigned i)
 static void *
 wake(void *arg)
 {
+	struct vd_ctx *vd = arg;
 	struct timespec until;
 	unsigned long seen;
 	uint64_t now;
 	unsigned i;
 
-	(void)arg;
-	pthread_mutex_lock(&R.mu);
-	seen = R.taps;
+	pthread_mutex_lock(&vd->reader->mu);
+	seen = vd->reader->taps;
 	for (;;) {
 		now = vd_mono_ns();
-		for (i = R.waiters; i-- > 0;)
-			if (R.stopping || R.taps != seen ||
-			    now >= R.parked_until[i])
-				unpark(i);
-		seen = R.taps;
-		if (R.stopping)
+		for (i = vd->reader->waiters; i-- > 0;)
+			if (vd->reader->stopping || vd->reader->taps != seen ||
+			    now >= vd->reader->parked_until[i])
+				unpark(vd, i);
+		seen = vd->reader->taps;
+		if (vd->reader->stopping)
 			break;
 		until = deadline_in(WAKE_MS);
-		pthread_cond_timedwait(&R.cond, &R.mu, &until);
+		pthread_cond_timedwait(
+		    &vd->reader->cond, &vd->reader->mu, &until);
 	}
-	pthread_mutex_unlock(&R.mu);
+	pthread_mutex_unlock(&vd->reader->mu);
 	return NULL;
 }
 
 int
-vd_reader_start(char *err, size_t errlen)
+vd_reader_start(struct vd_ctx *vd, char *err, size_t errlen)
 {
 	char msg[512];
 
 	if (vd->conf.reader[0] == '\0')
 		return 0;
-	pthread_once(&once, init_once);
-	if (tc_profile_set_load(
-		&R.profiles, tc_profile_dir(NULL), msg, sizeof(msg)) != 0) {
+	if (tc_profile_set_load(&vd->reader->profiles, tc_profile_dir(NULL),
+		msg, sizeof(msg)) != 0) {
 		vd_err(err, errlen, "reader: card profiles: %s", msg);
 		return -1;
 	}
 	if (strcmp(vd->conf.reader_profile, "auto") != 0 &&
-	    tc_profile_set_find(&R.profiles, vd->conf.reader_profile) == NULL) {
+	    tc_profile_set_find(
+		&vd->reader->profiles, vd->conf.reader_profile) == NULL) {
 		vd_err(err, errlen,
 		    "reader-profile: no profile '%s' in the profile directory %s",
 		    vd->conf.reader_profile, tc_profile_dir(NULL));
-		tc_profile_set_release(&R.profiles);
+		tc_profile_set_release(&vd->reader->profiles);
 		return -1;
 	}
-	if (pthread_create(&R.waker, NULL, wake, NULL) != 0) {
+	if (pthread_create(&vd->reader->waker, NULL, wake, vd) != 0) {
 		vd_err(err, errlen, "reader: cannot start a thread");
-		tc_profile_set_release(&R.profiles);
+		tc_profile_set_release(&vd->reader->profiles);
 		return -1;
 	}
-	pthread_mutex_lock(&R.mu);
-	R.waking = 1;
-	pthread_mutex_unlock(&R.mu);
-	if (pthread_create(&R.th, NULL, run, NULL) != 0) {
+	pthread_mutex_lock(&vd->reader->mu);
+	vd->reader->waking = 1;
+	pthread_mutex_unlock(&vd->reader->mu);
+	if (pthread_create(&vd->reader->th, NULL, run, vd) != 0) {
 		vd_err(err, errlen, "reader: cannot start a thread");
-		vd_reader_stop();
+		vd_reader_stop(vd);
 		return -1;
 	}
-	R.running = 1;
-	vd_log_event("reader", "info",
+	vd->reader->running = 1;
+	vd_log_event(vd, "reader", "info",
 	    "watching reader '%s' (profile %s, %u ms per card operation, taps usable for %u s)",
 	    vd->conf.reader, vd->conf.reader_profile, vd->conf.reader_timeout,
 	    vd->conf.tap_max_age);
@@ -449,49 +472,47 @@ vd_reader_start(char *err, size_t errlen)
 }
 
 void
-vd_reader_stop(void)
+vd_reader_stop(struct vd_ctx *vd)
 {
 	if (vd->conf.reader[0] == '\0')
 		return;
-	pthread_once(&once, init_once);
-	pthread_mutex_lock(&R.mu);
-	R.stopping = 1;
-	pthread_cond_broadcast(&R.cond);
-	pthread_mutex_unlock(&R.mu);
+	pthread_mutex_lock(&vd->reader->mu);
+	vd->reader->stopping = 1;
+	pthread_cond_broadcast(&vd->reader->cond);
+	pthread_mutex_unlock(&vd->reader->mu);
 	/* The waker resumes every parked long-poll before it ends. */
-	if (R.waking)
-		pthread_join(R.waker, NULL);
-	pthread_mutex_lock(&R.mu);
-	R.waking = 0;
-	pthread_mutex_unlock(&R.mu);
-	if (R.running)
-		pthread_join(R.th, NULL);
-	R.running = 0;
-	tc_profile_set_release(&R.profiles);
+	if (vd->reader->waking)
+		pthread_join(vd->reader->waker, NULL);
+	pthread_mutex_lock(&vd->reader->mu);
+	vd->reader->waking = 0;
+	pthread_mutex_unlock(&vd->reader->mu);
+	if (vd->reader->running)
+		pthread_join(vd->reader->th, NULL);
+	vd->reader->running = 0;
+	tc_profile_set_release(&vd->reader->profiles);
 }
 
 int
-vd_reader_find(const char *id, struct vd_tap *out)
+vd_reader_find(struct vd_ctx *vd, const char *id, struct vd_tap *out)
 {
-	time_t now = vd_now();
+	time_t now = vd_now(vd);
 	size_t i;
 	int r = -1;
 
 	if (id == NULL || out == NULL || strlen(id) != 32 ||
 	    vd->conf.reader[0] == '\0')
 		return -1;
-	pthread_once(&once, init_once);
-	pthread_mutex_lock(&R.mu);
-	for (i = 0; i < R.n; i++)
-		if (strcmp(R.ring[i].id, id) == 0) {
-			if (now - R.ring[i].at <=
+	pthread_mutex_lock(&vd->reader->mu);
+	for (i = 0; i < vd->reader->n; i++)
+		if (strcmp(vd->reader->ring[i].id, id) == 0) {
+			if (now - vd->reader->ring[i].at <=
 			    (time_t)vd->conf.tap_max_age) {
-				*out = R.ring[i];
+				*out = vd->reader->ring[i];
 				r = 0;
 			}
 			break;
 		}
-	pthread_mutex_unlock(&R.mu);
+	pthread_mutex_unlock(&vd->reader->mu);
 	return r;
 }
 
@@ -499,16 +520,18 @@ vd_reader_find(const char *id, struct vd_tap *out)
 
 /* The newest tap, or NULL (mu held). */
 static const struct vd_tap *
-newest(void)
+newest(struct vd_ctx *vd)
 {
-	return R.n == 0 ? NULL : &R.ring[(R.next + RING - 1) % RING];
+	return vd->reader->n == 0
+	    ? NULL
+	    : &vd->reader->ring[(vd->reader->next + RING - 1) % RING];
 }
 
 /* A long-poll is over: a tap newer than after (or any, without). */
 static int
-ready(const char *after)
+ready(struct vd_ctx *vd, const char *after)
 {
-	const struct vd_tap *t = newest();
+	const struct vd_tap *t = newest(vd);
 
 	return t != NULL && (after == NULL || strcmp(t->id, after) != 0);
 }
@@ -524,13 +547,13 @@ struct view {
 };
 
 static int
-write_view(
-    struct tc_buf *o, struct view *w, struct vd_bundle *b, struct tc_dreq *rq)
+write_view(struct vd_ctx *vd, struct tc_buf *o, struct view *w,
+    struct vd_bundle *b, struct tc_dreq *rq)
 {
 	struct tc_verdict_note note = { NULL, NULL, NULL, NULL, NULL };
 	const struct tc_programme *p;
 	struct tc_tap_result *t = &w->tap.res;
-	time_t now = vd_now();
+	time_t now = vd_now(vd);
 	char when[32];
 	size_t mark;
 	int bad = 0;
@@ -604,6 +627,7 @@ is_tap_id(const char *s)
 void
 vd_ep_reader(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	struct vd_ctx *vd = tc_daemon_app(d);
 	static const char *const allowed[] = { "after", "wait", NULL };
 	static _Thread_local struct tc_form form;
 	struct vd_bundle *b = NULL;
@@ -614,7 +638,7 @@ vd_ep_reader(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	const struct vd_tap *t;
 	int busy = 0;
 
-	if (vd_staff_auth(rq, resp) == NULL)
+	if (vd_staff_auth(vd, rq, resp) == NULL)
 		return;
 	if (vd->conf.reader[0] == '\0') {
 		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
@@ -647,42 +671,42 @@ vd_ep_reader(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 			return;
 		}
 	}
-	pthread_once(&once, init_once);
-	pthread_mutex_lock(&R.mu);
+	pthread_mutex_lock(&vd->reader->mu);
 	if (wait > 0 && rq->park_until_ns == 0)
 		rq->park_until_ns = vd_mono_ns() + (uint64_t)wait * 1000000000u;
-	if (wait > 0 && !ready(after) && !R.stopping && R.waking &&
-	    vd_mono_ns() < rq->park_until_ns) {
+	if (wait > 0 && !ready(vd, after) && !vd->reader->stopping &&
+	    vd->reader->waking && vd_mono_ns() < rq->park_until_ns) {
 		/*
 		 * Park: suspended under mu, so the waker cannot resume it
 		 * before it is suspended; no worker thread is held.
 		 */
-		if (R.waiters >= PARK_MAX)
+		if (vd->reader->waiters >= PARK_MAX)
 			busy = 1;
 		else {
-			R.parked[R.waiters] = rq->mhd;
-			R.parked_until[R.waiters] = rq->park_until_ns;
-			R.waiters++;
+			vd->reader->parked[vd->reader->waiters] = rq->mhd;
+			vd->reader->parked_until[vd->reader->waiters] =
+			    rq->park_until_ns;
+			vd->reader->waiters++;
 			MHD_suspend_connection(rq->mhd);
 			resp->suspended = 1;
-			pthread_mutex_unlock(&R.mu);
+			pthread_mutex_unlock(&vd->reader->mu);
 			return;
 		}
 	}
 	if ((w = calloc(1, sizeof(*w))) == NULL) {
-		pthread_mutex_unlock(&R.mu);
+		pthread_mutex_unlock(&vd->reader->mu);
 		goto nomem;
 	}
-	w->state = R.state;
-	memcpy(w->msg, R.msg, sizeof(w->msg));
-	memcpy(w->last_err, R.last_err, sizeof(w->last_err));
-	w->last_err_at = R.last_err_at;
-	w->waiting = R.waiters;
-	if ((t = newest()) != NULL) {
+	w->state = vd->reader->state;
+	memcpy(w->msg, vd->reader->msg, sizeof(w->msg));
+	memcpy(w->last_err, vd->reader->last_err, sizeof(w->last_err));
+	w->last_err_at = vd->reader->last_err_at;
+	w->waiting = vd->reader->waiters;
+	if ((t = newest(vd)) != NULL) {
 		w->have_tap = 1;
 		w->tap = *t;
 	}
-	pthread_mutex_unlock(&R.mu);
+	pthread_mutex_unlock(&vd->reader->mu);
 	if (busy) {
 		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "busy", "%s",
@@ -690,16 +714,15 @@ vd_ep_reader(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		snprintf(resp->retry_after, sizeof(resp->retry_after), "1");
 		goto out;
 	}
-	b = vd_bundle_get();
+	b = vd_bundle_get(vd);
 	tc_buf_init(&resp->body, 1u << 20);
-	if (write_view(&resp->body, w, b, rq) != 0)
+	if (write_view(vd, &resp->body, w, b, rq) != 0)
 		goto nomem;
 	resp->status = MHD_HTTP_OK;
 	resp->result = VD_R_OK;
 	goto out;
 nomem:
-	tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-	    "internal", "%s", "out of memory");
+	tc_dresp_nomem(d, resp);
 out:
 	vd_bundle_put(b);
 	if (w != NULL) {

@@ -40,7 +40,8 @@
 #define DAY_FAR		INT64_C(4000000) /* after any day in use */
 
 /* Until vd-reader.c lands: NULL when it is not linked in. */
-int vd_reader_find(const char *id, struct vd_tap *out) __attribute__((weak));
+int vd_reader_find(struct vd_ctx *vd, const char *id, struct vd_tap *out)
+    __attribute__((weak));
 
 static const char *const period_names[] = {
 	[TC_PERIOD_UNLIMITED] = "unlimited",
@@ -48,15 +49,6 @@ static const char *const period_names[] = {
 	[TC_PERIOD_YEAR] = "year",
 	[TC_PERIOD_VALIDITY] = "validity",
 };
-
-static int
-is_json(const char *ct)
-{
-	size_t n = strlen("application/json");
-
-	return ct != NULL && strncasecmp(ct, "application/json", n) == 0 &&
-	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
 
 /* "2026-11-21" for a day number. */
 static void
@@ -177,8 +169,8 @@ struct card {
  * that is unknown or too old, a verification that could not run).
  */
 static int
-card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
-    struct card *k, struct tc_dresp *resp)
+card_of(struct vd_ctx *vd, const struct tc_redeem_req *req, struct vd_bundle *b,
+    time_t now, struct card *k, struct tc_dresp *resp)
 {
 	struct tc_lookup_answer ans;
 	struct vd_tap *tap;
@@ -186,11 +178,10 @@ card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
 	memset(k, 0, sizeof(*k));
 	if (req->tap[0] != '\0') {
 		if ((tap = malloc(sizeof(*tap))) == NULL) {
-			tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR,
-			    VD_R_ERROR, "internal", "%s", "out of memory");
+			tc_dresp_nomem(vd->d, resp);
 			return -1;
 		}
-		if (vd_reader_find(req->tap, tap) != 0) {
+		if (vd_reader_find(vd, req->tap, tap) != 0) {
 			free(tap);
 			tc_dresp_error(resp, MHD_HTTP_NOT_FOUND, VD_R_NOT_FOUND,
 			    "unknown-tap",
@@ -211,7 +202,7 @@ card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
 			    "verification could not run: %s", k->v.message);
 			return -1;
 		}
-		k->stale = vd_bundle_stale(b, now);
+		k->stale = vd_bundle_stale(vd, b, now);
 		k->channel = TC_CHANNEL_QR;
 	}
 	k->p = tc_verdict_programme(&k->v, b->progs->set);
@@ -251,8 +242,8 @@ card_of(const struct tc_redeem_req *req, struct vd_bundle *b, time_t now,
 
 /* POST /v1/services/SERVICE/redeem */
 static void
-redeem(struct tc_dreq *rq, const char *sid, const char *window,
-    struct tc_dresp *resp)
+redeem(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
+    const char *window, struct tc_dresp *resp)
 {
 	struct tc_redeem_req *req = NULL;
 	struct tc_redeem_result res;
@@ -261,35 +252,22 @@ redeem(struct tc_dreq *rq, const char *sid, const char *window,
 	struct card *k = NULL;
 	const struct tc_service *s = NULL, *o = NULL;
 	char msg[512];
-	time_t now = vd_now();
+	time_t now = vd_now(vd);
 	int r, bad = 0;
 
-	if (!is_json(tc_dreq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-		tc_dresp_error(resp, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-		    VD_R_BAD_REQUEST, "unsupported-media-type", "%s",
-		    "send Content-Type: application/json");
+	if (!tc_dreq_json(vd->d, rq, resp))
 		return;
-	}
 	if ((req = malloc(sizeof(*req))) == NULL ||
 	    (k = malloc(sizeof(*k))) == NULL)
 		goto nomem;
 	if ((r = tc_redeem_req_parse(
 		 req, rq->body.data, rq->body.len, msg, sizeof(msg))) != 0) {
-		tc_dresp_error(resp,
-		    r == TC_ERR_TOO_LARGE ? MHD_HTTP_CONTENT_TOO_LARGE
-					  : MHD_HTTP_BAD_REQUEST,
-		    r == TC_ERR_TOO_LARGE ? VD_R_TOO_LARGE : VD_R_BAD_REQUEST,
-		    r == TC_ERR_BAD_ENCODING ? "bad-encoding" : "bad-json",
-		    "%s", msg);
+		tc_dresp_bad_body(vd->d, resp, r, msg);
 		goto out;
 	}
-	if ((b = vd_bundle_get()) == NULL) {
-		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    VD_R_UNAVAILABLE, "unavailable", "%s",
-		    "no bundle is loaded yet");
+	if ((b = vd_bundle_need(vd, resp)) == NULL)
 		goto out;
-	}
-	if (card_of(req, b, now, k, resp) != 0)
+	if (card_of(vd, req, b, now, k, resp) != 0)
 		goto out;
 	if (k->v.have_claims)
 		vd_mask_card(k->v.claims.card_no, rq->subject);
@@ -323,8 +301,8 @@ redeem(struct tc_dreq *rq, const char *sid, const char *window,
 			goto out;
 		}
 		if (r != 0) {
-			vd_log_event(
-			    "ledger", "error", "redeem not recorded: %s", msg);
+			vd_log_event(vd, "ledger", "error",
+			    "redeem not recorded: %s", msg);
 			tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR,
 			    VD_R_ERROR, "internal",
 			    "the ledger failed; nothing was counted: %s",
@@ -387,8 +365,7 @@ redeem(struct tc_dreq *rq, const char *sid, const char *window,
 	resp->result = res.allowed ? VD_R_ALLOWED : VD_R_REFUSED;
 	goto out;
 nomem:
-	tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-	    "internal", "%s", "out of memory");
+	tc_dresp_nomem(vd->d, resp);
 out:
 	vd_bundle_put(b);
 	free(k);
@@ -449,7 +426,8 @@ put_use(const struct tc_ledger_row *row, void *arg)
 
 /* GET /v1/services/{service}/usage?card=N[&channel=chip|qr][&party=N] */
 static void
-usage(struct tc_dreq *rq, const char *sid, struct tc_dresp *resp)
+usage(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
+    struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "card", "channel", "party",
 		NULL };
@@ -465,7 +443,7 @@ usage(struct tc_dreq *rq, const char *sid, struct tc_dresp *resp)
 	char msg[512], norm[17];
 	unsigned channel = TC_CHANNEL_CHIP;
 	int64_t start = 0, end = DAY_FAR;
-	time_t now = vd_now();
+	time_t now = vd_now(vd);
 	int party = 1, r, bad = 0;
 
 	if (query(rq, &form, allowed, resp) != 0)
@@ -497,7 +475,7 @@ usage(struct tc_dreq *rq, const char *sid, struct tc_dresp *resp)
 		return;
 	}
 	vd_mask_card(norm, rq->subject);
-	if ((b = vd_bundle_get()) == NULL || b->lookup == NULL) {
+	if ((b = vd_bundle_get(vd)) == NULL || b->lookup == NULL) {
 		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    VD_R_UNAVAILABLE, "unavailable", "%s",
 		    "no lookup snapshot is loaded: the card's tier is unknown");
@@ -581,8 +559,7 @@ usage(struct tc_dreq *rq, const char *sid, struct tc_dresp *resp)
 		goto out;
 	}
 	if ((bad | u.bad | tc_buf_puts(&resp->body, "]}\n")) != 0) {
-		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-		    "internal", "%s", "out of memory");
+		tc_dresp_nomem(vd->d, resp);
 		goto out;
 	}
 	resp->status = MHD_HTTP_OK;
@@ -617,7 +594,8 @@ put_row(const struct tc_ledger_row *row, void *arg)
 
 /* GET /v1/services/{service}/report?from=YYYY-MM-DD&to=YYYY-MM-DD */
 static void
-report(struct tc_dreq *rq, const char *sid, struct tc_dresp *resp)
+report(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
+    struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "from", "to", "programme",
 		NULL };
@@ -655,8 +633,7 @@ report(struct tc_dreq *rq, const char *sid, struct tc_dresp *resp)
 	if (tc_buf_puts(&resp->body,
 		"use,at,programme,service,card,party,channel,window,request_id\r\n") !=
 	    0) {
-		tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-		    "internal", "%s", "out of memory");
+		tc_dresp_nomem(vd->d, resp);
 		return;
 	}
 	o.b = &resp->body;
@@ -703,6 +680,7 @@ service_ok(const char *s, size_t n)
 void
 vd_ep_services(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	struct vd_ctx *vd = tc_daemon_app(d);
 	char sid[TC_LEDGER_SERVICE_MAX];
 	const char *service = tc_dreq_param(rq, "service"), *window;
 	size_t n;
@@ -726,7 +704,7 @@ vd_ep_services(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	n = strlen(service);
 	memcpy(sid, service, n + 1);
 	/* The route chose the endpoint (redeem, usage, report) and method. */
-	if ((window = vd_staff_auth(rq, resp)) == NULL)
+	if ((window = vd_staff_auth(vd, rq, resp)) == NULL)
 		return;
 	if (vd->ledger == NULL) {
 		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
@@ -735,15 +713,15 @@ vd_ep_services(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		return;
 	}
 	if (rq->ep == VD_EP_REDEEM)
-		redeem(rq, sid, window, resp);
+		redeem(vd, rq, sid, window, resp);
 	else if (rq->ep == VD_EP_USAGE)
-		usage(rq, sid, resp);
+		usage(vd, rq, sid, resp);
 	else
-		report(rq, sid, resp);
+		report(vd, rq, sid, resp);
 }
 
 int
-vd_ledger_open(char *err, size_t errlen)
+vd_ledger_open(struct vd_ctx *vd, char *err, size_t errlen)
 {
 	char msg[1024];
 
@@ -753,6 +731,6 @@ vd_ledger_open(char *err, size_t errlen)
 		return -1;
 	}
 	if (tc_ledger_check_modes(vd->conf.ledger, msg, sizeof(msg)) != 0)
-		vd_log_event("ledger", "warning", "%s", msg);
+		vd_log_event(vd, "ledger", "warning", "%s", msg);
 	return 0;
 }

@@ -16,7 +16,8 @@
 #include "vd.h"
 
 const char *
-vd_staff_auth(const struct tc_dreq *rq, struct tc_dresp *resp)
+vd_staff_auth(
+    struct vd_ctx *vd, const struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	const char *h, *w;
 	size_t n;

@@ -224,7 +224,7 @@ vd_throttle_count_refusal(struct vd_throttle *t)
 }
 
 int
-vd_throttles_start(char *err, size_t errlen)
+vd_throttles_start(struct vd_ctx *vd, char *err, size_t errlen)
 {
 	const char *g = vd->conf.lookup_guard;
 	char msg[1024];
@@ -241,12 +241,12 @@ vd_throttles_start(char *err, size_t errlen)
 		return -1;
 	}
 	if (tc_ledger_check_modes(g, msg, sizeof(msg)) != 0)
-		vd_log_event("lookup-guard", "warning", "%s", msg);
+		vd_log_event(vd, "lookup-guard", "warning", "%s", msg);
 	return 0;
 }
 
 void
-vd_throttles_stop(void)
+vd_throttles_stop(struct vd_ctx *vd)
 {
 	tc_cardguard_close(vd->guard);
 	vd->guard = NULL;
@@ -266,8 +266,8 @@ wall_ms(void)
 }
 
 unsigned
-vd_throttle_card(const struct vd_bundle *b, const char *card16, uint64_t serial,
-    uint64_t now_ns, int *busy)
+vd_throttle_card(struct vd_ctx *vd, const struct vd_bundle *b,
+    const char *card16, uint64_t serial, uint64_t now_ns, int *busy)
 {
 	struct tc_lookup_answer ans;
 	struct tc_rate rate = vd->conf.card_rate;
@@ -282,7 +282,7 @@ vd_throttle_card(const struct vd_bundle *b, const char *card16, uint64_t serial,
 	*busy = 0;
 	if (b == NULL || b->lookup == NULL ||
 	    tc_lookup_card(
-		b->lookup->lk, card16, b->rev->rev, vd_now(), &ans) != 0 ||
+		b->lookup->lk, card16, b->rev->rev, vd_now(vd), &ans) != 0 ||
 	    ans.result == TC_LOOKUP_NO_MATCH) {
 		/* No card has this number: the table is enough. */
 		for (i = 0; i < 8; i++)
@@ -294,7 +294,7 @@ vd_throttle_card(const struct vd_bundle *b, const char *card16, uint64_t serial,
 	    sizeof(msg));
 	OPENSSL_cleanse(&ans, sizeof(ans));
 	if (r != 0) {
-		vd_log_event("lookup-guard", "error",
+		vd_log_event(vd, "lookup-guard", "error",
 		    "a card's guesses could not be counted; the lookup is refused: %s",
 		    msg);
 		*busy = 1;

@@ -29,18 +29,9 @@
 #include "verdict-json.h"
 #include "vd.h"
 
-static int
-is_json(const char *ct)
-{
-	size_t n = strlen("application/json");
-
-	return ct != NULL && strncasecmp(ct, "application/json", n) == 0 &&
-	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
 void
-vd_verdict_status(struct vd_bundle *b, struct tc_verdict *v, time_t now,
-    int keep_unknown, struct tc_verdict_note *note)
+vd_verdict_status(struct vd_ctx *vd, struct vd_bundle *b, struct tc_verdict *v,
+    time_t now, int keep_unknown, struct tc_verdict_note *note)
 {
 	struct tc_status_answer st;
 	int warn = keep_unknown || vd->conf.stale_policy != TC_STALE_FAIL;
@@ -77,6 +68,7 @@ vd_verdict_result(const struct tc_verdict *v)
 void
 vd_ep_verify(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	struct vd_ctx *vd = tc_daemon_app(d);
 	struct tc_verify_req *req = NULL;
 	struct vd_bundle *b = NULL;
 	const struct tc_programme *p;
@@ -86,22 +78,13 @@ vd_ep_verify(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	unsigned wait;
 	int r;
 
-	if (!is_json(tc_dreq_header(rq, MHD_HTTP_HEADER_CONTENT_TYPE))) {
-		tc_dresp_error(resp, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
-		    VD_R_BAD_REQUEST, "unsupported-media-type", "%s",
-		    "send Content-Type: application/json");
+	if (!tc_dreq_json(d, rq, resp))
 		return;
-	}
 	if ((req = malloc(sizeof(*req))) == NULL)
 		goto nomem;
 	if ((r = tc_verify_req_parse(
 		 req, rq->body.data, rq->body.len, msg, sizeof(msg))) != 0) {
-		tc_dresp_error(resp,
-		    r == TC_ERR_TOO_LARGE ? MHD_HTTP_CONTENT_TOO_LARGE
-					  : MHD_HTTP_BAD_REQUEST,
-		    r == TC_ERR_TOO_LARGE ? VD_R_TOO_LARGE : VD_R_BAD_REQUEST,
-		    r == TC_ERR_BAD_ENCODING ? "bad-encoding" : "bad-json",
-		    "%s", msg);
+		tc_dresp_bad_body(d, resp, r, msg);
 		goto out;
 	}
 	if (req->has_id &&
@@ -115,18 +98,14 @@ vd_ep_verify(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		    resp->retry_after, sizeof(resp->retry_after), "%u", wait);
 		goto out;
 	}
-	if ((b = vd_bundle_get()) == NULL) {
-		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    VD_R_UNAVAILABLE, "unavailable", "%s",
-		    "no bundle is loaded yet");
+	if ((b = vd_bundle_need(vd, resp)) == NULL)
 		goto out;
-	}
 	/* With an ID number, a scrypt: within the daemon's budget. */
-	if (vd_budget_verify(req->qr, req->qrlen, b,
+	if (vd_budget_verify(vd, req->qr, req->qrlen, b,
 		req->has_id ? req->id : NULL, &v, resp) != 0)
 		goto out;
 	p = tc_verdict_programme(&v, b->progs->set);
-	vd_verdict_status(b, &v, vd_now(), 0, &note);
+	vd_verdict_status(vd, b, &v, vd_now(vd), 0, &note);
 	resp->result = vd_verdict_result(&v);
 	if (v.have_claims)
 		vd_mask_card(v.claims.card_no, rq->subject);
@@ -136,8 +115,7 @@ vd_ep_verify(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	resp->status = MHD_HTTP_OK;
 	goto out;
 nomem:
-	tc_dresp_error(resp, MHD_HTTP_INTERNAL_SERVER_ERROR, VD_R_ERROR,
-	    "internal", "%s", "out of memory");
+	tc_dresp_nomem(d, resp);
 out:
 	vd_bundle_put(b);
 	if (req != NULL) {

@@ -19,6 +19,17 @@
  * beside the old one and swaps the pointer, so a reload never blocks
  * requests, and the old bundle is freed by whoever drops the last
  * reference.
+ *
+ * State: there is no global. main() owns one struct vd_ctx and hands it to
+ * every part: each vd_* function that needs the daemon's state takes it as
+ * its first parameter, handlers and the layer's hooks find it with
+ * tc_daemon_app(d) (it is the daemon's app pointer), threads and the
+ * SIGHUP callback get it as their argument. A part's own state is a
+ * member of vd_ctx (the budget, the floor) or, where its types are the
+ * part's own business (curl, the reader's ring), an opaque pointer made by
+ * the part's init function. What stays file-static is constant (tables,
+ * fixed answers) or per-thread scratch (_Thread_local forms and header
+ * values handed back to the caller of one request).
  */
 #ifndef TCARD_VD_H
 #define TCARD_VD_H
@@ -38,6 +49,7 @@
 #include "tcard/vdfloor.h"
 
 #include "daemon.h"
+#include "dstate.h"
 
 #define VD_PROG "tcard-verifierd"
 
@@ -114,6 +126,37 @@ struct vd_bundle {
 
 /* ---- the daemon ---- */
 
+/*
+ * The scrypt budget (vd-budget.c): verifications with a binding run at
+ * most max_running at a time, max_waiting more wait at most wait_ns.
+ */
+struct vd_budget {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned running, waiting;
+	unsigned max_running, max_waiting;
+	uint64_t wait_ns;
+	atomic_ulong refused;
+};
+
+/* The rollback floor in memory and where it is kept (vd-floor.c). */
+struct vd_floor_state {
+	struct tc_dstate st; /* state-dir; read-only with --check */
+	char name[TC_VDFLOOR_NAME_MAX];
+	int reset; /* --reset-rollback-floor */
+	int loaded;
+	int dirty; /* f differs from the file */
+	struct tc_vdfloor f;
+};
+
+struct vd_pull_state;	/* vd-pull.c: the curl handle, validators */
+struct vd_reader_state; /* vd-reader.c: the reader thread, taps, long-polls */
+
+/*
+ * Everything the daemon holds, made by main() and handed to every part:
+ * handlers find it with tc_daemon_app(d), threads get it as their
+ * argument. There is no global.
+ */
 struct vd_ctx {
 	struct tc_vdconf conf;
 	int is_url;
@@ -144,12 +187,25 @@ struct vd_ctx {
 
 	struct tc_staff_tokens *staff; /* NULL: no staff endpoints */
 	struct tc_ledger *ledger;      /* NULL: no services */
+
+	/* The parts' own state. */
+	struct vd_budget budget;
+	struct vd_floor_state floor;
+	struct vd_pull_state *pull;	/* NULL until vd_pull_init */
+	struct vd_reader_state *reader; /* NULL until vd_reader_init */
+	/* SHA-256 of the last file refused, per kind, so it is not retried. */
+	uint8_t refused_sha[3][32];
+	pthread_mutex_t check_mu; /* one vd_bundle_check at a time */
 };
 
-extern struct vd_ctx *vd;
+/*
+ * Initialises vd (zeros, the defaults, the mutexes, the reader's state) before
+ * anything else uses it. Returns 0 or -1 (memory).
+ */
+int vd_ctx_init(struct vd_ctx *vd);
 
 /* The daemon's clock: real time shifted by $TCARD_NOW (tests). */
-time_t vd_now(void);
+time_t vd_now(struct vd_ctx *vd);
 /* snprintf for messages that may be cut short (no truncation warning). */
 void vd_err(char *err, size_t errlen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -157,7 +213,12 @@ void vd_err(char *err, size_t errlen, const char *fmt, ...)
 uint64_t vd_mono_ns(void);
 
 /* Takes a reference to the current bundle (NULL when none is loaded). */
-struct vd_bundle *vd_bundle_get(void);
+struct vd_bundle *vd_bundle_get(struct vd_ctx *vd);
+/*
+ * For a handler: vd_bundle_get, or NULL with resp filled (503
+ * "unavailable": no bundle is loaded yet).
+ */
+struct vd_bundle *vd_bundle_need(struct vd_ctx *vd, struct tc_dresp *resp);
 /* Drops a reference (NULL is fine). */
 void vd_bundle_put(struct vd_bundle *b);
 
@@ -166,18 +227,19 @@ void vd_bundle_put(struct vd_bundle *b);
  * directory (vd->bundle_dir) and, for a URL, pulls into it first. Returns
  * 0 when a bundle is in use afterwards (new or kept), else -1 with err.
  */
-int vd_bundle_check(int from_signal, char *err, size_t errlen);
+int vd_bundle_check(
+    struct vd_ctx *vd, int from_signal, char *err, size_t errlen);
 
 /* Starts and stops the updater thread (pull-interval, SIGHUP). */
-int vd_updater_start(void);
-void vd_updater_request(void);
-void vd_updater_stop(void);
+int vd_updater_start(struct vd_ctx *vd);
+void vd_updater_request(struct vd_ctx *vd);
+void vd_updater_stop(struct vd_ctx *vd);
 
 /* 1 when the revocation list of b is past next-update + grace at now. */
-int vd_bundle_stale(const struct vd_bundle *b, time_t now);
+int vd_bundle_stale(struct vd_ctx *vd, const struct vd_bundle *b, time_t now);
 
 /* Frees everything vd_bundle_check built (at exit). */
-void vd_bundle_shutdown(void);
+void vd_bundle_shutdown(struct vd_ctx *vd);
 
 /* ---- pulling from a URL (vd-pull.c) ---- */
 
@@ -190,9 +252,10 @@ void vd_bundle_shutdown(void);
  * Returns 0 (something may have changed) or -1 with err, the first failure
  * (the cache is left as it was for what failed).
  */
-int vd_pull(const struct vd_bundle *cur, char *err, size_t errlen);
-int vd_pull_init(void);
-void vd_pull_cleanup(void);
+int vd_pull(
+    struct vd_ctx *vd, const struct vd_bundle *cur, char *err, size_t errlen);
+int vd_pull_init(struct vd_ctx *vd);
+void vd_pull_cleanup(struct vd_ctx *vd);
 
 /* ---- the rollback floor (vd-floor.c) ---- */
 
@@ -203,24 +266,27 @@ void vd_pull_cleanup(void);
  * the pinned CA when there is a pin. reset forgets the floor of the CA
  * loaded first (--reset-rollback-floor, logged). Returns 0 or -1 with err.
  */
-int vd_floor_start(int check_only, int reset, char *err, size_t errlen);
+int vd_floor_start(
+    struct vd_ctx *vd, int check_only, int reset, char *err, size_t errlen);
 /*
  * Loads the floor of the CA with this SHA-256 once (a missing file: no
  * floor yet). Returns 0, or -1 with err when the file cannot be read or
  * parsed (fail closed: the caller accepts no list) or the floor in use is
  * another CA's.
  */
-int vd_floor_load(const uint8_t ca[32], char *err, size_t errlen);
+int vd_floor_load(
+    struct vd_ctx *vd, const uint8_t ca[32], char *err, size_t errlen);
 /* Copies the floor into *out; -1 (and zeros) while none is loaded. */
-int vd_floor_get(struct tc_vdfloor *out /* OUT */);
+int vd_floor_get(struct vd_ctx *vd, struct tc_vdfloor *out /* OUT */);
 /* Writes the floor file's path (or the directory's pattern) into buf. */
-const char *vd_floor_file(char *buf, size_t len);
+const char *vd_floor_file(struct vd_ctx *vd, char *buf, size_t len);
 /*
  * Raises the floor to the parts of b, a bundle about to be used, and
  * rewrites the file when it rose. Returns 0, or -1 with err when the file
  * could not be written (the floor in memory is raised all the same).
  */
-int vd_floor_raise(const struct vd_bundle *b, char *err, size_t errlen);
+int vd_floor_raise(
+    struct vd_ctx *vd, const struct vd_bundle *b, char *err, size_t errlen);
 
 /* ---- throttles (vd-throttle.c) ---- */
 
@@ -249,8 +315,8 @@ void vd_throttle_count_refusal(struct vd_throttle *t);
  * daemons of a host), whose file modes are checked (a warning). Returns 0
  * or -1 with err.
  */
-int vd_throttles_start(char *err, size_t errlen);
-void vd_throttles_stop(void);
+int vd_throttles_start(struct vd_ctx *vd, char *err, size_t errlen);
+void vd_throttles_stop(struct vd_ctx *vd);
 
 /*
  * Takes a token of the card's bucket: the per-card guard for a card of the
@@ -258,23 +324,24 @@ void vd_throttles_stop(void);
  * table. Returns 0 when allowed, else the seconds to wait; *busy is set
  * when the guard could not answer (a shared file locked too long: refuse).
  */
-unsigned vd_throttle_card(const struct vd_bundle *b, const char *card16,
-    uint64_t serial, uint64_t now_ns, int *busy /* OUT */);
+unsigned vd_throttle_card(struct vd_ctx *vd, const struct vd_bundle *b,
+    const char *card16, uint64_t serial, uint64_t now_ns, int *busy /* OUT */);
 
 /* ---- the scrypt budget (vd-budget.c) ---- */
 
 /* Sizes the budget from vd->conf (binding-concurrency, binding-wait). */
-int vd_budget_init(void);
+int vd_budget_init(struct vd_ctx *vd);
 /*
  * tc_credential_verify of qr against b, within the budget when id is not
  * NULL (a scrypt). Returns 0 with *v filled, or -1 with resp filled: 503
  * "busy" with Retry-After when the budget is spent, 500 when the
  * verification could not run.
  */
-int vd_budget_verify(const char *qr, size_t qrlen, const struct vd_bundle *b,
-    const char *id, struct tc_verdict *v /* OUT */, struct tc_dresp *resp);
+int vd_budget_verify(struct vd_ctx *vd, const char *qr, size_t qrlen,
+    const struct vd_bundle *b, const char *id, struct tc_verdict *v /* OUT */,
+    struct tc_dresp *resp);
 /* Requests refused by the budget so far. */
-unsigned long vd_budget_refused(void);
+unsigned long vd_budget_refused(struct vd_ctx *vd);
 
 /* ---- metrics (vd-metrics.c) ---- */
 
@@ -321,25 +388,26 @@ enum vd_result {
 
 const char *vd_endpoint_name(enum vd_endpoint e);
 const char *vd_result_name(enum vd_result r);
-void vd_metrics_count(enum vd_endpoint e, enum vd_result r, uint64_t ns);
+void vd_metrics_count(
+    struct vd_ctx *vd, enum vd_endpoint e, enum vd_result r, uint64_t ns);
 /* Makes vd->metrics (before the first request); 0 or -1 (memory). */
-int vd_metrics_start(void);
+int vd_metrics_start(struct vd_ctx *vd);
 /* Appends the Prometheus text to out; returns 0 or -1. */
-int vd_metrics_render(struct tc_buf *out);
+int vd_metrics_render(struct vd_ctx *vd, struct tc_buf *out);
 
 /* ---- the JSON log (vd-log.c) ---- */
 
-int vd_log_open(const char *dest, char *err, size_t errlen);
+int vd_log_open(struct vd_ctx *vd, const char *dest, char *err, size_t errlen);
 /* Starts the thread that writes waiting request lines every 100 ms. */
-int vd_log_start(void);
+int vd_log_start(struct vd_ctx *vd);
 /* Stops it and writes every line still waiting. */
-void vd_log_stop(void);
-int vd_log_reopen(void);
-void vd_log_close(void);
+void vd_log_stop(struct vd_ctx *vd);
+int vd_log_reopen(struct vd_ctx *vd);
+void vd_log_close(struct vd_ctx *vd);
 /* One request line; card_masked may be "". */
-void vd_log_request(const char *client, const char *method, const char *path,
-    enum vd_endpoint e, unsigned status, enum vd_result r, uint64_t ns,
-    size_t bytes, const char *card_masked);
+void vd_log_request(struct vd_ctx *vd, const char *client, const char *method,
+    const char *path, enum vd_endpoint e, unsigned status, enum vd_result r,
+    uint64_t ns, size_t bytes, const char *card_masked);
 /* Lines that pass a rate limit (vd_log_limit): the layer's kinds. */
 enum vd_limit {
 	VD_LIMIT_HTTP = TC_DLOG_HTTP,
@@ -350,12 +418,12 @@ enum vd_limit {
  * 1 when a line of this kind may be written at now_ns (monotonic), 0 when
  * it is over the kind's rate and must be dropped (it is counted).
  */
-int vd_log_limit(enum vd_limit kind, uint64_t now_ns);
+int vd_log_limit(struct vd_ctx *vd, enum vd_limit kind, uint64_t now_ns);
 /* Lines of this kind dropped since start. */
-unsigned long vd_log_limited(enum vd_limit kind);
+unsigned long vd_log_limited(struct vd_ctx *vd, enum vd_limit kind);
 /* An event line: {"ts", "event", "level", "message", extra...}. */
-void vd_log_event(const char *event, const char *level, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+void vd_log_event(struct vd_ctx *vd, const char *event, const char *level,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /*
  * Appends {"zh": ..., "en": ...} (null for a missing language). Returns
  * 0, or -1 when a part did not fit (the buffer is then not to be sent).
@@ -378,8 +446,9 @@ struct tc_verdict_note;
  * for a caller that handles staleness itself) a VALID verdict stays VALID
  * and note->warning (note may be NULL) says the list is stale.
  */
-void vd_verdict_status(struct vd_bundle *b, struct tc_verdict *v, time_t now,
-    int keep_unknown, struct tc_verdict_note *note);
+void vd_verdict_status(struct vd_ctx *vd, struct vd_bundle *b,
+    struct tc_verdict *v, time_t now, int keep_unknown,
+    struct tc_verdict_note *note);
 /* The metrics result of a verdict: VALID, SUSPENDED, UNKNOWN-STATUS, ... */
 enum vd_result vd_verdict_result(const struct tc_verdict *v);
 
@@ -419,8 +488,8 @@ struct vd_lookup_out {
 	char msg[256];
 	struct vd_bundle *b; /* a reference while the answer is used */
 };
-void vd_lookup_run(struct tc_dreq *rq, const char *card, const char *name,
-    const char *id, struct vd_lookup_out *out);
+void vd_lookup_run(struct vd_ctx *vd, struct tc_dreq *rq, const char *card,
+    const char *name, const char *id, struct vd_lookup_out *out);
 void vd_lookup_done(struct vd_lookup_out *out);
 
 /*
@@ -428,7 +497,8 @@ void vd_lookup_done(struct vd_lookup_out *out);
  * returns the window name it belongs to (owned by vd), or NULL with resp
  * filled (401, or 503 when no staff-tokens file is configured).
  */
-const char *vd_staff_auth(const struct tc_dreq *rq, struct tc_dresp *resp);
+const char *vd_staff_auth(
+    struct vd_ctx *vd, const struct tc_dreq *rq, struct tc_dresp *resp);
 
 /*
  * ---- the window's reader (vd-reader.c) ----
@@ -448,10 +518,19 @@ struct vd_tap {
  * Copies the tap with this id into *out when it is at most tap-max-age
  * old. Returns 0, or -1 (unknown or too old).
  */
-int vd_reader_find(const char *id, struct vd_tap *out /* OUT */);
+int vd_reader_find(
+    struct vd_ctx *vd, const char *id, struct vd_tap *out /* OUT */);
+/*
+ * Makes vd->reader, the reader's state (its mutex, the taps, the parked
+ * long-polls), whether or not a reader is set: GET /v1/reader answers
+ * "no-reader" from it. Returns 0 or -1 (memory).
+ */
+int vd_reader_init(struct vd_ctx *vd);
+/* Frees vd->reader (after vd_reader_stop). */
+void vd_reader_free(struct vd_ctx *vd);
 /* Starts the reader thread (0 and nothing when no reader is set). */
-int vd_reader_start(char *err, size_t errlen);
-void vd_reader_stop(void);
+int vd_reader_start(struct vd_ctx *vd, char *err, size_t errlen);
+void vd_reader_stop(struct vd_ctx *vd);
 /* GET /v1/reader[?after=TAPID&wait=SECS]: the state and the newest tap. */
 void vd_ep_reader(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
@@ -467,12 +546,12 @@ void vd_ep_services(
  * a warning when the ledger's files are open to group or others. Returns
  * 0 or -1 with err.
  */
-int vd_ledger_open(char *err, size_t errlen);
+int vd_ledger_open(struct vd_ctx *vd, char *err, size_t errlen);
 
 /* ---- HTTP (vd-http.c, on daemon/daemon.h) ---- */
 
 /* Starts the daemon layer with the verifier's routes; 0 or -1 with err. */
-int vd_http_start(char *err, size_t errlen);
-void vd_http_stop(void);
+int vd_http_start(struct vd_ctx *vd, char *err, size_t errlen);
+void vd_http_stop(struct vd_ctx *vd);
 
 #endif

@@ -38,20 +38,6 @@
 #define PROG "tcard-verify"
 
 static int
-usage(const char *msg)
-{
-	fprintf(stderr, PROG ": %s\nTry '" PROG " --help'.\n", msg);
-	return TC_EXIT_USAGE;
-}
-
-static int
-env_fail(const char *what, const char *msg)
-{
-	fprintf(stderr, PROG ": %s: %s\n", what, msg);
-	return TC_EXIT_ENV;
-}
-
-static int
 parse_sec(const char *s, int min, int *ms)
 {
 	char *end;
@@ -177,13 +163,15 @@ tc_verify_reader_main(int argc, char **argv)
 			break;
 		case O_WAIT:
 			if (parse_sec(optarg, 0, &io.wait_ms) != 0) {
-				status = usage("--wait: 0 to 3600 seconds");
+				status = tc_verify_usage(
+				    "%s", "--wait: 0 to 3600 seconds");
 				goto out;
 			}
 			break;
 		case O_TIMEOUT:
 			if (parse_sec(optarg, 1, &io.timeout_ms) != 0) {
-				status = usage("--timeout: 1 to 3600 seconds");
+				status = tc_verify_usage(
+				    "%s", "--timeout: 1 to 3600 seconds");
 				goto out;
 			}
 			break;
@@ -197,17 +185,17 @@ tc_verify_reader_main(int argc, char **argv)
 			ledger_path = optarg;
 			break;
 		default:
-			status = usage(
+			status = tc_verify_usage("%s",
 			    "unknown option or missing argument (with --reader: --trust, --bundle, --ca-pin, --trust-unpinned, --revocations, --no-status-check, --profile, --profiles, --wait, --timeout, --programmes, --ledger, --json)");
 			goto out;
 		}
 	}
 	if (optind < argc) {
-		status = usage("--reader takes no QR text");
+		status = tc_verify_usage("%s", "--reader takes no QR text");
 		goto out;
 	}
 	if (reader == NULL) {
-		status = usage("--reader NAME is required");
+		status = tc_verify_usage("%s", "--reader NAME is required");
 		goto out;
 	}
 	if ((status = tc_verify_src_check(&src)) != 0)
@@ -222,12 +210,12 @@ tc_verify_reader_main(int argc, char **argv)
 	status = TC_EXIT_INTERNAL;
 	if (ledger_path != NULL &&
 	    tc_ledger_open_readonly(&led, ledger_path, err, sizeof(err)) != 0) {
-		status = env_fail("--ledger", err);
+		status = tc_verify_env_fail("--ledger", err);
 		goto out;
 	}
 	if (tc_profile_set_load(
 		&profiles, tc_profile_dir(pdir), err, sizeof(err)) != 0) {
-		status = env_fail("profiles", err);
+		status = tc_verify_env_fail("profiles", err);
 		goto out;
 	}
 	r = tc_tap_verify_reader(reader, &io, &profiles, profile,

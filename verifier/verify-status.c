@@ -32,13 +32,6 @@
 #define PROG "tcard-verify"
 
 static int
-usage(const char *msg)
-{
-	fprintf(stderr, PROG ": %s\nTry '" PROG " --help'.\n", msg);
-	return TC_EXIT_USAGE;
-}
-
-static int
 pin_of(struct tc_verify_src *s, const char *hex, const char *from)
 {
 	char msg[160];
@@ -49,7 +42,7 @@ pin_of(struct tc_verify_src *s, const char *hex, const char *from)
 		snprintf(msg, sizeof(msg),
 		    "%s: expected 64 hex digits (the SHA-256 of the CA certificate)",
 		    from);
-		return usage(msg);
+		return tc_verify_usage("%s", msg);
 	}
 	s->have_pin = 1;
 	return 0;
@@ -89,30 +82,24 @@ tc_verify_src_check(struct tc_verify_src *s)
 	int r;
 
 	if ((s->trust_path != NULL) == (s->bundle_dir != NULL))
-		return usage("give --trust FILE or --bundle DIR (one of them)");
+		return tc_verify_usage(
+		    "%s", "give --trust FILE or --bundle DIR (one of them)");
 	if (s->bundle_dir != NULL && s->rev_path != NULL)
-		return usage(
+		return tc_verify_usage("%s",
 		    "--bundle DIR holds the revocation list: drop --revocations");
 	if (s->no_status && (s->bundle_dir != NULL || s->rev_path != NULL))
-		return usage(
+		return tc_verify_usage("%s",
 		    "--no-status-check skips the status data: drop --bundle or --revocations, or the skip");
 	if (!s->have_pin && (e = getenv("TCARD_CA_PIN")) != NULL &&
 	    *e != '\0' && (r = pin_of(s, e, "$TCARD_CA_PIN")) != 0)
 		return r;
 	if (s->have_pin && s->unpinned)
-		return usage(
+		return tc_verify_usage("%s",
 		    "--trust-unpinned and a CA pin (--ca-pin or $TCARD_CA_PIN) contradict each other");
 	if (!s->have_pin && !s->unpinned)
-		return usage(
+		return tc_verify_usage("%s",
 		    "no CA pin: give --ca-pin HEX (the SHA-256 of the issuer's CA certificate, 'sha256' in tcard-keys list) or set $TCARD_CA_PIN; --trust-unpinned accepts whatever CA the trust list names");
 	return 0;
-}
-
-static int
-env_fail(const char *what, const char *msg)
-{
-	fprintf(stderr, PROG ": %s: %s\n", what, msg);
-	return TC_EXIT_ENV;
 }
 
 int
@@ -128,18 +115,18 @@ tc_verify_src_load(
 	if (s->bundle_dir != NULL) {
 		if (tc_status_data_load(
 			d, s->bundle_dir, pin, now, err, sizeof(err)) != 0)
-			return env_fail("--bundle", err);
+			return tc_verify_env_fail("--bundle", err);
 		return 0;
 	}
 	tc_buf_init(&buf, TC_TRUST_MAX_INPUT);
 	if (tc_verify_read_file(s->trust_path, TC_TRUST_MAX_INPUT, &buf, err,
 		sizeof(err)) != 0) {
-		status = env_fail("--trust", err);
+		status = tc_verify_env_fail("--trust", err);
 		goto out;
 	}
 	if (tc_trust_load(&d->trust, buf.data, buf.len, pin, now, err,
 		sizeof(err)) != 0) {
-		status = env_fail("trust list", err);
+		status = tc_verify_env_fail("trust list", err);
 		goto out;
 	}
 	d->ca = pin != NULL ? TC_CA_PINNED : TC_CA_UNPINNED;
@@ -148,13 +135,13 @@ tc_verify_src_load(
 		tc_buf_init(&buf, TC_REV_MAX_INPUT);
 		if (tc_verify_read_file(s->rev_path, TC_REV_MAX_INPUT, &buf,
 			err, sizeof(err)) != 0) {
-			status = env_fail("--revocations", err);
+			status = tc_verify_env_fail("--revocations", err);
 			goto out;
 		}
 		if (tc_revocations_load(&d->rev, buf.data, buf.len,
 			tc_trust_keyring(d->trust), now, err,
 			sizeof(err)) != 0) {
-			status = env_fail("revocation list", err);
+			status = tc_verify_env_fail("revocation list", err);
 			goto out;
 		}
 	}

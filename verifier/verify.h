@@ -125,4 +125,12 @@ int tc_verify_status(const struct tc_verify_src *s,
  */
 int tc_verify_reader_main(int argc, char **argv);
 
+/*
+ * tcard-verify's usage error: "tcard-verify: MESSAGE" and the --help hint
+ * on stderr; returns TC_EXIT_USAGE (tcard-verify.c, for every part).
+ */
+int tc_verify_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "tcard-verify: WHAT: MSG" on stderr; returns TC_EXIT_ENV. */
+int tc_verify_env_fail(const char *what, const char *msg);
+
 #endif

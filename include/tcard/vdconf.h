@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The settings of tcard-verifierd and the parser of its configuration file.
- * The file has one setting per line, "key value" (the value is the rest of
- * the line, surrounding blanks removed); blank lines and lines whose first
- * non-blank character is '#' are ignored. The same keys are the daemon's
- * long options (--key value), which override the file: tc_vdconf_set() is
- * the one place a value is checked. Every key, its default and its unit:
+ * The settings of tcard-verifierd and the parser of its configuration file,
+ * implemented in verifier/vd-conf.c as a table of keys for the daemon
+ * layer's configuration reader (daemon/dconf.h, daemon/conf.c): so not in
+ * libtcard.a but in the daemon and in what tests it (link
+ * build/verifier/vd-conf.o and libtcardd.a). The file has one setting per
+ * line, "key value" (the value is the rest of the line, surrounding
+ * blanks removed); blank lines and lines whose first non-blank character
+ * is '#' are ignored. The same keys are the daemon's long options (--key
+ * value), which override the file: tc_vdconf_set() is the one place a
+ * value is checked. Every key, its default and its unit:
  * docs/verifierd.md, "Configuration file". Pure parsing: no file is opened
  * here (tests/fuzz/fuzz_vdconf.c feeds it).
  */
@@ -17,20 +21,16 @@
 
 #include <sys/socket.h>
 
-#define TC_VDCONF_FILE_MAX (64u * 1024) /* largest configuration file */
-#define TC_VDCONF_LINE_MAX 4096		/* longest line */
-#define TC_VDCONF_PATH_MAX 1024		/* longest path or URL, NUL included */
+#include "dconf.h"
+
+#define TC_VDCONF_FILE_MAX TC_DCONF_FILE_MAX /* largest configuration file */
+#define TC_VDCONF_LINE_MAX TC_DCONF_LINE_MAX /* longest line */
+#define TC_VDCONF_PATH_MAX 1024 /* longest path or URL, NUL included */
 
 /* What to do when the revocation list is past next-update + grace. */
 enum tc_stale_policy {
 	TC_STALE_FAIL = 0, /* verification answers UNKNOWN-STATUS */
 	TC_STALE_WARN = 1, /* answers as usual, with a warning */
-};
-
-/* A rate: count events per period seconds. */
-struct tc_rate {
-	unsigned count;
-	unsigned period;
 };
 
 /* The longest reader name, NUL included (as TC_ICC_READER_NAME). */
@@ -174,5 +174,8 @@ void tc_staff_tokens_release(struct tc_staff_tokens *t);
  * past the end.
  */
 const char *tc_vdconf_key(size_t i);
+
+/* The table of keys, for tc_dconf_options (the daemon's long options). */
+extern const struct tc_dconf tc_vdconf_table;
 
 #endif

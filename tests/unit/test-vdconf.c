@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests of the tcard-verifierd settings (src/vdconf.c): defaults,
- * every kind of value (durations, rates, sizes, addresses, the CA pin,
- * the stale policy), the file syntax (comments, blanks, CRLF, repeats,
- * line numbers in messages), the checks across settings, and the staff
- * tokens file.
+ * Unit tests of the tcard-verifierd settings (verifier/vd-conf.c on
+ * daemon/conf.c): defaults, every kind of value (durations, rates,
+ * sizes, addresses, the CA pin, the stale policy), the file syntax
+ * (comments, blanks, CRLF, repeats, line numbers in messages), the checks
+ * across settings, and the staff tokens file.
  */
 #include <stdarg.h>
 #include <stddef.h>
