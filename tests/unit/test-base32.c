@@ -11,8 +11,8 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/base32.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
@@ -237,16 +237,11 @@ test_append_and_caps(void **state)
 	tc_buf_release(&b);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_vectors),
-		cmocka_unit_test(test_invalid),
-		cmocka_unit_test(test_nul_inside),
-		cmocka_unit_test(test_round_trips),
-		cmocka_unit_test(test_append_and_caps),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_vectors)                                                        \
+	X(test_invalid)                                                        \
+	X(test_nul_inside)                                                     \
+	X(test_round_trips)                                                    \
+	X(test_append_and_caps)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -10,8 +10,8 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "../../common/cli.c"
 
 /* What the last run saw. */
@@ -299,20 +299,15 @@ test_bad_declaration(void **state)
 	assert_int_equal(seen.calls, 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_values_and_operands),
-		cmocka_unit_test(test_last_value_wins_and_lists_keep_order),
-		cmocka_unit_test(test_abbreviation_and_double_dash),
-		cmocka_unit_test(test_usage_errors),
-		cmocka_unit_test(test_argcheck_first),
-		cmocka_unit_test(test_help),
-		cmocka_unit_test(test_spec_parse),
-		cmocka_unit_test(test_spec_bad),
-		cmocka_unit_test(test_bad_declaration),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_values_and_operands)                                            \
+	X(test_last_value_wins_and_lists_keep_order)                           \
+	X(test_abbreviation_and_double_dash)                                   \
+	X(test_usage_errors)                                                   \
+	X(test_argcheck_first)                                                 \
+	X(test_help)                                                           \
+	X(test_spec_parse)                                                     \
+	X(test_spec_bad)                                                       \
+	X(test_bad_declaration)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -14,10 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <getopt.h>
 
+#include "unit.h"
 #include "dconf.h"
 #include "tcard/err.h"
 
@@ -226,15 +226,10 @@ test_options(void **state)
 	assert_null(tc_dconf_find(&xtable, "rates"));
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_kinds),
-		cmocka_unit_test(test_file),
-		cmocka_unit_test(test_lines),
-		cmocka_unit_test(test_options),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_kinds)                                                          \
+	X(test_file)                                                           \
+	X(test_lines)                                                          \
+	X(test_options)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

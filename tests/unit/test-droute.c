@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "daemon.h"
 
 static void
@@ -201,16 +201,11 @@ test_not_found(void **state)
 	tc_daemon_free(d);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_match),
-		cmocka_unit_test(test_too_many),
-		cmocka_unit_test(test_find),
-		cmocka_unit_test(test_allow),
-		cmocka_unit_test(test_not_found),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_match)                                                          \
+	X(test_too_many)                                                       \
+	X(test_find)                                                           \
+	X(test_allow)                                                          \
+	X(test_not_found)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "unit.h"
 #include "dstate.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
@@ -146,14 +146,9 @@ test_lock(void **state)
 	    tc_dstate_lock(&s, "../x", err, sizeof(err)), TC_ERR_INVALID_ARG);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_open),
-		cmocka_unit_test(test_write_read),
-		cmocka_unit_test(test_lock),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_open)                                                           \
+	X(test_write_read)                                                     \
+	X(test_lock)
 
-	return cmocka_run_group_tests(tests, setup, teardown);
-}
+TC_UNIT_MAIN(TESTS, setup, teardown)

@@ -13,8 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/html.h"
 
 static void
@@ -119,14 +119,9 @@ test_local_path(void **state)
 	assert_int_equal(tc_html_local_path_ok("/console/x", "console/"), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_url),
-		cmocka_unit_test(test_local_path),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_escape)                                                         \
+	X(test_url)                                                            \
+	X(test_local_path)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

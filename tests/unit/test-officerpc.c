@@ -10,8 +10,8 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/officerpc.h"
 
@@ -180,15 +180,10 @@ test_token(void **state)
 	    tc_orpc_token_ok("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), 0);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_header),
-		cmocka_unit_test(test_requests),
-		cmocka_unit_test(test_review_fields),
-		cmocka_unit_test(test_token),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_header)                                                         \
+	X(test_requests)                                                       \
+	X(test_review_fields)                                                  \
+	X(test_token)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -13,10 +13,10 @@
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 #include <png.h>
 #include <zbar.h>
 
+#include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/qr.h"
@@ -449,17 +449,12 @@ test_uri(void **state)
 	tc_buf_release(&b);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hotp_rfc4226),
-		cmocka_unit_test(test_totp_rfc6238),
-		cmocka_unit_test(test_check_window_and_replay),
-		cmocka_unit_test(test_check_syntax),
-		cmocka_unit_test(test_secret),
-		cmocka_unit_test(test_uri),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_hotp_rfc4226)                                                   \
+	X(test_totp_rfc6238)                                                   \
+	X(test_check_window_and_replay)                                        \
+	X(test_check_syntax)                                                   \
+	X(test_secret)                                                         \
+	X(test_uri)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

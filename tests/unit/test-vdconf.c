@@ -13,11 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/vdconf.h"
 
@@ -405,18 +405,13 @@ test_staff_tokens(void **state)
 	free(t);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_values),
-		cmocka_unit_test(test_listen_addr),
-		cmocka_unit_test(test_file),
-		cmocka_unit_test(test_file_refusals),
-		cmocka_unit_test(test_staff_tokens),
-		cmocka_unit_test(test_reader),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_defaults)                                                       \
+	X(test_values)                                                         \
+	X(test_listen_addr)                                                    \
+	X(test_file)                                                           \
+	X(test_file_refusals)                                                  \
+	X(test_staff_tokens)                                                   \
+	X(test_reader)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/webform.h"
 
@@ -629,23 +629,18 @@ test_token(void **state)
 	assert_false(tc_token_eq(a, NULL));
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cookie),
-		cmocka_unit_test(test_cookie_limits),
-		cmocka_unit_test(test_form_good),
-		cmocka_unit_test(test_form_bad),
-		cmocka_unit_test(test_form_limits),
-		cmocka_unit_test(test_boundary),
-		cmocka_unit_test(test_multipart_good),
-		cmocka_unit_test(test_multipart_filenames),
-		cmocka_unit_test(test_multipart_bad),
-		cmocka_unit_test(test_multipart_limits),
-		cmocka_unit_test(test_multipart_long_names),
-		cmocka_unit_test(test_token),
-	};
+#define TESTS(X, XF)                                                           \
+	X(test_cookie)                                                         \
+	X(test_cookie_limits)                                                  \
+	X(test_form_good)                                                      \
+	X(test_form_bad)                                                       \
+	X(test_form_limits)                                                    \
+	X(test_boundary)                                                       \
+	X(test_multipart_good)                                                 \
+	X(test_multipart_filenames)                                            \
+	X(test_multipart_bad)                                                  \
+	X(test_multipart_limits)                                               \
+	X(test_multipart_long_names)                                           \
+	X(test_token)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)
