@@ -18,6 +18,7 @@
 #include <openssl/crypto.h>
 
 #include "tcard/buf.h"
+#include "tcard/html.h"
 #include "tcard/httpreq.h"
 #include "verdict-json.h"
 #include "vd.h"
@@ -74,48 +75,19 @@ static const char no_match_html[] =
     "<p>The card number, name and ID number do not belong to one registered card, or there is no such card.</p>\n"
     "</section>\n";
 
-/* Appends s with &, <, >, " and ' escaped. */
-static int
-html(struct tc_buf *b, const char *s)
-{
-	int bad = 0;
-
-	for (; s != NULL && *s != '\0' && bad == 0; s++)
-		switch (*s) {
-		case '&':
-			bad |= tc_buf_puts(b, "&amp;");
-			break;
-		case '<':
-			bad |= tc_buf_puts(b, "&lt;");
-			break;
-		case '>':
-			bad |= tc_buf_puts(b, "&gt;");
-			break;
-		case '"':
-			bad |= tc_buf_puts(b, "&quot;");
-			break;
-		case '\'':
-			bad |= tc_buf_puts(b, "&#39;");
-			break;
-		default:
-			bad |= tc_buf_put_u8(b, (uint8_t)*s);
-		}
-	return bad;
-}
-
 static int
 text2(struct tc_buf *b, const struct tc_text *t, const char *fallback)
 {
 	int bad = 0;
 
 	if (t != NULL && t->zh != NULL)
-		bad |= html(b, t->zh);
+		bad |= tc_html_put(b, t->zh);
 	if (t != NULL && t->zh != NULL && t->en != NULL)
 		bad |= tc_buf_puts(b, " · ");
 	if (t != NULL && t->en != NULL)
-		bad |= html(b, t->en);
+		bad |= tc_html_put(b, t->en);
 	if (t == NULL || (t->zh == NULL && t->en == NULL))
-		bad |= html(b, fallback);
+		bad |= tc_html_put(b, fallback);
 	return bad;
 }
 
@@ -186,7 +158,7 @@ problem_html(struct tc_buf *b, const char *kind, const char *zh, const char *en,
 	    kind, zh, en);
 	if (detail != NULL && detail[0] != '\0') {
 		bad |= tc_buf_puts(b, "<p>");
-		bad |= html(b, detail);
+		bad |= tc_html_put(b, detail);
 		bad |= tc_buf_puts(b, "</p>\n");
 	}
 	bad |= tc_buf_puts(b, "</section>\n");
