@@ -156,7 +156,7 @@ tc_registry_operator_count(
     struct tc_registry *reg, int64_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || n == NULL)
 		return tc_seterr(
@@ -164,14 +164,7 @@ tc_registry_operator_count(
 	if ((r = tc_reg_prepare(
 		 reg, "SELECT count(*) FROM operators", &st, err, errlen)) != 0)
 		return r;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else
-		r = tc_reg_dberr(reg, rc, "counting operators", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_count(reg, st, "counting operators", n, err, errlen);
 }
 
 int
@@ -269,21 +262,14 @@ other_admins(
     struct tc_registry *reg, int64_t id, int64_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if ((r = tc_reg_prepare(reg,
 		 "SELECT count(*) FROM operators WHERE id <> ?1 AND disabled = 0 AND pass_hash IS NOT NULL AND instr(',' || roles || ',', ',admin,') > 0",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else
-		r = tc_reg_dberr(reg, rc, "counting admins", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_count(reg, st, "counting admins", n, err, errlen);
 }
 
 int
@@ -293,7 +279,7 @@ tc_registry_operator_set_disabled(struct tc_registry *reg, const char *name,
 	struct tc_operator op;
 	sqlite3_stmt *st = NULL;
 	int64_t admins = 0;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || name == NULL)
 		return tc_seterr(
@@ -323,15 +309,7 @@ tc_registry_operator_set_disabled(struct tc_registry *reg, const char *name,
 		return r;
 	sqlite3_bind_int64(st, 1, op.id);
 	sqlite3_bind_int(st, 2, disabled);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "changing an operator", err, errlen);
-	else {
-		reg->dirty = 1;
-		r = 0;
-	}
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_run(reg, st, "changing an operator", err, errlen);
 }
 
 int
@@ -377,7 +355,7 @@ set_state(struct tc_registry *reg, int64_t id, int failed, time_t locked,
     char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if ((r = tc_reg_prepare(reg,
 		 "UPDATE operators SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
@@ -386,15 +364,7 @@ set_state(struct tc_registry *reg, int64_t id, int failed, time_t locked,
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, failed);
 	sqlite3_bind_int64(st, 3, (int64_t)locked);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "recording a sign-in", err, errlen);
-	else {
-		reg->dirty = 1;
-		r = 0;
-	}
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_run(reg, st, "recording a sign-in", err, errlen);
 }
 
 /*
