@@ -367,10 +367,8 @@ tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
 		if (r != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "listing applications", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "listing applications", err, errlen);
 }
 
 int
@@ -414,10 +412,7 @@ tc_app_step_list(struct tc_registry *reg, int64_t id,
 		if ((r = fn(&s, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading steps", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(reg, st, rc, r, "reading steps", err, errlen);
 }
 
 int
@@ -467,10 +462,7 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 		if ((r = fn(&a, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading actions", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(reg, st, rc, r, "reading actions", err, errlen);
 }
 
 #define ATT_COLUMNS                                                            \
@@ -541,10 +533,8 @@ tc_app_attachment_list(struct tc_registry *reg, int64_t id,
 		if ((r = fn(&a, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading attachments", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "reading attachments", err, errlen);
 }
 
 static void

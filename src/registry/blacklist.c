@@ -370,10 +370,8 @@ tc_blacklist_list(struct tc_registry *reg,
 		if ((r = fn(&e, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading the blacklist", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "reading the blacklist", err, errlen);
 }
 
 /* Normalises an optional credit code; code_out "" when code is NULL. */
@@ -613,9 +611,6 @@ tc_employer_bar_list(struct tc_registry *reg,
 		if ((r = fn(&b, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(
-		    reg, rc, "reading the employer bars", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "reading the employer bars", err, errlen);
 }

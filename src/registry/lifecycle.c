@@ -444,10 +444,7 @@ tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
 		if ((r = fn(&c, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "listing cards", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(reg, st, rc, r, "listing cards", err, errlen);
 }
 
 /* The sub-cards of a main card, read into a malloc'd array. */
@@ -550,10 +547,8 @@ tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
 		if ((r = fn(&ch, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "listing card changes", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "listing card changes", err, errlen);
 }
 
 int

@@ -96,6 +96,15 @@ int tc_reg_run(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
     char *err, size_t errlen);
 
 /*
+ * Ends a walk over the rows of st: rc is the last sqlite3_step result and
+ * r the walk's own (0, or the error that stopped it). Finalises st and
+ * returns r, or, when the walk ran out on an error rather than at the last
+ * row, tc_reg_dberr(reg, rc, what, ...).
+ */
+int tc_reg_rows_end(struct tc_registry *reg, sqlite3_stmt *st, int rc, int r,
+    const char *what, char *err, size_t errlen);
+
+/*
  * Steps st, a query whose one row holds an INTEGER (a COUNT), stores it in
  * *n and finalises st. Returns 0 or tc_reg_dberr(reg, rc, what, ...).
  */

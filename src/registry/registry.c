@@ -472,6 +472,16 @@ tc_reg_run(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
 }
 
 int
+tc_reg_rows_end(struct tc_registry *reg, sqlite3_stmt *st, int rc, int r,
+    const char *what, char *err, size_t errlen)
+{
+	if (r == 0 && rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, what, err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
 tc_reg_count(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
     int64_t *n, char *err, size_t errlen)
 {
