@@ -204,12 +204,24 @@ out:
 	return r;
 }
 
+/* Refuses a passphrase hash of operator name that is not well formed. */
+static int
+pass_hash_ok(const char *name, const char *pass_hash, char *err, size_t errlen)
+{
+	char msg[256];
+
+	if (tc_passhash_valid(pass_hash, msg, sizeof(msg)) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "operator %s: %s", name, msg);
+	return 0;
+}
+
 int
 tc_registry_operator_add(struct tc_registry *reg, const char *name,
     unsigned roles, const char *pass_hash, time_t now, int64_t *id, char *err,
     size_t errlen)
 {
-	char text[TC_ROLES_TEXT_MAX], msg[256];
+	char text[TC_ROLES_TEXT_MAX];
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
@@ -226,9 +238,8 @@ tc_registry_operator_add(struct tc_registry *reg, const char *name,
 		    roles == 0 ? "an operator needs at least one role"
 			       : "unknown role in the mask");
 	if (pass_hash != NULL &&
-	    tc_passhash_valid(pass_hash, msg, sizeof(msg)) != 0)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "operator %s: %s", name, msg);
+	    (r = pass_hash_ok(name, pass_hash, err, errlen)) != 0)
+		return r;
 	if ((r = tc_reg_prepare(reg,
 		 "INSERT INTO operators (name, roles, pass_hash, created_at, pass_changed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
 		 &st, err, errlen)) != 0)
@@ -317,7 +328,6 @@ tc_registry_operator_set_pass_hash(struct tc_registry *reg, const char *name,
     const char *pass_hash, time_t now, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	char msg[256];
 	int rc, r;
 
 	if (reg == NULL || name == NULL || pass_hash == NULL)
@@ -325,9 +335,8 @@ tc_registry_operator_set_pass_hash(struct tc_registry *reg, const char *name,
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_reg_need_tx(reg, "setting a passphrase", err, errlen)) != 0)
 		return r;
-	if (tc_passhash_valid(pass_hash, msg, sizeof(msg)) != 0)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "operator %s: %s", name, msg);
+	if ((r = pass_hash_ok(name, pass_hash, err, errlen)) != 0)
+		return r;
 	if ((r = tc_reg_prepare(reg,
 		 "UPDATE operators SET pass_hash = ?2, pass_changed_at = ?3, failed_logins = 0, locked_until = 0 WHERE name = ?1",
 		 &st, err, errlen)) != 0)
