@@ -725,8 +725,7 @@ add_action(const struct tc_app_ctx *c, int64_t id, int step,
 	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, c->operator_name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, (int64_t)c->now);
-	if (reason != NULL)
-		sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
+	tc_reg_bind_opt_text(st, 7, reason);
 	sqlite3_bind_text(st, 8, text != NULL ? text : "{}", -1, SQLITE_STATIC);
 	r = tc_reg_run(c->reg, st, "recording an action", err, errlen);
 	free(text);
@@ -1031,8 +1030,7 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 		 &st, err, errlen)) != 0)
 		goto out;
 	sqlite3_bind_text(st, 1, kind_db[kind], -1, SQLITE_STATIC);
-	if (card_serial != 0)
-		sqlite3_bind_int64(st, 2, card_serial);
+	tc_reg_bind_opt_id(st, 2, card_serial);
 	bind_opt(st, 3, relation);
 	sqlite3_bind_text(st, 4, f->programme->id, -1, SQLITE_STATIC);
 	bind_opt(st, 5, f->tier);
@@ -1940,8 +1938,7 @@ guard_live_card(const struct tc_app_ctx *c, const struct tc_app *a,
 	sqlite3_bind_blob(st, 1, a->id_mac, TC_PII_MAC_LEN, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, a->programme, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (int64_t)c->now);
-	if (a->card_serial != 0)
-		sqlite3_bind_int64(st, 4, a->card_serial);
+	tc_reg_bind_opt_id(st, 4, a->card_serial);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
 		r = 0;
@@ -1971,8 +1968,7 @@ guard_open_app(const struct tc_app_ctx *c, const struct tc_app *a,
 	sqlite3_bind_text(st, 2, a->programme, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, a->id);
 	sqlite3_bind_text(st, 4, kind_db[a->kind], -1, SQLITE_STATIC);
-	if (a->card_serial != 0)
-		sqlite3_bind_int64(st, 5, a->card_serial);
+	tc_reg_bind_opt_id(st, 5, a->card_serial);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
 		r = 0;

@@ -161,16 +161,11 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	sqlite3_bind_blob(st, 1, mac, TC_PII_MAC_LEN, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, masked, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-	if (programme != NULL)
-		sqlite3_bind_text(st, 4, programme, -1, SQLITE_STATIC);
-	if (source != NULL)
-		sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
-	if (card_serial != 0)
-		sqlite3_bind_int64(st, 6, card_serial);
-	if (application_id != 0)
-		sqlite3_bind_int64(st, 7, application_id);
-	if (until != NULL)
-		sqlite3_bind_text(st, 8, until, -1, SQLITE_STATIC);
+	tc_reg_bind_opt_text(st, 4, programme);
+	tc_reg_bind_opt_text(st, 5, source);
+	tc_reg_bind_opt_id(st, 6, card_serial);
+	tc_reg_bind_opt_id(st, 7, application_id);
+	tc_reg_bind_opt_text(st, 8, until);
 	sqlite3_bind_int64(st, 9, (int64_t)now);
 	sqlite3_bind_text(st, 10, op, -1, SQLITE_STATIC);
 	if ((r = tc_reg_run(reg, st, "adding to the blacklist", err, errlen)) !=
@@ -433,12 +428,9 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 	sqlite3_bind_text(st, 4, since, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, until, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
-	if (programme != NULL)
-		sqlite3_bind_text(st, 7, programme, -1, SQLITE_STATIC);
-	if (source != NULL)
-		sqlite3_bind_text(st, 8, source, -1, SQLITE_STATIC);
-	if (card_serial != 0)
-		sqlite3_bind_int64(st, 9, card_serial);
+	tc_reg_bind_opt_text(st, 7, programme);
+	tc_reg_bind_opt_text(st, 8, source);
+	tc_reg_bind_opt_id(st, 9, card_serial);
 	sqlite3_bind_int64(st, 10, (int64_t)now);
 	sqlite3_bind_text(st, 11, operator_name, -1, SQLITE_STATIC);
 	if ((r = tc_reg_run(reg, st, "barring an employer", err, errlen)) != 0)

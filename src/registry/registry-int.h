@@ -96,6 +96,14 @@ int tc_reg_run(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
     char *err, size_t errlen);
 
 /*
+ * Optional parameters: binds s (static, or alive until st is finalised) or
+ * v to parameter col of st, or leaves it NULL when s is NULL or v is 0 (no
+ * serial, no id).
+ */
+void tc_reg_bind_opt_text(sqlite3_stmt *st, int col, const char *s);
+void tc_reg_bind_opt_id(sqlite3_stmt *st, int col, int64_t v);
+
+/*
  * Ends a walk over the rows of st: rc is the last sqlite3_step result and
  * r the walk's own (0, or the error that stopped it). Finalises st and
  * returns r, or, when the walk ran out on an error rather than at the last

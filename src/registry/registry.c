@@ -471,6 +471,20 @@ tc_reg_run(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
 	return r;
 }
 
+void
+tc_reg_bind_opt_text(sqlite3_stmt *st, int col, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
+}
+
+void
+tc_reg_bind_opt_id(sqlite3_stmt *st, int col, int64_t v)
+{
+	if (v != 0)
+		sqlite3_bind_int64(st, col, v);
+}
+
 int
 tc_reg_rows_end(struct tc_registry *reg, sqlite3_stmt *st, int rc, int r,
     const char *what, char *err, size_t errlen)
