@@ -225,19 +225,13 @@ tc_audit_head_encode(struct tc_buf *out, const struct tc_audit_head *head,
 		    "tc_audit_head_encode: bad argument");
 	tc_buf_init(&pl, TC_AUDIT_HEAD_SIG_MAX);
 	if ((r = tc_cbor_put_head(&pl, TC_CBOR_MAP, AUDIT_HEAD_KEYS)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 1)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, TC_AUDIT_HEAD_VERSION)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 2)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, head->seq)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 3)) != 0 ||
-	    (r = tc_cbor_put_str(
-		 &pl, TC_CBOR_BSTR, head->mac, sizeof(head->mac))) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 4)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, (int64_t)issued_at)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 5)) != 0 ||
-	    (r = tc_cbor_put_head(&pl, TC_CBOR_UINT, publish_seq)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 6)) != 0 ||
-	    (r = tc_cbor_put_str(&pl, TC_CBOR_TSTR, TC_AUDIT_HEAD_KIND,
+	    (r = tc_cbor_put_kv_int(&pl, 1, TC_AUDIT_HEAD_VERSION)) != 0 ||
+	    (r = tc_cbor_put_kv_int(&pl, 2, head->seq)) != 0 ||
+	    (r = tc_cbor_put_kv_str(
+		 &pl, 3, TC_CBOR_BSTR, head->mac, sizeof(head->mac))) != 0 ||
+	    (r = tc_cbor_put_kv_int(&pl, 4, (int64_t)issued_at)) != 0 ||
+	    (r = tc_cbor_put_kv_uint(&pl, 5, publish_seq)) != 0 ||
+	    (r = tc_cbor_put_kv_str(&pl, 6, TC_CBOR_TSTR, TC_AUDIT_HEAD_KIND,
 		 strlen(TC_AUDIT_HEAD_KIND))) != 0) {
 		r = tc_seterr(
 		    err, errlen, r, "audit head payload: %s", tc_strerror(r));
@@ -374,16 +368,10 @@ tc_audit_head_decode(const uint8_t *data, size_t len,
 	if (out == NULL || (data == NULL && len > 0) || trust == NULL)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "audit head: missing argument");
-	if (len > TC_AUDIT_HEAD_SIG_MAX)
-		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%s of %zu bytes; at most %u accepted",
-		    TC_BUNDLE_AUDIT_HEAD, len, TC_AUDIT_HEAD_SIG_MAX);
 	memset(&info, 0, sizeof(info));
 	tc_cose_sign1_init(&msg);
-	/* The signature first: no payload byte is read before it verifies. */
-	if ((r = tc_cose_sign1_decode(&msg, data, len, err, errlen)) != 0 ||
-	    (r = tc_cose_sign1_verify_keyring(
-		 &msg, trust, NULL, err, errlen)) != 0)
+	if ((r = tc_cose_sign1_open(&msg, data, len, TC_AUDIT_HEAD_SIG_MAX,
+		 trust, TC_BUNDLE_AUDIT_HEAD, err, errlen)) != 0)
 		goto out;
 	tc_cbor_rd_init(
 	    &rd, msg.payload.data, msg.payload.len, "audit head", err, errlen);

@@ -125,6 +125,79 @@ tc_cbor_get_uint(struct tc_cbor_rd *r, const char *what, uint64_t *v)
 }
 
 int
+tc_cbor_expect_map(struct tc_cbor_rd *r, const char *what, uint64_t n)
+{
+	uint64_t v;
+	size_t at;
+	int e;
+
+	if ((e = tc_cbor_expect(r, TC_CBOR_MAP, what, &v, &at)) != 0)
+		return e;
+	if (v != n)
+		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
+		    "%s: a map of %llu entries (%llu expected)", r->ctx,
+		    (unsigned long long)v, (unsigned long long)n);
+	return 0;
+}
+
+int
+tc_cbor_get_key(struct tc_cbor_rd *r, uint64_t want)
+{
+	uint64_t k;
+	size_t at = r->c.off;
+	int e;
+
+	if ((e = tc_cbor_get_uint(r, "key", &k)) != 0)
+		return e;
+	if (k != want)
+		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
+		    "%s byte %zu: expected key %llu", r->ctx, at,
+		    (unsigned long long)want);
+	return 0;
+}
+
+int
+tc_cbor_get_version(struct tc_cbor_rd *r, uint64_t want)
+{
+	uint64_t v;
+	int e;
+
+	if ((e = tc_cbor_get_key(r, 1)) != 0 ||
+	    (e = tc_cbor_get_uint(r, "version", &v)) != 0)
+		return e;
+	if (v != want)
+		return tc_seterr(r->err, r->errlen, TC_ERR_UNSUPPORTED,
+		    "%s version %llu; this program reads %llu", r->ctx,
+		    (unsigned long long)v, (unsigned long long)want);
+	return 0;
+}
+
+int
+tc_cbor_get_time(struct tc_cbor_rd *r, const char *what, time_t *t)
+{
+	uint64_t v;
+	int e;
+
+	if ((e = tc_cbor_get_uint(r, what, &v)) != 0)
+		return e;
+	if (v > (uint64_t)INT64_MAX / 2)
+		return tc_seterr(r->err, r->errlen, TC_ERR_RANGE,
+		    "%s: %s out of range", r->ctx, what);
+	*t = (time_t)v;
+	return 0;
+}
+
+int
+tc_cbor_end(struct tc_cbor_rd *r)
+{
+	if (tc_cursor_left(&r->c) != 0)
+		return tc_seterr(r->err, r->errlen, TC_ERR_TRAILING,
+		    "%s: %zu bytes after the map", r->ctx,
+		    tc_cursor_left(&r->c));
+	return 0;
+}
+
+int
 tc_cbor_get_str(struct tc_cbor_rd *r, int major, const char *what, size_t max,
     const uint8_t **p, size_t *n)
 {
@@ -195,4 +268,29 @@ tc_cbor_put_str(struct tc_buf *b, int major, const void *p, size_t n)
 	if ((r = tc_cbor_put_head(b, major, n)) != 0)
 		return r;
 	return tc_buf_put(b, p, n);
+}
+
+int
+tc_cbor_put_kv_int(struct tc_buf *b, uint64_t key, int64_t v)
+{
+	int r = tc_cbor_put_head(b, TC_CBOR_UINT, key);
+
+	return r != 0 ? r : tc_cbor_put_int(b, v);
+}
+
+int
+tc_cbor_put_kv_uint(struct tc_buf *b, uint64_t key, uint64_t v)
+{
+	int r = tc_cbor_put_head(b, TC_CBOR_UINT, key);
+
+	return r != 0 ? r : tc_cbor_put_head(b, TC_CBOR_UINT, v);
+}
+
+int
+tc_cbor_put_kv_str(
+    struct tc_buf *b, uint64_t key, int major, const void *p, size_t n)
+{
+	int r = tc_cbor_put_head(b, TC_CBOR_UINT, key);
+
+	return r != 0 ? r : tc_cbor_put_str(b, major, p, n);
 }

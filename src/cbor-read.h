@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "tcard/buf.h"
 
@@ -79,9 +80,42 @@ int tc_cbor_get_uint(struct tc_cbor_rd *r, const char *what, uint64_t *v);
 int tc_cbor_get_str(struct tc_cbor_rd *r, int major, const char *what,
     size_t max, const uint8_t **p, size_t *n);
 
+/*
+ * The readers of the signed files (revocation lists and deltas, lookup
+ * headers: maps with keys 1, 2, ... in order) share these; each message
+ * starts with the reader's ctx ("revocation list byte 12: expected key 3").
+ */
+
+/* Reads a map of exactly n entries; TC_ERR_MALFORMED otherwise. */
+int tc_cbor_expect_map(struct tc_cbor_rd *r, const char *what, uint64_t n);
+
+/* Reads the next map key, which must be want; TC_ERR_MALFORMED otherwise. */
+int tc_cbor_get_key(struct tc_cbor_rd *r, uint64_t want);
+
+/*
+ * Reads key 1 and the format version it holds, which must be want;
+ * TC_ERR_UNSUPPORTED ("CTX version 2; this program reads 1") otherwise.
+ */
+int tc_cbor_get_version(struct tc_cbor_rd *r, uint64_t want);
+
+/* Reads a uint as seconds since the epoch; TC_ERR_RANGE past INT64_MAX / 2. */
+int tc_cbor_get_time(struct tc_cbor_rd *r, const char *what, time_t *t);
+
+/* Succeeds at the end of the input; TC_ERR_TRAILING before it. */
+int tc_cbor_end(struct tc_cbor_rd *r);
+
 /* Encoders: append one head, an integer, a byte or text string. */
 int tc_cbor_put_head(struct tc_buf *b, int major, uint64_t v);
 int tc_cbor_put_int(struct tc_buf *b, int64_t v);
 int tc_cbor_put_str(struct tc_buf *b, int major, const void *p, size_t n);
+
+/*
+ * One map entry with an unsigned key: the key, then an integer, an unsigned
+ * integer up to UINT64_MAX, or a byte or text string.
+ */
+int tc_cbor_put_kv_int(struct tc_buf *b, uint64_t key, int64_t v);
+int tc_cbor_put_kv_uint(struct tc_buf *b, uint64_t key, uint64_t v);
+int tc_cbor_put_kv_str(
+    struct tc_buf *b, uint64_t key, int major, const void *p, size_t n);
 
 #endif

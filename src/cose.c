@@ -794,6 +794,21 @@ tc_cose_sign1_verify(const struct tc_cose_sign1 *msg,
 }
 
 int
+tc_cose_sign1_open(struct tc_cose_sign1 *msg, const uint8_t *in, size_t len,
+    size_t max, const struct tc_cose_keyring *kr, const char *what, char *err,
+    size_t errlen)
+{
+	int r;
+
+	if (len > max)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "%s of %zu bytes; at most %zu accepted", what, len, max);
+	if ((r = tc_cose_sign1_decode_max(msg, in, len, max, err, errlen)) != 0)
+		return r;
+	return tc_cose_sign1_verify_keyring(msg, kr, NULL, err, errlen);
+}
+
+int
 tc_cose_sign1_verify_keyring(const struct tc_cose_sign1 *msg,
     const struct tc_cose_keyring *kr, const struct tc_cose_key **used,
     char *err, size_t errlen)

@@ -282,29 +282,23 @@ tc_claims_encode(
 	expires = tc_day_of_time((time_t)(c->expires_at - 1)) + 1;
 	start = out->len;
 	if ((r = tc_cbor_put_head(out, TC_CBOR_MAP, n)) != 0 ||
-	    (r = tc_cbor_put_int(out, K_CARD)) != 0 ||
-	    (r = tc_cbor_put_head(out, TC_CBOR_UINT, card)) != 0 ||
-	    (r = tc_cbor_put_int(out, K_PROGRAMME)) != 0 ||
-	    (r = tc_cbor_put_int(out, (int64_t)c->programme_code)) != 0 ||
+	    (r = tc_cbor_put_kv_uint(out, K_CARD, card)) != 0 ||
+	    (r = tc_cbor_put_kv_int(
+		 out, K_PROGRAMME, (int64_t)c->programme_code)) != 0 ||
 	    (r = put_text(out, K_TIER, c->tier)) != 0 ||
 	    (r = put_text(out, K_NAME, c->name)) != 0 ||
-	    (r = tc_cbor_put_int(out, K_BINDING)) != 0 ||
-	    (r = tc_cbor_put_str(
-		 out, TC_CBOR_BSTR, c->binding, sizeof(c->binding))) != 0 ||
-	    (r = tc_cbor_put_int(out, K_ISSUED)) != 0 ||
-	    (r = tc_cbor_put_int(out, issued)) != 0 ||
-	    (r = tc_cbor_put_int(out, K_EXPIRES)) != 0 ||
-	    (r = tc_cbor_put_int(out, expires)) != 0)
+	    (r = tc_cbor_put_kv_str(out, K_BINDING, TC_CBOR_BSTR, c->binding,
+		 sizeof(c->binding))) != 0 ||
+	    (r = tc_cbor_put_kv_int(out, K_ISSUED, issued)) != 0 ||
+	    (r = tc_cbor_put_kv_int(out, K_EXPIRES, expires)) != 0)
 		goto out;
 	if (sub &&
-	    ((r = tc_cbor_put_int(out, K_PRINCIPAL)) != 0 ||
-		(r = tc_cbor_put_head(out, TC_CBOR_UINT, principal)) != 0 ||
+	    ((r = tc_cbor_put_kv_uint(out, K_PRINCIPAL, principal)) != 0 ||
 		(r = put_text(out, K_RELATION, c->relation)) != 0))
 		goto out;
 	if (c->card_key_len > 0 &&
-	    ((r = tc_cbor_put_int(out, K_CARD_KEY)) != 0 ||
-		(r = tc_cbor_put_str(
-		     out, TC_CBOR_BSTR, c->card_key, c->card_key_len)) != 0))
+	    ((r = tc_cbor_put_kv_str(out, K_CARD_KEY, TC_CBOR_BSTR, c->card_key,
+		  c->card_key_len)) != 0))
 		goto out;
 	r = 0;
 out:

@@ -219,17 +219,22 @@ json_text(json_t *v, const char *what, char *out, size_t cap, size_t *outlen,
 }
 
 /*
- * Parses a JSON body of at most max bytes that must be one object
- * (duplicate members refused) into *root; example shows the expected
- * shape in messages. Returns 0, TC_ERR_TOO_LARGE or TC_ERR_MALFORMED.
+ * The start of a request parser: clears *out (size bytes), then parses a
+ * JSON body of at most max bytes that must be one object (duplicate members
+ * refused) into *root; example shows the expected shape in messages.
+ * Returns 0, TC_ERR_INVALID_ARG (no out, or no body with a length),
+ * TC_ERR_TOO_LARGE or TC_ERR_MALFORMED.
  */
 static int
-load_object(const uint8_t *body, size_t len, size_t max, const char *example,
-    json_t **root, char *err, size_t errlen)
+load_object(void *out, size_t size, const uint8_t *body, size_t len, size_t max,
+    const char *example, json_t **root, char *err, size_t errlen)
 {
 	json_error_t je;
 
 	*root = NULL;
+	if (out == NULL || (body == NULL && len > 0))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
+	memset(out, 0, size);
 	if (len > max)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
 		    "%zu bytes, over the limit of %zu", len, max);
@@ -247,6 +252,27 @@ load_object(const uint8_t *body, size_t len, size_t max, const char *example,
 	return 0;
 }
 
+/* The end of a request parser: a failed parse leaves *out (size bytes) zero. */
+static int
+finish(json_t *root, void *out, size_t size, int r)
+{
+	json_decref(root);
+	if (r != 0 && out != NULL)
+		memset(out, 0, size);
+	return r;
+}
+
+/* The member "qr" (the QR text) of a request. */
+static int
+member_qr(
+    json_t *v, char *qr, size_t size, size_t *len, char *err, size_t errlen)
+{
+	if (!json_is_string(v))
+		return tc_seterr(
+		    err, errlen, TC_ERR_MALFORMED, "\"qr\" must be a string");
+	return json_text(v, "qr", qr, size, len, err, errlen);
+}
+
 int
 tc_verify_req_parse(struct tc_verify_req *out, const uint8_t *body, size_t len,
     char *err, size_t errlen)
@@ -256,21 +282,13 @@ tc_verify_req_parse(struct tc_verify_req *out, const uint8_t *body, size_t len,
 	size_t idlen;
 	int r = TC_ERR_MALFORMED;
 
-	if (out == NULL || (body == NULL && len > 0))
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
-	memset(out, 0, sizeof(*out));
-	if ((r = load_object(body, len, TC_VERIFY_REQ_MAX,
+	if ((r = load_object(out, sizeof(*out), body, len, TC_VERIFY_REQ_MAX,
 		 "{\"qr\": \"TC1:...\"}", &root, err, errlen)) != 0)
 		goto out;
 	json_object_foreach(root, key, v)
 	{
 		if (strcmp(key, "qr") == 0) {
-			if (!json_is_string(v)) {
-				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "\"qr\" must be a string");
-				goto out;
-			}
-			if ((r = json_text(v, "qr", out->qr, sizeof(out->qr),
+			if ((r = member_qr(v, out->qr, sizeof(out->qr),
 				 &out->qrlen, err, errlen)) != 0)
 				goto out;
 		} else if (strcmp(key, "id") == 0) {
@@ -299,10 +317,7 @@ tc_verify_req_parse(struct tc_verify_req *out, const uint8_t *body, size_t len,
 	}
 	r = 0;
 out:
-	json_decref(root);
-	if (r != 0)
-		memset(out, 0, sizeof(*out));
-	return r;
+	return finish(root, out, sizeof(*out), r);
 }
 
 int
@@ -334,10 +349,7 @@ tc_redeem_req_parse(struct tc_redeem_req *out, const uint8_t *body, size_t len,
 	size_t n, i;
 	int r = TC_ERR_MALFORMED;
 
-	if (out == NULL || (body == NULL && len > 0))
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
-	memset(out, 0, sizeof(*out));
-	if ((r = load_object(body, len, TC_REDEEM_REQ_MAX,
+	if ((r = load_object(out, sizeof(*out), body, len, TC_REDEEM_REQ_MAX,
 		 "{\"qr\": \"TC1:...\", \"request_id\": \"...\"}", &root, err,
 		 errlen)) != 0)
 		goto out;
@@ -345,12 +357,7 @@ tc_redeem_req_parse(struct tc_redeem_req *out, const uint8_t *body, size_t len,
 	json_object_foreach(root, key, v)
 	{
 		if (strcmp(key, "qr") == 0) {
-			if (!json_is_string(v)) {
-				r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-				    "\"qr\" must be a string");
-				goto out;
-			}
-			if ((r = json_text(v, "qr", out->qr, sizeof(out->qr),
+			if ((r = member_qr(v, out->qr, sizeof(out->qr),
 				 &out->qrlen, err, errlen)) != 0)
 				goto out;
 		} else if (strcmp(key, "tap") == 0) {
@@ -417,10 +424,7 @@ tc_redeem_req_parse(struct tc_redeem_req *out, const uint8_t *body, size_t len,
 	}
 	r = 0;
 out:
-	json_decref(root);
-	if (r != 0)
-		memset(out, 0, sizeof(*out));
-	return r;
+	return finish(root, out, sizeof(*out), r);
 }
 
 int

@@ -375,23 +375,32 @@ out:
 	return r;
 }
 
+/*
+ * Writes k (a private key) or else x (a certificate) as PEM to dir/name;
+ * the text is wiped before its buffer is freed, as it may be a key.
+ */
 static int
-write_private_key(
-    const char *dir, const char *name, EVP_PKEY *k, char *err, size_t errlen)
+write_pem(const char *dir, const char *name, EVP_PKEY *k, X509 *x, char *err,
+    size_t errlen)
 {
 	BIO *bio;
 	char *p = NULL;
-	long n;
-	int r;
+	long n = 0;
+	int ok, r;
 
 	if ((bio = BIO_new(BIO_s_mem())) == NULL)
 		return TC_ERR_NOMEM;
-	if (PEM_write_bio_PrivateKey(bio, k, NULL, NULL, 0, NULL, NULL) != 1 ||
-	    (n = BIO_get_mem_data(bio, &p)) <= 0) {
+	ok = k != NULL
+	    ? PEM_write_bio_PrivateKey(bio, k, NULL, NULL, 0, NULL, NULL)
+	    : PEM_write_bio_X509(bio, x);
+	if (ok != 1 || (n = BIO_get_mem_data(bio, &p)) <= 0) {
 		BIO_free(bio);
 		ERR_clear_error();
-		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
-		    "keys/%s: cannot encode the private key", name);
+		return k != NULL
+		    ? tc_seterr(err, errlen, TC_ERR_CRYPTO,
+			  "keys/%s: cannot encode the private key", name)
+		    : tc_seterr(err, errlen, TC_ERR_CRYPTO,
+			  "keys/%s: cannot encode the certificate", name);
 	}
 	r = write_file(dir, name, p, (size_t)n, err, errlen);
 	OPENSSL_cleanse(p, (size_t)n);
@@ -400,25 +409,16 @@ write_private_key(
 }
 
 static int
+write_private_key(
+    const char *dir, const char *name, EVP_PKEY *k, char *err, size_t errlen)
+{
+	return write_pem(dir, name, k, NULL, err, errlen);
+}
+
+static int
 write_cert(const char *dir, const char *name, X509 *x, char *err, size_t errlen)
 {
-	BIO *bio;
-	char *p = NULL;
-	long n;
-	int r;
-
-	if ((bio = BIO_new(BIO_s_mem())) == NULL)
-		return TC_ERR_NOMEM;
-	if (PEM_write_bio_X509(bio, x) != 1 ||
-	    (n = BIO_get_mem_data(bio, &p)) <= 0) {
-		BIO_free(bio);
-		ERR_clear_error();
-		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
-		    "keys/%s: cannot encode the certificate", name);
-	}
-	r = write_file(dir, name, p, (size_t)n, err, errlen);
-	BIO_free(bio);
-	return r;
+	return write_pem(dir, name, NULL, x, err, errlen);
 }
 
 /*
@@ -850,6 +850,22 @@ json_time(json_t *obj, const char *key, const char *path, time_t *out,
 	return 0;
 }
 
+/* Member key of entry path, which must be the file name want. */
+static int
+json_file_name(json_t *o, const char *key, const char *path, const char *want,
+    char *err, size_t errlen)
+{
+	const char *s;
+	int r;
+
+	if ((r = json_str(o, key, path, &s, err, errlen)) != 0)
+		return r;
+	if (strcmp(s, want) != 0)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "keys/keys.json: %s.%s: expected \"%s\"", path, key, want);
+	return 0;
+}
+
 /* Kid, file names and fingerprint of the CA or a signer entry. */
 static int
 parse_cert_entry(json_t *o, const char *path, struct cert *c,
@@ -878,20 +894,11 @@ parse_cert_entry(json_t *o, const char *path, struct cert *c,
 		snprintf(c->info.cert_file, sizeof(c->info.cert_file), "%s",
 		    certname);
 	}
-	snprintf(full, sizeof(full), "%s.key", path);
-	if ((r = json_str(o, "key", path, &s, err, errlen)) != 0)
+	if ((r = json_file_name(
+		 o, "key", path, c->info.key_file, err, errlen)) != 0 ||
+	    (r = json_file_name(
+		 o, "cert", path, c->info.cert_file, err, errlen)) != 0)
 		return r;
-	if (strcmp(s, c->info.key_file) != 0)
-		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "keys/keys.json: %s: expected \"%s\"", full,
-		    c->info.key_file);
-	snprintf(full, sizeof(full), "%s.cert", path);
-	if ((r = json_str(o, "cert", path, &s, err, errlen)) != 0)
-		return r;
-	if (strcmp(s, c->info.cert_file) != 0)
-		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "keys/keys.json: %s: expected \"%s\"", full,
-		    c->info.cert_file);
 	snprintf(full, sizeof(full), "%s.sha256", path);
 	if ((r = json_str(o, "sha256", path, &s, err, errlen)) != 0)
 		return r;
@@ -1349,21 +1356,14 @@ read_cert_key(const struct tc_keystore *ks, const struct cert *c, X509 **xout,
 	return 0;
 }
 
-int
-tc_keystore_signer(
-    struct tc_keystore *ks, struct tc_cose_key **out, char *err, size_t errlen)
+/* The COSE key of signer i, to sign with. */
+static int
+signer_cose_key(struct tc_keystore *ks, size_t i, struct tc_cose_key **out,
+    char *err, size_t errlen)
 {
 	EVP_PKEY *k = NULL;
-	size_t i;
 	int r;
 
-	if (out == NULL)
-		return TC_ERR_INVALID_ARG;
-	*out = NULL;
-	if (ks == NULL)
-		return TC_ERR_INVALID_ARG;
-	if ((r = current_index(ks, &i)) != 0)
-		return r;
 	if ((r = read_cert_key(ks, &ks->signers[i], NULL, &k, err, errlen)) !=
 	    0)
 		return r;
@@ -1374,13 +1374,28 @@ tc_keystore_signer(
 }
 
 int
+tc_keystore_signer(
+    struct tc_keystore *ks, struct tc_cose_key **out, char *err, size_t errlen)
+{
+	size_t i;
+	int r;
+
+	if (out == NULL)
+		return TC_ERR_INVALID_ARG;
+	*out = NULL;
+	if (ks == NULL)
+		return TC_ERR_INVALID_ARG;
+	if ((r = current_index(ks, &i)) != 0)
+		return r;
+	return signer_cose_key(ks, i, out, err, errlen);
+}
+
+int
 tc_keystore_signer_alg(struct tc_keystore *ks, int cose_alg,
     struct tc_cose_key **out, char *err, size_t errlen)
 {
 	enum tc_keyalg alg;
-	EVP_PKEY *k = NULL;
 	size_t i;
-	int r;
 
 	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
@@ -1399,13 +1414,7 @@ tc_keystore_signer_alg(struct tc_keystore *ks, int cose_alg,
 		    "the key store has no current %s signer; run `tcard-keys add-signer --alg %s`",
 		    tc_keyalg_name(alg),
 		    alg == TC_KEYALG_SM2 ? "sm2" : "es256");
-	if ((r = read_cert_key(ks, &ks->signers[i], NULL, &k, err, errlen)) !=
-	    0)
-		return r;
-	r = tc_cose_key_new(
-	    out, k, ks->signers[i].kid, TC_COSE_KID_LEN, err, errlen);
-	EVP_PKEY_free(k);
-	return r;
+	return signer_cose_key(ks, i, out, err, errlen);
 }
 
 int

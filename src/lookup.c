@@ -337,22 +337,6 @@ name_ok(const uint8_t *s, size_t n)
 }
 
 static int
-get_key(struct tc_cbor_rd *r, uint64_t want)
-{
-	uint64_t k;
-	size_t at = r->c.off;
-	int e;
-
-	if ((e = tc_cbor_get_uint(r, "key", &k)) != 0)
-		return e;
-	if (k != want)
-		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
-		    "lookup header byte %zu: expected key %llu", at,
-		    (unsigned long long)want);
-	return 0;
-}
-
-static int
 get_table(struct tc_cbor_rd *rd, const char *what, tc_lookup_name_t *tab,
     size_t *count)
 {
@@ -479,36 +463,21 @@ parse_sig(struct tc_lookup *lk, const uint8_t *sig, size_t siglen,
 	struct tc_cbor_rd rd;
 	const uint8_t *p;
 	char want[TC_BUNDLE_NAME_MAX];
-	uint64_t n, v;
-	size_t at, len;
+	uint64_t v;
+	size_t len;
 	int r = TC_ERR_INTERNAL;
 
 	tc_cose_sign1_init(&msg);
 	if ((sig == NULL && siglen > 0) || trust == NULL)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "lookup: missing argument");
-	if (siglen > TC_LOOKUP_SIG_MAX) {
-		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "%s of %zu bytes; at most %u accepted",
-		    TC_BUNDLE_LOOKUP_SIG, siglen, TC_LOOKUP_SIG_MAX);
-		goto out;
-	}
-	if ((r = tc_cose_sign1_decode_max(
-		 &msg, sig, siglen, TC_LOOKUP_SIG_MAX, err, errlen)) != 0 ||
-	    (r = tc_cose_sign1_verify_keyring(
-		 &msg, trust, NULL, err, errlen)) != 0)
+	if ((r = tc_cose_sign1_open(&msg, sig, siglen, TC_LOOKUP_SIG_MAX, trust,
+		 TC_BUNDLE_LOOKUP_SIG, err, errlen)) != 0)
 		goto out;
 	tc_cbor_rd_init(&rd, msg.payload.data, msg.payload.len, "lookup header",
 	    err, errlen);
-	if ((r = tc_cbor_expect(&rd, TC_CBOR_MAP, "header", &n, &at)) != 0)
-		goto out;
-	if (n != HDR_KEYS) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "lookup header: a map of %llu entries (%d expected)",
-		    (unsigned long long)n, HDR_KEYS);
-		goto out;
-	}
-	if ((r = get_key(&rd, 1)) != 0 ||
+	if ((r = tc_cbor_expect_map(&rd, "header", HDR_KEYS)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 1)) != 0 ||
 	    (r = tc_cbor_get_uint(&rd, "version", &v)) != 0)
 		goto out;
 	if (v != TC_LOOKUP_VERSION) {
@@ -517,18 +486,11 @@ parse_sig(struct tc_lookup *lk, const uint8_t *sig, size_t siglen,
 		    (unsigned long long)v, TC_LOOKUP_VERSION);
 		goto out;
 	}
-	if ((r = get_key(&rd, 2)) != 0 ||
+	if ((r = tc_cbor_get_key(&rd, 2)) != 0 ||
 	    (r = tc_cbor_get_uint(&rd, "sequence", &in->seq)) != 0 ||
-	    (r = get_key(&rd, 3)) != 0 ||
-	    (r = tc_cbor_get_uint(&rd, "issued-at", &v)) != 0)
-		goto out;
-	if (v > (uint64_t)INT64_MAX / 2) {
-		r = tc_seterr(err, errlen, TC_ERR_RANGE,
-		    "lookup header: issued-at out of range");
-		goto out;
-	}
-	in->issued_at = (time_t)v;
-	if ((r = get_key(&rd, 4)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 3)) != 0 ||
+	    (r = tc_cbor_get_time(&rd, "issued-at", &in->issued_at)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 4)) != 0 ||
 	    (r = tc_cbor_get_uint(&rd, "count", &in->count)) != 0)
 		goto out;
 	if (in->count > TC_LOOKUP_MAX_COUNT) {
@@ -543,7 +505,7 @@ parse_sig(struct tc_lookup *lk, const uint8_t *sig, size_t siglen,
 		    "lookup header: no room for the data file's name");
 		goto out;
 	}
-	if ((r = get_key(&rd, 5)) != 0 ||
+	if ((r = tc_cbor_get_key(&rd, 5)) != 0 ||
 	    (r = tc_cbor_get_str(&rd, TC_CBOR_TSTR, "data file",
 		 TC_BUNDLE_NAME_MAX - 1, &p, &len)) != 0)
 		goto out;
@@ -554,7 +516,7 @@ parse_sig(struct tc_lookup *lk, const uint8_t *sig, size_t siglen,
 		goto out;
 	}
 	memcpy(in->data_name, want, len + 1);
-	if ((r = get_key(&rd, 6)) != 0 ||
+	if ((r = tc_cbor_get_key(&rd, 6)) != 0 ||
 	    (r = tc_cbor_get_uint(&rd, "data length", &in->data_len)) != 0)
 		goto out;
 	if (in->data_len !=
@@ -565,7 +527,7 @@ parse_sig(struct tc_lookup *lk, const uint8_t *sig, size_t siglen,
 		    TC_LOOKUP_RECORD_LEN, (unsigned long long)in->count);
 		goto out;
 	}
-	if ((r = get_key(&rd, 7)) != 0 ||
+	if ((r = tc_cbor_get_key(&rd, 7)) != 0 ||
 	    (r = tc_cbor_get_str(
 		 &rd, TC_CBOR_BSTR, "SHA-256", SHA_LEN, &p, &len)) != 0)
 		goto out;
@@ -575,11 +537,11 @@ parse_sig(struct tc_lookup *lk, const uint8_t *sig, size_t siglen,
 		goto out;
 	}
 	memcpy(in->data_sha256, p, SHA_LEN);
-	if ((r = get_key(&rd, 8)) != 0 ||
+	if ((r = tc_cbor_get_key(&rd, 8)) != 0 ||
 	    (r = get_table(&rd, "programmes", lk->prog, &lk->nprog)) != 0 ||
-	    (r = get_key(&rd, 9)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 9)) != 0 ||
 	    (r = get_table(&rd, "tiers", lk->tier, &lk->ntier)) != 0 ||
-	    (r = get_key(&rd, 10)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 10)) != 0 ||
 	    (r = tc_cbor_get_uint(&rd, "name rules", &v)) != 0)
 		goto out;
 	if (v != TC_NAME_NORM_VERSION) {
@@ -588,15 +550,10 @@ parse_sig(struct tc_lookup *lk, const uint8_t *sig, size_t siglen,
 		    (unsigned long long)v, TC_NAME_NORM_VERSION);
 		goto out;
 	}
-	if ((r = get_key(&rd, 11)) != 0 ||
-	    (r = get_files(&rd, lk->files, &lk->nfiles)) != 0)
+	if ((r = tc_cbor_get_key(&rd, 11)) != 0 ||
+	    (r = get_files(&rd, lk->files, &lk->nfiles)) != 0 ||
+	    (r = tc_cbor_end(&rd)) != 0)
 		goto out;
-	if (tc_cursor_left(&rd.c) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_TRAILING,
-		    "lookup header: %zu bytes after the map",
-		    tc_cursor_left(&rd.c));
-		goto out;
-	}
 	if (in->issued_at > now + TC_CRED_SKEW) {
 		r = tc_seterr(err, errlen, TC_ERR_NOT_YET_VALID,
 		    "lookup snapshot %llu issued in the future",
@@ -1289,26 +1246,19 @@ tc_lookup_builder_finish(struct tc_lookup_builder *b, uint64_t seq,
 	snprintf(
 	    name, sizeof(name), TC_BUNDLE_LOOKUP_FMT, (unsigned long long)seq);
 	if ((r = tc_cbor_put_head(&pl, TC_CBOR_MAP, HDR_KEYS)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 1)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, TC_LOOKUP_VERSION)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 2)) != 0 ||
-	    (r = tc_cbor_put_head(&pl, TC_CBOR_UINT, seq)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 3)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, (int64_t)issued_at)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 4)) != 0 ||
-	    (r = tc_cbor_put_head(&pl, TC_CBOR_UINT, b->n)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 5)) != 0 ||
-	    (r = tc_cbor_put_str(&pl, TC_CBOR_TSTR, name, strlen(name))) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 6)) != 0 ||
-	    (r = tc_cbor_put_head(&pl, TC_CBOR_UINT, total)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 7)) != 0 ||
-	    (r = tc_cbor_put_str(&pl, TC_CBOR_BSTR, sha, SHA_LEN)) != 0 ||
+	    (r = tc_cbor_put_kv_int(&pl, 1, TC_LOOKUP_VERSION)) != 0 ||
+	    (r = tc_cbor_put_kv_uint(&pl, 2, seq)) != 0 ||
+	    (r = tc_cbor_put_kv_int(&pl, 3, (int64_t)issued_at)) != 0 ||
+	    (r = tc_cbor_put_kv_uint(&pl, 4, b->n)) != 0 ||
+	    (r = tc_cbor_put_kv_str(
+		 &pl, 5, TC_CBOR_TSTR, name, strlen(name))) != 0 ||
+	    (r = tc_cbor_put_kv_uint(&pl, 6, total)) != 0 ||
+	    (r = tc_cbor_put_kv_str(&pl, 7, TC_CBOR_BSTR, sha, SHA_LEN)) != 0 ||
 	    (r = tc_cbor_put_int(&pl, 8)) != 0 ||
 	    (r = put_table(&pl, b->prog, b->nprog)) != 0 ||
 	    (r = tc_cbor_put_int(&pl, 9)) != 0 ||
 	    (r = put_table(&pl, b->tier, b->ntier)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 10)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, TC_NAME_NORM_VERSION)) != 0 ||
+	    (r = tc_cbor_put_kv_int(&pl, 10, TC_NAME_NORM_VERSION)) != 0 ||
 	    (r = tc_cbor_put_int(&pl, 11)) != 0 ||
 	    (r = tc_cbor_put_head(&pl, TC_CBOR_ARRAY, b->nfiles)) != 0) {
 		r = tc_seterr(

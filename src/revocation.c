@@ -76,16 +76,11 @@ tc_revocations_encode(struct tc_buf *out, uint64_t seq, time_t issued_at,
 	if (roaring_bitmap_portable_serialize(bm, ser) != sz)
 		goto out;
 	if ((r = tc_cbor_put_head(&pl, TC_CBOR_MAP, 5)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 1)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, TC_REV_VERSION)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 2)) != 0 ||
-	    (r = tc_cbor_put_head(&pl, TC_CBOR_UINT, seq)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 3)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, (int64_t)issued_at)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 4)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, (int64_t)next_update)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 5)) != 0 ||
-	    (r = tc_cbor_put_str(&pl, TC_CBOR_BSTR, ser, sz)) != 0) {
+	    (r = tc_cbor_put_kv_int(&pl, 1, TC_REV_VERSION)) != 0 ||
+	    (r = tc_cbor_put_kv_uint(&pl, 2, seq)) != 0 ||
+	    (r = tc_cbor_put_kv_int(&pl, 3, (int64_t)issued_at)) != 0 ||
+	    (r = tc_cbor_put_kv_int(&pl, 4, (int64_t)next_update)) != 0 ||
+	    (r = tc_cbor_put_kv_str(&pl, 5, TC_CBOR_BSTR, ser, sz)) != 0) {
 		r = tc_seterr(err, errlen, r, "revocation list payload: %s",
 		    tc_strerror(r));
 		goto out;
@@ -98,37 +93,6 @@ out:
 		roaring_bitmap_free(bm);
 	tc_buf_release(&pl);
 	return r;
-}
-
-static int
-get_key(struct tc_cbor_rd *r, uint64_t want)
-{
-	uint64_t k;
-	size_t at = r->c.off;
-	int e;
-
-	if ((e = tc_cbor_get_uint(r, "key", &k)) != 0)
-		return e;
-	if (k != want)
-		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
-		    "%s byte %zu: expected key %llu", r->ctx, at,
-		    (unsigned long long)want);
-	return 0;
-}
-
-static int
-get_time(struct tc_cbor_rd *r, const char *what, time_t *t)
-{
-	uint64_t v;
-	int e;
-
-	if ((e = tc_cbor_get_uint(r, what, &v)) != 0)
-		return e;
-	if (v > (uint64_t)INT64_MAX / 2)
-		return tc_seterr(r->err, r->errlen, TC_ERR_RANGE,
-		    "%s: %s out of range", r->ctx, what);
-	*t = (time_t)v;
-	return 0;
 }
 
 struct walk {
@@ -209,24 +173,15 @@ tc_revocations_load(struct tc_revocations **out, const uint8_t *data,
 	struct tc_revocations *rev = NULL;
 	struct tc_cbor_rd rd;
 	const uint8_t *bm;
-	uint64_t n, version;
-	size_t at, bmlen;
+	size_t bmlen;
 	int r = TC_ERR_INTERNAL;
 
 	tc_cose_sign1_init(&msg);
 	if (out == NULL || (data == NULL && len > 0) || trust == NULL)
 		return TC_ERR_INVALID_ARG;
 	*out = NULL;
-	if (len > TC_REV_MAX_INPUT) {
-		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "revocation list of %zu bytes; at most %u accepted", len,
-		    TC_REV_MAX_INPUT);
-		goto out;
-	}
-	if ((r = tc_cose_sign1_decode_max(
-		 &msg, data, len, TC_REV_MAX_INPUT, err, errlen)) != 0 ||
-	    (r = tc_cose_sign1_verify_keyring(
-		 &msg, trust, NULL, err, errlen)) != 0)
+	if ((r = tc_cose_sign1_open(&msg, data, len, TC_REV_MAX_INPUT, trust,
+		 "revocation list", err, errlen)) != 0)
 		goto out;
 	if ((rev = calloc(1, sizeof(*rev))) == NULL) {
 		r = TC_ERR_NOMEM;
@@ -234,39 +189,20 @@ tc_revocations_load(struct tc_revocations **out, const uint8_t *data,
 	}
 	tc_cbor_rd_init(&rd, msg.payload.data, msg.payload.len,
 	    "revocation list", err, errlen);
-	if ((r = tc_cbor_expect(&rd, TC_CBOR_MAP, "list", &n, &at)) != 0)
-		goto out;
-	if (n != 5) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "revocation list: a map of %llu entries (5 expected)",
-		    (unsigned long long)n);
-		goto out;
-	}
-	if ((r = get_key(&rd, 1)) != 0 ||
-	    (r = tc_cbor_get_uint(&rd, "version", &version)) != 0)
-		goto out;
-	if (version != TC_REV_VERSION) {
-		r = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
-		    "revocation list version %llu; this program reads %d",
-		    (unsigned long long)version, TC_REV_VERSION);
-		goto out;
-	}
-	if ((r = get_key(&rd, 2)) != 0 ||
+	if ((r = tc_cbor_expect_map(&rd, "list", 5)) != 0 ||
+	    (r = tc_cbor_get_version(&rd, TC_REV_VERSION)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 2)) != 0 ||
 	    (r = tc_cbor_get_uint(&rd, "sequence", &rev->seq)) != 0 ||
-	    (r = get_key(&rd, 3)) != 0 ||
-	    (r = get_time(&rd, "issued-at", &rev->issued_at)) != 0 ||
-	    (r = get_key(&rd, 4)) != 0 ||
-	    (r = get_time(&rd, "next-update", &rev->next_update)) != 0 ||
-	    (r = get_key(&rd, 5)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 3)) != 0 ||
+	    (r = tc_cbor_get_time(&rd, "issued-at", &rev->issued_at)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 4)) != 0 ||
+	    (r = tc_cbor_get_time(&rd, "next-update", &rev->next_update)) !=
+		0 ||
+	    (r = tc_cbor_get_key(&rd, 5)) != 0 ||
 	    (r = tc_cbor_get_str(&rd, TC_CBOR_BSTR, "serials", TC_REV_MAX_INPUT,
-		 &bm, &bmlen)) != 0)
+		 &bm, &bmlen)) != 0 ||
+	    (r = tc_cbor_end(&rd)) != 0)
 		goto out;
-	if (tc_cursor_left(&rd.c) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_TRAILING,
-		    "revocation list: %zu bytes after the map",
-		    tc_cursor_left(&rd.c));
-		goto out;
-	}
 	if (rev->next_update < rev->issued_at) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "revocation list: next-update before issued-at");
@@ -392,16 +328,11 @@ delta_sign(struct tc_buf *out, uint64_t from_seq, uint64_t to_seq,
 		goto out;
 	}
 	if ((r = tc_cbor_put_head(&pl, TC_CBOR_MAP, DELTA_KEYS)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 1)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, TC_REV_VERSION)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 2)) != 0 ||
-	    (r = tc_cbor_put_head(&pl, TC_CBOR_UINT, from_seq)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 3)) != 0 ||
-	    (r = tc_cbor_put_head(&pl, TC_CBOR_UINT, to_seq)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 4)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, (int64_t)issued_at)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, 5)) != 0 ||
-	    (r = tc_cbor_put_int(&pl, (int64_t)next_update)) != 0 ||
+	    (r = tc_cbor_put_kv_int(&pl, 1, TC_REV_VERSION)) != 0 ||
+	    (r = tc_cbor_put_kv_uint(&pl, 2, from_seq)) != 0 ||
+	    (r = tc_cbor_put_kv_uint(&pl, 3, to_seq)) != 0 ||
+	    (r = tc_cbor_put_kv_int(&pl, 4, (int64_t)issued_at)) != 0 ||
+	    (r = tc_cbor_put_kv_int(&pl, 5, (int64_t)next_update)) != 0 ||
 	    (r = tc_cbor_put_int(&pl, 6)) != 0 ||
 	    (r = put_set(&pl, add)) != 0 ||
 	    (r = tc_cbor_put_int(&pl, 7)) != 0 ||
@@ -493,7 +424,7 @@ delta_parse(struct delta *d, const uint8_t *data, size_t len,
 	struct tc_cose_sign1 msg;
 	struct tc_cbor_rd rd;
 	const uint8_t *p;
-	uint64_t n, version;
+	uint64_t n;
 	size_t at, plen;
 	int r = TC_ERR_INTERNAL;
 
@@ -502,16 +433,8 @@ delta_parse(struct delta *d, const uint8_t *data, size_t len,
 	if ((data == NULL && len > 0) || trust == NULL)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "revocation delta: missing argument");
-	if (len > TC_REV_MAX_INPUT) {
-		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-		    "revocation delta of %zu bytes; at most %u accepted", len,
-		    TC_REV_MAX_INPUT);
-		goto out;
-	}
-	if ((r = tc_cose_sign1_decode_max(
-		 &msg, data, len, TC_REV_MAX_INPUT, err, errlen)) != 0 ||
-	    (r = tc_cose_sign1_verify_keyring(
-		 &msg, trust, NULL, err, errlen)) != 0)
+	if ((r = tc_cose_sign1_open(&msg, data, len, TC_REV_MAX_INPUT, trust,
+		 "revocation delta", err, errlen)) != 0)
 		goto out;
 	tc_cbor_rd_init(&rd, msg.payload.data, msg.payload.len,
 	    "revocation delta", err, errlen);
@@ -524,40 +447,28 @@ delta_parse(struct delta *d, const uint8_t *data, size_t len,
 		    n == 5 ? "; this looks like a full list" : "");
 		goto out;
 	}
-	if ((r = get_key(&rd, 1)) != 0 ||
-	    (r = tc_cbor_get_uint(&rd, "version", &version)) != 0)
-		goto out;
-	if (version != TC_REV_VERSION) {
-		r = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
-		    "revocation delta version %llu; this program reads %d",
-		    (unsigned long long)version, TC_REV_VERSION);
-		goto out;
-	}
-	if ((r = get_key(&rd, 2)) != 0 ||
+	if ((r = tc_cbor_get_version(&rd, TC_REV_VERSION)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 2)) != 0 ||
 	    (r = tc_cbor_get_uint(&rd, "from", &d->info.from_seq)) != 0 ||
-	    (r = get_key(&rd, 3)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 3)) != 0 ||
 	    (r = tc_cbor_get_uint(&rd, "to", &d->info.to_seq)) != 0 ||
-	    (r = get_key(&rd, 4)) != 0 ||
-	    (r = get_time(&rd, "issued-at", &d->info.issued_at)) != 0 ||
-	    (r = get_key(&rd, 5)) != 0 ||
-	    (r = get_time(&rd, "next-update", &d->info.next_update)) != 0 ||
-	    (r = get_key(&rd, 6)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 4)) != 0 ||
+	    (r = tc_cbor_get_time(&rd, "issued-at", &d->info.issued_at)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 5)) != 0 ||
+	    (r = tc_cbor_get_time(&rd, "next-update", &d->info.next_update)) !=
+		0 ||
+	    (r = tc_cbor_get_key(&rd, 6)) != 0 ||
 	    (r = tc_cbor_get_str(&rd, TC_CBOR_BSTR, "added", TC_REV_MAX_INPUT,
 		 &p, &plen)) != 0 ||
 	    (r = read_set(p, plen, "revocation delta", "added serials", &d->add,
 		 err, errlen)) != 0 ||
-	    (r = get_key(&rd, 7)) != 0 ||
+	    (r = tc_cbor_get_key(&rd, 7)) != 0 ||
 	    (r = tc_cbor_get_str(&rd, TC_CBOR_BSTR, "removed", TC_REV_MAX_INPUT,
 		 &p, &plen)) != 0 ||
 	    (r = read_set(p, plen, "revocation delta", "removed serials",
-		 &d->del, err, errlen)) != 0)
+		 &d->del, err, errlen)) != 0 ||
+	    (r = tc_cbor_end(&rd)) != 0)
 		goto out;
-	if (tc_cursor_left(&rd.c) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_TRAILING,
-		    "revocation delta: %zu bytes after the map",
-		    tc_cursor_left(&rd.c));
-		goto out;
-	}
 	if (d->info.to_seq <= d->info.from_seq) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "revocation delta: to %llu is not after from %llu",

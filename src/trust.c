@@ -80,27 +80,20 @@ tc_trust_encode(struct tc_buf *out, time_t issued_at, const uint8_t *ca,
 	}
 	start = out->len;
 	if ((r = tc_cbor_put_head(out, TC_CBOR_MAP, 4)) != 0 ||
-	    (r = tc_cbor_put_int(out, 1)) != 0 ||
-	    (r = tc_cbor_put_int(out, TC_TRUST_VERSION)) != 0 ||
-	    (r = tc_cbor_put_int(out, 2)) != 0 ||
-	    (r = tc_cbor_put_int(out, (int64_t)issued_at)) != 0 ||
-	    (r = tc_cbor_put_int(out, 3)) != 0 ||
-	    (r = tc_cbor_put_str(out, TC_CBOR_BSTR, ca, calen)) != 0 ||
+	    (r = tc_cbor_put_kv_int(out, 1, TC_TRUST_VERSION)) != 0 ||
+	    (r = tc_cbor_put_kv_int(out, 2, (int64_t)issued_at)) != 0 ||
+	    (r = tc_cbor_put_kv_str(out, 3, TC_CBOR_BSTR, ca, calen)) != 0 ||
 	    (r = tc_cbor_put_int(out, 4)) != 0 ||
 	    (r = tc_cbor_put_head(out, TC_CBOR_ARRAY, n)) != 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		if ((r = tc_cbor_put_head(out, TC_CBOR_MAP, 4)) != 0 ||
-		    (r = tc_cbor_put_int(out, 1)) != 0 ||
-		    (r = tc_cbor_put_str(
-			 out, TC_CBOR_BSTR, e[i].kid, sizeof(e[i].kid))) != 0 ||
-		    (r = tc_cbor_put_int(out, 2)) != 0 ||
-		    (r = tc_cbor_put_int(out, e[i].alg)) != 0 ||
-		    (r = tc_cbor_put_int(out, 3)) != 0 ||
-		    (r = tc_cbor_put_str(
-			 out, TC_CBOR_BSTR, e[i].cert, e[i].certlen)) != 0 ||
-		    (r = tc_cbor_put_int(out, 4)) != 0 ||
-		    (r = tc_cbor_put_int(out, (int64_t)e[i].status)) != 0)
+		    (r = tc_cbor_put_kv_str(out, 1, TC_CBOR_BSTR, e[i].kid,
+			 sizeof(e[i].kid))) != 0 ||
+		    (r = tc_cbor_put_kv_int(out, 2, e[i].alg)) != 0 ||
+		    (r = tc_cbor_put_kv_str(
+			 out, 3, TC_CBOR_BSTR, e[i].cert, e[i].certlen)) != 0 ||
+		    (r = tc_cbor_put_kv_int(out, 4, (int64_t)e[i].status)) != 0)
 			goto out;
 	}
 	r = 0;

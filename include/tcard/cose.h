@@ -222,4 +222,17 @@ int tc_cose_sign1_verify_keyring(const struct tc_cose_sign1 *msg,
     const struct tc_cose_keyring *kr, const struct tc_cose_key **used /* OUT */,
     char *err, size_t errlen);
 
+/*
+ * The first step of every signed-file reader (revocation lists and deltas,
+ * lookup headers, audit heads): refuses more than max bytes with
+ * TC_ERR_TOO_LARGE ("WHAT of N bytes; at most MAX accepted", what naming
+ * the file), then decodes in as tc_cose_sign1_decode_max and verifies it
+ * with a key of kr, so that no payload byte is read before the signature
+ * verifies. Returns 0 or the error of the step that failed. msg is
+ * initialised and released by the caller, whatever this returns.
+ */
+int tc_cose_sign1_open(struct tc_cose_sign1 *msg, const uint8_t *in, size_t len,
+    size_t max, const struct tc_cose_keyring *kr, const char *what, char *err,
+    size_t errlen);
+
 #endif

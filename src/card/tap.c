@@ -53,6 +53,22 @@ refuse(struct tc_verdict *v, const char *reason, const char *msg)
 	snprintf(v->message, sizeof(v->message), "%s", msg);
 }
 
+/*
+ * A card step failed with r: when the card refused (refused: its answer, not
+ * a fault), the verdict is INVALID for reason with msg and the result 0;
+ * otherwise the result is r, with msg as the error.
+ */
+static int
+step_failed(struct tc_tap_result *out, int r, int refused, const char *reason,
+    const char *msg, char *err, size_t errlen)
+{
+	if (refused) {
+		refuse(&out->v, reason, msg);
+		return 0;
+	}
+	return tc_seterr(err, errlen, r, "%s", msg);
+}
+
 int
 tc_tap_verify(struct tc_icc *icc, const struct tc_profile_set *profiles,
     const char *profile, const struct tc_cose_keyring *trust,
@@ -79,24 +95,17 @@ tc_tap_verify(struct tc_icc *icc, const struct tc_profile_set *profiles,
 	tc_buf_init(&text, TC_CRED_TEXT_MAX + 1);
 	tc_buf_init(&sig, 256);
 	r = tc_cardapp_open(&app, icc, profiles, profile, 0, msg, sizeof(msg));
-	if (r == TC_ERR_NOT_FOUND) {
-		refuse(&out->v, TC_REASON_NOT_PERSONALISED, msg);
-		r = 0;
-		goto done;
-	}
 	if (r != 0) {
-		tc_seterr(err, errlen, r, "%s", msg);
+		r = step_failed(out, r, r == TC_ERR_NOT_FOUND,
+		    TC_REASON_NOT_PERSONALISED, msg, err, errlen);
 		goto done;
 	}
 	snprintf(out->profile, sizeof(out->profile), "%s", app.profile->name);
 	r = tc_cardapp_read_credential(&app, &cose, msg, sizeof(msg));
-	if (r == TC_ERR_NOT_FOUND || r == TC_ERR_STATE) {
-		refuse(&out->v, TC_REASON_NOT_PERSONALISED, msg);
-		r = 0;
-		goto done;
-	}
 	if (r != 0) {
-		tc_seterr(err, errlen, r, "%s", msg);
+		r = step_failed(out, r,
+		    r == TC_ERR_NOT_FOUND || r == TC_ERR_STATE,
+		    TC_REASON_NOT_PERSONALISED, msg, err, errlen);
 		goto done;
 	}
 	if (tc_tap_cose_text(cose.data, cose.len, &text) != 0) {

@@ -261,25 +261,18 @@ tc_app_get(struct tc_registry *reg, int64_t id, struct tc_app *out, char *err,
     size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || out == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	memset(out, 0, sizeof(*out));
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_row_by_id(reg,
 		 "SELECT " APP_FULL_COLUMNS " FROM applications WHERE id = ?1",
-		 &st, err, errlen)) != 0)
+		 id, "reading an application", &st, err, errlen,
+		 "no application %lld", (long long)id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "no application %lld", (long long)id);
-	else if (rc != SQLITE_ROW)
-		r = tc_reg_dberr(
-		    reg, rc, "reading an application", err, errlen);
-	else if ((r = app_row(st, out, 1)) != 0)
+	if ((r = app_row(st, out, 1)) != 0)
 		tc_seterr(err, errlen, r,
 		    "application %lld: a stored field has the wrong type or value",
 		    (long long)id);
@@ -374,10 +367,8 @@ tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
 		if (r != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "listing applications", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "listing applications", err, errlen);
 }
 
 int
@@ -421,10 +412,7 @@ tc_app_step_list(struct tc_registry *reg, int64_t id,
 		if ((r = fn(&s, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading steps", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(reg, st, rc, r, "reading steps", err, errlen);
 }
 
 int
@@ -474,10 +462,7 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 		if ((r = fn(&a, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading actions", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(reg, st, rc, r, "reading actions", err, errlen);
 }
 
 #define ATT_COLUMNS                                                            \
@@ -548,10 +533,8 @@ tc_app_attachment_list(struct tc_registry *reg, int64_t id,
 		if ((r = fn(&a, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading attachments", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "reading attachments", err, errlen);
 }
 
 static void
@@ -722,7 +705,7 @@ add_action(const struct tc_app_ctx *c, int64_t id, int step,
 {
 	sqlite3_stmt *st = NULL;
 	char *text = NULL;
-	int rc, r;
+	int r;
 
 	if (detail != NULL &&
 	    (text = json_dumps(detail, JSON_COMPACT | JSON_PRESERVE_ORDER)) ==
@@ -742,17 +725,11 @@ add_action(const struct tc_app_ctx *c, int64_t id, int step,
 	sqlite3_bind_text(st, 4, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, c->operator_name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, (int64_t)c->now);
-	if (reason != NULL)
-		sqlite3_bind_text(st, 7, reason, -1, SQLITE_STATIC);
+	tc_reg_bind_opt_text(st, 7, reason);
 	sqlite3_bind_text(st, 8, text != NULL ? text : "{}", -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	r = tc_reg_run(c->reg, st, "recording an action", err, errlen);
 	free(text);
-	if (rc != SQLITE_DONE)
-		return tc_reg_dberr(
-		    c->reg, rc, "recording an action", err, errlen);
-	c->reg->dirty = 1;
-	return 0;
+	return r;
 }
 
 /* Audits an application action; detail is consumed. */
@@ -766,20 +743,6 @@ audit_app(const struct tc_app_ctx *c, const char *action, int64_t id,
 	snprintf(name, sizeof(name), "application.%s", action);
 	return tc_app_audit(c->reg, c->now, c->operator_name, name, subject,
 	    detail, err, errlen);
-}
-
-/* Runs an UPDATE or INSERT with bound values already set; 0 or an error. */
-static int
-run(const struct tc_app_ctx *c, sqlite3_stmt *st, const char *what, char *err,
-    size_t errlen)
-{
-	int rc = sqlite3_step(st);
-
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return tc_reg_dberr(c->reg, rc, what, err, errlen);
-	c->reg->dirty = 1;
-	return 0;
 }
 
 static const struct tc_programme *
@@ -858,24 +821,16 @@ open_id(struct tc_registry *reg, int64_t id, enum tc_id_type type,
     size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	number[0] = '\0';
-	if ((r = tc_reg_prepare(reg,
-		 "SELECT id_sealed FROM applications WHERE id = ?1", &st, err,
-		 errlen)) != 0)
+	if ((r = tc_reg_row_by_id(reg,
+		 "SELECT id_sealed FROM applications WHERE id = ?1", id,
+		 "reading an application", &st, err, errlen,
+		 "no application %lld", (long long)id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW)
-		r = rc == SQLITE_DONE
-		    ? tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-			  "no application %lld", (long long)id)
-		    : tc_reg_dberr(
-			  reg, rc, "reading an application", err, errlen);
-	else
-		r = open_id_blob(reg, id, type, mac, sqlite3_column_blob(st, 0),
-		    (size_t)sqlite3_column_bytes(st, 0), number, err, errlen);
+	r = open_id_blob(reg, id, type, mac, sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0), number, err, errlen);
 	sqlite3_finalize(st);
 	return r;
 }
@@ -1057,7 +1012,7 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 	struct tc_buf sealed, personal;
 	sqlite3_stmt *st = NULL;
 	json_t *detail;
-	int rc, r;
+	int r;
 
 	tc_buf_init(&sealed, 256);
 	tc_buf_init(&personal, TC_APP_FORM_MAX + 4096);
@@ -1075,8 +1030,7 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 		 &st, err, errlen)) != 0)
 		goto out;
 	sqlite3_bind_text(st, 1, kind_db[kind], -1, SQLITE_STATIC);
-	if (card_serial != 0)
-		sqlite3_bind_int64(st, 2, card_serial);
+	tc_reg_bind_opt_id(st, 2, card_serial);
 	bind_opt(st, 3, relation);
 	sqlite3_bind_text(st, 4, f->programme->id, -1, SQLITE_STATIC);
 	bind_opt(st, 5, f->tier);
@@ -1102,15 +1056,10 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 		sqlite3_bind_int64(st, 20, (int64_t)c->now);
 	sqlite3_bind_int64(st, 21, (int64_t)c->now);
 	sqlite3_bind_text(st, 22, c->operator_name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		r = tc_reg_dberr(
-		    c->reg, rc, "adding an application", err, errlen);
+	if ((r = tc_reg_run(
+		 c->reg, st, "adding an application", err, errlen)) != 0)
 		goto out;
-	}
 	*id = sqlite3_last_insert_rowid(c->reg->db);
-	c->reg->dirty = 1;
 	if ((r = add_action(
 		 c, *id, -1, NULL, "create", NULL, NULL, err, errlen)) != 0)
 		goto out;
@@ -1512,7 +1461,8 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 	    f->exceptions_json ? f->exceptions_json : "{}", -1, SQLITE_STATIC);
 	if (f->pledge_accepted)
 		sqlite3_bind_int64(st, 13, (int64_t)c->now);
-	if ((r = run(c, st, "changing an application", err, errlen)) != 0)
+	if ((r = tc_reg_run(
+		 c->reg, st, "changing an application", err, errlen)) != 0)
 		goto out;
 	r = audit_app(c, "update", id,
 	    json_pack("{s:s, s:s?, s:s?}", "programme", a.programme, "tier",
@@ -1597,7 +1547,8 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 		sqlite3_bind_int64(st, 2, part);
 		sqlite3_bind_blob(
 		    st, 3, sealed.data, (int)sealed.len, SQLITE_STATIC);
-		if ((r = run(c, st, "storing an attachment", err, errlen)) != 0)
+		if ((r = tc_reg_run(c->reg, st, "storing an attachment", err,
+			 errlen)) != 0)
 			break;
 	}
 	tc_buf_release(&sealed);
@@ -1851,7 +1802,7 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 	sqlite3_bind_int64(st, 4, (int64_t)c->now);
 	sqlite3_bind_int64(st, 5, (int64_t)clock);
 	bind_opt(st, 6, deadline);
-	if ((r = run(c, st, "starting a step", err, errlen)) != 0)
+	if ((r = tc_reg_run(c->reg, st, "starting a step", err, errlen)) != 0)
 		return r;
 	if ((r = tc_reg_prepare(c->reg,
 		 "UPDATE applications SET step = ?2, step_id = ?3, step_started_at = ?4, deadline = ?5 WHERE id = ?1",
@@ -1862,7 +1813,7 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 	sqlite3_bind_text(st, 3, s->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (int64_t)c->now);
 	bind_opt(st, 5, deadline);
-	if ((r = run(c, st, "starting a step", err, errlen)) != 0)
+	if ((r = tc_reg_run(c->reg, st, "starting a step", err, errlen)) != 0)
 		return r;
 	a->step = idx;
 	snprintf(a->step_id, sizeof(a->step_id), "%s", s->id);
@@ -1888,7 +1839,8 @@ set_state(const struct tc_app_ctx *c, struct tc_app *a, enum tc_app_state state,
 	sqlite3_bind_text(st, 2, tc_app_state_name(state), -1, SQLITE_STATIC);
 	if (extra != NULL && strstr(extra, "?3") != NULL)
 		sqlite3_bind_int64(st, 3, (int64_t)c->now);
-	if ((r = run(c, st, "changing an application", err, errlen)) != 0)
+	if ((r = tc_reg_run(
+		 c->reg, st, "changing an application", err, errlen)) != 0)
 		return r;
 	a->state = state;
 	return 0;
@@ -1908,7 +1860,7 @@ step_done(const struct tc_app_ctx *c, const struct tc_app *a, char *err,
 	sqlite3_bind_int64(st, 1, a->id);
 	sqlite3_bind_int(st, 2, a->step);
 	sqlite3_bind_int64(st, 3, (int64_t)c->now);
-	return run(c, st, "closing a step", err, errlen);
+	return tc_reg_run(c->reg, st, "closing a step", err, errlen);
 }
 
 /* The source of a guard, for messages: "PROGRAMME SOURCE". */
@@ -1986,8 +1938,7 @@ guard_live_card(const struct tc_app_ctx *c, const struct tc_app *a,
 	sqlite3_bind_blob(st, 1, a->id_mac, TC_PII_MAC_LEN, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, a->programme, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (int64_t)c->now);
-	if (a->card_serial != 0)
-		sqlite3_bind_int64(st, 4, a->card_serial);
+	tc_reg_bind_opt_id(st, 4, a->card_serial);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
 		r = 0;
@@ -2017,8 +1968,7 @@ guard_open_app(const struct tc_app_ctx *c, const struct tc_app *a,
 	sqlite3_bind_text(st, 2, a->programme, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, a->id);
 	sqlite3_bind_text(st, 4, kind_db[a->kind], -1, SQLITE_STATIC);
-	if (a->card_serial != 0)
-		sqlite3_bind_int64(st, 5, a->card_serial);
+	tc_reg_bind_opt_id(st, 5, a->card_serial);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_DONE)
 		r = 0;
@@ -2189,7 +2139,8 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 			goto out;
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, (int64_t)c->now);
-		if ((r = run(c, st, "recording the pledge", err, errlen)) != 0)
+		if ((r = tc_reg_run(
+			 c->reg, st, "recording the pledge", err, errlen)) != 0)
 			goto out;
 	}
 	if ((r = set_state(c, &a, TC_APP_SUBMITTED,
@@ -2348,7 +2299,8 @@ approve_decision(const struct tc_app_ctx *c, struct tc_app *a,
 		if (months > 0)
 			sqlite3_bind_int(st, 3, months);
 		sqlite3_bind_text(st, 4, ovtext, -1, SQLITE_STATIC);
-		r = run(c, st, "recording the approval", err, errlen);
+		r = tc_reg_run(
+		    c->reg, st, "recording the approval", err, errlen);
 	}
 	free(ovtext);
 	a->months = months;
@@ -2654,7 +2606,8 @@ supersede(const struct tc_app_ctx *c, const struct tc_programme *p,
 		return r;
 	sqlite3_bind_int64(st, 1, old->serial);
 	sqlite3_bind_int64(st, 2, (int64_t)c->now);
-	if ((r = run(c, st, "recording the supersession", err, errlen)) != 0)
+	if ((r = tc_reg_run(
+		 c->reg, st, "recording the supersession", err, errlen)) != 0)
 		return r;
 	for (i = 0; i < p->n_tiers; i++) {
 		t = &p->tiers[i];
@@ -2671,7 +2624,8 @@ supersede(const struct tc_app_ctx *c, const struct tc_programme *p,
 		sqlite3_bind_text(st, 3, t->id, -1, SQLITE_STATIC);
 		if (sqlite3_bind_parameter_count(st) >= 4)
 			sqlite3_bind_int64(st, 4, (int64_t)c->now);
-		if ((r = run(c, st, "moving sub-cards", err, errlen)) != 0)
+		if ((r = tc_reg_run(
+			 c->reg, st, "moving sub-cards", err, errlen)) != 0)
 			return r;
 	}
 	return 0;
@@ -2694,7 +2648,8 @@ mark_issued(const struct tc_app_ctx *c, struct tc_app *a, int64_t serial,
 		return r;
 	sqlite3_bind_int64(st, 1, a->id);
 	sqlite3_bind_int64(st, 2, serial);
-	if ((r = run(c, st, "marking an application issued", err, errlen)) != 0)
+	if ((r = tc_reg_run(c->reg, st, "marking an application issued", err,
+		 errlen)) != 0)
 		return r;
 	a->state = TC_APP_ISSUED;
 	a->issued_serial = serial;

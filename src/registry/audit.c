@@ -605,8 +605,6 @@ tc_registry_audit_list(struct tc_registry *reg, int64_t from_seq, int64_t limit,
 		if ((r = fn(&e, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "listing the audit log", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "listing the audit log", err, errlen);
 }

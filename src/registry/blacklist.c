@@ -130,7 +130,7 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	sqlite3_stmt *st = NULL;
 	char subject[64], when[TC_DATE_TEXT];
 	json_t *o;
-	int rc, r;
+	int r;
 
 	if ((r = tc_reg_need_tx(reg, "adding to the blacklist", err, errlen)) !=
 	    0)
@@ -161,23 +161,16 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	sqlite3_bind_blob(st, 1, mac, TC_PII_MAC_LEN, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, masked, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-	if (programme != NULL)
-		sqlite3_bind_text(st, 4, programme, -1, SQLITE_STATIC);
-	if (source != NULL)
-		sqlite3_bind_text(st, 5, source, -1, SQLITE_STATIC);
-	if (card_serial != 0)
-		sqlite3_bind_int64(st, 6, card_serial);
-	if (application_id != 0)
-		sqlite3_bind_int64(st, 7, application_id);
-	if (until != NULL)
-		sqlite3_bind_text(st, 8, until, -1, SQLITE_STATIC);
+	tc_reg_bind_opt_text(st, 4, programme);
+	tc_reg_bind_opt_text(st, 5, source);
+	tc_reg_bind_opt_id(st, 6, card_serial);
+	tc_reg_bind_opt_id(st, 7, application_id);
+	tc_reg_bind_opt_text(st, 8, until);
 	sqlite3_bind_int64(st, 9, (int64_t)now);
 	sqlite3_bind_text(st, 10, op, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return tc_reg_dberr(
-		    reg, rc, "adding to the blacklist", err, errlen);
+	if ((r = tc_reg_run(reg, st, "adding to the blacklist", err, errlen)) !=
+	    0)
+		return r;
 	o = json_pack("{s:s, s:s?, s:s?}", "reason", reason, "programme",
 	    programme, "source", source);
 	if (o != NULL && card_serial != 0)
@@ -240,7 +233,7 @@ tc_blacklist_add_card_holder(struct tc_registry *reg, int64_t card_serial,
 	uint8_t mac[TC_PII_MAC_LEN];
 	char masked[TC_ID_MAX];
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL)
 		return tc_seterr(
@@ -248,21 +241,12 @@ tc_blacklist_add_card_holder(struct tc_registry *reg, int64_t card_serial,
 	if ((r = tc_registry_card_get(reg, card_serial, &card, err, errlen)) !=
 	    0)
 		return r;
-	if ((r = tc_reg_prepare(reg,
-		 "SELECT id_mac, id_masked FROM holders WHERE id = ?1", &st,
-		 err, errlen)) != 0)
+	if ((r = tc_reg_row_by_id(reg,
+		 "SELECT id_mac, id_masked FROM holders WHERE id = ?1",
+		 card.holder_id, "reading a holder", &st, err, errlen,
+		 "card %s: holder %lld not found", card.card_no,
+		 (long long)card.holder_id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, card.holder_id);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = rc == SQLITE_DONE
-		    ? tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-			  "card %s: holder %lld not found", card.card_no,
-			  (long long)card.holder_id)
-		    : tc_reg_dberr(reg, rc, "reading a holder", err, errlen);
-		sqlite3_finalize(st);
-		return r;
-	}
 	if (sqlite3_column_bytes(st, 0) != TC_PII_MAC_LEN ||
 	    tc_reg_col_text(st, 1, masked, sizeof(masked), 0) != 0) {
 		sqlite3_finalize(st);
@@ -381,10 +365,8 @@ tc_blacklist_list(struct tc_registry *reg,
 		if ((r = fn(&e, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading the blacklist", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "reading the blacklist", err, errlen);
 }
 
 /* Normalises an optional credit code; code_out "" when code is NULL. */
@@ -408,7 +390,7 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 	int64_t d1, d2, id;
 	sqlite3_stmt *st = NULL;
 	json_t *o;
-	int rc, r;
+	int r;
 
 	if (bar_id != NULL)
 		*bar_id = 0;
@@ -446,19 +428,13 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 	sqlite3_bind_text(st, 4, since, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 5, until, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
-	if (programme != NULL)
-		sqlite3_bind_text(st, 7, programme, -1, SQLITE_STATIC);
-	if (source != NULL)
-		sqlite3_bind_text(st, 8, source, -1, SQLITE_STATIC);
-	if (card_serial != 0)
-		sqlite3_bind_int64(st, 9, card_serial);
+	tc_reg_bind_opt_text(st, 7, programme);
+	tc_reg_bind_opt_text(st, 8, source);
+	tc_reg_bind_opt_id(st, 9, card_serial);
 	sqlite3_bind_int64(st, 10, (int64_t)now);
 	sqlite3_bind_text(st, 11, operator_name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return tc_reg_dberr(
-		    reg, rc, "barring an employer", err, errlen);
+	if ((r = tc_reg_run(reg, st, "barring an employer", err, errlen)) != 0)
+		return r;
 	id = sqlite3_last_insert_rowid(reg->db);
 	o = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s?, s:s?}", "employer",
 	    employer, "code", ncode[0] != '\0' ? ncode : NULL, "since", since,
@@ -627,9 +603,6 @@ tc_employer_bar_list(struct tc_registry *reg,
 		if ((r = fn(&b, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(
-		    reg, rc, "reading the employer bars", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "reading the employer bars", err, errlen);
 }

@@ -49,27 +49,17 @@ tc_chip_get(struct tc_registry *reg, int64_t serial, struct tc_chip *out,
 	char state[16];
 	const void *blob;
 	int64_t v;
-	int rc, r, n;
+	int r, n;
 
 	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
 	memset(out, 0, sizeof(*out));
 	if (reg == NULL)
 		return TC_ERR_INVALID_ARG;
-	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
+	if ((r = tc_reg_row_by_id(reg, sql, serial, "reading a chip", &st, err,
+		 errlen, "card serial %lld has no chip record",
+		 (long long)serial)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, serial);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "card serial %lld has no chip record", (long long)serial);
-	}
-	if (rc != SQLITE_ROW) {
-		r = tc_reg_dberr(reg, rc, "reading a chip", err, errlen);
-		sqlite3_finalize(st);
-		return r;
-	}
 	out->serial = serial;
 	r = tc_reg_col_text(st, 0, out->uid, sizeof(out->uid), 0);
 	if (r == 0)
@@ -163,21 +153,6 @@ audit(struct tc_registry *reg, time_t now, const char *op, const char *action,
 	return r;
 }
 
-/* Runs sql with the bindings and expects it to finish. */
-static int
-step_done(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
-    char *err, size_t errlen)
-{
-	int rc = sqlite3_step(st), r = 0;
-
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, what, err, errlen);
-	sqlite3_finalize(st);
-	if (r == 0)
-		reg->dirty = 1;
-	return r;
-}
-
 int
 tc_chip_start(struct tc_registry *reg, int64_t serial, const char *uid,
     const char *profile, time_t now, const char *operator_name, int *attempt,
@@ -219,7 +194,7 @@ tc_chip_start(struct tc_registry *reg, int64_t serial, const char *uid,
 		sqlite3_bind_int64(st, 1, serial);
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
 		sqlite3_bind_text(st, 3, profile, -1, SQLITE_STATIC);
-		if ((r = step_done(reg, st, "recording a chip attempt", err,
+		if ((r = tc_reg_run(reg, st, "recording a chip attempt", err,
 			 errlen)) != 0)
 			return r;
 		n = cur.attempts + 1;
@@ -245,8 +220,8 @@ tc_chip_start(struct tc_registry *reg, int64_t serial, const char *uid,
 		sqlite3_bind_text(st, 2, uid, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, profile, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-		if ((r = step_done(reg, st, "recording a chip", err, errlen)) !=
-		    0)
+		if ((r = tc_reg_run(
+			 reg, st, "recording a chip", err, errlen)) != 0)
 			return r;
 		n = 1;
 	}
@@ -287,7 +262,7 @@ tc_chip_done(struct tc_registry *reg, int64_t serial, const char *uid,
 	sqlite3_bind_int64(st, 1, serial);
 	sqlite3_bind_blob(st, 2, card_key, (int)card_key_len, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	if ((r = step_done(reg, st, "finishing a chip", err, errlen)) != 0)
+	if ((r = tc_reg_run(reg, st, "finishing a chip", err, errlen)) != 0)
 		return r;
 	return audit(reg, now, operator_name, TC_CHIP_AUDIT_DONE, cur.card_no,
 	    uid, cur.profile, cur.attempts, err, errlen);

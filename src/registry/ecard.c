@@ -204,7 +204,7 @@ tc_ecard_store(struct tc_registry *reg, const struct tc_ecard *e,
 	sqlite3_stmt *st = NULL;
 	char subject[32], *detail = NULL;
 	json_t *o;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || e == NULL || operator_name == NULL ||
 	    e->text[0] == '\0' || strlen(e->card_no) != 16)
@@ -219,11 +219,8 @@ tc_ecard_store(struct tc_registry *reg, const struct tc_ecard *e,
 	sqlite3_bind_text(st, 4, e->text, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)e->signed_at);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)e->expires_at);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return tc_reg_dberr(reg, rc, "storing an e-card", err, errlen);
-	reg->dirty = 1;
+	if ((r = tc_reg_run(reg, st, "storing an e-card", err, errlen)) != 0)
+		return r;
 	o = json_pack("{s:s, s:s, s:I}", "kid", e->kid, "alg",
 	    e->alg == TC_COSE_ALG_SM2_SM3 ? "SM2" : "ES256", "expires_at",
 	    (json_int_t)e->expires_at);
@@ -247,27 +244,17 @@ tc_ecard_get(struct tc_registry *reg, int64_t serial, struct tc_ecard *out,
 	    "SELECT e.kid, e.alg, e.text, e.signed_at, e.expires_at, c.card_no FROM ecards e JOIN cards c ON c.serial = e.serial WHERE e.serial = ?1";
 	sqlite3_stmt *st = NULL;
 	int64_t v;
-	int rc, r;
+	int r;
 
 	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
 	memset(out, 0, sizeof(*out));
 	if (reg == NULL)
 		return TC_ERR_INVALID_ARG;
-	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
+	if ((r = tc_reg_row_by_id(reg, sql, serial, "reading an e-card", &st,
+		 err, errlen, "card serial %lld has no e-card",
+		 (long long)serial)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, serial);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE) {
-		sqlite3_finalize(st);
-		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "card serial %lld has no e-card", (long long)serial);
-	}
-	if (rc != SQLITE_ROW) {
-		r = tc_reg_dberr(reg, rc, "reading an e-card", err, errlen);
-		sqlite3_finalize(st);
-		return r;
-	}
 	out->serial = serial;
 	if ((r = tc_reg_col_text(st, 0, out->kid, sizeof(out->kid), 0)) ||
 	    (r = tc_reg_col_int(st, 1, 0, &v)) != 0 || (out->alg = (int)v, 0) ||
@@ -342,7 +329,7 @@ int
 tc_ecard_count(struct tc_registry *reg, int64_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || n == NULL)
 		return TC_ERR_INVALID_ARG;
@@ -350,11 +337,5 @@ tc_ecard_count(struct tc_registry *reg, int64_t *n, char *err, size_t errlen)
 	if ((r = tc_reg_prepare(
 		 reg, "SELECT count(*) FROM ecards", &st, err, errlen)) != 0)
 		return r;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	else
-		r = tc_reg_dberr(reg, rc, "counting e-cards", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_count(reg, st, "counting e-cards", n, err, errlen);
 }

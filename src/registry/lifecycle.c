@@ -246,21 +246,6 @@ tc_lifecycle_renewal_rule(const struct tc_programme *p, const struct tc_tier *t,
 
 /* Plumbing. */
 
-/* Runs a statement that returns no rows, and finalises it. */
-static int
-run(struct tc_registry *reg, sqlite3_stmt *st, const char *what, char *err,
-    size_t errlen)
-{
-	int rc = sqlite3_step(st), r = 0;
-
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, what, err, errlen);
-	else
-		reg->dirty = 1;
-	sqlite3_finalize(st);
-	return r;
-}
-
 /* The card number in groups of four, for messages. */
 static const char *
 grouped(const char *card_no, char out[20])
@@ -364,27 +349,20 @@ tc_lifecycle_card_get(struct tc_registry *reg, int64_t serial,
     struct tc_card_state *out, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || out == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	memset(out, 0, sizeof(*out));
-	if ((r = tc_reg_prepare(reg, CARD_SELECT "WHERE c.serial = ?1", &st,
-		 err, errlen)) != 0)
+	if ((r = tc_reg_row_by_id(reg, CARD_SELECT "WHERE c.serial = ?1",
+		 serial, "reading a card", &st, err, errlen,
+		 "no card with serial %lld", (long long)serial)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, serial);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		if ((r = card_row(st, out)) != 0)
-			tc_seterr(err, errlen, r,
-			    "card %lld: a stored field has the wrong type or size",
-			    (long long)serial);
-	} else if (rc == SQLITE_DONE)
-		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "no card with serial %lld", (long long)serial);
-	else
-		r = tc_reg_dberr(reg, rc, "reading a card", err, errlen);
+	if ((r = card_row(st, out)) != 0)
+		tc_seterr(err, errlen, r,
+		    "card %lld: a stored field has the wrong type or size",
+		    (long long)serial);
 	sqlite3_finalize(st);
 	if (r != 0)
 		memset(out, 0, sizeof(*out));
@@ -466,10 +444,7 @@ tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
 		if ((r = fn(&c, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "listing cards", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(reg, st, rc, r, "listing cards", err, errlen);
 }
 
 /* The sub-cards of a main card, read into a malloc'd array. */
@@ -572,10 +547,8 @@ tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
 		if ((r = fn(&ch, arg)) != 0)
 			break;
 	}
-	if (r == 0 && rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "listing card changes", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "listing card changes", err, errlen);
 }
 
 int
@@ -885,7 +858,7 @@ set_status(const struct tc_lifecycle *lc, int64_t serial, enum tc_card_status s,
 	if (reason != NULL)
 		sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 5, cascade);
-	return run(lc->reg, st, "changing a card's status", err, errlen);
+	return tc_reg_run(lc->reg, st, "changing a card's status", err, errlen);
 }
 
 static int
@@ -902,7 +875,7 @@ set_expiry(const struct tc_lifecycle *lc, int64_t serial, time_t expires,
 	sqlite3_bind_int64(st, 1, serial);
 	sqlite3_bind_int64(st, 2, (int64_t)expires);
 	sqlite3_bind_int(st, 3, add_renewal);
-	return run(lc->reg, st, "changing a card's expiry", err, errlen);
+	return tc_reg_run(lc->reg, st, "changing a card's expiry", err, errlen);
 }
 
 /*
@@ -1163,7 +1136,8 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 	sqlite3_bind_int64(st, 6, (int64_t)lc->now);
 	sqlite3_bind_int64(st, 7, days);
 	sqlite3_bind_int(st, 8, late);
-	if ((r = run(lc->reg, st, "recording a change", err, errlen)) != 0)
+	if ((r = tc_reg_run(lc->reg, st, "recording a change", err, errlen)) !=
+	    0)
 		return r;
 	d = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:I, s:b}", "serial",
 	    (json_int_t)serial, "kind", tc_change_kind_name(kind), "value",
@@ -1214,8 +1188,8 @@ move_subcards(const struct tc_lifecycle *lc, const struct tc_card_state *from,
 			break;
 		sqlite3_bind_int64(st, 1, s->card.serial);
 		sqlite3_bind_int64(st, 2, to_serial);
-		if ((r = run(lc->reg, st, "moving a sub-card", err, errlen)) !=
-			0 ||
+		if ((r = tc_reg_run(
+			 lc->reg, st, "moving a sub-card", err, errlen)) != 0 ||
 		    (r = audit(lc, "card.subcard-move", s->card.card_no,
 			 json_pack("{s:I, s:s, s:s}", "serial",
 			     (json_int_t)s->card.serial, "from",
@@ -1291,7 +1265,7 @@ tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
 	sqlite3_bind_int(st, 2, c.renewals);
 	sqlite3_bind_int64(st, 3, serial);
 	sqlite3_bind_int64(st, 4, (int64_t)lc->now);
-	if ((r = run(lc->reg, st, "reissuing a card", err, errlen)) != 0)
+	if ((r = tc_reg_run(lc->reg, st, "reissuing a card", err, errlen)) != 0)
 		return r;
 	tc_lifecycle_date(c.card.expires_at - 1, ed);
 	if ((r = audit(lc, "card.revoke", c.card.card_no,
@@ -1792,7 +1766,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		goto out;
 	sqlite3_bind_int64(q, 1, ns);
 	sqlite3_bind_int64(q, 2, (int64_t)lc->now);
-	if ((r = run(lc->reg, q, "adding a sub-card", err, errlen)) != 0)
+	if ((r = tc_reg_run(lc->reg, q, "adding a sub-card", err, errlen)) != 0)
 		goto out;
 	tc_lifecycle_date(sc.expires_at - 1, ed);
 	if ((r = audit(lc, "card.subcard-add", sc.card_no,

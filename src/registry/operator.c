@@ -156,7 +156,7 @@ tc_registry_operator_count(
     struct tc_registry *reg, int64_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || n == NULL)
 		return tc_seterr(
@@ -164,14 +164,7 @@ tc_registry_operator_count(
 	if ((r = tc_reg_prepare(
 		 reg, "SELECT count(*) FROM operators", &st, err, errlen)) != 0)
 		return r;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else
-		r = tc_reg_dberr(reg, rc, "counting operators", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_count(reg, st, "counting operators", n, err, errlen);
 }
 
 int
@@ -211,12 +204,24 @@ out:
 	return r;
 }
 
+/* Refuses a passphrase hash of operator name that is not well formed. */
+static int
+pass_hash_ok(const char *name, const char *pass_hash, char *err, size_t errlen)
+{
+	char msg[256];
+
+	if (tc_passhash_valid(pass_hash, msg, sizeof(msg)) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "operator %s: %s", name, msg);
+	return 0;
+}
+
 int
 tc_registry_operator_add(struct tc_registry *reg, const char *name,
     unsigned roles, const char *pass_hash, time_t now, int64_t *id, char *err,
     size_t errlen)
 {
-	char text[TC_ROLES_TEXT_MAX], msg[256];
+	char text[TC_ROLES_TEXT_MAX];
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
@@ -233,9 +238,8 @@ tc_registry_operator_add(struct tc_registry *reg, const char *name,
 		    roles == 0 ? "an operator needs at least one role"
 			       : "unknown role in the mask");
 	if (pass_hash != NULL &&
-	    tc_passhash_valid(pass_hash, msg, sizeof(msg)) != 0)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "operator %s: %s", name, msg);
+	    (r = pass_hash_ok(name, pass_hash, err, errlen)) != 0)
+		return r;
 	if ((r = tc_reg_prepare(reg,
 		 "INSERT INTO operators (name, roles, pass_hash, created_at, pass_changed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
 		 &st, err, errlen)) != 0)
@@ -269,21 +273,14 @@ other_admins(
     struct tc_registry *reg, int64_t id, int64_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if ((r = tc_reg_prepare(reg,
 		 "SELECT count(*) FROM operators WHERE id <> ?1 AND disabled = 0 AND pass_hash IS NOT NULL AND instr(',' || roles || ',', ',admin,') > 0",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*n = sqlite3_column_int64(st, 0);
-		r = 0;
-	} else
-		r = tc_reg_dberr(reg, rc, "counting admins", err, errlen);
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_count(reg, st, "counting admins", n, err, errlen);
 }
 
 int
@@ -293,7 +290,7 @@ tc_registry_operator_set_disabled(struct tc_registry *reg, const char *name,
 	struct tc_operator op;
 	sqlite3_stmt *st = NULL;
 	int64_t admins = 0;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || name == NULL)
 		return tc_seterr(
@@ -323,15 +320,7 @@ tc_registry_operator_set_disabled(struct tc_registry *reg, const char *name,
 		return r;
 	sqlite3_bind_int64(st, 1, op.id);
 	sqlite3_bind_int(st, 2, disabled);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "changing an operator", err, errlen);
-	else {
-		reg->dirty = 1;
-		r = 0;
-	}
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_run(reg, st, "changing an operator", err, errlen);
 }
 
 int
@@ -339,7 +328,6 @@ tc_registry_operator_set_pass_hash(struct tc_registry *reg, const char *name,
     const char *pass_hash, time_t now, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	char msg[256];
 	int rc, r;
 
 	if (reg == NULL || name == NULL || pass_hash == NULL)
@@ -347,9 +335,8 @@ tc_registry_operator_set_pass_hash(struct tc_registry *reg, const char *name,
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_reg_need_tx(reg, "setting a passphrase", err, errlen)) != 0)
 		return r;
-	if (tc_passhash_valid(pass_hash, msg, sizeof(msg)) != 0)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "operator %s: %s", name, msg);
+	if ((r = pass_hash_ok(name, pass_hash, err, errlen)) != 0)
+		return r;
 	if ((r = tc_reg_prepare(reg,
 		 "UPDATE operators SET pass_hash = ?2, pass_changed_at = ?3, failed_logins = 0, locked_until = 0 WHERE name = ?1",
 		 &st, err, errlen)) != 0)
@@ -377,7 +364,7 @@ set_state(struct tc_registry *reg, int64_t id, int failed, time_t locked,
     char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if ((r = tc_reg_prepare(reg,
 		 "UPDATE operators SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
@@ -386,15 +373,7 @@ set_state(struct tc_registry *reg, int64_t id, int failed, time_t locked,
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, failed);
 	sqlite3_bind_int64(st, 3, (int64_t)locked);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "recording a sign-in", err, errlen);
-	else {
-		reg->dirty = 1;
-		r = 0;
-	}
-	sqlite3_finalize(st);
-	return r;
+	return tc_reg_run(reg, st, "recording a sign-in", err, errlen);
 }
 
 /*

@@ -55,13 +55,6 @@ int tc_reg_stmt(struct tc_registry *reg, enum tc_reg_stmt which,
     sqlite3_stmt **st /* OUT */, char *err, size_t errlen);
 
 /*
- * Maps the SQLite result rc to a TC_ERR_* code and writes
- * "PATH: what: SQLite's message" to err. SQLITE_BUSY and SQLITE_LOCKED give
- * TC_ERR_DB_BUSY, unique and primary key violations TC_ERR_EXISTS, other
- * constraints TC_ERR_CONSTRAINT, SQLITE_NOMEM TC_ERR_NOMEM, the rest
- * TC_ERR_DB.
- */
-/*
  * Refuses (TC_ERR_STATE, naming what) unless a transaction opened by
  * tc_registry_begin is open: every change runs inside one.
  */
@@ -84,7 +77,57 @@ int tc_reg_col_text(
 /* INTEGER column col into *v (NULL gives 0 when nullok); 0 or TC_ERR_MALFORMED. */
 int tc_reg_col_int(sqlite3_stmt *st, int col, int nullok, int64_t *v);
 
+/*
+ * Maps the SQLite result rc to a TC_ERR_* code and writes
+ * "PATH: what: SQLite's message" to err. SQLITE_BUSY and SQLITE_LOCKED give
+ * TC_ERR_DB_BUSY, unique and primary key violations TC_ERR_EXISTS, other
+ * constraints TC_ERR_CONSTRAINT, SQLITE_NOMEM TC_ERR_NOMEM, the rest
+ * TC_ERR_DB.
+ */
 int tc_reg_dberr(struct tc_registry *reg, int rc, const char *what, char *err,
     size_t errlen);
+
+/*
+ * Runs st, a statement that returns no rows, and finalises it. On success
+ * marks the open transaction changed (reg->dirty) and returns 0; otherwise
+ * returns tc_reg_dberr(reg, rc, what, ...). st is finalised either way.
+ */
+int tc_reg_run(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
+    char *err, size_t errlen);
+
+/*
+ * Optional parameters: binds s (static, or alive until st is finalised) or
+ * v to parameter col of st, or leaves it NULL when s is NULL or v is 0 (no
+ * serial, no id).
+ */
+void tc_reg_bind_opt_text(sqlite3_stmt *st, int col, const char *s);
+void tc_reg_bind_opt_id(sqlite3_stmt *st, int col, int64_t v);
+
+/*
+ * Ends a walk over the rows of st: rc is the last sqlite3_step result and
+ * r the walk's own (0, or the error that stopped it). Finalises st and
+ * returns r, or, when the walk ran out on an error rather than at the last
+ * row, tc_reg_dberr(reg, rc, what, ...).
+ */
+int tc_reg_rows_end(struct tc_registry *reg, sqlite3_stmt *st, int rc, int r,
+    const char *what, char *err, size_t errlen);
+
+/*
+ * Steps st, a query whose one row holds an INTEGER (a COUNT), stores it in
+ * *n and finalises st. Returns 0 or tc_reg_dberr(reg, rc, what, ...).
+ */
+int tc_reg_count(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
+    int64_t *n /* OUT */, char *err, size_t errlen);
+
+/*
+ * Prepares sql, binds id to ?1 and steps to the one row it selects. Returns
+ * 0 with *st on that row (the caller reads it, then finalises *st), or,
+ * with *st NULL: TC_ERR_NOT_FOUND when there is no row, with the message
+ * missing formats ("no application %lld"), a preparation error, or
+ * tc_reg_dberr(reg, rc, what, ...).
+ */
+int tc_reg_row_by_id(struct tc_registry *reg, const char *sql, int64_t id,
+    const char *what, sqlite3_stmt **st /* OUT */, char *err, size_t errlen,
+    const char *missing, ...) __attribute__((format(printf, 8, 9)));
 
 #endif

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -454,6 +455,86 @@ tc_reg_dberr(
 	}
 	return tc_seterr(err, errlen, code, "%s: %s: %s", reg->path, what,
 	    reg->db != NULL ? sqlite3_errmsg(reg->db) : sqlite3_errstr(rc));
+}
+
+int
+tc_reg_run(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
+    char *err, size_t errlen)
+{
+	int rc = sqlite3_step(st), r = 0;
+
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, what, err, errlen);
+	else
+		reg->dirty = 1;
+	sqlite3_finalize(st);
+	return r;
+}
+
+void
+tc_reg_bind_opt_text(sqlite3_stmt *st, int col, const char *s)
+{
+	if (s != NULL)
+		sqlite3_bind_text(st, col, s, -1, SQLITE_STATIC);
+}
+
+void
+tc_reg_bind_opt_id(sqlite3_stmt *st, int col, int64_t v)
+{
+	if (v != 0)
+		sqlite3_bind_int64(st, col, v);
+}
+
+int
+tc_reg_rows_end(struct tc_registry *reg, sqlite3_stmt *st, int rc, int r,
+    const char *what, char *err, size_t errlen)
+{
+	if (r == 0 && rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, what, err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+tc_reg_count(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
+    int64_t *n, char *err, size_t errlen)
+{
+	int rc = sqlite3_step(st), r = 0;
+
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	else
+		r = tc_reg_dberr(reg, rc, what, err, errlen);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+tc_reg_row_by_id(struct tc_registry *reg, const char *sql, int64_t id,
+    const char *what, sqlite3_stmt **st, char *err, size_t errlen,
+    const char *missing, ...)
+{
+	va_list ap;
+	int rc, r;
+
+	if ((r = tc_reg_prepare(reg, sql, st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(*st, 1, id);
+	if ((rc = sqlite3_step(*st)) == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, what, err, errlen);
+	else {
+		r = TC_ERR_NOT_FOUND;
+		if (err != NULL && errlen > 0) {
+			va_start(ap, missing);
+			vsnprintf(err, errlen, missing, ap);
+			va_end(ap);
+		}
+	}
+	sqlite3_finalize(*st);
+	*st = NULL;
+	return r;
 }
 
 int
