@@ -110,6 +110,9 @@ DEMO_tcard-issuer := $(DEMOLIB)
 # Programs built on the daemon layer.
 DLIB_tcard-verifierd := $(DAEMONLIB)
 DLIB_tcard-issuerd-web := $(DAEMONLIB)
+# The monitor takes only the listen-address parser of the layer (daemon/conf.o,
+# no libmicrohttpd: tests/integration/170 checks with nm).
+DLIB_tcard-issuerd := $(DAEMONLIB)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)

@@ -5,7 +5,10 @@
  * line reader shared by configuration and token files, the file parser
  * and the long-option table made from a daemon's table of keys.
  */
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <netinet/in.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -308,4 +311,54 @@ tc_dconf_options(
 		o[nfixed + i].val = (int)i;
 	}
 	return o;
+}
+
+int
+tc_dconf_listen_parse(
+    const char *v, struct sockaddr_storage *sa, socklen_t *salen)
+{
+	char host[64];
+	const char *colon, *h, *p;
+	size_t hl;
+	unsigned long long port;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
+
+	memset(sa, 0, sizeof(*sa));
+	if (v[0] == '[') {
+		if ((colon = strstr(v, "]:")) == NULL)
+			return -1;
+		h = v + 1;
+		hl = (size_t)(colon - h);
+		colon++;
+	} else {
+		if ((colon = strrchr(v, ':')) == NULL)
+			return -1;
+		h = v;
+		hl = (size_t)(colon - v);
+	}
+	if (hl >= sizeof(host))
+		return -1;
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	colon++;
+	for (port = 0, p = colon; *p >= '0' && *p <= '9' && port <= 65535; p++)
+		port = port * 10 + (unsigned)(*p - '0');
+	if (p == colon || *p != '\0' || port > 65535)
+		return -1;
+	if (v[0] != '[' && (hl == 0 || strcmp(host, "*") == 0))
+		snprintf(host, sizeof(host), "%s", "0.0.0.0");
+	if (v[0] != '[' && inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		*salen = sizeof(*s4);
+		return 0;
+	}
+	if (v[0] == '[' && inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		*salen = sizeof(*s6);
+		return 0;
+	}
+	return -1;
 }

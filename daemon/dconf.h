@@ -24,6 +24,7 @@
 #define TCARD_DCONF_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 
 struct option;
 
@@ -120,5 +121,13 @@ int tc_dconf_parse(const struct tc_dconf *t, void *conf, const char *text,
  */
 struct option *tc_dconf_options(
     const struct tc_dconf *t, const struct option *fixed, size_t nfixed);
+
+/*
+ * Parses a listen setting: "HOST:PORT" with an IPv4 address (an empty host
+ * or "*" is 0.0.0.0) or "[IPv6]:PORT", port 0 to 65535 (0: any free port),
+ * into sa and *salen. No name is resolved. Returns 0 or -1 (malformed).
+ */
+int tc_dconf_listen_parse(
+    const char *v, struct sockaddr_storage *sa, socklen_t *salen);
 
 #endif

@@ -30,11 +30,11 @@
 
 #include <openssl/crypto.h>
 
+#include "dconf.h"
 #include "mon.h"
 #include "rpc.h"
 #include "tcard/err.h"
 #include "tcard/keystore.h"
-#include "tcard/vdconf.h"
 
 #ifndef TC_VERSION
 #define TC_VERSION "0.1"
@@ -183,23 +183,15 @@ static int
 bind_listener(const struct opts *o, unsigned *port)
 {
 	struct sockaddr_storage sa;
-	struct tc_vdconf *vc;
 	socklen_t len;
 	int fd = -1, one = 1;
 
 	*port = 0;
-	/* The verifier's config reader resolves a listen setting. */
-	if ((vc = calloc(1, sizeof(*vc))) == NULL)
-		return -1;
-	snprintf(vc->listen, sizeof(vc->listen), "%s", o->listen);
-	if (strlen(o->listen) >= sizeof(vc->listen) ||
-	    tc_vdconf_listen_addr(vc, &sa, &len) != 0) {
-		free(vc);
+	if (tc_dconf_listen_parse(o->listen, &sa, &len) != 0) {
 		mon_log(
 		    "start", "error", "--listen: bad address %s", o->listen);
 		return -1;
 	}
-	free(vc);
 	if ((fd = socket(sa.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
 	    bind(fd, (struct sockaddr *)&sa, len) != 0 ||

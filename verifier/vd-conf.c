@@ -115,55 +115,6 @@ tc_vdconf_key(size_t i)
 	return i < tc_vdconf_table.n ? keys[i].name : NULL;
 }
 
-static int
-parse_listen(const char *v, struct sockaddr_storage *sa, socklen_t *salen)
-{
-	char host[64];
-	const char *colon, *h, *p;
-	size_t hl;
-	unsigned long long port;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)sa;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)sa;
-
-	memset(sa, 0, sizeof(*sa));
-	if (v[0] == '[') {
-		if ((colon = strstr(v, "]:")) == NULL)
-			return -1;
-		h = v + 1;
-		hl = (size_t)(colon - h);
-		colon++;
-	} else {
-		if ((colon = strrchr(v, ':')) == NULL)
-			return -1;
-		h = v;
-		hl = (size_t)(colon - v);
-	}
-	if (hl >= sizeof(host))
-		return -1;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	colon++;
-	for (port = 0, p = colon; *p >= '0' && *p <= '9' && port <= 65535; p++)
-		port = port * 10 + (unsigned)(*p - '0');
-	if (p == colon || *p != '\0' || port > 65535)
-		return -1;
-	if (v[0] != '[' && (hl == 0 || strcmp(host, "*") == 0))
-		snprintf(host, sizeof(host), "%s", "0.0.0.0");
-	if (v[0] != '[' && inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		*salen = sizeof(*s4);
-		return 0;
-	}
-	if (v[0] == '[' && inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		*salen = sizeof(*s6);
-		return 0;
-	}
-	return -1;
-}
-
 /* The kinds of the verifier's own (TC_DCONF_FUNC keys). */
 
 static int
@@ -176,7 +127,8 @@ set_listen(void *conf, const struct tc_dconf_key *k, const char *value,
 	size_t vl = strlen(value);
 
 	(void)k;
-	if (vl >= sizeof(c->listen) || parse_listen(value, &sa, &salen) != 0)
+	if (vl >= sizeof(c->listen) ||
+	    tc_dconf_listen_parse(value, &sa, &salen) != 0)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "listen: '%.128s': expected ADDR:PORT with a numeric address, like 127.0.0.1:8080, 0.0.0.0:443 or [::1]:8080 (port 0 picks a free one)",
 		    value);
@@ -296,7 +248,7 @@ tc_vdconf_listen_addr(
     const struct tc_vdconf *c, struct sockaddr_storage *sa, socklen_t *salen)
 {
 	if (c == NULL || sa == NULL || salen == NULL ||
-	    parse_listen(c->listen, sa, salen) != 0)
+	    tc_dconf_listen_parse(c->listen, sa, salen) != 0)
 		return TC_ERR_MALFORMED;
 	return 0;
 }
