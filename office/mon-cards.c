@@ -371,18 +371,14 @@ op_card_action(struct mon *m, const struct tc_operator *op,
 		mon_lib_fail(a, r, err);
 		return;
 	}
-	/* The card as it is now, and what the action did. */
-	if ((r = tc_lifecycle_card_get(
-		 m->reg, c.card.serial, &c, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
+	/* The card's page as it is now, and what the action did. */
+	op_card(m, op, c.card.card_no, a, now);
+	if (a->body == NULL)
 		return;
-	}
-	j = card_json(m, &c, now);
+	j = a->body;
 	rj = json_pack("{s:s, s:i}", "action",
 	    tc_orpc_card_action_name(q->c.action), "cascaded", res.cascaded);
-	if (j == NULL || rj == NULL) {
-		json_decref(j);
-		json_decref(rj);
+	if (rj == NULL) {
 		mon_fail(a, 500, "internal", "out of memory");
 		return;
 	}
@@ -400,7 +396,6 @@ op_card_action(struct mon *m, const struct tc_operator *op,
 	if (res.warning[0] != '\0')
 		json_object_set_new(rj, "warning", json_string(res.warning));
 	json_object_set_new(j, "result", rj);
-	a->body = j;
 }
 
 static int
