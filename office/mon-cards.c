@@ -13,11 +13,15 @@
  * docs/issuerd.md, "Cards and the audit log".
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 #include "mon.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
+#include "tcard/id.h"
 #include "tcard/lifecycle.h"
 #include "tcard/role.h"
 #include "tcard/serial.h"
@@ -216,6 +220,7 @@ allowed(struct mon *m, const struct tc_operator *op, time_t now)
 		{ "renew", TC_LIFECYCLE_RENEW },
 		{ "change", TC_LIFECYCLE_CHANGE },
 		{ "reissue", TC_LIFECYCLE_REISSUE },
+		{ "subcard", TC_LIFECYCLE_SUBCARD_ADD },
 	};
 	struct tc_lifecycle lc = { m->reg, m->progs, op->name, now };
 	json_t *arr = json_array();
@@ -282,30 +287,86 @@ out:
 }
 
 /*
- * reissue as the CLI does it (issuer/cmd-reissue.c, tc_lc_reserve): a dry
- * run in the transaction, rolled back, so that a refusal costs no serial;
- * then a serial reserved and the real run in a new transaction.
+ * The actions that take a new serial (reissue, subcard), as the CLI does
+ * them (tc_lc_reserve in issuer/card-cli.c): a dry run (serial 0) in the
+ * transaction, rolled back, so that a refusal costs no serial; then a
+ * serial reserved for "PREFIX:CARD" and the real run in a new transaction.
  */
 static int
-reissue(struct mon *m, const struct tc_lifecycle *lc,
-    const struct tc_card_state *c, enum tc_reissue_reason why,
+with_serial(struct mon *m, const struct tc_lifecycle *lc,
+    const struct tc_orpc_req *q, const struct tc_card_state *c,
+    enum tc_reissue_reason why, const struct tc_relative *rel,
+    enum tc_relation relation, struct tc_lifecycle_result *res, char *err,
+    size_t errlen)
+{
+	int subcard = q->c.action == TC_ORPC_SUBCARD;
+	char subject[64];
+	int64_t ns = 0;
+	int r, pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		if (subcard)
+			r = tc_lifecycle_subcard_add(lc, c->card.serial,
+			    relation, rel, ns, pass ? res : NULL, err, errlen);
+		else
+			r = tc_lifecycle_reissue(lc, c->card.serial, why, ns,
+			    pass ? res : NULL, err, errlen);
+		if (r != 0 || pass == 1)
+			return r;
+		tc_registry_rollback(m->reg);
+		snprintf(subject, sizeof(subject), "%s:%s",
+		    subcard ? "subcard" : "reissue", c->card.card_no);
+		if ((r = tc_serial_reserve(m->reg, lc->operator_name, subject,
+			 lc->now, &ns, err, errlen)) != 0 ||
+		    (r = tc_registry_begin(m->reg, err, errlen)) != 0)
+			return r;
+	}
+	return r;
+}
+
+/*
+ * subcard add as issuer/cmd-subcard.c: the relation and ID type by name,
+ * the relative's number normalised (tc_id_normalise; wiped after), the
+ * birth date for documents without one.
+ */
+static int
+subcard(struct mon *m, const struct tc_lifecycle *lc,
+    const struct tc_orpc_req *q, const struct tc_card_state *c,
     struct tc_lifecycle_result *res, char *err, size_t errlen)
 {
-	char subject[64];
-	int64_t ns;
+	const struct tc_orpc_card_args *ca = &q->c;
+	enum tc_relation relation = 0;
+	enum tc_id_type type = 0;
+	struct tc_relative rel;
+	char norm[TC_ID_MAX] = "";
+	time_t bt;
 	int r;
 
-	r = tc_lifecycle_reissue(lc, c->card.serial, why, 0, NULL, err, errlen);
-	tc_registry_rollback(m->reg);
-	if (r != 0)
+	memset(&rel, 0, sizeof(rel));
+	if (tc_relation_parse(ca->relation, &relation) != 0 ||
+	    relation == TC_REL_HOLDER)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the relation is spouse, child, parent or parent-in-law");
+	if (tc_id_type_parse(ca->id_type, &type) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "unknown ID type (resident, hkmo-residence, tw-residence, hkmo-permit, tw-permit, foreign-pr, passport)");
+	if (ca->date[0] != '\0') {
+		if ((r = tc_lifecycle_date_parse(ca->date, &bt, err, errlen)) !=
+		    0)
+			return r;
+		rel.birth_y = atoi(ca->date);
+		rel.birth_m = atoi(ca->date + 5);
+		rel.birth_d = atoi(ca->date + 8);
+	}
+	if ((r = tc_id_normalise(
+		 type, ca->id_number, lc->now, norm, err, errlen)) != 0)
 		return r;
-	snprintf(subject, sizeof(subject), "reissue:%s", c->card.card_no);
-	if ((r = tc_serial_reserve(m->reg, lc->operator_name, subject, lc->now,
-		 &ns, err, errlen)) != 0 ||
-	    (r = tc_registry_begin(m->reg, err, errlen)) != 0)
-		return r;
-	return tc_lifecycle_reissue(
-	    lc, c->card.serial, why, ns, res, err, errlen);
+	rel.id_type = type;
+	rel.id_number = norm;
+	rel.name = ca->value;
+	r = with_serial(m, lc, q, c, 0, &rel, relation, res, err, errlen);
+	OPENSSL_cleanse(norm, sizeof(norm));
+	return r;
 }
 
 /* One lifecycle action inside the transaction begun by the caller. */
@@ -339,7 +400,9 @@ act(struct mon *m, const struct tc_lifecycle *lc, const struct tc_orpc_req *q,
 		if (tc_reissue_reason_parse(q->reason, &why) != 0)
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 			    "the reason of a reissue is lost or damaged");
-		return reissue(m, lc, c, why, res, err, errlen);
+		return with_serial(m, lc, q, c, why, NULL, 0, res, err, errlen);
+	case TC_ORPC_SUBCARD:
+		return subcard(m, lc, q, c, res, err, errlen);
 	}
 	return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "unknown action");
 }

@@ -70,12 +70,17 @@ web_api_card_action(
 	rq->ep = WEB_EP_CARD_ACTION;
 	if ((card = card_param(rq, resp)) == NULL)
 		return;
-	for (i = TC_ORPC_SUSPEND; action != NULL && i <= TC_ORPC_REISSUE; i++)
+	/* POST /v1/cards/{card}/subcards adds one: the action "subcard". */
+	if (action != NULL && strcmp(action, "subcards") == 0)
+		action = tc_orpc_card_action_name(TC_ORPC_SUBCARD);
+	else if (action != NULL && strcmp(action, "subcard") == 0)
+		action = NULL;
+	for (i = TC_ORPC_SUSPEND; action != NULL && i <= TC_ORPC_SUBCARD; i++)
 		if (strcmp(tc_orpc_card_action_name(i), action) == 0)
 			break;
-	if (action == NULL || i > TC_ORPC_REISSUE) {
+	if (action == NULL || i > TC_ORPC_SUBCARD) {
 		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
-		    "no such card action (suspend, reinstate, revoke, renew, change, reissue)");
+		    "no such card action (suspend, reinstate, revoke, renew, change, reissue, subcards)");
 		return;
 	}
 	/* An empty body is no arguments (reinstate, renew). */

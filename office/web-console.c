@@ -1444,6 +1444,31 @@ card_forms(struct page *pg, json_t *c, const char *card)
 			bad |= put(pg, L("损坏", "Damaged"));
 			bad |= put(pg, "</option></select></label>\n");
 			bad |= card_form_end(pg, L("补换", "Reissue"));
+		} else if (strcmp(a, "subcard") == 0 &&
+		    jstr(c, "main_card") == NULL) {
+			bad |= card_form_begin(pg, card, "subcards",
+			    L("添加附属卡", "Add a sub-card"));
+			bad |= put(pg, "<label>");
+			bad |= put(pg, L("关系", "Relation"));
+			bad |= put(pg,
+			    " <select name=\"relation\"><option>spouse</option><option>child</option>"
+			    "<option>parent</option><option>parent-in-law</option></select></label>\n<label>");
+			bad |= put(pg, L("证件类型", "ID type"));
+			bad |= put(pg,
+			    " <select name=\"id_type\"><option>resident</option><option>hkmo-residence</option>"
+			    "<option>tw-residence</option><option>hkmo-permit</option><option>tw-permit</option>"
+			    "<option>foreign-pr</option><option>passport</option></select></label>\n");
+			bad |= put(pg, "<label>");
+			bad |= put(pg, L("证件号码", "ID number"));
+			bad |= put(pg,
+			    " <input type=\"text\" name=\"id_number\" required maxlength=\"64\" autocomplete=\"off\"></label>\n");
+			bad |= card_input(
+			    pg, "name", L("姓名", "Name"), "text", 1);
+			bad |= card_input(pg, "birth_date",
+			    L("出生日期（证件无出生日期时）",
+				"Birth date (documents without one)"),
+			    "date", 0);
+			bad |= card_form_end(pg, L("添加", "Add"));
 		}
 	}
 	return bad;
@@ -1605,6 +1630,13 @@ card_form_args(struct tc_webform *f, const char *action)
 		json_object_set_new(
 		    args, "months", json_integer(*end == '\0' ? mo : -1));
 	}
+	if (strcmp(action, "subcard") == 0) {
+		form_copy(f, args, "relation", "relation");
+		form_copy(f, args, "id_type", "id_type");
+		form_copy(f, args, "id_number", "id_number");
+		form_copy(f, args, "name", "name");
+		form_copy(f, args, "birth_date", "birth_date");
+	}
 	if (strcmp(action, "change") == 0) {
 		form_copy(f, args, "value",
 		    kind != NULL && strcmp(kind, "residence") == 0
@@ -1623,7 +1655,7 @@ web_console_card_action(
 	static const char *const done[][2] = { { "suspend", "suspended" },
 		{ "reinstate", "reinstated" }, { "revoke", "revoked" },
 		{ "renew", "renewed" }, { "change", "changed" },
-		{ "reissue", "reissued" } };
+		{ "reissue", "reissued" }, { "subcards", "subcard-added" } };
 	struct web *w = tc_daemon_app(d);
 	struct page page, *pg = &page;
 	struct tc_webform form;
@@ -1647,6 +1679,8 @@ web_console_card_action(
 		not_found(pg);
 		goto out;
 	}
+	if (strcmp(action, "subcards") == 0)
+		action = "subcard";
 	if (tc_webform_parse(
 		&form, rq->body.data, rq->body.len, NULL, NULL, 0) != 0) {
 		problem(pg, 400, L("请求有误", "Bad request"),

@@ -20,7 +20,7 @@
 #include "tcard/officerpc.h"
 
 static const char *const action_names[] = { NULL, "suspend", "reinstate",
-	"revoke", "renew", "change", "reissue" };
+	"revoke", "renew", "change", "reissue", "subcard" };
 
 static const struct tc_json_key args_suspend[] = {
 	{ "action", TC_JSON_STR, 1 },
@@ -57,6 +57,15 @@ static const struct tc_json_key args_reissue[] = {
 	{ "reason", TC_JSON_STR, 1 },
 	{ NULL, 0, 0 },
 };
+static const struct tc_json_key args_subcard[] = {
+	{ "action", TC_JSON_STR, 1 },
+	{ "relation", TC_JSON_STR, 1 },
+	{ "id_type", TC_JSON_STR, 1 },
+	{ "id_number", TC_JSON_STR, 1 },
+	{ "name", TC_JSON_STR, 1 },
+	{ "birth_date", TC_JSON_STR, 0 },
+	{ NULL, 0, 0 },
+};
 static const struct tc_json_key args_audit[] = {
 	{ "after", TC_JSON_INT, 0 },
 	{ "limit", TC_JSON_INT, 0 },
@@ -64,12 +73,13 @@ static const struct tc_json_key args_audit[] = {
 };
 
 static const struct tc_json_key *const action_keys[] = { NULL, args_suspend,
-	args_reinstate, args_revoke, args_renew, args_change, args_reissue };
+	args_reinstate, args_revoke, args_renew, args_change, args_reissue,
+	args_subcard };
 
 const char *
 tc_orpc_card_action_name(enum tc_orpc_card_action a)
 {
-	if (a < TC_ORPC_SUSPEND || a > TC_ORPC_REISSUE)
+	if (a < TC_ORPC_SUSPEND || a > TC_ORPC_SUBCARD)
 		return "?";
 	return action_names[a];
 }
@@ -163,12 +173,12 @@ parse_action(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 	if ((r = text(a, "action", action, sizeof(action) - 1, err, errlen)) !=
 	    0)
 		return r;
-	for (i = TC_ORPC_SUSPEND; i <= TC_ORPC_REISSUE; i++)
+	for (i = TC_ORPC_SUSPEND; i <= TC_ORPC_SUBCARD; i++)
 		if (strcmp(action, action_names[i]) == 0)
 			c->action = (enum tc_orpc_card_action)i;
 	if (c->action == 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: args.action must be suspend, reinstate, revoke, renew, change or reissue");
+		    "rpc request: args.action must be suspend, reinstate, revoke, renew, change, reissue or subcard");
 	if ((r = check_keys(a, action_keys[c->action], err, errlen)) != 0 ||
 	    (r = text(a, "reason", q->reason, TC_ORPC_NOTE_MAX, err, errlen)) !=
 		0 ||
@@ -180,7 +190,21 @@ parse_action(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 		 errlen)) != 0 ||
 	    (r = text(a, "uscc", c->uscc, TC_ORPC_TEXT_MAX, err, errlen)) !=
 		0 ||
-	    (r = text(a, "date", c->date, TC_ORPC_TEXT_MAX, err, errlen)) != 0)
+	    (r = text(a, "date", c->date, TC_ORPC_TEXT_MAX, err, errlen)) !=
+		0 ||
+	    (r = text(a, "relation", c->relation, TC_ORPC_TEXT_MAX, err,
+		 errlen)) != 0 ||
+	    (r = text(a, "id_type", c->id_type, TC_ORPC_TEXT_MAX, err,
+		 errlen)) != 0 ||
+	    (r = text(a, "id_number", c->id_number, TC_ORPC_ID_NUMBER_MAX, err,
+		 errlen)) != 0)
+		return r;
+	/* A relative's name and birth date share value and date. */
+	if (c->action == TC_ORPC_SUBCARD &&
+	    ((r = text(a, "name", c->value, TC_ORPC_VALUE_MAX, err, errlen)) !=
+		    0 ||
+		(r = text(a, "birth_date", c->date, TC_ORPC_TEXT_MAX, err,
+		     errlen)) != 0))
 		return r;
 	if ((v = json_object_get(a, "months")) != NULL) {
 		if (json_integer_value(v) < 1 || json_integer_value(v) > 1200)
@@ -210,6 +234,12 @@ parse_action(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 		if (c->date[0] == '\0')
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 			    "rpc request: args.date is empty");
+		break;
+	case TC_ORPC_SUBCARD:
+		if (c->relation[0] == '\0' || c->id_type[0] == '\0' ||
+		    c->id_number[0] == '\0' || c->value[0] == '\0')
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.relation, id_type, id_number and name may not be empty");
 		break;
 	default:
 		break;

@@ -469,4 +469,5 @@ tc_orpc_req_release(struct tc_orpc_req *req)
 	OPENSSL_cleanse(req->session, sizeof(req->session));
 	OPENSSL_cleanse(req->csrf, sizeof(req->csrf));
 	OPENSSL_cleanse(req->otp, sizeof(req->otp));
+	OPENSSL_cleanse(req->c.id_number, sizeof(req->c.id_number));
 }

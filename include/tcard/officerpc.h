@@ -69,7 +69,10 @@ enum tc_orpc_card_action {
 	TC_ORPC_RENEW,	     /* "renew": months */
 	TC_ORPC_CHANGE,	     /* "change": employer [uscc] | residence, date */
 	TC_ORPC_REISSUE,     /* "reissue": reason lost | damaged */
+	TC_ORPC_SUBCARD,     /* "subcard": relation, id_type, id_number, name,
+				birth_date */
 };
+#define TC_ORPC_ID_NUMBER_MAX 64 /* as typed; tc_id_normalise's cap */
 
 /* The arguments of "card-action" and "audit", checked per action. */
 struct tc_orpc_card_args {
@@ -81,6 +84,10 @@ struct tc_orpc_card_args {
 	char date[TC_ORPC_TEXT_MAX + 1];   /* change: YYYY-MM-DD */
 	int bar_employer;		   /* revoke, fraud only */
 	int64_t after, limit;		   /* audit: 0 when not sent */
+	/* subcard: the relative; the name is value, the birth date date */
+	char relation[TC_ORPC_TEXT_MAX + 1];
+	char id_type[TC_ORPC_TEXT_MAX + 1];
+	char id_number[TC_ORPC_ID_NUMBER_MAX + 1]; /* wiped on release */
 };
 
 /* A parsed request. Release it with tc_orpc_req_release (wipes). */
@@ -149,14 +156,16 @@ const char *tc_orpc_card_action_name(enum tc_orpc_card_action a);
  * revoke a "reason", optional "note" and "bar_employer" (true, with the
  * reason "fraud" only); renew optional "months" (1-1200); change either
  * "employer" (optional "uscc") or "residence", and "date"; reissue a
- * "reason", "lost" or "damaged". An audit's: optional "after" (>= 0) and
+ * "reason", "lost" or "damaged"; subcard "relation", "id_type",
+ * "id_number" (the relative's full number: wiped by
+ * tc_orpc_req_release), "name" and optional "birth_date". An audit's: optional "after" (>= 0) and
  * "limit" (1 to TC_ORPC_AUDIT_LIMIT). Texts have no control characters.
  * Returns 0 or TC_ERR_INVALID_ARG with err naming the member.
  */
 int tc_orpc_card_args_parse(void *args /* json_t *, borrowed */,
     struct tc_orpc_req *q, char *err, size_t errlen);
 
-/* Wipes the passphrase and tokens of req. */
+/* Wipes the passphrase, tokens and a relative's ID number of req. */
 void tc_orpc_req_release(struct tc_orpc_req *req);
 
 /*

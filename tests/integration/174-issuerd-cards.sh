@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..44"
+echo "1..50"
 
 check "demo authority" id_demo
 check "tcard-issuerd starts" start_id
@@ -77,8 +77,21 @@ req GET "/v1/cards/$C" "$AP"
 check "the card's history on the API names the approver" \
 	test "$(jq_body '[(h["operator"], h["action"]) for h in o["history"]][-1]')" = "('demo-approver-1', 'card.revoke')"
 
+# A sub-card for a child of green card A's holder, as `subcard add`.
+G=4401000000000114
+login demo-card-issuer-1; CI=$T/demo-card-issuer-1.jar; CIC=$CSRF
+SUB='{"relation":"child","id_type":"resident","id_number":"110101201506010029","name":"Luca Bianchi"}'
+req POST "/v1/cards/$G/subcards" "$AP" "$APC" "$SUB"
+check "an approver's sub-card is 403 (the counter's work)" status_is 403
+req POST "/v1/cards/$G/subcards" "$CI" "$CIC" "$SUB"
+check "the card issuer adds a sub-card" status_is 200
+check "the answer names the new sub-card, its holder masked" \
+	test "$(jq_body '[s["holder"]["id_masked"] for s in o["sub_cards"] if s["card"] == o["result"]["new_card"]]')" = "['****************29']"
+check "card show agrees" show $G "$AGREE and len(o['sub_cards']) == 3"
+check "the relative's full number is not in the answer" bash -c "! grep -q 110101201506010029 '$T/body'"
 req GET "/v1/audit?after=0&limit=5" "$AU"
 check "GET /v1/audit is 200 for the auditor" status_is 200
+"$I" audit list --home "$H" --json >"$T/audit.json" 2>/dev/null
 check "its entries are audit list --json's" python3 -c '
 import json, sys
 a = json.load(open(sys.argv[1])); b = json.load(open(sys.argv[2]))
@@ -119,6 +132,9 @@ check "the page shows the reason as text" grep -qF '&lt;b&gt;employer&lt;/b&gt; 
 page GET "/console/search?q=4401+1100+0000+0020" "$AP"
 check "search by card number is 303 to the card" \
 	bash -c "test $(cat "$T/status") = 303 && grep -qi '^location: /console/cards/$D' '$T/hdr'"
+page GET "/console/cards/$G" "$CI"
+check "the card issuer's page of A offers the sub-card form, not suspend" \
+	bash -c "grep -q 'id=\"subcards\" action=\"/console/cards/$G/subcards\"' '$T/body' && ! grep -q 'id=\"suspend\"' '$T/body'"
 page GET /console/audit "$AU"
 check "the audit page is 200 for the auditor, the chain verified" \
 	bash -c "test $(cat "$T/status") = 200 && grep -q 'id=\"verify\"' '$T/body' && grep -q 'id=\"next\"' '$T/body'"

@@ -95,6 +95,18 @@ test_requests(void **state)
 		    TC_ERR_INVALID_ARG, "args is missing" },
 		{ CA "\"app\":1,\"args\":{\"action\":\"renew\"}}",
 		    TC_ERR_INVALID_ARG, "unknown member \"app\"" },
+		{ CA
+		    "\"args\":{\"action\":\"subcard\",\"relation\":\"child\",\"id_type\":\"resident\",\"id_number\":\"110101201506010029\",\"name\":\"L\"}}",
+		    0, NULL },
+		{ CA
+		    "\"args\":{\"action\":\"subcard\",\"relation\":\"child\",\"id_type\":\"resident\",\"id_number\":\"110101201506010029\"}}",
+		    TC_ERR_INVALID_ARG, "args.name is missing" },
+		{ CA
+		    "\"args\":{\"action\":\"subcard\",\"relation\":\"child\",\"id_type\":\"resident\",\"id_number\":\"\",\"name\":\"L\"}}",
+		    TC_ERR_INVALID_ARG, "may not be empty" },
+		{ CA
+		    "\"args\":{\"action\":\"subcard\",\"relation\":\"child\",\"id_type\":\"resident\",\"id_number\":\"1\",\"name\":\"L\",\"date\":\"2020-01-01\"}}",
+		    TC_ERR_INVALID_ARG, "does not take" },
 		{ AU "}", 0, NULL },
 		{ AU ",\"args\":{\"after\":0,\"limit\":500}}", 0, NULL },
 		{ AU ",\"args\":{\"limit\":501}}", TC_ERR_INVALID_ARG,
