@@ -1757,8 +1757,11 @@ web_console_audit(
 		goto out3;
 	}
 	memset(&vr, 0, sizeof(vr));
-	if ((q = req_new(pg, "audit-verify")) == NULL ||
-	    web_call(w, q, &vr, resp) != 0)
+	if ((q = req_new(pg, "audit-verify")) == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		goto out3;
+	}
+	if (web_call(w, q, &vr, resp) != 0)
 		goto out3;
 	entries = json_object_get(an.body, "entries");
 	html_status(pg, 200, WEB_R_OK);
