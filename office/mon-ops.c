@@ -76,6 +76,12 @@ lib_fail(struct mon_answer *a, int r, const char *err)
 	    tc_strerror(r));
 }
 
+void
+mon_lib_fail(struct mon_answer *a, int r, const char *err)
+{
+	lib_fail(a, r, err);
+}
+
 int
 office_second_factor(struct tc_registry *reg, const struct tc_operator *op,
     const char *otp, time_t now, char *err, size_t errlen)
@@ -213,6 +219,12 @@ time_text(time_t t, char out[32])
 		return;
 	}
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void
+mon_time_text(time_t t, char out[32])
+{
+	time_text(t, out);
 }
 
 /* The summary of an application, as a list line. */
@@ -642,7 +654,8 @@ mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 	if (session_operator(m, s, &op, a) != 0)
 		return;
 	/* State-changing ops carry the session's CSRF token. */
-	if ((q->op == TC_ORPC_LOGOUT || q->op == TC_ORPC_REVIEW) &&
+	if ((q->op == TC_ORPC_LOGOUT || q->op == TC_ORPC_REVIEW ||
+		q->op == TC_ORPC_CARD_ACTION) &&
 	    (!q->has_csrf || !mon_session_csrf_ok(s, q->csrf))) {
 		mon_fail(a, 403, "csrf",
 		    "this request needs the session's CSRF token in the X-CSRF-Token header");
@@ -668,6 +681,12 @@ mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 		break;
 	case TC_ORPC_REVIEW:
 		op_review(m, &op, q, a, now);
+		break;
+	case TC_ORPC_CARD:
+	case TC_ORPC_CARD_ACTION:
+	case TC_ORPC_AUDIT:
+	case TC_ORPC_AUDIT_VERIFY:
+		mon_card_op(m, &op, q, a, now);
 		break;
 	default:
 		mon_fail(a, 400, "bad-request", "unknown op");

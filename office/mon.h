@@ -93,6 +93,21 @@ void mon_fail(struct mon_answer *a, unsigned status, const char *code,
 int office_second_factor(struct tc_registry *reg, const struct tc_operator *op,
     const char *otp, time_t now, char *err, size_t errlen);
 
+/* Maps a library error (r, its message err) to an answer's status. */
+void mon_lib_fail(struct mon_answer *a, int r, const char *err);
+/* t as ISO 8601 UTC ("2026-10-08T01:34:00Z"); "" for 0. */
+void mon_time_text(time_t t, char out[32] /* OUT */);
+
+/* ---- office/mon-cards.c: cards and the audit log ---- */
+
+/*
+ * The ops card (a card's page), card-action (a lifecycle action, CSRF
+ * checked by mon_op) and audit, audit-verify (auditors only), for the
+ * session's operator op (read again for this request).
+ */
+void mon_card_op(struct mon *m, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now);
+
 /* ---- office/issuerd.c ---- */
 
 /* A JSON log line {"ts","event","level","message"} on standard error. */

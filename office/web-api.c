@@ -24,7 +24,7 @@
 
 static const char *const ep_names[WEB_EP_COUNT] = { "healthz", "metrics",
 	"session", "queue", "application", "attachment", "review", "console",
-	"other" };
+	"card", "card-action", "audit", "other" };
 static const char *const res_names[WEB_R_COUNT] = { "ok", "bad-request",
 	"too-large", "not-found", "method", "error", "unauthorized",
 	"forbidden", "refused", "unavailable" };
@@ -135,8 +135,8 @@ web_answer_free(struct web_answer *an)
 }
 
 /* Writes the answer's body or error into resp. Returns 1 when 200. */
-static int
-answer_json(struct web_answer *an, struct tc_dresp *resp)
+int
+web_answer_json(struct web_answer *an, struct tc_dresp *resp)
 {
 	char *text;
 
@@ -163,8 +163,8 @@ answer_json(struct web_answer *an, struct tc_dresp *resp)
  * A request object with the op, the session cookie and the CSRF header,
  * or NULL with resp answered (401 without a session cookie, 500).
  */
-static json_t *
-request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp)
+json_t *
+web_request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp)
 {
 	char sid[TC_ORPC_TOKEN_LEN + 1] = "";
 	const char *x = tc_dreq_header(rq, "X-CSRF-Token");
@@ -213,8 +213,8 @@ number_param(struct tc_dreq *rq, const char *name, struct tc_dresp *resp)
 }
 
 /* The JSON object of a request body, or NULL with resp answered 400. */
-static json_t *
-body_object(struct tc_dreq *rq, struct tc_dresp *resp)
+json_t *
+web_body_object(struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	json_error_t je;
 	json_t *o;
@@ -245,13 +245,13 @@ ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 
 	rq->ep = WEB_EP_SESSION;
 	if (rq->method_post) {
-		if ((args = body_object(rq, resp)) == NULL)
+		if ((args = web_body_object(rq, resp)) == NULL)
 			return;
 		op = "login";
 	} else {
 		op = rq->method_delete ? "logout" : "whoami";
 	}
-	if ((req = request(rq, op, resp)) == NULL) {
+	if ((req = web_request(rq, op, resp)) == NULL) {
 		json_decref(args);
 		return;
 	}
@@ -259,7 +259,7 @@ ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		json_object_set_new(req, "args", args);
 	if (web_call(w, req, &an, resp) != 0)
 		return;
-	if (answer_json(&an, resp)) {
+	if (web_answer_json(&an, resp)) {
 		if (rq->method_post && an.session != NULL &&
 		    tc_orpc_token_ok(an.session))
 			snprintf(resp->set_cookie, sizeof(resp->set_cookie),
@@ -282,10 +282,10 @@ ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	json_t *req;
 
 	rq->ep = WEB_EP_QUEUE;
-	if ((req = request(rq, "queue", resp)) == NULL ||
+	if ((req = web_request(rq, "queue", resp)) == NULL ||
 	    web_call(tc_daemon_app(d), req, &an, resp) != 0)
 		return;
-	answer_json(&an, resp);
+	web_answer_json(&an, resp);
 	web_answer_free(&an);
 }
 
@@ -298,12 +298,12 @@ ep_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 
 	rq->ep = WEB_EP_APP;
 	if ((n = number_param(rq, "n", resp)) == 0 ||
-	    (req = request(rq, "app", resp)) == NULL)
+	    (req = web_request(rq, "app", resp)) == NULL)
 		return;
 	json_object_set_new(req, "app", json_integer(n));
 	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
 		return;
-	answer_json(&an, resp);
+	web_answer_json(&an, resp);
 	web_answer_free(&an);
 }
 
@@ -338,14 +338,14 @@ ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	rq->ep = WEB_EP_ATTACHMENT;
 	if ((n = number_param(rq, "n", resp)) == 0 ||
 	    (att = number_param(rq, "id", resp)) == 0 ||
-	    (req = request(rq, "attachment", resp)) == NULL)
+	    (req = web_request(rq, "attachment", resp)) == NULL)
 		return;
 	json_object_set_new(req, "app", json_integer(n));
 	json_object_set_new(req, "att", json_integer(att));
 	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
 		return;
 	if (an.error != NULL || an.status != 200 || an.ctype == NULL) {
-		answer_json(&an, resp);
+		web_answer_json(&an, resp);
 		web_answer_free(&an);
 		return;
 	}
@@ -370,9 +370,9 @@ ep_review(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 
 	rq->ep = WEB_EP_REVIEW;
 	if ((n = number_param(rq, "n", resp)) == 0 ||
-	    (args = body_object(rq, resp)) == NULL)
+	    (args = web_body_object(rq, resp)) == NULL)
 		return;
-	if ((req = request(rq, "review", resp)) == NULL) {
+	if ((req = web_request(rq, "review", resp)) == NULL) {
 		json_decref(args);
 		return;
 	}
@@ -380,7 +380,7 @@ ep_review(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	json_object_set_new(req, "args", args);
 	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
 		return;
-	answer_json(&an, resp);
+	web_answer_json(&an, resp);
 	web_answer_free(&an);
 }
 
@@ -429,6 +429,17 @@ static const struct tc_droute routes[] = {
 	    WEB_EP_ATTACHMENT, 0 },
 	{ TC_DM_POST, "/v1/applications/{n}/review", ep_review, WEB_EP_REVIEW,
 	    BODY_MAX },
+	{ TC_DM_GET, "/v1/cards/{card}", web_api_card, WEB_EP_CARD, 0 },
+	{ TC_DM_POST, "/v1/cards/{card}/{action}", web_api_card_action,
+	    WEB_EP_CARD_ACTION, BODY_MAX },
+	{ TC_DM_GET, "/v1/audit", web_api_audit, WEB_EP_AUDIT, 0 },
+	{ TC_DM_GET, "/v1/audit/verify", web_api_audit_verify, WEB_EP_AUDIT,
+	    0 },
+	{ TC_DM_GET, "/console/cards/{card}", web_console_card, WEB_EP_CONSOLE,
+	    0 },
+	{ TC_DM_POST, "/console/cards/{card}/{action}", web_console_card_action,
+	    WEB_EP_CONSOLE, BODY_MAX },
+	{ TC_DM_GET, "/console/audit", web_console_audit, WEB_EP_CONSOLE, 0 },
 	{ TC_DM_GET, "/console/style.css", web_console_css, WEB_EP_CONSOLE, 0 },
 	{ TC_DM_GET | TC_DM_POST, "/console/login", web_console_login,
 	    WEB_EP_CONSOLE, BODY_MAX },

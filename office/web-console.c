@@ -409,6 +409,13 @@ flash(struct page *pg)
 		{ "returned", "已退回。", "Returned." },
 		{ "rejected", "已驳回。", "Rejected." },
 		{ "signed-out", "已退出。", "Signed out." },
+		{ "suspended", "已暂停。", "Suspended." },
+		{ "reinstated", "已恢复。", "Reinstated." },
+		{ "revoked", "已注销。", "Revoked." },
+		{ "renewed", "已续期。", "Renewed." },
+		{ "changed", "变更已登记。", "Change recorded." },
+		{ "reissued", "已补换，这是新卡。",
+		    "Reissued: this is the new card." },
 	};
 	const char *d = qget(pg, "done");
 	size_t i;
@@ -694,6 +701,32 @@ out:
 
 /* ---- search ---- */
 
+/*
+ * A card number as typed (16 digits, spaces and hyphens allowed) into
+ * "/console/cards/DIGITS"; 0 when s is not one.
+ */
+static int
+card_search(const char *s, char *loc, size_t len)
+{
+	char digits[17];
+	size_t i, n = 0;
+
+	for (i = 0; s != NULL && s[i] != '\0'; i++) {
+		if (s[i] >= '0' && s[i] <= '9') {
+			if (n == 16)
+				return 0;
+			digits[n++] = s[i];
+		} else if (s[i] != ' ' && s[i] != '-') {
+			return 0;
+		}
+	}
+	if (n != 16)
+		return 0;
+	digits[n] = '\0';
+	snprintf(loc, len, "/console/cards/%s", digits);
+	return 1;
+}
+
 void
 web_console_search(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
@@ -715,14 +748,13 @@ web_console_search(
 	if (n > 0 && n <= 15 && i == n && s[0] != '0') {
 		snprintf(loc, sizeof(loc), "/console/applications/%s", s);
 		redirect(pg, loc);
+	} else if (card_search(s, loc, sizeof(loc))) {
+		redirect(pg, loc);
 	} else {
-		/*
-		 * Card numbers (16 digits) and names need a search op in the
-		 * monitor; the library has no name search yet.
-		 */
+		/* Names need a search op in the monitor: not yet. */
 		problem(pg, 404, L("未找到", "Not found"),
-		    L("请输入申请编号。按卡号、姓名查找尚未提供。",
-			"Enter an application number. Search by card number or name is not available yet."));
+		    L("请输入申请编号或16位卡号。按姓名查找尚未提供。",
+			"Enter an application number or a 16-digit card number. Search by name is not available yet."));
 	}
 	web_answer_free(&who);
 out:
@@ -1237,5 +1269,578 @@ web_console_review(
 	web_answer_free(&an);
 out:
 	tc_webform_release(&form);
+	page_end(pg);
+}
+
+/* ---- cards (office/web-cards.c has their API) ---- */
+
+/* The {card} segment when it is 1 to 24 digits, else NULL. */
+static const char *
+card_segment(struct tc_dreq *rq)
+{
+	const char *s = tc_dreq_param(rq, "card");
+	size_t n = s != NULL ? strlen(s) : 0;
+
+	if (n == 0 || n > TC_ORPC_CARD_MAX || strspn(s, "0123456789") != n)
+		return NULL;
+	return s;
+}
+
+/* A labelled row of the summary. */
+static int
+dl_row(struct page *pg, const char *label, const char *id, const char *v)
+{
+	int bad = 0;
+
+	bad |= put(pg, "<dt>");
+	bad |= put(pg, label);
+	bad |= put(pg, "</dt><dd");
+	if (id != NULL) {
+		bad |= put(pg, " id=\"");
+		bad |= put(pg, id);
+		bad |= put(pg, "\"");
+	}
+	bad |= put(pg, ">");
+	bad |= esc(pg, v);
+	bad |= put(pg, "</dd>\n");
+	return bad;
+}
+
+/* The start of a lifecycle form: its action URL, csrf, a legend. */
+static int
+card_form_begin(
+    struct page *pg, const char *card, const char *action, const char *legend)
+{
+	int bad = 0;
+
+	bad |= put(pg, "<form method=\"post\" class=\"card-action\" id=\"");
+	bad |= put(pg, action);
+	bad |= put(pg, "\" action=\"/console/cards/");
+	bad |= esc(pg, card);
+	bad |= put(pg, "/");
+	bad |= put(pg, action);
+	bad |= put(pg, "\">\n<fieldset><legend>");
+	bad |= put(pg, legend);
+	bad |=
+	    put(pg, "</legend>\n<input type=\"hidden\" name=\"csrf\" value=\"");
+	bad |= esc(pg, pg->csrf);
+	bad |= put(pg, "\">\n");
+	return bad;
+}
+
+/* A text input with its label; id and name are the same. */
+static int
+card_input(struct page *pg, const char *name, const char *label,
+    const char *type, int required)
+{
+	int bad = 0;
+
+	bad |= put(pg, "<label>");
+	bad |= put(pg, label);
+	bad |= put(pg, " <input type=\"");
+	bad |= put(pg, type);
+	bad |= put(pg, "\" name=\"");
+	bad |= put(pg, name);
+	bad |= put(pg,
+	    required ? "\" required maxlength=\"512\"></label>\n"
+		     : "\" maxlength=\"512\"></label>\n");
+	return bad;
+}
+
+static int
+card_form_end(struct page *pg, const char *button)
+{
+	int bad = 0;
+
+	bad |= put(pg, "<button>");
+	bad |= put(pg, button);
+	bad |= put(pg, "</button>\n</fieldset>\n</form>\n");
+	return bad;
+}
+
+/* The forms of the lifecycle actions the operator may take. */
+static int
+card_forms(struct page *pg, json_t *c, const char *card)
+{
+	json_t *acts = json_object_get(c, "actions"), *v;
+	const char *a;
+	size_t i;
+	int bad = 0;
+
+	bad |= put(pg, "<h2>");
+	bad |= put(pg, L("卡片办理", "Card actions"));
+	bad |= put(pg, "</h2>\n");
+	if (json_array_size(acts) == 0) {
+		bad |= put(pg, "<p class=\"muted\" id=\"no-actions\">");
+		bad |= put(pg,
+		    L("您的角色不能办理卡片事项。",
+			"Your roles take no card actions."));
+		bad |= put(pg, "</p>\n");
+	}
+	json_array_foreach(acts, i, v)
+	{
+		if ((a = json_string_value(v)) == NULL)
+			continue;
+		if (strcmp(a, "suspend") == 0) {
+			bad |=
+			    card_form_begin(pg, card, a, L("暂停", "Suspend"));
+			bad |= card_input(
+			    pg, "reason", L("理由", "Reason"), "text", 1);
+			bad |= card_form_end(pg, L("暂停", "Suspend"));
+		} else if (strcmp(a, "reinstate") == 0) {
+			bad |= card_form_begin(
+			    pg, card, a, L("恢复", "Reinstate"));
+			bad |= card_input(
+			    pg, "note", L("备注", "Note"), "text", 0);
+			bad |= card_form_end(pg, L("恢复", "Reinstate"));
+		} else if (strcmp(a, "revoke") == 0) {
+			bad |=
+			    card_form_begin(pg, card, a, L("注销", "Revoke"));
+			bad |= card_input(pg, "reason",
+			    L("理由（fraud、ineligible、retired、misconduct、contract-ended、other 或项目的终止理由）",
+				"Reason (fraud, ineligible, retired, misconduct, contract-ended, other or one of the programme's end reasons)"),
+			    "text", 1);
+			bad |= card_input(
+			    pg, "note", L("备注", "Note"), "text", 0);
+			bad |= put(pg,
+			    "<label><input type=\"checkbox\" name=\"bar_employer\" value=\"1\"> ");
+			bad |= put(pg,
+			    L("（欺诈）同时限制用人单位申请",
+				"(fraud) bar the employer too"));
+			bad |= put(pg, "</label>\n");
+			bad |= card_form_end(pg, L("注销", "Revoke"));
+		} else if (strcmp(a, "renew") == 0) {
+			bad |= card_form_begin(pg, card, a, L("续期", "Renew"));
+			bad |= card_input(pg, "months",
+			    L("有效月数（按类别设定时）",
+				"Months (tiers whose term is set at approval)"),
+			    "number", 0);
+			bad |= card_form_end(pg, L("续期", "Renew"));
+		} else if (strcmp(a, "change") == 0) {
+			bad |= card_form_begin(
+			    pg, card, a, L("信息变更", "Change"));
+			bad |= put(pg,
+			    "<label><select name=\"kind\"><option value=\"employer\">");
+			bad |= put(pg, L("用人单位", "Employer"));
+			bad |= put(pg, "</option><option value=\"residence\">");
+			bad |= put(pg, L("居住地", "Residence"));
+			bad |= put(pg, "</option></select></label>\n");
+			bad |= card_input(
+			    pg, "value", L("新值", "New value"), "text", 1);
+			bad |= card_input(pg, "uscc",
+			    L("统一社会信用代码（单位）",
+				"Unified social credit code (employer)"),
+			    "text", 0);
+			bad |= card_input(pg, "date",
+			    L("生效日期", "Effective date"), "date", 1);
+			bad |= card_form_end(pg, L("登记", "Record"));
+		} else if (strcmp(a, "reissue") == 0) {
+			bad |=
+			    card_form_begin(pg, card, a, L("补换", "Reissue"));
+			bad |= put(pg,
+			    "<label><select name=\"reason\"><option value=\"lost\">");
+			bad |= put(pg, L("遗失", "Lost"));
+			bad |= put(pg, "</option><option value=\"damaged\">");
+			bad |= put(pg, L("损坏", "Damaged"));
+			bad |= put(pg, "</option></select></label>\n");
+			bad |= card_form_end(pg, L("补换", "Reissue"));
+		} else if (strcmp(a, "subcard") == 0 &&
+		    jstr(c, "main_card") == NULL) {
+			bad |= card_form_begin(pg, card, "subcards",
+			    L("添加附属卡", "Add a sub-card"));
+			bad |= put(pg, "<label>");
+			bad |= put(pg, L("关系", "Relation"));
+			bad |= put(pg,
+			    " <select name=\"relation\"><option>spouse</option><option>child</option>"
+			    "<option>parent</option><option>parent-in-law</option></select></label>\n<label>");
+			bad |= put(pg, L("证件类型", "ID type"));
+			bad |= put(pg,
+			    " <select name=\"id_type\"><option>resident</option><option>hkmo-residence</option>"
+			    "<option>tw-residence</option><option>hkmo-permit</option><option>tw-permit</option>"
+			    "<option>foreign-pr</option><option>passport</option></select></label>\n");
+			bad |= put(pg, "<label>");
+			bad |= put(pg, L("证件号码", "ID number"));
+			bad |= put(pg,
+			    " <input type=\"text\" name=\"id_number\" required maxlength=\"64\" autocomplete=\"off\"></label>\n");
+			bad |= card_input(
+			    pg, "name", L("姓名", "Name"), "text", 1);
+			bad |= card_input(pg, "birth_date",
+			    L("出生日期（证件无出生日期时）",
+				"Birth date (documents without one)"),
+			    "date", 0);
+			bad |= card_form_end(pg, L("添加", "Add"));
+		}
+	}
+	return bad;
+}
+
+/* Sub-cards and the card's history. */
+static int
+card_tables(struct page *pg, json_t *c)
+{
+	json_t *s, *e;
+	char *detail;
+	size_t i;
+	int bad = 0;
+
+	bad |= put(pg, "<h2>");
+	bad |= put(pg, L("附属卡", "Sub-cards"));
+	bad |= put(pg, "</h2>\n<table id=\"sub-cards\"><tbody>\n");
+	json_array_foreach(json_object_get(c, "sub_cards"), i, s)
+	{
+		bad |= put(pg, "<tr><td><a href=\"/console/cards/");
+		bad |= esc(pg, jstr(s, "card"));
+		bad |= put(pg, "\">");
+		bad |= esc(pg, jstr(s, "card"));
+		bad |= put(pg, "</a></td><td>");
+		bad |= esc(pg, jstr(s, "relation"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(s, "status"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(json_object_get(s, "holder"), "name"));
+		bad |= put(pg, "</td></tr>\n");
+	}
+	bad |= put(pg, "</tbody></table>\n<h2>");
+	bad |= put(pg, L("办理记录", "History"));
+	bad |= put(pg, "</h2>\n<table id=\"history\"><thead><tr><th>");
+	bad |= put(pg, L("时间", "When"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("经办人", "Operator"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("操作", "Action"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("详情", "Detail"));
+	bad |= put(pg, "</th></tr></thead><tbody>\n");
+	json_array_foreach(json_object_get(c, "history"), i, e)
+	{
+		bad |= put(pg, "<tr><td>");
+		bad |= esc(pg, jstr(e, "time"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(e, "operator"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(e, "action"));
+		bad |= put(pg, "</td><td class=\"reason\">");
+		detail = json_dumps(json_object_get(e, "detail"),
+		    JSON_COMPACT | JSON_ENCODE_ANY);
+		bad |= esc(pg, detail);
+		free(detail);
+		bad |= put(pg, "</td></tr>\n");
+	}
+	bad |= put(pg, "</tbody></table>\n");
+	return bad;
+}
+
+void
+web_console_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct web *w = tc_daemon_app(d);
+	struct page page, *pg = &page;
+	struct web_answer who, an;
+	const char *card;
+	json_t *q, *c, *h;
+	char title[64];
+	int bad;
+
+	page_begin(pg, rq, resp);
+	if (whoami(pg, &who) != 0)
+		goto out;
+	if ((card = card_segment(rq)) == NULL ||
+	    (q = req_new(pg, "card")) == NULL) {
+		not_found(pg);
+		goto out2;
+	}
+	json_object_set_new(q, "card", json_string(card));
+	if (web_call(w, q, &an, resp) != 0)
+		goto out2;
+	if (an.status != 200 || an.error != NULL) {
+		rpc_problem(pg, &an);
+		goto out3;
+	}
+	c = an.body;
+	h = json_object_get(c, "holder");
+	html_status(pg, 200, WEB_R_OK);
+	snprintf(title, sizeof(title), "%s %s", L("卡片", "Card"),
+	    jstr(c, "card") != NULL ? jstr(c, "card") : "");
+	bad = head(pg, title);
+	bad |= flash(pg);
+	bad |= put(pg, "<section class=\"card\" id=\"summary\"><dl>\n");
+	bad |= dl_row(pg, L("持卡人", "Holder"), "holder", jstr(h, "name"));
+	bad |= dl_row(
+	    pg, L("证件号码", "ID number"), "id-masked", jstr(h, "id_masked"));
+	bad |= dl_row(pg, L("项目", "Programme"), NULL, jstr(c, "programme"));
+	bad |= dl_row(pg, L("类别", "Tier"), NULL, jstr(c, "tier"));
+	bad |= dl_row(pg, L("状态", "Status"), "status", jstr(c, "status"));
+	bad |= dl_row(pg, L("状态原因", "Status reason"), "status-reason",
+	    jstr(c, "status_reason"));
+	bad |= dl_row(
+	    pg, L("有效期至", "Valid to"), "valid-to", jstr(c, "valid_to"));
+	if (jstr(c, "main_card") != NULL)
+		bad |= dl_row(pg, L("主卡", "Main card"), "main-card",
+		    jstr(c, "main_card"));
+	if (jstr(c, "replaced_by") != NULL)
+		bad |= dl_row(pg, L("已补换为", "Replaced by"), "replaced-by",
+		    jstr(c, "replaced_by"));
+	bad |= put(pg, "</dl></section>\n");
+	bad |= card_forms(pg, c, card);
+	bad |= card_tables(pg, c);
+	finish_page(pg, bad);
+out3:
+	web_answer_free(&an);
+out2:
+	web_answer_free(&who);
+out:
+	page_end(pg);
+}
+
+/* Copies form field name into args when it is there and not empty. */
+static void
+form_copy(struct tc_webform *f, json_t *args, const char *name, const char *as)
+{
+	const char *v = tc_webform_get(f, name, NULL);
+
+	if (v != NULL && v[0] != '\0')
+		json_object_set_new(args, as, json_string(v));
+}
+
+/* The lifecycle action's arguments from its form (office/web-cards.c's). */
+static json_t *
+card_form_args(struct tc_webform *f, const char *action)
+{
+	const char *kind = tc_webform_get(f, "kind", NULL), *m;
+	json_t *args = json_pack("{s:s}", "action", action);
+	char *end;
+	long mo;
+
+	if (args == NULL)
+		return NULL;
+	if (strcmp(action, "suspend") == 0 || strcmp(action, "revoke") == 0 ||
+	    strcmp(action, "reissue") == 0)
+		json_object_set_new(args, "reason",
+		    json_string(tc_webform_get(f, "reason", NULL) != NULL
+			    ? tc_webform_get(f, "reason", NULL)
+			    : ""));
+	if (strcmp(action, "reinstate") == 0 || strcmp(action, "revoke") == 0)
+		form_copy(f, args, "note", "note");
+	if (strcmp(action, "revoke") == 0 &&
+	    tc_webform_get(f, "bar_employer", NULL) != NULL)
+		json_object_set_new(args, "bar_employer", json_true());
+	if (strcmp(action, "renew") == 0 &&
+	    (m = tc_webform_get(f, "months", NULL)) != NULL && m[0] != '\0') {
+		mo = strtol(m, &end, 10);
+		json_object_set_new(
+		    args, "months", json_integer(*end == '\0' ? mo : -1));
+	}
+	if (strcmp(action, "subcard") == 0) {
+		form_copy(f, args, "relation", "relation");
+		form_copy(f, args, "id_type", "id_type");
+		form_copy(f, args, "id_number", "id_number");
+		form_copy(f, args, "name", "name");
+		form_copy(f, args, "birth_date", "birth_date");
+	}
+	if (strcmp(action, "change") == 0) {
+		form_copy(f, args, "value",
+		    kind != NULL && strcmp(kind, "residence") == 0
+			? "residence"
+			: "employer");
+		form_copy(f, args, "uscc", "uscc");
+		form_copy(f, args, "date", "date");
+	}
+	return args;
+}
+
+void
+web_console_card_action(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	static const char *const done[][2] = { { "suspend", "suspended" },
+		{ "reinstate", "reinstated" }, { "revoke", "revoked" },
+		{ "renew", "renewed" }, { "change", "changed" },
+		{ "reissue", "reissued" }, { "subcards", "subcard-added" } };
+	struct web *w = tc_daemon_app(d);
+	struct page page, *pg = &page;
+	struct tc_webform form;
+	struct web_answer an;
+	const char *card, *action = tc_dreq_param(rq, "action"), *csrf;
+	const char *word = NULL;
+	json_t *q, *args;
+	char loc[96];
+	size_t i;
+
+	page_begin(pg, rq, resp);
+	tc_webform_init(&form);
+	if (pg->sid[0] == '\0') {
+		to_login(pg);
+		goto out;
+	}
+	for (i = 0; action != NULL && i < sizeof(done) / sizeof(done[0]); i++)
+		if (strcmp(done[i][0], action) == 0)
+			word = done[i][1];
+	if ((card = card_segment(rq)) == NULL || word == NULL) {
+		not_found(pg);
+		goto out;
+	}
+	if (strcmp(action, "subcards") == 0)
+		action = "subcard";
+	if (tc_webform_parse(
+		&form, rq->body.data, rq->body.len, NULL, NULL, 0) != 0) {
+		problem(pg, 400, L("请求有误", "Bad request"),
+		    L("表单无法读取。", "The form could not be read."));
+		goto out;
+	}
+	csrf = tc_webform_get(&form, "csrf", NULL);
+	if ((args = card_form_args(&form, action)) == NULL ||
+	    (q = req_new(pg, "card-action")) == NULL) {
+		json_decref(args);
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		goto out;
+	}
+	json_object_set_new(q, "card", json_string(card));
+	json_object_set_new(q, "args", args);
+	/* A missing or malformed token is sent as none: the monitor refuses. */
+	if (csrf != NULL && tc_orpc_token_ok(csrf))
+		json_object_set_new(q, "csrf", json_string(csrf));
+	if (web_call(w, q, &an, resp) != 0)
+		goto out;
+	if (an.status == 200 && an.error == NULL) {
+		/* PRG: to the card, or the new card of a reissue. */
+		snprintf(loc, sizeof(loc), "/console/cards/%s?done=%s",
+		    jstr(json_object_get(an.body, "result"), "new_card") != NULL
+			? jstr(json_object_get(an.body, "result"), "new_card")
+			: card,
+		    word);
+		redirect(pg, loc);
+	} else {
+		rpc_problem(pg, &an);
+	}
+	web_answer_free(&an);
+out:
+	tc_webform_release(&form);
+	page_end(pg);
+}
+
+/* ---- the audit log (auditors) ---- */
+
+#define AUDIT_PAGE 50
+
+void
+web_console_audit(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct web *w = tc_daemon_app(d);
+	struct page page, *pg = &page;
+	struct web_answer who, an, vr;
+	const char *s;
+	json_t *q, *e, *entries;
+	char *detail, num[32];
+	long long after = 0, last = 0;
+	size_t i, n;
+	int bad;
+
+	page_begin(pg, rq, resp);
+	if (whoami(pg, &who) != 0)
+		goto out;
+	s = qget(pg, "after");
+	n = s != NULL ? strlen(s) : 0;
+	if (n > 0 && n <= 15 && strspn(s, "0123456789") == n)
+		after = strtoll(s, NULL, 10);
+	if ((q = req_new(pg, "audit")) == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		goto out2;
+	}
+	json_object_set_new(q, "args",
+	    json_pack(
+		"{s:I, s:i}", "after", (json_int_t)after, "limit", AUDIT_PAGE));
+	if (web_call(w, q, &an, resp) != 0)
+		goto out2;
+	if (an.status != 200 || an.error != NULL) {
+		rpc_problem(pg, &an);
+		goto out3;
+	}
+	memset(&vr, 0, sizeof(vr));
+	if ((q = req_new(pg, "audit-verify")) == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		goto out3;
+	}
+	if (web_call(w, q, &vr, resp) != 0)
+		goto out3;
+	entries = json_object_get(an.body, "entries");
+	html_status(pg, 200, WEB_R_OK);
+	bad = head(pg, L("审计日志", "Audit log"));
+	bad |= put(pg, "<p id=\"verify\">");
+	if (vr.status == 200 && json_is_true(json_object_get(vr.body, "ok"))) {
+		snprintf(num, sizeof(num), "%lld",
+		    (long long)json_integer_value(
+			json_object_get(vr.body, "entries")));
+		bad |=
+		    put(pg, L("哈希链校验通过，共 ", "Hash chain verified: "));
+		bad |= put(pg, num);
+		bad |= put(pg, L(" 条。", " entries."));
+	} else {
+		bad |= put(pg, "<strong class=\"error\">");
+		bad |= put(
+		    pg, L("哈希链校验失败：", "The hash chain is broken: "));
+		bad |= esc(
+		    pg, vr.body != NULL ? jstr(vr.body, "reason") : vr.message);
+		bad |= put(pg, "</strong>");
+	}
+	bad |= put(pg, "</p>\n<table id=\"audit\"><thead><tr><th>#</th><th>");
+	bad |= put(pg, L("时间", "When"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("经办人", "Operator"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("操作", "Action"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("对象", "Subject"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("详情", "Detail"));
+	bad |= put(pg, "</th></tr></thead><tbody>\n");
+	json_array_foreach(entries, i, e)
+	{
+		last = json_integer_value(json_object_get(e, "seq"));
+		snprintf(num, sizeof(num), "%lld", last);
+		bad |= put(pg, "<tr><td>");
+		bad |= put(pg, num);
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(e, "time"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(e, "operator"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(e, "action"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(e, "subject"));
+		bad |= put(pg, "</td><td class=\"reason\">");
+		detail = json_dumps(json_object_get(e, "detail"),
+		    JSON_COMPACT | JSON_ENCODE_ANY);
+		bad |= esc(pg, detail);
+		free(detail);
+		bad |= put(pg, "</td></tr>\n");
+	}
+	bad |= put(pg, "</tbody></table>\n<p>");
+	if (after > 0) {
+		snprintf(num, sizeof(num), "%lld",
+		    after > AUDIT_PAGE ? after - AUDIT_PAGE : 0);
+		bad |= put(pg, "<a id=\"prev\" href=\"/console/audit?after=");
+		bad |= put(pg, num);
+		bad |= put(pg, "\">");
+		bad |= put(pg, L("上一页", "Previous"));
+		bad |= put(pg, "</a> ");
+	}
+	if (last > 0 &&
+	    last < json_integer_value(json_object_get(an.body, "last"))) {
+		snprintf(num, sizeof(num), "%lld", last);
+		bad |= put(pg, "<a id=\"next\" href=\"/console/audit?after=");
+		bad |= put(pg, num);
+		bad |= put(pg, "\">");
+		bad |= put(pg, L("下一页", "Next"));
+		bad |= put(pg, "</a>");
+	}
+	bad |= put(pg, "</p>\n");
+	finish_page(pg, bad);
+	web_answer_free(&vr);
+out3:
+	web_answer_free(&an);
+out2:
+	web_answer_free(&who);
+out:
 	page_end(pg);
 }

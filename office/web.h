@@ -26,6 +26,9 @@ enum {
 	WEB_EP_ATTACHMENT,
 	WEB_EP_REVIEW,
 	WEB_EP_CONSOLE, /* the console's pages (office/web-console.c) */
+	WEB_EP_CARD,	/* office/web-cards.c */
+	WEB_EP_CARD_ACTION,
+	WEB_EP_AUDIT,
 	WEB_EP_OTHER,
 	WEB_EP_COUNT
 };
@@ -81,6 +84,17 @@ void web_answer_free(struct web_answer *an);
 /* The tcard_session cookie's token (tc_cookie_get), or "". */
 void web_session_id(struct tc_dreq *rq, char out[TC_ORPC_TOKEN_LEN + 1]);
 
+/*
+ * A request object {"op", "session", "csrf"} from the session cookie and
+ * the X-CSRF-Token header, or NULL with resp answered (401 without a
+ * session cookie, 500).
+ */
+json_t *web_request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp);
+/* The JSON object of a request body, or NULL with resp answered 400. */
+json_t *web_body_object(struct tc_dreq *rq, struct tc_dresp *resp);
+/* Writes an answer's body or error into resp as JSON. 1 when 200. */
+int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
+
 /* Starts the layer on the inherited listener. */
 int web_http_start(struct web *w, int listen_fd, const char *listen,
     const char *tls_cert, const char *tls_key, char *err, size_t errlen);
@@ -98,5 +112,17 @@ int web_http_start(struct web *w, int listen_fd, const char *listen,
 tc_dhandler web_console_css, web_console_root, web_console_login,
     web_console_logout, web_console_queue, web_console_search, web_console_app,
     web_console_review;
+
+/* ---- office/web-cards.c: cards and the audit log ---- */
+
+/*
+ * The API: GET /v1/cards/{card}, POST /v1/cards/{card}/{action}, GET
+ * /v1/audit?after=SEQ&limit=N, GET /v1/audit/verify. The console: GET
+ * /console/cards/{card}, POST /console/cards/{card}/{action} (a form,
+ * 303 back to the card), GET /console/audit?after=SEQ.
+ */
+tc_dhandler web_api_card, web_api_card_action, web_api_audit,
+    web_api_audit_verify, web_console_card, web_console_card_action,
+    web_console_audit;
 
 #endif

@@ -29,6 +29,10 @@ static const struct {
 	{ "app", TC_ORPC_APP },
 	{ "attachment", TC_ORPC_ATTACHMENT },
 	{ "review", TC_ORPC_REVIEW },
+	{ "card", TC_ORPC_CARD },
+	{ "card-action", TC_ORPC_CARD_ACTION },
+	{ "audit", TC_ORPC_AUDIT },
+	{ "audit-verify", TC_ORPC_AUDIT_VERIFY },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
@@ -64,6 +68,21 @@ static const struct tc_json_key top_review[] = {
 	{ "csrf", TC_JSON_STR, 0 },
 	{ "app", TC_JSON_INT, 1 },
 	{ "args", TC_JSON_OBJ, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_card[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ "card", TC_JSON_STR, 1 },
+	{ "args", TC_JSON_OBJ, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_audit[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ "args", TC_JSON_OBJ, 0 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key args_login[] = {
@@ -372,9 +391,17 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	case TC_ORPC_REVIEW:
 		top = top_review;
 		break;
+	case TC_ORPC_CARD:
+	case TC_ORPC_CARD_ACTION:
+		top = top_card;
+		break;
+	case TC_ORPC_AUDIT:
+	case TC_ORPC_AUDIT_VERIFY:
+		top = top_audit;
+		break;
 	default:
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify");
 	}
 	if ((r = keys(o, top, "request", err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -402,6 +429,12 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	}
 	if (q->op == TC_ORPC_REVIEW)
 		return parse_review(a, q, err, errlen);
+	if (q->op >= TC_ORPC_CARD && q->op <= TC_ORPC_AUDIT_VERIFY) {
+		if ((r = str(o, "card", q->card, TC_ORPC_CARD_MAX, NULL, err,
+			 errlen)) != 0)
+			return r;
+		return tc_orpc_card_args_parse(a, q, err, errlen);
+	}
 	return 0;
 }
 
@@ -436,4 +469,5 @@ tc_orpc_req_release(struct tc_orpc_req *req)
 	OPENSSL_cleanse(req->session, sizeof(req->session));
 	OPENSSL_cleanse(req->csrf, sizeof(req->csrf));
 	OPENSSL_cleanse(req->otp, sizeof(req->otp));
+	OPENSSL_cleanse(req->c.id_number, sizeof(req->c.id_number));
 }

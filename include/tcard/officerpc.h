@@ -47,6 +47,47 @@ enum tc_orpc_op {
 	TC_ORPC_APP,	    /* "app": session, app */
 	TC_ORPC_ATTACHMENT, /* "attachment": session, app, att */
 	TC_ORPC_REVIEW,	    /* "review": session, csrf, app, args */
+	/* Cards and the audit log (src/officerpc-card.c). */
+	TC_ORPC_CARD,	      /* "card": session, card */
+	TC_ORPC_CARD_ACTION,  /* "card-action": session, csrf, card, args */
+	TC_ORPC_AUDIT,	      /* "audit": session, args (after, limit) */
+	TC_ORPC_AUDIT_VERIFY, /* "audit-verify": session */
+};
+#define TC_ORPC_OP_LAST TC_ORPC_AUDIT_VERIFY
+
+/* A card as typed: its number (spaces, hyphens) or its serial. */
+#define TC_ORPC_CARD_MAX    24
+#define TC_ORPC_NOTE_MAX    256 /* a lifecycle reason or note */
+#define TC_ORPC_VALUE_MAX   512 /* a change's employer or residence */
+#define TC_ORPC_AUDIT_LIMIT 500 /* entries of one audit page, at most */
+
+/* The lifecycle actions of "card-action" (its args.action). */
+enum tc_orpc_card_action {
+	TC_ORPC_SUSPEND = 1, /* "suspend": reason */
+	TC_ORPC_REINSTATE,   /* "reinstate": note */
+	TC_ORPC_REVOKE,	     /* "revoke": reason, note, bar_employer */
+	TC_ORPC_RENEW,	     /* "renew": months */
+	TC_ORPC_CHANGE,	     /* "change": employer [uscc] | residence, date */
+	TC_ORPC_REISSUE,     /* "reissue": reason lost | damaged */
+	TC_ORPC_SUBCARD,     /* "subcard": relation, id_type, id_number, name,
+				birth_date */
+};
+#define TC_ORPC_ID_NUMBER_MAX 64 /* as typed; tc_id_normalise's cap */
+
+/* The arguments of "card-action" and "audit", checked per action. */
+struct tc_orpc_card_args {
+	enum tc_orpc_card_action action;
+	char note[TC_ORPC_NOTE_MAX + 1];   /* "" when none */
+	char value[TC_ORPC_VALUE_MAX + 1]; /* change: employer or residence */
+	int employer;			   /* change: 1 employer, 0 residence */
+	char uscc[TC_ORPC_TEXT_MAX + 1];   /* change: "" when none */
+	char date[TC_ORPC_TEXT_MAX + 1];   /* change: YYYY-MM-DD */
+	int bar_employer;		   /* revoke, fraud only */
+	int64_t after, limit;		   /* audit: 0 when not sent */
+	/* subcard: the relative; the name is value, the birth date date */
+	char relation[TC_ORPC_TEXT_MAX + 1];
+	char id_type[TC_ORPC_TEXT_MAX + 1];
+	char id_number[TC_ORPC_ID_NUMBER_MAX + 1]; /* wiped on release */
 };
 
 /* A parsed request. Release it with tc_orpc_req_release (wipes). */
@@ -67,6 +108,9 @@ struct tc_orpc_req {
 	int months;
 	char overrides[TC_ORPC_OVERRIDES][TC_ORPC_TEXT_MAX + 1];
 	size_t n_overrides;
+	/* card, card-action, audit (reason is the review's field above) */
+	char card[TC_ORPC_CARD_MAX + 1]; /* "" when the op takes none */
+	struct tc_orpc_card_args c;
 };
 
 /* "login", ... or "?" */
@@ -100,7 +144,28 @@ void tc_orpc_header_put(uint8_t hdr[TC_ORPC_HDR_LEN] /* OUT */, uint32_t id,
 int tc_orpc_req_parse(const char *json, size_t len,
     struct tc_orpc_req *out /* OUT */, char *err, size_t errlen);
 
-/* Wipes the passphrase and tokens of req. */
+/* "suspend", ... or "?" */
+const char *tc_orpc_card_action_name(enum tc_orpc_card_action a);
+
+/*
+ * The part of tc_orpc_req_parse for the card and audit ops
+ * (src/officerpc-card.c): checks args (may be NULL for "card" and
+ * "audit-verify") for q->op and fills q->c and q->reason. A card-action's
+ * args: "action" (one of the names above) and the members its action
+ * takes, no others: suspend a "reason"; reinstate an optional "note";
+ * revoke a "reason", optional "note" and "bar_employer" (true, with the
+ * reason "fraud" only); renew optional "months" (1-1200); change either
+ * "employer" (optional "uscc") or "residence", and "date"; reissue a
+ * "reason", "lost" or "damaged"; subcard "relation", "id_type",
+ * "id_number" (the relative's full number: wiped by
+ * tc_orpc_req_release), "name" and optional "birth_date". An audit's: optional "after" (>= 0) and
+ * "limit" (1 to TC_ORPC_AUDIT_LIMIT). Texts have no control characters.
+ * Returns 0 or TC_ERR_INVALID_ARG with err naming the member.
+ */
+int tc_orpc_card_args_parse(void *args /* json_t *, borrowed */,
+    struct tc_orpc_req *q, char *err, size_t errlen);
+
+/* Wipes the passphrase, tokens and a relative's ID number of req. */
 void tc_orpc_req_release(struct tc_orpc_req *req);
 
 /*

@@ -35,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		return 0;
 	}
-	if (q.op < TC_ORPC_LOGIN || q.op > TC_ORPC_REVIEW ||
+	if (q.op < TC_ORPC_LOGIN || q.op > TC_ORPC_OP_LAST ||
 	    strcmp(tc_orpc_op_name(q.op), "?") == 0)
 		abort();
 	if (q.op != TC_ORPC_LOGIN && !tc_orpc_token_ok(q.session))

@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The card and audit ops of tcard-issuerd's internal RPC
+ * (include/tcard/officerpc.h): the card as typed, and the strict "args"
+ * of "card-action" (one key table per lifecycle action, the CLI's options
+ * of that command as members) and of "audit". tc_orpc_req_parse
+ * (src/officerpc.c) calls tc_orpc_card_args_parse after the top level is
+ * checked. The library's lifecycle functions check the values again (a
+ * reason's length and characters, a date, a credit code); this parser
+ * bounds sizes and refuses what no action takes, so that the monitor's
+ * handlers read fixed-size fields only. docs/issuerd.md lists the ops.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "tcard/err.h"
+#include "tcard/json-keys.h"
+#include "tcard/officerpc.h"
+
+static const char *const action_names[] = { NULL, "suspend", "reinstate",
+	"revoke", "renew", "change", "reissue", "subcard" };
+
+static const struct tc_json_key args_suspend[] = {
+	{ "action", TC_JSON_STR, 1 },
+	{ "reason", TC_JSON_STR, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_reinstate[] = {
+	{ "action", TC_JSON_STR, 1 },
+	{ "note", TC_JSON_STR, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_revoke[] = {
+	{ "action", TC_JSON_STR, 1 },
+	{ "reason", TC_JSON_STR, 1 },
+	{ "note", TC_JSON_STR, 0 },
+	{ "bar_employer", TC_JSON_BOOL, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_renew[] = {
+	{ "action", TC_JSON_STR, 1 },
+	{ "months", TC_JSON_INT, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_change[] = {
+	{ "action", TC_JSON_STR, 1 },
+	{ "employer", TC_JSON_STR, 0 },
+	{ "uscc", TC_JSON_STR, 0 },
+	{ "residence", TC_JSON_STR, 0 },
+	{ "date", TC_JSON_STR, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_reissue[] = {
+	{ "action", TC_JSON_STR, 1 },
+	{ "reason", TC_JSON_STR, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_subcard[] = {
+	{ "action", TC_JSON_STR, 1 },
+	{ "relation", TC_JSON_STR, 1 },
+	{ "id_type", TC_JSON_STR, 1 },
+	{ "id_number", TC_JSON_STR, 1 },
+	{ "name", TC_JSON_STR, 1 },
+	{ "birth_date", TC_JSON_STR, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_audit[] = {
+	{ "after", TC_JSON_INT, 0 },
+	{ "limit", TC_JSON_INT, 0 },
+	{ NULL, 0, 0 },
+};
+
+static const struct tc_json_key *const action_keys[] = { NULL, args_suspend,
+	args_reinstate, args_revoke, args_renew, args_change, args_reissue,
+	args_subcard };
+
+const char *
+tc_orpc_card_action_name(enum tc_orpc_card_action a)
+{
+	if (a < TC_ORPC_SUSPEND || a > TC_ORPC_SUBCARD)
+		return "?";
+	return action_names[a];
+}
+
+static int
+check_keys(json_t *o, const struct tc_json_key *k, char *err, size_t errlen)
+{
+	const struct tc_json_key *row;
+	const char *name;
+
+	switch (tc_json_keys_check(o, k, &name, &row)) {
+	case TC_JSON_OK:
+		return 0;
+	case TC_JSON_NOT_OBJECT:
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args is not an object");
+	case TC_JSON_UNKNOWN:
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args has a member \"%.64s\" this action does not take",
+		    name);
+	case TC_JSON_BAD_TYPE:
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.%s must be %s", row->name,
+		    tc_json_type_name(row->type));
+	case TC_JSON_MISSING:
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.%s is missing", row->name);
+	}
+	return tc_seterr(err, errlen, TC_ERR_INTERNAL, "rpc request: keys");
+}
+
+/*
+ * Copies string member name of o, when there, into out (cap + 1 bytes):
+ * no NUL inside, no control character, at most cap bytes. Missing: "".
+ */
+static int
+text(json_t *o, const char *name, char *out, size_t cap, char *err,
+    size_t errlen)
+{
+	json_t *v = json_object_get(o, name);
+	const char *s;
+	size_t n, i;
+
+	out[0] = '\0';
+	if (v == NULL)
+		return 0;
+	if (!json_is_string(v))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.%s must be a string", name);
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n > cap || strlen(s) != n)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.%s is longer than %zu bytes or holds a NUL",
+		    name, cap);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.%s holds a control character",
+			    name);
+	memcpy(out, s, n + 1);
+	return 0;
+}
+
+/* A card as typed: 1 to TC_ORPC_CARD_MAX digits, spaces and hyphens. */
+static int
+card_text_ok(const char *s)
+{
+	size_t i, digits = 0;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (s[i] != ' ' && s[i] != '-')
+			return 0;
+	}
+	return digits > 0;
+}
+
+static int
+parse_action(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	struct tc_orpc_card_args *c = &q->c;
+	char action[16], residence[TC_ORPC_VALUE_MAX + 1];
+	json_t *v;
+	int r, i;
+
+	if (!json_is_object(a))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args is missing");
+	if ((r = text(a, "action", action, sizeof(action) - 1, err, errlen)) !=
+	    0)
+		return r;
+	for (i = TC_ORPC_SUSPEND; i <= TC_ORPC_SUBCARD; i++)
+		if (strcmp(action, action_names[i]) == 0)
+			c->action = (enum tc_orpc_card_action)i;
+	if (c->action == 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.action must be suspend, reinstate, revoke, renew, change, reissue or subcard");
+	if ((r = check_keys(a, action_keys[c->action], err, errlen)) != 0 ||
+	    (r = text(a, "reason", q->reason, TC_ORPC_NOTE_MAX, err, errlen)) !=
+		0 ||
+	    (r = text(a, "note", c->note, TC_ORPC_NOTE_MAX, err, errlen)) !=
+		0 ||
+	    (r = text(a, "employer", c->value, TC_ORPC_VALUE_MAX, err,
+		 errlen)) != 0 ||
+	    (r = text(a, "residence", residence, TC_ORPC_VALUE_MAX, err,
+		 errlen)) != 0 ||
+	    (r = text(a, "uscc", c->uscc, TC_ORPC_TEXT_MAX, err, errlen)) !=
+		0 ||
+	    (r = text(a, "date", c->date, TC_ORPC_TEXT_MAX, err, errlen)) !=
+		0 ||
+	    (r = text(a, "relation", c->relation, TC_ORPC_TEXT_MAX, err,
+		 errlen)) != 0 ||
+	    (r = text(a, "id_type", c->id_type, TC_ORPC_TEXT_MAX, err,
+		 errlen)) != 0 ||
+	    (r = text(a, "id_number", c->id_number, TC_ORPC_ID_NUMBER_MAX, err,
+		 errlen)) != 0)
+		return r;
+	/* A relative's name and birth date share value and date. */
+	if (c->action == TC_ORPC_SUBCARD &&
+	    ((r = text(a, "name", c->value, TC_ORPC_VALUE_MAX, err, errlen)) !=
+		    0 ||
+		(r = text(a, "birth_date", c->date, TC_ORPC_TEXT_MAX, err,
+		     errlen)) != 0))
+		return r;
+	if ((v = json_object_get(a, "months")) != NULL) {
+		if (json_integer_value(v) < 1 || json_integer_value(v) > 1200)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.months must be 1 to 1200");
+		q->months = (int)json_integer_value(v);
+	}
+	c->bar_employer = json_is_true(json_object_get(a, "bar_employer"));
+	switch (c->action) {
+	case TC_ORPC_SUSPEND:
+	case TC_ORPC_REVOKE:
+	case TC_ORPC_REISSUE:
+		if (q->reason[0] == '\0')
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.reason is empty");
+		break;
+	case TC_ORPC_CHANGE:
+		if ((c->value[0] == '\0') == (residence[0] == '\0'))
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args takes either employer or residence");
+		if (c->uscc[0] != '\0' && c->value[0] == '\0')
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.uscc goes with employer");
+		c->employer = c->value[0] != '\0';
+		if (!c->employer)
+			memcpy(c->value, residence, sizeof(residence));
+		if (c->date[0] == '\0')
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.date is empty");
+		break;
+	case TC_ORPC_SUBCARD:
+		if (c->relation[0] == '\0' || c->id_type[0] == '\0' ||
+		    c->id_number[0] == '\0' || c->value[0] == '\0')
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.relation, id_type, id_number and name may not be empty");
+		break;
+	default:
+		break;
+	}
+	if (c->bar_employer && strcmp(q->reason, "fraud") != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.bar_employer goes with the reason fraud");
+	return 0;
+}
+
+static int
+parse_audit(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	json_t *v;
+	int r;
+
+	if (a == NULL)
+		return 0;
+	if ((r = check_keys(a, args_audit, err, errlen)) != 0)
+		return r;
+	if ((v = json_object_get(a, "after")) != NULL) {
+		if (json_integer_value(v) < 0)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.after must be 0 or more");
+		q->c.after = json_integer_value(v);
+	}
+	if ((v = json_object_get(a, "limit")) != NULL) {
+		if (json_integer_value(v) < 1 ||
+		    json_integer_value(v) > TC_ORPC_AUDIT_LIMIT)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.limit must be 1 to %d",
+			    TC_ORPC_AUDIT_LIMIT);
+		q->c.limit = json_integer_value(v);
+	}
+	return 0;
+}
+
+int
+tc_orpc_card_args_parse(
+    void *args, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	json_t *a = args;
+
+	switch (q->op) {
+	case TC_ORPC_CARD:
+	case TC_ORPC_CARD_ACTION:
+		if (!card_text_ok(q->card))
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: card must be a card number or serial (digits, spaces, hyphens)");
+		if (q->op == TC_ORPC_CARD) {
+			if (a != NULL)
+				return tc_seterr(err, errlen,
+				    TC_ERR_INVALID_ARG,
+				    "rpc request: card takes no args");
+			return 0;
+		}
+		return parse_action(a, q, err, errlen);
+	case TC_ORPC_AUDIT:
+		if (q->card[0] != '\0')
+			break;
+		return parse_audit(a, q, err, errlen);
+	case TC_ORPC_AUDIT_VERIFY:
+		if (q->card[0] != '\0' || a != NULL)
+			break;
+		return 0;
+	default:
+		break;
+	}
+	return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+	    "rpc request: %s takes no such member", tc_orpc_op_name(q->op));
+}

@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the card and audit ops of tcard-issuerd's RPC
+ * (src/officerpc-card.c through tc_orpc_req_parse): one key table per
+ * lifecycle action, the members each action needs or refuses, the card
+ * as typed, the audit page's bounds, and the fields a parsed request
+ * carries to the monitor.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tcard/err.h"
+#include "tcard/officerpc.h"
+
+#define S  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define CA "{\"op\":\"card-action\",\"session\":\"" S "\",\"card\":\"17\","
+#define AU "{\"op\":\"audit\",\"session\":\"" S "\""
+
+static void
+test_requests(void **state)
+{
+	static const struct {
+		const char *json;
+		int r;
+		const char *msg; /* in the message when refused */
+	} v[] = {
+		{ "{\"op\":\"card\",\"session\":\"" S
+		  "\",\"card\":\"4401 1100 0000 0012\"}",
+		    0, NULL },
+		{ "{\"op\":\"card\",\"session\":\"" S "\"}", TC_ERR_INVALID_ARG,
+		    "card is missing" },
+		{ "{\"op\":\"card\",\"session\":\"" S "\",\"card\":\"12a\"}",
+		    TC_ERR_INVALID_ARG, "card number or serial" },
+		{ "{\"op\":\"card\",\"session\":\"" S "\",\"card\":\" - \"}",
+		    TC_ERR_INVALID_ARG, "card number or serial" },
+		{ "{\"op\":\"card\",\"session\":\"" S
+		  "\",\"card\":\"1234567890123456789012345\"}",
+		    TC_ERR_INVALID_ARG, "longer than 24" },
+		{ "{\"op\":\"card\",\"session\":\"" S
+		  "\",\"card\":\"17\",\"args\":{}}",
+		    TC_ERR_INVALID_ARG, "takes no args" },
+		{ CA "\"args\":{\"action\":\"suspend\",\"reason\":\"x\"}}", 0,
+		    NULL },
+		{ CA "\"args\":{\"action\":\"suspend\"}}", TC_ERR_INVALID_ARG,
+		    "args.reason is missing" },
+		{ CA "\"args\":{\"action\":\"suspend\",\"reason\":\"\"}}",
+		    TC_ERR_INVALID_ARG, "reason is empty" },
+		{ CA "\"args\":{\"action\":\"suspend\",\"reason\":\"a\\nb\"}}",
+		    TC_ERR_INVALID_ARG, "control character" },
+		{ CA
+		    "\"args\":{\"action\":\"suspend\",\"reason\":\"x\",\"note\":\"y\"}}",
+		    TC_ERR_INVALID_ARG, "does not take" },
+		{ CA "\"args\":{\"action\":\"reinstate\"}}", 0, NULL },
+		{ CA "\"args\":{\"action\":\"reinstate\",\"note\":\"ok\"}}", 0,
+		    NULL },
+		{ CA
+		    "\"args\":{\"action\":\"revoke\",\"reason\":\"fraud\",\"bar_employer\":true}}",
+		    0, NULL },
+		{ CA
+		    "\"args\":{\"action\":\"revoke\",\"reason\":\"other\",\"bar_employer\":true}}",
+		    TC_ERR_INVALID_ARG, "goes with the reason fraud" },
+		{ CA
+		    "\"args\":{\"action\":\"revoke\",\"reason\":\"fraud\",\"bar_employer\":1}}",
+		    TC_ERR_INVALID_ARG, "bar_employer must be" },
+		{ CA "\"args\":{\"action\":\"renew\"}}", 0, NULL },
+		{ CA "\"args\":{\"action\":\"renew\",\"months\":1201}}",
+		    TC_ERR_INVALID_ARG, "1 to 1200" },
+		{ CA
+		    "\"args\":{\"action\":\"change\",\"employer\":\"e\",\"uscc\":\"u\",\"date\":\"2026-01-01\"}}",
+		    0, NULL },
+		{ CA
+		    "\"args\":{\"action\":\"change\",\"residence\":\"r\",\"date\":\"2026-01-01\"}}",
+		    0, NULL },
+		{ CA
+		    "\"args\":{\"action\":\"change\",\"employer\":\"e\",\"residence\":\"r\",\"date\":\"2026-01-01\"}}",
+		    TC_ERR_INVALID_ARG, "either employer or residence" },
+		{ CA
+		    "\"args\":{\"action\":\"change\",\"residence\":\"r\",\"uscc\":\"u\",\"date\":\"2026-01-01\"}}",
+		    TC_ERR_INVALID_ARG, "uscc goes with employer" },
+		{ CA "\"args\":{\"action\":\"change\",\"residence\":\"r\"}}",
+		    TC_ERR_INVALID_ARG, "date is missing" },
+		{ CA "\"args\":{\"action\":\"reissue\",\"reason\":\"lost\"}}",
+		    0, NULL },
+		{ CA "\"args\":{\"action\":\"explode\"}}", TC_ERR_INVALID_ARG,
+		    "suspend, reinstate" },
+		{ CA "\"args\":{\"reason\":\"x\"}}", TC_ERR_INVALID_ARG,
+		    "action" },
+		{ "{\"op\":\"card-action\",\"session\":\"" S
+		  "\",\"card\":\"17\"}",
+		    TC_ERR_INVALID_ARG, "args is missing" },
+		{ CA "\"app\":1,\"args\":{\"action\":\"renew\"}}",
+		    TC_ERR_INVALID_ARG, "unknown member \"app\"" },
+		{ CA
+		    "\"args\":{\"action\":\"subcard\",\"relation\":\"child\",\"id_type\":\"resident\",\"id_number\":\"110101201506010029\",\"name\":\"L\"}}",
+		    0, NULL },
+		{ CA
+		    "\"args\":{\"action\":\"subcard\",\"relation\":\"child\",\"id_type\":\"resident\",\"id_number\":\"110101201506010029\"}}",
+		    TC_ERR_INVALID_ARG, "args.name is missing" },
+		{ CA
+		    "\"args\":{\"action\":\"subcard\",\"relation\":\"child\",\"id_type\":\"resident\",\"id_number\":\"\",\"name\":\"L\"}}",
+		    TC_ERR_INVALID_ARG, "may not be empty" },
+		{ CA
+		    "\"args\":{\"action\":\"subcard\",\"relation\":\"child\",\"id_type\":\"resident\",\"id_number\":\"1\",\"name\":\"L\",\"date\":\"2020-01-01\"}}",
+		    TC_ERR_INVALID_ARG, "does not take" },
+		{ AU "}", 0, NULL },
+		{ AU ",\"args\":{\"after\":0,\"limit\":500}}", 0, NULL },
+		{ AU ",\"args\":{\"limit\":501}}", TC_ERR_INVALID_ARG,
+		    "limit must be 1 to 500" },
+		{ AU ",\"args\":{\"after\":-1}}", TC_ERR_INVALID_ARG,
+		    "after must be 0 or more" },
+		{ AU ",\"args\":{\"from\":1}}", TC_ERR_INVALID_ARG,
+		    "does not take" },
+		{ AU ",\"card\":\"17\"}", TC_ERR_INVALID_ARG,
+		    "unknown member \"card\"" },
+		{ "{\"op\":\"audit-verify\",\"session\":\"" S "\"}", 0, NULL },
+		{ "{\"op\":\"audit-verify\",\"session\":\"" S "\",\"args\":{}}",
+		    TC_ERR_INVALID_ARG, "takes no such member" },
+	};
+	struct tc_orpc_req q;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		err[0] = '\0';
+		if (tc_orpc_req_parse(v[i].json, strlen(v[i].json), &q, err,
+			sizeof(err)) != v[i].r) {
+			print_error("vector %zu: %s\n", i, err);
+			fail();
+		}
+		if (v[i].msg != NULL && strstr(err, v[i].msg) == NULL) {
+			print_error("vector %zu: message \"%s\"\n", i, err);
+			fail();
+		}
+		tc_orpc_req_release(&q);
+	}
+}
+
+static void
+test_fields(void **state)
+{
+	static const char change[] = CA
+	    "\"csrf\":\"" S
+	    "\",\"args\":{\"action\":\"change\",\"residence\":\"Huadu\",\"date\":\"2026-04-01\"}}";
+	static const char revoke[] = CA
+	    "\"args\":{\"action\":\"revoke\",\"reason\":\"fraud\",\"note\":\"n\",\"bar_employer\":true}}";
+	static const char audit[] = AU ",\"args\":{\"after\":7,\"limit\":3}}";
+	struct tc_orpc_req q;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(
+	    tc_orpc_req_parse(change, strlen(change), &q, err, sizeof(err)), 0);
+	assert_int_equal(q.op, TC_ORPC_CARD_ACTION);
+	assert_int_equal(q.has_csrf, 1);
+	assert_string_equal(q.card, "17");
+	assert_int_equal(q.c.action, TC_ORPC_CHANGE);
+	assert_int_equal(q.c.employer, 0);
+	assert_string_equal(q.c.value, "Huadu");
+	assert_string_equal(q.c.date, "2026-04-01");
+	tc_orpc_req_release(&q);
+	assert_int_equal(
+	    tc_orpc_req_parse(revoke, strlen(revoke), &q, err, sizeof(err)), 0);
+	assert_int_equal(q.c.action, TC_ORPC_REVOKE);
+	assert_string_equal(q.reason, "fraud");
+	assert_string_equal(q.c.note, "n");
+	assert_int_equal(q.c.bar_employer, 1);
+	tc_orpc_req_release(&q);
+	assert_int_equal(
+	    tc_orpc_req_parse(audit, strlen(audit), &q, err, sizeof(err)), 0);
+	assert_int_equal(q.op, TC_ORPC_AUDIT);
+	assert_int_equal(q.c.after, 7);
+	assert_int_equal(q.c.limit, 3);
+	tc_orpc_req_release(&q);
+	assert_string_equal(
+	    tc_orpc_op_name(TC_ORPC_AUDIT_VERIFY), "audit-verify");
+	assert_string_equal(
+	    tc_orpc_card_action_name(TC_ORPC_REISSUE), "reissue");
+	assert_string_equal(tc_orpc_card_action_name(0), "?");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_requests),
+		cmocka_unit_test(test_fields),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
