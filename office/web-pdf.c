@@ -41,8 +41,43 @@
 #define PDF_AS	       (1024ul * 1024 * 1024) /* RLIMIT_AS of one child */
 #define PDF_CHILDREN   2 /* children at once; more is 503 */
 
+#define PDF_QUEUE_MS 10000 /* longest wait for a free slot */
+
 static pthread_mutex_t busy_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t busy_cv = PTHREAD_COND_INITIALIZER;
 static int busy;
+
+/*
+ * Takes one of the PDF_CHILDREN slots, waiting for one at most
+ * PDF_QUEUE_MS (a browser asks for ten pages at once). Returns 1, or 0
+ * when none came free.
+ */
+static int
+slot_take(void)
+{
+	struct timespec until;
+	int ok = 1;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += PDF_QUEUE_MS / 1000;
+	pthread_mutex_lock(&busy_mu);
+	while (busy >= PDF_CHILDREN && ok)
+		ok = pthread_cond_timedwait(&busy_cv, &busy_mu, &until) == 0 ||
+		    busy < PDF_CHILDREN;
+	if (ok)
+		busy++;
+	pthread_mutex_unlock(&busy_mu);
+	return ok;
+}
+
+static void
+slot_give(void)
+{
+	pthread_mutex_lock(&busy_mu);
+	busy--;
+	pthread_cond_signal(&busy_cv);
+	pthread_mutex_unlock(&busy_mu);
+}
 
 /* What one render gave. */
 struct pdf_out {
@@ -305,22 +340,21 @@ judge(const struct sink *in, int st, unsigned page, struct pdf_out *out)
  * Renders page (0: counts the pages) of the len bytes pdf in a child.
  * out->status: 200 (pages, and the PNG when page > 0), 404 (no such
  * page), 422 (the PDF could not be read, or took too long), 503 (busy,
- * or the worker could not start a child).
+ * no slot came free in PDF_QUEUE_MS, or no child could be started).
  */
 static void
 pdf_run(const uint8_t *pdf, size_t len, unsigned page, struct pdf_out *out)
 {
-	struct sink in = { NULL, 0, TC_PDFVIEW_HEAD_LEN + TC_PDFVIEW_PNG_MAX };
+	/* One byte more than a reply may be: a longer one is refused. */
+	struct sink in = { NULL, 0,
+		TC_PDFVIEW_HEAD_LEN + TC_PDFVIEW_PNG_MAX + 1 };
 	uint64_t deadline;
 	pid_t pid;
 	int p[2], st = 0, r;
 
 	memset(out, 0, sizeof(*out));
 	out->status = 422;
-	pthread_mutex_lock(&busy_mu);
-	r = busy < PDF_CHILDREN ? ++busy : 0;
-	pthread_mutex_unlock(&busy_mu);
-	if (r == 0) {
+	if (!slot_take()) {
 		out->status = 503;
 		snprintf(out->msg, sizeof(out->msg), "%s",
 		    "busy rendering other PDFs: try again");
@@ -362,9 +396,7 @@ pdf_run(const uint8_t *pdf, size_t len, unsigned page, struct pdf_out *out)
 		judge(&in, st, page, out);
 done:
 	free(in.p);
-	pthread_mutex_lock(&busy_mu);
-	busy--;
-	pthread_mutex_unlock(&busy_mu);
+	slot_give();
 }
 
 /*
@@ -583,8 +615,8 @@ web_pdf_div(struct tc_buf *b, struct tc_dreq *rq, const char *sid, int64_t n,
 	shown = out.pages < WEB_PDF_SHOWN ? (unsigned)out.pages : WEB_PDF_SHOWN;
 	for (k = 1; k <= shown; k++) {
 		snprintf(img, sizeof(img),
-		    en ? "<img class=\"page\" src=\"%s/page/%u.png\" alt=\"page %u of %lu\">\n"
-		       : "<img class=\"page\" src=\"%s/page/%u.png\" alt=\"第 %u 页（共 %lu 页）\">\n",
+		    en ? "<img class=\"page\" src=\"%s/page/%u.png\" alt=\"page %u of %lu\" loading=\"lazy\">\n"
+		       : "<img class=\"page\" src=\"%s/page/%u.png\" alt=\"第 %u 页（共 %lu 页）\" loading=\"lazy\">\n",
 		    base, k, k, (unsigned long)out.pages);
 		bad |= tc_buf_puts(b, img);
 	}

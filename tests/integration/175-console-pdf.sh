@@ -15,47 +15,9 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..34"
-S=$(dirname "$0")/pdf-samples.py
+echo "1..35"
+. "$(dirname "$0")/pdf-lib.sh"
 
-# pdf_app: a green-card application whose six materials are the samples.
-pdf_app() {
-	local d=$T/pa out
-	mkdir -p "$d"
-	python3 "$S" real 12 "$d/application-form.pdf" &&
-		python3 "$S" truncated "$d/degree.pdf" &&
-		python3 "$S" encrypted "$d/id-resident.pdf" &&
-		python3 "$S" pagebomb "$d/contract.pdf" &&
-		python3 "$S" notpdf "$d/residence-proof.pdf" &&
-		python3 "$S" spin "$d/clause-proof.pdf" || return 1
-	python3 - "$d" <<'PY'
-import json, struct, sys, zlib
-d = sys.argv[1]
-def chunk(t, b):
-    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
-raw = b"".join(b"\x00" + b"\x80" * 358 for _ in range(441))
-open(d + "/photo.png", "wb").write(b"\x89PNG\r\n\x1a\n" +
-    chunk(b"IHDR", struct.pack(">IIBBBBB", 358, 441, 8, 0, 0, 0, 0)) +
-    chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-mats = ["application-form", "degree", "id-resident", "contract",
-        "residence-proof", "clause-proof"]
-app = {
-    "programme": "guangzhou-green", "tier": "b", "clause": "b1",
-    "applicant": {"name": "Pat Example", "id_type": "resident",
-                  "id_number": "110101198506150019"},
-    "employer": {"name": "花都某某精密制造有限公司"},
-    "sections": {"basic": {"birth-date": "1985-06-15",
-                           "residence": "广州市花都区新华街1号",
-                           "nationality": "中国"}},
-    "attachments": [{"material": m, "file": m + ".pdf"} for m in mats],
-}
-open(d + "/app.json", "w").write(json.dumps(app, ensure_ascii=False))
-PY
-	out=$(TCARD_PASSPHRASE=$(pass_of demo-clerk) "$I" apply --home "$H" \
-		--from "$d/app.json" --photo "$d/photo.png" --submit \
-		--as demo-clerk 2>"$d/err") || { cat "$d/err" >&2; return 1; }
-	printf '%s\n' "$out" | sed -n 's/^application \([0-9]*\) .*/\1/p'
-}
 # att_of MATERIAL: the attachment id of a material of $A (from $T/app.json).
 att_of() {
 	python3 -c 'import json, sys
@@ -136,6 +98,13 @@ check "of a plausible size (1 KiB to 1 MiB)" bash -c "s=\$(stat -c %s '$T/body')
 cp "$T/body" "$T/p1.png"
 req GET "$B/$REAL/page/12.png" "$T/demo-hr-reviewer-1.jar"
 check "page 12 is 200 and another image" bash -c "test \"\$(cat '$T/status')\" = 200 && ! cmp -s '$T/body' '$T/p1.png'"
+par=()
+for k in 1 2 3 4 5 6 7 8 9 10; do
+	curl -s --max-time 30 -b "$T/demo-hr-reviewer-1.jar" -o /dev/null -w '%{http_code}\n' "$URL$B/$REAL/page/$k.png" >"$T/par.$k" &
+	par+=($!)
+done
+wait "${par[@]}"
+check "ten pages asked for at once (as a browser does) are all 200" bash -c "test \$(cat '$T'/par.* | grep -cx 200) = 10"
 req GET "$B/$REAL/page/13.png" "$T/demo-hr-reviewer-1.jar"
 check "page 13 is 404 naming the page count" bash -c "test \"\$(cat '$T/status')\" = 404 && grep -q 'has 12 pages' '$T/body'"
 for k in 0.png 01.png 1.PNG 1 -1.png 99999.png; do
