@@ -105,7 +105,11 @@ OBJ_tcard-vcard := $(VCARD_OBJ)
 OBJ_tcard-issuerd := $(ISSUERD_OBJ)
 OBJ_tcard-issuerd-web := $(ISSUERD_WEB_OBJ)
 LIBS_tcard-verifierd := -lpthread
-LIBS_tcard-issuerd-web := -lpthread
+# poppler-glib renders PDF materials, in a child of the web worker only
+# (office/web-pdf.c; docs/decisions.md).
+POPPLER_CFLAGS := $(shell pkg-config --cflags poppler-glib 2>/dev/null)
+POPPLER_LIBS := $(shell pkg-config --libs poppler-glib 2>/dev/null)
+LIBS_tcard-issuerd-web := -lpthread $(POPPLER_LIBS)
 DEMO_tcard-issuer := $(DEMOLIB)
 # Programs built on the daemon layer.
 DLIB_tcard-verifierd := $(DAEMONLIB)
@@ -135,6 +139,8 @@ deps:
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/office/web-pdf.o: ALL_CFLAGS += $(POPPLER_CFLAGS)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@

@@ -50,6 +50,7 @@ static const char console_css[] =
     "ul.mat{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1em}"
     "ul.mat li{background:#fff;border:1px solid #d8dce2;padding:.5em;max-width:100%}"
     "ul.mat img{max-width:min(100%,18em);height:auto;display:block}"
+    "ul.mat img.page{max-width:min(100%,40em);border:1px solid #d8dce2;margin:.3em 0}"
     "label{display:block;margin:.5em 0 .2em}"
     "input[type=text],input[type=password],input[type=search],input[type=number],textarea{width:100%;max-width:30em;padding:.4em;font:inherit}"
     "textarea{min-height:5em}"
@@ -941,11 +942,12 @@ app_materials(struct page *pg, json_t *app, const char *num)
 				bad |= put(pg, dim);
 			}
 			bad |= put(pg, ">\n");
+		} else if (mt != NULL && strcmp(mt, "application/pdf") == 0) {
+			/* The pages as images (office/web-pdf.c). */
+			bad |= web_pdf_div(pg->b, pg->rq, pg->sid,
+			    strtoll(num, NULL, 10), strtoll(id, NULL, 10),
+			    pg->en);
 		} else {
-			/*
-			 * PDF pages rendered to PNG come from another part
-			 * (issue 15): they go in this element.
-			 */
 			bad |=
 			    put(pg, "<div class=\"pages\" data-attachment=\"");
 			bad |= put(pg, id);

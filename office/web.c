@@ -6,9 +6,10 @@
  * privileges (prctl), then, when started as root, the groups, group and
  * user of --user (default nobody), failing if it cannot; then a Landlock
  * ruleset that forbids all file system access except reading the TLS
- * certificate and key (a kernel without Landlock is logged and
- * tolerated). It links the daemon layer and the parsing parts of
- * libtcard only: no key store, registry or SQLite code is in the binary
+ * certificate and key and, read-only, the fonts the PDF renderer needs
+ * (a kernel without Landlock is logged and tolerated). It links the
+ * daemon layer and the parsing parts of libtcard only: no key store,
+ * registry or SQLite code is in the binary
  * (tests/integration/170-issuerd-session.sh checks with nm).
  */
 #include <errno.h>
@@ -73,9 +74,16 @@ drop_user(const char *user)
 
 /*
  * Landlock: every file system access the running ABI knows is handled,
- * and the only rules allow reading the TLS files (for SIGHUP reloads).
- * Returns 0 (also when the kernel has no Landlock: logged), or 1.
+ * and the only rules allow reading the TLS files (for SIGHUP reloads)
+ * and, read-only, the fonts and fontconfig's files that the PDF
+ * renderer's child (web-pdf.c, forked from here, so under the same
+ * ruleset) needs. Returns 0 (also when the kernel has no Landlock:
+ * logged), or 1.
  */
+static const char *const font_dirs[] = { "/usr/share/fonts",
+	"/usr/local/share/fonts", "/etc/fonts", "/usr/share/fontconfig",
+	"/var/cache/fontconfig", "/usr/share/poppler", NULL };
+
 static int
 landlock(const char *cert, const char *key, int *landlocked)
 {
@@ -120,6 +128,22 @@ landlock(const char *cert, const char *key, int *landlocked)
 			return fail("%s: cannot open", files[i]);
 		}
 		pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE;
+		pb.parent_fd = fd;
+		if (syscall(SYS_landlock_add_rule, rfd,
+			LANDLOCK_RULE_PATH_BENEATH, &pb, 0) != 0) {
+			close(fd);
+			close(rfd);
+			return fail("landlock rule: %s", strerror(errno));
+		}
+		close(fd);
+	}
+	for (i = 0; font_dirs[i] != NULL; i++) {
+		/* Read-only, for the PDF renderer's fonts (web-pdf.c). */
+		if ((fd = open(
+			 font_dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+			continue; /* not on this system */
+		pb.allowed_access =
+		    LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
 		pb.parent_fd = fd;
 		if (syscall(SYS_landlock_add_rule, rfd,
 			LANDLOCK_RULE_PATH_BENEATH, &pb, 0) != 0) {

@@ -125,4 +125,27 @@ tc_dhandler web_api_card, web_api_card_action, web_api_audit,
     web_api_audit_verify, web_console_card, web_console_card_action,
     web_console_audit;
 
+/* ---- office/web-pdf.c: PDF materials as page images ---- */
+
+#define WEB_PDF_SHOWN 10 /* pages shown on the application page */
+
+/*
+ * GET /console/applications/{n}/attachments/{id}/pages: {"pages": N,
+ * "shown": M} (JSON; 422 "bad-pdf" when the PDF cannot be read); GET
+ * .../page/{k} with k "K.png": page K as a PNG at most 1200 pixels wide
+ * (text/plain 4xx when not). Each renders in a child process under
+ * limits (docs/issuerd.md, "PDF materials").
+ */
+tc_dhandler web_pdf_pages, web_pdf_page;
+
+/*
+ * Appends to b the <div class="pages" data-attachment="ID"> of PDF
+ * attachment att of application n for the application page: an <img> of
+ * each of the first WEB_PDF_SHOWN pages and a download link for the rest,
+ * or the reason it cannot be shown (escaped). sid: the page's session id.
+ * Returns 0 or the buffer's error.
+ */
+int web_pdf_div(struct tc_buf *b, struct tc_dreq *rq, const char *sid,
+    int64_t n, int64_t att, int en);
+
 #endif

@@ -2,22 +2,25 @@
 # Walks tcard-issuerd's staff console in headless Chromium (the cdp.py
 # driver) as two reviewers at their desks: the first signs in through the
 # form, opens the queue, opens application A and checks that its photo
-# loaded (naturalWidth > 0), returns application B with a reason and
+# loaded (naturalWidth > 0) and, given C, that the first page image of
+# C's PDF material loaded too, returns application B with a reason and
 # approves A at its review step, signs out; the second (another operator,
 # as four eyes demands) signs in and approves A at its approval step. A
 # screenshot of each page goes to ART_DIR. The pages have no script; the
 # browser's JavaScript stays on only so the driver can read naturalWidth.
 # Prints one JSON object of what it saw.
 # Usage: python3 cdp-console.py CHROMIUM PROFILE URL ART_DIR A B
-#        OP1 PASS1 OP2 PASS2
+#        OP1 PASS1 OP2 PASS2 [C]
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
 
 (chromium, profile, url, art, a, b, op1, pw1, op2, pw2) = sys.argv[1:11]
+c = sys.argv[11] if len(sys.argv) > 11 else None
 seen = {}
 
 
@@ -49,6 +52,17 @@ with Browser(chromium, profile, timeout=150) as br:
         "document.querySelectorAll('section.form-section').length")
     seen["overflow_desk"] = p.overflow()
     shot(p, "3-application-a")
+    if c is not None:
+        p.navigate(url + "/console/applications/" + c)
+        p.wait_selector("img.page")
+        for _ in range(100):
+            seen["pdf_page_width"] = p.evaluate(
+                "(() => { const i = document.querySelector('img.page');"
+                " return i.complete ? i.naturalWidth : -1; })()")
+            if seen["pdf_page_width"] >= 0:
+                break
+            time.sleep(0.1)
+        shot(p, "3b-application-c-pdf")
     p.navigate(url + "/console/applications/" + b)
     p.type("#reason", "请补充社保证明 <b>insurance records</b>")
     shot(p, "4-application-b-return")

@@ -1,0 +1,152 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The console's PDF viewer (office/web-pdf.c): a green-card application
+# whose materials are a real 12-page PDF and five hostile ones
+# (pdf-samples.py: truncated, encrypted, a self-containing page tree that
+# claims two billion pages, bytes that are no PDF, a page that makes the
+# renderer spin), applied with the CLI. The real PDF's page count, its
+# pages as PNGs 1200 pixels wide that are not all white, with image/png,
+# no-store and nosniff; the application page with ten <img> of its pages
+# and a download link for the rest; page segments that are not K.png,
+# and pages past the end, 404; the hostile ones 422 with a message,
+# quickly; the spinning one killed at the CPU limit and, with a longer
+# CPU limit, at the wall-clock timeout, with no child left behind; the
+# worker still serving.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/issuerd-lib.sh"
+id_env
+echo "1..35"
+. "$(dirname "$0")/pdf-lib.sh"
+
+# att_of MATERIAL: the attachment id of a material of $A (from $T/app.json).
+att_of() {
+	python3 -c 'import json, sys
+for a in json.load(open(sys.argv[1]))["attachments"]:
+    if a["material"] == sys.argv[2] or (sys.argv[2] == "photo" and a["kind"] == "photo"):
+        print(a["id"])' "$T/app.json" "$1"
+}
+# png_check FILE: a PNG of 1200 x 1000..2400 pixels, RGB 8-bit, whose
+# decoded pixels are not all white.
+png_check() {
+	python3 - "$1" <<'PY'
+import struct, sys, zlib
+b = open(sys.argv[1], "rb").read()
+assert b[:8] == b"\x89PNG\r\n\x1a\n", "signature"
+i, idat, w = 8, b"", 0
+while i < len(b):
+    n, t = struct.unpack(">I4s", b[i:i + 8])
+    d = b[i + 8:i + 8 + n]
+    if t == b"IHDR":
+        w, h, depth, ctype = struct.unpack(">IIBB", d[:10])
+    elif t == b"IDAT":
+        idat += d
+    i += 12 + n
+assert w == 1200 and 1000 <= h <= 2400 and depth == 8 and ctype in (2, 6), (w, h, depth, ctype)
+raw = zlib.decompress(idat)
+bpp = 3 if ctype == 2 else 4
+stride = 1 + w * bpp
+assert len(raw) == h * stride
+# Undo the PNG filters (None, Sub, Up, Average, Paeth), then look for a
+# dark pixel.
+prev = bytearray(w * bpp)
+dark = 0
+for y in range(h):
+    f, line = raw[y * stride], bytearray(raw[y * stride + 1:(y + 1) * stride])
+    for x in range(len(line)):
+        a = line[x - bpp] if x >= bpp else 0
+        c = prev[x - bpp] if x >= bpp else 0
+        up = prev[x]
+        if f == 1: line[x] = (line[x] + a) & 255
+        elif f == 2: line[x] = (line[x] + up) & 255
+        elif f == 3: line[x] = (line[x] + (a + up) // 2) & 255
+        elif f == 4:
+            p = a + up - c
+            pa, pb, pc = abs(p - a), abs(p - up), abs(p - c)
+            line[x] = (line[x] + (a if pa <= pb and pa <= pc else up if pb <= pc else c)) & 255
+    dark += sum(1 for x in range(0, len(line), bpp) if line[x] < 64)
+    prev = line
+assert dark > 1000, "all white"
+PY
+}
+# timed_req PATH: req GET PATH with the hr jar; seconds taken in $T/secs.
+timed_req() {
+	local t0=$(date +%s%N)
+	req GET "$1" "$T/demo-hr-reviewer-1.jar"
+	echo $((($(date +%s%N) - t0) / 1000000)) >"$T/ms"
+}
+took_under() { test "$(cat "$T/ms")" -lt "$1"; }
+no_children() { sleep 0.2; ! pgrep -P "$(worker_pid)" >/dev/null; }
+
+check "demo authority" id_demo
+A=$(pdf_app); check "an application with a real PDF and five hostile ones applied and submitted" test -n "$A"
+check "tcard-issuerd starts" start_id
+login demo-hr-reviewer-1
+check "the hr reviewer signs in" status_is 200
+req GET "/v1/applications/$A" "$T/demo-hr-reviewer-1.jar"
+cp "$T/body" "$T/app.json"
+REAL=$(att_of application-form)
+B=/console/applications/$A/attachments
+
+req GET "$B/$REAL/pages" "$T/demo-hr-reviewer-1.jar"
+check "the real PDF's page count: 12, 10 shown" \
+	bash -c "test \"\$(cat '$T/status')\" = 200 && grep -qx '{\"pages\":12,\"shown\":10}' '$T/body'"
+timed_req "$B/$REAL/page/1.png"
+check "page 1 is 200" status_is 200
+check "as image/png, no-store, nosniff" bash -c "grep -qi '^content-type: image/png' '$T/hdr' && grep -qi '^cache-control: no-store' '$T/hdr' && grep -qi '^x-content-type-options: nosniff' '$T/hdr'"
+check "a PNG 1200 pixels wide of a plausible height, not all white" png_check "$T/body"
+check "of a plausible size (1 KiB to 1 MiB)" bash -c "s=\$(stat -c %s '$T/body'); test \$s -gt 1024 -a \$s -lt 1048576"
+cp "$T/body" "$T/p1.png"
+req GET "$B/$REAL/page/12.png" "$T/demo-hr-reviewer-1.jar"
+check "page 12 is 200 and another image" bash -c "test \"\$(cat '$T/status')\" = 200 && ! cmp -s '$T/body' '$T/p1.png'"
+par=()
+for k in 1 2 3 4 5 6 7 8 9 10; do
+	curl -s --max-time 30 -b "$T/demo-hr-reviewer-1.jar" -o /dev/null -w '%{http_code}\n' "$URL$B/$REAL/page/$k.png" >"$T/par.$k" &
+	par+=($!)
+done
+wait "${par[@]}"
+check "ten pages asked for at once (as a browser does) are all 200" bash -c "test \$(cat '$T'/par.* | grep -cx 200) = 10"
+req GET "$B/$REAL/page/13.png" "$T/demo-hr-reviewer-1.jar"
+check "page 13 is 404 naming the page count" bash -c "test \"\$(cat '$T/status')\" = 404 && grep -q 'has 12 pages' '$T/body'"
+for k in 0.png 01.png 1.PNG 1 -1.png 99999.png; do
+	req GET "$B/$REAL/page/$k" "$T/demo-hr-reviewer-1.jar"
+	check "page segment '$k' is 404" status_is 404
+done
+req GET "$B/$(att_of photo)/page/1.png" "$T/demo-hr-reviewer-1.jar"
+check "the photo is not a PDF: 404" bash -c "test \"\$(cat '$T/status')\" = 404 && grep -q 'not a PDF' '$T/body'"
+req GET "$B/$REAL/page/1.png" -
+check "without a session: 401" status_is 401
+
+req GET "/console/applications/$A?lang=en" "$T/demo-hr-reviewer-1.jar"
+check "the application page shows ten <img> of the real PDF's pages" \
+	bash -c "test \$(grep -c '<img class=\"page\" src=\"$B/$REAL/page/[0-9]*.png\"' '$T/body') = 10"
+check "and a download link for the rest" grep -q 'More pages (12 in all): <a href="/v1/applications/'"$A"'/attachments/'"$REAL"'" download>' "$T/body"
+check "the hostile PDFs' errors as text in their divs" \
+	bash -c "test \$(grep -c 'class=\"error pdf-error\"' '$T/body') = 4"
+
+for m in degree:'could not be read as a PDF' id-resident:'encrypted' contract:'PDF' residence-proof:'could not be read as a PDF'; do
+	att=$(att_of "${m%%:*}")
+	timed_req "$B/$att/page/1.png"
+	check "${m%%:*}: page 1 is 422 in under 3 s" bash -c "test \"\$(cat '$T/status')\" = 422 && test \$(cat '$T/ms') -lt 3000 && grep -qi '^content-type: text/plain' '$T/hdr' && grep -q '${m#*:}' '$T/body'"
+done
+SPIN=$(att_of clause-proof)
+req GET "$B/$SPIN/pages" "$T/demo-hr-reviewer-1.jar"
+check "the spinning PDF counts its one page" grep -q '"pages":1,' "$T/body"
+timed_req "$B/$SPIN/page/1.png"
+check "rendering it is 422 'took too long' at the CPU limit (5 s), under 9 s" \
+	bash -c "test \"\$(cat '$T/status')\" = 422 && grep -q 'took too long' '$T/body' && test \$(cat '$T/ms') -lt 9000"
+check "no renderer child is left" no_children
+req GET /healthz
+check "the worker still serves" status_is 200
+stop_id
+
+export TCARD_PDF_CPU_SECONDS=60 TCARD_PDF_TIMEOUT_MS=1500
+check "tcard-issuerd starts with a 1.5 s render timeout" start_id
+login demo-hr-reviewer-1
+timed_req "$B/$SPIN/page/1.png"
+check "the spinning PDF is killed at the wall-clock timeout: 422 in under 4 s" \
+	bash -c "test \"\$(cat '$T/status')\" = 422 && grep -q 'took too long' '$T/body' && test \$(cat '$T/ms') -lt 4000"
+check "no renderer child is left" no_children
+req GET "$B/$REAL/page/2.png" "$T/demo-hr-reviewer-1.jar"
+check "and the real PDF still renders" bash -c "test \"\$(cat '$T/status')\" = 200 && grep -qi '^content-type: image/png' '$T/hdr'"
+stop_id
+exit $((_failed > 0))
