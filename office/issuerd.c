@@ -6,7 +6,9 @@
  * descriptors, before anything secret is read: the worker never shares
  * memory that held a key. Then it opens the home (key store secrets,
  * registry, programmes, working days), and answers the worker's requests
- * one at a time (office/mon-ops.c). If the worker dies the monitor logs
+ * one at a time (office/mon-ops.c); it reads the TLS pair (at start and
+ * on SIGHUP) and hands it to the worker on request, so the worker opens
+ * no file at all. If the worker dies the monitor logs
  * it and exits 1 (a supervisor restarts both); on SIGTERM or SIGINT it
  * stops the worker and exits 0. Model: OpenSSH's README.privsep;
  * docs/issuerd.md.
@@ -48,6 +50,7 @@
 #endif
 
 #define WORKER_NAME "tcard-issuerd-web"
+#define TLS_PEM_MAX (1024 * 1024) /* either TLS file, as daemon/tls.c */
 
 static const char usage_text[] =
     "usage: tcard-issuerd --home DIR --listen ADDR:PORT [options]\n"
@@ -78,6 +81,86 @@ static const char usage_text[] =
     "web worker ended; 2 bad option or configuration.\n";
 
 static pid_t worker_pid;
+
+/*
+ * The TLS pair, read by the monitor (as the user it starts as) at start
+ * and on SIGHUP and handed to the web worker on its "tls" request, so
+ * the worker needs no access to the files. A transport key: it protects
+ * the connections, it signs and unseals nothing.
+ */
+static struct tls_pair {
+	const char *cert_path, *key_path; /* NULL: plain HTTP */
+	struct tc_buf cert, key;
+} tls;
+
+/*
+ * Reads the pair again; on failure the one read before stays (and the
+ * error is logged). Returns 0 or -1.
+ */
+static int
+tls_read(void)
+{
+	struct tc_buf c, k;
+	char err[512] = "";
+	int r = -1;
+
+	if (tls.cert_path == NULL)
+		return 0;
+	tc_buf_init(&c, TLS_PEM_MAX);
+	tc_buf_init(&k, TLS_PEM_MAX);
+	if (tc_file_read(tls.cert_path, NULL, TLS_PEM_MAX, TC_FILE_NOFOLLOW, &c,
+		err, sizeof(err)) != 0 ||
+	    tc_file_read(tls.key_path, NULL, TLS_PEM_MAX,
+		TC_FILE_NOFOLLOW | TC_FILE_SECRET, &k, err, sizeof(err)) != 0 ||
+	    c.len == 0 || k.len == 0) {
+		mon_log("tls", "error", "cannot read the TLS pair: %s",
+		    err[0] ? err : "an empty file");
+		goto out;
+	}
+	tc_buf_release(&tls.cert);
+	tc_buf_release(&tls.key); /* wiped */
+	tls.cert = c;
+	tls.key = k;
+	tc_buf_init(&c, 1);
+	tc_buf_init(&k, 1);
+	r = 0;
+out:
+	tc_buf_release(&c);
+	tc_buf_release(&k);
+	return r;
+}
+
+/*
+ * Answers the worker's "tls" request: {"cert": N} and a tail of the
+ * certificate's N bytes then the key's, wiped once sent. Returns 0, or
+ * -1 when the peer is gone.
+ */
+static int
+send_tls(int fd, uint32_t id)
+{
+	static const char none[] =
+	    "{\"status\":404,\"error\":\"not-found\",\"message\":\"the office serves plain HTTP\"}";
+	char json[64];
+	uint8_t *tail;
+	size_t n;
+	int r;
+
+	if (tls.cert_path == NULL || tls.cert.len == 0)
+		return office_rpc_send(fd, id, none, strlen(none), NULL, 0);
+	n = tls.cert.len + tls.key.len;
+	if ((tail = malloc(n)) == NULL)
+		return -1;
+	memcpy(tail, tls.cert.data, tls.cert.len);
+	memcpy(tail + tls.cert.len, tls.key.data, tls.key.len);
+	snprintf(json, sizeof(json), "{\"status\":200,\"body\":{\"cert\":%zu}}",
+	    tls.cert.len);
+	r = office_rpc_send(fd, id, json, strlen(json), tail, n);
+	OPENSSL_cleanse(tail, n);
+	free(tail);
+	mon_log("tls", r == 0 ? "info" : "error",
+	    "handed the TLS certificate and key to the web worker");
+	return r;
+}
 
 void
 mon_log(const char *event, const char *level, const char *fmt, ...)
@@ -265,12 +348,9 @@ spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
 	argv[i++] = o->listen;
 	argv[i++] = "--user";
 	argv[i++] = o->user;
-	if (o->tls_cert[0] != '\0') {
-		argv[i++] = "--tls-cert";
-		argv[i++] = o->tls_cert;
-		argv[i++] = "--tls-key";
-		argv[i++] = o->tls_key;
-	}
+	/* The worker asks for the pair over the RPC: no paths. */
+	if (o->tls_cert[0] != '\0')
+		argv[i++] = "--tls";
 	argv[i] = NULL;
 	if ((pid = fork()) < 0) {
 		mon_log("start", "error", "fork: %s", strerror(errno));
@@ -349,10 +429,15 @@ serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen)
 	char err[512] = "", tag[9] = "-";
 	json_t *o;
 	char *text = NULL;
-	int rc = -1;
+	int rc = -1, parsed;
 
 	memset(&a, 0, sizeof(a));
-	if (tc_orpc_req_parse(json, jlen, &q, err, sizeof(err)) != 0) {
+	parsed = tc_orpc_req_parse(json, jlen, &q, err, sizeof(err));
+	if (parsed == 0 && q.op == TC_ORPC_TLS) {
+		tc_orpc_req_release(&q);
+		return send_tls(fd, id);
+	}
+	if (parsed != 0) {
 		mon_fail(&a, 400, "bad-request", "%s", err);
 		mon_log("rpc", "warning", "refused a request: %s", err);
 	} else {
@@ -446,9 +531,13 @@ serve(struct mon *m, int fd, int sfd)
 				}
 				continue;
 			}
-			/* SIGHUP: the worker reloads the TLS pair. */
+			/*
+			 * SIGHUP: the pair is read again, and the worker
+			 * asks for it (it keeps its own when this fails).
+			 */
 			if (si.ssi_signo == SIGHUP) {
-				kill(worker_pid, SIGHUP);
+				if (tls_read() == 0)
+					kill(worker_pid, SIGHUP);
 				continue;
 			}
 			mon_log("stop", "info", "signal %u: stopping",
@@ -514,7 +603,11 @@ main(int argc, char **argv)
 		return 1;
 	close(lfd);
 	close(sp[1]);
-	if (open_home(&m, o.home) != 0) {
+	if (o.tls_cert[0] != '\0') {
+		tls.cert_path = o.tls_cert;
+		tls.key_path = o.tls_key;
+	}
+	if (tls_read() != 0 || open_home(&m, o.home) != 0) {
 		stop_worker();
 		return 1;
 	}
@@ -535,5 +628,7 @@ main(int argc, char **argv)
 	tc_registry_close(m.reg);
 	tc_programme_set_free(m.progs);
 	tc_workdays_free(m.wd);
+	tc_buf_release(&tls.cert);
+	tc_buf_release(&tls.key); /* wiped */
 	return status;
 }
