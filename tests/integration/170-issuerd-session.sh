@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..43"
+echo "1..47"
 
 check "demo authority" id_demo
 WEB=$TC_BIN/tcard-issuerd-web
@@ -83,6 +83,17 @@ check "and says why" grep -q 'the web worker' "$T/id.err"
 start_id
 stop_id
 check "SIGTERM stops both with status 0" test "$ID_STATUS" = 0
+
+# The configuration file: read with --config, an option overrides it, a
+# bad line is refused with the file, line and key.
+printf '# office\nhome /nonexistent\nidle-timeout 2m\nuser nobody\n' >"$T/id.conf"
+check "tcard-issuerd starts with --config (--home overriding the file's)" start_id --config "$T/id.conf"
+check "the file's idle-timeout is used" grep -q 'sessions idle 120s' "$T/id.err"
+stop_id
+printf 'home %s\nidle-timeout 9d\n' "$H" >"$T/bad.conf"
+"$ISD" --config "$T/bad.conf" --listen 127.0.0.1:0 2>"$T/bad.err"
+check "a bad setting in the file is a usage error" test $? = 2
+check "naming the file, the line and the key" grep -q "bad.conf: line 2: idle-timeout" "$T/bad.err"
 
 # HTTPS: the monitor reads the pair and hands it to the worker over the
 # RPC; the worker (nobody when root, no Landlock rule) cannot open the key
