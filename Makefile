@@ -188,6 +188,13 @@ $(BUILD)/tests/unit/test-vdconf: tests/unit/test-vdconf.c $(wildcard tests/unit/
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(VDCONF_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
+# tcard-issuerd's settings (include/tcard/idconf.h): the same, with the
+# monitor's table (office/mon-conf.c).
+IDCONF_OBJ := $(BUILD)/office/mon-conf.o $(BUILD)/daemon/conf.o
+$(BUILD)/tests/unit/test-idconf: tests/unit/test-idconf.c $(wildcard tests/unit/*.h) $(IDCONF_OBJ) $(DEMOLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(IDCONF_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
+
 $(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(wildcard tests/unit/*.h tests/unit/kat/*.h) $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
@@ -196,6 +203,9 @@ ifeq ($(SANITIZE),fuzz)
 $(BUILD)/tests/fuzz/fuzz_vdconf: tests/fuzz/fuzz_vdconf.c tests/fuzz/fuzz.h $(VDCONF_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(VDCONF_OBJ) $(LIB) $(PKG_LIBS)
+$(BUILD)/tests/fuzz/fuzz_idconf: tests/fuzz/fuzz_idconf.c tests/fuzz/fuzz.h $(IDCONF_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(IDCONF_OBJ) $(LIB) $(PKG_LIBS)
 $(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fixed-key.h tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
@@ -203,6 +213,9 @@ else
 $(BUILD)/tests/fuzz/fuzz_vdconf: tests/fuzz/fuzz_vdconf.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(VDCONF_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(VDCONF_OBJ) $(LIB) $(PKG_LIBS)
+$(BUILD)/tests/fuzz/fuzz_idconf: tests/fuzz/fuzz_idconf.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(IDCONF_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(IDCONF_OBJ) $(LIB) $(PKG_LIBS)
 $(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fixed-key.h tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(PKG_LIBS)

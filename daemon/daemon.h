@@ -203,9 +203,22 @@ int tc_daemon_tls(const struct tc_daemon *d);
 /*
  * SIGHUP: reads tls-cert and tls-key again; new connections get the new
  * pair, connections already open keep theirs. Returns 0 (nothing to do
- * without TLS), or -1 with err (the pair in use stays).
+ * without TLS, or with a pair given by tc_daemon_tls_pem), or -1 with
+ * err (the pair in use stays).
  */
 int tc_daemon_tls_reload(struct tc_daemon *d, char *err, size_t errlen);
+/*
+ * The TLS pair as PEM bytes instead of files (a process that may not open
+ * them gets them from one that may). Before tc_daemon_start: the daemon
+ * will serve HTTPS with this pair (conf.tls_cert and tls_key stay NULL);
+ * after: replaces the pair as tc_daemon_tls_reload does (new connections
+ * get it). The bytes are the caller's, who wipes them: GnuTLS keeps its
+ * own copy. Returns 0, or -1 with err (not a certificate and its key,
+ * over 1 MiB, or a daemon already serving plain HTTP); the pair in use
+ * then stays.
+ */
+int tc_daemon_tls_pem(struct tc_daemon *d, const void *cert, size_t clen,
+    const void *key, size_t klen, char *err, size_t errlen);
 /* Monotonic nanoseconds. */
 uint64_t tc_daemon_mono_ns(void);
 

@@ -853,7 +853,8 @@ tc_daemon_tls(const struct tc_daemon *d)
 int
 tc_daemon_tls_reload(struct tc_daemon *d, char *err, size_t errlen)
 {
-	if (!d->tls_on)
+	if (!d->tls_on || d->conf.tls_cert == NULL ||
+	    d->conf.tls_cert[0] == '\0')
 		return 0;
 	return tc_dtls_reload(
 	    &d->tls, d->conf.tls_cert, d->conf.tls_key, err, errlen);
@@ -928,6 +929,9 @@ tc_daemon_start(struct tc_daemon *d, char *err, size_t errlen)
 			err, errlen) != 0)
 			return -1;
 		d->tls_on = 1;
+	} else if (d->tls.cur != NULL)
+		d->tls_on = 1; /* a pair given by tc_daemon_tls_pem */
+	if (d->tls_on) {
 		flags |= MHD_USE_TLS;
 		i += tc_dtls_options(&d->tls, opts + i);
 	}

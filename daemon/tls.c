@@ -12,7 +12,10 @@
  * is freed when every connection that was open when it was replaced has
  * closed (connections are counted by the connection callback of
  * daemon/http.c, which runs before a connection's first byte). The state
- * is a struct tc_dtls of the daemon. Reference: docs/verifierd.md (TLS).
+ * is a struct tc_dtls of the daemon. The pair comes from the files of
+ * tls-cert and tls-key, or as PEM bytes from the daemon itself
+ * (tc_daemon_tls_pem: tcard-issuerd's web worker gets them from its
+ * monitor and opens no file). Reference: docs/verifierd.md (TLS).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -87,30 +90,26 @@ read_pem(
 	    TC_FILE_NOFOLLOW | (secret ? TC_FILE_SECRET : 0), out, err, errlen);
 }
 
-/* Loads and checks the configured pair into *out. */
+/*
+ * Checks a pair of PEM texts and makes credentials of them; cname and
+ * kname say where they came from in messages. The texts stay the
+ * caller's (GnuTLS copies what it keeps).
+ */
 static int
-creds_load(struct tc_dcreds **out, const char *cpath, const char *kpath,
-    char *err, size_t errlen)
+creds_from_pem(struct tc_dcreds **out, const gnutls_datum_t *cd,
+    const gnutls_datum_t *kd, const char *cname, const char *kname, char *err,
+    size_t errlen)
 {
 	gnutls_certificate_credentials_t check = NULL;
-	struct tc_buf cert, key;
-	gnutls_datum_t cd, kd;
 	struct tc_dcreds *c = NULL;
 	int r = -1, g;
 
 	*out = NULL;
-	tc_buf_init(&cert, 1);
-	tc_buf_init(&key, 1);
-	if (read_pem(cpath, 0, &cert, err, errlen) != 0 ||
-	    read_pem(kpath, 1, &key, err, errlen) != 0)
-		goto out;
-	cd = (gnutls_datum_t){ cert.data, (unsigned)cert.len };
-	kd = (gnutls_datum_t){ key.data, (unsigned)key.len };
 	/* GnuTLS's own check that the key is the certificate's. */
 	if ((g = gnutls_certificate_allocate_credentials(&check)) < 0 ||
 	    (g = gnutls_certificate_set_x509_key_mem(
-		 check, &cd, &kd, GNUTLS_X509_FMT_PEM)) < 0) {
-		tc_daemon_err(err, errlen, "%s, %s: %s", cpath, kpath,
+		 check, cd, kd, GNUTLS_X509_FMT_PEM)) < 0) {
+		tc_daemon_err(err, errlen, "%s, %s: %s", cname, kname,
 		    gnutls_strerror(g));
 		goto out;
 	}
@@ -120,15 +119,15 @@ creds_load(struct tc_dcreds **out, const char *cpath, const char *kpath,
 	}
 	c->n = CHAIN_MAX;
 	if ((g = gnutls_pcert_list_import_x509_raw(
-		 c->pcert, &c->n, &cd, GNUTLS_X509_FMT_PEM, 0)) < 0) {
+		 c->pcert, &c->n, cd, GNUTLS_X509_FMT_PEM, 0)) < 0) {
 		c->n = 0;
-		tc_daemon_err(err, errlen, "%s: %s", cpath, gnutls_strerror(g));
+		tc_daemon_err(err, errlen, "%s: %s", cname, gnutls_strerror(g));
 		goto out;
 	}
 	if ((g = gnutls_privkey_init(&c->key)) < 0 ||
 	    (g = gnutls_privkey_import_x509_raw(
-		 c->key, &kd, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
-		tc_daemon_err(err, errlen, "%s: %s", kpath, gnutls_strerror(g));
+		 c->key, kd, GNUTLS_X509_FMT_PEM, NULL, 0)) < 0) {
+		tc_daemon_err(err, errlen, "%s: %s", kname, gnutls_strerror(g));
 		goto out;
 	}
 	*out = c;
@@ -138,9 +137,54 @@ out:
 	if (check != NULL)
 		gnutls_certificate_free_credentials(check);
 	creds_free(c);
+	return r;
+}
+
+/* Loads and checks the configured pair into *out. */
+static int
+creds_load(struct tc_dcreds **out, const char *cpath, const char *kpath,
+    char *err, size_t errlen)
+{
+	struct tc_buf cert, key;
+	gnutls_datum_t cd, kd;
+	int r = -1;
+
+	*out = NULL;
+	tc_buf_init(&cert, 1);
+	tc_buf_init(&key, 1);
+	if (read_pem(cpath, 0, &cert, err, errlen) != 0 ||
+	    read_pem(kpath, 1, &key, err, errlen) != 0)
+		goto out;
+	cd = (gnutls_datum_t){ cert.data, (unsigned)cert.len };
+	kd = (gnutls_datum_t){ key.data, (unsigned)key.len };
+	r = creds_from_pem(out, &cd, &kd, cpath, kpath, err, errlen);
+out:
 	tc_buf_release(&cert);
 	tc_buf_release(&key); /* wiped */
 	return r;
+}
+
+/* A pair handed over as PEM bytes (tc_daemon_tls_pem). */
+static int
+creds_mem(struct tc_dcreds **out, const void *cert, size_t clen,
+    const void *key, size_t klen, char *err, size_t errlen)
+{
+	gnutls_datum_t cd, kd;
+
+	*out = NULL;
+	if (cert == NULL || key == NULL || clen == 0 || klen == 0 ||
+	    clen > PEM_MAX || klen > PEM_MAX) {
+		tc_daemon_err(err, errlen,
+		    "the TLS certificate (%zu bytes) or key (%zu bytes) is empty or over %u bytes",
+		    clen, klen, PEM_MAX);
+		return -1;
+	}
+	cd = (gnutls_datum_t){ (unsigned char *)(uintptr_t)cert,
+		(unsigned)clen };
+	kd =
+	    (gnutls_datum_t){ (unsigned char *)(uintptr_t)key, (unsigned)klen };
+	return creds_from_pem(
+	    out, &cd, &kd, "the TLS certificate", "the TLS key", err, errlen);
 }
 
 int
@@ -194,14 +238,10 @@ tc_dtls_options(struct tc_dtls *t, struct MHD_OptionItem *opts)
 	return 2;
 }
 
-int
-tc_dtls_reload(struct tc_dtls *t, const char *cert, const char *key, char *err,
-    size_t errlen)
+/* Makes c the pair new handshakes get; the one it replaces is retired. */
+static void
+install(struct tc_dtls *t, struct tc_dcreds *c)
 {
-	struct tc_dcreds *c;
-
-	if (creds_load(&c, cert, key, err, errlen) != 0)
-		return -1;
 	pthread_mutex_lock(&t->mu);
 	t->epoch++;
 	if (t->cur != NULL) {
@@ -217,6 +257,34 @@ tc_dtls_reload(struct tc_dtls *t, const char *cert, const char *key, char *err,
 	}
 	t->cur = c;
 	pthread_mutex_unlock(&t->mu);
+}
+
+int
+tc_dtls_reload(struct tc_dtls *t, const char *cert, const char *key, char *err,
+    size_t errlen)
+{
+	struct tc_dcreds *c;
+
+	if (creds_load(&c, cert, key, err, errlen) != 0)
+		return -1;
+	install(t, c);
+	return 0;
+}
+
+int
+tc_daemon_tls_pem(struct tc_daemon *d, const void *cert, size_t clen,
+    const void *key, size_t klen, char *err, size_t errlen)
+{
+	struct tc_dcreds *c;
+
+	if (d->mhd != NULL && !d->tls_on) {
+		tc_daemon_err(err, errlen, "%s",
+		    "the daemon serves plain HTTP: a TLS pair cannot be added while it runs");
+		return -1;
+	}
+	if (creds_mem(&c, cert, clen, key, klen, err, errlen) != 0)
+		return -1;
+	install(&d->tls, c);
 	return 0;
 }
 

@@ -6,13 +6,16 @@
  * descriptors, before anything secret is read: the worker never shares
  * memory that held a key. Then it opens the home (key store secrets,
  * registry, programmes, working days), and answers the worker's requests
- * one at a time (office/mon-ops.c). If the worker dies the monitor logs
+ * one at a time (office/mon-ops.c); it reads the TLS pair (at start and
+ * on SIGHUP) and hands it to the worker on request, so the worker opens
+ * no file at all. If the worker dies the monitor logs
  * it and exits 1 (a supervisor restarts both); on SIGTERM or SIGINT it
  * stops the worker and exits 0. Model: OpenSSH's README.privsep;
  * docs/issuerd.md.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -33,7 +36,10 @@
 #include "dconf.h"
 #include "mon.h"
 #include "rpc.h"
+#include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
+#include "tcard/idconf.h"
 #include "tcard/keystore.h"
 
 #ifndef TC_VERSION
@@ -44,50 +50,117 @@
 #endif
 
 #define WORKER_NAME "tcard-issuerd-web"
+#define TLS_PEM_MAX (1024 * 1024) /* either TLS file, as daemon/tls.c */
 
 static const char usage_text[] =
     "usage: tcard-issuerd --home DIR --listen ADDR:PORT [options]\n"
+    "       tcard-issuerd --config FILE [options]\n"
     "\n"
     "The issuing office's server: a monitor holding the registry and its keys,\n"
     "and a web worker (tcard-issuerd-web) that parses HTTP and holds none.\n"
     "\n"
+    "    --config FILE           read the settings from FILE (\"key value\"\n"
+    "                            lines, docs/issuerd.md); an option below\n"
+    "                            overrides the file's value of the same key\n"
     "    --home DIR              the authority's home (registry.db, keys/)\n"
     "    --listen ADDR:PORT      where to serve (numeric; port 0: any free\n"
     "                            port, see --port-file)\n"
     "    --port-file FILE        write the port listened on to FILE\n"
     "    --tls-cert FILE         serve HTTPS with this certificate (PEM)...\n"
-    "    --tls-key FILE          ...and its key\n"
+    "    --tls-key FILE          ...and its key (mode 600); the monitor reads\n"
+    "                            both, at start and on SIGHUP, and hands them\n"
+    "                            to the web worker, which opens no file\n"
     "    --user NAME             the web worker's user when started as root\n"
     "                            (default nobody)\n"
-    "    --idle-timeout S        a session ends after S idle seconds (900)\n"
+    "    --idle-timeout S        a session ends after S idle seconds (900;\n"
+    "                            also 15m, 2h)\n"
     "    --session-lifetime S    and S seconds after sign-in at most (28800)\n"
-    "    --help, --version\n";
-
-/* The options, in one table (the daemon layer's config reader takes it
- * over later). */
-struct opts {
-	const char *home, *listen, *port_file, *tls_cert, *tls_key, *user;
-	unsigned idle, lifetime;
-};
-
-enum opt_kind { OPT_STR, OPT_SECONDS };
-
-static const struct opt_row {
-	const char *name;
-	enum opt_kind kind;
-	size_t off;
-} opt_rows[] = {
-	{ "--home", OPT_STR, offsetof(struct opts, home) },
-	{ "--listen", OPT_STR, offsetof(struct opts, listen) },
-	{ "--port-file", OPT_STR, offsetof(struct opts, port_file) },
-	{ "--tls-cert", OPT_STR, offsetof(struct opts, tls_cert) },
-	{ "--tls-key", OPT_STR, offsetof(struct opts, tls_key) },
-	{ "--user", OPT_STR, offsetof(struct opts, user) },
-	{ "--idle-timeout", OPT_SECONDS, offsetof(struct opts, idle) },
-	{ "--session-lifetime", OPT_SECONDS, offsetof(struct opts, lifetime) },
-};
+    "    --help, --version\n"
+    "\n"
+    "Exit status: 0 stopped by SIGTERM or SIGINT; 1 could not start or the\n"
+    "web worker ended; 2 bad option or configuration.\n";
 
 static pid_t worker_pid;
+
+/*
+ * The TLS pair, read by the monitor (as the user it starts as) at start
+ * and on SIGHUP and handed to the web worker on its "tls" request, so
+ * the worker needs no access to the files. A transport key: it protects
+ * the connections, it signs and unseals nothing.
+ */
+static struct tls_pair {
+	const char *cert_path, *key_path; /* NULL: plain HTTP */
+	struct tc_buf cert, key;
+} tls;
+
+/*
+ * Reads the pair again; on failure the one read before stays (and the
+ * error is logged). Returns 0 or -1.
+ */
+static int
+tls_read(void)
+{
+	struct tc_buf c, k;
+	char err[512] = "";
+	int r = -1;
+
+	if (tls.cert_path == NULL)
+		return 0;
+	tc_buf_init(&c, TLS_PEM_MAX);
+	tc_buf_init(&k, TLS_PEM_MAX);
+	if (tc_file_read(tls.cert_path, NULL, TLS_PEM_MAX, TC_FILE_NOFOLLOW, &c,
+		err, sizeof(err)) != 0 ||
+	    tc_file_read(tls.key_path, NULL, TLS_PEM_MAX,
+		TC_FILE_NOFOLLOW | TC_FILE_SECRET, &k, err, sizeof(err)) != 0 ||
+	    c.len == 0 || k.len == 0) {
+		mon_log("tls", "error", "cannot read the TLS pair: %s",
+		    err[0] ? err : "an empty file");
+		goto out;
+	}
+	tc_buf_release(&tls.cert);
+	tc_buf_release(&tls.key); /* wiped */
+	tls.cert = c;
+	tls.key = k;
+	tc_buf_init(&c, 1);
+	tc_buf_init(&k, 1);
+	r = 0;
+out:
+	tc_buf_release(&c);
+	tc_buf_release(&k);
+	return r;
+}
+
+/*
+ * Answers the worker's "tls" request: {"cert": N} and a tail of the
+ * certificate's N bytes then the key's, wiped once sent. Returns 0, or
+ * -1 when the peer is gone.
+ */
+static int
+send_tls(int fd, uint32_t id)
+{
+	static const char none[] =
+	    "{\"status\":404,\"error\":\"not-found\",\"message\":\"the office serves plain HTTP\"}";
+	char json[64];
+	uint8_t *tail;
+	size_t n;
+	int r;
+
+	if (tls.cert_path == NULL || tls.cert.len == 0)
+		return office_rpc_send(fd, id, none, strlen(none), NULL, 0);
+	n = tls.cert.len + tls.key.len;
+	if ((tail = malloc(n)) == NULL)
+		return -1;
+	memcpy(tail, tls.cert.data, tls.cert.len);
+	memcpy(tail + tls.cert.len, tls.key.data, tls.key.len);
+	snprintf(json, sizeof(json), "{\"status\":200,\"body\":{\"cert\":%zu}}",
+	    tls.cert.len);
+	r = office_rpc_send(fd, id, json, strlen(json), tail, n);
+	OPENSSL_cleanse(tail, n);
+	free(tail);
+	mon_log("tls", r == 0 ? "info" : "error",
+	    "handed the TLS certificate and key to the web worker");
+	return r;
+}
 
 void
 mon_log(const char *event, const char *level, const char *fmt, ...)
@@ -127,60 +200,94 @@ static int __attribute__((format(printf, 1, 2))) usage(const char *fmt, ...)
 	return 2;
 }
 
-static int
-parse_opts(int argc, char **argv, struct opts *o)
-{
-	const struct opt_row *row;
-	char *end;
-	size_t i;
-	long v;
-	int k;
+enum { OPT_CONFIG = 1000, OPT_HELP, OPT_VERSION };
 
-	memset(o, 0, sizeof(*o));
-	o->user = "nobody";
-	o->idle = 15 * 60;
-	o->lifetime = 8 * 3600;
-	for (k = 1; k < argc; k++) {
-		if (strcmp(argv[k], "--help") == 0) {
-			fputs(usage_text, stdout);
-			exit(0);
+/*
+ * The settings: defaults, then the --config file, then the options, each
+ * checked by the table of office/mon-conf.c (an option overrides the
+ * file). Returns -1 to go on, or an exit status (2, or 0 after --help or
+ * --version).
+ */
+static int
+parse_opts(int argc, char **argv, struct tc_idconf *o)
+{
+	static const struct option fixed[] = {
+		{ "config", required_argument, NULL, OPT_CONFIG },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+	};
+	struct option *longopts;
+	const char *config = NULL;
+	struct tc_buf cbuf;
+	char err[1024] = "";
+	int ch, status = 2;
+
+	tc_idconf_init(o);
+	tc_buf_init(&cbuf, TC_DCONF_FILE_MAX);
+	if ((longopts = tc_dconf_options(&tc_idconf_table, fixed,
+		 sizeof(fixed) / sizeof(fixed[0]))) == NULL)
+		return usage("%s", "out of memory");
+	/* First pass: --config, --help and --version only. */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == OPT_HELP || ch == OPT_VERSION) {
+			if (ch == OPT_HELP)
+				fputs(usage_text, stdout);
+			else
+				printf("tcard-issuerd %s\n", TC_VERSION);
+			status = 0;
+			goto out;
 		}
-		if (strcmp(argv[k], "--version") == 0) {
-			printf("tcard-issuerd %s\n", TC_VERSION);
-			exit(0);
-		}
-		row = NULL;
-		for (i = 0; i < sizeof(opt_rows) / sizeof(opt_rows[0]); i++)
-			if (strcmp(argv[k], opt_rows[i].name) == 0)
-				row = &opt_rows[i];
-		if (row == NULL)
-			return usage("unknown option '%s'", argv[k]);
-		if (k + 1 >= argc)
-			return usage("%s needs a value", argv[k]);
-		k++;
-		if (row->kind == OPT_STR) {
-			*(const char **)(void *)((char *)o + row->off) =
-			    argv[k];
-			continue;
-		}
-		errno = 0;
-		v = strtol(argv[k], &end, 10);
-		if (errno != 0 || *end != '\0' || v < 1 || v > 7 * 86400)
-			return usage(
-			    "'%s' is not a number of seconds (1 to 604800)",
-			    argv[k]);
-		*(unsigned *)(void *)((char *)o + row->off) = (unsigned)v;
+		if (ch == OPT_CONFIG)
+			config = optarg;
 	}
-	if (o->home == NULL || o->listen == NULL)
-		return usage("%s", "--home and --listen are needed");
-	if ((o->tls_cert == NULL) != (o->tls_key == NULL))
-		return usage("%s", "--tls-cert and --tls-key go together");
-	return 0;
+	/* The reader's messages name the file; the parser's start "line N". */
+	if (config != NULL &&
+	    tc_file_read(config, NULL, TC_DCONF_FILE_MAX, 0, &cbuf, err,
+		sizeof(err)) != 0) {
+		status = usage("--config: %s", err);
+		goto out;
+	}
+	if (config != NULL &&
+	    tc_idconf_parse(
+		o, (const char *)cbuf.data, cbuf.len, err, sizeof(err)) != 0) {
+		status = usage("%s: %s", config, err);
+		goto out;
+	}
+	/* Second pass: the options, overriding the file. */
+	optind = 1;
+	opterr = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == OPT_CONFIG)
+			continue;
+		if (ch < 0 || tc_idconf_key((size_t)ch) == NULL) {
+			status = usage("%s", "unknown option or missing value");
+			goto out;
+		}
+		if (tc_idconf_set(o, tc_idconf_key((size_t)ch), optarg, err,
+			sizeof(err)) != 0) {
+			status = usage("--%s", err);
+			goto out;
+		}
+	}
+	if (optind < argc) {
+		status = usage("unexpected argument '%s'", argv[optind]);
+		goto out;
+	}
+	if (tc_idconf_check(o, err, sizeof(err)) != 0) {
+		status = usage("%s", err);
+		goto out;
+	}
+	status = -1;
+out:
+	tc_buf_release(&cbuf);
+	free(longopts);
+	return status;
 }
 
 /* A listening TCP socket on the --listen address, or -1 with a log. */
 static int
-bind_listener(const struct opts *o, unsigned *port)
+bind_listener(const struct tc_idconf *o, unsigned *port)
 {
 	struct sockaddr_storage sa;
 	socklen_t len;
@@ -212,7 +319,7 @@ bind_listener(const struct opts *o, unsigned *port)
 
 /* Starts the worker with lfd and wfd inherited; its pid, or -1. */
 static pid_t
-spawn_worker(const struct opts *o, int lfd, int wfd)
+spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
 {
 	char self[PATH_MAX], path[PATH_MAX + 32], lbuf[16], wbuf[16];
 	const char *argv[20];
@@ -241,12 +348,9 @@ spawn_worker(const struct opts *o, int lfd, int wfd)
 	argv[i++] = o->listen;
 	argv[i++] = "--user";
 	argv[i++] = o->user;
-	if (o->tls_cert != NULL) {
-		argv[i++] = "--tls-cert";
-		argv[i++] = o->tls_cert;
-		argv[i++] = "--tls-key";
-		argv[i++] = o->tls_key;
-	}
+	/* The worker asks for the pair over the RPC: no paths. */
+	if (o->tls_cert[0] != '\0')
+		argv[i++] = "--tls";
 	argv[i] = NULL;
 	if ((pid = fork()) < 0) {
 		mon_log("start", "error", "fork: %s", strerror(errno));
@@ -325,10 +429,15 @@ serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen)
 	char err[512] = "", tag[9] = "-";
 	json_t *o;
 	char *text = NULL;
-	int rc = -1;
+	int rc = -1, parsed;
 
 	memset(&a, 0, sizeof(a));
-	if (tc_orpc_req_parse(json, jlen, &q, err, sizeof(err)) != 0) {
+	parsed = tc_orpc_req_parse(json, jlen, &q, err, sizeof(err));
+	if (parsed == 0 && q.op == TC_ORPC_TLS) {
+		tc_orpc_req_release(&q);
+		return send_tls(fd, id);
+	}
+	if (parsed != 0) {
 		mon_fail(&a, 400, "bad-request", "%s", err);
 		mon_log("rpc", "warning", "refused a request: %s", err);
 	} else {
@@ -422,9 +531,13 @@ serve(struct mon *m, int fd, int sfd)
 				}
 				continue;
 			}
-			/* SIGHUP: the worker reloads the TLS pair. */
+			/*
+			 * SIGHUP: the pair is read again, and the worker
+			 * asks for it (it keeps its own when this fails).
+			 */
 			if (si.ssi_signo == SIGHUP) {
-				kill(worker_pid, SIGHUP);
+				if (tls_read() == 0)
+					kill(worker_pid, SIGHUP);
 				continue;
 			}
 			mon_log("stop", "info", "signal %u: stopping",
@@ -460,16 +573,16 @@ int
 main(int argc, char **argv)
 {
 	static struct mon m;
-	struct opts o;
+	struct tc_idconf o;
 	sigset_t set;
 	unsigned port;
 	int lfd, sp[2], sfd, status;
 	FILE *f;
 
-	if ((status = parse_opts(argc, argv, &o)) != 0)
+	if ((status = parse_opts(argc, argv, &o)) >= 0)
 		return status;
-	m.idle_timeout = o.idle;
-	m.lifetime = o.lifetime;
+	m.idle_timeout = o.idle_timeout;
+	m.lifetime = o.session_lifetime;
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
@@ -490,11 +603,15 @@ main(int argc, char **argv)
 		return 1;
 	close(lfd);
 	close(sp[1]);
-	if (open_home(&m, o.home) != 0) {
+	if (o.tls_cert[0] != '\0') {
+		tls.cert_path = o.tls_cert;
+		tls.key_path = o.tls_key;
+	}
+	if (tls_read() != 0 || open_home(&m, o.home) != 0) {
 		stop_worker();
 		return 1;
 	}
-	if (o.port_file != NULL) {
+	if (o.port_file[0] != '\0') {
 		if ((f = fopen(o.port_file, "w")) == NULL ||
 		    fprintf(f, "%u\n", port) < 0 || fclose(f) != 0) {
 			mon_log("start", "error", "--port-file %s: %s",
@@ -505,10 +622,13 @@ main(int argc, char **argv)
 	}
 	mon_log("start", "info",
 	    "serving %s (port %u), web worker pid %ld, sessions idle %us, lifetime %us",
-	    o.listen, port, (long)worker_pid, o.idle, o.lifetime);
+	    o.listen, port, (long)worker_pid, o.idle_timeout,
+	    o.session_lifetime);
 	status = serve(&m, sp[0], sfd);
 	tc_registry_close(m.reg);
 	tc_programme_set_free(m.progs);
 	tc_workdays_free(m.wd);
+	tc_buf_release(&tls.cert);
+	tc_buf_release(&tls.key); /* wiped */
 	return status;
 }

@@ -495,7 +495,8 @@ http_log(struct tc_daemon *d, const char *msg)
 
 int
 web_http_start(struct web *w, int listen_fd, const char *listen,
-    const char *tls_cert, const char *tls_key, char *err, size_t errlen)
+    const uint8_t *cert, size_t clen, const uint8_t *key, size_t klen,
+    char *err, size_t errlen)
 {
 	struct tc_daemon_conf c;
 
@@ -508,8 +509,6 @@ web_http_start(struct web *w, int listen_fd, const char *listen,
 	c.per_ip_connections = 0;
 	c.max_body = BODY_MAX;
 	c.max_query = 1024;
-	c.tls_cert = tls_cert;
-	c.tls_key = tls_key;
 	c.routes = routes;
 	c.nroutes = sizeof(routes) / sizeof(routes[0]);
 	c.ep_other = WEB_EP_OTHER;
@@ -528,5 +527,8 @@ web_http_start(struct web *w, int listen_fd, const char *listen,
 		snprintf(err, errlen, "%s", "out of memory");
 		return -1;
 	}
+	if (cert != NULL &&
+	    tc_daemon_tls_pem(w->d, cert, clen, key, klen, err, errlen) != 0)
+		return -1;
 	return tc_daemon_start(w->d, err, errlen);
 }

@@ -5,11 +5,13 @@
  * descriptors. Before serving it gives up what it does not need: no new
  * privileges (prctl), then, when started as root, the groups, group and
  * user of --user (default nobody), failing if it cannot; then a Landlock
- * ruleset that forbids all file system access except reading the TLS
- * certificate and key and, read-only, the fonts the PDF renderer needs
- * (a kernel without Landlock is logged and tolerated). It links the
- * daemon layer and the parsing parts of libtcard only: no key store,
- * registry or SQLite code is in the binary
+ * ruleset that forbids all file system access except reading, read-only,
+ * the fonts the PDF renderer needs (a kernel without Landlock is logged
+ * and tolerated). With --tls it asks the monitor for the TLS pair over
+ * the RPC (at start and on SIGHUP) instead of reading files, and wipes its
+ * copy once GnuTLS has taken it. It links the daemon layer and the parsing
+ * parts of libtcard only: no key store, registry or SQLite code is in the
+ * binary
  * (tests/integration/170-issuerd-session.sh checks with nm).
  */
 #include <errno.h>
@@ -27,6 +29,9 @@
 #include <unistd.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
+
+#include "rpc.h"
 
 #include "web.h"
 
@@ -74,22 +79,21 @@ drop_user(const char *user)
 
 /*
  * Landlock: every file system access the running ABI knows is handled,
- * and the only rules allow reading the TLS files (for SIGHUP reloads)
- * and, read-only, the fonts and fontconfig's files that the PDF
- * renderer's child (web-pdf.c, forked from here, so under the same
- * ruleset) needs. Returns 0 (also when the kernel has no Landlock:
- * logged), or 1.
+ * and the only rules allow reading, read-only, the fonts and
+ * fontconfig's files that the PDF renderer's child (web-pdf.c, forked
+ * from here, so under the same ruleset) needs; no TLS file (the pair comes
+ * from the monitor over the RPC). Returns 0 (also when the kernel has no
+ * Landlock: logged), or 1.
  */
 static const char *const font_dirs[] = { "/usr/share/fonts",
 	"/usr/local/share/fonts", "/etc/fonts", "/usr/share/fontconfig",
 	"/var/cache/fontconfig", "/usr/share/poppler", NULL };
 
 static int
-landlock(const char *cert, const char *key, int *landlocked)
+landlock(int *landlocked)
 {
 	struct landlock_ruleset_attr ra;
 	struct landlock_path_beneath_attr pb;
-	const char *files[2] = { cert, key };
 	long abi;
 	int rfd, fd, i;
 
@@ -120,23 +124,6 @@ landlock(const char *cert, const char *key, int *landlocked)
 	rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0);
 	if (rfd < 0)
 		return fail("landlock: %s", strerror(errno));
-	for (i = 0; i < 2; i++) {
-		if (files[i] == NULL)
-			continue;
-		if ((fd = open(files[i], O_PATH | O_CLOEXEC)) < 0) {
-			close(rfd);
-			return fail("%s: cannot open", files[i]);
-		}
-		pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE;
-		pb.parent_fd = fd;
-		if (syscall(SYS_landlock_add_rule, rfd,
-			LANDLOCK_RULE_PATH_BENEATH, &pb, 0) != 0) {
-			close(fd);
-			close(rfd);
-			return fail("landlock rule: %s", strerror(errno));
-		}
-		close(fd);
-	}
 	for (i = 0; font_dirs[i] != NULL; i++) {
 		/* Read-only, for the PDF renderer's fonts (web-pdf.c). */
 		if ((fd = open(
@@ -162,31 +149,112 @@ landlock(const char *cert, const char *key, int *landlocked)
 	return 0;
 }
 
-/* SIGHUP (forwarded by the monitor): the TLS pair is read again. */
+/*
+ * Asks the monitor for the TLS pair ("tls"): *pem holds the certificate
+ * chain then the key, *clen the certificate's length; the caller wipes
+ * and frees *pem. Returns 0, or -1 with err.
+ */
+static int
+tls_fetch(struct web *w, uint8_t **pem, size_t *plen, size_t *clen, char *err,
+    size_t errlen)
+{
+	static const char req[] = "{\"op\":\"tls\"}";
+	json_t *o = NULL;
+	char *json = NULL;
+	size_t jlen;
+	uint32_t id, got = 0;
+	json_int_t n;
+	int r = -1;
+
+	*pem = NULL;
+	*plen = *clen = 0;
+	pthread_mutex_lock(&w->rpc_mu);
+	id = ++w->next_id;
+	if (w->rpc_broken ||
+	    office_rpc_send(w->rpc_fd, id, req, strlen(req), NULL, 0) != 0 ||
+	    office_rpc_recv(w->rpc_fd, TC_ORPC_ANS_JSON_MAX, TC_ORPC_TAIL_MAX,
+		&got, &json, &jlen, pem, plen, err, errlen) != 0 ||
+	    got != id) {
+		w->rpc_broken = 1;
+		pthread_mutex_unlock(&w->rpc_mu);
+		if (err[0] == '\0')
+			snprintf(
+			    err, errlen, "%s", "the monitor does not answer");
+		goto out;
+	}
+	pthread_mutex_unlock(&w->rpc_mu);
+	o = json_loadb(json, jlen, 0, NULL);
+	n = json_integer_value(
+	    json_object_get(json_object_get(o, "body"), "cert"));
+	if (json_integer_value(json_object_get(o, "status")) != 200 || n <= 0 ||
+	    (size_t)n >= *plen) {
+		snprintf(err, errlen, "%s",
+		    "the monitor has no TLS pair to hand over");
+		goto out;
+	}
+	*clen = (size_t)n;
+	r = 0;
+out:
+	json_decref(o);
+	free(json);
+	if (r != 0 && *pem != NULL) {
+		memset(*pem, 0, *plen);
+		free(*pem);
+		*pem = NULL;
+		*plen = 0;
+	}
+	return r;
+}
+
+static void
+pem_free(uint8_t *pem, size_t plen)
+{
+	if (pem != NULL)
+		OPENSSL_cleanse(pem, plen);
+	free(pem);
+}
+
+/* SIGHUP (forwarded by the monitor once it read the files again). */
 static void
 on_hup(void *arg)
 {
 	struct web *w = arg;
 	char err[512] = "";
+	uint8_t *pem;
+	size_t plen, clen;
 
-	if (tc_daemon_tls_reload(w->d, err, sizeof(err)) != 0)
+	if (!tc_daemon_tls(w->d))
+		return;
+	if (tls_fetch(w, &pem, &plen, &clen, err, sizeof(err)) != 0 ||
+	    tc_daemon_tls_pem(w->d, pem, clen, pem + clen, plen - clen, err,
+		sizeof(err)) != 0)
 		tc_dlog_event(w->log, "tls", "error", "reload: %s", err);
-	else if (tc_daemon_tls(w->d))
+	else
 		tc_dlog_event(w->log, "tls", "info", "%s",
 		    "certificate and key read again");
+	pem_free(pem, plen);
 }
 
 int
 main(int argc, char **argv)
 {
 	static struct web w;
-	const char *cert = NULL, *key = NULL, *user = "nobody", *listen = "?";
+	const char *user = "nobody", *listen = "?";
 	char err[512] = "";
+	uint8_t *pem = NULL;
+	size_t plen = 0, clen = 0;
 	sigset_t set;
 	pid_t parent = getppid();
-	int lfd = -1, i, locked, sig;
+	int lfd = -1, i, locked, sig, use_tls = 0, r;
 
-	for (i = 1; i + 1 < argc; i += 2) {
+	for (i = 1; i < argc; i += 2) {
+		if (strcmp(argv[i], "--tls") == 0) {
+			use_tls = 1;
+			i--;
+			continue;
+		}
+		if (i + 1 >= argc)
+			break;
 		if (strcmp(argv[i], "--listen-fd") == 0)
 			lfd = fd_arg(argv[i + 1]);
 		else if (strcmp(argv[i], "--rpc-fd") == 0)
@@ -195,10 +263,6 @@ main(int argc, char **argv)
 			listen = argv[i + 1];
 		else if (strcmp(argv[i], "--user") == 0)
 			user = argv[i + 1];
-		else if (strcmp(argv[i], "--tls-cert") == 0)
-			cert = argv[i + 1];
-		else if (strcmp(argv[i], "--tls-key") == 0)
-			key = argv[i + 1];
 		else
 			return fail(
 			    "unknown option '%s' (tcard-issuerd starts this program)",
@@ -219,15 +283,21 @@ main(int argc, char **argv)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 ||
 	    getppid() != parent)
 		return fail("%s", "the monitor is gone");
-	if (landlock(cert, key, &locked) != 0)
+	if (landlock(&locked) != 0)
 		return 1;
 	tc_daemon_signals_block(&set);
 	if (tc_dlog_open(&w.log, "-", 0, err, sizeof(err)) != 0 ||
 	    tc_dlog_start(w.log) != 0)
 		return fail("log: %s", err);
 	w.started_ns = tc_daemon_mono_ns();
-	if (pthread_mutex_init(&w.rpc_mu, NULL) != 0 ||
-	    web_http_start(&w, lfd, listen, cert, key, err, sizeof(err)) != 0) {
+	r = pthread_mutex_init(&w.rpc_mu, NULL) != 0 ||
+	    (use_tls &&
+		tls_fetch(&w, &pem, &plen, &clen, err, sizeof(err)) != 0) ||
+	    web_http_start(&w, lfd, listen, pem, clen,
+		pem != NULL ? pem + clen : NULL, plen - clen, err,
+		sizeof(err)) != 0;
+	pem_free(pem, plen);
+	if (r) {
 		tc_dlog_event(w.log, "start", "error", "%s", err);
 		tc_dlog_close(w.log);
 		return 1;

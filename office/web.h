@@ -95,9 +95,14 @@ json_t *web_body_object(struct tc_dreq *rq, struct tc_dresp *resp);
 /* Writes an answer's body or error into resp as JSON. 1 when 200. */
 int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
 
-/* Starts the layer on the inherited listener. */
+/*
+ * Starts the layer on the inherited listener; with HTTPS when cert is
+ * not NULL (the PEM chain and key from the monitor, the caller's: it
+ * wipes them after).
+ */
 int web_http_start(struct web *w, int listen_fd, const char *listen,
-    const char *tls_cert, const char *tls_key, char *err, size_t errlen);
+    const uint8_t *cert, size_t clen, const uint8_t *key, size_t klen,
+    char *err, size_t errlen);
 
 /* ---- office/web-console.c: the staff console's pages ---- */
 

@@ -33,12 +33,17 @@ static const struct {
 	{ "card-action", TC_ORPC_CARD_ACTION },
 	{ "audit", TC_ORPC_AUDIT },
 	{ "audit-verify", TC_ORPC_AUDIT_VERIFY },
+	{ "tls", TC_ORPC_TLS },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
 static const struct tc_json_key top_login[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "args", TC_JSON_OBJ, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_op[] = {
+	{ "op", TC_JSON_STR, 1 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key top_session[] = {
@@ -399,9 +404,12 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	case TC_ORPC_AUDIT_VERIFY:
 		top = top_audit;
 		break;
+	case TC_ORPC_TLS:
+		top = top_op;
+		break;
 	default:
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls");
 	}
 	if ((r = keys(o, top, "request", err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -409,8 +417,9 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	    (r = number(o, "app", &q->app, err, errlen)) != 0 ||
 	    (r = number(o, "att", &q->att, err, errlen)) != 0)
 		return r;
-	/* Every op but login runs in a session. */
-	if (q->op != TC_ORPC_LOGIN && q->session[0] == '\0')
+	/* Every op but login (and the worker's own tls) runs in a session. */
+	if (q->op != TC_ORPC_LOGIN && q->op != TC_ORPC_TLS &&
+	    q->session[0] == '\0')
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: session is missing");
 	a = json_object_get(o, "args");

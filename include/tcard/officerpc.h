@@ -52,8 +52,15 @@ enum tc_orpc_op {
 	TC_ORPC_CARD_ACTION,  /* "card-action": session, csrf, card, args */
 	TC_ORPC_AUDIT,	      /* "audit": session, args (after, limit) */
 	TC_ORPC_AUDIT_VERIFY, /* "audit-verify": session */
+	/*
+	 * "tls": nothing else; the web worker asks for the TLS pair the
+	 * monitor read (at start and on SIGHUP). The answer's body is
+	 * {"cert": N}, its tail the N bytes of the certificate chain (PEM)
+	 * and then the key (PEM); status 404 when the office serves HTTP.
+	 */
+	TC_ORPC_TLS,
 };
-#define TC_ORPC_OP_LAST TC_ORPC_AUDIT_VERIFY
+#define TC_ORPC_OP_LAST TC_ORPC_TLS
 
 /* A card as typed: its number (spaces, hyphens) or its serial. */
 #define TC_ORPC_CARD_MAX    24

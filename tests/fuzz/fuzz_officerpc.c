@@ -38,7 +38,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (q.op < TC_ORPC_LOGIN || q.op > TC_ORPC_OP_LAST ||
 	    strcmp(tc_orpc_op_name(q.op), "?") == 0)
 		abort();
-	if (q.op != TC_ORPC_LOGIN && !tc_orpc_token_ok(q.session))
+	/* Every op but login and the worker's tls runs in a session. */
+	if (q.op != TC_ORPC_LOGIN && q.op != TC_ORPC_TLS &&
+	    !tc_orpc_token_ok(q.session))
+		abort();
+	if (q.op == TC_ORPC_TLS && (q.session[0] != '\0' || q.has_csrf))
 		abort();
 	if (q.has_csrf && !tc_orpc_token_ok(q.csrf))
 		abort();

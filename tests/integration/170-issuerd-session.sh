@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..41"
+echo "1..47"
 
 check "demo authority" id_demo
 WEB=$TC_BIN/tcard-issuerd-web
@@ -84,15 +84,36 @@ start_id
 stop_id
 check "SIGTERM stops both with status 0" test "$ID_STATUS" = 0
 
-# HTTPS: the worker (as nobody when root) reads the pair through its
-# Landlock rule; the cookie gets Secure.
+# The configuration file: read with --config, an option overrides it, a
+# bad line is refused with the file, line and key.
+printf '# office\nhome /nonexistent\nidle-timeout 2m\nuser nobody\n' >"$T/id.conf"
+check "tcard-issuerd starts with --config (--home overriding the file's)" start_id --config "$T/id.conf"
+check "the file's idle-timeout is used" grep -q 'sessions idle 120s' "$T/id.err"
+stop_id
+printf 'home %s\nidle-timeout 9d\n' "$H" >"$T/bad.conf"
+"$ISD" --config "$T/bad.conf" --listen 127.0.0.1:0 2>"$T/bad.err"
+check "a bad setting in the file is a usage error" test $? = 2
+check "naming the file, the line and the key" grep -q "bad.conf: line 2: idle-timeout" "$T/bad.err"
+
+# HTTPS: the monitor reads the pair and hands it to the worker over the
+# RPC; the worker (nobody when root, no Landlock rule) cannot open the key
+# file (mode 600, the monitor's user's) and serves TLS all the same; the
+# cookie gets Secure.
 mkdir "$T/tls"; chmod 755 "$T" "$T/tls"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-keyout "$T/tls/key.pem" -out "$T/tls/cert.pem" -days 2 -subj /CN=127.0.0.1 \
 	-addext subjectAltName=IP:127.0.0.1 2>/dev/null
 chmod 600 "$T/tls/key.pem"
-[ "$(id -u)" = 0 ] && chown nobody "$T/tls/key.pem"
 check "tcard-issuerd starts with TLS" start_id --tls-cert "$T/tls/cert.pem" --tls-key "$T/tls/key.pem"
+W=$(worker_pid)
+check "the web worker is not given the TLS files' names" \
+	bash -c "! tr '\\0' ' ' </proc/$W/cmdline | grep -q pem"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	check "the worker's user cannot read the TLS key" \
+		bash -c "! setpriv --reuid=nobody --regid=nogroup --clear-groups cat '$T/tls/key.pem' >/dev/null 2>&1"
+else
+	ok "# SKIP the key's unreadability by the worker's user is checked when run as root"
+fi
 curl -s --max-time 20 --cacert "$T/tls/cert.pem" -D "$T/hdr" -o "$T/body" \
 	-H 'Content-Type: application/json' \
 	--data "{\"operator\":\"demo-auditor\",\"passphrase\":\"$(pass_of demo-auditor)\"}" \

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Settings of tcard-issuerd (include/tcard/idconf.h): its table of keys,
+ * each with its kind and range, as data for the daemon layer's
+ * configuration reader (daemon/dconf.h), which parses the file and the
+ * --key overrides alike; the kinds of its own (listen address, user
+ * name) and the checks across settings. Reference of every key:
+ * docs/issuerd.md, "Configuration file".
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tcard/err.h"
+#include "tcard/idconf.h"
+
+#include "dconf.h"
+
+#define OFF(f)	  offsetof(struct tc_idconf, f)
+#define STR(f)	  TC_DCONF_STR, OFF(f), sizeof(((struct tc_idconf *)0)->f)
+#define NUM(k, f) TC_DCONF_##k, OFF(f), 0
+#define FUNC(f)	  TC_DCONF_FUNC, OFF(f), 0
+
+static tc_dconf_setter set_listen, set_user;
+
+/* clang-format off */
+static const struct tc_dconf_key keys[] = {
+	{ "home",		STR(home),		   0, 0, NULL },
+	{ "listen",		FUNC(listen),		   0, 0, set_listen },
+	{ "port-file",		STR(port_file),		   0, 0, NULL },
+	{ "tls-cert",		STR(tls_cert),		   0, 0, NULL },
+	{ "tls-key",		STR(tls_key),		   0, 0, NULL },
+	{ "user",		FUNC(user),		   0, 0, set_user },
+	{ "idle-timeout",	NUM(DUR, idle_timeout),	   1, TC_IDCONF_SECONDS_MAX, NULL },
+	{ "session-lifetime",	NUM(DUR, session_lifetime), 1, TC_IDCONF_SECONDS_MAX, NULL },
+};
+/* clang-format on */
+
+const struct tc_dconf tc_idconf_table = { keys,
+	sizeof(keys) / sizeof(keys[0]) };
+
+void
+tc_idconf_init(struct tc_idconf *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->user, sizeof(c->user), "%s", "nobody");
+	c->idle_timeout = 15 * 60;
+	c->session_lifetime = 8 * 3600;
+}
+
+const char *
+tc_idconf_key(size_t i)
+{
+	return i < tc_idconf_table.n ? keys[i].name : NULL;
+}
+
+static int
+set_listen(void *conf, const struct tc_dconf_key *k, const char *value,
+    char *err, size_t errlen)
+{
+	struct tc_idconf *c = conf;
+	struct sockaddr_storage sa;
+	socklen_t salen;
+	size_t vl = strlen(value);
+
+	(void)k;
+	if (vl >= sizeof(c->listen) ||
+	    tc_dconf_listen_parse(value, &sa, &salen) != 0)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "listen: '%.128s': expected ADDR:PORT with a numeric address, like 127.0.0.1:8081, 0.0.0.0:443 or [::1]:8081 (port 0 picks a free one)",
+		    value);
+	memcpy(c->listen, value, vl + 1);
+	return 0;
+}
+
+/*
+ * A user name as getpwnam() takes it: the worker's argv carries it, so
+ * nothing that could read as an option or hold a blank.
+ */
+static int
+set_user(void *conf, const struct tc_dconf_key *k, const char *value, char *err,
+    size_t errlen)
+{
+	struct tc_idconf *c = conf;
+	size_t vl = strlen(value), i;
+
+	(void)k;
+	if (vl >= sizeof(c->user))
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "user: longer than %zu bytes", sizeof(c->user) - 1);
+	for (i = 0; i < vl; i++)
+		if (!((value[i] >= 'a' && value[i] <= 'z') ||
+			(value[i] >= 'A' && value[i] <= 'Z') ||
+			(value[i] >= '0' && value[i] <= '9') ||
+			value[i] == '.' || value[i] == '_' ||
+			(value[i] == '-' && i > 0)))
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "user: '%.64s': expected a user name of letters, digits, '.', '_' and '-'",
+			    value);
+	if (vl == 0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_MALFORMED, "user: empty user name");
+	memcpy(c->user, value, vl + 1);
+	return 0;
+}
+
+int
+tc_idconf_set(struct tc_idconf *c, const char *key, const char *value,
+    char *err, size_t errlen)
+{
+	return tc_dconf_set(&tc_idconf_table, c, key, value, err, errlen);
+}
+
+int
+tc_idconf_parse(
+    struct tc_idconf *c, const char *text, size_t len, char *err, size_t errlen)
+{
+	return tc_dconf_parse(&tc_idconf_table, c, text, len, err, errlen);
+}
+
+int
+tc_idconf_check(const struct tc_idconf *c, char *err, size_t errlen)
+{
+	if (c == NULL)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no input");
+	if (c->home[0] == '\0' || c->listen[0] == '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "home and listen are required (--home DIR --listen ADDR:PORT, or in the configuration file)");
+	if ((c->tls_cert[0] == '\0') != (c->tls_key[0] == '\0'))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "tls-cert and tls-key go together");
+	return 0;
+}
