@@ -112,6 +112,16 @@ tc_cli_home(const char *opt)
 	return h;
 }
 
+int
+tc_cli_home_now(const char *opt, const char **home, time_t *now)
+{
+	if ((*home = tc_cli_home(opt)) == NULL)
+		return TC_EXIT_USAGE;
+	if ((*now = tc_cli_now()) == (time_t)-1)
+		return TC_EXIT_USAGE;
+	return TC_EXIT_OK;
+}
+
 #ifdef TC_TEST_CLOCK
 int
 tc_cli_test_build(void)

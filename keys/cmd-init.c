@@ -10,6 +10,7 @@
 
 #include "keys.h"
 #include "tcard/err.h"
+#include "tcard/hex.h"
 #include "tcard/keystore.h"
 
 static const char help[] =
@@ -68,7 +69,7 @@ cert_json(const struct tc_keystore_cert_info *c)
 
 	tc_keys_time(c->not_before, nb);
 	tc_keys_time(c->not_after, na);
-	tc_keys_hex(c->fingerprint, sizeof(c->fingerprint), fpr);
+	tc_hex_encode(c->fingerprint, sizeof(c->fingerprint), fpr);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kid", c->kid,
 	    "key_file", c->key_file, "cert_file", c->cert_file, "not_before",
 	    nb, "not_after", na, "sha256", fpr);
@@ -119,7 +120,7 @@ print_text(const struct tc_keystore *ks)
 	printf("key store made in %s (%s)\n", tc_keystore_dir(ks),
 	    tc_keyalg_name(tc_keystore_alg(ks)));
 	tc_keys_time(ca.not_after, na);
-	tc_keys_hex(ca.fingerprint, sizeof(ca.fingerprint), fpr);
+	tc_hex_encode(ca.fingerprint, sizeof(ca.fingerprint), fpr);
 	printf("  ca.key, ca.crt       issuer CA, kid %s, valid until %s\n",
 	    ca.kid, na);
 	printf("                       certificate sha256 %s\n", fpr);
@@ -151,10 +152,8 @@ run(const struct tc_args *a)
 	force = tc_args_has(a, "force") > 0;
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
-	if ((home = tc_cli_home(home_opt)) == NULL)
-		return TC_EXIT_USAGE;
-	if ((now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
+	if ((status = tc_cli_home_now(home_opt, &home, &now)) != TC_EXIT_OK)
+		return status;
 	if ((r = tc_keystore_create(home, alg, force, now, err, sizeof(err))) !=
 	    0) {
 		status = tc_keys_fail(r, NULL, err);

@@ -11,6 +11,7 @@
 
 #include "keys.h"
 #include "tcard/err.h"
+#include "tcard/hex.h"
 #include "tcard/keystore.h"
 
 static const char help[] =
@@ -62,7 +63,7 @@ cert_json(const struct tc_keystore *ks, const struct tc_keystore_cert_info *c,
 	tc_keys_time(c->created, cr);
 	tc_keys_time(c->not_before, nb);
 	tc_keys_time(c->not_after, na);
-	tc_keys_hex(c->fingerprint, sizeof(c->fingerprint), fpr);
+	tc_hex_encode(c->fingerprint, sizeof(c->fingerprint), fpr);
 	o = json_pack("{s:s, s:s, s:i}", "kid", c->kid, "alg",
 	    tc_keyalg_name(c->alg), "cose_alg", c->cose_alg);
 	if (o == NULL)
@@ -129,7 +130,7 @@ print_cert(const struct tc_keystore *ks, const struct tc_keystore_cert_info *c,
 
 	tc_keys_time(c->not_before, nb);
 	tc_keys_time(c->not_after, na);
-	tc_keys_hex(c->fingerprint, sizeof(c->fingerprint), fpr);
+	tc_hex_encode(c->fingerprint, sizeof(c->fingerprint), fpr);
 	printf("  %-8s kid %s  %s%s\n", label, c->kid, tc_keyalg_name(c->alg),
 	    now > c->not_after ? "  EXPIRED" : "");
 	printf("           valid %s .. %s\n", nb, na);
@@ -175,19 +176,14 @@ static int
 run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
-	const char *home_opt = a->home, *home;
-	char err[512] = "";
-	int r, json = a->json, status = TC_EXIT_OK;
+	const char *home_opt = a->home;
+	int json = a->json, status;
 	time_t now;
 
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
-	if ((home = tc_cli_home(home_opt)) == NULL)
-		return TC_EXIT_USAGE;
-	if ((now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
-	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)
-		return tc_keys_fail(r, NULL, err);
+	if ((status = tc_keys_open(home_opt, &ks, &now)) != TC_EXIT_OK)
+		return status;
 	if (json) {
 		if (list_json(ks, now) != 0)
 			status = tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);

@@ -47,7 +47,13 @@ int tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err,
 /* "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
 void tc_keys_time(time_t t, char buf[32]);
 
-/* Lower-case hex of n bytes into out (2 * n + 1 bytes). */
-void tc_keys_hex(const uint8_t *p, size_t n, char *out);
+/*
+ * What every subcommand but init does first: finds the home (home_opt or
+ * $TCARD_HOME) and the time (tc_cli_home_now), then opens the key store
+ * there into *ks, which the caller frees. Returns TC_EXIT_OK, or the exit
+ * status after printing the error (*ks is then NULL).
+ */
+int tc_keys_open(const char *home_opt, struct tc_keystore **ks /* OUT */,
+    time_t *now /* OUT */);
 
 #endif

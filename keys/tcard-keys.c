@@ -124,17 +124,19 @@ tc_keys_time(time_t t, char buf[32])
 		snprintf(buf, 32, "%lld", (long long)t);
 }
 
-void
-tc_keys_hex(const uint8_t *p, size_t n, char *out)
+int
+tc_keys_open(const char *home_opt, struct tc_keystore **ks, time_t *now)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
+	const char *home;
+	char err[512] = "";
+	int r, status;
 
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
+	*ks = NULL;
+	if ((status = tc_cli_home_now(home_opt, &home, now)) != TC_EXIT_OK)
+		return status;
+	if ((r = tc_keystore_open(ks, home, err, sizeof(err))) != 0)
+		return tc_keys_fail(r, NULL, err);
+	return TC_EXIT_OK;
 }
 
 int
