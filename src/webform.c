@@ -18,7 +18,7 @@
 #include <openssl/rand.h>
 
 #include "tcard/err.h"
-#include "tcard/hex.h"
+#include "tcard/httpreq.h"
 #include "tcard/utf8.h"
 #include "tcard/webform.h"
 
@@ -197,35 +197,6 @@ text_bad(const uint8_t *p, size_t len, int allow_ws)
 	return len;
 }
 
-/*
- * Percent-decodes s[from..to) onto the store at *w, NUL-terminated.
- * Returns 0, or TC_ERR_MALFORMED with *where the body offset of the '%'.
- */
-static int
-wf_decode(const uint8_t *s, size_t from, size_t to, char *store, size_t *w,
-    size_t *where)
-{
-	size_t i;
-	int hi, lo;
-
-	for (i = from; i < to; i++) {
-		if (s[i] == '+')
-			store[(*w)++] = ' ';
-		else if (s[i] == '%') {
-			if (to - i < 3 || (hi = tc_hex_digit(s[i + 1])) < 0 ||
-			    (lo = tc_hex_digit(s[i + 2])) < 0) {
-				*where = i;
-				return TC_ERR_MALFORMED;
-			}
-			store[(*w)++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else
-			store[(*w)++] = (char)s[i];
-	}
-	store[(*w)++] = '\0';
-	return 0;
-}
-
 void
 tc_webform_init(struct tc_webform *form)
 {
@@ -257,7 +228,7 @@ wf_field(struct tc_webform *form, const uint8_t *s, size_t i, size_t end,
 	for (eq = i; eq < end && s[eq] != '='; eq++)
 		;
 	name = form->store + *w;
-	if (wf_decode(s, i, eq, form->store, w, &where) != 0)
+	if (tc_form_decode((const char *)s, i, eq, form->store, w, &where) != 0)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "field %zu: bad percent escape in its name at byte %zu of the body",
 		    no, where);
@@ -279,7 +250,8 @@ wf_field(struct tc_webform *form, const uint8_t *s, size_t i, size_t end,
 		    no, i);
 	value = form->store + *w;
 	if (eq < end) {
-		if (wf_decode(s, eq + 1, end, form->store, w, &where) != 0)
+		if (tc_form_decode((const char *)s, eq + 1, end, form->store, w,
+			&where) != 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "field %zu ('%s'): bad percent escape at byte %zu of the body",
 			    no, name, where);
