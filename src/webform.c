@@ -19,6 +19,7 @@
 
 #include "tcard/err.h"
 #include "tcard/httpreq.h"
+#include "tcard/officerpc.h"
 #include "tcard/utf8.h"
 #include "tcard/webform.h"
 
@@ -900,30 +901,18 @@ fail:
 
 /* CSRF tokens. */
 
+/* The monitor's session ids are the same text: one encoder serves both. */
+_Static_assert(TC_TOKEN_LEN == TC_ORPC_TOKEN_LEN, "one token length");
+
 int
 tc_token_new(char out[TC_TOKEN_LEN + 1])
 {
-	static const char b64u[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	uint8_t raw[33];
-	size_t i, o = 0;
-	uint32_t v;
+	uint8_t raw[32];
 
 	out[0] = '\0';
-	if (RAND_bytes(raw, 32) != 1)
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
 		return TC_ERR_CRYPTO;
-	raw[32] = 0;
-	/* 32 bytes: ten groups of three, then two bytes (three digits). */
-	for (i = 0; i < 33; i += 3) {
-		v = (uint32_t)raw[i] << 16 | (uint32_t)raw[i + 1] << 8 |
-		    (i + 2 < 33 ? raw[i + 2] : 0);
-		out[o++] = b64u[v >> 18 & 63];
-		out[o++] = b64u[v >> 12 & 63];
-		out[o++] = b64u[v >> 6 & 63];
-		if (o < TC_TOKEN_LEN)
-			out[o++] = b64u[v & 63];
-	}
-	out[TC_TOKEN_LEN] = '\0';
+	tc_orpc_token_text(raw, out);
 	OPENSSL_cleanse(raw, sizeof(raw));
 	return 0;
 }
