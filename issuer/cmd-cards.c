@@ -107,16 +107,6 @@ struct out {
 	int failed;
 };
 
-static void
-iso_utc(time_t t, char out[32])
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "@%lld", (long long)t);
-}
-
 /* The status as shown: 'expired*' when past expiry but not yet swept. */
 static const char *
 shown_status(const struct tc_card_state *c, time_t now, int *past)
@@ -261,7 +251,7 @@ show_entry(const struct tc_audit_entry *e, void *arg)
 	    strcmp(e->subject + 5, sh->card_no) != 0)
 		return 0;
 	sh->n++;
-	iso_utc((time_t)e->at, when);
+	tc_cli_utc((time_t)e->at, when);
 	if (sh->history != NULL) {
 		if ((d = json_loads(e->detail, 0, NULL)) == NULL)
 			d = json_string(e->detail);
