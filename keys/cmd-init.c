@@ -67,8 +67,8 @@ cert_json(const struct tc_keystore_cert_info *c)
 {
 	char nb[32], na[32], fpr[2 * TC_TRUST_FPR_LEN + 1];
 
-	tc_keys_time(c->not_before, nb);
-	tc_keys_time(c->not_after, na);
+	tc_cli_utc(c->not_before, nb);
+	tc_cli_utc(c->not_after, na);
 	tc_hex_encode(c->fingerprint, sizeof(c->fingerprint), fpr);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kid", c->kid,
 	    "key_file", c->key_file, "cert_file", c->cert_file, "not_before",
@@ -119,12 +119,12 @@ print_text(const struct tc_keystore *ks)
 	tc_keystore_signer_info(ks, 0, &s);
 	printf("key store made in %s (%s)\n", tc_keystore_dir(ks),
 	    tc_keyalg_name(tc_keystore_alg(ks)));
-	tc_keys_time(ca.not_after, na);
+	tc_cli_utc(ca.not_after, na);
 	tc_hex_encode(ca.fingerprint, sizeof(ca.fingerprint), fpr);
 	printf("  ca.key, ca.crt       issuer CA, kid %s, valid until %s\n",
 	    ca.kid, na);
 	printf("                       certificate sha256 %s\n", fpr);
-	tc_keys_time(s.not_after, na);
+	tc_cli_utc(s.not_after, na);
 	printf("  %s, .crt  credential signer (current), valid until %s\n",
 	    s.key_file, na);
 	for (w = 0; w < TC_SECRET_COUNT; w++)

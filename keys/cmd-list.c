@@ -60,9 +60,9 @@ cert_json(const struct tc_keystore *ks, const struct tc_keystore_cert_info *c,
 	char cr[32], nb[32], na[32], fpr[2 * TC_TRUST_FPR_LEN + 1];
 	json_t *o;
 
-	tc_keys_time(c->created, cr);
-	tc_keys_time(c->not_before, nb);
-	tc_keys_time(c->not_after, na);
+	tc_cli_utc(c->created, cr);
+	tc_cli_utc(c->not_before, nb);
+	tc_cli_utc(c->not_after, na);
 	tc_hex_encode(c->fingerprint, sizeof(c->fingerprint), fpr);
 	o = json_pack("{s:s, s:s, s:i}", "kid", c->kid, "alg",
 	    tc_keyalg_name(c->alg), "cose_alg", c->cose_alg);
@@ -94,7 +94,7 @@ list_json(const struct tc_keystore *ks, time_t now)
 	int w;
 
 	tc_keystore_ca_info(ks, &ca);
-	tc_keys_time(tc_keystore_created(ks), cr);
+	tc_cli_utc(tc_keystore_created(ks), cr);
 	if ((arr = json_array()) == NULL || (sec = json_array()) == NULL) {
 		json_decref(arr);
 		return -1;
@@ -128,8 +128,8 @@ print_cert(const struct tc_keystore *ks, const struct tc_keystore_cert_info *c,
 {
 	char nb[32], na[32], fpr[2 * TC_TRUST_FPR_LEN + 1];
 
-	tc_keys_time(c->not_before, nb);
-	tc_keys_time(c->not_after, na);
+	tc_cli_utc(c->not_before, nb);
+	tc_cli_utc(c->not_after, na);
 	tc_hex_encode(c->fingerprint, sizeof(c->fingerprint), fpr);
 	printf("  %-8s kid %s  %s%s\n", label, c->kid, tc_keyalg_name(c->alg),
 	    now > c->not_after ? "  EXPIRED" : "");
@@ -149,7 +149,7 @@ list_text(const struct tc_keystore *ks, time_t now)
 	int w;
 
 	tc_keystore_ca_info(ks, &ca);
-	tc_keys_time(tc_keystore_created(ks), cr);
+	tc_cli_utc(tc_keystore_created(ks), cr);
 	printf("key store %s\n", tc_keystore_dir(ks));
 	printf("algorithm %s (COSE %d), created %s\n",
 	    tc_keyalg_name(tc_keystore_alg(ks)), ca.cose_alg, cr);

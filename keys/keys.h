@@ -44,9 +44,6 @@ int tc_keys_ca_fail(struct tc_keystore *ks, int r, const char *err);
 int tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err,
     int json, const char *retired);
 
-/* "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
-void tc_keys_time(time_t t, char buf[32]);
-
 /*
  * What every subcommand but init does first: finds the home (home_opt or
  * $TCARD_HOME) and the time (tc_cli_home_now), then opens the key store

@@ -90,7 +90,7 @@ tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err, int json,
 	if (r != 0)
 		return tc_keys_ca_fail(ks, r, err);
 	tc_keystore_signer_info(ks, tc_keystore_signer_count(ks) - 1, &s);
-	tc_keys_time(s.not_after, na);
+	tc_cli_utc(s.not_after, na);
 	if (json) {
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kid", s.kid,
 		    retired != NULL ? "retired" : "alg",
@@ -112,16 +112,6 @@ tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err, int json,
 	printf(
 	    "Publish a new trust list (tcard-keys export-trust) before signing with the new key.\n");
 	return TC_EXIT_OK;
-}
-
-void
-tc_keys_time(time_t t, char buf[32])
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, 32, "%lld", (long long)t);
 }
 
 int
