@@ -87,11 +87,8 @@ print_json(const struct tc_keystore *ks)
 	    (sec = json_array()) == NULL)
 		return -1;
 	for (w = 0; w < TC_SECRET_COUNT; w++)
-		json_array_append_new(sec,
-		    json_pack("{s:s, s:s, s:i}", "name",
-			tc_secret_name((enum tc_secret)w), "file",
-			tc_secret_file((enum tc_secret)w), "bytes",
-			(int)tc_secret_size((enum tc_secret)w)));
+		json_array_append_new(
+		    sec, tc_keys_secret_json(NULL, (enum tc_secret)w));
 	o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "dir",
 	    tc_keystore_dir(ks), "alg", tc_keyalg_name(tc_keystore_alg(ks)),
 	    "ca", cert_json(&ca), "signer", cert_json(&s), "secrets", sec,

@@ -104,13 +104,8 @@ list_json(const struct tc_keystore *ks, time_t now)
 		json_array_append_new(arr, cert_json(ks, &s, 0, now));
 	}
 	for (w = 0; w < TC_SECRET_COUNT; w++)
-		json_array_append_new(sec,
-		    json_pack("{s:s, s:s, s:i, s:b}", "name",
-			tc_secret_name((enum tc_secret)w), "file",
-			tc_secret_file((enum tc_secret)w), "bytes",
-			(int)tc_secret_size((enum tc_secret)w), "present",
-			tc_keystore_has_file(
-			    ks, tc_secret_file((enum tc_secret)w))));
+		json_array_append_new(
+		    sec, tc_keys_secret_json(ks, (enum tc_secret)w));
 	o = json_pack("{s:s, s:s, s:i, s:s, s:o, s:o, s:o}", "dir",
 	    tc_keystore_dir(ks), "alg", tc_keyalg_name(tc_keystore_alg(ks)),
 	    "cose_alg", ca.cose_alg, "created", cr, "ca",

@@ -11,7 +11,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "cli.h"
+#include "tcard/keystore.h"
 
 extern const struct tc_cmd tc_cmd_keys_init;
 extern const struct tc_cmd tc_cmd_keys_list;
@@ -43,6 +46,13 @@ int tc_keys_ca_fail(struct tc_keystore *ks, int r, const char *err);
  */
 int tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err,
     int json, const char *retired);
+
+/*
+ * A secret of the key store as JSON {name, file, bytes}, and "present"
+ * (whether its file is there) when ks is not NULL: init lists what it
+ * made, list what it finds. NULL when out of memory.
+ */
+json_t *tc_keys_secret_json(const struct tc_keystore *ks, enum tc_secret w);
 
 /*
  * What every subcommand but init does first: finds the home (home_opt or

@@ -114,6 +114,19 @@ tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err, int json,
 	return TC_EXIT_OK;
 }
 
+json_t *
+tc_keys_secret_json(const struct tc_keystore *ks, enum tc_secret w)
+{
+	json_t *o;
+
+	o = json_pack("{s:s, s:s, s:i}", "name", tc_secret_name(w), "file",
+	    tc_secret_file(w), "bytes", (int)tc_secret_size(w));
+	if (o != NULL && ks != NULL)
+		json_object_set_new(o, "present",
+		    json_boolean(tc_keystore_has_file(ks, tc_secret_file(w))));
+	return o;
+}
+
 int
 tc_keys_open(const char *home_opt, struct tc_keystore **ks, time_t *now)
 {
