@@ -19,8 +19,6 @@ tc_cli_write_atomic(
     const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
 	char tmp[4096];
-	const uint8_t *p = data;
-	ssize_t w;
 	int fd;
 
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", path, (long)getpid()) >=
@@ -31,17 +29,11 @@ tc_cli_write_atomic(
 	    0)
 		return tc_seterr(
 		    err, errlen, TC_ERR_IO, "%s: %s", tmp, strerror(errno));
-	while (len > 0) {
-		if ((w = write(fd, p, len)) < 0) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			unlink(tmp);
-			return tc_seterr(err, errlen, TC_ERR_IO, "%s: %s", tmp,
-			    strerror(errno));
-		}
-		p += w;
-		len -= (size_t)w;
+	if (tc_file_write_all(fd, data, len) != 0) {
+		close(fd);
+		unlink(tmp);
+		return tc_seterr(
+		    err, errlen, TC_ERR_IO, "%s: %s", tmp, strerror(errno));
 	}
 	if (fsync(fd) != 0 || close(fd) != 0 || rename(tmp, path) != 0) {
 		unlink(tmp);

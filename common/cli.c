@@ -112,6 +112,26 @@ tc_cli_home(const char *opt)
 	return h;
 }
 
+int
+tc_cli_home_now(const char *opt, const char **home, time_t *now)
+{
+	if ((*home = tc_cli_home(opt)) == NULL)
+		return TC_EXIT_USAGE;
+	if ((*now = tc_cli_now()) == (time_t)-1)
+		return TC_EXIT_USAGE;
+	return TC_EXIT_OK;
+}
+
+void
+tc_cli_utc(time_t t, char out[32])
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, 32, "@%lld", (long long)t);
+}
+
 #ifdef TC_TEST_CLOCK
 int
 tc_cli_test_build(void)

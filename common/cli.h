@@ -200,6 +200,21 @@ const char *tc_cli_home(const char *opt);
  */
 time_t tc_cli_now(void);
 
+/*
+ * What most commands do first: the home directory (tc_cli_home(opt)) into
+ * *home and the time (tc_cli_now) into *now. Returns TC_EXIT_OK, or
+ * TC_EXIT_USAGE after printing why when either cannot be had.
+ */
+int tc_cli_home_now(
+    const char *opt, const char **home /* OUT */, time_t *now /* OUT */);
+
+/*
+ * t as "2026-11-21T04:00:00Z" (UTC) into out, or "@EPOCH" (seconds) when
+ * it cannot be formatted: the time of an audit entry or a bundle as the
+ * issuer's commands print it.
+ */
+void tc_cli_utc(time_t t, char out[32] /* OUT */);
+
 /* 1 in a test build (TC_TEST_CLOCK), else 0. */
 int tc_cli_test_build(void);
 

@@ -230,17 +230,6 @@ out:
 	return status;
 }
 
-/* "2026-11-21T04:00:00Z", or "@EPOCH" when it cannot be formatted. */
-static void
-iso_time(time_t t, char out[32])
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "@%lld", (long long)t);
-}
-
 static int
 verify_run(const struct tc_args *args)
 {
@@ -339,7 +328,7 @@ verify_run(const struct tc_args *args)
 
 			tc_hex_encode(bundles[i].info.head.mac,
 			    sizeof(bundles[i].info.head.mac), bmac);
-			iso_time(bundles[i].info.issued_at, when);
+			tc_cli_utc(bundles[i].info.issued_at, when);
 			printf("bundle %s: publish %" PRIu64
 			       " of %s, audit head %" PRId64 " %s\n",
 			    bundles[i].dir, bundles[i].info.publish_seq, when,
@@ -380,7 +369,7 @@ list_one(const struct tc_audit_entry *e, void *arg)
 	char mac[2 * TC_AUDIT_MAC_LEN + 1];
 	json_t *o, *detail;
 
-	iso_time((time_t)e->at, when);
+	tc_cli_utc((time_t)e->at, when);
 	if (lo->array == NULL) {
 		printf("%" PRId64 "  %s  ", e->seq, when);
 		print_clean(e->operator_name);

@@ -15,6 +15,7 @@
 #include "card-cli.h"
 #include "issuer.h"
 #include "operator.h"
+#include "tcard/card-json.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 #include "tcard/programme.h"
@@ -106,72 +107,12 @@ struct out {
 	int failed;
 };
 
-static void
-iso_utc(time_t t, char out[32])
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, 32, "@%lld", (long long)t);
-}
-
 /* The status as shown: 'expired*' when past expiry but not yet swept. */
 static const char *
 shown_status(const struct tc_card_state *c, time_t now, int *past)
 {
-	*past = (c->card.status == TC_CARD_ISSUED ||
-		    c->card.status == TC_CARD_SUSPENDED) &&
-	    now >= c->card.expires_at;
+	*past = tc_card_past_expiry(c, now);
 	return *past ? "expired*" : tc_card_status_name(c->card.status);
-}
-
-static json_t *
-card_json(struct tc_session *s, const struct tc_card_state *c)
-{
-	struct tc_card_state o;
-	char vt[TC_LIFECYCLE_DATE_LEN], d[TC_LIFECYCLE_DATE_LEN];
-	char since[TC_LIFECYCLE_DATE_LEN];
-	int past;
-	json_t *j;
-
-	shown_status(c, s->now, &past);
-	tc_lc_valid_to(c->card.expires_at, vt);
-	tc_lifecycle_date(c->card.issued_at, d);
-	tc_lifecycle_date(c->status_at, since);
-	j = json_pack(
-	    "{s:s, s:I, s:s, s:s, s:s, s:s?, s:s, s:b, s:s, s:s, s:I, s:i, s:{s:s, s:s, s:s}}",
-	    "card", c->card.card_no, "serial", (json_int_t)c->card.serial,
-	    "programme", c->card.programme, "tier", c->card.tier, "status",
-	    tc_card_status_name(c->card.status), "status_reason",
-	    c->status_reason[0] != '\0' ? c->status_reason : NULL,
-	    "status_since", since, "past_expiry", past, "issued", d, "valid_to",
-	    vt, "expires_at", (json_int_t)c->card.expires_at, "renewals",
-	    c->renewals, "holder", "id_type",
-	    tc_id_type_name(c->holder_id_type), "id_masked", c->holder_masked,
-	    "name", c->holder_name);
-	if (j == NULL)
-		return NULL;
-	json_object_set_new(j, "main_card", json_null());
-	json_object_set_new(j, "relation", json_null());
-	json_object_set_new(j, "replaces", json_null());
-	json_object_set_new(j, "replaced_by", json_null());
-	if (c->card.principal_serial != 0 &&
-	    tc_lifecycle_card_get(
-		s->reg, c->card.principal_serial, &o, NULL, 0) == 0) {
-		json_object_set_new(
-		    j, "main_card", json_string(o.card.card_no));
-		json_object_set_new(
-		    j, "relation", json_string(c->card.relation));
-	}
-	if (c->replaces != 0 &&
-	    tc_lifecycle_card_get(s->reg, c->replaces, &o, NULL, 0) == 0)
-		json_object_set_new(j, "replaces", json_string(o.card.card_no));
-	if (c->replaced_by != 0 &&
-	    tc_lifecycle_card_get(s->reg, c->replaced_by, &o, NULL, 0) == 0)
-		json_object_set_new(
-		    j, "replaced_by", json_string(o.card.card_no));
-	return j;
 }
 
 static int
@@ -184,8 +125,8 @@ list_one(const struct tc_card_state *c, void *arg)
 	int past;
 
 	if (o->array != NULL)
-		return tc_cli_json_collect(
-		    o->array, card_json(o->s, c), &o->failed);
+		return tc_cli_json_collect(o->array,
+		    tc_card_json(o->s->reg, c, o->s->now), &o->failed);
 	tc_lc_grouped(c->card.card_no, g);
 	tc_lc_valid_to(c->card.expires_at, vt);
 	st = shown_status(c, o->s->now, &past);
@@ -263,8 +204,8 @@ show_sub(const struct tc_card_state *c, void *arg)
 
 	sh->n++;
 	if (sh->subs != NULL)
-		return tc_cli_json_collect(
-		    sh->subs, card_json(sh->s, c), &sh->failed);
+		return tc_cli_json_collect(sh->subs,
+		    tc_card_json(sh->s->reg, c, sh->s->now), &sh->failed);
 	tc_lc_grouped(c->card.card_no, g);
 	tc_lc_valid_to(c->card.expires_at, vt);
 	printf("  %s  %-13s  %-9s  to %s  %s  ", g, c->card.relation,
@@ -310,7 +251,7 @@ show_entry(const struct tc_audit_entry *e, void *arg)
 	    strcmp(e->subject + 5, sh->card_no) != 0)
 		return 0;
 	sh->n++;
-	iso_utc((time_t)e->at, when);
+	tc_cli_utc((time_t)e->at, when);
 	if (sh->history != NULL) {
 		if ((d = json_loads(e->detail, 0, NULL)) == NULL)
 			d = json_string(e->detail);
@@ -406,7 +347,7 @@ show_run(const struct tc_args *a)
 	sh.s = &s;
 	sh.card_no = c.card.card_no;
 	if (json) {
-		if ((j = card_json(&s, &c)) == NULL ||
+		if ((j = tc_card_json(s.reg, &c, s.now)) == NULL ||
 		    (sh.subs = json_array()) == NULL ||
 		    (sh.changes = json_array()) == NULL ||
 		    (sh.history = json_array()) == NULL) {

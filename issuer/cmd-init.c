@@ -113,10 +113,8 @@ run(const struct tc_args *a)
 	src = tc_args_get(a, "programmes");
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
-	if ((home = tc_cli_home(home_opt)) == NULL)
-		return TC_EXIT_USAGE;
-	if ((now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
+	if ((status = tc_cli_home_now(home_opt, &home, &now)) != TC_EXIT_OK)
+		return status;
 	if (src == NULL)
 		src = tc_issuer_shipped_programmes();
 	/* Refuse bad programme files before anything is created. */

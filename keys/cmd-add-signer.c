@@ -57,7 +57,7 @@ static int
 run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
-	const char *home_opt = a->home, *home, *alg_opt;
+	const char *home_opt = a->home, *alg_opt;
 	enum tc_keyalg alg;
 	char err[512] = "";
 	int r, json = a->json, status;
@@ -71,12 +71,8 @@ run(const struct tc_args *a)
 	if (tc_keyalg_parse(alg_opt, &alg) != 0)
 		return tc_cli_usage(
 		    "--alg: expected es256 or sm2, not '%s'", alg_opt);
-	if ((home = tc_cli_home(home_opt)) == NULL)
-		return TC_EXIT_USAGE;
-	if ((now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
-	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)
-		return tc_keys_fail(r, NULL, err);
+	if ((status = tc_keys_open(home_opt, &ks, &now)) != TC_EXIT_OK)
+		return status;
 	r = tc_keystore_add_signer(ks, alg, now, err, sizeof(err));
 	status = tc_keys_signer_made(ks, r, err, json, NULL);
 	tc_keystore_free(ks);

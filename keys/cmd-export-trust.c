@@ -15,6 +15,7 @@
 #include "keys.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/keystore.h"
 
 static const char help[] =
@@ -68,8 +69,6 @@ static int
 write_out(const char *path, const struct tc_buf *b)
 {
 	char *tmp = NULL;
-	size_t off = 0;
-	ssize_t n;
 	mode_t um;
 	int fd = -1, status = TC_EXIT_ENV;
 
@@ -83,14 +82,8 @@ write_out(const char *path, const struct tc_buf *b)
 	}
 	um = umask(0);
 	umask(um);
-	while (off < b->len) {
-		n = write(fd, b->data + off, b->len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			goto fail;
-		off += (size_t)n;
-	}
+	if (tc_file_write_all(fd, b->data, b->len) != 0)
+		goto fail;
 	if (fchmod(fd, 0644 & ~um) != 0 || fsync(fd) != 0)
 		goto fail;
 	if (close(fd) != 0) {
@@ -118,7 +111,7 @@ run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
 	struct tc_buf b;
-	const char *home_opt = a->home, *home, *out;
+	const char *home_opt = a->home, *out;
 	char err[512] = "";
 	int r, pem, status;
 	time_t now;
@@ -133,12 +126,8 @@ run(const struct tc_args *a)
 	if (strcmp(out, "-") == 0 && !pem && isatty(STDOUT_FILENO))
 		return tc_cli_usage(
 		    "the trust list is binary: not writing it to a terminal");
-	if ((home = tc_cli_home(home_opt)) == NULL)
-		return TC_EXIT_USAGE;
-	if ((now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
-	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)
-		return tc_keys_fail(r, NULL, err);
+	if ((status = tc_keys_open(home_opt, &ks, &now)) != TC_EXIT_OK)
+		return status;
 	tc_buf_init(&b, 0);
 	if (pem)
 		r = tc_keystore_export_pem(ks, &b, err, sizeof(err));

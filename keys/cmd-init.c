@@ -10,6 +10,7 @@
 
 #include "keys.h"
 #include "tcard/err.h"
+#include "tcard/hex.h"
 #include "tcard/keystore.h"
 
 static const char help[] =
@@ -66,9 +67,9 @@ cert_json(const struct tc_keystore_cert_info *c)
 {
 	char nb[32], na[32], fpr[2 * TC_TRUST_FPR_LEN + 1];
 
-	tc_keys_time(c->not_before, nb);
-	tc_keys_time(c->not_after, na);
-	tc_keys_hex(c->fingerprint, sizeof(c->fingerprint), fpr);
+	tc_cli_utc(c->not_before, nb);
+	tc_cli_utc(c->not_after, na);
+	tc_hex_encode(c->fingerprint, sizeof(c->fingerprint), fpr);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "kid", c->kid,
 	    "key_file", c->key_file, "cert_file", c->cert_file, "not_before",
 	    nb, "not_after", na, "sha256", fpr);
@@ -86,11 +87,8 @@ print_json(const struct tc_keystore *ks)
 	    (sec = json_array()) == NULL)
 		return -1;
 	for (w = 0; w < TC_SECRET_COUNT; w++)
-		json_array_append_new(sec,
-		    json_pack("{s:s, s:s, s:i}", "name",
-			tc_secret_name((enum tc_secret)w), "file",
-			tc_secret_file((enum tc_secret)w), "bytes",
-			(int)tc_secret_size((enum tc_secret)w)));
+		json_array_append_new(
+		    sec, tc_keys_secret_json(NULL, (enum tc_secret)w));
 	o = json_pack("{s:s, s:s, s:o, s:o, s:o, s:s}", "dir",
 	    tc_keystore_dir(ks), "alg", tc_keyalg_name(tc_keystore_alg(ks)),
 	    "ca", cert_json(&ca), "signer", cert_json(&s), "secrets", sec,
@@ -118,12 +116,12 @@ print_text(const struct tc_keystore *ks)
 	tc_keystore_signer_info(ks, 0, &s);
 	printf("key store made in %s (%s)\n", tc_keystore_dir(ks),
 	    tc_keyalg_name(tc_keystore_alg(ks)));
-	tc_keys_time(ca.not_after, na);
-	tc_keys_hex(ca.fingerprint, sizeof(ca.fingerprint), fpr);
+	tc_cli_utc(ca.not_after, na);
+	tc_hex_encode(ca.fingerprint, sizeof(ca.fingerprint), fpr);
 	printf("  ca.key, ca.crt       issuer CA, kid %s, valid until %s\n",
 	    ca.kid, na);
 	printf("                       certificate sha256 %s\n", fpr);
-	tc_keys_time(s.not_after, na);
+	tc_cli_utc(s.not_after, na);
 	printf("  %s, .crt  credential signer (current), valid until %s\n",
 	    s.key_file, na);
 	for (w = 0; w < TC_SECRET_COUNT; w++)
@@ -151,10 +149,8 @@ run(const struct tc_args *a)
 	force = tc_args_has(a, "force") > 0;
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
-	if ((home = tc_cli_home(home_opt)) == NULL)
-		return TC_EXIT_USAGE;
-	if ((now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
+	if ((status = tc_cli_home_now(home_opt, &home, &now)) != TC_EXIT_OK)
+		return status;
 	if ((r = tc_keystore_create(home, alg, force, now, err, sizeof(err))) !=
 	    0) {
 		status = tc_keys_fail(r, NULL, err);

@@ -11,6 +11,7 @@
 
 #include "keys.h"
 #include "tcard/err.h"
+#include "tcard/hex.h"
 #include "tcard/keystore.h"
 
 static const char help[] =
@@ -59,10 +60,10 @@ cert_json(const struct tc_keystore *ks, const struct tc_keystore_cert_info *c,
 	char cr[32], nb[32], na[32], fpr[2 * TC_TRUST_FPR_LEN + 1];
 	json_t *o;
 
-	tc_keys_time(c->created, cr);
-	tc_keys_time(c->not_before, nb);
-	tc_keys_time(c->not_after, na);
-	tc_keys_hex(c->fingerprint, sizeof(c->fingerprint), fpr);
+	tc_cli_utc(c->created, cr);
+	tc_cli_utc(c->not_before, nb);
+	tc_cli_utc(c->not_after, na);
+	tc_hex_encode(c->fingerprint, sizeof(c->fingerprint), fpr);
 	o = json_pack("{s:s, s:s, s:i}", "kid", c->kid, "alg",
 	    tc_keyalg_name(c->alg), "cose_alg", c->cose_alg);
 	if (o == NULL)
@@ -93,7 +94,7 @@ list_json(const struct tc_keystore *ks, time_t now)
 	int w;
 
 	tc_keystore_ca_info(ks, &ca);
-	tc_keys_time(tc_keystore_created(ks), cr);
+	tc_cli_utc(tc_keystore_created(ks), cr);
 	if ((arr = json_array()) == NULL || (sec = json_array()) == NULL) {
 		json_decref(arr);
 		return -1;
@@ -103,13 +104,8 @@ list_json(const struct tc_keystore *ks, time_t now)
 		json_array_append_new(arr, cert_json(ks, &s, 0, now));
 	}
 	for (w = 0; w < TC_SECRET_COUNT; w++)
-		json_array_append_new(sec,
-		    json_pack("{s:s, s:s, s:i, s:b}", "name",
-			tc_secret_name((enum tc_secret)w), "file",
-			tc_secret_file((enum tc_secret)w), "bytes",
-			(int)tc_secret_size((enum tc_secret)w), "present",
-			tc_keystore_has_file(
-			    ks, tc_secret_file((enum tc_secret)w))));
+		json_array_append_new(
+		    sec, tc_keys_secret_json(ks, (enum tc_secret)w));
 	o = json_pack("{s:s, s:s, s:i, s:s, s:o, s:o, s:o}", "dir",
 	    tc_keystore_dir(ks), "alg", tc_keyalg_name(tc_keystore_alg(ks)),
 	    "cose_alg", ca.cose_alg, "created", cr, "ca",
@@ -127,9 +123,9 @@ print_cert(const struct tc_keystore *ks, const struct tc_keystore_cert_info *c,
 {
 	char nb[32], na[32], fpr[2 * TC_TRUST_FPR_LEN + 1];
 
-	tc_keys_time(c->not_before, nb);
-	tc_keys_time(c->not_after, na);
-	tc_keys_hex(c->fingerprint, sizeof(c->fingerprint), fpr);
+	tc_cli_utc(c->not_before, nb);
+	tc_cli_utc(c->not_after, na);
+	tc_hex_encode(c->fingerprint, sizeof(c->fingerprint), fpr);
 	printf("  %-8s kid %s  %s%s\n", label, c->kid, tc_keyalg_name(c->alg),
 	    now > c->not_after ? "  EXPIRED" : "");
 	printf("           valid %s .. %s\n", nb, na);
@@ -148,7 +144,7 @@ list_text(const struct tc_keystore *ks, time_t now)
 	int w;
 
 	tc_keystore_ca_info(ks, &ca);
-	tc_keys_time(tc_keystore_created(ks), cr);
+	tc_cli_utc(tc_keystore_created(ks), cr);
 	printf("key store %s\n", tc_keystore_dir(ks));
 	printf("algorithm %s (COSE %d), created %s\n",
 	    tc_keyalg_name(tc_keystore_alg(ks)), ca.cose_alg, cr);
@@ -175,19 +171,14 @@ static int
 run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
-	const char *home_opt = a->home, *home;
-	char err[512] = "";
-	int r, json = a->json, status = TC_EXIT_OK;
+	const char *home_opt = a->home;
+	int json = a->json, status;
 	time_t now;
 
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
-	if ((home = tc_cli_home(home_opt)) == NULL)
-		return TC_EXIT_USAGE;
-	if ((now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
-	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)
-		return tc_keys_fail(r, NULL, err);
+	if ((status = tc_keys_open(home_opt, &ks, &now)) != TC_EXIT_OK)
+		return status;
 	if (json) {
 		if (list_json(ks, now) != 0)
 			status = tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);

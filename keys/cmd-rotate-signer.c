@@ -58,7 +58,7 @@ run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
 	struct tc_keystore_cert_info old;
-	const char *home_opt = a->home, *home, *alg_opt;
+	const char *home_opt = a->home, *alg_opt;
 	enum tc_keyalg alg;
 	char err[512] = "";
 	int r, json = a->json, status;
@@ -68,15 +68,11 @@ run(const struct tc_args *a)
 	alg_opt = tc_args_get(a, "alg");
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
-	if ((home = tc_cli_home(home_opt)) == NULL)
-		return TC_EXIT_USAGE;
-	if ((now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
 	if (alg_opt != NULL && tc_keyalg_parse(alg_opt, &alg) != 0)
 		return tc_cli_usage(
 		    "--alg: expected es256 or sm2, not '%s'", alg_opt);
-	if ((r = tc_keystore_open(&ks, home, err, sizeof(err))) != 0)
-		return tc_keys_fail(r, NULL, err);
+	if ((status = tc_keys_open(home_opt, &ks, &now)) != TC_EXIT_OK)
+		return status;
 	if (alg_opt == NULL)
 		alg = tc_keystore_alg(ks);
 	memset(&old, 0, sizeof(old));

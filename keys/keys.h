@@ -11,7 +11,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "cli.h"
+#include "tcard/keystore.h"
 
 extern const struct tc_cmd tc_cmd_keys_init;
 extern const struct tc_cmd tc_cmd_keys_list;
@@ -44,10 +47,20 @@ int tc_keys_ca_fail(struct tc_keystore *ks, int r, const char *err);
 int tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err,
     int json, const char *retired);
 
-/* "YYYY-MM-DDTHH:MM:SSZ" (21 bytes with the NUL). */
-void tc_keys_time(time_t t, char buf[32]);
+/*
+ * A secret of the key store as JSON {name, file, bytes}, and "present"
+ * (whether its file is there) when ks is not NULL: init lists what it
+ * made, list what it finds. NULL when out of memory.
+ */
+json_t *tc_keys_secret_json(const struct tc_keystore *ks, enum tc_secret w);
 
-/* Lower-case hex of n bytes into out (2 * n + 1 bytes). */
-void tc_keys_hex(const uint8_t *p, size_t n, char *out);
+/*
+ * What every subcommand but init does first: finds the home (home_opt or
+ * $TCARD_HOME) and the time (tc_cli_home_now), then opens the key store
+ * there into *ks, which the caller frees. Returns TC_EXIT_OK, or the exit
+ * status after printing the error (*ks is then NULL).
+ */
+int tc_keys_open(const char *home_opt, struct tc_keystore **ks /* OUT */,
+    time_t *now /* OUT */);
 
 #endif

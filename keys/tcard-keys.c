@@ -90,7 +90,7 @@ tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err, int json,
 	if (r != 0)
 		return tc_keys_ca_fail(ks, r, err);
 	tc_keystore_signer_info(ks, tc_keystore_signer_count(ks) - 1, &s);
-	tc_keys_time(s.not_after, na);
+	tc_cli_utc(s.not_after, na);
 	if (json) {
 		o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "kid", s.kid,
 		    retired != NULL ? "retired" : "alg",
@@ -114,27 +114,32 @@ tc_keys_signer_made(struct tc_keystore *ks, int r, const char *err, int json,
 	return TC_EXIT_OK;
 }
 
-void
-tc_keys_time(time_t t, char buf[32])
+json_t *
+tc_keys_secret_json(const struct tc_keystore *ks, enum tc_secret w)
 {
-	struct tm tm;
+	json_t *o;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(buf, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(buf, 32, "%lld", (long long)t);
+	o = json_pack("{s:s, s:s, s:i}", "name", tc_secret_name(w), "file",
+	    tc_secret_file(w), "bytes", (int)tc_secret_size(w));
+	if (o != NULL && ks != NULL)
+		json_object_set_new(o, "present",
+		    json_boolean(tc_keystore_has_file(ks, tc_secret_file(w))));
+	return o;
 }
 
-void
-tc_keys_hex(const uint8_t *p, size_t n, char *out)
+int
+tc_keys_open(const char *home_opt, struct tc_keystore **ks, time_t *now)
 {
-	static const char digits[] = "0123456789abcdef";
-	size_t i;
+	const char *home;
+	char err[512] = "";
+	int r, status;
 
-	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[p[i] >> 4];
-		out[2 * i + 1] = digits[p[i] & 15];
-	}
-	out[2 * n] = '\0';
+	*ks = NULL;
+	if ((status = tc_cli_home_now(home_opt, &home, now)) != TC_EXIT_OK)
+		return status;
+	if ((r = tc_keystore_open(ks, home, err, sizeof(err))) != 0)
+		return tc_keys_fail(r, NULL, err);
+	return TC_EXIT_OK;
 }
 
 int

@@ -19,6 +19,7 @@
 #include <openssl/crypto.h>
 
 #include "mon.h"
+#include "tcard/card-json.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
 #include "tcard/id.h"
@@ -81,57 +82,6 @@ find_card(struct mon *m, const char *text, struct tc_card_state *c,
 	return 0;
 }
 
-/* One card as `tcard-issuer card show --json` prints it (cmd-cards.c). */
-static json_t *
-card_json(struct mon *m, const struct tc_card_state *c, time_t now)
-{
-	struct tc_card_state o;
-	char vt[TC_LIFECYCLE_DATE_LEN], d[TC_LIFECYCLE_DATE_LEN];
-	char since[TC_LIFECYCLE_DATE_LEN];
-	int past;
-	json_t *j;
-
-	past = (c->card.status == TC_CARD_ISSUED ||
-		   c->card.status == TC_CARD_SUSPENDED) &&
-	    now >= c->card.expires_at;
-	tc_lifecycle_date(c->card.expires_at - 1, vt);
-	tc_lifecycle_date(c->card.issued_at, d);
-	tc_lifecycle_date(c->status_at, since);
-	j = json_pack(
-	    "{s:s, s:I, s:s, s:s, s:s, s:s?, s:s, s:b, s:s, s:s, s:I, s:i, s:{s:s, s:s, s:s}}",
-	    "card", c->card.card_no, "serial", (json_int_t)c->card.serial,
-	    "programme", c->card.programme, "tier", c->card.tier, "status",
-	    tc_card_status_name(c->card.status), "status_reason",
-	    c->status_reason[0] != '\0' ? c->status_reason : NULL,
-	    "status_since", since, "past_expiry", past, "issued", d, "valid_to",
-	    vt, "expires_at", (json_int_t)c->card.expires_at, "renewals",
-	    c->renewals, "holder", "id_type",
-	    tc_id_type_name(c->holder_id_type), "id_masked", c->holder_masked,
-	    "name", c->holder_name);
-	if (j == NULL)
-		return NULL;
-	json_object_set_new(j, "main_card", json_null());
-	json_object_set_new(j, "relation", json_null());
-	json_object_set_new(j, "replaces", json_null());
-	json_object_set_new(j, "replaced_by", json_null());
-	if (c->card.principal_serial != 0 &&
-	    tc_lifecycle_card_get(
-		m->reg, c->card.principal_serial, &o, NULL, 0) == 0) {
-		json_object_set_new(
-		    j, "main_card", json_string(o.card.card_no));
-		json_object_set_new(
-		    j, "relation", json_string(c->card.relation));
-	}
-	if (c->replaces != 0 &&
-	    tc_lifecycle_card_get(m->reg, c->replaces, &o, NULL, 0) == 0)
-		json_object_set_new(j, "replaces", json_string(o.card.card_no));
-	if (c->replaced_by != 0 &&
-	    tc_lifecycle_card_get(m->reg, c->replaced_by, &o, NULL, 0) == 0)
-		json_object_set_new(
-		    j, "replaced_by", json_string(o.card.card_no));
-	return j;
-}
-
 struct collect {
 	struct mon *m;
 	const char *card_no;
@@ -155,7 +105,7 @@ sub_one(const struct tc_card_state *c, void *arg)
 {
 	struct collect *co = arg;
 
-	return add(co, card_json(co->m, c, co->now));
+	return add(co, tc_card_json(co->m->reg, c, co->now));
 }
 
 static int
@@ -256,7 +206,7 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 	memset(&f, 0, sizeof(f));
 	f.principal = c.card.serial;
 	if (subs.arr == NULL || chs.arr == NULL || hist.arr == NULL ||
-	    (j = card_json(m, &c, now)) == NULL) {
+	    (j = tc_card_json(m->reg, &c, now)) == NULL) {
 		mon_fail(a, 500, "internal", "out of memory");
 		goto out;
 	}

@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "tcard/attach.h"
+#include "tcard/buf.h"
 #include "tcard/err.h"
 
 static const struct {
@@ -62,13 +63,6 @@ tc_media_parse(const char *name, enum tc_media *out)
 		}
 	}
 	return TC_ERR_INVALID_ARG;
-}
-
-static uint32_t
-be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
 }
 
 static uint16_t
@@ -121,15 +115,15 @@ sniff_png(const uint8_t *p, size_t len, struct tc_attach_info *out, char *err,
 		return tc_seterr(err, errlen, TC_ERR_TRUNCATED,
 		    "PNG: the file ends at byte %zu, before the end of IHDR",
 		    len);
-	if (be32(p + 8) != 13 || memcmp(p + 12, "IHDR", 4) != 0)
+	if (tc_be32_get(p + 8) != 13 || memcmp(p + 12, "IHDR", 4) != 0)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "PNG: byte 8: the first chunk is not a 13-byte IHDR");
 	crc = (uint32_t)crc32(0L, p + 12, 17);
-	if (crc != be32(p + 29))
+	if (crc != tc_be32_get(p + 29))
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "PNG: byte 29: the IHDR CRC is wrong");
-	out->width = be32(p + 16);
-	out->height = be32(p + 20);
+	out->width = tc_be32_get(p + 16);
+	out->height = tc_be32_get(p + 20);
 	if (out->width == 0 || out->height == 0 || out->width > 0x7fffffffu ||
 	    out->height > 0x7fffffffu)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -137,7 +131,7 @@ sniff_png(const uint8_t *p, size_t len, struct tc_attach_info *out, char *err,
 		    out->width, out->height);
 	/* Walk the chunks to IEND: a cut-off upload is caught here. */
 	for (off = 8; off + 12 <= len;) {
-		n = be32(p + off);
+		n = tc_be32_get(p + off);
 		if (n > 0x7fffffffu || n > len - off - 12)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "PNG: byte %zu: a chunk of %u bytes runs past the end",

@@ -15,6 +15,7 @@
 #include "tcard/base32.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/hex.h"
 
 static const char alphabet[33] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 
@@ -78,20 +79,6 @@ tc_base32_encode(struct tc_buf *out, const uint8_t *in, size_t len)
 }
 
 /*
- * Describes a character for an error message: printable ASCII as itself in
- * quotes, anything else (control bytes, UTF-8 of full-width letters) as its
- * hex value.
- */
-static void
-describe(char *s, size_t slen, unsigned char ch)
-{
-	if (ch >= 0x20 && ch < 0x7f && ch != '\'')
-		snprintf(s, slen, "'%c'", ch);
-	else
-		snprintf(s, slen, "byte 0x%02x", ch);
-}
-
-/*
  * Checks the shape of the text: every character before the first '=' is a
  * digit, everything from there on is '=', the number of data characters is
  * one a byte count gives, the padding (if any) is the amount due. Sets
@@ -106,7 +93,7 @@ check_shape(
 
 	for (n = 0; n < len && s[n] != '='; n++) {
 		if (digit(s[n]) < 0) {
-			describe(what, sizeof(what), s[n]);
+			tc_hex_describe_byte(what, sizeof(what), s[n]);
 			return tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
 			    "character %zu: %s is not in the Base32 alphabet",
 			    n, what);
@@ -114,7 +101,7 @@ check_shape(
 	}
 	for (i = n; i < len; i++) {
 		if (s[i] != '=') {
-			describe(what, sizeof(what), s[i]);
+			tc_hex_describe_byte(what, sizeof(what), s[i]);
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "character %zu: %s after the padding", i, what);
 		}
@@ -165,7 +152,7 @@ tc_base32_decode(
 	if (bits > 0 && (acc & ((1u << bits) - 1)) != 0) {
 		memset(out->data + out->len, 0, need);
 		out->data[out->len] = '\0';
-		describe(what, sizeof(what), s[n - 1]);
+		tc_hex_describe_byte(what, sizeof(what), s[n - 1]);
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "character %zu: %s leaves trailing bits that are not zero",
 		    n - 1, what);

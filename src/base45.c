@@ -14,6 +14,7 @@
 #include "tcard/base45.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/hex.h"
 
 static const char alphabet[45] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:";
@@ -79,20 +80,6 @@ tc_base45_encode(struct tc_buf *out, const uint8_t *in, size_t len)
 	return 0;
 }
 
-/*
- * Describes the character at position pos for an error message: printable
- * ASCII as itself in quotes, anything else (control bytes, UTF-8 bytes of
- * full-width characters a scanner may produce) as its hex value.
- */
-static void
-describe(char *s, size_t slen, unsigned char ch)
-{
-	if (ch >= 0x20 && ch < 0x7f && ch != '\'')
-		snprintf(s, slen, "'%c'", ch);
-	else
-		snprintf(s, slen, "byte 0x%02x", ch);
-}
-
 int
 tc_base45_decode(
     struct tc_buf *out, const char *in, size_t len, char *err, size_t errlen)
@@ -120,7 +107,8 @@ tc_base45_decode(
 		mul = 1;
 		for (k = 0; k < glen; k++) {
 			if ((v = decode_tab[s[i + k]]) < 0) {
-				describe(what, sizeof(what), s[i + k]);
+				tc_hex_describe_byte(
+				    what, sizeof(what), s[i + k]);
 				r = tc_seterr(err, errlen, TC_ERR_BAD_ENCODING,
 				    "character %zu: %s is not in the Base45 alphabet",
 				    i + k, what);

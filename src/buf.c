@@ -253,7 +253,6 @@ tc_cursor_get_u32be(struct tc_cursor *c, uint32_t *v)
 
 	if ((r = tc_cursor_get_bytes(c, 4, &p)) != 0)
 		return r;
-	*v = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-	    p[3];
+	*v = tc_be32_get(p);
 	return 0;
 }

@@ -61,9 +61,6 @@ tc_bundle_write_file(const char *dir, const char *name, const void *data,
     size_t len, char *err, size_t errlen)
 {
 	char path[PATH_MAX], tmp[PATH_MAX];
-	const uint8_t *p = data;
-	size_t off = 0;
-	ssize_t n;
 	int fd = -1, dfd, r = TC_ERR_IO;
 
 	if (dir == NULL || !plain_name(name) || (data == NULL && len > 0))
@@ -81,15 +78,7 @@ tc_bundle_write_file(const char *dir, const char *name, const void *data,
 	/* A bundle is public: readable by the web server's user. */
 	if (fchmod(fd, 0644) != 0)
 		goto fail;
-	while (off < len) {
-		if ((n = write(fd, p + off, len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	if (fsync(fd) != 0)
+	if (tc_file_write_all(fd, data, len) != 0 || fsync(fd) != 0)
 		goto fail;
 	if (close(fd) != 0) {
 		fd = -1;

@@ -2,7 +2,8 @@
 /*
  * The bounded whole-file reader and the key-file permission rule
  * (include/tcard/file.h). Every file the library reads whole goes through
- * tc_file_read; docs/decisions.md "One of each helper" says why.
+ * tc_file_read; docs/decisions.md "One of each helper" says why. Also the
+ * one loop that writes a whole buffer to a descriptor (tc_file_write_all).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -142,6 +143,28 @@ out:
 		out->data[out->len] = '\0';
 	close(fd);
 	return r;
+}
+
+int
+tc_file_write_all(int fd, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < len) {
+		n = write(fd, p + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO;
+			return -1;
+		}
+		off += (size_t)n;
+	}
+	return 0;
 }
 
 int

@@ -2,6 +2,7 @@
 /* Hexadecimal encoding and strict decoding (include/tcard/hex.h). */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "tcard/err.h"
 #include "tcard/hex.h"
@@ -17,6 +18,15 @@ tc_hex_encode(const uint8_t *p, size_t n, char *out)
 		out[2 * i + 1] = digits[p[i] & 15];
 	}
 	out[2 * n] = '\0';
+}
+
+void
+tc_hex_describe_byte(char *s, size_t slen, unsigned char ch)
+{
+	if (ch >= 0x20 && ch < 0x7f && ch != '\'')
+		snprintf(s, slen, "'%c'", ch);
+	else
+		snprintf(s, slen, "byte 0x%02x", ch);
 }
 
 int

@@ -38,16 +38,11 @@ tc_utf8_check(const uint8_t *p, size_t len, size_t *bad)
 	return 0;
 }
 
-/*
- * Decodes s[from..to) into the store at *w and NUL-terminates it. Returns
- * the decoded length or a negative code; *where gets the input offset of a
- * bad escape.
- */
-static int
-decode(const char *s, size_t from, size_t to, char *store, size_t *w,
-    size_t *where, size_t *outlen)
+int
+tc_form_decode(const char *s, size_t from, size_t to, char *store, size_t *w,
+    size_t *where)
 {
-	size_t i, start = *w;
+	size_t i;
 	int hi, lo;
 
 	for (i = from; i < to; i++) {
@@ -64,7 +59,6 @@ decode(const char *s, size_t from, size_t to, char *store, size_t *w,
 		} else
 			store[(*w)++] = s[i];
 	}
-	*outlen = *w - start;
 	store[(*w)++] = '\0';
 	return 0;
 }
@@ -116,8 +110,10 @@ tc_form_parse(
 			;
 		f = &form->f[form->n];
 		name = form->store + w;
-		if ((r = decode(s, i, eq, form->store, &w, &where, &nlen)) != 0)
+		if ((r = tc_form_decode(s, i, eq, form->store, &w, &where)) !=
+		    0)
 			goto bad_escape;
+		nlen = (size_t)(form->store + w - 1 - name);
 		if (nlen > TC_FORM_NAME_MAX) {
 			form->n = 0;
 			return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
@@ -140,9 +136,10 @@ tc_form_parse(
 		f->name = name;
 		f->value = form->store + w;
 		if (eq < end) {
-			if ((r = decode(s, eq + 1, end, form->store, &w, &where,
-				 &vlen)) != 0)
+			if ((r = tc_form_decode(
+				 s, eq + 1, end, form->store, &w, &where)) != 0)
 				goto bad_escape;
+			vlen = (size_t)(form->store + w - 1 - f->value);
 		} else {
 			vlen = 0;
 			form->store[w++] = '\0';

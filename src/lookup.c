@@ -93,33 +93,17 @@ struct part {
 	size_t n;
 };
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
 static uint64_t
 get64(const uint8_t *p)
 {
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	return (uint64_t)tc_be32_get(p) << 32 | tc_be32_get(p + 4);
 }
 
 static void
 put64(uint8_t *p, uint64_t v)
 {
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
+	tc_be32_put(p, (uint32_t)(v >> 32));
+	tc_be32_put(p + 4, (uint32_t)v);
 }
 
 const char *
@@ -599,7 +583,7 @@ check_data(struct tc_lookup *lk, char *err, size_t errlen)
 	p = lk->mem;
 	if (memcmp(p, MAGIC, 8) != 0 || p[8] != TC_LOOKUP_VERSION ||
 	    p[9] != TC_LOOKUP_RECORD_LEN || p[10] != 0 || p[11] != 0 ||
-	    get32(p + 12) != in->count)
+	    tc_be32_get(p + 12) != in->count)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "%s: the 16-byte header is not %s, version %d, records of %d bytes, count %llu",
 		    in->data_name, MAGIC, TC_LOOKUP_VERSION,
@@ -607,7 +591,7 @@ check_data(struct tc_lookup *lk, char *err, size_t errlen)
 	lk->rec = p + TC_LOOKUP_HEADER_LEN;
 	for (i = 0; i < in->count; i++) {
 		p = lk->rec + i * TC_LOOKUP_RECORD_LEN;
-		serial = get32(p + R_SERIAL);
+		serial = tc_be32_get(p + R_SERIAL);
 		exp = get64(p + R_EXPIRES);
 		if (serial == 0 || serial > TC_CARDNO_SERIAL_MAX ||
 		    serial <= prev || p[R_STATUS] < TC_CARD_ISSUED ||
@@ -838,8 +822,8 @@ search(const struct tc_lookup *lk, uint32_t serial)
 
 	while (n > 1) {
 		half = n / 2;
-		base = get32(lk->rec + (base + half) * TC_LOOKUP_RECORD_LEN) <=
-			serial
+		base = tc_be32_get(lk->rec +
+			   (base + half) * TC_LOOKUP_RECORD_LEN) <= serial
 		    ? base + half
 		    : base;
 		n -= half;
@@ -894,7 +878,7 @@ tc_lookup_card(const struct tc_lookup *lk, const char *card_no,
 	if (lk->info.count == 0)
 		return 0;
 	rec = lk->rec + search(lk, (uint32_t)serial) * TC_LOOKUP_RECORD_LEN;
-	if (get32(rec + R_SERIAL) == serial)
+	if (tc_be32_get(rec + R_SERIAL) == serial)
 		answer_of(lk, rec, serial, norm, rev, now, ans);
 	return 0;
 }
@@ -968,7 +952,7 @@ tc_lookup_query_key(const struct tc_lookup *lk, const struct tc_lookup_key *key,
 	rec = lk->info.count > 0
 	    ? lk->rec + search(lk, (uint32_t)serial) * TC_LOOKUP_RECORD_LEN
 	    : none;
-	found = get32(rec + R_SERIAL) == serial;
+	found = tc_be32_get(rec + R_SERIAL) == serial;
 	same = tc_memeq_ct(rec + R_TAG, tag, TC_LOOKUP_TAG_LEN) == 0;
 	r = 0;
 	if (!(found & same))
@@ -1129,7 +1113,7 @@ tc_lookup_builder_add(struct tc_lookup_builder *b,
 	    (r = intern(b->tier, &b->ntier, e->tier, "tier", &p[R_TIER], err,
 		 errlen)) != 0)
 		return r;
-	put32(p + R_SERIAL, (uint32_t)serial);
+	tc_be32_put(p + R_SERIAL, (uint32_t)serial);
 	p[R_STATUS] = (uint8_t)e->status;
 	put64(p + R_EXPIRES, (uint64_t)e->expires_at);
 	if ((r = tag_with(
@@ -1173,7 +1157,7 @@ tc_lookup_builder_add_file(struct tc_lookup_builder *b, const char *name,
 static int
 by_serial(const void *a, const void *b)
 {
-	uint32_t x = get32(a), y = get32(b);
+	uint32_t x = tc_be32_get(a), y = tc_be32_get(b);
 
 	return x < y ? -1 : x > y;
 }
@@ -1216,11 +1200,11 @@ tc_lookup_builder_finish(struct tc_lookup_builder *b, uint64_t seq,
 	if (b->n > 1)
 		qsort(b->rec, b->n, TC_LOOKUP_RECORD_LEN, by_serial);
 	for (i = 1; i < b->n; i++)
-		if (get32(b->rec + i * TC_LOOKUP_RECORD_LEN) ==
-		    get32(b->rec + (i - 1) * TC_LOOKUP_RECORD_LEN)) {
+		if (tc_be32_get(b->rec + i * TC_LOOKUP_RECORD_LEN) ==
+		    tc_be32_get(b->rec + (i - 1) * TC_LOOKUP_RECORD_LEN)) {
 			r = tc_seterr(err, errlen, TC_ERR_CONSTRAINT,
 			    "lookup builder: serial %u added twice",
-			    get32(b->rec + i * TC_LOOKUP_RECORD_LEN));
+			    tc_be32_get(b->rec + i * TC_LOOKUP_RECORD_LEN));
 			goto out;
 		}
 	total = TC_LOOKUP_HEADER_LEN + b->n * TC_LOOKUP_RECORD_LEN;
@@ -1228,7 +1212,7 @@ tc_lookup_builder_finish(struct tc_lookup_builder *b, uint64_t seq,
 	head[8] = TC_LOOKUP_VERSION;
 	head[9] = TC_LOOKUP_RECORD_LEN;
 	head[10] = head[11] = 0;
-	put32(head + 12, (uint32_t)b->n);
+	tc_be32_put(head + 12, (uint32_t)b->n);
 	tc_buf_release(data);
 	tc_buf_init(data, total);
 	if ((r = tc_buf_reserve(data, total)) != 0 ||

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "officerpc-int.h"
 #include "tcard/err.h"
 #include "tcard/json-keys.h"
 #include "tcard/officerpc.h"
@@ -82,33 +83,6 @@ tc_orpc_card_action_name(enum tc_orpc_card_action a)
 	if (a < TC_ORPC_SUSPEND || a > TC_ORPC_SUBCARD)
 		return "?";
 	return action_names[a];
-}
-
-static int
-check_keys(json_t *o, const struct tc_json_key *k, char *err, size_t errlen)
-{
-	const struct tc_json_key *row;
-	const char *name;
-
-	switch (tc_json_keys_check(o, k, &name, &row)) {
-	case TC_JSON_OK:
-		return 0;
-	case TC_JSON_NOT_OBJECT:
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: args is not an object");
-	case TC_JSON_UNKNOWN:
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: args has a member \"%.64s\" this action does not take",
-		    name);
-	case TC_JSON_BAD_TYPE:
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: args.%s must be %s", row->name,
-		    tc_json_type_name(row->type));
-	case TC_JSON_MISSING:
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: args.%s is missing", row->name);
-	}
-	return tc_seterr(err, errlen, TC_ERR_INTERNAL, "rpc request: keys");
 }
 
 /*
@@ -179,7 +153,8 @@ parse_action(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 	if (c->action == 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: args.action must be suspend, reinstate, revoke, renew, change, reissue or subcard");
-	if ((r = check_keys(a, action_keys[c->action], err, errlen)) != 0 ||
+	if ((r = tc_orpc_keys(
+		 a, action_keys[c->action], "args", 1, err, errlen)) != 0 ||
 	    (r = text(a, "reason", q->reason, TC_ORPC_NOTE_MAX, err, errlen)) !=
 		0 ||
 	    (r = text(a, "note", c->note, TC_ORPC_NOTE_MAX, err, errlen)) !=
@@ -258,7 +233,7 @@ parse_audit(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 
 	if (a == NULL)
 		return 0;
-	if ((r = check_keys(a, args_audit, err, errlen)) != 0)
+	if ((r = tc_orpc_keys(a, args_audit, "args", 1, err, errlen)) != 0)
 		return r;
 	if ((v = json_object_get(a, "after")) != NULL) {
 		if (json_integer_value(v) < 0)

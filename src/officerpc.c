@@ -14,6 +14,8 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "officerpc-int.h"
+#include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/json-keys.h"
 #include "tcard/officerpc.h"
@@ -116,30 +118,14 @@ tc_orpc_op_name(enum tc_orpc_op op)
 	return "?";
 }
 
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
 int
 tc_orpc_header_parse(const uint8_t hdr[TC_ORPC_HDR_LEN], size_t json_max,
     size_t tail_max, uint32_t *id, uint32_t *jlen, uint32_t *tlen, char *err,
     size_t errlen)
 {
-	uint32_t len = get32(hdr), j = get32(hdr + 8);
+	uint32_t len = tc_be32_get(hdr), j = tc_be32_get(hdr + 8);
 
-	*id = get32(hdr + 4);
+	*id = tc_be32_get(hdr + 4);
 	*jlen = *tlen = 0;
 	if (len < 8 || j > len - 8)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -162,9 +148,9 @@ void
 tc_orpc_header_put(
     uint8_t hdr[TC_ORPC_HDR_LEN], uint32_t id, uint32_t jlen, uint32_t tlen)
 {
-	put32(hdr, 8 + jlen + tlen);
-	put32(hdr + 4, id);
-	put32(hdr + 8, jlen);
+	tc_be32_put(hdr, 8 + jlen + tlen);
+	tc_be32_put(hdr + 4, id);
+	tc_be32_put(hdr + 8, jlen);
 }
 
 int
@@ -205,10 +191,9 @@ tc_orpc_token_text(const uint8_t raw[32], char out[TC_ORPC_TOKEN_LEN + 1])
 	out[o] = '\0';
 }
 
-/* Checks o against keys, naming the member at fault under where. */
-static int
-keys(json_t *o, const struct tc_json_key *k, const char *where, char *err,
-    size_t errlen)
+int
+tc_orpc_keys(json_t *o, const struct tc_json_key *k, const char *where,
+    int per_action, char *err, size_t errlen)
 {
 	const struct tc_json_key *row;
 	const char *name;
@@ -220,6 +205,10 @@ keys(json_t *o, const struct tc_json_key *k, const char *where, char *err,
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: %s is not an object", where);
 	case TC_JSON_UNKNOWN:
+		if (per_action)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args has a member \"%.64s\" this action does not take",
+			    name);
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: %s has an unknown member \"%.64s\"", where,
 		    name);
@@ -306,7 +295,7 @@ parse_review(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 	size_t i;
 	int r;
 
-	if ((r = keys(a, args_review, "args", err, errlen)) != 0 ||
+	if ((r = tc_orpc_keys(a, args_review, "args", 0, err, errlen)) != 0 ||
 	    (r = str(a, "action", action, sizeof(action) - 1, NULL, err,
 		 errlen)) != 0 ||
 	    (r = str(a, "reason", q->reason, TC_APP_REASON_MAX, NULL, err,
@@ -411,7 +400,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls");
 	}
-	if ((r = keys(o, top, "request", err, errlen)) != 0 ||
+	if ((r = tc_orpc_keys(o, top, "request", 0, err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
 	    (r = token(o, "csrf", q->csrf, &q->has_csrf, err, errlen)) != 0 ||
 	    (r = number(o, "app", &q->app, err, errlen)) != 0 ||
@@ -424,7 +413,8 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		    "rpc request: session is missing");
 	a = json_object_get(o, "args");
 	if (q->op == TC_ORPC_LOGIN) {
-		if ((r = keys(a, args_login, "args", err, errlen)) != 0 ||
+		if ((r = tc_orpc_keys(a, args_login, "args", 0, err, errlen)) !=
+			0 ||
 		    (r = str(a, "operator", q->operator_name,
 			 TC_OPERATOR_NAME_MAX, NULL, err, errlen)) != 0 ||
 		    (r = str(a, "passphrase", q->passphrase, TC_ORPC_PASS_MAX,

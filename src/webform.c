@@ -18,7 +18,8 @@
 #include <openssl/rand.h>
 
 #include "tcard/err.h"
-#include "tcard/hex.h"
+#include "tcard/httpreq.h"
+#include "tcard/officerpc.h"
 #include "tcard/utf8.h"
 #include "tcard/webform.h"
 
@@ -197,35 +198,6 @@ text_bad(const uint8_t *p, size_t len, int allow_ws)
 	return len;
 }
 
-/*
- * Percent-decodes s[from..to) onto the store at *w, NUL-terminated.
- * Returns 0, or TC_ERR_MALFORMED with *where the body offset of the '%'.
- */
-static int
-wf_decode(const uint8_t *s, size_t from, size_t to, char *store, size_t *w,
-    size_t *where)
-{
-	size_t i;
-	int hi, lo;
-
-	for (i = from; i < to; i++) {
-		if (s[i] == '+')
-			store[(*w)++] = ' ';
-		else if (s[i] == '%') {
-			if (to - i < 3 || (hi = tc_hex_digit(s[i + 1])) < 0 ||
-			    (lo = tc_hex_digit(s[i + 2])) < 0) {
-				*where = i;
-				return TC_ERR_MALFORMED;
-			}
-			store[(*w)++] = (char)(hi << 4 | lo);
-			i += 2;
-		} else
-			store[(*w)++] = (char)s[i];
-	}
-	store[(*w)++] = '\0';
-	return 0;
-}
-
 void
 tc_webform_init(struct tc_webform *form)
 {
@@ -257,7 +229,7 @@ wf_field(struct tc_webform *form, const uint8_t *s, size_t i, size_t end,
 	for (eq = i; eq < end && s[eq] != '='; eq++)
 		;
 	name = form->store + *w;
-	if (wf_decode(s, i, eq, form->store, w, &where) != 0)
+	if (tc_form_decode((const char *)s, i, eq, form->store, w, &where) != 0)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "field %zu: bad percent escape in its name at byte %zu of the body",
 		    no, where);
@@ -279,7 +251,8 @@ wf_field(struct tc_webform *form, const uint8_t *s, size_t i, size_t end,
 		    no, i);
 	value = form->store + *w;
 	if (eq < end) {
-		if (wf_decode(s, eq + 1, end, form->store, w, &where) != 0)
+		if (tc_form_decode((const char *)s, eq + 1, end, form->store, w,
+			&where) != 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "field %zu ('%s'): bad percent escape at byte %zu of the body",
 			    no, name, where);
@@ -928,30 +901,18 @@ fail:
 
 /* CSRF tokens. */
 
+/* The monitor's session ids are the same text: one encoder serves both. */
+_Static_assert(TC_TOKEN_LEN == TC_ORPC_TOKEN_LEN, "one token length");
+
 int
 tc_token_new(char out[TC_TOKEN_LEN + 1])
 {
-	static const char b64u[] =
-	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-	uint8_t raw[33];
-	size_t i, o = 0;
-	uint32_t v;
+	uint8_t raw[32];
 
 	out[0] = '\0';
-	if (RAND_bytes(raw, 32) != 1)
+	if (RAND_bytes(raw, sizeof(raw)) != 1)
 		return TC_ERR_CRYPTO;
-	raw[32] = 0;
-	/* 32 bytes: ten groups of three, then two bytes (three digits). */
-	for (i = 0; i < 33; i += 3) {
-		v = (uint32_t)raw[i] << 16 | (uint32_t)raw[i + 1] << 8 |
-		    (i + 2 < 33 ? raw[i + 2] : 0);
-		out[o++] = b64u[v >> 18 & 63];
-		out[o++] = b64u[v >> 12 & 63];
-		out[o++] = b64u[v >> 6 & 63];
-		if (o < TC_TOKEN_LEN)
-			out[o++] = b64u[v & 63];
-	}
-	out[TC_TOKEN_LEN] = '\0';
+	tc_orpc_token_text(raw, out);
 	OPENSSL_cleanse(raw, sizeof(raw));
 	return 0;
 }

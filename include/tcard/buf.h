@@ -59,6 +59,28 @@ int tc_buf_put(struct tc_buf *b, const void *p, size_t n);
 int tc_buf_put_u8(struct tc_buf *b, uint8_t v);
 int tc_buf_put_u16be(struct tc_buf *b, uint16_t v);
 int tc_buf_put_u32be(struct tc_buf *b, uint32_t v);
+
+/*
+ * The big-endian 32-bit number at p (4 bytes), and writing one there: for
+ * fixed layouts read or written in place (the lookup table's records, the
+ * RPC frame header, PNG chunks), where a cursor or a buffer does not fit.
+ */
+static inline uint32_t
+tc_be32_get(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	    (uint32_t)p[2] << 8 | p[3];
+}
+
+static inline void
+tc_be32_put(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 24);
+	p[1] = (uint8_t)(v >> 16);
+	p[2] = (uint8_t)(v >> 8);
+	p[3] = (uint8_t)v;
+}
+
 /* Appends a C string without its NUL. */
 int tc_buf_puts(struct tc_buf *b, const char *s);
 /* Appends printf-formatted text. */

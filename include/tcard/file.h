@@ -58,6 +58,14 @@ int tc_file_read(const char *path, const char *shown, size_t max,
     unsigned flags, struct tc_buf *out, char *err, size_t errlen);
 
 /*
+ * Writes all len bytes of data to the descriptor fd, going on after a
+ * partial write or an interrupted one (EINTR). Returns 0, or -1 with errno
+ * set (EIO when write wrote nothing); what was written then stays written.
+ * Not a TC_ERR_* code: the callers word their own message from errno.
+ */
+int tc_file_write_all(int fd, const void *data, size_t len);
+
+/*
  * snprintf into out (len bytes) that says whether the text fit, for paths
  * and file or record names, where a text cut short names another file.
  * Returns 0, or TC_ERR_INVALID_ARG when the text did not fit (out then

@@ -23,6 +23,15 @@ int tc_hex_decode(const char *s, size_t slen, uint8_t *out /* OUT */, size_t n,
     size_t *bad /* OUT */);
 
 /*
+ * A byte of a text for an error message, into s (slen bytes): printable
+ * ASCII as itself in quotes ("'x'"), anything else (control bytes, the
+ * UTF-8 bytes of the full-width letters a scanner or an input method may
+ * give, a quote) as "byte 0x.." in hex. The decoders of base32 and base45
+ * name a bad character with it.
+ */
+void tc_hex_describe_byte(char *s /* OUT */, size_t slen, unsigned char ch);
+
+/*
  * The value 0..15 of the hex digit c (either case), or -1: the one hex
  * digit reader (tc_hex_decode, the URL and form decoders).
  */

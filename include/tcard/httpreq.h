@@ -32,6 +32,18 @@
  */
 int tc_utf8_check(const uint8_t *p, size_t len, size_t *bad /* OUT */);
 
+/*
+ * The one decoder of application/x-www-form-urlencoded text, for the
+ * verifier's tc_form_parse and tcard-issuerd's tc_webform_parse
+ * (include/tcard/webform.h): decodes s[from..to) ('+' is a space, "%XX" a
+ * byte) onto store at offset *w, NUL-terminates it and advances *w past
+ * the NUL. store must have room for to - from + 1 more bytes (decoding
+ * never lengthens). Returns 0, or TC_ERR_MALFORMED with *where the offset
+ * in s of a '%' not followed by two hex digits (store then holds part).
+ */
+int tc_form_decode(const char *s, size_t from, size_t to, char *store,
+    size_t *w /* IN/OUT */, size_t *where /* OUT */);
+
 /* One decoded parameter; both strings live in the form's store. */
 struct tc_form_field {
 	const char *name;  /* [a-z0-9_-], 1 to TC_FORM_NAME_MAX bytes */

@@ -177,7 +177,9 @@ void tc_orpc_req_release(struct tc_orpc_req *req);
 
 /*
  * Writes 32 bytes as base64url without padding (TC_ORPC_TOKEN_LEN
- * characters and a NUL) into out.
+ * characters and a NUL) into out: the one token encoder, for the
+ * monitor's session ids and CSRF tokens and for tc_token_new
+ * (include/tcard/webform.h).
  */
 void tc_orpc_token_text(
     const uint8_t raw[32], char out[TC_ORPC_TOKEN_LEN + 1] /* OUT */);

@@ -3,7 +3,8 @@
  * What every fuzz target shares: the libFuzzer entry point it defines,
  * CHECK (a broken promise traps, so libFuzzer and the replay driver both
  * stop on it), and the seed writer of the targets that write their own
- * corpus (`fuzz_X --write-seeds DIR`, the gcc build, tests/fuzz/replay.c).
+ * corpus (`fuzz_X --write-seeds DIR`, the gcc build, tests/fuzz/replay.c),
+ * and what a text decoder's refusal must look like.
  * Targets that sign also include fixed-key.h.
  */
 #ifndef TCARD_FUZZ_H
@@ -13,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+
+#include "tcard/err.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,6 +27,18 @@ int tc_fuzz_write_seeds(const char *dir);
 		if (!(x))                                                      \
 			__builtin_trap();                                      \
 	} while (0)
+
+/*
+ * A text decoder's refusal (base32, base45): a code a bad text may get,
+ * nothing decoded (decoded bytes), and a message in err. Traps otherwise.
+ */
+static __attribute__((unused)) void
+fuzz_decode_refused(int r, size_t decoded, const char *err)
+{
+	CHECK(r == TC_ERR_BAD_ENCODING || r == TC_ERR_MALFORMED ||
+	    r == TC_ERR_TOO_LARGE);
+	CHECK(decoded == 0 && err[0] != '\0');
+}
 
 /*
  * Writes the seed file dir/name: hn bytes of head (a mode byte, a length;

@@ -33,12 +33,6 @@
 static struct tc_cose_keyring *ring;
 static const struct tc_cose_key *es256, *sm2;
 
-static void
-init(void)
-{
-	fixed_ring_new(&ring, &es256, &sm2);
-}
-
 /* The payload of a COSE_Sign1 that decoded once already. */
 static void
 payload_of(const uint8_t *p, size_t n, struct tc_cose_sign1 *msg)
@@ -92,7 +86,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tc_buf sig;
 
 	if (!ready) {
-		init();
+		fixed_ring_new(&ring, &es256, &sm2);
 		ready = 1;
 	}
 	if (size < 1)
@@ -173,7 +167,7 @@ tc_fuzz_write_seeds(const char *dir)
 	char hex[400];
 	struct tc_buf b;
 
-	init();
+	fixed_ring_new(&ring, &es256, &sm2);
 	head(dir, "valid-es256", 218, FUZZ_NOW, 7, es256);
 	head(dir, "valid-sm2", 1, FUZZ_NOW - 86400, 1, sm2);
 	head(dir, "valid-big", INT64_MAX, FUZZ_NOW + 300, UINT64_MAX, es256);

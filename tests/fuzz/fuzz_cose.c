@@ -22,12 +22,6 @@
 static struct tc_cose_keyring *ring;
 static const struct tc_cose_key *es256, *sm2;
 
-static void
-init(void)
-{
-	fixed_ring_new(&ring, &es256, &sm2);
-}
-
 static int
 same(const struct tc_buf *a, const struct tc_buf *b)
 {
@@ -46,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r, r2;
 
 	if (!ready) {
-		init();
+		fixed_ring_new(&ring, &es256, &sm2);
 		ready = 1;
 	}
 	tc_cose_sign1_init(&msg);

@@ -34,12 +34,6 @@ static struct tc_cose_keyring *ring;
 static const struct tc_cose_key *es256, *sm2;
 
 static void
-init(void)
-{
-	fixed_ring_new(&ring, &es256, &sm2);
-}
-
-static void
 claims_again(const struct tc_claims *c)
 {
 	struct tc_claims d;
@@ -61,7 +55,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tc_claims c;
 
 	if (!ready) {
-		init();
+		fixed_ring_new(&ring, &es256, &sm2);
 		ready = 1;
 	}
 	if (tc_claims_decode(&c, data, size, NULL, 0) == 0)
@@ -122,7 +116,7 @@ tc_fuzz_write_seeds(const char *dir)
 	uLongf zn;
 	static const uint8_t spki_prefix[] = { 0x30, 0x59, 0x30, 0x13 };
 
-	init();
+	fixed_ring_new(&ring, &es256, &sm2);
 	tc_buf_init(&t, 0);
 	tc_buf_init(&cose, 0);
 	tc_buf_init(&z, 0);

@@ -22,12 +22,6 @@ static struct tc_cose_keyring *ring;
 /* The keys in ring, also signers for making the corpus. */
 static const struct tc_cose_key *es256, *sm2;
 
-static void
-init(void)
-{
-	fixed_ring_new(&ring, &es256, &sm2);
-}
-
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -37,7 +31,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint64_t i;
 
 	if (!ready) {
-		init();
+		fixed_ring_new(&ring, &es256, &sm2);
 		ready = 1;
 	}
 	if (tc_revocations_load(

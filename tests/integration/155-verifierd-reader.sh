@@ -20,7 +20,7 @@
 . "$(dirname "$0")/pcsc-env.sh"
 vd_skip_unless_ready
 pcsc_start
-trap 'pcsc_stop; _vd_cleanup' EXIT
+trap 'pcsc_stop; tc_cleanup' EXIT
 pcsc_demo
 ES=$(card baiyun-yunju)
 PV=$(card guangzhou-green)
@@ -218,7 +218,7 @@ rd
 check "the last tap is still known" test "$(field 'o["tap"]["id"]')" = "$T7"
 pcsc_stop
 pcsc_start
-trap 'pcsc_stop; _vd_cleanup' EXIT
+trap 'pcsc_stop; tc_cleanup' EXIT
 check "pcscd back: state empty" wait_for 20 state_is empty
 vcard_start 0 "$T/t1.json" || not_ok "a card after pcscd came back"
 check "the reader reads again" next_tap "$T7"

@@ -12,7 +12,7 @@
 . "$(dirname "$0")/verifierd-lib.sh"
 . "$(dirname "$0")/pcsc-env.sh"
 pcsc_start
-trap 'pcsc_stop; _vd_cleanup' EXIT
+trap 'pcsc_stop; tc_cleanup' EXIT
 pcsc_demo
 SM=$(card chuxiong-xingchu)
 

@@ -11,9 +11,7 @@
 id_env
 echo "1..34"
 
-check "demo authority" id_demo
-A=$(green_app "Carla Reyes" 110101198506150019); check "application A applied and submitted" test -n "$A"
-B=$(green_app "王晓明" 110101198705050029); check "application B applied and submitted" test -n "$B"
+id_demo_ab
 check "tcard-issuerd starts" start_id
 
 login demo-hr-reviewer-1; HR=$T/demo-hr-reviewer-1.jar; HRC=$CSRF

@@ -15,9 +15,7 @@
 id_env
 echo "1..46"
 
-check "demo authority" id_demo
-A=$(green_app "Carla Reyes" 110101198506150019); check "application A applied and submitted" test -n "$A"
-B=$(green_app "王晓明" 110101198705050029); check "application B applied and submitted" test -n "$B"
+id_demo_ab
 X=$(green_app '<script>alert(1)</script>' 110101199003071233 2>"$T/x.err")
 check "an applicant named <script>alert(1)</script> applied and submitted" test -n "$X"
 check "tcard-issuerd starts" start_id

@@ -18,9 +18,7 @@ echo "1..14"
 ART=$TC_BUILD/test-logs/173-console-chromium
 rm -rf "$ART"; mkdir -p "$ART"
 
-check "demo authority" id_demo
-A=$(green_app "Carla Reyes" 110101198506150019); check "application A applied and submitted" test -n "$A"
-B=$(green_app "王晓明" 110101198705050029); check "application B applied and submitted" test -n "$B"
+id_demo_ab
 C=$(pdf_app 110101199003071233); check "application C with PDF materials applied and submitted" test -n "$C"
 check "tcard-issuerd starts" start_id
 mkdir -p "$T/profile"

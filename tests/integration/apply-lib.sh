@@ -28,24 +28,26 @@ apply_operators() {
 	done
 }
 
-# apply_green_card TIER NAME ID [MONTHS]: prints the new card's number.
-apply_green_card() {
-	local tier=$1 name=$2 id=$3 months=${4:-} dir clause app out
-	dir=$(mktemp -d "${T:-/tmp}/ap.XXXXXX")
-	[ "$tier" = a ] && clause=a1-1 || clause=b1
-	python3 - "$dir" "$tier" "$clause" "$name" "$id" <<'PY'
+# green_files DIR TIER NAME ID GREY NOTE: the files of a guangzhou-green
+# application in DIR: photo.png (358 x 441, every pixel grey level GREY,
+# 0-255), the six materials as small PDFs (each a comment naming its
+# material, then NOTE) and app.json naming them all; the clause is a1-1
+# for tier a, else b1.
+green_files() {
+	python3 - "$@" <<'PY'
 import json, struct, sys, zlib
-d, tier, clause, name, idn = sys.argv[1:6]
+d, tier, name, idn, grey, note = sys.argv[1:7]
+clause = "a1-1" if tier == "a" else "b1"
 def chunk(t, b):
     return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
-raw = b"".join(b"\x00" + b"\xff" * 358 for _ in range(441))
+raw = b"".join(b"\x00" + bytes([int(grey)]) * 358 for _ in range(441))
 open(d + "/photo.png", "wb").write(b"\x89PNG\r\n\x1a\n" +
     chunk(b"IHDR", struct.pack(">IIBBBBB", 358, 441, 8, 0, 0, 0, 0)) +
     chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 mats = ["application-form", "degree", "id-resident", "contract",
         "residence-proof", "clause-proof"]
 for m in mats:
-    open("%s/%s.pdf" % (d, m), "w").write("%%PDF-1.4\n%% %s\n%%%%EOF\n" % m)
+    open("%s/%s.pdf" % (d, m), "w").write("%%PDF-1.4\n%% %s%s\n%%%%EOF\n" % (m, note))
 y, mo, da = idn[6:10], idn[10:12], idn[12:14]
 app = {
     "programme": "guangzhou-green", "tier": tier, "clause": clause,
@@ -58,6 +60,13 @@ app = {
 }
 open(d + "/app.json", "w").write(json.dumps(app, ensure_ascii=False))
 PY
+}
+
+# apply_green_card TIER NAME ID [MONTHS]: prints the new card's number.
+apply_green_card() {
+	local tier=$1 name=$2 id=$3 months=${4:-} dir app out
+	dir=$(mktemp -d "${T:-/tmp}/ap.XXXXXX")
+	green_files "$dir" "$tier" "$name" "$id" 255 ""
 	out=$(TCARD_PASSPHRASE=$AP_PW "$TC_BIN/tcard-issuer" apply --from "$dir/app.json" \
 		--photo "$dir/photo.png" --submit --as ap-clerk 2>"$dir/err") ||
 		{ cat "$dir/err" >&2; return 1; }

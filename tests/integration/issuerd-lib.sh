@@ -5,16 +5,9 @@
 # with a cookie jar each, HTTP requests through curl with the status,
 # headers and body kept, and green-card applications made with the CLI.
 # Usage: . "$(dirname "$0")/lib.sh"; . "$(dirname "$0")/issuerd-lib.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/apply-lib.sh"
 ISD=$TC_BIN/tcard-issuerd
 I=$TC_BIN/tcard-issuer
-_id_pids=()
-_id_cleanup() {
-	local p
-	for p in "${_id_pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${_id_pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap _id_cleanup EXIT
 
 # id_env: a fast scrypt, none of the caller's passphrase, home or clock;
 # skips unless the programs and tools are there.
@@ -46,7 +39,7 @@ start_id() {
 	"$ISD" --home "$H" --listen 127.0.0.1:0 --port-file "$T/id.port" "$@" \
 		2>"$T/id.err" &
 	ID_PID=$!
-	_id_pids+=("$ID_PID")
+	tc_daemon "$ID_PID"
 	for i in $(seq 200); do
 		[ -s "$T/id.port" ] && break
 		kill -0 "$ID_PID" 2>/dev/null || break
@@ -84,36 +77,21 @@ login() {
 	if status_is 200; then CSRF=$(jq_body 'o["csrf"]'); fi
 }
 
+# id_demo_ab: the demo authority (id_demo), then two green-card
+# applications applied and submitted, A (Carla Reyes) and B (王晓明), their
+# numbers in $A and $B: three tests.
+id_demo_ab() {
+	check "demo authority" id_demo
+	A=$(green_app "Carla Reyes" 110101198506150019); check "application A applied and submitted" test -n "$A"
+	B=$(green_app "王晓明" 110101198705050029); check "application B applied and submitted" test -n "$B"
+}
+
 # green_app NAME ID: a guangzhou-green application of tier b applied and
 # submitted by demo-clerk; prints its number. Its files are in $T/app-NUM/.
 green_app() {
 	local dir out app
 	dir=$(mktemp -d "$T/ga.XXXXXX")
-	python3 - "$dir" "$1" "$2" <<'PY'
-import json, struct, sys, zlib
-d, name, idn = sys.argv[1:4]
-def chunk(t, b):
-    return struct.pack(">I", len(b)) + t + b + struct.pack(">I", zlib.crc32(t + b) & 0xffffffff)
-raw = b"".join(b"\x00" + b"\x80" * 358 for _ in range(441))
-open(d + "/photo.png", "wb").write(b"\x89PNG\r\n\x1a\n" +
-    chunk(b"IHDR", struct.pack(">IIBBBBB", 358, 441, 8, 0, 0, 0, 0)) +
-    chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-mats = ["application-form", "degree", "id-resident", "contract",
-        "residence-proof", "clause-proof"]
-for m in mats:
-    open("%s/%s.pdf" % (d, m), "w").write("%%PDF-1.4\n%% %s of %s\n%%%%EOF\n" % (m, idn[-4:]))
-y, mo, da = idn[6:10], idn[10:12], idn[12:14]
-app = {
-    "programme": "guangzhou-green", "tier": "b", "clause": "b1",
-    "applicant": {"name": name, "id_type": "resident", "id_number": idn},
-    "employer": {"name": "花都某某精密制造有限公司"},
-    "sections": {"basic": {"birth-date": "%s-%s-%s" % (y, mo, da),
-                           "residence": "广州市花都区新华街1号",
-                           "nationality": "中国"}},
-    "attachments": [{"material": m, "file": m + ".pdf"} for m in mats],
-}
-open(d + "/app.json", "w").write(json.dumps(app, ensure_ascii=False))
-PY
+	green_files "$dir" b "$1" "$2" 128 " of ${2: -4}"
 	out=$(TCARD_PASSPHRASE=$(pass_of demo-clerk) "$I" apply --home "$H" \
 		--from "$dir/app.json" --photo "$dir/photo.png" --submit \
 		--as demo-clerk 2>"$dir/err") || { cat "$dir/err" >&2; return 1; }

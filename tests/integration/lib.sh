@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Helpers for the integration scripts: TAP output, expectations on exit
-# status and output, a scratch directory removed on exit.
+# status and output, a scratch directory removed on exit (and the daemons
+# a script started stopped first).
 # Usage: . "$(dirname "$0")/lib.sh"
 set -u
 TC_TOP=${TC_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -8,7 +9,17 @@ TC_BUILD=${TC_BUILD:-$TC_TOP/build}
 # The test build of the programs: only it takes TCARD_NOW (make tests).
 TC_BIN=${TC_BIN:-$TC_BUILD/test-bin}
 T=$(mktemp -d "${TMPDIR:-/tmp}/tcard-it.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+# Daemons the script started: tc_daemon PID records one, and tc_cleanup
+# (the exit trap) stops them by pid, waits for them, then removes $T.
+_tc_pids=()
+tc_daemon() { _tc_pids+=("$1"); }
+tc_cleanup() {
+	local p
+	for p in "${_tc_pids[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${_tc_pids[@]}"; do wait "$p" 2>/dev/null; done
+	rm -rf "$T"
+}
+trap tc_cleanup EXIT
 _n=0
 _failed=0
 

@@ -7,14 +7,6 @@
 # Usage: . "$(dirname "$0")/lib.sh"; . "$(dirname "$0")/verifierd-lib.sh"
 VD=$TC_BIN/tcard-verifierd
 I=$TC_BIN/tcard-issuer
-_vd_pids=()
-_vd_cleanup() {
-	local p
-	for p in "${_vd_pids[@]}"; do kill "$p" 2>/dev/null; done
-	for p in "${_vd_pids[@]}"; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
-}
-trap _vd_cleanup EXIT
 
 vd_skip_unless_ready() {
 	if [ ! -x "$VD" ]; then echo "1..0 # SKIP $VD not built"; exit 77; fi
@@ -138,7 +130,7 @@ start_vd() {
 	"$VD" --listen 127.0.0.1:0 --port-file "$T/$name.port" \
 		--log "$T/$name.log" "${state[@]}" "$@" 2>"$T/$name.err" &
 	pid=$!
-	_vd_pids+=("$pid")
+	tc_daemon "$pid"
 	printf -v "PID_$name" %s "$pid"
 	if ! wait_for 20 _vd_up "$pid" "$T/$name.port"; then
 		sed 's/^/# err: /' "$T/$name.err"

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reading back the PNG images the unit tests make (test-qr.c,
- * test-cardface.c): a big-endian 32-bit field of a PNG chunk, and the text
- * of the QR code in an image, decoded with zbar as a phone or a scanner at
- * the window would.
+ * test-cardface.c, test-totp.c): the text of the QR code in an image,
+ * decoded with zbar as a phone or a scanner at the window would. A PNG
+ * chunk's big-endian fields are read with tc_be32_get (tcard/buf.h).
  */
 #ifndef TC_FIXTURES_PNG_H
 #define TC_FIXTURES_PNG_H
@@ -16,14 +16,6 @@
 #include <zbar.h>
 
 #include "tcard/buf.h"
-
-/* The big-endian 32-bit number at p (PNG lengths, widths, heights). */
-static __attribute__((unused)) uint32_t
-fx_be32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-	    (uint32_t)p[2] << 8 | p[3];
-}
 
 /*
  * Decodes the QR code in the PNG in b with zbar; returns its text (the

@@ -122,12 +122,12 @@ png_size(const struct tc_buf *b, uint32_t *w, uint32_t *h, double *dpi)
 	assert_true(b->len > 33);
 	assert_memory_equal(p, "\x89PNG\r\n\x1a\n", 8);
 	assert_memory_equal(p + 12, "IHDR", 4);
-	*w = fx_be32(p + 16);
-	*h = fx_be32(p + 20);
+	*w = tc_be32_get(p + 16);
+	*h = tc_be32_get(p + 20);
 	*dpi = 0;
-	for (off = 8; off + 12 <= b->len; off += 12 + fx_be32(p + off)) {
+	for (off = 8; off + 12 <= b->len; off += 12 + tc_be32_get(p + off)) {
 		if (memcmp(p + off + 4, "pHYs", 4) == 0)
-			*dpi = fx_be32(p + off + 8) * 0.0254;
+			*dpi = tc_be32_get(p + off + 8) * 0.0254;
 		if (memcmp(p + off + 4, "IDAT", 4) == 0)
 			break;
 	}
@@ -387,8 +387,8 @@ break_idat(struct tc_buf *b)
 	uint32_t len, crc;
 	size_t off, i;
 
-	for (off = 8; off + 12 <= b->len; off += 12 + fx_be32(p + off)) {
-		len = fx_be32(p + off);
+	for (off = 8; off + 12 <= b->len; off += 12 + tc_be32_get(p + off)) {
+		len = tc_be32_get(p + off);
 		if (memcmp(p + off + 4, "IDAT", 4) != 0)
 			continue;
 		for (i = 0; i < len; i++)

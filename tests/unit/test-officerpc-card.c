@@ -14,21 +14,18 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "fixtures-orpc.h"
 #include "tcard/err.h"
 #include "tcard/officerpc.h"
 
-#define S  "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define S  FX_ORPC_TOKEN
 #define CA "{\"op\":\"card-action\",\"session\":\"" S "\",\"card\":\"17\","
 #define AU "{\"op\":\"audit\",\"session\":\"" S "\""
 
 static void
 test_requests(void **state)
 {
-	static const struct {
-		const char *json;
-		int r;
-		const char *msg; /* in the message when refused */
-	} v[] = {
+	static const struct fx_orpc_vec v[] = {
 		{ "{\"op\":\"card\",\"session\":\"" S
 		  "\",\"card\":\"4401 1100 0000 0012\"}",
 		    0, NULL },
@@ -121,24 +118,8 @@ test_requests(void **state)
 		{ "{\"op\":\"audit-verify\",\"session\":\"" S "\",\"args\":{}}",
 		    TC_ERR_INVALID_ARG, "takes no such member" },
 	};
-	struct tc_orpc_req q;
-	char err[256];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		err[0] = '\0';
-		if (tc_orpc_req_parse(v[i].json, strlen(v[i].json), &q, err,
-			sizeof(err)) != v[i].r) {
-			print_error("vector %zu: %s\n", i, err);
-			fail();
-		}
-		if (v[i].msg != NULL && strstr(err, v[i].msg) == NULL) {
-			print_error("vector %zu: message \"%s\"\n", i, err);
-			fail();
-		}
-		tc_orpc_req_release(&q);
-	}
+	fx_orpc_vectors(v, sizeof(v) / sizeof(v[0]));
 }
 
 static void

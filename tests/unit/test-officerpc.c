@@ -11,11 +11,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fixtures-orpc.h"
 #include "unit.h"
 #include "tcard/err.h"
 #include "tcard/officerpc.h"
 
-#define S "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+#define S FX_ORPC_TOKEN
 #define C "Bb-_0123456789aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 
 static void
@@ -60,11 +61,7 @@ test_header(void **state)
 static void
 test_requests(void **state)
 {
-	static const struct {
-		const char *json;
-		int r;
-		const char *msg; /* in the message when refused */
-	} v[] = {
+	static const struct fx_orpc_vec v[] = {
 		{ "{\"op\":\"login\",\"args\":{\"operator\":\"a\",\"passphrase\":\"p\"}}",
 		    0, NULL },
 		{ "{\"op\":\"login\",\"args\":{\"operator\":\"a\",\"passphrase\":\"p\",\"otp\":\"123456\"}}",
@@ -116,22 +113,8 @@ test_requests(void **state)
 		{ "{\"op\":\"login\",\"args\":{\"operator\":\"a\\u0000b\",\"passphrase\":\"p\"}}",
 		    TC_ERR_MALFORMED, "not JSON" },
 	};
-	struct tc_orpc_req q;
-	char err[256];
-	size_t i;
-	int r;
-
 	(void)state;
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		err[0] = '\0';
-		r = tc_orpc_req_parse(
-		    v[i].json, strlen(v[i].json), &q, err, sizeof(err));
-		if (r != v[i].r ||
-		    (v[i].msg != NULL && strstr(err, v[i].msg) == NULL))
-			fail_msg("vector %zu: %d (%s), wanted %d (%s)", i, r,
-			    err, v[i].r, v[i].msg ? v[i].msg : "");
-		tc_orpc_req_release(&q);
-	}
+	fx_orpc_vectors(v, sizeof(v) / sizeof(v[0]));
 }
 
 static void

@@ -85,8 +85,8 @@ test_png_size_and_zbar(void **state)
 		assert_memory_equal(b.data, "\x89PNG\r\n\x1a\n", 8);
 		assert_memory_equal(b.data + 12, "IHDR", 4);
 		dim = (uint32_t)((qr.size + 2 * TC_QR_QUIET_ZONE) * px[i]);
-		assert_int_equal(fx_be32(b.data + 16), dim);
-		assert_int_equal(fx_be32(b.data + 20), dim);
+		assert_int_equal(tc_be32_get(b.data + 16), dim);
+		assert_int_equal(tc_be32_get(b.data + 20), dim);
 		assert_int_equal(b.data[24], 1); /* bit depth */
 		assert_int_equal(b.data[25], 0); /* greyscale */
 		if (px[i] >= 3) {

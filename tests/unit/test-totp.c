@@ -16,6 +16,7 @@
 #include <png.h>
 #include <zbar.h>
 
+#include "fixtures-png.h"
 #include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
@@ -292,46 +293,6 @@ test_secret(void **state)
 	    TC_ERR_INVALID_ARG);
 }
 
-/* Decodes the PNG in b with zbar; returns the text (malloc) or NULL. */
-static char *
-zbar_read(const struct tc_buf *b)
-{
-	png_image img;
-	uint8_t *pix;
-	zbar_image_scanner_t *sc;
-	zbar_image_t *zi;
-	const zbar_symbol_t *sym;
-	char *text = NULL;
-
-	memset(&img, 0, sizeof(img));
-	img.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_memory(&img, b->data, b->len))
-		return NULL;
-	img.format = PNG_FORMAT_GRAY;
-	pix = malloc(PNG_IMAGE_SIZE(img));
-	assert_non_null(pix);
-	if (!png_image_finish_read(&img, NULL, pix, 0, NULL)) {
-		free(pix);
-		return NULL;
-	}
-	sc = zbar_image_scanner_create();
-	zbar_image_scanner_set_config(sc, 0, ZBAR_CFG_ENABLE, 0);
-	zbar_image_scanner_set_config(sc, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
-	zi = zbar_image_create();
-	zbar_image_set_format(zi, zbar_fourcc('Y', '8', '0', '0'));
-	zbar_image_set_size(zi, img.width, img.height);
-	zbar_image_set_data(zi, pix, PNG_IMAGE_SIZE(img), NULL);
-	if (zbar_scan_image(sc, zi) > 0) {
-		sym = zbar_image_first_symbol(zi);
-		if (sym != NULL)
-			text = strdup(zbar_symbol_get_data(sym));
-	}
-	zbar_image_destroy(zi);
-	zbar_image_scanner_destroy(sc);
-	free(pix);
-	return text;
-}
-
 static void
 test_uri(void **state)
 {
@@ -372,7 +333,7 @@ test_uri(void **state)
 	assert_non_null(strstr((const char *)b.data, "<path"));
 	tc_buf_reset(&b);
 	assert_int_equal(tc_qr_png(&b, &qr, 4, msg, sizeof(msg)), 0);
-	back = zbar_read(&b);
+	back = fx_zbar_read(&b);
 	assert_non_null(back);
 	assert_string_equal(back,
 	    "otpauth://totp/"

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal interface between src/officerpc.c (the RPC codec and the
+ * request's top level) and src/officerpc-card.c (the card and audit ops'
+ * "args"). Not installed; nothing outside these two files includes it. The
+ * function carries the tc_ prefix only because libtcard.a exports every
+ * non-static symbol.
+ */
+#ifndef TCARD_OFFICERPC_INT_H
+#define TCARD_OFFICERPC_INT_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "tcard/json-keys.h"
+
+/*
+ * Checks o against the key table k (tc_json_keys_check) and words the
+ * fault for the web worker's log, naming the member under where
+ * ("request", "args"). per_action: o is the "args" of a card or audit op,
+ * whose unknown member is one "this action does not take". Returns 0, or
+ * TC_ERR_INVALID_ARG with the message in err.
+ */
+int tc_orpc_keys(json_t *o, const struct tc_json_key *k, const char *where,
+    int per_action, char *err, size_t errlen);
+
+#endif
