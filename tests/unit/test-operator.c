@@ -89,8 +89,9 @@ add(struct fx_reg *fx, const char *name, unsigned roles, const char *pass)
 	assert_int_equal(
 	    tc_passhash_make(pass, hash, sizeof(hash), err, sizeof(err)), 0);
 	assert_int_equal(tc_registry_begin(fx->reg, err, sizeof(err)), 0);
-	if (tc_registry_operator_add(
-		fx->reg, name, roles, hash, T0, NULL, err, sizeof(err)) != 0)
+	if (tc_registry_operator_add(fx->reg, name, roles,
+		fx_org_for(fx->reg, roles), hash, T0, NULL, err,
+		sizeof(err)) != 0)
 		fail_msg("add %s: %s", name, err);
 	assert_int_equal(tc_registry_audit(fx->reg, T0, "system",
 			     "operator.add", name, NULL, err, sizeof(err)),
@@ -189,34 +190,34 @@ test_add_get(void **state)
 	    tc_passhash_make(PASS_A, hash, sizeof(hash), NULL, 0), 0);
 	/* Outside a transaction: refused. */
 	assert_int_equal(tc_registry_operator_add(fx->reg, "ada", TC_ROLE_ALL,
-			     hash, T0, &id, err, sizeof(err)),
+			     NULL, hash, T0, &id, err, sizeof(err)),
 	    TC_ERR_STATE);
 	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
 	assert_int_equal(
 	    tc_registry_operator_add(fx->reg, "ada",
-		TC_ROLE_BIT(TC_ROLE_ADMIN) | TC_ROLE_BIT(TC_ROLE_AUDITOR), hash,
-		T0, &id, err, sizeof(err)),
+		TC_ROLE_BIT(TC_ROLE_ADMIN) | TC_ROLE_BIT(TC_ROLE_AUDITOR), NULL,
+		hash, T0, &id, err, sizeof(err)),
 	    0);
 	assert_true(id > 0);
 	/* No roles, an unknown bit, a bad hash, a bad name. */
-	assert_int_equal(tc_registry_operator_add(fx->reg, "bob", 0, hash, T0,
-			     NULL, err, sizeof(err)),
+	assert_int_equal(tc_registry_operator_add(fx->reg, "bob", 0, NULL, hash,
+			     T0, NULL, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
 	assert_int_equal(tc_registry_operator_add(fx->reg, "bob", 1u << 12,
-			     hash, T0, NULL, err, sizeof(err)),
+			     NULL, hash, T0, NULL, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
 	assert_int_equal(tc_registry_operator_add(fx->reg, "bob",
-			     TC_ROLE_BIT(TC_ROLE_APPROVER), "plaintext!", T0,
-			     NULL, err, sizeof(err)),
+			     TC_ROLE_BIT(TC_ROLE_APPROVER), NULL, "plaintext!",
+			     T0, NULL, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
 	assert_int_equal(tc_registry_operator_add(fx->reg, "Bob",
-			     TC_ROLE_BIT(TC_ROLE_APPROVER), hash, T0, NULL, err,
-			     sizeof(err)),
+			     TC_ROLE_BIT(TC_ROLE_APPROVER), NULL, hash, T0,
+			     NULL, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
 	/* Duplicate. */
 	assert_int_equal(tc_registry_operator_add(fx->reg, "ada",
-			     TC_ROLE_BIT(TC_ROLE_APPROVER), hash, T0, NULL, err,
-			     sizeof(err)),
+			     TC_ROLE_BIT(TC_ROLE_APPROVER), NULL, hash, T0,
+			     NULL, err, sizeof(err)),
 	    TC_ERR_EXISTS);
 	assert_non_null(strstr(err, "already exists"));
 	/* Without an audit entry the commit is refused and rolled back. */
@@ -362,9 +363,9 @@ test_auth(void **state)
 	assert_string_equal(err, "operator bo is disabled");
 	/* An operator without a passphrase cannot sign in. */
 	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
-	assert_int_equal(
-	    tc_registry_operator_add(fx->reg, "nopass",
-		TC_ROLE_BIT(TC_ROLE_AUDITOR), NULL, T0, NULL, err, sizeof(err)),
+	assert_int_equal(tc_registry_operator_add(fx->reg, "nopass",
+			     TC_ROLE_BIT(TC_ROLE_AUDITOR), NULL, NULL, T0, NULL,
+			     err, sizeof(err)),
 	    0);
 	assert_int_equal(tc_registry_audit(fx->reg, T0, "ada", "operator.add",
 			     "nopass", NULL, NULL, 0),
