@@ -36,6 +36,7 @@ extern const struct tc_cmd tc_cmd_publish;
 extern const struct tc_cmd tc_cmd_apply;
 extern const struct tc_cmd tc_cmd_submit;
 extern const struct tc_cmd tc_cmd_review;
+extern const struct tc_cmd tc_cmd_supplement;
 extern const struct tc_cmd tc_cmd_applications;
 extern const struct tc_cmd tc_cmd_application_show;
 extern const struct tc_cmd tc_cmd_application_withdraw;

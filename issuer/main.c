@@ -50,6 +50,7 @@ static const struct tc_cmd *const cmds[] = {
 	&tc_cmd_apply,
 	&tc_cmd_submit,
 	&tc_cmd_review,
+	&tc_cmd_supplement,
 	&tc_cmd_applications,
 	&tc_cmd_application_show,
 	&tc_cmd_application_withdraw,
