@@ -2292,6 +2292,170 @@ test_personal_bound(void **state)
 	assert_int_not_equal(tc_app_get(fx->reg, id1, &a, err, sizeof(err)), 0);
 }
 
+static int
+count_app(const struct tc_app *a, void *arg)
+{
+	(void)a;
+	++*(int *)arg;
+	return 0;
+}
+
+/* The applications the acting operator of fx may list. */
+static int
+visible_count(struct fx *fx)
+{
+	struct tc_app_filter flt;
+	int n = 0;
+
+	memset(&flt, 0, sizeof(flt));
+	flt.ctx = &fx->c;
+	assert_int_equal(tc_app_list(fx->reg, &flt, count_app, &n, NULL, 0), 0);
+	return n;
+}
+
+/*
+ * Organisations: routing to the employer's unit at submission (made when
+ * unknown, audited), scoping of every act (T51 of RULES: another unit's
+ * reviewer gets "no application N" and cannot approve; the unit's can),
+ * visibility and listing, the unit's supplement and four eyes.
+ */
+static void
+test_orgs_scoping(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangdong-youyue");
+	const struct tc_app_patch ok[] = {
+		{ "basic.position", "高级工程师" },
+		{ "basic.employer-address", "广州市天河区示例路1号" },
+	};
+	struct tc_app_patch bad;
+	struct tc_sample_person who;
+	struct tc_organisation o;
+	struct tc_app a;
+	char err[1024], missing[256], want[64];
+	int64_t id;
+
+	person(fx, &who, "刘伟", "19880313", 1);
+	who.employer = "广州天河示例软件技术有限公司";
+	who.code = FX_UNIT_A;
+	id = apply_new(
+	    fx, p, "a", NULL, first_clause(tc_programme_tier(p, "a")), &who);
+	/* Not routed before submission. */
+	assert_int_equal(tc_registry_org_get(fx->reg, FX_UNIT_A, &o, NULL, 0),
+	    TC_ERR_NOT_FOUND);
+	AS(fx, "clerk");
+	if (submit(fx, id, err, sizeof(err)) != 0)
+		fail_msg("submit: %s", err);
+	assert_int_equal(
+	    tc_registry_org_get(fx->reg, FX_UNIT_A, &o, NULL, 0), 0);
+	assert_int_equal(o.kind, TC_ORG_UNIT);
+	assert_string_equal(o.name, "广州天河示例软件技术有限公司");
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM audit WHERE action = 'organisation.add' AND subject = 'organisation:" FX_UNIT_A
+		"'"),
+	    1);
+	/* Unit B and its reviewer; unit A's reviewer. */
+	add_org(fx->reg, TC_ORG_UNIT, "91440305MA5G2L9N48");
+	add_operator_in(fx->reg, "ub", TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER),
+	    "91440305MA5G2L9N48");
+	add_operator_in(
+	    fx->reg, "ua", TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER), FX_UNIT_A);
+	/* What a missing application says. */
+	AS(fx, "ub");
+	expect_err(review(fx, 999999, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL,
+		       missing, sizeof(missing)),
+	    TC_ERR_NOT_FOUND, missing, "no application 999999");
+	snprintf(want, sizeof(want), "no application %lld", (long long)id);
+	/* T51: unit B's reviewer neither sees nor acts. */
+	get(fx, id, &a);
+	assert_false(tc_app_visible(&fx->c, &a));
+	assert_int_equal(visible_count(fx), 0);
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, want);
+	assert_string_equal(err, want);
+	expect_err(review(fx, id, TC_REVIEW_RETURN, "x", NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, want);
+	begin(fx);
+	expect_err(tc_app_supplement(&fx->c, id, ok, 1, "x", err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, want);
+	expect_err(tc_app_withdraw(&fx->c, id, "x", err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, want);
+	tc_registry_rollback(fx->reg);
+	/* Others: the district sees it once it reaches the district. */
+	AS(fx, "r3-1");
+	assert_false(tc_app_visible(&fx->c, &a));
+	AS(fx, "r4-1"); /* the talent office: authority-wide */
+	assert_true(tc_app_visible(&fx->c, &a));
+	AS(fx, "aud");
+	assert_true(tc_app_visible(&fx->c, &a));
+	/* Unit A's reviewer sees it and supplements. */
+	AS(fx, "ua");
+	assert_true(tc_app_visible(&fx->c, &a));
+	assert_int_equal(visible_count(fx), 1);
+	tc_app_release(&a);
+	begin(fx);
+	expect_err(tc_app_supplement(&fx->c, id, ok, 2, NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "reason");
+	bad.field = "basic.name";
+	bad.value = "张三";
+	expect_err(
+	    tc_app_supplement(&fx->c, id, &bad, 1, "x", err, sizeof(err)),
+	    TC_ERR_POLICY, err, "basic.name");
+	bad.field = "basic.employer";
+	expect_err(
+	    tc_app_supplement(&fx->c, id, &bad, 1, "x", err, sizeof(err)),
+	    TC_ERR_POLICY, err, "derived from it");
+	bad.field = "basic.nothing";
+	expect_err(
+	    tc_app_supplement(&fx->c, id, &bad, 1, "x", err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no form field");
+	bad.field = "basic.position";
+	bad.value = "a\001b";
+	expect_err(
+	    tc_app_supplement(&fx->c, id, &bad, 1, "x", err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "basic.position");
+	if (tc_app_supplement(
+		&fx->c, id, ok, 2, "单位核实后补充", err, sizeof(err)) != 0)
+		fail_msg("supplement: %s", err);
+	commit(fx);
+	get(fx, id, &a);
+	assert_non_null(strstr(a.form, "高级工程师"));
+	assert_non_null(strstr(a.form, "示例路1号"));
+	tc_app_release(&a);
+	/* Recorded with the field names, never the values. */
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM application_actions WHERE action = 'supplement' AND operator = 'ua' AND step = 0 AND instr(detail, 'basic.position') > 0 AND instr(detail, '高级') = 0"),
+	    1);
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM audit WHERE action = 'application.supplement' AND instr(detail, '高级') = 0"),
+	    1);
+	/* Four eyes: the same step may still be approved by ua. */
+	assert_int_equal(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL,
+			     err, sizeof(err)),
+	    0);
+	/* Past the unit's step: no more supplements; ua still sees it. */
+	begin(fx);
+	expect_err(tc_app_supplement(&fx->c, id, ok, 1, "x", err, sizeof(err)),
+	    TC_ERR_STATE, err, "not the unit's");
+	tc_registry_rollback(fx->reg);
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_FORBIDDEN, err, "hr-reviewer");
+	/* The district now sees it and takes its step. */
+	AS(fx, "r3-1");
+	get(fx, id, &a);
+	assert_true(tc_app_visible(&fx->c, &a));
+	tc_app_release(&a);
+	assert_int_equal(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL,
+			     err, sizeof(err)),
+	    0);
+}
+
 #define TESTS(X, XF)                                                           \
 	XF(test_walk_all, setup, teardown)                                     \
 	XF(test_migrate_v7, setup, teardown)                                   \
@@ -2310,6 +2474,7 @@ test_personal_bound(void **state)
 	XF(test_forms, setup, teardown)                                        \
 	XF(test_form_values, setup, teardown)                                  \
 	XF(test_completeness, setup, teardown)                                 \
-	XF(test_no_plain_id, setup, teardown)
+	XF(test_no_plain_id, setup, teardown)                                  \
+	XF(test_orgs_scoping, setup, teardown)
 
 TC_UNIT_MAIN(TESTS, NULL, NULL)
