@@ -36,7 +36,7 @@ id_demo() {
 		{ cat "$T/demo.err"; return 1; }
 }
 # pass_of NAME: the demo operator's passphrase.
-pass_of() { awk -F'\t' -v n="$1" '$1 == n { print $NF }' "$H/demo-operators.txt"; }
+pass_of() { awk -F'\t' -v n="$1" '$1 == n { print $4 }' "$H/demo-operators.txt"; }
 
 # start_id ARGS...: starts tcard-issuerd on $H (standard error $T/id.err);
 # sets ID_PID and URL. Fails when it does not come up in 20 seconds.
