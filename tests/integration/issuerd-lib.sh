@@ -73,13 +73,14 @@ req() {
 status_is() { test "$(cat "$T/status")" = "$1"; }
 # jq_body EXPR: a Python expression on the JSON body o.
 jq_body() { python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$T/body" "$1"; }
-# login NAME [PASSPHRASE]: POST /v1/session with a jar $T/NAME.jar; on 200
+# login NAME [PASSPHRASE]: POST /v1/session with a jar $T/NAME.jar and the
+# operator's current TOTP code (every demo operator is enrolled); on 200
 # sets CSRF (the answer's token).
 login() {
 	local pw=${2-$(pass_of "$1")}
 	rm -f "$T/$1.jar"
 	req POST /v1/session "$T/$1.jar" "" \
-		"{\"operator\":\"$1\",\"passphrase\":\"$pw\",\"otp\":\"\"}"
+		"{\"operator\":\"$1\",\"passphrase\":\"$pw\",\"otp\":\"$(otp_of "$1" 2>/dev/null)\"}"
 	CSRF=
 	if status_is 200; then CSRF=$(jq_body 'o["csrf"]'); fi
 }
