@@ -289,6 +289,18 @@ role_check(const struct tc_operator *op, unsigned required_any)
 	return tc_cli_fail(TC_ERR_FORBIDDEN, "--as", msg);
 }
 
+/* 1 when the process has a terminal to prompt on. */
+static int
+have_tty(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 int
 tc_issuer_authenticate_with(struct tc_registry *reg, const char *name,
     const char *pass, unsigned required_any, struct tc_operator *out)
@@ -312,6 +324,10 @@ tc_issuer_authenticate_with(struct tc_registry *reg, const char *name,
 	if (getenv(TC_ISSUER_OTP_ENV) != NULL ||
 	    (tc_registry_operator_get(reg, name, &peek, NULL, 0) == 0 &&
 		peek.totp_enrolled)) {
+		if (getenv(TC_ISSUER_OTP_ENV) == NULL && !have_tty())
+			return tc_cli_usage(
+			    "operator %.*s is enrolled in TOTP: give its current code in $TCARD_OTP, or run this on a terminal to be asked",
+			    TC_OPERATOR_NAME_MAX, name);
 		snprintf(prompt, sizeof(prompt),
 		    "TOTP code for operator %.*s: ", TC_OPERATOR_NAME_MAX,
 		    name);

@@ -23,6 +23,7 @@
 #include "tcard/registry.h"
 #include "tcard/role.h"
 #include "tcard/totp.h"
+#include "tcard/uscc.h"
 
 #define COLUMNS                                                                \
 	"o.id, o.name, o.roles, o.pass_hash, o.disabled, o.failed_logins, o.locked_until, o.created_at, o.pass_changed_at, g.id, g.kind, g.code, o.totp_secret, o.totp_step"
@@ -241,6 +242,25 @@ pass_hash_ok(const char *name, const char *pass_hash, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The organisation with this code, or, when it is a unified social credit
+ * code as a person types it (lower case, spaces), with the normalised one.
+ */
+static int
+org_find(struct tc_registry *reg, const char *code, struct tc_organisation *o,
+    char *err, size_t errlen)
+{
+	char norm[TC_USCC_LEN + 1];
+	int r;
+
+	r = tc_registry_org_get(reg, code, o, err, errlen);
+	if (r == TC_ERR_NOT_FOUND &&
+	    tc_uscc_normalise(code, norm, NULL, 0) == 0 &&
+	    strcmp(norm, code) != 0)
+		r = tc_registry_org_get(reg, norm, o, err, errlen);
+	return r;
+}
+
 int
 tc_registry_operator_add(struct tc_registry *reg, const char *name,
     unsigned roles, const char *organisation, const char *pass_hash, time_t now,
@@ -266,7 +286,7 @@ tc_registry_operator_add(struct tc_registry *reg, const char *name,
 	if (pass_hash != NULL &&
 	    (r = pass_hash_ok(name, pass_hash, err, errlen)) != 0)
 		return r;
-	if ((r = tc_registry_org_get(reg,
+	if ((r = org_find(reg,
 		 organisation != NULL ? organisation : TC_ORG_OFFICE_CODE, &org,
 		 err, errlen)) != 0 ||
 	    (r = tc_org_roles_check(&org, roles, err, errlen)) != 0)
@@ -752,7 +772,7 @@ tc_registry_operator_set_org(struct tc_registry *reg, const char *name,
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_reg_need_tx(reg, "moving an operator", err, errlen)) != 0 ||
 	    (r = tc_registry_operator_get(reg, name, &op, err, errlen)) != 0 ||
-	    (r = tc_registry_org_get(reg, org, &o, err, errlen)) != 0 ||
+	    (r = org_find(reg, org, &o, err, errlen)) != 0 ||
 	    (r = tc_org_roles_check(&o, op.roles, err, errlen)) != 0)
 		return r;
 	if ((r = tc_reg_prepare(reg,
