@@ -6,7 +6,7 @@
 # headers and body kept, and green-card applications made with the CLI.
 # Usage: . "$(dirname "$0")/lib.sh"; . "$(dirname "$0")/issuerd-lib.sh"
 ISD=$TC_BIN/tcard-issuerd
-I=$TC_BIN/tcard-issuer
+I=$(demo_cli) # tcard-issuer; demo operators sign in with their TOTP code (lib.sh)
 _id_pids=()
 _id_cleanup() {
 	local p
@@ -37,6 +37,8 @@ id_demo() {
 }
 # pass_of NAME: the demo operator's passphrase.
 pass_of() { awk -F'\t' -v n="$1" '$1 == n { print $4 }' "$H/demo-operators.txt"; }
+# otp_of NAME: the demo operator's TOTP code now (demo-operators.txt's totp).
+otp_of() { demo_otp "$H" "$1"; }
 
 # start_id ARGS...: starts tcard-issuerd on $H (standard error $T/id.err);
 # sets ID_PID and URL. Fails when it does not come up in 20 seconds.
