@@ -21,7 +21,7 @@ static const char list_help[] =
     "\n"
     "SYNOPSIS\n"
     "    tcard-issuer applications [--state S] [--overdue] [--programme P]\n"
-    "                 [--json] [--home DIR]\n"
+    "                 [--as NAME] [--json] [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
     "    Lists applications in number order, one per line:\n"
@@ -31,8 +31,16 @@ static const char list_help[] =
     "    working day of the current step (working days: Monday to Friday,\n"
     "    less the holidays and plus the make-up days of HOME/holidays.txt);\n"
     "    an application past it is marked OVERDUE. Only the masked ID\n"
-    "    number is shown. No --as is needed: reading needs the keys and the\n"
-    "    registry file anyway.\n"
+    "    number is shown.\n"
+    "\n"
+    "    With --as NAME only the applications that operator may see are\n"
+    "    listed, as tcard-issuerd lists them (docs/workflow.md, \"Scoping\"):\n"
+    "    a unit's reviewer sees its unit's applications, a reviewer the\n"
+    "    applications that reached a step of its organisation, the talent\n"
+    "    office and a city office every application of a programme whose\n"
+    "    steps use one of its roles, an auditor all. Without --as every\n"
+    "    application is listed: whoever runs this on the authority's machine\n"
+    "    holds the keys and the registry file anyway.\n"
     "\n"
     "OPTIONS\n"
     "    --state S       draft, submitted, returned, rejected, approved,\n"
@@ -40,6 +48,8 @@ static const char list_help[] =
     "    --overdue       only submitted or approved applications past the\n"
     "                    deadline of their step (today in Asia/Shanghai)\n"
     "    --programme P   only this programme\n"
+    "    --as NAME       only what operator NAME may see (passphrase and\n"
+    "                    TOTP code as for every --as)\n"
     "    --json          a JSON array of {\"id\", \"kind\", \"programme\",\n"
     "                    \"tier\", \"route\", \"clause\", \"state\", \"step\",\n"
     "                    \"step_name\", \"role\", \"deadline\", \"overdue\",\n"
@@ -76,7 +86,10 @@ static const char show_help[] =
     "    resident ID number): they are shown only to an authenticated\n"
     "    operator. --as NAME is needed, with any role but admin (the\n"
     "    reviewers, approver, leadership-group, card-producer,\n"
-    "    card-issuer, auditor). 'applications' lists without them.\n"
+    "    card-issuer, auditor). 'applications' lists without them. An\n"
+    "    application the operator may not see (another unit's, one that has\n"
+    "    not reached the operator's organisation) is 'no application APP',\n"
+    "    as for one that does not exist.\n"
     "\n"
     "OPTIONS\n"
     "    --as NAME       the operator who reads it (passphrase from\n"
@@ -175,9 +188,11 @@ list_run(const struct tc_args *a)
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if ((status = tc_session_open(
-		 &s, home, NULL, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
+		 &s, home, a->as, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	flt.now = s.c.now;
+	if (a->as != NULL)
+		flt.ctx = &s.c; /* only what the operator may see */
 	lo.s = &s;
 	if (json && (lo.arr = json_array()) == NULL) {
 		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
@@ -314,6 +329,13 @@ show_run(const struct tc_args *args)
 		return status;
 	if ((r = tc_app_get(s.reg, id, &a, err, sizeof(err))) != 0) {
 		status = tc_cli_fail(r, "application", err);
+		goto out;
+	}
+	/* One the operator may not see is one that does not exist. */
+	if (!tc_app_visible(&s.c, &a)) {
+		snprintf(
+		    err, sizeof(err), "no application %lld", (long long)id);
+		status = tc_cli_fail(TC_ERR_NOT_FOUND, "application", err);
 		goto out;
 	}
 	if (json) {
@@ -463,8 +485,9 @@ const struct tc_cmd tc_cmd_applications = {
 	.name = "applications",
 	.summary = "list applications with their step and deadline",
 	.help = list_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
+	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
 	.options = "state= overdue programme=",
+	.argcheck = tc_issuer_refuse_secret_args,
 	.run = list_run,
 };
 

@@ -33,12 +33,14 @@
 #include "tcard/keystore.h"
 #include "tcard/lifecycle.h"
 #include "tcard/operator.h"
+#include "tcard/organisation.h"
 #include "tcard/passhash.h"
 #include "tcard/programme.h"
 #include "tcard/registry.h"
 #include "tcard/role.h"
 #include "sample.h"
 #include "tcard/serial.h"
+#include "tcard/totp.h"
 #include "tcard/workday.h"
 
 /* The demo's clock starts this many days before today. */
@@ -68,15 +70,23 @@ static const char help[] =
     "    - the key store (as 'tcard-keys init --alg ALG') and the registry\n"
     "      (as 'tcard-issuer init'), with the four shipped programmes\n"
     "      copied into DIR/programmes/;\n"
+    "    - the organisations: two units (made-up employers, by their unified\n"
+    "      social credit codes), an industry department (demo-industry), a\n"
+    "      district HR bureau (demo-district), a bank branch (demo-bank) and\n"
+    "      the registry's talent office (office);\n"
     "    - the operators: demo-admin (admin), demo-auditor (auditor),\n"
-    "      demo-clerk (who takes applications: unit-, industry- and\n"
-    "      hr-reviewer), and for every role that acts on a review step as\n"
-    "      many operators as one application needs (four eyes: a Chuxiong\n"
-    "      application needs three leadership-group operators,\n"
-    "      demo-leadership-group-1 to -3). Each has a random passphrase of\n"
-    "      20 characters; names, roles and passphrases are written to\n"
-    "      DIR/demo-operators.txt (mode 0600), one 'name TAB roles TAB\n"
-    "      passphrase' line each;\n"
+    "      demo-clerk (who takes applications: hr-reviewer of the district),\n"
+    "      and for every role that acts on a review step as many operators\n"
+    "      as one application needs (four eyes: a Chuxiong application needs\n"
+    "      three leadership-group operators, demo-leadership-group-1 to -3),\n"
+    "      each in the organisation its role belongs to; the unit reviewers\n"
+    "      are per unit (demo-unit-reviewer-a-1 of the first unit,\n"
+    "      demo-unit-reviewer-b-1 of the second). Each has a random\n"
+    "      passphrase of 20 characters and is enrolled in TOTP; names,\n"
+    "      roles, organisations, passphrases and TOTP secrets (Base32) are\n"
+    "      written to DIR/demo-operators.txt (mode 0600), one 'name TAB\n"
+    "      roles TAB organisation TAB passphrase TAB totp' line each, after\n"
+    "      a header line naming the columns;\n"
     "    - one made-up applicant (Chinese and foreign names; resident ID\n"
     "      cards, passports and Hong Kong/Macao and Taiwan travel permits\n"
     "      where a programme takes them) for every main tier and every\n"
@@ -91,7 +101,8 @@ static const char help[] =
     "      of a tier that has them (the green card A), as 'tcard-issuer\n"
     "      subcard add' makes them;\n"
     "    - one more application, submitted and waiting at its first step,\n"
-    "      to try 'tcard-issuer review' on.\n"
+    "      to try 'tcard-issuer review' on, and one waiting at each unit's\n"
+    "      step (Youyue), which only that unit's reviewer sees.\n"
     "\n"
     "    The demo runs on a clock of its own: it starts 60 days before\n"
     "    today ($TCARD_NOW or the system clock) at 09:00 Beijing time on a\n"
@@ -136,15 +147,43 @@ static const char help[] =
     "EXAMPLES\n"
     "    TCARD_SCRYPT_LN=12 tcard-issuer demo --home /tmp/tcard-demo\n"
     "    tcard-issuer demo --home /tmp/d2 --json | jq -r '.[].card'\n"
-    "    awk -F'\\t' '$1 == \"demo-hr-reviewer-1\" { print $3 }' \\\n"
+    "    awk -F'\\t' '$1 == \"demo-hr-reviewer-1\" { print $4 }' \\\n"
     "        /tmp/tcard-demo/demo-operators.txt\n";
 
 struct demo_op {
 	char name[TC_OPERATOR_NAME_MAX + 1];
 	unsigned roles;
+	const char *org; /* its organisation's code */
 	char pass[DEMO_PASS_LEN + 1];
 	char hash[TC_PASSHASH_TEXT_MAX];
+	char totp[TC_TOTP_SECRET_B32_LEN + 1];
 };
+
+/*
+ * The demo's organisations (docs/operators.md "Organisations"): two
+ * units, made-up employers of demo/sample.c with valid USCC check
+ * characters (the applicants of programmes with a unit step work for
+ * them, alternately), an industry department, a district HR bureau and a
+ * bank branch; the talent office "office" is the registry's own.
+ */
+static const struct demo_org {
+	enum tc_org_kind kind;
+	const char *code, *name;
+	const char *letter; /* units: names their reviewers */
+} demo_orgs[] = {
+	{ TC_ORG_UNIT, "91440106MA4T8R3H12", "广州天河示例软件技术有限公司",
+	    "a" },
+	{ TC_ORG_UNIT, "91440305MA5G2L9N48", "深圳南海示例数据技术有限公司",
+	    "b" },
+	{ TC_ORG_INDUSTRY, "demo-industry",
+	    "示例市工业和信息化局 (industry department)", NULL },
+	{ TC_ORG_DISTRICT, "demo-district",
+	    "示例区人力资源和社会保障局 (district HR bureau)", NULL },
+	{ TC_ORG_BANK_BRANCH, "demo-bank", "示例银行天河支行 (bank branch)",
+	    NULL },
+};
+
+#define DEMO_UNITS 2 /* the first entries of demo_orgs */
 
 struct demo_card {
 	char card_no[17];
@@ -172,6 +211,8 @@ struct demo {
 	char sub_card_no[17];
 	const struct tc_programme *sub_prog;
 	int returned; /* the return and resubmission were shown */
+	unsigned
+	    next_unit; /* the unit of the next application with a unit step */
 	uint32_t seed;
 	char op[TC_OPERATOR_NAME_MAX + 1]; /* the acting operator */
 	char where[512]; /* what is being done, for messages */
@@ -333,8 +374,24 @@ make_pass(char out[DEMO_PASS_LEN + 1])
 	return 0;
 }
 
+/* The demo organisation of an operator of one role. */
+static const char *
+org_of_role(int role)
+{
+	switch (role) {
+	case TC_ROLE_INDUSTRY_REVIEWER:
+		return "demo-industry";
+	case TC_ROLE_HR_REVIEWER:
+		return "demo-district";
+	case TC_ROLE_CARD_PRODUCER:
+		return "demo-bank";
+	default:
+		return TC_ORG_OFFICE_CODE;
+	}
+}
+
 static int
-add_op(struct demo *d, const char *name, unsigned roles)
+add_op(struct demo *d, const char *name, unsigned roles, const char *org)
 {
 	struct demo_op *op;
 	int r;
@@ -344,6 +401,7 @@ add_op(struct demo *d, const char *name, unsigned roles)
 	op = &d->ops[d->n_ops++];
 	snprintf(op->name, sizeof(op->name), "%s", name);
 	op->roles = roles;
+	op->org = org;
 	snprintf(d->where, sizeof(d->where), "operator %s", name);
 	if ((r = make_pass(op->pass)) != 0 ||
 	    (r = tc_passhash_make(op->pass, op->hash, sizeof(op->hash), d->err,
@@ -366,15 +424,16 @@ write_ops_file(struct demo *d)
 	tc_buf_init(&b, 0);
 	r = tc_buf_printf(&b,
 	    "# The operators of the talentcard demo authority in %s, with their\n"
-	    "# passphrases: anyone who can read this file can act as them. For\n"
-	    "# demonstrations and tests only. Use a passphrase as\n"
-	    "#   TCARD_PASSPHRASE=... tcard-issuer COMMAND ... --as NAME\n"
-	    "# name\troles\tpassphrase\n",
+	    "# organisations, passphrases and TOTP secrets (Base32): anyone who\n"
+	    "# can read this file can act as them. For demonstrations and tests\n"
+	    "# only. Use them as\n"
+	    "#   TCARD_PASSPHRASE=... TCARD_OTP=CODE tcard-issuer COMMAND ... --as NAME\n"
+	    "# name\troles\torganisation\tpassphrase\ttotp\n",
 	    d->home);
 	for (i = 0; r == 0 && i < d->n_ops; i++) {
 		tc_roles_format(d->ops[i].roles, roles, sizeof(roles));
-		r = tc_buf_printf(
-		    &b, "%s\t%s\t%s\n", d->ops[i].name, roles, d->ops[i].pass);
+		r = tc_buf_printf(&b, "%s\t%s\t%s\t%s\t%s\n", d->ops[i].name,
+		    roles, d->ops[i].org, d->ops[i].pass, d->ops[i].totp);
 	}
 	if (r != 0) {
 		tc_buf_release(&b);
@@ -402,17 +461,83 @@ write_ops_file(struct demo *d)
 	return status;
 }
 
+/* The demo's organisations, added by the admin (first operator). */
+static int
+make_orgs(struct demo *d)
+{
+	char subject[TC_ORG_CODE_MAX + 16], detail[64];
+	size_t i;
+	int r, status;
+
+	for (i = 0; i < sizeof(demo_orgs) / sizeof(demo_orgs[0]); i++) {
+		snprintf(d->where, sizeof(d->where), "organisation %s",
+		    demo_orgs[i].code);
+		snprintf(subject, sizeof(subject), "organisation:%s",
+		    demo_orgs[i].code);
+		snprintf(detail, sizeof(detail), "{\"kind\":\"%s\"}",
+		    tc_org_kind_name(demo_orgs[i].kind));
+		if ((status = begin(d)) != TC_EXIT_OK)
+			return status;
+		r = tc_registry_org_add(d->reg, demo_orgs[i].kind,
+		    demo_orgs[i].code, demo_orgs[i].name, d->c.now, NULL,
+		    d->err, sizeof(d->err));
+		if (r == 0)
+			r = tc_registry_audit(d->reg, d->c.now, d->ops[0].name,
+			    "organisation.add", subject, detail, d->err,
+			    sizeof(d->err));
+		if ((status = end(d, r)) != TC_EXIT_OK)
+			return status;
+		tick(d, 2);
+	}
+	return TC_EXIT_OK;
+}
+
+/* Adds demo operator i with its audit entry and its TOTP enrolment. */
+static int
+store_op(struct demo *d, size_t i)
+{
+	char *detail;
+	int r, status;
+
+	snprintf(d->where, sizeof(d->where), "operator %s", d->ops[i].name);
+	if ((detail = tc_issuer_roles_detail(d->ops[i].roles, i == 0, 1)) ==
+	    NULL)
+		return tc_cli_fail(TC_ERR_NOMEM, d->where, NULL);
+	if ((status = begin(d)) != TC_EXIT_OK) {
+		free(detail);
+		return status;
+	}
+	r = tc_registry_operator_add(d->reg, d->ops[i].name, d->ops[i].roles,
+	    d->ops[i].org, d->ops[i].hash, d->c.now, NULL, d->err,
+	    sizeof(d->err));
+	if (r == 0)
+		r = tc_registry_audit(d->reg, d->c.now,
+		    i == 0 ? "system" : d->ops[0].name, "operator.add",
+		    d->ops[i].name, detail, d->err, sizeof(d->err));
+	if (r == 0)
+		r = tc_registry_operator_totp_enrol(d->reg, d->ops[i].name,
+		    i == 0 ? "system" : d->ops[0].name, d->c.now,
+		    d->ops[i].totp, d->err, sizeof(d->err));
+	free(detail);
+	if ((status = end(d, r)) != TC_EXIT_OK)
+		return status;
+	tick(d, 2);
+	return TC_EXIT_OK;
+}
+
 /*
  * The operators: the admin first (the bootstrap, added by "system"),
- * then the others added by the admin, each with its audit entry.
+ * then the organisations and the others added by the admin, each with
+ * its audit entry and its TOTP enrolment. The operators' file is written
+ * last, with the secrets.
  */
 static int
 make_operators(struct demo *d)
 {
 	const struct tc_programme *p;
-	char name[TC_OPERATOR_NAME_MAX + 1], *detail;
-	size_t i, j;
-	int role, k, status, r = 0;
+	char name[TC_OPERATOR_NAME_MAX + 1];
+	size_t i, j, u;
+	int role, k, status;
 
 	for (i = 0; i < tc_programme_set_count(d->progs); i++) {
 		p = tc_programme_set_at(d->progs, i);
@@ -422,46 +547,71 @@ make_operators(struct demo *d)
 			count_roles(
 			    d, p->routes[j].steps, p->routes[j].n_steps);
 	}
-	if ((status = add_op(d, "demo-admin", TC_ROLE_BIT(TC_ROLE_ADMIN))) !=
-		TC_EXIT_OK ||
-	    (status = add_op(d, "demo-auditor",
-		 TC_ROLE_BIT(TC_ROLE_AUDITOR))) != TC_EXIT_OK ||
-	    (status = add_op(d, "demo-clerk", TC_APP_INTAKE_ROLES)) !=
-		TC_EXIT_OK)
+	if ((status = add_op(d, "demo-admin", TC_ROLE_BIT(TC_ROLE_ADMIN),
+		 TC_ORG_OFFICE_CODE)) != TC_EXIT_OK ||
+	    (status = store_op(d, 0)) != TC_EXIT_OK ||
+	    (status = make_orgs(d)) != TC_EXIT_OK ||
+	    (status = add_op(d, "demo-auditor", TC_ROLE_BIT(TC_ROLE_AUDITOR),
+		 TC_ORG_OFFICE_CODE)) != TC_EXIT_OK ||
+	    (status = add_op(d, "demo-clerk", TC_ROLE_BIT(TC_ROLE_HR_REVIEWER),
+		 "demo-district")) != TC_EXIT_OK)
 		return status;
 	for (role = TC_ROLE_FIRST; role <= TC_ROLE_LAST; role++)
 		for (k = 1; k <= d->per_role[role]; k++) {
-			snprintf(name, sizeof(name), "demo-%s-%d",
-			    tc_role_name((enum tc_role)role), k);
-			if ((status = add_op(d, name, TC_ROLE_BIT(role))) !=
-			    TC_EXIT_OK)
-				return status;
+			if (role != TC_ROLE_UNIT_REVIEWER) {
+				snprintf(name, sizeof(name), "demo-%s-%d",
+				    tc_role_name((enum tc_role)role), k);
+				if ((status = add_op(d, name, TC_ROLE_BIT(role),
+					 org_of_role(role))) != TC_EXIT_OK)
+					return status;
+				continue;
+			}
+			for (u = 0; u < DEMO_UNITS; u++) {
+				snprintf(name, sizeof(name),
+				    "demo-unit-reviewer-%s-%d",
+				    demo_orgs[u].letter, k);
+				if ((status = add_op(d, name, TC_ROLE_BIT(role),
+					 demo_orgs[u].code)) != TC_EXIT_OK)
+					return status;
+			}
 		}
-	if ((status = write_ops_file(d)) != TC_EXIT_OK)
-		return status;
-	for (i = 0; i < d->n_ops; i++) {
-		snprintf(
-		    d->where, sizeof(d->where), "operator %s", d->ops[i].name);
-		if ((detail = tc_issuer_roles_detail(
-			 d->ops[i].roles, i == 0, 1)) == NULL)
-			return tc_cli_fail(TC_ERR_NOMEM, d->where, NULL);
-		if ((status = begin(d)) != TC_EXIT_OK) {
-			free(detail);
+	for (i = 1; i < d->n_ops; i++)
+		if ((status = store_op(d, i)) != TC_EXIT_OK)
 			return status;
-		}
-		r = tc_registry_operator_add(d->reg, d->ops[i].name,
-		    d->ops[i].roles, d->ops[i].hash, d->c.now, NULL, d->err,
-		    sizeof(d->err));
-		if (r == 0)
-			r = tc_registry_audit(d->reg, d->c.now,
-			    i == 0 ? "system" : d->ops[0].name, "operator.add",
-			    d->ops[i].name, detail, d->err, sizeof(d->err));
-		free(detail);
-		if ((status = end(d, r)) != TC_EXIT_OK)
-			return status;
-		tick(d, 2);
+	return write_ops_file(d);
+}
+
+/*
+ * The unit of the next applicant of programme p when one of its steps is
+ * a unit's (the applicant's employer becomes that unit), else NULL.
+ */
+static const struct demo_org *
+unit_for(struct demo *d, const struct tc_programme *p)
+{
+	size_t i, j;
+
+	for (i = 0; i < p->n_tiers; i++)
+		for (j = 0; j < p->tiers[i].n_steps; j++)
+			if (p->tiers[i].steps[j].role == TC_ROLE_UNIT_REVIEWER)
+				return &demo_orgs[d->next_unit++ % DEMO_UNITS];
+	for (i = 0; i < p->n_routes; i++)
+		for (j = 0; j < p->routes[i].n_steps; j++)
+			if (p->routes[i].steps[j].role == TC_ROLE_UNIT_REVIEWER)
+				return &demo_orgs[d->next_unit++ % DEMO_UNITS];
+	return NULL;
+}
+
+/* Makes who an employee of p's next unit when p has a unit step. */
+static void
+employ(
+    struct demo *d, const struct tc_programme *p, struct tc_sample_person *who)
+{
+	const struct demo_org *u = unit_for(d, p);
+
+	if (u != NULL) {
+		who->employer = u->name;
+		who->code = u->code;
 	}
-	return TC_EXIT_OK;
 }
 
 /* 1 when a card of the demo already went to someone of this name. */
@@ -675,6 +825,12 @@ walk(struct demo *d, int64_t id, const char *label, const char *decide,
 			k += steps[j].role == s->role;
 		snprintf(d->op, sizeof(d->op), "demo-%s-%d",
 		    tc_role_name(s->role), k);
+		for (j = 0; s->role == TC_ROLE_UNIT_REVIEWER && j < DEMO_UNITS;
+		     j++)
+			if (strcmp(a.employer_code, demo_orgs[j].code) == 0)
+				snprintf(d->op, sizeof(d->op),
+				    "demo-unit-reviewer-%s-%d",
+				    demo_orgs[j].letter, k);
 		snprintf(d->where, sizeof(d->where),
 		    "%s (application %lld), step %s (%s) as %s", label,
 		    (long long)id, s->id, s->names.zh ? s->names.zh : "",
@@ -739,6 +895,7 @@ one(struct demo *d, const struct tc_programme *p, const struct tc_tier *t,
 			 sizeof(d->err))) != 0)
 			return fail(d, r);
 	} while (name_taken(d, who.name) && d->seed % 64 != 0);
+	employ(d, p, &who);
 	if (rt != NULL && rt->n_clauses > 0) {
 		clause = tc_sample_clause(NULL, rt, d->seed);
 		decide = rt->tiers.v[d->seed % rt->tiers.n];
@@ -875,10 +1032,56 @@ pending(struct demo *d)
 	if ((r = tc_sample_person(
 		 p, 0, d->seed, d->c.now, &who, d->err, sizeof(d->err))) != 0)
 		return fail(d, r);
+	employ(d, p, &who);
 	status = apply(
 	    d, p, t->id, NULL, tc_sample_clause(t, NULL, d->seed), &who, &id);
 	OPENSSL_cleanse(&who, sizeof(who));
 	return status;
+}
+
+/*
+ * One application waiting at each demo unit's step (the first main tier
+ * of the first programme with a unit step), so that each unit's reviewer
+ * has work and sees only its own.
+ */
+static int
+pending_units(struct demo *d)
+{
+	const struct tc_programme *p = NULL;
+	const struct tc_tier *t = NULL;
+	struct tc_sample_person who;
+	unsigned u;
+	size_t i, j;
+	int64_t id;
+	int r, status;
+
+	for (i = 0; p == NULL && i < tc_programme_set_count(d->progs); i++)
+		for (j = 0; j < tc_programme_set_at(d->progs, i)->n_tiers; j++)
+			if ((t = &tc_programme_set_at(d->progs, i)->tiers[j])
+				    ->kind == TC_TIER_MAIN &&
+			    t->n_steps > 0 &&
+			    t->steps[0].role == TC_ROLE_UNIT_REVIEWER) {
+				p = tc_programme_set_at(d->progs, i);
+				break;
+			}
+	for (u = 0; p != NULL && u < DEMO_UNITS; u++) {
+		d->seed++;
+		snprintf(d->where, sizeof(d->where),
+		    "%s tier %s (left at unit %s)", p->id, t->id,
+		    demo_orgs[u].code);
+		if ((r = tc_sample_person(p, 0, d->seed, d->c.now, &who, d->err,
+			 sizeof(d->err))) != 0)
+			return fail(d, r);
+		who.employer = demo_orgs[u].name;
+		who.code = demo_orgs[u].code;
+		status = apply(d, p, t->id, NULL,
+		    tc_sample_clause(t, NULL, d->seed), &who, &id);
+		OPENSSL_cleanse(&who, sizeof(who));
+		if (status != TC_EXIT_OK)
+			return status;
+		d->c.now += 60; /* before today, as the one above */
+	}
+	return TC_EXIT_OK;
 }
 
 static int
@@ -910,7 +1113,9 @@ build(struct demo *d)
 				 d->sub_prog->tiers[i].relation)) != TC_EXIT_OK)
 				return status;
 	}
-	return pending(d);
+	if ((status = pending(d)) != TC_EXIT_OK)
+		return status;
+	return pending_units(d);
 }
 
 static int

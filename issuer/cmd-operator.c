@@ -58,7 +58,7 @@ static const char add_help[] =
     "\n"
     "SYNOPSIS\n"
     "    tcard-issuer operator add NAME --role ROLE[,ROLE...] [--as ADMIN]\n"
-    "                 [--passphrase-env VAR] [--home DIR]\n"
+    "                 [--organisation CODE] [--passphrase-env VAR] [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
     "    Adds operator NAME with the given roles and a passphrase. NAME is\n"
@@ -74,6 +74,19 @@ static const char add_help[] =
     "        auditor            reads and verifies the audit log\n"
     "        admin              manages operators\n"
     "\n"
+    "    Every operator belongs to one organisation ('tcard-issuer organisation\n"
+    "    list'), and its roles must fit the organisation's kind:\n"
+    "        unit-reviewer                    unit\n"
+    "        industry-reviewer                industry\n"
+    "        hr-reviewer                      district, city\n"
+    "        approver, leadership-group       talent-office, city\n"
+    "        card-producer                    bank-branch, talent-office\n"
+    "        card-issuer                      talent-office, city, bank-branch\n"
+    "        auditor, admin                   talent-office\n"
+    "    Without --organisation the operator joins 'office', the authority-wide\n"
+    "    talent office every registry has; a unit reviewer, an industry or a\n"
+    "    district reviewer must name theirs.\n"
+    "\n"
     "    The acting operator (--as) must have the admin role; it is asked for\n"
     "    its own passphrase first, then for the new operator's (twice).\n"
     "\n"
@@ -87,6 +100,8 @@ static const char add_help[] =
     "\n" PASS_SECTION "\n"
     "OPTIONS\n"
     "    --role LIST           comma-separated roles (may be repeated)\n"
+    "    --organisation CODE   the operator's organisation (default: office);\n"
+    "                          a unit's code is its unified social credit code\n"
     "    --as ADMIN            the acting operator (not for the first one)\n"
     "    --passphrase-env VAR  read the new operator's passphrase from the\n"
     "                          environment variable VAR instead of the prompt\n"
@@ -101,7 +116,8 @@ static const char add_help[] =
     "\n" ENV_SECTION "\n"
     "EXAMPLES\n"
     "    tcard-issuer operator add ada --role admin,auditor\n"
-    "    tcard-issuer operator add wang.li --role unit-reviewer --as ada\n"
+    "    tcard-issuer operator add wang.li --role unit-reviewer \\\n"
+    "        --organisation 91440101MA59TEST0X --as ada\n"
     "    NEWPASS=... TCARD_PASSPHRASE=... tcard-issuer operator add li.na \\\n"
     "        --role approver --as ada --passphrase-env NEWPASS\n";
 
@@ -114,12 +130,13 @@ static const char list_help[] =
     "\n"
     "DESCRIPTION\n"
     "    Prints one line per operator, in name order:\n"
-    "        NAME  ROLES  STATUS  CREATED\n"
+    "        NAME  ROLES  ORGANISATION  STATUS  CREATED\n"
     "    STATUS is 'active', 'disabled', 'locked until TIME' or 'no\n"
     "    passphrase'. Passphrase hashes are never shown.\n"
     "\n"
     "OPTIONS\n"
-    "    --json       print a JSON array of {\"name\", \"roles\" (array), \"disabled\",\n"
+    "    --json       print a JSON array of {\"name\", \"roles\" (array),\n"
+    "                 \"organisation\" (its code), \"totp\" (enrolled), \"disabled\",\n"
     "                 \"locked_until\" (null or ISO time), \"failed_logins\",\n"
     "                 \"has_passphrase\", \"created\", \"passphrase_changed\"}\n"
     "    --home DIR   the authority's home directory\n"
@@ -227,6 +244,7 @@ struct args {
 	const char *as;
 	const char *pass_env;
 	const char *name;
+	const char *org;
 	unsigned roles;
 	int json;
 };
@@ -252,6 +270,8 @@ read_args(const struct tc_args *ta, const char *want, int nname,
 	a->json = ta->json;
 	if (strchr(want, 'e') != NULL)
 		a->pass_env = tc_args_get(ta, "passphrase-env");
+	if (strchr(want, 'o') != NULL)
+		a->org = tc_args_get(ta, "organisation");
 	while (strchr(want, 'r') != NULL &&
 	    (v = tc_args_next(ta, "role", &cursor)) != NULL) {
 		if (tc_roles_parse(v, &m, err, sizeof(err)) != 0)
@@ -350,7 +370,7 @@ add_run(const struct tc_args *ta)
 	time_t now;
 	int r, status, bootstrap;
 
-	if ((status = read_args(ta, "Hare", 1, &a)) != TC_EXIT_OK)
+	if ((status = read_args(ta, "Hareo", 1, &a)) != TC_EXIT_OK)
 		return status;
 	if (a.roles == 0)
 		return tc_cli_usage(
@@ -408,15 +428,16 @@ add_run(const struct tc_args *ta)
 	} else
 		status = tc_issuer_operator_recheck(reg, &actor, ADMIN);
 	if (status == TC_EXIT_OK &&
-	    ((r = tc_registry_operator_add(reg, a.name, a.roles, hash, now,
-		  NULL, err, sizeof(err))) != 0 ||
+	    ((r = tc_registry_operator_add(reg, a.name, a.roles, a.org, hash,
+		  now, NULL, err, sizeof(err))) != 0 ||
 		(r = tc_registry_audit(reg, now, who, "operator.add", a.name,
 		     detail, err, sizeof(err))) != 0))
 		status = tc_cli_fail(r, "operator add", err);
 	if ((status = finish(reg, status)) != TC_EXIT_OK)
 		goto out;
 	tc_roles_format(a.roles, roles, sizeof(roles));
-	printf("operator %s added (roles: %s)\n", a.name, roles);
+	printf("operator %s added (roles: %s; organisation: %s)\n", a.name,
+	    roles, a.org != NULL ? a.org : TC_ORG_OFFICE_CODE);
 out:
 	OPENSSL_cleanse(pass, sizeof(pass));
 	OPENSSL_cleanse(hash, sizeof(hash));
@@ -464,8 +485,9 @@ list_one(const struct tc_operator *op, void *arg)
 			    status, sizeof(status), "locked until %s", locked);
 		else
 			snprintf(status, sizeof(status), "active");
-		printf("%-20s  %-40s  %-12s  %s\n", op->name,
-		    roles[0] != '\0' ? roles : "-", status, created);
+		printf("%-20s  %-40s  %-18s  %-12s  %s\n", op->name,
+		    roles[0] != '\0' ? roles : "-", op->org_code, status,
+		    created);
 		return 0;
 	}
 	if ((arr = json_array()) == NULL)
@@ -474,8 +496,9 @@ list_one(const struct tc_operator *op, void *arg)
 		if (op->roles & TC_ROLE_BIT(i))
 			json_array_append_new(
 			    arr, json_string(tc_role_name((enum tc_role)i)));
-	o = json_pack("{s:s, s:o, s:b, s:o, s:i, s:b, s:s, s:o}", "name",
-	    op->name, "roles", arr, "disabled", op->disabled, "locked_until",
+	o = json_pack("{s:s, s:o, s:s, s:b, s:b, s:o, s:i, s:b, s:s, s:o}",
+	    "name", op->name, "roles", arr, "organisation", op->org_code,
+	    "totp", op->totp_enrolled, "disabled", op->disabled, "locked_until",
 	    tc_operator_locked(op, ls->now) ? json_string(locked) : json_null(),
 	    "failed_logins", op->failed_logins, "has_passphrase",
 	    op->has_passphrase, "created", created, "passphrase_changed",
@@ -504,8 +527,8 @@ list_run(const struct tc_args *ta)
 		goto out;
 	}
 	if (!a.json)
-		printf("%-20s  %-40s  %-12s  %s\n", "NAME", "ROLES", "STATUS",
-		    "CREATED");
+		printf("%-20s  %-40s  %-18s  %-12s  %s\n", "NAME", "ROLES",
+		    "ORGANISATION", "STATUS", "CREATED");
 	r = tc_registry_operator_list(reg, list_one, &ls, err, sizeof(err));
 	status = tc_cli_list_end(
 	    r, "operator list", err, ls.failed, "json", ls.array);
@@ -645,7 +668,7 @@ const struct tc_cmd tc_cmd_operator_add = {
 	.summary = "add an operator with roles (the first: an admin)",
 	.help = add_help,
 	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "role* passphrase-env=",
+	.options = "role* passphrase-env= organisation=",
 	.argcheck = tc_issuer_refuse_secret_args,
 	.run = add_run,
 };

@@ -289,6 +289,18 @@ role_check(const struct tc_operator *op, unsigned required_any)
 	return tc_cli_fail(TC_ERR_FORBIDDEN, "--as", msg);
 }
 
+/* 1 when the process has a terminal to prompt on. */
+static int
+have_tty(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+}
+
 int
 tc_issuer_authenticate_with(struct tc_registry *reg, const char *name,
     const char *pass, unsigned required_any, struct tc_operator *out)
@@ -297,11 +309,35 @@ tc_issuer_authenticate_with(struct tc_registry *reg, const char *name,
 	time_t now;
 	int r;
 
+	char otp[TC_ISSUER_PASS_MAX] = "", prompt[TC_OPERATOR_NAME_MAX + 64];
+	struct tc_operator peek;
+	int status;
+
 	memset(out, 0, sizeof(*out));
 	if ((now = tc_cli_now()) == (time_t)-1)
 		return TC_EXIT_USAGE;
-	r = tc_registry_operator_auth(
-	    reg, name, pass, now, out, err, sizeof(err));
+	/*
+	 * The second factor: $TCARD_OTP, or a prompt when the operator is
+	 * enrolled (docs/operators.md "Second factor"). Asked before the
+	 * passphrase is checked, so that a wrong one is not revealed early.
+	 */
+	if (getenv(TC_ISSUER_OTP_ENV) != NULL ||
+	    (tc_registry_operator_get(reg, name, &peek, NULL, 0) == 0 &&
+		peek.totp_enrolled)) {
+		if (getenv(TC_ISSUER_OTP_ENV) == NULL && !have_tty())
+			return tc_cli_usage(
+			    "operator %.*s is enrolled in TOTP: give its current code in $TCARD_OTP, or run this on a terminal to be asked",
+			    TC_OPERATOR_NAME_MAX, name);
+		snprintf(prompt, sizeof(prompt),
+		    "TOTP code for operator %.*s: ", TC_OPERATOR_NAME_MAX,
+		    name);
+		if ((status = tc_issuer_read_passphrase(prompt,
+			 TC_ISSUER_OTP_ENV, 0, otp, sizeof(otp))) != TC_EXIT_OK)
+			return status;
+	}
+	r = tc_registry_operator_login_flags(reg, name, pass, otp,
+	    TC_OPERATOR_LOGIN_LOCAL, now, out, err, sizeof(err));
+	OPENSSL_cleanse(otp, sizeof(otp));
 	if (r != 0) {
 		snprintf(what, sizeof(what), "--as %.*s", TC_OPERATOR_NAME_MAX,
 		    name);

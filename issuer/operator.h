@@ -20,6 +20,8 @@
 
 /* The environment variable with the acting operator's passphrase. */
 #define TC_ISSUER_PASS_ENV "TCARD_PASSPHRASE"
+/* The environment variable with the acting operator's TOTP code. */
+#define TC_ISSUER_OTP_ENV "TCARD_OTP"
 /* The environment variable that lowers the scrypt cost (tests, demo). */
 #define TC_ISSUER_COST_ENV "TCARD_SCRYPT_LN"
 /* Room for a passphrase and its NUL (longer ones are refused). */

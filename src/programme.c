@@ -1040,6 +1040,7 @@ parse_step(struct ctx *c, json_t *o, void *dst, void *arg)
 		{ "may_return", K_BOOL, 0 },
 		{ "return_restarts_clock", K_BOOL, 0 },
 		{ "decides_tier", K_BOOL, 0 },
+		{ "organisation", K_STR, 0 },
 		CITE_KEYS,
 		{ NULL, 0, 0 },
 	};
@@ -1058,6 +1059,7 @@ parse_step(struct ctx *c, json_t *o, void *dst, void *arg)
 	    (r = get_int(c, o, "deadline_working_days", 0, DAYS_MAX,
 		 &s->deadline_days)) != 0 ||
 	    (r = get_id(c, o, "clock_from", &s->clock_from)) != 0 ||
+	    (r = get_id(c, o, "organisation", &s->organisation)) != 0 ||
 	    (r = get_int(c, o, "notice_working_days", 0, DAYS_MAX,
 		 &s->notice_days)) != 0 ||
 	    (r = get_cite(c, o, 1, &s->cite)) != 0)
@@ -1069,6 +1071,11 @@ parse_step(struct ctx *c, json_t *o, void *dst, void *arg)
 		    shown(rn, b, sizeof(b)));
 	}
 	s->role = role;
+	if (s->organisation != NULL && role == TC_ROLE_UNIT_REVIEWER) {
+		push_key(c, "organisation");
+		return fail(c, TC_ERR_MALFORMED,
+		    "a unit-reviewer step names no organisation: its unit is the application's, derived from the employer");
+	}
 	get_bool(o, "may_return", &s->may_return);
 	get_bool(o, "return_restarts_clock", &s->return_restarts_clock);
 	get_bool(o, "decides_tier", &s->decides_tier);

@@ -269,12 +269,19 @@ int tc_app_steps(const struct tc_programme *p, const struct tc_app *a,
     const struct tc_step **steps /* OUT */, size_t *n /* OUT */, char *err,
     size_t errlen);
 
+struct tc_app_ctx;
+
 /* Filter of tc_app_list; zero it for everything. */
 struct tc_app_filter {
 	enum tc_app_state state; /* 0: any */
 	const char *programme;	 /* NULL: any */
 	int overdue;		 /* 1: only in-review steps past deadline */
 	time_t now;		 /* for overdue */
+	/*
+	 * NULL: every application; else only those its operator may see
+	 * (tc_app_visible), the operator read once for the listing.
+	 */
+	const struct tc_app_ctx *ctx;
 };
 
 /*
@@ -289,6 +296,22 @@ struct tc_app_filter {
 int tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
     int (*fn)(const struct tc_app *a, void *arg), void *arg, char *err,
     size_t errlen);
+
+/*
+ * 1 when the acting operator of c may see application a, else 0 (also
+ * for an unknown or disabled operator): docs/workflow.md "Scoping". It
+ * may when it is an auditor; or created a; or its organisation is a's
+ * unit (the unit whose code is a's employer code); or is authority-wide
+ * (talent office, city) and it holds a role a step of a's programme
+ * uses; or, for a step a has reached that is not a unit step, the step
+ * names its organisation, or names none and the operator holds the
+ * step's role in an organisation whose kind fits it. Every act on an
+ * application (update, attach, submit, review, supplement, withdraw,
+ * issue) refuses an application its operator may not see, and a step not
+ * its organisation's, with TC_ERR_NOT_FOUND and the message of a missing
+ * application ("no application N"): existence is not disclosed.
+ */
+int tc_app_visible(const struct tc_app_ctx *c, const struct tc_app *a);
 
 /* 1 when a is overdue at now (see tc_app_list). */
 int tc_app_overdue(const struct tc_app *a, time_t now);
@@ -542,5 +565,41 @@ int tc_app_issue(const struct tc_app_ctx *c, int64_t id,
 int tc_app_guards(const struct tc_app_ctx *c, const struct tc_app *a,
     const char *const *overrides, size_t n_overrides, int at_approval,
     char *err, size_t errlen);
+
+/* One field of a supplement: "section.field" and its new value. */
+struct tc_app_patch {
+	const char *field; /* "basic.residence" */
+	const char *value; /* UTF-8 text */
+};
+
+/* Most fields one supplement changes. */
+#define TC_APP_PATCH_MAX 32
+
+/*
+ * The unit's supplement (003 信息补充, docs/workflow.md "Supplement"):
+ * the acting operator, a unit-reviewer of the application's unit, fills in
+ * or corrects n fields (1 to TC_APP_PATCH_MAX, each once) of application
+ * id while it is submitted and at a unit-reviewer step. A field must be
+ * of a non-repeating section of the programme's form, editable, not
+ * from_login (name, ID number...), not derived and not a source other
+ * fields derive from (the employer: changing it would move the
+ * application to another unit), and of type text, long-text, address,
+ * phone, email or date (YYYY-MM-DD); values are 1 to the field's
+ * max_chars characters of text. The form is sealed again; recorded as the
+ * action "supplement" at the current step with the reason and the field
+ * ids (never the values) in the action and the audit entry
+ * "application.supplement". Four eyes: the supplementing operator has
+ * acted on that step, so may still approve or return it, but no other
+ * step. Needs an open transaction. Returns 0; TC_ERR_NOT_FOUND (no
+ * application N, or one the operator may not see or whose step is another
+ * unit's; or an unknown field: err names it); TC_ERR_STATE (not submitted,
+ * or not at a unit-reviewer step); TC_ERR_FORBIDDEN (not a
+ * unit-reviewer); TC_ERR_FOUR_EYES; TC_ERR_POLICY (a field the unit may
+ * not change); TC_ERR_INVALID_ARG (no reason, a bad value, a field twice);
+ * TC_ERR_CRYPTO, TC_ERR_NOMEM or a database error.
+ */
+int tc_app_supplement(const struct tc_app_ctx *c, int64_t id,
+    const struct tc_app_patch *patch, size_t n, const char *reason, char *err,
+    size_t errlen);
 
 #endif

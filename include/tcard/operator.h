@@ -16,8 +16,10 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "tcard/organisation.h"
 #include "tcard/registry.h"
 #include "tcard/role.h"
+#include "tcard/totp.h"
 
 /* Longest operator name in bytes. */
 #define TC_OPERATOR_NAME_MAX 64
@@ -37,6 +39,12 @@ struct tc_operator {
 	time_t locked_until; /* locked while now < locked_until; 0: never */
 	time_t created_at;
 	time_t pass_changed_at; /* 0 when not known */
+	/* The organisation the operator belongs to (schema step 8). */
+	int64_t organisation; /* organisations.id */
+	enum tc_org_kind org_kind;
+	char org_code[TC_ORG_CODE_MAX + 1];
+	int totp_enrolled; /* 1: sign-in needs a TOTP code too */
+	int64_t totp_step; /* last accepted step, TC_TOTP_NO_STEP: none */
 };
 
 /*
@@ -52,19 +60,24 @@ int tc_operator_locked(const struct tc_operator *op, time_t now);
 
 /*
  * Adds an operator with the given roles (a nonzero mask of valid roles)
- * and passphrase hash (a tc_passhash_make string, or NULL for an operator
- * who cannot sign in until a passphrase is set). Needs an open
- * transaction. Sets *id (may be NULL) to the new row's id. Returns
+ * to the organisation with code organisation (NULL: TC_ORG_OFFICE_CODE,
+ * the authority-wide talent office), with passphrase hash pass_hash (a
+ * tc_passhash_make string, or NULL for an operator who cannot sign in
+ * until a passphrase is set). Every role must fit the organisation's kind
+ * (tc_org_roles_check). Needs an open transaction. Sets *id (may be NULL)
+ * to the new row's id. Returns
  *   0;
  *   TC_ERR_INVALID_ARG  a bad name, no roles or an unknown role bit, or a
  *                       hash that is not a valid stored string;
+ *   TC_ERR_NOT_FOUND    no organisation with that code;
+ *   TC_ERR_POLICY       a role that does not fit the organisation's kind;
  *   TC_ERR_EXISTS       an operator with this name exists;
  *   TC_ERR_STATE        no transaction open;
  *   TC_ERR_DB, TC_ERR_DB_BUSY, TC_ERR_NOMEM.
  */
 int tc_registry_operator_add(struct tc_registry *reg, const char *name,
-    unsigned roles, const char *pass_hash, time_t now, int64_t *id /* OUT */,
-    char *err, size_t errlen);
+    unsigned roles, const char *organisation, const char *pass_hash, time_t now,
+    int64_t *id /* OUT */, char *err, size_t errlen);
 
 /*
  * Reads the operator called name into *out. Returns 0; TC_ERR_NOT_FOUND;
@@ -139,5 +152,63 @@ int tc_registry_operator_set_pass_hash(struct tc_registry *reg,
 int tc_registry_operator_auth(struct tc_registry *reg, const char *name,
     const char *pass, time_t now, struct tc_operator *out /* OUT */, char *err,
     size_t errlen);
+
+/*
+ * Sign-in with both factors: as tc_registry_operator_auth, and, when the
+ * operator is enrolled in TOTP (totp_enrolled), the code otp checked by
+ * tc_totp_check against the sealed secret and the last accepted step. A
+ * missing, wrong or replayed code is a failure like a wrong passphrase: it
+ * counts toward the lockout, is audited ("operator.auth-fail", detail
+ * "factor":"totp") and gives TC_ERR_AUTH with TC_OPERATOR_AUTH_MSG; the
+ * code is checked only after a correct passphrase. The accepted step is
+ * stored in the transaction that records the success, so a code works
+ * once. otp is ignored (may be NULL) for an operator not enrolled.
+ * tc_registry_operator_auth is this function with otp NULL: an enrolled
+ * operator cannot sign in with the passphrase alone. Returns as
+ * tc_registry_operator_auth, and TC_ERR_DECRYPT / TC_ERR_MALFORMED when
+ * the stored secret does not open (another data key, an altered row: err
+ * names the operator).
+ */
+int tc_registry_operator_login(struct tc_registry *reg, const char *name,
+    const char *pass, const char *otp, time_t now,
+    struct tc_operator *out /* OUT */, char *err, size_t errlen);
+
+/*
+ * tc_registry_operator_login with flags: TC_OPERATOR_LOGIN_LOCAL checks
+ * the code of an enrolled operator in the window but neither refuses a
+ * code already used nor stores its step. For tcard-issuer's --as on the
+ * machine that holds the keys (docs/operators.md "Second factor"): the
+ * code confirms the person; the replay rule protects codes that cross a
+ * network, so tcard-issuerd never sets the flag.
+ */
+#define TC_OPERATOR_LOGIN_LOCAL 1u
+int tc_registry_operator_login_flags(struct tc_registry *reg, const char *name,
+    const char *pass, const char *otp, unsigned flags, time_t now,
+    struct tc_operator *out /* OUT */, char *err, size_t errlen);
+
+/*
+ * Enrols operator name in TOTP: a new random secret, sealed under the
+ * data key (AAD bound to the operator's id) and stored with the last step
+ * reset to TC_TOTP_NO_STEP; an earlier secret is replaced. Writes the
+ * Base32 secret to secret_b32 for the enrolment URI (tc_totp_uri); the
+ * caller shows it to the operator only and wipes it. Needs an open
+ * transaction; writes the audit entry "operator.totp-enrol" (subject the
+ * operator, by actor; never the secret). Returns 0, TC_ERR_NOT_FOUND,
+ * TC_ERR_STATE, TC_ERR_CRYPTO, TC_ERR_INVALID_ARG or a database error; on
+ * failure secret_b32 is "".
+ */
+int tc_registry_operator_totp_enrol(struct tc_registry *reg, const char *name,
+    const char *actor, time_t now,
+    char secret_b32[TC_TOTP_SECRET_B32_LEN + 1] /* OUT */, char *err,
+    size_t errlen);
+
+/*
+ * Puts operator name in the organisation with code org (roles checked as
+ * by tc_registry_operator_add). Needs an open transaction; the caller
+ * audits. Returns 0, TC_ERR_NOT_FOUND, TC_ERR_POLICY, TC_ERR_STATE or a
+ * database error.
+ */
+int tc_registry_operator_set_org(struct tc_registry *reg, const char *name,
+    const char *org, char *err, size_t errlen);
 
 #endif

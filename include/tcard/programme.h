@@ -223,7 +223,14 @@ struct tc_step {
 	const char *id;
 	struct tc_text names;
 	enum tc_step_kind kind;
-	enum tc_role role;	/* the only role that may act on this step */
+	enum tc_role role; /* the only role that may act on this step */
+	/*
+	 * The code of the one organisation whose operators take this step
+	 * ("organisation", docs/programmes.md), or NULL: any operator of the
+	 * role whose organisation's kind fits it; a unit-reviewer step never
+	 * names one (its unit is the application's).
+	 */
+	const char *organisation;
 	int deadline_days;	/* working days, 0 = none */
 	const char *clock_from; /* id of an earlier step, or NULL */
 	int notice_days;	/* working days of public notice, 0 = none */

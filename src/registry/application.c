@@ -23,6 +23,7 @@
 #include "tcard/err.h"
 #include "tcard/hex.h"
 #include "tcard/operator.h"
+#include "tcard/organisation.h"
 #include "tcard/retire.h"
 #include "tcard/serial.h"
 #include "tcard/workday.h"
@@ -327,12 +328,17 @@ tc_app_overdue(const struct tc_app *a, time_t now)
 	return strcmp(today, a->deadline) > 0;
 }
 
+static int visible_op(const struct tc_operator *op,
+    const struct tc_programme *p, const struct tc_app *a);
+
 int
 tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
     int (*fn)(const struct tc_app *a, void *arg), void *arg, char *err,
     size_t errlen)
 {
+	const struct tc_app_ctx *ctx = filter != NULL ? filter->ctx : NULL;
 	char today[TC_DATE_TEXT];
+	struct tc_operator op;
 	sqlite3_stmt *st = NULL;
 	struct tc_app a;
 	int rc, r;
@@ -340,6 +346,12 @@ tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
 	if (reg == NULL || fn == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	/* The operator is read once, not per row. */
+	if (ctx != NULL &&
+	    (r = tc_registry_operator_get(reg,
+		 ctx->operator_name != NULL ? ctx->operator_name : "", &op, err,
+		 errlen)) != 0)
+		return r;
 	if ((r = tc_reg_prepare(reg,
 		 "SELECT " APP_COLUMNS
 		 " FROM applications WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR programme = ?2) AND (?3 IS NULL OR (state IN ('submitted', 'approved') AND deadline IS NOT NULL AND deadline < ?3)) ORDER BY id",
@@ -362,7 +374,11 @@ tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
 			    (long long)sqlite3_column_int64(st, 0));
 			break;
 		}
-		r = fn(&a, arg);
+		if (ctx == NULL ||
+		    visible_op(&op,
+			tc_programme_set_find(ctx->programmes, a.programme),
+			&a))
+			r = fn(&a, arg);
 		tc_app_release(&a);
 		if (r != 0)
 			break;
@@ -649,6 +665,112 @@ operator_ok(const struct tc_app_ctx *c, unsigned roles, struct tc_operator *op,
 		return tc_seterr(err, errlen, TC_ERR_FORBIDDEN,
 		    "%s needs the role %s; operator %s has %s", what, need,
 		    op->name, have[0] ? have : "none");
+	}
+	return 0;
+}
+
+/*
+ * The organisation rule of a step (docs/workflow.md "Organisations"): a
+ * unit-reviewer step is taken by the unit whose code is the application's
+ * employer code; a step naming an organisation by that organisation; any
+ * other by an organisation whose kind may hold the step's role. The
+ * operator's roles are checked apart (operator_ok).
+ */
+static int
+org_takes_step(const struct tc_operator *op, const struct tc_app *a,
+    const struct tc_step *s)
+{
+	if (s->role == TC_ROLE_UNIT_REVIEWER)
+		return op->org_kind == TC_ORG_UNIT &&
+		    a->employer_code[0] != '\0' &&
+		    strcmp(op->org_code, a->employer_code) == 0;
+	if (s->organisation != NULL)
+		return strcmp(op->org_code, s->organisation) == 0;
+	return (tc_org_kind_roles(op->org_kind) & TC_ROLE_BIT(s->role)) != 0;
+}
+
+/* The roles the steps of every tier and route of p use. */
+static unsigned
+programme_roles(const struct tc_programme *p)
+{
+	unsigned used = 0;
+	size_t i, j;
+
+	for (i = 0; i < p->n_tiers; i++)
+		for (j = 0; j < p->tiers[i].n_steps; j++)
+			used |= TC_ROLE_BIT(p->tiers[i].steps[j].role);
+	for (i = 0; i < p->n_routes; i++)
+		for (j = 0; j < p->routes[i].n_steps; j++)
+			used |= TC_ROLE_BIT(p->routes[i].steps[j].role);
+	return used;
+}
+
+/* tc_app_visible for an operator already read; p may be NULL (unloaded). */
+static int
+visible_op(const struct tc_operator *op, const struct tc_programme *p,
+    const struct tc_app *a)
+{
+	const struct tc_step *steps = NULL;
+	size_t i, n = 0;
+
+	if (op->disabled)
+		return 0;
+	if (op->roles & TC_ROLE_BIT(TC_ROLE_AUDITOR))
+		return 1;
+	if (strcmp(a->created_by, op->name) == 0)
+		return 1;
+	if (op->org_kind == TC_ORG_UNIT && a->employer_code[0] != '\0' &&
+	    strcmp(op->org_code, a->employer_code) == 0)
+		return 1;
+	if (p == NULL)
+		return 0;
+	if (tc_org_kind_wide(op->org_kind) &&
+	    (op->roles & programme_roles(p)) != 0)
+		return 1;
+	if (tc_app_steps(p, a, &steps, &n, NULL, 0) != 0)
+		return 0;
+	if (a->step_id[0] == '\0')
+		return 0; /* a draft has reached no step */
+	for (i = 0; i < n && i <= (size_t)a->step; i++)
+		if (steps[i].role != TC_ROLE_UNIT_REVIEWER &&
+		    (steps[i].organisation != NULL ||
+			(op->roles & TC_ROLE_BIT(steps[i].role))) &&
+		    org_takes_step(op, a, &steps[i]))
+			return 1;
+	return 0;
+}
+
+int
+tc_app_visible(const struct tc_app_ctx *c, const struct tc_app *a)
+{
+	struct tc_operator op;
+
+	if (c == NULL || c->reg == NULL || a == NULL ||
+	    c->operator_name == NULL ||
+	    tc_registry_operator_get(c->reg, c->operator_name, &op, NULL, 0) !=
+		0)
+		return 0;
+	return visible_op(
+	    &op, tc_programme_set_find(c->programmes, a->programme), a);
+}
+
+/*
+ * Reads application id for an act of the acting operator: one it may not
+ * see is "no application N", the message of a missing one, so that
+ * existence is not disclosed (docs/workflow.md "Scoping").
+ */
+static int
+scoped_get(const struct tc_app_ctx *c, int64_t id, struct tc_app *a, char *err,
+    size_t errlen)
+{
+	int r;
+
+	if ((r = tc_app_get(c->reg, id, a, err, errlen)) != 0)
+		return r;
+	if (!tc_app_visible(c, a)) {
+		tc_app_release(a);
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "no application %lld", (long long)id);
 	}
 	return 0;
 }
@@ -1376,7 +1498,7 @@ load_open(const struct tc_app_ctx *c, int64_t id, struct tc_app *a,
 {
 	int r;
 
-	if ((r = tc_app_get(c->reg, id, a, err, errlen)) != 0)
+	if ((r = scoped_get(c, id, a, err, errlen)) != 0)
 		return r;
 	if (a->state != TC_APP_DRAFT && a->state != TC_APP_RETURNED) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
@@ -2090,6 +2212,51 @@ cards:
 	return guard_open_app(c, a, p, err, errlen);
 }
 
+/*
+ * Routing (docs/workflow.md "Organisations"): the unit of an application
+ * is the organisation of kind unit whose code is its employer code (003:
+ * the reviewing unit is derived from the employer). At submission a unit
+ * not yet known is made from the employer's code and name, and audited.
+ * An application without an employer code has no unit; a programme whose
+ * steps need one refuses it.
+ */
+static int
+route_unit(const struct tc_app_ctx *c, const struct tc_app *a,
+    const struct tc_step *steps, size_t n, char *err, size_t errlen)
+{
+	struct tc_organisation o;
+	char subject[TC_ORG_CODE_MAX + 16];
+	size_t i;
+	int r;
+
+	if (a->employer_code[0] == '\0') {
+		for (i = 0; i < n; i++)
+			if (steps[i].role == TC_ROLE_UNIT_REVIEWER)
+				return tc_seterr(err, errlen, TC_ERR_POLICY,
+				    "application %lld has no employer code (unified social credit code): step %s is the employer's unit's, and there is no unit to send it to",
+				    (long long)a->id, steps[i].id);
+		return 0;
+	}
+	r = tc_registry_org_get(c->reg, a->employer_code, &o, err, errlen);
+	if (r == 0 && o.kind != TC_ORG_UNIT)
+		return tc_seterr(err, errlen, TC_ERR_POLICY,
+		    "application %lld: the employer's code %s belongs to an organisation of kind %s, not a unit",
+		    (long long)a->id, a->employer_code,
+		    tc_org_kind_name(o.kind));
+	if (r != TC_ERR_NOT_FOUND)
+		return r;
+	if ((r = tc_registry_org_add(c->reg, TC_ORG_UNIT, a->employer_code,
+		 a->employer[0] != '\0' ? a->employer : a->employer_code,
+		 c->now, &o, err, errlen)) != 0)
+		return r;
+	snprintf(subject, sizeof(subject), "organisation:%s", o.code);
+	return tc_app_audit(c->reg, c->now, c->operator_name,
+	    "organisation.add", subject,
+	    json_pack(
+		"{s:s, s:I}", "kind", "unit", "routed_from", (json_int_t)a->id),
+	    err, errlen);
+}
+
 int
 tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
     size_t errlen)
@@ -2131,6 +2298,8 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 	if ((r = complete(c, p, &a, pledge, err, errlen)) != 0)
 		goto out;
 	if ((r = tc_app_guards(c, &a, NULL, 0, 0, err, errlen)) != 0)
+		goto out;
+	if ((r = route_unit(c, &a, steps, n, err, errlen)) != 0)
 		goto out;
 	if (pledge && a.pledge_at == 0) {
 		if ((r = tc_reg_prepare(c->reg,
@@ -2192,9 +2361,21 @@ step_role_ok(const struct tc_app_ctx *c, const struct tc_app *a,
 	struct tc_operator op;
 	char what[160];
 
+	int r;
+
 	snprintf(what, sizeof(what), "step %s (%s) of application %lld", s->id,
 	    s->names.zh != NULL ? s->names.zh : s->id, (long long)a->id);
-	return operator_ok(c, TC_ROLE_BIT(s->role), &op, what, err, errlen);
+	/*
+	 * The operator sees the application (scoped_get): the role may be
+	 * named. Another organisation's step is as if there were none.
+	 */
+	if ((r = operator_ok(
+		 c, TC_ROLE_BIT(s->role), &op, what, err, errlen)) != 0)
+		return r;
+	if (!org_takes_step(&op, a, s))
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "no application %lld", (long long)a->id);
+	return 0;
 }
 
 static const char *
@@ -2329,7 +2510,7 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	if ((r = tc_reg_need_tx(
 		 c->reg, "reviewing an application", err, errlen)) != 0 ||
-	    (r = tc_app_get(c->reg, id, &a, err, errlen)) != 0)
+	    (r = scoped_get(c, id, &a, err, errlen)) != 0)
 		return r;
 	if (a.state != TC_APP_SUBMITTED && a.state != TC_APP_APPROVED) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
@@ -2486,7 +2667,7 @@ tc_app_withdraw(const struct tc_app_ctx *c, int64_t id, const char *reason,
 		 c->reg, "withdrawing an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
 		 "withdrawing an application", err, errlen)) != 0 ||
-	    (r = tc_app_get(c->reg, id, &a, err, errlen)) != 0)
+	    (r = scoped_get(c, id, &a, err, errlen)) != 0)
 		return r;
 	if (a.state != TC_APP_DRAFT && a.state != TC_APP_SUBMITTED &&
 	    a.state != TC_APP_RETURNED) {
@@ -2686,7 +2867,7 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "issuing runs its own transactions; call it outside one");
 	/* Check first, so that a refusal does not use up a serial. */
-	if ((r = tc_app_get(c->reg, id, &a, err, errlen)) != 0)
+	if ((r = scoped_get(c, id, &a, err, errlen)) != 0)
 		return r;
 	r = issue_ready(c, &a, &p, &s, err, errlen);
 	tc_app_release(&a);
@@ -2806,6 +2987,231 @@ fail:
 	tc_registry_rollback(c->reg);
 done:
 	json_decref(ovarr);
+	tc_app_release(&a);
+	return r;
+}
+
+/*
+ * The field of programme p that a supplement may change, as "section.field"
+ * in name; NULL with err set when there is none. See tc_app_supplement.
+ */
+static int
+patch_field(const struct tc_programme *p, const char *name,
+    const struct tc_section **sec, const struct tc_field **out, char *err,
+    size_t errlen)
+{
+	const struct tc_field *f = NULL;
+	const char *dot;
+	size_t i, j, k, len;
+
+	dot = name != NULL ? strchr(name, '.') : NULL;
+	len = dot != NULL ? (size_t)(dot - name) : 0;
+	for (i = 0; dot != NULL && f == NULL && i < p->application.n_sections;
+	     i++) {
+		if (strlen(p->application.sections[i].id) != len ||
+		    strncmp(p->application.sections[i].id, name, len) != 0)
+			continue;
+		for (j = 0; j < p->application.sections[i].n_fields; j++)
+			if (strcmp(p->application.sections[i].fields[j].id,
+				dot + 1) == 0) {
+				*sec = &p->application.sections[i];
+				f = &p->application.sections[i].fields[j];
+			}
+	}
+	*out = NULL;
+	if (f == NULL)
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "programme %s has no form field '%.80s' (fields are named SECTION.FIELD)",
+		    p->id, name != NULL ? name : "");
+	if ((*sec)->repeating || !f->editable || f->from_login ||
+	    f->derived_from != NULL ||
+	    (f->type != TC_FIELD_TEXT && f->type != TC_FIELD_LONG_TEXT &&
+		f->type != TC_FIELD_ADDRESS && f->type != TC_FIELD_PHONE &&
+		f->type != TC_FIELD_EMAIL && f->type != TC_FIELD_DATE))
+		return tc_seterr(err, errlen, TC_ERR_POLICY,
+		    "field %s is not one the unit may supplement (only editable text, address, phone, email and date fields of the form, never those taken from the applicant's login or derived)",
+		    name);
+	/* A source of derived fields (the employer) would move the application. */
+	for (i = 0; i < p->application.n_sections; i++)
+		for (k = 0; k < p->application.sections[i].n_fields; k++)
+			if (p->application.sections[i].fields[k].derived_from !=
+				NULL &&
+			    strcmp(p->application.sections[i]
+				       .fields[k]
+				       .derived_from,
+				name) == 0)
+				return tc_seterr(err, errlen, TC_ERR_POLICY,
+				    "field %s is not one the unit may supplement: %s.%s is derived from it (the applicant changes it, and the application may go to another unit)",
+				    name, p->application.sections[i].id,
+				    p->application.sections[i].fields[k].id);
+	*out = f;
+	return 0;
+}
+
+/* Checks patch[i]'s value against its field f. */
+static int
+patch_value_ok(const struct tc_field *f, const struct tc_app_patch *pt,
+    char *err, size_t errlen)
+{
+	int64_t day;
+	int multi =
+	    f->type == TC_FIELD_LONG_TEXT || f->type == TC_FIELD_ADDRESS;
+
+	if (pt->value == NULL || !tc_app_text_ok(pt->value, 4096, multi) ||
+	    (f->max_chars > 0 &&
+		tc_app_utf8_chars(pt->value) > (size_t)f->max_chars))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "field %s: the value must be 1 to %d characters of text",
+		    pt->field, f->max_chars > 0 ? f->max_chars : 1024);
+	if (f->type == TC_FIELD_DATE &&
+	    (strlen(pt->value) != 10 ||
+		tc_date_parse(pt->value, &day, NULL, 0) != 0))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "field %s: the value must be a date YYYY-MM-DD", pt->field);
+	return 0;
+}
+
+/* Writes the patched form of a back, sealed. */
+static int
+store_form(const struct tc_app_ctx *c, const struct tc_app *a, json_t *form,
+    char *err, size_t errlen)
+{
+	struct tc_buf sealed;
+	sqlite3_stmt *st = NULL;
+	char *text = NULL;
+	int r;
+
+	tc_buf_init(&sealed, TC_APP_FORM_MAX + 1024);
+	if ((text = json_dumps(form, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+		r = tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (strlen(text) > TC_APP_FORM_MAX) {
+		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "application %lld: the supplemented form is over %d bytes",
+		    (long long)a->id, TC_APP_FORM_MAX);
+		goto out;
+	}
+	if ((r = tc_app_seal_personal(c->reg, a->id_mac, a->sex, a->retire_base,
+		 a->birth_date, text, &sealed, err, errlen)) != 0)
+		goto out;
+	if ((r = tc_reg_prepare(c->reg,
+		 "UPDATE applications SET personal = ?2 WHERE id = ?1", &st,
+		 err, errlen)) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, a->id);
+	sqlite3_bind_blob(st, 2, sealed.data, (int)sealed.len, SQLITE_STATIC);
+	r = tc_reg_run(
+	    c->reg, st, "storing the supplemented form", err, errlen);
+out:
+	if (text != NULL) {
+		OPENSSL_cleanse(text, strlen(text));
+		free(text);
+	}
+	tc_buf_release(&sealed);
+	return r;
+}
+
+int
+tc_app_supplement(const struct tc_app_ctx *c, int64_t id,
+    const struct tc_app_patch *patch, size_t n, const char *reason, char *err,
+    size_t errlen)
+{
+	const struct tc_programme *p;
+	const struct tc_section *sec = NULL;
+	const struct tc_step *steps, *s;
+	const struct tc_field *f;
+	json_t *form = NULL, *ids = NULL, *obj, *detail;
+	struct tc_app a;
+	size_t i, j, ns;
+	int r;
+
+	memset(&a, 0, sizeof(a));
+	if (c == NULL || c->reg == NULL || (patch == NULL && n > 0))
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if (n == 0 || n > TC_APP_PATCH_MAX)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "a supplement changes 1 to %d fields", TC_APP_PATCH_MAX);
+	if (reason == NULL || !tc_app_text_ok(reason, TC_APP_REASON_MAX, 1))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "a supplement needs a reason (1 to %d bytes of text)",
+		    TC_APP_REASON_MAX);
+	if ((r = tc_reg_need_tx(
+		 c->reg, "supplementing an application", err, errlen)) != 0 ||
+	    (r = scoped_get(c, id, &a, err, errlen)) != 0)
+		return r;
+	if (a.state != TC_APP_SUBMITTED) {
+		r = tc_seterr(err, errlen, TC_ERR_STATE,
+		    "application %lld is %s; the unit supplements a submitted application at its step",
+		    (long long)id, refusal_state(&a));
+		goto out;
+	}
+	if ((r = current_step(c, &a, &p, &steps, &ns, err, errlen)) != 0)
+		goto out;
+	s = &steps[a.step];
+	if (s->role != TC_ROLE_UNIT_REVIEWER) {
+		r = tc_seterr(err, errlen, TC_ERR_STATE,
+		    "application %lld is at step %s, not the unit's: only the unit supplements (003 信息补充)",
+		    (long long)id, s->id);
+		goto out;
+	}
+	if ((r = step_role_ok(c, &a, s, err, errlen)) != 0 ||
+	    (r = four_eyes(c, id, a.step, err, errlen)) != 0)
+		goto out;
+	form = json_loads(a.form != NULL ? a.form : "{}", 0, NULL);
+	if (form == NULL || !json_is_object(form) ||
+	    (ids = json_array()) == NULL) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "application %lld: the stored form is not a JSON object",
+		    (long long)id);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if ((r = patch_field(
+			 p, patch[i].field, &sec, &f, err, errlen)) != 0)
+			goto out;
+		for (j = 0; j < i; j++)
+			if (strcmp(patch[j].field, patch[i].field) == 0) {
+				r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+				    "field %s is given twice", patch[i].field);
+				goto out;
+			}
+		if ((r = patch_value_ok(f, &patch[i], err, errlen)) != 0)
+			goto out;
+		if ((obj = json_object_get(form, sec->id)) == NULL) {
+			if ((obj = json_object()) == NULL ||
+			    json_object_set_new(form, sec->id, obj) != 0) {
+				r = tc_seterr(
+				    err, errlen, TC_ERR_NOMEM, "out of memory");
+				goto out;
+			}
+		}
+		if (!json_is_object(obj) ||
+		    json_object_set_new(
+			obj, f->id, json_string(patch[i].value)) != 0 ||
+		    json_array_append_new(ids, json_string(patch[i].field)) !=
+			0) {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "application %lld: section %s of the stored form is not an object",
+			    (long long)id, sec->id);
+			goto out;
+		}
+	}
+	if ((r = store_form(c, &a, form, err, errlen)) != 0)
+		goto out;
+	detail = json_pack("{s:O}", "fields", ids);
+	r = add_action(c, id, a.step, a.step_id, "supplement", reason, detail,
+	    err, errlen);
+	json_decref(detail);
+	if (r != 0)
+		goto out;
+	r = audit_app(c, "supplement", id,
+	    json_pack("{s:s, s:O}", "step", a.step_id, "fields", ids), err,
+	    errlen);
+out:
+	json_decref(form);
+	json_decref(ids);
 	tc_app_release(&a);
 	return r;
 }

@@ -15,19 +15,29 @@
 #include <sqlite3.h>
 
 #include "registry-int.h"
+#include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/operator.h"
+#include "tcard/pii.h"
 #include "tcard/passhash.h"
 #include "tcard/registry.h"
 #include "tcard/role.h"
+#include "tcard/totp.h"
+#include "tcard/uscc.h"
 
 #define COLUMNS                                                                \
-	"id, name, roles, pass_hash, disabled, failed_logins, locked_until, created_at, pass_changed_at"
+	"o.id, o.name, o.roles, o.pass_hash, o.disabled, o.failed_logins, o.locked_until, o.created_at, o.pass_changed_at, g.id, g.kind, g.code, o.totp_secret, o.totp_step"
+#define FROM " FROM operators o JOIN organisations g ON g.id = o.organisation"
 
-/* A row as read, with the hash, which never leaves this file. */
+/* The AAD of an operator's sealed TOTP secret: bound to the row. */
+#define TOTP_AAD_FMT "talentcard-operator-totp-v1:%lld"
+
+/* A row as read, with the hash and the sealed secret, which never leave this file. */
 struct row {
 	struct tc_operator op;
 	char hash[TC_PASSHASH_STORED_MAX];
+	uint8_t totp[TC_TOTP_SECRET_LEN + TC_PII_SEAL_OVERHEAD];
+	size_t totplen;
 };
 
 int
@@ -70,8 +80,9 @@ tc_operator_locked(const struct tc_operator *op, time_t now)
 static int
 read_row(sqlite3_stmt *st, struct row *rw)
 {
-	char roles[TC_ROLES_TEXT_MAX];
-	int64_t disabled, failed, locked, created, changed;
+	char roles[TC_ROLES_TEXT_MAX], kind[32];
+	int64_t disabled, failed, locked, created, changed, step;
+	int n;
 
 	memset(rw, 0, sizeof(*rw));
 	if (tc_reg_col_int(st, 0, 0, &rw->op.id) != 0 ||
@@ -81,8 +92,24 @@ read_row(sqlite3_stmt *st, struct row *rw)
 	    tc_reg_col_int(st, 5, 0, &failed) != 0 ||
 	    tc_reg_col_int(st, 6, 0, &locked) != 0 ||
 	    tc_reg_col_int(st, 7, 0, &created) != 0 ||
-	    tc_reg_col_int(st, 8, 1, &changed) != 0)
+	    tc_reg_col_int(st, 8, 1, &changed) != 0 ||
+	    tc_reg_col_int(st, 9, 0, &rw->op.organisation) != 0 ||
+	    tc_reg_col_text(st, 10, kind, sizeof(kind), 0) != 0 ||
+	    tc_org_kind_parse(kind, &rw->op.org_kind) != 0 ||
+	    tc_reg_col_text(
+		st, 11, rw->op.org_code, sizeof(rw->op.org_code), 0) != 0 ||
+	    tc_reg_col_int(st, 13, 0, &step) != 0 || step < TC_TOTP_NO_STEP)
 		return TC_ERR_MALFORMED;
+	if (sqlite3_column_type(st, 12) != SQLITE_NULL) {
+		n = sqlite3_column_bytes(st, 12);
+		if (sqlite3_column_type(st, 12) != SQLITE_BLOB || n <= 0 ||
+		    (size_t)n > sizeof(rw->totp))
+			return TC_ERR_MALFORMED;
+		memcpy(rw->totp, sqlite3_column_blob(st, 12), (size_t)n);
+		rw->totplen = (size_t)n;
+		rw->op.totp_enrolled = 1;
+	}
+	rw->op.totp_step = step;
 	if (roles[0] != '\0' &&
 	    tc_roles_parse(roles, &rw->op.roles, NULL, 0) != 0)
 		return TC_ERR_MALFORMED;
@@ -111,7 +138,7 @@ get_row(struct tc_registry *reg, const char *name, struct row *rw, char *err,
 
 	memset(rw, 0, sizeof(*rw));
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT " COLUMNS " FROM operators WHERE name = ?1", &st, err,
+		 "SELECT " COLUMNS FROM " WHERE o.name = ?1", &st, err,
 		 errlen)) != 0)
 		return r;
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
@@ -179,9 +206,8 @@ tc_registry_operator_list(struct tc_registry *reg,
 	if (reg == NULL || fn == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_reg_prepare(reg,
-		 "SELECT " COLUMNS " FROM operators ORDER BY name", &st, err,
-		 errlen)) != 0)
+	if ((r = tc_reg_prepare(reg, "SELECT " COLUMNS FROM " ORDER BY o.name",
+		 &st, err, errlen)) != 0)
 		return r;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((r = read_row(st, &rw)) != 0) {
@@ -216,12 +242,32 @@ pass_hash_ok(const char *name, const char *pass_hash, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The organisation with this code, or, when it is a unified social credit
+ * code as a person types it (lower case, spaces), with the normalised one.
+ */
+static int
+org_find(struct tc_registry *reg, const char *code, struct tc_organisation *o,
+    char *err, size_t errlen)
+{
+	char norm[TC_USCC_LEN + 1];
+	int r;
+
+	r = tc_registry_org_get(reg, code, o, err, errlen);
+	if (r == TC_ERR_NOT_FOUND &&
+	    tc_uscc_normalise(code, norm, NULL, 0) == 0 &&
+	    strcmp(norm, code) != 0)
+		r = tc_registry_org_get(reg, norm, o, err, errlen);
+	return r;
+}
+
 int
 tc_registry_operator_add(struct tc_registry *reg, const char *name,
-    unsigned roles, const char *pass_hash, time_t now, int64_t *id, char *err,
-    size_t errlen)
+    unsigned roles, const char *organisation, const char *pass_hash, time_t now,
+    int64_t *id, char *err, size_t errlen)
 {
 	char text[TC_ROLES_TEXT_MAX];
+	struct tc_organisation org;
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
@@ -240,10 +286,16 @@ tc_registry_operator_add(struct tc_registry *reg, const char *name,
 	if (pass_hash != NULL &&
 	    (r = pass_hash_ok(name, pass_hash, err, errlen)) != 0)
 		return r;
+	if ((r = org_find(reg,
+		 organisation != NULL ? organisation : TC_ORG_OFFICE_CODE, &org,
+		 err, errlen)) != 0 ||
+	    (r = tc_org_roles_check(&org, roles, err, errlen)) != 0)
+		return r;
 	if ((r = tc_reg_prepare(reg,
-		 "INSERT INTO operators (name, roles, pass_hash, created_at, pass_changed_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+		 "INSERT INTO operators (name, roles, pass_hash, created_at, pass_changed_at, organisation) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 		 &st, err, errlen)) != 0)
 		return r;
+	sqlite3_bind_int64(st, 6, org.id);
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
 	if (pass_hash != NULL) {
@@ -382,8 +434,8 @@ set_state(struct tc_registry *reg, int64_t id, int failed, time_t locked,
  * failures all count. While locked, only an audit entry is written.
  */
 static int
-record_failure(struct tc_registry *reg, const char *name, time_t now, char *err,
-    size_t errlen)
+record_failure(struct tc_registry *reg, const char *name, int totp, time_t now,
+    char *err, size_t errlen)
 {
 	struct row rw;
 	char detail[128];
@@ -414,7 +466,9 @@ record_failure(struct tc_registry *reg, const char *name, time_t now, char *err,
 			    (long long)locked);
 		} else {
 			action = "operator.auth-fail";
-			snprintf(detail, sizeof(detail), "{\"failures\":%d}",
+			snprintf(detail, sizeof(detail),
+			    totp ? "{\"failures\":%d,\"factor\":\"totp\"}"
+				 : "{\"failures\":%d}",
 			    failed);
 		}
 		if ((r = set_state(
@@ -439,18 +493,40 @@ out:
  */
 static int
 record_success(struct tc_registry *reg, const struct row *rw, const char *pass,
-    time_t now, char *err, size_t errlen)
+    int64_t step, time_t now, char *err, size_t errlen)
 {
 	char hash[TC_PASSHASH_TEXT_MAX] = "", detail[96];
+	sqlite3_stmt *st = NULL;
 	int reset, rehash, r;
 
 	reset = rw->op.failed_logins != 0 || rw->op.locked_until != 0;
 	rehash = tc_passhash_needs_rehash(rw->hash) == 1 &&
 	    tc_passhash_make(pass, hash, sizeof(hash), NULL, 0) == 0;
-	if (!reset && !rehash)
+	if (!reset && !rehash && step == TC_TOTP_NO_STEP)
 		return 0;
 	if ((r = tc_registry_begin(reg, err, errlen)) != 0)
 		goto out;
+	if (step != TC_TOTP_NO_STEP) {
+		/* Only forward: a concurrent sign-in with a later code wins. */
+		if ((r = tc_reg_prepare(reg,
+			 "UPDATE operators SET totp_step = ?2 WHERE id = ?1 AND totp_step < ?2",
+			 &st, err, errlen)) != 0)
+			goto out;
+		sqlite3_bind_int64(st, 1, rw->op.id);
+		sqlite3_bind_int64(st, 2, step);
+		if ((r = tc_reg_run(
+			 reg, st, "recording a sign-in", err, errlen)) != 0)
+			goto out;
+		if (sqlite3_changes(reg->db) == 0) {
+			r = TC_ERR_STALE;
+			goto out;
+		}
+		if (!reset &&
+		    (r = tc_registry_audit(reg, now, rw->op.name,
+			 "operator.login", rw->op.name, "{\"factor\":\"totp\"}",
+			 err, errlen)) != 0)
+			goto out;
+	}
 	if (reset) {
 		snprintf(detail, sizeof(detail), "{\"failures_before\":%d}",
 		    rw->op.failed_logins);
@@ -478,13 +554,71 @@ out:
 	return r;
 }
 
+/*
+ * The second factor of row rw: opens the sealed secret and checks otp.
+ * Sets *step to the accepted step. Returns 0, TC_ERR_AUTH or TC_ERR_STALE
+ * (a failure to count), or an error of the stored row.
+ */
+static int
+check_totp(struct tc_registry *reg, const struct row *rw, const char *otp,
+    int local, time_t now, int64_t *step, char *err, size_t errlen)
+{
+	int64_t matched = TC_TOTP_NO_STEP;
+	struct tc_buf key;
+	char aad[64];
+	int r;
+
+	if (otp == NULL || *otp == '\0')
+		return TC_ERR_AUTH;
+	tc_buf_init(&key, TC_TOTP_KEY_MAX);
+	snprintf(aad, sizeof(aad), TOTP_AAD_FMT, (long long)rw->op.id);
+	r = tc_pii_open(
+	    reg->keys.data_key, aad, rw->totp, rw->totplen, &key, NULL, 0);
+	if (r == 0 && (key.len < TC_TOTP_KEY_MIN || key.len > TC_TOTP_KEY_MAX))
+		r = TC_ERR_MALFORMED;
+	if (r != 0) {
+		tc_seterr(err, errlen, r,
+		    "operator %s: the sealed TOTP secret does not open (another data key, or the row was altered); an admin must enrol the operator again",
+		    rw->op.name);
+		goto out;
+	}
+	r = tc_totp_check(key.data, key.len, otp, now, TC_TOTP_WINDOW,
+	    local ? TC_TOTP_NO_STEP : rw->op.totp_step, &matched, NULL, 0);
+	if (r == TC_ERR_MALFORMED)
+		r = TC_ERR_AUTH;
+	if (r == 0 && !local)
+		*step = matched;
+out:
+	tc_buf_release(&key);
+	return r;
+}
+
 int
 tc_registry_operator_auth(struct tc_registry *reg, const char *name,
     const char *pass, time_t now, struct tc_operator *out, char *err,
     size_t errlen)
 {
+	return tc_registry_operator_login(
+	    reg, name, pass, NULL, now, out, err, errlen);
+}
+
+int
+tc_registry_operator_login(struct tc_registry *reg, const char *name,
+    const char *pass, const char *otp, time_t now, struct tc_operator *out,
+    char *err, size_t errlen)
+{
+	return tc_registry_operator_login_flags(
+	    reg, name, pass, otp, 0, now, out, err, errlen);
+}
+
+int
+tc_registry_operator_login_flags(struct tc_registry *reg, const char *name,
+    const char *pass, const char *otp, unsigned flags, time_t now,
+    struct tc_operator *out, char *err, size_t errlen)
+{
 	struct row rw;
 	char msg[256] = "";
+	int64_t step = TC_TOTP_NO_STEP;
 	int r;
 
 	memset(&rw, 0, sizeof(rw));
@@ -510,14 +644,14 @@ tc_registry_operator_auth(struct tc_registry *reg, const char *name,
 		goto out;
 	if (tc_operator_locked(&rw.op, now)) {
 		tc_passhash_dummy(pass);
-		if ((r = record_failure(reg, name, now, err, errlen)) != 0)
+		if ((r = record_failure(reg, name, 0, now, err, errlen)) != 0)
 			goto out;
 		r = TC_ERR_AUTH;
 		goto refuse;
 	}
 	r = tc_passhash_check(pass, rw.hash, msg, sizeof(msg));
 	if (r == TC_ERR_AUTH) {
-		if ((r = record_failure(reg, name, now, err, errlen)) != 0)
+		if ((r = record_failure(reg, name, 0, now, err, errlen)) != 0)
 			goto out;
 		r = TC_ERR_AUTH;
 		goto refuse;
@@ -532,12 +666,34 @@ tc_registry_operator_auth(struct tc_registry *reg, const char *name,
 		tc_seterr(err, errlen, r, "operator %s: %s", name, msg);
 		goto out;
 	}
+	if (rw.op.totp_enrolled) {
+		r = check_totp(reg, &rw, otp,
+		    (flags & TC_OPERATOR_LOGIN_LOCAL) != 0, now, &step, err,
+		    errlen);
+		if (r == TC_ERR_AUTH || r == TC_ERR_STALE) {
+			if ((r = record_failure(
+				 reg, name, 1, now, err, errlen)) != 0)
+				goto out;
+			r = TC_ERR_AUTH;
+			goto refuse;
+		}
+		if (r != 0)
+			goto out;
+	}
 	if (rw.op.disabled) {
 		r = tc_seterr(
 		    err, errlen, TC_ERR_AUTH, "operator %s is disabled", name);
 		goto out;
 	}
-	if ((r = record_success(reg, &rw, pass, now, err, errlen)) != 0)
+	r = record_success(reg, &rw, pass, step, now, err, errlen);
+	if (r == TC_ERR_STALE) {
+		/* Another sign-in took this step or a later one meanwhile. */
+		if ((r = record_failure(reg, name, 1, now, err, errlen)) != 0)
+			goto out;
+		r = TC_ERR_AUTH;
+		goto refuse;
+	}
+	if (r != 0)
 		goto out;
 	/* Re-read: the state may have been cleared. */
 	if ((r = tc_registry_operator_get(reg, name, out, err, errlen)) != 0)
@@ -552,4 +708,78 @@ out:
 	if (r != 0 && out != NULL)
 		memset(out, 0, sizeof(*out));
 	return r;
+}
+
+int
+tc_registry_operator_totp_enrol(struct tc_registry *reg, const char *name,
+    const char *actor, time_t now, char secret_b32[TC_TOTP_SECRET_B32_LEN + 1],
+    char *err, size_t errlen)
+{
+	uint8_t secret[TC_TOTP_SECRET_LEN];
+	struct tc_operator op;
+	struct tc_buf sealed;
+	sqlite3_stmt *st = NULL;
+	char aad[64];
+	int r;
+
+	if (secret_b32 != NULL)
+		secret_b32[0] = '\0';
+	if (reg == NULL || name == NULL || actor == NULL || secret_b32 == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	tc_buf_init(&sealed, 256);
+	if ((r = tc_reg_need_tx(reg, "enrolling in TOTP", err, errlen)) != 0 ||
+	    (r = tc_registry_operator_get(reg, name, &op, err, errlen)) != 0)
+		goto out;
+	if ((r = tc_totp_secret_new(secret)) != 0) {
+		tc_seterr(err, errlen, r, "no random secret");
+		goto out;
+	}
+	snprintf(aad, sizeof(aad), TOTP_AAD_FMT, (long long)op.id);
+	if ((r = tc_pii_seal(reg->keys.data_key, aad, secret, sizeof(secret),
+		 &sealed)) != 0) {
+		tc_seterr(err, errlen, r, "sealing the TOTP secret failed");
+		goto out;
+	}
+	if ((r = tc_reg_prepare(reg,
+		 "UPDATE operators SET totp_secret = ?2, totp_step = -1 WHERE id = ?1",
+		 &st, err, errlen)) != 0)
+		goto out;
+	sqlite3_bind_int64(st, 1, op.id);
+	sqlite3_bind_blob(st, 2, sealed.data, (int)sealed.len, SQLITE_STATIC);
+	if ((r = tc_reg_run(reg, st, "enrolling in TOTP", err, errlen)) != 0 ||
+	    (r = tc_registry_audit(reg, now, actor, "operator.totp-enrol", name,
+		 NULL, err, errlen)) != 0)
+		goto out;
+	tc_totp_secret_text(secret, secret_b32);
+out:
+	OPENSSL_cleanse(secret, sizeof(secret));
+	tc_buf_release(&sealed);
+	return r;
+}
+
+int
+tc_registry_operator_set_org(struct tc_registry *reg, const char *name,
+    const char *org, char *err, size_t errlen)
+{
+	struct tc_organisation o;
+	struct tc_operator op;
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (reg == NULL || name == NULL || org == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if ((r = tc_reg_need_tx(reg, "moving an operator", err, errlen)) != 0 ||
+	    (r = tc_registry_operator_get(reg, name, &op, err, errlen)) != 0 ||
+	    (r = org_find(reg, org, &o, err, errlen)) != 0 ||
+	    (r = tc_org_roles_check(&o, op.roles, err, errlen)) != 0)
+		return r;
+	if ((r = tc_reg_prepare(reg,
+		 "UPDATE operators SET organisation = ?2 WHERE id = ?1", &st,
+		 err, errlen)) != 0)
+		return r;
+	sqlite3_bind_int64(st, 1, op.id);
+	sqlite3_bind_int64(st, 2, o.id);
+	return tc_reg_run(reg, st, "moving an operator", err, errlen);
 }

@@ -366,6 +366,57 @@ static const char *const migrations[] = {
 	 */
 	"ALTER TABLE applications ADD COLUMN personal BLOB\n"
 	"    CHECK (length(personal) > 29);\n",
+	/*
+	 * 8: organisations (docs/operators.md "Organisations"): every
+	 * operator belongs to one, the existing ones to the authority-wide
+	 * talent office made here (code "office"); operators' TOTP secret
+	 * (sealed under the data key, AAD bound to the operator id) and last
+	 * accepted step; the action "supplement" (application_actions
+	 * rebuilt: a CHECK cannot be altered); applications found by unit.
+	 */
+	"CREATE TABLE organisations (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	kind TEXT NOT NULL CHECK (kind IN ('unit', 'industry',\n"
+	"	    'district', 'city', 'talent-office', 'bank-branch')),\n"
+	"	code TEXT NOT NULL UNIQUE\n"
+	"	    CHECK (code <> '' AND length(code) <= 32),\n"
+	"	name TEXT NOT NULL\n"
+	"	    CHECK (name <> '' AND length(CAST(name AS BLOB)) <= 240),\n"
+	"	created_at INTEGER NOT NULL\n"
+	") STRICT;\n"
+	"INSERT INTO organisations (id, kind, code, name, created_at)\n"
+	"    VALUES (1, 'talent-office', 'office', '人才工作办公室 talent office',\n"
+	"    CAST(strftime('%s', 'now') AS INTEGER));\n"
+	"ALTER TABLE operators ADD COLUMN organisation INTEGER NOT NULL\n"
+	"    DEFAULT 1 REFERENCES organisations (id);\n"
+	"ALTER TABLE operators ADD COLUMN totp_secret BLOB\n"
+	"    CHECK (length(totp_secret) > 29);\n"
+	"ALTER TABLE operators ADD COLUMN totp_step INTEGER NOT NULL\n"
+	"    DEFAULT -1 CHECK (totp_step >= -1);\n"
+	"CREATE INDEX operators_organisation ON operators (organisation);\n"
+	"CREATE TABLE application_actions_8 (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	application_id INTEGER NOT NULL REFERENCES applications (id),\n"
+	"	step INTEGER CHECK (step >= 0),\n"
+	"	step_id TEXT CHECK (step_id <> ''),\n"
+	"	action TEXT NOT NULL CHECK (action IN ('create', 'submit',\n"
+	"	    'resubmit', 'approve', 'return', 'reject', 'withdraw',\n"
+	"	    'issue', 'supplement')),\n"
+	"	operator TEXT NOT NULL CHECK (operator <> ''),\n"
+	"	at INTEGER NOT NULL,\n"
+	"	reason TEXT CHECK (reason <> ''),\n"
+	"	detail TEXT NOT NULL DEFAULT '{}',\n"
+	"	CHECK ((step IS NULL) = (step_id IS NULL))\n"
+	") STRICT;\n"
+	"INSERT INTO application_actions_8 SELECT id, application_id, step,\n"
+	"    step_id, action, operator, at, reason, detail\n"
+	"    FROM application_actions;\n"
+	"DROP TABLE application_actions;\n"
+	"ALTER TABLE application_actions_8 RENAME TO application_actions;\n"
+	"CREATE INDEX application_actions_app\n"
+	"    ON application_actions (application_id, operator);\n"
+	"CREATE INDEX applications_employer_code\n"
+	"    ON applications (employer_code);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

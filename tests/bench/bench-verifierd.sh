@@ -47,13 +47,15 @@ unset TCARD_NOW TCARD_HOME TCARD_PASSPHRASE
 
 # The demo authority (keys, and e-cards to verify).
 "$bin/tcard-issuer" demo --home "$T/h" >"$T/cards.txt" 2>"$T/demo.err" || fail "demo: $(cat "$T/demo.err")"
-prod=$(awk -F'\t' '$2 ~ /card-producer/ { print $1 "\t" $3; exit }' "$T/h/demo-operators.txt")
+prod=$(awk -F'\t' '$2 ~ /card-producer/ { print $1 "\t" $4 "\t" $5; exit }' "$T/h/demo-operators.txt")
 n=0
 # Main cards of the ES256 programmes (chuxiong-xingchu signs with SM2).
 while IFS=$'\t' read -r card programme tier _; do
 	case $programme in chuxiong-xingchu) continue ;; esac
 	case $tier in *-*) continue ;; esac
-	TCARD_PASSPHRASE=$(printf '%s' "$prod" | cut -f2) "$bin/tcard-issuer" qr \
+	TCARD_PASSPHRASE=$(printf '%s' "$prod" | cut -f2) \
+	TCARD_OTP=$(python3 "$top/tests/integration/totp.py" "$(printf '%s' "$prod" | cut -f3)") \
+	"$bin/tcard-issuer" qr \
 		--home "$T/h" --as "$(printf '%s' "$prod" | cut -f1)" --out - "${card// /}" \
 		>"$T/qr-$n.txt" 2>/dev/null && n=$((n + 1))
 done <"$T/cards.txt"

@@ -18,6 +18,7 @@ export TCARD_NOW=${TODAY}T04:00:00Z TCARD_SCRYPT_LN=10
 unset TCARD_PASSPHRASE TCARD_HOME
 
 need_prog "$I"
+I=$(demo_cli) # demo operators sign in with their TOTP code (lib.sh)
 if ! python3 -c 'import sqlite3' 2>/dev/null; then
 	echo "1..0 # SKIP python3 with sqlite3 missing"; exit 77
 fi
@@ -30,7 +31,7 @@ cp "$T/err" "$T/outputs"
 check "the demo has resident holders" grep -q '^resident	' "$T/truth"
 export TCARD_HOME=$H
 O=$H/demo-operators.txt
-pw() { awk -F'\t' -v n="$1" '$1 == n { print $3 }' "$O"; }
+pw() { awk -F'\t' -v n="$1" '$1 == n { print $4 }' "$O"; }
 
 # One resident applicant: application number, birth date and sex from the
 # number (made up by the demo).

@@ -13,6 +13,7 @@
 tc_env
 
 need_prog "$I"
+I=$(demo_cli) # demo operators sign in with their TOTP code (lib.sh)
 if ! command -v sqlite3 >/dev/null; then echo "1..0 # SKIP no sqlite3 shell"; exit 77; fi
 if ! sqlite3 :memory: 'SELECT count(*) FROM dbstat' >/dev/null 2>&1; then
 	echo "1..0 # SKIP the sqlite3 shell has no dbstat table"; exit 77
@@ -100,7 +101,7 @@ expect_err "audit.head: audit head 'garbage'" "... naming the file"
 # A registry that grew after the publish still verifies.
 copy grown
 card=$(awk -F'\t' 'NR == 1 { gsub(/ /, "", $1); print $1 }' "$T/lines")
-TCARD_PASSPHRASE=$(awk -F'\t' '$1 == "demo-approver-1" { print $3 }' "$C/demo-operators.txt") \
+TCARD_PASSPHRASE=$(awk -F'\t' '$1 == "demo-approver-1" { print $4 }' "$C/demo-operators.txt") \
 	expect_exit 0 "a change after the publish" "$I" suspend "$card" --reason 'employer inquiry' --as demo-approver-1 --home "$C"
 expect_exit 0 "the grown log verifies against the recorded head" "$I" audit verify --home "$C"
 expect_exit 0 "publish again" "$I" publish --home "$C" --out "$C/bundle"

@@ -30,7 +30,7 @@ copy() { rm -rf "$T/$1"; cp -a "$H" "$T/$1"; C=$T/$1; }
 drop_after() { sqlite3 "$1" "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > $2;"; }
 # mac_of DB SEQ: the stored MAC of entry SEQ, lower-case hex.
 mac_of() { sqlite3 "$1" "SELECT lower(hex(mac)) FROM audit WHERE seq = $2"; }
-approver() { awk -F'\t' '$1 == "demo-approver-1" { print $3 }' "$1/demo-operators.txt"; }
+approver() { awk -F'\t' '$1 == "demo-approver-1" { print $4 }' "$1/demo-operators.txt"; }
 
 check "demo authority and bundle" demo_bundle "$B"
 check "publish wrote audit-head.cose" test -s "$B/audit-head.cose"

@@ -44,15 +44,20 @@ NP=$P_ADA expect_exit 2 "the first operator add takes no --as" \
 	"$I" operator add ada --role admin --as ada --passphrase-env NP
 NP=$P_ADA expect_exit 0 "bootstrap: first admin without --as" \
 	"$I" operator add ada --role admin,auditor --passphrase-env NP
-expect_out "^operator ada added \(roles: auditor,admin\)$" "add says what it did"
+expect_out "^operator ada added \(roles: auditor,admin; organisation: office\)$" "add says what it did, in the talent office by default"
 expect_err "TCARD_SCRYPT_LN=10 .*tests and demonstrations only" "a lowered cost is warned about"
 log
 
 # From now on --as is needed, and must be an admin.
 NP=$P_BO expect_exit 2 "a second add without --as is a usage error" \
 	"$I" operator add bo --role approver --passphrase-env NP
-NP=$P_BO TCARD_PASSPHRASE=$P_ADA expect_exit 0 "admin adds bo" \
+NP=$P_BO TCARD_PASSPHRASE=$P_ADA expect_exit 1 "a role that does not fit the organisation is refused" \
 	"$I" operator add bo --role unit-reviewer,approver --as ada --passphrase-env NP
+expect_err "does not fit organisation office" "the refusal names the organisation"
+TCARD_PASSPHRASE=$P_ADA expect_exit 0 "admin adds a city office" \
+	"$I" organisation add city gz-city --name '示例市人力资源和社会保障局' --as ada
+NP=$P_BO TCARD_PASSPHRASE=$P_ADA expect_exit 0 "admin adds bo" \
+	"$I" operator add bo --role hr-reviewer,approver --organisation gz-city --as ada --passphrase-env NP
 log
 NP=$P_BO TCARD_PASSPHRASE=$P_ADA expect_exit 1 "a duplicate name is refused" \
 	"$I" operator add bo --role approver --as ada --passphrase-env NP
@@ -114,7 +119,7 @@ NP=$P_BO2 TCARD_PASSPHRASE='wrong wrong wrong' expect_exit 1 "disabled + wrong p
 	"$I" operator passwd bo --passphrase-env NP
 expect_err "operator or passphrase wrong" "with a wrong passphrase it says nothing more"
 expect_exit 0 "operator list" "$I" operator list
-expect_out "^bo +unit-reviewer,approver +disabled " "list shows bo disabled"
+expect_out "^bo +hr-reviewer,approver +gz-city +disabled " "list shows bo disabled, in its organisation"
 TCARD_PASSPHRASE=$P_ADA expect_exit 1 "the last admin cannot be disabled" \
 	"$I" operator disable ada --as ada
 expect_err "last enabled admin" "the refusal says why"
@@ -165,7 +170,7 @@ ada = d[0]
 assert ada["roles"] == ["auditor", "admin"] and ada["disabled"] is False
 assert ada["has_passphrase"] is True and ada["locked_until"] is None
 assert ada["created"] == "2026-03-01T08:00:00Z"
-assert d[1]["roles"] == ["unit-reviewer", "approver"]
+assert d[1]["roles"] == ["hr-reviewer", "approver"] and d[1]["organisation"] == "gz-city"
 assert "scrypt" not in text and "hash" not in text' "$T/out"
 
 # The audit log: every change, by whom, and it verifies.
@@ -175,7 +180,7 @@ expect_exit 0 "audit list" "$I" audit list
 cp "$T/out" "$T/audit"
 log
 check "bootstrap entry by system" grep -qE "  system  operator.add  ada  .*\"bootstrap\":true" "$T/audit"
-check "bo added by ada with its roles" grep -qE "  ada  operator.add  bo  \{\"roles\":\[\"unit-reviewer\",\"approver\"\]\}" "$T/audit"
+check "bo added by ada with its roles" grep -qE "  ada  operator.add  bo  \{\"roles\":\[\"hr-reviewer\",\"approver\"\]\}" "$T/audit"
 check "disable and enable by ada" grep -qE "  ada  operator.disable  bo" "$T/audit"
 check "passwd entries (own and reset)" grep -qE "  ada  operator.passwd  bo  \{\"reset\":true\}" "$T/audit"
 check "the lock is in the log" grep -qE "  bo  operator.lock  bo  \{\"failures\":5" "$T/audit"

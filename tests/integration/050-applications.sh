@@ -103,11 +103,17 @@ expect_exit 0 "tcard-keys init" "$K" init
 expect_exit 0 "tcard-issuer init" "$I" init
 expect_out "schema version [0-9]+" "init reports the schema version"
 NP=$PW expect_exit 0 "bootstrap admin" "$I" operator add ada --role admin --passphrase-env NP
-for op in clerk:hr-reviewer,industry-reviewer unit1:unit-reviewer hr1:hr-reviewer \
-    both:unit-reviewer,hr-reviewer appr1:approver prod1:card-producer iss1:card-issuer \
-    aud:auditor; do
-	NP=$PW TCARD_PASSPHRASE=$PW expect_exit 0 "operator ${op%%:*}" \
-		"$I" operator add "${op%%:*}" --role "${op#*:}" --as ada --passphrase-env NP
+# Organisations: the applicant's employer (its unit), a city office.
+TCARD_PASSPHRASE=$PW expect_exit 0 "organisation: the employer's unit" \
+	"$I" organisation add unit 91440101MA5CXQ8N2U --name '广州云聚新材料科技有限公司' --as ada
+TCARD_PASSPHRASE=$PW expect_exit 0 "organisation: a city office" \
+	"$I" organisation add city gz-city --name '示例市人力资源和社会保障局' --as ada
+for op in clerk:hr-reviewer:gz-city unit1:unit-reviewer:91440101MA5CXQ8N2U \
+    hr1:hr-reviewer:gz-city both:hr-reviewer,approver:gz-city appr1:approver:office \
+    prod1:card-producer:office iss1:card-issuer:office aud:auditor:office; do
+	IFS=: read -r name roles org <<<"$op"
+	NP=$PW TCARD_PASSPHRASE=$PW expect_exit 0 "operator $name" \
+		"$I" operator add "$name" --role "$roles" --organisation "$org" --as ada --passphrase-env NP
 done
 
 # --help of every new command.
@@ -150,21 +156,21 @@ log
 as hr1 1 "the wrong role is refused" "$I" review 1 --approve
 expect_err "needs the role unit-reviewer; operator hr1 has hr-reviewer" "the refusal names both roles"
 as clerk 1 "the applicant's side may not review" "$I" review 1 --approve
-as both 0 "return for supplementary material" "$I" review 1 --return "请补充社保缴纳证明"
+as unit1 0 "return for supplementary material" "$I" review 1 --return "请补充社保缴纳证明"
 expect_out "returned: returned, step unit-review .* waiting for the applicant" "returned"
 log
-as both 1 "a returned application is not reviewed" "$I" review 1 --approve
+as unit1 1 "a returned application is not reviewed" "$I" review 1 --approve
 expect_err "resubmitted first" "the refusal says what is needed"
-as both 1 "the reviewer cannot resubmit (four eyes)" "$I" submit 1
+as unit1 1 "the reviewer cannot resubmit (four eyes)" "$I" submit 1
 expect_err "four eyes" "four eyes on the applicant's side"
 TCARD_NOW=2026-03-03T01:00:00Z as clerk 0 "resubmit with a new file" "$I" submit 1 \
 	--attach eligibility-proof="$T/files/degree.pdf"
 expect_out "submitted: submitted, step unit-review" "back at the step that returned it"
-TCARD_NOW=2026-03-03T02:00:00Z as both 0 "the same operator approves the same step" "$I" review 1 --approve
+TCARD_NOW=2026-03-03T02:00:00Z as unit1 0 "the same operator approves the same step" "$I" review 1 --approve
 expect_out "step acceptance-review .* role hr-reviewer" "next step"
-TCARD_NOW=2026-03-03T03:00:00Z as both 1 "four eyes: one operator, two steps" "$I" review 1 --approve
+TCARD_NOW=2026-03-03T03:00:00Z as both 0 "acceptance review" "$I" review 1 --approve
+TCARD_NOW=2026-03-03T03:30:00Z as both 1 "four eyes: one operator, two steps" "$I" review 1 --approve
 expect_err "four eyes" "the refusal says four eyes"
-TCARD_NOW=2026-03-03T03:00:00Z as hr1 0 "acceptance review" "$I" review 1 --approve
 TCARD_NOW=2026-03-03T04:00:00Z as appr1 1 "months for a fixed term are refused" "$I" review 1 --approve --months 12
 TCARD_NOW=2026-03-03T04:00:00Z as appr1 0 "approval" "$I" review 1 --approve --json
 check "approved, at the produce step" python3 -c '
@@ -307,7 +313,7 @@ for a in application.create application.attach application.submit application.re
     blacklist.add blacklist.remove employer.bar application.withdraw; do
 	check "audit has $a" grep -q "  $a  " "$T/audit"
 done
-check "review entries name the operator" grep -qE "  hr1  application.approve  application:1  " "$T/audit"
+check "review entries name the operator" grep -qE "  both  application.approve  application:1  " "$T/audit"
 
 # No ID number anywhere: database files, outputs, audit.
 for id in "${ALL_IDS[@]}"; do

@@ -5,8 +5,9 @@
 # cards of the registry; --json gives the same cards with the six fields and
 # valid card numbers; every programme and every main tier is there, with a
 # sub-card, several ID types and Chinese and Latin names; the same seedless
-# run gives the same people; demo-operators.txt is mode 0600 and its
-# passphrases authenticate; the application left in review can be reviewed;
+# run gives the same people; demo-operators.txt is mode 0600, names its
+# columns and its passphrases and TOTP secrets authenticate (not without a
+# code); the application left in review can be reviewed;
 # the audit log verifies; and the printed ID numbers are nowhere in the
 # registry file or its WAL. Made-up people only.
 . "$(dirname "$0")/lib.sh"
@@ -101,10 +102,14 @@ check "the second authority's keys are SM2" grep -q '"SM2"' "$T/demo2/keys/keys.
 # The operators' file.
 O=$H/demo-operators.txt
 check "demo-operators.txt is mode 0600" test "$(stat -c %a "$O")" = 600
-check "one line per operator: name, roles, passphrase of 20 characters" \
-	awk -F'\t' '/^#/ { next } NF != 3 || length($3) != 20 { bad = 1 } { n++ } END { exit bad || n < 10 }' "$O"
+check "a header line names the columns" grep -qx '# name	roles	organisation	passphrase	totp' "$O"
+check "one line per operator: name, roles, organisation, passphrase of 20 characters, TOTP secret of 32" \
+	awk -F'\t' '/^#/ { next } NF != 5 || $3 == "" || length($4) != 20 || length($5) != 32 || $5 ~ /[^A-Z2-7]/ { bad = 1 } { n++ } END { exit bad || n < 10 }' "$O"
 check "three leadership-group operators (Chuxiong)" grep -q '^demo-leadership-group-3	' "$O"
-pw() { awk -F'\t' -v n="$1" '$1 == n { print $3 }' "$O"; }
+check "two units, each with its own unit reviewer" \
+	test "$(awk -F'\t' '$2 == "unit-reviewer" { print $3 }' "$O" | sort -u | wc -l)" -ge 2
+pw() { demo_pass "$H" "$1"; }
+otp() { demo_otp "$H" "$1"; }
 TCARD_HOME=$H expect_exit 0 "operator list" "$I" operator list --json
 check "operator list shows every operator of the file" python3 - "$T/out" "$O" <<'PY'
 import json, sys
@@ -114,17 +119,23 @@ assert names <= ops, names - ops
 PY
 APP=$(TCARD_HOME=$H "$I" applications --state submitted | awk 'NR == 2 { print $1 }')
 check "one application waits in review" test -n "$APP"
-TCARD_HOME=$H TCARD_PASSPHRASE=wrong-passphrase-123 expect_exit 1 \
+TCARD_HOME=$H TCARD_PASSPHRASE=wrong-passphrase-123 TCARD_OTP=$(otp demo-hr-reviewer-1) expect_exit 1 \
 	"a wrong passphrase is refused" "$I" review "$APP" --approve --as demo-hr-reviewer-1
-TCARD_HOME=$H TCARD_PASSPHRASE=$(pw demo-hr-reviewer-1) expect_exit 0 \
-	"demo-hr-reviewer-1 reviews it with the file's passphrase" "$I" review "$APP" --approve --as demo-hr-reviewer-1
-TCARD_HOME=$H TCARD_PASSPHRASE=$(pw demo-approver-1) expect_exit 0 \
+TCARD_HOME=$H TCARD_PASSPHRASE=$(pw demo-hr-reviewer-1) expect_exit 2 \
+	"every demo operator is enrolled: without a code (no TCARD_OTP, no terminal) it is refused" \
+	"$I" review "$APP" --approve --as demo-hr-reviewer-1 </dev/null
+TCARD_HOME=$H TCARD_PASSPHRASE=$(pw demo-hr-reviewer-1) TCARD_OTP=000000 expect_exit 1 \
+	"a wrong TOTP code is refused" "$I" review "$APP" --approve --as demo-hr-reviewer-1
+expect_err 'operator or passphrase wrong' "with the message of a wrong passphrase"
+TCARD_HOME=$H TCARD_PASSPHRASE=$(pw demo-hr-reviewer-1) TCARD_OTP=$(otp demo-hr-reviewer-1) expect_exit 0 \
+	"demo-hr-reviewer-1 reviews it with the file's passphrase and TOTP secret" "$I" review "$APP" --approve --as demo-hr-reviewer-1
+TCARD_HOME=$H TCARD_PASSPHRASE=$(pw demo-approver-1) TCARD_OTP=$(otp demo-approver-1) expect_exit 0 \
 	"demo-approver-1 approves it" "$I" review "$APP" --approve --as demo-approver-1
-TCARD_HOME=$H TCARD_PASSPHRASE=$(pw demo-admin) NP='a new operator passphrase' expect_exit 0 \
+TCARD_HOME=$H TCARD_PASSPHRASE=$(pw demo-admin) TCARD_OTP=$(otp demo-admin) NP='a new operator passphrase' expect_exit 0 \
 	"demo-admin adds an operator with the file's passphrase" \
-	"$I" operator add extra-clerk --role hr-reviewer --as demo-admin --passphrase-env NP
+	"$I" operator add extra-clerk --role hr-reviewer --organisation demo-district --as demo-admin --passphrase-env NP
 first=$(awk -F'\t' 'NR == 1 { gsub(/ /, "", $1); print $1 }' "$T/lines")
-TCARD_HOME=$H TCARD_PASSPHRASE=$(pw demo-approver-1) expect_exit 0 \
+TCARD_HOME=$H TCARD_PASSPHRASE=$(pw demo-approver-1) TCARD_OTP=$(otp demo-approver-1) expect_exit 0 \
 	"demo-approver-1 suspends a card" "$I" suspend "$first" --reason 'employer inquiry' --as demo-approver-1
 
 # The audit log, and no ID number in the database.

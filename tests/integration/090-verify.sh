@@ -13,6 +13,7 @@
 tc_env
 
 need_prog "$V"
+I=$(demo_cli) # demo operators sign in with their TOTP code (lib.sh)
 if ! "$I" qr --help >/dev/null 2>&1; then
 	echo "1..0 # SKIP tcard-issuer qr is not there yet"; exit 77
 fi
@@ -41,7 +42,7 @@ for l in open(sys.argv[1], encoding="utf-8"):
     print(f[0].replace(" ", ""), f[5]); break
 PY
 )
-export TCARD_PASSPHRASE=$(echo "$PROD" | cut -f3)
+export TCARD_PASSPHRASE=$(echo "$PROD" | cut -f4)
 expect_exit 0 "tcard-issuer qr prints the text" "$I" qr --out - --as "$(echo "$PROD" | cut -f1)" --home "$H" "$CARD"
 tr -d '\n' <"$T/out" >"$T/qr.txt"
 expect_exit 0 "tcard-issuer qr writes a PNG" "$I" qr --out "$T/card.png" --as "$(echo "$PROD" | cut -f1)" --home "$H" "$CARD"
@@ -110,7 +111,7 @@ expect_out '^INVALID unknown-key' "is unknown-key"
 
 # Revocation.
 expect_exit 0 "verifies with the empty list" "$V" "${VT[@]}" "$TEXT"
-export TCARD_PASSPHRASE=$(echo "$APPR" | cut -f3)
+export TCARD_PASSPHRASE=$(echo "$APPR" | cut -f4)
 expect_exit 0 "revoke the card" "$I" revoke --reason other --as "$(echo "$APPR" | cut -f1)" --home "$H" "$CARD"
 unset TCARD_PASSPHRASE
 expect_exit 0 "the next revocation list" "$I" revocations --home "$H" --out "$T/rev1.cose"

@@ -14,11 +14,12 @@
 tc_env
 
 need_prog "$I"
+I=$(demo_cli) # demo operators sign in with their TOTP code (lib.sh)
 need_cmd zbarimg
 
 H=$T/demo
 "$I" demo --home "$H" >"$T/lines" 2>/dev/null || { echo "1..0 # SKIP demo failed"; exit 77; }
-pass() { awk -F'\t' -v n="$1" '$1 == n { print $3 }' "$H/demo-operators.txt"; }
+pass() { awk -F'\t' -v n="$1" '$1 == n { print $4 }' "$H/demo-operators.txt"; }
 P=demo-card-producer-1
 export TCARD_PASSPHRASE=$(pass $P)
 card() { awk -F'\t' -v p="$1" '$2 == p { gsub(/ /, "", $1); print $1; exit }' "$T/lines"; }
@@ -103,7 +104,7 @@ expect_exit 0 "the audit log verifies" "$I" audit verify --home "$H"
 # the rerun finishes without signing any card twice.
 H2=$T/demo2
 "$I" demo --home "$H2" >"$T/lines2" 2>/dev/null
-P2=$(awk -F'\t' -v n=$P '$1 == n { print $3 }' "$H2/demo-operators.txt")
+P2=$(awk -F'\t' -v n=$P '$1 == n { print $4 }' "$H2/demo-operators.txt")
 live2=$(wc -l <"$T/lines2")
 D2=$T/ecards2
 TCARD_PASSPHRASE=$P2 sh -c 'timeout -s KILL 0.4 "$@"; exit 0' - \
@@ -122,7 +123,7 @@ check "no temporary file left in use" test "$(ls "$D2" | grep -vc '\.png$')" -le
 # committed, the run says so and exits 1; the rerun finishes the rest.
 H3=$T/demo3
 "$I" demo --home "$H3" >"$T/lines3" 2>/dev/null
-P3=$(awk -F'\t' -v n=$P '$1 == n { print $3 }' "$H3/demo-operators.txt")
+P3=$(awk -F'\t' -v n=$P '$1 == n { print $4 }' "$H3/demo-operators.txt")
 live3=$(wc -l <"$T/lines3")
 D3=$T/ecards3
 n3() { "$I" audit list --home "$H3" --limit 100000 | grep -c 'ecard\.issue'; }

@@ -18,6 +18,7 @@
 tc_env
 
 need_prog "$I"
+I=$(demo_cli) # demo operators sign in with their TOTP code (lib.sh)
 need_cmd zbarimg pdfinfo pdftoppm python3
 if ! fc-list | grep -q 'Noto Sans CJK SC'; then
 	echo "1..0 # SKIP fonts-noto-cjk not installed"; exit 77
@@ -26,7 +27,7 @@ fi
 H=$T/demo
 "$I" demo --home "$H" >"$T/lines" 2>/dev/null || { echo "1..0 # SKIP demo failed"; exit 77; }
 export TCARD_HOME=$H
-pass() { awk -F'\t' -v n="$1" '$1 == n { print $3 }' "$H/demo-operators.txt"; }
+pass() { awk -F'\t' -v n="$1" '$1 == n { print $4 }' "$H/demo-operators.txt"; }
 P=demo-card-producer-1
 export TCARD_PASSPHRASE=$(pass $P)
 "$K" export-trust --home "$H" --out "$T/trust.cose" >/dev/null 2>&1

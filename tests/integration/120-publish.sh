@@ -19,12 +19,13 @@ export TCARD_NOW=2026-11-21T04:00:00Z TCARD_SCRYPT_LN=10
 unset TCARD_PASSPHRASE TCARD_HOME
 
 need_prog "$I"
+I=$(demo_cli) # demo operators sign in with their TOTP code (lib.sh)
 need_prog "$MB"
 
 H=$T/demo
 O=$T/bundle
 "$I" demo --home "$H" >"$T/lines" 2>/dev/null || { echo "1..0 # SKIP demo failed"; exit 77; }
-pass() { awk -F'\t' -v n="$1" '$1 == n { print $3 }' "$H/demo-operators.txt"; }
+pass() { awk -F'\t' -v n="$1" '$1 == n { print $4 }' "$H/demo-operators.txt"; }
 # field N of the first demo line of programme P
 field() { awk -F'\t' -v p="$1" -v f="$2" '$2 == p { print $f; exit }' "$T/lines"; }
 now=$(date -u -d "$TCARD_NOW" +%s)

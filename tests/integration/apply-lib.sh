@@ -10,20 +10,29 @@
 #
 # The ID number must be a resident number (made up, with a valid check
 # character); it is passed through a file, never on a command line. The
-# operators use the passphrase $AP_PW. Each call uses the clock of the
+# operators use the passphrase $AP_PW. The caller's $I runs tcard-issuer
+# (demo_cli when the admin is a demo operator). Each call uses the clock of the
 # caller ($TCARD_NOW). Fails (returns 1, messages on stderr) when a step is
 # refused.
 
 AP_PW=${AP_PW:-'apply-lib passphrase 2026'}
 
-# apply_operators ADMIN ADMIN_PASSPHRASE: one operator per green card role.
+# apply_operators ADMIN ADMIN_PASSPHRASE: one operator per green card role,
+# each in an organisation its role belongs to: the HR reviewers (ap-clerk
+# takes the applications) in the district ap-district, which is added
+# first; the others in the talent office.
 apply_operators() {
-	local admin=$1 pass=$2 op
-	for op in ap-clerk:hr-reviewer,industry-reviewer,unit-reviewer \
-	    ap-hr:hr-reviewer ap-appr:approver ap-prod:card-producer \
-	    ap-iss:card-issuer; do
-		NP=$AP_PW TCARD_PASSPHRASE=$pass "$TC_BIN/tcard-issuer" operator add \
-			"${op%%:*}" --role "${op#*:}" --as "$admin" --passphrase-env NP \
+	local admin=$1 pass=$2 op org
+	TCARD_PASSPHRASE=$pass "${I:-$TC_BIN/tcard-issuer}" organisation add district ap-district \
+		--name '示例区人力资源和社会保障局' --as "$admin" >/dev/null 2>&1 ||
+		{ echo "apply_operators: ap-district failed" >&2; return 1; }
+	for op in ap-clerk:hr-reviewer ap-hr:hr-reviewer ap-appr:approver \
+	    ap-prod:card-producer ap-iss:card-issuer; do
+		org=office
+		[ "${op#*:}" = hr-reviewer ] && org=ap-district
+		NP=$AP_PW TCARD_PASSPHRASE=$pass "${I:-$TC_BIN/tcard-issuer}" operator add \
+			"${op%%:*}" --role "${op#*:}" --organisation "$org" \
+			--as "$admin" --passphrase-env NP \
 			>/dev/null 2>&1 || { echo "apply_operators: ${op%%:*} failed" >&2; return 1; }
 	done
 }
@@ -67,18 +76,18 @@ apply_green_card() {
 	local tier=$1 name=$2 id=$3 months=${4:-} dir app out
 	dir=$(mktemp -d "${T:-/tmp}/ap.XXXXXX")
 	green_files "$dir" "$tier" "$name" "$id" 255 ""
-	out=$(TCARD_PASSPHRASE=$AP_PW "$TC_BIN/tcard-issuer" apply --from "$dir/app.json" \
+	out=$(TCARD_PASSPHRASE=$AP_PW "${I:-$TC_BIN/tcard-issuer}" apply --from "$dir/app.json" \
 		--photo "$dir/photo.png" --submit --as ap-clerk 2>"$dir/err") ||
 		{ cat "$dir/err" >&2; return 1; }
 	app=$(printf '%s\n' "$out" | sed -n 's/^application \([0-9]*\) .*/\1/p')
-	TCARD_PASSPHRASE=$AP_PW "$TC_BIN/tcard-issuer" review "$app" --approve --as ap-hr \
+	TCARD_PASSPHRASE=$AP_PW "${I:-$TC_BIN/tcard-issuer}" review "$app" --approve --as ap-hr \
 		>/dev/null 2>"$dir/err" || { cat "$dir/err" >&2; return 1; }
-	TCARD_PASSPHRASE=$AP_PW "$TC_BIN/tcard-issuer" review "$app" --approve \
+	TCARD_PASSPHRASE=$AP_PW "${I:-$TC_BIN/tcard-issuer}" review "$app" --approve \
 		${months:+--months "$months"} --as ap-appr >/dev/null 2>"$dir/err" ||
 		{ cat "$dir/err" >&2; return 1; }
-	TCARD_PASSPHRASE=$AP_PW "$TC_BIN/tcard-issuer" review "$app" --approve --as ap-prod \
+	TCARD_PASSPHRASE=$AP_PW "${I:-$TC_BIN/tcard-issuer}" review "$app" --approve --as ap-prod \
 		>/dev/null 2>"$dir/err" || { cat "$dir/err" >&2; return 1; }
-	out=$(TCARD_PASSPHRASE=$AP_PW "$TC_BIN/tcard-issuer" issue "$app" --json --as ap-iss \
+	out=$(TCARD_PASSPHRASE=$AP_PW "${I:-$TC_BIN/tcard-issuer}" issue "$app" --json --as ap-iss \
 		2>"$dir/err") || { cat "$dir/err" >&2; return 1; }
 	rm -rf "$dir"
 	printf '%s\n' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["card_no"])'

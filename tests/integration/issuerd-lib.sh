@@ -7,7 +7,7 @@
 # Usage: . "$(dirname "$0")/lib.sh"; . "$(dirname "$0")/issuerd-lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/apply-lib.sh"
 ISD=$TC_BIN/tcard-issuerd
-I=$TC_BIN/tcard-issuer
+I=$(demo_cli) # tcard-issuer; demo operators sign in with their TOTP code (lib.sh)
 
 # id_env: a fast scrypt, none of the caller's passphrase, home or clock;
 # skips unless the programs and tools are there.
@@ -29,7 +29,9 @@ id_demo() {
 		{ cat "$T/demo.err"; return 1; }
 }
 # pass_of NAME: the demo operator's passphrase.
-pass_of() { awk -F'\t' -v n="$1" '$1 == n { print $NF }' "$H/demo-operators.txt"; }
+pass_of() { awk -F'\t' -v n="$1" '$1 == n { print $4 }' "$H/demo-operators.txt"; }
+# otp_of NAME: the demo operator's TOTP code now (demo-operators.txt's totp).
+otp_of() { demo_otp "$H" "$1"; }
 
 # start_id ARGS...: starts tcard-issuerd on $H (standard error $T/id.err);
 # sets ID_PID and URL. Fails when it does not come up in 20 seconds.
@@ -66,13 +68,14 @@ req() {
 status_is() { test "$(cat "$T/status")" = "$1"; }
 # jq_body EXPR: a Python expression on the JSON body o.
 jq_body() { python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$T/body" "$1"; }
-# login NAME [PASSPHRASE]: POST /v1/session with a jar $T/NAME.jar; on 200
+# login NAME [PASSPHRASE]: POST /v1/session with a jar $T/NAME.jar and the
+# operator's current TOTP code (every demo operator is enrolled); on 200
 # sets CSRF (the answer's token).
 login() {
 	local pw=${2-$(pass_of "$1")}
 	rm -f "$T/$1.jar"
 	req POST /v1/session "$T/$1.jar" "" \
-		"{\"operator\":\"$1\",\"passphrase\":\"$pw\",\"otp\":\"\"}"
+		"{\"operator\":\"$1\",\"passphrase\":\"$pw\",\"otp\":\"$(otp_of "$1" 2>/dev/null)\"}"
 	CSRF=
 	if status_is 200; then CSRF=$(jq_body 'o["csrf"]'); fi
 }

@@ -58,6 +58,27 @@ tc_env() {
 	export TCARD_NOW=${1:-2026-11-21T04:00:00Z} TCARD_SCRYPT_LN=10
 	unset TCARD_PASSPHRASE TCARD_HOME
 }
+# demo_pass HOME NAME, demo_secret HOME NAME: a demo operator's passphrase
+# and TOTP secret from HOME/demo-operators.txt (columns name, roles,
+# organisation, passphrase, totp); demo_otp HOME NAME: its TOTP code at
+# $TCARD_NOW (or now).
+demo_pass() { awk -F'\t' -v n="$2" '$1 == n { print $4 }' "$1/demo-operators.txt"; }
+demo_secret() { awk -F'\t' -v n="$2" '$1 == n { print $5 }' "$1/demo-operators.txt"; }
+demo_otp() { python3 "$TC_TOP/tests/integration/totp.py" "$(demo_secret "$1" "$2")"; }
+# demo_cli: prints the path of a tcard-issuer (a wrapper in $T) that gives a
+# demo operator acting with --as its TOTP code at the command's clock when
+# $TCARD_OTP is not set (tests/integration/otp-as.sh): for scripts that run
+# many commands as demo operators, set as I=$(demo_cli).
+demo_cli() {
+	local w=$T/demo-cli/tcard-issuer
+	if [ ! -x "$w" ]; then
+		mkdir -p "$T/demo-cli"
+		printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' \
+			"$TC_TOP/tests/integration/otp-as.sh" "$TC_BIN/tcard-issuer" >"$w"
+		chmod +x "$w"
+	fi
+	echo "$w"
+}
 # need_prog PROG...: skips the script (exit 77) unless every PROG is built.
 need_prog() {
 	local p

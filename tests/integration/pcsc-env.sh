@@ -132,6 +132,7 @@ vcard_pull() {
 # helpers below.
 pcsc_demo() {
 	tc_env "${TCARD_NOW:-}"
+	I=$(demo_cli) # demo operators sign in with their TOTP code (lib.sh)
 	R0=$PCSC_READER0 R1=$PCSC_READER1
 	H=$T/demo
 	"$I" demo --home "$H" --json >"$T/cards.json" 2>"$T/demo.err" || {
@@ -150,7 +151,7 @@ jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
 for k in sys.argv[2].split("."): d=d[k]
 print(str(d).lower() if isinstance(d,bool) else d)' "$T/out" "$1" 2>/dev/null; }
 # pass NAME: the demo passphrase of operator NAME.
-pass() { awk -F'\t' -v n="$1" '$1 == n { print $3 }' "$H/demo-operators.txt"; }
+pass() { awk -F'\t' -v n="$1" '$1 == n { print $4 }' "$H/demo-operators.txt"; }
 # card PROGRAMME [N]: the N-th (default 1st) demo card of a programme.
 card() {
 	python3 -c 'import json,sys

@@ -6,7 +6,7 @@
 # condition, and stopping every daemon at exit.
 # Usage: . "$(dirname "$0")/lib.sh"; . "$(dirname "$0")/verifierd-lib.sh"
 VD=$TC_BIN/tcard-verifierd
-I=$TC_BIN/tcard-issuer
+I=$(demo_cli) # tcard-issuer; demo operators sign in with their TOTP code (lib.sh)
 
 vd_skip_unless_ready() {
 	if [ ! -x "$VD" ]; then echo "1..0 # SKIP $VD not built"; exit 77; fi
@@ -105,7 +105,7 @@ demo_bundle() {
 op() { grep -E "^[^#].*	$1(	|,)" "$H/demo-operators.txt" | head -1; }
 as_role() { # as_role ROLE CMD...: runs tcard-issuer CMD as an operator of ROLE
 	local line; line=$(op "$1"); shift
-	TCARD_PASSPHRASE=$(echo "$line" | cut -f3) "$I" "$@" --home "$H" \
+	TCARD_PASSPHRASE=$(echo "$line" | cut -f4) "$I" "$@" --home "$H" \
 		--as "$(echo "$line" | cut -f1)"
 }
 # card_field N FIELD: field (1 card, 2 programme, 3 tier, 4 name, 5 type,

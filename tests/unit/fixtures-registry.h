@@ -21,7 +21,9 @@
 #include <sqlite3.h>
 
 #include "unit.h"
+#include "tcard/organisation.h"
 #include "tcard/registry.h"
+#include "tcard/role.h"
 
 /* A test's scratch registry: its directory, its file, its keys, its handle. */
 struct fx_reg {
@@ -121,5 +123,51 @@ fx_raw_exec(const char *path, const char *sql)
 		fail_msg("raw SQL failed: %s: %s", sql, msg);
 	sqlite3_close(db);
 }
+
+/* A unit of the tests (a made-up employer, valid check character). */
+#define FX_UNIT_A "91440106MA4T8R3H12"
+
+/*
+ * The organisation for a test operator with roles, made on first use
+ * inside the caller's open transaction (which the caller audits): the unit
+ * FX_UNIT_A for a unit reviewer, "fx-industry" for an industry reviewer,
+ * "fx-district" for an HR reviewer, else NULL (the talent office).
+ */
+static __attribute__((unused)) const char *
+fx_org_for(struct tc_registry *reg, unsigned roles)
+{
+	struct tc_organisation o;
+	enum tc_org_kind kind;
+	const char *code;
+	char err[256] = "";
+
+	if (roles & TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER)) {
+		kind = TC_ORG_UNIT;
+		code = FX_UNIT_A;
+	} else if (roles & TC_ROLE_BIT(TC_ROLE_INDUSTRY_REVIEWER)) {
+		kind = TC_ORG_INDUSTRY;
+		code = "fx-industry";
+	} else if (roles & TC_ROLE_BIT(TC_ROLE_HR_REVIEWER)) {
+		kind = TC_ORG_DISTRICT;
+		code = "fx-district";
+	} else
+		return NULL;
+	if (tc_registry_org_get(reg, code, &o, NULL, 0) != 0 &&
+	    tc_registry_org_add(reg, kind, code, "test organisation", 0, NULL,
+		err, sizeof(err)) != 0)
+		fail_msg("organisation %s: %s", code, err);
+	return code;
+}
+
+/*
+ * SQL that takes a registry of schema 8 back to 7 (tests that make an
+ * older file by hand start with it): the operators table without the
+ * organisation and TOTP columns, no organisations table.
+ */
+#define FX_UNDO_SCHEMA_8                                                                                                                                                                                                                                                                                                                                                                              \
+	"CREATE TABLE operators_7 (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE CHECK (name <> ''), roles TEXT NOT NULL DEFAULT '', pass_hash TEXT, disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)), created_at INTEGER NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0), locked_until INTEGER NOT NULL DEFAULT 0, pass_changed_at INTEGER) STRICT;" \
+	"INSERT INTO operators_7 SELECT id, name, roles, pass_hash, disabled, created_at, failed_logins, locked_until, pass_changed_at FROM operators;"                                                                                                                                                                                                                                               \
+	"DROP TABLE operators; ALTER TABLE operators_7 RENAME TO operators;"                                                                                                                                                                                                                                                                                                                          \
+	"DROP TABLE organisations; DROP INDEX applications_employer_code;"
 
 #endif

@@ -42,6 +42,7 @@
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 #include "tcard/operator.h"
+#include "tcard/organisation.h"
 #include "tcard/programme.h"
 #include "tcard/registry.h"
 #include "tcard/retire.h"
@@ -76,19 +77,67 @@ next_id(struct fx *fx, char out[19], const char *birth, int male)
 }
 
 static void
-add_operator(struct tc_registry *reg, const char *name, unsigned roles)
+add_org(struct tc_registry *reg, enum tc_org_kind kind, const char *code)
+{
+	char err[256];
+
+	assert_int_equal(tc_registry_begin(reg, err, sizeof(err)), 0);
+	if (tc_registry_org_add(
+		reg, kind, code, code, T0, NULL, err, sizeof(err)) != 0)
+		fail_msg("adding %s: %s", code, err);
+	assert_int_equal(tc_registry_audit(reg, T0, "system",
+			     "organisation.add", code, NULL, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_commit(reg, err, sizeof(err)), 0);
+}
+
+static void
+add_operator_in(
+    struct tc_registry *reg, const char *name, unsigned roles, const char *org)
 {
 	char err[256];
 
 	assert_int_equal(tc_registry_begin(reg, err, sizeof(err)), 0);
 	if (tc_registry_operator_add(
-		reg, name, roles, NULL, T0, NULL, err, sizeof(err)) != 0)
+		reg, name, roles, org, NULL, T0, NULL, err, sizeof(err)) != 0)
 		fail_msg("adding %s: %s", name, err);
 	assert_int_equal(tc_registry_audit(reg, T0, "system", "operator.add",
 			     name, NULL, err, sizeof(err)),
 	    0);
 	assert_int_equal(tc_registry_commit(reg, err, sizeof(err)), 0);
 }
+
+/* The fixture's organisation of an operator of one role. */
+static const char *
+org_of(int role)
+{
+	switch (role) {
+	case TC_ROLE_INDUSTRY_REVIEWER:
+		return "ind";
+	case TC_ROLE_HR_REVIEWER:
+		return "dist";
+	case TC_ROLE_CARD_PRODUCER:
+		return "bank";
+	default:
+		return TC_ORG_OFFICE_CODE;
+	}
+}
+
+static void
+add_operator(struct tc_registry *reg, const char *name, unsigned roles)
+{
+	int role;
+
+	for (role = TC_ROLE_FIRST; !(roles & TC_ROLE_BIT(role)); role++)
+		;
+	add_operator_in(reg, name, roles, org_of(role));
+}
+
+/* The authority-wide operators: intake, and one that takes many steps. */
+#define CITY_ROLES                                                             \
+	(TC_ROLE_BIT(TC_ROLE_HR_REVIEWER) | TC_ROLE_BIT(TC_ROLE_APPROVER) |    \
+	    TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP) |                            \
+	    TC_ROLE_BIT(TC_ROLE_CARD_ISSUER))
 
 static int
 setup(void **state)
@@ -115,17 +164,26 @@ setup(void **state)
 	if (tc_programme_set_load_dir(&fx->set, dir, err, sizeof(err)) != 0)
 		fail_msg("programmes: %s", err);
 	assert_int_equal(tc_programme_set_count(fx->set), 4);
-	/* Four operators of each role: r<role>-<k>. */
+	add_org(fx->reg, TC_ORG_INDUSTRY, "ind");
+	add_org(fx->reg, TC_ORG_DISTRICT, "dist");
+	add_org(fx->reg, TC_ORG_CITY, "city");
+	add_org(fx->reg, TC_ORG_BANK_BRANCH, "bank");
+	/*
+	 * Four operators of each role: r<role>-<k>, in an organisation of
+	 * their role; unit reviewers are made per unit (unit_op).
+	 */
 	for (role = TC_ROLE_FIRST; role <= TC_ROLE_CARD_ISSUER; role++)
-		for (k = 1; k <= 4; k++) {
+		for (k = 1; k <= 4 && role != TC_ROLE_UNIT_REVIEWER; k++) {
 			char name[32];
 
 			snprintf(name, sizeof(name), "r%d-%d", role, k);
 			add_operator(fx->reg, name, TC_ROLE_BIT(role));
 		}
-	add_operator(fx->reg, "clerk", TC_APP_INTAKE_ROLES);
-	add_operator(fx->reg, "clerk2", TC_APP_INTAKE_ROLES);
-	add_operator(fx->reg, "both", TC_ROLE_ALL);
+	add_operator_in(
+	    fx->reg, "clerk", TC_ROLE_BIT(TC_ROLE_HR_REVIEWER), "city");
+	add_operator_in(
+	    fx->reg, "clerk2", TC_ROLE_BIT(TC_ROLE_HR_REVIEWER), "city");
+	add_operator_in(fx->reg, "both", CITY_ROLES, "city");
 	add_operator(fx->reg, "aud", TC_ROLE_BIT(TC_ROLE_AUDITOR));
 	fx->c.reg = fx->reg;
 	fx->c.programmes = fx->set;
@@ -398,6 +456,31 @@ expect_deadline(const struct tc_app *a, const struct tc_step *steps, size_t n,
 }
 
 /*
+ * The k-th operator of role for application a: r<role>-<k>, or for a
+ * unit step u-<unit code>-<k> of a's unit (the unit is made at
+ * submission; its reviewer is added here on first use).
+ */
+static void
+role_op(struct fx *fx, const struct tc_app *a, enum tc_role role, int k,
+    char *op, size_t len)
+{
+	struct tc_operator o;
+	size_t i;
+
+	if (role != TC_ROLE_UNIT_REVIEWER) {
+		snprintf(op, len, "r%d-%d", (int)role, k);
+		return;
+	}
+	snprintf(op, len, "u-%s-%d", a->employer_code, k);
+	for (i = 0; op[i] != '\0'; i++)
+		if (op[i] >= 'A' && op[i] <= 'Z')
+			op[i] = (char)(op[i] - 'A' + 'a');
+	if (tc_registry_operator_get(fx->reg, op, &o, NULL, 0) != 0)
+		add_operator_in(
+		    fx->reg, op, TC_ROLE_BIT(role), a->employer_code);
+}
+
+/*
  * Walks submitted-or-draft application id through every step to the
  * card. decide: the tier a deciding step chooses; months: the validity
  * chosen where the tier's term is set at approval (0: default).
@@ -411,10 +494,11 @@ walk(struct fx *fx, int64_t id, const char *decide, int months,
 	struct tc_app a;
 	time_t clock_start[32];
 	int uses[TC_ROLE_LAST + 1];
-	char op[32], err[1024];
+	static char op[32]; /* outlives the call: fx->c keeps it */
+	char err[1024];
 	int64_t end;
 	size_t n, i;
-	int r;
+	int r, both = 0;
 
 	memset(uses, 0, sizeof(uses));
 	memset(clock_start, 0, sizeof(clock_start));
@@ -454,20 +538,31 @@ walk(struct fx *fx, int64_t id, const char *decide, int months,
 			AS(fx, "clerk");
 			r = review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0,
 			    NULL, err, sizeof(err));
-			assert_true(
-			    r == TC_ERR_FOUR_EYES || r == TC_ERR_FORBIDDEN);
-			snprintf(op, sizeof(op), "both");
+			assert_true(r == TC_ERR_FOUR_EYES ||
+			    r == TC_ERR_FORBIDDEN || r == TC_ERR_NOT_FOUND);
+			/* "both" (city) takes step 0 when it may. */
+			both = (CITY_ROLES & TC_ROLE_BIT(s->role)) != 0;
+			if (both)
+				snprintf(op, sizeof(op), "both");
+			else
+				role_op(fx, &a, s->role, ++uses[s->role], op,
+				    sizeof(op));
 		} else {
 			/* "both" acted at step 0: four eyes. */
-			AS(fx, "both");
-			if (s->kind == TC_STEP_ISSUE)
-				r = issue(fx, id, NULL, err, sizeof(err));
-			else
-				r = review(fx, id, TC_REVIEW_APPROVE, NULL,
-				    NULL, 0, NULL, err, sizeof(err));
-			expect_err(r, TC_ERR_FOUR_EYES, err, "four eyes");
-			snprintf(op, sizeof(op), "r%d-%d", (int)s->role,
-			    ++uses[s->role]);
+			if (both && (CITY_ROLES & TC_ROLE_BIT(s->role))) {
+				AS(fx, "both");
+				if (s->kind == TC_STEP_ISSUE)
+					r = issue(
+					    fx, id, NULL, err, sizeof(err));
+				else
+					r = review(fx, id, TC_REVIEW_APPROVE,
+					    NULL, NULL, 0, NULL, err,
+					    sizeof(err));
+				expect_err(
+				    r, TC_ERR_FOUR_EYES, err, "four eyes");
+			}
+			role_op(
+			    fx, &a, s->role, ++uses[s->role], op, sizeof(op));
 		}
 		AS(fx, op);
 		if (s->kind == TC_STEP_ISSUE) {
@@ -692,9 +787,10 @@ test_walk_all(void **state)
 	    tc_registry_audit_verify(fx->reg, NULL, &rep, err, sizeof(err)), 0);
 }
 
-/* The operator who acts on step i in the walks: r<role>-<n>. */
+/* The operator who acts on step i in the walks: role_op of the k-th. */
 static void
-op_for(const struct tc_step *steps, size_t i, char *op, size_t len)
+op_for(struct fx *fx, const struct tc_app *a, const struct tc_step *steps,
+    size_t i, char *op, size_t len)
 {
 	size_t j;
 	int k = 1;
@@ -702,7 +798,7 @@ op_for(const struct tc_step *steps, size_t i, char *op, size_t len)
 	for (j = 0; j < i; j++)
 		if (steps[j].role == steps[i].role)
 			k++;
-	snprintf(op, len, "r%d-%d", (int)steps[i].role, k);
+	role_op(fx, a, steps[i].role, k, op, len);
 }
 
 /* Approves steps until the current one is of kind stop (or issue). */
@@ -713,7 +809,8 @@ advance_to(struct fx *fx, int64_t id, enum tc_step_kind stop,
 	const struct tc_programme *p;
 	const struct tc_step *steps, *s;
 	struct tc_app a;
-	char op[32], err[1024];
+	static char op[32]; /* outlives the call: fx->c keeps it */
+	char err[1024];
 	size_t n;
 
 	for (;;) {
@@ -733,7 +830,7 @@ advance_to(struct fx *fx, int64_t id, enum tc_step_kind stop,
 			tc_app_release(&a);
 			return;
 		}
-		op_for(steps, (size_t)a.step, op, sizeof(op));
+		op_for(fx, &a, steps, (size_t)a.step, op, sizeof(op));
 		AS(fx, op);
 		if (s->kind == TC_STEP_NOTICE)
 			fx->c.now = tc_time_of_day(tc_workday_add(NULL,
@@ -759,14 +856,16 @@ issue_ok(struct fx *fx, int64_t id, struct tc_card *card)
 {
 	const struct tc_step *steps;
 	struct tc_app a;
-	char op[32], err[1024];
+	/* Static: the context keeps pointing at the name after return. */
+	static char op[32];
+	char err[1024];
 	size_t n;
 
 	get(fx, id, &a);
 	assert_int_equal(tc_app_steps(prog(fx, a.programme), &a, &steps, &n,
 			     err, sizeof(err)),
 	    0);
-	op_for(steps, (size_t)a.step, op, sizeof(op));
+	op_for(fx, &a, steps, (size_t)a.step, op, sizeof(op));
 	tc_app_release(&a);
 	AS(fx, op);
 	if (issue(fx, id, card, err, sizeof(err)) != 0)
@@ -1418,7 +1517,12 @@ test_review_rules(void **state)
 	/* Reject is final. */
 	person(fx, &who, "李华", "19900101", 1);
 	id = apply_new(fx, p, "silver", NULL, "s1", &who);
+	/* A draft has reached no step: the industry does not see it. */
 	AS(fx, "r2-1");
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no application");
+	AS(fx, "both"); /* authority-wide: sees it */
 	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
 		       sizeof(err)),
 	    TC_ERR_STATE, err, "a draft");
@@ -2103,6 +2207,7 @@ test_migrate_v7(void **state)
 	snprintf(oldmask, sizeof(oldmask), "%.4s**********%.4s", who.id,
 	    who.id + 14);
 	snprintf(sql, sizeof(sql),
+	    FX_UNDO_SCHEMA_8
 	    "ALTER TABLE applications ADD COLUMN sex TEXT;ALTER TABLE applications ADD COLUMN retire_base INTEGER;ALTER TABLE applications ADD COLUMN birth_date TEXT;ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}';UPDATE applications SET sex = 'male', retire_base = 60, birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';ALTER TABLE applications DROP COLUMN personal;UPDATE holders SET id_masked = '%s';INSERT INTO blacklist (id_mac, id_masked, reason, added_at, added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, 'x');PRAGMA user_version = 6;",
 	    oldmask, oldmask);
 	fx_raw_exec(fx->path, sql);
@@ -2110,7 +2215,8 @@ test_migrate_v7(void **state)
 	    0)
 		fail_msg("reopen: %s", err);
 	fx->c.reg = fx->reg;
-	assert_int_equal(tc_registry_schema_version(fx->reg), 7);
+	assert_int_equal(
+	    tc_registry_schema_version(fx->reg), TC_REGISTRY_SCHEMA_VERSION);
 	get(fx, id, &a);
 	assert_string_equal(a.sex, "male");
 	assert_string_equal(a.birth_date, "1985-05-12");
@@ -2189,6 +2295,170 @@ test_personal_bound(void **state)
 	assert_int_not_equal(tc_app_get(fx->reg, id1, &a, err, sizeof(err)), 0);
 }
 
+static int
+count_app(const struct tc_app *a, void *arg)
+{
+	(void)a;
+	++*(int *)arg;
+	return 0;
+}
+
+/* The applications the acting operator of fx may list. */
+static int
+visible_count(struct fx *fx)
+{
+	struct tc_app_filter flt;
+	int n = 0;
+
+	memset(&flt, 0, sizeof(flt));
+	flt.ctx = &fx->c;
+	assert_int_equal(tc_app_list(fx->reg, &flt, count_app, &n, NULL, 0), 0);
+	return n;
+}
+
+/*
+ * Organisations: routing to the employer's unit at submission (made when
+ * unknown, audited), scoping of every act (T51 of RULES: another unit's
+ * reviewer gets "no application N" and cannot approve; the unit's can),
+ * visibility and listing, the unit's supplement and four eyes.
+ */
+static void
+test_orgs_scoping(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangdong-youyue");
+	const struct tc_app_patch ok[] = {
+		{ "basic.position", "高级工程师" },
+		{ "basic.employer-address", "广州市天河区示例路1号" },
+	};
+	struct tc_app_patch bad;
+	struct tc_sample_person who;
+	struct tc_organisation o;
+	struct tc_app a;
+	char err[1024], missing[256], want[64];
+	int64_t id;
+
+	person(fx, &who, "刘伟", "19880313", 1);
+	who.employer = "广州天河示例软件技术有限公司";
+	who.code = FX_UNIT_A;
+	id = apply_new(
+	    fx, p, "a", NULL, first_clause(tc_programme_tier(p, "a")), &who);
+	/* Not routed before submission. */
+	assert_int_equal(tc_registry_org_get(fx->reg, FX_UNIT_A, &o, NULL, 0),
+	    TC_ERR_NOT_FOUND);
+	AS(fx, "clerk");
+	if (submit(fx, id, err, sizeof(err)) != 0)
+		fail_msg("submit: %s", err);
+	assert_int_equal(
+	    tc_registry_org_get(fx->reg, FX_UNIT_A, &o, NULL, 0), 0);
+	assert_int_equal(o.kind, TC_ORG_UNIT);
+	assert_string_equal(o.name, "广州天河示例软件技术有限公司");
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM audit WHERE action = 'organisation.add' AND subject = 'organisation:" FX_UNIT_A
+		"'"),
+	    1);
+	/* Unit B and its reviewer; unit A's reviewer. */
+	add_org(fx->reg, TC_ORG_UNIT, "91440305MA5G2L9N48");
+	add_operator_in(fx->reg, "ub", TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER),
+	    "91440305MA5G2L9N48");
+	add_operator_in(
+	    fx->reg, "ua", TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER), FX_UNIT_A);
+	/* What a missing application says. */
+	AS(fx, "ub");
+	expect_err(review(fx, 999999, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL,
+		       missing, sizeof(missing)),
+	    TC_ERR_NOT_FOUND, missing, "no application 999999");
+	snprintf(want, sizeof(want), "no application %lld", (long long)id);
+	/* T51: unit B's reviewer neither sees nor acts. */
+	get(fx, id, &a);
+	assert_false(tc_app_visible(&fx->c, &a));
+	assert_int_equal(visible_count(fx), 0);
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, want);
+	assert_string_equal(err, want);
+	expect_err(review(fx, id, TC_REVIEW_RETURN, "x", NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, want);
+	begin(fx);
+	expect_err(tc_app_supplement(&fx->c, id, ok, 1, "x", err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, want);
+	expect_err(tc_app_withdraw(&fx->c, id, "x", err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, want);
+	tc_registry_rollback(fx->reg);
+	/* Others: the district sees it once it reaches the district. */
+	AS(fx, "r3-1");
+	assert_false(tc_app_visible(&fx->c, &a));
+	AS(fx, "r4-1"); /* the talent office: authority-wide */
+	assert_true(tc_app_visible(&fx->c, &a));
+	AS(fx, "aud");
+	assert_true(tc_app_visible(&fx->c, &a));
+	/* Unit A's reviewer sees it and supplements. */
+	AS(fx, "ua");
+	assert_true(tc_app_visible(&fx->c, &a));
+	assert_int_equal(visible_count(fx), 1);
+	tc_app_release(&a);
+	begin(fx);
+	expect_err(tc_app_supplement(&fx->c, id, ok, 2, NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "reason");
+	bad.field = "basic.name";
+	bad.value = "张三";
+	expect_err(
+	    tc_app_supplement(&fx->c, id, &bad, 1, "x", err, sizeof(err)),
+	    TC_ERR_POLICY, err, "basic.name");
+	bad.field = "basic.employer";
+	expect_err(
+	    tc_app_supplement(&fx->c, id, &bad, 1, "x", err, sizeof(err)),
+	    TC_ERR_POLICY, err, "derived from it");
+	bad.field = "basic.nothing";
+	expect_err(
+	    tc_app_supplement(&fx->c, id, &bad, 1, "x", err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no form field");
+	bad.field = "basic.position";
+	bad.value = "a\001b";
+	expect_err(
+	    tc_app_supplement(&fx->c, id, &bad, 1, "x", err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "basic.position");
+	if (tc_app_supplement(
+		&fx->c, id, ok, 2, "单位核实后补充", err, sizeof(err)) != 0)
+		fail_msg("supplement: %s", err);
+	commit(fx);
+	get(fx, id, &a);
+	assert_non_null(strstr(a.form, "高级工程师"));
+	assert_non_null(strstr(a.form, "示例路1号"));
+	tc_app_release(&a);
+	/* Recorded with the field names, never the values. */
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM application_actions WHERE action = 'supplement' AND operator = 'ua' AND step = 0 AND instr(detail, 'basic.position') > 0 AND instr(detail, '高级') = 0"),
+	    1);
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM audit WHERE action = 'application.supplement' AND instr(detail, '高级') = 0"),
+	    1);
+	/* Four eyes: the same step may still be approved by ua. */
+	assert_int_equal(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL,
+			     err, sizeof(err)),
+	    0);
+	/* Past the unit's step: no more supplements; ua still sees it. */
+	begin(fx);
+	expect_err(tc_app_supplement(&fx->c, id, ok, 1, "x", err, sizeof(err)),
+	    TC_ERR_STATE, err, "not the unit's");
+	tc_registry_rollback(fx->reg);
+	expect_err(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		       sizeof(err)),
+	    TC_ERR_FORBIDDEN, err, "hr-reviewer");
+	/* The district now sees it and takes its step. */
+	AS(fx, "r3-1");
+	get(fx, id, &a);
+	assert_true(tc_app_visible(&fx->c, &a));
+	tc_app_release(&a);
+	assert_int_equal(review(fx, id, TC_REVIEW_APPROVE, NULL, NULL, 0, NULL,
+			     err, sizeof(err)),
+	    0);
+}
+
 #define TESTS(X, XF)                                                           \
 	XF(test_walk_all, setup, teardown)                                     \
 	XF(test_migrate_v7, setup, teardown)                                   \
@@ -2207,6 +2477,7 @@ test_personal_bound(void **state)
 	XF(test_forms, setup, teardown)                                        \
 	XF(test_form_values, setup, teardown)                                  \
 	XF(test_completeness, setup, teardown)                                 \
-	XF(test_no_plain_id, setup, teardown)
+	XF(test_no_plain_id, setup, teardown)                                  \
+	XF(test_orgs_scoping, setup, teardown)
 
 TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -76,8 +76,8 @@ op_add(struct tc_registry *reg, const char *name, unsigned roles, char *err,
 
 	if ((r = tc_registry_begin(reg, err, errlen)) != 0)
 		return r;
-	if ((r = tc_registry_operator_add(
-		 reg, name, roles, NULL, T0, NULL, err, errlen)) != 0 ||
+	if ((r = tc_registry_operator_add(reg, name, roles,
+		 fx_org_for(reg, roles), NULL, T0, NULL, err, errlen)) != 0 ||
 	    (r = tc_registry_audit(reg, T0, "system", "operator.add", name,
 		 NULL, err, errlen)) != 0) {
 		tc_registry_rollback(reg);
@@ -1471,6 +1471,7 @@ test_migration(void **state)
 	 * like. */
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
 	if (sqlite3_exec(db,
+		FX_UNDO_SCHEMA_8
 		"ALTER TABLE applications ADD COLUMN sex TEXT; ALTER TABLE applications ADD COLUMN retire_base INTEGER; ALTER TABLE applications ADD COLUMN birth_date TEXT; ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}'; ALTER TABLE applications DROP COLUMN personal; DROP TABLE chips; DROP TABLE ecards; DROP TRIGGER cards_no_delete; DROP TRIGGER cards_no_renumber; DROP TRIGGER card_changes_no_delete; DROP TABLE card_changes; DROP INDEX cards_replaces; DROP INDEX cards_status; ALTER TABLE cards DROP COLUMN status_at; ALTER TABLE cards DROP COLUMN status_reason; ALTER TABLE cards DROP COLUMN status_cascade; ALTER TABLE cards DROP COLUMN renewals; ALTER TABLE cards DROP COLUMN replaces_serial; PRAGMA user_version = 3;",
 		NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("downgrade: %s", msg);

@@ -24,9 +24,11 @@
 #include "unit.h"
 #include "tcard/err.h"
 #include "tcard/operator.h"
+#include "tcard/organisation.h"
 #include "tcard/passhash.h"
 #include "tcard/registry.h"
 #include "tcard/role.h"
+#include "tcard/totp.h"
 
 #include "fixtures-registry.h"
 
@@ -89,8 +91,9 @@ add(struct fx_reg *fx, const char *name, unsigned roles, const char *pass)
 	assert_int_equal(
 	    tc_passhash_make(pass, hash, sizeof(hash), err, sizeof(err)), 0);
 	assert_int_equal(tc_registry_begin(fx->reg, err, sizeof(err)), 0);
-	if (tc_registry_operator_add(
-		fx->reg, name, roles, hash, T0, NULL, err, sizeof(err)) != 0)
+	if (tc_registry_operator_add(fx->reg, name, roles,
+		fx_org_for(fx->reg, roles), hash, T0, NULL, err,
+		sizeof(err)) != 0)
 		fail_msg("add %s: %s", name, err);
 	assert_int_equal(tc_registry_audit(fx->reg, T0, "system",
 			     "operator.add", name, NULL, err, sizeof(err)),
@@ -189,34 +192,34 @@ test_add_get(void **state)
 	    tc_passhash_make(PASS_A, hash, sizeof(hash), NULL, 0), 0);
 	/* Outside a transaction: refused. */
 	assert_int_equal(tc_registry_operator_add(fx->reg, "ada", TC_ROLE_ALL,
-			     hash, T0, &id, err, sizeof(err)),
+			     NULL, hash, T0, &id, err, sizeof(err)),
 	    TC_ERR_STATE);
 	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
 	assert_int_equal(
 	    tc_registry_operator_add(fx->reg, "ada",
-		TC_ROLE_BIT(TC_ROLE_ADMIN) | TC_ROLE_BIT(TC_ROLE_AUDITOR), hash,
-		T0, &id, err, sizeof(err)),
+		TC_ROLE_BIT(TC_ROLE_ADMIN) | TC_ROLE_BIT(TC_ROLE_AUDITOR), NULL,
+		hash, T0, &id, err, sizeof(err)),
 	    0);
 	assert_true(id > 0);
 	/* No roles, an unknown bit, a bad hash, a bad name. */
-	assert_int_equal(tc_registry_operator_add(fx->reg, "bob", 0, hash, T0,
-			     NULL, err, sizeof(err)),
+	assert_int_equal(tc_registry_operator_add(fx->reg, "bob", 0, NULL, hash,
+			     T0, NULL, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
 	assert_int_equal(tc_registry_operator_add(fx->reg, "bob", 1u << 12,
-			     hash, T0, NULL, err, sizeof(err)),
+			     NULL, hash, T0, NULL, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
 	assert_int_equal(tc_registry_operator_add(fx->reg, "bob",
-			     TC_ROLE_BIT(TC_ROLE_APPROVER), "plaintext!", T0,
-			     NULL, err, sizeof(err)),
+			     TC_ROLE_BIT(TC_ROLE_APPROVER), NULL, "plaintext!",
+			     T0, NULL, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
 	assert_int_equal(tc_registry_operator_add(fx->reg, "Bob",
-			     TC_ROLE_BIT(TC_ROLE_APPROVER), hash, T0, NULL, err,
-			     sizeof(err)),
+			     TC_ROLE_BIT(TC_ROLE_APPROVER), NULL, hash, T0,
+			     NULL, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
 	/* Duplicate. */
 	assert_int_equal(tc_registry_operator_add(fx->reg, "ada",
-			     TC_ROLE_BIT(TC_ROLE_APPROVER), hash, T0, NULL, err,
-			     sizeof(err)),
+			     TC_ROLE_BIT(TC_ROLE_APPROVER), NULL, hash, T0,
+			     NULL, err, sizeof(err)),
 	    TC_ERR_EXISTS);
 	assert_non_null(strstr(err, "already exists"));
 	/* Without an audit entry the commit is refused and rolled back. */
@@ -362,9 +365,9 @@ test_auth(void **state)
 	assert_string_equal(err, "operator bo is disabled");
 	/* An operator without a passphrase cannot sign in. */
 	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
-	assert_int_equal(
-	    tc_registry_operator_add(fx->reg, "nopass",
-		TC_ROLE_BIT(TC_ROLE_AUDITOR), NULL, T0, NULL, err, sizeof(err)),
+	assert_int_equal(tc_registry_operator_add(fx->reg, "nopass",
+			     TC_ROLE_BIT(TC_ROLE_AUDITOR), NULL, NULL, T0, NULL,
+			     err, sizeof(err)),
 	    0);
 	assert_int_equal(tc_registry_audit(fx->reg, T0, "ada", "operator.add",
 			     "nopass", NULL, NULL, 0),
@@ -686,6 +689,282 @@ test_migration(void **state)
 	assert_int_equal(op.created_at, 1000);
 }
 
+static int
+count_org(const struct tc_organisation *o, void *arg)
+{
+	(void)o;
+	++*(int *)arg;
+	return 0;
+}
+
+/* Kinds, codes, the role table, adding and reading organisations. */
+static void
+test_organisations(void **state)
+{
+	struct fx_reg *fx = *state;
+	struct tc_organisation o;
+	struct tc_operator op;
+	enum tc_org_kind k, back;
+	char code[TC_ORG_CODE_MAX + 1], err[512], hash[TC_PASSHASH_TEXT_MAX];
+	int n = 0;
+
+	for (k = TC_ORG_UNIT; k <= TC_ORG_BANK_BRANCH; k++) {
+		assert_non_null(tc_org_kind_name(k));
+		assert_int_equal(
+		    tc_org_kind_parse(tc_org_kind_name(k), &back), 0);
+		assert_int_equal(back, k);
+	}
+	assert_null(tc_org_kind_name((enum tc_org_kind)0));
+	assert_int_equal(tc_org_kind_parse("bank", &k), TC_ERR_NOT_FOUND);
+	/* The table of docs/operators.md. */
+	assert_int_equal(
+	    tc_org_kind_roles(TC_ORG_UNIT), TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER));
+	assert_int_equal(tc_org_kind_roles(TC_ORG_INDUSTRY),
+	    TC_ROLE_BIT(TC_ROLE_INDUSTRY_REVIEWER));
+	assert_int_equal(tc_org_kind_roles(TC_ORG_DISTRICT),
+	    TC_ROLE_BIT(TC_ROLE_HR_REVIEWER));
+	assert_int_equal(tc_org_kind_roles(TC_ORG_CITY),
+	    TC_ROLE_BIT(TC_ROLE_HR_REVIEWER) | TC_ROLE_BIT(TC_ROLE_APPROVER) |
+		TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP) |
+		TC_ROLE_BIT(TC_ROLE_CARD_ISSUER));
+	assert_int_equal(tc_org_kind_roles(TC_ORG_TALENT_OFFICE),
+	    TC_ROLE_BIT(TC_ROLE_APPROVER) |
+		TC_ROLE_BIT(TC_ROLE_LEADERSHIP_GROUP) |
+		TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER) |
+		TC_ROLE_BIT(TC_ROLE_CARD_ISSUER) |
+		TC_ROLE_BIT(TC_ROLE_AUDITOR) | TC_ROLE_BIT(TC_ROLE_ADMIN));
+	assert_int_equal(tc_org_kind_roles(TC_ORG_BANK_BRANCH),
+	    TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER) |
+		TC_ROLE_BIT(TC_ROLE_CARD_ISSUER));
+	assert_true(tc_org_kind_wide(TC_ORG_CITY));
+	assert_true(tc_org_kind_wide(TC_ORG_TALENT_OFFICE));
+	assert_false(tc_org_kind_wide(TC_ORG_UNIT));
+	/* Codes: a unit's is a USCC (normalised), others short. */
+	assert_int_equal(tc_org_code_check(TC_ORG_UNIT, " 91440106ma4t8r3h12",
+			     code, err, sizeof(err)),
+	    0);
+	assert_string_equal(code, "91440106MA4T8R3H12");
+	assert_int_equal(tc_org_code_check(TC_ORG_UNIT, "91440106MA4T8R3H13",
+			     code, err, sizeof(err)),
+	    TC_ERR_BAD_CHECK);
+	assert_non_null(strstr(err, "unified social credit code"));
+	assert_int_equal(tc_org_code_check(
+			     TC_ORG_DISTRICT, "Baiyun", code, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_org_code_check(TC_ORG_DISTRICT, "-x", code, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_org_code_check(TC_ORG_DISTRICT, "a234567890123456789012345",
+		code, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	/* The migration's talent office is there. */
+	assert_int_equal(tc_registry_org_get(
+			     fx->reg, TC_ORG_OFFICE_CODE, &o, err, sizeof(err)),
+	    0);
+	assert_int_equal(o.kind, TC_ORG_TALENT_OFFICE);
+	/* Add: in a transaction, unique codes, bounded names. */
+	assert_int_equal(
+	    tc_registry_org_add(fx->reg, TC_ORG_DISTRICT, "baiyun-hr",
+		"白云区人社局", T0, &o, err, sizeof(err)),
+	    TC_ERR_STATE);
+	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(
+	    tc_registry_org_add(fx->reg, TC_ORG_DISTRICT, "baiyun-hr",
+		"白云区人社局", T0, &o, err, sizeof(err)),
+	    0);
+	assert_true(o.id > 1);
+	assert_int_equal(tc_registry_org_add(fx->reg, TC_ORG_CITY, "baiyun-hr",
+			     "x", T0, NULL, err, sizeof(err)),
+	    TC_ERR_EXISTS);
+	assert_int_equal(tc_registry_org_add(fx->reg, TC_ORG_CITY, "gz", "a\nb",
+			     T0, NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    tc_registry_org_add(fx->reg, TC_ORG_UNIT, "91440106ma4t8r3h12",
+		"广州天河示例软件技术有限公司", T0, &o, err, sizeof(err)),
+	    0);
+	assert_string_equal(o.code, "91440106MA4T8R3H12");
+	/* Roles must fit the kind; the message names the kinds. */
+	assert_int_equal(
+	    tc_passhash_make(PASS_B, hash, sizeof(hash), NULL, 0), 0);
+	assert_int_equal(tc_registry_operator_add(fx->reg, "u1",
+			     TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER), NULL, hash, T0,
+			     NULL, err, sizeof(err)),
+	    TC_ERR_POLICY);
+	assert_non_null(strstr(err, "unit-reviewer"));
+	assert_non_null(strstr(err, "kind unit"));
+	assert_int_equal(
+	    tc_registry_operator_add(fx->reg, "u1",
+		TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER) |
+		    TC_ROLE_BIT(TC_ROLE_APPROVER),
+		"91440106MA4T8R3H12", hash, T0, NULL, err, sizeof(err)),
+	    TC_ERR_POLICY);
+	assert_int_equal(tc_registry_operator_add(fx->reg, "u1",
+			     TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER), "nowhere",
+			     hash, T0, NULL, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND);
+	assert_int_equal(
+	    tc_registry_operator_add(fx->reg, "u1",
+		TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER), "91440106MA4T8R3H12", hash,
+		T0, NULL, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_operator_set_org(
+			     fx->reg, "u1", "baiyun-hr", err, sizeof(err)),
+	    TC_ERR_POLICY);
+	assert_int_equal(tc_registry_audit(fx->reg, T0, "system",
+			     "organisation.add", "baiyun-hr", NULL, NULL, 0),
+	    0);
+	assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "u1", &op, NULL, 0), 0);
+	assert_int_equal(op.org_kind, TC_ORG_UNIT);
+	assert_string_equal(op.org_code, "91440106MA4T8R3H12");
+	assert_int_equal(op.totp_enrolled, 0);
+	assert_int_equal(op.totp_step, TC_TOTP_NO_STEP);
+	assert_int_equal(
+	    tc_registry_org_list(fx->reg, count_org, &n, NULL, 0), 0);
+	assert_int_equal(n, 3);
+}
+
+/* The code of the Base32 secret at time t. */
+static void
+code_at(const char *b32, time_t t, char out[TC_TOTP_DIGITS_MAX + 1])
+{
+	uint8_t key[TC_TOTP_KEY_MAX];
+	size_t len;
+
+	assert_int_equal(tc_totp_secret_parse(b32, key, &len, NULL, 0), 0);
+	assert_int_equal(tc_totp_code(key, len, t, TC_TOTP_DIGITS, out), 0);
+}
+
+/* Enrolment, both factors, replays, the lockout and the local flag. */
+static void
+test_totp_login(void **state)
+{
+	struct fx_reg *fx = *state;
+	struct tc_operator op;
+	char secret[TC_TOTP_SECRET_B32_LEN + 1],
+	    again[TC_TOTP_SECRET_B32_LEN + 1];
+	char code[TC_TOTP_DIGITS_MAX + 1], err[256], act[64], sql[256];
+	time_t t = T0;
+	int i;
+
+	add(fx, "ada", TC_ROLE_BIT(TC_ROLE_ADMIN), PASS_A);
+	add(fx, "bo", TC_ROLE_BIT(TC_ROLE_APPROVER), PASS_B);
+	/* Enrolment needs a transaction; it audits, never the secret. */
+	assert_int_equal(tc_registry_operator_totp_enrol(
+			     fx->reg, "bo", "ada", t, secret, err, sizeof(err)),
+	    TC_ERR_STATE);
+	assert_string_equal(secret, "");
+	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_operator_totp_enrol(fx->reg, "nobody",
+			     "ada", t, secret, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND);
+	assert_int_equal(tc_registry_operator_totp_enrol(
+			     fx->reg, "bo", "ada", t, secret, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+	assert_int_equal(strlen(secret), TC_TOTP_SECRET_B32_LEN);
+	assert_string_equal(
+	    last_action(fx->reg, act, sizeof(act)), "operator.totp-enrol");
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM audit WHERE instr(detail, '%s') > 0", secret);
+	assert_int_equal(fx_reg_int(fx->reg, sql), 0);
+	/* Sealed: the plain secret is nowhere in the row. */
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM operators WHERE instr(CAST(totp_secret AS TEXT), '%.8s') > 0 OR length(totp_secret) < 40",
+	    secret);
+	assert_int_equal(fx_reg_int(fx->reg, sql), 0);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "bo", &op, NULL, 0), 0);
+	assert_int_equal(op.totp_enrolled, 1);
+	/* The passphrase alone no longer signs in; it counts. */
+	assert_int_equal(tc_registry_operator_auth(
+			     fx->reg, "bo", PASS_B, t, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_string_equal(err, TC_OPERATOR_AUTH_MSG);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "bo", &op, NULL, 0), 0);
+	assert_int_equal(op.failed_logins, 1);
+	/* A wrong code and a malformed one: the same message, counted. */
+	code_at(secret, t, code);
+	code[0] = code[0] == '9' ? '0' : (char)(code[0] + 1);
+	assert_int_equal(tc_registry_operator_login(fx->reg, "bo", PASS_B, code,
+			     t, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_string_equal(err, TC_OPERATOR_AUTH_MSG);
+	assert_int_equal(tc_registry_operator_login(fx->reg, "bo", PASS_B,
+			     "12 34", t, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_string_equal(err, TC_OPERATOR_AUTH_MSG);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "bo", &op, NULL, 0), 0);
+	assert_int_equal(op.failed_logins, 3);
+	/* The right code with a wrong passphrase: refused. */
+	code_at(secret, t, code);
+	assert_int_equal(tc_registry_operator_login(fx->reg, "bo", PASS_A, code,
+			     t, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	/* Both right: in, the step stored, the count cleared. */
+	assert_int_equal(tc_registry_operator_login(fx->reg, "bo", PASS_B, code,
+			     t, &op, err, sizeof(err)),
+	    0);
+	assert_int_equal(op.failed_logins, 0);
+	assert_int_equal(op.totp_step, (int64_t)(t / TC_TOTP_PERIOD));
+	/* The same code again is a replay: refused and counted. */
+	assert_int_equal(tc_registry_operator_login(fx->reg, "bo", PASS_B, code,
+			     t + 5, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_string_equal(err, TC_OPERATOR_AUTH_MSG);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "bo", &op, NULL, 0), 0);
+	assert_int_equal(op.failed_logins, 1);
+	/* Locally (tcard-issuer --as) the code may be used again. */
+	assert_int_equal(
+	    tc_registry_operator_login_flags(fx->reg, "bo", PASS_B, code,
+		TC_OPERATOR_LOGIN_LOCAL, t + 5, &op, err, sizeof(err)),
+	    0);
+	assert_int_equal(op.totp_step, (int64_t)(t / TC_TOTP_PERIOD));
+	/* The next step's code is fine. */
+	t += TC_TOTP_PERIOD;
+	code_at(secret, t, code);
+	assert_int_equal(tc_registry_operator_login(fx->reg, "bo", PASS_B, code,
+			     t, &op, err, sizeof(err)),
+	    0);
+	/* TOTP failures lock like passphrase failures. */
+	t += TC_TOTP_PERIOD;
+	for (i = 0; i < TC_OPERATOR_MAX_FAILURES; i++)
+		assert_int_equal(
+		    tc_registry_operator_login(fx->reg, "bo", PASS_B, "000000",
+			t, &op, err, sizeof(err)),
+		    TC_ERR_AUTH);
+	assert_string_equal(
+	    last_action(fx->reg, act, sizeof(act)), "operator.lock");
+	code_at(secret, t, code);
+	assert_int_equal(tc_registry_operator_login(fx->reg, "bo", PASS_B, code,
+			     t, &op, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	/* Re-enrolment gives a new secret and resets the step. */
+	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_registry_operator_totp_enrol(
+			     fx->reg, "bo", "ada", t, again, err, sizeof(err)),
+	    0);
+	assert_string_not_equal(again, secret);
+	assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, "bo", &op, NULL, 0), 0);
+	assert_int_equal(op.totp_step, TC_TOTP_NO_STEP);
+	/* A secret moved to another operator's row does not open. */
+	add(fx, "cy", TC_ROLE_BIT(TC_ROLE_APPROVER), PASS_B);
+	fx_raw_exec(fx->path,
+	    "UPDATE operators SET totp_secret = (SELECT totp_secret FROM operators WHERE name = 'bo') WHERE name = 'cy'");
+	assert_int_equal(tc_registry_operator_login(fx->reg, "cy", PASS_B,
+			     "123456", t, &op, err, sizeof(err)),
+	    TC_ERR_DECRYPT);
+	assert_non_null(strstr(err, "operator cy"));
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_roles)                                                          \
 	X(test_names)                                                          \
@@ -696,6 +975,8 @@ test_migration(void **state)
 	XF(test_last_admin, setup, fx_reg_teardown)                            \
 	XF(test_rehash, setup, fx_reg_teardown)                                \
 	XF(test_altered_rows, setup, fx_reg_teardown)                          \
-	XF(test_migration, setup, fx_reg_teardown)
+	XF(test_migration, setup, fx_reg_teardown)                             \
+	XF(test_organisations, setup, fx_reg_teardown)                         \
+	XF(test_totp_login, setup, fx_reg_teardown)
 
 TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -514,6 +514,16 @@ static const struct mutation {
 	    TC_ERR_MALFORMED, "tiers[0].steps[0].role: unknown role 'boss'" },
 	{ "guangzhou-green", "tiers[1].steps[1].role", SET, "\"Approver\"",
 	    TC_ERR_MALFORMED, "tiers[1].steps[1].role: unknown role" },
+	/* A step's organisation: a code, and never on a unit's step. */
+	{ "guangdong-youyue", "tiers[0].steps[0].organisation", SET,
+	    "\"demo-district\"", TC_ERR_MALFORMED,
+	    "tiers[0].steps[0].organisation: a unit-reviewer step names no organisation" },
+	{ "guangdong-youyue", "tiers[0].steps[1].organisation", SET,
+	    "\"Bad Code\"", TC_ERR_MALFORMED,
+	    "tiers[0].steps[1].organisation: not an id" },
+	{ "guangdong-youyue", "tiers[0].steps[1].organisation", SET, "7",
+	    TC_ERR_MALFORMED,
+	    "tiers[0].steps[1].organisation: must be a string" },
 	{ "baiyun-yunju", "alg", SET, "\"RS256\"", TC_ERR_UNSUPPORTED_ALG,
 	    "alg: unknown algorithm 'RS256'" },
 	{ "chuxiong-xingchu", "alg", SET, "\"sm2\"", TC_ERR_UNSUPPORTED_ALG,
@@ -783,6 +793,16 @@ test_mutations(void **state)
 			    i, m->file, m->path, r, tc_errname(r), err, m->code,
 			    m->where);
 	}
+	/* A step of another role may name its organisation. */
+	text = mutate("guangdong-youyue", "tiers[0].steps[1].organisation", SET,
+	    "\"demo-district\"");
+	assert_int_equal(
+	    tc_programme_parse(&p, text, strlen(text), "x", err, sizeof(err)),
+	    0);
+	assert_string_equal(p->tiers[0].steps[1].organisation, "demo-district");
+	assert_null(p->tiers[0].steps[0].organisation);
+	free(text);
+	tc_programme_free(p);
 	/* The unmutated files still parse after a round trip. */
 	text = mutate("baiyun-yunju", "note", SET, "\"x\"");
 	assert_int_equal(
