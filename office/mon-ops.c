@@ -82,24 +82,6 @@ mon_lib_fail(struct mon_answer *a, int r, const char *err)
 	lib_fail(a, r, err);
 }
 
-int
-office_second_factor(struct tc_registry *reg, const struct tc_operator *op,
-    const char *otp, time_t now, char *err, size_t errlen)
-{
-	/*
-	 * No operator has a TOTP secret yet: every one passes with the
-	 * passphrase alone, and otp is ignored. When src/totp.c lands, an
-	 * enrolled operator needs a current code here.
-	 */
-	(void)reg;
-	(void)op;
-	(void)otp;
-	(void)now;
-	(void)err;
-	(void)errlen;
-	return 0;
-}
-
 static json_t *
 roles_json(unsigned mask)
 {
@@ -124,8 +106,10 @@ op_login(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 
 	snprintf(
 	    a->operator_name, sizeof(a->operator_name), "%s", q->operator_name);
-	r = tc_registry_operator_auth(m->reg, q->operator_name, q->passphrase,
-	    now, &op, err, sizeof(err));
+	/* The passphrase and, for an enrolled operator, a TOTP code not used
+	 * before (the replay rule): one library call, one lockout count. */
+	r = tc_registry_operator_login(m->reg, q->operator_name, q->passphrase,
+	    q->otp, now, &op, err, sizeof(err));
 	if (r == TC_ERR_AUTH) {
 		mon_fail(a, 401, "unauthorized",
 		    "%s (after %d failures in a row an operator is locked for %d minutes)",
@@ -135,12 +119,6 @@ op_login(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 	}
 	if (r != 0) {
 		lib_fail(a, r, err);
-		return;
-	}
-	/* The second factor, kept apart from the passphrase check. */
-	if ((r = office_second_factor(
-		 m->reg, &op, q->otp, now, err, sizeof(err))) != 0) {
-		mon_fail(a, 401, "unauthorized", "%s", err);
 		return;
 	}
 	if ((s = mon_session_new(m, op.name, op.roles, now)) == NULL) {

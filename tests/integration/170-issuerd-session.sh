@@ -69,11 +69,13 @@ check "the monitor logs each op with the operator" grep -q '"message":"login ope
 
 stop_id
 check "tcard-issuerd starts again with --idle-timeout 2" start_id --idle-timeout 2
-login demo-hr-reviewer-1
-req GET /v1/queue "$T/demo-hr-reviewer-1.jar"
+# Another reviewer: the hr reviewer's code of this step is spent (a code
+# signs in once).
+login demo-clerk
+req GET /v1/queue "$T/demo-clerk.jar"
 check "a fresh session is 200" status_is 200
 sleep 3
-req GET /v1/queue "$T/demo-hr-reviewer-1.jar"
+req GET /v1/queue "$T/demo-clerk.jar"
 check "a session idle for longer than --idle-timeout is 401" status_is 401
 
 kill -KILL "$(worker_pid)"
@@ -116,7 +118,7 @@ else
 fi
 curl -s --max-time 20 --cacert "$T/tls/cert.pem" -D "$T/hdr" -o "$T/body" \
 	-H 'Content-Type: application/json' \
-	--data "{\"operator\":\"demo-auditor\",\"passphrase\":\"$(pass_of demo-auditor)\"}" \
+	--data "{\"operator\":\"demo-auditor\",\"passphrase\":\"$(pass_of demo-auditor)\",\"otp\":\"$(otp_of demo-auditor)\"}" \
 	"https://127.0.0.1:$(cat "$T/id.port")/v1/session"
 check "under TLS the cookie is Secure" grep -qiE '^set-cookie: tcard_session=[A-Za-z0-9_-]{43}; Path=/; HttpOnly; SameSite=Strict; Secure' "$T/hdr"
 kill -HUP "$ID_PID"

@@ -59,15 +59,20 @@ page POST /console/login "$HR" --data-urlencode operator=nobody-at-all \
 check "an unknown operator gets the same page" \
 	bash -c "test $(cat "$T/status") = 401 && grep -qF '登录失败：账号、口令或动态验证码有误' '$T/body'"
 
+# A code signs in once (the replay rule): each refused next= with another
+# operator.
+set -- demo-admin demo-auditor demo-card-producer-1 demo-card-issuer-1 demo-industry-reviewer-1
 for n in '//evil.example/' 'https://evil.example/console/' '/console/\evil' '/\evil.example' '/console/../v1/queue'; do
 	: >"$T/x.jar"
-	page POST /console/login "$T/x.jar" --data-urlencode operator=demo-hr-reviewer-1 \
-		--data-urlencode "passphrase=$(pass_of demo-hr-reviewer-1)" --data-urlencode "next=$n"
+	page POST /console/login "$T/x.jar" --data-urlencode "operator=$1" \
+		--data-urlencode "passphrase=$(pass_of "$1")" --data-urlencode "otp=$(otp_of "$1")" \
+		--data-urlencode "next=$n"
+	shift
 	check "next=$n is refused: the sign-in goes to the queue" \
 		bash -c "test $(cat "$T/status") = 303 && grep -qi '^location: /console/queue' '$T/hdr'"
 done
 page POST /console/login "$HR" --data-urlencode operator=demo-hr-reviewer-1 \
-	--data-urlencode "passphrase=$(pass_of demo-hr-reviewer-1)" --data-urlencode otp= \
+	--data-urlencode "passphrase=$(pass_of demo-hr-reviewer-1)" --data-urlencode "otp=$(otp_of demo-hr-reviewer-1)" \
 	--data-urlencode "next=/console/applications/$A"
 check "the hr reviewer signs in: 303 to the local next=" \
 	bash -c "test $(cat "$T/status") = 303 && grep -qi '^location: /console/applications/$A' '$T/hdr'"
@@ -125,7 +130,7 @@ check "an unknown application is the 404 page" bash -c "test $(cat "$T/status") 
 cp "$T/body" "$T/404a"
 LG=$T/lg.jar; : >"$LG"
 page POST /console/login "$LG" --data-urlencode operator=demo-leadership-group-1 \
-	--data-urlencode "passphrase=$(pass_of demo-leadership-group-1)" --data-urlencode otp=
+	--data-urlencode "passphrase=$(pass_of demo-leadership-group-1)" --data-urlencode "otp=$(otp_of demo-leadership-group-1)"
 page GET "/console/applications/$A?lang=en" "$LG"
 check "another operator's application is the same 404 page" \
 	bash -c "test $(cat "$T/status") = 404 && diff -q <(sed 's/name=\"csrf\" value=\"[^\"]*\"//; s/demo-[a-z0-9-]*//' '$T/404a') <(sed 's/name=\"csrf\" value=\"[^\"]*\"//; s/demo-[a-z0-9-]*//' '$T/body') >/dev/null"

@@ -23,7 +23,7 @@ C=$(pdf_app 110101199003071233); check "application C with PDF materials applied
 check "tcard-issuerd starts" start_id
 mkdir -p "$T/profile"
 check "Chromium walks the console" bash -c "timeout 200 python3 '$(dirname "$0")/cdp-console.py' '$CHROMIUM' '$T/profile' '$URL' '$ART' '$A' '$B' \
-	demo-hr-reviewer-1 '$(pass_of demo-hr-reviewer-1)' demo-approver-1 '$(pass_of demo-approver-1)' '$C' >'$T/seen.json' 2>'$T/cdp.err' ||
+	demo-hr-reviewer-1 '$(pass_of demo-hr-reviewer-1) $(demo_secret "$H" demo-hr-reviewer-1)' demo-approver-1 '$(pass_of demo-approver-1) $(demo_secret "$H" demo-approver-1)' '$C' >'$T/seen.json' 2>'$T/cdp.err' ||
 	{ grep -v dbus '$T/cdp.err' | tail -n 5 | sed 's/^/# err: /'; exit 1; }"
 seen() { python3 -c 'import json, sys; o = json.load(open(sys.argv[1], encoding="utf-8")); sys.exit(not eval(sys.argv[2]))' "$T/seen.json" "$1"; }
 check "the queue lists A and B" seen "'/console/applications/$A\"' in o['queue'] and '/console/applications/$B\"' in o['queue']"

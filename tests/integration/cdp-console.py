@@ -18,6 +18,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
+import totp  # noqa: E402
 
 (chromium, profile, url, art, a, b, op1, pw1, op2, pw2) = sys.argv[1:11]
 c = sys.argv[11] if len(sys.argv) > 11 else None
@@ -29,11 +30,15 @@ def shot(p, name):
 
 
 def sign_in(p, op, pw, tag):
+    # pw is "PASSPHRASE TOTP-SECRET": the code is made as a person's
+    # authenticator would, just before it is typed.
+    pw, secret = pw.split(" ", 1)
     p.navigate(url + "/console/?lang=en")
     p.wait_selector("#signin")
     shot(p, tag + "-signin")
     p.type("#operator", op)
     p.type("#passphrase", pw)
+    p.type("#otp", totp.code(secret, int(time.time())))
     p.tap("#signin", wait_load=True)
 
 
