@@ -1968,8 +1968,14 @@ guard_open_app(const struct tc_app_ctx *c, const struct tc_app *a,
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
+	/*
+	 * "+card_serial": never the index applications_card, which SQLite
+	 * would pick for "IS ?5" and which holds every new application under
+	 * NULL (a scan of all of them per submission and approval); the ID
+	 * MAC finds the person's few applications.
+	 */
 	if ((r = tc_reg_prepare(c->reg,
-		 "SELECT id, state FROM applications WHERE id_mac = ?1 AND programme = ?2 AND id <> ?3 AND kind = ?4 AND card_serial IS ?5 AND state IN ('submitted', 'returned', 'approved') LIMIT 1",
+		 "SELECT id, state FROM applications WHERE id_mac = ?1 AND programme = ?2 AND id <> ?3 AND kind = ?4 AND +card_serial IS ?5 AND state IN ('submitted', 'returned', 'approved') LIMIT 1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_blob(st, 1, a->id_mac, TC_PII_MAC_LEN, SQLITE_STATIC);
