@@ -174,7 +174,7 @@ mon_ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 : >"$T/monitor"
 # Warm up: the pages of the registry into the cache.
 wrk -t2 -c$conns -d2s -s "$T/app.lua" "$url/" >/dev/null 2>&1
-for r in $(seq "$rounds"); do
+for _ in $(seq "$rounds"); do
 	for p in "healthz /healthz" "queue /v1/queue" "app /v1/applications" \
 		"cqueue /console/queue" "capp /console/applications"; do
 		set -- $p
