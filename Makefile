@@ -125,7 +125,7 @@ FUZZ_BIN := $(FUZZ_SRC:%.c=$(BUILD)/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/bench-*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 # Test-side tools built with the tests and benchmarks (not run as either).
-TOOL_BIN := $(BUILD)/tests/bench/make-bundle
+TOOL_BIN := $(BUILD)/tests/bench/make-bundle $(BUILD)/tests/bench/make-office
 
 .PHONY: all deps check asan fuzz bench run demo install clean format tests \
 	fuzzers benches faces-samples
@@ -226,6 +226,10 @@ $(BUILD)/tests/bench/bench-%: tests/bench/bench-%.c tests/bench/synth.h $(DEMOLI
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(PKG_LIBS)
 
 $(BUILD)/tests/bench/make-bundle: tests/bench/make-bundle.c tests/bench/synth.h $(DEMOLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(PKG_LIBS)
+
+$(BUILD)/tests/bench/make-office: tests/bench/make-office.c $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(PKG_LIBS)
 

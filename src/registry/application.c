@@ -352,9 +352,17 @@ tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
 		 ctx->operator_name != NULL ? ctx->operator_name : "", &op, err,
 		 errlen)) != 0)
 		return r;
+	/*
+	 * With a state, "state = ?1" alone lets SQLite search the index
+	 * applications_state; "?1 IS NULL OR" would scan the whole table
+	 * (a work queue on 100,000 applications: docs/performance.md).
+	 */
 	if ((r = tc_reg_prepare(reg,
-		 "SELECT " APP_COLUMNS
-		 " FROM applications WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR programme = ?2) AND (?3 IS NULL OR (state IN ('submitted', 'approved') AND deadline IS NOT NULL AND deadline < ?3)) ORDER BY id",
+		 filter != NULL && filter->state != 0
+		     ? "SELECT " APP_COLUMNS
+		       " FROM applications WHERE state = ?1 AND (?2 IS NULL OR programme = ?2) AND (?3 IS NULL OR (state IN ('submitted', 'approved') AND deadline IS NOT NULL AND deadline < ?3)) ORDER BY id"
+		     : "SELECT " APP_COLUMNS
+		       " FROM applications WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR programme = ?2) AND (?3 IS NULL OR (state IN ('submitted', 'approved') AND deadline IS NOT NULL AND deadline < ?3)) ORDER BY id",
 		 &st, err, errlen)) != 0)
 		return r;
 	if (filter != NULL && filter->state != 0)
@@ -2082,8 +2090,14 @@ guard_open_app(const struct tc_app_ctx *c, const struct tc_app *a,
 	sqlite3_stmt *st = NULL;
 	int rc, r;
 
+	/*
+	 * "+card_serial": never the index applications_card, which SQLite
+	 * would pick for "IS ?5" and which holds every new application under
+	 * NULL (a scan of all of them per submission and approval); the ID
+	 * MAC finds the person's few applications.
+	 */
 	if ((r = tc_reg_prepare(c->reg,
-		 "SELECT id, state FROM applications WHERE id_mac = ?1 AND programme = ?2 AND id <> ?3 AND kind = ?4 AND card_serial IS ?5 AND state IN ('submitted', 'returned', 'approved') LIMIT 1",
+		 "SELECT id, state FROM applications WHERE id_mac = ?1 AND programme = ?2 AND id <> ?3 AND kind = ?4 AND +card_serial IS ?5 AND state IN ('submitted', 'returned', 'approved') LIMIT 1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_blob(st, 1, a->id_mac, TC_PII_MAC_LEN, SQLITE_STATIC);
