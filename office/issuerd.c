@@ -486,16 +486,37 @@ serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen)
 	return rc;
 }
 
+/* The monitor's end of the RPC socketpair, for stop_worker. */
+static int worker_rpc_fd = -1;
+
+/*
+ * Stops the worker: the RPC channel is shut first, so that a worker
+ * thread waiting for an answer gets end of file (its request is 503) and
+ * libmicrohttpd's stop does not wait for it forever; then SIGTERM, and
+ * SIGKILL if the worker has not ended within 10 seconds.
+ */
 static void
 stop_worker(void)
 {
-	int st;
+	int st, i;
 
-	if (worker_pid > 0) {
-		kill(worker_pid, SIGTERM);
-		waitpid(worker_pid, &st, 0);
-		worker_pid = 0;
+	if (worker_rpc_fd >= 0)
+		shutdown(worker_rpc_fd, SHUT_RDWR);
+	if (worker_pid <= 0)
+		return;
+	kill(worker_pid, SIGTERM);
+	for (i = 0; i < 1000; i++) {
+		if (waitpid(worker_pid, &st, WNOHANG) != 0)
+			break;
+		usleep(10000);
 	}
+	if (i == 1000) {
+		mon_log("stop", "warning",
+		    "the web worker did not end within 10 s of SIGTERM: killed");
+		kill(worker_pid, SIGKILL);
+		waitpid(worker_pid, &st, 0);
+	}
+	worker_pid = 0;
 }
 
 /* The loop: requests on fd, signals on sfd. Returns the exit status. */
@@ -603,6 +624,7 @@ main(int argc, char **argv)
 		return 1;
 	close(lfd);
 	close(sp[1]);
+	worker_rpc_fd = sp[0];
 	if (o.tls_cert[0] != '\0') {
 		tls.cert_path = o.tls_cert;
 		tls.key_path = o.tls_key;

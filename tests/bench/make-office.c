@@ -33,6 +33,7 @@
  *
  * Transactions of 1,000 applications keep 100,000 within a few minutes.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -47,6 +48,7 @@
 #include "tcard/err.h"
 #include "tcard/keystore.h"
 #include "tcard/operator.h"
+#include "tcard/organisation.h"
 #include "tcard/passhash.h"
 #include "tcard/programme.h"
 #include "tcard/registry.h"
@@ -60,8 +62,14 @@
 static const char usage[] =
     "usage: make-office --home HOME --apps N [--sessions K] [--waiting W]\n";
 
-static const enum tc_role first_roles[] = { TC_ROLE_UNIT_REVIEWER,
-	TC_ROLE_INDUSTRY_REVIEWER, TC_ROLE_HR_REVIEWER };
+/*
+ * The first steps' roles the benchmark's reviewers hold. A unit reviewer
+ * belongs to one employer's unit and sees only its applications; the
+ * benchmark's sessions are the district's and the industry department's
+ * reviewers, who see every application at their step.
+ */
+static const enum tc_role first_roles[] = { TC_ROLE_INDUSTRY_REVIEWER,
+	TC_ROLE_HR_REVIEWER };
 #define N_FIRST (sizeof(first_roles) / sizeof(first_roles[0]))
 
 struct office {
@@ -163,13 +171,15 @@ add_operator(struct office *o, const char *name, unsigned roles,
 	if ((r = tc_passhash_make(
 		 pass, hash, sizeof(hash), o->err, sizeof(o->err))) != 0 ||
 	    /*
-	     * ORGANISATION: the one place where the benchmark's operators are
-	     * made. When operators belong to an organisation, give each its
-	     * organisation here (the reviewers the unit of the employers the
-	     * samples draw, or the department or bureau of their step).
+	     * The organisation: the industry department for its reviewers,
+	     * the district HR bureau for everyone else (make_operators makes
+	     * both).
 	     */
-	    (r = tc_registry_operator_add(o->reg, name, roles, hash, o->c.now,
-		 NULL, o->err, sizeof(o->err))) != 0 ||
+	    (r = tc_registry_operator_add(o->reg, name, roles,
+		 roles == TC_ROLE_BIT(TC_ROLE_INDUSTRY_REVIEWER)
+		     ? "bench-industry"
+		     : "bench-district",
+		 hash, o->c.now, NULL, o->err, sizeof(o->err))) != 0 ||
 	    (r = tc_registry_audit(o->reg, o->c.now, "system", "operator.add",
 		 name, "{\"bench\": true}", o->err, sizeof(o->err))) != 0)
 		die(name, r, o->err);
@@ -185,7 +195,7 @@ make_operators(struct office *o)
 	char name[TC_OPERATOR_NAME_MAX + 1], pass[64], path[4200];
 	FILE *list;
 	size_t i;
-	int k;
+	int k, r;
 
 	snprintf(path, sizeof(path), "%s/bench-operators.txt", o->home);
 	if ((list = fopen(path, "wx")) == NULL) {
@@ -194,7 +204,14 @@ make_operators(struct office *o)
 	}
 	fprintf(list, "name\troles\tpassphrase\n");
 	begin(o);
-	add_operator(o, "bench-clerk", TC_APP_INTAKE_ROLES,
+	if ((r = tc_registry_org_add(o->reg, TC_ORG_INDUSTRY, "bench-industry",
+		 "Bench industry department", o->c.now, NULL, o->err,
+		 sizeof(o->err))) != 0 ||
+	    (r = tc_registry_org_add(o->reg, TC_ORG_DISTRICT, "bench-district",
+		 "Bench district HR bureau", o->c.now, NULL, o->err,
+		 sizeof(o->err))) != 0)
+		die("organisation", r, o->err);
+	add_operator(o, "bench-clerk", TC_ROLE_BIT(TC_ROLE_HR_REVIEWER),
 	    "bench-clerk-passphrase-0", list);
 	for (i = 0; i < N_FIRST; i++) {
 		snprintf(name, sizeof(name), "bench-first-%s",
@@ -229,9 +246,12 @@ attach_one(const struct tc_sample_file *f, void *arg)
 	    f->data, f->len, NULL, a->o->err, sizeof(a->o->err));
 }
 
-/* The first step's role of application id. */
+/*
+ * The first step's role of application id, and its employer's credit
+ * code (the unit's code) in unit[TC_USCC_LEN + 1].
+ */
 static int
-first_role(struct office *o, int64_t id, enum tc_role *role)
+first_role(struct office *o, int64_t id, enum tc_role *role, char *unit)
 {
 	const struct tc_programme *p;
 	const struct tc_step *steps;
@@ -249,8 +269,45 @@ first_role(struct office *o, int64_t id, enum tc_role *role)
 		if (n > 0)
 			*role = steps[0].role;
 	}
+	snprintf(unit, TC_USCC_LEN + 1, "%s", a.employer_code);
 	tc_app_release(&a);
 	return r;
+}
+
+/*
+ * Sets name to the operator who acts on application id's first step:
+ * bench-first-ROLE, or for a unit's step the unit's own reviewer,
+ * bench-unit-CODE, made the first time (inside the open transaction; the
+ * unit itself was made when the application was submitted).
+ */
+static int
+actor(struct office *o, int64_t id, char name[TC_OPERATOR_NAME_MAX + 1])
+{
+	char unit[TC_USCC_LEN + 1], hash[TC_PASSHASH_STORED_MAX];
+	struct tc_operator op;
+	enum tc_role role;
+	int r;
+
+	if ((r = first_role(o, id, &role, unit)) != 0)
+		return r;
+	if (role != TC_ROLE_UNIT_REVIEWER) {
+		snprintf(name, TC_OPERATOR_NAME_MAX + 1, "bench-first-%s",
+		    tc_role_name(role));
+		return 0;
+	}
+	snprintf(name, TC_OPERATOR_NAME_MAX + 1, "bench-unit-%s", unit);
+	for (char *c = name; *c != '\0'; c++) /* names are lower case */
+		*c = (char)tolower((unsigned char)*c);
+	r = tc_registry_operator_get(o->reg, name, &op, o->err, sizeof(o->err));
+	if (r != TC_ERR_NOT_FOUND)
+		return r;
+	/* Never signs in: its passphrase is its name. */
+	if ((r = tc_passhash_make(
+		 name, hash, sizeof(hash), o->err, sizeof(o->err))) != 0)
+		return r;
+	return tc_registry_operator_add(o->reg, name,
+	    TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER), unit, hash, o->c.now, NULL,
+	    o->err, sizeof(o->err));
 }
 
 static int
@@ -258,12 +315,10 @@ act(struct office *o, int64_t id, enum tc_review_decision dec)
 {
 	char name[TC_OPERATOR_NAME_MAX + 1];
 	struct tc_review rv;
-	enum tc_role role;
 	int r;
 
-	if ((r = first_role(o, id, &role)) != 0)
+	if ((r = actor(o, id, name)) != 0)
 		return r;
-	snprintf(name, sizeof(name), "bench-first-%s", tc_role_name(role));
 	memset(&rv, 0, sizeof(rv));
 	rv.decision = dec;
 	rv.reason = dec == TC_REVIEW_REJECT
@@ -362,9 +417,16 @@ one(struct office *o, long i)
 			r = act(o, id, TC_REVIEW_REJECT);
 			o->rejected++;
 		} else {
-			r = tc_app_withdraw(&o->c, id,
-			    "申请人撤回 (synthetic benchmark data)", o->err,
-			    sizeof(o->err));
+			/* By whoever may see it at its first step. */
+			char name[TC_OPERATOR_NAME_MAX + 1];
+
+			if ((r = actor(o, id, name)) == 0) {
+				o->c.operator_name = name;
+				r = tc_app_withdraw(&o->c, id,
+				    "申请人撤回 (synthetic benchmark data)",
+				    o->err, sizeof(o->err));
+				o->c.operator_name = "bench-clerk";
+			}
 			o->withdrawn++;
 		}
 	} else if (fate < 5) {
