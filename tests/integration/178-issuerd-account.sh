@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..27"
+echo "1..28"
 
 check "demo authority" id_demo
 P1="first passphrase of acct"
