@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..42"
+echo "1..44"
 
 check "demo authority" id_demo
 check "tcard-issuerd starts" start_id
