@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..28"
+echo "1..33"
 
 check "demo authority" id_demo
 P1="first passphrase of acct"
@@ -20,6 +20,8 @@ P2="second passphrase of acct"
 NEWPASS=$P1 TCARD_PASSPHRASE=$(pass_of demo-admin) expect_exit 0 "an operator without TOTP is added" \
 	"$I" operator add acct-hr --role hr-reviewer --organisation demo-district \
 	--passphrase-env NEWPASS --as demo-admin --home "$H"
+NEWPASS=$P1 TCARD_PASSPHRASE=$(pass_of demo-admin) expect_exit 0 "and another, for the console" \
+	"$I" operator add acct-two --role approver --passphrase-env NEWPASS --as demo-admin --home "$H"
 export NEWPASS=
 check "tcard-issuerd starts" start_id
 J=$T/acct.jar
@@ -78,6 +80,23 @@ check "the console refuses two different new passphrases (400)" status_is 400
 curl -s -b "$J" -o /dev/null -w '%{http_code}' -H 'Accept-Language: en' "$URL/console/queue" >"$T/status"
 check "the session still works" status_is 200
 
+# The console's enrolment of an operator not yet enrolled: the URI as
+# text, the QR as an <img> of the worker's route.
+J2=$T/two.jar
+req POST /v1/session "$J2" "" "{\"operator\":\"acct-two\",\"passphrase\":\"$P1\"}"
+C2=$(jq_body 'o["csrf"]')
+curl -s -b "$J2" --data-urlencode "csrf=$C2" --data-urlencode "passphrase=$P1" \
+	-D "$T/hdr" "$URL/console/account/totp" >"$T/page"
+check "the console's enrolment page shows the URI as text" \
+	grep -q '<code id="totp-uri">otpauth://totp/talentcard:acct-two?secret=' "$T/page"
+check "and the QR as an <img> of the worker's route" \
+	grep -q '<img id="totp-qr" src="/console/account/totp.png"' "$T/page"
+check "under the CSP (img-src 'self', no data: URI) and no-store" \
+	bash -c "grep -qi \"^content-security-policy: .*img-src 'self'\" '$T/hdr' && grep -qi '^cache-control: no-store' '$T/hdr' && ! grep -q 'data:' '$T/page'"
+req GET /console/account/totp.png "$J2"
+check "that route answers the PNG to this session" bash -c "test \"\$(cat '$T/status')\" = 200 && head -c 4 '$T/body' | grep -q PNG"
+SECRET2=$(sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p' "$T/page" | head -1)
+
 stop_id
-check "no log line has the secret" bash -c "! grep -q '$SECRET' '$T/id.err'"
+check "no log line has the secrets" bash -c "! grep -qE '$SECRET|$SECRET2' '$T/id.err'"
 check "nor a passphrase" bash -c "! grep -qE 'passphrase of acct' '$T/id.err'"
