@@ -385,8 +385,8 @@ action_one(const struct tc_app_action *ac, void *arg)
  * Reads application q->app into *app when the operator may see it;
  * answers 404 (missing or not visible, the same answer) and returns -1.
  */
-int
-mon_get_visible(struct mon *m, const struct tc_operator *op, int64_t id,
+static int
+get_visible(struct mon *m, const struct tc_operator *op, int64_t id,
     struct tc_app *app, struct mon_answer *a)
 {
 	struct tc_app_ctx c;
@@ -437,7 +437,6 @@ form_labels(struct mon *m, const struct tc_app *a)
 		for (j = 0; fields != NULL && j < s->n_fields; j++) {
 			const struct tc_field *fd = &s->fields[j];
 			unsigned t = (unsigned)fd->type;
-
 			char name[2 * TC_PROGRAMME_ID_MAX + 2];
 
 			/* Which fields the unit's supplement may change is
@@ -481,7 +480,7 @@ op_app(struct mon *m, const struct tc_operator *op, int64_t id,
 	json_t *o = NULL;
 	int r = 0;
 
-	if (mon_get_visible(m, op, id, &app, a) != 0)
+	if (get_visible(m, op, id, &app, a) != 0)
 		goto out;
 	if (atts.arr == NULL || steps.arr == NULL || acts.arr == NULL ||
 	    (o = mon_app_summary(m, &app, now)) == NULL) {
@@ -537,7 +536,7 @@ op_attachment(struct mon *m, const struct tc_operator *op,
 	int r;
 
 	tc_buf_init(&data, TC_ATTACH_MAX + 1);
-	if (mon_get_visible(m, op, q->app, &app, a) != 0)
+	if (get_visible(m, op, q->app, &app, a) != 0)
 		goto out;
 	if ((r = tc_app_attachment_list(
 		 m->reg, q->app, att_one, &lo, err, sizeof(err))) != 0) {
@@ -587,7 +586,7 @@ op_review(struct mon *m, const struct tc_operator *op,
 	size_t i;
 	int r, next = 0;
 
-	if (mon_get_visible(m, op, q->app, &app, a) != 0)
+	if (get_visible(m, op, q->app, &app, a) != 0)
 		return;
 	tc_app_release(&app);
 	memset(&rv, 0, sizeof(rv));

@@ -94,13 +94,6 @@ void mon_fail(struct mon_answer *a, unsigned status, const char *code,
 /* The library's context for operator op acting at now. */
 void mon_ctx(struct mon *m, const struct tc_operator *op, time_t now,
     struct tc_app_ctx *c /* OUT */);
-/*
- * Reads application id into *app when op may see it (tc_app_visible);
- * else answers 404 (missing or not visible, the same answer) and returns
- * -1. Release *app with tc_app_release after 0.
- */
-int mon_get_visible(struct mon *m, const struct tc_operator *op, int64_t id,
-    struct tc_app *app /* OUT */, struct mon_answer *a);
 /* The summary of application a (the queue's line), or NULL. */
 json_t *mon_app_summary(struct mon *m, const struct tc_app *a, time_t now);
 
