@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..33"
+echo "1..34"
 
 check "demo authority" id_demo
 P1="first passphrase of acct"
@@ -98,5 +98,6 @@ check "that route answers the PNG to this session" bash -c "test \"\$(cat '$T/st
 SECRET2=$(sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p' "$T/page" | head -1)
 
 stop_id
+check "the daemon stops cleanly" test "$ID_STATUS" = 0
 check "no log line has the secrets" bash -c "! grep -qE '$SECRET|$SECRET2' '$T/id.err'"
 check "nor a passphrase" bash -c "! grep -qE 'passphrase of acct' '$T/id.err'"
