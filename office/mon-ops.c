@@ -4,9 +4,9 @@
  * application's page, an attachment's bytes and a review, each on the
  * library calls the CLI uses, so that the rules (roles per step, four
  * eyes, deadlines, guards) are the library's. Who may see an application
- * is decided here, for now by role: an operator holding the role of one
- * of the application's steps, or an auditor; anything else is 404 as if
- * it did not exist (organisations come next, docs/issuerd.md).
+ * is the library's too (tc_app_visible: organisations and roles,
+ * docs/workflow.md "Scoping"); anything else is 404 as if it did not
+ * exist.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -177,14 +177,16 @@ app_roles(struct mon *m, const struct tc_app *a, const struct tc_step **step)
 	return mask;
 }
 
-/* 1 when the operator may see a: a role of its steps, or an auditor. */
-static int
-visible(struct mon *m, const struct tc_operator *op, const struct tc_app *a)
+void
+mon_ctx(struct mon *m, const struct tc_operator *op, time_t now,
+    struct tc_app_ctx *c)
 {
-	const struct tc_step *st;
-
-	return (op->roles &
-		   (app_roles(m, a, &st) | TC_ROLE_BIT(TC_ROLE_AUDITOR))) != 0;
+	memset(c, 0, sizeof(*c));
+	c->reg = m->reg;
+	c->programmes = m->progs;
+	c->workdays = m->wd;
+	c->operator_name = op->name;
+	c->now = now;
 }
 
 static void
@@ -206,8 +208,8 @@ mon_time_text(time_t t, char out[32])
 }
 
 /* The summary of an application, as a list line. */
-static json_t *
-app_summary(struct mon *m, const struct tc_app *a, time_t now)
+json_t *
+mon_app_summary(struct mon *m, const struct tc_app *a, time_t now)
 {
 	const struct tc_step *st;
 	char created[32], submitted[32];
@@ -251,7 +253,7 @@ queue_one(const struct tc_app *a, void *arg)
 	app_roles(w->m, a, &st);
 	if (st == NULL || !(w->roles & TC_ROLE_BIT(st->role)))
 		return 0;
-	if ((o = app_summary(w->m, a, w->now)) == NULL ||
+	if ((o = mon_app_summary(w->m, a, w->now)) == NULL ||
 	    json_array_append_new(
 		tc_app_overdue(a, w->now) ? w->overdue : w->rest, o) != 0) {
 		w->failed = 1;
@@ -269,6 +271,7 @@ op_queue(struct mon *m, const struct tc_operator *op, struct mon_answer *a,
 	struct queue_walk w = { m, op->roles, now, json_array(), json_array(),
 		0 };
 	struct tc_app_filter f;
+	struct tc_app_ctx c;
 	char err[512] = "";
 	size_t i;
 	int r = 0;
@@ -278,6 +281,9 @@ op_queue(struct mon *m, const struct tc_operator *op, struct mon_answer *a,
 		memset(&f, 0, sizeof(f));
 		f.state = states[i];
 		f.now = now;
+		/* Only what the library lets this operator see. */
+		mon_ctx(m, op, now, &c);
+		f.ctx = &c;
 		r = tc_app_list(m->reg, &f, queue_one, &w, err, sizeof(err));
 	}
 	if (w.overdue == NULL || w.rest == NULL || w.failed) {
@@ -383,13 +389,15 @@ static int
 get_visible(struct mon *m, const struct tc_operator *op, int64_t id,
     struct tc_app *app, struct mon_answer *a)
 {
+	struct tc_app_ctx c;
 	char err[512] = "";
 	int r;
 
 	a->app = id;
 	memset(app, 0, sizeof(*app));
+	mon_ctx(m, op, time(NULL), &c);
 	r = tc_app_get(m->reg, id, app, err, sizeof(err));
-	if (r == TC_ERR_NOT_FOUND || (r == 0 && !visible(m, op, app))) {
+	if (r == TC_ERR_NOT_FOUND || (r == 0 && !tc_app_visible(&c, app))) {
 		tc_app_release(app);
 		mon_fail(
 		    a, 404, "not-found", "no application %lld", (long long)id);
@@ -429,12 +437,19 @@ form_labels(struct mon *m, const struct tc_app *a)
 		for (j = 0; fields != NULL && j < s->n_fields; j++) {
 			const struct tc_field *fd = &s->fields[j];
 			unsigned t = (unsigned)fd->type;
+			char name[2 * TC_PROGRAMME_ID_MAX + 2];
 
+			/* Which fields the unit's supplement may change is
+			 * the library's rule. */
+			snprintf(name, sizeof(name), "%s.%s", s->id, fd->id);
 			json_array_append_new(fields,
-			    json_pack("{s:s, s:s?, s:s?, s:s}", "id", fd->id,
-				"zh", fd->names.zh, "en", fd->names.en, "type",
+			    json_pack("{s:s, s:s?, s:s?, s:s, s:b}", "id",
+				fd->id, "zh", fd->names.zh, "en", fd->names.en,
+				"type",
 				t < sizeof(types) / sizeof(types[0]) ? types[t]
-								     : ""));
+								     : "",
+				"supplement",
+				tc_app_supplement_field(p, name)));
 		}
 		json_array_append_new(secs,
 		    json_pack("{s:s, s:s?, s:s?, s:b, s:o}", "id", s->id, "zh",
@@ -468,7 +483,7 @@ op_app(struct mon *m, const struct tc_operator *op, int64_t id,
 	if (get_visible(m, op, id, &app, a) != 0)
 		goto out;
 	if (atts.arr == NULL || steps.arr == NULL || acts.arr == NULL ||
-	    (o = app_summary(m, &app, now)) == NULL) {
+	    (o = mon_app_summary(m, &app, now)) == NULL) {
 		mon_fail(a, 500, "internal", "out of memory");
 		goto out;
 	}
@@ -583,12 +598,7 @@ op_review(struct mon *m, const struct tc_operator *op,
 		ov[i] = q->overrides[i];
 	rv.overrides = ov;
 	rv.n_overrides = q->n_overrides;
-	memset(&c, 0, sizeof(c));
-	c.reg = m->reg;
-	c.programmes = m->progs;
-	c.workdays = m->wd;
-	c.operator_name = op->name;
-	c.now = now;
+	mon_ctx(m, op, now, &c);
 	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0) {
 		lib_fail(a, r, err);
 		return;
@@ -608,7 +618,7 @@ op_review(struct mon *m, const struct tc_operator *op,
 		lib_fail(a, r, err);
 		return;
 	}
-	a->body = app_summary(m, &app, now);
+	a->body = mon_app_summary(m, &app, now);
 	tc_app_release(&app);
 }
 
@@ -633,7 +643,9 @@ mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 		return;
 	/* State-changing ops carry the session's CSRF token. */
 	if ((q->op == TC_ORPC_LOGOUT || q->op == TC_ORPC_REVIEW ||
-		q->op == TC_ORPC_CARD_ACTION) &&
+		q->op == TC_ORPC_CARD_ACTION || q->op == TC_ORPC_SUPPLEMENT ||
+		q->op == TC_ORPC_REVEAL_ID || q->op == TC_ORPC_ISSUE ||
+		q->op == TC_ORPC_TOTP_ENROL || q->op == TC_ORPC_PASSPHRASE) &&
 	    (!q->has_csrf || !mon_session_csrf_ok(s, q->csrf))) {
 		mon_fail(a, 403, "csrf",
 		    "this request needs the session's CSRF token in the X-CSRF-Token header");
@@ -645,8 +657,9 @@ mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 		a->body = json_pack("{s:b}", "signed_out", 1);
 		break;
 	case TC_ORPC_WHOAMI:
-		a->body = json_pack("{s:s, s:s, s:o}", "operator", op.name,
-		    "csrf", s->csrf, "roles", roles_json(op.roles));
+		a->body = json_pack("{s:s, s:s, s:o, s:s, s:b}", "operator",
+		    op.name, "csrf", s->csrf, "roles", roles_json(op.roles),
+		    "organisation", op.org_code, "totp", op.totp_enrolled);
 		break;
 	case TC_ORPC_QUEUE:
 		op_queue(m, &op, a, now);
@@ -665,6 +678,16 @@ mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 	case TC_ORPC_AUDIT:
 	case TC_ORPC_AUDIT_VERIFY:
 		mon_card_op(m, &op, q, a, now);
+		break;
+	case TC_ORPC_SUPPLEMENT:
+	case TC_ORPC_REVEAL_ID:
+	case TC_ORPC_ISSUE:
+		mon_act_op(m, &op, q, a, now);
+		break;
+	case TC_ORPC_TOTP_ENROL:
+	case TC_ORPC_TOTP_QR:
+	case TC_ORPC_PASSPHRASE:
+		mon_account_op(m, s, &op, q, a, now);
 		break;
 	default:
 		mon_fail(a, 400, "bad-request", "unknown op");

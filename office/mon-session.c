@@ -8,6 +8,7 @@
  * a log names a session by a hash prefix (mon_session_tag).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -26,6 +27,10 @@ expired(const struct mon *m, const struct mon_session *s, time_t now)
 void
 mon_session_drop(struct mon_session *s)
 {
+	if (s->totp_uri != NULL) {
+		OPENSSL_cleanse(s->totp_uri, strlen(s->totp_uri));
+		free(s->totp_uri);
+	}
 	OPENSSL_cleanse(s, sizeof(*s));
 }
 

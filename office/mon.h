@@ -29,6 +29,13 @@ struct mon_session {
 	char operator_name[TC_OPERATOR_NAME_MAX + 1];
 	unsigned roles;
 	time_t created, last;
+	/*
+	 * After a TOTP enrolment in this session: the otpauth:// URI (heap,
+	 * wiped and freed when the session ends or enrols again) for the QR
+	 * image route, until totp_until.
+	 */
+	char *totp_uri;
+	time_t totp_until;
 };
 
 struct mon {
@@ -84,14 +91,11 @@ void mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a);
 void mon_fail(struct mon_answer *a, unsigned status, const char *code,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/*
- * The second factor of a login, after the passphrase was right. For now
- * it accepts an operator with no TOTP enrolled (which today is every
- * operator) whatever otp says; the TOTP check (src/totp.c) joins here.
- * Returns 0 to accept, TC_ERR_AUTH with err to refuse.
- */
-int office_second_factor(struct tc_registry *reg, const struct tc_operator *op,
-    const char *otp, time_t now, char *err, size_t errlen);
+/* The library's context for operator op acting at now. */
+void mon_ctx(struct mon *m, const struct tc_operator *op, time_t now,
+    struct tc_app_ctx *c /* OUT */);
+/* The summary of application a (the queue's line), or NULL. */
+json_t *mon_app_summary(struct mon *m, const struct tc_app *a, time_t now);
 
 /* Maps a library error (r, its message err) to an answer's status. */
 void mon_lib_fail(struct mon_answer *a, int r, const char *err);
@@ -107,6 +111,22 @@ void mon_time_text(time_t t, char out[32] /* OUT */);
  */
 void mon_card_op(struct mon *m, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now);
+
+/* ---- office/mon-act.c: supplement, ID reveal, issue ---- */
+
+/* The ops supplement, reveal-id and issue (CSRF checked by mon_op). */
+void mon_act_op(struct mon *m, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now);
+
+/* ---- office/mon-account.c: the operator's own account ---- */
+
+/*
+ * The ops totp-enrol, totp-qr and passphrase of session s's operator op
+ * (CSRF checked by mon_op).
+ */
+void mon_account_op(struct mon *m, struct mon_session *s,
+    const struct tc_operator *op, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now);
 
 /* ---- office/issuerd.c ---- */
 

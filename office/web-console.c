@@ -244,10 +244,11 @@ head(struct page *pg, const char *title)
 	    pg->en ? "<a href=\"?lang=zh\" lang=\"zh-CN\">中文</a>\n"
 		   : "<a href=\"?lang=en\" lang=\"en\">English</a>\n");
 	if (pg->who != NULL) {
-		bad |= put(pg, "<span class=\"who\">");
+		bad |= put(pg,
+		    "<a class=\"who\" id=\"account\" href=\"/console/account\">");
 		bad |= esc(pg, pg->who);
 		bad |= put(pg,
-		    "</span>\n<form method=\"post\" action=\"/console/logout\">"
+		    "</a>\n<form method=\"post\" action=\"/console/logout\">"
 		    "<input type=\"hidden\" name=\"csrf\" value=\"");
 		bad |= esc(pg, pg->csrf);
 		bad |= put(pg, "\"><button id=\"logout\">");
@@ -417,6 +418,8 @@ flash(struct page *pg)
 		{ "changed", "变更已登记。", "Change recorded." },
 		{ "reissued", "已补换，这是新卡。",
 		    "Reissued: this is the new card." },
+		{ "supplemented", "信息已补充。", "Information supplemented." },
+		{ "passphrase-changed", "密码已修改。", "Passphrase changed." },
 	};
 	const char *d = qget(pg, "done");
 	size_t i;
@@ -1079,6 +1082,9 @@ review_form(struct page *pg, json_t *app, const char *num)
 	return bad;
 }
 
+static int reveal_form(struct page *pg, const char *num);
+static int supplement_form(struct page *pg, json_t *app, const char *num);
+
 void
 web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
@@ -1151,6 +1157,8 @@ web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	bad |= esc(pg, jstr(app, "employer"));
 	bad |= put(pg, "</dd>\n</dl></section>\n");
 	bad |= review_form(pg, app, num);
+	bad |= reveal_form(pg, num);
+	bad |= supplement_form(pg, app, num);
 	bad |= app_form(pg, app);
 	bad |= app_materials(pg, app, num);
 	bad |= app_history(pg, app);
@@ -1844,5 +1852,472 @@ out3:
 out2:
 	web_answer_free(&who);
 out:
+	page_end(pg);
+}
+
+/* ---- the unit's supplement and the ID reveal (application page) ---- */
+
+/*
+ * The reveal button, for the roles that may need the full number (the
+ * monitor and the library decide; a refusal is the 403 page).
+ */
+static int
+reveal_form(struct page *pg, const char *num)
+{
+	int bad = 0;
+
+	if (!has_role(pg, "unit-reviewer") &&
+	    !has_role(pg, "industry-reviewer") &&
+	    !has_role(pg, "hr-reviewer") && !has_role(pg, "approver"))
+		return 0;
+	bad |= put(pg,
+	    "<form method=\"post\" id=\"reveal\" action=\"/console/applications/");
+	bad |= put(pg, num);
+	bad |= put(
+	    pg, "/reveal-id\"><input type=\"hidden\" name=\"csrf\" value=\"");
+	bad |= esc(pg, pg->csrf);
+	bad |= put(pg, "\"><button id=\"reveal-id\">");
+	bad |= put(pg,
+	    L("查看完整证件号码（将记入审计日志）",
+		"Show the full ID number (recorded in the audit log)"));
+	bad |= put(pg, "</button></form>\n");
+	return bad;
+}
+
+/*
+ * The unit's supplement: for a unit reviewer while the application waits
+ * at a unit-reviewer step, one input per field the library lets a unit
+ * change ("supplement" in the labels), empty with the current value as
+ * placeholder; only the fields filled in are sent.
+ */
+static int
+supplement_form(struct page *pg, json_t *app, const char *num)
+{
+	json_t *secs =
+		   json_object_get(json_object_get(app, "labels"), "sections"),
+	       *form = json_object_get(app, "form"), *s, *f, *fields, *cur;
+	const char *st = jstr(app, "state"), *role = jstr(app, "role");
+	size_t i, j;
+	int bad = 0, any = 0;
+
+	if (st == NULL || strcmp(st, "submitted") != 0 || role == NULL ||
+	    strcmp(role, "unit-reviewer") != 0 ||
+	    !has_role(pg, "unit-reviewer"))
+		return 0;
+	bad |= put(pg, "<h2>");
+	bad |= put(pg, L("信息补充", "Supplement information"));
+	bad |= put(pg,
+	    "</h2>\n<form method=\"post\" id=\"supplement\" action=\"/console/applications/");
+	bad |= put(pg, num);
+	bad |= put(pg,
+	    "/supplement\">\n<input type=\"hidden\" name=\"csrf\" value=\"");
+	bad |= esc(pg, pg->csrf);
+	bad |= put(pg, "\">\n");
+	json_array_foreach(secs, i, s)
+	{
+		fields = json_object_get(s, "fields");
+		json_array_foreach(fields, j, f)
+		{
+			if (!json_is_true(json_object_get(f, "supplement")) ||
+			    jstr(s, "id") == NULL || jstr(f, "id") == NULL)
+				continue;
+			any = 1;
+			cur = json_object_get(
+			    json_object_get(form, jstr(s, "id")),
+			    jstr(f, "id"));
+			bad |= put(pg, "<label for=\"f.");
+			bad |= esc(pg, jstr(s, "id"));
+			bad |= put(pg, ".");
+			bad |= esc(pg, jstr(f, "id"));
+			bad |= put(pg, "\">");
+			bad |= esc(pg, label_of(pg, secs, jstr(s, "id"), NULL));
+			bad |= put(pg, " · ");
+			bad |=
+			    esc(pg, label_of(pg, fields, jstr(f, "id"), NULL));
+			bad |= put(pg, "</label><input type=\"text\" id=\"f.");
+			bad |= esc(pg, jstr(s, "id"));
+			bad |= put(pg, ".");
+			bad |= esc(pg, jstr(f, "id"));
+			bad |= put(pg, "\" name=\"f.");
+			bad |= esc(pg, jstr(s, "id"));
+			bad |= put(pg, ".");
+			bad |= esc(pg, jstr(f, "id"));
+			bad |= put(pg, "\" maxlength=\"2048\"");
+			if (json_is_string(cur)) {
+				bad |= put(pg, " placeholder=\"");
+				bad |= esc(pg, json_string_value(cur));
+				bad |= put(pg, "\"");
+			}
+			bad |= put(pg, ">\n");
+		}
+	}
+	if (!any) {
+		bad |= put(pg, "<p class=\"muted\">");
+		bad |= put(pg,
+		    L("本项目没有单位可补充的字段。",
+			"This programme has no field a unit may supplement."));
+		bad |= put(pg, "</p>\n</form>\n");
+		return bad;
+	}
+	bad |= put(pg, "<label for=\"s-reason\">");
+	bad |= put(pg, L("补充理由（必填）", "Reason (required)"));
+	bad |= put(pg,
+	    "</label><textarea id=\"s-reason\" name=\"reason\" maxlength=\"1024\"></textarea>\n"
+	    "<button id=\"supplement-send\">");
+	bad |= put(pg, L("保存补充", "Save the supplement"));
+	bad |= put(pg, "</button>\n</form>\n");
+	return bad;
+}
+
+/*
+ * Parses a POSTed form into *form; answers the sign-in redirect or a 400
+ * page and returns -1 when it cannot.
+ */
+static int
+post_form(struct page *pg, struct tc_webform *form)
+{
+	if (pg->sid[0] == '\0') {
+		to_login(pg);
+		return -1;
+	}
+	if (tc_webform_parse(form, pg->rq->body.data, pg->rq->body.len, NULL,
+		NULL, 0) != 0) {
+		problem(pg, 400, L("请求有误", "Bad request"),
+		    L("表单无法读取。", "The form could not be read."));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One op from a form: q gets the form's csrf (a malformed one is sent as
+ * none: the monitor refuses it) and, when n > 0, the application. q is
+ * consumed. Returns 0 with *an filled (the caller frees it), or -1 with
+ * the answer made.
+ */
+static int
+form_call(struct page *pg, struct tc_webform *form, json_t *q, int64_t n,
+    struct web_answer *an)
+{
+	const char *csrf = tc_webform_get(form, "csrf", NULL);
+
+	if (q == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		return -1;
+	}
+	if (n > 0)
+		json_object_set_new(q, "app", json_integer(n));
+	if (csrf != NULL && tc_orpc_token_ok(csrf))
+		json_object_set_new(q, "csrf", json_string(csrf));
+	return web_call(tc_daemon_app(pg->rq->d), q, an, pg->resp);
+}
+
+void
+web_console_supplement(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct page page, *pg = &page;
+	struct tc_webform form;
+	struct web_answer an;
+	const char *reason, *name, *value;
+	json_t *q, *args, *fields;
+	char loc[96];
+	size_t i;
+	int64_t n;
+
+	(void)d;
+	page_begin(pg, rq, resp);
+	tc_webform_init(&form);
+	if (post_form(pg, &form) != 0)
+		goto out;
+	if ((n = app_number(rq)) == 0) {
+		not_found(pg);
+		goto out;
+	}
+	reason = tc_webform_get(&form, "reason", NULL);
+	fields = json_object();
+	for (i = 0; fields != NULL && i < form.n; i++) {
+		name = form.f[i].name;
+		value = form.f[i].value;
+		if (strncmp(name, "f.", 2) == 0 && value != NULL &&
+		    value[0] != '\0')
+			json_object_set_new(
+			    fields, name + 2, json_string(value));
+	}
+	args = json_pack("{s:o, s:s}", "fields",
+	    fields != NULL ? fields : json_object(), "reason",
+	    reason != NULL ? reason : "");
+	q = req_new(pg, "supplement");
+	if (q != NULL && args != NULL)
+		json_object_set_new(q, "args", args);
+	else
+		json_decref(args);
+	if (form_call(pg, &form, q, n, &an) != 0)
+		goto out;
+	if (an.status == 200 && an.error == NULL) {
+		snprintf(loc, sizeof(loc),
+		    "/console/applications/%lld?done=supplemented",
+		    (long long)n);
+		redirect(pg, loc);
+	} else {
+		rpc_problem(pg, &an);
+	}
+	web_answer_free(&an);
+out:
+	tc_webform_release(&form);
+	page_end(pg);
+}
+
+/*
+ * The revealed number on this answer page only (no-store, as every
+ * page): reloading it would be a new POST, a new audit entry.
+ */
+void
+web_console_reveal(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct page page, *pg = &page;
+	struct tc_webform form;
+	struct web_answer who, an;
+	char num[32], title[96];
+	int64_t n;
+	int bad;
+
+	(void)d;
+	page_begin(pg, rq, resp);
+	tc_webform_init(&form);
+	memset(&who, 0, sizeof(who));
+	if (post_form(pg, &form) != 0 || whoami(pg, &who) != 0)
+		goto out;
+	if ((n = app_number(rq)) == 0) {
+		not_found(pg);
+		goto out;
+	}
+	if (form_call(pg, &form, req_new(pg, "reveal-id"), n, &an) != 0)
+		goto out;
+	if (an.status != 200 || an.error != NULL) {
+		rpc_problem(pg, &an);
+		goto out2;
+	}
+	snprintf(num, sizeof(num), "%lld", (long long)n);
+	snprintf(title, sizeof(title), "%s %s · %s", L("申请", "Application"),
+	    num, L("证件号码", "ID number"));
+	html_status(pg, 200, WEB_R_OK);
+	bad = head(pg, title);
+	bad |= put(pg, "<p class=\"muted\">");
+	bad |= put(pg,
+	    L("此次查看已记入审计日志。请勿抄录或转发。",
+		"This view is recorded in the audit log. Do not copy or forward it."));
+	bad |= put(pg, "</p>\n<p class=\"card\" id=\"id-number\">");
+	bad |= esc(pg, jstr(an.body, "id_number"));
+	bad |= put(pg, "</p>\n<p><a href=\"/console/applications/");
+	bad |= put(pg, num);
+	bad |= put(pg, "\">");
+	bad |= put(pg, L("返回申请", "Back to the application"));
+	bad |= put(pg, "</a></p>\n");
+	finish_page(pg, bad);
+out2:
+	web_answer_free(&an);
+out:
+	web_answer_free(&who);
+	tc_webform_release(&form);
+	page_end(pg);
+}
+
+/* ---- the operator's account: TOTP enrolment, passphrase change ---- */
+
+static int
+pass_input(struct page *pg, const char *id, const char *name, const char *label,
+    const char *autocomplete)
+{
+	int bad = 0;
+
+	bad |= put(pg, "<label for=\"");
+	bad |= put(pg, id);
+	bad |= put(pg, "\">");
+	bad |= put(pg, label);
+	bad |= put(pg, "</label><input type=\"password\" id=\"");
+	bad |= put(pg, id);
+	bad |= put(pg, "\" name=\"");
+	bad |= put(pg, name);
+	bad |= put(pg, "\" autocomplete=\"");
+	bad |= put(pg, autocomplete);
+	bad |= put(pg, "\" maxlength=\"1024\" required>\n");
+	return bad;
+}
+
+static int
+otp_input(struct page *pg, const char *id)
+{
+	int bad = 0;
+
+	bad |= put(pg, "<label for=\"");
+	bad |= put(pg, id);
+	bad |= put(pg, "\">");
+	bad |= put(pg, L("动态口令（当前）", "Current one-time code"));
+	bad |= put(pg, "</label><input type=\"text\" id=\"");
+	bad |= put(pg, id);
+	bad |= put(pg,
+	    "\" name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"16\" required>\n");
+	return bad;
+}
+
+void
+web_console_account(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct page page, *pg = &page;
+	struct web_answer who;
+	int bad, enrolled;
+
+	(void)d;
+	page_begin(pg, rq, resp);
+	if (whoami(pg, &who) != 0)
+		goto out;
+	enrolled = json_is_true(json_object_get(who.body, "totp"));
+	html_status(pg, 200, WEB_R_OK);
+	bad = head(pg, L("我的账户", "My account"));
+	bad |= flash(pg);
+	bad |= put(pg, "<section class=\"card\" id=\"totp\"><h2>");
+	bad |= put(pg, L("动态口令（TOTP）", "One-time codes (TOTP)"));
+	bad |= put(pg, "</h2>\n<p id=\"totp-state\">");
+	bad |= put(pg,
+	    enrolled
+		? L("已启用。重新登记会使旧的验证器失效。",
+		      "Enrolled. Enrolling again replaces the old authenticator.")
+		: L("尚未启用。登记后登录需要动态口令。",
+		      "Not enrolled. After enrolment, signing in needs a code."));
+	bad |= put(pg,
+	    "</p>\n<form method=\"post\" id=\"totp-enrol\" action=\"/console/account/totp\">"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"");
+	bad |= esc(pg, pg->csrf);
+	bad |= put(pg, "\">\n");
+	bad |= pass_input(pg, "t-pass", "passphrase",
+	    L("当前密码", "Current passphrase"), "current-password");
+	if (enrolled)
+		bad |= otp_input(pg, "t-otp");
+	bad |= put(pg, "<button id=\"totp-send\">");
+	bad |= put(pg, L("登记验证器", "Enrol an authenticator"));
+	bad |= put(pg, "</button>\n</form></section>\n");
+	bad |= put(pg, "<section class=\"card\" id=\"passphrase\"><h2>");
+	bad |= put(pg, L("修改密码", "Change the passphrase"));
+	bad |= put(pg,
+	    "</h2>\n<form method=\"post\" id=\"passphrase-change\" action=\"/console/account/passphrase\">"
+	    "<input type=\"hidden\" name=\"csrf\" value=\"");
+	bad |= esc(pg, pg->csrf);
+	bad |= put(pg, "\">\n");
+	bad |= pass_input(pg, "p-old", "passphrase",
+	    L("当前密码", "Current passphrase"), "current-password");
+	if (enrolled)
+		bad |= otp_input(pg, "p-otp");
+	bad |= pass_input(pg, "p-new", "new_passphrase",
+	    L("新密码", "New passphrase"), "new-password");
+	bad |= pass_input(pg, "p-new2", "new_passphrase2",
+	    L("再输一次新密码", "New passphrase again"), "new-password");
+	bad |= put(pg, "<button id=\"passphrase-send\">");
+	bad |= put(pg, L("修改密码", "Change the passphrase"));
+	bad |= put(pg, "</button>\n</form></section>\n");
+	finish_page(pg, bad);
+	web_answer_free(&who);
+out:
+	page_end(pg);
+}
+
+/* The enrolment's answer page: the URI as text and its QR image. */
+void
+web_console_totp(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct page page, *pg = &page;
+	struct tc_webform form;
+	struct web_answer who, an;
+	const char *pass, *otp;
+	json_t *q, *args;
+	int bad;
+
+	(void)d;
+	page_begin(pg, rq, resp);
+	tc_webform_init(&form);
+	memset(&who, 0, sizeof(who));
+	if (post_form(pg, &form) != 0 || whoami(pg, &who) != 0)
+		goto out;
+	pass = tc_webform_get(&form, "passphrase", NULL);
+	otp = tc_webform_get(&form, "otp", NULL);
+	args = json_pack("{s:s}", "passphrase", pass != NULL ? pass : "");
+	if (args != NULL && otp != NULL && otp[0] != '\0')
+		json_object_set_new(args, "otp", json_string(otp));
+	if ((q = req_new(pg, "totp-enrol")) != NULL && args != NULL)
+		json_object_set_new(q, "args", args);
+	else
+		json_decref(args);
+	if (form_call(pg, &form, q, 0, &an) != 0)
+		goto out;
+	if (an.status != 200 || an.error != NULL) {
+		rpc_problem(pg, &an);
+		goto out2;
+	}
+	html_status(pg, 200, WEB_R_OK);
+	bad = head(pg, L("登记验证器", "Enrol an authenticator"));
+	bad |= put(pg, "<p>");
+	bad |= put(pg,
+	    L("用验证器应用扫描二维码，或输入下面的地址。此页面只显示一次；下次登录起需要动态口令。",
+		"Scan the QR code with an authenticator app, or enter the URI below. This page is shown once; from your next sign-in on you need a code."));
+	bad |= put(pg,
+	    "</p>\n<p><img id=\"totp-qr\" src=\"/console/account/totp.png\" alt=\"");
+	bad |= put(pg, L("二维码", "QR code"));
+	bad |= put(pg, "\" width=\"296\"></p>\n<p><code id=\"totp-uri\">");
+	bad |= esc(pg, jstr(an.body, "uri"));
+	bad |= put(pg, "</code></p>\n<p><a href=\"/console/account\">");
+	bad |= put(pg, L("返回我的账户", "Back to my account"));
+	bad |= put(pg, "</a></p>\n");
+	finish_page(pg, bad);
+out2:
+	web_answer_free(&an);
+out:
+	web_answer_free(&who);
+	tc_webform_release(&form);
+	page_end(pg);
+}
+
+void
+web_console_passphrase(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct page page, *pg = &page;
+	struct tc_webform form;
+	struct web_answer an;
+	const char *old, *nw, *nw2, *otp;
+	json_t *q, *args;
+
+	(void)d;
+	page_begin(pg, rq, resp);
+	tc_webform_init(&form);
+	if (post_form(pg, &form) != 0)
+		goto out;
+	old = tc_webform_get(&form, "passphrase", NULL);
+	nw = tc_webform_get(&form, "new_passphrase", NULL);
+	nw2 = tc_webform_get(&form, "new_passphrase2", NULL);
+	if (old == NULL || nw == NULL || nw2 == NULL || strcmp(nw, nw2) != 0) {
+		problem(pg, 400, L("请求有误", "Bad request"),
+		    L("两次输入的新密码不一致。",
+			"The two new passphrases differ."));
+		goto out;
+	}
+	otp = tc_webform_get(&form, "otp", NULL);
+	args = json_pack("{s:s, s:s}", "passphrase", old, "new_passphrase", nw);
+	if (args != NULL && otp != NULL && otp[0] != '\0')
+		json_object_set_new(args, "otp", json_string(otp));
+	if ((q = req_new(pg, "passphrase")) != NULL && args != NULL)
+		json_object_set_new(q, "args", args);
+	else
+		json_decref(args);
+	if (form_call(pg, &form, q, 0, &an) != 0)
+		goto out;
+	if (an.status == 200 && an.error == NULL)
+		redirect(pg, "/console/account?done=passphrase-changed");
+	else
+		rpc_problem(pg, &an);
+	web_answer_free(&an);
+out:
+	tc_webform_release(&form);
 	page_end(pg);
 }

@@ -130,6 +130,24 @@ tc_dhandler web_api_card, web_api_card_action, web_api_audit,
     web_api_audit_verify, web_console_card, web_console_card_action,
     web_console_audit;
 
+/* ---- office/web-acts.c: supplement, reveal, issue, the account ---- */
+/*
+ * POST /v1/applications/{n}/supplement ({"fields", "reason"}), POST
+ * /v1/applications/{n}/reveal-id, POST /v1/applications/{n}/issue, POST
+ * /v1/session/totp ({"passphrase", "otp"}), POST /v1/session/passphrase
+ * ({"passphrase", "new_passphrase"}), GET /console/account/totp.png (the
+ * QR code of the enrolment made in this session).
+ */
+tc_dhandler web_api_supplement, web_api_reveal, web_api_issue, web_api_totp,
+    web_api_passphrase, web_totp_png;
+/*
+ * The console's account page and forms (office/web-console.c): GET
+ * /console/account, POST /console/account/totp, POST
+ * /console/account/passphrase; on the application page POST
+ * /console/applications/{n}/supplement and /reveal-id.
+ */
+tc_dhandler web_console_account, web_console_totp, web_console_passphrase,
+    web_console_supplement, web_console_reveal;
 /* ---- office/web-pdf.c: PDF materials as page images ---- */
 
 #define WEB_PDF_SHOWN 10 /* pages shown on the application page */

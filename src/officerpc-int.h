@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Internal interface between src/officerpc.c (the RPC codec and the
- * request's top level) and src/officerpc-card.c (the card and audit ops'
- * "args"). Not installed; nothing outside these two files includes it. The
+ * request's top level) and src/officerpc-card.c, src/officerpc-office.c
+ * (the "args" of the card and audit ops, and of the supplement, reveal,
+ * issue and account ops). Not installed; nothing outside these files
+ * includes it. The
  * function carries the tc_ prefix only because libtcard.a exports every
  * non-static symbol.
  */

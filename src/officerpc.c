@@ -36,6 +36,12 @@ static const struct {
 	{ "audit", TC_ORPC_AUDIT },
 	{ "audit-verify", TC_ORPC_AUDIT_VERIFY },
 	{ "tls", TC_ORPC_TLS },
+	{ "supplement", TC_ORPC_SUPPLEMENT },
+	{ "reveal-id", TC_ORPC_REVEAL_ID },
+	{ "issue", TC_ORPC_ISSUE },
+	{ "totp-enrol", TC_ORPC_TOTP_ENROL },
+	{ "totp-qr", TC_ORPC_TOTP_QR },
+	{ "passphrase", TC_ORPC_PASSPHRASE },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
@@ -90,6 +96,13 @@ static const struct tc_json_key top_audit[] = {
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
 	{ "args", TC_JSON_OBJ, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_account[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ "args", TC_JSON_OBJ, 1 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key args_login[] = {
@@ -374,15 +387,19 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	case TC_ORPC_LOGOUT:
 	case TC_ORPC_WHOAMI:
 	case TC_ORPC_QUEUE:
+	case TC_ORPC_TOTP_QR:
 		top = top_session;
 		break;
 	case TC_ORPC_APP:
+	case TC_ORPC_REVEAL_ID:
+	case TC_ORPC_ISSUE:
 		top = top_app;
 		break;
 	case TC_ORPC_ATTACHMENT:
 		top = top_att;
 		break;
 	case TC_ORPC_REVIEW:
+	case TC_ORPC_SUPPLEMENT:
 		top = top_review;
 		break;
 	case TC_ORPC_CARD:
@@ -393,12 +410,16 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	case TC_ORPC_AUDIT_VERIFY:
 		top = top_audit;
 		break;
+	case TC_ORPC_TOTP_ENROL:
+	case TC_ORPC_PASSPHRASE:
+		top = top_account;
+		break;
 	case TC_ORPC_TLS:
 		top = top_op;
 		break;
 	default:
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase");
 	}
 	if ((r = tc_orpc_keys(o, top, "request", 0, err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -434,6 +455,8 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 			return r;
 		return tc_orpc_card_args_parse(a, q, err, errlen);
 	}
+	if (q->op >= TC_ORPC_SUPPLEMENT && q->op <= TC_ORPC_PASSPHRASE)
+		return tc_orpc_office_args_parse(a, q, err, errlen);
 	return 0;
 }
 
@@ -469,4 +492,5 @@ tc_orpc_req_release(struct tc_orpc_req *req)
 	OPENSSL_cleanse(req->csrf, sizeof(req->csrf));
 	OPENSSL_cleanse(req->otp, sizeof(req->otp));
 	OPENSSL_cleanse(req->c.id_number, sizeof(req->c.id_number));
+	OPENSSL_cleanse(req->new_passphrase, sizeof(req->new_passphrase));
 }

@@ -602,4 +602,34 @@ int tc_app_supplement(const struct tc_app_ctx *c, int64_t id,
     const struct tc_app_patch *patch, size_t n, const char *reason, char *err,
     size_t errlen);
 
+/*
+ * The roles that may see an applicant's full ID number (to compare it with
+ * the materials): the reviewers and the approver. Auditors, the leadership
+ * group and the card roles see the masked form only.
+ */
+#define TC_APP_REVEAL_ROLES                                                    \
+	(TC_APP_INTAKE_ROLES | TC_ROLE_BIT(TC_ROLE_APPROVER))
+
+/*
+ * Writes application id's full ID number (NUL-terminated) to number for
+ * the acting operator: one who may see the application (tc_app_visible)
+ * and holds a role of TC_APP_REVEAL_ROLES. Audited
+ * "application.id-reveal" (subject the application, detail the ID type;
+ * never the number) before the number is opened. Needs an open
+ * transaction: the caller shows the number only after a successful
+ * commit, then wipes it. Returns 0; TC_ERR_NOT_FOUND (no application, or
+ * one the operator may not see); TC_ERR_FORBIDDEN (no role that needs the
+ * number); TC_ERR_AUTH; TC_ERR_STATE (no transaction); TC_ERR_DECRYPT;
+ * a database error. On failure number is "".
+ */
+int tc_app_reveal_id(const struct tc_app_ctx *c, int64_t id,
+    char number[TC_ID_MAX] /* OUT */, char *err, size_t errlen);
+
+/*
+ * 1 when field name ("section.field") of programme p is one a unit's
+ * supplement may change (the field rules of tc_app_supplement), else 0:
+ * for pages that offer only those fields.
+ */
+int tc_app_supplement_field(const struct tc_programme *p, const char *name);
+
 #endif

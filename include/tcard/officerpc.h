@@ -59,8 +59,18 @@ enum tc_orpc_op {
 	 * and then the key (PEM); status 404 when the office serves HTTP.
 	 */
 	TC_ORPC_TLS,
+	/* Applications and the operator's account (src/officerpc-office.c). */
+	TC_ORPC_SUPPLEMENT, /* "supplement": session, csrf, app, args (fields,
+			       reason) */
+	TC_ORPC_REVEAL_ID,  /* "reveal-id": session, csrf, app */
+	TC_ORPC_ISSUE,	    /* "issue": session, csrf, app */
+	TC_ORPC_TOTP_ENROL, /* "totp-enrol": session, csrf, args (passphrase,
+			       otp) */
+	TC_ORPC_TOTP_QR,    /* "totp-qr": session */
+	TC_ORPC_PASSPHRASE, /* "passphrase": session, csrf, args (passphrase,
+			       new_passphrase) */
 };
-#define TC_ORPC_OP_LAST TC_ORPC_TLS
+#define TC_ORPC_OP_LAST TC_ORPC_PASSPHRASE
 
 /* A card as typed: its number (spaces, hyphens) or its serial. */
 #define TC_ORPC_CARD_MAX    24
@@ -97,6 +107,13 @@ struct tc_orpc_card_args {
 	char id_number[TC_ORPC_ID_NUMBER_MAX + 1]; /* wiped on release */
 };
 
+/* A supplement's field: "section.field" and its new value. */
+#define TC_ORPC_FIELD_MAX	128
+#define TC_ORPC_FIELD_VALUE_MAX 2048
+struct tc_orpc_patch {
+	char field[TC_ORPC_FIELD_MAX + 1];
+	char value[TC_ORPC_FIELD_VALUE_MAX + 1];
+};
 /* A parsed request. Release it with tc_orpc_req_release (wipes). */
 struct tc_orpc_req {
 	enum tc_orpc_op op;
@@ -118,6 +135,11 @@ struct tc_orpc_req {
 	/* card, card-action, audit (reason is the review's field above) */
 	char card[TC_ORPC_CARD_MAX + 1]; /* "" when the op takes none */
 	struct tc_orpc_card_args c;
+	/* supplement (its reason is the review's field above) */
+	struct tc_orpc_patch patch[TC_APP_PATCH_MAX];
+	size_t n_patch;
+	/* passphrase: the new one (the old one is passphrase); wiped */
+	char new_passphrase[TC_ORPC_PASS_MAX + 1];
 };
 
 /* "login", ... or "?" */
@@ -172,6 +194,20 @@ const char *tc_orpc_card_action_name(enum tc_orpc_card_action a);
 int tc_orpc_card_args_parse(void *args /* json_t *, borrowed */,
     struct tc_orpc_req *q, char *err, size_t errlen);
 
+/*
+ * The part of tc_orpc_req_parse for the supplement, reveal-id, issue and
+ * account ops (src/officerpc-office.c): checks args (NULL for the ops that
+ * take none) for q->op. A supplement's args: "fields", an object of 1 to
+ * TC_APP_PATCH_MAX members "section.field" (1 to TC_ORPC_FIELD_MAX bytes)
+ * whose values are strings of 1 to TC_ORPC_FIELD_VALUE_MAX bytes, and
+ * "reason" (1 to TC_APP_REASON_MAX bytes). totp-enrol's: "passphrase" and
+ * an optional "otp" (the current code; needed by the monitor when the
+ * operator is enrolled already). passphrase's: "passphrase" (the current
+ * one), "new_passphrase" and an optional "otp". No NUL bytes anywhere. Returns 0 or
+ * TC_ERR_INVALID_ARG with err naming the member, never its value.
+ */
+int tc_orpc_office_args_parse(void *args /* json_t *, borrowed */,
+    struct tc_orpc_req *q, char *err, size_t errlen);
 /* Wipes the passphrase, tokens and a relative's ID number of req. */
 void tc_orpc_req_release(struct tc_orpc_req *req);
 

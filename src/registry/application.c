@@ -3229,3 +3229,44 @@ out:
 	tc_app_release(&a);
 	return r;
 }
+
+int
+tc_app_reveal_id(const struct tc_app_ctx *c, int64_t id, char number[TC_ID_MAX],
+    char *err, size_t errlen)
+{
+	struct tc_operator op;
+	struct tc_app a;
+	int r;
+
+	number[0] = '\0';
+	memset(&a, 0, sizeof(a));
+	if (c == NULL || c->reg == NULL)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+	if (!c->reg->in_tx)
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "revealing an ID number needs an open transaction");
+	if ((r = scoped_get(c, id, &a, err, errlen)) != 0)
+		return r;
+	if ((r = operator_ok(c, TC_APP_REVEAL_ROLES, &op,
+		 "revealing an applicant's full ID number", err, errlen)) != 0)
+		goto out;
+	/* The entry says who looked, never what they saw. */
+	if ((r = audit_app(c, "id-reveal", id,
+		 json_pack("{s:s}", "id_type", tc_id_type_name(a.id_type)), err,
+		 errlen)) != 0)
+		goto out;
+	r = open_id(c->reg, id, a.id_type, a.id_mac, number, err, errlen);
+out:
+	tc_app_release(&a);
+	return r;
+}
+
+int
+tc_app_supplement_field(const struct tc_programme *p, const char *name)
+{
+	const struct tc_section *sec;
+	const struct tc_field *f;
+
+	return p != NULL && patch_field(p, name, &sec, &f, NULL, 0) == 0;
+}

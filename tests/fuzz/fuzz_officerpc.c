@@ -57,6 +57,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < q.n_overrides; i++)
 		if (q.overrides[i][0] == '\0')
 			abort();
+	/* A supplement: an application, 1 to 32 fields, none empty. */
+	if (q.n_patch > TC_APP_PATCH_MAX ||
+	    (q.op == TC_ORPC_SUPPLEMENT &&
+		(q.app < 1 || q.n_patch < 1 || q.reason[0] == '\0')) ||
+	    (q.op != TC_ORPC_SUPPLEMENT && q.n_patch != 0))
+		abort();
+	for (i = 0; i < q.n_patch; i++)
+		if (q.patch[i].field[0] == '\0' || q.patch[i].value[0] == '\0')
+			abort();
+	if ((q.op == TC_ORPC_REVEAL_ID || q.op == TC_ORPC_ISSUE) && q.app < 1)
+		abort();
+	if (strlen(q.new_passphrase) > TC_ORPC_PASS_MAX ||
+	    (q.op == TC_ORPC_PASSPHRASE &&
+		(q.passphrase[0] == '\0' || q.new_passphrase[0] == '\0')))
+		abort();
 	tc_orpc_req_release(&q);
 	return 0;
 }

@@ -3,13 +3,14 @@
 # tcard-issuerd's processes and sessions: the monitor and its web worker
 # (no key or registry code in the worker, no HTTP server in the monitor,
 # no new privileges, the worker's user when run as root), login good and
-# bad, lockout after five failures, the cookie's attributes, CSRF missing
+# bad (an enrolled operator without a code, a code used before), lockout
+# after five failures, the cookie's attributes, CSRF missing
 # or wrong refused with 403, logout then 401, idle expiry, /healthz and
 # /metrics, and the worker's death stopping the monitor.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..47"
+echo "1..51"
 
 check "demo authority" id_demo
 WEB=$TC_BIN/tcard-issuerd-web
@@ -43,6 +44,14 @@ check "the answer has a CSRF token, the operator and roles" \
 	test "$(jq_body 'len(o["csrf"]), o["operator"], o["roles"]')" = "(43, 'demo-hr-reviewer-1', ['hr-reviewer'])"
 check "no-store" grep -qi '^cache-control: no-store' "$T/hdr"
 J=$T/demo-hr-reviewer-1.jar
+# One code, twice (the replay rule): the second sign-in is refused.
+USED=$(otp_of demo-leadership-group-2)
+LG2="{\"operator\":\"demo-leadership-group-2\",\"passphrase\":\"$(pass_of demo-leadership-group-2)\",\"otp\":\"$USED\"}"
+req POST /v1/session - "" "$LG2"; check "a code signs in once (200)" status_is 200
+req POST /v1/session - "" "$LG2"; check "the same code again is 401 (replay)" status_is 401
+req POST /v1/session - "" "{\"operator\":\"demo-leadership-group-3\",\"passphrase\":\"$(pass_of demo-leadership-group-3)\"}"
+check "an enrolled operator without a code is 401" status_is 401
+check "with the one message that names no factor" grep -q 'operator or passphrase wrong' "$T/body"
 req GET /v1/session "$J"; check "GET /v1/session says who" test "$(jq_body 'o["operator"]')" = demo-hr-reviewer-1
 req DELETE /v1/session "$J"; check "logout without the CSRF token is 403" status_is 403
 req DELETE /v1/session "$J" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"

@@ -2459,6 +2459,77 @@ test_orgs_scoping(void **state)
 	    0);
 }
 
+/*
+ * The audited reveal of an applicant's full ID number (tc_app_reveal_id):
+ * only inside a transaction; the unit's reviewer and the approver get
+ * it, each with an entry without the number; the auditor and the
+ * card issuer are refused by role, another unit by "no application".
+ * And which fields a supplement may change (tc_app_supplement_field).
+ */
+static void
+test_reveal_id(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangdong-youyue");
+	struct tc_sample_person who;
+	char number[TC_ID_MAX], err[1024], want[64], sql[256];
+	int64_t id;
+
+	person(fx, &who, "周敏", "19900517", 0);
+	who.employer = "广州天河示例软件技术有限公司";
+	who.code = FX_UNIT_A;
+	id = apply_new(
+	    fx, p, "a", NULL, first_clause(tc_programme_tier(p, "a")), &who);
+	AS(fx, "clerk");
+	if (submit(fx, id, err, sizeof(err)) != 0)
+		fail_msg("submit: %s", err);
+	add_org(fx->reg, TC_ORG_UNIT, "91440305MA5G2L9N48");
+	add_operator_in(fx->reg, "rub", TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER),
+	    "91440305MA5G2L9N48");
+	add_operator_in(
+	    fx->reg, "rua", TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER), FX_UNIT_A);
+	AS(fx, "rua");
+	expect_err(tc_app_reveal_id(&fx->c, id, number, err, sizeof(err)),
+	    TC_ERR_STATE, err, "transaction");
+	assert_string_equal(number, "");
+	begin(fx);
+	if (tc_app_reveal_id(&fx->c, id, number, err, sizeof(err)) != 0)
+		fail_msg("reveal: %s", err);
+	commit(fx);
+	assert_string_equal(number, who.id);
+	AS(fx, "r4-1"); /* the approver, authority-wide */
+	begin(fx);
+	if (tc_app_reveal_id(&fx->c, id, number, err, sizeof(err)) != 0)
+		fail_msg("reveal by the approver: %s", err);
+	commit(fx);
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM audit WHERE action = 'application.id-reveal' AND subject = 'application:%lld' AND instr(detail, '%s') = 0",
+	    (long long)id, who.id);
+	assert_int_equal(count(fx, sql), 2);
+	snprintf(want, sizeof(want), "no application %lld", (long long)id);
+	begin(fx);
+	AS(fx, "aud");
+	expect_err(tc_app_reveal_id(&fx->c, id, number, err, sizeof(err)),
+	    TC_ERR_FORBIDDEN, err, "needs the role");
+	assert_string_equal(number, "");
+	AS(fx, "r7-1"); /* the card issuer, authority-wide */
+	expect_err(tc_app_reveal_id(&fx->c, id, number, err, sizeof(err)),
+	    TC_ERR_FORBIDDEN, err, "needs the role");
+	AS(fx, "rub");
+	expect_err(tc_app_reveal_id(&fx->c, id, number, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, want);
+	expect_err(tc_app_reveal_id(&fx->c, 999999, number, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no application 999999");
+	tc_registry_rollback(fx->reg);
+	/* The fields a unit may supplement. */
+	assert_true(tc_app_supplement_field(p, "basic.position"));
+	assert_false(tc_app_supplement_field(p, "basic.name"));
+	assert_false(tc_app_supplement_field(p, "basic.employer"));
+	assert_false(tc_app_supplement_field(p, "basic.nothing"));
+	assert_false(tc_app_supplement_field(p, "position"));
+	assert_false(tc_app_supplement_field(NULL, "basic.position"));
+}
+
 #define TESTS(X, XF)                                                           \
 	XF(test_walk_all, setup, teardown)                                     \
 	XF(test_migrate_v7, setup, teardown)                                   \
@@ -2478,6 +2549,7 @@ test_orgs_scoping(void **state)
 	XF(test_form_values, setup, teardown)                                  \
 	XF(test_completeness, setup, teardown)                                 \
 	XF(test_no_plain_id, setup, teardown)                                  \
-	XF(test_orgs_scoping, setup, teardown)
+	XF(test_orgs_scoping, setup, teardown)                                 \
+	XF(test_reveal_id, setup, teardown)
 
 TC_UNIT_MAIN(TESTS, NULL, NULL)

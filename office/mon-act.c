@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The monitor's application acts beyond a review (office/mon.h): the
+ * unit's supplement (tc_app_supplement), the audited reveal of an
+ * applicant's full ID number (tc_app_reveal_id) and the issue of an
+ * approved application's card (tc_app_issue). Each is one library call
+ * with the session's operator as the acting operator, so who may do what
+ * (organisation, role, four eyes, the step) is the library's answer;
+ * this file maps it to statuses. docs/issuerd.md "The API".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "mon.h"
+#include "tcard/application.h"
+#include "tcard/err.h"
+
+/* The application's summary after an act, as the answer's body. */
+static void
+summary_after(struct mon *m, int64_t id, struct mon_answer *a, time_t now)
+{
+	struct tc_app app;
+	char err[512] = "";
+	int r;
+
+	memset(&app, 0, sizeof(app));
+	if ((r = tc_app_get(m->reg, id, &app, err, sizeof(err))) != 0) {
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	a->body = mon_app_summary(m, &app, now);
+	tc_app_release(&app);
+}
+
+static void
+op_supplement(struct mon *m, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+{
+	struct tc_app_patch patch[TC_APP_PATCH_MAX];
+	struct tc_app_ctx c;
+	char err[1024] = "";
+	size_t i;
+	int r;
+
+	for (i = 0; i < q->n_patch; i++) {
+		patch[i].field = q->patch[i].field;
+		patch[i].value = q->patch[i].value;
+	}
+	mon_ctx(m, op, now, &c);
+	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0) {
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	if ((r = tc_app_supplement(&c, q->app, patch, q->n_patch, q->reason,
+		 err, sizeof(err))) != 0) {
+		tc_registry_rollback(m->reg);
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	if ((r = tc_registry_commit(m->reg, err, sizeof(err))) != 0) {
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	summary_after(m, q->app, a, now);
+}
+
+/*
+ * The full number crosses to the worker in this answer only, after the
+ * audit entry is committed; the op's log line names the application and
+ * the operator, never the number.
+ */
+static void
+op_reveal(struct mon *m, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+{
+	char number[TC_ID_MAX] = "", err[1024] = "";
+	struct tc_app_ctx c;
+	int r;
+
+	mon_ctx(m, op, now, &c);
+	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0) {
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	if ((r = tc_app_reveal_id(&c, q->app, number, err, sizeof(err))) != 0) {
+		tc_registry_rollback(m->reg);
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	if ((r = tc_registry_commit(m->reg, err, sizeof(err))) != 0) {
+		OPENSSL_cleanse(number, sizeof(number));
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	a->body = json_pack(
+	    "{s:I, s:s}", "id", (json_int_t)q->app, "id_number", number);
+	OPENSSL_cleanse(number, sizeof(number));
+}
+
+static void
+op_issue(struct mon *m, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+{
+	struct tc_app_ctx c;
+	struct tc_card card;
+	char err[1024] = "", until[32];
+	int r;
+
+	mon_ctx(m, op, now, &c);
+	memset(&card, 0, sizeof(card));
+	/* Outside a transaction: the library reserves the serial first. */
+	if ((r = tc_app_issue(&c, q->app, &card, err, sizeof(err))) != 0) {
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	summary_after(m, q->app, a, now);
+	if (a->body == NULL)
+		return;
+	mon_time_text(card.expires_at, until);
+	json_object_set_new(a->body, "card",
+	    json_pack("{s:s, s:I, s:s, s:s}", "card", card.card_no, "serial",
+		(json_int_t)card.serial, "tier", card.tier, "expires_at",
+		until));
+}
+
+void
+mon_act_op(struct mon *m, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+{
+	snprintf(a->operator_name, sizeof(a->operator_name), "%s", op->name);
+	a->app = q->app;
+	switch (q->op) {
+	case TC_ORPC_SUPPLEMENT:
+		op_supplement(m, op, q, a, now);
+		break;
+	case TC_ORPC_REVEAL_ID:
+		op_reveal(m, op, q, a, now);
+		break;
+	case TC_ORPC_ISSUE:
+		op_issue(m, op, q, a, now);
+		break;
+	default:
+		mon_fail(a, 400, "bad-request", "unknown op");
+	}
+}
