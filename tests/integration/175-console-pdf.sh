@@ -126,14 +126,14 @@ check "the hostile PDFs' errors as text in their divs" \
 for m in degree:'could not be read as a PDF' id-resident:'encrypted' contract:'PDF' residence-proof:'could not be read as a PDF'; do
 	att=$(att_of "${m%%:*}")
 	timed_req "$B/$att/page/1.png"
-	check "${m%%:*}: page 1 is 422 in under 3 s" bash -c "test \"\$(cat '$T/status')\" = 422 && test \$(cat '$T/ms') -lt 3000 && grep -qi '^content-type: text/plain' '$T/hdr' && grep -q '${m#*:}' '$T/body'"
+	check "${m%%:*}: page 1 is 422, not a hang (under 20 s on a loaded machine)" bash -c "test \"\$(cat '$T/status')\" = 422 && test \$(cat '$T/ms') -lt 20000 && grep -qi '^content-type: text/plain' '$T/hdr' && grep -q '${m#*:}' '$T/body'"
 done
 SPIN=$(att_of clause-proof)
 req GET "$B/$SPIN/pages" "$T/demo-hr-reviewer-1.jar"
 check "the spinning PDF counts its one page" grep -q '"pages":1,' "$T/body"
 timed_req "$B/$SPIN/page/1.png"
-check "rendering it is 422 'took too long' at the CPU limit (5 s), under 9 s" \
-	bash -c "test \"\$(cat '$T/status')\" = 422 && grep -q 'took too long' '$T/body' && test \$(cat '$T/ms') -lt 9000"
+check "rendering it is 422 'took too long' at the CPU limit (5 s), not a hang (under 30 s)" \
+	bash -c "test \"\$(cat '$T/status')\" = 422 && grep -q 'took too long' '$T/body' && test \$(cat '$T/ms') -lt 30000"
 check "no renderer child is left" no_children
 req GET /healthz
 check "the worker still serves" status_is 200
@@ -143,8 +143,9 @@ export TCARD_PDF_CPU_SECONDS=60 TCARD_PDF_TIMEOUT_MS=1500
 check "tcard-issuerd starts with a 1.5 s render timeout" start_id
 login demo-hr-reviewer-1
 timed_req "$B/$SPIN/page/1.png"
-check "the spinning PDF is killed at the wall-clock timeout: 422 in under 4 s" \
-	bash -c "test \"\$(cat '$T/status')\" = 422 && grep -q 'took too long' '$T/body' && test \$(cat '$T/ms') -lt 4000"
+# The CPU limit is 60 s here: an answer well before it is the wall clock's.
+check "the spinning PDF is killed at the wall-clock timeout: 422 well before the 60 s CPU limit" \
+	bash -c "test \"\$(cat '$T/status')\" = 422 && grep -q 'took too long' '$T/body' && test \$(cat '$T/ms') -lt 30000"
 check "no renderer child is left" no_children
 req GET "$B/$REAL/page/2.png" "$T/demo-hr-reviewer-1.jar"
 check "and the real PDF still renders" bash -c "test \"\$(cat '$T/status')\" = 200 && grep -qi '^content-type: image/png' '$T/hdr'"
