@@ -70,6 +70,36 @@ web_session_id(struct tc_dreq *rq, char out[TC_ORPC_TOKEN_LEN + 1])
 }
 
 /*
+ * A sign-in has no session yet, so no CSRF token to carry: a browser's
+ * POST from another site is refused by the headers browsers send and a
+ * page cannot forge. Sec-Fetch-Site decides when it is there (same-origin
+ * or none may go on); without it, Origin must be this Host's
+ * scheme://host:port. ("null" is refused: the console's pages send
+ * Referrer-Policy: no-referrer, under which a browser too old for
+ * Sec-Fetch-Site sends Origin: null even from our own page.) A sign-in
+ * CSRF would sign the victim in as the attacker. A client that sends
+ * neither header (curl, a script) is not a browser. Returns 1 when the
+ * request may go on.
+ */
+int
+web_same_origin(const struct tc_dreq *rq)
+{
+	const char *sfs = tc_dreq_header(rq, "Sec-Fetch-Site");
+	const char *origin = tc_dreq_header(rq, "Origin");
+	const char *host = tc_dreq_header(rq, "Host");
+	const char *p;
+
+	if (sfs != NULL)
+		return strcmp(sfs, "same-origin") == 0 ||
+		    strcmp(sfs, "none") == 0;
+	if (origin == NULL)
+		return 1;
+	if (host == NULL || (p = strstr(origin, "://")) == NULL)
+		return 0;
+	return strcmp(p + 3, host) == 0;
+}
+
+/*
  * One call to the monitor: req (consumed) out, the parsed answer in.
  * Returns 0, or -1 with resp answered 503 (the monitor is gone).
  */
@@ -245,6 +275,11 @@ ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 
 	rq->ep = WEB_EP_SESSION;
 	if (rq->method_post) {
+		if (!web_same_origin(rq)) {
+			tc_dresp_error(resp, 403, WEB_R_FORBIDDEN, "cross-site",
+			    "a sign-in from another site's page is refused (Origin or Sec-Fetch-Site)");
+			return;
+		}
 		if ((args = web_body_object(rq, resp)) == NULL)
 			return;
 		op = "login";

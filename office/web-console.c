@@ -524,6 +524,11 @@ web_console_login(
 		return;
 	}
 	tc_webform_init(&form);
+	if (!web_same_origin(rq)) {
+		problem(pg, 403, L("拒绝", "Refused"),
+		    "a sign-in from another site's page is refused (Origin or Sec-Fetch-Site)");
+		goto out;
+	}
 	if (tc_webform_parse(
 		&form, rq->body.data, rq->body.len, NULL, NULL, 0) != 0 ||
 	    (op = tc_webform_get(&form, "operator", NULL)) == NULL ||

@@ -81,6 +81,12 @@ struct web_answer {
 int web_call(
     struct web *w, json_t *req, struct web_answer *an, struct tc_dresp *resp);
 void web_answer_free(struct web_answer *an);
+/*
+ * 1 when a sign-in POST may go on (a sign-in has no CSRF token yet):
+ * Sec-Fetch-Site same-origin or none, or without it an Origin of this
+ * Host, or neither header (not a browser).
+ */
+int web_same_origin(const struct tc_dreq *rq);
 /* The tcard_session cookie's token (tc_cookie_get), or "". */
 void web_session_id(struct tc_dreq *rq, char out[TC_ORPC_TOKEN_LEN + 1]);
 

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..51"
+echo "1..53"
 
 check "demo authority" id_demo
 WEB=$TC_BIN/tcard-issuerd-web
@@ -70,6 +70,12 @@ expect_err 'operator or passphrase wrong' "with the same message"
 
 req POST /v1/session - "" '{"operator":"x","passphrase":"y","extra":1}'
 check "an unknown member in the login body is 400" status_is 400
+curl -s -o "$T/body" -w '%{http_code}' --max-time 20 -H 'Content-Type: application/json' \
+	-H 'Origin: http://evil.example' \
+	--data "{\"operator\":\"demo-clerk\",\"passphrase\":\"$(pass_of demo-clerk)\",\"otp\":\"$(otp_of demo-clerk)\"}" \
+	"$URL/v1/session" >"$T/status"
+check "a sign-in from another site's page (Origin) is 403" status_is 403
+check "saying why" grep -q '"error":"cross-site"' "$T/body"
 req POST /v1/session - "" 'not json'
 check "a body that is not JSON is 400" status_is 400
 req GET /metrics; check "/metrics counts the session endpoint" grep -q 'endpoint="session"' "$T/body"

@@ -13,7 +13,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..46"
+echo "1..48"
 
 id_demo_ab
 X=$(green_app '<script>alert(1)</script>' 110101199003071233 2>"$T/x.err")
@@ -59,6 +59,20 @@ page POST /console/login "$HR" --data-urlencode operator=nobody-at-all \
 check "an unknown operator gets the same page" \
 	bash -c "test $(cat "$T/status") = 401 && grep -qF '登录失败：账号、口令或动态验证码有误' '$T/body'"
 
+# A sign-in has no CSRF token yet: a browser's POST from another site's
+# page is refused by its Origin or Sec-Fetch-Site (with the right
+# passphrase and code, so that nothing else refuses it).
+page POST /console/login "$T/x.jar" -H 'Origin: http://evil.example' \
+	--data-urlencode operator=demo-hr-reviewer-1 \
+	--data-urlencode "passphrase=$(pass_of demo-hr-reviewer-1)" --data-urlencode "otp=$(otp_of demo-hr-reviewer-1)"
+check "a sign-in posted from another site's page (Origin) is 403" \
+	bash -c "test $(cat "$T/status") = 403 && ! grep -qi '^set-cookie: tcard_session=[A-Za-z0-9]' '$T/hdr'"
+page POST /console/login "$T/x.jar" -H 'Sec-Fetch-Site: cross-site' \
+	--data-urlencode operator=demo-hr-reviewer-1 \
+	--data-urlencode "passphrase=$(pass_of demo-hr-reviewer-1)" --data-urlencode "otp=$(otp_of demo-hr-reviewer-1)"
+check "and by Sec-Fetch-Site: cross-site" \
+	bash -c "test $(cat "$T/status") = 403 && ! grep -qi '^set-cookie: tcard_session=[A-Za-z0-9]' '$T/hdr'"
+
 # A code signs in once (the replay rule): each refused next= with another
 # operator.
 set -- demo-admin demo-auditor demo-card-producer-1 demo-card-issuer-1 demo-industry-reviewer-1
@@ -71,10 +85,11 @@ for n in '//evil.example/' 'https://evil.example/console/' '/console/\evil' '/\e
 	check "next=$n is refused: the sign-in goes to the queue" \
 		bash -c "test $(cat "$T/status") = 303 && grep -qi '^location: /console/queue' '$T/hdr'"
 done
-page POST /console/login "$HR" --data-urlencode operator=demo-hr-reviewer-1 \
+page POST /console/login "$HR" -H "Origin: $URL" -H 'Sec-Fetch-Site: same-origin' \
+	--data-urlencode operator=demo-hr-reviewer-1 \
 	--data-urlencode "passphrase=$(pass_of demo-hr-reviewer-1)" --data-urlencode "otp=$(otp_of demo-hr-reviewer-1)" \
 	--data-urlencode "next=/console/applications/$A"
-check "the hr reviewer signs in: 303 to the local next=" \
+check "the hr reviewer signs in (same Origin): 303 to the local next=" \
 	bash -c "test $(cat "$T/status") = 303 && grep -qi '^location: /console/applications/$A' '$T/hdr'"
 check "the cookie is HttpOnly and SameSite=Strict" hdr_has 'set-cookie: tcard_session=[A-Za-z0-9_-]*; Path=/; HttpOnly; SameSite=Strict'
 
