@@ -71,9 +71,10 @@ forget_uri(struct mon_session *s)
 	s->totp_until = 0;
 }
 
-static void
-op_enrol(struct mon *m, struct mon_session *s, const struct tc_operator *op,
-    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+void
+mon_op_totp_enrol(struct mon *m, struct mon_session *s,
+    const struct tc_operator *op, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
 {
 	char secret[TC_TOTP_SECRET_B32_LEN + 1] = "", err[512] = "";
 	struct tc_buf uri;
@@ -82,22 +83,15 @@ op_enrol(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 	tc_buf_init(&uri, 4096);
 	if (confirm(m, op, q, a, now) != 0)
 		goto out;
-	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
+	if (mon_begin(m, a) != 0)
 		goto out;
-	}
-	if ((r = tc_registry_operator_totp_enrol(m->reg, op->name, op->name,
-		 now, secret, err, sizeof(err))) != 0 ||
-	    (r = tc_totp_uri(
-		 &uri, TOTP_ISSUER, op->name, secret, err, sizeof(err))) != 0) {
-		tc_registry_rollback(m->reg);
-		mon_lib_fail(a, r, err);
+	r = tc_registry_operator_totp_enrol(
+	    m->reg, op->name, op->name, now, secret, err, sizeof(err));
+	if (r == 0)
+		r = tc_totp_uri(
+		    &uri, TOTP_ISSUER, op->name, secret, err, sizeof(err));
+	if (mon_end(m, a, r, err, NULL) != 0)
 		goto out;
-	}
-	if ((r = tc_registry_commit(m->reg, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
-		goto out;
-	}
 	forget_uri(s);
 	if ((s->totp_uri = strdup((const char *)uri.data)) != NULL)
 		s->totp_until = now + TOTP_QR_SECONDS;
@@ -110,8 +104,10 @@ out:
 }
 
 /* The QR code of the URI enrolled in this session, as a PNG tail. */
-static void
-op_qr(struct mon_session *s, struct mon_answer *a, time_t now)
+void
+mon_op_totp_qr(struct mon *m, struct mon_session *s,
+    const struct tc_operator *op, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
 {
 	struct tc_qr qr = { 0 };
 	struct tc_buf png;
@@ -140,9 +136,10 @@ op_qr(struct mon_session *s, struct mon_answer *a, time_t now)
 	tc_buf_release(&png);
 }
 
-static void
-op_passphrase(struct mon *m, const struct tc_operator *op,
-    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+void
+mon_op_passphrase(struct mon *m, struct mon_session *s,
+    const struct tc_operator *op, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
 {
 	char hash[TC_PASSHASH_TEXT_MAX] = "", err[512] = "";
 	int r;
@@ -156,45 +153,17 @@ op_passphrase(struct mon *m, const struct tc_operator *op,
 	}
 	if (confirm(m, op, q, a, now) != 0)
 		goto out;
-	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
+	if (mon_begin(m, a) != 0)
 		goto out;
-	}
-	if ((r = tc_registry_operator_set_pass_hash(
-		 m->reg, op->name, hash, now, err, sizeof(err))) != 0 ||
-	    (r = tc_registry_audit(m->reg, now, op->name, "operator.passwd",
-		 op->name, "{\"by\":\"self\",\"via\":\"tcard-issuerd\"}", err,
-		 sizeof(err))) != 0) {
-		tc_registry_rollback(m->reg);
-		mon_lib_fail(a, r, err);
+	r = tc_registry_operator_set_pass_hash(
+	    m->reg, op->name, hash, now, err, sizeof(err));
+	if (r == 0)
+		r = tc_registry_audit(m->reg, now, op->name, "operator.passwd",
+		    op->name, "{\"by\":\"self\",\"via\":\"tcard-issuerd\"}",
+		    err, sizeof(err));
+	if (mon_end(m, a, r, err, NULL) != 0)
 		goto out;
-	}
-	if ((r = tc_registry_commit(m->reg, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
-		goto out;
-	}
 	a->body = json_pack("{s:s, s:b}", "operator", op->name, "changed", 1);
 out:
 	OPENSSL_cleanse(hash, sizeof(hash));
-}
-
-void
-mon_account_op(struct mon *m, struct mon_session *s,
-    const struct tc_operator *op, const struct tc_orpc_req *q,
-    struct mon_answer *a, time_t now)
-{
-	snprintf(a->operator_name, sizeof(a->operator_name), "%s", op->name);
-	switch (q->op) {
-	case TC_ORPC_TOTP_ENROL:
-		op_enrol(m, s, op, q, a, now);
-		break;
-	case TC_ORPC_TOTP_QR:
-		op_qr(s, a, now);
-		break;
-	case TC_ORPC_PASSPHRASE:
-		op_passphrase(m, op, q, a, now);
-		break;
-	default:
-		mon_fail(a, 400, "bad-request", "unknown op");
-	}
 }

@@ -34,9 +34,10 @@ summary_after(struct mon *m, int64_t id, struct mon_answer *a, time_t now)
 	tc_app_release(&app);
 }
 
-static void
-op_supplement(struct mon *m, const struct tc_operator *op,
-    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+void
+mon_op_supplement(struct mon *m, struct mon_session *s,
+    const struct tc_operator *op, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
 {
 	struct tc_app_patch patch[TC_APP_PATCH_MAX];
 	struct tc_app_ctx c;
@@ -49,20 +50,12 @@ op_supplement(struct mon *m, const struct tc_operator *op,
 		patch[i].value = q->patch[i].value;
 	}
 	mon_ctx(m, op, now, &c);
-	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
+	if (mon_begin(m, a) != 0)
 		return;
-	}
-	if ((r = tc_app_supplement(&c, q->app, patch, q->n_patch, q->reason,
-		 err, sizeof(err))) != 0) {
-		tc_registry_rollback(m->reg);
-		mon_lib_fail(a, r, err);
+	r = tc_app_supplement(
+	    &c, q->app, patch, q->n_patch, q->reason, err, sizeof(err));
+	if (mon_end(m, a, r, err, NULL) != 0)
 		return;
-	}
-	if ((r = tc_registry_commit(m->reg, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
-		return;
-	}
 	summary_after(m, q->app, a, now);
 }
 
@@ -71,25 +64,20 @@ op_supplement(struct mon *m, const struct tc_operator *op,
  * audit entry is committed; the op's log line names the application and
  * the operator, never the number.
  */
-static void
-op_reveal(struct mon *m, const struct tc_operator *op,
-    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+void
+mon_op_reveal_id(struct mon *m, struct mon_session *s,
+    const struct tc_operator *op, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
 {
 	char number[TC_ID_MAX] = "", err[1024] = "";
 	struct tc_app_ctx c;
 	int r;
 
 	mon_ctx(m, op, now, &c);
-	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
+	if (mon_begin(m, a) != 0)
 		return;
-	}
-	if ((r = tc_app_reveal_id(&c, q->app, number, err, sizeof(err))) != 0) {
-		tc_registry_rollback(m->reg);
-		mon_lib_fail(a, r, err);
-		return;
-	}
-	if ((r = tc_registry_commit(m->reg, err, sizeof(err))) != 0) {
+	r = tc_app_reveal_id(&c, q->app, number, err, sizeof(err));
+	if (mon_end(m, a, r, err, NULL) != 0) {
 		OPENSSL_cleanse(number, sizeof(number));
 		mon_lib_fail(a, r, err);
 		return;
@@ -99,8 +87,8 @@ op_reveal(struct mon *m, const struct tc_operator *op,
 	OPENSSL_cleanse(number, sizeof(number));
 }
 
-static void
-op_issue(struct mon *m, const struct tc_operator *op,
+void
+mon_op_issue(struct mon *m, struct mon_session *s, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
 	struct tc_app_ctx c;
@@ -112,7 +100,6 @@ op_issue(struct mon *m, const struct tc_operator *op,
 	memset(&card, 0, sizeof(card));
 	/* Outside a transaction: the library reserves the serial first. */
 	if ((r = tc_app_issue(&c, q->app, &card, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
 		return;
 	}
 	summary_after(m, q->app, a, now);
@@ -123,25 +110,4 @@ op_issue(struct mon *m, const struct tc_operator *op,
 	    json_pack("{s:s, s:I, s:s, s:s}", "card", card.card_no, "serial",
 		(json_int_t)card.serial, "tier", card.tier, "expires_at",
 		until));
-}
-
-void
-mon_act_op(struct mon *m, const struct tc_operator *op,
-    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
-{
-	snprintf(a->operator_name, sizeof(a->operator_name), "%s", op->name);
-	a->app = q->app;
-	switch (q->op) {
-	case TC_ORPC_SUPPLEMENT:
-		op_supplement(m, op, q, a, now);
-		break;
-	case TC_ORPC_REVEAL_ID:
-		op_reveal(m, op, q, a, now);
-		break;
-	case TC_ORPC_ISSUE:
-		op_issue(m, op, q, a, now);
-		break;
-	default:
-		mon_fail(a, 400, "bad-request", "unknown op");
-	}
 }

@@ -93,11 +93,7 @@ struct collect {
 static int
 add(struct collect *co, json_t *o)
 {
-	if (o == NULL || json_array_append_new(co->arr, o) != 0) {
-		co->failed = 1;
-		return 1;
-	}
-	return 0;
+	return mon_append(co->arr, o, &co->failed);
 }
 
 static int
@@ -357,9 +353,10 @@ act(struct mon *m, const struct tc_lifecycle *lc, const struct tc_orpc_req *q,
 	return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "unknown action");
 }
 
-static void
-op_card_action(struct mon *m, const struct tc_operator *op,
-    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+void
+mon_op_card_action(struct mon *m, struct mon_session *s,
+    const struct tc_operator *op, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
 {
 	struct tc_lifecycle lc = { m->reg, m->progs, op->name, now };
 	struct tc_lifecycle_result res;
@@ -371,19 +368,11 @@ op_card_action(struct mon *m, const struct tc_operator *op,
 	if (find_card(m, q->card, &c, a) != 0)
 		return;
 	memset(&res, 0, sizeof(res));
-	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
+	if (mon_begin(m, a) != 0)
 		return;
-	}
-	if ((r = act(m, &lc, q, &c, &res, err, sizeof(err))) != 0) {
-		tc_registry_rollback(m->reg);
-		card_fail(a, r, err);
+	r = act(m, &lc, q, &c, &res, err, sizeof(err));
+	if (mon_end(m, a, r, err, card_fail) != 0)
 		return;
-	}
-	if ((r = tc_registry_commit(m->reg, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
-		return;
-	}
 	/* The card's page as it is now, and what the action did. */
 	op_card(m, op, c.card.card_no, a, now);
 	if (a->body == NULL)
@@ -417,8 +406,9 @@ audit_one(const struct tc_audit_entry *e, void *arg)
 	return add(arg, entry_json(e, 1));
 }
 
-static void
-op_audit(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
+void
+mon_op_audit(struct mon *m, struct mon_session *s, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
 	struct collect co = { m, NULL, 0, json_array(), 0 };
 	struct tc_audit_head head;
@@ -445,8 +435,10 @@ op_audit(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 	    "{s:o, s:I}", "entries", co.arr, "last", (json_int_t)head.seq);
 }
 
-static void
-op_audit_verify(struct mon *m, struct mon_answer *a)
+void
+mon_op_audit_verify(struct mon *m, struct mon_session *s,
+    const struct tc_operator *op, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
 {
 	struct tc_audit_report rep;
 	char err[512] = "", machex[2 * TC_AUDIT_MAC_LEN + 1];
@@ -467,26 +459,8 @@ op_audit_verify(struct mon *m, struct mon_answer *a)
 }
 
 void
-mon_card_op(struct mon *m, const struct tc_operator *op,
+mon_op_card(struct mon *m, struct mon_session *s, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
-	switch (q->op) {
-	case TC_ORPC_CARD:
-		op_card(m, op, q->card, a, now);
-		return;
-	case TC_ORPC_CARD_ACTION:
-		op_card_action(m, op, q, a, now);
-		return;
-	default:
-		break;
-	}
-	/* The audit log is for auditors; anyone else finds nothing. */
-	if (!(op->roles & TC_ROLE_BIT(TC_ROLE_AUDITOR))) {
-		mon_fail(a, 404, "not-found", "no such resource");
-		return;
-	}
-	if (q->op == TC_ORPC_AUDIT)
-		op_audit(m, q, a);
-	else
-		op_audit_verify(m, a);
+	op_card(m, op, q->card, a, now);
 }

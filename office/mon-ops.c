@@ -82,6 +82,43 @@ mon_lib_fail(struct mon_answer *a, int r, const char *err)
 	lib_fail(a, r, err);
 }
 
+int
+mon_begin(struct mon *m, struct mon_answer *a)
+{
+	char err[1024] = "";
+	int r;
+
+	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0)
+		lib_fail(a, r, err);
+	return r;
+}
+
+int
+mon_end(struct mon *m, struct mon_answer *a, int r, const char *err,
+    void (*fail)(struct mon_answer *a, int r, const char *err))
+{
+	char cerr[1024] = "";
+
+	if (r != 0) {
+		tc_registry_rollback(m->reg);
+		(fail != NULL ? fail : lib_fail)(a, r, err);
+		return r;
+	}
+	if ((r = tc_registry_commit(m->reg, cerr, sizeof(cerr))) != 0)
+		lib_fail(a, r, cerr);
+	return r;
+}
+
+int
+mon_append(json_t *arr, json_t *o, int *failed)
+{
+	if (o == NULL || json_array_append_new(arr, o) != 0) {
+		*failed = 1;
+		return 1;
+	}
+	return 0;
+}
+
 static json_t *
 roles_json(unsigned mask)
 {
@@ -248,23 +285,17 @@ queue_one(const struct tc_app *a, void *arg)
 {
 	struct queue_walk *w = arg;
 	const struct tc_step *st;
-	json_t *o;
 
 	app_roles(w->m, a, &st);
 	if (st == NULL || !(w->roles & TC_ROLE_BIT(st->role)))
 		return 0;
-	if ((o = mon_app_summary(w->m, a, w->now)) == NULL ||
-	    json_array_append_new(
-		tc_app_overdue(a, w->now) ? w->overdue : w->rest, o) != 0) {
-		w->failed = 1;
-		return 1;
-	}
-	return 0;
+	return mon_append(tc_app_overdue(a, w->now) ? w->overdue : w->rest,
+	    mon_app_summary(w->m, a, w->now), &w->failed);
 }
 
 static void
-op_queue(struct mon *m, const struct tc_operator *op, struct mon_answer *a,
-    time_t now)
+op_queue(struct mon *m, struct mon_session *s, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
 	static const enum tc_app_state states[] = { TC_APP_SUBMITTED,
 		TC_APP_APPROVED };
@@ -334,11 +365,7 @@ att_one(const struct tc_app_attachment *at, void *arg)
 		json_object_set_new(o, "width", json_integer(at->width));
 		json_object_set_new(o, "height", json_integer(at->height));
 	}
-	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
-		lo->failed = 1;
-		return 1;
-	}
-	return 0;
+	return mon_append(lo->arr, o, &lo->failed);
 }
 
 static int
@@ -355,11 +382,7 @@ step_one(const struct tc_app_step_rec *st, void *arg)
 	    "id", st->step_id, "started", t1, "clock", t2, "deadline",
 	    st->deadline[0] ? st->deadline : NULL, "done",
 	    st->done_at ? t3 : NULL);
-	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
-		lo->failed = 1;
-		return 1;
-	}
-	return 0;
+	return mon_append(lo->arr, o, &lo->failed);
 }
 
 static int
@@ -374,11 +397,7 @@ action_one(const struct tc_app_action *ac, void *arg)
 	    ac->action, "step", ac->step_id[0] ? ac->step_id : NULL, "operator",
 	    ac->operator_name, "reason", ac->reason[0] ? ac->reason : NULL,
 	    "detail", json_loads(ac->detail, 0, NULL));
-	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
-		lo->failed = 1;
-		return 1;
-	}
-	return 0;
+	return mon_append(lo->arr, o, &lo->failed);
 }
 
 /*
@@ -469,9 +488,10 @@ form_labels(struct mon *m, const struct tc_app *a)
 }
 
 static void
-op_app(struct mon *m, const struct tc_operator *op, int64_t id,
-    struct mon_answer *a, time_t now)
+op_app(struct mon *m, struct mon_session *s, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
+	int64_t id = q->app;
 	struct list_out atts = { json_array(), 0, 0, 0, "", NULL },
 			steps = { json_array(), 0, 0, 0, "", NULL },
 			acts = { json_array(), 0, 0, 0, "", NULL };
@@ -526,8 +546,9 @@ out:
 }
 
 static void
-op_attachment(struct mon *m, const struct tc_operator *op,
-    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+op_attachment(struct mon *m, struct mon_session *s,
+    const struct tc_operator *op, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
 {
 	struct list_out lo = { NULL, 0, q->att, 0, "", NULL };
 	struct tc_buf data;
@@ -575,7 +596,7 @@ out:
 }
 
 static void
-op_review(struct mon *m, const struct tc_operator *op,
+op_review(struct mon *m, struct mon_session *s, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
 	const char *ov[TC_ORPC_OVERRIDES];
@@ -599,20 +620,11 @@ op_review(struct mon *m, const struct tc_operator *op,
 	rv.overrides = ov;
 	rv.n_overrides = q->n_overrides;
 	mon_ctx(m, op, now, &c);
-	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0) {
-		lib_fail(a, r, err);
+	if (mon_begin(m, a) != 0)
 		return;
-	}
-	if ((r = tc_app_review(&c, q->app, &rv, &next, err, sizeof(err))) !=
-	    0) {
-		tc_registry_rollback(m->reg);
-		lib_fail(a, r, err);
+	r = tc_app_review(&c, q->app, &rv, &next, err, sizeof(err));
+	if (mon_end(m, a, r, err, NULL) != 0)
 		return;
-	}
-	if ((r = tc_registry_commit(m->reg, err, sizeof(err))) != 0) {
-		lib_fail(a, r, err);
-		return;
-	}
 	memset(&app, 0, sizeof(app));
 	if ((r = tc_app_get(m->reg, q->app, &app, err, sizeof(err))) != 0) {
 		lib_fail(a, r, err);
@@ -622,9 +634,57 @@ op_review(struct mon *m, const struct tc_operator *op,
 	tc_app_release(&app);
 }
 
+static void
+op_logout(struct mon *m, struct mon_session *s, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+{
+	mon_session_drop(s);
+	a->body = json_pack("{s:b}", "signed_out", 1);
+}
+
+static void
+op_whoami(struct mon *m, struct mon_session *s, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+{
+	a->body = json_pack("{s:s, s:s, s:o, s:s, s:b}", "operator", op->name,
+	    "csrf", s->csrf, "roles", roles_json(op->roles), "organisation",
+	    op->org_code, "totp", op->totp_enrolled);
+}
+
+/*
+ * The ops of a signed-in operator: csrf, the op changes state and must
+ * carry the session's CSRF token; role, the roles one of which it needs
+ * (0: any), answered "not found" to everyone else.
+ */
+static const struct mon_op_entry {
+	enum tc_orpc_op op;
+	int csrf;
+	unsigned role;
+	mon_op_fn *fn;
+} ops[] = {
+	{ TC_ORPC_LOGOUT, 1, 0, op_logout },
+	{ TC_ORPC_WHOAMI, 0, 0, op_whoami },
+	{ TC_ORPC_QUEUE, 0, 0, op_queue },
+	{ TC_ORPC_APP, 0, 0, op_app },
+	{ TC_ORPC_ATTACHMENT, 0, 0, op_attachment },
+	{ TC_ORPC_REVIEW, 1, 0, op_review },
+	{ TC_ORPC_CARD, 0, 0, mon_op_card },
+	{ TC_ORPC_CARD_ACTION, 1, 0, mon_op_card_action },
+	{ TC_ORPC_AUDIT, 0, TC_ROLE_BIT(TC_ROLE_AUDITOR), mon_op_audit },
+	{ TC_ORPC_AUDIT_VERIFY, 0, TC_ROLE_BIT(TC_ROLE_AUDITOR),
+	    mon_op_audit_verify },
+	{ TC_ORPC_SUPPLEMENT, 1, 0, mon_op_supplement },
+	{ TC_ORPC_REVEAL_ID, 1, 0, mon_op_reveal_id },
+	{ TC_ORPC_ISSUE, 1, 0, mon_op_issue },
+	{ TC_ORPC_TOTP_ENROL, 1, 0, mon_op_totp_enrol },
+	{ TC_ORPC_TOTP_QR, 0, 0, mon_op_totp_qr },
+	{ TC_ORPC_PASSPHRASE, 1, 0, mon_op_passphrase },
+};
+
 void
 mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 {
+	const struct mon_op_entry *e;
 	struct mon_session *s;
 	struct tc_operator op;
 	time_t now = time(NULL);
@@ -641,57 +701,26 @@ mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 	}
 	if (session_operator(m, s, &op, a) != 0)
 		return;
+	for (e = ops; e < ops + sizeof(ops) / sizeof(ops[0]); e++)
+		if (e->op == q->op)
+			break;
+	if (e == ops + sizeof(ops) / sizeof(ops[0])) {
+		mon_fail(a, 400, "bad-request", "unknown op");
+		return;
+	}
 	/* State-changing ops carry the session's CSRF token. */
-	if ((q->op == TC_ORPC_LOGOUT || q->op == TC_ORPC_REVIEW ||
-		q->op == TC_ORPC_CARD_ACTION || q->op == TC_ORPC_SUPPLEMENT ||
-		q->op == TC_ORPC_REVEAL_ID || q->op == TC_ORPC_ISSUE ||
-		q->op == TC_ORPC_TOTP_ENROL || q->op == TC_ORPC_PASSPHRASE) &&
-	    (!q->has_csrf || !mon_session_csrf_ok(s, q->csrf))) {
+	if (e->csrf && (!q->has_csrf || !mon_session_csrf_ok(s, q->csrf))) {
 		mon_fail(a, 403, "csrf",
 		    "this request needs the session's CSRF token in the X-CSRF-Token header");
 		return;
 	}
-	switch (q->op) {
-	case TC_ORPC_LOGOUT:
-		mon_session_drop(s);
-		a->body = json_pack("{s:b}", "signed_out", 1);
-		break;
-	case TC_ORPC_WHOAMI:
-		a->body = json_pack("{s:s, s:s, s:o, s:s, s:b}", "operator",
-		    op.name, "csrf", s->csrf, "roles", roles_json(op.roles),
-		    "organisation", op.org_code, "totp", op.totp_enrolled);
-		break;
-	case TC_ORPC_QUEUE:
-		op_queue(m, &op, a, now);
-		break;
-	case TC_ORPC_APP:
-		op_app(m, &op, q->app, a, now);
-		break;
-	case TC_ORPC_ATTACHMENT:
-		op_attachment(m, &op, q, a, now);
-		break;
-	case TC_ORPC_REVIEW:
-		op_review(m, &op, q, a, now);
-		break;
-	case TC_ORPC_CARD:
-	case TC_ORPC_CARD_ACTION:
-	case TC_ORPC_AUDIT:
-	case TC_ORPC_AUDIT_VERIFY:
-		mon_card_op(m, &op, q, a, now);
-		break;
-	case TC_ORPC_SUPPLEMENT:
-	case TC_ORPC_REVEAL_ID:
-	case TC_ORPC_ISSUE:
-		mon_act_op(m, &op, q, a, now);
-		break;
-	case TC_ORPC_TOTP_ENROL:
-	case TC_ORPC_TOTP_QR:
-	case TC_ORPC_PASSPHRASE:
-		mon_account_op(m, s, &op, q, a, now);
-		break;
-	default:
-		mon_fail(a, 400, "bad-request", "unknown op");
+	/* What needs a role is not there for anyone else. */
+	if (e->role != 0 && !(op.roles & e->role)) {
+		mon_fail(a, 404, "not-found", "no such resource");
+		return;
 	}
+	a->app = q->app;
+	e->fn(m, s, &op, q, a, now);
 	if (a->status == 200 && a->body == NULL)
 		mon_fail(a, 500, "internal", "out of memory");
 }

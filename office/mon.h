@@ -99,34 +99,45 @@ json_t *mon_app_summary(struct mon *m, const struct tc_app *a, time_t now);
 
 /* Maps a library error (r, its message err) to an answer's status. */
 void mon_lib_fail(struct mon_answer *a, int r, const char *err);
+
+/*
+ * Opens the registry transaction of a state-changing op; on failure
+ * answers a (mon_lib_fail) and returns non-zero.
+ */
+int mon_begin(struct mon *m, struct mon_answer *a);
+/*
+ * Ends the transaction mon_begin opened: r, what the op's library calls
+ * returned, 0 commits, anything else rolls back and is answered through
+ * fail (mon_lib_fail when NULL) with its message err; a failed commit is
+ * answered by mon_lib_fail. Returns 0 when committed.
+ */
+int mon_end(struct mon *m, struct mon_answer *a, int r, const char *err,
+    void (*fail)(struct mon_answer *a, int r, const char *err));
+/*
+ * Appends o (a new reference; NULL when building it failed) to arr;
+ * on failure sets *failed and returns 1, which stops a registry walk.
+ */
+int mon_append(json_t *arr, json_t *o, int *failed);
 /* t as ISO 8601 UTC ("2026-10-08T01:34:00Z"); "" for 0. */
 void mon_time_text(time_t t, char out[32] /* OUT */);
 
-/* ---- office/mon-cards.c: cards and the audit log ---- */
-
 /*
- * The ops card (a card's page), card-action (a lifecycle action, CSRF
- * checked by mon_op) and audit, audit-verify (auditors only), for the
- * session's operator op (read again for this request).
+ * An op of a signed-in operator, called by mon_op (which has read the
+ * session s's operator op again for this request, checked the CSRF token
+ * of a state-changing op and the role an op needs) with the request q
+ * and the answer a to fill in.
  */
-void mon_card_op(struct mon *m, const struct tc_operator *op,
-    const struct tc_orpc_req *q, struct mon_answer *a, time_t now);
-
-/* ---- office/mon-act.c: supplement, ID reveal, issue ---- */
-
-/* The ops supplement, reveal-id and issue (CSRF checked by mon_op). */
-void mon_act_op(struct mon *m, const struct tc_operator *op,
-    const struct tc_orpc_req *q, struct mon_answer *a, time_t now);
-
-/* ---- office/mon-account.c: the operator's own account ---- */
-
-/*
- * The ops totp-enrol, totp-qr and passphrase of session s's operator op
- * (CSRF checked by mon_op).
- */
-void mon_account_op(struct mon *m, struct mon_session *s,
+typedef void mon_op_fn(struct mon *m, struct mon_session *s,
     const struct tc_operator *op, const struct tc_orpc_req *q,
     struct mon_answer *a, time_t now);
+
+/* office/mon-cards.c: a card's page, a lifecycle action on it; the audit
+ * log and its check (auditors only). */
+mon_op_fn mon_op_card, mon_op_card_action, mon_op_audit, mon_op_audit_verify;
+/* office/mon-act.c: supplement, ID reveal, issue. */
+mon_op_fn mon_op_supplement, mon_op_reveal_id, mon_op_issue;
+/* office/mon-account.c: the operator's own account. */
+mon_op_fn mon_op_totp_enrol, mon_op_totp_qr, mon_op_passphrase;
 
 /* ---- office/issuerd.c ---- */
 

@@ -64,50 +64,42 @@ call(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp,
 	web_answer_free(&an);
 }
 
-void
-web_api_supplement(
-    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
-{
-	int64_t n;
-
-	rq->ep = WEB_EP_REVIEW;
-	if ((n = app_param(rq, resp)) != 0)
-		call(d, rq, resp, "supplement", n, 1);
-}
-
-void
-web_api_reveal(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
-{
-	int64_t n;
-
-	rq->ep = WEB_EP_APP;
-	if ((n = app_param(rq, resp)) != 0)
-		call(d, rq, resp, "reveal-id", n, 0);
-}
+/*
+ * The acts, by the route's pattern: the op, whether it names the
+ * application {n}, whether the request's JSON object is its args, and
+ * the endpoint it is counted under.
+ */
+static const struct {
+	const char *pattern, *op;
+	int app, body, ep;
+} acts[] = {
+	{ "/v1/applications/{n}/supplement", "supplement", 1, 1,
+	    WEB_EP_REVIEW },
+	{ "/v1/applications/{n}/reveal-id", "reveal-id", 1, 0, WEB_EP_APP },
+	{ "/v1/applications/{n}/issue", "issue", 1, 0, WEB_EP_REVIEW },
+	{ "/v1/session/totp", "totp-enrol", 0, 1, WEB_EP_SESSION },
+	{ "/v1/session/passphrase", "passphrase", 0, 1, WEB_EP_SESSION },
+};
 
 void
-web_api_issue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+web_api_act(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	int64_t n;
+	size_t i;
+	int64_t n = 0;
 
-	rq->ep = WEB_EP_REVIEW;
-	if ((n = app_param(rq, resp)) != 0)
-		call(d, rq, resp, "issue", n, 0);
-}
-
-void
-web_api_totp(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
-{
-	rq->ep = WEB_EP_SESSION;
-	call(d, rq, resp, "totp-enrol", 0, 1);
-}
-
-void
-web_api_passphrase(
-    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
-{
-	rq->ep = WEB_EP_SESSION;
-	call(d, rq, resp, "passphrase", 0, 1);
+	for (i = 0; i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (strcmp(rq->route->pattern, acts[i].pattern) == 0)
+			break;
+	if (i == sizeof(acts) / sizeof(acts[0])) {
+		/* A route given to web_api_act that is not in acts[]. */
+		tc_dresp_error(resp, 500, WEB_R_ERROR, "internal", "%s",
+		    "no act for this route");
+		return;
+	}
+	rq->ep = acts[i].ep;
+	if (acts[i].app && (n = app_param(rq, resp)) == 0)
+		return;
+	call(d, rq, resp, acts[i].op, n, acts[i].body);
 }
 
 void

@@ -138,14 +138,16 @@ tc_dhandler web_api_card, web_api_card_action, web_api_audit,
 
 /* ---- office/web-acts.c: supplement, reveal, issue, the account ---- */
 /*
- * POST /v1/applications/{n}/supplement ({"fields", "reason"}), POST
+ * web_api_act, one handler for the RPC op its route names
+ * (office/web-acts.c): POST /v1/applications/{n}/supplement
+ * ({"fields", "reason"}), POST
  * /v1/applications/{n}/reveal-id, POST /v1/applications/{n}/issue, POST
  * /v1/session/totp ({"passphrase", "otp"}), POST /v1/session/passphrase
- * ({"passphrase", "new_passphrase"}), GET /console/account/totp.png (the
- * QR code of the enrolment made in this session).
+ * ({"passphrase", "new_passphrase"}); web_totp_png: GET
+ * /console/account/totp.png (the QR code of the enrolment made in this
+ * session).
  */
-tc_dhandler web_api_supplement, web_api_reveal, web_api_issue, web_api_totp,
-    web_api_passphrase, web_totp_png;
+tc_dhandler web_api_act, web_totp_png;
 /*
  * The console's account page and forms (office/web-console.c): GET
  * /console/account, POST /console/account/totp, POST
