@@ -20,9 +20,7 @@
 static void
 test_escape(void **state)
 {
-	static const struct {
-		const char *in, *out;
-	} v[] = {
+	static const struct fx_in_out v[] = {
 		{ "", "" },
 		{ "plain text", "plain text" },
 		{ "<script>alert(1)</script>",

@@ -69,6 +69,12 @@ struct fx_refusal {
 	const char *msg;
 };
 
+/* One case of a table of conversions: the input and the text expected out. */
+struct fx_in_out {
+	const char *in;
+	const char *out;
+};
+
 /* Fails case i of a table unless the message msg contains want. */
 static __attribute__((unused)) void
 fx_msg_has(size_t i, const char *msg, const char *want)
