@@ -124,8 +124,8 @@ test_form_refusals(void **state)
 	assert_non_null(f);
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		err[0] = '\0';
-		assert_int_equal(
-		    tc_form_parse(f, v[i].in, strlen(v[i].in), err, sizeof(err)),
+		assert_int_equal(tc_form_parse(f, v[i].in, strlen(v[i].in), err,
+				     sizeof(err)),
 		    v[i].code);
 		assert_non_null(strstr(err, v[i].msg));
 		assert_int_equal(f->n, 0);
@@ -310,11 +310,11 @@ test_redeem_req(void **state)
 		err[0] = '\0';
 		if (tc_redeem_req_parse(&req, (const uint8_t *)bad[i].in,
 			strlen(bad[i].in), err, sizeof(err)) != bad[i].code)
-			fail_msg(
-			    "%s: expected %d (%s)", bad[i].in, bad[i].code, err);
+			fail_msg("%s: expected %d (%s)", bad[i].in, bad[i].code,
+			    err);
 		if (bad[i].msg != NULL && strstr(err, bad[i].msg) == NULL)
-			fail_msg("%s: message '%s' lacks '%s'", bad[i].in,
-			    err, bad[i].msg);
+			fail_msg("%s: message '%s' lacks '%s'", bad[i].in, err,
+			    bad[i].msg);
 		assert_int_equal(req.qrlen, 0);
 		assert_int_equal(req.party, 0);
 		assert_string_equal(req.request_id, "");

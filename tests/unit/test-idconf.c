@@ -151,8 +151,8 @@ test_file_refusals(void **state)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		tc_idconf_init(&c);
 		err[0] = '\0';
-		assert_int_equal(tc_idconf_parse(&c, v[i].in,
-				     strlen(v[i].in), err, sizeof(err)),
+		assert_int_equal(tc_idconf_parse(&c, v[i].in, strlen(v[i].in),
+				     err, sizeof(err)),
 		    v[i].code);
 		fx_msg_has(i, err, v[i].msg);
 	}

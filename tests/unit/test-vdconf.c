@@ -303,8 +303,8 @@ test_file_refusals(void **state)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		tc_vdconf_init(&c);
 		err[0] = '\0';
-		assert_int_equal(tc_vdconf_parse(&c, v[i].in,
-				     strlen(v[i].in), err, sizeof(err)),
+		assert_int_equal(tc_vdconf_parse(&c, v[i].in, strlen(v[i].in),
+				     err, sizeof(err)),
 		    v[i].code);
 		fx_msg_has(i, err, v[i].msg);
 	}
@@ -374,13 +374,13 @@ test_staff_tokens(void **state)
 	assert_int_equal(t->t[1].sha256[0], 0x5f);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		if (tc_staff_tokens_parse(t, bad[i].in, strlen(bad[i].in),
-			err, sizeof(err)) != bad[i].code)
-			fail_msg(
-			    "%s: expected %d (%s)", bad[i].in, bad[i].code, err);
+		if (tc_staff_tokens_parse(t, bad[i].in, strlen(bad[i].in), err,
+			sizeof(err)) != bad[i].code)
+			fail_msg("%s: expected %d (%s)", bad[i].in, bad[i].code,
+			    err);
 		if (strstr(err, bad[i].msg) == NULL)
-			fail_msg("%s: message '%s' lacks '%s'", bad[i].in,
-			    err, bad[i].msg);
+			fail_msg("%s: message '%s' lacks '%s'", bad[i].in, err,
+			    bad[i].msg);
 		assert_int_equal(t->n, 0);
 		/* A message never repeats a token. */
 		assert_null(strstr(err, "0123456789abcdef"));
