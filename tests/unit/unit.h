@@ -15,6 +15,9 @@
  * The array is still called "tests" and every test still carries its
  * function's name, so cmocka's output (TAP lines "ok N - test_name", the
  * group line "# ok - tests") is what it was before the list had a macro.
+ * TC_UNIT_MAIN_EACH is for a file whose tests nearly all share one set-up
+ * and tear-down: it names them once, X(f) runs f with them, and a test
+ * that needs none is XF(f, NULL, NULL).
  * TC_UNIT_MAIN_IF runs them only when a condition holds (the programmes/
  * folder was found) and else returns 1. A file whose main() must do more
  * before the tests run (set a umask) declares the array with TC_UNIT_TESTS
@@ -45,6 +48,29 @@
 	{                                                                      \
 		return cmocka_run_group_tests(                                 \
 		    tests, group_setup, group_teardown);                       \
+	}
+
+/*
+ * Declares the array and main() for a list whose X(f) entries all run with
+ * each_setup and each_teardown (XF entries keep their own).
+ */
+#define TC_UNIT_TEST_EACH(f)                                                   \
+	cmocka_unit_test_setup_teardown(                                       \
+	    f, tc_unit_each_setup, tc_unit_each_teardown),
+#define TC_UNIT_MAIN_EACH(LIST, each_setup, each_teardown)                     \
+	static int tc_unit_each_setup(void **state)                            \
+	{                                                                      \
+		return each_setup(state);                                      \
+	}                                                                      \
+	static int tc_unit_each_teardown(void **state)                         \
+	{                                                                      \
+		return each_teardown(state);                                   \
+	}                                                                      \
+	static const struct CMUnitTest tests[] = { LIST(                       \
+	    TC_UNIT_TEST_EACH, TC_UNIT_TEST_FX) };                             \
+	int main(void)                                                         \
+	{                                                                      \
+		return cmocka_run_group_tests(tests, NULL, NULL);              \
 	}
 
 /* The same, but main() returns 1 and runs nothing unless ready is true. */
