@@ -12,8 +12,8 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "fixtures-orpc.h"
 #include "tcard/err.h"
 #include "tcard/officerpc.h"
@@ -165,13 +165,6 @@ test_fields(void **state)
 	assert_string_equal(tc_orpc_card_action_name(0), "?");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_requests),
-		cmocka_unit_test(test_fields),
-	};
+#define TESTS(X, XF) X(test_requests) X(test_fields)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

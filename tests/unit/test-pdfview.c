@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/pdfview.h"
 
@@ -206,14 +206,6 @@ test_error_message(void **state)
 	    TC_ERR_MALFORMED);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_segment),
-		cmocka_unit_test(test_reply),
-		cmocka_unit_test(test_error_message),
-	};
+#define TESTS(X, XF) X(test_segment) X(test_reply) X(test_error_message)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)
