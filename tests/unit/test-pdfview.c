@@ -94,6 +94,16 @@ reply(uint8_t *out, uint32_t kind, uint32_t pages, const void *data, size_t n)
 	return TC_PDFVIEW_HEAD_LEN + n;
 }
 
+/* What tc_pdfview_reply_parse makes of the n bytes of buf: its code. */
+static int
+parsed(const uint8_t *buf, size_t n)
+{
+	struct tc_pdfview_reply r;
+	char err[160];
+
+	return tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err));
+}
+
 static void
 test_reply(void **state)
 {
@@ -134,28 +144,22 @@ test_reply(void **state)
 	    TC_ERR_TOO_LARGE);
 	assert_int_equal(r.kind, 0);
 	pn = png_head(png, 10, 2401);
-	n = reply(buf, TC_PDFVIEW_PNG, 1, png, pn);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PNG, 1, png, pn)),
 	    TC_ERR_TOO_LARGE);
 	pn = png_head(png, 0, 10);
-	n = reply(buf, TC_PDFVIEW_PNG, 1, png, pn);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PNG, 1, png, pn)),
 	    TC_ERR_TOO_LARGE);
 	pn = png_head(png, 10, 10);
 	png[1] = 'Q';
-	n = reply(buf, TC_PDFVIEW_PNG, 1, png, pn);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PNG, 1, png, pn)),
 	    TC_ERR_MALFORMED);
 	/* A PNG with a page count of 0; PAGES with data or no pages. */
 	pn = png_head(png, 10, 10);
-	n = reply(buf, TC_PDFVIEW_PNG, 0, png, pn);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PNG, 0, png, pn)),
 	    TC_ERR_MALFORMED);
-	n = reply(buf, TC_PDFVIEW_PAGES, 0, NULL, 0);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PAGES, 0, NULL, 0)),
 	    TC_ERR_MALFORMED);
-	n = reply(buf, TC_PDFVIEW_PAGES, 1, "x", 1);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PAGES, 1, "x", 1)),
 	    TC_ERR_MALFORMED);
 	/* A length over the cap, whatever came. */
 	tc_pdfview_reply_head(buf, TC_PDFVIEW_PNG, 1, TC_PDFVIEW_PNG_MAX + 1);
@@ -163,9 +167,8 @@ test_reply(void **state)
 			     buf, TC_PDFVIEW_HEAD_LEN, &r, err, sizeof(err)),
 	    TC_ERR_TOO_LARGE);
 	/* Unknown kind, bad magic. */
-	n = reply(buf, 9, 1, NULL, 0);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
-	    TC_ERR_MALFORMED);
+	assert_int_equal(
+	    parsed(buf, reply(buf, 9, 1, NULL, 0)), TC_ERR_MALFORMED);
 	n = reply(buf, TC_PDFVIEW_PAGES, 1, NULL, 0);
 	buf[0] = 'X';
 	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
@@ -188,21 +191,19 @@ test_error_message(void **state)
 	n = reply(buf, TC_PDFVIEW_ERROR, 0, "文件已加密", strlen("文件已加密"));
 	assert_int_equal(
 	    tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)), 0);
-	n = reply(buf, TC_PDFVIEW_ERROR, 0, "a\nb", 3);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(
+	    parsed(buf, reply(buf, TC_PDFVIEW_ERROR, 0, "a\nb", 3)),
 	    TC_ERR_MALFORMED);
-	n = reply(buf, TC_PDFVIEW_ERROR, 0, "\xc3(", 2);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(
+	    parsed(buf, reply(buf, TC_PDFVIEW_ERROR, 0, "\xc3(", 2)),
 	    TC_ERR_MALFORMED);
-	n = reply(buf, TC_PDFVIEW_ERROR, 0, NULL, 0);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_ERROR, 0, NULL, 0)),
 	    TC_ERR_MALFORMED);
-	n = reply(buf, TC_PDFVIEW_ERROR, 1, "x", 1);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_ERROR, 1, "x", 1)),
 	    TC_ERR_MALFORMED);
 	memset(big, 'a', sizeof(big));
-	n = reply(buf, TC_PDFVIEW_ERROR, 0, big, sizeof(big));
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(
+	    parsed(buf, reply(buf, TC_PDFVIEW_ERROR, 0, big, sizeof(big))),
 	    TC_ERR_MALFORMED);
 }
 
