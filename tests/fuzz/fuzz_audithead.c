@@ -164,7 +164,17 @@ tc_fuzz_write_seeds(const char *dir)
 	    "58 20 303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f";
 	static const char kind[] =
 	    "06 75 74616c656e74636172642061756469742068656164";
+	static const struct {
+		const char *name, *head, *tail;
+	} hand[] = {
+		{ "hand-valid", "a6 0101 0218da", "" },
+		{ "version-2", "a6 0102 0218da", "" },
+		{ "seq-0", "a6 0101 0200", "" },
+		{ "not-shortest", "a6 0101 021900da", "" },
+		{ "trailing-entry", "a7 0101 0218da", " 0700" },
+	};
 	char hex[400];
+	size_t i;
 	struct tc_buf b;
 
 	fixed_ring_new(&ring, &es256, &sm2);
@@ -172,22 +182,13 @@ tc_fuzz_write_seeds(const char *dir)
 	head(dir, "valid-sm2", 1, FUZZ_NOW - 86400, 1, sm2);
 	head(dir, "valid-big", INT64_MAX, FUZZ_NOW + 300, UINT64_MAX, es256);
 	head(dir, "future", 218, FUZZ_NOW + 301, 7, es256);
-	/* Hand-made payloads, signed by the target (mode 1). */
-	snprintf(hex, sizeof(hex), "a6 0101 0218da 03%s 041a6ab13b80 0507 %s",
-	    mac, kind);
-	raw(dir, "hand-valid", hex);
-	snprintf(hex, sizeof(hex), "a6 0102 0218da 03%s 041a6ab13b80 0507 %s",
-	    mac, kind);
-	raw(dir, "version-2", hex);
-	snprintf(hex, sizeof(hex), "a6 0101 0200 03%s 041a6ab13b80 0507 %s",
-	    mac, kind);
-	raw(dir, "seq-0", hex);
-	snprintf(hex, sizeof(hex), "a6 0101 021900da 03%s 041a6ab13b80 0507 %s",
-	    mac, kind);
-	raw(dir, "not-shortest", hex);
-	snprintf(hex, sizeof(hex),
-	    "a7 0101 0218da 03%s 041a6ab13b80 0507 %s 0700", mac, kind);
-	raw(dir, "trailing-entry", hex);
+	/* Hand-made payloads, signed by the target (mode 1): the map's
+	 * head, the MAC and the kind, then what follows them. */
+	for (i = 0; i < sizeof(hand) / sizeof(hand[0]); i++) {
+		snprintf(hex, sizeof(hex), "%s 03%s 041a6ab13b80 0507 %s%s",
+		    hand[i].head, mac, kind, hand[i].tail);
+		raw(dir, hand[i].name, hex);
+	}
 	raw(dir, "empty-map", "a0");
 	/* A revocation list: signed by the same signers, another shape. */
 	tc_buf_init(&b, TC_REV_MAX_INPUT);

@@ -213,29 +213,27 @@ run_parsers(const uint8_t *p, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* What the first byte (modulo 6) picks; 5 runs the parsers. */
+	static const struct {
+		void (*run)(const uint8_t *, size_t, const char *);
+		const char *profile;
+	} mode[] = {
+		{ run_tap, "auto" },
+		{ run_tap, "tcard" },
+		{ run_tap, "piv" },
+		{ run_perso, "tcard" },
+		{ run_perso, "piv" },
+	};
+	unsigned m;
+
 	if (size < 1)
 		return 0;
 	init();
-	switch (data[0] % 6) {
-	case 0:
-		run_tap(data + 1, size - 1, "auto");
-		break;
-	case 1:
-		run_tap(data + 1, size - 1, "tcard");
-		break;
-	case 2:
-		run_tap(data + 1, size - 1, "piv");
-		break;
-	case 3:
-		run_perso(data + 1, size - 1, "tcard");
-		break;
-	case 4:
-		run_perso(data + 1, size - 1, "piv");
-		break;
-	default:
+	m = data[0] % 6;
+	if (m < sizeof(mode) / sizeof(mode[0]))
+		mode[m].run(data + 1, size - 1, mode[m].profile);
+	else
 		run_parsers(data + 1, size - 1);
-		break;
-	}
 	return 0;
 }
 
