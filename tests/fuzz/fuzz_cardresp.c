@@ -213,25 +213,20 @@ run_parsers(const uint8_t *p, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* What the first byte (modulo 6) picks; 5 runs the parsers. */
-	static const struct {
-		void (*run)(const uint8_t *, size_t, const char *);
-		const char *profile;
-	} mode[] = {
-		{ run_tap, "auto" },
-		{ run_tap, "tcard" },
-		{ run_tap, "piv" },
-		{ run_perso, "tcard" },
-		{ run_perso, "piv" },
-	};
+	/* The first byte (modulo 6) picks a tap (0-2) or a personalisation
+	 * (3, 4) with that profile, or the parsers (5). */
+	static const char *const profile[] = { "auto", "tcard", "piv", "tcard",
+		"piv" };
 	unsigned m;
 
 	if (size < 1)
 		return 0;
 	init();
 	m = data[0] % 6;
-	if (m < sizeof(mode) / sizeof(mode[0]))
-		mode[m].run(data + 1, size - 1, mode[m].profile);
+	if (m < 3)
+		run_tap(data + 1, size - 1, profile[m]);
+	else if (m < 5)
+		run_perso(data + 1, size - 1, profile[m]);
 	else
 		run_parsers(data + 1, size - 1);
 	return 0;

@@ -133,31 +133,26 @@ test_scan_dates(void **state)
 	assert_int_equal(y + m + d, 0);
 }
 
+/* Adding months to the date from gives the date want. */
+static void
+months_added(const char *from, int months, const char *want)
+{
+	char out[TC_DATE_TEXT];
+
+	tc_date_format(tc_day_add_months(day(from), months), out);
+	assert_string_equal(out, want);
+}
+
 static void
 test_add_months(void **state)
 {
-	/* A date, months added, the date they make. */
-	static const struct {
-		const char *from;
-		int months;
-		const char *want;
-	} v[] = {
-		{ "2024-02-29", 12, "2025-02-28" },
-		{ "2024-02-29", 48, "2028-02-29" },
-		{ "2025-01-31", 1, "2025-02-28" },
-		{ "2025-03-31", -1, "2025-02-28" },
-		{ "2026-03-15", 60, "2031-03-15" },
-		{ "2025-12-15", 1, "2026-01-15" },
-		{ "2025-01-15", -1, "2024-12-15" },
-	};
-	char out[TC_DATE_TEXT];
-	size_t i;
-
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		tc_date_format(
-		    tc_day_add_months(day(v[i].from), v[i].months), out);
-		assert_string_equal(out, v[i].want);
-	}
+	months_added("2024-02-29", 12, "2025-02-28");
+	months_added("2024-02-29", 48, "2028-02-29");
+	months_added("2025-01-31", 1, "2025-02-28");
+	months_added("2025-03-31", -1, "2025-02-28");
+	months_added("2026-03-15", 60, "2031-03-15");
+	months_added("2025-12-15", 1, "2026-01-15");
+	months_added("2025-01-15", -1, "2024-12-15");
 }
 
 /* Adding n working days to the date from (wd: NULL, weekends only). */
