@@ -30,6 +30,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -83,6 +85,30 @@
 		return cmocka_run_group_tests(                                 \
 		    tests, group_setup, group_teardown);                       \
 	}
+
+/*
+ * A group's scratch directory: fx_dir_setup makes fx_dir (a fresh
+ * /tmp/tc-unit-XXXXXX), fx_dir_teardown removes it and all in it:
+ * TC_UNIT_MAIN(TESTS, fx_dir_setup, fx_dir_teardown).
+ */
+static __attribute__((unused)) char fx_dir[] = "/tmp/tc-unit-XXXXXX";
+
+static __attribute__((unused)) int
+fx_dir_setup(void **state)
+{
+	(void)state;
+	return mkdtemp(fx_dir) == NULL ? -1 : 0;
+}
+
+static __attribute__((unused)) int
+fx_dir_teardown(void **state)
+{
+	char cmd[64];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
 
 /*
  * One case of a table of refusals: the input, the TC_ERR_* code the
