@@ -17,47 +17,44 @@
 #include "tcard/err.h"
 #include "tcard/pdfview.h"
 
+/* The page segment s: the code, and the page it names (0 when refused). */
+static void
+segment(const char *s, int r, unsigned want)
+{
+	char err[128] = "";
+	unsigned page = 77;
+
+	assert_int_equal(
+	    tc_pdfview_page_segment(s, &page, err, sizeof(err)), r);
+	assert_int_equal(page, want);
+	if (r != 0)
+		assert_true(strncmp(err, "page: ", 6) == 0);
+}
+
 static void
 test_segment(void **state)
 {
-	static const struct {
-		const char *s;
-		int r;
-		unsigned page;
-	} v[] = {
-		{ "1.png", 0, 1 },
-		{ "10.png", 0, 10 },
-		{ "9999.png", 0, 9999 },
-		{ "10000.png", TC_ERR_RANGE, 0 },
-		{ "99999999999999999999.png", TC_ERR_RANGE, 0 },
-		{ "0.png", TC_ERR_RANGE, 0 },
-		{ "01.png", TC_ERR_MALFORMED, 0 },
-		{ "-1.png", TC_ERR_MALFORMED, 0 },
-		{ "+1.png", TC_ERR_MALFORMED, 0 },
-		{ " 1.png", TC_ERR_MALFORMED, 0 },
-		{ "1.png ", TC_ERR_MALFORMED, 0 },
-		{ "1.PNG", TC_ERR_MALFORMED, 0 },
-		{ "1.pngx", TC_ERR_MALFORMED, 0 },
-		{ "1", TC_ERR_MALFORMED, 0 },
-		{ ".png", TC_ERR_MALFORMED, 0 },
-		{ "", TC_ERR_MALFORMED, 0 },
-		{ "1.png/2.png", TC_ERR_MALFORMED, 0 },
-		{ "0x1.png", TC_ERR_MALFORMED, 0 },
-	};
 	char err[128];
 	unsigned page;
-	size_t i;
 
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		page = 77;
-		err[0] = '\0';
-		assert_int_equal(
-		    tc_pdfview_page_segment(v[i].s, &page, err, sizeof(err)),
-		    v[i].r);
-		assert_int_equal(page, v[i].page);
-		if (v[i].r != 0)
-			assert_true(strncmp(err, "page: ", 6) == 0);
-	}
+	segment("1.png", 0, 1);
+	segment("10.png", 0, 10);
+	segment("9999.png", 0, 9999);
+	segment("10000.png", TC_ERR_RANGE, 0);
+	segment("99999999999999999999.png", TC_ERR_RANGE, 0);
+	segment("0.png", TC_ERR_RANGE, 0);
+	segment("01.png", TC_ERR_MALFORMED, 0);
+	segment("-1.png", TC_ERR_MALFORMED, 0);
+	segment("+1.png", TC_ERR_MALFORMED, 0);
+	segment(" 1.png", TC_ERR_MALFORMED, 0);
+	segment("1.png ", TC_ERR_MALFORMED, 0);
+	segment("1.PNG", TC_ERR_MALFORMED, 0);
+	segment("1.pngx", TC_ERR_MALFORMED, 0);
+	segment("1", TC_ERR_MALFORMED, 0);
+	segment(".png", TC_ERR_MALFORMED, 0);
+	segment("", TC_ERR_MALFORMED, 0);
+	segment("1.png/2.png", TC_ERR_MALFORMED, 0);
+	segment("0x1.png", TC_ERR_MALFORMED, 0);
 	assert_int_equal(tc_pdfview_page_segment(NULL, &page, err, sizeof(err)),
 	    TC_ERR_MALFORMED);
 }
