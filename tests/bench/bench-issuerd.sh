@@ -20,10 +20,7 @@
 #   OD_BENCH_APPS (100000), OD_BENCH_SECONDS (10), OD_BENCH_ROUNDS (2),
 #   OD_BENCH_SESSIONS (32)
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${1:-build}
-case $build in /*) ;; *) build=$top/$build ;; esac
-bin=$build/bin
+. "$(dirname "$0")/daemon-lib.sh"
 apps=${OD_BENCH_APPS:-100000}
 secs=${OD_BENCH_SECONDS:-10}
 rounds=${OD_BENCH_ROUNDS:-2}
@@ -32,12 +29,8 @@ conns=32
 # Bump when make-office makes a different registry.
 version=2
 
-for c in wrk python3 curl; do
-	command -v $c >/dev/null || { echo "bench-issuerd: skipped: $c missing"; exit 0; }
-done
-for f in "$bin/tcard-issuerd" "$bin/tcard-issuerd-web" "$build/tests/bench/make-office"; do
-	[ -x "$f" ] || { echo "bench-issuerd: skipped: $f not built"; exit 0; }
-done
+bench_need bench-issuerd wrk python3 curl -- \
+	"$bin/tcard-issuerd" "$bin/tcard-issuerd-web" "$build/tests/bench/make-office"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/tcard-obench.XXXXXX")
 pid=
@@ -76,13 +69,7 @@ kv() { sed -n "s/^$1=//p" "$T/h/make.txt"; }
 "$bin/tcard-issuerd" --home "$T/h" --listen 127.0.0.1:0 --port-file "$T/port" \
 	--idle-timeout 1h 2>"$T/d.log" &
 pid=$!
-for _ in $(seq 600); do
-	[ -s "$T/port" ] && break
-	kill -0 "$pid" 2>/dev/null || fail "the daemon did not start: $(cat "$T/d.log")"
-	sleep 0.05
-done
-[ -s "$T/port" ] || fail "the daemon did not start in 30 s"
-url=http://127.0.0.1:$(cat "$T/port")
+bench_wait_port "$T/d.log"
 worker=$(pgrep -P "$pid" | head -1)
 [ -n "$worker" ] || fail "no web worker under pid $pid"
 mem() { # mem LABEL: the monitor's and the worker's VmRSS and VmHWM
@@ -143,18 +130,8 @@ init = function(args)
     end
   end
 end
-request = function()
-  k = k % #reqs + 1
-  return reqs[k]
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %.1f %d %d %d %d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout + e.status, summary.requests))
-end
 EOF
+	bench_lua_tail
 }
 page /healthz >"$T/healthz.lua"
 page /v1/queue >"$T/queue.lua"

@@ -21,21 +21,14 @@
 #   VD_BENCH_CARDS (1000000), VD_BENCH_SECONDS (8), VD_BENCH_ROUNDS (2),
 #   VD_BENCH_THREADS (the daemon's default)
 set -u
-top=$(cd "$(dirname "$0")/../.." && pwd)
-build=${1:-build}
-case $build in /*) ;; *) build=$top/$build ;; esac
-bin=$build/bin
+. "$(dirname "$0")/daemon-lib.sh"
 cards=${VD_BENCH_CARDS:-1000000}
 secs=${VD_BENCH_SECONDS:-8}
 rounds=${VD_BENCH_ROUNDS:-2}
 conns=64
 
-for c in wrk openssl python3 curl; do
-	command -v $c >/dev/null || { echo "bench-verifierd: skipped: $c missing"; exit 0; }
-done
-for f in "$bin/tcard-verifierd" "$bin/tcard-issuer" "$build/tests/bench/make-bundle"; do
-	[ -x "$f" ] || { echo "bench-verifierd: skipped: $f not built"; exit 0; }
-done
+bench_need bench-verifierd wrk openssl python3 curl -- \
+	"$bin/tcard-verifierd" "$bin/tcard-issuer" "$build/tests/bench/make-bundle"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/tcard-bench.XXXXXX")
 pid=
@@ -78,13 +71,7 @@ tok=bench-token-$(openssl rand -hex 16)
 	--lookup-card-rate $big/s --lookup-card-burst $big \
 	--per-ip-connections 0 2>"$T/vd.err" & # wrk is one address
 pid=$!
-for _ in $(seq 600); do
-	[ -s "$T/port" ] && break
-	kill -0 "$pid" 2>/dev/null || fail "the daemon did not start: $(cat "$T/vd.err")"
-	sleep 0.05
-done
-[ -s "$T/port" ] || fail "the daemon did not start in 30 s"
-url=http://127.0.0.1:$(cat "$T/port")
+bench_wait_port "$T/vd.err"
 
 # The e-cards that verify VALID against this bundle become the request mix.
 python3 - "$url" "$T" "$n" <<'PY' || fail "no e-card verifies against the bundle"
@@ -189,29 +176,14 @@ init = function(args)
     end
   end
 end
-request = function()
-  k = k % #reqs + 1
-  return reqs[k]
-end
 EOF
-cat >"$T/healthz.lua" <<'EOF'
-local reqs, k = {}, 0
-init = function(args) reqs[1] = wrk.format("GET", "/healthz") end
-request = function()
-  k = k % #reqs + 1
-  return reqs[k]
-end
-EOF
-cat >"$T/report.lua" <<'EOF'
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format("RESULT %.1f %d %d %d %d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50), latency:percentile(99),
-    e.connect + e.read + e.write + e.timeout + e.status, summary.requests))
-end
-EOF
-for f in healthz lookup verify redeem; do cat "$T/report.lua" >>"$T/$f.lua"; done
+bench_lua_tail >>"$T/lookup.lua"
+{
+	echo 'local reqs, k = {}, 0'
+	echo 'init = function(args) reqs[1] = wrk.format("GET", "/healthz") end'
+	bench_lua_tail
+} >"$T/healthz.lua"
+for f in verify redeem; do bench_lua_report >>"$T/$f.lua"; done
 
 # run NAME PATH: one wrk run; appends "NAME rps p50 p99 errors" to results.
 # The daemon's CPU time (user + system, clock ticks) from /proc.

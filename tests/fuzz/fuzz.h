@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tcard/err.h"
 
@@ -27,6 +28,35 @@ int tc_fuzz_write_seeds(const char *dir);
 		if (!(x))                                                      \
 			__builtin_trap();                                      \
 	} while (0)
+
+/*
+ * The input as a malloc'd C string (it ends at its first NUL, or after its
+ * size bytes), or NULL when memory runs out.
+ */
+static __attribute__((unused)) char *
+fuzz_cstr(const uint8_t *data, size_t size)
+{
+	char *s = malloc(size + 1);
+
+	if (s != NULL) {
+		memcpy(s, data, size);
+		s[size] = '\0';
+	}
+	return s;
+}
+
+/*
+ * A parser's refusal: no object (p NULL) and a message in err (errlen
+ * bytes) that ends within it and starts with prefix. Traps otherwise.
+ */
+static __attribute__((unused)) void
+fuzz_parse_refused(
+    const void *p, const char *err, size_t errlen, const char *prefix)
+{
+	CHECK(p == NULL);
+	CHECK(memchr(err, '\0', errlen) != NULL);
+	CHECK(strncmp(err, prefix, strlen(prefix)) == 0);
+}
 
 /*
  * A text decoder's refusal (base32, base45): a code a bad text may get,

@@ -155,16 +155,29 @@ raw(const char *dir, const char *name, const char *hex)
 	put_file(dir, name, 1, pl, n);
 }
 
-int
-tc_fuzz_write_seeds(const char *dir)
+/*
+ * The seed dir/name of a hand-made payload (mode 1): a map that starts
+ * with the hex head, has the MAC and the kind of valid-es256, and ends
+ * with the hex tail.
+ */
+static void
+hand(const char *dir, const char *name, const char *head, const char *tail)
 {
-	static const uint32_t serials[] = { 3, 10 };
-	/* The head of valid-es256 up to its MAC, and after it. */
 	static const char mac[] =
 	    "58 20 303132333435363738393a3b3c3d3e3f404142434445464748494a4b4c4d4e4f";
 	static const char kind[] =
 	    "06 75 74616c656e74636172642061756469742068656164";
 	char hex[400];
+
+	snprintf(hex, sizeof(hex), "%s 03%s 041a6ab13b80 0507 %s%s", head, mac,
+	    kind, tail);
+	raw(dir, name, hex);
+}
+
+int
+tc_fuzz_write_seeds(const char *dir)
+{
+	static const uint32_t serials[] = { 3, 10 };
 	struct tc_buf b;
 
 	fixed_ring_new(&ring, &es256, &sm2);
@@ -173,21 +186,11 @@ tc_fuzz_write_seeds(const char *dir)
 	head(dir, "valid-big", INT64_MAX, FUZZ_NOW + 300, UINT64_MAX, es256);
 	head(dir, "future", 218, FUZZ_NOW + 301, 7, es256);
 	/* Hand-made payloads, signed by the target (mode 1). */
-	snprintf(hex, sizeof(hex), "a6 0101 0218da 03%s 041a6ab13b80 0507 %s",
-	    mac, kind);
-	raw(dir, "hand-valid", hex);
-	snprintf(hex, sizeof(hex), "a6 0102 0218da 03%s 041a6ab13b80 0507 %s",
-	    mac, kind);
-	raw(dir, "version-2", hex);
-	snprintf(hex, sizeof(hex), "a6 0101 0200 03%s 041a6ab13b80 0507 %s",
-	    mac, kind);
-	raw(dir, "seq-0", hex);
-	snprintf(hex, sizeof(hex), "a6 0101 021900da 03%s 041a6ab13b80 0507 %s",
-	    mac, kind);
-	raw(dir, "not-shortest", hex);
-	snprintf(hex, sizeof(hex),
-	    "a7 0101 0218da 03%s 041a6ab13b80 0507 %s 0700", mac, kind);
-	raw(dir, "trailing-entry", hex);
+	hand(dir, "hand-valid", "a6 0101 0218da", "");
+	hand(dir, "version-2", "a6 0102 0218da", "");
+	hand(dir, "seq-0", "a6 0101 0200", "");
+	hand(dir, "not-shortest", "a6 0101 021900da", "");
+	hand(dir, "trailing-entry", "a7 0101 0218da", " 0700");
 	raw(dir, "empty-map", "a0");
 	/* A revocation list: signed by the same signers, another shape. */
 	tc_buf_init(&b, TC_REV_MAX_INPUT);

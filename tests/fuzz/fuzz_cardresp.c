@@ -213,29 +213,22 @@ run_parsers(const uint8_t *p, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* The first byte (modulo 6) picks a tap (0-2) or a personalisation
+	 * (3, 4) with that profile, or the parsers (5). */
+	static const char *const profile[] = { "auto", "tcard", "piv", "tcard",
+		"piv" };
+	unsigned m;
+
 	if (size < 1)
 		return 0;
 	init();
-	switch (data[0] % 6) {
-	case 0:
-		run_tap(data + 1, size - 1, "auto");
-		break;
-	case 1:
-		run_tap(data + 1, size - 1, "tcard");
-		break;
-	case 2:
-		run_tap(data + 1, size - 1, "piv");
-		break;
-	case 3:
-		run_perso(data + 1, size - 1, "tcard");
-		break;
-	case 4:
-		run_perso(data + 1, size - 1, "piv");
-		break;
-	default:
+	m = data[0] % 6;
+	if (m < 3)
+		run_tap(data + 1, size - 1, profile[m]);
+	else if (m < 5)
+		run_perso(data + 1, size - 1, profile[m]);
+	else
 		run_parsers(data + 1, size - 1);
-		break;
-	}
 	return 0;
 }
 

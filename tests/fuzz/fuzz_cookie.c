@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/err.h"
 #include "tcard/webform.h"
 
@@ -22,10 +23,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char out[TC_COOKIE_VALUE_MAX + 1], err[256], *h;
 	size_t i, k, n;
 
-	if ((h = malloc(size + 1)) == NULL)
+	if ((h = fuzz_cstr(data, size)) == NULL)
 		return 0;
-	memcpy(h, data, size);
-	h[size] = '\0';
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		memset(out, 'Z', sizeof(out));
 		if (tc_cookie_get(

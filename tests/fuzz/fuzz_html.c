@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "tcard/buf.h"
 #include "tcard/html.h"
 
@@ -35,10 +36,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	tc_buf_release(&b);
-	if ((s = malloc(size + 1)) == NULL)
+	if ((s = fuzz_cstr(data, size)) == NULL)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	tc_buf_init(&b, 3 * size + 16);
 	if (tc_html_url_put(&b, s) != 0)
 		abort();

@@ -24,10 +24,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n, i, rawlen;
 	int r;
 
-	if ((copy = malloc(size + 1)) == NULL)
+	if ((copy = fuzz_cstr(data, size)) == NULL)
 		return 0;
-	memcpy(copy, data, size);
-	copy[size] = '\0';
 	next = strchr(copy, '\n');
 	if (next != NULL)
 		*next++ = '\0';

@@ -162,10 +162,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *s;
 
-	if ((s = malloc(size + 1)) == NULL)
+	if ((s = fuzz_cstr(data, size)) == NULL)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	check_id(s);
 	check_cardno(s);
 	check_name(data, size);

@@ -97,10 +97,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 4096)
 		return 0;
-	if ((s = malloc(size + 1)) == NULL)
+	if ((s = fuzz_cstr(data, size)) == NULL)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	tc_passhash_set_cost(TC_PASSHASH_LN_MIN);
 	check_stored(s);
 	check_roles(s);

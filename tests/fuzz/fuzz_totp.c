@@ -91,10 +91,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int r;
 
 	fuzz_base32(data, size);
-	if (size > 64 * 1024 || (text = malloc(size + 1)) == NULL)
+	if (size > 64 * 1024 || (text = fuzz_cstr(data, size)) == NULL)
 		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	/* As C strings the text ends at its first NUL. */
 	fuzz_check(text, strlen(text));
 

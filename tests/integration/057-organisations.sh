@@ -12,6 +12,7 @@
 # and right, and wrong codes counting toward the lockout; the audit log
 # verifies. Made-up people and employers only.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/apply-lib.sh"
 tc_env 2026-03-02T01:00:00Z
 H=$T/home
 export TCARD_HOME=$H
@@ -26,73 +27,13 @@ UC=91440111MA5D0K7Q3Q # 广州云聚示例新材料有限公司: not added by ha
 # as NAME STATUS DESC CMD...: runs CMD as operator NAME (passphrase only).
 as() { local who=$1; shift; TCARD_PASSPHRASE=$PW expect_exit "$@" --as "$who"; }
 
-mkid() {
-	python3 -c '
-import sys
-s = sys.argv[1]
-w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-print(s + "10X98765432"[sum(int(c) * x for c, x in zip(s, w)) % 11])' "$1"
-}
-mkpng() {
-	python3 -c '
-import struct, sys, zlib
-w, h, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-def chunk(t, d):
-    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
-raw = b"".join(b"\x00" + b"\xff" * w for _ in range(h))
-png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) \
-    + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
-open(out, "wb").write(png)' "$@"
-}
-mkpdf() { printf '%%PDF-1.4\n%% %s\n%%%%EOF\n' "$2" >"$1"; }
-# app FILE ID CODE EMPLOYER: a Youyue application of ID for that employer.
-app() {
-	cat >"$1" <<EOF
-{
-  "format": "talentcard-application/1",
-  "programme": "guangdong-youyue",
-  "employer": {"code": "$3"},
-  "sections": {
-    "category": {"clause": "a-1"},
-    "basic": {
-      "name": "王晓明", "id-type": "resident-id", "id-number": "$2",
-      "nationality": "中国", "birth-date": "1985-05-12", "sex": "男",
-      "id-valid-from": "2015-06-01", "id-valid-to": "permanent",
-      "education": "博士研究生", "title": "正高级", "political-status": "群众",
-      "employer": "$4", "position": "首席科学家",
-      "field": "新材料", "employer-address": "广州市天河区科韵路1号",
-      "work-type": "full-time", "social-insurance": "已参保"
-    },
-    "contact": {
-      "mobile": "13800138000", "email": "wang.xiaoming@example.com",
-      "wechat": "wxm_example", "emergency-mobile": "13900139000",
-      "address": "广州市天河区某小区1栋101"
-    },
-    "achievements": {"text": "长期从事高分子新材料研发。"},
-    "family": [{"name": "李华", "relation": "配偶", "birth-date": "1987-02-03",
-                "nationality": "中国", "employer": "广州某中学"}],
-    "education": [{"from": "2003-09-01", "to": "2012-07-01", "school": "某某大学",
-                   "school-location": "广州", "major": "材料学", "education": "博士研究生",
-                   "degree": "博士"}],
-    "work": [{"from": "2012-08-01", "to": "present", "employer": "$4",
-              "location": "广州", "position": "首席科学家", "duties": "研发管理"}]
-  },
-  "attachments": [
-    {"kind": "id-document", "file": "id.pdf"},
-    {"material": "labour-contract", "file": "contract.pdf"},
-    {"material": "tax-or-insurance", "file": "tax.pdf"},
-    {"kind": "eligibility-proof", "file": "proof.pdf"}
-  ]
-}
-EOF
-}
 ID1=$(mkid 44010619850512123)
 ID2=$(mkid 44010619850512135)
 mkdir -p "$T/files"
 mkpng 358 441 "$T/files/photo.png"
 for f in id contract tax proof; do mkpdf "$T/files/$f.pdf" "$f"; done
-app "$T/files/a.json" "$ID1" "$UA" 广州天河示例软件技术有限公司
-app "$T/files/c.json" "$ID2" "$UC" 广州云聚示例新材料有限公司
+youyue_app "$T/files/a.json" "$ID1" "$UA" 广州天河示例软件技术有限公司
+youyue_app "$T/files/c.json" "$ID2" "$UC" 广州云聚示例新材料有限公司
 
 expect_exit 0 "tcard-keys init" "$K" init
 expect_exit 0 "tcard-issuer init" "$I" init

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # Helpers for integration scripts that need issued cards made the real way
-# (apply, review, produce, issue): sourced after lib.sh, never run on its
-# own (scripts/run-tests runs only tests/integration/[0-9]*.sh).
+# (apply, review, produce, issue), or the files of an application (mkid,
+# mkpng, mkpdf, youyue_app): sourced after lib.sh, never run on its own
+# (scripts/run-tests runs only tests/integration/[0-9]*.sh).
 #
 #   . "$(dirname "$0")/apply-lib.sh"
 #   apply_operators ada "$ADMIN_PASSPHRASE"   # adds ap-clerk, ap-hr, ...
@@ -91,4 +92,71 @@ apply_green_card() {
 		2>"$dir/err") || { cat "$dir/err" >&2; return 1; }
 	rm -rf "$dir"
 	printf '%s\n' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["card_no"])'
+}
+
+# mkid PREFIX: a made-up resident ID number, PREFIX (17 digits) and its
+# correct check character.
+mkid() {
+	python3 -c '
+import sys
+s = sys.argv[1]
+w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+print(s + "10X98765432"[sum(int(c) * x for c, x in zip(s, w)) % 11])' "$1"
+}
+# mkpng W H FILE: a white PNG of W x H pixels, made with zlib and struct only.
+mkpng() {
+	python3 -c '
+import struct, sys, zlib
+w, h, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+raw = b"".join(b"\x00" + b"\xff" * w for _ in range(h))
+png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0)) \
+    + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+open(out, "wb").write(png)' "$@"
+}
+# mkpdf FILE NOTE: a small PDF whose comment is NOTE.
+mkpdf() { printf '%%PDF-1.4\n%% %s\n%%%%EOF\n' "$2" >"$1"; }
+# youyue_app FILE ID CODE EMPLOYER [ACHIEVEMENTS]: a guangdong-youyue
+# application of the ID number ID for the employer (USCC CODE, name
+# EMPLOYER), naming the files id.pdf, contract.pdf, tax.pdf and proof.pdf.
+youyue_app() {
+	cat >"$1" <<EOF
+{
+  "format": "talentcard-application/1",
+  "programme": "guangdong-youyue",
+  "employer": {"code": "$3"},
+  "sections": {
+    "category": {"clause": "a-1"},
+    "basic": {
+      "name": "王晓明", "id-type": "resident-id", "id-number": "$2",
+      "nationality": "中国", "birth-date": "1985-05-12", "sex": "男",
+      "id-valid-from": "2015-06-01", "id-valid-to": "permanent",
+      "education": "博士研究生", "title": "正高级", "political-status": "群众",
+      "employer": "$4", "position": "首席科学家",
+      "field": "新材料", "employer-address": "广州市天河区科韵路1号",
+      "work-type": "full-time", "social-insurance": "已参保"
+    },
+    "contact": {
+      "mobile": "13800138000", "email": "wang.xiaoming@example.com",
+      "wechat": "wxm_example", "emergency-mobile": "13900139000",
+      "address": "广州市天河区某小区1栋101"
+    },
+    "achievements": {"text": "${5:-长期从事高分子新材料研发。}"},
+    "family": [{"name": "李华", "relation": "配偶", "birth-date": "1987-02-03",
+                "nationality": "中国", "employer": "广州某中学"}],
+    "education": [{"from": "2003-09-01", "to": "2012-07-01", "school": "某某大学",
+                   "school-location": "广州", "major": "材料学", "education": "博士研究生",
+                   "degree": "博士"}],
+    "work": [{"from": "2012-08-01", "to": "present", "employer": "$4",
+              "location": "广州", "position": "首席科学家", "duties": "研发管理"}]
+  },
+  "attachments": [
+    {"kind": "id-document", "file": "id.pdf"},
+    {"material": "labour-contract", "file": "contract.pdf"},
+    {"material": "tax-or-insurance", "file": "tax.pdf"},
+    {"kind": "eligibility-proof", "file": "proof.pdf"}
+  ]
+}
+EOF
 }

@@ -47,4 +47,14 @@ fx_orpc_vectors(const struct fx_orpc_vec *v, size_t n)
 	}
 }
 
+/* Parses json into q (OUT; the caller releases it); fails unless accepted. */
+static __attribute__((unused)) void
+fx_orpc_parse_ok(const char *json, struct tc_orpc_req *q)
+{
+	char err[256] = "";
+
+	if (tc_orpc_req_parse(json, strlen(json), q, err, sizeof(err)) != 0)
+		fail_msg("%s: refused: %s", json, err);
+}
+
 #endif

@@ -2531,25 +2531,25 @@ test_reveal_id(void **state)
 }
 
 #define TESTS(X, XF)                                                           \
-	XF(test_walk_all, setup, teardown)                                     \
-	XF(test_migrate_v7, setup, teardown)                                   \
-	XF(test_personal_bound, setup, teardown)                               \
-	XF(test_deadlines, setup, teardown)                                    \
-	XF(test_guard_blacklist, setup, teardown)                              \
-	XF(test_guard_employer_bar, setup, teardown)                           \
-	XF(test_guard_retirement, setup, teardown)                             \
-	XF(test_guard_excluded_employer, setup, teardown)                      \
-	XF(test_guard_live_card_and_open, setup, teardown)                     \
-	XF(test_upgrade_convert, setup, teardown)                              \
-	XF(test_sub_rules, setup, teardown)                                    \
-	XF(test_review_rules, setup, teardown)                                 \
-	XF(test_attachments, setup, teardown)                                  \
-	XF(test_serials, setup, teardown)                                      \
-	XF(test_forms, setup, teardown)                                        \
-	XF(test_form_values, setup, teardown)                                  \
-	XF(test_completeness, setup, teardown)                                 \
-	XF(test_no_plain_id, setup, teardown)                                  \
-	XF(test_orgs_scoping, setup, teardown)                                 \
-	XF(test_reveal_id, setup, teardown)
+	X(test_walk_all)                                                       \
+	X(test_migrate_v7)                                                     \
+	X(test_personal_bound)                                                 \
+	X(test_deadlines)                                                      \
+	X(test_guard_blacklist)                                                \
+	X(test_guard_employer_bar)                                             \
+	X(test_guard_retirement)                                               \
+	X(test_guard_excluded_employer)                                        \
+	X(test_guard_live_card_and_open)                                       \
+	X(test_upgrade_convert)                                                \
+	X(test_sub_rules)                                                      \
+	X(test_review_rules)                                                   \
+	X(test_attachments)                                                    \
+	X(test_serials)                                                        \
+	X(test_forms)                                                          \
+	X(test_form_values)                                                    \
+	X(test_completeness)                                                   \
+	X(test_no_plain_id)                                                    \
+	X(test_orgs_scoping)                                                   \
+	X(test_reveal_id)
 
-TC_UNIT_MAIN(TESTS, NULL, NULL)
+TC_UNIT_MAIN_EACH(TESTS, setup, teardown)

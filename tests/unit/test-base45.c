@@ -38,11 +38,7 @@ static const struct {
 };
 
 /* Texts a strict decoder must refuse, with the code and the message. */
-static const struct {
-	const char *text;
-	int rc;
-	const char *msg;
-} invalid[] = {
+static const struct fx_refusal invalid[] = {
 	/* RFC 9285 section 6: "GGW" is 65536. */
 	{ "GGW", TC_ERR_MALFORMED,
 	    "characters 0-2: group value 65536 is over 65535" },
@@ -120,9 +116,9 @@ test_invalid(void **state)
 		tc_buf_init(&b, 0);
 		assert_int_equal(tc_buf_puts(&b, "kept"), 0);
 		msg[0] = '\0';
-		assert_int_equal(tc_base45_decode(&b, invalid[i].text,
-				     strlen(invalid[i].text), msg, sizeof(msg)),
-		    invalid[i].rc);
+		assert_int_equal(tc_base45_decode(&b, invalid[i].in,
+				     strlen(invalid[i].in), msg, sizeof(msg)),
+		    invalid[i].code);
 		if (invalid[i].msg != NULL)
 			assert_string_equal(msg, invalid[i].msg);
 		else
@@ -131,9 +127,9 @@ test_invalid(void **state)
 		assert_int_equal(b.len, 4);
 		assert_string_equal((char *)b.data, "kept");
 		/* And the same without a message buffer. */
-		assert_int_equal(tc_base45_decode(&b, invalid[i].text,
-				     strlen(invalid[i].text), NULL, 0),
-		    invalid[i].rc);
+		assert_int_equal(tc_base45_decode(&b, invalid[i].in,
+				     strlen(invalid[i].in), NULL, 0),
+		    invalid[i].code);
 		tc_buf_release(&b);
 	}
 }

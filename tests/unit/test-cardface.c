@@ -403,6 +403,26 @@ break_idat(struct tc_buf *b)
 	fail_msg("no IDAT");
 }
 
+/*
+ * Prepares c with a sample photo (media, w x h pixels) in b: the code it
+ * must get, and a part of the message (msg; NULL: not checked).
+ */
+static void
+sample_prepared(const struct tc_cardface_card *c, struct tc_buf *b,
+    enum tc_media media, uint32_t w, uint32_t h, int code, const char *msg)
+{
+	char err[1024];
+
+	tc_buf_reset(b);
+	assert_int_equal(
+	    tc_cardface_sample_photo(b, media, w, h, 3, err, sizeof(err)), 0);
+	assert_int_equal(
+	    try_prepare(c, b, NULL, TC_CARDFACE_CARD, NULL, err, sizeof(err)),
+	    code);
+	if (msg != NULL)
+		assert_non_null(strstr(err, msg));
+}
+
 static void
 test_photos(void **state)
 {
@@ -474,36 +494,18 @@ test_photos(void **state)
 	    TC_ERR_MALFORMED);
 	assert_non_null(strstr(err, "does not decode"));
 	/* Too small for the box: 60 x 74 pixels is 69 dpi. */
-	tc_buf_reset(&b);
-	assert_int_equal(tc_cardface_sample_photo(
-			     &b, TC_MEDIA_PNG, 60, 74, 3, err, sizeof(err)),
-	    0);
-	assert_int_equal(
-	    try_prepare(&c, &b, NULL, TC_CARDFACE_CARD, NULL, err, sizeof(err)),
-	    TC_ERR_RANGE);
-	assert_non_null(strstr(err, "too small"));
+	sample_prepared(
+	    &c, &b, TC_MEDIA_PNG, 60, 74, TC_ERR_RANGE, "too small");
 	/* Landscape: a third would be cut off. */
-	tc_buf_reset(&b);
-	assert_int_equal(tc_cardface_sample_photo(
-			     &b, TC_MEDIA_PNG, 441, 358, 3, err, sizeof(err)),
-	    0);
-	assert_int_equal(
-	    try_prepare(&c, &b, NULL, TC_CARDFACE_CARD, NULL, err, sizeof(err)),
-	    TC_ERR_RANGE);
-	assert_non_null(strstr(err, "cut off"));
+	sample_prepared(
+	    &c, &b, TC_MEDIA_PNG, 441, 358, TC_ERR_RANGE, "cut off");
 	/* A truncated PNG. */
 	tc_buf_reset(&b);
 	assert_int_equal(tc_buf_put(&b, photo_png.data, photo_png.len / 2), 0);
 	assert_true(try_prepare(&c, &b, NULL, TC_CARDFACE_CARD, NULL, err,
 			sizeof(err)) != 0);
 	/* A large photo of the right shape is fine. */
-	tc_buf_reset(&b);
-	assert_int_equal(tc_cardface_sample_photo(&b, TC_MEDIA_JPEG, 1432, 1764,
-			     3, err, sizeof(err)),
-	    0);
-	assert_int_equal(
-	    try_prepare(&c, &b, NULL, TC_CARDFACE_CARD, NULL, err, sizeof(err)),
-	    0);
+	sample_prepared(&c, &b, TC_MEDIA_JPEG, 1432, 1764, 0, NULL);
 	/* Sample photos: what they say they are; no GIF writer. */
 	tc_buf_reset(&b);
 	assert_int_equal(tc_cardface_sample_photo(

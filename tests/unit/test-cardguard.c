@@ -27,25 +27,6 @@
 #define IVL   (360 * SEC) /* 10 an hour */
 #define BURST 5
 
-static char dir[] = "/tmp/tc-cardguard-XXXXXX";
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[512];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 /* The wait of one take (0: taken). */
 static unsigned
 take(struct tc_cardguard *g, uint64_t key, int64_t now)
@@ -181,7 +162,7 @@ test_shared_file(void **state)
 	int i, total = 0;
 
 	(void)state;
-	snprintf(p, sizeof(p), "%s/guard.db", dir);
+	snprintf(p, sizeof(p), "%s/guard.db", fx_dir);
 	old = umask(022);
 	assert_int_equal(tc_cardguard_open(&a, p, err, sizeof(err)), 0);
 	umask(old);
@@ -214,7 +195,7 @@ test_shared_file(void **state)
 	}
 	assert_int_equal(total, BURST);
 	/* A ledger is not a guard. */
-	snprintf(p2, sizeof(p2), "%s/ledger.db", dir);
+	snprintf(p2, sizeof(p2), "%s/ledger.db", fx_dir);
 	{
 		struct tc_ledger *l = NULL;
 
@@ -233,4 +214,4 @@ test_shared_file(void **state)
 	X(test_clock_back)                                                     \
 	X(test_shared_file)
 
-TC_UNIT_MAIN(TESTS, setup, teardown)
+TC_UNIT_MAIN(TESTS, fx_dir_setup, fx_dir_teardown)

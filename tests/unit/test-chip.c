@@ -237,8 +237,8 @@ test_audit(void **state)
 }
 
 #define TESTS(X, XF)                                                           \
-	XF(test_lifecycle, setup, fx_reg_teardown)                             \
-	XF(test_triggers, setup, fx_reg_teardown)                              \
-	XF(test_audit, setup, fx_reg_teardown)
+	X(test_lifecycle)                                                      \
+	X(test_triggers)                                                       \
+	X(test_audit)
 
-TC_UNIT_MAIN(TESTS, NULL, NULL)
+TC_UNIT_MAIN_EACH(TESTS, setup, fx_reg_teardown)

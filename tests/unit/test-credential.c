@@ -310,6 +310,15 @@ static const struct alg_case {
 	    "\xa0", 1, "critical-header" },
 };
 
+/* Makes the claims c and their payload pl (made here, the caller frees it). */
+static void
+claims_payload(struct tc_claims *c, struct tc_buf *pl)
+{
+	tc_buf_init(pl, 0);
+	make_claims(c);
+	assert_int_equal(tc_claims_encode(pl, c, NULL, 0), 0);
+}
+
 static void
 test_alg_rules(void **state)
 {
@@ -319,11 +328,9 @@ test_alg_rules(void **state)
 	size_t i, n;
 
 	(void)state;
-	tc_buf_init(&pl, 0);
 	tc_buf_init(&cose, 0);
 	tc_buf_init(&t, 0);
-	make_claims(&c);
-	assert_int_equal(tc_claims_encode(&pl, &c, NULL, 0), 0);
+	claims_payload(&c, &pl);
 	assert_int_equal(tc_cose_kid_of_pkey(ec_pkey, kid), 0);
 
 	for (i = 0; i < sizeof(alg_cases) / sizeof(alg_cases[0]); i++) {
@@ -394,27 +401,42 @@ test_dates(void **state)
 	tc_buf_release(&t);
 }
 
+/*
+ * A revocation list (sequence seq) of the n serials, signed with the SM2
+ * key and loaded against kr: the caller frees it.
+ */
+static struct tc_revocations *
+sm2_list(uint64_t seq, const uint32_t *serials, size_t n)
+{
+	struct tc_revocations *rev = NULL;
+	struct tc_buf list;
+	char err[256];
+
+	tc_buf_init(&list, 0);
+	assert_int_equal(tc_revocations_encode(&list, seq, NOW - 10, NOW + 3600,
+			     serials, n, sm2_key, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_revocations_load(&rev, list.data, list.len, kr, NOW,
+			     err, sizeof(err)),
+	    0);
+	tc_buf_release(&list);
+	return rev;
+}
+
 static void
 test_revoked(void **state)
 {
 	struct tc_claims c;
 	struct tc_verdict v;
-	struct tc_buf t, list;
-	struct tc_revocations *rev = NULL;
+	struct tc_buf t;
+	struct tc_revocations *rev;
 	uint32_t serials[] = { 5, 17, 900000 };
-	char err[256];
 
 	(void)state;
 	tc_buf_init(&t, 0);
-	tc_buf_init(&list, 0);
 	make_claims(&c);
 	assert_int_equal(tc_credential_encode(&t, &c, ec_key, NULL, 0), 0);
-	assert_int_equal(tc_revocations_encode(&list, 3, NOW - 10, NOW + 3600,
-			     serials, 3, sm2_key, err, sizeof(err)),
-	    0);
-	assert_int_equal(tc_revocations_load(&rev, list.data, list.len, kr, NOW,
-			     err, sizeof(err)),
-	    0);
+	rev = sm2_list(3, serials, 3);
 	assert_int_equal(tc_revocations_count(rev), 3);
 	verify((char *)t.data, t.len, rev, NOW, NULL, &v);
 	assert_int_equal(v.valid, 0);
@@ -422,18 +444,11 @@ test_revoked(void **state)
 	tc_revocations_free(rev);
 
 	serials[1] = 18;
-	tc_buf_reset(&list);
-	assert_int_equal(tc_revocations_encode(&list, 4, NOW - 10, NOW + 3600,
-			     serials, 3, sm2_key, err, sizeof(err)),
-	    0);
-	assert_int_equal(tc_revocations_load(&rev, list.data, list.len, kr, NOW,
-			     err, sizeof(err)),
-	    0);
+	rev = sm2_list(4, serials, 3);
 	verify((char *)t.data, t.len, rev, NOW, NULL, &v);
 	assert_int_equal(v.valid, 1);
 	tc_revocations_free(rev);
 	tc_buf_release(&t);
-	tc_buf_release(&list);
 }
 
 static void
@@ -496,11 +511,9 @@ test_bad_claims(void **state)
 	uint8_t *p;
 
 	(void)state;
-	tc_buf_init(&pl, 0);
 	tc_buf_init(&cose, 0);
 	tc_buf_init(&t, 0);
-	make_claims(&c);
-	assert_int_equal(tc_claims_encode(&pl, &c, NULL, 0), 0);
+	claims_payload(&c, &pl);
 	p = pl.data;
 	assert_int_equal(p[0], 0xa7);
 	/* Programme code 0 (at byte 12, after the 9-byte card number). */
@@ -634,9 +647,7 @@ test_claims_decode_strict(void **state)
 	size_t i;
 
 	(void)state;
-	tc_buf_init(&pl, 0);
-	make_claims(&c);
-	assert_int_equal(tc_claims_encode(&pl, &c, NULL, 0), 0);
+	claims_payload(&c, &pl);
 	assert_int_equal(tc_claims_decode(&d, pl.data, pl.len, NULL, 0), 0);
 	assert_memory_equal(&c, &d, sizeof(c));
 	for (i = 0; i < pl.len; i++)

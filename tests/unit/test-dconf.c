@@ -67,6 +67,13 @@ static const struct tc_dconf_key xkeys[] = {
 static const struct tc_dconf xtable = { xkeys,
 	sizeof(xkeys) / sizeof(xkeys[0]) };
 
+/* Sets key to value in c through xtable; the message in err (256 bytes). */
+static int
+xset(struct xconf *c, const char *key, const char *value, char *err)
+{
+	return tc_dconf_set(&xtable, c, key, value, err, 256);
+}
+
 static void
 test_kinds(void **state)
 {
@@ -75,51 +82,34 @@ test_kinds(void **state)
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "home", "/srv/x", err, sizeof(err)), 0);
+	assert_int_equal(xset(&c, "home", "/srv/x", err), 0);
 	assert_string_equal(c.home, "/srv/x");
-	assert_int_equal(tc_dconf_set(&xtable, &c, "home",
-			     "/a/path/too/long/for/it", err, sizeof(err)),
-	    TC_ERR_TOO_LARGE);
+	assert_int_equal(
+	    xset(&c, "home", "/a/path/too/long/for/it", err), TC_ERR_TOO_LARGE);
 	assert_string_equal(err, "home: longer than 15 bytes");
 	assert_string_equal(c.home, "/srv/x");
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "workers", "8", err, sizeof(err)), 0);
+	assert_int_equal(xset(&c, "workers", "8", err), 0);
 	assert_int_equal(c.workers, 8);
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "workers", "65", err, sizeof(err)),
-	    TC_ERR_RANGE);
+	assert_int_equal(xset(&c, "workers", "65", err), TC_ERR_RANGE);
 	assert_string_equal(err, "workers: 65 is outside 1 to 64");
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "idle", "2h", err, sizeof(err)), 0);
+	assert_int_equal(xset(&c, "idle", "2h", err), 0);
 	assert_int_equal(c.idle, 7200);
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "body", "4k", err, sizeof(err)), 0);
+	assert_int_equal(xset(&c, "body", "4k", err), 0);
 	assert_int_equal(c.body, 4096);
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "wait", "250ms", err, sizeof(err)), 0);
+	assert_int_equal(xset(&c, "wait", "250ms", err), 0);
 	assert_int_equal(c.wait_ms, 250);
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "wait", "2", err, sizeof(err)), 0);
+	assert_int_equal(xset(&c, "wait", "2", err), 0);
 	assert_int_equal(c.wait_ms, 2000);
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "rate", "5/10min", err, sizeof(err)), 0);
+	assert_int_equal(xset(&c, "rate", "5/10min", err), 0);
 	assert_int_equal(c.rate.count, 5);
 	assert_int_equal(c.rate.period, 600);
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "colour", "blue", err, sizeof(err)), 0);
+	assert_int_equal(xset(&c, "colour", "blue", err), 0);
 	assert_int_equal(c.colour, 2);
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "colour", "green", err, sizeof(err)),
-	    TC_ERR_MALFORMED);
+	assert_int_equal(xset(&c, "colour", "green", err), TC_ERR_MALFORMED);
 	assert_string_equal(err, "colour: expected red or blue");
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "nope", "1", err, sizeof(err)),
-	    TC_ERR_NOT_FOUND);
+	assert_int_equal(xset(&c, "nope", "1", err), TC_ERR_NOT_FOUND);
 	assert_string_equal(err, "unknown setting 'nope'");
-	assert_int_equal(
-	    tc_dconf_set(&xtable, &c, "home", NULL, err, sizeof(err)),
-	    TC_ERR_INVALID_ARG);
+	assert_int_equal(xset(&c, "home", NULL, err), TC_ERR_INVALID_ARG);
 }
 
 static void

@@ -22,25 +22,6 @@
 #include "tcard/buf.h"
 #include "tcard/err.h"
 
-static char top[] = "/tmp/tc-dstate-XXXXXX";
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return mkdtemp(top) == NULL ? -1 : 0;
-}
-
-static int
-teardown(void **state)
-{
-	char cmd[64];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", top);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
 static void
 test_open(void **state)
 {
@@ -51,9 +32,9 @@ test_open(void **state)
 	FILE *fp;
 
 	(void)state;
-	snprintf(a, sizeof(a), "%s/a", top);
-	snprintf(b, sizeof(b), "%s/b", top);
-	snprintf(f, sizeof(f), "%s/afile", top);
+	snprintf(a, sizeof(a), "%s/a", fx_dir);
+	snprintf(b, sizeof(b), "%s/b", fx_dir);
+	snprintf(f, sizeof(f), "%s/afile", fx_dir);
 	{
 		const char *const choices[] = { "", a, b, NULL };
 
@@ -79,7 +60,7 @@ test_open(void **state)
 	assert_int_equal(
 	    tc_dstate_open(&s, NULL, f, 0, err, sizeof(err)), TC_ERR_PERM);
 	assert_string_equal(s.dir, f);
-	snprintf(a, sizeof(a), "%s/no/such", top);
+	snprintf(a, sizeof(a), "%s/no/such", fx_dir);
 	assert_int_equal(
 	    tc_dstate_open(&s, NULL, a, 0, err, sizeof(err)), TC_ERR_IO);
 	assert_string_equal(err, "No such file or directory");
@@ -95,7 +76,7 @@ test_write_read(void **state)
 	struct tc_buf buf;
 
 	(void)state;
-	snprintf(d, sizeof(d), "%s/w", top);
+	snprintf(d, sizeof(d), "%s/w", fx_dir);
 	assert_int_equal(tc_dstate_open(&s, NULL, d, 0, err, sizeof(err)), 0);
 	tc_buf_init(&buf, 64);
 	assert_int_equal(tc_dstate_read(&s, "kept", 64, &buf, err, sizeof(err)),
@@ -121,7 +102,7 @@ test_lock(void **state)
 	int status;
 
 	(void)state;
-	snprintf(d, sizeof(d), "%s/l", top);
+	snprintf(d, sizeof(d), "%s/l", fx_dir);
 	assert_int_equal(tc_dstate_open(&s, NULL, d, 0, err, sizeof(err)), 0);
 	assert_int_equal(tc_dstate_lock(&s, "lock", err, sizeof(err)), 0);
 	assert_true(s.lock_fd >= 0);
@@ -151,4 +132,4 @@ test_lock(void **state)
 	X(test_write_read)                                                     \
 	X(test_lock)
 
-TC_UNIT_MAIN(TESTS, setup, teardown)
+TC_UNIT_MAIN(TESTS, fx_dir_setup, fx_dir_teardown)

@@ -100,11 +100,7 @@ test_form_decode(void **state)
 static void
 test_form_refusals(void **state)
 {
-	static const struct {
-		const char *q;
-		int code;
-		const char *msg; /* a part of the message */
-	} v[] = {
+	static const struct fx_refusal v[] = {
 		{ "a=%4", TC_ERR_MALFORMED, "byte 2" },
 		{ "a=%zz", TC_ERR_MALFORMED, "two hex digits" },
 		{ "a=1&b=%", TC_ERR_MALFORMED, "byte 6" },
@@ -128,8 +124,8 @@ test_form_refusals(void **state)
 	assert_non_null(f);
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		err[0] = '\0';
-		assert_int_equal(
-		    tc_form_parse(f, v[i].q, strlen(v[i].q), err, sizeof(err)),
+		assert_int_equal(tc_form_parse(f, v[i].in, strlen(v[i].in), err,
+				     sizeof(err)),
 		    v[i].code);
 		assert_non_null(strstr(err, v[i].msg));
 		assert_int_equal(f->n, 0);
@@ -252,11 +248,8 @@ test_verify_req(void **state)
 static void
 test_redeem_req(void **state)
 {
-	static const struct {
-		const char *body;
-		int r;
-		const char *msg; /* part of the message, or NULL */
-	} bad[] = {
+	/* msg NULL: any message. */
+	static const struct fx_refusal bad[] = {
 		{ "", TC_ERR_MALFORMED, "empty" },
 		{ "[]", TC_ERR_MALFORMED, "object" },
 		{ "{\"request_id\":\"a\"}", TC_ERR_MALFORMED, "\"qr\"" },
@@ -315,13 +308,13 @@ test_redeem_req(void **state)
 	assert_int_equal(req.party, 3);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		if (tc_redeem_req_parse(&req, (const uint8_t *)bad[i].body,
-			strlen(bad[i].body), err, sizeof(err)) != bad[i].r)
-			fail_msg(
-			    "%s: expected %d (%s)", bad[i].body, bad[i].r, err);
+		if (tc_redeem_req_parse(&req, (const uint8_t *)bad[i].in,
+			strlen(bad[i].in), err, sizeof(err)) != bad[i].code)
+			fail_msg("%s: expected %d (%s)", bad[i].in, bad[i].code,
+			    err);
 		if (bad[i].msg != NULL && strstr(err, bad[i].msg) == NULL)
-			fail_msg("%s: message '%s' lacks '%s'", bad[i].body,
-			    err, bad[i].msg);
+			fail_msg("%s: message '%s' lacks '%s'", bad[i].in, err,
+			    bad[i].msg);
 		assert_int_equal(req.qrlen, 0);
 		assert_int_equal(req.party, 0);
 		assert_string_equal(req.request_id, "");

@@ -482,9 +482,7 @@ test_future_is_china_time(void **state)
 static void
 test_mask(void **state)
 {
-	static const struct {
-		const char *in, *out;
-	} v[] = {
+	static const struct fx_in_out v[] = {
 		{ "11010119900307123X", "****************3X" },
 		{ "ABCDEFGHIJ0123456789", "******************89" },
 		{ "1101011990030712", "**************12" }, /* 16 */

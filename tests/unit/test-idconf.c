@@ -136,11 +136,7 @@ test_file(void **state)
 static void
 test_file_refusals(void **state)
 {
-	static const struct {
-		const char *text;
-		int code;
-		const char *msg;
-	} v[] = {
+	static const struct fx_refusal v[] = {
 		{ "home /a\nhome /b\n", TC_ERR_MALFORMED, "line 2: " },
 		{ "home /a\nlisten\n", TC_ERR_MALFORMED, "line 2: " },
 		{ "# x\n\nbogus 1\n", TC_ERR_NOT_FOUND, "line 3: " },
@@ -155,10 +151,10 @@ test_file_refusals(void **state)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		tc_idconf_init(&c);
 		err[0] = '\0';
-		assert_int_equal(tc_idconf_parse(&c, v[i].text,
-				     strlen(v[i].text), err, sizeof(err)),
+		assert_int_equal(tc_idconf_parse(&c, v[i].in, strlen(v[i].in),
+				     err, sizeof(err)),
 		    v[i].code);
-		assert_non_null(strstr(err, v[i].msg));
+		fx_msg_has(i, err, v[i].msg);
 	}
 	/* A path as long as the field is refused, not cut. */
 	big = malloc(TC_IDCONF_PATH_MAX + 16);

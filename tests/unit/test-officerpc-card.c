@@ -12,8 +12,8 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "fixtures-orpc.h"
 #include "tcard/err.h"
 #include "tcard/officerpc.h"
@@ -132,11 +132,9 @@ test_fields(void **state)
 	    "\"args\":{\"action\":\"revoke\",\"reason\":\"fraud\",\"note\":\"n\",\"bar_employer\":true}}";
 	static const char audit[] = AU ",\"args\":{\"after\":7,\"limit\":3}}";
 	struct tc_orpc_req q;
-	char err[256];
 
 	(void)state;
-	assert_int_equal(
-	    tc_orpc_req_parse(change, strlen(change), &q, err, sizeof(err)), 0);
+	fx_orpc_parse_ok(change, &q);
 	assert_int_equal(q.op, TC_ORPC_CARD_ACTION);
 	assert_int_equal(q.has_csrf, 1);
 	assert_string_equal(q.card, "17");
@@ -145,15 +143,13 @@ test_fields(void **state)
 	assert_string_equal(q.c.value, "Huadu");
 	assert_string_equal(q.c.date, "2026-04-01");
 	tc_orpc_req_release(&q);
-	assert_int_equal(
-	    tc_orpc_req_parse(revoke, strlen(revoke), &q, err, sizeof(err)), 0);
+	fx_orpc_parse_ok(revoke, &q);
 	assert_int_equal(q.c.action, TC_ORPC_REVOKE);
 	assert_string_equal(q.reason, "fraud");
 	assert_string_equal(q.c.note, "n");
 	assert_int_equal(q.c.bar_employer, 1);
 	tc_orpc_req_release(&q);
-	assert_int_equal(
-	    tc_orpc_req_parse(audit, strlen(audit), &q, err, sizeof(err)), 0);
+	fx_orpc_parse_ok(audit, &q);
 	assert_int_equal(q.op, TC_ORPC_AUDIT);
 	assert_int_equal(q.c.after, 7);
 	assert_int_equal(q.c.limit, 3);
@@ -165,13 +161,6 @@ test_fields(void **state)
 	assert_string_equal(tc_orpc_card_action_name(0), "?");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_requests),
-		cmocka_unit_test(test_fields),
-	};
+#define TESTS(X, XF) X(test_requests) X(test_fields)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -12,8 +12,8 @@
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "fixtures-orpc.h"
 #include "tcard/err.h"
 #include "tcard/officerpc.h"
@@ -129,11 +129,9 @@ test_fields(void **state)
 	static const char pw[] = PW "\"args\":{\"passphrase\":\"old one\","
 				    "\"new_passphrase\":\"new one\"}}";
 	struct tc_orpc_req q;
-	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(
-	    tc_orpc_req_parse(su, strlen(su), &q, err, sizeof(err)), 0);
+	fx_orpc_parse_ok(su, &q);
 	assert_int_equal(q.op, TC_ORPC_SUPPLEMENT);
 	assert_int_equal(q.app, 4);
 	assert_true(q.has_csrf);
@@ -144,8 +142,7 @@ test_fields(void **state)
 	    (strcmp(q.patch[1].field, "basic.residence") == 0 &&
 		strcmp(q.patch[1].value, "广州市") == 0));
 	tc_orpc_req_release(&q);
-	assert_int_equal(
-	    tc_orpc_req_parse(pw, strlen(pw), &q, err, sizeof(err)), 0);
+	fx_orpc_parse_ok(pw, &q);
 	assert_int_equal(q.op, TC_ORPC_PASSPHRASE);
 	assert_string_equal(q.passphrase, "old one");
 	assert_string_equal(q.new_passphrase, "new one");
@@ -156,14 +153,6 @@ test_fields(void **state)
 	assert_string_equal(tc_orpc_op_name(TC_ORPC_TOTP_QR), "totp-qr");
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_requests),
-		cmocka_unit_test(test_too_many_fields),
-		cmocka_unit_test(test_fields),
-	};
+#define TESTS(X, XF) X(test_requests) X(test_too_many_fields) X(test_fields)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -20,11 +20,7 @@
 static void
 test_tls_op(void **state)
 {
-	static const struct {
-		const char *json;
-		int code;
-		const char *msg;
-	} v[] = {
+	static const struct fx_refusal v[] = {
 		{ "{\"op\":\"tls\"}", 0, NULL },
 		{ "{\"op\":\"tls\",\"session\":\"" S "\"}", TC_ERR_MALFORMED,
 		    "session" },
@@ -40,7 +36,7 @@ test_tls_op(void **state)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		err[0] = '\0';
 		r = tc_orpc_req_parse(
-		    v[i].json, strlen(v[i].json), &q, err, sizeof(err));
+		    v[i].in, strlen(v[i].in), &q, err, sizeof(err));
 		if (r == 0 && v[i].code == 0) {
 			assert_int_equal(q.op, TC_ORPC_TLS);
 			assert_string_equal(q.session, "");

@@ -124,11 +124,9 @@ test_review_fields(void **state)
 	    "{\"op\":\"review\",\"session\":\"" S "\",\"csrf\":\"" C
 	    "\",\"app\":9,\"args\":{\"action\":\"approve\",\"tier\":\"b\",\"months\":36,\"overrides\":[\"g1\",\"g2\"]}}";
 	struct tc_orpc_req q;
-	char err[256];
 
 	(void)state;
-	assert_int_equal(
-	    tc_orpc_req_parse(j, strlen(j), &q, err, sizeof(err)), 0);
+	fx_orpc_parse_ok(j, &q);
 	assert_int_equal(q.op, TC_ORPC_REVIEW);
 	assert_int_equal(q.app, 9);
 	assert_int_equal(q.has_csrf, 1);

@@ -966,17 +966,17 @@ test_totp_login(void **state)
 }
 
 #define TESTS(X, XF)                                                           \
-	X(test_roles)                                                          \
-	X(test_names)                                                          \
-	XF(test_add_get, setup, fx_reg_teardown)                               \
-	XF(test_list, setup, fx_reg_teardown)                                  \
-	XF(test_auth, setup, fx_reg_teardown)                                  \
-	XF(test_lockout, setup, fx_reg_teardown)                               \
-	XF(test_last_admin, setup, fx_reg_teardown)                            \
-	XF(test_rehash, setup, fx_reg_teardown)                                \
-	XF(test_altered_rows, setup, fx_reg_teardown)                          \
-	XF(test_migration, setup, fx_reg_teardown)                             \
-	XF(test_organisations, setup, fx_reg_teardown)                         \
-	XF(test_totp_login, setup, fx_reg_teardown)
+	XF(test_roles, NULL, NULL)                                             \
+	XF(test_names, NULL, NULL)                                             \
+	X(test_add_get)                                                        \
+	X(test_list)                                                           \
+	X(test_auth)                                                           \
+	X(test_lockout)                                                        \
+	X(test_last_admin)                                                     \
+	X(test_rehash)                                                         \
+	X(test_altered_rows)                                                   \
+	X(test_migration)                                                      \
+	X(test_organisations)                                                  \
+	X(test_totp_login)
 
-TC_UNIT_MAIN(TESTS, NULL, NULL)
+TC_UNIT_MAIN_EACH(TESTS, setup, fx_reg_teardown)

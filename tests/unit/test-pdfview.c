@@ -12,52 +12,49 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "tcard/err.h"
 #include "tcard/pdfview.h"
+
+/* The page segment s: the code, and the page it names (0 when refused). */
+static void
+segment(const char *s, int r, unsigned want)
+{
+	char err[128] = "";
+	unsigned page = 77;
+
+	assert_int_equal(
+	    tc_pdfview_page_segment(s, &page, err, sizeof(err)), r);
+	assert_int_equal(page, want);
+	if (r != 0)
+		assert_true(strncmp(err, "page: ", 6) == 0);
+}
 
 static void
 test_segment(void **state)
 {
-	static const struct {
-		const char *s;
-		int r;
-		unsigned page;
-	} v[] = {
-		{ "1.png", 0, 1 },
-		{ "10.png", 0, 10 },
-		{ "9999.png", 0, 9999 },
-		{ "10000.png", TC_ERR_RANGE, 0 },
-		{ "99999999999999999999.png", TC_ERR_RANGE, 0 },
-		{ "0.png", TC_ERR_RANGE, 0 },
-		{ "01.png", TC_ERR_MALFORMED, 0 },
-		{ "-1.png", TC_ERR_MALFORMED, 0 },
-		{ "+1.png", TC_ERR_MALFORMED, 0 },
-		{ " 1.png", TC_ERR_MALFORMED, 0 },
-		{ "1.png ", TC_ERR_MALFORMED, 0 },
-		{ "1.PNG", TC_ERR_MALFORMED, 0 },
-		{ "1.pngx", TC_ERR_MALFORMED, 0 },
-		{ "1", TC_ERR_MALFORMED, 0 },
-		{ ".png", TC_ERR_MALFORMED, 0 },
-		{ "", TC_ERR_MALFORMED, 0 },
-		{ "1.png/2.png", TC_ERR_MALFORMED, 0 },
-		{ "0x1.png", TC_ERR_MALFORMED, 0 },
-	};
 	char err[128];
 	unsigned page;
-	size_t i;
 
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		page = 77;
-		err[0] = '\0';
-		assert_int_equal(
-		    tc_pdfview_page_segment(v[i].s, &page, err, sizeof(err)),
-		    v[i].r);
-		assert_int_equal(page, v[i].page);
-		if (v[i].r != 0)
-			assert_true(strncmp(err, "page: ", 6) == 0);
-	}
+	segment("1.png", 0, 1);
+	segment("10.png", 0, 10);
+	segment("9999.png", 0, 9999);
+	segment("10000.png", TC_ERR_RANGE, 0);
+	segment("99999999999999999999.png", TC_ERR_RANGE, 0);
+	segment("0.png", TC_ERR_RANGE, 0);
+	segment("01.png", TC_ERR_MALFORMED, 0);
+	segment("-1.png", TC_ERR_MALFORMED, 0);
+	segment("+1.png", TC_ERR_MALFORMED, 0);
+	segment(" 1.png", TC_ERR_MALFORMED, 0);
+	segment("1.png ", TC_ERR_MALFORMED, 0);
+	segment("1.PNG", TC_ERR_MALFORMED, 0);
+	segment("1.pngx", TC_ERR_MALFORMED, 0);
+	segment("1", TC_ERR_MALFORMED, 0);
+	segment(".png", TC_ERR_MALFORMED, 0);
+	segment("", TC_ERR_MALFORMED, 0);
+	segment("1.png/2.png", TC_ERR_MALFORMED, 0);
+	segment("0x1.png", TC_ERR_MALFORMED, 0);
 	assert_int_equal(tc_pdfview_page_segment(NULL, &page, err, sizeof(err)),
 	    TC_ERR_MALFORMED);
 }
@@ -92,6 +89,16 @@ reply(uint8_t *out, uint32_t kind, uint32_t pages, const void *data, size_t n)
 	if (n > 0)
 		memcpy(out + TC_PDFVIEW_HEAD_LEN, data, n);
 	return TC_PDFVIEW_HEAD_LEN + n;
+}
+
+/* What tc_pdfview_reply_parse makes of the n bytes of buf: its code. */
+static int
+parsed(const uint8_t *buf, size_t n)
+{
+	struct tc_pdfview_reply r;
+	char err[160];
+
+	return tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err));
 }
 
 static void
@@ -134,28 +141,22 @@ test_reply(void **state)
 	    TC_ERR_TOO_LARGE);
 	assert_int_equal(r.kind, 0);
 	pn = png_head(png, 10, 2401);
-	n = reply(buf, TC_PDFVIEW_PNG, 1, png, pn);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PNG, 1, png, pn)),
 	    TC_ERR_TOO_LARGE);
 	pn = png_head(png, 0, 10);
-	n = reply(buf, TC_PDFVIEW_PNG, 1, png, pn);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PNG, 1, png, pn)),
 	    TC_ERR_TOO_LARGE);
 	pn = png_head(png, 10, 10);
 	png[1] = 'Q';
-	n = reply(buf, TC_PDFVIEW_PNG, 1, png, pn);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PNG, 1, png, pn)),
 	    TC_ERR_MALFORMED);
 	/* A PNG with a page count of 0; PAGES with data or no pages. */
 	pn = png_head(png, 10, 10);
-	n = reply(buf, TC_PDFVIEW_PNG, 0, png, pn);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PNG, 0, png, pn)),
 	    TC_ERR_MALFORMED);
-	n = reply(buf, TC_PDFVIEW_PAGES, 0, NULL, 0);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PAGES, 0, NULL, 0)),
 	    TC_ERR_MALFORMED);
-	n = reply(buf, TC_PDFVIEW_PAGES, 1, "x", 1);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_PAGES, 1, "x", 1)),
 	    TC_ERR_MALFORMED);
 	/* A length over the cap, whatever came. */
 	tc_pdfview_reply_head(buf, TC_PDFVIEW_PNG, 1, TC_PDFVIEW_PNG_MAX + 1);
@@ -163,9 +164,8 @@ test_reply(void **state)
 			     buf, TC_PDFVIEW_HEAD_LEN, &r, err, sizeof(err)),
 	    TC_ERR_TOO_LARGE);
 	/* Unknown kind, bad magic. */
-	n = reply(buf, 9, 1, NULL, 0);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
-	    TC_ERR_MALFORMED);
+	assert_int_equal(
+	    parsed(buf, reply(buf, 9, 1, NULL, 0)), TC_ERR_MALFORMED);
 	n = reply(buf, TC_PDFVIEW_PAGES, 1, NULL, 0);
 	buf[0] = 'X';
 	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
@@ -188,32 +188,22 @@ test_error_message(void **state)
 	n = reply(buf, TC_PDFVIEW_ERROR, 0, "文件已加密", strlen("文件已加密"));
 	assert_int_equal(
 	    tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)), 0);
-	n = reply(buf, TC_PDFVIEW_ERROR, 0, "a\nb", 3);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(
+	    parsed(buf, reply(buf, TC_PDFVIEW_ERROR, 0, "a\nb", 3)),
 	    TC_ERR_MALFORMED);
-	n = reply(buf, TC_PDFVIEW_ERROR, 0, "\xc3(", 2);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(
+	    parsed(buf, reply(buf, TC_PDFVIEW_ERROR, 0, "\xc3(", 2)),
 	    TC_ERR_MALFORMED);
-	n = reply(buf, TC_PDFVIEW_ERROR, 0, NULL, 0);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_ERROR, 0, NULL, 0)),
 	    TC_ERR_MALFORMED);
-	n = reply(buf, TC_PDFVIEW_ERROR, 1, "x", 1);
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(parsed(buf, reply(buf, TC_PDFVIEW_ERROR, 1, "x", 1)),
 	    TC_ERR_MALFORMED);
 	memset(big, 'a', sizeof(big));
-	n = reply(buf, TC_PDFVIEW_ERROR, 0, big, sizeof(big));
-	assert_int_equal(tc_pdfview_reply_parse(buf, n, &r, err, sizeof(err)),
+	assert_int_equal(
+	    parsed(buf, reply(buf, TC_PDFVIEW_ERROR, 0, big, sizeof(big))),
 	    TC_ERR_MALFORMED);
 }
 
-int
-main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_segment),
-		cmocka_unit_test(test_reply),
-		cmocka_unit_test(test_error_message),
-	};
+#define TESTS(X, XF) X(test_segment) X(test_reply) X(test_error_message)
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+TC_UNIT_MAIN(TESTS, NULL, NULL)

@@ -1187,24 +1187,24 @@ test_transactions(void **state)
 }
 
 #define TESTS(X, XF)                                                           \
-	XF(test_pragmas_in_force, setup, fx_reg_teardown)                      \
-	XF(test_migrate_empty_and_reopen, setup, fx_reg_teardown)              \
-	XF(test_open_refusals, setup, fx_reg_teardown)                         \
-	XF(test_holder_round_trip, setup, fx_reg_teardown)                     \
-	XF(test_holder_tamper_and_keys, setup, fx_reg_teardown)                \
-	XF(test_privacy_no_plain_id_on_disk, setup, fx_reg_teardown)           \
-	XF(test_cards, setup, fx_reg_teardown)                                 \
-	XF(test_audit_verify_ok, setup, fx_reg_teardown)                       \
-	XF(test_audit_triggers, setup, fx_reg_teardown)                        \
-	XF(test_audit_edit_detected, setup, fx_reg_teardown)                   \
-	XF(test_audit_delete_detected, setup, fx_reg_teardown)                 \
-	XF(test_audit_swap_detected, setup, fx_reg_teardown)                   \
-	XF(test_audit_documented_chain, setup, fx_reg_teardown)                \
-	XF(test_audit_unkeyed_rebuild_detected, setup, fx_reg_teardown)        \
-	XF(test_audit_recorded_head, setup, fx_reg_teardown)                   \
-	XF(test_audit_time_monotonic, setup, fx_reg_teardown)                  \
-	XF(test_audit_list_and_head_text, setup, fx_reg_teardown)              \
-	XF(test_audit_refuses_bad_entries, setup, fx_reg_teardown)             \
-	XF(test_transactions, setup, fx_reg_teardown)
+	X(test_pragmas_in_force)                                               \
+	X(test_migrate_empty_and_reopen)                                       \
+	X(test_open_refusals)                                                  \
+	X(test_holder_round_trip)                                              \
+	X(test_holder_tamper_and_keys)                                         \
+	X(test_privacy_no_plain_id_on_disk)                                    \
+	X(test_cards)                                                          \
+	X(test_audit_verify_ok)                                                \
+	X(test_audit_triggers)                                                 \
+	X(test_audit_edit_detected)                                            \
+	X(test_audit_delete_detected)                                          \
+	X(test_audit_swap_detected)                                            \
+	X(test_audit_documented_chain)                                         \
+	X(test_audit_unkeyed_rebuild_detected)                                 \
+	X(test_audit_recorded_head)                                            \
+	X(test_audit_time_monotonic)                                           \
+	X(test_audit_list_and_head_text)                                       \
+	X(test_audit_refuses_bad_entries)                                      \
+	X(test_transactions)
 
-TC_UNIT_MAIN(TESTS, NULL, NULL)
+TC_UNIT_MAIN_EACH(TESTS, setup, fx_reg_teardown)

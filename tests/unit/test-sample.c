@@ -521,6 +521,22 @@ test_materials(void **state)
 	    TC_ERR_INVALID_ARG);
 }
 
+/* A w x h sample image of media (in b) is one tc_attach_check takes as is. */
+static void
+image_checks(struct tc_buf *b, enum tc_media media, const char *name,
+    uint32_t w, uint32_t h)
+{
+	struct tc_attach_info info;
+	char err[256];
+
+	if (tc_attach_check(name, b->data, b->len, TC_MEDIA_BIT(media), &info,
+		err, sizeof(err)) != 0)
+		fail_msg("%s %ux%u: %s", name, (unsigned)w, (unsigned)h, err);
+	assert_int_equal(info.media, media);
+	assert_int_equal(info.width, w);
+	assert_int_equal(info.height, h);
+}
+
 static void
 test_images(void **state)
 {
@@ -535,22 +551,13 @@ test_images(void **state)
 		tc_buf_init(&b, TC_ATTACH_MAX);
 		assert_int_equal(
 		    tc_sample_png(&b, sizes[i][0], sizes[i][1]), 0);
-		if (tc_attach_check("p.png", b.data, b.len,
-			TC_MEDIA_BIT(TC_MEDIA_PNG), &info, err,
-			sizeof(err)) != 0)
-			fail_msg("png %zu: %s", i, err);
-		assert_int_equal(info.width, sizes[i][0]);
-		assert_int_equal(info.height, sizes[i][1]);
+		image_checks(
+		    &b, TC_MEDIA_PNG, "p.png", sizes[i][0], sizes[i][1]);
 		tc_buf_reset(&b);
 		assert_int_equal(
 		    tc_sample_jpeg(&b, sizes[i][0], sizes[i][1]), 0);
-		if (tc_attach_check("p.jpg", b.data, b.len,
-			TC_MEDIA_BIT(TC_MEDIA_JPEG), &info, err,
-			sizeof(err)) != 0)
-			fail_msg("jpeg %zu: %s", i, err);
-		assert_int_equal(info.media, TC_MEDIA_JPEG);
-		assert_int_equal(info.width, sizes[i][0]);
-		assert_int_equal(info.height, sizes[i][1]);
+		image_checks(
+		    &b, TC_MEDIA_JPEG, "p.jpg", sizes[i][0], sizes[i][1]);
 		tc_buf_release(&b);
 	}
 	/* Appends; a zero side is refused by the sniffer; limits. */

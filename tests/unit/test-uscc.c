@@ -17,9 +17,7 @@
 static void
 test_valid(void **state)
 {
-	static const struct {
-		const char *in, *out;
-	} v[] = {
+	static const struct fx_in_out v[] = {
 		{ "91350100M000100Y43", "91350100M000100Y43" },
 		{ "91440101MA5CXQ8N2U", "91440101MA5CXQ8N2U" },
 		{ "12440111455812345D", "12440111455812345D" },

@@ -12,45 +12,40 @@
 #include "unit.h"
 #include "tcard/utf8.h"
 
+/*
+ * The len bytes of s are one character, cp: with a byte more too, and
+ * with a byte less not.
+ */
+static void
+decodes(const char *s, size_t len, uint32_t want)
+{
+	uint32_t cp = 0xffffffff;
+
+	assert_int_equal(tc_utf8_next((const uint8_t *)s, len, &cp), len);
+	assert_int_equal(cp, want);
+	/* Extra bytes after it do not matter. */
+	assert_int_equal(tc_utf8_next((const uint8_t *)s, len + 1, &cp), len);
+	if (len > 1)
+		assert_int_equal(
+		    tc_utf8_next((const uint8_t *)s, len - 1, &cp), 0);
+}
+
 static void
 test_valid(void **state)
 {
-	static const struct {
-		const char *s;
-		size_t len;
-		uint32_t cp;
-	} v[] = {
-		{ "\x00", 1, 0x00 },
-		{ "A", 1, 0x41 },
-		{ "\x7f", 1, 0x7f },
-		{ "\xc2\x80", 2, 0x80 },
-		{ "\xdf\xbf", 2, 0x7ff },
-		{ "\xe0\xa0\x80", 3, 0x800 },
-		{ "\xe4\xba\xba", 3, 0x4eba }, /* 人 */
-		{ "\xed\x9f\xbf", 3, 0xd7ff },
-		{ "\xee\x80\x80", 3, 0xe000 },
-		{ "\xef\xbf\xbf", 3, 0xffff },
-		{ "\xf0\x90\x80\x80", 4, 0x10000 },
-		{ "\xf4\x8f\xbf\xbf", 4, 0x10ffff },
-	};
-	uint32_t cp;
-	size_t i, n;
-
 	(void)state;
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		n = v[i].len;
-		cp = 0xffffffff;
-		assert_int_equal(
-		    tc_utf8_next((const uint8_t *)v[i].s, n, &cp), n);
-		assert_int_equal(cp, v[i].cp);
-		/* Extra bytes after it do not matter. */
-		assert_int_equal(
-		    tc_utf8_next((const uint8_t *)v[i].s, n + 1, &cp), n);
-		if (n > 1)
-			assert_int_equal(
-			    tc_utf8_next((const uint8_t *)v[i].s, n - 1, &cp),
-			    0);
-	}
+	decodes("\x00", 1, 0x00);
+	decodes("A", 1, 0x41);
+	decodes("\x7f", 1, 0x7f);
+	decodes("\xc2\x80", 2, 0x80);
+	decodes("\xdf\xbf", 2, 0x7ff);
+	decodes("\xe0\xa0\x80", 3, 0x800);
+	decodes("\xe4\xba\xba", 3, 0x4eba); /* 人 */
+	decodes("\xed\x9f\xbf", 3, 0xd7ff);
+	decodes("\xee\x80\x80", 3, 0xe000);
+	decodes("\xef\xbf\xbf", 3, 0xffff);
+	decodes("\xf0\x90\x80\x80", 4, 0x10000);
+	decodes("\xf4\x8f\xbf\xbf", 4, 0x10ffff);
 }
 
 static void

@@ -285,11 +285,7 @@ test_file(void **state)
 static void
 test_file_refusals(void **state)
 {
-	static const struct {
-		const char *text;
-		int code;
-		const char *msg;
-	} v[] = {
+	static const struct fx_refusal v[] = {
 		{ "bundle /a\nlisten\n", TC_ERR_MALFORMED,
 		    "line 2: 'listen' has no value" },
 		{ "bundle /a\nbundle /b\n", TC_ERR_MALFORMED,
@@ -307,11 +303,10 @@ test_file_refusals(void **state)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		tc_vdconf_init(&c);
 		err[0] = '\0';
-		assert_int_equal(tc_vdconf_parse(&c, v[i].text,
-				     strlen(v[i].text), err, sizeof(err)),
+		assert_int_equal(tc_vdconf_parse(&c, v[i].in, strlen(v[i].in),
+				     err, sizeof(err)),
 		    v[i].code);
-		if (strstr(err, v[i].msg) == NULL)
-			fail_msg("'%s' not in '%s'", v[i].msg, err);
+		fx_msg_has(i, err, v[i].msg);
 	}
 	big = malloc(TC_VDCONF_FILE_MAX + 1);
 	assert_non_null(big);
@@ -339,11 +334,7 @@ test_staff_tokens(void **state)
 	    "\n"
 	    "gym-desk-1   gym-token-0123456789abcdefghijklmnopq\r\n"
 	    "\tairport.vip sha256:5f2d8d2e7c1b0a9f8e7d6c5b4a39281706f5e4d3c2b1a09f8e7d6c5b4a392817\n";
-	static const struct {
-		const char *text;
-		int r;
-		const char *msg;
-	} bad[] = {
+	static const struct fx_refusal bad[] = {
 		{ "desk\n", TC_ERR_MALFORMED, "line 1: window 'desk' has no" },
 		{ "desk short\n", TC_ERR_MALFORMED, "32 to 256" },
 		{ "de/sk 0123456789abcdef0123456789abcdef\n", TC_ERR_MALFORMED,
@@ -383,13 +374,13 @@ test_staff_tokens(void **state)
 	assert_int_equal(t->t[1].sha256[0], 0x5f);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		err[0] = '\0';
-		if (tc_staff_tokens_parse(t, bad[i].text, strlen(bad[i].text),
-			err, sizeof(err)) != bad[i].r)
-			fail_msg(
-			    "%s: expected %d (%s)", bad[i].text, bad[i].r, err);
+		if (tc_staff_tokens_parse(t, bad[i].in, strlen(bad[i].in), err,
+			sizeof(err)) != bad[i].code)
+			fail_msg("%s: expected %d (%s)", bad[i].in, bad[i].code,
+			    err);
 		if (strstr(err, bad[i].msg) == NULL)
-			fail_msg("%s: message '%s' lacks '%s'", bad[i].text,
-			    err, bad[i].msg);
+			fail_msg("%s: message '%s' lacks '%s'", bad[i].in, err,
+			    bad[i].msg);
 		assert_int_equal(t->n, 0);
 		/* A message never repeats a token. */
 		assert_null(strstr(err, "0123456789abcdef"));

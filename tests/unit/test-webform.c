@@ -166,11 +166,7 @@ test_form_good(void **state)
 static void
 test_form_bad(void **state)
 {
-	static const struct {
-		const char *s;
-		int r;
-		const char *msg;
-	} v[] = {
+	static const struct fx_refusal v[] = {
 		{ "csrf=x&action=return&reason=ab%zz", TC_ERR_MALFORMED,
 		    "field 3 ('reason'): bad percent escape at byte 30 of the body" },
 		{ "reason=a%4", TC_ERR_MALFORMED,
@@ -202,7 +198,7 @@ test_form_bad(void **state)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		err[0] = '\0';
 		assert_int_equal(
-		    form_parse(&f, v[i].s, NULL, err, sizeof(err)), v[i].r);
+		    form_parse(&f, v[i].in, NULL, err, sizeof(err)), v[i].code);
 		assert_string_equal(err, v[i].msg);
 		assert_int_equal(f.n, 0);
 		assert_null(f.store);
@@ -445,11 +441,7 @@ static void
 test_multipart_bad(void **state)
 {
 	static const char *const single[] = { "photo", NULL };
-	static const struct {
-		const char *body;
-		int r;
-		const char *msg;
-	} v[] = {
+	static const struct fx_refusal v[] = {
 		{ "preamble\r\n--b\r\n", TC_ERR_MALFORMED,
 		    "the body does not start with the boundary" },
 		{ "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nX",
@@ -514,13 +506,13 @@ test_multipart_bad(void **state)
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		err[0] = '\0';
 		assert_int_equal(
-		    mp_try(&mp, v[i].body, &lim, err, sizeof(err)), v[i].r);
+		    mp_try(&mp, v[i].in, &lim, err, sizeof(err)), v[i].code);
 		assert_string_equal(err, v[i].msg);
 		assert_int_equal(mp.n, 0);
 		assert_null(mp.parts);
 	}
 	/* Without the single rule, a repeated field is fine. */
-	assert_int_equal(mp_try(&mp, v[sizeof(v) / sizeof(v[0]) - 1].body, NULL,
+	assert_int_equal(mp_try(&mp, v[sizeof(v) / sizeof(v[0]) - 1].in, NULL,
 			     err, sizeof(err)),
 	    0);
 	assert_int_equal(mp.n, 2);

@@ -40,32 +40,31 @@ day(const char *s)
 	return d;
 }
 
+/* The date is day number n (0: 1970-01-01), of that weekday (1: Monday). */
+static void
+civil(const char *date, int64_t n, int weekday)
+{
+	char out[TC_DATE_TEXT];
+
+	assert_int_equal(day(date), n);
+	assert_int_equal(tc_weekday(n), weekday);
+	tc_date_format(n, out);
+	assert_string_equal(out, date);
+}
+
 static void
 test_civil(void **state)
 {
-	static const struct {
-		const char *date;
-		int64_t day;
-		int weekday;
-	} v[] = {
-		{ "1970-01-01", 0, 4 },
-		{ "1969-12-31", -1, 3 },
-		{ "2000-03-01", 11017, 3 },
-		{ "2024-02-29", 19782, 4 },
-		{ "1900-01-01", -25567, 1 },
-		{ "2026-03-01", 20513, 7 },
-		{ "2026-03-02", 20514, 1 },
-		{ "2025-10-01", 20362, 3 },
-	};
-	char out[TC_DATE_TEXT];
 	size_t i;
 
-	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		assert_int_equal(day(v[i].date), v[i].day);
-		assert_int_equal(tc_weekday(v[i].day), v[i].weekday);
-		tc_date_format(v[i].day, out);
-		assert_string_equal(out, v[i].date);
-	}
+	civil("1970-01-01", 0, 4);
+	civil("1969-12-31", -1, 3);
+	civil("2000-03-01", 11017, 3);
+	civil("2024-02-29", 19782, 4);
+	civil("1900-01-01", -25567, 1);
+	civil("2026-03-01", 20513, 7);
+	civil("2026-03-02", 20514, 1);
+	civil("2025-10-01", 20362, 3);
 	/* Every day of 1899-2101 round-trips. */
 	for (i = 0; i < 73000; i++) {
 		int y, m, d;
@@ -133,41 +132,45 @@ test_scan_dates(void **state)
 	assert_int_equal(y + m + d, 0);
 }
 
+/* Adding months to the date from gives the date want. */
 static void
-test_add_months(void **state)
+months_added(const char *from, int months, const char *want)
 {
 	char out[TC_DATE_TEXT];
 
-	tc_date_format(tc_day_add_months(day("2024-02-29"), 12), out);
-	assert_string_equal(out, "2025-02-28");
-	tc_date_format(tc_day_add_months(day("2024-02-29"), 48), out);
-	assert_string_equal(out, "2028-02-29");
-	tc_date_format(tc_day_add_months(day("2025-01-31"), 1), out);
-	assert_string_equal(out, "2025-02-28");
-	tc_date_format(tc_day_add_months(day("2025-03-31"), -1), out);
-	assert_string_equal(out, "2025-02-28");
-	tc_date_format(tc_day_add_months(day("2026-03-15"), 60), out);
-	assert_string_equal(out, "2031-03-15");
-	tc_date_format(tc_day_add_months(day("2025-12-15"), 1), out);
-	assert_string_equal(out, "2026-01-15");
-	tc_date_format(tc_day_add_months(day("2025-01-15"), -1), out);
-	assert_string_equal(out, "2024-12-15");
+	tc_date_format(tc_day_add_months(day(from), months), out);
+	assert_string_equal(out, want);
+}
+
+static void
+test_add_months(void **state)
+{
+	months_added("2024-02-29", 12, "2025-02-28");
+	months_added("2024-02-29", 48, "2028-02-29");
+	months_added("2025-01-31", 1, "2025-02-28");
+	months_added("2025-03-31", -1, "2025-02-28");
+	months_added("2026-03-15", 60, "2031-03-15");
+	months_added("2025-12-15", 1, "2026-01-15");
+	months_added("2025-01-15", -1, "2024-12-15");
+}
+
+/* Adding n working days to the date from (wd: NULL, weekends only). */
+static void
+added(const struct tc_workdays *wd, const char *from, int n, const char *want)
+{
+	assert_int_equal(tc_workday_add(wd, day(from), n), day(want));
 }
 
 static void
 test_weekends_only(void **state)
 {
 	/* Friday 2026-03-06 + 1 working day is Monday 2026-03-09. */
-	assert_int_equal(
-	    tc_workday_add(NULL, day("2026-03-06"), 1), day("2026-03-09"));
+	added(NULL, "2026-03-06", 1, "2026-03-09");
 	/* Saturday + 1 is Monday; + 0 is itself. */
-	assert_int_equal(
-	    tc_workday_add(NULL, day("2026-03-07"), 1), day("2026-03-09"));
-	assert_int_equal(
-	    tc_workday_add(NULL, day("2026-03-07"), 0), day("2026-03-07"));
+	added(NULL, "2026-03-07", 1, "2026-03-09");
+	added(NULL, "2026-03-07", 0, "2026-03-07");
 	/* Monday + 5 is the next Monday. */
-	assert_int_equal(
-	    tc_workday_add(NULL, day("2026-03-02"), 5), day("2026-03-09"));
+	added(NULL, "2026-03-02", 5, "2026-03-09");
 	assert_int_equal(
 	    tc_workday_count(NULL, day("2026-03-02"), day("2026-03-09")), 5);
 	assert_int_equal(
@@ -193,14 +196,11 @@ test_holidays(void **state)
 	assert_true(tc_workday_is(wd, day("2025-10-11")));
 	assert_true(tc_workday_is(wd, day("2025-10-09")));
 	/* Tuesday 30 September + 1 working day is Thursday 9 October. */
-	assert_int_equal(
-	    tc_workday_add(wd, day("2025-09-30"), 1), day("2025-10-09"));
+	added(wd, "2025-09-30", 1, "2025-10-09");
 	/* Friday 26 September + 1 is the make-up Sunday. */
-	assert_int_equal(
-	    tc_workday_add(wd, day("2025-09-26"), 1), day("2025-09-28"));
+	added(wd, "2025-09-26", 1, "2025-09-28");
 	/* 9 October + 5: 10, 11 (Saturday worked), 13, 14, 15. */
-	assert_int_equal(
-	    tc_workday_add(wd, day("2025-10-09"), 5), day("2025-10-15"));
+	added(wd, "2025-10-09", 5, "2025-10-15");
 	assert_int_equal(
 	    tc_workday_count(wd, day("2025-09-26"), day("2025-10-15")), 9);
 	tc_workdays_free(wd);
@@ -254,41 +254,42 @@ test_holiday_refusals(void **state)
 	    TC_ERR_TOO_LARGE);
 }
 
+/*
+ * Writes "DATE holiday" lines for the first n weekdays from the date d on
+ * into text; returns the length.
+ */
+static size_t
+weekday_holidays(char *text, int64_t d, size_t n)
+{
+	char date[TC_DATE_TEXT];
+	size_t i, len = 0;
+
+	for (i = 0; i < n; d++) {
+		if (tc_weekday(d) > 5)
+			continue;
+		tc_date_format(d, date);
+		len += (size_t)snprintf(text + len, 32, "%s holiday\n", date);
+		i++;
+	}
+	return len;
+}
+
 static void
 test_too_many(void **state)
 {
 	struct tc_workdays *wd = NULL;
 	char msg[256], *text;
-	size_t i, len = 0;
-	int64_t d = day("2000-01-03");
+	size_t len;
 
 	text = malloc(TC_WORKDAYS_FILE_MAX);
 	assert_non_null(text);
-	for (i = 0; i <= TC_WORKDAYS_MAX; d++) {
-		char date[TC_DATE_TEXT];
-
-		if (tc_weekday(d) > 5)
-			continue;
-		tc_date_format(d, date);
-		len += (size_t)snprintf(text + len, 32, "%s holiday\n", date);
-		i++;
-	}
+	len = weekday_holidays(text, day("2000-01-03"), TC_WORKDAYS_MAX + 1);
 	assert_int_equal(
 	    tc_workdays_parse(&wd, text, len, "h", msg, sizeof(msg)),
 	    TC_ERR_TOO_LARGE);
 	assert_non_null(strstr(msg, "more than 4096"));
 	/* With every weekday a holiday, adding still ends. */
-	len = 0;
-	d = day("2000-01-03");
-	for (i = 0; i < 600; d++) {
-		char date[TC_DATE_TEXT];
-
-		if (tc_weekday(d) > 5)
-			continue;
-		tc_date_format(d, date);
-		len += (size_t)snprintf(text + len, 32, "%s holiday\n", date);
-		i++;
-	}
+	len = weekday_holidays(text, day("2000-01-03"), 600);
 	assert_int_equal(
 	    tc_workdays_parse(&wd, text, len, "h", msg, sizeof(msg)), 0);
 	assert_true(
