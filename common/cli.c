@@ -348,6 +348,12 @@ opt_index(const struct tc_args *a, const char *name)
 	abort();
 }
 
+int
+tc_args_is(const struct tc_args *a, const char *name)
+{
+	return strcmp(a->cmd->name, name) == 0;
+}
+
 const char *
 tc_args_get(const struct tc_args *a, const char *name)
 {
@@ -537,29 +543,29 @@ match(const char *name, int argc, char **argv)
 }
 
 static void
-list_commands(FILE *f, const struct tc_cmd *const *cmds)
+list_commands(FILE *f, const struct tc_cmd *cmds)
 {
-	size_t i;
+	const struct tc_cmd *c;
 
 	fprintf(f, "\nCOMMANDS\n");
-	for (i = 0; cmds[i] != NULL; i++)
-		fprintf(f, "    %-21s %s\n", cmds[i]->name, cmds[i]->summary);
+	for (c = cmds; c->name != NULL; c++)
+		fprintf(f, "    %-21s %s\n", c->name, c->summary);
 	fprintf(
 	    f, "\nRun '%s COMMAND --help' for a command's page.\n", progname);
 }
 
 static const struct tc_cmd *
-find(const struct tc_cmd *const *cmds, int argc, char **argv, int *words)
+find(const struct tc_cmd *cmds, int argc, char **argv, int *words)
 {
-	const struct tc_cmd *best = NULL;
-	int i, w;
+	const struct tc_cmd *best = NULL, *c;
+	int w;
 
 	*words = 0;
-	for (i = 0; cmds[i] != NULL; i++) {
-		w = match(cmds[i]->name, argc, argv);
+	for (c = cmds; c->name != NULL; c++) {
+		w = match(c->name, argc, argv);
 		if (w > *words) {
 			*words = w;
-			best = cmds[i];
+			best = c;
 		}
 	}
 	return best;
@@ -567,19 +573,18 @@ find(const struct tc_cmd *const *cmds, int argc, char **argv, int *words)
 
 /* Lists the subcommands of a group word ("audit") when none matched. */
 static int
-group_help(const struct tc_cmd *const *cmds, const char *word, FILE *f)
+group_help(const struct tc_cmd *cmds, const char *word, FILE *f)
 {
-	size_t n = strlen(word), i;
+	const struct tc_cmd *c;
+	size_t n = strlen(word);
 	int found = 0;
 
-	for (i = 0; cmds[i] != NULL; i++) {
-		if (strncmp(cmds[i]->name, word, n) == 0 &&
-		    cmds[i]->name[n] == ' ') {
+	for (c = cmds; c->name != NULL; c++) {
+		if (strncmp(c->name, word, n) == 0 && c->name[n] == ' ') {
 			if (!found)
 				fprintf(
 				    f, "%s %s: subcommands:\n", progname, word);
-			fprintf(f, "    %-21s %s\n", cmds[i]->name,
-			    cmds[i]->summary);
+			fprintf(f, "    %-21s %s\n", c->name, c->summary);
 			found = 1;
 		}
 	}
@@ -587,8 +592,8 @@ group_help(const struct tc_cmd *const *cmds, const char *word, FILE *f)
 }
 
 int
-tc_cli_main(const char *prog, const char *prog_help,
-    const struct tc_cmd *const *cmds, int argc, char **argv)
+tc_cli_main(const char *prog, const char *prog_help, const struct tc_cmd *cmds,
+    int argc, char **argv)
 {
 	static char namebuf[64];
 	static struct tc_args args;

@@ -15,7 +15,7 @@
 #include "tcard/err.h"
 #include "tcard/hex.h"
 
-static const char list_help[] =
+const char tc_issuer_applications_help[] =
     "NAME\n"
     "    tcard-issuer applications - list applications\n"
     "\n"
@@ -66,7 +66,7 @@ static const char list_help[] =
     "    tcard-issuer applications --overdue\n"
     "    tcard-issuer applications --state returned --programme guangzhou-green --json\n";
 
-static const char show_help[] =
+const char tc_issuer_application_show_help[] =
     "NAME\n"
     "    tcard-issuer application show - show one application\n"
     "\n"
@@ -109,7 +109,7 @@ static const char show_help[] =
     "EXAMPLES\n"
     "    tcard-issuer application show 12 --as hr-clerk\n";
 
-static const char withdraw_help[] =
+const char tc_issuer_application_withdraw_help[] =
     "NAME\n"
     "    tcard-issuer application withdraw - withdraw an application\n"
     "\n"
@@ -168,8 +168,8 @@ list_one(const struct tc_app *a, void *arg)
 	return 0;
 }
 
-static int
-list_run(const struct tc_args *a)
+int
+tc_issuer_applications_run(const struct tc_args *a)
 {
 	struct tc_app_filter flt;
 	struct list_out lo = { NULL, NULL, 0 };
@@ -305,8 +305,8 @@ show_action(const struct tc_app_action *ac, void *arg)
 	return tc_cli_json_collect(so->arr, o, &so->failed);
 }
 
-static int
-show_run(const struct tc_args *args)
+int
+tc_issuer_application_show_run(const struct tc_args *args)
 {
 	struct show_out atts = { NULL, 0 }, steps = { NULL, 0 },
 			acts = { NULL, 0 };
@@ -451,8 +451,8 @@ out:
 	return status;
 }
 
-static int
-withdraw_run(const struct tc_args *a)
+int
+tc_issuer_application_withdraw_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	const char *home = a->home, *as = a->as;
@@ -480,32 +480,3 @@ withdraw_run(const struct tc_args *a)
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_applications = {
-	.name = "applications",
-	.summary = "list applications with their step and deadline",
-	.help = list_help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "state= overdue programme=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = list_run,
-};
-
-const struct tc_cmd tc_cmd_application_show = {
-	.name = "application show",
-	.summary = "show one application, its files, steps and actions",
-	.help = show_help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = show_run,
-};
-
-const struct tc_cmd tc_cmd_application_withdraw = {
-	.name = "application withdraw",
-	.summary = "withdraw an application at the applicant's request",
-	.help = withdraw_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "reason=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = withdraw_run,
-};

@@ -15,7 +15,7 @@
 #include "operator.h"
 #include "tcard/err.h"
 
-static const char help[] =
+const char tc_issuer_apply_help[] =
     "NAME\n"
     "    tcard-issuer apply - take an application for a talent card\n"
     "\n"
@@ -65,8 +65,8 @@ static const char help[] =
     "        guangzhou-green --clause a1-1 --name 'Emily Carter' \\\n"
     "        --id-type passport --id - --photo emily.jpg --as clerk\n";
 
-static int
-apply_run(const struct tc_args *a)
+int
+tc_issuer_apply_run(const struct tc_args *a)
 {
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
@@ -128,13 +128,3 @@ out_id:
 	OPENSSL_cleanse(idbuf, sizeof(idbuf));
 	return status;
 }
-
-const struct tc_cmd tc_cmd_apply = {
-	.name = "apply",
-	.summary = "take an application (draft or submitted)",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = TC_AC_IDENTITY_OPTS " " TC_AC_ATTACH_OPTS " submit",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = apply_run,
-};

@@ -14,7 +14,7 @@
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 
-static const char help[] =
+const char tc_issuer_issue_help[] =
     "NAME\n"
     "    tcard-issuer issue - issue the card of an approved application\n"
     "\n"
@@ -53,8 +53,8 @@ static const char help[] =
     "EXAMPLES\n"
     "    tcard-issuer issue 12 --as issuer1\n";
 
-static int
-issue_run(const struct tc_args *a)
+int
+tc_issuer_issue_run(const struct tc_args *a)
 {
 	struct tc_card card;
 	struct tc_session s;
@@ -103,12 +103,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_issue = {
-	.name = "issue",
-	.summary = "issue the card of an approved application",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = issue_run,
-};

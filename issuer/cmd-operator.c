@@ -52,7 +52,7 @@
 	"    scrypt hash. After 5 wrong passphrases in a row an operator is locked\n" \
 	"    for 15 minutes (an admin's 'operator passwd' lifts the lock).\n"
 
-static const char add_help[] =
+const char tc_issuer_operator_add_help[] =
     "NAME\n"
     "    tcard-issuer operator add - add an operator with roles\n"
     "\n"
@@ -121,7 +121,7 @@ static const char add_help[] =
     "    NEWPASS=... TCARD_PASSPHRASE=... tcard-issuer operator add li.na \\\n"
     "        --role approver --as ada --passphrase-env NEWPASS\n";
 
-static const char list_help[] =
+const char tc_issuer_operator_list_help[] =
     "NAME\n"
     "    tcard-issuer operator list - show the operators\n"
     "\n"
@@ -150,7 +150,7 @@ static const char list_help[] =
     "    tcard-issuer operator list\n"
     "    tcard-issuer operator list --json\n";
 
-static const char disable_help[] =
+const char tc_issuer_operator_disable_help[] =
     "NAME\n"
     "    tcard-issuer operator disable - stop an operator from acting\n"
     "\n"
@@ -177,7 +177,7 @@ static const char disable_help[] =
     "EXAMPLES\n"
     "    tcard-issuer operator disable wang.li --as ada\n";
 
-static const char enable_help[] =
+const char tc_issuer_operator_enable_help[] =
     "NAME\n"
     "    tcard-issuer operator enable - let a disabled operator act again\n"
     "\n"
@@ -201,7 +201,7 @@ static const char enable_help[] =
     "EXAMPLES\n"
     "    tcard-issuer operator enable wang.li --as ada\n";
 
-static const char passwd_help[] =
+const char tc_issuer_operator_passwd_help[] =
     "NAME\n"
     "    tcard-issuer operator passwd - change an operator's passphrase\n"
     "\n"
@@ -357,8 +357,8 @@ finish(struct tc_registry *reg, int status)
 	return TC_EXIT_OK;
 }
 
-static int
-add_run(const struct tc_args *ta)
+int
+tc_issuer_operator_add_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_operator actor;
@@ -509,8 +509,8 @@ fail:
 	return 1;
 }
 
-static int
-list_run(const struct tc_args *ta)
+int
+tc_issuer_operator_list_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct list_state ls = { NULL, 0, 0 };
@@ -579,20 +579,20 @@ out:
 	return status;
 }
 
-static int
-disable_run(const struct tc_args *ta)
+int
+tc_issuer_operator_disable_run(const struct tc_args *ta)
 {
 	return set_disabled(ta, 1);
 }
 
-static int
-enable_run(const struct tc_args *ta)
+int
+tc_issuer_operator_enable_run(const struct tc_args *ta)
 {
 	return set_disabled(ta, 0);
 }
 
-static int
-passwd_run(const struct tc_args *ta)
+int
+tc_issuer_operator_passwd_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_operator actor, target;
@@ -662,50 +662,3 @@ out:
 	tc_registry_close(reg);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_operator_add = {
-	.name = "operator add",
-	.summary = "add an operator with roles (the first: an admin)",
-	.help = add_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "role* passphrase-env= organisation=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = add_run,
-};
-
-const struct tc_cmd tc_cmd_operator_list = {
-	.name = "operator list",
-	.summary = "show the operators, roles and status",
-	.help = list_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = list_run,
-};
-
-const struct tc_cmd tc_cmd_operator_disable = {
-	.name = "operator disable",
-	.summary = "stop an operator from acting",
-	.help = disable_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = disable_run,
-};
-
-const struct tc_cmd tc_cmd_operator_enable = {
-	.name = "operator enable",
-	.summary = "let a disabled operator act again",
-	.help = enable_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = enable_run,
-};
-
-const struct tc_cmd tc_cmd_operator_passwd = {
-	.name = "operator passwd",
-	.summary = "change or reset an operator's passphrase",
-	.help = passwd_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "passphrase-env=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = passwd_run,
-};

@@ -32,7 +32,7 @@
 /* The issuer named in the enrolment URI and shown by authenticator apps. */
 #define TOTP_ISSUER "talentcard"
 
-static const char org_add_help[] =
+const char tc_issuer_organisation_add_help[] =
     "NAME\n"
     "    tcard-issuer organisation add - add an organisation\n"
     "\n"
@@ -72,7 +72,7 @@ static const char org_add_help[] =
     "    tcard-issuer organisation add unit 91440101MA59TEST0X \\\n"
     "        --name '广州某某科技有限公司' --as ada\n";
 
-static const char org_list_help[] =
+const char tc_issuer_organisation_list_help[] =
     "NAME\n"
     "    tcard-issuer organisation list - show the organisations\n"
     "\n"
@@ -96,7 +96,7 @@ static const char org_list_help[] =
     "EXAMPLES\n"
     "    tcard-issuer organisation list --json\n";
 
-static const char totp_help[] =
+const char tc_issuer_operator_totp_help[] =
     "NAME\n"
     "    tcard-issuer operator totp - enrol an operator in TOTP\n"
     "\n"
@@ -129,8 +129,8 @@ static const char totp_help[] =
     "EXAMPLES\n"
     "    tcard-issuer operator totp wang.li --qr /tmp/wang.li-totp.png --as ada\n";
 
-static int
-org_add_run(const struct tc_args *ta)
+int
+tc_issuer_organisation_add_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_organisation o;
@@ -219,8 +219,8 @@ org_one(const struct tc_organisation *o, void *arg)
 	    &ls->failed);
 }
 
-static int
-org_list_run(const struct tc_args *ta)
+int
+tc_issuer_organisation_list_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct org_list ls = { NULL, 0 };
@@ -268,8 +268,8 @@ write_qr(const char *path, const char *uri)
 	return r != 0 ? tc_cli_fail(r, "--qr", err) : TC_EXIT_OK;
 }
 
-static int
-totp_run(const struct tc_args *ta)
+int
+tc_issuer_operator_totp_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_operator actor;
@@ -332,32 +332,3 @@ out:
 	tc_registry_close(reg);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_organisation_add = {
-	.name = "organisation add",
-	.summary = "add an organisation (unit, industry, district...)",
-	.help = org_add_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "name=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = org_add_run,
-};
-
-const struct tc_cmd tc_cmd_organisation_list = {
-	.name = "organisation list",
-	.summary = "show the organisations",
-	.help = org_list_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = org_list_run,
-};
-
-const struct tc_cmd tc_cmd_operator_totp = {
-	.name = "operator totp",
-	.summary = "enrol an operator in TOTP (otpauth:// URI, QR code)",
-	.help = totp_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "qr=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = totp_run,
-};

@@ -36,7 +36,7 @@
 /* HOME is not under the publish lock: its temporaries must be this old. */
 #define HOME_TEMP_AGE 600
 
-static const char help[] =
+const char tc_issuer_publish_help[] =
     "NAME\n"
     "    tcard-issuer publish - write the signed bundle for verifiers\n"
     "\n"
@@ -250,8 +250,8 @@ publish_fail(int r, const struct tc_bundle_report *rep, const struct hooks *h,
 	return env_fail(r, rep->what, err);
 }
 
-static int
-exec_publish(const struct tc_args *a)
+int
+tc_issuer_publish_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_keystore *ks = NULL;
@@ -351,13 +351,3 @@ out:
 	tc_bundle_unlock(lockfd);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_publish = {
-	.name = "publish",
-	.summary = "write the signed bundle for verifiers",
-	.help = help,
-	.common = TC_CMD_HOME,
-	.options = "out= next-update= keep= trust=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = exec_publish,
-};

@@ -36,7 +36,7 @@
 #define QR_BATCH     100
 #define QR_IMAGE_MAX (4u << 20)
 
-static const char qr_help[] =
+const char tc_issuer_qr_help[] =
     "NAME\n"
     "    tcard-issuer qr - the signed QR e-card of a card\n"
     "\n"
@@ -73,7 +73,7 @@ static const char qr_help[] =
     "    tcard-issuer qr 4401110000000017 --out card.png --as producer1\n"
     "    tcard-issuer qr 17 --out - --as producer1\n";
 
-static const char batch_help[] =
+const char tc_issuer_qr_batch_help[] =
     "NAME\n"
     "    tcard-issuer qr-batch - e-cards for every card that has none\n"
     "\n"
@@ -168,8 +168,8 @@ parse_px(const char *s, int *px)
 	return TC_EXIT_OK;
 }
 
-static int
-qr_run(const struct tc_args *a)
+int
+tc_issuer_qr_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_keystore *ks = NULL;
@@ -271,8 +271,8 @@ write_png(struct tc_session *s, const char *dir, int64_t serial, int px,
 	return r;
 }
 
-static int
-batch_run(const struct tc_args *a)
+int
+tc_issuer_qr_batch_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_keystore *ks = NULL;
@@ -432,23 +432,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_qr = {
-	.name = "qr",
-	.summary = "the signed QR e-card of a card (PNG, SVG or text)",
-	.help = qr_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "out= module=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = qr_run,
-};
-
-const struct tc_cmd tc_cmd_qr_batch = {
-	.name = "qr-batch",
-	.summary = "e-cards for every card without one, resumable",
-	.help = batch_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "out= limit= module=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = batch_run,
-};

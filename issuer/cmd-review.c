@@ -14,7 +14,7 @@
 #include "operator.h"
 #include "tcard/err.h"
 
-static const char help[] =
+const char tc_issuer_review_help[] =
     "NAME\n"
     "    tcard-issuer review - act on an application's current step\n"
     "\n"
@@ -73,8 +73,8 @@ static const char help[] =
     "    tcard-issuer review 14 --approve --tier gold --as group1\n"
     "    tcard-issuer review 15 --approve --months 36 --as approver1\n";
 
-static int
-review_run(const struct tc_args *a)
+int
+tc_issuer_review_run(const struct tc_args *a)
 {
 	const char *overrides[8];
 	struct tc_review rv;
@@ -141,13 +141,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_review = {
-	.name = "review",
-	.summary = "approve, return or reject an application's current step",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "approve return= reject= tier= months= override*",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = review_run,
-};

@@ -26,7 +26,7 @@
 
 #define SEQ_FILE "revocations.seq"
 
-static const char help[] =
+const char tc_issuer_revocations_help[] =
     "NAME\n"
     "    tcard-issuer revocations - write the signed revocation list\n"
     "\n"
@@ -98,8 +98,8 @@ write_file(const char *path, const void *data, size_t len)
 	return 0;
 }
 
-static int
-revocations_run(const struct tc_args *a)
+int
+tc_issuer_revocations_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_card_filter f;
@@ -181,13 +181,3 @@ out:
 		tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_revocations = {
-	.name = "revocations",
-	.summary = "write the signed revocation list",
-	.help = help,
-	.common = TC_CMD_HOME,
-	.options = "out= next-update=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = revocations_run,
-};

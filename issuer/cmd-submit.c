@@ -13,7 +13,7 @@
 #include "operator.h"
 #include "tcard/err.h"
 
-static const char help[] =
+const char tc_issuer_submit_help[] =
     "NAME\n"
     "    tcard-issuer submit - submit a draft or resubmit a returned application\n"
     "\n"
@@ -81,8 +81,8 @@ update_form(struct tc_session *s, int64_t id, const struct tc_ac_form_opts *o,
 	return status;
 }
 
-static int
-submit_run(const struct tc_args *a)
+int
+tc_issuer_submit_run(const struct tc_args *a)
 {
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
@@ -147,13 +147,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_submit = {
-	.name = "submit",
-	.summary = "submit a draft or resubmit a returned application",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = TC_AC_ATTACH_OPTS " keep-draft",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = submit_run,
-};

@@ -38,7 +38,7 @@
 	"    --help            show this page\n"                                              \
 	"\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
 
-static const char upgrade_help[] =
+const char tc_issuer_upgrade_help[] =
     "NAME\n"
     "    tcard-issuer upgrade - apply for a higher tier of a card\n"
     "\n"
@@ -55,7 +55,7 @@ static const char upgrade_help[] =
     "    tcard-issuer upgrade 4401110000000017 --tier gold --clause g3 \\\n"
     "        --attach clause-proof=award.pdf --as clerk\n";
 
-static const char convert_help[] =
+const char tc_issuer_convert_help[] =
     "NAME\n"
     "    tcard-issuer convert - apply to convert a B card into an A card\n"
     "\n"
@@ -72,15 +72,12 @@ static const char convert_help[] =
     "    tcard-issuer convert 4401000000000023 --clause a1-2 \\\n"
     "        --attach clause-proof=patent.pdf --as clerk\n";
 
-/* Both commands take the same options. */
-static const char opts[] = TC_AC_ATTACH_OPTS " tier= clause= draft";
-
 /* upgrade and convert. */
-static int
-change_run(const struct tc_args *a)
+int
+tc_issuer_upgrade_run(const struct tc_args *a)
 {
 	enum tc_app_kind kind =
-	    a->cmd == &tc_cmd_convert ? TC_APP_CONVERT : TC_APP_UPGRADE;
+	    tc_args_is(a, "convert") ? TC_APP_CONVERT : TC_APP_UPGRADE;
 	const struct tc_programme *p;
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
@@ -168,23 +165,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_upgrade = {
-	.name = "upgrade",
-	.summary = "apply for a higher tier of a card (reviewed)",
-	.help = upgrade_help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = opts,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = change_run,
-};
-
-const struct tc_cmd tc_cmd_convert = {
-	.name = "convert",
-	.summary = "apply to convert a B card into an A card (reviewed)",
-	.help = convert_help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = opts,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = change_run,
-};
