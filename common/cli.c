@@ -240,6 +240,16 @@ tc_cli_print_json(FILE *f, const void *json)
 	return 0;
 }
 
+int
+tc_cli_json_put(void *o)
+{
+	if (o == NULL)
+		return -1;
+	tc_cli_print_json(stdout, o);
+	json_decref(o);
+	return 0;
+}
+
 /*
  * The options of a declared command, parsed once here rather than by a
  * getopt_long loop in every command (docs/decisions.md, "Command options

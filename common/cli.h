@@ -244,4 +244,11 @@ int tc_cli_list_end(int r, const char *what, const char *err, int failed,
 /* Writes a JSON value (a jansson json_t *) with a newline; returns 0 or -1. */
 int tc_cli_print_json(FILE *f, const void *json);
 
+/*
+ * The end of a command's JSON output: prints o (a json_t *, NULL after a
+ * failed json_pack) to stdout with tc_cli_print_json and releases it.
+ * Returns 0, or -1 when o is NULL.
+ */
+int tc_cli_json_put(void *o);
+
 #endif

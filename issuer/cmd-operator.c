@@ -341,22 +341,6 @@ new_hash(const struct args *a, const char *name, char *pass, size_t passlen,
 	return TC_EXIT_OK;
 }
 
-/* Commits, or reports the failure; rolls back on any failure. */
-static int
-finish(struct tc_registry *reg, int status)
-{
-	char err[512] = "";
-	int r;
-
-	if (status != TC_EXIT_OK) {
-		tc_registry_rollback(reg);
-		return status;
-	}
-	if ((r = tc_registry_commit(reg, err, sizeof(err))) != 0)
-		return tc_cli_fail(r, "commit", err);
-	return TC_EXIT_OK;
-}
-
 int
 tc_issuer_operator_add_run(const struct tc_args *ta)
 {
@@ -433,7 +417,7 @@ tc_issuer_operator_add_run(const struct tc_args *ta)
 		(r = tc_registry_audit(reg, now, who, "operator.add", a.name,
 		     detail, err, sizeof(err))) != 0))
 		status = tc_cli_fail(r, "operator add", err);
-	if ((status = finish(reg, status)) != TC_EXIT_OK)
+	if ((status = tc_issuer_commit(reg, status)) != TC_EXIT_OK)
 		goto out;
 	tc_roles_format(a.roles, roles, sizeof(roles));
 	printf("operator %s added (roles: %s; organisation: %s)\n", a.name,
@@ -550,28 +534,17 @@ set_disabled(const struct tc_args *ta, int disabled)
 
 	if ((status = read_args(ta, "Ha", 1, &a)) != TC_EXIT_OK)
 		return status;
-	if (a.as == NULL)
-		return tc_cli_usage(
-		    "give --as NAME: an operator with the admin role");
-	if ((status = open_home(&a, 1, &reg, &now)) != TC_EXIT_OK)
+	if ((status = tc_issuer_admin_begin(
+		 a.home_opt, a.as, 1, &reg, &actor, &now)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_issuer_authenticate(reg, a.as, ADMIN, &actor)) !=
-	    TC_EXIT_OK)
-		goto out;
-	if ((r = tc_registry_begin(reg, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "registry", err);
-		goto out;
-	}
-	status = tc_issuer_operator_recheck(reg, &actor, ADMIN);
-	if (status == TC_EXIT_OK &&
-	    ((r = tc_registry_operator_set_disabled(
-		  reg, a.name, disabled, err, sizeof(err))) != 0 ||
-		(r = tc_registry_audit(reg, now, actor.name,
-		     disabled ? "operator.disable" : "operator.enable", a.name,
-		     NULL, err, sizeof(err))) != 0))
+	if ((r = tc_registry_operator_set_disabled(
+		 reg, a.name, disabled, err, sizeof(err))) != 0 ||
+	    (r = tc_registry_audit(reg, now, actor.name,
+		 disabled ? "operator.disable" : "operator.enable", a.name,
+		 NULL, err, sizeof(err))) != 0)
 		status = tc_cli_fail(
 		    r, disabled ? "operator disable" : "operator enable", err);
-	if ((status = finish(reg, status)) != TC_EXIT_OK)
+	if ((status = tc_issuer_commit(reg, status)) != TC_EXIT_OK)
 		goto out;
 	printf("operator %s %s\n", a.name, disabled ? "disabled" : "enabled");
 out:
@@ -651,7 +624,7 @@ tc_issuer_operator_passwd_run(const struct tc_args *ta)
 		(r = tc_registry_audit(reg, now, actor.name, "operator.passwd",
 		     a.name, detail, err, sizeof(err))) != 0))
 		status = tc_cli_fail(r, "operator passwd", err);
-	if ((status = finish(reg, status)) != TC_EXIT_OK)
+	if ((status = tc_issuer_commit(reg, status)) != TC_EXIT_OK)
 		goto out;
 	printf("passphrase of operator %s changed\n", a.name);
 out:

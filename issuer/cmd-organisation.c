@@ -136,7 +136,7 @@ tc_issuer_organisation_add_run(const struct tc_args *ta)
 	struct tc_organisation o;
 	struct tc_operator actor;
 	enum tc_org_kind kind;
-	const char *name = tc_args_get(ta, "name"), *home;
+	const char *name = tc_args_get(ta, "name");
 	char err[512] = "", subject[TC_ORG_CODE_MAX + 16], detail[64];
 	time_t now;
 	int r, status;
@@ -149,24 +149,10 @@ tc_issuer_organisation_add_run(const struct tc_args *ta)
 		    ta->argv[0]);
 	if (name == NULL)
 		return tc_cli_usage("give the organisation's --name");
-	if (ta->as == NULL)
-		return tc_cli_usage(
-		    "give --as NAME: an operator with the admin role");
-	if ((home = tc_cli_home(ta->home)) == NULL ||
-	    (now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
-	if ((status = tc_issuer_open(home, NULL, &reg, 0)) != TC_EXIT_OK)
+	if ((status = tc_issuer_admin_begin(
+		 ta->home, ta->as, 0, &reg, &actor, &now)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_issuer_authenticate(reg, ta->as, ADMIN, &actor)) !=
-	    TC_EXIT_OK)
-		goto out;
-	if ((r = tc_registry_begin(reg, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "registry", err);
-		goto out;
-	}
-	status = tc_issuer_operator_recheck(reg, &actor, ADMIN);
-	if (status == TC_EXIT_OK &&
-	    (r = tc_registry_org_add(
+	if ((r = tc_registry_org_add(
 		 reg, kind, ta->argv[1], name, now, &o, err, sizeof(err))) != 0)
 		status = tc_cli_fail(r, "organisation add", err);
 	if (status == TC_EXIT_OK) {
@@ -178,14 +164,8 @@ tc_issuer_organisation_add_run(const struct tc_args *ta)
 			 sizeof(err))) != 0)
 			status = tc_cli_fail(r, "organisation add", err);
 	}
-	if (status != TC_EXIT_OK) {
-		tc_registry_rollback(reg);
+	if ((status = tc_issuer_commit(reg, status)) != TC_EXIT_OK)
 		goto out;
-	}
-	if ((r = tc_registry_commit(reg, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "commit", err);
-		goto out;
-	}
 	printf("organisation %s added (%s)\n", o.code, tc_org_kind_name(kind));
 out:
 	tc_registry_close(reg);
@@ -274,7 +254,7 @@ tc_issuer_operator_totp_run(const struct tc_args *ta)
 	struct tc_registry *reg = NULL;
 	struct tc_operator actor;
 	struct tc_buf uri;
-	const char *qr = tc_args_get(ta, "qr"), *home, *name;
+	const char *qr = tc_args_get(ta, "qr"), *name;
 	char secret[TC_TOTP_SECRET_B32_LEN + 1] = "", err[512] = "";
 	time_t now;
 	size_t n;
@@ -289,42 +269,19 @@ tc_issuer_operator_totp_run(const struct tc_args *ta)
 	if (qr != NULL &&
 	    ((n = strlen(qr)) < 5 || strcmp(qr + n - 4, ".png") != 0))
 		return tc_cli_usage("--qr: the file name must end in .png");
-	if (ta->as == NULL)
-		return tc_cli_usage(
-		    "give --as NAME: an operator with the admin role");
-	if ((home = tc_cli_home(ta->home)) == NULL ||
-	    (now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
-	if ((status = tc_issuer_open(home, NULL, &reg, 0)) != TC_EXIT_OK)
-		return status;
-	if ((status = tc_issuer_authenticate(reg, ta->as, ADMIN, &actor)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_issuer_admin_begin(
+		 ta->home, ta->as, 0, &reg, &actor, &now)) != TC_EXIT_OK)
 		goto out;
-	if ((r = tc_registry_begin(reg, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "registry", err);
-		goto out;
-	}
-	status = tc_issuer_operator_recheck(reg, &actor, ADMIN);
-	if (status == TC_EXIT_OK &&
-	    ((r = tc_registry_operator_totp_enrol(
-		  reg, name, actor.name, now, secret, err, sizeof(err))) != 0 ||
-		(r = tc_totp_uri(
-		     &uri, TOTP_ISSUER, name, secret, err, sizeof(err))) != 0))
+	if ((r = tc_registry_operator_totp_enrol(
+		 reg, name, actor.name, now, secret, err, sizeof(err))) != 0 ||
+	    (r = tc_totp_uri(
+		 &uri, TOTP_ISSUER, name, secret, err, sizeof(err))) != 0)
 		status = tc_cli_fail(r, "operator totp", err);
-	if (status != TC_EXIT_OK) {
-		tc_registry_rollback(reg);
-		goto out;
-	}
 	/* The file first: a failure leaves the old enrolment in force. */
-	if (qr != NULL &&
-	    (status = write_qr(qr, (const char *)uri.data)) != TC_EXIT_OK) {
-		tc_registry_rollback(reg);
+	if (status == TC_EXIT_OK && qr != NULL)
+		status = write_qr(qr, (const char *)uri.data);
+	if ((status = tc_issuer_commit(reg, status)) != TC_EXIT_OK)
 		goto out;
-	}
-	if ((r = tc_registry_commit(reg, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "commit", err);
-		goto out;
-	}
 	printf("%s\n", (const char *)uri.data);
 out:
 	OPENSSL_cleanse(secret, sizeof(secret));

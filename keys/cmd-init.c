@@ -93,11 +93,7 @@ print_json(const struct tc_keystore *ks)
 	    tc_keystore_dir(ks), "alg", tc_keyalg_name(tc_keystore_alg(ks)),
 	    "ca", cert_json(&ca), "signer", cert_json(&s), "secrets", sec,
 	    "manifest", "keys.json");
-	if (o == NULL)
-		return -1;
-	tc_cli_print_json(stdout, o);
-	json_decref(o);
-	return 0;
+	return tc_cli_json_put(o);
 }
 
 static void

@@ -110,11 +110,7 @@ list_json(const struct tc_keystore *ks, time_t now)
 	    tc_keystore_dir(ks), "alg", tc_keyalg_name(tc_keystore_alg(ks)),
 	    "cose_alg", ca.cose_alg, "created", cr, "ca",
 	    cert_json(ks, &ca, 1, now), "signers", arr, "secrets", sec);
-	if (o == NULL)
-		return -1;
-	tc_cli_print_json(stdout, o);
-	json_decref(o);
-	return 0;
+	return tc_cli_json_put(o);
 }
 
 static void
