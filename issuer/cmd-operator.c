@@ -430,16 +430,6 @@ out:
 	return status;
 }
 
-static void
-iso_time(time_t t, char *out, size_t len)
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, len, "@%lld", (long long)t);
-}
-
 struct list_state {
 	json_t *array; /* NULL for text */
 	time_t now;
@@ -455,9 +445,9 @@ list_one(const struct tc_operator *op, void *arg)
 	json_t *o, *arr;
 	int i;
 
-	iso_time(op->created_at, created, sizeof(created));
-	iso_time(op->pass_changed_at, changed, sizeof(changed));
-	iso_time(op->locked_until, locked, sizeof(locked));
+	tc_cli_utc(op->created_at, created);
+	tc_cli_utc(op->pass_changed_at, changed);
+	tc_cli_utc(op->locked_until, locked);
 	if (ls->array == NULL) {
 		tc_roles_format(op->roles, roles, sizeof(roles));
 		if (op->disabled)

@@ -182,17 +182,13 @@ org_one(const struct tc_organisation *o, void *arg)
 {
 	struct org_list *ls = arg;
 	char created[32];
-	struct tm tm;
 
 	if (ls->array == NULL) {
 		printf("%-14s  %-20s  %s\n", tc_org_kind_name(o->kind), o->code,
 		    o->name);
 		return 0;
 	}
-	if (gmtime_r(&o->created_at, &tm) == NULL ||
-	    strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(created, sizeof(created), "@%lld",
-		    (long long)o->created_at);
+	tc_cli_utc(o->created_at, created);
 	return tc_cli_json_collect(ls->array,
 	    json_pack("{s:s, s:s, s:s, s:s}", "kind", tc_org_kind_name(o->kind),
 		"code", o->code, "name", o->name, "created", created),

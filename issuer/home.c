@@ -303,12 +303,8 @@ tc_issuer_bundle_expect(struct tc_issuer_expect *e, const char *dir,
     const struct tc_audit_head_info *info)
 {
 	char when[32];
-	struct tm tm;
-	time_t t = info->issued_at;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(when, sizeof(when), "@%lld", (long long)t);
+	tc_cli_utc(info->issued_at, when);
 	memset(e, 0, sizeof(*e));
 	e->head = info->head;
 	snprintf(e->source, sizeof(e->source),
