@@ -124,11 +124,7 @@ const char tc_issuer_audit_list_help[] =
     "                 when --from is given\n"
     "    --from SEQ   start at entry SEQ (default 1)\n"
     "    --help       show this page\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 success; 2 usage error; 3 no keys, no registry or a database\n"
-    "    error; 4 internal error.\n"
-    "\n"
+    "\n" TC_ISSUER_LIST_EXIT "\n"
     "EXAMPLES\n"
     "    tcard-issuer audit list --limit 20\n"
     "    tcard-issuer audit list --json --from 100 --limit 50\n";

@@ -141,14 +141,17 @@ const char tc_issuer_operator_list_help[] =
     "                 \"has_passphrase\", \"created\", \"passphrase_changed\"}\n"
     "    --home DIR   the authority's home directory\n"
     "    --help       show this page\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 success; 2 usage error; 3 no keys, no registry or a database\n"
-    "    error; 4 internal error.\n"
-    "\n"
+    "\n" TC_ISSUER_LIST_EXIT "\n"
     "EXAMPLES\n"
     "    tcard-issuer operator list\n"
     "    tcard-issuer operator list --json\n";
+
+/* The OPTIONS section of disable and enable. */
+#define ADMIN_OPTIONS                                                          \
+	"OPTIONS\n"                                                            \
+	"    --as ADMIN   the acting operator, with the admin role\n"          \
+	"    --home DIR   the authority's home directory\n"                    \
+	"    --help       show this page\n"
 
 const char tc_issuer_operator_disable_help[] =
     "NAME\n"
@@ -163,12 +166,7 @@ const char tc_issuer_operator_disable_help[] =
     "    enabled admin cannot be disabled (nobody could manage operators\n"
     "    afterwards). 'operator enable' undoes it. Audit entry:\n"
     "    'operator.disable'.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --as ADMIN   the acting operator, with the admin role\n"
-    "    --home DIR   the authority's home directory\n"
-    "    --help       show this page\n"
-    "\n"
+    "\n" ADMIN_OPTIONS "\n"
     "EXIT STATUS\n"
     "    0 disabled; 1 refused (unknown operator, already disabled, the last\n"
     "    admin, authentication failed, not an admin); 2 usage error; 3 no\n"
@@ -187,12 +185,7 @@ const char tc_issuer_operator_enable_help[] =
     "DESCRIPTION\n"
     "    Enables operator NAME again after 'operator disable'. Audit entry:\n"
     "    'operator.enable'.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --as ADMIN   the acting operator, with the admin role\n"
-    "    --home DIR   the authority's home directory\n"
-    "    --help       show this page\n"
-    "\n"
+    "\n" ADMIN_OPTIONS "\n"
     "EXIT STATUS\n"
     "    0 enabled; 1 refused (unknown operator, not disabled,\n"
     "    authentication failed, not an admin); 2 usage error; 3 no keys, no\n"

@@ -88,11 +88,7 @@ const char tc_issuer_organisation_list_help[] =
     "                 \"created\"}\n"
     "    --home DIR   the authority's home directory\n"
     "    --help       show this page\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 success; 2 usage error; 3 no keys, no registry or a database\n"
-    "    error; 4 internal error.\n"
-    "\n"
+    "\n" TC_ISSUER_LIST_EXIT "\n"
     "EXAMPLES\n"
     "    tcard-issuer organisation list --json\n";
 

@@ -261,18 +261,13 @@ tc_issuer_publish_run(const struct tc_args *a)
 	struct tc_buf tbuf;
 	const char *home = a->home, *outdir, *trustfile, *v;
 	char err[4096], pdir[PATH_MAX], *end;
-	long hours = 24, keep = KEEP_DEFAULT;
+	long hours, keep = KEEP_DEFAULT;
 	int r, status = TC_EXIT_INTERNAL, opened = 0, lockfd = -1;
 
 	outdir = tc_args_get(a, "out");
 	trustfile = tc_args_get(a, "trust");
-	if ((v = tc_args_get(a, "next-update")) != NULL) {
-		errno = 0;
-		hours = strtol(v, &end, 10);
-		if (errno != 0 || *end != '\0' || hours < 1 || hours > 8760)
-			return tc_cli_usage(
-			    "--next-update takes 1 to 8760 hours");
-	}
+	if ((status = tc_issuer_next_update(a, &hours)) != TC_EXIT_OK)
+		return status;
 	if ((v = tc_args_get(a, "keep")) != NULL) {
 		errno = 0;
 		keep = strtol(v, &end, 10);

@@ -107,21 +107,16 @@ tc_issuer_revocations_run(const struct tc_args *a)
 	struct tc_keystore *ks = NULL;
 	struct tc_cose_key *signer = NULL;
 	struct tc_buf out;
-	const char *outpath = NULL, *v;
-	char err[512], seqpath[4200], seqtext[32], *end;
+	const char *outpath = NULL;
+	char err[512], seqpath[4200], seqtext[32];
 	uint64_t seq;
-	long hours = 24;
+	long hours;
 	int r, status = TC_EXIT_INTERNAL, opened = 0;
 
 	tc_buf_init(&out, TC_REV_MAX_INPUT);
 	outpath = tc_args_get(a, "out");
-	if ((v = tc_args_get(a, "next-update")) != NULL) {
-		errno = 0;
-		hours = strtol(v, &end, 10);
-		if (errno != 0 || *end != '\0' || hours < 1 || hours > 8760)
-			return tc_cli_usage(
-			    "--next-update takes 1 to 8760 hours");
-	}
+	if ((status = tc_issuer_next_update(a, &hours)) != TC_EXIT_OK)
+		return status;
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%.64s'", a->argv[0]);
 	if (outpath == NULL)

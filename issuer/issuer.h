@@ -9,6 +9,12 @@
 
 #include "cli.h"
 
+/* The EXIT STATUS section of the pages of the listings that read only. */
+#define TC_ISSUER_LIST_EXIT                                                    \
+	"EXIT STATUS\n"                                                        \
+	"    0 success; 2 usage error; 3 no keys, no registry or a database\n" \
+	"    error; 4 internal error.\n"
+
 /* cmd-applications.c */
 int tc_issuer_applications_run(const struct tc_args *a);
 int tc_issuer_application_show_run(const struct tc_args *a);
