@@ -44,6 +44,17 @@
 	"    4 internal error. See docs/operations.md.\n"
 
 /*
+ * The end of the pages of apply, submit, upgrade and convert: the last
+ * options, then EXIT STATUS and ENVIRONMENT.
+ */
+#define TC_AC_PAGE_END                                                         \
+	"    --as NAME         the acting operator\n"                          \
+	"    --json            print the application as JSON\n"                \
+	"    --home DIR        the authority's home directory\n"               \
+	"    --help            show this page\n"                               \
+	"\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+
+/*
  * The roles that may read an application's personal data (application
  * show): every role that works on applications or checks that work, not
  * admin, which manages operators.

@@ -52,12 +52,7 @@ const char tc_issuer_apply_help[] =
     "    Audited: application.create, .attach, .submit.\n"
     "\n"
     "OPTIONS\n" TC_AC_IDENTITY_HELP TC_AC_FORM_HELP
-    "    --submit          submit at once instead of keeping a draft\n"
-    "    --as NAME         the acting operator\n"
-    "    --json            print the application as JSON\n"
-    "    --home DIR        the authority's home directory\n"
-    "    --help            show this page\n"
-    "\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+    "    --submit          submit at once instead of keeping a draft\n" TC_AC_PAGE_END
     "EXAMPLES\n"
     "    tcard-issuer apply --from wang.json --submit --accept-pledge \\\n"
     "        --as clerk\n"

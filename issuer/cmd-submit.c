@@ -42,12 +42,7 @@ const char tc_issuer_submit_help[] =
     "    .attach, .submit or .resubmit.\n"
     "\n"
     "OPTIONS\n" TC_AC_FORM_HELP
-    "    --keep-draft      save the changes, do not submit\n"
-    "    --as NAME         the acting operator\n"
-    "    --json            print the application as JSON\n"
-    "    --home DIR        the authority's home directory\n"
-    "    --help            show this page\n"
-    "\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+    "    --keep-draft      save the changes, do not submit\n" TC_AC_PAGE_END
     "EXAMPLES\n"
     "    tcard-issuer submit 12 --accept-pledge --as clerk\n"
     "    tcard-issuer submit 12 --attach tax-or-social-insurance=tax.pdf \\\n"

@@ -31,12 +31,7 @@
 	"OPTIONS\n"                                                                           \
 	"    --tier T          the new tier\n"                                                \
 	"    --clause C        the clause of the new tier the holder meets\n" TC_AC_FORM_HELP \
-	"    --draft           keep the application as a draft\n"                             \
-	"    --as NAME         the acting operator\n"                                         \
-	"    --json            print the application as JSON\n"                               \
-	"    --home DIR        the authority's home directory\n"                              \
-	"    --help            show this page\n"                                              \
-	"\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+	"    --draft           keep the application as a draft\n" TC_AC_PAGE_END
 
 const char tc_issuer_upgrade_help[] =
     "NAME\n"
