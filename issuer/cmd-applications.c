@@ -465,10 +465,7 @@ tc_issuer_application_withdraw_run(const struct tc_args *a)
 		return tc_cli_usage("give one application number");
 	if (reason == NULL)
 		return tc_cli_usage("--reason TEXT is needed");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+	if ((status = tc_session_open_as(&s, home, as, TC_APP_INTAKE_ROLES,
 		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_session_begin(&s)) == TC_EXIT_OK) {

@@ -189,10 +189,7 @@ tc_issuer_blacklist_change_run(const struct tc_args *a)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if (reason == NULL)
 		return tc_cli_usage("--reason TEXT is needed");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(
+	if ((status = tc_session_open_as(
 		 &s, home, as, ADMIN, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((status = person_id(type_name, id_opt, id_env, s.c.now, &type,
@@ -218,7 +215,7 @@ out:
 
 struct list_out {
 	json_t *arr;
-	time_t now;
+	char today[TC_DATE_TEXT]; /* an entry or bar is active today */
 	int failed;
 };
 
@@ -226,13 +223,12 @@ static int
 bl_one(const struct tc_blacklist_entry *e, void *arg)
 {
 	struct list_out *lo = arg;
-	char added[TC_DATE_TEXT], today[TC_DATE_TEXT];
+	char added[TC_DATE_TEXT];
 	json_t *o;
 	int active;
 
 	tc_date_format(tc_day_of_time(e->added_at), added);
-	tc_date_format(tc_day_of_time(lo->now), today);
-	active = e->until[0] == '\0' || strcmp(today, e->until) < 0;
+	active = e->until[0] == '\0' || strcmp(lo->today, e->until) < 0;
 	if (lo->arr == NULL) {
 		printf("%-10s %-18s %-10s %-7s %-12s ", added, e->id_masked,
 		    e->until[0] ? e->until : "-", active ? "active" : "ended",
@@ -257,13 +253,13 @@ static int
 bar_one(const struct tc_employer_bar *b, void *arg)
 {
 	struct list_out *lo = arg;
-	char added[TC_DATE_TEXT], today[TC_DATE_TEXT];
+	char added[TC_DATE_TEXT];
 	json_t *o;
 	int active;
 
 	tc_date_format(tc_day_of_time(b->added_at), added);
-	tc_date_format(tc_day_of_time(lo->now), today);
-	active = strcmp(b->since, today) <= 0 && strcmp(today, b->until) < 0;
+	active =
+	    strcmp(b->since, lo->today) <= 0 && strcmp(lo->today, b->until) < 0;
 	if (lo->arr == NULL) {
 		printf("%-4lld %-10s %-10s %-7s %-18s ", (long long)b->id,
 		    b->since, b->until, active ? "active" : "ended",
@@ -293,7 +289,7 @@ int
 tc_issuer_blacklist_list_run(const struct tc_args *a)
 {
 	int bars = tc_args_is(a, "employer-bar list");
-	struct list_out lo = { NULL, 0, 0 };
+	struct list_out lo = { NULL, "", 0 };
 	struct tc_session s;
 	const char *home = a->home;
 	char err[512] = "";
@@ -304,7 +300,7 @@ tc_issuer_blacklist_list_run(const struct tc_args *a)
 	if ((status = tc_session_open(
 		 &s, home, NULL, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
-	lo.now = s.c.now;
+	tc_date_format(tc_day_of_time(s.c.now), lo.today);
 	if (json && (lo.arr = json_array()) == NULL) {
 		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
 		goto out;
@@ -355,10 +351,7 @@ tc_issuer_employer_bar_add_run(const struct tc_args *a)
 		    "--employer NAME and --reason TEXT are needed");
 	if ((years != 0) == (until != NULL))
 		return tc_cli_usage("give --years N or --until DATE");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(
+	if ((status = tc_session_open_as(
 		 &s, home, as, ADMIN, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if (since == NULL) {

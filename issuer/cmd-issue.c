@@ -66,11 +66,8 @@ tc_issuer_issue_run(const struct tc_args *a)
 
 	if (a->argc != 1 || tc_ac_app_id(a->argv[0], &id) != 0)
 		return tc_cli_usage("give one application number");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(&s, home, as, 0, TC_SESSION_WORKDAYS)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open_as(
+		 &s, home, as, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	/* tc_app_issue runs its own transactions and checks the operator. */
 	if ((r = tc_app_issue(&s.c, id, &card, err, sizeof(err))) != 0) {

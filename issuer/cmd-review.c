@@ -121,12 +121,9 @@ tc_issuer_review_run(const struct tc_args *a)
 	    (rv.tier != NULL || rv.months != 0 || rv.n_overrides > 0))
 		return tc_cli_usage(
 		    "--tier, --months and --override go with --approve");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
 	/* Which role the step needs is the library's decision. */
-	if ((status = tc_session_open(&s, home, as, 0, TC_SESSION_WORKDAYS)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open_as(
+		 &s, home, as, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;

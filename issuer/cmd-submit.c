@@ -97,10 +97,7 @@ tc_issuer_submit_run(const struct tc_args *a)
 	keep = tc_args_has(a, "keep-draft") > 0;
 	if (a->argc != 1 || tc_ac_app_id(a->argv[0], &id) != 0)
 		return tc_cli_usage("give one application number");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+	if ((status = tc_session_open_as(&s, home, as, TC_APP_INTAKE_ROLES,
 		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {

@@ -97,10 +97,7 @@ tc_issuer_upgrade_run(const struct tc_args *a)
 		return tc_cli_usage("give one card number or serial");
 	if (kind == TC_APP_UPGRADE && (o.tier == NULL || o.clause == NULL))
 		return tc_cli_usage("an upgrade needs --tier T and --clause C");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+	if ((status = tc_session_open_as(&s, home, as, TC_APP_INTAKE_ROLES,
 		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_ac_card(&s, a->argv[0], &card)) != TC_EXIT_OK)
