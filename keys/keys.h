@@ -2,7 +2,8 @@
 /*
  * tcard-keys: the key ceremony tool. One file per subcommand (cmd-*.c),
  * each exporting its run function and help page; tcard-keys.c holds the
- * command table and the few helpers they share. The key store itself is src/keystore.c.
+ * command table and the few helpers they share. The key store itself is
+ * src/keystore.c.
  */
 #ifndef TCARD_KEYS_H
 #define TCARD_KEYS_H
@@ -16,20 +17,16 @@
 #include "cli.h"
 #include "tcard/keystore.h"
 
-/* cmd-add-signer.c */
+/* The run functions of the commands (struct tc_cmd.run) and their pages. */
 int tc_keys_add_signer_run(const struct tc_args *a);
-extern const char tc_keys_add_signer_help[];
-/* cmd-export-trust.c */
 int tc_keys_export_trust_run(const struct tc_args *a);
-extern const char tc_keys_export_trust_help[];
-/* cmd-init.c */
 int tc_keys_init_run(const struct tc_args *a);
-extern const char tc_keys_init_help[];
-/* cmd-list.c */
 int tc_keys_list_run(const struct tc_args *a);
-extern const char tc_keys_list_help[];
-/* cmd-rotate-signer.c */
 int tc_keys_rotate_signer_run(const struct tc_args *a);
+extern const char tc_keys_add_signer_help[];
+extern const char tc_keys_export_trust_help[];
+extern const char tc_keys_init_help[];
+extern const char tc_keys_list_help[];
 extern const char tc_keys_rotate_signer_help[];
 
 /*
