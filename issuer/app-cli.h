@@ -123,8 +123,8 @@ struct tc_ac_form_opts {
 	"id-env= sex= birth-date="
 
 /*
- * Reads the TC_AC_ATTACH_OPTS given into o (the lists in the order
- * given); with identity also the TC_AC_IDENTITY_OPTS, --id and --id-env
+ * Reads the TC_AC_ATTACH_OPTS given into o, cleared first (the lists in
+ * the order given); with identity also the TC_AC_IDENTITY_OPTS, --id and --id-env
  * into *id_opt and *id_env. Returns an exit status (a usage error when a
  * list is too long).
  */

@@ -72,7 +72,6 @@ tc_issuer_apply_run(const struct tc_args *a)
 	int64_t id = 0;
 	json_t *root = NULL;
 
-	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
 	if ((status = tc_ac_form_args(a, 1, &o, &id_opt, &id_env)) !=
 	    TC_EXIT_OK)

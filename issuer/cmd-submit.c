@@ -89,7 +89,6 @@ tc_issuer_submit_run(const struct tc_args *a)
 	int keep, json = a->json, status, r, changes;
 	int64_t id;
 
-	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
 	if ((status = tc_ac_form_args(a, 0, &o, &id_opt, &id_env)) !=
 	    TC_EXIT_OK)

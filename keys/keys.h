@@ -17,16 +17,16 @@
 #include "cli.h"
 #include "tcard/keystore.h"
 
-/* The run functions of the commands (struct tc_cmd.run) and their pages. */
+/* Each command's run function (struct tc_cmd.run) and page (.help). */
 int tc_keys_add_signer_run(const struct tc_args *a);
-int tc_keys_export_trust_run(const struct tc_args *a);
-int tc_keys_init_run(const struct tc_args *a);
-int tc_keys_list_run(const struct tc_args *a);
-int tc_keys_rotate_signer_run(const struct tc_args *a);
 extern const char tc_keys_add_signer_help[];
+int tc_keys_export_trust_run(const struct tc_args *a);
 extern const char tc_keys_export_trust_help[];
+int tc_keys_init_run(const struct tc_args *a);
 extern const char tc_keys_init_help[];
+int tc_keys_list_run(const struct tc_args *a);
 extern const char tc_keys_list_help[];
+int tc_keys_rotate_signer_run(const struct tc_args *a);
 extern const char tc_keys_rotate_signer_help[];
 
 /*
