@@ -215,6 +215,25 @@ tc_cli_json_collect(void *arr, void *o, int *failed)
 }
 
 int
+tc_cli_list_start(
+    int json, void *arr, const char *nomem_what, const char *head, ...)
+{
+	json_t **out = arr;
+	va_list ap;
+
+	*out = NULL;
+	if (json) {
+		if ((*out = json_array()) == NULL)
+			return tc_cli_fail(TC_ERR_NOMEM, nomem_what, NULL);
+		return TC_EXIT_OK;
+	}
+	va_start(ap, head);
+	vprintf(head, ap);
+	va_end(ap);
+	return TC_EXIT_OK;
+}
+
+int
 tc_cli_list_end(int r, const char *what, const char *err, int failed,
     const char *nomem_what, void *arr)
 {

@@ -233,6 +233,16 @@ int tc_cli_test_build(void);
 int tc_cli_json_collect(void *arr, void *o, int *failed /* OUT */);
 
 /*
+ * The start of a listing walked with tc_cli_json_collect: for JSON output
+ * (json set) a new array into *arr (arr is a json_t **), else NULL into
+ * *arr and the header line, head with its printf arguments, on stdout.
+ * Returns TC_EXIT_OK, or the exit status after reporting out of memory
+ * under nomem_what.
+ */
+int tc_cli_list_start(int json, void *arr /* OUT */, const char *nomem_what,
+    const char *head, ...) __attribute__((format(printf, 4, 5)));
+
+/*
  * The end of a listing walked with tc_cli_json_collect: failed (set by it)
  * is reported as out of memory under nomem_what, the walk's failure r as
  * "what: err"; else the array arr is printed when there is one (JSON

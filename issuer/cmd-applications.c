@@ -194,14 +194,11 @@ tc_issuer_applications_run(const struct tc_args *a)
 	if (a->as != NULL)
 		flt.ctx = &s.c; /* only what the operator may see */
 	lo.s = &s;
-	if (json && (lo.arr = json_array()) == NULL) {
-		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
+	if ((status = tc_cli_list_start(json, &lo.arr, NULL,
+		 "%-4s %-9s %-17s %-8s %-18s %-17s %-10s %-18s %s\n", "ID",
+		 "STATE", "PROGRAMME", "TIER", "STEP", "ROLE", "DEADLINE",
+		 "APPLICANT", "NAME")) != TC_EXIT_OK)
 		goto out;
-	}
-	if (!json)
-		printf("%-4s %-9s %-17s %-8s %-18s %-17s %-10s %-18s %s\n",
-		    "ID", "STATE", "PROGRAMME", "TIER", "STEP", "ROLE",
-		    "DEADLINE", "APPLICANT", "NAME");
 	r = tc_app_list(s.reg, &flt, list_one, &lo, err, sizeof(err));
 	status =
 	    tc_cli_list_end(r, "applications", err, lo.failed, NULL, lo.arr);

@@ -169,14 +169,11 @@ tc_issuer_cards_run(const struct tc_args *a)
 	if ((status = tc_session_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
 	o.s = &s;
-	if (json && (o.array = json_array()) == NULL) {
-		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+	if ((status = tc_cli_list_start(json, &o.array, "json",
+		 "%-19s  %9s  %-16s  %-15s  %-9s  %-10s  %s\n", "CARD",
+		 "SERIAL", "PROGRAMME", "TIER", "STATUS", "VALID-TO",
+		 "HOLDER")) != TC_EXIT_OK)
 		goto out;
-	}
-	if (!json)
-		printf("%-19s  %9s  %-16s  %-15s  %-9s  %-10s  %s\n", "CARD",
-		    "SERIAL", "PROGRAMME", "TIER", "STATUS", "VALID-TO",
-		    "HOLDER");
 	r = tc_lifecycle_card_list(s.reg, &f, list_one, &o, err, sizeof(err));
 	status = tc_cli_list_end(r, "cards", err, o.failed, "json", o.array);
 out:

@@ -489,13 +489,10 @@ tc_issuer_operator_list_run(const struct tc_args *ta)
 		return status;
 	if ((status = open_home(&a, 0, &reg, &ls.now)) != TC_EXIT_OK)
 		return status;
-	if (a.json && (ls.array = json_array()) == NULL) {
-		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+	if ((status = tc_cli_list_start(a.json, &ls.array, "json",
+		 "%-20s  %-40s  %-18s  %-12s  %s\n", "NAME", "ROLES",
+		 "ORGANISATION", "STATUS", "CREATED")) != TC_EXIT_OK)
 		goto out;
-	}
-	if (!a.json)
-		printf("%-20s  %-40s  %-18s  %-12s  %s\n", "NAME", "ROLES",
-		    "ORGANISATION", "STATUS", "CREATED");
 	r = tc_registry_operator_list(reg, list_one, &ls, err, sizeof(err));
 	status = tc_cli_list_end(
 	    r, "operator list", err, ls.failed, "json", ls.array);

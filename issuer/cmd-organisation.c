@@ -206,12 +206,9 @@ tc_issuer_organisation_list_run(const struct tc_args *ta)
 		return TC_EXIT_USAGE;
 	if ((status = tc_issuer_open(home, NULL, &reg, 0)) != TC_EXIT_OK)
 		return status;
-	if (ta->json && (ls.array = json_array()) == NULL) {
-		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+	if ((status = tc_cli_list_start(ta->json, &ls.array, "json",
+		 "%-14s  %-20s  %s\n", "KIND", "CODE", "NAME")) != TC_EXIT_OK)
 		goto out;
-	}
-	if (!ta->json)
-		printf("%-14s  %-20s  %s\n", "KIND", "CODE", "NAME");
 	r = tc_registry_org_list(reg, org_one, &ls, err, sizeof(err));
 	status = tc_cli_list_end(
 	    r, "organisation list", err, ls.failed, "json", ls.array);
