@@ -215,6 +215,25 @@ tc_cli_json_collect(void *arr, void *o, int *failed)
 }
 
 int
+tc_cli_list_start(
+    int json, void *arr, const char *nomem_what, const char *head, ...)
+{
+	json_t **out = arr;
+	va_list ap;
+
+	*out = NULL;
+	if (json) {
+		if ((*out = json_array()) == NULL)
+			return tc_cli_fail(TC_ERR_NOMEM, nomem_what, NULL);
+		return TC_EXIT_OK;
+	}
+	va_start(ap, head);
+	vprintf(head, ap);
+	va_end(ap);
+	return TC_EXIT_OK;
+}
+
+int
 tc_cli_list_end(int r, const char *what, const char *err, int failed,
     const char *nomem_what, void *arr)
 {
@@ -237,6 +256,16 @@ tc_cli_print_json(FILE *f, const void *json)
 		return -1;
 	fprintf(f, "%s\n", s);
 	free(s);
+	return 0;
+}
+
+int
+tc_cli_json_put(void *o)
+{
+	if (o == NULL)
+		return -1;
+	tc_cli_print_json(stdout, o);
+	json_decref(o);
 	return 0;
 }
 
@@ -346,6 +375,12 @@ opt_index(const struct tc_args *a, const char *name)
 	fprintf(stderr, "%s %s: internal error: option '--%s' not declared\n",
 	    progname, cmdname, name);
 	abort();
+}
+
+int
+tc_args_is(const struct tc_args *a, const char *name)
+{
+	return strcmp(a->cmd->name, name) == 0;
 }
 
 const char *
@@ -537,29 +572,29 @@ match(const char *name, int argc, char **argv)
 }
 
 static void
-list_commands(FILE *f, const struct tc_cmd *const *cmds)
+list_commands(FILE *f, const struct tc_cmd *cmds)
 {
-	size_t i;
+	const struct tc_cmd *c;
 
 	fprintf(f, "\nCOMMANDS\n");
-	for (i = 0; cmds[i] != NULL; i++)
-		fprintf(f, "    %-21s %s\n", cmds[i]->name, cmds[i]->summary);
+	for (c = cmds; c->name != NULL; c++)
+		fprintf(f, "    %-21s %s\n", c->name, c->summary);
 	fprintf(
 	    f, "\nRun '%s COMMAND --help' for a command's page.\n", progname);
 }
 
 static const struct tc_cmd *
-find(const struct tc_cmd *const *cmds, int argc, char **argv, int *words)
+find(const struct tc_cmd *cmds, int argc, char **argv, int *words)
 {
-	const struct tc_cmd *best = NULL;
-	int i, w;
+	const struct tc_cmd *best = NULL, *c;
+	int w;
 
 	*words = 0;
-	for (i = 0; cmds[i] != NULL; i++) {
-		w = match(cmds[i]->name, argc, argv);
+	for (c = cmds; c->name != NULL; c++) {
+		w = match(c->name, argc, argv);
 		if (w > *words) {
 			*words = w;
-			best = cmds[i];
+			best = c;
 		}
 	}
 	return best;
@@ -567,19 +602,18 @@ find(const struct tc_cmd *const *cmds, int argc, char **argv, int *words)
 
 /* Lists the subcommands of a group word ("audit") when none matched. */
 static int
-group_help(const struct tc_cmd *const *cmds, const char *word, FILE *f)
+group_help(const struct tc_cmd *cmds, const char *word, FILE *f)
 {
-	size_t n = strlen(word), i;
+	const struct tc_cmd *c;
+	size_t n = strlen(word);
 	int found = 0;
 
-	for (i = 0; cmds[i] != NULL; i++) {
-		if (strncmp(cmds[i]->name, word, n) == 0 &&
-		    cmds[i]->name[n] == ' ') {
+	for (c = cmds; c->name != NULL; c++) {
+		if (strncmp(c->name, word, n) == 0 && c->name[n] == ' ') {
 			if (!found)
 				fprintf(
 				    f, "%s %s: subcommands:\n", progname, word);
-			fprintf(f, "    %-21s %s\n", cmds[i]->name,
-			    cmds[i]->summary);
+			fprintf(f, "    %-21s %s\n", c->name, c->summary);
 			found = 1;
 		}
 	}
@@ -587,8 +621,8 @@ group_help(const struct tc_cmd *const *cmds, const char *word, FILE *f)
 }
 
 int
-tc_cli_main(const char *prog, const char *prog_help,
-    const struct tc_cmd *const *cmds, int argc, char **argv)
+tc_cli_main(const char *prog, const char *prog_help, const struct tc_cmd *cmds,
+    int argc, char **argv)
 {
 	static char namebuf[64];
 	static struct tc_args args;

@@ -2,8 +2,9 @@
 /*
  * Helpers shared by the programs (tcard-issuer, tcard-keys, tcard-verify,
  * tcard-verifierd); linked as libtcardcli.a, never into libtcard.a, because
- * they print. A program is a table of subcommands, each a const struct
- * tc_cmd with designated initialisers in its own file (tmux's cmd-*.c).
+ * they print. A program is one table of subcommands, a struct tc_cmd a
+ * row (git's commands[] in git.c), next to its main(); each row names the
+ * run function and help page that its cmd-*.c file exports.
  *
  * Exit statuses, the same for every program (docs/operations.md):
  *   0 success; 1 a refusal or invalid input; 2 a usage error;
@@ -95,9 +96,9 @@ int tc_opt_spec_parse(const char *spec, struct tc_opt *opts /* OUT */, int max,
  */
 struct tc_args {
 	/*
-	 * The command being run, so that one run function can serve two
-	 * commands (a->cmd == &tc_cmd_reinstate), as tmux's exec functions
-	 * compare self->entry.
+	 * The command being run (its row of the table), so that one run
+	 * function can serve two commands (tc_args_is(a, "reinstate")), as
+	 * tmux's exec functions compare self->entry.
 	 */
 	const struct tc_cmd *cmd;
 	const char *home; /* --home, or NULL */
@@ -140,6 +141,9 @@ struct tc_cmd {
 	int (*run)(const struct tc_args *a); /* returns an exit status */
 };
 
+/* Whether a is running the command called name ("reinstate"). */
+int tc_args_is(const struct tc_args *a, const char *name);
+
 /*
  * The value of option name (declared in the command's opts; a name not
  * declared there is a programmer error and aborts): the last one given,
@@ -161,10 +165,12 @@ const char *tc_args_next(
  * Runs the subcommand named by argv[1] (a command may take two words, like
  * "audit verify": the longest match wins). Handles `PROG --help`,
  * `PROG help CMD`, `PROG CMD --help` and `PROG --version`. prog_help is the
- * program's own page; cmds ends with NULL. Returns an exit status.
+ * program's own page; cmds is the program's table, ended by a row whose
+ * name is NULL, in the order the command list shows. Returns an exit
+ * status.
  */
 int tc_cli_main(const char *prog, const char *prog_help,
-    const struct tc_cmd *const *cmds, int argc, char **argv);
+    const struct tc_cmd *cmds, int argc, char **argv);
 
 /* The current command (set by tc_cli_main), for messages. */
 const char *tc_cli_cmdname(void);
@@ -227,6 +233,16 @@ int tc_cli_test_build(void);
 int tc_cli_json_collect(void *arr, void *o, int *failed /* OUT */);
 
 /*
+ * The start of a listing walked with tc_cli_json_collect: for JSON output
+ * (json set) a new array into *arr (arr is a json_t **), else NULL into
+ * *arr and the header line, head with its printf arguments, on stdout.
+ * Returns TC_EXIT_OK, or the exit status after reporting out of memory
+ * under nomem_what.
+ */
+int tc_cli_list_start(int json, void *arr /* OUT */, const char *nomem_what,
+    const char *head, ...) __attribute__((format(printf, 4, 5)));
+
+/*
  * The end of a listing walked with tc_cli_json_collect: failed (set by it)
  * is reported as out of memory under nomem_what, the walk's failure r as
  * "what: err"; else the array arr is printed when there is one (JSON
@@ -237,5 +253,12 @@ int tc_cli_list_end(int r, const char *what, const char *err, int failed,
 
 /* Writes a JSON value (a jansson json_t *) with a newline; returns 0 or -1. */
 int tc_cli_print_json(FILE *f, const void *json);
+
+/*
+ * The end of a command's JSON output: prints o (a json_t *, NULL after a
+ * failed json_pack) to stdout with tc_cli_print_json and releases it.
+ * Returns 0, or -1 when o is NULL.
+ */
+int tc_cli_json_put(void *o);
 
 #endif

@@ -624,6 +624,7 @@ tc_ac_form_args(const struct tc_args *a, int identity,
 {
 	int status;
 
+	memset(o, 0, sizeof(*o));
 	o->from = tc_args_get(a, "from");
 	o->photo = tc_args_get(a, "photo");
 	o->accept_pledge = tc_args_has(a, "accept-pledge") > 0;

@@ -44,6 +44,17 @@
 	"    4 internal error. See docs/operations.md.\n"
 
 /*
+ * The end of the pages of apply, submit, upgrade and convert: the last
+ * options, then EXIT STATUS and ENVIRONMENT.
+ */
+#define TC_AC_PAGE_END                                                         \
+	"    --as NAME         the acting operator\n"                          \
+	"    --json            print the application as JSON\n"                \
+	"    --home DIR        the authority's home directory\n"               \
+	"    --help            show this page\n"                               \
+	"\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+
+/*
  * The roles that may read an application's personal data (application
  * show): every role that works on applications or checks that work, not
  * admin, which manages operators.
@@ -112,8 +123,8 @@ struct tc_ac_form_opts {
 	"id-env= sex= birth-date="
 
 /*
- * Reads the TC_AC_ATTACH_OPTS given into o (the lists in the order
- * given); with identity also the TC_AC_IDENTITY_OPTS, --id and --id-env
+ * Reads the TC_AC_ATTACH_OPTS given into o, cleared first (the lists in
+ * the order given); with identity also the TC_AC_IDENTITY_OPTS, --id and --id-env
  * into *id_opt and *id_env. Returns an exit status (a usage error when a
  * list is too long).
  */

@@ -15,7 +15,7 @@
 #include "tcard/err.h"
 #include "tcard/hex.h"
 
-static const char list_help[] =
+const char tc_issuer_applications_help[] =
     "NAME\n"
     "    tcard-issuer applications - list applications\n"
     "\n"
@@ -66,7 +66,7 @@ static const char list_help[] =
     "    tcard-issuer applications --overdue\n"
     "    tcard-issuer applications --state returned --programme guangzhou-green --json\n";
 
-static const char show_help[] =
+const char tc_issuer_application_show_help[] =
     "NAME\n"
     "    tcard-issuer application show - show one application\n"
     "\n"
@@ -109,7 +109,7 @@ static const char show_help[] =
     "EXAMPLES\n"
     "    tcard-issuer application show 12 --as hr-clerk\n";
 
-static const char withdraw_help[] =
+const char tc_issuer_application_withdraw_help[] =
     "NAME\n"
     "    tcard-issuer application withdraw - withdraw an application\n"
     "\n"
@@ -168,8 +168,8 @@ list_one(const struct tc_app *a, void *arg)
 	return 0;
 }
 
-static int
-list_run(const struct tc_args *a)
+int
+tc_issuer_applications_run(const struct tc_args *a)
 {
 	struct tc_app_filter flt;
 	struct list_out lo = { NULL, NULL, 0 };
@@ -194,14 +194,11 @@ list_run(const struct tc_args *a)
 	if (a->as != NULL)
 		flt.ctx = &s.c; /* only what the operator may see */
 	lo.s = &s;
-	if (json && (lo.arr = json_array()) == NULL) {
-		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
+	if ((status = tc_cli_list_start(json, &lo.arr, NULL,
+		 "%-4s %-9s %-17s %-8s %-18s %-17s %-10s %-18s %s\n", "ID",
+		 "STATE", "PROGRAMME", "TIER", "STEP", "ROLE", "DEADLINE",
+		 "APPLICANT", "NAME")) != TC_EXIT_OK)
 		goto out;
-	}
-	if (!json)
-		printf("%-4s %-9s %-17s %-8s %-18s %-17s %-10s %-18s %s\n",
-		    "ID", "STATE", "PROGRAMME", "TIER", "STEP", "ROLE",
-		    "DEADLINE", "APPLICANT", "NAME");
 	r = tc_app_list(s.reg, &flt, list_one, &lo, err, sizeof(err));
 	status =
 	    tc_cli_list_end(r, "applications", err, lo.failed, NULL, lo.arr);
@@ -305,8 +302,8 @@ show_action(const struct tc_app_action *ac, void *arg)
 	return tc_cli_json_collect(so->arr, o, &so->failed);
 }
 
-static int
-show_run(const struct tc_args *args)
+int
+tc_issuer_application_show_run(const struct tc_args *args)
 {
 	struct show_out atts = { NULL, 0 }, steps = { NULL, 0 },
 			acts = { NULL, 0 };
@@ -451,8 +448,8 @@ out:
 	return status;
 }
 
-static int
-withdraw_run(const struct tc_args *a)
+int
+tc_issuer_application_withdraw_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	const char *home = a->home, *as = a->as;
@@ -465,10 +462,7 @@ withdraw_run(const struct tc_args *a)
 		return tc_cli_usage("give one application number");
 	if (reason == NULL)
 		return tc_cli_usage("--reason TEXT is needed");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+	if ((status = tc_session_open_as(&s, home, as, TC_APP_INTAKE_ROLES,
 		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_session_begin(&s)) == TC_EXIT_OK) {
@@ -480,32 +474,3 @@ withdraw_run(const struct tc_args *a)
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_applications = {
-	.name = "applications",
-	.summary = "list applications with their step and deadline",
-	.help = list_help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "state= overdue programme=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = list_run,
-};
-
-const struct tc_cmd tc_cmd_application_show = {
-	.name = "application show",
-	.summary = "show one application, its files, steps and actions",
-	.help = show_help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = show_run,
-};
-
-const struct tc_cmd tc_cmd_application_withdraw = {
-	.name = "application withdraw",
-	.summary = "withdraw an application at the applicant's request",
-	.help = withdraw_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "reason=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = withdraw_run,
-};

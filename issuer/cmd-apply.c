@@ -15,7 +15,7 @@
 #include "operator.h"
 #include "tcard/err.h"
 
-static const char help[] =
+const char tc_issuer_apply_help[] =
     "NAME\n"
     "    tcard-issuer apply - take an application for a talent card\n"
     "\n"
@@ -52,12 +52,7 @@ static const char help[] =
     "    Audited: application.create, .attach, .submit.\n"
     "\n"
     "OPTIONS\n" TC_AC_IDENTITY_HELP TC_AC_FORM_HELP
-    "    --submit          submit at once instead of keeping a draft\n"
-    "    --as NAME         the acting operator\n"
-    "    --json            print the application as JSON\n"
-    "    --home DIR        the authority's home directory\n"
-    "    --help            show this page\n"
-    "\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+    "    --submit          submit at once instead of keeping a draft\n" TC_AC_PAGE_END
     "EXAMPLES\n"
     "    tcard-issuer apply --from wang.json --submit --accept-pledge \\\n"
     "        --as clerk\n"
@@ -65,8 +60,8 @@ static const char help[] =
     "        guangzhou-green --clause a1-1 --name 'Emily Carter' \\\n"
     "        --id-type passport --id - --photo emily.jpg --as clerk\n";
 
-static int
-apply_run(const struct tc_args *a)
+int
+tc_issuer_apply_run(const struct tc_args *a)
 {
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
@@ -77,7 +72,6 @@ apply_run(const struct tc_args *a)
 	int64_t id = 0;
 	json_t *root = NULL;
 
-	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
 	if ((status = tc_ac_form_args(a, 1, &o, &id_opt, &id_env)) !=
 	    TC_EXIT_OK)
@@ -128,13 +122,3 @@ out_id:
 	OPENSSL_cleanse(idbuf, sizeof(idbuf));
 	return status;
 }
-
-const struct tc_cmd tc_cmd_apply = {
-	.name = "apply",
-	.summary = "take an application (draft or submitted)",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = TC_AC_IDENTITY_OPTS " " TC_AC_ATTACH_OPTS " submit",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = apply_run,
-};

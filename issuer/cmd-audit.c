@@ -25,7 +25,7 @@
 #include "tcard/registry.h"
 #include "tcard/trust.h"
 
-static const char verify_help[] =
+const char tc_issuer_audit_verify_help[] =
     "NAME\n"
     "    tcard-issuer audit verify - check the registry's audit log\n"
     "\n"
@@ -101,7 +101,7 @@ static const char verify_help[] =
     "    curl -sO $base/trust.cose -O $base/audit-head.cose\n"
     "    tcard-issuer audit verify --bundle .\n";
 
-static const char list_help[] =
+const char tc_issuer_audit_list_help[] =
     "NAME\n"
     "    tcard-issuer audit list - show the registry's audit log\n"
     "\n"
@@ -124,11 +124,7 @@ static const char list_help[] =
     "                 when --from is given\n"
     "    --from SEQ   start at entry SEQ (default 1)\n"
     "    --help       show this page\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 success; 2 usage error; 3 no keys, no registry or a database\n"
-    "    error; 4 internal error.\n"
-    "\n"
+    "\n" TC_ISSUER_LIST_EXIT "\n"
     "EXAMPLES\n"
     "    tcard-issuer audit list --limit 20\n"
     "    tcard-issuer audit list --json --from 100 --limit 50\n";
@@ -230,8 +226,8 @@ out:
 	return status;
 }
 
-static int
-verify_run(const struct tc_args *args)
+int
+tc_issuer_audit_verify_run(const struct tc_args *args)
 {
 	struct tc_keystore *ks = NULL;
 	struct tc_keystore_cert_info ca;
@@ -393,8 +389,8 @@ list_one(const struct tc_audit_entry *e, void *arg)
 	return tc_cli_json_collect(lo->array, o, &lo->failed);
 }
 
-static int
-list_run(const struct tc_args *a)
+int
+tc_issuer_audit_list_run(const struct tc_args *a)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_audit_head head;
@@ -443,21 +439,3 @@ out:
 	tc_registry_close(reg);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_audit_verify = {
-	.name = "audit verify",
-	.summary = "check the audit log's keyed hash chain",
-	.help = verify_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.options = "expect-head= bundle*",
-	.run = verify_run,
-};
-
-const struct tc_cmd tc_cmd_audit_list = {
-	.name = "audit list",
-	.summary = "show audit log entries",
-	.help = list_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.options = "limit= from=",
-	.run = list_run,
-};

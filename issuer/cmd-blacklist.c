@@ -19,7 +19,7 @@
 
 #define ADMIN TC_ROLE_BIT(TC_ROLE_ADMIN)
 
-static const char bl_add_help[] =
+const char tc_issuer_blacklist_add_help[] =
     "NAME\n"
     "    tcard-issuer blacklist add - put a person on the blacklist\n"
     "\n"
@@ -53,7 +53,7 @@ static const char bl_add_help[] =
     "    printf '%s\\n' \"$ID\" | tcard-issuer blacklist add --id-type resident \\\n"
     "        --id - --reason '伪造学历证明' --as admin\n";
 
-static const char bl_list_help[] =
+const char tc_issuer_blacklist_list_help[] =
     "NAME\n"
     "    tcard-issuer blacklist list - show the blacklist\n"
     "\n"
@@ -70,7 +70,7 @@ static const char bl_list_help[] =
     "    0 listed; 2 usage error; 3 environment; 4 internal error.\n"
     "\n" TC_AC_ENV;
 
-static const char bl_remove_help[] =
+const char tc_issuer_blacklist_remove_help[] =
     "NAME\n"
     "    tcard-issuer blacklist remove - take a person off the blacklist\n"
     "\n"
@@ -85,7 +85,7 @@ static const char bl_remove_help[] =
     "    takes them, and not used.\n"
     "\n" TC_AC_EXIT "\n" TC_AC_ENV;
 
-static const char bar_add_help[] =
+const char tc_issuer_employer_bar_add_help[] =
     "NAME\n"
     "    tcard-issuer employer-bar add - bar an employer from applying\n"
     "\n"
@@ -110,7 +110,7 @@ static const char bar_add_help[] =
     "        --code 91440101MA5CXQ8N2U --years 3 --reason '协助伪造材料' \\\n"
     "        --programme guangzhou-green --source '002 十一(六)' --as admin\n";
 
-static const char bar_list_help[] =
+const char tc_issuer_employer_bar_list_help[] =
     "NAME\n"
     "    tcard-issuer employer-bar list - show employer bars\n"
     "\n"
@@ -159,16 +159,16 @@ person_id(const char *type_name, const char *id_opt, const char *id_env,
 }
 
 /* remove takes add's options but --until, which it refuses by name. */
-static const struct tc_opt bl_remove_refused[] = {
+const struct tc_opt tc_issuer_blacklist_remove_refused[] = {
 	{ "until", TC_OPT_VALUE, "unknown option --until" },
 	{ NULL },
 };
 
 /* blacklist add and blacklist remove. */
-static int
-bl_change_run(const struct tc_args *a)
+int
+tc_issuer_blacklist_change_run(const struct tc_args *a)
 {
-	int add = a->cmd == &tc_cmd_blacklist_add;
+	int add = tc_args_is(a, "blacklist add");
 	const char *home = a->home, *as = a->as;
 	const char *type_name = tc_args_get(a, "id-type");
 	const char *id_opt = tc_args_get(a, "id");
@@ -189,10 +189,7 @@ bl_change_run(const struct tc_args *a)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
 	if (reason == NULL)
 		return tc_cli_usage("--reason TEXT is needed");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(
+	if ((status = tc_session_open_as(
 		 &s, home, as, ADMIN, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((status = person_id(type_name, id_opt, id_env, s.c.now, &type,
@@ -218,7 +215,7 @@ out:
 
 struct list_out {
 	json_t *arr;
-	time_t now;
+	char today[TC_DATE_TEXT]; /* an entry or bar is active today */
 	int failed;
 };
 
@@ -226,13 +223,12 @@ static int
 bl_one(const struct tc_blacklist_entry *e, void *arg)
 {
 	struct list_out *lo = arg;
-	char added[TC_DATE_TEXT], today[TC_DATE_TEXT];
+	char added[TC_DATE_TEXT];
 	json_t *o;
 	int active;
 
 	tc_date_format(tc_day_of_time(e->added_at), added);
-	tc_date_format(tc_day_of_time(lo->now), today);
-	active = e->until[0] == '\0' || strcmp(today, e->until) < 0;
+	active = e->until[0] == '\0' || strcmp(lo->today, e->until) < 0;
 	if (lo->arr == NULL) {
 		printf("%-10s %-18s %-10s %-7s %-12s ", added, e->id_masked,
 		    e->until[0] ? e->until : "-", active ? "active" : "ended",
@@ -257,13 +253,13 @@ static int
 bar_one(const struct tc_employer_bar *b, void *arg)
 {
 	struct list_out *lo = arg;
-	char added[TC_DATE_TEXT], today[TC_DATE_TEXT];
+	char added[TC_DATE_TEXT];
 	json_t *o;
 	int active;
 
 	tc_date_format(tc_day_of_time(b->added_at), added);
-	tc_date_format(tc_day_of_time(lo->now), today);
-	active = strcmp(b->since, today) <= 0 && strcmp(today, b->until) < 0;
+	active =
+	    strcmp(b->since, lo->today) <= 0 && strcmp(lo->today, b->until) < 0;
 	if (lo->arr == NULL) {
 		printf("%-4lld %-10s %-10s %-7s %-18s ", (long long)b->id,
 		    b->since, b->until, active ? "active" : "ended",
@@ -289,11 +285,11 @@ bar_one(const struct tc_employer_bar *b, void *arg)
 }
 
 /* blacklist list and employer-bar list. */
-static int
-list_run(const struct tc_args *a)
+int
+tc_issuer_blacklist_list_run(const struct tc_args *a)
 {
-	int bars = a->cmd == &tc_cmd_employer_bar_list;
-	struct list_out lo = { NULL, 0, 0 };
+	int bars = tc_args_is(a, "employer-bar list");
+	struct list_out lo = { NULL, "", 0 };
 	struct tc_session s;
 	const char *home = a->home;
 	char err[512] = "";
@@ -304,7 +300,7 @@ list_run(const struct tc_args *a)
 	if ((status = tc_session_open(
 		 &s, home, NULL, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
-	lo.now = s.c.now;
+	tc_date_format(tc_day_of_time(s.c.now), lo.today);
 	if (json && (lo.arr = json_array()) == NULL) {
 		status = tc_cli_fail(TC_ERR_NOMEM, NULL, NULL);
 		goto out;
@@ -325,8 +321,8 @@ out:
 	return status;
 }
 
-static int
-bar_add_run(const struct tc_args *a)
+int
+tc_issuer_employer_bar_add_run(const struct tc_args *a)
 {
 	const char *home = a->home, *as = a->as;
 	const char *employer = tc_args_get(a, "employer");
@@ -355,10 +351,7 @@ bar_add_run(const struct tc_args *a)
 		    "--employer NAME and --reason TEXT are needed");
 	if ((years != 0) == (until != NULL))
 		return tc_cli_usage("give --years N or --until DATE");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(
+	if ((status = tc_session_open_as(
 		 &s, home, as, ADMIN, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if (since == NULL) {
@@ -389,51 +382,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_blacklist_add = {
-	.name = "blacklist add",
-	.summary = "put a person on the blacklist (admin)",
-	.help = bl_add_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "id-type= id= id-env= reason= until= programme= source=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = bl_change_run,
-};
-
-const struct tc_cmd tc_cmd_blacklist_list = {
-	.name = "blacklist list",
-	.summary = "show the blacklist (masked ID numbers)",
-	.help = bl_list_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.run = list_run,
-};
-
-const struct tc_cmd tc_cmd_blacklist_remove = {
-	.name = "blacklist remove",
-	.summary = "take a person off the blacklist (admin)",
-	.help = bl_remove_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "id-type= id= id-env= reason= programme= source=",
-	.refused = bl_remove_refused,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = bl_change_run,
-};
-
-const struct tc_cmd tc_cmd_employer_bar_add = {
-	.name = "employer-bar add",
-	.summary = "bar an employer from applying (admin)",
-	.help = bar_add_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options =
-	    "employer= code= years= since= until= reason= programme= source=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = bar_add_run,
-};
-
-const struct tc_cmd tc_cmd_employer_bar_list = {
-	.name = "employer-bar list",
-	.summary = "show employer bars",
-	.help = bar_list_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.run = list_run,
-};

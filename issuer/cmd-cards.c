@@ -21,7 +21,7 @@
 #include "tcard/programme.h"
 #include "tcard/registry.h"
 
-static const char cards_help[] =
+const char tc_issuer_cards_help[] =
     "NAME\n"
     "    tcard-issuer cards - list the registry's cards\n"
     "\n"
@@ -63,7 +63,7 @@ static const char cards_help[] =
     "    tcard-issuer cards --status suspended\n"
     "    tcard-issuer cards --programme guangzhou-green --json\n";
 
-static const char show_help[] =
+const char tc_issuer_card_show_help[] =
     "NAME\n"
     "    tcard-issuer card show - show one card, its sub-cards and history\n"
     "\n"
@@ -147,8 +147,8 @@ list_one(const struct tc_card_state *c, void *arg)
 	return 0;
 }
 
-static int
-cards_run(const struct tc_args *a)
+int
+tc_issuer_cards_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_card_filter f;
@@ -169,14 +169,11 @@ cards_run(const struct tc_args *a)
 	if ((status = tc_session_open(&s, home, NULL, 0, 0)) != TC_EXIT_OK)
 		return status;
 	o.s = &s;
-	if (json && (o.array = json_array()) == NULL) {
-		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+	if ((status = tc_cli_list_start(json, &o.array, "json",
+		 "%-19s  %9s  %-16s  %-15s  %-9s  %-10s  %s\n", "CARD",
+		 "SERIAL", "PROGRAMME", "TIER", "STATUS", "VALID-TO",
+		 "HOLDER")) != TC_EXIT_OK)
 		goto out;
-	}
-	if (!json)
-		printf("%-19s  %9s  %-16s  %-15s  %-9s  %-10s  %s\n", "CARD",
-		    "SERIAL", "PROGRAMME", "TIER", "STATUS", "VALID-TO",
-		    "HOLDER");
 	r = tc_lifecycle_card_list(s.reg, &f, list_one, &o, err, sizeof(err));
 	status = tc_cli_list_end(r, "cards", err, o.failed, "json", o.array);
 out:
@@ -325,8 +322,8 @@ print_card(struct tc_session *s, const struct tc_card_state *c)
 	}
 }
 
-static int
-show_run(const struct tc_args *a)
+int
+tc_issuer_card_show_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_card_state c;
@@ -408,22 +405,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_cards = {
-	.name = "cards",
-	.summary = "list cards (--status, --programme, --json)",
-	.help = cards_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.options = "status= programme=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = cards_run,
-};
-
-const struct tc_cmd tc_cmd_card_show = {
-	.name = "card show",
-	.summary = "show a card, its sub-cards, changes and history",
-	.help = show_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = show_run,
-};

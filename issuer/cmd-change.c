@@ -14,7 +14,7 @@
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 
-static const char help[] =
+const char tc_issuer_change_help[] =
     "NAME\n"
     "    tcard-issuer change - record a change of employer or residence\n"
     "\n"
@@ -56,8 +56,8 @@ static const char help[] =
     "    tcard-issuer change 17 --residence 'Huadu, Xinhua Rd 1' \\\n"
     "        --date 2026-04-01 --as clerk\n";
 
-static int
-change_run(const struct tc_args *a)
+int
+tc_issuer_change_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_lifecycle lc;
@@ -99,13 +99,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_change = {
-	.name = "change",
-	.summary = "record a change of employer or residence",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "employer= uscc= residence= date=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = change_run,
-};

@@ -56,7 +56,7 @@
 #define DAY_START (9 * 3600)
 #define DAY_END	  (17 * 3600 + 30 * 60)
 
-static const char help[] =
+const char tc_issuer_demo_help[] =
     "NAME\n"
     "    tcard-issuer demo - build a demo authority with issued cards\n"
     "\n"
@@ -1155,8 +1155,8 @@ print_cards(const struct demo *d, int json)
 	return TC_EXIT_OK;
 }
 
-static int
-run(const struct tc_args *a)
+int
+tc_issuer_demo_run(const struct tc_args *a)
 {
 	struct demo *d;
 	struct tc_programme_set *shipped = NULL;
@@ -1234,12 +1234,3 @@ out:
 	free(d);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_demo = {
-	.name = "demo",
-	.summary = "build a demo authority with issued cards (made-up people)",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.options = "alg=",
-	.run = run,
-};

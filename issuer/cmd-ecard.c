@@ -16,7 +16,7 @@
 #include "tcard/cardface.h"
 #include "tcard/err.h"
 
-static const char help[] =
+const char tc_issuer_ecard_help[] =
     "NAME\n"
     "    tcard-issuer ecard - the e-card image for the holder's phone\n"
     "\n"
@@ -45,8 +45,8 @@ static const char help[] =
     "EXAMPLES\n"
     "    tcard-issuer ecard 4401000000000114 --out ecard.png --as producer1\n";
 
-static int
-run(const struct tc_args *a)
+int
+tc_issuer_ecard_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_keystore *ks = NULL;
@@ -99,13 +99,3 @@ out:
 	tc_cardface_shutdown();
 	return status;
 }
-
-const struct tc_cmd tc_cmd_ecard = {
-	.name = "ecard",
-	.summary = "the e-card image of a card for the holder's phone (PNG)",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "out= photo=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = run,
-};

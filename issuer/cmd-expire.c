@@ -16,7 +16,7 @@
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 
-static const char help[] =
+const char tc_issuer_expire_help[] =
     "NAME\n"
     "    tcard-issuer expire - record the cards that have expired\n"
     "\n"
@@ -46,8 +46,8 @@ static const char help[] =
     "EXAMPLES\n"
     "    TCARD_PASSPHRASE=... tcard-issuer expire --as sweeper\n";
 
-static int
-expire_run(const struct tc_args *a)
+int
+tc_issuer_expire_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_lifecycle lc;
@@ -81,12 +81,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_expire = {
-	.name = "expire",
-	.summary = "record the cards past their expiry (daily sweep)",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = expire_run,
-};

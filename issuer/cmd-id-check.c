@@ -15,7 +15,7 @@
 #include "tcard/err.h"
 #include "tcard/id.h"
 
-static const char help[] =
+const char tc_issuer_id_check_help[] =
     "NAME\n"
     "    tcard-issuer id-check - validate and normalise an ID document number\n"
     "\n"
@@ -58,8 +58,8 @@ static const char help[] =
     "    tcard-issuer id-check resident '110101 19900307 123x'\n"
     "    tcard-issuer id-check --json hkmo-permit H12345678\n";
 
-static int
-run(const struct tc_args *a)
+int
+tc_issuer_id_check_run(const struct tc_args *a)
 {
 	enum tc_id_type type;
 	char norm[TC_ID_MAX], masked[TC_ID_MAX], msg[256];
@@ -110,12 +110,3 @@ run(const struct tc_args *a)
 	memset(norm, 0, sizeof(norm));
 	return r == 0 ? TC_EXIT_OK : TC_EXIT_REFUSED;
 }
-
-const struct tc_cmd tc_cmd_id_check = {
-	.name = "id-check",
-	.summary = "validate and normalise an ID document number",
-	.help = help,
-	.common = TC_CMD_JSON,
-	.options = "show",
-	.run = run,
-};

@@ -21,7 +21,7 @@
 #include "tcard/programme.h"
 #include "tcard/registry.h"
 
-static const char help[] =
+const char tc_issuer_init_help[] =
     "NAME\n"
     "    tcard-issuer init - create the registry of an issuing authority\n"
     "\n"
@@ -97,8 +97,8 @@ remove_registry(const char *home)
 	}
 }
 
-static int
-run(const struct tc_args *a)
+int
+tc_issuer_init_run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
 	struct tc_registry *reg = NULL;
@@ -159,12 +159,3 @@ out:
 		remove_registry(home);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_init = {
-	.name = "init",
-	.summary = "create the registry (after tcard-keys init)",
-	.help = help,
-	.common = TC_CMD_HOME,
-	.options = "programmes=",
-	.run = run,
-};

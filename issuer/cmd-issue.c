@@ -14,7 +14,7 @@
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 
-static const char help[] =
+const char tc_issuer_issue_help[] =
     "NAME\n"
     "    tcard-issuer issue - issue the card of an approved application\n"
     "\n"
@@ -53,8 +53,8 @@ static const char help[] =
     "EXAMPLES\n"
     "    tcard-issuer issue 12 --as issuer1\n";
 
-static int
-issue_run(const struct tc_args *a)
+int
+tc_issuer_issue_run(const struct tc_args *a)
 {
 	struct tc_card card;
 	struct tc_session s;
@@ -66,11 +66,8 @@ issue_run(const struct tc_args *a)
 
 	if (a->argc != 1 || tc_ac_app_id(a->argv[0], &id) != 0)
 		return tc_cli_usage("give one application number");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(&s, home, as, 0, TC_SESSION_WORKDAYS)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open_as(
+		 &s, home, as, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	/* tc_app_issue runs its own transactions and checks the operator. */
 	if ((r = tc_app_issue(&s.c, id, &card, err, sizeof(err))) != 0) {
@@ -103,12 +100,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_issue = {
-	.name = "issue",
-	.summary = "issue the card of an approved application",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = issue_run,
-};

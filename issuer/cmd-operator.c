@@ -52,7 +52,7 @@
 	"    scrypt hash. After 5 wrong passphrases in a row an operator is locked\n" \
 	"    for 15 minutes (an admin's 'operator passwd' lifts the lock).\n"
 
-static const char add_help[] =
+const char tc_issuer_operator_add_help[] =
     "NAME\n"
     "    tcard-issuer operator add - add an operator with roles\n"
     "\n"
@@ -121,7 +121,7 @@ static const char add_help[] =
     "    NEWPASS=... TCARD_PASSPHRASE=... tcard-issuer operator add li.na \\\n"
     "        --role approver --as ada --passphrase-env NEWPASS\n";
 
-static const char list_help[] =
+const char tc_issuer_operator_list_help[] =
     "NAME\n"
     "    tcard-issuer operator list - show the operators\n"
     "\n"
@@ -141,16 +141,19 @@ static const char list_help[] =
     "                 \"has_passphrase\", \"created\", \"passphrase_changed\"}\n"
     "    --home DIR   the authority's home directory\n"
     "    --help       show this page\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 success; 2 usage error; 3 no keys, no registry or a database\n"
-    "    error; 4 internal error.\n"
-    "\n"
+    "\n" TC_ISSUER_LIST_EXIT "\n"
     "EXAMPLES\n"
     "    tcard-issuer operator list\n"
     "    tcard-issuer operator list --json\n";
 
-static const char disable_help[] =
+/* The OPTIONS section of disable and enable. */
+#define ADMIN_OPTIONS                                                          \
+	"OPTIONS\n"                                                            \
+	"    --as ADMIN   the acting operator, with the admin role\n"          \
+	"    --home DIR   the authority's home directory\n"                    \
+	"    --help       show this page\n"
+
+const char tc_issuer_operator_disable_help[] =
     "NAME\n"
     "    tcard-issuer operator disable - stop an operator from acting\n"
     "\n"
@@ -163,12 +166,7 @@ static const char disable_help[] =
     "    enabled admin cannot be disabled (nobody could manage operators\n"
     "    afterwards). 'operator enable' undoes it. Audit entry:\n"
     "    'operator.disable'.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --as ADMIN   the acting operator, with the admin role\n"
-    "    --home DIR   the authority's home directory\n"
-    "    --help       show this page\n"
-    "\n"
+    "\n" ADMIN_OPTIONS "\n"
     "EXIT STATUS\n"
     "    0 disabled; 1 refused (unknown operator, already disabled, the last\n"
     "    admin, authentication failed, not an admin); 2 usage error; 3 no\n"
@@ -177,7 +175,7 @@ static const char disable_help[] =
     "EXAMPLES\n"
     "    tcard-issuer operator disable wang.li --as ada\n";
 
-static const char enable_help[] =
+const char tc_issuer_operator_enable_help[] =
     "NAME\n"
     "    tcard-issuer operator enable - let a disabled operator act again\n"
     "\n"
@@ -187,12 +185,7 @@ static const char enable_help[] =
     "DESCRIPTION\n"
     "    Enables operator NAME again after 'operator disable'. Audit entry:\n"
     "    'operator.enable'.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --as ADMIN   the acting operator, with the admin role\n"
-    "    --home DIR   the authority's home directory\n"
-    "    --help       show this page\n"
-    "\n"
+    "\n" ADMIN_OPTIONS "\n"
     "EXIT STATUS\n"
     "    0 enabled; 1 refused (unknown operator, not disabled,\n"
     "    authentication failed, not an admin); 2 usage error; 3 no keys, no\n"
@@ -201,7 +194,7 @@ static const char enable_help[] =
     "EXAMPLES\n"
     "    tcard-issuer operator enable wang.li --as ada\n";
 
-static const char passwd_help[] =
+const char tc_issuer_operator_passwd_help[] =
     "NAME\n"
     "    tcard-issuer operator passwd - change an operator's passphrase\n"
     "\n"
@@ -341,24 +334,8 @@ new_hash(const struct args *a, const char *name, char *pass, size_t passlen,
 	return TC_EXIT_OK;
 }
 
-/* Commits, or reports the failure; rolls back on any failure. */
-static int
-finish(struct tc_registry *reg, int status)
-{
-	char err[512] = "";
-	int r;
-
-	if (status != TC_EXIT_OK) {
-		tc_registry_rollback(reg);
-		return status;
-	}
-	if ((r = tc_registry_commit(reg, err, sizeof(err))) != 0)
-		return tc_cli_fail(r, "commit", err);
-	return TC_EXIT_OK;
-}
-
-static int
-add_run(const struct tc_args *ta)
+int
+tc_issuer_operator_add_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_operator actor;
@@ -433,7 +410,7 @@ add_run(const struct tc_args *ta)
 		(r = tc_registry_audit(reg, now, who, "operator.add", a.name,
 		     detail, err, sizeof(err))) != 0))
 		status = tc_cli_fail(r, "operator add", err);
-	if ((status = finish(reg, status)) != TC_EXIT_OK)
+	if ((status = tc_issuer_commit(reg, status)) != TC_EXIT_OK)
 		goto out;
 	tc_roles_format(a.roles, roles, sizeof(roles));
 	printf("operator %s added (roles: %s; organisation: %s)\n", a.name,
@@ -444,16 +421,6 @@ out:
 	free(detail);
 	tc_registry_close(reg);
 	return status;
-}
-
-static void
-iso_time(time_t t, char *out, size_t len)
-{
-	struct tm tm;
-
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(out, len, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, len, "@%lld", (long long)t);
 }
 
 struct list_state {
@@ -471,9 +438,9 @@ list_one(const struct tc_operator *op, void *arg)
 	json_t *o, *arr;
 	int i;
 
-	iso_time(op->created_at, created, sizeof(created));
-	iso_time(op->pass_changed_at, changed, sizeof(changed));
-	iso_time(op->locked_until, locked, sizeof(locked));
+	tc_cli_utc(op->created_at, created);
+	tc_cli_utc(op->pass_changed_at, changed);
+	tc_cli_utc(op->locked_until, locked);
 	if (ls->array == NULL) {
 		tc_roles_format(op->roles, roles, sizeof(roles));
 		if (op->disabled)
@@ -509,8 +476,8 @@ fail:
 	return 1;
 }
 
-static int
-list_run(const struct tc_args *ta)
+int
+tc_issuer_operator_list_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct list_state ls = { NULL, 0, 0 };
@@ -522,13 +489,10 @@ list_run(const struct tc_args *ta)
 		return status;
 	if ((status = open_home(&a, 0, &reg, &ls.now)) != TC_EXIT_OK)
 		return status;
-	if (a.json && (ls.array = json_array()) == NULL) {
-		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+	if ((status = tc_cli_list_start(a.json, &ls.array, "json",
+		 "%-20s  %-40s  %-18s  %-12s  %s\n", "NAME", "ROLES",
+		 "ORGANISATION", "STATUS", "CREATED")) != TC_EXIT_OK)
 		goto out;
-	}
-	if (!a.json)
-		printf("%-20s  %-40s  %-18s  %-12s  %s\n", "NAME", "ROLES",
-		    "ORGANISATION", "STATUS", "CREATED");
 	r = tc_registry_operator_list(reg, list_one, &ls, err, sizeof(err));
 	status = tc_cli_list_end(
 	    r, "operator list", err, ls.failed, "json", ls.array);
@@ -550,28 +514,17 @@ set_disabled(const struct tc_args *ta, int disabled)
 
 	if ((status = read_args(ta, "Ha", 1, &a)) != TC_EXIT_OK)
 		return status;
-	if (a.as == NULL)
-		return tc_cli_usage(
-		    "give --as NAME: an operator with the admin role");
-	if ((status = open_home(&a, 1, &reg, &now)) != TC_EXIT_OK)
+	if ((status = tc_issuer_admin_begin(
+		 a.home_opt, a.as, 1, &reg, &actor, &now)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_issuer_authenticate(reg, a.as, ADMIN, &actor)) !=
-	    TC_EXIT_OK)
-		goto out;
-	if ((r = tc_registry_begin(reg, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "registry", err);
-		goto out;
-	}
-	status = tc_issuer_operator_recheck(reg, &actor, ADMIN);
-	if (status == TC_EXIT_OK &&
-	    ((r = tc_registry_operator_set_disabled(
-		  reg, a.name, disabled, err, sizeof(err))) != 0 ||
-		(r = tc_registry_audit(reg, now, actor.name,
-		     disabled ? "operator.disable" : "operator.enable", a.name,
-		     NULL, err, sizeof(err))) != 0))
+	if ((r = tc_registry_operator_set_disabled(
+		 reg, a.name, disabled, err, sizeof(err))) != 0 ||
+	    (r = tc_registry_audit(reg, now, actor.name,
+		 disabled ? "operator.disable" : "operator.enable", a.name,
+		 NULL, err, sizeof(err))) != 0)
 		status = tc_cli_fail(
 		    r, disabled ? "operator disable" : "operator enable", err);
-	if ((status = finish(reg, status)) != TC_EXIT_OK)
+	if ((status = tc_issuer_commit(reg, status)) != TC_EXIT_OK)
 		goto out;
 	printf("operator %s %s\n", a.name, disabled ? "disabled" : "enabled");
 out:
@@ -579,20 +532,20 @@ out:
 	return status;
 }
 
-static int
-disable_run(const struct tc_args *ta)
+int
+tc_issuer_operator_disable_run(const struct tc_args *ta)
 {
 	return set_disabled(ta, 1);
 }
 
-static int
-enable_run(const struct tc_args *ta)
+int
+tc_issuer_operator_enable_run(const struct tc_args *ta)
 {
 	return set_disabled(ta, 0);
 }
 
-static int
-passwd_run(const struct tc_args *ta)
+int
+tc_issuer_operator_passwd_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_operator actor, target;
@@ -651,7 +604,7 @@ passwd_run(const struct tc_args *ta)
 		(r = tc_registry_audit(reg, now, actor.name, "operator.passwd",
 		     a.name, detail, err, sizeof(err))) != 0))
 		status = tc_cli_fail(r, "operator passwd", err);
-	if ((status = finish(reg, status)) != TC_EXIT_OK)
+	if ((status = tc_issuer_commit(reg, status)) != TC_EXIT_OK)
 		goto out;
 	printf("passphrase of operator %s changed\n", a.name);
 out:
@@ -662,50 +615,3 @@ out:
 	tc_registry_close(reg);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_operator_add = {
-	.name = "operator add",
-	.summary = "add an operator with roles (the first: an admin)",
-	.help = add_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "role* passphrase-env= organisation=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = add_run,
-};
-
-const struct tc_cmd tc_cmd_operator_list = {
-	.name = "operator list",
-	.summary = "show the operators, roles and status",
-	.help = list_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = list_run,
-};
-
-const struct tc_cmd tc_cmd_operator_disable = {
-	.name = "operator disable",
-	.summary = "stop an operator from acting",
-	.help = disable_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = disable_run,
-};
-
-const struct tc_cmd tc_cmd_operator_enable = {
-	.name = "operator enable",
-	.summary = "let a disabled operator act again",
-	.help = enable_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = enable_run,
-};
-
-const struct tc_cmd tc_cmd_operator_passwd = {
-	.name = "operator passwd",
-	.summary = "change or reset an operator's passphrase",
-	.help = passwd_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "passphrase-env=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = passwd_run,
-};

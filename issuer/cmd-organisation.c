@@ -32,7 +32,7 @@
 /* The issuer named in the enrolment URI and shown by authenticator apps. */
 #define TOTP_ISSUER "talentcard"
 
-static const char org_add_help[] =
+const char tc_issuer_organisation_add_help[] =
     "NAME\n"
     "    tcard-issuer organisation add - add an organisation\n"
     "\n"
@@ -72,7 +72,7 @@ static const char org_add_help[] =
     "    tcard-issuer organisation add unit 91440101MA59TEST0X \\\n"
     "        --name '广州某某科技有限公司' --as ada\n";
 
-static const char org_list_help[] =
+const char tc_issuer_organisation_list_help[] =
     "NAME\n"
     "    tcard-issuer organisation list - show the organisations\n"
     "\n"
@@ -88,15 +88,11 @@ static const char org_list_help[] =
     "                 \"created\"}\n"
     "    --home DIR   the authority's home directory\n"
     "    --help       show this page\n"
-    "\n"
-    "EXIT STATUS\n"
-    "    0 success; 2 usage error; 3 no keys, no registry or a database\n"
-    "    error; 4 internal error.\n"
-    "\n"
+    "\n" TC_ISSUER_LIST_EXIT "\n"
     "EXAMPLES\n"
     "    tcard-issuer organisation list --json\n";
 
-static const char totp_help[] =
+const char tc_issuer_operator_totp_help[] =
     "NAME\n"
     "    tcard-issuer operator totp - enrol an operator in TOTP\n"
     "\n"
@@ -129,14 +125,14 @@ static const char totp_help[] =
     "EXAMPLES\n"
     "    tcard-issuer operator totp wang.li --qr /tmp/wang.li-totp.png --as ada\n";
 
-static int
-org_add_run(const struct tc_args *ta)
+int
+tc_issuer_organisation_add_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_organisation o;
 	struct tc_operator actor;
 	enum tc_org_kind kind;
-	const char *name = tc_args_get(ta, "name"), *home;
+	const char *name = tc_args_get(ta, "name");
 	char err[512] = "", subject[TC_ORG_CODE_MAX + 16], detail[64];
 	time_t now;
 	int r, status;
@@ -149,24 +145,10 @@ org_add_run(const struct tc_args *ta)
 		    ta->argv[0]);
 	if (name == NULL)
 		return tc_cli_usage("give the organisation's --name");
-	if (ta->as == NULL)
-		return tc_cli_usage(
-		    "give --as NAME: an operator with the admin role");
-	if ((home = tc_cli_home(ta->home)) == NULL ||
-	    (now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
-	if ((status = tc_issuer_open(home, NULL, &reg, 0)) != TC_EXIT_OK)
+	if ((status = tc_issuer_admin_begin(
+		 ta->home, ta->as, 0, &reg, &actor, &now)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_issuer_authenticate(reg, ta->as, ADMIN, &actor)) !=
-	    TC_EXIT_OK)
-		goto out;
-	if ((r = tc_registry_begin(reg, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "registry", err);
-		goto out;
-	}
-	status = tc_issuer_operator_recheck(reg, &actor, ADMIN);
-	if (status == TC_EXIT_OK &&
-	    (r = tc_registry_org_add(
+	if ((r = tc_registry_org_add(
 		 reg, kind, ta->argv[1], name, now, &o, err, sizeof(err))) != 0)
 		status = tc_cli_fail(r, "organisation add", err);
 	if (status == TC_EXIT_OK) {
@@ -178,14 +160,8 @@ org_add_run(const struct tc_args *ta)
 			 sizeof(err))) != 0)
 			status = tc_cli_fail(r, "organisation add", err);
 	}
-	if (status != TC_EXIT_OK) {
-		tc_registry_rollback(reg);
+	if ((status = tc_issuer_commit(reg, status)) != TC_EXIT_OK)
 		goto out;
-	}
-	if ((r = tc_registry_commit(reg, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "commit", err);
-		goto out;
-	}
 	printf("organisation %s added (%s)\n", o.code, tc_org_kind_name(kind));
 out:
 	tc_registry_close(reg);
@@ -202,25 +178,21 @@ org_one(const struct tc_organisation *o, void *arg)
 {
 	struct org_list *ls = arg;
 	char created[32];
-	struct tm tm;
 
 	if (ls->array == NULL) {
 		printf("%-14s  %-20s  %s\n", tc_org_kind_name(o->kind), o->code,
 		    o->name);
 		return 0;
 	}
-	if (gmtime_r(&o->created_at, &tm) == NULL ||
-	    strftime(created, sizeof(created), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(created, sizeof(created), "@%lld",
-		    (long long)o->created_at);
+	tc_cli_utc(o->created_at, created);
 	return tc_cli_json_collect(ls->array,
 	    json_pack("{s:s, s:s, s:s, s:s}", "kind", tc_org_kind_name(o->kind),
 		"code", o->code, "name", o->name, "created", created),
 	    &ls->failed);
 }
 
-static int
-org_list_run(const struct tc_args *ta)
+int
+tc_issuer_organisation_list_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct org_list ls = { NULL, 0 };
@@ -234,12 +206,9 @@ org_list_run(const struct tc_args *ta)
 		return TC_EXIT_USAGE;
 	if ((status = tc_issuer_open(home, NULL, &reg, 0)) != TC_EXIT_OK)
 		return status;
-	if (ta->json && (ls.array = json_array()) == NULL) {
-		status = tc_cli_fail(TC_ERR_NOMEM, "json", NULL);
+	if ((status = tc_cli_list_start(ta->json, &ls.array, "json",
+		 "%-14s  %-20s  %s\n", "KIND", "CODE", "NAME")) != TC_EXIT_OK)
 		goto out;
-	}
-	if (!ta->json)
-		printf("%-14s  %-20s  %s\n", "KIND", "CODE", "NAME");
 	r = tc_registry_org_list(reg, org_one, &ls, err, sizeof(err));
 	status = tc_cli_list_end(
 	    r, "organisation list", err, ls.failed, "json", ls.array);
@@ -268,13 +237,13 @@ write_qr(const char *path, const char *uri)
 	return r != 0 ? tc_cli_fail(r, "--qr", err) : TC_EXIT_OK;
 }
 
-static int
-totp_run(const struct tc_args *ta)
+int
+tc_issuer_operator_totp_run(const struct tc_args *ta)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_operator actor;
 	struct tc_buf uri;
-	const char *qr = tc_args_get(ta, "qr"), *home, *name;
+	const char *qr = tc_args_get(ta, "qr"), *name;
 	char secret[TC_TOTP_SECRET_B32_LEN + 1] = "", err[512] = "";
 	time_t now;
 	size_t n;
@@ -289,42 +258,19 @@ totp_run(const struct tc_args *ta)
 	if (qr != NULL &&
 	    ((n = strlen(qr)) < 5 || strcmp(qr + n - 4, ".png") != 0))
 		return tc_cli_usage("--qr: the file name must end in .png");
-	if (ta->as == NULL)
-		return tc_cli_usage(
-		    "give --as NAME: an operator with the admin role");
-	if ((home = tc_cli_home(ta->home)) == NULL ||
-	    (now = tc_cli_now()) == (time_t)-1)
-		return TC_EXIT_USAGE;
-	if ((status = tc_issuer_open(home, NULL, &reg, 0)) != TC_EXIT_OK)
-		return status;
-	if ((status = tc_issuer_authenticate(reg, ta->as, ADMIN, &actor)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_issuer_admin_begin(
+		 ta->home, ta->as, 0, &reg, &actor, &now)) != TC_EXIT_OK)
 		goto out;
-	if ((r = tc_registry_begin(reg, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "registry", err);
-		goto out;
-	}
-	status = tc_issuer_operator_recheck(reg, &actor, ADMIN);
-	if (status == TC_EXIT_OK &&
-	    ((r = tc_registry_operator_totp_enrol(
-		  reg, name, actor.name, now, secret, err, sizeof(err))) != 0 ||
-		(r = tc_totp_uri(
-		     &uri, TOTP_ISSUER, name, secret, err, sizeof(err))) != 0))
+	if ((r = tc_registry_operator_totp_enrol(
+		 reg, name, actor.name, now, secret, err, sizeof(err))) != 0 ||
+	    (r = tc_totp_uri(
+		 &uri, TOTP_ISSUER, name, secret, err, sizeof(err))) != 0)
 		status = tc_cli_fail(r, "operator totp", err);
-	if (status != TC_EXIT_OK) {
-		tc_registry_rollback(reg);
-		goto out;
-	}
 	/* The file first: a failure leaves the old enrolment in force. */
-	if (qr != NULL &&
-	    (status = write_qr(qr, (const char *)uri.data)) != TC_EXIT_OK) {
-		tc_registry_rollback(reg);
+	if (status == TC_EXIT_OK && qr != NULL)
+		status = write_qr(qr, (const char *)uri.data);
+	if ((status = tc_issuer_commit(reg, status)) != TC_EXIT_OK)
 		goto out;
-	}
-	if ((r = tc_registry_commit(reg, err, sizeof(err))) != 0) {
-		status = tc_cli_fail(r, "commit", err);
-		goto out;
-	}
 	printf("%s\n", (const char *)uri.data);
 out:
 	OPENSSL_cleanse(secret, sizeof(secret));
@@ -332,32 +278,3 @@ out:
 	tc_registry_close(reg);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_organisation_add = {
-	.name = "organisation add",
-	.summary = "add an organisation (unit, industry, district...)",
-	.help = org_add_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "name=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = org_add_run,
-};
-
-const struct tc_cmd tc_cmd_organisation_list = {
-	.name = "organisation list",
-	.summary = "show the organisations",
-	.help = org_list_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = org_list_run,
-};
-
-const struct tc_cmd tc_cmd_operator_totp = {
-	.name = "operator totp",
-	.summary = "enrol an operator in TOTP (otpauth:// URI, QR code)",
-	.help = totp_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "qr=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = totp_run,
-};

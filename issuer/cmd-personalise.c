@@ -27,7 +27,7 @@
 #define PERSO_ROLES                                                            \
 	(TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER) | TC_ROLE_BIT(TC_ROLE_CARD_ISSUER))
 
-static const char perso_help[] =
+const char tc_issuer_personalise_help[] =
     "NAME\n"
     "    tcard-issuer personalise - write an issued card to its chip\n"
     "\n"
@@ -85,7 +85,7 @@ static const char perso_help[] =
     "    tcard-issuer personalise 114 --reader 'PCD 00 01' --profile piv --json \\\n"
     "        --as producer1\n";
 
-static const char show_help[] =
+const char tc_issuer_chip_show_help[] =
     "NAME\n"
     "    tcard-issuer chip show - the chip the registry records for a card\n"
     "\n"
@@ -144,8 +144,8 @@ iso(time_t t, char out[32])
 		snprintf(out, 32, "-");
 }
 
-static int
-perso_run(const struct tc_args *a)
+int
+tc_issuer_personalise_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_keystore *ks = NULL;
@@ -251,8 +251,8 @@ out:
 	return status;
 }
 
-static int
-show_run(const struct tc_args *args)
+int
+tc_issuer_chip_show_run(const struct tc_args *args)
 {
 	struct tc_session s;
 	struct tc_card_state cs;
@@ -304,22 +304,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_personalise = {
-	.name = "personalise",
-	.summary = "personalise the chip of an issued card in a PC/SC reader",
-	.help = perso_help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "reader= profile= profiles= wait= timeout=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = perso_run,
-};
-
-const struct tc_cmd tc_cmd_chip_show = {
-	.name = "chip show",
-	.summary = "the chip the registry records for a card",
-	.help = show_help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = show_run,
-};

@@ -37,7 +37,7 @@
 	"                text, the photo and the QR code must stay this far\n"       \
 	"                inside the card's edge\n"
 
-static const char print_help[] =
+const char tc_issuer_print_help[] =
     "NAME\n"
     "    tcard-issuer print - the card face for the card printer\n"
     "\n"
@@ -91,7 +91,7 @@ static const char print_help[] =
     "    tcard-issuer print 114 --out card.png --dpi 600 --bleed 3 --as producer1\n"
     "    tcard-issuer print 130 --out sub.pdf --photo spouse.jpg --as producer1\n";
 
-static const char batch_help[] =
+const char tc_issuer_print_batch_help[] =
     "NAME\n"
     "    tcard-issuer print-batch - one PDF of a day's cards for the printer\n"
     "\n"
@@ -152,8 +152,8 @@ side_path(const char *out, const char *side, char *path, size_t len)
 	return TC_EXIT_OK;
 }
 
-static int
-print_run(const struct tc_args *a)
+int
+tc_issuer_print_run(const struct tc_args *a)
 {
 	struct tc_cardface_opts fo;
 	struct tc_session s;
@@ -362,8 +362,8 @@ check(struct tc_session *s, struct tc_ecard_ctx *ctx, const char *dir,
 	tc_cardface_free(f);
 }
 
-static int
-batch_run(const struct tc_args *a)
+int
+tc_issuer_print_batch_run(const struct tc_args *a)
 {
 	struct tc_cardface_opts fo;
 	struct tc_session s;
@@ -535,23 +535,3 @@ out:
 	tc_cardface_shutdown();
 	return status;
 }
-
-const struct tc_cmd tc_cmd_print = {
-	.name = "print",
-	.summary = "the card face of a card for the card printer (PDF, PNG)",
-	.help = print_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "out= side= dpi= bleed= safe= photo=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = print_run,
-};
-
-const struct tc_cmd tc_cmd_print_batch = {
-	.name = "print-batch",
-	.summary = "one PDF of the cards issued on a day, for the printer",
-	.help = batch_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "out= date= bleed= safe= photos= skip-bad",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = batch_run,
-};

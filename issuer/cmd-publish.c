@@ -36,7 +36,7 @@
 /* HOME is not under the publish lock: its temporaries must be this old. */
 #define HOME_TEMP_AGE 600
 
-static const char help[] =
+const char tc_issuer_publish_help[] =
     "NAME\n"
     "    tcard-issuer publish - write the signed bundle for verifiers\n"
     "\n"
@@ -250,8 +250,8 @@ publish_fail(int r, const struct tc_bundle_report *rep, const struct hooks *h,
 	return env_fail(r, rep->what, err);
 }
 
-static int
-exec_publish(const struct tc_args *a)
+int
+tc_issuer_publish_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_keystore *ks = NULL;
@@ -261,18 +261,13 @@ exec_publish(const struct tc_args *a)
 	struct tc_buf tbuf;
 	const char *home = a->home, *outdir, *trustfile, *v;
 	char err[4096], pdir[PATH_MAX], *end;
-	long hours = 24, keep = KEEP_DEFAULT;
+	long hours, keep = KEEP_DEFAULT;
 	int r, status = TC_EXIT_INTERNAL, opened = 0, lockfd = -1;
 
 	outdir = tc_args_get(a, "out");
 	trustfile = tc_args_get(a, "trust");
-	if ((v = tc_args_get(a, "next-update")) != NULL) {
-		errno = 0;
-		hours = strtol(v, &end, 10);
-		if (errno != 0 || *end != '\0' || hours < 1 || hours > 8760)
-			return tc_cli_usage(
-			    "--next-update takes 1 to 8760 hours");
-	}
+	if ((status = tc_issuer_next_update(a, &hours)) != TC_EXIT_OK)
+		return status;
 	if ((v = tc_args_get(a, "keep")) != NULL) {
 		errno = 0;
 		keep = strtol(v, &end, 10);
@@ -351,13 +346,3 @@ out:
 	tc_bundle_unlock(lockfd);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_publish = {
-	.name = "publish",
-	.summary = "write the signed bundle for verifiers",
-	.help = help,
-	.common = TC_CMD_HOME,
-	.options = "out= next-update= keep= trust=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = exec_publish,
-};

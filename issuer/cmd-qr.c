@@ -36,7 +36,7 @@
 #define QR_BATCH     100
 #define QR_IMAGE_MAX (4u << 20)
 
-static const char qr_help[] =
+const char tc_issuer_qr_help[] =
     "NAME\n"
     "    tcard-issuer qr - the signed QR e-card of a card\n"
     "\n"
@@ -73,7 +73,7 @@ static const char qr_help[] =
     "    tcard-issuer qr 4401110000000017 --out card.png --as producer1\n"
     "    tcard-issuer qr 17 --out - --as producer1\n";
 
-static const char batch_help[] =
+const char tc_issuer_qr_batch_help[] =
     "NAME\n"
     "    tcard-issuer qr-batch - e-cards for every card that has none\n"
     "\n"
@@ -152,12 +152,17 @@ render(struct tc_buf *out, const char *text, int svg, int px, char *err,
 	return r;
 }
 
+/* --module PX of qr and qr-batch into *px (default TC_QR_DEFAULT_PX). */
 static int
-parse_px(const char *s, int *px)
+parse_px(const struct tc_args *a, int *px)
 {
+	const char *s = tc_args_get(a, "module");
 	char *end;
 	long v;
 
+	*px = TC_QR_DEFAULT_PX;
+	if (s == NULL)
+		return TC_EXIT_OK;
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno != 0 || *end != '\0' || end == s || v < 1 ||
@@ -168,8 +173,8 @@ parse_px(const char *s, int *px)
 	return TC_EXIT_OK;
 }
 
-static int
-qr_run(const struct tc_args *a)
+int
+tc_issuer_qr_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_keystore *ks = NULL;
@@ -177,13 +182,12 @@ qr_run(const struct tc_args *a)
 	struct tc_card_state cs;
 	struct tc_ecard e;
 	struct tc_buf img;
-	const char *home = a->home, *as = a->as, *out, *v;
+	const char *home = a->home, *as = a->as, *out;
 	char err[1024] = "";
-	int status, r, px = TC_QR_DEFAULT_PX, fresh = 0, svg = 0;
+	int status, r, px, fresh = 0, svg = 0;
 
 	out = tc_args_get(a, "out");
-	if ((v = tc_args_get(a, "module")) != NULL &&
-	    (status = parse_px(v, &px)) != TC_EXIT_OK)
+	if ((status = parse_px(a, &px)) != TC_EXIT_OK)
 		return status;
 	if (a->argc != 1)
 		return tc_cli_usage("give one card number or serial");
@@ -271,8 +275,8 @@ write_png(struct tc_session *s, const char *dir, int64_t serial, int px,
 	return r;
 }
 
-static int
-batch_run(const struct tc_args *a)
+int
+tc_issuer_qr_batch_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_keystore *ks = NULL;
@@ -283,7 +287,7 @@ batch_run(const struct tc_args *a)
 	const char *home = a->home, *as = a->as, *out, *v;
 	char err[1024] = "", dir[4096], *end;
 	size_t n, i, nb, total = 0, signed_n = 0, files = 0, refused = 0;
-	int status, r, px = TC_QR_DEFAULT_PX, tty, w;
+	int status, r, px, tty, w;
 
 	out = tc_args_get(a, "out");
 	if ((v = tc_args_get(a, "limit")) != NULL) {
@@ -293,8 +297,7 @@ batch_run(const struct tc_args *a)
 			return tc_cli_usage(
 			    "--limit: expected a number of e-cards");
 	}
-	if ((v = tc_args_get(a, "module")) != NULL &&
-	    (status = parse_px(v, &px)) != TC_EXIT_OK)
+	if ((status = parse_px(a, &px)) != TC_EXIT_OK)
 		return status;
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%s'", a->argv[0]);
@@ -432,23 +435,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_qr = {
-	.name = "qr",
-	.summary = "the signed QR e-card of a card (PNG, SVG or text)",
-	.help = qr_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "out= module=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = qr_run,
-};
-
-const struct tc_cmd tc_cmd_qr_batch = {
-	.name = "qr-batch",
-	.summary = "e-cards for every card without one, resumable",
-	.help = batch_help,
-	.common = TC_CMD_HOME | TC_CMD_AS,
-	.options = "out= limit= module=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = batch_run,
-};

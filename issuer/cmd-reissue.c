@@ -15,7 +15,7 @@
 #include "tcard/lifecycle.h"
 #include "tcard/serial.h"
 
-static const char help[] =
+const char tc_issuer_reissue_help[] =
     "NAME\n"
     "    tcard-issuer reissue - replace a lost or damaged card\n"
     "\n"
@@ -51,8 +51,8 @@ static const char help[] =
     "EXAMPLES\n"
     "    tcard-issuer reissue '4401 0000 0000 0017' --reason lost --as clerk\n";
 
-static int
-reissue_run(const struct tc_args *a)
+int
+tc_issuer_reissue_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_lifecycle lc;
@@ -97,13 +97,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_reissue = {
-	.name = "reissue",
-	.summary = "replace a lost or damaged card (new number)",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "reason=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = reissue_run,
-};

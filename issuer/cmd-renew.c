@@ -15,7 +15,7 @@
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 
-static const char help[] =
+const char tc_issuer_renew_help[] =
     "NAME\n"
     "    tcard-issuer renew - renew or extend a card\n"
     "\n"
@@ -55,8 +55,8 @@ static const char help[] =
     "    tcard-issuer renew '4401 0000 0000 0017' --as clerk\n"
     "    tcard-issuer renew 17 --as clerk --months 36\n";
 
-static int
-renew_run(const struct tc_args *a)
+int
+tc_issuer_renew_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_lifecycle lc;
@@ -95,13 +95,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_renew = {
-	.name = "renew",
-	.summary = "renew a card (green card B: extend once)",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "months=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = renew_run,
-};

@@ -14,7 +14,7 @@
 #include "operator.h"
 #include "tcard/err.h"
 
-static const char help[] =
+const char tc_issuer_review_help[] =
     "NAME\n"
     "    tcard-issuer review - act on an application's current step\n"
     "\n"
@@ -73,8 +73,8 @@ static const char help[] =
     "    tcard-issuer review 14 --approve --tier gold --as group1\n"
     "    tcard-issuer review 15 --approve --months 36 --as approver1\n";
 
-static int
-review_run(const struct tc_args *a)
+int
+tc_issuer_review_run(const struct tc_args *a)
 {
 	const char *overrides[8];
 	struct tc_review rv;
@@ -121,12 +121,9 @@ review_run(const struct tc_args *a)
 	    (rv.tier != NULL || rv.months != 0 || rv.n_overrides > 0))
 		return tc_cli_usage(
 		    "--tier, --months and --override go with --approve");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
 	/* Which role the step needs is the library's decision. */
-	if ((status = tc_session_open(&s, home, as, 0, TC_SESSION_WORKDAYS)) !=
-	    TC_EXIT_OK)
+	if ((status = tc_session_open_as(
+		 &s, home, as, 0, TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
@@ -141,13 +138,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_review = {
-	.name = "review",
-	.summary = "approve, return or reject an application's current step",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "approve return= reject= tier= months= override*",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = review_run,
-};

@@ -26,7 +26,7 @@
 
 #define SEQ_FILE "revocations.seq"
 
-static const char help[] =
+const char tc_issuer_revocations_help[] =
     "NAME\n"
     "    tcard-issuer revocations - write the signed revocation list\n"
     "\n"
@@ -98,8 +98,8 @@ write_file(const char *path, const void *data, size_t len)
 	return 0;
 }
 
-static int
-revocations_run(const struct tc_args *a)
+int
+tc_issuer_revocations_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_card_filter f;
@@ -107,21 +107,16 @@ revocations_run(const struct tc_args *a)
 	struct tc_keystore *ks = NULL;
 	struct tc_cose_key *signer = NULL;
 	struct tc_buf out;
-	const char *outpath = NULL, *v;
-	char err[512], seqpath[4200], seqtext[32], *end;
+	const char *outpath = NULL;
+	char err[512], seqpath[4200], seqtext[32];
 	uint64_t seq;
-	long hours = 24;
+	long hours;
 	int r, status = TC_EXIT_INTERNAL, opened = 0;
 
 	tc_buf_init(&out, TC_REV_MAX_INPUT);
 	outpath = tc_args_get(a, "out");
-	if ((v = tc_args_get(a, "next-update")) != NULL) {
-		errno = 0;
-		hours = strtol(v, &end, 10);
-		if (errno != 0 || *end != '\0' || hours < 1 || hours > 8760)
-			return tc_cli_usage(
-			    "--next-update takes 1 to 8760 hours");
-	}
+	if ((status = tc_issuer_next_update(a, &hours)) != TC_EXIT_OK)
+		return status;
 	if (a->argc != 0)
 		return tc_cli_usage("unexpected argument '%.64s'", a->argv[0]);
 	if (outpath == NULL)
@@ -181,13 +176,3 @@ out:
 		tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_revocations = {
-	.name = "revocations",
-	.summary = "write the signed revocation list",
-	.help = help,
-	.common = TC_CMD_HOME,
-	.options = "out= next-update=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = revocations_run,
-};

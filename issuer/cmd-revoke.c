@@ -13,7 +13,7 @@
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 
-static const char help[] =
+const char tc_issuer_revoke_help[] =
     "NAME\n"
     "    tcard-issuer revoke - withdraw a card for good\n"
     "\n"
@@ -58,8 +58,8 @@ static const char help[] =
     "    tcard-issuer revoke 17 --reason fraud --bar-employer \\\n"
     "        --note 'forged degree certificate' --as approver\n";
 
-static int
-revoke_run(const struct tc_args *a)
+int
+tc_issuer_revoke_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_lifecycle lc;
@@ -99,13 +99,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_revoke = {
-	.name = "revoke",
-	.summary = "revoke a card (fraud: blacklist, employer bar)",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "reason= note= bar-employer",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = revoke_run,
-};

@@ -21,7 +21,7 @@
 #include "tcard/programme.h"
 #include "tcard/serial.h"
 
-static const char help[] =
+const char tc_issuer_subcard_add_help[] =
     "NAME\n"
     "    tcard-issuer subcard add - add a sub-card for a relative\n"
     "\n"
@@ -74,8 +74,8 @@ static const char help[] =
     "    RID='110101201503030016' tcard-issuer subcard add 17 --relation child \\\n"
     "        --id-type resident --id-env RID --name 'Li Xiaoming' --as clerk\n";
 
-static int
-add_run(const struct tc_args *a)
+int
+tc_issuer_subcard_add_run(const struct tc_args *a)
 {
 	struct tc_session s;
 	struct tc_lifecycle lc;
@@ -170,13 +170,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_subcard_add = {
-	.name = "subcard add",
-	.summary = "add a sub-card for a relative of a card holder",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "relation= id-type= id= id-env= name= birth-date=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = add_run,
-};

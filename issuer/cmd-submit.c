@@ -13,7 +13,7 @@
 #include "operator.h"
 #include "tcard/err.h"
 
-static const char help[] =
+const char tc_issuer_submit_help[] =
     "NAME\n"
     "    tcard-issuer submit - submit a draft or resubmit a returned application\n"
     "\n"
@@ -42,12 +42,7 @@ static const char help[] =
     "    .attach, .submit or .resubmit.\n"
     "\n"
     "OPTIONS\n" TC_AC_FORM_HELP
-    "    --keep-draft      save the changes, do not submit\n"
-    "    --as NAME         the acting operator\n"
-    "    --json            print the application as JSON\n"
-    "    --home DIR        the authority's home directory\n"
-    "    --help            show this page\n"
-    "\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+    "    --keep-draft      save the changes, do not submit\n" TC_AC_PAGE_END
     "EXAMPLES\n"
     "    tcard-issuer submit 12 --accept-pledge --as clerk\n"
     "    tcard-issuer submit 12 --attach tax-or-social-insurance=tax.pdf \\\n"
@@ -81,8 +76,8 @@ update_form(struct tc_session *s, int64_t id, const struct tc_ac_form_opts *o,
 	return status;
 }
 
-static int
-submit_run(const struct tc_args *a)
+int
+tc_issuer_submit_run(const struct tc_args *a)
 {
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
@@ -94,7 +89,6 @@ submit_run(const struct tc_args *a)
 	int keep, json = a->json, status, r, changes;
 	int64_t id;
 
-	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
 	if ((status = tc_ac_form_args(a, 0, &o, &id_opt, &id_env)) !=
 	    TC_EXIT_OK)
@@ -102,10 +96,7 @@ submit_run(const struct tc_args *a)
 	keep = tc_args_has(a, "keep-draft") > 0;
 	if (a->argc != 1 || tc_ac_app_id(a->argv[0], &id) != 0)
 		return tc_cli_usage("give one application number");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+	if ((status = tc_session_open_as(&s, home, as, TC_APP_INTAKE_ROLES,
 		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((r = tc_app_get(s.reg, id, &app, err, sizeof(err))) != 0) {
@@ -147,13 +138,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_submit = {
-	.name = "submit",
-	.summary = "submit a draft or resubmit a returned application",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = TC_AC_ATTACH_OPTS " keep-draft",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = submit_run,
-};

@@ -17,7 +17,7 @@
 /* Longest "section.field" name taken from --field. */
 #define FIELD_NAME_MAX 128
 
-static const char help[] =
+const char tc_issuer_supplement_help[] =
     "NAME\n"
     "    tcard-issuer supplement - the unit fills in or corrects a form\n"
     "\n"
@@ -54,8 +54,8 @@ static const char help[] =
     "    tcard-issuer supplement 19 --field basic.phone=13800138000 \\\n"
     "        --reason '单位核实后补充联系电话' --as unit-a-hr\n";
 
-static int
-supplement_run(const struct tc_args *a)
+int
+tc_issuer_supplement_run(const struct tc_args *a)
 {
 	struct tc_app_patch patch[TC_APP_PATCH_MAX];
 	char names[TC_APP_PATCH_MAX][FIELD_NAME_MAX + 1];
@@ -103,13 +103,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_supplement = {
-	.name = "supplement",
-	.summary = "the unit fills in or corrects an application's form",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "field* reason=",
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = supplement_run,
-};

@@ -14,7 +14,7 @@
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
 
-static const char suspend_help[] =
+const char tc_issuer_suspend_help[] =
     "NAME\n"
     "    tcard-issuer suspend - make a card temporarily invalid\n"
     "\n"
@@ -41,7 +41,7 @@ static const char suspend_help[] =
     "EXAMPLES\n"
     "    tcard-issuer suspend 17 --reason 'employer inquiry' --as reviewer\n";
 
-static const char reinstate_help[] =
+const char tc_issuer_reinstate_help[] =
     "NAME\n"
     "    tcard-issuer reinstate - make a suspended card valid again\n"
     "\n"
@@ -67,21 +67,21 @@ static const char reinstate_help[] =
     "    tcard-issuer reinstate 17 --note 'inquiry closed' --as reviewer\n";
 
 /* Each command refuses the other's option by name. */
-static const struct tc_opt suspend_refused[] = {
+const struct tc_opt tc_issuer_suspend_refused[] = {
 	{ "note", TC_OPT_VALUE, "suspend takes --reason, not --note" },
 	{ NULL },
 };
 
-static const struct tc_opt reinstate_refused[] = {
+const struct tc_opt tc_issuer_reinstate_refused[] = {
 	{ "reason", TC_OPT_VALUE, "reinstate takes --note, not --reason" },
 	{ NULL },
 };
 
 /* suspend and reinstate. */
-static int
-run(const struct tc_args *a)
+int
+tc_issuer_suspend_run(const struct tc_args *a)
 {
-	int suspend = a->cmd == &tc_cmd_suspend;
+	int suspend = tc_args_is(a, "suspend");
 	struct tc_session s;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
@@ -116,25 +116,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_suspend = {
-	.name = "suspend",
-	.summary = "suspend a card (its sub-cards follow)",
-	.help = suspend_help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "reason=",
-	.refused = suspend_refused,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = run,
-};
-
-const struct tc_cmd tc_cmd_reinstate = {
-	.name = "reinstate",
-	.summary = "reinstate a suspended card",
-	.help = reinstate_help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "note=",
-	.refused = reinstate_refused,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = run,
-};

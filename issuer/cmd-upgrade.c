@@ -31,14 +31,9 @@
 	"OPTIONS\n"                                                                           \
 	"    --tier T          the new tier\n"                                                \
 	"    --clause C        the clause of the new tier the holder meets\n" TC_AC_FORM_HELP \
-	"    --draft           keep the application as a draft\n"                             \
-	"    --as NAME         the acting operator\n"                                         \
-	"    --json            print the application as JSON\n"                               \
-	"    --home DIR        the authority's home directory\n"                              \
-	"    --help            show this page\n"                                              \
-	"\n" TC_AC_EXIT "\n" TC_AC_ENV "\n"
+	"    --draft           keep the application as a draft\n" TC_AC_PAGE_END
 
-static const char upgrade_help[] =
+const char tc_issuer_upgrade_help[] =
     "NAME\n"
     "    tcard-issuer upgrade - apply for a higher tier of a card\n"
     "\n"
@@ -55,7 +50,7 @@ static const char upgrade_help[] =
     "    tcard-issuer upgrade 4401110000000017 --tier gold --clause g3 \\\n"
     "        --attach clause-proof=award.pdf --as clerk\n";
 
-static const char convert_help[] =
+const char tc_issuer_convert_help[] =
     "NAME\n"
     "    tcard-issuer convert - apply to convert a B card into an A card\n"
     "\n"
@@ -72,15 +67,12 @@ static const char convert_help[] =
     "    tcard-issuer convert 4401000000000023 --clause a1-2 \\\n"
     "        --attach clause-proof=patent.pdf --as clerk\n";
 
-/* Both commands take the same options. */
-static const char opts[] = TC_AC_ATTACH_OPTS " tier= clause= draft";
-
 /* upgrade and convert. */
-static int
-change_run(const struct tc_args *a)
+int
+tc_issuer_upgrade_run(const struct tc_args *a)
 {
 	enum tc_app_kind kind =
-	    a->cmd == &tc_cmd_convert ? TC_APP_CONVERT : TC_APP_UPGRADE;
+	    tc_args_is(a, "convert") ? TC_APP_CONVERT : TC_APP_UPGRADE;
 	const struct tc_programme *p;
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
@@ -93,7 +85,6 @@ change_run(const struct tc_args *a)
 	int64_t id = 0;
 	json_t *root = NULL;
 
-	memset(&o, 0, sizeof(o));
 	memset(&f, 0, sizeof(f));
 	if ((status = tc_ac_form_args(a, 0, &o, &id_opt, &id_env)) !=
 	    TC_EXIT_OK)
@@ -105,10 +96,7 @@ change_run(const struct tc_args *a)
 		return tc_cli_usage("give one card number or serial");
 	if (kind == TC_APP_UPGRADE && (o.tier == NULL || o.clause == NULL))
 		return tc_cli_usage("an upgrade needs --tier T and --clause C");
-	if (as == NULL)
-		return tc_cli_usage(
-		    "this command needs --as NAME: the operator who does it");
-	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,
+	if ((status = tc_session_open_as(&s, home, as, TC_APP_INTAKE_ROLES,
 		 TC_SESSION_WORKDAYS)) != TC_EXIT_OK)
 		return status;
 	if ((status = tc_ac_card(&s, a->argv[0], &card)) != TC_EXIT_OK)
@@ -168,23 +156,3 @@ out:
 	tc_session_close(&s);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_upgrade = {
-	.name = "upgrade",
-	.summary = "apply for a higher tier of a card (reviewed)",
-	.help = upgrade_help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = opts,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = change_run,
-};
-
-const struct tc_cmd tc_cmd_convert = {
-	.name = "convert",
-	.summary = "apply to convert a B card into an A card (reviewed)",
-	.help = convert_help,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = opts,
-	.argcheck = tc_issuer_refuse_secret_args,
-	.run = change_run,
-};

@@ -248,6 +248,22 @@ tc_issuer_read_seq(const char *path, uint64_t *seq)
 }
 
 int
+tc_issuer_next_update(const struct tc_args *a, long *hours)
+{
+	const char *v = tc_args_get(a, "next-update");
+	char *end;
+
+	*hours = 24;
+	if (v == NULL)
+		return TC_EXIT_OK;
+	errno = 0;
+	*hours = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || *hours < 1 || *hours > 8760)
+		return tc_cli_usage("--next-update takes 1 to 8760 hours");
+	return TC_EXIT_OK;
+}
+
+int
 tc_issuer_read_audit_head(const char *home, struct tc_audit_head *head,
     int *found, char *err, size_t errlen)
 {
@@ -303,12 +319,8 @@ tc_issuer_bundle_expect(struct tc_issuer_expect *e, const char *dir,
     const struct tc_audit_head_info *info)
 {
 	char when[32];
-	struct tm tm;
-	time_t t = info->issued_at;
 
-	if (gmtime_r(&t, &tm) == NULL ||
-	    strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(when, sizeof(when), "@%lld", (long long)t);
+	tc_cli_utc(info->issued_at, when);
 	memset(e, 0, sizeof(*e));
 	e->head = info->head;
 	snprintf(e->source, sizeof(e->source),

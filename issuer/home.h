@@ -64,6 +64,14 @@ const char *tc_issuer_shipped_programmes(void);
 int tc_issuer_read_seq(const char *path, uint64_t *seq /* OUT */);
 
 /*
+ * The --next-update HOURS of revocations and publish, how long verifiers
+ * may rely on what they sign now: 1 to 8760, 24 when not given, into
+ * *hours. Returns TC_EXIT_OK, or TC_EXIT_USAGE after printing why.
+ */
+struct tc_args;
+int tc_issuer_next_update(const struct tc_args *a, long *hours /* OUT */);
+
+/*
  * The audit head recorded at each publish: HOME/audit.head holds one line
  * "SEQ:MACHEX" (tc_audit_head_format), written atomically and fsynced. A
  * log that no longer holds that entry with that MAC was truncated, emptied

@@ -1,59 +1,122 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tcard-issuer: the issuing station's command line. One file per
- * subcommand (cmd-*.c), each exporting one struct tc_cmd; main.c lists them.
+ * subcommand or group (cmd-*.c), each exporting the run function and the
+ * help page of its commands; main.c's command table makes a row of each.
  */
 #ifndef TCARD_ISSUER_H
 #define TCARD_ISSUER_H
 
 #include "cli.h"
 
-extern const struct tc_cmd tc_cmd_id_check;
-extern const struct tc_cmd tc_cmd_init;
-extern const struct tc_cmd tc_cmd_demo;
-extern const struct tc_cmd tc_cmd_audit_verify;
-extern const struct tc_cmd tc_cmd_audit_list;
-extern const struct tc_cmd tc_cmd_operator_add;
-extern const struct tc_cmd tc_cmd_operator_list;
-extern const struct tc_cmd tc_cmd_operator_disable;
-extern const struct tc_cmd tc_cmd_operator_enable;
-extern const struct tc_cmd tc_cmd_operator_passwd;
-extern const struct tc_cmd tc_cmd_operator_totp;
-extern const struct tc_cmd tc_cmd_organisation_add;
-extern const struct tc_cmd tc_cmd_organisation_list;
-extern const struct tc_cmd tc_cmd_renew;
-extern const struct tc_cmd tc_cmd_change;
-extern const struct tc_cmd tc_cmd_reissue;
-extern const struct tc_cmd tc_cmd_suspend;
-extern const struct tc_cmd tc_cmd_reinstate;
-extern const struct tc_cmd tc_cmd_revoke;
-extern const struct tc_cmd tc_cmd_subcard_add;
-extern const struct tc_cmd tc_cmd_cards;
-extern const struct tc_cmd tc_cmd_card_show;
-extern const struct tc_cmd tc_cmd_expire;
-extern const struct tc_cmd tc_cmd_revocations;
-extern const struct tc_cmd tc_cmd_publish;
-extern const struct tc_cmd tc_cmd_apply;
-extern const struct tc_cmd tc_cmd_submit;
-extern const struct tc_cmd tc_cmd_review;
-extern const struct tc_cmd tc_cmd_supplement;
-extern const struct tc_cmd tc_cmd_applications;
-extern const struct tc_cmd tc_cmd_application_show;
-extern const struct tc_cmd tc_cmd_application_withdraw;
-extern const struct tc_cmd tc_cmd_issue;
-extern const struct tc_cmd tc_cmd_qr;
-extern const struct tc_cmd tc_cmd_qr_batch;
-extern const struct tc_cmd tc_cmd_ecard;
-extern const struct tc_cmd tc_cmd_print;
-extern const struct tc_cmd tc_cmd_print_batch;
-extern const struct tc_cmd tc_cmd_upgrade;
-extern const struct tc_cmd tc_cmd_convert;
-extern const struct tc_cmd tc_cmd_blacklist_add;
-extern const struct tc_cmd tc_cmd_blacklist_list;
-extern const struct tc_cmd tc_cmd_blacklist_remove;
-extern const struct tc_cmd tc_cmd_employer_bar_add;
-extern const struct tc_cmd tc_cmd_employer_bar_list;
-extern const struct tc_cmd tc_cmd_personalise;
-extern const struct tc_cmd tc_cmd_chip_show;
+/* The EXIT STATUS section of the pages of the listings that read only. */
+#define TC_ISSUER_LIST_EXIT                                                    \
+	"EXIT STATUS\n"                                                        \
+	"    0 success; 2 usage error; 3 no keys, no registry or a database\n" \
+	"    error; 4 internal error.\n"
+
+/*
+ * The run functions of the commands (struct tc_cmd.run), one a line as
+ * git's builtin.h lists its cmd_*(): one a command, but for the pairs that
+ * share one, blacklist add and remove (blacklist_change), blacklist list
+ * and employer-bar list, suspend and reinstate, upgrade and convert.
+ */
+int tc_issuer_application_show_run(const struct tc_args *a);
+int tc_issuer_application_withdraw_run(const struct tc_args *a);
+int tc_issuer_applications_run(const struct tc_args *a);
+int tc_issuer_apply_run(const struct tc_args *a);
+int tc_issuer_audit_list_run(const struct tc_args *a);
+int tc_issuer_audit_verify_run(const struct tc_args *a);
+int tc_issuer_blacklist_change_run(const struct tc_args *a);
+int tc_issuer_blacklist_list_run(const struct tc_args *a);
+int tc_issuer_card_show_run(const struct tc_args *a);
+int tc_issuer_cards_run(const struct tc_args *a);
+int tc_issuer_change_run(const struct tc_args *a);
+int tc_issuer_chip_show_run(const struct tc_args *a);
+int tc_issuer_demo_run(const struct tc_args *a);
+int tc_issuer_ecard_run(const struct tc_args *a);
+int tc_issuer_employer_bar_add_run(const struct tc_args *a);
+int tc_issuer_expire_run(const struct tc_args *a);
+int tc_issuer_id_check_run(const struct tc_args *a);
+int tc_issuer_init_run(const struct tc_args *a);
+int tc_issuer_issue_run(const struct tc_args *a);
+int tc_issuer_operator_add_run(const struct tc_args *a);
+int tc_issuer_operator_disable_run(const struct tc_args *a);
+int tc_issuer_operator_enable_run(const struct tc_args *a);
+int tc_issuer_operator_list_run(const struct tc_args *a);
+int tc_issuer_operator_passwd_run(const struct tc_args *a);
+int tc_issuer_operator_totp_run(const struct tc_args *a);
+int tc_issuer_organisation_add_run(const struct tc_args *a);
+int tc_issuer_organisation_list_run(const struct tc_args *a);
+int tc_issuer_personalise_run(const struct tc_args *a);
+int tc_issuer_print_batch_run(const struct tc_args *a);
+int tc_issuer_print_run(const struct tc_args *a);
+int tc_issuer_publish_run(const struct tc_args *a);
+int tc_issuer_qr_batch_run(const struct tc_args *a);
+int tc_issuer_qr_run(const struct tc_args *a);
+int tc_issuer_reissue_run(const struct tc_args *a);
+int tc_issuer_renew_run(const struct tc_args *a);
+int tc_issuer_review_run(const struct tc_args *a);
+int tc_issuer_revocations_run(const struct tc_args *a);
+int tc_issuer_revoke_run(const struct tc_args *a);
+int tc_issuer_subcard_add_run(const struct tc_args *a);
+int tc_issuer_submit_run(const struct tc_args *a);
+int tc_issuer_supplement_run(const struct tc_args *a);
+int tc_issuer_suspend_run(const struct tc_args *a);
+int tc_issuer_upgrade_run(const struct tc_args *a);
+
+/* Their help pages (struct tc_cmd.help). */
+extern const char tc_issuer_application_show_help[];
+extern const char tc_issuer_application_withdraw_help[];
+extern const char tc_issuer_applications_help[];
+extern const char tc_issuer_apply_help[];
+extern const char tc_issuer_audit_list_help[];
+extern const char tc_issuer_audit_verify_help[];
+extern const char tc_issuer_blacklist_add_help[];
+extern const char tc_issuer_blacklist_list_help[];
+extern const char tc_issuer_blacklist_remove_help[];
+extern const char tc_issuer_card_show_help[];
+extern const char tc_issuer_cards_help[];
+extern const char tc_issuer_change_help[];
+extern const char tc_issuer_chip_show_help[];
+extern const char tc_issuer_convert_help[];
+extern const char tc_issuer_demo_help[];
+extern const char tc_issuer_ecard_help[];
+extern const char tc_issuer_employer_bar_add_help[];
+extern const char tc_issuer_employer_bar_list_help[];
+extern const char tc_issuer_expire_help[];
+extern const char tc_issuer_id_check_help[];
+extern const char tc_issuer_init_help[];
+extern const char tc_issuer_issue_help[];
+extern const char tc_issuer_operator_add_help[];
+extern const char tc_issuer_operator_disable_help[];
+extern const char tc_issuer_operator_enable_help[];
+extern const char tc_issuer_operator_list_help[];
+extern const char tc_issuer_operator_passwd_help[];
+extern const char tc_issuer_operator_totp_help[];
+extern const char tc_issuer_organisation_add_help[];
+extern const char tc_issuer_organisation_list_help[];
+extern const char tc_issuer_personalise_help[];
+extern const char tc_issuer_print_batch_help[];
+extern const char tc_issuer_print_help[];
+extern const char tc_issuer_publish_help[];
+extern const char tc_issuer_qr_batch_help[];
+extern const char tc_issuer_qr_help[];
+extern const char tc_issuer_reinstate_help[];
+extern const char tc_issuer_reissue_help[];
+extern const char tc_issuer_renew_help[];
+extern const char tc_issuer_review_help[];
+extern const char tc_issuer_revocations_help[];
+extern const char tc_issuer_revoke_help[];
+extern const char tc_issuer_subcard_add_help[];
+extern const char tc_issuer_submit_help[];
+extern const char tc_issuer_supplement_help[];
+extern const char tc_issuer_suspend_help[];
+extern const char tc_issuer_upgrade_help[];
+
+/* The options suspend, reinstate and blacklist remove refuse by name. */
+extern const struct tc_opt tc_issuer_blacklist_remove_refused[];
+extern const struct tc_opt tc_issuer_reinstate_refused[];
+extern const struct tc_opt tc_issuer_suspend_refused[];
 
 #endif

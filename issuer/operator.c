@@ -23,11 +23,14 @@
 #include <openssl/crypto.h>
 
 #include "cli.h"
+#include "home.h"
 #include "operator.h"
 #include "tcard/err.h"
 #include "tcard/operator.h"
 #include "tcard/passhash.h"
 #include "tcard/role.h"
+
+#define ADMIN TC_ROLE_BIT(TC_ROLE_ADMIN)
 
 int
 tc_issuer_passhash_setup(void)
@@ -392,6 +395,57 @@ tc_issuer_operator_recheck(struct tc_registry *reg,
 		return tc_cli_fail(TC_ERR_AUTH, "--as", err);
 	}
 	return role_check(&now, required_any);
+}
+
+int
+tc_issuer_admin_begin(const char *home_opt, const char *as, int hashing,
+    struct tc_registry **reg, struct tc_operator *actor, time_t *now)
+{
+	const char *home;
+	char err[512] = "";
+	int r, status;
+
+	*reg = NULL;
+	if (as == NULL)
+		return tc_cli_usage(
+		    "give --as NAME: an operator with the admin role");
+	if ((home = tc_cli_home(home_opt)) == NULL ||
+	    (*now = tc_cli_now()) == (time_t)-1)
+		return TC_EXIT_USAGE;
+	if (hashing && (status = tc_issuer_passhash_setup()) != TC_EXIT_OK)
+		return status;
+	if ((status = tc_issuer_open(home, NULL, reg, 0)) != TC_EXIT_OK)
+		return status;
+	if ((status = tc_issuer_authenticate(*reg, as, ADMIN, actor)) !=
+	    TC_EXIT_OK)
+		goto fail;
+	if ((r = tc_registry_begin(*reg, err, sizeof(err))) != 0) {
+		status = tc_cli_fail(r, "registry", err);
+		goto fail;
+	}
+	if ((status = tc_issuer_operator_recheck(*reg, actor, ADMIN)) ==
+	    TC_EXIT_OK)
+		return TC_EXIT_OK;
+	tc_registry_rollback(*reg);
+fail:
+	tc_registry_close(*reg);
+	*reg = NULL;
+	return status;
+}
+
+int
+tc_issuer_commit(struct tc_registry *reg, int status)
+{
+	char err[512] = "";
+	int r;
+
+	if (status != TC_EXIT_OK) {
+		tc_registry_rollback(reg);
+		return status;
+	}
+	if ((r = tc_registry_commit(reg, err, sizeof(err))) != 0)
+		return tc_cli_fail(r, "commit", err);
+	return TC_EXIT_OK;
 }
 
 char *

@@ -13,6 +13,7 @@
 #define TCARD_ISSUER_OPERATOR_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "tcard/operator.h"
 #include "tcard/passhash.h"
@@ -88,6 +89,27 @@ int tc_issuer_authenticate(struct tc_registry *reg, const char *as_name,
  */
 int tc_issuer_operator_recheck(struct tc_registry *reg,
     const struct tc_operator *op, unsigned required_any);
+
+/*
+ * The start of a change to the registry by an admin (organisation add,
+ * operator totp, operator disable and enable): as (the --as argument) is
+ * needed, then the home (home_opt or $TCARD_HOME) and the clock into
+ * *now, and, with hashing, $TCARD_SCRYPT_LN (tc_issuer_passhash_setup);
+ * the registry is opened into *reg, as is authenticated with the admin
+ * role, a transaction begun and the role checked again inside it. Returns
+ * TC_EXIT_OK, the caller then ending with tc_issuer_commit and closing
+ * *reg; or an exit status after printing why, nothing left open (*reg is
+ * NULL).
+ */
+int tc_issuer_admin_begin(const char *home_opt, const char *as, int hashing,
+    struct tc_registry **reg /* OUT */, struct tc_operator *actor /* OUT */,
+    time_t *now /* OUT */);
+
+/*
+ * Ends a transaction: commits when status is TC_EXIT_OK (a failed commit
+ * is printed), else rolls back. Returns the exit status.
+ */
+int tc_issuer_commit(struct tc_registry *reg, int status);
 
 /*
  * Formats the roles of mask for a message ("admin", "approver or

@@ -64,6 +64,16 @@ fail:
 	return status;
 }
 
+int
+tc_session_open_as(struct tc_session *s, const char *home_opt, const char *as,
+    unsigned roles, unsigned flags)
+{
+	if (as == NULL)
+		return tc_cli_usage(
+		    "this command needs --as NAME: the operator who does it");
+	return tc_session_open(s, home_opt, as, roles, flags);
+}
+
 void
 tc_session_close(struct tc_session *s)
 {

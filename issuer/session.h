@@ -49,6 +49,13 @@ struct tc_session {
 int tc_session_open(struct tc_session *s, const char *home_opt, const char *as,
     unsigned roles, unsigned flags);
 
+/*
+ * tc_session_open for a command that acts as an operator: a missing as
+ * (--as NAME) is its first usage error, before the home is looked for.
+ */
+int tc_session_open_as(struct tc_session *s, const char *home_opt,
+    const char *as, unsigned roles, unsigned flags);
+
 /* Closes what tc_session_open opened. */
 void tc_session_close(struct tc_session *s);
 

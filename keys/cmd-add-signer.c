@@ -13,7 +13,7 @@
 #include "tcard/err.h"
 #include "tcard/keystore.h"
 
-static const char help[] =
+const char tc_keys_add_signer_help[] =
     "NAME\n"
     "    tcard-keys add-signer - add a credential signer of another algorithm\n"
     "\n"
@@ -53,8 +53,8 @@ static const char help[] =
     "    tcard-keys add-signer --alg sm2 --home /srv/tcard\n"
     "    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
 
-static int
-run(const struct tc_args *a)
+int
+tc_keys_add_signer_run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
 	const char *home_opt = a->home, *alg_opt;
@@ -78,12 +78,3 @@ run(const struct tc_args *a)
 	tc_keystore_free(ks);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_keys_add_signer = {
-	.name = "add-signer",
-	.summary = "add a current signer of another algorithm (es256, sm2)",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.options = "alg=",
-	.run = run,
-};

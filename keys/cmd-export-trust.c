@@ -18,7 +18,7 @@
 #include "tcard/file.h"
 #include "tcard/keystore.h"
 
-static const char help[] =
+const char tc_keys_export_trust_help[] =
     "NAME\n"
     "    tcard-keys export-trust - write the signed trust list for verifiers\n"
     "\n"
@@ -106,8 +106,8 @@ fail:
 	return status;
 }
 
-static int
-run(const struct tc_args *a)
+int
+tc_keys_export_trust_run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
 	struct tc_buf b;
@@ -153,12 +153,3 @@ out:
 	tc_keystore_free(ks);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_keys_export_trust = {
-	.name = "export-trust",
-	.summary = "write the signed trust list (or the signer PEM)",
-	.help = help,
-	.common = TC_CMD_HOME,
-	.options = "out= pem",
-	.run = run,
-};

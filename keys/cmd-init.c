@@ -13,7 +13,7 @@
 #include "tcard/hex.h"
 #include "tcard/keystore.h"
 
-static const char help[] =
+const char tc_keys_init_help[] =
     "NAME\n"
     "    tcard-keys init - make the keys of a new authority\n"
     "\n"
@@ -93,11 +93,7 @@ print_json(const struct tc_keystore *ks)
 	    tc_keystore_dir(ks), "alg", tc_keyalg_name(tc_keystore_alg(ks)),
 	    "ca", cert_json(&ca), "signer", cert_json(&s), "secrets", sec,
 	    "manifest", "keys.json");
-	if (o == NULL)
-		return -1;
-	tc_cli_print_json(stdout, o);
-	json_decref(o);
-	return 0;
+	return tc_cli_json_put(o);
 }
 
 static void
@@ -133,8 +129,8 @@ print_text(const struct tc_keystore *ks)
 	    "Pin verifiers to the CA sha256 above. Keep ca.key offline; the issuing station\nneeds only the signer and the secrets.\n");
 }
 
-static int
-run(const struct tc_args *a)
+int
+tc_keys_init_run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
 	enum tc_keyalg alg = TC_KEYALG_ES256;
@@ -172,12 +168,3 @@ run(const struct tc_args *a)
 	tc_keystore_free(ks);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_keys_init = {
-	.name = "init",
-	.summary = "make a new key store (CA, signer, secrets)",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.options = "alg= force",
-	.run = run,
-};

@@ -14,7 +14,7 @@
 #include "tcard/hex.h"
 #include "tcard/keystore.h"
 
-static const char help[] =
+const char tc_keys_list_help[] =
     "NAME\n"
     "    tcard-keys list - show the keys of the key store\n"
     "\n"
@@ -110,11 +110,7 @@ list_json(const struct tc_keystore *ks, time_t now)
 	    tc_keystore_dir(ks), "alg", tc_keyalg_name(tc_keystore_alg(ks)),
 	    "cose_alg", ca.cose_alg, "created", cr, "ca",
 	    cert_json(ks, &ca, 1, now), "signers", arr, "secrets", sec);
-	if (o == NULL)
-		return -1;
-	tc_cli_print_json(stdout, o);
-	json_decref(o);
-	return 0;
+	return tc_cli_json_put(o);
 }
 
 static void
@@ -167,8 +163,8 @@ list_text(const struct tc_keystore *ks, time_t now)
 	}
 }
 
-static int
-run(const struct tc_args *a)
+int
+tc_keys_list_run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
 	const char *home_opt = a->home;
@@ -187,11 +183,3 @@ run(const struct tc_args *a)
 	tc_keystore_free(ks);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_keys_list = {
-	.name = "list",
-	.summary = "show the CA, the signers and the secrets (not values)",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.run = run,
-};

@@ -12,7 +12,7 @@
 #include "tcard/err.h"
 #include "tcard/keystore.h"
 
-static const char help[] =
+const char tc_keys_rotate_signer_help[] =
     "NAME\n"
     "    tcard-keys rotate-signer - make a new current credential signer\n"
     "\n"
@@ -53,8 +53,8 @@ static const char help[] =
     "    tcard-keys rotate-signer --home /srv/tcard\n"
     "    tcard-keys export-trust --home /srv/tcard --out trust.cose\n";
 
-static int
-run(const struct tc_args *a)
+int
+tc_keys_rotate_signer_run(const struct tc_args *a)
 {
 	struct tc_keystore *ks = NULL;
 	struct tc_keystore_cert_info old;
@@ -86,12 +86,3 @@ run(const struct tc_args *a)
 	tc_keystore_free(ks);
 	return status;
 }
-
-const struct tc_cmd tc_cmd_keys_rotate_signer = {
-	.name = "rotate-signer",
-	.summary = "make a new current signer; the old one is retired",
-	.help = help,
-	.common = TC_CMD_HOME | TC_CMD_JSON,
-	.options = "alg=",
-	.run = run,
-};

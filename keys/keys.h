@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tcard-keys: the key ceremony tool. One file per subcommand (cmd-*.c),
- * each exporting one struct tc_cmd; tcard-keys.c lists them and holds the
- * few helpers they share. The key store itself is src/keystore.c.
+ * each exporting its run function and help page; tcard-keys.c holds the
+ * command table and the few helpers they share. The key store itself is
+ * src/keystore.c.
  */
 #ifndef TCARD_KEYS_H
 #define TCARD_KEYS_H
@@ -16,11 +17,17 @@
 #include "cli.h"
 #include "tcard/keystore.h"
 
-extern const struct tc_cmd tc_cmd_keys_init;
-extern const struct tc_cmd tc_cmd_keys_list;
-extern const struct tc_cmd tc_cmd_keys_rotate_signer;
-extern const struct tc_cmd tc_cmd_keys_add_signer;
-extern const struct tc_cmd tc_cmd_keys_export_trust;
+/* Each command's run function (struct tc_cmd.run) and page (.help). */
+int tc_keys_add_signer_run(const struct tc_args *a);
+extern const char tc_keys_add_signer_help[];
+int tc_keys_export_trust_run(const struct tc_args *a);
+extern const char tc_keys_export_trust_help[];
+int tc_keys_init_run(const struct tc_args *a);
+extern const char tc_keys_init_help[];
+int tc_keys_list_run(const struct tc_args *a);
+extern const char tc_keys_list_help[];
+int tc_keys_rotate_signer_run(const struct tc_args *a);
+extern const char tc_keys_rotate_signer_help[];
 
 /*
  * Reports a library failure like tc_cli_fail and returns the exit status.

@@ -42,13 +42,31 @@ static const char help[] =
     "    TCARD_NOW    injected clock, test builds only (BUILD/test-bin);\n"
     "                 installed programs ignore it and say so\n";
 
-static const struct tc_cmd *const cmds[] = {
-	&tc_cmd_keys_init,
-	&tc_cmd_keys_list,
-	&tc_cmd_keys_rotate_signer,
-	&tc_cmd_keys_add_signer,
-	&tc_cmd_keys_export_trust,
-	NULL,
+/*
+ * The command table: a row a command, in the order of the command list,
+ *   { name, summary, help page, common options (TC_CMD_*), options spec,
+ *     options refused by name, argcheck, run }
+ * (struct tc_cmd in common/cli.h). Each cmd-*.c file exports the run
+ * functions and help pages of its commands (declared in keys.h).
+ */
+static const struct tc_cmd commands[] = {
+	{ "init", "make a new key store (CA, signer, secrets)",
+	    tc_keys_init_help, TC_CMD_HOME | TC_CMD_JSON, "alg= force", NULL,
+	    NULL, tc_keys_init_run },
+	{ "list", "show the CA, the signers and the secrets (not values)",
+	    tc_keys_list_help, TC_CMD_HOME | TC_CMD_JSON, NULL, NULL, NULL,
+	    tc_keys_list_run },
+	{ "rotate-signer", "make a new current signer; the old one is retired",
+	    tc_keys_rotate_signer_help, TC_CMD_HOME | TC_CMD_JSON, "alg=", NULL,
+	    NULL, tc_keys_rotate_signer_run },
+	{ "add-signer",
+	    "add a current signer of another algorithm (es256, sm2)",
+	    tc_keys_add_signer_help, TC_CMD_HOME | TC_CMD_JSON, "alg=", NULL,
+	    NULL, tc_keys_add_signer_run },
+	{ "export-trust", "write the signed trust list (or the signer PEM)",
+	    tc_keys_export_trust_help, TC_CMD_HOME, "out= pem", NULL, NULL,
+	    tc_keys_export_trust_run },
+	{ NULL },
 };
 
 int
@@ -145,5 +163,5 @@ tc_keys_open(const char *home_opt, struct tc_keystore **ks, time_t *now)
 int
 main(int argc, char **argv)
 {
-	return tc_cli_main("tcard-keys", help, cmds, argc, argv);
+	return tc_cli_main("tcard-keys", help, commands, argc, argv);
 }

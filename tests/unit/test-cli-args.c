@@ -19,7 +19,7 @@ static struct {
 	int calls;
 	const struct tc_cmd *cmd;
 	const char *home, *as, *reason;
-	int json, flag, argc, nlist;
+	int json, flag, argc, nlist, is_try;
 	const char *list[4];
 	const char *operand[4];
 } seen;
@@ -38,6 +38,7 @@ try_run(const struct tc_args *a)
 	memset(&seen, 0, sizeof(seen));
 	seen.calls = 1;
 	seen.cmd = a->cmd;
+	seen.is_try = tc_args_is(a, "try") && !tc_args_is(a, "bare");
 	seen.home = a->home;
 	seen.as = a->as;
 	seen.json = a->json;
@@ -65,17 +66,6 @@ refuse_secret(int argc, char **argv)
 static const char page[] =
     "NAME\n    t try\nOPTIONS\n    --reason --flag --item --home --as --json\n";
 
-static const struct tc_cmd try_cmd = {
-	.name = "try",
-	.summary = "a command to test with",
-	.help = page,
-	.common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	.options = "reason= flag item*",
-	.refused = refused,
-	.argcheck = refuse_secret,
-	.run = try_run,
-};
-
 /* A command without options reads its operands only. */
 static int
 bare_run(const struct tc_args *a)
@@ -86,14 +76,26 @@ bare_run(const struct tc_args *a)
 	return TC_EXIT_OK;
 }
 
-static const struct tc_cmd bare_cmd = {
-	.name = "bare",
-	.summary = "no options at all",
-	.help = "NAME\n    t bare\n",
-	.run = bare_run,
+/* The program's table: try, then bare. */
+static const struct tc_cmd cmds[] = {
+	{
+	    .name = "try",
+	    .summary = "a command to test with",
+	    .help = page,
+	    .common = TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
+	    .options = "reason= flag item*",
+	    .refused = refused,
+	    .argcheck = refuse_secret,
+	    .run = try_run,
+	},
+	{
+	    .name = "bare",
+	    .summary = "no options at all",
+	    .help = "NAME\n    t bare\n",
+	    .run = bare_run,
+	},
+	{ NULL },
 };
-
-static const struct tc_cmd *const cmds[] = { &try_cmd, &bare_cmd, NULL };
 
 /* Runs "t" with the words given, ended by NULL. */
 static int
@@ -128,7 +130,8 @@ test_values_and_operands(void **state)
 	    TC_EXIT_OK);
 	assert_int_equal(seen.calls, 1);
 	/* The run function is told which command it runs. */
-	assert_ptr_equal(seen.cmd, &try_cmd);
+	assert_ptr_equal(seen.cmd, &cmds[0]);
+	assert_true(seen.is_try);
 	assert_string_equal(seen.home, "/h");
 	assert_string_equal(seen.as, "ada");
 	assert_string_equal(seen.reason, "lost");
@@ -277,25 +280,28 @@ static const struct tc_opt refused_twice[] = {
 	{ NULL, 0, NULL },
 };
 
-static const struct tc_cmd badspec_cmd = {
-	.name = "badspec",
-	.summary = "a bad spec",
-	.help = "NAME\n    t badspec\n",
-	.options = "reason= out",
-	.refused = refused_twice,
-	.run = bare_run,
+static const struct tc_cmd badspec_cmds[] = {
+	{
+	    .name = "badspec",
+	    .summary = "a bad spec",
+	    .help = "NAME\n    t badspec\n",
+	    .options = "reason= out",
+	    .refused = refused_twice,
+	    .run = bare_run,
+	},
+	{ NULL },
 };
 
 static void
 test_bad_declaration(void **state)
 {
-	static const struct tc_cmd *const bad[] = { &badspec_cmd, NULL };
 	char w0[] = "t", w1[] = "badspec";
 	char *argv[] = { w0, w1, NULL };
 
 	memset(&seen, 0, sizeof(seen));
 	assert_int_equal(
-	    tc_cli_main("t", "NAME\n    t\n", bad, 2, argv), TC_EXIT_INTERNAL);
+	    tc_cli_main("t", "NAME\n    t\n", badspec_cmds, 2, argv),
+	    TC_EXIT_INTERNAL);
 	assert_int_equal(seen.calls, 0);
 }
 
