@@ -583,9 +583,10 @@ tc_ac_form_changes(const struct tc_ac_form_opts *o)
 	    o->employer_category != NULL || o->work_type != NULL;
 }
 
-int
-tc_ac_update_form(struct tc_session *s, int64_t id,
-    const struct tc_ac_form_opts *o, struct tc_app_form *f)
+/* Merges the changes into the stored form and updates the application. */
+static int
+update_form(struct tc_session *s, int64_t id, const struct tc_ac_form_opts *o,
+    struct tc_app_form *f)
 {
 	struct tc_buf b;
 	json_t *root;
@@ -608,6 +609,18 @@ tc_ac_update_form(struct tc_session *s, int64_t id,
 		status = tc_cli_fail(r, "update", err);
 	json_decref(root);
 	return status;
+}
+
+int
+tc_ac_store_changes(struct tc_session *s, int64_t id,
+    const struct tc_programme *p, const struct tc_ac_form_opts *o,
+    struct tc_app_form *f)
+{
+	int changes = tc_ac_form_changes(o), status;
+
+	if (changes && (status = update_form(s, id, o, f)) != TC_EXIT_OK)
+		return status;
+	return tc_ac_attach_all(s, id, p, changes ? f : NULL, o);
 }
 
 int

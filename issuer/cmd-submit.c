@@ -85,13 +85,7 @@ tc_issuer_submit_run(const struct tc_args *a)
 	changes = tc_ac_form_changes(&o);
 	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
-	if (changes &&
-	    (status = tc_ac_update_form(&s, id, &o, &f)) != TC_EXIT_OK) {
-		tc_registry_rollback(s.reg);
-		goto out;
-	}
-	if ((status = tc_ac_attach_all(&s, id, p, changes ? &f : NULL, &o)) !=
-	    TC_EXIT_OK) {
+	if ((status = tc_ac_store_changes(&s, id, p, &o, &f)) != TC_EXIT_OK) {
 		tc_registry_rollback(s.reg);
 		goto out;
 	}

@@ -80,7 +80,7 @@ tc_issuer_upgrade_run(const struct tc_args *a)
 	struct tc_session s;
 	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
 	char err[1024] = "";
-	int draft, json = a->json, status, r, changes;
+	int draft, json = a->json, status, r;
 	int64_t id = 0;
 
 	memset(&f, 0, sizeof(f));
@@ -104,7 +104,6 @@ tc_issuer_upgrade_run(const struct tc_args *a)
 		    TC_ERR_NOT_FOUND, "card", "its programme is not loaded");
 		goto out;
 	}
-	changes = tc_ac_form_changes(&o);
 	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_app_create_change(&s.c, kind, card.serial, o.tier, o.clause,
@@ -114,17 +113,9 @@ tc_issuer_upgrade_run(const struct tc_args *a)
 		    &s, r, kind == TC_APP_UPGRADE ? "upgrade" : "convert", err);
 		goto out;
 	}
-	if (changes) {
-		/* The new tier and clause are the application's already. */
-		o.tier = o.clause = NULL;
-		if ((status = tc_ac_update_form(&s, id, &o, &f)) !=
-		    TC_EXIT_OK) {
-			tc_registry_rollback(s.reg);
-			goto out;
-		}
-	}
-	if ((status = tc_ac_attach_all(&s, id, p, changes ? &f : NULL, &o)) !=
-	    TC_EXIT_OK) {
+	/* The new tier and clause are the application's already. */
+	o.tier = o.clause = NULL;
+	if ((status = tc_ac_store_changes(&s, id, p, &o, &f)) != TC_EXIT_OK) {
 		tc_registry_rollback(s.reg);
 		goto out;
 	}
