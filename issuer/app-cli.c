@@ -583,6 +583,46 @@ tc_ac_form_changes(const struct tc_ac_form_opts *o)
 	    o->employer_category != NULL || o->work_type != NULL;
 }
 
+/* Merges the changes into the stored form and updates the application. */
+static int
+update_form(struct tc_session *s, int64_t id, const struct tc_ac_form_opts *o,
+    struct tc_app_form *f)
+{
+	struct tc_buf b;
+	json_t *root;
+	char err[1024] = "";
+	int r, status;
+
+	tc_buf_init(&b, 2 * TC_APP_FORM_MAX);
+	if ((r = tc_app_export(s->reg, id, &b, err, sizeof(err))) != 0) {
+		tc_buf_release(&b);
+		return tc_cli_fail(r, "application", err);
+	}
+	root = json_loadb((const char *)b.data, b.len, 0, NULL);
+	tc_buf_release(&b);
+	if (root == NULL)
+		return tc_cli_fail(TC_ERR_INTERNAL, "application",
+		    "the exported form does not parse");
+	if ((status = tc_ac_build(s, o, root)) == TC_EXIT_OK &&
+	    (status = tc_ac_parse(s, root, f)) == TC_EXIT_OK &&
+	    (r = tc_app_update(&s->c, id, f, err, sizeof(err))) != 0)
+		status = tc_cli_fail(r, "update", err);
+	json_decref(root);
+	return status;
+}
+
+int
+tc_ac_store_changes(struct tc_session *s, int64_t id,
+    const struct tc_programme *p, const struct tc_ac_form_opts *o,
+    struct tc_app_form *f)
+{
+	int changes = tc_ac_form_changes(o), status;
+
+	if (changes && (status = update_form(s, id, o, f)) != TC_EXIT_OK)
+		return status;
+	return tc_ac_attach_all(s, id, p, changes ? f : NULL, o);
+}
+
 int
 tc_ac_report(struct tc_session *s, int64_t id, int json, const char *verb)
 {

@@ -139,6 +139,18 @@ int tc_ac_form_args(const struct tc_args *a, int identity,
  */
 int tc_ac_form_changes(const struct tc_ac_form_opts *o);
 
+/*
+ * Inside the transaction of submit, upgrade or convert, what the options
+ * o change in application id of programme p: when they change the form
+ * (tc_ac_form_changes), they are merged into the stored form (exported,
+ * changed with tc_ac_build, parsed into *f) and the application updated
+ * with it; then the files are attached (tc_ac_attach_all). Returns an exit
+ * status after printing any failure; the caller rolls back then.
+ */
+int tc_ac_store_changes(struct tc_session *s, int64_t id,
+    const struct tc_programme *p, const struct tc_ac_form_opts *o,
+    struct tc_app_form *f /* OUT */);
+
 /* The OPTIONS text of the form options, for the pages. */
 #define TC_AC_FORM_HELP                                                           \
 	"    --from FILE       an application file (JSON, docs/workflow.md);\n"   \

@@ -48,34 +48,6 @@ const char tc_issuer_submit_help[] =
     "    tcard-issuer submit 12 --attach tax-or-social-insurance=tax.pdf \\\n"
     "        --as clerk\n";
 
-/* Merges the changes into the stored form and updates the application. */
-static int
-update_form(struct tc_session *s, int64_t id, const struct tc_ac_form_opts *o,
-    struct tc_app_form *f)
-{
-	struct tc_buf b;
-	json_t *root;
-	char err[1024] = "";
-	int r, status;
-
-	tc_buf_init(&b, 2 * TC_APP_FORM_MAX);
-	if ((r = tc_app_export(s->reg, id, &b, err, sizeof(err))) != 0) {
-		tc_buf_release(&b);
-		return tc_cli_fail(r, "application", err);
-	}
-	root = json_loadb((const char *)b.data, b.len, 0, NULL);
-	tc_buf_release(&b);
-	if (root == NULL)
-		return tc_cli_fail(TC_ERR_INTERNAL, "application",
-		    "the exported form does not parse");
-	if ((status = tc_ac_build(s, o, root)) == TC_EXIT_OK &&
-	    (status = tc_ac_parse(s, root, f)) == TC_EXIT_OK &&
-	    (r = tc_app_update(&s->c, id, f, err, sizeof(err))) != 0)
-		status = tc_cli_fail(r, "update", err);
-	json_decref(root);
-	return status;
-}
-
 int
 tc_issuer_submit_run(const struct tc_args *a)
 {
@@ -113,12 +85,7 @@ tc_issuer_submit_run(const struct tc_args *a)
 	changes = tc_ac_form_changes(&o);
 	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
-	if (changes && (status = update_form(&s, id, &o, &f)) != TC_EXIT_OK) {
-		tc_registry_rollback(s.reg);
-		goto out;
-	}
-	if ((status = tc_ac_attach_all(&s, id, p, changes ? &f : NULL, &o)) !=
-	    TC_EXIT_OK) {
+	if ((status = tc_ac_store_changes(&s, id, p, &o, &f)) != TC_EXIT_OK) {
 		tc_registry_rollback(s.reg);
 		goto out;
 	}

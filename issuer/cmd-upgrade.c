@@ -78,12 +78,10 @@ tc_issuer_upgrade_run(const struct tc_args *a)
 	struct tc_app_form f;
 	struct tc_card card;
 	struct tc_session s;
-	struct tc_buf b;
 	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
 	char err[1024] = "";
-	int draft, json = a->json, status, r, changes;
+	int draft, json = a->json, status, r;
 	int64_t id = 0;
-	json_t *root = NULL;
 
 	memset(&f, 0, sizeof(f));
 	if ((status = tc_ac_form_args(a, 0, &o, &id_opt, &id_env)) !=
@@ -106,7 +104,6 @@ tc_issuer_upgrade_run(const struct tc_args *a)
 		    TC_ERR_NOT_FOUND, "card", "its programme is not loaded");
 		goto out;
 	}
-	changes = tc_ac_form_changes(&o);
 	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
 	r = tc_app_create_change(&s.c, kind, card.serial, o.tier, o.clause,
@@ -116,32 +113,9 @@ tc_issuer_upgrade_run(const struct tc_args *a)
 		    &s, r, kind == TC_APP_UPGRADE ? "upgrade" : "convert", err);
 		goto out;
 	}
-	if (changes) {
-		tc_buf_init(&b, 2 * TC_APP_FORM_MAX);
-		if ((r = tc_app_export(s.reg, id, &b, err, sizeof(err))) != 0) {
-			tc_buf_release(&b);
-			status = tc_session_end(&s, r, "application", err);
-			goto out;
-		}
-		root = json_loadb((const char *)b.data, b.len, 0, NULL);
-		tc_buf_release(&b);
-		o.tier = o.clause = NULL;
-		if (root == NULL ||
-		    (status = tc_ac_build(&s, &o, root)) != TC_EXIT_OK ||
-		    (status = tc_ac_parse(&s, root, &f)) != TC_EXIT_OK) {
-			tc_registry_rollback(s.reg);
-			if (root == NULL)
-				status = tc_cli_fail(TC_ERR_INTERNAL, NULL,
-				    "the exported form does not parse");
-			goto out;
-		}
-		if ((r = tc_app_update(&s.c, id, &f, err, sizeof(err))) != 0) {
-			status = tc_session_end(&s, r, "update", err);
-			goto out;
-		}
-	}
-	if ((status = tc_ac_attach_all(&s, id, p, changes ? &f : NULL, &o)) !=
-	    TC_EXIT_OK) {
+	/* The new tier and clause are the application's already. */
+	o.tier = o.clause = NULL;
+	if ((status = tc_ac_store_changes(&s, id, p, &o, &f)) != TC_EXIT_OK) {
 		tc_registry_rollback(s.reg);
 		goto out;
 	}
@@ -151,7 +125,6 @@ tc_issuer_upgrade_run(const struct tc_args *a)
 		goto out;
 	status = tc_ac_report(&s, id, json, draft ? "created" : "submitted");
 out:
-	json_decref(root);
 	tc_app_form_release(&f);
 	tc_session_close(&s);
 	return status;
