@@ -39,6 +39,22 @@ tc_card_expect_ok(struct tc_icc *icc, const struct tc_apdu *a,
 	return 0;
 }
 
+int
+tc_card_auth_ok(struct tc_icc *icc, const struct tc_apdu *a,
+    struct tc_buf *data, const char *what, char *err, size_t errlen)
+{
+	uint16_t sw;
+	int r;
+
+	if ((r = tc_icc_apdu(icc, a, data, &sw, err, errlen)) != 0)
+		return r;
+	if (sw != TC_SW_OK)
+		return tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
+		    "%s: %s refused: %04X (%s)", tc_icc_name(icc), what, sw,
+		    tc_sw_text(sw));
+	return 0;
+}
+
 static int
 iso_select(struct tc_icc *icc, const struct tc_profile *p, struct tc_buf *resp,
     uint16_t *sw, char *err, size_t errlen)

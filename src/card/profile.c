@@ -443,6 +443,20 @@ tc_profile_step_index(const struct tc_profile *p, enum tc_perso_step s)
 	return -1;
 }
 
+void
+tc_profile_order(const struct tc_profile *p, struct tc_profile_order *o)
+{
+	o->select = tc_profile_step_index(p, TC_PSTEP_SELECT);
+	o->authenticate = tc_profile_step_index(p, TC_PSTEP_AUTHENTICATE);
+	o->rotate = tc_profile_step_index(p, TC_PSTEP_ROTATE_KEYS);
+	o->generate = tc_profile_step_index(p, TC_PSTEP_GENERATE_KEY);
+	o->certificate = tc_profile_step_index(p, TC_PSTEP_WRITE_CERTIFICATE);
+	o->credential = tc_profile_step_index(p, TC_PSTEP_WRITE_CREDENTIAL);
+	o->lock = tc_profile_step_index(p, TC_PSTEP_LOCK);
+	o->check = tc_profile_step_index(p, TC_PSTEP_CHECK);
+	o->last = o->check >= 0 ? o->check - 1 : (int)p->n_steps - 1;
+}
+
 static int
 parse_steps(struct ctx *c, json_t *arr, struct tc_profile *p)
 {
@@ -487,7 +501,8 @@ check_whole(struct ctx *c, struct tc_profile *p)
 	const struct tc_profile_key *auth;
 	const struct tc_card_ops *ops;
 	char msg[192];
-	int isel, iauth, irot, igen, icred, icheck, r;
+	struct tc_profile_order o;
+	int r;
 	size_t i;
 
 	c->path[0] = '\0';
@@ -517,18 +532,14 @@ check_whole(struct ctx *c, struct tc_profile *p)
 	if (cred->max_size < 128)
 		return fail(c, TC_ERR_MALFORMED,
 		    "object \"credential\" must hold at least 128 bytes");
-	isel = tc_profile_step_index(p, TC_PSTEP_SELECT);
-	iauth = tc_profile_step_index(p, TC_PSTEP_AUTHENTICATE);
-	irot = tc_profile_step_index(p, TC_PSTEP_ROTATE_KEYS);
-	igen = tc_profile_step_index(p, TC_PSTEP_GENERATE_KEY);
-	icred = tc_profile_step_index(p, TC_PSTEP_WRITE_CREDENTIAL);
-	icheck = tc_profile_step_index(p, TC_PSTEP_CHECK);
+	tc_profile_order(p, &o);
 	at(c, "", "personalisation", -1);
-	if (isel != 0 || iauth != 1 || igen < 0 || icred < 0 || igen > icred ||
-	    irot < iauth)
+	if (o.select != 0 || o.authenticate != 1 || o.generate < 0 ||
+	    o.credential < 0 || o.generate > o.credential ||
+	    o.rotate < o.authenticate)
 		return fail(c, TC_ERR_MALFORMED,
 		    "the steps must begin with select, authenticate; rotate-keys, generate-key and write-credential must follow, generate-key before write-credential");
-	if (icheck >= 0 && icheck != (int)p->n_steps - 1)
+	if (o.check >= 0 && o.check != (int)p->n_steps - 1)
 		return fail(c, TC_ERR_MALFORMED, "check must be the last step");
 	/* The rules of the platform (its table: include/tcard/cardops.h). */
 	ops = tc_card_ops_lookup(p->platform);
