@@ -228,26 +228,7 @@ static void
 print_text(const struct tc_verdict *v, const struct tc_programme *p,
     struct tc_ledger *led, time_t now)
 {
-	if (v->valid && v->status.status == TC_STATUS_NOT_CHECKED)
-		printf("VALID (status not checked)\n");
-	else if (v->valid)
-		printf("VALID\n");
-	else
-		printf("%s %s%s%s%s: %s\n", tc_status_result(v),
-		    v->reason ? v->reason : "error",
-		    v->detail != NULL && v->reason != NULL &&
-			    strcmp(v->detail, v->reason) != 0
-			? " ("
-			: "",
-		    v->detail != NULL && v->reason != NULL &&
-			    strcmp(v->detail, v->reason) != 0
-			? v->detail
-			: "",
-		    v->detail != NULL && v->reason != NULL &&
-			    strcmp(v->detail, v->reason) != 0
-			? ")"
-			: "",
-		    v->message);
+	tc_verdict_print_result(stdout, v, 1);
 	tc_verdict_print_status(stdout, v);
 	if (!v->have_claims)
 		return;
@@ -255,14 +236,9 @@ print_text(const struct tc_verdict *v, const struct tc_programme *p,
 	if (p == NULL)
 		printf("services:  unknown (no programme file for %s)\n",
 		    v->claims.programme);
-	else {
-		printf("services:\n");
-		if ((led != NULL ? tc_verdict_usage(p, v, led, TC_CHANNEL_QR,
-				       now, NULL, stdout)
-				 : tc_verdict_services(
-				       p, v->claims.tier, NULL, stdout)) == 0)
-			printf("  (none for this tier)\n");
-	}
+	else
+		tc_verdict_print_services(
+		    stdout, p, v, led, TC_CHANNEL_QR, now);
 }
 
 static void
@@ -271,17 +247,13 @@ print_json(const struct tc_verdict *v, const struct tc_programme *p,
 {
 	/* The same object as tcard-verifierd's POST /v1/verify. */
 	struct tc_buf b;
-	json_t *o, *arr;
+	json_t *o;
 
 	if (led != NULL && p != NULL && v->have_claims) {
 		/* ... plus "usage", what the ledger says is left. */
 		if ((o = tc_verdict_json(v, p)) == NULL)
 			return;
-		if ((arr = json_array()) != NULL) {
-			tc_verdict_usage(
-			    p, v, led, TC_CHANNEL_QR, now, arr, NULL);
-			json_object_set_new(o, "usage", arr);
-		}
+		tc_verdict_json_usage(o, p, v, led, TC_CHANNEL_QR, now);
 		tc_cli_print_json(stdout, o);
 		json_decref(o);
 		return;

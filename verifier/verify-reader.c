@@ -56,7 +56,7 @@ print_result(const struct tc_tap_result *t, const struct tc_programme *p,
     int json, struct tc_ledger *led, time_t now)
 {
 	const struct tc_verdict *v = &t->v;
-	json_t *o, *chip, *arr;
+	json_t *o, *chip;
 
 	if (json) {
 		/* The QR verdict's object (tcard-verifierd's too) + "chip". */
@@ -66,23 +66,14 @@ print_result(const struct tc_tap_result *t, const struct tc_programme *p,
 		    "apdus", (json_int_t)t->apdus, "ms", t->ms,
 		    "challenge_signed", t->card_checked);
 		json_object_set_new(o, "chip", chip);
-		if (led != NULL && p != NULL && v->valid &&
-		    (arr = json_array()) != NULL) {
-			tc_verdict_usage(
-			    p, v, led, TC_CHANNEL_CHIP, now, arr, NULL);
-			json_object_set_new(o, "usage", arr);
-		}
+		if (led != NULL && p != NULL && v->valid)
+			tc_verdict_json_usage(
+			    o, p, v, led, TC_CHANNEL_CHIP, now);
 		tc_cli_print_json(stdout, o);
 		json_decref(o);
 		return;
 	}
-	if (v->valid && v->status.status == TC_STATUS_NOT_CHECKED)
-		printf("VALID (status not checked)\n");
-	else if (v->valid)
-		printf("VALID\n");
-	else
-		printf("%s %s: %s\n", tc_status_result(v),
-		    v->reason ? v->reason : "error", v->message);
+	tc_verdict_print_result(stdout, v, 0);
 	tc_verdict_print_status(stdout, v);
 	printf("chip:      %s, %u APDUs, %.1f ms%s\n",
 	    t->profile[0] ? t->profile : "?", t->apdus, t->ms,
@@ -90,14 +81,9 @@ print_result(const struct tc_tap_result *t, const struct tc_programme *p,
 	if (!v->have_claims)
 		return;
 	tc_verdict_print_claims(stdout, v, "chip");
-	if (p != NULL && v->valid) {
-		printf("services:\n");
-		if ((led != NULL ? tc_verdict_usage(p, v, led, TC_CHANNEL_CHIP,
-				       now, NULL, stdout)
-				 : tc_verdict_services(
-				       p, v->claims.tier, NULL, stdout)) == 0)
-			printf("  (none for this tier)\n");
-	}
+	if (p != NULL && v->valid)
+		tc_verdict_print_services(
+		    stdout, p, v, led, TC_CHANNEL_CHIP, now);
 }
 
 int
