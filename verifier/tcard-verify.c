@@ -166,9 +166,6 @@ enum {
 	OPT_IMAGE,
 	OPT_ID,
 	OPT_ID_ENV,
-	OPT_PROGRAMMES,
-	OPT_JSON,
-	OPT_LEDGER,
 	OPT_HELP,
 };
 
@@ -178,9 +175,6 @@ static const struct option longopts[] = {
 	{ "image", required_argument, NULL, OPT_IMAGE },
 	{ "id", required_argument, NULL, OPT_ID },
 	{ "id-env", required_argument, NULL, OPT_ID_ENV },
-	{ "programmes", required_argument, NULL, OPT_PROGRAMMES },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "ledger", required_argument, NULL, OPT_LEDGER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -269,7 +263,6 @@ main(int argc, char **argv)
 {
 	const char *image = NULL;
 	const char *id_opt = NULL, *id_env = NULL, *pdir = NULL, *text = NULL;
-	const char *ledger_path = NULL;
 	struct tc_ledger *led = NULL;
 	struct tc_verify_src src;
 	struct tc_status_data sd;
@@ -279,7 +272,7 @@ main(int argc, char **argv)
 	struct tc_verdict v;
 	char err[512], idbuf[128], pbuf[4096], *line = NULL;
 	const char *id = NULL, *e;
-	int ch, from_stdin = 0, json = 0, status = TC_EXIT_INTERNAL, r;
+	int ch, from_stdin = 0, status = TC_EXIT_INTERNAL, r;
 	time_t now;
 
 	for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)
@@ -309,15 +302,6 @@ main(int argc, char **argv)
 			break;
 		case OPT_ID_ENV:
 			id_env = optarg;
-			break;
-		case OPT_PROGRAMMES:
-			pdir = optarg;
-			break;
-		case OPT_JSON:
-			json = 1;
-			break;
-		case OPT_LEDGER:
-			ledger_path = optarg;
 			break;
 		case OPT_HELP:
 			fputs(help, stdout);
@@ -384,16 +368,9 @@ main(int argc, char **argv)
 		id = id_opt;
 	}
 
-	if ((status = tc_verify_src_load(&src, &sd, now)) != 0)
+	if ((status = tc_verify_src_load(&src, &sd, &led, now)) != 0)
 		goto out;
 	status = TC_EXIT_INTERNAL;
-	if (ledger_path != NULL) {
-		if (tc_ledger_open_readonly(
-			&led, ledger_path, err, sizeof(err)) != 0) {
-			status = tc_verify_env_fail("--ledger", err);
-			goto out;
-		}
-	}
 	if (image != NULL) {
 		if ((r = tc_verify_read_image(image, &qr, err, sizeof(err))) !=
 		    0) {
@@ -438,7 +415,7 @@ main(int argc, char **argv)
 	status = tc_verify_status(&src, &sd, &v, now);
 	if (v.have_claims) {
 		pdir = tc_verify_programme_dir(
-		    &src, &sd, pdir, pbuf, sizeof(pbuf));
+		    &src, &sd, src.progdir, pbuf, sizeof(pbuf));
 		if (pdir != NULL &&
 		    tc_programme_set_load_dir(&set, pdir, err, sizeof(err)) ==
 			0)
@@ -454,7 +431,7 @@ main(int argc, char **argv)
 			snprintf(v.claims.programme, sizeof(v.claims.programme),
 			    "code %lu", (unsigned long)v.claims.programme_code);
 	}
-	if (json)
+	if (src.json)
 		print_json(&v, prog, led, now);
 	else
 		print_text(&v, prog, led, now);

@@ -95,9 +95,6 @@ tc_verify_reader_main(int argc, char **argv)
 		O_PROFILES,
 		O_WAIT,
 		O_TIMEOUT,
-		O_PROGRAMMES,
-		O_LEDGER,
-		O_JSON
 	};
 	static const struct option opts[] = {
 		TC_VERIFY_SRC_OPTIONS,
@@ -106,14 +103,10 @@ tc_verify_reader_main(int argc, char **argv)
 		{ "profiles", required_argument, NULL, O_PROFILES },
 		{ "wait", required_argument, NULL, O_WAIT },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "programmes", required_argument, NULL, O_PROGRAMMES },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "ledger", required_argument, NULL, O_LEDGER },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *reader = NULL;
 	const char *profile = "auto", *pdir = NULL, *progdir = NULL;
-	const char *ledger_path = NULL;
 	struct tc_ledger *led = NULL;
 	struct tc_verify_src src;
 	struct tc_status_data sd;
@@ -122,7 +115,7 @@ tc_verify_reader_main(int argc, char **argv)
 	struct tc_icc_opts io;
 	struct tc_tap_result tr;
 	char err[512], pbuf[4096];
-	int ch, json = 0, status = TC_EXIT_INTERNAL, r;
+	int ch, status = TC_EXIT_INTERNAL, r;
 	time_t now;
 
 	memset(&io, 0, sizeof(io));
@@ -161,15 +154,6 @@ tc_verify_reader_main(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case O_PROGRAMMES:
-			progdir = optarg;
-			break;
-		case O_JSON:
-			json = 1;
-			break;
-		case O_LEDGER:
-			ledger_path = optarg;
-			break;
 		default:
 			status = tc_verify_usage("%s",
 			    "unknown option or missing argument (with --reader: --trust, --bundle, --ca-pin, --trust-unpinned, --revocations, --no-status-check, --profile, --profiles, --wait, --timeout, --programmes, --ledger, --json)");
@@ -191,14 +175,9 @@ tc_verify_reader_main(int argc, char **argv)
 		status = TC_EXIT_USAGE;
 		goto out;
 	}
-	if ((status = tc_verify_src_load(&src, &sd, now)) != 0)
+	if ((status = tc_verify_src_load(&src, &sd, &led, now)) != 0)
 		goto out;
 	status = TC_EXIT_INTERNAL;
-	if (ledger_path != NULL &&
-	    tc_ledger_open_readonly(&led, ledger_path, err, sizeof(err)) != 0) {
-		status = tc_verify_env_fail("--ledger", err);
-		goto out;
-	}
 	if (tc_profile_set_load(
 		&profiles, tc_profile_dir(pdir), err, sizeof(err)) != 0) {
 		status = tc_verify_env_fail("profiles", err);
@@ -218,10 +197,10 @@ tc_verify_reader_main(int argc, char **argv)
 	status = tc_verify_status(&src, &sd, &tr.v, now);
 	if (tr.v.have_claims &&
 	    (progdir = tc_verify_programme_dir(
-		 &src, &sd, progdir, pbuf, sizeof(pbuf))) != NULL &&
+		 &src, &sd, src.progdir, pbuf, sizeof(pbuf))) != NULL &&
 	    tc_programme_set_load_dir(&set, progdir, err, sizeof(err)) != 0)
 		fprintf(stderr, PROG ": programmes: %s\n", err);
-	print_result(&tr, tc_verdict_programme(&tr.v, set), json, led, now);
+	print_result(&tr, tc_verdict_programme(&tr.v, set), src.json, led, now);
 out:
 	tc_ledger_close(led);
 	tc_programme_set_free(set);

@@ -25,8 +25,8 @@ int tc_card_expect_ok(struct tc_icc *icc, const struct tc_apdu *a,
 
 /*
  * The same for a step of an authentication (what: "EXTERNAL AUTHENTICATE"):
- * another status word is TC_ERR_SECURE_CHANNEL, "READER: what refused: SW
- * (text)", so that the caller may try another key.
+ * another status word is TC_ERR_SECURE_CHANNEL, with the same message, so
+ * that the caller may try another key.
  */
 int tc_card_auth_ok(struct tc_icc *icc, const struct tc_apdu *a,
     struct tc_buf *data, const char *what, char *err, size_t errlen);

@@ -43,16 +43,11 @@ int
 tc_card_auth_ok(struct tc_icc *icc, const struct tc_apdu *a,
     struct tc_buf *data, const char *what, char *err, size_t errlen)
 {
-	uint16_t sw;
-	int r;
+	int r = tc_card_expect_ok(icc, a, data, what, err, errlen);
 
-	if ((r = tc_icc_apdu(icc, a, data, &sw, err, errlen)) != 0)
-		return r;
-	if (sw != TC_SW_OK)
-		return tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
-		    "%s: %s refused: %04X (%s)", tc_icc_name(icc), what, sw,
-		    tc_sw_text(sw));
-	return 0;
+	return r == TC_ERR_BAD_SW || r == TC_ERR_NOT_FOUND
+	    ? TC_ERR_SECURE_CHANNEL
+	    : r;
 }
 
 static int
