@@ -32,8 +32,8 @@ tc_sqlfile_exec(struct tc_sqlfile *f, const char *s, const char *what,
 }
 
 int
-tc_sqlfile_int(struct tc_sqlfile *f, const char *s, int64_t *v, char *err,
-    size_t errlen)
+tc_sqlfile_int(
+    struct tc_sqlfile *f, const char *s, int64_t *v, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
 	int rc;
@@ -51,10 +51,10 @@ tc_sqlfile_head(struct tc_sqlfile *f, int64_t *app, int64_t *version,
 {
 	int r;
 
-	if ((r = tc_sqlfile_int(f, "PRAGMA application_id", app, err,
-		 errlen)) != 0 ||
-	    (r = tc_sqlfile_int(f, "PRAGMA user_version", version, err,
-		 errlen)) != 0)
+	if ((r = tc_sqlfile_int(
+		 f, "PRAGMA application_id", app, err, errlen)) != 0 ||
+	    (r = tc_sqlfile_int(
+		 f, "PRAGMA user_version", version, err, errlen)) != 0)
 		return r;
 	return tc_sqlfile_int(
 	    f, "SELECT count(*) FROM sqlite_schema", objects, err, errlen);
