@@ -80,6 +80,18 @@ text_of(const struct tc_text *t)
 	return t->en != NULL ? t->en : t->zh != NULL ? t->zh : "";
 }
 
+/* The service's name as a line: "English / 中文" when both are given. */
+static void
+service_name(const struct tc_service *s, char *line, size_t len)
+{
+	const char *one;
+
+	if ((one = text_of(&s->names)) == NULL)
+		snprintf(line, len, "%s / %s", s->names.en, s->names.zh);
+	else
+		snprintf(line, len, "%s", one);
+}
+
 /* Calls fn with the text line of each service of p that covers tier. */
 static int
 each_service(const struct tc_programme *p, const char *tier,
@@ -87,7 +99,6 @@ each_service(const struct tc_programme *p, const char *tier,
 {
 	const struct tc_service *s;
 	char line[512];
-	const char *one;
 	size_t i;
 	int n = 0;
 
@@ -95,11 +106,7 @@ each_service(const struct tc_programme *p, const char *tier,
 		s = &p->services[i];
 		if (!tc_service_covers(s, tier))
 			continue;
-		if ((one = text_of(&s->names)) == NULL)
-			snprintf(line, sizeof(line), "%s / %s", s->names.en,
-			    s->names.zh);
-		else
-			snprintf(line, sizeof(line), "%s", one);
+		service_name(s, line, sizeof(line));
 		fn(line, arg);
 		n++;
 	}
@@ -220,7 +227,6 @@ tc_verdict_usage(const struct tc_programme *p, const struct tc_verdict *v,
 	struct usage u = { p, v, led, channel, now, arr };
 	const struct tc_service *s, *o;
 	char line[512], left[256], sid[160];
-	const char *one;
 	size_t i, j;
 	int n = 0;
 
@@ -228,11 +234,7 @@ tc_verdict_usage(const struct tc_programme *p, const struct tc_verdict *v,
 		s = &p->services[i];
 		if (!tc_service_covers(s, v->claims.tier))
 			continue;
-		if ((one = text_of(&s->names)) == NULL)
-			snprintf(line, sizeof(line), "%s / %s", s->names.en,
-			    s->names.zh);
-		else
-			snprintf(line, sizeof(line), "%s", one);
+		service_name(s, line, sizeof(line));
 		usage_of(&u, s->id, left, sizeof(left));
 		if (f != NULL)
 			fprintf(f, "  - %s: %s\n", line, left);
@@ -415,6 +417,17 @@ close_obj(struct writer *w)
 	w->first = 0;
 }
 
+/* k: null when !have, else an object opened as by open_obj. Returns have. */
+static int
+open_or_null(struct writer *w, const char *k, int have)
+{
+	if (have)
+		open_obj(w, k);
+	else
+		member_str(w, k, NULL);
+	return have;
+}
+
 /*
  * "basis": what the status and the signature rest on: how the trust
  * list's CA was accepted, and the revocation list and lookup snapshot used
@@ -433,20 +446,14 @@ basis(struct writer *w, const struct tc_status_answer *s)
 		tc_hex_encode(s->ca_sha256, sizeof(s->ca_sha256), hex);
 		member_str(w, "ca_sha256", hex);
 	}
-	if (!s->have_rev)
-		member_str(w, "revocations", NULL);
-	else {
-		open_obj(w, "revocations");
+	if (open_or_null(w, "revocations", s->have_rev)) {
 		member_uint(w, "seq", s->rev_seq);
 		member_time(w, "issued_at", s->rev_issued_at);
 		member_time(w, "next_update", s->rev_next_update);
 		member_bool(w, "current", s->rev_current);
 		close_obj(w);
 	}
-	if (!s->have_lookup)
-		member_str(w, "snapshot", NULL);
-	else {
-		open_obj(w, "snapshot");
+	if (open_or_null(w, "snapshot", s->have_lookup)) {
 		member_uint(w, "seq", s->lookup_seq);
 		member_time(w, "issued_at", s->lookup_issued_at);
 		member_bool(w, "card_listed", s->listed);
@@ -494,6 +501,47 @@ tc_verdict_print_status(FILE *f, const struct tc_verdict *v)
 		fprintf(f, "trust:     CA %s, SHA-256 %s\n",
 		    s->ca == TC_CA_PINNED ? "pinned" : "pinned at first use",
 		    hex);
+}
+
+void
+tc_verdict_print_result(FILE *f, const struct tc_verdict *v, int with_detail)
+{
+	int detail = with_detail && v->detail != NULL && v->reason != NULL &&
+	    strcmp(v->detail, v->reason) != 0;
+
+	if (v->valid && v->status.status == TC_STATUS_NOT_CHECKED)
+		fprintf(f, "VALID (status not checked)\n");
+	else if (v->valid)
+		fprintf(f, "VALID\n");
+	else
+		fprintf(f, "%s %s%s%s%s: %s\n", tc_status_result(v),
+		    v->reason ? v->reason : "error", detail ? " (" : "",
+		    detail ? v->detail : "", detail ? ")" : "", v->message);
+}
+
+void
+tc_verdict_print_services(FILE *f, const struct tc_programme *p,
+    const struct tc_verdict *v, struct tc_ledger *led, unsigned channel,
+    time_t now)
+{
+	fprintf(f, "services:\n");
+	if ((led != NULL
+		    ? tc_verdict_usage(p, v, led, channel, now, NULL, f)
+		    : tc_verdict_services(p, v->claims.tier, NULL, f)) == 0)
+		fprintf(f, "  (none for this tier)\n");
+}
+
+void
+tc_verdict_json_usage(void *o, const struct tc_programme *p,
+    const struct tc_verdict *v, struct tc_ledger *led, unsigned channel,
+    time_t now)
+{
+	json_t *arr;
+
+	if ((arr = json_array()) == NULL)
+		return;
+	tc_verdict_usage(p, v, led, channel, now, arr, NULL);
+	json_object_set_new(o, "usage", arr);
 }
 
 int

@@ -110,4 +110,30 @@ struct tc_ledger;
 int tc_verdict_usage(const struct tc_programme *p, const struct tc_verdict *v,
     struct tc_ledger *led, unsigned channel, time_t now, void *arr, FILE *f);
 
+/*
+ * Adds to o (a json_t object) the member "usage": the array
+ * tc_verdict_usage fills for v (nothing when allocation failed).
+ */
+void tc_verdict_json_usage(void *o, const struct tc_programme *p,
+    const struct tc_verdict *v, struct tc_ledger *led, unsigned channel,
+    time_t now);
+
+/*
+ * Prints the first line of tcard-verify's text output: "VALID", "VALID
+ * (status not checked)" or "RESULT reason: message"; with_detail adds the
+ * detail in brackets after the reason when it says more than the reason.
+ */
+void tc_verdict_print_result(
+    FILE *f, const struct tc_verdict *v, int with_detail);
+
+/*
+ * Prints "services:" and the tier's services of p below it: with what the
+ * card of v has left (tc_verdict_usage, for a use over channel) when led
+ * is not NULL, else as tc_verdict_services lists them; "  (none for this
+ * tier)" when the tier has none.
+ */
+void tc_verdict_print_services(FILE *f, const struct tc_programme *p,
+    const struct tc_verdict *v, struct tc_ledger *led, unsigned channel,
+    time_t now);
+
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * TOTP after RFC 6238 over HOTP after RFC 4226, HMAC-SHA1 through OpenSSL's
- * EVP_MAC, and the otpauth:// enrolment URI of the Key Uri Format
+ * EVP_Q_mac, and the otpauth:// enrolment URI of the Key Uri Format
  * (include/tcard/totp.h, docs/totp.md). The HMAC of a step is computed into
  * stack buffers that are wiped before return; the key is never copied.
  */
@@ -10,10 +10,8 @@
 #include <string.h>
 #include <time.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/params.h>
 #include <openssl/rand.h>
 
 #include "tcard/base32.h"
@@ -102,10 +100,6 @@ int
 tc_totp_hotp(const uint8_t *key, size_t keylen, uint64_t counter, int digits,
     uint32_t *code)
 {
-	EVP_MAC *mac = NULL;
-	EVP_MAC_CTX *ctx = NULL;
-	OSSL_PARAM params[2];
-	char digest[] = "SHA1";
 	uint8_t msg[8], h[SHA1_LEN];
 	size_t i, hlen = 0, off;
 	uint32_t bin;
@@ -119,14 +113,9 @@ tc_totp_hotp(const uint8_t *key, size_t keylen, uint64_t counter, int digits,
 		return TC_ERR_INVALID_ARG;
 	for (i = 0; i < 8; i++)
 		msg[i] = (uint8_t)(counter >> (56 - 8 * i));
-	params[0] =
-	    OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0);
-	params[1] = OSSL_PARAM_construct_end();
-	if ((mac = EVP_MAC_fetch(NULL, "HMAC", NULL)) == NULL ||
-	    (ctx = EVP_MAC_CTX_new(mac)) == NULL ||
-	    !EVP_MAC_init(ctx, key, keylen, params) ||
-	    !EVP_MAC_update(ctx, msg, sizeof(msg)) ||
-	    !EVP_MAC_final(ctx, h, &hlen, sizeof(h)) || hlen != SHA1_LEN)
+	if (EVP_Q_mac(NULL, "HMAC", NULL, "SHA1", NULL, key, keylen, msg,
+		sizeof(msg), h, sizeof(h), &hlen) == NULL ||
+	    hlen != SHA1_LEN)
 		goto out;
 	/* RFC 4226 section 5.3, dynamic truncation. */
 	off = h[SHA1_LEN - 1] & 0x0f;
@@ -136,8 +125,6 @@ tc_totp_hotp(const uint8_t *key, size_t keylen, uint64_t counter, int digits,
 	r = 0;
 out:
 	OPENSSL_cleanse(h, sizeof(h));
-	EVP_MAC_CTX_free(ctx);
-	EVP_MAC_free(mac);
 	return r;
 }
 

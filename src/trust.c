@@ -108,23 +108,6 @@ out:
  * "payload", so messages read "payload byte N: ...").
  */
 
-/* A map of exactly n entries. */
-static int
-get_map(struct tc_cbor_rd *r, uint64_t n, const char *what)
-{
-	uint64_t v;
-	size_t at;
-	int e;
-
-	if ((e = tc_cbor_expect(r, TC_CBOR_MAP, what, &v, &at)) != 0)
-		return e;
-	if (v != n)
-		return tc_seterr(r->err, r->errlen, TC_ERR_MALFORMED,
-		    "payload byte %zu: %s: expected a map of %llu entries, got %llu",
-		    at, what, (unsigned long long)n, (unsigned long long)v);
-	return 0;
-}
-
 /* The next map key, which must be key: keys come in ascending order. */
 static int
 get_key(struct tc_cbor_rd *r, uint64_t key, const char *what)
@@ -175,7 +158,7 @@ parse_entry(struct tc_cbor_rd *r, size_t i, struct entry *ent)
 
 	ent->off = r->c.off;
 	snprintf(what, sizeof(what), "signer %zu", i);
-	if ((e = get_map(r, 4, what)) != 0)
+	if ((e = tc_cbor_expect_map(r, what, 4)) != 0)
 		return e;
 	snprintf(what, sizeof(what), "signer %zu kid (key 1)", i);
 	if ((e = get_key(r, 1, what)) != 0 ||
@@ -222,7 +205,7 @@ parse_payload(
 	int e;
 
 	tc_cbor_rd_init(&r, p, len, "payload", err, errlen);
-	if ((e = get_map(&r, 4, "trust list")) != 0 ||
+	if ((e = tc_cbor_expect_map(&r, "trust list", 4)) != 0 ||
 	    (e = get_key(&r, 1, "format version (key 1)")) != 0 ||
 	    (e = tc_cbor_get_uint(&r, "format version (key 1)", &version)) != 0)
 		return e;

@@ -166,9 +166,6 @@ enum {
 	OPT_IMAGE,
 	OPT_ID,
 	OPT_ID_ENV,
-	OPT_PROGRAMMES,
-	OPT_JSON,
-	OPT_LEDGER,
 	OPT_HELP,
 };
 
@@ -178,9 +175,6 @@ static const struct option longopts[] = {
 	{ "image", required_argument, NULL, OPT_IMAGE },
 	{ "id", required_argument, NULL, OPT_ID },
 	{ "id-env", required_argument, NULL, OPT_ID_ENV },
-	{ "programmes", required_argument, NULL, OPT_PROGRAMMES },
-	{ "json", no_argument, NULL, OPT_JSON },
-	{ "ledger", required_argument, NULL, OPT_LEDGER },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -228,26 +222,7 @@ static void
 print_text(const struct tc_verdict *v, const struct tc_programme *p,
     struct tc_ledger *led, time_t now)
 {
-	if (v->valid && v->status.status == TC_STATUS_NOT_CHECKED)
-		printf("VALID (status not checked)\n");
-	else if (v->valid)
-		printf("VALID\n");
-	else
-		printf("%s %s%s%s%s: %s\n", tc_status_result(v),
-		    v->reason ? v->reason : "error",
-		    v->detail != NULL && v->reason != NULL &&
-			    strcmp(v->detail, v->reason) != 0
-			? " ("
-			: "",
-		    v->detail != NULL && v->reason != NULL &&
-			    strcmp(v->detail, v->reason) != 0
-			? v->detail
-			: "",
-		    v->detail != NULL && v->reason != NULL &&
-			    strcmp(v->detail, v->reason) != 0
-			? ")"
-			: "",
-		    v->message);
+	tc_verdict_print_result(stdout, v, 1);
 	tc_verdict_print_status(stdout, v);
 	if (!v->have_claims)
 		return;
@@ -255,14 +230,9 @@ print_text(const struct tc_verdict *v, const struct tc_programme *p,
 	if (p == NULL)
 		printf("services:  unknown (no programme file for %s)\n",
 		    v->claims.programme);
-	else {
-		printf("services:\n");
-		if ((led != NULL ? tc_verdict_usage(p, v, led, TC_CHANNEL_QR,
-				       now, NULL, stdout)
-				 : tc_verdict_services(
-				       p, v->claims.tier, NULL, stdout)) == 0)
-			printf("  (none for this tier)\n");
-	}
+	else
+		tc_verdict_print_services(
+		    stdout, p, v, led, TC_CHANNEL_QR, now);
 }
 
 static void
@@ -271,17 +241,13 @@ print_json(const struct tc_verdict *v, const struct tc_programme *p,
 {
 	/* The same object as tcard-verifierd's POST /v1/verify. */
 	struct tc_buf b;
-	json_t *o, *arr;
+	json_t *o;
 
 	if (led != NULL && p != NULL && v->have_claims) {
 		/* ... plus "usage", what the ledger says is left. */
 		if ((o = tc_verdict_json(v, p)) == NULL)
 			return;
-		if ((arr = json_array()) != NULL) {
-			tc_verdict_usage(
-			    p, v, led, TC_CHANNEL_QR, now, arr, NULL);
-			json_object_set_new(o, "usage", arr);
-		}
+		tc_verdict_json_usage(o, p, v, led, TC_CHANNEL_QR, now);
 		tc_cli_print_json(stdout, o);
 		json_decref(o);
 		return;
@@ -297,7 +263,6 @@ main(int argc, char **argv)
 {
 	const char *image = NULL;
 	const char *id_opt = NULL, *id_env = NULL, *pdir = NULL, *text = NULL;
-	const char *ledger_path = NULL;
 	struct tc_ledger *led = NULL;
 	struct tc_verify_src src;
 	struct tc_status_data sd;
@@ -307,7 +272,7 @@ main(int argc, char **argv)
 	struct tc_verdict v;
 	char err[512], idbuf[128], pbuf[4096], *line = NULL;
 	const char *id = NULL, *e;
-	int ch, from_stdin = 0, json = 0, status = TC_EXIT_INTERNAL, r;
+	int ch, from_stdin = 0, status = TC_EXIT_INTERNAL, r;
 	time_t now;
 
 	for (ch = 1; ch < argc && strcmp(argv[ch], "--") != 0; ch++)
@@ -337,15 +302,6 @@ main(int argc, char **argv)
 			break;
 		case OPT_ID_ENV:
 			id_env = optarg;
-			break;
-		case OPT_PROGRAMMES:
-			pdir = optarg;
-			break;
-		case OPT_JSON:
-			json = 1;
-			break;
-		case OPT_LEDGER:
-			ledger_path = optarg;
 			break;
 		case OPT_HELP:
 			fputs(help, stdout);
@@ -412,16 +368,9 @@ main(int argc, char **argv)
 		id = id_opt;
 	}
 
-	if ((status = tc_verify_src_load(&src, &sd, now)) != 0)
+	if ((status = tc_verify_src_load(&src, &sd, &led, now)) != 0)
 		goto out;
 	status = TC_EXIT_INTERNAL;
-	if (ledger_path != NULL) {
-		if (tc_ledger_open_readonly(
-			&led, ledger_path, err, sizeof(err)) != 0) {
-			status = tc_verify_env_fail("--ledger", err);
-			goto out;
-		}
-	}
 	if (image != NULL) {
 		if ((r = tc_verify_read_image(image, &qr, err, sizeof(err))) !=
 		    0) {
@@ -466,7 +415,7 @@ main(int argc, char **argv)
 	status = tc_verify_status(&src, &sd, &v, now);
 	if (v.have_claims) {
 		pdir = tc_verify_programme_dir(
-		    &src, &sd, pdir, pbuf, sizeof(pbuf));
+		    &src, &sd, src.progdir, pbuf, sizeof(pbuf));
 		if (pdir != NULL &&
 		    tc_programme_set_load_dir(&set, pdir, err, sizeof(err)) ==
 			0)
@@ -482,7 +431,7 @@ main(int argc, char **argv)
 			snprintf(v.claims.programme, sizeof(v.claims.programme),
 			    "code %lu", (unsigned long)v.claims.programme_code);
 	}
-	if (json)
+	if (src.json)
 		print_json(&v, prog, led, now);
 	else
 		print_text(&v, prog, led, now);

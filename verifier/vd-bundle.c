@@ -38,6 +38,7 @@
 #include "tcard/err.h"
 #include "tcard/file.h"
 #include "tcard/hex.h"
+#include "tcard/status.h"
 #include "vd.h"
 
 #ifndef TC_PROGRAMMES_DIR
@@ -692,60 +693,6 @@ programme_dir(struct vd_ctx *vd, char *buf, size_t len, int *signed_dir)
 	return TC_PROGRAMMES_DIR;
 }
 
-/*
- * Checks the bundle's programme files against the list the snapshot's
- * signed header gives (name and SHA-256): every *.json of dir must be
- * listed with its bytes, and every listed file present. Returns 0 or -1
- * with err.
- */
-static int
-progs_verified(
-    const char *dir, const struct tc_lookup *lk, char *err, size_t errlen)
-{
-	char name[TC_BUNDLE_NAME_MAX + 16], msg[256];
-	struct tc_buf buf;
-	struct dirent *de;
-	size_t n = 0, len;
-	DIR *d;
-	int r = 0;
-
-	if ((d = opendir(dir)) == NULL) {
-		vd_err(err, errlen, "%s: %s", dir, strerror(errno));
-		return -1;
-	}
-	tc_buf_init(&buf, TC_PROGRAMME_FILE_MAX);
-	while (r == 0 && (de = readdir(d)) != NULL) {
-		len = strlen(de->d_name);
-		if (de->d_name[0] == '.' || len < 5 ||
-		    strcmp(de->d_name + len - 5, ".json") != 0)
-			continue;
-		if (len >= TC_BUNDLE_NAME_MAX) {
-			vd_err(err, errlen, "%s: a file name too long", dir);
-			r = -1;
-			break;
-		}
-		vd_err(name, sizeof(name), "%s/%s", TC_BUNDLE_PROGRAMMES,
-		    de->d_name);
-		if (read_file(dir, de->d_name, TC_PROGRAMME_FILE_MAX, &buf, msg,
-			sizeof(msg)) != 0 ||
-		    tc_lookup_file_check(
-			lk, name, buf.data, buf.len, msg, sizeof(msg)) != 0) {
-			vd_err(err, errlen, "%s: %s", name, msg);
-			r = -1;
-		}
-		n++;
-	}
-	closedir(d);
-	tc_buf_release(&buf);
-	if (r == 0 && n != tc_lookup_file_count(lk)) {
-		vd_err(err, errlen,
-		    "%zu programme files, but the snapshot lists %zu", n,
-		    tc_lookup_file_count(lk));
-		r = -1;
-	}
-	return r;
-}
-
 static struct vd_progs_part *
 check_progs(struct vd_ctx *vd, struct check *ck, const struct vd_bundle *cur,
     const struct vd_lookup_part *lp, int reread, int *changed)
@@ -762,7 +709,7 @@ check_progs(struct vd_ctx *vd, struct check *ck, const struct vd_bundle *cur,
 	d = programme_dir(vd, dir, sizeof(dir), &signed_dir);
 	/* The bundle's files are used only as the snapshot signed them. */
 	if (signed_dir && lp != NULL && tc_lookup_file_count(lp->lk) > 0 &&
-	    progs_verified(d, lp->lk, err, sizeof(err)) != 0) {
+	    tc_status_check_programmes(lp->lk, d, err, sizeof(err)) != 0) {
 		refuse(vd, ck, "programme files", TC_ERR_BAD_SIGNATURE, err);
 		if (cur != NULL) {
 			part_ref(&cur->progs->part);

@@ -56,7 +56,7 @@ print_result(const struct tc_tap_result *t, const struct tc_programme *p,
     int json, struct tc_ledger *led, time_t now)
 {
 	const struct tc_verdict *v = &t->v;
-	json_t *o, *chip, *arr;
+	json_t *o, *chip;
 
 	if (json) {
 		/* The QR verdict's object (tcard-verifierd's too) + "chip". */
@@ -66,23 +66,14 @@ print_result(const struct tc_tap_result *t, const struct tc_programme *p,
 		    "apdus", (json_int_t)t->apdus, "ms", t->ms,
 		    "challenge_signed", t->card_checked);
 		json_object_set_new(o, "chip", chip);
-		if (led != NULL && p != NULL && v->valid &&
-		    (arr = json_array()) != NULL) {
-			tc_verdict_usage(
-			    p, v, led, TC_CHANNEL_CHIP, now, arr, NULL);
-			json_object_set_new(o, "usage", arr);
-		}
+		if (led != NULL && p != NULL && v->valid)
+			tc_verdict_json_usage(
+			    o, p, v, led, TC_CHANNEL_CHIP, now);
 		tc_cli_print_json(stdout, o);
 		json_decref(o);
 		return;
 	}
-	if (v->valid && v->status.status == TC_STATUS_NOT_CHECKED)
-		printf("VALID (status not checked)\n");
-	else if (v->valid)
-		printf("VALID\n");
-	else
-		printf("%s %s: %s\n", tc_status_result(v),
-		    v->reason ? v->reason : "error", v->message);
+	tc_verdict_print_result(stdout, v, 0);
 	tc_verdict_print_status(stdout, v);
 	printf("chip:      %s, %u APDUs, %.1f ms%s\n",
 	    t->profile[0] ? t->profile : "?", t->apdus, t->ms,
@@ -90,14 +81,9 @@ print_result(const struct tc_tap_result *t, const struct tc_programme *p,
 	if (!v->have_claims)
 		return;
 	tc_verdict_print_claims(stdout, v, "chip");
-	if (p != NULL && v->valid) {
-		printf("services:\n");
-		if ((led != NULL ? tc_verdict_usage(p, v, led, TC_CHANNEL_CHIP,
-				       now, NULL, stdout)
-				 : tc_verdict_services(
-				       p, v->claims.tier, NULL, stdout)) == 0)
-			printf("  (none for this tier)\n");
-	}
+	if (p != NULL && v->valid)
+		tc_verdict_print_services(
+		    stdout, p, v, led, TC_CHANNEL_CHIP, now);
 }
 
 int
@@ -109,9 +95,6 @@ tc_verify_reader_main(int argc, char **argv)
 		O_PROFILES,
 		O_WAIT,
 		O_TIMEOUT,
-		O_PROGRAMMES,
-		O_LEDGER,
-		O_JSON
 	};
 	static const struct option opts[] = {
 		TC_VERIFY_SRC_OPTIONS,
@@ -120,14 +103,10 @@ tc_verify_reader_main(int argc, char **argv)
 		{ "profiles", required_argument, NULL, O_PROFILES },
 		{ "wait", required_argument, NULL, O_WAIT },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "programmes", required_argument, NULL, O_PROGRAMMES },
-		{ "json", no_argument, NULL, O_JSON },
-		{ "ledger", required_argument, NULL, O_LEDGER },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *reader = NULL;
 	const char *profile = "auto", *pdir = NULL, *progdir = NULL;
-	const char *ledger_path = NULL;
 	struct tc_ledger *led = NULL;
 	struct tc_verify_src src;
 	struct tc_status_data sd;
@@ -136,7 +115,7 @@ tc_verify_reader_main(int argc, char **argv)
 	struct tc_icc_opts io;
 	struct tc_tap_result tr;
 	char err[512], pbuf[4096];
-	int ch, json = 0, status = TC_EXIT_INTERNAL, r;
+	int ch, status = TC_EXIT_INTERNAL, r;
 	time_t now;
 
 	memset(&io, 0, sizeof(io));
@@ -175,15 +154,6 @@ tc_verify_reader_main(int argc, char **argv)
 				goto out;
 			}
 			break;
-		case O_PROGRAMMES:
-			progdir = optarg;
-			break;
-		case O_JSON:
-			json = 1;
-			break;
-		case O_LEDGER:
-			ledger_path = optarg;
-			break;
 		default:
 			status = tc_verify_usage("%s",
 			    "unknown option or missing argument (with --reader: --trust, --bundle, --ca-pin, --trust-unpinned, --revocations, --no-status-check, --profile, --profiles, --wait, --timeout, --programmes, --ledger, --json)");
@@ -205,14 +175,9 @@ tc_verify_reader_main(int argc, char **argv)
 		status = TC_EXIT_USAGE;
 		goto out;
 	}
-	if ((status = tc_verify_src_load(&src, &sd, now)) != 0)
+	if ((status = tc_verify_src_load(&src, &sd, &led, now)) != 0)
 		goto out;
 	status = TC_EXIT_INTERNAL;
-	if (ledger_path != NULL &&
-	    tc_ledger_open_readonly(&led, ledger_path, err, sizeof(err)) != 0) {
-		status = tc_verify_env_fail("--ledger", err);
-		goto out;
-	}
 	if (tc_profile_set_load(
 		&profiles, tc_profile_dir(pdir), err, sizeof(err)) != 0) {
 		status = tc_verify_env_fail("profiles", err);
@@ -232,10 +197,10 @@ tc_verify_reader_main(int argc, char **argv)
 	status = tc_verify_status(&src, &sd, &tr.v, now);
 	if (tr.v.have_claims &&
 	    (progdir = tc_verify_programme_dir(
-		 &src, &sd, progdir, pbuf, sizeof(pbuf))) != NULL &&
+		 &src, &sd, src.progdir, pbuf, sizeof(pbuf))) != NULL &&
 	    tc_programme_set_load_dir(&set, progdir, err, sizeof(err)) != 0)
 		fprintf(stderr, PROG ": programmes: %s\n", err);
-	print_result(&tr, tc_verdict_programme(&tr.v, set), json, led, now);
+	print_result(&tr, tc_verdict_programme(&tr.v, set), src.json, led, now);
 out:
 	tc_ledger_close(led);
 	tc_programme_set_free(set);

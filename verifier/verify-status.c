@@ -20,6 +20,7 @@
 #include "tcard/bundle.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
+#include "tcard/ledger.h"
 #include "tcard/revocation.h"
 #include "tcard/status.h"
 #include "tcard/trust.h"
@@ -71,6 +72,15 @@ tc_verify_src_opt(struct tc_verify_src *s, int opt, const char *arg)
 	case TC_VOPT_NO_STATUS:
 		s->no_status = 1;
 		return 1;
+	case TC_VOPT_PROGRAMMES:
+		s->progdir = arg;
+		return 1;
+	case TC_VOPT_LEDGER:
+		s->ledger_path = arg;
+		return 1;
+	case TC_VOPT_JSON:
+		s->json = 1;
+		return 1;
 	}
 	return 0;
 }
@@ -102,9 +112,9 @@ tc_verify_src_check(struct tc_verify_src *s)
 	return 0;
 }
 
-int
-tc_verify_src_load(
-    const struct tc_verify_src *s, struct tc_status_data *d, time_t now)
+/* The trust list and the status data of tc_verify_src_load. */
+static int
+load_status(const struct tc_verify_src *s, struct tc_status_data *d, time_t now)
 {
 	const uint8_t *pin = s->have_pin ? s->pin : NULL;
 	struct tc_buf buf;
@@ -151,6 +161,22 @@ out:
 	if (status != 0)
 		tc_status_data_release(d);
 	return status;
+}
+
+int
+tc_verify_src_load(const struct tc_verify_src *s, struct tc_status_data *d,
+    struct tc_ledger **led, time_t now)
+{
+	char err[512];
+	int status;
+
+	*led = NULL;
+	if ((status = load_status(s, d, now)) != 0)
+		return status;
+	if (s->ledger_path != NULL &&
+	    tc_ledger_open_readonly(led, s->ledger_path, err, sizeof(err)) != 0)
+		return tc_verify_env_fail("--ledger", err);
+	return 0;
 }
 
 const char *

@@ -46,7 +46,8 @@ int tc_verify_read_image(
 
 /*
  * Where tcard-verify takes its trust list, CA pin and status data from
- * (verify-status.c), for the QR and the tap paths alike.
+ * (verify-status.c), and how it shows the verdict, for the QR and the tap
+ * paths alike.
  */
 struct tc_verify_src {
 	const char *trust_path; /* --trust FILE */
@@ -54,8 +55,11 @@ struct tc_verify_src {
 	const char *bundle_dir; /* --bundle DIR */
 	uint8_t pin[32];	/* --ca-pin HEX or $TCARD_CA_PIN */
 	int have_pin;
-	int unpinned;  /* --trust-unpinned */
-	int no_status; /* --no-status-check */
+	int unpinned;		 /* --trust-unpinned */
+	int no_status;		 /* --no-status-check */
+	const char *progdir;	 /* --programmes DIR */
+	const char *ledger_path; /* --ledger FILE */
+	int json;		 /* --json */
 };
 
 /* Long options the source takes (values above 0x1000). */
@@ -66,6 +70,9 @@ enum {
 	TC_VOPT_BUNDLE,
 	TC_VOPT_UNPINNED,
 	TC_VOPT_NO_STATUS,
+	TC_VOPT_PROGRAMMES,
+	TC_VOPT_LEDGER,
+	TC_VOPT_JSON,
 };
 #define TC_VERIFY_SRC_OPTIONS                                                  \
 	{ "trust", required_argument, NULL, TC_VOPT_TRUST },                   \
@@ -73,8 +80,11 @@ enum {
 	    { "revocations", required_argument, NULL, TC_VOPT_REV },           \
 	    { "bundle", required_argument, NULL, TC_VOPT_BUNDLE },             \
 	    { "trust-unpinned", no_argument, NULL, TC_VOPT_UNPINNED },         \
+	    { "no-status-check", no_argument, NULL, TC_VOPT_NO_STATUS },       \
+	    { "programmes", required_argument, NULL, TC_VOPT_PROGRAMMES },     \
+	    { "ledger", required_argument, NULL, TC_VOPT_LEDGER },             \
 	{                                                                      \
-		"no-status-check", no_argument, NULL, TC_VOPT_NO_STATUS        \
+		"json", no_argument, NULL, TC_VOPT_JSON                        \
 	}
 
 /*
@@ -94,12 +104,14 @@ int tc_verify_src_check(struct tc_verify_src *s);
 
 /*
  * Loads the trust list and the status data into *d (released by the
- * caller with tc_status_data_release). Returns 0 or an exit status after
- * printing what failed (TC_EXIT_ENV for a file that cannot be read or does
- * not verify).
+ * caller with tc_status_data_release), and opens the --ledger file
+ * read-only into *led (NULL without --ledger; closed by the caller with
+ * tc_ledger_close). Returns 0 or an exit status after printing what failed
+ * (TC_EXIT_ENV for a file that cannot be read or does not verify).
  */
-int tc_verify_src_load(
-    const struct tc_verify_src *s, struct tc_status_data *d, time_t now);
+struct tc_ledger;
+int tc_verify_src_load(const struct tc_verify_src *s, struct tc_status_data *d,
+    struct tc_ledger **led /* OUT */, time_t now);
 
 /*
  * The programme directory for a verdict: progdir when given, else the

@@ -150,6 +150,20 @@ int tc_profile_has_step(const struct tc_profile *p, enum tc_perso_step s);
 /* The index of step s in p->steps, or -1 when the profile lacks it. */
 int tc_profile_step_index(const struct tc_profile *p, enum tc_perso_step s);
 
+/*
+ * Where each step stands in a profile's list (tc_profile_step_index(), -1
+ * for a step it lacks), for the rules on their order (src/card/profile.c
+ * and each platform's check_profile).
+ */
+struct tc_profile_order {
+	int select, authenticate, rotate, generate, certificate, credential;
+	int lock, check;
+	int last; /* the last step that changes the card: before check, or the last */
+};
+
+/* Fills *o (OUT) from p's steps. */
+void tc_profile_order(const struct tc_profile *p, struct tc_profile_order *o);
+
 /* The name of step s ("write-credential"), or "?". */
 const char *tc_profile_step_name(enum tc_perso_step s);
 

@@ -23,6 +23,14 @@
 int tc_card_expect_ok(struct tc_icc *icc, const struct tc_apdu *a,
     struct tc_buf *data, const char *what, char *err, size_t errlen);
 
+/*
+ * The same for a step of an authentication (what: "EXTERNAL AUTHENTICATE"):
+ * another status word is TC_ERR_SECURE_CHANNEL, with the same message, so
+ * that the caller may try another key.
+ */
+int tc_card_auth_ok(struct tc_icc *icc, const struct tc_apdu *a,
+    struct tc_buf *data, const char *what, char *err, size_t errlen);
+
 /* Fill ops with the platform's table: the ISO defaults, overridden. */
 void tc_card_tcard_init(struct tc_card_ops *ops);
 void tc_card_piv_init(struct tc_card_ops *ops);

@@ -39,6 +39,17 @@ tc_card_expect_ok(struct tc_icc *icc, const struct tc_apdu *a,
 	return 0;
 }
 
+int
+tc_card_auth_ok(struct tc_icc *icc, const struct tc_apdu *a,
+    struct tc_buf *data, const char *what, char *err, size_t errlen)
+{
+	int r = tc_card_expect_ok(icc, a, data, what, err, errlen);
+
+	return r == TC_ERR_BAD_SW || r == TC_ERR_NOT_FOUND
+	    ? TC_ERR_SECURE_CHANNEL
+	    : r;
+}
+
 static int
 iso_select(struct tc_icc *icc, const struct tc_profile *p, struct tc_buf *resp,
     uint16_t *sw, char *err, size_t errlen)

@@ -259,14 +259,9 @@ piv_mutual_auth(struct tc_cardapp *app, unsigned alg, const uint8_t *key,
 	a.data = cmd.data;
 	a.nc = cmd.len;
 	tc_buf_reset(&d);
-	if ((r = tc_icc_apdu(app->icc, &a, &d, &sw, err, errlen)) != 0)
+	if ((r = tc_card_auth_ok(
+		 app->icc, &a, &d, "management key", err, errlen)) != 0)
 		goto out;
-	if (sw != TC_SW_OK) {
-		r = tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
-		    "%s: management key refused: %04X (%s)",
-		    tc_icc_name(app->icc), sw, tc_sw_text(sw));
-		goto out;
-	}
 	if ((r = block_cipher(alg, key, 1, chal, bl, enc)) != 0)
 		goto out;
 	if (tc_piv_7c_get(d.data, d.len, 0x82, &v, &vlen, perr, sizeof(perr)) !=
@@ -458,15 +453,11 @@ piv_check_profile(const struct tc_profile *p, char *msg, size_t msglen)
 	    tc_profile_object(p, "certificate");
 	const struct tc_profile_key *auth = tc_profile_key(p, "card-auth");
 	const struct tc_profile_key *sec = tc_profile_key(p, "management");
-	int irot = tc_profile_step_index(p, TC_PSTEP_ROTATE_KEYS);
-	int igen = tc_profile_step_index(p, TC_PSTEP_GENERATE_KEY);
-	int icert = tc_profile_step_index(p, TC_PSTEP_WRITE_CERTIFICATE);
-	int icred = tc_profile_step_index(p, TC_PSTEP_WRITE_CREDENTIAL);
-	int ilock = tc_profile_step_index(p, TC_PSTEP_LOCK);
-	int icheck = tc_profile_step_index(p, TC_PSTEP_CHECK);
-	int last = icheck >= 0 ? icheck - 1 : (int)p->n_steps - 1;
+	struct tc_profile_order o;
 
-	if (ilock >= 0 || icred != last || icert < igen || irot > icred)
+	tc_profile_order(p, &o);
+	if (o.lock >= 0 || o.credential != o.last ||
+	    o.certificate < o.generate || o.rotate > o.credential)
 		return tc_seterr(msg, msglen, TC_ERR_MALFORMED,
 		    "piv: no lock; write-certificate after generate-key, and write-credential must be the last step that changes the card, after rotate-keys");
 	if (sec == NULL || sec->ref != 0x9B || sec->factory_key_len == 0 ||

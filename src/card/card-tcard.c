@@ -127,7 +127,6 @@ tcard_open_channel(
 	struct tc_buf d, eab;
 	uint8_t hc[TC_SCP_CHALLENGE_LEN];
 	char serr[160];
-	uint16_t sw;
 	int r;
 
 	app->authenticated = 0;
@@ -164,14 +163,9 @@ tcard_open_channel(
 		goto out;
 	}
 	tc_buf_reset(&d);
-	if ((r = tc_icc_apdu(app->icc, &ea, &d, &sw, err, errlen)) != 0)
+	if ((r = tc_card_auth_ok(
+		 app->icc, &ea, &d, "EXTERNAL AUTHENTICATE", err, errlen)) != 0)
 		goto out;
-	if (sw != TC_SW_OK) {
-		r = tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
-		    "%s: EXTERNAL AUTHENTICATE refused: %04X (%s)",
-		    tc_icc_name(app->icc), sw, tc_sw_text(sw));
-		goto out;
-	}
 	tc_scp_host_opened(&app->scp);
 	app->kvn = iu.kvn;
 	app->authenticated = 1;
@@ -341,15 +335,11 @@ tcard_check_profile(const struct tc_profile *p, char *msg, size_t msglen)
 	const struct tc_profile_object *cred =
 	    tc_profile_object(p, "credential");
 	const struct tc_profile_key *sec = tc_profile_key(p, "secure-channel");
-	int irot = tc_profile_step_index(p, TC_PSTEP_ROTATE_KEYS);
-	int igen = tc_profile_step_index(p, TC_PSTEP_GENERATE_KEY);
-	int icert = tc_profile_step_index(p, TC_PSTEP_WRITE_CERTIFICATE);
-	int icred = tc_profile_step_index(p, TC_PSTEP_WRITE_CREDENTIAL);
-	int ilock = tc_profile_step_index(p, TC_PSTEP_LOCK);
-	int icheck = tc_profile_step_index(p, TC_PSTEP_CHECK);
-	int last = icheck >= 0 ? icheck - 1 : (int)p->n_steps - 1;
+	struct tc_profile_order o;
 
-	if (icert >= 0 || ilock != last || ilock < icred || irot > igen)
+	tc_profile_order(p, &o);
+	if (o.certificate >= 0 || o.lock != o.last || o.lock < o.credential ||
+	    o.rotate > o.generate)
 		return tc_seterr(msg, msglen, TC_ERR_MALFORMED,
 		    "tcard: rotate-keys before generate-key, no write-certificate, and lock must be the last step that changes the card");
 	if (sec == NULL || sec->algs != TC_PALG_AES128 ||

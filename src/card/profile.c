@@ -241,6 +241,44 @@ tc_profile_step_name(enum tc_perso_step s)
 	return step_names[s];
 }
 
+/* The root's array name must list 1 to max elements (what: "objects"). */
+static int
+check_count(
+    struct ctx *c, json_t *arr, const char *name, size_t max, const char *what)
+{
+	if (json_array_size(arr) >= 1 && json_array_size(arr) <= max)
+		return 0;
+	at(c, "", name, -1);
+	return fail(c, TC_ERR_MALFORMED, "must list 1 to %zu %s", max, what);
+}
+
+/*
+ * Element i of the root's array name (objects, keys): its members checked
+ * against keys, then its "id" read into id, a name no element before it
+ * has.
+ */
+static int
+element_id(struct ctx *c, json_t *arr, size_t i, const char *name,
+    const struct tc_json_key *keys, char *id)
+{
+	json_t *e = json_array_get(arr, i);
+	size_t j;
+	int r;
+
+	if ((r = check_keys(c, e, keys, name, (int)i)) != 0)
+		return r;
+	at(c, name, "id", (int)i);
+	if ((r = get_name(c, json_object_get(e, "id"), id)) != 0)
+		return r;
+	for (j = 0; j < i; j++)
+		if (strcmp(json_string_value(
+			       json_object_get(json_array_get(arr, j), "id")),
+			id) == 0)
+			return fail(
+			    c, TC_ERR_MALFORMED, "'%s' is listed twice", id);
+	return 0;
+}
+
 static int
 parse_objects(struct ctx *c, json_t *arr, struct tc_profile *p)
 {
@@ -258,24 +296,14 @@ parse_objects(struct ctx *c, json_t *arr, struct tc_profile *p)
 	json_t *e, *v;
 	int r;
 
-	if (json_array_size(arr) == 0 ||
-	    json_array_size(arr) > TC_PROFILE_OBJECT_MAX) {
-		at(c, "", "objects", -1);
-		return fail(c, TC_ERR_MALFORMED, "must list 1 to %d objects",
-		    TC_PROFILE_OBJECT_MAX);
-	}
+	if ((r = check_count(
+		 c, arr, "objects", TC_PROFILE_OBJECT_MAX, "objects")) != 0)
+		return r;
 	json_array_foreach(arr, i, e)
 	{
 		o = &p->objects[i];
-		if ((r = check_keys(c, e, keys, "objects", (int)i)) != 0)
+		if ((r = element_id(c, arr, i, "objects", keys, o->id)) != 0)
 			return r;
-		at(c, "objects", "id", (int)i);
-		if ((r = get_name(c, json_object_get(e, "id"), o->id)) != 0)
-			return r;
-		for (j = 0; j < i; j++)
-			if (strcmp(p->objects[j].id, o->id) == 0)
-				return fail(c, TC_ERR_MALFORMED,
-				    "'%s' is listed twice", o->id);
 		if ((v = json_object_get(e, "tag")) != NULL) {
 			at(c, "objects", "tag", (int)i);
 			if ((r = get_hex(c, v, tag, 1, 3, &n)) != 0)
@@ -339,24 +367,13 @@ parse_keys(struct ctx *c, json_t *arr, struct tc_profile *p)
 	unsigned alg;
 	int r;
 
-	if (json_array_size(arr) == 0 ||
-	    json_array_size(arr) > TC_PROFILE_KEY_MAX) {
-		at(c, "", "keys", -1);
-		return fail(c, TC_ERR_MALFORMED, "must list 1 to %d keys",
-		    TC_PROFILE_KEY_MAX);
-	}
+	if ((r = check_count(c, arr, "keys", TC_PROFILE_KEY_MAX, "keys")) != 0)
+		return r;
 	json_array_foreach(arr, i, e)
 	{
 		k = &p->keys[i];
-		if ((r = check_keys(c, e, keys, "keys", (int)i)) != 0)
+		if ((r = element_id(c, arr, i, "keys", keys, k->id)) != 0)
 			return r;
-		at(c, "keys", "id", (int)i);
-		if ((r = get_name(c, json_object_get(e, "id"), k->id)) != 0)
-			return r;
-		for (j = 0; j < i; j++)
-			if (strcmp(p->keys[j].id, k->id) == 0)
-				return fail(c, TC_ERR_MALFORMED,
-				    "'%s' is listed twice", k->id);
 		at(c, "keys", "ref", (int)i);
 		if ((r = get_hex(
 			 c, json_object_get(e, "ref"), &k->ref, 1, 1, &n)) != 0)
@@ -443,19 +460,31 @@ tc_profile_step_index(const struct tc_profile *p, enum tc_perso_step s)
 	return -1;
 }
 
+void
+tc_profile_order(const struct tc_profile *p, struct tc_profile_order *o)
+{
+	o->select = tc_profile_step_index(p, TC_PSTEP_SELECT);
+	o->authenticate = tc_profile_step_index(p, TC_PSTEP_AUTHENTICATE);
+	o->rotate = tc_profile_step_index(p, TC_PSTEP_ROTATE_KEYS);
+	o->generate = tc_profile_step_index(p, TC_PSTEP_GENERATE_KEY);
+	o->certificate = tc_profile_step_index(p, TC_PSTEP_WRITE_CERTIFICATE);
+	o->credential = tc_profile_step_index(p, TC_PSTEP_WRITE_CREDENTIAL);
+	o->lock = tc_profile_step_index(p, TC_PSTEP_LOCK);
+	o->check = tc_profile_step_index(p, TC_PSTEP_CHECK);
+	o->last = o->check >= 0 ? o->check - 1 : (int)p->n_steps - 1;
+}
+
 static int
 parse_steps(struct ctx *c, json_t *arr, struct tc_profile *p)
 {
 	const char *s;
 	size_t i, j;
 	json_t *e;
+	int r;
 
-	if (json_array_size(arr) == 0 ||
-	    json_array_size(arr) > TC_PROFILE_STEP_MAX) {
-		at(c, "", "personalisation", -1);
-		return fail(c, TC_ERR_MALFORMED, "must list 1 to %d steps",
-		    TC_PROFILE_STEP_MAX);
-	}
+	if ((r = check_count(
+		 c, arr, "personalisation", TC_PROFILE_STEP_MAX, "steps")) != 0)
+		return r;
 	json_array_foreach(arr, i, e)
 	{
 		at(c, "personalisation", NULL, (int)i);
@@ -487,7 +516,8 @@ check_whole(struct ctx *c, struct tc_profile *p)
 	const struct tc_profile_key *auth;
 	const struct tc_card_ops *ops;
 	char msg[192];
-	int isel, iauth, irot, igen, icred, icheck, r;
+	struct tc_profile_order o;
+	int r;
 	size_t i;
 
 	c->path[0] = '\0';
@@ -517,18 +547,14 @@ check_whole(struct ctx *c, struct tc_profile *p)
 	if (cred->max_size < 128)
 		return fail(c, TC_ERR_MALFORMED,
 		    "object \"credential\" must hold at least 128 bytes");
-	isel = tc_profile_step_index(p, TC_PSTEP_SELECT);
-	iauth = tc_profile_step_index(p, TC_PSTEP_AUTHENTICATE);
-	irot = tc_profile_step_index(p, TC_PSTEP_ROTATE_KEYS);
-	igen = tc_profile_step_index(p, TC_PSTEP_GENERATE_KEY);
-	icred = tc_profile_step_index(p, TC_PSTEP_WRITE_CREDENTIAL);
-	icheck = tc_profile_step_index(p, TC_PSTEP_CHECK);
+	tc_profile_order(p, &o);
 	at(c, "", "personalisation", -1);
-	if (isel != 0 || iauth != 1 || igen < 0 || icred < 0 || igen > icred ||
-	    irot < iauth)
+	if (o.select != 0 || o.authenticate != 1 || o.generate < 0 ||
+	    o.credential < 0 || o.generate > o.credential ||
+	    o.rotate < o.authenticate)
 		return fail(c, TC_ERR_MALFORMED,
 		    "the steps must begin with select, authenticate; rotate-keys, generate-key and write-credential must follow, generate-key before write-credential");
-	if (icheck >= 0 && icheck != (int)p->n_steps - 1)
+	if (o.check >= 0 && o.check != (int)p->n_steps - 1)
 		return fail(c, TC_ERR_MALFORMED, "check must be the last step");
 	/* The rules of the platform (its table: include/tcard/cardops.h). */
 	ops = tc_card_ops_lookup(p->platform);
@@ -601,12 +627,9 @@ parse_root(struct ctx *c, json_t *root, struct tc_profile *p)
 	if (tc_atr_parse(&atr, p->atr, p->atr_len, aerr, sizeof(aerr)) != 0)
 		return fail(c, TC_ERR_MALFORMED, "%s", aerr);
 	v = json_object_get(root, "match");
-	if (json_array_size(v) == 0 ||
-	    json_array_size(v) > TC_PROFILE_MATCH_MAX) {
-		at(c, "", "match", -1);
-		return fail(c, TC_ERR_MALFORMED, "must list 1 to %d patterns",
-		    TC_PROFILE_MATCH_MAX);
-	}
+	if ((r = check_count(
+		 c, v, "match", TC_PROFILE_MATCH_MAX, "patterns")) != 0)
+		return r;
 	json_array_foreach(v, i, e)
 	{
 		if ((r = check_keys(c, e, mkeys, "match", (int)i)) != 0)

@@ -13,6 +13,7 @@
 
 #include <sqlite3.h>
 
+#include "ledger-int.h"
 #include "tcard/err.h"
 #include "tcard/cardguard.h"
 #include "tcard/ledger.h"
@@ -46,49 +47,9 @@ static const char *const sql[S_N] = {
 };
 
 struct tc_cardguard {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *st[S_N];
-	pthread_mutex_t mu;
+	struct tc_sqlfile f;
 	unsigned takes;
 };
-
-static int
-dberr(
-    struct tc_cardguard *g, int rc, const char *what, char *err, size_t errlen)
-{
-	int code = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED
-	    ? TC_ERR_DB_BUSY
-	    : (rc & 0xff) == SQLITE_NOMEM ? TC_ERR_NOMEM
-					  : TC_ERR_DB;
-
-	return tc_seterr(err, errlen, code, "%s: %s: %s", g->path, what,
-	    sqlite3_errmsg(g->db));
-}
-
-static int
-exec(struct tc_cardguard *g, const char *s, const char *what, char *err,
-    size_t errlen)
-{
-	int rc = sqlite3_exec(g->db, s, NULL, NULL, NULL);
-
-	return rc == SQLITE_OK ? 0 : dberr(g, rc, what, err, errlen);
-}
-
-/* The first column of the first row of s. */
-static int
-query_int(
-    struct tc_cardguard *g, const char *s, int64_t *v, char *err, size_t errlen)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if ((rc = sqlite3_prepare_v2(g->db, s, -1, &st, NULL)) == SQLITE_OK &&
-	    (rc = sqlite3_step(st)) == SQLITE_ROW)
-		*v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : dberr(g, rc, s, err, errlen);
-}
 
 /*
  * Pragmas, then the schema: checked as it is, or created inside an
@@ -98,55 +59,47 @@ static int
 setup(struct tc_cardguard *g, int file, char *err, size_t errlen)
 {
 	int64_t app = 0, version = 0, objects = 0;
-	int rc, r, i;
+	int r;
 
-	sqlite3_extended_result_codes(g->db, 1);
-	sqlite3_busy_timeout(g->db, BUSY_TIMEOUT_MS);
-	sqlite3_db_config(g->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_extended_result_codes(g->f.db, 1);
+	sqlite3_busy_timeout(g->f.db, BUSY_TIMEOUT_MS);
+	sqlite3_db_config(g->f.db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	if (file &&
-	    (r = exec(g,
+	    (r = tc_sqlfile_exec(&g->f,
 		 "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA trusted_schema = OFF;",
 		 "setting pragmas", err, errlen)) != 0)
 		return (r == TC_ERR_DB &&
-			   (sqlite3_errcode(g->db) & 0xff) == SQLITE_NOTADB)
+			   (sqlite3_errcode(g->f.db) & 0xff) == SQLITE_NOTADB)
 		    ? tc_seterr(err, errlen, TC_ERR_DB,
 			  "%s is not an SQLite database, so not a lookup guard",
-			  g->path)
+			  g->f.path)
 		    : r;
-	if ((r = exec(
-		 g, "BEGIN IMMEDIATE", "creating the guard", err, errlen)) != 0)
-		return r;
-	if ((r = query_int(g, "PRAGMA application_id", &app, err, errlen)) !=
-		0 ||
-	    (r = query_int(g, "PRAGMA user_version", &version, err, errlen)) !=
-		0 ||
-	    (r = query_int(g, "SELECT count(*) FROM sqlite_schema", &objects,
+	if ((r = tc_sqlfile_exec(&g->f, "BEGIN IMMEDIATE", "creating the guard",
 		 err, errlen)) != 0)
+		return r;
+	if ((r = tc_sqlfile_head(
+		 &g->f, &app, &version, &objects, err, errlen)) != 0)
 		goto out;
 	if ((app != 0 && app != TC_CARDGUARD_APP_ID) ||
 	    (app == 0 && objects != 0))
 		r = tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s is an SQLite database but not a lookup guard", g->path);
+		    "%s is an SQLite database but not a lookup guard",
+		    g->f.path);
 	else if (version > CARDGUARD_VERSION)
 		r = tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
 		    "%s has guard schema %lld; this program knows up to %d",
-		    g->path, (long long)version, CARDGUARD_VERSION);
+		    g->f.path, (long long)version, CARDGUARD_VERSION);
 	else if (version == 0)
-		r = exec(g, schema, "creating the guard", err, errlen);
+		r = tc_sqlfile_exec(
+		    &g->f, schema, "creating the guard", err, errlen);
 	if (r == 0)
-		r = exec(g, "COMMIT", "creating the guard", err, errlen);
+		r = tc_sqlfile_commit(&g->f, "creating the guard", err, errlen);
 out:
 	if (r != 0) {
-		sqlite3_exec(g->db, "ROLLBACK", NULL, NULL, NULL);
+		tc_sqlfile_rollback(&g->f);
 		return r;
 	}
-	for (i = 0; i < S_N; i++)
-		if ((rc = sqlite3_prepare_v3(g->db, sql[i], -1,
-			 SQLITE_PREPARE_PERSISTENT, &g->st[i], NULL)) !=
-		    SQLITE_OK)
-			return dberr(
-			    g, rc, "preparing statements", err, errlen);
-	return 0;
+	return tc_sqlfile_prepare(&g->f, sql, S_N, err, errlen);
 }
 
 int
@@ -161,21 +114,21 @@ tc_cardguard_open(
 	*out = NULL;
 	file = path != NULL && *path != '\0' && strcmp(path, ":memory:") != 0;
 	if ((g = calloc(1, sizeof(*g))) == NULL ||
-	    (g->path = strdup(file ? path : ":memory:")) == NULL) {
+	    (g->f.path = strdup(file ? path : ":memory:")) == NULL) {
 		free(g);
 		return TC_ERR_NOMEM;
 	}
-	pthread_mutex_init(&g->mu, NULL);
+	pthread_mutex_init(&g->f.mu, NULL);
 	/* SQLite gives -wal and -shm the mode of the database file. */
 	if (file && (r = tc_ledger_create_private(path, err, errlen)) != 0)
 		goto out;
-	rc = sqlite3_open_v2(g->path, &g->db,
+	rc = sqlite3_open_v2(g->f.path, &g->f.db,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
 	    NULL);
 	if (rc != SQLITE_OK) {
 		r = tc_seterr(err, errlen, TC_ERR_DB, "%s: cannot open: %s",
-		    g->path,
-		    g->db != NULL ? sqlite3_errmsg(g->db) : "no memory");
+		    g->f.path,
+		    g->f.db != NULL ? sqlite3_errmsg(g->f.db) : "no memory");
 		goto out;
 	}
 	if ((r = setup(g, file, err, errlen)) != 0)
@@ -190,15 +143,9 @@ out:
 void
 tc_cardguard_close(struct tc_cardguard *g)
 {
-	int i;
-
 	if (g == NULL)
 		return;
-	for (i = 0; i < S_N; i++)
-		sqlite3_finalize(g->st[i]);
-	sqlite3_close(g->db);
-	pthread_mutex_destroy(&g->mu);
-	free(g->path);
+	tc_sqlfile_close(&g->f);
 	free(g);
 }
 
@@ -206,14 +153,16 @@ tc_cardguard_close(struct tc_cardguard *g)
 static int
 prune(struct tc_cardguard *g, int64_t now_ms, char *err, size_t errlen)
 {
-	sqlite3_stmt *st = g->st[S_PRUNE];
+	sqlite3_stmt *st = g->f.st[S_PRUNE];
 	int rc;
 
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, now_ms);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? 0 : dberr(g, rc, "pruning", err, errlen);
+	return rc == SQLITE_DONE
+	    ? 0
+	    : tc_sqlfile_err(&g->f, rc, "pruning", err, errlen);
 }
 
 /* The decision inside the transaction. */
@@ -222,7 +171,7 @@ decide(struct tc_cardguard *g, uint64_t key, int64_t now_ms,
     int64_t interval_ms, unsigned burst, unsigned *wait, char *err,
     size_t errlen)
 {
-	sqlite3_stmt *st = g->st[S_GET];
+	sqlite3_stmt *st = g->f.st[S_GET];
 	int64_t tat = now_ms, span = interval_ms * (int64_t)burst, over;
 	int rc;
 
@@ -233,7 +182,8 @@ decide(struct tc_cardguard *g, uint64_t key, int64_t now_ms,
 		tat = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return dberr(g, rc, "reading a bucket", err, errlen);
+		return tc_sqlfile_err(
+		    &g->f, rc, "reading a bucket", err, errlen);
 	/* Full already, or the clock went back: never beyond empty. */
 	if (tat < now_ms)
 		tat = now_ms;
@@ -245,14 +195,15 @@ decide(struct tc_cardguard *g, uint64_t key, int64_t now_ms,
 						  : (unsigned)(over / 1000) + 1;
 		return 0;
 	}
-	st = g->st[S_PUT];
+	st = g->f.st[S_PUT];
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)key);
 	sqlite3_bind_int64(st, 2, tat);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return dberr(g, rc, "writing a bucket", err, errlen);
+		return tc_sqlfile_err(
+		    &g->f, rc, "writing a bucket", err, errlen);
 	if (++g->takes % PRUNE_EVERY == 0)
 		return prune(g, now_ms, err, errlen);
 	return 0;
@@ -263,7 +214,7 @@ tc_cardguard_take(struct tc_cardguard *g, uint64_t key, int64_t now_ms,
     int64_t interval_ms, unsigned burst, unsigned *wait, char *err,
     size_t errlen)
 {
-	int r, rc;
+	int r;
 
 	if (wait == NULL)
 		return TC_ERR_INVALID_ARG;
@@ -273,26 +224,20 @@ tc_cardguard_take(struct tc_cardguard *g, uint64_t key, int64_t now_ms,
 	    interval_ms > INT64_MAX / 4 / (int64_t)burst)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "guard: no guard, a key over 2^63, or a bad rate");
-	pthread_mutex_lock(&g->mu);
-	if ((rc = sqlite3_exec(g->db, "BEGIN IMMEDIATE", NULL, NULL, NULL)) !=
-	    SQLITE_OK) {
-		r = dberr(g, rc, "starting a transaction", err, errlen);
+	pthread_mutex_lock(&g->f.mu);
+	if ((r = tc_sqlfile_exec(&g->f, "BEGIN IMMEDIATE",
+		 "starting a transaction", err, errlen)) != 0)
 		goto out;
-	}
 	if ((r = decide(
-		 g, key, now_ms, interval_ms, burst, wait, err, errlen)) != 0) {
-		sqlite3_exec(g->db, "ROLLBACK", NULL, NULL, NULL);
+		 g, key, now_ms, interval_ms, burst, wait, err, errlen)) != 0)
+		tc_sqlfile_rollback(&g->f);
+	else
+		r = tc_sqlfile_commit(
+		    &g->f, "committing a bucket", err, errlen);
+	if (r != 0)
 		*wait = 0;
-		goto out;
-	}
-	if ((rc = sqlite3_exec(g->db, "COMMIT", NULL, NULL, NULL)) !=
-	    SQLITE_OK) {
-		r = dberr(g, rc, "committing a bucket", err, errlen);
-		sqlite3_exec(g->db, "ROLLBACK", NULL, NULL, NULL);
-		*wait = 0;
-	}
 out:
-	pthread_mutex_unlock(&g->mu);
+	pthread_mutex_unlock(&g->f.mu);
 	return r;
 }
 
@@ -303,10 +248,11 @@ tc_cardguard_prune(struct tc_cardguard *g, int64_t now_ms)
 
 	if (g == NULL)
 		return -1;
-	pthread_mutex_lock(&g->mu);
+	pthread_mutex_lock(&g->f.mu);
 	if (prune(g, now_ms, NULL, 0) == 0 &&
-	    query_int(g, "SELECT count(*) FROM guesses", &n, NULL, 0) != 0)
+	    tc_sqlfile_int(
+		&g->f, "SELECT count(*) FROM guesses", &n, NULL, 0) != 0)
 		n = -1;
-	pthread_mutex_unlock(&g->mu);
+	pthread_mutex_unlock(&g->f.mu);
 	return n;
 }

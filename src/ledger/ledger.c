@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "ledger-int.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 #include "tcard/ledger.h"
@@ -89,51 +90,8 @@ static const char *const sql[S_N] = {
 };
 
 struct tc_ledger {
-	sqlite3 *db;
-	char *path;
-	sqlite3_stmt *st[S_N];
-	pthread_mutex_t mu;
+	struct tc_sqlfile f;
 };
-
-static int
-dberr(struct tc_ledger *l, int rc, const char *what, char *err, size_t errlen)
-{
-	int code = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED
-	    ? TC_ERR_DB_BUSY
-	    : (rc & 0xff) == SQLITE_NOMEM ? TC_ERR_NOMEM
-					  : TC_ERR_DB;
-
-	return tc_seterr(err, errlen, code, "%s: %s: %s", l->path, what,
-	    sqlite3_errmsg(l->db));
-}
-
-static int
-exec(struct tc_ledger *l, const char *s, const char *what, char *err,
-    size_t errlen)
-{
-	int rc = sqlite3_exec(l->db, s, NULL, NULL, NULL);
-
-	return rc == SQLITE_OK ? 0 : dberr(l, rc, what, err, errlen);
-}
-
-static int
-query_int(
-    struct tc_ledger *l, const char *s, int64_t *v, char *err, size_t errlen)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if ((rc = sqlite3_prepare_v2(l->db, s, -1, &st, NULL)) != SQLITE_OK)
-		return dberr(l, rc, s, err, errlen);
-	rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return dberr(l, rc, s, err, errlen);
-	}
-	*v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return 0;
-}
 
 /*
  * Creates the schema of an empty ledger or migrates an older one, in one
@@ -146,22 +104,24 @@ upgrade(struct tc_ledger *l, char *err, size_t errlen)
 	int64_t version = 0;
 	int r;
 
-	if ((r = exec(l, "BEGIN IMMEDIATE", "upgrading the ledger", err,
-		 errlen)) != 0)
+	if ((r = tc_sqlfile_exec(&l->f, "BEGIN IMMEDIATE",
+		 "upgrading the ledger", err, errlen)) != 0)
 		return r;
-	if ((r = query_int(l, "PRAGMA user_version", &version, err, errlen)) !=
-	    0)
+	if ((r = tc_sqlfile_int(
+		 &l->f, "PRAGMA user_version", &version, err, errlen)) != 0)
 		goto out;
 	if (version == 0)
-		r = exec(l, schema, "creating the ledger", err, errlen);
+		r = tc_sqlfile_exec(
+		    &l->f, schema, "creating the ledger", err, errlen);
 	else if (version == 1)
-		r = exec(l, migrate_1_2, "migrating the ledger to schema 2",
-		    err, errlen);
+		r = tc_sqlfile_exec(&l->f, migrate_1_2,
+		    "migrating the ledger to schema 2", err, errlen);
 	if (r == 0)
-		r = exec(l, "COMMIT", "upgrading the ledger", err, errlen);
+		r = tc_sqlfile_commit(
+		    &l->f, "upgrading the ledger", err, errlen);
 out:
 	if (r != 0)
-		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+		tc_sqlfile_rollback(&l->f);
 	return r;
 }
 
@@ -171,12 +131,12 @@ setup(struct tc_ledger *l, int ro, char *err, size_t errlen)
 	int64_t app = 0, version = 0, objects = 0;
 	sqlite3_stmt *st = NULL;
 	const char *mode;
-	int rc, r, i;
+	int rc, r;
 
-	sqlite3_extended_result_codes(l->db, 1);
-	sqlite3_busy_timeout(l->db, BUSY_TIMEOUT_MS);
-	sqlite3_db_config(l->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	rc = sqlite3_prepare_v2(l->db,
+	sqlite3_extended_result_codes(l->f.db, 1);
+	sqlite3_busy_timeout(l->f.db, BUSY_TIMEOUT_MS);
+	sqlite3_db_config(l->f.db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	rc = sqlite3_prepare_v2(l->f.db,
 	    ro ? "PRAGMA journal_mode" : "PRAGMA journal_mode = WAL", -1, &st,
 	    NULL);
 	if (rc == SQLITE_OK)
@@ -185,55 +145,47 @@ setup(struct tc_ledger *l, int ro, char *err, size_t errlen)
 		r = (rc & 0xff) == SQLITE_NOTADB
 		    ? tc_seterr(err, errlen, TC_ERR_DB,
 			  "%s is not an SQLite database, so not a ledger",
-			  l->path)
-		    : dberr(l, rc, "setting journal_mode=WAL", err, errlen);
+			  l->f.path)
+		    : tc_sqlfile_err(
+			  &l->f, rc, "setting journal_mode=WAL", err, errlen);
 		sqlite3_finalize(st);
 		return r;
 	}
 	mode = (const char *)sqlite3_column_text(st, 0);
 	if (mode == NULL || strcmp(mode, "wal") != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s: the database refused WAL mode", l->path);
+		    "%s: the database refused WAL mode", l->f.path);
 		sqlite3_finalize(st);
 		return r;
 	}
 	sqlite3_finalize(st);
-	if ((r = exec(l,
+	if ((r = tc_sqlfile_exec(&l->f,
 		 ro ? "PRAGMA trusted_schema = OFF;"
 		    : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
 		 "setting pragmas", err, errlen)) != 0 ||
-	    (r = query_int(l, "PRAGMA application_id", &app, err, errlen)) !=
-		0 ||
-	    (r = query_int(l, "PRAGMA user_version", &version, err, errlen)) !=
-		0 ||
-	    (r = query_int(l, "SELECT count(*) FROM sqlite_schema", &objects,
-		 err, errlen)) != 0)
+	    (r = tc_sqlfile_head(
+		 &l->f, &app, &version, &objects, err, errlen)) != 0)
 		return r;
 	if (app != 0 && app != TC_LEDGER_APP_ID)
 		return tc_seterr(err, errlen, TC_ERR_DB,
 		    "%s is an SQLite database of another application (application_id 0x%08llx), not a usage ledger",
-		    l->path, (unsigned long long)(uint32_t)app);
+		    l->f.path, (unsigned long long)(uint32_t)app);
 	if (app == 0 && objects != 0)
 		return tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s is an SQLite database but not a usage ledger", l->path);
+		    "%s is an SQLite database but not a usage ledger",
+		    l->f.path);
 	if (ro && (app != TC_LEDGER_APP_ID || version == 0))
 		return tc_seterr(err, errlen, TC_ERR_DB,
 		    "%s is not a usage ledger (empty, or of another application)",
-		    l->path);
+		    l->f.path);
 	if (version > LEDGER_VERSION)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
 		    "%s has ledger schema %lld; this program knows up to %d",
-		    l->path, (long long)version, LEDGER_VERSION);
+		    l->f.path, (long long)version, LEDGER_VERSION);
 	if (!ro && version < LEDGER_VERSION &&
 	    (r = upgrade(l, err, errlen)) != 0)
 		return r;
-	for (i = 0; i < S_N; i++)
-		if ((rc = sqlite3_prepare_v3(l->db, sql[i], -1,
-			 SQLITE_PREPARE_PERSISTENT, &l->st[i], NULL)) !=
-		    SQLITE_OK)
-			return dberr(
-			    l, rc, "preparing statements", err, errlen);
-	return 0;
+	return tc_sqlfile_prepare(&l->f, sql, S_N, err, errlen);
 }
 
 int
@@ -296,24 +248,25 @@ open_ledger(
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "no ledger path");
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
-	    (l->path = strdup(path)) == NULL) {
+	    (l->f.path = strdup(path)) == NULL) {
 		free(l);
 		return TC_ERR_NOMEM;
 	}
-	pthread_mutex_init(&l->mu, NULL);
+	pthread_mutex_init(&l->f.mu, NULL);
 	/* SQLite gives -wal and -shm the mode of the database file. */
 	if (!ro && (r = tc_ledger_create_private(path, err, errlen)) != 0) {
 		tc_ledger_close(l);
 		return r;
 	}
-	rc = sqlite3_open_v2(path, &l->db,
+	rc = sqlite3_open_v2(path, &l->f.db,
 	    (ro ? SQLITE_OPEN_READONLY
 		: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
 		SQLITE_OPEN_FULLMUTEX,
 	    NULL);
 	if (rc != SQLITE_OK) {
 		r = tc_seterr(err, errlen, TC_ERR_DB, "%s: cannot open: %s",
-		    path, l->db != NULL ? sqlite3_errmsg(l->db) : "no memory");
+		    path,
+		    l->f.db != NULL ? sqlite3_errmsg(l->f.db) : "no memory");
 		tc_ledger_close(l);
 		return r;
 	}
@@ -342,15 +295,9 @@ tc_ledger_open_readonly(
 void
 tc_ledger_close(struct tc_ledger *l)
 {
-	int i;
-
 	if (l == NULL)
 		return;
-	for (i = 0; i < S_N; i++)
-		sqlite3_finalize(l->st[i]);
-	sqlite3_close(l->db);
-	pthread_mutex_destroy(&l->mu);
-	free(l->path);
+	tc_sqlfile_close(&l->f);
 	free(l);
 }
 
@@ -403,7 +350,7 @@ count_uses(struct tc_ledger *l, const struct tc_redeem *q, const char *service,
     const char *option, int64_t from, int64_t to, int64_t *n, char *err,
     size_t errlen)
 {
-	sqlite3_stmt *st = l->st[S_COUNT];
+	sqlite3_stmt *st = l->f.st[S_COUNT];
 	int rc;
 
 	sqlite3_reset(st);
@@ -415,7 +362,7 @@ count_uses(struct tc_ledger *l, const struct tc_redeem *q, const char *service,
 	sqlite3_bind_int64(st, 6, to);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_reset(st);
-		return dberr(l, rc, "counting uses", err, errlen);
+		return tc_sqlfile_err(&l->f, rc, "counting uses", err, errlen);
 	}
 	*n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -527,7 +474,7 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 	}
 	/* A request id seen before: the first answer stands. */
 	if (rec) {
-		st = l->st[S_FIND];
+		st = l->f.st[S_FIND];
 		sqlite3_reset(st);
 		sqlite3_bind_text(st, 1, q->request_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, q->window != NULL ? q->window : "", -1,
@@ -555,8 +502,8 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 			rec = 0;
 		} else if (rc != SQLITE_DONE) {
 			sqlite3_reset(st);
-			return dberr(
-			    l, rc, "finding the request id", err, errlen);
+			return tc_sqlfile_err(
+			    &l->f, rc, "finding the request id", err, errlen);
 		}
 		sqlite3_reset(st);
 	}
@@ -609,7 +556,7 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 		res->used++;
 		res->remaining--;
 	}
-	st = l->st[S_INSERT];
+	st = l->f.st[S_INSERT];
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, q->request_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, q->card_no, -1, SQLITE_STATIC);
@@ -625,8 +572,9 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
-		return dberr(l, rc, "recording the use", err, errlen);
-	res->use_id = sqlite3_last_insert_rowid(l->db);
+		return tc_sqlfile_err(
+		    &l->f, rc, "recording the use", err, errlen);
+	res->use_id = sqlite3_last_insert_rowid(l->f.db);
 	snprintf(
 	    res->message, sizeof(res->message), "%s: use recorded", q->service);
 	return 0;
@@ -671,27 +619,21 @@ run(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "redeem: the window name must be 1 to %d characters of A-Z a-z 0-9 . _ : -",
 		    TC_LEDGER_WINDOW_MAX);
-	pthread_mutex_lock(&l->mu);
+	pthread_mutex_lock(&l->f.mu);
 	rc = sqlite3_exec(
-	    l->db, rec ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
+	    l->f.db, rec ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		r = dberr(l, rc, "starting a transaction", err, errlen);
+		r = tc_sqlfile_err(
+		    &l->f, rc, "starting a transaction", err, errlen);
 		goto out;
 	}
-	if ((r = decide(l, q, rec, res, err, errlen)) != 0) {
-		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
-		goto out;
-	}
-	if ((rc = sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL)) !=
-	    SQLITE_OK) {
-		r = dberr(l, rc, "committing the use", err, errlen);
-		sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+	if ((r = decide(l, q, rec, res, err, errlen)) != 0)
+		tc_sqlfile_rollback(&l->f);
+	else if ((r = tc_sqlfile_commit(
+		      &l->f, "committing the use", err, errlen)) != 0)
 		memset(res, 0, sizeof(*res));
-		goto out;
-	}
-	r = 0;
 out:
-	pthread_mutex_unlock(&l->mu);
+	pthread_mutex_unlock(&l->f.mu);
 	return r;
 }
 
@@ -738,12 +680,13 @@ tc_ledger_report(struct tc_ledger *l, const char *programme,
 		if ((dot = strchr(sid, '.')) != NULL)
 			sid[dot - sid] = '\0';
 	}
-	pthread_mutex_lock(&l->mu);
-	rc = sqlite3_prepare_v2(l->db,
+	pthread_mutex_lock(&l->f.mu);
+	rc = sqlite3_prepare_v2(l->f.db,
 	    "SELECT id, request_id, card_no, programme, service, option, party, at, channel, window FROM uses WHERE day >= ?1 AND day < ?2 AND (?3 IS NULL OR programme = ?3) AND (?4 IS NULL OR service = ?4) AND (?5 IS NULL OR option = ?5) AND (?6 IS NULL OR card_no = ?6) ORDER BY id",
 	    -1, &st, NULL);
 	if (rc != SQLITE_OK) {
-		r = dberr(l, rc, "preparing the report", err, errlen);
+		r = tc_sqlfile_err(
+		    &l->f, rc, "preparing the report", err, errlen);
 		goto out;
 	}
 	sqlite3_bind_int64(st, 1, from_day);
@@ -778,10 +721,11 @@ tc_ledger_report(struct tc_ledger *l, const char *programme,
 			goto out;
 	}
 	if (rc != SQLITE_DONE)
-		r = dberr(l, rc, "reading the report", err, errlen);
+		r = tc_sqlfile_err(
+		    &l->f, rc, "reading the report", err, errlen);
 out:
 	sqlite3_finalize(st);
-	pthread_mutex_unlock(&l->mu);
+	pthread_mutex_unlock(&l->f.mu);
 	return r;
 }
 
@@ -792,9 +736,10 @@ tc_ledger_count(struct tc_ledger *l)
 
 	if (l == NULL)
 		return -1;
-	pthread_mutex_lock(&l->mu);
-	if (query_int(l, "SELECT count(*) FROM uses", &n, NULL, 0) != 0)
+	pthread_mutex_lock(&l->f.mu);
+	if (tc_sqlfile_int(&l->f, "SELECT count(*) FROM uses", &n, NULL, 0) !=
+	    0)
 		n = -1;
-	pthread_mutex_unlock(&l->mu);
+	pthread_mutex_unlock(&l->f.mu);
 	return n;
 }
