@@ -37,11 +37,10 @@ issuing_app(struct tc_registry *reg, int64_t serial, int64_t *id, char *err,
 	int rc, r;
 
 	*id = 0;
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT id FROM applications WHERE issued_serial = ?1", &st,
-		 err, errlen)) != 0)
+		 err, errlen, "i", serial)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, serial);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		r = tc_reg_col_int(st, 0, 0, id) != 0

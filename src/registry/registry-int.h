@@ -104,6 +104,36 @@ void tc_reg_bind_opt_text(sqlite3_stmt *st, int col, const char *s);
 void tc_reg_bind_opt_id(sqlite3_stmt *st, int col, int64_t v);
 
 /*
+ * Binds the arguments that follow types to parameters 1, 2, ... of st, one
+ * letter of types a parameter: 'i' an int64_t, 'd' an int, 'I' an int64_t
+ * left NULL when 0 (no serial, no id), 't' a const char * (static, or
+ * alive until st is finalised; NULL leaves the parameter NULL), 'T' a
+ * const char * copied by SQLite, 'b' a const void * and a size_t (a blob),
+ * '-' nothing (the parameter stays NULL). The arguments must have exactly
+ * these types: cast time_t and int serials to int64_t. Returns 0, or
+ * TC_ERR_INVALID_ARG (nothing bound) when types has not one letter a
+ * parameter of st.
+ */
+int tc_reg_bind(sqlite3_stmt *st, const char *types, ...);
+
+/*
+ * tc_reg_prepare, then tc_reg_bind of the arguments after types: *st is
+ * ready to step (the caller finalises it), or NULL with an error returned
+ * (TC_ERR_INVALID_ARG for a types string that does not fit the SQL).
+ */
+int tc_reg_query(struct tc_registry *reg, const char *sql,
+    sqlite3_stmt **st /* OUT */, char *err, size_t errlen, const char *types,
+    ...);
+
+/*
+ * Prepares sql, binds as tc_reg_bind and runs it as tc_reg_run (a
+ * statement that returns no rows; what names it in an error). Returns 0 or
+ * the error.
+ */
+int tc_reg_exec(struct tc_registry *reg, const char *sql, const char *what,
+    char *err, size_t errlen, const char *types, ...);
+
+/*
  * Ends a walk over the rows of st: rc is the last sqlite3_step result and
  * r the walk's own (0, or the error that stopped it). Finalises st and
  * returns r, or, when the walk ran out on an error rather than at the last

@@ -536,6 +536,105 @@ tc_reg_bind_opt_id(sqlite3_stmt *st, int col, int64_t v)
 		sqlite3_bind_int64(st, col, v);
 }
 
+/*
+ * TC_ERR_INVALID_ARG, a slip of the program, when types has not one letter
+ * a parameter of st; nothing is bound then.
+ */
+static int
+bind_list(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	const void *p;
+	int64_t v;
+	int col;
+
+	if (strlen(types) != (size_t)sqlite3_bind_parameter_count(st))
+		return TC_ERR_INVALID_ARG;
+	for (col = 1; types[col - 1] != '\0'; col++) {
+		switch (types[col - 1]) {
+		case 'i':
+			sqlite3_bind_int64(st, col, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			sqlite3_bind_int(st, col, va_arg(ap, int));
+			break;
+		case 'I':
+			if ((v = va_arg(ap, int64_t)) != 0)
+				sqlite3_bind_int64(st, col, v);
+			break;
+		case 't':
+			sqlite3_bind_text(st, col, va_arg(ap, const char *), -1,
+			    SQLITE_STATIC);
+			break;
+		case 'T':
+			sqlite3_bind_text(st, col, va_arg(ap, const char *), -1,
+			    SQLITE_TRANSIENT);
+			break;
+		case 'b':
+			p = va_arg(ap, const void *);
+			sqlite3_bind_blob64(st, col, p,
+			    (sqlite3_uint64)va_arg(ap, size_t), SQLITE_STATIC);
+			break;
+		default: /* '-' */
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+tc_reg_bind(sqlite3_stmt *st, const char *types, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, types);
+	r = bind_list(st, types, ap);
+	va_end(ap);
+	return r;
+}
+
+static int
+bind_err(struct tc_registry *reg, sqlite3_stmt **st, char *err, size_t errlen)
+{
+	sqlite3_finalize(*st);
+	*st = NULL;
+	return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+	    "%s: a statement given the wrong number of values", reg->path);
+}
+
+int
+tc_reg_query(struct tc_registry *reg, const char *sql, sqlite3_stmt **st,
+    char *err, size_t errlen, const char *types, ...)
+{
+	va_list ap;
+	int r;
+
+	if ((r = tc_reg_prepare(reg, sql, st, err, errlen)) != 0)
+		return r;
+	va_start(ap, types);
+	r = bind_list(*st, types, ap);
+	va_end(ap);
+	return r != 0 ? bind_err(reg, st, err, errlen) : 0;
+}
+
+int
+tc_reg_exec(struct tc_registry *reg, const char *sql, const char *what,
+    char *err, size_t errlen, const char *types, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int r;
+
+	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
+		return r;
+	va_start(ap, types);
+	r = bind_list(st, types, ap);
+	va_end(ap);
+	if (r != 0)
+		return bind_err(reg, &st, err, errlen);
+	return tc_reg_run(reg, st, what, err, errlen);
+}
+
 int
 tc_reg_rows_end(struct tc_registry *reg, sqlite3_stmt *st, int rc, int r,
     const char *what, char *err, size_t errlen)
