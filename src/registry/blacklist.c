@@ -98,23 +98,18 @@ bl_find(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
     struct tc_blacklist_entry *e, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT " BL_COLUMNS " FROM blacklist WHERE id_mac = ?1", &st,
-		 err, errlen)) != 0)
+		 err, errlen, "b", (const void *)mac,
+		 (size_t)TC_PII_MAC_LEN)) != 0 ||
+	    (r = tc_reg_one_row(
+		 reg, st, "reading the blacklist", err, errlen, NULL)) != 0)
 		return r;
-	sqlite3_bind_blob(st, 1, mac, TC_PII_MAC_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		r = TC_ERR_NOT_FOUND;
-	else if (rc != SQLITE_ROW)
-		r = tc_reg_dberr(reg, rc, "reading the blacklist", err, errlen);
-	else if (bl_row(st, e) != 0)
+	if (bl_row(st, e) != 0)
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "a blacklist row has a field of the wrong type or size");
-	else
-		r = 0;
 	sqlite3_finalize(st);
 	return r;
 }

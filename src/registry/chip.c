@@ -109,23 +109,19 @@ tc_chip_find_uid(struct tc_registry *reg, const char *uid, int64_t *serial,
     char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || uid == NULL || serial == NULL)
 		return TC_ERR_INVALID_ARG;
 	*serial = 0;
 	if ((r = tc_reg_query(reg, "SELECT serial FROM chips WHERE uid = ?1",
-		 &st, err, errlen, "t", uid)) != 0)
+		 &st, err, errlen, "t", uid)) != 0 ||
+	    (r = tc_reg_one_row(
+		 reg, st, "finding a chip", err, errlen, NULL)) != 0)
 		return r;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*serial = sqlite3_column_int64(st, 0);
-	else if (rc == SQLITE_DONE)
-		r = TC_ERR_NOT_FOUND;
-	else
-		r = tc_reg_dberr(reg, rc, "finding a chip", err, errlen);
+	*serial = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return r;
+	return 0;
 }
 
 /* Appends the audit entry of a chip change. */

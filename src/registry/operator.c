@@ -134,24 +134,20 @@ get_row(struct tc_registry *reg, const char *name, struct row *rw, char *err,
     size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	memset(rw, 0, sizeof(*rw));
 	if ((r = tc_reg_query(reg, "SELECT " COLUMNS FROM " WHERE o.name = ?1",
 		 &st, err, errlen, "t", name)) != 0)
 		return r;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if ((r = tc_reg_one_row(reg, st, "reading an operator", err, errlen,
+		 "no operator named %s", name)) == 0) {
 		if ((r = read_row(st, rw)) != 0)
 			tc_seterr(err, errlen, r,
 			    "operator %s: a stored field has the wrong type, size or an unknown role",
 			    name);
-	} else if (rc == SQLITE_DONE)
-		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "no operator named %s", name);
-	else
-		r = tc_reg_dberr(reg, rc, "reading an operator", err, errlen);
-	sqlite3_finalize(st);
+		sqlite3_finalize(st);
+	}
 	if (r != 0)
 		OPENSSL_cleanse(rw, sizeof(*rw));
 	return r;

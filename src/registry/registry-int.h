@@ -150,6 +150,17 @@ int tc_reg_count(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
     int64_t *n /* OUT */, char *err, size_t errlen);
 
 /*
+ * Steps st, a query bound by the caller, to the one row it selects.
+ * Returns 0 with st on that row (the caller reads it, then finalises st),
+ * or finalises st and returns TC_ERR_NOT_FOUND when there is no row (with
+ * the message missing formats; err untouched when missing is NULL) or
+ * tc_reg_dberr(reg, rc, what, ...).
+ */
+int tc_reg_one_row(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
+    char *err, size_t errlen, const char *missing, ...)
+    __attribute__((format(printf, 6, 7)));
+
+/*
  * Prepares sql, binds id to ?1 and steps to the one row it selects. Returns
  * 0 with *st on that row (the caller reads it, then finalises *st), or,
  * with *st NULL: TC_ERR_NOT_FOUND when there is no row, with the message

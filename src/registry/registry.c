@@ -659,31 +659,53 @@ tc_reg_count(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
 	return r;
 }
 
+static int
+one_row(struct tc_registry *reg, sqlite3_stmt *st, const char *what, char *err,
+    size_t errlen, const char *missing, va_list ap)
+{
+	int rc, r;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, what, err, errlen);
+	else {
+		r = TC_ERR_NOT_FOUND;
+		if (missing != NULL && err != NULL && errlen > 0)
+			vsnprintf(err, errlen, missing, ap);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+tc_reg_one_row(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
+    char *err, size_t errlen, const char *missing, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, missing);
+	r = one_row(reg, st, what, err, errlen, missing, ap);
+	va_end(ap);
+	return r;
+}
+
 int
 tc_reg_row_by_id(struct tc_registry *reg, const char *sql, int64_t id,
     const char *what, sqlite3_stmt **st, char *err, size_t errlen,
     const char *missing, ...)
 {
 	va_list ap;
-	int rc, r;
+	int r;
 
-	if ((r = tc_reg_prepare(reg, sql, st, err, errlen)) != 0)
+	if ((r = tc_reg_query(reg, sql, st, err, errlen, "i", id)) != 0)
 		return r;
-	sqlite3_bind_int64(*st, 1, id);
-	if ((rc = sqlite3_step(*st)) == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, what, err, errlen);
-	else {
-		r = TC_ERR_NOT_FOUND;
-		if (err != NULL && errlen > 0) {
-			va_start(ap, missing);
-			vsnprintf(err, errlen, missing, ap);
-			va_end(ap);
-		}
-	}
-	sqlite3_finalize(*st);
-	*st = NULL;
+	va_start(ap, missing);
+	r = one_row(reg, *st, what, err, errlen, missing, ap);
+	va_end(ap);
+	if (r != 0)
+		*st = NULL;
 	return r;
 }
 
