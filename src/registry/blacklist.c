@@ -291,7 +291,7 @@ tc_blacklist_check(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	struct tc_blacklist_entry e;
 	char today[TC_DATE_TEXT];
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || mac == NULL)
 		return tc_seterr(
@@ -301,14 +301,11 @@ tc_blacklist_check(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 		 "SELECT " BL_COLUMNS
 		 " FROM blacklist WHERE id_mac = ?1 AND (until IS NULL OR until > ?2)",
 		 &st, err, errlen, "bt", (const void *)mac,
-		 (size_t)TC_PII_MAC_LEN, today)) != 0)
-		return r;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		r = 0;
-	else if (rc != SQLITE_ROW)
-		r = tc_reg_dberr(reg, rc, "reading the blacklist", err, errlen);
-	else if (bl_row(st, &e) != 0)
+		 (size_t)TC_PII_MAC_LEN, today)) != 0 ||
+	    (r = tc_reg_one_row(
+		 reg, st, "reading the blacklist", err, errlen, NULL)) != 0)
+		return r == TC_ERR_NOT_FOUND ? 0 : r;
+	if (bl_row(st, &e) != 0)
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "a blacklist row has a field of the wrong type or size");
 	else {
@@ -508,7 +505,7 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 	char today[TC_DATE_TEXT];
 	struct tc_employer_bar b;
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || employer == NULL)
 		return tc_seterr(
@@ -522,15 +519,11 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 		 "SELECT " BAR_COLUMNS
 		 " FROM employer_bars WHERE (employer_key = ?1 OR (?2 IS NOT NULL AND employer_code = ?2)) AND since <= ?3 AND until > ?3 ORDER BY until DESC LIMIT 1",
 		 &st, err, errlen, "ttt", key, ncode[0] != '\0' ? ncode : NULL,
-		 today)) != 0)
-		return r;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		r = 0;
-	else if (rc != SQLITE_ROW)
-		r = tc_reg_dberr(
-		    reg, rc, "reading the employer bars", err, errlen);
-	else if (bar_row(st, &b) != 0)
+		 today)) != 0 ||
+	    (r = tc_reg_one_row(
+		 reg, st, "reading the employer bars", err, errlen, NULL)) != 0)
+		return r == TC_ERR_NOT_FOUND ? 0 : r;
+	if (bar_row(st, &b) != 0)
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "an employer bar row has a field of the wrong type or size");
 	else {
