@@ -194,9 +194,8 @@ tc_app_id_type_parse(const char *name, enum tc_id_type *out)
 	return tc_id_type_parse(name, out);
 }
 
-/* 1 when the programme accepts ID type t (no list: any). */
-static int
-programme_takes_id(const struct tc_programme *p, enum tc_id_type t)
+int
+tc_app_takes_id_type(const struct tc_programme *p, enum tc_id_type t)
 {
 	enum tc_id_type u;
 	size_t i;
@@ -913,7 +912,7 @@ identity(struct parse *ps, struct tc_app_form *out)
 	if (tc_app_id_type_parse(ps->v[C_ID_TYPE], &out->id_type) != 0)
 		return fail(ps, TC_ERR_MALFORMED, ps->where[C_ID_TYPE],
 		    "unknown ID type '%.40s'", ps->v[C_ID_TYPE]);
-	if (!programme_takes_id(p, out->id_type))
+	if (!tc_app_takes_id_type(p, out->id_type))
 		return fail(ps, TC_ERR_MALFORMED, ps->where[C_ID_TYPE],
 		    "%s does not take ID type %s", p->id,
 		    tc_id_type_name(out->id_type));

@@ -134,6 +134,19 @@ int tc_reg_exec(struct tc_registry *reg, const char *sql, const char *what,
     char *err, size_t errlen, const char *types, ...);
 
 /*
+ * Rewrites rows, for the migrations: prepares the query select and the
+ * statement update, then for each row of select calls row(reg, q, up, ...)
+ * with q on that row and up reset, its bindings cleared; row binds and
+ * runs up. A nonzero return of row stops and is returned; reading names
+ * select in a database error. Returns 0 or the error.
+ */
+int tc_reg_rewrite(struct tc_registry *reg, const char *select,
+    const char *update,
+    int (*row)(struct tc_registry *reg, sqlite3_stmt *q, sqlite3_stmt *up,
+	char *err, size_t errlen),
+    const char *reading, char *err, size_t errlen);
+
+/*
  * Ends a walk over the rows of st: rc is the last sqlite3_step result and
  * r the walk's own (0, or the error that stopped it). Finalises st and
  * returns r, or, when the walk ran out on an error rather than at the last

@@ -636,6 +636,32 @@ tc_reg_exec(struct tc_registry *reg, const char *sql, const char *what,
 }
 
 int
+tc_reg_rewrite(struct tc_registry *reg, const char *select, const char *update,
+    int (*row)(struct tc_registry *reg, sqlite3_stmt *q, sqlite3_stmt *up,
+	char *err, size_t errlen),
+    const char *reading, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = NULL, *up = NULL;
+	int rc, r;
+
+	if ((r = tc_reg_prepare(reg, select, &q, err, errlen)) != 0 ||
+	    (r = tc_reg_prepare(reg, update, &up, err, errlen)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_reset(up);
+		sqlite3_clear_bindings(up);
+		if ((r = row(reg, q, up, err, errlen)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, reading, err, errlen);
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(up);
+	return r;
+}
+
+int
 tc_reg_rows_end(struct tc_registry *reg, sqlite3_stmt *st, int rc, int r,
     const char *what, char *err, size_t errlen)
 {
@@ -952,103 +978,62 @@ remask(const char *old, char out[TC_ID_MAX])
 	out[n] = '\0';
 }
 
-/* Step 7 for holders: the masked form again, from the sealed number. */
+/* Runs up, bound by the caller; 0 or tc_reg_dberr(reg, rc, what, ...). */
 static int
-remask_holders(struct tc_registry *reg, char *err, size_t errlen)
+step_done(struct tc_registry *reg, sqlite3_stmt *up, const char *what,
+    char *err, size_t errlen)
 {
-	sqlite3_stmt *q = NULL, *up = NULL;
+	int rc = sqlite3_step(up);
+
+	return rc == SQLITE_DONE ? 0 : tc_reg_dberr(reg, rc, what, err, errlen);
+}
+
+/* Step 7 for a holder: the masked form again, from the sealed number. */
+static int
+remask_holder(struct tc_registry *reg, sqlite3_stmt *q, sqlite3_stmt *up,
+    char *err, size_t errlen)
+{
 	char type_name[32], aad[64], masked[TC_ID_MAX];
 	enum tc_id_type type;
 	struct tc_buf plain;
-	int64_t id = 0;
-	int rc, r;
+	int64_t id = sqlite3_column_int64(q, 0);
+	int r;
 
+	if (tc_reg_col_text(q, 1, type_name, sizeof(type_name), 0) != 0 ||
+	    tc_id_type_parse(type_name, &type) != 0 ||
+	    holder_aad(type, aad, sizeof(aad)) != 0 ||
+	    sqlite3_column_type(q, 2) != SQLITE_BLOB)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "holder %lld: a stored field has the wrong type or size",
+		    (long long)id);
 	tc_buf_init(&plain, TC_ID_MAX);
-	if ((r = tc_reg_prepare(reg,
-		 "SELECT id, id_type, id_sealed FROM holders ORDER BY id", &q,
-		 err, errlen)) != 0 ||
-	    (r = tc_reg_prepare(reg,
-		 "UPDATE holders SET id_masked = ?2 WHERE id = ?1", &up, err,
-		 errlen)) != 0)
-		goto out;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(q, 0);
-		tc_buf_reset(&plain);
-		if (tc_reg_col_text(q, 1, type_name, sizeof(type_name), 0) !=
-			0 ||
-		    tc_id_type_parse(type_name, &type) != 0 ||
-		    holder_aad(type, aad, sizeof(aad)) != 0 ||
-		    sqlite3_column_type(q, 2) != SQLITE_BLOB) {
-			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "holder %lld: a stored field has the wrong type or size",
-			    (long long)id);
-			goto out;
-		}
-		if (tc_pii_open(reg->keys.data_key, aad,
-			sqlite3_column_blob(q, 2),
-			(size_t)sqlite3_column_bytes(q, 2), &plain, NULL,
-			0) != 0 ||
-		    tc_id_mask((const char *)plain.data, masked) != 0) {
-			r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
-			    "holder %lld: the sealed ID number does not open (another data key, or the row was altered)",
-			    (long long)id);
-			goto out;
-		}
-		sqlite3_reset(up);
-		sqlite3_bind_int64(up, 1, id);
-		sqlite3_bind_text(up, 2, masked, -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(up)) != SQLITE_DONE) {
-			r = tc_reg_dberr(
-			    reg, rc, "masking a holder again", err, errlen);
-			goto out;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading holders", err, errlen);
-out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(up);
+	r = tc_pii_open(reg->keys.data_key, aad, sqlite3_column_blob(q, 2),
+		(size_t)sqlite3_column_bytes(q, 2), &plain, NULL, 0) != 0 ||
+	    tc_id_mask((const char *)plain.data, masked) != 0;
 	tc_buf_release(&plain);
-	return r;
+	if (r != 0)
+		return tc_seterr(err, errlen, TC_ERR_DECRYPT,
+		    "holder %lld: the sealed ID number does not open (another data key, or the row was altered)",
+		    (long long)id);
+	tc_reg_bind(up, "it", id, masked);
+	return step_done(reg, up, "masking a holder again", err, errlen);
 }
 
-/* Step 7 for the blacklist, which has no sealed number: shortened masks. */
+/* Step 7 for a blacklist entry, which has no sealed number: shortened. */
 static int
-remask_blacklist(struct tc_registry *reg, char *err, size_t errlen)
+remask_blacklisted(struct tc_registry *reg, sqlite3_stmt *q, sqlite3_stmt *up,
+    char *err, size_t errlen)
 {
-	sqlite3_stmt *q = NULL, *up = NULL;
 	char old[TC_ID_MAX], masked[TC_ID_MAX];
-	int rc, r;
 
-	if ((r = tc_reg_prepare(reg, "SELECT id_mac, id_masked FROM blacklist",
-		 &q, err, errlen)) != 0 ||
-	    (r = tc_reg_prepare(reg,
-		 "UPDATE blacklist SET id_masked = ?2 WHERE id_mac = ?1", &up,
-		 err, errlen)) != 0)
-		goto out;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (tc_reg_col_text(q, 1, old, sizeof(old), 0) != 0 ||
-		    old[0] == '\0') {
-			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "a blacklist entry has a masked number out of shape");
-			goto out;
-		}
-		remask(old, masked);
-		sqlite3_reset(up);
-		sqlite3_bind_value(up, 1, sqlite3_column_value(q, 0));
-		sqlite3_bind_text(up, 2, masked, -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(up)) != SQLITE_DONE) {
-			r = tc_reg_dberr(reg, rc,
-			    "masking a blacklist entry again", err, errlen);
-			goto out;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading the blacklist", err, errlen);
-out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(up);
-	return r;
+	if (tc_reg_col_text(q, 1, old, sizeof(old), 0) != 0 || old[0] == '\0')
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "a blacklist entry has a masked number out of shape");
+	remask(old, masked);
+	sqlite3_bind_value(up, 1, sqlite3_column_value(q, 0));
+	sqlite3_bind_text(up, 2, masked, -1, SQLITE_STATIC);
+	return step_done(
+	    reg, up, "masking a blacklist entry again", err, errlen);
 }
 
 static int
@@ -1057,8 +1042,14 @@ migrate_v7(struct tc_registry *reg, char *err, size_t errlen)
 	int r;
 
 	if ((r = tc_app_migrate_personal(reg, err, errlen)) != 0 ||
-	    (r = remask_holders(reg, err, errlen)) != 0 ||
-	    (r = remask_blacklist(reg, err, errlen)) != 0)
+	    (r = tc_reg_rewrite(reg,
+		 "SELECT id, id_type, id_sealed FROM holders ORDER BY id",
+		 "UPDATE holders SET id_masked = ?2 WHERE id = ?1",
+		 remask_holder, "reading holders", err, errlen)) != 0 ||
+	    (r = tc_reg_rewrite(reg, "SELECT id_mac, id_masked FROM blacklist",
+		 "UPDATE blacklist SET id_masked = ?2 WHERE id_mac = ?1",
+		 remask_blacklisted, "reading the blacklist", err, errlen)) !=
+		0)
 		return r;
 	return exec(reg,
 	    "ALTER TABLE applications DROP COLUMN sex;\n"
