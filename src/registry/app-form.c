@@ -81,21 +81,6 @@ tc_att_kind_name(enum tc_att_kind k)
 							: "unknown";
 }
 
-static int
-parse_name(const char *const *names, int n, const char *s, int *out)
-{
-	int i;
-
-	if (s == NULL)
-		return TC_ERR_INVALID_ARG;
-	for (i = 1; i < n; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	return TC_ERR_INVALID_ARG;
-}
-
 int
 tc_app_state_parse(const char *name, enum tc_app_state *out)
 {
@@ -103,7 +88,8 @@ tc_app_state_parse(const char *name, enum tc_app_state *out)
 
 	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
-	if ((r = parse_name(state_names, NELEM(state_names), name, &v)) == 0)
+	if ((r = tc_reg_name_parse(
+		 state_names, NELEM(state_names), name, &v)) == 0)
 		*out = (enum tc_app_state)v;
 	return r;
 }
@@ -115,7 +101,7 @@ tc_att_kind_parse(const char *name, enum tc_att_kind *out)
 
 	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
-	if ((r = parse_name(att_names, NELEM(att_names), name, &v)) == 0)
+	if ((r = tc_reg_name_parse(att_names, NELEM(att_names), name, &v)) == 0)
 		*out = (enum tc_att_kind)v;
 	return r;
 }

@@ -33,14 +33,10 @@ static const char *const kind_names[] = {
 	[TC_ORG_BANK_BRANCH] = "bank-branch",
 };
 
-#define NKINDS ((int)(sizeof(kind_names) / sizeof(kind_names[0])))
-
 const char *
 tc_org_kind_name(enum tc_org_kind k)
 {
-	if ((int)k < TC_ORG_UNIT || (int)k >= NKINDS)
-		return NULL;
-	return kind_names[k];
+	return tc_reg_name(kind_names, TC_REG_NAMES(kind_names), (int)k);
 }
 
 int
@@ -48,12 +44,10 @@ tc_org_kind_parse(const char *name, enum tc_org_kind *out)
 {
 	int k;
 
-	for (k = TC_ORG_UNIT; name != NULL && k < NKINDS; k++)
-		if (strcmp(name, kind_names[k]) == 0) {
-			*out = (enum tc_org_kind)k;
-			return 0;
-		}
-	return TC_ERR_NOT_FOUND;
+	if (tc_reg_name_parse(kind_names, TC_REG_NAMES(kind_names), name, &k))
+		return TC_ERR_NOT_FOUND;
+	*out = (enum tc_org_kind)k;
+	return 0;
 }
 
 unsigned
@@ -102,7 +96,7 @@ tc_org_roles_check(
 	for (role = TC_ROLE_FIRST; !(extra & TC_ROLE_BIT(role)); role++)
 		;
 	kinds[0] = '\0';
-	for (k = TC_ORG_UNIT; k < NKINDS; k++)
+	for (k = TC_ORG_UNIT; k < TC_REG_NAMES(kind_names); k++)
 		if (tc_org_kind_roles((enum tc_org_kind)k) &
 		    TC_ROLE_BIT(role)) {
 			if (kinds[0] != '\0')

@@ -48,6 +48,16 @@ struct tc_registry {
 };
 
 /*
+ * The names of an enum whose values run from 1 to n - 1, names[v] naming
+ * v (names[0] unused). tc_reg_name returns the name of v, or NULL for a
+ * value out of range; tc_reg_name_parse stores in *v the value s names
+ * and returns 0, or returns TC_ERR_INVALID_ARG (s NULL or no name).
+ */
+#define TC_REG_NAMES(a) ((int)(sizeof(a) / sizeof((a)[0])))
+const char *tc_reg_name(const char *const *names, int n, int v);
+int tc_reg_name_parse(const char *const *names, int n, const char *s, int *v);
+
+/*
  * Returns in *st the cached statement which, prepared on first use, reset
  * and with its bindings cleared. Returns 0 or a database error.
  */

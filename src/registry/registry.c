@@ -454,30 +454,45 @@ static const char *const status_names[] = {
 	[TC_CARD_EXPIRED] = "expired",
 };
 
-#define NSTATUS ((int)(sizeof(status_names) / sizeof(status_names[0])))
+const char *
+tc_reg_name(const char *const *names, int n, int v)
+{
+	return v >= 1 && v < n ? names[v] : NULL;
+}
+
+int
+tc_reg_name_parse(const char *const *names, int n, const char *s, int *v)
+{
+	int i;
+
+	for (i = 1; s != NULL && i < n; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*v = i;
+			return 0;
+		}
+	return TC_ERR_INVALID_ARG;
+}
 
 const char *
 tc_card_status_name(enum tc_card_status s)
 {
-	if ((int)s < 1 || (int)s >= NSTATUS)
-		return "unknown";
-	return status_names[s];
+	const char *name =
+	    tc_reg_name(status_names, TC_REG_NAMES(status_names), (int)s);
+
+	return name != NULL ? name : "unknown";
 }
 
 int
 tc_card_status_parse(const char *name, enum tc_card_status *out)
 {
-	int i;
+	int v, r;
 
-	if (name == NULL || out == NULL)
+	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
-	for (i = 1; i < NSTATUS; i++) {
-		if (strcmp(name, status_names[i]) == 0) {
-			*out = (enum tc_card_status)i;
-			return 0;
-		}
-	}
-	return TC_ERR_INVALID_ARG;
+	if ((r = tc_reg_name_parse(
+		 status_names, TC_REG_NAMES(status_names), name, &v)) == 0)
+		*out = (enum tc_card_status)v;
+	return r;
 }
 
 int
