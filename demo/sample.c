@@ -125,17 +125,7 @@ pick(struct rnd *r, size_t n)
 static int
 takes(const struct tc_programme *p, enum tc_id_type t)
 {
-	enum tc_id_type u;
-	size_t i;
-
-	if (p == NULL || p->application.n_id_types == 0)
-		return 1;
-	for (i = 0; i < p->application.n_id_types; i++)
-		if (tc_app_id_type_parse(p->application.id_types[i].id, &u) ==
-			0 &&
-		    u == t)
-			return 1;
-	return 0;
+	return p == NULL || tc_app_takes_id_type(p, t);
 }
 
 /* The first type p takes, for programmes without resident ID cards. */

@@ -107,6 +107,9 @@ enum tc_att_kind tc_att_kind_of_material(const char *material_id);
  */
 int tc_app_id_type_parse(const char *name, enum tc_id_type *out /* OUT */);
 
+/* 1 when programme p accepts ID type t (a programme without a list: any). */
+int tc_app_takes_id_type(const struct tc_programme *p, enum tc_id_type t);
+
 /* A file the form names, for the caller to read and attach. */
 struct tc_app_file {
 	enum tc_att_kind kind;

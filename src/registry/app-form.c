@@ -81,21 +81,6 @@ tc_att_kind_name(enum tc_att_kind k)
 							: "unknown";
 }
 
-static int
-parse_name(const char *const *names, int n, const char *s, int *out)
-{
-	int i;
-
-	if (s == NULL)
-		return TC_ERR_INVALID_ARG;
-	for (i = 1; i < n; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	return TC_ERR_INVALID_ARG;
-}
-
 int
 tc_app_state_parse(const char *name, enum tc_app_state *out)
 {
@@ -103,7 +88,8 @@ tc_app_state_parse(const char *name, enum tc_app_state *out)
 
 	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
-	if ((r = parse_name(state_names, NELEM(state_names), name, &v)) == 0)
+	if ((r = tc_reg_name_parse(
+		 state_names, NELEM(state_names), name, &v)) == 0)
 		*out = (enum tc_app_state)v;
 	return r;
 }
@@ -115,7 +101,7 @@ tc_att_kind_parse(const char *name, enum tc_att_kind *out)
 
 	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
-	if ((r = parse_name(att_names, NELEM(att_names), name, &v)) == 0)
+	if ((r = tc_reg_name_parse(att_names, NELEM(att_names), name, &v)) == 0)
 		*out = (enum tc_att_kind)v;
 	return r;
 }
@@ -194,9 +180,8 @@ tc_app_id_type_parse(const char *name, enum tc_id_type *out)
 	return tc_id_type_parse(name, out);
 }
 
-/* 1 when the programme accepts ID type t (no list: any). */
-static int
-programme_takes_id(const struct tc_programme *p, enum tc_id_type t)
+int
+tc_app_takes_id_type(const struct tc_programme *p, enum tc_id_type t)
 {
 	enum tc_id_type u;
 	size_t i;
@@ -913,7 +898,7 @@ identity(struct parse *ps, struct tc_app_form *out)
 	if (tc_app_id_type_parse(ps->v[C_ID_TYPE], &out->id_type) != 0)
 		return fail(ps, TC_ERR_MALFORMED, ps->where[C_ID_TYPE],
 		    "unknown ID type '%.40s'", ps->v[C_ID_TYPE]);
-	if (!programme_takes_id(p, out->id_type))
+	if (!tc_app_takes_id_type(p, out->id_type))
 		return fail(ps, TC_ERR_MALFORMED, ps->where[C_ID_TYPE],
 		    "%s does not take ID type %s", p->id,
 		    tc_id_type_name(out->id_type));

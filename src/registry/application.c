@@ -1027,25 +1027,10 @@ out:
 int
 tc_app_migrate_personal(struct tc_registry *reg, char *err, size_t errlen)
 {
-	sqlite3_stmt *q = NULL, *up = NULL;
-	int rc, r;
-
-	if ((r = tc_reg_prepare(reg,
-		 "SELECT id, id_type, id_mac, id_sealed, sex, retire_base, birth_date, form FROM applications ORDER BY id",
-		 &q, err, errlen)) != 0 ||
-	    (r = tc_reg_prepare(reg,
-		 "UPDATE applications SET personal = ?2, id_masked = ?3 WHERE id = ?1",
-		 &up, err, errlen)) != 0)
-		goto out;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW)
-		if ((r = migrate_row(reg, q, up, err, errlen)) != 0)
-			goto out;
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading applications", err, errlen);
-out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(up);
-	return r;
+	return tc_reg_rewrite(reg,
+	    "SELECT id, id_type, id_mac, id_sealed, sex, retire_base, birth_date, form FROM applications ORDER BY id",
+	    "UPDATE applications SET personal = ?2, id_masked = ?3 WHERE id = ?1",
+	    migrate_row, "reading applications", err, errlen);
 }
 
 int

@@ -98,23 +98,18 @@ bl_find(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
     struct tc_blacklist_entry *e, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT " BL_COLUMNS " FROM blacklist WHERE id_mac = ?1", &st,
-		 err, errlen)) != 0)
+		 err, errlen, "b", (const void *)mac,
+		 (size_t)TC_PII_MAC_LEN)) != 0 ||
+	    (r = tc_reg_one_row(
+		 reg, st, "reading the blacklist", err, errlen, NULL)) != 0)
 		return r;
-	sqlite3_bind_blob(st, 1, mac, TC_PII_MAC_LEN, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		r = TC_ERR_NOT_FOUND;
-	else if (rc != SQLITE_ROW)
-		r = tc_reg_dberr(reg, rc, "reading the blacklist", err, errlen);
-	else if (bl_row(st, e) != 0)
+	if (bl_row(st, e) != 0)
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "a blacklist row has a field of the wrong type or size");
-	else
-		r = 0;
 	sqlite3_finalize(st);
 	return r;
 }
@@ -127,7 +122,6 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
     size_t errlen)
 {
 	struct tc_blacklist_entry old;
-	sqlite3_stmt *st = NULL;
 	char subject[64], when[TC_DATE_TEXT];
 	json_t *o;
 	int r;
@@ -153,23 +147,13 @@ blacklist_add(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	}
 	if (r != TC_ERR_NOT_FOUND)
 		return r;
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_exec(reg,
 		 "INSERT INTO blacklist (" BL_COLUMNS
 		 ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_blob(st, 1, mac, TC_PII_MAC_LEN, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, masked, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
-	tc_reg_bind_opt_text(st, 4, programme);
-	tc_reg_bind_opt_text(st, 5, source);
-	tc_reg_bind_opt_id(st, 6, card_serial);
-	tc_reg_bind_opt_id(st, 7, application_id);
-	tc_reg_bind_opt_text(st, 8, until);
-	sqlite3_bind_int64(st, 9, (int64_t)now);
-	sqlite3_bind_text(st, 10, op, -1, SQLITE_STATIC);
-	if ((r = tc_reg_run(reg, st, "adding to the blacklist", err, errlen)) !=
-	    0)
+		 "adding to the blacklist", err, errlen, "bttttIItit",
+		 (const void *)mac, (size_t)TC_PII_MAC_LEN, masked, reason,
+		 programme, source, card_serial, application_id, until,
+		 (int64_t)now, op)) != 0)
 		return r;
 	o = json_pack("{s:s, s:s?, s:s?}", "reason", reason, "programme",
 	    programme, "source", source);
@@ -307,25 +291,21 @@ tc_blacklist_check(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	struct tc_blacklist_entry e;
 	char today[TC_DATE_TEXT];
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || mac == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
 	tc_date_format(tc_day_of_time(now), today);
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT " BL_COLUMNS
 		 " FROM blacklist WHERE id_mac = ?1 AND (until IS NULL OR until > ?2)",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_blob(st, 1, mac, TC_PII_MAC_LEN, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, today, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		r = 0;
-	else if (rc != SQLITE_ROW)
-		r = tc_reg_dberr(reg, rc, "reading the blacklist", err, errlen);
-	else if (bl_row(st, &e) != 0)
+		 &st, err, errlen, "bt", (const void *)mac,
+		 (size_t)TC_PII_MAC_LEN, today)) != 0 ||
+	    (r = tc_reg_one_row(
+		 reg, st, "reading the blacklist", err, errlen, NULL)) != 0)
+		return r == TC_ERR_NOT_FOUND ? 0 : r;
+	if (bl_row(st, &e) != 0)
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "a blacklist row has a field of the wrong type or size");
 	else {
@@ -388,7 +368,6 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 {
 	char key[TC_EMPLOYER_KEY_MAX], ncode[TC_USCC_LEN + 1], subject[64];
 	int64_t d1, d2, id;
-	sqlite3_stmt *st = NULL;
 	json_t *o;
 	int r;
 
@@ -417,23 +396,12 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "a reason of 1 to %d bytes of text is needed",
 		    TC_BLACKLIST_TEXT_MAX);
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_exec(reg,
 		 "INSERT INTO employer_bars (employer, employer_key, employer_code, since, until, reason, programme, source, card_serial, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_text(st, 1, employer, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	if (ncode[0] != '\0')
-		sqlite3_bind_text(st, 3, ncode, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, since, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, until, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, reason, -1, SQLITE_STATIC);
-	tc_reg_bind_opt_text(st, 7, programme);
-	tc_reg_bind_opt_text(st, 8, source);
-	tc_reg_bind_opt_id(st, 9, card_serial);
-	sqlite3_bind_int64(st, 10, (int64_t)now);
-	sqlite3_bind_text(st, 11, operator_name, -1, SQLITE_STATIC);
-	if ((r = tc_reg_run(reg, st, "barring an employer", err, errlen)) != 0)
+		 "barring an employer", err, errlen, "ttttttttIit", employer,
+		 key, ncode[0] != '\0' ? ncode : NULL, since, until, reason,
+		 programme, source, card_serial, (int64_t)now,
+		 operator_name)) != 0)
 		return r;
 	id = sqlite3_last_insert_rowid(reg->db);
 	o = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s?, s:s?}", "employer",
@@ -476,11 +444,10 @@ tc_employer_bar_add_card(struct tc_registry *reg, int64_t card_serial,
 	if ((r = tc_registry_card_get(reg, card_serial, &card, err, errlen)) !=
 	    0)
 		return r;
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT employer, employer_code FROM applications WHERE issued_serial = ?1",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", card_serial)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, card_serial);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW &&
 	    (tc_reg_col_text(st, 0, employer, sizeof(employer), 1) != 0 ||
@@ -538,7 +505,7 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 	char today[TC_DATE_TEXT];
 	struct tc_employer_bar b;
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || employer == NULL)
 		return tc_seterr(
@@ -548,22 +515,15 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 	if ((r = opt_code(code, ncode, err, errlen)) != 0)
 		return TC_ERR_INVALID_ARG;
 	tc_date_format(tc_day_of_time(now), today);
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT " BAR_COLUMNS
 		 " FROM employer_bars WHERE (employer_key = ?1 OR (?2 IS NOT NULL AND employer_code = ?2)) AND since <= ?3 AND until > ?3 ORDER BY until DESC LIMIT 1",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-	if (ncode[0] != '\0')
-		sqlite3_bind_text(st, 2, ncode, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, today, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_DONE)
-		r = 0;
-	else if (rc != SQLITE_ROW)
-		r = tc_reg_dberr(
-		    reg, rc, "reading the employer bars", err, errlen);
-	else if (bar_row(st, &b) != 0)
+		 &st, err, errlen, "ttt", key, ncode[0] != '\0' ? ncode : NULL,
+		 today)) != 0 ||
+	    (r = tc_reg_one_row(
+		 reg, st, "reading the employer bars", err, errlen, NULL)) != 0)
+		return r == TC_ERR_NOT_FOUND ? 0 : r;
+	if (bar_row(st, &b) != 0)
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "an employer bar row has a field of the wrong type or size");
 	else {

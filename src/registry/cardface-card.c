@@ -34,24 +34,19 @@ issuing_app(struct tc_registry *reg, int64_t serial, int64_t *id, char *err,
     size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	*id = 0;
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT id FROM applications WHERE issued_serial = ?1", &st,
-		 err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, serial);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		r = tc_reg_col_int(st, 0, 0, id) != 0
-		    ? tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			  "card %lld: the application id is malformed",
-			  (long long)serial)
-		    : 0;
-	else if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(
-		    reg, rc, "finding the application of a card", err, errlen);
+		 err, errlen, "i", serial)) != 0 ||
+	    (r = tc_reg_one_row(reg, st, "finding the application of a card",
+		 err, errlen, NULL)) != 0)
+		return r == TC_ERR_NOT_FOUND ? 0 : r;
+	if (tc_reg_col_int(st, 0, 0, id) != 0)
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "card %lld: the application id is malformed",
+		    (long long)serial);
 	sqlite3_finalize(st);
 	return r;
 }

@@ -109,24 +109,19 @@ tc_chip_find_uid(struct tc_registry *reg, const char *uid, int64_t *serial,
     char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	if (reg == NULL || uid == NULL || serial == NULL)
 		return TC_ERR_INVALID_ARG;
 	*serial = 0;
-	if ((r = tc_reg_prepare(reg, "SELECT serial FROM chips WHERE uid = ?1",
-		 &st, err, errlen)) != 0)
+	if ((r = tc_reg_query(reg, "SELECT serial FROM chips WHERE uid = ?1",
+		 &st, err, errlen, "t", uid)) != 0 ||
+	    (r = tc_reg_one_row(
+		 reg, st, "finding a chip", err, errlen, NULL)) != 0)
 		return r;
-	sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		*serial = sqlite3_column_int64(st, 0);
-	else if (rc == SQLITE_DONE)
-		r = TC_ERR_NOT_FOUND;
-	else
-		r = tc_reg_dberr(reg, rc, "finding a chip", err, errlen);
+	*serial = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return r;
+	return 0;
 }
 
 /* Appends the audit entry of a chip change. */
@@ -160,7 +155,6 @@ tc_chip_start(struct tc_registry *reg, int64_t serial, const char *uid,
 {
 	struct tc_card card;
 	struct tc_chip cur;
-	sqlite3_stmt *st = NULL;
 	int64_t other;
 	int r, n;
 
@@ -187,15 +181,10 @@ tc_chip_start(struct tc_registry *reg, int64_t serial, const char *uid,
 			return tc_seterr(err, errlen, TC_ERR_STATE,
 			    "card %s: chip %s is personalised already",
 			    card.card_no, uid);
-		if ((r = tc_reg_prepare(reg,
+		if ((r = tc_reg_exec(reg,
 			 "UPDATE chips SET attempts = attempts + 1, attempt_at = ?2, profile = ?3 WHERE serial = ?1",
-			 &st, err, errlen)) != 0)
-			return r;
-		sqlite3_bind_int64(st, 1, serial);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-		sqlite3_bind_text(st, 3, profile, -1, SQLITE_STATIC);
-		if ((r = tc_reg_run(reg, st, "recording a chip attempt", err,
-			 errlen)) != 0)
+			 "recording a chip attempt", err, errlen, "iit", serial,
+			 (int64_t)now, profile)) != 0)
 			return r;
 		n = cur.attempts + 1;
 	} else {
@@ -212,16 +201,10 @@ tc_chip_start(struct tc_registry *reg, int64_t serial, const char *uid,
 		}
 		if (r != TC_ERR_NOT_FOUND)
 			return r;
-		if ((r = tc_reg_prepare(reg,
+		if ((r = tc_reg_exec(reg,
 			 "INSERT INTO chips (serial, uid, profile, state, attempts, started_at, attempt_at) VALUES (?1, ?2, ?3, 'incomplete', 1, ?4, ?4)",
-			 &st, err, errlen)) != 0)
-			return r;
-		sqlite3_bind_int64(st, 1, serial);
-		sqlite3_bind_text(st, 2, uid, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, profile, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-		if ((r = tc_reg_run(
-			 reg, st, "recording a chip", err, errlen)) != 0)
+			 "recording a chip", err, errlen, "itti", serial, uid,
+			 profile, (int64_t)now)) != 0)
 			return r;
 		n = 1;
 	}
@@ -239,7 +222,6 @@ tc_chip_done(struct tc_registry *reg, int64_t serial, const char *uid,
     const char *operator_name, char *err, size_t errlen)
 {
 	struct tc_chip cur;
-	sqlite3_stmt *st = NULL;
 	int r;
 
 	if (reg == NULL || !uid_ok(uid) || card_key == NULL ||
@@ -255,14 +237,10 @@ tc_chip_done(struct tc_registry *reg, int64_t serial, const char *uid,
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "card %s: chip %s is %s, not chip %s being personalised",
 		    cur.card_no, cur.uid, tc_chip_state_name(cur.state), uid);
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_exec(reg,
 		 "UPDATE chips SET state = 'done', card_key = ?2, done_at = ?3 WHERE serial = ?1",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, serial);
-	sqlite3_bind_blob(st, 2, card_key, (int)card_key_len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	if ((r = tc_reg_run(reg, st, "finishing a chip", err, errlen)) != 0)
+		 "finishing a chip", err, errlen, "ibi", serial,
+		 (const void *)card_key, card_key_len, (int64_t)now)) != 0)
 		return r;
 	return audit(reg, now, operator_name, TC_CHIP_AUDIT_DONE, cur.card_no,
 	    uid, cur.profile, cur.attempts, err, errlen);

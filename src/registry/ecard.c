@@ -201,7 +201,6 @@ tc_ecard_store(struct tc_registry *reg, const struct tc_ecard *e,
 {
 	static const char sql[] =
 	    "INSERT INTO ecards (serial, kid, alg, text, signed_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (serial) DO UPDATE SET kid = ?2, alg = ?3, text = ?4, signed_at = ?5, expires_at = ?6";
-	sqlite3_stmt *st = NULL;
 	char subject[32], *detail = NULL;
 	json_t *o;
 	int r;
@@ -211,15 +210,9 @@ tc_ecard_store(struct tc_registry *reg, const struct tc_ecard *e,
 		return TC_ERR_INVALID_ARG;
 	if ((r = tc_reg_need_tx(reg, "storing an e-card", err, errlen)) != 0)
 		return r;
-	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, e->serial);
-	sqlite3_bind_text(st, 2, e->kid, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, e->alg);
-	sqlite3_bind_text(st, 4, e->text, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)e->signed_at);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)e->expires_at);
-	if ((r = tc_reg_run(reg, st, "storing an e-card", err, errlen)) != 0)
+	if ((r = tc_reg_exec(reg, sql, "storing an e-card", err, errlen,
+		 "itdtii", e->serial, e->kid, e->alg, e->text,
+		 (int64_t)e->signed_at, (int64_t)e->expires_at)) != 0)
 		return r;
 	o = json_pack("{s:s, s:s, s:I}", "kid", e->kid, "alg",
 	    e->alg == TC_COSE_ALG_SM2_SM3 ? "SM2" : "ES256", "expires_at",
@@ -285,11 +278,9 @@ serial_list(struct tc_registry *reg, const char *sql, int64_t a, int64_t b,
 	int rc, r;
 
 	*n = 0;
-	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
+	if ((r = tc_reg_query(
+		 reg, sql, &st, err, errlen, "iii", a, b, (int64_t)max)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, a);
-	sqlite3_bind_int64(st, 2, b);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW && *n < max)
 		serials[(*n)++] = sqlite3_column_int64(st, 0);
 	r = rc == SQLITE_ROW || rc == SQLITE_DONE

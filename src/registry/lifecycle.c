@@ -152,53 +152,54 @@ tc_lifecycle_age(int y, int m, int d, time_t now)
 
 /* Names. */
 
+static const char *const reason_names[] = {
+	[TC_REISSUE_LOST] = "lost",
+	[TC_REISSUE_DAMAGED] = "damaged",
+};
+static const char *const change_names[] = {
+	[TC_CHANGE_EMPLOYER] = "employer",
+	[TC_CHANGE_RESIDENCE] = "residence",
+};
+
 const char *
 tc_reissue_reason_name(enum tc_reissue_reason r)
 {
-	switch (r) {
-	case TC_REISSUE_LOST:
-		return "lost";
-	case TC_REISSUE_DAMAGED:
-		return "damaged";
-	}
-	return "unknown";
+	const char *name =
+	    tc_reg_name(reason_names, TC_REG_NAMES(reason_names), (int)r);
+
+	return name != NULL ? name : "unknown";
 }
 
 int
 tc_reissue_reason_parse(const char *s, enum tc_reissue_reason *out)
 {
-	if (s == NULL || out == NULL)
+	int v, r;
+
+	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
-	if (strcmp(s, "lost") == 0)
-		*out = TC_REISSUE_LOST;
-	else if (strcmp(s, "damaged") == 0)
-		*out = TC_REISSUE_DAMAGED;
-	else
-		return TC_ERR_INVALID_ARG;
-	return 0;
+	if ((r = tc_reg_name_parse(
+		 reason_names, TC_REG_NAMES(reason_names), s, &v)) == 0)
+		*out = (enum tc_reissue_reason)v;
+	return r;
 }
 
 const char *
 tc_change_kind_name(enum tc_change_kind k)
 {
-	switch (k) {
-	case TC_CHANGE_EMPLOYER:
-		return "employer";
-	case TC_CHANGE_RESIDENCE:
-		return "residence";
-	}
-	return "unknown";
+	const char *name =
+	    tc_reg_name(change_names, TC_REG_NAMES(change_names), (int)k);
+
+	return name != NULL ? name : "unknown";
 }
 
 static int
 change_kind_parse(const char *s, enum tc_change_kind *out)
 {
-	if (s != NULL && strcmp(s, "employer") == 0)
-		*out = TC_CHANGE_EMPLOYER;
-	else if (s != NULL && strcmp(s, "residence") == 0)
-		*out = TC_CHANGE_RESIDENCE;
-	else
+	int v;
+
+	if (tc_reg_name_parse(change_names, TC_REG_NAMES(change_names), s, &v))
 		return TC_ERR_MALFORMED;
+	*out = (enum tc_change_kind)v;
 	return 0;
 }
 

@@ -134,26 +134,20 @@ get_row(struct tc_registry *reg, const char *name, struct row *rw, char *err,
     size_t errlen)
 {
 	sqlite3_stmt *st = NULL;
-	int rc, r;
+	int r;
 
 	memset(rw, 0, sizeof(*rw));
-	if ((r = tc_reg_prepare(reg,
-		 "SELECT " COLUMNS FROM " WHERE o.name = ?1", &st, err,
-		 errlen)) != 0)
+	if ((r = tc_reg_query(reg, "SELECT " COLUMNS FROM " WHERE o.name = ?1",
+		 &st, err, errlen, "t", name)) != 0)
 		return r;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if ((r = tc_reg_one_row(reg, st, "reading an operator", err, errlen,
+		 "no operator named %s", name)) == 0) {
 		if ((r = read_row(st, rw)) != 0)
 			tc_seterr(err, errlen, r,
 			    "operator %s: a stored field has the wrong type, size or an unknown role",
 			    name);
-	} else if (rc == SQLITE_DONE)
-		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "no operator named %s", name);
-	else
-		r = tc_reg_dberr(reg, rc, "reading an operator", err, errlen);
-	sqlite3_finalize(st);
+		sqlite3_finalize(st);
+	}
 	if (r != 0)
 		OPENSSL_cleanse(rw, sizeof(*rw));
 	return r;
@@ -291,18 +285,13 @@ tc_registry_operator_add(struct tc_registry *reg, const char *name,
 		 err, errlen)) != 0 ||
 	    (r = tc_org_roles_check(&org, roles, err, errlen)) != 0)
 		return r;
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "INSERT INTO operators (name, roles, pass_hash, created_at, pass_changed_at, organisation) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "tttiii", name, text, pass_hash,
+		 (int64_t)now, (int64_t)now, org.id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 6, org.id);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
-	if (pass_hash != NULL) {
-		sqlite3_bind_text(st, 3, pass_hash, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 5, (int64_t)now);
-	}
-	sqlite3_bind_int64(st, 4, (int64_t)now);
+	if (pass_hash == NULL) /* never set */
+		sqlite3_bind_null(st, 5);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE)
 		r = tc_seterr(err, errlen, TC_ERR_EXISTS,
@@ -327,11 +316,10 @@ other_admins(
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT count(*) FROM operators WHERE id <> ?1 AND disabled = 0 AND pass_hash IS NOT NULL AND instr(',' || roles || ',', ',admin,') > 0",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
 	return tc_reg_count(reg, st, "counting admins", n, err, errlen);
 }
 
@@ -340,7 +328,6 @@ tc_registry_operator_set_disabled(struct tc_registry *reg, const char *name,
     int disabled, char *err, size_t errlen)
 {
 	struct tc_operator op;
-	sqlite3_stmt *st = NULL;
 	int64_t admins = 0;
 	int r;
 
@@ -366,13 +353,9 @@ tc_registry_operator_set_disabled(struct tc_registry *reg, const char *name,
 			    "operator %s is the last enabled admin with a passphrase; add another admin first, or nobody could manage operators any more",
 			    name);
 	}
-	if ((r = tc_reg_prepare(reg,
-		 "UPDATE operators SET disabled = ?2 WHERE id = ?1", &st, err,
-		 errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, op.id);
-	sqlite3_bind_int(st, 2, disabled);
-	return tc_reg_run(reg, st, "changing an operator", err, errlen);
+	return tc_reg_exec(reg,
+	    "UPDATE operators SET disabled = ?2 WHERE id = ?1",
+	    "changing an operator", err, errlen, "id", op.id, disabled);
 }
 
 int
@@ -389,13 +372,10 @@ tc_registry_operator_set_pass_hash(struct tc_registry *reg, const char *name,
 		return r;
 	if ((r = pass_hash_ok(name, pass_hash, err, errlen)) != 0)
 		return r;
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "UPDATE operators SET pass_hash = ?2, pass_changed_at = ?3, failed_logins = 0, locked_until = 0 WHERE name = ?1",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "tti", name, pass_hash, (int64_t)now)) != 0)
 		return r;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, pass_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (int64_t)now);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		r = tc_reg_dberr(reg, rc, "setting a passphrase", err, errlen);
@@ -415,17 +395,10 @@ static int
 set_state(struct tc_registry *reg, int64_t id, int failed, time_t locked,
     char *err, size_t errlen)
 {
-	sqlite3_stmt *st = NULL;
-	int r;
-
-	if ((r = tc_reg_prepare(reg,
-		 "UPDATE operators SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, failed);
-	sqlite3_bind_int64(st, 3, (int64_t)locked);
-	return tc_reg_run(reg, st, "recording a sign-in", err, errlen);
+	return tc_reg_exec(reg,
+	    "UPDATE operators SET failed_logins = ?2, locked_until = ?3 WHERE id = ?1",
+	    "recording a sign-in", err, errlen, "idi", id, failed,
+	    (int64_t)locked);
 }
 
 /*
@@ -496,7 +469,6 @@ record_success(struct tc_registry *reg, const struct row *rw, const char *pass,
     int64_t step, time_t now, char *err, size_t errlen)
 {
 	char hash[TC_PASSHASH_TEXT_MAX] = "", detail[96];
-	sqlite3_stmt *st = NULL;
 	int reset, rehash, r;
 
 	reset = rw->op.failed_logins != 0 || rw->op.locked_until != 0;
@@ -508,14 +480,10 @@ record_success(struct tc_registry *reg, const struct row *rw, const char *pass,
 		goto out;
 	if (step != TC_TOTP_NO_STEP) {
 		/* Only forward: a concurrent sign-in with a later code wins. */
-		if ((r = tc_reg_prepare(reg,
+		if ((r = tc_reg_exec(reg,
 			 "UPDATE operators SET totp_step = ?2 WHERE id = ?1 AND totp_step < ?2",
-			 &st, err, errlen)) != 0)
-			goto out;
-		sqlite3_bind_int64(st, 1, rw->op.id);
-		sqlite3_bind_int64(st, 2, step);
-		if ((r = tc_reg_run(
-			 reg, st, "recording a sign-in", err, errlen)) != 0)
+			 "recording a sign-in", err, errlen, "ii", rw->op.id,
+			 step)) != 0)
 			goto out;
 		if (sqlite3_changes(reg->db) == 0) {
 			r = TC_ERR_STALE;
@@ -718,7 +686,6 @@ tc_registry_operator_totp_enrol(struct tc_registry *reg, const char *name,
 	uint8_t secret[TC_TOTP_SECRET_LEN];
 	struct tc_operator op;
 	struct tc_buf sealed;
-	sqlite3_stmt *st = NULL;
 	char aad[64];
 	int r;
 
@@ -741,13 +708,10 @@ tc_registry_operator_totp_enrol(struct tc_registry *reg, const char *name,
 		tc_seterr(err, errlen, r, "sealing the TOTP secret failed");
 		goto out;
 	}
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_exec(reg,
 		 "UPDATE operators SET totp_secret = ?2, totp_step = -1 WHERE id = ?1",
-		 &st, err, errlen)) != 0)
-		goto out;
-	sqlite3_bind_int64(st, 1, op.id);
-	sqlite3_bind_blob(st, 2, sealed.data, (int)sealed.len, SQLITE_STATIC);
-	if ((r = tc_reg_run(reg, st, "enrolling in TOTP", err, errlen)) != 0 ||
+		 "enrolling in TOTP", err, errlen, "ib", op.id,
+		 (const void *)sealed.data, sealed.len)) != 0 ||
 	    (r = tc_registry_audit(reg, now, actor, "operator.totp-enrol", name,
 		 NULL, err, errlen)) != 0)
 		goto out;
@@ -764,7 +728,6 @@ tc_registry_operator_set_org(struct tc_registry *reg, const char *name,
 {
 	struct tc_organisation o;
 	struct tc_operator op;
-	sqlite3_stmt *st = NULL;
 	int r;
 
 	if (reg == NULL || name == NULL || org == NULL)
@@ -775,11 +738,7 @@ tc_registry_operator_set_org(struct tc_registry *reg, const char *name,
 	    (r = org_find(reg, org, &o, err, errlen)) != 0 ||
 	    (r = tc_org_roles_check(&o, op.roles, err, errlen)) != 0)
 		return r;
-	if ((r = tc_reg_prepare(reg,
-		 "UPDATE operators SET organisation = ?2 WHERE id = ?1", &st,
-		 err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, op.id);
-	sqlite3_bind_int64(st, 2, o.id);
-	return tc_reg_run(reg, st, "moving an operator", err, errlen);
+	return tc_reg_exec(reg,
+	    "UPDATE operators SET organisation = ?2 WHERE id = ?1",
+	    "moving an operator", err, errlen, "ii", op.id, o.id);
 }

@@ -33,14 +33,10 @@ static const char *const kind_names[] = {
 	[TC_ORG_BANK_BRANCH] = "bank-branch",
 };
 
-#define NKINDS ((int)(sizeof(kind_names) / sizeof(kind_names[0])))
-
 const char *
 tc_org_kind_name(enum tc_org_kind k)
 {
-	if ((int)k < TC_ORG_UNIT || (int)k >= NKINDS)
-		return NULL;
-	return kind_names[k];
+	return tc_reg_name(kind_names, TC_REG_NAMES(kind_names), (int)k);
 }
 
 int
@@ -48,12 +44,10 @@ tc_org_kind_parse(const char *name, enum tc_org_kind *out)
 {
 	int k;
 
-	for (k = TC_ORG_UNIT; name != NULL && k < NKINDS; k++)
-		if (strcmp(name, kind_names[k]) == 0) {
-			*out = (enum tc_org_kind)k;
-			return 0;
-		}
-	return TC_ERR_NOT_FOUND;
+	if (tc_reg_name_parse(kind_names, TC_REG_NAMES(kind_names), name, &k))
+		return TC_ERR_NOT_FOUND;
+	*out = (enum tc_org_kind)k;
+	return 0;
 }
 
 unsigned
@@ -102,7 +96,7 @@ tc_org_roles_check(
 	for (role = TC_ROLE_FIRST; !(extra & TC_ROLE_BIT(role)); role++)
 		;
 	kinds[0] = '\0';
-	for (k = TC_ORG_UNIT; k < NKINDS; k++)
+	for (k = TC_ORG_UNIT; k < TC_REG_NAMES(kind_names); k++)
 		if (tc_org_kind_roles((enum tc_org_kind)k) &
 		    TC_ROLE_BIT(role)) {
 			if (kinds[0] != '\0')
@@ -230,21 +224,16 @@ static int
 get_one(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
     struct tc_organisation *out, char *err, size_t errlen)
 {
-	int rc, r;
+	int r;
 
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if ((r = tc_reg_one_row(reg, st, "reading an organisation", err, errlen,
+		 "no organisation %s", what)) == 0) {
 		if ((r = read_row(st, out)) != 0)
 			tc_seterr(err, errlen, r,
 			    "organisation %s: a stored field has the wrong type, size or an unknown kind",
 			    what);
-	} else if (rc == SQLITE_DONE)
-		r = tc_seterr(
-		    err, errlen, TC_ERR_NOT_FOUND, "no organisation %s", what);
-	else
-		r = tc_reg_dberr(
-		    reg, rc, "reading an organisation", err, errlen);
-	sqlite3_finalize(st);
+		sqlite3_finalize(st);
+	}
 	if (r != 0)
 		memset(out, 0, sizeof(*out));
 	return r;
@@ -262,11 +251,10 @@ tc_registry_org_get(struct tc_registry *reg, const char *code,
 	if (reg == NULL || code == NULL || out == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT " COLUMNS " FROM organisations WHERE code = ?1", &st,
-		 err, errlen)) != 0)
+		 err, errlen, "t", code)) != 0)
 		return r;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	return get_one(reg, st, code, out, err, errlen);
 }
 
@@ -283,11 +271,10 @@ tc_registry_org_get_id(struct tc_registry *reg, int64_t id,
 	if (reg == NULL || out == NULL)
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT " COLUMNS " FROM organisations WHERE id = ?1", &st,
-		 err, errlen)) != 0)
+		 err, errlen, "i", id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
 	snprintf(what, sizeof(what), "#%lld", (long long)id);
 	return get_one(reg, st, what, out, err, errlen);
 }

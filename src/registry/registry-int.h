@@ -48,6 +48,16 @@ struct tc_registry {
 };
 
 /*
+ * The names of an enum whose values run from 1 to n - 1, names[v] naming
+ * v (names[0] unused). tc_reg_name returns the name of v, or NULL for a
+ * value out of range; tc_reg_name_parse stores in *v the value s names
+ * and returns 0, or returns TC_ERR_INVALID_ARG (s NULL or no name).
+ */
+#define TC_REG_NAMES(a) ((int)(sizeof(a) / sizeof((a)[0])))
+const char *tc_reg_name(const char *const *names, int n, int v);
+int tc_reg_name_parse(const char *const *names, int n, const char *s, int *v);
+
+/*
  * Returns in *st the cached statement which, prepared on first use, reset
  * and with its bindings cleared. Returns 0 or a database error.
  */
@@ -104,6 +114,49 @@ void tc_reg_bind_opt_text(sqlite3_stmt *st, int col, const char *s);
 void tc_reg_bind_opt_id(sqlite3_stmt *st, int col, int64_t v);
 
 /*
+ * Binds the arguments that follow types to parameters 1, 2, ... of st, one
+ * letter of types a parameter: 'i' an int64_t, 'd' an int, 'I' an int64_t
+ * left NULL when 0 (no serial, no id), 't' a const char * (static, or
+ * alive until st is finalised; NULL leaves the parameter NULL), 'T' a
+ * const char * copied by SQLite, 'b' a const void * and a size_t (a blob),
+ * '-' nothing (the parameter stays NULL). The arguments must have exactly
+ * these types: cast time_t and int serials to int64_t. Returns 0, or
+ * TC_ERR_INVALID_ARG (nothing bound) when types has not one letter a
+ * parameter of st.
+ */
+int tc_reg_bind(sqlite3_stmt *st, const char *types, ...);
+
+/*
+ * tc_reg_prepare, then tc_reg_bind of the arguments after types: *st is
+ * ready to step (the caller finalises it), or NULL with an error returned
+ * (TC_ERR_INVALID_ARG for a types string that does not fit the SQL).
+ */
+int tc_reg_query(struct tc_registry *reg, const char *sql,
+    sqlite3_stmt **st /* OUT */, char *err, size_t errlen, const char *types,
+    ...);
+
+/*
+ * Prepares sql, binds as tc_reg_bind and runs it as tc_reg_run (a
+ * statement that returns no rows; what names it in an error). Returns 0 or
+ * the error.
+ */
+int tc_reg_exec(struct tc_registry *reg, const char *sql, const char *what,
+    char *err, size_t errlen, const char *types, ...);
+
+/*
+ * Rewrites rows, for the migrations: prepares the query select and the
+ * statement update, then for each row of select calls row(reg, q, up, ...)
+ * with q on that row and up reset, its bindings cleared; row binds and
+ * runs up. A nonzero return of row stops and is returned; reading names
+ * select in a database error. Returns 0 or the error.
+ */
+int tc_reg_rewrite(struct tc_registry *reg, const char *select,
+    const char *update,
+    int (*row)(struct tc_registry *reg, sqlite3_stmt *q, sqlite3_stmt *up,
+	char *err, size_t errlen),
+    const char *reading, char *err, size_t errlen);
+
+/*
  * Ends a walk over the rows of st: rc is the last sqlite3_step result and
  * r the walk's own (0, or the error that stopped it). Finalises st and
  * returns r, or, when the walk ran out on an error rather than at the last
@@ -118,6 +171,17 @@ int tc_reg_rows_end(struct tc_registry *reg, sqlite3_stmt *st, int rc, int r,
  */
 int tc_reg_count(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
     int64_t *n /* OUT */, char *err, size_t errlen);
+
+/*
+ * Steps st, a query bound by the caller, to the one row it selects.
+ * Returns 0 with st on that row (the caller reads it, then finalises st),
+ * or finalises st and returns TC_ERR_NOT_FOUND when there is no row (with
+ * the message missing formats; err untouched when missing is NULL) or
+ * tc_reg_dberr(reg, rc, what, ...).
+ */
+int tc_reg_one_row(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
+    char *err, size_t errlen, const char *missing, ...)
+    __attribute__((format(printf, 6, 7)));
 
 /*
  * Prepares sql, binds id to ?1 and steps to the one row it selects. Returns

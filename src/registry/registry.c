@@ -454,30 +454,45 @@ static const char *const status_names[] = {
 	[TC_CARD_EXPIRED] = "expired",
 };
 
-#define NSTATUS ((int)(sizeof(status_names) / sizeof(status_names[0])))
+const char *
+tc_reg_name(const char *const *names, int n, int v)
+{
+	return v >= 1 && v < n ? names[v] : NULL;
+}
+
+int
+tc_reg_name_parse(const char *const *names, int n, const char *s, int *v)
+{
+	int i;
+
+	for (i = 1; s != NULL && i < n; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*v = i;
+			return 0;
+		}
+	return TC_ERR_INVALID_ARG;
+}
 
 const char *
 tc_card_status_name(enum tc_card_status s)
 {
-	if ((int)s < 1 || (int)s >= NSTATUS)
-		return "unknown";
-	return status_names[s];
+	const char *name =
+	    tc_reg_name(status_names, TC_REG_NAMES(status_names), (int)s);
+
+	return name != NULL ? name : "unknown";
 }
 
 int
 tc_card_status_parse(const char *name, enum tc_card_status *out)
 {
-	int i;
+	int v, r;
 
-	if (name == NULL || out == NULL)
+	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
-	for (i = 1; i < NSTATUS; i++) {
-		if (strcmp(name, status_names[i]) == 0) {
-			*out = (enum tc_card_status)i;
-			return 0;
-		}
-	}
-	return TC_ERR_INVALID_ARG;
+	if ((r = tc_reg_name_parse(
+		 status_names, TC_REG_NAMES(status_names), name, &v)) == 0)
+		*out = (enum tc_card_status)v;
+	return r;
 }
 
 int
@@ -536,6 +551,131 @@ tc_reg_bind_opt_id(sqlite3_stmt *st, int col, int64_t v)
 		sqlite3_bind_int64(st, col, v);
 }
 
+/*
+ * TC_ERR_INVALID_ARG, a slip of the program, when types has not one letter
+ * a parameter of st; nothing is bound then.
+ */
+static int
+bind_list(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	const void *p;
+	int64_t v;
+	int col;
+
+	if (strlen(types) != (size_t)sqlite3_bind_parameter_count(st))
+		return TC_ERR_INVALID_ARG;
+	for (col = 1; types[col - 1] != '\0'; col++) {
+		switch (types[col - 1]) {
+		case 'i':
+			sqlite3_bind_int64(st, col, va_arg(ap, int64_t));
+			break;
+		case 'd':
+			sqlite3_bind_int(st, col, va_arg(ap, int));
+			break;
+		case 'I':
+			if ((v = va_arg(ap, int64_t)) != 0)
+				sqlite3_bind_int64(st, col, v);
+			break;
+		case 't':
+			sqlite3_bind_text(st, col, va_arg(ap, const char *), -1,
+			    SQLITE_STATIC);
+			break;
+		case 'T':
+			sqlite3_bind_text(st, col, va_arg(ap, const char *), -1,
+			    SQLITE_TRANSIENT);
+			break;
+		case 'b':
+			p = va_arg(ap, const void *);
+			sqlite3_bind_blob64(st, col, p,
+			    (sqlite3_uint64)va_arg(ap, size_t), SQLITE_STATIC);
+			break;
+		default: /* '-' */
+			break;
+		}
+	}
+	return 0;
+}
+
+int
+tc_reg_bind(sqlite3_stmt *st, const char *types, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, types);
+	r = bind_list(st, types, ap);
+	va_end(ap);
+	return r;
+}
+
+static int
+bind_err(struct tc_registry *reg, sqlite3_stmt **st, char *err, size_t errlen)
+{
+	sqlite3_finalize(*st);
+	*st = NULL;
+	return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+	    "%s: a statement given the wrong number of values", reg->path);
+}
+
+int
+tc_reg_query(struct tc_registry *reg, const char *sql, sqlite3_stmt **st,
+    char *err, size_t errlen, const char *types, ...)
+{
+	va_list ap;
+	int r;
+
+	if ((r = tc_reg_prepare(reg, sql, st, err, errlen)) != 0)
+		return r;
+	va_start(ap, types);
+	r = bind_list(*st, types, ap);
+	va_end(ap);
+	return r != 0 ? bind_err(reg, st, err, errlen) : 0;
+}
+
+int
+tc_reg_exec(struct tc_registry *reg, const char *sql, const char *what,
+    char *err, size_t errlen, const char *types, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int r;
+
+	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
+		return r;
+	va_start(ap, types);
+	r = bind_list(st, types, ap);
+	va_end(ap);
+	if (r != 0)
+		return bind_err(reg, &st, err, errlen);
+	return tc_reg_run(reg, st, what, err, errlen);
+}
+
+int
+tc_reg_rewrite(struct tc_registry *reg, const char *select, const char *update,
+    int (*row)(struct tc_registry *reg, sqlite3_stmt *q, sqlite3_stmt *up,
+	char *err, size_t errlen),
+    const char *reading, char *err, size_t errlen)
+{
+	sqlite3_stmt *q = NULL, *up = NULL;
+	int rc, r;
+
+	if ((r = tc_reg_prepare(reg, select, &q, err, errlen)) != 0 ||
+	    (r = tc_reg_prepare(reg, update, &up, err, errlen)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		sqlite3_reset(up);
+		sqlite3_clear_bindings(up);
+		if ((r = row(reg, q, up, err, errlen)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, reading, err, errlen);
+out:
+	sqlite3_finalize(q);
+	sqlite3_finalize(up);
+	return r;
+}
+
 int
 tc_reg_rows_end(struct tc_registry *reg, sqlite3_stmt *st, int rc, int r,
     const char *what, char *err, size_t errlen)
@@ -560,31 +700,53 @@ tc_reg_count(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
 	return r;
 }
 
+static int
+one_row(struct tc_registry *reg, sqlite3_stmt *st, const char *what, char *err,
+    size_t errlen, const char *missing, va_list ap)
+{
+	int rc, r;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(reg, rc, what, err, errlen);
+	else {
+		r = TC_ERR_NOT_FOUND;
+		if (missing != NULL && err != NULL && errlen > 0)
+			vsnprintf(err, errlen, missing, ap);
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+int
+tc_reg_one_row(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
+    char *err, size_t errlen, const char *missing, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, missing);
+	r = one_row(reg, st, what, err, errlen, missing, ap);
+	va_end(ap);
+	return r;
+}
+
 int
 tc_reg_row_by_id(struct tc_registry *reg, const char *sql, int64_t id,
     const char *what, sqlite3_stmt **st, char *err, size_t errlen,
     const char *missing, ...)
 {
 	va_list ap;
-	int rc, r;
+	int r;
 
-	if ((r = tc_reg_prepare(reg, sql, st, err, errlen)) != 0)
+	if ((r = tc_reg_query(reg, sql, st, err, errlen, "i", id)) != 0)
 		return r;
-	sqlite3_bind_int64(*st, 1, id);
-	if ((rc = sqlite3_step(*st)) == SQLITE_ROW)
-		return 0;
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, what, err, errlen);
-	else {
-		r = TC_ERR_NOT_FOUND;
-		if (err != NULL && errlen > 0) {
-			va_start(ap, missing);
-			vsnprintf(err, errlen, missing, ap);
-			va_end(ap);
-		}
-	}
-	sqlite3_finalize(*st);
-	*st = NULL;
+	va_start(ap, missing);
+	r = one_row(reg, *st, what, err, errlen, missing, ap);
+	va_end(ap);
+	if (r != 0)
+		*st = NULL;
 	return r;
 }
 
@@ -831,103 +993,62 @@ remask(const char *old, char out[TC_ID_MAX])
 	out[n] = '\0';
 }
 
-/* Step 7 for holders: the masked form again, from the sealed number. */
+/* Runs up, bound by the caller; 0 or tc_reg_dberr(reg, rc, what, ...). */
 static int
-remask_holders(struct tc_registry *reg, char *err, size_t errlen)
+step_done(struct tc_registry *reg, sqlite3_stmt *up, const char *what,
+    char *err, size_t errlen)
 {
-	sqlite3_stmt *q = NULL, *up = NULL;
+	int rc = sqlite3_step(up);
+
+	return rc == SQLITE_DONE ? 0 : tc_reg_dberr(reg, rc, what, err, errlen);
+}
+
+/* Step 7 for a holder: the masked form again, from the sealed number. */
+static int
+remask_holder(struct tc_registry *reg, sqlite3_stmt *q, sqlite3_stmt *up,
+    char *err, size_t errlen)
+{
 	char type_name[32], aad[64], masked[TC_ID_MAX];
 	enum tc_id_type type;
 	struct tc_buf plain;
-	int64_t id = 0;
-	int rc, r;
+	int64_t id = sqlite3_column_int64(q, 0);
+	int r;
 
+	if (tc_reg_col_text(q, 1, type_name, sizeof(type_name), 0) != 0 ||
+	    tc_id_type_parse(type_name, &type) != 0 ||
+	    holder_aad(type, aad, sizeof(aad)) != 0 ||
+	    sqlite3_column_type(q, 2) != SQLITE_BLOB)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "holder %lld: a stored field has the wrong type or size",
+		    (long long)id);
 	tc_buf_init(&plain, TC_ID_MAX);
-	if ((r = tc_reg_prepare(reg,
-		 "SELECT id, id_type, id_sealed FROM holders ORDER BY id", &q,
-		 err, errlen)) != 0 ||
-	    (r = tc_reg_prepare(reg,
-		 "UPDATE holders SET id_masked = ?2 WHERE id = ?1", &up, err,
-		 errlen)) != 0)
-		goto out;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(q, 0);
-		tc_buf_reset(&plain);
-		if (tc_reg_col_text(q, 1, type_name, sizeof(type_name), 0) !=
-			0 ||
-		    tc_id_type_parse(type_name, &type) != 0 ||
-		    holder_aad(type, aad, sizeof(aad)) != 0 ||
-		    sqlite3_column_type(q, 2) != SQLITE_BLOB) {
-			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "holder %lld: a stored field has the wrong type or size",
-			    (long long)id);
-			goto out;
-		}
-		if (tc_pii_open(reg->keys.data_key, aad,
-			sqlite3_column_blob(q, 2),
-			(size_t)sqlite3_column_bytes(q, 2), &plain, NULL,
-			0) != 0 ||
-		    tc_id_mask((const char *)plain.data, masked) != 0) {
-			r = tc_seterr(err, errlen, TC_ERR_DECRYPT,
-			    "holder %lld: the sealed ID number does not open (another data key, or the row was altered)",
-			    (long long)id);
-			goto out;
-		}
-		sqlite3_reset(up);
-		sqlite3_bind_int64(up, 1, id);
-		sqlite3_bind_text(up, 2, masked, -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(up)) != SQLITE_DONE) {
-			r = tc_reg_dberr(
-			    reg, rc, "masking a holder again", err, errlen);
-			goto out;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading holders", err, errlen);
-out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(up);
+	r = tc_pii_open(reg->keys.data_key, aad, sqlite3_column_blob(q, 2),
+		(size_t)sqlite3_column_bytes(q, 2), &plain, NULL, 0) != 0 ||
+	    tc_id_mask((const char *)plain.data, masked) != 0;
 	tc_buf_release(&plain);
-	return r;
+	if (r != 0)
+		return tc_seterr(err, errlen, TC_ERR_DECRYPT,
+		    "holder %lld: the sealed ID number does not open (another data key, or the row was altered)",
+		    (long long)id);
+	tc_reg_bind(up, "it", id, masked);
+	return step_done(reg, up, "masking a holder again", err, errlen);
 }
 
-/* Step 7 for the blacklist, which has no sealed number: shortened masks. */
+/* Step 7 for a blacklist entry, which has no sealed number: shortened. */
 static int
-remask_blacklist(struct tc_registry *reg, char *err, size_t errlen)
+remask_blacklisted(struct tc_registry *reg, sqlite3_stmt *q, sqlite3_stmt *up,
+    char *err, size_t errlen)
 {
-	sqlite3_stmt *q = NULL, *up = NULL;
 	char old[TC_ID_MAX], masked[TC_ID_MAX];
-	int rc, r;
 
-	if ((r = tc_reg_prepare(reg, "SELECT id_mac, id_masked FROM blacklist",
-		 &q, err, errlen)) != 0 ||
-	    (r = tc_reg_prepare(reg,
-		 "UPDATE blacklist SET id_masked = ?2 WHERE id_mac = ?1", &up,
-		 err, errlen)) != 0)
-		goto out;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		if (tc_reg_col_text(q, 1, old, sizeof(old), 0) != 0 ||
-		    old[0] == '\0') {
-			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "a blacklist entry has a masked number out of shape");
-			goto out;
-		}
-		remask(old, masked);
-		sqlite3_reset(up);
-		sqlite3_bind_value(up, 1, sqlite3_column_value(q, 0));
-		sqlite3_bind_text(up, 2, masked, -1, SQLITE_STATIC);
-		if ((rc = sqlite3_step(up)) != SQLITE_DONE) {
-			r = tc_reg_dberr(reg, rc,
-			    "masking a blacklist entry again", err, errlen);
-			goto out;
-		}
-	}
-	if (rc != SQLITE_DONE)
-		r = tc_reg_dberr(reg, rc, "reading the blacklist", err, errlen);
-out:
-	sqlite3_finalize(q);
-	sqlite3_finalize(up);
-	return r;
+	if (tc_reg_col_text(q, 1, old, sizeof(old), 0) != 0 || old[0] == '\0')
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "a blacklist entry has a masked number out of shape");
+	remask(old, masked);
+	sqlite3_bind_value(up, 1, sqlite3_column_value(q, 0));
+	sqlite3_bind_text(up, 2, masked, -1, SQLITE_STATIC);
+	return step_done(
+	    reg, up, "masking a blacklist entry again", err, errlen);
 }
 
 static int
@@ -936,8 +1057,14 @@ migrate_v7(struct tc_registry *reg, char *err, size_t errlen)
 	int r;
 
 	if ((r = tc_app_migrate_personal(reg, err, errlen)) != 0 ||
-	    (r = remask_holders(reg, err, errlen)) != 0 ||
-	    (r = remask_blacklist(reg, err, errlen)) != 0)
+	    (r = tc_reg_rewrite(reg,
+		 "SELECT id, id_type, id_sealed FROM holders ORDER BY id",
+		 "UPDATE holders SET id_masked = ?2 WHERE id = ?1",
+		 remask_holder, "reading holders", err, errlen)) != 0 ||
+	    (r = tc_reg_rewrite(reg, "SELECT id_mac, id_masked FROM blacklist",
+		 "UPDATE blacklist SET id_masked = ?2 WHERE id_mac = ?1",
+		 remask_blacklisted, "reading the blacklist", err, errlen)) !=
+		0)
 		return r;
 	return exec(reg,
 	    "ALTER TABLE applications DROP COLUMN sex;\n"
