@@ -54,14 +54,10 @@ open_reg(struct fx_reg *fx)
 static int
 setup(void **state)
 {
-	struct fx_reg *fx =
-	    fx_reg_new("/tmp/tc-operator-XXXXXX", 0x21, 0, 0x40);
-
-	if (fx == NULL)
+	if (fx_reg_setup(state, "/tmp/tc-operator-XXXXXX", 0x21, 0, 0x40) != 0)
 		return -1;
 	tc_passhash_set_cost(8);
-	open_reg(fx);
-	*state = fx;
+	open_reg(*state);
 	return 0;
 }
 
