@@ -96,6 +96,18 @@ fx_reg_new(const char *tmpl, unsigned mul, unsigned add, unsigned base)
 }
 
 /*
+ * The cmocka set-up of fx_reg_new's fixture: *state (OUT) is it. Returns 0,
+ * or -1 when it cannot be made.
+ */
+static __attribute__((unused)) int
+fx_reg_setup(
+    void **state, const char *tmpl, unsigned mul, unsigned add, unsigned base)
+{
+	*state = fx_reg_new(tmpl, mul, add, base);
+	return *state == NULL ? -1 : 0;
+}
+
+/*
  * The cmocka tear-down of a fixture that is, or begins with, a struct fx_reg
  * allocated with calloc: closes the registry, removes its directory and
  * frees the fixture. Returns 0.
