@@ -19,6 +19,7 @@
 #include <openssl/crypto.h>
 
 #include "mon.h"
+#include "tcard/application.h"
 #include "tcard/card-json.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
@@ -175,6 +176,11 @@ allowed(struct mon *m, const struct tc_operator *op, time_t now)
 	for (i = 0; arr != NULL && i < sizeof(acts) / sizeof(acts[0]); i++)
 		if (tc_lifecycle_may(&lc, acts[i].a, NULL, 0) == 0)
 			json_array_append_new(arr, json_string(acts[i].name));
+	/* The applications for a card (office/mon-change.c): intake. */
+	if (arr != NULL && (op->roles & TC_APP_INTAKE_ROLES)) {
+		json_array_append_new(arr, json_string("upgrade"));
+		json_array_append_new(arr, json_string("convert"));
+	}
 	return arr;
 }
 

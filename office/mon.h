@@ -134,6 +134,8 @@ typedef void mon_op_fn(struct mon *m, struct mon_session *s,
 /* office/mon-cards.c: a card's page, a lifecycle action on it; the audit
  * log and its check (auditors only). */
 mon_op_fn mon_op_card, mon_op_card_action, mon_op_audit, mon_op_audit_verify;
+/* office/mon-change.c: an upgrade or conversion application for a card. */
+mon_op_fn mon_op_card_change;
 /* office/mon-act.c: supplement, ID reveal, issue. */
 mon_op_fn mon_op_supplement, mon_op_reveal_id, mon_op_issue;
 /* office/mon-account.c: the operator's own account. */

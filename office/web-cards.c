@@ -2,9 +2,10 @@
 /*
  * The web worker's card and audit endpoints (office/web.h): GET
  * /v1/cards/{card}, POST /v1/cards/{card}/{action} (suspend, reinstate,
- * revoke, renew, change, reissue), GET /v1/audit and GET
- * /v1/audit/verify, each one RPC to the monitor (ops card, card-action,
- * audit, audit-verify; office/mon-cards.c). The worker only moves the
+ * revoke, renew, change, reissue, subcards; upgrade and convert, which
+ * create an application), GET /v1/audit and GET /v1/audit/verify, each
+ * one RPC to the monitor (ops card, card-action, card-change, audit,
+ * audit-verify; office/mon-cards.c, office/mon-change.c). The worker only moves the
  * path's card and action and the body's members into the request; the
  * monitor checks them with strict tables (src/officerpc-card.c), the
  * CSRF token, and the library decides who may act. docs/issuerd.md.
@@ -59,6 +60,40 @@ web_api_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	call_and_answer(d, req, resp);
 }
 
+/*
+ * POST /v1/cards/{card}/upgrade and /convert: the body's options (tier,
+ * clause, draft, accept_pledge) with the path's kind; 201 and the new
+ * application's summary.
+ */
+static void
+card_change(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp,
+    const char *card, const char *kind)
+{
+	struct web_answer an;
+	json_t *req, *args;
+
+	if ((args = web_body_object(rq, resp)) == NULL)
+		return;
+	if (json_object_get(args, "kind") != NULL) {
+		json_decref(args);
+		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
+		    "%s", "the kind is the path's, not a member of the body");
+		return;
+	}
+	if ((req = web_request(rq, "card-change", resp)) == NULL) {
+		json_decref(args);
+		return;
+	}
+	json_object_set_new(args, "kind", json_string(kind));
+	json_object_set_new(req, "card", json_string(card));
+	json_object_set_new(req, "args", args);
+	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
+		return;
+	if (web_answer_json(&an, resp))
+		resp->status = 201;
+	web_answer_free(&an);
+}
+
 void
 web_api_card_action(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
@@ -70,6 +105,11 @@ web_api_card_action(
 	rq->ep = WEB_EP_CARD_ACTION;
 	if ((card = card_param(rq, resp)) == NULL)
 		return;
+	if (action != NULL &&
+	    (strcmp(action, "upgrade") == 0 || strcmp(action, "convert") == 0)) {
+		card_change(d, rq, resp, card, action);
+		return;
+	}
 	/* POST /v1/cards/{card}/subcards adds one: the action "subcard". */
 	if (action != NULL && strcmp(action, "subcards") == 0)
 		action = tc_orpc_card_action_name(TC_ORPC_SUBCARD);
@@ -80,7 +120,7 @@ web_api_card_action(
 			break;
 	if (action == NULL || i > TC_ORPC_SUBCARD) {
 		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
-		    "no such card action (suspend, reinstate, revoke, renew, change, reissue, subcards)");
+		    "no such card action (suspend, reinstate, revoke, renew, change, reissue, subcards, upgrade, convert)");
 		return;
 	}
 	/* An empty body is no arguments (reinstate, renew). */

@@ -1484,6 +1484,26 @@ card_forms(struct page *pg, json_t *c, const char *card)
 				"Birth date (documents without one)"),
 			    "date", 0);
 			bad |= card_form_end(pg, L("添加", "Add"));
+		} else if (strcmp(a, "upgrade") == 0 ||
+		    strcmp(a, "convert") == 0) {
+			bad |= card_form_begin(pg, card, a,
+			    a[0] == 'u' ? L("申请升级", "Apply for an upgrade")
+					: L("申请转换（B 类转 A 类）",
+					      "Apply for a conversion (B to A)"));
+			bad |= card_input(pg, "tier", L("新类别", "New tier"),
+			    "text", a[0] == 'u');
+			bad |= card_input(pg, "clause",
+			    L("符合的条款", "Clause met"), "text", a[0] == 'u');
+			bad |= put(pg,
+			    "<label><input type=\"checkbox\" name=\"accept_pledge\" value=\"1\"> ");
+			bad |= put(pg,
+			    L("申请人已签署诚信承诺",
+				"The applicant accepted the integrity pledge"));
+			bad |= put(pg,
+			    "</label>\n<label><input type=\"checkbox\" name=\"draft\" value=\"1\"> ");
+			bad |= put(pg, L("仅保存草稿", "Keep it as a draft"));
+			bad |= put(pg, "</label>\n");
+			bad |= card_form_end(pg, L("提交申请", "Apply"));
 		}
 	}
 	return bad;
@@ -1652,6 +1672,16 @@ card_form_args(struct tc_webform *f, const char *action)
 		form_copy(f, args, "name", "name");
 		form_copy(f, args, "birth_date", "birth_date");
 	}
+	if (strcmp(action, "upgrade") == 0 || strcmp(action, "convert") == 0) {
+		json_object_del(args, "action");
+		json_object_set_new(args, "kind", json_string(action));
+		form_copy(f, args, "tier", "tier");
+		form_copy(f, args, "clause", "clause");
+		if (tc_webform_get(f, "draft", NULL) != NULL)
+			json_object_set_new(args, "draft", json_true());
+		if (tc_webform_get(f, "accept_pledge", NULL) != NULL)
+			json_object_set_new(args, "accept_pledge", json_true());
+	}
 	if (strcmp(action, "change") == 0) {
 		form_copy(f, args, "value",
 		    kind != NULL && strcmp(kind, "residence") == 0
@@ -1670,7 +1700,8 @@ web_console_card_action(
 	static const char *const done[][2] = { { "suspend", "suspended" },
 		{ "reinstate", "reinstated" }, { "revoke", "revoked" },
 		{ "renew", "renewed" }, { "change", "changed" },
-		{ "reissue", "reissued" }, { "subcards", "subcard-added" } };
+		{ "reissue", "reissued" }, { "subcards", "subcard-added" },
+		{ "upgrade", "applied" }, { "convert", "applied" } };
 	struct web *w = tc_daemon_app(d);
 	struct page page, *pg = &page;
 	struct tc_webform form;
@@ -1704,7 +1735,9 @@ web_console_card_action(
 	}
 	csrf = tc_webform_get(&form, "csrf", NULL);
 	if ((args = card_form_args(&form, action)) == NULL ||
-	    (q = req_new(pg, "card-action")) == NULL) {
+	    (q = req_new(pg, strcmp(word, "applied") == 0 ? "card-change"
+						       : "card-action")) ==
+		NULL) {
 		json_decref(args);
 		problem(pg, 500, L("出错了", "Error"), "out of memory");
 		goto out;
@@ -1716,7 +1749,14 @@ web_console_card_action(
 		json_object_set_new(q, "csrf", json_string(csrf));
 	if (web_call(w, q, &an, resp) != 0)
 		goto out;
-	if (an.status == 200 && an.error == NULL) {
+	if (an.status == 200 && an.error == NULL &&
+	    strcmp(word, "applied") == 0) {
+		/* PRG: to the new application. */
+		snprintf(loc, sizeof(loc), "/console/applications/%lld",
+		    (long long)json_integer_value(
+			json_object_get(an.body, "id")));
+		redirect(pg, loc);
+	} else if (an.status == 200 && an.error == NULL) {
 		/* PRG: to the card, or the new card of a reissue. */
 		snprintf(loc, sizeof(loc), "/console/cards/%s?done=%s",
 		    jstr(json_object_get(an.body, "result"), "new_card") != NULL

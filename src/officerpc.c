@@ -42,6 +42,7 @@ static const struct {
 	{ "totp-enrol", TC_ORPC_TOTP_ENROL },
 	{ "totp-qr", TC_ORPC_TOTP_QR },
 	{ "passphrase", TC_ORPC_PASSPHRASE },
+	{ "card-change", TC_ORPC_CARD_CHANGE },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
@@ -404,6 +405,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		break;
 	case TC_ORPC_CARD:
 	case TC_ORPC_CARD_ACTION:
+	case TC_ORPC_CARD_CHANGE:
 		top = top_card;
 		break;
 	case TC_ORPC_AUDIT:
@@ -419,7 +421,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		break;
 	default:
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change");
 	}
 	if ((r = tc_orpc_keys(o, top, "request", 0, err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -449,7 +451,8 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	}
 	if (q->op == TC_ORPC_REVIEW)
 		return parse_review(a, q, err, errlen);
-	if (q->op >= TC_ORPC_CARD && q->op <= TC_ORPC_AUDIT_VERIFY) {
+	if ((q->op >= TC_ORPC_CARD && q->op <= TC_ORPC_AUDIT_VERIFY) ||
+	    q->op == TC_ORPC_CARD_CHANGE) {
 		if ((r = str(o, "card", q->card, TC_ORPC_CARD_MAX, NULL, err,
 			 errlen)) != 0)
 			return r;

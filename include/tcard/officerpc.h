@@ -69,8 +69,15 @@ enum tc_orpc_op {
 	TC_ORPC_TOTP_QR,    /* "totp-qr": session */
 	TC_ORPC_PASSPHRASE, /* "passphrase": session, csrf, args (passphrase,
 			       new_passphrase) */
+	/*
+	 * "card-change": session, csrf, card, args (kind "upgrade" or
+	 * "convert", tier, clause, draft, accept_pledge): a change
+	 * application for the card, as tcard-issuer upgrade and convert
+	 * (src/officerpc-card.c; office/mon-change.c).
+	 */
+	TC_ORPC_CARD_CHANGE,
 };
-#define TC_ORPC_OP_LAST TC_ORPC_PASSPHRASE
+#define TC_ORPC_OP_LAST TC_ORPC_CARD_CHANGE
 
 /* A card as typed: its number (spaces, hyphens) or its serial. */
 #define TC_ORPC_CARD_MAX    24
@@ -105,6 +112,12 @@ struct tc_orpc_card_args {
 	char relation[TC_ORPC_TEXT_MAX + 1];
 	char id_type[TC_ORPC_TEXT_MAX + 1];
 	char id_number[TC_ORPC_ID_NUMBER_MAX + 1]; /* wiped on release */
+	/* card-change: TC_APP_UPGRADE or TC_APP_CONVERT, the new tier in
+	 * the request's tier, the clause here ("" when none) */
+	enum tc_app_kind kind;
+	char clause[TC_ORPC_TEXT_MAX + 1];
+	int draft;  /* keep it a draft (no submit) */
+	int pledge; /* the applicant accepted the integrity pledge */
 };
 
 /* A supplement's field: "section.field" and its new value. */
@@ -188,7 +201,10 @@ const char *tc_orpc_card_action_name(enum tc_orpc_card_action a);
  * "reason", "lost" or "damaged"; subcard "relation", "id_type",
  * "id_number" (the relative's full number: wiped by
  * tc_orpc_req_release), "name" and optional "birth_date". An audit's: optional "after" (>= 0) and
- * "limit" (1 to TC_ORPC_AUDIT_LIMIT). Texts have no control characters.
+ * "limit" (1 to TC_ORPC_AUDIT_LIMIT). A card-change's: "kind" ("upgrade" or
+ * "convert"), "tier" (needed for an upgrade), "clause" (needed for an
+ * upgrade), optional "draft" and "accept_pledge" (booleans). Texts have no
+ * control characters.
  * Returns 0 or TC_ERR_INVALID_ARG with err naming the member.
  */
 int tc_orpc_card_args_parse(void *args /* json_t *, borrowed */,

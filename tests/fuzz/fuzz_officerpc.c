@@ -72,6 +72,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (q.op == TC_ORPC_PASSPHRASE &&
 		(q.passphrase[0] == '\0' || q.new_passphrase[0] == '\0')))
 		abort();
+	/* An upgrade: a tier and a clause; a conversion may name neither. */
+	if (q.op == TC_ORPC_CARD_CHANGE &&
+	    ((q.c.kind != TC_APP_UPGRADE && q.c.kind != TC_APP_CONVERT) ||
+		q.card[0] == '\0' ||
+		(q.c.kind == TC_APP_UPGRADE &&
+		    (q.tier[0] == '\0' || q.c.clause[0] == '\0'))))
+		abort();
 	tc_orpc_req_release(&q);
 	return 0;
 }

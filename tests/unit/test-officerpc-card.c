@@ -21,6 +21,7 @@
 #define S  FX_ORPC_TOKEN
 #define CA "{\"op\":\"card-action\",\"session\":\"" S "\",\"card\":\"17\","
 #define AU "{\"op\":\"audit\",\"session\":\"" S "\""
+#define CC "{\"op\":\"card-change\",\"session\":\"" S "\",\"card\":\"17\","
 
 static void
 test_requests(void **state)
@@ -165,12 +166,60 @@ test_fields(void **state)
 	assert_string_equal(tc_orpc_card_action_name(0), "?");
 }
 
+/* card-change: an upgrade or conversion application for a card. */
+static void
+test_change_app(void **state)
+{
+	static const struct fx_orpc_vec v[] = {
+		{ CC "\"args\":{\"kind\":\"upgrade\",\"tier\":\"gold\",\"clause\":\"g3\"}}",
+		    0, NULL },
+		{ CC "\"args\":{\"kind\":\"convert\"}}", 0, NULL },
+		{ CC "\"args\":{\"kind\":\"upgrade\",\"tier\":\"gold\"}}",
+		    TC_ERR_INVALID_ARG, "needs args.tier and args.clause" },
+		{ CC "\"args\":{\"kind\":\"renew\"}}", TC_ERR_INVALID_ARG,
+		    "upgrade or convert" },
+		{ CC "\"args\":{\"tier\":\"gold\"}}", TC_ERR_INVALID_ARG,
+		    "args.kind is missing" },
+		{ CC "\"args\":{\"kind\":\"convert\",\"action\":\"x\"}}",
+		    TC_ERR_INVALID_ARG, "unknown member" },
+		{ CC "\"args\":{\"kind\":\"convert\",\"draft\":1}}",
+		    TC_ERR_INVALID_ARG, "draft must be" },
+		{ CC "\"args\":{\"kind\":\"convert\",\"clause\":\"a\\u0001\"}}",
+		    TC_ERR_INVALID_ARG, "control character" },
+		{ "{\"op\":\"card-change\",\"session\":\"" S
+		  "\",\"card\":\"17\"}",
+		    TC_ERR_INVALID_ARG, "args is missing" },
+		{ "{\"op\":\"card-change\",\"session\":\"" S
+		  "\",\"card\":\"x\",\"args\":{\"kind\":\"convert\"}}",
+		    TC_ERR_INVALID_ARG, "card number or serial" },
+	};
+	static const char up[] = CC
+	    "\"csrf\":\"" S
+	    "\",\"args\":{\"kind\":\"upgrade\",\"tier\":\"gold\",\"clause\":\"g3\",\"draft\":true,\"accept_pledge\":true}}";
+	struct tc_orpc_req q;
+	char err[256];
+
+	(void)state;
+	fx_orpc_vectors(v, sizeof(v) / sizeof(v[0]));
+	assert_int_equal(
+	    tc_orpc_req_parse(up, strlen(up), &q, err, sizeof(err)), 0);
+	assert_int_equal(q.op, TC_ORPC_CARD_CHANGE);
+	assert_string_equal(tc_orpc_op_name(q.op), "card-change");
+	assert_int_equal(q.c.kind, TC_APP_UPGRADE);
+	assert_string_equal(q.tier, "gold");
+	assert_string_equal(q.c.clause, "g3");
+	assert_int_equal(q.c.draft, 1);
+	assert_int_equal(q.c.pledge, 1);
+	tc_orpc_req_release(&q);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_requests),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_change_app),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
