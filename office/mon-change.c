@@ -6,9 +6,10 @@
  * tc_app_submit unless it is kept as a draft, in one transaction. The
  * application then goes through the review of the new tier like any
  * other. Who may create it is the library's rule (an intake role); who
- * may see the card is the application's scoping: an application the
- * operator could not see afterwards (another unit's card) is rolled back
- * and answered 404, as is a card that does not exist.
+ * may see the card follows the applications' scoping: a unit's operator
+ * acting on another unit's card (the employer comes from the card's own
+ * application) is rolled back and answered 404, as is a card that does
+ * not exist.
  * docs/issuerd.md, "Cards and the audit log".
  */
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "tcard/application.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
+#include "tcard/organisation.h"
 #include "tcard/role.h"
 
 /* Who may ask: an intake role, or anyone who sees cards. */
@@ -28,12 +30,13 @@
 
 /*
  * Creates (and submits) the application in the open transaction; sets
- * *id. Returns 0, 1 when the operator may not see it (the caller answers
- * 404), or the library's error with err.
+ * *id. Returns 0, 1 when the card is not the operator's to see (the
+ * caller answers 404), or the library's error with err.
  */
 static int
-create(const struct tc_app_ctx *c, const struct tc_orpc_req *q,
-    const struct tc_card_state *card, int64_t *id, char *err, size_t errlen)
+create(const struct tc_app_ctx *c, const struct tc_operator *op,
+    const struct tc_orpc_req *q, const struct tc_card_state *card,
+    int64_t *id, char *err, size_t errlen)
 {
 	struct tc_app app;
 	int r, seen;
@@ -46,7 +49,13 @@ create(const struct tc_app_ctx *c, const struct tc_orpc_req *q,
 	memset(&app, 0, sizeof(app));
 	if ((r = tc_app_get(c->reg, *id, &app, err, errlen)) != 0)
 		return r;
-	seen = tc_app_visible(c, &app);
+	/*
+	 * A unit's operator sees its own employees' applications only
+	 * (docs/workflow.md "Scoping"); the employer is the card's own
+	 * application's.
+	 */
+	seen = op->org_kind != TC_ORG_UNIT ||
+	    strcmp(op->org_code, app.employer_code) == 0;
 	tc_app_release(&app);
 	if (!seen)
 		return 1;
@@ -82,7 +91,7 @@ mon_op_card_change(struct mon *m, struct mon_session *s,
 	mon_ctx(m, op, now, &c);
 	if (mon_begin(m, a) != 0)
 		return;
-	r = create(&c, q, &card, &id, err, sizeof(err));
+	r = create(&c, op, q, &card, &id, err, sizeof(err));
 	if (r == 1) {
 		tc_registry_rollback(m->reg);
 		mon_fail(a, 404, "not-found", "no card %.24s", q->card);
