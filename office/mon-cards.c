@@ -20,6 +20,7 @@
 
 #include "mon.h"
 #include "tcard/application.h"
+#include "tcard/card-doc.h"
 #include "tcard/card-json.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
@@ -35,17 +36,20 @@
 	    TC_ROLE_BIT(TC_ROLE_AUDITOR))
 
 /*
- * A library error on a card action: the codes mon_lib_fail does not map
- * are the lifecycle's own (a bad date or check digit is the request's
- * fault; an existing sub-card a conflict; a disabled operator a refusal).
+ * A library error on a card action (office/mon.h): the codes mon_lib_fail
+ * does not map are the lifecycle's own (a bad date or check digit, a
+ * document of no accepted format is the request's fault; an existing
+ * sub-card a conflict; a disabled operator a refusal).
  */
-static void
-card_fail(struct mon_answer *a, int r, const char *err)
+void
+mon_card_fail(struct mon_answer *a, int r, const char *err)
 {
 	switch (r) {
 	case TC_ERR_BAD_DATE:
 	case TC_ERR_BAD_CHECK:
 	case TC_ERR_BAD_ENCODING:
+	case TC_ERR_UNSUPPORTED: /* a document that is none of the formats */
+	case TC_ERR_TRUNCATED:
 		mon_fail(a, 400, "bad-request", "%s (%s)",
 		    err[0] ? err : tc_strerror(r), tc_strerror(r));
 		return;
@@ -116,6 +120,20 @@ change_one(const struct tc_card_change *ch, void *arg)
 		tc_change_kind_name(ch->kind), "value", ch->value, "uscc",
 		ch->uscc, "effective", ch->effective, "reported", rep, "days",
 		ch->days, "late", ch->late));
+}
+
+static int
+doc_one(const struct tc_card_doc *d, void *arg)
+{
+	char hex[65], when[32];
+
+	tc_hex_encode(d->sha256, 32, hex);
+	mon_time_text(d->added_at, when);
+	return add(arg,
+	    json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
+		(json_int_t)d->id, "action", d->action, "media_type",
+		tc_media_type(d->media), "size", (json_int_t)d->size, "sha256",
+		hex, "name", d->name, "added", when, "added_by", d->added_by));
 }
 
 /* An audit entry as `tcard-issuer audit list --json` prints it. */
@@ -193,7 +211,8 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 	struct tc_card_filter f;
 	struct collect subs = { m, NULL, now, json_array(), 0 },
 		       chs = { m, NULL, now, json_array(), 0 },
-		       hist = { m, NULL, now, json_array(), 0 };
+		       hist = { m, NULL, now, json_array(), 0 },
+		       docs = { m, NULL, now, json_array(), 0 };
 	char err[512] = "";
 	json_t *j = NULL;
 	int r = 0;
@@ -208,6 +227,7 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 	memset(&f, 0, sizeof(f));
 	f.principal = c.card.serial;
 	if (subs.arr == NULL || chs.arr == NULL || hist.arr == NULL ||
+	    docs.arr == NULL ||
 	    (j = tc_card_json(m->reg, &c, now)) == NULL) {
 		mon_fail(a, 500, "internal", "out of memory");
 		goto out;
@@ -218,8 +238,10 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 	    (r = tc_lifecycle_changes_list(m->reg, c.card.serial, change_one,
 		 &chs, err, sizeof(err))) != 0 ||
 	    (r = tc_registry_audit_list(
-		 m->reg, 1, 0, history_one, &hist, err, sizeof(err))) != 0) {
-		if (subs.failed || chs.failed || hist.failed)
+		 m->reg, 1, 0, history_one, &hist, err, sizeof(err))) != 0 ||
+	    (r = tc_card_doc_list(m->reg, c.card.serial, doc_one, &docs, err,
+		 sizeof(err))) != 0) {
+		if (subs.failed || chs.failed || hist.failed || docs.failed)
 			mon_fail(a, 500, "internal", "out of memory");
 		else
 			mon_lib_fail(a, r, err);
@@ -228,6 +250,7 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 	json_object_set(j, "sub_cards", subs.arr);
 	json_object_set(j, "changes", chs.arr);
 	json_object_set(j, "history", hist.arr);
+	json_object_set(j, "documents", docs.arr);
 	json_object_set_new(j, "actions", allowed(m, op, now));
 	a->body = j;
 	j = NULL;
@@ -236,6 +259,7 @@ out:
 	json_decref(subs.arr);
 	json_decref(chs.arr);
 	json_decref(hist.arr);
+	json_decref(docs.arr);
 }
 
 /*
@@ -369,6 +393,7 @@ mon_op_card_action(struct mon *m, struct mon_session *s,
 	struct tc_card_state c;
 	char err[1024] = "";
 	json_t *j, *rj;
+	size_t i;
 	int r;
 
 	if (find_card(m, q->card, &c, a) != 0)
@@ -377,7 +402,13 @@ mon_op_card_action(struct mon *m, struct mon_session *s,
 	if (mon_begin(m, a) != 0)
 		return;
 	r = act(m, &lc, q, &c, &res, err, sizeof(err));
-	if (mon_end(m, a, r, err, card_fail) != 0)
+	/* The supporting documents, in the action's transaction. */
+	for (i = 0; r == 0 && i < q->n_docs; i++)
+		r = tc_card_doc_add(m->reg, c.card.serial,
+		    tc_orpc_card_action_name(q->c.action), op->name, now,
+		    q->docs[i].name, q->docs[i].data, q->docs[i].size, NULL, err,
+		    sizeof(err));
+	if (mon_end(m, a, r, err, mon_card_fail) != 0)
 		return;
 	/* The card's page as it is now, and what the action did. */
 	op_card(m, op, c.card.card_no, a, now);

@@ -39,6 +39,7 @@ create(const struct tc_app_ctx *c, const struct tc_operator *op,
     int64_t *id, char *err, size_t errlen)
 {
 	struct tc_app app;
+	size_t i;
 	int r, seen;
 
 	r = tc_app_create_change(c, q->c.kind, card->card.serial,
@@ -59,6 +60,12 @@ create(const struct tc_app_ctx *c, const struct tc_operator *op,
 	tc_app_release(&app);
 	if (!seen)
 		return 1;
+	/* The supporting documents: attachments of the new application. */
+	for (i = 0; i < q->n_docs; i++)
+		if ((r = tc_app_attach(c, *id, TC_ATT_OTHER, NULL,
+			 q->docs[i].name, q->docs[i].data, q->docs[i].size,
+			 NULL, err, errlen)) != 0)
+			return r;
 	return q->c.draft ? 0
 			  : tc_app_submit(c, *id, q->c.pledge, err, errlen);
 }
@@ -97,7 +104,7 @@ mon_op_card_change(struct mon *m, struct mon_session *s,
 		mon_fail(a, 404, "not-found", "no card %.24s", q->card);
 		return;
 	}
-	if (mon_end(m, a, r, err, NULL) != 0)
+	if (mon_end(m, a, r, err, mon_card_fail) != 0)
 		return;
 	a->app = id;
 	memset(&app, 0, sizeof(app));

@@ -107,6 +107,13 @@ int
 web_call(
     struct web *w, json_t *req, struct web_answer *an, struct tc_dresp *resp)
 {
+	return web_call_tail(w, req, NULL, 0, an, resp);
+}
+
+int
+web_call_tail(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
+    struct web_answer *an, struct tc_dresp *resp)
+{
 	char *text, *json = NULL, err[256] = "";
 	size_t jlen = 0;
 	uint32_t id, got = 0;
@@ -123,7 +130,8 @@ web_call(
 	pthread_mutex_lock(&w->rpc_mu);
 	id = ++w->next_id;
 	if (!w->rpc_broken &&
-	    office_rpc_send(w->rpc_fd, id, text, strlen(text), NULL, 0) == 0 &&
+	    office_rpc_send(w->rpc_fd, id, text, strlen(text), tail, tlen) ==
+		0 &&
 	    office_rpc_recv(w->rpc_fd, TC_ORPC_ANS_JSON_MAX, TC_ORPC_TAIL_MAX,
 		&got, &json, &jlen, &an->tail, &an->tlen, err,
 		sizeof(err)) == 0 &&
@@ -488,14 +496,14 @@ static const struct tc_droute routes[] = {
 	    WEB_EP_CONSOLE, BODY_MAX },
 	{ TC_DM_GET, "/v1/cards/{card}", web_api_card, WEB_EP_CARD, 0 },
 	{ TC_DM_POST, "/v1/cards/{card}/{action}", web_api_card_action,
-	    WEB_EP_CARD_ACTION, BODY_MAX },
+	    WEB_EP_CARD_ACTION, WEB_DOC_BODY_MAX },
 	{ TC_DM_GET, "/v1/audit", web_api_audit, WEB_EP_AUDIT, 0 },
 	{ TC_DM_GET, "/v1/audit/verify", web_api_audit_verify, WEB_EP_AUDIT,
 	    0 },
 	{ TC_DM_GET, "/console/cards/{card}", web_console_card, WEB_EP_CONSOLE,
 	    0 },
 	{ TC_DM_POST, "/console/cards/{card}/{action}", web_console_card_action,
-	    WEB_EP_CONSOLE, BODY_MAX },
+	    WEB_EP_CONSOLE, WEB_DOC_BODY_MAX },
 	{ TC_DM_GET, "/console/audit", web_console_audit, WEB_EP_CONSOLE, 0 },
 	{ TC_DM_GET, "/console/style.css", web_console_css, WEB_EP_CONSOLE, 0 },
 	{ TC_DM_GET | TC_DM_POST, "/console/login", web_console_login,

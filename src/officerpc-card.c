@@ -75,6 +75,11 @@ static const struct tc_json_key args_change_app[] = {
 	{ "accept_pledge", TC_JSON_BOOL, 0 },
 	{ NULL, 0, 0 },
 };
+static const struct tc_json_key doc_keys[] = {
+	{ "name", TC_JSON_STR, 1 },
+	{ "size", TC_JSON_INT, 1 },
+	{ NULL, 0, 0 },
+};
 static const struct tc_json_key args_audit[] = {
 	{ "after", TC_JSON_INT, 0 },
 	{ "limit", TC_JSON_INT, 0 },
@@ -265,6 +270,47 @@ parse_change_app(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 		    "rpc request: an upgrade needs args.tier and args.clause");
 	c->draft = json_is_true(json_object_get(a, "draft"));
 	c->pledge = json_is_true(json_object_get(a, "accept_pledge"));
+	return 0;
+}
+
+int
+tc_orpc_card_docs_parse(
+    json_t *docs, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	struct tc_orpc_doc *d;
+	json_t *v;
+	size_t i, total = 0;
+	json_int_t n;
+	int r;
+
+	if (docs == NULL)
+		return 0;
+	if (q->op != TC_ORPC_CARD_ACTION && q->op != TC_ORPC_CARD_CHANGE)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s takes no docs", tc_orpc_op_name(q->op));
+	if (json_array_size(docs) < 1 ||
+	    json_array_size(docs) > TC_ORPC_DOCS_MAX)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: docs holds 1 to %d documents",
+		    TC_ORPC_DOCS_MAX);
+	json_array_foreach(docs, i, v)
+	{
+		d = &q->docs[i];
+		if ((r = tc_orpc_keys(v, doc_keys, "docs[]", 0, err, errlen)) !=
+			0 ||
+		    (r = text(v, "name", d->name, TC_ORPC_DOC_NAME_MAX, err,
+			 errlen)) != 0)
+			return r;
+		n = json_integer_value(json_object_get(v, "size"));
+		if (d->name[0] == '\0' || strchr(d->name, '/') != NULL ||
+		    n < 1 || n > (json_int_t)(TC_ORPC_REQ_TAIL_MAX - total))
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: docs[%zu] needs a name without '/' and a size of 1 to %u bytes in all",
+			    i, TC_ORPC_REQ_TAIL_MAX);
+		d->size = (size_t)n;
+		total += d->size;
+		q->n_docs++;
+	}
 	return 0;
 }
 

@@ -90,6 +90,7 @@ static const struct tc_json_key top_card[] = {
 	{ "csrf", TC_JSON_STR, 0 },
 	{ "card", TC_JSON_STR, 1 },
 	{ "args", TC_JSON_OBJ, 0 },
+	{ "docs", TC_JSON_ARR, 0 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key top_audit[] = {
@@ -456,6 +457,9 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		if ((r = str(o, "card", q->card, TC_ORPC_CARD_MAX, NULL, err,
 			 errlen)) != 0)
 			return r;
+		if ((r = tc_orpc_card_docs_parse(json_object_get(o, "docs"), q,
+			 err, errlen)) != 0)
+			return r;
 		return tc_orpc_card_args_parse(a, q, err, errlen);
 	}
 	if (q->op >= TC_ORPC_SUPPLEMENT && q->op <= TC_ORPC_PASSPHRASE)
@@ -485,6 +489,25 @@ tc_orpc_req_parse(const char *json, size_t len, struct tc_orpc_req *out,
 	if (r != 0)
 		tc_orpc_req_release(out);
 	return r;
+}
+
+int
+tc_orpc_req_tail(struct tc_orpc_req *q, const uint8_t *tail, size_t tlen,
+    char *err, size_t errlen)
+{
+	size_t i, off = 0;
+
+	for (i = 0; i < q->n_docs; i++) {
+		if (q->docs[i].size > tlen - off)
+			break;
+		q->docs[i].data = tail + off;
+		off += q->docs[i].size;
+	}
+	if (i < q->n_docs || off != tlen)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: a tail of %zu bytes for documents of %zu",
+		    tlen, off);
+	return 0;
 }
 
 void

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..18"
+echo "1..31"
 
 check "demo authority" id_demo
 check "tcard-issuerd starts" start_id
@@ -50,6 +50,49 @@ check "a draft conversion to A" \
 	test "$(jq_body '(o["kind"], o["tier"], o["state"])')" = "('convert', 'a', 'draft')"
 req POST "/v1/cards/$A/upgrade" "$AP" "$APC" '{"tier":"gold","clause":"g3"}'
 check "an approver's upgrade is 403 (an intake role's)" status_is 403
+
+# Supporting documents: multipart/form-data, a part "args" and files.
+printf '%%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%%%EOF\n' >"$T/letter.pdf"
+head -c $((4 * 1024 * 1024 + 1)) /dev/zero >"$T/big.pdf"
+printf 'not a pdf' >"$T/fake.pdf"
+# mreq PATH JAR CSRF ARGS FILE...: a multipart POST.
+mreq() {
+	local p=$1 jar=$2 csrf=$3 args=$4 a=(); shift 4
+	for f; do a+=(-F "document=@$f;type=application/pdf"); done
+	curl -s --max-time 20 -X POST -b "$jar" -c "$jar" -H "X-CSRF-Token: $csrf" \
+		-F "args=$args;type=application/json" "${a[@]}" -D "$T/hdr" -o "$T/body" \
+		-w '%{http_code}' "$URL$p" >"$T/status"
+}
+C=4401110000000020 # Baiyun gold
+mreq "/v1/cards/$C/revoke" "$AP" "$APC" '{"reason":"contract-ended"}' "$T/big.pdf"
+check "a document over 4 MiB is 413" status_is 413
+mreq "/v1/cards/$C/revoke" "$AP" "$APC" '{"reason":"contract-ended"}' "$T/fake.pdf"
+check "a file that is no PDF is 400, the card untouched" \
+	bash -c "test $(cat "$T/status") = 400 && grep -q 'unsupported\|not\|format' '$T/body'"
+mreq "/v1/cards/$C/revoke" "$AP" "" '{"reason":"contract-ended"}' "$T/letter.pdf"
+check "a revoke with a document without the CSRF token is 403" status_is 403
+mreq "/v1/cards/$C/revoke" "$AP" "$APC" '{"reason":"contract-ended"}' "$T/letter.pdf"
+check "the approver revokes C with a PDF document" status_is 200
+check "the card is revoked" test "$(jq_body 'o["status"]')" = revoked
+check "the card page lists the document" \
+	test "$(jq_body '[(d["action"], d["media_type"], d["name"], d["size"]) for d in o["documents"]]')" = "[('revoke', 'application/pdf', 'letter.pdf', $(stat -c %s "$T/letter.pdf"))]"
+DOC=$(jq_body 'o["documents"][0]["id"]')
+req GET "/v1/cards/$C/documents/$DOC" "$AP"
+check "the document downloads as it was sent" cmp -s "$T/body" "$T/letter.pdf"
+check "as application/pdf" grep -qi '^content-type: application/pdf' "$T/hdr"
+"$I" audit list --home "$H" --json >"$T/audit.json" 2>/dev/null
+check "the audit log has the document added and read" python3 -c '
+import json, sys
+acts = [x["action"] for x in json.load(open(sys.argv[1])) if x["subject"] == "card:" + sys.argv[2]]
+sys.exit(acts[-3:] != ["card.revoke", "card.document", "card.document-read"])' "$T/audit.json" $C
+req GET "/v1/cards/$C/documents/$DOC" "$UB"
+check "another unit's reviewer cannot read it (404)" status_is 404
+mreq "/v1/cards/$S/upgrade" "$CL" "$CLC" '{"tier":"gold","clause":"g4","draft":true}' "$T/letter.pdf"
+check "an upgrade with a document is 201" status_is 201
+UP2=$(jq_body 'o["id"]')
+req GET "/v1/applications/$UP2" "$CL"
+check "the document is an attachment of the application" \
+	test "$(jq_body '[(a["kind"], a["name"]) for a in o["attachments"]]')" = "[('other', 'letter.pdf')]"
 
 # page METHOD PATH JAR [curl args...]: a console request, no redirects.
 page() {
