@@ -495,6 +495,48 @@ mon_op_audit_verify(struct mon *m, struct mon_session *s,
 	    "reason", r == 0 ? json_null() : json_string(err));
 }
 
+/*
+ * A supporting document's bytes, for whoever sees the card; every read is
+ * in the audit log, as an application's attachment's is.
+ */
+void
+mon_op_card_document(struct mon *m, struct mon_session *s,
+    const struct tc_operator *op, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
+{
+	struct tc_card_state c;
+	struct tc_card_doc d;
+	struct tc_buf data;
+	char err[512] = "", detail[64], subject[32];
+	int r;
+
+	if (!(op->roles & CARD_VIEWERS)) {
+		mon_fail(a, 404, "not-found", "no card %.24s", q->card);
+		return;
+	}
+	if (find_card(m, q->card, &c, a) != 0)
+		return;
+	tc_buf_init(&data, TC_ATTACH_MAX + 1);
+	r = tc_card_doc_read(
+	    m->reg, c.card.serial, q->att, &d, &data, err, sizeof(err));
+	if (r == 0) {
+		snprintf(subject, sizeof(subject), "card:%s", c.card.card_no);
+		snprintf(detail, sizeof(detail), "{\"document\":%lld}",
+		    (long long)q->att);
+		r = tc_registry_audit(m->reg, now, op->name,
+		    "card.document-read", subject, detail, err, sizeof(err));
+	}
+	if (r != 0) {
+		mon_lib_fail(a, r, err);
+	} else {
+		a->ctype = tc_media_type(d.media);
+		snprintf(a->filename, sizeof(a->filename), "%s", d.name);
+		a->tail = tc_buf_detach(&data, &a->tlen);
+		a->body = json_object();
+	}
+	tc_buf_release(&data);
+}
+
 void
 mon_op_card(struct mon *m, struct mon_session *s, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now)

@@ -133,7 +133,8 @@ typedef void mon_op_fn(struct mon *m, struct mon_session *s,
 
 /* office/mon-cards.c: a card's page, a lifecycle action on it; the audit
  * log and its check (auditors only). */
-mon_op_fn mon_op_card, mon_op_card_action, mon_op_audit, mon_op_audit_verify;
+mon_op_fn mon_op_card, mon_op_card_action, mon_op_audit, mon_op_audit_verify,
+    mon_op_card_document;
 /* office/mon-cards.c: mon_lib_fail with the lifecycle's and documents'
  * codes (a bad date or document 400, a conflict 409, a refusal 403). */
 void mon_card_fail(struct mon_answer *a, int r, const char *err);

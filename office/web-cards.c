@@ -244,6 +244,32 @@ card_change(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp,
 }
 
 void
+web_api_card_document(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	const char *card, *id = tc_dreq_param(rq, "id");
+	struct web_answer an;
+	json_t *req;
+
+	rq->ep = WEB_EP_CARD;
+	if ((card = card_param(rq, resp)) == NULL)
+		return;
+	if (id == NULL || id[0] < '1' || id[0] > '9' || strlen(id) > 15 ||
+	    strspn(id, "0123456789") != strlen(id)) {
+		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
+		    "no such document");
+		return;
+	}
+	if ((req = web_request(rq, "card-document", resp)) == NULL)
+		return;
+	json_object_set_new(req, "card", json_string(card));
+	json_object_set_new(req, "att", json_integer(strtoll(id, NULL, 10)));
+	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
+		return;
+	web_answer_file(&an, resp);
+}
+
+void
 web_api_card_action(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {

@@ -103,6 +103,12 @@ json_t *web_request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp);
 json_t *web_body_object(struct tc_dreq *rq, struct tc_dresp *resp);
 /* Writes an answer's body or error into resp as JSON. 1 when 200. */
 int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
+/*
+ * Writes an answer holding a file (its media type, file name and the
+ * tail: an attachment, a card's document) into resp, else its error as
+ * JSON; frees an.
+ */
+void web_answer_file(struct web_answer *an, struct tc_dresp *resp);
 
 /*
  * Starts the layer on the inherited listener; with HTTPS when cert is
@@ -138,6 +144,8 @@ tc_dhandler web_console_css, web_console_root, web_console_login,
 tc_dhandler web_api_card, web_api_card_action, web_api_audit,
     web_api_audit_verify, web_console_card, web_console_card_action,
     web_console_audit;
+/* GET /v1/cards/{card}/documents/{id}: a supporting document's bytes. */
+tc_dhandler web_api_card_document;
 
 /* A card POST's body: the documents and the multipart's framing. */
 #define WEB_DOC_BODY_MAX (TC_ORPC_REQ_TAIL_MAX + 64u * 1024)

@@ -351,14 +351,16 @@ tc_orpc_card_args_parse(
 	case TC_ORPC_CARD:
 	case TC_ORPC_CARD_ACTION:
 	case TC_ORPC_CARD_CHANGE:
+	case TC_ORPC_CARD_DOCUMENT:
 		if (!card_text_ok(q->card))
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 			    "rpc request: card must be a card number or serial (digits, spaces, hyphens)");
-		if (q->op == TC_ORPC_CARD) {
+		if (q->op == TC_ORPC_CARD || q->op == TC_ORPC_CARD_DOCUMENT) {
 			if (a != NULL)
 				return tc_seterr(err, errlen,
 				    TC_ERR_INVALID_ARG,
-				    "rpc request: card takes no args");
+				    "rpc request: %s takes no args",
+				    tc_orpc_op_name(q->op));
 			return 0;
 		}
 		if (q->op == TC_ORPC_CARD_CHANGE)

@@ -43,6 +43,7 @@ static const struct {
 	{ "totp-qr", TC_ORPC_TOTP_QR },
 	{ "passphrase", TC_ORPC_PASSPHRASE },
 	{ "card-change", TC_ORPC_CARD_CHANGE },
+	{ "card-document", TC_ORPC_CARD_DOCUMENT },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
@@ -91,6 +92,14 @@ static const struct tc_json_key top_card[] = {
 	{ "card", TC_JSON_STR, 1 },
 	{ "args", TC_JSON_OBJ, 0 },
 	{ "docs", TC_JSON_ARR, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_card_doc[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ "card", TC_JSON_STR, 1 },
+	{ "att", TC_JSON_INT, 1 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key top_audit[] = {
@@ -409,6 +418,9 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	case TC_ORPC_CARD_CHANGE:
 		top = top_card;
 		break;
+	case TC_ORPC_CARD_DOCUMENT:
+		top = top_card_doc;
+		break;
 	case TC_ORPC_AUDIT:
 	case TC_ORPC_AUDIT_VERIFY:
 		top = top_audit;
@@ -422,7 +434,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		break;
 	default:
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change, card-document");
 	}
 	if ((r = tc_orpc_keys(o, top, "request", 0, err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -453,7 +465,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	if (q->op == TC_ORPC_REVIEW)
 		return parse_review(a, q, err, errlen);
 	if ((q->op >= TC_ORPC_CARD && q->op <= TC_ORPC_AUDIT_VERIFY) ||
-	    q->op == TC_ORPC_CARD_CHANGE) {
+	    q->op >= TC_ORPC_CARD_CHANGE) {
 		if ((r = str(o, "card", q->card, TC_ORPC_CARD_MAX, NULL, err,
 			 errlen)) != 0)
 			return r;

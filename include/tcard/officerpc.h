@@ -80,8 +80,13 @@ enum tc_orpc_op {
 	 * (src/officerpc-card.c; office/mon-change.c).
 	 */
 	TC_ORPC_CARD_CHANGE,
+	/*
+	 * "card-document": session, card, att (the document's id): a
+	 * supporting document's bytes in the answer's tail.
+	 */
+	TC_ORPC_CARD_DOCUMENT,
 };
-#define TC_ORPC_OP_LAST TC_ORPC_CARD_CHANGE
+#define TC_ORPC_OP_LAST TC_ORPC_CARD_DOCUMENT
 
 /* A card as typed: its number (spaces, hyphens) or its serial. */
 #define TC_ORPC_CARD_MAX    24

@@ -213,6 +213,69 @@ test_change_app(void **state)
 	tc_orpc_req_release(&q);
 }
 
+/* The documents of a card op, and the tail that carries them. */
+static void
+test_docs(void **state)
+{
+	static const struct fx_orpc_vec v[] = {
+		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":3}]}",
+		    0, NULL },
+		{ CC "\"args\":{\"kind\":\"convert\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":4194304}]}",
+		    0, NULL },
+		{ CC "\"args\":{\"kind\":\"convert\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":4194304},{\"name\":\"b.pdf\",\"size\":1}]}",
+		    TC_ERR_INVALID_ARG, "in all" },
+		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[]}",
+		    TC_ERR_INVALID_ARG, "1 to 8 documents" },
+		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"../a.pdf\",\"size\":3}]}",
+		    TC_ERR_INVALID_ARG, "without '/'" },
+		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":0}]}",
+		    TC_ERR_INVALID_ARG, "size of 1" },
+		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\"}]}",
+		    TC_ERR_INVALID_ARG, "size is missing" },
+		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a\\u0007\",\"size\":1}]}",
+		    TC_ERR_INVALID_ARG, "control character" },
+		{ "{\"op\":\"card\",\"session\":\"" S
+		  "\",\"card\":\"17\",\"docs\":[{\"name\":\"a.pdf\",\"size\":3}]}",
+		    TC_ERR_INVALID_ARG, "takes no docs" },
+		{ "{\"op\":\"card-document\",\"session\":\"" S
+		  "\",\"card\":\"17\",\"att\":2}",
+		    0, NULL },
+		{ "{\"op\":\"card-document\",\"session\":\"" S
+		  "\",\"card\":\"17\"}",
+		    TC_ERR_INVALID_ARG, "att is missing" },
+	};
+	static const char two[] = CA
+	    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":3},{\"name\":\"b.png\",\"size\":2}]}";
+	static const uint8_t tail[] = "abcde";
+	struct tc_orpc_req q;
+	char err[256];
+
+	(void)state;
+	fx_orpc_vectors(v, sizeof(v) / sizeof(v[0]));
+	assert_int_equal(
+	    tc_orpc_req_parse(two, strlen(two), &q, err, sizeof(err)), 0);
+	assert_int_equal(q.n_docs, 2);
+	assert_string_equal(q.docs[1].name, "b.png");
+	assert_int_equal(tc_orpc_req_tail(&q, tail, 4, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_orpc_req_tail(&q, tail, 6, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_orpc_req_tail(&q, tail, 5, err, sizeof(err)), 0);
+	assert_ptr_equal(q.docs[0].data, tail);
+	assert_ptr_equal(q.docs[1].data, tail + 3);
+	assert_int_equal(q.docs[1].size, 2);
+	tc_orpc_req_release(&q);
+	/* No documents: no tail. */
+	assert_int_equal(tc_orpc_req_parse(CA "\"args\":{\"action\":\"reinstate\"}}",
+			     strlen(CA "\"args\":{\"action\":\"reinstate\"}}"), &q,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_orpc_req_tail(&q, tail, 1, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_orpc_req_tail(&q, NULL, 0, err, sizeof(err)), 0);
+	tc_orpc_req_release(&q);
+}
+
 int
 main(void)
 {
@@ -220,6 +283,7 @@ main(void)
 		cmocka_unit_test(test_requests),
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_change_app),
+		cmocka_unit_test(test_docs),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
