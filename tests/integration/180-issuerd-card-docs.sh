@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..31"
+echo "1..36"
 
 check "demo authority" id_demo
 check "tcard-issuerd starts" start_id
@@ -108,4 +108,18 @@ check "a console form without its csrf field is 403" status_is 403
 page POST "/console/cards/$B/convert" "$CL" --data-urlencode "csrf=$CLC" --data-urlencode "clause=a1-2" --data-urlencode "draft=1"
 check "a conversion through the form is 303 to the application" \
 	bash -c "test $(cat "$T/status") = 303 && grep -qi '^location: /console/applications/[0-9]' '$T/hdr'"
+page GET "/console/cards/$C" "$AP"
+check "the console's card page lists the document, escaped, with its link" \
+	bash -c "grep -q 'id=\"documents\"' '$T/body' && grep -q 'href=\"/v1/cards/$C/documents/$DOC\">letter.pdf<' '$T/body'"
+D=4401110000000046 # Baiyun gold
+page GET "/console/cards/$D" "$AP"
+check "its forms are multipart with a file input" \
+	bash -c "grep -q 'enctype=\"multipart/form-data\" class=\"card-action\" id=\"suspend\"' '$T/body' && grep -q 'type=\"file\" name=\"document\"' '$T/body'"
+page POST "/console/cards/$D/suspend" "$AP" -F "csrf=$APC" -F "reason=inquiry" -F "document=@$T/letter.pdf;filename=x<b>.pdf;type=application/pdf"
+check "a suspend with a document through the form is 303 back to the card" \
+	bash -c "test $(cat "$T/status") = 303 && grep -qi '^location: /console/cards/$D?done=suspended' '$T/hdr'"
+page GET "/console/cards/$D?done=suspended" "$AP"
+check "the document's name is shown as text" grep -qF "x&lt;b&gt;.pdf" "$T/body"
+page POST "/console/cards/$D/reinstate" "$AP" -F "note=x" -F "document=@$T/letter.pdf;type=application/pdf"
+check "a multipart form without its csrf field is 403" status_is 403
 check "no full ID number in the logs" bash -c "! grep -qE '[0-9]{17}[0-9Xx]' '$T/id.err'"
