@@ -227,8 +227,7 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 	memset(&f, 0, sizeof(f));
 	f.principal = c.card.serial;
 	if (subs.arr == NULL || chs.arr == NULL || hist.arr == NULL ||
-	    docs.arr == NULL ||
-	    (j = tc_card_json(m->reg, &c, now)) == NULL) {
+	    docs.arr == NULL || (j = tc_card_json(m->reg, &c, now)) == NULL) {
 		mon_fail(a, 500, "internal", "out of memory");
 		goto out;
 	}
@@ -406,8 +405,8 @@ mon_op_card_action(struct mon *m, struct mon_session *s,
 	for (i = 0; r == 0 && i < q->n_docs; i++)
 		r = tc_card_doc_add(m->reg, c.card.serial,
 		    tc_orpc_card_action_name(q->c.action), op->name, now,
-		    q->docs[i].name, q->docs[i].data, q->docs[i].size, NULL, err,
-		    sizeof(err));
+		    q->docs[i].name, q->docs[i].data, q->docs[i].size, NULL,
+		    err, sizeof(err));
 	if (mon_end(m, a, r, err, mon_card_fail) != 0)
 		return;
 	/* The card's page as it is now, and what the action did. */

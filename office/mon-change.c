@@ -35,8 +35,8 @@
  */
 static int
 create(const struct tc_app_ctx *c, const struct tc_operator *op,
-    const struct tc_orpc_req *q, const struct tc_card_state *card,
-    int64_t *id, char *err, size_t errlen)
+    const struct tc_orpc_req *q, const struct tc_card_state *card, int64_t *id,
+    char *err, size_t errlen)
 {
 	struct tc_app app;
 	size_t i;
@@ -66,8 +66,7 @@ create(const struct tc_app_ctx *c, const struct tc_operator *op,
 			 q->docs[i].name, q->docs[i].data, q->docs[i].size,
 			 NULL, err, errlen)) != 0)
 			return r;
-	return q->c.draft ? 0
-			  : tc_app_submit(c, *id, q->c.pledge, err, errlen);
+	return q->c.draft ? 0 : tc_app_submit(c, *id, q->c.pledge, err, errlen);
 }
 
 void

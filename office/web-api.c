@@ -404,8 +404,7 @@ web_answer_file(struct web_answer *an, struct tc_dresp *resp)
 	    : strcmp(an->ctype, "application/pdf") == 0
 	    ? "application/pdf"
 	    : "application/octet-stream";
-	disposition(
-	    an->filename, resp->disposition, sizeof(resp->disposition));
+	disposition(an->filename, resp->disposition, sizeof(resp->disposition));
 	tc_buf_init(&resp->body, TC_ORPC_TAIL_MAX + 1);
 	tc_dresp_checked(resp, tc_buf_put(&resp->body, an->tail, an->tlen));
 	web_answer_free(an);

@@ -47,7 +47,8 @@ urlenc(struct tc_buf *b, const uint8_t *s, size_t n)
 	int bad = 0;
 
 	for (i = 0; i < n; i++) {
-		if ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z') ||
+		if ((s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= 'a' && s[i] <= 'z') ||
 		    (s[i] >= '0' && s[i] <= '9')) {
 			bad |= tc_buf_put(b, s + i, 1);
 			continue;
@@ -63,8 +64,8 @@ urlenc(struct tc_buf *b, const uint8_t *s, size_t n)
 static unsigned
 add_doc(const struct tc_multipart_part *pt, json_t *docs, struct tc_buf *tail)
 {
-	if (pt->filename_flags != 0 || pt->filename_len == 0 ||
-	    pt->len == 0 || json_array_size(docs) >= TC_ORPC_DOCS_MAX)
+	if (pt->filename_flags != 0 || pt->filename_len == 0 || pt->len == 0 ||
+	    json_array_size(docs) >= TC_ORPC_DOCS_MAX)
 		return 400;
 	if (pt->len > TC_ORPC_REQ_TAIL_MAX - tail->len)
 		return 413;
@@ -96,15 +97,15 @@ web_card_body(struct tc_dreq *rq, struct tc_dresp *resp, int form,
 	tc_buf_init(tail, TC_ORPC_REQ_TAIL_MAX);
 	if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0) {
 		if (tc_buf_put(text, rq->body.data, rq->body.len) != 0) {
-			tc_dresp_error(resp, 500, WEB_R_ERROR, "internal",
-			    "%s", "out of memory");
+			tc_dresp_error(resp, 500, WEB_R_ERROR, "internal", "%s",
+			    "out of memory");
 			return -1;
 		}
 		return 0;
 	}
 	tc_multipart_init(&mp);
-	if ((r = tc_multipart_parse(&mp, ct, rq->body.data, rq->body.len,
-		 &lim, err, sizeof(err))) != 0) {
+	if ((r = tc_multipart_parse(&mp, ct, rq->body.data, rq->body.len, &lim,
+		 err, sizeof(err))) != 0) {
 		if (r == TC_ERR_TOO_LARGE)
 			tc_dresp_error(resp, 413, WEB_R_TOO_LARGE, "too-large",
 			    "%s (a document has at most %u bytes)", err,
@@ -169,12 +170,13 @@ args_object(const struct tc_buf *text, struct tc_dresp *resp)
 
 	if (text->len == 0)
 		return json_object();
-	o = json_loadb((const char *)text->data, text->len,
-	    JSON_REJECT_DUPLICATES, NULL);
+	o = json_loadb(
+	    (const char *)text->data, text->len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(o)) {
 		json_decref(o);
 		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
-		    "%s", "the body (or its part \"args\") must be a JSON object");
+		    "%s",
+		    "the body (or its part \"args\") must be a JSON object");
 		return NULL;
 	}
 	return o;
@@ -235,8 +237,8 @@ card_change(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp,
 	json_object_set_new(req, "args", args);
 	if (docs != NULL)
 		json_object_set_new(req, "docs", docs);
-	if (web_call_tail(tc_daemon_app(d), req, tail->data, tail->len, &an,
-		resp) != 0)
+	if (web_call_tail(
+		tc_daemon_app(d), req, tail->data, tail->len, &an, resp) != 0)
 		return;
 	if (web_answer_json(&an, resp))
 		resp->status = 201;
@@ -285,7 +287,8 @@ web_api_card_action(
 	if ((card = card_param(rq, resp)) == NULL)
 		return;
 	if (action != NULL &&
-	    (strcmp(action, "upgrade") == 0 || strcmp(action, "convert") == 0)) {
+	    (strcmp(action, "upgrade") == 0 ||
+		strcmp(action, "convert") == 0)) {
 		if (web_card_body(rq, resp, 0, &text, &docs, &tail) == 0 &&
 		    (args = args_object(&text, resp)) != NULL) {
 			card_change(
@@ -326,8 +329,8 @@ web_api_card_action(
 	json_object_set_new(req, "args", args);
 	if (docs != NULL)
 		json_object_set(req, "docs", docs);
-	if (web_call_tail(tc_daemon_app(d), req, tail.data, tail.len, &an,
-		resp) == 0) {
+	if (web_call_tail(
+		tc_daemon_app(d), req, tail.data, tail.len, &an, resp) == 0) {
 		web_answer_json(&an, resp);
 		web_answer_free(&an);
 	}

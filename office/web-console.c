@@ -1495,9 +1495,10 @@ card_forms(struct page *pg, json_t *c, const char *card)
 		} else if (strcmp(a, "upgrade") == 0 ||
 		    strcmp(a, "convert") == 0) {
 			bad |= card_form_begin(pg, card, a,
-			    a[0] == 'u' ? L("申请升级", "Apply for an upgrade")
-					: L("申请转换（B 类转 A 类）",
-					      "Apply for a conversion (B to A)"));
+			    a[0] == 'u'
+				? L("申请升级", "Apply for an upgrade")
+				: L("申请转换（B 类转 A 类）",
+				      "Apply for a conversion (B to A)"));
 			bad |= card_input(pg, "tier", L("新类别", "New tier"),
 			    "text", a[0] == 'u');
 			bad |= card_input(pg, "clause",
@@ -1794,9 +1795,9 @@ web_console_card_action(
 	}
 	csrf = tc_webform_get(&form, "csrf", NULL);
 	if ((args = card_form_args(&form, action)) == NULL ||
-	    (q = req_new(pg, strcmp(word, "applied") == 0 ? "card-change"
-						       : "card-action")) ==
-		NULL) {
+	    (q = req_new(pg,
+		 strcmp(word, "applied") == 0 ? "card-change"
+					      : "card-action")) == NULL) {
 		json_decref(args);
 		problem(pg, 500, L("出错了", "Error"), "out of memory");
 		goto out;

@@ -81,8 +81,8 @@ struct web_answer {
 int web_call(
     struct web *w, json_t *req, struct web_answer *an, struct tc_dresp *resp);
 /* web_call with a tail: the supporting documents of a card op. */
-int web_call_tail(struct web *w, json_t *req, const uint8_t *tail,
-    size_t tlen, struct web_answer *an, struct tc_dresp *resp);
+int web_call_tail(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
+    struct web_answer *an, struct tc_dresp *resp);
 void web_answer_free(struct web_answer *an);
 /*
  * 1 when a sign-in POST may go on (a sign-in has no CSRF token yet):

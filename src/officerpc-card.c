@@ -254,8 +254,8 @@ parse_change_app(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 	    (r = text(a, "kind", kind, sizeof(kind) - 1, err, errlen)) != 0 ||
 	    (r = text(a, "tier", q->tier, TC_ORPC_TEXT_MAX, err, errlen)) !=
 		0 ||
-	    (r = text(a, "clause", c->clause, TC_ORPC_TEXT_MAX, err,
-		 errlen)) != 0)
+	    (r = text(a, "clause", c->clause, TC_ORPC_TEXT_MAX, err, errlen)) !=
+		0)
 		return r;
 	if (strcmp(kind, "upgrade") == 0)
 		c->kind = TC_APP_UPGRADE;

@@ -469,8 +469,8 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		if ((r = str(o, "card", q->card, TC_ORPC_CARD_MAX, NULL, err,
 			 errlen)) != 0)
 			return r;
-		if ((r = tc_orpc_card_docs_parse(json_object_get(o, "docs"), q,
-			 err, errlen)) != 0)
+		if ((r = tc_orpc_card_docs_parse(
+			 json_object_get(o, "docs"), q, err, errlen)) != 0)
 			return r;
 		return tc_orpc_card_args_parse(a, q, err, errlen);
 	}

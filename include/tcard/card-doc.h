@@ -48,10 +48,10 @@ struct tc_card_doc {
  * card); TC_ERR_STATE (no transaction); the codes of tc_attach_check;
  * TC_ERR_CRYPTO or a database error.
  */
-int tc_card_doc_add(struct tc_registry *reg, int64_t serial,
-    const char *action, const char *operator_name, time_t now,
-    const char *name, const uint8_t *data, size_t len, int64_t *id /* OUT */,
-    char *err, size_t errlen);
+int tc_card_doc_add(struct tc_registry *reg, int64_t serial, const char *action,
+    const char *operator_name, time_t now, const char *name,
+    const uint8_t *data, size_t len, int64_t *id /* OUT */, char *err,
+    size_t errlen);
 
 /*
  * Calls fn for every document of card serial, oldest first; a nonzero

@@ -105,7 +105,7 @@ enum tc_orpc_card_action {
 	TC_ORPC_SUBCARD,     /* "subcard": relation, id_type, id_number, name,
 				birth_date */
 };
-#define TC_ORPC_ID_NUMBER_MAX 64 /* as typed; tc_id_normalise's cap */
+#define TC_ORPC_ID_NUMBER_MAX 64  /* as typed; tc_id_normalise's cap */
 #define TC_ORPC_DOC_NAME_MAX  255 /* a document's file name */
 
 /* The arguments of "card-action" and "audit", checked per action. */

@@ -82,7 +82,7 @@ int tc_app_migrate_personal(struct tc_registry *reg, char *err, size_t errlen);
 int tc_app_store_data(struct tc_registry *reg, const uint8_t sha[32],
     const uint8_t *data, size_t len, char *err, size_t errlen);
 int tc_app_data_read(struct tc_registry *reg, const uint8_t sha[32],
-    int64_t size, const char *what, int64_t id, struct tc_buf *out,
-    char *err, size_t errlen);
+    int64_t size, const char *what, int64_t id, struct tc_buf *out, char *err,
+    size_t errlen);
 
 #endif

@@ -576,8 +576,7 @@ att_aad(const uint8_t sha[32], int64_t part, char *aad, size_t len)
  */
 int
 tc_app_data_read(struct tc_registry *reg, const uint8_t sha[32], int64_t size,
-    const char *what, int64_t id, struct tc_buf *out, char *err,
-    size_t errlen)
+    const char *what, int64_t id, struct tc_buf *out, char *err, size_t errlen)
 {
 	uint8_t got[32];
 	char aad[128];
@@ -596,8 +595,7 @@ tc_app_data_read(struct tc_registry *reg, const uint8_t sha[32], int64_t size,
 		part = sqlite3_column_int64(st, 0);
 		if (part != expect++) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "%s %lld: a part is missing", what,
-			    (long long)id);
+			    "%s %lld: a part is missing", what, (long long)id);
 			goto out;
 		}
 		att_aad(sha, part, aad, sizeof(aad));
@@ -608,15 +606,16 @@ tc_app_data_read(struct tc_registry *reg, const uint8_t sha[32], int64_t size,
 			goto out;
 	}
 	if (rc != SQLITE_DONE) {
-		r = tc_reg_dberr(reg, rc, "reading stored content", err, errlen);
+		r = tc_reg_dberr(
+		    reg, rc, "reading stored content", err, errlen);
 		goto out;
 	}
 	SHA256(out->data + start, out->len - start, got);
 	if ((int64_t)(out->len - start) != size ||
 	    CRYPTO_memcmp(got, sha, 32) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "%s %lld: the content does not match its SHA-256",
-		    what, (long long)id);
+		    "%s %lld: the content does not match its SHA-256", what,
+		    (long long)id);
 		goto out;
 	}
 	r = 0;
@@ -1681,8 +1680,8 @@ tc_app_store_data(struct tc_registry *reg, const uint8_t sha[32],
 		n = len - off < ATT_PART ? len - off : ATT_PART;
 		att_aad(sha, part, aad, sizeof(aad));
 		tc_buf_reset(&sealed);
-		if (tc_pii_seal(reg->keys.data_key, aad, data + off, n,
-			&sealed) != 0) {
+		if (tc_pii_seal(
+			reg->keys.data_key, aad, data + off, n, &sealed) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_CRYPTO,
 			    "sealing an attachment failed");
 			break;
@@ -1695,8 +1694,8 @@ tc_app_store_data(struct tc_registry *reg, const uint8_t sha[32],
 		sqlite3_bind_int64(st, 2, part);
 		sqlite3_bind_blob(
 		    st, 3, sealed.data, (int)sealed.len, SQLITE_STATIC);
-		if ((r = tc_reg_run(reg, st, "storing an attachment", err,
-			 errlen)) != 0)
+		if ((r = tc_reg_run(
+			 reg, st, "storing an attachment", err, errlen)) != 0)
 			break;
 	}
 	tc_buf_release(&sealed);

@@ -18,7 +18,7 @@
 #include "tcard/hex.h"
 
 #define DOC_COLS                                                               \
-	"id, serial, action, change_id, media_type, size, sha256, name, "     \
+	"id, serial, action, change_id, media_type, size, sha256, name, "      \
 	"added_at, added_by"
 
 /* The card's number for the audit subject; TC_ERR_NOT_FOUND when none. */
@@ -29,8 +29,9 @@ card_no(struct tc_registry *reg, int64_t serial, char out[17], char *err,
 	sqlite3_stmt *st = NULL;
 	int r;
 
-	if ((r = tc_reg_row_by_id(reg, "SELECT card_no FROM cards WHERE serial = ?1",
-		 serial, "reading a card", &st, err, errlen, "no card %lld",
+	if ((r = tc_reg_row_by_id(reg,
+		 "SELECT card_no FROM cards WHERE serial = ?1", serial,
+		 "reading a card", &st, err, errlen, "no card %lld",
 		 (long long)serial)) != 0)
 		return r;
 	r = tc_reg_col_text(st, 0, out, 17, 0);

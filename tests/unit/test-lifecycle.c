@@ -1779,38 +1779,39 @@ test_documents(void **state)
 	struct tc_card_doc docs[2], d;
 	struct tc_buf b;
 	char err[512] = "";
-	int64_t s = issue(fx, GREEN, "a", T0, 60), t = issue(fx, GREEN, "a", T0, 60);
+	int64_t s = issue(fx, GREEN, "a", T0, 60),
+		t = issue(fx, GREEN, "a", T0, 60);
 	int64_t id = 0, id2 = 0;
 
 	memset(docs, 0, sizeof(docs));
 	assert_int_equal(tc_card_doc_add(fx->reg, s, "revoke", OP, T0, "a.pdf",
 			     pdf, sizeof(pdf) - 1, &id, err, sizeof(err)),
 	    TC_ERR_STATE);
-	assert_int_equal(ACT(fx,
-			     tc_card_doc_add(fx->reg, s, "suspend", OP, T0,
-				 "a.pdf", (const uint8_t *)"not a pdf", 9, &id,
-				 err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_card_doc_add(fx->reg, s, "suspend", OP, T0, "a.pdf",
+		    (const uint8_t *)"not a pdf", 9, &id, err, sizeof(err))),
 	    TC_ERR_UNSUPPORTED);
-	assert_int_equal(ACT(fx,
-			     tc_card_doc_add(fx->reg, s, "Suspend!", OP, T0,
-				 "a.pdf", pdf, sizeof(pdf) - 1, &id, err,
-				 sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_card_doc_add(fx->reg, s, "Suspend!", OP, T0, "a.pdf", pdf,
+		    sizeof(pdf) - 1, &id, err, sizeof(err))),
 	    TC_ERR_INVALID_ARG);
-	assert_int_equal(ACT(fx,
-			     tc_card_doc_add(fx->reg, 999999, "suspend", OP,
-				 T0, "a.pdf", pdf, sizeof(pdf) - 1, &id, err,
-				 sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_card_doc_add(fx->reg, 999999, "suspend", OP, T0, "a.pdf",
+		    pdf, sizeof(pdf) - 1, &id, err, sizeof(err))),
 	    TC_ERR_NOT_FOUND);
-	assert_int_equal(ACT(fx,
-			     tc_card_doc_add(fx->reg, s, "suspend", OP, T0,
-				 "dir/letter.pdf", pdf, sizeof(pdf) - 1, &id,
-				 err, sizeof(err))),
+	assert_int_equal(
+	    ACT(fx,
+		tc_card_doc_add(fx->reg, s, "suspend", OP, T0, "dir/letter.pdf",
+		    pdf, sizeof(pdf) - 1, &id, err, sizeof(err))),
 	    0);
 	assert_true(id > 0);
 	assert_int_equal(ACT(fx,
 			     tc_lifecycle_change(&lc, s, TC_CHANGE_RESIDENCE,
-				 "Huadu, Xinhua Rd 1", NULL, "2026-04-01",
-				 &res, err, sizeof(err)) ||
+				 "Huadu, Xinhua Rd 1", NULL, "2026-04-01", &res,
+				 err, sizeof(err)) ||
 				 tc_card_doc_add(fx->reg, s, "change", OP,
 				     T0 + 40 * DAY, "lease.pdf", pdf,
 				     sizeof(pdf) - 1, &id2, err, sizeof(err))),

@@ -171,7 +171,8 @@ static void
 test_change_app(void **state)
 {
 	static const struct fx_orpc_vec v[] = {
-		{ CC "\"args\":{\"kind\":\"upgrade\",\"tier\":\"gold\",\"clause\":\"g3\"}}",
+		{ CC
+		    "\"args\":{\"kind\":\"upgrade\",\"tier\":\"gold\",\"clause\":\"g3\"}}",
 		    0, NULL },
 		{ CC "\"args\":{\"kind\":\"convert\"}}", 0, NULL },
 		{ CC "\"args\":{\"kind\":\"upgrade\",\"tier\":\"gold\"}}",
@@ -218,21 +219,28 @@ static void
 test_docs(void **state)
 {
 	static const struct fx_orpc_vec v[] = {
-		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":3}]}",
+		{ CA
+		    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":3}]}",
 		    0, NULL },
-		{ CC "\"args\":{\"kind\":\"convert\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":4194304}]}",
+		{ CC
+		    "\"args\":{\"kind\":\"convert\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":4194304}]}",
 		    0, NULL },
-		{ CC "\"args\":{\"kind\":\"convert\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":4194304},{\"name\":\"b.pdf\",\"size\":1}]}",
+		{ CC
+		    "\"args\":{\"kind\":\"convert\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":4194304},{\"name\":\"b.pdf\",\"size\":1}]}",
 		    TC_ERR_INVALID_ARG, "in all" },
 		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[]}",
 		    TC_ERR_INVALID_ARG, "1 to 8 documents" },
-		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"../a.pdf\",\"size\":3}]}",
+		{ CA
+		    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"../a.pdf\",\"size\":3}]}",
 		    TC_ERR_INVALID_ARG, "without '/'" },
-		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":0}]}",
+		{ CA
+		    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":0}]}",
 		    TC_ERR_INVALID_ARG, "size of 1" },
-		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\"}]}",
+		{ CA
+		    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\"}]}",
 		    TC_ERR_INVALID_ARG, "size is missing" },
-		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a\\u0007\",\"size\":1}]}",
+		{ CA
+		    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a\\u0007\",\"size\":1}]}",
 		    TC_ERR_INVALID_ARG, "control character" },
 		{ "{\"op\":\"card\",\"session\":\"" S
 		  "\",\"card\":\"17\",\"docs\":[{\"name\":\"a.pdf\",\"size\":3}]}",
@@ -266,9 +274,10 @@ test_docs(void **state)
 	assert_int_equal(q.docs[1].size, 2);
 	tc_orpc_req_release(&q);
 	/* No documents: no tail. */
-	assert_int_equal(tc_orpc_req_parse(CA "\"args\":{\"action\":\"reinstate\"}}",
-			     strlen(CA "\"args\":{\"action\":\"reinstate\"}}"), &q,
-			     err, sizeof(err)),
+	assert_int_equal(
+	    tc_orpc_req_parse(CA "\"args\":{\"action\":\"reinstate\"}}",
+		strlen(CA "\"args\":{\"action\":\"reinstate\"}}"), &q, err,
+		sizeof(err)),
 	    0);
 	assert_int_equal(tc_orpc_req_tail(&q, tail, 1, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
