@@ -66,9 +66,8 @@ mon_card_fail(struct mon_answer *a, int r, const char *err)
 	mon_lib_fail(a, r, err);
 }
 
-/* The card typed as q->card into *c; answers 404 and returns -1. */
-static int
-find_card(struct mon *m, const char *text, struct tc_card_state *c,
+int
+mon_card_find(struct mon *m, const char *text, struct tc_card_state *c,
     struct mon_answer *a)
 {
 	char err[512] = "";
@@ -221,7 +220,7 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 		mon_fail(a, 404, "not-found", "no card %.24s", text);
 		goto out;
 	}
-	if (find_card(m, text, &c, a) != 0)
+	if (mon_card_find(m, text, &c, a) != 0)
 		goto out;
 	hist.card_no = c.card.card_no;
 	memset(&f, 0, sizeof(f));
@@ -395,7 +394,7 @@ mon_op_card_action(struct mon *m, struct mon_session *s,
 	size_t i;
 	int r;
 
-	if (find_card(m, q->card, &c, a) != 0)
+	if (mon_card_find(m, q->card, &c, a) != 0)
 		return;
 	memset(&res, 0, sizeof(res));
 	if (mon_begin(m, a) != 0)
@@ -513,7 +512,7 @@ mon_op_card_document(struct mon *m, struct mon_session *s,
 		mon_fail(a, 404, "not-found", "no card %.24s", q->card);
 		return;
 	}
-	if (find_card(m, q->card, &c, a) != 0)
+	if (mon_card_find(m, q->card, &c, a) != 0)
 		return;
 	tc_buf_init(&data, TC_ATTACH_MAX + 1);
 	r = tc_card_doc_read(

@@ -76,7 +76,6 @@ mon_op_card_change(struct mon *m, struct mon_session *s,
 {
 	struct tc_card_state card;
 	struct tc_app_ctx c;
-	struct tc_app app;
 	char err[1024] = "";
 	int64_t id = 0;
 	int r;
@@ -85,15 +84,8 @@ mon_op_card_change(struct mon *m, struct mon_session *s,
 		mon_fail(a, 404, "not-found", "no card %.24s", q->card);
 		return;
 	}
-	r = tc_lifecycle_card_find(m->reg, q->card, &card, err, sizeof(err));
-	if (r == TC_ERR_DB || r == TC_ERR_DB_BUSY) {
-		mon_lib_fail(a, r, err);
+	if (mon_card_find(m, q->card, &card, a) != 0)
 		return;
-	}
-	if (r != 0) {
-		mon_fail(a, 404, "not-found", "no card %.24s", q->card);
-		return;
-	}
 	mon_ctx(m, op, now, &c);
 	if (mon_begin(m, a) != 0)
 		return;
@@ -106,13 +98,7 @@ mon_op_card_change(struct mon *m, struct mon_session *s,
 	if (mon_end(m, a, r, err, mon_card_fail) != 0)
 		return;
 	a->app = id;
-	memset(&app, 0, sizeof(app));
-	if ((r = tc_app_get(m->reg, id, &app, err, sizeof(err))) != 0) {
-		mon_lib_fail(a, r, err);
-		return;
-	}
-	a->body = mon_app_summary(m, &app, now);
-	tc_app_release(&app);
+	mon_app_answer(m, id, a, now);
 	if (a->body != NULL)
 		json_object_set_new(
 		    a->body, "card", json_string(card.card.card_no));

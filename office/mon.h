@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "tcard/lifecycle.h"
 #include "tcard/officerpc.h"
 #include "tcard/operator.h"
 #include "tcard/programme.h"
@@ -135,6 +136,16 @@ typedef void mon_op_fn(struct mon *m, struct mon_session *s,
  * log and its check (auditors only). */
 mon_op_fn mon_op_card, mon_op_card_action, mon_op_audit, mon_op_audit_verify,
     mon_op_card_document;
+/*
+ * office/mon-cards.c: the card typed as text (number or serial) into *c;
+ * answers 404 (unknown or not a card number) or the database's error and
+ * returns -1.
+ */
+int mon_card_find(struct mon *m, const char *text,
+    struct tc_card_state *c /* OUT */, struct mon_answer *a);
+/* office/mon-act.c: the summary of application id as a's body. */
+void mon_app_answer(
+    struct mon *m, int64_t id, struct mon_answer *a, time_t now);
 /* office/mon-cards.c: mon_lib_fail with the lifecycle's and documents'
  * codes (a bad date or document 400, a conflict 409, a refusal 403). */
 void mon_card_fail(struct mon_answer *a, int r, const char *err);
