@@ -67,12 +67,16 @@ mon_card_fail(struct mon_answer *a, int r, const char *err)
 }
 
 int
-mon_card_find(struct mon *m, const char *text, struct tc_card_state *c,
-    struct mon_answer *a)
+mon_card_find(struct mon *m, unsigned roles, const char *text,
+    struct tc_card_state *c, struct mon_answer *a)
 {
 	char err[512] = "";
 	int r;
 
+	if (roles == 0) {
+		mon_fail(a, 404, "not-found", "no card %.24s", text);
+		return -1;
+	}
 	r = tc_lifecycle_card_find(m->reg, text, c, err, sizeof(err));
 	if (r == TC_ERR_DB || r == TC_ERR_DB_BUSY) {
 		mon_lib_fail(a, r, err);
@@ -216,11 +220,7 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 	json_t *j = NULL;
 	int r = 0;
 
-	if (!(op->roles & CARD_VIEWERS)) {
-		mon_fail(a, 404, "not-found", "no card %.24s", text);
-		goto out;
-	}
-	if (mon_card_find(m, text, &c, a) != 0)
+	if (mon_card_find(m, op->roles & CARD_VIEWERS, text, &c, a) != 0)
 		goto out;
 	hist.card_no = c.card.card_no;
 	memset(&f, 0, sizeof(f));
@@ -394,7 +394,7 @@ mon_op_card_action(struct mon *m, struct mon_session *s,
 	size_t i;
 	int r;
 
-	if (mon_card_find(m, q->card, &c, a) != 0)
+	if (mon_card_find(m, ~0u, q->card, &c, a) != 0)
 		return;
 	memset(&res, 0, sizeof(res));
 	if (mon_begin(m, a) != 0)
@@ -508,11 +508,7 @@ mon_op_card_document(struct mon *m, struct mon_session *s,
 	char err[512] = "", detail[64], subject[32];
 	int r;
 
-	if (!(op->roles & CARD_VIEWERS)) {
-		mon_fail(a, 404, "not-found", "no card %.24s", q->card);
-		return;
-	}
-	if (mon_card_find(m, q->card, &c, a) != 0)
+	if (mon_card_find(m, op->roles & CARD_VIEWERS, q->card, &c, a) != 0)
 		return;
 	tc_buf_init(&data, TC_ATTACH_MAX + 1);
 	r = tc_card_doc_read(

@@ -80,11 +80,7 @@ mon_op_card_change(struct mon *m, struct mon_session *s,
 	int64_t id = 0;
 	int r;
 
-	if (!(op->roles & CHANGE_ASKERS)) {
-		mon_fail(a, 404, "not-found", "no card %.24s", q->card);
-		return;
-	}
-	if (mon_card_find(m, q->card, &card, a) != 0)
+	if (mon_card_find(m, op->roles & CHANGE_ASKERS, q->card, &card, a) != 0)
 		return;
 	mon_ctx(m, op, now, &c);
 	if (mon_begin(m, a) != 0)

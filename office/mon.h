@@ -137,11 +137,12 @@ typedef void mon_op_fn(struct mon *m, struct mon_session *s,
 mon_op_fn mon_op_card, mon_op_card_action, mon_op_audit, mon_op_audit_verify,
     mon_op_card_document;
 /*
- * office/mon-cards.c: the card typed as text (number or serial) into *c;
- * answers 404 (unknown or not a card number) or the database's error and
- * returns -1.
+ * office/mon-cards.c: the card typed as text (number or serial) into *c
+ * for an operator holding roles of those that may see it (0: none of
+ * them); answers 404 (no such role, an unknown card or not a card number:
+ * the same answer) or the database's error and returns -1.
  */
-int mon_card_find(struct mon *m, const char *text,
+int mon_card_find(struct mon *m, unsigned roles, const char *text,
     struct tc_card_state *c /* OUT */, struct mon_answer *a);
 /* office/mon-act.c: the summary of application id as a's body. */
 void mon_app_answer(
