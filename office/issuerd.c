@@ -420,9 +420,13 @@ out:
 	return r;
 }
 
-/* Answers one request frame. Returns 0, or -1 when the peer is gone. */
+/*
+ * Answers one request frame (its tail: the documents of a card op).
+ * Returns 0, or -1 when the peer is gone.
+ */
 static int
-serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen)
+serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen,
+    const uint8_t *tail, size_t tlen)
 {
 	struct mon_answer a;
 	struct tc_orpc_req q;
@@ -433,6 +437,8 @@ serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen)
 
 	memset(&a, 0, sizeof(a));
 	parsed = tc_orpc_req_parse(json, jlen, &q, err, sizeof(err));
+	if (parsed == 0)
+		parsed = tc_orpc_req_tail(&q, tail, tlen, err, sizeof(err));
 	if (parsed == 0 && q.op == TC_ORPC_TLS) {
 		tc_orpc_req_release(&q);
 		return send_tls(fd, id);
@@ -567,8 +573,9 @@ serve(struct mon *m, int fd, int sfd)
 			return 0;
 		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			r = office_rpc_recv(fd, TC_ORPC_REQ_MAX, 0, &id, &json,
-			    &jlen, &tail, &tlen, err, sizeof(err));
+			r = office_rpc_recv(fd, TC_ORPC_REQ_MAX,
+			    TC_ORPC_REQ_TAIL_MAX, &id, &json, &jlen, &tail,
+			    &tlen, err, sizeof(err));
 			if (r != 0) {
 				mon_log("stop", "error",
 				    "the web worker's channel closed: %s",
@@ -576,7 +583,7 @@ serve(struct mon *m, int fd, int sfd)
 				stop_worker();
 				return 1;
 			}
-			r = serve_one(m, fd, id, json, jlen);
+			r = serve_one(m, fd, id, json, jlen, tail, tlen);
 			OPENSSL_cleanse(json, jlen);
 			free(json);
 			free(tail);

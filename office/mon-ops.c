@@ -679,6 +679,8 @@ static const struct mon_op_entry {
 	{ TC_ORPC_TOTP_ENROL, 1, 0, mon_op_totp_enrol },
 	{ TC_ORPC_TOTP_QR, 0, 0, mon_op_totp_qr },
 	{ TC_ORPC_PASSPHRASE, 1, 0, mon_op_passphrase },
+	{ TC_ORPC_CARD_CHANGE, 1, 0, mon_op_card_change },
+	{ TC_ORPC_CARD_DOCUMENT, 0, 0, mon_op_card_document },
 };
 
 void

@@ -80,6 +80,9 @@ struct web_answer {
  */
 int web_call(
     struct web *w, json_t *req, struct web_answer *an, struct tc_dresp *resp);
+/* web_call with a tail: the supporting documents of a card op. */
+int web_call_tail(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
+    struct web_answer *an, struct tc_dresp *resp);
 void web_answer_free(struct web_answer *an);
 /*
  * 1 when a sign-in POST may go on (a sign-in has no CSRF token yet):
@@ -100,6 +103,12 @@ json_t *web_request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp);
 json_t *web_body_object(struct tc_dreq *rq, struct tc_dresp *resp);
 /* Writes an answer's body or error into resp as JSON. 1 when 200. */
 int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
+/*
+ * Writes an answer holding a file (its media type, file name and the
+ * tail: an attachment, a card's document) into resp, else its error as
+ * JSON; frees an.
+ */
+void web_answer_file(struct web_answer *an, struct tc_dresp *resp);
 
 /*
  * Starts the layer on the inherited listener; with HTTPS when cert is
@@ -135,6 +144,25 @@ tc_dhandler web_console_css, web_console_root, web_console_login,
 tc_dhandler web_api_card, web_api_card_action, web_api_audit,
     web_api_audit_verify, web_console_card, web_console_card_action,
     web_console_audit;
+/* GET /v1/cards/{card}/documents/{id}: a supporting document's bytes. */
+tc_dhandler web_api_card_document;
+
+/* A card POST's body: the documents and the multipart's framing. */
+#define WEB_DOC_BODY_MAX (TC_ORPC_REQ_TAIL_MAX + 64u * 1024)
+
+/*
+ * The body of a card POST (office/web-cards.c). For multipart/form-data:
+ * its file parts "document" (1 to TC_ORPC_DOCS_MAX, their bytes together
+ * at most TC_ORPC_REQ_TAIL_MAX, else 413) go into tail and *docs (the
+ * request's "docs" array; NULL when none), and its text parts into text:
+ * with form, every one url-encoded (for tc_webform_parse: the console's
+ * fields); without, the one part "args" (the JSON object of the API).
+ * Any other body is copied into text as it is. Returns 0, or -1 with
+ * resp answered (400, 413, 500).
+ */
+int web_card_body(struct tc_dreq *rq, struct tc_dresp *resp, int form,
+    struct tc_buf *text /* OUT */, json_t **docs /* OUT */,
+    struct tc_buf *tail /* OUT */);
 
 /* ---- office/web-acts.c: supplement, reveal, issue, the account ---- */
 /*

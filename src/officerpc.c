@@ -42,6 +42,8 @@ static const struct {
 	{ "totp-enrol", TC_ORPC_TOTP_ENROL },
 	{ "totp-qr", TC_ORPC_TOTP_QR },
 	{ "passphrase", TC_ORPC_PASSPHRASE },
+	{ "card-change", TC_ORPC_CARD_CHANGE },
+	{ "card-document", TC_ORPC_CARD_DOCUMENT },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
@@ -89,6 +91,15 @@ static const struct tc_json_key top_card[] = {
 	{ "csrf", TC_JSON_STR, 0 },
 	{ "card", TC_JSON_STR, 1 },
 	{ "args", TC_JSON_OBJ, 0 },
+	{ "docs", TC_JSON_ARR, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_card_doc[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ "card", TC_JSON_STR, 1 },
+	{ "att", TC_JSON_INT, 1 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key top_audit[] = {
@@ -404,7 +415,11 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		break;
 	case TC_ORPC_CARD:
 	case TC_ORPC_CARD_ACTION:
+	case TC_ORPC_CARD_CHANGE:
 		top = top_card;
+		break;
+	case TC_ORPC_CARD_DOCUMENT:
+		top = top_card_doc;
 		break;
 	case TC_ORPC_AUDIT:
 	case TC_ORPC_AUDIT_VERIFY:
@@ -419,7 +434,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		break;
 	default:
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change, card-document");
 	}
 	if ((r = tc_orpc_keys(o, top, "request", 0, err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -449,9 +464,13 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	}
 	if (q->op == TC_ORPC_REVIEW)
 		return parse_review(a, q, err, errlen);
-	if (q->op >= TC_ORPC_CARD && q->op <= TC_ORPC_AUDIT_VERIFY) {
+	if ((q->op >= TC_ORPC_CARD && q->op <= TC_ORPC_AUDIT_VERIFY) ||
+	    q->op >= TC_ORPC_CARD_CHANGE) {
 		if ((r = str(o, "card", q->card, TC_ORPC_CARD_MAX, NULL, err,
 			 errlen)) != 0)
+			return r;
+		if ((r = tc_orpc_card_docs_parse(
+			 json_object_get(o, "docs"), q, err, errlen)) != 0)
 			return r;
 		return tc_orpc_card_args_parse(a, q, err, errlen);
 	}
@@ -482,6 +501,25 @@ tc_orpc_req_parse(const char *json, size_t len, struct tc_orpc_req *out,
 	if (r != 0)
 		tc_orpc_req_release(out);
 	return r;
+}
+
+int
+tc_orpc_req_tail(struct tc_orpc_req *q, const uint8_t *tail, size_t tlen,
+    char *err, size_t errlen)
+{
+	size_t i, off = 0;
+
+	for (i = 0; i < q->n_docs; i++) {
+		if (q->docs[i].size > tlen - off)
+			break;
+		q->docs[i].data = tail + off;
+		off += q->docs[i].size;
+	}
+	if (i < q->n_docs || off != tlen)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: a tail of %zu bytes for documents of %zu",
+		    tlen, off);
+	return 0;
 }
 
 void

@@ -70,4 +70,19 @@ int tc_app_open_personal(struct tc_registry *reg, int64_t id,
  */
 int tc_app_migrate_personal(struct tc_registry *reg, char *err, size_t errlen);
 
+/*
+ * The sealed content store shared by attachments and card documents
+ * (src/registry/card-doc.c): tc_app_store_data seals len bytes whose
+ * SHA-256 is sha in parts of at most 1 MiB into attachment_data unless
+ * that content is there already (needs a transaction); tc_app_data_read
+ * appends the content of size bytes stored under sha to out, checked
+ * against the hash, naming it "what id" in messages. Return 0,
+ * TC_ERR_CRYPTO, TC_ERR_DECRYPT, TC_ERR_MALFORMED or a database error.
+ */
+int tc_app_store_data(struct tc_registry *reg, const uint8_t sha[32],
+    const uint8_t *data, size_t len, char *err, size_t errlen);
+int tc_app_data_read(struct tc_registry *reg, const uint8_t sha[32],
+    int64_t size, const char *what, int64_t id, struct tc_buf *out, char *err,
+    size_t errlen);
+
 #endif

@@ -570,15 +570,69 @@ att_aad(const uint8_t sha[32], int64_t part, char *aad, size_t len)
 	snprintf(aad, len, ATT_AAD_PREFIX "%s:%lld", hex, (long long)part);
 }
 
+/*
+ * Appends the content stored under sha (size bytes; app-int.h), checked
+ * against its hash; what and id name it in messages.
+ */
+int
+tc_app_data_read(struct tc_registry *reg, const uint8_t sha[32], int64_t size,
+    const char *what, int64_t id, struct tc_buf *out, char *err, size_t errlen)
+{
+	uint8_t got[32];
+	char aad[128];
+	sqlite3_stmt *st = NULL;
+	int64_t part, expect = 0;
+	size_t start;
+	int rc, r;
+
+	if ((r = tc_reg_prepare(reg,
+		 "SELECT part, sealed FROM attachment_data WHERE sha256 = ?1 ORDER BY part",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+	start = out->len;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		part = sqlite3_column_int64(st, 0);
+		if (part != expect++) {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "%s %lld: a part is missing", what, (long long)id);
+			goto out;
+		}
+		att_aad(sha, part, aad, sizeof(aad));
+		if ((r = tc_pii_open(reg->keys.data_key, aad,
+			 sqlite3_column_blob(st, 1),
+			 (size_t)sqlite3_column_bytes(st, 1), out, err,
+			 errlen)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		r = tc_reg_dberr(
+		    reg, rc, "reading stored content", err, errlen);
+		goto out;
+	}
+	SHA256(out->data + start, out->len - start, got);
+	if ((int64_t)(out->len - start) != size ||
+	    CRYPTO_memcmp(got, sha, 32) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "%s %lld: the content does not match its SHA-256", what,
+		    (long long)id);
+		goto out;
+	}
+	r = 0;
+out:
+	sqlite3_finalize(st);
+	if (r != 0)
+		tc_buf_truncate(out, start);
+	return r;
+}
+
 int
 tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
     struct tc_buf *out, char *err, size_t errlen)
 {
-	uint8_t sha[32], got[32];
-	char aad[128];
+	uint8_t sha[32];
 	sqlite3_stmt *st = NULL;
-	int64_t size = 0, part, expect = 0;
-	size_t start;
+	int64_t size = 0;
 	int rc, r;
 
 	if (reg == NULL || out == NULL)
@@ -606,45 +660,8 @@ tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
 	st = NULL;
 	if (r != 0)
 		return r;
-	if ((r = tc_reg_prepare(reg,
-		 "SELECT part, sealed FROM attachment_data WHERE sha256 = ?1 ORDER BY part",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
-	start = out->len;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		part = sqlite3_column_int64(st, 0);
-		if (part != expect++) {
-			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "attachment %lld: a part is missing",
-			    (long long)att_id);
-			goto out;
-		}
-		att_aad(sha, part, aad, sizeof(aad));
-		if ((r = tc_pii_open(reg->keys.data_key, aad,
-			 sqlite3_column_blob(st, 1),
-			 (size_t)sqlite3_column_bytes(st, 1), out, err,
-			 errlen)) != 0)
-			goto out;
-	}
-	if (rc != SQLITE_DONE) {
-		r = tc_reg_dberr(reg, rc, "reading an attachment", err, errlen);
-		goto out;
-	}
-	SHA256(out->data + start, out->len - start, got);
-	if ((int64_t)(out->len - start) != size ||
-	    CRYPTO_memcmp(got, sha, 32) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "attachment %lld: the content does not match its SHA-256",
-		    (long long)att_id);
-		goto out;
-	}
-	r = 0;
-out:
-	sqlite3_finalize(st);
-	if (r != 0)
-		tc_buf_truncate(out, start);
-	return r;
+	return tc_app_data_read(
+	    reg, sha, size, "attachment", att_id, out, err, errlen);
 }
 
 /* The acting operator: exists, enabled, and holds one of roles. */
@@ -1618,9 +1635,9 @@ upload_mask(const struct tc_programme *p)
 	return mask != 0 ? mask : TC_MEDIA_ALL;
 }
 
-/* Stores the content under its hash unless it is there already. */
-static int
-store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
+/* Stores the content under its hash unless it is there (app-int.h). */
+int
+tc_app_store_data(struct tc_registry *reg, const uint8_t sha[32],
     const uint8_t *data, size_t len, char *err, size_t errlen)
 {
 	struct tc_buf sealed;
@@ -1630,7 +1647,7 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 	int64_t part;
 	int rc, r;
 
-	if ((r = tc_reg_prepare(c->reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT count(*) FROM attachment_data WHERE sha256 = ?1", &st,
 		 err, errlen)) != 0)
 		return r;
@@ -1640,7 +1657,7 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return tc_reg_dberr(
-		    c->reg, rc, "reading attachments", err, errlen);
+		    reg, rc, "reading attachments", err, errlen);
 	if (n > 0)
 		return 0;
 	tc_buf_init(&sealed, ATT_PART + TC_PII_SEAL_OVERHEAD);
@@ -1648,13 +1665,13 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 		n = len - off < ATT_PART ? len - off : ATT_PART;
 		att_aad(sha, part, aad, sizeof(aad));
 		tc_buf_reset(&sealed);
-		if (tc_pii_seal(c->reg->keys.data_key, aad, data + off, n,
-			&sealed) != 0) {
+		if (tc_pii_seal(
+			reg->keys.data_key, aad, data + off, n, &sealed) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_CRYPTO,
 			    "sealing an attachment failed");
 			break;
 		}
-		if ((r = tc_reg_prepare(c->reg,
+		if ((r = tc_reg_prepare(reg,
 			 "INSERT INTO attachment_data (sha256, part, sealed) VALUES (?1, ?2, ?3)",
 			 &st, err, errlen)) != 0)
 			break;
@@ -1662,8 +1679,8 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 		sqlite3_bind_int64(st, 2, part);
 		sqlite3_bind_blob(
 		    st, 3, sealed.data, (int)sealed.len, SQLITE_STATIC);
-		if ((r = tc_reg_run(c->reg, st, "storing an attachment", err,
-			 errlen)) != 0)
+		if ((r = tc_reg_run(
+			 reg, st, "storing an attachment", err, errlen)) != 0)
 			break;
 	}
 	tc_buf_release(&sealed);
@@ -1770,7 +1787,7 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 		goto out;
 	}
 	SHA256(data, len, sha);
-	if ((r = store_data(c, sha, data, len, err, errlen)) != 0)
+	if ((r = tc_app_store_data(c->reg, sha, data, len, err, errlen)) != 0)
 		goto out;
 	if ((r = tc_reg_prepare(c->reg,
 		 "INSERT INTO attachments (application_id, kind, material, sha256, media_type, size, width, height, name, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",

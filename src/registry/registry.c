@@ -417,6 +417,23 @@ static const char *const migrations[] = {
 	"    ON application_actions (application_id, operator);\n"
 	"CREATE INDEX applications_employer_code\n"
 	"    ON applications (employer_code);\n",
+	/* Supporting documents of cards' lifecycle actions (card-doc.c). */
+	"CREATE TABLE card_documents (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	serial INTEGER NOT NULL REFERENCES cards (serial),\n"
+	"	action TEXT NOT NULL CHECK (action <> ''),\n"
+	"	change_id INTEGER REFERENCES card_changes (id),\n"
+	"	media_type TEXT NOT NULL CHECK (media_type IN ('image/gif',\n"
+	"	    'image/jpeg', 'image/png', 'application/pdf',\n"
+	"	    'application/msword',\n"
+	"	    'application/vnd.openxmlformats-officedocument.wordprocessingml.document')),\n"
+	"	size INTEGER NOT NULL CHECK (size BETWEEN 1 AND 4194304),\n"
+	"	sha256 BLOB NOT NULL CHECK (length(sha256) = 32),\n"
+	"	name TEXT NOT NULL CHECK (name <> ''),\n"
+	"	added_at INTEGER NOT NULL,\n"
+	"	added_by TEXT NOT NULL CHECK (added_by <> '')\n"
+	") STRICT;\n"
+	"CREATE INDEX card_documents_serial ON card_documents (serial);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

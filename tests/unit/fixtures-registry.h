@@ -171,6 +171,9 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 	return code;
 }
 
+/* SQL that takes a registry of schema 9 back to 8: no card documents. */
+#define FX_UNDO_SCHEMA_9 "DROP TABLE card_documents;"
+
 /*
  * SQL that takes a registry of schema 8 back to 7 (tests that make an
  * older file by hand start with it): the operators table without the
