@@ -15,6 +15,7 @@
 
 #include "daemon.h"
 #include "tcard/officerpc.h"
+#include "tcard/webform.h"
 
 /* Endpoints (metrics and log). */
 enum {
@@ -98,6 +99,11 @@ void web_session_id(struct tc_dreq *rq, char out[TC_ORPC_TOKEN_LEN + 1]);
 json_t *web_request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp);
 /* The JSON object of a request body, or NULL with resp answered 400. */
 json_t *web_body_object(struct tc_dreq *rq, struct tc_dresp *resp);
+/*
+ * Adds to queue request req the args of query f: limit, after and before
+ * as given (the monitor checks them; a limit of digits as a number).
+ */
+void web_queue_args(json_t *req, const struct tc_webform *f);
 /* Writes an answer's body or error into resp as JSON. 1 when 200. */
 int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
 

@@ -91,7 +91,7 @@ static const struct tc_json_key top_card[] = {
 	{ "args", TC_JSON_OBJ, 0 },
 	{ NULL, 0, 0 },
 };
-static const struct tc_json_key top_audit[] = {
+static const struct tc_json_key top_args_opt[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
@@ -103,6 +103,12 @@ static const struct tc_json_key top_account[] = {
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
 	{ "args", TC_JSON_OBJ, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_queue[] = {
+	{ "limit", TC_JSON_INT, 0 },
+	{ "after", TC_JSON_STR, 0 },
+	{ "before", TC_JSON_STR, 0 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key args_login[] = {
@@ -362,6 +368,35 @@ parse_review(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 	return 0;
 }
 
+/* The queue's optional args: a page size and one cursor (docs/api.md). */
+static int
+parse_queue(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	json_t *v;
+	int r;
+
+	if (a == NULL)
+		return 0;
+	if ((r = tc_orpc_keys(a, args_queue, "args", 0, err, errlen)) != 0 ||
+	    (r = str(a, "after", q->after, TC_APP_CURSOR_MAX - 1, NULL, err,
+		 errlen)) != 0 ||
+	    (r = str(a, "before", q->before, TC_APP_CURSOR_MAX - 1, NULL, err,
+		 errlen)) != 0)
+		return r;
+	if ((v = json_object_get(a, "limit")) != NULL) {
+		if (json_integer_value(v) < 1 ||
+		    json_integer_value(v) > TC_APP_QUEUE_MAX)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.limit must be 1 to %d",
+			    TC_APP_QUEUE_MAX);
+		q->limit = (int)json_integer_value(v);
+	}
+	if (q->after[0] != '\0' && q->before[0] != '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.after and args.before do not go together");
+	return 0;
+}
+
 static int
 parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 {
@@ -386,7 +421,6 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		break;
 	case TC_ORPC_LOGOUT:
 	case TC_ORPC_WHOAMI:
-	case TC_ORPC_QUEUE:
 	case TC_ORPC_TOTP_QR:
 		top = top_session;
 		break;
@@ -406,9 +440,10 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	case TC_ORPC_CARD_ACTION:
 		top = top_card;
 		break;
+	case TC_ORPC_QUEUE:
 	case TC_ORPC_AUDIT:
 	case TC_ORPC_AUDIT_VERIFY:
-		top = top_audit;
+		top = top_args_opt;
 		break;
 	case TC_ORPC_TOTP_ENROL:
 	case TC_ORPC_PASSPHRASE:
@@ -447,6 +482,8 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 			    "rpc request: args.operator is empty");
 	}
+	if (q->op == TC_ORPC_QUEUE)
+		return parse_queue(a, q, err, errlen);
 	if (q->op == TC_ORPC_REVIEW)
 		return parse_review(a, q, err, errlen);
 	if (q->op >= TC_ORPC_CARD && q->op <= TC_ORPC_AUDIT_VERIFY) {

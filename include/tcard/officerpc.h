@@ -138,6 +138,9 @@ struct tc_orpc_req {
 	/* supplement (its reason is the review's field above) */
 	struct tc_orpc_patch patch[TC_APP_PATCH_MAX];
 	size_t n_patch;
+	/* queue: page size (0: the default), cursors ("" when not sent) */
+	int limit;
+	char after[TC_APP_CURSOR_MAX], before[TC_APP_CURSOR_MAX];
 	/* passphrase: the new one (the old one is passphrase); wiped */
 	char new_passphrase[TC_ORPC_PASS_MAX + 1];
 };

@@ -17,6 +17,24 @@
 #include "registry-int.h"
 #include "tcard/application.h"
 #include "tcard/buf.h"
+#include "tcard/operator.h"
+
+/* The columns of an application row in listings (application.c, queue.c). */
+#define TC_APP_COLUMNS                                                         \
+	"id, kind, card_serial, relation, programme, tier, route, clause, id_type, id_mac, id_masked, name, employer, employer_code, employer_category, work_type, state, step, step_id, step_started_at, deadline, months, pledge_at, created_at, created_by, submitted_at, decided_at, issued_serial"
+
+/*
+ * Reads the current row of a TC_APP_COLUMNS query into a, as listings do
+ * (nothing sealed is opened). Returns 0 or TC_ERR_MALFORMED.
+ */
+int tc_app_row_read(sqlite3_stmt *st, struct tc_app *a);
+
+/*
+ * tc_app_visible for operator op already read; p is a's programme, NULL
+ * when it is not loaded.
+ */
+int tc_app_visible_to(const struct tc_operator *op,
+    const struct tc_programme *p, const struct tc_app *a);
 
 /*
  * 1 when s is valid UTF-8 of 1..max bytes without control characters

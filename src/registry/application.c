@@ -34,8 +34,7 @@
 #define ATT_AAD_PREFIX		"talentcard-attachment-v1:"
 #define ATT_PART		(1u << 20)
 
-#define APP_COLUMNS                                                            \
-	"id, kind, card_serial, relation, programme, tier, route, clause, id_type, id_mac, id_masked, name, employer, employer_code, employer_category, work_type, state, step, step_id, step_started_at, deadline, months, pledge_at, created_at, created_by, submitted_at, decided_at, issued_serial"
+#define APP_COLUMNS	 TC_APP_COLUMNS
 #define APP_FULL_COLUMNS APP_COLUMNS ", personal, exceptions, overrides"
 #define APP_COL_PERSONAL 28
 
@@ -746,6 +745,19 @@ visible_op(const struct tc_operator *op, const struct tc_programme *p,
 		    org_takes_step(op, a, &steps[i]))
 			return 1;
 	return 0;
+}
+
+int
+tc_app_row_read(sqlite3_stmt *st, struct tc_app *a)
+{
+	return app_row(st, a, 0);
+}
+
+int
+tc_app_visible_to(const struct tc_operator *op, const struct tc_programme *p,
+    const struct tc_app *a)
+{
+	return visible_op(op, p, a);
 }
 
 int

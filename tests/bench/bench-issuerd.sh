@@ -110,7 +110,7 @@ for name, roles, pw in revs:
     cookies.append(c)
     q = urllib.request.urlopen(urllib.request.Request(url + "/v1/queue",
         headers={"Cookie": c})).read()
-    apps = [a["id"] for a in json.loads(q)["applications"]]
+    apps = [a["id"] for a in json.loads(q)["items"]]
     assert apps, "%s has an empty queue" % name
     sizes.append((len(apps), len(q)))
     # At most 64 spread over the queue.
