@@ -350,6 +350,20 @@ int tc_app_queue(const struct tc_app_ctx *c, const struct tc_app_cursor *from,
     int backward, size_t limit, int (*fn)(const struct tc_app *a, void *arg),
     void *arg, int *more /* OUT */, char *err, size_t errlen);
 
+/*
+ * Fills the queue's record of the current step's owner (role and
+ * organisation, schema 9) for the submitted and approved applications of
+ * a registry of an older schema, from c's programmes; one of a programme
+ * or step no longer loaded is in no queue. Runs inside a transaction
+ * (tc_registry_begin) and audits what it filled ("system",
+ * application.queue-fill, subject "applications", detail {"filled": N});
+ * *filled is the number of rows filled, 0 once done.
+ * Returns 0, TC_ERR_STATE (no transaction), TC_ERR_NOMEM, TC_ERR_MALFORMED
+ * or a database error.
+ */
+int tc_app_queue_fill(const struct tc_app_ctx *c, int64_t *filled /* OUT */,
+    char *err, size_t errlen);
+
 /* One step's record, and one action, for the progress view. */
 struct tc_app_step_rec {
 	int step;

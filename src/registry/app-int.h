@@ -37,6 +37,18 @@ int tc_app_visible_to(const struct tc_operator *op,
     const struct tc_programme *p, const struct tc_app *a);
 
 /*
+ * The owner of step idx of steps (n of them) for a, as the queue's
+ * columns keep it (queue.c): *role the step's role name; *org the code of
+ * the organisation whose step it is: the application's unit (its employer
+ * code; NULL without one) for a unit step, the organisation the step
+ * names, or "" for any organisation whose kind fits the role, and also
+ * when an earlier step names another organisation (tc_app_visible decides
+ * then).
+ */
+void tc_app_step_owner(const struct tc_step *steps, size_t n, int idx,
+    const struct tc_app *a, const char **role, const char **org);
+
+/*
  * 1 when s is valid UTF-8 of 1..max bytes without control characters
  * (U+0000-001F, U+007F-009F); with multiline, tab, LF and CR are allowed.
  */

@@ -1905,6 +1905,7 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 {
 	const struct tc_step *s = &steps[idx];
 	char deadline[TC_DATE_TEXT];
+	const char *role, *org;
 	sqlite3_stmt *st = NULL;
 	time_t clock = c->now;
 	size_t j;
@@ -1946,8 +1947,9 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 	bind_opt(st, 6, deadline);
 	if ((r = tc_reg_run(c->reg, st, "starting a step", err, errlen)) != 0)
 		return r;
+	tc_app_step_owner(steps, n, idx, a, &role, &org);
 	if ((r = tc_reg_prepare(c->reg,
-		 "UPDATE applications SET step = ?2, step_id = ?3, step_started_at = ?4, deadline = ?5 WHERE id = ?1",
+		 "UPDATE applications SET step = ?2, step_id = ?3, step_started_at = ?4, deadline = ?5, step_role = ?6, step_org = ?7 WHERE id = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, a->id);
@@ -1955,6 +1957,8 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 	sqlite3_bind_text(st, 3, s->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (int64_t)c->now);
 	bind_opt(st, 5, deadline);
+	sqlite3_bind_text(st, 6, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, org, -1, SQLITE_TRANSIENT);
 	if ((r = tc_reg_run(c->reg, st, "starting a step", err, errlen)) != 0)
 		return r;
 	a->step = idx;

@@ -160,11 +160,22 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 }
 
 /*
- * SQL that takes a registry of schema 8 back to 7 (tests that make an
+ * SQL that takes a registry of schema 9 back to 8: no record of the
+ * current step's owner, nor its indexes.
+ */
+#define FX_UNDO_SCHEMA_9                                                       \
+	"DROP INDEX applications_queue; DROP INDEX applications_queue_org;"    \
+	"DROP INDEX applications_queue_creator;"                               \
+	"ALTER TABLE applications DROP COLUMN step_role;"                      \
+	"ALTER TABLE applications DROP COLUMN step_org;"
+
+/*
+ * SQL that takes a registry of schema 9 back to 7 (tests that make an
  * older file by hand start with it): the operators table without the
  * organisation and TOTP columns, no organisations table.
  */
 #define FX_UNDO_SCHEMA_8                                                                                                                                                                                                                                                                                                                                                                              \
+	FX_UNDO_SCHEMA_9                                                                                                                                                                                                                                                                                                                                                                              \
 	"CREATE TABLE operators_7 (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE CHECK (name <> ''), roles TEXT NOT NULL DEFAULT '', pass_hash TEXT, disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)), created_at INTEGER NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0), locked_until INTEGER NOT NULL DEFAULT 0, pass_changed_at INTEGER) STRICT;" \
 	"INSERT INTO operators_7 SELECT id, name, roles, pass_hash, disabled, created_at, failed_logins, locked_until, pass_changed_at FROM operators;"                                                                                                                                                                                                                                               \
 	"DROP TABLE operators; ALTER TABLE operators_7 RENAME TO operators;"                                                                                                                                                                                                                                                                                                                          \
