@@ -344,6 +344,8 @@ att_one(const struct tc_app_attachment *at, void *arg)
 		json_object_set_new(o, "width", json_integer(at->width));
 		json_object_set_new(o, "height", json_integer(at->height));
 	}
+	if (o != NULL && at->pages)
+		json_object_set_new(o, "pages", json_integer(at->pages));
 	if (o == NULL || json_array_append_new(lo->arr, o) != 0) {
 		lo->failed = 1;
 		return 1;
@@ -632,6 +634,30 @@ op_review(struct mon *m, const struct tc_operator *op,
 	tc_app_release(&app);
 }
 
+/*
+ * Keeps the page count of a PDF the worker's renderer counted: the
+ * library checks that the operator may see the application.
+ */
+static void
+op_pdf_pages(struct mon *m, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+{
+	struct tc_app_ctx c;
+	char err[512] = "";
+	int r;
+
+	mon_ctx(m, op, now, &c);
+	if ((r = tc_registry_begin(m->reg, err, sizeof(err))) != 0 ||
+	    (r = tc_app_attachment_set_pages(
+		 &c, q->app, q->att, q->pages, err, sizeof(err))) != 0 ||
+	    (r = tc_registry_commit(m->reg, err, sizeof(err))) != 0) {
+		tc_registry_rollback(m->reg);
+		lib_fail(a, r, err);
+		return;
+	}
+	a->body = json_pack("{s:I}", "pages", (json_int_t)q->pages);
+}
+
 void
 mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 {
@@ -682,6 +708,9 @@ mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 		break;
 	case TC_ORPC_REVIEW:
 		op_review(m, &op, q, a, now);
+		break;
+	case TC_ORPC_PDF_PAGES:
+		op_pdf_pages(m, &op, q, a, now);
 		break;
 	case TC_ORPC_CARD:
 	case TC_ORPC_CARD_ACTION:

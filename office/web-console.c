@@ -987,6 +987,8 @@ app_materials(struct page *pg, json_t *app, const char *num)
 			/* The pages as images (office/web-pdf.c). */
 			bad |= web_pdf_div(pg->b, pg->rq, pg->sid,
 			    strtoll(num, NULL, 10), strtoll(id, NULL, 10),
+			    (uint32_t)json_integer_value(
+				json_object_get(a, "pages")),
 			    pg->en);
 		} else {
 			bad |=

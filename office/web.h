@@ -178,9 +178,11 @@ tc_dhandler web_pdf_pages, web_pdf_page;
  * attachment att of application n for the application page: an <img> of
  * each of the first WEB_PDF_SHOWN pages and a download link for the rest,
  * or the reason it cannot be shown (escaped). sid: the page's session id.
+ * pages: the count the monitor keeps, 0 when not yet counted: then the
+ * renderer counts them once and the monitor is told (op pdf-pages).
  * Returns 0 or the buffer's error.
  */
 int web_pdf_div(struct tc_buf *b, struct tc_dreq *rq, const char *sid,
-    int64_t n, int64_t att, int en);
+    int64_t n, int64_t att, uint32_t pages, int en);
 
 #endif

@@ -42,6 +42,7 @@ static const struct {
 	{ "totp-enrol", TC_ORPC_TOTP_ENROL },
 	{ "totp-qr", TC_ORPC_TOTP_QR },
 	{ "passphrase", TC_ORPC_PASSPHRASE },
+	{ "pdf-pages", TC_ORPC_PDF_PAGES },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
@@ -73,6 +74,19 @@ static const struct tc_json_key top_att[] = {
 	{ "csrf", TC_JSON_STR, 0 },
 	{ "app", TC_JSON_INT, 1 },
 	{ "att", TC_JSON_INT, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_att_args[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ "app", TC_JSON_INT, 1 },
+	{ "att", TC_JSON_INT, 1 },
+	{ "args", TC_JSON_OBJ, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_pages[] = {
+	{ "pages", TC_JSON_INT, 1 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key top_review[] = {
@@ -452,9 +466,12 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	case TC_ORPC_TLS:
 		top = top_op;
 		break;
+	case TC_ORPC_PDF_PAGES:
+		top = top_att_args;
+		break;
 	default:
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, pdf-pages");
 	}
 	if ((r = tc_orpc_keys(o, top, "request", 0, err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -484,6 +501,17 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	}
 	if (q->op == TC_ORPC_QUEUE)
 		return parse_queue(a, q, err, errlen);
+	if (q->op == TC_ORPC_PDF_PAGES) {
+		if ((r = tc_orpc_keys(a, args_pages, "args", 0, err, errlen)) !=
+		    0)
+			return r;
+		if (json_integer_value(json_object_get(a, "pages")) < 1 ||
+		    json_integer_value(json_object_get(a, "pages")) > 1000000)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.pages must be 1 to 1000000");
+		q->pages =
+		    (uint32_t)json_integer_value(json_object_get(a, "pages"));
+	}
 	if (q->op == TC_ORPC_REVIEW)
 		return parse_review(a, q, err, errlen);
 	if (q->op >= TC_ORPC_CARD && q->op <= TC_ORPC_AUDIT_VERIFY) {

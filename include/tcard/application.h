@@ -392,6 +392,7 @@ struct tc_app_attachment {
 	const char *name;
 	time_t added_at;
 	const char *added_by;
+	uint32_t pages; /* a PDF's pages once counted; 0 otherwise */
 };
 
 /* Calls fn for each step record, action or attachment of application id,
@@ -405,6 +406,20 @@ int tc_app_action_list(struct tc_registry *reg, int64_t id,
 int tc_app_attachment_list(struct tc_registry *reg, int64_t id,
     int (*fn)(const struct tc_app_attachment *a, void *arg), void *arg,
     char *err, size_t errlen);
+
+/*
+ * Keeps the page count of PDF attachment att of application app, counted
+ * once by a viewer that parsed it (the console's confined renderer), so
+ * that views need not count again (tc_app_attachment's pages). Only an
+ * operator who may see the application (c's, as tc_app_visible) keeps
+ * it, once: a count already kept stays. Audited as attachment.pages
+ * (subject application:N, detail {"attachment", "pages"}) when kept.
+ * Inside a transaction. Returns 0, TC_ERR_INVALID_ARG (pages 0 or over
+ * 10^6), TC_ERR_NOT_FOUND ("no application N" as for the acts, or no
+ * such PDF attachment of it), TC_ERR_STATE or a database error.
+ */
+int tc_app_attachment_set_pages(const struct tc_app_ctx *c, int64_t app,
+    int64_t att, uint32_t pages, char *err, size_t errlen);
 
 /*
  * Reads the content of attachment att_id into out (cap at least

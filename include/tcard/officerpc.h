@@ -69,8 +69,13 @@ enum tc_orpc_op {
 	TC_ORPC_TOTP_QR,    /* "totp-qr": session */
 	TC_ORPC_PASSPHRASE, /* "passphrase": session, csrf, args (passphrase,
 			       new_passphrase) */
+	/*
+	 * "pdf-pages": session, app, att, args (pages): the web worker keeps
+	 * the page count its renderer found (tc_app_attachment_set_pages).
+	 */
+	TC_ORPC_PDF_PAGES,
 };
-#define TC_ORPC_OP_LAST TC_ORPC_PASSPHRASE
+#define TC_ORPC_OP_LAST TC_ORPC_PDF_PAGES
 
 /* A card as typed: its number (spaces, hyphens) or its serial. */
 #define TC_ORPC_CARD_MAX    24
@@ -140,6 +145,7 @@ struct tc_orpc_req {
 	size_t n_patch;
 	/* queue: page size (0: the default), cursors ("" when not sent) */
 	int limit;
+	uint32_t pages; /* pdf-pages */
 	char after[TC_APP_CURSOR_MAX], before[TC_APP_CURSOR_MAX];
 	/* passphrase: the new one (the old one is passphrase); wiped */
 	char new_passphrase[TC_ORPC_PASS_MAX + 1];

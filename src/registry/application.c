@@ -489,14 +489,14 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 }
 
 #define ATT_COLUMNS                                                            \
-	"id, kind, material, sha256, media_type, size, width, height, name, added_at, added_by"
+	"id, kind, material, sha256, media_type, size, width, height, name, added_at, added_by, pages"
 
 static int
 att_row(sqlite3_stmt *st, struct tc_app_attachment *a, char *material,
     size_t mlen, char *name, size_t nlen, char *by, size_t blen)
 {
 	char kind[32], media[96];
-	int64_t v[4];
+	int64_t v[4] = { 0, 0, 0, 0 };
 
 	memset(a, 0, sizeof(*a));
 	if (tc_reg_col_int(st, 0, 0, &a->id) ||
@@ -510,10 +510,13 @@ att_row(sqlite3_stmt *st, struct tc_app_attachment *a, char *material,
 	    tc_reg_col_text(st, 8, name, nlen, 0) ||
 	    tc_reg_col_int(st, 9, 0, &v[2]) ||
 	    tc_reg_col_text(st, 10, by, blen, 0) ||
+	    tc_reg_col_int(st, 11, 1, &v[3]) ||
 	    tc_att_kind_parse(kind, &a->kind) != 0 ||
 	    tc_media_parse(media, &a->media) != 0 || v[0] < 0 ||
-	    v[0] > 0x7fffffff || v[1] < 0 || v[1] > 0x7fffffff)
+	    v[0] > 0x7fffffff || v[1] < 0 || v[1] > 0x7fffffff || v[3] < 0 ||
+	    v[3] > 0x7fffffff)
 		return TC_ERR_MALFORMED;
+	a->pages = (uint32_t)v[3];
 	memcpy(a->sha256, sqlite3_column_blob(st, 3), 32);
 	a->width = (uint32_t)v[0];
 	a->height = (uint32_t)v[1];

@@ -426,7 +426,9 @@ static const char *const migrations[] = {
 	 * earlier versions are filled by tc_app_queue_fill (tcard-issuerd
 	 * at its start). Submitted and approved rows are kept in queue
 	 * order (deadline, none last, then id) by role, by role and
-	 * organisation, and by creator.
+	 * organisation, and by creator. A PDF attachment's page count,
+	 * counted once by the console's confined renderer and kept
+	 * (tc_app_attachment_set_pages), so a view does not count again.
 	 */
 	"ALTER TABLE applications ADD COLUMN step_role TEXT\n"
 	"    CHECK (step_role <> '' AND length(step_role) <= 32);\n"
@@ -440,7 +442,10 @@ static const char *const migrations[] = {
 	"    WHERE state IN ('submitted', 'approved');\n"
 	"CREATE INDEX applications_queue_creator ON applications\n"
 	"    (created_by, ifnull(deadline, '~'), id)\n"
-	"    WHERE state IN ('submitted', 'approved');\n",
+	"    WHERE state IN ('submitted', 'approved');\n"
+	"ALTER TABLE attachments ADD COLUMN pages INTEGER\n"
+	"    CHECK (pages IS NULL OR (pages >= 1 AND\n"
+	"    media_type = 'application/pdf'));\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -30,7 +30,7 @@ rounds=${OD_BENCH_ROUNDS:-2}
 sess=${OD_BENCH_SESSIONS:-32}
 conns=32
 # Bump when make-office makes a different registry.
-version=2
+version=3
 
 for c in wrk python3 curl; do
 	command -v $c >/dev/null || { echo "bench-issuerd: skipped: $c missing"; exit 0; }

@@ -161,13 +161,14 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 
 /*
  * SQL that takes a registry of schema 9 back to 8: no record of the
- * current step's owner, nor its indexes.
+ * current step's owner, nor its indexes, nor PDF page counts.
  */
 #define FX_UNDO_SCHEMA_9                                                       \
 	"DROP INDEX applications_queue; DROP INDEX applications_queue_org;"    \
 	"DROP INDEX applications_queue_creator;"                               \
 	"ALTER TABLE applications DROP COLUMN step_role;"                      \
-	"ALTER TABLE applications DROP COLUMN step_org;"
+	"ALTER TABLE applications DROP COLUMN step_org;"                       \
+	"ALTER TABLE attachments DROP COLUMN pages;"
 
 /*
  * SQL that takes a registry of schema 9 back to 7 (tests that make an
