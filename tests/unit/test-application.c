@@ -2659,7 +2659,8 @@ static const char *const queue_ops[] = { "clerk", "clerk2", "both", "aud", "ua",
 /*
  * The work queue (issue 15): tc_app_queue gives, page by page, what
  * tc_app_list's visibility and the current step's role give, in order of
- * deadline then id; cursors; a registry of schema 8 (no step owners)
+ * deadline then id; cursors; a PDF's kept page count; a registry of
+ * schema 8 (no step owners)
  * reads an empty queue until tc_app_queue_fill, which then fills every
  * waiting application once.
  */
@@ -2672,8 +2673,8 @@ test_queue(void **state)
 	struct tc_sample_person who;
 	struct tc_app_cursor cur;
 	struct got_queue g;
-	char err[1024];
-	int64_t id[5], n;
+	char err[1024], sql[256];
+	int64_t id[5], n, pdf;
 	size_t i;
 	int more;
 
@@ -2732,6 +2733,43 @@ test_queue(void **state)
 	assert_int_equal(tc_app_queue(&fx->c, NULL, 1, 1, got_one, &g, &more,
 			     err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
+	/* A PDF's page count, kept once by one who may see it. */
+	snprintf(sql, sizeof(sql),
+	    "SELECT id FROM attachments WHERE application_id = %lld AND media_type = 'application/pdf' ORDER BY id LIMIT 1",
+	    (long long)id[2]);
+	pdf = count(fx, sql);
+	assert_true(pdf > 0);
+	assert_int_equal(tc_app_attachment_set_pages(
+			     &fx->c, id[2], pdf, 3, err, sizeof(err)),
+	    TC_ERR_STATE);
+	begin(fx);
+	assert_int_equal(tc_app_attachment_set_pages(
+			     &fx->c, id[2], pdf, 0, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	AS(fx, "ub");
+	expect_err(tc_app_attachment_set_pages(
+		       &fx->c, id[2], pdf, 3, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no application");
+	AS(fx, "clerk");
+	assert_int_equal(tc_app_attachment_set_pages(
+			     &fx->c, id[0], pdf, 3, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND);
+	assert_int_equal(tc_app_attachment_set_pages(
+			     &fx->c, id[2], pdf, 3, err, sizeof(err)),
+	    0);
+	commit(fx);
+	begin(fx);
+	assert_int_equal(tc_app_attachment_set_pages(
+			     &fx->c, id[2], pdf, 5, err, sizeof(err)),
+	    0);
+	commit(fx);
+	snprintf(sql, sizeof(sql),
+	    "SELECT pages FROM attachments WHERE id = %lld", (long long)pdf);
+	assert_int_equal(count(fx, sql), 3);
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM audit WHERE action = 'attachment.pages'"),
+	    1);
 	/* Schema 8: no owners until filled. */
 	tc_registry_close(fx->reg);
 	fx->reg = NULL;
