@@ -372,6 +372,34 @@ spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
 	return pid;
 }
 
+/*
+ * The work queue's step owners of applications written before schema 9
+ * (tc_app_queue_fill), once the programmes are read.
+ */
+static int
+fill_queue(struct mon *m, char *err, size_t errlen)
+{
+	struct tc_app_ctx c;
+	int64_t n = 0;
+	int r;
+
+	memset(&c, 0, sizeof(c));
+	c.reg = m->reg;
+	c.programmes = m->progs;
+	if ((r = tc_registry_begin(m->reg, err, errlen)) != 0 ||
+	    (r = tc_app_queue_fill(&c, &n, err, errlen)) != 0 ||
+	    (r = tc_registry_commit(m->reg, err, errlen)) != 0) {
+		tc_registry_rollback(m->reg);
+		mon_log("start", "error", "work queue: %s", err);
+		return r;
+	}
+	if (n > 0)
+		mon_log("start", "info",
+		    "work queue: the step owners of %lld applications filled",
+		    (long long)n);
+	return 0;
+}
+
 static int
 open_home(struct mon *m, const char *home)
 {
@@ -414,6 +442,7 @@ open_home(struct mon *m, const char *home)
 		mon_log("start", "error", "holidays: %s", err);
 		goto out;
 	}
+	r = fill_queue(m, err, sizeof(err));
 out:
 	OPENSSL_cleanse(&keys, sizeof(keys));
 	tc_keystore_free(ks);

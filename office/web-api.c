@@ -318,18 +318,53 @@ ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	web_answer_free(&an);
 }
 
+void
+web_queue_args(json_t *req, const struct tc_webform *f)
+{
+	static const char *const names[] = { "limit", "after", "before" };
+	json_t *args = json_object();
+	const char *v;
+	size_t i, n;
+
+	for (i = 0; args != NULL && i < 3; i++) {
+		if ((v = tc_webform_get(f, names[i], NULL)) == NULL)
+			continue;
+		n = strlen(v);
+		json_object_set_new(args, names[i],
+		    i == 0 && n > 0 && n <= 9 && strspn(v, "0123456789") == n
+			? json_integer(atoi(v))
+			: json_string(v));
+	}
+	if (json_object_size(args) > 0)
+		json_object_set(req, "args", args);
+	json_decref(args);
+}
+
 static void
 ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct web_answer an;
+	struct tc_webform f;
 	json_t *req;
 
 	rq->ep = WEB_EP_QUEUE;
-	if ((req = web_request(rq, "queue", resp)) == NULL ||
-	    web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
+	tc_webform_init(&f);
+	if (rq->query != NULL &&
+	    tc_webform_parse(&f, (const uint8_t *)rq->query, rq->querylen, NULL,
+		NULL, 0) != 0) {
+		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
+		    "%s", "the query could not be read");
+		goto out;
+	}
+	if ((req = web_request(rq, "queue", resp)) == NULL)
+		goto out;
+	web_queue_args(req, &f);
+	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
+		goto out;
 	web_answer_json(&an, resp);
 	web_answer_free(&an);
+out:
+	tc_webform_release(&f);
 }
 
 static void

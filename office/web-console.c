@@ -650,6 +650,36 @@ queue_row(struct page *pg, json_t *a)
 	return bad;
 }
 
+/* The links to the pages before and after this one, when there are. */
+static int
+queue_pages(struct page *pg, json_t *body)
+{
+	const char *prev = jstr(body, "prev"), *next = jstr(body, "next");
+	int bad = 0;
+
+	if (prev == NULL && next == NULL)
+		return 0;
+	bad |= put(pg, "<p id=\"pages\">");
+	if (prev != NULL) {
+		bad |= put(pg, "<a rel=\"prev\" href=\"/console/queue?before=");
+		bad |= esc(pg, prev);
+		bad |= put(pg, "\">");
+		bad |= put(pg, L("上一页", "Previous page"));
+		bad |= put(pg, "</a>");
+	}
+	if (prev != NULL && next != NULL)
+		bad |= put(pg, " · ");
+	if (next != NULL) {
+		bad |= put(pg, "<a rel=\"next\" href=\"/console/queue?after=");
+		bad |= esc(pg, next);
+		bad |= put(pg, "\">");
+		bad |= put(pg, L("下一页", "Next page"));
+		bad |= put(pg, "</a>");
+	}
+	bad |= put(pg, "</p>\n");
+	return bad;
+}
+
 void
 web_console_queue(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
@@ -664,14 +694,16 @@ web_console_queue(
 	page_begin(pg, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
-	if ((q = req_new(pg, "queue")) == NULL ||
-	    web_call(w, q, &an, resp) != 0)
+	if ((q = req_new(pg, "queue")) == NULL)
+		goto out2;
+	web_queue_args(q, &pg->query);
+	if (web_call(w, q, &an, resp) != 0)
 		goto out2;
 	if (an.status != 200 || an.error != NULL) {
 		rpc_problem(pg, &an);
 		goto out3;
 	}
-	apps = json_object_get(an.body, "applications");
+	apps = json_object_get(an.body, "items");
 	html_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("待办", "Work queue"));
 	bad |= flash(pg);
@@ -699,6 +731,7 @@ web_console_queue(
 		json_array_foreach(apps, i, a) bad |= queue_row(pg, a);
 		bad |= put(pg, "</tbody>\n</table>\n");
 	}
+	bad |= queue_pages(pg, an.body);
 	finish_page(pg, bad);
 out3:
 	web_answer_free(&an);
@@ -954,6 +987,8 @@ app_materials(struct page *pg, json_t *app, const char *num)
 			/* The pages as images (office/web-pdf.c). */
 			bad |= web_pdf_div(pg->b, pg->rq, pg->sid,
 			    strtoll(num, NULL, 10), strtoll(id, NULL, 10),
+			    (uint32_t)json_integer_value(
+				json_object_get(a, "pages")),
 			    pg->en);
 		} else {
 			bad |=

@@ -15,6 +15,7 @@
 
 #include "daemon.h"
 #include "tcard/officerpc.h"
+#include "tcard/webform.h"
 
 /* Endpoints (metrics and log). */
 enum {
@@ -101,6 +102,11 @@ void web_session_id(struct tc_dreq *rq, char out[TC_ORPC_TOKEN_LEN + 1]);
 json_t *web_request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp);
 /* The JSON object of a request body, or NULL with resp answered 400. */
 json_t *web_body_object(struct tc_dreq *rq, struct tc_dresp *resp);
+/*
+ * Adds to queue request req the args of query f: limit, after and before
+ * as given (the monitor checks them; a limit of digits as a number).
+ */
+void web_queue_args(json_t *req, const struct tc_webform *f);
 /* Writes an answer's body or error into resp as JSON. 1 when 200. */
 int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
 /*
@@ -202,9 +208,11 @@ tc_dhandler web_pdf_pages, web_pdf_page;
  * attachment att of application n for the application page: an <img> of
  * each of the first WEB_PDF_SHOWN pages and a download link for the rest,
  * or the reason it cannot be shown (escaped). sid: the page's session id.
+ * pages: the count the monitor keeps, 0 when not yet counted: then the
+ * renderer counts them once and the monitor is told (op pdf-pages).
  * Returns 0 or the buffer's error.
  */
 int web_pdf_div(struct tc_buf *b, struct tc_dreq *rq, const char *sid,
-    int64_t n, int64_t att, int en);
+    int64_t n, int64_t att, uint32_t pages, int en);
 
 #endif

@@ -85,8 +85,13 @@ enum tc_orpc_op {
 	 * supporting document's bytes in the answer's tail.
 	 */
 	TC_ORPC_CARD_DOCUMENT,
+	/*
+	 * "pdf-pages": session, app, att, args (pages): the web worker keeps
+	 * the page count its renderer found (tc_app_attachment_set_pages).
+	 */
+	TC_ORPC_PDF_PAGES,
 };
-#define TC_ORPC_OP_LAST TC_ORPC_CARD_DOCUMENT
+#define TC_ORPC_OP_LAST TC_ORPC_PDF_PAGES
 
 /* A card as typed: its number (spaces, hyphens) or its serial. */
 #define TC_ORPC_CARD_MAX    24
@@ -170,6 +175,10 @@ struct tc_orpc_req {
 	/* supplement (its reason is the review's field above) */
 	struct tc_orpc_patch patch[TC_APP_PATCH_MAX];
 	size_t n_patch;
+	/* queue: page size (0: the default), cursors ("" when not sent) */
+	int limit;
+	uint32_t pages; /* pdf-pages */
+	char after[TC_APP_CURSOR_MAX], before[TC_APP_CURSOR_MAX];
 	/* passphrase: the new one (the old one is passphrase); wiped */
 	char new_passphrase[TC_ORPC_PASS_MAX + 1];
 	/* card-action, card-change: the supporting documents */

@@ -34,8 +34,7 @@
 #define ATT_AAD_PREFIX		"talentcard-attachment-v1:"
 #define ATT_PART		(1u << 20)
 
-#define APP_COLUMNS                                                            \
-	"id, kind, card_serial, relation, programme, tier, route, clause, id_type, id_mac, id_masked, name, employer, employer_code, employer_category, work_type, state, step, step_id, step_started_at, deadline, months, pledge_at, created_at, created_by, submitted_at, decided_at, issued_serial"
+#define APP_COLUMNS	 TC_APP_COLUMNS
 #define APP_FULL_COLUMNS APP_COLUMNS ", personal, exceptions, overrides"
 #define APP_COL_PERSONAL 28
 
@@ -490,14 +489,14 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 }
 
 #define ATT_COLUMNS                                                            \
-	"id, kind, material, sha256, media_type, size, width, height, name, added_at, added_by"
+	"id, kind, material, sha256, media_type, size, width, height, name, added_at, added_by, pages"
 
 static int
 att_row(sqlite3_stmt *st, struct tc_app_attachment *a, char *material,
     size_t mlen, char *name, size_t nlen, char *by, size_t blen)
 {
 	char kind[32], media[96];
-	int64_t v[4];
+	int64_t v[4] = { 0, 0, 0, 0 };
 
 	memset(a, 0, sizeof(*a));
 	if (tc_reg_col_int(st, 0, 0, &a->id) ||
@@ -511,10 +510,13 @@ att_row(sqlite3_stmt *st, struct tc_app_attachment *a, char *material,
 	    tc_reg_col_text(st, 8, name, nlen, 0) ||
 	    tc_reg_col_int(st, 9, 0, &v[2]) ||
 	    tc_reg_col_text(st, 10, by, blen, 0) ||
+	    tc_reg_col_int(st, 11, 1, &v[3]) ||
 	    tc_att_kind_parse(kind, &a->kind) != 0 ||
 	    tc_media_parse(media, &a->media) != 0 || v[0] < 0 ||
-	    v[0] > 0x7fffffff || v[1] < 0 || v[1] > 0x7fffffff)
+	    v[0] > 0x7fffffff || v[1] < 0 || v[1] > 0x7fffffff || v[3] < 0 ||
+	    v[3] > 0x7fffffff)
 		return TC_ERR_MALFORMED;
+	a->pages = (uint32_t)v[3];
 	memcpy(a->sha256, sqlite3_column_blob(st, 3), 32);
 	a->width = (uint32_t)v[0];
 	a->height = (uint32_t)v[1];
@@ -763,6 +765,19 @@ visible_op(const struct tc_operator *op, const struct tc_programme *p,
 		    org_takes_step(op, a, &steps[i]))
 			return 1;
 	return 0;
+}
+
+int
+tc_app_row_read(sqlite3_stmt *st, struct tc_app *a)
+{
+	return app_row(st, a, 0);
+}
+
+int
+tc_app_visible_to(const struct tc_operator *op, const struct tc_programme *p,
+    const struct tc_app *a)
+{
+	return visible_op(op, p, a);
 }
 
 int
@@ -1895,6 +1910,7 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 {
 	const struct tc_step *s = &steps[idx];
 	char deadline[TC_DATE_TEXT];
+	const char *role, *org;
 	sqlite3_stmt *st = NULL;
 	time_t clock = c->now;
 	size_t j;
@@ -1936,8 +1952,9 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 	bind_opt(st, 6, deadline);
 	if ((r = tc_reg_run(c->reg, st, "starting a step", err, errlen)) != 0)
 		return r;
+	tc_app_step_owner(steps, n, idx, a, &role, &org);
 	if ((r = tc_reg_prepare(c->reg,
-		 "UPDATE applications SET step = ?2, step_id = ?3, step_started_at = ?4, deadline = ?5 WHERE id = ?1",
+		 "UPDATE applications SET step = ?2, step_id = ?3, step_started_at = ?4, deadline = ?5, step_role = ?6, step_org = ?7 WHERE id = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, a->id);
@@ -1945,6 +1962,8 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 	sqlite3_bind_text(st, 3, s->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (int64_t)c->now);
 	bind_opt(st, 5, deadline);
+	sqlite3_bind_text(st, 6, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, org, -1, SQLITE_TRANSIENT);
 	if ((r = tc_reg_run(c->reg, st, "starting a step", err, errlen)) != 0)
 		return r;
 	a->step = idx;

@@ -150,6 +150,6 @@ check "the audit log has the four issues" \
 	test "$(jq_body 'len([e for e in o["entries"] if e["action"] == "application.issue"]) - 12')" = 4
 req GET /v1/audit/verify "$AJ"; check "and its hash chain verifies" test "$(jq_body 'o["ok"]')" = True
 req GET /v1/queue "$T/demo-card-issuer-1.jar"
-check "the card issuer's queue is empty" test "$(jq_body 'len(o["applications"])')" = 0
+check "the card issuer's queue is empty" test "$(jq_body 'len(o["items"])')" = 0
 stop_id
 check "the daemon stops cleanly" test "$ID_STATUS" = 0

@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..36"
+echo "1..35"
 
 check "demo authority" id_demo
 check "tcard-issuerd starts" start_id

@@ -175,8 +175,20 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 #define FX_UNDO_SCHEMA_9 "DROP TABLE card_documents;"
 
 /*
+ * SQL that takes a registry of schema 10 back to 9: no record of the
+ * current step's owner, nor its indexes, nor PDF page counts.
+ */
+#define FX_UNDO_SCHEMA_10                                                      \
+	"DROP INDEX applications_queue; DROP INDEX applications_queue_org;"    \
+	"DROP INDEX applications_queue_creator;"                               \
+	"ALTER TABLE applications DROP COLUMN step_role;"                      \
+	"ALTER TABLE applications DROP COLUMN step_org;"                       \
+	"ALTER TABLE attachments DROP COLUMN pages;"
+
+/*
  * SQL that takes a registry of schema 8 back to 7 (tests that make an
- * older file by hand start with it): the operators table without the
+ * older file by hand start with FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9
+ * FX_UNDO_SCHEMA_8): the operators table without the
  * organisation and TOTP columns, no organisations table.
  */
 #define FX_UNDO_SCHEMA_8                                                                                                                                                                                                                                                                                                                                                                              \
