@@ -877,6 +877,55 @@ material_applies(const struct tc_material *m, const char *tier,
 }
 
 int
+tc_sample_pdf(struct tc_buf *out, const char *label)
+{
+	static const char *const objs[] = {
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+		"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+	};
+	size_t start = out->len, off[6], i, n;
+	char text[160], safe[65];
+	int len, r;
+
+	for (n = 0; label != NULL && label[n] != '\0' && n < 64; n++) {
+		/* What a PDF string would need escaped is left out. */
+		if (label[n] < 0x20 || label[n] > 0x7e || label[n] == '(' ||
+		    label[n] == ')' || label[n] == '\\')
+			break;
+		safe[n] = label[n];
+	}
+	if (n == 0 || (label != NULL && label[n] != '\0'))
+		n = 0, safe[n++] = '-';
+	safe[n] = '\0';
+	len = snprintf(text, sizeof(text),
+	    "2 w 40 40 515 762 re S BT /F1 28 Tf 72 700 Td (Sample material) Tj "
+	    "0 -40 Td (%s) Tj ET",
+	    safe);
+	tc_buf_puts(out, "%PDF-1.4\n");
+	for (i = 0; i < 4; i++) {
+		off[i] = out->len - start;
+		tc_buf_printf(out, "%zu 0 obj\n%s\nendobj\n", i + 1, objs[i]);
+	}
+	off[4] = out->len - start;
+	tc_buf_printf(out,
+	    "5 0 obj\n<< /Length %d >>\nstream\n%s\nendstream\nendobj\n", len,
+	    text);
+	off[5] = out->len - start;
+	tc_buf_puts(out, "xref\n0 6\n0000000000 65535 f \n");
+	for (i = 0; i < 5; i++)
+		tc_buf_printf(out, "%010zu 00000 n \n", off[i]);
+	tc_buf_printf(out,
+	    "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
+	    off[5]);
+	if ((r = tc_buf_error(out)) != 0)
+		tc_buf_truncate(out, start);
+	return r;
+}
+
+int
 tc_sample_materials(const struct tc_programme *p, const char *tier,
     const char *work_type, enum tc_id_type id_type, int sub,
     int (*fn)(const struct tc_sample_file *f, void *arg), void *arg)
@@ -950,8 +999,7 @@ tc_sample_materials(const struct tc_programme *p, const char *tier,
 		} else {
 			/* Distinct content per material: the registry
 			 * stores one copy per content and kind. */
-			r = tc_buf_printf(
-			    &b, "%%PDF-1.4\n%% %s\n%%%%EOF\n", m->id);
+			r = tc_sample_pdf(&b, m->id);
 			snprintf(name, sizeof(name), "%s.pdf", m->id);
 		}
 		if (r != 0)

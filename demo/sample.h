@@ -146,6 +146,15 @@ int tc_sample_png(struct tc_buf *out, uint32_t w, uint32_t h);
  */
 int tc_sample_jpeg(struct tc_buf *out, uint32_t w, uint32_t h);
 
+/*
+ * Appends a one-page PDF 1.4 (A4, the base-14 Helvetica font, a frame and
+ * the words "Sample material" and label, printable ASCII of at most 64
+ * bytes, else "-") with a correct cross-reference table to out: a file
+ * a PDF reader opens and renders, distinct per label. Returns 0,
+ * TC_ERR_NOMEM or TC_ERR_TOO_LARGE (out's cap; out is then as it was).
+ */
+int tc_sample_pdf(struct tc_buf *out, const char *label);
+
 /* One file to attach, as tc_sample_materials hands it over. */
 struct tc_sample_file {
 	enum tc_att_kind kind;

@@ -27,7 +27,7 @@ rounds=${OD_BENCH_ROUNDS:-2}
 sess=${OD_BENCH_SESSIONS:-32}
 conns=32
 # Bump when make-office makes a different registry.
-version=3
+version=4
 
 bench_need bench-issuerd wrk python3 curl -- \
 	"$bin/tcard-issuerd" "$bin/tcard-issuerd-web" "$build/tests/bench/make-office"

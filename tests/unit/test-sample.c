@@ -610,6 +610,53 @@ test_clause(void **state)
 	assert_null(tc_sample_clause(NULL, NULL, 1));
 }
 
+/*
+ * tc_sample_pdf: a PDF whose cross-reference table is right (each offset
+ * is where its object begins, startxref where the table begins), the
+ * label written as text, an unsafe label replaced, sniffed as a PDF.
+ */
+static void
+test_pdf(void **state)
+{
+	static const struct {
+		const char *label, *text;
+	} v[] = {
+		{ "basic.id-card", "(basic.id-card) Tj" },
+		{ "a(b)", "(-) Tj" },
+		{ "", "(-) Tj" },
+		{ NULL, "(-) Tj" },
+	};
+	struct tc_attach_info info;
+	struct tc_buf b;
+	const char *s, *x;
+	char want[16], err[128];
+	unsigned long off;
+	size_t i, k;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		tc_buf_init(&b, 1u << 16);
+		assert_int_equal(tc_sample_pdf(&b, v[i].label), 0);
+		s = (const char *)b.data;
+		assert_non_null(strstr(s, v[i].text));
+		assert_int_equal(
+		    tc_attach_sniff(b.data, b.len, &info, err, sizeof(err)), 0);
+		assert_int_equal(info.media, TC_MEDIA_PDF);
+		assert_non_null(x = strstr(s, "\nxref\n0 6\n"));
+		x += strlen("\nxref\n0 6\n") + 20;
+		for (k = 1; k <= 5; k++, x += 20) {
+			assert_int_equal(sscanf(x, "%10lu", &off), 1);
+			snprintf(want, sizeof(want), "%zu 0 obj\n", k);
+			assert_true(off < b.len);
+			assert_memory_equal(s + off, want, strlen(want));
+		}
+		assert_non_null(x = strstr(s, "startxref\n"));
+		assert_int_equal(sscanf(x + 10, "%lu", &off), 1);
+		assert_memory_equal(s + off, "xref\n", 5);
+		tc_buf_release(&b);
+	}
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_people)                                                         \
 	X(test_seed_choice)                                                    \
@@ -618,6 +665,7 @@ test_clause(void **state)
 	X(test_forms_complete)                                                 \
 	X(test_materials)                                                      \
 	X(test_images)                                                         \
+	X(test_pdf)                                                            \
 	X(test_clause)
 
 TC_UNIT_MAIN(TESTS, setup, teardown)
