@@ -64,6 +64,7 @@ lib_fail(struct mon_answer *a, int r, const char *err)
 	case TC_ERR_RANGE:
 	case TC_ERR_MALFORMED:
 	case TC_ERR_TOO_LARGE:
+	case TC_ERR_BAD_ENCODING:
 		st = 400;
 		code = "bad-request";
 		break;
@@ -338,6 +339,35 @@ op_queue(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 		a->body = json_pack("{s:O, s:s?, s:s?}", "items", w.items,
 		    "next", next, "prev", prev);
 	}
+	json_decref(w.items);
+}
+
+/*
+ * The applications whose applicant's name begins with q->name that the
+ * operator may see: {"items": [summaries as the queue's], "more": b}.
+ */
+static void
+op_search(struct mon *m, struct mon_session *s, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+{
+	struct queue_page w = { m, now, json_array(), "", "", 0 };
+	struct tc_app_ctx c;
+	char err[512] = "";
+	int more = 0, r;
+
+	mon_ctx(m, op, now, &c);
+	r = w.items == NULL
+	    ? TC_ERR_NOMEM
+	    : tc_app_find_name(&c, q->name,
+		  q->limit > 0 ? (size_t)q->limit : TC_APP_FIND_MAX, queue_one,
+		  &w, &more, err, sizeof(err));
+	if (w.items == NULL || w.failed || r == TC_ERR_NOMEM)
+		mon_fail(a, 500, "internal", "out of memory");
+	else if (r != 0)
+		lib_fail(a, r, err);
+	else
+		a->body =
+		    json_pack("{s:O, s:b}", "items", w.items, "more", more);
 	json_decref(w.items);
 }
 
@@ -718,6 +748,7 @@ static const struct mon_op_entry {
 	{ TC_ORPC_CARD_DOCUMENT, 0, 0, mon_op_card_document },
 	/* Sent by the web worker itself for a page its renderer counted. */
 	{ TC_ORPC_PDF_PAGES, 0, 0, op_pdf_pages },
+	{ TC_ORPC_SEARCH, 0, 0, op_search },
 };
 
 void

@@ -321,17 +321,26 @@ ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 void
 web_queue_args(json_t *req, const struct tc_webform *f)
 {
-	static const char *const names[] = { "limit", "after", "before" };
+	static const char *const names[] = { "limit", "after", "before", NULL };
+
+	web_query_args(req, f, names);
+}
+
+void
+web_query_args(
+    json_t *req, const struct tc_webform *f, const char *const *names)
+{
 	json_t *args = json_object();
 	const char *v;
 	size_t i, n;
 
-	for (i = 0; args != NULL && i < 3; i++) {
+	for (i = 0; args != NULL && names[i] != NULL; i++) {
 		if ((v = tc_webform_get(f, names[i], NULL)) == NULL)
 			continue;
 		n = strlen(v);
 		json_object_set_new(args, names[i],
-		    i == 0 && n > 0 && n <= 9 && strspn(v, "0123456789") == n
+		    strcmp(names[i], "limit") == 0 && n > 0 && n <= 9 &&
+			    strspn(v, "0123456789") == n
 			? json_integer(atoi(v))
 			: json_string(v));
 	}
@@ -340,14 +349,20 @@ web_queue_args(json_t *req, const struct tc_webform *f)
 	json_decref(args);
 }
 
+/*
+ * GET /v1/queue (op queue: limit, after, before) and GET
+ * /v1/applications (op search: name, limit), by the route.
+ */
 static void
 ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	static const char *const search[] = { "name", "limit", NULL };
+	int is_search = strcmp(rq->route->pattern, "/v1/applications") == 0;
 	struct web_answer an;
 	struct tc_webform f;
 	json_t *req;
 
-	rq->ep = WEB_EP_QUEUE;
+	rq->ep = is_search ? WEB_EP_APP : WEB_EP_QUEUE;
 	tc_webform_init(&f);
 	if (rq->query != NULL &&
 	    tc_webform_parse(&f, (const uint8_t *)rq->query, rq->querylen, NULL,
@@ -356,9 +371,18 @@ ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		    "%s", "the query could not be read");
 		goto out;
 	}
-	if ((req = web_request(rq, "queue", resp)) == NULL)
+	if (is_search && tc_webform_get(&f, "name", NULL) == NULL) {
+		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
+		    "%s", "give name=, the beginning of an applicant's name");
 		goto out;
-	web_queue_args(req, &f);
+	}
+	if ((req = web_request(rq, is_search ? "search" : "queue", resp)) ==
+	    NULL)
+		goto out;
+	if (is_search)
+		web_query_args(req, &f, search);
+	else
+		web_queue_args(req, &f);
 	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
 		goto out;
 	web_answer_json(&an, resp);
@@ -508,6 +532,7 @@ static const struct tc_droute routes[] = {
 	{ TC_DM_GET | TC_DM_POST | TC_DM_DEL, "/v1/session", ep_session,
 	    WEB_EP_SESSION, BODY_MAX },
 	{ TC_DM_GET, "/v1/queue", ep_queue, WEB_EP_QUEUE, 0 },
+	{ TC_DM_GET, "/v1/applications", ep_queue, WEB_EP_APP, 0 },
 	{ TC_DM_GET, "/v1/applications/{n}", ep_app, WEB_EP_APP, 0 },
 	{ TC_DM_GET, "/v1/applications/{n}/attachments/{id}", ep_attachment,
 	    WEB_EP_ATTACHMENT, 0 },

@@ -231,12 +231,12 @@ head(struct page *pg, const char *title)
 		bad |= put(pg,
 		    "</a>\n<form method=\"get\" action=\"/console/search\" role=\"search\">"
 		    "<input type=\"search\" name=\"q\" aria-label=\"");
-		bad |=
-		    put(pg, L("申请编号或卡号", "Application or card number"));
+		bad |= put(pg,
+		    L("申请编号、卡号或姓名",
+			"Application or card number, or name"));
 		bad |= put(pg, "\" placeholder=\"");
-		bad |=
-		    put(pg, L("申请编号或卡号", "Application or card number"));
-		bad |= put(pg, "\" inputmode=\"numeric\"> <button>");
+		bad |= put(pg, L("编号、卡号或姓名", "Number or name"));
+		bad |= put(pg, "\" maxlength=\"64\"> <button>");
 		bad |= put(pg, L("查找", "Find"));
 		bad |= put(pg, "</button></form>\n");
 	}
@@ -613,6 +613,29 @@ out:
 
 /* ---- the queue ---- */
 
+/* An application's state for people, or the state's name itself. */
+static const char *
+state_label(struct page *pg, const char *state)
+{
+	static const struct {
+		const char *state, *zh, *en;
+	} v[] = {
+		{ "draft", "草稿", "draft" },
+		{ "submitted", "已提交", "submitted" },
+		{ "returned", "已退回", "returned" },
+		{ "rejected", "未通过", "rejected" },
+		{ "approved", "已通过", "approved" },
+		{ "issued", "已发证", "issued" },
+		{ "withdrawn", "已撤回", "withdrawn" },
+	};
+	size_t i;
+
+	for (i = 0; state != NULL && i < sizeof(v) / sizeof(v[0]); i++)
+		if (strcmp(v[i].state, state) == 0)
+			return L(v[i].zh, v[i].en);
+	return state;
+}
+
 static int
 queue_row(struct page *pg, json_t *a)
 {
@@ -637,7 +660,10 @@ queue_row(struct page *pg, json_t *a)
 		bad |= esc(pg, jstr(a, "tier"));
 	}
 	bad |= put(pg, "</td><td>");
-	bad |= esc(pg, jstr(a, "step_name"));
+	/* Off the queue (a search's rows): the state instead of a step. */
+	bad |= esc(pg,
+	    jstr(a, "step_name") != NULL ? jstr(a, "step_name")
+					 : state_label(pg, jstr(a, "state")));
 	bad |= put(pg, "</td><td>");
 	bad |= esc(pg, jstr(a, "deadline"));
 	if (overdue) {
@@ -648,6 +674,43 @@ queue_row(struct page *pg, json_t *a)
 	bad |= esc(pg, jstr(a, "employer"));
 	bad |= put(pg, "</td></tr>\n");
 	return bad;
+}
+
+/*
+ * A table of application summaries (the queue's, a search's) with the
+ * element id id, or the paragraph empty when there are none.
+ */
+static int
+app_table(struct page *pg, json_t *apps, const char *id, const char *empty)
+{
+	json_t *a;
+	size_t i;
+	int bad = 0;
+
+	if (json_array_size(apps) == 0) {
+		bad |= put(pg, "<p id=\"empty\">");
+		bad |= put(pg, empty);
+		return bad | put(pg, "</p>\n");
+	}
+	bad |= put(pg, "<table id=\"");
+	bad |= put(pg, id);
+	bad |= put(pg, "\">\n<thead><tr><th>");
+	bad |= put(pg, L("编号", "No."));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("申请人", "Applicant"));
+	bad |= put(pg, "</th><th class=\"opt\">");
+	bad |= put(pg, L("证件号码", "ID number"));
+	bad |= put(pg, "</th><th class=\"opt\">");
+	bad |= put(pg, L("项目 · 类别", "Programme · tier"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("环节", "Step"));
+	bad |= put(pg, "</th><th>");
+	bad |= put(pg, L("办理时限", "Deadline"));
+	bad |= put(pg, "</th><th class=\"opt\">");
+	bad |= put(pg, L("用人单位", "Employer"));
+	bad |= put(pg, "</th></tr></thead>\n<tbody>\n");
+	json_array_foreach(apps, i, a) bad |= queue_row(pg, a);
+	return bad | put(pg, "</tbody>\n</table>\n");
 }
 
 /* The links to the pages before and after this one, when there are. */
@@ -687,8 +750,7 @@ web_console_queue(
 	struct web *w = tc_daemon_app(d);
 	struct page page, *pg = &page;
 	struct web_answer who, an;
-	json_t *q, *apps, *a;
-	size_t i;
+	json_t *q, *apps;
 	int bad;
 
 	page_begin(pg, rq, resp);
@@ -707,30 +769,8 @@ web_console_queue(
 	html_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("待办", "Work queue"));
 	bad |= flash(pg);
-	if (json_array_size(apps) == 0) {
-		bad |= put(pg, "<p id=\"empty\">");
-		bad |= put(
-		    pg, L("没有待处理的申请。", "Nothing is waiting for you."));
-		bad |= put(pg, "</p>\n");
-	} else {
-		bad |= put(pg, "<table id=\"queue\">\n<thead><tr><th>");
-		bad |= put(pg, L("编号", "No."));
-		bad |= put(pg, "</th><th>");
-		bad |= put(pg, L("申请人", "Applicant"));
-		bad |= put(pg, "</th><th class=\"opt\">");
-		bad |= put(pg, L("证件号码", "ID number"));
-		bad |= put(pg, "</th><th class=\"opt\">");
-		bad |= put(pg, L("项目 · 类别", "Programme · tier"));
-		bad |= put(pg, "</th><th>");
-		bad |= put(pg, L("环节", "Step"));
-		bad |= put(pg, "</th><th>");
-		bad |= put(pg, L("办理时限", "Deadline"));
-		bad |= put(pg, "</th><th class=\"opt\">");
-		bad |= put(pg, L("用人单位", "Employer"));
-		bad |= put(pg, "</th></tr></thead>\n<tbody>\n");
-		json_array_foreach(apps, i, a) bad |= queue_row(pg, a);
-		bad |= put(pg, "</tbody>\n</table>\n");
-	}
+	bad |= app_table(pg, apps, "queue",
+	    L("没有待处理的申请。", "Nothing is waiting for you."));
 	bad |= queue_pages(pg, an.body);
 	finish_page(pg, bad);
 out3:
@@ -769,6 +809,54 @@ card_search(const char *s, char *loc, size_t len)
 	return 1;
 }
 
+/*
+ * The applications whose applicant's name begins with name that the
+ * operator may see (op search), as the queue's table.
+ */
+static void
+name_results(struct page *pg, struct web *w, const char *name)
+{
+	struct web_answer an;
+	json_t *q, *args;
+	int bad;
+
+	if ((q = req_new(pg, "search")) == NULL)
+		return;
+	args = json_pack("{s:s}", "name", name);
+	if (args == NULL || json_object_set_new(q, "args", args) != 0) {
+		json_decref(q);
+		problem(pg, 500, L("内部错误", "Internal error"),
+		    L("内存不足。", "Out of memory."));
+		return;
+	}
+	if (web_call(w, q, &an, pg->resp) != 0)
+		return;
+	if (an.status != 200 || an.error != NULL) {
+		rpc_problem(pg, &an);
+		web_answer_free(&an);
+		return;
+	}
+	html_status(pg, 200, WEB_R_OK);
+	bad = head(pg, L("按姓名查找", "Search by name"));
+	bad |= put(pg, "<p id=\"searched\">");
+	bad |= put(pg, L("姓名以此开头：", "Names beginning with: "));
+	bad |= put(pg, "<strong>");
+	bad |= esc(pg, name);
+	bad |= put(pg, "</strong></p>\n");
+	bad |= app_table(pg, json_object_get(an.body, "items"), "results",
+	    L("没有找到您可查看的申请。",
+		"No application you may see has such a name."));
+	if (json_is_true(json_object_get(an.body, "more"))) {
+		bad |= put(pg, "<p id=\"more\">");
+		bad |= put(pg,
+		    L("结果较多，仅显示前面部分；请输入更完整的姓名。",
+			"More match than are shown: type more of the name."));
+		bad |= put(pg, "</p>\n");
+	}
+	finish_page(pg, bad);
+	web_answer_free(&an);
+}
+
 void
 web_console_search(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
@@ -779,7 +867,6 @@ web_console_search(
 	char loc[64];
 	size_t i, n;
 
-	(void)d;
 	page_begin(pg, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
@@ -792,11 +879,12 @@ web_console_search(
 		redirect(pg, loc);
 	} else if (card_search(s, loc, sizeof(loc))) {
 		redirect(pg, loc);
+	} else if (n > 0) {
+		name_results(pg, tc_daemon_app(d), s);
 	} else {
-		/* Names need a search op in the monitor: not yet. */
-		problem(pg, 404, L("未找到", "Not found"),
-		    L("请输入申请编号或16位卡号。按姓名查找尚未提供。",
-			"Enter an application number or a 16-digit card number. Search by name is not available yet."));
+		problem(pg, 400, L("请输入查询内容", "Nothing to search for"),
+		    L("请输入申请编号、16位卡号或申请人姓名。",
+			"Enter an application number, a 16-digit card number or an applicant's name."));
 	}
 	web_answer_free(&who);
 out:

@@ -107,6 +107,12 @@ json_t *web_body_object(struct tc_dreq *rq, struct tc_dresp *resp);
  * as given (the monitor checks them; a limit of digits as a number).
  */
 void web_queue_args(json_t *req, const struct tc_webform *f);
+/*
+ * Adds to request req the args of query f named in names (ended by
+ * NULL), as given; "limit" of digits as a number.
+ */
+void web_query_args(
+    json_t *req, const struct tc_webform *f, const char *const *names);
 /* Writes an answer's body or error into resp as JSON. 1 when 200. */
 int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
 /*

@@ -45,6 +45,7 @@ static const struct {
 	{ "card-change", TC_ORPC_CARD_CHANGE },
 	{ "card-document", TC_ORPC_CARD_DOCUMENT },
 	{ "pdf-pages", TC_ORPC_PDF_PAGES },
+	{ "search", TC_ORPC_SEARCH },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
@@ -134,6 +135,11 @@ static const struct tc_json_key args_queue[] = {
 	{ "limit", TC_JSON_INT, 0 },
 	{ "after", TC_JSON_STR, 0 },
 	{ "before", TC_JSON_STR, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_search[] = {
+	{ "name", TC_JSON_STR, 1 },
+	{ "limit", TC_JSON_INT, 0 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key args_login[] = {
@@ -422,6 +428,34 @@ parse_queue(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 	return 0;
 }
 
+/* search's args: a name's beginning, a limit of 1 to TC_APP_FIND_MAX. */
+static int
+parse_search(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	json_t *v;
+	int r;
+
+	if (a == NULL)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args is missing");
+	if ((r = tc_orpc_keys(a, args_search, "args", 0, err, errlen)) != 0 ||
+	    (r = str(a, "name", q->name, TC_HOLDER_NAME_MAX, NULL, err,
+		 errlen)) != 0)
+		return r;
+	if (q->name[0] == '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.name is empty");
+	if ((v = json_object_get(a, "limit")) != NULL) {
+		if (json_integer_value(v) < 1 ||
+		    json_integer_value(v) > TC_APP_FIND_MAX)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.limit must be 1 to %d",
+			    TC_APP_FIND_MAX);
+		q->limit = (int)json_integer_value(v);
+	}
+	return 0;
+}
+
 static int
 parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 {
@@ -470,6 +504,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		top = top_card_doc;
 		break;
 	case TC_ORPC_QUEUE:
+	case TC_ORPC_SEARCH:
 	case TC_ORPC_AUDIT:
 	case TC_ORPC_AUDIT_VERIFY:
 		top = top_args_opt;
@@ -486,7 +521,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		break;
 	default:
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change, card-document, pdf-pages");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change, card-document, pdf-pages, search");
 	}
 	if ((r = tc_orpc_keys(o, top, "request", 0, err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -516,6 +551,8 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	}
 	if (q->op == TC_ORPC_QUEUE)
 		return parse_queue(a, q, err, errlen);
+	if (q->op == TC_ORPC_SEARCH)
+		return parse_search(a, q, err, errlen);
 	if (q->op == TC_ORPC_PDF_PAGES) {
 		if ((r = tc_orpc_keys(a, args_pages, "args", 0, err, errlen)) !=
 		    0)

@@ -367,6 +367,22 @@ int tc_app_queue(const struct tc_app_ctx *c, const struct tc_app_cursor *from,
 int tc_app_queue_fill(const struct tc_app_ctx *c, int64_t *filled /* OUT */,
     char *err, size_t errlen);
 
+/*
+ * The applications whose applicant's name begins with prefix (1 to
+ * TC_HOLDER_NAME_MAX bytes of UTF-8 text), in name order (then newest
+ * first), that c's operator may see (tc_app_visible): calls fn for at
+ * most limit (1 to TC_APP_FIND_MAX) of them and sets *more to 1 when more
+ * match. Rows as tc_app_list lists them; read from an index, so the
+ * cost is that of the names that match, not of the registry. A nonzero
+ * return from fn stops and is returned. Returns 0, fn's value,
+ * TC_ERR_INVALID_ARG, TC_ERR_BAD_ENCODING, TC_ERR_MALFORMED or a database
+ * error.
+ */
+#define TC_APP_FIND_MAX 50
+int tc_app_find_name(const struct tc_app_ctx *c, const char *prefix,
+    size_t limit, int (*fn)(const struct tc_app *a, void *arg), void *arg,
+    int *more /* OUT */, char *err, size_t errlen);
+
 /* One step's record, and one action, for the progress view. */
 struct tc_app_step_rec {
 	int step;

@@ -90,8 +90,14 @@ enum tc_orpc_op {
 	 * the page count its renderer found (tc_app_attachment_set_pages).
 	 */
 	TC_ORPC_PDF_PAGES,
+	/*
+	 * "search": session, args (name, limit): the applications whose
+	 * applicant's name begins with name that the operator may see
+	 * (tc_app_find_name).
+	 */
+	TC_ORPC_SEARCH,
 };
-#define TC_ORPC_OP_LAST TC_ORPC_PDF_PAGES
+#define TC_ORPC_OP_LAST TC_ORPC_SEARCH
 
 /* A card as typed: its number (spaces, hyphens) or its serial. */
 #define TC_ORPC_CARD_MAX    24
@@ -179,6 +185,9 @@ struct tc_orpc_req {
 	int limit;
 	uint32_t pages; /* pdf-pages */
 	char after[TC_APP_CURSOR_MAX], before[TC_APP_CURSOR_MAX];
+	/* search: the beginning of an applicant's name (its limit is
+	 * limit above) */
+	char name[TC_HOLDER_NAME_MAX + 1];
 	/* passphrase: the new one (the old one is passphrase); wiped */
 	char new_passphrase[TC_ORPC_PASS_MAX + 1];
 	/* card-action, card-change: the supporting documents */

@@ -462,7 +462,9 @@ static const char *const migrations[] = {
 	"    WHERE state IN ('submitted', 'approved');\n"
 	"ALTER TABLE attachments ADD COLUMN pages INTEGER\n"
 	"    CHECK (pages IS NULL OR (pages >= 1 AND\n"
-	"    media_type = 'application/pdf'));\n",
+	"    media_type = 'application/pdf'));\n"
+	/* The console's search by name (src/registry/search.c). */
+	"CREATE INDEX applications_name ON applications (name);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

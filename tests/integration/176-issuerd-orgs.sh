@@ -9,11 +9,13 @@
 # the unit may not change, the change recorded and audited, then an
 # approve of the same step. The audited ID reveal: an hr-reviewer gets the
 # full number (no-store, an audit entry without it), an auditor 403, the
-# console shows it on the answer page only, and no log has it.
+# console shows it on the answer page only, and no log has it. Search by
+# name: each unit's reviewer finds its own applicant only, through the API
+# (GET /v1/applications?name=) and the console's search.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..44"
+echo "1..50"
 
 check "demo authority" id_demo
 check "tcard-issuerd starts" start_id
@@ -98,6 +100,29 @@ check "the console's reveal shows it on its answer page, no-store" \
 	bash -c "grep -q 'id=\"id-number\">$FULL<' '$T/page' && grep -qi '^cache-control: no-store' '$T/hdr'"
 curl -s -b "$UBJ" "$URL/console/applications/15" >"$T/page"
 check "the console offers no supplement past the unit's step" bash -c "! grep -q 'id=\"supplement\"' '$T/page'"
+
+# Search by name: application 14's applicant, by the first character
+# and by the whole name.
+req GET /v1/applications/14 "$UAJ"
+NAME=$(jq_body 'o["name"]')
+Q1=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1][0]))' "$NAME")
+QN=$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$NAME")
+req GET "/v1/applications?name=$Q1" "$UAJ"
+check "unit A's reviewer finds 14 by its applicant's first character" \
+	test "$(jq_body '14 in [a["id"] for a in o["items"]] and all(a["name"][0] == "'"${NAME:0:1}"'" for a in o["items"])')" = True
+req GET "/v1/applications?name=$QN" "$UBJ"
+check "unit B's reviewer does not find it by the whole name" \
+	test "$(jq_body '14 in [a["id"] for a in o["items"]]')" = False
+req GET "/v1/applications" "$UAJ"
+check "a search without name= is 400" status_is 400
+req GET "/v1/applications?name=%01" "$UAJ"
+check "a name with a control character is 400" status_is 400
+curl -s -b "$UAJ" "$URL/console/search?q=$QN" >"$T/page"
+check "the console's search by name lists 14 for unit A" \
+	grep -q 'href="/console/applications/14"' "$T/page"
+curl -s -b "$UBJ" "$URL/console/search?q=$QN" >"$T/page"
+check "and nothing for unit B" bash -c \
+	"grep -q 'id=\"empty\"' '$T/page' && ! grep -q 'href=\"/console/applications/14\"' '$T/page'"
 
 stop_id
 check "no log line has the full number" bash -c "! grep -q '$FULL' '$T/id.err'"

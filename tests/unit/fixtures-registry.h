@@ -176,14 +176,16 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 
 /*
  * SQL that takes a registry of schema 10 back to 9: no record of the
- * current step's owner, nor its indexes, nor PDF page counts.
+ * current step's owner, nor its indexes, nor PDF page counts, nor the
+ * index of names.
  */
 #define FX_UNDO_SCHEMA_10                                                      \
 	"DROP INDEX applications_queue; DROP INDEX applications_queue_org;"    \
 	"DROP INDEX applications_queue_creator;"                               \
 	"ALTER TABLE applications DROP COLUMN step_role;"                      \
 	"ALTER TABLE applications DROP COLUMN step_org;"                       \
-	"ALTER TABLE attachments DROP COLUMN pages;"
+	"ALTER TABLE attachments DROP COLUMN pages;"                           \
+	"DROP INDEX applications_name;"
 
 /*
  * SQL that takes a registry of schema 8 back to 7 (tests that make an

@@ -2807,6 +2807,131 @@ test_queue(void **state)
 		check_queue(fx, queue_ops[i]);
 }
 
+/* The applications visible to the acting operator whose name begins with
+ * prefix, by tc_app_list (the reference), in id order. */
+struct ref_names {
+	const char *prefix;
+	int64_t ids[32];
+	size_t n;
+};
+
+static int
+ref_name_one(const struct tc_app *a, void *arg)
+{
+	struct ref_names *r = arg;
+
+	if (strncmp(a->name, r->prefix, strlen(r->prefix)) == 0) {
+		assert_true(r->n < 32);
+		r->ids[r->n++] = a->id;
+	}
+	return 0;
+}
+
+static int
+cmp_id(const void *x, const void *y)
+{
+	int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+/*
+ * Search by name (issue 15): tc_app_find_name gives exactly the
+ * applications tc_app_list lets each operator see whose name begins
+ * with the prefix, limit and more, from the index of names; bad prefixes
+ * are refused.
+ */
+static void
+test_find_name(void **state)
+{
+	static const char *const prefixes[] = { "王", "王芳", "刘", "E",
+		"Emily Carter", "张", "Zz" };
+	struct fx *fx = *state;
+	const struct tc_programme *youyue = prog(fx, "guangdong-youyue");
+	const struct tc_programme *green = prog(fx, "guangzhou-green");
+	struct tc_sample_person who;
+	struct tc_app_filter flt;
+	struct ref_names ref;
+	struct got_queue g;
+	char err[256];
+	int64_t id[4];
+	size_t i, k, o;
+	int more;
+
+	person(fx, &who, "王芳", "19870214", 0);
+	who.employer = "广州天河示例软件技术有限公司";
+	who.code = FX_UNIT_A;
+	id[0] = apply_new(fx, youyue, "a", NULL,
+	    first_clause(tc_programme_tier(youyue, "a")), &who);
+	person(fx, &who, "王芳芳", "19870215", 0);
+	id[1] = apply_new(fx, green, "a", NULL, "a1-1", &who);
+	person(fx, &who, "Emily Carter", "19880420", 0);
+	id[2] = apply_new(fx, green, "a", NULL, "a1-1", &who);
+	person(fx, &who, "刘伟", "19880313", 1);
+	id[3] = apply_new(fx, green, "a", NULL, "a1-1", &who);
+	AS(fx, "clerk");
+	for (i = 0; i < 4; i++)
+		if (submit(fx, id[i], err, sizeof(err)) != 0)
+			fail_msg("submit %lld: %s", (long long)id[i], err);
+	add_operator_in(
+	    fx->reg, "ua", TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER), FX_UNIT_A);
+	for (o = 0; o < sizeof(queue_ops) / sizeof(queue_ops[0]); o++) {
+		if (tc_registry_operator_get(fx->reg, queue_ops[o],
+			&(struct tc_operator){ 0 }, err, sizeof(err)) != 0)
+			continue; /* not made in this test */
+		AS(fx, queue_ops[o]);
+		for (k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
+			memset(&ref, 0, sizeof(ref));
+			ref.prefix = prefixes[k];
+			memset(&flt, 0, sizeof(flt));
+			flt.ctx = &fx->c;
+			assert_int_equal(tc_app_list(fx->reg, &flt,
+					     ref_name_one, &ref, NULL, 0),
+			    0);
+			memset(&g, 0, sizeof(g));
+			assert_int_equal(tc_app_find_name(&fx->c, prefixes[k],
+					     TC_APP_FIND_MAX, got_one, &g,
+					     &more, err, sizeof(err)),
+			    0);
+			assert_int_equal(more, 0);
+			assert_int_equal(g.n, ref.n);
+			qsort(g.ids, g.n, sizeof(g.ids[0]), cmp_id);
+			for (i = 0; i < g.n; i++)
+				assert_int_equal(g.ids[i], ref.ids[i]);
+		}
+	}
+	/* The clerk sees all four; "王" finds two, in name order. */
+	AS(fx, "clerk");
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(tc_app_find_name(&fx->c, "王", 1, got_one, &g, &more,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.ids[0], id[0]);
+	assert_int_equal(more, 1);
+	/* The unit's reviewer sees only the unit's applicant. */
+	AS(fx, "ua");
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(tc_app_find_name(&fx->c, "王", 10, got_one, &g, &more,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.ids[0], id[0]);
+	/* Refusals. */
+	assert_int_equal(tc_app_find_name(&fx->c, "", 10, got_one, &g, &more,
+			     err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_app_find_name(&fx->c, "\xff\xfe", 10, got_one, &g,
+			     &more, err, sizeof(err)),
+	    TC_ERR_BAD_ENCODING);
+	assert_int_equal(tc_app_find_name(&fx->c, "a\tb", 10, got_one, &g,
+			     &more, err, sizeof(err)),
+	    TC_ERR_BAD_ENCODING);
+	assert_int_equal(tc_app_find_name(&fx->c, "王", TC_APP_FIND_MAX + 1,
+			     got_one, &g, &more, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_walk_all)                                                       \
 	X(test_migrate_v7)                                                     \
@@ -2828,6 +2953,7 @@ test_queue(void **state)
 	X(test_no_plain_id)                                                    \
 	X(test_orgs_scoping)                                                   \
 	X(test_queue)                                                          \
+	X(test_find_name)                                                      \
 	X(test_reveal_id)
 
 TC_UNIT_MAIN_EACH(TESTS, setup, teardown)
