@@ -224,21 +224,11 @@ web_request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp)
 static int64_t
 number_param(struct tc_dreq *rq, const char *name, struct tc_dresp *resp)
 {
-	const char *s = tc_dreq_param(rq, name);
-	char *end;
-	long long v;
+	int64_t v = tc_dreq_param_number(rq, name);
 
-	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 15) {
+	if (v == 0)
 		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
 		    "no such application or attachment");
-		return 0;
-	}
-	v = strtoll(s, &end, 10);
-	if (*end != '\0') {
-		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
-		    "no such application or attachment");
-		return 0;
-	}
 	return v;
 }
 
