@@ -164,6 +164,17 @@ web_answer_free(struct web_answer *an)
 	free(an->tail);
 }
 
+void
+web_call_answer(struct web *w, json_t *req, struct tc_dresp *resp)
+{
+	struct web_answer an;
+
+	if (web_call(w, req, &an, resp) != 0)
+		return;
+	web_answer_json(&an, resp);
+	web_answer_free(&an);
+}
+
 /* Writes the answer's body or error into resp. Returns 1 when 200. */
 int
 web_answer_json(struct web_answer *an, struct tc_dresp *resp)
@@ -303,21 +314,16 @@ ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 static void
 ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct web_answer an;
 	json_t *req;
 
 	rq->ep = WEB_EP_QUEUE;
-	if ((req = web_request(rq, "queue", resp)) == NULL ||
-	    web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_json(&an, resp);
-	web_answer_free(&an);
+	if ((req = web_request(rq, "queue", resp)) != NULL)
+		web_call_answer(tc_daemon_app(d), req, resp);
 }
 
 static void
 ep_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct web_answer an;
 	int64_t n;
 	json_t *req;
 
@@ -326,10 +332,7 @@ ep_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	    (req = web_request(rq, "app", resp)) == NULL)
 		return;
 	json_object_set_new(req, "app", json_integer(n));
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_json(&an, resp);
-	web_answer_free(&an);
+	web_call_answer(tc_daemon_app(d), req, resp);
 }
 
 /* A file name for Content-Disposition: printable ASCII, no quotes. */
@@ -389,7 +392,6 @@ ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 static void
 ep_review(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct web_answer an;
 	json_t *req, *args;
 	int64_t n;
 
@@ -403,10 +405,7 @@ ep_review(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	}
 	json_object_set_new(req, "app", json_integer(n));
 	json_object_set_new(req, "args", args);
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_json(&an, resp);
-	web_answer_free(&an);
+	web_call_answer(tc_daemon_app(d), req, resp);
 }
 
 static void

@@ -34,17 +34,6 @@ card_param(struct tc_dreq *rq, struct tc_dresp *resp)
 	return s;
 }
 
-static void
-call_and_answer(struct tc_daemon *d, json_t *req, struct tc_dresp *resp)
-{
-	struct web_answer an;
-
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_json(&an, resp);
-	web_answer_free(&an);
-}
-
 void
 web_api_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
@@ -56,7 +45,7 @@ web_api_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	    (req = web_request(rq, "card", resp)) == NULL)
 		return;
 	json_object_set_new(req, "card", json_string(card));
-	call_and_answer(d, req, resp);
+	web_call_answer(tc_daemon_app(d), req, resp);
 }
 
 void
@@ -101,7 +90,7 @@ web_api_card_action(
 	json_object_set_new(args, "action", json_string(action));
 	json_object_set_new(req, "card", json_string(card));
 	json_object_set_new(req, "args", args);
-	call_and_answer(d, req, resp);
+	web_call_answer(tc_daemon_app(d), req, resp);
 }
 
 /* A query number (0 to 10^15), or -1 when malformed. */
@@ -148,7 +137,7 @@ web_api_audit(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	args = json_pack("{s:I, s:I}", "after", (json_int_t)after, "limit",
 	    (json_int_t)limit);
 	json_object_set_new(req, "args", args);
-	call_and_answer(d, req, resp);
+	web_call_answer(tc_daemon_app(d), req, resp);
 out:
 	tc_webform_release(&f);
 }
@@ -162,5 +151,5 @@ web_api_audit_verify(
 	rq->ep = WEB_EP_AUDIT;
 	if ((req = web_request(rq, "audit-verify", resp)) == NULL)
 		return;
-	call_and_answer(d, req, resp);
+	web_call_answer(tc_daemon_app(d), req, resp);
 }

@@ -81,6 +81,8 @@ struct web_answer {
 int web_call(
     struct web *w, json_t *req, struct web_answer *an, struct tc_dresp *resp);
 void web_answer_free(struct web_answer *an);
+/* web_call, then the answer as the response (web_answer_json). */
+void web_call_answer(struct web *w, json_t *req, struct tc_dresp *resp);
 /*
  * 1 when a sign-in POST may go on (a sign-in has no CSRF token yet):
  * Sec-Fetch-Site same-origin or none, or without it an Origin of this
