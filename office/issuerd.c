@@ -364,6 +364,34 @@ spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
 	return pid;
 }
 
+/*
+ * The work queue's step owners of applications written before schema 9
+ * (tc_app_queue_fill), once the programmes are read.
+ */
+static int
+fill_queue(struct mon *m, char *err, size_t errlen)
+{
+	struct tc_app_ctx c;
+	int64_t n = 0;
+	int r;
+
+	memset(&c, 0, sizeof(c));
+	c.reg = m->reg;
+	c.programmes = m->progs;
+	if ((r = tc_registry_begin(m->reg, err, errlen)) != 0 ||
+	    (r = tc_app_queue_fill(&c, &n, err, errlen)) != 0 ||
+	    (r = tc_registry_commit(m->reg, err, errlen)) != 0) {
+		tc_registry_rollback(m->reg);
+		mon_log("start", "error", "work queue: %s", err);
+		return r;
+	}
+	if (n > 0)
+		mon_log("start", "info",
+		    "work queue: the step owners of %lld applications filled",
+		    (long long)n);
+	return 0;
+}
+
 static int
 open_home(struct mon *m, const char *home)
 {
@@ -406,15 +434,20 @@ open_home(struct mon *m, const char *home)
 		mon_log("start", "error", "holidays: %s", err);
 		goto out;
 	}
+	r = fill_queue(m, err, sizeof(err));
 out:
 	OPENSSL_cleanse(&keys, sizeof(keys));
 	tc_keystore_free(ks);
 	return r;
 }
 
-/* Answers one request frame. Returns 0, or -1 when the peer is gone. */
+/*
+ * Answers one request frame (its tail: the documents of a card op).
+ * Returns 0, or -1 when the peer is gone.
+ */
 static int
-serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen)
+serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen,
+    const uint8_t *tail, size_t tlen)
 {
 	struct mon_answer a;
 	struct tc_orpc_req q;
@@ -425,6 +458,8 @@ serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen)
 
 	memset(&a, 0, sizeof(a));
 	parsed = tc_orpc_req_parse(json, jlen, &q, err, sizeof(err));
+	if (parsed == 0)
+		parsed = tc_orpc_req_tail(&q, tail, tlen, err, sizeof(err));
 	if (parsed == 0 && q.op == TC_ORPC_TLS) {
 		tc_orpc_req_release(&q);
 		return send_tls(fd, id);
@@ -559,8 +594,9 @@ serve(struct mon *m, int fd, int sfd)
 			return 0;
 		}
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
-			r = office_rpc_recv(fd, TC_ORPC_REQ_MAX, 0, &id, &json,
-			    &jlen, &tail, &tlen, err, sizeof(err));
+			r = office_rpc_recv(fd, TC_ORPC_REQ_MAX,
+			    TC_ORPC_REQ_TAIL_MAX, &id, &json, &jlen, &tail,
+			    &tlen, err, sizeof(err));
 			if (r != 0) {
 				mon_log("stop", "error",
 				    "the web worker's channel closed: %s",
@@ -568,7 +604,7 @@ serve(struct mon *m, int fd, int sfd)
 				stop_worker();
 				return 1;
 			}
-			r = serve_one(m, fd, id, json, jlen);
+			r = serve_one(m, fd, id, json, jlen, tail, tlen);
 			OPENSSL_cleanse(json, jlen);
 			free(json);
 			free(tail);

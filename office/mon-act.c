@@ -18,8 +18,8 @@
 #include "tcard/err.h"
 
 /* The application's summary after an act, as the answer's body. */
-static void
-summary_after(struct mon *m, int64_t id, struct mon_answer *a, time_t now)
+void
+mon_app_answer(struct mon *m, int64_t id, struct mon_answer *a, time_t now)
 {
 	struct tc_app app;
 	char err[512] = "";
@@ -56,7 +56,7 @@ mon_op_supplement(struct mon *m, struct mon_session *s,
 	    &c, q->app, patch, q->n_patch, q->reason, err, sizeof(err));
 	if (mon_end(m, a, r, err, NULL) != 0)
 		return;
-	summary_after(m, q->app, a, now);
+	mon_app_answer(m, q->app, a, now);
 }
 
 /*
@@ -102,7 +102,7 @@ mon_op_issue(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 	if ((r = tc_app_issue(&c, q->app, &card, err, sizeof(err))) != 0) {
 		return;
 	}
-	summary_after(m, q->app, a, now);
+	mon_app_answer(m, q->app, a, now);
 	if (a->body == NULL)
 		return;
 	mon_time_text(card.expires_at, until);

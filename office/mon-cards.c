@@ -19,6 +19,8 @@
 #include <openssl/crypto.h>
 
 #include "mon.h"
+#include "tcard/application.h"
+#include "tcard/card-doc.h"
 #include "tcard/card-json.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
@@ -34,17 +36,20 @@
 	    TC_ROLE_BIT(TC_ROLE_AUDITOR))
 
 /*
- * A library error on a card action: the codes mon_lib_fail does not map
- * are the lifecycle's own (a bad date or check digit is the request's
- * fault; an existing sub-card a conflict; a disabled operator a refusal).
+ * A library error on a card action (office/mon.h): the codes mon_lib_fail
+ * does not map are the lifecycle's own (a bad date or check digit, a
+ * document of no accepted format is the request's fault; an existing
+ * sub-card a conflict; a disabled operator a refusal).
  */
-static void
-card_fail(struct mon_answer *a, int r, const char *err)
+void
+mon_card_fail(struct mon_answer *a, int r, const char *err)
 {
 	switch (r) {
 	case TC_ERR_BAD_DATE:
 	case TC_ERR_BAD_CHECK:
 	case TC_ERR_BAD_ENCODING:
+	case TC_ERR_UNSUPPORTED: /* a document that is none of the formats */
+	case TC_ERR_TRUNCATED:
 		mon_fail(a, 400, "bad-request", "%s (%s)",
 		    err[0] ? err : tc_strerror(r), tc_strerror(r));
 		return;
@@ -61,14 +66,17 @@ card_fail(struct mon_answer *a, int r, const char *err)
 	mon_lib_fail(a, r, err);
 }
 
-/* The card typed as q->card into *c; answers 404 and returns -1. */
-static int
-find_card(struct mon *m, const char *text, struct tc_card_state *c,
-    struct mon_answer *a)
+int
+mon_card_find(struct mon *m, unsigned roles, const char *text,
+    struct tc_card_state *c, struct mon_answer *a)
 {
 	char err[512] = "";
 	int r;
 
+	if (roles == 0) {
+		mon_fail(a, 404, "not-found", "no card %.24s", text);
+		return -1;
+	}
 	r = tc_lifecycle_card_find(m->reg, text, c, err, sizeof(err));
 	if (r == TC_ERR_DB || r == TC_ERR_DB_BUSY) {
 		mon_lib_fail(a, r, err);
@@ -115,6 +123,20 @@ change_one(const struct tc_card_change *ch, void *arg)
 		tc_change_kind_name(ch->kind), "value", ch->value, "uscc",
 		ch->uscc, "effective", ch->effective, "reported", rep, "days",
 		ch->days, "late", ch->late));
+}
+
+static int
+doc_one(const struct tc_card_doc *d, void *arg)
+{
+	char hex[65], when[32];
+
+	tc_hex_encode(d->sha256, 32, hex);
+	mon_time_text(d->added_at, when);
+	return add(arg,
+	    json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
+		(json_int_t)d->id, "action", d->action, "media_type",
+		tc_media_type(d->media), "size", (json_int_t)d->size, "sha256",
+		hex, "name", d->name, "added", when, "added_by", d->added_by));
 }
 
 /* An audit entry as `tcard-issuer audit list --json` prints it. */
@@ -175,6 +197,11 @@ allowed(struct mon *m, const struct tc_operator *op, time_t now)
 	for (i = 0; arr != NULL && i < sizeof(acts) / sizeof(acts[0]); i++)
 		if (tc_lifecycle_may(&lc, acts[i].a, NULL, 0) == 0)
 			json_array_append_new(arr, json_string(acts[i].name));
+	/* The applications for a card (office/mon-change.c): intake. */
+	if (arr != NULL && (op->roles & TC_APP_INTAKE_ROLES)) {
+		json_array_append_new(arr, json_string("upgrade"));
+		json_array_append_new(arr, json_string("convert"));
+	}
 	return arr;
 }
 
@@ -187,22 +214,19 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 	struct tc_card_filter f;
 	struct collect subs = { m, NULL, now, json_array(), 0 },
 		       chs = { m, NULL, now, json_array(), 0 },
-		       hist = { m, NULL, now, json_array(), 0 };
+		       hist = { m, NULL, now, json_array(), 0 },
+		       docs = { m, NULL, now, json_array(), 0 };
 	char err[512] = "";
 	json_t *j = NULL;
 	int r = 0;
 
-	if (!(op->roles & CARD_VIEWERS)) {
-		mon_fail(a, 404, "not-found", "no card %.24s", text);
-		goto out;
-	}
-	if (find_card(m, text, &c, a) != 0)
+	if (mon_card_find(m, op->roles & CARD_VIEWERS, text, &c, a) != 0)
 		goto out;
 	hist.card_no = c.card.card_no;
 	memset(&f, 0, sizeof(f));
 	f.principal = c.card.serial;
 	if (subs.arr == NULL || chs.arr == NULL || hist.arr == NULL ||
-	    (j = tc_card_json(m->reg, &c, now)) == NULL) {
+	    docs.arr == NULL || (j = tc_card_json(m->reg, &c, now)) == NULL) {
 		mon_fail(a, 500, "internal", "out of memory");
 		goto out;
 	}
@@ -212,8 +236,10 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 	    (r = tc_lifecycle_changes_list(m->reg, c.card.serial, change_one,
 		 &chs, err, sizeof(err))) != 0 ||
 	    (r = tc_registry_audit_list(
-		 m->reg, 1, 0, history_one, &hist, err, sizeof(err))) != 0) {
-		if (subs.failed || chs.failed || hist.failed)
+		 m->reg, 1, 0, history_one, &hist, err, sizeof(err))) != 0 ||
+	    (r = tc_card_doc_list(m->reg, c.card.serial, doc_one, &docs, err,
+		 sizeof(err))) != 0) {
+		if (subs.failed || chs.failed || hist.failed || docs.failed)
 			mon_fail(a, 500, "internal", "out of memory");
 		else
 			mon_lib_fail(a, r, err);
@@ -222,6 +248,7 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 	json_object_set(j, "sub_cards", subs.arr);
 	json_object_set(j, "changes", chs.arr);
 	json_object_set(j, "history", hist.arr);
+	json_object_set(j, "documents", docs.arr);
 	json_object_set_new(j, "actions", allowed(m, op, now));
 	a->body = j;
 	j = NULL;
@@ -230,6 +257,7 @@ out:
 	json_decref(subs.arr);
 	json_decref(chs.arr);
 	json_decref(hist.arr);
+	json_decref(docs.arr);
 }
 
 /*
@@ -363,15 +391,22 @@ mon_op_card_action(struct mon *m, struct mon_session *s,
 	struct tc_card_state c;
 	char err[1024] = "";
 	json_t *j, *rj;
+	size_t i;
 	int r;
 
-	if (find_card(m, q->card, &c, a) != 0)
+	if (mon_card_find(m, ~0u, q->card, &c, a) != 0)
 		return;
 	memset(&res, 0, sizeof(res));
 	if (mon_begin(m, a) != 0)
 		return;
 	r = act(m, &lc, q, &c, &res, err, sizeof(err));
-	if (mon_end(m, a, r, err, card_fail) != 0)
+	/* The supporting documents, in the action's transaction. */
+	for (i = 0; r == 0 && i < q->n_docs; i++)
+		r = tc_card_doc_add(m->reg, c.card.serial,
+		    tc_orpc_card_action_name(q->c.action), op->name, now,
+		    q->docs[i].name, q->docs[i].data, q->docs[i].size, NULL,
+		    err, sizeof(err));
+	if (mon_end(m, a, r, err, mon_card_fail) != 0)
 		return;
 	/* The card's page as it is now, and what the action did. */
 	op_card(m, op, c.card.card_no, a, now);
@@ -456,6 +491,44 @@ mon_op_audit_verify(struct mon *m, struct mon_session *s,
 	    (json_int_t)rep.head.seq, "mac", machex, "first_bad",
 	    r == 0 ? json_null() : json_integer((json_int_t)rep.first_bad),
 	    "reason", r == 0 ? json_null() : json_string(err));
+}
+
+/*
+ * A supporting document's bytes, for whoever sees the card; every read is
+ * in the audit log, as an application's attachment's is.
+ */
+void
+mon_op_card_document(struct mon *m, struct mon_session *s,
+    const struct tc_operator *op, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
+{
+	struct tc_card_state c;
+	struct tc_card_doc d;
+	struct tc_buf data;
+	char err[512] = "", detail[64], subject[32];
+	int r;
+
+	if (mon_card_find(m, op->roles & CARD_VIEWERS, q->card, &c, a) != 0)
+		return;
+	tc_buf_init(&data, TC_ATTACH_MAX + 1);
+	r = tc_card_doc_read(
+	    m->reg, c.card.serial, q->att, &d, &data, err, sizeof(err));
+	if (r == 0) {
+		snprintf(subject, sizeof(subject), "card:%s", c.card.card_no);
+		snprintf(detail, sizeof(detail), "{\"document\":%lld}",
+		    (long long)q->att);
+		r = tc_registry_audit(m->reg, now, op->name,
+		    "card.document-read", subject, detail, err, sizeof(err));
+	}
+	if (r != 0) {
+		mon_lib_fail(a, r, err);
+	} else {
+		a->ctype = tc_media_type(d.media);
+		snprintf(a->filename, sizeof(a->filename), "%s", d.name);
+		a->tail = tc_buf_detach(&data, &a->tlen);
+		a->body = json_object();
+	}
+	tc_buf_release(&data);
 }
 
 void

@@ -272,62 +272,73 @@ mon_app_summary(struct mon *m, const struct tc_app *a, time_t now)
 	return o;
 }
 
-struct queue_walk {
+/* The default page of the work queue (docs/api.md, GET /v1/queue). */
+#define QUEUE_PAGE 50
+
+struct queue_page {
 	struct mon *m;
-	unsigned roles;
 	time_t now;
-	json_t *overdue, *rest;
+	json_t *items;
+	char first[TC_APP_CURSOR_MAX], last[TC_APP_CURSOR_MAX];
 	int failed;
 };
 
 static int
 queue_one(const struct tc_app *a, void *arg)
 {
-	struct queue_walk *w = arg;
-	const struct tc_step *st;
+	struct queue_page *w = arg;
 
-	app_roles(w->m, a, &st);
-	if (st == NULL || !(w->roles & TC_ROLE_BIT(st->role)))
-		return 0;
-	return mon_append(tc_app_overdue(a, w->now) ? w->overdue : w->rest,
-	    mon_app_summary(w->m, a, w->now), &w->failed);
+	if (w->first[0] == '\0')
+		tc_app_cursor_text(a, w->first);
+	tc_app_cursor_text(a, w->last);
+	return mon_append(
+	    w->items, mon_app_summary(w->m, a, w->now), &w->failed);
 }
 
+/*
+ * One page of the queue after q->after (or before q->before): "next" and
+ * "prev" are the cursors of the pages beyond it, null at either end.
+ */
 static void
 op_queue(struct mon *m, struct mon_session *s, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
-	static const enum tc_app_state states[] = { TC_APP_SUBMITTED,
-		TC_APP_APPROVED };
-	struct queue_walk w = { m, op->roles, now, json_array(), json_array(),
-		0 };
-	struct tc_app_filter f;
+	struct queue_page w = { m, now, json_array(), "", "", 0 };
+	int back = q->before[0] != '\0', more = 0, r;
+	const char *cur = back ? q->before : q->after, *next, *prev;
+	struct tc_app_cursor from;
 	struct tc_app_ctx c;
 	char err[512] = "";
-	size_t i;
-	int r = 0;
 
-	for (i = 0; i < 2 && r == 0 && w.overdue != NULL && w.rest != NULL;
-	     i++) {
-		memset(&f, 0, sizeof(f));
-		f.state = states[i];
-		f.now = now;
-		/* Only what the library lets this operator see. */
-		mon_ctx(m, op, now, &c);
-		f.ctx = &c;
-		r = tc_app_list(m->reg, &f, queue_one, &w, err, sizeof(err));
+	if (cur[0] != '\0' && tc_app_cursor_parse(cur, &from) != 0) {
+		mon_fail(a, 400, "bad-request",
+		    "after and before take a cursor of a queue page (next or prev)");
+		json_decref(w.items);
+		return;
 	}
-	if (w.overdue == NULL || w.rest == NULL || w.failed) {
+	/* Only what the library lets this operator see. */
+	mon_ctx(m, op, now, &c);
+	r = w.items == NULL
+	    ? TC_ERR_NOMEM
+	    : tc_app_queue(&c, cur[0] != '\0' ? &from : NULL, back,
+		  q->limit > 0 ? (size_t)q->limit : QUEUE_PAGE, queue_one, &w,
+		  &more, err, sizeof(err));
+	if (w.items == NULL || w.failed || r == TC_ERR_NOMEM) {
 		mon_fail(a, 500, "internal", "out of memory");
 	} else if (r != 0) {
 		lib_fail(a, r, err);
 	} else {
-		/* Overdue work first, then the rest, each by number. */
-		json_array_extend(w.overdue, w.rest);
-		a->body = json_pack("{s:O}", "applications", w.overdue);
+		/* An empty page past a cursor points back at that cursor. */
+		next = back ? (w.last[0] != '\0' ? w.last : cur)
+			    : (more ? w.last : NULL);
+		prev = back ? (more ? w.first : NULL)
+			    : (cur[0] == '\0'		   ? NULL
+				      : w.first[0] != '\0' ? w.first
+							   : cur);
+		a->body = json_pack("{s:O, s:s?, s:s?}", "items", w.items,
+		    "next", next, "prev", prev);
 	}
-	json_decref(w.overdue);
-	json_decref(w.rest);
+	json_decref(w.items);
 }
 
 struct list_out {
@@ -365,6 +376,8 @@ att_one(const struct tc_app_attachment *at, void *arg)
 		json_object_set_new(o, "width", json_integer(at->width));
 		json_object_set_new(o, "height", json_integer(at->height));
 	}
+	if (o != NULL && at->pages)
+		json_object_set_new(o, "pages", json_integer(at->pages));
 	return mon_append(lo->arr, o, &lo->failed);
 }
 
@@ -634,6 +647,28 @@ op_review(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 	tc_app_release(&app);
 }
 
+/*
+ * Keeps the page count of a PDF the worker's renderer counted: the
+ * library checks that the operator may see the application.
+ */
+static void
+op_pdf_pages(struct mon *m, struct mon_session *s, const struct tc_operator *op,
+    const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
+{
+	struct tc_app_ctx c;
+	char err[512] = "";
+	int r;
+
+	mon_ctx(m, op, now, &c);
+	if (mon_begin(m, a) != 0)
+		return;
+	r = tc_app_attachment_set_pages(
+	    &c, q->app, q->att, q->pages, err, sizeof(err));
+	if (mon_end(m, a, r, err, NULL) != 0)
+		return;
+	a->body = json_pack("{s:I}", "pages", (json_int_t)q->pages);
+}
+
 static void
 op_logout(struct mon *m, struct mon_session *s, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
@@ -679,6 +714,10 @@ static const struct mon_op_entry {
 	{ TC_ORPC_TOTP_ENROL, 1, 0, mon_op_totp_enrol },
 	{ TC_ORPC_TOTP_QR, 0, 0, mon_op_totp_qr },
 	{ TC_ORPC_PASSPHRASE, 1, 0, mon_op_passphrase },
+	{ TC_ORPC_CARD_CHANGE, 1, 0, mon_op_card_change },
+	{ TC_ORPC_CARD_DOCUMENT, 0, 0, mon_op_card_document },
+	/* Sent by the web worker itself for a page its renderer counted. */
+	{ TC_ORPC_PDF_PAGES, 0, 0, op_pdf_pages },
 };
 
 void

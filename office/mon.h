@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "tcard/lifecycle.h"
 #include "tcard/officerpc.h"
 #include "tcard/operator.h"
 #include "tcard/programme.h"
@@ -133,7 +134,24 @@ typedef void mon_op_fn(struct mon *m, struct mon_session *s,
 
 /* office/mon-cards.c: a card's page, a lifecycle action on it; the audit
  * log and its check (auditors only). */
-mon_op_fn mon_op_card, mon_op_card_action, mon_op_audit, mon_op_audit_verify;
+mon_op_fn mon_op_card, mon_op_card_action, mon_op_audit, mon_op_audit_verify,
+    mon_op_card_document;
+/*
+ * office/mon-cards.c: the card typed as text (number or serial) into *c
+ * for an operator holding roles of those that may see it (0: none of
+ * them); answers 404 (no such role, an unknown card or not a card number:
+ * the same answer) or the database's error and returns -1.
+ */
+int mon_card_find(struct mon *m, unsigned roles, const char *text,
+    struct tc_card_state *c /* OUT */, struct mon_answer *a);
+/* office/mon-act.c: the summary of application id as a's body. */
+void mon_app_answer(
+    struct mon *m, int64_t id, struct mon_answer *a, time_t now);
+/* office/mon-cards.c: mon_lib_fail with the lifecycle's and documents'
+ * codes (a bad date or document 400, a conflict 409, a refusal 403). */
+void mon_card_fail(struct mon_answer *a, int r, const char *err);
+/* office/mon-change.c: an upgrade or conversion application for a card. */
+mon_op_fn mon_op_card_change;
 /* office/mon-act.c: supplement, ID reveal, issue. */
 mon_op_fn mon_op_supplement, mon_op_reveal_id, mon_op_issue;
 /* office/mon-account.c: the operator's own account. */

@@ -107,6 +107,13 @@ int
 web_call(
     struct web *w, json_t *req, struct web_answer *an, struct tc_dresp *resp)
 {
+	return web_call_tail(w, req, NULL, 0, an, resp);
+}
+
+int
+web_call_tail(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
+    struct web_answer *an, struct tc_dresp *resp)
+{
 	char *text, *json = NULL, err[256] = "";
 	size_t jlen = 0;
 	uint32_t id, got = 0;
@@ -123,7 +130,8 @@ web_call(
 	pthread_mutex_lock(&w->rpc_mu);
 	id = ++w->next_id;
 	if (!w->rpc_broken &&
-	    office_rpc_send(w->rpc_fd, id, text, strlen(text), NULL, 0) == 0 &&
+	    office_rpc_send(w->rpc_fd, id, text, strlen(text), tail, tlen) ==
+		0 &&
 	    office_rpc_recv(w->rpc_fd, TC_ORPC_ANS_JSON_MAX, TC_ORPC_TAIL_MAX,
 		&got, &json, &jlen, &an->tail, &an->tlen, err,
 		sizeof(err)) == 0 &&
@@ -311,14 +319,49 @@ ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	web_answer_free(&an);
 }
 
+void
+web_queue_args(json_t *req, const struct tc_webform *f)
+{
+	static const char *const names[] = { "limit", "after", "before" };
+	json_t *args = json_object();
+	const char *v;
+	size_t i, n;
+
+	for (i = 0; args != NULL && i < 3; i++) {
+		if ((v = tc_webform_get(f, names[i], NULL)) == NULL)
+			continue;
+		n = strlen(v);
+		json_object_set_new(args, names[i],
+		    i == 0 && n > 0 && n <= 9 && strspn(v, "0123456789") == n
+			? json_integer(atoi(v))
+			: json_string(v));
+	}
+	if (json_object_size(args) > 0)
+		json_object_set(req, "args", args);
+	json_decref(args);
+}
+
 static void
 ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	struct tc_webform f;
 	json_t *req;
 
 	rq->ep = WEB_EP_QUEUE;
-	if ((req = web_request(rq, "queue", resp)) != NULL)
-		web_call_answer(tc_daemon_app(d), req, resp);
+	tc_webform_init(&f);
+	if (rq->query != NULL &&
+	    tc_webform_parse(&f, (const uint8_t *)rq->query, rq->querylen, NULL,
+		NULL, 0) != 0) {
+		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
+		    "%s", "the query could not be read");
+		goto out;
+	}
+	if ((req = web_request(rq, "queue", resp)) == NULL)
+		goto out;
+	web_queue_args(req, &f);
+	web_call_answer(tc_daemon_app(d), req, resp);
+out:
+	tc_webform_release(&f);
 }
 
 static void
@@ -372,21 +415,27 @@ ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	json_object_set_new(req, "att", json_integer(att));
 	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
 		return;
-	if (an.error != NULL || an.status != 200 || an.ctype == NULL) {
-		web_answer_json(&an, resp);
-		web_answer_free(&an);
+	web_answer_file(&an, resp);
+}
+
+void
+web_answer_file(struct web_answer *an, struct tc_dresp *resp)
+{
+	if (an->error != NULL || an->status != 200 || an->ctype == NULL) {
+		web_answer_json(an, resp);
+		web_answer_free(an);
 		return;
 	}
 	/* The bytes as stored; the layer adds nosniff. */
-	resp->ctype = strcmp(an.ctype, "image/jpeg") == 0 ? "image/jpeg"
-	    : strcmp(an.ctype, "image/png") == 0	  ? "image/png"
-	    : strcmp(an.ctype, "application/pdf") == 0
+	resp->ctype = strcmp(an->ctype, "image/jpeg") == 0 ? "image/jpeg"
+	    : strcmp(an->ctype, "image/png") == 0	   ? "image/png"
+	    : strcmp(an->ctype, "application/pdf") == 0
 	    ? "application/pdf"
 	    : "application/octet-stream";
-	disposition(an.filename, resp->disposition, sizeof(resp->disposition));
+	disposition(an->filename, resp->disposition, sizeof(resp->disposition));
 	tc_buf_init(&resp->body, TC_ORPC_TAIL_MAX + 1);
-	tc_dresp_checked(resp, tc_buf_put(&resp->body, an.tail, an.tlen));
-	web_answer_free(&an);
+	tc_dresp_checked(resp, tc_buf_put(&resp->body, an->tail, an->tlen));
+	web_answer_free(an);
 }
 
 static void
@@ -476,15 +525,17 @@ static const struct tc_droute routes[] = {
 	{ TC_DM_POST, "/console/applications/{n}/reveal-id", web_console_reveal,
 	    WEB_EP_CONSOLE, BODY_MAX },
 	{ TC_DM_GET, "/v1/cards/{card}", web_api_card, WEB_EP_CARD, 0 },
+	{ TC_DM_GET, "/v1/cards/{card}/documents/{id}", web_api_card_document,
+	    WEB_EP_CARD, 0 },
 	{ TC_DM_POST, "/v1/cards/{card}/{action}", web_api_card_action,
-	    WEB_EP_CARD_ACTION, BODY_MAX },
+	    WEB_EP_CARD_ACTION, WEB_DOC_BODY_MAX },
 	{ TC_DM_GET, "/v1/audit", web_api_audit, WEB_EP_AUDIT, 0 },
 	{ TC_DM_GET, "/v1/audit/verify", web_api_audit_verify, WEB_EP_AUDIT,
 	    0 },
 	{ TC_DM_GET, "/console/cards/{card}", web_console_card, WEB_EP_CONSOLE,
 	    0 },
 	{ TC_DM_POST, "/console/cards/{card}/{action}", web_console_card_action,
-	    WEB_EP_CONSOLE, BODY_MAX },
+	    WEB_EP_CONSOLE, WEB_DOC_BODY_MAX },
 	{ TC_DM_GET, "/console/audit", web_console_audit, WEB_EP_CONSOLE, 0 },
 	{ TC_DM_GET, "/console/style.css", web_console_css, WEB_EP_CONSOLE, 0 },
 	{ TC_DM_GET | TC_DM_POST, "/console/login", web_console_login,

@@ -2,9 +2,10 @@
 /*
  * The web worker's card and audit endpoints (office/web.h): GET
  * /v1/cards/{card}, POST /v1/cards/{card}/{action} (suspend, reinstate,
- * revoke, renew, change, reissue), GET /v1/audit and GET
- * /v1/audit/verify, each one RPC to the monitor (ops card, card-action,
- * audit, audit-verify; office/mon-cards.c). The worker only moves the
+ * revoke, renew, change, reissue, subcards; upgrade and convert, which
+ * create an application), GET /v1/audit and GET /v1/audit/verify, each
+ * one RPC to the monitor (ops card, card-action, card-change, audit,
+ * audit-verify; office/mon-cards.c, office/mon-change.c). The worker only moves the
  * path's card and action and the body's members into the request; the
  * monitor checks them with strict tables (src/officerpc-card.c), the
  * CSRF token, and the library decides who may act. docs/issuerd.md.
@@ -12,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
+#include "tcard/err.h"
 #include "tcard/officerpc.h"
 #include "tcard/webform.h"
 #include "web.h"
@@ -34,6 +37,151 @@ card_param(struct tc_dreq *rq, struct tc_dresp *resp)
 	return s;
 }
 
+/* Appends s (n bytes) url-encoded: A-Z a-z 0-9 as they are, else %XX. */
+static int
+urlenc(struct tc_buf *b, const uint8_t *s, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char e[3] = { '%', 0, 0 };
+	size_t i;
+	int bad = 0;
+
+	for (i = 0; i < n; i++) {
+		if ((s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9')) {
+			bad |= tc_buf_put(b, s + i, 1);
+			continue;
+		}
+		e[1] = hex[s[i] >> 4];
+		e[2] = hex[s[i] & 15];
+		bad |= tc_buf_put(b, e, 3);
+	}
+	return bad;
+}
+
+/* One file part "document": into docs and tail. 0, or an HTTP status. */
+static unsigned
+add_doc(const struct tc_multipart_part *pt, json_t *docs, struct tc_buf *tail)
+{
+	if (pt->filename_flags != 0 || pt->filename_len == 0 || pt->len == 0 ||
+	    json_array_size(docs) >= TC_ORPC_DOCS_MAX)
+		return 400;
+	if (pt->len > TC_ORPC_REQ_TAIL_MAX - tail->len)
+		return 413;
+	if (json_array_append_new(docs,
+		json_pack("{s:s, s:I}", "name", pt->filename, "size",
+		    (json_int_t)pt->len)) != 0 ||
+	    tc_buf_put(tail, pt->data, pt->len) != 0)
+		return 500;
+	return 0;
+}
+
+int
+web_card_body(struct tc_dreq *rq, struct tc_dresp *resp, int form,
+    struct tc_buf *text, json_t **docs, struct tc_buf *tail)
+{
+	static const char *const single[] = { "args", NULL };
+	const char *ct = tc_dreq_header(rq, "Content-Type");
+	struct tc_multipart_limits lim = { 3 * TC_ORPC_DOCS_MAX + 16, 0,
+		TC_ORPC_REQ_TAIL_MAX, single };
+	const struct tc_multipart_part *pt;
+	struct tc_multipart mp;
+	char err[256];
+	unsigned st = 0;
+	size_t i;
+	int r;
+
+	*docs = NULL;
+	tc_buf_init(text, WEB_DOC_BODY_MAX);
+	tc_buf_init(tail, TC_ORPC_REQ_TAIL_MAX);
+	if (ct == NULL || strncasecmp(ct, "multipart/form-data", 19) != 0) {
+		if (tc_buf_put(text, rq->body.data, rq->body.len) != 0) {
+			tc_dresp_error(resp, 500, WEB_R_ERROR, "internal", "%s",
+			    "out of memory");
+			return -1;
+		}
+		return 0;
+	}
+	tc_multipart_init(&mp);
+	if ((r = tc_multipart_parse(&mp, ct, rq->body.data, rq->body.len, &lim,
+		 err, sizeof(err))) != 0) {
+		if (r == TC_ERR_TOO_LARGE)
+			tc_dresp_error(resp, 413, WEB_R_TOO_LARGE, "too-large",
+			    "%s (a document has at most %u bytes)", err,
+			    TC_ORPC_REQ_TAIL_MAX);
+		else
+			tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST,
+			    "bad-request", "%s", err);
+		return -1;
+	}
+	if ((*docs = json_array()) == NULL)
+		st = 500;
+	for (i = 0; st == 0 && i < mp.n; i++) {
+		pt = &mp.parts[i];
+		if (strcmp(pt->name, "document") == 0 && pt->has_filename) {
+			/* A form's file input left empty sends no file. */
+			if (pt->filename_len > 0 || pt->len > 0)
+				st = add_doc(pt, *docs, tail);
+		} else if (pt->has_filename) {
+			st = 400;
+		} else if (form) {
+			if ((text->len > 0 && tc_buf_put(text, "&", 1) != 0) ||
+			    urlenc(text, (const uint8_t *)pt->name,
+				strlen(pt->name)) != 0 ||
+			    tc_buf_put(text, "=", 1) != 0 ||
+			    urlenc(text, pt->data, pt->len) != 0)
+				st = 500;
+		} else if (strcmp(pt->name, "args") == 0) {
+			if (tc_buf_put(text, pt->data, pt->len) != 0)
+				st = 500;
+		} else {
+			st = 400;
+		}
+	}
+	tc_multipart_release(&mp);
+	if (st == 0 && json_array_size(*docs) == 0) {
+		json_decref(*docs);
+		*docs = NULL;
+	}
+	if (st == 0)
+		return 0;
+	json_decref(*docs);
+	*docs = NULL;
+	if (st == 413)
+		tc_dresp_error(resp, 413, WEB_R_TOO_LARGE, "too-large",
+		    "the documents have more than %u bytes together",
+		    TC_ORPC_REQ_TAIL_MAX);
+	else if (st == 400)
+		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
+		    "the parts are one \"args\" (a JSON object) and up to %d files \"document\" with a plain file name",
+		    TC_ORPC_DOCS_MAX);
+	else
+		tc_dresp_error(
+		    resp, 500, WEB_R_ERROR, "internal", "%s", "out of memory");
+	return -1;
+}
+
+/* The JSON object of text (empty: {}), or NULL with resp answered 400. */
+static json_t *
+args_object(const struct tc_buf *text, struct tc_dresp *resp)
+{
+	json_t *o;
+
+	if (text->len == 0)
+		return json_object();
+	o = json_loadb(
+	    (const char *)text->data, text->len, JSON_REJECT_DUPLICATES, NULL);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
+		    "%s",
+		    "the body (or its part \"args\") must be a JSON object");
+		return NULL;
+	}
+	return o;
+}
+
 void
 web_api_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
@@ -48,17 +196,96 @@ web_api_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	web_call_answer(tc_daemon_app(d), req, resp);
 }
 
+/*
+ * POST /v1/cards/{card}/upgrade and /convert: the body's options (tier,
+ * clause, draft, accept_pledge) with the path's kind; 201 and the new
+ * application's summary.
+ */
+static void
+card_change(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp,
+    const char *card, const char *kind, json_t *args, json_t *docs,
+    const struct tc_buf *tail)
+{
+	struct web_answer an;
+	json_t *req;
+
+	if (json_object_get(args, "kind") != NULL) {
+		json_decref(args);
+		json_decref(docs);
+		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
+		    "%s", "the kind is the path's, not a member of the body");
+		return;
+	}
+	if ((req = web_request(rq, "card-change", resp)) == NULL) {
+		json_decref(args);
+		json_decref(docs);
+		return;
+	}
+	json_object_set_new(args, "kind", json_string(kind));
+	json_object_set_new(req, "card", json_string(card));
+	json_object_set_new(req, "args", args);
+	if (docs != NULL)
+		json_object_set_new(req, "docs", docs);
+	if (web_call_tail(
+		tc_daemon_app(d), req, tail->data, tail->len, &an, resp) != 0)
+		return;
+	if (web_answer_json(&an, resp))
+		resp->status = 201;
+	web_answer_free(&an);
+}
+
+void
+web_api_card_document(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	int64_t id = tc_dreq_param_number(rq, "id");
+	const char *card;
+	struct web_answer an;
+	json_t *req;
+
+	rq->ep = WEB_EP_CARD;
+	if ((card = card_param(rq, resp)) == NULL)
+		return;
+	if (id == 0) {
+		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
+		    "no such document");
+		return;
+	}
+	if ((req = web_request(rq, "card-document", resp)) == NULL)
+		return;
+	json_object_set_new(req, "card", json_string(card));
+	json_object_set_new(req, "att", json_integer(id));
+	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
+		return;
+	web_answer_file(&an, resp);
+}
+
 void
 web_api_card_action(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	const char *card, *action = tc_dreq_param(rq, "action");
-	json_t *req, *args;
+	struct tc_buf text, tail;
+	struct web_answer an;
+	json_t *req, *args, *docs = NULL;
 	int i;
 
 	rq->ep = WEB_EP_CARD_ACTION;
+	tc_buf_init(&text, 0);
+	tc_buf_init(&tail, 0);
 	if ((card = card_param(rq, resp)) == NULL)
 		return;
+	if (action != NULL &&
+	    (strcmp(action, "upgrade") == 0 ||
+		strcmp(action, "convert") == 0)) {
+		if (web_card_body(rq, resp, 0, &text, &docs, &tail) == 0 &&
+		    (args = args_object(&text, resp)) != NULL) {
+			card_change(
+			    d, rq, resp, card, action, args, docs, &tail);
+			docs = NULL; /* card_change's */
+		}
+		goto out;
+	}
 	/* POST /v1/cards/{card}/subcards adds one: the action "subcard". */
 	if (action != NULL && strcmp(action, "subcards") == 0)
 		action = tc_orpc_card_action_name(TC_ORPC_SUBCARD);
@@ -69,28 +296,37 @@ web_api_card_action(
 			break;
 	if (action == NULL || i > TC_ORPC_SUBCARD) {
 		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
-		    "no such card action (suspend, reinstate, revoke, renew, change, reissue, subcards)");
-		return;
+		    "no such card action (suspend, reinstate, revoke, renew, change, reissue, subcards, upgrade, convert)");
+		goto out;
 	}
 	/* An empty body is no arguments (reinstate, renew). */
-	if (rq->body.len == 0)
-		args = json_object();
-	else if ((args = web_body_object(rq, resp)) == NULL)
-		return;
+	if (web_card_body(rq, resp, 0, &text, &docs, &tail) != 0 ||
+	    (args = args_object(&text, resp)) == NULL)
+		goto out;
 	if (json_object_get(args, "action") != NULL) {
 		json_decref(args);
 		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
 		    "%s", "the action is the path's, not a member of the body");
-		return;
+		goto out;
 	}
 	if ((req = web_request(rq, "card-action", resp)) == NULL) {
 		json_decref(args);
-		return;
+		goto out;
 	}
 	json_object_set_new(args, "action", json_string(action));
 	json_object_set_new(req, "card", json_string(card));
 	json_object_set_new(req, "args", args);
-	web_call_answer(tc_daemon_app(d), req, resp);
+	if (docs != NULL)
+		json_object_set(req, "docs", docs);
+	if (web_call_tail(
+		tc_daemon_app(d), req, tail.data, tail.len, &an, resp) == 0) {
+		web_answer_json(&an, resp);
+		web_answer_free(&an);
+	}
+out:
+	json_decref(docs);
+	tc_buf_release(&text);
+	tc_buf_release(&tail);
 }
 
 /* A query number (0 to 10^15), or -1 when malformed. */

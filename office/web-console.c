@@ -650,6 +650,36 @@ queue_row(struct page *pg, json_t *a)
 	return bad;
 }
 
+/* The links to the pages before and after this one, when there are. */
+static int
+queue_pages(struct page *pg, json_t *body)
+{
+	const char *prev = jstr(body, "prev"), *next = jstr(body, "next");
+	int bad = 0;
+
+	if (prev == NULL && next == NULL)
+		return 0;
+	bad |= put(pg, "<p id=\"pages\">");
+	if (prev != NULL) {
+		bad |= put(pg, "<a rel=\"prev\" href=\"/console/queue?before=");
+		bad |= esc(pg, prev);
+		bad |= put(pg, "\">");
+		bad |= put(pg, L("上一页", "Previous page"));
+		bad |= put(pg, "</a>");
+	}
+	if (prev != NULL && next != NULL)
+		bad |= put(pg, " · ");
+	if (next != NULL) {
+		bad |= put(pg, "<a rel=\"next\" href=\"/console/queue?after=");
+		bad |= esc(pg, next);
+		bad |= put(pg, "\">");
+		bad |= put(pg, L("下一页", "Next page"));
+		bad |= put(pg, "</a>");
+	}
+	bad |= put(pg, "</p>\n");
+	return bad;
+}
+
 void
 web_console_queue(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
@@ -664,14 +694,16 @@ web_console_queue(
 	page_begin(pg, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
-	if ((q = req_new(pg, "queue")) == NULL ||
-	    web_call(w, q, &an, resp) != 0)
+	if ((q = req_new(pg, "queue")) == NULL)
+		goto out2;
+	web_queue_args(q, &pg->query);
+	if (web_call(w, q, &an, resp) != 0)
 		goto out2;
 	if (an.status != 200 || an.error != NULL) {
 		rpc_problem(pg, &an);
 		goto out3;
 	}
-	apps = json_object_get(an.body, "applications");
+	apps = json_object_get(an.body, "items");
 	html_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("待办", "Work queue"));
 	bad |= flash(pg);
@@ -699,6 +731,7 @@ web_console_queue(
 		json_array_foreach(apps, i, a) bad |= queue_row(pg, a);
 		bad |= put(pg, "</tbody>\n</table>\n");
 	}
+	bad |= queue_pages(pg, an.body);
 	finish_page(pg, bad);
 out3:
 	web_answer_free(&an);
@@ -940,6 +973,8 @@ app_materials(struct page *pg, json_t *app, const char *num)
 			/* The pages as images (office/web-pdf.c). */
 			bad |= web_pdf_div(pg->b, pg->rq, pg->sid,
 			    strtoll(num, NULL, 10), strtoll(id, NULL, 10),
+			    (uint32_t)json_integer_value(
+				json_object_get(a, "pages")),
 			    pg->en);
 		} else {
 			bad |=
@@ -1314,7 +1349,8 @@ card_form_begin(
 {
 	int bad = 0;
 
-	bad |= put(pg, "<form method=\"post\" class=\"card-action\" id=\"");
+	bad |= put(pg,
+	    "<form method=\"post\" enctype=\"multipart/form-data\" class=\"card-action\" id=\"");
 	bad |= put(pg, action);
 	bad |= put(pg, "\" action=\"/console/cards/");
 	bad |= esc(pg, card);
@@ -1348,11 +1384,18 @@ card_input(struct page *pg, const char *name, const char *label,
 	return bad;
 }
 
+/* The end of a lifecycle form: its supporting documents, a button. */
 static int
 card_form_end(struct page *pg, const char *button)
 {
 	int bad = 0;
 
+	bad |= put(pg, "<label>");
+	bad |= put(pg,
+	    L("证明材料（PDF、图片或 Word，合计不超过 4 MB）",
+		"Supporting documents (PDF, images or Word; 4 MB in all)"));
+	bad |= put(pg,
+	    " <input type=\"file\" name=\"document\" multiple accept=\".pdf,.jpg,.jpeg,.png,.gif,.doc,.docx\"></label>\n");
 	bad |= put(pg, "<button>");
 	bad |= put(pg, button);
 	bad |= put(pg, "</button>\n</fieldset>\n</form>\n");
@@ -1470,6 +1513,27 @@ card_forms(struct page *pg, json_t *c, const char *card)
 				"Birth date (documents without one)"),
 			    "date", 0);
 			bad |= card_form_end(pg, L("添加", "Add"));
+		} else if (strcmp(a, "upgrade") == 0 ||
+		    strcmp(a, "convert") == 0) {
+			bad |= card_form_begin(pg, card, a,
+			    a[0] == 'u'
+				? L("申请升级", "Apply for an upgrade")
+				: L("申请转换（B 类转 A 类）",
+				      "Apply for a conversion (B to A)"));
+			bad |= card_input(pg, "tier", L("新类别", "New tier"),
+			    "text", a[0] == 'u');
+			bad |= card_input(pg, "clause",
+			    L("符合的条款", "Clause met"), "text", a[0] == 'u');
+			bad |= put(pg,
+			    "<label><input type=\"checkbox\" name=\"accept_pledge\" value=\"1\"> ");
+			bad |= put(pg,
+			    L("申请人已签署诚信承诺",
+				"The applicant accepted the integrity pledge"));
+			bad |= put(pg,
+			    "</label>\n<label><input type=\"checkbox\" name=\"draft\" value=\"1\"> ");
+			bad |= put(pg, L("仅保存草稿", "Keep it as a draft"));
+			bad |= put(pg, "</label>\n");
+			bad |= card_form_end(pg, L("提交申请", "Apply"));
 		}
 	}
 	return bad;
@@ -1480,7 +1544,7 @@ static int
 card_tables(struct page *pg, json_t *c)
 {
 	json_t *s, *e;
-	char *detail;
+	char *detail, num[24];
 	size_t i;
 	int bad = 0;
 
@@ -1499,6 +1563,52 @@ card_tables(struct page *pg, json_t *c)
 		bad |= esc(pg, jstr(s, "status"));
 		bad |= put(pg, "</td><td>");
 		bad |= esc(pg, jstr(json_object_get(s, "holder"), "name"));
+		bad |= put(pg, "</td></tr>\n");
+	}
+	bad |= put(pg, "</tbody></table>\n<h2>");
+	bad |= put(pg, L("证明材料", "Supporting documents"));
+	bad |= put(pg, "</h2>\n<table id=\"documents\"><tbody>\n");
+	json_array_foreach(json_object_get(c, "documents"), i, s)
+	{
+		snprintf(num, sizeof(num), "%lld",
+		    (long long)json_integer_value(json_object_get(s, "id")));
+		bad |= put(pg, "<tr><td><a href=\"/v1/cards/");
+		bad |= esc(pg, jstr(c, "card"));
+		bad |= put(pg, "/documents/");
+		bad |= put(pg, num);
+		bad |= put(pg, "\">");
+		bad |= esc(pg, jstr(s, "name"));
+		bad |= put(pg, "</a></td><td>");
+		bad |= esc(pg, jstr(s, "action"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(s, "media_type"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(s, "added"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(s, "added_by"));
+		bad |= put(pg, "</td></tr>\n");
+	}
+	bad |= put(pg, "</tbody></table>\n<h2>");
+	bad |= put(pg, L("证明材料", "Supporting documents"));
+	bad |= put(pg, "</h2>\n<table id=\"documents\"><tbody>\n");
+	json_array_foreach(json_object_get(c, "documents"), i, s)
+	{
+		snprintf(num, sizeof(num), "%lld",
+		    (long long)json_integer_value(json_object_get(s, "id")));
+		bad |= put(pg, "<tr><td><a href=\"/v1/cards/");
+		bad |= esc(pg, jstr(c, "card"));
+		bad |= put(pg, "/documents/");
+		bad |= put(pg, num);
+		bad |= put(pg, "\">");
+		bad |= esc(pg, jstr(s, "name"));
+		bad |= put(pg, "</a></td><td>");
+		bad |= esc(pg, jstr(s, "action"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(s, "media_type"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(s, "added"));
+		bad |= put(pg, "</td><td>");
+		bad |= esc(pg, jstr(s, "added_by"));
 		bad |= put(pg, "</td></tr>\n");
 	}
 	bad |= put(pg, "</tbody></table>\n<h2>");
@@ -1638,6 +1748,16 @@ card_form_args(struct tc_webform *f, const char *action)
 		form_copy(f, args, "name", "name");
 		form_copy(f, args, "birth_date", "birth_date");
 	}
+	if (strcmp(action, "upgrade") == 0 || strcmp(action, "convert") == 0) {
+		json_object_del(args, "action");
+		json_object_set_new(args, "kind", json_string(action));
+		form_copy(f, args, "tier", "tier");
+		form_copy(f, args, "clause", "clause");
+		if (tc_webform_get(f, "draft", NULL) != NULL)
+			json_object_set_new(args, "draft", json_true());
+		if (tc_webform_get(f, "accept_pledge", NULL) != NULL)
+			json_object_set_new(args, "accept_pledge", json_true());
+	}
 	if (strcmp(action, "change") == 0) {
 		form_copy(f, args, "value",
 		    kind != NULL && strcmp(kind, "residence") == 0
@@ -1656,19 +1776,23 @@ web_console_card_action(
 	static const char *const done[][2] = { { "suspend", "suspended" },
 		{ "reinstate", "reinstated" }, { "revoke", "revoked" },
 		{ "renew", "renewed" }, { "change", "changed" },
-		{ "reissue", "reissued" }, { "subcards", "subcard-added" } };
+		{ "reissue", "reissued" }, { "subcards", "subcard-added" },
+		{ "upgrade", "applied" }, { "convert", "applied" } };
 	struct web *w = tc_daemon_app(d);
 	struct page page, *pg = &page;
 	struct tc_webform form;
 	struct web_answer an;
 	const char *card, *action = tc_dreq_param(rq, "action"), *csrf;
 	const char *word = NULL;
-	json_t *q, *args;
+	struct tc_buf text, tail;
+	json_t *q, *args, *docs = NULL;
 	char loc[96];
 	size_t i;
 
 	page_begin(pg, rq, resp);
 	tc_webform_init(&form);
+	tc_buf_init(&text, 0);
+	tc_buf_init(&tail, 0);
 	if (pg->sid[0] == '\0') {
 		to_login(pg);
 		goto out;
@@ -1682,27 +1806,40 @@ web_console_card_action(
 	}
 	if (strcmp(action, "subcards") == 0)
 		action = "subcard";
-	if (tc_webform_parse(
-		&form, rq->body.data, rq->body.len, NULL, NULL, 0) != 0) {
+	/* A multipart form's fields and files (a url-encoded one as it is). */
+	if (web_card_body(rq, resp, 1, &text, &docs, &tail) != 0)
+		goto out;
+	if (tc_webform_parse(&form, text.data, text.len, NULL, NULL, 0) != 0) {
 		problem(pg, 400, L("请求有误", "Bad request"),
 		    L("表单无法读取。", "The form could not be read."));
 		goto out;
 	}
 	csrf = tc_webform_get(&form, "csrf", NULL);
 	if ((args = card_form_args(&form, action)) == NULL ||
-	    (q = req_new(pg, "card-action")) == NULL) {
+	    (q = req_new(pg,
+		 strcmp(word, "applied") == 0 ? "card-change"
+					      : "card-action")) == NULL) {
 		json_decref(args);
 		problem(pg, 500, L("出错了", "Error"), "out of memory");
 		goto out;
 	}
 	json_object_set_new(q, "card", json_string(card));
 	json_object_set_new(q, "args", args);
+	if (docs != NULL)
+		json_object_set(q, "docs", docs);
 	/* A missing or malformed token is sent as none: the monitor refuses. */
 	if (csrf != NULL && tc_orpc_token_ok(csrf))
 		json_object_set_new(q, "csrf", json_string(csrf));
-	if (web_call(w, q, &an, resp) != 0)
+	if (web_call_tail(w, q, tail.data, tail.len, &an, resp) != 0)
 		goto out;
-	if (an.status == 200 && an.error == NULL) {
+	if (an.status == 200 && an.error == NULL &&
+	    strcmp(word, "applied") == 0) {
+		/* PRG: to the new application. */
+		snprintf(loc, sizeof(loc), "/console/applications/%lld",
+		    (long long)json_integer_value(
+			json_object_get(an.body, "id")));
+		redirect(pg, loc);
+	} else if (an.status == 200 && an.error == NULL) {
 		/* PRG: to the card, or the new card of a reissue. */
 		snprintf(loc, sizeof(loc), "/console/cards/%s?done=%s",
 		    jstr(json_object_get(an.body, "result"), "new_card") != NULL
@@ -1715,6 +1852,9 @@ web_console_card_action(
 	}
 	web_answer_free(&an);
 out:
+	json_decref(docs);
+	tc_buf_release(&text);
+	tc_buf_release(&tail);
 	tc_webform_release(&form);
 	page_end(pg);
 }

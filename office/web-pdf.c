@@ -9,7 +9,9 @@
  * new processes), with every descriptor but its pipe closed and a
  * wall-clock deadline after which the worker kills it. The child's reply
  * is parsed as hostile too (src/pdfview.c). Nothing is cached, on disk
- * or in memory. Routes: GET /console/applications/{n}/attachments/{id}/
+ * or in memory, but a PDF's page count: counted at its first showing, the
+ * monitor keeps it (op pdf-pages), and later application pages are built
+ * from it without a renderer. Routes: GET /console/applications/{n}/attachments/{id}/
  * pages and .../page/{k}.png; the application page's <img> elements.
  * docs/issuerd.md ("PDF materials").
  */
@@ -563,13 +565,44 @@ web_pdf_page(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	free(out.png);
 }
 
+/*
+ * Counts the pages of PDF attachment att of application n (a renderer
+ * child) into *out, and has the monitor keep the count.
+ */
+static void
+count_pages(struct tc_dreq *rq, const char *sid, int64_t n, int64_t att,
+    struct pdf_out *out)
+{
+	struct web *w = tc_daemon_app(rq->d);
+	struct web_answer an;
+	struct tc_dresp scratch;
+	json_t *q;
+
+	memset(&scratch, 0, sizeof(scratch));
+	tc_buf_init(&scratch.body, 1024);
+	if (sid[0] != '\0' && fetch(w, sid, n, att, &an, &scratch) >= 0) {
+		if (an.error == NULL && an.status == 200 && an.ctype != NULL &&
+		    strcmp(an.ctype, "application/pdf") == 0)
+			pdf_run(an.tail, an.tlen, 0, out);
+		else
+			snprintf(out->msg, sizeof(out->msg), "%s",
+			    an.message ? an.message : "not a PDF");
+		web_answer_free(&an);
+	}
+	if (out->status == 200 && out->pages > 0 &&
+	    (q = json_pack("{s:s, s:s, s:I, s:I, s:{s:I}}", "op", "pdf-pages",
+		 "session", sid, "app", (json_int_t)n, "att", (json_int_t)att,
+		 "args", "pages", (json_int_t)out->pages)) != NULL &&
+	    web_call(w, q, &an, &scratch) == 0)
+		web_answer_free(&an); /* a count not kept is counted again */
+	tc_buf_release(&scratch.body);
+}
+
 int
 web_pdf_div(struct tc_buf *b, struct tc_dreq *rq, const char *sid, int64_t n,
-    int64_t att, int en)
+    int64_t att, uint32_t pages, int en)
 {
-	struct web_answer an;
 	struct pdf_out out;
-	struct tc_dresp scratch;
 	char base[96], img[400];
 	unsigned k, shown;
 	int bad = 0;
@@ -577,24 +610,17 @@ web_pdf_div(struct tc_buf *b, struct tc_dreq *rq, const char *sid, int64_t n,
 	snprintf(base, sizeof(base),
 	    "/console/applications/%lld/attachments/%lld", (long long)n,
 	    (long long)att);
-	memset(&scratch, 0, sizeof(scratch));
-	tc_buf_init(&scratch.body, 1024);
 	memset(&out, 0, sizeof(out));
 	out.status = 503;
 	snprintf(out.msg, sizeof(out.msg), "%s",
 	    en ? "the office's monitor process is not answering"
 	       : "办公服务暂不可用");
-	if (sid[0] != '\0' &&
-	    fetch(tc_daemon_app(rq->d), sid, n, att, &an, &scratch) >= 0) {
-		if (an.error == NULL && an.status == 200 && an.ctype != NULL &&
-		    strcmp(an.ctype, "application/pdf") == 0)
-			pdf_run(an.tail, an.tlen, 0, &out);
-		else
-			snprintf(out.msg, sizeof(out.msg), "%s",
-			    an.message ? an.message : "not a PDF");
-		web_answer_free(&an);
+	if (pages > 0) {
+		out.status = 200; /* counted before: nothing to parse */
+		out.pages = pages;
+	} else {
+		count_pages(rq, sid, n, att, &out);
 	}
-	tc_buf_release(&scratch.body);
 	snprintf(img, sizeof(img),
 	    "<div class=\"pages\" data-attachment=\"%lld\">", (long long)att);
 	bad |= tc_buf_puts(b, img);

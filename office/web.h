@@ -15,6 +15,7 @@
 
 #include "daemon.h"
 #include "tcard/officerpc.h"
+#include "tcard/webform.h"
 
 /* Endpoints (metrics and log). */
 enum {
@@ -80,6 +81,9 @@ struct web_answer {
  */
 int web_call(
     struct web *w, json_t *req, struct web_answer *an, struct tc_dresp *resp);
+/* web_call with a tail: the supporting documents of a card op. */
+int web_call_tail(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
+    struct web_answer *an, struct tc_dresp *resp);
 void web_answer_free(struct web_answer *an);
 /* web_call, then the answer as the response (web_answer_json). */
 void web_call_answer(struct web *w, json_t *req, struct tc_dresp *resp);
@@ -100,8 +104,19 @@ void web_session_id(struct tc_dreq *rq, char out[TC_ORPC_TOKEN_LEN + 1]);
 json_t *web_request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp);
 /* The JSON object of a request body, or NULL with resp answered 400. */
 json_t *web_body_object(struct tc_dreq *rq, struct tc_dresp *resp);
+/*
+ * Adds to queue request req the args of query f: limit, after and before
+ * as given (the monitor checks them; a limit of digits as a number).
+ */
+void web_queue_args(json_t *req, const struct tc_webform *f);
 /* Writes an answer's body or error into resp as JSON. 1 when 200. */
 int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
+/*
+ * Writes an answer holding a file (its media type, file name and the
+ * tail: an attachment, a card's document) into resp, else its error as
+ * JSON; frees an.
+ */
+void web_answer_file(struct web_answer *an, struct tc_dresp *resp);
 
 /*
  * Starts the layer on the inherited listener; with HTTPS when cert is
@@ -137,6 +152,25 @@ tc_dhandler web_console_css, web_console_root, web_console_login,
 tc_dhandler web_api_card, web_api_card_action, web_api_audit,
     web_api_audit_verify, web_console_card, web_console_card_action,
     web_console_audit;
+/* GET /v1/cards/{card}/documents/{id}: a supporting document's bytes. */
+tc_dhandler web_api_card_document;
+
+/* A card POST's body: the documents and the multipart's framing. */
+#define WEB_DOC_BODY_MAX (TC_ORPC_REQ_TAIL_MAX + 64u * 1024)
+
+/*
+ * The body of a card POST (office/web-cards.c). For multipart/form-data:
+ * its file parts "document" (1 to TC_ORPC_DOCS_MAX, their bytes together
+ * at most TC_ORPC_REQ_TAIL_MAX, else 413) go into tail and *docs (the
+ * request's "docs" array; NULL when none), and its text parts into text:
+ * with form, every one url-encoded (for tc_webform_parse: the console's
+ * fields); without, the one part "args" (the JSON object of the API).
+ * Any other body is copied into text as it is. Returns 0, or -1 with
+ * resp answered (400, 413, 500).
+ */
+int web_card_body(struct tc_dreq *rq, struct tc_dresp *resp, int form,
+    struct tc_buf *text /* OUT */, json_t **docs /* OUT */,
+    struct tc_buf *tail /* OUT */);
 
 /* ---- office/web-acts.c: supplement, reveal, issue, the account ---- */
 /*
@@ -176,9 +210,11 @@ tc_dhandler web_pdf_pages, web_pdf_page;
  * attachment att of application n for the application page: an <img> of
  * each of the first WEB_PDF_SHOWN pages and a download link for the rest,
  * or the reason it cannot be shown (escaped). sid: the page's session id.
+ * pages: the count the monitor keeps, 0 when not yet counted: then the
+ * renderer counts them once and the monitor is told (op pdf-pages).
  * Returns 0 or the buffer's error.
  */
 int web_pdf_div(struct tc_buf *b, struct tc_dreq *rq, const char *sid,
-    int64_t n, int64_t att, int en);
+    int64_t n, int64_t att, uint32_t pages, int en);
 
 #endif

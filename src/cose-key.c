@@ -146,24 +146,15 @@ group_order(int nid, uint8_t order[HALF], char *err, size_t errlen)
 	return r;
 }
 
-/*
- * Sets up the prototype context of one direction. For SM2 the pkey ctx that
- * carries the distinguishing identifier must outlive the EVP_MD_CTX (which
- * only borrows it), so it is returned too. An update with no data makes
- * OpenSSL hash Z into the SM2 prototype now, once, instead of in every copy;
- * for ECDSA it does nothing.
- */
-static int
-make_proto(
+int
+tc_cose_md_init(
     EVP_PKEY *pkey, int alg, int sign, EVP_MD_CTX **mout, EVP_PKEY_CTX **pout)
 {
-	static const uint8_t nothing[1];
+	const EVP_MD *md =
+	    alg == TC_COSE_ALG_SM2_SM3 ? EVP_sm3() : EVP_sha256();
 	EVP_MD_CTX *m = NULL;
 	EVP_PKEY_CTX *pc = NULL;
-	const EVP_MD *md;
 	int ok;
-
-	md = alg == TC_COSE_ALG_SM2_SM3 ? EVP_sm3() : EVP_sha256();
 
 	*mout = NULL;
 	*pout = NULL;
@@ -177,12 +168,8 @@ make_proto(
 			goto fail;
 		EVP_MD_CTX_set_pkey_ctx(m, pc);
 	}
-	if (sign)
-		ok = EVP_DigestSignInit(m, NULL, md, NULL, pkey) == 1 &&
-		    EVP_DigestSignUpdate(m, nothing, 0) == 1;
-	else
-		ok = EVP_DigestVerifyInit(m, NULL, md, NULL, pkey) == 1 &&
-		    EVP_DigestVerifyUpdate(m, nothing, 0) == 1;
+	ok = sign ? EVP_DigestSignInit(m, NULL, md, NULL, pkey) == 1
+		  : EVP_DigestVerifyInit(m, NULL, md, NULL, pkey) == 1;
 	if (!ok)
 		goto fail;
 	*mout = m;
@@ -191,6 +178,30 @@ make_proto(
 fail:
 	EVP_MD_CTX_free(m);
 	EVP_PKEY_CTX_free(pc);
+	return TC_ERR_CRYPTO;
+}
+
+/*
+ * Sets up the prototype context of one direction (tc_cose_md_init). An
+ * update with no data makes OpenSSL hash Z into the SM2 prototype now,
+ * once, instead of in every copy; for ECDSA it does nothing.
+ */
+static int
+make_proto(
+    EVP_PKEY *pkey, int alg, int sign, EVP_MD_CTX **mout, EVP_PKEY_CTX **pout)
+{
+	static const uint8_t nothing[1];
+	int r;
+
+	if ((r = tc_cose_md_init(pkey, alg, sign, mout, pout)) != 0)
+		return r;
+	if ((sign ? EVP_DigestSignUpdate(*mout, nothing, 0)
+		  : EVP_DigestVerifyUpdate(*mout, nothing, 0)) == 1)
+		return 0;
+	EVP_MD_CTX_free(*mout);
+	EVP_PKEY_CTX_free(*pout);
+	*mout = NULL;
+	*pout = NULL;
 	return TC_ERR_CRYPTO;
 }
 

@@ -423,34 +423,20 @@ write_cert(const char *dir, const char *name, X509 *x, char *err, size_t errlen)
 
 /*
  * Signs x with key: ecdsa-with-SHA256, or SM2-with-SM3 over Z computed with
- * the default ID. OpenSSL 3.0 takes the SM2 ID only from an EVP_PKEY_CTX
- * attached to the digest context before the init.
+ * the default ID (the digest context of tc_cose_md_init).
  */
 static int
 sign_cert(X509 *x, EVP_PKEY *key, enum tc_keyalg alg)
 {
 	EVP_MD_CTX *md = NULL;
 	EVP_PKEY_CTX *pctx = NULL;
-	int r = TC_ERR_CRYPTO;
+	int r;
 
-	if ((md = EVP_MD_CTX_new()) == NULL)
-		return TC_ERR_NOMEM;
-	if (alg == TC_KEYALG_SM2) {
-		if ((pctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL)) ==
-			NULL ||
-		    EVP_PKEY_CTX_set1_id(
-			pctx, TC_COSE_SM2_ID, strlen(TC_COSE_SM2_ID)) != 1)
-			goto out;
-		EVP_MD_CTX_set_pkey_ctx(md, pctx);
-		if (EVP_DigestSignInit(md, NULL, EVP_sm3(), NULL, key) != 1)
-			goto out;
-	} else if (EVP_DigestSignInit_ex(
-		       md, NULL, "SHA256", NULL, NULL, key, NULL) != 1)
-		goto out;
-	if (X509_sign_ctx(x, md) <= 0)
-		goto out;
-	r = 0;
-out:
+	r = tc_cose_md_init(key,
+	    alg == TC_KEYALG_SM2 ? TC_COSE_ALG_SM2_SM3 : TC_COSE_ALG_ES256, 1,
+	    &md, &pctx);
+	if (r == 0 && X509_sign_ctx(x, md) <= 0)
+		r = TC_ERR_CRYPTO;
 	ERR_clear_error();
 	EVP_MD_CTX_free(md);
 	EVP_PKEY_CTX_free(pctx);

@@ -67,6 +67,19 @@ static const struct tc_json_key args_subcard[] = {
 	{ "birth_date", TC_JSON_STR, 0 },
 	{ NULL, 0, 0 },
 };
+static const struct tc_json_key args_change_app[] = {
+	{ "kind", TC_JSON_STR, 1 },
+	{ "tier", TC_JSON_STR, 0 },
+	{ "clause", TC_JSON_STR, 0 },
+	{ "draft", TC_JSON_BOOL, 0 },
+	{ "accept_pledge", TC_JSON_BOOL, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key doc_keys[] = {
+	{ "name", TC_JSON_STR, 1 },
+	{ "size", TC_JSON_INT, 1 },
+	{ NULL, 0, 0 },
+};
 static const struct tc_json_key args_audit[] = {
 	{ "after", TC_JSON_INT, 0 },
 	{ "limit", TC_JSON_INT, 0 },
@@ -225,6 +238,82 @@ parse_action(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 	return 0;
 }
 
+/* card-change: an upgrade or conversion application for the card. */
+static int
+parse_change_app(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	struct tc_orpc_card_args *c = &q->c;
+	char kind[16];
+	int r;
+
+	if (!json_is_object(a))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args is missing");
+	if ((r = tc_orpc_keys(a, args_change_app, "args", 0, err, errlen)) !=
+		0 ||
+	    (r = text(a, "kind", kind, sizeof(kind) - 1, err, errlen)) != 0 ||
+	    (r = text(a, "tier", q->tier, TC_ORPC_TEXT_MAX, err, errlen)) !=
+		0 ||
+	    (r = text(a, "clause", c->clause, TC_ORPC_TEXT_MAX, err, errlen)) !=
+		0)
+		return r;
+	if (strcmp(kind, "upgrade") == 0)
+		c->kind = TC_APP_UPGRADE;
+	else if (strcmp(kind, "convert") == 0)
+		c->kind = TC_APP_CONVERT;
+	else
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.kind must be upgrade or convert");
+	if (c->kind == TC_APP_UPGRADE &&
+	    (q->tier[0] == '\0' || c->clause[0] == '\0'))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: an upgrade needs args.tier and args.clause");
+	c->draft = json_is_true(json_object_get(a, "draft"));
+	c->pledge = json_is_true(json_object_get(a, "accept_pledge"));
+	return 0;
+}
+
+int
+tc_orpc_card_docs_parse(
+    json_t *docs, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	struct tc_orpc_doc *d;
+	json_t *v;
+	size_t i, total = 0;
+	json_int_t n;
+	int r;
+
+	if (docs == NULL)
+		return 0;
+	if (q->op != TC_ORPC_CARD_ACTION && q->op != TC_ORPC_CARD_CHANGE)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: %s takes no docs", tc_orpc_op_name(q->op));
+	if (json_array_size(docs) < 1 ||
+	    json_array_size(docs) > TC_ORPC_DOCS_MAX)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: docs holds 1 to %d documents",
+		    TC_ORPC_DOCS_MAX);
+	json_array_foreach(docs, i, v)
+	{
+		d = &q->docs[i];
+		if ((r = tc_orpc_keys(v, doc_keys, "docs[]", 0, err, errlen)) !=
+			0 ||
+		    (r = text(v, "name", d->name, TC_ORPC_DOC_NAME_MAX, err,
+			 errlen)) != 0)
+			return r;
+		n = json_integer_value(json_object_get(v, "size"));
+		if (d->name[0] == '\0' || strchr(d->name, '/') != NULL ||
+		    n < 1 || n > (json_int_t)(TC_ORPC_REQ_TAIL_MAX - total))
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: docs[%zu] needs a name without '/' and a size of 1 to %u bytes in all",
+			    i, TC_ORPC_REQ_TAIL_MAX);
+		d->size = (size_t)n;
+		total += d->size;
+		q->n_docs++;
+	}
+	return 0;
+}
+
 static int
 parse_audit(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 {
@@ -261,16 +350,21 @@ tc_orpc_card_args_parse(
 	switch (q->op) {
 	case TC_ORPC_CARD:
 	case TC_ORPC_CARD_ACTION:
+	case TC_ORPC_CARD_CHANGE:
+	case TC_ORPC_CARD_DOCUMENT:
 		if (!card_text_ok(q->card))
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 			    "rpc request: card must be a card number or serial (digits, spaces, hyphens)");
-		if (q->op == TC_ORPC_CARD) {
+		if (q->op == TC_ORPC_CARD || q->op == TC_ORPC_CARD_DOCUMENT) {
 			if (a != NULL)
 				return tc_seterr(err, errlen,
 				    TC_ERR_INVALID_ARG,
-				    "rpc request: card takes no args");
+				    "rpc request: %s takes no args",
+				    tc_orpc_op_name(q->op));
 			return 0;
 		}
+		if (q->op == TC_ORPC_CARD_CHANGE)
+			return parse_change_app(a, q, err, errlen);
 		return parse_action(a, q, err, errlen);
 	case TC_ORPC_AUDIT:
 		if (q->card[0] != '\0')

@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "tcard/json-keys.h"
+#include "tcard/officerpc.h"
 
 /*
  * Checks o against the key table k (tc_json_keys_check) and words the
@@ -26,5 +27,14 @@
  */
 int tc_orpc_keys(json_t *o, const struct tc_json_key *k, const char *where,
     int per_action, char *err, size_t errlen);
+
+/*
+ * The "docs" of a card-action or card-change request (include/tcard/
+ * officerpc.h; src/officerpc-card.c): docs may be NULL (none); any other
+ * op with docs is refused. Fills q->docs and q->n_docs. Returns 0 or
+ * TC_ERR_INVALID_ARG with err.
+ */
+int tc_orpc_card_docs_parse(
+    json_t *docs, struct tc_orpc_req *q, char *err, size_t errlen);
 
 #endif

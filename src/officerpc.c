@@ -42,6 +42,9 @@ static const struct {
 	{ "totp-enrol", TC_ORPC_TOTP_ENROL },
 	{ "totp-qr", TC_ORPC_TOTP_QR },
 	{ "passphrase", TC_ORPC_PASSPHRASE },
+	{ "card-change", TC_ORPC_CARD_CHANGE },
+	{ "card-document", TC_ORPC_CARD_DOCUMENT },
+	{ "pdf-pages", TC_ORPC_PDF_PAGES },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
@@ -75,6 +78,19 @@ static const struct tc_json_key top_att[] = {
 	{ "att", TC_JSON_INT, 1 },
 	{ NULL, 0, 0 },
 };
+static const struct tc_json_key top_att_args[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ "app", TC_JSON_INT, 1 },
+	{ "att", TC_JSON_INT, 1 },
+	{ "args", TC_JSON_OBJ, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_pages[] = {
+	{ "pages", TC_JSON_INT, 1 },
+	{ NULL, 0, 0 },
+};
 static const struct tc_json_key top_review[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "session", TC_JSON_STR, 1 },
@@ -89,9 +105,18 @@ static const struct tc_json_key top_card[] = {
 	{ "csrf", TC_JSON_STR, 0 },
 	{ "card", TC_JSON_STR, 1 },
 	{ "args", TC_JSON_OBJ, 0 },
+	{ "docs", TC_JSON_ARR, 0 },
 	{ NULL, 0, 0 },
 };
-static const struct tc_json_key top_audit[] = {
+static const struct tc_json_key top_card_doc[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ "session", TC_JSON_STR, 1 },
+	{ "csrf", TC_JSON_STR, 0 },
+	{ "card", TC_JSON_STR, 1 },
+	{ "att", TC_JSON_INT, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key top_args_opt[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
@@ -103,6 +128,12 @@ static const struct tc_json_key top_account[] = {
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
 	{ "args", TC_JSON_OBJ, 1 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_queue[] = {
+	{ "limit", TC_JSON_INT, 0 },
+	{ "after", TC_JSON_STR, 0 },
+	{ "before", TC_JSON_STR, 0 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key args_login[] = {
@@ -362,6 +393,35 @@ parse_review(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 	return 0;
 }
 
+/* The queue's optional args: a page size and one cursor (docs/api.md). */
+static int
+parse_queue(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	json_t *v;
+	int r;
+
+	if (a == NULL)
+		return 0;
+	if ((r = tc_orpc_keys(a, args_queue, "args", 0, err, errlen)) != 0 ||
+	    (r = str(a, "after", q->after, TC_APP_CURSOR_MAX - 1, NULL, err,
+		 errlen)) != 0 ||
+	    (r = str(a, "before", q->before, TC_APP_CURSOR_MAX - 1, NULL, err,
+		 errlen)) != 0)
+		return r;
+	if ((v = json_object_get(a, "limit")) != NULL) {
+		if (json_integer_value(v) < 1 ||
+		    json_integer_value(v) > TC_APP_QUEUE_MAX)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.limit must be 1 to %d",
+			    TC_APP_QUEUE_MAX);
+		q->limit = (int)json_integer_value(v);
+	}
+	if (q->after[0] != '\0' && q->before[0] != '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.after and args.before do not go together");
+	return 0;
+}
+
 static int
 parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 {
@@ -386,7 +446,6 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		break;
 	case TC_ORPC_LOGOUT:
 	case TC_ORPC_WHOAMI:
-	case TC_ORPC_QUEUE:
 	case TC_ORPC_TOTP_QR:
 		top = top_session;
 		break;
@@ -404,11 +463,16 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		break;
 	case TC_ORPC_CARD:
 	case TC_ORPC_CARD_ACTION:
+	case TC_ORPC_CARD_CHANGE:
 		top = top_card;
 		break;
+	case TC_ORPC_CARD_DOCUMENT:
+		top = top_card_doc;
+		break;
+	case TC_ORPC_QUEUE:
 	case TC_ORPC_AUDIT:
 	case TC_ORPC_AUDIT_VERIFY:
-		top = top_audit;
+		top = top_args_opt;
 		break;
 	case TC_ORPC_TOTP_ENROL:
 	case TC_ORPC_PASSPHRASE:
@@ -417,9 +481,12 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	case TC_ORPC_TLS:
 		top = top_op;
 		break;
+	case TC_ORPC_PDF_PAGES:
+		top = top_att_args;
+		break;
 	default:
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change, card-document, pdf-pages");
 	}
 	if ((r = tc_orpc_keys(o, top, "request", 0, err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -447,11 +514,29 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 			    "rpc request: args.operator is empty");
 	}
+	if (q->op == TC_ORPC_QUEUE)
+		return parse_queue(a, q, err, errlen);
+	if (q->op == TC_ORPC_PDF_PAGES) {
+		if ((r = tc_orpc_keys(a, args_pages, "args", 0, err, errlen)) !=
+		    0)
+			return r;
+		if (json_integer_value(json_object_get(a, "pages")) < 1 ||
+		    json_integer_value(json_object_get(a, "pages")) > 1000000)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.pages must be 1 to 1000000");
+		q->pages =
+		    (uint32_t)json_integer_value(json_object_get(a, "pages"));
+		return 0;
+	}
 	if (q->op == TC_ORPC_REVIEW)
 		return parse_review(a, q, err, errlen);
-	if (q->op >= TC_ORPC_CARD && q->op <= TC_ORPC_AUDIT_VERIFY) {
+	if ((q->op >= TC_ORPC_CARD && q->op <= TC_ORPC_AUDIT_VERIFY) ||
+	    q->op == TC_ORPC_CARD_CHANGE || q->op == TC_ORPC_CARD_DOCUMENT) {
 		if ((r = str(o, "card", q->card, TC_ORPC_CARD_MAX, NULL, err,
 			 errlen)) != 0)
+			return r;
+		if ((r = tc_orpc_card_docs_parse(
+			 json_object_get(o, "docs"), q, err, errlen)) != 0)
 			return r;
 		return tc_orpc_card_args_parse(a, q, err, errlen);
 	}
@@ -482,6 +567,25 @@ tc_orpc_req_parse(const char *json, size_t len, struct tc_orpc_req *out,
 	if (r != 0)
 		tc_orpc_req_release(out);
 	return r;
+}
+
+int
+tc_orpc_req_tail(struct tc_orpc_req *q, const uint8_t *tail, size_t tlen,
+    char *err, size_t errlen)
+{
+	size_t i, off = 0;
+
+	for (i = 0; i < q->n_docs; i++) {
+		if (q->docs[i].size > tlen - off)
+			break;
+		q->docs[i].data = tail + off;
+		off += q->docs[i].size;
+	}
+	if (i < q->n_docs || off != tlen)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: a tail of %zu bytes for documents of %zu",
+		    tlen, off);
+	return 0;
 }
 
 void

@@ -319,6 +319,54 @@ int tc_app_visible(const struct tc_app_ctx *c, const struct tc_app *a);
 /* 1 when a is overdue at now (see tc_app_list). */
 int tc_app_overdue(const struct tc_app *a, time_t now);
 
+/*
+ * A place in the work queue (tc_app_queue): the deadline ("" for none)
+ * and id of an application. As text (a page's cursor, opaque to clients)
+ * "YYYY-MM-DD.ID" or "none.ID", at most TC_APP_CURSOR_MAX - 1 bytes.
+ */
+#define TC_APP_CURSOR_MAX 32
+struct tc_app_cursor {
+	char deadline[TC_DATE_TEXT];
+	int64_t id;
+};
+
+/* Reads cursor text s. Returns 0 or TC_ERR_INVALID_ARG. */
+int tc_app_cursor_parse(const char *s, struct tc_app_cursor *out /* OUT */);
+
+/* The cursor text of a's place in the queue. */
+void tc_app_cursor_text(const struct tc_app *a, char out[TC_APP_CURSOR_MAX]);
+
+/*
+ * The work queue of c's operator (docs/workflow.md "Work queue"): the
+ * submitted and approved applications it may see (tc_app_visible) whose
+ * current step's role it holds, in queue order: by deadline (none last),
+ * then by id, so overdue work comes first. Calls fn, in queue order, for
+ * at most limit (1 to TC_APP_QUEUE_MAX) of them: the first ones after
+ * from (NULL: from the start) or, with backward, the last ones before
+ * from. *more is set to 1 when more of the queue lies beyond them in that
+ * direction, else 0. Listing rows as tc_app_list does. A nonzero return
+ * from fn stops and is returned. Returns 0, fn's value,
+ * TC_ERR_INVALID_ARG, TC_ERR_NOMEM, TC_ERR_MALFORMED or a database error.
+ */
+#define TC_APP_QUEUE_MAX 200
+int tc_app_queue(const struct tc_app_ctx *c, const struct tc_app_cursor *from,
+    int backward, size_t limit, int (*fn)(const struct tc_app *a, void *arg),
+    void *arg, int *more /* OUT */, char *err, size_t errlen);
+
+/*
+ * Fills the queue's record of the current step's owner (role and
+ * organisation, schema 9) for the submitted and approved applications of
+ * a registry of an older schema, from c's programmes; one of a programme
+ * or step no longer loaded is in no queue. Runs inside a transaction
+ * (tc_registry_begin) and audits what it filled ("system",
+ * application.queue-fill, subject "applications", detail {"filled": N});
+ * *filled is the number of rows filled, 0 once done.
+ * Returns 0, TC_ERR_STATE (no transaction), TC_ERR_NOMEM, TC_ERR_MALFORMED
+ * or a database error.
+ */
+int tc_app_queue_fill(const struct tc_app_ctx *c, int64_t *filled /* OUT */,
+    char *err, size_t errlen);
+
 /* One step's record, and one action, for the progress view. */
 struct tc_app_step_rec {
 	int step;
@@ -347,6 +395,7 @@ struct tc_app_attachment {
 	const char *name;
 	time_t added_at;
 	const char *added_by;
+	uint32_t pages; /* a PDF's pages once counted; 0 otherwise */
 };
 
 /* Calls fn for each step record, action or attachment of application id,
@@ -360,6 +409,20 @@ int tc_app_action_list(struct tc_registry *reg, int64_t id,
 int tc_app_attachment_list(struct tc_registry *reg, int64_t id,
     int (*fn)(const struct tc_app_attachment *a, void *arg), void *arg,
     char *err, size_t errlen);
+
+/*
+ * Keeps the page count of PDF attachment att of application app, counted
+ * once by a viewer that parsed it (the console's confined renderer), so
+ * that views need not count again (tc_app_attachment's pages). Only an
+ * operator who may see the application (c's, as tc_app_visible) keeps
+ * it, once: a count already kept stays. Audited as attachment.pages
+ * (subject application:N, detail {"attachment", "pages"}) when kept.
+ * Inside a transaction. Returns 0, TC_ERR_INVALID_ARG (pages 0 or over
+ * 10^6), TC_ERR_NOT_FOUND ("no application N" as for the acts, or no
+ * such PDF attachment of it), TC_ERR_STATE or a database error.
+ */
+int tc_app_attachment_set_pages(const struct tc_app_ctx *c, int64_t app,
+    int64_t att, uint32_t pages, char *err, size_t errlen);
 
 /*
  * Reads the content of attachment att_id into out (cap at least

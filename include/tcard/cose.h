@@ -73,6 +73,17 @@ int tc_cose_key_alg(const struct tc_cose_key *k);
 const uint8_t *tc_cose_key_kid(
     const struct tc_cose_key *k, size_t *len /* OUT */);
 
+/*
+ * A digest context for signing (sign != 0) or verifying with pkey under
+ * alg: SHA-256 for TC_COSE_ALG_ES256; for TC_COSE_ALG_SM2_SM3, SM3 over Z
+ * with the SM2 ID TC_COSE_SM2_ID, which OpenSSL takes only from a pkey
+ * context attached before the init: that is *pout (NULL for ES256), which
+ * *mout only borrows, so free *mout first. Nothing is hashed yet. Returns
+ * 0, TC_ERR_NOMEM or TC_ERR_CRYPTO (*mout and *pout NULL).
+ */
+int tc_cose_md_init(EVP_PKEY *pkey, int alg, int sign,
+    EVP_MD_CTX **mout /* OUT */, EVP_PKEY_CTX **pout /* OUT */);
+
 /* Returns the key's EVP_PKEY, owned by k (up_ref it to keep it longer). */
 EVP_PKEY *tc_cose_key_pkey(const struct tc_cose_key *k);
 

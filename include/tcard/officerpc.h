@@ -8,8 +8,9 @@
  *     u32 id     the request's number; the answer repeats it
  *     u32 jlen   bytes of JSON that follow
  *     JSON       one object, jlen bytes
- *     tail       len - 8 - jlen bytes: binary (an attachment's bytes);
- *                empty in a request
+ *     tail       len - 8 - jlen bytes: binary (an attachment's bytes;
+ *                in a request, the supporting documents its "docs"
+ *                list, one after the other; else empty)
  * A request's JSON is {"op", "session", "csrf", "app", "att", "args"};
  * which members each op takes, and what its "args" holds, is a strict key
  * table per op (src/officerpc.c; docs/issuerd.md gives them). The
@@ -32,6 +33,9 @@
 #define TC_ORPC_REQ_MAX	     (64u * 1024) /* JSON of a request */
 #define TC_ORPC_ANS_JSON_MAX (2u * 1024 * 1024)
 #define TC_ORPC_TAIL_MAX     TC_ATTACH_MAX /* an answer's binary tail */
+/* A request's tail: the supporting documents of a card op, together. */
+#define TC_ORPC_REQ_TAIL_MAX TC_ATTACH_MAX
+#define TC_ORPC_DOCS_MAX     8 /* documents of one request */
 /* A session id or CSRF token: 32 random bytes, base64url, no padding. */
 #define TC_ORPC_TOKEN_LEN 43
 #define TC_ORPC_PASS_MAX  1024
@@ -69,8 +73,25 @@ enum tc_orpc_op {
 	TC_ORPC_TOTP_QR,    /* "totp-qr": session */
 	TC_ORPC_PASSPHRASE, /* "passphrase": session, csrf, args (passphrase,
 			       new_passphrase) */
+	/*
+	 * "card-change": session, csrf, card, args (kind "upgrade" or
+	 * "convert", tier, clause, draft, accept_pledge): a change
+	 * application for the card, as tcard-issuer upgrade and convert
+	 * (src/officerpc-card.c; office/mon-change.c).
+	 */
+	TC_ORPC_CARD_CHANGE,
+	/*
+	 * "card-document": session, card, att (the document's id): a
+	 * supporting document's bytes in the answer's tail.
+	 */
+	TC_ORPC_CARD_DOCUMENT,
+	/*
+	 * "pdf-pages": session, app, att, args (pages): the web worker keeps
+	 * the page count its renderer found (tc_app_attachment_set_pages).
+	 */
+	TC_ORPC_PDF_PAGES,
 };
-#define TC_ORPC_OP_LAST TC_ORPC_PASSPHRASE
+#define TC_ORPC_OP_LAST TC_ORPC_PDF_PAGES
 
 /* A card as typed: its number (spaces, hyphens) or its serial. */
 #define TC_ORPC_CARD_MAX    24
@@ -89,7 +110,8 @@ enum tc_orpc_card_action {
 	TC_ORPC_SUBCARD,     /* "subcard": relation, id_type, id_number, name,
 				birth_date */
 };
-#define TC_ORPC_ID_NUMBER_MAX 64 /* as typed; tc_id_normalise's cap */
+#define TC_ORPC_ID_NUMBER_MAX 64  /* as typed; tc_id_normalise's cap */
+#define TC_ORPC_DOC_NAME_MAX  255 /* a document's file name */
 
 /* The arguments of "card-action" and "audit", checked per action. */
 struct tc_orpc_card_args {
@@ -105,6 +127,12 @@ struct tc_orpc_card_args {
 	char relation[TC_ORPC_TEXT_MAX + 1];
 	char id_type[TC_ORPC_TEXT_MAX + 1];
 	char id_number[TC_ORPC_ID_NUMBER_MAX + 1]; /* wiped on release */
+	/* card-change: TC_APP_UPGRADE or TC_APP_CONVERT, the new tier in
+	 * the request's tier, the clause here ("" when none) */
+	enum tc_app_kind kind;
+	char clause[TC_ORPC_TEXT_MAX + 1];
+	int draft;  /* keep it a draft (no submit) */
+	int pledge; /* the applicant accepted the integrity pledge */
 };
 
 /* A supplement's field: "section.field" and its new value. */
@@ -113,6 +141,15 @@ struct tc_orpc_card_args {
 struct tc_orpc_patch {
 	char field[TC_ORPC_FIELD_MAX + 1];
 	char value[TC_ORPC_FIELD_VALUE_MAX + 1];
+};
+/*
+ * A supporting document of "card-action" or "card-change" (the request's
+ * "docs": [{"name", "size"}]): its file name and its bytes in the tail.
+ */
+struct tc_orpc_doc {
+	char name[TC_ORPC_DOC_NAME_MAX + 1];
+	size_t size;
+	const uint8_t *data; /* into the tail, set by tc_orpc_req_tail */
 };
 /* A parsed request. Release it with tc_orpc_req_release (wipes). */
 struct tc_orpc_req {
@@ -138,8 +175,15 @@ struct tc_orpc_req {
 	/* supplement (its reason is the review's field above) */
 	struct tc_orpc_patch patch[TC_APP_PATCH_MAX];
 	size_t n_patch;
+	/* queue: page size (0: the default), cursors ("" when not sent) */
+	int limit;
+	uint32_t pages; /* pdf-pages */
+	char after[TC_APP_CURSOR_MAX], before[TC_APP_CURSOR_MAX];
 	/* passphrase: the new one (the old one is passphrase); wiped */
 	char new_passphrase[TC_ORPC_PASS_MAX + 1];
+	/* card-action, card-change: the supporting documents */
+	struct tc_orpc_doc docs[TC_ORPC_DOCS_MAX];
+	size_t n_docs;
 };
 
 /* "login", ... or "?" */
@@ -173,6 +217,14 @@ void tc_orpc_header_put(uint8_t hdr[TC_ORPC_HDR_LEN] /* OUT */, uint32_t id,
 int tc_orpc_req_parse(const char *json, size_t len,
     struct tc_orpc_req *out /* OUT */, char *err, size_t errlen);
 
+/*
+ * Binds the frame's tail (tlen bytes) to the documents of parsed request
+ * q: their sizes must add up to tlen exactly (no tail without documents).
+ * Sets each document's data. Returns 0 or TC_ERR_INVALID_ARG with err.
+ */
+int tc_orpc_req_tail(struct tc_orpc_req *q, const uint8_t *tail, size_t tlen,
+    char *err, size_t errlen);
+
 /* "suspend", ... or "?" */
 const char *tc_orpc_card_action_name(enum tc_orpc_card_action a);
 
@@ -188,7 +240,13 @@ const char *tc_orpc_card_action_name(enum tc_orpc_card_action a);
  * "reason", "lost" or "damaged"; subcard "relation", "id_type",
  * "id_number" (the relative's full number: wiped by
  * tc_orpc_req_release), "name" and optional "birth_date". An audit's: optional "after" (>= 0) and
- * "limit" (1 to TC_ORPC_AUDIT_LIMIT). Texts have no control characters.
+ * "limit" (1 to TC_ORPC_AUDIT_LIMIT). A card-change's: "kind" ("upgrade" or
+ * "convert"), "tier" (needed for an upgrade), "clause" (needed for an
+ * upgrade), optional "draft" and "accept_pledge" (booleans). card-action
+ * and card-change may carry "docs" at the top: 1 to TC_ORPC_DOCS_MAX
+ * objects {"name" (1 to TC_ORPC_DOC_NAME_MAX bytes, no '/'), "size" (1 to
+ * TC_ORPC_REQ_TAIL_MAX, all together at most that)}. Texts have no
+ * control characters.
  * Returns 0 or TC_ERR_INVALID_ARG with err naming the member.
  */
 int tc_orpc_card_args_parse(void *args /* json_t *, borrowed */,

@@ -167,6 +167,30 @@ out:
 	return r;
 }
 
+/* The derivation context: host challenge || card challenge. */
+static void
+challenges(const struct tc_scp *s, uint8_t ctx[2 * TC_SCP_CHALLENGE_LEN])
+{
+	memcpy(ctx, s->host_challenge, TC_SCP_CHALLENGE_LEN);
+	memcpy(ctx + TC_SCP_CHALLENGE_LEN, s->card_challenge,
+	    TC_SCP_CHALLENGE_LEN);
+}
+
+/* Both cryptograms from S-MAC and the challenges. */
+static int
+cryptograms(struct tc_scp *s, uint8_t card_crypt[8], uint8_t host_crypt[8])
+{
+	uint8_t ctx[2 * TC_SCP_CHALLENGE_LEN];
+	int r;
+
+	challenges(s, ctx);
+	if ((r = tc_scp_kdf(s->s_mac, LABEL_CARD_CRYPT, ctx, sizeof(ctx),
+		 card_crypt, 8)) != 0)
+		return r;
+	return tc_scp_kdf(
+	    s->s_mac, LABEL_HOST_CRYPT, ctx, sizeof(ctx), host_crypt, 8);
+}
+
 /* Session keys and both cryptograms from the static keys and challenges. */
 static int
 derive(struct tc_scp *s, const struct tc_scp_keys *keys, uint8_t card_crypt[8],
@@ -175,21 +199,15 @@ derive(struct tc_scp *s, const struct tc_scp_keys *keys, uint8_t card_crypt[8],
 	uint8_t ctx[2 * TC_SCP_CHALLENGE_LEN];
 	int r;
 
-	memcpy(ctx, s->host_challenge, TC_SCP_CHALLENGE_LEN);
-	memcpy(ctx + TC_SCP_CHALLENGE_LEN, s->card_challenge,
-	    TC_SCP_CHALLENGE_LEN);
+	challenges(s, ctx);
 	if ((r = tc_scp_kdf(keys->enc, LABEL_S_ENC, ctx, sizeof(ctx), s->s_enc,
 		 16)) != 0 ||
 	    (r = tc_scp_kdf(keys->mac, LABEL_S_MAC, ctx, sizeof(ctx), s->s_mac,
 		 16)) != 0 ||
 	    (r = tc_scp_kdf(keys->mac, LABEL_S_RMAC, ctx, sizeof(ctx),
-		 s->s_rmac, 16)) != 0 ||
-	    (r = tc_scp_kdf(s->s_mac, LABEL_CARD_CRYPT, ctx, sizeof(ctx),
-		 card_crypt, 8)) != 0 ||
-	    (r = tc_scp_kdf(s->s_mac, LABEL_HOST_CRYPT, ctx, sizeof(ctx),
-		 host_crypt, 8)) != 0)
+		 s->s_rmac, 16)) != 0)
 		return r;
-	return 0;
+	return cryptograms(s, card_crypt, host_crypt);
 }
 
 /*
@@ -461,7 +479,6 @@ int
 tc_scp_card_authenticate(struct tc_scp *s, const struct tc_apdu *cmd)
 {
 	uint8_t card_crypt[8], host_crypt[8], mac[TC_SCP_MAC_LEN];
-	uint8_t ctx[16];
 	int r = TC_ERR_SECURE_CHANNEL;
 
 	if (s == NULL || cmd == NULL)
@@ -471,12 +488,7 @@ tc_scp_card_authenticate(struct tc_scp *s, const struct tc_apdu *cmd)
 	if (cmd->cla != 0x84 || cmd->p1 != TC_SCP_LEVEL || cmd->p2 != 0 ||
 	    cmd->nc != 8 + TC_SCP_MAC_LEN)
 		goto out;
-	memcpy(ctx, s->host_challenge, 8);
-	memcpy(ctx + 8, s->card_challenge, 8);
-	if (tc_scp_kdf(s->s_mac, LABEL_HOST_CRYPT, ctx, sizeof(ctx), host_crypt,
-		8) != 0 ||
-	    tc_scp_kdf(s->s_mac, LABEL_CARD_CRYPT, ctx, sizeof(ctx), card_crypt,
-		8) != 0)
+	if (cryptograms(s, card_crypt, host_crypt) != 0)
 		goto out;
 	memset(s->mcv, 0, sizeof(s->mcv));
 	if (command_mac(s, cmd->cla, cmd->ins, cmd->p1, cmd->p2, cmd->data, 8,

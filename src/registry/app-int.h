@@ -17,6 +17,36 @@
 #include "registry-int.h"
 #include "tcard/application.h"
 #include "tcard/buf.h"
+#include "tcard/operator.h"
+
+/* The columns of an application row in listings (application.c, queue.c). */
+#define TC_APP_COLUMNS                                                         \
+	"id, kind, card_serial, relation, programme, tier, route, clause, id_type, id_mac, id_masked, name, employer, employer_code, employer_category, work_type, state, step, step_id, step_started_at, deadline, months, pledge_at, created_at, created_by, submitted_at, decided_at, issued_serial"
+
+/*
+ * Reads the current row of a TC_APP_COLUMNS query into a, as listings do
+ * (nothing sealed is opened). Returns 0 or TC_ERR_MALFORMED.
+ */
+int tc_app_row_read(sqlite3_stmt *st, struct tc_app *a);
+
+/*
+ * tc_app_visible for operator op already read; p is a's programme, NULL
+ * when it is not loaded.
+ */
+int tc_app_visible_to(const struct tc_operator *op,
+    const struct tc_programme *p, const struct tc_app *a);
+
+/*
+ * The owner of step idx of steps (n of them) for a, as the queue's
+ * columns keep it (queue.c): *role the step's role name; *org the code of
+ * the organisation whose step it is: the application's unit (its employer
+ * code; NULL without one) for a unit step, the organisation the step
+ * names, or "" for any organisation whose kind fits the role, and also
+ * when an earlier step names another organisation (tc_app_visible decides
+ * then).
+ */
+void tc_app_step_owner(const struct tc_step *steps, size_t n, int idx,
+    const struct tc_app *a, const char **role, const char **org);
 
 /*
  * 1 when s is valid UTF-8 of 1..max bytes without control characters
@@ -69,5 +99,20 @@ int tc_app_open_personal(struct tc_registry *reg, int64_t id,
  * open with this data key), TC_ERR_MALFORMED or a database error.
  */
 int tc_app_migrate_personal(struct tc_registry *reg, char *err, size_t errlen);
+
+/*
+ * The sealed content store shared by attachments and card documents
+ * (src/registry/card-doc.c): tc_app_store_data seals len bytes whose
+ * SHA-256 is sha in parts of at most 1 MiB into attachment_data unless
+ * that content is there already (needs a transaction); tc_app_data_read
+ * appends the content of size bytes stored under sha to out, checked
+ * against the hash, naming it "what id" in messages. Return 0,
+ * TC_ERR_CRYPTO, TC_ERR_DECRYPT, TC_ERR_MALFORMED or a database error.
+ */
+int tc_app_store_data(struct tc_registry *reg, const uint8_t sha[32],
+    const uint8_t *data, size_t len, char *err, size_t errlen);
+int tc_app_data_read(struct tc_registry *reg, const uint8_t sha[32],
+    int64_t size, const char *what, int64_t id, struct tc_buf *out, char *err,
+    size_t errlen);
 
 #endif

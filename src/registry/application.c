@@ -34,8 +34,7 @@
 #define ATT_AAD_PREFIX		"talentcard-attachment-v1:"
 #define ATT_PART		(1u << 20)
 
-#define APP_COLUMNS                                                            \
-	"id, kind, card_serial, relation, programme, tier, route, clause, id_type, id_mac, id_masked, name, employer, employer_code, employer_category, work_type, state, step, step_id, step_started_at, deadline, months, pledge_at, created_at, created_by, submitted_at, decided_at, issued_serial"
+#define APP_COLUMNS	 TC_APP_COLUMNS
 #define APP_FULL_COLUMNS APP_COLUMNS ", personal, exceptions, overrides"
 #define APP_COL_PERSONAL 28
 
@@ -490,14 +489,14 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 }
 
 #define ATT_COLUMNS                                                            \
-	"id, kind, material, sha256, media_type, size, width, height, name, added_at, added_by"
+	"id, kind, material, sha256, media_type, size, width, height, name, added_at, added_by, pages"
 
 static int
 att_row(sqlite3_stmt *st, struct tc_app_attachment *a, char *material,
     size_t mlen, char *name, size_t nlen, char *by, size_t blen)
 {
 	char kind[32], media[96];
-	int64_t v[4];
+	int64_t v[4] = { 0, 0, 0, 0 };
 
 	memset(a, 0, sizeof(*a));
 	if (tc_reg_col_int(st, 0, 0, &a->id) ||
@@ -511,10 +510,13 @@ att_row(sqlite3_stmt *st, struct tc_app_attachment *a, char *material,
 	    tc_reg_col_text(st, 8, name, nlen, 0) ||
 	    tc_reg_col_int(st, 9, 0, &v[2]) ||
 	    tc_reg_col_text(st, 10, by, blen, 0) ||
+	    tc_reg_col_int(st, 11, 1, &v[3]) ||
 	    tc_att_kind_parse(kind, &a->kind) != 0 ||
 	    tc_media_parse(media, &a->media) != 0 || v[0] < 0 ||
-	    v[0] > 0x7fffffff || v[1] < 0 || v[1] > 0x7fffffff)
+	    v[0] > 0x7fffffff || v[1] < 0 || v[1] > 0x7fffffff || v[3] < 0 ||
+	    v[3] > 0x7fffffff)
 		return TC_ERR_MALFORMED;
+	a->pages = (uint32_t)v[3];
 	memcpy(a->sha256, sqlite3_column_blob(st, 3), 32);
 	a->width = (uint32_t)v[0];
 	a->height = (uint32_t)v[1];
@@ -570,15 +572,69 @@ att_aad(const uint8_t sha[32], int64_t part, char *aad, size_t len)
 	snprintf(aad, len, ATT_AAD_PREFIX "%s:%lld", hex, (long long)part);
 }
 
+/*
+ * Appends the content stored under sha (size bytes; app-int.h), checked
+ * against its hash; what and id name it in messages.
+ */
+int
+tc_app_data_read(struct tc_registry *reg, const uint8_t sha[32], int64_t size,
+    const char *what, int64_t id, struct tc_buf *out, char *err, size_t errlen)
+{
+	uint8_t got[32];
+	char aad[128];
+	sqlite3_stmt *st = NULL;
+	int64_t part, expect = 0;
+	size_t start;
+	int rc, r;
+
+	if ((r = tc_reg_prepare(reg,
+		 "SELECT part, sealed FROM attachment_data WHERE sha256 = ?1 ORDER BY part",
+		 &st, err, errlen)) != 0)
+		return r;
+	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
+	start = out->len;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		part = sqlite3_column_int64(st, 0);
+		if (part != expect++) {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "%s %lld: a part is missing", what, (long long)id);
+			goto out;
+		}
+		att_aad(sha, part, aad, sizeof(aad));
+		if ((r = tc_pii_open(reg->keys.data_key, aad,
+			 sqlite3_column_blob(st, 1),
+			 (size_t)sqlite3_column_bytes(st, 1), out, err,
+			 errlen)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		r = tc_reg_dberr(
+		    reg, rc, "reading stored content", err, errlen);
+		goto out;
+	}
+	SHA256(out->data + start, out->len - start, got);
+	if ((int64_t)(out->len - start) != size ||
+	    CRYPTO_memcmp(got, sha, 32) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "%s %lld: the content does not match its SHA-256", what,
+		    (long long)id);
+		goto out;
+	}
+	r = 0;
+out:
+	sqlite3_finalize(st);
+	if (r != 0)
+		tc_buf_truncate(out, start);
+	return r;
+}
+
 int
 tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
     struct tc_buf *out, char *err, size_t errlen)
 {
-	uint8_t sha[32], got[32];
-	char aad[128];
+	uint8_t sha[32];
 	sqlite3_stmt *st = NULL;
-	int64_t size = 0, part, expect = 0;
-	size_t start;
+	int64_t size = 0;
 	int rc, r;
 
 	if (reg == NULL || out == NULL)
@@ -606,45 +662,8 @@ tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
 	st = NULL;
 	if (r != 0)
 		return r;
-	if ((r = tc_reg_prepare(reg,
-		 "SELECT part, sealed FROM attachment_data WHERE sha256 = ?1 ORDER BY part",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
-	start = out->len;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		part = sqlite3_column_int64(st, 0);
-		if (part != expect++) {
-			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "attachment %lld: a part is missing",
-			    (long long)att_id);
-			goto out;
-		}
-		att_aad(sha, part, aad, sizeof(aad));
-		if ((r = tc_pii_open(reg->keys.data_key, aad,
-			 sqlite3_column_blob(st, 1),
-			 (size_t)sqlite3_column_bytes(st, 1), out, err,
-			 errlen)) != 0)
-			goto out;
-	}
-	if (rc != SQLITE_DONE) {
-		r = tc_reg_dberr(reg, rc, "reading an attachment", err, errlen);
-		goto out;
-	}
-	SHA256(out->data + start, out->len - start, got);
-	if ((int64_t)(out->len - start) != size ||
-	    CRYPTO_memcmp(got, sha, 32) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "attachment %lld: the content does not match its SHA-256",
-		    (long long)att_id);
-		goto out;
-	}
-	r = 0;
-out:
-	sqlite3_finalize(st);
-	if (r != 0)
-		tc_buf_truncate(out, start);
-	return r;
+	return tc_app_data_read(
+	    reg, sha, size, "attachment", att_id, out, err, errlen);
 }
 
 /* The acting operator: exists, enabled, and holds one of roles. */
@@ -746,6 +765,19 @@ visible_op(const struct tc_operator *op, const struct tc_programme *p,
 		    org_takes_step(op, a, &steps[i]))
 			return 1;
 	return 0;
+}
+
+int
+tc_app_row_read(sqlite3_stmt *st, struct tc_app *a)
+{
+	return app_row(st, a, 0);
+}
+
+int
+tc_app_visible_to(const struct tc_operator *op, const struct tc_programme *p,
+    const struct tc_app *a)
+{
+	return visible_op(op, p, a);
 }
 
 int
@@ -1618,9 +1650,9 @@ upload_mask(const struct tc_programme *p)
 	return mask != 0 ? mask : TC_MEDIA_ALL;
 }
 
-/* Stores the content under its hash unless it is there already. */
-static int
-store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
+/* Stores the content under its hash unless it is there (app-int.h). */
+int
+tc_app_store_data(struct tc_registry *reg, const uint8_t sha[32],
     const uint8_t *data, size_t len, char *err, size_t errlen)
 {
 	struct tc_buf sealed;
@@ -1630,7 +1662,7 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 	int64_t part;
 	int rc, r;
 
-	if ((r = tc_reg_prepare(c->reg,
+	if ((r = tc_reg_prepare(reg,
 		 "SELECT count(*) FROM attachment_data WHERE sha256 = ?1", &st,
 		 err, errlen)) != 0)
 		return r;
@@ -1640,7 +1672,7 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
 		return tc_reg_dberr(
-		    c->reg, rc, "reading attachments", err, errlen);
+		    reg, rc, "reading attachments", err, errlen);
 	if (n > 0)
 		return 0;
 	tc_buf_init(&sealed, ATT_PART + TC_PII_SEAL_OVERHEAD);
@@ -1648,13 +1680,13 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 		n = len - off < ATT_PART ? len - off : ATT_PART;
 		att_aad(sha, part, aad, sizeof(aad));
 		tc_buf_reset(&sealed);
-		if (tc_pii_seal(c->reg->keys.data_key, aad, data + off, n,
-			&sealed) != 0) {
+		if (tc_pii_seal(
+			reg->keys.data_key, aad, data + off, n, &sealed) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_CRYPTO,
 			    "sealing an attachment failed");
 			break;
 		}
-		if ((r = tc_reg_prepare(c->reg,
+		if ((r = tc_reg_prepare(reg,
 			 "INSERT INTO attachment_data (sha256, part, sealed) VALUES (?1, ?2, ?3)",
 			 &st, err, errlen)) != 0)
 			break;
@@ -1662,8 +1694,8 @@ store_data(const struct tc_app_ctx *c, const uint8_t sha[32],
 		sqlite3_bind_int64(st, 2, part);
 		sqlite3_bind_blob(
 		    st, 3, sealed.data, (int)sealed.len, SQLITE_STATIC);
-		if ((r = tc_reg_run(c->reg, st, "storing an attachment", err,
-			 errlen)) != 0)
+		if ((r = tc_reg_run(
+			 reg, st, "storing an attachment", err, errlen)) != 0)
 			break;
 	}
 	tc_buf_release(&sealed);
@@ -1770,7 +1802,7 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 		goto out;
 	}
 	SHA256(data, len, sha);
-	if ((r = store_data(c, sha, data, len, err, errlen)) != 0)
+	if ((r = tc_app_store_data(c->reg, sha, data, len, err, errlen)) != 0)
 		goto out;
 	if ((r = tc_reg_prepare(c->reg,
 		 "INSERT INTO attachments (application_id, kind, material, sha256, media_type, size, width, height, name, added_at, added_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -1878,6 +1910,7 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 {
 	const struct tc_step *s = &steps[idx];
 	char deadline[TC_DATE_TEXT];
+	const char *role, *org;
 	sqlite3_stmt *st = NULL;
 	time_t clock = c->now;
 	size_t j;
@@ -1919,8 +1952,9 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 	bind_opt(st, 6, deadline);
 	if ((r = tc_reg_run(c->reg, st, "starting a step", err, errlen)) != 0)
 		return r;
+	tc_app_step_owner(steps, n, idx, a, &role, &org);
 	if ((r = tc_reg_prepare(c->reg,
-		 "UPDATE applications SET step = ?2, step_id = ?3, step_started_at = ?4, deadline = ?5 WHERE id = ?1",
+		 "UPDATE applications SET step = ?2, step_id = ?3, step_started_at = ?4, deadline = ?5, step_role = ?6, step_org = ?7 WHERE id = ?1",
 		 &st, err, errlen)) != 0)
 		return r;
 	sqlite3_bind_int64(st, 1, a->id);
@@ -1928,6 +1962,8 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 	sqlite3_bind_text(st, 3, s->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, (int64_t)c->now);
 	bind_opt(st, 5, deadline);
+	sqlite3_bind_text(st, 6, role, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, org, -1, SQLITE_TRANSIENT);
 	if ((r = tc_reg_run(c->reg, st, "starting a step", err, errlen)) != 0)
 		return r;
 	a->step = idx;

@@ -417,6 +417,52 @@ static const char *const migrations[] = {
 	"    ON application_actions (application_id, operator);\n"
 	"CREATE INDEX applications_employer_code\n"
 	"    ON applications (employer_code);\n",
+	/* Supporting documents of cards' lifecycle actions (card-doc.c). */
+	"CREATE TABLE card_documents (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	serial INTEGER NOT NULL REFERENCES cards (serial),\n"
+	"	action TEXT NOT NULL CHECK (action <> ''),\n"
+	"	change_id INTEGER REFERENCES card_changes (id),\n"
+	"	media_type TEXT NOT NULL CHECK (media_type IN ('image/gif',\n"
+	"	    'image/jpeg', 'image/png', 'application/pdf',\n"
+	"	    'application/msword',\n"
+	"	    'application/vnd.openxmlformats-officedocument.wordprocessingml.document')),\n"
+	"	size INTEGER NOT NULL CHECK (size BETWEEN 1 AND 4194304),\n"
+	"	sha256 BLOB NOT NULL CHECK (length(sha256) = 32),\n"
+	"	name TEXT NOT NULL CHECK (name <> ''),\n"
+	"	added_at INTEGER NOT NULL,\n"
+	"	added_by TEXT NOT NULL CHECK (added_by <> '')\n"
+	") STRICT;\n"
+	"CREATE INDEX card_documents_serial ON card_documents (serial);\n",
+	/*
+	 * 10: the work queue by index (src/registry/queue.c, issue 15): the
+	 * owner of an application's current step, written when the step
+	 * starts: its role, and the organisation whose step it is ('' for
+	 * any organisation of a fitting kind). The roles are the
+	 * programmes', which the registry does not hold: the rows of
+	 * earlier versions are filled by tc_app_queue_fill (tcard-issuerd
+	 * at its start). Submitted and approved rows are kept in queue
+	 * order (deadline, none last, then id) by role, by role and
+	 * organisation, and by creator. A PDF attachment's page count,
+	 * counted once by the console's confined renderer and kept
+	 * (tc_app_attachment_set_pages), so a view does not count again.
+	 */
+	"ALTER TABLE applications ADD COLUMN step_role TEXT\n"
+	"    CHECK (step_role <> '' AND length(step_role) <= 32);\n"
+	"ALTER TABLE applications ADD COLUMN step_org TEXT\n"
+	"    CHECK (length(step_org) <= 32);\n"
+	"CREATE INDEX applications_queue ON applications\n"
+	"    (step_role, ifnull(deadline, '~'), id)\n"
+	"    WHERE state IN ('submitted', 'approved');\n"
+	"CREATE INDEX applications_queue_org ON applications\n"
+	"    (step_role, step_org, ifnull(deadline, '~'), id)\n"
+	"    WHERE state IN ('submitted', 'approved');\n"
+	"CREATE INDEX applications_queue_creator ON applications\n"
+	"    (created_by, ifnull(deadline, '~'), id)\n"
+	"    WHERE state IN ('submitted', 'approved');\n"
+	"ALTER TABLE attachments ADD COLUMN pages INTEGER\n"
+	"    CHECK (pages IS NULL OR (pages >= 1 AND\n"
+	"    media_type = 'application/pdf'));\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

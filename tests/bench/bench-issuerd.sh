@@ -27,7 +27,7 @@ rounds=${OD_BENCH_ROUNDS:-2}
 sess=${OD_BENCH_SESSIONS:-32}
 conns=32
 # Bump when make-office makes a different registry.
-version=2
+version=3
 
 bench_need bench-issuerd wrk python3 curl -- \
 	"$bin/tcard-issuerd" "$bin/tcard-issuerd-web" "$build/tests/bench/make-office"
@@ -97,7 +97,7 @@ for name, roles, pw in revs:
     cookies.append(c)
     q = urllib.request.urlopen(urllib.request.Request(url + "/v1/queue",
         headers={"Cookie": c})).read()
-    apps = [a["id"] for a in json.loads(q)["applications"]]
+    apps = [a["id"] for a in json.loads(q)["items"]]
     assert apps, "%s has an empty queue" % name
     sizes.append((len(apps), len(q)))
     # At most 64 spread over the queue.

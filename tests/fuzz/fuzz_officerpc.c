@@ -22,7 +22,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct tc_orpc_req q;
 	uint32_t id, jlen, tlen;
 	char err[256];
-	size_t i;
+	size_t i, total;
 
 	if (size >= TC_ORPC_HDR_LEN &&
 	    tc_orpc_header_parse(data, TC_ORPC_REQ_MAX, 0, &id, &jlen, &tlen,
@@ -71,6 +71,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (strlen(q.new_passphrase) > TC_ORPC_PASS_MAX ||
 	    (q.op == TC_ORPC_PASSPHRASE &&
 		(q.passphrase[0] == '\0' || q.new_passphrase[0] == '\0')))
+		abort();
+	/* An upgrade: a tier and a clause; a conversion may name neither. */
+	if (q.op == TC_ORPC_CARD_CHANGE &&
+	    ((q.c.kind != TC_APP_UPGRADE && q.c.kind != TC_APP_CONVERT) ||
+		q.card[0] == '\0' ||
+		(q.c.kind == TC_APP_UPGRADE &&
+		    (q.tier[0] == '\0' || q.c.clause[0] == '\0'))))
+		abort();
+	/* Documents: only on card ops, named, their sizes within the tail. */
+	if (q.n_docs > TC_ORPC_DOCS_MAX ||
+	    (q.n_docs > 0 && q.op != TC_ORPC_CARD_ACTION &&
+		q.op != TC_ORPC_CARD_CHANGE))
+		abort();
+	for (i = 0, total = 0; i < q.n_docs; i++) {
+		if (q.docs[i].name[0] == '\0' || q.docs[i].size < 1 ||
+		    strchr(q.docs[i].name, '/') != NULL)
+			abort();
+		total += q.docs[i].size;
+	}
+	if (total > TC_ORPC_REQ_TAIL_MAX ||
+	    (q.op == TC_ORPC_CARD_DOCUMENT && q.att < 1))
+		abort();
+	/* The tail binds only when it is exactly the documents' bytes. */
+	if ((tc_orpc_req_tail(&q, data, size, err, sizeof(err)) == 0) !=
+	    (total == size))
 		abort();
 	tc_orpc_req_release(&q);
 	return 0;

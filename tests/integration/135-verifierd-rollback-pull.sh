@@ -17,6 +17,21 @@ FLOOR=$T/cache/rollback-floor-${PIN:0:32}
 C=$(card_field 6 1) N=$(card_field 6 4) ID=$(card_field 6 6)
 lookup_result() { lookup_result_of "$1" "$C" "$N" "$ID"; }
 verdict() { verdict_of "$1" "$QR"; }
+# pulls_from_a NAME DESC: starts verifier NAME pulling from A's bundle into
+# the cache (a check named DESC); U is its URL.
+pulls_from_a() {
+	local url=URL_$1
+	check "$2" start_vd "$1" --bundle "$A/bundle/" \
+		--cache-dir "$T/cache" --ca-pin "$PIN" --pepper "$PEPPER" --pull-interval 1
+	U=${!url}
+}
+# holds_newer WHO: the verifier at $U holds list $S2 (not $S1): the card
+# is revoked, by verdict and by lookup.
+holds_newer() {
+	check "$1 holds list $S2, not $S1" test "$(seq_of "$U")" = "$S2"
+	check "$1: verdict INVALID revoked (not VALID)" test "$(verdict "$U")" = "INVALID revoked"
+	check "$1: lookup revoked (not valid)" test "$(lookup_result "$U")" = revoked
+}
 
 rollback_bundles "$SRV"
 
@@ -24,12 +39,8 @@ check "server A serves the newer bundle" start_vd a --bundle "$SRV"
 A=$URL_a
 S2=$(seq_of "$A")
 S1=$((S2 - 1))
-check "U pulls from A's /bundle/" start_vd u --bundle "$A/bundle/" \
-	--cache-dir "$T/cache" --ca-pin "$PIN" --pepper "$PEPPER" --pull-interval 1
-U=$URL_u
-check "U holds the newer list $S2" test "$(seq_of "$U")" = "$S2"
-check "U's verdict: INVALID revoked" test "$(verdict "$U")" = "INVALID revoked"
-check "U's lookup: revoked" test "$(lookup_result "$U")" = revoked
+pulls_from_a u "U pulls from A's /bundle/"
+holds_newer U
 check "U remembers list $S2 in cache-dir" grep -qx "revocations $S2" "$FLOOR"
 check "and snapshot $S2" grep -qx "lookup $S2" "$FLOOR"
 
@@ -45,12 +56,8 @@ cp "$T/cache/lookup.cose" "$T/cache-lookup.cose"
 # Restart: nothing in memory says what was accepted before.
 stop_vd u
 check "U stopped cleanly" test "$VD_STATUS" -eq 0
-check "U restarts" start_vd u2 --bundle "$A/bundle/" \
-	--cache-dir "$T/cache" --ca-pin "$PIN" --pepper "$PEPPER" --pull-interval 1
-U=$URL_u2
-check "it holds list $S2, not $S1" test "$(seq_of "$U")" = "$S2"
-check "its verdict: INVALID revoked (not VALID)" test "$(verdict "$U")" = "INVALID revoked"
-check "its lookup: revoked (not valid)" test "$(lookup_result "$U")" = revoked
+pulls_from_a u2 "U restarts"
+holds_newer "U after the restart"
 check "the log says the list was a rollback" grep -q "revocations.cose: sequence number $S1 is older than $S2, the newest this verifier accepted (rollback floor $FLOOR)" "$T/u2.log"
 check "and the snapshot" grep -q "lookup.cose: sequence number $S1 is older than $S2" "$T/u2.log"
 check "and the older trust list" grep -q "trust.cose: issued at [0-9]* is older than" "$T/u2.log"

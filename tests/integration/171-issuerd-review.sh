@@ -9,7 +9,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..34"
+echo "1..45"
 
 id_demo_ab
 check "tcard-issuerd starts" start_id
@@ -18,11 +18,37 @@ login demo-hr-reviewer-1; HR=$T/demo-hr-reviewer-1.jar; HRC=$CSRF
 check "the hr reviewer signs in" status_is 200
 req GET /v1/queue "$HR"; check "GET /v1/queue is 200" status_is 200
 check "the queue holds A, B and the demo's 13 at the review step" \
-	test "$(jq_body 'sorted(a["id"] for a in o["applications"] if a["step"] == "review")')" = "[13, $A, $B]"
+	test "$(jq_body 'sorted(a["id"] for a in o["items"] if a["step"] == "review")')" = "[13, $A, $B]"
 check "with a deadline and the overdue flag" \
-	test "$(jq_body 'all(a["deadline"] and a["overdue"] in (True, False) for a in o["applications"])')" = True
+	test "$(jq_body 'all(a["deadline"] and a["overdue"] in (True, False) for a in o["items"])')" = True
 check "no-store" grep -qi '^cache-control: no-store' "$T/hdr"
-check "the ID number is masked" test "$(jq_body '[a["applicant"] for a in o["applications"] if a["id"] == '"$A"'][0]')" = "****************19"
+check "the ID number is masked" test "$(jq_body '[a["applicant"] for a in o["items"] if a["id"] == '"$A"'][0]')" = "****************19"
+
+# Paging (issue 15): pages of 2 walked by "next" give the whole queue, in
+# order of deadline then id, and "prev" walks back.
+jq_body '[a["id"] for a in o["items"]]' >"$T/queue-all"
+check "the whole queue is in order of deadline (none last), then id" \
+	test "$(jq_body 'o["items"] == sorted(o["items"], key=lambda a: (a["deadline"] or "~", a["id"])) and o["next"] is None and o["prev"] is None')" = True
+req GET "/v1/queue?limit=2" "$HR"
+check "a page of 2 has 2 items, a next and no prev" \
+	test "$(jq_body 'len(o["items"]), o["next"] is not None, o["prev"]')" = "(2, True, None)"
+jq_body '[a["id"] for a in o["items"]]' >"$T/page1"
+ids=$(jq_body '[a["id"] for a in o["items"]]' | tr -d '[]')
+next=$(jq_body 'o["next"]'); pages=1
+while [ "$next" != None ] && [ "$pages" -lt 50 ]; do
+	req GET "/v1/queue?limit=2&after=$next" "$HR"
+	ids="$ids, $(jq_body '[a["id"] for a in o["items"]]' | tr -d '[]')"
+	[ "$pages" = 1 ] && prev=$(jq_body 'o["prev"]')
+	next=$(jq_body 'o["next"]'); pages=$((pages + 1))
+done
+check "walking next pages gives the whole queue once" test "[$ids]" = "$(cat "$T/queue-all")"
+req GET "/v1/queue?limit=2&before=$prev" "$HR"
+check "prev of the second page is the first page, with no prev" \
+	test "$(jq_body '[a["id"] for a in o["items"]], o["prev"]')" = "($(cat "$T/page1"), None)"
+for q in 'limit=0' 'limit=201' 'limit=x' 'after=x' 'after=2026-01-01.0' 'before=none' \
+	'after=none.1&before=none.2'; do
+	req GET "/v1/queue?$q" "$HR"; check "GET /v1/queue?$q is 400" status_is 400
+done
 
 req GET "/v1/applications/$A" "$HR"; check "the application page is 200" status_is 200
 check "it has form sections, materials, steps and history" \

@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..35"
+echo "1..38"
 . "$(dirname "$0")/pdf-lib.sh"
 
 # att_of MATERIAL: the attachment id of a material of $A (from $T/app.json).
@@ -124,6 +124,17 @@ check "the application page shows ten <img> of the real PDF's pages" \
 check "and a download link for the rest" grep -q 'More pages (12 in all): <a href="/v1/applications/'"$A"'/attachments/'"$REAL"'" download>' "$T/body"
 check "the hostile PDFs' errors as text in their divs" \
 	bash -c "test \$(grep -c 'class=\"error pdf-error\"' '$T/body') = 4"
+cp "$T/body" "$T/page1.html"
+# The count is kept at the first showing (issue 15): later pages are built
+# from it without a renderer.
+req GET "/v1/applications/$A" "$T/demo-hr-reviewer-1.jar"
+check "the real PDF's page count is kept with the attachment: 12" \
+	test "$(jq_body '[a.get("pages") for a in o["attachments"] if a["id"] == '"$REAL"'][0]')" = 12
+check "a hostile PDF's is not" \
+	test "$(jq_body '[a.get("pages") for a in o["attachments"] if a["material"] == "degree"][0]')" = None
+req GET "/console/applications/$A?lang=en" "$T/demo-hr-reviewer-1.jar"
+check "the next view of the application page shows the same pages" \
+	bash -c "diff <(grep 'class=\"page\"\\|More pages' '$T/page1.html') <(grep 'class=\"page\"\\|More pages' '$T/body')"
 
 for m in degree:'could not be read as a PDF' id-resident:'encrypted' contract:'PDF' residence-proof:'could not be read as a PDF'; do
 	att=$(att_of "${m%%:*}")

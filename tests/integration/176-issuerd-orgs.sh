@@ -25,9 +25,9 @@ login $UB; UBJ=$T/$UB.jar; UBC=$CSRF; check "unit B's reviewer signs in" status_
 req GET /v1/applications/14 "$UAJ"; check "unit A's reviewer sees application 14" status_is 200
 ATT=$(jq_body 'o["attachments"][0]["id"] if o["attachments"] else 999999')
 check "the queue of unit A holds 14 only" bash -c \
-	"curl -s -b '$UAJ' '$URL/v1/queue' | python3 -c 'import json,sys; print(sorted(a[\"id\"] for a in json.load(sys.stdin)[\"applications\"]))' | grep -qx '\[14\]'"
+	"curl -s -b '$UAJ' '$URL/v1/queue' | python3 -c 'import json,sys; print(sorted(a[\"id\"] for a in json.load(sys.stdin)[\"items\"]))' | grep -qx '\[14\]'"
 check "the queue of unit B holds 15 only" bash -c \
-	"curl -s -b '$UBJ' '$URL/v1/queue' | python3 -c 'import json,sys; print(sorted(a[\"id\"] for a in json.load(sys.stdin)[\"applications\"]))' | grep -qx '\[15\]'"
+	"curl -s -b '$UBJ' '$URL/v1/queue' | python3 -c 'import json,sys; print(sorted(a[\"id\"] for a in json.load(sys.stdin)[\"items\"]))' | grep -qx '\[15\]'"
 
 req GET /v1/applications/14 "$UBJ"; check "unit B's reviewer: 404 for application 14" status_is 404
 check "the same answer as a missing application" \

@@ -93,51 +93,53 @@ issue() {
 	check "$3" status_is 200
 	if ! status_is 200; then sed 's/^/# /' "$T/body"; fi
 }
+# produced_issued NAME APP: the bank produces APP's card and the card
+# issuer issues it (checks named after NAME).
+produced_issued() {
+	step demo-card-producer-1 "$2" "$1: the bank produces the card"
+	issue demo-card-issuer-1 "$2" "$1: the card issuer issues it"
+	check "$1: issued" test "$(jq_body 'o["state"]')" = issued
+}
+# refused_step OP APP DESC: OP may not approve APP's step (403).
+refused_step() {
+	req POST "/v1/applications/$2/review" "$T/$1.jar" "${TOK[$1]}" "$APPROVE"
+	check "$3" status_is 403
+}
 state_is() { req GET "/v1/applications/$1" "$T/demo-card-issuer-1.jar"; test "$(jq_body 'o["state"]')" = "$2"; }
 
 # Guangzhou green card: review (district HR), approval, production, issue.
 step demo-hr-reviewer-1 "$GREEN" "green: the district's hr-reviewer passes the review"
 step demo-approver-1 "$GREEN" "green: the approver approves"
-step demo-card-producer-1 "$GREEN" "green: the bank produces the card"
-issue demo-card-issuer-1 "$GREEN" "green: the card issuer issues it"
-check "green: issued, with a card number" test "$(jq_body 'o["state"], len(o["card"]["card"])')" = "('issued', 16)"
+produced_issued green "$GREEN"
+check "green: with a card number" test "$(jq_body 'o["state"], len(o["card"]["card"])')" = "('issued', 16)"
 
 # Guangdong Youyue: the employer's unit, acceptance, approval, production, issue.
 step demo-unit-reviewer-a-1 "$YY" "youyue: unit A's reviewer passes the unit review"
 step demo-hr-reviewer-1 "$YY" "youyue: the hr-reviewer passes the acceptance review"
 step demo-approver-1 "$YY" "youyue: the approver approves"
-step demo-card-producer-1 "$YY" "youyue: the bank produces the card"
-issue demo-card-issuer-1 "$YY" "youyue: the card issuer issues it"
-check "youyue: issued" test "$(jq_body 'o["state"]')" = issued
+produced_issued youyue "$YY"
 
 # Baiyun Yunju: industry preliminary review, district second review, approval.
 step demo-industry-reviewer-1 "$BY" "baiyun: the industry department's preliminary review"
 step demo-hr-reviewer-1 "$BY" "baiyun: the district's second review"
-req POST "/v1/applications/$BY/review" "$T/demo-card-issuer-1.jar" "${TOK[demo-card-issuer-1]}" '{"action":"approve"}'
-check "baiyun: the card issuer (who sees it) may not approve the approval step (403)" status_is 403
+refused_step demo-card-issuer-1 "$BY" "baiyun: the card issuer (who sees it) may not approve the approval step (403)"
 check "with the library's message naming the role" grep -q 'needs the role' "$T/body"
 step demo-approver-1 "$BY" "baiyun: the approver approves"
-step demo-card-producer-1 "$BY" "baiyun: the bank produces the card"
-issue demo-card-issuer-1 "$BY" "baiyun: the card issuer issues it"
-check "baiyun: issued" test "$(jq_body 'o["state"]')" = issued
+produced_issued baiyun "$BY"
 
 # Chuxiong Xingchu: industry review, the leadership group's approval,
 # consultation and public notice, production, issue.
 step demo-industry-reviewer-1 "$CX" "chuxiong: the industry department's review"
 step demo-leadership-group-1 "$CX" "chuxiong: a leadership-group member approves"
-req POST "/v1/applications/$CX/review" "$T/demo-leadership-group-1.jar" "${TOK[demo-leadership-group-1]}" '{"action":"approve"}'
-check "chuxiong: the same member may not take the consultation too (403)" status_is 403
+refused_step demo-leadership-group-1 "$CX" "chuxiong: the same member may not take the consultation too (403)"
 check "four eyes, in the library's words" grep -q 'four eyes' "$T/body"
 step demo-leadership-group-2 "$CX" "chuxiong: another member passes the consultation"
-req POST "/v1/applications/$CX/review" "$T/demo-leadership-group-2.jar" "${TOK[demo-leadership-group-2]}" '{"action":"approve"}'
-check "chuxiong: nor the public notice after the consultation (403)" status_is 403
+refused_step demo-leadership-group-2 "$CX" "chuxiong: nor the public notice after the consultation (403)"
 LATER=$(python3 -c 'import datetime; print((datetime.datetime.utcnow() + datetime.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M:%SZ"))')
 TCARD_NOW=$LATER TCARD_PASSPHRASE=$(pass_of demo-leadership-group-3) expect_exit 0 \
 	"chuxiong: a third member closes the public notice after its 5 working days (CLI)" \
 	"$I" review "$CX" --approve --as demo-leadership-group-3 --home "$H"
-step demo-card-producer-1 "$CX" "chuxiong: the bank produces the card"
-issue demo-card-issuer-1 "$CX" "chuxiong: the card issuer issues it"
-check "chuxiong: issued" test "$(jq_body 'o["state"]')" = issued
+produced_issued chuxiong "$CX"
 
 req GET "/v1/applications/$CX" "$T/demo-card-issuer-1.jar"
 check "the history names a different operator at every step" \
@@ -148,6 +150,6 @@ check "the audit log has the four issues" \
 	test "$(jq_body 'len([e for e in o["entries"] if e["action"] == "application.issue"]) - 12')" = 4
 req GET /v1/audit/verify "$AJ"; check "and its hash chain verifies" test "$(jq_body 'o["ok"]')" = True
 req GET /v1/queue "$T/demo-card-issuer-1.jar"
-check "the card issuer's queue is empty" test "$(jq_body 'len(o["applications"])')" = 0
+check "the card issuer's queue is empty" test "$(jq_body 'len(o["items"])')" = 0
 stop_id
 check "the daemon stops cleanly" test "$ID_STATUS" = 0

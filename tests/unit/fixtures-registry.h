@@ -96,6 +96,18 @@ fx_reg_new(const char *tmpl, unsigned mul, unsigned add, unsigned base)
 }
 
 /*
+ * The cmocka set-up of fx_reg_new's fixture: *state (OUT) is it. Returns 0,
+ * or -1 when it cannot be made.
+ */
+static __attribute__((unused)) int
+fx_reg_setup(
+    void **state, const char *tmpl, unsigned mul, unsigned add, unsigned base)
+{
+	*state = fx_reg_new(tmpl, mul, add, base);
+	return *state == NULL ? -1 : 0;
+}
+
+/*
  * The cmocka tear-down of a fixture that is, or begins with, a struct fx_reg
  * allocated with calloc: closes the registry, removes its directory and
  * frees the fixture. Returns 0.
@@ -159,9 +171,24 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 	return code;
 }
 
+/* SQL that takes a registry of schema 9 back to 8: no card documents. */
+#define FX_UNDO_SCHEMA_9 "DROP TABLE card_documents;"
+
+/*
+ * SQL that takes a registry of schema 10 back to 9: no record of the
+ * current step's owner, nor its indexes, nor PDF page counts.
+ */
+#define FX_UNDO_SCHEMA_10                                                      \
+	"DROP INDEX applications_queue; DROP INDEX applications_queue_org;"    \
+	"DROP INDEX applications_queue_creator;"                               \
+	"ALTER TABLE applications DROP COLUMN step_role;"                      \
+	"ALTER TABLE applications DROP COLUMN step_org;"                       \
+	"ALTER TABLE attachments DROP COLUMN pages;"
+
 /*
  * SQL that takes a registry of schema 8 back to 7 (tests that make an
- * older file by hand start with it): the operators table without the
+ * older file by hand start with FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9
+ * FX_UNDO_SCHEMA_8): the operators table without the
  * organisation and TOTP columns, no organisations table.
  */
 #define FX_UNDO_SCHEMA_8                                                                                                                                                                                                                                                                                                                                                                              \

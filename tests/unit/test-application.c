@@ -2207,7 +2207,7 @@ test_migrate_v7(void **state)
 	snprintf(oldmask, sizeof(oldmask), "%.4s**********%.4s", who.id,
 	    who.id + 14);
 	snprintf(sql, sizeof(sql),
-	    FX_UNDO_SCHEMA_8
+	    FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8
 	    "ALTER TABLE applications ADD COLUMN sex TEXT;ALTER TABLE applications ADD COLUMN retire_base INTEGER;ALTER TABLE applications ADD COLUMN birth_date TEXT;ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}';UPDATE applications SET sex = 'male', retire_base = 60, birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';ALTER TABLE applications DROP COLUMN personal;UPDATE holders SET id_masked = '%s';INSERT INTO blacklist (id_mac, id_masked, reason, added_at, added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, 'x');PRAGMA user_version = 6;",
 	    oldmask, oldmask);
 	fx_raw_exec(fx->path, sql);
@@ -2530,6 +2530,283 @@ test_reveal_id(void **state)
 	assert_false(tc_app_supplement_field(NULL, "basic.position"));
 }
 
+/* The work queue of the acting operator by tc_app_list (the reference). */
+struct ref_queue {
+	struct fx *fx;
+	unsigned roles;
+	struct tc_app_cursor at[32];
+	size_t n;
+};
+
+static int
+ref_before(const struct tc_app_cursor *x, const struct tc_app_cursor *y)
+{
+	int c = strcmp(x->deadline[0] ? x->deadline : "~",
+	    y->deadline[0] ? y->deadline : "~");
+
+	return c < 0 || (c == 0 && x->id < y->id);
+}
+
+static int
+ref_one(const struct tc_app *a, void *arg)
+{
+	struct ref_queue *q = arg;
+	const struct tc_programme *p =
+	    tc_programme_set_find(q->fx->set, a->programme);
+	const struct tc_step *steps;
+	struct tc_app_cursor c;
+	size_t n, i;
+
+	if ((a->state != TC_APP_SUBMITTED && a->state != TC_APP_APPROVED) ||
+	    p == NULL || tc_app_steps(p, a, &steps, &n, NULL, 0) != 0 ||
+	    a->step < 0 || (size_t)a->step >= n ||
+	    !(q->roles & TC_ROLE_BIT(steps[a->step].role)))
+		return 0;
+	assert_true(q->n < 32);
+	snprintf(c.deadline, sizeof(c.deadline), "%s", a->deadline);
+	c.id = a->id;
+	for (i = q->n; i > 0 && ref_before(&c, &q->at[i - 1]); i--)
+		q->at[i] = q->at[i - 1];
+	q->at[i] = c;
+	q->n++;
+	return 0;
+}
+
+struct got_queue {
+	int64_t ids[32];
+	char last[TC_APP_CURSOR_MAX], first[TC_APP_CURSOR_MAX];
+	size_t n;
+};
+
+static int
+got_one(const struct tc_app *a, void *arg)
+{
+	struct got_queue *g = arg;
+
+	assert_true(g->n < 32);
+	if (g->first[0] == '\0')
+		tc_app_cursor_text(a, g->first);
+	tc_app_cursor_text(a, g->last);
+	g->ids[g->n++] = a->id;
+	return 0;
+}
+
+/*
+ * Checks tc_app_queue for operator name against the reference: walked
+ * forward in pages of one and whole, and backward from its last one.
+ */
+static void
+check_queue(struct fx *fx, const char *name)
+{
+	struct ref_queue ref = { fx, 0, { { "", 0 } }, 0 };
+	struct got_queue g, page;
+	struct tc_app_filter flt;
+	struct tc_app_cursor from;
+	struct tc_operator op;
+	char err[256];
+	size_t i;
+	int more;
+
+	AS(fx, name);
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, name, &op, err, sizeof(err)), 0);
+	ref.roles = op.roles;
+	memset(&flt, 0, sizeof(flt));
+	flt.ctx = &fx->c;
+	assert_int_equal(tc_app_list(fx->reg, &flt, ref_one, &ref, NULL, 0), 0);
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(tc_app_queue(&fx->c, NULL, 0, TC_APP_QUEUE_MAX,
+			     got_one, &g, &more, err, sizeof(err)),
+	    0);
+	assert_int_equal(more, 0);
+	assert_int_equal(g.n, ref.n);
+	for (i = 0; i < ref.n; i++)
+		assert_int_equal(g.ids[i], ref.at[i].id);
+	/* Pages of one: each "more" but the last. */
+	for (i = 0; i < ref.n; i++) {
+		memset(&page, 0, sizeof(page));
+		assert_int_equal(tc_app_queue(&fx->c, i ? &from : NULL, 0, 1,
+				     got_one, &page, &more, err, sizeof(err)),
+		    0);
+		assert_int_equal(page.n, 1);
+		assert_int_equal(page.ids[0], ref.at[i].id);
+		assert_int_equal(more, i + 1 < ref.n);
+		assert_int_equal(tc_app_cursor_parse(page.last, &from), 0);
+	}
+	/* Backward from the last: the rest in queue order. */
+	if (ref.n > 1) {
+		memset(&page, 0, sizeof(page));
+		assert_int_equal(
+		    tc_app_queue(&fx->c, &from, 1, TC_APP_QUEUE_MAX, got_one,
+			&page, &more, err, sizeof(err)),
+		    0);
+		assert_int_equal(page.n, ref.n - 1);
+		assert_int_equal(more, 0);
+		for (i = 0; i + 1 < ref.n; i++)
+			assert_int_equal(page.ids[i], ref.at[i].id);
+		memset(&page, 0, sizeof(page));
+		assert_int_equal(tc_app_queue(&fx->c, &from, 1, 1, got_one,
+				     &page, &more, err, sizeof(err)),
+		    0);
+		assert_int_equal(page.ids[0], ref.at[ref.n - 2].id);
+		assert_int_equal(more, ref.n > 2);
+	}
+}
+
+static const char *const queue_ops[] = { "clerk", "clerk2", "both", "aud", "ua",
+	"ub", "r2-1", "r3-1", "r3-2", "r4-1", "r5-1" };
+
+/*
+ * The work queue (issue 15): tc_app_queue gives, page by page, what
+ * tc_app_list's visibility and the current step's role give, in order of
+ * deadline then id; cursors; a PDF's kept page count; a registry of
+ * schema 8 (no step owners)
+ * reads an empty queue until tc_app_queue_fill, which then fills every
+ * waiting application once.
+ */
+static void
+test_queue(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *youyue = prog(fx, "guangdong-youyue");
+	const struct tc_programme *green = prog(fx, "guangzhou-green");
+	struct tc_sample_person who;
+	struct tc_app_cursor cur;
+	struct got_queue g;
+	char err[1024], sql[256];
+	int64_t id[5], n, pdf;
+	size_t i;
+	int more;
+
+	add_org(fx->reg, TC_ORG_UNIT, "91440305MA5G2L9N48");
+	add_operator_in(fx->reg, "ub", TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER),
+	    "91440305MA5G2L9N48");
+	person(fx, &who, "刘伟", "19880313", 1);
+	who.employer = "广州天河示例软件技术有限公司";
+	who.code = FX_UNIT_A;
+	id[0] = apply_new(fx, youyue, "a", NULL,
+	    first_clause(tc_programme_tier(youyue, "a")), &who);
+	person(fx, &who, "王芳", "19870214", 0);
+	who.employer = "广州天河示例软件技术有限公司";
+	who.code = FX_UNIT_A;
+	id[1] = apply_new(fx, youyue, "a", NULL,
+	    first_clause(tc_programme_tier(youyue, "a")), &who);
+	person(fx, &who, "Emily Carter", "19880420", 0);
+	id[2] = apply_new(fx, green, "a", NULL, "a1-1", &who);
+	fx->c.now = T0 + 86400;
+	person(fx, &who, "李华", "19900101", 1);
+	id[3] = apply_new(fx, green, "a", NULL, "a1-1", &who);
+	person(fx, &who, "张伟", "19910505", 1);
+	id[4] = apply_new(fx, green, "a", NULL, "a1-1", &who); /* a draft */
+	AS(fx, "clerk");
+	for (i = 0; i < 4; i++)
+		if (submit(fx, id[i], err, sizeof(err)) != 0)
+			fail_msg("submit %lld: %s", (long long)id[i], err);
+	/* Unit A is made at the submission: its reviewer. */
+	add_operator_in(
+	    fx->reg, "ua", TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER), FX_UNIT_A);
+	AS(fx, "r3-1");
+	if (review(fx, id[3], TC_REVIEW_APPROVE, NULL, NULL, 0, NULL, err,
+		sizeof(err)) != 0)
+		fail_msg("review: %s", err);
+	for (i = 0; i < sizeof(queue_ops) / sizeof(queue_ops[0]); i++)
+		check_queue(fx, queue_ops[i]);
+	/* Cursors. */
+	assert_int_equal(tc_app_cursor_parse("2026-03-09.12", &cur), 0);
+	assert_string_equal(cur.deadline, "2026-03-09");
+	assert_int_equal(cur.id, 12);
+	assert_int_equal(tc_app_cursor_parse("none.7", &cur), 0);
+	assert_string_equal(cur.deadline, "");
+	for (i = 0; i < 8; i++)
+		assert_int_equal(
+		    tc_app_cursor_parse(
+			(const char *[]){ "", "none", "none.", "none.0",
+			    "none.07", "2026-3-09.1", "2026-03-09.1x",
+			    "none.1234567890123456" }[i],
+			&cur),
+		    TC_ERR_INVALID_ARG);
+	AS(fx, "clerk");
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(tc_app_queue(&fx->c, NULL, 0, 0, got_one, &g, &more,
+			     err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_app_queue(&fx->c, NULL, 1, 1, got_one, &g, &more,
+			     err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	/* A PDF's page count, kept once by one who may see it. */
+	snprintf(sql, sizeof(sql),
+	    "SELECT id FROM attachments WHERE application_id = %lld AND media_type = 'application/pdf' ORDER BY id LIMIT 1",
+	    (long long)id[2]);
+	pdf = count(fx, sql);
+	assert_true(pdf > 0);
+	assert_int_equal(tc_app_attachment_set_pages(
+			     &fx->c, id[2], pdf, 3, err, sizeof(err)),
+	    TC_ERR_STATE);
+	begin(fx);
+	assert_int_equal(tc_app_attachment_set_pages(
+			     &fx->c, id[2], pdf, 0, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	AS(fx, "ub");
+	expect_err(tc_app_attachment_set_pages(
+		       &fx->c, id[2], pdf, 3, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no application");
+	AS(fx, "clerk");
+	assert_int_equal(tc_app_attachment_set_pages(
+			     &fx->c, id[0], pdf, 3, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND);
+	assert_int_equal(tc_app_attachment_set_pages(
+			     &fx->c, id[2], pdf, 3, err, sizeof(err)),
+	    0);
+	commit(fx);
+	begin(fx);
+	assert_int_equal(tc_app_attachment_set_pages(
+			     &fx->c, id[2], pdf, 5, err, sizeof(err)),
+	    0);
+	commit(fx);
+	snprintf(sql, sizeof(sql),
+	    "SELECT pages FROM attachments WHERE id = %lld", (long long)pdf);
+	assert_int_equal(count(fx, sql), 3);
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM audit WHERE action = 'attachment.pages'"),
+	    1);
+	/* Schema 8: no owners until filled. */
+	tc_registry_close(fx->reg);
+	fx->reg = NULL;
+	fx_raw_exec(fx->path, FX_UNDO_SCHEMA_10 "PRAGMA user_version = 9;");
+	if (tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)) !=
+	    0)
+		fail_msg("reopen: %s", err);
+	fx->c.reg = fx->reg;
+	assert_int_equal(
+	    tc_registry_schema_version(fx->reg), TC_REGISTRY_SCHEMA_VERSION);
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM applications WHERE step_role IS NOT NULL"),
+	    0);
+	assert_int_equal(tc_app_queue(&fx->c, NULL, 0, 10, got_one, &g, &more,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(g.n, 0);
+	assert_int_equal(
+	    tc_app_queue_fill(&fx->c, &n, err, sizeof(err)), TC_ERR_STATE);
+	begin(fx);
+	assert_int_equal(tc_app_queue_fill(&fx->c, &n, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(n, 4);
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM applications WHERE step_role = 'unit-reviewer' AND step_org = '" FX_UNIT_A
+		"'"),
+	    2);
+	begin(fx);
+	assert_int_equal(tc_app_queue_fill(&fx->c, &n, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(n, 0);
+	for (i = 0; i < sizeof(queue_ops) / sizeof(queue_ops[0]); i++)
+		check_queue(fx, queue_ops[i]);
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_walk_all)                                                       \
 	X(test_migrate_v7)                                                     \
@@ -2550,6 +2827,7 @@ test_reveal_id(void **state)
 	X(test_completeness)                                                   \
 	X(test_no_plain_id)                                                    \
 	X(test_orgs_scoping)                                                   \
+	X(test_queue)                                                          \
 	X(test_reveal_id)
 
 TC_UNIT_MAIN_EACH(TESTS, setup, teardown)

@@ -253,18 +253,25 @@ test_check_names(void **state)
 	tc_buf_release(&pdf);
 }
 
+/* tc_media_parse takes name as the media want. */
+static void
+media_is(const char *name, enum tc_media want)
+{
+	enum tc_media m;
+
+	assert_int_equal(tc_media_parse(name, &m), 0);
+	assert_int_equal(m, want);
+}
+
 static void
 test_media_parse(void **state)
 {
 	enum tc_media m;
 
-	assert_int_equal(tc_media_parse("JPEG", &m), 0);
-	assert_int_equal(m, TC_MEDIA_JPEG);
-	assert_int_equal(tc_media_parse("jpg", &m), 0);
-	assert_int_equal(tc_media_parse("image/png", &m), 0);
-	assert_int_equal(m, TC_MEDIA_PNG);
-	assert_int_equal(tc_media_parse("docx", &m), 0);
-	assert_int_equal(m, TC_MEDIA_DOCX);
+	media_is("JPEG", TC_MEDIA_JPEG);
+	media_is("jpg", TC_MEDIA_JPEG);
+	media_is("image/png", TC_MEDIA_PNG);
+	media_is("docx", TC_MEDIA_DOCX);
 	assert_int_equal(tc_media_parse("exe", &m), TC_ERR_INVALID_ARG);
 	assert_int_equal(tc_media_parse(NULL, &m), TC_ERR_INVALID_ARG);
 }

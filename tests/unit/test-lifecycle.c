@@ -28,6 +28,7 @@
 
 #include "unit.h"
 #include "tcard/blacklist.h"
+#include "tcard/card-doc.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 #include "tcard/id.h"
@@ -1471,7 +1472,7 @@ test_migration(void **state)
 	 * like. */
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
 	if (sqlite3_exec(db,
-		FX_UNDO_SCHEMA_8
+		FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8
 		"ALTER TABLE applications ADD COLUMN sex TEXT; ALTER TABLE applications ADD COLUMN retire_base INTEGER; ALTER TABLE applications ADD COLUMN birth_date TEXT; ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}'; ALTER TABLE applications DROP COLUMN personal; DROP TABLE chips; DROP TABLE ecards; DROP TRIGGER cards_no_delete; DROP TRIGGER cards_no_renumber; DROP TRIGGER card_changes_no_delete; DROP TABLE card_changes; DROP INDEX cards_replaces; DROP INDEX cards_status; ALTER TABLE cards DROP COLUMN status_at; ALTER TABLE cards DROP COLUMN status_reason; ALTER TABLE cards DROP COLUMN status_cascade; ALTER TABLE cards DROP COLUMN renewals; ALTER TABLE cards DROP COLUMN replaces_serial; PRAGMA user_version = 3;",
 		NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("downgrade: %s", msg);
@@ -1753,6 +1754,93 @@ test_roles_unknown_disabled(void **state)
 	    tc_lifecycle_may(&lc, TC_LIFECYCLE_REVOKE, err, sizeof(err)), 0);
 }
 
+static int
+doc_one(const struct tc_card_doc *d, void *arg)
+{
+	struct tc_card_doc *out = arg;
+
+	out[out[0].id != 0] = *d;
+	return 0;
+}
+
+/*
+ * Supporting documents of lifecycle actions (card-doc.h): checked by
+ * content, sealed, listed, read back whole, the change's named; another
+ * card's document is not found; audited.
+ */
+static void
+test_documents(void **state)
+{
+	static const uint8_t pdf[] =
+	    "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc = ctx(fx, T0 + 40 * DAY);
+	struct tc_lifecycle_result res;
+	struct tc_card_doc docs[2], d;
+	struct tc_buf b;
+	char err[512] = "";
+	int64_t s = issue(fx, GREEN, "a", T0, 60),
+		t = issue(fx, GREEN, "a", T0, 60);
+	int64_t id = 0, id2 = 0;
+
+	memset(docs, 0, sizeof(docs));
+	assert_int_equal(tc_card_doc_add(fx->reg, s, "revoke", OP, T0, "a.pdf",
+			     pdf, sizeof(pdf) - 1, &id, err, sizeof(err)),
+	    TC_ERR_STATE);
+	assert_int_equal(
+	    ACT(fx,
+		tc_card_doc_add(fx->reg, s, "suspend", OP, T0, "a.pdf",
+		    (const uint8_t *)"not a pdf", 9, &id, err, sizeof(err))),
+	    TC_ERR_UNSUPPORTED);
+	assert_int_equal(
+	    ACT(fx,
+		tc_card_doc_add(fx->reg, s, "Suspend!", OP, T0, "a.pdf", pdf,
+		    sizeof(pdf) - 1, &id, err, sizeof(err))),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(
+	    ACT(fx,
+		tc_card_doc_add(fx->reg, 999999, "suspend", OP, T0, "a.pdf",
+		    pdf, sizeof(pdf) - 1, &id, err, sizeof(err))),
+	    TC_ERR_NOT_FOUND);
+	assert_int_equal(
+	    ACT(fx,
+		tc_card_doc_add(fx->reg, s, "suspend", OP, T0, "dir/letter.pdf",
+		    pdf, sizeof(pdf) - 1, &id, err, sizeof(err))),
+	    0);
+	assert_true(id > 0);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_change(&lc, s, TC_CHANGE_RESIDENCE,
+				 "Huadu, Xinhua Rd 1", NULL, "2026-04-01", &res,
+				 err, sizeof(err)) ||
+				 tc_card_doc_add(fx->reg, s, "change", OP,
+				     T0 + 40 * DAY, "lease.pdf", pdf,
+				     sizeof(pdf) - 1, &id2, err, sizeof(err))),
+	    0);
+	assert_int_equal(audit_count(fx, "card.document"), 2);
+	assert_int_equal(
+	    tc_card_doc_list(fx->reg, s, doc_one, docs, err, sizeof(err)), 0);
+	assert_int_equal(docs[0].id, id);
+	assert_string_equal(docs[0].action, "suspend");
+	assert_string_equal(docs[0].name, "letter.pdf");
+	assert_int_equal(docs[0].media, TC_MEDIA_PDF);
+	assert_int_equal(docs[0].size, sizeof(pdf) - 1);
+	assert_int_equal(docs[0].change_id, 0);
+	assert_int_equal(docs[1].id, id2);
+	assert_true(docs[1].change_id > 0);
+	tc_buf_init(&b, TC_ATTACH_MAX + 1);
+	assert_int_equal(
+	    tc_card_doc_read(fx->reg, s, id, &d, &b, err, sizeof(err)), 0);
+	assert_int_equal(b.len, sizeof(pdf) - 1);
+	assert_memory_equal(b.data, pdf, b.len);
+	assert_string_equal(d.added_by, OP);
+	tc_buf_reset(&b);
+	assert_int_equal(
+	    tc_card_doc_read(fx->reg, t, id, NULL, &b, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND);
+	assert_int_equal(b.len, 0);
+	tc_buf_release(&b);
+}
+
 #define TESTS(X, XF)                                                           \
 	XF(test_dates, NULL, NULL)                                             \
 	X(test_rules_and_names)                                                \
@@ -1775,6 +1863,7 @@ test_roles_unknown_disabled(void **state)
 	X(test_migration)                                                      \
 	X(test_roles_table)                                                    \
 	X(test_roles_refused)                                                  \
-	X(test_roles_unknown_disabled)
+	X(test_roles_unknown_disabled)                                         \
+	X(test_documents)
 
 TC_UNIT_MAIN_EACH(TESTS, setup, teardown)

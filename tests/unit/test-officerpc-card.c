@@ -21,6 +21,7 @@
 #define S  FX_ORPC_TOKEN
 #define CA "{\"op\":\"card-action\",\"session\":\"" S "\",\"card\":\"17\","
 #define AU "{\"op\":\"audit\",\"session\":\"" S "\""
+#define CC "{\"op\":\"card-change\",\"session\":\"" S "\",\"card\":\"17\","
 
 static void
 test_requests(void **state)
@@ -161,6 +162,126 @@ test_fields(void **state)
 	assert_string_equal(tc_orpc_card_action_name(0), "?");
 }
 
-#define TESTS(X, XF) X(test_requests) X(test_fields)
+/* card-change: an upgrade or conversion application for a card. */
+static void
+test_change_app(void **state)
+{
+	static const struct fx_orpc_vec v[] = {
+		{ CC
+		    "\"args\":{\"kind\":\"upgrade\",\"tier\":\"gold\",\"clause\":\"g3\"}}",
+		    0, NULL },
+		{ CC "\"args\":{\"kind\":\"convert\"}}", 0, NULL },
+		{ CC "\"args\":{\"kind\":\"upgrade\",\"tier\":\"gold\"}}",
+		    TC_ERR_INVALID_ARG, "needs args.tier and args.clause" },
+		{ CC "\"args\":{\"kind\":\"renew\"}}", TC_ERR_INVALID_ARG,
+		    "upgrade or convert" },
+		{ CC "\"args\":{\"tier\":\"gold\"}}", TC_ERR_INVALID_ARG,
+		    "args.kind is missing" },
+		{ CC "\"args\":{\"kind\":\"convert\",\"action\":\"x\"}}",
+		    TC_ERR_INVALID_ARG, "unknown member" },
+		{ CC "\"args\":{\"kind\":\"convert\",\"draft\":1}}",
+		    TC_ERR_INVALID_ARG, "draft must be" },
+		{ CC "\"args\":{\"kind\":\"convert\",\"clause\":\"a\\u0001\"}}",
+		    TC_ERR_INVALID_ARG, "control character" },
+		{ "{\"op\":\"card-change\",\"session\":\"" S
+		  "\",\"card\":\"17\"}",
+		    TC_ERR_INVALID_ARG, "args is missing" },
+		{ "{\"op\":\"card-change\",\"session\":\"" S
+		  "\",\"card\":\"x\",\"args\":{\"kind\":\"convert\"}}",
+		    TC_ERR_INVALID_ARG, "card number or serial" },
+	};
+	static const char up[] = CC
+	    "\"csrf\":\"" S
+	    "\",\"args\":{\"kind\":\"upgrade\",\"tier\":\"gold\",\"clause\":\"g3\",\"draft\":true,\"accept_pledge\":true}}";
+	struct tc_orpc_req q;
+	char err[256];
+
+	(void)state;
+	fx_orpc_vectors(v, sizeof(v) / sizeof(v[0]));
+	assert_int_equal(
+	    tc_orpc_req_parse(up, strlen(up), &q, err, sizeof(err)), 0);
+	assert_int_equal(q.op, TC_ORPC_CARD_CHANGE);
+	assert_string_equal(tc_orpc_op_name(q.op), "card-change");
+	assert_int_equal(q.c.kind, TC_APP_UPGRADE);
+	assert_string_equal(q.tier, "gold");
+	assert_string_equal(q.c.clause, "g3");
+	assert_int_equal(q.c.draft, 1);
+	assert_int_equal(q.c.pledge, 1);
+	tc_orpc_req_release(&q);
+}
+
+/* The documents of a card op, and the tail that carries them. */
+static void
+test_docs(void **state)
+{
+	static const struct fx_orpc_vec v[] = {
+		{ CA
+		    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":3}]}",
+		    0, NULL },
+		{ CC
+		    "\"args\":{\"kind\":\"convert\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":4194304}]}",
+		    0, NULL },
+		{ CC
+		    "\"args\":{\"kind\":\"convert\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":4194304},{\"name\":\"b.pdf\",\"size\":1}]}",
+		    TC_ERR_INVALID_ARG, "in all" },
+		{ CA "\"args\":{\"action\":\"reinstate\"},\"docs\":[]}",
+		    TC_ERR_INVALID_ARG, "1 to 8 documents" },
+		{ CA
+		    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"../a.pdf\",\"size\":3}]}",
+		    TC_ERR_INVALID_ARG, "without '/'" },
+		{ CA
+		    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":0}]}",
+		    TC_ERR_INVALID_ARG, "size of 1" },
+		{ CA
+		    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\"}]}",
+		    TC_ERR_INVALID_ARG, "size is missing" },
+		{ CA
+		    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a\\u0007\",\"size\":1}]}",
+		    TC_ERR_INVALID_ARG, "control character" },
+		{ "{\"op\":\"card\",\"session\":\"" S
+		  "\",\"card\":\"17\",\"docs\":[{\"name\":\"a.pdf\",\"size\":3}]}",
+		    TC_ERR_INVALID_ARG, "takes no docs" },
+		{ "{\"op\":\"card-document\",\"session\":\"" S
+		  "\",\"card\":\"17\",\"att\":2}",
+		    0, NULL },
+		{ "{\"op\":\"card-document\",\"session\":\"" S
+		  "\",\"card\":\"17\"}",
+		    TC_ERR_INVALID_ARG, "att is missing" },
+	};
+	static const char two[] = CA
+	    "\"args\":{\"action\":\"reinstate\"},\"docs\":[{\"name\":\"a.pdf\",\"size\":3},{\"name\":\"b.png\",\"size\":2}]}";
+	static const uint8_t tail[] = "abcde";
+	struct tc_orpc_req q;
+	char err[256];
+
+	(void)state;
+	fx_orpc_vectors(v, sizeof(v) / sizeof(v[0]));
+	assert_int_equal(
+	    tc_orpc_req_parse(two, strlen(two), &q, err, sizeof(err)), 0);
+	assert_int_equal(q.n_docs, 2);
+	assert_string_equal(q.docs[1].name, "b.png");
+	assert_int_equal(tc_orpc_req_tail(&q, tail, 4, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_orpc_req_tail(&q, tail, 6, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_orpc_req_tail(&q, tail, 5, err, sizeof(err)), 0);
+	assert_ptr_equal(q.docs[0].data, tail);
+	assert_ptr_equal(q.docs[1].data, tail + 3);
+	assert_int_equal(q.docs[1].size, 2);
+	tc_orpc_req_release(&q);
+	/* No documents: no tail. */
+	assert_int_equal(
+	    tc_orpc_req_parse(CA "\"args\":{\"action\":\"reinstate\"}}",
+		strlen(CA "\"args\":{\"action\":\"reinstate\"}}"), &q, err,
+		sizeof(err)),
+	    0);
+	assert_int_equal(tc_orpc_req_tail(&q, tail, 1, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_orpc_req_tail(&q, NULL, 0, err, sizeof(err)), 0);
+	tc_orpc_req_release(&q);
+}
+
+#define TESTS(X, XF)                                                           \
+	X(test_requests) X(test_fields) X(test_change_app) X(test_docs)
 
 TC_UNIT_MAIN(TESTS, NULL, NULL)

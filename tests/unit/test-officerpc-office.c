@@ -129,9 +129,11 @@ test_fields(void **state)
 	static const char pw[] = PW "\"args\":{\"passphrase\":\"old one\","
 				    "\"new_passphrase\":\"new one\"}}";
 	struct tc_orpc_req q;
+	char err[256] = "";
 
 	(void)state;
-	fx_orpc_parse_ok(su, &q);
+	assert_int_equal(
+	    tc_orpc_req_parse(su, strlen(su), &q, err, sizeof(err)), 0);
 	assert_int_equal(q.op, TC_ORPC_SUPPLEMENT);
 	assert_int_equal(q.app, 4);
 	assert_true(q.has_csrf);
@@ -142,7 +144,8 @@ test_fields(void **state)
 	    (strcmp(q.patch[1].field, "basic.residence") == 0 &&
 		strcmp(q.patch[1].value, "广州市") == 0));
 	tc_orpc_req_release(&q);
-	fx_orpc_parse_ok(pw, &q);
+	assert_int_equal(
+	    tc_orpc_req_parse(pw, strlen(pw), &q, err, sizeof(err)), 0);
 	assert_int_equal(q.op, TC_ORPC_PASSPHRASE);
 	assert_string_equal(q.passphrase, "old one");
 	assert_string_equal(q.new_passphrase, "new one");

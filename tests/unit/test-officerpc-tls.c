@@ -47,7 +47,7 @@ test_tls_op(void **state)
 		tc_orpc_req_release(&q);
 	}
 	assert_string_equal(tc_orpc_op_name(TC_ORPC_TLS), "tls");
-	assert_int_equal(TC_ORPC_OP_LAST, TC_ORPC_PASSPHRASE);
+	assert_int_equal(TC_ORPC_OP_LAST, TC_ORPC_PDF_PAGES);
 }
 
 #define TESTS(X, XF) X(test_tls_op)

@@ -54,14 +54,10 @@ open_reg(struct fx_reg *fx)
 static int
 setup(void **state)
 {
-	struct fx_reg *fx =
-	    fx_reg_new("/tmp/tc-operator-XXXXXX", 0x21, 0, 0x40);
-
-	if (fx == NULL)
+	if (fx_reg_setup(state, "/tmp/tc-operator-XXXXXX", 0x21, 0, 0x40) != 0)
 		return -1;
 	tc_passhash_set_cost(8);
-	open_reg(fx);
-	*state = fx;
+	open_reg(*state);
 	return 0;
 }
 
@@ -284,6 +280,24 @@ test_list(void **state)
 	assert_string_equal(names, "ada;tim;zed;");
 }
 
+/* Disables (on 1) or enables operator name; the code, the message in err. */
+static int
+disable(struct fx_reg *fx, const char *name, int on, char *err)
+{
+	return tc_registry_operator_set_disabled(fx->reg, name, on, err, 256);
+}
+
+/* The failed sign-ins counted for operator name. */
+static int
+failed_logins(struct fx_reg *fx, const char *name)
+{
+	struct tc_operator op;
+
+	assert_int_equal(
+	    tc_registry_operator_get(fx->reg, name, &op, NULL, 0), 0);
+	return op.failed_logins;
+}
+
 static void
 test_auth(void **state)
 {
@@ -324,9 +338,7 @@ test_auth(void **state)
 	    fx_reg_int(fx->reg, "SELECT count(*) FROM audit"), entries + 1);
 	assert_string_equal(
 	    last_action(fx->reg, act, sizeof(act)), "operator.auth-fail");
-	assert_int_equal(
-	    tc_registry_operator_get(fx->reg, "bo", &op, NULL, 0), 0);
-	assert_int_equal(op.failed_logins, 1);
+	assert_int_equal(failed_logins(fx, "bo"), 1);
 	/* Success clears the count, with an entry. */
 	assert_int_equal(tc_registry_operator_auth(
 			     fx->reg, "bo", PASS_B, T0, &op, err, sizeof(err)),
@@ -344,12 +356,8 @@ test_auth(void **state)
 
 	/* Disabled: generic message for a wrong passphrase, plain otherwise. */
 	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
-	assert_int_equal(tc_registry_operator_set_disabled(
-			     fx->reg, "bo", 1, err, sizeof(err)),
-	    0);
-	assert_int_equal(tc_registry_operator_set_disabled(
-			     fx->reg, "bo", 1, err, sizeof(err)),
-	    TC_ERR_STATE);
+	assert_int_equal(disable(fx, "bo", 1, err), 0);
+	assert_int_equal(disable(fx, "bo", 1, err), TC_ERR_STATE);
 	assert_non_null(strstr(err, "already disabled"));
 	assert_int_equal(tc_registry_audit(fx->reg, T0, "ada",
 			     "operator.disable", "bo", NULL, NULL, 0),
@@ -498,40 +506,24 @@ test_last_admin(void **state)
 	add(fx, "ada", TC_ROLE_BIT(TC_ROLE_ADMIN), PASS_A);
 	add(fx, "bo", TC_ROLE_BIT(TC_ROLE_APPROVER), PASS_B);
 	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
-	assert_int_equal(tc_registry_operator_set_disabled(
-			     fx->reg, "ada", 1, err, sizeof(err)),
-	    TC_ERR_POLICY);
+	assert_int_equal(disable(fx, "ada", 1, err), TC_ERR_POLICY);
 	assert_non_null(strstr(err, "last enabled admin"));
-	assert_int_equal(tc_registry_operator_set_disabled(
-			     fx->reg, "nobody", 1, err, sizeof(err)),
-	    TC_ERR_NOT_FOUND);
-	assert_int_equal(tc_registry_operator_set_disabled(
-			     fx->reg, "bo", 0, err, sizeof(err)),
-	    TC_ERR_STATE);
+	assert_int_equal(disable(fx, "nobody", 1, err), TC_ERR_NOT_FOUND);
+	assert_int_equal(disable(fx, "bo", 0, err), TC_ERR_STATE);
 	tc_registry_rollback(fx->reg);
 	add(fx, "cy", TC_ROLE_BIT(TC_ROLE_ADMIN) | TC_ROLE_BIT(TC_ROLE_AUDITOR),
 	    PASS_B);
 	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
-	assert_int_equal(tc_registry_operator_set_disabled(
-			     fx->reg, "ada", 1, err, sizeof(err)),
-	    0);
-	assert_int_equal(tc_registry_operator_set_disabled(
-			     fx->reg, "cy", 1, err, sizeof(err)),
-	    TC_ERR_POLICY);
-	assert_int_equal(tc_registry_operator_set_disabled(
-			     fx->reg, "ada", 0, err, sizeof(err)),
-	    0);
-	assert_int_equal(tc_registry_operator_set_disabled(
-			     fx->reg, "cy", 1, err, sizeof(err)),
-	    0);
+	assert_int_equal(disable(fx, "ada", 1, err), 0);
+	assert_int_equal(disable(fx, "cy", 1, err), TC_ERR_POLICY);
+	assert_int_equal(disable(fx, "ada", 0, err), 0);
+	assert_int_equal(disable(fx, "cy", 1, err), 0);
 	assert_int_equal(tc_registry_audit(fx->reg, T0, "ada", "operator.test",
 			     NULL, NULL, NULL, 0),
 	    0);
 	assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
 	/* Outside a transaction. */
-	assert_int_equal(tc_registry_operator_set_disabled(
-			     fx->reg, "cy", 0, err, sizeof(err)),
-	    TC_ERR_STATE);
+	assert_int_equal(disable(fx, "cy", 0, err), TC_ERR_STATE);
 }
 
 static void
@@ -884,9 +876,7 @@ test_totp_login(void **state)
 			     fx->reg, "bo", PASS_B, t, &op, err, sizeof(err)),
 	    TC_ERR_AUTH);
 	assert_string_equal(err, TC_OPERATOR_AUTH_MSG);
-	assert_int_equal(
-	    tc_registry_operator_get(fx->reg, "bo", &op, NULL, 0), 0);
-	assert_int_equal(op.failed_logins, 1);
+	assert_int_equal(failed_logins(fx, "bo"), 1);
 	/* A wrong code and a malformed one: the same message, counted. */
 	code_at(secret, t, code);
 	code[0] = code[0] == '9' ? '0' : (char)(code[0] + 1);
@@ -898,9 +888,7 @@ test_totp_login(void **state)
 			     "12 34", t, &op, err, sizeof(err)),
 	    TC_ERR_AUTH);
 	assert_string_equal(err, TC_OPERATOR_AUTH_MSG);
-	assert_int_equal(
-	    tc_registry_operator_get(fx->reg, "bo", &op, NULL, 0), 0);
-	assert_int_equal(op.failed_logins, 3);
+	assert_int_equal(failed_logins(fx, "bo"), 3);
 	/* The right code with a wrong passphrase: refused. */
 	code_at(secret, t, code);
 	assert_int_equal(tc_registry_operator_login(fx->reg, "bo", PASS_A, code,
@@ -917,9 +905,7 @@ test_totp_login(void **state)
 			     t + 5, &op, err, sizeof(err)),
 	    TC_ERR_AUTH);
 	assert_string_equal(err, TC_OPERATOR_AUTH_MSG);
-	assert_int_equal(
-	    tc_registry_operator_get(fx->reg, "bo", &op, NULL, 0), 0);
-	assert_int_equal(op.failed_logins, 1);
+	assert_int_equal(failed_logins(fx, "bo"), 1);
 	/* Locally (tcard-issuer --as) the code may be used again. */
 	assert_int_equal(
 	    tc_registry_operator_login_flags(fx->reg, "bo", PASS_B, code,

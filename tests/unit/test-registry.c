@@ -44,13 +44,7 @@
 static int
 setup(void **state)
 {
-	struct fx_reg *fx =
-	    fx_reg_new("/tmp/tc-registry-XXXXXX", 0x11, 0, 0xa0);
-
-	if (fx == NULL)
-		return -1;
-	*state = fx;
-	return 0;
+	return fx_reg_setup(state, "/tmp/tc-registry-XXXXXX", 0x11, 0, 0xa0);
 }
 
 static void

@@ -55,37 +55,33 @@ test_hotp_rfc4226(void **state)
 	    tc_totp_hotp(rfc_key, RFC_KEYLEN, 0, 6, NULL), TC_ERR_INVALID_ARG);
 }
 
-/* RFC 6238 appendix B, SHA-1 column. */
-static const struct {
-	int64_t t;
-	const char *code8;
-} rfc6238[] = {
-	{ 59, "94287082" },
-	{ 1111111109, "07081804" },
-	{ 1111111111, "14050471" },
-	{ 1234567890, "89005924" },
-	{ 2000000000, "69279037" },
-	{ 20000000000, "65353130" },
-};
+/* At time t the 8-digit code is code8, the 6-digit one its last six. */
+static void
+rfc6238_code(int64_t t, const char *code8)
+{
+	char out[TC_TOTP_DIGITS_MAX + 1];
+
+	assert_int_equal(
+	    tc_totp_code(rfc_key, RFC_KEYLEN, (time_t)t, 8, out), 0);
+	assert_string_equal(out, code8);
+	assert_int_equal(
+	    tc_totp_code(rfc_key, RFC_KEYLEN, (time_t)t, 6, out), 0);
+	assert_string_equal(out, code8 + 2);
+}
 
 static void
 test_totp_rfc6238(void **state)
 {
 	char out[TC_TOTP_DIGITS_MAX + 1];
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(rfc6238) / sizeof(rfc6238[0]); i++) {
-		assert_int_equal(tc_totp_code(rfc_key, RFC_KEYLEN,
-				     (time_t)rfc6238[i].t, 8, out),
-		    0);
-		assert_string_equal(out, rfc6238[i].code8);
-		/* Six digits are the last six of the eight. */
-		assert_int_equal(tc_totp_code(rfc_key, RFC_KEYLEN,
-				     (time_t)rfc6238[i].t, 6, out),
-		    0);
-		assert_string_equal(out, rfc6238[i].code8 + 2);
-	}
+	/* RFC 6238 appendix B, SHA-1 column. */
+	rfc6238_code(59, "94287082");
+	rfc6238_code(1111111109, "07081804");
+	rfc6238_code(1111111111, "14050471");
+	rfc6238_code(1234567890, "89005924");
+	rfc6238_code(2000000000, "69279037");
+	rfc6238_code(20000000000, "65353130");
 	assert_int_equal(
 	    tc_totp_code(rfc_key, RFC_KEYLEN, -1, 6, out), TC_ERR_INVALID_ARG);
 	assert_string_equal(out, "");
@@ -178,50 +174,53 @@ test_check_window_and_replay(void **state)
 	assert_int_equal(m, 0);
 }
 
+/*
+ * The code is malformed: refused with a message (msg, when not NULL), the
+ * matched step left alone.
+ */
+static void
+syntax_refused(const char *code, const char *msg)
+{
+	char got[200] = "";
+	int64_t m = -7;
+
+	assert_int_equal(tc_totp_check(rfc_key, RFC_KEYLEN, code, 1111111111, 1,
+			     TC_TOTP_NO_STEP, &m, got, sizeof(got)),
+	    TC_ERR_MALFORMED);
+	assert_true(got[0] != '\0');
+	if (msg != NULL)
+		assert_string_equal(got, msg);
+	assert_int_equal(m, -7);
+}
+
 /* Codes that are not exactly six ASCII digits, and bad arguments. */
 static void
 test_check_syntax(void **state)
 {
-	static const struct {
-		const char *code;
-		const char *msg;
-	} bad[] = {
-		{ "",
-		    "the one-time code has 0 characters; it is exactly 6 digits" },
-		{ "12345",
-		    "the one-time code has 5 characters; it is exactly 6 digits" },
-		{ "1234567",
-		    "the one-time code has 7 characters; it is exactly 6 digits" },
-		{ "12a456",
-		    "one-time code character 2 is not a digit 0-9; the code is exactly 6 digits" },
-		{ " 123456",
-		    "one-time code character 0 is not a digit 0-9; the code is exactly 6 digits" },
-		{ "123 456",
-		    "one-time code character 3 is not a digit 0-9; the code is exactly 6 digits" },
-		{ "123456\n",
-		    "the one-time code has 7 characters; it is exactly 6 digits" },
-		{ "-12345", NULL },
-		{ "+12345", NULL },
-		{ "\xef\xbc\x91\xef\xbc\x92", NULL }, /* full-width 1 2 */
-		{ "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
-		    "the one-time code has over 64 characters; it is exactly 6 digits" },
-	};
 	char msg[200];
 	int64_t m = -7;
-	size_t i;
 
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		msg[0] = '\0';
-		assert_int_equal(
-		    tc_totp_check(rfc_key, RFC_KEYLEN, bad[i].code, 1111111111,
-			1, TC_TOTP_NO_STEP, &m, msg, sizeof(msg)),
-		    TC_ERR_MALFORMED);
-		assert_true(msg[0] != '\0');
-		if (bad[i].msg != NULL)
-			assert_string_equal(msg, bad[i].msg);
-		assert_int_equal(m, -7);
-	}
+	syntax_refused(
+	    "", "the one-time code has 0 characters; it is exactly 6 digits");
+	syntax_refused("12345",
+	    "the one-time code has 5 characters; it is exactly 6 digits");
+	syntax_refused("1234567",
+	    "the one-time code has 7 characters; it is exactly 6 digits");
+	syntax_refused("12a456",
+	    "one-time code character 2 is not a digit 0-9; the code is exactly 6 digits");
+	syntax_refused(" 123456",
+	    "one-time code character 0 is not a digit 0-9; the code is exactly 6 digits");
+	syntax_refused("123 456",
+	    "one-time code character 3 is not a digit 0-9; the code is exactly 6 digits");
+	syntax_refused("123456\n",
+	    "the one-time code has 7 characters; it is exactly 6 digits");
+	syntax_refused("-12345", NULL);
+	syntax_refused("+12345", NULL);
+	syntax_refused("\xef\xbc\x91\xef\xbc\x92", NULL); /* full-width 1 2 */
+	syntax_refused(
+	    "12345678901234567890123456789012345678901234567890123456789012345678901234567890",
+	    "the one-time code has over 64 characters; it is exactly 6 digits");
 	assert_int_equal(
 	    tc_totp_check(NULL, RFC_KEYLEN, "123456", 0, 1, -1, &m, NULL, 0),
 	    TC_ERR_INVALID_ARG);
