@@ -251,6 +251,19 @@ number_param(struct tc_dreq *rq, const char *name, struct tc_dresp *resp)
 	return v;
 }
 
+int
+web_query(struct tc_dreq *rq, struct tc_webform *f, struct tc_dresp *resp)
+{
+	tc_webform_init(f);
+	if (rq->query == NULL ||
+	    tc_webform_parse(f, (const uint8_t *)rq->query, rq->querylen, NULL,
+		NULL, 0) == 0)
+		return 0;
+	tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request", "%s",
+	    "the query could not be read");
+	return -1;
+}
+
 /* The JSON object of a request body, or NULL with resp answered 400. */
 json_t *
 web_body_object(struct tc_dreq *rq, struct tc_dresp *resp)
@@ -348,14 +361,8 @@ ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	json_t *req;
 
 	rq->ep = WEB_EP_QUEUE;
-	tc_webform_init(&f);
-	if (rq->query != NULL &&
-	    tc_webform_parse(&f, (const uint8_t *)rq->query, rq->querylen, NULL,
-		NULL, 0) != 0) {
-		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
-		    "%s", "the query could not be read");
+	if (web_query(rq, &f, resp) != 0)
 		goto out;
-	}
 	if ((req = web_request(rq, "queue", resp)) == NULL)
 		goto out;
 	web_queue_args(req, &f);
@@ -402,7 +409,6 @@ disposition(const char *name, char *out, size_t len)
 static void
 ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct web_answer an;
 	int64_t n, att;
 	json_t *req;
 
@@ -413,29 +419,31 @@ ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		return;
 	json_object_set_new(req, "app", json_integer(n));
 	json_object_set_new(req, "att", json_integer(att));
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_file(&an, resp);
+	web_call_file(tc_daemon_app(d), req, resp);
 }
 
 void
-web_answer_file(struct web_answer *an, struct tc_dresp *resp)
+web_call_file(struct web *w, json_t *req, struct tc_dresp *resp)
 {
-	if (an->error != NULL || an->status != 200 || an->ctype == NULL) {
-		web_answer_json(an, resp);
-		web_answer_free(an);
+	struct web_answer an;
+
+	if (web_call(w, req, &an, resp) != 0)
+		return;
+	if (an.error != NULL || an.status != 200 || an.ctype == NULL) {
+		web_answer_json(&an, resp);
+		web_answer_free(&an);
 		return;
 	}
 	/* The bytes as stored; the layer adds nosniff. */
-	resp->ctype = strcmp(an->ctype, "image/jpeg") == 0 ? "image/jpeg"
-	    : strcmp(an->ctype, "image/png") == 0	   ? "image/png"
-	    : strcmp(an->ctype, "application/pdf") == 0
+	resp->ctype = strcmp(an.ctype, "image/jpeg") == 0 ? "image/jpeg"
+	    : strcmp(an.ctype, "image/png") == 0	  ? "image/png"
+	    : strcmp(an.ctype, "application/pdf") == 0
 	    ? "application/pdf"
 	    : "application/octet-stream";
-	disposition(an->filename, resp->disposition, sizeof(resp->disposition));
+	disposition(an.filename, resp->disposition, sizeof(resp->disposition));
 	tc_buf_init(&resp->body, TC_ORPC_TAIL_MAX + 1);
-	tc_dresp_checked(resp, tc_buf_put(&resp->body, an->tail, an->tlen));
-	web_answer_free(an);
+	tc_dresp_checked(resp, tc_buf_put(&resp->body, an.tail, an.tlen));
+	web_answer_free(&an);
 }
 
 static void

@@ -240,7 +240,6 @@ web_api_card_document(
 {
 	int64_t id = tc_dreq_param_number(rq, "id");
 	const char *card;
-	struct web_answer an;
 	json_t *req;
 
 	rq->ep = WEB_EP_CARD;
@@ -255,9 +254,7 @@ web_api_card_document(
 		return;
 	json_object_set_new(req, "card", json_string(card));
 	json_object_set_new(req, "att", json_integer(id));
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_file(&an, resp);
+	web_call_file(tc_daemon_app(d), req, resp);
 }
 
 void
@@ -352,14 +349,8 @@ web_api_audit(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	json_t *req, *args;
 
 	rq->ep = WEB_EP_AUDIT;
-	tc_webform_init(&f);
-	if (rq->query != NULL &&
-	    tc_webform_parse(&f, (const uint8_t *)rq->query, rq->querylen, NULL,
-		NULL, 0) != 0) {
-		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
-		    "%s", "the query could not be read");
+	if (web_query(rq, &f, resp) != 0)
 		goto out;
-	}
 	after = query_number(&f, "after", 0);
 	limit = query_number(&f, "limit", 100);
 	if (after < 0 || limit < 1 || limit > TC_ORPC_AUDIT_LIMIT) {
