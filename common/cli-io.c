@@ -18,6 +18,13 @@ int
 tc_cli_write_atomic(
     const char *path, const void *data, size_t len, char *err, size_t errlen)
 {
+	return tc_cli_write_atomic_mode(path, 0600, data, len, err, errlen);
+}
+
+int
+tc_cli_write_atomic_mode(const char *path, mode_t mode, const void *data,
+    size_t len, char *err, size_t errlen)
+{
 	char tmp[4096];
 	int fd;
 
@@ -25,7 +32,7 @@ tc_cli_write_atomic(
 	    (int)sizeof(tmp))
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "%s: path too long", path);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, 0600)) <
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, mode)) <
 	    0)
 		return tc_seterr(
 		    err, errlen, TC_ERR_IO, "%s: %s", tmp, strerror(errno));

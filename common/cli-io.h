@@ -10,6 +10,7 @@
 #define TCARD_CLI_IO_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "tcard/buf.h"
 
@@ -21,6 +22,13 @@
  */
 int tc_cli_write_atomic(
     const char *path, const void *data, size_t len, char *err, size_t errlen);
+
+/*
+ * tc_cli_write_atomic with the file created mode mode (less the umask):
+ * 0644 for a file that others read (tcard-keys export-trust).
+ */
+int tc_cli_write_atomic_mode(const char *path, mode_t mode, const void *data,
+    size_t len, char *err, size_t errlen);
 
 /*
  * Appends the content of the regular file path, at most max bytes, to

@@ -317,6 +317,11 @@ int tc_daemon_signals_wait(
 const char *tc_dreq_header(const struct tc_dreq *rq, const char *name);
 /* The value a {name} segment of the route captured, or NULL. */
 const char *tc_dreq_param(const struct tc_dreq *rq, const char *name);
+/*
+ * The number a {name} segment captured: decimal, from 1, at most 15 digits
+ * (an application, an attachment); 0 for anything else or no segment.
+ */
+int64_t tc_dreq_param_number(const struct tc_dreq *rq, const char *name);
 /* What a trailing "*" matched, or NULL. */
 const char *tc_dreq_tail(const struct tc_dreq *rq);
 

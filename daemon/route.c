@@ -154,6 +154,19 @@ tc_dreq_param(const struct tc_dreq *rq, const char *name)
 	return NULL;
 }
 
+int64_t
+tc_dreq_param_number(const struct tc_dreq *rq, const char *name)
+{
+	const char *s = tc_dreq_param(rq, name);
+	char *end;
+	long long v;
+
+	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 15)
+		return 0;
+	v = strtoll(s, &end, 10);
+	return *end == '\0' ? v : 0;
+}
+
 const char *
 tc_dreq_tail(const struct tc_dreq *rq)
 {

@@ -84,7 +84,8 @@ tc_ac_read_file(const char *path, size_t max, struct tc_buf *out)
 }
 
 int
-tc_ac_read_id(const char *opt_id, const char *opt_env, char *out, size_t outlen)
+tc_ac_read_id(const char *opt_id, const char *opt_env, const char *missing,
+    char *out, size_t outlen)
 {
 	struct termios old, quiet;
 	const char *v;
@@ -92,6 +93,8 @@ tc_ac_read_id(const char *opt_id, const char *opt_env, char *out, size_t outlen)
 	int c, restore = 0;
 
 	out[0] = '\0';
+	if (opt_id == NULL && opt_env == NULL && missing != NULL)
+		return tc_cli_usage("%s", missing);
 	if (opt_id != NULL && opt_env != NULL)
 		return tc_cli_usage("give --id - or --id-env VAR, not both");
 	if (opt_id != NULL && strcmp(opt_id, "-") != 0)

@@ -79,11 +79,13 @@ int tc_ac_read_file(const char *path, size_t max, struct tc_buf *out);
 
 /*
  * Reads an ID number from standard input (--id -) or from the variable
- * env (--id-env), never from the command line. out has TC_ID_MAX * 3
- * bytes; the caller wipes it. Returns an exit status.
+ * env (--id-env), never from the command line. Neither given: a usage
+ * error saying missing, or (missing NULL: the number is optional) an empty
+ * out. out has TC_ID_MAX * 3 bytes; the caller wipes it. Returns an exit
+ * status.
  */
-int tc_ac_read_id(
-    const char *opt_id, const char *opt_env, char *out, size_t outlen);
+int tc_ac_read_id(const char *opt_id, const char *opt_env, const char *missing,
+    char *out, size_t outlen);
 
 /*
  * Options that build or change an application file. Every pointer may be

@@ -84,8 +84,8 @@ tc_issuer_apply_run(const struct tc_args *a)
 		    "this command needs --as NAME: the operator who does it");
 	if (o.from == NULL && o.programme == NULL)
 		return tc_cli_usage("give --from FILE or --programme P");
-	if ((status = tc_ac_read_id(id_opt, id_env, idbuf, sizeof(idbuf))) !=
-	    TC_EXIT_OK)
+	if ((status = tc_ac_read_id(
+		 id_opt, id_env, NULL, idbuf, sizeof(idbuf))) != TC_EXIT_OK)
 		return status;
 	o.id_number = idbuf[0] != '\0' ? idbuf : NULL;
 	if ((status = tc_session_open(&s, home, as, TC_APP_INTAKE_ROLES,

@@ -145,11 +145,9 @@ person_id(const char *type_name, const char *id_opt, const char *id_env,
 	if (type_name == NULL || tc_app_id_type_parse(type_name, type) != 0)
 		return tc_cli_usage(
 		    "--id-type TYPE is needed (resident, passport, hkmo-permit, ...)");
-	if (id_opt == NULL && id_env == NULL)
-		return tc_cli_usage(
-		    "give the ID number with --id - or --id-env VAR");
-	if ((status = tc_ac_read_id(id_opt, id_env, raw, sizeof(raw))) !=
-	    TC_EXIT_OK)
+	if ((status = tc_ac_read_id(id_opt, id_env,
+		 "give the ID number with --id - or --id-env VAR", raw,
+		 sizeof(raw))) != TC_EXIT_OK)
 		return status;
 	r = tc_id_normalise(*type, raw, now, norm, err, sizeof(err));
 	OPENSSL_cleanse(raw, sizeof(raw));

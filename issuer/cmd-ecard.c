@@ -49,8 +49,7 @@ int
 tc_issuer_ecard_run(const struct tc_args *a)
 {
 	struct tc_session s;
-	struct tc_keystore *ks = NULL;
-	struct tc_ecard_ctx ctx;
+	struct tc_face_signer sg;
 	struct tc_card_state cs;
 	struct tc_cardface *f = NULL;
 	struct tc_ecard e;
@@ -69,9 +68,9 @@ tc_issuer_ecard_run(const struct tc_args *a)
 		return tc_cli_usage("--out FILE.png is needed");
 	memset(&e, 0, sizeof(e));
 	tc_buf_init(&img, TC_CARDFACE_IMAGE_MAX);
-	if ((status = tc_face_open(&s, a, &cs, &ks, &ctx)) != TC_EXIT_OK)
+	if ((status = tc_face_open(&s, a, &cs, &sg)) != TC_EXIT_OK)
 		goto out;
-	if ((r = tc_face_prepare(&s, &ctx, &cs, photo, NULL,
+	if ((r = tc_face_prepare(&s, &sg.ctx, &cs, photo, NULL,
 		 TC_CARDFACE_BIT(TC_CARDFACE_ECARD), &f, &e, &fresh, err,
 		 sizeof(err))) != 0 ||
 	    (r = tc_cardface_png(
@@ -92,9 +91,8 @@ tc_issuer_ecard_run(const struct tc_args *a)
 out:
 	tc_cardface_free(f);
 	tc_buf_release(&img);
-	tc_ecard_ctx_release(&ctx);
 	memset(&e, 0, sizeof(e));
-	tc_keystore_free(ks);
+	tc_face_signer_close(&sg);
 	tc_session_close(&s);
 	tc_cardface_shutdown();
 	return status;

@@ -157,8 +157,7 @@ tc_issuer_print_run(const struct tc_args *a)
 {
 	struct tc_cardface_opts fo;
 	struct tc_session s;
-	struct tc_keystore *ks = NULL;
-	struct tc_ecard_ctx ctx;
+	struct tc_face_signer sg;
 	struct tc_card_state cs;
 	struct tc_cardface *f = NULL;
 	struct tc_ecard e;
@@ -210,9 +209,9 @@ tc_issuer_print_run(const struct tc_args *a)
 	memset(&e, 0, sizeof(e));
 	for (i = 0; i < 2; i++)
 		tc_buf_init(&img[i], TC_CARDFACE_IMAGE_MAX);
-	if ((status = tc_face_open(&s, a, &cs, &ks, &ctx)) != TC_EXIT_OK)
+	if ((status = tc_face_open(&s, a, &cs, &sg)) != TC_EXIT_OK)
 		goto out;
-	if ((r = tc_face_prepare(&s, &ctx, &cs, photo, &fo,
+	if ((r = tc_face_prepare(&s, &sg.ctx, &cs, photo, &fo,
 		 side != 0 ? TC_CARDFACE_BIT(side) : TC_CARDFACE_CARD, &f, &e,
 		 &fresh, err, sizeof(err))) != 0) {
 		status = tc_cli_fail(r, NULL, err);
@@ -252,9 +251,8 @@ out:
 	tc_cardface_free(f);
 	for (i = 0; i < 2; i++)
 		tc_buf_release(&img[i]);
-	tc_ecard_ctx_release(&ctx);
 	memset(&e, 0, sizeof(e));
-	tc_keystore_free(ks);
+	tc_face_signer_close(&sg);
 	tc_session_close(&s);
 	tc_cardface_shutdown();
 	return status;
@@ -367,8 +365,7 @@ tc_issuer_print_batch_run(const struct tc_args *a)
 {
 	struct tc_cardface_opts fo;
 	struct tc_session s;
-	struct tc_keystore *ks = NULL;
-	struct tc_ecard_ctx ctx;
+	struct tc_face_signer sg;
 	struct tc_cardface_book *book = NULL;
 	struct tc_cardface *f = NULL;
 	struct batch_card *cards = NULL;
@@ -398,11 +395,11 @@ tc_issuer_print_batch_run(const struct tc_args *a)
 	if ((status = tc_session_open(&s, home, as, TC_FACE_ROLES,
 		 TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
-	memset(&ctx, 0, sizeof(ctx));
+	memset(&sg, 0, sizeof(sg));
 	if (date == NULL)
 		d.day = tc_day_of_time(s.now);
 	tc_date_format(d.day, day);
-	if ((status = tc_face_signer(&s, &ks, &ctx)) != TC_EXIT_OK)
+	if ((status = tc_face_signer_open(&s, &sg)) != TC_EXIT_OK)
 		goto out;
 	if ((r = tc_lifecycle_card_list(
 		 s.reg, NULL, on_day, &d, err, sizeof(err))) != 0) {
@@ -430,7 +427,7 @@ tc_issuer_print_batch_run(const struct tc_args *a)
 			status = tc_cli_fail(r, "card", err);
 			goto out;
 		}
-		check(&s, &ctx, dir, &fo, &cards[i]);
+		check(&s, &sg.ctx, dir, &fo, &cards[i]);
 		if (cards[i].r == 0)
 			good++;
 		else
@@ -476,8 +473,8 @@ tc_issuer_print_batch_run(const struct tc_args *a)
 		if (cards[i].r != 0)
 			continue;
 		tc_cli_progress(tty, done, good, "cards printed");
-		if ((r = tc_face_prepare(&s, &ctx, &cards[i].cs, cards[i].photo,
-			 &fo, TC_CARDFACE_CARD, &f, &cards[i].e,
+		if ((r = tc_face_prepare(&s, &sg.ctx, &cards[i].cs,
+			 cards[i].photo, &fo, TC_CARDFACE_CARD, &f, &cards[i].e,
 			 &cards[i].fresh, err, sizeof(err))) != 0) {
 			if (tty)
 				fputc('\n', stderr);
@@ -529,8 +526,7 @@ out:
 		free(cards);
 	}
 	free(d.serials);
-	tc_ecard_ctx_release(&ctx);
-	tc_keystore_free(ks);
+	tc_face_signer_close(&sg);
 	tc_session_close(&s);
 	tc_cardface_shutdown();
 	return status;

@@ -177,8 +177,7 @@ int
 tc_issuer_qr_run(const struct tc_args *a)
 {
 	struct tc_session s;
-	struct tc_keystore *ks = NULL;
-	struct tc_ecard_ctx ctx;
+	struct tc_face_signer sg;
 	struct tc_card_state cs;
 	struct tc_ecard e;
 	struct tc_buf img;
@@ -205,12 +204,12 @@ tc_issuer_qr_run(const struct tc_args *a)
 		return status;
 	memset(&e, 0, sizeof(e));
 	tc_buf_init(&img, QR_IMAGE_MAX);
-	if ((status = tc_face_signer(&s, &ks, &ctx)) != TC_EXIT_OK ||
+	if ((status = tc_face_signer_open(&s, &sg)) != TC_EXIT_OK ||
 	    (status = tc_lc_card(&s, a->argv[0], &cs)) != TC_EXIT_OK)
 		goto out;
 	/* The stored e-card of the current expiry if the card is live. */
-	if ((r = tc_face_ecard(&s, &ctx, &cs, &e, &fresh, err, sizeof(err))) !=
-	    0) {
+	if ((r = tc_face_ecard(
+		 &s, &sg.ctx, &cs, &e, &fresh, err, sizeof(err))) != 0) {
 		status = tc_cli_fail(r, "qr", err);
 		goto out;
 	}
@@ -232,9 +231,8 @@ tc_issuer_qr_run(const struct tc_args *a)
 	status = TC_EXIT_OK;
 out:
 	tc_buf_release(&img);
-	tc_ecard_ctx_release(&ctx);
 	memset(&e, 0, sizeof(e));
-	tc_keystore_free(ks);
+	tc_face_signer_close(&sg);
 	tc_session_close(&s);
 	return status;
 }
@@ -279,8 +277,7 @@ int
 tc_issuer_qr_batch_run(const struct tc_args *a)
 {
 	struct tc_session s;
-	struct tc_keystore *ks = NULL;
-	struct tc_ecard_ctx ctx;
+	struct tc_face_signer sg;
 	struct tc_ecard *batch = NULL;
 	struct sigaction sa, old_sa;
 	int64_t serials[QR_BATCH], after, limit = -1;
@@ -304,7 +301,7 @@ tc_issuer_qr_batch_run(const struct tc_args *a)
 	if ((status = tc_session_open(
 		 &s, home, as, QR_ROLES, TC_SESSION_NEED_AS)) != TC_EXIT_OK)
 		return status;
-	if ((status = tc_face_signer(&s, &ks, &ctx)) != TC_EXIT_OK)
+	if ((status = tc_face_signer_open(&s, &sg)) != TC_EXIT_OK)
 		goto out;
 	if (snprintf(dir, sizeof(dir), "%s", out != NULL ? out : s.home) >=
 		(int)sizeof(dir) ||
@@ -377,7 +374,7 @@ tc_issuer_qr_batch_run(const struct tc_args *a)
 		/* Sign in memory. */
 		/* Ctrl-C stops signing at once; what is signed is stored. */
 		for (nb = 0, i = 0; i < n && !interrupted; i++) {
-			if ((r = tc_ecard_sign(&ctx, serials[i], &batch[nb],
+			if ((r = tc_ecard_sign(&sg.ctx, serials[i], &batch[nb],
 				 err, sizeof(err))) != 0) {
 				if (tty)
 					fputc('\n', stderr);
@@ -430,8 +427,7 @@ out:
 		memset(batch, 0, QR_BATCH * sizeof(*batch));
 		free(batch);
 	}
-	tc_ecard_ctx_release(&ctx);
-	tc_keystore_free(ks);
+	tc_face_signer_close(&sg);
 	tc_session_close(&s);
 	return status;
 }

@@ -111,11 +111,9 @@ tc_issuer_subcard_add_run(const struct tc_args *a)
 	if (relation == 0 || type == 0 || name == NULL)
 		return tc_cli_usage(
 		    "give --relation, --id-type, the ID number and --name");
-	if (id == NULL && id_env == NULL)
-		return tc_cli_usage(
-		    "give the relative's ID number: --id - or --id-env VAR");
-	if ((status = tc_ac_read_id(id, id_env, idbuf, sizeof(idbuf))) !=
-	    TC_EXIT_OK)
+	if ((status = tc_ac_read_id(id, id_env,
+		 "give the relative's ID number: --id - or --id-env VAR", idbuf,
+		 sizeof(idbuf))) != TC_EXIT_OK)
 		return status;
 	if (birth != NULL) {
 		if (tc_lifecycle_date_parse(birth, &bt, err, sizeof(err)) != 0)

@@ -60,36 +60,41 @@ tc_face_margins(const struct tc_args *a, struct tc_cardface_opts *o)
 }
 
 int
-tc_face_signer(
-    struct tc_session *s, struct tc_keystore **ks, struct tc_ecard_ctx *ctx)
+tc_face_signer_open(struct tc_session *s, struct tc_face_signer *sg)
 {
 	char err[512] = "";
 	int r;
 
-	memset(ctx, 0, sizeof(*ctx));
-	*ks = NULL;
-	if ((r = tc_keystore_open(ks, s->home, err, sizeof(err))) != 0)
+	memset(sg, 0, sizeof(*sg));
+	if ((r = tc_keystore_open(&sg->ks, s->home, err, sizeof(err))) != 0)
 		return tc_cli_fail(r, "keys", err);
-	ctx->reg = s->reg;
-	ctx->programmes = s->progs;
-	ctx->ks = *ks;
-	ctx->now = s->now;
+	sg->ctx.reg = s->reg;
+	sg->ctx.programmes = s->progs;
+	sg->ctx.ks = sg->ks;
+	sg->ctx.now = s->now;
 	return TC_EXIT_OK;
+}
+
+void
+tc_face_signer_close(struct tc_face_signer *sg)
+{
+	tc_ecard_ctx_release(&sg->ctx);
+	tc_keystore_free(sg->ks);
+	sg->ks = NULL;
 }
 
 int
 tc_face_open(struct tc_session *s, const struct tc_args *a,
-    struct tc_card_state *cs, struct tc_keystore **ks, struct tc_ecard_ctx *ctx)
+    struct tc_card_state *cs, struct tc_face_signer *sg)
 {
 	int status;
 
-	memset(ctx, 0, sizeof(*ctx));
-	*ks = NULL;
+	memset(sg, 0, sizeof(*sg));
 	if ((status = tc_session_open(s, a->home, a->as, TC_FACE_ROLES,
 		 TC_SESSION_NEED_AS)) != TC_EXIT_OK ||
 	    (status = tc_lc_card(s, a->argv[0], cs)) != TC_EXIT_OK)
 		return status;
-	return tc_face_signer(s, ks, ctx);
+	return tc_face_signer_open(s, sg);
 }
 
 int

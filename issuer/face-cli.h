@@ -4,7 +4,7 @@
  * cmd-ecard.c): the printing options, the signed e-card text of a card
  * (the stored one, or a new one signed and stored as 'tcard-issuer qr'
  * does), and a card's face data with its photo, from the registry or from
- * a file given on the command line. tc_face_parse_* and tc_face_signer
+ * a file given on the command line. tc_face_parse_* and tc_face_signer_open
  * print their failures and return an exit status; tc_face_ecard and
  * tc_face_load return a library code with a message in err, for the
  * caller to print now or (print-batch) after a progress bar.
@@ -43,12 +43,20 @@ int tc_face_ecard(struct tc_session *s, struct tc_ecard_ctx *ctx,
     const struct tc_card_state *cs, struct tc_ecard *e /* OUT */,
     int *fresh /* OUT */, char *err, size_t errlen);
 
+/* What signs e-cards: the key store and the context of tc_face_ecard. */
+struct tc_face_signer {
+	struct tc_keystore *ks;
+	struct tc_ecard_ctx ctx;
+};
+
 /*
- * Opens the key store and sets up ctx (zeroed here) for tc_face_ecard.
- * Release with tc_ecard_ctx_release and tc_keystore_free.
+ * Opens the key store and sets up sg->ctx (sg zeroed here) for
+ * tc_face_ecard. Release with tc_face_signer_close, safe after a failure.
  */
-int tc_face_signer(struct tc_session *s, struct tc_keystore **ks /* OUT */,
-    struct tc_ecard_ctx *ctx /* OUT */);
+int tc_face_signer_open(struct tc_session *s, struct tc_face_signer *sg);
+
+/* Releases the e-card context and frees the key store of sg. */
+void tc_face_signer_close(struct tc_face_signer *sg);
 
 /*
  * The face data of card serial into *card and its photo into photo (cap
@@ -74,13 +82,12 @@ int tc_face_prepare(struct tc_session *s, struct tc_ecard_ctx *ctx,
 /*
  * The start of ecard and print: opens the session for the acting operator
  * (a->as, needed; TC_FACE_ROLES), finds the card typed as a->argv[0] into
- * *cs and opens the signer (tc_face_signer). Returns an exit status; on
- * failure what was opened is left for the caller's tc_session_close,
- * tc_keystore_free and tc_ecard_ctx_release, which are safe then.
+ * *cs and opens the signer (tc_face_signer_open). Returns an exit status;
+ * on failure what was opened is left for the caller's tc_session_close and
+ * tc_face_signer_close, which are safe then.
  */
 int tc_face_open(struct tc_session *s, const struct tc_args *a,
-    struct tc_card_state *cs /* OUT */, struct tc_keystore **ks /* OUT */,
-    struct tc_ecard_ctx *ctx /* OUT */);
+    struct tc_card_state *cs /* OUT */, struct tc_face_signer *sg /* OUT */);
 
 /*
  * Stores the freshly signed e-card e in its own transaction; a failure is

@@ -6,16 +6,14 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cli-io.h"
 #include "keys.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
-#include "tcard/file.h"
 #include "tcard/keystore.h"
 
 const char tc_keys_export_trust_help[] =
@@ -64,48 +62,6 @@ const char tc_keys_export_trust_help[] =
     "    tcard-keys export-trust --home /srv/tcard --out /srv/www/trust.cose\n"
     "    tcard-keys export-trust --pem --out - | openssl x509 -noout -subject\n";
 
-/* Writes b to path through a temporary file in the same directory. */
-static int
-write_out(const char *path, const struct tc_buf *b)
-{
-	char *tmp = NULL;
-	mode_t um;
-	int fd = -1, status = TC_EXIT_ENV;
-
-	if (asprintf(&tmp, "%s.tmp-XXXXXX", path) < 0)
-		return tc_keys_fail(TC_ERR_NOMEM, NULL, NULL);
-	if ((fd = mkstemp(tmp)) == -1) {
-		fprintf(stderr, "tcard-keys export-trust: %s: %s\n", path,
-		    strerror(errno));
-		free(tmp);
-		return TC_EXIT_ENV;
-	}
-	um = umask(0);
-	umask(um);
-	if (tc_file_write_all(fd, b->data, b->len) != 0)
-		goto fail;
-	if (fchmod(fd, 0644 & ~um) != 0 || fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	status = TC_EXIT_OK;
-	free(tmp);
-	return status;
-fail:
-	fprintf(
-	    stderr, "tcard-keys export-trust: %s: %s\n", path, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return status;
-}
-
 int
 tc_keys_export_trust_run(const struct tc_args *a)
 {
@@ -146,8 +102,11 @@ tc_keys_export_trust_run(const struct tc_args *a)
 			status = TC_EXIT_ENV;
 		} else
 			status = TC_EXIT_OK;
-	} else
-		status = write_out(out, &b);
+	} else if ((r = tc_cli_write_atomic_mode(
+			out, 0644, b.data, b.len, err, sizeof(err))) != 0)
+		status = tc_cli_fail(r, NULL, err);
+	else
+		status = TC_EXIT_OK;
 out:
 	tc_buf_release(&b);
 	tc_keystore_free(ks);

@@ -34,6 +34,7 @@
 #include <openssl/crypto.h>
 
 #include "dconf.h"
+#include "dmsg.h"
 #include "mon.h"
 #include "rpc.h"
 #include "tcard/buf.h"
@@ -188,17 +189,8 @@ mon_log(const char *event, const char *level, const char *fmt, ...)
 	json_decref(o);
 }
 
-static int __attribute__((format(printf, 1, 2))) usage(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("tcard-issuerd: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'tcard-issuerd --help'.\n", stderr);
-	return 2;
-}
+/* A bad option or setting: the message, a pointer to --help, status 2. */
+#define usage(...) tc_dmsg(2, "tcard-issuerd", 1, __VA_ARGS__)
 
 enum { OPT_CONFIG = 1000, OPT_HELP, OPT_VERSION };
 

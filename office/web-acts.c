@@ -45,7 +45,6 @@ static void
 call(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp,
     const char *op, int64_t n, int body)
 {
-	struct web_answer an;
 	json_t *req, *args = NULL;
 
 	if (body && (args = web_body_object(rq, resp)) == NULL)
@@ -58,10 +57,7 @@ call(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp,
 		json_object_set_new(req, "app", json_integer(n));
 	if (args != NULL)
 		json_object_set_new(req, "args", args);
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_json(&an, resp);
-	web_answer_free(&an);
+	web_call_answer(tc_daemon_app(d), req, resp);
 }
 
 /*

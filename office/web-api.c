@@ -172,6 +172,17 @@ web_answer_free(struct web_answer *an)
 	free(an->tail);
 }
 
+void
+web_call_answer(struct web *w, json_t *req, struct tc_dresp *resp)
+{
+	struct web_answer an;
+
+	if (web_call(w, req, &an, resp) != 0)
+		return;
+	web_answer_json(&an, resp);
+	web_answer_free(&an);
+}
+
 /* Writes the answer's body or error into resp. Returns 1 when 200. */
 int
 web_answer_json(struct web_answer *an, struct tc_dresp *resp)
@@ -232,22 +243,25 @@ web_request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp)
 static int64_t
 number_param(struct tc_dreq *rq, const char *name, struct tc_dresp *resp)
 {
-	const char *s = tc_dreq_param(rq, name);
-	char *end;
-	long long v;
+	int64_t v = tc_dreq_param_number(rq, name);
 
-	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 15) {
+	if (v == 0)
 		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
 		    "no such application or attachment");
-		return 0;
-	}
-	v = strtoll(s, &end, 10);
-	if (*end != '\0') {
-		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
-		    "no such application or attachment");
-		return 0;
-	}
 	return v;
+}
+
+int
+web_query(struct tc_dreq *rq, struct tc_webform *f, struct tc_dresp *resp)
+{
+	tc_webform_init(f);
+	if (rq->query == NULL ||
+	    tc_webform_parse(f, (const uint8_t *)rq->query, rq->querylen, NULL,
+		NULL, 0) == 0)
+		return 0;
+	tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request", "%s",
+	    "the query could not be read");
+	return -1;
 }
 
 /* The JSON object of a request body, or NULL with resp answered 400. */
@@ -358,19 +372,12 @@ ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	static const char *const search[] = { "name", "limit", NULL };
 	int is_search = strcmp(rq->route->pattern, "/v1/applications") == 0;
-	struct web_answer an;
 	struct tc_webform f;
 	json_t *req;
 
 	rq->ep = is_search ? WEB_EP_APP : WEB_EP_QUEUE;
-	tc_webform_init(&f);
-	if (rq->query != NULL &&
-	    tc_webform_parse(&f, (const uint8_t *)rq->query, rq->querylen, NULL,
-		NULL, 0) != 0) {
-		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
-		    "%s", "the query could not be read");
+	if (web_query(rq, &f, resp) != 0)
 		goto out;
-	}
 	if (is_search && tc_webform_get(&f, "name", NULL) == NULL) {
 		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
 		    "%s", "give name=, the beginning of an applicant's name");
@@ -383,10 +390,7 @@ ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		web_query_args(req, &f, search);
 	else
 		web_queue_args(req, &f);
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		goto out;
-	web_answer_json(&an, resp);
-	web_answer_free(&an);
+	web_call_answer(tc_daemon_app(d), req, resp);
 out:
 	tc_webform_release(&f);
 }
@@ -394,7 +398,6 @@ out:
 static void
 ep_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct web_answer an;
 	int64_t n;
 	json_t *req;
 
@@ -403,10 +406,7 @@ ep_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	    (req = web_request(rq, "app", resp)) == NULL)
 		return;
 	json_object_set_new(req, "app", json_integer(n));
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_json(&an, resp);
-	web_answer_free(&an);
+	web_call_answer(tc_daemon_app(d), req, resp);
 }
 
 /* A file name for Content-Disposition: printable ASCII, no quotes. */
@@ -433,7 +433,6 @@ disposition(const char *name, char *out, size_t len)
 static void
 ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct web_answer an;
 	int64_t n, att;
 	json_t *req;
 
@@ -444,35 +443,36 @@ ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		return;
 	json_object_set_new(req, "app", json_integer(n));
 	json_object_set_new(req, "att", json_integer(att));
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_file(&an, resp);
+	web_call_file(tc_daemon_app(d), req, resp);
 }
 
 void
-web_answer_file(struct web_answer *an, struct tc_dresp *resp)
+web_call_file(struct web *w, json_t *req, struct tc_dresp *resp)
 {
-	if (an->error != NULL || an->status != 200 || an->ctype == NULL) {
-		web_answer_json(an, resp);
-		web_answer_free(an);
+	struct web_answer an;
+
+	if (web_call(w, req, &an, resp) != 0)
+		return;
+	if (an.error != NULL || an.status != 200 || an.ctype == NULL) {
+		web_answer_json(&an, resp);
+		web_answer_free(&an);
 		return;
 	}
 	/* The bytes as stored; the layer adds nosniff. */
-	resp->ctype = strcmp(an->ctype, "image/jpeg") == 0 ? "image/jpeg"
-	    : strcmp(an->ctype, "image/png") == 0	   ? "image/png"
-	    : strcmp(an->ctype, "application/pdf") == 0
+	resp->ctype = strcmp(an.ctype, "image/jpeg") == 0 ? "image/jpeg"
+	    : strcmp(an.ctype, "image/png") == 0	  ? "image/png"
+	    : strcmp(an.ctype, "application/pdf") == 0
 	    ? "application/pdf"
 	    : "application/octet-stream";
-	disposition(an->filename, resp->disposition, sizeof(resp->disposition));
+	disposition(an.filename, resp->disposition, sizeof(resp->disposition));
 	tc_buf_init(&resp->body, TC_ORPC_TAIL_MAX + 1);
-	tc_dresp_checked(resp, tc_buf_put(&resp->body, an->tail, an->tlen));
-	web_answer_free(an);
+	tc_dresp_checked(resp, tc_buf_put(&resp->body, an.tail, an.tlen));
+	web_answer_free(&an);
 }
 
 static void
 ep_review(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct web_answer an;
 	json_t *req, *args;
 	int64_t n;
 
@@ -486,10 +486,7 @@ ep_review(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	}
 	json_object_set_new(req, "app", json_integer(n));
 	json_object_set_new(req, "args", args);
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_json(&an, resp);
-	web_answer_free(&an);
+	web_call_answer(tc_daemon_app(d), req, resp);
 }
 
 static void

@@ -182,17 +182,6 @@ args_object(const struct tc_buf *text, struct tc_dresp *resp)
 	return o;
 }
 
-static void
-call_and_answer(struct tc_daemon *d, json_t *req, struct tc_dresp *resp)
-{
-	struct web_answer an;
-
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_json(&an, resp);
-	web_answer_free(&an);
-}
-
 void
 web_api_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
@@ -204,7 +193,7 @@ web_api_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	    (req = web_request(rq, "card", resp)) == NULL)
 		return;
 	json_object_set_new(req, "card", json_string(card));
-	call_and_answer(d, req, resp);
+	web_call_answer(tc_daemon_app(d), req, resp);
 }
 
 /*
@@ -249,15 +238,14 @@ void
 web_api_card_document(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	const char *card, *id = tc_dreq_param(rq, "id");
-	struct web_answer an;
+	int64_t id = tc_dreq_param_number(rq, "id");
+	const char *card;
 	json_t *req;
 
 	rq->ep = WEB_EP_CARD;
 	if ((card = card_param(rq, resp)) == NULL)
 		return;
-	if (id == NULL || id[0] < '1' || id[0] > '9' || strlen(id) > 15 ||
-	    strspn(id, "0123456789") != strlen(id)) {
+	if (id == 0) {
 		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
 		    "no such document");
 		return;
@@ -265,10 +253,8 @@ web_api_card_document(
 	if ((req = web_request(rq, "card-document", resp)) == NULL)
 		return;
 	json_object_set_new(req, "card", json_string(card));
-	json_object_set_new(req, "att", json_integer(strtoll(id, NULL, 10)));
-	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
-		return;
-	web_answer_file(&an, resp);
+	json_object_set_new(req, "att", json_integer(id));
+	web_call_file(tc_daemon_app(d), req, resp);
 }
 
 void
@@ -363,14 +349,8 @@ web_api_audit(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	json_t *req, *args;
 
 	rq->ep = WEB_EP_AUDIT;
-	tc_webform_init(&f);
-	if (rq->query != NULL &&
-	    tc_webform_parse(&f, (const uint8_t *)rq->query, rq->querylen, NULL,
-		NULL, 0) != 0) {
-		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
-		    "%s", "the query could not be read");
+	if (web_query(rq, &f, resp) != 0)
 		goto out;
-	}
 	after = query_number(&f, "after", 0);
 	limit = query_number(&f, "limit", 100);
 	if (after < 0 || limit < 1 || limit > TC_ORPC_AUDIT_LIMIT) {
@@ -384,7 +364,7 @@ web_api_audit(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	args = json_pack("{s:I, s:I}", "after", (json_int_t)after, "limit",
 	    (json_int_t)limit);
 	json_object_set_new(req, "args", args);
-	call_and_answer(d, req, resp);
+	web_call_answer(tc_daemon_app(d), req, resp);
 out:
 	tc_webform_release(&f);
 }
@@ -398,5 +378,5 @@ web_api_audit_verify(
 	rq->ep = WEB_EP_AUDIT;
 	if ((req = web_request(rq, "audit-verify", resp)) == NULL)
 		return;
-	call_and_answer(d, req, resp);
+	web_call_answer(tc_daemon_app(d), req, resp);
 }

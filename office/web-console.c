@@ -893,20 +893,6 @@ out:
 
 /* ---- the application page ---- */
 
-/* The number in the {n} segment, or 0. */
-static int64_t
-app_number(struct tc_dreq *rq)
-{
-	const char *s = tc_dreq_param(rq, "n");
-	char *end;
-	long long v;
-
-	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 15)
-		return 0;
-	v = strtoll(s, &end, 10);
-	return *end == '\0' ? v : 0;
-}
-
 /* Label of an id in a labels array ({"id","zh","en"}), or the id. */
 static const char *
 label_of(struct page *pg, json_t *arr, const char *id, json_t **found)
@@ -1227,7 +1213,7 @@ web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	page_begin(pg, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
-	if ((n = app_number(rq)) == 0) {
+	if ((n = tc_dreq_param_number(rq, "n")) == 0) {
 		not_found(pg);
 		goto out2;
 	}
@@ -1344,7 +1330,7 @@ web_console_review(
 		to_login(pg);
 		goto out;
 	}
-	if ((n = app_number(rq)) == 0) {
+	if ((n = tc_dreq_param_number(rq, "n")) == 0) {
 		not_found(pg);
 		goto out;
 	}
@@ -2263,7 +2249,7 @@ web_console_supplement(
 	tc_webform_init(&form);
 	if (post_form(pg, &form) != 0)
 		goto out;
-	if ((n = app_number(rq)) == 0) {
+	if ((n = tc_dreq_param_number(rq, "n")) == 0) {
 		not_found(pg);
 		goto out;
 	}
@@ -2322,7 +2308,7 @@ web_console_reveal(
 	memset(&who, 0, sizeof(who));
 	if (post_form(pg, &form) != 0 || whoami(pg, &who) != 0)
 		goto out;
-	if ((n = app_number(rq)) == 0) {
+	if ((n = tc_dreq_param_number(rq, "n")) == 0) {
 		not_found(pg);
 		goto out;
 	}

@@ -434,20 +434,6 @@ fetch(struct web *w, const char *sid, int64_t n, int64_t att,
 	return 0;
 }
 
-/* A {name} segment's number, or 0. */
-static int64_t
-seg_number(struct tc_dreq *rq, const char *name)
-{
-	const char *s = tc_dreq_param(rq, name);
-	char *end;
-	long long v;
-
-	if (s == NULL || *s < '1' || *s > '9' || strlen(s) > 15)
-		return 0;
-	v = strtoll(s, &end, 10);
-	return *end == '\0' ? v : 0;
-}
-
 static int
 result_of(unsigned status)
 {
@@ -483,7 +469,8 @@ route_pdf(
     struct tc_dreq *rq, struct tc_dresp *resp, struct web_answer *an, int json)
 {
 	char sid[TC_ORPC_TOKEN_LEN + 1];
-	int64_t n = seg_number(rq, "n"), att = seg_number(rq, "id");
+	int64_t n = tc_dreq_param_number(rq, "n"),
+		att = tc_dreq_param_number(rq, "id");
 	unsigned st;
 	const char *msg;
 	int r;

@@ -31,21 +31,13 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "dmsg.h"
 #include "rpc.h"
 
 #include "web.h"
 
-static int __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("tcard-issuerd-web: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\n", stderr);
-	return 1;
-}
+/* A failed start: the message, status 1. */
+#define fail(...) tc_dmsg(1, "tcard-issuerd-web", 0, __VA_ARGS__)
 
 static int
 fd_arg(const char *s)

@@ -85,6 +85,8 @@ int web_call(
 int web_call_tail(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
     struct web_answer *an, struct tc_dresp *resp);
 void web_answer_free(struct web_answer *an);
+/* web_call, then the answer as the response (web_answer_json). */
+void web_call_answer(struct web *w, json_t *req, struct tc_dresp *resp);
 /*
  * 1 when a sign-in POST may go on (a sign-in has no CSRF token yet):
  * Sec-Fetch-Site same-origin or none, or without it an Origin of this
@@ -100,6 +102,11 @@ void web_session_id(struct tc_dreq *rq, char out[TC_ORPC_TOKEN_LEN + 1]);
  * session cookie, 500).
  */
 json_t *web_request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp);
+/*
+ * The request's query string into f (tc_webform_init here; the caller
+ * releases it either way). Returns 0, or -1 with resp answered 400.
+ */
+int web_query(struct tc_dreq *rq, struct tc_webform *f, struct tc_dresp *resp);
 /* The JSON object of a request body, or NULL with resp answered 400. */
 json_t *web_body_object(struct tc_dreq *rq, struct tc_dresp *resp);
 /*
@@ -116,11 +123,11 @@ void web_query_args(
 /* Writes an answer's body or error into resp as JSON. 1 when 200. */
 int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
 /*
- * Writes an answer holding a file (its media type, file name and the
- * tail: an attachment, a card's document) into resp, else its error as
- * JSON; frees an.
+ * web_call, then an answer holding a file (its media type, file name and
+ * the tail: an attachment, a card's document) into resp, else its error
+ * as JSON.
  */
-void web_answer_file(struct web_answer *an, struct tc_dresp *resp);
+void web_call_file(struct web *w, json_t *req, struct tc_dresp *resp);
 
 /*
  * Starts the layer on the inherited listener; with HTTPS when cert is

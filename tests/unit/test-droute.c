@@ -156,6 +156,34 @@ test_find(void **state)
 	assert_string_equal(tc_dreq_tail(&rq), "trust.cose");
 }
 
+/* tc_dreq_param_number: 1 to 15 digits, no sign, no leading zero. */
+static void
+test_param_number(void **state)
+{
+	static const struct {
+		const char *path;
+		int64_t n;
+	} cases[] = {
+		{ "/v1/applications/13", 13 },
+		{ "/v1/applications/999999999999999", 999999999999999LL },
+		{ "/v1/applications/1000000000000000", 0 },
+		{ "/v1/applications/013", 0 },
+		{ "/v1/applications/-1", 0 },
+		{ "/v1/applications/12x", 0 },
+	};
+	struct tc_dreq rq;
+	unsigned allowed;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(
+		    find(TC_DM_DEL, cases[i].path, &rq, &allowed), 8);
+		assert_int_equal(tc_dreq_param_number(&rq, "n"), cases[i].n);
+		assert_int_equal(tc_dreq_param_number(&rq, "k"), 0);
+		tc_droute_captures_free(rq.param_val, rq.nparams);
+	}
+}
+
 static void
 test_allow(void **state)
 {
@@ -205,6 +233,7 @@ test_not_found(void **state)
 	X(test_match)                                                          \
 	X(test_too_many)                                                       \
 	X(test_find)                                                           \
+	X(test_param_number)                                                   \
 	X(test_allow)                                                          \
 	X(test_not_found)
 
