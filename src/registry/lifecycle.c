@@ -353,8 +353,7 @@ tc_lifecycle_card_get(struct tc_registry *reg, int64_t serial,
 	int r;
 
 	if (reg == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	memset(out, 0, sizeof(*out));
 	if ((r = tc_reg_row_by_id(reg, CARD_SELECT "WHERE c.serial = ?1",
 		 serial, "reading a card", &st, err, errlen,
@@ -380,8 +379,7 @@ tc_lifecycle_card_find(struct tc_registry *reg, const char *text,
 	int r;
 
 	if (reg == NULL || out == NULL || text == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	memset(out, 0, sizeof(*out));
 	n = strnlen(text, 65);
 	for (i = 0; i < n && text[i] >= '0' && text[i] <= '9'; i++)
@@ -420,8 +418,7 @@ tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	snprintf(sql, sizeof(sql),
 	    "%s WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.programme = ?2) AND (?3 IS NULL OR c.principal_serial = ?3) ORDER BY c.serial",
 	    CARD_SELECT);
@@ -530,8 +527,7 @@ tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_prepare(reg,
 		 CHANGE_CHAIN
 		 "SELECT id, serial, kind, value, uscc, effective, reported_at, days, late FROM card_changes WHERE serial IN (SELECT s FROM chain) ORDER BY id",
@@ -561,8 +557,7 @@ tc_lifecycle_last_employer(struct tc_registry *reg, int64_t serial, char **name,
 	int rc, r;
 
 	if (reg == NULL || name == NULL || uscc == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	*name = *uscc = NULL;
 	if ((r = tc_reg_prepare(reg,
 		 CHANGE_CHAIN

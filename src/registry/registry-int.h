@@ -58,6 +58,12 @@ const char *tc_reg_name(const char *const *names, int n, int v);
 int tc_reg_name_parse(const char *const *names, int n, const char *s, int *v);
 
 /*
+ * The refusal of a call missing an argument it needs (a NULL handle,
+ * record or callback): TC_ERR_INVALID_ARG, err "missing argument".
+ */
+int tc_reg_no_arg(char *err, size_t errlen);
+
+/*
  * Returns in *st the cached statement which, prepared on first use, reset
  * and with its bindings cleared. Returns 0 or a database error.
  */

@@ -1299,8 +1299,7 @@ tc_registry_integrity_check(struct tc_registry *reg, char *err, size_t errlen)
 	int rc, n = 0, r;
 
 	if (reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	rc = sqlite3_prepare_v2(
 	    reg->db, "PRAGMA integrity_check(100)", -1, &st, NULL);
 	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
@@ -1402,6 +1401,12 @@ tc_registry_commit(struct tc_registry *reg, char *err, size_t errlen)
 	return r;
 }
 
+int
+tc_reg_no_arg(char *err, size_t errlen)
+{
+	return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+}
+
 /* Mutations run inside tc_registry_begin .. tc_registry_commit. */
 int
 tc_reg_need_tx(
@@ -1495,8 +1500,7 @@ tc_registry_holder_add(struct tc_registry *reg, const struct tc_holder *h,
 
 	tc_buf_init(&sealed, 256);
 	if (reg == NULL || h == NULL || id == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(reg, "adding a holder", err, errlen)) != 0)
 		return r;
 	namelen = strnlen(h->name, sizeof(h->name));
@@ -1552,8 +1556,7 @@ tc_registry_holder_find(struct tc_registry *reg, enum tc_id_type type,
 	int r;
 
 	if (reg == NULL || id == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = id_prepare(
 		 reg, type, normalised_id, mac, masked, err, errlen)) != 0)
 		return r;
@@ -1629,8 +1632,7 @@ tc_registry_holder_get(struct tc_registry *reg, int64_t id,
 
 	tc_buf_init(&plain, TC_ID_MAX);
 	if (reg == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	memset(out, 0, sizeof(*out));
 	if ((r = tc_reg_stmt(reg, TC_REG_HOLDER_GET, &st, err, errlen)) != 0)
 		return r;
@@ -1821,8 +1823,7 @@ tc_registry_card_get(struct tc_registry *reg, int64_t serial,
     struct tc_card *out, char *err, size_t errlen)
 {
 	if (reg == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	return card_get(
 	    reg, TC_REG_CARD_BY_SERIAL, serial, NULL, out, err, errlen);
 }
@@ -1832,8 +1833,7 @@ tc_registry_card_get_by_no(struct tc_registry *reg, const char *card_no,
     struct tc_card *out, char *err, size_t errlen)
 {
 	if (reg == NULL || out == NULL || card_no == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	return card_get(reg, TC_REG_CARD_BY_NO, 0, card_no, out, err, errlen);
 }
 
@@ -1846,8 +1846,7 @@ tc_registry_card_add(
 	int rc, r;
 
 	if (reg == NULL || c == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(reg, "adding a card", err, errlen)) != 0)
 		return r;
 	if ((r = card_check(c, err, errlen)) != 0)
@@ -1909,8 +1908,7 @@ tc_registry_card_set_status(struct tc_registry *reg, int64_t serial,
 	int rc, r;
 
 	if (reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(
 		 reg, "changing a card's status", err, errlen)) != 0)
 		return r;
