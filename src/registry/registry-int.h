@@ -58,6 +58,13 @@ const char *tc_reg_name(const char *const *names, int n, int v);
 int tc_reg_name_parse(const char *const *names, int n, const char *s, int *v);
 
 /*
+ * The migration step that takes a registry to schema version (1 to
+ * TC_REGISTRY_SCHEMA_VERSION), as released, or NULL for another version.
+ * For the white-box tests that make a file as an older program left it.
+ */
+const char *tc_reg_migration(int version);
+
+/*
  * The refusal of a call missing an argument it needs (a NULL handle,
  * record or callback): TC_ERR_INVALID_ARG, err "missing argument".
  */

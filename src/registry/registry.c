@@ -424,6 +424,13 @@ static const char *const migrations[] = {
 _Static_assert(NMIGRATIONS == TC_REGISTRY_SCHEMA_VERSION,
     "one migration step per schema version");
 
+const char *
+tc_reg_migration(int version)
+{
+	return version >= 1 && version <= NMIGRATIONS ? migrations[version - 1]
+						      : NULL;
+}
+
 static const char *const stmt_sql[TC_REG_STMT_COUNT] = {
 	[TC_REG_HOLDER_INSERT] =
 	    "INSERT INTO holders (id_type, id_mac, id_sealed, id_masked, name, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
