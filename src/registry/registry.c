@@ -8,7 +8,6 @@
  * data scheme; the migration steps below are the schema's source of truth.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +26,7 @@
 #include "tcard/buf.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/id.h"
 #include "tcard/pii.h"
 #include "tcard/registry.h"
@@ -1134,7 +1134,7 @@ static int
 create_file(const char *path, int flags, int *created, char *err, size_t errlen)
 {
 	struct stat sb;
-	int fd;
+	int made;
 
 	*created = 0;
 	if (!(flags & TC_REGISTRY_CREATE)) {
@@ -1147,19 +1147,13 @@ create_file(const char *path, int flags, int *created, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	fd = open(
-	    path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0) {
-		close(fd);
+	if ((made = tc_file_create_private(path)) > 0)
 		*created = 1;
+	else if (made == 0 && (flags & TC_REGISTRY_EXCL))
+		return tc_seterr(
+		    err, errlen, TC_ERR_EXISTS, "%s already exists", path);
+	if (made >= 0)
 		return 0;
-	}
-	if (errno == EEXIST) {
-		if (flags & TC_REGISTRY_EXCL)
-			return tc_seterr(err, errlen, TC_ERR_EXISTS,
-			    "%s already exists", path);
-		return 0;
-	}
 	return tc_seterr(err, errlen, TC_ERR_IO, "cannot create %s: %s", path,
 	    strerror(errno));
 }
