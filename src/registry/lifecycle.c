@@ -412,6 +412,7 @@ tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
     int (*fn)(const struct tc_card_state *c, void *arg), void *arg, char *err,
     size_t errlen)
 {
+	static const struct tc_card_filter all = { 0, NULL, 0 };
 	struct tc_card_state c;
 	sqlite3_stmt *st = NULL;
 	char sql[1024];
@@ -422,16 +423,12 @@ tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
 	snprintf(sql, sizeof(sql),
 	    "%s WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.programme = ?2) AND (?3 IS NULL OR c.principal_serial = ?3) ORDER BY c.serial",
 	    CARD_SELECT);
-	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
+	if (f == NULL)
+		f = &all;
+	if ((r = tc_reg_query(reg, sql, &st, err, errlen, "tTI",
+		 f->status != 0 ? tc_card_status_name(f->status) : NULL,
+		 f->programme, f->principal)) != 0)
 		return r;
-	if (f != NULL && f->status != 0)
-		sqlite3_bind_text(
-		    st, 1, tc_card_status_name(f->status), -1, SQLITE_STATIC);
-	if (f != NULL && f->programme != NULL)
-		sqlite3_bind_text(st, 2, f->programme, -1, SQLITE_TRANSIENT);
-	if (f != NULL && f->principal != 0)
-		sqlite3_bind_int64(st, 3, f->principal);
-	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (card_row(st, &c) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -841,37 +838,20 @@ static int
 set_status(const struct tc_lifecycle *lc, int64_t serial, enum tc_card_status s,
     const char *reason, int cascade, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = tc_reg_prepare(lc->reg,
-		 "UPDATE cards SET status = ?2, status_at = ?3, status_reason = ?4, status_cascade = ?5 WHERE serial = ?1",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, serial);
-	sqlite3_bind_text(st, 2, tc_card_status_name(s), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (int64_t)lc->now);
-	if (reason != NULL)
-		sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 5, cascade);
-	return tc_reg_run(lc->reg, st, "changing a card's status", err, errlen);
+	return tc_reg_exec(lc->reg,
+	    "UPDATE cards SET status = ?2, status_at = ?3, status_reason = ?4, status_cascade = ?5 WHERE serial = ?1",
+	    "changing a card's status", err, errlen, "itiTd", serial,
+	    tc_card_status_name(s), (int64_t)lc->now, reason, cascade);
 }
 
 static int
 set_expiry(const struct tc_lifecycle *lc, int64_t serial, time_t expires,
     int add_renewal, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = tc_reg_prepare(lc->reg,
-		 "UPDATE cards SET expires_at = ?2, renewals = renewals + ?3 WHERE serial = ?1",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, serial);
-	sqlite3_bind_int64(st, 2, (int64_t)expires);
-	sqlite3_bind_int(st, 3, add_renewal);
-	return tc_reg_run(lc->reg, st, "changing a card's expiry", err, errlen);
+	return tc_reg_exec(lc->reg,
+	    "UPDATE cards SET expires_at = ?2, renewals = renewals + ?3 WHERE serial = ?1",
+	    "changing a card's expiry", err, errlen, "iid", serial,
+	    (int64_t)expires, add_renewal);
 }
 
 /*
@@ -1058,7 +1038,6 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 	struct tc_card_state c;
 	const struct tc_programme *p;
 	const struct tc_guard *limit;
-	sqlite3_stmt *st;
 	char g[20], today[TC_LIFECYCLE_DATE_LEN], code[TC_USCC_LEN + 1];
 	char msg[256];
 	time_t eff;
@@ -1119,21 +1098,11 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 		days = 1000000;
 	limit = &p->guards.change_report_days;
 	late = limit->set && days > limit->value;
-	if ((r = tc_reg_prepare(lc->reg,
+	if ((r = tc_reg_exec(lc->reg,
 		 "INSERT INTO card_changes (serial, kind, value, uscc, effective, reported_at, days, late) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, serial);
-	sqlite3_bind_text(st, 2, tc_change_kind_name(kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, value, -1, SQLITE_TRANSIENT);
-	if (uscc != NULL)
-		sqlite3_bind_text(st, 4, uscc, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, effective_date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 6, (int64_t)lc->now);
-	sqlite3_bind_int64(st, 7, days);
-	sqlite3_bind_int(st, 8, late);
-	if ((r = tc_reg_run(lc->reg, st, "recording a change", err, errlen)) !=
-	    0)
+		 "recording a change", err, errlen, "itTTTiid", serial,
+		 tc_change_kind_name(kind), value, uscc, effective_date,
+		 (int64_t)lc->now, days, late)) != 0)
 		return r;
 	d = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:I, s:b}", "serial",
 	    (json_int_t)serial, "kind", tc_change_kind_name(kind), "value",
@@ -1206,7 +1175,6 @@ tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
 	struct tc_lifecycle_result dummy;
 	struct tc_card_state c;
 	struct tc_card nc;
-	sqlite3_stmt *st;
 	char why[32], ed[TC_LIFECYCLE_DATE_LEN];
 	int r;
 
@@ -1253,15 +1221,10 @@ tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
 	nc.issued_at = lc->now;
 	if ((r = tc_registry_card_add(lc->reg, &nc, err, errlen)) != 0)
 		return r;
-	if ((r = tc_reg_prepare(lc->reg,
+	if ((r = tc_reg_exec(lc->reg,
 		 "UPDATE cards SET renewals = ?2, replaces_serial = ?3, status_at = ?4 WHERE serial = ?1",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, ns);
-	sqlite3_bind_int(st, 2, c.renewals);
-	sqlite3_bind_int64(st, 3, serial);
-	sqlite3_bind_int64(st, 4, (int64_t)lc->now);
-	if ((r = tc_reg_run(lc->reg, st, "reissuing a card", err, errlen)) != 0)
+		 "reissuing a card", err, errlen, "idii", ns, c.renewals,
+		 serial, (int64_t)lc->now)) != 0)
 		return r;
 	tc_lifecycle_date(c.card.expires_at - 1, ed);
 	if ((r = audit(lc, "card.revoke", c.card.card_no,
