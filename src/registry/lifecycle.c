@@ -525,12 +525,11 @@ tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
 
 	if (reg == NULL || fn == NULL)
 		return tc_reg_no_arg(err, errlen);
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 CHANGE_CHAIN
 		 "SELECT id, serial, kind, value, uscc, effective, reported_at, days, late FROM card_changes WHERE serial IN (SELECT s FROM chain) ORDER BY id",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", serial)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, serial);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (change_row(st, &ch) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -556,12 +555,11 @@ tc_lifecycle_last_employer(struct tc_registry *reg, int64_t serial, char **name,
 	if (reg == NULL || name == NULL || uscc == NULL)
 		return tc_reg_no_arg(err, errlen);
 	*name = *uscc = NULL;
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 CHANGE_CHAIN
 		 "SELECT value, uscc FROM card_changes WHERE serial IN (SELECT s FROM chain) AND kind = 'employer' ORDER BY effective DESC, id DESC LIMIT 1",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", serial)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, serial);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		v = (const char *)sqlite3_column_text(st, 0);
@@ -1135,7 +1133,6 @@ move_subcards(const struct tc_lifecycle *lc, const struct tc_card_state *from,
     int64_t to_serial, const char *to_no, int *n, char *err, size_t errlen)
 {
 	struct cards subs;
-	sqlite3_stmt *st;
 	size_t i;
 	int r;
 
@@ -1147,14 +1144,10 @@ move_subcards(const struct tc_lifecycle *lc, const struct tc_card_state *from,
 		if (s->card.status != TC_CARD_ISSUED &&
 		    s->card.status != TC_CARD_SUSPENDED)
 			continue;
-		if ((r = tc_reg_prepare(lc->reg,
+		if ((r = tc_reg_exec(lc->reg,
 			 "UPDATE cards SET principal_serial = ?2 WHERE serial = ?1",
-			 &st, err, errlen)) != 0)
-			break;
-		sqlite3_bind_int64(st, 1, s->card.serial);
-		sqlite3_bind_int64(st, 2, to_serial);
-		if ((r = tc_reg_run(
-			 lc->reg, st, "moving a sub-card", err, errlen)) != 0 ||
+			 "moving a sub-card", err, errlen, "ii", s->card.serial,
+			 to_serial)) != 0 ||
 		    (r = audit(lc, "card.subcard-move", s->card.card_no,
 			 json_pack("{s:I, s:s, s:s}", "serial",
 			     (json_int_t)s->card.serial, "from",
@@ -1565,7 +1558,6 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 	struct tc_holder h;
 	struct tc_card sc;
 	struct cards subs = { NULL, 0 };
-	sqlite3_stmt *q;
 	char g[20], gs[20], norm[TC_ID_MAX], masked[TC_ID_MAX];
 	char ed[TC_LIFECYCLE_DATE_LEN], msg[256], tiers[128];
 	const char *relname = tc_relation_name(relation);
@@ -1719,13 +1711,10 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 	snprintf(sc.relation, sizeof(sc.relation), "%s", relname);
 	if ((r = tc_registry_card_add(lc->reg, &sc, err, errlen)) != 0)
 		goto out;
-	if ((r = tc_reg_prepare(lc->reg,
-		 "UPDATE cards SET status_at = ?2 WHERE serial = ?1", &q, err,
-		 errlen)) != 0)
-		goto out;
-	sqlite3_bind_int64(q, 1, ns);
-	sqlite3_bind_int64(q, 2, (int64_t)lc->now);
-	if ((r = tc_reg_run(lc->reg, q, "adding a sub-card", err, errlen)) != 0)
+	if ((r = tc_reg_exec(lc->reg,
+		 "UPDATE cards SET status_at = ?2 WHERE serial = ?1",
+		 "adding a sub-card", err, errlen, "ii", ns,
+		 (int64_t)lc->now)) != 0)
 		goto out;
 	tc_lifecycle_date(sc.expires_at - 1, ed);
 	if ((r = audit(lc, "card.subcard-add", sc.card_no,
@@ -1757,9 +1746,9 @@ serials(struct tc_registry *reg, const char *sql, time_t now, int64_t **out,
 
 	*out = NULL;
 	*n = 0;
-	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
+	if ((r = tc_reg_query(reg, sql, &st, err, errlen, "i", (int64_t)now)) !=
+	    0)
 		return r;
-	sqlite3_bind_int64(st, 1, (int64_t)now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((v = realloc(*out, (*n + 1) * sizeof(*v))) == NULL) {
 			r = tc_seterr(
