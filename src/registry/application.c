@@ -407,11 +407,10 @@ tc_app_step_list(struct tc_registry *reg, int64_t id,
 
 	if (reg == NULL || fn == NULL)
 		return tc_reg_no_arg(err, errlen);
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT step, step_id, started_at, clock_at, deadline, done_at FROM application_steps WHERE application_id = ?1 ORDER BY step",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
 	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (tc_reg_col_int(st, 0, 0, &v[0]) ||
@@ -451,11 +450,10 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 
 	if (reg == NULL || fn == NULL)
 		return tc_reg_no_arg(err, errlen);
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT id, step, step_id, action, operator, at, reason, detail FROM application_actions WHERE application_id = ?1 ORDER BY id",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
 	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (tc_reg_col_int(st, 0, 0, &v[0]) ||
@@ -535,12 +533,11 @@ tc_app_attachment_list(struct tc_registry *reg, int64_t id,
 
 	if (reg == NULL || fn == NULL)
 		return tc_reg_no_arg(err, errlen);
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 "SELECT " ATT_COLUMNS
 		 " FROM attachments WHERE application_id = ?1 ORDER BY id",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
 	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (att_row(st, &a, material, sizeof(material), name,
@@ -1744,11 +1741,10 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 			goto out;
 		}
 	}
-	if ((r = tc_reg_prepare(c->reg,
+	if ((r = tc_reg_query(c->reg,
 		 "SELECT count(*) FROM attachments WHERE application_id = ?1",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", id)) != 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		count = sqlite3_column_int64(st, 0);
@@ -2253,7 +2249,6 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 	const struct tc_step *steps;
 	struct tc_operator op;
 	struct tc_app a;
-	sqlite3_stmt *st = NULL;
 	size_t n;
 	int resubmit, r;
 
@@ -2289,14 +2284,10 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 	if ((r = route_unit(c, &a, steps, n, err, errlen)) != 0)
 		goto out;
 	if (pledge && a.pledge_at == 0) {
-		if ((r = tc_reg_prepare(c->reg,
+		if ((r = tc_reg_exec(c->reg,
 			 "UPDATE applications SET pledge_at = ?2 WHERE id = ?1",
-			 &st, err, errlen)) != 0)
-			goto out;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (int64_t)c->now);
-		if ((r = tc_reg_run(
-			 c->reg, st, "recording the pledge", err, errlen)) != 0)
+			 "recording the pledge", err, errlen, "ii", id,
+			 (int64_t)c->now)) != 0)
 			goto out;
 	}
 	if ((r = set_state(c, &a, TC_APP_SUBMITTED,
