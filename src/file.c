@@ -3,7 +3,9 @@
  * The bounded whole-file reader and the key-file permission rule
  * (include/tcard/file.h). Every file the library reads whole goes through
  * tc_file_read; docs/decisions.md "One of each helper" says why. Also the
- * one loop that writes a whole buffer to a descriptor (tc_file_write_all).
+ * one loop that writes a whole buffer to a descriptor (tc_file_write_all)
+ * and the one creation of a private (mode 0600) file for the registry and
+ * the ledger (tc_file_create_private).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -183,4 +185,17 @@ int
 tc_path_join(char *out, size_t len, const char *dir, const char *name)
 {
 	return tc_fmt(out, len, "%s/%s", dir, name);
+}
+
+int
+tc_file_create_private(const char *path)
+{
+	int fd = open(
+	    path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return errno == EEXIST ? 0 : -1;
 }

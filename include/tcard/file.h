@@ -66,6 +66,15 @@ int tc_file_read(const char *path, const char *shown, size_t max,
 int tc_file_write_all(int fd, const void *data, size_t len);
 
 /*
+ * Creates the file at path, empty and mode 0600, unless something is
+ * there already (O_EXCL; a symbolic link there counts and is not
+ * followed), for the SQLite files that hold personal data: SQLite would
+ * create them with the umask's mode. Returns 1 when it made the file, 0
+ * when path existed, or -1 with errno set (worded by the caller).
+ */
+int tc_file_create_private(const char *path);
+
+/*
  * snprintf into out (len bytes) that says whether the text fit, for paths
  * and file or record names, where a text cut short names another file.
  * Returns 0, or TC_ERR_INVALID_ARG when the text did not fit (out then

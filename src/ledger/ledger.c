@@ -7,7 +7,6 @@
  * threads or two processes, allow exactly one. Rules: docs/services.md.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include "ledger-int.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/ledger.h"
 #include "tcard/workday.h"
 
@@ -191,19 +191,11 @@ setup(struct tc_ledger *l, int ro, char *err, size_t errlen)
 int
 tc_ledger_create_private(const char *path, char *err, size_t errlen)
 {
-	int fd;
-
 	if (path == NULL || *path == '\0')
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "no path");
 	if (strcmp(path, ":memory:") == 0)
 		return 0;
-	fd = open(
-	    path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0) {
-		close(fd);
-		return 0;
-	}
-	if (errno == EEXIST)
+	if (tc_file_create_private(path) >= 0)
 		return 0;
 	return tc_seterr(err, errlen, TC_ERR_DB, "%s: cannot create: %s", path,
 	    strerror(errno));

@@ -1284,12 +1284,10 @@ tc_app_form_parse(const struct tc_programme_set *set, const char *json,
 	int r;
 
 	if (out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	memset(out, 0, sizeof(*out));
 	if (set == NULL || (json == NULL && len > 0))
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if (len > TC_APP_FORM_MAX)
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
 		    "the application file has %zu bytes; at most %d", len,
@@ -1479,8 +1477,7 @@ tc_app_form_complete(const struct tc_app_facts *f, char *err, size_t errlen)
 
 	if (f == NULL || f->programme == NULL || f->form_json == NULL ||
 	    (f->n_atts > 0 && f->att_kinds == NULL))
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	p = f->programme;
 	msg[0] = '\0';
 	if ((form = json_loads(f->form_json, JSON_REJECT_DUPLICATES, NULL)) ==

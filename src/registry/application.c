@@ -264,8 +264,7 @@ tc_app_get(struct tc_registry *reg, int64_t id, struct tc_app *out, char *err,
 	int r;
 
 	if (reg == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	memset(out, 0, sizeof(*out));
 	if ((r = tc_reg_row_by_id(reg,
 		 "SELECT " APP_FULL_COLUMNS " FROM applications WHERE id = ?1",
@@ -406,13 +405,11 @@ tc_app_step_list(struct tc_registry *reg, int64_t id,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_reg_prepare(reg,
+		return tc_reg_no_arg(err, errlen);
+	if ((r = tc_reg_query(reg,
 		 "SELECT step, step_id, started_at, clock_at, deadline, done_at FROM application_steps WHERE application_id = ?1 ORDER BY step",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
 	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (tc_reg_col_int(st, 0, 0, &v[0]) ||
@@ -451,13 +448,11 @@ tc_app_action_list(struct tc_registry *reg, int64_t id,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_reg_prepare(reg,
+		return tc_reg_no_arg(err, errlen);
+	if ((r = tc_reg_query(reg,
 		 "SELECT id, step, step_id, action, operator, at, reason, detail FROM application_actions WHERE application_id = ?1 ORDER BY id",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
 	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (tc_reg_col_int(st, 0, 0, &v[0]) ||
@@ -539,14 +534,12 @@ tc_app_attachment_list(struct tc_registry *reg, int64_t id,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_reg_prepare(reg,
+		return tc_reg_no_arg(err, errlen);
+	if ((r = tc_reg_query(reg,
 		 "SELECT " ATT_COLUMNS
 		 " FROM attachments WHERE application_id = ?1 ORDER BY id",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", id)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, id);
 	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (att_row(st, &a, material, sizeof(material), name,
@@ -638,8 +631,7 @@ tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
 	int rc, r;
 
 	if (reg == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_prepare(reg,
 		 "SELECT sha256, size FROM attachments WHERE id = ?1", &st, err,
 		 errlen)) != 0)
@@ -1076,8 +1068,7 @@ tc_app_export(struct tc_registry *reg, int64_t id, struct tc_buf *out,
 	int r;
 
 	if (reg == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_app_get(reg, id, &a, err, errlen)) != 0)
 		return r;
 	if ((r = open_id(reg, id, a.id_type, a.id_mac, number, err, errlen)) !=
@@ -1235,8 +1226,7 @@ tc_app_create(const struct tc_app_ctx *c, const struct tc_app_form *f,
 
 	if (c == NULL || c->reg == NULL || f == NULL || f->programme == NULL ||
 	    id == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	*id = 0;
 	if ((r = tc_reg_need_tx(
 		 c->reg, "creating an application", err, errlen)) != 0 ||
@@ -1382,8 +1372,7 @@ tc_app_create_change(const struct tc_app_ctx *c, enum tc_app_kind kind,
 	memset(&h, 0, sizeof(h));
 	if (c == NULL || c->reg == NULL || id == NULL ||
 	    (kind != TC_APP_UPGRADE && kind != TC_APP_CONVERT))
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	*id = 0;
 	if ((r = tc_reg_need_tx(
 		 c->reg, "creating an application", err, errlen)) != 0 ||
@@ -1478,8 +1467,7 @@ tc_app_create_sub(const struct tc_app_ctx *c, int64_t principal_serial,
 
 	if (c == NULL || c->reg == NULL || f == NULL || f->programme == NULL ||
 	    id == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	*id = 0;
 	if ((r = tc_reg_need_tx(
 		 c->reg, "creating an application", err, errlen)) != 0 ||
@@ -1547,8 +1535,7 @@ tc_app_update(const struct tc_app_ctx *c, int64_t id,
 	int r;
 
 	if (c == NULL || c->reg == NULL || f == NULL || f->programme == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	tc_buf_init(&personal, TC_APP_FORM_MAX + 4096);
 	if ((r = tc_reg_need_tx(
 		 c->reg, "changing an application", err, errlen)) != 0 ||
@@ -1786,11 +1773,10 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 			goto out;
 		}
 	}
-	if ((r = tc_reg_prepare(c->reg,
+	if ((r = tc_reg_query(c->reg,
 		 "SELECT count(*) FROM attachments WHERE application_id = ?1",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", id)) != 0)
 		goto out;
-	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		count = sqlite3_column_int64(st, 0);
@@ -2156,8 +2142,7 @@ tc_app_guards(const struct tc_app_ctx *c, const struct tc_app *a,
 	int y, m, d, r;
 
 	if (c == NULL || a == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((p = programme_of(c, a->programme, err, errlen)) == NULL)
 		return TC_ERR_NOT_FOUND;
 	/* The person on the blacklist. */
@@ -2300,13 +2285,11 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 	const struct tc_step *steps;
 	struct tc_operator op;
 	struct tc_app a;
-	sqlite3_stmt *st = NULL;
 	size_t n;
 	int resubmit, r;
 
 	if (c == NULL || c->reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(
 		 c->reg, "submitting an application", err, errlen)) != 0 ||
 	    (r = operator_ok(c, TC_APP_INTAKE_ROLES, &op,
@@ -2337,14 +2320,10 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 	if ((r = route_unit(c, &a, steps, n, err, errlen)) != 0)
 		goto out;
 	if (pledge && a.pledge_at == 0) {
-		if ((r = tc_reg_prepare(c->reg,
+		if ((r = tc_reg_exec(c->reg,
 			 "UPDATE applications SET pledge_at = ?2 WHERE id = ?1",
-			 &st, err, errlen)) != 0)
-			goto out;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, (int64_t)c->now);
-		if ((r = tc_reg_run(
-			 c->reg, st, "recording the pledge", err, errlen)) != 0)
+			 "recording the pledge", err, errlen, "ii", id,
+			 (int64_t)c->now)) != 0)
 			goto out;
 	}
 	if ((r = set_state(c, &a, TC_APP_SUBMITTED,
@@ -2541,8 +2520,7 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 		*next_step = -1;
 	if (c == NULL || c->reg == NULL || rv == NULL ||
 	    rv->decision < TC_REVIEW_APPROVE || rv->decision > TC_REVIEW_REJECT)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(
 		 c->reg, "reviewing an application", err, errlen)) != 0 ||
 	    (r = scoped_get(c, id, &a, err, errlen)) != 0)
@@ -2692,8 +2670,7 @@ tc_app_withdraw(const struct tc_app_ctx *c, int64_t id, const char *reason,
 	int r;
 
 	if (c == NULL || c->reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if (reason == NULL || !tc_app_text_ok(reason, TC_APP_REASON_MAX, 1))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "a withdrawal needs a reason (1 to %d bytes of text)",
@@ -2896,8 +2873,7 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 		memset(out, 0, sizeof(*out));
 	memset(&a, 0, sizeof(a));
 	if (c == NULL || c->reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if (c->reg->in_tx)
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "issuing runs its own transactions; call it outside one");
@@ -3163,8 +3139,7 @@ tc_app_supplement(const struct tc_app_ctx *c, int64_t id,
 
 	memset(&a, 0, sizeof(a));
 	if (c == NULL || c->reg == NULL || (patch == NULL && n > 0))
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if (n == 0 || n > TC_APP_PATCH_MAX)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "a supplement changes 1 to %d fields", TC_APP_PATCH_MAX);
@@ -3262,8 +3237,7 @@ tc_app_reveal_id(const struct tc_app_ctx *c, int64_t id, char number[TC_ID_MAX],
 	number[0] = '\0';
 	memset(&a, 0, sizeof(a));
 	if (c == NULL || c->reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if (!c->reg->in_tx)
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "revealing an ID number needs an open transaction");

@@ -205,8 +205,7 @@ tc_registry_audit_head(struct tc_registry *reg, struct tc_audit_head *out,
     char *err, size_t errlen)
 {
 	if (reg == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	return last_entry(reg, out, NULL, err, errlen);
 }
 
@@ -310,8 +309,7 @@ tc_registry_audit(struct tc_registry *reg, time_t at, const char *operator_name,
 	int r, own_tx;
 
 	if (reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if (subject == NULL)
 		subject = "";
 	if (detail_json == NULL)
@@ -473,8 +471,7 @@ tc_registry_audit_verify(struct tc_registry *reg,
 	int rc, r;
 
 	if (reg == NULL || rep == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	memset(rep, 0, sizeof(*rep));
 	memset(prev, 0, sizeof(prev));
 	if ((r = tc_reg_stmt(reg, TC_REG_AUDIT_FROM, &st, err, errlen)) != 0)

@@ -199,8 +199,7 @@ tc_blacklist_add_id(struct tc_registry *reg, enum tc_id_type type,
 	int r;
 
 	if (reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = id_mac(reg, type, normalised_id, mac, masked, err, errlen)) !=
 	    0)
 		return r;
@@ -220,8 +219,7 @@ tc_blacklist_add_card_holder(struct tc_registry *reg, int64_t card_serial,
 	int r;
 
 	if (reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_registry_card_get(reg, card_serial, &card, err, errlen)) !=
 	    0)
 		return r;
@@ -255,8 +253,7 @@ tc_blacklist_remove_id(struct tc_registry *reg, enum tc_id_type type,
 	int rc, r;
 
 	if (reg == NULL || operator_name == NULL || *operator_name == '\0')
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(
 		 reg, "removing from the blacklist", err, errlen)) != 0)
 		return r;
@@ -294,8 +291,7 @@ tc_blacklist_check(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	int r;
 
 	if (reg == NULL || mac == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	tc_date_format(tc_day_of_time(now), today);
 	if ((r = tc_reg_query(reg,
 		 "SELECT " BL_COLUMNS
@@ -328,8 +324,7 @@ tc_blacklist_list(struct tc_registry *reg,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_prepare(reg,
 		 "SELECT " BL_COLUMNS
 		 " FROM blacklist ORDER BY added_at DESC, rowid DESC",
@@ -374,8 +369,7 @@ tc_employer_bar_add(struct tc_registry *reg, const char *employer,
 	if (bar_id != NULL)
 		*bar_id = 0;
 	if (reg == NULL || operator_name == NULL || *operator_name == '\0')
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(reg, "barring an employer", err, errlen)) != 0)
 		return r;
 	if (!tc_app_text_ok(employer, TC_EMPLOYER_MAX, 0) ||
@@ -436,8 +430,7 @@ tc_employer_bar_add_card(struct tc_registry *reg, int64_t card_serial,
 	if (bar_id != NULL)
 		*bar_id = 0;
 	if (reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if (years < 1 || years > 100)
 		return tc_seterr(err, errlen, TC_ERR_RANGE,
 		    "a bar lasts 1 to 100 years, not %d", years);
@@ -508,8 +501,7 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 	int r;
 
 	if (reg == NULL || employer == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_employer_key(employer, key, err, errlen)) != 0)
 		return TC_ERR_INVALID_ARG;
 	if ((r = opt_code(code, ncode, err, errlen)) != 0)
@@ -547,8 +539,7 @@ tc_employer_bar_list(struct tc_registry *reg,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_prepare(reg,
 		 "SELECT " BAR_COLUMNS " FROM employer_bars ORDER BY id DESC",
 		 &st, err, errlen)) != 0)

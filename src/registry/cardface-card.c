@@ -109,8 +109,7 @@ tc_cardface_card_load(struct tc_registry *reg,
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (reg == NULL || set == NULL || out == NULL || photo == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	memset(&app, 0, sizeof(app));
 	if ((r = tc_lifecycle_card_get(reg, serial, &cs, err, errlen)) != 0)
 		return r;

@@ -353,8 +353,7 @@ tc_lifecycle_card_get(struct tc_registry *reg, int64_t serial,
 	int r;
 
 	if (reg == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	memset(out, 0, sizeof(*out));
 	if ((r = tc_reg_row_by_id(reg, CARD_SELECT "WHERE c.serial = ?1",
 		 serial, "reading a card", &st, err, errlen,
@@ -380,8 +379,7 @@ tc_lifecycle_card_find(struct tc_registry *reg, const char *text,
 	int r;
 
 	if (reg == NULL || out == NULL || text == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	memset(out, 0, sizeof(*out));
 	n = strnlen(text, 65);
 	for (i = 0; i < n && text[i] >= '0' && text[i] <= '9'; i++)
@@ -414,27 +412,23 @@ tc_lifecycle_card_list(struct tc_registry *reg, const struct tc_card_filter *f,
     int (*fn)(const struct tc_card_state *c, void *arg), void *arg, char *err,
     size_t errlen)
 {
+	static const struct tc_card_filter all = { 0, NULL, 0 };
 	struct tc_card_state c;
 	sqlite3_stmt *st = NULL;
 	char sql[1024];
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	snprintf(sql, sizeof(sql),
 	    "%s WHERE (?1 IS NULL OR c.status = ?1) AND (?2 IS NULL OR c.programme = ?2) AND (?3 IS NULL OR c.principal_serial = ?3) ORDER BY c.serial",
 	    CARD_SELECT);
-	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
+	if (f == NULL)
+		f = &all;
+	if ((r = tc_reg_query(reg, sql, &st, err, errlen, "tTI",
+		 f->status != 0 ? tc_card_status_name(f->status) : NULL,
+		 f->programme, f->principal)) != 0)
 		return r;
-	if (f != NULL && f->status != 0)
-		sqlite3_bind_text(
-		    st, 1, tc_card_status_name(f->status), -1, SQLITE_STATIC);
-	if (f != NULL && f->programme != NULL)
-		sqlite3_bind_text(st, 2, f->programme, -1, SQLITE_TRANSIENT);
-	if (f != NULL && f->principal != 0)
-		sqlite3_bind_int64(st, 3, f->principal);
-	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (card_row(st, &c) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -530,14 +524,12 @@ tc_lifecycle_changes_list(struct tc_registry *reg, int64_t serial,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
-	if ((r = tc_reg_prepare(reg,
+		return tc_reg_no_arg(err, errlen);
+	if ((r = tc_reg_query(reg,
 		 CHANGE_CHAIN
 		 "SELECT id, serial, kind, value, uscc, effective, reported_at, days, late FROM card_changes WHERE serial IN (SELECT s FROM chain) ORDER BY id",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", serial)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, serial);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (change_row(st, &ch) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -561,15 +553,13 @@ tc_lifecycle_last_employer(struct tc_registry *reg, int64_t serial, char **name,
 	int rc, r;
 
 	if (reg == NULL || name == NULL || uscc == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	*name = *uscc = NULL;
-	if ((r = tc_reg_prepare(reg,
+	if ((r = tc_reg_query(reg,
 		 CHANGE_CHAIN
 		 "SELECT value, uscc FROM card_changes WHERE serial IN (SELECT s FROM chain) AND kind = 'employer' ORDER BY effective DESC, id DESC LIMIT 1",
-		 &st, err, errlen)) != 0)
+		 &st, err, errlen, "i", serial)) != 0)
 		return r;
-	sqlite3_bind_int64(st, 1, serial);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		v = (const char *)sqlite3_column_text(st, 0);
@@ -846,37 +836,20 @@ static int
 set_status(const struct tc_lifecycle *lc, int64_t serial, enum tc_card_status s,
     const char *reason, int cascade, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = tc_reg_prepare(lc->reg,
-		 "UPDATE cards SET status = ?2, status_at = ?3, status_reason = ?4, status_cascade = ?5 WHERE serial = ?1",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, serial);
-	sqlite3_bind_text(st, 2, tc_card_status_name(s), -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, (int64_t)lc->now);
-	if (reason != NULL)
-		sqlite3_bind_text(st, 4, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 5, cascade);
-	return tc_reg_run(lc->reg, st, "changing a card's status", err, errlen);
+	return tc_reg_exec(lc->reg,
+	    "UPDATE cards SET status = ?2, status_at = ?3, status_reason = ?4, status_cascade = ?5 WHERE serial = ?1",
+	    "changing a card's status", err, errlen, "itiTd", serial,
+	    tc_card_status_name(s), (int64_t)lc->now, reason, cascade);
 }
 
 static int
 set_expiry(const struct tc_lifecycle *lc, int64_t serial, time_t expires,
     int add_renewal, char *err, size_t errlen)
 {
-	sqlite3_stmt *st;
-	int r;
-
-	if ((r = tc_reg_prepare(lc->reg,
-		 "UPDATE cards SET expires_at = ?2, renewals = renewals + ?3 WHERE serial = ?1",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, serial);
-	sqlite3_bind_int64(st, 2, (int64_t)expires);
-	sqlite3_bind_int(st, 3, add_renewal);
-	return tc_reg_run(lc->reg, st, "changing a card's expiry", err, errlen);
+	return tc_reg_exec(lc->reg,
+	    "UPDATE cards SET expires_at = ?2, renewals = renewals + ?3 WHERE serial = ?1",
+	    "changing a card's expiry", err, errlen, "iid", serial,
+	    (int64_t)expires, add_renewal);
 }
 
 /*
@@ -1063,7 +1036,6 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 	struct tc_card_state c;
 	const struct tc_programme *p;
 	const struct tc_guard *limit;
-	sqlite3_stmt *st;
 	char g[20], today[TC_LIFECYCLE_DATE_LEN], code[TC_USCC_LEN + 1];
 	char msg[256];
 	time_t eff;
@@ -1124,21 +1096,11 @@ tc_lifecycle_change(const struct tc_lifecycle *lc, int64_t serial,
 		days = 1000000;
 	limit = &p->guards.change_report_days;
 	late = limit->set && days > limit->value;
-	if ((r = tc_reg_prepare(lc->reg,
+	if ((r = tc_reg_exec(lc->reg,
 		 "INSERT INTO card_changes (serial, kind, value, uscc, effective, reported_at, days, late) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, serial);
-	sqlite3_bind_text(st, 2, tc_change_kind_name(kind), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, value, -1, SQLITE_TRANSIENT);
-	if (uscc != NULL)
-		sqlite3_bind_text(st, 4, uscc, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, effective_date, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 6, (int64_t)lc->now);
-	sqlite3_bind_int64(st, 7, days);
-	sqlite3_bind_int(st, 8, late);
-	if ((r = tc_reg_run(lc->reg, st, "recording a change", err, errlen)) !=
-	    0)
+		 "recording a change", err, errlen, "itTTTiid", serial,
+		 tc_change_kind_name(kind), value, uscc, effective_date,
+		 (int64_t)lc->now, days, late)) != 0)
 		return r;
 	d = json_pack("{s:I, s:s, s:s, s:s?, s:s, s:I, s:b}", "serial",
 	    (json_int_t)serial, "kind", tc_change_kind_name(kind), "value",
@@ -1171,7 +1133,6 @@ move_subcards(const struct tc_lifecycle *lc, const struct tc_card_state *from,
     int64_t to_serial, const char *to_no, int *n, char *err, size_t errlen)
 {
 	struct cards subs;
-	sqlite3_stmt *st;
 	size_t i;
 	int r;
 
@@ -1183,14 +1144,10 @@ move_subcards(const struct tc_lifecycle *lc, const struct tc_card_state *from,
 		if (s->card.status != TC_CARD_ISSUED &&
 		    s->card.status != TC_CARD_SUSPENDED)
 			continue;
-		if ((r = tc_reg_prepare(lc->reg,
+		if ((r = tc_reg_exec(lc->reg,
 			 "UPDATE cards SET principal_serial = ?2 WHERE serial = ?1",
-			 &st, err, errlen)) != 0)
-			break;
-		sqlite3_bind_int64(st, 1, s->card.serial);
-		sqlite3_bind_int64(st, 2, to_serial);
-		if ((r = tc_reg_run(
-			 lc->reg, st, "moving a sub-card", err, errlen)) != 0 ||
+			 "moving a sub-card", err, errlen, "ii", s->card.serial,
+			 to_serial)) != 0 ||
 		    (r = audit(lc, "card.subcard-move", s->card.card_no,
 			 json_pack("{s:I, s:s, s:s}", "serial",
 			     (json_int_t)s->card.serial, "from",
@@ -1211,7 +1168,6 @@ tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
 	struct tc_lifecycle_result dummy;
 	struct tc_card_state c;
 	struct tc_card nc;
-	sqlite3_stmt *st;
 	char why[32], ed[TC_LIFECYCLE_DATE_LEN];
 	int r;
 
@@ -1258,15 +1214,10 @@ tc_lifecycle_reissue(const struct tc_lifecycle *lc, int64_t serial,
 	nc.issued_at = lc->now;
 	if ((r = tc_registry_card_add(lc->reg, &nc, err, errlen)) != 0)
 		return r;
-	if ((r = tc_reg_prepare(lc->reg,
+	if ((r = tc_reg_exec(lc->reg,
 		 "UPDATE cards SET renewals = ?2, replaces_serial = ?3, status_at = ?4 WHERE serial = ?1",
-		 &st, err, errlen)) != 0)
-		return r;
-	sqlite3_bind_int64(st, 1, ns);
-	sqlite3_bind_int(st, 2, c.renewals);
-	sqlite3_bind_int64(st, 3, serial);
-	sqlite3_bind_int64(st, 4, (int64_t)lc->now);
-	if ((r = tc_reg_run(lc->reg, st, "reissuing a card", err, errlen)) != 0)
+		 "reissuing a card", err, errlen, "idii", ns, c.renewals,
+		 serial, (int64_t)lc->now)) != 0)
 		return r;
 	tc_lifecycle_date(c.card.expires_at - 1, ed);
 	if ((r = audit(lc, "card.revoke", c.card.card_no,
@@ -1607,7 +1558,6 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 	struct tc_holder h;
 	struct tc_card sc;
 	struct cards subs = { NULL, 0 };
-	sqlite3_stmt *q;
 	char g[20], gs[20], norm[TC_ID_MAX], masked[TC_ID_MAX];
 	char ed[TC_LIFECYCLE_DATE_LEN], msg[256], tiers[128];
 	const char *relname = tc_relation_name(relation);
@@ -1761,13 +1711,10 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 	snprintf(sc.relation, sizeof(sc.relation), "%s", relname);
 	if ((r = tc_registry_card_add(lc->reg, &sc, err, errlen)) != 0)
 		goto out;
-	if ((r = tc_reg_prepare(lc->reg,
-		 "UPDATE cards SET status_at = ?2 WHERE serial = ?1", &q, err,
-		 errlen)) != 0)
-		goto out;
-	sqlite3_bind_int64(q, 1, ns);
-	sqlite3_bind_int64(q, 2, (int64_t)lc->now);
-	if ((r = tc_reg_run(lc->reg, q, "adding a sub-card", err, errlen)) != 0)
+	if ((r = tc_reg_exec(lc->reg,
+		 "UPDATE cards SET status_at = ?2 WHERE serial = ?1",
+		 "adding a sub-card", err, errlen, "ii", ns,
+		 (int64_t)lc->now)) != 0)
 		goto out;
 	tc_lifecycle_date(sc.expires_at - 1, ed);
 	if ((r = audit(lc, "card.subcard-add", sc.card_no,
@@ -1799,9 +1746,9 @@ serials(struct tc_registry *reg, const char *sql, time_t now, int64_t **out,
 
 	*out = NULL;
 	*n = 0;
-	if ((r = tc_reg_prepare(reg, sql, &st, err, errlen)) != 0)
+	if ((r = tc_reg_query(reg, sql, &st, err, errlen, "i", (int64_t)now)) !=
+	    0)
 		return r;
-	sqlite3_bind_int64(st, 1, (int64_t)now);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((v = realloc(*out, (*n + 1) * sizeof(*v))) == NULL) {
 			r = tc_seterr(

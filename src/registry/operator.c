@@ -163,8 +163,7 @@ tc_registry_operator_get(struct tc_registry *reg, const char *name,
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (reg == NULL || name == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = get_row(reg, name, &rw, err, errlen)) != 0)
 		return r;
 	*out = rw.op;
@@ -180,8 +179,7 @@ tc_registry_operator_count(
 	int r;
 
 	if (reg == NULL || n == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_prepare(
 		 reg, "SELECT count(*) FROM operators", &st, err, errlen)) != 0)
 		return r;
@@ -198,8 +196,7 @@ tc_registry_operator_list(struct tc_registry *reg,
 	int rc, r;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_prepare(reg, "SELECT " COLUMNS FROM " ORDER BY o.name",
 		 &st, err, errlen)) != 0)
 		return r;
@@ -266,8 +263,7 @@ tc_registry_operator_add(struct tc_registry *reg, const char *name,
 	int rc, r;
 
 	if (reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(reg, "adding an operator", err, errlen)) != 0)
 		return r;
 	if ((r = tc_operator_name_check(name, err, errlen)) != 0)
@@ -332,8 +328,7 @@ tc_registry_operator_set_disabled(struct tc_registry *reg, const char *name,
 	int r;
 
 	if (reg == NULL || name == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	disabled = disabled != 0;
 	if ((r = tc_reg_need_tx(reg,
 		 disabled ? "disabling an operator" : "enabling an operator",
@@ -366,8 +361,7 @@ tc_registry_operator_set_pass_hash(struct tc_registry *reg, const char *name,
 	int rc, r;
 
 	if (reg == NULL || name == NULL || pass_hash == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(reg, "setting a passphrase", err, errlen)) != 0)
 		return r;
 	if ((r = pass_hash_ok(name, pass_hash, err, errlen)) != 0)
@@ -593,8 +587,7 @@ tc_registry_operator_login_flags(struct tc_registry *reg, const char *name,
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (reg == NULL || name == NULL || pass == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if (reg->in_tx || !sqlite3_get_autocommit(reg->db))
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "authenticate before tc_registry_begin: sign-in failures are recorded in transactions of their own");
@@ -692,8 +685,7 @@ tc_registry_operator_totp_enrol(struct tc_registry *reg, const char *name,
 	if (secret_b32 != NULL)
 		secret_b32[0] = '\0';
 	if (reg == NULL || name == NULL || actor == NULL || secret_b32 == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	tc_buf_init(&sealed, 256);
 	if ((r = tc_reg_need_tx(reg, "enrolling in TOTP", err, errlen)) != 0 ||
 	    (r = tc_registry_operator_get(reg, name, &op, err, errlen)) != 0)
@@ -731,8 +723,7 @@ tc_registry_operator_set_org(struct tc_registry *reg, const char *name,
 	int r;
 
 	if (reg == NULL || name == NULL || org == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(reg, "moving an operator", err, errlen)) != 0 ||
 	    (r = tc_registry_operator_get(reg, name, &op, err, errlen)) != 0 ||
 	    (r = org_find(reg, org, &o, err, errlen)) != 0 ||

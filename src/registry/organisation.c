@@ -178,8 +178,7 @@ tc_registry_org_add(struct tc_registry *reg, enum tc_org_kind kind,
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (reg == NULL || name == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(reg, "adding an organisation", err, errlen)) !=
 	    0)
 		return r;
@@ -249,8 +248,7 @@ tc_registry_org_get(struct tc_registry *reg, const char *code,
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (reg == NULL || code == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_query(reg,
 		 "SELECT " COLUMNS " FROM organisations WHERE code = ?1", &st,
 		 err, errlen, "t", code)) != 0)
@@ -269,8 +267,7 @@ tc_registry_org_get_id(struct tc_registry *reg, int64_t id,
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (reg == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_query(reg,
 		 "SELECT " COLUMNS " FROM organisations WHERE id = ?1", &st,
 		 err, errlen, "i", id)) != 0)
@@ -289,8 +286,7 @@ tc_registry_org_list(struct tc_registry *reg,
 	int rc, r = 0;
 
 	if (reg == NULL || fn == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_prepare(reg,
 		 "SELECT " COLUMNS " FROM organisations ORDER BY kind, code",
 		 &st, err, errlen)) != 0)

@@ -58,6 +58,19 @@ const char *tc_reg_name(const char *const *names, int n, int v);
 int tc_reg_name_parse(const char *const *names, int n, const char *s, int *v);
 
 /*
+ * The migration step that takes a registry to schema version (1 to
+ * TC_REGISTRY_SCHEMA_VERSION), as released, or NULL for another version.
+ * For the white-box tests that make a file as an older program left it.
+ */
+const char *tc_reg_migration(int version);
+
+/*
+ * The refusal of a call missing an argument it needs (a NULL handle,
+ * record or callback): TC_ERR_INVALID_ARG, err "missing argument".
+ */
+int tc_reg_no_arg(char *err, size_t errlen);
+
+/*
  * Returns in *st the cached statement which, prepared on first use, reset
  * and with its bindings cleared. Returns 0 or a database error.
  */

@@ -8,7 +8,6 @@
  * data scheme; the migration steps below are the schema's source of truth.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +26,7 @@
 #include "tcard/buf.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
+#include "tcard/file.h"
 #include "tcard/id.h"
 #include "tcard/pii.h"
 #include "tcard/registry.h"
@@ -471,6 +471,13 @@ static const char *const migrations[] = {
 
 _Static_assert(NMIGRATIONS == TC_REGISTRY_SCHEMA_VERSION,
     "one migration step per schema version");
+
+const char *
+tc_reg_migration(int version)
+{
+	return version >= 1 && version <= NMIGRATIONS ? migrations[version - 1]
+						      : NULL;
+}
 
 static const char *const stmt_sql[TC_REG_STMT_COUNT] = {
 	[TC_REG_HOLDER_INSERT] =
@@ -1175,7 +1182,7 @@ static int
 create_file(const char *path, int flags, int *created, char *err, size_t errlen)
 {
 	struct stat sb;
-	int fd;
+	int made;
 
 	*created = 0;
 	if (!(flags & TC_REGISTRY_CREATE)) {
@@ -1188,19 +1195,13 @@ create_file(const char *path, int flags, int *created, char *err, size_t errlen)
 		}
 		return 0;
 	}
-	fd = open(
-	    path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd >= 0) {
-		close(fd);
+	if ((made = tc_file_create_private(path)) > 0)
 		*created = 1;
+	else if (made == 0 && (flags & TC_REGISTRY_EXCL))
+		return tc_seterr(
+		    err, errlen, TC_ERR_EXISTS, "%s already exists", path);
+	if (made >= 0)
 		return 0;
-	}
-	if (errno == EEXIST) {
-		if (flags & TC_REGISTRY_EXCL)
-			return tc_seterr(err, errlen, TC_ERR_EXISTS,
-			    "%s already exists", path);
-		return 0;
-	}
 	return tc_seterr(err, errlen, TC_ERR_IO, "cannot create %s: %s", path,
 	    strerror(errno));
 }
@@ -1347,8 +1348,7 @@ tc_registry_integrity_check(struct tc_registry *reg, char *err, size_t errlen)
 	int rc, n = 0, r;
 
 	if (reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	rc = sqlite3_prepare_v2(
 	    reg->db, "PRAGMA integrity_check(100)", -1, &st, NULL);
 	while (rc == SQLITE_OK || rc == SQLITE_ROW) {
@@ -1450,6 +1450,12 @@ tc_registry_commit(struct tc_registry *reg, char *err, size_t errlen)
 	return r;
 }
 
+int
+tc_reg_no_arg(char *err, size_t errlen)
+{
+	return tc_seterr(err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+}
+
 /* Mutations run inside tc_registry_begin .. tc_registry_commit. */
 int
 tc_reg_need_tx(
@@ -1543,8 +1549,7 @@ tc_registry_holder_add(struct tc_registry *reg, const struct tc_holder *h,
 
 	tc_buf_init(&sealed, 256);
 	if (reg == NULL || h == NULL || id == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(reg, "adding a holder", err, errlen)) != 0)
 		return r;
 	namelen = strnlen(h->name, sizeof(h->name));
@@ -1600,8 +1605,7 @@ tc_registry_holder_find(struct tc_registry *reg, enum tc_id_type type,
 	int r;
 
 	if (reg == NULL || id == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = id_prepare(
 		 reg, type, normalised_id, mac, masked, err, errlen)) != 0)
 		return r;
@@ -1677,8 +1681,7 @@ tc_registry_holder_get(struct tc_registry *reg, int64_t id,
 
 	tc_buf_init(&plain, TC_ID_MAX);
 	if (reg == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	memset(out, 0, sizeof(*out));
 	if ((r = tc_reg_stmt(reg, TC_REG_HOLDER_GET, &st, err, errlen)) != 0)
 		return r;
@@ -1869,8 +1872,7 @@ tc_registry_card_get(struct tc_registry *reg, int64_t serial,
     struct tc_card *out, char *err, size_t errlen)
 {
 	if (reg == NULL || out == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	return card_get(
 	    reg, TC_REG_CARD_BY_SERIAL, serial, NULL, out, err, errlen);
 }
@@ -1880,8 +1882,7 @@ tc_registry_card_get_by_no(struct tc_registry *reg, const char *card_no,
     struct tc_card *out, char *err, size_t errlen)
 {
 	if (reg == NULL || out == NULL || card_no == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	return card_get(reg, TC_REG_CARD_BY_NO, 0, card_no, out, err, errlen);
 }
 
@@ -1894,8 +1895,7 @@ tc_registry_card_add(
 	int rc, r;
 
 	if (reg == NULL || c == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(reg, "adding a card", err, errlen)) != 0)
 		return r;
 	if ((r = card_check(c, err, errlen)) != 0)
@@ -1957,8 +1957,7 @@ tc_registry_card_set_status(struct tc_registry *reg, int64_t serial,
 	int rc, r;
 
 	if (reg == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = tc_reg_need_tx(
 		 reg, "changing a card's status", err, errlen)) != 0)
 		return r;

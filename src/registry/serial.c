@@ -50,8 +50,7 @@ tc_serial_last(struct tc_registry *reg, int64_t *last, char *err, size_t errlen)
 	int r;
 
 	if (reg == NULL || last == NULL)
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	if ((r = next_serial(reg, &next, err, errlen)) != 0)
 		return r;
 	*last = next - 1;
@@ -69,8 +68,7 @@ tc_serial_reserve(struct tc_registry *reg, const char *operator_name,
 
 	if (reg == NULL || serial == NULL || operator_name == NULL ||
 	    *operator_name == '\0')
-		return tc_seterr(
-		    err, errlen, TC_ERR_INVALID_ARG, "missing argument");
+		return tc_reg_no_arg(err, errlen);
 	*serial = 0;
 	if (reg->in_tx || !sqlite3_get_autocommit(reg->db))
 		return tc_seterr(err, errlen, TC_ERR_STATE,

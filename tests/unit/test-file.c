@@ -5,6 +5,7 @@
  * directories and missing files, and that a failed read leaves the buffer
  * as it was.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -202,10 +203,33 @@ test_fmt(void **state)
 	assert_int_equal(tc_fmt(out, 1, "%s", "x"), TC_ERR_INVALID_ARG);
 }
 
+/* A private file is made once, mode 0600; what is there is left alone. */
+static void
+test_create_private(void **state)
+{
+	struct stat sb;
+
+	(void)state;
+	umask(022);
+	assert_int_equal(tc_file_create_private(at("new.db")), 1);
+	assert_int_equal(stat(at("new.db"), &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(tc_file_create_private(at("new.db")), 0);
+	assert_int_equal(unlink(at("new.db")), 0);
+	/* A symbolic link is there: not followed, the target untouched. */
+	assert_int_equal(tc_file_create_private(at("link")), 0);
+	assert_int_equal(stat(at("ten"), &sb), 0);
+	assert_int_equal(sb.st_size, 10);
+	errno = 0;
+	assert_int_equal(tc_file_create_private(at("no-dir/x.db")), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_read)                                                           \
 	X(test_refusals)                                                       \
 	X(test_modes)                                                          \
-	X(test_fmt)
+	X(test_fmt)                                                            \
+	X(test_create_private)
 
 TC_UNIT_MAIN(TESTS, setup, teardown)

@@ -586,88 +586,20 @@ test_altered_rows(void **state)
 	    TC_ERR_MALFORMED);
 }
 
-/*
- * The released schema version 1 (migration step 1 of src/registry/registry.c, which
- * is never edited), to make a version 1 file as an old program left it.
- */
-static const char v1_schema[] =
-    "PRAGMA application_id = 1413698119;\n" /* TC_REGISTRY_APP_ID */
-    "CREATE TABLE holders (\n"
-    "	id INTEGER PRIMARY KEY,\n"
-    "	id_type TEXT NOT NULL CHECK (id_type <> ''),\n"
-    "	id_mac BLOB NOT NULL CHECK (length(id_mac) = 32),\n"
-    "	id_sealed BLOB NOT NULL CHECK (length(id_sealed) > 29),\n"
-    "	id_masked TEXT NOT NULL CHECK (id_masked <> ''),\n"
-    "	name TEXT NOT NULL CHECK (name <> ''),\n"
-    "	created_at INTEGER NOT NULL,\n"
-    "	UNIQUE (id_mac, id_type)\n"
-    ") STRICT;\n"
-    "CREATE TABLE cards (\n"
-    "	serial INTEGER PRIMARY KEY\n"
-    "	    CHECK (serial BETWEEN 1 AND 999999999),\n"
-    "	card_no TEXT NOT NULL UNIQUE\n"
-    "	    CHECK (length(card_no) = 16 AND\n"
-    "	    card_no NOT GLOB '*[^0-9]*' AND\n"
-    "	    substr(card_no, 7, 9) = printf('%09d', serial)),\n"
-    "	holder_id INTEGER NOT NULL REFERENCES holders (id),\n"
-    "	programme TEXT NOT NULL CHECK (programme <> ''),\n"
-    "	tier TEXT NOT NULL CHECK (tier <> ''),\n"
-    "	status TEXT NOT NULL CHECK (status IN\n"
-    "	    ('issued', 'suspended', 'revoked', 'expired')),\n"
-    "	issued_at INTEGER NOT NULL,\n"
-    "	expires_at INTEGER NOT NULL CHECK (expires_at > issued_at),\n"
-    "	principal_serial INTEGER REFERENCES cards (serial)\n"
-    "	    CHECK (principal_serial <> serial),\n"
-    "	relation TEXT CHECK (relation <> ''),\n"
-    "	CHECK ((principal_serial IS NULL) = (relation IS NULL))\n"
-    ") STRICT;\n"
-    "CREATE INDEX cards_holder ON cards (holder_id);\n"
-    "CREATE INDEX cards_principal ON cards (principal_serial);\n"
-    "CREATE TABLE operators (\n"
-    "	id INTEGER PRIMARY KEY,\n"
-    "	name TEXT NOT NULL UNIQUE CHECK (name <> ''),\n"
-    "	roles TEXT NOT NULL DEFAULT '',\n"
-    "	pass_hash TEXT,\n"
-    "	disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
-    "	created_at INTEGER NOT NULL\n"
-    ") STRICT;\n"
-    "CREATE TABLE audit (\n"
-    "	seq INTEGER PRIMARY KEY CHECK (seq >= 1),\n"
-    "	at INTEGER NOT NULL,\n"
-    "	operator TEXT NOT NULL CHECK (operator <> ''),\n"
-    "	action TEXT NOT NULL CHECK (action <> ''),\n"
-    "	subject TEXT NOT NULL DEFAULT '',\n"
-    "	detail TEXT NOT NULL DEFAULT '{}',\n"
-    "	prev BLOB NOT NULL CHECK (length(prev) = 32),\n"
-    "	mac BLOB NOT NULL CHECK (length(mac) = 32)\n"
-    ") STRICT;\n"
-    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN\n"
-    "	SELECT RAISE(ABORT, 'the audit log is append-only: UPDATE refused');\n"
-    "END;\n"
-    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN\n"
-    "	SELECT RAISE(ABORT, 'the audit log is append-only: DELETE refused');\n"
-    "END;\n"
-    "CREATE TRIGGER audit_seq_next BEFORE INSERT ON audit\n"
-    "WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM audit)\n"
-    "BEGIN\n"
-    "	SELECT RAISE(ABORT, 'audit seq must be the last seq + 1');\n"
-    "END;\n";
-
 /* A version 1 file with an operator is migrated to the current version. */
 static void
 test_migration(void **state)
 {
 	struct fx_reg *fx = *state;
 	struct tc_operator op;
-	char sql[sizeof(v1_schema) + 256];
 
 	tc_registry_close(fx->reg);
 	fx->reg = NULL;
 	unlink(fx->path);
-	snprintf(sql, sizeof(sql),
-	    "%sINSERT INTO operators (name, roles, pass_hash, created_at) VALUES ('old', 'auditor', NULL, 1000);PRAGMA user_version = 1;",
-	    v1_schema);
-	fx_raw_exec(fx->path, sql);
+	/* The released schema version 1, as an old program left the file. */
+	fx_raw_exec(fx->path, tc_reg_migration(1));
+	fx_raw_exec(fx->path,
+	    "INSERT INTO operators (name, roles, pass_hash, created_at) VALUES ('old', 'auditor', NULL, 1000);PRAGMA user_version = 1;");
 	open_reg(fx);
 	assert_int_equal(fx_reg_int(fx->reg, "PRAGMA user_version"),
 	    TC_REGISTRY_SCHEMA_VERSION);
