@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/sha.h>
 #include <sqlite3.h>
 
 #include "unit.h"
@@ -883,6 +884,48 @@ test_totp_login(void **state)
 	assert_non_null(strstr(err, "operator cy"));
 }
 
+/*
+ * A released migration step is never edited: an edited one would leave
+ * registries made before it unlike those made after. The SHA-256 of each
+ * step's SQL as released; a new step adds its line here when it lands.
+ */
+static void
+test_migrations_frozen(void **state)
+{
+	static const char *const released[] = {
+		"b7eebccc167ac780f7d6db78e8f96b7e68a560ff7a2d753e0cde33762f04f711", /* 1 */
+		"e227caf381a12d20276c5df90d171e4db375be015bc525eb8110c7343df7d762", /* 2 */
+		"ad2576cb0a02a1d2a1402ff3f4448eb0a90a4e701b33510ad5ae4432351f1354", /* 3 */
+		"4e3c187eab92abca4ce300af96b2d0743d0054b8aa62cb0ab5dc6c0a654f35f1", /* 4 */
+		"ebcb0c67ac7e6bf22dcdc198e8882676cab6e18f0cf1551138ae829d5f60b1d0", /* 5 */
+		"17bbe7c387f070b396cf28e9fa0accc115f513e12545a24b84c20bbe4eb515b2", /* 6 */
+		"ad02e34740f1c6f52c0bfa6a166f6480e9947b906a75f3fcd1299cf0f6dcefa6", /* 7 */
+		"c040be1dde8f993d9c0eb45edb378dd0dc08268d97975ec5c47afa60ab29557b", /* 8 */
+		"dcf09b5982c32ef7bfb13e85353374aa5e830a01d3f64a0f44644b8df57a33e6", /* 9 */
+		"1fa011b82fab0ba4d3d5e9a9bc157f3f27520dc0679566841f42357cfebb44a5", /* 10 */
+	};
+	unsigned char h[SHA256_DIGEST_LENGTH];
+	char hex[2 * SHA256_DIGEST_LENGTH + 1];
+	const char *sql;
+	size_t v, i;
+
+	(void)state;
+	assert_int_equal(
+	    sizeof(released) / sizeof(released[0]), TC_REGISTRY_SCHEMA_VERSION);
+	for (v = 1; v <= sizeof(released) / sizeof(released[0]); v++) {
+		assert_non_null(sql = tc_reg_migration((int)v));
+		SHA256((const unsigned char *)sql, strlen(sql), h);
+		for (i = 0; i < sizeof(h); i++)
+			snprintf(hex + 2 * i, 3, "%02x", h[i]);
+		if (strcmp(hex, released[v - 1]) != 0)
+			fail_msg(
+			    "migration step %zu was edited after its release",
+			    v);
+	}
+	assert_null(tc_reg_migration(TC_REGISTRY_SCHEMA_VERSION + 1));
+	assert_null(tc_reg_migration(0));
+}
+
 #define TESTS(X, XF)                                                           \
 	XF(test_roles, NULL, NULL)                                             \
 	XF(test_names, NULL, NULL)                                             \
@@ -894,6 +937,7 @@ test_totp_login(void **state)
 	X(test_rehash)                                                         \
 	X(test_altered_rows)                                                   \
 	X(test_migration)                                                      \
+	X(test_migrations_frozen)                                              \
 	X(test_organisations)                                                  \
 	X(test_totp_login)
 
