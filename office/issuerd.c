@@ -365,7 +365,7 @@ spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
 }
 
 /*
- * The work queue's step owners of applications written before schema 9
+ * The work queue's step owners of applications written before schema 10
  * (tc_app_queue_fill), once the programmes are read.
  */
 static int

@@ -355,7 +355,7 @@ int tc_app_queue(const struct tc_app_ctx *c, const struct tc_app_cursor *from,
 
 /*
  * Fills the queue's record of the current step's owner (role and
- * organisation, schema 9) for the submitted and approved applications of
+ * organisation, schema 10) for the submitted and approved applications of
  * a registry of an older schema, from c's programmes; one of a programme
  * or step no longer loaded is in no queue. Runs inside a transaction
  * (tc_registry_begin) and audits what it filled ("system",

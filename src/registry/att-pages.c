@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A PDF attachment's page count kept once it was counted (include/tcard/
- * application.h, tc_app_attachment_set_pages; schema 9): the staff
+ * application.h, tc_app_attachment_set_pages; schema 10): the staff
  * console's confined renderer counts a material's pages the first time it
  * is shown, and every later view reads the count from the application's
  * attachment list instead of parsing the PDF again (issue 15).

@@ -7,7 +7,7 @@
  * Each application row carries the owner of its current step, written
  * when the step starts (tc_app_step_owner): step_role, the step's role,
  * and step_org, the organisation whose step it is ("" for any organisation
- * of a fitting kind). The partial indexes of schema 9 (registry.c) keep
+ * of a fitting kind). The partial indexes of schema 10 (registry.c) keep
  * the submitted and approved rows by (step_role, key, id), (step_role,
  * step_org, key, id) and (created_by, key, id), so the operator's part of
  * the queue is a UNION of index ranges in queue order that SQLite merges,
