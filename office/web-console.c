@@ -1677,29 +1677,6 @@ card_tables(struct page *pg, json_t *c)
 		bad |= put(pg, "</td></tr>\n");
 	}
 	bad |= put(pg, "</tbody></table>\n<h2>");
-	bad |= put(pg, L("证明材料", "Supporting documents"));
-	bad |= put(pg, "</h2>\n<table id=\"documents\"><tbody>\n");
-	json_array_foreach(json_object_get(c, "documents"), i, s)
-	{
-		snprintf(num, sizeof(num), "%lld",
-		    (long long)json_integer_value(json_object_get(s, "id")));
-		bad |= put(pg, "<tr><td><a href=\"/v1/cards/");
-		bad |= esc(pg, jstr(c, "card"));
-		bad |= put(pg, "/documents/");
-		bad |= put(pg, num);
-		bad |= put(pg, "\">");
-		bad |= esc(pg, jstr(s, "name"));
-		bad |= put(pg, "</a></td><td>");
-		bad |= esc(pg, jstr(s, "action"));
-		bad |= put(pg, "</td><td>");
-		bad |= esc(pg, jstr(s, "media_type"));
-		bad |= put(pg, "</td><td>");
-		bad |= esc(pg, jstr(s, "added"));
-		bad |= put(pg, "</td><td>");
-		bad |= esc(pg, jstr(s, "added_by"));
-		bad |= put(pg, "</td></tr>\n");
-	}
-	bad |= put(pg, "</tbody></table>\n<h2>");
 	bad |= put(pg, L("办理记录", "History"));
 	bad |= put(pg, "</h2>\n<table id=\"history\"><thead><tr><th>");
 	bad |= put(pg, L("时间", "When"));

@@ -110,7 +110,7 @@ check "a conversion through the form is 303 to the application" \
 	bash -c "test $(cat "$T/status") = 303 && grep -qi '^location: /console/applications/[0-9]' '$T/hdr'"
 page GET "/console/cards/$C" "$AP"
 check "the console's card page lists the document, escaped, with its link" \
-	bash -c "grep -q 'id=\"documents\"' '$T/body' && grep -q 'href=\"/v1/cards/$C/documents/$DOC\">letter.pdf<' '$T/body'"
+	bash -c "test \$(grep -c 'id=\"documents\"' '$T/body') = 1 && grep -q 'href=\"/v1/cards/$C/documents/$DOC\">letter.pdf<' '$T/body'"
 D=4401110000000046 # Baiyun gold
 page GET "/console/cards/$D" "$AP"
 check "its forms are multipart with a file input" \
