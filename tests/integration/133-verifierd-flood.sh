@@ -7,15 +7,18 @@
 # requests on a keep-alive connection, connections aborted in the request
 # line, the headers and the body): after a warm-up, 20,000 more must each
 # get their answer, and the daemon's resident memory must end within 5 MB
-# of where it was. Under the ASan build (make asan) the quarantine is kept
-# small so that freed memory is not counted as growth, and LeakSanitizer
-# checks at the stop that nothing leaked.
+# of where it was (the least of its samples over 5 s after the flood).
+# Under the ASan build (make asan) the quarantine is kept small and freed
+# memory goes back to the system within 100 ms, so that what ASan's
+# allocator holds is not counted as growth (without that, its resident size
+# wandered by 2 to 5 MB from run to run), and LeakSanitizer checks at the
+# stop that nothing leaked.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/verifierd-lib.sh"
 vd_env
 FLOOD=$(dirname "$0")/flood-http.py
-# No effect without ASan; with it, freed memory is reused soon.
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=8
+# No effect without ASan; with it, freed memory is reused soon and returned.
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1:allocator_release_to_os_interval_ms=100
 vd_demo
 # Aborted connections wait for the timeout (libmicrohttpd does not see the
 # client's FIN before then), so a fast flood from one address needs the
@@ -48,8 +51,16 @@ before=$(rss)
 flood run 20000
 answered run 20000 "20,000 bad requests of every kind, each answered (or aborted by the client)"
 sleep 2.5
+# The least of ten samples over the next 5 s: on a loaded machine the
+# aborted connections may still be timing out at the first one; memory
+# that leaked or stayed would be in every sample.
 after=$(rss)
-echo "# VmRSS after the warm-up ${before} kB, after 20,000 more ${after} kB"
+for _ in $(seq 10); do
+	sleep 0.5
+	now=$(rss)
+	[ -n "$now" ] && [ "$now" -lt "${after:-0}" ] && after=$now
+done
+echo "# VmRSS after the warm-up ${before} kB, after 20,000 more ${after} kB (least of 11 samples)"
 if ! grep -q '"sent": 20000,' "$T/run.json"; then
 	not_ok "resident memory: the flood stopped early, nothing to compare"
 elif [ -n "$before" ] && [ -n "$after" ] && [ $((after - before)) -le 5120 ]; then
