@@ -25,9 +25,11 @@
 
 /*
  * Reads the current row of a TC_APP_COLUMNS query into a, as listings do
- * (nothing sealed is opened). Returns 0 or TC_ERR_MALFORMED.
+ * (nothing sealed is opened). Returns 0, or TC_ERR_MALFORMED with err
+ * naming the application whose stored field is wrong.
  */
-int tc_app_row_read(sqlite3_stmt *st, struct tc_app *a);
+int tc_app_row_read(
+    sqlite3_stmt *st, struct tc_app *a, char *err, size_t errlen);
 
 /*
  * tc_app_visible for operator op already read; p is a's programme, NULL

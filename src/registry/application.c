@@ -374,12 +374,8 @@ tc_app_list(struct tc_registry *reg, const struct tc_app_filter *filter,
 	}
 	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (app_row(st, &a, 0) != 0) {
-			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "application %lld: a stored field has the wrong type or value",
-			    (long long)sqlite3_column_int64(st, 0));
+		if ((r = tc_app_row_read(st, &a, err, errlen)) != 0)
 			break;
-		}
 		if (ctx == NULL ||
 		    visible_op(&op,
 			tc_programme_set_find(ctx->programmes, a.programme),
@@ -760,9 +756,13 @@ visible_op(const struct tc_operator *op, const struct tc_programme *p,
 }
 
 int
-tc_app_row_read(sqlite3_stmt *st, struct tc_app *a)
+tc_app_row_read(sqlite3_stmt *st, struct tc_app *a, char *err, size_t errlen)
 {
-	return app_row(st, a, 0);
+	if (app_row(st, a, 0) == 0)
+		return 0;
+	return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+	    "application %lld: a stored field has the wrong type or value",
+	    (long long)sqlite3_column_int64(st, 0));
 }
 
 int

@@ -205,12 +205,8 @@ page_fill(const struct tc_app_ctx *c, const struct tc_operator *op,
 	int rc, r = 0;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (tc_app_row_read(st, &a) != 0) {
-			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "application %lld: a stored field has the wrong type or value",
-			    (long long)sqlite3_column_int64(st, 0));
+		if ((r = tc_app_row_read(st, &a, err, errlen)) != 0)
 			break;
-		}
 		p = tc_programme_set_find(c->programmes, a.programme);
 		if (!tc_app_visible_to(op, p, &a) || !at_role_of(op, p, &a)) {
 			tc_app_release(&a);
@@ -331,12 +327,8 @@ owners_missing(const struct tc_app_ctx *c, struct owner **out, size_t *n,
 			}
 			*out = grown;
 		}
-		if (tc_app_row_read(st, &a) != 0) {
-			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "application %lld: a stored field has the wrong type or value",
-			    (long long)sqlite3_column_int64(st, 0));
+		if ((r = tc_app_row_read(st, &a, err, errlen)) != 0)
 			break;
-		}
 		o = &(*out)[(*n)++];
 		memset(o, 0, sizeof(*o));
 		o->id = a.id;

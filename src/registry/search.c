@@ -65,12 +65,8 @@ tc_app_find_name(const struct tc_app_ctx *c, const char *prefix, size_t limit,
 	sqlite3_bind_text(st, 1, prefix, (int)len, SQLITE_STATIC);
 	r = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (tc_app_row_read(st, &a) != 0) {
-			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "application %lld: a stored field has the wrong type or value",
-			    (long long)sqlite3_column_int64(st, 0));
+		if ((r = tc_app_row_read(st, &a, err, errlen)) != 0)
 			break;
-		}
 		p = tc_programme_set_find(c->programmes, a.programme);
 		if (tc_app_visible_to(&op, p, &a)) {
 			if (n == limit) {
