@@ -480,11 +480,25 @@ serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen,
 		    (long long)a.app, tag, a.status);
 	}
 	tc_orpc_req_release(&q);
-	if (a.error != NULL)
+	if (a.error != NULL) {
 		o = json_pack("{s:i, s:s, s:s}", "status", a.status, "error",
 		    a.error, "message", a.message);
-	else
+	} else if (a.tail == NULL && a.body != NULL) {
+		/*
+		 * A JSON body goes as the tail's text ("json_tail"), which
+		 * the worker passes on to an API client without parsing it.
+		 */
+		o = json_pack("{s:i, s:b}", "status", a.status, "json_tail", 1);
+		if ((a.tail = (uint8_t *)json_dumps(a.body, JSON_COMPACT)) ==
+		    NULL) {
+			json_decref(o);
+			o = NULL;
+		} else {
+			a.tlen = strlen((char *)a.tail);
+		}
+	} else {
 		o = json_pack("{s:i, s:O}", "status", a.status, "body", a.body);
+	}
 	if (o != NULL && a.session[0] != '\0')
 		json_object_set_new(o, "session", json_string(a.session));
 	if (o != NULL && a.ctype != NULL) {

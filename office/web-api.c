@@ -100,23 +100,18 @@ web_same_origin(const struct tc_dreq *rq)
 }
 
 /*
- * One call to the monitor: req (consumed) out, the parsed answer in.
- * Returns 0, or -1 with resp answered 503 (the monitor is gone).
+ * One call to the monitor: req (consumed) and tail out, the answer in.
+ * A JSON body comes as the frame's tail ("json_tail", office/issuerd.c);
+ * with parse it is parsed into an->body, else it stays text in an->tail
+ * for web_answer_json to pass on as it is. Returns 0, or -1 with resp
+ * answered 503 (the monitor is gone).
  */
-int
-web_call(
-    struct web *w, json_t *req, struct web_answer *an, struct tc_dresp *resp)
+static int
+call(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
+    int parse, struct web_answer *an, struct tc_dresp *resp)
 {
-	return web_call_tail(w, req, NULL, 0, an, resp);
-}
-
-int
-web_call_tail(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
-    struct web_answer *an, struct tc_dresp *resp)
-{
-	char *text, *json = NULL, err[256] = "";
-	size_t jlen = 0;
-	uint32_t id, got = 0;
+	struct web_rpc_reply rep;
+	char *text, err[256] = "";
 	int r = -1;
 
 	memset(an, 0, sizeof(*an));
@@ -127,27 +122,23 @@ web_call_tail(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
 		    resp, 500, WEB_R_ERROR, "internal", "%s", "out of memory");
 		return -1;
 	}
-	pthread_mutex_lock(&w->rpc_mu);
-	id = ++w->next_id;
-	if (!w->rpc_broken &&
-	    office_rpc_send(w->rpc_fd, id, text, strlen(text), tail, tlen) ==
-		0 &&
-	    office_rpc_recv(w->rpc_fd, TC_ORPC_ANS_JSON_MAX, TC_ORPC_TAIL_MAX,
-		&got, &json, &jlen, &an->tail, &an->tlen, err,
+	if (web_rpc_call(&w->rpc, text, strlen(text), tail, tlen, &rep, err,
 		sizeof(err)) == 0 &&
-	    got == id)
+	    (an->o = json_loadb(rep.json, rep.jlen, 0, NULL)) != NULL)
 		r = 0;
-	else
-		w->rpc_broken = 1;
-	pthread_mutex_unlock(&w->rpc_mu);
 	memset(text, 0, strlen(text));
 	free(text);
-	if (r == 0 && (an->o = json_loadb(json, jlen, 0, NULL)) == NULL)
-		r = -1;
-	free(json);
+	free(rep.json);
+	an->tail = rep.tail;
+	an->tlen = rep.tlen;
+	an->raw = json_is_true(json_object_get(an->o, "json_tail"));
+	if (r == 0 && an->raw && parse) {
+		an->own = json_loadb((const char *)an->tail, an->tlen, 0, NULL);
+		if (an->own == NULL)
+			r = -1;
+	}
 	if (r != 0) {
-		free(an->tail);
-		an->tail = NULL;
+		web_answer_free(an);
 		tc_dlog_event(w->log, "rpc", "error",
 		    "the monitor does not answer%s%s", err[0] ? ": " : "", err);
 		tc_dresp_error(resp, 503, WEB_R_UNAVAILABLE, "unavailable",
@@ -161,15 +152,32 @@ web_call_tail(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
 	an->session = json_string_value(json_object_get(an->o, "session"));
 	an->ctype = json_string_value(json_object_get(an->o, "ctype"));
 	an->filename = json_string_value(json_object_get(an->o, "filename"));
-	an->body = json_object_get(an->o, "body");
+	an->body = an->raw ? an->own : json_object_get(an->o, "body");
 	return 0;
+}
+
+int
+web_call(
+    struct web *w, json_t *req, struct web_answer *an, struct tc_dresp *resp)
+{
+	return call(w, req, NULL, 0, 1, an, resp);
+}
+
+int
+web_call_tail(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
+    struct web_answer *an, struct tc_dresp *resp)
+{
+	return call(w, req, tail, tlen, 1, an, resp);
 }
 
 void
 web_answer_free(struct web_answer *an)
 {
 	json_decref(an->o);
+	json_decref(an->own);
 	free(an->tail);
+	an->o = an->own = an->body = NULL;
+	an->tail = NULL;
 }
 
 void
@@ -177,7 +185,8 @@ web_call_answer(struct web *w, json_t *req, struct tc_dresp *resp)
 {
 	struct web_answer an;
 
-	if (web_call(w, req, &an, resp) != 0)
+	/* The body is passed on as the monitor wrote it. */
+	if (call(w, req, NULL, 0, 0, &an, resp) != 0)
 		return;
 	web_answer_json(&an, resp);
 	web_answer_free(&an);
@@ -187,7 +196,9 @@ web_call_answer(struct web *w, json_t *req, struct tc_dresp *resp)
 int
 web_answer_json(struct web_answer *an, struct tc_dresp *resp)
 {
-	char *text;
+	char *text = NULL;
+	const char *p;
+	size_t n;
 
 	if (an->error != NULL || an->status != 200) {
 		tc_dresp_error(resp, an->status ? an->status : 500,
@@ -195,15 +206,21 @@ web_answer_json(struct web_answer *an, struct tc_dresp *resp)
 		    "%s", an->message ? an->message : "no message");
 		return 0;
 	}
-	if ((text = json_dumps(an->body, JSON_COMPACT)) == NULL) {
+	if (an->raw && an->body == NULL) {
+		/* The monitor's text, unparsed (web_call_answer). */
+		p = (const char *)an->tail;
+		n = an->tlen;
+	} else if ((text = json_dumps(an->body, JSON_COMPACT)) != NULL) {
+		p = text;
+		n = strlen(text);
+	} else {
 		tc_dresp_error(
 		    resp, 500, WEB_R_ERROR, "internal", "%s", "out of memory");
 		return 0;
 	}
-	tc_buf_init(&resp->body, TC_ORPC_ANS_JSON_MAX + 2);
+	tc_buf_init(&resp->body, TC_ORPC_TAIL_MAX + 2);
 	tc_dresp_checked(resp,
-	    tc_buf_put(&resp->body, text, strlen(text)) |
-		tc_buf_put(&resp->body, "\n", 1));
+	    tc_buf_put(&resp->body, p, n) | tc_buf_put(&resp->body, "\n", 1));
 	free(text);
 	return 1;
 }
@@ -493,18 +510,19 @@ static void
 ep_healthz(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct web *w = tc_daemon_app(d);
+	int broken = web_rpc_broken(&w->rpc);
 	char text[128];
 	int n;
 
 	rq->ep = WEB_EP_HEALTHZ;
 	n = snprintf(text, sizeof(text),
 	    "{\"status\":\"%s\",\"uptime_seconds\":%llu}\n",
-	    w->rpc_broken ? "monitor-gone" : "ok",
+	    broken ? "monitor-gone" : "ok",
 	    (unsigned long long)((tc_daemon_mono_ns() - w->started_ns) /
 		1000000000u));
 	tc_buf_init(&resp->body, sizeof(text));
 	tc_dresp_checked(resp, tc_buf_put(&resp->body, text, (size_t)n));
-	if (w->rpc_broken) {
+	if (broken) {
 		resp->status = 503;
 		resp->result = WEB_R_UNAVAILABLE;
 	}

@@ -151,31 +151,23 @@ tls_fetch(struct web *w, uint8_t **pem, size_t *plen, size_t *clen, char *err,
     size_t errlen)
 {
 	static const char req[] = "{\"op\":\"tls\"}";
+	struct web_rpc_reply rep;
 	json_t *o = NULL;
-	char *json = NULL;
-	size_t jlen;
-	uint32_t id, got = 0;
 	json_int_t n;
 	int r = -1;
 
 	*pem = NULL;
 	*plen = *clen = 0;
-	pthread_mutex_lock(&w->rpc_mu);
-	id = ++w->next_id;
-	if (w->rpc_broken ||
-	    office_rpc_send(w->rpc_fd, id, req, strlen(req), NULL, 0) != 0 ||
-	    office_rpc_recv(w->rpc_fd, TC_ORPC_ANS_JSON_MAX, TC_ORPC_TAIL_MAX,
-		&got, &json, &jlen, pem, plen, err, errlen) != 0 ||
-	    got != id) {
-		w->rpc_broken = 1;
-		pthread_mutex_unlock(&w->rpc_mu);
+	if (web_rpc_call(&w->rpc, req, strlen(req), NULL, 0, &rep, err,
+		errlen) != 0) {
 		if (err[0] == '\0')
 			snprintf(
 			    err, errlen, "%s", "the monitor does not answer");
-		goto out;
+		return -1;
 	}
-	pthread_mutex_unlock(&w->rpc_mu);
-	o = json_loadb(json, jlen, 0, NULL);
+	*pem = rep.tail;
+	*plen = rep.tlen;
+	o = json_loadb(rep.json, rep.jlen, 0, NULL);
 	n = json_integer_value(
 	    json_object_get(json_object_get(o, "body"), "cert"));
 	if (json_integer_value(json_object_get(o, "status")) != 200 || n <= 0 ||
@@ -188,7 +180,7 @@ tls_fetch(struct web *w, uint8_t **pem, size_t *plen, size_t *clen, char *err,
 	r = 0;
 out:
 	json_decref(o);
-	free(json);
+	free(rep.json);
 	if (r != 0 && *pem != NULL) {
 		memset(*pem, 0, *plen);
 		free(*pem);
@@ -250,7 +242,7 @@ main(int argc, char **argv)
 		if (strcmp(argv[i], "--listen-fd") == 0)
 			lfd = fd_arg(argv[i + 1]);
 		else if (strcmp(argv[i], "--rpc-fd") == 0)
-			w.rpc_fd = fd_arg(argv[i + 1]);
+			w.rpc.fd = fd_arg(argv[i + 1]);
 		else if (strcmp(argv[i], "--listen") == 0)
 			listen = argv[i + 1];
 		else if (strcmp(argv[i], "--user") == 0)
@@ -260,11 +252,11 @@ main(int argc, char **argv)
 			    "unknown option '%s' (tcard-issuerd starts this program)",
 			    argv[i]);
 	}
-	if (i != argc || lfd < 0 || w.rpc_fd <= 0)
+	if (i != argc || lfd < 0 || w.rpc.fd <= 0)
 		return fail("%s",
 		    "usage: tcard-issuerd-web --listen-fd N --rpc-fd N ... (tcard-issuerd starts this program)");
 	fcntl(lfd, F_SETFD, FD_CLOEXEC);
-	fcntl(w.rpc_fd, F_SETFD, FD_CLOEXEC);
+	fcntl(w.rpc.fd, F_SETFD, FD_CLOEXEC);
 	/* jansson reads its hash seed from /dev/urandom: before Landlock. */
 	json_object_seed(0);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
@@ -282,7 +274,7 @@ main(int argc, char **argv)
 	    tc_dlog_start(w.log) != 0)
 		return fail("log: %s", err);
 	w.started_ns = tc_daemon_mono_ns();
-	r = pthread_mutex_init(&w.rpc_mu, NULL) != 0 ||
+	r = web_rpc_init(&w.rpc, w.rpc.fd) != 0 ||
 	    (use_tls &&
 		tls_fetch(&w, &pem, &plen, &clen, err, sizeof(err)) != 0) ||
 	    web_http_start(&w, lfd, listen, pem, clen,

@@ -49,11 +49,43 @@ enum {
 	WEB_R_COUNT
 };
 
+/*
+ * The channel to the monitor (office/web-rpc.c): calls from many threads,
+ * written whole in turn and answered in the same order.
+ */
+struct web_rpc {
+	int fd;
+	pthread_mutex_t send_mu; /* one frame written at a time */
+	pthread_mutex_t mu;	 /* guards what follows */
+	pthread_cond_t turn;	 /* done moved on, or broken */
+	uint32_t sent, done;	 /* the last id written, and answered */
+	int broken;		 /* out of step or gone: every call is 503 */
+};
+
+/* An answer frame: its JSON (NUL terminated) and its tail, heap. */
+struct web_rpc_reply {
+	char *json;
+	size_t jlen;
+	uint8_t *tail;
+	size_t tlen;
+};
+
+int web_rpc_init(struct web_rpc *c, int fd);
+void web_rpc_destroy(struct web_rpc *c);
+int web_rpc_broken(struct web_rpc *c);
+/*
+ * One call: writes the request frame (json and tail), waits for the
+ * earlier calls' answers, reads its own into *out (free it with
+ * web_rpc_reply_free). Returns 0, or -1 with err (the channel is then
+ * broken for every call).
+ */
+int web_rpc_call(struct web_rpc *c, const char *json, size_t jlen,
+    const void *tail, size_t tlen, struct web_rpc_reply *out, char *err,
+    size_t errlen);
+void web_rpc_reply_free(struct web_rpc_reply *r);
+
 struct web {
-	int rpc_fd;
-	pthread_mutex_t rpc_mu; /* one call at a time: the monitor is serial */
-	uint32_t next_id;
-	int rpc_broken; /* the monitor is gone: answer 503 */
+	struct web_rpc rpc;
 	struct tc_daemon *d;
 	struct tc_dlog *log;
 	struct tc_dmetrics *metrics;
@@ -68,8 +100,10 @@ struct web_answer {
 	unsigned status;
 	const char *error, *message, *session, *ctype, *filename;
 	json_t *body;
-	uint8_t *tail;
+	uint8_t *tail; /* a file, or with raw the body's JSON text */
 	size_t tlen;
+	int raw;      /* the body came as text in the tail ("json_tail") */
+	json_t *own;  /* the body parsed from the tail */
 };
 
 /* ---- office/web-api.c ---- */

@@ -280,7 +280,7 @@ tc_app_get(struct tc_registry *reg, int64_t id, struct tc_app *out, char *err,
 		    sqlite3_column_blob(st, APP_COL_PERSONAL),
 		    (size_t)sqlite3_column_bytes(st, APP_COL_PERSONAL), out,
 		    err, errlen);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	if (r != 0)
 		tc_app_release(out);
 	return r;
@@ -611,7 +611,7 @@ tc_app_data_read(struct tc_registry *reg, const uint8_t sha[32], int64_t size,
 	}
 	r = 0;
 out:
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	if (r != 0)
 		tc_buf_truncate(out, start);
 	return r;
@@ -646,7 +646,7 @@ tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
 			  "attachment %lld is malformed", (long long)att_id)
 		    : tc_reg_dberr(
 			  reg, rc, "reading an attachment", err, errlen);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	st = NULL;
 	if (r != 0)
 		return r;
@@ -848,7 +848,7 @@ four_eyes(
 		    when);
 	} else
 		r = tc_reg_dberr(c->reg, rc, "reading actions", err, errlen);
-	sqlite3_finalize(st);
+	tc_reg_finalize(c->reg, st);
 	return r;
 }
 
@@ -985,7 +985,7 @@ open_id(struct tc_registry *reg, int64_t id, enum tc_id_type type,
 		return r;
 	r = open_id_blob(reg, id, type, mac, sqlite3_column_blob(st, 0),
 	    (size_t)sqlite3_column_bytes(st, 0), number, err, errlen);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 
@@ -1290,7 +1290,7 @@ change_form(const struct tc_app_ctx *c, const struct tc_card *card,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		base_id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	tc_reg_finalize(c->reg, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return tc_reg_dberr(
 		    c->reg, rc, "reading an application", err, errlen);
@@ -1656,7 +1656,7 @@ tc_app_store_data(struct tc_registry *reg, const uint8_t sha[32],
 	sqlite3_bind_blob(st, 1, sha, 32, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	n = rc == SQLITE_ROW ? (size_t)sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	if (rc != SQLITE_ROW)
 		return tc_reg_dberr(
 		    reg, rc, "reading attachments", err, errlen);
@@ -1780,7 +1780,7 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		count = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	tc_reg_finalize(c->reg, st);
 	if (count >= TC_APP_FILES_MAX) {
 		r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
 		    "application %lld has %d attachments already",
@@ -1808,7 +1808,7 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 	sqlite3_bind_int64(st, 10, (int64_t)c->now);
 	sqlite3_bind_text(st, 11, c->operator_name, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	tc_reg_finalize(c->reg, st);
 	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
 		r = tc_seterr(err, errlen, TC_ERR_EXISTS,
 		    "%s: the same file is already attached to application %lld as %s",
@@ -1914,7 +1914,7 @@ start_step(const struct tc_app_ctx *c, struct tc_app *a,
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
 			clock = (time_t)sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
+		tc_reg_finalize(c->reg, st);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 			return tc_reg_dberr(
 			    c->reg, rc, "reading steps", err, errlen);
@@ -2086,7 +2086,7 @@ guard_live_card(const struct tc_app_ctx *c, const struct tc_app *a,
 		    sqlite3_column_text(st, 1), sqlite3_column_text(st, 2));
 	else
 		r = tc_reg_dberr(c->reg, rc, "reading cards", err, errlen);
-	sqlite3_finalize(st);
+	tc_reg_finalize(c->reg, st);
 	return r;
 }
 
@@ -2123,7 +2123,7 @@ guard_open_app(const struct tc_app_ctx *c, const struct tc_app *a,
 	else
 		r = tc_reg_dberr(
 		    c->reg, rc, "reading applications", err, errlen);
-	sqlite3_finalize(st);
+	tc_reg_finalize(c->reg, st);
 	return r;
 }
 

@@ -49,7 +49,7 @@ tc_app_attachment_set_pages(const struct tc_app_ctx *c, int64_t app,
 	sqlite3_bind_int64(st, 2, app);
 	r = sqlite3_step(st);
 	visible = r == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_NULL;
-	sqlite3_finalize(st);
+	tc_reg_finalize(c->reg, st);
 	if (r != SQLITE_ROW && r != SQLITE_DONE)
 		return tc_reg_dberr(
 		    c->reg, r, "reading an attachment", err, errlen);

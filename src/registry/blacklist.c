@@ -110,7 +110,7 @@ bl_find(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 	if (bl_row(st, e) != 0)
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "a blacklist row has a field of the wrong type or size");
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 
@@ -231,13 +231,13 @@ tc_blacklist_add_card_holder(struct tc_registry *reg, int64_t card_serial,
 		return r;
 	if (sqlite3_column_bytes(st, 0) != TC_PII_MAC_LEN ||
 	    tc_reg_col_text(st, 1, masked, sizeof(masked), 0) != 0) {
-		sqlite3_finalize(st);
+		tc_reg_finalize(reg, st);
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "holder %lld: a stored field has the wrong type or size",
 		    (long long)card.holder_id);
 	}
 	memcpy(mac, sqlite3_column_blob(st, 0), TC_PII_MAC_LEN);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return blacklist_add(reg, mac, masked, reason, card.programme, source,
 	    NULL, card_serial, 0, operator_name, now, err, errlen);
 }
@@ -269,7 +269,7 @@ tc_blacklist_remove_id(struct tc_registry *reg, enum tc_id_type type,
 		return r;
 	sqlite3_bind_blob(st, 1, mac, TC_PII_MAC_LEN, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	if (rc != SQLITE_DONE)
 		return tc_reg_dberr(
 		    reg, rc, "removing from the blacklist", err, errlen);
@@ -310,7 +310,7 @@ tc_blacklist_check(struct tc_registry *reg, const uint8_t mac[TC_PII_MAC_LEN],
 		r = tc_seterr(err, errlen, TC_ERR_BLACKLISTED,
 		    "%s is on the blacklist: %s", e.id_masked, e.reason);
 	}
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 
@@ -445,12 +445,12 @@ tc_employer_bar_add_card(struct tc_registry *reg, int64_t card_serial,
 	if (rc == SQLITE_ROW &&
 	    (tc_reg_col_text(st, 0, employer, sizeof(employer), 1) != 0 ||
 		tc_reg_col_text(st, 1, code, sizeof(code), 1) != 0)) {
-		sqlite3_finalize(st);
+		tc_reg_finalize(reg, st);
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "the application of card %s has a malformed employer",
 		    card.card_no);
 	}
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return tc_reg_dberr(
 		    reg, rc, "reading an application", err, errlen);
@@ -525,7 +525,7 @@ tc_employer_bar_check(struct tc_registry *reg, const char *employer,
 		    "the employer %s is barred from %s until %s: %s",
 		    b.employer, b.since, b.until, b.reason);
 	}
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 

@@ -35,7 +35,7 @@ card_no(struct tc_registry *reg, int64_t serial, char out[17], char *err,
 		 (long long)serial)) != 0)
 		return r;
 	r = tc_reg_col_text(st, 0, out, 17, 0);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r != 0 ? tc_seterr(err, errlen, TC_ERR_MALFORMED,
 			    "card %lld is malformed", (long long)serial)
 		      : 0;
@@ -210,7 +210,7 @@ tc_card_doc_read(struct tc_registry *reg, int64_t serial, int64_t id,
 		 "no document %lld", (long long)id)) != 0)
 		return r;
 	r = doc_row(st, d);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	if (r != 0)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "document %lld is malformed", (long long)id);

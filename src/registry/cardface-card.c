@@ -47,7 +47,7 @@ issuing_app(struct tc_registry *reg, int64_t serial, int64_t *id, char *err,
 		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "card %lld: the application id is malformed",
 		    (long long)serial);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 

@@ -88,7 +88,7 @@ tc_chip_get(struct tc_registry *reg, int64_t serial, struct tc_chip *out,
 	if (r == 0)
 		r = tc_reg_col_text(
 		    st, 8, out->card_no, sizeof(out->card_no), 0);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	if (r == 0 && strcmp(state, "done") == 0)
 		out->state = TC_CHIP_DONE;
 	else if (r == 0 && strcmp(state, "incomplete") == 0)
@@ -120,7 +120,7 @@ tc_chip_find_uid(struct tc_registry *reg, const char *uid, int64_t *serial,
 		 reg, st, "finding a chip", err, errlen, NULL)) != 0)
 		return r;
 	*serial = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return 0;
 }
 

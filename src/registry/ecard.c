@@ -258,13 +258,13 @@ tc_ecard_get(struct tc_registry *reg, int64_t serial, struct tc_ecard *out,
 	    (out->expires_at = (time_t)v, 0) ||
 	    (r = tc_reg_col_text(
 		 st, 5, out->card_no, sizeof(out->card_no), 0)) != 0) {
-		sqlite3_finalize(st);
+		tc_reg_finalize(reg, st);
 		memset(out, 0, sizeof(*out));
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "the e-card of card serial %lld is malformed",
 		    (long long)serial);
 	}
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return 0;
 }
 
@@ -286,7 +286,7 @@ serial_list(struct tc_registry *reg, const char *sql, int64_t a, int64_t b,
 	r = rc == SQLITE_ROW || rc == SQLITE_DONE
 	    ? 0
 	    : tc_reg_dberr(reg, rc, what, err, errlen);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 

@@ -363,7 +363,7 @@ tc_lifecycle_card_get(struct tc_registry *reg, int64_t serial,
 		tc_seterr(err, errlen, r,
 		    "card %lld: a stored field has the wrong type or size",
 		    (long long)serial);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	if (r != 0)
 		memset(out, 0, sizeof(*out));
 	return r;
@@ -573,7 +573,7 @@ tc_lifecycle_last_employer(struct tc_registry *reg, int64_t serial, char **name,
 		}
 	} else if (rc != SQLITE_DONE)
 		r = tc_reg_dberr(reg, rc, "reading card changes", err, errlen);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 
@@ -1760,7 +1760,7 @@ serials(struct tc_registry *reg, const char *sql, time_t now, int64_t **out,
 	}
 	if (r == 0 && rc != SQLITE_DONE)
 		r = tc_reg_dberr(reg, rc, "finding expired cards", err, errlen);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	if (r != 0) {
 		free(*out);
 		*out = NULL;

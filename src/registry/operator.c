@@ -146,7 +146,7 @@ get_row(struct tc_registry *reg, const char *name, struct row *rw, char *err,
 			tc_seterr(err, errlen, r,
 			    "operator %s: a stored field has the wrong type, size or an unknown role",
 			    name);
-		sqlite3_finalize(st);
+		tc_reg_finalize(reg, st);
 	}
 	if (r != 0)
 		OPENSSL_cleanse(rw, sizeof(*rw));
@@ -217,7 +217,7 @@ tc_registry_operator_list(struct tc_registry *reg,
 	    : tc_reg_dberr(reg, rc, "listing operators", err, errlen);
 out:
 	OPENSSL_cleanse(&rw, sizeof(rw));
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 
@@ -300,7 +300,7 @@ tc_registry_operator_add(struct tc_registry *reg, const char *name,
 		reg->dirty = 1;
 		r = 0;
 	}
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 
@@ -380,7 +380,7 @@ tc_registry_operator_set_pass_hash(struct tc_registry *reg, const char *name,
 		reg->dirty = 1;
 		r = 0;
 	}
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 

@@ -214,7 +214,7 @@ tc_registry_org_add(struct tc_registry *reg, enum tc_org_kind kind,
 			out->created_at = now;
 		}
 	}
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 
@@ -231,7 +231,7 @@ get_one(struct tc_registry *reg, sqlite3_stmt *st, const char *what,
 			tc_seterr(err, errlen, r,
 			    "organisation %s: a stored field has the wrong type, size or an unknown kind",
 			    what);
-		sqlite3_finalize(st);
+		tc_reg_finalize(reg, st);
 	}
 	if (r != 0)
 		memset(out, 0, sizeof(*out));

@@ -35,12 +35,27 @@ enum tc_reg_stmt {
 	TC_REG_STMT_COUNT
 };
 
+/*
+ * A statement kept prepared by tc_reg_prepare, under its SQL text (a
+ * copy), busy while a caller holds it (until tc_reg_finalize).
+ */
+struct tc_reg_kept {
+	char *sql;
+	sqlite3_stmt *st;
+	int busy;
+};
+
+/* Statements kept per registry (a queue's, a page's, a review's worth). */
+#define TC_REG_KEPT 48
+
 struct tc_registry {
 	sqlite3 *db;
 	char *path;
 	struct tc_registry_keys keys;
 	uint8_t audit_key[TC_AUDIT_MAC_LEN]; /* derived from data_key */
 	sqlite3_stmt *stmt[TC_REG_STMT_COUNT];
+	struct tc_reg_kept kept[TC_REG_KEPT]; /* tc_reg_prepare's cache */
+	unsigned kept_next;		      /* the slot to reuse next */
 	int version; /* user_version after migration */
 	int in_tx;   /* tc_registry_begin was called */
 	int dirty;   /* the open transaction changed data */
@@ -84,9 +99,24 @@ int tc_reg_stmt(struct tc_registry *reg, enum tc_reg_stmt which,
 int tc_reg_need_tx(
     struct tc_registry *reg, const char *what, char *err, size_t errlen);
 
-/* sqlite3_prepare_v2 with the registry's error reporting; *st NULL on error. */
+/*
+ * A prepared statement of sql, with the registry's error reporting (*st
+ * NULL on error). Statements are kept prepared under their text and
+ * handed out again, reset and unbound, when the caller gives them back
+ * with tc_reg_finalize: preparing was a third of the office monitor's
+ * time per page (docs/performance.md). A text already in use by another
+ * caller (a nested query) gets a statement of its own.
+ */
 int tc_reg_prepare(struct tc_registry *reg, const char *sql, sqlite3_stmt **st,
     char *err, size_t errlen);
+
+/*
+ * Gives st back (NULL is ignored): a kept statement is reset, unbound
+ * and kept for the next tc_reg_prepare of its text; another one is
+ * finalized. Every statement of the registry ends here, never in
+ * sqlite3_finalize.
+ */
+void tc_reg_finalize(struct tc_registry *reg, sqlite3_stmt *st);
 
 /*
  * Copies TEXT column col into dst (dstlen bytes with the NUL); a NULL gives

@@ -39,7 +39,7 @@ next_serial(struct tc_registry *reg, int64_t *next, char *err, size_t errlen)
 	else
 		r = tc_reg_dberr(
 		    reg, rc, "reading the serial counter", err, errlen);
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	return r;
 }
 
@@ -103,14 +103,14 @@ tc_serial_reserve(struct tc_registry *reg, const char *operator_name,
 	if ((r = tc_registry_audit(reg, now, operator_name, "serial.reserve",
 		 subject, detail, err, errlen)) != 0)
 		goto out;
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	st = NULL;
 	if ((r = tc_registry_commit(reg, err, errlen)) != 0)
 		return r;
 	*serial = next;
 	return 0;
 out:
-	sqlite3_finalize(st);
+	tc_reg_finalize(reg, st);
 	tc_registry_rollback(reg);
 	return r;
 }
