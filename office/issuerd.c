@@ -483,6 +483,9 @@ serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen,
 	if (a.error != NULL) {
 		o = json_pack("{s:i, s:s, s:s}", "status", a.status, "error",
 		    a.error, "message", a.message);
+	} else if (a.json_tail) {
+		/* Written as text already (the queue, a search). */
+		o = json_pack("{s:i, s:b}", "status", a.status, "json_tail", 1);
 	} else if (a.tail == NULL && a.body != NULL) {
 		/*
 		 * A JSON body goes as the tail's text ("json_tail"), which

@@ -18,6 +18,7 @@
 #include "mon.h"
 #include "tcard/application.h"
 #include "tcard/err.h"
+#include "tcard/jsonw.h"
 #include "tcard/hex.h"
 #include "tcard/role.h"
 
@@ -245,55 +246,115 @@ mon_time_text(time_t t, char out[32])
 	time_text(t, out);
 }
 
-/* The summary of an application, as a list line. */
-json_t *
-mon_app_summary(struct mon *m, const struct tc_app *a, time_t now)
+/*
+ * The summary of an application, as a list line, written into w: one
+ * writer for the queue's and the search's pages, written straight as
+ * text (include/tcard/jsonw.h), and for the acts' answers through
+ * mon_app_summary.
+ */
+static void
+summary_write(
+    struct tc_jw *w, struct mon *m, const struct tc_app *a, time_t now)
 {
 	const struct tc_step *st;
 	char created[32], submitted[32];
-	json_t *o;
 
 	app_roles(m, a, &st);
 	time_text(a->created_at, created);
 	time_text(a->submitted_at, submitted);
-	o = json_pack(
-	    "{s:I, s:s, s:s, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?, s:s?, s:s, s:s, s:s?, s:b, s:s, s:s?}",
-	    "id", (json_int_t)a->id, "kind", tc_app_kind_name(a->kind),
-	    "programme", a->programme, "tier", a->tier[0] ? a->tier : NULL,
-	    "route", a->route[0] ? a->route : NULL, "clause",
-	    a->clause[0] ? a->clause : NULL, "state",
-	    tc_app_state_name(a->state), "step", st != NULL ? st->id : NULL,
-	    "step_name", st != NULL ? st->names.zh : NULL, "role",
-	    st != NULL ? tc_role_name(st->role) : NULL, "deadline",
-	    st != NULL && a->deadline[0] ? a->deadline : NULL, "applicant",
-	    a->id_masked, "name", a->name, "employer",
-	    a->employer[0] ? a->employer : NULL, "overdue",
-	    tc_app_overdue(a, now), "created", created, "submitted",
-	    a->submitted_at ? submitted : NULL);
+	tc_jw_obj(w);
+	tc_jw_kint(w, "id", a->id);
+	tc_jw_kstr(w, "kind", tc_app_kind_name(a->kind));
+	tc_jw_kstr(w, "programme", a->programme);
+	tc_jw_kstr(w, "tier", a->tier[0] ? a->tier : NULL);
+	tc_jw_kstr(w, "route", a->route[0] ? a->route : NULL);
+	tc_jw_kstr(w, "clause", a->clause[0] ? a->clause : NULL);
+	tc_jw_kstr(w, "state", tc_app_state_name(a->state));
+	tc_jw_kstr(w, "step", st != NULL ? st->id : NULL);
+	tc_jw_kstr(w, "step_name", st != NULL ? st->names.zh : NULL);
+	tc_jw_kstr(w, "role", st != NULL ? tc_role_name(st->role) : NULL);
+	tc_jw_kstr(w, "deadline",
+	    st != NULL && a->deadline[0] ? a->deadline : NULL);
+	tc_jw_kstr(w, "applicant", a->id_masked);
+	tc_jw_kstr(w, "name", a->name);
+	tc_jw_kstr(w, "employer", a->employer[0] ? a->employer : NULL);
+	tc_jw_kbool(w, "overdue", tc_app_overdue(a, now));
+	tc_jw_kstr(w, "created", created);
+	tc_jw_kstr(w, "submitted", a->submitted_at ? submitted : NULL);
+	tc_jw_end(w);
+}
+
+json_t *
+mon_app_summary(struct mon *m, const struct tc_app *a, time_t now)
+{
+	struct tc_buf b;
+	struct tc_jw w;
+	json_t *o = NULL;
+
+	tc_buf_init(&b, 0);
+	tc_jw_init(&w, &b);
+	summary_write(&w, m, a, now);
+	if (tc_jw_error(&w) == 0)
+		o = json_loadb((const char *)b.data, b.len, 0, NULL);
+	tc_buf_release(&b);
 	return o;
 }
 
 /* The default page of the work queue (docs/api.md, GET /v1/queue). */
 #define QUEUE_PAGE 50
 
+/* A page of summaries being written: {"items": [...], ...}. */
 struct queue_page {
 	struct mon *m;
 	time_t now;
-	json_t *items;
+	struct tc_buf b;
+	struct tc_jw w;
 	char first[TC_APP_CURSOR_MAX], last[TC_APP_CURSOR_MAX];
-	int failed;
 };
+
+static void
+page_open(struct queue_page *pg, struct mon *m, time_t now)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->m = m;
+	pg->now = now;
+	tc_buf_init(&pg->b, TC_ORPC_ANS_JSON_MAX);
+	tc_jw_init(&pg->w, &pg->b);
+	tc_jw_obj(&pg->w);
+	tc_jw_key(&pg->w, "items");
+	tc_jw_arr(&pg->w);
+}
 
 static int
 queue_one(const struct tc_app *a, void *arg)
 {
-	struct queue_page *w = arg;
+	struct queue_page *pg = arg;
 
-	if (w->first[0] == '\0')
-		tc_app_cursor_text(a, w->first);
-	tc_app_cursor_text(a, w->last);
-	return mon_append(
-	    w->items, mon_app_summary(w->m, a, w->now), &w->failed);
+	if (pg->first[0] == '\0')
+		tc_app_cursor_text(a, pg->first);
+	tc_app_cursor_text(a, pg->last);
+	summary_write(&pg->w, pg->m, a, pg->now);
+	return tc_jw_error(&pg->w) == TC_ERR_NOMEM ? TC_ERR_NOMEM : 0;
+}
+
+/*
+ * Ends the page (the caller has written its members after "items") as
+ * a's body, or answers 500 when it could not be written.
+ */
+static void
+page_close(struct queue_page *pg, struct mon_answer *a)
+{
+	tc_jw_end(&pg->w);
+	if (tc_jw_error(&pg->w) != 0) {
+		mon_fail(a, 500, "internal", "%s",
+		    tc_jw_error(&pg->w) == TC_ERR_NOMEM
+			? "out of memory"
+			: "a stored field is not valid UTF-8");
+		tc_buf_release(&pg->b);
+		return;
+	}
+	a->tail = tc_buf_detach(&pg->b, &a->tlen);
+	a->json_tail = 1;
 }
 
 /*
@@ -304,42 +365,43 @@ static void
 op_queue(struct mon *m, struct mon_session *s, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
-	struct queue_page w = { m, now, json_array(), "", "", 0 };
+	struct queue_page pg;
 	int back = q->before[0] != '\0', more = 0, r;
 	const char *cur = back ? q->before : q->after, *next, *prev;
 	struct tc_app_cursor from;
 	struct tc_app_ctx c;
 	char err[512] = "";
 
+	(void)s;
 	if (cur[0] != '\0' && tc_app_cursor_parse(cur, &from) != 0) {
 		mon_fail(a, 400, "bad-request",
 		    "after and before take a cursor of a queue page (next or prev)");
-		json_decref(w.items);
 		return;
 	}
 	/* Only what the library lets this operator see. */
 	mon_ctx(m, op, now, &c);
-	r = w.items == NULL
-	    ? TC_ERR_NOMEM
-	    : tc_app_queue(&c, cur[0] != '\0' ? &from : NULL, back,
-		  q->limit > 0 ? (size_t)q->limit : QUEUE_PAGE, queue_one, &w,
-		  &more, err, sizeof(err));
-	if (w.items == NULL || w.failed || r == TC_ERR_NOMEM) {
-		mon_fail(a, 500, "internal", "out of memory");
-	} else if (r != 0) {
-		lib_fail(a, r, err);
-	} else {
-		/* An empty page past a cursor points back at that cursor. */
-		next = back ? (w.last[0] != '\0' ? w.last : cur)
-			    : (more ? w.last : NULL);
-		prev = back ? (more ? w.first : NULL)
-			    : (cur[0] == '\0'		   ? NULL
-				      : w.first[0] != '\0' ? w.first
-							   : cur);
-		a->body = json_pack("{s:O, s:s?, s:s?}", "items", w.items,
-		    "next", next, "prev", prev);
+	page_open(&pg, m, now);
+	r = tc_app_queue(&c, cur[0] != '\0' ? &from : NULL, back,
+	    q->limit > 0 ? (size_t)q->limit : QUEUE_PAGE, queue_one, &pg, &more,
+	    err, sizeof(err));
+	if (r != 0) {
+		tc_buf_release(&pg.b);
+		if (r == TC_ERR_NOMEM)
+			mon_fail(a, 500, "internal", "out of memory");
+		else
+			lib_fail(a, r, err);
+		return;
 	}
-	json_decref(w.items);
+	/* An empty page past a cursor points back at that cursor. */
+	next = back ? (pg.last[0] != '\0' ? pg.last : cur) : (more ? pg.last : NULL);
+	prev = back ? (more ? pg.first : NULL)
+		    : (cur[0] == '\0'		 ? NULL
+			      : pg.first[0] != '\0' ? pg.first
+						    : cur);
+	tc_jw_end(&pg.w);
+	tc_jw_kstr(&pg.w, "next", next);
+	tc_jw_kstr(&pg.w, "prev", prev);
+	page_close(&pg, a);
 }
 
 /*
@@ -350,25 +412,28 @@ static void
 op_search(struct mon *m, struct mon_session *s, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
-	struct queue_page w = { m, now, json_array(), "", "", 0 };
+	struct queue_page pg;
 	struct tc_app_ctx c;
 	char err[512] = "";
 	int more = 0, r;
 
+	(void)s;
 	mon_ctx(m, op, now, &c);
-	r = w.items == NULL
-	    ? TC_ERR_NOMEM
-	    : tc_app_find_name(&c, q->name,
-		  q->limit > 0 ? (size_t)q->limit : TC_APP_FIND_MAX, queue_one,
-		  &w, &more, err, sizeof(err));
-	if (w.items == NULL || w.failed || r == TC_ERR_NOMEM)
-		mon_fail(a, 500, "internal", "out of memory");
-	else if (r != 0)
-		lib_fail(a, r, err);
-	else
-		a->body =
-		    json_pack("{s:O, s:b}", "items", w.items, "more", more);
-	json_decref(w.items);
+	page_open(&pg, m, now);
+	r = tc_app_find_name(&c, q->name,
+	    q->limit > 0 ? (size_t)q->limit : TC_APP_FIND_MAX, queue_one, &pg,
+	    &more, err, sizeof(err));
+	if (r != 0) {
+		tc_buf_release(&pg.b);
+		if (r == TC_ERR_NOMEM)
+			mon_fail(a, 500, "internal", "out of memory");
+		else
+			lib_fail(a, r, err);
+		return;
+	}
+	tc_jw_end(&pg.w);
+	tc_jw_kbool(&pg.w, "more", more);
+	page_close(&pg, a);
 }
 
 struct list_out {
@@ -791,6 +856,6 @@ mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 	}
 	a->app = q->app;
 	e->fn(m, s, &op, q, a, now);
-	if (a->status == 200 && a->body == NULL)
+	if (a->status == 200 && a->body == NULL && !a->json_tail)
 		mon_fail(a, 500, "internal", "out of memory");
 }

@@ -59,6 +59,7 @@ struct mon_answer {
 	char filename[256];		     /* attachment: its file name */
 	uint8_t *tail;			     /* attachment: its bytes, heap */
 	size_t tlen;
+	int json_tail; /* tail is the body, JSON text (instead of body) */
 	/* For the log line of the op. */
 	char operator_name[TC_OPERATOR_NAME_MAX + 1];
 	int64_t app;
