@@ -502,6 +502,8 @@ serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen,
 	} else {
 		o = json_pack("{s:i, s:O}", "status", a.status, "body", a.body);
 	}
+	if (o != NULL && a.who != NULL)
+		json_object_set(o, "who", a.who);
 	if (o != NULL && a.session[0] != '\0')
 		json_object_set_new(o, "session", json_string(a.session));
 	if (o != NULL && a.ctype != NULL) {
@@ -523,6 +525,7 @@ serve_one(struct mon *m, int fd, uint32_t id, const char *json, size_t jlen,
 	free(text);
 	json_decref(o);
 	json_decref(a.body);
+	json_decref(a.who);
 	if (a.tail != NULL)
 		OPENSSL_cleanse(a.tail, a.tlen);
 	free(a.tail);

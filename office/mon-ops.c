@@ -772,13 +772,20 @@ op_logout(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 	a->body = json_pack("{s:b}", "signed_out", 1);
 }
 
+/* The signed-in operator: name, CSRF token, roles, organisation, TOTP. */
+static json_t *
+whoami_json(const struct mon_session *s, const struct tc_operator *op)
+{
+	return json_pack("{s:s, s:s, s:o, s:s, s:b}", "operator", op->name,
+	    "csrf", s->csrf, "roles", roles_json(op->roles), "organisation",
+	    op->org_code, "totp", op->totp_enrolled);
+}
+
 static void
 op_whoami(struct mon *m, struct mon_session *s, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
-	a->body = json_pack("{s:s, s:s, s:o, s:s, s:b}", "operator", op->name,
-	    "csrf", s->csrf, "roles", roles_json(op->roles), "organisation",
-	    op->org_code, "totp", op->totp_enrolled);
+	a->body = whoami_json(s, op);
 }
 
 /*
@@ -856,6 +863,8 @@ mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 	}
 	a->app = q->app;
 	e->fn(m, s, &op, q, a, now);
+	if (q->who)
+		a->who = whoami_json(s, &op);
 	if (a->status == 200 && a->body == NULL && !a->json_tail)
 		mon_fail(a, 500, "internal", "out of memory");
 }

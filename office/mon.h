@@ -60,6 +60,7 @@ struct mon_answer {
 	uint8_t *tail;			     /* attachment: its bytes, heap */
 	size_t tlen;
 	int json_tail; /* tail is the body, JSON text (instead of body) */
+	json_t *who;   /* asked for with "who": the operator's whoami */
 	/* For the log line of the op. */
 	char operator_name[TC_OPERATOR_NAME_MAX + 1];
 	int64_t app;

@@ -153,6 +153,7 @@ call(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
 	an->ctype = json_string_value(json_object_get(an->o, "ctype"));
 	an->filename = json_string_value(json_object_get(an->o, "filename"));
 	an->body = an->raw ? an->own : json_object_get(an->o, "body");
+	an->who = json_object_get(an->o, "who");
 	return 0;
 }
 

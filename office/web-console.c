@@ -351,6 +351,20 @@ req_new(struct page *pg, const char *op)
 	return o;
 }
 
+/* The operator, CSRF token and roles of a whoami object into pg. */
+static int
+who_set(struct page *pg, json_t *who)
+{
+	pg->who = json_string_value(json_object_get(who, "operator"));
+	pg->csrf = json_string_value(json_object_get(who, "csrf"));
+	pg->roles = json_object_get(who, "roles");
+	if (pg->who == NULL || pg->csrf == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "bad answer");
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * whoami: the operator and the CSRF token for the page's forms into pg
  * (owned by *who, freed by the caller). Returns 0, or -1 with the answer
@@ -377,11 +391,35 @@ whoami(struct page *pg, struct web_answer *who)
 		rpc_problem(pg, who);
 		return -1;
 	}
-	pg->who = json_string_value(json_object_get(who->body, "operator"));
-	pg->csrf = json_string_value(json_object_get(who->body, "csrf"));
-	pg->roles = json_object_get(who->body, "roles");
-	if (pg->who == NULL || pg->csrf == NULL) {
-		problem(pg, 500, L("出错了", "Error"), "bad answer");
+	return who_set(pg, who->body);
+}
+
+/*
+ * A page's one call: q (consumed) asks for whoami beside its op, so that
+ * a page that needs only that op makes one call to the monitor, not two.
+ * The operator and CSRF token go into pg (owned by *an, freed by the
+ * caller). Returns 0 for a 200 answer, else -1 with the page made
+ * (sign-in redirect, not found, the problem, 503).
+ */
+static int
+page_call(struct page *pg, json_t *q, struct web_answer *an)
+{
+	struct web *w = tc_daemon_app(pg->rq->d);
+
+	memset(an, 0, sizeof(*an));
+	if (pg->sid[0] == '\0') {
+		json_decref(q);
+		to_login(pg);
+		return -1;
+	}
+	json_object_set_new(q, "who", json_true());
+	if (web_call(w, q, an, pg->resp) != 0)
+		return -1;
+	/* who comes whenever the session is good, whatever the op said. */
+	if (an->who != NULL && who_set(pg, an->who) != 0)
+		return -1;
+	if (an->status != 200 || an->error != NULL || an->who == NULL) {
+		rpc_problem(pg, an);
 		return -1;
 	}
 	return 0;
@@ -747,24 +785,20 @@ void
 web_console_queue(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct web *w = tc_daemon_app(d);
 	struct page page, *pg = &page;
-	struct web_answer who, an;
+	struct web_answer an;
 	json_t *q, *apps;
 	int bad;
 
+	(void)d;
 	page_begin(pg, rq, resp);
-	if (whoami(pg, &who) != 0)
+	if ((q = req_new(pg, "queue")) == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
 		goto out;
-	if ((q = req_new(pg, "queue")) == NULL)
-		goto out2;
-	web_queue_args(q, &pg->query);
-	if (web_call(w, q, &an, resp) != 0)
-		goto out2;
-	if (an.status != 200 || an.error != NULL) {
-		rpc_problem(pg, &an);
-		goto out3;
 	}
+	web_queue_args(q, &pg->query);
+	if (page_call(pg, q, &an) != 0)
+		goto out2;
 	apps = json_object_get(an.body, "items");
 	html_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("待办", "Work queue"));
@@ -773,10 +807,8 @@ web_console_queue(
 	    L("没有待处理的申请。", "Nothing is waiting for you."));
 	bad |= queue_pages(pg, an.body);
 	finish_page(pg, bad);
-out3:
-	web_answer_free(&an);
 out2:
-	web_answer_free(&who);
+	web_answer_free(&an);
 out:
 	page_end(pg);
 }
@@ -1202,31 +1234,29 @@ static int supplement_form(struct page *pg, json_t *app, const char *num);
 void
 web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct web *w = tc_daemon_app(d);
 	struct page page, *pg = &page;
-	struct web_answer who, an;
+	struct web_answer an;
 	json_t *q, *app;
 	char num[32], title[96];
 	int64_t n;
 	int bad;
 
+	(void)d;
 	page_begin(pg, rq, resp);
-	if (whoami(pg, &who) != 0)
-		goto out;
 	if ((n = tc_dreq_param_number(rq, "n")) == 0) {
-		not_found(pg);
+		/* Not an application's number: the sign-in first, as any page. */
+		if (whoami(pg, &an) == 0)
+			not_found(pg);
 		goto out2;
 	}
 	snprintf(num, sizeof(num), "%lld", (long long)n);
-	if ((q = req_new(pg, "app")) == NULL)
-		goto out2;
-	json_object_set_new(q, "app", json_integer(n));
-	if (web_call(w, q, &an, resp) != 0)
-		goto out2;
-	if (an.status != 200 || an.error != NULL) {
-		rpc_problem(pg, &an);
-		goto out3;
+	if ((q = req_new(pg, "app")) == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		goto out;
 	}
+	json_object_set_new(q, "app", json_integer(n));
+	if (page_call(pg, q, &an) != 0)
+		goto out2;
 	app = an.body;
 	html_status(pg, 200, WEB_R_OK);
 	snprintf(title, sizeof(title), "%s %s", L("申请", "Application"), num);
@@ -1277,10 +1307,8 @@ web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	bad |= app_materials(pg, app, num);
 	bad |= app_history(pg, app);
 	finish_page(pg, bad);
-out3:
-	web_answer_free(&an);
 out2:
-	web_answer_free(&who);
+	web_answer_free(&an);
 out:
 	page_end(pg);
 }

@@ -104,6 +104,7 @@ struct web_answer {
 	size_t tlen;
 	int raw;      /* the body came as text in the tail ("json_tail") */
 	json_t *own;  /* the body parsed from the tail */
+	json_t *who;  /* asked for with "who": the operator's whoami */
 };
 
 /* ---- office/web-api.c ---- */

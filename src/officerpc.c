@@ -68,6 +68,7 @@ static const struct tc_json_key top_app[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
+	{ "who", TC_JSON_BOOL, 0 },
 	{ "app", TC_JSON_INT, 1 },
 	{ NULL, 0, 0 },
 };
@@ -121,6 +122,7 @@ static const struct tc_json_key top_args_opt[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
+	{ "who", TC_JSON_BOOL, 0 },
 	{ "args", TC_JSON_OBJ, 0 },
 	{ NULL, 0, 0 },
 };
@@ -529,6 +531,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	    (r = number(o, "app", &q->app, err, errlen)) != 0 ||
 	    (r = number(o, "att", &q->att, err, errlen)) != 0)
 		return r;
+	q->who = json_is_true(json_object_get(o, "who"));
 	/* Every op but login (and the worker's own tls) runs in a session. */
 	if (q->op != TC_ORPC_LOGIN && q->op != TC_ORPC_TLS &&
 	    q->session[0] == '\0')

@@ -163,6 +163,11 @@ struct tc_orpc_req {
 	char session[TC_ORPC_TOKEN_LEN + 1]; /* "" when the op takes none */
 	char csrf[TC_ORPC_TOKEN_LEN + 1];    /* "" when not sent */
 	int has_csrf;
+	/*
+	 * app, queue, search, audit: "who": true asks for the operator's
+	 * whoami answer beside the op's (a console page in one call)
+	 */
+	int who;
 	int64_t app, att; /* 0 when the op takes none */
 	/* login */
 	char operator_name[TC_OPERATOR_NAME_MAX + 1];
