@@ -652,7 +652,7 @@ web_http_start(struct web *w, int listen_fd, const char *listen,
 	memset(&c, 0, sizeof(c));
 	c.listen_fd = listen_fd;
 	c.listen = listen;
-	c.threads = 4;
+	c.threads = 8;
 	c.timeout = 30;
 	c.max_connections = 256;
 	c.per_ip_connections = 0;

@@ -53,13 +53,17 @@ enum {
  * The channel to the monitor (office/web-rpc.c): calls from many threads,
  * written whole in turn and answered in the same order.
  */
+/* Calls waiting for their answers at once: at most one per thread. */
+#define WEB_RPC_WAITERS 256
+
 struct web_rpc {
 	int fd;
 	pthread_mutex_t send_mu; /* one frame written at a time */
 	pthread_mutex_t mu;	 /* guards what follows */
-	pthread_cond_t turn;	 /* done moved on, or broken */
-	uint32_t sent, done;	 /* the last id written, and answered */
-	int broken;		 /* out of step or gone: every call is 503 */
+	/* The waiting call of id i sleeps on waiter[i % WEB_RPC_WAITERS]. */
+	pthread_cond_t *waiter[WEB_RPC_WAITERS];
+	uint32_t sent, done; /* the last id written, and answered */
+	int broken;	     /* out of step or gone: every call is 503 */
 };
 
 /* An answer frame: its JSON (NUL terminated) and its tail, heap. */
