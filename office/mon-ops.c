@@ -250,37 +250,56 @@ mon_time_text(time_t t, char out[32])
  * The summary of an application, as a list line, written into w: one
  * writer for the queue's and the search's pages, written straight as
  * text (include/tcard/jsonw.h), and for the acts' answers through
- * mon_app_summary.
+ * mon_app_summary. columns 0: an object of every field; else an array of
+ * the fields whose TC_ORPC_F_* bits it holds, in their order.
  */
 static void
-summary_write(
-    struct tc_jw *w, struct mon *m, const struct tc_app *a, time_t now)
+summary_write(struct tc_jw *w, struct mon *m, const struct tc_app *a,
+    time_t now, uint32_t columns)
 {
 	const struct tc_step *st;
-	char created[32], submitted[32];
+	char created[32], submitted[32], id[24];
+	const char *v[TC_ORPC_F_COUNT];
+	size_t f;
 
 	app_roles(m, a, &st);
 	time_text(a->created_at, created);
 	time_text(a->submitted_at, submitted);
-	tc_jw_obj(w);
-	tc_jw_kint(w, "id", a->id);
-	tc_jw_kstr(w, "kind", tc_app_kind_name(a->kind));
-	tc_jw_kstr(w, "programme", a->programme);
-	tc_jw_kstr(w, "tier", a->tier[0] ? a->tier : NULL);
-	tc_jw_kstr(w, "route", a->route[0] ? a->route : NULL);
-	tc_jw_kstr(w, "clause", a->clause[0] ? a->clause : NULL);
-	tc_jw_kstr(w, "state", tc_app_state_name(a->state));
-	tc_jw_kstr(w, "step", st != NULL ? st->id : NULL);
-	tc_jw_kstr(w, "step_name", st != NULL ? st->names.zh : NULL);
-	tc_jw_kstr(w, "role", st != NULL ? tc_role_name(st->role) : NULL);
-	tc_jw_kstr(w, "deadline",
-	    st != NULL && a->deadline[0] ? a->deadline : NULL);
-	tc_jw_kstr(w, "applicant", a->id_masked);
-	tc_jw_kstr(w, "name", a->name);
-	tc_jw_kstr(w, "employer", a->employer[0] ? a->employer : NULL);
-	tc_jw_kbool(w, "overdue", tc_app_overdue(a, now));
-	tc_jw_kstr(w, "created", created);
-	tc_jw_kstr(w, "submitted", a->submitted_at ? submitted : NULL);
+	snprintf(id, sizeof(id), "%lld", (long long)a->id);
+	v[TC_ORPC_F_ID] = id; /* written as a number */
+	v[TC_ORPC_F_KIND] = tc_app_kind_name(a->kind);
+	v[TC_ORPC_F_PROGRAMME] = a->programme;
+	v[TC_ORPC_F_TIER] = a->tier[0] ? a->tier : NULL;
+	v[TC_ORPC_F_ROUTE] = a->route[0] ? a->route : NULL;
+	v[TC_ORPC_F_CLAUSE] = a->clause[0] ? a->clause : NULL;
+	v[TC_ORPC_F_STATE] = tc_app_state_name(a->state);
+	v[TC_ORPC_F_STEP] = st != NULL ? st->id : NULL;
+	v[TC_ORPC_F_STEP_NAME] = st != NULL ? st->names.zh : NULL;
+	v[TC_ORPC_F_ROLE] = st != NULL ? tc_role_name(st->role) : NULL;
+	v[TC_ORPC_F_DEADLINE] =
+	    st != NULL && a->deadline[0] ? a->deadline : NULL;
+	v[TC_ORPC_F_APPLICANT] = a->id_masked;
+	v[TC_ORPC_F_NAME] = a->name;
+	v[TC_ORPC_F_EMPLOYER] = a->employer[0] ? a->employer : NULL;
+	v[TC_ORPC_F_OVERDUE] = NULL; /* written as a boolean */
+	v[TC_ORPC_F_CREATED] = created;
+	v[TC_ORPC_F_SUBMITTED] = a->submitted_at ? submitted : NULL;
+	if (columns == 0)
+		tc_jw_obj(w);
+	else
+		tc_jw_arr(w);
+	for (f = 0; f < TC_ORPC_F_COUNT; f++) {
+		if (columns != 0 && !(columns & (1u << f)))
+			continue;
+		if (columns == 0)
+			tc_jw_key(w, tc_orpc_field_name((enum tc_orpc_field)f));
+		if (f == TC_ORPC_F_ID)
+			tc_jw_int(w, a->id);
+		else if (f == TC_ORPC_F_OVERDUE)
+			tc_jw_bool(w, tc_app_overdue(a, now));
+		else
+			tc_jw_str(w, v[f]);
+	}
 	tc_jw_end(w);
 }
 
@@ -293,7 +312,7 @@ mon_app_summary(struct mon *m, const struct tc_app *a, time_t now)
 
 	tc_buf_init(&b, 0);
 	tc_jw_init(&w, &b);
-	summary_write(&w, m, a, now);
+	summary_write(&w, m, a, now, 0);
 	if (tc_jw_error(&w) == 0)
 		o = json_loadb((const char *)b.data, b.len, 0, NULL);
 	tc_buf_release(&b);
@@ -307,20 +326,37 @@ mon_app_summary(struct mon *m, const struct tc_app *a, time_t now)
 struct queue_page {
 	struct mon *m;
 	time_t now;
+	uint32_t columns; /* the request's (0: objects) */
 	struct tc_buf b;
 	struct tc_jw w;
 	char first[TC_APP_CURSOR_MAX], last[TC_APP_CURSOR_MAX];
 };
 
+/*
+ * Starts the page: with columns, "columns" names the fields each item
+ * array holds, in order.
+ */
 static void
-page_open(struct queue_page *pg, struct mon *m, time_t now)
+page_open(struct queue_page *pg, struct mon *m, time_t now, uint32_t columns)
 {
+	size_t f;
+
 	memset(pg, 0, sizeof(*pg));
 	pg->m = m;
 	pg->now = now;
+	pg->columns = columns;
 	tc_buf_init(&pg->b, TC_ORPC_ANS_JSON_MAX);
 	tc_jw_init(&pg->w, &pg->b);
 	tc_jw_obj(&pg->w);
+	if (columns != 0) {
+		tc_jw_key(&pg->w, "columns");
+		tc_jw_arr(&pg->w);
+		for (f = 0; f < TC_ORPC_F_COUNT; f++)
+			if (columns & (1u << f))
+				tc_jw_str(&pg->w,
+				    tc_orpc_field_name((enum tc_orpc_field)f));
+		tc_jw_end(&pg->w);
+	}
 	tc_jw_key(&pg->w, "items");
 	tc_jw_arr(&pg->w);
 }
@@ -333,7 +369,7 @@ queue_one(const struct tc_app *a, void *arg)
 	if (pg->first[0] == '\0')
 		tc_app_cursor_text(a, pg->first);
 	tc_app_cursor_text(a, pg->last);
-	summary_write(&pg->w, pg->m, a, pg->now);
+	summary_write(&pg->w, pg->m, a, pg->now, pg->columns);
 	return tc_jw_error(&pg->w) == TC_ERR_NOMEM ? TC_ERR_NOMEM : 0;
 }
 
@@ -380,7 +416,7 @@ op_queue(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 	}
 	/* Only what the library lets this operator see. */
 	mon_ctx(m, op, now, &c);
-	page_open(&pg, m, now);
+	page_open(&pg, m, now, q->columns);
 	r = tc_app_queue(&c, cur[0] != '\0' ? &from : NULL, back,
 	    q->limit > 0 ? (size_t)q->limit : QUEUE_PAGE, queue_one, &pg, &more,
 	    err, sizeof(err));
@@ -393,9 +429,10 @@ op_queue(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 		return;
 	}
 	/* An empty page past a cursor points back at that cursor. */
-	next = back ? (pg.last[0] != '\0' ? pg.last : cur) : (more ? pg.last : NULL);
+	next = back ? (pg.last[0] != '\0' ? pg.last : cur)
+		    : (more ? pg.last : NULL);
 	prev = back ? (more ? pg.first : NULL)
-		    : (cur[0] == '\0'		 ? NULL
+		    : (cur[0] == '\0'		    ? NULL
 			      : pg.first[0] != '\0' ? pg.first
 						    : cur);
 	tc_jw_end(&pg.w);
@@ -419,7 +456,7 @@ op_search(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 
 	(void)s;
 	mon_ctx(m, op, now, &c);
-	page_open(&pg, m, now);
+	page_open(&pg, m, now, q->columns);
 	r = tc_app_find_name(&c, q->name,
 	    q->limit > 0 ? (size_t)q->limit : TC_APP_FIND_MAX, queue_one, &pg,
 	    &more, err, sizeof(err));

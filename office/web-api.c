@@ -107,8 +107,8 @@ web_same_origin(const struct tc_dreq *rq)
  * answered 503 (the monitor is gone).
  */
 static int
-call(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
-    int parse, struct web_answer *an, struct tc_dresp *resp)
+call(struct web *w, json_t *req, const uint8_t *tail, size_t tlen, int parse,
+    struct web_answer *an, struct tc_dresp *resp)
 {
 	struct web_rpc_reply rep;
 	char *text, err[256] = "";
@@ -353,7 +353,8 @@ ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 void
 web_queue_args(json_t *req, const struct tc_webform *f)
 {
-	static const char *const names[] = { "limit", "after", "before", NULL };
+	static const char *const names[] = { "limit", "after", "before",
+		"columns", NULL };
 
 	web_query_args(req, f, names);
 }
@@ -388,7 +389,8 @@ web_query_args(
 static void
 ep_queue(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	static const char *const search[] = { "name", "limit", NULL };
+	static const char *const search[] = { "name", "limit", "columns",
+		NULL };
 	int is_search = strcmp(rq->route->pattern, "/v1/applications") == 0;
 	struct tc_webform f;
 	json_t *req;

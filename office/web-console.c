@@ -674,42 +674,92 @@ state_label(struct page *pg, const char *state)
 	return state;
 }
 
+/*
+ * The fields a list row shows, asked for as columns (include/tcard/
+ * officerpc.h): rows of arrays, without the keys and the fields it does
+ * not show, are 2.6 times quicker for the worker to read than the full
+ * objects (docs/performance.md).
+ */
+#define ROW_F(f) (1u << TC_ORPC_F_##f)
+#define ROW_COLUMNS                                                            \
+	(ROW_F(ID) | ROW_F(PROGRAMME) | ROW_F(TIER) | ROW_F(STATE) |           \
+	    ROW_F(STEP_NAME) | ROW_F(DEADLINE) | ROW_F(APPLICANT) |            \
+	    ROW_F(NAME) | ROW_F(EMPLOYER) | ROW_F(OVERDUE))
+
+/* Sets args.columns of request q to ROW_COLUMNS. Returns 0 or -1. */
+static int
+row_columns(json_t *q)
+{
+	json_t *args = json_object_get(q, "args");
+	char text[256] = "";
+	size_t f, n = 0;
+
+	for (f = 0; f < TC_ORPC_F_COUNT; f++)
+		if (ROW_COLUMNS & (1u << f))
+			n += (size_t)snprintf(text + n, sizeof(text) - n,
+			    "%s%s", n > 0 ? "," : "",
+			    tc_orpc_field_name((enum tc_orpc_field)f));
+	if (args == NULL &&
+	    json_object_set_new(q, "args", args = json_object()) != 0)
+		return -1;
+	return json_object_set_new(args, "columns", json_string(text));
+}
+
+/* Field f of a row asked for with ROW_COLUMNS. */
+static json_t *
+row_get(json_t *row, enum tc_orpc_field f)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < (size_t)f; i++)
+		if (ROW_COLUMNS & (1u << i))
+			k++;
+	return json_array_get(row, k);
+}
+
+static const char *
+row_str(json_t *row, enum tc_orpc_field f)
+{
+	return json_string_value(row_get(row, f));
+}
+
 static int
 queue_row(struct page *pg, json_t *a)
 {
 	char num[32];
-	int bad = 0, overdue = json_is_true(json_object_get(a, "overdue"));
+	int bad = 0, overdue = json_is_true(row_get(a, TC_ORPC_F_OVERDUE));
 
 	snprintf(num, sizeof(num), "%lld",
-	    (long long)json_integer_value(json_object_get(a, "id")));
+	    (long long)json_integer_value(row_get(a, TC_ORPC_F_ID)));
 	bad |= put(pg, overdue ? "<tr class=\"overdue\">" : "<tr>");
 	bad |= put(pg, "<td><a href=\"/console/applications/");
 	bad |= put(pg, num);
 	bad |= put(pg, "\">");
 	bad |= put(pg, num);
 	bad |= put(pg, "</a></td><td>");
-	bad |= esc(pg, jstr(a, "name"));
+	bad |= esc(pg, row_str(a, TC_ORPC_F_NAME));
 	bad |= put(pg, "</td><td class=\"opt\">");
-	bad |= esc(pg, jstr(a, "applicant"));
+	bad |= esc(pg, row_str(a, TC_ORPC_F_APPLICANT));
 	bad |= put(pg, "</td><td class=\"opt\">");
-	bad |= esc(pg, jstr(a, "programme"));
-	if (jstr(a, "tier") != NULL) {
+	bad |= esc(pg, row_str(a, TC_ORPC_F_PROGRAMME));
+	if (row_str(a, TC_ORPC_F_TIER) != NULL) {
 		bad |= put(pg, " · ");
-		bad |= esc(pg, jstr(a, "tier"));
+		bad |= esc(pg, row_str(a, TC_ORPC_F_TIER));
 	}
 	bad |= put(pg, "</td><td>");
 	/* Off the queue (a search's rows): the state instead of a step. */
 	bad |= esc(pg,
-	    jstr(a, "step_name") != NULL ? jstr(a, "step_name")
-					 : state_label(pg, jstr(a, "state")));
+	    row_str(a, TC_ORPC_F_STEP_NAME) != NULL
+		? row_str(a, TC_ORPC_F_STEP_NAME)
+		: state_label(pg, row_str(a, TC_ORPC_F_STATE)));
 	bad |= put(pg, "</td><td>");
-	bad |= esc(pg, jstr(a, "deadline"));
+	bad |= esc(pg, row_str(a, TC_ORPC_F_DEADLINE));
 	if (overdue) {
 		bad |= put(pg, " ");
 		bad |= put(pg, L("（已逾期）", "(overdue)"));
 	}
 	bad |= put(pg, "</td><td class=\"opt\">");
-	bad |= esc(pg, jstr(a, "employer"));
+	bad |= esc(pg, row_str(a, TC_ORPC_F_EMPLOYER));
 	bad |= put(pg, "</td></tr>\n");
 	return bad;
 }
@@ -797,6 +847,11 @@ web_console_queue(
 		goto out;
 	}
 	web_queue_args(q, &pg->query);
+	if (row_columns(q) != 0) {
+		json_decref(q);
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		goto out;
+	}
 	if (page_call(pg, q, &an) != 0)
 		goto out2;
 	apps = json_object_get(an.body, "items");
@@ -855,7 +910,8 @@ name_results(struct page *pg, struct web *w, const char *name)
 	if ((q = req_new(pg, "search")) == NULL)
 		return;
 	args = json_pack("{s:s}", "name", name);
-	if (args == NULL || json_object_set_new(q, "args", args) != 0) {
+	if (args == NULL || json_object_set_new(q, "args", args) != 0 ||
+	    row_columns(q) != 0) {
 		json_decref(q);
 		problem(pg, 500, L("内部错误", "Internal error"),
 		    L("内存不足。", "Out of memory."));

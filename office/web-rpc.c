@@ -80,9 +80,8 @@ web_rpc_broken(struct web_rpc *c)
 }
 
 int
-web_rpc_call(struct web_rpc *c, const char *json, size_t jlen,
-    const void *tail, size_t tlen, struct web_rpc_reply *out, char *err,
-    size_t errlen)
+web_rpc_call(struct web_rpc *c, const char *json, size_t jlen, const void *tail,
+    size_t tlen, struct web_rpc_reply *out, char *err, size_t errlen)
 {
 	pthread_cond_t turn, *next;
 	uint32_t id, got = 0;
@@ -120,8 +119,8 @@ web_rpc_call(struct web_rpc *c, const char *json, size_t jlen,
 		return -1;
 	}
 	/* Our turn: no other thread reads until done moves on. */
-	r = office_rpc_recv(c->fd, TC_ORPC_ANS_JSON_MAX, TC_ORPC_TAIL_MAX,
-	    &got, &out->json, &out->jlen, &out->tail, &out->tlen, err, errlen);
+	r = office_rpc_recv(c->fd, TC_ORPC_ANS_JSON_MAX, TC_ORPC_TAIL_MAX, &got,
+	    &out->json, &out->jlen, &out->tail, &out->tlen, err, errlen);
 	pthread_mutex_lock(&c->mu);
 	if (r != 0 || got != id) {
 		c->broken = 1;

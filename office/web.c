@@ -158,8 +158,8 @@ tls_fetch(struct web *w, uint8_t **pem, size_t *plen, size_t *clen, char *err,
 
 	*pem = NULL;
 	*plen = *clen = 0;
-	if (web_rpc_call(&w->rpc, req, strlen(req), NULL, 0, &rep, err,
-		errlen) != 0) {
+	if (web_rpc_call(
+		&w->rpc, req, strlen(req), NULL, 0, &rep, err, errlen) != 0) {
 		if (err[0] == '\0')
 			snprintf(
 			    err, errlen, "%s", "the monitor does not answer");

@@ -106,9 +106,9 @@ struct web_answer {
 	json_t *body;
 	uint8_t *tail; /* a file, or with raw the body's JSON text */
 	size_t tlen;
-	int raw;      /* the body came as text in the tail ("json_tail") */
-	json_t *own;  /* the body parsed from the tail */
-	json_t *who;  /* asked for with "who": the operator's whoami */
+	int raw;     /* the body came as text in the tail ("json_tail") */
+	json_t *own; /* the body parsed from the tail */
+	json_t *who; /* asked for with "who": the operator's whoami */
 };
 
 /* ---- office/web-api.c ---- */

@@ -174,7 +174,8 @@ tc_jw_int(struct tc_jw *w, int64_t v)
 
 	if (value_begin(w) != 0)
 		return;
-	tc_buf_put(w->b, t, (size_t)snprintf(t, sizeof(t), "%lld", (long long)v));
+	tc_buf_put(
+	    w->b, t, (size_t)snprintf(t, sizeof(t), "%lld", (long long)v));
 	check(w);
 }
 

@@ -135,6 +135,7 @@ static const struct tc_json_key top_account[] = {
 };
 static const struct tc_json_key args_queue[] = {
 	{ "limit", TC_JSON_INT, 0 },
+	{ "columns", TC_JSON_STR, 0 },
 	{ "after", TC_JSON_STR, 0 },
 	{ "before", TC_JSON_STR, 0 },
 	{ NULL, 0, 0 },
@@ -142,6 +143,7 @@ static const struct tc_json_key args_queue[] = {
 static const struct tc_json_key args_search[] = {
 	{ "name", TC_JSON_STR, 1 },
 	{ "limit", TC_JSON_INT, 0 },
+	{ "columns", TC_JSON_STR, 0 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key args_login[] = {
@@ -402,6 +404,74 @@ parse_review(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 }
 
 /* The queue's optional args: a page size and one cursor (docs/api.md). */
+static const char *const field_names[TC_ORPC_F_COUNT] = {
+	"id",
+	"kind",
+	"programme",
+	"tier",
+	"route",
+	"clause",
+	"state",
+	"step",
+	"step_name",
+	"role",
+	"deadline",
+	"applicant",
+	"name",
+	"employer",
+	"overdue",
+	"created",
+	"submitted",
+};
+
+const char *
+tc_orpc_field_name(enum tc_orpc_field f)
+{
+	return (unsigned)f < TC_ORPC_F_COUNT ? field_names[f] : "?";
+}
+
+int
+tc_orpc_fields_parse(const char *s, uint32_t *mask, char *err, size_t errlen)
+{
+	const char *end;
+	size_t n, f;
+
+	*mask = 0;
+	for (;;) {
+		end = strchr(s, ',');
+		n = end != NULL ? (size_t)(end - s) : strlen(s);
+		for (f = 0; f < TC_ORPC_F_COUNT; f++)
+			if (strlen(field_names[f]) == n &&
+			    memcmp(field_names[f], s, n) == 0)
+				break;
+		if (f == TC_ORPC_F_COUNT || (*mask & (1u << f)))
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "columns: \"%.*s\" is %s field of a summary (id, kind, programme, tier, route, clause, state, step, step_name, role, deadline, applicant, name, employer, overdue, created, submitted)",
+			    (int)(n > 32 ? 32 : n), s,
+			    f == TC_ORPC_F_COUNT ? "not a" : "a repeated");
+		*mask |= 1u << f;
+		if (end == NULL)
+			return 0;
+		s = end + 1;
+	}
+}
+
+/* args.columns, when there, into q->columns. */
+static int
+parse_columns(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
+{
+	char e[256];
+	json_t *v = json_object_get(a, "columns");
+
+	if (v == NULL)
+		return 0;
+	if (tc_orpc_fields_parse(
+		json_string_value(v), &q->columns, e, sizeof(e)) != 0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_INVALID_ARG, "rpc request: args.%s", e);
+	return 0;
+}
+
 static int
 parse_queue(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 {
@@ -411,6 +481,7 @@ parse_queue(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 	if (a == NULL)
 		return 0;
 	if ((r = tc_orpc_keys(a, args_queue, "args", 0, err, errlen)) != 0 ||
+	    (r = parse_columns(a, q, err, errlen)) != 0 ||
 	    (r = str(a, "after", q->after, TC_APP_CURSOR_MAX - 1, NULL, err,
 		 errlen)) != 0 ||
 	    (r = str(a, "before", q->before, TC_APP_CURSOR_MAX - 1, NULL, err,
@@ -441,6 +512,7 @@ parse_search(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: args is missing");
 	if ((r = tc_orpc_keys(a, args_search, "args", 0, err, errlen)) != 0 ||
+	    (r = parse_columns(a, q, err, errlen)) != 0 ||
 	    (r = str(a, "name", q->name, TC_HOLDER_NAME_MAX, NULL, err,
 		 errlen)) != 0)
 		return r;

@@ -30,9 +30,9 @@ struct tc_jw {
 /* Starts writing into b (appended to what b holds). */
 void tc_jw_init(struct tc_jw *w, struct tc_buf *b);
 
-void tc_jw_obj(struct tc_jw *w);  /* { */
-void tc_jw_arr(struct tc_jw *w);  /* [ */
-void tc_jw_end(struct tc_jw *w);  /* } or ], whichever is open */
+void tc_jw_obj(struct tc_jw *w); /* { */
+void tc_jw_arr(struct tc_jw *w); /* [ */
+void tc_jw_end(struct tc_jw *w); /* } or ], whichever is open */
 void tc_jw_key(struct tc_jw *w, const char *key);
 void tc_jw_str(struct tc_jw *w, const char *s); /* NULL: null */
 void tc_jw_int(struct tc_jw *w, int64_t v);

@@ -188,6 +188,8 @@ struct tc_orpc_req {
 	size_t n_patch;
 	/* queue: page size (0: the default), cursors ("" when not sent) */
 	int limit;
+	/* queue, search: the fields asked for as columns (0: objects) */
+	uint32_t columns;
 	uint32_t pages; /* pdf-pages */
 	char after[TC_APP_CURSOR_MAX], before[TC_APP_CURSOR_MAX];
 	/* search: the beginning of an applicant's name (its limit is
@@ -199,6 +201,44 @@ struct tc_orpc_req {
 	struct tc_orpc_doc docs[TC_ORPC_DOCS_MAX];
 	size_t n_docs;
 };
+
+/*
+ * The fields of an application's summary, as a list line (the queue's
+ * and a search's items), in their order. A queue or search may ask for
+ * some of them as "columns": the items are then arrays of those fields
+ * in this order, not objects (docs/api.md, "Compact lists").
+ */
+enum tc_orpc_field {
+	TC_ORPC_F_ID,
+	TC_ORPC_F_KIND,
+	TC_ORPC_F_PROGRAMME,
+	TC_ORPC_F_TIER,
+	TC_ORPC_F_ROUTE,
+	TC_ORPC_F_CLAUSE,
+	TC_ORPC_F_STATE,
+	TC_ORPC_F_STEP,
+	TC_ORPC_F_STEP_NAME,
+	TC_ORPC_F_ROLE,
+	TC_ORPC_F_DEADLINE,
+	TC_ORPC_F_APPLICANT,
+	TC_ORPC_F_NAME,
+	TC_ORPC_F_EMPLOYER,
+	TC_ORPC_F_OVERDUE,
+	TC_ORPC_F_CREATED,
+	TC_ORPC_F_SUBMITTED,
+	TC_ORPC_F_COUNT
+};
+
+/* The name of field f ("id", ...). */
+const char *tc_orpc_field_name(enum tc_orpc_field f);
+
+/*
+ * The fields named in s, separated by commas ("id,name,deadline"), as a
+ * mask of TC_ORPC_F_* bits into *mask. Returns 0, or TC_ERR_INVALID_ARG
+ * with err naming the first unknown or repeated field.
+ */
+int tc_orpc_fields_parse(
+    const char *s, uint32_t *mask, char *err, size_t errlen);
 
 /* "login", ... or "?" */
 const char *tc_orpc_op_name(enum tc_orpc_op op);

@@ -204,8 +204,8 @@ row_by_id(struct tc_registry *reg, int64_t id, struct tc_app *a, char *err,
 	int r;
 
 	if ((r = tc_reg_row_by_id(reg,
-		 "SELECT " TC_APP_COLUMNS " FROM applications WHERE id = ?1", id,
-		 "reading the work queue", &st, err, errlen,
+		 "SELECT " TC_APP_COLUMNS " FROM applications WHERE id = ?1",
+		 id, "reading the work queue", &st, err, errlen,
 		 "application %lld left the registry while its queue was read",
 		 (long long)id)) != 0)
 		return r;

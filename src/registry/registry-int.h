@@ -56,8 +56,8 @@ struct tc_registry {
 	sqlite3_stmt *stmt[TC_REG_STMT_COUNT];
 	struct tc_reg_kept kept[TC_REG_KEPT]; /* tc_reg_prepare's cache */
 	unsigned kept_next;		      /* the slot to reuse next */
-	int version; /* user_version after migration */
-	int in_tx;   /* tc_registry_begin was called */
+	int version;			      /* user_version after migration */
+	int in_tx;			      /* tc_registry_begin was called */
 	int dirty;   /* the open transaction changed data */
 	int audited; /* ... and appended an audit entry */
 };

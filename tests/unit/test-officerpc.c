@@ -139,6 +139,70 @@ test_review_fields(void **state)
 	tc_orpc_req_release(&q);
 }
 
+/*
+ * A list's columns and whoami beside the op: the fields asked for as a
+ * mask, the refusals naming the field, and "who" on the ops that take it.
+ */
+static void
+test_columns_who(void **state)
+{
+	static const struct fx_orpc_vec v[] = {
+		{ "{\"op\":\"queue\",\"session\":\"" S
+		  "\",\"args\":{\"columns\":\"id,name\"}}",
+		    0, NULL },
+		{ "{\"op\":\"queue\",\"session\":\"" S
+		  "\",\"args\":{\"columns\":\"id,nam\"}}",
+		    TC_ERR_INVALID_ARG, "\"nam\" is not a field" },
+		{ "{\"op\":\"queue\",\"session\":\"" S
+		  "\",\"args\":{\"columns\":\"name,id,name\"}}",
+		    TC_ERR_INVALID_ARG, "\"name\" is a repeated field" },
+		{ "{\"op\":\"queue\",\"session\":\"" S
+		  "\",\"args\":{\"columns\":\"\"}}",
+		    TC_ERR_INVALID_ARG, "\"\" is not a field" },
+		{ "{\"op\":\"queue\",\"session\":\"" S
+		  "\",\"args\":{\"columns\":[\"id\"]}}",
+		    TC_ERR_INVALID_ARG, "columns" },
+		{ "{\"op\":\"search\",\"session\":\"" S
+		  "\",\"args\":{\"name\":\"x\",\"columns\":\"id,\"}}",
+		    TC_ERR_INVALID_ARG, "\"\" is not a field" },
+		{ "{\"op\":\"app\",\"session\":\"" S
+		  "\",\"app\":1,\"who\":true}",
+		    0, NULL },
+		{ "{\"op\":\"app\",\"session\":\"" S
+		  "\",\"app\":1,\"who\":1}",
+		    TC_ERR_INVALID_ARG, "who" },
+		{ "{\"op\":\"review\",\"session\":\"" S
+		  "\",\"app\":1,\"who\":true,\"args\":{\"action\":\"approve\"}}",
+		    TC_ERR_INVALID_ARG, "who" },
+	};
+	struct tc_orpc_req q;
+	uint32_t mask;
+	char err[256];
+
+	(void)state;
+	fx_orpc_vectors(v, sizeof(v) / sizeof(v[0]));
+	fx_orpc_parse_ok("{\"op\":\"search\",\"session\":\"" S
+			 "\",\"who\":true,\"args\":{\"name\":\"x\",\"columns\":\"submitted,id,overdue\"}}",
+	    &q);
+	assert_int_equal(q.who, 1);
+	assert_int_equal(q.columns,
+	    (1u << TC_ORPC_F_ID) | (1u << TC_ORPC_F_OVERDUE) |
+		(1u << TC_ORPC_F_SUBMITTED));
+	tc_orpc_req_release(&q);
+	fx_orpc_parse_ok("{\"op\":\"queue\",\"session\":\"" S "\"}", &q);
+	assert_int_equal(q.who, 0);
+	assert_int_equal(q.columns, 0);
+	tc_orpc_req_release(&q);
+	/* Every field by its name, and the names in order. */
+	assert_int_equal(tc_orpc_fields_parse(
+			     "id,kind,programme,tier,route,clause,state,step,step_name,role,deadline,applicant,name,employer,overdue,created,submitted",
+			     &mask, err, sizeof(err)),
+	    0);
+	assert_int_equal(mask, (1u << TC_ORPC_F_COUNT) - 1);
+	assert_string_equal(tc_orpc_field_name(TC_ORPC_F_STEP_NAME), "step_name");
+	assert_string_equal(tc_orpc_field_name(TC_ORPC_F_COUNT), "?");
+}
+
 static void
 test_token(void **state)
 {
@@ -165,6 +229,7 @@ test_token(void **state)
 	X(test_header)                                                         \
 	X(test_requests)                                                       \
 	X(test_review_fields)                                                  \
+	X(test_columns_who)                                                    \
 	X(test_token)
 
 TC_UNIT_MAIN(TESTS, NULL, NULL)
