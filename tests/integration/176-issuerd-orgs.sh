@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..50"
+echo "1..54"
 
 check "demo authority" id_demo
 check "tcard-issuerd starts" start_id
@@ -31,6 +31,10 @@ check "the queue of unit A holds 14 only" bash -c \
 check "the queue of unit B holds 15 only" bash -c \
 	"curl -s -b '$UBJ' '$URL/v1/queue' | python3 -c 'import json,sys; print(sorted(a[\"id\"] for a in json.load(sys.stdin)[\"items\"]))' | grep -qx '\[15\]'"
 
+# Compact lists: the fields asked for, as arrays, in the summary's order.
+req GET "/v1/queue?columns=name,id,overdue" "$UAJ"
+check "a queue with columns= gives them in the summary's order" \
+	test "$(jq_body 'o["columns"] == ["id", "name", "overdue"] and [a[0] for a in o["items"]] == [14] and all(len(a) == 3 and type(a[0]) is int and type(a[1]) is str and a[2] in (True, False) for a in o["items"])')" = True
 req GET /v1/applications/14 "$UBJ"; check "unit B's reviewer: 404 for application 14" status_is 404
 check "the same answer as a missing application" \
 	test "$(jq_body 'o["message"]')" = "no application 14"
@@ -117,6 +121,15 @@ req GET "/v1/applications" "$UAJ"
 check "a search without name= is 400" status_is 400
 req GET "/v1/applications?name=%01" "$UAJ"
 check "a name with a control character is 400" status_is 400
+# Compact lists: a search with the fields asked for, and the refusals.
+req GET "/v1/applications?name=$QN&columns=id,deadline" "$UAJ"
+check "a search with columns= too" \
+	test "$(jq_body 'o["columns"] == ["id", "deadline"] and [a[0] for a in o["items"]] == [14] and o["more"] is False')" = True
+req GET "/v1/queue?columns=id,secret" "$UAJ"
+check "an unknown column is 400 naming it" bash -c \
+	"grep -q '^400' '$T/status' && grep -q 'secret..\? is not a field' '$T/body'"
+req GET "/v1/queue?columns=id,id" "$UAJ"
+check "a repeated column is 400" status_is 400
 curl -s -b "$UAJ" "$URL/console/search?q=$QN" >"$T/page"
 check "the console's search by name lists 14 for unit A" \
 	grep -q 'href="/console/applications/14"' "$T/page"
