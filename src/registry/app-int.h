@@ -32,6 +32,14 @@ int tc_app_row_read(
     sqlite3_stmt *st, struct tc_app *a, char *err, size_t errlen);
 
 /*
+ * 1 when operator op may take a's current step: it holds the step's role
+ * and its organisation is the step's (the rule a review applies before
+ * four eyes); p is a's programme, NULL when it is not loaded (0).
+ */
+int tc_app_takes_step(const struct tc_operator *op,
+    const struct tc_programme *p, const struct tc_app *a);
+
+/*
  * tc_app_visible for operator op already read; p is a's programme, NULL
  * when it is not loaded.
  */

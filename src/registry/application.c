@@ -704,6 +704,20 @@ org_takes_step(const struct tc_operator *op, const struct tc_app *a,
 	return (tc_org_kind_roles(op->org_kind) & TC_ROLE_BIT(s->role)) != 0;
 }
 
+int
+tc_app_takes_step(const struct tc_operator *op, const struct tc_programme *p,
+    const struct tc_app *a)
+{
+	const struct tc_step *steps;
+	size_t n;
+
+	if (p == NULL || tc_app_steps(p, a, &steps, &n, NULL, 0) != 0 ||
+	    a->step < 0 || (size_t)a->step >= n)
+		return 0;
+	return (op->roles & TC_ROLE_BIT(steps[a->step].role)) != 0 &&
+	    org_takes_step(op, a, &steps[a->step]);
+}
+
 /* The roles the steps of every tier and route of p use. */
 static unsigned
 programme_roles(const struct tc_programme *p)

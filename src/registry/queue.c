@@ -11,8 +11,10 @@
  * the submitted and approved rows by (step_role, key, id), (step_role,
  * step_org, key, id) and (created_by, key, id), so the operator's part of
  * the queue is a UNION of index ranges in queue order that SQLite merges,
- * read only as far as one page. tc_app_visible's rule and the current
- * step's role, from the programmes, still decide each row read.
+ * read only as far as one page. tc_app_visible's rule and whether the
+ * operator may take the current step (its role and organisation,
+ * tc_app_takes_step: the review's own rule), from the programmes, still
+ * decide each row read.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,20 +75,6 @@ tc_app_cursor_text(const struct tc_app *a, char out[TC_APP_CURSOR_MAX])
 {
 	snprintf(out, TC_APP_CURSOR_MAX, "%s.%lld",
 	    a->deadline[0] != '\0' ? a->deadline : "none", (long long)a->id);
-}
-
-/* 1 when a is at a step whose role op holds (p: a's programme or NULL). */
-static int
-at_role_of(const struct tc_operator *op, const struct tc_programme *p,
-    const struct tc_app *a)
-{
-	const struct tc_step *steps;
-	size_t n;
-
-	if (p == NULL || tc_app_steps(p, a, &steps, &n, NULL, 0) != 0 ||
-	    a->step < 0 || (size_t)a->step >= n)
-		return 0;
-	return (op->roles & TC_ROLE_BIT(steps[a->step].role)) != 0;
 }
 
 void
@@ -234,7 +222,8 @@ page_fill(const struct tc_app_ctx *c, const struct tc_operator *op,
 			 errlen)) != 0)
 			break;
 		p = tc_programme_set_find(c->programmes, a.programme);
-		if (!tc_app_visible_to(op, p, &a) || !at_role_of(op, p, &a)) {
+		if (!tc_app_visible_to(op, p, &a) ||
+		    !tc_app_takes_step(op, p, &a)) {
 			tc_app_release(&a);
 			continue;
 		}

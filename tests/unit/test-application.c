@@ -2534,6 +2534,7 @@ test_reveal_id(void **state)
 struct ref_queue {
 	struct fx *fx;
 	unsigned roles;
+	const struct tc_operator *op;
 	struct tc_app_cursor at[32];
 	size_t n;
 };
@@ -2553,7 +2554,7 @@ ref_one(const struct tc_app *a, void *arg)
 	struct ref_queue *q = arg;
 	const struct tc_programme *p =
 	    tc_programme_set_find(q->fx->set, a->programme);
-	const struct tc_step *steps;
+	const struct tc_step *steps, *s;
 	struct tc_app_cursor c;
 	size_t n, i;
 
@@ -2561,6 +2562,14 @@ ref_one(const struct tc_app *a, void *arg)
 	    p == NULL || tc_app_steps(p, a, &steps, &n, NULL, 0) != 0 ||
 	    a->step < 0 || (size_t)a->step >= n ||
 	    !(q->roles & TC_ROLE_BIT(steps[a->step].role)))
+		return 0;
+	/* The step's organisation (docs/workflow.md "Organisations"). */
+	s = &steps[a->step];
+	if (s->role == TC_ROLE_UNIT_REVIEWER ? q->op->org_kind != TC_ORG_UNIT ||
+		    strcmp(q->op->org_code, a->employer_code) != 0
+		: s->organisation != NULL
+		? strcmp(q->op->org_code, s->organisation) != 0
+		: !(tc_org_kind_roles(q->op->org_kind) & TC_ROLE_BIT(s->role)))
 		return 0;
 	assert_true(q->n < 32);
 	snprintf(c.deadline, sizeof(c.deadline), "%s", a->deadline);
@@ -2598,7 +2607,7 @@ got_one(const struct tc_app *a, void *arg)
 static void
 check_queue(struct fx *fx, const char *name)
 {
-	struct ref_queue ref = { fx, 0, { { "", 0 } }, 0 };
+	struct ref_queue ref = { fx, 0, NULL, { { "", 0 } }, 0 };
 	struct got_queue g, page;
 	struct tc_app_filter flt;
 	struct tc_app_cursor from;
@@ -2611,6 +2620,7 @@ check_queue(struct fx *fx, const char *name)
 	assert_int_equal(
 	    tc_registry_operator_get(fx->reg, name, &op, err, sizeof(err)), 0);
 	ref.roles = op.roles;
+	ref.op = &op;
 	memset(&flt, 0, sizeof(flt));
 	flt.ctx = &fx->c;
 	assert_int_equal(tc_app_list(fx->reg, &flt, ref_one, &ref, NULL, 0), 0);
@@ -2711,6 +2721,27 @@ test_queue(void **state)
 		fail_msg("review: %s", err);
 	for (i = 0; i < sizeof(queue_ops) / sizeof(queue_ops[0]); i++)
 		check_queue(fx, queue_ops[i]);
+	/*
+	 * Seen for another reason (ub made it), at a step of ub's role but
+	 * of unit A: not in ub's queue, as its review would be "no
+	 * application" (tc_app_takes_step).
+	 */
+	snprintf(sql, sizeof(sql),
+	    "UPDATE applications SET created_by = 'ub' WHERE id = %lld",
+	    (long long)id[0]);
+	fx_raw_exec(fx->path, sql);
+	AS(fx, "ub");
+	memset(&g, 0, sizeof(g));
+	assert_int_equal(tc_app_queue(&fx->c, NULL, 0, TC_APP_QUEUE_MAX,
+			     got_one, &g, &more, err, sizeof(err)),
+	    0);
+	for (i = 0; i < g.n; i++)
+		assert_int_not_equal(g.ids[i], id[0]);
+	assert_int_equal(review(fx, id[0], TC_REVIEW_APPROVE, NULL, NULL, 0,
+			     NULL, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND);
+	check_queue(fx, "ub");
+	check_queue(fx, "ua");
 	/* Cursors. */
 	assert_int_equal(tc_app_cursor_parse("2026-03-09.12", &cur), 0);
 	assert_string_equal(cur.deadline, "2026-03-09");

@@ -168,8 +168,7 @@ test_columns_who(void **state)
 		{ "{\"op\":\"app\",\"session\":\"" S
 		  "\",\"app\":1,\"who\":true}",
 		    0, NULL },
-		{ "{\"op\":\"app\",\"session\":\"" S
-		  "\",\"app\":1,\"who\":1}",
+		{ "{\"op\":\"app\",\"session\":\"" S "\",\"app\":1,\"who\":1}",
 		    TC_ERR_INVALID_ARG, "who" },
 		{ "{\"op\":\"review\",\"session\":\"" S
 		  "\",\"app\":1,\"who\":true,\"args\":{\"action\":\"approve\"}}",
@@ -181,8 +180,9 @@ test_columns_who(void **state)
 
 	(void)state;
 	fx_orpc_vectors(v, sizeof(v) / sizeof(v[0]));
-	fx_orpc_parse_ok("{\"op\":\"search\",\"session\":\"" S
-			 "\",\"who\":true,\"args\":{\"name\":\"x\",\"columns\":\"submitted,id,overdue\"}}",
+	fx_orpc_parse_ok(
+	    "{\"op\":\"search\",\"session\":\"" S
+	    "\",\"who\":true,\"args\":{\"name\":\"x\",\"columns\":\"submitted,id,overdue\"}}",
 	    &q);
 	assert_int_equal(q.who, 1);
 	assert_int_equal(q.columns,
@@ -194,12 +194,14 @@ test_columns_who(void **state)
 	assert_int_equal(q.columns, 0);
 	tc_orpc_req_release(&q);
 	/* Every field by its name, and the names in order. */
-	assert_int_equal(tc_orpc_fields_parse(
-			     "id,kind,programme,tier,route,clause,state,step,step_name,role,deadline,applicant,name,employer,overdue,created,submitted",
-			     &mask, err, sizeof(err)),
+	assert_int_equal(
+	    tc_orpc_fields_parse(
+		"id,kind,programme,tier,route,clause,state,step,step_name,role,deadline,applicant,name,employer,overdue,created,submitted",
+		&mask, err, sizeof(err)),
 	    0);
 	assert_int_equal(mask, (1u << TC_ORPC_F_COUNT) - 1);
-	assert_string_equal(tc_orpc_field_name(TC_ORPC_F_STEP_NAME), "step_name");
+	assert_string_equal(
+	    tc_orpc_field_name(TC_ORPC_F_STEP_NAME), "step_name");
 	assert_string_equal(tc_orpc_field_name(TC_ORPC_F_COUNT), "?");
 }
 
