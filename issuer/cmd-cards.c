@@ -186,7 +186,6 @@ out:
 
 struct show {
 	struct tc_session *s;
-	const char *card_no;
 	json_t *subs, *changes, *history; /* JSON, or NULL for text */
 	int n;
 	int failed;
@@ -244,9 +243,6 @@ show_entry(const struct tc_audit_entry *e, void *arg)
 	char when[32];
 	json_t *j, *d;
 
-	if (strncmp(e->subject, "card:", 5) != 0 ||
-	    strcmp(e->subject + 5, sh->card_no) != 0)
-		return 0;
 	sh->n++;
 	tc_cli_utc((time_t)e->at, when);
 	if (sh->history != NULL) {
@@ -330,7 +326,7 @@ tc_issuer_card_show_run(const struct tc_args *a)
 	struct tc_card_filter f;
 	struct show sh;
 	const char *home = a->home;
-	char err[512] = "";
+	char err[512] = "", subject[TC_AUDIT_SUBJECT_MAX];
 	int json = a->json, status, r;
 	json_t *j = NULL;
 
@@ -342,7 +338,6 @@ tc_issuer_card_show_run(const struct tc_args *a)
 	if ((status = tc_lc_card(&s, a->argv[0], &c)) != TC_EXIT_OK)
 		goto out;
 	sh.s = &s;
-	sh.card_no = c.card.card_no;
 	if (json) {
 		if ((j = tc_card_json(s.reg, &c, s.now)) == NULL ||
 		    (sh.subs = json_array()) == NULL ||
@@ -380,8 +375,9 @@ tc_issuer_card_show_run(const struct tc_args *a)
 		printf("  none\n");
 	if (!json)
 		printf("history\n");
-	if ((r = tc_registry_audit_list(
-		 s.reg, 1, 0, show_entry, &sh, err, sizeof(err))) != 0 &&
+	snprintf(subject, sizeof(subject), "card:%s", c.card.card_no);
+	if ((r = tc_registry_audit_subject(
+		 s.reg, subject, show_entry, &sh, err, sizeof(err))) != 0 &&
 	    !sh.failed) {
 		status = tc_cli_fail(r, "card show", err);
 		goto out;

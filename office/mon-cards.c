@@ -92,7 +92,6 @@ mon_card_find(struct mon *m, unsigned roles, const char *text,
 
 struct collect {
 	struct mon *m;
-	const char *card_no;
 	time_t now;
 	json_t *arr;
 	int failed;
@@ -166,12 +165,7 @@ entry_json(const struct tc_audit_entry *e, int chain)
 static int
 history_one(const struct tc_audit_entry *e, void *arg)
 {
-	struct collect *co = arg;
-
-	if (strncmp(e->subject, "card:", 5) != 0 ||
-	    strcmp(e->subject + 5, co->card_no) != 0)
-		return 0;
-	return add(co, entry_json(e, 0));
+	return add(arg, entry_json(e, 0));
 }
 
 /* The lifecycle actions the operator's roles allow, by name. */
@@ -212,17 +206,17 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 {
 	struct tc_card_state c;
 	struct tc_card_filter f;
-	struct collect subs = { m, NULL, now, json_array(), 0 },
-		       chs = { m, NULL, now, json_array(), 0 },
-		       hist = { m, NULL, now, json_array(), 0 },
-		       docs = { m, NULL, now, json_array(), 0 };
-	char err[512] = "";
+	struct collect subs = { m, now, json_array(), 0 },
+		       chs = { m, now, json_array(), 0 },
+		       hist = { m, now, json_array(), 0 },
+		       docs = { m, now, json_array(), 0 };
+	char err[512] = "", subject[TC_AUDIT_SUBJECT_MAX];
 	json_t *j = NULL;
 	int r = 0;
 
 	if (mon_card_find(m, op->roles & CARD_VIEWERS, text, &c, a) != 0)
 		goto out;
-	hist.card_no = c.card.card_no;
+	snprintf(subject, sizeof(subject), "card:%s", c.card.card_no);
 	memset(&f, 0, sizeof(f));
 	f.principal = c.card.serial;
 	if (subs.arr == NULL || chs.arr == NULL || hist.arr == NULL ||
@@ -235,8 +229,8 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 		     m->reg, &f, sub_one, &subs, err, sizeof(err))) != 0) ||
 	    (r = tc_lifecycle_changes_list(m->reg, c.card.serial, change_one,
 		 &chs, err, sizeof(err))) != 0 ||
-	    (r = tc_registry_audit_list(
-		 m->reg, 1, 0, history_one, &hist, err, sizeof(err))) != 0 ||
+	    (r = tc_registry_audit_subject(
+		 m->reg, subject, history_one, &hist, err, sizeof(err))) != 0 ||
 	    (r = tc_card_doc_list(m->reg, c.card.serial, doc_one, &docs, err,
 		 sizeof(err))) != 0) {
 		if (subs.failed || chs.failed || hist.failed || docs.failed)
@@ -445,7 +439,7 @@ void
 mon_op_audit(struct mon *m, struct mon_session *s, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
-	struct collect co = { m, NULL, 0, json_array(), 0 };
+	struct collect co = { m, 0, json_array(), 0 };
 	struct tc_audit_head head;
 	int64_t limit = q->c.limit ? q->c.limit : 100;
 	char err[512] = "";

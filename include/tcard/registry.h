@@ -34,7 +34,7 @@
 #include "tcard/pii.h"
 
 /* The schema version this program creates and understands. */
-#define TC_REGISTRY_SCHEMA_VERSION 10
+#define TC_REGISTRY_SCHEMA_VERSION 11
 /* PRAGMA application_id of a registry file ("TCRG"). */
 #define TC_REGISTRY_APP_ID 0x54435247
 
@@ -343,6 +343,16 @@ int tc_registry_audit_head(struct tc_registry *reg,
 int tc_registry_audit_list(struct tc_registry *reg, int64_t from_seq,
     int64_t limit, int (*fn)(const struct tc_audit_entry *e, void *arg),
     void *arg, char *err, size_t errlen);
+
+/*
+ * Calls fn for each entry whose subject is subject ("card:NUMBER",
+ * "application:N", ...), in seq order, read from the subject's index
+ * (schema 11), as tc_registry_audit_list does for the whole log. The
+ * entries are not verified here (tc_registry_audit_verify does that).
+ */
+int tc_registry_audit_subject(struct tc_registry *reg, const char *subject,
+    int (*fn)(const struct tc_audit_entry *e, void *arg), void *arg, char *err,
+    size_t errlen);
 
 /*
  * Formats a head as "SEQ:MACHEX" (64 lower-case hex digits) into out.

@@ -555,28 +555,16 @@ tc_registry_audit_verify(struct tc_registry *reg,
 	return 0;
 }
 
-int
-tc_registry_audit_list(struct tc_registry *reg, int64_t from_seq, int64_t limit,
+/* Calls fn for each row of st, an audit query's, until it returns nonzero. */
+static int
+audit_rows(struct tc_registry *reg, sqlite3_stmt *st,
     int (*fn)(const struct tc_audit_entry *e, void *arg), void *arg, char *err,
     size_t errlen)
 {
 	struct tc_audit_entry e;
-	sqlite3_stmt *st = NULL;
 	const void *p;
 	int rc, r = 0;
 
-	if (reg == NULL || fn == NULL || limit < 0)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "missing argument or negative limit");
-	/* Its own statement, so fn may use the registry. */
-	rc = sqlite3_prepare_v2(reg->db,
-	    "SELECT seq, at, operator, action, subject, detail, prev, mac FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
-	    -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return tc_reg_dberr(
-		    reg, rc, "listing the audit log", err, errlen);
-	sqlite3_bind_int64(st, 1, from_seq);
-	sqlite3_bind_int64(st, 2, limit == 0 ? -1 : limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&e, 0, sizeof(e));
 		e.seq = sqlite3_column_int64(st, 0);
@@ -604,4 +592,45 @@ tc_registry_audit_list(struct tc_registry *reg, int64_t from_seq, int64_t limit,
 	}
 	return tc_reg_rows_end(
 	    reg, st, rc, r, "listing the audit log", err, errlen);
+}
+
+int
+tc_registry_audit_list(struct tc_registry *reg, int64_t from_seq, int64_t limit,
+    int (*fn)(const struct tc_audit_entry *e, void *arg), void *arg, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (reg == NULL || fn == NULL || limit < 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "missing argument or negative limit");
+	/* Its own statement, so fn may use the registry. */
+	rc = sqlite3_prepare_v2(reg->db,
+	    "SELECT seq, at, operator, action, subject, detail, prev, mac FROM audit WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+	    -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return tc_reg_dberr(
+		    reg, rc, "listing the audit log", err, errlen);
+	sqlite3_bind_int64(st, 1, from_seq);
+	sqlite3_bind_int64(st, 2, limit == 0 ? -1 : limit);
+	return audit_rows(reg, st, fn, arg, err, errlen);
+}
+
+int
+tc_registry_audit_subject(struct tc_registry *reg, const char *subject,
+    int (*fn)(const struct tc_audit_entry *e, void *arg), void *arg, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (reg == NULL || subject == NULL || fn == NULL)
+		return tc_reg_no_arg(err, errlen);
+	/* From the index audit_subject (schema 11), never a scan. */
+	if ((r = tc_reg_query(reg,
+		 "SELECT seq, at, operator, action, subject, detail, prev, mac FROM audit WHERE subject = ?1 ORDER BY seq",
+		 &st, err, errlen, "t", subject)) != 0)
+		return r;
+	return audit_rows(reg, st, fn, arg, err, errlen);
 }

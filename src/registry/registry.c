@@ -465,6 +465,11 @@ static const char *const migrations[] = {
 	"    media_type = 'application/pdf'));\n"
 	/* The console's search by name (src/registry/search.c). */
 	"CREATE INDEX applications_name ON applications (name);\n",
+	/*
+	 * 11: the audit entries of one subject (a card's history on its
+	 * page, tc_registry_audit_subject) without reading the whole log.
+	 */
+	"CREATE INDEX audit_subject ON audit (subject, seq);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

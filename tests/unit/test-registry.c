@@ -1026,6 +1026,26 @@ test_audit_time_monotonic(void **state)
 	close_reg(fx);
 }
 
+/* The plan of sql (an EXPLAIN QUERY PLAN) on the file at path has want. */
+static void
+expect_plan(const char *path, const char *sql, const char *want)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+
+	assert_int_equal(
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if (strstr((const char *)sqlite3_column_text(st, 3), want))
+			found = 1;
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	if (!found)
+		fail_msg("the plan of \"%s\" does not use %s", sql, want);
+}
+
 struct list_state {
 	int64_t seqs[16];
 	int n;
@@ -1071,6 +1091,25 @@ test_audit_list_and_head_text(void **state)
 			     fx->reg, 1, 0, collect, &ls, err, sizeof(err)),
 	    42);
 	assert_int_equal(ls.n, 2);
+
+	/* One subject's entries, in order, from its index. */
+	memset(&ls, 0, sizeof(ls));
+	assert_int_equal(tc_registry_audit_subject(fx->reg, "thing-3", collect,
+			     &ls, err, sizeof(err)),
+	    0);
+	assert_int_equal(ls.n, 1);
+	assert_int_equal(ls.seqs[0], 3);
+	memset(&ls, 0, sizeof(ls));
+	assert_int_equal(tc_registry_audit_subject(
+			     fx->reg, "thing-", collect, &ls, err, sizeof(err)),
+	    0);
+	assert_int_equal(ls.n, 0);
+	assert_int_equal(tc_registry_audit_subject(
+			     fx->reg, NULL, collect, &ls, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	expect_plan(fx->path,
+	    "EXPLAIN QUERY PLAN SELECT seq, at, operator, action, subject, detail, prev, mac FROM audit WHERE subject = 'x' ORDER BY seq",
+	    "USING INDEX audit_subject");
 
 	assert_int_equal(
 	    tc_registry_audit_head(fx->reg, &head, err, sizeof(err)), 0);
