@@ -373,6 +373,20 @@ queue_one(const struct tc_app *a, void *arg)
 	return tc_jw_error(&pg->w) == TC_ERR_NOMEM ? TC_ERR_NOMEM : 0;
 }
 
+/* When the library's walk failed (r): the page dropped, a's error. */
+static int
+page_failed(struct queue_page *pg, struct mon_answer *a, int r, const char *err)
+{
+	if (r == 0)
+		return 0;
+	tc_buf_release(&pg->b);
+	if (r == TC_ERR_NOMEM)
+		mon_fail(a, 500, "internal", "out of memory");
+	else
+		lib_fail(a, r, err);
+	return 1;
+}
+
 /*
  * Ends the page (the caller has written its members after "items") as
  * a's body, or answers 500 when it could not be written.
@@ -420,14 +434,8 @@ op_queue(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 	r = tc_app_queue(&c, cur[0] != '\0' ? &from : NULL, back,
 	    q->limit > 0 ? (size_t)q->limit : QUEUE_PAGE, queue_one, &pg, &more,
 	    err, sizeof(err));
-	if (r != 0) {
-		tc_buf_release(&pg.b);
-		if (r == TC_ERR_NOMEM)
-			mon_fail(a, 500, "internal", "out of memory");
-		else
-			lib_fail(a, r, err);
+	if (page_failed(&pg, a, r, err))
 		return;
-	}
 	/* An empty page past a cursor points back at that cursor. */
 	next = back ? (pg.last[0] != '\0' ? pg.last : cur)
 		    : (more ? pg.last : NULL);
@@ -460,14 +468,8 @@ op_search(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 	r = tc_app_find_name(&c, q->name,
 	    q->limit > 0 ? (size_t)q->limit : TC_APP_FIND_MAX, queue_one, &pg,
 	    &more, err, sizeof(err));
-	if (r != 0) {
-		tc_buf_release(&pg.b);
-		if (r == TC_ERR_NOMEM)
-			mon_fail(a, 500, "internal", "out of memory");
-		else
-			lib_fail(a, r, err);
+	if (page_failed(&pg, a, r, err))
 		return;
-	}
 	tc_jw_end(&pg.w);
 	tc_jw_kbool(&pg.w, "more", more);
 	page_close(&pg, a);
