@@ -3,12 +3,14 @@
  * The staff console's PDF viewer in the web worker (issue 15): a PDF
  * material's pages as PNG images. The bytes come from the monitor's
  * attachment op (its authorization and its audited read apply); an
- * applicant's PDF is hostile, so each request forks a renderer child
- * that parses it with poppler and draws one page with cairo, under
+ * applicant's PDF is hostile, so each request starts the program
+ * tcard-pdf-render (office/pdf-render.c: poppler parses it and cairo
+ * draws one page, under a seccomp filter) with fork and fexecve, under
  * setrlimit (CPU seconds, address space, no core, no file writes, no
- * new processes), with every descriptor but its pipe closed and a
- * wall-clock deadline after which the worker kills it. The child's reply
- * is parsed as hostile too (src/pdfview.c). Nothing is cached, on disk
+ * new processes), with only the PDF, its reply pipe and a dead standard
+ * error as descriptors, an empty environment and a wall-clock deadline
+ * after which the worker kills it. Its reply is parsed as hostile too
+ * (src/pdfview.c). Nothing is cached, on disk
  * or in memory, but a PDF's page count: counted at its first showing, the
  * monitor keeps it (op pdf-pages), and later application pages are built
  * from it without a renderer. Routes: GET /console/applications/{n}/attachments/{id}/

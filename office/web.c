@@ -5,9 +5,10 @@
  * descriptors. Before serving it gives up what it does not need: no new
  * privileges (prctl), then, when started as root, the groups, group and
  * user of --user (default nobody), failing if it cannot; then a Landlock
- * ruleset that forbids all file system access except reading, read-only,
- * the fonts the PDF renderer needs (a kernel without Landlock is logged
- * and tolerated). With --tls it asks the monitor for the TLS pair over
+ * ruleset that forbids all file system access except what the PDF
+ * renderer it starts needs: reading the fonts and shared libraries, and
+ * executing tcard-pdf-render and the dynamic loader (a kernel without
+ * Landlock is logged and tolerated). With --tls it asks the monitor for the TLS pair over
  * the RPC (at start and on SIGHUP) instead of reading files, and wipes its
  * copy once GnuTLS has taken it. It links the daemon layer and the parsing
  * parts of libtcard only: no key store, registry or SQLite code is in the
