@@ -72,6 +72,12 @@ static const int allowed[] = {
 	SCMP_SYS(rt_sigreturn),
 	SCMP_SYS(exit),
 	SCMP_SYS(exit_group),
+#if defined(__SANITIZE_ADDRESS__)
+	/* AddressSanitizer's runtime (make asan) on a thread's first error
+	 * check. */
+	SCMP_SYS(sigaltstack),
+	SCMP_SYS(gettid),
+#endif
 };
 
 /* The flags that make an open write or create: refused. */
