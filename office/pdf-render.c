@@ -29,10 +29,10 @@
 #include "tcard/attach.h"
 #include "tcard/pdfview.h"
 
-#define USAGE                                                                  \
-	"usage: tcard-pdf-render PAGE < FILE.pdf (PAGE 0 counts the pages, "   \
-	"1-9999 draws one; the reply goes to standard output; tcard-issuerd-web " \
-	"starts this program)"
+static const char usage[] =
+    "usage: tcard-pdf-render PAGE < FILE.pdf (PAGE 0 counts the pages, "
+    "1-9999 draws one; the reply goes to standard output; tcard-issuerd-web "
+    "starts this program)";
 
 /*
  * The system calls allowed with any arguments: reading from descriptors
@@ -81,8 +81,7 @@ static const int allowed[] = {
 };
 
 /* The flags that make an open write or create: refused. */
-#define OPEN_WRITE                                                             \
-	(O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_EXCL)
+#define OPEN_WRITE (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_EXCL)
 
 /*
  * Loads the filter: default kill; write to 1 and 2 only; open and openat
@@ -285,7 +284,7 @@ main(int argc, char **argv)
 	int r;
 
 	if (argc != 2 || page_arg(argv[1], &page) != 0) {
-		fprintf(stderr, "tcard-pdf-render: %s\n", USAGE);
+		fprintf(stderr, "tcard-pdf-render: %s\n", usage);
 		return 2;
 	}
 	/* The worker set it already; a filter needs it when not root. */
