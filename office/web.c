@@ -105,6 +105,11 @@ static const struct {
 	{ "/usr/lib", READ_FILES },
 	{ "/usr/lib64", READ_FILES },
 	{ "/usr/local/lib", READ_FILES },
+#if defined(__SANITIZE_ADDRESS__)
+	/* make asan: AddressSanitizer's runtime starts the renderer by
+	 * reading /proc/self (maps, cmdline, environ). */
+	{ "/proc", READ_FILES },
+#endif
 };
 
 /* dl_iterate_phdr: the program comes first; its PT_INTERP names the

@@ -170,7 +170,7 @@ for _ in $(seq 1 50); do
 	kid=$(pgrep -P "$(worker_pid)" | head -1)
 	readlink "/proc/$kid/exe" >"$T/kid.exe" 2>/dev/null
 	grep -P '^Seccomp:' "/proc/$kid/status" >"$T/kid.status" 2>/dev/null
-	tr '\0' '\n' <"/proc/$kid/environ" >"$T/kid.env" 2>/dev/null
+	tr '\0' '\n' 2>/dev/null <"/proc/$kid/environ" >"$T/kid.env"
 	grep -qP '^Seccomp:\t2$' "$T/kid.status" && break
 	sleep 0.02
 done
