@@ -92,7 +92,7 @@ ifneq ($(VCARD_OBJ),)
 PROG_NAMES += tcard-vcard
 endif
 ifneq ($(wildcard office/issuerd.c),)
-PROG_NAMES += tcard-issuerd tcard-issuerd-web
+PROG_NAMES += tcard-issuerd tcard-issuerd-web tcard-pdf-render
 endif
 PROGS := $(PROG_NAMES:%=$(BUILD)/bin/%)
 TEST_PROGS := $(PROG_NAMES:%=$(BUILD)/test-bin/%)
@@ -104,12 +104,16 @@ OBJ_tcard-verifierd := $(VERIFIERD_OBJ)
 OBJ_tcard-vcard := $(VCARD_OBJ)
 OBJ_tcard-issuerd := $(ISSUERD_OBJ)
 OBJ_tcard-issuerd-web := $(ISSUERD_WEB_OBJ)
+OBJ_tcard-pdf-render := $(BUILD)/office/pdf-render.o
 LIBS_tcard-verifierd := -lpthread
-# poppler-glib renders PDF materials, in a child of the web worker only
-# (office/web-pdf.c; docs/decisions.md).
+# poppler-glib renders PDF materials, in tcard-pdf-render only, a program
+# the web worker starts (office/pdf-render.c, under a libseccomp filter;
+# docs/decisions.md). --as-needed: it loads only the libraries it calls.
 POPPLER_CFLAGS := $(shell pkg-config --cflags poppler-glib 2>/dev/null)
-POPPLER_LIBS := $(shell pkg-config --libs poppler-glib 2>/dev/null)
-LIBS_tcard-issuerd-web := -lpthread $(POPPLER_LIBS)
+POPPLER_LIBS := $(shell pkg-config --libs poppler-glib libseccomp 2>/dev/null)
+LIBS_tcard-issuerd-web := -lpthread
+LIBS_tcard-pdf-render := $(POPPLER_LIBS)
+$(BUILD)/bin/tcard-pdf-render $(BUILD)/test-bin/tcard-pdf-render: ALL_LDFLAGS += -Wl,--as-needed
 DEMO_tcard-issuer := $(DEMOLIB)
 # Programs built on the daemon layer.
 DLIB_tcard-verifierd := $(DAEMONLIB)
@@ -140,7 +144,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/office/web-pdf.o: ALL_CFLAGS += $(POPPLER_CFLAGS)
+$(BUILD)/office/pdf-render.o: ALL_CFLAGS += $(POPPLER_CFLAGS)
 
 $(LIB): $(LIB_OBJ)
 	@rm -f $@
@@ -285,4 +289,4 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/common/cli-testclock.d $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
 	$(VERIFY_OBJ:.o=.d) $(VERIFIERD_OBJ:.o=.d) $(VCARD_OBJ:.o=.d) \
-	$(ISSUERD_OBJ:.o=.d) $(ISSUERD_WEB_OBJ:.o=.d)
+	$(ISSUERD_OBJ:.o=.d) $(ISSUERD_WEB_OBJ:.o=.d) $(BUILD)/office/pdf-render.d

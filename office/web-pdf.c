@@ -3,12 +3,14 @@
  * The staff console's PDF viewer in the web worker (issue 15): a PDF
  * material's pages as PNG images. The bytes come from the monitor's
  * attachment op (its authorization and its audited read apply); an
- * applicant's PDF is hostile, so each request forks a renderer child
- * that parses it with poppler and draws one page with cairo, under
+ * applicant's PDF is hostile, so each request starts the program
+ * tcard-pdf-render (office/pdf-render.c: poppler parses it and cairo
+ * draws one page, under a seccomp filter) with fork and fexecve, under
  * setrlimit (CPU seconds, address space, no core, no file writes, no
- * new processes), with every descriptor but its pipe closed and a
- * wall-clock deadline after which the worker kills it. The child's reply
- * is parsed as hostile too (src/pdfview.c). Nothing is cached, on disk
+ * new processes), with only the PDF, its reply pipe and a dead standard
+ * error as descriptors, an empty environment and a wall-clock deadline
+ * after which the worker kills it. Its reply is parsed as hostile too
+ * (src/pdfview.c). Nothing is cached, on disk
  * or in memory, but a PDF's page count: counted at its first showing, the
  * monitor keeps it (op pdf-pages), and later application pages are built
  * from it without a renderer. Routes: GET /console/applications/{n}/attachments/{id}/
@@ -17,21 +19,20 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include <cairo.h>
 #include <jansson.h>
-#include <poppler.h>
 
 #include "tcard/html.h"
 #include "tcard/officerpc.h"
@@ -113,164 +114,146 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-/* ---- the child ---- */
+/* ---- the renderer ---- */
+
+/*
+ * tcard-pdf-render (office/pdf-render.c), opened next to this program
+ * before Landlock (web_pdf_renderer_open) and started with fexecve, and
+ * the environment it gets: fontconfig's two variables when the worker has
+ * them, nothing else.
+ */
+#define RENDERER_NAME "tcard-pdf-render"
+
+static int renderer_fd = -1;
+static char *renderer_env[3];
+
+int
+web_pdf_renderer_open(char *err, size_t errlen)
+{
+	static const char *const keep[] = { "FONTCONFIG_FILE",
+		"FONTCONFIG_PATH" };
+	char self[PATH_MAX], path[PATH_MAX + 32], *slash;
+	const char *v;
+	ssize_t n;
+	size_t i, k = 0;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0) {
+		snprintf(err, errlen, "/proc/self/exe: %s", strerror(errno));
+		return -1;
+	}
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	snprintf(path, sizeof(path), "%s/%s", self, RENDERER_NAME);
+	if ((renderer_fd = open(path, O_PATH | O_CLOEXEC)) < 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+		if ((v = getenv(keep[i])) != NULL &&
+		    asprintf(&renderer_env[k], "%s=%s", keep[i], v) > 0)
+			k++;
+	return renderer_fd;
+}
+
+/* What the child does between fork and exec, all prepared before the
+ * fork (a child of a threaded process calls async-signal-safe functions
+ * only). */
+struct spawn {
+	int pdf, reply, dead; /* its 0, 1 and 2 */
+	char page[16];
+	struct rlimit cpu, as;
+};
+
+static void
+spawn_init(struct spawn *sp, unsigned page)
+{
+	long cpu = knob("TCARD_PDF_CPU_SECONDS", PDF_CPU_S, 600);
+
+	sp->pdf = sp->reply = sp->dead = -1;
+	snprintf(sp->page, sizeof(sp->page), "%u", page);
+	sp->cpu.rlim_cur = (rlim_t)cpu;
+	sp->cpu.rlim_max = (rlim_t)cpu + 1;
+	sp->as.rlim_cur = sp->as.rlim_max =
+	    (rlim_t)knob("TCARD_PDF_AS_MB", (long)(PDF_AS >> 20), 65536) << 20;
+}
+
+/* The PDF in a sealed memfd at offset 0, the renderer's descriptor 0;
+ * -1 when it cannot be made. */
+static int
+pdf_memfd(const uint8_t *pdf, size_t len)
+{
+	ssize_t w;
+	int fd = memfd_create("tcard-pdf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	while (fd >= 0 && len > 0) {
+		if ((w = write(fd, pdf, len)) < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		pdf += w;
+		len -= (size_t)w;
+	}
+	if (fd >= 0 &&
+	    (len > 0 ||
+		fcntl(fd, F_ADD_SEALS,
+		    F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) !=
+		    0 ||
+		lseek(fd, 0, SEEK_SET) != 0)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/*
+ * The child, before the exec: signals back to their defaults but SIGPIPE
+ * ignored, killed with the worker, the PDF on 0, the reply pipe on 1, 2 a
+ * pipe nobody reads (poppler's warnings go nowhere: a write there fails
+ * with EPIPE), every other descriptor closed at the exec, then the limits.
+ * The renderer puts itself under its seccomp filter before it reads the
+ * PDF; it inherits the worker's user, no-new-privileges and Landlock
+ * ruleset.
+ */
+static void __attribute__((noreturn)) child(const struct spawn *sp)
+{
+	static const struct rlimit zero = { 0, 0 }, files = { 64, 64 };
+	char *argv[] = { RENDERER_NAME, (char *)(uintptr_t)sp->page, NULL };
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
+	    dup2(sp->pdf, 0) != 0 || dup2(sp->reply, 1) != 1 ||
+	    dup2(sp->dead, 2) != 2 ||
+	    close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) != 0 ||
+	    setrlimit(RLIMIT_CORE, &zero) != 0 ||
+	    setrlimit(RLIMIT_FSIZE, &zero) != 0 ||
+	    setrlimit(RLIMIT_NPROC, &zero) != 0 ||
+	    setrlimit(RLIMIT_CPU, &sp->cpu) != 0 ||
+	    setrlimit(RLIMIT_NOFILE, &files) != 0)
+		_exit(1);
+#if !defined(__SANITIZE_ADDRESS__)
+	/*
+	 * Not under AddressSanitizer (make asan): its shadow memory reserves
+	 * terabytes of address space, so any RLIMIT_AS stops the renderer at
+	 * once; the CPU and wall-clock limits still hold there.
+	 */
+	if (setrlimit(RLIMIT_AS, &sp->as) != 0)
+		_exit(1);
+#endif
+	/* The descriptor is close-on-exec: nothing of it crosses. */
+	fexecve(renderer_fd, argv, renderer_env);
+	_exit(127);
+}
+
+/* ---- the worker's side ---- */
 
 struct sink {
 	uint8_t *p;
 	size_t len, cap;
 };
-
-static cairo_status_t
-sink_write(void *arg, const unsigned char *data, unsigned int n)
-{
-	struct sink *s = arg;
-
-	if (n > s->cap - s->len)
-		return CAIRO_STATUS_WRITE_ERROR;
-	memcpy(s->p + s->len, data, n);
-	s->len += n;
-	return CAIRO_STATUS_SUCCESS;
-}
-
-static void
-write_all(int fd, const void *p, size_t n)
-{
-	const uint8_t *q = p;
-	ssize_t w;
-
-	while (n > 0) {
-		if ((w = write(fd, q, n)) < 0) {
-			if (errno == EINTR)
-				continue;
-			_exit(1);
-		}
-		q += w;
-		n -= (size_t)w;
-	}
-}
-
-static void __attribute__((noreturn)) reply(
-    int fd, enum tc_pdfview_kind kind, uint32_t pages, const void *p, size_t n)
-{
-	uint8_t head[TC_PDFVIEW_HEAD_LEN];
-
-	tc_pdfview_reply_head(head, kind, pages, (uint32_t)n);
-	write_all(fd, head, sizeof(head));
-	write_all(fd, p, n);
-	_exit(0);
-}
-
-static void __attribute__((noreturn)) child_error(int fd, const char *msg)
-{
-	reply(fd, TC_PDFVIEW_ERROR, 0, msg, strlen(msg));
-}
-
-/*
- * The child's confinement, before it reads a byte of the PDF: signals
- * back to their defaults, killed with the worker, limits, and only fd 3
- * (the reply pipe) open; 0-2 are a pipe nobody reads, so poppler's
- * warnings go nowhere (a write there fails with EPIPE, SIGPIPE ignored).
- */
-static void
-confine(int wfd)
-{
-	struct rlimit rl;
-	sigset_t none;
-	int dead[2];
-	long cpu = knob("TCARD_PDF_CPU_SECONDS", PDF_CPU_S, 600);
-
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-		_exit(1);
-	if (wfd != 3 && (dup2(wfd, 3) != 3 || close(wfd) != 0))
-		_exit(1);
-	if (pipe(dead) != 0 || dead[0] < 4 || close(dead[0]) != 0 ||
-	    dup2(dead[1], 0) != 0 || dup2(dead[1], 1) != 1 ||
-	    dup2(dead[1], 2) != 2)
-		_exit(1);
-	close_range(4, ~0u, 0);
-	rl.rlim_cur = rl.rlim_max = 0;
-	if (setrlimit(RLIMIT_CORE, &rl) != 0 ||
-	    setrlimit(RLIMIT_FSIZE, &rl) != 0 ||
-	    setrlimit(RLIMIT_NPROC, &rl) != 0)
-		_exit(1);
-	rl.rlim_cur = (rlim_t)cpu;
-	rl.rlim_max = (rlim_t)cpu + 1;
-	if (setrlimit(RLIMIT_CPU, &rl) != 0)
-		_exit(1);
-#if !defined(__SANITIZE_ADDRESS__)
-	/*
-	 * Not under AddressSanitizer (make asan): its shadow memory reserves
-	 * terabytes of address space, so any RLIMIT_AS stops the child at
-	 * once; the CPU and wall-clock limits still hold there.
-	 */
-	rl.rlim_cur = rl.rlim_max =
-	    (rlim_t)knob("TCARD_PDF_AS_MB", (long)(PDF_AS >> 20), 65536) << 20;
-	if (setrlimit(RLIMIT_AS, &rl) != 0)
-		_exit(1);
-#endif
-	rl.rlim_cur = rl.rlim_max = 64;
-	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-		_exit(1);
-}
-
-/*
- * The child: page 0 counts the pages, page k renders page k at most
- * TC_PDFVIEW_WIDTH_MAX x TC_PDFVIEW_HEIGHT_MAX pixels (the page's aspect
- * kept) on white. Writes one reply to fd 3 and exits.
- */
-static void __attribute__((noreturn))
-child(int wfd, const uint8_t *pdf, size_t len, unsigned page)
-{
-	PopplerDocument *doc;
-	PopplerPage *pp;
-	GError *ge = NULL;
-	GBytes *bytes;
-	cairo_surface_t *s;
-	cairo_t *cr;
-	struct sink sink = { NULL, 0, TC_PDFVIEW_PNG_MAX };
-	double pw = 0, ph = 0, scale;
-	int n, w, h;
-
-	confine(wfd);
-	bytes = g_bytes_new_static(pdf, len);
-	if ((doc = poppler_document_new_from_bytes(bytes, NULL, &ge)) == NULL)
-		child_error(3,
-		    ge != NULL && ge->domain == POPPLER_ERROR &&
-			    ge->code == POPPLER_ERROR_ENCRYPTED
-			? "the PDF is encrypted: download it to read it"
-			: "the file could not be read as a PDF (damaged or truncated?)");
-	if ((n = poppler_document_get_n_pages(doc)) <= 0)
-		child_error(3, "the PDF has no pages");
-	if (page == 0 || page > (unsigned)n)
-		reply(3, TC_PDFVIEW_PAGES, (uint32_t)n, NULL, 0);
-	if ((pp = poppler_document_get_page(doc, (int)page - 1)) == NULL)
-		child_error(3, "the page could not be read");
-	poppler_page_get_size(pp, &pw, &ph);
-	if (!isfinite(pw) || !isfinite(ph) || pw < 1 || ph < 1)
-		child_error(3, "the page has no size");
-	scale = fmin(TC_PDFVIEW_WIDTH_MAX / pw, TC_PDFVIEW_HEIGHT_MAX / ph);
-	w = (int)fmax(1, fmin(TC_PDFVIEW_WIDTH_MAX, floor(pw * scale)));
-	h = (int)fmax(1, fmin(TC_PDFVIEW_HEIGHT_MAX, floor(ph * scale)));
-	s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
-	cr = cairo_create(s);
-	cairo_set_source_rgb(cr, 1, 1, 1);
-	cairo_paint(cr);
-	cairo_scale(cr, scale, scale);
-	poppler_page_render(pp, cr);
-	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-		child_error(3, "the page could not be drawn");
-	cairo_surface_flush(s);
-	if ((sink.p = malloc(sink.cap)) == NULL ||
-	    cairo_surface_write_to_png_stream(s, sink_write, &sink) !=
-		CAIRO_STATUS_SUCCESS)
-		child_error(3, "the page's image is too large");
-	reply(3, TC_PDFVIEW_PNG, (uint32_t)n, sink.p, sink.len);
-}
-
-/* ---- the worker's side ---- */
 
 /* Reads the child's reply until EOF, the cap or the deadline. */
 static int
@@ -346,10 +329,46 @@ judge(const struct sink *in, int st, unsigned page, struct pdf_out *out)
 }
 
 /*
- * Renders page (0: counts the pages) of the len bytes pdf in a child.
- * out->status: 200 (pages, and the PNG when page > 0), 404 (no such
- * page), 422 (the PDF could not be read, or took too long), 503 (busy,
- * no slot came free in PDF_QUEUE_MS, or no child could be started).
+ * Starts the renderer on the len bytes pdf. Returns its pid with *rfd
+ * the read end of its reply pipe, or -1.
+ */
+static pid_t
+start(const uint8_t *pdf, size_t len, unsigned page, int *rfd)
+{
+	struct spawn sp;
+	int p[2] = { -1, -1 }, d[2] = { -1, -1 }, i;
+	pid_t pid = -1;
+
+	spawn_init(&sp, page);
+	if (renderer_fd < 0 || (sp.pdf = pdf_memfd(pdf, len)) < 0 ||
+	    pipe2(p, O_CLOEXEC) != 0 || pipe2(d, O_CLOEXEC) != 0)
+		goto out;
+	sp.reply = p[1];
+	sp.dead = d[1];
+	close(d[0]); /* its standard error: nobody reads it */
+	d[0] = -1;
+	if ((pid = fork()) == 0)
+		child(&sp);
+	if (pid > 0) {
+		*rfd = p[0];
+		p[0] = -1; /* transferred */
+	}
+out : {
+	const int fds[] = { sp.pdf, p[0], p[1], d[0], d[1] };
+
+	for (i = 0; i < (int)(sizeof(fds) / sizeof(fds[0])); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+	return pid;
+}
+
+/*
+ * Renders page (0: counts the pages) of the len bytes pdf with
+ * tcard-pdf-render. out->status: 200 (pages, and the PNG when page > 0),
+ * 404 (no such page), 422 (the PDF could not be read, or took too long),
+ * 503 (busy, no slot came free in PDF_QUEUE_MS, or no renderer could be
+ * started).
  */
 static void
 pdf_run(const uint8_t *pdf, size_t len, unsigned page, struct pdf_out *out)
@@ -358,8 +377,8 @@ pdf_run(const uint8_t *pdf, size_t len, unsigned page, struct pdf_out *out)
 	struct sink in = { NULL, 0,
 		TC_PDFVIEW_HEAD_LEN + TC_PDFVIEW_PNG_MAX + 1 };
 	uint64_t deadline;
-	pid_t pid;
-	int p[2], st = 0, r;
+	pid_t pid = -1;
+	int rfd = -1, st = 0, r;
 
 	memset(out, 0, sizeof(*out));
 	out->status = 422;
@@ -369,28 +388,17 @@ pdf_run(const uint8_t *pdf, size_t len, unsigned page, struct pdf_out *out)
 		    "busy rendering other PDFs: try again");
 		return;
 	}
-	if ((in.p = malloc(in.cap)) == NULL || pipe2(p, O_CLOEXEC) != 0) {
-		out->status = 503;
-		snprintf(out->msg, sizeof(out->msg), "%s",
-		    "cannot start the renderer");
-		goto done;
-	}
 	deadline = now_ms() +
 	    (uint64_t)knob("TCARD_PDF_TIMEOUT_MS", PDF_TIMEOUT_MS, 600000);
-	if ((pid = fork()) == 0) {
-		close(p[0]);
-		child(p[1], pdf, len, page);
-	}
-	close(p[1]);
-	if (pid < 0) {
-		close(p[0]);
+	if ((in.p = malloc(in.cap)) == NULL ||
+	    (pid = start(pdf, len, page, &rfd)) < 0) {
 		out->status = 503;
 		snprintf(out->msg, sizeof(out->msg), "%s",
 		    "cannot start the renderer");
 		goto done;
 	}
-	r = collect(p[0], deadline, &in);
-	close(p[0]);
+	r = collect(rfd, deadline, &in);
+	close(rfd);
 	if (r != 0)
 		kill(pid, SIGKILL);
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)

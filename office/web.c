@@ -5,9 +5,10 @@
  * descriptors. Before serving it gives up what it does not need: no new
  * privileges (prctl), then, when started as root, the groups, group and
  * user of --user (default nobody), failing if it cannot; then a Landlock
- * ruleset that forbids all file system access except reading, read-only,
- * the fonts the PDF renderer needs (a kernel without Landlock is logged
- * and tolerated). With --tls it asks the monitor for the TLS pair over
+ * ruleset that forbids all file system access except what the PDF
+ * renderer it starts needs: reading the fonts and shared libraries, and
+ * executing tcard-pdf-render and the dynamic loader (a kernel without
+ * Landlock is logged and tolerated). With --tls it asks the monitor for the TLS pair over
  * the RPC (at start and on SIGHUP) instead of reading files, and wipes its
  * copy once GnuTLS has taken it. It links the daemon layer and the parsing
  * parts of libtcard only: no key store, registry or SQLite code is in the
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <link.h>
 #include <linux/landlock.h>
 #include <pwd.h>
 #include <signal.h>
@@ -71,23 +73,82 @@ drop_user(const char *user)
 
 /*
  * Landlock: every file system access the running ABI knows is handled,
- * and the only rules allow reading, read-only, the fonts and
- * fontconfig's files that the PDF renderer's child (web-pdf.c, forked
- * from here, so under the same ruleset) needs; no TLS file (the pair comes
- * from the monitor over the RPC). Returns 0 (also when the kernel has no
- * Landlock: logged), or 1.
+ * and the only rules are those of the PDF renderer (tcard-pdf-render,
+ * started from here by web-pdf.c, so under the same ruleset): reading,
+ * read-only, the fonts, fontconfig's files and poppler's data; reading the
+ * shared libraries and the loader's cache that the renderer's dynamic
+ * loader opens (read-only: no write, no directory listing, no exec of
+ * anything found there); and executing two files, the renderer itself
+ * (opened before this, renderer_fd; -1 when missing) and the dynamic
+ * loader its exec starts (the kernel opens both for execution). No other
+ * program can be started; no TLS file is read (the pair comes from the
+ * monitor over the RPC); nothing anywhere is written. Returns 0 (also when
+ * the kernel has no Landlock: logged), or 1.
  */
-static const char *const font_dirs[] = { "/usr/share/fonts",
-	"/usr/local/share/fonts", "/etc/fonts", "/usr/share/fontconfig",
-	"/var/cache/fontconfig", "/usr/share/poppler", NULL };
+#define READ_TREE  (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
+#define READ_FILES LANDLOCK_ACCESS_FS_READ_FILE
+#define RUN	   (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE)
+
+static const struct {
+	const char *path;
+	__u64 access;
+} read_rules[] = {
+	{ "/usr/share/fonts", READ_TREE },
+	{ "/usr/local/share/fonts", READ_TREE },
+	{ "/etc/fonts", READ_TREE },
+	{ "/usr/share/fontconfig", READ_TREE },
+	{ "/var/cache/fontconfig", READ_TREE },
+	{ "/usr/share/poppler", READ_TREE },
+	{ "/etc/ld.so.cache", READ_FILES },
+	{ "/lib", READ_FILES },
+	{ "/lib64", READ_FILES },
+	{ "/usr/lib", READ_FILES },
+	{ "/usr/lib64", READ_FILES },
+	{ "/usr/local/lib", READ_FILES },
+#if defined(__SANITIZE_ADDRESS__)
+	/* make asan: AddressSanitizer's runtime starts the renderer by
+	 * reading /proc/self (maps, cmdline, environ). */
+	{ "/proc", READ_FILES },
+#endif
+};
+
+/* dl_iterate_phdr: the program comes first; its PT_INTERP names the
+ * dynamic loader (the renderer, built alike, names the same). */
+static int
+interp_of(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	const char **interp = arg;
+	int i;
+
+	for (i = 0; i < info->dlpi_phnum; i++)
+		if (info->dlpi_phdr[i].p_type == PT_INTERP)
+			*interp = (const char *)(info->dlpi_addr +
+			    info->dlpi_phdr[i].p_vaddr);
+	return 1;
+}
+
+/* One rule: access beneath fd (a directory, or one file). Returns 0, or
+ * 1 (logged). */
+static int
+rule(int rfd, int fd, __u64 access)
+{
+	struct landlock_path_beneath_attr pb = { .allowed_access = access,
+		.parent_fd = fd };
+
+	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH, &pb,
+		0) != 0)
+		return fail("landlock rule: %s", strerror(errno));
+	return 0;
+}
 
 static int
-landlock(int *landlocked)
+landlock(int *landlocked, int renderer_fd)
 {
 	struct landlock_ruleset_attr ra;
-	struct landlock_path_beneath_attr pb;
+	const char *interp = NULL;
+	size_t i;
 	long abi;
-	int rfd, fd, i;
+	int rfd, fd, r = 0;
 
 	*landlocked = 0;
 	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
@@ -116,29 +177,25 @@ landlock(int *landlocked)
 	rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0);
 	if (rfd < 0)
 		return fail("landlock: %s", strerror(errno));
-	for (i = 0; font_dirs[i] != NULL; i++) {
-		/* Read-only, for the PDF renderer's fonts (web-pdf.c). */
-		if ((fd = open(
-			 font_dirs[i], O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+	for (i = 0; i < sizeof(read_rules) / sizeof(read_rules[0]) && !r; i++) {
+		if ((fd = open(read_rules[i].path, O_PATH | O_CLOEXEC)) < 0)
 			continue; /* not on this system */
-		pb.allowed_access =
-		    LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
-		pb.parent_fd = fd;
-		if (syscall(SYS_landlock_add_rule, rfd,
-			LANDLOCK_RULE_PATH_BENEATH, &pb, 0) != 0) {
-			close(fd);
-			close(rfd);
-			return fail("landlock rule: %s", strerror(errno));
-		}
+		r = rule(rfd, fd, read_rules[i].access);
 		close(fd);
 	}
-	if (syscall(SYS_landlock_restrict_self, rfd, 0) != 0) {
-		close(rfd);
-		return fail("landlock: %s", strerror(errno));
+	dl_iterate_phdr(interp_of, &interp);
+	if (!r && renderer_fd >= 0)
+		r = rule(rfd, renderer_fd, RUN);
+	if (!r && renderer_fd >= 0 && interp != NULL &&
+	    (fd = open(interp, O_PATH | O_CLOEXEC)) >= 0) {
+		r = rule(rfd, fd, RUN);
+		close(fd);
 	}
+	if (!r && syscall(SYS_landlock_restrict_self, rfd, 0) != 0)
+		r = fail("landlock: %s", strerror(errno));
 	close(rfd);
-	*landlocked = 1;
-	return 0;
+	*landlocked = !r;
+	return r;
 }
 
 /*
@@ -229,7 +286,7 @@ main(int argc, char **argv)
 	size_t plen = 0, clen = 0;
 	sigset_t set;
 	pid_t parent = getppid();
-	int lfd = -1, i, locked, sig, use_tls = 0, r;
+	int lfd = -1, i, locked, sig, use_tls = 0, rfd, r;
 
 	for (i = 1; i < argc; i += 2) {
 		if (strcmp(argv[i], "--tls") == 0) {
@@ -267,7 +324,11 @@ main(int argc, char **argv)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 ||
 	    getppid() != parent)
 		return fail("%s", "the monitor is gone");
-	if (landlock(&locked) != 0)
+	if ((rfd = web_pdf_renderer_open(err, sizeof(err))) < 0)
+		fprintf(stderr,
+		    "{\"process\":\"web\",\"event\":\"start\",\"level\":\"warning\",\"message\":\"no PDF renderer (%s): PDF pages are 503\"}\n",
+		    err);
+	if (landlock(&locked, rfd) != 0)
 		return 1;
 	tc_daemon_signals_block(&set);
 	if (tc_dlog_open(&w.log, "-", 0, err, sizeof(err)) != 0 ||

@@ -256,6 +256,15 @@ tc_dhandler web_console_account, web_console_totp, web_console_passphrase,
 tc_dhandler web_pdf_pages, web_pdf_page;
 
 /*
+ * Opens tcard-pdf-render, next to this program (O_PATH, kept for the
+ * fexecve of each render), and keeps fontconfig's variables of the
+ * environment for it; before Landlock, whose ruleset lets the worker
+ * execute this one file. Returns the descriptor, or -1 with err (the
+ * worker goes on: every PDF page is then 503).
+ */
+int web_pdf_renderer_open(char *err, size_t errlen);
+
+/*
  * Appends to b the <div class="pages" data-attachment="ID"> of PDF
  * attachment att of application n for the application page: an <img> of
  * each of the first WEB_PDF_SHOWN pages and a download link for the rest,

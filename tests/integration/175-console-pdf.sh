@@ -10,12 +10,13 @@
 # and a download link for the rest; page segments that are not K.png,
 # and pages past the end, 404; the hostile ones 422 with a message,
 # quickly; the spinning one killed at the CPU limit and, with a longer
-# CPU limit, at the wall-clock timeout, with no child left behind; the
-# worker still serving.
+# CPU limit, at the wall-clock timeout, with no child left behind; while
+# it spins, the child is the program tcard-pdf-render under its seccomp
+# filter with an empty environment; the worker still serving.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..38"
+echo "1..41"
 . "$(dirname "$0")/pdf-lib.sh"
 
 # att_of MATERIAL: the attachment id of a material of $A (from $T/app.json).
@@ -158,6 +159,25 @@ check "tcard-issuerd starts with a 1.5 s render timeout" start_id
 # 30 s step may be spent already (a code signs in once).
 login demo-clerk
 JAR=$T/demo-clerk.jar
+# While it spins: the worker's child is the program tcard-pdf-render
+# (an exec, not a copy of the worker), under its seccomp filter, with an
+# empty environment.
+curl -s --max-time 30 -b "$JAR" -o /dev/null "$URL$B/$SPIN/page/1.png" &
+bg=$!
+# Looked at for up to a second: between its fork and its filter it is
+# not yet what it becomes.
+for _ in $(seq 1 50); do
+	kid=$(pgrep -P "$(worker_pid)" | head -1)
+	readlink "/proc/$kid/exe" >"$T/kid.exe" 2>/dev/null
+	grep -P '^Seccomp:' "/proc/$kid/status" >"$T/kid.status" 2>/dev/null
+	tr '\0' '\n' 2>/dev/null <"/proc/$kid/environ" >"$T/kid.env"
+	grep -qP '^Seccomp:\t2$' "$T/kid.status" && break
+	sleep 0.02
+done
+wait "$bg"
+check "the renderer child is the program tcard-pdf-render" grep -q '/tcard-pdf-render$' "$T/kid.exe"
+check "under a seccomp filter" grep -qP '^Seccomp:\t2$' "$T/kid.status"
+check "with an empty environment (fontconfig's variables aside)" bash -c "test -e '$T/kid.env' && ! grep -qv '^FONTCONFIG_' '$T/kid.env'"
 timed_req "$B/$SPIN/page/1.png"
 # The CPU limit is 60 s here: an answer well before it is the wall clock's.
 check "the spinning PDF is killed at the wall-clock timeout: 422 well before the 60 s CPU limit" \
