@@ -39,7 +39,7 @@ static const char usage[] =
  * it has (0, and files opened read-only), closing, looking at and seeking
  * in them, listing a font directory, memory, time, futexes (glib's and
  * fontconfig's locks), signals' return and the exit. Found with strace -f
- * on real renders (tests/integration/180-pdf-render.sh renders under the
+ * on real renders (tests/integration/185-pdf-render.sh renders under the
  * filter). write, open, openat, mmap and mprotect are allowed below with
  * their arguments checked; everything else (socket, connect, execve,
  * clone, fork, ptrace, kill...) kills the process.
