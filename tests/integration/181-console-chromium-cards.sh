@@ -9,9 +9,10 @@
 # with spaces and lands on their pages; on the card's page the clerk
 # chooses a PDF in the upgrade form's file input and posts the form once
 # with its csrf field removed (403, no application made) and once as it
-# is (to the new draft upgrade application, the PDF among its materials),
-# downloads the PDF by its link and gets the bytes sent. Screenshots are
-# kept in BUILD/test-logs/181-console-chromium-cards/. Made-up people only.
+# is (to the new draft upgrade application, the PDF among its materials,
+# its page shown), downloads the PDF by its link and gets the bytes sent.
+# Screenshots are kept in BUILD/test-logs/181-console-chromium-cards/.
+# Made-up people only.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
@@ -82,11 +83,12 @@ check "a search by application number lands on application R" \
 check "a search by card number with spaces lands on the card's page" \
 	seen "o['card_url'].endswith('/console/cards/$S') and o['card_h1'] == 'Card $S' and o['card_holder'] == 'Aditya Iyer'"
 check "the upgrade form posted without its csrf field is refused 403" \
-	seen "o['csrf_field_left'] == 0 and o['nocsrf_status'] == 403 and o['nocsrf_url'].endswith('/console/cards/$S/upgrade')"
+	seen "o['csrf_field_left'] == 0 and o['nocsrf_status'] == 403 and o['nocsrf_h1'] == 'Not allowed' and o['nocsrf_url'].endswith('/console/cards/$S/upgrade')"
 check "the upgrade form posted as it is lands on a new draft application to gold" \
 	seen "o['upgrade_url'].rsplit('/', 1)[-1].isdigit() and int(o['upgrade_url'].rsplit('/', 1)[-1]) > $R and o['upgrade_state'].startswith('draft') and 'gold' in o['upgrade_summary']"
 N=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["upgrade_url"].rsplit("/", 1)[-1])' "$T/seen.json" 2>/dev/null)
-check "its materials list the document chosen" seen "'letter.pdf' in o['materials']"
+check "its materials list the document chosen, its page shown (naturalWidth 1200)" \
+	seen "'letter.pdf' in o['materials'] and o['page_width'] == 1200"
 check "the document downloaded by its link is the file sent" \
 	bash -c "cmp -s '$T/letter.pdf' \"\$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[\"download\"])' '$T/seen.json')\""
 check "by the holder's name: the card's application and the upgrade, not a third" \

@@ -6,8 +6,8 @@
 # number typed with spaces; on that card's page the clerk fills in the
 # upgrade form with a supporting document chosen in its file input,
 # posts it once with the form's csrf field removed, then as it is, lands
-# on the new application, finds the document among its materials and
-# downloads it by its link; a last search by the holder's name lists the
+# on the new application, finds the document among its materials (its
+# first page shown as an image) and downloads it by its link; a last search by the holder's name lists the
 # card's applications. A screenshot of each page goes to ART_DIR. The
 # pages have no script; JavaScript is on so the driver can read the
 # tables and remove the csrf field.
@@ -112,11 +112,21 @@ with Browser(chromium, profile, timeout=150) as br:
     seen["materials"] = p.evaluate(
         "Array.from(document.querySelectorAll('#materials li'),"
         " li => li.querySelector('.muted').textContent)")
-    shot(p, "9-upgrade-application")
     k = p.evaluate(
         "Array.from(document.querySelectorAll('#materials li'),"
         " li => li.querySelector('.muted').textContent).indexOf(%s)"
         % json.dumps(os.path.basename(P["document"])))
+    # Its first page as an image (lazy: scrolled to, then loaded).
+    page = "#materials li:nth-child(%d) img.page" % (k + 1)
+    p.call("DOM.scrollIntoViewIfNeeded", {"nodeId": p.wait_selector(page)})
+    for _ in range(100):
+        seen["page_width"] = p.evaluate(
+            "(() => { const i = document.querySelector(%s);"
+            " return i.complete ? i.naturalWidth : -1; })()" % json.dumps(page))
+        if seen["page_width"] > 0:
+            break
+        time.sleep(0.1)
+    shot(p, "9-upgrade-application")
     seen["download"] = p.download(
         "#materials li:nth-child(%d) a[download]" % (k + 1), P["downloads"])
     # By the holder's name: the card's own application and the upgrade.
