@@ -16,11 +16,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-CHROMIUM=$(command -v chromium || true)
-if [ -z "$CHROMIUM" ]; then echo "1..0 # SKIP chromium is not installed"; exit 77; fi
+chromium_env
 echo "1..18"
-ART=$TC_BUILD/test-logs/181-console-chromium-cards
-rm -rf "$ART"; mkdir -p "$ART"
 UA=demo-unit-reviewer-a-1 UB=demo-unit-reviewer-b-1 CLERK=demo-clerk
 UA_NAME=广州天河示例软件技术有限公司 UB_NAME=深圳南海示例数据技术有限公司
 S=4401110000000038 # Baiyun silver, Aditya Iyer's
