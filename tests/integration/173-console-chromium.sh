@@ -12,11 +12,8 @@
 . "$(dirname "$0")/issuerd-lib.sh"
 . "$(dirname "$0")/pdf-lib.sh"
 id_env
-CHROMIUM=$(command -v chromium || true)
-if [ -z "$CHROMIUM" ]; then echo "1..0 # SKIP chromium is not installed"; exit 77; fi
+chromium_env
 echo "1..14"
-ART=$TC_BUILD/test-logs/173-console-chromium
-rm -rf "$ART"; mkdir -p "$ART"
 
 id_demo_ab
 C=$(pdf_app 110101199003071233); check "application C with PDF materials applied and submitted" test -n "$C"

@@ -3,9 +3,11 @@
 # (--remote-debugging-pipe: NUL-separated JSON on the child's descriptors 3
 # and 4; no chromedriver, no npm), for the browser tests: start, open a
 # page (a target with its session), navigate, tap an element as a finger
-# would, type, wait for a page load or a selector, read attributes, HTML
-# and layout, evaluate an expression (when JavaScript is on), save a
-# screenshot. Every wait is bounded by one deadline per browser.
+# would, type, choose the files of a file input, wait for a page load or a
+# selector, read attributes, HTML, layout and the HTTP status of a page
+# loaded, evaluate an expression (when JavaScript is on), download what a
+# link points to, save a screenshot. Every wait is bounded by one deadline
+# per browser.
 # Usage: from cdp import Browser
 #     with Browser(chromium, profile_dir) as b:
 #         p = b.page(javascript=False, phone=True)
@@ -188,6 +190,35 @@ class Page:
     def type(self, selector, text):
         self.tap(selector)
         self.call("Input.insertText", {"text": text})
+
+    def set_files(self, selector, paths):
+        """Chooses the files of a file input, as the file picker would."""
+        self.call("DOM.setFileInputFiles",
+                  {"nodeId": self.node(selector), "files": list(paths)})
+
+    def status(self, url):
+        """The HTTP status of the last response seen for url, or None."""
+        got = None
+        for m in self.b.events:
+            if (m.get("method") == "Network.responseReceived" and
+                    m.get("sessionId") == self.s and
+                    m["params"]["response"]["url"] == url):
+                got = m["params"]["response"]["status"]
+        return got
+
+    def download(self, selector, directory):
+        """Taps a link and waits until what it points to is saved in
+        directory; the path of the file (named by the download's guid)."""
+        self.b.call("Browser.setDownloadBehavior",
+                    {"behavior": "allowAndName", "downloadPath": directory,
+                     "eventsEnabled": True})
+        self.tap(selector)
+        while True:
+            p = self.b.wait_event("Browser.downloadProgress", None)["params"]
+            if p["state"] == "completed":
+                return os.path.join(directory, p["guid"])
+            if p["state"] == "canceled":
+                raise CdpError("the download of %s was cancelled" % selector)
 
     def attributes(self, selector):
         a = self.call("DOM.getAttributes", {"nodeId": self.node(selector)})["attributes"]

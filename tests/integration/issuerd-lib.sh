@@ -22,6 +22,16 @@ id_env() {
 	done
 }
 
+# chromium_env: for the console's browser tests (173, 181): CHROMIUM,
+# Debian's chromium (skips without it), and ART, the screenshots'
+# directory BUILD/test-logs/SCRIPT/, emptied.
+chromium_env() {
+	CHROMIUM=$(command -v chromium || true)
+	if [ -z "$CHROMIUM" ]; then echo "1..0 # SKIP chromium is not installed"; exit 77; fi
+	ART=$TC_BUILD/test-logs/$(basename "$0" .sh)
+	rm -rf "$ART"; mkdir -p "$ART"
+}
+
 # id_demo: the demo authority in H=$T/h.
 id_demo() {
 	H=$T/h
