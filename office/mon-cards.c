@@ -170,8 +170,11 @@ history_one(const struct tc_audit_entry *e, void *arg)
 
 /* The lifecycle actions the operator's roles allow, by name. */
 static json_t *
-allowed(struct mon *m, const struct tc_operator *op, time_t now)
+allowed(struct mon *m, const struct tc_operator *op, const struct tc_card *card,
+    time_t now)
 {
+	const struct tc_programme *p =
+	    tc_programme_set_find(m->progs, card->programme);
 	static const struct {
 		const char *name;
 		enum tc_lifecycle_action a;
@@ -191,10 +194,15 @@ allowed(struct mon *m, const struct tc_operator *op, time_t now)
 	for (i = 0; arr != NULL && i < sizeof(acts) / sizeof(acts[0]); i++)
 		if (tc_lifecycle_may(&lc, acts[i].a, NULL, 0) == 0)
 			json_array_append_new(arr, json_string(acts[i].name));
-	/* The applications for a card (office/mon-change.c): intake. */
+	/*
+	 * The applications for a card (office/mon-change.c): intake, when
+	 * the card's programme and tier have them.
+	 */
 	if (arr != NULL && (op->roles & TC_APP_INTAKE_ROLES)) {
-		json_array_append_new(arr, json_string("upgrade"));
-		json_array_append_new(arr, json_string("convert"));
+		if (tc_app_change_offered(p, card->tier, TC_APP_UPGRADE))
+			json_array_append_new(arr, json_string("upgrade"));
+		if (tc_app_change_offered(p, card->tier, TC_APP_CONVERT))
+			json_array_append_new(arr, json_string("convert"));
 	}
 	return arr;
 }
@@ -243,7 +251,7 @@ op_card(struct mon *m, const struct tc_operator *op, const char *text,
 	json_object_set(j, "changes", chs.arr);
 	json_object_set(j, "history", hist.arr);
 	json_object_set(j, "documents", docs.arr);
-	json_object_set_new(j, "actions", allowed(m, op, now));
+	json_object_set_new(j, "actions", allowed(m, op, &c.card, now));
 	a->body = j;
 	j = NULL;
 out:

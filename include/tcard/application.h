@@ -480,6 +480,17 @@ int tc_app_create(const struct tc_app_ctx *c, const struct tc_app_form *f,
     int64_t *id /* OUT */, char *err, size_t errlen);
 
 /*
+ * 1 when a card of programme p and tier tier may be the subject of an
+ * application of kind (TC_APP_UPGRADE: the programme allows upgrades by
+ * application and has a main tier ranked above it; TC_APP_CONVERT: the
+ * tier converts to another), before any person's or card's rule: what
+ * tc_app_create_change would not refuse for the programme alone. Pages
+ * offer the forms by it. 0 for another kind or an unknown tier.
+ */
+int tc_app_change_offered(
+    const struct tc_programme *p, const char *tier, enum tc_app_kind kind);
+
+/*
  * Creates a draft application of kind TC_APP_UPGRADE or TC_APP_CONVERT for
  * live card card_serial: the applicant is the card's holder; the employer,
  * work type and form are taken from the application that issued the card,

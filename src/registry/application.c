@@ -1369,6 +1369,28 @@ out:
 }
 
 int
+tc_app_change_offered(
+    const struct tc_programme *p, const char *tier, enum tc_app_kind kind)
+{
+	const struct tc_tier *cur;
+	size_t i;
+
+	if (p == NULL || tier == NULL ||
+	    (cur = tc_programme_tier(p, tier)) == NULL)
+		return 0;
+	if (kind == TC_APP_CONVERT)
+		return cur->converts_to.n > 0;
+	if (kind != TC_APP_UPGRADE || !p->guards.upgrade_by_application.set ||
+	    !p->guards.upgrade_by_application.value)
+		return 0;
+	for (i = 0; i < p->n_tiers; i++)
+		if (p->tiers[i].kind == TC_TIER_MAIN &&
+		    p->tiers[i].rank > cur->rank)
+			return 1;
+	return 0;
+}
+
+int
 tc_app_create_change(const struct tc_app_ctx *c, enum tc_app_kind kind,
     int64_t card_serial, const char *tier, const char *clause,
     const struct tc_app_form *given, int64_t *id, char *err, size_t errlen)

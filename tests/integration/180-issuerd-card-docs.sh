@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..35"
+echo "1..38"
 
 check "demo authority" id_demo
 check "tcard-issuerd starts" start_id
@@ -22,6 +22,17 @@ login demo-clerk; CL=$T/demo-clerk.jar; CLC=$CSRF
 check "the clerk (hr-reviewer) signs in" status_is 200
 login demo-unit-reviewer-b-1; UB=$T/demo-unit-reviewer-b-1.jar; UBC=$CSRF
 login demo-approver-1; AP=$T/demo-approver-1.jar; APC=$CSRF
+
+# What a card's page offers: the programme's own changes only.
+req GET "/v1/cards/$S" "$CL"
+check "a Baiyun silver card offers an upgrade, not a conversion" \
+	test "$(jq_body '"upgrade" in o["actions"] and "convert" not in o["actions"]')" = True
+req GET "/v1/cards/$A" "$CL"
+check "a Baiyun diamond card (the top tier) offers neither" \
+	test "$(jq_body '"upgrade" not in o["actions"] and "convert" not in o["actions"]')" = True
+req GET "/v1/cards/$B" "$CL"
+check "a green card B offers a conversion, not an upgrade" \
+	test "$(jq_body '"convert" in o["actions"] and "upgrade" not in o["actions"]')" = True
 
 req POST "/v1/cards/$S/upgrade" "$CL" "" '{"tier":"gold","clause":"g3"}'
 check "an upgrade without the CSRF token is 403 csrf" \

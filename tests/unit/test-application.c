@@ -2964,6 +2964,34 @@ test_find_name(void **state)
 	    TC_ERR_INVALID_ARG);
 }
 
+/*
+ * Which cards the pages offer an upgrade or a conversion for, from the
+ * shipped programmes: Baiyun upgrades by application (silver and gold,
+ * not diamond, its top) and converts nothing; the green card converts B
+ * to A and has no upgrade by application; Youyue has neither.
+ */
+static void
+test_change_offered(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *baiyun = prog(fx, "baiyun-yunju");
+	const struct tc_programme *green = prog(fx, "guangzhou-green");
+	const struct tc_programme *youyue = prog(fx, "guangdong-youyue");
+
+	assert_true(tc_app_change_offered(baiyun, "silver", TC_APP_UPGRADE));
+	assert_true(tc_app_change_offered(baiyun, "gold", TC_APP_UPGRADE));
+	assert_false(tc_app_change_offered(baiyun, "diamond", TC_APP_UPGRADE));
+	assert_false(tc_app_change_offered(baiyun, "silver", TC_APP_CONVERT));
+	assert_true(tc_app_change_offered(green, "b", TC_APP_CONVERT));
+	assert_false(tc_app_change_offered(green, "a", TC_APP_CONVERT));
+	assert_false(tc_app_change_offered(green, "b", TC_APP_UPGRADE));
+	assert_false(tc_app_change_offered(youyue, "b", TC_APP_UPGRADE));
+	assert_false(tc_app_change_offered(youyue, "b", TC_APP_CONVERT));
+	assert_false(tc_app_change_offered(baiyun, "platinum", TC_APP_UPGRADE));
+	assert_false(tc_app_change_offered(NULL, "silver", TC_APP_UPGRADE));
+	assert_false(tc_app_change_offered(baiyun, "silver", TC_APP_NEW));
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_walk_all)                                                       \
 	X(test_migrate_v7)                                                     \
@@ -2985,6 +3013,7 @@ test_find_name(void **state)
 	X(test_no_plain_id)                                                    \
 	X(test_orgs_scoping)                                                   \
 	X(test_queue)                                                          \
+	X(test_change_offered)                                                 \
 	X(test_find_name)                                                      \
 	X(test_reveal_id)
 
