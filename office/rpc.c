@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "rpc.h"
@@ -51,17 +52,42 @@ read_all(int fd, void *p, size_t n)
 	return (ssize_t)got;
 }
 
+/*
+ * The header, the JSON and the tail in one sendmsg when the socket takes
+ * them (one system call a frame, not three), the rest by write_all.
+ */
 int
 office_rpc_send(int fd, uint32_t id, const char *json, size_t jlen,
     const void *tail, size_t tlen)
 {
 	uint8_t hdr[TC_ORPC_HDR_LEN];
+	struct iovec iov[3] = { { hdr, sizeof(hdr) },
+		{ (void *)(uintptr_t)json, jlen },
+		{ (void *)(uintptr_t)tail, tlen } };
+	struct msghdr mh;
+	size_t i, k;
+	ssize_t w;
 
 	tc_orpc_header_put(hdr, id, (uint32_t)jlen, (uint32_t)tlen);
-	if (write_all(fd, hdr, sizeof(hdr)) != 0 ||
-	    write_all(fd, json, jlen) != 0 ||
-	    (tlen > 0 && write_all(fd, tail, tlen) != 0))
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = tlen > 0 ? 3 : 2;
+	do
+		w = sendmsg(fd, &mh, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	if (w < 0)
 		return -1;
+	/* What a short send left, part by part. */
+	for (i = 0, k = (size_t)w; i < mh.msg_iovlen; i++) {
+		if (k >= iov[i].iov_len) {
+			k -= iov[i].iov_len;
+			continue;
+		}
+		if (write_all(fd, (const uint8_t *)iov[i].iov_base + k,
+			iov[i].iov_len - k) != 0)
+			return -1;
+		k = 0;
+	}
 	return 0;
 }
 
