@@ -346,6 +346,8 @@ page_open(struct queue_page *pg, struct mon *m, time_t now, uint32_t columns)
 	pg->now = now;
 	pg->columns = columns;
 	tc_buf_init(&pg->b, TC_ORPC_ANS_JSON_MAX);
+	/* A page of 50 is about 19 KB: one allocation, not nine. */
+	(void)tc_buf_reserve(&pg->b, 32 * 1024);
 	tc_jw_init(&pg->w, &pg->b);
 	tc_jw_obj(&pg->w);
 	if (columns != 0) {

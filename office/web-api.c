@@ -654,7 +654,12 @@ web_http_start(struct web *w, int listen_fd, const char *listen,
 	memset(&c, 0, sizeof(c));
 	c.listen_fd = listen_fd;
 	c.listen = listen;
-	c.threads = 8;
+	/*
+	 * Four: calls to the one monitor are pipelined (web-rpc.c), and
+	 * more threads in flight on a small machine made longer tails
+	 * (docs/performance.md, decisions 67).
+	 */
+	c.threads = 4;
 	c.timeout = 30;
 	c.max_connections = 256;
 	c.per_ip_connections = 0;

@@ -93,49 +93,62 @@ tc_jw_end(struct tc_jw *w)
 	check(w);
 }
 
-/* s as a JSON string; invalid UTF-8 fails. */
+/*
+ * s as a JSON string, with the byte pre before it and post after it when
+ * not 0 (a comma, a colon): one pass checks the UTF-8 and counts the
+ * escapes, one reservation, one pass copies. Invalid UTF-8 fails.
+ */
 static void
-string(struct tc_jw *w, const char *s)
+string(struct tc_jw *w, const char *s, char pre, char post)
 {
 	static const char hex[] = "0123456789abcdef";
-	const uint8_t *p = (const uint8_t *)s, *run;
-	size_t n = strlen(s), k;
+	const uint8_t *p = (const uint8_t *)s;
+	size_t n = strlen(s), i, k, extra = 0;
 	uint32_t cp;
-	char esc[6] = { '\\', 'u', '0', '0', 0, 0 };
+	uint8_t *o;
 
-	tc_buf_put(w->b, "\"", 1);
-	while (n > 0) {
-		/* The longest run that needs no escape, written at once. */
-		for (run = p; n > 0 && *p >= 0x20 && *p != '"' && *p != '\\';) {
-			if (*p < 0x80) {
-				p++;
-				n--;
-				continue;
-			}
-			if ((k = tc_utf8_next(p, n, &cp)) == 0) {
-				fail(w, TC_ERR_INVALID_ARG);
-				return;
-			}
-			p += k;
-			n -= k;
+	for (i = 0; i < n; i += k) {
+		k = 1;
+		if (p[i] < 0x20)
+			extra += 5; /* \u00XX */
+		else if (p[i] == '"' || p[i] == '\\')
+			extra += 1;
+		else if (p[i] >= 0x80 && (k = tc_utf8_next(p + i, n - i, &cp)) == 0) {
+			fail(w, TC_ERR_INVALID_ARG);
+			return;
 		}
-		tc_buf_put(w->b, run, (size_t)(p - run));
-		if (n == 0)
-			break;
-		if (*p == '"' || *p == '\\') {
-			esc[1] = (char)*p;
-			tc_buf_put(w->b, esc, 2);
-		} else {
-			esc[1] = 'u';
-			esc[4] = hex[*p >> 4];
-			esc[5] = hex[*p & 15];
-			tc_buf_put(w->b, esc, 6);
-		}
-		p++;
-		n--;
 	}
-	tc_buf_put(w->b, "\"", 1);
-	check(w);
+	if (tc_buf_reserve(w->b, n + extra + 4) != 0) {
+		fail(w, TC_ERR_NOMEM);
+		return;
+	}
+	o = w->b->data + w->b->len;
+	if (pre != 0)
+		*o++ = (uint8_t)pre;
+	*o++ = '"';
+	if (extra == 0) {
+		memcpy(o, p, n);
+		o += n;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (p[i] == '"' || p[i] == '\\') {
+				*o++ = '\\';
+				*o++ = p[i];
+			} else if (p[i] < 0x20) {
+				memcpy(o, "\\u00", 4);
+				o[4] = (uint8_t)hex[p[i] >> 4];
+				o[5] = (uint8_t)hex[p[i] & 15];
+				o += 6;
+			} else {
+				*o++ = p[i];
+			}
+		}
+	}
+	*o++ = '"';
+	if (post != 0)
+		*o++ = (uint8_t)post;
+	w->b->len = (size_t)(o - w->b->data);
+	*o = '\0';
 }
 
 void
@@ -147,12 +160,8 @@ tc_jw_key(struct tc_jw *w, const char *key)
 		fail(w, TC_ERR_INVALID_ARG);
 		return;
 	}
-	if (w->more[w->depth - 1] & 1)
-		tc_buf_put(w->b, ",", 1);
+	string(w, key, (w->more[w->depth - 1] & 1) ? ',' : 0, ':');
 	w->more[w->depth - 1] |= 1;
-	string(w, key);
-	tc_buf_put(w->b, ":", 1);
-	check(w);
 	w->after_key = 1;
 }
 
@@ -164,7 +173,7 @@ tc_jw_str(struct tc_jw *w, const char *s)
 		return;
 	}
 	if (value_begin(w) == 0)
-		string(w, s);
+		string(w, s, 0, 0);
 }
 
 void
