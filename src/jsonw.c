@@ -113,7 +113,8 @@ string(struct tc_jw *w, const char *s, char pre, char post)
 			extra += 5; /* \u00XX */
 		else if (p[i] == '"' || p[i] == '\\')
 			extra += 1;
-		else if (p[i] >= 0x80 && (k = tc_utf8_next(p + i, n - i, &cp)) == 0) {
+		else if (p[i] >= 0x80 &&
+		    (k = tc_utf8_next(p + i, n - i, &cp)) == 0) {
 			fail(w, TC_ERR_INVALID_ARG);
 			return;
 		}
