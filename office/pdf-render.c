@@ -90,6 +90,32 @@ static const int allowed[] = {
  * goes on without); mmap and mprotect never both writable and executable.
  * Returns 0, or -1.
  */
+
+/*
+ * The calls allowed with one argument checked: write to 1 and 2 only;
+ * fcntl to read and set descriptor flags; open and openat without a
+ * write or create flag; mmap and mprotect never both writable and
+ * executable (each rule lets through a mapping without one of the two).
+ */
+static const struct {
+	int nr;
+	unsigned arg;
+	enum scmp_compare op;
+	scmp_datum_t a, b; /* EQ: a; MASKED_EQ: (arg & a) == b */
+} checked[] = {
+	{ SCMP_SYS(write), 0, SCMP_CMP_EQ, 1, 0 },
+	{ SCMP_SYS(write), 0, SCMP_CMP_EQ, 2, 0 },
+	{ SCMP_SYS(fcntl), 1, SCMP_CMP_EQ, F_GETFD, 0 },
+	{ SCMP_SYS(fcntl), 1, SCMP_CMP_EQ, F_SETFD, 0 },
+	{ SCMP_SYS(fcntl), 1, SCMP_CMP_EQ, F_GETFL, 0 },
+	{ SCMP_SYS(openat), 2, SCMP_CMP_MASKED_EQ, OPEN_WRITE, 0 },
+	{ SCMP_SYS(open), 1, SCMP_CMP_MASKED_EQ, OPEN_WRITE, 0 },
+	{ SCMP_SYS(mmap), 2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0 },
+	{ SCMP_SYS(mmap), 2, SCMP_CMP_MASKED_EQ, PROT_WRITE, 0 },
+	{ SCMP_SYS(mprotect), 2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0 },
+	{ SCMP_SYS(mprotect), 2, SCMP_CMP_MASKED_EQ, PROT_WRITE, 0 },
+};
+
 static int
 filter(void)
 {
@@ -101,28 +127,10 @@ filter(void)
 		return -1;
 	for (i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
 		r |= seccomp_rule_add(f, SCMP_ACT_ALLOW, allowed[i], 0);
-	r |= seccomp_rule_add(
-	    f, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, 1));
-	r |= seccomp_rule_add(
-	    f, SCMP_ACT_ALLOW, SCMP_SYS(write), 1, SCMP_A0(SCMP_CMP_EQ, 2));
-	r |= seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
-	    SCMP_A1(SCMP_CMP_EQ, F_GETFD));
-	r |= seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
-	    SCMP_A1(SCMP_CMP_EQ, F_SETFD));
-	r |= seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
-	    SCMP_A1(SCMP_CMP_EQ, F_GETFL));
-	r |= seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(openat), 1,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, OPEN_WRITE, 0));
-	r |= seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(open), 1,
-	    SCMP_A1(SCMP_CMP_MASKED_EQ, OPEN_WRITE, 0));
-	r |= seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	r |= seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_WRITE, 0));
-	r |= seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	r |= seccomp_rule_add(f, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_WRITE, 0));
+	for (i = 0; i < sizeof(checked) / sizeof(checked[0]); i++)
+		r |= seccomp_rule_add(f, SCMP_ACT_ALLOW, checked[i].nr, 1,
+		    (struct scmp_arg_cmp){ checked[i].arg, checked[i].op,
+			checked[i].a, checked[i].b });
 	if (r == 0)
 		r = seccomp_load(f);
 	seccomp_release(f);
