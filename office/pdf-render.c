@@ -30,9 +30,7 @@
 #include "tcard/pdfview.h"
 
 static const char usage[] =
-    "usage: tcard-pdf-render PAGE < FILE.pdf (PAGE 0 counts the pages, "
-    "1-9999 draws one; the reply goes to standard output; tcard-issuerd-web "
-    "starts this program)";
+    "usage: tcard-pdf-render PAGE < FILE.pdf (PAGE 0 counts the pages, 1-9999 draws one; the reply goes to standard output; tcard-issuerd-web starts this program)";
 
 /*
  * The system calls allowed with any arguments: reading from descriptors
