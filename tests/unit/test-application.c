@@ -667,6 +667,23 @@ person(struct fx *fx, struct tc_sample_person *who, const char *name,
 	who->code = "91440101MA5CXQ8N2U";
 }
 
+/*
+ * A Youyue application (tier a, its first clause) of a made-up person
+ * employed by unit A: who is filled in as person() does.
+ */
+static int64_t
+apply_unit_a(struct fx *fx, struct tc_sample_person *who, const char *name,
+    const char *birth, int male)
+{
+	const struct tc_programme *p = prog(fx, "guangdong-youyue");
+
+	person(fx, who, name, birth, male);
+	who->employer = "广州天河示例软件技术有限公司";
+	who->code = FX_UNIT_A;
+	return apply_new(
+	    fx, p, "a", NULL, first_clause(tc_programme_tier(p, "a")), who);
+}
+
 static void
 test_walk_all(void **state)
 {
@@ -2326,7 +2343,6 @@ static void
 test_orgs_scoping(void **state)
 {
 	struct fx *fx = *state;
-	const struct tc_programme *p = prog(fx, "guangdong-youyue");
 	const struct tc_app_patch ok[] = {
 		{ "basic.position", "高级工程师" },
 		{ "basic.employer-address", "广州市天河区示例路1号" },
@@ -2338,11 +2354,7 @@ test_orgs_scoping(void **state)
 	char err[1024], missing[256], want[64];
 	int64_t id;
 
-	person(fx, &who, "刘伟", "19880313", 1);
-	who.employer = "广州天河示例软件技术有限公司";
-	who.code = FX_UNIT_A;
-	id = apply_new(
-	    fx, p, "a", NULL, first_clause(tc_programme_tier(p, "a")), &who);
+	id = apply_unit_a(fx, &who, "刘伟", "19880313", 1);
 	/* Not routed before submission. */
 	assert_int_equal(tc_registry_org_get(fx->reg, FX_UNIT_A, &o, NULL, 0),
 	    TC_ERR_NOT_FOUND);
@@ -2475,11 +2487,7 @@ test_reveal_id(void **state)
 	char number[TC_ID_MAX], err[1024], want[64], sql[256];
 	int64_t id;
 
-	person(fx, &who, "周敏", "19900517", 0);
-	who.employer = "广州天河示例软件技术有限公司";
-	who.code = FX_UNIT_A;
-	id = apply_new(
-	    fx, p, "a", NULL, first_clause(tc_programme_tier(p, "a")), &who);
+	id = apply_unit_a(fx, &who, "周敏", "19900517", 0);
 	AS(fx, "clerk");
 	if (submit(fx, id, err, sizeof(err)) != 0)
 		fail_msg("submit: %s", err);
@@ -2678,7 +2686,6 @@ static void
 test_queue(void **state)
 {
 	struct fx *fx = *state;
-	const struct tc_programme *youyue = prog(fx, "guangdong-youyue");
 	const struct tc_programme *green = prog(fx, "guangzhou-green");
 	struct tc_sample_person who;
 	struct tc_app_cursor cur;
@@ -2691,16 +2698,8 @@ test_queue(void **state)
 	add_org(fx->reg, TC_ORG_UNIT, "91440305MA5G2L9N48");
 	add_operator_in(fx->reg, "ub", TC_ROLE_BIT(TC_ROLE_UNIT_REVIEWER),
 	    "91440305MA5G2L9N48");
-	person(fx, &who, "刘伟", "19880313", 1);
-	who.employer = "广州天河示例软件技术有限公司";
-	who.code = FX_UNIT_A;
-	id[0] = apply_new(fx, youyue, "a", NULL,
-	    first_clause(tc_programme_tier(youyue, "a")), &who);
-	person(fx, &who, "王芳", "19870214", 0);
-	who.employer = "广州天河示例软件技术有限公司";
-	who.code = FX_UNIT_A;
-	id[1] = apply_new(fx, youyue, "a", NULL,
-	    first_clause(tc_programme_tier(youyue, "a")), &who);
+	id[0] = apply_unit_a(fx, &who, "刘伟", "19880313", 1);
+	id[1] = apply_unit_a(fx, &who, "王芳", "19870214", 0);
 	person(fx, &who, "Emily Carter", "19880420", 0);
 	id[2] = apply_new(fx, green, "a", NULL, "a1-1", &who);
 	fx->c.now = T0 + 86400;
@@ -2879,7 +2878,6 @@ test_find_name(void **state)
 	static const char *const prefixes[] = { "王", "王芳", "刘", "E",
 		"Emily Carter", "张", "Zz" };
 	struct fx *fx = *state;
-	const struct tc_programme *youyue = prog(fx, "guangdong-youyue");
 	const struct tc_programme *green = prog(fx, "guangzhou-green");
 	struct tc_sample_person who;
 	struct tc_app_filter flt;
@@ -2890,11 +2888,7 @@ test_find_name(void **state)
 	size_t i, k, o;
 	int more;
 
-	person(fx, &who, "王芳", "19870214", 0);
-	who.employer = "广州天河示例软件技术有限公司";
-	who.code = FX_UNIT_A;
-	id[0] = apply_new(fx, youyue, "a", NULL,
-	    first_clause(tc_programme_tier(youyue, "a")), &who);
+	id[0] = apply_unit_a(fx, &who, "王芳", "19870214", 0);
 	person(fx, &who, "王芳芳", "19870215", 0);
 	id[1] = apply_new(fx, green, "a", NULL, "a1-1", &who);
 	person(fx, &who, "Emily Carter", "19880420", 0);
