@@ -27,6 +27,7 @@
 #include "home.h"
 #include "issuer.h"
 #include "operator.h"
+#include "tcard/applicant.h"
 #include "tcard/application.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
@@ -46,7 +47,9 @@
 /* The demo's clock starts this many days before today. */
 #define DEMO_DAYS 60
 /* The operators' file inside the home. */
-#define DEMO_OPS_FILE "demo-operators.txt"
+#define DEMO_OPS_FILE	     "demo-operators.txt"
+#define DEMO_APPLICANTS_FILE "demo-applicants.txt"
+#define DEMO_APPLICANTS	     3
 /* Passphrases: this many characters of an alphabet without 0/O, 1/l/i. */
 #define DEMO_PASS_LEN  20
 #define DEMO_ALPHABET  "23456789abcdefghjkmnpqrstuvwxyz"
@@ -100,6 +103,12 @@ const char tc_issuer_demo_help[] =
     "    - sub-cards for the spouse and a minor child of the first holder\n"
     "      of a tier that has them (the green card A), as 'tcard-issuer\n"
     "      subcard add' makes them;\n"
+    "    - three applicants' accounts for the portal (made-up people who\n"
+    "      have not applied yet, employed by the demo units), verified,\n"
+    "      with random passwords, listed in DIR/demo-applicants.txt (mode\n"
+    "      0600) after a header line naming its tab-separated columns:\n"
+    "      login, password, name, id_type, id_number, employer,\n"
+    "      employer_code;\n"
     "    - one more application, submitted and waiting at its first step,\n"
     "      to try 'tcard-issuer review' on, and one waiting at each unit's\n"
     "      step (Youyue), which only that unit's reviewer sees.\n"
@@ -410,17 +419,51 @@ add_op(struct demo *d, const char *name, unsigned roles, const char *org)
 	return TC_EXIT_OK;
 }
 
+/*
+ * Writes b (then released) to DIR/name, created 0600, never over a file;
+ * what names it in an error.
+ */
+static int
+write_secret_file(
+    struct demo *d, const char *name, const char *what, struct tc_buf *b)
+{
+	char path[4200], msg[4400];
+	size_t off;
+	ssize_t n;
+	int fd, status = TC_EXIT_OK;
+
+	snprintf(path, sizeof(path), "%s/%s", d->home, name);
+	fd = open(
+	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
+		tc_buf_release(b);
+		return tc_cli_fail(TC_ERR_IO, what, msg);
+	}
+	for (off = 0; off < b->len; off += (size_t)n)
+		if ((n = write(fd, b->data + off, b->len - off)) <= 0)
+			break;
+	if (off < b->len || fchmod(fd, 0600) != 0 || fsync(fd) != 0) {
+		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
+		status = tc_cli_fail(TC_ERR_IO, what, msg);
+	}
+	if (close(fd) != 0 && status == TC_EXIT_OK) {
+		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
+		status = tc_cli_fail(TC_ERR_IO, what, msg);
+	}
+	tc_buf_release(b);
+	return status;
+}
+
 /* Writes DIR/demo-operators.txt, created 0600, never over a file. */
 static int
 write_ops_file(struct demo *d)
 {
-	char path[4200], roles[TC_ROLES_TEXT_MAX], msg[4400];
+	char roles[TC_ROLES_TEXT_MAX];
 	struct tc_buf b;
-	size_t i, off;
-	ssize_t n;
-	int fd, r, status = TC_EXIT_OK;
+	size_t i;
+	int r;
 
-	snprintf(path, sizeof(path), "%s/%s", d->home, DEMO_OPS_FILE);
 	tc_buf_init(&b, 0);
 	r = tc_buf_printf(&b,
 	    "# The operators of the talentcard demo authority in %s, with their\n"
@@ -439,26 +482,71 @@ write_ops_file(struct demo *d)
 		tc_buf_release(&b);
 		return tc_cli_fail(r, DEMO_OPS_FILE, NULL);
 	}
-	fd = open(
-	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
-		tc_buf_release(&b);
-		return tc_cli_fail(TC_ERR_IO, "operators", msg);
-	}
-	for (off = 0; off < b.len; off += (size_t)n)
-		if ((n = write(fd, b.data + off, b.len - off)) <= 0)
+	return write_secret_file(d, DEMO_OPS_FILE, "operators", &b);
+}
+
+static void employ(
+    struct demo *d, const struct tc_programme *p, struct tc_sample_person *who);
+
+/*
+ * The portal's demo applicants (issue 16): DEMO_APPLICANTS made-up people
+ * who have not applied yet, each employed by a demo unit, with a verified
+ * account (login applicant-K@demo.talentcard.example, a random password)
+ * listed in DIR/demo-applicants.txt with what their forms need.
+ */
+static int
+make_applicants(struct demo *d)
+{
+	const struct tc_programme *p =
+	    tc_programme_set_find(d->progs, "guangdong-youyue");
+	struct tc_sample_person who;
+	char login[64], pass[DEMO_PASS_LEN + 1];
+	struct tc_buf b;
+	int64_t id;
+	int k, r, status;
+
+	tc_buf_init(&b, 0);
+	r = tc_buf_printf(&b,
+	    "# The applicants' accounts of the talentcard demo authority in %s\n"
+	    "# (the portal, /portal/ and /v1/portal/ of tcard-issuerd): made-up\n"
+	    "# people who have not applied yet, with what their forms need.\n"
+	    "# Anyone who can read this file can sign in as them. For\n"
+	    "# demonstrations and tests only.\n"
+	    "# login\tpassword\tname\tid_type\tid_number\temployer\temployer_code\n",
+	    d->home);
+	for (k = 1; r == 0 && k <= DEMO_APPLICANTS; k++) {
+		snprintf(login, sizeof(login),
+		    "applicant-%d@demo.talentcard.example", k);
+		snprintf(d->where, sizeof(d->where), "applicant %s", login);
+		if ((r = tc_sample_person(p, TC_ID_RESIDENT,
+			 0x5eed0000u + (uint32_t)k, d->c.now, &who, d->err,
+			 sizeof(d->err))) != 0 ||
+		    (r = make_pass(pass)) != 0)
 			break;
-	if (off < b.len || fchmod(fd, 0600) != 0 || fsync(fd) != 0) {
-		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
-		status = tc_cli_fail(TC_ERR_IO, "operators", msg);
+		if (p != NULL)
+			employ(d, p, &who);
+		if ((status = begin(d)) != TC_EXIT_OK) {
+			tc_buf_release(&b);
+			return status;
+		}
+		r = tc_applicant_register(d->reg, login, pass, who.name, "zh",
+		    1, d->c.now, &id, d->err, sizeof(d->err));
+		if ((status = end(d, r)) != TC_EXIT_OK) {
+			tc_buf_release(&b);
+			return status;
+		}
+		r = tc_buf_printf(&b, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", login,
+		    pass, who.name, tc_id_type_name(TC_ID_RESIDENT), who.id,
+		    who.employer != NULL ? who.employer : "",
+		    who.code != NULL ? who.code : "");
+		OPENSSL_cleanse(pass, sizeof(pass));
+		tick(d, 3);
 	}
-	if (close(fd) != 0 && status == TC_EXIT_OK) {
-		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
-		status = tc_cli_fail(TC_ERR_IO, "operators", msg);
+	if (r != 0) {
+		tc_buf_release(&b);
+		return fail(d, r);
 	}
-	tc_buf_release(&b);
-	return status;
+	return write_secret_file(d, DEMO_APPLICANTS_FILE, "applicants", &b);
 }
 
 /* The demo's organisations, added by the admin (first operator). */
@@ -1216,6 +1304,7 @@ tc_issuer_demo_run(const struct tc_args *a)
 	tick(d, 10);
 	if ((status = make_operators(d)) != TC_EXIT_OK ||
 	    (status = build(d)) != TC_EXIT_OK ||
+	    (status = make_applicants(d)) != TC_EXIT_OK ||
 	    (status = print_cards(d, json)) != TC_EXIT_OK)
 		goto out;
 	fprintf(stderr,

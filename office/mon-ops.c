@@ -66,6 +66,7 @@ lib_fail(struct mon_answer *a, int r, const char *err)
 	case TC_ERR_MALFORMED:
 	case TC_ERR_TOO_LARGE:
 	case TC_ERR_BAD_ENCODING:
+	case TC_ERR_UNSUPPORTED:
 		st = 400;
 		code = "bad-request";
 		break;
@@ -160,7 +161,7 @@ op_login(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 		lib_fail(a, r, err);
 		return;
 	}
-	if ((s = mon_session_new(m, op.name, op.roles, now)) == NULL) {
+	if ((s = mon_session_new(m, 0, op.name, op.roles, 0, now)) == NULL) {
 		mon_fail(a, 503, "busy",
 		    "too many sessions open (at most %d); try again later",
 		    MON_SESSIONS_MAX);
@@ -484,6 +485,7 @@ struct list_out {
 	int found;
 	char name[256];
 	const char *ctype;
+	int applicant; /* as the applicant sees it: no operator's name */
 };
 
 static int
@@ -507,7 +509,8 @@ att_one(const struct tc_app_attachment *at, void *arg)
 	    (json_int_t)at->id, "kind", tc_att_kind_name(at->kind), "material",
 	    at->material[0] ? at->material : NULL, "media_type",
 	    tc_media_type(at->media), "size", (json_int_t)at->size, "sha256",
-	    hex, "name", at->name, "added", when, "added_by", at->added_by);
+	    hex, "name", at->name, "added", when, "added_by",
+	    lo->applicant ? "" : at->added_by);
 	if (o != NULL && at->width) {
 		json_object_set_new(o, "width", json_integer(at->width));
 		json_object_set_new(o, "height", json_integer(at->height));
@@ -544,8 +547,9 @@ action_one(const struct tc_app_action *ac, void *arg)
 	time_text(ac->at, when);
 	o = json_pack("{s:s, s:s, s:s?, s:s, s:s?, s:o?}", "at", when, "action",
 	    ac->action, "step", ac->step_id[0] ? ac->step_id : NULL, "operator",
-	    ac->operator_name, "reason", ac->reason[0] ? ac->reason : NULL,
-	    "detail", json_loads(ac->detail, 0, NULL));
+	    lo->applicant ? "" : ac->operator_name, "reason",
+	    ac->reason[0] ? ac->reason : NULL, "detail",
+	    json_loads(ac->detail, 0, NULL));
 	return mon_append(lo->arr, o, &lo->failed);
 }
 
@@ -641,33 +645,47 @@ op_app(struct mon *m, struct mon_session *s, const struct tc_operator *op,
     const struct tc_orpc_req *q, struct mon_answer *a, time_t now)
 {
 	int64_t id = q->app;
-	struct list_out atts = { json_array(), 0, 0, 0, "", NULL },
-			steps = { json_array(), 0, 0, 0, "", NULL },
-			acts = { json_array(), 0, 0, 0, "", NULL };
 	struct tc_app app;
+
+	if (get_visible(m, op, id, &app, a) != 0)
+		goto out;
+	mon_app_detail(m, &app, 0, a, now);
+out:
+	tc_app_release(&app);
+}
+
+void
+mon_app_detail(struct mon *m, const struct tc_app *app, int applicant,
+    struct mon_answer *a, time_t now)
+{
+	int64_t id = app->id;
+	struct list_out atts = { json_array(), 0, 0, 0, "", NULL, 0 },
+			steps = { json_array(), 0, 0, 0, "", NULL, 0 },
+			acts = { json_array(), 0, 0, 0, "", NULL, 0 };
 	char err[512] = "";
 	json_t *o = NULL;
 	int r = 0;
 
-	if (get_visible(m, op, id, &app, a) != 0)
-		goto out;
+	atts.applicant = acts.applicant = applicant;
 	if (atts.arr == NULL || steps.arr == NULL || acts.arr == NULL ||
-	    (o = mon_app_summary(m, &app, now)) == NULL) {
+	    (o = mon_app_summary(m, app, now)) == NULL) {
 		mon_fail(a, 500, "internal", "out of memory");
 		goto out;
 	}
-	json_object_set_new(o, "form", json_loads(app.form, 0, NULL));
-	json_object_set_new(o, "labels", form_labels(m, &app));
+	json_object_set_new(o, "form", json_loads(app->form, 0, NULL));
+	json_object_set_new(o, "labels", form_labels(m, app));
 	json_object_set_new(
-	    o, "exceptions", json_loads(app.exceptions, 0, NULL));
-	json_object_set_new(o, "overrides", json_loads(app.overrides, 0, NULL));
-	if (app.months)
-		json_object_set_new(o, "months", json_integer(app.months));
-	if (app.employer_code[0])
+	    o, "exceptions", json_loads(app->exceptions, 0, NULL));
+	if (!applicant)
 		json_object_set_new(
-		    o, "employer_code", json_string(app.employer_code));
+		    o, "overrides", json_loads(app->overrides, 0, NULL));
+	if (app->months)
+		json_object_set_new(o, "months", json_integer(app->months));
+	if (app->employer_code[0])
+		json_object_set_new(
+		    o, "employer_code", json_string(app->employer_code));
 	json_object_set_new(
-	    o, "id_type", json_string(tc_id_type_name(app.id_type)));
+	    o, "id_type", json_string(tc_id_type_name(app->id_type)));
 	if ((r = tc_app_attachment_list(
 		 m->reg, id, att_one, &atts, err, sizeof(err))) != 0 ||
 	    (r = tc_app_step_list(
@@ -691,7 +709,6 @@ out:
 	json_decref(atts.arr);
 	json_decref(steps.arr);
 	json_decref(acts.arr);
-	tc_app_release(&app);
 }
 
 static void
@@ -699,37 +716,45 @@ op_attachment(struct mon *m, struct mon_session *s,
     const struct tc_operator *op, const struct tc_orpc_req *q,
     struct mon_answer *a, time_t now)
 {
-	struct list_out lo = { NULL, 0, q->att, 0, "", NULL };
-	struct tc_buf data;
 	struct tc_app app;
+
+	if (get_visible(m, op, q->app, &app, a) != 0)
+		return;
+	tc_app_release(&app);
+	mon_attachment_send(m, op->name, q->app, q->att, a, now);
+}
+
+void
+mon_attachment_send(struct mon *m, const char *actor, int64_t app, int64_t att,
+    struct mon_answer *a, time_t now)
+{
+	struct list_out lo = { NULL, 0, att, 0, "", NULL, 0 };
+	struct tc_buf data;
 	char err[512] = "", detail[96], subject[48];
 	int r;
 
 	tc_buf_init(&data, TC_ATTACH_MAX + 1);
-	if (get_visible(m, op, q->app, &app, a) != 0)
-		goto out;
 	if ((r = tc_app_attachment_list(
-		 m->reg, q->app, att_one, &lo, err, sizeof(err))) != 0) {
+		 m->reg, app, att_one, &lo, err, sizeof(err))) != 0) {
 		lib_fail(a, r, err);
 		goto out;
 	}
 	if (!lo.found) {
 		mon_fail(a, 404, "not-found",
-		    "application %lld has no attachment %lld",
-		    (long long)q->app, (long long)q->att);
+		    "application %lld has no attachment %lld", (long long)app,
+		    (long long)att);
 		goto out;
 	}
 	if ((r = tc_app_attachment_read(
-		 m->reg, q->att, &data, err, sizeof(err))) != 0) {
+		 m->reg, att, &data, err, sizeof(err))) != 0) {
 		lib_fail(a, r, err);
 		goto out;
 	}
 	/* Every read of an applicant's file is in the audit log. */
+	snprintf(subject, sizeof(subject), "application:%lld", (long long)app);
 	snprintf(
-	    subject, sizeof(subject), "application:%lld", (long long)q->app);
-	snprintf(
-	    detail, sizeof(detail), "{\"attachment\":%lld}", (long long)q->att);
-	if ((r = tc_registry_audit(m->reg, now, op->name,
+	    detail, sizeof(detail), "{\"attachment\":%lld}", (long long)att);
+	if ((r = tc_registry_audit(m->reg, now, actor,
 		 "application.attachment-read", subject, detail, err,
 		 sizeof(err))) != 0) {
 		lib_fail(a, r, err);
@@ -741,7 +766,6 @@ op_attachment(struct mon *m, struct mon_session *s,
 	a->body = json_object();
 out:
 	tc_buf_release(&data);
-	tc_app_release(&app);
 }
 
 static void
@@ -873,11 +897,15 @@ mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 	time_t now = time(NULL);
 
 	a->status = 200;
+	if (TC_ORPC_IS_PORTAL(q->op)) {
+		mon_portal_op(m, q, a, now);
+		return;
+	}
 	if (q->op == TC_ORPC_LOGIN) {
 		op_login(m, q, a, now);
 		return;
 	}
-	if ((s = mon_session_find(m, q->session, now)) == NULL) {
+	if ((s = mon_session_find(m, 0, q->session, now)) == NULL) {
 		mon_fail(a, 401, "unauthorized",
 		    "no session, or it expired: sign in with POST /v1/session");
 		return;

@@ -34,19 +34,28 @@ mon_session_drop(struct mon_session *s)
 	OPENSSL_cleanse(s, sizeof(*s));
 }
 
-struct mon_session *
-mon_session_new(
-    struct mon *m, const char *operator_name, unsigned roles, time_t now)
+/* The table of operators' (portal 0) or applicants' sessions. */
+static struct mon_session *
+table(struct mon *m, int portal, size_t *n)
 {
-	struct mon_session *s = NULL;
-	uint8_t csrf[32];
-	size_t i;
+	*n = portal ? MON_PSESSIONS_MAX : MON_SESSIONS_MAX;
+	return portal ? m->psessions : m->sessions;
+}
 
-	for (i = 0; i < MON_SESSIONS_MAX; i++) {
-		if (m->sessions[i].live && expired(m, &m->sessions[i], now))
-			mon_session_drop(&m->sessions[i]);
-		if (!m->sessions[i].live && s == NULL)
-			s = &m->sessions[i];
+struct mon_session *
+mon_session_new(struct mon *m, int portal, const char *operator_name,
+    unsigned roles, int64_t applicant, time_t now)
+{
+	struct mon_session *s = NULL, *tab;
+	uint8_t csrf[32];
+	size_t i, n;
+
+	tab = table(m, portal, &n);
+	for (i = 0; i < n; i++) {
+		if (tab[i].live && expired(m, &tab[i], now))
+			mon_session_drop(&tab[i]);
+		if (!tab[i].live && s == NULL)
+			s = &tab[i];
 	}
 	if (s == NULL)
 		return NULL;
@@ -59,25 +68,26 @@ mon_session_new(
 	snprintf(
 	    s->operator_name, sizeof(s->operator_name), "%s", operator_name);
 	s->roles = roles;
+	s->applicant = applicant;
 	s->created = s->last = now;
 	s->live = 1;
 	return s;
 }
 
 struct mon_session *
-mon_session_find(struct mon *m, const char *id, time_t now)
+mon_session_find(struct mon *m, int portal, const char *id, time_t now)
 {
-	struct mon_session *found = NULL;
-	size_t i;
+	struct mon_session *found = NULL, *tab;
+	size_t i, n;
 
 	if (!tc_orpc_token_ok(id))
 		return NULL;
+	tab = table(m, portal, &n);
 	/* Every live entry is compared, so the time says nothing of which. */
-	for (i = 0; i < MON_SESSIONS_MAX; i++)
-		if (m->sessions[i].live &&
-		    CRYPTO_memcmp(
-			m->sessions[i].idtext, id, TC_ORPC_TOKEN_LEN) == 0)
-			found = &m->sessions[i];
+	for (i = 0; i < n; i++)
+		if (tab[i].live &&
+		    CRYPTO_memcmp(tab[i].idtext, id, TC_ORPC_TOKEN_LEN) == 0)
+			found = &tab[i];
 	if (found == NULL)
 		return NULL;
 	if (expired(m, found, now)) {

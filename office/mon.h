@@ -21,6 +21,8 @@
 #include "tcard/workday.h"
 
 #define MON_SESSIONS_MAX 1024
+/* Applicants' portal sessions: another table, another cookie. */
+#define MON_PSESSIONS_MAX 4096
 
 struct mon_session {
 	int live;
@@ -37,6 +39,14 @@ struct mon_session {
 	 */
 	char *totp_uri;
 	time_t totp_until;
+	/*
+	 * A portal session (office/mon-portal.c): the applicant account,
+	 * and the application whose integrity pledge was last shown in it
+	 * with the time it was shown (CLOCK_MONOTONIC, milliseconds).
+	 */
+	int64_t applicant;
+	int64_t pledge_app;
+	int64_t pledge_ms;
 };
 
 struct mon {
@@ -46,6 +56,7 @@ struct mon {
 	unsigned idle_timeout;	/* seconds */
 	unsigned lifetime;	/* seconds */
 	struct mon_session sessions[MON_SESSIONS_MAX];
+	struct mon_session psessions[MON_PSESSIONS_MAX];
 };
 
 /* An answer under construction: status, JSON body, an optional tail. */
@@ -69,22 +80,31 @@ struct mon_answer {
 /* ---- office/mon-session.c ---- */
 
 /*
- * Makes a session for an operator with roles; returns it, or NULL when
- * MON_SESSIONS_MAX live sessions remain after dropping expired ones.
+ * Makes a session for an operator with roles (portal 0), or for
+ * applicant account applicant in the portal's table (portal 1, roles 0,
+ * operator_name its actor name); returns it, or NULL when the table's
+ * live sessions remain full after dropping expired ones.
  */
-struct mon_session *mon_session_new(
-    struct mon *m, const char *operator_name, unsigned roles, time_t now);
+struct mon_session *mon_session_new(struct mon *m, int portal,
+    const char *operator_name, unsigned roles, int64_t applicant, time_t now);
 /*
- * The live session with this id text, its last use set to now, or NULL
- * (unknown, idle for longer than the idle timeout or past the lifetime:
- * then dropped).
+ * The live session with this id text in the operators' table (portal 0)
+ * or the portal's (1), its last use set to now, or NULL (unknown, idle
+ * for longer than the idle timeout or past the lifetime: then dropped).
  */
-struct mon_session *mon_session_find(struct mon *m, const char *id, time_t now);
+struct mon_session *mon_session_find(
+    struct mon *m, int portal, const char *id, time_t now);
 void mon_session_drop(struct mon_session *s);
 /* 1 when csrf equals the session's token (constant time), else 0. */
 int mon_session_csrf_ok(const struct mon_session *s, const char *csrf);
 /* The first 8 hex digits of SHA-256(id text), for logs. */
 void mon_session_tag(const char *idtext, char out[9] /* OUT */);
+
+/* ---- office/mon-portal.c ---- */
+
+/* Answers a portal op (TC_ORPC_IS_PORTAL) into *a. */
+void mon_portal_op(struct mon *m, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now);
 
 /* ---- office/mon-ops.c ---- */
 
@@ -146,6 +166,20 @@ mon_op_fn mon_op_card, mon_op_card_action, mon_op_audit, mon_op_audit_verify,
  */
 int mon_card_find(struct mon *m, unsigned roles, const char *text,
     struct tc_card_state *c /* OUT */, struct mon_answer *a);
+/*
+ * An application's page as a's body (GET /v1/applications/N), app read
+ * and visible already: the summary, the form and its labels, the
+ * attachments, steps and actions. applicant 1: as its applicant sees it
+ * (no operator's name, no overrides).
+ */
+void mon_app_detail(struct mon *m, const struct tc_app *app, int applicant,
+    struct mon_answer *a, time_t now);
+/*
+ * The bytes of attachment att of application app (visible already) as
+ * a's tail, the read audited under actor.
+ */
+void mon_attachment_send(struct mon *m, const char *actor, int64_t app,
+    int64_t att, struct mon_answer *a, time_t now);
 /* office/mon-act.c: the summary of application id as a's body. */
 void mon_app_answer(
     struct mon *m, int64_t id, struct mon_answer *a, time_t now);

@@ -21,10 +21,12 @@
 #include "web.h"
 
 #define BODY_MAX (16u * 1024)
+/* An application file or a section: the RPC's JSON limit less framing. */
+#define PORTAL_FORM_MAX (TC_ORPC_REQ_MAX - 1024)
 
 static const char *const ep_names[WEB_EP_COUNT] = { "healthz", "metrics",
 	"session", "queue", "application", "attachment", "review", "console",
-	"card", "card-action", "audit", "other" };
+	"card", "card-action", "audit", "portal", "other" };
 static const char *const res_names[WEB_R_COUNT] = { "ok", "bad-request",
 	"too-large", "not-found", "method", "error", "unauthorized",
 	"forbidden", "refused", "unavailable" };
@@ -59,11 +61,18 @@ result_of(unsigned status)
 void
 web_session_id(struct tc_dreq *rq, char out[TC_ORPC_TOKEN_LEN + 1])
 {
+	web_cookie_token(rq, WEB_COOKIE_NAME, out);
+}
+
+void
+web_cookie_token(
+    struct tc_dreq *rq, const char *name, char out[TC_ORPC_TOKEN_LEN + 1])
+{
 	char v[TC_COOKIE_VALUE_MAX + 1], err[128];
 
 	out[0] = '\0';
-	if (tc_cookie_get(tc_dreq_header(rq, "Cookie"), WEB_COOKIE_NAME, v,
-		sizeof(v), err, sizeof(err)) == 0 &&
+	if (tc_cookie_get(tc_dreq_header(rq, "Cookie"), name, v, sizeof(v), err,
+		sizeof(err)) == 0 &&
 	    tc_orpc_token_ok(v))
 		memcpy(out, v, TC_ORPC_TOKEN_LEN + 1);
 	memset(v, 0, sizeof(v));
@@ -606,6 +615,24 @@ static const struct tc_droute routes[] = {
 	    WEB_EP_CONSOLE, 0 },
 	{ TC_DM_POST, "/console/applications/{n}/review", web_console_review,
 	    WEB_EP_CONSOLE, BODY_MAX },
+	{ TC_DM_GET | TC_DM_POST | TC_DM_DEL, "/v1/portal/session",
+	    web_portal_session, WEB_EP_PORTAL, BODY_MAX },
+	{ TC_DM_POST, "/v1/portal/accounts", web_portal_account, WEB_EP_PORTAL,
+	    BODY_MAX },
+	{ TC_DM_POST, "/v1/portal/accounts/{what}", web_portal_account,
+	    WEB_EP_PORTAL, BODY_MAX },
+	{ TC_DM_GET | TC_DM_POST, "/v1/portal/applications", web_portal_apps,
+	    WEB_EP_PORTAL, PORTAL_FORM_MAX },
+	{ TC_DM_GET, "/v1/portal/applications/{n}", web_portal_app,
+	    WEB_EP_PORTAL, 0 },
+	{ TC_DM_POST, "/v1/portal/applications/{n}/attachments",
+	    web_portal_attachment, WEB_EP_PORTAL, WEB_DOC_BODY_MAX },
+	{ TC_DM_GET, "/v1/portal/applications/{n}/attachments/{id}",
+	    web_portal_attachment, WEB_EP_PORTAL, 0 },
+	{ TC_DM_GET | TC_DM_POST, "/v1/portal/applications/{n}/{act}",
+	    web_portal_app, WEB_EP_PORTAL, BODY_MAX },
+	{ TC_DM_PUT, "/v1/portal/applications/{n}/sections/{section}",
+	    web_portal_app, WEB_EP_PORTAL, PORTAL_FORM_MAX },
 	{ TC_DM_GET, "/console", web_console_root, WEB_EP_CONSOLE, 0 },
 	{ TC_DM_GET, "/console/*", web_console_root, WEB_EP_CONSOLE, 0 },
 };

@@ -30,6 +30,7 @@ enum {
 	WEB_EP_CARD,	/* office/web-cards.c */
 	WEB_EP_CARD_ACTION,
 	WEB_EP_AUDIT,
+	WEB_EP_PORTAL, /* the applicants' portal (office/web-portal.c) */
 	WEB_EP_OTHER,
 	WEB_EP_COUNT
 };
@@ -96,7 +97,8 @@ struct web {
 	uint64_t started_ns;
 };
 
-#define WEB_COOKIE_NAME "tcard_session"
+#define WEB_COOKIE_NAME	  "tcard_session"
+#define WEB_PORTAL_COOKIE "tcard_portal" /* an applicant's session */
 
 /* An RPC answer, parsed (office/web-api.c). */
 struct web_answer {
@@ -134,6 +136,21 @@ void web_call_answer(struct web *w, json_t *req, struct tc_dresp *resp);
 int web_same_origin(const struct tc_dreq *rq);
 /* The tcard_session cookie's token (tc_cookie_get), or "". */
 void web_session_id(struct tc_dreq *rq, char out[TC_ORPC_TOKEN_LEN + 1]);
+/* The token in cookie name (tc_cookie_get), or "". */
+void web_cookie_token(
+    struct tc_dreq *rq, const char *name, char out[TC_ORPC_TOKEN_LEN + 1]);
+
+/* ---- office/web-portal.c: the applicants' portal API ---- */
+/*
+ * /v1/portal/session (GET, POST, DELETE); POST /v1/portal/accounts and
+ * /v1/portal/accounts/{what} (verify, reset-request, reset); GET and
+ * POST /v1/portal/applications; GET /v1/portal/applications/{n}, GET
+ * .../{n}/pledge, POST .../{n}/submit and .../{n}/withdraw, PUT
+ * .../{n}/sections/{section}; POST .../{n}/attachments, GET
+ * .../{n}/attachments/{id}. docs/portal.md.
+ */
+tc_dhandler web_portal_session, web_portal_account, web_portal_apps,
+    web_portal_app, web_portal_attachment;
 
 /*
  * A request object {"op", "session", "csrf"} from the session cookie and

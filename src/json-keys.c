@@ -20,6 +20,8 @@ tc_json_type_name(int type)
 		return "an array";
 	case TC_JSON_NUM:
 		return "a number";
+	case TC_JSON_CONT:
+		return "an object or an array";
 	}
 	return "?";
 }
@@ -40,6 +42,8 @@ type_ok(json_t *v, int type)
 		return json_is_array(v);
 	case TC_JSON_NUM:
 		return json_is_number(v);
+	case TC_JSON_CONT:
+		return json_is_object(v) || json_is_array(v);
 	}
 	return 0;
 }

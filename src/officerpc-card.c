@@ -285,7 +285,8 @@ tc_orpc_card_docs_parse(
 
 	if (docs == NULL)
 		return 0;
-	if (q->op != TC_ORPC_CARD_ACTION && q->op != TC_ORPC_CARD_CHANGE)
+	if (q->op != TC_ORPC_CARD_ACTION && q->op != TC_ORPC_CARD_CHANGE &&
+	    q->op != TC_ORPC_PORTAL_ATTACH)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: %s takes no docs", tc_orpc_op_name(q->op));
 	if (json_array_size(docs) < 1 ||

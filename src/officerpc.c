@@ -9,6 +9,7 @@
  * describes the protocol.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
@@ -46,6 +47,22 @@ static const struct {
 	{ "card-document", TC_ORPC_CARD_DOCUMENT },
 	{ "pdf-pages", TC_ORPC_PDF_PAGES },
 	{ "search", TC_ORPC_SEARCH },
+	{ "portal-login", TC_ORPC_PORTAL_LOGIN },
+	{ "portal-register", TC_ORPC_PORTAL_REGISTER },
+	{ "portal-verify", TC_ORPC_PORTAL_VERIFY },
+	{ "portal-reset-request", TC_ORPC_PORTAL_RESET_REQUEST },
+	{ "portal-reset", TC_ORPC_PORTAL_RESET },
+	{ "portal-logout", TC_ORPC_PORTAL_LOGOUT },
+	{ "portal-whoami", TC_ORPC_PORTAL_WHOAMI },
+	{ "portal-apps", TC_ORPC_PORTAL_APPS },
+	{ "portal-app", TC_ORPC_PORTAL_APP },
+	{ "portal-pledge", TC_ORPC_PORTAL_PLEDGE },
+	{ "portal-attachment", TC_ORPC_PORTAL_ATTACHMENT },
+	{ "portal-create", TC_ORPC_PORTAL_CREATE },
+	{ "portal-section", TC_ORPC_PORTAL_SECTION },
+	{ "portal-attach", TC_ORPC_PORTAL_ATTACH },
+	{ "portal-submit", TC_ORPC_PORTAL_SUBMIT },
+	{ "portal-withdraw", TC_ORPC_PORTAL_WITHDRAW },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
@@ -534,7 +551,7 @@ static int
 parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 {
 	const struct tc_json_key *top;
-	char opname[16];
+	char opname[24];
 	json_t *a;
 	size_t i;
 	int r;
@@ -594,8 +611,10 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		top = top_att_args;
 		break;
 	default:
+		if ((top = tc_orpc_portal_top(q->op)) != NULL)
+			break;
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change, card-document, pdf-pages, search");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change, card-document, pdf-pages, search, portal-*");
 	}
 	if ((r = tc_orpc_keys(o, top, "request", 0, err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -604,12 +623,16 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	    (r = number(o, "att", &q->att, err, errlen)) != 0)
 		return r;
 	q->who = json_is_true(json_object_get(o, "who"));
+	a = json_object_get(o, "args");
+	/* A portal op's table says whether it takes a session. */
+	if (TC_ORPC_IS_PORTAL(q->op))
+		return tc_orpc_portal_args_parse(
+		    a, json_object_get(o, "docs"), q, err, errlen);
 	/* Every op but login (and the worker's own tls) runs in a session. */
 	if (q->op != TC_ORPC_LOGIN && q->op != TC_ORPC_TLS &&
 	    q->session[0] == '\0')
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: session is missing");
-	a = json_object_get(o, "args");
 	if (q->op == TC_ORPC_LOGIN) {
 		if ((r = tc_orpc_keys(a, args_login, "args", 0, err, errlen)) !=
 			0 ||
@@ -709,4 +732,10 @@ tc_orpc_req_release(struct tc_orpc_req *req)
 	OPENSSL_cleanse(req->otp, sizeof(req->otp));
 	OPENSSL_cleanse(req->c.id_number, sizeof(req->c.id_number));
 	OPENSSL_cleanse(req->new_passphrase, sizeof(req->new_passphrase));
+	OPENSSL_cleanse(req->token, sizeof(req->token));
+	if (req->doc != NULL) {
+		OPENSSL_cleanse(req->doc, req->doc_len);
+		free(req->doc);
+		req->doc = NULL;
+	}
 }

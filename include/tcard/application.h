@@ -379,6 +379,18 @@ int tc_app_queue_fill(const struct tc_app_ctx *c, int64_t *filled /* OUT */,
  * error.
  */
 #define TC_APP_FIND_MAX 50
+
+/*
+ * The applications created by creator (an operator's name, or an
+ * applicant's actor name "applicant:ID"), newest first, at most limit:
+ * calls fn for each (rows as tc_app_list lists them), from an index.
+ * Returns 0, fn's nonzero value, TC_ERR_INVALID_ARG, TC_ERR_MALFORMED or
+ * a database error.
+ */
+#define TC_APP_MINE_MAX 200
+int tc_app_list_created(struct tc_registry *reg, const char *creator, int limit,
+    int (*fn)(const struct tc_app *a, void *arg), void *arg, char *err,
+    size_t errlen);
 int tc_app_find_name(const struct tc_app_ctx *c, const char *prefix,
     size_t limit, int (*fn)(const struct tc_app *a, void *arg), void *arg,
     int *more /* OUT */, char *err, size_t errlen);
@@ -456,6 +468,14 @@ struct tc_app_ctx {
 	const struct tc_workdays *workdays; /* NULL: Monday to Friday */
 	const char *operator_name;	    /* the acting operator */
 	time_t now;
+	/*
+	 * 0: operator_name is an operator. Else the applicant account
+	 * acting (include/tcard/applicant.h), operator_name its actor name
+	 * "applicant:ID": it may take only the intake actions (create,
+	 * change, attach, submit, withdraw) on applications it created, and
+	 * sees only those.
+	 */
+	int64_t applicant;
 };
 
 /*

@@ -19,7 +19,8 @@ enum tc_json_type {
 	TC_JSON_BOOL,
 	TC_JSON_OBJ,
 	TC_JSON_ARR,
-	TC_JSON_NUM, /* an integer or a real */
+	TC_JSON_NUM,  /* an integer or a real */
+	TC_JSON_CONT, /* an object or an array */
 };
 
 /* One row of a key table; a table ends with a row whose name is NULL. */

@@ -96,8 +96,44 @@ enum tc_orpc_op {
 	 * (tc_app_find_name).
 	 */
 	TC_ORPC_SEARCH,
+	/*
+	 * The applicants' portal (src/officerpc-portal.c, office/
+	 * mon-portal.c): their own sessions (another table, another
+	 * cookie), never an operator's. Without a session: "portal-login"
+	 * args (login, password); "portal-register" args (login, password,
+	 * name?, language?); "portal-verify" args (token);
+	 * "portal-reset-request" args (login); "portal-reset" args (token,
+	 * password). In a session: "portal-logout" (csrf), "portal-whoami",
+	 * "portal-apps", "portal-app" app, "portal-pledge" app (shows the
+	 * pledge: its time starts), "portal-attachment" app att;
+	 * state-changing (csrf): "portal-create" args (an application file:
+	 * kept as text in doc), "portal-section" app args (section, value:
+	 * kept as text in doc), "portal-attach" app args (kind?, material?)
+	 * and one doc, "portal-submit" app args (pledge), "portal-withdraw"
+	 * app args (reason?).
+	 */
+	TC_ORPC_PORTAL_LOGIN,
+	TC_ORPC_PORTAL_REGISTER,
+	TC_ORPC_PORTAL_VERIFY,
+	TC_ORPC_PORTAL_RESET_REQUEST,
+	TC_ORPC_PORTAL_RESET,
+	TC_ORPC_PORTAL_LOGOUT,
+	TC_ORPC_PORTAL_WHOAMI,
+	TC_ORPC_PORTAL_APPS,
+	TC_ORPC_PORTAL_APP,
+	TC_ORPC_PORTAL_PLEDGE,
+	TC_ORPC_PORTAL_ATTACHMENT,
+	TC_ORPC_PORTAL_CREATE,
+	TC_ORPC_PORTAL_SECTION,
+	TC_ORPC_PORTAL_ATTACH,
+	TC_ORPC_PORTAL_SUBMIT,
+	TC_ORPC_PORTAL_WITHDRAW,
 };
-#define TC_ORPC_OP_LAST TC_ORPC_SEARCH
+#define TC_ORPC_OP_LAST	     TC_ORPC_PORTAL_WITHDRAW
+#define TC_ORPC_PORTAL_FIRST TC_ORPC_PORTAL_LOGIN
+/* 1 when op is one of the portal's (an applicant's session, if any). */
+#define TC_ORPC_IS_PORTAL(op) ((op) >= TC_ORPC_PORTAL_FIRST)
+#define TC_ORPC_LOGIN_MAX     254 /* an applicant's login as typed */
 
 /* A card as typed: its number (spaces, hyphens) or its serial. */
 #define TC_ORPC_CARD_MAX    24
@@ -200,6 +236,22 @@ struct tc_orpc_req {
 	/* card-action, card-change: the supporting documents */
 	struct tc_orpc_doc docs[TC_ORPC_DOCS_MAX];
 	size_t n_docs;
+	/*
+	 * The portal (its password is passphrase above, its display name
+	 * name, a withdrawal's reason reason): an applicant's login; a
+	 * one-time token (wiped); a section's id; an attachment's kind and
+	 * material ("" when not sent); the pledge accepted; the language;
+	 * and portal-create's application file or portal-section's value
+	 * as JSON text (heap, freed and wiped by tc_orpc_req_release).
+	 */
+	char login[TC_ORPC_LOGIN_MAX + 1];
+	char token[TC_ORPC_TOKEN_LEN + 1];
+	char section[TC_ORPC_TEXT_MAX + 1];
+	char kind[TC_ORPC_TEXT_MAX + 1], material[TC_ORPC_TEXT_MAX + 1];
+	int pledge;
+	char language[3];
+	char *doc;
+	size_t doc_len;
 };
 
 /*
@@ -320,6 +372,26 @@ int tc_orpc_card_args_parse(void *args /* json_t *, borrowed */,
  */
 int tc_orpc_office_args_parse(void *args /* json_t *, borrowed */,
     struct tc_orpc_req *q, char *err, size_t errlen);
+/*
+ * The part of tc_orpc_req_parse for the portal's ops (src/officerpc-
+ * portal.c): the top-level table of op into *top (NULL: not a portal
+ * op), for the common checks.
+ */
+const void *tc_orpc_portal_top(enum tc_orpc_op op);
+/*
+ * Then the portal op's args (may be NULL where the op takes none) and
+ * docs into q: login 1 to TC_ORPC_LOGIN_MAX bytes, password 1 to
+ * TC_ORPC_PASS_MAX, token a token's text, name at most
+ * TC_HOLDER_NAME_MAX, language "zh" or "en", section an id of 1 to
+ * TC_ORPC_TEXT_MAX bytes, value an object or array (kept as text, at
+ * most TC_ORPC_REQ_MAX), kind and material ids, pledge a boolean, reason
+ * at most TC_APP_REASON_MAX; portal-attach exactly one doc. No NUL bytes.
+ * Returns 0, TC_ERR_INVALID_ARG with err naming the member, or
+ * TC_ERR_NOMEM.
+ */
+int tc_orpc_portal_args_parse(void *args /* json_t *, borrowed */,
+    void *docs /* json_t *, borrowed */, struct tc_orpc_req *q, char *err,
+    size_t errlen);
 /* Wipes the passphrase, tokens and a relative's ID number of req. */
 void tc_orpc_req_release(struct tc_orpc_req *req);
 

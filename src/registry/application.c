@@ -17,6 +17,7 @@
 #include <openssl/sha.h>
 
 #include "app-int.h"
+#include "tcard/applicant.h"
 #include "tcard/application.h"
 #include "tcard/buf.h"
 #include "tcard/cardno.h"
@@ -654,6 +655,40 @@ tc_app_attachment_read(struct tc_registry *reg, int64_t att_id,
 	    reg, sha, size, "attachment", att_id, out, err, errlen);
 }
 
+/*
+ * An applicant acting for itself (c->applicant): the account exists, is
+ * not disabled, and the act is one of the applicant's side (roles are the
+ * intake roles). *op is an operator of no role and no organisation named
+ * by the actor name, which sees nothing an operator would.
+ */
+static int
+applicant_ok(const struct tc_app_ctx *c, unsigned roles, struct tc_operator *op,
+    const char *what, char *err, size_t errlen)
+{
+	char actor[TC_APPLICANT_ACTOR_MAX];
+	struct tc_applicant acct;
+	int r;
+
+	memset(op, 0, sizeof(*op));
+	if (roles != TC_APP_INTAKE_ROLES)
+		return tc_seterr(err, errlen, TC_ERR_FORBIDDEN,
+		    "%s is not for an applicant", what);
+	tc_applicant_actor(c->applicant, actor);
+	if (strcmp(actor, c->operator_name) != 0)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the actor of applicant %lld is %s",
+		    (long long)c->applicant, actor);
+	r = tc_applicant_get(c->reg, c->applicant, &acct, err, errlen);
+	if (r == TC_ERR_NOT_FOUND || (r == 0 && acct.disabled))
+		return tc_seterr(err, errlen, TC_ERR_AUTH,
+		    "applicant account %lld is unknown or disabled",
+		    (long long)c->applicant);
+	if (r != 0)
+		return r;
+	snprintf(op->name, sizeof(op->name), "%s", actor);
+	return 0;
+}
+
 /* The acting operator: exists, enabled, and holds one of roles. */
 static int
 operator_ok(const struct tc_app_ctx *c, unsigned roles, struct tc_operator *op,
@@ -665,6 +700,8 @@ operator_ok(const struct tc_app_ctx *c, unsigned roles, struct tc_operator *op,
 	if (c->operator_name == NULL || *c->operator_name == '\0')
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "no acting operator");
+	if (c->applicant != 0)
+		return applicant_ok(c, roles, op, what, err, errlen);
 	r = tc_registry_operator_get(c->reg, c->operator_name, op, err, errlen);
 	if (r == TC_ERR_NOT_FOUND)
 		return tc_seterr(err, errlen, TC_ERR_AUTH,
@@ -791,6 +828,9 @@ tc_app_visible(const struct tc_app_ctx *c, const struct tc_app *a)
 {
 	struct tc_operator op;
 
+	if (c != NULL && c->applicant != 0 && c->operator_name != NULL &&
+	    a != NULL)
+		return strcmp(a->created_by, c->operator_name) == 0;
 	if (c == NULL || c->reg == NULL || a == NULL ||
 	    c->operator_name == NULL ||
 	    tc_registry_operator_get(c->reg, c->operator_name, &op, NULL, 0) !=
@@ -1174,6 +1214,9 @@ insert_app(const struct tc_app_ctx *c, const struct tc_app_form *f,
 		goto out;
 	if ((r = seal_id(c->reg, f->id_type, f->id_number, mac, &sealed, err,
 		 errlen)) != 0 ||
+	    (c->applicant != 0 &&
+		(r = tc_applicant_bind_person(
+		     c->reg, c->applicant, mac, err, errlen)) != 0) ||
 	    (r = tc_app_seal_personal(c->reg, mac, f->sex, f->retire_base,
 		 f->birth_date, f->form_json, &personal, err, errlen)) != 0)
 		goto out;

@@ -470,6 +470,43 @@ static const char *const migrations[] = {
 	 * page, tc_registry_audit_subject) without reading the whole log.
 	 */
 	"CREATE INDEX audit_subject ON audit (subject, seq);\n",
+	/*
+	 * 12: applicants' own accounts for the portal (issue 16,
+	 * src/registry/applicant.c): a login (an e-mail address or a
+	 * mobile number, as normalised), a password hash, the sign-in
+	 * lock as operators have, and the MAC of the one person the
+	 * account applies for (bound by its first application; never the
+	 * number). An application an applicant made has created_by
+	 * "applicant:ID" (no operator name has a colon); the index lists
+	 * an account's applications. One-time tokens (e-mail
+	 * verification, password reset) are kept as SHA-256 only.
+	 */
+	"CREATE TABLE applicants (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	login TEXT NOT NULL UNIQUE\n"
+	"	    CHECK (login <> '' AND length(CAST(login AS BLOB)) <= 254),\n"
+	"	pass_hash TEXT,\n"
+	"	name TEXT NOT NULL DEFAULT ''\n"
+	"	    CHECK (length(CAST(name AS BLOB)) <= 240),\n"
+	"	language TEXT NOT NULL DEFAULT 'zh'\n"
+	"	    CHECK (language IN ('zh', 'en')),\n"
+	"	verified INTEGER NOT NULL DEFAULT 0 CHECK (verified IN (0, 1)),\n"
+	"	id_mac BLOB CHECK (length(id_mac) = 32),\n"
+	"	failed_logins INTEGER NOT NULL DEFAULT 0\n"
+	"	    CHECK (failed_logins >= 0),\n"
+	"	locked_until INTEGER NOT NULL DEFAULT 0,\n"
+	"	disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),\n"
+	"	created_at INTEGER NOT NULL\n"
+	") STRICT;\n"
+	"CREATE TABLE applicant_tokens (\n"
+	"	hash BLOB PRIMARY KEY CHECK (length(hash) = 32),\n"
+	"	applicant INTEGER NOT NULL REFERENCES applicants (id),\n"
+	"	purpose TEXT NOT NULL CHECK (purpose IN ('verify', 'reset')),\n"
+	"	expires_at INTEGER NOT NULL\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"CREATE INDEX applicant_tokens_applicant ON applicant_tokens\n"
+	"    (applicant);\n"
+	"CREATE INDEX applications_creator ON applications (created_by, id);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -86,3 +86,32 @@ tc_app_find_name(const struct tc_app_ctx *c, const char *prefix, size_t limit,
 	return tc_reg_rows_end(
 	    c->reg, st, rc, r, "searching applications by name", err, errlen);
 }
+
+int
+tc_app_list_created(struct tc_registry *reg, const char *creator, int limit,
+    int (*fn)(const struct tc_app *a, void *arg), void *arg, char *err,
+    size_t errlen)
+{
+	struct tc_app a;
+	sqlite3_stmt *st = NULL;
+	int rc, r;
+
+	if (reg == NULL || creator == NULL || fn == NULL || limit < 1)
+		return tc_reg_no_arg(err, errlen);
+	if ((r = tc_reg_query(reg,
+		 "SELECT " TC_APP_COLUMNS
+		 " FROM applications WHERE created_by = ?1 ORDER BY id DESC LIMIT ?2",
+		 &st, err, errlen, "td", creator, limit)) != 0)
+		return r;
+	r = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((r = tc_app_row_read(st, &a, err, errlen)) != 0)
+			break;
+		r = fn(&a, arg);
+		tc_app_release(&a);
+		if (r != 0)
+			break;
+	}
+	return tc_reg_rows_end(
+	    reg, st, rc, r, "listing an applicant's applications", err, errlen);
+}

@@ -1,0 +1,620 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The monitor's portal ops (office/mon.h, issue 16): applicants' own
+ * accounts (include/tcard/applicant.h) and sessions (the portal's table,
+ * never an operator's), and the applicant's side of an application: a
+ * draft from an application file, a section changed, a file attached,
+ * the integrity pledge shown and then accepted no sooner than its
+ * reading time, submit, withdraw. Each act is the library call the CLI
+ * makes, with the account as the acting applicant (struct tc_app_ctx
+ * applicant), so what an applicant may do and see is the library's
+ * rule: an application of another account is 404 as if it did not
+ * exist. docs/portal.md describes the API.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "mon.h"
+#include "tcard/applicant.h"
+#include "tcard/application.h"
+#include "tcard/buf.h"
+#include "tcard/err.h"
+
+/* Milliseconds of CLOCK_MONOTONIC: the pledge's reading time. */
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static json_t *
+account_json(const struct tc_applicant *acct)
+{
+	return json_pack("{s:I, s:s, s:s, s:s, s:b}", "id",
+	    (json_int_t)acct->id, "login", acct->login, "name", acct->name,
+	    "language", acct->language, "verified", acct->verified);
+}
+
+static void
+op_login(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
+    time_t now)
+{
+	struct tc_applicant acct;
+	struct mon_session *s;
+	char err[512] = "", actor[TC_APPLICANT_ACTOR_MAX];
+	int r;
+
+	r = tc_applicant_login(
+	    m->reg, q->login, q->passphrase, now, &acct, err, sizeof(err));
+	if (r == TC_ERR_AUTH) {
+		mon_fail(a, 401, "unauthorized", "%s", err);
+		return;
+	}
+	if (r != 0) {
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	tc_applicant_actor(acct.id, actor);
+	snprintf(a->operator_name, sizeof(a->operator_name), "%s", actor);
+	if ((s = mon_session_new(m, 1, actor, 0, acct.id, now)) == NULL) {
+		mon_fail(a, 503, "busy",
+		    "too many sessions open (at most %d); try again later",
+		    MON_PSESSIONS_MAX);
+		return;
+	}
+	snprintf(a->session, sizeof(a->session), "%s", s->idtext);
+	a->body = json_pack("{s:s, s:o}", "csrf", s->csrf, "account",
+	    account_json(&acct));
+}
+
+/*
+ * A new account, unverified: the link that verifies it goes to the login
+ * through the notifications (docs/portal.md); its token is made here.
+ */
+static void
+op_register(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
+    time_t now)
+{
+	char err[512] = "", token[TC_APPLICANT_TOKEN_LEN + 1];
+	int64_t id = 0;
+	int r;
+
+	if (mon_begin(m, a) != 0)
+		return;
+	r = tc_applicant_register(m->reg, q->login, q->passphrase, q->name,
+	    q->language[0] ? q->language : NULL, 0, now, &id, err, sizeof(err));
+	if (r == 0)
+		r = tc_applicant_token_new(m->reg, id, TC_APPLICANT_TOKEN_VERIFY,
+		    now, token, err, sizeof(err));
+	memset(token, 0, sizeof(token));
+	if (r == TC_ERR_EXISTS) {
+		tc_registry_rollback(m->reg);
+		mon_fail(a, 409, "exists", "%s", err);
+		return;
+	}
+	if (mon_end(m, a, r, err, NULL) != 0)
+		return;
+	a->body = json_pack("{s:I, s:b}", "id", (json_int_t)id, "verified", 0);
+}
+
+/* verify and reset: a one-time token from a message. */
+static void
+op_token(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
+    time_t now)
+{
+	enum tc_applicant_token_purpose p = q->op == TC_ORPC_PORTAL_RESET
+	    ? TC_APPLICANT_TOKEN_RESET
+	    : TC_APPLICANT_TOKEN_VERIFY;
+	char err[512] = "";
+	int64_t id = 0;
+	int r;
+
+	if (mon_begin(m, a) != 0)
+		return;
+	r = tc_applicant_token_use(m->reg, q->token, p,
+	    p == TC_APPLICANT_TOKEN_RESET ? q->passphrase : NULL, now, &id, err,
+	    sizeof(err));
+	if (mon_end(m, a, r, err, NULL) != 0)
+		return;
+	a->body = json_pack("{s:b}",
+	    p == TC_APPLICANT_TOKEN_RESET ? "password_set" : "verified", 1);
+}
+
+/*
+ * A password reset asked for: the same answer whether the login has an
+ * account or not, so that it tells nothing of who has one.
+ */
+static void
+op_reset_request(struct mon *m, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
+{
+	char err[512] = "", token[TC_APPLICANT_TOKEN_LEN + 1];
+	int64_t id = 0;
+	int r;
+
+	if ((r = tc_applicant_find(m->reg, q->login, &id, err, sizeof(err))) !=
+	    0) {
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	if (id != 0) {
+		if (mon_begin(m, a) != 0)
+			return;
+		r = tc_applicant_token_new(m->reg, id, TC_APPLICANT_TOKEN_RESET,
+		    now, token, err, sizeof(err));
+		memset(token, 0, sizeof(token));
+		if (mon_end(m, a, r, err, NULL) != 0)
+			return;
+	}
+	a->body = json_pack("{s:s}", "message",
+	    "if an account has this login, a message with a link to set a new password is on its way");
+}
+
+/* The library's context of the session's applicant. */
+static void
+ctx_of(struct mon *m, const struct mon_session *s, time_t now,
+    struct tc_app_ctx *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->reg = m->reg;
+	c->programmes = m->progs;
+	c->workdays = m->wd;
+	c->operator_name = s->operator_name;
+	c->applicant = s->applicant;
+	c->now = now;
+}
+
+/*
+ * Application id of the session's applicant into *app; answers 404 (not
+ * there, or another account's: the same answer) and returns -1.
+ */
+static int
+own_app(struct mon *m, const struct mon_session *s, int64_t id,
+    struct tc_app *app, struct mon_answer *a, time_t now)
+{
+	struct tc_app_ctx c;
+	char err[512] = "";
+	int r;
+
+	a->app = id;
+	memset(app, 0, sizeof(*app));
+	ctx_of(m, s, now, &c);
+	r = tc_app_get(m->reg, id, app, err, sizeof(err));
+	if (r == TC_ERR_NOT_FOUND || (r == 0 && !tc_app_visible(&c, app))) {
+		tc_app_release(app);
+		mon_fail(
+		    a, 404, "not-found", "no application %lld", (long long)id);
+		return -1;
+	}
+	if (r != 0) {
+		mon_lib_fail(a, r, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The box of "my matters" an application is in. */
+static const char *
+box_of(enum tc_app_state st)
+{
+	switch (st) {
+	case TC_APP_DRAFT:
+		return "drafts";
+	case TC_APP_RETURNED:
+		return "to-do";
+	case TC_APP_SUBMITTED:
+	case TC_APP_APPROVED:
+		return "in-progress";
+	default:
+		return "completed";
+	}
+}
+
+struct mine {
+	struct mon *m;
+	time_t now;
+	json_t *arr;
+	int failed;
+};
+
+static int
+mine_one(const struct tc_app *app, void *arg)
+{
+	struct mine *mi = arg;
+	json_t *o = mon_app_summary(mi->m, app, mi->now);
+
+	if (o != NULL)
+		json_object_set_new(o, "box", json_string(box_of(app->state)));
+	return mon_append(mi->arr, o, &mi->failed);
+}
+
+static void
+op_apps(struct mon *m, const struct mon_session *s, struct mon_answer *a,
+    time_t now)
+{
+	struct mine mi = { m, now, json_array(), 0 };
+	char err[512] = "";
+	int r;
+
+	if (mi.arr == NULL) {
+		mon_fail(a, 500, "internal", "out of memory");
+		return;
+	}
+	r = tc_app_list_created(m->reg, s->operator_name, TC_APP_MINE_MAX,
+	    mine_one, &mi, err, sizeof(err));
+	if (r != 0 || mi.failed) {
+		json_decref(mi.arr);
+		if (r != 0 && !mi.failed)
+			mon_lib_fail(a, r, err);
+		else
+			mon_fail(a, 500, "internal", "out of memory");
+		return;
+	}
+	a->body = json_pack("{s:o}", "items", mi.arr);
+}
+
+/* The pledge of app's programme, its time starting in this session. */
+static void
+op_pledge(struct mon *m, struct mon_session *s, const struct tc_app *app,
+    struct mon_answer *a)
+{
+	const struct tc_programme *p =
+	    tc_programme_set_find(m->progs, app->programme);
+
+	if (p == NULL || !p->application.pledge.required) {
+		a->body = json_pack("{s:b}", "required", 0);
+		return;
+	}
+	s->pledge_app = app->id;
+	s->pledge_ms = mono_ms();
+	a->body = json_pack("{s:b, s:i, s:{s:s?, s:s?}}", "required", 1,
+	    "read_seconds", p->application.pledge.read_seconds, "text", "zh",
+	    p->application.pledge.text.zh, "en", p->application.pledge.text.en);
+}
+
+/*
+ * An application file (an object) parsed for the portal: a file the
+ * form names by path is refused (files come by upload).
+ */
+static int
+parse_form(struct mon *m, const char *json, size_t len, time_t now,
+    struct tc_app_form *f, char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = tc_app_form_parse(m->progs, json, len, now, f, err, errlen)) !=
+	    0)
+		return r;
+	if (f->n_files > 0) {
+		tc_app_form_release(f);
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the form names a file (attachments or a photo field): upload files with POST /v1/portal/applications/N/attachments");
+	}
+	return 0;
+}
+
+static void
+op_create(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
+{
+	struct tc_app_form f;
+	struct tc_app_ctx c;
+	char err[1024] = "";
+	int64_t id = 0;
+	int r;
+
+	if ((r = parse_form(m, q->doc, q->doc_len, now, &f, err,
+		 sizeof(err))) != 0) {
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	ctx_of(m, s, now, &c);
+	if (mon_begin(m, a) != 0) {
+		tc_app_form_release(&f);
+		return;
+	}
+	r = tc_app_create(&c, &f, &id, err, sizeof(err));
+	tc_app_form_release(&f);
+	if (mon_end(m, a, r, err, NULL) != 0)
+		return;
+	a->app = id;
+	mon_app_answer(m, id, a, now);
+}
+
+/*
+ * One section of app replaced by q's value: the stored form exported as
+ * an application file, the section set, the whole parsed again and kept
+ * (tc_app_update), so every rule of the form holds after each step.
+ */
+static void
+op_section(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
+    const struct tc_app *app, struct mon_answer *a, time_t now)
+{
+	struct tc_buf file;
+	struct tc_app_form f;
+	struct tc_app_ctx c;
+	json_t *doc = NULL, *secs, *v = NULL;
+	char err[1024] = "", *text = NULL;
+	int r;
+
+	tc_buf_init(&file, TC_APP_FORM_MAX + 4096);
+	if ((r = tc_app_export(m->reg, app->id, &file, err, sizeof(err))) !=
+		0 ||
+	    (doc = json_loadb((const char *)file.data, file.len, 0, NULL)) ==
+		NULL ||
+	    (v = json_loadb(q->doc, q->doc_len, 0, NULL)) == NULL) {
+		if (r == 0)
+			r = TC_ERR_NOMEM;
+		goto out;
+	}
+	if ((secs = json_object_get(doc, "sections")) == NULL) {
+		secs = json_object();
+		json_object_set_new(doc, "sections", secs);
+	}
+	if (json_object_set(secs, q->section, v) != 0 ||
+	    (text = json_dumps(doc, JSON_COMPACT)) == NULL) {
+		r = TC_ERR_NOMEM;
+		goto out;
+	}
+	if ((r = parse_form(m, text, strlen(text), now, &f, err,
+		 sizeof(err))) != 0)
+		goto out;
+	ctx_of(m, s, now, &c);
+	if (mon_begin(m, a) != 0) {
+		tc_app_form_release(&f);
+		goto done;
+	}
+	r = tc_app_update(&c, app->id, &f, err, sizeof(err));
+	tc_app_form_release(&f);
+	if (mon_end(m, a, r, err, NULL) == 0)
+		mon_app_answer(m, app->id, a, now);
+	goto done;
+out:
+	if (r == TC_ERR_NOMEM && err[0] == '\0')
+		mon_fail(a, 500, "internal", "out of memory");
+	else
+		mon_lib_fail(a, r, err);
+done:
+	/* The exported file and its text hold the plain ID number. */
+	if (text != NULL) {
+		memset(text, 0, strlen(text));
+		free(text);
+	}
+	json_decref(doc);
+	json_decref(v);
+	tc_buf_release(&file);
+}
+
+static void
+op_attach(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
+{
+	enum tc_att_kind kind = TC_ATT_OTHER;
+	struct tc_app_ctx c;
+	char err[1024] = "";
+	int64_t att = 0;
+	int r;
+
+	if (q->kind[0] != '\0' && tc_att_kind_parse(q->kind, &kind) != 0) {
+		mon_fail(a, 400, "bad-request",
+		    "kind is one of photo, id-document, contract, tax-or-social-insurance, eligibility-proof, cooperation-agreement, unit-certificate, other");
+		return;
+	}
+	if (q->kind[0] == '\0' && q->material[0] != '\0')
+		kind = tc_att_kind_of_material(q->material);
+	ctx_of(m, s, now, &c);
+	if (mon_begin(m, a) != 0)
+		return;
+	r = tc_app_attach(&c, q->app, kind,
+	    q->material[0] ? q->material : NULL, q->docs[0].name,
+	    q->docs[0].data, q->docs[0].size, &att, err, sizeof(err));
+	if (mon_end(m, a, r, err, NULL) != 0)
+		return;
+	a->body = json_pack("{s:I, s:I}", "application", (json_int_t)q->app,
+	    "attachment", (json_int_t)att);
+}
+
+/*
+ * Submit: the account confirmed, and the pledge, when the programme has
+ * one, accepted after it was shown in this session for its reading time
+ * (the server's clock, not the page's countdown).
+ */
+static void
+op_submit(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
+    const struct tc_app *app, struct mon_answer *a, time_t now)
+{
+	const struct tc_programme *p =
+	    tc_programme_set_find(m->progs, app->programme);
+	struct tc_applicant acct;
+	struct tc_app_ctx c;
+	char err[1024] = "", detail[64], subject[48];
+	int64_t shown = -1;
+	int r;
+
+	if ((r = tc_applicant_get(
+		 m->reg, s->applicant, &acct, err, sizeof(err))) != 0) {
+		mon_lib_fail(a, r, err);
+		return;
+	}
+	if (!acct.verified) {
+		mon_fail(a, 409, "unverified",
+		    "confirm the account's login first (the link in the message sent at registration)");
+		return;
+	}
+	if (q->pledge && p != NULL && p->application.pledge.required) {
+		if (s->pledge_app == app->id)
+			shown = mono_ms() - s->pledge_ms;
+		if (shown < 0) {
+			mon_fail(a, 409, "pledge-too-early",
+			    "the integrity pledge was not shown in this session: read it (GET /v1/portal/applications/%lld/pledge) for %d seconds, then accept it",
+			    (long long)app->id,
+			    p->application.pledge.read_seconds);
+			return;
+		}
+		if (shown < (int64_t)p->application.pledge.read_seconds * 1000) {
+			mon_fail(a, 409, "pledge-too-early",
+			    "the integrity pledge was accepted %lld ms after it was shown; it must be read for %d seconds",
+			    (long long)shown,
+			    p->application.pledge.read_seconds);
+			return;
+		}
+	}
+	ctx_of(m, s, now, &c);
+	if (mon_begin(m, a) != 0)
+		return;
+	r = tc_app_submit(&c, app->id, q->pledge, err, sizeof(err));
+	if (r == 0 && shown >= 0) {
+		snprintf(subject, sizeof(subject), "application:%lld",
+		    (long long)app->id);
+		snprintf(detail, sizeof(detail), "{\"shown_ms\":%lld}",
+		    (long long)shown);
+		r = tc_registry_audit(m->reg, now, s->operator_name,
+		    "application.pledge", subject, detail, err, sizeof(err));
+	}
+	if (mon_end(m, a, r, err, NULL) != 0)
+		return;
+	s->pledge_app = 0;
+	mon_app_answer(m, app->id, a, now);
+}
+
+static void
+op_withdraw(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
+    const struct tc_app *app, struct mon_answer *a, time_t now)
+{
+	struct tc_app_ctx c;
+	char err[1024] = "";
+	int r;
+
+	ctx_of(m, s, now, &c);
+	if (mon_begin(m, a) != 0)
+		return;
+	r = tc_app_withdraw(&c, app->id,
+	    q->reason[0] ? q->reason : "withdrawn by the applicant", err,
+	    sizeof(err));
+	if (mon_end(m, a, r, err, NULL) != 0)
+		return;
+	mon_app_answer(m, app->id, a, now);
+}
+
+/* Ops on one application of the session's applicant. */
+static void
+app_op(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now)
+{
+	struct tc_app app;
+
+	if (own_app(m, s, q->app, &app, a, now) != 0)
+		return;
+	switch (q->op) {
+	case TC_ORPC_PORTAL_APP:
+		mon_app_detail(m, &app, 1, a, now);
+		if (a->body != NULL)
+			json_object_set_new(a->body, "box",
+			    json_string(box_of(app.state)));
+		break;
+	case TC_ORPC_PORTAL_PLEDGE:
+		op_pledge(m, s, &app, a);
+		break;
+	case TC_ORPC_PORTAL_ATTACHMENT:
+		mon_attachment_send(m, s->operator_name, app.id, q->att, a, now);
+		break;
+	case TC_ORPC_PORTAL_SECTION:
+		op_section(m, s, q, &app, a, now);
+		break;
+	case TC_ORPC_PORTAL_ATTACH:
+		op_attach(m, s, q, a, now);
+		break;
+	case TC_ORPC_PORTAL_SUBMIT:
+		op_submit(m, s, q, &app, a, now);
+		break;
+	default:
+		op_withdraw(m, s, q, &app, a, now);
+		break;
+	}
+	tc_app_release(&app);
+}
+
+/* 1 when op changes state (and must carry the session's CSRF token). */
+static int
+changes_state(enum tc_orpc_op op)
+{
+	return op == TC_ORPC_PORTAL_LOGOUT || op == TC_ORPC_PORTAL_CREATE ||
+	    op == TC_ORPC_PORTAL_SECTION || op == TC_ORPC_PORTAL_ATTACH ||
+	    op == TC_ORPC_PORTAL_SUBMIT || op == TC_ORPC_PORTAL_WITHDRAW;
+}
+
+void
+mon_portal_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
+    time_t now)
+{
+	struct tc_applicant acct;
+	struct mon_session *s;
+	char err[512] = "";
+
+	switch (q->op) {
+	case TC_ORPC_PORTAL_LOGIN:
+		op_login(m, q, a, now);
+		return;
+	case TC_ORPC_PORTAL_REGISTER:
+		op_register(m, q, a, now);
+		return;
+	case TC_ORPC_PORTAL_VERIFY:
+	case TC_ORPC_PORTAL_RESET:
+		op_token(m, q, a, now);
+		return;
+	case TC_ORPC_PORTAL_RESET_REQUEST:
+		op_reset_request(m, q, a, now);
+		return;
+	default:
+		break;
+	}
+	if ((s = mon_session_find(m, 1, q->session, now)) == NULL) {
+		mon_fail(a, 401, "unauthorized",
+		    "no session, or it expired: sign in with POST /v1/portal/session");
+		return;
+	}
+	snprintf(a->operator_name, sizeof(a->operator_name), "%s",
+	    s->operator_name);
+	/* A disabled account's sessions end. */
+	if (tc_applicant_get(m->reg, s->applicant, &acct, err, sizeof(err)) !=
+		0 ||
+	    acct.disabled) {
+		mon_session_drop(s);
+		mon_fail(a, 401, "unauthorized",
+		    "the session's account may no longer sign in");
+		return;
+	}
+	if (changes_state(q->op) &&
+	    (!q->has_csrf || !mon_session_csrf_ok(s, q->csrf))) {
+		mon_fail(a, 403, "csrf",
+		    "this request needs the session's CSRF token in the X-CSRF-Token header");
+		return;
+	}
+	switch (q->op) {
+	case TC_ORPC_PORTAL_LOGOUT:
+		mon_session_drop(s);
+		a->body = json_pack("{s:b}", "signed_out", 1);
+		break;
+	case TC_ORPC_PORTAL_WHOAMI:
+		a->body = json_pack("{s:s, s:o}", "csrf", s->csrf, "account",
+		    account_json(&acct));
+		break;
+	case TC_ORPC_PORTAL_APPS:
+		op_apps(m, s, a, now);
+		break;
+	case TC_ORPC_PORTAL_CREATE:
+		op_create(m, s, q, a, now);
+		break;
+	default:
+		app_op(m, s, q, a, now);
+		break;
+	}
+	if (a->status == 200 && a->body == NULL && !a->json_tail)
+		mon_fail(a, 500, "internal", "out of memory");
+}
