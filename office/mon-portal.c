@@ -69,8 +69,8 @@ op_login(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 		return;
 	}
 	snprintf(a->session, sizeof(a->session), "%s", s->idtext);
-	a->body = json_pack("{s:s, s:o}", "csrf", s->csrf, "account",
-	    account_json(&acct));
+	a->body = json_pack(
+	    "{s:s, s:o}", "csrf", s->csrf, "account", account_json(&acct));
 }
 
 /*
@@ -90,8 +90,8 @@ op_register(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 	r = tc_applicant_register(m->reg, q->login, q->passphrase, q->name,
 	    q->language[0] ? q->language : NULL, 0, now, &id, err, sizeof(err));
 	if (r == 0)
-		r = tc_applicant_token_new(m->reg, id, TC_APPLICANT_TOKEN_VERIFY,
-		    now, token, err, sizeof(err));
+		r = tc_applicant_token_new(m->reg, id,
+		    TC_APPLICANT_TOKEN_VERIFY, now, token, err, sizeof(err));
 	memset(token, 0, sizeof(token));
 	if (r == TC_ERR_EXISTS) {
 		tc_registry_rollback(m->reg);
@@ -309,8 +309,8 @@ op_create(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
 	int64_t id = 0;
 	int r;
 
-	if ((r = parse_form(m, q->doc, q->doc_len, now, &f, err,
-		 sizeof(err))) != 0) {
+	if ((r = parse_form(
+		 m, q->doc, q->doc_len, now, &f, err, sizeof(err))) != 0) {
 		mon_lib_fail(a, r, err);
 		return;
 	}
@@ -362,8 +362,8 @@ op_section(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
 		r = TC_ERR_NOMEM;
 		goto out;
 	}
-	if ((r = parse_form(m, text, strlen(text), now, &f, err,
-		 sizeof(err))) != 0)
+	if ((r = parse_form(
+		 m, text, strlen(text), now, &f, err, sizeof(err))) != 0)
 		goto out;
 	ctx_of(m, s, now, &c);
 	if (mon_begin(m, a) != 0) {
@@ -411,9 +411,9 @@ op_attach(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
 	ctx_of(m, s, now, &c);
 	if (mon_begin(m, a) != 0)
 		return;
-	r = tc_app_attach(&c, q->app, kind,
-	    q->material[0] ? q->material : NULL, q->docs[0].name,
-	    q->docs[0].data, q->docs[0].size, &att, err, sizeof(err));
+	r = tc_app_attach(&c, q->app, kind, q->material[0] ? q->material : NULL,
+	    q->docs[0].name, q->docs[0].data, q->docs[0].size, &att, err,
+	    sizeof(err));
 	if (mon_end(m, a, r, err, NULL) != 0)
 		return;
 	a->body = json_pack("{s:I, s:I}", "application", (json_int_t)q->app,
@@ -457,7 +457,8 @@ op_submit(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
 			    p->application.pledge.read_seconds);
 			return;
 		}
-		if (shown < (int64_t)p->application.pledge.read_seconds * 1000) {
+		if (shown <
+		    (int64_t)p->application.pledge.read_seconds * 1000) {
 			mon_fail(a, 409, "pledge-too-early",
 			    "the integrity pledge was accepted %lld ms after it was shown; it must be read for %d seconds",
 			    (long long)shown,
@@ -515,14 +516,15 @@ app_op(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
 	case TC_ORPC_PORTAL_APP:
 		mon_app_detail(m, &app, 1, a, now);
 		if (a->body != NULL)
-			json_object_set_new(a->body, "box",
-			    json_string(box_of(app.state)));
+			json_object_set_new(
+			    a->body, "box", json_string(box_of(app.state)));
 		break;
 	case TC_ORPC_PORTAL_PLEDGE:
 		op_pledge(m, s, &app, a);
 		break;
 	case TC_ORPC_PORTAL_ATTACHMENT:
-		mon_attachment_send(m, s->operator_name, app.id, q->att, a, now);
+		mon_attachment_send(
+		    m, s->operator_name, app.id, q->att, a, now);
 		break;
 	case TC_ORPC_PORTAL_SECTION:
 		op_section(m, s, q, &app, a, now);
@@ -579,8 +581,8 @@ mon_portal_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 		    "no session, or it expired: sign in with POST /v1/portal/session");
 		return;
 	}
-	snprintf(a->operator_name, sizeof(a->operator_name), "%s",
-	    s->operator_name);
+	snprintf(
+	    a->operator_name, sizeof(a->operator_name), "%s", s->operator_name);
 	/* A disabled account's sessions end. */
 	if (tc_applicant_get(m->reg, s->applicant, &acct, err, sizeof(err)) !=
 		0 ||

@@ -91,8 +91,8 @@ app_param(struct tc_dreq *rq, const char *name, struct tc_dresp *resp)
  * token; DELETE: signs out.
  */
 void
-web_portal_session(struct tc_daemon *d, struct tc_dreq *rq,
-    struct tc_dresp *resp)
+web_portal_session(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct web_answer an;
 	json_t *req, *args = NULL;
@@ -141,8 +141,8 @@ web_portal_session(struct tc_daemon *d, struct tc_dreq *rq,
  * refused as a sign-in's are.
  */
 void
-web_portal_account(struct tc_daemon *d, struct tc_dreq *rq,
-    struct tc_dresp *resp)
+web_portal_account(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	const char *what = tc_dreq_param(rq, "what"), *op;
 	json_t *req, *args;
@@ -273,8 +273,8 @@ web_portal_attachment(
 	    (rq->method_get && (att = app_param(rq, "id", resp)) == 0))
 		return;
 	if (rq->method_get) {
-		if ((req = portal_request(
-			 rq, "portal-attachment", 0, resp)) == NULL)
+		if ((req = portal_request(rq, "portal-attachment", 0, resp)) ==
+		    NULL)
 			return;
 		json_object_set_new(req, "app", json_integer(n));
 		json_object_set_new(req, "att", json_integer(att));

@@ -190,15 +190,15 @@ keep_doc(json_t *v, int arr_ok, const char *name, struct tc_orpc_req *q,
 		    "rpc request: %s must be an object%s", name,
 		    arr_ok ? " or an array" : "");
 	if ((q->doc = json_dumps(v, JSON_COMPACT)) == NULL)
-		return tc_seterr(err, errlen, TC_ERR_NOMEM,
-		    "rpc request: out of memory");
+		return tc_seterr(
+		    err, errlen, TC_ERR_NOMEM, "rpc request: out of memory");
 	q->doc_len = strlen(q->doc);
 	return 0;
 }
 
 int
-tc_orpc_portal_args_parse(void *args, void *docs, struct tc_orpc_req *q,
-    char *err, size_t errlen)
+tc_orpc_portal_args_parse(
+    void *args, void *docs, struct tc_orpc_req *q, char *err, size_t errlen)
 {
 	json_t *a = args;
 	size_t i = find(q->op);

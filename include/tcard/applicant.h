@@ -77,9 +77,8 @@ void tc_applicant_actor(int64_t id, char out[TC_APPLICANT_ACTOR_MAX]);
  * tc_passhash_make; TC_ERR_STATE (no transaction); a database error.
  */
 int tc_applicant_register(struct tc_registry *reg, const char *login,
-    const char *password, const char *name, const char *language,
-    int verified, time_t now, int64_t *id /* OUT */, char *err,
-    size_t errlen);
+    const char *password, const char *name, const char *language, int verified,
+    time_t now, int64_t *id /* OUT */, char *err, size_t errlen);
 
 /* Reads account id. Returns 0, TC_ERR_NOT_FOUND or a database error. */
 int tc_applicant_get(struct tc_registry *reg, int64_t id,
@@ -115,8 +114,7 @@ int tc_applicant_bind_person(struct tc_registry *reg, int64_t id,
  */
 int tc_applicant_token_new(struct tc_registry *reg, int64_t id,
     enum tc_applicant_token_purpose purpose, time_t now,
-    char token[TC_APPLICANT_TOKEN_LEN + 1] /* OUT */, char *err,
-    size_t errlen);
+    char token[TC_APPLICANT_TOKEN_LEN + 1] /* OUT */, char *err, size_t errlen);
 
 /*
  * Uses a token of purpose, in the caller's transaction: verify marks the
@@ -127,8 +125,8 @@ int tc_applicant_token_new(struct tc_registry *reg, int64_t id,
  * a database error.
  */
 int tc_applicant_token_use(struct tc_registry *reg, const char *token,
-    enum tc_applicant_token_purpose purpose, const char *password,
-    time_t now, int64_t *id /* OUT */, char *err, size_t errlen);
+    enum tc_applicant_token_purpose purpose, const char *password, time_t now,
+    int64_t *id /* OUT */, char *err, size_t errlen);
 
 /*
  * The id of the account with login (normalised first), or 0 when none

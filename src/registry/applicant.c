@@ -38,7 +38,8 @@ login_email(const char *in, char *out, char *err, size_t errlen)
 		    "the login is not an e-mail address (name@domain.tld) or a mobile number");
 	for (i = 0; i < n; i++) {
 		if ((unsigned char)in[i] <= ' ' ||
-		    (unsigned char)in[i] >= 0x7f || strchr("<>()[]\\,;:\"", in[i]))
+		    (unsigned char)in[i] >= 0x7f ||
+		    strchr("<>()[]\\,;:\"", in[i]))
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 			    "the e-mail address has a character it may not have at byte %zu",
 			    i);
@@ -114,8 +115,8 @@ name_check(const char *name, char *err, size_t errlen)
 
 int
 tc_applicant_register(struct tc_registry *reg, const char *login,
-    const char *password, const char *name, const char *language,
-    int verified, time_t now, int64_t *id, char *err, size_t errlen)
+    const char *password, const char *name, const char *language, int verified,
+    time_t now, int64_t *id, char *err, size_t errlen)
 {
 	char norm[TC_APPLICANT_LOGIN_MAX + 1], hash[TC_PASSHASH_TEXT_MAX];
 	char actor[TC_APPLICANT_ACTOR_MAX], subject[TC_APPLICANT_ACTOR_MAX];
@@ -132,8 +133,8 @@ tc_applicant_register(struct tc_registry *reg, const char *login,
 	if (strcmp(language, "zh") != 0 && strcmp(language, "en") != 0)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "the language is zh or en");
-	if ((r = tc_reg_need_tx(reg, "registering an applicant", err,
-		 errlen)) != 0 ||
+	if ((r = tc_reg_need_tx(
+		 reg, "registering an applicant", err, errlen)) != 0 ||
 	    (r = tc_applicant_login_norm(login, norm, NULL, err, errlen)) !=
 		0 ||
 	    (r = name_check(name, err, errlen)) != 0 ||
@@ -193,8 +194,7 @@ row_read(sqlite3_stmt *st, struct tc_applicant *a, char *hash, size_t hlen)
 	if (tc_reg_col_int(st, 9, 0, &v) != 0)
 		return TC_ERR_MALFORMED;
 	a->created_at = (time_t)v;
-	if (hash != NULL &&
-	    tc_reg_col_text(st, 10, hash, hlen, 1) != 0)
+	if (hash != NULL && tc_reg_col_text(st, 10, hash, hlen, 1) != 0)
 		return TC_ERR_MALFORMED;
 	return 0;
 }
@@ -209,8 +209,8 @@ get_by(struct tc_registry *reg, const char *sql, const char *types,
 	int r;
 
 	if (types[0] == 'i')
-		r = tc_reg_query(reg, sql, &st, err, errlen, "i",
-		    *(const int64_t *)key);
+		r = tc_reg_query(
+		    reg, sql, &st, err, errlen, "i", *(const int64_t *)key);
 	else
 		r = tc_reg_query(
 		    reg, sql, &st, err, errlen, "t", (const char *)key);
@@ -237,9 +237,8 @@ tc_applicant_get(struct tc_registry *reg, int64_t id, struct tc_applicant *out,
 }
 
 int
-tc_applicant_find(
-    struct tc_registry *reg, const char *login, int64_t *id, char *err,
-    size_t errlen)
+tc_applicant_find(struct tc_registry *reg, const char *login, int64_t *id,
+    char *err, size_t errlen)
 {
 	char norm[TC_APPLICANT_LOGIN_MAX + 1];
 	struct tc_applicant a;
@@ -317,8 +316,8 @@ tc_applicant_login(struct tc_registry *reg, const char *login,
 		return r;
 	exists = r == 0;
 	/* A locked, disabled or unknown account costs the same work. */
-	usable = exists && hash[0] != '\0' && !a.disabled &&
-	    a.locked_until <= now;
+	usable =
+	    exists && hash[0] != '\0' && !a.disabled && a.locked_until <= now;
 	if (!usable) {
 		tc_passhash_dummy(password);
 		r = TC_ERR_AUTH;
@@ -380,8 +379,8 @@ tc_applicant_token_new(struct tc_registry *reg, int64_t id,
 	if ((r = tc_reg_need_tx(reg, "making a token", err, errlen)) != 0)
 		return r;
 	if (RAND_bytes(raw, sizeof(raw)) != 1)
-		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
-		    "no random bytes for a token");
+		return tc_seterr(
+		    err, errlen, TC_ERR_CRYPTO, "no random bytes for a token");
 	tc_orpc_token_text(raw, token);
 	OPENSSL_cleanse(raw, sizeof(raw));
 	SHA256((const uint8_t *)token, TC_APPLICANT_TOKEN_LEN, h);
@@ -393,9 +392,10 @@ tc_applicant_token_new(struct tc_registry *reg, int64_t id,
 		 "INSERT INTO applicant_tokens (hash, applicant, purpose, expires_at) VALUES (?1, ?2, ?3, ?4)",
 		 "making a token", err, errlen, "biti", h, sizeof(h), id,
 		 purpose_db(purpose),
-		 (int64_t)now + (purpose == TC_APPLICANT_TOKEN_RESET
-				     ? TC_APPLICANT_RESET_SECONDS
-				     : TC_APPLICANT_VERIFY_SECONDS))) == 0) {
+		 (int64_t)now +
+		     (purpose == TC_APPLICANT_TOKEN_RESET
+			     ? TC_APPLICANT_RESET_SECONDS
+			     : TC_APPLICANT_VERIFY_SECONDS))) == 0) {
 		tc_applicant_actor(id, actor);
 		r = tc_registry_audit(reg, now, actor, "applicant.token", actor,
 		    purpose == TC_APPLICANT_TOKEN_RESET
@@ -410,8 +410,8 @@ tc_applicant_token_new(struct tc_registry *reg, int64_t id,
 
 int
 tc_applicant_token_use(struct tc_registry *reg, const char *token,
-    enum tc_applicant_token_purpose purpose, const char *password,
-    time_t now, int64_t *id, char *err, size_t errlen)
+    enum tc_applicant_token_purpose purpose, const char *password, time_t now,
+    int64_t *id, char *err, size_t errlen)
 {
 	uint8_t h[SHA256_DIGEST_LENGTH];
 	char hash[TC_PASSHASH_TEXT_MAX], actor[TC_APPLICANT_ACTOR_MAX];
@@ -427,8 +427,8 @@ tc_applicant_token_use(struct tc_registry *reg, const char *token,
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 		    "the link is not valid (unknown, used or expired)");
 	if (purpose == TC_APPLICANT_TOKEN_RESET &&
-	    (r = tc_passhash_make(password, hash, sizeof(hash), err,
-		 errlen)) != 0)
+	    (r = tc_passhash_make(password, hash, sizeof(hash), err, errlen)) !=
+		0)
 		return r;
 	SHA256((const uint8_t *)token, TC_APPLICANT_TOKEN_LEN, h);
 	if ((r = tc_reg_query(reg,

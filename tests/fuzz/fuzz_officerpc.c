@@ -4,8 +4,10 @@
  * (src/officerpc.c): the first 12 bytes are a frame header, read with
  * tc_orpc_header_parse under the request caps; the rest is a request's
  * JSON for tc_orpc_req_parse. A parsed request must have a known op, its
- * tokens of the right form, a session for every op but login, positive
- * numbers, and fields within their sizes.
+ * tokens of the right form, a session for every op but the sign-ins
+ * (and the portal's account requests), positive numbers, fields within
+ * their sizes, and the portal's form bodies kept as the text of an
+ * object or array.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,9 +40,25 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (q.op < TC_ORPC_LOGIN || q.op > TC_ORPC_OP_LAST ||
 	    strcmp(tc_orpc_op_name(q.op), "?") == 0)
 		abort();
-	/* Every op but login and the worker's tls runs in a session. */
+	/*
+	 * Every op but login, the worker's tls and the portal's sign-in,
+	 * registration, verification and reset runs in a session.
+	 */
 	if (q.op != TC_ORPC_LOGIN && q.op != TC_ORPC_TLS &&
+	    (q.op < TC_ORPC_PORTAL_LOGIN || q.op > TC_ORPC_PORTAL_RESET) &&
 	    !tc_orpc_token_ok(q.session))
+		abort();
+	/* The portal: a token of the right form, a document to attach, the
+	 * text of a draft or a section (an object or an array). */
+	if ((q.token[0] != '\0' && !tc_orpc_token_ok(q.token)) ||
+	    (q.op == TC_ORPC_PORTAL_ATTACH && (q.n_docs != 1 || q.app < 1)) ||
+	    ((q.op == TC_ORPC_PORTAL_CREATE ||
+		 q.op == TC_ORPC_PORTAL_SECTION) &&
+		(q.doc == NULL || strlen(q.doc) != q.doc_len ||
+		    (q.doc[0] != '{' && q.doc[0] != '['))) ||
+	    (q.op != TC_ORPC_PORTAL_CREATE && q.op != TC_ORPC_PORTAL_SECTION &&
+		q.doc != NULL) ||
+	    (q.op == TC_ORPC_PORTAL_SECTION && q.section[0] == '\0'))
 		abort();
 	if (q.op == TC_ORPC_TLS && (q.session[0] != '\0' || q.has_csrf))
 		abort();
@@ -82,7 +100,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Documents: only on card ops, named, their sizes within the tail. */
 	if (q.n_docs > TC_ORPC_DOCS_MAX ||
 	    (q.n_docs > 0 && q.op != TC_ORPC_CARD_ACTION &&
-		q.op != TC_ORPC_CARD_CHANGE))
+		q.op != TC_ORPC_CARD_CHANGE && q.op != TC_ORPC_PORTAL_ATTACH))
 		abort();
 	for (i = 0, total = 0; i < q.n_docs; i++) {
 		if (q.docs[i].name[0] == '\0' || q.docs[i].size < 1 ||
