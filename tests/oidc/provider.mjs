@@ -69,7 +69,10 @@ const provider = new Provider(issuer, {
     accountId: sub,
     claims: async () => ({ sub, ...CLAIMS }),
   }),
-  ttl: { IdToken: 300, AccessToken: 300, AuthorizationCode: 60 },
+  ttl: {
+    IdToken: 300, AccessToken: 300, AuthorizationCode: 60,
+    Interaction: 600, Grant: 600, Session: 600,
+  },
 });
 
 // Logs the account in and grants what the client asked for, in one POST.
