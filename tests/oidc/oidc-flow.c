@@ -178,7 +178,7 @@ authorize(struct flow *f, struct tc_buf *b)
 			return -1;
 		if (loc[0] == '\0') {
 			snprintf(f->err, sizeof(f->err),
-			    "%s: HTTP %ld and no redirect", next, st);
+			    "%.200s: HTTP %ld and no redirect", next, st);
 			return -1;
 		}
 		if (strncmp(loc, f->o.redirect, strlen(f->o.redirect)) == 0)
