@@ -317,8 +317,9 @@ key_pick(const struct tc_oidc_jwks *keys, int alg, const char *kid,
 	}
 	if (kid != NULL)
 		return tc_seterr(err, errlen, TC_ERR_UNKNOWN_KEY,
-		    "ID token: no key of the provider's key set has this "
-		    "\"kid\" and algorithm");
+		    "ID token: %s key of the provider's key set has this "
+		    "\"kid\" and algorithm",
+		    count == 0 ? "no" : "more than one");
 	return tc_seterr(err, errlen, TC_ERR_UNKNOWN_KEY,
 	    "ID token: no \"kid\" and %zu keys of its algorithm", count);
 }
@@ -445,8 +446,11 @@ aud_check(json_t *o, const char *client_id, char *err, size_t errlen)
 		found = strcmp(json_string_value(aud), client_id) == 0;
 	else if (json_is_array(aud)) {
 		n = json_array_size(aud);
-		json_array_foreach(aud, i, v) found |= json_is_string(v) &&
-		    strcmp(json_string_value(v), client_id) == 0;
+		json_array_foreach(aud, i, v)
+		{
+			found |= json_is_string(v) &&
+			    strcmp(json_string_value(v), client_id) == 0;
+		}
 	} else
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "ID token: \"aud\" is missing or not a string or array");

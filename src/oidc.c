@@ -51,20 +51,13 @@ tc_b64url_encode(struct tc_buf *out, const void *p, size_t n)
 	return 0;
 }
 
+/* The 6-bit value of a base64url character, -1 for any other byte. */
 static int
 b64url_value(unsigned char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '-')
-		return 62;
-	if (c == '_')
-		return 63;
-	return -1;
+	const char *p = c != '\0' ? strchr(b64url, c) : NULL;
+
+	return p != NULL ? (int)(p - b64url) : -1;
 }
 
 int
@@ -164,8 +157,11 @@ array_has(json_t *a, const char *s)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(a, i, v) if (json_is_string(v) &&
-	    strcmp(json_string_value(v), s) == 0) return 1;
+	json_array_foreach(a, i, v)
+	{
+		if (json_is_string(v) && strcmp(json_string_value(v), s) == 0)
+			return 1;
+	}
 	return 0;
 }
 
@@ -273,13 +269,12 @@ out:
 void
 tc_oidc_provider_release(struct tc_oidc_provider *p)
 {
+	size_t k;
+
 	if (p == NULL)
 		return;
-	free(p->issuer);
-	free(p->authorization_endpoint);
-	free(p->token_endpoint);
-	free(p->jwks_uri);
-	free(p->userinfo_endpoint);
+	for (k = 0; k < sizeof(doc_urls) / sizeof(doc_urls[0]); k++)
+		free(*(char **)((char *)p + doc_urls[k].off));
 	memset(p, 0, sizeof(*p));
 }
 
