@@ -9,7 +9,8 @@
  * signed here with keys OpenSSL makes: RS256, PS256 and ES256 accepted,
  * then every refusal (alg none, HS256, a bad signature, wrong iss, aud and
  * azp, expired, issued or valid only in the future, nonce, unknown kid,
- * malformed segments, oversize, crit).
+ * a kid two keys share, a key embedded in the header, malformed segments,
+ * oversize, crit).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -221,6 +222,42 @@ test_jwks(void **state)
 	assert_string_equal(s.keys[0].kid, "e1");
 	tc_oidc_jwks_release(&s);
 	tc_buf_release(&b);
+
+	/* Two keys with one kid: a token naming it is refused. */
+	tc_buf_init(&b, 0);
+	tc_buf_puts(&b, "{\"keys\":[");
+	jwt_jwk(&b, rsa, "d", NULL);
+	tc_buf_puts(&b, ",");
+	jwt_jwk(&b, rsa2, "d", NULL);
+	tc_buf_puts(&b, "]}");
+	assert_int_equal(jwks((char *)b.data, &s, msg, sizeof(msg)), 0);
+	tc_buf_release(&b);
+	{
+		struct tc_oidc_expect e = { .issuer = "i",
+			.client_id = "c",
+			.nonce = "n",
+			.now = 100 };
+		struct tc_oidc_identity id;
+		char *t = jwt_make(rsa, "RS256",
+		    "{\"alg\":\"RS256\",\"kid\":\"d\"}",
+		    "{\"iss\":\"i\",\"aud\":\"c\",\"nonce\":\"n\",\"exp\":200,"
+		    "\"iat\":90,\"sub\":\"x\"}");
+
+		assert_int_equal(
+		    tc_oidc_id_token_verify(t, &s, &e, &id, msg, sizeof(msg)),
+		    TC_ERR_UNKNOWN_KEY);
+		assert_non_null(strstr(msg, "more than one"));
+		free(t);
+		t = jwt_make(rsa, "RS256", "{\"alg\":\"RS256\"}",
+		    "{\"iss\":\"i\",\"aud\":\"c\",\"nonce\":\"n\",\"exp\":200,"
+		    "\"iat\":90,\"sub\":\"x\"}");
+		assert_int_equal(
+		    tc_oidc_id_token_verify(t, &s, &e, &id, msg, sizeof(msg)),
+		    TC_ERR_UNKNOWN_KEY);
+		assert_non_null(strstr(msg, "no \"kid\" and 2 keys"));
+		free(t);
+	}
+	tc_oidc_jwks_release(&s);
 
 	/* Only encryption keys: nothing usable. */
 	assert_int_equal(jwks("{\"keys\":[{\"kty\":\"RSA\",\"use\":\"enc\"}]}",
@@ -548,6 +585,19 @@ test_id_token_refusals(void **state)
 			     "\"zz\"}",
 			     claims(""), &e, "kid"),
 	    TC_ERR_UNKNOWN_KEY);
+	/* A key embedded in the header is not a key of the provider's set. */
+	{
+		struct tc_buf h;
+
+		tc_buf_init(&h, 0);
+		tc_buf_puts(&h, "{\"alg\":\"RS256\",\"kid\":\"r1\",\"jwk\":");
+		jwt_jwk(&h, rsa2, "r1", "RS256");
+		tc_buf_puts(&h, "}");
+		assert_int_equal(refused(rsa2, "RS256", (char *)h.data,
+				     claims(""), &e, "does not verify"),
+		    TC_ERR_BAD_SIGNATURE);
+		tc_buf_release(&h);
+	}
 	assert_int_equal(refused(rsa, "RS256",
 			     "{\"alg\":\"RS256\",\"kid\":\"r1\",\"crit\":["
 			     "\"exp\"]}",
