@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # talentcard build. `make run` (the demo) and `make check` (the tests) install
-# missing Debian packages first through scripts/install-deps; the other
-# targets assume they are present. Sources are found by wildcard: a new
+# missing Debian packages first through scripts/install-deps (and `make
+# check` the npm packages of the OIDC test through scripts/install-npm);
+# the other targets assume they are present. Sources are found by wildcard: a new
 # src/X.c or src/GROUP/X.c joins libtcard.a (src/README.md maps the groups),
 # a new demo/X.c the demo library libtcarddemo.a, a new tests/unit/test-X.c
 # becomes a unit test, a new tests/fuzz/fuzz_X.c a fuzz target with corpus
@@ -129,7 +130,9 @@ FUZZ_BIN := $(FUZZ_SRC:%.c=$(BUILD)/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/bench-*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 # Test-side tools built with the tests and benchmarks (not run as either).
-TOOL_BIN := $(BUILD)/tests/bench/make-bundle $(BUILD)/tests/bench/make-office
+# tests/oidc/oidc-flow: the OIDC test driver (tests/integration/186-oidc.sh).
+TOOL_BIN := $(BUILD)/tests/bench/make-bundle $(BUILD)/tests/bench/make-office \
+	$(BUILD)/tests/oidc/oidc-flow
 
 .PHONY: all deps check asan fuzz bench run demo install clean format tests \
 	fuzzers benches faces-samples
@@ -237,12 +240,17 @@ $(BUILD)/tests/bench/make-office: tests/bench/make-office.c $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(PKG_LIBS)
 
+$(BUILD)/tests/oidc/oidc-flow: tests/oidc/oidc-flow.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
 tests: all $(TEST_PROGS) $(UNIT_BIN) $(FUZZ_BIN) $(TOOL_BIN)
 fuzzers: $(FUZZ_BIN)
 benches: all $(TEST_PROGS) $(BENCH_BIN) $(TOOL_BIN)
 
 check:
 	@scripts/install-deps
+	@scripts/install-npm
 	@$(MAKE) --no-print-directory -s tests >$(BUILD).log 2>&1 || \
 		{ cat $(BUILD).log; echo "build failed (log: $(BUILD).log)"; \
 		  echo "0 passed, 1 failed"; exit 1; }
