@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The OIDC test driver (tests/integration/186-oidc.sh, docs/oidc.md): the
+ * The OIDC test driver (tests/integration/183-oidc.sh, docs/oidc.md): the
  * relying party's half of the authorization code flow with PKCE, run
  * against a real provider (tests/oidc/provider.mjs) with libcurl and its
  * cookie engine, checked with libtcard's OIDC functions: discovery, the key

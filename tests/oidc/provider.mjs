@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// The OpenID provider of the OIDC tests (tests/integration/186-oidc.sh,
+// The OpenID provider of the OIDC tests (tests/integration/183-oidc.sh,
 // docs/oidc.md): the npm package oidc-provider on 127.0.0.1 at a free port
 // (written to --port-file once it listens), one confidential client, PKCE
 // required, the code flow only, and one made-up account. Its login and
