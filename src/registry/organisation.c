@@ -304,3 +304,73 @@ tc_registry_org_list(struct tc_registry *reg,
 	return tc_reg_rows_end(
 	    reg, st, rc, r, "listing organisations", err, errlen);
 }
+
+/* 1 when s is a plain address: local@domain, printable ASCII, no spaces. */
+static int
+email_ok(const char *s)
+{
+	const char *at = strchr(s, '@');
+	size_t i;
+
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@') ||
+	    strchr(at + 1, '.') == NULL || strlen(s) > TC_ORG_EMAIL_MAX)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] <= ' ' || s[i] >= 0x7f ||
+		    strchr("<>,;:\"()[]\\", s[i]))
+			return 0;
+	return 1;
+}
+
+int
+tc_registry_org_set_email(struct tc_registry *reg, const char *code,
+    const char *email, char *err, size_t errlen)
+{
+	int r;
+
+	if (reg == NULL || code == NULL)
+		return tc_reg_no_arg(err, errlen);
+	if ((r = tc_reg_need_tx(
+		 reg, "setting an organisation's e-mail", err, errlen)) != 0)
+		return r;
+	if (email != NULL && email[0] == '\0')
+		email = NULL;
+	if (email != NULL && !email_ok(email))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "organisation %s: '%s' is not an e-mail address (local@domain, at most %d bytes)",
+		    code, email, TC_ORG_EMAIL_MAX);
+	if ((r = tc_reg_exec(reg,
+		 "UPDATE organisations SET email = ?2 WHERE code = ?1",
+		 "setting an organisation's e-mail", err, errlen, "tt", code,
+		 email)) != 0)
+		return r;
+	if (sqlite3_changes(reg->db) == 0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_NOT_FOUND, "no organisation %s", code);
+	return 0;
+}
+
+int
+tc_registry_org_email(struct tc_registry *reg, const char *code,
+    char out[TC_ORG_EMAIL_MAX + 1], char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+
+	if (out != NULL)
+		out[0] = '\0';
+	if (reg == NULL || code == NULL || out == NULL)
+		return tc_reg_no_arg(err, errlen);
+	if ((r = tc_reg_query(reg,
+		 "SELECT email FROM organisations WHERE code = ?1", &st, err,
+		 errlen, "t", code)) != 0 ||
+	    (r = tc_reg_one_row(reg, st, "reading an organisation", err, errlen,
+		 "no organisation %s", code)) != 0)
+		return r;
+	r = tc_reg_col_text(st, 0, out, TC_ORG_EMAIL_MAX + 1, 1);
+	tc_reg_finalize(reg, st);
+	if (r != 0)
+		return tc_seterr(err, errlen, r,
+		    "organisation %s: the stored e-mail is out of shape", code);
+	return 0;
+}

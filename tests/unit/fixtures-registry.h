@@ -174,6 +174,13 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 /* SQL that takes a registry of schema 9 back to 8: no card documents. */
 #define FX_UNDO_SCHEMA_9 "DROP TABLE card_documents;"
 
+/*
+ * SQL that takes a registry of schema 12 back to 11: no outbox, no
+ * organisations' e-mail.
+ */
+#define FX_UNDO_SCHEMA_12                                                      \
+	"DROP TABLE outbox; ALTER TABLE organisations DROP COLUMN email;"
+
 /* SQL that takes a registry of schema 11 back to 10: no subject index. */
 #define FX_UNDO_SCHEMA_11 "DROP INDEX audit_subject;"
 
@@ -192,8 +199,8 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 
 /*
  * SQL that takes a registry of schema 8 back to 7 (tests that make an
- * older file by hand start with FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10
- * FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8): the operators table without the
+ * older file by hand start with FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11
+ * FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8): the operators table without the
  * organisation and TOTP columns, no organisations table.
  */
 #define FX_UNDO_SCHEMA_8                                                                                                                                                                                                                                                                                                                                                                              \
