@@ -28,14 +28,14 @@
 #include "tcard/registry.h"
 
 enum tc_notify_event {
-	TC_NOTIFY_RETURNED = 1,	     /* "returned": to the applicant */
-	TC_NOTIFY_REJECTED,	     /* "rejected": to the applicant */
-	TC_NOTIFY_APPROVED,	     /* "approved": to the applicant */
-	TC_NOTIFY_ISSUED,	     /* "issued": to the applicant */
-	TC_NOTIFY_ECARD,	     /* "ecard": to the applicant */
-	TC_NOTIFY_REACHED_UNIT,	     /* "reached-unit": to the unit */
-	TC_NOTIFY_UNIT_CARD_ISSUED,  /* "unit-card-issued": to the unit */
-	TC_NOTIFY_OVERDUE,	     /* "overdue": to the reviewers */
+	TC_NOTIFY_RETURNED = 1,	    /* "returned": to the applicant */
+	TC_NOTIFY_REJECTED,	    /* "rejected": to the applicant */
+	TC_NOTIFY_APPROVED,	    /* "approved": to the applicant */
+	TC_NOTIFY_ISSUED,	    /* "issued": to the applicant */
+	TC_NOTIFY_ECARD,	    /* "ecard": to the applicant */
+	TC_NOTIFY_REACHED_UNIT,	    /* "reached-unit": to the unit */
+	TC_NOTIFY_UNIT_CARD_ISSUED, /* "unit-card-issued": to the unit */
+	TC_NOTIFY_OVERDUE,	    /* "overdue": to the reviewers */
 };
 
 /* "returned", ...; NULL outside the enum. */
@@ -132,9 +132,10 @@ int tc_notify_claim(struct tc_registry *reg, time_t now, size_t max,
  * TC_ERR_NOT_FOUND (no pending row id), TC_ERR_STATE or a database error.
  */
 #define TC_NOTIFY_BACKOFF(k)                                                   \
-	((k) >= 10 ? 3600 : ((30 << ((k) > 0 ? (k) - 1 : 0)) > 3600            \
-				   ? 3600                                      \
-				   : (30 << ((k) > 0 ? (k) - 1 : 0))))
+	((k) >= 10 ? 3600                                                      \
+		   : ((30 << ((k) > 0 ? (k)-1 : 0)) > 3600                     \
+			     ? 3600                                            \
+			     : (30 << ((k) > 0 ? (k)-1 : 0))))
 int tc_notify_done(struct tc_registry *reg, int64_t id, time_t now,
     const char *error, int max_attempts, const char **state /* OUT */,
     char *err, size_t errlen);

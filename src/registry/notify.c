@@ -45,54 +45,46 @@ tc_notify_event_name(enum tc_notify_event ev)
 static const struct {
 	const char *zh, *en;
 } templates[] = {
-	[TC_NOTIFY_RETURNED] = {
-	    "{programme}申请 {app} 已退回补正\n\n"
-	    "您的{programme}申请（编号 {app}）已被退回，请补充材料后重新提交。\n"
-	    "退回原因：{reason}\n\n查看与补正：{link}\n",
+	[TC_NOTIFY_RETURNED] = { "{programme}申请 {app} 已退回补正\n\n"
+				 "您的{programme}申请（编号 {app}）已被退回，请补充材料后重新提交。\n"
+				 "退回原因：{reason}\n\n查看与补正：{link}\n",
 	    "{programme}: application {app} returned for more material\n\n"
 	    "Your application {app} for the {programme} was returned.\n"
 	    "Reason: {reason}\n\nSee it and resubmit: {link}\n" },
-	[TC_NOTIFY_REJECTED] = {
-	    "{programme}申请 {app} 未通过\n\n"
-	    "您的{programme}申请（编号 {app}）未获通过。\n"
-	    "原因：{reason}\n\n详情：{link}\n",
+	[TC_NOTIFY_REJECTED] = { "{programme}申请 {app} 未通过\n\n"
+				 "您的{programme}申请（编号 {app}）未获通过。\n"
+				 "原因：{reason}\n\n详情：{link}\n",
 	    "{programme}: application {app} rejected\n\n"
 	    "Your application {app} for the {programme} was rejected.\n"
 	    "Reason: {reason}\n\nDetails: {link}\n" },
-	[TC_NOTIFY_APPROVED] = {
-	    "{programme}申请 {app} 已审批通过\n\n"
-	    "您的{programme}申请（编号 {app}）已审批通过，正在制卡。\n\n"
-	    "进度：{link}\n",
+	[TC_NOTIFY_APPROVED] = { "{programme}申请 {app} 已审批通过\n\n"
+				 "您的{programme}申请（编号 {app}）已审批通过，正在制卡。\n\n"
+				 "进度：{link}\n",
 	    "{programme}: application {app} approved\n\n"
 	    "Your application {app} for the {programme} was approved; the card "
 	    "is being made.\n\nProgress: {link}\n" },
-	[TC_NOTIFY_ISSUED] = {
-	    "{programme}已发卡（申请 {app}）\n\n"
-	    "您的{programme}已发放，卡号 {card}。\n\n详情：{link}\n",
+	[TC_NOTIFY_ISSUED] = { "{programme}已发卡（申请 {app}）\n\n"
+			       "您的{programme}已发放，卡号 {card}。\n\n详情：{link}\n",
 	    "{programme}: your card is issued (application {app})\n\n"
 	    "Your {programme} card {card} is issued.\n\nDetails: {link}\n" },
-	[TC_NOTIFY_ECARD] = {
-	    "{programme}电子卡已可下载（申请 {app}）\n\n"
-	    "您的{programme}电子卡（卡号 {card}）已可在网上下载。\n\n"
-	    "下载：{link}\n",
+	[TC_NOTIFY_ECARD] = { "{programme}电子卡已可下载（申请 {app}）\n\n"
+			      "您的{programme}电子卡（卡号 {card}）已可在网上下载。\n\n"
+			      "下载：{link}\n",
 	    "{programme}: your e-card is ready (application {app})\n\n"
 	    "The e-card of your {programme} card {card} is ready.\n\n"
 	    "Download: {link}\n" },
-	[TC_NOTIFY_REACHED_UNIT] = {
-	    "{programme}申请 {app} 待贵单位审核\n\n"
-	    "{programme}申请（编号 {app}）已到达贵单位的审核环节，请登录系统办理。\n",
+	[TC_NOTIFY_REACHED_UNIT] = { "{programme}申请 {app} 待贵单位审核\n\n"
+				     "{programme}申请（编号 {app}）已到达贵单位的审核环节，请登录系统办理。\n",
 	    "{programme}: application {app} awaits your unit's review\n\n"
 	    "Application {app} for the {programme} has reached your unit's "
 	    "step; please sign in to the console to act on it.\n" },
-	[TC_NOTIFY_UNIT_CARD_ISSUED] = {
-	    "{programme}已为贵单位人员发卡（申请 {app}）\n\n"
-	    "贵单位人员的{programme}申请（编号 {app}）已发卡，卡号 {card}。\n",
+	[TC_NOTIFY_UNIT_CARD_ISSUED] = { "{programme}已为贵单位人员发卡（申请 {app}）\n\n"
+					 "贵单位人员的{programme}申请（编号 {app}）已发卡，卡号 {card}。\n",
 	    "{programme}: card issued to your employee (application {app})\n\n"
 	    "The card {card} of application {app} for the {programme} of your "
 	    "employee is issued.\n" },
-	[TC_NOTIFY_OVERDUE] = {
-	    "{programme}申请 {app} 已超期\n\n"
-	    "您审核队列中的{programme}申请（编号 {app}）已超过办理期限。\n",
+	[TC_NOTIFY_OVERDUE] = { "{programme}申请 {app} 已超期\n\n"
+				"您审核队列中的{programme}申请（编号 {app}）已超过办理期限。\n",
 	    "{programme}: application {app} is overdue\n\n"
 	    "Application {app} for the {programme} in your queue is past its "
 	    "deadline.\n" },
@@ -112,8 +104,8 @@ tc_notify_default_template(enum tc_notify_event ev, const char *lang)
 
 /* The value of placeholder name (len bytes), or NULL for an unknown one. */
 static const char *
-var_value(const struct tc_notify_vars *v, const char *name, size_t len,
-    char num[24])
+var_value(
+    const struct tc_notify_vars *v, const char *name, size_t len, char num[24])
 {
 	if (len == 3 && memcmp(name, "app", 3) == 0) {
 		snprintf(num, 24, "%lld", (long long)v->app);
@@ -132,7 +124,8 @@ var_value(const struct tc_notify_vars *v, const char *name, size_t len,
 
 /* Appends s[0..len) to b with every {placeholder} filled from v. */
 static void
-fill(struct tc_buf *b, const char *s, size_t len, const struct tc_notify_vars *v)
+fill(
+    struct tc_buf *b, const char *s, size_t len, const struct tc_notify_vars *v)
 {
 	const char *end = s + len, *close, *val;
 	char num[24];
@@ -200,7 +193,8 @@ tc_notify_render(const char *tmpl, const struct tc_notify_vars *v,
 	if ((r = b.err) != 0) {
 		tc_buf_release(&b);
 		return tc_seterr(err, errlen, r == TC_ERR_TOO_LARGE ? r : r,
-		    "the subject is longer than %d bytes", TC_NOTIFY_SUBJECT_MAX);
+		    "the subject is longer than %d bytes",
+		    TC_NOTIFY_SUBJECT_MAX);
 	}
 	memcpy(subject, b.data, b.len);
 	tc_buf_release(&b);
@@ -213,8 +207,8 @@ tc_notify_render(const char *tmpl, const struct tc_notify_vars *v,
 	if ((r = b.err) != 0) {
 		tc_buf_release(&b);
 		subject[0] = '\0';
-		return tc_seterr(err, errlen, r, "the body is longer than %zu bytes",
-		    bodylen - 1);
+		return tc_seterr(err, errlen, r,
+		    "the body is longer than %zu bytes", bodylen - 1);
 	}
 	memcpy(body, b.data, b.len);
 	tc_buf_release(&b);
@@ -231,8 +225,8 @@ tc_notify_render(const char *tmpl, const struct tc_notify_vars *v,
 
 /* HOME/notify/NAME into out (HOME the directory of the registry file). */
 static void
-home_path(const struct tc_registry *reg, const char *name, char *out,
-    size_t len)
+home_path(
+    const struct tc_registry *reg, const char *name, char *out, size_t len)
 {
 	const char *slash = strrchr(reg->path, '/');
 
@@ -356,9 +350,8 @@ insert_row(const struct tc_app_ctx *c, const struct tc_app *a,
 	tc_hex_encode(rnd, sizeof(rnd), nonce);
 	return tc_reg_exec(c->reg,
 	    "INSERT INTO outbox (created_at, event, application_id, channel, recipient, language, subject, body, nonce, next_attempt_at) VALUES (?1, ?2, ?3, 'email', ?4, ?5, ?6, ?7, ?8, ?1)",
-	    "writing a notification", err, errlen, "itittttt",
-	    (int64_t)c->now, tc_notify_event_name(ev), a->id, rcpt, lang,
-	    subject, body, nonce);
+	    "writing a notification", err, errlen, "itittttt", (int64_t)c->now,
+	    tc_notify_event_name(ev), a->id, rcpt, lang, subject, body, nonce);
 }
 
 /* The unit's address: organisation org's e-mail, "" when none. */
@@ -418,11 +411,12 @@ tc_notify_event(const struct tc_app_ctx *c, const struct tc_app *a,
 	tc_buf_init(&t, 16385);
 	if ((body = malloc(TC_NOTIFY_BODY_MAX + 1)) == NULL)
 		r = tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
-	else if ((r = load_template(c->reg, a->programme, ev, lang, &t, err,
-		      errlen)) == 0 &&
+	else if ((r = load_template(
+		      c->reg, a->programme, ev, lang, &t, err, errlen)) == 0 &&
 	    (r = tc_notify_render((const char *)t.data, &v, subject, body,
 		 TC_NOTIFY_BODY_MAX + 1, err, errlen)) == 0)
-		r = insert_row(c, a, ev, rcpt, lang, subject, body, err, errlen);
+		r = insert_row(
+		    c, a, ev, rcpt, lang, subject, body, err, errlen);
 	tc_buf_release(&t);
 	free(body);
 	return r;
@@ -501,16 +495,16 @@ tc_notify_claim(struct tc_registry *reg, time_t now, size_t max,
 		}
 		(*n)++;
 	}
-	if ((r = tc_reg_rows_end(reg, st, rc, r, "reading the outbox", err,
-		 errlen)) != 0)
+	if ((r = tc_reg_rows_end(
+		 reg, st, rc, r, "reading the outbox", err, errlen)) != 0)
 		goto fail;
 	for (size_t i = 0; i < *n; i++) {
 		if ((r = tc_reg_query(reg,
 			 "UPDATE outbox SET next_attempt_at = ?2 WHERE id = ?1",
 			 &up, err, errlen, "ii", out[i].id,
 			 (int64_t)now + TC_NOTIFY_LEASE)) != 0 ||
-		    (r = run_bookkeeping(reg, up, "claiming a notification",
-			 err, errlen)) != 0)
+		    (r = run_bookkeeping(
+			 reg, up, "claiming a notification", err, errlen)) != 0)
 			goto fail;
 	}
 	if ((r = tc_registry_commit(reg, err, errlen)) == 0)
@@ -582,8 +576,9 @@ tc_notify_count(struct tc_registry *reg, const char *state, int64_t *n,
 
 	if (reg == NULL || state == NULL || n == NULL)
 		return tc_reg_no_arg(err, errlen);
-	if ((r = tc_reg_query(reg, "SELECT count(*) FROM outbox WHERE state = ?1",
-		 &st, err, errlen, "t", state)) != 0)
+	if ((r = tc_reg_query(reg,
+		 "SELECT count(*) FROM outbox WHERE state = ?1", &st, err,
+		 errlen, "t", state)) != 0)
 		return r;
 	return tc_reg_count(reg, st, "counting the outbox", n, err, errlen);
 }
