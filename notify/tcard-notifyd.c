@@ -164,7 +164,8 @@ address_ok(const char *s)
 	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
 		return 0;
 	for (i = 0; s[i] != '\0'; i++)
-		if (s[i] <= ' ' || s[i] >= 0x7f || strchr("<>,;:\"()[]\\", s[i]))
+		if (s[i] <= ' ' || s[i] >= 0x7f ||
+		    strchr("<>,;:\"()[]\\", s[i]))
 			return 0;
 	return 1;
 }
@@ -280,8 +281,8 @@ parse_args(int argc, char **argv, struct conf *cf)
 			break;
 		case OPT_FROM:
 			if (strlen(optarg) > FROM_MAX || !address_ok(optarg))
-				return usage("--from %s: not an e-mail address",
-				    optarg);
+				return usage(
+				    "--from %s: not an e-mail address", optarg);
 			snprintf(cf->from, sizeof(cf->from), "%s", optarg);
 			break;
 		case OPT_ONCE:
@@ -289,7 +290,8 @@ parse_args(int argc, char **argv, struct conf *cf)
 			break;
 		case OPT_INTERVAL:
 			if (parse_long(optarg, 1, 86400, &cf->interval) != 0)
-				return usage("--interval takes 1 to 86400 seconds");
+				return usage(
+				    "--interval takes 1 to 86400 seconds");
 			break;
 		case OPT_MAX:
 			if (parse_long(optarg, 1, 100, &v) != 0)
@@ -354,16 +356,16 @@ put_base64(struct tc_buf *b, const char *s)
 
 /* The whole message of m into b. */
 static int
-build_message(const struct conf *cf, const struct tc_notify_msg *m,
-    time_t now, struct tc_buf *b)
+build_message(const struct conf *cf, const struct tc_notify_msg *m, time_t now,
+    struct tc_buf *b)
 {
 	char date[64];
 	struct tm tm;
 
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	tc_buf_printf(b,
-	    "From: <%s>\r\nTo: <%s>\r\nSubject: ", cf->from, m->recipient);
+	tc_buf_printf(
+	    b, "From: <%s>\r\nTo: <%s>\r\nSubject: ", cf->from, m->recipient);
 	put_encoded(b, m->subject);
 	tc_buf_printf(b,
 	    "\r\nDate: %s\r\nMessage-ID: <outbox-%lld.%s@%s>\r\n"
@@ -468,8 +470,8 @@ pass(const struct conf *cf, struct tc_registry *reg)
 	while (!stop) {
 		if ((now = tc_cli_now()) == (time_t)-1)
 			return -1;
-		if (tc_notify_claim(reg, now, BATCH, msgs, &n, err,
-			sizeof(err)) != 0) {
+		if (tc_notify_claim(
+			reg, now, BATCH, msgs, &n, err, sizeof(err)) != 0) {
 			log_line("claim", "error", "{s:s}", "message", err);
 			return -1;
 		}
@@ -482,8 +484,8 @@ pass(const struct conf *cf, struct tc_registry *reg)
 				cf->max_attempts, &state, err,
 				sizeof(err)) != 0) {
 				log_line("record", "error", "{s:I, s:s}",
-				    "outbox", (json_int_t)msgs[i].id,
-				    "message", err);
+				    "outbox", (json_int_t)msgs[i].id, "message",
+				    err);
 				state = NULL;
 			}
 			log_line("deliver", why == NULL ? "info" : "warning",
@@ -541,8 +543,8 @@ main(int argc, char **argv)
 	log_line("start", "info", "{s:s, s:b}", "smtp",
 	    cf.smtp != NULL ? "set" : "unset", "once", cf.once);
 	if (cf.smtp == NULL) {
-		if (tc_notify_count(reg, "pending", &pending, err,
-			sizeof(err)) == 0)
+		if (tc_notify_count(
+			reg, "pending", &pending, err, sizeof(err)) == 0)
 			log_line("idle", "warning", "{s:s, s:I}", "message",
 			    "no --smtp: messages stay pending", "pending",
 			    (json_int_t)pending);
