@@ -102,13 +102,31 @@ expect_no "applicant@example.com" "the log names no address" "$T/err"
 check "the log has a JSON line per message" \
 	test "$(grep -c '"event":"deliver"' "$T/err")" = "$rows"
 
+# The unit's address: told when the resubmitted application reaches it.
+UNIT=91440106MA4T8R3H12
+TCARD_PASSPHRASE=$(pass_of demo-admin) "$I" organisation set-email "$UNIT" \
+	hr@unit-a.example --home "$H" --as demo-admin >/dev/null 2>"$T/se.err"
+check "organisation set-email" test "$(q "SELECT email FROM organisations WHERE code = '$UNIT'")" = hr@unit-a.example
+check "audited" test "$(q "SELECT count(*) FROM audit WHERE action = 'organisation.set-email'")" = 1
+TCARD_PASSPHRASE=$(pass_of demo-admin) "$I" organisation set-email "$UNIT" \
+	'not an address' --home "$H" --as demo-admin >"$T/out" 2>"$T/err"
+check "a bad address is refused" test $? = 1
+TCARD_PASSPHRASE=$(pass_of demo-clerk) "$I" submit 14 --home "$H" --as demo-clerk \
+	>/dev/null 2>"$T/sub.err"
+check "application 14 resubmitted" test "$(q "SELECT state FROM applications WHERE id = 14")" = submitted
+check "a reached-unit row for the unit" \
+	test "$(q "SELECT recipient FROM outbox WHERE application_id = 14 AND event = 'reached-unit'")" = hr@unit-a.example
+rows=$(q "SELECT count(*) FROM outbox")
+
 # Events committed while no notifier runs: delivered once when one starts.
 TCARD_PASSPHRASE=$(pass_of demo-unit-reviewer-b-1) "$I" review 15 --home "$H" \
 	--as demo-unit-reviewer-b-1 --reject "不符合条件" >/dev/null 2>&1
 check "application 15 rejected, its row pending" \
 	test "$(q "SELECT count(*) FROM outbox WHERE application_id = 15 AND state = 'pending'")" = 1
 expect_exit 0 "a second pass" "$ND" --home "$H" --smtp "$(smtp_url)" --once
-check "the rejection arrived, nothing twice" test "$(mails 'len(msgs)')" = "$((rows + 1))"
+check "the resubmission and the rejection arrived, nothing twice" test "$(mails 'len(msgs)')" = "$((rows + 1))"
+check "the unit's message went to the unit" \
+	test "$(mails 'sum(m["To"].addresses[0].addr_spec == "hr@unit-a.example" and "贵单位" in str(m["subject"]) for m in msgs)')" = 1
 expect_exit 0 "a third pass with nothing due" "$ND" --home "$H" --smtp "$(smtp_url)" --once
 check "still no message twice" test "$(mails 'len(msgs)')" = "$((rows + 1))"
 
