@@ -14,8 +14,8 @@
  * {programme} (its name), {reason}, {link}, {card} (the card number). The
  * link is PORTAL_URL/portal/applications/N, PORTAL_URL the first line of
  * HOME/notify/portal-url (default TC_NOTIFY_PORTAL_DEFAULT). No text ever
- * carries an ID number: a run of 15 or more digits (an X among them) in
- * the rendered text is masked.
+ * carries an ID number: a run of 15, or 17 and more, digits (an X among
+ * them) in the rendered text is masked (16 is a card number's length).
  */
 #ifndef TCARD_NOTIFY_H
 #define TCARD_NOTIFY_H

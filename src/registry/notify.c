@@ -152,9 +152,11 @@ id_char(char c)
 }
 
 /*
- * Masks, in place, every run of 15 or more digits (an X among them): an
- * ID number a reviewer typed into a reason must not go out by e-mail.
- * The first 3 and the last character stay, the rest become '*'.
+ * Masks, in place, every run of 15, or 17 and more, digits (an X among
+ * them): the lengths of resident ID numbers (old and new) and longer, an
+ * ID number a reviewer typed into a reason must not go out by e-mail. A
+ * run of 16 is a card number (TC_CARDNO), which messages name. The first
+ * 3 and the last character stay, the rest become '*'.
  */
 static void
 mask_ids(char *s)
@@ -164,7 +166,7 @@ mask_ids(char *s)
 	while (s[i] != '\0') {
 		for (j = i; id_char(s[j]); j++)
 			;
-		if (j - i >= 15)
+		if (j - i == 15 || j - i >= 17)
 			for (k = i + 3; k < j - 1; k++)
 				s[k] = '*';
 		i = j > i ? j : i + 1;
@@ -192,7 +194,7 @@ tc_notify_render(const char *tmpl, const struct tc_notify_vars *v,
 	tc_buf_put(&b, "", 1);
 	if ((r = b.err) != 0) {
 		tc_buf_release(&b);
-		return tc_seterr(err, errlen, r == TC_ERR_TOO_LARGE ? r : r,
+		return tc_seterr(err, errlen, r,
 		    "the subject is longer than %d bytes",
 		    TC_NOTIFY_SUBJECT_MAX);
 	}
