@@ -21,6 +21,7 @@
 #include "operator.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/notify.h"
 #include "tcard/operator.h"
 #include "tcard/organisation.h"
 #include "tcard/qr.h"
@@ -103,6 +104,33 @@ const char tc_issuer_organisation_set_email_help[] =
     "    tcard-issuer organisation set-email 91440101MA59TEST0X \\\n"
     "        hr@example.com --as ada\n";
 
+const char tc_issuer_operator_set_email_help[] =
+    "NAME\n"
+    "    tcard-issuer operator set-email - set an operator's e-mail\n"
+    "\n"
+    "SYNOPSIS\n"
+    "    tcard-issuer operator set-email NAME [ADDR] --as ADMIN [--home DIR]\n"
+    "\n"
+    "DESCRIPTION\n"
+    "    Sets the e-mail of operator NAME to ADDR (a plain address\n"
+    "    local@domain, at most 254 bytes), or clears it without ADDR. The\n"
+    "    overdue reminders (tcard-issuer notify overdue) go there: to the\n"
+    "    operators holding the role of a step past its deadline\n"
+    "    (docs/notify.md). Audit entry 'operator.set-email'.\n"
+    "\n"
+    "OPTIONS\n"
+    "    --as ADMIN    the acting operator, with the admin role\n"
+    "    --home DIR    the authority's home directory\n"
+    "    --help        show this page\n"
+    "\n"
+    "EXIT STATUS\n"
+    "    0 set; 1 refused (unknown operator, not an address, authentication\n"
+    "    failed, not an admin); 2 usage error; 3 no keys, no registry or a\n"
+    "    database error; 4 internal error.\n"
+    "\n"
+    "EXAMPLES\n"
+    "    tcard-issuer operator set-email wang.li wang.li@example.com --as ada\n";
+
 const char tc_issuer_organisation_list_help[] =
     "NAME\n"
     "    tcard-issuer organisation list - show the organisations\n"
@@ -184,8 +212,8 @@ tc_issuer_organisation_add_run(const struct tc_args *ta)
 		 reg, kind, ta->argv[1], name, now, &o, err, sizeof(err))) != 0)
 		status = tc_cli_fail(r, "organisation add", err);
 	if (status == TC_EXIT_OK && email != NULL &&
-	    (r = tc_registry_org_set_email(
-		 reg, o.code, email, err, sizeof(err))) != 0)
+	    (r = tc_notify_set_email(
+		 reg, TC_NOTIFY_ORG, o.code, email, err, sizeof(err))) != 0)
 		status = tc_cli_fail(r, "organisation add", err);
 	if (status == TC_EXIT_OK) {
 		snprintf(subject, sizeof(subject), "organisation:%s", o.code);
@@ -205,50 +233,70 @@ out:
 	return status;
 }
 
-int
-tc_issuer_organisation_set_email_run(const struct tc_args *ta)
+/*
+ * organisation set-email and operator set-email: who's key is argv[0],
+ * the address argv[1] (none clears it); audited as ACTION on
+ * "organisation:CODE" or "operator:NAME".
+ */
+static int
+set_email_run(const struct tc_args *ta, enum tc_notify_holder who,
+    const char *cmd, const char *action)
 {
 	struct tc_registry *reg = NULL;
 	struct tc_operator actor;
-	const char *email;
-	char err[512] = "", subject[TC_ORG_CODE_MAX + 16];
+	const char *email, *kind;
+	char err[512] = "", subject[96];
 	json_t *detail;
 	char *text = NULL;
 	time_t now;
 	int r, status;
 
 	if (ta->argc != 1 && ta->argc != 2)
-		return tc_cli_usage(
-		    "give CODE and the address (none clears it)");
+		return tc_cli_usage("give %s and the address (none clears it)",
+		    who == TC_NOTIFY_ORG ? "CODE" : "NAME");
 	email = ta->argc == 2 ? ta->argv[1] : NULL;
+	kind = who == TC_NOTIFY_ORG ? "organisation" : "operator";
 	if ((status = tc_issuer_admin_begin(
 		 ta->home, ta->as, 0, &reg, &actor, &now)) != TC_EXIT_OK)
 		return status;
-	if ((r = tc_registry_org_set_email(
-		 reg, ta->argv[0], email, err, sizeof(err))) != 0)
-		status = tc_cli_fail(r, "organisation set-email", err);
+	if ((r = tc_notify_set_email(
+		 reg, who, ta->argv[0], email, err, sizeof(err))) != 0)
+		status = tc_cli_fail(r, cmd, err);
 	if (status == TC_EXIT_OK) {
-		snprintf(subject, sizeof(subject), "organisation:%.32s",
-		    ta->argv[0]);
+		snprintf(
+		    subject, sizeof(subject), "%s:%.64s", kind, ta->argv[0]);
 		detail = json_pack("{s:s?}", "email", email);
 		text = detail != NULL ? json_dumps(detail, JSON_COMPACT) : NULL;
 		json_decref(detail);
 		if (text == NULL)
-			status = tc_cli_fail(TC_ERR_NOMEM,
-			    "organisation set-email", "out of memory");
-		else if ((r = tc_registry_audit(reg, now, actor.name,
-			      "organisation.set-email", subject, text, err,
-			      sizeof(err))) != 0)
-			status = tc_cli_fail(r, "organisation set-email", err);
+			status =
+			    tc_cli_fail(TC_ERR_NOMEM, cmd, "out of memory");
+		else if ((r = tc_registry_audit(reg, now, actor.name, action,
+			      subject, text, err, sizeof(err))) != 0)
+			status = tc_cli_fail(r, cmd, err);
 		free(text);
 	}
 	if ((status = tc_issuer_commit(reg, status)) != TC_EXIT_OK)
 		goto out;
-	printf("organisation %s: e-mail %s\n", ta->argv[0],
+	printf("%s %s: e-mail %s\n", kind, ta->argv[0],
 	    email != NULL ? "set" : "cleared");
 out:
 	tc_registry_close(reg);
 	return status;
+}
+
+int
+tc_issuer_organisation_set_email_run(const struct tc_args *ta)
+{
+	return set_email_run(ta, TC_NOTIFY_ORG, "organisation set-email",
+	    "organisation.set-email");
+}
+
+int
+tc_issuer_operator_set_email_run(const struct tc_args *ta)
+{
+	return set_email_run(
+	    ta, TC_NOTIFY_OPERATOR, "operator set-email", "operator.set-email");
 }
 
 struct org_list {

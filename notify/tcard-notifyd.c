@@ -154,22 +154,6 @@ check_smtp_url(const char *url)
 	return ok;
 }
 
-/* A plain address local@domain.tld of printable ASCII. */
-static int
-address_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-	size_t i;
-
-	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@'))
-		return 0;
-	for (i = 0; s[i] != '\0'; i++)
-		if (s[i] <= ' ' || s[i] >= 0x7f ||
-		    strchr("<>,;:\"()[]\\", s[i]))
-			return 0;
-	return 1;
-}
-
 static int
 read_pass(struct conf *cf, const char *path)
 {
@@ -280,7 +264,7 @@ parse_args(int argc, char **argv, struct conf *cf)
 				    optarg);
 			break;
 		case OPT_FROM:
-			if (strlen(optarg) > FROM_MAX || !address_ok(optarg))
+			if (!tc_notify_address_ok(optarg))
 				return usage(
 				    "--from %s: not an e-mail address", optarg);
 			snprintf(cf->from, sizeof(cf->from), "%s", optarg);

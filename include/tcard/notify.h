@@ -92,6 +92,43 @@ int tc_notify_event(const struct tc_app_ctx *c, const struct tc_app *a,
     enum tc_notify_event ev, const char *org, const char *reason,
     const char *card, char *err, size_t errlen);
 
+/*
+ * 1 when s is a plain e-mail address "local@domain": printable ASCII
+ * without spaces nor any of <>,;:"()[]\, a dot in the domain, at most
+ * TC_NOTIFY_RCPT_MAX bytes; else 0.
+ */
+int tc_notify_address_ok(const char *s);
+
+/* Who has a contact e-mail (schema 12). */
+enum tc_notify_holder {
+	TC_NOTIFY_ORG = 1,  /* an organisation, by code: a unit's address */
+	TC_NOTIFY_OPERATOR, /* an operator, by name: overdue reminders */
+};
+
+/*
+ * Sets the contact e-mail of organisation or operator key to email (NULL
+ * or "" clears it), inside the caller's transaction (the caller audits).
+ * Returns 0, TC_ERR_NOT_FOUND (no such organisation or operator),
+ * TC_ERR_INVALID_ARG (not an address: tc_notify_address_ok), TC_ERR_STATE
+ * (no transaction) or a database error.
+ */
+int tc_notify_set_email(struct tc_registry *reg, enum tc_notify_holder who,
+    const char *key, const char *email, char *err, size_t errlen);
+
+/*
+ * The reviewers' reminder (event "overdue"): for each submitted or
+ * approved application whose step's deadline has passed at c->now (the
+ * Asia/Shanghai date after it, as tc_app_overdue), one row to each
+ * enabled operator with an e-mail who holds the step's role in the step's
+ * organisation (any organisation when the step names none), at most one a
+ * day (Asia/Shanghai) per application and operator. Inside the caller's
+ * transaction; audits "notify.overdue" (subject "applications", detail
+ * {"written": N}) when it wrote rows. *written (may be NULL) is N.
+ * Returns 0, TC_ERR_STATE, TC_ERR_MALFORMED or a database error.
+ */
+int tc_notify_overdue(const struct tc_app_ctx *c, int64_t *written /* OUT */,
+    char *err, size_t errlen);
+
 /* One outbox row, as the notifier reads it. */
 struct tc_notify_msg {
 	int64_t id;

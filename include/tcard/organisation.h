@@ -117,19 +117,4 @@ int tc_registry_org_list(struct tc_registry *reg,
     int (*fn)(const struct tc_organisation *o, void *arg), void *arg, char *err,
     size_t errlen);
 
-/*
- * An organisation's contact e-mail (schema 12), where notifications to it
- * go (include/tcard/notify.h): tc_registry_org_set_email sets it (email
- * NULL or "" clears it; needs a transaction; the caller audits), checking
- * a plain address "local@domain" of at most 254 bytes;
- * tc_registry_org_email reads it into out ("" when none). Return 0,
- * TC_ERR_NOT_FOUND (no organisation code), TC_ERR_INVALID_ARG (a bad
- * address), TC_ERR_STATE (no transaction) or a database error.
- */
-#define TC_ORG_EMAIL_MAX 254
-int tc_registry_org_set_email(struct tc_registry *reg, const char *code,
-    const char *email, char *err, size_t errlen);
-int tc_registry_org_email(struct tc_registry *reg, const char *code,
-    char out[TC_ORG_EMAIL_MAX + 1] /* OUT */, char *err, size_t errlen);
-
 #endif

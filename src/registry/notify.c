@@ -23,6 +23,8 @@
 #include "tcard/hex.h"
 #include "tcard/notify.h"
 #include "tcard/organisation.h"
+#include "tcard/role.h"
+#include "tcard/workday.h"
 
 static const char *const event_names[] = {
 	[TC_NOTIFY_RETURNED] = "returned",
@@ -310,8 +312,7 @@ applicant_of(const struct tc_app *a, char rcpt[TC_NOTIFY_RCPT_MAX + 1],
 		return;
 	contact = json_object_get(form, "contact");
 	s = json_string_value(json_object_get(contact, "email"));
-	if (s != NULL && strchr(s, '@') != NULL &&
-	    tc_app_text_ok(s, TC_NOTIFY_RCPT_MAX, 0))
+	if (tc_notify_address_ok(s))
 		snprintf(rcpt, TC_NOTIFY_RCPT_MAX + 1, "%s", s);
 	s = json_string_value(json_object_get(contact, "language"));
 	if (s != NULL && strcmp(s, "en") == 0)
@@ -361,40 +362,89 @@ static int
 unit_rcpt(struct tc_registry *reg, const char *org,
     char rcpt[TC_NOTIFY_RCPT_MAX + 1], char *err, size_t errlen)
 {
+	sqlite3_stmt *st = NULL;
 	int r;
 
 	rcpt[0] = '\0';
 	if (org == NULL || org[0] == '\0')
 		return 0;
-	r = tc_registry_org_email(reg, org, rcpt, err, errlen);
-	return r == TC_ERR_NOT_FOUND ? 0 : r;
+	if ((r = tc_reg_query(reg,
+		 "SELECT email FROM organisations WHERE code = ?1", &st, err,
+		 errlen, "t", org)) != 0 ||
+	    (r = tc_reg_one_row(
+		 reg, st, "reading an organisation", err, errlen, NULL)) != 0)
+		return r == TC_ERR_NOT_FOUND ? 0 : r;
+	r = tc_reg_col_text(st, 0, rcpt, TC_NOTIFY_RCPT_MAX + 1, 1);
+	tc_reg_finalize(reg, st);
+	if (r != 0)
+		return tc_seterr(err, errlen, r,
+		    "organisation %s: the stored e-mail is out of shape", org);
+	return 0;
 }
 
 int
-tc_notify_event(const struct tc_app_ctx *c, const struct tc_app *a,
-    enum tc_notify_event ev, const char *org, const char *reason,
-    const char *card, char *err, size_t errlen)
+tc_notify_address_ok(const char *s)
+{
+	const char *at;
+	size_t i;
+
+	if (s == NULL || (at = strchr(s, '@')) == NULL || at == s ||
+	    strchr(at + 1, '@') != NULL || strchr(at + 1, '.') == NULL ||
+	    at[1] == '.' || strlen(s) > TC_NOTIFY_RCPT_MAX)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (s[i] <= ' ' || s[i] >= 0x7f ||
+		    strchr("<>,;:\"()[]\\", s[i]) != NULL)
+			return 0;
+	return 1;
+}
+
+int
+tc_notify_set_email(struct tc_registry *reg, enum tc_notify_holder who,
+    const char *key, const char *email, char *err, size_t errlen)
+{
+	const char *what = who == TC_NOTIFY_ORG ? "organisation" : "operator";
+	int r;
+
+	if (reg == NULL || key == NULL ||
+	    (who != TC_NOTIFY_ORG && who != TC_NOTIFY_OPERATOR))
+		return tc_reg_no_arg(err, errlen);
+	if ((r = tc_reg_need_tx(reg, "setting an e-mail", err, errlen)) != 0)
+		return r;
+	if (email != NULL && email[0] == '\0')
+		email = NULL;
+	if (email != NULL && !tc_notify_address_ok(email))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "%s %s: '%s' is not an e-mail address (local@domain, at most %d bytes)",
+		    what, key, email, TC_NOTIFY_RCPT_MAX);
+	if ((r = tc_reg_exec(reg,
+		 who == TC_NOTIFY_ORG
+		     ? "UPDATE organisations SET email = ?2 WHERE code = ?1"
+		     : "UPDATE operators SET email = ?2 WHERE name = ?1",
+		 "setting an e-mail", err, errlen, "tt", key, email)) != 0)
+		return r;
+	if (sqlite3_changes(reg->db) == 0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_NOT_FOUND, "no %s %s", what, key);
+	return 0;
+}
+
+/*
+ * Renders ev of a for rcpt in lang and writes its row. Returns 0, the
+ * template's or rendering's error, TC_ERR_EXISTS (an overdue reminder
+ * already written that day) or a database error.
+ */
+static int
+enqueue(const struct tc_app_ctx *c, const struct tc_app *a,
+    enum tc_notify_event ev, const char *rcpt, const char *lang,
+    const char *reason, const char *card, char *err, size_t errlen)
 {
 	const struct tc_programme *p = NULL;
-	char rcpt[TC_NOTIFY_RCPT_MAX + 1], link[1200];
-	char subject[TC_NOTIFY_SUBJECT_MAX + 1], *body = NULL;
+	char subject[TC_NOTIFY_SUBJECT_MAX + 1], *body = NULL, link[1200];
 	struct tc_notify_vars v;
-	const char *lang = "zh";
 	struct tc_buf t;
 	int r;
 
-	if (c == NULL || c->reg == NULL || a == NULL ||
-	    tc_notify_event_name(ev) == NULL)
-		return tc_reg_no_arg(err, errlen);
-	if ((r = tc_reg_need_tx(c->reg, "notifying", err, errlen)) != 0)
-		return r;
-	if (ev == TC_NOTIFY_REACHED_UNIT || ev == TC_NOTIFY_UNIT_CARD_ISSUED)
-		r = unit_rcpt(c->reg, org != NULL ? org : a->employer_code,
-		    rcpt, err, errlen);
-	else
-		applicant_of(a, rcpt, &lang);
-	if (r != 0 || rcpt[0] == '\0')
-		return r;
 	if (c->programmes != NULL)
 		p = tc_programme_set_find(c->programmes, a->programme);
 	memset(&v, 0, sizeof(v));
@@ -421,6 +471,167 @@ tc_notify_event(const struct tc_app_ctx *c, const struct tc_app *a,
 		    c, a, ev, rcpt, lang, subject, body, err, errlen);
 	tc_buf_release(&t);
 	free(body);
+	return r;
+}
+
+int
+tc_notify_event(const struct tc_app_ctx *c, const struct tc_app *a,
+    enum tc_notify_event ev, const char *org, const char *reason,
+    const char *card, char *err, size_t errlen)
+{
+	char rcpt[TC_NOTIFY_RCPT_MAX + 1];
+	const char *lang = "zh";
+	int r = 0;
+
+	if (c == NULL || c->reg == NULL || a == NULL ||
+	    tc_notify_event_name(ev) == NULL)
+		return tc_reg_no_arg(err, errlen);
+	if ((r = tc_reg_need_tx(c->reg, "notifying", err, errlen)) != 0)
+		return r;
+	if (ev == TC_NOTIFY_REACHED_UNIT || ev == TC_NOTIFY_UNIT_CARD_ISSUED)
+		r = unit_rcpt(c->reg, org != NULL ? org : a->employer_code,
+		    rcpt, err, errlen);
+	else
+		applicant_of(a, rcpt, &lang);
+	if (r != 0 || rcpt[0] == '\0')
+		return r;
+	return enqueue(c, a, ev, rcpt, lang, reason, card, err, errlen);
+}
+
+/* An overdue application's current step: its owner, as the queue keeps it. */
+struct overdue_app {
+	int64_t id;
+	char role[40];
+	char org[40];
+};
+
+/* The overdue applications at now, into *out (heap) and *n. */
+static int
+overdue_apps(struct tc_registry *reg, time_t now, struct overdue_app **out,
+    size_t *n, char *err, size_t errlen)
+{
+	struct overdue_app *v = NULL, *grown;
+	char today[TC_DATE_TEXT];
+	sqlite3_stmt *st = NULL;
+	size_t cap = 0;
+	int rc, r = 0;
+
+	*out = NULL;
+	*n = 0;
+	tc_date_format(tc_day_of_time(now), today);
+	if ((r = tc_reg_query(reg,
+		 "SELECT id, step_role, ifnull(step_org, '') FROM applications WHERE state IN ('submitted', 'approved') AND deadline IS NOT NULL AND deadline < ?1 AND step_role IS NOT NULL ORDER BY id",
+		 &st, err, errlen, "t", today)) != 0)
+		return r;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? 2 * cap : 16;
+			if ((grown = realloc(v, cap * sizeof(*v))) == NULL) {
+				r = tc_seterr(
+				    err, errlen, TC_ERR_NOMEM, "out of memory");
+				break;
+			}
+			v = grown;
+		}
+		if (tc_reg_col_int(st, 0, 0, &v[*n].id) != 0 ||
+		    tc_reg_col_text(st, 1, v[*n].role, sizeof(v[*n].role), 0) !=
+			0 ||
+		    tc_reg_col_text(st, 2, v[*n].org, sizeof(v[*n].org), 1) !=
+			0) {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "application %lld: the step's owner is out of shape",
+			    (long long)sqlite3_column_int64(st, 0));
+			break;
+		}
+		(*n)++;
+	}
+	if ((r = tc_reg_rows_end(
+		 reg, st, rc, r, "reading applications", err, errlen)) != 0) {
+		free(v);
+		*n = 0;
+		return r;
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * Writes the reminders of overdue application o: one per enabled operator
+ * with an e-mail holding its step's role in its step's organisation.
+ */
+static int
+overdue_one(const struct tc_app_ctx *c, const struct overdue_app *o,
+    int64_t *written, char *err, size_t errlen)
+{
+	char rcpt[TC_NOTIFY_RCPT_MAX + 1], roles[256];
+	enum tc_role role;
+	unsigned mask;
+	sqlite3_stmt *st = NULL;
+	struct tc_app a;
+	int rc, r;
+
+	if (tc_role_parse(o->role, &role) != 0)
+		return 0; /* a role this program does not know: no one */
+	if ((r = tc_app_get(c->reg, o->id, &a, err, errlen)) != 0)
+		return r;
+	if ((r = tc_reg_query(c->reg,
+		 "SELECT o.email, o.roles FROM operators o JOIN organisations g ON g.id = o.organisation WHERE o.email IS NOT NULL AND o.disabled = 0 AND (?1 = '' OR g.code = ?1) ORDER BY o.id",
+		 &st, err, errlen, "t", o->org)) != 0)
+		goto out;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (tc_reg_col_text(st, 0, rcpt, sizeof(rcpt), 0) != 0 ||
+		    tc_reg_col_text(st, 1, roles, sizeof(roles), 0) != 0 ||
+		    tc_roles_parse(roles, &mask, NULL, 0) != 0) {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "an operator's e-mail or roles are out of shape");
+			break;
+		}
+		if (!(mask & TC_ROLE_BIT(role)))
+			continue;
+		r = enqueue(c, &a, TC_NOTIFY_OVERDUE, rcpt, "zh", NULL, NULL,
+		    err, errlen);
+		if (r == TC_ERR_EXISTS) /* already reminded today */
+			r = 0;
+		else if (r == 0)
+			(*written)++;
+		else
+			break;
+	}
+	r = tc_reg_rows_end(
+	    c->reg, st, rc, r, "reading operators", err, errlen);
+out:
+	tc_app_release(&a);
+	return r;
+}
+
+int
+tc_notify_overdue(
+    const struct tc_app_ctx *c, int64_t *written, char *err, size_t errlen)
+{
+	struct overdue_app *apps = NULL;
+	int64_t n_written = 0;
+	size_t n, i;
+	int r;
+
+	if (written != NULL)
+		*written = 0;
+	if (c == NULL || c->reg == NULL)
+		return tc_reg_no_arg(err, errlen);
+	if ((r = tc_reg_need_tx(
+		 c->reg, "the overdue reminders", err, errlen)) != 0 ||
+	    (r = overdue_apps(c->reg, c->now, &apps, &n, err, errlen)) != 0)
+		return r;
+	for (i = 0; i < n && r == 0; i++)
+		r = overdue_one(c, &apps[i], &n_written, err, errlen);
+	free(apps);
+	if (r == 0 && n_written > 0)
+		r = tc_app_audit(c->reg, c->now,
+		    c->operator_name != NULL ? c->operator_name : "system",
+		    "notify.overdue", "applications",
+		    json_pack("{s:I}", "written", (json_int_t)n_written), err,
+		    errlen);
+	if (r == 0 && written != NULL)
+		*written = n_written;
 	return r;
 }
 

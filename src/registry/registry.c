@@ -474,7 +474,9 @@ static const char *const migrations[] = {
 	 * 12: the notifications outbox (src/registry/notify.c,
 	 * docs/notify.md): one row per message, written in the transaction
 	 * of its event, its text rendered then; the notifier marks it sent
-	 * or schedules the next attempt. A unit's contact e-mail.
+	 * or schedules the next attempt; one overdue reminder a day (in
+	 * Shanghai) per application and recipient. The contact e-mail of
+	 * organisations (units) and operators (reviewers).
 	 */
 	"CREATE TABLE outbox (\n"
 	"	id INTEGER PRIMARY KEY,\n"
@@ -501,7 +503,12 @@ static const char *const migrations[] = {
 	"CREATE INDEX outbox_due ON outbox (next_attempt_at, id)\n"
 	"    WHERE state = 'pending';\n"
 	"CREATE INDEX outbox_application ON outbox (application_id);\n"
+	"CREATE UNIQUE INDEX outbox_overdue_day ON outbox\n"
+	"    (application_id, recipient, (created_at + 28800) / 86400)\n"
+	"    WHERE event = 'overdue';\n"
 	"ALTER TABLE organisations ADD COLUMN email TEXT\n"
+	"    CHECK (email <> '' AND length(email) <= 254);\n"
+	"ALTER TABLE operators ADD COLUMN email TEXT\n"
 	"    CHECK (email <> '' AND length(email) <= 254);\n",
 };
 

@@ -6,7 +6,8 @@
 # the ID number; messages of events committed while no notifier ran
 # arrive once when it starts; with the server down the attempt is
 # recorded and retried later; a bad --smtp is a usage error (2); SIGTERM
-# stops it cleanly (docs/notify.md).
+# stops it cleanly; units' and reviewers' addresses, the overdue pass
+# (docs/notify.md).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 PY=/usr/bin/python3
@@ -116,6 +117,7 @@ TCARD_PASSPHRASE=$(pass_of demo-clerk) "$I" submit 14 --home "$H" --as demo-cler
 check "application 14 resubmitted" test "$(q "SELECT state FROM applications WHERE id = 14")" = submitted
 check "a reached-unit row for the unit" \
 	test "$(q "SELECT recipient FROM outbox WHERE application_id = 14 AND event = 'reached-unit'")" = hr@unit-a.example
+
 rows=$(q "SELECT count(*) FROM outbox")
 
 # Events committed while no notifier runs: delivered once when one starts.
@@ -145,6 +147,25 @@ check "the message arrived once it was back" \
 	test "$(mails 'sum(str(m["subject"]) == "retry test" for m in msgs)')" = 1
 check "and is marked sent with two attempts" \
 	test "$(q "SELECT state, attempts FROM outbox WHERE subject = 'retry test'")" = "sent|2"
+
+# The reviewers' overdue reminder: once a day, to those holding the role.
+TCARD_PASSPHRASE=$(pass_of demo-admin) "$I" operator set-email demo-hr-reviewer-1 \
+	hr1@district.example --home "$H" --as demo-admin >/dev/null 2>&1
+check "operator set-email" test "$(q "SELECT email FROM operators WHERE name = 'demo-hr-reviewer-1'")" = hr1@district.example
+LATER=$(($(date +%s) + 30 * 86400))
+TCARD_NOW=$LATER "$TC_BIN/tcard-issuer" notify overdue --home "$H" >"$T/out" 2>"$T/err"
+check "notify overdue writes the reminders" grep -qE '^[1-9][0-9]* overdue reminders written' "$T/out"
+ov=$(q "SELECT count(*) FROM outbox WHERE event = 'overdue' AND recipient = 'hr1@district.example'")
+check "to the hr reviewer, for the overdue green card application" \
+	test "$(q "SELECT count(*) FROM outbox WHERE event = 'overdue' AND application_id = 13")" = 1
+TCARD_NOW=$((LATER + 60)) "$TC_BIN/tcard-issuer" notify overdue --home "$H" >"$T/out" 2>"$T/err"
+check "a second run the same day writes none" grep -q '^0 overdue reminders written' "$T/out"
+check "only to operators with an e-mail" \
+	test "$(q "SELECT count(*) FROM outbox WHERE event = 'overdue'")" = "$ov"
+expect_exit 0 "a pass on that day" env TCARD_NOW=$((LATER + 120)) \
+	"$ND" --home "$H" --smtp "$(smtp_url)" --once
+check "the reminder arrived, to the reviewer" \
+	test "$(mails 'sum(m["To"].addresses[0].addr_spec == "hr1@district.example" and "超期" in str(m["subject"]) for m in msgs)')" = "$ov"
 
 # Options and signals.
 expect_exit 2 "a bad --smtp URL is a usage error" "$ND" --home "$H" --smtp "http://127.0.0.1:1" --once

@@ -176,10 +176,11 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 
 /*
  * SQL that takes a registry of schema 12 back to 11: no outbox, no
- * organisations' e-mail.
+ * organisations' nor operators' e-mail.
  */
 #define FX_UNDO_SCHEMA_12                                                      \
-	"DROP TABLE outbox; ALTER TABLE organisations DROP COLUMN email;"
+	"DROP TABLE outbox; ALTER TABLE organisations DROP COLUMN email;"      \
+	"ALTER TABLE operators DROP COLUMN email;"
 
 /* SQL that takes a registry of schema 11 back to 10: no subject index. */
 #define FX_UNDO_SCHEMA_11 "DROP INDEX audit_subject;"

@@ -3051,11 +3051,11 @@ test_notify_events(void **state)
 	/* The unit was made at submission, without an address: no row. */
 	assert_int_equal(count(fx, "SELECT count(*) FROM outbox"), 0);
 	begin(fx);
-	assert_int_equal(tc_registry_org_set_email(
-			     fx->reg, FX_UNIT_A, unit, err, sizeof(err)),
+	assert_int_equal(tc_notify_set_email(fx->reg, TC_NOTIFY_ORG, FX_UNIT_A,
+			     unit, err, sizeof(err)),
 	    0);
-	expect_err(tc_registry_org_set_email(
-		       fx->reg, FX_UNIT_A, "no address", err, sizeof(err)),
+	expect_err(tc_notify_set_email(fx->reg, TC_NOTIFY_ORG, FX_UNIT_A,
+		       "no address", err, sizeof(err)),
 	    TC_ERR_INVALID_ARG, err, "not an e-mail address");
 	assert_int_equal(
 	    tc_registry_audit(fx->reg, T0, "system", "organisation.set-email",
@@ -3191,6 +3191,86 @@ test_notify_events(void **state)
 	    count(fx, "SELECT count(*) FROM outbox WHERE state = 'failed'"), 1);
 }
 
+/*
+ * The reviewers' overdue reminder: one row a day per overdue application
+ * and operator with an e-mail who holds the step's role in its
+ * organisation; none before the deadline has passed, none for others.
+ */
+static void
+test_notify_overdue(void **state)
+{
+	struct fx *fx = *state;
+	struct tc_sample_person who;
+	struct tc_app a;
+	char err[1024];
+	int64_t id, written = -1;
+
+	person(fx, &who, "王晓明", "19850512", 1);
+	id = apply_new(fx, prog(fx, "guangzhou-green"), "b", NULL, "b1", &who);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	get(fx, id, &a);
+	assert_string_equal(a.step_id, "review");
+	assert_string_not_equal(a.deadline, "");
+	tc_app_release(&a);
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM applications WHERE step_role = 'hr-reviewer' AND step_org = ''"),
+	    1);
+	begin(fx);
+	assert_int_equal(tc_notify_set_email(fx->reg, TC_NOTIFY_OPERATOR,
+			     "clerk2", "clerk2@example.com", err, sizeof(err)),
+	    0);
+	/* An auditor holds another role: no reminder for it. */
+	assert_int_equal(tc_notify_set_email(fx->reg, TC_NOTIFY_OPERATOR, "aud",
+			     "aud@example.com", err, sizeof(err)),
+	    0);
+	expect_err(tc_notify_set_email(fx->reg, TC_NOTIFY_OPERATOR, "nobody",
+		       "x@example.com", err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no operator nobody");
+	assert_int_equal(
+	    tc_registry_audit(fx->reg, T0, "system", "operator.set-email",
+		"clerk2", NULL, err, sizeof(err)),
+	    0);
+	commit(fx);
+	/* Not yet overdue. */
+	begin(fx);
+	assert_int_equal(
+	    tc_notify_overdue(&fx->c, &written, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(written, 0);
+	/* A month later: one reminder, to clerk2; again the same day: none. */
+	fx->c.now = T0 + 30 * 86400;
+	begin(fx);
+	assert_int_equal(
+	    tc_notify_overdue(&fx->c, &written, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(written, 1);
+	assert_int_equal(outbox_n(fx, id, "overdue", "clerk2@example.com"), 1);
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM audit WHERE action = 'notify.overdue' AND operator = 'clerk'"),
+	    1);
+	fx->c.now += 3600;
+	begin(fx);
+	assert_int_equal(
+	    tc_notify_overdue(&fx->c, &written, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(written, 0);
+	/* The next day, again. */
+	fx->c.now += 86400;
+	begin(fx);
+	assert_int_equal(
+	    tc_notify_overdue(&fx->c, &written, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(written, 1);
+	assert_int_equal(
+	    count(fx, "SELECT count(*) FROM outbox WHERE event = 'overdue'"),
+	    2);
+	expect_err(tc_notify_overdue(&fx->c, &written, err, sizeof(err)),
+	    TC_ERR_STATE, err, "transaction");
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_walk_all)                                                       \
 	X(test_migrate_v7)                                                     \
@@ -3215,6 +3295,7 @@ test_notify_events(void **state)
 	X(test_change_offered)                                                 \
 	X(test_find_name)                                                      \
 	X(test_reveal_id)                                                      \
-	X(test_notify_events)
+	X(test_notify_events)                                                  \
+	X(test_notify_overdue)
 
 TC_UNIT_MAIN_EACH(TESTS, setup, teardown)

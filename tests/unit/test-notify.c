@@ -30,7 +30,8 @@ test_defaults(void **state)
 	for (ev = TC_NOTIFY_RETURNED; ev <= TC_NOTIFY_OVERDUE; ev++) {
 		assert_non_null(tc_notify_event_name(ev));
 		for (l = 0; l < 2; l++) {
-			const char *t = tc_notify_default_template(ev, langs[l]);
+			const char *t =
+			    tc_notify_default_template(ev, langs[l]);
 
 			assert_non_null(t);
 			if (tc_notify_render(t, &vars, subject, body,
@@ -42,16 +43,17 @@ test_defaults(void **state)
 			assert_null(strchr(body, '{'));
 		}
 	}
-	assert_string_equal(tc_notify_event_name(TC_NOTIFY_REACHED_UNIT),
-	    "reached-unit");
+	assert_string_equal(
+	    tc_notify_event_name(TC_NOTIFY_REACHED_UNIT), "reached-unit");
 	assert_null(tc_notify_event_name(0));
 	assert_null(tc_notify_event_name(TC_NOTIFY_OVERDUE + 1));
 	assert_null(tc_notify_default_template(TC_NOTIFY_RETURNED, "fr"));
 	assert_null(tc_notify_default_template(0, "zh"));
 	/* The return names its reason and link, the issue its card. */
 	assert_int_equal(
-	    tc_notify_render(tc_notify_default_template(TC_NOTIFY_RETURNED, "zh"),
-		&vars, subject, body, sizeof(body), err, sizeof(err)),
+	    tc_notify_render(
+		tc_notify_default_template(TC_NOTIFY_RETURNED, "zh"), &vars,
+		subject, body, sizeof(body), err, sizeof(err)),
 	    0);
 	assert_string_equal(subject, "广东省人才优粤卡申请 42 已退回补正");
 	assert_non_null(strstr(body, "退回原因：缺少合同"));
@@ -71,8 +73,8 @@ test_render(void **state)
 
 	/* Unknown and unclosed placeholders stay; NULL values are empty. */
 	v.reason = NULL;
-	assert_int_equal(tc_notify_render("{app} {x}\n\n[{reason}] {card {",
-			     &v, subject, body, sizeof(body), err, sizeof(err)),
+	assert_int_equal(tc_notify_render("{app} {x}\n\n[{reason}] {card {", &v,
+			     subject, body, sizeof(body), err, sizeof(err)),
 	    0);
 	assert_string_equal(subject, "42 {x}");
 	assert_string_equal(body, "[] {card {");
@@ -93,24 +95,24 @@ test_render(void **state)
 	    "622***************5 4401060000000042 12345678901234");
 	/* Refusals: no empty line, an empty subject, too long. */
 	assert_int_equal(tc_notify_render("one line", &v, subject, body,
-			sizeof(body), err, sizeof(err)),
+			     sizeof(body), err, sizeof(err)),
 	    TC_ERR_MALFORMED);
 	assert_int_equal(tc_notify_render("\n\nbody", &v, subject, body,
-			sizeof(body), err, sizeof(err)),
+			     sizeof(body), err, sizeof(err)),
 	    TC_ERR_MALFORMED);
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
 	v.reason = big;
 	assert_int_equal(tc_notify_render("{reason}\n\nb", &v, subject, body,
-			sizeof(body), err, sizeof(err)),
+			     sizeof(body), err, sizeof(err)),
 	    TC_ERR_TOO_LARGE);
-	assert_int_equal(tc_notify_render("s\n\n{reason}", &v, subject, body, 100,
-			err, sizeof(err)),
+	assert_int_equal(tc_notify_render("s\n\n{reason}", &v, subject, body,
+			     100, err, sizeof(err)),
 	    TC_ERR_TOO_LARGE);
 	assert_string_equal(subject, "");
 	v.reason = "\xff";
 	assert_int_equal(tc_notify_render("s\n\n{reason}", &v, subject, body,
-			sizeof(body), err, sizeof(err)),
+			     sizeof(body), err, sizeof(err)),
 	    TC_ERR_MALFORMED);
 }
 
