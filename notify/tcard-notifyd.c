@@ -534,20 +534,18 @@ main(int argc, char **argv)
 			    (json_int_t)pending);
 		while (!cf.once && !stop)
 			wait_interval(cf.interval);
-		r = 0;
-		goto cleanup;
 	}
 	r = 0;
-	do {
+	while (cf.smtp != NULL) {
 		if (pass(&cf, reg) != 0) {
 			r = 1;
 			break;
 		}
-		if (!cf.once)
-			wait_interval(cf.interval);
-	} while (!cf.once && !stop);
+		if (cf.once || stop)
+			break;
+		wait_interval(cf.interval);
+	}
 	log_line("stop", "info", "{s:b}", "signal", (int)stop);
-cleanup:
 	curl_global_cleanup();
 out:
 	tc_registry_close(reg);
