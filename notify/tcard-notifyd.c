@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tcard-notifyd: delivers the notifications outbox (docs/notify.md). It
- * claims due rows in a short transaction, sends each by SMTP (libcurl)
- * with no transaction open, then records the outcome in another short
+ * claims due rows in a short transaction, sends each by SMTP or, for the
+ * webhook channel, as a signed JSON POST (libcurl) with no transaction
+ * open, then records the outcome in another short
  * one: sent, or the next attempt after an exponential backoff, or failed
  * after --max-attempts. It holds no key: the registry is opened with
  * zero keys, for the outbox rows only, whose texts were rendered when
@@ -23,6 +24,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "cli.h"
 #include "tcard/buf.h"
@@ -38,14 +40,16 @@
 #define PROG	  "tcard-notifyd"
 #define BATCH	  16
 #define PASS_MAX  1024
+#define KEY_MAX	  1024
 #define FROM_MAX  254
 #define MSG_MAX	  (3 * TC_NOTIFY_BODY_MAX + 4096)
 #define WAIT_STEP 1 /* seconds between checks of the stop flag */
 
 static const char usage_text[] =
-    "usage: tcard-notifyd --home DIR [--smtp URL] [options]\n"
+    "usage: tcard-notifyd --home DIR [--smtp URL] [--webhook URL] [options]\n"
     "\n"
-    "Delivers the registry's notifications outbox (docs/notify.md) by e-mail.\n"
+    "Delivers the registry's notifications outbox (docs/notify.md): e-mail by\n"
+    "SMTP, and the webhook channel by signed HTTP POST.\n"
     "\n"
     "    --home DIR            the authority's home (registry.db); no key is read\n"
     "    --smtp URL            smtp://HOST[:PORT] or smtps://HOST[:PORT]; without\n"
@@ -56,6 +60,10 @@ static const char usage_text[] =
     "                          require (refuse a server without it)\n"
     "    --from ADDR           the sender (talentcard@localhost); its domain\n"
     "                          ends each Message-ID\n"
+    "    --webhook URL         POST the webhook channel's messages (JSON) to\n"
+    "                          URL (http or https)...\n"
+    "    --webhook-key-file F  ...signed with the key in F (mode 600): header\n"
+    "                          X-Tcard-Signature: sha256=HMAC-SHA256(key, body)\n"
     "    --once                deliver what is due, then exit\n"
     "    --interval S          seconds between passes (10)\n"
     "    --max-attempts N      give a message up after N failed attempts (8)\n"
@@ -75,10 +83,13 @@ on_signal(int sig)
 
 struct conf {
 	const char *home;
-	const char *smtp; /* NULL: keep pending */
+	const char *smtp;    /* NULL: e-mail stays pending */
+	const char *webhook; /* NULL: the webhook channel stays pending */
+	struct tc_buf key;   /* the webhook's HMAC key, wiped */
+	unsigned channels;   /* TC_NOTIFY_* served */
 	const char *user;
-	char *pass; /* heap, wiped */
-	long tls;   /* CURLUSESSL_TRY or CURLUSESSL_ALL */
+	struct tc_buf pass; /* NUL-terminated, wiped */
+	long tls;	    /* CURLUSESSL_TRY or CURLUSESSL_ALL */
 	char from[FROM_MAX + 1];
 	const char *host; /* the domain of from */
 	int once;
@@ -130,9 +141,9 @@ usage(const char *fmt, ...)
 	return TC_EXIT_USAGE;
 }
 
-/* Checks the SMTP URL: scheme smtp or smtps, a host, nothing else odd. */
+/* 1 when url is a URL of scheme a or b with a host. */
 static int
-check_smtp_url(const char *url)
+check_url(const char *url, const char *a, const char *b)
 {
 	CURLU *u = curl_url();
 	char *scheme = NULL, *host = NULL;
@@ -145,7 +156,7 @@ check_smtp_url(const char *url)
 	if (rc == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
 	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK &&
-	    (strcmp(scheme, "smtp") == 0 || strcmp(scheme, "smtps") == 0) &&
+	    (strcmp(scheme, a) == 0 || strcmp(scheme, b) == 0) &&
 	    host[0] != '\0')
 		ok = 1;
 	curl_free(scheme);
@@ -154,29 +165,22 @@ check_smtp_url(const char *url)
 	return ok;
 }
 
+/* Reads secret file path (mode 600) into b, without a final newline. */
 static int
-read_pass(struct conf *cf, const char *path)
+read_secret(const char *opt, const char *path, struct tc_buf *b)
 {
-	struct tc_buf b;
 	char err[512];
-	size_t n;
 
-	tc_buf_init(&b, PASS_MAX);
-	if (tc_file_read(path, NULL, PASS_MAX - 1, TC_FILE_KEY, &b, err,
-		sizeof(err)) != 0) {
-		tc_buf_release(&b);
-		return usage("--smtp-pass-file: %s", err);
-	}
-	n = b.len;
-	while (n > 0 && (b.data[n - 1] == '\n' || b.data[n - 1] == '\r'))
-		n--;
-	if ((cf->pass = calloc(1, n + 1)) == NULL) {
-		tc_buf_release(&b);
-		return TC_EXIT_INTERNAL;
-	}
-	memcpy(cf->pass, b.data, n);
-	tc_buf_release(&b);
-	return TC_EXIT_OK;
+	if (tc_file_read(path, NULL, b->cap - 1, TC_FILE_KEY | TC_FILE_SECRET,
+		b, err, sizeof(err)) != 0)
+		return usage("%s: %s", opt, err);
+	while (b->len > 0 &&
+	    (b->data[b->len - 1] == '\n' || b->data[b->len - 1] == '\r'))
+		b->len--;
+	if (b->len == 0)
+		return usage("%s: the file is empty", opt);
+	tc_buf_put(b, "", 1);
+	return tc_buf_error(b) != 0 ? TC_EXIT_INTERNAL : TC_EXIT_OK;
 }
 
 static int
@@ -201,6 +205,8 @@ enum {
 	OPT_TLS,
 	OPT_FROM,
 	OPT_ONCE,
+	OPT_WEBHOOK,
+	OPT_WEBHOOK_KEY,
 	OPT_INTERVAL,
 	OPT_MAX,
 	OPT_HELP,
@@ -219,17 +225,22 @@ parse_args(int argc, char **argv, struct conf *cf)
 		{ "smtp-tls", required_argument, NULL, OPT_TLS },
 		{ "from", required_argument, NULL, OPT_FROM },
 		{ "once", no_argument, NULL, OPT_ONCE },
+		{ "webhook", required_argument, NULL, OPT_WEBHOOK },
+		{ "webhook-key-file", required_argument, NULL,
+		    OPT_WEBHOOK_KEY },
 		{ "interval", required_argument, NULL, OPT_INTERVAL },
 		{ "max-attempts", required_argument, NULL, OPT_MAX },
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *pass_file = NULL;
+	const char *pass_file = NULL, *key_file = NULL;
 	long v;
 	int c, r;
 
 	memset(cf, 0, sizeof(*cf));
+	tc_buf_init(&cf->pass, PASS_MAX);
+	tc_buf_init(&cf->key, KEY_MAX);
 	cf->tls = CURLUSESSL_TRY;
 	cf->interval = 10;
 	cf->max_attempts = 8;
@@ -241,7 +252,7 @@ parse_args(int argc, char **argv, struct conf *cf)
 			cf->home = optarg;
 			break;
 		case OPT_SMTP:
-			if (!check_smtp_url(optarg))
+			if (!check_url(optarg, "smtp", "smtps"))
 				return usage(
 				    "--smtp %s: not an smtp://HOST[:PORT] or smtps://HOST[:PORT] URL",
 				    optarg);
@@ -272,6 +283,16 @@ parse_args(int argc, char **argv, struct conf *cf)
 		case OPT_ONCE:
 			cf->once = 1;
 			break;
+		case OPT_WEBHOOK:
+			if (!check_url(optarg, "http", "https"))
+				return usage(
+				    "--webhook %s: not an http:// or https:// URL",
+				    optarg);
+			cf->webhook = optarg;
+			break;
+		case OPT_WEBHOOK_KEY:
+			key_file = optarg;
+			break;
 		case OPT_INTERVAL:
 			if (parse_long(optarg, 1, 86400, &cf->interval) != 0)
 				return usage(
@@ -299,8 +320,18 @@ parse_args(int argc, char **argv, struct conf *cf)
 		return usage("--home DIR is needed");
 	if ((cf->user == NULL) != (pass_file == NULL))
 		return usage("--smtp-user and --smtp-pass-file go together");
-	if (pass_file != NULL && (r = read_pass(cf, pass_file)) != TC_EXIT_OK)
+	if ((cf->webhook == NULL) != (key_file == NULL))
+		return usage("--webhook and --webhook-key-file go together");
+	if (pass_file != NULL &&
+	    (r = read_secret("--smtp-pass-file", pass_file, &cf->pass)) !=
+		TC_EXIT_OK)
 		return r;
+	if (key_file != NULL &&
+	    (r = read_secret("--webhook-key-file", key_file, &cf->key)) !=
+		TC_EXIT_OK)
+		return r;
+	cf->channels = (cf->smtp != NULL ? TC_NOTIFY_EMAIL : 0) |
+	    (cf->webhook != NULL ? TC_NOTIFY_WEBHOOK : 0);
 	cf->host = strchr(cf->from, '@') + 1;
 	return -1;
 }
@@ -397,8 +428,6 @@ send_mail(const struct conf *cf, const struct tc_notify_msg *m, time_t now)
 	CURLcode rc;
 	CURL *h;
 
-	if (strcmp(m->channel, "email") != 0)
-		return "channel not supported by this notifier";
 	tc_buf_init(&b, MSG_MAX);
 	if (build_message(cf, m, now, &b) != 0) {
 		tc_buf_release(&b);
@@ -426,7 +455,8 @@ send_mail(const struct conf *cf, const struct tc_notify_msg *m, time_t now)
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	if (cf->user != NULL) {
 		curl_easy_setopt(h, CURLOPT_USERNAME, cf->user);
-		curl_easy_setopt(h, CURLOPT_PASSWORD, cf->pass);
+		curl_easy_setopt(
+		    h, CURLOPT_PASSWORD, (const char *)cf->pass.data);
 	}
 	rc = curl_easy_perform(h);
 	if (rc != CURLE_OK)
@@ -435,6 +465,92 @@ send_mail(const struct conf *cf, const struct tc_notify_msg *m, time_t now)
 	curl_easy_cleanup(h);
 	tc_buf_release(&b);
 	return why;
+}
+
+static size_t
+discard_cb(char *p, size_t size, size_t nmemb, void *arg)
+{
+	(void)p;
+	(void)arg;
+	return size * nmemb;
+}
+
+/*
+ * Posts m to the webhook as JSON signed with the key; returns NULL when it
+ * answered 2xx, else a short reason.
+ */
+static const char *
+post_webhook(const struct conf *cf, const struct tc_notify_msg *m)
+{
+	static char why[64];
+	unsigned char mac[32];
+	char sig[96], mid[TC_NOTIFY_RCPT_MAX + 64], *body;
+	struct curl_slist *hdr = NULL;
+	unsigned int maclen = 0;
+	const char *res = NULL;
+	long status = 0;
+	json_t *o;
+	CURLcode rc;
+	CURL *h;
+	size_t i;
+
+	snprintf(mid, sizeof(mid), "<outbox-%lld.%s@%s>", (long long)m->id,
+	    m->nonce, cf->host);
+	o = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
+	    (json_int_t)m->id, "message_id", mid, "event", m->event,
+	    "application", (json_int_t)m->app, "recipient", m->recipient,
+	    "language", m->language, "subject", m->subject, "body", m->body);
+	body = o != NULL ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)
+			 : NULL;
+	json_decref(o);
+	if (body == NULL)
+		return "out of memory";
+	if (HMAC(EVP_sha256(), cf->key.data, (int)cf->key.len - 1,
+		(const unsigned char *)body, strlen(body), mac,
+		&maclen) == NULL) {
+		free(body);
+		return "no HMAC";
+	}
+	snprintf(sig, sizeof(sig), "X-Tcard-Signature: sha256=");
+	for (i = 0; i < maclen; i++)
+		snprintf(sig + 26 + 2 * i, 3, "%02x", mac[i]);
+	if ((h = curl_easy_init()) == NULL) {
+		free(body);
+		return "no curl handle";
+	}
+	hdr = curl_slist_append(hdr, "Content-Type: application/json");
+	hdr = curl_slist_append(hdr, sig);
+	curl_easy_setopt(h, CURLOPT_URL, cf->webhook);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, discard_cb);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 30L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	rc = curl_easy_perform(h);
+	if (rc != CURLE_OK)
+		res = curl_easy_strerror(rc);
+	else if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) !=
+		CURLE_OK ||
+	    status < 200 || status > 299) {
+		snprintf(why, sizeof(why), "the webhook answered %ld", status);
+		res = why;
+	}
+	curl_slist_free_all(hdr);
+	curl_easy_cleanup(h);
+	OPENSSL_cleanse(mac, sizeof(mac));
+	free(body);
+	return res;
+}
+
+/* Delivers m by its channel. */
+static const char *
+deliver(const struct conf *cf, const struct tc_notify_msg *m, time_t now)
+{
+	if (strcmp(m->channel, "webhook") == 0)
+		return post_webhook(cf, m);
+	return send_mail(cf, m, now);
 }
 
 /*
@@ -454,8 +570,8 @@ pass(const struct conf *cf, struct tc_registry *reg)
 	while (!stop) {
 		if ((now = tc_cli_now()) == (time_t)-1)
 			return -1;
-		if (tc_notify_claim(
-			reg, now, BATCH, msgs, &n, err, sizeof(err)) != 0) {
+		if (tc_notify_claim(reg, now, cf->channels, BATCH, msgs, &n,
+			err, sizeof(err)) != 0) {
 			log_line("claim", "error", "{s:s}", "message", err);
 			return -1;
 		}
@@ -463,7 +579,7 @@ pass(const struct conf *cf, struct tc_registry *reg)
 			return 0;
 		for (i = 0; i < n; i++) {
 			why = stop ? "stopped before sending"
-				   : send_mail(cf, &msgs[i], now);
+				   : deliver(cf, &msgs[i], now);
 			if (tc_notify_done(reg, msgs[i].id, tc_cli_now(), why,
 				cf->max_attempts, &state, err,
 				sizeof(err)) != 0) {
@@ -524,20 +640,19 @@ main(int argc, char **argv)
 		r = 1;
 		goto out;
 	}
-	log_line("start", "info", "{s:s, s:b}", "smtp",
-	    cf.smtp != NULL ? "set" : "unset", "once", cf.once);
-	if (cf.smtp == NULL) {
-		if (tc_notify_count(
-			reg, "pending", &pending, err, sizeof(err)) == 0)
-			log_line("idle", "warning", "{s:s, s:I}", "message",
-			    "no --smtp: messages stay pending", "pending",
-			    (json_int_t)pending);
-		while (!cf.once && !stop)
-			wait_interval(cf.interval);
-	}
+	log_line("start", "info", "{s:s, s:s, s:b}", "smtp",
+	    cf.smtp != NULL ? "set" : "unset", "webhook",
+	    cf.webhook != NULL ? "set" : "unset", "once", cf.once);
+	if (cf.channels != (TC_NOTIFY_EMAIL | TC_NOTIFY_WEBHOOK) &&
+	    tc_notify_count(reg, "pending", &pending, err, sizeof(err)) == 0)
+		log_line("idle", "warning", "{s:s, s:I}", "message",
+		    cf.channels == 0
+			? "no --smtp nor --webhook: messages stay pending"
+			: "the messages of a channel without its option stay pending",
+		    "pending", (json_int_t)pending);
 	r = 0;
-	while (cf.smtp != NULL) {
-		if (pass(&cf, reg) != 0) {
+	for (;;) {
+		if (cf.channels != 0 && pass(&cf, reg) != 0) {
 			r = 1;
 			break;
 		}
@@ -549,9 +664,7 @@ main(int argc, char **argv)
 	curl_global_cleanup();
 out:
 	tc_registry_close(reg);
-	if (cf.pass != NULL) {
-		OPENSSL_cleanse(cf.pass, strlen(cf.pass));
-		free(cf.pass);
-	}
+	tc_buf_release(&cf.pass); /* wiped */
+	tc_buf_release(&cf.key);
 	return r;
 }

@@ -146,19 +146,29 @@ struct tc_notify_msg {
 
 void tc_notify_msg_release(struct tc_notify_msg *m);
 
+/*
+ * The channels (the outbox's channel column). Each message is written once
+ * per channel the authority lists in HOME/notify/channels ("email",
+ * "webhook", separated by white space; e-mail alone without the file):
+ * the same text, to the same recipient, each row delivered on its own.
+ */
+#define TC_NOTIFY_EMAIL	  0x1u
+#define TC_NOTIFY_WEBHOOK 0x2u
+
 /* How long a claimed row is left to its claimer before another takes it. */
 #define TC_NOTIFY_LEASE 120
 
 /*
- * Claims at most max pending rows due at now (next_attempt_at <= now), in
- * id order, in a transaction of its own: each is put TC_NOTIFY_LEASE
+ * Claims at most max pending rows of the channels in mask due at now
+ * (next_attempt_at <= now), in id order, in a transaction of its own: each is put TC_NOTIFY_LEASE
  * seconds ahead, so that a notifier that dies while sending leaves it to
  * be taken again then. Fills out[0..*n). Outbox bookkeeping is not
  * audited (docs/notify.md). Returns 0, TC_ERR_STATE (a transaction is
  * open), TC_ERR_NOMEM, TC_ERR_MALFORMED or a database error.
  */
-int tc_notify_claim(struct tc_registry *reg, time_t now, size_t max,
-    struct tc_notify_msg *out, size_t *n /* OUT */, char *err, size_t errlen);
+int tc_notify_claim(struct tc_registry *reg, time_t now, unsigned channels,
+    size_t max, struct tc_notify_msg *out, size_t *n /* OUT */, char *err,
+    size_t errlen);
 
 /*
  * Records the outcome of sending row id, in a transaction of its own:

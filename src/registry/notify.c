@@ -339,22 +339,75 @@ load_template(const struct tc_registry *reg, const char *prog,
 	return b->err;
 }
 
+/*
+ * The channels the authority sends by: the words of HOME/notify/channels
+ * ("email", "webhook"), e-mail alone when the file does not exist.
+ */
+static int
+channels_of(
+    const struct tc_registry *reg, unsigned *mask, char *err, size_t errlen)
+{
+	struct tc_buf b;
+	const char *w;
+	int found, r;
+	size_t n;
+
+	*mask = TC_NOTIFY_EMAIL;
+	tc_buf_init(&b, 256);
+	if ((r = read_opt(reg, "channels", 255, &b, &found, err, errlen)) !=
+		0 ||
+	    !found)
+		goto out;
+	*mask = 0;
+	for (w = (const char *)b.data; *w != '\0'; w += n) {
+		w += strspn(w, " \t\r\n");
+		if ((n = strcspn(w, " \t\r\n")) == 0)
+			continue;
+		if (n == 5 && memcmp(w, "email", 5) == 0)
+			*mask |= TC_NOTIFY_EMAIL;
+		else if (n == 7 && memcmp(w, "webhook", 7) == 0)
+			*mask |= TC_NOTIFY_WEBHOOK;
+		else {
+			r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "notify/channels: '%.*s' is no channel (email, webhook)",
+			    (int)(n > 32 ? 32 : n), w);
+			goto out;
+		}
+	}
+out:
+	tc_buf_release(&b);
+	return r;
+}
+
+/* One row per channel of the authority, each with its own nonce. */
 static int
 insert_row(const struct tc_app_ctx *c, const struct tc_app *a,
     enum tc_notify_event ev, const char *rcpt, const char *lang,
     const char *subject, const char *body, char *err, size_t errlen)
 {
+	static const char *const names[] = { "email", "webhook" };
+	unsigned mask;
 	uint8_t rnd[8];
 	char nonce[17];
+	size_t i;
+	int r;
 
-	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-		return tc_seterr(err, errlen, TC_ERR_CRYPTO,
-		    "no random bytes for a message id");
-	tc_hex_encode(rnd, sizeof(rnd), nonce);
-	return tc_reg_exec(c->reg,
-	    "INSERT INTO outbox (created_at, event, application_id, channel, recipient, language, subject, body, nonce, next_attempt_at) VALUES (?1, ?2, ?3, 'email', ?4, ?5, ?6, ?7, ?8, ?1)",
-	    "writing a notification", err, errlen, "itittttt", (int64_t)c->now,
-	    tc_notify_event_name(ev), a->id, rcpt, lang, subject, body, nonce);
+	if ((r = channels_of(c->reg, &mask, err, errlen)) != 0)
+		return r;
+	for (i = 0; i < 2 && r == 0; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+			return tc_seterr(err, errlen, TC_ERR_CRYPTO,
+			    "no random bytes for a message id");
+		tc_hex_encode(rnd, sizeof(rnd), nonce);
+		r = tc_reg_exec(c->reg,
+		    "INSERT INTO outbox (created_at, event, application_id, channel, recipient, language, subject, body, nonce, next_attempt_at) VALUES (?1, ?2, ?3, ?9, ?4, ?5, ?6, ?7, ?8, ?1)",
+		    "writing a notification", err, errlen, "ititttttt",
+		    (int64_t)c->now, tc_notify_event_name(ev), a->id, rcpt,
+		    lang, subject, body, nonce, names[i]);
+	}
+	return r;
 }
 
 /* The unit's address: organisation org's e-mail, "" when none. */
@@ -683,8 +736,8 @@ read_msg(sqlite3_stmt *st, struct tc_notify_msg *m)
 }
 
 int
-tc_notify_claim(struct tc_registry *reg, time_t now, size_t max,
-    struct tc_notify_msg *out, size_t *n, char *err, size_t errlen)
+tc_notify_claim(struct tc_registry *reg, time_t now, unsigned channels,
+    size_t max, struct tc_notify_msg *out, size_t *n, char *err, size_t errlen)
 {
 	sqlite3_stmt *st = NULL, *up = NULL;
 	int rc, r;
@@ -695,8 +748,10 @@ tc_notify_claim(struct tc_registry *reg, time_t now, size_t max,
 	if ((r = tc_registry_begin(reg, err, errlen)) != 0)
 		return r;
 	if ((r = tc_reg_query(reg,
-		 "SELECT id, application_id, event, channel, recipient, language, nonce, subject, body, attempts, created_at FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 ORDER BY id LIMIT ?2",
-		 &st, err, errlen, "ii", (int64_t)now, (int64_t)max)) != 0)
+		 "SELECT id, application_id, event, channel, recipient, language, nonce, subject, body, attempts, created_at FROM outbox WHERE state = 'pending' AND next_attempt_at <= ?1 AND ((?3 AND channel = 'email') OR (?4 AND channel = 'webhook')) ORDER BY id LIMIT ?2",
+		 &st, err, errlen, "iidd", (int64_t)now, (int64_t)max,
+		 (channels & TC_NOTIFY_EMAIL) != 0,
+		 (channels & TC_NOTIFY_WEBHOOK) != 0)) != 0)
 		goto fail;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((r = read_msg(st, &out[*n])) != 0) {

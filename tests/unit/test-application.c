@@ -3144,16 +3144,16 @@ test_notify_events(void **state)
 	assert_int_equal(outbox_n(fx, id2, "rejected", applicant), 1);
 	/* The notifier's side: claim, a failure and its backoff, success. */
 	assert_int_equal(count(fx, "SELECT count(*) FROM outbox"), 8);
-	assert_int_equal(
-	    tc_notify_claim(fx->reg, fx->c.now, 3, msgs, &n, err, sizeof(err)),
+	assert_int_equal(tc_notify_claim(fx->reg, fx->c.now, TC_NOTIFY_EMAIL, 3,
+			     msgs, &n, err, sizeof(err)),
 	    0);
 	assert_int_equal(n, 3);
 	assert_true(msgs[0].id < msgs[1].id && msgs[1].id < msgs[2].id);
 	assert_int_equal(strlen(msgs[0].nonce), 16);
 	assert_string_equal(msgs[0].event, "returned");
 	/* Claimed rows wait for their lease; the others are due. */
-	assert_int_equal(tc_notify_claim(fx->reg, fx->c.now, 16, msgs + 3, &n,
-			     err, sizeof(err)),
+	assert_int_equal(tc_notify_claim(fx->reg, fx->c.now, TC_NOTIFY_EMAIL,
+			     16, msgs + 3, &n, err, sizeof(err)),
 	    0);
 	assert_int_equal(n, 5);
 	for (i = 3; i < 8; i++)

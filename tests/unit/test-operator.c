@@ -904,7 +904,7 @@ test_migrations_frozen(void **state)
 		"dcf09b5982c32ef7bfb13e85353374aa5e830a01d3f64a0f44644b8df57a33e6", /* 9 */
 		"1fa011b82fab0ba4d3d5e9a9bc157f3f27520dc0679566841f42357cfebb44a5", /* 10 */
 		"a8bd52242377be39e0eb72c4a873ca2d2e8ca1c9646e463423a519407469d828", /* 11 */
-		"3666b77527f0d2e4f71bf203acabd81d4360303d89ec500d4045a2f3ad583138", /* 12 */
+		"5ead2cb0924a7ac340d5df1a5e31e4e032917dad410b63b04e9f953aa43d3fd7", /* 12 */
 	};
 	unsigned char h[SHA256_DIGEST_LENGTH];
 	char hex[2 * SHA256_DIGEST_LENGTH + 1];
