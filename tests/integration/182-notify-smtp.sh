@@ -6,8 +6,8 @@
 # the ID number; messages of events committed while no notifier ran
 # arrive once when it starts; with the server down the attempt is
 # recorded and retried later; a bad --smtp is a usage error (2); SIGTERM
-# stops it cleanly; units' and reviewers' addresses, the overdue pass
-# (docs/notify.md).
+# stops it cleanly; units' and reviewers' addresses, the overdue pass,
+# the webhook channel signed with HMAC (docs/notify.md).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 PY=/usr/bin/python3
@@ -166,6 +166,51 @@ expect_exit 0 "a pass on that day" env TCARD_NOW=$((LATER + 120)) \
 	"$ND" --home "$H" --smtp "$(smtp_url)" --once
 check "the reminder arrived, to the reviewer" \
 	test "$(mails 'sum(m["To"].addresses[0].addr_spec == "hr1@district.example" and "超期" in str(m["subject"]) for m in msgs)')" = "$ov"
+
+# The webhook channel: the same message posted as JSON, signed with the key.
+mkdir -p "$H/notify"
+printf 'email webhook\n' >"$H/notify/channels"
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/hook.key"
+chmod 600 "$T/hook.key"
+HOOK=$T/hook
+mkdir -p "$HOOK"
+$PY - "$HOOK" "$T/hook.key" "$T/hook.port" <<'PY' 2>"$T/hook.err" &
+import hashlib, hmac, http.server, os, sys
+d, keyfile, portfile = sys.argv[1:4]
+key = open(keyfile, "rb").read().strip()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        want = "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+        ok = hmac.compare_digest(want, self.headers.get("X-Tcard-Signature", ""))
+        n = len(os.listdir(d))
+        open(os.path.join(d, "%03d.%s.json" % (n, "good" if ok else "bad")), "wb").write(body)
+        self.send_response(204 if ok else 401); self.end_headers()
+    def log_message(self, *a): pass
+s = http.server.HTTPServer(("127.0.0.1", 0), H)
+open(portfile + ".tmp", "w").write(str(s.server_address[1])); os.rename(portfile + ".tmp", portfile)
+s.serve_forever()
+PY
+HOOK_PID=$!
+tc_daemon "$HOOK_PID"
+for _ in $(seq 100); do [ -s "$T/hook.port" ] && break; sleep 0.1; done
+TCARD_PASSPHRASE=$(pass_of demo-unit-reviewer-a-1) "$I" review 14 --home "$H" \
+	--as demo-unit-reviewer-a-1 --return "请补充学历证明" >/dev/null 2>&1
+check "the return wrote an e-mail row and a webhook row" \
+	test "$(q "SELECT group_concat(channel) FROM (SELECT channel FROM outbox WHERE application_id = 14 AND event = 'returned' AND state = 'pending' ORDER BY channel)")" = email,webhook
+expect_exit 0 "a notifier with --smtp only leaves the webhook row" env TCARD_NOW=$((LATER + 240)) \
+	"$ND" --home "$H" --smtp "$(smtp_url)" --once
+check "pending" test "$(q "SELECT count(*) FROM outbox WHERE channel = 'webhook' AND state = 'pending'")" = 1
+expect_exit 2 "--webhook without its key is a usage error" "$ND" --home "$H" \
+	--webhook "http://127.0.0.1:$(cat "$T/hook.port")/hook" --once
+expect_exit 0 "a notifier with --webhook posts it" env TCARD_NOW=$((LATER + 240)) \
+	"$ND" --home "$H" --webhook "http://127.0.0.1:$(cat "$T/hook.port")/hook" \
+	--webhook-key-file "$T/hook.key" --once
+check "one post, its signature good" test "$(ls "$HOOK")" = 000.good.json
+check "with the event, the reason and the Message-ID" \
+	$PY -c 'import json,sys; o=json.load(open(sys.argv[1])); sys.exit(not (o["event"] == "returned" and o["application"] == 14 and "请补充学历证明" in o["body"] and o["message_id"].startswith("<outbox-")))' "$HOOK/000.good.json"
+check "the webhook row is sent" test "$(q "SELECT count(*) FROM outbox WHERE channel = 'webhook' AND state = 'sent'")" = 1
+kill "$HOOK_PID"; wait "$HOOK_PID" 2>/dev/null
 
 # Options and signals.
 expect_exit 2 "a bad --smtp URL is a usage error" "$ND" --home "$H" --smtp "http://127.0.0.1:1" --once
