@@ -75,6 +75,15 @@ const char tc_issuer_organisation_add_help[] =
     "    tcard-issuer organisation add unit 91440101MA59TEST0X \\\n"
     "        --name '广州某某科技有限公司' --as ada\n";
 
+/* The options of organisation set-email and operator set-email. */
+#define SET_EMAIL_OPTIONS                                                      \
+	"OPTIONS\n"                                                            \
+	"    --as ADMIN    the acting operator, with the admin role\n"         \
+	"    --home DIR    the authority's home directory\n"                   \
+	"    --help        show this page\n"                                   \
+	"\n"                                                                   \
+	"EXIT STATUS\n"
+
 const char tc_issuer_organisation_set_email_help[] =
     "NAME\n"
     "    tcard-issuer organisation set-email - set an organisation's e-mail\n"
@@ -89,13 +98,7 @@ const char tc_issuer_organisation_set_email_help[] =
     "    ADDR. Notifications to the organisation go there: a unit is told\n"
     "    when an application reaches its step and when its employee's card\n"
     "    is issued (docs/notify.md). Audit entry 'organisation.set-email'.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --as ADMIN    the acting operator, with the admin role\n"
-    "    --home DIR    the authority's home directory\n"
-    "    --help        show this page\n"
-    "\n"
-    "EXIT STATUS\n"
+    "\n" SET_EMAIL_OPTIONS
     "    0 set; 1 refused (unknown organisation, not an address,\n"
     "    authentication failed, not an admin); 2 usage error; 3 no keys, no\n"
     "    registry or a database error; 4 internal error.\n"
@@ -117,13 +120,7 @@ const char tc_issuer_operator_set_email_help[] =
     "    overdue reminders (tcard-issuer notify overdue) go there: to the\n"
     "    operators holding the role of a step past its deadline\n"
     "    (docs/notify.md). Audit entry 'operator.set-email'.\n"
-    "\n"
-    "OPTIONS\n"
-    "    --as ADMIN    the acting operator, with the admin role\n"
-    "    --home DIR    the authority's home directory\n"
-    "    --help        show this page\n"
-    "\n"
-    "EXIT STATUS\n"
+    "\n" SET_EMAIL_OPTIONS
     "    0 set; 1 refused (unknown operator, not an address, authentication\n"
     "    failed, not an admin); 2 usage error; 3 no keys, no registry or a\n"
     "    database error; 4 internal error.\n"

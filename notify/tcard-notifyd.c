@@ -165,6 +165,22 @@ check_url(const char *url, const char *a, const char *b)
 	return ok;
 }
 
+/*
+ * The value of --smtp or --webhook (the option named by its first
+ * scheme): *dst = v when v is a URL of scheme a or b with a host. Returns
+ * -1 to go on, or the usage error's status.
+ */
+static int
+set_url(const char **dst, const char *a, const char *v, const char *b)
+{
+	if (!check_url(v, a, b))
+		return usage(
+		    "--%s %s: not an %s://HOST[:PORT] or %s://HOST[:PORT] URL",
+		    strcmp(a, "smtp") == 0 ? "smtp" : "webhook", v, a, b);
+	*dst = v;
+	return -1;
+}
+
 /* Reads secret file path (mode 600) into b, without a final newline. */
 static int
 read_secret(const char *opt, const char *path, struct tc_buf *b)
@@ -252,11 +268,9 @@ parse_args(int argc, char **argv, struct conf *cf)
 			cf->home = optarg;
 			break;
 		case OPT_SMTP:
-			if (!check_url(optarg, "smtp", "smtps"))
-				return usage(
-				    "--smtp %s: not an smtp://HOST[:PORT] or smtps://HOST[:PORT] URL",
-				    optarg);
-			cf->smtp = optarg;
+			if ((r = set_url(&cf->smtp, "smtp", optarg, "smtps")) !=
+			    -1)
+				return r;
 			break;
 		case OPT_USER:
 			cf->user = optarg;
@@ -284,11 +298,9 @@ parse_args(int argc, char **argv, struct conf *cf)
 			cf->once = 1;
 			break;
 		case OPT_WEBHOOK:
-			if (!check_url(optarg, "http", "https"))
-				return usage(
-				    "--webhook %s: not an http:// or https:// URL",
-				    optarg);
-			cf->webhook = optarg;
+			if ((r = set_url(
+				 &cf->webhook, "http", optarg, "https")) != -1)
+				return r;
 			break;
 		case OPT_WEBHOOK_KEY:
 			key_file = optarg;
