@@ -494,6 +494,7 @@ enqueue(const struct tc_app_ctx *c, const struct tc_app *a,
 {
 	const struct tc_programme *p = NULL;
 	char subject[TC_NOTIFY_SUBJECT_MAX + 1], *body = NULL, link[1200];
+	char why[256];
 	struct tc_notify_vars v;
 	struct tc_buf t;
 	int r;
@@ -519,7 +520,11 @@ enqueue(const struct tc_app_ctx *c, const struct tc_app *a,
 	else if ((r = load_template(
 		      c->reg, a->programme, ev, lang, &t, err, errlen)) == 0 &&
 	    (r = tc_notify_render((const char *)t.data, &v, subject, body,
-		 TC_NOTIFY_BODY_MAX + 1, err, errlen)) == 0)
+		 TC_NOTIFY_BODY_MAX + 1, why, sizeof(why))) != 0)
+		tc_seterr(err, errlen, r,
+		    "notify/%s/%s.%s.txt (or built in): %s", a->programme,
+		    tc_notify_event_name(ev), lang, why);
+	else if (r == 0)
 		r = insert_row(
 		    c, a, ev, rcpt, lang, subject, body, err, errlen);
 	tc_buf_release(&t);
