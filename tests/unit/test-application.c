@@ -3138,6 +3138,13 @@ test_notify_events(void **state)
 	commit(fx);
 	tc_app_release(&a);
 	assert_int_equal(outbox_n(fx, id2, "rejected", applicant), 0);
+	/* An override out of shape refuses the event, naming the file. */
+	notify_file(fx, "guangdong-youyue/rejected.zh.txt", "one line only\n");
+	expect_err(review(fx, id2, TC_REVIEW_REJECT, "不符合条件", NULL, 0,
+		       NULL, err, sizeof(err)),
+	    TC_ERR_MALFORMED, err, "notify/guangdong-youyue/rejected.zh.txt");
+	notify_file(fx, "guangdong-youyue/rejected.zh.txt",
+	    "未通过 {app}\n\n{reason}\n");
 	assert_int_equal(review(fx, id2, TC_REVIEW_REJECT, "不符合条件", NULL,
 			     0, NULL, err, sizeof(err)),
 	    0);
