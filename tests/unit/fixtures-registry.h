@@ -179,6 +179,14 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 	"DROP INDEX applications_creator; DROP TABLE applicant_tokens;"        \
 	"DROP TABLE applicants;"
 
+/*
+ * SQL that takes a registry of schema 13 back to 12: no outbox, no
+ * organisations' nor operators' e-mail.
+ */
+#define FX_UNDO_SCHEMA_13                                                      \
+	"DROP TABLE outbox; ALTER TABLE organisations DROP COLUMN email;"      \
+	"ALTER TABLE operators DROP COLUMN email;"
+
 /* SQL that takes a registry of schema 11 back to 10: no subject index. */
 #define FX_UNDO_SCHEMA_11 "DROP INDEX audit_subject;"
 
@@ -197,8 +205,8 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 
 /*
  * SQL that takes a registry of schema 8 back to 7 (tests that make an
- * older file by hand start with FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10
- * FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8): the operators table without the
+ * older file by hand start with FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12
+ * FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8): the operators table without the
  * organisation and TOTP columns, no organisations table.
  */
 #define FX_UNDO_SCHEMA_8                                                                                                                                                                                                                                                                                                                                                                              \
