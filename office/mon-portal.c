@@ -22,6 +22,7 @@
 #include "tcard/application.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/notify.h"
 
 /* Milliseconds of CLOCK_MONOTONIC: the pledge's reading time. */
 static int64_t
@@ -75,7 +76,8 @@ op_login(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 
 /*
  * A new account, unverified: the link that verifies it goes to the login
- * through the notifications (docs/portal.md); its token is made here.
+ * through the notifications outbox (tc_notify_account, in the same
+ * transaction; docs/portal.md).
  */
 static void
 op_register(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
@@ -92,6 +94,10 @@ op_register(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 	if (r == 0)
 		r = tc_applicant_token_new(m->reg, id,
 		    TC_APPLICANT_TOKEN_VERIFY, now, token, err, sizeof(err));
+	/* The link goes out through the outbox, in this transaction. */
+	if (r == 0)
+		r = tc_notify_account(m->reg, id, TC_NOTIFY_ACCOUNT_VERIFY,
+		    token, now, err, sizeof(err));
 	memset(token, 0, sizeof(token));
 	if (r == TC_ERR_EXISTS) {
 		tc_registry_rollback(m->reg);
@@ -148,6 +154,10 @@ op_reset_request(struct mon *m, const struct tc_orpc_req *q,
 			return;
 		r = tc_applicant_token_new(m->reg, id, TC_APPLICANT_TOKEN_RESET,
 		    now, token, err, sizeof(err));
+		if (r == 0)
+			r = tc_notify_account(m->reg, id,
+			    TC_NOTIFY_PASSWORD_RESET, token, now, err,
+			    sizeof(err));
 		memset(token, 0, sizeof(token));
 		if (mon_end(m, a, r, err, NULL) != 0)
 			return;

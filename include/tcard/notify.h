@@ -36,6 +36,9 @@ enum tc_notify_event {
 	TC_NOTIFY_REACHED_UNIT,	    /* "reached-unit": to the unit */
 	TC_NOTIFY_UNIT_CARD_ISSUED, /* "unit-card-issued": to the unit */
 	TC_NOTIFY_OVERDUE,	    /* "overdue": to the reviewers */
+	/* An applicant's account (the portal, include/tcard/applicant.h): */
+	TC_NOTIFY_ACCOUNT_VERIFY, /* "account-verify": the link confirming it */
+	TC_NOTIFY_PASSWORD_RESET, /* "password-reset": the link to a new one */
 };
 
 /* "returned", ...; NULL outside the enum. */
@@ -98,6 +101,20 @@ int tc_notify_event(const struct tc_app_ctx *c, const struct tc_app *a,
  * TC_NOTIFY_RCPT_MAX bytes; else 0.
  */
 int tc_notify_address_ok(const char *s);
+
+/*
+ * Writes the message of an applicant account's one-time token in the
+ * caller's transaction: ev TC_NOTIFY_ACCOUNT_VERIFY or
+ * TC_NOTIFY_PASSWORD_RESET, token its text (the link is the portal's
+ * PORTAL_URL/portal/verify?token=T or /portal/reset?token=T), to the
+ * account's login when it is an e-mail address (by e-mail), or its
+ * mobile number (by the webhook channel only, for an SMS gateway), in
+ * the account's language. No channel for it: no row, not an error.
+ * Returns 0, the template's error or a database error.
+ */
+int tc_notify_account(struct tc_registry *reg, int64_t applicant,
+    enum tc_notify_event ev, const char *token, time_t now, char *err,
+    size_t errlen);
 
 /* Who has a contact e-mail (schema 13). */
 enum tc_notify_holder {

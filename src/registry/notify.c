@@ -12,11 +12,13 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <sqlite3.h>
 
 #include "app-int.h"
 #include "registry-int.h"
+#include "tcard/applicant.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/file.h"
@@ -35,6 +37,8 @@ static const char *const event_names[] = {
 	[TC_NOTIFY_REACHED_UNIT] = "reached-unit",
 	[TC_NOTIFY_UNIT_CARD_ISSUED] = "unit-card-issued",
 	[TC_NOTIFY_OVERDUE] = "overdue",
+	[TC_NOTIFY_ACCOUNT_VERIFY] = "account-verify",
+	[TC_NOTIFY_PASSWORD_RESET] = "password-reset",
 };
 
 const char *
@@ -90,12 +94,26 @@ static const struct {
 	    "{programme}: application {app} is overdue\n\n"
 	    "Application {app} for the {programme} in your queue is past its "
 	    "deadline.\n" },
+	[TC_NOTIFY_ACCOUNT_VERIFY] = { "请确认您的人才服务卡申请账号\n\n"
+				       "请打开以下链接确认本账号（3 天内有效）：\n{link}\n\n"
+				       "如非本人注册，请忽略本邮件。\n",
+	    "Confirm your talent card account\n\n"
+	    "Open this link to confirm the account (valid for 3 days):\n"
+	    "{link}\n\nIf you did not register, ignore this message.\n" },
+	[TC_NOTIFY_PASSWORD_RESET] = { "重设人才服务卡申请账号的密码\n\n"
+				       "请打开以下链接设置新密码（1 小时内有效）：\n{link}\n\n"
+				       "如非本人操作，请忽略本邮件，原密码不变。\n",
+	    "Set a new password for your talent card account\n\n"
+	    "Open this link to set a new password (valid for one hour):\n"
+	    "{link}\n\nIf you did not ask for it, ignore this message; the "
+	    "password stays as it was.\n" },
 };
 
 const char *
 tc_notify_default_template(enum tc_notify_event ev, const char *lang)
 {
-	if (ev < TC_NOTIFY_RETURNED || ev > TC_NOTIFY_OVERDUE || lang == NULL)
+	if (ev < TC_NOTIFY_RETURNED || ev > TC_NOTIFY_PASSWORD_RESET ||
+	    lang == NULL)
 		return NULL;
 	if (strcmp(lang, "zh") == 0)
 		return templates[ev].zh;
@@ -267,10 +285,10 @@ read_opt(const struct tc_registry *reg, const char *name, size_t max,
 	return 0;
 }
 
-/* The portal link of application id into out. */
+/* The portal's address (HOME/notify/portal-url) and path into out. */
 static int
-portal_link(const struct tc_registry *reg, int64_t id, char *out, size_t len,
-    char *err, size_t errlen)
+portal_url(const struct tc_registry *reg, const char *path, char *out,
+    size_t len, char *err, size_t errlen)
 {
 	struct tc_buf b;
 	int found, r;
@@ -286,28 +304,53 @@ portal_link(const struct tc_registry *reg, int64_t id, char *out, size_t len,
 		n = strcspn((const char *)b.data, "\r\n");
 		while (n > 0 && b.data[n - 1] == '/')
 			n--;
-		snprintf(out, len, "%.*s/portal/applications/%lld", (int)n,
-		    (const char *)b.data, (long long)id);
+		snprintf(
+		    out, len, "%.*s%s", (int)n, (const char *)b.data, path);
 	} else
-		snprintf(out, len, "%s/portal/applications/%lld",
-		    TC_NOTIFY_PORTAL_DEFAULT, (long long)id);
+		snprintf(out, len, "%s%s", TC_NOTIFY_PORTAL_DEFAULT, path);
 	tc_buf_release(&b);
 	return 0;
 }
 
+/* The portal link of application id into out. */
+static int
+portal_link(const struct tc_registry *reg, int64_t id, char *out, size_t len,
+    char *err, size_t errlen)
+{
+	char path[64];
+
+	snprintf(
+	    path, sizeof(path), "/portal/applications/%lld", (long long)id);
+	return portal_url(reg, path, out, len, err, errlen);
+}
+
 /*
- * The applicant's address and language from a's form: contact.email
- * ("" when none) and contact.language ("en", else "zh").
+ * The applicant's address and language: for an application made by an
+ * applicant's account, the account's login when it is an e-mail address
+ * and the account's language; else from a's form: contact.email ("" when
+ * none) and contact.language ("en", else "zh").
  */
 static void
-applicant_of(const struct tc_app *a, char rcpt[TC_NOTIFY_RCPT_MAX + 1],
-    const char **lang)
+applicant_of(struct tc_registry *reg, const struct tc_app *a,
+    char rcpt[TC_NOTIFY_RCPT_MAX + 1], const char **lang)
 {
+	struct tc_applicant acct;
 	json_t *form, *contact;
 	const char *s;
+	long long id;
+	int end = 0;
 
 	rcpt[0] = '\0';
 	*lang = "zh";
+	/* An application an applicant made online: its account's address. */
+	if (sscanf(a->created_by, "applicant:%lld%n", &id, &end) == 1 &&
+	    a->created_by[end] == '\0' &&
+	    tc_applicant_get(reg, (int64_t)id, &acct, NULL, 0) == 0 &&
+	    tc_notify_address_ok(acct.login)) {
+		snprintf(rcpt, TC_NOTIFY_RCPT_MAX + 1, "%s", acct.login);
+		*lang = strcmp(acct.language, "en") == 0 ? "en" : "zh";
+		return;
+	}
 	if (a->form == NULL || (form = json_loads(a->form, 0, NULL)) == NULL)
 		return;
 	contact = json_object_get(form, "contact");
@@ -550,10 +593,68 @@ tc_notify_event(const struct tc_app_ctx *c, const struct tc_app *a,
 		r = unit_rcpt(c->reg, org != NULL ? org : a->employer_code,
 		    rcpt, err, errlen);
 	else
-		applicant_of(a, rcpt, &lang);
+		applicant_of(c->reg, a, rcpt, &lang);
 	if (r != 0 || rcpt[0] == '\0')
 		return r;
 	return enqueue(c, a, ev, rcpt, lang, reason, card, err, errlen);
+}
+
+int
+tc_notify_account(struct tc_registry *reg, int64_t applicant,
+    enum tc_notify_event ev, const char *token, time_t now, char *err,
+    size_t errlen)
+{
+	char subject[TC_NOTIFY_SUBJECT_MAX + 1], *body = NULL, link[1200];
+	char path[128], why[256], nonce[17];
+	struct tc_applicant acct;
+	struct tc_notify_vars v;
+	const char *channel, *tmpl;
+	unsigned mask;
+	uint8_t rnd[8];
+	int r;
+
+	if (reg == NULL || token == NULL ||
+	    (ev != TC_NOTIFY_ACCOUNT_VERIFY && ev != TC_NOTIFY_PASSWORD_RESET))
+		return tc_reg_no_arg(err, errlen);
+	if ((r = tc_reg_need_tx(reg, "notifying", err, errlen)) != 0 ||
+	    (r = tc_applicant_get(reg, applicant, &acct, err, errlen)) != 0 ||
+	    (r = channels_of(reg, &mask, err, errlen)) != 0)
+		return r;
+	/* An e-mail address by e-mail; a mobile number by a gateway. */
+	if (tc_notify_address_ok(acct.login))
+		channel = (mask & TC_NOTIFY_EMAIL) ? "email" : NULL;
+	else
+		channel = (mask & TC_NOTIFY_WEBHOOK) ? "webhook" : NULL;
+	if (channel == NULL)
+		return 0;
+	snprintf(path, sizeof(path), "/portal/%s?token=%s",
+	    ev == TC_NOTIFY_ACCOUNT_VERIFY ? "verify" : "reset", token);
+	if ((r = portal_url(reg, path, link, sizeof(link), err, errlen)) != 0)
+		return r;
+	memset(&v, 0, sizeof(v));
+	v.link = link;
+	tmpl = tc_notify_default_template(ev, acct.language);
+	if ((body = malloc(TC_NOTIFY_BODY_MAX + 1)) == NULL)
+		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+	if ((r = tc_notify_render(tmpl, &v, subject, body,
+		 TC_NOTIFY_BODY_MAX + 1, why, sizeof(why))) != 0)
+		tc_seterr(err, errlen, r, "the %s message: %s",
+		    tc_notify_event_name(ev), why);
+	else if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+		r = tc_seterr(err, errlen, TC_ERR_CRYPTO,
+		    "no random bytes for a message id");
+	else {
+		tc_hex_encode(rnd, sizeof(rnd), nonce);
+		r = tc_reg_exec(reg,
+		    "INSERT INTO outbox (created_at, event, applicant, channel, recipient, language, subject, body, nonce, next_attempt_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?1)",
+		    "writing a notification", err, errlen, "ititttttt",
+		    (int64_t)now, tc_notify_event_name(ev), applicant, channel,
+		    acct.login, acct.language, subject, body, nonce);
+	}
+	OPENSSL_cleanse(body, TC_NOTIFY_BODY_MAX + 1);
+	free(body);
+	OPENSSL_cleanse(link, sizeof(link));
+	return r;
 }
 
 /* An overdue application's current step: its owner, as the queue keeps it. */
@@ -721,7 +822,7 @@ read_msg(sqlite3_stmt *st, struct tc_notify_msg *m)
 
 	memset(m, 0, sizeof(*m));
 	if (tc_reg_col_int(st, 0, 0, &m->id) != 0 ||
-	    tc_reg_col_int(st, 1, 0, &m->app) != 0 ||
+	    tc_reg_col_int(st, 1, 1, &m->app) != 0 ||
 	    tc_reg_col_text(st, 2, m->event, sizeof(m->event), 0) != 0 ||
 	    tc_reg_col_text(st, 3, m->channel, sizeof(m->channel), 0) != 0 ||
 	    tc_reg_col_text(st, 4, m->recipient, sizeof(m->recipient), 0) !=
@@ -817,7 +918,7 @@ tc_notify_done(struct tc_registry *reg, int64_t id, time_t now,
 	tc_reg_finalize(reg, st);
 	if (error == NULL)
 		r = tc_reg_query(reg,
-		    "UPDATE outbox SET state = 'sent', sent_at = ?2, attempts = ?3, last_error = NULL WHERE id = ?1",
+		    "UPDATE outbox SET state = 'sent', sent_at = ?2, attempts = ?3, last_error = NULL, body = CASE WHEN applicant IS NULL THEN body ELSE '(sent; its one-time link is not kept)' END WHERE id = ?1",
 		    &st, err, errlen, "iii", id, (int64_t)now, attempts);
 	else {
 		snprintf(why, sizeof(why), "%s", error);

@@ -510,7 +510,8 @@ static const char *const migrations[] = {
 	/*
 	 * 13: the notifications outbox (src/registry/notify.c,
 	 * docs/notify.md): one row per message, written in the transaction
-	 * of its event, its text rendered then; the notifier marks it sent
+	 * of its event, its text rendered then (of an application, or of an
+	 * applicant's account: its verification or password reset link); the notifier marks it sent
 	 * or schedules the next attempt; one overdue reminder a day (in
 	 * Shanghai) per application and recipient. The contact e-mail of
 	 * organisations (units) and operators (reviewers).
@@ -520,8 +521,10 @@ static const char *const migrations[] = {
 	"	created_at INTEGER NOT NULL,\n"
 	"	event TEXT NOT NULL CHECK (event IN ('returned', 'rejected',\n"
 	"	    'approved', 'issued', 'ecard', 'reached-unit',\n"
-	"	    'unit-card-issued', 'overdue')),\n"
-	"	application_id INTEGER NOT NULL REFERENCES applications (id),\n"
+	"	    'unit-card-issued', 'overdue', 'account-verify',\n"
+	"	    'password-reset')),\n"
+	"	application_id INTEGER REFERENCES applications (id),\n"
+	"	applicant INTEGER REFERENCES applicants (id),\n"
 	"	channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),\n"
 	"	recipient TEXT NOT NULL\n"
 	"	    CHECK (recipient <> '' AND length(recipient) <= 254),\n"
@@ -535,7 +538,8 @@ static const char *const migrations[] = {
 	"	next_attempt_at INTEGER NOT NULL,\n"
 	"	last_error TEXT CHECK (length(last_error) <= 200),\n"
 	"	sent_at INTEGER,\n"
-	"	CHECK ((state = 'sent') = (sent_at IS NOT NULL))\n"
+	"	CHECK ((state = 'sent') = (sent_at IS NOT NULL)),\n"
+	"	CHECK ((application_id IS NULL) <> (applicant IS NULL))\n"
 	") STRICT;\n"
 	"CREATE INDEX outbox_due ON outbox (next_attempt_at, id)\n"
 	"    WHERE state = 'pending';\n"

@@ -46,7 +46,19 @@ test_defaults(void **state)
 	assert_string_equal(
 	    tc_notify_event_name(TC_NOTIFY_REACHED_UNIT), "reached-unit");
 	assert_null(tc_notify_event_name(0));
-	assert_null(tc_notify_event_name(TC_NOTIFY_OVERDUE + 1));
+	assert_null(tc_notify_event_name(TC_NOTIFY_PASSWORD_RESET + 1));
+	/* An account's messages: the link, no application number. */
+	for (ev = TC_NOTIFY_ACCOUNT_VERIFY; ev <= TC_NOTIFY_PASSWORD_RESET;
+	     ev++)
+		for (l = 0; l < 2; l++) {
+			assert_int_equal(
+			    tc_notify_render(
+				tc_notify_default_template(ev, langs[l]), &vars,
+				subject, body, sizeof(body), err, sizeof(err)),
+			    0);
+			assert_non_null(strstr(body, vars.link));
+			assert_null(strstr(subject, "42"));
+		}
 	assert_null(tc_notify_default_template(TC_NOTIFY_RETURNED, "fr"));
 	assert_null(tc_notify_default_template(0, "zh"));
 	/* The return names its reason and link, the issue its card. */
