@@ -508,10 +508,12 @@ post_webhook(const struct conf *cf, const struct tc_notify_msg *m)
 
 	snprintf(mid, sizeof(mid), "<outbox-%lld.%s@%s>", (long long)m->id,
 	    m->nonce, cf->host);
-	o = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id",
+	/* An account's message (its verification link) has no application. */
+	o = json_pack("{s:I, s:s, s:s, s:o, s:s, s:s, s:s, s:s}", "id",
 	    (json_int_t)m->id, "message_id", mid, "event", m->event,
-	    "application", (json_int_t)m->app, "recipient", m->recipient,
-	    "language", m->language, "subject", m->subject, "body", m->body);
+	    "application", m->app ? json_integer(m->app) : json_null(),
+	    "recipient", m->recipient, "language", m->language, "subject",
+	    m->subject, "body", m->body);
 	body = o != NULL ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)
 			 : NULL;
 	json_decref(o);
