@@ -48,6 +48,14 @@ curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H 'Content-Type: applicati
 	--data "{\"operator\":\"$OPN\",\"passphrase\":\"$OPW\",\"otp\":\"$(demo_otp "$H" "$OPN")\"}" \
 	"http://127.0.0.1:$OP/v1/session" >"$T/status"
 check "the printed login signs in" test "$(cat "$T/status")" = 200
+# The portal's demo applicant, as printed.
+AL=$(sed -n 's/^  login        //p' "$T/demo.out"); AW=$(sed -n 's/^  password     //p' "$T/demo.out")
+check "an applicant's login is printed, one of demo-applicants.txt" \
+	bash -c "test -n '$AL' && grep -v '^#' '$H/demo-applicants.txt' | grep -qF '$AL	$AW	'"
+curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' \
+	--data "{\"login\":\"$AL\",\"password\":\"$AW\"}" \
+	"http://127.0.0.1:$OP/v1/portal/session" >"$T/status"
+check "the printed applicant signs in to the portal" test "$(cat "$T/status")" = 200
 check "the office's log is a file in the home" test -s "$H/issuerd.log"
 check "no passphrase in the office's log" bash -c "! grep -qF '$OPW' '$H/issuerd.log'"
 check "the notifier runs, without --smtp its messages pending (its log in the home)" \
