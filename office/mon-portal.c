@@ -180,33 +180,15 @@ ctx_of(struct mon *m, const struct mon_session *s, time_t now,
 	c->now = now;
 }
 
-/*
- * Application id of the session's applicant into *app; answers 404 (not
- * there, or another account's: the same answer) and returns -1.
- */
+/* Application id of the session's applicant (else 404) into *app. */
 static int
 own_app(struct mon *m, const struct mon_session *s, int64_t id,
     struct tc_app *app, struct mon_answer *a, time_t now)
 {
 	struct tc_app_ctx c;
-	char err[512] = "";
-	int r;
 
-	a->app = id;
-	memset(app, 0, sizeof(*app));
 	ctx_of(m, s, now, &c);
-	r = tc_app_get(m->reg, id, app, err, sizeof(err));
-	if (r == TC_ERR_NOT_FOUND || (r == 0 && !tc_app_visible(&c, app))) {
-		tc_app_release(app);
-		mon_fail(
-		    a, 404, "not-found", "no application %lld", (long long)id);
-		return -1;
-	}
-	if (r != 0) {
-		mon_lib_fail(a, r, err);
-		return -1;
-	}
-	return 0;
+	return mon_get_visible(m, &c, id, app, a);
 }
 
 /* The box of "my matters" an application is in. */
