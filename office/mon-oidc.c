@@ -112,8 +112,8 @@ mon_oidc_start(struct mon *m, const struct tc_idconf *o)
 		mon_oidc_stop(m);
 		return -1;
 	}
-	mon_log("start", "info", "OIDC agent pid %ld for %s",
-	    (long)m->oidc_pid, o->oidc_issuer);
+	mon_log("start", "info", "OIDC agent pid %ld for %s", (long)m->oidc_pid,
+	    o->oidc_issuer);
 	return 0;
 }
 
@@ -148,8 +148,8 @@ agent_call(struct mon *m, json_t *req, json_t **out)
 	*out = NULL;
 	if (m->oidc_pid <= 0 || (text = json_dumps(req, JSON_COMPACT)) == NULL)
 		return -1;
-	if (office_rpc_send(m->oidc_fd, ++m->oidc_seq, text, strlen(text),
-		NULL, 0) == 0) {
+	if (office_rpc_send(
+		m->oidc_fd, ++m->oidc_seq, text, strlen(text), NULL, 0) == 0) {
 		p.fd = m->oidc_fd;
 		p.events = POLLIN;
 		while ((r = poll(&p, 1, AGENT_WAIT_MS)) < 0 && errno == EINTR)

@@ -72,8 +72,7 @@ static struct agent {
 	struct pending pend[PENDING_MAX];
 } ag;
 
-static void
-alog(const char *level, const char *fmt, ...)
+static void alog(const char *level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
@@ -109,8 +108,8 @@ on_body(char *p, size_t size, size_t n, void *arg)
  * (capped by its cap). Returns the HTTP status, or -1 with why.
  */
 static long
-http(const char *url, const char *form, struct tc_buf *b, char *why,
-    size_t wlen)
+http(
+    const char *url, const char *form, struct tc_buf *b, char *why, size_t wlen)
 {
 	char *id = NULL, *sec = NULL;
 	long st = -1;
@@ -201,8 +200,8 @@ discover(void)
 	    ag.issuer, n > 0 && ag.issuer[n - 1] == '/' ? "" : "/");
 	tc_buf_init(&b, TC_OIDC_DOC_MAX);
 	r = get_doc(url, &b, ag.why, sizeof(ag.why)) == 0 &&
-		tc_oidc_discovery_parse((const char *)b.data, b.len,
-		    ag.issuer, ag.flags, &ag.p, ag.why, sizeof(ag.why)) == 0 &&
+		tc_oidc_discovery_parse((const char *)b.data, b.len, ag.issuer,
+		    ag.flags, &ag.p, ag.why, sizeof(ag.why)) == 0 &&
 		fetch_jwks(ag.why, sizeof(ag.why)) == 0
 	    ? 0
 	    : -1;
@@ -217,8 +216,7 @@ discover(void)
 	return r;
 }
 
-static json_t *
-fail(const char *code, const char *fmt, ...)
+static json_t *fail(const char *code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static json_t *
@@ -261,8 +259,8 @@ slot_find(const char *state, time_t now)
 		return NULL;
 	for (i = 0; i < PENDING_MAX; i++)
 		if (ag.pend[i].expires > now &&
-		    CRYPTO_memcmp(ag.pend[i].pk.state, state,
-			TC_OIDC_RAND_LEN) == 0)
+		    CRYPTO_memcmp(
+			ag.pend[i].pk.state, state, TC_OIDC_RAND_LEN) == 0)
 			return &ag.pend[i];
 	return NULL;
 }
@@ -295,8 +293,8 @@ op_start(void)
 		return fail("unavailable", "authorization URL: %s", why);
 	}
 	s->expires = now + PENDING_SECONDS;
-	o = json_pack("{s:s, s:s}", "url", (const char *)url.data, "state",
-	    s->pk.state);
+	o = json_pack(
+	    "{s:s, s:s}", "url", (const char *)url.data, "state", s->pk.state);
 	tc_buf_release(&url);
 	return o;
 }
@@ -334,8 +332,8 @@ redeem(const char *code, struct pending *s)
 		o = fail("unavailable", "out of memory");
 		goto out;
 	}
-	st = http(ag.p.token_endpoint, (const char *)form.data, &b, why,
-	    sizeof(why));
+	st = http(
+	    ag.p.token_endpoint, (const char *)form.data, &b, why, sizeof(why));
 	if (st < 0) {
 		o = fail("unavailable", "token request: %s", why);
 		goto out;
@@ -437,7 +435,8 @@ serve_one(int fd, uint32_t id, const char *json, size_t jlen,
 	text = o != NULL ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(o);
 	if (text == NULL)
-		text = strdup("{\"error\":\"unavailable\",\"message\":\"out of memory\"}");
+		text = strdup(
+		    "{\"error\":\"unavailable\",\"message\":\"out of memory\"}");
 	if (text == NULL)
 		return -1;
 	r = office_rpc_send(fd, id, text, strlen(text), NULL, 0);
@@ -512,16 +511,14 @@ main(int argc, char **argv)
 		else
 			break;
 	}
-	if (i != argc || fd <= 2 || ag.issuer == NULL ||
-	    ag.client_id == NULL || ag.redirect_uri == NULL ||
-	    ag.claims[3] == NULL) {
+	if (i != argc || fd <= 2 || ag.issuer == NULL || ag.client_id == NULL ||
+	    ag.redirect_uri == NULL || ag.claims[3] == NULL) {
 		fprintf(stderr, "%s: started by tcard-issuerd only\n", AGENT);
 		return 2;
 	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	signal(SIGPIPE, SIG_IGN);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
-	    drop_user(user) != 0)
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || drop_user(user) != 0)
 		return 1;
 	/* A change of user cleared it: the monitor's end is ours. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 ||
