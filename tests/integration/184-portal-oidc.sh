@@ -12,7 +12,9 @@
 # again, the provider's error=access_denied; a secret file readable by
 # others stops the daemon at start; an issuer whose discovery document
 # names another issuer makes /portal/oidc/start 503 with the reason while
-# the rest of the daemon serves. Skipped when node is absent.
+# the rest of the daemon serves. A form of such an account with another
+# name or ID number than the identity's is refused. Skipped when node is
+# absent.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
@@ -133,6 +135,44 @@ check "... saying no sign-in was started in this browser" grep -q 'tcard_oidc co
 get "$CB?error=access_denied&state=$STATE" "$J3"
 check "the provider's error=access_denied is 401" status_is 401
 check "... naming it" grep -q 'access_denied' "$T/body"
+
+# The form of an identity's account: its name and ID number are the
+# identity's (003: not to be changed).
+APPS=$H/demo-applicants.txt
+row1() { grep -v '^#' "$APPS" | sed -n 1p | cut -f"$1"; }
+# form NAME ID: a guangdong-youyue application file into $T/form.json.
+form() {
+	python3 - "$1" "$2" "$(row1 6)" "$(row1 7)" >"$T/form.json" <<'PY'
+import json, sys
+name, idn, emp, code = sys.argv[1:5]
+print(json.dumps({
+  "format": "talentcard-application/1", "programme": "guangdong-youyue",
+  "employer": {"code": code},
+  "sections": {
+    "category": {"clause": "a-1"},
+    "basic": {"name": name, "id-type": "resident-id", "id-number": idn,
+      "nationality": "中国", "birth-date": idn[6:10] + "-" + idn[10:12] + "-" + idn[12:14],
+      "sex": "男" if int(idn[16]) % 2 else "女",
+      "id-valid-from": "2015-06-01", "id-valid-to": "permanent",
+      "education": "博士研究生", "title": "正高级", "political-status": "群众",
+      "employer": emp, "position": "首席科学家", "field": "新材料",
+      "employer-address": "广州市天河区科韵路1号", "work-type": "full-time",
+      "social-insurance": "已参保"}}}, ensure_ascii=False))
+PY
+}
+req GET /v1/portal/session "$J"
+PC=$(jq_body 'o["csrf"]')
+form 李四 11010519491231002X
+req POST /v1/portal/applications "$J" "$PC" "$(cat "$T/form.json")"
+check "a form with another name than the identity's is refused (409)" status_is 409
+check "... saying the name is the identity's" grep -q "identity you signed in with" "$T/body"
+form 张三 110105198001010016
+req POST /v1/portal/applications "$J" "$PC" "$(cat "$T/form.json")"
+check "a form with another ID number than the identity's is refused (409)" status_is 409
+check "... an account applies for its holder only" grep -q "holder only" "$T/body"
+form 张三 11010519491231002X
+req POST /v1/portal/applications "$J" "$PC" "$(cat "$T/form.json")"
+check "the identity's own name and number: no such refusal" bash -c "! grep -q 'identity you signed in with\|holder only' '$T/body'"
 expect_no 11010519491231002X "the daemon's log never shows the ID number" "$T/id.err"
 stop_id
 
