@@ -84,6 +84,9 @@ ISSUERD_WEB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard office/web.c of
 ISSUERD_OIDC_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard office/oidc-agent.c office/rpc.c)))
 # tcard-vcard (the card emulator): vcard/*.c.
 VCARD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vcard/*.c)))
+# tcard-notifyd (the notifications outbox's delivery, docs/notify.md):
+# notify/*.c.
+NOTIFYD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard notify/*.c)))
 
 PROG_NAMES := tcard-issuer tcard-keys
 ifneq ($(VERIFY_OBJ),)
@@ -94,6 +97,9 @@ PROG_NAMES += tcard-verifierd
 endif
 ifneq ($(VCARD_OBJ),)
 PROG_NAMES += tcard-vcard
+endif
+ifneq ($(NOTIFYD_OBJ),)
+PROG_NAMES += tcard-notifyd
 endif
 ifneq ($(wildcard office/issuerd.c),)
 PROG_NAMES += tcard-issuerd tcard-issuerd-web tcard-issuerd-oidc tcard-pdf-render
@@ -110,6 +116,7 @@ OBJ_tcard-issuerd := $(ISSUERD_OBJ)
 OBJ_tcard-issuerd-web := $(ISSUERD_WEB_OBJ)
 OBJ_tcard-issuerd-oidc := $(ISSUERD_OIDC_OBJ)
 OBJ_tcard-pdf-render := $(BUILD)/office/pdf-render.o
+OBJ_tcard-notifyd := $(NOTIFYD_OBJ)
 LIBS_tcard-verifierd := -lpthread
 # poppler-glib renders PDF materials, in tcard-pdf-render only, a program
 # the web worker starts (office/pdf-render.c, under a libseccomp filter;

@@ -562,14 +562,22 @@ get_visible(struct mon *m, const struct tc_operator *op, int64_t id,
     struct tc_app *app, struct mon_answer *a)
 {
 	struct tc_app_ctx c;
+
+	mon_ctx(m, op, time(NULL), &c);
+	return mon_get_visible(m, &c, id, app, a);
+}
+
+int
+mon_get_visible(struct mon *m, const struct tc_app_ctx *c, int64_t id,
+    struct tc_app *app, struct mon_answer *a)
+{
 	char err[512] = "";
 	int r;
 
 	a->app = id;
 	memset(app, 0, sizeof(*app));
-	mon_ctx(m, op, time(NULL), &c);
 	r = tc_app_get(m->reg, id, app, err, sizeof(err));
-	if (r == TC_ERR_NOT_FOUND || (r == 0 && !tc_app_visible(&c, app))) {
+	if (r == TC_ERR_NOT_FOUND || (r == 0 && !tc_app_visible(c, app))) {
 		tc_app_release(app);
 		mon_fail(
 		    a, 404, "not-found", "no application %lld", (long long)id);

@@ -22,6 +22,7 @@
 #include "tcard/application.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
+#include "tcard/notify.h"
 
 /* Milliseconds of CLOCK_MONOTONIC: the pledge's reading time. */
 static int64_t
@@ -85,7 +86,8 @@ mon_portal_signed_in(struct mon *m, const struct tc_applicant *acct,
 
 /*
  * A new account, unverified: the link that verifies it goes to the login
- * through the notifications (docs/portal.md); its token is made here.
+ * through the notifications outbox (tc_notify_account, in the same
+ * transaction; docs/portal.md).
  */
 static void
 op_register(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
@@ -102,6 +104,10 @@ op_register(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 	if (r == 0)
 		r = tc_applicant_token_new(m->reg, id,
 		    TC_APPLICANT_TOKEN_VERIFY, now, token, err, sizeof(err));
+	/* The link goes out through the outbox, in this transaction. */
+	if (r == 0)
+		r = tc_notify_account(m->reg, id, TC_NOTIFY_ACCOUNT_VERIFY,
+		    token, now, err, sizeof(err));
 	memset(token, 0, sizeof(token));
 	if (r == TC_ERR_EXISTS) {
 		tc_registry_rollback(m->reg);
@@ -158,6 +164,10 @@ op_reset_request(struct mon *m, const struct tc_orpc_req *q,
 			return;
 		r = tc_applicant_token_new(m->reg, id, TC_APPLICANT_TOKEN_RESET,
 		    now, token, err, sizeof(err));
+		if (r == 0)
+			r = tc_notify_account(m->reg, id,
+			    TC_NOTIFY_PASSWORD_RESET, token, now, err,
+			    sizeof(err));
 		memset(token, 0, sizeof(token));
 		if (mon_end(m, a, r, err, NULL) != 0)
 			return;
@@ -180,33 +190,15 @@ ctx_of(struct mon *m, const struct mon_session *s, time_t now,
 	c->now = now;
 }
 
-/*
- * Application id of the session's applicant into *app; answers 404 (not
- * there, or another account's: the same answer) and returns -1.
- */
+/* Application id of the session's applicant (else 404) into *app. */
 static int
 own_app(struct mon *m, const struct mon_session *s, int64_t id,
     struct tc_app *app, struct mon_answer *a, time_t now)
 {
 	struct tc_app_ctx c;
-	char err[512] = "";
-	int r;
 
-	a->app = id;
-	memset(app, 0, sizeof(*app));
 	ctx_of(m, s, now, &c);
-	r = tc_app_get(m->reg, id, app, err, sizeof(err));
-	if (r == TC_ERR_NOT_FOUND || (r == 0 && !tc_app_visible(&c, app))) {
-		tc_app_release(app);
-		mon_fail(
-		    a, 404, "not-found", "no application %lld", (long long)id);
-		return -1;
-	}
-	if (r != 0) {
-		mon_lib_fail(a, r, err);
-		return -1;
-	}
-	return 0;
+	return mon_get_visible(m, &c, id, app, a);
 }
 
 /* The box of "my matters" an application is in. */

@@ -210,6 +210,13 @@ mon_op_fn mon_op_card, mon_op_card_action, mon_op_audit, mon_op_audit_verify,
 int mon_card_find(struct mon *m, unsigned roles, const char *text,
     struct tc_card_state *c /* OUT */, struct mon_answer *a);
 /*
+ * Reads application id into *app when the acting party of c may see it
+ * (tc_app_visible); else answers 404 (missing or not visible: the same
+ * answer) or the library's error, and returns -1.
+ */
+int mon_get_visible(struct mon *m, const struct tc_app_ctx *c, int64_t id,
+    struct tc_app *app, struct mon_answer *a);
+/*
  * An application's page as a's body (GET /v1/applications/N), app read
  * and visible already: the summary, the form and its labels, the
  * attachments, steps and actions. applicant 1: as its applicant sees it

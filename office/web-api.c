@@ -190,6 +190,37 @@ web_answer_free(struct web_answer *an)
 	an->tail = NULL;
 }
 
+int
+web_call_tail_answer(struct web *w, json_t *req, const uint8_t *tail,
+    size_t tlen, struct tc_dresp *resp)
+{
+	struct web_answer an;
+	int ok;
+
+	if (call(w, req, tail, tlen, 0, &an, resp) != 0)
+		return 0;
+	ok = web_answer_json(&an, resp);
+	web_answer_free(&an);
+	return ok;
+}
+
+void
+web_session_cookie(struct tc_daemon *d, const struct tc_dreq *rq,
+    const struct web_answer *an, const char *name, struct tc_dresp *resp)
+{
+	const char *secure = tc_daemon_tls(d) ? "; Secure" : "";
+
+	if (rq->method_post && an->session != NULL &&
+	    tc_orpc_token_ok(an->session))
+		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
+		    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", name,
+		    an->session, secure);
+	else if (rq->method_delete)
+		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
+		    "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s", name,
+		    secure);
+}
+
 void
 web_call_answer(struct web *w, json_t *req, struct tc_dresp *resp)
 {
@@ -343,19 +374,8 @@ ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		json_object_set_new(req, "args", args);
 	if (web_call(w, req, &an, resp) != 0)
 		return;
-	if (web_answer_json(&an, resp)) {
-		if (rq->method_post && an.session != NULL &&
-		    tc_orpc_token_ok(an.session))
-			snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-			    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-			    WEB_COOKIE_NAME, an.session,
-			    tc_daemon_tls(d) ? "; Secure" : "");
-		else if (rq->method_delete)
-			snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-			    "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-			    WEB_COOKIE_NAME,
-			    tc_daemon_tls(d) ? "; Secure" : "");
-	}
+	if (web_answer_json(&an, resp))
+		web_session_cookie(d, rq, &an, WEB_COOKIE_NAME, resp);
 	web_answer_free(&an);
 }
 

@@ -206,7 +206,6 @@ card_change(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp,
     const char *card, const char *kind, json_t *args, json_t *docs,
     const struct tc_buf *tail)
 {
-	struct web_answer an;
 	json_t *req;
 
 	if (json_object_get(args, "kind") != NULL) {
@@ -226,12 +225,9 @@ card_change(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp,
 	json_object_set_new(req, "args", args);
 	if (docs != NULL)
 		json_object_set_new(req, "docs", docs);
-	if (web_call_tail(
-		tc_daemon_app(d), req, tail->data, tail->len, &an, resp) != 0)
-		return;
-	if (web_answer_json(&an, resp))
+	if (web_call_tail_answer(
+		tc_daemon_app(d), req, tail->data, tail->len, resp))
 		resp->status = 201;
-	web_answer_free(&an);
 }
 
 void
@@ -263,7 +259,6 @@ web_api_card_action(
 {
 	const char *card, *action = tc_dreq_param(rq, "action");
 	struct tc_buf text, tail;
-	struct web_answer an;
 	json_t *req, *args, *docs = NULL;
 	int i;
 
@@ -315,11 +310,7 @@ web_api_card_action(
 	json_object_set_new(req, "args", args);
 	if (docs != NULL)
 		json_object_set(req, "docs", docs);
-	if (web_call_tail(
-		tc_daemon_app(d), req, tail.data, tail.len, &an, resp) == 0) {
-		web_answer_json(&an, resp);
-		web_answer_free(&an);
-	}
+	web_call_tail_answer(tc_daemon_app(d), req, tail.data, tail.len, resp);
 out:
 	json_decref(docs);
 	tc_buf_release(&text);

@@ -119,19 +119,8 @@ web_portal_session(
 		json_object_set_new(req, "args", args);
 	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
 		return;
-	if (web_answer_json(&an, resp)) {
-		if (rq->method_post && an.session != NULL &&
-		    tc_orpc_token_ok(an.session))
-			snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-			    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-			    WEB_PORTAL_COOKIE, an.session,
-			    tc_daemon_tls(d) ? "; Secure" : "");
-		else if (rq->method_delete)
-			snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-			    "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-			    WEB_PORTAL_COOKIE,
-			    tc_daemon_tls(d) ? "; Secure" : "");
-	}
+	if (web_answer_json(&an, resp))
+		web_session_cookie(d, rq, &an, WEB_PORTAL_COOKIE, resp);
 	web_answer_free(&an);
 }
 
@@ -264,7 +253,6 @@ web_portal_attachment(
 {
 	struct tc_webform f;
 	struct tc_buf text, tail;
-	struct web_answer an;
 	json_t *req, *docs = NULL, *args;
 	const char *v;
 	int64_t n, att = 0;
@@ -306,11 +294,7 @@ web_portal_attachment(
 	json_object_set_new(req, "app", json_integer(n));
 	json_object_set_new(req, "args", args);
 	json_object_set(req, "docs", docs);
-	if (web_call_tail(
-		tc_daemon_app(d), req, tail.data, tail.len, &an, resp) == 0) {
-		web_answer_json(&an, resp);
-		web_answer_free(&an);
-	}
+	web_call_tail_answer(tc_daemon_app(d), req, tail.data, tail.len, resp);
 out:
 	json_decref(docs);
 	tc_webform_release(&f);

@@ -128,6 +128,19 @@ int web_call(
 int web_call_tail(struct web *w, json_t *req, const uint8_t *tail, size_t tlen,
     struct web_answer *an, struct tc_dresp *resp);
 void web_answer_free(struct web_answer *an);
+/*
+ * web_call_tail, then the answer as the response (web_answer_json).
+ * Returns 1 when it was 200.
+ */
+int web_call_tail_answer(struct web *w, json_t *req, const uint8_t *tail,
+    size_t tlen, struct tc_dresp *resp);
+/*
+ * After a sign-in (POST) answered 200, the session cookie name with the
+ * answer's session id (HttpOnly, SameSite=Strict, Secure under TLS);
+ * after a sign-out (DELETE), the cookie cleared.
+ */
+void web_session_cookie(struct tc_daemon *d, const struct tc_dreq *rq,
+    const struct web_answer *an, const char *name, struct tc_dresp *resp);
 /* web_call, then the answer as the response (web_answer_json). */
 void web_call_answer(struct web *w, json_t *req, struct tc_dresp *resp);
 /*

@@ -29,6 +29,16 @@ int tc_orpc_keys(json_t *o, const struct tc_json_key *k, const char *where,
     int per_action, char *err, size_t errlen);
 
 /*
+ * The top-level key tables of src/officerpc.c that other op families
+ * share (src/officerpc-portal.c): {op, args} of a sign-in; {op, session,
+ * csrf?}; {op, session, csrf?, who?, app}; {op, session, csrf?, app,
+ * att}; {op, session, csrf?, args}; {op, session, csrf?, app, args}.
+ */
+extern const struct tc_json_key tc_orpc_top_login[], tc_orpc_top_session[],
+    tc_orpc_top_app[], tc_orpc_top_att[], tc_orpc_top_account[],
+    tc_orpc_top_review[];
+
+/*
  * The "docs" of a card-action or card-change request (include/tcard/
  * officerpc.h; src/officerpc-card.c): docs may be NULL (none); any other
  * op with docs is refused. Fills q->docs and q->n_docs. Returns 0 or

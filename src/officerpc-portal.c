@@ -19,49 +19,12 @@
 #include "tcard/json-keys.h"
 #include "tcard/officerpc.h"
 
-static const struct tc_json_key top_anon[] = {
-	{ "op", TC_JSON_STR, 1 },
-	{ "args", TC_JSON_OBJ, 1 },
-	{ NULL, 0, 0 },
-};
+/*
+ * The top levels are src/officerpc.c's but an upload's and the op alone
+ * (portal-oidc-start).
+ */
 static const struct tc_json_key top_op[] = {
 	{ "op", TC_JSON_STR, 1 },
-	{ NULL, 0, 0 },
-};
-static const struct tc_json_key top_session[] = {
-	{ "op", TC_JSON_STR, 1 },
-	{ "session", TC_JSON_STR, 1 },
-	{ "csrf", TC_JSON_STR, 0 },
-	{ NULL, 0, 0 },
-};
-static const struct tc_json_key top_app[] = {
-	{ "op", TC_JSON_STR, 1 },
-	{ "session", TC_JSON_STR, 1 },
-	{ "csrf", TC_JSON_STR, 0 },
-	{ "app", TC_JSON_INT, 1 },
-	{ NULL, 0, 0 },
-};
-static const struct tc_json_key top_att[] = {
-	{ "op", TC_JSON_STR, 1 },
-	{ "session", TC_JSON_STR, 1 },
-	{ "csrf", TC_JSON_STR, 0 },
-	{ "app", TC_JSON_INT, 1 },
-	{ "att", TC_JSON_INT, 1 },
-	{ NULL, 0, 0 },
-};
-static const struct tc_json_key top_create[] = {
-	{ "op", TC_JSON_STR, 1 },
-	{ "session", TC_JSON_STR, 1 },
-	{ "csrf", TC_JSON_STR, 0 },
-	{ "args", TC_JSON_OBJ, 1 },
-	{ NULL, 0, 0 },
-};
-static const struct tc_json_key top_app_args[] = {
-	{ "op", TC_JSON_STR, 1 },
-	{ "session", TC_JSON_STR, 1 },
-	{ "csrf", TC_JSON_STR, 0 },
-	{ "app", TC_JSON_INT, 1 },
-	{ "args", TC_JSON_OBJ, 1 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key top_attach[] = {
@@ -129,24 +92,24 @@ static const struct {
 	enum tc_orpc_op op;
 	const struct tc_json_key *top, *args;
 } tables[] = {
-	{ TC_ORPC_PORTAL_LOGIN, top_anon, args_login },
-	{ TC_ORPC_PORTAL_REGISTER, top_anon, args_register },
-	{ TC_ORPC_PORTAL_VERIFY, top_anon, args_token },
-	{ TC_ORPC_PORTAL_RESET_REQUEST, top_anon, args_reset_request },
-	{ TC_ORPC_PORTAL_RESET, top_anon, args_reset },
-	{ TC_ORPC_PORTAL_LOGOUT, top_session, NULL },
-	{ TC_ORPC_PORTAL_WHOAMI, top_session, NULL },
-	{ TC_ORPC_PORTAL_APPS, top_session, NULL },
-	{ TC_ORPC_PORTAL_APP, top_app, NULL },
-	{ TC_ORPC_PORTAL_PLEDGE, top_app, NULL },
-	{ TC_ORPC_PORTAL_ATTACHMENT, top_att, NULL },
-	{ TC_ORPC_PORTAL_CREATE, top_create, NULL },
-	{ TC_ORPC_PORTAL_SECTION, top_app_args, args_section },
+	{ TC_ORPC_PORTAL_LOGIN, tc_orpc_top_login, args_login },
+	{ TC_ORPC_PORTAL_REGISTER, tc_orpc_top_login, args_register },
+	{ TC_ORPC_PORTAL_VERIFY, tc_orpc_top_login, args_token },
+	{ TC_ORPC_PORTAL_RESET_REQUEST, tc_orpc_top_login, args_reset_request },
+	{ TC_ORPC_PORTAL_RESET, tc_orpc_top_login, args_reset },
+	{ TC_ORPC_PORTAL_LOGOUT, tc_orpc_top_session, NULL },
+	{ TC_ORPC_PORTAL_WHOAMI, tc_orpc_top_session, NULL },
+	{ TC_ORPC_PORTAL_APPS, tc_orpc_top_session, NULL },
+	{ TC_ORPC_PORTAL_APP, tc_orpc_top_app, NULL },
+	{ TC_ORPC_PORTAL_PLEDGE, tc_orpc_top_app, NULL },
+	{ TC_ORPC_PORTAL_ATTACHMENT, tc_orpc_top_att, NULL },
+	{ TC_ORPC_PORTAL_CREATE, tc_orpc_top_account, NULL },
+	{ TC_ORPC_PORTAL_SECTION, tc_orpc_top_review, args_section },
 	{ TC_ORPC_PORTAL_ATTACH, top_attach, args_attach },
-	{ TC_ORPC_PORTAL_SUBMIT, top_app_args, args_submit },
-	{ TC_ORPC_PORTAL_WITHDRAW, top_app_args, args_withdraw },
+	{ TC_ORPC_PORTAL_SUBMIT, tc_orpc_top_review, args_submit },
+	{ TC_ORPC_PORTAL_WITHDRAW, tc_orpc_top_review, args_withdraw },
 	{ TC_ORPC_PORTAL_OIDC_START, top_op, NULL },
-	{ TC_ORPC_PORTAL_OIDC_FINISH, top_anon, args_oidc_finish },
+	{ TC_ORPC_PORTAL_OIDC_FINISH, tc_orpc_top_login, args_oidc_finish },
 };
 
 static size_t
@@ -219,7 +182,7 @@ tc_orpc_portal_args_parse(
 	if (i == sizeof(tables) / sizeof(tables[0]))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: not a portal op");
-	if (tables[i].top != top_anon && tables[i].top != top_op &&
+	if (tables[i].top != tc_orpc_top_login && tables[i].top != top_op &&
 	    q->session[0] == '\0')
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: session is missing");

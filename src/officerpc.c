@@ -68,7 +68,7 @@ static const struct {
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
-static const struct tc_json_key top_login[] = {
+const struct tc_json_key tc_orpc_top_login[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "args", TC_JSON_OBJ, 1 },
 	{ NULL, 0, 0 },
@@ -77,13 +77,13 @@ static const struct tc_json_key top_op[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ NULL, 0, 0 },
 };
-static const struct tc_json_key top_session[] = {
+const struct tc_json_key tc_orpc_top_session[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
 	{ NULL, 0, 0 },
 };
-static const struct tc_json_key top_app[] = {
+const struct tc_json_key tc_orpc_top_app[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
@@ -91,7 +91,7 @@ static const struct tc_json_key top_app[] = {
 	{ "app", TC_JSON_INT, 1 },
 	{ NULL, 0, 0 },
 };
-static const struct tc_json_key top_att[] = {
+const struct tc_json_key tc_orpc_top_att[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
@@ -112,7 +112,7 @@ static const struct tc_json_key args_pages[] = {
 	{ "pages", TC_JSON_INT, 1 },
 	{ NULL, 0, 0 },
 };
-static const struct tc_json_key top_review[] = {
+const struct tc_json_key tc_orpc_top_review[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
@@ -145,7 +145,7 @@ static const struct tc_json_key top_args_opt[] = {
 	{ "args", TC_JSON_OBJ, 0 },
 	{ NULL, 0, 0 },
 };
-static const struct tc_json_key top_account[] = {
+const struct tc_json_key tc_orpc_top_account[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "session", TC_JSON_STR, 1 },
 	{ "csrf", TC_JSON_STR, 0 },
@@ -569,24 +569,24 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 			q->op = ops[i].op;
 	switch (q->op) {
 	case TC_ORPC_LOGIN:
-		top = top_login;
+		top = tc_orpc_top_login;
 		break;
 	case TC_ORPC_LOGOUT:
 	case TC_ORPC_WHOAMI:
 	case TC_ORPC_TOTP_QR:
-		top = top_session;
+		top = tc_orpc_top_session;
 		break;
 	case TC_ORPC_APP:
 	case TC_ORPC_REVEAL_ID:
 	case TC_ORPC_ISSUE:
-		top = top_app;
+		top = tc_orpc_top_app;
 		break;
 	case TC_ORPC_ATTACHMENT:
-		top = top_att;
+		top = tc_orpc_top_att;
 		break;
 	case TC_ORPC_REVIEW:
 	case TC_ORPC_SUPPLEMENT:
-		top = top_review;
+		top = tc_orpc_top_review;
 		break;
 	case TC_ORPC_CARD:
 	case TC_ORPC_CARD_ACTION:
@@ -604,7 +604,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		break;
 	case TC_ORPC_TOTP_ENROL:
 	case TC_ORPC_PASSPHRASE:
-		top = top_account;
+		top = tc_orpc_top_account;
 		break;
 	case TC_ORPC_TLS:
 		top = top_op;

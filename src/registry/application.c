@@ -23,6 +23,7 @@
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 #include "tcard/hex.h"
+#include "tcard/notify.h"
 #include "tcard/operator.h"
 #include "tcard/organisation.h"
 #include "tcard/retire.h"
@@ -2356,6 +2357,24 @@ route_unit(const struct tc_app_ctx *c, const struct tc_app *a,
 	    err, errlen);
 }
 
+/*
+ * Tells the organisation whose step a now stands at (its unit, or the
+ * organisation the step names) that it has reached it; a step of any
+ * organisation of a kind tells no one (include/tcard/notify.h).
+ */
+static int
+notify_step(const struct tc_app_ctx *c, const struct tc_app *a,
+    const struct tc_step *steps, size_t n, char *err, size_t errlen)
+{
+	const char *role, *org;
+
+	tc_app_step_owner(steps, n, a->step, a, &role, &org);
+	if (org == NULL || org[0] == '\0')
+		return 0;
+	return tc_notify_event(
+	    c, a, TC_NOTIFY_REACHED_UNIT, org, NULL, NULL, err, errlen);
+}
+
 int
 tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
     size_t errlen)
@@ -2418,10 +2437,12 @@ tc_app_submit(const struct tc_app_ctx *c, int64_t id, int pledge, char *err,
 	if ((r = add_action(c, id, -1, NULL, resubmit ? "resubmit" : "submit",
 		 NULL, NULL, err, errlen)) != 0)
 		goto out;
-	r = audit_app(c, resubmit ? "resubmit" : "submit", id,
-	    json_pack("{s:s, s:s, s:s?}", "step", a.step_id, "state",
-		"submitted", "deadline", a.deadline[0] ? a.deadline : NULL),
-	    err, errlen);
+	if ((r = audit_app(c, resubmit ? "resubmit" : "submit", id,
+		 json_pack("{s:s, s:s, s:s?}", "step", a.step_id, "state",
+		     "submitted", "deadline", a.deadline[0] ? a.deadline : NULL),
+		 err, errlen)) != 0)
+		goto out;
+	r = notify_step(c, &a, steps, n, err, errlen);
 out:
 	tc_app_release(&a);
 	return r;
@@ -2581,6 +2602,31 @@ approve_decision(const struct tc_app_ctx *c, struct tc_app *a,
 	return r;
 }
 
+/*
+ * The notifications of a review just recorded: the applicant's on a
+ * return, a rejection, and when the application became approved; the
+ * organisation of the step it moved to.
+ */
+static int
+notify_review(const struct tc_app_ctx *c, const struct tc_app *a,
+    const struct tc_review *rv, int was_approved, const struct tc_step *steps,
+    size_t n, char *err, size_t errlen)
+{
+	int r;
+
+	if (rv->decision == TC_REVIEW_RETURN)
+		return tc_notify_event(c, a, TC_NOTIFY_RETURNED, NULL,
+		    rv->reason, NULL, err, errlen);
+	if (rv->decision == TC_REVIEW_REJECT)
+		return tc_notify_event(c, a, TC_NOTIFY_REJECTED, NULL,
+		    rv->reason, NULL, err, errlen);
+	if (!was_approved && a->state == TC_APP_APPROVED &&
+	    (r = tc_notify_event(
+		 c, a, TC_NOTIFY_APPROVED, NULL, NULL, NULL, err, errlen)) != 0)
+		return r;
+	return notify_step(c, a, steps, n, err, errlen);
+}
+
 int
 tc_app_review(const struct tc_app_ctx *c, int64_t id,
     const struct tc_review *rv, int *next_step, char *err, size_t errlen)
@@ -2593,7 +2639,7 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 	json_t *detail = NULL;
 	int64_t end_day;
 	size_t n;
-	int r;
+	int was_approved, r;
 
 	if (next_step != NULL)
 		*next_step = -1;
@@ -2611,6 +2657,7 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 	}
 	if ((r = current_step(c, &a, &p, &steps, &n, err, errlen)) != 0)
 		goto out;
+	was_approved = a.state == TC_APP_APPROVED;
 	s = &steps[a.step];
 	if (s->kind == TC_STEP_ISSUE) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
@@ -2732,6 +2779,9 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 		json_object_set_new(detail, "reason", json_string(rv->reason));
 	r = audit_app(c, action, id, detail, err, errlen);
 	detail = NULL;
+	if (r == 0)
+		r = notify_review(
+		    c, &a, rv, was_approved, steps, n, err, errlen);
 	if (r == 0 && next_step != NULL)
 		*next_step = a.step;
 out:
@@ -3065,7 +3115,11 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 	if ((r = audit_app(c, "issue", id,
 		 json_pack("{s:I, s:s, s:s}", "serial", (json_int_t)serial,
 		     "card_no", card.card_no, "valid_to", valid_to),
-		 err, errlen)) != 0)
+		 err, errlen)) != 0 ||
+	    (r = tc_notify_event(c, &a, TC_NOTIFY_ISSUED, NULL, NULL,
+		 card.card_no, err, errlen)) != 0 ||
+	    (r = tc_notify_event(c, &a, TC_NOTIFY_UNIT_CARD_ISSUED, NULL, NULL,
+		 card.card_no, err, errlen)) != 0)
 		goto fail;
 	if ((r = tc_registry_commit(c->reg, err, errlen)) != 0)
 		goto done;

@@ -22,6 +22,7 @@
 #include "tcard/err.h"
 #include "tcard/hex.h"
 #include "tcard/lifecycle.h"
+#include "tcard/notify.h"
 #include "tcard/workday.h"
 
 void
@@ -195,6 +196,63 @@ out:
 	return r;
 }
 
+/* *first = 1 when card serial has no stored e-card yet. */
+static int
+ecard_first(struct tc_registry *reg, int64_t serial, int *first, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	int64_t n;
+	int r;
+
+	*first = 0;
+	if ((r = tc_reg_query(reg,
+		 "SELECT count(*) FROM ecards WHERE serial = ?1", &st, err,
+		 errlen, "i", serial)) != 0 ||
+	    (r = tc_reg_count(reg, st, "reading e-cards", &n, err, errlen)) !=
+		0)
+		return r;
+	*first = n == 0;
+	return 0;
+}
+
+/*
+ * The applicant's "e-card ready" message when e is the first e-card of a
+ * card issued from an application (include/tcard/notify.h); the programme
+ * is named by its id, the programmes not being at hand here.
+ */
+static int
+notify_ecard(
+    struct tc_registry *reg, const struct tc_ecard *e, char *err, size_t errlen)
+{
+	struct tc_app_ctx c;
+	struct tc_app a;
+	sqlite3_stmt *st = NULL;
+	int64_t id;
+	int r;
+
+	r = tc_reg_query(reg,
+	    "SELECT id FROM applications WHERE issued_serial = ?1 ORDER BY id LIMIT 1",
+	    &st, err, errlen, "i", e->serial);
+	if (r == 0 &&
+	    (r = tc_reg_one_row(reg, st, "reading applications", err, errlen,
+		 NULL)) == TC_ERR_NOT_FOUND)
+		return 0;
+	if (r != 0)
+		return r;
+	id = sqlite3_column_int64(st, 0);
+	tc_reg_finalize(reg, st);
+	if ((r = tc_app_get(reg, id, &a, err, errlen)) != 0)
+		return r;
+	memset(&c, 0, sizeof(c));
+	c.reg = reg;
+	c.now = e->signed_at;
+	r = tc_notify_event(
+	    &c, &a, TC_NOTIFY_ECARD, NULL, NULL, e->card_no, err, errlen);
+	tc_app_release(&a);
+	return r;
+}
+
 int
 tc_ecard_store(struct tc_registry *reg, const struct tc_ecard *e,
     const char *operator_name, char *err, size_t errlen)
@@ -203,12 +261,13 @@ tc_ecard_store(struct tc_registry *reg, const struct tc_ecard *e,
 	    "INSERT INTO ecards (serial, kid, alg, text, signed_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (serial) DO UPDATE SET kid = ?2, alg = ?3, text = ?4, signed_at = ?5, expires_at = ?6";
 	char subject[32], *detail = NULL;
 	json_t *o;
-	int r;
+	int first, r;
 
 	if (reg == NULL || e == NULL || operator_name == NULL ||
 	    e->text[0] == '\0' || strlen(e->card_no) != 16)
 		return TC_ERR_INVALID_ARG;
-	if ((r = tc_reg_need_tx(reg, "storing an e-card", err, errlen)) != 0)
+	if ((r = tc_reg_need_tx(reg, "storing an e-card", err, errlen)) != 0 ||
+	    (r = ecard_first(reg, e->serial, &first, err, errlen)) != 0)
 		return r;
 	if ((r = tc_reg_exec(reg, sql, "storing an e-card", err, errlen,
 		 "itdtii", e->serial, e->kid, e->alg, e->text,
@@ -226,6 +285,8 @@ tc_ecard_store(struct tc_registry *reg, const struct tc_ecard *e,
 	r = tc_registry_audit(reg, e->signed_at, operator_name,
 	    TC_ECARD_AUDIT_ACTION, subject, detail, err, errlen);
 	free(detail);
+	if (r == 0 && first)
+		r = notify_ecard(reg, e, err, errlen);
 	return r;
 }
 

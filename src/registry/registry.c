@@ -508,7 +508,51 @@ static const char *const migrations[] = {
 	"    (applicant);\n"
 	"CREATE INDEX applications_creator ON applications (created_by, id);\n",
 	/*
-	 * 13: accounts that sign in through the identity platform
+	 * 13: the notifications outbox (src/registry/notify.c,
+	 * docs/notify.md): one row per message, written in the transaction
+	 * of its event, its text rendered then (of an application, or of an
+	 * applicant's account: its verification or password reset link); the notifier marks it sent
+	 * or schedules the next attempt; one overdue reminder a day (in
+	 * Shanghai) per application and recipient. The contact e-mail of
+	 * organisations (units) and operators (reviewers).
+	 */
+	"CREATE TABLE outbox (\n"
+	"	id INTEGER PRIMARY KEY,\n"
+	"	created_at INTEGER NOT NULL,\n"
+	"	event TEXT NOT NULL CHECK (event IN ('returned', 'rejected',\n"
+	"	    'approved', 'issued', 'ecard', 'reached-unit',\n"
+	"	    'unit-card-issued', 'overdue', 'account-verify',\n"
+	"	    'password-reset')),\n"
+	"	application_id INTEGER REFERENCES applications (id),\n"
+	"	applicant INTEGER REFERENCES applicants (id),\n"
+	"	channel TEXT NOT NULL CHECK (channel IN ('email', 'webhook')),\n"
+	"	recipient TEXT NOT NULL\n"
+	"	    CHECK (recipient <> '' AND length(recipient) <= 254),\n"
+	"	language TEXT NOT NULL CHECK (language IN ('zh', 'en')),\n"
+	"	subject TEXT NOT NULL CHECK (subject <> ''),\n"
+	"	body TEXT NOT NULL CHECK (body <> ''),\n"
+	"	nonce TEXT NOT NULL CHECK (length(nonce) = 16),\n"
+	"	state TEXT NOT NULL DEFAULT 'pending'\n"
+	"	    CHECK (state IN ('pending', 'sent', 'failed')),\n"
+	"	attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),\n"
+	"	next_attempt_at INTEGER NOT NULL,\n"
+	"	last_error TEXT CHECK (length(last_error) <= 200),\n"
+	"	sent_at INTEGER,\n"
+	"	CHECK ((state = 'sent') = (sent_at IS NOT NULL)),\n"
+	"	CHECK ((application_id IS NULL) <> (applicant IS NULL))\n"
+	") STRICT;\n"
+	"CREATE INDEX outbox_due ON outbox (next_attempt_at, id)\n"
+	"    WHERE state = 'pending';\n"
+	"CREATE INDEX outbox_application ON outbox (application_id);\n"
+	"CREATE UNIQUE INDEX outbox_overdue_day ON outbox (application_id,\n"
+	"    channel, recipient, (created_at + 28800) / 86400)\n"
+	"    WHERE event = 'overdue';\n"
+	"ALTER TABLE organisations ADD COLUMN email TEXT\n"
+	"    CHECK (email <> '' AND length(email) <= 254);\n"
+	"ALTER TABLE operators ADD COLUMN email TEXT\n"
+	"    CHECK (email <> '' AND length(email) <= 254);\n",
+	/*
+	 * 14: accounts that sign in through the identity platform
 	 * (OpenID Connect, docs/oidc.md "In the office"): the SHA-256 of
 	 * the issuer, a NUL and the subject, one account per subject.
 	 * Such an account has no password (pass_hash NULL) and its login

@@ -48,13 +48,24 @@ curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H 'Content-Type: applicati
 	--data "{\"operator\":\"$OPN\",\"passphrase\":\"$OPW\",\"otp\":\"$(demo_otp "$H" "$OPN")\"}" \
 	"http://127.0.0.1:$OP/v1/session" >"$T/status"
 check "the printed login signs in" test "$(cat "$T/status")" = 200
+# The portal's demo applicant, as printed.
+AL=$(sed -n 's/^  login        //p' "$T/demo.out"); AW=$(sed -n 's/^  password     //p' "$T/demo.out")
+check "an applicant's login is printed, one of demo-applicants.txt" \
+	bash -c "test -n '$AL' && grep -v '^#' '$H/demo-applicants.txt' | grep -qF '$AL	$AW	'"
+curl -s -o "$T/body" -w '%{http_code}' --max-time 10 -H 'Content-Type: application/json' \
+	--data "{\"login\":\"$AL\",\"password\":\"$AW\"}" \
+	"http://127.0.0.1:$OP/v1/portal/session" >"$T/status"
+check "the printed applicant signs in to the portal" test "$(cat "$T/status")" = 200
 check "the office's log is a file in the home" test -s "$H/issuerd.log"
 check "no passphrase in the office's log" bash -c "! grep -qF '$OPW' '$H/issuerd.log'"
+check "the notifier runs, without --smtp its messages pending (its log in the home)" \
+	grep -q '"event":"idle"' "$H/notifyd.log"
 kill -TERM "$DEMO"
 for _ in $(seq 100); do kill -0 "$DEMO" 2>/dev/null || break; sleep 0.1; done
 check "SIGTERM ends the demo" bash -c "! kill -0 $DEMO 2>/dev/null"
 check "and the verifier" bash -c "! curl -s -o /dev/null --max-time 2 http://127.0.0.1:$VP/healthz"
 check "and tcard-issuerd" bash -c "! curl -s -o /dev/null --max-time 2 http://127.0.0.1:$OP/healthz"
+check "and the notifier" grep -q '"event":"stop"' "$H/notifyd.log"
 
 TCARD_DEMO_NO_SERVE=1 "$TC_TOP/scripts/demo" "$TC_BUILD" >"$T/demo2.out" 2>&1
 check "TCARD_DEMO_NO_SERVE=1 ends with status 0" test $? = 0

@@ -12,8 +12,10 @@
 # finds it under "to-do" with the reason and no reviewer's name, and
 # withdraws it. Another applicant gets 404 for all of it; staff and
 # portal sessions are not accepted for each other's routes; CSRF is
-# needed on every change; registration, its refusals, the reset request
-# that tells nothing, and the lock after five wrong passwords.
+# needed on every change; registration, its refusals, the verification
+# link written to the notifications outbox and used once, the reset
+# request that tells nothing and its link, and the lock after five wrong
+# passwords.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
@@ -208,9 +210,32 @@ check "an unverified account cannot submit (409)" \
 	sh -c "test \"\$(cat '$T/status')\" = 409 && grep -q 'confirm' '$T/body'"
 req POST /v1/portal/accounts/verify - "" '{"token":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}'
 check "an unknown verification token is 404" status_is 404
+# The verification link went into the notifications outbox with the
+# registration (tcard-notifyd delivers it: tests/integration/182).
+outbox() { sqlite3 "$H/registry.db" "SELECT $1 FROM outbox WHERE event = '$2' ORDER BY id"; }
+check "registering wrote one message to the login, in English" \
+	test "$(outbox "recipient || ' ' || language || ' ' || channel" account-verify)" = "new@example.com en email"
+tok=$(outbox body account-verify | sed -n 's|.*/portal/verify?token=\([A-Za-z0-9_-]\{43\}\).*|\1|p')
+check "its link carries a token" test ${#tok} -eq 43
+req POST /v1/portal/accounts/verify - "" "{\"token\":\"$tok\"}"
+check "the link's token verifies the account" test "$(cat "$T/status"),$(jq_body 'o["verified"]')" = "200,True"
+req POST /v1/portal/accounts/verify - "" "{\"token\":\"$tok\"}"
+check "once only (404 the second time)" status_is 404
+req GET "/v1/portal/applications/$N3/pledge" "$T/new.jar"; sleep 5.1
+req POST "/v1/portal/applications/$N3/submit" "$T/new.jar" "$NC" '{"pledge":true}'
+check "verified, it passes that gate: refused now only as incomplete (400: the photo, the materials)" \
+	sh -c "test \"\$(cat '$T/status')\" = 400 && grep -q 'incomplete (5 missing): photo; material id-document' '$T/body'"
 req POST /v1/portal/accounts/reset-request - "" '{"login":"nobody@example.com"}'; a=$(cat "$T/body")
 req POST /v1/portal/accounts/reset-request - "" '{"login":"new@example.com"}'; b=$(cat "$T/body")
 check "a reset request answers the same with or without an account" test "$a" = "$b"
+check "and writes a message only for the account" \
+	test "$(outbox recipient password-reset)" = "new@example.com"
+tok=$(outbox body password-reset | sed -n 's|.*/portal/reset?token=\([A-Za-z0-9_-]\{43\}\).*|\1|p')
+req POST /v1/portal/accounts/reset - "" "{\"token\":\"$tok\",\"password\":\"a brand new password\"}"
+check "the reset link sets a new password" status_is 200
+req POST /v1/portal/session "$T/new2.jar" "" '{"login":"new@example.com","password":"a brand new password"}'
+check "which signs in" status_is 200
+check "the messages hold no ID number" test "$(sqlite3 "$H/registry.db" "SELECT count(*) FROM outbox WHERE body LIKE '%$(row 3 5)%' OR body LIKE '%$(row 1 5)%'")" = 0
 for i in 1 2 3 4 5; do plogin 3 "wrong-password-$i-xyz"; done
 plogin 3
 check "after five wrong passwords the right one is refused too (locked)" status_is 401

@@ -40,7 +40,9 @@
 #include "tcard/application.h"
 #include "tcard/blacklist.h"
 #include "tcard/cardno.h"
+#include "tcard/ecard.h"
 #include "tcard/err.h"
+#include "tcard/notify.h"
 #include "tcard/operator.h"
 #include "tcard/organisation.h"
 #include "tcard/programme.h"
@@ -2224,8 +2226,9 @@ test_migrate_v7(void **state)
 	snprintf(oldmask, sizeof(oldmask), "%.4s**********%.4s", who.id,
 	    who.id + 14);
 	snprintf(sql, sizeof(sql),
-	    FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11
-		FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8
+	    FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12
+		FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9
+		    FX_UNDO_SCHEMA_8
 	    "ALTER TABLE applications ADD COLUMN sex TEXT;ALTER TABLE applications ADD COLUMN retire_base INTEGER;ALTER TABLE applications ADD COLUMN birth_date TEXT;ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}';UPDATE applications SET sex = 'male', retire_base = 60, birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';ALTER TABLE applications DROP COLUMN personal;UPDATE holders SET id_masked = '%s';INSERT INTO blacklist (id_mac, id_masked, reason, added_at, added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, 'x');PRAGMA user_version = 6;",
 	    oldmask, oldmask);
 	fx_raw_exec(fx->path, sql);
@@ -2805,8 +2808,8 @@ test_queue(void **state)
 	tc_registry_close(fx->reg);
 	fx->reg = NULL;
 	fx_raw_exec(fx->path,
-	    FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11
-		FX_UNDO_SCHEMA_10 "PRAGMA user_version = 9;");
+	    FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12
+		FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10 "PRAGMA user_version = 9;");
 	if (tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)) !=
 	    0)
 		fail_msg("reopen: %s", err);
@@ -2988,6 +2991,294 @@ test_change_offered(void **state)
 	assert_false(tc_app_change_offered(baiyun, "silver", TC_APP_NEW));
 }
 
+/* Writes text to fx->dir/notify/NAME, making the directories. */
+static void
+notify_file(struct fx *fx, const char *name, const char *text)
+{
+	char path[256], cmd[320];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/notify/%s", fx->dir, name);
+	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
+	assert_int_equal(system(cmd), 0);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The outbox rows of application id for event ev. */
+static int64_t
+outbox_n(struct fx *fx, int64_t id, const char *ev, const char *rcpt)
+{
+	char sql[320];
+
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM outbox WHERE application_id = %lld AND event = '%s' AND recipient = '%s' AND state = 'pending'",
+	    (long long)id, ev, rcpt);
+	return count(fx, sql);
+}
+
+/*
+ * The outbox (include/tcard/notify.h): each event of a Youyue application
+ * writes its row in the event's transaction, to the form's address or the
+ * unit's, rendered from the programme's override when there is one, with
+ * the link to the portal and no ID number; no address, no row; a rolled
+ * back event leaves none; the notifier's claim and outcome.
+ */
+static void
+test_notify_events(void **state)
+{
+	static const char applicant[] = "applicant@example.com";
+	static const char unit[] = "hr@unit-a.example";
+	struct fx *fx = *state;
+	struct tc_sample_person who;
+	struct tc_notify_msg msgs[16];
+	const struct tc_step *steps;
+	struct tc_app a;
+	struct tc_card card;
+	struct tc_ecard e;
+	static char op[32];
+	const char *st;
+	char err[1024], sql[512];
+	int64_t id, id2;
+	size_t n, i;
+
+	notify_file(fx, "portal-url", "https://portal.example/\n");
+	notify_file(fx, "guangdong-youyue/returned.zh.txt",
+	    "退回 {app}\n\n原因：{reason}\n{link}\n{nope}\n");
+	id = apply_unit_a(fx, &who, "王晓明", "19850512", 1);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	/* The unit was made at submission, without an address: no row. */
+	assert_int_equal(count(fx, "SELECT count(*) FROM outbox"), 0);
+	begin(fx);
+	assert_int_equal(tc_notify_set_email(fx->reg, TC_NOTIFY_ORG, FX_UNIT_A,
+			     unit, err, sizeof(err)),
+	    0);
+	expect_err(tc_notify_set_email(fx->reg, TC_NOTIFY_ORG, FX_UNIT_A,
+		       "no address", err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "not an e-mail address");
+	assert_int_equal(
+	    tc_registry_audit(fx->reg, T0, "system", "organisation.set-email",
+		FX_UNIT_A, NULL, err, sizeof(err)),
+	    0);
+	commit(fx);
+	/* A return, in the override template, the ID number masked. */
+	get(fx, id, &a);
+	assert_int_equal(tc_app_steps(prog(fx, a.programme), &a, &steps, &n,
+			     err, sizeof(err)),
+	    0);
+	op_for(fx, &a, steps, (size_t)a.step, op, sizeof(op));
+	tc_app_release(&a);
+	AS(fx, op);
+	assert_int_equal(review(fx, id, TC_REVIEW_RETURN,
+			     "请补充劳动合同 6222020200112233445", NULL, 0,
+			     NULL, err, sizeof(err)),
+	    0);
+	assert_int_equal(outbox_n(fx, id, "returned", applicant), 1);
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM outbox WHERE application_id = %lld AND subject = '退回 %lld' AND body = '原因：请补充劳动合同 622***************5\n"
+	    "https://portal.example/portal/applications/%lld\n{nope}\n' AND language = 'zh'",
+	    (long long)id, (long long)id, (long long)id);
+	assert_int_equal(count(fx, sql), 1);
+	/* Resubmitted: the unit is told it has reached its step. */
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	assert_int_equal(outbox_n(fx, id, "reached-unit", unit), 1);
+	/* Approved, then issued: the applicant and the unit. */
+	advance_to(fx, id, TC_STEP_ISSUE, NULL, 0, NULL);
+	assert_int_equal(outbox_n(fx, id, "approved", applicant), 1);
+	issue_ok(fx, id, &card);
+	assert_int_equal(outbox_n(fx, id, "issued", applicant), 1);
+	assert_int_equal(outbox_n(fx, id, "unit-card-issued", unit), 1);
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM outbox WHERE event = 'issued' AND instr(body, '%s') > 0 AND instr(subject, '广东省人才优粤卡') > 0",
+	    card.card_no);
+	assert_int_equal(count(fx, sql), 1);
+	/* The e-card: once, on its first store. */
+	memset(&e, 0, sizeof(e));
+	e.serial = card.serial;
+	memcpy(e.card_no, card.card_no, sizeof(e.card_no));
+	memset(e.kid, 'a', 16);
+	e.alg = -7;
+	snprintf(e.text, sizeof(e.text), "TC1:TEST");
+	e.signed_at = fx->c.now;
+	e.expires_at = card.expires_at;
+	for (i = 0; i < 2; i++) {
+		begin(fx);
+		if (tc_ecard_store(fx->reg, &e, "system", err, sizeof(err)) !=
+		    0)
+			fail_msg("ecard: %s", err);
+		commit(fx);
+	}
+	assert_int_equal(outbox_n(fx, id, "ecard", applicant), 1);
+	/* A rejection; an event rolled back leaves no row. */
+	id2 = apply_unit_a(fx, &who, "李华", "19900101", 0);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id2, err, sizeof(err)), 0);
+	assert_int_equal(outbox_n(fx, id2, "reached-unit", unit), 1);
+	AS(fx, op);
+	begin(fx);
+	get(fx, id2, &a);
+	assert_int_equal(tc_notify_event(&fx->c, &a, TC_NOTIFY_REJECTED, NULL,
+			     "x", NULL, err, sizeof(err)),
+	    0);
+	tc_registry_rollback(fx->reg);
+	assert_int_equal(outbox_n(fx, id2, "rejected", applicant), 0);
+	/* Outside a transaction: refused. */
+	expect_err(tc_notify_event(&fx->c, &a, TC_NOTIFY_REJECTED, NULL, "x",
+		       NULL, err, sizeof(err)),
+	    TC_ERR_STATE, err, "transaction");
+	/* No address in the form: no row, not an error. */
+	free(a.form);
+	a.form = strdup("{\"contact\":{\"mobile\":\"13800000000\"}}");
+	begin(fx);
+	assert_int_equal(tc_notify_event(&fx->c, &a, TC_NOTIFY_REJECTED, NULL,
+			     "x", NULL, err, sizeof(err)),
+	    0);
+	commit(fx);
+	tc_app_release(&a);
+	assert_int_equal(outbox_n(fx, id2, "rejected", applicant), 0);
+	/* An override out of shape refuses the event, naming the file. */
+	notify_file(fx, "guangdong-youyue/rejected.zh.txt", "one line only\n");
+	expect_err(review(fx, id2, TC_REVIEW_REJECT, "不符合条件", NULL, 0,
+		       NULL, err, sizeof(err)),
+	    TC_ERR_MALFORMED, err, "notify/guangdong-youyue/rejected.zh.txt");
+	notify_file(fx, "guangdong-youyue/rejected.zh.txt",
+	    "未通过 {app}\n\n{reason}\n");
+	assert_int_equal(review(fx, id2, TC_REVIEW_REJECT, "不符合条件", NULL,
+			     0, NULL, err, sizeof(err)),
+	    0);
+	assert_int_equal(outbox_n(fx, id2, "rejected", applicant), 1);
+	/* The notifier's side: claim, a failure and its backoff, success. */
+	assert_int_equal(count(fx, "SELECT count(*) FROM outbox"), 8);
+	assert_int_equal(tc_notify_claim(fx->reg, fx->c.now, TC_NOTIFY_EMAIL, 3,
+			     msgs, &n, err, sizeof(err)),
+	    0);
+	assert_int_equal(n, 3);
+	assert_true(msgs[0].id < msgs[1].id && msgs[1].id < msgs[2].id);
+	assert_int_equal(strlen(msgs[0].nonce), 16);
+	assert_string_equal(msgs[0].event, "returned");
+	/* Claimed rows wait for their lease; the others are due. */
+	assert_int_equal(tc_notify_claim(fx->reg, fx->c.now, TC_NOTIFY_EMAIL,
+			     16, msgs + 3, &n, err, sizeof(err)),
+	    0);
+	assert_int_equal(n, 5);
+	for (i = 3; i < 8; i++)
+		tc_notify_msg_release(&msgs[i]);
+	assert_int_equal(tc_notify_done(fx->reg, msgs[0].id, fx->c.now, NULL, 3,
+			     &st, err, sizeof(err)),
+	    0);
+	assert_string_equal(st, "sent");
+	expect_err(tc_notify_done(fx->reg, msgs[0].id, fx->c.now, NULL, 3, &st,
+		       err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no pending notification");
+	assert_int_equal(
+	    tc_notify_done(fx->reg, msgs[1].id, fx->c.now,
+		"Couldn't connect to server", 2, &st, err, sizeof(err)),
+	    0);
+	assert_string_equal(st, "pending");
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM outbox WHERE id = %lld AND attempts = 1 AND next_attempt_at = %lld AND last_error = 'Couldn''t connect to server'",
+	    (long long)msgs[1].id, (long long)fx->c.now + 30);
+	assert_int_equal(count(fx, sql), 1);
+	assert_int_equal(tc_notify_done(fx->reg, msgs[1].id, fx->c.now, "again",
+			     2, &st, err, sizeof(err)),
+	    0);
+	assert_string_equal(st, "failed");
+	assert_int_equal(TC_NOTIFY_BACKOFF(1), 30);
+	assert_int_equal(TC_NOTIFY_BACKOFF(2), 60);
+	assert_int_equal(TC_NOTIFY_BACKOFF(8), 3600);
+	assert_int_equal(TC_NOTIFY_BACKOFF(40), 3600);
+	for (i = 0; i < 3; i++)
+		tc_notify_msg_release(&msgs[i]);
+	/* Done rows need no audit entry: the registry's audit holds. */
+	assert_int_equal(
+	    count(fx, "SELECT count(*) FROM outbox WHERE state = 'sent'"), 1);
+	assert_int_equal(
+	    count(fx, "SELECT count(*) FROM outbox WHERE state = 'failed'"), 1);
+}
+
+/*
+ * The reviewers' overdue reminder: one row a day per overdue application
+ * and operator with an e-mail who holds the step's role in its
+ * organisation; none before the deadline has passed, none for others.
+ */
+static void
+test_notify_overdue(void **state)
+{
+	struct fx *fx = *state;
+	struct tc_sample_person who;
+	struct tc_app a;
+	char err[1024];
+	int64_t id, written = -1;
+
+	person(fx, &who, "王晓明", "19850512", 1);
+	id = apply_new(fx, prog(fx, "guangzhou-green"), "b", NULL, "b1", &who);
+	AS(fx, "clerk");
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	get(fx, id, &a);
+	assert_string_equal(a.step_id, "review");
+	assert_string_not_equal(a.deadline, "");
+	tc_app_release(&a);
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM applications WHERE step_role = 'hr-reviewer' AND step_org = ''"),
+	    1);
+	begin(fx);
+	assert_int_equal(tc_notify_set_email(fx->reg, TC_NOTIFY_OPERATOR,
+			     "clerk2", "clerk2@example.com", err, sizeof(err)),
+	    0);
+	/* An auditor holds another role: no reminder for it. */
+	assert_int_equal(tc_notify_set_email(fx->reg, TC_NOTIFY_OPERATOR, "aud",
+			     "aud@example.com", err, sizeof(err)),
+	    0);
+	expect_err(tc_notify_set_email(fx->reg, TC_NOTIFY_OPERATOR, "nobody",
+		       "x@example.com", err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no operator nobody");
+	assert_int_equal(
+	    tc_registry_audit(fx->reg, T0, "system", "operator.set-email",
+		"clerk2", NULL, err, sizeof(err)),
+	    0);
+	commit(fx);
+	/* Not yet overdue. */
+	begin(fx);
+	assert_int_equal(
+	    tc_notify_overdue(&fx->c, &written, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(written, 0);
+	/* A month later: one reminder, to clerk2; again the same day: none. */
+	fx->c.now = T0 + 30 * 86400;
+	begin(fx);
+	assert_int_equal(
+	    tc_notify_overdue(&fx->c, &written, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(written, 1);
+	assert_int_equal(outbox_n(fx, id, "overdue", "clerk2@example.com"), 1);
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM audit WHERE action = 'notify.overdue' AND operator = 'clerk'"),
+	    1);
+	fx->c.now += 3600;
+	begin(fx);
+	assert_int_equal(
+	    tc_notify_overdue(&fx->c, &written, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(written, 0);
+	/* The next day, again. */
+	fx->c.now += 86400;
+	begin(fx);
+	assert_int_equal(
+	    tc_notify_overdue(&fx->c, &written, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(written, 1);
+	assert_int_equal(
+	    count(fx, "SELECT count(*) FROM outbox WHERE event = 'overdue'"),
+	    2);
+	expect_err(tc_notify_overdue(&fx->c, &written, err, sizeof(err)),
+	    TC_ERR_STATE, err, "transaction");
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_walk_all)                                                       \
 	X(test_migrate_v7)                                                     \
@@ -3011,6 +3302,8 @@ test_change_offered(void **state)
 	X(test_queue)                                                          \
 	X(test_change_offered)                                                 \
 	X(test_find_name)                                                      \
-	X(test_reveal_id)
+	X(test_reveal_id)                                                      \
+	X(test_notify_events)                                                  \
+	X(test_notify_overdue)
 
 TC_UNIT_MAIN_EACH(TESTS, setup, teardown)
