@@ -79,6 +79,9 @@ VERIFIERD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard verifier/tcard-ve
 # office/web-*.c and office/rpc.c (docs/issuerd.md).
 ISSUERD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard office/issuerd.c office/mon-*.c office/rpc.c)))
 ISSUERD_WEB_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard office/web.c office/web-*.c office/rpc.c)))
+# tcard-issuerd-oidc (its OpenID Connect agent, started when oidc-issuer is
+# set): office/oidc-agent.c and office/rpc.c (docs/oidc.md).
+ISSUERD_OIDC_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard office/oidc-agent.c office/rpc.c)))
 # tcard-vcard (the card emulator): vcard/*.c.
 VCARD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vcard/*.c)))
 # tcard-notifyd (the notifications outbox's delivery, docs/notify.md):
@@ -99,7 +102,7 @@ ifneq ($(NOTIFYD_OBJ),)
 PROG_NAMES += tcard-notifyd
 endif
 ifneq ($(wildcard office/issuerd.c),)
-PROG_NAMES += tcard-issuerd tcard-issuerd-web tcard-pdf-render
+PROG_NAMES += tcard-issuerd tcard-issuerd-web tcard-issuerd-oidc tcard-pdf-render
 endif
 PROGS := $(PROG_NAMES:%=$(BUILD)/bin/%)
 TEST_PROGS := $(PROG_NAMES:%=$(BUILD)/test-bin/%)
@@ -111,6 +114,7 @@ OBJ_tcard-verifierd := $(VERIFIERD_OBJ)
 OBJ_tcard-vcard := $(VCARD_OBJ)
 OBJ_tcard-issuerd := $(ISSUERD_OBJ)
 OBJ_tcard-issuerd-web := $(ISSUERD_WEB_OBJ)
+OBJ_tcard-issuerd-oidc := $(ISSUERD_OIDC_OBJ)
 OBJ_tcard-pdf-render := $(BUILD)/office/pdf-render.o
 OBJ_tcard-notifyd := $(NOTIFYD_OBJ)
 LIBS_tcard-verifierd := -lpthread
@@ -304,4 +308,4 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/common/cli-testclock.d $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
 	$(VERIFY_OBJ:.o=.d) $(VERIFIERD_OBJ:.o=.d) $(VCARD_OBJ:.o=.d) \
-	$(ISSUERD_OBJ:.o=.d) $(ISSUERD_WEB_OBJ:.o=.d) $(BUILD)/office/pdf-render.d
+	$(ISSUERD_OBJ:.o=.d) $(ISSUERD_WEB_OBJ:.o=.d) $(BUILD)/office/oidc-agent.d $(BUILD)/office/pdf-render.d

@@ -137,6 +137,7 @@ struct tc_dresp {
 	int result_error; /* the daemon's error result (tc_dresp_checked) */
 	/* Set-Cookie and Content-Disposition, or "" (copied when queued). */
 	char set_cookie[256];
+	char set_cookie2[256]; /* a second Set-Cookie, or "" */
 	char disposition[320];
 };
 

@@ -489,6 +489,9 @@ queue(struct MHD_Connection *c, struct tc_dreq *rq, struct tc_dresp *resp)
 	if (resp->set_cookie[0] != '\0')
 		MHD_add_response_header(
 		    r, MHD_HTTP_HEADER_SET_COOKIE, resp->set_cookie);
+	if (resp->set_cookie2[0] != '\0')
+		MHD_add_response_header(
+		    r, MHD_HTTP_HEADER_SET_COOKIE, resp->set_cookie2);
 	if (resp->disposition[0] != '\0')
 		MHD_add_response_header(
 		    r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, resp->disposition);

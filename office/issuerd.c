@@ -309,16 +309,15 @@ bind_listener(const struct tc_idconf *o, unsigned *port)
 	return fd;
 }
 
-/* Starts the worker with lfd and wfd inherited; its pid, or -1. */
-static pid_t
-spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
+pid_t
+mon_spawn(
+    const char *name, const char *const *argv, const int *keep, size_t nkeep)
 {
-	char self[PATH_MAX], path[PATH_MAX + 32], lbuf[16], wbuf[16];
-	const char *argv[20];
+	char self[PATH_MAX], path[PATH_MAX + 32];
 	ssize_t n;
 	char *slash;
+	size_t i;
 	pid_t pid;
-	int i = 0;
 
 	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0) {
 		mon_log(
@@ -328,7 +327,36 @@ spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
 	self[n] = '\0';
 	if ((slash = strrchr(self, '/')) != NULL)
 		*slash = '\0';
-	snprintf(path, sizeof(path), "%s/%s", self, WORKER_NAME);
+	snprintf(path, sizeof(path), "%s/%s", self, name);
+	if ((pid = fork()) < 0) {
+		mon_log("start", "error", "fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		sigset_t none;
+
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		/* Only these descriptors cross the exec. */
+		for (i = 0; i < nkeep; i++)
+			if (fcntl(keep[i], F_SETFD, 0) != 0)
+				_exit(127);
+		execv(path, (char *const *)(uintptr_t)argv);
+		fprintf(stderr, "tcard-issuerd: cannot start %s: %s\n", path,
+		    strerror(errno));
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Starts the worker with lfd and wfd inherited; its pid, or -1. */
+static pid_t
+spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
+{
+	char lbuf[16], wbuf[16];
+	const char *argv[20];
+	int keep[2] = { lfd, wfd }, i = 0;
+
 	snprintf(lbuf, sizeof(lbuf), "%d", lfd);
 	snprintf(wbuf, sizeof(wbuf), "%d", wfd);
 	argv[i++] = WORKER_NAME;
@@ -344,24 +372,7 @@ spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
 	if (o->tls_cert[0] != '\0')
 		argv[i++] = "--tls";
 	argv[i] = NULL;
-	if ((pid = fork()) < 0) {
-		mon_log("start", "error", "fork: %s", strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		/* Only these two descriptors cross the exec. */
-		if (fcntl(lfd, F_SETFD, 0) != 0 || fcntl(wfd, F_SETFD, 0) != 0)
-			_exit(127);
-		execv(path, (char *const *)(uintptr_t)argv);
-		fprintf(stderr, "tcard-issuerd: cannot start %s: %s\n", path,
-		    strerror(errno));
-		_exit(127);
-	}
-	return pid;
+	return mon_spawn(WORKER_NAME, argv, keep, 2);
 }
 
 /*
@@ -673,11 +684,17 @@ main(int argc, char **argv)
 	close(lfd);
 	close(sp[1]);
 	worker_rpc_fd = sp[0];
+	/* The OIDC agent too, and its secret handed over. */
+	if (mon_oidc_start(&m, &o) != 0) {
+		stop_worker();
+		return 1;
+	}
 	if (o.tls_cert[0] != '\0') {
 		tls.cert_path = o.tls_cert;
 		tls.key_path = o.tls_key;
 	}
 	if (tls_read() != 0 || open_home(&m, o.home) != 0) {
+		mon_oidc_stop(&m);
 		stop_worker();
 		return 1;
 	}
@@ -695,6 +712,7 @@ main(int argc, char **argv)
 	    o.listen, port, (long)worker_pid, o.idle_timeout,
 	    o.session_lifetime);
 	status = serve(&m, sp[0], sfd);
+	mon_oidc_stop(&m);
 	tc_registry_close(m.reg);
 	tc_programme_set_free(m.progs);
 	tc_workdays_free(m.wd);

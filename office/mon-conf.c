@@ -21,7 +21,7 @@
 #define NUM(k, f) TC_DCONF_##k, OFF(f), 0
 #define FUNC(f)	  TC_DCONF_FUNC, OFF(f), 0
 
-static tc_dconf_setter set_listen, set_user;
+static tc_dconf_setter set_listen, set_user, set_claims, set_yesno;
 
 /* clang-format off */
 static const struct tc_dconf_key keys[] = {
@@ -33,6 +33,13 @@ static const struct tc_dconf_key keys[] = {
 	{ "user",		FUNC(user),		   0, 0, set_user },
 	{ "idle-timeout",	NUM(DUR, idle_timeout),	   1, TC_IDCONF_SECONDS_MAX, NULL },
 	{ "session-lifetime",	NUM(DUR, session_lifetime), 1, TC_IDCONF_SECONDS_MAX, NULL },
+	{ "oidc-issuer",	STR(oidc_issuer),	   0, 0, NULL },
+	{ "oidc-client-id",	STR(oidc_client_id),	   0, 0, NULL },
+	{ "oidc-client-secret-file", STR(oidc_secret_file), 0, 0, NULL },
+	{ "oidc-redirect-uri",	STR(oidc_redirect_uri),	   0, 0, NULL },
+	{ "oidc-claims",	FUNC(oidc_claims),	   0, 0, set_claims },
+	{ "oidc-scope",		STR(oidc_scope),	   0, 0, NULL },
+	{ "oidc-allow-http-loopback", FUNC(oidc_http_loopback), 0, 0, set_yesno },
 };
 /* clang-format on */
 
@@ -46,6 +53,8 @@ tc_idconf_init(struct tc_idconf *c)
 	snprintf(c->user, sizeof(c->user), "%s", "nobody");
 	c->idle_timeout = 15 * 60;
 	c->session_lifetime = 8 * 3600;
+	snprintf(c->oidc_claims, sizeof(c->oidc_claims), "%s",
+	    "name,id_type,id_number,phone_number");
 }
 
 const char *
@@ -104,6 +113,58 @@ set_user(void *conf, const struct tc_dconf_key *k, const char *value, char *err,
 	return 0;
 }
 
+/*
+ * The claims carrying the name, the ID type, the ID number and the
+ * mobile number: four names separated by commas, each of letters,
+ * digits, '_', '-', '.' and ':' (they go on the agent's command line).
+ */
+static int
+set_claims(void *conf, const struct tc_dconf_key *k, const char *value,
+    char *err, size_t errlen)
+{
+	struct tc_idconf *c = conf;
+	size_t vl = strlen(value), i, n = 1, len = 0;
+
+	(void)k;
+	if (vl >= sizeof(c->oidc_claims))
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "oidc-claims: longer than %zu bytes",
+		    sizeof(c->oidc_claims) - 1);
+	for (i = 0; i <= vl; i++) {
+		char ch = value[i];
+
+		if (ch == ',' || ch == '\0') {
+			if (len == 0)
+				break;
+			n += ch == ',';
+			len = 0;
+		} else if ((ch >= 'a' && ch <= 'z') ||
+		    (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+		    ch == '_' || ch == '-' || ch == '.' || ch == ':')
+			len++;
+		else
+			break;
+	}
+	if (i <= vl || n != 4)
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "oidc-claims: expected the four claim names of the name, the ID type, the ID number and the mobile number, separated by commas (like name,id_type,id_number,phone_number)");
+	memcpy(c->oidc_claims, value, vl + 1);
+	return 0;
+}
+
+static int
+set_yesno(void *conf, const struct tc_dconf_key *k, const char *value,
+    char *err, size_t errlen)
+{
+	struct tc_idconf *c = conf;
+
+	if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_MALFORMED, "%s: yes or no", k->name);
+	c->oidc_http_loopback = strcmp(value, "yes") == 0;
+	return 0;
+}
+
 int
 tc_idconf_set(struct tc_idconf *c, const char *key, const char *value,
     char *err, size_t errlen)
@@ -129,5 +190,10 @@ tc_idconf_check(const struct tc_idconf *c, char *err, size_t errlen)
 	if ((c->tls_cert[0] == '\0') != (c->tls_key[0] == '\0'))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "tls-cert and tls-key go together");
+	if (c->oidc_issuer[0] != '\0' &&
+	    (c->oidc_client_id[0] == '\0' || c->oidc_secret_file[0] == '\0' ||
+		c->oidc_redirect_uri[0] == '\0'))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "oidc-issuer needs oidc-client-id, oidc-client-secret-file and oidc-redirect-uri");
 	return 0;
 }

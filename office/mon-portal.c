@@ -37,9 +37,10 @@ mono_ms(void)
 static json_t *
 account_json(const struct tc_applicant *acct)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:b}", "id",
+	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:b}", "id",
 	    (json_int_t)acct->id, "login", acct->login, "name", acct->name,
-	    "language", acct->language, "verified", acct->verified);
+	    "language", acct->language, "verified", acct->verified, "identity",
+	    acct->oidc);
 }
 
 static void
@@ -47,8 +48,7 @@ op_login(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
     time_t now)
 {
 	struct tc_applicant acct;
-	struct mon_session *s;
-	char err[512] = "", actor[TC_APPLICANT_ACTOR_MAX];
+	char err[512] = "";
 	int r;
 
 	r = tc_applicant_login(
@@ -61,9 +61,19 @@ op_login(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 		mon_lib_fail(a, r, err);
 		return;
 	}
-	tc_applicant_actor(acct.id, actor);
+	mon_portal_signed_in(m, &acct, a, now);
+}
+
+void
+mon_portal_signed_in(struct mon *m, const struct tc_applicant *acct,
+    struct mon_answer *a, time_t now)
+{
+	char actor[TC_APPLICANT_ACTOR_MAX];
+	struct mon_session *s;
+
+	tc_applicant_actor(acct->id, actor);
 	snprintf(a->operator_name, sizeof(a->operator_name), "%s", actor);
-	if ((s = mon_session_new(m, 1, actor, 0, acct.id, now)) == NULL) {
+	if ((s = mon_session_new(m, 1, actor, 0, acct->id, now)) == NULL) {
 		mon_fail(a, 503, "busy",
 		    "too many sessions open (at most %d); try again later",
 		    MON_PSESSIONS_MAX);
@@ -71,7 +81,7 @@ op_login(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 	}
 	snprintf(a->session, sizeof(a->session), "%s", s->idtext);
 	a->body = json_pack(
-	    "{s:s, s:o}", "csrf", s->csrf, "account", account_json(&acct));
+	    "{s:s, s:o}", "csrf", s->csrf, "account", account_json(acct));
 }
 
 /*
@@ -275,9 +285,10 @@ op_pledge(struct mon *m, struct mon_session *s, const struct tc_app *app,
  * form names by path is refused (files come by upload).
  */
 static int
-parse_form(struct mon *m, const char *json, size_t len, time_t now,
-    struct tc_app_form *f, char *err, size_t errlen)
+parse_form(struct mon *m, const struct mon_session *s, const char *json,
+    size_t len, time_t now, struct tc_app_form *f, char *err, size_t errlen)
 {
+	struct tc_applicant acct;
 	int r;
 
 	if ((r = tc_app_form_parse(m->progs, json, len, now, f, err, errlen)) !=
@@ -287,6 +298,21 @@ parse_form(struct mon *m, const char *json, size_t len, time_t now,
 		tc_app_form_release(f);
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "the form names a file (attachments or a photo field): upload files with POST /v1/portal/applications/N/attachments");
+	}
+	/*
+	 * An account of the identity platform: the name is the identity's
+	 * (003: not to be changed); the ID number is held by the account's
+	 * person (tc_applicant_bind_person refuses another).
+	 */
+	if ((r = tc_applicant_get(m->reg, s->applicant, &acct, err, errlen)) !=
+		0 ||
+	    (acct.oidc && f->name[0] != '\0' &&
+		strcmp(f->name, acct.name) != 0)) {
+		tc_app_form_release(f);
+		return r != 0
+		    ? r
+		    : tc_seterr(err, errlen, TC_ERR_POLICY,
+			  "the name is the one of the identity you signed in with and cannot be changed");
 	}
 	return 0;
 }
@@ -302,7 +328,7 @@ op_create(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
 	int r;
 
 	if ((r = parse_form(
-		 m, q->doc, q->doc_len, now, &f, err, sizeof(err))) != 0) {
+		 m, s, q->doc, q->doc_len, now, &f, err, sizeof(err))) != 0) {
 		mon_lib_fail(a, r, err);
 		return;
 	}
@@ -355,7 +381,7 @@ op_section(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
 		goto out;
 	}
 	if ((r = parse_form(
-		 m, text, strlen(text), now, &f, err, sizeof(err))) != 0)
+		 m, s, text, strlen(text), now, &f, err, sizeof(err))) != 0)
 		goto out;
 	ctx_of(m, s, now, &c);
 	if (mon_begin(m, a) != 0) {
@@ -564,6 +590,10 @@ mon_portal_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 		return;
 	case TC_ORPC_PORTAL_RESET_REQUEST:
 		op_reset_request(m, q, a, now);
+		return;
+	case TC_ORPC_PORTAL_OIDC_START:
+	case TC_ORPC_PORTAL_OIDC_FINISH:
+		mon_oidc_op(m, q, a, now);
 		return;
 	default:
 		break;

@@ -9,10 +9,13 @@
 #define TCARD_OFFICE_MON_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include <jansson.h>
 
+#include "tcard/applicant.h"
+#include "tcard/idconf.h"
 #include "tcard/lifecycle.h"
 #include "tcard/officerpc.h"
 #include "tcard/operator.h"
@@ -57,6 +60,15 @@ struct mon {
 	unsigned lifetime;	/* seconds */
 	struct mon_session sessions[MON_SESSIONS_MAX];
 	struct mon_session psessions[MON_PSESSIONS_MAX];
+	/*
+	 * The OIDC agent (tcard-issuerd-oidc, office/mon-oidc.c): its pid
+	 * (0: not configured, or gone), the monitor's end of its
+	 * socketpair, the number of the last request, the issuer.
+	 */
+	pid_t oidc_pid;
+	int oidc_fd;
+	uint32_t oidc_seq;
+	const char *oidc_issuer;
 };
 
 /* An answer under construction: status, JSON body, an optional tail. */
@@ -105,6 +117,37 @@ void mon_session_tag(const char *idtext, char out[9] /* OUT */);
 /* Answers a portal op (TC_ORPC_IS_PORTAL) into *a. */
 void mon_portal_op(struct mon *m, const struct tc_orpc_req *q,
     struct mon_answer *a, time_t now);
+/*
+ * A new portal session for account acct, answered as portal-login does
+ * ({"csrf", "account"} and the session id), or 503 when the table is full.
+ */
+void mon_portal_signed_in(struct mon *m, const struct tc_applicant *acct,
+    struct mon_answer *a, time_t now);
+
+/* ---- office/mon-oidc.c ---- */
+
+/*
+ * Starts the OIDC agent when o configures oidc-issuer (else nothing) and
+ * hands it the client secret read from oidc-client-secret-file (mode
+ * 0600 or stricter), wiped here once sent. Returns 0, or -1 logged.
+ */
+int mon_oidc_start(struct mon *m, const struct tc_idconf *o);
+/* Stops the agent (SIGTERM), if any. */
+void mon_oidc_stop(struct mon *m);
+/* portal-oidc-start and portal-oidc-finish. */
+void mon_oidc_op(struct mon *m, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now);
+
+/* ---- office/issuerd.c ---- */
+
+/*
+ * Starts program name from the directory of this one (/proc/self/exe)
+ * with argv (NULL-terminated), the nkeep descriptors of keep inherited
+ * (and only those: the others are close-on-exec) and no signal blocked.
+ * Returns its pid, or -1 logged.
+ */
+pid_t mon_spawn(
+    const char *name, const char *const *argv, const int *keep, size_t nkeep);
 
 /* ---- office/mon-ops.c ---- */
 

@@ -653,6 +653,7 @@ static const struct tc_droute routes[] = {
 	    web_portal_app, WEB_EP_PORTAL, BODY_MAX },
 	{ TC_DM_PUT, "/v1/portal/applications/{n}/sections/{section}",
 	    web_portal_app, WEB_EP_PORTAL, PORTAL_FORM_MAX },
+	{ TC_DM_GET, "/portal/oidc/{what}", web_portal_oidc, WEB_EP_PORTAL, 0 },
 	{ TC_DM_GET, "/console", web_console_root, WEB_EP_CONSOLE, 0 },
 	{ TC_DM_GET, "/console/*", web_console_root, WEB_EP_CONSOLE, 0 },
 };

@@ -18,6 +18,7 @@
 #include "tcard/buf.h"
 #include "tcard/officerpc.h"
 #include "tcard/webform.h"
+#include "tcard/err.h"
 #include "web.h"
 
 /*
@@ -299,4 +300,133 @@ out:
 	tc_webform_release(&f);
 	tc_buf_release(&text);
 	tc_buf_release(&tail);
+}
+
+/* The redirect's location (kept in rq->app, which finish() frees). */
+static void
+see_other(struct tc_dreq *rq, struct tc_dresp *resp, const char *location)
+{
+	char *loc = strdup(location);
+
+	if (loc == NULL) {
+		tc_dresp_error(
+		    resp, 500, WEB_R_ERROR, "internal", "%s", "out of memory");
+		return;
+	}
+	free(rq->app);
+	rq->app = loc;
+	tc_buf_release(&resp->body);
+	resp->status = 303;
+	resp->result = WEB_R_OK;
+	resp->ctype = "text/plain; charset=utf-8";
+	resp->location = loc;
+}
+
+/* GET /portal/oidc/start: the state in a cookie, 303 to the platform. */
+static void
+oidc_start(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	struct web_answer an;
+	const char *url, *state;
+	json_t *req;
+
+	if ((req = portal_request(rq, "portal-oidc-start", 1, resp)) == NULL ||
+	    web_call(tc_daemon_app(d), req, &an, resp) != 0)
+		return;
+	url = json_string_value(json_object_get(an.body, "url"));
+	state = json_string_value(json_object_get(an.body, "state"));
+	if (an.error == NULL && an.status == 200 &&
+	    (url == NULL || state == NULL || !tc_orpc_token_ok(state)))
+		an.status = 500;
+	if (web_answer_json(&an, resp)) {
+		see_other(rq, resp, url);
+		/*
+		 * Lax: the callback is a top-level GET from the platform's
+		 * site, which a Strict cookie would not go with.
+		 */
+		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
+		    "%s=%s; Path=/portal/oidc/; HttpOnly; SameSite=Lax; Max-Age=600%s",
+		    WEB_OIDC_COOKIE, state, tc_daemon_tls(d) ? "; Secure" : "");
+	}
+	web_answer_free(&an);
+}
+
+/*
+ * GET /portal/oidc/callback?code&state (or ?error=...): the monitor
+ * checks the state against the cookie's and redeems the code through
+ * the agent; then the portal's session cookie, the state's cleared, and
+ * 303 to /portal/. Errors are JSON naming the reason, never the code.
+ */
+static void
+oidc_callback(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	char cs[TC_ORPC_TOKEN_LEN + 1] = "";
+	struct tc_webform f;
+	struct web_answer an;
+	const char *code, *state, *e;
+	json_t *req;
+
+	if (web_query(rq, &f, resp) != 0)
+		return;
+	code = tc_webform_get(&f, "code", NULL);
+	state = tc_webform_get(&f, "state", NULL);
+	web_cookie_token(rq, WEB_OIDC_COOKIE, cs);
+	if ((e = tc_webform_get(&f, "error", NULL)) != NULL) {
+		/* The provider's code (RFC 6749 4.1.2.1): a short token. */
+		size_t i, n = strlen(e) < 64 ? strlen(e) : 64;
+
+		for (i = 0; i < n; i++)
+			if (!((e[i] >= 'a' && e[i] <= 'z') || e[i] == '_'))
+				n = i;
+		tc_dresp_error(resp, 401, WEB_R_UNAUTHORIZED, "unauthorized",
+		    "the identity platform refused the sign-in: %.*s", (int)n,
+		    e);
+	} else if (code == NULL || code[0] == '\0' || state == NULL ||
+	    !tc_orpc_token_ok(state) || strlen(code) > TC_ORPC_OIDC_CODE_MAX)
+		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-request",
+		    "%s",
+		    "the callback needs the code and state the identity platform gives");
+	else if (cs[0] == '\0')
+		tc_dresp_error(resp, 400, WEB_R_BAD_REQUEST, "bad-state", "%s",
+		    "no sign-in was started in this browser (no tcard_oidc cookie, or it expired after 10 minutes): start again at /portal/oidc/start");
+	else if ((req = portal_request(rq, "portal-oidc-finish", 1, resp)) !=
+	    NULL) {
+		json_object_set_new(req, "args",
+		    json_pack("{s:s, s:s, s:s}", "code", code, "state", state,
+			"cookie_state", cs));
+		if (web_call(tc_daemon_app(d), req, &an, resp) == 0) {
+			if (web_answer_json(&an, resp) && an.session != NULL &&
+			    tc_orpc_token_ok(an.session)) {
+				see_other(rq, resp, "/portal/");
+				snprintf(resp->set_cookie,
+				    sizeof(resp->set_cookie),
+				    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
+				    WEB_PORTAL_COOKIE, an.session,
+				    tc_daemon_tls(d) ? "; Secure" : "");
+			}
+			web_answer_free(&an);
+		}
+	}
+	/* The state is used once, whatever happened. */
+	if (cs[0] != '\0')
+		snprintf(resp->set_cookie2, sizeof(resp->set_cookie2),
+		    "%s=; Path=/portal/oidc/; HttpOnly; SameSite=Lax; Max-Age=0%s",
+		    WEB_OIDC_COOKIE, tc_daemon_tls(d) ? "; Secure" : "");
+	memset(cs, 0, sizeof(cs));
+	tc_webform_release(&f);
+}
+
+void
+web_portal_oidc(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	const char *what = tc_dreq_param(rq, "what");
+
+	rq->ep = WEB_EP_PORTAL;
+	if (what != NULL && strcmp(what, "start") == 0)
+		oidc_start(d, rq, resp);
+	else if (what != NULL && strcmp(what, "callback") == 0)
+		oidc_callback(d, rq, resp);
+	else
+		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
+		    "no such page (/portal/oidc/start, /portal/oidc/callback)");
 }

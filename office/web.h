@@ -99,6 +99,8 @@ struct web {
 
 #define WEB_COOKIE_NAME	  "tcard_session"
 #define WEB_PORTAL_COOKIE "tcard_portal" /* an applicant's session */
+/* The state of a sign-in at the identity platform, until its callback. */
+#define WEB_OIDC_COOKIE "tcard_oidc"
 
 /* An RPC answer, parsed (office/web-api.c). */
 struct web_answer {
@@ -162,6 +164,12 @@ void web_cookie_token(
  * .../{n}/sections/{section}; POST .../{n}/attachments, GET
  * .../{n}/attachments/{id}. docs/portal.md.
  */
+/*
+ * GET /portal/oidc/start (303 to the identity platform, the tcard_oidc
+ * cookie set) and GET /portal/oidc/callback (the platform's redirect:
+ * tcard_portal set, 303 to /portal/). docs/oidc.md, "In the office".
+ */
+tc_dhandler web_portal_oidc;
 tc_dhandler web_portal_session, web_portal_account, web_portal_apps,
     web_portal_app, web_portal_attachment;
 

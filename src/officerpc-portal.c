@@ -19,7 +19,14 @@
 #include "tcard/json-keys.h"
 #include "tcard/officerpc.h"
 
-/* The top levels are src/officerpc.c's but one, an upload's. */
+/*
+ * The top levels are src/officerpc.c's but an upload's and the op alone
+ * (portal-oidc-start).
+ */
+static const struct tc_json_key top_op[] = {
+	{ "op", TC_JSON_STR, 1 },
+	{ NULL, 0, 0 },
+};
 static const struct tc_json_key top_attach[] = {
 	{ "op", TC_JSON_STR, 1 },
 	{ "session", TC_JSON_STR, 1 },
@@ -69,6 +76,12 @@ static const struct tc_json_key args_submit[] = {
 	{ "pledge", TC_JSON_BOOL, 1 },
 	{ NULL, 0, 0 },
 };
+static const struct tc_json_key args_oidc_finish[] = {
+	{ "code", TC_JSON_STR, 1 },
+	{ "state", TC_JSON_STR, 1 },
+	{ "cookie_state", TC_JSON_STR, 1 },
+	{ NULL, 0, 0 },
+};
 static const struct tc_json_key args_withdraw[] = {
 	{ "reason", TC_JSON_STR, 0 },
 	{ NULL, 0, 0 },
@@ -95,6 +108,8 @@ static const struct {
 	{ TC_ORPC_PORTAL_ATTACH, top_attach, args_attach },
 	{ TC_ORPC_PORTAL_SUBMIT, tc_orpc_top_review, args_submit },
 	{ TC_ORPC_PORTAL_WITHDRAW, tc_orpc_top_review, args_withdraw },
+	{ TC_ORPC_PORTAL_OIDC_START, top_op, NULL },
+	{ TC_ORPC_PORTAL_OIDC_FINISH, tc_orpc_top_login, args_oidc_finish },
 };
 
 static size_t
@@ -167,7 +182,8 @@ tc_orpc_portal_args_parse(
 	if (i == sizeof(tables) / sizeof(tables[0]))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: not a portal op");
-	if (tables[i].top != tc_orpc_top_login && q->session[0] == '\0')
+	if (tables[i].top != tc_orpc_top_login && tables[i].top != top_op &&
+	    q->session[0] == '\0')
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: session is missing");
 	if (q->op == TC_ORPC_PORTAL_CREATE)
@@ -192,8 +208,18 @@ tc_orpc_portal_args_parse(
 	    (r = copy(a, "material", q->material, TC_ORPC_TEXT_MAX, 0, err,
 		 errlen)) != 0 ||
 	    (r = copy(a, "reason", q->reason, TC_APP_REASON_MAX, 1, err,
-		 errlen)) != 0)
+		 errlen)) != 0 ||
+	    (r = copy(a, "code", q->oidc_code, TC_ORPC_OIDC_CODE_MAX, 0, err,
+		 errlen)) != 0 ||
+	    (r = copy(a, "state", q->oidc_state, TC_ORPC_TOKEN_LEN, 0, err,
+		 errlen)) != 0 ||
+	    (r = copy(a, "cookie_state", q->cookie_state, TC_ORPC_TOKEN_LEN, 0,
+		 err, errlen)) != 0)
 		return r;
+	if ((q->oidc_state[0] != '\0' && !tc_orpc_token_ok(q->oidc_state)) ||
+	    (q->cookie_state[0] != '\0' && !tc_orpc_token_ok(q->cookie_state)))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.state and args.cookie_state are a login's state (43 base64url characters)");
 	if (q->token[0] != '\0' && !tc_orpc_token_ok(q->token))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: args.token is not a token");

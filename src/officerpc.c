@@ -63,6 +63,8 @@ static const struct {
 	{ "portal-attach", TC_ORPC_PORTAL_ATTACH },
 	{ "portal-submit", TC_ORPC_PORTAL_SUBMIT },
 	{ "portal-withdraw", TC_ORPC_PORTAL_WITHDRAW },
+	{ "portal-oidc-start", TC_ORPC_PORTAL_OIDC_START },
+	{ "portal-oidc-finish", TC_ORPC_PORTAL_OIDC_FINISH },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */
@@ -733,6 +735,7 @@ tc_orpc_req_release(struct tc_orpc_req *req)
 	OPENSSL_cleanse(req->c.id_number, sizeof(req->c.id_number));
 	OPENSSL_cleanse(req->new_passphrase, sizeof(req->new_passphrase));
 	OPENSSL_cleanse(req->token, sizeof(req->token));
+	OPENSSL_cleanse(req->oidc_code, sizeof(req->oidc_code));
 	if (req->doc != NULL) {
 		OPENSSL_cleanse(req->doc, req->doc_len);
 		free(req->doc);

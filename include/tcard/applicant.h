@@ -46,6 +46,7 @@ struct tc_applicant {
 	int failed_logins;
 	time_t locked_until;
 	time_t created_at;
+	int oidc; /* signs in through the identity platform, no password */
 };
 
 enum tc_applicant_token_purpose {
@@ -135,5 +136,34 @@ int tc_applicant_token_use(struct tc_registry *reg, const char *token,
  */
 int tc_applicant_find(struct tc_registry *reg, const char *login,
     int64_t *id /* OUT */, char *err, size_t errlen);
+
+/* Who the identity platform says signed in (tc_applicant_oidc). */
+struct tc_applicant_oidc {
+	const char *issuer;    /* the configured issuer */
+	const char *sub;       /* the ID token's subject */
+	const char *name;      /* the name claim */
+	const char *id_type;   /* the ID type claim (NULL, "": resident) */
+	const char *id_number; /* the ID number claim, plain */
+};
+
+/*
+ * The account of an identity from the platform (docs/oidc.md, "In the
+ * office"), in the caller's transaction: found by the SHA-256 of issuer,
+ * a NUL and sub (never sub itself), or created verified, without a
+ * password (a password sign-in is impossible), with the login "oidc:"
+ * and 16 hex digits of that hash; its name set to the name claim; bound
+ * to the person of the ID number (normalised as its type says; a type
+ * the registry does not know counts as resident) with
+ * tc_applicant_bind_person, so that an account whose person is another
+ * is refused. The plain number is not stored. Sets *out and *created
+ * (may be NULL: 1 when the account is new). Returns 0; TC_ERR_POLICY
+ * (the name or the ID number missing or invalid, another person);
+ * TC_ERR_AUTH (a disabled account); TC_ERR_INVALID_ARG; TC_ERR_STATE (no
+ * transaction); a database error.
+ */
+int tc_applicant_oidc(struct tc_registry *reg,
+    const struct tc_applicant_oidc *idt, time_t now,
+    struct tc_applicant *out /* OUT */, int *created /* OUT */, char *err,
+    size_t errlen);
 
 #endif

@@ -35,6 +35,17 @@ struct tc_idconf {
 	char user[TC_IDCONF_USER_MAX]; /* the web worker's user ("nobody") */
 	unsigned idle_timeout;	       /* seconds (900) */
 	unsigned session_lifetime;     /* seconds (28800) */
+	/*
+	 * The identity platform (docs/oidc.md, "In the office"); "" when
+	 * none: then no OIDC agent starts.
+	 */
+	char oidc_issuer[TC_IDCONF_PATH_MAX];
+	char oidc_client_id[256];
+	char oidc_secret_file[TC_IDCONF_PATH_MAX]; /* mode 0600 or stricter */
+	char oidc_redirect_uri[TC_IDCONF_PATH_MAX];
+	char oidc_claims[256];	/* "name,id_type,id_number,phone_number" */
+	char oidc_scope[256];	/* extra scopes, "" none */
+	int oidc_http_loopback; /* oidc-allow-http-loopback yes */
 };
 
 /* Fills c with the defaults (docs/issuerd.md); home and listen are "". */
@@ -68,7 +79,8 @@ int tc_idconf_parse(struct tc_idconf *c, const char *text, size_t len,
 
 /*
  * Checks the settings as a whole: home and listen are given; tls-cert
- * and tls-key come together. Returns 0 or TC_ERR_INVALID_ARG with err
+ * and tls-key come together; oidc-issuer comes with oidc-client-id,
+ * oidc-client-secret-file and oidc-redirect-uri. Returns 0 or TC_ERR_INVALID_ARG with err
  * saying which.
  */
 int tc_idconf_check(const struct tc_idconf *c, char *err, size_t errlen);

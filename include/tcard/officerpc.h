@@ -37,11 +37,12 @@
 #define TC_ORPC_REQ_TAIL_MAX TC_ATTACH_MAX
 #define TC_ORPC_DOCS_MAX     8 /* documents of one request */
 /* A session id or CSRF token: 32 random bytes, base64url, no padding. */
-#define TC_ORPC_TOKEN_LEN 43
-#define TC_ORPC_PASS_MAX  1024
-#define TC_ORPC_OTP_MAX	  16
-#define TC_ORPC_OVERRIDES 8
-#define TC_ORPC_TEXT_MAX  64 /* tier, override names */
+#define TC_ORPC_TOKEN_LEN     43
+#define TC_ORPC_PASS_MAX      1024
+#define TC_ORPC_OTP_MAX	      16
+#define TC_ORPC_OVERRIDES     8
+#define TC_ORPC_TEXT_MAX      64   /* tier, override names */
+#define TC_ORPC_OIDC_CODE_MAX 1024 /* an authorization code */
 
 enum tc_orpc_op {
 	TC_ORPC_LOGIN = 1,  /* "login": args operator, passphrase, otp */
@@ -128,8 +129,19 @@ enum tc_orpc_op {
 	TC_ORPC_PORTAL_ATTACH,
 	TC_ORPC_PORTAL_SUBMIT,
 	TC_ORPC_PORTAL_WITHDRAW,
+	/*
+	 * Sign-in through the identity platform (OpenID Connect, docs/
+	 * oidc.md "In the office"), without a session: "portal-oidc-start"
+	 * (no args): the provider's authorization URL and the login's
+	 * state from the OIDC agent; "portal-oidc-finish" args (code,
+	 * state, cookie_state): state must equal cookie_state (the
+	 * browser's tcard_oidc cookie), then the agent redeems the code and
+	 * the identity's account gets a session as portal-login gives.
+	 */
+	TC_ORPC_PORTAL_OIDC_START,
+	TC_ORPC_PORTAL_OIDC_FINISH,
 };
-#define TC_ORPC_OP_LAST	     TC_ORPC_PORTAL_WITHDRAW
+#define TC_ORPC_OP_LAST	     TC_ORPC_PORTAL_OIDC_FINISH
 #define TC_ORPC_PORTAL_FIRST TC_ORPC_PORTAL_LOGIN
 /* 1 when op is one of the portal's (an applicant's session, if any). */
 #define TC_ORPC_IS_PORTAL(op) ((op) >= TC_ORPC_PORTAL_FIRST)
@@ -252,6 +264,13 @@ struct tc_orpc_req {
 	char language[3];
 	char *doc;
 	size_t doc_len;
+	/*
+	 * portal-oidc-finish: the provider's code (wiped), the redirect's
+	 * state and the one in the browser's cookie (tokens' text).
+	 */
+	char oidc_code[TC_ORPC_OIDC_CODE_MAX + 1];
+	char oidc_state[TC_ORPC_TOKEN_LEN + 1];
+	char cookie_state[TC_ORPC_TOKEN_LEN + 1];
 };
 
 /*

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <sqlite3.h>
@@ -18,12 +19,13 @@
 #include "registry-int.h"
 #include "tcard/applicant.h"
 #include "tcard/err.h"
+#include "tcard/id.h"
 #include "tcard/officerpc.h"
 #include "tcard/passhash.h"
 #include "tcard/registry.h"
 
 #define COLUMNS                                                                \
-	"id, login, name, language, verified, id_mac, disabled, failed_logins, locked_until, created_at, pass_hash"
+	"id, login, name, language, verified, id_mac, disabled, failed_logins, locked_until, created_at, pass_hash, oidc_sub IS NOT NULL"
 
 static int
 login_email(const char *in, char *out, char *err, size_t errlen)
@@ -196,6 +198,7 @@ row_read(sqlite3_stmt *st, struct tc_applicant *a, char *hash, size_t hlen)
 	a->created_at = (time_t)v;
 	if (hash != NULL && tc_reg_col_text(st, 10, hash, hlen, 1) != 0)
 		return TC_ERR_MALFORMED;
+	a->oidc = sqlite3_column_int(st, 11) == 1;
 	return 0;
 }
 
@@ -467,4 +470,133 @@ tc_applicant_token_use(struct tc_registry *reg, const char *token,
 out:
 	OPENSSL_cleanse(hash, sizeof(hash));
 	return r;
+}
+
+/* SHA-256 of issuer, a NUL and sub: the account's key, never sub itself. */
+static int
+oidc_key(const char *issuer, const char *sub, uint8_t key[TC_PII_MAC_LEN])
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int ok = c != NULL && EVP_DigestInit_ex(c, EVP_sha256(), NULL) == 1 &&
+	    EVP_DigestUpdate(c, issuer, strlen(issuer) + 1) == 1 &&
+	    EVP_DigestUpdate(c, sub, strlen(sub)) == 1 &&
+	    EVP_DigestFinal_ex(c, key, NULL) == 1;
+
+	EVP_MD_CTX_free(c);
+	return ok ? 0 : TC_ERR_CRYPTO;
+}
+
+/* The account of key, or a new one (verified, no password) named name. */
+static int
+oidc_account(struct tc_registry *reg, const uint8_t key[TC_PII_MAC_LEN],
+    const char *name, time_t now, int64_t *id, int *created, char *err,
+    size_t errlen)
+{
+	char login[TC_APPLICANT_LOGIN_MAX + 1], actor[TC_APPLICANT_ACTOR_MAX];
+	sqlite3_stmt *st = NULL;
+	int rc, r, i;
+
+	*created = 0;
+	if ((r = tc_reg_query(reg,
+		 "SELECT id FROM applicants WHERE oidc_sub = ?1", &st, err,
+		 errlen, "b", key, (size_t)TC_PII_MAC_LEN)) != 0)
+		return r;
+	rc = sqlite3_step(st);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	tc_reg_finalize(reg, st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return tc_reg_dberr(
+		    reg, rc, "finding an identity's account", err, errlen);
+	if (*id != 0) {
+		tc_applicant_actor(*id, actor);
+		if ((r = tc_reg_exec(reg,
+			 "UPDATE applicants SET name = ?2 WHERE id = ?1 AND name <> ?2",
+			 "renaming an account", err, errlen, "it", *id,
+			 name)) != 0)
+			return r;
+		return tc_registry_audit(reg, now, actor, "applicant.sign-in",
+		    actor, "{\"oidc\":true}", err, errlen);
+	}
+	memcpy(login, "oidc:", 5);
+	for (i = 0; i < 8; i++)
+		snprintf(login + 5 + 2 * i, 3, "%02x", key[i]);
+	if ((r = tc_reg_query(reg,
+		 "INSERT INTO applicants (login, pass_hash, name, language, verified, created_at, oidc_sub) VALUES (?1, NULL, ?2, 'zh', 1, ?3, ?4)",
+		 &st, err, errlen, "ttib", login, name, (int64_t)now, key,
+		 (size_t)TC_PII_MAC_LEN)) != 0)
+		return r;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE)
+		r = tc_seterr(err, errlen, TC_ERR_EXISTS,
+		    "another account has this identity's login");
+	else if (rc != SQLITE_DONE)
+		r = tc_reg_dberr(
+		    reg, rc, "creating an identity's account", err, errlen);
+	else {
+		*id = sqlite3_last_insert_rowid(reg->db);
+		*created = 1;
+		reg->dirty = 1;
+	}
+	tc_reg_finalize(reg, st);
+	if (r != 0)
+		return r;
+	tc_applicant_actor(*id, actor);
+	return tc_registry_audit(reg, now, actor, "applicant.register", actor,
+	    "{\"verified\":true,\"oidc\":true}", err, errlen);
+}
+
+int
+tc_applicant_oidc(struct tc_registry *reg, const struct tc_applicant_oidc *idt,
+    time_t now, struct tc_applicant *out, int *created, char *err,
+    size_t errlen)
+{
+	uint8_t key[TC_PII_MAC_LEN], mac[TC_PII_MAC_LEN];
+	char number[TC_ID_MAX];
+	enum tc_id_type type;
+	int64_t id = 0;
+	int r, made = 0;
+
+	if (reg == NULL || idt == NULL || idt->issuer == NULL ||
+	    idt->sub == NULL || out == NULL)
+		return tc_reg_no_arg(err, errlen);
+	memset(out, 0, sizeof(*out));
+	if (idt->issuer[0] == '\0' || idt->sub[0] == '\0')
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the identity has no issuer or subject");
+	if (idt->name == NULL || idt->name[0] == '\0' ||
+	    idt->id_number == NULL || idt->id_number[0] == '\0')
+		return tc_seterr(err, errlen, TC_ERR_POLICY,
+		    "the identity platform did not give the name and the ID number (check oidc-claims)");
+	if ((r = name_check(idt->name, err, errlen)) != 0)
+		return r;
+	if (idt->id_type == NULL || idt->id_type[0] == '\0' ||
+	    tc_app_id_type_parse(idt->id_type, &type) != 0)
+		type = TC_ID_RESIDENT;
+	if ((r = tc_id_normalise(
+		 type, idt->id_number, now, number, err, errlen)) != 0)
+		return tc_seterr(err, errlen, TC_ERR_POLICY,
+		    "the identity's ID number is not a valid %s number",
+		    tc_id_type_name(type));
+	r = tc_pii_id_mac(reg->keys.pepper, number, mac);
+	OPENSSL_cleanse(number, sizeof(number));
+	if (r != 0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_CRYPTO, "hashing the ID number failed");
+	if ((r = tc_reg_need_tx(
+		 reg, "signing in with an identity", err, errlen)) != 0)
+		return r;
+	if (oidc_key(idt->issuer, idt->sub, key) != 0)
+		return tc_seterr(
+		    err, errlen, TC_ERR_CRYPTO, "hashing the subject failed");
+	if ((r = oidc_account(
+		 reg, key, idt->name, now, &id, &made, err, errlen)) != 0 ||
+	    (r = tc_applicant_bind_person(reg, id, mac, err, errlen)) != 0 ||
+	    (r = tc_applicant_get(reg, id, out, err, errlen)) != 0)
+		return r;
+	if (out->disabled)
+		return tc_seterr(err, errlen, TC_ERR_AUTH,
+		    "this account may no longer sign in");
+	if (created != NULL)
+		*created = made;
+	return 0;
 }

@@ -551,6 +551,17 @@ static const char *const migrations[] = {
 	"    CHECK (email <> '' AND length(email) <= 254);\n"
 	"ALTER TABLE operators ADD COLUMN email TEXT\n"
 	"    CHECK (email <> '' AND length(email) <= 254);\n",
+	/*
+	 * 14: accounts that sign in through the identity platform
+	 * (OpenID Connect, docs/oidc.md "In the office"): the SHA-256 of
+	 * the issuer, a NUL and the subject, one account per subject.
+	 * Such an account has no password (pass_hash NULL) and its login
+	 * is "oidc:" and 16 hex digits of that hash.
+	 */
+	"ALTER TABLE applicants ADD COLUMN oidc_sub BLOB\n"
+	"    CHECK (oidc_sub IS NULL OR length(oidc_sub) = 32);\n"
+	"CREATE UNIQUE INDEX applicants_oidc ON applicants (oidc_sub)\n"
+	"    WHERE oidc_sub IS NOT NULL;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -174,6 +174,11 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 /* SQL that takes a registry of schema 9 back to 8: no card documents. */
 #define FX_UNDO_SCHEMA_9 "DROP TABLE card_documents;"
 
+/* SQL that takes a registry of schema 14 back to 13: no OIDC subjects. */
+#define FX_UNDO_SCHEMA_14                                                      \
+	"DROP INDEX applicants_oidc;"                                          \
+	"ALTER TABLE applicants DROP COLUMN oidc_sub;"
+
 /* SQL that takes a registry of schema 12 back to 11: no applicants. */
 #define FX_UNDO_SCHEMA_12                                                      \
 	"DROP INDEX applications_creator; DROP TABLE applicant_tokens;"        \
@@ -205,9 +210,10 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 
 /*
  * SQL that takes a registry of schema 8 back to 7 (tests that make an
- * older file by hand start with FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12
- * FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8): the operators table without the
- * organisation and TOTP columns, no organisations table.
+ * older file by hand start with FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
+ * FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9
+ * FX_UNDO_SCHEMA_8): the operators table without the organisation and
+ * TOTP columns, no organisations table.
  */
 #define FX_UNDO_SCHEMA_8                                                                                                                                                                                                                                                                                                                                                                              \
 	"CREATE TABLE operators_7 (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE CHECK (name <> ''), roles TEXT NOT NULL DEFAULT '', pass_hash TEXT, disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)), created_at INTEGER NOT NULL, failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0), locked_until INTEGER NOT NULL DEFAULT 0, pass_changed_at INTEGER) STRICT;" \

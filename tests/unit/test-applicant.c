@@ -293,11 +293,91 @@ test_visible(void **state)
 	assert_int_equal(tc_app_visible(&c, &a), 0);
 }
 
+/* Signs idt in, in a transaction of its own; returns the result. */
+static int
+oidc_in(struct fx_reg *fx, const struct tc_applicant_oidc *idt,
+    struct tc_applicant *a, int *created, char *err, size_t errlen)
+{
+	int r;
+
+	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	r = tc_applicant_oidc(fx->reg, idt, T0, a, created, err, errlen);
+	if (r == 0)
+		assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+	else
+		tc_registry_rollback(fx->reg);
+	return r;
+}
+
+static void
+test_oidc(void **state)
+{
+	struct fx_reg *fx = *state;
+	struct tc_applicant_oidc idt = { "https://id.example", "u-1", "张三",
+		"resident", "11010519491231002X" };
+	struct tc_applicant a, b;
+	char err[256] = "";
+	int created = -1;
+	int64_t id = 0;
+
+	assert_int_equal(oidc_in(fx, &idt, &a, &created, err, sizeof(err)), 0);
+	assert_int_equal(created, 1);
+	assert_int_equal(a.oidc, 1);
+	assert_int_equal(a.verified, 1);
+	assert_int_equal(a.has_person, 1);
+	assert_string_equal(a.name, "张三");
+	assert_int_equal(strncmp(a.login, "oidc:", 5), 0);
+	assert_int_equal(strlen(a.login), 5 + 16);
+	/* Again: the same account; the name follows the claim. */
+	idt.name = "张 三";
+	idt.id_number = "110105194912310 02x"; /* normalised: the same */
+	assert_int_equal(oidc_in(fx, &idt, &b, &created, err, sizeof(err)), 0);
+	assert_int_equal(created, 0);
+	assert_int_equal(b.id, a.id);
+	assert_string_equal(b.name, "张 三");
+	/* No password sign-in, no reset by its login. */
+	assert_int_equal(tc_applicant_login(
+			     fx->reg, a.login, PASS, T0, &b, err, sizeof(err)),
+	    TC_ERR_AUTH);
+	assert_int_equal(
+	    tc_applicant_find(fx->reg, a.login, &id, err, sizeof(err)), 0);
+	assert_int_equal(id, 0);
+	/* The same subject of another issuer: another account. */
+	idt.issuer = "https://other.example";
+	assert_int_equal(oidc_in(fx, &idt, &b, &created, err, sizeof(err)), 0);
+	assert_int_equal(created, 1);
+	assert_true(b.id != a.id);
+	/* The subject's account with another person's number: refused. */
+	idt.issuer = "https://id.example";
+	idt.id_number = "110105198001010016";
+	assert_int_equal(
+	    oidc_in(fx, &idt, &b, &created, err, sizeof(err)), TC_ERR_POLICY);
+	assert_non_null(strstr(err, "holder only"));
+	/* Refusals: no number, a bad number, no transaction. */
+	idt.id_number = NULL;
+	assert_int_equal(
+	    oidc_in(fx, &idt, &b, &created, err, sizeof(err)), TC_ERR_POLICY);
+	assert_non_null(strstr(err, "oidc-claims"));
+	idt.id_number = "110105194912310021";
+	assert_int_equal(
+	    oidc_in(fx, &idt, &b, &created, err, sizeof(err)), TC_ERR_POLICY);
+	assert_null(strstr(err, "110105"));
+	idt.id_number = "11010519491231002X";
+	assert_int_equal(
+	    tc_applicant_oidc(fx->reg, &idt, T0, &b, NULL, err, sizeof(err)),
+	    TC_ERR_STATE);
+	/* A disabled account. */
+	fx_raw_exec(fx->path, "UPDATE applicants SET disabled = 1");
+	assert_int_equal(
+	    oidc_in(fx, &idt, &b, &created, err, sizeof(err)), TC_ERR_AUTH);
+}
+
 #define TESTS(X, XF)                                                           \
 	XF(test_login_norm, NULL, NULL)                                        \
 	X(test_register_login)                                                 \
 	X(test_lock)                                                           \
 	X(test_person)                                                         \
+	X(test_oidc)                                                           \
 	X(test_tokens)                                                         \
 	XF(test_visible, setup, fx_reg_teardown)
 
