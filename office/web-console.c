@@ -23,12 +23,11 @@
 #include "tcard/html.h"
 #include "tcard/officerpc.h"
 #include "tcard/webform.h"
+#include "web-page.h"
 #include "web.h"
 
 #define CONSOLE_CSP                                                            \
 	"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-#define PAGE_MAX  (4u * 1024 * 1024)
-#define LANG_NAME "tcard_lang"
 
 static const char console_css[] =
     "*{box-sizing:border-box}"
@@ -59,132 +58,8 @@ static const char console_css[] =
     ".muted{color:#5f6b7a}"
     "@media (max-width:40em){dl{grid-template-columns:1fr}th.opt,td.opt{display:none}main{padding:.5em}}\n";
 
-/* Per-page state. */
-struct page {
-	struct tc_dreq *rq;
-	struct tc_dresp *resp;
-	struct tc_buf *b;
-	int en; /* English, else Chinese */
-	char sid[TC_ORPC_TOKEN_LEN + 1];
-	const char *who, *csrf; /* whoami's answer (owned by an answer) */
-	json_t *roles;
-	struct tc_webform query;
-};
-
-#define L(z, e) (pg->en ? (e) : (z))
-
-/* ---- small helpers ---- */
-
-static int
-put(struct page *pg, const char *s)
-{
-	return tc_buf_puts(pg->b, s);
-}
-
-static int
-esc(struct page *pg, const char *s)
-{
-	return tc_html_put(pg->b, s);
-}
-
-/* The value of query field name, or NULL. */
-static const char *
-qget(struct page *pg, const char *name)
-{
-	return tc_webform_get(&pg->query, name, NULL);
-}
-
-/*
- * The language: ?lang= (remembered in a cookie: a value that is not
- * secret, so no HttpOnly is needed, and every link and redirect stays
- * free of it), else the cookie, else the first of "zh" or "en" in
- * Accept-Language, else Chinese.
- */
-static void
-lang_of(struct page *pg)
-{
-	const char *q = qget(pg, "lang"), *al;
-	const char *zh, *en;
-	char v[16], err[64];
-
-	if (q != NULL && (strcmp(q, "en") == 0 || strcmp(q, "zh") == 0)) {
-		pg->en = q[0] == 'e';
-		snprintf(pg->resp->set_cookie, sizeof(pg->resp->set_cookie),
-		    "%s=%s; Path=/console; SameSite=Strict; Max-Age=31536000",
-		    LANG_NAME, q);
-		return;
-	}
-	if (tc_cookie_get(tc_dreq_header(pg->rq, "Cookie"), LANG_NAME, v,
-		sizeof(v), err, sizeof(err)) == 0 &&
-	    (strcmp(v, "en") == 0 || strcmp(v, "zh") == 0)) {
-		pg->en = v[0] == 'e';
-		return;
-	}
-	al = tc_dreq_header(pg->rq, "Accept-Language");
-	if (al == NULL)
-		return;
-	zh = strstr(al, "zh");
-	en = strstr(al, "en");
-	pg->en = en != NULL && (zh == NULL || en < zh);
-}
-
-static int
-page_begin(struct page *pg, struct tc_dreq *rq, struct tc_dresp *resp)
-{
-	memset(pg, 0, sizeof(*pg));
-	pg->rq = rq;
-	pg->resp = resp;
-	pg->b = &resp->body;
-	rq->ep = WEB_EP_CONSOLE;
-	tc_webform_init(&pg->query);
-	if (rq->query != NULL &&
-	    tc_webform_parse(&pg->query, (const uint8_t *)rq->query,
-		rq->querylen, NULL, NULL, 0) != 0)
-		tc_webform_init(&pg->query);
-	lang_of(pg);
-	web_session_id(rq, pg->sid);
-	tc_buf_init(&resp->body, PAGE_MAX);
-	return 0;
-}
-
-static void
-page_end(struct page *pg)
-{
-	tc_webform_release(&pg->query);
-}
-
-/* Sets the HTML answer's status and headers. */
-static void
-html_status(struct page *pg, unsigned status, int result)
-{
-	pg->resp->status = status;
-	pg->resp->result = result;
-	pg->resp->ctype = "text/html; charset=utf-8";
-	pg->resp->html_security = 1;
-	pg->resp->csp = CONSOLE_CSP;
-	pg->resp->cache = "no-store";
-}
-
-/*
- * A 303 to location (copied into the request's state, which finish()
- * frees: the layer sends the header after the handler returns).
- */
-static void
-redirect(struct page *pg, const char *location)
-{
-	char *loc = strdup(location);
-
-	if (loc == NULL) {
-		tc_dresp_error(pg->resp, 500, WEB_R_ERROR, "internal", "%s",
-		    "out of memory");
-		return;
-	}
-	free(pg->rq->app);
-	pg->rq->app = loc;
-	tc_buf_release(&pg->resp->body);
-	html_status(pg, 303, WEB_R_OK);
-	pg->resp->location = loc;
-}
+static const struct page_site console_site = { WEB_EP_CONSOLE, CONSOLE_CSP,
+	"/console", WEB_COOKIE_NAME };
 
 /* A 303 to the sign-in page with next= this request's path when local. */
 static void
@@ -200,9 +75,9 @@ to_login(struct page *pg)
 		tc_html_url_put(&b, pg->rq->uri);
 	}
 	if (tc_buf_error(&b) == 0)
-		redirect(pg, (const char *)b.data);
+		page_redirect(pg, (const char *)b.data);
 	else
-		redirect(pg, "/console/login");
+		page_redirect(pg, "/console/login");
 	tc_buf_release(&b);
 }
 
@@ -261,21 +136,6 @@ head(struct page *pg, const char *title)
 	return bad;
 }
 
-static int
-foot(struct page *pg)
-{
-	return put(pg, "</main>\n</body>\n</html>\n");
-}
-
-/* Finishes the page: a write error becomes the layer's 500. */
-static void
-finish_page(struct page *pg, int bad)
-{
-	bad |= foot(pg);
-	if (tc_dresp_checked(pg->resp, bad | tc_buf_error(pg->b)) == 0)
-		return;
-}
-
 /* A whole page with one message: 404, 403, 409, 400, 503. */
 static void
 problem(struct page *pg, unsigned status, const char *title, const char *msg)
@@ -283,20 +143,14 @@ problem(struct page *pg, unsigned status, const char *title, const char *msg)
 	int bad;
 
 	tc_buf_reset(pg->b);
-	html_status(pg, status,
-	    status == 404	? WEB_R_NOT_FOUND
-		: status == 403 ? WEB_R_FORBIDDEN
-		: status == 409 ? WEB_R_REFUSED
-		: status == 400 ? WEB_R_BAD_REQUEST
-		: status == 503 ? WEB_R_UNAVAILABLE
-				: WEB_R_ERROR);
+	page_status(pg, status, page_result(status));
 	bad = head(pg, title);
 	bad |= put(pg, "<p class=\"error\" id=\"problem\">");
 	bad |= esc(pg, msg);
 	bad |= put(pg, "</p>\n<p><a href=\"/console/queue\">");
 	bad |= put(pg, L("返回待办", "Back to the queue"));
 	bad |= put(pg, "</a></p>\n");
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 }
 
 static void
@@ -459,7 +313,7 @@ flash(struct page *pg)
 		{ "supplemented", "信息已补充。", "Information supplemented." },
 		{ "passphrase-changed", "密码已修改。", "Passphrase changed." },
 	};
-	const char *d = qget(pg, "done");
+	const char *d = page_query(pg, "done");
 	size_t i;
 	int bad = 0;
 
@@ -470,12 +324,6 @@ flash(struct page *pg)
 			bad |= put(pg, "</p>\n");
 		}
 	return bad;
-}
-
-static const char *
-jstr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
 }
 
 /* ---- /console/style.css, /console/, 404 ---- */
@@ -498,9 +346,9 @@ web_console_root(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	const char *t = rq->tail;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (t == NULL || t[0] == '\0')
-		redirect(pg, "/console/queue");
+		page_redirect(pg, "/console/queue");
 	else
 		not_found(pg);
 	page_end(pg);
@@ -513,7 +361,7 @@ login_page(struct page *pg, unsigned status, const char *next, int failed)
 {
 	int bad;
 
-	html_status(pg, status, status == 200 ? WEB_R_OK : WEB_R_UNAUTHORIZED);
+	page_status(pg, status, status == 200 ? WEB_R_OK : WEB_R_UNAUTHORIZED);
 	bad = head(pg, L("登录", "Sign in"));
 	bad |= flash(pg);
 	if (failed) {
@@ -541,7 +389,7 @@ login_page(struct page *pg, unsigned status, const char *next, int failed)
 	    "</label><input type=\"text\" id=\"otp\" name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"16\">\n<button id=\"signin\">");
 	bad |= put(pg, L("登录", "Sign in"));
 	bad |= put(pg, "</button>\n</form>\n");
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 }
 
 void
@@ -555,9 +403,9 @@ web_console_login(
 	const char *op, *pass, *otp, *next;
 	json_t *q;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (!rq->method_post) {
-		login_page(pg, 200, qget(pg, "next"), 0);
+		login_page(pg, 200, page_query(pg, "next"), 0);
 		page_end(pg);
 		return;
 	}
@@ -594,7 +442,7 @@ web_console_login(
 		    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
 		    WEB_COOKIE_NAME, an.session,
 		    tc_daemon_tls(d) ? "; Secure" : "");
-		redirect(pg,
+		page_redirect(pg,
 		    next != NULL && tc_html_local_path_ok(next, "/console/")
 			? next
 			: "/console/queue");
@@ -621,12 +469,12 @@ web_console_logout(
 	const char *csrf;
 	json_t *q;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	tc_webform_parse(&form, rq->body.data, rq->body.len, NULL, NULL, 0);
 	csrf = tc_webform_get(&form, "csrf", NULL);
 	if (pg->sid[0] == '\0') {
-		redirect(pg, "/console/login");
+		page_redirect(pg, "/console/login");
 		goto out;
 	}
 	if ((q = req_new(pg, "logout")) == NULL)
@@ -636,7 +484,7 @@ web_console_logout(
 	if (web_call(w, q, &an, resp) != 0)
 		goto out;
 	if (an.status == 200 || an.status == 401) {
-		redirect(pg, "/console/login?done=signed-out");
+		page_redirect(pg, "/console/login?done=signed-out");
 		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
 		    "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
 		    WEB_COOKIE_NAME, tc_daemon_tls(d) ? "; Secure" : "");
@@ -841,7 +689,7 @@ web_console_queue(
 	int bad;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if ((q = req_new(pg, "queue")) == NULL) {
 		problem(pg, 500, L("出错了", "Error"), "out of memory");
 		goto out;
@@ -855,13 +703,13 @@ web_console_queue(
 	if (page_call(pg, q, &an) != 0)
 		goto out2;
 	apps = json_object_get(an.body, "items");
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("待办", "Work queue"));
 	bad |= flash(pg);
 	bad |= app_table(pg, apps, "queue",
 	    L("没有待处理的申请。", "Nothing is waiting for you."));
 	bad |= queue_pages(pg, an.body);
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 out2:
 	web_answer_free(&an);
 out:
@@ -924,7 +772,7 @@ name_results(struct page *pg, struct web *w, const char *name)
 		web_answer_free(&an);
 		return;
 	}
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("按姓名查找", "Search by name"));
 	bad |= put(pg, "<p id=\"searched\">");
 	bad |= put(pg, L("姓名以此开头：", "Names beginning with: "));
@@ -941,7 +789,7 @@ name_results(struct page *pg, struct web *w, const char *name)
 			"More match than are shown: type more of the name."));
 		bad |= put(pg, "</p>\n");
 	}
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 	web_answer_free(&an);
 }
 
@@ -955,18 +803,18 @@ web_console_search(
 	char loc[64];
 	size_t i, n;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
-	s = qget(pg, "q");
+	s = page_query(pg, "q");
 	n = s != NULL ? strlen(s) : 0;
 	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 		;
 	if (n > 0 && n <= 15 && i == n && s[0] != '0') {
 		snprintf(loc, sizeof(loc), "/console/applications/%s", s);
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else if (card_search(s, loc, sizeof(loc))) {
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else if (n > 0) {
 		name_results(pg, tc_daemon_app(d), s);
 	} else {
@@ -1298,7 +1146,7 @@ web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	int bad;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if ((n = tc_dreq_param_number(rq, "n")) == 0) {
 		/* Not an application's number: the sign-in first, as any page. */
 		if (whoami(pg, &an) == 0)
@@ -1314,7 +1162,7 @@ web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	if (page_call(pg, q, &an) != 0)
 		goto out2;
 	app = an.body;
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	snprintf(title, sizeof(title), "%s %s", L("申请", "Application"), num);
 	bad = head(pg, title);
 	bad |= flash(pg);
@@ -1362,7 +1210,7 @@ web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	bad |= app_form(pg, app);
 	bad |= app_materials(pg, app, num);
 	bad |= app_history(pg, app);
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 out2:
 	web_answer_free(&an);
 out:
@@ -1408,7 +1256,7 @@ web_console_review(
 	long mo;
 	int64_t n;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	if (pg->sid[0] == '\0') {
 		to_login(pg);
@@ -1470,7 +1318,7 @@ web_console_review(
 		    strcmp(action, "approve") == 0	? "approved"
 			: strcmp(action, "return") == 0 ? "returned"
 							: "rejected");
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else {
 		rpc_problem(pg, &an);
 	}
@@ -1801,7 +1649,7 @@ web_console_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	char title[64];
 	int bad;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
 	if ((card = card_segment(rq)) == NULL ||
@@ -1818,7 +1666,7 @@ web_console_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	}
 	c = an.body;
 	h = json_object_get(c, "holder");
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	snprintf(title, sizeof(title), "%s %s", L("卡片", "Card"),
 	    jstr(c, "card") != NULL ? jstr(c, "card") : "");
 	bad = head(pg, title);
@@ -1843,7 +1691,7 @@ web_console_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	bad |= put(pg, "</dl></section>\n");
 	bad |= card_forms(pg, c, card);
 	bad |= card_tables(pg, c);
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 out3:
 	web_answer_free(&an);
 out2:
@@ -1938,7 +1786,7 @@ web_console_card_action(
 	char loc[96];
 	size_t i;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	tc_buf_init(&text, 0);
 	tc_buf_init(&tail, 0);
@@ -1987,7 +1835,7 @@ web_console_card_action(
 		snprintf(loc, sizeof(loc), "/console/applications/%lld",
 		    (long long)json_integer_value(
 			json_object_get(an.body, "id")));
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else if (an.status == 200 && an.error == NULL) {
 		/* PRG: to the card, or the new card of a reissue. */
 		snprintf(loc, sizeof(loc), "/console/cards/%s?done=%s",
@@ -1995,7 +1843,7 @@ web_console_card_action(
 			? jstr(json_object_get(an.body, "result"), "new_card")
 			: card,
 		    word);
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else {
 		rpc_problem(pg, &an);
 	}
@@ -2026,10 +1874,10 @@ web_console_audit(
 	size_t i, n;
 	int bad;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
-	s = qget(pg, "after");
+	s = page_query(pg, "after");
 	n = s != NULL ? strlen(s) : 0;
 	if (n > 0 && n <= 15 && strspn(s, "0123456789") == n)
 		after = strtoll(s, NULL, 10);
@@ -2054,7 +1902,7 @@ web_console_audit(
 	if (web_call(w, q, &vr, resp) != 0)
 		goto out3;
 	entries = json_object_get(an.body, "entries");
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("审计日志", "Audit log"));
 	bad |= put(pg, "<p id=\"verify\">");
 	if (vr.status == 200 && json_is_true(json_object_get(vr.body, "ok"))) {
@@ -2125,7 +1973,7 @@ web_console_audit(
 		bad |= put(pg, "</a>");
 	}
 	bad |= put(pg, "</p>\n");
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 	web_answer_free(&vr);
 out3:
 	web_answer_free(&an);
@@ -2306,7 +2154,7 @@ web_console_supplement(
 	int64_t n;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	if (post_form(pg, &form) != 0)
 		goto out;
@@ -2338,7 +2186,7 @@ web_console_supplement(
 		snprintf(loc, sizeof(loc),
 		    "/console/applications/%lld?done=supplemented",
 		    (long long)n);
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else {
 		rpc_problem(pg, &an);
 	}
@@ -2364,7 +2212,7 @@ web_console_reveal(
 	int bad;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	memset(&who, 0, sizeof(who));
 	if (post_form(pg, &form) != 0 || whoami(pg, &who) != 0)
@@ -2382,7 +2230,7 @@ web_console_reveal(
 	snprintf(num, sizeof(num), "%lld", (long long)n);
 	snprintf(title, sizeof(title), "%s %s · %s", L("申请", "Application"),
 	    num, L("证件号码", "ID number"));
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, title);
 	bad |= put(pg, "<p class=\"muted\">");
 	bad |= put(pg,
@@ -2395,7 +2243,7 @@ web_console_reveal(
 	bad |= put(pg, "\">");
 	bad |= put(pg, L("返回申请", "Back to the application"));
 	bad |= put(pg, "</a></p>\n");
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 out2:
 	web_answer_free(&an);
 out:
@@ -2451,11 +2299,11 @@ web_console_account(
 	int bad, enrolled;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
 	enrolled = json_is_true(json_object_get(who.body, "totp"));
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("我的账户", "My account"));
 	bad |= flash(pg);
 	bad |= put(pg, "<section class=\"card\" id=\"totp\"><h2>");
@@ -2497,7 +2345,7 @@ web_console_account(
 	bad |= put(pg, "<button id=\"passphrase-send\">");
 	bad |= put(pg, L("修改密码", "Change the passphrase"));
 	bad |= put(pg, "</button>\n</form></section>\n");
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 	web_answer_free(&who);
 out:
 	page_end(pg);
@@ -2515,7 +2363,7 @@ web_console_totp(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	int bad;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	memset(&who, 0, sizeof(who));
 	if (post_form(pg, &form) != 0 || whoami(pg, &who) != 0)
@@ -2535,7 +2383,7 @@ web_console_totp(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		rpc_problem(pg, &an);
 		goto out2;
 	}
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("登记验证器", "Enrol an authenticator"));
 	bad |= put(pg, "<p>");
 	bad |= put(pg,
@@ -2549,7 +2397,7 @@ web_console_totp(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	bad |= put(pg, "</code></p>\n<p><a href=\"/console/account\">");
 	bad |= put(pg, L("返回我的账户", "Back to my account"));
 	bad |= put(pg, "</a></p>\n");
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 out2:
 	web_answer_free(&an);
 out:
@@ -2569,7 +2417,7 @@ web_console_passphrase(
 	json_t *q, *args;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	if (post_form(pg, &form) != 0)
 		goto out;
@@ -2593,7 +2441,7 @@ web_console_passphrase(
 	if (form_call(pg, &form, q, 0, &an) != 0)
 		goto out;
 	if (an.status == 200 && an.error == NULL)
-		redirect(pg, "/console/account?done=passphrase-changed");
+		page_redirect(pg, "/console/account?done=passphrase-changed");
 	else
 		rpc_problem(pg, &an);
 	web_answer_free(&an);

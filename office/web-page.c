@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The page framework of the web worker (office/web-page.h): what the
+ * console's and the portal's pages share.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "web-page.h"
+
+#define LANG_NAME "tcard_lang"
+
+const char *
+page_query(struct page *pg, const char *name)
+{
+	return tc_webform_get(&pg->query, name, NULL);
+}
+
+/*
+ * The language: ?lang= (remembered in a cookie: a value that is not
+ * secret, so no HttpOnly is needed, and every link and redirect stays
+ * free of it), else the cookie, else the first of "zh" or "en" in
+ * Accept-Language, else Chinese.
+ */
+static void
+lang_of(struct page *pg)
+{
+	const char *q = page_query(pg, "lang"), *al;
+	const char *zh, *en;
+	char v[16], err[64];
+
+	if (q != NULL && (strcmp(q, "en") == 0 || strcmp(q, "zh") == 0)) {
+		pg->en = q[0] == 'e';
+		snprintf(pg->resp->set_cookie, sizeof(pg->resp->set_cookie),
+		    "%s=%s; Path=%s; SameSite=Strict; Max-Age=31536000",
+		    LANG_NAME, q, pg->site->path);
+		return;
+	}
+	if (tc_cookie_get(tc_dreq_header(pg->rq, "Cookie"), LANG_NAME, v,
+		sizeof(v), err, sizeof(err)) == 0 &&
+	    (strcmp(v, "en") == 0 || strcmp(v, "zh") == 0)) {
+		pg->en = v[0] == 'e';
+		return;
+	}
+	al = tc_dreq_header(pg->rq, "Accept-Language");
+	if (al == NULL)
+		return;
+	zh = strstr(al, "zh");
+	en = strstr(al, "en");
+	pg->en = en != NULL && (zh == NULL || en < zh);
+}
+
+void
+page_begin(struct page *pg, const struct page_site *site, struct tc_dreq *rq,
+    struct tc_dresp *resp)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->site = site;
+	pg->rq = rq;
+	pg->resp = resp;
+	pg->b = &resp->body;
+	rq->ep = site->ep;
+	tc_webform_init(&pg->query);
+	if (rq->query != NULL &&
+	    tc_webform_parse(&pg->query, (const uint8_t *)rq->query,
+		rq->querylen, NULL, NULL, 0) != 0)
+		tc_webform_init(&pg->query);
+	lang_of(pg);
+	web_cookie_token(rq, site->cookie, pg->sid);
+	tc_buf_init(&resp->body, PAGE_MAX);
+}
+
+void
+page_end(struct page *pg)
+{
+	tc_webform_release(&pg->query);
+}
+
+void
+page_status(struct page *pg, unsigned status, int result)
+{
+	pg->resp->status = status;
+	pg->resp->result = result;
+	pg->resp->ctype = "text/html; charset=utf-8";
+	pg->resp->html_security = 1;
+	pg->resp->csp = pg->site->csp;
+	pg->resp->cache = "no-store";
+}
+
+void
+page_redirect(struct page *pg, const char *location)
+{
+	char *loc = strdup(location);
+
+	if (loc == NULL) {
+		tc_dresp_error(pg->resp, 500, WEB_R_ERROR, "internal", "%s",
+		    "out of memory");
+		return;
+	}
+	free(pg->rq->app);
+	pg->rq->app = loc;
+	tc_buf_release(&pg->resp->body);
+	page_status(pg, 303, WEB_R_OK);
+	pg->resp->location = loc;
+}
+
+void
+page_finish(struct page *pg, int bad)
+{
+	bad |= put(pg, "</main>\n</body>\n</html>\n");
+	tc_dresp_checked(pg->resp, bad | tc_buf_error(pg->b));
+}
+
+int
+page_result(unsigned status)
+{
+	switch (status) {
+	case 404:
+		return WEB_R_NOT_FOUND;
+	case 403:
+		return WEB_R_FORBIDDEN;
+	case 409:
+		return WEB_R_REFUSED;
+	case 400:
+		return WEB_R_BAD_REQUEST;
+	case 503:
+		return WEB_R_UNAVAILABLE;
+	}
+	return WEB_R_ERROR;
+}
+
+const char *
+jstr(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The web worker's small page framework (office/web-page.c), shared by
+ * the staff console (office/web-console.c) and the applicants' portal
+ * (office/web-portal-pages.c): per-page state, the language (?lang=
+ * remembered in the tcard_lang cookie), the HTML answer's headers and
+ * CSP, 303 redirects, escaping through tc_html_put. Each site draws its
+ * own header, problem pages and forms.
+ */
+#ifndef TCARD_OFFICE_WEB_PAGE_H
+#define TCARD_OFFICE_WEB_PAGE_H
+
+#include <jansson.h>
+
+#include "tcard/buf.h"
+#include "tcard/html.h"
+#include "web.h"
+
+#define PAGE_MAX (4u * 1024 * 1024) /* bytes of one page */
+
+/* What differs between the sites that draw pages. */
+struct page_site {
+	int ep;		    /* WEB_EP_* of its pages */
+	const char *csp;    /* the pages' Content-Security-Policy */
+	const char *path;   /* "/console": the language cookie's Path */
+	const char *cookie; /* the session cookie's name */
+};
+
+/* Per-page state. */
+struct page {
+	const struct page_site *site;
+	struct tc_dreq *rq;
+	struct tc_dresp *resp;
+	struct tc_buf *b;
+	int en; /* English, else Chinese */
+	char sid[TC_ORPC_TOKEN_LEN + 1];
+	const char *who, *csrf; /* whoami's answer (owned by an answer) */
+	json_t *roles;
+	struct tc_webform query;
+};
+
+/* The text in the page's language. */
+#define L(z, e) (pg->en ? (e) : (z))
+
+static inline int
+put(struct page *pg, const char *s)
+{
+	return tc_buf_puts(pg->b, s);
+}
+
+/* s escaped for HTML text and attribute values (NULL: nothing). */
+static inline int
+esc(struct page *pg, const char *s)
+{
+	return tc_html_put(pg->b, s);
+}
+
+/*
+ * Starts a page of site: the query parsed, the language chosen (and
+ * remembered when ?lang= says), the session cookie's token into sid,
+ * the body's buffer ready.
+ */
+void page_begin(struct page *pg, const struct page_site *site,
+    struct tc_dreq *rq, struct tc_dresp *resp);
+void page_end(struct page *pg);
+/* The value of query field name, or NULL. */
+const char *page_query(struct page *pg, const char *name);
+/* Sets the HTML answer's status, result and headers (the site's CSP). */
+void page_status(struct page *pg, unsigned status, int result);
+/*
+ * A 303 to location (copied into the request's state, which the finish
+ * hook frees: the layer sends the header after the handler returns).
+ */
+void page_redirect(struct page *pg, const char *location);
+/* Ends the page's HTML; a write error becomes the layer's 500. */
+void page_finish(struct page *pg, int bad);
+/* The WEB_R_* result of an HTTP error status. */
+int page_result(unsigned status);
+/* String member k of o, or NULL. */
+const char *jstr(json_t *o, const char *k);
+
+#endif
