@@ -41,6 +41,10 @@ static const char portal_css[] =
     "button:disabled{opacity:.55}"
     ".scroll{overflow-x:auto}"
     "table.mats form{margin:0}table.mats button{margin:.3em 0 0}"
+    "@media (max-width:40em){table.mats thead{display:none}"
+    "table.mats tr,table.mats td{display:block}table.mats tr{border-bottom:2px solid #d8dce2;padding:.3em 0}"
+    "table.mats td{border:0;padding:.15em .5em}"
+    "table.mats td[data-label]::before{content:attr(data-label) ': ';color:#4a5360}}"
     ".pledge{background:#fff;border:1px solid #d8dce2;padding:1em;white-space:pre-wrap}"
     "ol.steps li.done{color:#5f6b7a}ol.steps li.now{font-weight:600}\n";
 
@@ -101,8 +105,10 @@ head(struct page *pg, const char *title)
 	    "<script src=\"/portal/portal.js\" defer></script>\n<title>");
 	bad |= esc(pg, title);
 	bad |= put(pg, L(" · 人才服务卡申报", " · talent card applications"));
-	bad |= put(pg, "</title>\n</head>\n<body>\n<header>\n<strong><a href=\"/portal/\">");
-	bad |= put(pg, L("人才服务卡 · 网上申报", "Talent card · apply online"));
+	bad |= put(pg,
+	    "</title>\n</head>\n<body>\n<header>\n<strong><a href=\"/portal/\">");
+	bad |=
+	    put(pg, L("人才服务卡 · 网上申报", "Talent card · apply online"));
 	bad |= put(pg, "</a></strong>\n");
 	bad |= put(pg,
 	    pg->en ? "<a href=\"?lang=zh\" lang=\"zh-CN\">中文</a>\n"
@@ -139,7 +145,9 @@ problem_back(struct page *pg, unsigned status, const char *title,
 	bad |= put(pg, "</p>\n<p><a id=\"back\" href=\"");
 	bad |= esc(pg, back != NULL ? back : "/portal/");
 	bad |= put(pg, "\">");
-	bad |= put(pg, back != NULL ? L("返回", "Back") : L("返回我的事项", "Back to my matters"));
+	bad |= put(pg,
+	    back != NULL ? L("返回", "Back")
+			 : L("返回我的事项", "Back to my matters"));
 	bad |= put(pg, "</a></p>\n");
 	page_finish(pg, bad);
 }
@@ -324,8 +332,10 @@ flash(struct page *pg)
 		    "The draft is kept: go on with each section." },
 		{ "saved", "已保存。", "Saved." },
 		{ "uploaded", "材料已上传。", "The file is uploaded." },
-		{ "submitted", "申请已提交。", "The application is submitted." },
-		{ "withdrawn", "申请已撤回。", "The application is withdrawn." },
+		{ "submitted", "申请已提交。",
+		    "The application is submitted." },
+		{ "withdrawn", "申请已撤回。",
+		    "The application is withdrawn." },
 	};
 	const char *d = page_query(pg, "done");
 	size_t i;
@@ -469,7 +479,8 @@ login_page(struct page *pg, unsigned status, const char *msg)
 	    NULL, "autocomplete=\"current-password\" required");
 	bad |= put(pg, "<button id=\"signin\">");
 	bad |= put(pg, L("登录", "Sign in"));
-	bad |= put(pg, "</button>\n</form>\n<p><a id=\"register\" href=\"/portal/register\">");
+	bad |= put(pg,
+	    "</button>\n</form>\n<p><a id=\"register\" href=\"/portal/register\">");
 	bad |= put(pg, L("没有账号？注册", "No account? Register"));
 	bad |= put(pg, "</a></p>\n");
 	page_finish(pg, bad);
@@ -499,9 +510,12 @@ web_portal_login(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		goto out;
 	login = tc_webform_get(&form, "login", NULL);
 	pass = tc_webform_get(&form, "password", NULL);
-	if (login == NULL || pass == NULL || strlen(login) > TC_ORPC_LOGIN_MAX ||
+	if (login == NULL || pass == NULL ||
+	    strlen(login) > TC_ORPC_LOGIN_MAX ||
 	    strlen(pass) > TC_ORPC_PASS_MAX) {
-		login_page(pg, 400, L("请填写账号和密码。", "Give the login and the password."));
+		login_page(pg, 400,
+		    L("请填写账号和密码。",
+			"Give the login and the password."));
 		goto out;
 	}
 	memset(&an, 0, sizeof(an));
@@ -532,8 +546,8 @@ out:
 }
 
 static void
-register_page(struct page *pg, unsigned status, const char *msg,
-    struct tc_webform *form)
+register_page(
+    struct page *pg, unsigned status, const char *msg, struct tc_webform *form)
 {
 	int bad;
 
@@ -660,8 +674,8 @@ return_reason(json_t *app)
 	json_t *a;
 	size_t i;
 
-	json_array_foreach(json_object_get(app, "actions"), i, a) if (
-	    jstr(a, "action") != NULL &&
+	json_array_foreach(json_object_get(app, "actions"), i,
+	    a) if (jstr(a, "action") != NULL &&
 	    strcmp(jstr(a, "action"), "return") == 0) r = jstr(a, "reason");
 	return r;
 }
@@ -860,7 +874,8 @@ clause_list(struct page *pg, json_t *clauses)
 		if (text_of(pg, json_object_get(c, "proof")) != NULL) {
 			bad |= put(pg, "<br><span class=\"muted\">");
 			bad |= put(pg, L("证明材料：", "Proof: "));
-			bad |= esc(pg, text_of(pg, json_object_get(c, "proof")));
+			bad |=
+			    esc(pg, text_of(pg, json_object_get(c, "proof")));
 			bad |= put(pg, "</span>");
 		}
 		bad |= put(pg, "</li>\n");
@@ -898,7 +913,8 @@ materials_table(struct page *pg, json_t *info)
 	size_t i;
 	int bad = 0;
 
-	bad |= put(pg, "<div class=\"scroll\"><table id=\"materials\">\n<thead><tr><th>");
+	bad |= put(pg,
+	    "<div class=\"scroll\"><table id=\"materials\">\n<thead><tr><th>");
 	bad |= put(pg, L("材料", "Material"));
 	bad |= put(pg, "</th><th>");
 	bad |= put(pg, L("是否必传", "Required"));
@@ -910,7 +926,8 @@ materials_table(struct page *pg, json_t *info)
 		bad |= put(pg, "<tr><td>");
 		bad |= esc(pg, text_of(pg, json_object_get(m, "names")));
 		bad |= put(pg, "</td><td>");
-		bad |= put(pg, json_is_true(json_object_get(m, "required"))
+		bad |= put(pg,
+		    json_is_true(json_object_get(m, "required"))
 			? L("是", "yes")
 			: L("否", "no"));
 		bad |= put(pg, "</td><td>");
@@ -944,7 +961,7 @@ steps_list(struct page *pg, json_t *steps, json_t *done, const char *now)
 		    jstr(d, "done") != NULL) finished = 1;
 		bad |= put(pg,
 		    finished ? "<li class=\"done\">"
-		    : now != NULL && jstr(s, "id") != NULL &&
+			: now != NULL && jstr(s, "id") != NULL &&
 			    strcmp(now, jstr(s, "id")) == 0
 			? "<li class=\"now\">"
 			: "<li>");
@@ -1013,7 +1030,8 @@ web_portal_programme(
 	if (json_is_true(json_object_get(t, "required"))) {
 		bad |= put(pg, "<h2>");
 		bad |= put(pg, L("诚信承诺", "Integrity pledge"));
-		bad |= put(pg, "</h2>\n<div class=\"pledge\" id=\"pledge-text\">");
+		bad |=
+		    put(pg, "</h2>\n<div class=\"pledge\" id=\"pledge-text\">");
 		bad |= esc(pg, text_of(pg, json_object_get(t, "text")));
 		bad |= put(pg, "</div>\n");
 	}
@@ -1058,7 +1076,7 @@ field_input(struct page *pg, json_t *info, json_t *f, const char *name,
 	bad |= put(pg, "</label>");
 	if (strcmp(type, "choice") == 0)
 		opts = json_object_get(info,
-		    strcmp(fid, "id-type") == 0	      ? "id_types"
+		    strcmp(fid, "id-type") == 0		? "id_types"
 			: strcmp(fid, "work-type") == 0 ? "work_types"
 							: "");
 	if (opts != NULL) {
@@ -1076,7 +1094,8 @@ field_input(struct page *pg, json_t *info, json_t *f, const char *name,
 				    strcmp(v, jstr(o, "id")) == 0
 				? "\" selected>"
 				: "\">");
-			bad |= esc(pg, text_of(pg, json_object_get(o, "names")));
+			bad |=
+			    esc(pg, text_of(pg, json_object_get(o, "names")));
 			bad |= put(pg, "</option>");
 		}
 		return bad | put(pg, "</select>\n");
@@ -1105,7 +1124,7 @@ field_input(struct page *pg, json_t *info, json_t *f, const char *name,
 	}
 	bad |= put(pg, "<input type=\"");
 	bad |= put(pg,
-	    strcmp(type, "phone") == 0	       ? "tel"
+	    strcmp(type, "phone") == 0	     ? "tel"
 		: strcmp(type, "email") == 0 ? "email"
 					     : "text");
 	bad |= put(pg, "\" id=\"");
@@ -1163,15 +1182,17 @@ clause_select(struct page *pg, json_t *info, const char *v)
 
 	bad |= put(pg, "<label for=\"clause\">");
 	bad |= put(pg, L("申请类别与条款 *", "Tier and clause *"));
-	bad |= put(pg, "</label><select id=\"clause\" name=\"clause\" required>"
-		       "<option value=\"\"></option>\n");
+	bad |= put(pg,
+	    "</label><select id=\"clause\" name=\"clause\" required>"
+	    "<option value=\"\"></option>\n");
 	for (li = 0; li < 2; li++)
 		json_array_foreach(json_object_get(info, lists[li]), i, t)
 		{
 			if (json_array_size(json_object_get(t, "clauses")) == 0)
 				continue;
 			bad |= put(pg, "<optgroup label=\"");
-			bad |= esc(pg, text_of(pg, json_object_get(t, "names")));
+			bad |=
+			    esc(pg, text_of(pg, json_object_get(t, "names")));
 			bad |= put(pg, "\">\n");
 			json_array_foreach(json_object_get(t, "clauses"), k, c)
 			{
@@ -1219,8 +1240,9 @@ apply_page(struct page *pg, unsigned status, json_t *info, const char *prog,
 	bad |= clause_select(pg, info,
 	    form != NULL ? tc_webform_get(form, "clause", NULL) : NULL);
 	bad |= put(pg, "</fieldset>\n<fieldset><legend>");
-	bad |= esc(pg, basic != NULL ? text_of(pg, json_object_get(basic, "names"))
-				     : L("基本信息", "Basic information"));
+	bad |= esc(pg,
+	    basic != NULL ? text_of(pg, json_object_get(basic, "names"))
+			  : L("基本信息", "Basic information"));
 	bad |= put(pg, "</legend>\n");
 	json_array_foreach(json_object_get(basic, "fields"), i, f)
 	{
@@ -1234,9 +1256,12 @@ apply_page(struct page *pg, unsigned status, json_t *info, const char *prog,
 		bad |= field_input(pg, info, f, name, id, v);
 	}
 	bad |= put(pg, "<label for=\"employer-code\">");
-	bad |= put(pg, L("单位统一社会信用代码", "Employer's unified social credit code"));
-	bad |= put(pg, "</label><input type=\"text\" id=\"employer-code\" name=\"employer_code\" maxlength=\"18\" autocapitalize=\"characters\"");
-	if (form != NULL && (v = tc_webform_get(form, "employer_code", NULL)) != NULL) {
+	bad |= put(pg,
+	    L("单位统一社会信用代码", "Employer's unified social credit code"));
+	bad |= put(pg,
+	    "</label><input type=\"text\" id=\"employer-code\" name=\"employer_code\" maxlength=\"18\" autocapitalize=\"characters\"");
+	if (form != NULL &&
+	    (v = tc_webform_get(form, "employer_code", NULL)) != NULL) {
 		bad |= put(pg, " value=\"");
 		bad |= esc(pg, v);
 		bad |= put(pg, "\"");
@@ -1270,7 +1295,8 @@ apply_file(json_t *info, const char *prog, struct tc_webform *form)
 	    "category", "clause", v != NULL ? v : "", "basic", vals);
 	v = tc_webform_get(form, "employer_code", NULL);
 	if (o != NULL && v != NULL && v[0] != '\0')
-		json_object_set_new(o, "employer", json_pack("{s:s}", "code", v));
+		json_object_set_new(
+		    o, "employer", json_pack("{s:s}", "code", v));
 	return o;
 }
 
@@ -1304,13 +1330,15 @@ web_portal_apply(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	q = req_new(pg, "portal-create", 0);
 	form_csrf(q, &form);
 	if (q != NULL)
-		json_object_set_new(q, "args", apply_file(info.body, prog, &form));
+		json_object_set_new(
+		    q, "args", apply_file(info.body, prog, &form));
 	if (q == NULL || web_call(tc_daemon_app(d), q, &an, resp) != 0)
 		goto out;
 	if (an.status == 200) {
 		snprintf(loc, sizeof(loc),
 		    "/portal/applications/%lld?done=created",
-		    (long long)json_integer_value(json_object_get(an.body, "id")));
+		    (long long)json_integer_value(
+			json_object_get(an.body, "id")));
 		page_redirect(pg, loc);
 	} else if (an.status == 400 || an.status == 409) {
 		apply_page(pg, an.status, info.body, prog, &form, an.message);
@@ -1356,8 +1384,8 @@ entry_values(struct page *pg, json_t *sec, json_t *vals)
 	bad |= put(pg, "<dl>\n");
 	json_array_foreach(json_object_get(sec, "fields"), i, f)
 	{
-		const char *v = value_text(
-		    json_object_get(vals, jstr(f, "id")), buf);
+		const char *v =
+		    value_text(json_object_get(vals, jstr(f, "id")), buf);
 
 		if (v == NULL || strcmp(jstr(f, "type"), "photo") == 0)
 			continue;
@@ -1425,7 +1453,8 @@ uploaded(json_t *app, const char *material, const char *kind)
 	{
 		const char *m = jstr(a, "material"), *k = jstr(a, "kind");
 
-		if ((material != NULL && m != NULL && strcmp(m, material) == 0) ||
+		if ((material != NULL && m != NULL &&
+			strcmp(m, material) == 0) ||
 		    (m == NULL && k != NULL && kind != NULL &&
 			strcmp(k, kind) == 0))
 			found = a;
@@ -1444,11 +1473,16 @@ material_row(struct page *pg, json_t *app, const char *num, const char *mid,
 
 	bad |= put(pg, "<tr id=\"mat-");
 	bad |= esc(pg, mid != NULL ? mid : kind);
-	bad |= put(pg, "\"><td>");
+	bad |= put(pg, "\"><td><strong>");
 	bad |= esc(pg, label);
-	bad |= put(pg, "</td><td>");
+	bad |= put(pg, "</strong>");
+	bad |= put(pg, "</td><td data-label=\"");
+	bad |= put(pg, L("是否必传", "Required"));
+	bad |= put(pg, "\">");
 	bad |= put(pg, required ? L("是", "yes") : L("否", "no"));
-	bad |= put(pg, "</td><td class=\"up\">");
+	bad |= put(pg, "</td><td class=\"up\" data-label=\"");
+	bad |= put(pg, L("是否上传", "Uploaded"));
+	bad |= put(pg, "\">");
 	if (a != NULL) {
 		snprintf(att, sizeof(att), "%lld",
 		    (long long)json_integer_value(json_object_get(a, "id")));
@@ -1468,17 +1502,22 @@ material_row(struct page *pg, json_t *app, const char *num, const char *mid,
 		bad |= put(pg, num);
 		bad |= put(pg, "/attachments\">\n");
 		bad |= csrf_field(pg);
-		bad |= put(pg, mid != NULL ? "<input type=\"hidden\" name=\"material\" value=\""
-					   : "<input type=\"hidden\" name=\"kind\" value=\"");
+		bad |= put(pg,
+		    mid != NULL
+			? "<input type=\"hidden\" name=\"material\" value=\""
+			: "<input type=\"hidden\" name=\"kind\" value=\"");
 		bad |= esc(pg, mid != NULL ? mid : kind);
-		bad |= put(pg, "\"><input type=\"file\" name=\"document\" required id=\"file-");
+		bad |= put(pg,
+		    "\"><input type=\"file\" name=\"document\" required id=\"file-");
 		bad |= esc(pg, mid != NULL ? mid : kind);
 		bad |= put(pg, "\" aria-label=\"");
 		bad |= esc(pg, label);
 		bad |= put(pg, "\"><button id=\"upload-");
 		bad |= esc(pg, mid != NULL ? mid : kind);
 		bad |= put(pg, "\">");
-		bad |= put(pg, a != NULL ? L("重新上传", "Upload again") : L("上传", "Upload"));
+		bad |= put(pg,
+		    a != NULL ? L("重新上传", "Upload again")
+			      : L("上传", "Upload"));
 		bad |= put(pg, "</button></form>");
 	}
 	return bad | put(pg, "</td></tr>\n");
@@ -1489,13 +1528,15 @@ static int
 material_applies(json_t *m, json_t *app)
 {
 	json_t *wt = json_object_get(m, "work_types"), *v;
-	const char *w = jstr(json_object_get(json_object_get(app, "form"), "basic"),
-	    "work-type");
+	const char *w =
+	    jstr(json_object_get(json_object_get(app, "form"), "basic"),
+		"work-type");
 	size_t i;
 
 	if (json_array_size(wt) == 0 || w == NULL)
 		return 1;
-	json_array_foreach(wt, i, v) if (strcmp(json_string_value(v), w) == 0) return 1;
+	json_array_foreach(
+	    wt, i, v) if (strcmp(json_string_value(v), w) == 0) return 1;
 	return 0;
 }
 
@@ -1509,18 +1550,19 @@ materials_view(struct page *pg, json_t *app, json_t *info, const char *num)
 
 	bad |= put(pg, "<h2 id=\"materials\">");
 	bad |= put(pg, L("上传材料", "Uploads"));
-	bad |= put(pg, "</h2>\n<div class=\"scroll\"><table class=\"mats\" id=\"mats\">\n<thead><tr><th>");
+	bad |= put(pg,
+	    "</h2>\n<div class=\"scroll\"><table class=\"mats\" id=\"mats\">\n<thead><tr><th>");
 	bad |= put(pg, L("材料", "Material"));
 	bad |= put(pg, "</th><th>");
 	bad |= put(pg, L("是否必传", "Required"));
 	bad |= put(pg, "</th><th>");
 	bad |= put(pg, L("是否上传", "Uploaded"));
 	bad |= put(pg, "</th><th></th></tr></thead>\n<tbody>\n");
-	json_array_foreach(json_object_get(basic, "fields"), i, f) if (
-	    jstr(f, "type") != NULL && strcmp(jstr(f, "type"), "photo") == 0)
-	    bad |= material_row(pg, app, num, NULL, "photo",
-		text_of(pg, json_object_get(f, "names")),
-		json_is_true(json_object_get(f, "required")));
+	json_array_foreach(json_object_get(basic, "fields"), i,
+	    f) if (jstr(f, "type") != NULL &&
+	    strcmp(jstr(f, "type"), "photo") == 0) bad |= material_row(pg, app,
+	    num, NULL, "photo", text_of(pg, json_object_get(f, "names")),
+	    json_is_true(json_object_get(f, "required")));
 	json_array_foreach(json_object_get(info, "materials"), i, m)
 	{
 		if (!material_applies(m, app))
@@ -1539,7 +1581,8 @@ app_steps(json_t *app, json_t *info)
 	json_t *t = find_id(json_object_get(info, "tiers"), jstr(app, "tier"));
 
 	if (t == NULL)
-		t = find_id(json_object_get(info, "routes"), jstr(app, "route"));
+		t = find_id(
+		    json_object_get(info, "routes"), jstr(app, "route"));
 	if (t == NULL)
 		t = json_array_get(json_object_get(info, "tiers"), 0);
 	return json_object_get(t, "steps");
@@ -1552,13 +1595,15 @@ withdraw_form(struct page *pg, const char *num)
 
 	bad |= put(pg, "<h2>");
 	bad |= put(pg, L("撤回申请", "Withdraw"));
-	bad |= put(pg, "</h2>\n<form method=\"post\" action=\"/portal/applications/");
+	bad |= put(
+	    pg, "</h2>\n<form method=\"post\" action=\"/portal/applications/");
 	bad |= put(pg, num);
 	bad |= put(pg, "/withdraw\">\n");
 	bad |= csrf_field(pg);
 	bad |= put(pg, "<label for=\"w-reason\">");
 	bad |= put(pg, L("撤回原因", "Reason"));
-	bad |= put(pg, "</label><input type=\"text\" id=\"w-reason\" name=\"reason\" maxlength=\"512\">\n<button id=\"withdraw\">");
+	bad |= put(pg,
+	    "</label><input type=\"text\" id=\"w-reason\" name=\"reason\" maxlength=\"512\">\n<button id=\"withdraw\">");
 	bad |= put(pg, L("撤回", "Withdraw"));
 	return bad | put(pg, "</button>\n</form>\n");
 }
@@ -1602,7 +1647,8 @@ overview(struct page *pg, json_t *app, json_t *info, const char *num)
 	bad |= sections_view(pg, app, info, num);
 	bad |= materials_view(pg, app, info, num);
 	if (editable(app)) {
-		bad |= put(pg, "<p><a id=\"to-pledge\" href=\"/portal/applications/");
+		bad |= put(
+		    pg, "<p><a id=\"to-pledge\" href=\"/portal/applications/");
 		bad |= put(pg, num);
 		bad |= put(pg, "/pledge\">");
 		bad |= put(pg, L("承诺并提交", "Pledge and submit"));
@@ -1611,7 +1657,8 @@ overview(struct page *pg, json_t *app, json_t *info, const char *num)
 	bad |= put(pg, "<h2>");
 	bad |= put(pg, L("办理流程", "The process"));
 	bad |= put(pg, "</h2>\n");
-	bad |= steps_list(pg, steps, json_object_get(app, "steps"), jstr(app, "step"));
+	bad |= steps_list(
+	    pg, steps, json_object_get(app, "steps"), jstr(app, "step"));
 	if (state != NULL && (editable(app) || strcmp(state, "submitted") == 0))
 		bad |= withdraw_form(pg, num);
 	return bad;
@@ -1653,7 +1700,8 @@ web_portal_overview(
 	portal_begin(pg, rq, resp);
 	if (app_load(pg, n, &who, &app, &info) == 0) {
 		snprintf(num, sizeof(num), "%lld", (long long)n);
-		snprintf(title, sizeof(title), "%s%s", L("申请 ", "Application "), num);
+		snprintf(title, sizeof(title), "%s%s",
+		    L("申请 ", "Application "), num);
 		page_status(pg, 200, WEB_R_OK);
 		bad = head(pg, title);
 		bad |= overview(pg, app.body, info.body, num);
@@ -1667,7 +1715,8 @@ web_portal_overview(
 
 /* POST /portal/applications/{n}/attachments: one file, multipart. */
 void
-web_portal_upload(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+web_portal_upload(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct page page, *pg = &page;
 	struct tc_webform form;
@@ -1713,8 +1762,8 @@ web_portal_upload(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp
 	}
 	json_object_set_new(q, "args", args);
 	json_object_set(q, "docs", docs);
-	if (web_call_tail(tc_daemon_app(d), q, tail.data, tail.len, &an, resp) !=
-	    0)
+	if (web_call_tail(
+		tc_daemon_app(d), q, tail.data, tail.len, &an, resp) != 0)
 		goto out;
 	if (an.status == 200) {
 		app_path(back, sizeof(back), n, "?done=uploaded#materials");
@@ -1781,7 +1830,8 @@ pledge_page(struct page *pg, unsigned status, int64_t n, json_t *pledge,
 
 	snprintf(num, sizeof(num), "%lld", (long long)n);
 	snprintf(secs, sizeof(secs), "%lld",
-	    (long long)json_integer_value(json_object_get(pledge, "read_seconds")));
+	    (long long)json_integer_value(
+		json_object_get(pledge, "read_seconds")));
 	page_status(pg, status, status == 200 ? WEB_R_OK : page_result(status));
 	bad = head(pg, L("诚信承诺", "Integrity pledge"));
 	bad |= error_p(pg, msg);
@@ -1789,7 +1839,9 @@ pledge_page(struct page *pg, unsigned status, int64_t n, json_t *pledge,
 		bad |= put(pg, "<div class=\"pledge\" id=\"pledge-text\">");
 		bad |= esc(pg, text_of(pg, json_object_get(pledge, "text")));
 		bad |= put(pg, "</div>\n<p class=\"muted\">");
-		bad |= put(pg, L("请阅读承诺，", "Read the pledge: it can be accepted after "));
+		bad |= put(pg,
+		    L("请阅读承诺，",
+			"Read the pledge: it can be accepted after "));
 		bad |= put(pg, secs);
 		bad |= put(pg, L(" 秒后可以确认。", " seconds."));
 		bad |= put(pg, "</p>\n");
@@ -1798,16 +1850,20 @@ pledge_page(struct page *pg, unsigned status, int64_t n, json_t *pledge,
 	bad |= put(pg, num);
 	bad |= put(pg, "/pledge\">\n");
 	bad |= csrf_field(pg);
-	bad |= put(pg, "<input type=\"hidden\" name=\"pledge\" value=\"1\">\n<button id=\"accept\"");
+	bad |= put(pg,
+	    "<input type=\"hidden\" name=\"pledge\" value=\"1\">\n<button id=\"accept\"");
 	if (required) {
 		bad |= put(pg, " data-wait=\"");
 		bad |= put(pg, secs);
 		bad |= put(pg, "\"");
 	}
 	bad |= put(pg, ">");
-	bad |= put(pg, required ? L("我已阅读并承诺，提交申请", "I have read it and accept: submit")
-				: L("提交申请", "Submit"));
-	bad |= put(pg, "</button>\n</form>\n<p><a href=\"/portal/applications/");
+	bad |= put(pg,
+	    required ? L("我已阅读并承诺，提交申请",
+			   "I have read it and accept: submit")
+		     : L("提交申请", "Submit"));
+	bad |=
+	    put(pg, "</button>\n</form>\n<p><a href=\"/portal/applications/");
 	bad |= put(pg, num);
 	bad |= put(pg, "\">");
 	bad |= put(pg, L("返回申请", "Back to the application"));
@@ -1821,7 +1877,8 @@ pledge_page(struct page *pg, unsigned status, int64_t n, json_t *pledge,
  * a refusal (too early, incomplete) shown with the pledge again.
  */
 void
-web_portal_pledge(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+web_portal_pledge(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct page page, *pg = &page;
 	struct web_answer who, pl, an;
@@ -1935,7 +1992,8 @@ section_page(struct page *pg, unsigned status, int64_t n, json_t *info,
 	bad |= put(pg, "\">\n");
 	bad |= csrf_field(pg);
 	if (rep) {
-		bad |= put(pg, "<input type=\"hidden\" name=\"entries\" value=\"");
+		bad |=
+		    put(pg, "<input type=\"hidden\" name=\"entries\" value=\"");
 		bad |= put(pg, cnt);
 		bad |= put(pg, "\">\n");
 		for (k = 0; k < count; k++) {
@@ -1945,20 +2003,24 @@ section_page(struct page *pg, unsigned status, int64_t n, json_t *info,
 			bad |= put(pg, cnt);
 			bad |= put(pg, L(" 条", ""));
 			bad |= put(pg, "</legend>\n");
-			bad |= entry_inputs(pg, info, sec,
-			    json_array_get(value, (size_t)k), k);
+			bad |= entry_inputs(
+			    pg, info, sec, json_array_get(value, (size_t)k), k);
 			bad |= put(pg, "</fieldset>\n");
 		}
 		bad |= put(pg, "<p class=\"muted\">");
-		bad |= put(pg, L("整条留空即删除该条。", "An entry left empty is removed."));
-		bad |= put(pg, "</p>\n<button name=\"add\" value=\"1\" id=\"add-entry\">");
+		bad |= put(pg,
+		    L("整条留空即删除该条。",
+			"An entry left empty is removed."));
+		bad |= put(pg,
+		    "</p>\n<button name=\"add\" value=\"1\" id=\"add-entry\">");
 		bad |= put(pg, L("增加一条", "Add an entry"));
 		bad |= put(pg, "</button>\n");
 	} else
 		bad |= entry_inputs(pg, info, sec, value, -1);
 	bad |= put(pg, "<button id=\"save\">");
 	bad |= put(pg, L("保存", "Save"));
-	bad |= put(pg, "</button>\n</form>\n<p><a href=\"/portal/applications/");
+	bad |=
+	    put(pg, "</button>\n</form>\n<p><a href=\"/portal/applications/");
 	bad |= put(pg, num);
 	bad |= put(pg, "\">");
 	bad |= put(pg, L("返回申请", "Back to the application"));
@@ -1980,7 +2042,8 @@ entry_from(json_t *sec, struct tc_webform *form, const char *prefix)
 		if (!typed_field(f))
 			continue;
 		snprintf(name, sizeof(name), "%s%s", prefix, jstr(f, "id"));
-		if ((v = tc_webform_get(form, name, NULL)) != NULL && v[0] != '\0')
+		if ((v = tc_webform_get(form, name, NULL)) != NULL &&
+		    v[0] != '\0')
 			json_object_set_new(o, jstr(f, "id"), json_string(v));
 	}
 	return o;
@@ -2060,12 +2123,12 @@ web_portal_section_page(
 	if (q == NULL || web_call(tc_daemon_app(d), q, &an, resp) != 0)
 		goto out;
 	if (an.status == 200) {
-		snprintf(back, sizeof(back), "/portal/applications/%lld?done=saved",
-		    (long long)n);
+		snprintf(back, sizeof(back),
+		    "/portal/applications/%lld?done=saved", (long long)n);
 		page_redirect(pg, back);
 	} else if (an.status == 400 || an.status == 409)
-		section_page(pg, an.status, n, info.body, sec, value, 0,
-		    an.message);
+		section_page(
+		    pg, an.status, n, info.body, sec, value, 0, an.message);
 	else {
 		app_path(back, sizeof(back), n, "");
 		rpc_problem(pg, &an, back);
