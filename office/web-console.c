@@ -58,8 +58,12 @@ static const char console_css[] =
     ".muted{color:#5f6b7a}"
     "@media (max-width:40em){dl{grid-template-columns:1fr}th.opt,td.opt{display:none}main{padding:.5em}}\n";
 
+static void rpc_problem(struct page *pg, const struct web_answer *an);
+
 static const struct page_site console_site = { WEB_EP_CONSOLE, CONSOLE_CSP,
-	"/console", WEB_COOKIE_NAME };
+	"/console", WEB_COOKIE_NAME, "/console/login",
+	"<link rel=\"stylesheet\" href=\"/console/style.css\">\n",
+	" · 人才服务卡工作台", " · talent card console", rpc_problem };
 
 /* A 303 to the sign-in page with next= this request's path when local. */
 static void
@@ -84,18 +88,8 @@ to_login(struct page *pg)
 static int
 head(struct page *pg, const char *title)
 {
-	int bad = 0;
+	int bad = page_open(pg, title);
 
-	bad |= put(pg, "<!DOCTYPE html>\n<html lang=\"");
-	bad |= put(pg, pg->en ? "en" : "zh-CN");
-	bad |= put(pg,
-	    "\">\n<head>\n<meta charset=\"utf-8\">\n"
-	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	    "<meta name=\"referrer\" content=\"no-referrer\">\n"
-	    "<link rel=\"stylesheet\" href=\"/console/style.css\">\n<title>");
-	bad |= esc(pg, title);
-	bad |= put(pg, L(" · 人才服务卡工作台", " · talent card console"));
-	bad |= put(pg, "</title>\n</head>\n<body>\n<header>\n");
 	bad |= put(pg, "<strong>");
 	bad |= put(
 	    pg, L("人才服务卡 · 审核工作台", "Talent card · staff console"));
@@ -130,10 +124,7 @@ head(struct page *pg, const char *title)
 		bad |= put(pg, L("退出", "Sign out"));
 		bad |= put(pg, "</button></form>\n");
 	}
-	bad |= put(pg, "</header>\n<main>\n<h1>");
-	bad |= esc(pg, title);
-	bad |= put(pg, "</h1>\n");
-	return bad;
+	return bad | page_main(pg, title);
 }
 
 /* A whole page with one message: 404, 403, 409, 400, 503. */
@@ -179,19 +170,13 @@ rpc_problem(struct page *pg, const struct web_answer *an)
 		not_found(pg);
 		return;
 	case 403:
-		problem(pg, 403, L("不允许", "Not allowed"), m);
-		return;
 	case 409:
-		problem(pg, 409, L("无法执行", "Refused"), m);
-		return;
 	case 400:
-		problem(pg, 400, L("请求有误", "Bad request"), m);
-		return;
 	case 503:
-		problem(pg, 503, L("暂时不可用", "Unavailable"), m);
+		problem(pg, an->status, page_problem_title(pg, an->status), m);
 		return;
 	}
-	problem(pg, 500, L("出错了", "Error"), m);
+	problem(pg, 500, page_problem_title(pg, 500), m);
 }
 
 /* An RPC request {"op", "session"}; NULL when out of memory. */
@@ -296,9 +281,7 @@ has_role(struct page *pg, const char *role)
 static int
 flash(struct page *pg)
 {
-	static const struct {
-		const char *word, *zh, *en;
-	} f[] = {
+	static const struct page_word f[] = {
 		{ "approved", "已通过。", "Approved." },
 		{ "returned", "已退回。", "Returned." },
 		{ "rejected", "已驳回。", "Rejected." },
@@ -313,17 +296,8 @@ flash(struct page *pg)
 		{ "supplemented", "信息已补充。", "Information supplemented." },
 		{ "passphrase-changed", "密码已修改。", "Passphrase changed." },
 	};
-	const char *d = page_query(pg, "done");
-	size_t i;
-	int bad = 0;
 
-	for (i = 0; d != NULL && i < sizeof(f) / sizeof(f[0]); i++)
-		if (strcmp(d, f[i].word) == 0) {
-			bad |= put(pg, "<p class=\"flash\" id=\"flash\">");
-			bad |= put(pg, L(f[i].zh, f[i].en));
-			bad |= put(pg, "</p>\n");
-		}
-	return bad;
+	return page_flash(pg, f, sizeof(f) / sizeof(f[0]));
 }
 
 /* ---- /console/style.css, /console/, 404 ---- */
@@ -438,10 +412,7 @@ web_console_login(
 		goto out;
 	if (an.status == 200 && an.session != NULL &&
 	    tc_orpc_token_ok(an.session)) {
-		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-		    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-		    WEB_COOKIE_NAME, an.session,
-		    tc_daemon_tls(d) ? "; Secure" : "");
+		page_session_cookie(pg, an.session);
 		page_redirect(pg,
 		    next != NULL && tc_html_local_path_ok(next, "/console/")
 			? next
@@ -462,38 +433,11 @@ void
 web_console_logout(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct web *w = tc_daemon_app(d);
 	struct page page, *pg = &page;
-	struct tc_webform form;
-	struct web_answer an;
-	const char *csrf;
-	json_t *q;
 
+	(void)d;
 	page_begin(pg, &console_site, rq, resp);
-	tc_webform_init(&form);
-	tc_webform_parse(&form, rq->body.data, rq->body.len, NULL, NULL, 0);
-	csrf = tc_webform_get(&form, "csrf", NULL);
-	if (pg->sid[0] == '\0') {
-		page_redirect(pg, "/console/login");
-		goto out;
-	}
-	if ((q = req_new(pg, "logout")) == NULL)
-		goto out;
-	if (csrf != NULL && tc_orpc_token_ok(csrf))
-		json_object_set_new(q, "csrf", json_string(csrf));
-	if (web_call(w, q, &an, resp) != 0)
-		goto out;
-	if (an.status == 200 || an.status == 401) {
-		page_redirect(pg, "/console/login?done=signed-out");
-		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-		    "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-		    WEB_COOKIE_NAME, tc_daemon_tls(d) ? "; Secure" : "");
-	} else {
-		rpc_problem(pg, &an);
-	}
-	web_answer_free(&an);
-out:
-	tc_webform_release(&form);
+	page_logout(pg, "logout");
 	page_end(pg);
 }
 
@@ -503,9 +447,7 @@ out:
 static const char *
 state_label(struct page *pg, const char *state)
 {
-	static const struct {
-		const char *state, *zh, *en;
-	} v[] = {
+	static const struct page_word v[] = {
 		{ "draft", "草稿", "draft" },
 		{ "submitted", "已提交", "submitted" },
 		{ "returned", "已退回", "returned" },
@@ -514,12 +456,9 @@ state_label(struct page *pg, const char *state)
 		{ "issued", "已发证", "issued" },
 		{ "withdrawn", "已撤回", "withdrawn" },
 	};
-	size_t i;
+	const char *w = page_word(pg, v, sizeof(v) / sizeof(v[0]), state);
 
-	for (i = 0; state != NULL && i < sizeof(v) / sizeof(v[0]); i++)
-		if (strcmp(v[i].state, state) == 0)
-			return L(v[i].zh, v[i].en);
-	return state;
+	return w != NULL ? w : state;
 }
 
 /*

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tcard/officerpc.h"
 #include "web-page.h"
 
 #define LANG_NAME "tcard_lang"
@@ -128,6 +129,119 @@ page_result(unsigned status)
 		return WEB_R_UNAVAILABLE;
 	}
 	return WEB_R_ERROR;
+}
+
+const char *
+page_problem_title(struct page *pg, unsigned status)
+{
+	switch (status) {
+	case 403:
+		return L("不允许", "Not allowed");
+	case 409:
+		return L("无法执行", "Refused");
+	case 400:
+		return L("请求有误", "Bad request");
+	case 503:
+		return L("暂时不可用", "Unavailable");
+	}
+	return L("出错了", "Error");
+}
+
+int
+page_open(struct page *pg, const char *title)
+{
+	int bad = 0;
+
+	bad |= put(pg, "<!DOCTYPE html>\n<html lang=\"");
+	bad |= put(pg, pg->en ? "en" : "zh-CN");
+	bad |= put(pg,
+	    "\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	    "<meta name=\"referrer\" content=\"no-referrer\">\n");
+	bad |= put(pg, pg->site->assets);
+	bad |= put(pg, "<title>");
+	bad |= esc(pg, title);
+	bad |= put(pg, L(pg->site->zh, pg->site->en));
+	return bad | put(pg, "</title>\n</head>\n<body>\n<header>\n");
+}
+
+int
+page_main(struct page *pg, const char *title)
+{
+	int bad = put(pg, "</header>\n<main>\n<h1>");
+
+	bad |= esc(pg, title);
+	return bad | put(pg, "</h1>\n");
+}
+
+const char *
+page_word(
+    struct page *pg, const struct page_word *w, size_t n, const char *word)
+{
+	size_t i;
+
+	for (i = 0; word != NULL && i < n; i++)
+		if (strcmp(word, w[i].word) == 0)
+			return L(w[i].zh, w[i].en);
+	return NULL;
+}
+
+int
+page_flash(struct page *pg, const struct page_word *w, size_t n)
+{
+	const char *t = page_word(pg, w, n, page_query(pg, "done"));
+	int bad = 0;
+
+	if (t == NULL)
+		return 0;
+	bad |= put(pg, "<p class=\"flash\" id=\"flash\">");
+	bad |= put(pg, t);
+	return bad | put(pg, "</p>\n");
+}
+
+void
+page_session_cookie(struct page *pg, const char *token)
+{
+	snprintf(pg->resp->set_cookie, sizeof(pg->resp->set_cookie),
+	    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s", pg->site->cookie,
+	    token != NULL ? token : "", token != NULL ? "" : "; Max-Age=0",
+	    tc_daemon_tls(pg->rq->d) ? "; Secure" : "");
+}
+
+void
+page_logout(struct page *pg, const char *op)
+{
+	struct tc_webform form;
+	struct web_answer an;
+	const char *csrf;
+	char to[96];
+	json_t *q;
+
+	tc_webform_init(&form);
+	memset(&an, 0, sizeof(an));
+	if (pg->sid[0] == '\0') {
+		page_redirect(pg, pg->site->login);
+		return;
+	}
+	snprintf(to, sizeof(to), "%s?done=signed-out", pg->site->login);
+	tc_webform_parse(
+	    &form, pg->rq->body.data, pg->rq->body.len, NULL, NULL, 0);
+	csrf = tc_webform_get(&form, "csrf", NULL);
+	q = json_pack("{s:s, s:s}", "op", op, "session", pg->sid);
+	if (q != NULL && csrf != NULL && tc_orpc_token_ok(csrf))
+		json_object_set_new(q, "csrf", json_string(csrf));
+	if (q == NULL) {
+		tc_dresp_error(pg->resp, 500, WEB_R_ERROR, "internal", "%s",
+		    "out of memory");
+	} else if (web_call(tc_daemon_app(pg->rq->d), q, &an, pg->resp) == 0) {
+		if (an.status == 200 || an.status == 401) {
+			page_redirect(pg, to);
+			page_session_cookie(pg, NULL);
+		} else
+			pg->site->rpc_problem(pg, &an);
+	}
+	web_answer_free(&an);
+	tc_webform_release(&form);
 }
 
 const char *

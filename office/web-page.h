@@ -18,12 +18,20 @@
 
 #define PAGE_MAX (4u * 1024 * 1024) /* bytes of one page */
 
+struct page;
+
 /* What differs between the sites that draw pages. */
 struct page_site {
 	int ep;		    /* WEB_EP_* of its pages */
 	const char *csp;    /* the pages' Content-Security-Policy */
 	const char *path;   /* "/console": the language cookie's Path */
 	const char *cookie; /* the session cookie's name */
+	const char *login;  /* the sign-in page's path */
+	/* The site's stylesheets and scripts in <head>, and its title. */
+	const char *assets;
+	const char *zh, *en;
+	/* An RPC error as the site's page (sign-in, 404, the message). */
+	void (*rpc_problem)(struct page *pg, const struct web_answer *an);
 };
 
 /* Per-page state. */
@@ -76,6 +84,43 @@ void page_redirect(struct page *pg, const char *location);
 void page_finish(struct page *pg, int bad);
 /* The WEB_R_* result of an HTTP error status. */
 int page_result(unsigned status);
+/*
+ * The title of a problem page of status (403, 409, 400, 503; others:
+ * "Error") in the page's language.
+ */
+const char *page_problem_title(struct page *pg, unsigned status);
+
+/*
+ * Writes the page's start: the HTML head (the site's assets, title and
+ * its suffix) and the <body> up to the open <header>. page_main closes
+ * the header and opens <main> with the <h1> title.
+ */
+int page_open(struct page *pg, const char *title);
+int page_main(struct page *pg, const char *title);
+
+/* A word of a page (a flash, a state) in both languages. */
+struct page_word {
+	const char *word, *zh, *en;
+};
+
+/* The text of word in table w of n, in the page's language, or NULL. */
+const char *page_word(
+    struct page *pg, const struct page_word *w, size_t n, const char *word);
+/* The flash paragraph of ?done= when it is a word of w (only those). */
+int page_flash(struct page *pg, const struct page_word *w, size_t n);
+
+/*
+ * The site's session cookie set to token (HttpOnly, SameSite=Strict,
+ * Secure over TLS), or cleared when token is NULL.
+ */
+void page_session_cookie(struct page *pg, const char *token);
+/*
+ * POST of a sign-out form: op (with the form's csrf) in the session,
+ * then the cookie cleared and a 303 to the sign-in page with the flash
+ * "signed-out"; the site's problem page when the monitor refuses (no
+ * CSRF: 403). Without a session, the sign-in page.
+ */
+void page_logout(struct page *pg, const char *op);
 /* String member k of o, or NULL. */
 const char *jstr(json_t *o, const char *k);
 

@@ -27,8 +27,14 @@
 #define PORTAL_CSP                                                             \
 	"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
+static void site_problem(struct page *pg, const struct web_answer *an);
+
 static const struct page_site portal_site = { WEB_EP_PORTAL, PORTAL_CSP,
-	"/portal", WEB_PORTAL_COOKIE };
+	"/portal", WEB_PORTAL_COOKIE, "/portal/login",
+	"<link rel=\"stylesheet\" href=\"/console/style.css\">\n"
+	"<link rel=\"stylesheet\" href=\"/portal/style.css\">\n"
+	"<script src=\"/portal/portal.js\" defer></script>\n",
+	" · 人才服务卡申报", " · talent card applications", site_problem };
 
 /* The portal's additions to the console's stylesheet. */
 static const char portal_css[] =
@@ -92,21 +98,9 @@ portal_begin(struct page *pg, struct tc_dreq *rq, struct tc_dresp *resp)
 static int
 head(struct page *pg, const char *title)
 {
-	int bad = 0;
+	int bad = page_open(pg, title);
 
-	bad |= put(pg, "<!DOCTYPE html>\n<html lang=\"");
-	bad |= put(pg, pg->en ? "en" : "zh-CN");
-	bad |= put(pg,
-	    "\">\n<head>\n<meta charset=\"utf-8\">\n"
-	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	    "<meta name=\"referrer\" content=\"no-referrer\">\n"
-	    "<link rel=\"stylesheet\" href=\"/console/style.css\">\n"
-	    "<link rel=\"stylesheet\" href=\"/portal/style.css\">\n"
-	    "<script src=\"/portal/portal.js\" defer></script>\n<title>");
-	bad |= esc(pg, title);
-	bad |= put(pg, L(" · 人才服务卡申报", " · talent card applications"));
-	bad |= put(pg,
-	    "</title>\n</head>\n<body>\n<header>\n<strong><a href=\"/portal/\">");
+	bad |= put(pg, "<strong><a href=\"/portal/\">");
 	bad |=
 	    put(pg, L("人才服务卡 · 网上申报", "Talent card · apply online"));
 	bad |= put(pg, "</a></strong>\n");
@@ -124,10 +118,7 @@ head(struct page *pg, const char *title)
 		bad |= put(pg, L("退出", "Sign out"));
 		bad |= put(pg, "</button></form>\n");
 	}
-	bad |= put(pg, "</header>\n<main>\n<h1>");
-	bad |= esc(pg, title);
-	bad |= put(pg, "</h1>\n");
-	return bad;
+	return bad | page_main(pg, title);
 }
 
 /* A whole page with one message and a link back (NULL: "my matters"). */
@@ -195,19 +186,21 @@ rpc_problem(struct page *pg, const struct web_answer *an, const char *back)
 		not_found(pg);
 		return;
 	case 403:
-		problem_back(pg, 403, L("不允许", "Not allowed"), m, back);
-		return;
 	case 409:
-		problem_back(pg, 409, L("无法办理", "Refused"), m, back);
-		return;
 	case 400:
-		problem_back(pg, 400, L("填写有误", "Not accepted"), m, back);
-		return;
 	case 503:
-		problem_back(pg, 503, L("暂时不可用", "Unavailable"), m, back);
+		problem_back(pg, an->status, page_problem_title(pg, an->status),
+		    m, back);
 		return;
 	}
-	problem_back(pg, 500, L("出错了", "Error"), m, back);
+	problem_back(pg, 500, page_problem_title(pg, 500), m, back);
+}
+
+/* The site's rpc_problem (the shared sign-out's). */
+static void
+site_problem(struct page *pg, const struct web_answer *an)
+{
+	rpc_problem(pg, an, NULL);
 }
 
 /* A portal request {"op", "session"?, "app"? (n > 0)}; NULL: no memory. */
@@ -322,9 +315,7 @@ csrf_field(struct page *pg)
 static int
 flash(struct page *pg)
 {
-	static const struct {
-		const char *word, *zh, *en;
-	} f[] = {
+	static const struct page_word f[] = {
 		{ "registered", "账号已注册，请登录。",
 		    "The account is registered: sign in." },
 		{ "signed-out", "已退出。", "Signed out." },
@@ -337,17 +328,8 @@ flash(struct page *pg)
 		{ "withdrawn", "申请已撤回。",
 		    "The application is withdrawn." },
 	};
-	const char *d = page_query(pg, "done");
-	size_t i;
-	int bad = 0;
 
-	for (i = 0; d != NULL && i < sizeof(f) / sizeof(f[0]); i++)
-		if (strcmp(d, f[i].word) == 0) {
-			bad |= put(pg, "<p class=\"flash\" id=\"flash\">");
-			bad |= put(pg, L(f[i].zh, f[i].en));
-			bad |= put(pg, "</p>\n");
-		}
-	return bad;
+	return page_flash(pg, f, sizeof(f) / sizeof(f[0]));
 }
 
 /* A message of the library shown on a form page (NULL: none). */
@@ -390,9 +372,7 @@ form_csrf(json_t *q, struct tc_webform *form)
 static const char *
 state_label(struct page *pg, const char *state)
 {
-	static const struct {
-		const char *state, *zh, *en;
-	} v[] = {
+	static const struct page_word v[] = {
 		{ "draft", "草稿", "draft" },
 		{ "submitted", "审核中", "under review" },
 		{ "returned", "已退回，待修改", "returned: to be corrected" },
@@ -401,12 +381,9 @@ state_label(struct page *pg, const char *state)
 		{ "issued", "已发卡", "issued" },
 		{ "withdrawn", "已撤回", "withdrawn" },
 	};
-	size_t i;
+	const char *w = page_word(pg, v, sizeof(v) / sizeof(v[0]), state);
 
-	for (i = 0; state != NULL && i < sizeof(v) / sizeof(v[0]); i++)
-		if (strcmp(v[i].state, state) == 0)
-			return L(v[i].zh, v[i].en);
-	return state;
+	return w != NULL ? w : state;
 }
 
 /* ---- static files ---- */
@@ -526,10 +503,7 @@ web_portal_login(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		goto out;
 	if (an.status == 200 && an.session != NULL &&
 	    tc_orpc_token_ok(an.session)) {
-		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-		    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-		    WEB_PORTAL_COOKIE, an.session,
-		    tc_daemon_tls(d) ? "; Secure" : "");
+		page_session_cookie(pg, an.session);
 		page_redirect(pg, "/portal/");
 	} else if (an.status == 401 || an.status == 400) {
 		/* The same words whatever was wrong. */
@@ -634,33 +608,10 @@ web_portal_logout(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct page page, *pg = &page;
-	struct tc_webform form;
-	struct web_answer an;
-	json_t *q;
 
+	(void)d;
 	portal_begin(pg, rq, resp);
-	if (post_form(pg, &form) != 0)
-		goto out;
-	if (pg->sid[0] == '\0') {
-		to_login(pg);
-		goto out;
-	}
-	q = req_new(pg, "portal-logout", 0);
-	form_csrf(q, &form);
-	memset(&an, 0, sizeof(an));
-	if (q == NULL || web_call(tc_daemon_app(d), q, &an, resp) != 0)
-		goto out;
-	if (an.status == 200 || an.status == 401) {
-		page_redirect(pg, "/portal/login?done=signed-out");
-		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-		    "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-		    WEB_PORTAL_COOKIE, tc_daemon_tls(d) ? "; Secure" : "");
-	} else {
-		rpc_problem(pg, &an, NULL);
-	}
-	web_answer_free(&an);
-out:
-	tc_webform_release(&form);
+	page_logout(pg, "portal-logout");
 	page_end(pg);
 }
 
