@@ -59,11 +59,12 @@ static const char console_css[] =
     "@media (max-width:40em){dl{grid-template-columns:1fr}th.opt,td.opt{display:none}main{padding:.5em}}\n";
 
 static void rpc_problem(struct page *pg, const struct web_answer *an);
+static int head(struct page *pg, const char *title);
 
 static const struct page_site console_site = { WEB_EP_CONSOLE, CONSOLE_CSP,
 	"/console", WEB_COOKIE_NAME, "/console/login",
 	"<link rel=\"stylesheet\" href=\"/console/style.css\">\n",
-	" · 人才服务卡工作台", " · talent card console", rpc_problem };
+	" · 人才服务卡工作台", " · talent card console", rpc_problem, head };
 
 /* A 303 to the sign-in page with next= this request's path when local. */
 static void
@@ -131,17 +132,8 @@ head(struct page *pg, const char *title)
 static void
 problem(struct page *pg, unsigned status, const char *title, const char *msg)
 {
-	int bad;
-
-	tc_buf_reset(pg->b);
-	page_status(pg, status, page_result(status));
-	bad = head(pg, title);
-	bad |= put(pg, "<p class=\"error\" id=\"problem\">");
-	bad |= esc(pg, msg);
-	bad |= put(pg, "</p>\n<p><a href=\"/console/queue\">");
-	bad |= put(pg, L("返回待办", "Back to the queue"));
-	bad |= put(pg, "</a></p>\n");
-	page_finish(pg, bad);
+	page_problem(pg, status, title, msg, "/console/queue",
+	    L("返回待办", "Back to the queue"));
 }
 
 static void
@@ -338,13 +330,10 @@ login_page(struct page *pg, unsigned status, const char *next, int failed)
 	page_status(pg, status, status == 200 ? WEB_R_OK : WEB_R_UNAUTHORIZED);
 	bad = head(pg, L("登录", "Sign in"));
 	bad |= flash(pg);
-	if (failed) {
-		bad |= put(pg, "<p class=\"error\" id=\"problem\">");
-		bad |= put(pg,
+	if (failed)
+		bad |= page_error(pg,
 		    L("登录失败：账号、口令或动态验证码有误，或账号已被暂时锁定。",
 			"Sign-in failed: the operator, passphrase or one-time code is wrong, or the operator is locked for a while."));
-		bad |= put(pg, "</p>\n");
-	}
 	bad |= put(pg, "<form method=\"post\" action=\"/console/login\">\n");
 	if (next != NULL && tc_html_local_path_ok(next, "/console/")) {
 		bad |= put(pg, "<input type=\"hidden\" name=\"next\" value=\"");
@@ -443,24 +432,6 @@ web_console_logout(
 
 /* ---- the queue ---- */
 
-/* An application's state for people, or the state's name itself. */
-static const char *
-state_label(struct page *pg, const char *state)
-{
-	static const struct page_word v[] = {
-		{ "draft", "草稿", "draft" },
-		{ "submitted", "已提交", "submitted" },
-		{ "returned", "已退回", "returned" },
-		{ "rejected", "未通过", "rejected" },
-		{ "approved", "已通过", "approved" },
-		{ "issued", "已发证", "issued" },
-		{ "withdrawn", "已撤回", "withdrawn" },
-	};
-	const char *w = page_word(pg, v, sizeof(v) / sizeof(v[0]), state);
-
-	return w != NULL ? w : state;
-}
-
 /*
  * The fields a list row shows, asked for as columns (include/tcard/
  * officerpc.h): rows of arrays, without the keys and the fields it does
@@ -538,7 +509,7 @@ queue_row(struct page *pg, json_t *a)
 	bad |= esc(pg,
 	    row_str(a, TC_ORPC_F_STEP_NAME) != NULL
 		? row_str(a, TC_ORPC_F_STEP_NAME)
-		: state_label(pg, row_str(a, TC_ORPC_F_STATE)));
+		: page_state(pg, row_str(a, TC_ORPC_F_STATE), 0));
 	bad |= put(pg, "</td><td>");
 	bad |= esc(pg, row_str(a, TC_ORPC_F_DEADLINE));
 	if (overdue) {

@@ -186,17 +186,79 @@ page_word(
 	return NULL;
 }
 
-int
-page_flash(struct page *pg, const struct page_word *w, size_t n)
+/* A paragraph opened by open with text t (escaped); nothing when NULL. */
+static int
+paragraph(struct page *pg, const char *open, const char *t)
 {
-	const char *t = page_word(pg, w, n, page_query(pg, "done"));
 	int bad = 0;
 
 	if (t == NULL)
 		return 0;
-	bad |= put(pg, "<p class=\"flash\" id=\"flash\">");
-	bad |= put(pg, t);
+	bad |= put(pg, open);
+	bad |= esc(pg, t);
 	return bad | put(pg, "</p>\n");
+}
+
+int
+page_flash(struct page *pg, const struct page_word *w, size_t n)
+{
+	return paragraph(pg, "<p class=\"flash\" id=\"flash\">",
+	    page_word(pg, w, n, page_query(pg, "done")));
+}
+
+int
+page_error(struct page *pg, const char *msg)
+{
+	return paragraph(pg, "<p class=\"error\" id=\"problem\">", msg);
+}
+
+void
+page_problem(struct page *pg, unsigned status, const char *title,
+    const char *msg, const char *back, const char *back_text)
+{
+	int bad;
+
+	tc_buf_reset(pg->b);
+	page_status(pg, status, page_result(status));
+	bad = pg->site->head(pg, title);
+	bad |= page_error(pg, msg);
+	bad |= put(pg, "<p><a id=\"back\" href=\"");
+	bad |= esc(pg, back);
+	bad |= put(pg, "\">");
+	bad |= put(pg, back_text);
+	bad |= put(pg, "</a></p>\n");
+	page_finish(pg, bad);
+}
+
+const char *
+page_state(struct page *pg, const char *state, int applicant)
+{
+	static const struct {
+		struct page_word staff, applicant;
+	} v[] = {
+		{ { "draft", "草稿", "draft" }, { "draft", "草稿", "draft" } },
+		{ { "submitted", "已提交", "submitted" },
+		    { "submitted", "审核中", "under review" } },
+		{ { "returned", "已退回", "returned" },
+		    { "returned", "已退回，待修改",
+			"returned: to be corrected" } },
+		{ { "rejected", "未通过", "rejected" },
+		    { "rejected", "未通过", "rejected" } },
+		{ { "approved", "已通过", "approved" },
+		    { "approved", "已认定", "approved" } },
+		{ { "issued", "已发证", "issued" },
+		    { "issued", "已发卡", "issued" } },
+		{ { "withdrawn", "已撤回", "withdrawn" },
+		    { "withdrawn", "已撤回", "withdrawn" } },
+	};
+	size_t i;
+
+	for (i = 0; state != NULL && i < sizeof(v) / sizeof(v[0]); i++)
+		if (strcmp(state, v[i].staff.word) == 0)
+			return applicant
+			    ? L(v[i].applicant.zh, v[i].applicant.en)
+			    : L(v[i].staff.zh, v[i].staff.en);
+	return state;
 }
 
 void

@@ -32,6 +32,8 @@ struct page_site {
 	const char *zh, *en;
 	/* An RPC error as the site's page (sign-in, 404, the message). */
 	void (*rpc_problem)(struct page *pg, const struct web_answer *an);
+	/* The site's page start: page_open, its header, page_main. */
+	int (*head)(struct page *pg, const char *title);
 };
 
 /* Per-page state. */
@@ -108,6 +110,20 @@ const char *page_word(
     struct page *pg, const struct page_word *w, size_t n, const char *word);
 /* The flash paragraph of ?done= when it is a word of w (only those). */
 int page_flash(struct page *pg, const struct page_word *w, size_t n);
+
+/* msg escaped in the paragraph p.error#problem; nothing when NULL. */
+int page_error(struct page *pg, const char *msg);
+/*
+ * A whole page of status with one message (escaped) and a link back to
+ * back (its text back_text), in the site's frame.
+ */
+void page_problem(struct page *pg, unsigned status, const char *title,
+    const char *msg, const char *back, const char *back_text);
+/*
+ * An application's state for people (for an applicant when applicant:
+ * "under review" where staff read "submitted"), or the state itself.
+ */
+const char *page_state(struct page *pg, const char *state, int applicant);
 
 /*
  * The site's session cookie set to token (HttpOnly, SameSite=Strict,

@@ -28,13 +28,15 @@
 	"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 static void site_problem(struct page *pg, const struct web_answer *an);
+static int head(struct page *pg, const char *title);
 
 static const struct page_site portal_site = { WEB_EP_PORTAL, PORTAL_CSP,
 	"/portal", WEB_PORTAL_COOKIE, "/portal/login",
 	"<link rel=\"stylesheet\" href=\"/console/style.css\">\n"
 	"<link rel=\"stylesheet\" href=\"/portal/style.css\">\n"
 	"<script src=\"/portal/portal.js\" defer></script>\n",
-	" · 人才服务卡申报", " · talent card applications", site_problem };
+	" · 人才服务卡申报", " · talent card applications", site_problem,
+	head };
 
 /* The portal's additions to the console's stylesheet. */
 static const char portal_css[] =
@@ -126,21 +128,9 @@ static void
 problem_back(struct page *pg, unsigned status, const char *title,
     const char *msg, const char *back)
 {
-	int bad;
-
-	tc_buf_reset(pg->b);
-	page_status(pg, status, page_result(status));
-	bad = head(pg, title);
-	bad |= put(pg, "<p class=\"error\" id=\"problem\">");
-	bad |= esc(pg, msg);
-	bad |= put(pg, "</p>\n<p><a id=\"back\" href=\"");
-	bad |= esc(pg, back != NULL ? back : "/portal/");
-	bad |= put(pg, "\">");
-	bad |= put(pg,
+	page_problem(pg, status, title, msg, back != NULL ? back : "/portal/",
 	    back != NULL ? L("返回", "Back")
 			 : L("返回我的事项", "Back to my matters"));
-	bad |= put(pg, "</a></p>\n");
-	page_finish(pg, bad);
 }
 
 static void
@@ -290,14 +280,27 @@ text_of(struct page *pg, json_t *t)
 	return zh != NULL ? zh : en;
 }
 
+/* 1 when string member key of o is want (neither NULL). */
+static int
+is(json_t *o, const char *key, const char *want)
+{
+	const char *v = jstr(o, key);
+
+	return v != NULL && want != NULL && strcmp(v, want) == 0;
+}
+
+/* The object of arr whose "id" is id, or NULL. */
 static json_t *
 find_id(json_t *arr, const char *id)
 {
 	json_t *v;
 	size_t i;
 
-	json_array_foreach(arr, i, v) if (id != NULL && jstr(v, "id") != NULL &&
-	    strcmp(jstr(v, "id"), id) == 0) return v;
+	json_array_foreach(arr, i, v)
+	{
+		if (is(v, "id", id))
+			return v;
+	}
 	return NULL;
 }
 
@@ -332,19 +335,6 @@ flash(struct page *pg)
 	return page_flash(pg, f, sizeof(f) / sizeof(f[0]));
 }
 
-/* A message of the library shown on a form page (NULL: none). */
-static int
-error_p(struct page *pg, const char *msg)
-{
-	int bad = 0;
-
-	if (msg == NULL)
-		return 0;
-	bad |= put(pg, "<p class=\"error\" id=\"problem\">");
-	bad |= esc(pg, msg);
-	return bad | put(pg, "</p>\n");
-}
-
 /* Parses the POSTed form; -1 with a 400 page when it cannot. */
 static int
 post_form(struct page *pg, struct tc_webform *form)
@@ -367,23 +357,6 @@ form_csrf(json_t *q, struct tc_webform *form)
 
 	if (q != NULL && csrf != NULL && tc_orpc_token_ok(csrf))
 		json_object_set_new(q, "csrf", json_string(csrf));
-}
-
-static const char *
-state_label(struct page *pg, const char *state)
-{
-	static const struct page_word v[] = {
-		{ "draft", "草稿", "draft" },
-		{ "submitted", "审核中", "under review" },
-		{ "returned", "已退回，待修改", "returned: to be corrected" },
-		{ "rejected", "未通过", "rejected" },
-		{ "approved", "已认定", "approved" },
-		{ "issued", "已发卡", "issued" },
-		{ "withdrawn", "已撤回", "withdrawn" },
-	};
-	const char *w = page_word(pg, v, sizeof(v) / sizeof(v[0]), state);
-
-	return w != NULL ? w : state;
 }
 
 /* ---- static files ---- */
@@ -447,7 +420,7 @@ login_page(struct page *pg, unsigned status, const char *msg)
 	page_status(pg, status, status == 200 ? WEB_R_OK : WEB_R_UNAUTHORIZED);
 	bad = head(pg, L("登录", "Sign in"));
 	bad |= flash(pg);
-	bad |= error_p(pg, msg);
+	bad |= page_error(pg, msg);
 	bad |= put(pg, "<form method=\"post\" action=\"/portal/login\">\n");
 	bad |= account_input(pg, "login", "text",
 	    L("手机号码或电子邮箱", "Mobile number or e-mail"), NULL,
@@ -527,7 +500,7 @@ register_page(
 
 	page_status(pg, status, status == 200 ? WEB_R_OK : page_result(status));
 	bad = head(pg, L("注册账号", "Register"));
-	bad |= error_p(pg, msg);
+	bad |= page_error(pg, msg);
 	bad |= put(pg, "<form method=\"post\" action=\"/portal/register\">\n");
 	bad |= account_input(pg, "login", "text",
 	    L("手机号码或电子邮箱", "Mobile number or e-mail"),
@@ -625,9 +598,11 @@ return_reason(json_t *app)
 	json_t *a;
 	size_t i;
 
-	json_array_foreach(json_object_get(app, "actions"), i,
-	    a) if (jstr(a, "action") != NULL &&
-	    strcmp(jstr(a, "action"), "return") == 0) r = jstr(a, "reason");
+	json_array_foreach(json_object_get(app, "actions"), i, a)
+	{
+		if (is(a, "action", "return"))
+			r = jstr(a, "reason");
+	}
 	return r;
 }
 
@@ -659,7 +634,7 @@ matter(struct page *pg, json_t *a, json_t *progs)
 	bad |= put(pg, "</a> · ");
 	bad |= esc(pg, programme_name(pg, progs, jstr(a, "programme")));
 	bad |= put(pg, " · ");
-	bad |= esc(pg, state_label(pg, jstr(a, "state")));
+	bad |= esc(pg, page_state(pg, jstr(a, "state"), 1));
 	if ((v = jstr(a, "step_name")) != NULL &&
 	    strcmp(box, "in-progress") == 0) {
 		bad |= put(pg, "<br><span class=\"muted\">");
@@ -715,8 +690,7 @@ boxes(struct page *pg, json_t *items, json_t *progs)
 		any = 0;
 		json_array_foreach(items, i, a)
 		{
-			if (jstr(a, "box") == NULL ||
-			    strcmp(jstr(a, "box"), b[k].box) != 0)
+			if (!is(a, "box", b[k].box))
 				continue;
 			bad |= matter(pg, a, progs);
 			any = 1;
@@ -906,16 +880,16 @@ steps_list(struct page *pg, json_t *steps, json_t *done, const char *now)
 	json_array_foreach(steps, i, s)
 	{
 		finished = 0;
-		json_array_foreach(done, k, d) if (jstr(d, "id") != NULL &&
-		    jstr(s, "id") != NULL &&
-		    strcmp(jstr(d, "id"), jstr(s, "id")) == 0 &&
-		    jstr(d, "done") != NULL) finished = 1;
+		json_array_foreach(done, k, d)
+		{
+			if (is(d, "id", jstr(s, "id")) &&
+			    jstr(d, "done") != NULL)
+				finished = 1;
+		}
 		bad |= put(pg,
-		    finished ? "<li class=\"done\">"
-			: now != NULL && jstr(s, "id") != NULL &&
-			    strcmp(now, jstr(s, "id")) == 0
-			? "<li class=\"now\">"
-			: "<li>");
+		    finished		   ? "<li class=\"done\">"
+			: is(s, "id", now) ? "<li class=\"now\">"
+					   : "<li>");
 		bad |= esc(pg, text_of(pg, json_object_get(s, "names")));
 		if (finished)
 			bad |= put(pg, L("（已完成）", " (done)"));
@@ -951,7 +925,7 @@ web_portal_programme(
 	bad |= put(pg, "</h2>\n");
 	json_array_foreach(json_object_get(info.body, "tiers"), i, t)
 	{
-		if (jstr(t, "kind") == NULL || strcmp(jstr(t, "kind"), "main"))
+		if (!is(t, "kind", "main"))
 			continue;
 		if (first == NULL)
 			first = t;
@@ -1040,11 +1014,7 @@ field_input(struct page *pg, json_t *info, json_t *f, const char *name,
 		{
 			bad |= put(pg, "<option value=\"");
 			bad |= esc(pg, jstr(o, "id"));
-			bad |= put(pg,
-			    v != NULL && jstr(o, "id") != NULL &&
-				    strcmp(v, jstr(o, "id")) == 0
-				? "\" selected>"
-				: "\">");
+			bad |= put(pg, is(o, "id", v) ? "\" selected>" : "\">");
 			bad |=
 			    esc(pg, text_of(pg, json_object_get(o, "names")));
 			bad |= put(pg, "</option>");
@@ -1150,10 +1120,7 @@ clause_select(struct page *pg, json_t *info, const char *v)
 				bad |= put(pg, "<option value=\"");
 				bad |= esc(pg, jstr(c, "id"));
 				bad |= put(pg,
-				    v != NULL && jstr(c, "id") != NULL &&
-					    strcmp(v, jstr(c, "id")) == 0
-					? "\" selected>"
-					: "\">");
+				    is(c, "id", v) ? "\" selected>" : "\">");
 				bad |= esc(pg, jstr(c, "id"));
 				bad |= put(pg, " ");
 				bad |= esc(pg,
@@ -1180,7 +1147,7 @@ apply_page(struct page *pg, unsigned status, json_t *info, const char *prog,
 	bad |= put(pg, "<p class=\"muted\">");
 	bad |= esc(pg, text_of(pg, json_object_get(info, "names")));
 	bad |= put(pg, "</p>\n");
-	bad |= error_p(pg, msg);
+	bad |= page_error(pg, msg);
 	bad |= put(pg, "<form method=\"post\" action=\"/portal/apply/");
 	bad |= esc(pg, prog);
 	bad |= put(pg, "\">\n");
@@ -1367,8 +1334,10 @@ sections_view(struct page *pg, json_t *app, json_t *info, const char *num)
 		bad |= esc(pg, text_of(pg, json_object_get(sec, "names")));
 		bad |= put(pg, "</h2>\n");
 		if (json_is_array(vals))
-			json_array_foreach(vals, k, e) bad |=
-			    entry_values(pg, sec, e);
+			json_array_foreach(vals, k, e)
+			{
+				bad |= entry_values(pg, sec, e);
+			}
 		else if (json_is_object(vals))
 			bad |= entry_values(pg, sec, vals);
 		else {
@@ -1402,12 +1371,8 @@ uploaded(json_t *app, const char *material, const char *kind)
 
 	json_array_foreach(json_object_get(app, "attachments"), i, a)
 	{
-		const char *m = jstr(a, "material"), *k = jstr(a, "kind");
-
-		if ((material != NULL && m != NULL &&
-			strcmp(m, material) == 0) ||
-		    (m == NULL && k != NULL && kind != NULL &&
-			strcmp(k, kind) == 0))
+		if (is(a, "material", material) ||
+		    (jstr(a, "material") == NULL && is(a, "kind", kind)))
 			found = a;
 	}
 	return found;
@@ -1486,8 +1451,11 @@ material_applies(json_t *m, json_t *app)
 
 	if (json_array_size(wt) == 0 || w == NULL)
 		return 1;
-	json_array_foreach(
-	    wt, i, v) if (strcmp(json_string_value(v), w) == 0) return 1;
+	json_array_foreach(wt, i, v)
+	{
+		if (strcmp(json_string_value(v), w) == 0)
+			return 1;
+	}
 	return 0;
 }
 
@@ -1509,11 +1477,13 @@ materials_view(struct page *pg, json_t *app, json_t *info, const char *num)
 	bad |= put(pg, "</th><th>");
 	bad |= put(pg, L("是否上传", "Uploaded"));
 	bad |= put(pg, "</th><th></th></tr></thead>\n<tbody>\n");
-	json_array_foreach(json_object_get(basic, "fields"), i,
-	    f) if (jstr(f, "type") != NULL &&
-	    strcmp(jstr(f, "type"), "photo") == 0) bad |= material_row(pg, app,
-	    num, NULL, "photo", text_of(pg, json_object_get(f, "names")),
-	    json_is_true(json_object_get(f, "required")));
+	json_array_foreach(json_object_get(basic, "fields"), i, f)
+	{
+		if (is(f, "type", "photo"))
+			bad |= material_row(pg, app, num, NULL, "photo",
+			    text_of(pg, json_object_get(f, "names")),
+			    json_is_true(json_object_get(f, "required")));
+	}
 	json_array_foreach(json_object_get(info, "materials"), i, m)
 	{
 		if (!material_applies(m, app))
@@ -1574,7 +1544,7 @@ overview(struct page *pg, json_t *app, json_t *info, const char *num)
 	bad |= put(pg, "</dd>\n<dt>");
 	bad |= put(pg, L("状态", "State"));
 	bad |= put(pg, "</dt><dd id=\"state\">");
-	bad |= esc(pg, state_label(pg, state));
+	bad |= esc(pg, page_state(pg, state, 1));
 	bad |= put(pg, "</dd>\n");
 	if ((v = jstr(app, "step_name")) != NULL) {
 		bad |= put(pg, "<dt>");
@@ -1772,6 +1742,22 @@ out:
 
 /* ---- the pledge and submit ---- */
 
+/*
+ * Ends a form page of application num: the form's button and the form
+ * closed, a link back to the application, the page finished.
+ */
+static void
+finish_form(struct page *pg, int bad, const char *num)
+{
+	bad |=
+	    put(pg, "</button>\n</form>\n<p><a href=\"/portal/applications/");
+	bad |= put(pg, num);
+	bad |= put(pg, "\">");
+	bad |= put(pg, L("返回申请", "Back to the application"));
+	bad |= put(pg, "</a></p>\n");
+	page_finish(pg, bad);
+}
+
 static void
 pledge_page(struct page *pg, unsigned status, int64_t n, json_t *pledge,
     const char *msg)
@@ -1785,7 +1771,7 @@ pledge_page(struct page *pg, unsigned status, int64_t n, json_t *pledge,
 		json_object_get(pledge, "read_seconds")));
 	page_status(pg, status, status == 200 ? WEB_R_OK : page_result(status));
 	bad = head(pg, L("诚信承诺", "Integrity pledge"));
-	bad |= error_p(pg, msg);
+	bad |= page_error(pg, msg);
 	if (required) {
 		bad |= put(pg, "<div class=\"pledge\" id=\"pledge-text\">");
 		bad |= esc(pg, text_of(pg, json_object_get(pledge, "text")));
@@ -1813,13 +1799,7 @@ pledge_page(struct page *pg, unsigned status, int64_t n, json_t *pledge,
 	    required ? L("我已阅读并承诺，提交申请",
 			   "I have read it and accept: submit")
 		     : L("提交申请", "Submit"));
-	bad |=
-	    put(pg, "</button>\n</form>\n<p><a href=\"/portal/applications/");
-	bad |= put(pg, num);
-	bad |= put(pg, "\">");
-	bad |= put(pg, L("返回申请", "Back to the application"));
-	bad |= put(pg, "</a></p>\n");
-	page_finish(pg, bad);
+	finish_form(pg, bad, num);
 }
 
 /*
@@ -1935,7 +1915,7 @@ section_page(struct page *pg, unsigned status, int64_t n, json_t *info,
 	snprintf(cnt, sizeof(cnt), "%d", count);
 	page_status(pg, status, status == 200 ? WEB_R_OK : page_result(status));
 	bad = head(pg, text_of(pg, json_object_get(sec, "names")));
-	bad |= error_p(pg, msg);
+	bad |= page_error(pg, msg);
 	bad |= put(pg, "<form method=\"post\" action=\"/portal/applications/");
 	bad |= put(pg, num);
 	bad |= put(pg, "/sections/");
@@ -1970,13 +1950,7 @@ section_page(struct page *pg, unsigned status, int64_t n, json_t *info,
 		bad |= entry_inputs(pg, info, sec, value, -1);
 	bad |= put(pg, "<button id=\"save\">");
 	bad |= put(pg, L("保存", "Save"));
-	bad |=
-	    put(pg, "</button>\n</form>\n<p><a href=\"/portal/applications/");
-	bad |= put(pg, num);
-	bad |= put(pg, "\">");
-	bad |= put(pg, L("返回申请", "Back to the application"));
-	bad |= put(pg, "</a></p>\n");
-	page_finish(pg, bad);
+	finish_form(pg, bad, num);
 }
 
 /* One entry's typed values from the form (prefix "K." or ""). */
