@@ -668,9 +668,7 @@ matter(struct page *pg, json_t *a, json_t *progs)
 static int
 boxes(struct page *pg, json_t *items, json_t *progs)
 {
-	static const struct {
-		const char *box, *zh, *en;
-	} b[] = {
+	static const struct page_word b[] = {
 		{ "drafts", "草稿箱", "Drafts" },
 		{ "to-do", "待办中", "To do" },
 		{ "in-progress", "办理中", "In progress" },
@@ -683,14 +681,14 @@ boxes(struct page *pg, json_t *items, json_t *progs)
 	bad |= put(pg, "<div class=\"boxes\">\n");
 	for (k = 0; k < sizeof(b) / sizeof(b[0]); k++) {
 		bad |= put(pg, "<section class=\"box\" id=\"box-");
-		bad |= put(pg, b[k].box);
+		bad |= put(pg, b[k].word);
 		bad |= put(pg, "\"><h2>");
 		bad |= put(pg, L(b[k].zh, b[k].en));
 		bad |= put(pg, "</h2>\n<ul>\n");
 		any = 0;
 		json_array_foreach(items, i, a)
 		{
-			if (!is(a, "box", b[k].box))
+			if (!is(a, "box", b[k].word))
 				continue;
 			bad |= matter(pg, a, progs);
 			any = 1;
