@@ -23,6 +23,7 @@
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/notify.h"
+#include "tcard/organisation.h"
 
 /* Milliseconds of CLOCK_MONOTONIC: the pledge's reading time. */
 static int64_t
@@ -721,9 +722,54 @@ programme_info(const struct tc_programme *p)
 	    text_json(&f->pledge.text));
 }
 
+/* The units found by a search: the text, the answer, the count. */
+struct unit_search {
+	const char *text, *code; /* code: text as a credit code, or NULL */
+	json_t *arr;
+};
+
+#define UNITS_MAX 10 /* units a search answers at most */
+
+static int
+unit_one(const struct tc_organisation *o, void *arg)
+{
+	struct unit_search *u = arg;
+
+	if (o->kind != TC_ORG_UNIT ||
+	    (u->code != NULL ? strcmp(o->code, u->code) != 0
+			     : strstr(o->name, u->text) == NULL))
+		return 0;
+	json_array_append_new(
+	    u->arr, json_pack("{s:s, s:s}", "code", o->code, "name", o->name));
+	return json_array_size(u->arr) >= UNITS_MAX;
+}
+
+/*
+ * The units (reviewing units: organisations of kind unit) whose credit
+ * code is text, or whose name holds text (two bytes at least): is my
+ * employer one? Public: the names and codes of units.
+ */
+static json_t *
+units_json(struct mon *m, const char *text)
+{
+	char code[TC_ORG_CODE_MAX + 1], err[256];
+	struct unit_search u = { text, NULL, json_array() };
+
+	if (u.arr == NULL || strlen(text) < 2)
+		return u.arr;
+	if (tc_org_code_check(TC_ORG_UNIT, text, code, err, sizeof(err)) == 0)
+		u.code = code;
+	if (tc_registry_org_list(m->reg, unit_one, &u, err, sizeof(err)) < 0) {
+		json_decref(u.arr);
+		return NULL;
+	}
+	return u.arr;
+}
+
 /*
  * portal-info: programme q->programme's public parts, or without one
- * the list of programmes; no session (what any visitor may read).
+ * the list of programmes; with q->unit also the units it finds ("units");
+ * no session (what any visitor may read).
  */
 static void
 op_info(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
@@ -740,7 +786,7 @@ op_info(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 			return;
 		}
 		a->body = programme_info(p);
-		return;
+		goto units;
 	}
 	arr = json_array();
 	for (i = 0;
@@ -751,6 +797,9 @@ op_info(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 			text_json(&p->authority)));
 	if (arr != NULL)
 		a->body = json_pack("{s:o}", "programmes", arr);
+units:
+	if (a->body != NULL && q->unit[0] != '\0')
+		json_object_set_new(a->body, "units", units_json(m, q->unit));
 }
 
 void

@@ -255,17 +255,28 @@ whoami(struct page *pg, struct web_answer *who)
 	return 0;
 }
 
-/* The public parts of programme id (portal-info) into *an. */
+/*
+ * The public parts of programme id (portal-info; NULL: the list of
+ * programmes) into *an, with the units the page's ?unit= finds.
+ */
 static int
 programme_info(struct page *pg, const char *id, struct web_answer *an)
 {
-	json_t *q = req_new(pg, "portal-info", 0);
+	const char *unit = page_query(pg, "unit");
+	json_t *q = req_new(pg, "portal-info", 0), *args = json_object();
 
 	json_object_del(q, "session");
-	if (q != NULL)
-		json_object_set_new(q, "args",
-		    id != NULL ? json_pack("{s:s}", "programme", id)
-			       : json_object());
+	if (args != NULL && id != NULL)
+		json_object_set_new(args, "programme", json_string(id));
+	if (args != NULL && unit != NULL && unit[0] != '\0')
+		json_object_set_new(args, "unit", json_string(unit));
+	if (q != NULL && args != NULL)
+		json_object_set_new(q, "args", args);
+	else {
+		json_decref(args);
+		json_decref(q);
+		q = NULL;
+	}
 	return call(pg, q, an, NULL);
 }
 
@@ -896,6 +907,58 @@ steps_list(struct page *pg, json_t *steps, json_t *done, const char *now)
 	return bad | put(pg, "</ol>\n");
 }
 
+/*
+ * The unit search (is my employer a reviewing unit?): a GET form of
+ * ?unit=, and what it found when asked.
+ */
+static int
+unit_search(struct page *pg, const char *id, json_t *units)
+{
+	const char *q = page_query(pg, "unit");
+	json_t *u;
+	size_t i;
+	int bad = 0;
+
+	bad |= put(pg, "<h2 id=\"unit-search\">");
+	bad |= put(pg, L("审核单位查询", "Is my employer a reviewing unit?"));
+	bad |=
+	    put(pg, "</h2>\n<form method=\"get\" action=\"/portal/programmes/");
+	bad |= esc(pg, id);
+	bad |= put(pg, "#unit-search\" role=\"search\"><label for=\"unit\">");
+	bad |= put(pg,
+	    L("单位名称或统一社会信用代码",
+		"The employer's name or credit code"));
+	bad |= put(pg,
+	    "</label><input type=\"search\" id=\"unit\" name=\"unit\" maxlength=\"120\"");
+	if (q != NULL) {
+		bad |= put(pg, " value=\"");
+		bad |= esc(pg, q);
+		bad |= put(pg, "\"");
+	}
+	bad |= put(pg, "> <button id=\"unit-find\">");
+	bad |= put(pg, L("查询", "Search"));
+	bad |= put(pg, "</button></form>\n");
+	if (q == NULL || q[0] == '\0')
+		return bad;
+	if (json_array_size(units) == 0) {
+		bad |= put(pg, "<p id=\"units\" class=\"muted\">");
+		bad |= put(pg,
+		    L("未找到：该单位尚未登记为审核单位，请联系单位人事部门。",
+			"Not found: the employer is not registered as a reviewing unit; ask its HR department."));
+		return bad | put(pg, "</p>\n");
+	}
+	bad |= put(pg, "<ul id=\"units\">\n");
+	json_array_foreach(units, i, u)
+	{
+		bad |= put(pg, "<li>");
+		bad |= esc(pg, jstr(u, "name"));
+		bad |= put(pg, " <span class=\"muted\">");
+		bad |= esc(pg, jstr(u, "code"));
+		bad |= put(pg, "</span></li>\n");
+	}
+	return bad | put(pg, "</ul>\n");
+}
+
 /* GET /portal/programmes/{id}: the information self-check. */
 void
 web_portal_programme(
@@ -958,6 +1021,7 @@ web_portal_programme(
 		bad |= esc(pg, text_of(pg, json_object_get(t, "text")));
 		bad |= put(pg, "</div>\n");
 	}
+	bad |= unit_search(pg, id, json_object_get(info.body, "units"));
 	bad |= put(pg, "<p><a id=\"apply\" href=\"/portal/apply/");
 	bad |= esc(pg, id);
 	bad |= put(pg, "\">");

@@ -84,6 +84,7 @@ static const struct tc_json_key args_oidc_finish[] = {
 };
 static const struct tc_json_key args_info[] = {
 	{ "programme", TC_JSON_STR, 0 },
+	{ "unit", TC_JSON_STR, 0 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key args_withdraw[] = {
@@ -221,7 +222,9 @@ tc_orpc_portal_args_parse(
 	    (r = copy(a, "cookie_state", q->cookie_state, TC_ORPC_TOKEN_LEN, 0,
 		 err, errlen)) != 0 ||
 	    (r = copy(a, "programme", q->programme, TC_ORPC_TEXT_MAX, 0, err,
-		 errlen)) != 0)
+		 errlen)) != 0 ||
+	    (r = copy(a, "unit", q->unit, TC_ORG_NAME_MAX, 0, err, errlen)) !=
+		0)
 		return r;
 	if ((q->oidc_state[0] != '\0' && !tc_orpc_token_ok(q->oidc_state)) ||
 	    (q->cookie_state[0] != '\0' && !tc_orpc_token_ok(q->cookie_state)))

@@ -116,7 +116,8 @@ enum tc_orpc_op {
 	 * portal's self-check and form pages (tiers with their clauses,
 	 * steps, the application's sections and fields, work and ID types,
 	 * materials, the pledge), or without programme the list of
-	 * programmes (id, names).
+	 * programmes (id, names); with unit (a credit code, or two or more
+	 * bytes of a name) also the reviewing units that match it.
 	 */
 	TC_ORPC_PORTAL_LOGIN,
 	TC_ORPC_PORTAL_REGISTER,
@@ -261,7 +262,7 @@ struct tc_orpc_req {
 	 * material ("" when not sent); the pledge accepted; the language;
 	 * and portal-create's application file or portal-section's value
 	 * as JSON text (heap, freed and wiped by tc_orpc_req_release);
-	 * portal-info's programme id ("" when not sent).
+	 * portal-info's programme id and unit search ("" when not sent).
 	 */
 	char login[TC_ORPC_LOGIN_MAX + 1];
 	char token[TC_ORPC_TOKEN_LEN + 1];
@@ -279,6 +280,7 @@ struct tc_orpc_req {
 	char oidc_state[TC_ORPC_TOKEN_LEN + 1];
 	char cookie_state[TC_ORPC_TOKEN_LEN + 1];
 	char programme[TC_ORPC_TEXT_MAX + 1];
+	char unit[TC_ORG_NAME_MAX + 1]; /* portal-info's unit search */
 };
 
 /*

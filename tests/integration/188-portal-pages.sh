@@ -3,7 +3,7 @@
 # The applicants' portal pages of tcard-issuerd (issue 16, docs/portal.md
 # "Pages") through curl, as a browser's forms post them: a demo applicant
 # signs in (the cookie tcard_portal as the API's), reads the self-check
-# of Youyue, starts an application (category and basic information),
+# of Youyue (its unit search finds the employer), starts an application (category and basic information),
 # fills sections (achievements of 1001 characters refused on the page
 # with the values kept; "add an entry"), uploads the photo and the
 # materials as multipart, and is refused when it accepts the pledge at
@@ -68,6 +68,12 @@ page GET /portal/programmes/guangdong-youyue "$P1"
 check "the self-check: clauses, steps, materials with required, the pledge" \
 	sh -c "test \"\$(cat '$T/status')\" = 200 && grep -q '诺贝尔奖' '$T/body' && grep -q '单位审核' '$T/body' &&
 	grep -q '劳动合同' '$T/body' && grep -q 'id=\"pledge-text\"' '$T/body'"
+page GET "/portal/programmes/guangdong-youyue?unit=$(row 1 7)" "$P1"
+check "the unit search finds the employer by its credit code" \
+	sh -c "test \"\$(cat '$T/status')\" = 200 && grep -q 'id=\"units\"' '$T/body' && grep -q '$(row 1 7)' '$T/body'"
+page GET "/portal/programmes/guangdong-youyue?unit=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E5%8D%95%E4%BD%8D" "$P1"
+check "and not a unit that is not registered" \
+	sh -c "grep -q 'id=\"units\" class=\"muted\"' '$T/body'"
 page GET /portal/programmes/no-such "$P1"
 check "an unknown programme is the 404 page" status_is 404
 
