@@ -3,14 +3,16 @@
 # The applicants' portal pages of tcard-issuerd (issue 16, docs/portal.md
 # "Pages") through curl, as a browser's forms post them: a demo applicant
 # signs in (the cookie tcard_portal as the API's), reads the self-check
-# of Youyue (its unit search finds the employer), starts an application (category and basic information),
-# fills sections (achievements of 1001 characters refused on the page
-# with the values kept; "add an entry"), uploads the photo and the
-# materials as multipart, and is refused when it accepts the pledge at
-# once; every POST without the csrf field is 403; another applicant gets
-# the 404 page for the application; a name with <script> registered is
-# shown escaped; the script and stylesheet are files under a CSP without
-# inline script.
+# of Youyue (its unit search finds the employer), starts an application
+# (category and basic information), fills sections (achievements of 1001
+# characters refused on the page with the values kept; "add an entry"),
+# uploads the photo and the materials as multipart, is refused when it
+# accepts the pledge at once, submits it after 5 seconds ("in progress")
+# and, once the unit's reviewer returns it, finds it "to do" with the
+# reason as text. Every POST without the csrf field is 403; another
+# applicant gets the 404 page for the application; a name with <script>
+# registered is shown escaped; the script and stylesheet are files under
+# a CSP without inline script.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
@@ -124,6 +126,16 @@ check "add an entry: the form with a second, empty entry, the first kept" \
 	sh -c "test \"\$(cat '$T/status')\" = 200 && grep -q 'name=\"1.name\"' '$T/body' && grep -q 'value=\"李华\"' '$T/body'"
 page POST "/portal/applications/$N/sections/family" "$P1" "${fam[@]}"
 check "family saved" status_is 303
+page POST "/portal/applications/$N/sections/education" "$P1" --data-urlencode "csrf=$C1" \
+	--data-urlencode "entries=1" --data-urlencode "0.from=2003-09-01" --data-urlencode "0.to=2012-07-01" \
+	--data-urlencode "0.school=某某大学" --data-urlencode "0.school-location=广州" \
+	--data-urlencode "0.major=材料学" --data-urlencode "0.education=博士研究生" --data-urlencode "0.degree=博士"
+check "education saved" status_is 303
+page POST "/portal/applications/$N/sections/work" "$P1" --data-urlencode "csrf=$C1" \
+	--data-urlencode "entries=1" --data-urlencode "0.from=2012-08-01" --data-urlencode "0.to=present" \
+	--data-urlencode "0.employer=$(row 1 6)" --data-urlencode "0.location=广州" \
+	--data-urlencode "0.position=首席科学家" --data-urlencode "0.duties=研发管理"
+check "work saved" status_is 303
 page GET "/portal/applications/$N" "$P1"
 check "the page shows the family member" grep -q '李华' "$T/body"
 
@@ -153,6 +165,26 @@ check "the pledge page: its text, the accept button waits 5 seconds" \
 page POST "/portal/applications/$N/pledge" "$P1" --data-urlencode "csrf=$C1" --data-urlencode "pledge=1"
 check "accepted at once: refused on the page (409) with the time it was shown" \
 	sh -c "test \"\$(cat '$T/status')\" = 409 && grep -q 'ms after it was shown' '$T/body'"
+
+check "the refusal shows the pledge again, its time started anew" grep -q 'data-wait="5"' "$T/body"
+sleep 5.2
+page POST "/portal/applications/$N/pledge" "$P1" --data-urlencode "csrf=$C1" --data-urlencode "pledge=1"
+check "after 5 seconds it is submitted: 303 to my matters" \
+	test "$(cat "$T/status"),$(location)" = "303,/portal/?done=submitted"
+page GET /portal/ "$P1"
+check "my matters: in progress, with its step" \
+	sh -c "sed -n '/id=\"box-in-progress\"/,/<\/section>/p' '$T/body' | grep -q 'applications/$N\"' &&
+	grep -q '单位审核\|Employer review' '$T/body'"
+unit=$(awk -F'\t' -v c="$(row 1 7)" '$3 == c && $2 == "unit-reviewer" { print $1; exit }' "$H/demo-operators.txt")
+login "$unit"
+req POST "/v1/applications/$N/review" "$T/$unit.jar" "$CSRF" '{"action":"return","reason":"劳动合同页不全 <b>请补充</b>"}'
+check "the unit's reviewer returns it" status_is 200
+page GET /portal/ "$P1"
+check "my matters: to do, with the reason as text" \
+	sh -c "sed -n '/id=\"box-to-do\"/,/<\/section>/p' '$T/body' | grep -qF '劳动合同页不全 &lt;b&gt;请补充&lt;/b&gt;'"
+page GET "/portal/applications/$N" "$P1"
+check "its page: the reason, and it may be changed again" \
+	sh -c "grep -q 'id=\"return-reason\"' '$T/body' && grep -q 'id=\"edit-contact\"' '$T/body'"
 
 signin 2; P2=$T/p2.jar
 page GET "/portal/applications/$N" "$P2"
