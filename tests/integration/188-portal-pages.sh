@@ -136,8 +136,17 @@ page POST "/portal/applications/$N/sections/work" "$P1" --data-urlencode "csrf=$
 	--data-urlencode "0.employer=$(row 1 6)" --data-urlencode "0.location=广州" \
 	--data-urlencode "0.position=首席科学家" --data-urlencode "0.duties=研发管理"
 check "work saved" status_is 303
+page GET "/portal/applications/$N/sections/basic" "$P1"
+check "the basic information's form holds the values kept" grep -q 'value="首席科学家"' "$T/body"
+# As the form sends it: the ID number's input empty (not kept in the form).
+edit=("${basic[@]/id-number=$idn/id-number=}")
+edit=("${edit[@]/position=首席科学家/position=研究院院长}")
+page POST "/portal/applications/$N/sections/basic" "$P1" --data-urlencode "csrf=$C1" \
+	"${edit[@]}"
+check "the basic information changed (the ID number is the application's, not resent)" status_is 303
 page GET "/portal/applications/$N" "$P1"
-check "the page shows the family member" grep -q '李华' "$T/body"
+check "the page shows the family member and the new position" \
+	sh -c "grep -q '李华' '$T/body' && grep -q '研究院院长' '$T/body'"
 
 # up FILE FIELD=VALUE [CSRF]: an upload from the materials table.
 up() {
