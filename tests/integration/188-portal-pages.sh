@@ -76,6 +76,12 @@ check "the unit search finds the employer by its credit code" \
 page GET "/portal/programmes/guangdong-youyue?unit=%E4%B8%8D%E5%AD%98%E5%9C%A8%E7%9A%84%E5%8D%95%E4%BD%8D" "$P1"
 check "and not a unit that is not registered" \
 	sh -c "grep -q 'id=\"units\" class=\"muted\"' '$T/body'"
+for prog in $(ls "$TC_TOP/programmes" | sed -n 's/\.json$//p'); do
+	page GET "/portal/programmes/$prog" "$P1"; a=$(cat "$T/status")
+	page GET "/portal/apply/$prog" "$P1"
+	check "$prog: the self-check and the first step's form ($a)" \
+		sh -c "test '$a,'\"\$(cat '$T/status')\" = 200,200 && grep -q 'id=\"clause\"' '$T/body'"
+done
 page GET /portal/programmes/no-such "$P1"
 check "an unknown programme is the 404 page" status_is 404
 
