@@ -658,13 +658,19 @@ matter(struct page *pg, json_t *a, json_t *progs)
 		bad |= put(pg, "</span>");
 	}
 	if (strcmp(box, "to-do") == 0) {
-		/* The reason is on the application's page: one call each. */
+		/*
+		 * The reason is on the application's page: one call each,
+		 * whose failure (the monitor gone) leaves this page as it is.
+		 */
+		struct tc_dresp scratch;
 		json_t *q = req_new(pg, "portal-app",
 		    json_integer_value(json_object_get(a, "id")));
 
+		memset(&scratch, 0, sizeof(scratch));
+		tc_buf_init(&scratch.body, 0);
 		memset(&an, 0, sizeof(an));
 		if (q != NULL &&
-		    web_call(tc_daemon_app(pg->rq->d), q, &an, pg->resp) == 0 &&
+		    web_call(tc_daemon_app(pg->rq->d), q, &an, &scratch) == 0 &&
 		    an.status == 200 && return_reason(an.body) != NULL) {
 			bad |= put(pg, "<br><span class=\"reason\">");
 			bad |= put(pg, L("退回原因：", "Returned: "));
@@ -672,6 +678,7 @@ matter(struct page *pg, json_t *a, json_t *progs)
 			bad |= put(pg, "</span>");
 		}
 		web_answer_free(&an);
+		tc_buf_release(&scratch.body);
 	}
 	return bad | put(pg, "</li>\n");
 }
