@@ -13,7 +13,7 @@
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
 chromium_env
-echo "1..14"
+echo "1..15"
 
 check "demo authority" id_demo
 check "tcard-issuerd starts" start_id
@@ -36,6 +36,7 @@ check "the accept button: disabled at first, enabled after 5 seconds" seen "o['d
 check "submitted: my matters shows it in progress" \
 	seen "o['after_submit'].endswith('/portal/?done=submitted') and '/portal/applications/%s\"' % o['n'] in o['in_progress']"
 check "another applicant: the 404 page" seen "o['other_status'] == 404 and 'problem' in o['other_problem']"
-check "screenshots kept, no page wider than the phone" bash -c "test \$(ls '$ART'/*.png | wc -l) -ge 11 &&
+check "the page in Chinese" seen "'草稿箱' in o['zh']"
+check "screenshots kept, no page wider than the phone" bash -c "test \$(ls '$ART'/*.png | wc -l) -ge 12 &&
 	python3 -c 'import json,sys; o = json.load(open(sys.argv[1])); w = [n for n, x in o[\"overflow\"] if x]; print(\"# too wide:\", w) if w else None; sys.exit(bool(w))' '$T/seen.json'"
 exit $((_failed > 0))

@@ -142,4 +142,7 @@ with Browser(chromium, profile, timeout=170) as br:
     seen["other_status"] = p.status(target)
     seen["other_problem"] = p.html("#problem")
     shot(p, "11-other-applicant-404")
+    p.navigate(url + "/portal/?lang=zh")
+    seen["zh"] = p.html("#box-drafts")
+    shot(p, "12-my-matters-zh")
 print(json.dumps(seen, ensure_ascii=False))
