@@ -423,6 +423,27 @@ account_input(struct page *pg, const char *id, const char *type,
 	return bad | put(pg, ">\n");
 }
 
+/*
+ * The POSTed form of a sign-in or registration (no session, so no CSRF
+ * token: a cross-site post is refused instead), its login and password
+ * (NULL when missing). -1 with the page made (403, 400).
+ */
+static int
+account_form(struct page *pg, struct tc_webform *form, const char **login,
+    const char **pass)
+{
+	if (!web_same_origin(pg->rq)) {
+		problem(pg, 403, L("拒绝", "Refused"),
+		    "a request from another site's page is refused (Origin or Sec-Fetch-Site)");
+		return -1;
+	}
+	if (post_form(pg, form) != 0)
+		return -1;
+	*login = tc_webform_get(form, "login", NULL);
+	*pass = tc_webform_get(form, "password", NULL);
+	return 0;
+}
+
 static void
 login_page(struct page *pg, unsigned status, const char *msg)
 {
@@ -462,15 +483,8 @@ web_portal_login(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		login_page(pg, 200, NULL);
 		goto out;
 	}
-	if (!web_same_origin(rq)) {
-		problem(pg, 403, L("拒绝", "Refused"),
-		    "a sign-in from another site's page is refused (Origin or Sec-Fetch-Site)");
+	if (account_form(pg, &form, &login, &pass) != 0)
 		goto out;
-	}
-	if (post_form(pg, &form) != 0)
-		goto out;
-	login = tc_webform_get(&form, "login", NULL);
-	pass = tc_webform_get(&form, "password", NULL);
 	if (login == NULL || pass == NULL ||
 	    strlen(login) > TC_ORPC_LOGIN_MAX ||
 	    strlen(pass) > TC_ORPC_PASS_MAX) {
@@ -546,15 +560,8 @@ web_portal_register(
 		register_page(pg, 200, NULL, NULL);
 		goto out;
 	}
-	if (!web_same_origin(rq)) {
-		problem(pg, 403, L("拒绝", "Refused"),
-		    "a request from another site's page is refused (Origin or Sec-Fetch-Site)");
+	if (account_form(pg, &form, &login, &pass) != 0)
 		goto out;
-	}
-	if (post_form(pg, &form) != 0)
-		goto out;
-	login = tc_webform_get(&form, "login", NULL);
-	pass = tc_webform_get(&form, "password", NULL);
 	name = tc_webform_get(&form, "name", NULL);
 	if (login == NULL || pass == NULL) {
 		register_page(pg, 400,

@@ -52,6 +52,9 @@ signin() {
 	page POST /portal/login "$T/p$1.jar" --data-urlencode "login=$(row "$1" 1)" \
 		--data-urlencode "password=${2-$(row "$1" 2)}"
 }
+curl -s -o /dev/null -w '%{http_code}' -H 'Origin: https://evil.example' \
+	--data-urlencode "login=$(row 1 1)" --data-urlencode "password=$(row 1 2)" "$URL/portal/login" >"$T/status"
+check "a sign-in posted from another site's page is 403" status_is 403
 signin 1 wrong-password-12345
 check "a wrong password: the sign-in page again (401) with the message" \
 	sh -c "test \"\$(cat '$T/status')\" = 401 && grep -q 'id=\"problem\"' '$T/body'"
