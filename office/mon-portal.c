@@ -23,6 +23,7 @@
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/notify.h"
+#include "tcard/organisation.h"
 
 /* Milliseconds of CLOCK_MONOTONIC: the pledge's reading time. */
 static int64_t
@@ -569,6 +570,238 @@ changes_state(enum tc_orpc_op op)
 	    op == TC_ORPC_PORTAL_SUBMIT || op == TC_ORPC_PORTAL_WITHDRAW;
 }
 
+/* ---- portal-info: the public parts of a programme file ---- */
+
+static json_t *
+text_json(const struct tc_text *t)
+{
+	return json_pack("{s:s?, s:s?}", "zh", t->zh, "en", t->en);
+}
+
+static json_t *
+idlist_json(const struct tc_idlist *l)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr != NULL && i < l->n; i++)
+		json_array_append_new(arr, json_string(l->v[i]));
+	return arr;
+}
+
+/* Clauses (id, text, proof) and steps (id, names) of a tier or route. */
+static json_t *
+clauses_json(const struct tc_clause *c, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr != NULL && i < n; i++)
+		json_array_append_new(arr,
+		    json_pack("{s:s, s:o, s:o, s:s?}", "id", c[i].id, "text",
+			text_json(&c[i].text), "proof", text_json(&c[i].proof),
+			"category", c[i].category));
+	return arr;
+}
+
+static json_t *
+steps_json(const struct tc_step *st, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr != NULL && i < n; i++)
+		json_array_append_new(arr,
+		    json_pack("{s:s, s:o, s:i}", "id", st[i].id, "names",
+			text_json(&st[i].names), "deadline_days",
+			st[i].deadline_days));
+	return arr;
+}
+
+static json_t *
+choices_json(const struct tc_choice *c, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; arr != NULL && i < n; i++)
+		json_array_append_new(arr,
+		    json_pack("{s:s, s:o}", "id", c[i].id, "names",
+			text_json(&c[i].names)));
+	return arr;
+}
+
+static json_t *
+sections_json(const struct tc_application *f)
+{
+	static const char *const types[] = { "", "text", "long-text", "date",
+		"choice", "photo", "id-number", "phone", "email", "address" };
+	json_t *arr = json_array(), *fields;
+	size_t i, j;
+
+	for (i = 0; arr != NULL && i < f->n_sections; i++) {
+		const struct tc_section *s = &f->sections[i];
+
+		fields = json_array();
+		for (j = 0; fields != NULL && j < s->n_fields; j++) {
+			const struct tc_field *fd = &s->fields[j];
+			unsigned t = (unsigned)fd->type;
+
+			json_array_append_new(fields,
+			    json_pack(
+				"{s:s, s:o, s:s, s:b, s:b, s:b, s:i, s:i, "
+				"s:i, s:s?}",
+				"id", fd->id, "names", text_json(&fd->names),
+				"type",
+				t < sizeof(types) / sizeof(types[0]) ? types[t]
+								     : "",
+				"required", fd->required, "editable",
+				fd->editable, "from_login", fd->from_login,
+				"max_chars", fd->max_chars, "width_px",
+				fd->width_px, "height_px", fd->height_px,
+				"derived_from", fd->derived_from));
+		}
+		json_array_append_new(arr,
+		    json_pack("{s:s, s:o, s:b, s:b, s:i, s:i, s:o}", "id",
+			s->id, "names", text_json(&s->names), "required",
+			s->required, "repeating", s->repeating, "min_entries",
+			s->min_entries, "max_entries", s->max_entries, "fields",
+			fields != NULL ? fields : json_array()));
+	}
+	return arr;
+}
+
+static json_t *
+programme_info(const struct tc_programme *p)
+{
+	const struct tc_application *f = &p->application;
+	json_t *tiers = json_array(), *routes = json_array(), *mats;
+	size_t i;
+
+	for (i = 0; tiers != NULL && i < p->n_tiers; i++)
+		json_array_append_new(tiers,
+		    json_pack("{s:s, s:o, s:s, s:o, s:o}", "id", p->tiers[i].id,
+			"names", text_json(&p->tiers[i].names), "kind",
+			p->tiers[i].kind == TC_TIER_SUB ? "sub" : "main",
+			"clauses",
+			clauses_json(
+			    p->tiers[i].clauses, p->tiers[i].n_clauses),
+			"steps",
+			steps_json(p->tiers[i].steps, p->tiers[i].n_steps)));
+	for (i = 0; routes != NULL && i < p->n_routes; i++)
+		json_array_append_new(routes,
+		    json_pack("{s:s, s:o, s:o, s:o, s:o}", "id",
+			p->routes[i].id, "names",
+			text_json(&p->routes[i].names), "condition",
+			text_json(&p->routes[i].condition), "clauses",
+			clauses_json(
+			    p->routes[i].clauses, p->routes[i].n_clauses),
+			"steps",
+			steps_json(p->routes[i].steps, p->routes[i].n_steps)));
+	mats = json_array();
+	for (i = 0; mats != NULL && i < f->n_materials; i++)
+		json_array_append_new(mats,
+		    json_pack("{s:s, s:o, s:b, s:o, s:o}", "id",
+			f->materials[i].id, "names",
+			text_json(&f->materials[i].names), "required",
+			f->materials[i].required, "tiers",
+			idlist_json(&f->materials[i].tiers), "work_types",
+			idlist_json(&f->materials[i].work_types)));
+	return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+			 "s:{s:b, s:i, s:o}}",
+	    "id", p->id, "names", text_json(&p->names), "authority",
+	    text_json(&p->authority), "tiers",
+	    tiers != NULL ? tiers : json_array(), "routes",
+	    routes != NULL ? routes : json_array(), "sections",
+	    sections_json(f), "work_types",
+	    choices_json(f->work_types, f->n_work_types), "id_types",
+	    choices_json(f->id_types, f->n_id_types), "materials",
+	    mats != NULL ? mats : json_array(), "upload_formats",
+	    idlist_json(&f->upload_formats), "pledge", "required",
+	    f->pledge.required, "read_seconds", f->pledge.read_seconds, "text",
+	    text_json(&f->pledge.text));
+}
+
+/* The units found by a search: the text, the answer, the count. */
+struct unit_search {
+	const char *text, *code; /* code: text as a credit code, or NULL */
+	json_t *arr;
+};
+
+#define UNITS_MAX 10 /* units a search answers at most */
+
+static int
+unit_one(const struct tc_organisation *o, void *arg)
+{
+	struct unit_search *u = arg;
+
+	if (o->kind != TC_ORG_UNIT ||
+	    (u->code != NULL ? strcmp(o->code, u->code) != 0
+			     : strstr(o->name, u->text) == NULL))
+		return 0;
+	json_array_append_new(
+	    u->arr, json_pack("{s:s, s:s}", "code", o->code, "name", o->name));
+	return json_array_size(u->arr) >= UNITS_MAX;
+}
+
+/*
+ * The units (reviewing units: organisations of kind unit) whose credit
+ * code is text, or whose name holds text (two bytes at least): is my
+ * employer one? Public: the names and codes of units.
+ */
+static json_t *
+units_json(struct mon *m, const char *text)
+{
+	char code[TC_ORG_CODE_MAX + 1], err[256];
+	struct unit_search u = { text, NULL, json_array() };
+
+	if (u.arr == NULL || strlen(text) < 2)
+		return u.arr;
+	if (tc_org_code_check(TC_ORG_UNIT, text, code, err, sizeof(err)) == 0)
+		u.code = code;
+	if (tc_registry_org_list(m->reg, unit_one, &u, err, sizeof(err)) < 0) {
+		json_decref(u.arr);
+		return NULL;
+	}
+	return u.arr;
+}
+
+/*
+ * portal-info: programme q->programme's public parts, or without one
+ * the list of programmes; with q->unit also the units it finds ("units");
+ * no session (what any visitor may read).
+ */
+static void
+op_info(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
+{
+	const struct tc_programme *p;
+	json_t *arr;
+	size_t i;
+
+	if (q->programme[0] != '\0') {
+		if ((p = tc_programme_set_find(m->progs, q->programme)) ==
+		    NULL) {
+			mon_fail(a, 404, "not-found", "no programme %s",
+			    q->programme);
+			return;
+		}
+		a->body = programme_info(p);
+		goto units;
+	}
+	arr = json_array();
+	for (i = 0;
+	     arr != NULL && (p = tc_programme_set_at(m->progs, i)) != NULL; i++)
+		json_array_append_new(arr,
+		    json_pack("{s:s, s:o, s:o}", "id", p->id, "names",
+			text_json(&p->names), "authority",
+			text_json(&p->authority)));
+	if (arr != NULL)
+		a->body = json_pack("{s:o}", "programmes", arr);
+units:
+	if (a->body != NULL && q->unit[0] != '\0')
+		json_object_set_new(a->body, "units", units_json(m, q->unit));
+}
+
 void
 mon_portal_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
     time_t now)
@@ -594,6 +827,11 @@ mon_portal_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 	case TC_ORPC_PORTAL_OIDC_START:
 	case TC_ORPC_PORTAL_OIDC_FINISH:
 		mon_oidc_op(m, q, a, now);
+		return;
+	case TC_ORPC_PORTAL_INFO:
+		op_info(m, q, a);
+		if (a->status == 200 && a->body == NULL)
+			mon_fail(a, 500, "internal", "out of memory");
 		return;
 	default:
 		break;

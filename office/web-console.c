@@ -23,12 +23,11 @@
 #include "tcard/html.h"
 #include "tcard/officerpc.h"
 #include "tcard/webform.h"
+#include "web-page.h"
 #include "web.h"
 
 #define CONSOLE_CSP                                                            \
 	"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
-#define PAGE_MAX  (4u * 1024 * 1024)
-#define LANG_NAME "tcard_lang"
 
 static const char console_css[] =
     "*{box-sizing:border-box}"
@@ -59,132 +58,13 @@ static const char console_css[] =
     ".muted{color:#5f6b7a}"
     "@media (max-width:40em){dl{grid-template-columns:1fr}th.opt,td.opt{display:none}main{padding:.5em}}\n";
 
-/* Per-page state. */
-struct page {
-	struct tc_dreq *rq;
-	struct tc_dresp *resp;
-	struct tc_buf *b;
-	int en; /* English, else Chinese */
-	char sid[TC_ORPC_TOKEN_LEN + 1];
-	const char *who, *csrf; /* whoami's answer (owned by an answer) */
-	json_t *roles;
-	struct tc_webform query;
-};
+static void rpc_problem(struct page *pg, const struct web_answer *an);
+static int head(struct page *pg, const char *title);
 
-#define L(z, e) (pg->en ? (e) : (z))
-
-/* ---- small helpers ---- */
-
-static int
-put(struct page *pg, const char *s)
-{
-	return tc_buf_puts(pg->b, s);
-}
-
-static int
-esc(struct page *pg, const char *s)
-{
-	return tc_html_put(pg->b, s);
-}
-
-/* The value of query field name, or NULL. */
-static const char *
-qget(struct page *pg, const char *name)
-{
-	return tc_webform_get(&pg->query, name, NULL);
-}
-
-/*
- * The language: ?lang= (remembered in a cookie: a value that is not
- * secret, so no HttpOnly is needed, and every link and redirect stays
- * free of it), else the cookie, else the first of "zh" or "en" in
- * Accept-Language, else Chinese.
- */
-static void
-lang_of(struct page *pg)
-{
-	const char *q = qget(pg, "lang"), *al;
-	const char *zh, *en;
-	char v[16], err[64];
-
-	if (q != NULL && (strcmp(q, "en") == 0 || strcmp(q, "zh") == 0)) {
-		pg->en = q[0] == 'e';
-		snprintf(pg->resp->set_cookie, sizeof(pg->resp->set_cookie),
-		    "%s=%s; Path=/console; SameSite=Strict; Max-Age=31536000",
-		    LANG_NAME, q);
-		return;
-	}
-	if (tc_cookie_get(tc_dreq_header(pg->rq, "Cookie"), LANG_NAME, v,
-		sizeof(v), err, sizeof(err)) == 0 &&
-	    (strcmp(v, "en") == 0 || strcmp(v, "zh") == 0)) {
-		pg->en = v[0] == 'e';
-		return;
-	}
-	al = tc_dreq_header(pg->rq, "Accept-Language");
-	if (al == NULL)
-		return;
-	zh = strstr(al, "zh");
-	en = strstr(al, "en");
-	pg->en = en != NULL && (zh == NULL || en < zh);
-}
-
-static int
-page_begin(struct page *pg, struct tc_dreq *rq, struct tc_dresp *resp)
-{
-	memset(pg, 0, sizeof(*pg));
-	pg->rq = rq;
-	pg->resp = resp;
-	pg->b = &resp->body;
-	rq->ep = WEB_EP_CONSOLE;
-	tc_webform_init(&pg->query);
-	if (rq->query != NULL &&
-	    tc_webform_parse(&pg->query, (const uint8_t *)rq->query,
-		rq->querylen, NULL, NULL, 0) != 0)
-		tc_webform_init(&pg->query);
-	lang_of(pg);
-	web_session_id(rq, pg->sid);
-	tc_buf_init(&resp->body, PAGE_MAX);
-	return 0;
-}
-
-static void
-page_end(struct page *pg)
-{
-	tc_webform_release(&pg->query);
-}
-
-/* Sets the HTML answer's status and headers. */
-static void
-html_status(struct page *pg, unsigned status, int result)
-{
-	pg->resp->status = status;
-	pg->resp->result = result;
-	pg->resp->ctype = "text/html; charset=utf-8";
-	pg->resp->html_security = 1;
-	pg->resp->csp = CONSOLE_CSP;
-	pg->resp->cache = "no-store";
-}
-
-/*
- * A 303 to location (copied into the request's state, which finish()
- * frees: the layer sends the header after the handler returns).
- */
-static void
-redirect(struct page *pg, const char *location)
-{
-	char *loc = strdup(location);
-
-	if (loc == NULL) {
-		tc_dresp_error(pg->resp, 500, WEB_R_ERROR, "internal", "%s",
-		    "out of memory");
-		return;
-	}
-	free(pg->rq->app);
-	pg->rq->app = loc;
-	tc_buf_release(&pg->resp->body);
-	html_status(pg, 303, WEB_R_OK);
-	pg->resp->location = loc;
-}
+static const struct page_site console_site = { WEB_EP_CONSOLE, CONSOLE_CSP,
+	"/console", WEB_COOKIE_NAME, "/console/login",
+	"<link rel=\"stylesheet\" href=\"/console/style.css\">\n",
+	" · 人才服务卡工作台", " · talent card console", rpc_problem, head };
 
 /* A 303 to the sign-in page with next= this request's path when local. */
 static void
@@ -200,27 +80,17 @@ to_login(struct page *pg)
 		tc_html_url_put(&b, pg->rq->uri);
 	}
 	if (tc_buf_error(&b) == 0)
-		redirect(pg, (const char *)b.data);
+		page_redirect(pg, (const char *)b.data);
 	else
-		redirect(pg, "/console/login");
+		page_redirect(pg, "/console/login");
 	tc_buf_release(&b);
 }
 
 static int
 head(struct page *pg, const char *title)
 {
-	int bad = 0;
+	int bad = page_open(pg, title);
 
-	bad |= put(pg, "<!DOCTYPE html>\n<html lang=\"");
-	bad |= put(pg, pg->en ? "en" : "zh-CN");
-	bad |= put(pg,
-	    "\">\n<head>\n<meta charset=\"utf-8\">\n"
-	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-	    "<meta name=\"referrer\" content=\"no-referrer\">\n"
-	    "<link rel=\"stylesheet\" href=\"/console/style.css\">\n<title>");
-	bad |= esc(pg, title);
-	bad |= put(pg, L(" · 人才服务卡工作台", " · talent card console"));
-	bad |= put(pg, "</title>\n</head>\n<body>\n<header>\n");
 	bad |= put(pg, "<strong>");
 	bad |= put(
 	    pg, L("人才服务卡 · 审核工作台", "Talent card · staff console"));
@@ -255,48 +125,15 @@ head(struct page *pg, const char *title)
 		bad |= put(pg, L("退出", "Sign out"));
 		bad |= put(pg, "</button></form>\n");
 	}
-	bad |= put(pg, "</header>\n<main>\n<h1>");
-	bad |= esc(pg, title);
-	bad |= put(pg, "</h1>\n");
-	return bad;
-}
-
-static int
-foot(struct page *pg)
-{
-	return put(pg, "</main>\n</body>\n</html>\n");
-}
-
-/* Finishes the page: a write error becomes the layer's 500. */
-static void
-finish_page(struct page *pg, int bad)
-{
-	bad |= foot(pg);
-	if (tc_dresp_checked(pg->resp, bad | tc_buf_error(pg->b)) == 0)
-		return;
+	return bad | page_main(pg, title);
 }
 
 /* A whole page with one message: 404, 403, 409, 400, 503. */
 static void
 problem(struct page *pg, unsigned status, const char *title, const char *msg)
 {
-	int bad;
-
-	tc_buf_reset(pg->b);
-	html_status(pg, status,
-	    status == 404	? WEB_R_NOT_FOUND
-		: status == 403 ? WEB_R_FORBIDDEN
-		: status == 409 ? WEB_R_REFUSED
-		: status == 400 ? WEB_R_BAD_REQUEST
-		: status == 503 ? WEB_R_UNAVAILABLE
-				: WEB_R_ERROR);
-	bad = head(pg, title);
-	bad |= put(pg, "<p class=\"error\" id=\"problem\">");
-	bad |= esc(pg, msg);
-	bad |= put(pg, "</p>\n<p><a href=\"/console/queue\">");
-	bad |= put(pg, L("返回待办", "Back to the queue"));
-	bad |= put(pg, "</a></p>\n");
-	finish_page(pg, bad);
+	page_problem(pg, status, title, msg, "/console/queue",
+	    L("返回待办", "Back to the queue"));
 }
 
 static void
@@ -325,19 +162,13 @@ rpc_problem(struct page *pg, const struct web_answer *an)
 		not_found(pg);
 		return;
 	case 403:
-		problem(pg, 403, L("不允许", "Not allowed"), m);
-		return;
 	case 409:
-		problem(pg, 409, L("无法执行", "Refused"), m);
-		return;
 	case 400:
-		problem(pg, 400, L("请求有误", "Bad request"), m);
-		return;
 	case 503:
-		problem(pg, 503, L("暂时不可用", "Unavailable"), m);
+		problem(pg, an->status, page_problem_title(pg, an->status), m);
 		return;
 	}
-	problem(pg, 500, L("出错了", "Error"), m);
+	problem(pg, 500, page_problem_title(pg, 500), m);
 }
 
 /* An RPC request {"op", "session"}; NULL when out of memory. */
@@ -442,9 +273,7 @@ has_role(struct page *pg, const char *role)
 static int
 flash(struct page *pg)
 {
-	static const struct {
-		const char *word, *zh, *en;
-	} f[] = {
+	static const struct page_word f[] = {
 		{ "approved", "已通过。", "Approved." },
 		{ "returned", "已退回。", "Returned." },
 		{ "rejected", "已驳回。", "Rejected." },
@@ -459,23 +288,8 @@ flash(struct page *pg)
 		{ "supplemented", "信息已补充。", "Information supplemented." },
 		{ "passphrase-changed", "密码已修改。", "Passphrase changed." },
 	};
-	const char *d = qget(pg, "done");
-	size_t i;
-	int bad = 0;
 
-	for (i = 0; d != NULL && i < sizeof(f) / sizeof(f[0]); i++)
-		if (strcmp(d, f[i].word) == 0) {
-			bad |= put(pg, "<p class=\"flash\" id=\"flash\">");
-			bad |= put(pg, L(f[i].zh, f[i].en));
-			bad |= put(pg, "</p>\n");
-		}
-	return bad;
-}
-
-static const char *
-jstr(json_t *o, const char *k)
-{
-	return json_string_value(json_object_get(o, k));
+	return page_flash(pg, f, sizeof(f) / sizeof(f[0]));
 }
 
 /* ---- /console/style.css, /console/, 404 ---- */
@@ -498,9 +312,9 @@ web_console_root(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	const char *t = rq->tail;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (t == NULL || t[0] == '\0')
-		redirect(pg, "/console/queue");
+		page_redirect(pg, "/console/queue");
 	else
 		not_found(pg);
 	page_end(pg);
@@ -513,16 +327,13 @@ login_page(struct page *pg, unsigned status, const char *next, int failed)
 {
 	int bad;
 
-	html_status(pg, status, status == 200 ? WEB_R_OK : WEB_R_UNAUTHORIZED);
+	page_status(pg, status, status == 200 ? WEB_R_OK : WEB_R_UNAUTHORIZED);
 	bad = head(pg, L("登录", "Sign in"));
 	bad |= flash(pg);
-	if (failed) {
-		bad |= put(pg, "<p class=\"error\" id=\"problem\">");
-		bad |= put(pg,
+	if (failed)
+		bad |= page_error(pg,
 		    L("登录失败：账号、口令或动态验证码有误，或账号已被暂时锁定。",
 			"Sign-in failed: the operator, passphrase or one-time code is wrong, or the operator is locked for a while."));
-		bad |= put(pg, "</p>\n");
-	}
 	bad |= put(pg, "<form method=\"post\" action=\"/console/login\">\n");
 	if (next != NULL && tc_html_local_path_ok(next, "/console/")) {
 		bad |= put(pg, "<input type=\"hidden\" name=\"next\" value=\"");
@@ -541,7 +352,7 @@ login_page(struct page *pg, unsigned status, const char *next, int failed)
 	    "</label><input type=\"text\" id=\"otp\" name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"16\">\n<button id=\"signin\">");
 	bad |= put(pg, L("登录", "Sign in"));
 	bad |= put(pg, "</button>\n</form>\n");
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 }
 
 void
@@ -555,9 +366,9 @@ web_console_login(
 	const char *op, *pass, *otp, *next;
 	json_t *q;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (!rq->method_post) {
-		login_page(pg, 200, qget(pg, "next"), 0);
+		login_page(pg, 200, page_query(pg, "next"), 0);
 		page_end(pg);
 		return;
 	}
@@ -590,11 +401,8 @@ web_console_login(
 		goto out;
 	if (an.status == 200 && an.session != NULL &&
 	    tc_orpc_token_ok(an.session)) {
-		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-		    "%s=%s; Path=/; HttpOnly; SameSite=Strict%s",
-		    WEB_COOKIE_NAME, an.session,
-		    tc_daemon_tls(d) ? "; Secure" : "");
-		redirect(pg,
+		page_session_cookie(pg, an.session);
+		page_redirect(pg,
 		    next != NULL && tc_html_local_path_ok(next, "/console/")
 			? next
 			: "/console/queue");
@@ -614,65 +422,15 @@ void
 web_console_logout(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
-	struct web *w = tc_daemon_app(d);
 	struct page page, *pg = &page;
-	struct tc_webform form;
-	struct web_answer an;
-	const char *csrf;
-	json_t *q;
 
-	page_begin(pg, rq, resp);
-	tc_webform_init(&form);
-	tc_webform_parse(&form, rq->body.data, rq->body.len, NULL, NULL, 0);
-	csrf = tc_webform_get(&form, "csrf", NULL);
-	if (pg->sid[0] == '\0') {
-		redirect(pg, "/console/login");
-		goto out;
-	}
-	if ((q = req_new(pg, "logout")) == NULL)
-		goto out;
-	if (csrf != NULL && tc_orpc_token_ok(csrf))
-		json_object_set_new(q, "csrf", json_string(csrf));
-	if (web_call(w, q, &an, resp) != 0)
-		goto out;
-	if (an.status == 200 || an.status == 401) {
-		redirect(pg, "/console/login?done=signed-out");
-		snprintf(resp->set_cookie, sizeof(resp->set_cookie),
-		    "%s=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0%s",
-		    WEB_COOKIE_NAME, tc_daemon_tls(d) ? "; Secure" : "");
-	} else {
-		rpc_problem(pg, &an);
-	}
-	web_answer_free(&an);
-out:
-	tc_webform_release(&form);
+	(void)d;
+	page_begin(pg, &console_site, rq, resp);
+	page_logout(pg, "logout");
 	page_end(pg);
 }
 
 /* ---- the queue ---- */
-
-/* An application's state for people, or the state's name itself. */
-static const char *
-state_label(struct page *pg, const char *state)
-{
-	static const struct {
-		const char *state, *zh, *en;
-	} v[] = {
-		{ "draft", "草稿", "draft" },
-		{ "submitted", "已提交", "submitted" },
-		{ "returned", "已退回", "returned" },
-		{ "rejected", "未通过", "rejected" },
-		{ "approved", "已通过", "approved" },
-		{ "issued", "已发证", "issued" },
-		{ "withdrawn", "已撤回", "withdrawn" },
-	};
-	size_t i;
-
-	for (i = 0; state != NULL && i < sizeof(v) / sizeof(v[0]); i++)
-		if (strcmp(v[i].state, state) == 0)
-			return L(v[i].zh, v[i].en);
-	return state;
-}
 
 /*
  * The fields a list row shows, asked for as columns (include/tcard/
@@ -751,7 +509,7 @@ queue_row(struct page *pg, json_t *a)
 	bad |= esc(pg,
 	    row_str(a, TC_ORPC_F_STEP_NAME) != NULL
 		? row_str(a, TC_ORPC_F_STEP_NAME)
-		: state_label(pg, row_str(a, TC_ORPC_F_STATE)));
+		: page_state(pg, row_str(a, TC_ORPC_F_STATE), 0));
 	bad |= put(pg, "</td><td>");
 	bad |= esc(pg, row_str(a, TC_ORPC_F_DEADLINE));
 	if (overdue) {
@@ -841,7 +599,7 @@ web_console_queue(
 	int bad;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if ((q = req_new(pg, "queue")) == NULL) {
 		problem(pg, 500, L("出错了", "Error"), "out of memory");
 		goto out;
@@ -855,13 +613,13 @@ web_console_queue(
 	if (page_call(pg, q, &an) != 0)
 		goto out2;
 	apps = json_object_get(an.body, "items");
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("待办", "Work queue"));
 	bad |= flash(pg);
 	bad |= app_table(pg, apps, "queue",
 	    L("没有待处理的申请。", "Nothing is waiting for you."));
 	bad |= queue_pages(pg, an.body);
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 out2:
 	web_answer_free(&an);
 out:
@@ -924,7 +682,7 @@ name_results(struct page *pg, struct web *w, const char *name)
 		web_answer_free(&an);
 		return;
 	}
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("按姓名查找", "Search by name"));
 	bad |= put(pg, "<p id=\"searched\">");
 	bad |= put(pg, L("姓名以此开头：", "Names beginning with: "));
@@ -941,7 +699,7 @@ name_results(struct page *pg, struct web *w, const char *name)
 			"More match than are shown: type more of the name."));
 		bad |= put(pg, "</p>\n");
 	}
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 	web_answer_free(&an);
 }
 
@@ -955,18 +713,18 @@ web_console_search(
 	char loc[64];
 	size_t i, n;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
-	s = qget(pg, "q");
+	s = page_query(pg, "q");
 	n = s != NULL ? strlen(s) : 0;
 	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 		;
 	if (n > 0 && n <= 15 && i == n && s[0] != '0') {
 		snprintf(loc, sizeof(loc), "/console/applications/%s", s);
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else if (card_search(s, loc, sizeof(loc))) {
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else if (n > 0) {
 		name_results(pg, tc_daemon_app(d), s);
 	} else {
@@ -1298,7 +1056,7 @@ web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	int bad;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if ((n = tc_dreq_param_number(rq, "n")) == 0) {
 		/* Not an application's number: the sign-in first, as any page. */
 		if (whoami(pg, &an) == 0)
@@ -1314,7 +1072,7 @@ web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	if (page_call(pg, q, &an) != 0)
 		goto out2;
 	app = an.body;
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	snprintf(title, sizeof(title), "%s %s", L("申请", "Application"), num);
 	bad = head(pg, title);
 	bad |= flash(pg);
@@ -1362,7 +1120,7 @@ web_console_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	bad |= app_form(pg, app);
 	bad |= app_materials(pg, app, num);
 	bad |= app_history(pg, app);
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 out2:
 	web_answer_free(&an);
 out:
@@ -1408,7 +1166,7 @@ web_console_review(
 	long mo;
 	int64_t n;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	if (pg->sid[0] == '\0') {
 		to_login(pg);
@@ -1470,7 +1228,7 @@ web_console_review(
 		    strcmp(action, "approve") == 0	? "approved"
 			: strcmp(action, "return") == 0 ? "returned"
 							: "rejected");
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else {
 		rpc_problem(pg, &an);
 	}
@@ -1801,7 +1559,7 @@ web_console_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	char title[64];
 	int bad;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
 	if ((card = card_segment(rq)) == NULL ||
@@ -1818,7 +1576,7 @@ web_console_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	}
 	c = an.body;
 	h = json_object_get(c, "holder");
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	snprintf(title, sizeof(title), "%s %s", L("卡片", "Card"),
 	    jstr(c, "card") != NULL ? jstr(c, "card") : "");
 	bad = head(pg, title);
@@ -1843,7 +1601,7 @@ web_console_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	bad |= put(pg, "</dl></section>\n");
 	bad |= card_forms(pg, c, card);
 	bad |= card_tables(pg, c);
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 out3:
 	web_answer_free(&an);
 out2:
@@ -1938,7 +1696,7 @@ web_console_card_action(
 	char loc[96];
 	size_t i;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	tc_buf_init(&text, 0);
 	tc_buf_init(&tail, 0);
@@ -1987,7 +1745,7 @@ web_console_card_action(
 		snprintf(loc, sizeof(loc), "/console/applications/%lld",
 		    (long long)json_integer_value(
 			json_object_get(an.body, "id")));
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else if (an.status == 200 && an.error == NULL) {
 		/* PRG: to the card, or the new card of a reissue. */
 		snprintf(loc, sizeof(loc), "/console/cards/%s?done=%s",
@@ -1995,7 +1753,7 @@ web_console_card_action(
 			? jstr(json_object_get(an.body, "result"), "new_card")
 			: card,
 		    word);
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else {
 		rpc_problem(pg, &an);
 	}
@@ -2026,10 +1784,10 @@ web_console_audit(
 	size_t i, n;
 	int bad;
 
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
-	s = qget(pg, "after");
+	s = page_query(pg, "after");
 	n = s != NULL ? strlen(s) : 0;
 	if (n > 0 && n <= 15 && strspn(s, "0123456789") == n)
 		after = strtoll(s, NULL, 10);
@@ -2054,7 +1812,7 @@ web_console_audit(
 	if (web_call(w, q, &vr, resp) != 0)
 		goto out3;
 	entries = json_object_get(an.body, "entries");
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("审计日志", "Audit log"));
 	bad |= put(pg, "<p id=\"verify\">");
 	if (vr.status == 200 && json_is_true(json_object_get(vr.body, "ok"))) {
@@ -2125,7 +1883,7 @@ web_console_audit(
 		bad |= put(pg, "</a>");
 	}
 	bad |= put(pg, "</p>\n");
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 	web_answer_free(&vr);
 out3:
 	web_answer_free(&an);
@@ -2306,7 +2064,7 @@ web_console_supplement(
 	int64_t n;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	if (post_form(pg, &form) != 0)
 		goto out;
@@ -2338,7 +2096,7 @@ web_console_supplement(
 		snprintf(loc, sizeof(loc),
 		    "/console/applications/%lld?done=supplemented",
 		    (long long)n);
-		redirect(pg, loc);
+		page_redirect(pg, loc);
 	} else {
 		rpc_problem(pg, &an);
 	}
@@ -2364,7 +2122,7 @@ web_console_reveal(
 	int bad;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	memset(&who, 0, sizeof(who));
 	if (post_form(pg, &form) != 0 || whoami(pg, &who) != 0)
@@ -2382,7 +2140,7 @@ web_console_reveal(
 	snprintf(num, sizeof(num), "%lld", (long long)n);
 	snprintf(title, sizeof(title), "%s %s · %s", L("申请", "Application"),
 	    num, L("证件号码", "ID number"));
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, title);
 	bad |= put(pg, "<p class=\"muted\">");
 	bad |= put(pg,
@@ -2395,7 +2153,7 @@ web_console_reveal(
 	bad |= put(pg, "\">");
 	bad |= put(pg, L("返回申请", "Back to the application"));
 	bad |= put(pg, "</a></p>\n");
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 out2:
 	web_answer_free(&an);
 out:
@@ -2451,11 +2209,11 @@ web_console_account(
 	int bad, enrolled;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	if (whoami(pg, &who) != 0)
 		goto out;
 	enrolled = json_is_true(json_object_get(who.body, "totp"));
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("我的账户", "My account"));
 	bad |= flash(pg);
 	bad |= put(pg, "<section class=\"card\" id=\"totp\"><h2>");
@@ -2497,7 +2255,7 @@ web_console_account(
 	bad |= put(pg, "<button id=\"passphrase-send\">");
 	bad |= put(pg, L("修改密码", "Change the passphrase"));
 	bad |= put(pg, "</button>\n</form></section>\n");
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 	web_answer_free(&who);
 out:
 	page_end(pg);
@@ -2515,7 +2273,7 @@ web_console_totp(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	int bad;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	memset(&who, 0, sizeof(who));
 	if (post_form(pg, &form) != 0 || whoami(pg, &who) != 0)
@@ -2535,7 +2293,7 @@ web_console_totp(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		rpc_problem(pg, &an);
 		goto out2;
 	}
-	html_status(pg, 200, WEB_R_OK);
+	page_status(pg, 200, WEB_R_OK);
 	bad = head(pg, L("登记验证器", "Enrol an authenticator"));
 	bad |= put(pg, "<p>");
 	bad |= put(pg,
@@ -2549,7 +2307,7 @@ web_console_totp(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	bad |= put(pg, "</code></p>\n<p><a href=\"/console/account\">");
 	bad |= put(pg, L("返回我的账户", "Back to my account"));
 	bad |= put(pg, "</a></p>\n");
-	finish_page(pg, bad);
+	page_finish(pg, bad);
 out2:
 	web_answer_free(&an);
 out:
@@ -2569,7 +2327,7 @@ web_console_passphrase(
 	json_t *q, *args;
 
 	(void)d;
-	page_begin(pg, rq, resp);
+	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	if (post_form(pg, &form) != 0)
 		goto out;
@@ -2593,7 +2351,7 @@ web_console_passphrase(
 	if (form_call(pg, &form, q, 0, &an) != 0)
 		goto out;
 	if (an.status == 200 && an.error == NULL)
-		redirect(pg, "/console/account?done=passphrase-changed");
+		page_redirect(pg, "/console/account?done=passphrase-changed");
 	else
 		rpc_problem(pg, &an);
 	web_answer_free(&an);

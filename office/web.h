@@ -174,6 +174,22 @@ tc_dhandler web_portal_session, web_portal_account, web_portal_apps,
     web_portal_app, web_portal_attachment;
 
 /*
+ * office/web-portal-pages.c, the portal's pages (docs/portal.md, "Pages"):
+ * GET /portal/style.css and /portal/portal.js; GET and POST /portal/login
+ * and /portal/register, POST /portal/logout; GET /portal/ (my matters;
+ * other /portal/ paths: the 404 page); GET /portal/programmes/{id} (the
+ * self-check); GET and POST /portal/apply/{programme}; GET
+ * /portal/applications/{n}, POST .../{n}/attachments (multipart), POST
+ * .../{n}/withdraw, GET and POST .../{n}/pledge (POST submits), GET and
+ * POST .../{n}/sections/{section}.
+ */
+tc_dhandler web_portal_css, web_portal_js, web_portal_login,
+    web_portal_register, web_portal_logout, web_portal_home,
+    web_portal_programme, web_portal_apply, web_portal_overview,
+    web_portal_upload, web_portal_withdraw, web_portal_pledge,
+    web_portal_section_page;
+
+/*
  * A request object {"op", "session", "csrf"} from the session cookie and
  * the X-CSRF-Token header, or NULL with resp answered (401 without a
  * session cookie, 500).

@@ -82,6 +82,11 @@ static const struct tc_json_key args_oidc_finish[] = {
 	{ "cookie_state", TC_JSON_STR, 1 },
 	{ NULL, 0, 0 },
 };
+static const struct tc_json_key args_info[] = {
+	{ "programme", TC_JSON_STR, 0 },
+	{ "unit", TC_JSON_STR, 0 },
+	{ NULL, 0, 0 },
+};
 static const struct tc_json_key args_withdraw[] = {
 	{ "reason", TC_JSON_STR, 0 },
 	{ NULL, 0, 0 },
@@ -110,6 +115,7 @@ static const struct {
 	{ TC_ORPC_PORTAL_WITHDRAW, tc_orpc_top_review, args_withdraw },
 	{ TC_ORPC_PORTAL_OIDC_START, top_op, NULL },
 	{ TC_ORPC_PORTAL_OIDC_FINISH, tc_orpc_top_login, args_oidc_finish },
+	{ TC_ORPC_PORTAL_INFO, tc_orpc_top_login, args_info },
 };
 
 static size_t
@@ -214,7 +220,11 @@ tc_orpc_portal_args_parse(
 	    (r = copy(a, "state", q->oidc_state, TC_ORPC_TOKEN_LEN, 0, err,
 		 errlen)) != 0 ||
 	    (r = copy(a, "cookie_state", q->cookie_state, TC_ORPC_TOKEN_LEN, 0,
-		 err, errlen)) != 0)
+		 err, errlen)) != 0 ||
+	    (r = copy(a, "programme", q->programme, TC_ORPC_TEXT_MAX, 0, err,
+		 errlen)) != 0 ||
+	    (r = copy(a, "unit", q->unit, TC_ORG_NAME_MAX, 0, err, errlen)) !=
+		0)
 		return r;
 	if ((q->oidc_state[0] != '\0' && !tc_orpc_token_ok(q->oidc_state)) ||
 	    (q->cookie_state[0] != '\0' && !tc_orpc_token_ok(q->cookie_state)))

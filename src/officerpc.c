@@ -65,6 +65,7 @@ static const struct {
 	{ "portal-withdraw", TC_ORPC_PORTAL_WITHDRAW },
 	{ "portal-oidc-start", TC_ORPC_PORTAL_OIDC_START },
 	{ "portal-oidc-finish", TC_ORPC_PORTAL_OIDC_FINISH },
+	{ "portal-info", TC_ORPC_PORTAL_INFO },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */

@@ -111,7 +111,13 @@ enum tc_orpc_op {
 	 * kept as text in doc), "portal-section" app args (section, value:
 	 * kept as text in doc), "portal-attach" app args (kind?, material?)
 	 * and one doc, "portal-submit" app args (pledge), "portal-withdraw"
-	 * app args (reason?).
+	 * app args (reason?). Without a session, "portal-info" args
+	 * (programme?): the public parts of a programme file for the
+	 * portal's self-check and form pages (tiers with their clauses,
+	 * steps, the application's sections and fields, work and ID types,
+	 * materials, the pledge), or without programme the list of
+	 * programmes (id, names); with unit (a credit code, or two or more
+	 * bytes of a name) also the reviewing units that match it.
 	 */
 	TC_ORPC_PORTAL_LOGIN,
 	TC_ORPC_PORTAL_REGISTER,
@@ -140,8 +146,9 @@ enum tc_orpc_op {
 	 */
 	TC_ORPC_PORTAL_OIDC_START,
 	TC_ORPC_PORTAL_OIDC_FINISH,
+	TC_ORPC_PORTAL_INFO,
 };
-#define TC_ORPC_OP_LAST	     TC_ORPC_PORTAL_OIDC_FINISH
+#define TC_ORPC_OP_LAST	     TC_ORPC_PORTAL_INFO
 #define TC_ORPC_PORTAL_FIRST TC_ORPC_PORTAL_LOGIN
 /* 1 when op is one of the portal's (an applicant's session, if any). */
 #define TC_ORPC_IS_PORTAL(op) ((op) >= TC_ORPC_PORTAL_FIRST)
@@ -254,7 +261,8 @@ struct tc_orpc_req {
 	 * one-time token (wiped); a section's id; an attachment's kind and
 	 * material ("" when not sent); the pledge accepted; the language;
 	 * and portal-create's application file or portal-section's value
-	 * as JSON text (heap, freed and wiped by tc_orpc_req_release).
+	 * as JSON text (heap, freed and wiped by tc_orpc_req_release);
+	 * portal-info's programme id and unit search ("" when not sent).
 	 */
 	char login[TC_ORPC_LOGIN_MAX + 1];
 	char token[TC_ORPC_TOKEN_LEN + 1];
@@ -271,6 +279,8 @@ struct tc_orpc_req {
 	char oidc_code[TC_ORPC_OIDC_CODE_MAX + 1];
 	char oidc_state[TC_ORPC_TOKEN_LEN + 1];
 	char cookie_state[TC_ORPC_TOKEN_LEN + 1];
+	char programme[TC_ORPC_TEXT_MAX + 1];
+	char unit[TC_ORG_NAME_MAX + 1]; /* portal-info's unit search */
 };
 
 /*

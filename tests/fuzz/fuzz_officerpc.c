@@ -42,10 +42,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/*
 	 * Every op but login, the worker's tls and the portal's sign-in,
-	 * registration, verification and reset runs in a session.
+	 * registration, verification, reset, identity platform sign-in and
+	 * programme information runs in a session.
 	 */
 	if (q.op != TC_ORPC_LOGIN && q.op != TC_ORPC_TLS &&
 	    (q.op < TC_ORPC_PORTAL_LOGIN || q.op > TC_ORPC_PORTAL_RESET) &&
+	    q.op != TC_ORPC_PORTAL_OIDC_START &&
+	    q.op != TC_ORPC_PORTAL_OIDC_FINISH && q.op != TC_ORPC_PORTAL_INFO &&
 	    !tc_orpc_token_ok(q.session))
 		abort();
 	/* The portal: a token of the right form, a document to attach, the
