@@ -110,22 +110,8 @@ head(struct page *pg, const char *title)
 		bad |= put(pg, L("查找", "Find"));
 		bad |= put(pg, "</button></form>\n");
 	}
-	bad |= put(pg,
-	    pg->en ? "<a href=\"?lang=zh\" lang=\"zh-CN\">中文</a>\n"
-		   : "<a href=\"?lang=en\" lang=\"en\">English</a>\n");
-	if (pg->who != NULL) {
-		bad |= put(pg,
-		    "<a class=\"who\" id=\"account\" href=\"/console/account\">");
-		bad |= esc(pg, pg->who);
-		bad |= put(pg,
-		    "</a>\n<form method=\"post\" action=\"/console/logout\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"");
-		bad |= esc(pg, pg->csrf);
-		bad |= put(pg, "\"><button id=\"logout\">");
-		bad |= put(pg, L("退出", "Sign out"));
-		bad |= put(pg, "</button></form>\n");
-	}
-	return bad | page_main(pg, title);
+	return bad |
+	    page_header_end(pg, "/console/account", "/console/logout", title);
 }
 
 /* A whole page with one message: 404, 403, 409, 400, 503. */

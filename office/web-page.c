@@ -166,6 +166,36 @@ page_open(struct page *pg, const char *title)
 }
 
 int
+page_header_end(
+    struct page *pg, const char *account, const char *logout, const char *title)
+{
+	int bad = put(pg,
+	    pg->en ? "<a href=\"?lang=zh\" lang=\"zh-CN\">中文</a>\n"
+		   : "<a href=\"?lang=en\" lang=\"en\">English</a>\n");
+
+	if (pg->who != NULL) {
+		if (account != NULL) {
+			bad |=
+			    put(pg, "<a class=\"who\" id=\"account\" href=\"");
+			bad |= esc(pg, account);
+			bad |= put(pg, "\">");
+		} else
+			bad |= put(pg, "<span class=\"who\" id=\"account\">");
+		bad |= esc(pg, pg->who);
+		bad |= put(pg, account != NULL ? "</a>\n" : "</span>\n");
+		bad |= put(pg, "<form method=\"post\" action=\"");
+		bad |= esc(pg, logout);
+		bad |=
+		    put(pg, "\"><input type=\"hidden\" name=\"csrf\" value=\"");
+		bad |= esc(pg, pg->csrf);
+		bad |= put(pg, "\"><button id=\"logout\">");
+		bad |= put(pg, L("退出", "Sign out"));
+		bad |= put(pg, "</button></form>\n");
+	}
+	return bad | page_main(pg, title);
+}
+
+int
 page_main(struct page *pg, const char *title)
 {
 	int bad = put(pg, "</header>\n<main>\n<h1>");

@@ -99,6 +99,13 @@ const char *page_problem_title(struct page *pg, unsigned status);
  */
 int page_open(struct page *pg, const char *title);
 int page_main(struct page *pg, const char *title);
+/*
+ * The end of a site's header, then page_main: the language switch and,
+ * for a signed-in page, who (a link to account, or text when NULL) and
+ * the sign-out form posting to logout with the session's CSRF token.
+ */
+int page_header_end(struct page *pg, const char *account, const char *logout,
+    const char *title);
 
 /* A word of a page (a flash, a state) in both languages. */
 struct page_word {

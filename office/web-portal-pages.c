@@ -106,21 +106,7 @@ head(struct page *pg, const char *title)
 	bad |=
 	    put(pg, L("人才服务卡 · 网上申报", "Talent card · apply online"));
 	bad |= put(pg, "</a></strong>\n");
-	bad |= put(pg,
-	    pg->en ? "<a href=\"?lang=zh\" lang=\"zh-CN\">中文</a>\n"
-		   : "<a href=\"?lang=en\" lang=\"en\">English</a>\n");
-	if (pg->who != NULL) {
-		bad |= put(pg, "<span class=\"who\" id=\"account\">");
-		bad |= esc(pg, pg->who);
-		bad |= put(pg,
-		    "</span>\n<form method=\"post\" action=\"/portal/logout\">"
-		    "<input type=\"hidden\" name=\"csrf\" value=\"");
-		bad |= esc(pg, pg->csrf);
-		bad |= put(pg, "\"><button id=\"logout\">");
-		bad |= put(pg, L("退出", "Sign out"));
-		bad |= put(pg, "</button></form>\n");
-	}
-	return bad | page_main(pg, title);
+	return bad | page_header_end(pg, NULL, "/portal/logout", title);
 }
 
 /* A whole page with one message and a link back (NULL: "my matters"). */
