@@ -58,6 +58,7 @@ lib_fail(struct mon_answer *a, int r, const char *err)
 	case TC_ERR_POLICY:
 	case TC_ERR_BLACKLISTED:
 	case TC_ERR_EXPIRED:
+	case TC_ERR_REVOKED:
 		st = 409;
 		code = "refused";
 		break;

@@ -21,9 +21,13 @@
 #include "tcard/applicant.h"
 #include "tcard/application.h"
 #include "tcard/buf.h"
+#include "tcard/cardface.h"
+#include "tcard/ecard.h"
 #include "tcard/err.h"
+#include "tcard/lifecycle.h"
 #include "tcard/notify.h"
 #include "tcard/organisation.h"
+#include "tcard/qr.h"
 
 /* Milliseconds of CLOCK_MONOTONIC: the pledge's reading time. */
 static int64_t
@@ -522,6 +526,151 @@ op_withdraw(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
 	mon_app_answer(m, app->id, a, now);
 }
 
+/* ---- the e-card of the card an application made ---- */
+
+/*
+ * The card app made and its signed e-card into *cs and *e: 0, or -1 with
+ * a answered: 404 while there is no card or no e-card signed for the
+ * card as it is now (the office signs e-cards with `tcard-issuer qr`),
+ * 409 for a card that is not live (revoked, suspended, expired).
+ */
+static int
+ecard_of(struct mon *m, const struct tc_app *app, time_t now,
+    struct tc_card_state *cs, struct tc_ecard *e, struct mon_answer *a)
+{
+	struct tc_claims c;
+	char err[512] = "";
+	int r;
+
+	if (app->issued_serial == 0) {
+		mon_fail(a, 404, "not-found",
+		    "application %lld has no card yet", (long long)app->id);
+		return -1;
+	}
+	if ((r = tc_lifecycle_card_get(
+		 m->reg, app->issued_serial, cs, err, sizeof(err))) != 0 ||
+	    (r = tc_ecard_claims(
+		 m->reg, app->issued_serial, now, &c, err, sizeof(err))) != 0) {
+		memset(&c, 0, sizeof(c));
+		mon_lib_fail(a, r, err);
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	r = tc_ecard_get(m->reg, app->issued_serial, e, err, sizeof(err));
+	if (r == TC_ERR_NOT_FOUND ||
+	    (r == 0 && e->expires_at != cs->card.expires_at)) {
+		mon_fail(a, 404, "not-found",
+		    "the e-card of card %s is not ready yet: the office signs it after issuing the card",
+		    cs->card.card_no);
+		return -1;
+	}
+	if (r != 0) {
+		mon_lib_fail(a, r, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The card an application made, for the application's page. */
+static json_t *
+card_json(struct mon *m, const struct tc_app *app, time_t now)
+{
+	struct tc_card_state cs;
+	struct tc_ecard e;
+	struct mon_answer probe;
+	char err[256] = "", to[TC_LIFECYCLE_DATE_LEN];
+	int ready;
+
+	if (app->issued_serial == 0 ||
+	    tc_lifecycle_card_get(
+		m->reg, app->issued_serial, &cs, err, sizeof(err)) != 0)
+		return NULL;
+	memset(&probe, 0, sizeof(probe)); /* a failure allocates nothing */
+	ready = ecard_of(m, app, now, &cs, &e, &probe) == 0;
+	tc_lifecycle_date(cs.card.expires_at, to);
+	return json_pack("{s:s, s:s, s:s, s:b}", "card_no", cs.card.card_no,
+	    "status", tc_card_status_name(cs.card.status), "valid_to", to,
+	    "ecard", ready);
+}
+
+/* portal-ecard-qr: the signed e-card's QR code as a PNG. */
+static void
+op_ecard_qr(
+    struct mon *m, const struct tc_app *app, struct mon_answer *a, time_t now)
+{
+	struct tc_card_state cs;
+	struct tc_ecard e;
+	struct tc_qr qr = { 0 };
+	struct tc_buf png;
+	char err[512] = "";
+	int r;
+
+	if (ecard_of(m, app, now, &cs, &e, a) != 0)
+		return;
+	tc_buf_init(&png, 1u << 20);
+	if ((r = tc_qr_encode(&qr, e.text, err, sizeof(err))) != 0 ||
+	    (r = tc_qr_png(&png, &qr, TC_QR_DEFAULT_PX, err, sizeof(err))) !=
+		0) {
+		mon_lib_fail(a, r, err);
+	} else {
+		a->ctype = "image/png";
+		snprintf(a->filename, sizeof(a->filename), "ecard-qr-%s.png",
+		    cs.card.card_no);
+		a->tail = tc_buf_detach(&png, &a->tlen);
+		a->body = json_object();
+	}
+	tc_qr_release(&qr);
+	tc_buf_release(&png);
+}
+
+/*
+ * portal-ecard: what the web worker draws the phone image from (it holds
+ * no key; the photo is decoded there, not here): the programme file, the
+ * face's data of the card and the signed text; the photo is the tail.
+ */
+static void
+op_ecard(
+    struct mon *m, const struct tc_app *app, struct mon_answer *a, time_t now)
+{
+	struct tc_card_state cs;
+	struct tc_ecard e;
+	struct tc_cardface_card f;
+	struct tc_buf photo;
+	json_t *prog = NULL;
+	char err[512] = "", *text = NULL;
+	int r;
+
+	if (ecard_of(m, app, now, &cs, &e, a) != 0)
+		return;
+	tc_buf_init(&photo, TC_ATTACH_MAX);
+	if ((r = tc_cardface_card_load(m->reg, m->progs, app->issued_serial, &f,
+		 &photo, err, sizeof(err))) != 0) {
+		mon_lib_fail(a, r, err);
+		goto out;
+	}
+	if ((text = tc_programme_dump(f.programme)) == NULL ||
+	    (prog = json_loads(text, 0, NULL)) == NULL) {
+		mon_fail(a, 500, "internal", "out of memory");
+		goto out;
+	}
+	a->body = json_pack(
+	    "{s:o, s:{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s}, s:s}",
+	    "programme", prog, "card", "tier", f.tier, "card_no", f.card_no,
+	    "name", f.name, "name_zh", f.name_zh, "id_masked", f.id_masked,
+	    "issued_at", (json_int_t)f.issued_at, "expires_at",
+	    (json_int_t)f.expires_at, "principal_no", f.principal_no,
+	    "relation", f.relation, "qr", e.text);
+	prog = NULL;
+	if (a->body != NULL && photo.len > 0) {
+		a->ctype = "application/octet-stream";
+		a->tail = tc_buf_detach(&photo, &a->tlen);
+	}
+out:
+	json_decref(prog);
+	free(text);
+	tc_buf_release(&photo);
+}
+
 /* Ops on one application of the session's applicant. */
 static void
 app_op(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
@@ -534,9 +683,18 @@ app_op(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
 	switch (q->op) {
 	case TC_ORPC_PORTAL_APP:
 		mon_app_detail(m, &app, 1, a, now);
-		if (a->body != NULL)
+		if (a->body != NULL) {
 			json_object_set_new(
 			    a->body, "box", json_string(box_of(app.state)));
+			json_object_set_new(
+			    a->body, "card", card_json(m, &app, now));
+		}
+		break;
+	case TC_ORPC_PORTAL_ECARD_QR:
+		op_ecard_qr(m, &app, a, now);
+		break;
+	case TC_ORPC_PORTAL_ECARD:
+		op_ecard(m, &app, a, now);
 		break;
 	case TC_ORPC_PORTAL_PLEDGE:
 		op_pledge(m, s, &app, a);

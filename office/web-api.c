@@ -458,9 +458,8 @@ ep_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	web_call_answer(tc_daemon_app(d), req, resp);
 }
 
-/* A file name for Content-Disposition: printable ASCII, no quotes. */
-static void
-disposition(const char *name, char *out, size_t len)
+void
+web_disposition(const char *name, char *out, size_t len)
 {
 	char safe[200];
 	size_t i, o = 0;
@@ -513,7 +512,8 @@ web_call_file(struct web *w, json_t *req, struct tc_dresp *resp)
 	    : strcmp(an.ctype, "application/pdf") == 0
 	    ? "application/pdf"
 	    : "application/octet-stream";
-	disposition(an.filename, resp->disposition, sizeof(resp->disposition));
+	web_disposition(
+	    an.filename, resp->disposition, sizeof(resp->disposition));
 	tc_buf_init(&resp->body, TC_ORPC_TAIL_MAX + 1);
 	tc_dresp_checked(resp, tc_buf_put(&resp->body, an.tail, an.tlen));
 	web_answer_free(&an);
@@ -649,6 +649,8 @@ static const struct tc_droute routes[] = {
 	    web_portal_attachment, WEB_EP_PORTAL, WEB_DOC_BODY_MAX },
 	{ TC_DM_GET, "/v1/portal/applications/{n}/attachments/{id}",
 	    web_portal_attachment, WEB_EP_PORTAL, 0 },
+	{ TC_DM_GET, "/v1/portal/applications/{n}/ecard/{what}",
+	    web_portal_ecard, WEB_EP_PORTAL, 0 },
 	{ TC_DM_GET | TC_DM_POST, "/v1/portal/applications/{n}/{act}",
 	    web_portal_app, WEB_EP_PORTAL, BODY_MAX },
 	{ TC_DM_PUT, "/v1/portal/applications/{n}/sections/{section}",

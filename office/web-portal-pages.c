@@ -1591,6 +1591,70 @@ withdraw_form(struct page *pg, const char *num)
 	return bad | put(pg, "</button>\n</form>\n");
 }
 
+/* One link to the e-card (what: qr.png or phone.png). */
+static int
+ecard_link(struct page *pg, const char *num, const char *what, const char *id,
+    const char *label)
+{
+	int bad = 0;
+
+	bad |= put(pg, "<li><a id=\"");
+	bad |= put(pg, id);
+	bad |= put(pg, "\" download href=\"/v1/portal/applications/");
+	bad |= put(pg, num);
+	bad |= put(pg, "/ecard/");
+	bad |= put(pg, what);
+	bad |= put(pg, "\">");
+	bad |= put(pg, label);
+	return bad | put(pg, "</a></li>\n");
+}
+
+/*
+ * The card the application made: its number, status and validity, and
+ * once the office has signed it the e-card (its QR code shown, the QR
+ * code and the phone image to download).
+ */
+static int
+card_view(struct page *pg, json_t *app, const char *num)
+{
+	json_t *c = json_object_get(app, "card");
+	int bad = 0;
+
+	if (!json_is_object(c))
+		return 0;
+	bad |= put(pg, "<h2>");
+	bad |= put(pg, L("我的人才卡", "Your card"));
+	bad |= put(pg, "</h2>\n<dl id=\"card\">\n<dt>");
+	bad |= put(pg, L("卡号", "Card number"));
+	bad |= put(pg, "</dt><dd id=\"card-no\">");
+	bad |= esc(pg, jstr(c, "card_no"));
+	bad |= put(pg, "</dd>\n<dt>");
+	bad |= put(pg, L("卡状态", "Status"));
+	bad |= put(pg, "</dt><dd id=\"card-status\">");
+	bad |= esc(pg, jstr(c, "status"));
+	bad |= put(pg, "</dd>\n<dt>");
+	bad |= put(pg, L("有效期至", "Valid to"));
+	bad |= put(pg, "</dt><dd>");
+	bad |= esc(pg, jstr(c, "valid_to"));
+	bad |= put(pg, "</dd>\n</dl>\n");
+	if (!json_is_true(json_object_get(c, "ecard")))
+		return bad |
+		    put(pg,
+			L("<p id=\"ecard-pending\">电子卡正在制作，签发后可在此下载。</p>\n",
+			    "<p id=\"ecard-pending\">The e-card is being prepared; once signed it can be downloaded here.</p>\n"));
+	bad |= put(pg,
+	    "<p><img id=\"ecard-qr-img\" class=\"qr\" width=\"260\" height=\"260\" alt=\"");
+	bad |= put(pg, L("电子卡二维码", "The e-card's QR code"));
+	bad |= put(pg, "\" src=\"/v1/portal/applications/");
+	bad |= put(pg, num);
+	bad |= put(pg, "/ecard/qr.png\"></p>\n<ul id=\"ecard\">\n");
+	bad |= ecard_link(pg, num, "phone.png", "ecard-phone",
+	    L("下载电子卡（手机图片）", "Download the e-card (phone image)"));
+	bad |= ecard_link(pg, num, "qr.png", "ecard-qr",
+	    L("下载电子卡二维码", "Download the e-card's QR code"));
+	return bad | put(pg, "</ul>\n");
+}
+
 static int
 overview(struct page *pg, json_t *app, json_t *info, const char *num)
 {
@@ -1627,6 +1691,7 @@ overview(struct page *pg, json_t *app, json_t *info, const char *num)
 		bad |= esc(pg, return_reason(app));
 		bad |= put(pg, "</p>\n");
 	}
+	bad |= card_view(pg, app, num);
 	bad |= sections_view(pg, app, info, num);
 	bad |= materials_view(pg, app, info, num);
 	if (editable(app)) {

@@ -172,6 +172,22 @@ void web_cookie_token(
 tc_dhandler web_portal_oidc;
 tc_dhandler web_portal_session, web_portal_account, web_portal_apps,
     web_portal_app, web_portal_attachment;
+/*
+ * GET /v1/portal/applications/{n}/ecard/{what}: qr.png (the signed
+ * e-card's QR code) or phone.png (the e-card for the phone, drawn here by
+ * web_ecard_draw). docs/portal.md "The e-card".
+ */
+tc_dhandler web_portal_ecard;
+
+/* ---- office/web-ecard.c ---- */
+
+/*
+ * Appends the phone image (PNG) of the e-card that body (portal-ecard's
+ * answer: programme, card, qr) describes, photo being the holder's photo,
+ * to png. Returns 0 or the error of the card face (tcard/cardface.h).
+ */
+int web_ecard_draw(json_t *body, const uint8_t *photo, size_t plen,
+    struct tc_buf *png, char *err, size_t errlen);
 
 /*
  * office/web-portal-pages.c, the portal's pages (docs/portal.md, "Pages"):
@@ -221,6 +237,11 @@ int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
  * as JSON.
  */
 void web_call_file(struct web *w, json_t *req, struct tc_dresp *resp);
+/*
+ * "attachment; filename=..." of name (printable ASCII, no quote,
+ * backslash or semicolon) into out.
+ */
+void web_disposition(const char *name, char *out, size_t len);
 
 /*
  * Starts the layer on the inherited listener; with HTTPS when cert is
