@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "mon.h"
 #include "tcard/applicant.h"
@@ -39,13 +40,31 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The account; for one of the identity platform also its ID document,
+ * the number masked ("id_document": {"type", "masked"}), which the
+ * portal's form shows read-only.
+ */
 static json_t *
-account_json(const struct tc_applicant *acct)
+account_json(struct mon *m, const struct tc_applicant *acct)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:b}", "id",
+	char number[TC_ID_MAX], masked[TC_ID_MAX], err[256];
+	enum tc_id_type type;
+	json_t *o;
+
+	o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b}", "id",
 	    (json_int_t)acct->id, "login", acct->login, "name", acct->name,
 	    "language", acct->language, "verified", acct->verified, "identity",
 	    acct->oidc);
+	if (o != NULL && acct->oidc &&
+	    tc_applicant_identity(
+		m->reg, acct->id, &type, number, err, sizeof(err)) == 0 &&
+	    tc_id_mask(number, masked) == 0)
+		json_object_set_new(o, "id_document",
+		    json_pack("{s:s, s:s}", "type", tc_id_type_name(type),
+			"masked", masked));
+	OPENSSL_cleanse(number, sizeof(number));
+	return o;
 }
 
 static void
@@ -86,7 +105,7 @@ mon_portal_signed_in(struct mon *m, const struct tc_applicant *acct,
 	}
 	snprintf(a->session, sizeof(a->session), "%s", s->idtext);
 	a->body = json_pack(
-	    "{s:s, s:o}", "csrf", s->csrf, "account", account_json(acct));
+	    "{s:s, s:o}", "csrf", s->csrf, "account", account_json(m, acct));
 }
 
 /*
@@ -289,15 +308,96 @@ op_pledge(struct mon *m, struct mon_session *s, const struct tc_app *app,
  * An application file (an object) parsed for the portal: a file the
  * form names by path is refused (files come by upload).
  */
+/* 1 when the application file gives key (applicant) or field (basic). */
+static int
+given(json_t *app, json_t *basic, const char *key, const char *field)
+{
+	json_t *v = json_object_get(app, key);
+
+	if (v == NULL || json_is_null(v))
+		v = json_object_get(basic, field);
+	return json_is_string(v) && json_string_length(v) > 0;
+}
+
+/*
+ * For an account of the identity platform (003: the name and the ID
+ * number come from the identity and cannot be changed): text (an
+ * application file) with the applicant's name, ID type and number the
+ * identity's where the file leaves them out, into
+ * *out (wiped and freed by the caller). *out NULL: not such an account,
+ * text stands. Returns 0 or an error.
+ */
+static int
+identity_form(struct mon *m, const struct tc_applicant *acct, const char *text,
+    size_t len, char **out, char *err, size_t errlen)
+{
+	char number[TC_ID_MAX];
+	enum tc_id_type type;
+	json_t *doc, *app, *basic;
+	int r;
+
+	*out = NULL;
+	if (!acct->oidc)
+		return 0;
+	r = tc_applicant_identity(m->reg, acct->id, &type, number, err, errlen);
+	if (r == TC_ERR_NOT_FOUND)
+		return 0; /* signed in before schema 15: the binding holds */
+	if (r != 0)
+		return r;
+	if ((doc = json_loadb(text, len, 0, NULL)) == NULL ||
+	    !json_is_object(doc)) {
+		json_decref(doc);
+		OPENSSL_cleanse(number, sizeof(number));
+		return 0; /* the form parser says what is wrong */
+	}
+	if (!json_is_object(app = json_object_get(doc, "applicant"))) {
+		app = json_object();
+		json_object_set_new(doc, "applicant", app);
+	}
+	basic = json_object_get(json_object_get(doc, "sections"), "basic");
+	/* What the form gives is checked (name here, the number by the
+	 * account's binding); what it leaves out is the identity's. */
+	if (!given(app, basic, "name", "name"))
+		json_object_set_new(app, "name", json_string(acct->name));
+	if (!given(app, basic, "id_type", "id-type"))
+		json_object_set_new(
+		    app, "id_type", json_string(tc_id_type_name(type)));
+	if (!given(app, basic, "id_number", "id-number"))
+		json_object_set_new(app, "id_number", json_string(number));
+	OPENSSL_cleanse(number, sizeof(number));
+	*out = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc); /* jansson does not wipe: the number was in it */
+	return *out != NULL
+	    ? 0
+	    : tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+}
+
+/*
+ * An application file (an object) parsed for the portal: a file the
+ * form names by path is refused (files come by upload); an identity's
+ * account applies with the identity's name and ID number.
+ */
 static int
 parse_form(struct mon *m, const struct mon_session *s, const char *json,
     size_t len, time_t now, struct tc_app_form *f, char *err, size_t errlen)
 {
 	struct tc_applicant acct;
+	char *mine = NULL;
 	int r;
 
-	if ((r = tc_app_form_parse(m->progs, json, len, now, f, err, errlen)) !=
-	    0)
+	if ((r = tc_applicant_get(m->reg, s->applicant, &acct, err, errlen)) !=
+		0 ||
+	    (r = identity_form(m, &acct, json, len, &mine, err, errlen)) != 0)
+		return r;
+	r = mine != NULL
+	    ? tc_app_form_parse(
+		  m->progs, mine, strlen(mine), now, f, err, errlen)
+	    : tc_app_form_parse(m->progs, json, len, now, f, err, errlen);
+	if (mine != NULL) {
+		OPENSSL_cleanse(mine, strlen(mine));
+		free(mine);
+	}
+	if (r != 0)
 		return r;
 	if (f->n_files > 0) {
 		tc_app_form_release(f);
@@ -305,19 +405,15 @@ parse_form(struct mon *m, const struct mon_session *s, const char *json,
 		    "the form names a file (attachments or a photo field): upload files with POST /v1/portal/applications/N/attachments");
 	}
 	/*
-	 * An account of the identity platform: the name is the identity's
-	 * (003: not to be changed); the ID number is held by the account's
-	 * person (tc_applicant_bind_person refuses another).
+	 * The name is the identity's (003: not to be changed); the ID
+	 * number is held by the account's person (tc_applicant_bind_person
+	 * refuses another).
 	 */
-	if ((r = tc_applicant_get(m->reg, s->applicant, &acct, err, errlen)) !=
-		0 ||
-	    (acct.oidc && f->name[0] != '\0' &&
-		strcmp(f->name, acct.name) != 0)) {
+	if (acct.oidc && f->name[0] != '\0' &&
+	    strcmp(f->name, acct.name) != 0) {
 		tc_app_form_release(f);
-		return r != 0
-		    ? r
-		    : tc_seterr(err, errlen, TC_ERR_POLICY,
-			  "the name is the one of the identity you signed in with and cannot be changed");
+		return tc_seterr(err, errlen, TC_ERR_POLICY,
+		    "the name is the one of the identity you signed in with and cannot be changed");
 	}
 	return 0;
 }
@@ -1023,7 +1119,7 @@ mon_portal_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 		break;
 	case TC_ORPC_PORTAL_WHOAMI:
 		a->body = json_pack("{s:s, s:o}", "csrf", s->csrf, "account",
-		    account_json(&acct));
+		    account_json(m, &acct));
 		break;
 	case TC_ORPC_PORTAL_APPS:
 		op_apps(m, s, a, now);

@@ -55,7 +55,8 @@ web_ecard_draw(json_t *body, const uint8_t *photo, size_t plen,
 	struct tc_programme *p = NULL;
 	struct tc_cardface *f = NULL;
 	const char *qr = json_string_value(json_object_get(body, "qr"));
-	char *prog = json_dumps(json_object_get(body, "programme"), JSON_COMPACT);
+	char *prog =
+	    json_dumps(json_object_get(body, "programme"), JSON_COMPACT);
 	int r;
 
 	memset(&c, 0, sizeof(c));
@@ -73,8 +74,7 @@ web_ecard_draw(json_t *body, const uint8_t *photo, size_t plen,
 		c.programme = p;
 		pthread_mutex_lock(&draw_lock);
 		if ((r = tc_cardface_prepare(&f, &c, photo, plen, qr, NULL,
-			 TC_CARDFACE_BIT(TC_CARDFACE_ECARD), err, errlen)) ==
-		    0)
+			 TC_CARDFACE_BIT(TC_CARDFACE_ECARD), err, errlen)) == 0)
 			r = tc_cardface_png(
 			    f, TC_CARDFACE_ECARD, png, err, errlen);
 		tc_cardface_free(f);

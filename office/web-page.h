@@ -45,6 +45,7 @@ struct page {
 	int en; /* English, else Chinese */
 	char sid[TC_ORPC_TOKEN_LEN + 1];
 	const char *who, *csrf; /* whoami's answer (owned by an answer) */
+	json_t *idoc; /* portal: the identity's ID document (whoami's), or NULL */
 	json_t *roles;
 	struct tc_webform query;
 };

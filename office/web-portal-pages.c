@@ -234,6 +234,7 @@ whoami(struct page *pg, struct web_answer *who)
 	    ? jstr(acct, "name")
 	    : jstr(acct, "login");
 	pg->csrf = jstr(who->body, "csrf");
+	pg->idoc = json_object_get(acct, "id_document");
 	if (pg->who == NULL || pg->csrf == NULL) {
 		problem(pg, 500, L("出错了", "Error"), "bad answer");
 		return -1;
@@ -1194,6 +1195,44 @@ clause_select(struct page *pg, json_t *info, const char *v)
 	return bad | put(pg, "</select>\n");
 }
 
+/*
+ * A field of the basic section that an identity's account does not fill
+ * in (003: "从身份认证登录获取且不可修改"): the name, the ID type and the
+ * number (masked) shown read-only, without a name, so the form does not
+ * send them and the monitor takes the identity's. 0 or 1 (bad) when
+ * shown, -1 when f is not such a field.
+ */
+static int
+identity_input(struct page *pg, json_t *f, const char *id)
+{
+	const char *fid = jstr(f, "id"), *v;
+	int bad = 0;
+
+	if (pg->idoc == NULL || fid == NULL)
+		return -1;
+	if (strcmp(fid, "name") == 0)
+		v = pg->who;
+	else if (strcmp(fid, "id-type") == 0)
+		v = jstr(pg->idoc, "type");
+	else if (strcmp(fid, "id-number") == 0)
+		v = jstr(pg->idoc, "masked");
+	else
+		return -1;
+	bad |= put(pg, "<label for=\"");
+	bad |= esc(pg, id);
+	bad |= put(pg, "\">");
+	bad |= esc(pg, text_of(pg, json_object_get(f, "names")));
+	bad |= put(pg, "</label><input type=\"text\" readonly id=\"");
+	bad |= esc(pg, id);
+	bad |= put(pg, "\" value=\"");
+	bad |= esc(pg, v);
+	bad |= put(pg, "\"><p class=\"muted\">");
+	bad |= put(pg,
+	    L("来自身份认证，不可修改",
+		"From your identity; it cannot be changed"));
+	return bad | put(pg, "</p>\n");
+}
+
 static void
 apply_page(struct page *pg, unsigned status, json_t *info, const char *prog,
     struct tc_webform *form, const char *msg)
@@ -1202,7 +1241,7 @@ apply_page(struct page *pg, unsigned status, json_t *info, const char *prog,
 	char id[96], name[96];
 	const char *v;
 	size_t i;
-	int bad;
+	int bad, k;
 
 	page_status(pg, status, status == 200 ? WEB_R_OK : page_result(status));
 	bad = head(pg, L("新的申请", "New application"));
@@ -1233,7 +1272,10 @@ apply_page(struct page *pg, unsigned status, json_t *info, const char *prog,
 		v = form != NULL ? tc_webform_get(form, name, NULL) : NULL;
 		if (v == NULL && strcmp(name, "name") == 0)
 			v = pg->who;
-		bad |= field_input(pg, info, f, name, id, v);
+		if ((k = identity_input(pg, f, id)) >= 0)
+			bad |= k;
+		else
+			bad |= field_input(pg, info, f, name, id, v);
 	}
 	bad |= put(pg, "<label for=\"employer-code\">");
 	bad |= put(pg,
@@ -1998,12 +2040,19 @@ entry_inputs(struct page *pg, json_t *info, json_t *sec, json_t *vals, int k)
 	json_t *f;
 	char name[96], id[128], buf[32];
 	size_t i;
-	int bad = 0;
+	int bad = 0, shown;
 
 	json_array_foreach(json_object_get(sec, "fields"), i, f)
 	{
 		if (!typed_field(f))
 			continue;
+		if (k < 0 && is(sec, "id", "basic")) {
+			snprintf(id, sizeof(id), "basic-%s", jstr(f, "id"));
+			if ((shown = identity_input(pg, f, id)) >= 0) {
+				bad |= shown;
+				continue;
+			}
+		}
 		if (k >= 0) {
 			snprintf(name, sizeof(name), "%d.%s", k, jstr(f, "id"));
 			snprintf(id, sizeof(id), "%s-%d-%s", jstr(sec, "id"), k,
