@@ -76,6 +76,10 @@ static const char usage_text[] =
     "    --idle-timeout S        a session ends after S idle seconds (900;\n"
     "                            also 15m, 2h)\n"
     "    --session-lifetime S    and S seconds after sign-in at most (28800)\n"
+    "    --sign-in-rate N/UNIT   password checks per client address (staff\n"
+    "                            and applicants' sign-in, registration,\n"
+    "                            reset; 60/min), over it 429 Retry-After\n"
+    "    --sign-in-burst N       ...and at most N at once (60)\n"
     "    --help, --version\n"
     "\n"
     "Exit status: 0 stopped by SIGTERM or SIGINT; 1 could not start or the\n"
@@ -353,8 +357,8 @@ mon_spawn(
 static pid_t
 spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
 {
-	char lbuf[16], wbuf[16];
-	const char *argv[20];
+	char lbuf[16], wbuf[16], rate[48], burst[16];
+	const char *argv[24];
 	int keep[2] = { lfd, wfd }, i = 0;
 
 	snprintf(lbuf, sizeof(lbuf), "%d", lfd);
@@ -368,6 +372,13 @@ spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
 	argv[i++] = o->listen;
 	argv[i++] = "--user";
 	argv[i++] = o->user;
+	snprintf(rate, sizeof(rate), "%u/%us", o->sign_in_rate.count,
+	    o->sign_in_rate.period);
+	snprintf(burst, sizeof(burst), "%u", o->sign_in_burst);
+	argv[i++] = "--sign-in-rate";
+	argv[i++] = rate;
+	argv[i++] = "--sign-in-burst";
+	argv[i++] = burst;
 	/* The worker asks for the pair over the RPC: no paths. */
 	if (o->tls_cert[0] != '\0')
 		argv[i++] = "--tls";

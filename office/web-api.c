@@ -29,7 +29,7 @@ static const char *const ep_names[WEB_EP_COUNT] = { "healthz", "metrics",
 	"card", "card-action", "audit", "portal", "other" };
 static const char *const res_names[WEB_R_COUNT] = { "ok", "bad-request",
 	"too-large", "not-found", "method", "error", "unauthorized",
-	"forbidden", "refused", "unavailable" };
+	"forbidden", "refused", "unavailable", "throttled" };
 
 static int
 result_of(unsigned status)
@@ -348,6 +348,8 @@ web_body_object(struct tc_dreq *rq, struct tc_dresp *resp)
 static void
 ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	if (web_sign_in_throttled(d, rq, resp, 0))
+		return;
 	struct web *w = tc_daemon_app(d);
 	struct web_answer an;
 	json_t *req, *args = NULL;
@@ -492,6 +494,35 @@ ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	json_object_set_new(req, "app", json_integer(n));
 	json_object_set_new(req, "att", json_integer(att));
 	web_call_file(tc_daemon_app(d), req, resp);
+}
+
+int
+web_sign_in_throttled(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp, int html)
+{
+	struct web *w = tc_daemon_app(d);
+	unsigned wait;
+
+	if (!rq->method_post || w->sign_in == NULL ||
+	    (wait = tc_dthrottle_take(w->sign_in, rq->client_key,
+		 rq->client_keylen, tc_daemon_mono_ns())) == 0)
+		return 0;
+	if (html) {
+		tc_buf_release(&resp->body);
+		tc_buf_init(&resp->body, 0);
+		tc_dresp_checked(resp,
+		    tc_buf_puts(&resp->body,
+			"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>429</title></head><body><h1>请稍后再试 Too many attempts</h1><p>此地址尝试登录或注册过于频繁，请稍后再试。Too many sign-in or registration attempts from this address: try again later.</p></body></html>\n"));
+		resp->status = 429;
+		resp->result = WEB_R_THROTTLED;
+		resp->ctype = "text/html; charset=utf-8";
+	} else {
+		tc_dresp_error(resp, 429, WEB_R_THROTTLED, "throttled",
+		    "too many sign-in, registration or reset attempts from this address; try again in %u s",
+		    wait);
+	}
+	snprintf(resp->retry_after, sizeof(resp->retry_after), "%u", wait);
+	return 1;
 }
 
 void

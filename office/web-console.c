@@ -352,6 +352,8 @@ web_console_login(
 	const char *op, *pass, *otp, *next;
 	json_t *q;
 
+	if (web_sign_in_throttled(d, rq, resp, 1))
+		return;
 	page_begin(pg, &console_site, rq, resp);
 	if (!rq->method_post) {
 		login_page(pg, 200, page_query(pg, "next"), 0);

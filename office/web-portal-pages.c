@@ -464,6 +464,8 @@ web_portal_login(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	struct web_answer an;
 	const char *login, *pass;
 
+	if (web_sign_in_throttled(d, rq, resp, 1))
+		return;
 	portal_begin(pg, rq, resp);
 	tc_webform_init(&form);
 	if (!rq->method_post) {
@@ -541,6 +543,8 @@ web_portal_register(
 	const char *login, *pass, *name;
 	json_t *args;
 
+	if (web_sign_in_throttled(d, rq, resp, 1))
+		return;
 	portal_begin(pg, rq, resp);
 	tc_webform_init(&form);
 	if (!rq->method_post) {

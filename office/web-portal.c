@@ -100,6 +100,8 @@ web_portal_session(
 	json_t *req, *args = NULL;
 	const char *op;
 
+	if (web_sign_in_throttled(d, rq, resp, 0))
+		return;
 	rq->ep = WEB_EP_PORTAL;
 	if (rq->method_post) {
 		if (!web_same_origin(rq)) {
@@ -138,6 +140,8 @@ web_portal_account(
 	const char *what = tc_dreq_param(rq, "what"), *op;
 	json_t *req, *args;
 
+	if (web_sign_in_throttled(d, rq, resp, 0))
+		return;
 	rq->ep = WEB_EP_PORTAL;
 	if (what == NULL)
 		op = "portal-register";

@@ -276,11 +276,33 @@ on_hup(void *arg)
 	pem_free(pem, plen);
 }
 
+/*
+ * The throttle of password checks per client address (web_sign_in_
+ * throttled), of the monitor's settings sign-in-rate and -burst.
+ */
+static int
+sign_in_throttle(struct web *w, const char *rate, const char *burst)
+{
+	static const struct tc_dconf_key keys[] = {
+		{ "sign-in-rate", TC_DCONF_RATE, 0, 0, 0, 0, NULL },
+	};
+	static const struct tc_dconf table = { keys, 1 };
+	struct tc_rate r;
+	char *end;
+	unsigned long b = strtoul(burst, &end, 10);
+
+	if (tc_dconf_set(&table, &r, "sign-in-rate", rate, NULL, 0) != 0 ||
+	    *end != '\0' || b == 0 || b > 1000000)
+		return -1;
+	return tc_dthrottle_new(&w->sign_in, 65536, r, (unsigned)b);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct web w;
-	const char *user = "nobody", *listen = "?";
+	const char *user = "nobody", *listen = "?", *rate_arg = "60/min";
+	const char *burst_arg = "60";
 	char err[512] = "";
 	uint8_t *pem = NULL;
 	size_t plen = 0, clen = 0;
@@ -304,6 +326,10 @@ main(int argc, char **argv)
 			listen = argv[i + 1];
 		else if (strcmp(argv[i], "--user") == 0)
 			user = argv[i + 1];
+		else if (strcmp(argv[i], "--sign-in-rate") == 0)
+			rate_arg = argv[i + 1];
+		else if (strcmp(argv[i], "--sign-in-burst") == 0)
+			burst_arg = argv[i + 1];
 		else
 			return fail(
 			    "unknown option '%s' (tcard-issuerd starts this program)",
@@ -335,6 +361,10 @@ main(int argc, char **argv)
 	    tc_dlog_start(w.log) != 0)
 		return fail("log: %s", err);
 	w.started_ns = tc_daemon_mono_ns();
+	if (sign_in_throttle(&w, rate_arg, burst_arg) != 0)
+		return fail(
+		    "--sign-in-rate '%s' or --sign-in-burst '%s' is not valid",
+		    rate_arg, burst_arg);
 	r = web_rpc_init(&w.rpc, w.rpc.fd) != 0 ||
 	    (use_tls &&
 		tls_fetch(&w, &pem, &plen, &clen, err, sizeof(err)) != 0) ||

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "daemon.h"
+#include "dthrottle.h"
 #include "tcard/officerpc.h"
 #include "tcard/webform.h"
 
@@ -47,6 +48,7 @@ enum {
 	WEB_R_FORBIDDEN,
 	WEB_R_REFUSED,
 	WEB_R_UNAVAILABLE,
+	WEB_R_THROTTLED,
 	WEB_R_COUNT
 };
 
@@ -95,6 +97,8 @@ struct web {
 	struct tc_dlog *log;
 	struct tc_dmetrics *metrics;
 	uint64_t started_ns;
+	/* Password checks per client address (web_sign_in_throttled). */
+	struct tc_dthrottle *sign_in;
 };
 
 #define WEB_COOKIE_NAME	  "tcard_session"
@@ -237,6 +241,13 @@ int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
  * as JSON.
  */
 void web_call_file(struct web *w, json_t *req, struct tc_dresp *resp);
+/*
+ * For a POST that checks a password (sign-in, registration, reset: an
+ * scrypt in the monitor each): 0 when rq's client address may, else 429
+ * with Retry-After answered in resp (JSON; html: a short page) and 1.
+ */
+int web_sign_in_throttled(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp, int html);
 /*
  * "attachment; filename=..." of name (printable ASCII, no quote,
  * backslash or semicolon) into out.

@@ -247,4 +247,27 @@ check "the session is gone (401)" status_is 401
 check "no full ID number in the daemon's log" test "$(grep -c "$(row 1 5)\|$(row 2 5)" "$T/id.err")" = 0
 stop_id
 check "SIGTERM stops it cleanly" test "$ID_STATUS" -eq 0
+
+# Password checks are throttled per client address (each costs an scrypt
+# in the monitor): 3 at once here, then 429 with Retry-After, for the
+# portal's and the staff's sign-in alike; nothing else is slowed.
+check "tcard-issuerd starts with --sign-in-rate 1/h --sign-in-burst 3" \
+	start_id --sign-in-rate 1/h --sign-in-burst 3
+for i in 1 2 3; do plogin 1 "wrong-password-$i-abc"; done
+check "three wrong passwords: 401" status_is 401
+plogin 1
+check "the fourth attempt from this address is 429, the password not checked" status_is 429
+check "... with Retry-After" grep -qiE '^retry-after: [0-9]+' "$T/hdr"
+check "... saying why" grep -q 'too many sign-in' "$T/body"
+req POST /v1/session - "" '{"operator":"demo-admin","passphrase":"x","otp":"000000"}'
+check "the staff's sign-in from the address too (429)" status_is 429
+curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' -H "Origin: $URL" \
+	--data-urlencode "login=$(row 2 1)" --data-urlencode "password=x" "$URL/portal/login" >"$T/status"
+check "and the sign-in page (429, a page)" \
+	sh -c "test \"\$(cat '$T/status')\" = 429 && grep -q 'Too many attempts' '$T/body'"
+req GET /healthz
+check "other requests are served (200)" status_is 200
+req POST /v1/portal/accounts/reset-request - "" '{"login":"x@example.com"}'
+check "a reset request is throttled too (429)" status_is 429
+stop_id
 done_testing
