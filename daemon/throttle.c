@@ -215,4 +215,3 @@ tc_dthrottle_count_refusal(struct tc_dthrottle *t)
 {
 	atomic_fetch_add_explicit(&t->refused, 1, memory_order_relaxed);
 }
-

@@ -170,27 +170,14 @@ send_tls(int fd, uint32_t id)
 void
 mon_log(const char *event, const char *level, const char *fmt, ...)
 {
-	char msg[1024], ts[32];
-	struct tm tm;
-	time_t now = time(NULL);
-	json_t *o;
+	char msg[1024];
 	va_list ap;
-	char *line;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "ts", ts, "process",
-	    "monitor", "event", event, "level", level, "message", msg);
-	if (o != NULL &&
-	    (line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) !=
-		NULL) {
-		fprintf(stderr, "%s\n", line);
-		free(line);
-	}
-	json_decref(o);
+	tc_dmsg_json(
+	    "monitor", event, level, json_pack("{s:s}", "message", msg));
 }
 
 /* A bad option or setting: the message, a pointer to --help, status 2. */

@@ -260,6 +260,33 @@ page_problem(struct page *pg, unsigned status, const char *title,
 	page_finish(pg, bad);
 }
 
+void
+page_rpc_problem(struct page *pg, const struct web_answer *an, const char *back)
+{
+	const struct page_site *site = pg->site;
+	unsigned status = an->status;
+
+	switch (status) {
+	case 401:
+		site->to_login(pg);
+		return;
+	case 404:
+		site->not_found(pg);
+		return;
+	case 400:
+	case 403:
+	case 409:
+	case 503:
+		break;
+	default:
+		status = 500;
+	}
+	page_problem(pg, status, page_problem_title(pg, status),
+	    an->message != NULL ? an->message : "",
+	    back != NULL ? back : site->back,
+	    back != NULL ? L("返回", "Back") : L(site->back_zh, site->back_en));
+}
+
 const char *
 page_state(struct page *pg, const char *state, int applicant)
 {
@@ -330,7 +357,7 @@ page_logout(struct page *pg, const char *op)
 			page_redirect(pg, to);
 			page_session_cookie(pg, NULL);
 		} else
-			pg->site->rpc_problem(pg, &an);
+			page_rpc_problem(pg, &an, NULL);
 	}
 	web_answer_free(&an);
 	tc_webform_release(&form);

@@ -27,7 +27,8 @@
 #define PORTAL_CSP                                                             \
 	"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-static void site_problem(struct page *pg, const struct web_answer *an);
+static void to_login(struct page *pg);
+static void not_found(struct page *pg);
 static int head(struct page *pg, const char *title);
 
 static const struct page_site portal_site = { WEB_EP_PORTAL, PORTAL_CSP,
@@ -35,8 +36,8 @@ static const struct page_site portal_site = { WEB_EP_PORTAL, PORTAL_CSP,
 	"<link rel=\"stylesheet\" href=\"/console/style.css\">\n"
 	"<link rel=\"stylesheet\" href=\"/portal/style.css\">\n"
 	"<script src=\"/portal/portal.js\" defer></script>\n",
-	" · 人才服务卡申报", " · talent card applications", site_problem,
-	head };
+	" · 人才服务卡申报", " · talent card applications", to_login, not_found,
+	"/portal/", "返回我的事项", "Back to my matters", head };
 
 /* The portal's additions to the console's stylesheet. */
 static const char portal_css[] =
@@ -145,40 +146,6 @@ to_login(struct page *pg)
 	page_redirect(pg, "/portal/login");
 }
 
-/*
- * An RPC error as a page: 401 to the sign-in page, 404 the one
- * not-found page, others the monitor's (the library's) message.
- */
-static void
-rpc_problem(struct page *pg, const struct web_answer *an, const char *back)
-{
-	const char *m = an->message != NULL ? an->message : "";
-
-	switch (an->status) {
-	case 401:
-		to_login(pg);
-		return;
-	case 404:
-		not_found(pg);
-		return;
-	case 403:
-	case 409:
-	case 400:
-	case 503:
-		problem_back(pg, an->status, page_problem_title(pg, an->status),
-		    m, back);
-		return;
-	}
-	problem_back(pg, 500, page_problem_title(pg, 500), m, back);
-}
-
-/* The site's rpc_problem (the shared sign-out's). */
-static void
-site_problem(struct page *pg, const struct web_answer *an)
-{
-	rpc_problem(pg, an, NULL);
-}
-
 /* A portal request {"op", "session"?, "app"? (n > 0)}; NULL: no memory. */
 static json_t *
 req_new(struct page *pg, const char *op, int64_t n)
@@ -207,7 +174,7 @@ call(struct page *pg, json_t *q, struct web_answer *an, const char *back)
 	if (web_call(tc_daemon_app(pg->rq->d), q, an, pg->resp) != 0)
 		return -1;
 	if (an->status != 200 || an->error != NULL) {
-		rpc_problem(pg, an, back);
+		page_rpc_problem(pg, an, back);
 		return -1;
 	}
 	return 0;
@@ -498,7 +465,7 @@ web_portal_login(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		    L("登录失败：账号或密码有误，或账号已被暂时锁定。",
 			"Sign-in failed: the login or password is wrong, or the account is locked for a while."));
 	} else {
-		rpc_problem(pg, &an, "/portal/login");
+		page_rpc_problem(pg, &an, "/portal/login");
 	}
 	web_answer_free(&an);
 out:
@@ -578,7 +545,7 @@ web_portal_register(
 	else if (an.status == 400 || an.status == 409)
 		register_page(pg, an.status, an.message, &form);
 	else
-		rpc_problem(pg, &an, "/portal/register");
+		page_rpc_problem(pg, &an, "/portal/register");
 	web_answer_free(&an);
 out:
 	tc_webform_release(&form);
@@ -1369,7 +1336,7 @@ web_portal_apply(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	} else if (an.status == 400 || an.status == 409) {
 		apply_page(pg, an.status, info.body, prog, &form, an.message);
 	} else {
-		rpc_problem(pg, &an, NULL);
+		page_rpc_problem(pg, &an, NULL);
 	}
 out:
 	web_answer_free(&an);
@@ -1863,7 +1830,7 @@ web_portal_upload(
 		app_path(back, sizeof(back), n, "?done=uploaded#materials");
 		page_redirect(pg, back);
 	} else
-		rpc_problem(pg, &an, back);
+		page_rpc_problem(pg, &an, back);
 out:
 	web_answer_free(&an);
 	json_decref(docs);
@@ -2018,7 +1985,7 @@ web_portal_pledge(
 			goto out;
 		}
 		if (an.status != 409 && an.status != 400) {
-			rpc_problem(pg, &an, back);
+			page_rpc_problem(pg, &an, back);
 			goto out;
 		}
 	}
@@ -2236,7 +2203,7 @@ web_portal_section_page(
 		    pg, an.status, n, info.body, sec, value, 0, an.message);
 	else {
 		app_path(back, sizeof(back), n, "");
-		rpc_problem(pg, &an, back);
+		page_rpc_problem(pg, &an, back);
 	}
 out:
 	json_decref(value);

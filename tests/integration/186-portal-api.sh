@@ -133,11 +133,19 @@ ATT=$(jq_body 'o["attachment"]')
 curl -s -b "$P1" -o "$T/back.pdf" -w '%{http_code}' "$URL/v1/portal/applications/$N/attachments/$ATT" >"$T/status"
 check "the applicant reads its file back, the same bytes" sh -c "test \"\$(cat '$T/status')\" = 200 && cmp -s '$T/back.pdf' '$T/m.pdf'"
 
+req GET "/v1/portal/applications/$N/ecard/phone.png" "$P1"
+check "a draft has no e-card yet (404, saying so)" \
+	sh -c "test \"\$(cat '$T/status')\" = 404 && grep -q 'has no card yet' '$T/body'"
+req GET "/v1/portal/applications/$N/ecard/card.pdf" "$P1"
+check "an e-card is qr.png or phone.png (404)" status_is 404
+
 # Another applicant sees none of it.
 plogin 2; P2=$T/p2.jar; C2=$PC
 for p in "/v1/portal/applications/$N" "/v1/portal/applications/$N/attachments/$ATT" "/v1/portal/applications/$N/pledge"; do
 	req GET "$p" "$P2"; check "applicant 2: GET ${p#/v1/portal/applications/} is 404" status_is 404
 done
+req GET "/v1/portal/applications/$N/ecard/qr.png" "$P2"
+check "applicant 2: nor its e-card (404)" status_is 404
 req PUT "/v1/portal/applications/$N/sections/achievements" "$P2" "$C2" '{"text":"x"}'
 check "applicant 2 cannot change it (404)" status_is 404
 req POST "/v1/portal/applications/$N/submit" "$P2" "$C2" '{"pledge":true}'
