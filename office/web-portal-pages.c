@@ -1604,6 +1604,22 @@ withdraw_form(struct page *pg, const char *num)
 	return bad | put(pg, "</button>\n</form>\n");
 }
 
+/* A card's status in the page's language. */
+static const char *
+card_status(struct page *pg, const char *status)
+{
+	static const char *const w[][3] = { { "issued", "有效", "valid" },
+		{ "suspended", "已暂停", "suspended" },
+		{ "revoked", "已注销", "revoked" },
+		{ "expired", "已过期", "expired" } };
+	size_t i;
+
+	for (i = 0; status != NULL && i < sizeof(w) / sizeof(w[0]); i++)
+		if (strcmp(status, w[i][0]) == 0)
+			return w[i][pg->en ? 2 : 1];
+	return status;
+}
+
 /* One link to the e-card (what: qr.png or phone.png). */
 static int
 ecard_link(struct page *pg, const char *num, const char *what, const char *id,
@@ -1644,7 +1660,7 @@ card_view(struct page *pg, json_t *app, const char *num)
 	bad |= put(pg, "</dd>\n<dt>");
 	bad |= put(pg, L("卡状态", "Status"));
 	bad |= put(pg, "</dt><dd id=\"card-status\">");
-	bad |= esc(pg, jstr(c, "status"));
+	bad |= esc(pg, card_status(pg, jstr(c, "status")));
 	bad |= put(pg, "</dd>\n<dt>");
 	bad |= put(pg, L("有效期至", "Valid to"));
 	bad |= put(pg, "</dt><dd>");
