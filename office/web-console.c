@@ -2131,36 +2131,17 @@ static int
 pass_input(struct page *pg, const char *id, const char *name, const char *label,
     const char *autocomplete)
 {
-	int bad = 0;
-
-	bad |= put(pg, "<label for=\"");
-	bad |= put(pg, id);
-	bad |= put(pg, "\">");
-	bad |= put(pg, label);
-	bad |= put(pg, "</label><input type=\"password\" id=\"");
-	bad |= put(pg, id);
-	bad |= put(pg, "\" name=\"");
-	bad |= put(pg, name);
-	bad |= put(pg, "\" autocomplete=\"");
-	bad |= put(pg, autocomplete);
-	bad |= put(pg, "\" maxlength=\"1024\" required>\n");
-	return bad;
+	return page_fmt(pg,
+	    "<label for=\"%s\">%s</label><input type=\"password\" id=\"%s\" name=\"%s\" autocomplete=\"%s\" maxlength=\"1024\" required>\n",
+	    id, label, id, name, autocomplete);
 }
 
 static int
 otp_input(struct page *pg, const char *id)
 {
-	int bad = 0;
-
-	bad |= put(pg, "<label for=\"");
-	bad |= put(pg, id);
-	bad |= put(pg, "\">");
-	bad |= put(pg, L("动态口令（当前）", "Current one-time code"));
-	bad |= put(pg, "</label><input type=\"text\" id=\"");
-	bad |= put(pg, id);
-	bad |= put(pg,
-	    "\" name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"16\" required>\n");
-	return bad;
+	return page_fmt(pg,
+	    "<label for=\"%s\">%s</label><input type=\"text\" id=\"%s\" name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"16\" required>\n",
+	    id, L("动态口令（当前）", "Current one-time code"), id);
 }
 
 void

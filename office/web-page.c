@@ -3,6 +3,7 @@
  * The page framework of the web worker (office/web-page.h): what the
  * console's and the portal's pages share.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,6 +235,23 @@ page_flash(struct page *pg, const struct page_word *w, size_t n)
 {
 	return paragraph(pg, "<p class=\"flash\" id=\"flash\">",
 	    page_word(pg, w, n, page_query(pg, "done")));
+}
+
+int
+page_fmt(struct page *pg, const char *tpl, ...)
+{
+	const char *p = tpl, *hole;
+	va_list ap;
+	int bad = 0;
+
+	va_start(ap, tpl);
+	while ((hole = strstr(p, "%s")) != NULL) {
+		bad |= tc_buf_put(pg->b, p, (size_t)(hole - p));
+		bad |= esc(pg, va_arg(ap, const char *));
+		p = hole + 2;
+	}
+	va_end(ap);
+	return bad | put(pg, p);
 }
 
 int

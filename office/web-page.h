@@ -126,6 +126,12 @@ int page_flash(struct page *pg, const struct page_word *w, size_t n);
 /* msg escaped in the paragraph p.error#problem; nothing when NULL. */
 int page_error(struct page *pg, const char *msg);
 /*
+ * Appends tpl, each "%s" in it replaced by the next argument escaped for
+ * HTML text and attribute values (tc_html_put; NULL: nothing). Returns
+ * nonzero when the page's buffer failed.
+ */
+int page_fmt(struct page *pg, const char *tpl, ...);
+/*
  * A whole page of status with one message (escaped) and a link back to
  * back (its text back_text), in the site's frame.
  */

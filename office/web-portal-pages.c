@@ -1177,7 +1177,6 @@ static int
 identity_input(struct page *pg, json_t *f, const char *id)
 {
 	const char *fid = jstr(f, "id"), *v;
-	int bad = 0;
 
 	if (pg->idoc == NULL || fid == NULL)
 		return -1;
@@ -1189,19 +1188,11 @@ identity_input(struct page *pg, json_t *f, const char *id)
 		v = jstr(pg->idoc, "masked");
 	else
 		return -1;
-	bad |= put(pg, "<label for=\"");
-	bad |= esc(pg, id);
-	bad |= put(pg, "\">");
-	bad |= esc(pg, text_of(pg, json_object_get(f, "names")));
-	bad |= put(pg, "</label><input type=\"text\" readonly id=\"");
-	bad |= esc(pg, id);
-	bad |= put(pg, "\" value=\"");
-	bad |= esc(pg, v);
-	bad |= put(pg, "\"><p class=\"muted\">");
-	bad |= put(pg,
+	return page_fmt(pg,
+	    "<label for=\"%s\">%s</label><input type=\"text\" readonly id=\"%s\" value=\"%s\"><p class=\"muted\">%s</p>\n",
+	    id, text_of(pg, json_object_get(f, "names")), id, v,
 	    L("来自身份认证，不可修改",
 		"From your identity; it cannot be changed"));
-	return bad | put(pg, "</p>\n");
 }
 
 static void
@@ -1625,17 +1616,9 @@ static int
 ecard_link(struct page *pg, const char *num, const char *what, const char *id,
     const char *label)
 {
-	int bad = 0;
-
-	bad |= put(pg, "<li><a id=\"");
-	bad |= put(pg, id);
-	bad |= put(pg, "\" download href=\"/v1/portal/applications/");
-	bad |= put(pg, num);
-	bad |= put(pg, "/ecard/");
-	bad |= put(pg, what);
-	bad |= put(pg, "\">");
-	bad |= put(pg, label);
-	return bad | put(pg, "</a></li>\n");
+	return page_fmt(pg,
+	    "<li><a id=\"%s\" download href=\"/v1/portal/applications/%s/ecard/%s\">%s</a></li>\n",
+	    id, num, what, label);
 }
 
 /*
@@ -1647,36 +1630,25 @@ static int
 card_view(struct page *pg, json_t *app, const char *num)
 {
 	json_t *c = json_object_get(app, "card");
-	int bad = 0;
+	int bad;
 
 	if (!json_is_object(c))
 		return 0;
-	bad |= put(pg, "<h2>");
-	bad |= put(pg, L("我的人才卡", "Your card"));
-	bad |= put(pg, "</h2>\n<dl id=\"card\">\n<dt>");
-	bad |= put(pg, L("卡号", "Card number"));
-	bad |= put(pg, "</dt><dd id=\"card-no\">");
-	bad |= esc(pg, jstr(c, "card_no"));
-	bad |= put(pg, "</dd>\n<dt>");
-	bad |= put(pg, L("卡状态", "Status"));
-	bad |= put(pg, "</dt><dd id=\"card-status\">");
-	bad |= esc(pg, card_status(pg, jstr(c, "status")));
-	bad |= put(pg, "</dd>\n<dt>");
-	bad |= put(pg, L("有效期至", "Valid to"));
-	bad |= put(pg, "</dt><dd>");
-	bad |= esc(pg, jstr(c, "valid_to"));
-	bad |= put(pg, "</dd>\n</dl>\n");
+	bad = page_fmt(pg,
+	    "<h2>%s</h2>\n<dl id=\"card\">\n<dt>%s</dt><dd id=\"card-no\">%s</dd>\n"
+	    "<dt>%s</dt><dd id=\"card-status\">%s</dd>\n<dt>%s</dt><dd>%s</dd>\n</dl>\n",
+	    L("我的人才卡", "Your card"), L("卡号", "Card number"),
+	    jstr(c, "card_no"), L("卡状态", "Status"),
+	    card_status(pg, jstr(c, "status")), L("有效期至", "Valid to"),
+	    jstr(c, "valid_to"));
 	if (!json_is_true(json_object_get(c, "ecard")))
 		return bad |
-		    put(pg,
-			L("<p id=\"ecard-pending\">电子卡正在制作，签发后可在此下载。</p>\n",
-			    "<p id=\"ecard-pending\">The e-card is being prepared; once signed it can be downloaded here.</p>\n"));
-	bad |= put(pg,
-	    "<p><img id=\"ecard-qr-img\" class=\"qr\" width=\"260\" height=\"260\" alt=\"");
-	bad |= put(pg, L("电子卡二维码", "The e-card's QR code"));
-	bad |= put(pg, "\" src=\"/v1/portal/applications/");
-	bad |= put(pg, num);
-	bad |= put(pg, "/ecard/qr.png\"></p>\n<ul id=\"ecard\">\n");
+		    page_fmt(pg, "<p id=\"ecard-pending\">%s</p>\n",
+			L("电子卡正在制作，签发后可在此下载。",
+			    "The e-card is being prepared; once signed it can be downloaded here."));
+	bad |= page_fmt(pg,
+	    "<p><img id=\"ecard-qr-img\" class=\"qr\" width=\"260\" height=\"260\" alt=\"%s\" src=\"/v1/portal/applications/%s/ecard/qr.png\"></p>\n<ul id=\"ecard\">\n",
+	    L("电子卡二维码", "The e-card's QR code"), num);
 	bad |= ecard_link(pg, num, "phone.png", "ecard-phone",
 	    L("下载电子卡（手机图片）", "Download the e-card (phone image)"));
 	bad |= ecard_link(pg, num, "qr.png", "ecard-qr",
