@@ -113,11 +113,53 @@ mon_portal_signed_in(struct mon *m, const struct tc_applicant *acct,
  * through the notifications outbox (tc_notify_account, in the same
  * transaction; docs/portal.md).
  */
+/*
+ * A one-time token of purpose for account id and its message to the
+ * account's login, in the caller's transaction (the outbox's row with
+ * the event). Returns 0 or an error.
+ */
+static int
+token_message(struct mon *m, int64_t id, enum tc_applicant_token_purpose p,
+    time_t now, char *err, size_t errlen)
+{
+	char token[TC_APPLICANT_TOKEN_LEN + 1];
+	int r;
+
+	r = tc_applicant_token_new(m->reg, id, p, now, token, err, errlen);
+	if (r == 0)
+		r = tc_notify_account(m->reg, id,
+		    p == TC_APPLICANT_TOKEN_VERIFY ? TC_NOTIFY_ACCOUNT_VERIFY
+						   : TC_NOTIFY_PASSWORD_RESET,
+		    token, now, err, errlen);
+	memset(token, 0, sizeof(token));
+	return r;
+}
+
+/* A link to set a new password for account id, in a transaction. */
+static int
+reset_link(struct mon *m, int64_t id, time_t now, struct mon_answer *a)
+{
+	char err[512] = "";
+
+	if (mon_begin(m, a) != 0)
+		return -1;
+	return mon_end(m, a,
+	    token_message(
+		m, id, TC_APPLICANT_TOKEN_RESET, now, err, sizeof(err)),
+	    err, NULL);
+}
+
+/*
+ * Registration. The answer is the same whether the login was free or
+ * not, so it tells nobody which logins have accounts: a taken login's
+ * owner gets a link to set a new password instead (the same scrypt work
+ * was done by tc_applicant_register before it found the login taken).
+ */
 static void
 op_register(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
     time_t now)
 {
-	char err[512] = "", token[TC_APPLICANT_TOKEN_LEN + 1];
+	char err[512] = "";
 	int64_t id = 0;
 	int r;
 
@@ -125,22 +167,24 @@ op_register(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 		return;
 	r = tc_applicant_register(m->reg, q->login, q->passphrase, q->name,
 	    q->language[0] ? q->language : NULL, 0, now, &id, err, sizeof(err));
-	if (r == 0)
-		r = tc_applicant_token_new(m->reg, id,
-		    TC_APPLICANT_TOKEN_VERIFY, now, token, err, sizeof(err));
-	/* The link goes out through the outbox, in this transaction. */
-	if (r == 0)
-		r = tc_notify_account(m->reg, id, TC_NOTIFY_ACCOUNT_VERIFY,
-		    token, now, err, sizeof(err));
-	memset(token, 0, sizeof(token));
 	if (r == TC_ERR_EXISTS) {
 		tc_registry_rollback(m->reg);
-		mon_fail(a, 409, "exists", "%s", err);
-		return;
+		if ((r = tc_applicant_find(
+			 m->reg, q->login, &id, err, sizeof(err))) != 0) {
+			mon_lib_fail(a, r, err);
+			return;
+		}
+		if (id != 0 && reset_link(m, id, now, a) != 0)
+			return;
+	} else {
+		if (r == 0)
+			r = token_message(m, id, TC_APPLICANT_TOKEN_VERIFY, now,
+			    err, sizeof(err));
+		if (mon_end(m, a, r, err, NULL) != 0)
+			return;
 	}
-	if (mon_end(m, a, r, err, NULL) != 0)
-		return;
-	a->body = json_pack("{s:I, s:b}", "id", (json_int_t)id, "verified", 0);
+	a->body = json_pack("{s:b, s:s}", "verified", 0, "message",
+	    "a message with a link to confirm the login is on its way (if the login has an account already, a link to set a new password instead)");
 }
 
 /* verify and reset: a one-time token from a message. */
@@ -174,7 +218,7 @@ static void
 op_reset_request(struct mon *m, const struct tc_orpc_req *q,
     struct mon_answer *a, time_t now)
 {
-	char err[512] = "", token[TC_APPLICANT_TOKEN_LEN + 1];
+	char err[512] = "";
 	int64_t id = 0;
 	int r;
 
@@ -183,19 +227,8 @@ op_reset_request(struct mon *m, const struct tc_orpc_req *q,
 		mon_lib_fail(a, r, err);
 		return;
 	}
-	if (id != 0) {
-		if (mon_begin(m, a) != 0)
-			return;
-		r = tc_applicant_token_new(m->reg, id, TC_APPLICANT_TOKEN_RESET,
-		    now, token, err, sizeof(err));
-		if (r == 0)
-			r = tc_notify_account(m->reg, id,
-			    TC_NOTIFY_PASSWORD_RESET, token, now, err,
-			    sizeof(err));
-		memset(token, 0, sizeof(token));
-		if (mon_end(m, a, r, err, NULL) != 0)
-			return;
-	}
+	if (id != 0 && reset_link(m, id, now, a) != 0)
+		return;
 	a->body = json_pack("{s:s}", "message",
 	    "if an account has this login, a message with a link to set a new password is on its way");
 }
