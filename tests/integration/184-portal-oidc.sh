@@ -188,6 +188,16 @@ check "the form shows the name read-only, not sent" \
 check "and the ID number masked, read-only" \
 	grep -q '<input type="text" readonly id="basic-id-number" value="\*\{16\}2X">' "$T/apply.html"
 expect_no 11010519491231002X "the form page never shows the ID number" "$T/apply.html"
+# The agent dies: the next sign-in starts another and goes on.
+AG=$(pgrep -P "$ID_PID" -x tcard-issuerd-o | head -1)
+check "the OIDC agent runs ($AG)" test -n "$AG"
+kill -KILL "$AG"
+J4=$T/d.jar
+check "after the agent was killed, a sign-in still reaches the provider" walk "$J4"
+check "... through a new agent" grep -q 'starting the OIDC agent again' "$T/id.err"
+get "$(cat "$T/cb")" "$J4"
+check "... and completes (303 to /portal/, tcard_portal set)" \
+	sh -c "test \"\$(cat '$T/status')\" = 303 && grep -qi '^set-cookie: tcard_portal' '$T/hdr'"
 expect_no 11010519491231002X "the daemon's log never shows the ID number" "$T/id.err"
 stop_id
 
