@@ -188,6 +188,8 @@ check "the form shows the name read-only, not sent" \
 check "and the ID number masked, read-only" \
 	grep -q '<input type="text" readonly id="basic-id-number" value="\*\{16\}2X">' "$T/apply.html"
 expect_no 11010519491231002X "the form page never shows the ID number" "$T/apply.html"
+check "the agent runs under Landlock (read-only CA certificates, resolver files, libraries)" \
+	grep -q 'the OIDC agent runs as uid [0-9]*, no new privileges, landlock on' "$T/id.err"
 # The agent dies: the next sign-in starts another and goes on.
 AG=$(pgrep -P "$ID_PID" -x tcard-issuerd-o | head -1)
 check "the OIDC agent runs ($AG)" test -n "$AG"
