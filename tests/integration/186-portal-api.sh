@@ -103,6 +103,23 @@ long=$(python3 -c 'print("成" * 1001)')
 req PUT "/v1/portal/applications/$N/sections/achievements" "$P1" "$C1" "{\"text\":\"$long\"}"
 check "achievements of 1001 characters are refused with the rule (400)" \
 	sh -c "test \"\$(cat '$T/status')\" = 400 && grep -q 'achievements' '$T/body'"
+# Each rule of the form, refused with the rule and where (the JSON path).
+refused() { # refused SECTION VALUE WORD DESC
+	req PUT "/v1/portal/applications/$N/sections/$1" "$P1" "$C1" "$2"
+	check "$4 (400, naming $3)" sh -c "test \"\$(cat '$T/status')\" = 400 && grep -q '$3' '$T/body'"
+}
+basic=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["sections"]["basic"], ensure_ascii=False))' "$T/app1.json")
+refused basic "$(echo "$basic" | sed 's/"permanent"/"forever"/')" 'id-valid-to' "an ID validity neither a date nor permanent: refused"
+refused basic "$(echo "$basic" | sed 's/"2015-06-01"/"2099-01-01"/')" 'id-valid-from' "an ID validity starting in the future: refused"
+refused contact '{"mobile":"12","email":"applicant@example.com","wechat":"wx","emergency-mobile":"13900139000","address":"广州"}' 'mobile' "a mobile number of two digits: refused"
+refused contact '{"mobile":"13800138000","email":"not-an-address","wechat":"wx","emergency-mobile":"13900139000","address":"广州"}' 'email' "an e-mail address without @: refused"
+req GET "/v1/portal/applications/$N" "$P1"
+check "the refusals kept nothing: the validity and the mobile as they were" \
+	test "$(jq_body 'o["form"]["basic"]["id-valid-to"], o["form"]["contact"]["mobile"]')" = "('permanent', '13800138000')"
+# A draft may lack entries; submission may not: at least one family member
+# and one education entry (003 2.1.4.5, 2.1.4.6).
+req PUT "/v1/portal/applications/$N/sections/family" "$P1" "$C1" '[]'
+check "a draft without a family member is kept (200)" status_is 200
 req PUT "/v1/portal/applications/$N/sections/achievements" "$P1" "$C1" '{"text":"二十年新材料研发，主持国家重点研发计划项目。"}'
 check "a section is changed (200)" status_is 200
 req GET "/v1/portal/applications/$N" "$P1"
@@ -169,6 +186,12 @@ req POST "/v1/portal/applications/$N/submit" "$P1" "$C1" '{"pledge":true}'
 check "accepted at once: refused, the time it was shown in the message (409)" \
 	sh -c "test \"\$(cat '$T/status')\" = 409 && grep -q 'ms after it was shown; it must be read for 5 seconds' '$T/body'"
 sleep 5.2
+req POST "/v1/portal/applications/$N/submit" "$P1" "$C1" '{"pledge":true}'
+check "after 5 seconds, without a family member: incomplete (400, naming family)" \
+	sh -c "test \"\$(cat '$T/status')\" = 400 && grep -q 'incomplete' '$T/body' && grep -q 'family' '$T/body'"
+req PUT "/v1/portal/applications/$N/sections/family" "$P1" "$C1" \
+	'[{"name":"李华","relation":"配偶","birth-date":"1987-02-03","nationality":"中国","employer":"广州某中学"}]'
+check "the family member is given back (200)" status_is 200
 req POST "/v1/portal/applications/$N/submit" "$P1" "$C1" '{"pledge":true}'
 check "after 5 seconds it is submitted" test "$(cat "$T/status"),$(jq_body 'o["state"]')" = "200,submitted"
 req GET /v1/portal/applications "$P1"
