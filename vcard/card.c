@@ -74,8 +74,8 @@ vcard_protocol(const struct tc_profile *p)
 }
 
 void
-vcard_answer(int proto, size_t ne, const uint8_t *data, size_t len,
-    uint16_t sw, struct tc_buf *out, struct tc_buf *pending)
+vcard_answer(int proto, size_t ne, const uint8_t *data, size_t len, uint16_t sw,
+    struct tc_buf *out, struct tc_buf *pending)
 {
 	size_t now = ne > 0 ? ne : proto == 1 ? TC_APDU_SHORT_NE : 0, left;
 
