@@ -3,7 +3,7 @@
  * tcard-vcard: a card OS behind the vsmartcard vpcd virtual reader. It
  * connects to vpcd's TCP port, answers vpcd's control bytes (power, reset,
  * ATR) and every command APDU with one of the two applets of its profile
- * (app-tcard.c, app-piv.c), keeps the card's memory in a state file
+ * (app-tcard.c, app-piv.c) as a T=0 or T=1 card (card.c), keeps the card's memory in a state file
  * (state.c), and can inject faults: a card pulled or dying at APDU N, a
  * hang, short, truncated or over-long answers, wrong status words,
  * endless 61XX / 6CXX chains and a bad R-MAC. Latency: TCP_NODELAY, one

@@ -28,8 +28,8 @@ static const uint8_t piv_apt[] = { 0x61, 0x35,
 	0x50, 0x14, 't', 'a', 'l', 'e', 'n', 't', 'c', 'a', 'r', 'd', ' ', 'v',
 	'c', 'a', 'r', 'd', ' ', 'P', 'I', 'V',
 	/* cryptographic algorithms: 3DES, AES-128, P-256, no more */
-	0xAC, 0x0C, 0x80, 0x01, 0x03, 0x80, 0x01, 0x08, 0x80, 0x01, 0x11,
-	0x06, 0x01, 0x00 };
+	0xAC, 0x0C, 0x80, 0x01, 0x03, 0x80, 0x01, 0x08, 0x80, 0x01, 0x11, 0x06,
+	0x01, 0x00 };
 
 struct fx {
 	struct tc_profile_set set;
@@ -80,8 +80,7 @@ blank(struct fx *f, const char *name)
 
 	assert_non_null(f->vc.profile = tc_profile_set_find(&f->set, name));
 	assert_int_equal(
-	    vcard_state_factory(&f->vc.st, f->vc.profile, err, sizeof(err)),
-	    0);
+	    vcard_state_factory(&f->vc.st, f->vc.profile, err, sizeof(err)), 0);
 	f->vc.proto = vcard_protocol(f->vc.profile);
 }
 
@@ -97,13 +96,13 @@ transmit(struct fx *f, const uint8_t *cmd, size_t n)
 	tc_buf_reset(&f->data);
 	tc_buf_reset(&f->out);
 	sw = vcard_command(&f->vc, &a, &f->data);
-	vcard_answer(f->vc.proto, a.ne, f->data.data, f->data.len, sw,
-	    &f->out, &f->pending);
+	vcard_answer(f->vc.proto, a.ne, f->data.data, f->data.len, sw, &f->out,
+	    &f->pending);
 }
 
 static void
-assert_frame(const struct tc_buf *out, const uint8_t *data, size_t n,
-    uint16_t sw)
+assert_frame(
+    const struct tc_buf *out, const uint8_t *data, size_t n, uint16_t sw)
 {
 	assert_int_equal(out->len, n + 2);
 	if (n > 0)
@@ -131,9 +130,8 @@ test_piv_select(void **state)
 	static const uint8_t no_le[] = { 0x00, 0xA4, 0x04, 0x00, 0x05, 0xA0,
 		0x00, 0x00, 0x03, 0x08 };
 	/* OpenSC: the whole AID, Le 00. */
-	static const uint8_t le[] = { 0x00, 0xA4, 0x04, 0x00, 0x0B, 0xA0,
-		0x00, 0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x01, 0x00,
-		0x00 };
+	static const uint8_t le[] = { 0x00, 0xA4, 0x04, 0x00, 0x0B, 0xA0, 0x00,
+		0x00, 0x03, 0x08, 0x00, 0x00, 0x10, 0x00, 0x01, 0x00, 0x00 };
 	/* Another application: not found, nothing more. */
 	static const uint8_t other[] = { 0x00, 0xA4, 0x04, 0x00, 0x07, 0xA0,
 		0x00, 0x00, 0x00, 0x79, 0x01, 0x00, 0x00 };
@@ -200,8 +198,8 @@ test_chaining(void **state)
 	/* Le smaller than the data, under either protocol. */
 	for (i = 0; i < 2; i++) {
 		tc_buf_reset(&f->out);
-		vcard_answer((int)i, 16, big, 20, TC_SW_OK, &f->out,
-		    &f->pending);
+		vcard_answer(
+		    (int)i, 16, big, 20, TC_SW_OK, &f->out, &f->pending);
 		assert_frame(&f->out, big, 16, 0x6104);
 		assert_int_equal(f->pending.len, 4);
 	}
