@@ -217,6 +217,13 @@ $(BUILD)/tests/unit/test-idconf: tests/unit/test-idconf.c $(wildcard tests/unit/
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(IDCONF_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
+# The card emulator's card layer and applets (vcard/), without its vpcd
+# loop (main.c).
+VCARD_UNIT_OBJ := $(filter-out $(BUILD)/vcard/main.o,$(VCARD_OBJ))
+$(BUILD)/tests/unit/test-vcard: tests/unit/test-vcard.c $(wildcard tests/unit/*.h) $(VCARD_UNIT_OBJ) $(DEMOLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(VCARD_UNIT_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
+
 $(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(wildcard tests/unit/*.h tests/unit/kat/*.h) $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
