@@ -7,9 +7,9 @@
 # application (the name and ID number the identity's: read-only and
 # shown, or typed when the form still asks), fills every section,
 # uploads the photo and the materials, watches the pledge's countdown
-# and submits. The unit's reviewer, at a desk in the same browser, signs
-# in to the console (passphrase and TOTP) and returns it with a reason.
-# The return's e-mail arrives in MAIL (the SMTP server's directory, one
+# and submits. The unit's reviewer, at a desk (another browser, with
+# PROFILE-desk), signs in to the console (passphrase and TOTP) and
+# returns it with a reason. The return's e-mail arrives in MAIL (the SMTP server's directory, one
 # file a message) at the form's address; the applicant follows its link,
 # finds the application under "to do" with the reason, fixes the work
 # section, pledges again and resubmits; the reviewer approves it.
@@ -42,6 +42,7 @@ seen = {"overflow": []}
 
 
 def shot(p, name):
+    print("cdp-walk: " + name, file=sys.stderr)
     p.screenshot(os.path.join(art, name + ".png"))
     seen["overflow"].append([name, p.overflow()])
 
@@ -103,7 +104,7 @@ def pledge(p, tag):
     p.tap("#accept", wait_load=True)
 
 
-def walk_apply(br, maildir, name, idn, login, addr, employer, code, png, pdf,
+def walk_apply(br, desk_br, maildir, name, idn, login, addr, employer, code, png, pdf,
                reviewer, pw):
     p = br.page(javascript=True, phone=True)
     sign_in(p, login, "01")
@@ -132,7 +133,7 @@ def walk_apply(br, maildir, name, idn, login, addr, employer, code, png, pdf,
     seen["in_progress"] = p.html("#box-in-progress")
     shot(p, "09-my-matters-submitted")
 
-    desk = br.page(javascript=True, width=1280, height=900)
+    desk = desk_br.page(javascript=True, width=1280, height=900)
     applicant.staff_sign_in(desk, url, reviewer, pw)
     desk.wait_selector("#queue")
     seen["queue"] = desk.html("#queue")
@@ -192,7 +193,10 @@ def walk_ecard(br, n, downloads, login):
 
 with Browser(chromium, profile, timeout=120) as br:
     if phase == "apply":
-        walk_apply(br, *sys.argv[6:18])
+        # The reviewer's desk: another browser (a page in the background
+        # would have its timers slowed, the pledge's countdown too).
+        with Browser(chromium, profile + "-desk", timeout=120) as desk_br:
+            walk_apply(br, desk_br, *sys.argv[6:18])
     else:
         walk_ecard(br, *sys.argv[6:9])
 print(json.dumps(seen, ensure_ascii=False))

@@ -16,6 +16,7 @@ import base64
 import fcntl
 import json
 import os
+import select
 import subprocess
 import time
 
@@ -71,7 +72,8 @@ class Browser:
 
     def read_message(self):
         while b"\0" not in self.buf:
-            if time.time() > self.deadline:
+            left = self.deadline - time.time()
+            if left <= 0 or not select.select([self.from_r], [], [], left)[0]:
                 raise CdpError("timed out waiting for Chromium")
             chunk = os.read(self.from_r, 65536)
             if not chunk:
