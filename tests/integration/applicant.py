@@ -101,13 +101,16 @@ def youyue_uploads(p, png, pdf):
         p.tap("#upload-" + m, wait_load=True)
 
 
-def pledge_countdown(p, seconds=15):
+def pledge_countdown(p, on_countdown=None, seconds=15):
     """On the pledge page: whether the accept button was disabled when
     the page came, and the seconds until it was enabled (watched, not
-    slept through)."""
+    slept through; None: not within seconds). on_countdown() is called
+    while it counts down."""
     p.wait_selector("#accept")
     start = time.time()
     disabled = p.evaluate("document.getElementById('accept').disabled")
+    if on_countdown is not None:
+        on_countdown()
     while time.time() - start < seconds:
         if not p.evaluate("document.getElementById('accept').disabled"):
             return disabled, round(time.time() - start, 1)
