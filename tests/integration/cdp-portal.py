@@ -1,15 +1,15 @@
 # SPDX-License-Identifier: MIT
 # Walks tcard-issuerd's applicants' portal in headless Chromium (the
-# cdp.py driver, the steps of applicant.py) on a phone's screen
-# (390 x 844): a demo applicant signs
-# in through the form, reads the self-check of Youyue, starts an
-# application (category and basic information), fills the contact, the
-# achievements (the live character counter read), the family, education
-# and work entries (one more entry added, left empty and dropped),
-# uploads the photo and the materials through the file inputs, opens the
-# pledge (its accept button disabled, then enabled after its 5 seconds),
-# accepts it and finds the application under "in progress"; then signs
-# out and a second applicant gets the 404 page for that application.
+# cdp.py driver, the steps of pages.py) on a phone's screen (390 x 844):
+# a demo applicant signs in through the form, reads the self-check of
+# Youyue, starts an application (category and basic information), fills
+# the contact, the achievements (the live character counter read), the
+# family, education and work entries (one more entry added, left empty
+# and dropped), uploads the photo and the materials through the file
+# inputs, opens the pledge (its accept button disabled, then enabled
+# after its 5 seconds), accepts it and finds the application under "in
+# progress"; then signs out and a second applicant gets the 404 page for
+# that application.
 # A screenshot of each page goes to ART_DIR. Prints one JSON object of
 # what it saw.
 # Usage: python3 cdp-portal.py CHROMIUM PROFILE URL ART_DIR APPLICANTS PNG PDF
@@ -18,7 +18,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import applicant  # noqa: E402
+import pages  # noqa: E402
 from cdp import Browser  # noqa: E402
 
 (chromium, profile, url, art, applicants, png, pdf) = sys.argv[1:8]
@@ -53,20 +53,18 @@ with Browser(chromium, profile, timeout=170) as br:
     p.tap("#apply", wait_load=True)
     p.wait_selector("#create")
     p.type("#basic-id-number", idn)
-    applicant.youyue_basic(p, me[5], me[6], idn)
+    pages.youyue_basic(p, me[5], me[6], idn)
     shot(p, "03-new-application")
-    p.tap("#create", wait_load=True)
-    seen["after_create"] = p.url()
-    n = seen["after_create"].split("/portal/applications/")[1].split("?")[0]
+    n, seen["after_create"] = pages.create(p)
     seen["n"] = n
     shot(p, "04-overview-draft")
-    seen.update(applicant.youyue_sections(p, url, n, me[5], "applicant@example.com", shot))
-    applicant.youyue_uploads(p, png, pdf)
+    seen.update(pages.youyue_sections(p, url, n, me[5], "applicant@example.com", shot))
+    pages.youyue_uploads(p, png, pdf)
     seen["after_uploads"] = p.url()
     seen["mats"] = p.html("#mats")
     shot(p, "07-overview-uploaded")
     p.tap("#to-pledge", wait_load=True)
-    seen["disabled_at_first"], seen["enabled_after"] = applicant.pledge_countdown(
+    seen["disabled_at_first"], seen["enabled_after"] = pages.pledge_countdown(
         p, lambda: shot(p, "08-pledge-countdown"))
     shot(p, "09-pledge-ready")
     p.tap("#accept", wait_load=True)

@@ -34,7 +34,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import applicant  # noqa: E402
+import pages  # noqa: E402
 from cdp import Browser, CdpError  # noqa: E402
 
 phase, chromium, profile, url, art = sys.argv[1:6]
@@ -98,7 +98,7 @@ def wait_mail(maildir, to, n, seconds=20):
 
 def pledge(p, tag):
     p.tap("#to-pledge", wait_load=True)
-    disabled, secs = applicant.pledge_countdown(p)
+    disabled, secs = pages.pledge_countdown(p)
     seen[tag] = {"disabled_at_first": disabled, "enabled_after": secs}
     shot(p, tag)
     p.tap("#accept", wait_load=True)
@@ -117,14 +117,12 @@ def walk_apply(br, desk_br, maildir, name, idn, login, addr, employer, code, png
     p.wait_selector("#create")
     read_only_or_type(p, "#basic-name", name, "name_field")
     read_only_or_type(p, "#basic-id-number", idn, "id_field")
-    applicant.youyue_basic(p, employer, code, idn)
+    pages.youyue_basic(p, employer, code, idn)
     shot(p, "04-new-application")
-    p.tap("#create", wait_load=True)
-    seen["after_create"] = p.url()
-    n = seen["after_create"].split("/portal/applications/")[1].split("?")[0]
+    n, seen["after_create"] = pages.create(p)
     seen["n"] = n
-    seen.update(applicant.youyue_sections(p, url, n, employer, addr, shot))
-    applicant.youyue_uploads(p, png, pdf)
+    seen.update(pages.youyue_sections(p, url, n, employer, addr, shot))
+    pages.youyue_uploads(p, png, pdf)
     seen["after_uploads"] = p.url()
     seen["mats"] = p.html("#mats")
     shot(p, "07-overview-uploaded")
@@ -134,7 +132,7 @@ def walk_apply(br, desk_br, maildir, name, idn, login, addr, employer, code, png
     shot(p, "09-my-matters-submitted")
 
     desk = desk_br.page(javascript=True, width=1280, height=900)
-    applicant.staff_sign_in(desk, url, reviewer, pw)
+    pages.staff_sign_in(desk, url, reviewer, pw)
     desk.wait_selector("#queue")
     seen["queue"] = desk.html("#queue")
     shot(desk, "10-console-queue")
@@ -154,7 +152,7 @@ def walk_apply(br, desk_br, maildir, name, idn, login, addr, employer, code, png
     p.navigate(seen["mail_link"])
     seen["return_reason"] = p.html("#return-reason")
     shot(p, "13-application-returned")
-    applicant.section(p, url, n, "work", [])
+    pages.section(p, url, n, "work", [])
     p.evaluate("document.getElementById('work-0-duties').value = ''")
     p.type("#work-0-duties", "研发管理：负责新材料研发团队和国家重点项目")
     p.tap("#save", wait_load=True)
@@ -179,13 +177,7 @@ def walk_ecard(br, n, downloads, login):
     p.wait_selector("#ecard-qr-img")
     seen["card_no"] = p.evaluate("document.getElementById('card-no').textContent")
     seen["card_status"] = p.evaluate("document.getElementById('card-status').textContent")
-    for _ in range(100):
-        seen["qr_width"] = p.evaluate(
-            "(() => { const i = document.getElementById('ecard-qr-img');"
-            " return i.complete ? i.naturalWidth : -1; })()")
-        if seen["qr_width"] >= 0:
-            break
-        time.sleep(0.1)
+    seen["qr_width"] = p.image_width("#ecard-qr-img")
     shot(p, "22-your-card")
     seen["phone_png"] = p.download("#ecard-phone", downloads)
     seen["qr_png"] = p.download("#ecard-qr", downloads)

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: MIT
-# The steps of an applicant and of a reviewer on tcard-issuerd's pages,
-# for the Chromium drivers (cdp-portal.py, cdp-walk.py) on a cdp.py Page:
-# a Youyue application's first form, its sections, the uploads, the
-# pledge and its countdown, a staff sign-in with passphrase and TOTP.
-# Made-up values only; the caller screenshots between the steps.
+# Steps on tcard-issuerd's pages shared by the Chromium drivers
+# (cdp-portal.py, cdp-walk.py, cdp-console.py, cdp-console-cards.py) on
+# a cdp.py Page: an applicant's Youyue application (its first form, the
+# sections, the uploads, the pledge and its countdown) and a staff
+# member's sign-in with passphrase and TOTP. Made-up values only; the
+# caller screenshots between the steps.
 import json
 import time
 
@@ -16,8 +17,10 @@ def fill(p, values):
 
 
 def choose(p, sel, value):
-    p.evaluate("document.querySelector(%s).value = %s" %
-               (json.dumps(sel), json.dumps(value)))
+    """Chooses value in a select (a read-only field, the identity's, is
+    left as it is)."""
+    p.evaluate("(e => { if (!e.readOnly) e.value = %s; })(document.querySelector(%s))" %
+               (json.dumps(value), json.dumps(sel)))
 
 
 def section(p, url, n, sid, values):
@@ -46,6 +49,14 @@ def youyue_basic(p, employer, code, idn):
         ("#basic-position", "首席科学家"), ("#basic-field", "新材料"),
         ("#basic-employer-address", "广州市天河区科韵路1号"),
         ("#basic-social-insurance", "已参保"), ("#employer-code", code)])
+
+
+def create(p):
+    """Keeps the first form: the new application's number, and the URL
+    it landed on."""
+    p.tap("#create", wait_load=True)
+    at = p.url()
+    return at.split("/portal/applications/")[1].split("?")[0], at
 
 
 def youyue_sections(p, url, n, employer, email, shot):
@@ -118,13 +129,15 @@ def pledge_countdown(p, on_countdown=None, seconds=15):
     return disabled, None
 
 
-def staff_sign_in(p, url, op, pw):
+def staff_sign_in(p, url, op, pw, on_form=None):
     """Signs op in at the console's form; pw is "PASSPHRASE TOTP-SECRET":
     the code is made as a person's authenticator would, just before it
-    is typed."""
+    is typed. on_form() is called when the form is there."""
     pw, secret = pw.split(" ", 1)
     p.navigate(url + "/console/?lang=en")
     p.wait_selector("#signin")
+    if on_form is not None:
+        on_form()
     p.type("#operator", op)
     p.type("#passphrase", pw)
     p.type("#otp", totp.code(secret, int(time.time())))
