@@ -27,62 +27,26 @@ need_cmd node
 need_prog "$TC_BIN/tcard-issuerd-oidc" "$TC_BIN/tcard-notifyd" "$TC_BIN/tcard-verify"
 PY=/usr/bin/python3
 $PY -c 'import aiosmtpd' 2>/dev/null || { echo "1..0 # SKIP python3-aiosmtpd missing"; exit 77; }
-if [ ! -d "$TC_TOP/tests/oidc/node_modules/oidc-provider" ]; then
-	"$TC_TOP/scripts/install-npm" >"$T/npm.log" 2>&1 || cat "$T/npm.log"
-fi
 # The provider's account (tests/oidc/provider.mjs) and the form's address.
 WHO=张三 IDN=11010519491231002X LOGIN=zhangsan MAILTO=zhangsan@example.com
 
 # The daemon's port first: the provider knows its redirect URI.
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-CB=http://127.0.0.1:$PORT/portal/oidc/callback
-SECRET=oidc-test-secret-0123456789abcdef
-node "$TC_TOP/tests/oidc/provider.mjs" --port-file "$T/pport" \
-	--client-id tc-office --client-secret "$SECRET" \
-	--redirect-uri "$CB" >"$T/provider.log" 2>&1 &
-tc_daemon $!
-for _ in $(seq 100); do [ -s "$T/pport" ] && break; sleep 0.1; done
-check "the OpenID provider listens" test -s "$T/pport"
+check "the OpenID provider listens" oidc_provider
 
 check "demo authority" id_demo
-printf '%s\n' "$SECRET" >"$T/secret"
+printf '%s\n' "$OIDC_SECRET" >"$T/secret"
 chmod 600 "$T/secret"
 mkdir -p "$H/notify"
 echo "http://127.0.0.1:$PORT" >"$H/notify/portal-url"
 
 MAIL=$T/mail
 mkdir -p "$MAIL"
-$PY - "$MAIL" "$T/smtp.port" <<'PY' 2>"$T/smtp.err" &
-import os, socket, sys, time
-from aiosmtpd.controller import Controller
-d, portfile = sys.argv[1:3]
-s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-class H:
-    async def handle_DATA(self, server, session, envelope):
-        n = len(os.listdir(d))
-        with open(os.path.join(d, "%03d.eml" % n), "wb") as f:
-            f.write(("X-Rcpt: %s\r\n" % ",".join(envelope.rcpt_tos)).encode())
-            f.write(envelope.original_content)
-        return "250 OK"
-Controller(H(), hostname="127.0.0.1", port=port).start()
-open(portfile + ".tmp", "w").write(str(port)); os.rename(portfile + ".tmp", portfile)
-try:
-    while True: time.sleep(1)
-except KeyboardInterrupt:
-    pass
-PY
-tc_daemon $!
-for _ in $(seq 100); do [ -s "$T/smtp.port" ] && break; sleep 0.1; done
-check "the SMTP server listens" test -s "$T/smtp.port"
-"$TC_BIN/tcard-notifyd" --home "$H" --smtp "smtp://127.0.0.1:$(cat "$T/smtp.port")" \
+check "the SMTP server listens" start_smtp
+"$TC_BIN/tcard-notifyd" --home "$H" --smtp "$(smtp_url)" \
 	--from notify@tc.example --interval 1 2>"$T/notifyd.err" &
-ND_PID=$!
-tc_daemon "$ND_PID"
+tc_daemon $!
 
-check "tcard-issuerd starts with its OIDC agent" start_id --listen "127.0.0.1:$PORT" \
-	--oidc-issuer "http://127.0.0.1:$(cat "$T/pport")" --oidc-client-id tc-office \
-	--oidc-client-secret-file "$T/secret" --oidc-redirect-uri "$CB" \
-	--oidc-scope "profile identity phone" --oidc-allow-http-loopback yes
+check "tcard-issuerd starts with its OIDC agent" start_id --listen "127.0.0.1:$PORT" "${OIDC[@]}"
 
 # The employer: unit A of the demo, whose reviewer is demo-unit-reviewer-a-1.
 read -r EMP CODE < <(grep -v '^#' "$H/demo-applicants.txt" | sed -n 1p | cut -f6,7)
