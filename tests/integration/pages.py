@@ -33,6 +33,17 @@ def birth_date(idn):
     return "%s-%s-%s" % (idn[6:10], idn[10:12], idn[12:14])
 
 
+def youyue_self_check(p, url, shot, name):
+    """Reads Youyue's self-check page (shot(p, name)) and opens its new
+    application's form from it; the page's main HTML."""
+    p.navigate(url + "/portal/programmes/guangdong-youyue")
+    html = p.html("main")
+    shot(p, name)
+    p.tap("#apply", wait_load=True)
+    p.wait_selector("#create")
+    return html
+
+
 def youyue_basic(p, employer, code, idn):
     """The first form of a Youyue application after its self-check page
     (category a-1 and the basic information but the name and the ID
