@@ -16,7 +16,7 @@
 # approver, the bank's production) and the card issued; the office signs
 # the e-card (tcard-issuer qr); the applicant, signed in again,
 # downloads the e-card's QR code and phone image, and tcard-verify says
-# VALID for the card number the page shows. Screenshots in
+# VALID for both, for the card number the page shows. Screenshots in
 # BUILD/test-logs/199-portal-walk/. Skipped without node, chromium or
 # aiosmtpd. Made-up people only.
 . "$(dirname "$0")/lib.sh"
@@ -134,8 +134,8 @@ TCARD_PASSPHRASE=$(pass_of demo-card-producer-1) expect_exit 0 "the office signs
 	"$I" qr "$CARD" --home "$H" --out "$T/office-qr.png" --as demo-card-producer-1
 
 drive "Chromium: the applicant downloads the e-card" ecard "$N" "$T/downloads" "$LOGIN"
-check "completed, the card's number on the page" \
-	seen ecard "'/portal/applications/$N\"' in o['completed'] and o['card_no'].replace(' ', '') == '$CARD'"
+check "completed; the page shows the card's number, valid" \
+	seen ecard "'/portal/applications/$N\"' in o['completed'] and o['card_no'].replace(' ', '') == '$CARD' and o['card_status'] == 'valid'"
 check "the QR code shown on the page loaded" seen ecard "o['qr_width'] > 0"
 png_size() { python3 -c 'import struct, sys; d = open(sys.argv[1], "rb").read(24); print("%dx%d" % struct.unpack(">II", d[16:24]) if d[:8] == b"\x89PNG\r\n\x1a\n" else "not a PNG")' "$1"; }
 PHONE=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["phone_png"])' "$T/ecard.json")
@@ -144,12 +144,18 @@ check "the phone image is a 1080 x 1920 PNG" test "$(png_size "$PHONE")" = 1080x
 "$TC_BIN/tcard-keys" export-trust --home "$H" --out "$T/trust.cose" >/dev/null 2>&1
 "$I" revocations --home "$H" --out "$T/rev.cose" >/dev/null 2>&1
 PIN=$("$TC_BIN/tcard-keys" list --home "$H" | awk '$1 == "sha256" { print $2; exit }')
-expect_exit 0 "tcard-verify reads the downloaded QR code" "$TC_BIN/tcard-verify" --trust "$T/trust.cose" \
-	--ca-pin "$PIN" --revocations "$T/rev.cose" --image "$QR" --json
-check "... VALID, for the card number the page shows" python3 -c '
-import json, sys
-o = json.load(open(sys.argv[1]))
-sys.exit(not (o["result"] == "VALID" and o["card"] == sys.argv[2]))' "$T/out" "$CARD"
+# verify DESC PNG: tcard-verify --image PNG, pinned, with the revocation list.
+verify() {
+	expect_exit 0 "$1" "$TC_BIN/tcard-verify" --trust "$T/trust.cose" --ca-pin "$PIN" \
+		--revocations "$T/rev.cose" --image "$2" --json
+}
+valid_for_card() {
+	python3 -c 'import json, sys; o = json.load(open(sys.argv[1])); sys.exit(not (o["result"] == "VALID" and o["card"] == sys.argv[2]))' "$T/out" "$CARD"
+}
+verify "tcard-verify reads the downloaded QR code" "$QR"
+check "... VALID, for the card number the page shows" valid_for_card
+verify "tcard-verify reads the phone image's QR code" "$PHONE"
+check "... VALID, the same card" valid_for_card
 check "screenshots of every page kept, none wider than its screen" bash -c "test \$(ls '$ART'/*.png | wc -l) -ge 18 &&
 	python3 -c 'import json,sys; w = [n for f in sys.argv[1:] for n, x in json.load(open(f))[\"overflow\"] if x]; print(\"# too wide:\", w) if w else None; sys.exit(bool(w))' '$T/apply.json' '$T/ecard.json'"
 expect_no "$IDN" "the daemons' logs never show the ID number" "$T/id.err" "$T/notifyd.err"
