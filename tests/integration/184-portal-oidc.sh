@@ -20,33 +20,17 @@
 id_env
 need_cmd node
 need_prog "$TC_BIN/tcard-issuerd-oidc"
-if [ ! -d "$TC_TOP/tests/oidc/node_modules/oidc-provider" ]; then
-	"$TC_TOP/scripts/install-npm" >"$T/npm.log" 2>&1 || cat "$T/npm.log"
-fi
 
 AGENT=$TC_BIN/tcard-issuerd-oidc
 check "the OIDC agent has no registry nor key store code" \
 	bash -c "! nm '$AGENT' | grep -E ' (tc_keystore_|tc_registry_|tc_app_|tc_applicant_|sqlite3_)'"
 
 # The daemon's port first: the provider knows its redirect URI.
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-CB=http://127.0.0.1:$PORT/portal/oidc/callback
-SECRET=oidc-test-secret-0123456789abcdef
-node "$TC_TOP/tests/oidc/provider.mjs" --port-file "$T/pport" \
-	--client-id tc-office --client-secret "$SECRET" \
-	--redirect-uri "$CB" >"$T/provider.log" 2>&1 &
-tc_daemon $!
-for _ in $(seq 100); do [ -s "$T/pport" ] && break; sleep 0.1; done
-check "the provider listens" test -s "$T/pport"
-PP=$(cat "$T/pport")
-ISS=http://127.0.0.1:$PP
+check "the provider listens" oidc_provider
 
 check "demo authority" id_demo
-printf '%s\n' "$SECRET" >"$T/secret"
+printf '%s\n' "$OIDC_SECRET" >"$T/secret"
 chmod 644 "$T/secret"
-OIDC=(--oidc-issuer "$ISS" --oidc-client-id tc-office
-	--oidc-client-secret-file "$T/secret" --oidc-redirect-uri "$CB"
-	--oidc-scope "profile identity phone" --oidc-allow-http-loopback yes)
 expect_exit 1 "a client secret file readable by others stops the daemon" \
 	"$ISD" --home "$H" --listen 127.0.0.1:0 "${OIDC[@]}"
 expect_err "chmod 600" "... saying how to fix its mode"
