@@ -501,8 +501,8 @@ static int
 job_attributes(http_t *http, const struct tc_printq *q, int job_id,
     struct tc_printjob_status *st, char *err, size_t errlen)
 {
-	static const char *const want[] = { "job-state", "job-state-reasons",
-		"job-printer-state-message" };
+	static const char *const want[] = { "job-name", "job-state",
+		"job-state-reasons", "job-printer-state-message" };
 	char what[48], notfound[48], path[32];
 	char uri[HTTP_MAX_URI], res[HTTP_MAX_URI];
 	struct op_words w = { what, notfound };
@@ -520,6 +520,7 @@ job_attributes(http_t *http, const struct tc_printq *q, int job_id,
 		 http, q, req, "/jobs/", NULL, 0, &w, &r, err, errlen)) == NULL)
 		return r;
 	st->job_id = job_id;
+	copy_text(resp, "job-name", st->title, sizeof(st->title));
 	st->state = get_integer(resp, "job-state", IPP_TAG_ENUM);
 	copy_text(resp, "job-state-reasons", st->reasons, sizeof(st->reasons));
 	copy_text(resp, "job-printer-state-message", st->job_message,

@@ -92,6 +92,7 @@ const char *tc_printq_state_name(int state);
  */
 struct tc_printjob_status {
 	int job_id;
+	char title[TC_PRINTJOB_MSG_MAX]; /* job-name: "card NNNN NNNN ..." */
 	int state; /* enum tc_printjob_state; another value if the server
 		      sends one */
 	char reasons[TC_PRINTJOB_MSG_MAX];     /* job-state-reasons, joined by

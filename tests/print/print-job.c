@@ -5,7 +5,7 @@
  * the command line, until tcard-station prints through them.
  *
  * print-job submit SERVER QUEUE CARDNO PDF   prints the job id
- * print-job status SERVER QUEUE JOB          prints state=, reasons=,
+ * print-job status SERVER QUEUE JOB          prints title=, state=, reasons=,
  *     message= (the job's), printer=, accepting=, printer-message=, one a
  *     line
  * print-job cancel SERVER QUEUE JOB
@@ -69,11 +69,12 @@ status(const struct tc_printq *q, int job)
 
 	if ((r = tc_printjob_status(q, job, &st, err, sizeof(err))) != 0)
 		return fail(r, err);
-	printf("state=%s\nreasons=%s\nmessage=%s\nprinter=%s\naccepting=%s\n"
-	       "printer-message=%s\n",
-	    tc_printjob_state_name(st.state), st.reasons, st.job_message,
-	    tc_printq_state_name(st.printer_state), st.accepting ? "yes" : "no",
-	    st.printer_message);
+	printf(
+	    "title=%s\nstate=%s\nreasons=%s\nmessage=%s\nprinter=%s\naccepting=%s\n"
+	    "printer-message=%s\n",
+	    st.title, tc_printjob_state_name(st.state), st.reasons,
+	    st.job_message, tc_printq_state_name(st.printer_state),
+	    st.accepting ? "yes" : "no", st.printer_message);
 	return 0;
 }
 
