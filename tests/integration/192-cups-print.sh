@@ -76,6 +76,7 @@ start_cupsd() {
 		cat >"$C/cupsd.conf" <<EOF
 LogLevel info
 Listen $S
+Listen $C/cups.sock
 Browsing No
 WebInterface No
 DefaultAuthType None
@@ -141,6 +142,8 @@ check "the printer is idle and accepting" sh -c 'grep -qx printer=idle "$1" && g
 check "the PDF arrived at the printer unchanged" cmp -s "$T/face.pdf" "$OUT"
 pdftotext -f 1 -l 1 "$OUT" "$T/page1.txt" 2>/dev/null
 check "the printed first page holds the card number" sh -c 'tr -d " \n" <"$1" | grep -q "$2"' - "$T/page1.txt" "$CARD"
+expect_exit 0 "its status through cupsd's local socket" "$PJ" status "$C/cups.sock" card "$J1"
+expect_out '^state=completed$' "reads completed too"
 expect_no "$NAME" "cupsd's logs do not hold the holder's name" "$C"/log/*_log
 expect_no "$ID" "nor the ID number" "$C"/log/*_log
 
