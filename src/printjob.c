@@ -11,6 +11,7 @@
  * thread's) setting. libcups parses the server's IPP answers; this file
  * only copies the attributes it asks for. docs/printing.md.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -259,6 +260,21 @@ no_password(const char *prompt, http_t *http, const char *method,
 }
 
 /*
+ * Why a connection failed. libcups tries each address of the host and says
+ * EHOSTDOWN when none accepted: "Host is down" would mislead (the usual
+ * cause is a server not running, connection refused).
+ */
+static const char *
+connect_failure(int e)
+{
+	if (e == EHOSTDOWN)
+		return "nothing accepted the connection";
+	if (e == ETIMEDOUT)
+		return "no answer in time";
+	return e != 0 ? strerror(e) : "no answer";
+}
+
+/*
  * One connection to q's server, or NULL with *r and err set. httpConnect2()
  * with no time resolves the name only; httpReconnect2() then connects and
  * keeps the reason of a failure (httpConnect2 would lose it closing). The
@@ -286,7 +302,7 @@ open_server(const struct tc_printq *q, int *r, char *err, size_t errlen)
 		e = httpError(http);
 		*r = tc_seterr(err, errlen, TC_ERR_IO,
 		    "cannot reach the CUPS server %s: %s", where,
-		    e != 0 ? strerror(e) : "no answer");
+		    connect_failure(e));
 		httpClose(http);
 		return NULL;
 	}

@@ -115,8 +115,8 @@ test_server_sizes(void **state)
 	assert_int_equal(
 	    tc_printq_parse(&q, "localhost", NULL, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
-	assert_int_equal(tc_printq_parse(NULL, "localhost", "card", err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_printq_parse(NULL, "localhost", "card", err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
 }
 
@@ -132,14 +132,14 @@ test_queue(void **state)
 	size_t i;
 
 	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
-		assert_int_equal(tc_printq_parse(&q, "localhost", good[i], err,
-				     sizeof(err)),
+		assert_int_equal(
+		    tc_printq_parse(&q, "localhost", good[i], err, sizeof(err)),
 		    0);
 		assert_string_equal(q.queue, good[i]);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		assert_int_equal(tc_printq_parse(&q, "localhost", bad[i], err,
-				     sizeof(err)),
+		assert_int_equal(
+		    tc_printq_parse(&q, "localhost", bad[i], err, sizeof(err)),
 		    TC_ERR_MALFORMED);
 		assert_true(strncmp(err, "queue: ", 7) == 0);
 	}
@@ -184,9 +184,9 @@ test_submit_checks(void **state)
 
 	assert_int_equal(
 	    tc_printq_parse(&q, "127.0.0.1:1", "card", err, sizeof(err)), 0);
-	assert_int_equal(tc_printjob_submit(&q, "4401110000000012",
-			     (const uint8_t *)"GIF89a", 6, &job, err,
-			     sizeof(err)),
+	assert_int_equal(
+	    tc_printjob_submit(&q, "4401110000000012",
+		(const uint8_t *)"GIF89a", 6, &job, err, sizeof(err)),
 	    TC_ERR_INVALID_ARG);
 	assert_int_equal(job, 0);
 	assert_non_null(strstr(err, "not a PDF"));
