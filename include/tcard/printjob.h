@@ -9,7 +9,10 @@
  * connection to the server it is given and closes it: no process-wide
  * cupsSetServer(), so two threads or two servers never mix. The job's
  * title names the card number only ("card 4401 1100 0000 0017"), never the
- * holder. Nothing here prints or exits. docs/printing.md.
+ * holder. Nothing here prints, exits or prompts (the calling thread's
+ * libcups password callback is set to answer none). Note that libcups,
+ * once used, ignores SIGPIPE in the whole process (its httpInitialize()).
+ * docs/printing.md.
  */
 #ifndef TCARD_PRINTJOB_H
 #define TCARD_PRINTJOB_H

@@ -23,7 +23,7 @@ PJ=$TC_BUILD/tests/print/print-job
 need_prog "$I" "$PJ"
 I=$(demo_cli) # demo operators sign in with their TOTP code (lib.sh)
 need_cmd cupsd lpadmin lpstat cupsdisable cupsenable cupsreject cupsaccept \
-    cancel pdftotext python3
+    cancel pdftotext python3 ps
 [ -x /usr/lib/cups/filter/gziptoany ] ||
 	{ echo "1..0 # SKIP gziptoany (cups-core-drivers) missing"; exit 77; }
 
