@@ -274,6 +274,17 @@ connect_failure(int e)
 	return e != 0 ? strerror(e) : "no answer";
 }
 
+/* Why a request got no answer: the socket's error, else libcups' words. */
+static const char *
+lost_reason(http_t *http)
+{
+	const char *s = cupsLastErrorString();
+
+	if (httpError(http) != 0)
+		return connect_failure(httpError(http));
+	return s != NULL && s[0] != '\0' ? s : "no answer";
+}
+
 /*
  * One connection to q's server, or NULL with *r and err set. httpConnect2()
  * with no time resolves the name only; httpReconnect2() then connects and
@@ -363,16 +374,16 @@ ipp_code(ipp_status_t s)
 
 /* What a request is for, in messages, and what "not found" means. */
 struct op_words {
-	const char *what;     /* "print job", "job 12's state", ... */
+	const char *what;     /* "print job", "job 12", "cancel job 12" */
 	const char *notfound; /* "has no queue \"card\"" */
 };
 
 /*
  * Sends req (freed here) to resource on http, followed by the len bytes of
- * body (NULL: none; the HTTP length counts both), and returns the server's successful answer, or NULL
- * with *r and err set: TC_ERR_IO when the connection failed or timed out
- * (libcups says service-unavailable or internal error), else the code of
- * the server's IPP or HTTP error status.
+ * body (NULL: none; the HTTP length counts both), and returns the server's
+ * successful answer, or NULL with *r and err set: TC_ERR_IO when the
+ * connection failed or timed out (libcups says service-unavailable or
+ * internal error), else the code of the server's IPP or HTTP error status.
  */
 static ipp_t *
 exchange(http_t *http, const struct tc_printq *q, ipp_t *req,
@@ -404,7 +415,7 @@ exchange(http_t *http, const struct tc_printq *q, ipp_t *req,
 	    st == IPP_STATUS_ERROR_INTERNAL || st == IPP_STATUS_OK)
 		*r = tc_seterr(err, errlen, TC_ERR_IO,
 		    "%s: the connection to the CUPS server %s failed: %s",
-		    w->what, where, cupsLastErrorString());
+		    w->what, where, lost_reason(http));
 	else if (st == IPP_STATUS_ERROR_NOT_FOUND)
 		*r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 		    "%s: the CUPS server %s %s", w->what, where, w->notfound);

@@ -9,8 +9,9 @@
 # (tcard-issuer print) is printed and arrives at the printer unchanged
 # (cmp; pdftotext finds the card number on its first page), the job's
 # title names the card number only, the job reads completed; a queue that
-# does not exist, a server that does not answer and a queue that refuses
-# jobs (cupsreject) are errors that say so and where; a job to a disabled
+# does not exist, a port where nothing listens, a server that never
+# answers and a queue that refuses jobs (cupsreject) are errors that say
+# so and where; a job to a disabled
 # printer (cupsdisable -r) reads pending with the printer stopped and its
 # message; a job cancelled with cancel(1) and one cancelled through the
 # library read canceled and never reach the printer; a job whose printer's
@@ -153,6 +154,18 @@ expect_err "^print-job: not-found: print job: the CUPS server $S has no queue \"
 DEAD=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 expect_exit 1 "a server that does not answer" "$PJ" submit "127.0.0.1:$DEAD" card "$CARD" "$T/face.pdf"
 expect_err "^print-job: io: cannot reach the CUPS server 127.0.0.1:$DEAD" "is io, naming the server"
+# A server that takes the connection and never answers.
+python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(5)
+open(sys.argv[1] + ".tmp", "w").write(str(s.getsockname()[1]))
+import os; os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+time.sleep(60)' "$T/mute.port" &
+tc_daemon $!
+for _ in $(seq 50); do [ -s "$T/mute.port" ] && break; sleep 0.1; done
+MUTE=127.0.0.1:$(cat "$T/mute.port")
+expect_exit 1 "a server that never answers (timeout 1 s)" "$PJ" -t 1000 submit "$MUTE" card "$CARD" "$T/face.pdf"
+expect_err "^print-job: io: print job: the connection to the CUPS server $MUTE failed: no answer in time" "is io after the timeout"
 expect_exit 1 "a bad server address" "$PJ" submit "127.0.0.1:99999" card "$CARD" "$T/face.pdf"
 expect_err "port 99999 is over 65535" "is refused before any connection"
 expect_exit 1 "a document that is not a PDF" "$PJ" submit "$S" card "$CARD" "$T/lines"

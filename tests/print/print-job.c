@@ -10,6 +10,7 @@
  *     line
  * print-job cancel SERVER QUEUE JOB
  *
+ * -t MS before the command sets the queue's timeout_ms (30000 otherwise).
  * Exits 0, or 1 with "print-job: NAME: message" on stderr (NAME is
  * tc_errname() of the library's code), 2 on a usage error.
  */
@@ -84,13 +85,22 @@ main(int argc, char **argv)
 	struct tc_printq q;
 	char err[512] = "";
 	char *end;
-	long job = 0;
+	long job = 0, timeout = 0;
 	int r;
 
+	if (argc > 2 && strcmp(argv[1], "-t") == 0) {
+		timeout = strtol(argv[2], &end, 10);
+		if (*end != '\0' || timeout <= 0 || timeout > 600000)
+			return usage();
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 5)
 		return usage();
 	if ((r = tc_printq_parse(&q, argv[2], argv[3], err, sizeof(err))) != 0)
 		return fail(r, err);
+	if (timeout > 0)
+		q.timeout_ms = (int)timeout;
 	if (strcmp(argv[1], "submit") == 0 && argc == 6)
 		return submit(&q, argv[4], argv[5]);
 	if (argc != 5)
