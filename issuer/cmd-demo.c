@@ -813,7 +813,7 @@ apply(struct demo *d, const struct tc_programme *p, const char *tier,
 		    f.work_type[0] ? f.work_type : NULL, f.id_type, 0,
 		    attach_one, &aa);
 		/* A photo for the card face even where the form asks for
-		 * none (Chuxiong). */
+		 * none (every programme's form asks for one today). */
 		if (r == 0 && !aa.photo)
 			r = attach_photo(&aa, NULL);
 	}

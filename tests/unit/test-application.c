@@ -2106,6 +2106,99 @@ test_completeness(void **state)
 	tc_app_form_release(&f);
 }
 
+/* attach_cb for every file but the photo (kind TC_ATT_PHOTO). */
+static int
+attach_no_photo_cb(const struct tc_sample_file *f, void *arg)
+{
+	return f->kind == TC_ATT_PHOTO ? 0 : attach_cb(f, arg);
+}
+
+/* Submits id: refused as incomplete, naming the photo. */
+static void
+submit_lacks_photo(struct fx *fx, int64_t id)
+{
+	char err[1024];
+
+	begin(fx);
+	expect_err(tc_app_submit(&fx->c, id, 1, err, sizeof(err)),
+	    TC_ERR_MALFORMED, err, "incomplete");
+	tc_registry_rollback(fx->reg);
+	if (strstr(err, ": photo") == NULL)
+		fail_msg("'%s' does not name the photo", err);
+}
+
+/*
+ * Every printed card has a photo (issue 17): Chuxiong's form asks for one
+ * of 358 x 441 pixels, and a sub-card application needs the relative's.
+ */
+static void
+test_photo_required(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *cx = prog(fx, "chuxiong-xingchu");
+	const struct tc_programme *g = prog(fx, "guangzhou-green");
+	struct attach_arg aa = { fx, 0 };
+	struct tc_sample_person who, rel;
+	struct tc_app_form f;
+	struct tc_card a;
+	struct tc_buf b;
+	char *text, err[1024];
+	int64_t id;
+
+	/* Chuxiong: everything but the photo. */
+	person(fx, &who, "李楚雄", "19800303", 1);
+	text = form_json(cx, "a", NULL, "a2", &who);
+	parse_form(fx, text, &f);
+	free(text);
+	AS(fx, "clerk");
+	begin(fx);
+	assert_int_equal(tc_app_create(&fx->c, &f, &id, err, sizeof(err)), 0);
+	commit(fx);
+	tc_app_form_release(&f);
+	aa.id = id;
+	assert_int_equal(tc_sample_materials(cx, "a", NULL, TC_ID_RESIDENT, 0,
+			     attach_no_photo_cb, &aa),
+	    0);
+	submit_lacks_photo(fx, id);
+	/* A photo of another size is refused, by its pixels. */
+	tc_buf_init(&b, TC_ATTACH_MAX);
+	assert_int_equal(tc_sample_png(&b, 300, 400), 0);
+	expect_err(attach(fx, id, TC_ATT_PHOTO, NULL, "small.png", &b, err,
+		       sizeof(err)),
+	    TC_ERR_RANGE, err, "needs 358 x 441");
+	tc_buf_reset(&b);
+	assert_int_equal(tc_sample_png(&b, 358, 441), 0);
+	assert_int_equal(attach(fx, id, TC_ATT_PHOTO, NULL, "photo.png", &b,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	/* A green card sub-card: the relative's materials, not the photo. */
+	person(fx, &who, "Oliver Bennett", "19820808", 1);
+	card_for(fx, "guangzhou-green", "a", &who, &a);
+	person(fx, &rel, "王小雨", "19870203", 0);
+	text = form_json(g, "a-spouse", NULL, NULL, &rel);
+	parse_form(fx, text, &f);
+	free(text);
+	AS(fx, "clerk");
+	begin(fx);
+	assert_int_equal(
+	    tc_app_create_sub(&fx->c, a.serial, &f, &id, err, sizeof(err)), 0);
+	commit(fx);
+	tc_app_form_release(&f);
+	aa.id = id;
+	assert_int_equal(tc_sample_materials(g, "a-spouse", NULL,
+			     TC_ID_RESIDENT, 1, attach_no_photo_cb, &aa),
+	    0);
+	submit_lacks_photo(fx, id);
+	tc_buf_reset(&b);
+	assert_int_equal(tc_sample_jpeg(&b, 358, 441), 0);
+	assert_int_equal(attach(fx, id, TC_ATT_PHOTO, NULL, "relative.jpg", &b,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	tc_buf_release(&b);
+}
+
 /*
  * Searches the registry files (database, WAL, index) for the ID number in
  * any usual spelling, for what can be derived from it (the birth date in
@@ -3297,6 +3390,7 @@ test_notify_overdue(void **state)
 	X(test_forms)                                                          \
 	X(test_form_values)                                                    \
 	X(test_completeness)                                                   \
+	X(test_photo_required)                                                 \
 	X(test_no_plain_id)                                                    \
 	X(test_orgs_scoping)                                                   \
 	X(test_queue)                                                          \
