@@ -197,7 +197,7 @@ static const struct tc_cmd commands[] = {
 	    tc_issuer_revoke_run },
 	{ "subcard add", "add a sub-card for a relative of a card holder",
 	    tc_issuer_subcard_add_help, TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON,
-	    "relation= id-type= id= id-env= name= birth-date=", NULL,
+	    "relation= id-type= id= id-env= name= birth-date= photo=", NULL,
 	    tc_issuer_refuse_secret_args, tc_issuer_subcard_add_run },
 	{ "expire", "record the cards past their expiry (daily sweep)",
 	    tc_issuer_expire_help, TC_CMD_HOME | TC_CMD_AS | TC_CMD_JSON, NULL,
