@@ -979,8 +979,8 @@ tc_sample_materials(const struct tc_programme *p, const char *tier,
 	    !(allowed & TC_MEDIA_BIT(TC_MEDIA_PDF)))
 		return TC_ERR_UNSUPPORTED;
 	tc_buf_init(&b, TC_ATTACH_MAX);
-	if (photo != NULL && (!sub || !photo_material(p, tier, work_type,
-					   id_type))) {
+	if (photo != NULL &&
+	    (!sub || !photo_material(p, tier, work_type, id_type))) {
 		pw = photo->width_px > 0 ? (uint32_t)photo->width_px : 358;
 		ph = photo->height_px > 0 ? (uint32_t)photo->height_px : 441;
 		if (allowed & TC_MEDIA_BIT(TC_MEDIA_PNG)) {

@@ -65,8 +65,7 @@ const char tc_issuer_apply_help[] =
     "OPTIONS\n" TC_AC_IDENTITY_HELP TC_AC_FORM_HELP
     "    --submit          submit at once instead of keeping a draft\n"
     "    --principal CARD  a sub-card application on main card CARD\n"
-    "                      (number or serial)\n" TC_AC_PAGE_END
-    "EXAMPLES\n"
+    "                      (number or serial)\n" TC_AC_PAGE_END "EXAMPLES\n"
     "    tcard-issuer apply --from wang.json --submit --accept-pledge \\\n"
     "        --as clerk\n"
     "    printf '%s\\n' \"$ID\" | tcard-issuer apply --programme \\\n"

@@ -141,8 +141,8 @@ tc_issuer_subcard_add_run(const struct tc_args *a)
 		rel.birth_d = atoi(bd + 8);
 	}
 	tc_buf_init(&pb, TC_ATTACH_MAX);
-	if ((r = tc_cli_read_file(photo, TC_ATTACH_MAX, &pb, err,
-		 sizeof(err))) != 0) {
+	if ((r = tc_cli_read_file(
+		 photo, TC_ATTACH_MAX, &pb, err, sizeof(err))) != 0) {
 		OPENSSL_cleanse(idbuf, sizeof(idbuf));
 		tc_buf_release(&pb);
 		return tc_cli_fail(r, "--photo", err);

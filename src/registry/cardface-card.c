@@ -78,20 +78,19 @@ last_photo_doc(const struct tc_card_doc *d, void *arg)
  * it has none (nothing changed).
  */
 static int
-photo_doc(struct tc_registry *reg, int64_t serial,
-    struct tc_cardface_card *out, struct tc_buf *photo, char *err,
-    size_t errlen)
+photo_doc(struct tc_registry *reg, int64_t serial, struct tc_cardface_card *out,
+    struct tc_buf *photo, char *err, size_t errlen)
 {
 	int64_t doc = 0;
 	int r;
 
-	if ((r = tc_card_doc_list(reg, serial, last_photo_doc, &doc, err,
-		 errlen)) != 0 ||
+	if ((r = tc_card_doc_list(
+		 reg, serial, last_photo_doc, &doc, err, errlen)) != 0 ||
 	    doc == 0)
 		return r;
 	tc_buf_reset(photo);
-	if ((r = tc_card_doc_read(reg, serial, doc, NULL, photo, err,
-		 errlen)) != 0)
+	if ((r = tc_card_doc_read(
+		 reg, serial, doc, NULL, photo, err, errlen)) != 0)
 		return r;
 	out->photo_doc = doc;
 	return 0;
@@ -205,8 +204,8 @@ tc_cardface_card_load(struct tc_registry *reg,
 				s = app.card_serial;
 			tc_app_release(&app);
 		}
-		if ((r = photo_doc(reg, step.card.serial, out, photo, err,
-			 errlen)) != 0)
+		if ((r = photo_doc(
+			 reg, step.card.serial, out, photo, err, errlen)) != 0)
 			goto out;
 		if (out->photo_doc != 0)
 			break;
