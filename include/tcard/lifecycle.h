@@ -429,9 +429,9 @@ struct tc_relative {
 	/* Birth date for ID types that carry none (passports); 0 if unknown. */
 	int birth_y, birth_m, birth_d;
 	/*
-	 * The relative's photo for the card face (NULL: none; `subcard add`
-	 * requires one): photo_len bytes, photo_name the file's name (its
-	 * extension must agree with the content; NULL: "photo").
+	 * The relative's photo for the card face (required): photo_len
+	 * bytes, photo_name the file's name (its extension must agree with
+	 * the content; NULL: "photo").
 	 */
 	const uint8_t *photo;
 	size_t photo_len;
@@ -449,7 +449,8 @@ struct tc_relative {
  * exists: MAC, sealed number and masked form as every holder). The
  * sub-card gets serial new_serial (reserved by tc_serial_reserve), its
  * number in the main card's region, the main card's expiry, and status
- * issued. The relative's photo, when rel gives one, is checked as an
+ * issued. The relative's photo (required: the card has no application
+ * to take one from) is checked as an
  * application's photo field of the programme takes it (an image by its
  * content, the field's pixel size and byte cap) and stored as the
  * sub-card's document "photo" (tc_card_doc_add, TC_CARD_DOC_PHOTO), where
@@ -463,8 +464,8 @@ struct tc_relative {
  *                       adult child, an unknown birth date;
  *   TC_ERR_EXISTS       the person already has a live sub-card on this
  *                       card, or a second spouse;
- *   TC_ERR_INVALID_ARG  a bad relation, ID number or name, or new_serial
- *                       was not reserved;
+ *   TC_ERR_INVALID_ARG  a bad relation, ID number or name, no photo, or
+ *                       new_serial was not reserved;
  *   TC_ERR_RANGE, TC_ERR_TOO_LARGE, TC_ERR_UNSUPPORTED ...
  *                       the photo is refused (tc_attach_check's codes);
  *   TC_ERR_NOT_FOUND, database, crypto and audit errors.

@@ -1653,9 +1653,16 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 			goto out;
 		}
 	}
-	/* The relative's photo, as an application's photo field takes it. */
-	if (rel->photo != NULL &&
-	    (r = tc_app_photo_check(p, relative_photo_name(rel), rel->photo,
+	/*
+	 * The relative's photo, as an application's photo field takes it:
+	 * every printed card shows one, and this card has no application.
+	 */
+	if (rel->photo == NULL || rel->photo_len == 0) {
+		r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the relative's photo is missing: the sub-card's face shows it");
+		goto out;
+	}
+	if ((r = tc_app_photo_check(p, relative_photo_name(rel), rel->photo,
 		 rel->photo_len, &info, err, errlen)) != 0)
 		goto out;
 	/* The relative as a holder: found by ID number, else added below. */
@@ -1739,8 +1746,7 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		     (json_int_t)holder, "valid_to", ed),
 		 err, errlen)) != 0)
 		goto out;
-	if (rel->photo != NULL &&
-	    (r = tc_card_doc_add(lc->reg, ns, TC_CARD_DOC_PHOTO,
+	if ((r = tc_card_doc_add(lc->reg, ns, TC_CARD_DOC_PHOTO,
 		 lc->operator_name, lc->now, relative_photo_name(rel),
 		 rel->photo, rel->photo_len, NULL, err, errlen)) != 0)
 		goto out;
