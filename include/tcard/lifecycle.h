@@ -450,10 +450,9 @@ struct tc_relative {
  * sub-card gets serial new_serial (reserved by tc_serial_reserve), its
  * number in the main card's region, the main card's expiry, and status
  * issued. The relative's photo (required: the card has no application
- * to take one from) is checked as an
- * application's photo field of the programme takes it (an image by its
- * content, the field's pixel size and byte cap) and stored as the
- * sub-card's document "photo" (tc_card_doc_add, TC_CARD_DOC_PHOTO), where
+ * to take one from) is checked as the programme's photo field takes one
+ * (an image by its content, the field's pixel size and byte cap) and kept
+ * as the sub-card's document TC_CARD_DOC_PHOTO (tc_card_doc_add), where
  * tc_cardface_card_load finds it. With new_serial 0 the call only checks (a dry run, as for
  * tc_lifecycle_reissue); nothing changes. One live spouse sub-card per main card; the same person
  * only once; never the main card's own holder. res->new_serial and

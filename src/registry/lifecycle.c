@@ -1548,11 +1548,16 @@ sub_cite(const struct tc_programme *p, enum tc_relation relation)
 	return "programme file";
 }
 
-/* The file name of the relative's photo ("photo" when none is given). */
+/* The file name of the relative's photo without its directory ("photo"). */
 static const char *
 relative_photo_name(const struct tc_relative *rel)
 {
-	return rel->photo_name != NULL ? rel->photo_name : "photo";
+	const char *slash;
+
+	if (rel->photo_name == NULL)
+		return "photo";
+	slash = strrchr(rel->photo_name, '/');
+	return slash != NULL ? slash + 1 : rel->photo_name;
 }
 
 int
