@@ -45,45 +45,8 @@ open(sys.argv[6], "wb").write(b"\x89PNG\r\n\x1a\n" +
     chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))' "$@"
 }
 # pixels_of FILE R G B: how many pixels of the 8-bit RGB or RGBA PNG FILE
-# are within 3 levels of the colour (a PNG reader of zlib and struct).
-pixels_of() {
-	python3 -c '
-import struct, sys, zlib
-data = open(sys.argv[1], "rb").read()
-want = [int(v) for v in sys.argv[2:5]]
-pos, idat = 8, b""
-while pos < len(data):
-    n, t = struct.unpack(">I4s", data[pos:pos + 8])
-    body = data[pos + 8:pos + 8 + n]
-    if t == b"IHDR":
-        w, h, depth, ctype = struct.unpack(">IIBB", body[:10])
-    elif t == b"IDAT":
-        idat += body
-    pos += 12 + n
-assert depth == 8 and ctype in (2, 6), "not 8-bit RGB(A)"
-bpp = 3 if ctype == 2 else 4
-raw, stride = zlib.decompress(idat), w * bpp
-prev, count, off = bytearray(stride), 0, 0
-for y in range(h):
-    f, line = raw[off], bytearray(raw[off + 1:off + 1 + stride])
-    off += 1 + stride
-    for i in range(stride):
-        a = line[i - bpp] if i >= bpp else 0
-        b, c = prev[i], prev[i - bpp] if i >= bpp else 0
-        if f == 1: line[i] = (line[i] + a) & 255
-        elif f == 2: line[i] = (line[i] + b) & 255
-        elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-        elif f == 4:
-            p = a + b - c
-            pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-            pr = a if pa <= pb and pa <= pc else (b if pb <= pc else c)
-            line[i] = (line[i] + pr) & 255
-    for x in range(0, stride, bpp):
-        if all(abs(line[x + k] - want[k]) <= 3 for k in range(3)):
-            count += 1
-    prev = line
-print(count)' "$@"
-}
+# are within 3 levels of the colour (pngread.py).
+pixels_of() { python3 "$TC_TOP/tests/integration/pngread.py" "$@"; }
 # A photo box is 22.4 x 27.6 mm: 264 x 326 pixels at 300 dpi. Its colour
 # must fill most of it (the box's edge may be blended).
 FILLED=60000

@@ -350,6 +350,31 @@ apply_new(struct fx *fx, const struct tc_programme *p, const char *tier,
 	return id;
 }
 
+/*
+ * Creates a draft sub-card application of tier for relative rel on card
+ * principal, as the clerk; returns its id.
+ */
+static int64_t
+create_sub(struct fx *fx, const struct tc_programme *p, const char *tier,
+    int64_t principal, const struct tc_sample_person *rel)
+{
+	struct tc_app_form f;
+	char *text, err[1024];
+	int64_t id = 0;
+
+	text = form_json(p, tier, NULL, NULL, rel);
+	parse_form(fx, text, &f);
+	free(text);
+	AS(fx, "clerk");
+	begin(fx);
+	if (tc_app_create_sub(&fx->c, principal, &f, &id, err, sizeof(err)) !=
+	    0)
+		fail_msg("sub %s: %s", tier, err);
+	commit(fx);
+	tc_app_form_release(&f);
+	return id;
+}
+
 static int
 submit(struct fx *fx, int64_t id, char *err, size_t errlen)
 {
@@ -727,9 +752,7 @@ test_walk_all(void **state)
 			/* Sub-card tiers that hang on this tier. */
 			for (k = 0; k < p->n_tiers; k++) {
 				const struct tc_tier *st = &p->tiers[k];
-				struct tc_app_form f;
 				struct tc_sample_person rel;
-				char *text;
 
 				if (st->kind != TC_TIER_SUB ||
 				    !tc_idlist_has(&st->principal_tiers, t->id))
@@ -737,16 +760,7 @@ test_walk_all(void **state)
 				person(fx, &rel, "王小雨",
 				    st->minor_only ? "20150301" : "19870203",
 				    0);
-				text = form_json(p, st->id, NULL, NULL, &rel);
-				parse_form(fx, text, &f);
-				free(text);
-				AS(fx, "clerk");
-				begin(fx);
-				if (tc_app_create_sub(&fx->c, card.serial, &f,
-					&id, err, sizeof(err)) != 0)
-					fail_msg("sub %s: %s", st->id, err);
-				commit(fx);
-				tc_app_form_release(&f);
+				id = create_sub(fx, p, st->id, card.serial, &rel);
 				attach_all(fx, id, p, st->id, NULL, 1);
 				{
 					struct tc_card sub;
@@ -2176,16 +2190,7 @@ test_photo_required(void **state)
 	person(fx, &who, "Oliver Bennett", "19820808", 1);
 	card_for(fx, "guangzhou-green", "a", &who, &a);
 	person(fx, &rel, "王小雨", "19870203", 0);
-	text = form_json(g, "a-spouse", NULL, NULL, &rel);
-	parse_form(fx, text, &f);
-	free(text);
-	AS(fx, "clerk");
-	begin(fx);
-	assert_int_equal(
-	    tc_app_create_sub(&fx->c, a.serial, &f, &id, err, sizeof(err)), 0);
-	commit(fx);
-	tc_app_form_release(&f);
-	aa.id = id;
+	aa.id = id = create_sub(fx, g, "a-spouse", a.serial, &rel);
 	assert_int_equal(tc_sample_materials(g, "a-spouse", NULL,
 			     TC_ID_RESIDENT, 1, attach_no_photo_cb, &aa),
 	    0);
