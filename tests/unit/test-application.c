@@ -327,50 +327,56 @@ attach_all(struct fx *fx, int64_t id, const struct tc_programme *p,
 	    0);
 }
 
+/*
+ * Creates a draft application as the clerk, a sub-card's on card principal
+ * when that is nonzero; *f gets its parsed form (the caller releases it).
+ * Returns its id.
+ */
+static int64_t
+create_draft(struct fx *fx, const struct tc_programme *p, const char *tier,
+    const char *route, const char *clause, const struct tc_sample_person *who,
+    int64_t principal, struct tc_app_form *f)
+{
+	char *text, err[1024];
+	int64_t id = 0;
+	int r;
+
+	text = form_json(p, tier, route, clause, who);
+	parse_form(fx, text, f);
+	free(text);
+	AS(fx, "clerk");
+	begin(fx);
+	r = principal != 0
+	    ? tc_app_create_sub(&fx->c, principal, f, &id, err, sizeof(err))
+	    : tc_app_create(&fx->c, f, &id, err, sizeof(err));
+	if (r != 0)
+		fail_msg("create %s: %s", tier != NULL ? tier : "", err);
+	commit(fx);
+	return id;
+}
+
 /* Creates, attaches and submits an application; returns its id. */
 static int64_t
 apply_new(struct fx *fx, const struct tc_programme *p, const char *tier,
     const char *route, const char *clause, const struct tc_sample_person *who)
 {
 	struct tc_app_form f;
-	char *text, err[1024];
-	int64_t id = 0;
+	int64_t id = create_draft(fx, p, tier, route, clause, who, 0, &f);
 
-	text = form_json(p, tier, route, clause, who);
-	parse_form(fx, text, &f);
-	free(text);
-	AS(fx, "clerk");
-	begin(fx);
-	if (tc_app_create(&fx->c, &f, &id, err, sizeof(err)) != 0)
-		fail_msg("create: %s", err);
-	commit(fx);
 	attach_all(fx, id, p, f.tier[0] ? f.tier : NULL,
 	    f.work_type[0] ? f.work_type : NULL, 0);
 	tc_app_form_release(&f);
 	return id;
 }
 
-/*
- * Creates a draft sub-card application of tier for relative rel on card
- * principal, as the clerk; returns its id.
- */
+/* A draft sub-card application of tier for relative rel on principal. */
 static int64_t
 create_sub(struct fx *fx, const struct tc_programme *p, const char *tier,
     int64_t principal, const struct tc_sample_person *rel)
 {
 	struct tc_app_form f;
-	char *text, err[1024];
-	int64_t id = 0;
+	int64_t id = create_draft(fx, p, tier, NULL, NULL, rel, principal, &f);
 
-	text = form_json(p, tier, NULL, NULL, rel);
-	parse_form(fx, text, &f);
-	free(text);
-	AS(fx, "clerk");
-	begin(fx);
-	if (tc_app_create_sub(&fx->c, principal, &f, &id, err, sizeof(err)) !=
-	    0)
-		fail_msg("sub %s: %s", tier, err);
-	commit(fx);
 	tc_app_form_release(&f);
 	return id;
 }
@@ -760,7 +766,8 @@ test_walk_all(void **state)
 				person(fx, &rel, "王小雨",
 				    st->minor_only ? "20150301" : "19870203",
 				    0);
-				id = create_sub(fx, p, st->id, card.serial, &rel);
+				id = create_sub(
+				    fx, p, st->id, card.serial, &rel);
 				attach_all(fx, id, p, st->id, NULL, 1);
 				{
 					struct tc_card sub;
@@ -2156,20 +2163,13 @@ test_photo_required(void **state)
 	struct tc_app_form f;
 	struct tc_card a;
 	struct tc_buf b;
-	char *text, err[1024];
+	char err[1024];
 	int64_t id;
 
 	/* Chuxiong: everything but the photo. */
 	person(fx, &who, "李楚雄", "19800303", 1);
-	text = form_json(cx, "a", NULL, "a2", &who);
-	parse_form(fx, text, &f);
-	free(text);
-	AS(fx, "clerk");
-	begin(fx);
-	assert_int_equal(tc_app_create(&fx->c, &f, &id, err, sizeof(err)), 0);
-	commit(fx);
+	aa.id = id = create_draft(fx, cx, "a", NULL, "a2", &who, 0, &f);
 	tc_app_form_release(&f);
-	aa.id = id;
 	assert_int_equal(tc_sample_materials(cx, "a", NULL, TC_ID_RESIDENT, 0,
 			     attach_no_photo_cb, &aa),
 	    0);
