@@ -2148,6 +2148,18 @@ submit_lacks_photo(struct fx *fx, int64_t id)
 		fail_msg("'%s' does not name the photo", err);
 }
 
+/* Attaches photo b as name to id, then submits it: both pass. */
+static void
+photo_then_submit(
+    struct fx *fx, int64_t id, const char *name, const struct tc_buf *b)
+{
+	char err[1024];
+
+	assert_int_equal(
+	    attach(fx, id, TC_ATT_PHOTO, NULL, name, b, err, sizeof(err)), 0);
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+}
+
 /*
  * Every printed card has a photo (issue 17): Chuxiong's form asks for one
  * of 358 x 441 pixels, and a sub-card application needs the relative's.
@@ -2182,10 +2194,7 @@ test_photo_required(void **state)
 	    TC_ERR_RANGE, err, "needs 358 x 441");
 	tc_buf_reset(&b);
 	assert_int_equal(tc_sample_png(&b, 358, 441), 0);
-	assert_int_equal(attach(fx, id, TC_ATT_PHOTO, NULL, "photo.png", &b,
-			     err, sizeof(err)),
-	    0);
-	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	photo_then_submit(fx, id, "photo.png", &b);
 	/* A green card sub-card: the relative's materials, not the photo. */
 	person(fx, &who, "Oliver Bennett", "19820808", 1);
 	card_for(fx, "guangzhou-green", "a", &who, &a);
@@ -2197,10 +2206,7 @@ test_photo_required(void **state)
 	submit_lacks_photo(fx, id);
 	tc_buf_reset(&b);
 	assert_int_equal(tc_sample_jpeg(&b, 358, 441), 0);
-	assert_int_equal(attach(fx, id, TC_ATT_PHOTO, NULL, "relative.jpg", &b,
-			     err, sizeof(err)),
-	    0);
-	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+	photo_then_submit(fx, id, "relative.jpg", &b);
 	tc_buf_release(&b);
 }
 
