@@ -112,6 +112,7 @@ struct tc_cardface_card {
 	char relation[TC_CARD_TEXT_MAX + 1]; /* sub-card: "spouse", ... */
 	int64_t app_id;	   /* where the photo was looked for; 0: none */
 	int64_t photo_att; /* the photo attachment; 0: none */
+	int64_t photo_doc; /* the card's photo document (card-doc.h); 0: none */
 };
 
 /*
@@ -122,7 +123,9 @@ struct tc_cardface_card {
  * form) come from the application that issued the card; for a reissued
  * card from that of the card it replaced, for an upgrade or conversion
  * without a photo from that of the card before it. A sub-card made with
- * `subcard add` has no application, hence no photo here. set gives the
+ * `subcard add` has no application: its photo is its card document of
+ * action TC_CARD_DOC_PHOTO (`subcard add --photo`), and a card reissued
+ * from it finds that one along the chain. set gives the
  * programme (borrowed into out). Returns 0, TC_ERR_NOT_FOUND (no such
  * card, or its programme is not in set), TC_ERR_MALFORMED (a stored value
  * out of shape), TC_ERR_TOO_LARGE, TC_ERR_NOMEM, TC_ERR_DECRYPT or a

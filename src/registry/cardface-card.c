@@ -8,8 +8,11 @@
  * has no application of its own but names the card it replaced
  * (cards.replaces_serial), and an upgrade or conversion names the card it
  * came from (applications.card_serial), so the search walks back along
- * those links, a bounded number of steps, until it finds a photo. A
- * sub-card's principal is another person and is never followed.
+ * those links, a bounded number of steps, until it finds a photo. A card
+ * made without an application (a sub-card of `subcard add`) keeps its
+ * photo as a card document of action "photo" (card-doc.c), looked for on
+ * each card of the chain after its application. A sub-card's principal
+ * is another person and is never followed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,7 @@
 
 #include "registry-int.h"
 #include "tcard/application.h"
+#include "tcard/card-doc.h"
 #include "tcard/cardface.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
@@ -57,6 +61,38 @@ last_photo(const struct tc_app_attachment *a, void *arg)
 {
 	if (a->kind == TC_ATT_PHOTO)
 		*(int64_t *)arg = a->id;
+	return 0;
+}
+
+/* The last photo document of a card (a later one replaces it). */
+static int
+last_photo_doc(const struct tc_card_doc *d, void *arg)
+{
+	if (strcmp(d->action, TC_CARD_DOC_PHOTO) == 0)
+		*(int64_t *)arg = d->id;
+	return 0;
+}
+
+/*
+ * The photo document of card serial into photo and out->photo_doc; 0 when
+ * it has none (nothing changed).
+ */
+static int
+photo_doc(struct tc_registry *reg, int64_t serial, struct tc_cardface_card *out,
+    struct tc_buf *photo, char *err, size_t errlen)
+{
+	int64_t doc = 0;
+	int r;
+
+	if ((r = tc_card_doc_list(
+		 reg, serial, last_photo_doc, &doc, err, errlen)) != 0 ||
+	    doc == 0)
+		return r;
+	tc_buf_reset(photo);
+	if ((r = tc_card_doc_read(
+		 reg, serial, doc, NULL, photo, err, errlen)) != 0)
+		return r;
+	out->photo_doc = doc;
 	return 0;
 }
 
@@ -168,6 +204,11 @@ tc_cardface_card_load(struct tc_registry *reg,
 				s = app.card_serial;
 			tc_app_release(&app);
 		}
+		if ((r = photo_doc(
+			 reg, step.card.serial, out, photo, err, errlen)) != 0)
+			goto out;
+		if (out->photo_doc != 0)
+			break;
 		if (s == 0)
 			s = step.replaces;
 		if (s == 0 || s == step.card.serial)
