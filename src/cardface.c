@@ -80,6 +80,7 @@ struct layout {
 	double w, h; /* trimmed size */
 	double band; /* height of the tier band */
 	double unit; /* layout units per millimetre (for messages) */
+	int contact; /* a contact chip on the front */
 	struct el el[EL_N];
 	struct el photo, qr;
 	uint32_t ink, paper, band_rgb, band_text;
@@ -146,15 +147,15 @@ tc_cardface_opts_default(struct tc_cardface_opts *o)
 static const struct el default_card[EL_N] = {
 	[EL_TITLE] = { 1, 4, 3, 55, 7.6, 6, 11 },
 	[EL_LABEL] = { 1, 61, 3, 20.6, 7.6, 6, 11 },
-	[EL_NAME] = { 1, 30, 15, 52.6, 9.5, 7, 14 },
-	[EL_CARDNO] = { 1, 30, 26, 52.6, 5, 7, 11 },
-	[EL_ID] = { 1, 30, 32.5, 52.6, 4, 5, 7 },
-	[EL_VALID] = { 1, 30, 37.5, 52.6, 4, 5, 7 },
+	[EL_NAME] = { 1, 4, 30, 52.6, 9.5, 7, 14 },
+	[EL_CARDNO] = { 1, 22, 14, 35, 5, 7, 11 },
+	[EL_ID] = { 1, 22, 20, 35, 4, 5, 7 },
+	[EL_VALID] = { 1, 22, 24.5, 35, 4, 5, 7 },
 	[EL_SUB] = { 1, 4, 45, 78.6, 4.5, 4.5, 7 },
 	[EL_VERIFY] = { 1, 40, 15, 42.6, 21, 4.5, 7 },
 	[EL_AUTH] = { 1, 40, 37.5, 42.6, 10.5, 4.5, 6.5 },
 };
-static const struct el default_photo = { 1, 4, 15, 22.4, 27.6, 0, 0 };
+static const struct el default_photo = { 1, 59.2, 14, 22.4, 27.6, 0, 0 };
 static const struct el default_qr = { 1, 4, 15, 33, 33, 0, 0 };
 
 /* The e-card, in pixels of TC_CARDFACE_ECARD_W x TC_CARDFACE_ECARD_H. */
@@ -251,6 +252,7 @@ make_layouts(struct tc_cardface *f, const struct tc_programme *p,
 		c->band = fc->band_mm * PT_PER_MM;
 		c->ink = fc->ink_rgb;
 		c->paper = fc->paper_rgb;
+		c->contact = fc->chip == TC_FACE_CHIP_CONTACT;
 		f->where = "face";
 	} else {
 		for (i = 0; i < EL_N; i++)
@@ -260,6 +262,7 @@ make_layouts(struct tc_cardface *f, const struct tc_programme *p,
 		c->band = 12 * PT_PER_MM;
 		c->ink = 0x1a1a1a;
 		c->paper = 0xffffff;
+		c->contact = 1;
 		f->where = "default layout";
 	}
 	c->band_rgb = ft != NULL ? ft->rgb : t->rgb;
@@ -1061,6 +1064,42 @@ safe_ok(const struct tc_cardface *f, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * On a card with a contact chip, no box of the front on the ISO/IEC
+ * 7816-2 contact field: the printer would print on the contacts (or stop
+ * at them) and the text or photo would come out broken.
+ */
+static int
+contact_ok(const struct tc_cardface *f, char *err, size_t errlen)
+{
+	const struct layout *l = &f->lay[0];
+	const struct el *e;
+	double x0 = TC_FACE_CONTACT_X0_MM * PT_PER_MM,
+	       x1 = TC_FACE_CONTACT_X1_MM * PT_PER_MM,
+	       y0 = TC_FACE_CONTACT_Y0_MM * PT_PER_MM,
+	       y1 = TC_FACE_CONTACT_Y1_MM * PT_PER_MM;
+	int i;
+
+	if (!l->contact)
+		return 0;
+	for (i = 0; i <= EL_N; i++) {
+		e = i < EL_N ? &l->el[i] : &l->photo;
+		if (!e->set || (i < EL_N && strncmp(el_names[i], "front.", 6)))
+			continue;
+		if (e->x < x1 && e->x + e->w > x0 && e->y < y1 &&
+		    e->y + e->h > y0)
+			return tc_seterr(err, errlen, TC_ERR_RANGE,
+			    "programme %s (%s): %s [%.2f, %.2f, %.2f, %.2f] overlaps the chip's contact area (ISO/IEC 7816-2: %.2f to %.2f mm from the left edge, %.2f to %.2f mm from the top)",
+			    f->card.programme->id, f->where,
+			    i < EL_N ? el_names[i] : "front.photo",
+			    e->x / PT_PER_MM, e->y / PT_PER_MM,
+			    e->w / PT_PER_MM, e->h / PT_PER_MM,
+			    TC_FACE_CONTACT_X0_MM, TC_FACE_CONTACT_X1_MM,
+			    TC_FACE_CONTACT_Y0_MM, TC_FACE_CONTACT_Y1_MM);
+	}
+	return 0;
+}
+
 static int
 opts_ok(const struct tc_cardface_opts *o, char *err, size_t errlen)
 {
@@ -1142,7 +1181,9 @@ tc_cardface_prepare(struct tc_cardface **out,
 	make_layouts(f, card->programme, t);
 	if ((r = make_texts(f, t, err, errlen)) != 0)
 		goto out;
-	if ((sides & TC_CARDFACE_CARD) && (r = safe_ok(f, err, errlen)) != 0)
+	if ((sides & TC_CARDFACE_CARD) &&
+	    ((r = safe_ok(f, err, errlen)) != 0 ||
+		(r = contact_ok(f, err, errlen)) != 0))
 		goto out;
 	if (sides &
 	    (TC_CARDFACE_BIT(TC_CARDFACE_FRONT) |

@@ -2201,6 +2201,7 @@ parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 		{ "ink", K_STR, 0 },
 		{ "paper", K_STR, 0 },
 		{ "band", K_NUM, 0 },
+		{ "chip", K_STR, 0 },
 		{ "tiers", K_ARR, 1 },
 		{ "front", K_OBJ, 1 },
 		{ "back", K_OBJ, 1 },
@@ -2224,17 +2225,22 @@ parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 		{ "authority", K_OBJ, 0 },
 		{ NULL, 0, 0 },
 	};
+	static const char *const chip_names[] = { "contact", "contactless",
+		"none" };
 	json_t *fr, *bk, *seen;
 	size_t i, old, old2;
-	int r, subs = 0;
+	int r, subs = 0, chip = TC_FACE_CHIP_CONTACT;
 	char b[40];
 
 	if (o == NULL)
 		return 0;
 	old = push_key(c, "face");
 	if ((r = check_keys(c, o, keys)) != 0 ||
-	    (r = get_cite(c, o, 0, &f->cite)) != 0)
+	    (r = get_cite(c, o, 0, &f->cite)) != 0 ||
+	    (r = get_enum(
+		 c, o, "chip", chip_names, 0, NELEM(chip_names), &chip)) != 0)
 		return r;
+	f->chip = (enum tc_face_chip)chip;
 	f->ink_rgb = 0x1a1a1a;
 	f->paper_rgb = 0xffffff;
 	if ((r = get_colour(c, o, "ink", &f->ink_rgb)) != 0 ||

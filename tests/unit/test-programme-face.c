@@ -122,6 +122,11 @@ static const struct mutation mutations[] = {
 	    "face.band: must be from 0 to 26.99" },
 	{ "guangdong-youyue", "face.band", SET, "\"12\"", TC_ERR_MALFORMED,
 	    "face.band: must be a number" },
+	{ "guangdong-youyue", "face.chip", SET, "\"magstripe\"",
+	    TC_ERR_MALFORMED,
+	    "face.chip: unknown value 'magstripe' (contact, contactless, none)" },
+	{ "guangdong-youyue", "face.chip", SET, "1", TC_ERR_MALFORMED,
+	    "face.chip: must be a string" },
 	/* Font sizes. */
 	{ "guangzhou-green", "face.front.name.pt", SET, "[14, 7]",
 	    TC_ERR_RANGE, "face.front.name.pt: the smallest size 14 is larger than the largest 7" },
