@@ -32,6 +32,7 @@
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 #include "tcard/lifecycle.h"
+#include "tcard/pdfbox.h"
 #include "tcard/qr.h"
 #include "pngout.h"
 
@@ -1583,14 +1584,17 @@ tc_cardface_png(const struct tc_cardface *f, enum tc_cardface_side side,
 
 /* ---- PDF ---- */
 
+/*
+ * cairo's PDF goes through a tc_pdfbox filter to the caller's write: it
+ * adds the TrimBox and BleedBox cairo cannot set (include/tcard/pdfbox.h).
+ */
 struct tc_cardface_book {
 	cairo_surface_t *s;
 	cairo_t *cr;
+	struct tc_pdfbox *box;
 	double bleed;
 	size_t pages;
-	int (*write)(void *, const uint8_t *, size_t);
-	void *arg;
-	int failed; /* the write callback refused */
+	int failed; /* the filter or the write callback refused */
 };
 
 static cairo_status_t
@@ -1598,7 +1602,7 @@ book_write(void *closure, const unsigned char *data, unsigned int len)
 {
 	struct tc_cardface_book *b = closure;
 
-	if (b->failed || b->write(b->arg, data, len) != 0) {
+	if (b->failed || tc_pdfbox_write(b->box, data, len) != 0) {
 		b->failed = 1;
 		return CAIRO_STATUS_WRITE_ERROR;
 	}
@@ -1643,8 +1647,10 @@ tc_cardface_book_new(struct tc_cardface_book **out,
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
 	b->bleed = o.bleed_mm;
-	b->write = write;
-	b->arg = arg;
+	if (tc_pdfbox_new(&b->box, o.bleed_mm * PT_PER_MM, write, arg) != 0) {
+		free(b);
+		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+	}
 	b->s = cairo_pdf_surface_create_for_stream(book_write, b,
 	    (TC_FACE_CARD_W_MM + 2 * o.bleed_mm) * PT_PER_MM,
 	    (TC_FACE_CARD_H_MM + 2 * o.bleed_mm) * PT_PER_MM);
@@ -1701,7 +1707,9 @@ tc_cardface_book_finish(struct tc_cardface_book *b, char *err, size_t errlen)
 	cairo_destroy(b->cr);
 	b->cr = NULL;
 	cairo_surface_finish(b->s);
-	return book_status(b, err, errlen);
+	if ((r = book_status(b, err, errlen)) != 0)
+		return r;
+	return tc_pdfbox_finish(b->box, err, errlen);
 }
 
 void
@@ -1713,6 +1721,7 @@ tc_cardface_book_free(struct tc_cardface_book *b)
 		cairo_destroy(b->cr);
 	if (b->s != NULL)
 		cairo_surface_destroy(b->s);
+	tc_pdfbox_free(b->box);
 	free(b);
 }
 
