@@ -61,6 +61,7 @@ enum {
 	EL_ID,
 	EL_VALID,
 	EL_SUB,
+	EL_DETAILS,
 	EL_VERIFY,
 	EL_AUTH,
 	EL_N
@@ -68,7 +69,7 @@ enum {
 
 static const char *const el_names[EL_N] = { "front.title", "front.label",
 	"front.name", "front.card_no", "front.id", "front.validity",
-	"front.sub", "back.verify", "back.authority" };
+	"front.sub", "front.details", "back.verify", "back.authority" };
 
 /* A text element or a box, in the layout's units. */
 struct el {
@@ -131,6 +132,7 @@ struct tc_cardface {
 	char sub_line[256];
 	char name1[TC_HOLDER_NAME_MAX + 1], name2[TC_HOLDER_NAME_MAX + 1];
 	char *verify, *authority; /* zh "\n" en, heap */
+	char *details;		  /* its lines, "\n" between, heap; or NULL */
 };
 
 void
@@ -246,6 +248,7 @@ make_layouts(struct tc_cardface *f, const struct tc_programme *p,
 		el_face(&c->el[EL_ID], &fc->id);
 		el_face(&c->el[EL_VALID], &fc->validity);
 		el_face(&c->el[EL_SUB], &fc->sub);
+		el_face(&c->el[EL_DETAILS], &fc->details);
 		el_face(&c->el[EL_VERIFY], &fc->verify);
 		el_face(&c->el[EL_AUTH], &fc->authority);
 		box_face(&c->photo, &fc->photo);
@@ -464,6 +467,10 @@ content_of(const struct tc_cardface *f, int li, int i, struct content *c)
 	case EL_SUB:
 		a[0].text = f->sub_line;
 		break;
+	case EL_DETAILS:
+		a[0].text = f->details;
+		c->para = 1;
+		break;
 	case EL_VERIFY:
 		a[0].text = f->verify;
 		c->para = 1;
@@ -487,6 +494,8 @@ el_used(const struct tc_cardface *f, int li, int i)
 	if (!l->el[i].set)
 		return 0;
 	if (i == EL_SUB && f->card.principal_no[0] == '\0')
+		return 0;
+	if (i == EL_DETAILS && f->details == NULL)
 		return 0;
 	if (li == 1)
 		return (s & TC_CARDFACE_BIT(TC_CARDFACE_ECARD)) != 0;
@@ -969,6 +978,46 @@ after(const char *s, const char *pre, const char *sep)
 	return s;
 }
 
+/*
+ * The details' lines: per line, "性别 Sex 男" for each field the form has
+ * a value for, " · " between; NULL (and 0) when no field has one.
+ */
+static int
+make_details(struct tc_cardface *f, char *err, size_t errlen)
+{
+	const struct tc_face *fc = &f->card.programme->face;
+	const struct tc_field *fd;
+	struct tc_buf b;
+	size_t i, n = 0;
+	int r, line = 0;
+
+	tc_buf_init(&b, 0);
+	for (i = 0; i < fc->n_details; i++) {
+		fd = fc->detail[i].field;
+		if (f->card.detail[i][0] == '\0')
+			continue;
+		if ((r = text_ok(fd->names.en, f->card.detail[i], err,
+			 errlen)) != 0) {
+			tc_buf_release(&b);
+			return r;
+		}
+		if (n > 0)
+			tc_buf_puts(&b, fc->detail[i].line != line ? "\n" : " · ");
+		line = fc->detail[i].line;
+		tc_buf_printf(&b, "%s %s %s", fd->names.zh, fd->names.en,
+		    f->card.detail[i]);
+		n++;
+	}
+	if (n > 0 && tc_buf_error(&b) == 0 &&
+	    (f->details = (char *)tc_buf_detach(&b, NULL)) == NULL)
+		r = TC_ERR_NOMEM;
+	else
+		r = tc_buf_error(&b);
+	tc_buf_release(&b);
+	return r != 0 ? tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory")
+		      : 0;
+}
+
 /* The texts of the face from the card data. */
 static int
 make_texts(
@@ -1035,7 +1084,7 @@ make_texts(
 	    (r = text_ok("the label", f->label_zh, err, errlen)) != 0 ||
 	    (r = text_ok("the label", f->label_en, err, errlen)) != 0)
 		return r;
-	return 0;
+	return make_details(f, err, errlen);
 }
 
 /* Every box of the card layout inside the printer's safe margin. */
@@ -1234,6 +1283,7 @@ tc_cardface_free(struct tc_cardface *f)
 	tc_qr_release(&f->qr);
 	free(f->verify);
 	free(f->authority);
+	free(f->details);
 	memset(f, 0, sizeof(*f));
 	free(f);
 }

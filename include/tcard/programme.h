@@ -464,6 +464,22 @@ enum tc_face_chip {
 #define TC_FACE_CONTACT_Y0_MM 19.23 /* C1 and C5, top of the zones */
 #define TC_FACE_CONTACT_Y1_MM 28.55 /* C4 and C8, bottom of the zones */
 
+/*
+ * "front.details": lines of "caption value" from the holder's application
+ * form (sex, birth date, nationality...), each line naming 1 to
+ * TC_FACE_DETAIL_PER_LINE fields "section.field" of a section that does
+ * not repeat; at most TC_FACE_DETAILS_MAX fields in all. The caption is
+ * the field's names. An ID number field cannot be named (the face shows
+ * only the masked number of the registry).
+ */
+#define TC_FACE_DETAILS_MAX	12
+#define TC_FACE_DETAIL_PER_LINE 3
+struct tc_face_detail {
+	const char *section;	      /* the section id */
+	const struct tc_field *field; /* in the programme's application */
+	int line;		      /* 0-based line of the details */
+};
+
 /* A box: [x, y, width, height] in the file. */
 struct tc_face_box {
 	double x, y, w, h;
@@ -503,6 +519,9 @@ struct tc_face {
 	struct tc_face_box photo;
 	struct tc_face_box qr;
 	struct tc_face_text verify, authority;
+	struct tc_face_text details; /* optional */
+	struct tc_face_detail detail[TC_FACE_DETAILS_MAX];
+	size_t n_details;
 	struct tc_text verify_text;
 	struct tc_cite cite;
 };

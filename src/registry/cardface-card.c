@@ -2,8 +2,9 @@
 /*
  * What a card face shows, read from the registry (tc_cardface_card_load
  * in include/tcard/cardface.h): the card and its holder through the
- * lifecycle module, and the photo and the Chinese translation of a
- * foreign name from the application that issued the card. A card links
+ * lifecycle module, and the photo, the Chinese translation of a foreign
+ * name and the values the face's "details" print (sex, birth date...)
+ * from the application that issued the card. A card links
  * to its application through applications.issued_serial; a reissued card
  * has no application of its own but names the card it replaced
  * (cards.replaces_serial), and an upgrade or conversion names the card it
@@ -94,6 +95,31 @@ out:
 	json_decref(root);
 }
 
+/*
+ * Copies the form's values of the face's details into out->detail (those
+ * the form has no string for stay "").
+ */
+static void
+details_of(const char *form, struct tc_cardface_card *out)
+{
+	const struct tc_face *fc = &out->programme->face;
+	json_t *root, *v;
+	size_t i;
+
+	if (form == NULL || (root = json_loads(form, 0, NULL)) == NULL)
+		return;
+	for (i = 0; i < fc->n_details; i++) {
+		v = json_object_get(
+		    json_object_get(root, fc->detail[i].section),
+		    fc->detail[i].field->id);
+		if (json_is_string(v) &&
+		    json_string_length(v) < sizeof(out->detail[i]))
+			snprintf(out->detail[i], sizeof(out->detail[i]), "%s",
+			    json_string_value(v));
+	}
+	json_decref(root);
+}
+
 int
 tc_cardface_card_load(struct tc_registry *reg,
     const struct tc_programme_set *set, int64_t serial,
@@ -145,8 +171,10 @@ tc_cardface_card_load(struct tc_registry *reg,
 			if ((r = tc_app_get(reg, app_id, &app, err, errlen)) !=
 			    0)
 				return r;
-			if (out->app_id == 0)
+			if (out->app_id == 0) {
 				out->app_id = app_id;
+				details_of(app.form, out);
+			}
 			if (out->name_zh[0] == '\0')
 				name_zh_of(out->programme, app.form,
 				    out->name_zh, sizeof(out->name_zh));
