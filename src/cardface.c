@@ -979,6 +979,33 @@ after(const char *s, const char *pre, const char *sep)
 }
 
 /*
+ * A choice value that is the id of one of the programme's ID document
+ * types or work types ("passport") as its names ("外国护照 Foreign
+ * passport"); anything else as it is.
+ */
+static void
+put_value(struct tc_buf *b, const struct tc_programme *p,
+    const struct tc_field *fd, const char *v)
+{
+	const struct tc_application *a = &p->application;
+	size_t i;
+
+	for (i = 0; fd->type == TC_FIELD_CHOICE && i < a->n_id_types; i++)
+		if (strcmp(a->id_types[i].id, v) == 0) {
+			tc_buf_printf(b, "%s %s", a->id_types[i].names.zh,
+			    a->id_types[i].names.en);
+			return;
+		}
+	for (i = 0; fd->type == TC_FIELD_CHOICE && i < a->n_work_types; i++)
+		if (strcmp(a->work_types[i].id, v) == 0) {
+			tc_buf_printf(b, "%s %s", a->work_types[i].names.zh,
+			    a->work_types[i].names.en);
+			return;
+		}
+	tc_buf_puts(b, v);
+}
+
+/*
  * The details' lines: per line, "性别 Sex 男" for each field the form has
  * a value for, " · " between; NULL (and 0) when no field has one.
  */
@@ -996,16 +1023,17 @@ make_details(struct tc_cardface *f, char *err, size_t errlen)
 		fd = fc->detail[i].field;
 		if (f->card.detail[i][0] == '\0')
 			continue;
-		if ((r = text_ok(fd->names.en, f->card.detail[i], err,
-			 errlen)) != 0) {
+		if ((r = text_ok(
+			 fd->names.en, f->card.detail[i], err, errlen)) != 0) {
 			tc_buf_release(&b);
 			return r;
 		}
 		if (n > 0)
-			tc_buf_puts(&b, fc->detail[i].line != line ? "\n" : " · ");
+			tc_buf_puts(
+			    &b, fc->detail[i].line != line ? "\n" : " · ");
 		line = fc->detail[i].line;
-		tc_buf_printf(&b, "%s %s %s", fd->names.zh, fd->names.en,
-		    f->card.detail[i]);
+		tc_buf_printf(&b, "%s %s ", fd->names.zh, fd->names.en);
+		put_value(&b, f->card.programme, fd, f->card.detail[i]);
 		n++;
 	}
 	if (n > 0 && tc_buf_error(&b) == 0 &&
