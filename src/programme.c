@@ -2268,10 +2268,10 @@ parse_face_details(struct ctx *c, json_t *fr, struct tc_face *f)
 			    TC_FACE_DETAIL_PER_LINE);
 		json_array_foreach(line, j, v)
 		{
+			old4 = push_index(c, j);
 			if (f->n_details == TC_FACE_DETAILS_MAX)
 				return fail(c, TC_ERR_RANGE,
 				    "more than %d fields", TC_FACE_DETAILS_MAX);
-			old4 = push_index(c, j);
 			if (!json_is_string(v))
 				return fail(
 				    c, TC_ERR_MALFORMED, "must be a string");

@@ -141,8 +141,7 @@ count_of(const struct tc_buf *b, const char *lit)
 	size_t n = strlen(lit);
 	int k = 0;
 
-	for (q = p; (q = memmem(q, (size_t)(end - q), lit, n)) != NULL;
-	     q += n)
+	for (q = p; (q = memmem(q, (size_t)(end - q), lit, n)) != NULL; q += n)
 		k++;
 	return k;
 }
@@ -601,6 +600,69 @@ test_options_and_layout(void **state)
 	    TC_ERR_INVALID_ARG);
 }
 
+/*
+ * front.details: the green card's form values print; a value with a
+ * control character, or one too long for the box, is refused naming the
+ * field or the box; without values the block is left out.
+ */
+static void
+test_details(void **state)
+{
+	struct tc_cardface_card c;
+	struct tc_cardface_opts o;
+	struct tc_buf pdf;
+	char err[1024];
+	size_t i;
+
+	(void)state;
+	tc_cardface_opts_default(&o);
+	card_of(&c, "guangzhou-green", "a");
+	assert_int_equal(c.programme->face.n_details, 6);
+	/* No values (a card made by hand, or an old application). */
+	assert_int_equal(try_prepare(&c, &photo_png, NULL, TC_CARDFACE_CARD,
+			     NULL, err, sizeof(err)),
+	    0);
+	snprintf(c.detail[0], sizeof(c.detail[0]), "male");
+	snprintf(c.detail[1], sizeof(c.detail[1]), "1993-11-24");
+	snprintf(c.detail[2], sizeof(c.detail[2]), "意大利");
+	snprintf(c.detail[3], sizeof(c.detail[3]), "passport");
+	snprintf(
+	    c.detail[4], sizeof(c.detail[4]), "广州天河示例软件技术有限公司");
+	snprintf(c.detail[5], sizeof(c.detail[5]), "天河区珠江新城华夏路10号");
+	assert_int_equal(
+	    try_prepare(&c, &photo_png, NULL,
+		TC_CARDFACE_CARD | TC_CARDFACE_BIT(TC_CARDFACE_ECARD), NULL,
+		err, sizeof(err)),
+	    0);
+	tc_buf_init(&pdf, TC_CARDFACE_IMAGE_MAX);
+	render_all(&c, &photo_png, &o, &pdf);
+	tc_buf_release(&pdf);
+	/* A control character in a value: refused, naming the field. */
+	snprintf(c.detail[4], sizeof(c.detail[4]), "Acme\tLtd");
+	assert_int_equal(try_prepare(&c, &photo_png, NULL, TC_CARDFACE_CARD,
+			     NULL, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	assert_non_null(strstr(err, "Employer: a control character"));
+	/* Not UTF-8. */
+	snprintf(c.detail[4], sizeof(c.detail[4]), "Acme \xff");
+	assert_int_equal(try_prepare(&c, &photo_png, NULL, TC_CARDFACE_CARD,
+			     NULL, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	/* Far too long for the box even at its smallest size. */
+	c.detail[4][0] = '\0';
+	for (i = 0; i < 250; i++)
+		strcat(c.detail[4], "广");
+	assert_int_equal(try_prepare(&c, &photo_png, NULL, TC_CARDFACE_CARD,
+			     NULL, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	assert_non_null(strstr(err, "front.details"));
+	/* The e-card has no details: it alone is fine. */
+	assert_int_equal(
+	    try_prepare(&c, &photo_png, NULL,
+		TC_CARDFACE_BIT(TC_CARDFACE_ECARD), NULL, err, sizeof(err)),
+	    0);
+}
+
 /* The green card with path set to value and face.chip to chip. */
 static void
 root_set_chip(char **out, const char *path, const char *value, const char *chip)
@@ -822,6 +884,7 @@ test_book(void **state)
 	X(test_photos)                                                         \
 	X(test_options_and_layout)                                             \
 	X(test_contact_area)                                                   \
+	X(test_details)                                                        \
 	X(test_default_layout)                                                 \
 	X(test_book)
 
