@@ -400,52 +400,55 @@ page_with_boxes(struct tc_pdfbox *x, const struct page *p, struct tc_buf *out)
 	return tc_buf_error(out);
 }
 
-/* The update: the pages again, their cross-reference section, trailer. */
+/*
+ * The update: the pages again, their cross-reference section, trailer;
+ * made in memory first, so that a refusal writes nothing.
+ */
 static int
 append_update(
     struct tc_pdfbox *x, const struct tail *t, char *err, size_t errlen)
 {
-	struct tc_buf xr;
-	struct tc_buf obj;
+	struct tc_buf up, xr;
 	const struct page *p;
-	size_t i, prev = x->xref_off, start;
+	size_t i;
 	int r = 0;
 
+	tc_buf_init(&up, TEXTS_MAX);
 	tc_buf_init(&xr, XREF_MAX);
-	tc_buf_init(&obj, 0);
 	if (x->last != '\n')
-		r = emit(x, "\n", 1);
+		tc_buf_put_u8(&up, '\n');
 	tc_buf_puts(&xr, "xref\n");
-	for (i = 0; r == 0 && i < x->n_pages; i++) {
+	for (i = 0; i < x->n_pages; i++) {
 		p = &x->pages[i];
 		if (p->num >= t->n_offs || t->offs[p->num] != p->off + 1)
 			continue; /* bytes in a stream that look like a page */
-		tc_buf_truncate(&obj, 0);
-		if ((r = page_with_boxes(x, p, &obj)) != 0) {
+		tc_buf_printf(
+		    &xr, "%lu 1\n%010zu 00000 n \n", p->num, x->off + up.len);
+		if ((r = page_with_boxes(x, p, &up)) == TC_ERR_MALFORMED) {
 			r = tc_seterr(err, errlen, r,
 			    "PDF: page object %lu has no MediaBox the bleed fits in",
 			    p->num);
-			break;
+			goto out;
 		}
-		start = x->off;
-		tc_buf_printf(&xr, "%lu 1\n%010zu 00000 n \n", p->num, start);
-		r = emit(x, obj.data, obj.len);
 		x->done++;
 	}
-	if (r == 0 && x->done > 0) {
-		start = x->off;
+	if (x->done > 0) {
 		tc_buf_puts(&xr, "trailer\n");
 		tc_buf_put(&xr, t->trailer, t->trailer_len);
 		tc_buf_printf(&xr,
-		    "   /Prev %zu\n>>\nstartxref\n%zu\n%%%%EOF\n", prev, start);
-		if ((r = tc_buf_error(&xr)) == 0)
-			r = emit(x, xr.data, xr.len);
+		    "   /Prev %zu\n>>\nstartxref\n%zu\n%%%%EOF\n", x->xref_off,
+		    x->off + up.len);
+		tc_buf_put(&up, xr.data, xr.len);
 	}
-	if (r == TC_ERR_IO || r == TC_ERR_NOMEM || r == TC_ERR_TOO_LARGE)
-		r = tc_seterr(err, errlen, r, "PDF: %s",
-		    r == TC_ERR_IO ? "writing failed" : "out of memory");
+	if ((r = tc_buf_error(&up)) != 0 || (r = tc_buf_error(&xr)) != 0)
+		r = tc_seterr(err, errlen, TC_ERR_NOMEM, "PDF: out of memory");
+	else if (x->done > 0 && (r = emit(x, up.data, up.len)) != 0)
+		r = tc_seterr(err, errlen, r, "PDF: writing failed");
+out:
+	if (r != 0)
+		x->done = 0;
+	tc_buf_release(&up);
 	tc_buf_release(&xr);
-	tc_buf_release(&obj);
 	return r;
 }
 
