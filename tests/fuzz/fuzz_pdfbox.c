@@ -9,14 +9,13 @@
  * result; tc_pdfbox_finish gives 0 or TC_ERR_MALFORMED with a message; on
  * success with pages the output grows and ends with "%%EOF\n".
  * `fuzz_pdfbox --write-seeds DIR` writes cairo PDFs of 1 and 3 pages, one
- * whose image stream holds a fake page object, and broken tails.
+ * whose image stream holds a fake page object, and broken tails
+ * (tests/unit/fixtures-pdf.h makes them).
  */
 #include <stdint.h>
 #include <string.h>
 
-#include <cairo-pdf.h>
-#include <cairo.h>
-
+#include "../unit/fixtures-pdf.h"
 #include "fuzz.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
@@ -78,43 +77,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	return 0;
 }
 
-static cairo_status_t
-seed_write(void *closure, const unsigned char *p, unsigned int n)
-{
-	return tc_buf_put(closure, p, n) == 0 ? CAIRO_STATUS_SUCCESS
-					      : CAIRO_STATUS_WRITE_ERROR;
-}
-
-/* A cairo PDF of pages pages, with an image whose bytes say fake. */
-static void
-cairo_pdf(struct tc_buf *out, int pages, const char *fake, size_t fake_len)
-{
-	cairo_surface_t *s, *img;
-	cairo_t *cr;
-	int i;
-
-	s = cairo_pdf_surface_create_for_stream(
-	    seed_write, out, 253.984, 164.353);
-	cr = cairo_create(s);
-	for (i = 0; i < pages; i++) {
-		cairo_rectangle(cr, 10 + i, 10, 50, 50);
-		cairo_fill(cr);
-		if (fake != NULL) {
-			/* A JPEG "photo" whose comment looks like a page. */
-			img = cairo_image_surface_create(
-			    CAIRO_FORMAT_RGB24, 2, 2);
-			cairo_surface_set_mime_data(img, CAIRO_MIME_TYPE_JPEG,
-			    (const unsigned char *)fake, fake_len, NULL, NULL);
-			cairo_set_source_surface(cr, img, 80, 10);
-			cairo_paint(cr);
-			cairo_surface_destroy(img);
-		}
-		cairo_show_page(cr);
-	}
-	cairo_destroy(cr);
-	cairo_surface_destroy(s);
-}
-
 static void
 seed(const char *dir, const char *name, uint8_t step, uint8_t inset,
     const struct tc_buf *pdf, size_t len)
@@ -127,24 +89,11 @@ seed(const char *dir, const char *name, uint8_t step, uint8_t inset,
 int
 tc_fuzz_write_seeds(const char *dir)
 {
-	static const char text[] = "\n99 0 obj\n<< /Type /Page % 1\n"
-				   "   /MediaBox [ 0 0 10 10 ]\nendobj\n";
-	/* SOF0: 8 bits, 2 x 2, one component. */
-	static const char sof[] = "\xff\xc0\x00\x0b\x08\x00\x02\x00\x02"
-				  "\x01\x01\x11\x00";
-	char fake[256];
-	size_t n = sizeof(text) - 1 + 2;
+	uint8_t jpeg[128];
 	struct tc_buf p;
 
-	/* A JPEG whose comment segment looks like a page object. */
-	memcpy(fake, "\xff\xd8\xff\xfe", 4);
-	fake[4] = (char)(n >> 8);
-	fake[5] = (char)n;
-	memcpy(fake + 6, text, sizeof(text) - 1);
-	memcpy(fake + 6 + sizeof(text) - 1, sof, sizeof(sof) - 1);
-	memcpy(fake + 6 + sizeof(text) - 1 + sizeof(sof) - 1, "\xff\xd9", 3);
 	tc_buf_init(&p, 0);
-	cairo_pdf(&p, 1, NULL, 0);
+	CHECK(fx_pdf_make(&p, 1, NULL, 0) == CAIRO_STATUS_SUCCESS);
 	seed(dir, "one-page", 0, 23, &p, p.len);
 	seed(dir, "one-page-bytewise", 1, 23, &p, p.len);
 	seed(dir, "no-inset", 7, 0, &p, p.len);
@@ -152,10 +101,11 @@ tc_fuzz_write_seeds(const char *dir)
 	seed(dir, "truncated-tail", 13, 23, &p, p.len - 20);
 	seed(dir, "no-xref", 0, 23, &p, p.len / 2);
 	tc_buf_truncate(&p, 0);
-	cairo_pdf(&p, 3, NULL, 0);
+	CHECK(fx_pdf_make(&p, 3, NULL, 0) == CAIRO_STATUS_SUCCESS);
 	seed(dir, "three-pages", 64, 23, &p, p.len);
 	tc_buf_truncate(&p, 0);
-	cairo_pdf(&p, 1, fake, 6 + sizeof(text) - 1 + sizeof(sof) - 1 + 2);
+	CHECK(fx_pdf_make(&p, 1, jpeg, fx_pdf_fake_jpeg(jpeg)) ==
+	    CAIRO_STATUS_SUCCESS);
 	seed(dir, "fake-page-in-image", 5, 23, &p, p.len);
 	tc_buf_release(&p);
 	return 0;

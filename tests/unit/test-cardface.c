@@ -37,6 +37,7 @@
 #include "sample.h"
 
 #include "fixtures-attach.h"
+#include "fixtures-pdf.h"
 #include "fixtures-png.h"
 #include "fixtures-programme.h"
 
@@ -133,19 +134,6 @@ png_size(const struct tc_buf *b, uint32_t *w, uint32_t *h, double *dpi)
 	}
 }
 
-/* Occurrences of lit in b. */
-static int
-count_of(const struct tc_buf *b, const char *lit)
-{
-	const char *p = (const char *)b->data, *end = p + b->len, *q;
-	size_t n = strlen(lit);
-	int k = 0;
-
-	for (q = p; (q = memmem(q, (size_t)(end - q), lit, n)) != NULL; q += n)
-		k++;
-	return k;
-}
-
 /*
  * Pages of a PDF: the /Count of its page tree (cairo writes one). Every
  * page is given again in the update at the end with its TrimBox and
@@ -164,11 +152,11 @@ pdf_pages(const struct tc_buf *b)
 	q = memmem(q, (size_t)(end - q), "/Count ", 7);
 	assert_non_null(q);
 	n = atoi(q + 7);
-	assert_int_equal(count_of(b, "<< /Type /Pages\n"), 1);
-	assert_int_equal(count_of(b, "<< /Type /Page %"), 2 * n);
-	assert_int_equal(count_of(b, "   /TrimBox [ "), n);
-	assert_int_equal(count_of(b, "   /BleedBox [ "), n);
-	assert_int_equal(count_of(b, "%%EOF"), n > 0 ? 2 : 1);
+	assert_int_equal(fx_count(b, "<< /Type /Pages\n"), 1);
+	assert_int_equal(fx_count(b, "<< /Type /Page %"), 2 * n);
+	assert_int_equal(fx_count(b, "   /TrimBox [ "), n);
+	assert_int_equal(fx_count(b, "   /BleedBox [ "), n);
+	assert_int_equal(fx_count(b, "%%EOF"), n > 0 ? 2 : 1);
 	return n;
 }
 

@@ -14,49 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cairo-pdf.h>
-#include <cairo.h>
-
 #include "unit.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/pdfbox.h"
 
-static cairo_status_t
-to_buf(void *closure, const unsigned char *p, unsigned int n)
-{
-	return tc_buf_put(closure, p, n) == 0 ? CAIRO_STATUS_SUCCESS
-					      : CAIRO_STATUS_WRITE_ERROR;
-}
+#include "fixtures-pdf.h"
 
-/* A cairo PDF of pages pages (253.984 x 164.353 pt) into out. */
+/* A cairo PDF into out (fixtures-pdf.h), which must work. */
 static void
 make_pdf(struct tc_buf *out, int pages, const uint8_t *jpeg, size_t jlen)
 {
-	cairo_surface_t *s, *img;
-	cairo_t *cr;
-	int i;
-
-	s = cairo_pdf_surface_create_for_stream(to_buf, out, 253.984, 164.353);
-	cr = cairo_create(s);
-	for (i = 0; i < pages; i++) {
-		cairo_rectangle(cr, 10 + i, 10, 50, 50);
-		cairo_fill(cr);
-		if (jpeg != NULL) {
-			img = cairo_image_surface_create(
-			    CAIRO_FORMAT_RGB24, 2, 2);
-			cairo_surface_set_mime_data(
-			    img, CAIRO_MIME_TYPE_JPEG, jpeg, jlen, NULL, NULL);
-			cairo_set_source_surface(cr, img, 80, 10);
-			cairo_paint(cr);
-			cairo_surface_destroy(img);
-		}
-		cairo_show_page(cr);
-	}
-	cairo_destroy(cr);
-	cairo_surface_finish(s);
-	assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
-	cairo_surface_destroy(s);
+	assert_int_equal(
+	    fx_pdf_make(out, pages, jpeg, jlen), CAIRO_STATUS_SUCCESS);
 }
 
 static int
@@ -70,19 +40,6 @@ refuse(void *arg, const uint8_t *p, size_t n)
 {
 	(void)p;
 	return (*(size_t *)arg += n) > 100;
-}
-
-/* Occurrences of lit in b. */
-static int
-count(const struct tc_buf *b, const char *lit)
-{
-	const char *p = (const char *)b->data, *end = p + b->len, *q;
-	size_t n = strlen(lit);
-	int k = 0;
-
-	for (q = p; (q = memmem(q, (size_t)(end - q), lit, n)) != NULL; q += n)
-		k++;
-	return k;
 }
 
 /* Filters in (in pieces of step bytes) into out; returns finish's code. */
@@ -125,20 +82,20 @@ test_pages(void **state)
 		assert_int_equal(pages, 3);
 		assert_true(out.len > in.len);
 		assert_memory_equal(out.data, in.data, in.len);
-		assert_int_equal(count(&out,
+		assert_int_equal(fx_count(&out,
 				     "   /MediaBox [ 0 0 253.984 164.353 ]\n"
 				     "   /BleedBox [ 0.0000 0.0000 253.9840 "
 				     "164.3530 ]\n"
 				     "   /TrimBox [ 5.6690 5.6690 248.3150 "
 				     "158.6840 ]\n"),
 		    3);
-		assert_int_equal(count(&out, "<< /Type /Page %"), 6);
+		assert_int_equal(fx_count(&out, "<< /Type /Page %"), 6);
 		/* The trailer points back at cairo's table. */
 		p = memmem(in.data, in.len, "startxref\n", 10);
 		assert_non_null(p);
 		snprintf(trail, sizeof(trail), "   /Prev %ld\n>>\nstartxref\n",
 		    strtol(p + 10, NULL, 10));
-		assert_int_equal(count(&out, trail), 1);
+		assert_int_equal(fx_count(&out, trail), 1);
 		assert_memory_equal(out.data + out.len - 6, "%%EOF\n", 6);
 		tc_buf_release(&out);
 	}
@@ -149,30 +106,21 @@ test_pages(void **state)
 static void
 test_fake_page(void **state)
 {
-	static const char text[] = "\n99 0 obj\n<< /Type /Page % 1\n"
-				   "   /MediaBox [ 0 0 10 10 ]\nendobj\n";
-	static const uint8_t sof[] = { 0xff, 0xc0, 0x00, 0x0b, 0x08, 0x00, 0x02,
-		0x00, 0x02, 0x01, 0x01, 0x11, 0x00, 0xff, 0xd9 };
-	uint8_t jpeg[256];
-	size_t n = sizeof(text) - 1, pages;
+	uint8_t jpeg[128];
+	size_t pages;
 	struct tc_buf in, out;
 	char err[256];
 
 	(void)state;
-	memcpy(jpeg, "\xff\xd8\xff\xfe", 4);
-	jpeg[4] = (uint8_t)((n + 2) >> 8);
-	jpeg[5] = (uint8_t)(n + 2);
-	memcpy(jpeg + 6, text, n);
-	memcpy(jpeg + 6 + n, sof, sizeof(sof));
 	tc_buf_init(&in, 0);
-	make_pdf(&in, 1, jpeg, 6 + n + sizeof(sof));
-	assert_int_equal(count(&in, "99 0 obj\n<< /Type /Page"), 1);
+	make_pdf(&in, 1, jpeg, fx_pdf_fake_jpeg(jpeg));
+	assert_int_equal(fx_count(&in, "99 0 obj\n<< /Type /Page"), 1);
 	tc_buf_init(&out, 0);
 	assert_int_equal(
 	    filter(&in, 3, 5.669, &out, &pages, err, sizeof(err)), 0);
 	assert_int_equal(pages, 1);
-	assert_int_equal(count(&out, "/TrimBox"), 1);
-	assert_int_equal(count(&out, "99 0 obj"), 1);
+	assert_int_equal(fx_count(&out, "/TrimBox"), 1);
+	assert_int_equal(fx_count(&out, "99 0 obj"), 1);
 	tc_buf_release(&out);
 	tc_buf_release(&in);
 }
