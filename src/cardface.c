@@ -1311,7 +1311,8 @@ tc_cardface_free(struct tc_cardface *f)
 	tc_qr_release(&f->qr);
 	free(f->verify);
 	free(f->authority);
-	free(f->details);
+	if (f->details != NULL) /* sex, birth date...: personal */
+		tc_wipe_free(f->details, strlen(f->details));
 	memset(f, 0, sizeof(*f));
 	free(f);
 }
