@@ -133,6 +133,10 @@ DLIB_tcard-issuerd-web := $(DAEMONLIB)
 # The monitor takes only the listen-address parser of the layer (daemon/conf.o,
 # no libmicrohttpd: tests/integration/170 checks with nm).
 DLIB_tcard-issuerd := $(DAEMONLIB)
+# tcard-issuerd-oidc takes the layer's sandbox (daemon/sandbox.o).
+DLIB_tcard-issuerd-oidc := $(DAEMONLIB)
+# tcard-notifyd takes the layer's JSON line on stderr (daemon/msg.o).
+DLIB_tcard-notifyd := $(DAEMONLIB)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)

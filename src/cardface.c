@@ -31,9 +31,9 @@
 #include "tcard/cardface.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
-#include "tcard/lifecycle.h"
 #include "tcard/pdfbox.h"
 #include "tcard/qr.h"
+#include "tcard/workday.h"
 #include "pngout.h"
 
 #define PT_PER_MM	 (72.0 / 25.4)
@@ -1055,7 +1055,7 @@ make_texts(
 	const struct tc_programme *p = c->programme;
 	const struct tc_face_tier *ft = tc_face_tier_find(&p->face, t->id);
 	const char *rz = c->relation, *re = c->relation;
-	char from[TC_LIFECYCLE_DATE_LEN], to[TC_LIFECYCLE_DATE_LEN], g[20];
+	char from[TC_DATE_TEXT], to[TC_DATE_TEXT], g[20];
 	char *a = NULL, *b = NULL;
 	size_t i;
 	int r;
@@ -1076,8 +1076,8 @@ make_texts(
 	}
 	tc_cardno_group(c->card_no, f->grouped);
 	snprintf(f->id_line, sizeof(f->id_line), CAPTION_ID "%s", c->id_masked);
-	tc_lifecycle_date(c->issued_at, from);
-	tc_lifecycle_date(c->expires_at - 1, to);
+	tc_date_format(tc_day_of_time(c->issued_at), from);
+	tc_date_format(tc_day_of_time(c->expires_at - 1), to);
 	snprintf(f->valid_line, sizeof(f->valid_line), CAPTION_VALID "%s – %s",
 	    from, to);
 	if (c->principal_no[0] != '\0') {

@@ -2580,6 +2580,12 @@ free_service(struct tc_service *s)
 	free(s->options);
 }
 
+char *
+tc_programme_dump(const struct tc_programme *p)
+{
+	return json_dumps(json_array_get(p->priv, 0), JSON_COMPACT);
+}
+
 void
 tc_programme_free(struct tc_programme *p)
 {

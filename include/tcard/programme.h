@@ -609,6 +609,14 @@ int tc_programme_load(struct tc_programme **out /* OUT */, const char *path,
 /* Frees p and everything it owns (NULL is fine). */
 void tc_programme_free(struct tc_programme *p);
 
+/*
+ * The programme's file as it was parsed, as compact JSON text (malloc'd,
+ * NUL-terminated; the caller frees it), for a process that parses it
+ * again with tc_programme_parse (the office's web worker draws the
+ * e-card from it). NULL when out of memory.
+ */
+char *tc_programme_dump(const struct tc_programme *p);
+
 /* Lookups by id. Each returns a pointer owned by p, or NULL. */
 const struct tc_tier *tc_programme_tier(
     const struct tc_programme *p, const char *id);
