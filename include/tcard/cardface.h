@@ -129,7 +129,8 @@ struct tc_cardface_card {
  * the card has none: tc_cardface_prepare reports that). The photo, the
  * Chinese translation of a foreign name (a text field "name-zh" of the
  * form) and the values of the face's details come from the application
- * that issued the card; for a reissued
+ * that issued the card (an employer or residence reported later with
+ * tc_lifecycle_change replacing the details field of that id); for a reissued
  * card from that of the card it replaced, for an upgrade or conversion
  * without a photo from that of the card before it. A sub-card made with
  * `subcard add` has no application, hence no photo here. set gives the

@@ -12,7 +12,9 @@
 #   shows the Latin name and its Chinese translation, sex, birth date,
 #   employer, residence, nationality, the ID document type and the masked
 #   number (never the full one), the validity; pdfimages finds the photo.
-#   The values are those of the application's form (application show).
+#   The values are those of the application's form (application show);
+#   an employer or residence reported later (tcard-issuer change) replaces
+#   the form's, the one that took effect last winning.
 # Made-up people only.
 . "$(dirname "$0")/lib.sh"
 tc_env
@@ -140,6 +142,22 @@ has "the masked ID number" "证件号码 ID No. *"
 has "the validity" "有效期 Valid 20"
 check "the full ID number is not on the card" sh -c '! grep -qF -- "$1" "$2"' - "$idfull" "$T/front.txt"
 check "the photo is on the front page" sh -c 'pdfimages -list -f 1 -l 1 "$1" | grep -q "image"' - "$T/green.pdf"
+# A change of employer and of residence reported later is on a card
+# printed afterwards (the latest by the day it took effect).
+CI=demo-card-issuer-1
+ci_pass=$(demo_pass "$H" $CI)
+TCARD_PASSPHRASE=$ci_pass expect_exit 0 "report a change of employer" \
+    "$I" change "$cardno" --employer "广州黄埔示例材料有限公司" --date 2026-11-01 --as $CI
+TCARD_PASSPHRASE=$ci_pass expect_exit 0 "report an earlier change of residence" \
+    "$I" change "$cardno" --residence "黄埔区科学城示例路8号" --date 2026-11-10 --as $CI
+TCARD_PASSPHRASE=$ci_pass expect_exit 0 "and, reported after it, one that took effect before" \
+    "$I" change "$cardno" --residence "天河区旧址示例路1号" --date 2026-11-05 --as $CI
+expect_exit 0 "print the green card A again" "$I" print "$cardno" --out "$T/green2.pdf" --as $P
+pdftotext -f 1 -l 1 "$T/green2.pdf" - 2>/dev/null | tr '\n' ' ' >"$T/front2.txt"
+check "the new employer is printed" grep -qF "工作单位 Employer 广州黄埔示例材料有限公司" "$T/front2.txt"
+check "the residence that took effect last is printed" grep -qF "黄埔区科学城示例路8号" "$T/front2.txt"
+check "the old employer is not" sh -c '! grep -qF -- "$1" "$2"' - "$(form employer)" "$T/front2.txt"
+check "nor the residence reported last but older" sh -c '! grep -qF "天河区旧址示例路1号" "$1"' - "$T/front2.txt"
 # A B card holder with a Chinese ID: sex and birth date come from the form
 # too, not from the number.
 bno=$(awk -F'\t' '$2 == "guangzhou-green" && $3 == "b" { gsub(/ /, "", $1); print $1; exit }' "$T/lines")
