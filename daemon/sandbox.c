@@ -30,8 +30,8 @@ tc_dsandbox_user(const char *user, char *err, size_t errlen)
 	}
 	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
 	    setuid(pw->pw_uid) != 0) {
-		snprintf(err, errlen, "cannot become %s: %s", user,
-		    strerror(errno));
+		snprintf(
+		    err, errlen, "cannot become %s: %s", user, strerror(errno));
 		return -1;
 	}
 	if (setuid(0) == 0) {
@@ -107,8 +107,8 @@ tc_dsandbox_landlock(const struct tc_dsandbox_rule *rules, size_t n,
 	}
 	for (i = 0; i < nrun && r == 0; i++)
 		if (run_fds[i] >= 0)
-			r = rule(rfd, run_fds[i],
-			    access_bits[TC_DSANDBOX_RUN], err, errlen);
+			r = rule(rfd, run_fds[i], access_bits[TC_DSANDBOX_RUN],
+			    err, errlen);
 	if (r == 0 && syscall(SYS_landlock_restrict_self, rfd, 0) != 0) {
 		snprintf(err, errlen, "landlock: %s", strerror(errno));
 		r = -1;
