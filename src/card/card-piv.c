@@ -280,8 +280,20 @@ out:
 	return r;
 }
 
+/* The card's own management key, from the key provider. */
 static int
-piv_authenticate(struct tc_cardapp *app, const uint8_t master[16],
+piv_personal_key(struct tc_cardapp *app, const struct tc_card_keys *keys,
+    uint8_t key[16], char *err, size_t errlen)
+{
+	if (keys->piv_mgmt_key == NULL)
+		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
+		    "%s: the key provider has no management keys",
+		    tc_icc_name(app->icc));
+	return keys->piv_mgmt_key(keys->ctx, app, key, err, errlen);
+}
+
+static int
+piv_authenticate(struct tc_cardapp *app, const struct tc_card_keys *keys,
     int prefer_personal, char *err, size_t errlen)
 {
 	const struct tc_profile_key *k =
@@ -292,8 +304,7 @@ piv_authenticate(struct tc_cardapp *app, const uint8_t master[16],
 
 	if (app->uid_len == 0 && (r = piv_read_guid(app, err, errlen)) != 0)
 		return r;
-	if ((r = tc_cardapp_piv_mgmt_key(
-		 master, app->uid, app->uid_len, personal)) != 0)
+	if ((r = piv_personal_key(app, keys, personal, err, errlen)) != 0)
 		return r;
 	for (i = 0; i < 2; i++) {
 		personal_try = (i == 0) == (prefer_personal != 0);
@@ -320,8 +331,8 @@ piv_authenticate(struct tc_cardapp *app, const uint8_t master[16],
 }
 
 static int
-piv_rotate(
-    struct tc_cardapp *app, const uint8_t master[16], char *err, size_t errlen)
+piv_rotate(struct tc_cardapp *app, const struct tc_card_keys *keys, char *err,
+    size_t errlen)
 {
 	const struct tc_profile_key *k =
 	    tc_profile_key(app->profile, "management");
@@ -339,8 +350,7 @@ piv_rotate(
 	if (k->personal_alg != TC_PALG_AES128)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED_ALG,
 		    "piv: only an AES-128 management key is diversified");
-	if ((r = tc_cardapp_piv_mgmt_key(
-		 master, app->uid, app->uid_len, data + 3)) != 0)
+	if ((r = piv_personal_key(app, keys, data + 3, err, errlen)) != 0)
 		return r;
 	memset(&a, 0, sizeof(a));
 	a.ins = TC_PIV_INS_SET_MGMT;

@@ -98,30 +98,48 @@ tcard_sign(struct tc_cardapp *app, const uint8_t *challenge, size_t n,
 	return tc_card_iso_ops()->sign(app, challenge, n, sig, err, errlen);
 }
 
+/*
+ * The session keys for the keys of version iu->kvn: the profile's factory
+ * keys here, the card's own from the key provider.
+ */
 static int
-tcard_keys_for(struct tc_cardapp *app, const uint8_t master[16], int kvn,
-    struct tc_scp_keys *keys, char *err, size_t errlen)
+tcard_session(struct tc_cardapp *app, const struct tc_card_keys *keys,
+    const uint8_t hc[TC_SCP_CHALLENGE_LEN], const struct tc_scp_iu *iu,
+    struct tc_scp_session *sk, char *err, size_t errlen)
 {
 	const struct tc_profile_key *k =
 	    tc_profile_key(app->profile, "secure-channel");
+	struct tc_scp_keys fk;
+	char serr[160];
+	int r;
 
-	if (kvn == k->factory_version) {
-		memcpy(keys->enc, k->factory_key, 16);
-		memcpy(keys->mac, k->factory_key, 16);
-		return 0;
-	}
-	if (kvn == k->personal_version)
-		return tc_scp_diversify(master, app->uid, app->uid_len, keys);
-	return tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
-	    "%s: the card uses key version %02X, which this profile does not know",
-	    tc_icc_name(app->icc), kvn);
+	if (iu->kvn == k->factory_version) {
+		memcpy(fk.enc, k->factory_key, 16);
+		memcpy(fk.mac, k->factory_key, 16);
+		r = tc_scp_session_keys(&fk, hc, iu, sk, serr, sizeof(serr));
+		OPENSSL_cleanse(&fk, sizeof(fk));
+	} else if (iu->kvn == k->personal_version) {
+		if (keys->scp_session == NULL)
+			return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
+			    "%s: the key provider has no secure channel",
+			    tc_icc_name(app->icc));
+		r = keys->scp_session(
+		    keys->ctx, app, hc, iu, sk, serr, sizeof(serr));
+	} else
+		return tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
+		    "%s: the card uses key version %02X, which this profile does not know",
+		    tc_icc_name(app->icc), iu->kvn);
+	if (r != 0)
+		return tc_seterr(
+		    err, errlen, r, "%s: %s", tc_icc_name(app->icc), serr);
+	return 0;
 }
 
 static int
-tcard_open_channel(
-    struct tc_cardapp *app, const uint8_t master[16], char *err, size_t errlen)
+tcard_open_channel(struct tc_cardapp *app, const struct tc_card_keys *keys,
+    char *err, size_t errlen)
 {
-	struct tc_scp_keys keys;
+	struct tc_scp_session sk;
 	struct tc_scp_iu iu;
 	struct tc_apdu a, ea;
 	struct tc_buf d, eab;
@@ -130,6 +148,7 @@ tcard_open_channel(
 	int r;
 
 	app->authenticated = 0;
+	memset(&sk, 0, sizeof(sk));
 	tc_buf_init(&d, 256);
 	tc_buf_init(&eab, 64);
 	if ((r = tc_scp_host_begin(&app->scp, hc)) != 0)
@@ -154,10 +173,10 @@ tcard_open_channel(
 		    tc_icc_name(app->icc));
 		goto out;
 	}
-	if ((r = tcard_keys_for(app, master, iu.kvn, &keys, err, errlen)) != 0)
+	if ((r = tcard_session(app, keys, hc, &iu, &sk, err, errlen)) != 0)
 		goto out;
-	if ((r = tc_scp_host_authenticate(
-		 &app->scp, &keys, &iu, &ea, &eab, serr, sizeof(serr))) != 0) {
+	if ((r = tc_scp_host_open(
+		 &app->scp, &sk, &iu, &ea, &eab, serr, sizeof(serr))) != 0) {
 		r = tc_seterr(
 		    err, errlen, r, "%s: %s", tc_icc_name(app->icc), serr);
 		goto out;
@@ -170,7 +189,7 @@ tcard_open_channel(
 	app->kvn = iu.kvn;
 	app->authenticated = 1;
 out:
-	OPENSSL_cleanse(&keys, sizeof(keys));
+	OPENSSL_cleanse(&sk, sizeof(sk));
 	if (r != 0)
 		tc_scp_release(&app->scp);
 	tc_buf_release(&d);
@@ -179,29 +198,27 @@ out:
 }
 
 static int
-tcard_rotate(
-    struct tc_cardapp *app, const uint8_t master[16], char *err, size_t errlen)
+tcard_rotate(struct tc_cardapp *app, const struct tc_card_keys *keys, char *err,
+    size_t errlen)
 {
 	const struct tc_profile_key *k =
 	    tc_profile_key(app->profile, "secure-channel");
-	struct tc_scp_keys keys;
 	struct tc_apdu a;
 	struct tc_buf d;
-	uint8_t data[2 * 16 + 2 * TC_SCP_KCV_LEN], want[1 + 2 * 3];
+	uint8_t data[TC_CARD_PUT_KEY_LEN], want[1 + 2 * TC_SCP_KCV_LEN];
 	uint16_t sw;
 	int r;
 
 	if (app->kvn == k->personal_version)
 		return 0;
-	if ((r = tc_scp_diversify(master, app->uid, app->uid_len, &keys)) !=
-		0 ||
-	    (r = tc_scp_kcv(keys.enc, data + 32)) != 0 ||
-	    (r = tc_scp_kcv(keys.mac, data + 35)) != 0)
+	if (keys->scp_put_key == NULL)
+		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
+		    "%s: the key provider has no card keys",
+		    tc_icc_name(app->icc));
+	if ((r = keys->scp_put_key(keys->ctx, app, data, err, errlen)) != 0)
 		goto out;
-	memcpy(data, keys.enc, 16);
-	memcpy(data + 16, keys.mac, 16);
 	want[0] = (uint8_t)k->personal_version;
-	memcpy(want + 1, data + 32, 6);
+	memcpy(want + 1, data + 2 * TC_SCP_KEY_LEN, 2 * TC_SCP_KCV_LEN);
 	memset(&a, 0, sizeof(a));
 	a.cla = 0x80;
 	a.ins = TC_TCAPP_INS_PUT_KEY;
@@ -212,7 +229,8 @@ tcard_rotate(
 	a.ne = TC_APDU_SHORT_NE;
 	tc_buf_init(&d, 64);
 	r = sc_apdu(app, &a, &d, &sw, "PUT KEY", err, errlen);
-	if (r == 0 && (d.len != sizeof(want) || memcmp(d.data, want, 7) != 0))
+	if (r == 0 &&
+	    (d.len != sizeof(want) || memcmp(d.data, want, sizeof(want)) != 0))
 		r = tc_seterr(err, errlen, TC_ERR_CARD,
 		    "%s: PUT KEY: the card confirms other keys",
 		    tc_icc_name(app->icc));
@@ -220,22 +238,21 @@ tcard_rotate(
 	if (r != 0)
 		goto out;
 	/* A new session under the card's own keys. */
-	r = tcard_open_channel(app, master, err, errlen);
+	r = tcard_open_channel(app, keys, err, errlen);
 	if (r == 0 && app->kvn != k->personal_version)
 		r = tc_seterr(err, errlen, TC_ERR_CARD,
 		    "%s: the card still uses key version %02X after PUT KEY",
 		    tc_icc_name(app->icc), app->kvn);
 out:
-	OPENSSL_cleanse(&keys, sizeof(keys));
 	OPENSSL_cleanse(data, sizeof(data));
 	return r;
 }
 
 static int
-tcard_authenticate(struct tc_cardapp *app, const uint8_t master[16],
+tcard_authenticate(struct tc_cardapp *app, const struct tc_card_keys *keys,
     int prefer_personal, char *err, size_t errlen)
 {
-	return tcard_open_channel(app, master, err, errlen);
+	return tcard_open_channel(app, keys, err, errlen);
 }
 
 /* GENERATE KEY in the secure channel: ES256, or SM2 when asked. */
