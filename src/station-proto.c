@@ -59,6 +59,11 @@ tc_station_sw_parse(struct tc_station_sw *out, const char *s)
 
 	if (s == NULL || strlen(s) != 4)
 		return TC_ERR_MALFORMED;
+	if (strcmp(s, "XXXX") == 0) {
+		out->value = 0;
+		out->mask = 0;
+		return 0;
+	}
 	if (strcmp(s + 2, "XX") == 0) {
 		if (tc_hex_decode(s, 2, b, 1, NULL) != 0)
 			return TC_ERR_MALFORMED;
@@ -90,8 +95,8 @@ load(const uint8_t *body, size_t len, const struct tc_json_key *keys,
 		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
 		    "%s: %zu bytes, over the limit of %d", what, len,
 		    TC_STATION_BODY_MAX);
-	if ((*root = json_loadb((const char *)body, len, JSON_REJECT_DUPLICATES,
-		 &je)) == NULL)
+	if ((*root = json_loadb(
+		 (const char *)body, len, JSON_REJECT_DUPLICATES, &je)) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "%s: byte %d: not JSON: %s", what, je.position, je.text);
 	switch (tc_json_keys_check(*root, keys, &name, &row)) {
@@ -199,8 +204,8 @@ req_answers(json_t *root, struct tc_station_req *req, char *err, size_t errlen)
 		    "more than %d answers", TC_STATION_BATCH_MAX);
 	json_array_foreach(a, i, v)
 	{
-		if ((r = hex_member(v, 2, TC_STATION_ANS_MAX,
-			 &req->answers[i], "answer", i, err, errlen)) != 0)
+		if ((r = hex_member(v, 2, TC_STATION_ANS_MAX, &req->answers[i],
+			 "answer", i, err, errlen)) != 0)
 			return r;
 		req->n_answers = i + 1;
 	}
@@ -354,8 +359,8 @@ static const struct tc_json_key cmd_keys[] = {
 
 /* One command of the batch: {"c": HEX, "sw": [PATTERN, ...]}. */
 static int
-resp_cmd(json_t *o, size_t i, struct tc_station_cmd *cmd, char *err,
-    size_t errlen)
+resp_cmd(
+    json_t *o, size_t i, struct tc_station_cmd *cmd, char *err, size_t errlen)
 {
 	const struct tc_json_key *row;
 	const char *name;
@@ -376,17 +381,15 @@ resp_cmd(json_t *o, size_t i, struct tc_station_cmd *cmd, char *err,
 		cmd->n_sw = 1;
 		return 0;
 	}
-	if (json_array_size(sw) == 0 ||
-	    json_array_size(sw) > TC_STATION_SW_MAX)
+	if (json_array_size(sw) == 0 || json_array_size(sw) > TC_STATION_SW_MAX)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "command %zu: 1..%d status word patterns", i,
 		    TC_STATION_SW_MAX);
 	json_array_foreach(sw, k, v)
 	{
-		if (tc_station_sw_parse(&cmd->sw[k], json_string_value(v)) !=
-		    0)
+		if (tc_station_sw_parse(&cmd->sw[k], json_string_value(v)) != 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "command %zu: status word %zu is not HHHH or HHXX",
+			    "command %zu: status word %zu is not HHHH, HHXX or XXXX",
 			    i, k);
 		cmd->n_sw = k + 1;
 	}
@@ -484,7 +487,9 @@ tc_station_resp_free(struct tc_station_resp *resp)
 static void
 sw_text(const struct tc_station_sw *p, char s[5])
 {
-	if (p->mask == 0xFF00)
+	if (p->mask == 0)
+		snprintf(s, 5, "XXXX");
+	else if (p->mask == 0xFF00)
 		snprintf(s, 5, "%02XXX", p->value >> 8);
 	else
 		snprintf(s, 5, "%04X", p->value);

@@ -38,7 +38,7 @@
 /* Why a station ran fewer commands than the batch had. */
 enum tc_station_stop {
 	TC_STATION_RAN_ALL = 0,
-	TC_STATION_STOP_SW,	 /* the last answer's status word is not allowed */
+	TC_STATION_STOP_SW, /* the last answer's status word is not allowed */
 	TC_STATION_STOP_REMOVED, /* the card left the reader */
 	TC_STATION_STOP_READER,	 /* the reader or pcscd failed */
 	TC_STATION_STOP_TIMEOUT, /* the card did not answer in time */
@@ -55,8 +55,8 @@ struct tc_station_req {
 	int present;	 /* a card is in the reader */
 	uint32_t insert; /* cards inserted since the station started */
 	uint8_t atr[TC_STATION_ATR_MAX];
-	size_t atr_len;	 /* 2..33 when present, else 0 */
-	uint64_t batch;	 /* the batch answered, 0: none */
+	size_t atr_len; /* 2..33 when present, else 0 */
+	uint64_t batch; /* the batch answered, 0: none */
 	struct tc_station_bytes answers[TC_STATION_BATCH_MAX];
 	size_t n_answers; /* each 2..TC_STATION_ANS_MAX bytes */
 	int stop;	  /* enum tc_station_stop, only with a batch */
@@ -66,7 +66,7 @@ struct tc_station_req {
 /* A status word pattern: sw & mask == value. */
 struct tc_station_sw {
 	uint16_t value;
-	uint16_t mask; /* FFFF, or FF00 for "61XX" */
+	uint16_t mask; /* FFFF, FF00 for "61XX", 0 for "XXXX" (any) */
 };
 
 /* One command of a batch. */
@@ -123,8 +123,9 @@ int tc_station_bytes_set(
 int tc_station_sw_allowed(const struct tc_station_cmd *cmd, uint16_t sw);
 
 /*
- * Parses a pattern: four hex digits, or two and "XX" ("61XX"). Returns 0
- * or TC_ERR_MALFORMED.
+ * Parses a pattern: four hex digits, two and "XX" ("61XX"), or "XXXX"
+ * (any status word: the last command of a batch, whose answer the driver
+ * needs whatever it is). Returns 0 or TC_ERR_MALFORMED.
  */
 int tc_station_sw_parse(struct tc_station_sw *out /* OUT */, const char *s);
 

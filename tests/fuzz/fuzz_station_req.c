@@ -59,8 +59,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_bounds(&q);
 	tc_buf_init(&out, 2 * TC_STATION_BODY_MAX);
 	CHECK(tc_station_req_write(&q, &out) == 0);
-	CHECK(tc_station_req_parse(&again, out.data, out.len, err,
-		  sizeof(err)) == 0);
+	CHECK(tc_station_req_parse(
+		  &again, out.data, out.len, err, sizeof(err)) == 0);
 	check_same(&q, &again);
 	tc_buf_release(&out);
 	tc_station_req_free(&q);

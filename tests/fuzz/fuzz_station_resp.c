@@ -61,8 +61,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_bounds(&p);
 	tc_buf_init(&out, 2 * TC_STATION_BODY_MAX);
 	CHECK(tc_station_resp_write(&p, &out) == 0);
-	CHECK(tc_station_resp_parse(&again, out.data, out.len, err,
-		  sizeof(err)) == 0);
+	CHECK(tc_station_resp_parse(
+		  &again, out.data, out.len, err, sizeof(err)) == 0);
 	check_same(&p, &again);
 	tc_buf_release(&out);
 	tc_station_resp_free(&p);

@@ -79,7 +79,8 @@ test_request_refused(void **state)
 		{ "[]", "not a JSON object" },
 		{ "{\"v\":2,\"present\":false,\"insert\":0}", "version 2" },
 		{ "{\"present\":false,\"insert\":0}", "\"v\" is required" },
-		{ "{\"v\":1,\"present\":0,\"insert\":0}", "\"present\" must be" },
+		{ "{\"v\":1,\"present\":0,\"insert\":0}",
+		    "\"present\" must be" },
 		{ "{\"v\":1,\"present\":false,\"insert\":0,\"insert\":0}",
 		    "duplicate" },
 		{ "{\"v\":1,\"present\":false,\"insert\":0,\"z\":0}",
@@ -158,8 +159,8 @@ test_response(void **state)
 	    tc_station_resp_parse(&back, out.data, out.len, err, sizeof(err)),
 	    0);
 	assert_int_equal(back.n_cmds, 2);
-	assert_memory_equal(back.cmds[0].sw, p.cmds[0].sw,
-	    2 * sizeof(p.cmds[0].sw[0]));
+	assert_memory_equal(
+	    back.cmds[0].sw, p.cmds[0].sw, 2 * sizeof(p.cmds[0].sw[0]));
 	tc_buf_release(&out);
 	tc_station_resp_free(&p);
 	tc_station_resp_free(&back);
@@ -221,14 +222,14 @@ test_limits(void **state)
 	assert_int_equal(sw.mask, 0xFF00);
 	assert_int_equal(tc_station_sw_parse(&sw, "61X0"), TC_ERR_MALFORMED);
 	assert_int_equal(tc_station_sw_parse(&sw, "900"), TC_ERR_MALFORMED);
-	assert_string_equal(tc_station_stop_name(TC_STATION_STOP_TIMEOUT),
-	    "timeout");
+	assert_string_equal(
+	    tc_station_stop_name(TC_STATION_STOP_TIMEOUT), "timeout");
 	assert_string_equal(tc_station_stop_name(99), "");
 	/* A body over the limit is refused before it is parsed. */
 	assert_non_null(big = malloc(TC_STATION_BODY_MAX + 1));
 	memset(big, ' ', TC_STATION_BODY_MAX + 1);
-	assert_int_equal(tc_station_resp_parse(&p, big,
-			     TC_STATION_BODY_MAX + 1, err, sizeof(err)),
+	assert_int_equal(tc_station_resp_parse(&p, big, TC_STATION_BODY_MAX + 1,
+			     err, sizeof(err)),
 	    TC_ERR_TOO_LARGE);
 	free(big);
 }
