@@ -29,7 +29,7 @@
 #include "tcard/pcsc.h"
 #include "tcard/station-proto.h"
 
-#define TC_RELAY_BATCH_MS   30000 /* default deadline of one batch */
+#define TC_RELAY_BATCH_MS   30000	 /* default deadline of one batch */
 #define TC_RELAY_BATCH_DATA (128 * 1024) /* command bytes in one batch */
 
 struct tc_relay;

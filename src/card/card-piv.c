@@ -338,7 +338,6 @@ piv_rotate(struct tc_cardapp *app, const struct tc_card_keys *keys, char *err,
 	    tc_profile_key(app->profile, "management");
 	uint8_t data[3 + 16];
 	struct tc_apdu a;
-	struct tc_buf d;
 	int r;
 
 	if (app->mgmt_personal)
@@ -358,10 +357,8 @@ piv_rotate(struct tc_cardapp *app, const struct tc_card_keys *keys, char *err,
 	a.p2 = 0xFF;
 	a.data = data;
 	a.nc = sizeof(data);
-	tc_buf_init(&d, 64);
-	r = tc_card_expect_ok(
-	    app->icc, &a, &d, "SET MANAGEMENT KEY", err, errlen);
-	tc_buf_release(&d);
+	r = tc_card_expect_ok_later(
+	    app->icc, &a, "SET MANAGEMENT KEY", err, errlen);
 	/*
 	 * Authenticate again with the new key: cards differ on whether the
 	 * old authentication survives a key change, and this proves the key
@@ -406,11 +403,10 @@ piv_put(struct tc_cardapp *app, uint32_t tag, const uint8_t *data, size_t n,
 	uint8_t t[3] = { (uint8_t)(tag >> 16), (uint8_t)(tag >> 8),
 		(uint8_t)tag };
 	struct tc_apdu a;
-	struct tc_buf cmd, d;
+	struct tc_buf cmd;
 	int r;
 
 	tc_buf_init(&cmd, TC_ICC_CHAIN_MAX_DATA);
-	tc_buf_init(&d, 64);
 	if ((r = tc_tlv_put(&cmd, 0x5C, t, 3)) != 0 ||
 	    (r = tc_piv_build_container(&cmd, data, n)) != 0)
 		goto out;
@@ -420,10 +416,9 @@ piv_put(struct tc_cardapp *app, uint32_t tag, const uint8_t *data, size_t n,
 	a.p2 = 0xFF;
 	a.data = cmd.data;
 	a.nc = cmd.len;
-	r = tc_card_expect_ok(app->icc, &a, &d, what, err, errlen);
+	r = tc_card_expect_ok_later(app->icc, &a, what, err, errlen);
 out:
 	tc_buf_release(&cmd);
-	tc_buf_release(&d);
 	return r;
 }
 

@@ -18,15 +18,22 @@
 #include "tcard/scp.h"
 #include "tcard/tcapp.h"
 
-/* tcard: one command inside the secure channel. */
+/*
+ * tcard: one command inside the secure channel. With queued not NULL the
+ * command may be deferred (its answer is not needed by the next one): on
+ * a transport that batches, *queued is 1 and its R-MAC and status word
+ * are checked by the transport against 9000 when the batch returns (the
+ * R-MAC chains on the command's own MAC, never on an earlier answer, so
+ * the commands after it are wrapped without it).
+ */
 static int
 sc_apdu(struct tc_cardapp *app, const struct tc_apdu *plain, struct tc_buf *out,
-    uint16_t *sw, const char *what, char *err, size_t errlen)
+    uint16_t *sw, int *queued, const char *what, char *err, size_t errlen)
 {
 	struct tc_apdu w;
 	struct tc_buf buf, resp;
 	char serr[160];
-	int r;
+	int r, q = 0;
 
 	tc_buf_init(&buf, TC_APDU_MAX);
 	tc_buf_init(&resp, TC_APDU_RESP_MAX);
@@ -35,7 +42,12 @@ sc_apdu(struct tc_cardapp *app, const struct tc_apdu *plain, struct tc_buf *out,
 		    tc_icc_name(app->icc), what);
 		goto out;
 	}
-	if ((r = tc_icc_apdu(app->icc, &w, &resp, sw, err, errlen)) != 0)
+	r = queued != NULL ? tc_icc_apdu_deferred(app->icc, &w, tc_card_sw_ok,
+				 1, &resp, sw, &q, err, errlen)
+			   : tc_icc_apdu(app->icc, &w, &resp, sw, err, errlen);
+	if (queued != NULL)
+		*queued = q;
+	if (r != 0 || q)
 		goto out;
 	if ((r = tc_scp_unwrap(&app->scp, resp.data, resp.len, *sw, out, serr,
 		 sizeof(serr))) != 0) {
@@ -182,8 +194,8 @@ tcard_open_channel(struct tc_cardapp *app, const struct tc_card_keys *keys,
 		goto out;
 	}
 	tc_buf_reset(&d);
-	if ((r = tc_card_auth_ok(
-		 app->icc, &ea, &d, "EXTERNAL AUTHENTICATE", err, errlen)) != 0)
+	if ((r = tc_card_auth_ok_later(
+		 app->icc, &ea, "EXTERNAL AUTHENTICATE", err, errlen)) != 0)
 		goto out;
 	tc_scp_host_opened(&app->scp);
 	app->kvn = iu.kvn;
@@ -207,7 +219,7 @@ tcard_rotate(struct tc_cardapp *app, const struct tc_card_keys *keys, char *err,
 	struct tc_buf d;
 	uint8_t data[TC_CARD_PUT_KEY_LEN], want[1 + 2 * TC_SCP_KCV_LEN];
 	uint16_t sw;
-	int r;
+	int r, queued = 0;
 
 	if (app->kvn == k->personal_version)
 		return 0;
@@ -228,8 +240,9 @@ tcard_rotate(struct tc_cardapp *app, const struct tc_card_keys *keys, char *err,
 	a.nc = sizeof(data);
 	a.ne = TC_APDU_SHORT_NE;
 	tc_buf_init(&d, 64);
-	r = sc_apdu(app, &a, &d, &sw, "PUT KEY", err, errlen);
-	if (r == 0 &&
+	r = sc_apdu(app, &a, &d, &sw, &queued, "PUT KEY", err, errlen);
+	/* Queued: the new session's card cryptogram below proves the keys. */
+	if (r == 0 && !queued &&
 	    (d.len != sizeof(want) || memcmp(d.data, want, sizeof(want)) != 0))
 		r = tc_seterr(err, errlen, TC_ERR_CARD,
 		    "%s: PUT KEY: the card confirms other keys",
@@ -275,7 +288,7 @@ tcard_generate_key(struct tc_cardapp *app, int cose_alg, struct tc_buf *answer,
 	a.ins = TC_TCAPP_INS_GENERATE;
 	a.p2 = *sm2 ? TC_TCAPP_ALG_SM2 : TC_TCAPP_ALG_ES256;
 	a.ne = TC_APDU_SHORT_NE;
-	return sc_apdu(app, &a, answer, &sw, "GENERATE KEY", err, errlen);
+	return sc_apdu(app, &a, answer, &sw, NULL, "GENERATE KEY", err, errlen);
 }
 
 /*
@@ -290,7 +303,7 @@ tcard_write_credential(struct tc_cardapp *app, const uint8_t *cose, size_t n,
 	struct tc_buf d;
 	size_t off, chunk, maxnc;
 	uint16_t sw;
-	int r = 0;
+	int r = 0, queued;
 
 	maxnc = tc_icc_extended(app->icc) ? app->profile->max_extended_data
 					  : app->profile->max_command_data;
@@ -306,7 +319,8 @@ tcard_write_credential(struct tc_cardapp *app, const uint8_t *cose, size_t n,
 		a.nc = n - off < chunk ? n - off : chunk;
 		a.ne = TC_APDU_SHORT_NE;
 		tc_buf_reset(&d);
-		r = sc_apdu(app, &a, &d, &sw, "UPDATE BINARY", err, errlen);
+		r = sc_apdu(
+		    app, &a, &d, &sw, &queued, "UPDATE BINARY", err, errlen);
 	}
 	tc_buf_release(&d);
 	return r;
@@ -321,7 +335,7 @@ tcard_lock(struct tc_cardapp *app, const uint8_t *cose, size_t n, char *err,
 	struct tc_apdu a;
 	struct tc_buf d;
 	uint16_t sw;
-	int r;
+	int r, queued;
 
 	data[0] = (uint8_t)(n >> 8);
 	data[1] = (uint8_t)n;
@@ -335,7 +349,7 @@ tcard_lock(struct tc_cardapp *app, const uint8_t *cose, size_t n, char *err,
 	a.nc = sizeof(data);
 	a.ne = TC_APDU_SHORT_NE;
 	tc_buf_init(&d, 64);
-	r = sc_apdu(app, &a, &d, &sw, "LOCK", err, errlen);
+	r = sc_apdu(app, &a, &d, &sw, &queued, "LOCK", err, errlen);
 	tc_buf_release(&d);
 	if (r == 0) {
 		app->operational = 1;

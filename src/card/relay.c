@@ -44,7 +44,7 @@ struct tc_relay {
 	size_t nans;
 	int stop;
 	unsigned round_trips;
-	int end;	    /* 0, or the TC_ERR_* that ended the relay */
+	int end; /* 0, or the TC_ERR_* that ended the relay */
 	char end_msg[256];
 };
 
@@ -241,7 +241,7 @@ short_answers(struct tc_relay *rl, char *err, size_t errlen)
 		    "job %s: the station ran %zu of %zu commands of batch %llu: %s",
 		    rl->job, rl->nans, rl->nq, (unsigned long long)rl->batch,
 		    rl->stop == TC_STATION_STOP_REMOVED ? "the card was removed"
-		    : rl->stop == TC_STATION_STOP_TIMEOUT
+			: rl->stop == TC_STATION_STOP_TIMEOUT
 			? "the card did not answer in time"
 			: "the reader failed");
 	}
@@ -425,8 +425,8 @@ tc_relay_take(struct tc_relay *rl, int wait_ms, struct tc_station_resp *out,
 		return TC_ERR_INVALID_ARG;
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&rl->mu);
-	while (rl->end == 0 && rl->state != READY && e != ETIMEDOUT &&
-	    wait_ms > 0)
+	while (
+	    rl->end == 0 && rl->state != READY && e != ETIMEDOUT && wait_ms > 0)
 		e = pthread_cond_timedwait(&rl->cv, &rl->mu, &dl);
 	if (rl->end != 0)
 		r = ended(rl, err, errlen);
@@ -437,8 +437,8 @@ tc_relay_take(struct tc_relay *rl, int wait_ms, struct tc_station_resp *out,
 }
 
 int
-tc_relay_give(struct tc_relay *rl, const struct tc_station_req *req,
-    char *err, size_t errlen)
+tc_relay_give(struct tc_relay *rl, const struct tc_station_req *req, char *err,
+    size_t errlen)
 {
 	size_t i;
 	int r = 0;
@@ -510,8 +510,8 @@ tc_station_run(struct tc_icc *icc, const struct tc_station_resp *batch,
 	for (i = 0; i < batch->n_cmds; i++) {
 		c = &batch->cmds[i];
 		tc_buf_reset(&resp);
-		if ((r = tc_icc_transmit(icc, c->c.p, c->c.n, &resp, err,
-			 sizeof(err))) != 0) {
+		if ((r = tc_icc_transmit(
+			 icc, c->c.p, c->c.n, &resp, err, sizeof(err))) != 0) {
 			req->stop = stop_of(r);
 			r = 0;
 			break;

@@ -131,8 +131,8 @@ deferred(struct tc_icc *icc, uint8_t ins)
 	int queued = 0;
 
 	tc_buf_init(&d, 64);
-	assert_int_equal(tc_icc_apdu_deferred(icc, &a, ok9000, 1, &d, &sw,
-			     &queued, NULL, 0),
+	assert_int_equal(
+	    tc_icc_apdu_deferred(icc, &a, ok9000, 1, &d, &sw, &queued, NULL, 0),
 	    0);
 	assert_true(queued);
 	assert_int_equal(sw, TC_SW_OK);
@@ -228,16 +228,15 @@ test_deferred_fails(void **state)
 	deferred(icc, 0x01);
 	deferred(icc, 0x02);
 	deferred(icc, 0x03);
-	assert_int_equal(now_apdu(icc, 0x04, &d, &sw, err, sizeof(err)),
-	    TC_ERR_BAD_SW);
+	assert_int_equal(
+	    now_apdu(icc, 0x04, &d, &sw, err, sizeof(err)), TC_ERR_BAD_SW);
 	assert_non_null(strstr(err, "command 2 of batch 1 (80 02)"));
 	assert_non_null(strstr(err, "6A80"));
 	assert_int_equal(f.n, 2); /* the station stopped there */
 	assert_true(tc_relay_ended(rl, &code));
 	assert_int_equal(code, TC_ERR_BAD_SW);
 	/* Every later call fails the same way: the job has failed. */
-	assert_int_equal(
-	    now_apdu(icc, 0x05, &d, &sw, NULL, 0), TC_ERR_BAD_SW);
+	assert_int_equal(now_apdu(icc, 0x05, &d, &sw, NULL, 0), TC_ERR_BAD_SW);
 	assert_int_equal(tc_icc_flush(icc, NULL, 0), TC_ERR_BAD_SW);
 	station_stop(&st);
 	tc_buf_release(&d);
@@ -321,8 +320,8 @@ test_wrong_batch(void **state)
 	station_start(&st, rl, card);
 	st.give_wrong = 1;
 	tc_buf_init(&d, 64);
-	assert_int_equal(now_apdu(icc, 0x01, &d, &sw, err, sizeof(err)),
-	    TC_ERR_STATE);
+	assert_int_equal(
+	    now_apdu(icc, 0x01, &d, &sw, err, sizeof(err)), TC_ERR_STATE);
 	assert_non_null(strstr(err, "not the one outstanding"));
 	station_stop(&st);
 	tc_buf_release(&d);
@@ -360,8 +359,8 @@ test_bounds(void **state)
 	assert_int_equal(f.n, TC_STATION_BATCH_MAX + 6);
 	/* A chained command: each part queued, the parts with 9000. */
 	f.n = 0;
-	assert_int_equal(tc_icc_apdu_deferred(icc, &a, ok9000, 1, &d, &sw,
-			     &queued, NULL, 0),
+	assert_int_equal(
+	    tc_icc_apdu_deferred(icc, &a, ok9000, 1, &d, &sw, &queued, NULL, 0),
 	    0);
 	assert_true(queued);
 	assert_int_equal(tc_icc_flush(icc, NULL, 0), 0);
@@ -397,8 +396,8 @@ test_not_batching(void **state)
 	f.fail_at = 1;
 	assert_int_equal(tc_icc_new(&card, &fake_ops, &f, NULL, 0, "fake"), 0);
 	tc_buf_init(&d, 64);
-	assert_int_equal(tc_icc_apdu_deferred(card, &a, ok9000, 1, &d, &sw,
-			     &queued, NULL, 0),
+	assert_int_equal(tc_icc_apdu_deferred(
+			     card, &a, ok9000, 1, &d, &sw, &queued, NULL, 0),
 	    0);
 	assert_false(queued);
 	assert_int_equal(sw, 0x6A80); /* the real answer, for the caller */
