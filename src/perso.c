@@ -276,6 +276,12 @@ tc_perso_drive(struct tc_icc *icc, const struct tc_profile_set *profiles,
 		memcpy(key, app.card_key, app.card_key_len);
 		keylen = app.card_key_len;
 	}
+	/*
+	 * Commands still queued by a transport that batches (the station
+	 * relay) reach the card before the registry hears "done".
+	 */
+	if ((r = tc_icc_flush(icc, err, errlen)) != 0)
+		goto out;
 record:
 	res->step = "registry";
 	r = env->chip_done(env->ctx, app.uid_hex, key, keylen, err, errlen);
