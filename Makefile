@@ -213,6 +213,13 @@ $(BUILD)/tests/unit/test-idconf: tests/unit/test-idconf.c $(wildcard tests/unit/
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(IDCONF_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
+# Personalisation through the station relay runs on the emulator's applets
+# (tcard-vcard's objects but its main loop, vcard/main.c).
+PERSO_RELAY_OBJ := $(BUILD)/vcard/app-tcard.o $(BUILD)/vcard/app-piv.o $(BUILD)/vcard/state.o
+$(BUILD)/tests/unit/test-perso-relay: tests/unit/test-perso-relay.c $(wildcard tests/unit/*.h vcard/*.h) $(PERSO_RELAY_OBJ) $(DEMOLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(PERSO_RELAY_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
+
 $(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(wildcard tests/unit/*.h tests/unit/kat/*.h) $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)

@@ -101,8 +101,8 @@ tc_keys_station_cert_run(const struct tc_args *a)
 		days = strtol(days_opt, &end, 10);
 		if (errno != 0 || *end != '\0' || days < 1 ||
 		    days > TC_KEYSTORE_STATION_DAYS_MAX)
-			return tc_cli_usage("--days: 1 to %d",
-			    TC_KEYSTORE_STATION_DAYS_MAX);
+			return tc_cli_usage(
+			    "--days: 1 to %d", TC_KEYSTORE_STATION_DAYS_MAX);
 	}
 	if ((status = out_path(kpath, sizeof(kpath), dir, "station.key")) !=
 		TC_EXIT_OK ||
@@ -117,17 +117,17 @@ tc_keys_station_cert_run(const struct tc_args *a)
 	if ((r = tc_keystore_station_cert(ks, name, now, (int)days, &key, &cert,
 		 &ca, err, sizeof(err))) != 0)
 		status = tc_keys_fail(r, NULL, err);
-	else if ((r = tc_cli_write_atomic_mode(kpath, 0600, key.data, key.len,
-		      err, sizeof(err))) != 0 ||
-	    (r = tc_cli_write_atomic_mode(cpath, 0644, cert.data, cert.len,
-		 err, sizeof(err))) != 0)
+	else if ((r = tc_cli_write_atomic_mode(
+		      kpath, 0600, key.data, key.len, err, sizeof(err))) != 0 ||
+	    (r = tc_cli_write_atomic_mode(
+		 cpath, 0644, cert.data, cert.len, err, sizeof(err))) != 0)
 		status = tc_cli_fail(r, NULL, err);
 	else if (a->json) {
-		json_t *o = json_pack(
-		    "{s:s, s:s, s:s}", "name", name, "key_file", kpath,
-		    "cert_file", cpath);
+		json_t *o = json_pack("{s:s, s:s, s:s}", "name", name,
+		    "key_file", kpath, "cert_file", cpath);
 
-		status = tc_cli_json_put(o) == 0 ? TC_EXIT_OK : TC_EXIT_INTERNAL;
+		status =
+		    tc_cli_json_put(o) == 0 ? TC_EXIT_OK : TC_EXIT_INTERNAL;
 	} else {
 		printf("station %s: %s, %s\n", name, kpath, cpath);
 		status = TC_EXIT_OK;
