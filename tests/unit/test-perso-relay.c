@@ -156,8 +156,8 @@ o_chip_done(void *ctx, const char *uid, const uint8_t *key, size_t keylen,
 }
 
 static int
-o_sign(void *ctx, const uint8_t *spki, size_t n, struct tc_buf *cose,
-    char *err, size_t errlen)
+o_sign(void *ctx, const uint8_t *spki, size_t n, struct tc_buf *cose, char *err,
+    size_t errlen)
 {
 	struct office *o = ctx;
 
@@ -167,8 +167,8 @@ o_sign(void *ctx, const uint8_t *spki, size_t n, struct tc_buf *cose,
 }
 
 static int
-o_cert(void *ctx, const uint8_t *spki, size_t n, struct tc_buf *der,
-    char *err, size_t errlen)
+o_cert(void *ctx, const uint8_t *spki, size_t n, struct tc_buf *der, char *err,
+    size_t errlen)
 {
 	static const uint8_t blob[300] = { 0x30, 0x82, 0x01, 0x28 };
 
@@ -222,8 +222,8 @@ setup(void **state)
 	assert_non_null(f);
 	assert_int_equal(
 	    tc_profile_set_load(&f->set, tc_profile_dir(NULL), NULL, 0), 0);
-	assert_int_equal(fx_signers_new(&f->pk, &f->other_pk, &f->key,
-			     &f->other, &f->ring),
+	assert_int_equal(
+	    fx_signers_new(&f->pk, &f->other_pk, &f->key, &f->other, &f->ring),
 	    0);
 	*state = f;
 	return 0;
@@ -273,8 +273,8 @@ run(struct fx *f, struct emu *e, struct office *o, unsigned *round_trips,
 	st.rl = rl;
 	st.card = card;
 	assert_int_equal(pthread_create(&st.t, NULL, station_loop, &st), 0);
-	r = tc_perso_drive(icc, &f->set, e->vc.profile->name, &job, &env, res,
-	    err, errlen);
+	r = tc_perso_drive(
+	    icc, &f->set, e->vc.profile->name, &job, &env, res, err, errlen);
 	*round_trips = tc_relay_round_trips(rl);
 	tc_relay_cancel(rl, TC_ERR_STATE, "the job is over");
 	pthread_join(st.t, NULL);
@@ -296,8 +296,8 @@ verify(struct fx *f, struct emu *e)
 
 	e->pull_at = 0;
 	assert_int_equal(tc_icc_new(&icc, &emu_ops, e, NULL, 0, "emu"), 0);
-	r = tc_tap_verify(icc, &f->set, e->vc.profile->name, f->ring, NULL,
-	    NOW, &tr, err, sizeof(err));
+	r = tc_tap_verify(icc, &f->set, e->vc.profile->name, f->ring, NULL, NOW,
+	    &tr, err, sizeof(err));
 	tc_icc_close(icc);
 	return r == 0 && tr.v.valid && tr.card_checked ? 0 : -1;
 }
@@ -353,8 +353,8 @@ whole(void **state, const char *profile, unsigned max_trips)
 	assert_int_equal(o.started, 1);
 	assert_int_equal(o.done, 1);
 	assert_int_equal(verify(f, &e), 0);
-	print_message("# %s: %u APDUs in %u round trips\n", profile,
-	    res.apdus, trips);
+	print_message(
+	    "# %s: %u APDUs in %u round trips\n", profile, res.apdus, trips);
 	if (trips > max_trips)
 		fail_msg("%s: %u round trips, more than %u", profile, trips,
 		    max_trips);
@@ -398,12 +398,12 @@ pulls(void **state, const char *profile)
 		office_new(f, &o);
 		e.pull_at = k;
 		if (run(f, &e, &o, &trips, &res, err, sizeof(err)) == 0)
-			fail_msg("%s: pulled at %u: the run succeeded", profile,
-			    k);
+			fail_msg(
+			    "%s: pulled at %u: the run succeeded", profile, k);
 		assert_int_equal(o.done, 0);
 		if (verify(f, &e) == 0)
-			fail_msg("%s: pulled at %u: the chip verifies", profile,
-			    k);
+			fail_msg(
+			    "%s: pulled at %u: the chip verifies", profile, k);
 		/* Resumed on the same chip. */
 		e.pull_at = 0;
 		if (run(f, &e, &o, &trips, &res, err, sizeof(err)) != 0)
