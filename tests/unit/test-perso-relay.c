@@ -364,7 +364,7 @@ whole(void **state, const char *profile, unsigned max_trips)
 static void
 test_tcard(void **state)
 {
-	whole(state, "tcard", 5);
+	whole(state, "tcard", 4);
 }
 
 static void
