@@ -292,6 +292,25 @@ send_batch(struct tc_relay *rl, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Under the lock: fails when the relay has ended, and sends the queue
+ * first when a command of n bytes would not fit in its batch.
+ */
+static int
+room_for(struct tc_relay *rl, size_t n, char *err, size_t errlen)
+{
+	int r = 0;
+
+	if (rl->end != 0)
+		return ended(rl, err, errlen);
+	if (rl->nq == TC_STATION_BATCH_MAX ||
+	    rl->qbytes + n > TC_RELAY_BATCH_DATA) {
+		r = send_batch(rl, err, errlen);
+		clear(rl);
+	}
+	return r;
+}
+
 /* The relay as a tc_icc transport. */
 static int
 relay_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
@@ -305,17 +324,8 @@ relay_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
 	(void)timeout_ms;
 	*rlen = 0;
 	pthread_mutex_lock(&rl->mu);
-	if (rl->end != 0) {
-		r = ended(rl, err, errlen);
-		goto out;
-	}
-	if (rl->nq == TC_STATION_BATCH_MAX ||
-	    rl->qbytes + n > TC_RELAY_BATCH_DATA) {
-		if ((r = send_batch(rl, err, errlen)) != 0)
-			goto out;
-		clear(rl);
-	}
-	if ((r = enqueue(rl, cmd, n, &any, 1)) != 0 ||
+	if ((r = room_for(rl, n, err, errlen)) != 0 ||
+	    (r = enqueue(rl, cmd, n, &any, 1)) != 0 ||
 	    (r = send_batch(rl, err, errlen)) != 0)
 		goto out;
 	last = &rl->ans[rl->nans - 1];
@@ -338,18 +348,11 @@ relay_defer(void *impl, const uint8_t *cmd, size_t n,
     size_t errlen)
 {
 	struct tc_relay *rl = impl;
-	int r = 0;
+	int r;
 
 	(void)timeout_ms;
 	pthread_mutex_lock(&rl->mu);
-	if (rl->end != 0)
-		r = ended(rl, err, errlen);
-	else if (rl->nq == TC_STATION_BATCH_MAX ||
-	    rl->qbytes + n > TC_RELAY_BATCH_DATA) {
-		r = send_batch(rl, err, errlen);
-		clear(rl);
-	}
-	if (r == 0)
+	if ((r = room_for(rl, n, err, errlen)) == 0)
 		r = enqueue(rl, cmd, n, ok, n_ok);
 	pthread_mutex_unlock(&rl->mu);
 	return r;
@@ -359,14 +362,13 @@ static int
 relay_flush(void *impl, int timeout_ms, char *err, size_t errlen)
 {
 	struct tc_relay *rl = impl;
-	int r = 0;
+	int r;
 
 	(void)timeout_ms;
 	pthread_mutex_lock(&rl->mu);
-	if (rl->end != 0)
-		r = ended(rl, err, errlen);
-	else if (rl->nq > 0)
-		r = send_batch(rl, err, errlen);
+	r = rl->end != 0 ? ended(rl, err, errlen)
+	    : rl->nq > 0 ? send_batch(rl, err, errlen)
+			 : 0;
 	clear(rl);
 	pthread_mutex_unlock(&rl->mu);
 	return r;

@@ -11,7 +11,6 @@
  * chip unverifiable and "done" never recorded, and that a second run on
  * the same chip finishes it.
  */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +20,7 @@
 #include <openssl/evp.h>
 
 #include "unit.h"
+#include "fixtures-relay.h"
 #include "fixtures-signer.h"
 #include "tcard/apdu.h"
 #include "tcard/cardapp.h"
@@ -180,33 +180,6 @@ o_cert(void *ctx, const uint8_t *spki, size_t n, struct tc_buf *der, char *err,
 	return tc_buf_put(der, blob, sizeof(blob));
 }
 
-/* The station: runs the relay's batches on the emulator. */
-struct station {
-	struct tc_relay *rl;
-	struct tc_icc *card;
-	pthread_t t;
-};
-
-static void *
-station_loop(void *arg)
-{
-	struct station *st = arg;
-	struct tc_station_resp b;
-	struct tc_station_req q;
-
-	memset(&q, 0, sizeof(q));
-	while (tc_relay_take(st->rl, 200, &b, NULL, 0) == 0) {
-		if (b.batch == 0)
-			continue;
-		tc_station_run(st->card, &b, &q);
-		tc_station_resp_free(&b);
-		if (tc_relay_give(st->rl, &q, NULL, 0) != 0)
-			break;
-	}
-	tc_station_req_free(&q);
-	return NULL;
-}
-
 struct fx {
 	struct tc_profile_set set;
 	EVP_PKEY *pk, *other_pk;
@@ -252,7 +225,7 @@ run(struct fx *f, struct emu *e, struct office *o, unsigned *round_trips,
 	struct tc_perso_env env;
 	struct tc_icc *card, *icc;
 	struct tc_relay *rl;
-	struct station st;
+	struct fx_station st;
 	int r;
 
 	memset(&job, 0, sizeof(job));
@@ -270,14 +243,11 @@ run(struct fx *f, struct emu *e, struct office *o, unsigned *round_trips,
 	assert_int_equal(tc_icc_new(&card, &emu_ops, e, NULL, 0, "emu"), 0);
 	assert_int_equal(tc_relay_new(&rl, "J-1", NULL, 0, 5000), 0);
 	assert_int_equal(tc_relay_icc(&icc, rl, "relay"), 0);
-	st.rl = rl;
-	st.card = card;
-	assert_int_equal(pthread_create(&st.t, NULL, station_loop, &st), 0);
+	fx_station_start(&st, rl, card);
 	r = tc_perso_drive(
 	    icc, &f->set, e->vc.profile->name, &job, &env, res, err, errlen);
 	*round_trips = tc_relay_round_trips(rl);
-	tc_relay_cancel(rl, TC_ERR_STATE, "the job is over");
-	pthread_join(st.t, NULL);
+	fx_station_stop(&st);
 	tc_icc_close(icc);
 	tc_relay_release(rl);
 	tc_icc_close(card);

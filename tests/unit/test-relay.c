@@ -10,7 +10,6 @@
  * answers, a batch answered twice, the queue's bound, chained commands,
  * and the same calls on a transport that does not batch.
  */
-#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +17,7 @@
 #include <string.h>
 
 #include "unit.h"
+#include "fixtures-relay.h"
 #include "tcard/apdu.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
@@ -68,55 +68,51 @@ fake_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
 
 static const struct tc_icc_ops fake_ops = { fake_exchange, NULL, NULL, NULL };
 
-/* The station: takes batches and runs them on card until the relay ends. */
-struct station {
+/*
+ * A relay for a job with its driver's connection icc, and (card not NULL)
+ * a station running its batches on card.
+ */
+struct rig {
 	struct tc_relay *rl;
-	struct tc_icc *card;
-	unsigned batches;
-	int give_wrong; /* answer batch 99 instead */
-	pthread_t t;
+	struct tc_icc *icc, *card;
+	struct fx_station st;
+	struct tc_buf d;
+	char err[256];
 };
 
-static void *
-station_loop(void *arg)
+static void
+rig_open(struct rig *g, struct tc_icc *card, int batch_ms)
 {
-	struct station *st = arg;
-	struct tc_station_resp b;
-	struct tc_station_req q;
-
-	memset(&q, 0, sizeof(q));
-	for (;;) {
-		if (tc_relay_take(st->rl, 200, &b, NULL, 0) != 0)
-			break;
-		if (b.batch == 0)
-			continue;
-		st->batches++;
-		if (tc_station_run(st->card, &b, &q) != 0)
-			break;
-		if (st->give_wrong)
-			q.batch = 99;
-		tc_station_resp_free(&b);
-		if (tc_relay_give(st->rl, &q, NULL, 0) != 0)
-			break;
-	}
-	tc_station_req_free(&q);
-	return NULL;
+	memset(g, 0, sizeof(*g));
+	assert_int_equal(tc_relay_new(&g->rl, "J-1",
+			     (const uint8_t *)"\x3b\x00", 2, batch_ms),
+	    0);
+	assert_int_equal(tc_relay_icc(&g->icc, g->rl, "relay"), 0);
+	g->card = card;
+	if (card != NULL)
+		fx_station_start(&g->st, g->rl, card);
+	tc_buf_init(&g->d, 64);
 }
 
 static void
-station_start(struct station *st, struct tc_relay *rl, struct tc_icc *card)
+rig_close(struct rig *g)
 {
-	memset(st, 0, sizeof(*st));
-	st->rl = rl;
-	st->card = card;
-	assert_int_equal(pthread_create(&st->t, NULL, station_loop, st), 0);
+	if (g->card != NULL)
+		fx_station_stop(&g->st);
+	tc_buf_release(&g->d);
+	tc_icc_close(g->icc);
+	tc_relay_release(g->rl);
+	tc_icc_close(g->card);
 }
 
+/* A rig whose station's card is the fake f. */
 static void
-station_stop(struct station *st)
+rig_fake(struct rig *g, struct fake *f)
 {
-	tc_relay_cancel(st->rl, TC_ERR_STATE, "the test is over");
-	pthread_join(st->t, NULL);
+	struct tc_icc *card;
+
+	assert_int_equal(tc_icc_new(&card, &fake_ops, f, NULL, 0, "fake"), 0);
+	rig_open(g, card, 0);
 }
 
 static const struct tc_icc_sw ok9000[1] = { { TC_SW_OK, 0xFFFF } };
@@ -141,108 +137,78 @@ deferred(struct tc_icc *icc, uint8_t ins)
 }
 
 static int
-now_apdu(struct tc_icc *icc, uint8_t ins, struct tc_buf *d, uint16_t *sw,
-    char *err, size_t errlen)
+now_apdu(struct rig *g, uint8_t ins)
 {
 	struct tc_apdu a = { 0x80, ins, 0, 0, NULL, 0, 256, 0 };
+	uint16_t sw;
 
-	return tc_icc_apdu(icc, &a, d, sw, err, errlen);
+	tc_buf_reset(&g->d);
+	return tc_icc_apdu(g->icc, &a, &g->d, &sw, g->err, sizeof(g->err));
 }
 
 static void
 test_batches(void **state)
 {
 	struct fake f = { 0 };
-	struct tc_icc *card, *icc;
-	struct tc_relay *rl;
-	struct station st;
-	struct tc_buf d;
-	uint16_t sw;
+	struct rig g;
+	const uint8_t *atr;
+	size_t n;
 
 	(void)state;
 	f.data_at = 4;
-	assert_int_equal(tc_icc_new(&card, &fake_ops, &f, NULL, 0, "fake"), 0);
-	assert_int_equal(
-	    tc_relay_new(&rl, "J-1", (const uint8_t *)"\x3b\x00", 2, 0), 0);
-	assert_int_equal(tc_relay_icc(&icc, rl, "relay"), 0);
-	station_start(&st, rl, card);
-	tc_buf_init(&d, 64);
-
-	deferred(icc, 0x01);
-	deferred(icc, 0x02);
-	deferred(icc, 0x03);
+	rig_fake(&g, &f);
+	deferred(g.icc, 0x01);
+	deferred(g.icc, 0x02);
+	deferred(g.icc, 0x03);
 	assert_int_equal(f.n, 0); /* nothing left yet */
-	assert_int_equal(now_apdu(icc, 0x04, &d, &sw, NULL, 0), 0);
-	assert_int_equal(sw, TC_SW_OK);
-	assert_int_equal(d.len, 1);
-	assert_int_equal(d.data[0], 0xAB);
+	assert_int_equal(now_apdu(&g, 0x04), 0);
+	assert_int_equal(g.d.len, 1);
+	assert_int_equal(g.d.data[0], 0xAB);
 	assert_int_equal(f.n, 4);
 	assert_memory_equal(f.ins, "\x01\x02\x03\x04", 4);
-	assert_int_equal(tc_relay_round_trips(rl), 1);
-	assert_int_equal(tc_icc_count(icc), 4);
+	assert_int_equal(tc_relay_round_trips(g.rl), 1);
+	assert_int_equal(tc_icc_count(g.icc), 4);
 
 	/* A flush with nothing queued is no round trip; one with some is. */
-	assert_int_equal(tc_icc_flush(icc, NULL, 0), 0);
-	assert_int_equal(tc_relay_round_trips(rl), 1);
-	deferred(icc, 0x05);
-	deferred(icc, 0x06);
-	assert_int_equal(tc_icc_flush(icc, NULL, 0), 0);
-	assert_int_equal(tc_relay_round_trips(rl), 2);
+	assert_int_equal(tc_icc_flush(g.icc, NULL, 0), 0);
+	assert_int_equal(tc_relay_round_trips(g.rl), 1);
+	deferred(g.icc, 0x05);
+	deferred(g.icc, 0x06);
+	assert_int_equal(tc_icc_flush(g.icc, NULL, 0), 0);
+	assert_int_equal(tc_relay_round_trips(g.rl), 2);
 	assert_int_equal(f.n, 6);
-	assert_int_equal(st.batches, 2);
+	assert_int_equal(g.st.batches, 2);
 
 	/* The ATR given to the relay is the connection's. */
-	{
-		size_t n;
-		const uint8_t *atr = tc_icc_atr(icc, &n);
-
-		assert_int_equal(n, 2);
-		assert_int_equal(atr[0], 0x3B);
-	}
-	station_stop(&st);
-	tc_buf_release(&d);
-	tc_icc_close(icc);
-	tc_relay_release(rl);
-	tc_icc_close(card);
+	atr = tc_icc_atr(g.icc, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(atr[0], 0x3B);
+	rig_close(&g);
 }
 
 static void
 test_deferred_fails(void **state)
 {
 	struct fake f = { 0 };
-	struct tc_icc *card, *icc;
-	struct tc_relay *rl;
-	struct station st;
-	struct tc_buf d;
-	char err[256];
-	uint16_t sw;
+	struct rig g;
 	int code = 0;
 
 	(void)state;
 	f.fail_at = 2;
-	assert_int_equal(tc_icc_new(&card, &fake_ops, &f, NULL, 0, "fake"), 0);
-	assert_int_equal(tc_relay_new(&rl, "J-2", NULL, 0, 0), 0);
-	assert_int_equal(tc_relay_icc(&icc, rl, "relay"), 0);
-	station_start(&st, rl, card);
-	tc_buf_init(&d, 64);
-	deferred(icc, 0x01);
-	deferred(icc, 0x02);
-	deferred(icc, 0x03);
-	assert_int_equal(
-	    now_apdu(icc, 0x04, &d, &sw, err, sizeof(err)), TC_ERR_BAD_SW);
-	assert_non_null(strstr(err, "command 2 of batch 1 (80 02)"));
-	assert_non_null(strstr(err, "6A80"));
+	rig_fake(&g, &f);
+	deferred(g.icc, 0x01);
+	deferred(g.icc, 0x02);
+	deferred(g.icc, 0x03);
+	assert_int_equal(now_apdu(&g, 0x04), TC_ERR_BAD_SW);
+	assert_non_null(strstr(g.err, "command 2 of batch 1 (80 02)"));
+	assert_non_null(strstr(g.err, "6A80"));
 	assert_int_equal(f.n, 2); /* the station stopped there */
-	assert_true(tc_relay_ended(rl, &code));
+	assert_true(tc_relay_ended(g.rl, &code));
 	assert_int_equal(code, TC_ERR_BAD_SW);
 	/* Every later call fails the same way: the job has failed. */
-	assert_int_equal(now_apdu(icc, 0x05, &d, &sw, NULL, 0), TC_ERR_BAD_SW);
-	assert_int_equal(tc_icc_flush(icc, NULL, 0), TC_ERR_BAD_SW);
-	station_stop(&st);
-	tc_buf_release(&d);
-	tc_icc_close(icc);
-	tc_relay_release(rl);
-	tc_icc_close(card);
+	assert_int_equal(now_apdu(&g, 0x05), TC_ERR_BAD_SW);
+	assert_int_equal(tc_icc_flush(g.icc, NULL, 0), TC_ERR_BAD_SW);
+	rig_close(&g);
 }
 
 static void
@@ -250,135 +216,86 @@ test_removed(void **state)
 {
 	/* ATR 3B 00, then one answer 9000: the card is gone after it. */
 	static const uint8_t rec[] = { 2, 0x3B, 0x00, 2, 0x90, 0x00 };
-	struct tc_icc *card, *icc;
-	struct tc_relay *rl;
-	struct station st;
-	struct tc_buf d;
-	char err[256];
-	uint16_t sw;
+	struct tc_icc *card;
+	struct rig g;
 
 	(void)state;
 	assert_int_equal(
 	    tc_icc_open_replay(&card, rec, sizeof(rec), NULL, 0), 0);
-	assert_int_equal(tc_relay_new(&rl, "J-3", NULL, 0, 0), 0);
-	assert_int_equal(tc_relay_icc(&icc, rl, "relay"), 0);
-	station_start(&st, rl, card);
-	tc_buf_init(&d, 64);
-	deferred(icc, 0x01);
-	deferred(icc, 0x02);
-	assert_int_equal(now_apdu(icc, 0x03, &d, &sw, err, sizeof(err)),
-	    TC_ERR_CARD_REMOVED);
-	assert_non_null(strstr(err, "ran 1 of 3 commands"));
-	assert_non_null(strstr(err, "removed"));
-	station_stop(&st);
-	tc_buf_release(&d);
-	tc_icc_close(icc);
-	tc_relay_release(rl);
-	tc_icc_close(card);
+	rig_open(&g, card, 0);
+	deferred(g.icc, 0x01);
+	deferred(g.icc, 0x02);
+	assert_int_equal(now_apdu(&g, 0x03), TC_ERR_CARD_REMOVED);
+	assert_non_null(strstr(g.err, "ran 1 of 3 commands"));
+	assert_non_null(strstr(g.err, "removed"));
+	rig_close(&g);
 }
 
 static void
 test_silent_station(void **state)
 {
-	struct tc_icc *icc;
-	struct tc_relay *rl;
 	struct tc_station_resp b;
-	struct tc_buf d;
-	char err[256];
-	uint16_t sw;
+	struct rig g;
 
 	(void)state;
-	assert_int_equal(tc_relay_new(&rl, "J-4", NULL, 0, 150), 0);
-	assert_int_equal(tc_relay_icc(&icc, rl, "relay"), 0);
-	tc_buf_init(&d, 64);
-	assert_int_equal(now_apdu(icc, 0x01, &d, &sw, err, sizeof(err)),
-	    TC_ERR_CARD_TIMEOUT);
-	assert_non_null(strstr(err, "did not answer batch 1 within 150 ms"));
+	rig_open(&g, NULL, 150);
+	assert_int_equal(now_apdu(&g, 0x01), TC_ERR_CARD_TIMEOUT);
+	assert_non_null(strstr(g.err, "did not answer batch 1 within 150 ms"));
 	/* A station that comes late finds the relay ended. */
 	assert_int_equal(
-	    tc_relay_take(rl, 10, &b, err, sizeof(err)), TC_ERR_CARD_TIMEOUT);
-	tc_buf_release(&d);
-	tc_icc_close(icc);
-	tc_relay_release(rl);
+	    tc_relay_take(g.rl, 10, &b, NULL, 0), TC_ERR_CARD_TIMEOUT);
+	rig_close(&g);
 }
 
 static void
 test_wrong_batch(void **state)
 {
 	struct fake f = { 0 };
-	struct tc_icc *card, *icc;
-	struct tc_relay *rl;
-	struct station st;
-	struct tc_buf d;
-	char err[256];
-	uint16_t sw;
+	struct rig g;
 
 	(void)state;
-	assert_int_equal(tc_icc_new(&card, &fake_ops, &f, NULL, 0, "fake"), 0);
-	assert_int_equal(tc_relay_new(&rl, "J-5", NULL, 0, 0), 0);
-	assert_int_equal(tc_relay_icc(&icc, rl, "relay"), 0);
-	station_start(&st, rl, card);
-	st.give_wrong = 1;
-	tc_buf_init(&d, 64);
-	assert_int_equal(
-	    now_apdu(icc, 0x01, &d, &sw, err, sizeof(err)), TC_ERR_STATE);
-	assert_non_null(strstr(err, "not the one outstanding"));
-	station_stop(&st);
-	tc_buf_release(&d);
-	tc_icc_close(icc);
-	tc_relay_release(rl);
-	tc_icc_close(card);
+	rig_fake(&g, &f);
+	g.st.give_wrong = 1;
+	assert_int_equal(now_apdu(&g, 0x01), TC_ERR_STATE);
+	assert_non_null(strstr(g.err, "not the one outstanding"));
+	rig_close(&g);
 }
 
 static void
 test_bounds(void **state)
 {
+	static const struct tc_icc_sw bad[1] = { { 0x6100, 0xFF00 } };
 	struct fake f = { 0 };
-	struct tc_icc *card, *icc;
-	struct tc_relay *rl;
-	struct station st;
+	struct rig g;
 	uint8_t data[600];
 	struct tc_apdu a = { 0x00, 0xDB, 0x3F, 0xFF, data, sizeof(data), 0, 0 };
-	struct tc_buf d;
 	uint16_t sw;
 	int i, queued;
 
 	(void)state;
 	memset(data, 0x5A, sizeof(data));
-	assert_int_equal(tc_icc_new(&card, &fake_ops, &f, NULL, 0, "fake"), 0);
-	assert_int_equal(tc_relay_new(&rl, "J-6", NULL, 0, 0), 0);
-	assert_int_equal(tc_relay_icc(&icc, rl, "relay"), 0);
-	station_start(&st, rl, card);
-	tc_buf_init(&d, 64);
+	rig_fake(&g, &f);
 	/* More than a batch holds: the full queue leaves by itself. */
 	for (i = 0; i < TC_STATION_BATCH_MAX + 6; i++)
-		deferred(icc, (uint8_t)i);
-	assert_int_equal(tc_relay_round_trips(rl), 1);
+		deferred(g.icc, (uint8_t)i);
+	assert_int_equal(tc_relay_round_trips(g.rl), 1);
 	assert_int_equal(f.n, TC_STATION_BATCH_MAX);
-	assert_int_equal(tc_icc_flush(icc, NULL, 0), 0);
+	assert_int_equal(tc_icc_flush(g.icc, NULL, 0), 0);
 	assert_int_equal(f.n, TC_STATION_BATCH_MAX + 6);
 	/* A chained command: each part queued, the parts with 9000. */
 	f.n = 0;
-	assert_int_equal(
-	    tc_icc_apdu_deferred(icc, &a, ok9000, 1, &d, &sw, &queued, NULL, 0),
+	assert_int_equal(tc_icc_apdu_deferred(
+			     g.icc, &a, ok9000, 1, &g.d, &sw, &queued, NULL, 0),
 	    0);
 	assert_true(queued);
-	assert_int_equal(tc_icc_flush(icc, NULL, 0), 0);
+	assert_int_equal(tc_icc_flush(g.icc, NULL, 0), 0);
 	assert_int_equal(f.n, 3);
 	assert_memory_equal(f.cla, "\x10\x10\x00", 3);
 	/* Patterns that cannot be an optimistic answer are refused. */
-	{
-		static const struct tc_icc_sw bad[1] = { { 0x6100, 0xFF00 } };
-
-		assert_int_equal(tc_icc_apdu_deferred(icc, &a, bad, 1, &d, &sw,
-				     &queued, NULL, 0),
-		    TC_ERR_INVALID_ARG);
-	}
-	station_stop(&st);
-	tc_buf_release(&d);
-	tc_icc_close(icc);
-	tc_relay_release(rl);
-	tc_icc_close(card);
+	assert_int_equal(tc_icc_apdu_deferred(
+			     g.icc, &a, bad, 1, &g.d, &sw, &queued, NULL, 0),
+	    TC_ERR_INVALID_ARG);
+	rig_close(&g);
 }
 
 /* Without a transport that batches, a deferred command is sent at once. */

@@ -30,6 +30,53 @@ resp(struct tc_station_resp *p, const char *s, char *err, size_t errlen)
 	    p, (const uint8_t *)s, strlen(s), err, errlen);
 }
 
+/* A body, and a text its refusal's message must hold. */
+struct bad {
+	const char *body, *says;
+};
+
+/* Parses body as a request: a refusal must keep nothing. */
+static int
+req_refused(const char *body, char *err, size_t errlen)
+{
+	struct tc_station_req q;
+	int r = req(&q, body, err, errlen);
+
+	assert_int_equal(q.n_answers, 0);
+	assert_null(q.answers[0].p);
+	return r;
+}
+
+/* Parses body as a response: a refusal must keep nothing. */
+static int
+resp_refused(const char *body, char *err, size_t errlen)
+{
+	struct tc_station_resp p;
+	int r = resp(&p, body, err, errlen);
+
+	assert_int_equal(p.n_cmds, 0);
+	assert_null(p.cmds[0].c.p);
+	return r;
+}
+
+/* Each of the n bodies is refused as malformed with its text. */
+static void
+all_refused(const struct bad *bad, size_t n,
+    int (*parse)(const char *body, char *err, size_t errlen))
+{
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		err[0] = '\0';
+		assert_int_equal(
+		    parse(bad[i].body, err, sizeof(err)), TC_ERR_MALFORMED);
+		if (strstr(err, bad[i].says) == NULL)
+			fail_msg("%s: %s (wanted %s)", bad[i].body, err,
+			    bad[i].says);
+	}
+}
+
 static void
 test_request(void **state)
 {
@@ -72,9 +119,7 @@ test_request(void **state)
 static void
 test_request_refused(void **state)
 {
-	static const struct {
-		const char *body, *says;
-	} bad[] = {
+	static const struct bad bad[] = {
 		{ "", "not JSON" },
 		{ "[]", "not a JSON object" },
 		{ "{\"v\":2,\"present\":false,\"insert\":0}", "version 2" },
@@ -105,21 +150,8 @@ test_request_refused(void **state)
 		{ "{\"v\":1,\"present\":false,\"insert\":0,\"wait\":55001}",
 		    "\"wait\" must be 0..55000" },
 	};
-	struct tc_station_req q;
-	char err[256];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		assert_int_equal(
-		    req(&q, bad[i].body, err, sizeof(err)), TC_ERR_MALFORMED);
-		if (strstr(err, bad[i].says) == NULL)
-			fail_msg("%s: %s (wanted %s)", bad[i].body, err,
-			    bad[i].says);
-		assert_int_equal(q.n_answers, 0);
-		assert_null(q.answers[0].p);
-	}
+	all_refused(bad, sizeof(bad) / sizeof(bad[0]), req_refused);
 }
 
 static void
@@ -169,9 +201,7 @@ test_response(void **state)
 static void
 test_response_refused(void **state)
 {
-	static const struct {
-		const char *body, *says;
-	} bad[] = {
+	static const struct bad bad[] = {
 		{ "{\"v\":1,\"cmds\":[]}", "with \"batch\" only" },
 		{ "{\"v\":1,\"batch\":1,\"cmds\":[{\"c\":\"00A40400\"}]}",
 		    "\"job\" must be" },
@@ -192,20 +222,8 @@ test_response_refused(void **state)
 		    "command 0: expected" },
 		{ "{\"v\":1,\"poll\":60001}", "\"poll\" must be" },
 	};
-	struct tc_station_resp p;
-	char err[256];
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		err[0] = '\0';
-		assert_int_equal(
-		    resp(&p, bad[i].body, err, sizeof(err)), TC_ERR_MALFORMED);
-		if (strstr(err, bad[i].says) == NULL)
-			fail_msg("%s: %s (wanted %s)", bad[i].body, err,
-			    bad[i].says);
-		assert_null(p.cmds[0].c.p);
-	}
+	all_refused(bad, sizeof(bad) / sizeof(bad[0]), resp_refused);
 }
 
 static void
