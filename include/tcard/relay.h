@@ -79,11 +79,13 @@ int tc_relay_give(struct tc_relay *rl, const struct tc_station_req *req,
  */
 void tc_relay_cancel(struct tc_relay *rl, int code, const char *msg);
 
-/* Batches answered so far (the round trips of the job). */
-unsigned tc_relay_round_trips(struct tc_relay *rl);
-
-/* Whether the relay has ended (code in *code when not NULL). */
-int tc_relay_ended(struct tc_relay *rl, int *code /* OUT */);
+/*
+ * The relay's state, read at once: the batches answered so far (the
+ * job's round trips) and the TC_ERR_* that ended it, 0 while it runs.
+ * Either pointer may be NULL.
+ */
+void tc_relay_state(
+    struct tc_relay *rl, unsigned *round_trips /* OUT */, int *end /* OUT */);
 
 /*
  * Runs batch on icc as a station does: each command in order with

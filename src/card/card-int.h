@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "tcard/apdu.h"
 #include "tcard/buf.h"
@@ -45,6 +46,9 @@ int tc_card_auth_ok_later(struct tc_icc *icc, const struct tc_apdu *a,
 
 /* The pattern of a deferred command that must answer 9000. */
 extern const struct tc_icc_sw tc_card_sw_ok[1];
+
+/* The CLOCK_MONOTONIC time ms milliseconds from now, for a timed wait. */
+struct timespec tc_card_deadline(int ms);
 
 /* Fill ops with the platform's table: the ISO defaults, overridden. */
 void tc_card_tcard_init(struct tc_card_ops *ops);

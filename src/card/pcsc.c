@@ -17,6 +17,7 @@
 #include <PCSC/winscard.h>
 #include <PCSC/wintypes.h>
 
+#include "card-int.h"
 #include "tcard/apdu.h"
 #include "tcard/err.h"
 #include "tcard/pcsc.h"
@@ -590,21 +591,29 @@ pcsc_stop(struct pcsc *p)
 
 #define PCSC_TIMED_OUT ((LONG)1)
 
+struct timespec
+tc_card_deadline(int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
 /* Runs job in the worker; PCSC_TIMED_OUT when timeout_ms passes first. */
 static LONG
 pcsc_run(struct pcsc *p, pcsc_job job, int timeout_ms)
 {
-	struct timespec dl;
+	struct timespec dl = tc_card_deadline(timeout_ms);
 	LONG rv;
 	int e = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &dl);
-	dl.tv_sec += timeout_ms / 1000;
-	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&p->mu);
 	if (p->job != NULL) { /* an earlier job never came back */
 		pthread_mutex_unlock(&p->mu);

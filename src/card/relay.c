@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "card-int.h"
 #include "tcard/apdu.h"
 #include "tcard/err.h"
 #include "tcard/relay.h"
@@ -148,50 +149,21 @@ tc_relay_cancel(struct tc_relay *rl, int code, const char *msg)
 	pthread_mutex_unlock(&rl->mu);
 }
 
-unsigned
-tc_relay_round_trips(struct tc_relay *rl)
+void
+tc_relay_state(struct tc_relay *rl, unsigned *round_trips, int *end)
 {
-	unsigned n;
-
 	pthread_mutex_lock(&rl->mu);
-	n = rl->round_trips;
+	if (round_trips != NULL)
+		*round_trips = rl->round_trips;
+	if (end != NULL)
+		*end = rl->end;
 	pthread_mutex_unlock(&rl->mu);
-	return n;
-}
-
-int
-tc_relay_ended(struct tc_relay *rl, int *code)
-{
-	int e;
-
-	pthread_mutex_lock(&rl->mu);
-	e = rl->end;
-	pthread_mutex_unlock(&rl->mu);
-	if (code != NULL)
-		*code = e;
-	return e != 0;
 }
 
 static int
 ended(struct tc_relay *rl, char *err, size_t errlen)
 {
 	return tc_seterr(err, errlen, rl->end, "%s", rl->end_msg);
-}
-
-/* The monotonic time ms from now. */
-static struct timespec
-deadline(int ms)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	ts.tv_sec += ms / 1000;
-	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	return ts;
 }
 
 /* Appends a command to the queue (under the lock). */
@@ -256,7 +228,7 @@ short_answers(struct tc_relay *rl, char *err, size_t errlen)
 static int
 send_batch(struct tc_relay *rl, char *err, size_t errlen)
 {
-	struct timespec dl = deadline(rl->batch_ms);
+	struct timespec dl = tc_card_deadline(rl->batch_ms);
 	size_t i;
 	int e = 0;
 
@@ -420,7 +392,7 @@ int
 tc_relay_take(struct tc_relay *rl, int wait_ms, struct tc_station_resp *out,
     char *err, size_t errlen)
 {
-	struct timespec dl = deadline(wait_ms > 0 ? wait_ms : 0);
+	struct timespec dl = tc_card_deadline(wait_ms > 0 ? wait_ms : 0);
 	int r = 0, e = 0;
 
 	if (rl == NULL || out == NULL)

@@ -48,7 +48,8 @@ fx_station_loop(void *arg)
 
 /* Starts the station of relay rl on card (both borrowed). */
 static __attribute__((unused)) void
-fx_station_start(struct fx_station *st, struct tc_relay *rl, struct tc_icc *card)
+fx_station_start(
+    struct fx_station *st, struct tc_relay *rl, struct tc_icc *card)
 {
 	memset(st, 0, sizeof(*st));
 	st->rl = rl;

@@ -246,7 +246,7 @@ run(struct fx *f, struct emu *e, struct office *o, unsigned *round_trips,
 	fx_station_start(&st, rl, card);
 	r = tc_perso_drive(
 	    icc, &f->set, e->vc.profile->name, &job, &env, res, err, errlen);
-	*round_trips = tc_relay_round_trips(rl);
+	tc_relay_state(rl, round_trips, NULL);
 	fx_station_stop(&st);
 	tc_icc_close(icc);
 	tc_relay_release(rl);
