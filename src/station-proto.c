@@ -124,6 +124,25 @@ load(const uint8_t *body, size_t len, const struct tc_json_key *keys,
 	return 0;
 }
 
+/*
+ * Loads body against keys and reads its members with fields into out;
+ * what names the message in errors.
+ */
+static int
+parse(const uint8_t *body, size_t len, const struct tc_json_key *keys,
+    const char *what,
+    int (*fields)(json_t *root, void *out, char *err, size_t errlen), void *out,
+    char *err, size_t errlen)
+{
+	json_t *root = NULL;
+	int r;
+
+	if ((r = load(body, len, keys, what, &root, err, errlen)) == 0)
+		r = fields(root, out, err, errlen);
+	json_decref(root);
+	return r;
+}
+
 /* An integer member in lo..hi, or dflt when absent. */
 static int
 int_in(json_t *root, const char *key, long long lo, long long hi,
@@ -224,8 +243,9 @@ req_answers(json_t *root, struct tc_station_req *req, char *err, size_t errlen)
 }
 
 static int
-req_fields(json_t *root, struct tc_station_req *req, char *err, size_t errlen)
+req_fields(json_t *root, void *out, char *err, size_t errlen)
 {
+	struct tc_station_req *req = out;
 	struct tc_station_bytes atr = { NULL, 0 };
 	json_t *v;
 	long long n;
@@ -265,17 +285,13 @@ int
 tc_station_req_parse(struct tc_station_req *req, const uint8_t *body,
     size_t len, char *err, size_t errlen)
 {
-	json_t *root = NULL;
 	int r;
 
 	if (req == NULL)
 		return TC_ERR_INVALID_ARG;
 	memset(req, 0, sizeof(*req));
-	if ((r = load(body, len, req_keys, "station request", &root, err,
-		 errlen)) == 0)
-		r = req_fields(root, req, err, errlen);
-	json_decref(root);
-	if (r != 0)
+	if ((r = parse(body, len, req_keys, "station request", req_fields, req,
+		 err, errlen)) != 0)
 		tc_station_req_free(req);
 	return r;
 }
@@ -410,9 +426,9 @@ job_ok(const char *s)
 }
 
 static int
-resp_fields(
-    json_t *root, struct tc_station_resp *resp, char *err, size_t errlen)
+resp_fields(json_t *root, void *out, char *err, size_t errlen)
 {
+	struct tc_station_resp *resp = out;
 	json_t *cmds = json_object_get(root, "cmds"),
 	       *job = json_object_get(root, "job"), *v;
 	long long n;
@@ -456,17 +472,13 @@ int
 tc_station_resp_parse(struct tc_station_resp *resp, const uint8_t *body,
     size_t len, char *err, size_t errlen)
 {
-	json_t *root = NULL;
 	int r;
 
 	if (resp == NULL)
 		return TC_ERR_INVALID_ARG;
 	memset(resp, 0, sizeof(*resp));
-	if ((r = load(body, len, resp_keys, "station response", &root, err,
-		 errlen)) == 0)
-		r = resp_fields(root, resp, err, errlen);
-	json_decref(root);
-	if (r != 0)
+	if ((r = parse(body, len, resp_keys, "station response", resp_fields,
+		 resp, err, errlen)) != 0)
 		tc_station_resp_free(resp);
 	return r;
 }
