@@ -562,6 +562,15 @@ static const char *const migrations[] = {
 	"    CHECK (oidc_sub IS NULL OR length(oidc_sub) = 32);\n"
 	"CREATE UNIQUE INDEX applicants_oidc ON applicants (oidc_sub)\n"
 	"    WHERE oidc_sub IS NOT NULL;\n",
+	/*
+	 * 15: the ID document of an identity platform's account, sealed
+	 * under the data key (tc_pii_seal, AAD "talentcard-applicant-v1:"
+	 * and the account's id): "TYPE:NUMBER" as the platform's claims
+	 * gave it at the last sign-in, so that the portal fills the form's
+	 * ID number from the identity and shows it masked, read-only (003:
+	 * "从身份认证登录获取且不可修改").
+	 */
+	"ALTER TABLE applicants ADD COLUMN id_sealed BLOB;\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -4,8 +4,8 @@
  * (tc_perso_drive, src/perso.c) runs on a relay connection (src/card/
  * relay.c) with the local key provider over a master key, while a station
  * thread runs each batch (tc_station_run) on the emulator's applets
- * (vcard/app-tcard.c, vcard/app-piv.c, linked from tcard-vcard's objects;
- * this file answers SELECT and GET RESPONSE as vcard/main.c does). It
+ * (vcard/card.c and the applets, tcard-vcard's objects but its vpcd loop;
+ * this file answers GET RESPONSE as vcard/main.c does). It
  * checks that a tcard and a PIV card come out verifiable, in how many
  * round trips, and that a card pulled at any APDU of the relay leaves the
  * chip unverifiable and "done" never recorded, and that a second run on
@@ -43,45 +43,15 @@ struct emu {
 	unsigned pull_at;      /* the card leaves before APDU N (0: never) */
 };
 
-static uint16_t
-emu_command(struct vcard *vc, const struct tc_apdu *a, struct tc_buf *resp)
-{
-	const struct tc_profile *p = vc->profile;
-
-	if (a->ins == 0xA4 && (a->cla & 0xF0) == 0x00) {
-		if (a->p1 != 0x04 || a->nc < 5 || a->nc > p->aid_len ||
-		    memcmp(a->data, p->aid, a->nc) != 0)
-			return TC_SW_NOT_FOUND;
-		vc->selected = 1;
-		tc_scp_release(&vc->scp);
-		vc->mgmt_ok = 0;
-		vc->witness_len = 0;
-		vc->chaining = 0;
-		tc_buf_reset(&vc->chain);
-		return (p->platform == TC_PLATFORM_TCARD
-			       ? vcard_tcard_select(vc, resp)
-			       : vcard_piv_select(vc, resp)) != 0
-		    ? TC_SW_UNKNOWN
-		    : TC_SW_OK;
-	}
-	if (!vc->selected)
-		return TC_SW_INS_UNKNOWN;
-	return p->platform == TC_PLATFORM_TCARD
-	    ? vcard_tcard_command(vc, a, resp)
-	    : vcard_piv_command(vc, a, resp);
-}
-
 static int
 emu_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
     size_t cap, size_t *rlen, int timeout_ms, char *err, size_t errlen)
 {
 	struct emu *e = impl;
 	struct tc_apdu a;
-	struct tc_buf data;
-	size_t give, le;
+	struct tc_buf data, out;
 	uint16_t sw;
 
-	(void)cap;
 	(void)timeout_ms;
 	(void)err;
 	(void)errlen;
@@ -89,29 +59,23 @@ emu_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
 	if (e->pull_at != 0 && ++e->n >= e->pull_at)
 		return 0; /* no answer: the card is gone */
 	tc_buf_init(&data, TC_APDU_RESP_MAX);
+	tc_buf_init(&out, cap);
 	e->vc.wrapped = 0;
+	memset(&a, 0, sizeof(a));
 	if (tc_apdu_parse(&a, cmd, n, NULL, 0) != 0)
 		sw = TC_SW_WRONG_LENGTH;
 	else if (a.ins == 0xC0 && a.cla == 0x00) {
+		/* GET RESPONSE: the rest of the last answer. */
 		tc_buf_put(&data, e->pending.data, e->pending.len);
-		tc_buf_reset(&e->pending);
 		sw = TC_SW_OK;
 	} else
-		sw = emu_command(&e->vc, &a, &data);
-	le = a.ne > 0 ? a.ne : TC_APDU_SHORT_NE;
-	give = data.len;
-	if (data.len > le) {
-		give = le;
-		tc_buf_reset(&e->pending);
-		tc_buf_put(&e->pending, data.data + le, data.len - le);
-		sw = (uint16_t)(0x6100 |
-		    (data.len - le >= 256 ? 0 : data.len - le));
-	}
-	memcpy(resp, data.data, give);
-	resp[give] = (uint8_t)(sw >> 8);
-	resp[give + 1] = (uint8_t)sw;
-	*rlen = give + 2;
+		sw = vcard_command(&e->vc, &a, &data);
+	vcard_answer(vcard_protocol(e->vc.profile), a.ne, data.data, data.len,
+	    sw, &out, &e->pending);
+	memcpy(resp, out.data, out.len);
+	*rlen = out.len;
 	tc_buf_release(&data);
+	tc_buf_release(&out);
 	return 0;
 }
 
