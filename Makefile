@@ -224,9 +224,11 @@ $(BUILD)/tests/unit/test-idconf: tests/unit/test-idconf.c $(wildcard tests/unit/
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(IDCONF_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
 # The card emulator's card layer and applets (vcard/), without its vpcd
-# loop (main.c).
+# loop (main.c): its unit test, and personalisation through the station
+# relay on the emulated card.
 VCARD_UNIT_OBJ := $(filter-out $(BUILD)/vcard/main.o,$(VCARD_OBJ))
-$(BUILD)/tests/unit/test-vcard: tests/unit/test-vcard.c $(wildcard tests/unit/*.h) $(VCARD_UNIT_OBJ) $(DEMOLIB) $(LIB)
+VCARD_UNIT_TESTS := $(BUILD)/tests/unit/test-vcard $(BUILD)/tests/unit/test-perso-relay
+$(VCARD_UNIT_TESTS): $(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h vcard/*.h) $(VCARD_UNIT_OBJ) $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(VCARD_UNIT_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 

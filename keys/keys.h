@@ -28,6 +28,8 @@ int tc_keys_list_run(const struct tc_args *a);
 extern const char tc_keys_list_help[];
 int tc_keys_rotate_signer_run(const struct tc_args *a);
 extern const char tc_keys_rotate_signer_help[];
+int tc_keys_station_cert_run(const struct tc_args *a);
+extern const char tc_keys_station_cert_help[];
 
 /*
  * Reports a library failure like tc_cli_fail and returns the exit status.

@@ -66,6 +66,9 @@ static const struct tc_cmd commands[] = {
 	{ "export-trust", "write the signed trust list (or the signer PEM)",
 	    tc_keys_export_trust_help, TC_CMD_HOME, "out= pem", NULL, NULL,
 	    tc_keys_export_trust_run },
+	{ "station-cert", "issue a branch station's client certificate",
+	    tc_keys_station_cert_help, TC_CMD_HOME | TC_CMD_JSON,
+	    "name= out= days=", NULL, NULL, tc_keys_station_cert_run },
 	{ NULL },
 };
 

@@ -46,6 +46,8 @@
 #define KEYS_JSON	"keys.json"
 #define CA_KEY		"ca.key"
 #define CA_CRT		"ca.crt"
+#define STATION_CA_KEY	"station-ca.key"
+#define STATION_CA_CRT	"station-ca.crt"
 #define MAX_PEM_FILE	(64u * 1024)  /* a key or certificate file */
 #define MAX_JSON_FILE	(256u * 1024) /* keys.json */
 #define MAX_SECRET_FILE 256u	      /* a hex secret file */
@@ -1749,6 +1751,11 @@ remove_stale(const struct tc_keystore *ks)
 			unlink(path);
 	}
 	closedir(d);
+	/* A new authority: its stations get certificates of a new CA. */
+	if (tc_path_join(path, sizeof(path), ks->dir, STATION_CA_KEY) == 0)
+		unlink(path);
+	if (tc_path_join(path, sizeof(path), ks->dir, STATION_CA_CRT) == 0)
+		unlink(path);
 }
 
 static int
@@ -1915,6 +1922,152 @@ out:
 	X509_free(x);
 	X509_free(ix);
 	EVP_PKEY_free(ikey);
+	ERR_clear_error();
+	return r;
+}
+
+/* Stations (docs/station.md, "Trust"). */
+
+int
+tc_keystore_station_name_ok(const char *name)
+{
+	size_t i;
+
+	if (name == NULL)
+		return 0;
+	for (i = 0; name[i] != '\0'; i++)
+		if (i >= TC_KEYSTORE_STATION_NAME_MAX ||
+		    !((name[i] >= 'A' && name[i] <= 'Z') ||
+			(name[i] >= 'a' && name[i] <= 'z') ||
+			(name[i] >= '0' && name[i] <= '9') || name[i] == '-' ||
+			name[i] == '.'))
+			return 0;
+	return i > 0;
+}
+
+/* Appends k (a private key) or else x as PEM to out. */
+static int
+pem_append(EVP_PKEY *k, X509 *x, struct tc_buf *out)
+{
+	BIO *bio;
+	char *p = NULL;
+	long n;
+	int ok, r;
+
+	if ((bio = BIO_new(BIO_s_mem())) == NULL)
+		return TC_ERR_NOMEM;
+	ok = k != NULL
+	    ? PEM_write_bio_PrivateKey(bio, k, NULL, NULL, 0, NULL, NULL)
+	    : PEM_write_bio_X509(bio, x);
+	n = ok == 1 ? BIO_get_mem_data(bio, &p) : 0;
+	r = n > 0 ? tc_buf_put(out, p, (size_t)n) : TC_ERR_CRYPTO;
+	if (n > 0)
+		OPENSSL_cleanse(p, (size_t)n);
+	BIO_free(bio);
+	ERR_clear_error();
+	return r;
+}
+
+/* Reads the certificate file name of the store. */
+static int
+read_x509(const struct tc_keystore *ks, const char *name, X509 **out, char *err,
+    size_t errlen)
+{
+	struct tc_buf b;
+	BIO *bio = NULL;
+	int r;
+
+	if ((r = read_file(ks->dir, name, MAX_PEM_FILE, &b, err, errlen)) != 0)
+		return r;
+	if ((bio = BIO_new_mem_buf(b.data, (int)b.len)) == NULL)
+		r = TC_ERR_NOMEM;
+	else if ((*out = PEM_read_bio_X509(bio, NULL, NULL, NULL)) == NULL)
+		r = tc_seterr(err, errlen, TC_ERR_KEY_FORMAT,
+		    "keys/%s: not a PEM certificate", name);
+	BIO_free(bio);
+	tc_buf_release(&b);
+	ERR_clear_error();
+	return r;
+}
+
+/*
+ * The station CA: read from the store, or made on first use (P-256, valid
+ * TC_KEYSTORE_CA_YEARS).
+ */
+static int
+station_ca(struct tc_keystore *ks, time_t now, X509 **x, EVP_PKEY **k,
+    char *err, size_t errlen)
+{
+	uint8_t kid[TC_COSE_KID_LEN];
+	int r;
+
+	*x = NULL;
+	*k = NULL;
+	if (tc_keystore_has_file(ks, STATION_CA_KEY)) {
+		if ((r = read_x509(ks, STATION_CA_CRT, x, err, errlen)) != 0)
+			return r;
+		return read_private_key(ks, STATION_CA_KEY, TC_KEYALG_ES256,
+		    X509_get0_pubkey(*x), k, err, errlen);
+	}
+	if ((*k = keygen(TC_KEYALG_ES256)) == NULL) {
+		ERR_clear_error();
+		return TC_ERR_CRYPTO;
+	}
+	if ((r = tc_cose_kid_of_pkey(*k, kid)) != 0 ||
+	    (r = make_cert(x, TC_KEYALG_ES256, *k, kid, "talentcard station CA",
+		 NULL, *k, kid, 1, now - TC_KEYSTORE_BACKDATE,
+		 add_years(now, TC_KEYSTORE_CA_YEARS))) != 0)
+		return r;
+	if ((r = write_private_key(ks->dir, STATION_CA_KEY, *k, err, errlen)) !=
+		0 ||
+	    (r = write_cert(ks->dir, STATION_CA_CRT, *x, err, errlen)) != 0)
+		return r;
+	return 0;
+}
+
+int
+tc_keystore_station_cert(struct tc_keystore *ks, const char *name, time_t now,
+    int days, struct tc_buf *key_pem, struct tc_buf *cert_pem,
+    struct tc_buf *ca_pem, char *err, size_t errlen)
+{
+	EVP_PKEY *cak = NULL, *sk = NULL;
+	X509 *cax = NULL, *x = NULL;
+	uint8_t cakid[TC_COSE_KID_LEN], skid[TC_COSE_KID_LEN];
+	char cn[96];
+	int r;
+
+	if (ks == NULL || key_pem == NULL || cert_pem == NULL ||
+	    ca_pem == NULL || days < 1 || days > TC_KEYSTORE_STATION_DAYS_MAX)
+		return TC_ERR_INVALID_ARG;
+	if (!tc_keystore_station_name_ok(name))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "a station name is 1 to %d characters of A-Z, a-z, 0-9, '-' and '.'",
+		    TC_KEYSTORE_STATION_NAME_MAX);
+	if ((r = station_ca(ks, now, &cax, &cak, err, errlen)) != 0)
+		goto out;
+	if ((sk = keygen(TC_KEYALG_ES256)) == NULL) {
+		r = TC_ERR_CRYPTO;
+		goto out;
+	}
+	snprintf(cn, sizeof(cn), "talentcard station %s", name);
+	if ((r = tc_cose_kid_of_pkey(cak, cakid)) != 0 ||
+	    (r = tc_cose_kid_of_pkey(sk, skid)) != 0 ||
+	    (r = make_cert(&x, TC_KEYALG_ES256, sk, skid, cn, cax, cak, cakid,
+		 0, now - TC_KEYSTORE_BACKDATE, now + (time_t)days * 86400)) !=
+		0)
+		goto out;
+	if ((r = pem_append(sk, NULL, key_pem)) != 0 ||
+	    (r = pem_append(NULL, x, cert_pem)) != 0 ||
+	    (r = pem_append(NULL, cax, ca_pem)) != 0)
+		goto out;
+out:
+	if (r == TC_ERR_CRYPTO)
+		r = tc_seterr(err, errlen, r,
+		    "cannot issue the certificate of station %s", name);
+	X509_free(x);
+	X509_free(cax);
+	EVP_PKEY_free(sk);
+	EVP_PKEY_free(cak);
 	ERR_clear_error();
 	return r;
 }

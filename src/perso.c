@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Chip personalisation (include/tcard/perso.h): the registry brackets
- * around the profile's steps. The order of the registry writes is what
- * makes a pulled card safe: "incomplete" is committed before the chip is
- * touched, "done" only after the chip passed a tap verification.
+ * Chip personalisation (include/tcard/perso.h): the driver, the profile's
+ * steps between the registry brackets, all through the callbacks of a
+ * struct tc_perso_env; then tc_personalise(), the driver with the local
+ * callbacks over the registry and the key store. The order of the registry
+ * writes is what makes a pulled card safe: "incomplete" is committed
+ * before the chip is touched, "done" only after the chip passed a tap
+ * verification.
  */
 #include <stdio.h>
 #include <string.h>
@@ -33,9 +36,9 @@ now_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-/* A keyring holding the public side of the signer, for the check. */
-static int
-signer_ring(const struct tc_cose_key *signer, struct tc_cose_keyring **out)
+int
+tc_perso_signer_ring(
+    const struct tc_cose_key *signer, struct tc_cose_keyring **out)
 {
 	struct tc_cose_key *k = NULL;
 	const uint8_t *kid;
@@ -84,10 +87,10 @@ check_chip(struct tc_icc *icc, const struct tc_profile_set *profiles,
 	return 0;
 }
 
-/* Signs claims c (card key set) with signer: the COSE_Sign1 bytes. */
-static int
-sign_credential(const struct tc_claims *c, const struct tc_cose_key *signer,
-    struct tc_buf *cose, char *err, size_t errlen)
+int
+tc_perso_sign_claims(const struct tc_claims *c,
+    const struct tc_cose_key *signer, struct tc_buf *cose, char *err,
+    size_t errlen)
 {
 	struct tc_buf payload;
 	int r;
@@ -100,8 +103,8 @@ sign_credential(const struct tc_claims *c, const struct tc_cose_key *signer,
 	return r;
 }
 
-static int
-card_cert(struct tc_keystore *ks, const uint8_t *spki, size_t spki_len,
+int
+tc_perso_card_cert(struct tc_keystore *ks, const uint8_t *spki, size_t spki_len,
     const struct tc_claims *c, time_t now, struct tc_buf *der, char *err,
     size_t errlen)
 {
@@ -119,111 +122,130 @@ card_cert(struct tc_keystore *ks, const uint8_t *spki, size_t spki_len,
 	return r;
 }
 
-int
-tc_personalise(struct tc_registry *reg, struct tc_keystore *ks,
-    const struct tc_programme_set *progs, const struct tc_profile_set *profiles,
-    int64_t serial, const struct tc_perso_opts *o, struct tc_perso_result *res,
-    char *err, size_t errlen)
+/* The steps of the profile after the selection (step 4 and 5). */
+static int
+drive_steps(struct tc_cardapp *app, const struct tc_profile_set *profiles,
+    const struct tc_perso_job *job, const struct tc_perso_env *env, int attempt,
+    struct tc_perso_result *res, uint8_t *key, size_t *keylen, char *err,
+    size_t errlen)
 {
-	const struct tc_programme *prog;
-	struct tc_card_state st;
-	struct tc_icc_opts io;
-	struct tc_icc *icc = NULL;
-	struct tc_cardapp app;
-	struct tc_cose_key *signer = NULL;
-	struct tc_cose_keyring *ring = NULL;
-	struct tc_claims c;
-	struct tc_chip chip;
 	struct tc_buf cose, der;
-	uint8_t master[TC_SCP_KEY_LEN], key[TC_CHIP_KEY_MAX];
-	size_t keylen = 0, i;
-	unsigned c0 = 0;
-	double t0 = 0;
-	int r, have_chip = 0, in_tx = 0, attempt = 0, locks;
+	size_t i;
+	int r = 0;
+
+	tc_buf_init(&cose, TC_CARDAPP_CRED_MAX);
+	tc_buf_init(&der, 8192);
+	for (i = 1; i < app->profile->n_steps && r == 0; i++) {
+		res->step = tc_profile_step_name(app->profile->steps[i]);
+		switch (app->profile->steps[i]) {
+		case TC_PSTEP_AUTHENTICATE:
+			r = tc_cardapp_authenticate(
+			    app, env->card_keys, attempt > 1, err, errlen);
+			break;
+		case TC_PSTEP_ROTATE_KEYS:
+			r = tc_cardapp_rotate_keys(
+			    app, env->card_keys, err, errlen);
+			break;
+		case TC_PSTEP_GENERATE_KEY:
+			r = tc_cardapp_generate_key(
+			    app, job->cose_alg, err, errlen);
+			if (r != 0)
+				break;
+			tc_buf_reset(&cose);
+			r = env->sign_credential(env->ctx, app->card_key,
+			    app->card_key_len, &cose, err, errlen);
+			break;
+		case TC_PSTEP_WRITE_CERTIFICATE:
+			tc_buf_reset(&der);
+			if ((r = env->card_cert(env->ctx, app->card_key,
+				 app->card_key_len, &der, err, errlen)) == 0)
+				r = tc_cardapp_write_certificate(
+				    app, der.data, der.len, err, errlen);
+			break;
+		case TC_PSTEP_WRITE_CREDENTIAL:
+			r = tc_cardapp_write_credential(
+			    app, cose.data, cose.len, err, errlen);
+			break;
+		case TC_PSTEP_LOCK:
+			r = tc_cardapp_lock(
+			    app, cose.data, cose.len, err, errlen);
+			break;
+		case TC_PSTEP_CHECK:
+			r = check_chip(app->icc, profiles, app->profile->name,
+			    env->ring, env->now, job->card_no, key, keylen, err,
+			    errlen);
+			break;
+		default:
+			r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
+			    "step %s out of place", res->step);
+			break;
+		}
+	}
+	tc_buf_release(&cose);
+	tc_buf_release(&der);
+	return r;
+}
+
+int
+tc_perso_drive(struct tc_icc *icc, const struct tc_profile_set *profiles,
+    const char *profile, const struct tc_perso_job *job,
+    const struct tc_perso_env *env, struct tc_perso_result *res, char *err,
+    size_t errlen)
+{
+	struct tc_cardapp app;
+	uint8_t key[TC_CHIP_KEY_MAX];
+	size_t keylen = 0;
+	unsigned c0;
+	double t0;
+	int r, attempt = 0, locks;
 
 	if (res == NULL)
 		return TC_ERR_INVALID_ARG;
 	memset(res, 0, sizeof(*res));
 	memset(&app, 0, sizeof(app));
-	memset(&c, 0, sizeof(c));
-	tc_buf_init(&cose, TC_CARDAPP_CRED_MAX);
-	tc_buf_init(&der, 8192);
-	if (reg == NULL || ks == NULL || progs == NULL || profiles == NULL ||
-	    o == NULL || o->reader == NULL || o->operator_name == NULL)
+	if (icc == NULL || profiles == NULL || job == NULL || env == NULL ||
+	    env->card_keys == NULL || env->ring == NULL ||
+	    env->chip_start == NULL || env->chip_done == NULL ||
+	    env->sign_credential == NULL || env->card_cert == NULL)
 		return TC_ERR_INVALID_ARG;
-	res->step = "card";
-	if ((r = tc_lifecycle_card_get(reg, serial, &st, err, errlen)) != 0)
-		goto out;
-	memcpy(res->card_no, st.card.card_no, sizeof(res->card_no));
-	if ((prog = tc_programme_set_find(progs, st.card.programme)) == NULL) {
-		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "card %s: programme %s is not loaded", st.card.card_no,
-		    st.card.programme);
-		goto out;
-	}
-	/* The claims first: a card that is not live stops here. */
-	if ((r = tc_ecard_claims(reg, serial, o->now, &c, err, errlen)) != 0)
-		goto out;
-	if (c.programme_code == 0)
-		c.programme_code = (uint32_t)prog->code;
-	res->step = "keys";
-	if ((r = tc_keystore_secret(ks, TC_SECRET_MASTER_KEY, master,
-		 sizeof(master), err, errlen)) != 0 ||
-	    (r = tc_keystore_signer_alg(ks, prog->alg, &signer, err, errlen)) !=
-		0 ||
-	    (r = signer_ring(signer, &ring)) != 0)
-		goto out;
-	r = tc_chip_get(reg, serial, &chip, err, errlen);
-	if (r != 0 && r != TC_ERR_NOT_FOUND)
-		goto out;
-	have_chip = r == 0;
-
-	res->step = "select";
-	io = o->icc;
-	io.exclusive = 1;
-	if ((r = tc_icc_open_pcsc(&icc, o->reader, &io, err, errlen)) != 0)
-		goto out;
+	snprintf(res->card_no, sizeof(res->card_no), "%s", job->card_no);
 	t0 = now_ms();
 	c0 = tc_icc_count(icc);
+	res->step = "select";
 	if ((r = tc_cardapp_open(
-		 &app, icc, profiles, o->profile, 1, err, errlen)) != 0)
+		 &app, icc, profiles, profile, 1, err, errlen)) != 0)
 		goto out;
 	snprintf(res->uid, sizeof(res->uid), "%s", app.uid_hex);
 	snprintf(res->profile, sizeof(res->profile), "%s", app.profile->name);
-	if (have_chip && chip.state == TC_CHIP_DONE) {
+	if (job->chip_known && job->chip_done) {
 		/* Done before: the same chip is only checked again. */
 		res->step = "check";
-		if (strcmp(chip.uid, app.uid_hex) != 0) {
+		if (strcmp(job->chip_uid, app.uid_hex) != 0) {
 			r = tc_seterr(err, errlen, TC_ERR_STATE,
 			    "card %s is personalised on chip %s already; this is chip %s",
-			    st.card.card_no, chip.uid, app.uid_hex);
+			    job->card_no, job->chip_uid, app.uid_hex);
 			goto out;
 		}
 		res->was_complete = 1;
-		res->attempt = chip.attempts;
-		r = check_chip(icc, profiles, app.profile->name, ring, o->now,
-		    st.card.card_no, NULL, NULL, err, errlen);
+		res->attempt = job->chip_attempts;
+		r = check_chip(icc, profiles, app.profile->name, env->ring,
+		    env->now, job->card_no, NULL, NULL, err, errlen);
 		goto out;
 	}
 
 	/* 3: "incomplete" before the chip is changed. */
 	res->step = "registry";
-	if ((r = tc_registry_begin(reg, err, errlen)) != 0)
+	if ((r = env->chip_start(env->ctx, app.uid_hex, app.profile->name,
+		 &attempt, err, errlen)) != 0)
 		goto out;
-	in_tx = 1;
-	if ((r = tc_chip_start(reg, serial, app.uid_hex, app.profile->name,
-		 o->now, o->operator_name, &attempt, err, errlen)) != 0 ||
-	    (r = tc_registry_commit(reg, err, errlen)) != 0)
-		goto out;
-	in_tx = 0;
 	res->attempt = attempt;
 
 	/* A chip complete already (its last answer was lost): check only. */
 	locks = (app.ops->flags & TC_CARD_LOCKS) != 0;
 	if (attempt > 1 && (!locks || app.operational)) {
 		res->step = "check";
-		r = check_chip(icc, profiles, app.profile->name, ring, o->now,
-		    st.card.card_no, key, &keylen, NULL, 0);
+		r = check_chip(icc, profiles, app.profile->name, env->ring,
+		    env->now, job->card_no, key, &keylen, NULL, 0);
 		if (r == 0) {
 			res->was_complete = 1;
 			goto record;
@@ -231,7 +253,7 @@ tc_personalise(struct tc_registry *reg, struct tc_keystore *ks,
 		if (locks) {
 			r = tc_seterr(err, errlen, TC_ERR_CARD,
 			    "the chip is locked but does not verify as card %s: it cannot be personalised again",
-			    st.card.card_no);
+			    job->card_no);
 			goto out;
 		}
 		/* No lock (PIV): start over; the check selected the application. */
@@ -246,85 +268,189 @@ tc_personalise(struct tc_registry *reg, struct tc_keystore *ks,
 		goto out;
 	}
 
-	for (i = 1; i < app.profile->n_steps; i++) {
-		res->step = tc_profile_step_name(app.profile->steps[i]);
-		switch (app.profile->steps[i]) {
-		case TC_PSTEP_AUTHENTICATE:
-			r = tc_cardapp_authenticate(
-			    &app, master, attempt > 1, err, errlen);
-			break;
-		case TC_PSTEP_ROTATE_KEYS:
-			r = tc_cardapp_rotate_keys(&app, master, err, errlen);
-			break;
-		case TC_PSTEP_GENERATE_KEY:
-			r = tc_cardapp_generate_key(
-			    &app, prog->alg, err, errlen);
-			if (r != 0)
-				break;
-			memcpy(c.card_key, app.card_key, app.card_key_len);
-			c.card_key_len = app.card_key_len;
-			tc_buf_reset(&cose);
-			r = sign_credential(&c, signer, &cose, err, errlen);
-			break;
-		case TC_PSTEP_WRITE_CERTIFICATE:
-			tc_buf_reset(&der);
-			if ((r = card_cert(ks, app.card_key, app.card_key_len,
-				 &c, o->now, &der, err, errlen)) == 0)
-				r = tc_cardapp_write_certificate(
-				    &app, der.data, der.len, err, errlen);
-			break;
-		case TC_PSTEP_WRITE_CREDENTIAL:
-			r = tc_cardapp_write_credential(
-			    &app, cose.data, cose.len, err, errlen);
-			break;
-		case TC_PSTEP_LOCK:
-			r = tc_cardapp_lock(
-			    &app, cose.data, cose.len, err, errlen);
-			break;
-		case TC_PSTEP_CHECK:
-			r = check_chip(icc, profiles, app.profile->name, ring,
-			    o->now, st.card.card_no, key, &keylen, err, errlen);
-			break;
-		default:
-			r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
-			    "step %s out of place", res->step);
-			break;
-		}
-		if (r != 0)
-			goto out;
-	}
+	if ((r = drive_steps(&app, profiles, job, env, attempt, res, key,
+		 &keylen, err, errlen)) != 0)
+		goto out;
 	if (keylen == 0) {
 		/* A profile without the check step: the generated key. */
 		memcpy(key, app.card_key, app.card_key_len);
 		keylen = app.card_key_len;
 	}
+	/*
+	 * Commands still queued by a transport that batches (the station
+	 * relay) reach the card before the registry hears "done".
+	 */
+	if ((r = tc_icc_flush(icc, err, errlen)) != 0)
+		goto out;
 record:
 	res->step = "registry";
-	if ((r = tc_registry_begin(reg, err, errlen)) != 0)
-		goto out;
-	in_tx = 1;
-	if ((r = tc_chip_done(reg, serial, app.uid_hex, key, keylen, o->now,
-		 o->operator_name, err, errlen)) != 0 ||
-	    (r = tc_registry_commit(reg, err, errlen)) != 0)
-		goto out;
-	in_tx = 0;
-	r = 0;
+	r = env->chip_done(env->ctx, app.uid_hex, key, keylen, err, errlen);
 out:
-	if (in_tx)
-		tc_registry_rollback(reg);
 	if (r == 0)
 		res->step = NULL;
-	if (icc != NULL) {
-		res->apdus = tc_icc_count(icc) - c0;
-		res->ms = now_ms() - t0;
-	}
+	res->apdus = tc_icc_count(icc) - c0;
+	res->ms = now_ms() - t0;
 	tc_cardapp_release(&app);
+	return r;
+}
+
+/* The local callbacks: the registry and the key store at hand. */
+struct local {
+	struct tc_registry *reg;
+	struct tc_keystore *ks;
+	int64_t serial;
+	const char *operator_name;
+	time_t now;
+	struct tc_claims c;
+	const struct tc_cose_key *signer;
+};
+
+static int
+local_chip_start(void *ctx, const char *uid, const char *profile, int *attempt,
+    char *err, size_t errlen)
+{
+	struct local *l = ctx;
+	int r;
+
+	if ((r = tc_registry_begin(l->reg, err, errlen)) != 0)
+		return r;
+	if ((r = tc_chip_start(l->reg, l->serial, uid, profile, l->now,
+		 l->operator_name, attempt, err, errlen)) != 0 ||
+	    (r = tc_registry_commit(l->reg, err, errlen)) != 0)
+		tc_registry_rollback(l->reg);
+	return r;
+}
+
+static int
+local_chip_done(void *ctx, const char *uid, const uint8_t *key, size_t keylen,
+    char *err, size_t errlen)
+{
+	struct local *l = ctx;
+	int r;
+
+	if ((r = tc_registry_begin(l->reg, err, errlen)) != 0)
+		return r;
+	if ((r = tc_chip_done(l->reg, l->serial, uid, key, keylen, l->now,
+		 l->operator_name, err, errlen)) != 0 ||
+	    (r = tc_registry_commit(l->reg, err, errlen)) != 0)
+		tc_registry_rollback(l->reg);
+	return r;
+}
+
+static int
+local_sign_credential(void *ctx, const uint8_t *spki, size_t n,
+    struct tc_buf *cose, char *err, size_t errlen)
+{
+	struct local *l = ctx;
+
+	if (n > sizeof(l->c.card_key))
+		return TC_ERR_TOO_LARGE;
+	memcpy(l->c.card_key, spki, n);
+	l->c.card_key_len = n;
+	return tc_perso_sign_claims(&l->c, l->signer, cose, err, errlen);
+}
+
+static int
+local_card_cert(void *ctx, const uint8_t *spki, size_t n, struct tc_buf *der,
+    char *err, size_t errlen)
+{
+	struct local *l = ctx;
+
+	return tc_perso_card_cert(
+	    l->ks, spki, n, &l->c, l->now, der, err, errlen);
+}
+
+int
+tc_personalise(struct tc_registry *reg, struct tc_keystore *ks,
+    const struct tc_programme_set *progs, const struct tc_profile_set *profiles,
+    int64_t serial, const struct tc_perso_opts *o, struct tc_perso_result *res,
+    char *err, size_t errlen)
+{
+	const struct tc_programme *prog;
+	struct tc_card_state st;
+	struct tc_icc_opts io;
+	struct tc_icc *icc = NULL;
+	struct tc_cose_key *signer = NULL;
+	struct tc_cose_keyring *ring = NULL;
+	struct tc_card_keys_master km;
+	struct tc_perso_job job;
+	struct tc_perso_env env;
+	struct tc_chip chip;
+	struct local l;
+	uint8_t master[TC_SCP_KEY_LEN];
+	int r;
+
+	if (res == NULL)
+		return TC_ERR_INVALID_ARG;
+	memset(res, 0, sizeof(*res));
+	memset(&l, 0, sizeof(l));
+	memset(&job, 0, sizeof(job));
+	memset(&km, 0, sizeof(km));
+	if (reg == NULL || ks == NULL || progs == NULL || profiles == NULL ||
+	    o == NULL || o->reader == NULL || o->operator_name == NULL)
+		return TC_ERR_INVALID_ARG;
+	res->step = "card";
+	if ((r = tc_lifecycle_card_get(reg, serial, &st, err, errlen)) != 0)
+		goto out;
+	memcpy(res->card_no, st.card.card_no, sizeof(res->card_no));
+	if ((prog = tc_programme_set_find(progs, st.card.programme)) == NULL) {
+		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "card %s: programme %s is not loaded", st.card.card_no,
+		    st.card.programme);
+		goto out;
+	}
+	/* The claims first: a card that is not live stops here. */
+	if ((r = tc_ecard_claims(reg, serial, o->now, &l.c, err, errlen)) != 0)
+		goto out;
+	if (l.c.programme_code == 0)
+		l.c.programme_code = (uint32_t)prog->code;
+	res->step = "keys";
+	if ((r = tc_keystore_secret(ks, TC_SECRET_MASTER_KEY, master,
+		 sizeof(master), err, errlen)) != 0 ||
+	    (r = tc_keystore_signer_alg(ks, prog->alg, &signer, err, errlen)) !=
+		0 ||
+	    (r = tc_perso_signer_ring(signer, &ring)) != 0)
+		goto out;
+	r = tc_chip_get(reg, serial, &chip, err, errlen);
+	if (r != 0 && r != TC_ERR_NOT_FOUND)
+		goto out;
+	memcpy(job.card_no, st.card.card_no, sizeof(job.card_no));
+	job.cose_alg = prog->alg;
+	if (r == 0) {
+		job.chip_known = 1;
+		job.chip_done = chip.state == TC_CHIP_DONE;
+		snprintf(job.chip_uid, sizeof(job.chip_uid), "%s", chip.uid);
+		job.chip_attempts = chip.attempts;
+	}
+
+	res->step = "select";
+	io = o->icc;
+	io.exclusive = 1;
+	if ((r = tc_icc_open_pcsc(&icc, o->reader, &io, err, errlen)) != 0)
+		goto out;
+	l.reg = reg;
+	l.ks = ks;
+	l.serial = serial;
+	l.operator_name = o->operator_name;
+	l.now = o->now;
+	l.signer = signer;
+	memset(&env, 0, sizeof(env));
+	env.ctx = &l;
+	env.card_keys = tc_card_keys_master(&km, master);
+	env.ring = ring;
+	env.now = o->now;
+	env.chip_start = local_chip_start;
+	env.chip_done = local_chip_done;
+	env.sign_credential = local_sign_credential;
+	env.card_cert = local_card_cert;
+	r = tc_perso_drive(
+	    icc, profiles, o->profile, &job, &env, res, err, errlen);
+out:
 	tc_icc_close(icc);
 	tc_cose_keyring_free(ring);
 	tc_cose_key_free(signer);
+	tc_card_keys_master_release(&km);
 	OPENSSL_cleanse(master, sizeof(master));
-	OPENSSL_cleanse(&c, sizeof(c));
-	tc_buf_release(&cose);
-	tc_buf_release(&der);
+	OPENSSL_cleanse(&l.c, sizeof(l.c));
 	return r;
 }

@@ -30,7 +30,61 @@
 #define TC_CARDAPP_KEY_MAX	 128 /* DER SubjectPublicKeyInfo */
 #define TC_CARDAPP_CRED_MAX	 4096
 
+#define TC_CARD_PUT_KEY_LEN (2 * TC_SCP_KEY_LEN + 2 * TC_SCP_KCV_LEN)
+
 struct tc_card_ops;
+struct tc_cardapp;
+
+/*
+ * The key provider: where the card stack gets what needs the card master
+ * key, in the TKS role of Dogtag's token management. The card stack never
+ * holds the master key; it asks for the one card's keys it drives:
+ *
+ *   scp_session   tcard: the session keys of the card's own keys (version
+ *                 the profile's personal_version) for the host challenge
+ *                 and the card's INITIALIZE UPDATE answer iu; the card
+ *                 cryptogram of iu is checked first (tc_scp_session_keys),
+ *                 so the keys leave only for a card that holds them;
+ *   scp_put_key   tcard: the data of PUT KEY that gives the card its own
+ *                 keys, K-ENC || K-MAC || KCV(K-ENC) || KCV(K-MAC), sent
+ *                 inside the secure channel (C-ENC under the session key);
+ *   piv_mgmt_key  PIV: the card's own management key (AES-128), which
+ *                 SET MANAGEMENT KEY carries in the clear as PIV defines.
+ *
+ * The card is named by app (its profile and app->uid). The factory keys
+ * are the profile's and never asked for. Each returns 0 or a TC_ERR_* with
+ * a message; a provider may refuse a card (TC_ERR_STATE). A remote
+ * provider (tcard-issuerd's monitor, docs/station.md) answers for the one
+ * chip its job started only. tc_card_keys_master() is the local one.
+ */
+struct tc_card_keys {
+	void *ctx;
+	int (*scp_session)(void *ctx, const struct tc_cardapp *app,
+	    const uint8_t host_challenge[TC_SCP_CHALLENGE_LEN],
+	    const struct tc_scp_iu *iu, struct tc_scp_session *out /* OUT */,
+	    char *err, size_t errlen);
+	int (*scp_put_key)(void *ctx, const struct tc_cardapp *app,
+	    uint8_t data[TC_CARD_PUT_KEY_LEN] /* OUT */, char *err,
+	    size_t errlen);
+	int (*piv_mgmt_key)(void *ctx, const struct tc_cardapp *app,
+	    uint8_t key[16] /* OUT */, char *err, size_t errlen);
+};
+
+/* The local key provider: the card master key in this process. */
+struct tc_card_keys_master {
+	struct tc_card_keys kp;
+	uint8_t master[TC_SCP_KEY_LEN];
+};
+
+/*
+ * Makes m a provider over master (copied; wipe m with OPENSSL_cleanse or
+ * tc_card_keys_master_release when done) and returns &m->kp.
+ */
+const struct tc_card_keys *tc_card_keys_master(
+    struct tc_card_keys_master *m, const uint8_t master[TC_SCP_KEY_LEN]);
+
+/* Wipes the master key of m. */
+void tc_card_keys_master_release(struct tc_card_keys_master *m);
 
 struct tc_cardapp {
 	struct tc_icc *icc;		  /* borrowed */
@@ -97,23 +151,24 @@ int tc_cardapp_check_signature(const uint8_t *spki, size_t spki_len,
 
 /*
  * tcard: opens the secure channel with the keys of the version the card
- * names (factory keys, or the keys diversified from master with the uid).
- * PIV: mutual authentication with the management key, trying the
- * diversified key first when prefer_personal, else the factory key
- * first. Returns 0, TC_ERR_SECURE_CHANNEL (neither key is the card's),
- * TC_ERR_CARD or a reader error.
+ * names (the profile's factory keys, or the card's own keys through
+ * keys->scp_session). PIV: mutual authentication with the management key,
+ * trying the card's own key (keys->piv_mgmt_key) first when
+ * prefer_personal, else the factory key first. Returns 0,
+ * TC_ERR_SECURE_CHANNEL (neither key is the card's), TC_ERR_CARD, a
+ * reader error or the provider's error.
  */
 int tc_cardapp_authenticate(struct tc_cardapp *app,
-    const uint8_t master[TC_SCP_KEY_LEN], int prefer_personal, char *err,
+    const struct tc_card_keys *keys, int prefer_personal, char *err,
     size_t errlen);
 
 /*
- * Replaces the factory keys by the card's diversified keys (tcard: PUT KEY
- * then a new session with them; PIV: SET MANAGEMENT KEY). Nothing to do
- * when the card has them already. Returns 0 or as above.
+ * Replaces the factory keys by the card's own keys (tcard: PUT KEY then a
+ * new session with them; PIV: SET MANAGEMENT KEY). Nothing to do when the
+ * card has them already. Returns 0 or as above.
  */
 int tc_cardapp_rotate_keys(struct tc_cardapp *app,
-    const uint8_t master[TC_SCP_KEY_LEN], char *err, size_t errlen);
+    const struct tc_card_keys *keys, char *err, size_t errlen);
 
 /*
  * Generates the card-authentication key pair on the card (ES256, or SM2

@@ -68,12 +68,13 @@ struct tc_card_ops {
 	    struct tc_buf *sig, char *err, size_t errlen);
 
 	/* tc_cardapp_authenticate. */
-	int (*authenticate)(struct tc_cardapp *app, const uint8_t master[16],
-	    int prefer_personal, char *err, size_t errlen);
+	int (*authenticate)(struct tc_cardapp *app,
+	    const struct tc_card_keys *keys, int prefer_personal, char *err,
+	    size_t errlen);
 
 	/* tc_cardapp_rotate_keys, once authenticated. */
-	int (*rotate_keys)(struct tc_cardapp *app, const uint8_t master[16],
-	    char *err, size_t errlen);
+	int (*rotate_keys)(struct tc_cardapp *app,
+	    const struct tc_card_keys *keys, char *err, size_t errlen);
 
 	/*
 	 * tc_cardapp_generate_key, once authenticated: appends the card's

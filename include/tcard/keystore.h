@@ -274,4 +274,28 @@ int tc_keystore_card_cert(struct tc_keystore *ks, EVP_PKEY *pub,
     const char *card_no, time_t now, time_t not_after, struct tc_buf *der,
     char *err, size_t errlen);
 
+#define TC_KEYSTORE_STATION_NAME_MAX 64	  /* characters of a station name */
+#define TC_KEYSTORE_STATION_DAYS_MAX 3650 /* longest station certificate */
+
+/* Whether name is a station name: 1..64 of A-Z a-z 0-9 '-' '.'. */
+int tc_keystore_station_name_ok(const char *name);
+
+/*
+ * Issues the client TLS certificate of a branch station (tcard-station,
+ * docs/station.md): a new P-256 key and its X.509 v3 certificate, subject
+ * CN "talentcard station NAME", key usage digitalSignature, not a CA,
+ * valid from now - TC_KEYSTORE_BACKDATE for days days (1..3650), issued by
+ * the store's station CA, a P-256 CA of its own (station-ca.key and
+ * station-ca.crt in the store, made on first use; tcard-issuerd trusts it
+ * for the station routes only, never for anything else). The station's
+ * key, its certificate and the station CA's certificate are appended as
+ * PEM to key_pem, cert_pem and ca_pem. A forced tcard-keys init removes
+ * the station CA with the rest. Returns 0, TC_ERR_INVALID_ARG (a bad name
+ * or days), the errors of reading or writing a key file, TC_ERR_CRYPTO,
+ * TC_ERR_NOMEM, TC_ERR_TOO_LARGE.
+ */
+int tc_keystore_station_cert(struct tc_keystore *ks, const char *name,
+    time_t now, int days, struct tc_buf *key_pem, struct tc_buf *cert_pem,
+    struct tc_buf *ca_pem, char *err, size_t errlen);
+
 #endif

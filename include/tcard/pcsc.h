@@ -46,16 +46,35 @@
 
 struct tc_icc;
 
+/* A status word pattern: a status word sw matches when sw & mask == value. */
+struct tc_icc_sw {
+	uint16_t value;
+	uint16_t mask; /* FFFF one status word, FF00 "61XX", 0 any */
+};
+
+#define TC_ICC_SW_MAX 4 /* patterns of one deferred command */
+
 /*
  * A transport: exchange sends the n bytes at cmd and writes the answer
  * (data and status word) to resp (cap bytes), its length to *rlen, giving
  * up after timeout_ms. It returns 0 (whatever *rlen is, even 0) or a
  * TC_ERR_* code with a message. close frees impl.
+ *
+ * A transport that batches (the station relay, include/tcard/relay.h) also
+ * has defer, which queues cmd to leave with the next exchange or flush
+ * (ok: the n_ok status words that let the batch go on) and returns at
+ * once, and flush, which sends what is queued and waits for the answers.
+ * An entry that fails makes that exchange or flush fail. Both NULL: every
+ * command is exchanged at once.
  */
 struct tc_icc_ops {
 	int (*exchange)(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
 	    size_t cap, size_t *rlen, int timeout_ms, char *err, size_t errlen);
 	void (*close)(void *impl);
+	int (*defer)(void *impl, const uint8_t *cmd, size_t n,
+	    const struct tc_icc_sw *ok, size_t n_ok, int timeout_ms, char *err,
+	    size_t errlen);
+	int (*flush)(void *impl, int timeout_ms, char *err, size_t errlen);
 };
 
 /* How to open a PC/SC connection. Zero it, then set what differs. */
@@ -149,6 +168,33 @@ int tc_icc_transmit(struct tc_icc *icc, const uint8_t *cmd, size_t n,
 int tc_icc_apdu(struct tc_icc *icc, const struct tc_apdu *a,
     struct tc_buf *data /* OUT, appended */, uint16_t *sw /* OUT */, char *err,
     size_t errlen);
+
+/*
+ * Sends a as tc_icc_apdu does, for a caller that needs of its answer only
+ * that the status word match one of ok (n_ok patterns, 1..TC_ICC_SW_MAX,
+ * the first a single status word other than 61XX and 6CXX), and not when
+ * it is sent: a command whose answer the next command does not need. On a
+ * transport that batches it is queued (with command chaining, each part
+ * with 9000) and answered at once: *queued is 1, *sw is ok[0].value and
+ * no data is appended; the real answers are checked when the queue
+ * leaves, and one that does not match makes that later call on icc fail
+ * (TC_ERR_BAD_SW, or the card error). On any other transport it is
+ * tc_icc_apdu: *queued is 0 and the caller judges *sw and the data as
+ * usual. Returns as tc_icc_apdu, or TC_ERR_INVALID_ARG.
+ */
+int tc_icc_apdu_deferred(struct tc_icc *icc, const struct tc_apdu *a,
+    const struct tc_icc_sw *ok, size_t n_ok, struct tc_buf *data /* OUT */,
+    uint16_t *sw /* OUT */, int *queued /* OUT */, char *err, size_t errlen);
+
+/*
+ * Sends what the transport has queued and waits for its answers. Returns
+ * 0 (also with nothing queued, or a transport that does not batch), or
+ * the error of the first queued command that failed.
+ */
+int tc_icc_flush(struct tc_icc *icc, char *err, size_t errlen);
+
+/* Whether a status word sw matches one of the n patterns of ok. */
+int tc_icc_sw_match(const struct tc_icc_sw *ok, size_t n, uint16_t sw);
 
 /*
  * The reader names pcscd knows, appended to names as lines ("name\n").

@@ -53,6 +53,17 @@ struct tc_scp_keys {
 	uint8_t mac[TC_SCP_KEY_LEN];
 };
 
+/*
+ * The session keys of one session: what a key provider (the TKS role,
+ * include/tcard/cardapp.h) hands to the host that drives the card, which
+ * never needs the card's static keys.
+ */
+struct tc_scp_session {
+	uint8_t s_enc[TC_SCP_KEY_LEN];
+	uint8_t s_mac[TC_SCP_KEY_LEN];
+	uint8_t s_rmac[TC_SCP_KEY_LEN];
+};
+
 /* What the card says in its INITIALIZE UPDATE answer. */
 struct tc_scp_iu {
 	uint8_t div[TC_SCP_DIV_LEN];
@@ -124,12 +135,33 @@ int tc_scp_parse_iu(struct tc_scp_iu *iu /* OUT */, const uint8_t *p,
     size_t len, char *err, size_t errlen);
 
 /*
- * Derives the session keys from keys and the two challenges, checks the
- * card cryptogram in iu (constant time) and builds EXTERNAL AUTHENTICATE
- * (84 82 13 00 10, host cryptogram and C-MAC) into *ea, whose data lives
- * in buf. Returns 0, TC_ERR_SECURE_CHANNEL (the card cryptogram is wrong:
- * the card does not hold these keys), TC_ERR_STATE (no tc_scp_host_begin),
- * TC_ERR_CRYPTO, TC_ERR_NOMEM.
+ * The key provider's half of opening a session: derives the session keys
+ * of the static keys for the two challenges (ours, and the card's in iu)
+ * into *out and checks the card cryptogram of iu (constant time), so that
+ * session keys leave the provider only for a card that proved it holds
+ * keys. Returns 0, TC_ERR_SECURE_CHANNEL (the card cryptogram is wrong:
+ * the card does not hold these keys), TC_ERR_CRYPTO, TC_ERR_INVALID_ARG.
+ */
+int tc_scp_session_keys(const struct tc_scp_keys *keys,
+    const uint8_t host_challenge[TC_SCP_CHALLENGE_LEN],
+    const struct tc_scp_iu *iu, struct tc_scp_session *out /* OUT */, char *err,
+    size_t errlen);
+
+/*
+ * The host's half: takes the session keys sk into s (begun with
+ * tc_scp_host_begin), checks the card cryptogram of iu with them and
+ * builds EXTERNAL AUTHENTICATE (84 82 13 00 10, host cryptogram and
+ * C-MAC) into *ea, whose data lives in buf. Returns 0,
+ * TC_ERR_SECURE_CHANNEL (the cryptogram is wrong: s is released),
+ * TC_ERR_STATE (no tc_scp_host_begin), TC_ERR_CRYPTO, TC_ERR_NOMEM.
+ */
+int tc_scp_host_open(struct tc_scp *s, const struct tc_scp_session *sk,
+    const struct tc_scp_iu *iu, struct tc_apdu *ea /* OUT */,
+    struct tc_buf *buf, char *err, size_t errlen);
+
+/*
+ * Both halves with the static keys at hand: tc_scp_session_keys for the
+ * challenge of s, then tc_scp_host_open. Returns their errors.
  */
 int tc_scp_host_authenticate(struct tc_scp *s, const struct tc_scp_keys *keys,
     const struct tc_scp_iu *iu, struct tc_apdu *ea /* OUT */,

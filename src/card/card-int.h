@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "tcard/apdu.h"
 #include "tcard/buf.h"
@@ -30,6 +31,24 @@ int tc_card_expect_ok(struct tc_icc *icc, const struct tc_apdu *a,
  */
 int tc_card_auth_ok(struct tc_icc *icc, const struct tc_apdu *a,
     struct tc_buf *data, const char *what, char *err, size_t errlen);
+
+/*
+ * The same two for a command whose answer the next command does not need
+ * and whose answer data nobody reads: on a transport that batches (the
+ * station relay) it is queued and its 9000 checked when the batch comes
+ * back (tc_icc_apdu_deferred: a refusal then fails a later call); on any
+ * other it is sent at once and judged as above.
+ */
+int tc_card_expect_ok_later(struct tc_icc *icc, const struct tc_apdu *a,
+    const char *what, char *err, size_t errlen);
+int tc_card_auth_ok_later(struct tc_icc *icc, const struct tc_apdu *a,
+    const char *what, char *err, size_t errlen);
+
+/* The pattern of a deferred command that must answer 9000. */
+extern const struct tc_icc_sw tc_card_sw_ok[1];
+
+/* The CLOCK_MONOTONIC time ms milliseconds from now, for a timed wait. */
+struct timespec tc_card_deadline(int ms);
 
 /* Fill ops with the platform's table: the ISO defaults, overridden. */
 void tc_card_tcard_init(struct tc_card_ops *ops);

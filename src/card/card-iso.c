@@ -20,14 +20,20 @@
 #include "tcard/tcapp.h"
 #include "tcard/tlv.h"
 
-int
-tc_card_expect_ok(struct tc_icc *icc, const struct tc_apdu *a,
-    struct tc_buf *data, const char *what, char *err, size_t errlen)
+const struct tc_icc_sw tc_card_sw_ok[1] = { { TC_SW_OK, 0xFFFF } };
+
+/* tc_card_expect_ok, deferred when later. */
+static int
+expect_ok(struct tc_icc *icc, const struct tc_apdu *a, struct tc_buf *data,
+    int later, const char *what, char *err, size_t errlen)
 {
 	uint16_t sw;
-	int r;
+	int r, queued = 0;
 
-	if ((r = tc_icc_apdu(icc, a, data, &sw, err, errlen)) != 0)
+	r = later ? tc_icc_apdu_deferred(icc, a, tc_card_sw_ok, 1, data, &sw,
+			&queued, err, errlen)
+		  : tc_icc_apdu(icc, a, data, &sw, err, errlen);
+	if (r != 0)
 		return r;
 	if (sw != TC_SW_OK)
 		return tc_seterr(err, errlen,
@@ -40,14 +46,46 @@ tc_card_expect_ok(struct tc_icc *icc, const struct tc_apdu *a,
 }
 
 int
-tc_card_auth_ok(struct tc_icc *icc, const struct tc_apdu *a,
+tc_card_expect_ok(struct tc_icc *icc, const struct tc_apdu *a,
     struct tc_buf *data, const char *what, char *err, size_t errlen)
 {
-	int r = tc_card_expect_ok(icc, a, data, what, err, errlen);
+	return expect_ok(icc, a, data, 0, what, err, errlen);
+}
 
+int
+tc_card_expect_ok_later(struct tc_icc *icc, const struct tc_apdu *a,
+    const char *what, char *err, size_t errlen)
+{
+	struct tc_buf d;
+	int r;
+
+	tc_buf_init(&d, TC_APDU_RESP_MAX);
+	r = expect_ok(icc, a, &d, 1, what, err, errlen);
+	tc_buf_release(&d);
+	return r;
+}
+
+/* An authentication's refusal: the caller may try another key. */
+static int
+auth_refused(int r)
+{
 	return r == TC_ERR_BAD_SW || r == TC_ERR_NOT_FOUND
 	    ? TC_ERR_SECURE_CHANNEL
 	    : r;
+}
+
+int
+tc_card_auth_ok(struct tc_icc *icc, const struct tc_apdu *a,
+    struct tc_buf *data, const char *what, char *err, size_t errlen)
+{
+	return auth_refused(tc_card_expect_ok(icc, a, data, what, err, errlen));
+}
+
+int
+tc_card_auth_ok_later(struct tc_icc *icc, const struct tc_apdu *a,
+    const char *what, char *err, size_t errlen)
+{
+	return auth_refused(tc_card_expect_ok_later(icc, a, what, err, errlen));
 }
 
 static int

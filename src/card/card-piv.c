@@ -280,8 +280,20 @@ out:
 	return r;
 }
 
+/* The card's own management key, from the key provider. */
 static int
-piv_authenticate(struct tc_cardapp *app, const uint8_t master[16],
+piv_personal_key(struct tc_cardapp *app, const struct tc_card_keys *keys,
+    uint8_t key[16], char *err, size_t errlen)
+{
+	if (keys->piv_mgmt_key == NULL)
+		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
+		    "%s: the key provider has no management keys",
+		    tc_icc_name(app->icc));
+	return keys->piv_mgmt_key(keys->ctx, app, key, err, errlen);
+}
+
+static int
+piv_authenticate(struct tc_cardapp *app, const struct tc_card_keys *keys,
     int prefer_personal, char *err, size_t errlen)
 {
 	const struct tc_profile_key *k =
@@ -292,8 +304,7 @@ piv_authenticate(struct tc_cardapp *app, const uint8_t master[16],
 
 	if (app->uid_len == 0 && (r = piv_read_guid(app, err, errlen)) != 0)
 		return r;
-	if ((r = tc_cardapp_piv_mgmt_key(
-		 master, app->uid, app->uid_len, personal)) != 0)
+	if ((r = piv_personal_key(app, keys, personal, err, errlen)) != 0)
 		return r;
 	for (i = 0; i < 2; i++) {
 		personal_try = (i == 0) == (prefer_personal != 0);
@@ -320,14 +331,13 @@ piv_authenticate(struct tc_cardapp *app, const uint8_t master[16],
 }
 
 static int
-piv_rotate(
-    struct tc_cardapp *app, const uint8_t master[16], char *err, size_t errlen)
+piv_rotate(struct tc_cardapp *app, const struct tc_card_keys *keys, char *err,
+    size_t errlen)
 {
 	const struct tc_profile_key *k =
 	    tc_profile_key(app->profile, "management");
 	uint8_t data[3 + 16];
 	struct tc_apdu a;
-	struct tc_buf d;
 	int r;
 
 	if (app->mgmt_personal)
@@ -339,8 +349,7 @@ piv_rotate(
 	if (k->personal_alg != TC_PALG_AES128)
 		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED_ALG,
 		    "piv: only an AES-128 management key is diversified");
-	if ((r = tc_cardapp_piv_mgmt_key(
-		 master, app->uid, app->uid_len, data + 3)) != 0)
+	if ((r = piv_personal_key(app, keys, data + 3, err, errlen)) != 0)
 		return r;
 	memset(&a, 0, sizeof(a));
 	a.ins = TC_PIV_INS_SET_MGMT;
@@ -348,10 +357,8 @@ piv_rotate(
 	a.p2 = 0xFF;
 	a.data = data;
 	a.nc = sizeof(data);
-	tc_buf_init(&d, 64);
-	r = tc_card_expect_ok(
-	    app->icc, &a, &d, "SET MANAGEMENT KEY", err, errlen);
-	tc_buf_release(&d);
+	r = tc_card_expect_ok_later(
+	    app->icc, &a, "SET MANAGEMENT KEY", err, errlen);
 	/*
 	 * Authenticate again with the new key: cards differ on whether the
 	 * old authentication survives a key change, and this proves the key
@@ -396,11 +403,10 @@ piv_put(struct tc_cardapp *app, uint32_t tag, const uint8_t *data, size_t n,
 	uint8_t t[3] = { (uint8_t)(tag >> 16), (uint8_t)(tag >> 8),
 		(uint8_t)tag };
 	struct tc_apdu a;
-	struct tc_buf cmd, d;
+	struct tc_buf cmd;
 	int r;
 
 	tc_buf_init(&cmd, TC_ICC_CHAIN_MAX_DATA);
-	tc_buf_init(&d, 64);
 	if ((r = tc_tlv_put(&cmd, 0x5C, t, 3)) != 0 ||
 	    (r = tc_piv_build_container(&cmd, data, n)) != 0)
 		goto out;
@@ -410,10 +416,9 @@ piv_put(struct tc_cardapp *app, uint32_t tag, const uint8_t *data, size_t n,
 	a.p2 = 0xFF;
 	a.data = cmd.data;
 	a.nc = cmd.len;
-	r = tc_card_expect_ok(app->icc, &a, &d, what, err, errlen);
+	r = tc_card_expect_ok_later(app->icc, &a, what, err, errlen);
 out:
 	tc_buf_release(&cmd);
-	tc_buf_release(&d);
 	return r;
 }
 

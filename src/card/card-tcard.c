@@ -18,15 +18,22 @@
 #include "tcard/scp.h"
 #include "tcard/tcapp.h"
 
-/* tcard: one command inside the secure channel. */
+/*
+ * tcard: one command inside the secure channel. With queued not NULL the
+ * command may be deferred (its answer is not needed by the next one): on
+ * a transport that batches, *queued is 1 and its R-MAC and status word
+ * are checked by the transport against 9000 when the batch returns (the
+ * R-MAC chains on the command's own MAC, never on an earlier answer, so
+ * the commands after it are wrapped without it).
+ */
 static int
 sc_apdu(struct tc_cardapp *app, const struct tc_apdu *plain, struct tc_buf *out,
-    uint16_t *sw, const char *what, char *err, size_t errlen)
+    uint16_t *sw, int *queued, const char *what, char *err, size_t errlen)
 {
 	struct tc_apdu w;
 	struct tc_buf buf, resp;
 	char serr[160];
-	int r;
+	int r, q = 0;
 
 	tc_buf_init(&buf, TC_APDU_MAX);
 	tc_buf_init(&resp, TC_APDU_RESP_MAX);
@@ -35,7 +42,12 @@ sc_apdu(struct tc_cardapp *app, const struct tc_apdu *plain, struct tc_buf *out,
 		    tc_icc_name(app->icc), what);
 		goto out;
 	}
-	if ((r = tc_icc_apdu(app->icc, &w, &resp, sw, err, errlen)) != 0)
+	r = queued != NULL ? tc_icc_apdu_deferred(app->icc, &w, tc_card_sw_ok,
+				 1, &resp, sw, &q, err, errlen)
+			   : tc_icc_apdu(app->icc, &w, &resp, sw, err, errlen);
+	if (queued != NULL)
+		*queued = q;
+	if (r != 0 || q)
 		goto out;
 	if ((r = tc_scp_unwrap(&app->scp, resp.data, resp.len, *sw, out, serr,
 		 sizeof(serr))) != 0) {
@@ -98,30 +110,48 @@ tcard_sign(struct tc_cardapp *app, const uint8_t *challenge, size_t n,
 	return tc_card_iso_ops()->sign(app, challenge, n, sig, err, errlen);
 }
 
+/*
+ * The session keys for the keys of version iu->kvn: the profile's factory
+ * keys here, the card's own from the key provider.
+ */
 static int
-tcard_keys_for(struct tc_cardapp *app, const uint8_t master[16], int kvn,
-    struct tc_scp_keys *keys, char *err, size_t errlen)
+tcard_session(struct tc_cardapp *app, const struct tc_card_keys *keys,
+    const uint8_t hc[TC_SCP_CHALLENGE_LEN], const struct tc_scp_iu *iu,
+    struct tc_scp_session *sk, char *err, size_t errlen)
 {
 	const struct tc_profile_key *k =
 	    tc_profile_key(app->profile, "secure-channel");
+	struct tc_scp_keys fk;
+	char serr[160];
+	int r;
 
-	if (kvn == k->factory_version) {
-		memcpy(keys->enc, k->factory_key, 16);
-		memcpy(keys->mac, k->factory_key, 16);
-		return 0;
-	}
-	if (kvn == k->personal_version)
-		return tc_scp_diversify(master, app->uid, app->uid_len, keys);
-	return tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
-	    "%s: the card uses key version %02X, which this profile does not know",
-	    tc_icc_name(app->icc), kvn);
+	if (iu->kvn == k->factory_version) {
+		memcpy(fk.enc, k->factory_key, 16);
+		memcpy(fk.mac, k->factory_key, 16);
+		r = tc_scp_session_keys(&fk, hc, iu, sk, serr, sizeof(serr));
+		OPENSSL_cleanse(&fk, sizeof(fk));
+	} else if (iu->kvn == k->personal_version) {
+		if (keys->scp_session == NULL)
+			return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
+			    "%s: the key provider has no secure channel",
+			    tc_icc_name(app->icc));
+		r = keys->scp_session(
+		    keys->ctx, app, hc, iu, sk, serr, sizeof(serr));
+	} else
+		return tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
+		    "%s: the card uses key version %02X, which this profile does not know",
+		    tc_icc_name(app->icc), iu->kvn);
+	if (r != 0)
+		return tc_seterr(
+		    err, errlen, r, "%s: %s", tc_icc_name(app->icc), serr);
+	return 0;
 }
 
 static int
-tcard_open_channel(
-    struct tc_cardapp *app, const uint8_t master[16], char *err, size_t errlen)
+tcard_open_channel(struct tc_cardapp *app, const struct tc_card_keys *keys,
+    char *err, size_t errlen)
 {
-	struct tc_scp_keys keys;
+	struct tc_scp_session sk;
 	struct tc_scp_iu iu;
 	struct tc_apdu a, ea;
 	struct tc_buf d, eab;
@@ -130,6 +160,7 @@ tcard_open_channel(
 	int r;
 
 	app->authenticated = 0;
+	memset(&sk, 0, sizeof(sk));
 	tc_buf_init(&d, 256);
 	tc_buf_init(&eab, 64);
 	if ((r = tc_scp_host_begin(&app->scp, hc)) != 0)
@@ -154,23 +185,23 @@ tcard_open_channel(
 		    tc_icc_name(app->icc));
 		goto out;
 	}
-	if ((r = tcard_keys_for(app, master, iu.kvn, &keys, err, errlen)) != 0)
+	if ((r = tcard_session(app, keys, hc, &iu, &sk, err, errlen)) != 0)
 		goto out;
-	if ((r = tc_scp_host_authenticate(
-		 &app->scp, &keys, &iu, &ea, &eab, serr, sizeof(serr))) != 0) {
+	if ((r = tc_scp_host_open(
+		 &app->scp, &sk, &iu, &ea, &eab, serr, sizeof(serr))) != 0) {
 		r = tc_seterr(
 		    err, errlen, r, "%s: %s", tc_icc_name(app->icc), serr);
 		goto out;
 	}
 	tc_buf_reset(&d);
-	if ((r = tc_card_auth_ok(
-		 app->icc, &ea, &d, "EXTERNAL AUTHENTICATE", err, errlen)) != 0)
+	if ((r = tc_card_auth_ok_later(
+		 app->icc, &ea, "EXTERNAL AUTHENTICATE", err, errlen)) != 0)
 		goto out;
 	tc_scp_host_opened(&app->scp);
 	app->kvn = iu.kvn;
 	app->authenticated = 1;
 out:
-	OPENSSL_cleanse(&keys, sizeof(keys));
+	OPENSSL_cleanse(&sk, sizeof(sk));
 	if (r != 0)
 		tc_scp_release(&app->scp);
 	tc_buf_release(&d);
@@ -179,29 +210,27 @@ out:
 }
 
 static int
-tcard_rotate(
-    struct tc_cardapp *app, const uint8_t master[16], char *err, size_t errlen)
+tcard_rotate(struct tc_cardapp *app, const struct tc_card_keys *keys, char *err,
+    size_t errlen)
 {
 	const struct tc_profile_key *k =
 	    tc_profile_key(app->profile, "secure-channel");
-	struct tc_scp_keys keys;
 	struct tc_apdu a;
 	struct tc_buf d;
-	uint8_t data[2 * 16 + 2 * TC_SCP_KCV_LEN], want[1 + 2 * 3];
+	uint8_t data[TC_CARD_PUT_KEY_LEN], want[1 + 2 * TC_SCP_KCV_LEN];
 	uint16_t sw;
-	int r;
+	int r, queued = 0;
 
 	if (app->kvn == k->personal_version)
 		return 0;
-	if ((r = tc_scp_diversify(master, app->uid, app->uid_len, &keys)) !=
-		0 ||
-	    (r = tc_scp_kcv(keys.enc, data + 32)) != 0 ||
-	    (r = tc_scp_kcv(keys.mac, data + 35)) != 0)
+	if (keys->scp_put_key == NULL)
+		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
+		    "%s: the key provider has no card keys",
+		    tc_icc_name(app->icc));
+	if ((r = keys->scp_put_key(keys->ctx, app, data, err, errlen)) != 0)
 		goto out;
-	memcpy(data, keys.enc, 16);
-	memcpy(data + 16, keys.mac, 16);
 	want[0] = (uint8_t)k->personal_version;
-	memcpy(want + 1, data + 32, 6);
+	memcpy(want + 1, data + 2 * TC_SCP_KEY_LEN, 2 * TC_SCP_KCV_LEN);
 	memset(&a, 0, sizeof(a));
 	a.cla = 0x80;
 	a.ins = TC_TCAPP_INS_PUT_KEY;
@@ -211,31 +240,44 @@ tcard_rotate(
 	a.nc = sizeof(data);
 	a.ne = TC_APDU_SHORT_NE;
 	tc_buf_init(&d, 64);
-	r = sc_apdu(app, &a, &d, &sw, "PUT KEY", err, errlen);
-	if (r == 0 && (d.len != sizeof(want) || memcmp(d.data, want, 7) != 0))
+	r = sc_apdu(app, &a, &d, &sw, &queued, "PUT KEY", err, errlen);
+	if (r == 0 && !queued &&
+	    (d.len != sizeof(want) || memcmp(d.data, want, sizeof(want)) != 0))
 		r = tc_seterr(err, errlen, TC_ERR_CARD,
 		    "%s: PUT KEY: the card confirms other keys",
 		    tc_icc_name(app->icc));
 	tc_buf_release(&d);
 	if (r != 0)
 		goto out;
+	if (queued) {
+		/*
+		 * Queued on a transport that batches (the station relay): the
+		 * session goes on under the keys it was opened with, as
+		 * GlobalPlatform's does after PUT KEY, and the batch's
+		 * 9000 is the card's word that the key check values it
+		 * verified match; the next run's INITIALIZE UPDATE (a resumed
+		 * job) opens under the card's own keys. This saves the
+		 * round trip of a second INITIALIZE UPDATE.
+		 */
+		app->kvn = k->personal_version;
+		goto out;
+	}
 	/* A new session under the card's own keys. */
-	r = tcard_open_channel(app, master, err, errlen);
+	r = tcard_open_channel(app, keys, err, errlen);
 	if (r == 0 && app->kvn != k->personal_version)
 		r = tc_seterr(err, errlen, TC_ERR_CARD,
 		    "%s: the card still uses key version %02X after PUT KEY",
 		    tc_icc_name(app->icc), app->kvn);
 out:
-	OPENSSL_cleanse(&keys, sizeof(keys));
 	OPENSSL_cleanse(data, sizeof(data));
 	return r;
 }
 
 static int
-tcard_authenticate(struct tc_cardapp *app, const uint8_t master[16],
+tcard_authenticate(struct tc_cardapp *app, const struct tc_card_keys *keys,
     int prefer_personal, char *err, size_t errlen)
 {
-	return tcard_open_channel(app, master, err, errlen);
+	return tcard_open_channel(app, keys, err, errlen);
 }
 
 /* GENERATE KEY in the secure channel: ES256, or SM2 when asked. */
@@ -258,7 +300,7 @@ tcard_generate_key(struct tc_cardapp *app, int cose_alg, struct tc_buf *answer,
 	a.ins = TC_TCAPP_INS_GENERATE;
 	a.p2 = *sm2 ? TC_TCAPP_ALG_SM2 : TC_TCAPP_ALG_ES256;
 	a.ne = TC_APDU_SHORT_NE;
-	return sc_apdu(app, &a, answer, &sw, "GENERATE KEY", err, errlen);
+	return sc_apdu(app, &a, answer, &sw, NULL, "GENERATE KEY", err, errlen);
 }
 
 /*
@@ -273,7 +315,7 @@ tcard_write_credential(struct tc_cardapp *app, const uint8_t *cose, size_t n,
 	struct tc_buf d;
 	size_t off, chunk, maxnc;
 	uint16_t sw;
-	int r = 0;
+	int r = 0, queued;
 
 	maxnc = tc_icc_extended(app->icc) ? app->profile->max_extended_data
 					  : app->profile->max_command_data;
@@ -289,7 +331,8 @@ tcard_write_credential(struct tc_cardapp *app, const uint8_t *cose, size_t n,
 		a.nc = n - off < chunk ? n - off : chunk;
 		a.ne = TC_APDU_SHORT_NE;
 		tc_buf_reset(&d);
-		r = sc_apdu(app, &a, &d, &sw, "UPDATE BINARY", err, errlen);
+		r = sc_apdu(
+		    app, &a, &d, &sw, &queued, "UPDATE BINARY", err, errlen);
 	}
 	tc_buf_release(&d);
 	return r;
@@ -304,7 +347,7 @@ tcard_lock(struct tc_cardapp *app, const uint8_t *cose, size_t n, char *err,
 	struct tc_apdu a;
 	struct tc_buf d;
 	uint16_t sw;
-	int r;
+	int r, queued;
 
 	data[0] = (uint8_t)(n >> 8);
 	data[1] = (uint8_t)n;
@@ -318,7 +361,7 @@ tcard_lock(struct tc_cardapp *app, const uint8_t *cose, size_t n, char *err,
 	a.nc = sizeof(data);
 	a.ne = TC_APDU_SHORT_NE;
 	tc_buf_init(&d, 64);
-	r = sc_apdu(app, &a, &d, &sw, "LOCK", err, errlen);
+	r = sc_apdu(app, &a, &d, &sw, &queued, "LOCK", err, errlen);
 	tc_buf_release(&d);
 	if (r == 0) {
 		app->operational = 1;

@@ -247,29 +247,28 @@ tc_cardapp_sign(struct tc_cardapp *app, const uint8_t *challenge, size_t n,
 }
 
 int
-tc_cardapp_authenticate(struct tc_cardapp *app, const uint8_t master[16],
+tc_cardapp_authenticate(struct tc_cardapp *app, const struct tc_card_keys *keys,
     int prefer_personal, char *err, size_t errlen)
 {
-	if (app == NULL || app->profile == NULL || master == NULL)
+	if (app == NULL || app->profile == NULL || keys == NULL)
 		return TC_ERR_INVALID_ARG;
 	if (app->ops->authenticate == NULL)
 		return unsupported(app, "authentication", err, errlen);
-	return app->ops->authenticate(
-	    app, master, prefer_personal, err, errlen);
+	return app->ops->authenticate(app, keys, prefer_personal, err, errlen);
 }
 
 int
-tc_cardapp_rotate_keys(
-    struct tc_cardapp *app, const uint8_t master[16], char *err, size_t errlen)
+tc_cardapp_rotate_keys(struct tc_cardapp *app, const struct tc_card_keys *keys,
+    char *err, size_t errlen)
 {
-	if (app == NULL || app->profile == NULL || master == NULL)
+	if (app == NULL || app->profile == NULL || keys == NULL)
 		return TC_ERR_INVALID_ARG;
 	if (!app->authenticated)
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "rotate-keys needs authenticate first");
 	if (app->ops->rotate_keys == NULL)
 		return unsupported(app, "key rotation", err, errlen);
-	return app->ops->rotate_keys(app, master, err, errlen);
+	return app->ops->rotate_keys(app, keys, err, errlen);
 }
 
 int

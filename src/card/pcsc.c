@@ -17,6 +17,7 @@
 #include <PCSC/winscard.h>
 #include <PCSC/wintypes.h>
 
+#include "card-int.h"
 #include "tcard/apdu.h"
 #include "tcard/err.h"
 #include "tcard/pcsc.h"
@@ -32,6 +33,10 @@ struct tc_icc {
 	int timeout_ms;
 	int dead;      /* a deadline passed: every later call fails */
 	uint8_t *rbuf; /* TC_APDU_RESP_MAX bytes of scratch */
+	/* While tc_icc_apdu_deferred runs on a transport that batches: */
+	const struct tc_icc_sw *defer_ok; /* the last part's patterns */
+	size_t defer_n;			  /* 0: not deferring */
+	int defer_part;			  /* a chained part: 9000 */
 };
 
 int
@@ -116,6 +121,36 @@ tc_icc_set_timeout(struct tc_icc *icc, int timeout_ms)
 }
 
 int
+tc_icc_sw_match(const struct tc_icc_sw *ok, size_t n, uint16_t sw)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((sw & ok[i].mask) == ok[i].value)
+			return 1;
+	return 0;
+}
+
+/* Queues cmd with the transport; the answer is the expected status word. */
+static int
+defer(struct tc_icc *icc, const uint8_t *cmd, size_t n, struct tc_buf *resp,
+    char *err, size_t errlen)
+{
+	static const struct tc_icc_sw ok9000 = { TC_SW_OK, 0xFFFF };
+	const struct tc_icc_sw *ok = icc->defer_part ? &ok9000 : icc->defer_ok;
+	uint8_t sw[2];
+	int r;
+
+	if ((r = icc->ops.defer(icc->impl, cmd, n, ok,
+		 icc->defer_part ? 1 : icc->defer_n, icc->timeout_ms, err,
+		 errlen)) != 0)
+		return r;
+	sw[0] = (uint8_t)(ok[0].value >> 8);
+	sw[1] = (uint8_t)ok[0].value;
+	return tc_buf_put(resp, sw, 2);
+}
+
+int
 tc_icc_transmit(struct tc_icc *icc, const uint8_t *cmd, size_t n,
     struct tc_buf *resp, char *err, size_t errlen)
 {
@@ -130,6 +165,8 @@ tc_icc_transmit(struct tc_icc *icc, const uint8_t *cmd, size_t n,
 		    "%s: the card stopped answering earlier; remove it and try again",
 		    icc->name);
 	icc->count++;
+	if (icc->defer_n > 0)
+		return defer(icc, cmd, n, resp, err, errlen);
 	r = icc->ops.exchange(icc->impl, cmd, n, icc->rbuf, TC_APDU_RESP_MAX,
 	    &rlen, icc->timeout_ms, err, errlen);
 	if (r == TC_ERR_CARD_TIMEOUT)
@@ -278,7 +315,48 @@ tc_icc_apdu(struct tc_icc *icc, const struct tc_apdu *a, struct tc_buf *data,
 	part = *a;
 	part.data = a->data + off;
 	part.nc = a->nc - off;
+	icc->defer_part = 0;
 	return apdu_single(icc, &part, data, sw, err, errlen);
+}
+
+int
+tc_icc_apdu_deferred(struct tc_icc *icc, const struct tc_apdu *a,
+    const struct tc_icc_sw *ok, size_t n_ok, struct tc_buf *data, uint16_t *sw,
+    int *queued, char *err, size_t errlen)
+{
+	int r;
+
+	if (icc == NULL || ok == NULL || n_ok == 0 || n_ok > TC_ICC_SW_MAX ||
+	    queued == NULL || ok[0].mask != 0xFFFF ||
+	    (ok[0].value & 0xFF00) == TC_SW_BYTES_LEFT ||
+	    (ok[0].value & 0xFF00) == TC_SW_WRONG_LE)
+		return TC_ERR_INVALID_ARG;
+	*queued = icc->ops.defer != NULL;
+	if (!*queued)
+		return tc_icc_apdu(icc, a, data, sw, err, errlen);
+	icc->defer_ok = ok;
+	icc->defer_n = n_ok;
+	icc->defer_part =
+	    a != NULL && a->nc > TC_APDU_SHORT_NC && !icc->extended;
+	r = tc_icc_apdu(icc, a, data, sw, err, errlen);
+	icc->defer_ok = NULL;
+	icc->defer_n = 0;
+	icc->defer_part = 0;
+	return r;
+}
+
+int
+tc_icc_flush(struct tc_icc *icc, char *err, size_t errlen)
+{
+	if (icc == NULL)
+		return TC_ERR_INVALID_ARG;
+	if (icc->dead)
+		return tc_seterr(err, errlen, TC_ERR_CARD_TIMEOUT,
+		    "%s: the card stopped answering earlier; remove it and try again",
+		    icc->name);
+	if (icc->ops.flush == NULL)
+		return 0;
+	return icc->ops.flush(icc->impl, icc->timeout_ms, err, errlen);
 }
 
 /* The replay transport. */
@@ -513,21 +591,29 @@ pcsc_stop(struct pcsc *p)
 
 #define PCSC_TIMED_OUT ((LONG)1)
 
+struct timespec
+tc_card_deadline(int ms)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ts.tv_sec += ms / 1000;
+	ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	return ts;
+}
+
 /* Runs job in the worker; PCSC_TIMED_OUT when timeout_ms passes first. */
 static LONG
 pcsc_run(struct pcsc *p, pcsc_job job, int timeout_ms)
 {
-	struct timespec dl;
+	struct timespec dl = tc_card_deadline(timeout_ms);
 	LONG rv;
 	int e = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &dl);
-	dl.tv_sec += timeout_ms / 1000;
-	dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-	if (dl.tv_nsec >= 1000000000L) {
-		dl.tv_sec++;
-		dl.tv_nsec -= 1000000000L;
-	}
 	pthread_mutex_lock(&p->mu);
 	if (p->job != NULL) { /* an earlier job never came back */
 		pthread_mutex_unlock(&p->mu);

@@ -301,25 +301,60 @@ tc_scp_parse_iu(struct tc_scp_iu *iu, const uint8_t *p, size_t len, char *err,
 }
 
 int
-tc_scp_host_authenticate(struct tc_scp *s, const struct tc_scp_keys *keys,
+tc_scp_session_keys(const struct tc_scp_keys *keys,
+    const uint8_t host_challenge[TC_SCP_CHALLENGE_LEN],
+    const struct tc_scp_iu *iu, struct tc_scp_session *out, char *err,
+    size_t errlen)
+{
+	struct tc_scp s;
+	uint8_t card_crypt[8], host_crypt[8];
+	int r;
+
+	if (keys == NULL || host_challenge == NULL || iu == NULL || out == NULL)
+		return TC_ERR_INVALID_ARG;
+	memset(&s, 0, sizeof(s));
+	memcpy(s.host_challenge, host_challenge, TC_SCP_CHALLENGE_LEN);
+	memcpy(s.card_challenge, iu->card_challenge, TC_SCP_CHALLENGE_LEN);
+	if ((r = derive(&s, keys, card_crypt, host_crypt)) != 0)
+		goto out;
+	if (tc_memeq_ct(card_crypt, iu->card_cryptogram, 8) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
+		    "the card cryptogram is wrong: the card does not hold the keys of version %02X",
+		    iu->kvn);
+		goto out;
+	}
+	memcpy(out->s_enc, s.s_enc, TC_SCP_KEY_LEN);
+	memcpy(out->s_mac, s.s_mac, TC_SCP_KEY_LEN);
+	memcpy(out->s_rmac, s.s_rmac, TC_SCP_KEY_LEN);
+out:
+	tc_scp_release(&s);
+	OPENSSL_cleanse(card_crypt, sizeof(card_crypt));
+	OPENSSL_cleanse(host_crypt, sizeof(host_crypt));
+	return r;
+}
+
+int
+tc_scp_host_open(struct tc_scp *s, const struct tc_scp_session *sk,
     const struct tc_scp_iu *iu, struct tc_apdu *ea, struct tc_buf *buf,
     char *err, size_t errlen)
 {
 	uint8_t card_crypt[8], host_crypt[8], mac[TC_SCP_MAC_LEN];
 	int r;
 
-	if (s == NULL || keys == NULL || iu == NULL || ea == NULL ||
-	    buf == NULL)
+	if (s == NULL || sk == NULL || iu == NULL || ea == NULL || buf == NULL)
 		return TC_ERR_INVALID_ARG;
 	if (!s->pending)
 		return TC_ERR_STATE;
 	memcpy(s->card_challenge, iu->card_challenge, TC_SCP_CHALLENGE_LEN);
 	memset(s->mcv, 0, sizeof(s->mcv));
-	if ((r = derive(s, keys, card_crypt, host_crypt)) != 0)
+	memcpy(s->s_enc, sk->s_enc, TC_SCP_KEY_LEN);
+	memcpy(s->s_mac, sk->s_mac, TC_SCP_KEY_LEN);
+	memcpy(s->s_rmac, sk->s_rmac, TC_SCP_KEY_LEN);
+	if ((r = cryptograms(s, card_crypt, host_crypt)) != 0)
 		goto out;
 	if (tc_memeq_ct(card_crypt, iu->card_cryptogram, 8) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
-		    "the card cryptogram is wrong: the card does not hold the keys of version %02X",
+		    "the card cryptogram is wrong: the session keys are not those of this card's keys of version %02X",
 		    iu->kvn);
 		tc_scp_release(s);
 		goto out;
@@ -344,6 +379,28 @@ tc_scp_host_authenticate(struct tc_scp *s, const struct tc_scp_keys *keys,
 out:
 	OPENSSL_cleanse(card_crypt, sizeof(card_crypt));
 	OPENSSL_cleanse(host_crypt, sizeof(host_crypt));
+	return r;
+}
+
+int
+tc_scp_host_authenticate(struct tc_scp *s, const struct tc_scp_keys *keys,
+    const struct tc_scp_iu *iu, struct tc_apdu *ea, struct tc_buf *buf,
+    char *err, size_t errlen)
+{
+	struct tc_scp_session sk;
+	int r;
+
+	if (s == NULL || keys == NULL || iu == NULL || ea == NULL ||
+	    buf == NULL)
+		return TC_ERR_INVALID_ARG;
+	if (!s->pending)
+		return TC_ERR_STATE;
+	if ((r = tc_scp_session_keys(
+		 keys, s->host_challenge, iu, &sk, err, errlen)) != 0)
+		tc_scp_release(s);
+	else
+		r = tc_scp_host_open(s, &sk, iu, ea, buf, err, errlen);
+	OPENSSL_cleanse(&sk, sizeof(sk));
 	return r;
 }
 

@@ -120,6 +120,8 @@ run_perso(const uint8_t *data, size_t size, const char *profile)
 	static const uint8_t master[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
 		12, 13, 14, 15, 16 };
 	static const uint8_t blob[300] = { 0x30, 0x82 };
+	struct tc_card_keys_master km;
+	const struct tc_card_keys *keys = tc_card_keys_master(&km, master);
 	struct tc_icc *icc = NULL;
 	struct tc_cardapp app;
 	char err[512] = "";
@@ -131,9 +133,9 @@ run_perso(const uint8_t *data, size_t size, const char *profile)
 		 &app, icc, &profiles, profile, 1, err, sizeof(err))) == 0) {
 		CHECK(app.uid_len > 0 && app.uid_len <= sizeof(app.uid));
 		if ((r = tc_cardapp_authenticate(
-			 &app, master, 0, err, sizeof(err))) == 0 &&
+			 &app, keys, 0, err, sizeof(err))) == 0 &&
 		    (r = tc_cardapp_rotate_keys(
-			 &app, master, err, sizeof(err))) == 0 &&
+			 &app, keys, err, sizeof(err))) == 0 &&
 		    (r = tc_cardapp_generate_key(
 			 &app, TC_COSE_ALG_ES256, err, sizeof(err))) == 0) {
 			CHECK(app.card_key_len > 0 &&

@@ -117,7 +117,20 @@ done
 if cmp -s "$T/es256.cose" "$T/sm2.cose"; then not_ok "the two algorithms make different lists"
 else ok "the two algorithms make different lists"; fi
 
-for c in init list rotate-signer add-signer export-trust; do
+# A branch station's certificate, under the station CA (docs/station.md).
+mkdir -p "$T/station"
+expect_exit 0 "station-cert issues a station's key and certificate" "$K" station-cert --home "$T/es256" --name CHUXIONG-01 --out "$T/station"
+check "the station's key is private" test "$(stat -c %a "$T/station/station.key")" = 600
+check "the station CA's key is private" test "$(stat -c %a "$T/es256/keys/station-ca.key")" = 600
+check "openssl verify station.crt against station-ca.crt" \
+    quiet openssl verify -CAfile "$T/es256/keys/station-ca.crt" "$T/station/station.crt"
+if openssl verify -CAfile "$T/es256/keys/ca.crt" "$T/station/station.crt" >/dev/null 2>&1; then
+	not_ok "station.crt does not chain to the authority's ca.crt"
+else ok "station.crt does not chain to the authority's ca.crt"; fi
+expect_exit 1 "station-cert refuses to overwrite" "$K" station-cert --home "$T/es256" --name CHUXIONG-01 --out "$T/station"
+expect_exit 2 "station-cert refuses a bad name" "$K" station-cert --home "$T/es256" --name "a b" --out "$T/station2"
+
+for c in init list rotate-signer add-signer export-trust station-cert; do
 	expect_exit 0 "$c --help" "$K" "$c" --help
 	expect_out '^SYNOPSIS' "$c --help is a man-style page"
 	expect_out '^EXIT STATUS' "$c --help lists the exit statuses"

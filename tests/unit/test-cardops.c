@@ -163,8 +163,11 @@ test_profile(void)
 static void
 test_third_platform(void **state)
 {
-	static const struct tc_icc_ops iops = { fake_exchange, NULL };
+	static const struct tc_icc_ops iops = { fake_exchange, NULL, NULL,
+		NULL };
 	static const uint8_t master[16] = { 0 };
+	struct tc_card_keys_master km;
+	const struct tc_card_keys *keys = tc_card_keys_master(&km, master);
 	uint8_t challenge[32], rbuf[32], want_r[32];
 	struct tc_profile_set set;
 	struct tc_profile *p;
@@ -230,7 +233,7 @@ test_third_platform(void **state)
 
 	/* Left to the card by ISO 7816, and not given: refused. */
 	assert_int_equal(
-	    tc_cardapp_authenticate(&app, master, 0, err, sizeof(err)),
+	    tc_cardapp_authenticate(&app, keys, 0, err, sizeof(err)),
 	    TC_ERR_UNSUPPORTED);
 	assert_non_null(strstr(err, "platform test7816 has no authentication"));
 	assert_int_equal(

@@ -1025,6 +1025,106 @@ test_export_pem(void **state)
 	tc_keystore_free(ks);
 }
 
+/* X509 from a PEM buffer. */
+static X509 *
+pem_crt(const struct tc_buf *b)
+{
+	BIO *bio = BIO_new_mem_buf(b->data, (int)b->len);
+	X509 *x;
+
+	assert_non_null(bio);
+	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	assert_non_null(x);
+	return x;
+}
+
+/*
+ * Station certificates: the station CA is made on first use in the store
+ * (its key private), every station's certificate chains to it and not to
+ * the authority's CA, names are checked, and a forced init removes it.
+ */
+static void
+test_station_cert(void **state)
+{
+	struct home *h = *state;
+	struct tc_keystore *ks = open_ok(h);
+	struct tc_buf key, crt, ca, key2, crt2, ca2;
+	X509 *x, *x2, *cax, *cax2, *authority;
+	EVP_PKEY *k;
+	BIO *bio;
+	char err[256] = "", cn[128];
+	struct stat st;
+	char p[256];
+
+	tc_buf_init(&key, 0);
+	tc_buf_init(&crt, 0);
+	tc_buf_init(&ca, 0);
+	tc_buf_init(&key2, 0);
+	tc_buf_init(&crt2, 0);
+	tc_buf_init(&ca2, 0);
+	keypath(p, sizeof(p), h, "station-ca.key");
+	assert_int_not_equal(stat(p, &st), 0);
+	assert_int_equal(tc_keystore_station_cert(ks, "CHUXIONG-01", NOW, 730,
+			     &key, &crt, &ca, err, sizeof(err)),
+	    0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(tc_keystore_station_cert(ks, "b.2", NOW, 1, &key2,
+			     &crt2, &ca2, err, sizeof(err)),
+	    0);
+	x = pem_crt(&crt);
+	x2 = pem_crt(&crt2);
+	cax = pem_crt(&ca);
+	cax2 = pem_crt(&ca2);
+	assert_int_equal(X509_cmp(cax, cax2), 0); /* one station CA */
+	assert_int_equal(X509_verify(x, X509_get0_pubkey(cax)), 1);
+	assert_int_equal(X509_verify(x2, X509_get0_pubkey(cax)), 1);
+	authority = read_crt(h, "ca.crt");
+	assert_int_not_equal(X509_verify(x, X509_get0_pubkey(authority)), 1);
+	assert_int_equal(X509_check_ca(cax), 1);
+	assert_int_equal(X509_check_ca(x), 0);
+	X509_NAME_get_text_by_NID(
+	    X509_get_subject_name(x), NID_commonName, cn, sizeof(cn));
+	assert_string_equal(cn, "talentcard station CHUXIONG-01");
+	assert_true(X509_cmp_time(X509_get0_notAfter(x2),
+			&(time_t){ NOW + 2 * DAY }) < 0);
+	/* The key is the certificate's. */
+	assert_non_null(bio = BIO_new_mem_buf(key.data, (int)key.len));
+	assert_non_null(k = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL));
+	assert_int_equal(X509_check_private_key(x, k), 1);
+	EVP_PKEY_free(k);
+	BIO_free(bio);
+	/* Names and days. */
+	assert_false(tc_keystore_station_name_ok(""));
+	assert_false(tc_keystore_station_name_ok("a b"));
+	assert_false(tc_keystore_station_name_ok("x/y"));
+	assert_true(tc_keystore_station_name_ok("A-z.0"));
+	assert_int_equal(tc_keystore_station_cert(ks, "a b", NOW, 1, &key, &crt,
+			     &ca, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	assert_int_equal(tc_keystore_station_cert(ks, "a", NOW, 0, &key, &crt,
+			     &ca, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG);
+	tc_keystore_free(ks);
+	/* A forced init is a new authority: no station CA is left. */
+	assert_int_equal(
+	    tc_keystore_create(h->path, h->alg, 1, NOW + DAY, err, sizeof(err)),
+	    0);
+	assert_int_not_equal(stat(p, &st), 0);
+	X509_free(x);
+	X509_free(x2);
+	X509_free(cax);
+	X509_free(cax2);
+	X509_free(authority);
+	tc_buf_release(&key);
+	tc_buf_release(&crt);
+	tc_buf_release(&ca);
+	tc_buf_release(&key2);
+	tc_buf_release(&crt2);
+	tc_buf_release(&ca2);
+}
+
 static void
 test_names(void **state)
 {
@@ -1158,6 +1258,7 @@ test_signer_per_alg(void **state)
 	BOTH(XF, test_damaged)                                                 \
 	BOTH(XF, test_foreign_signer)                                          \
 	BOTH(XF, test_export_pem)                                              \
+	XF(test_station_cert, setup_sm2, teardown)                             \
 	XF(test_payload_schema, setup_es256, teardown)
 
 TC_UNIT_TESTS(TESTS);

@@ -375,6 +375,70 @@ test_replay(void **state)
 	tc_buf_release(&got);
 }
 
+/*
+ * The two halves of tc_scp_host_authenticate, as a key provider and a
+ * host that holds no static key use them: the provider derives session
+ * keys only for a card cryptogram made with its keys, the host opens with
+ * them, and session keys of other keys are refused by the host.
+ */
+static void
+test_provider_halves(void **state)
+{
+	struct tc_scp host, card;
+	struct tc_scp_keys keys, other;
+	struct tc_scp_session sk, wrong;
+	struct tc_scp_iu iu, bad;
+	struct tc_buf b, eab;
+	struct tc_apdu ea;
+	uint8_t hc[8], div[10] = { 7 };
+	char err[256];
+
+	(void)state;
+	memset(keys.enc, 0x61, 16);
+	memset(keys.mac, 0x62, 16);
+	other = keys;
+	other.mac[0] ^= 1;
+	memset(&host, 0, sizeof(host));
+	memset(&card, 0, sizeof(card));
+	tc_buf_init(&b, 64);
+	tc_buf_init(&eab, 64);
+	assert_int_equal(tc_scp_host_begin(&host, hc), 0);
+	assert_int_equal(tc_scp_card_begin(&card, &keys, 1, div, hc, &b), 0);
+	assert_int_equal(tc_scp_parse_iu(&iu, b.data, b.len, NULL, 0), 0);
+
+	/* The provider: a tampered card cryptogram gets no keys. */
+	bad = iu;
+	bad.card_cryptogram[0] ^= 1;
+	assert_int_equal(
+	    tc_scp_session_keys(&keys, hc, &bad, &sk, err, sizeof(err)),
+	    TC_ERR_SECURE_CHANNEL);
+	assert_non_null(strstr(err, "cryptogram"));
+	/* Keys of other static keys do not open the host's session. */
+	assert_int_equal(tc_scp_session_keys(&other, hc, &iu, &wrong, NULL, 0),
+	    TC_ERR_SECURE_CHANNEL);
+	memset(&wrong, 0x5A, sizeof(wrong));
+	assert_int_equal(
+	    tc_scp_host_open(&host, &wrong, &iu, &ea, &eab, err, sizeof(err)),
+	    TC_ERR_SECURE_CHANNEL);
+	assert_false(host.pending);
+
+	/* Again with the right keys: the card accepts the host. */
+	assert_int_equal(tc_scp_host_begin(&host, hc), 0);
+	tc_buf_reset(&b);
+	assert_int_equal(tc_scp_card_begin(&card, &keys, 1, div, hc, &b), 0);
+	assert_int_equal(tc_scp_parse_iu(&iu, b.data, b.len, NULL, 0), 0);
+	assert_int_equal(
+	    tc_scp_session_keys(&keys, hc, &iu, &sk, err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_scp_host_open(&host, &sk, &iu, &ea, &eab, err, sizeof(err)), 0);
+	assert_int_equal(tc_scp_card_authenticate(&card, &ea), 0);
+	assert_memory_equal(host.s_mac, card.s_mac, 16);
+	assert_memory_equal(host.s_enc, card.s_enc, 16);
+	assert_memory_equal(host.s_rmac, card.s_rmac, 16);
+	tc_buf_release(&b);
+	tc_buf_release(&eab);
+}
+
 static void
 test_parse_iu(void **state)
 {
@@ -403,6 +467,7 @@ test_parse_iu(void **state)
 	X(test_tamper)                                                         \
 	X(test_ext_auth_tamper)                                                \
 	X(test_replay)                                                         \
+	X(test_provider_halves)                                                \
 	X(test_parse_iu)
 
 TC_UNIT_MAIN(TESTS, NULL, NULL)

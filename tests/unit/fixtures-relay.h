@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A station thread for the relay's tests (test-relay.c,
+ * test-perso-relay.c): it takes the relay's batches and runs them on a
+ * card (tc_station_run) until the relay ends, as tcard-issuerd's poll
+ * handler and tcard-station do between them.
+ */
+#ifndef TC_FIXTURES_RELAY_H
+#define TC_FIXTURES_RELAY_H
+
+#include <pthread.h>
+#include <string.h>
+
+#include "unit.h"
+#include "tcard/err.h"
+#include "tcard/relay.h"
+
+struct fx_station {
+	struct tc_relay *rl;
+	struct tc_icc *card;
+	unsigned batches;
+	int give_wrong; /* answer batch 99 instead */
+	pthread_t t;
+};
+
+static __attribute__((unused)) void *
+fx_station_loop(void *arg)
+{
+	struct fx_station *st = arg;
+	struct tc_station_resp b;
+	struct tc_station_req q;
+
+	memset(&q, 0, sizeof(q));
+	while (tc_relay_take(st->rl, 200, &b, NULL, 0) == 0) {
+		if (b.batch == 0)
+			continue;
+		st->batches++;
+		tc_station_run(st->card, &b, &q);
+		tc_station_resp_free(&b);
+		if (st->give_wrong)
+			q.batch = 99;
+		if (tc_relay_give(st->rl, &q, NULL, 0) != 0)
+			break;
+	}
+	tc_station_req_free(&q);
+	return NULL;
+}
+
+/* Starts the station of relay rl on card (both borrowed). */
+static __attribute__((unused)) void
+fx_station_start(
+    struct fx_station *st, struct tc_relay *rl, struct tc_icc *card)
+{
+	memset(st, 0, sizeof(*st));
+	st->rl = rl;
+	st->card = card;
+	assert_int_equal(pthread_create(&st->t, NULL, fx_station_loop, st), 0);
+}
+
+/* Ends the relay and waits for the station. */
+static __attribute__((unused)) void
+fx_station_stop(struct fx_station *st)
+{
+	tc_relay_cancel(st->rl, TC_ERR_STATE, "the test is over");
+	pthread_join(st->t, NULL);
+}
+
+#endif
