@@ -3088,7 +3088,13 @@ produce_start(const struct tc_app_ctx *c, const struct tc_app *a,
 	if ((t = tc_programme_tier(p, a->tier)) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 		    "programme %s has no tier %s", p->id, a->tier);
+	snprintf(
+	    subject, sizeof(subject), "application:%lld", (long long)a->id);
 	if ((r = tc_serial_next(c->reg, &serial, err, errlen)) != 0 ||
+	    (r = tc_app_audit(c->reg, c->now, c->operator_name,
+		 "serial.reserve", subject,
+		 json_pack("{s:I}", "serial", (json_int_t)serial), err,
+		 errlen)) != 0 ||
 	    (r = card_create(c, a, p, t, serial, TC_CARD_PRODUCTION, &card,
 		 &old, err, errlen)) != 0)
 		return r;
