@@ -19,9 +19,11 @@
  * shows the number) and then hands the card over as tc_app_issue does.
  *
  * Scope: an operator of a bank branch sees and acts on its branch's cards
- * only (another branch's card is TC_ERR_NOT_FOUND, as a card that does not
- * exist); an operator of an authority-wide organisation (talent office,
- * city) on every card; any other organisation on none. Seeing the queue
+ * and on those no branch is named for (as any producer takes a produce
+ * step that names no organisation); another branch's card is
+ * TC_ERR_NOT_FOUND, as a card that does not exist. An operator of an
+ * authority-wide organisation (talent office, city) sees every card; any
+ * other organisation none. Seeing the queue
  * needs card-producer or card-issuer; start, fail and made need
  * card-producer; deliver needs the issue step's role (card-issuer).
  */

@@ -155,7 +155,7 @@ tc_prod_list(const struct tc_app_ctx *c, enum tc_prod_state state,
 		return r;
 	if ((r = tc_reg_query(c->reg,
 		 ITEM_SQL
-		 "WHERE (?1 IS NULL OR p.branch = ?1) AND (?2 IS NULL AND p.state <> 'delivered' OR p.state = ?2) ORDER BY p.queued_at, p.serial",
+		 "WHERE (?1 IS NULL OR p.branch IS NULL OR p.branch = ?1) AND (?2 IS NULL AND p.state <> 'delivered' OR p.state = ?2) ORDER BY p.queued_at, p.serial",
 		 &st, err, errlen, "tt", branch,
 		 state != 0 ? tc_prod_state_name(state) : NULL)) != 0)
 		return r;
@@ -189,7 +189,7 @@ get_scoped(const struct tc_app_ctx *c, unsigned roles, int64_t serial,
 		return r;
 	if ((r = tc_reg_query(c->reg,
 		 ITEM_SQL
-		 "WHERE p.serial = ?1 AND (?2 IS NULL OR p.branch = ?2)",
+		 "WHERE p.serial = ?1 AND (?2 IS NULL OR p.branch IS NULL OR p.branch = ?2)",
 		 &st, err, errlen, "it", serial, branch)) != 0)
 		return r;
 	if ((r = tc_reg_one_row(c->reg, st, "reading the production queue", err,

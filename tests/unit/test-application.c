@@ -38,6 +38,7 @@
 #include "fixtures-attach.h"
 #include "fixtures-registry.h"
 #include "tcard/application.h"
+#include "tcard/production.h"
 #include "tcard/blacklist.h"
 #include "tcard/cardno.h"
 #include "tcard/ecard.h"
@@ -3291,6 +3292,143 @@ test_notify_overdue(void **state)
 	    TC_ERR_STATE, err, "transaction");
 }
 
+/* Counts the items of the operator's production queue in state. */
+static int
+prod_count_cb(const struct tc_prod_item *it, void *arg)
+{
+	(void)it;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+prod_count(struct fx *fx, enum tc_prod_state state)
+{
+	char err[256];
+	int n = 0;
+
+	if (tc_prod_list(&fx->c, state, prod_count_cb, &n, err, sizeof(err)) !=
+	    0)
+		fail_msg("production list: %s", err);
+	return n;
+}
+
+/*
+ * Issue 17: the card is allocated at the last approval, in production,
+ * made in its branch, delivered against the holder's ID number.
+ */
+static void
+test_production(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangzhou-green");
+	struct tc_sample_person who;
+	struct tc_prod_item it;
+	struct tc_card card, got;
+	struct tc_app a;
+	char err[1024], wrong[TC_ID_MAX];
+	int64_t id;
+	int n = 0;
+
+	add_org(fx->reg, TC_ORG_BANK_BRANCH, "bank2");
+	add_operator_in(
+	    fx->reg, "bp", TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER), "bank");
+	add_operator_in(
+	    fx->reg, "bp2", TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER), "bank2");
+	add_operator_in(
+	    fx->reg, "bi", TC_ROLE_BIT(TC_ROLE_CARD_ISSUER), "bank");
+	person(fx, &who, "林晓", "19850303", 0);
+	id = apply_new(
+	    fx, p, "a", NULL, first_clause(tc_programme_tier(p, "a")), &who);
+	advance_to(fx, id, TC_STEP_PRODUCE, NULL, 24, NULL);
+	get(fx, id, &a);
+	assert_int_equal(a.state, TC_APP_APPROVED);
+	assert_string_equal(a.step_id, "produce");
+	tc_app_release(&a);
+	/* Allocated: number and serial, not valid. */
+	AS(fx, "bp");
+	assert_int_equal(prod_count(fx, 0), 1);
+	assert_int_equal(prod_count(fx, TC_PROD_TO_MAKE), 1);
+	assert_int_equal(prod_count(fx, TC_PROD_MADE), 0);
+	assert_int_equal(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)), 0);
+	assert_int_equal(it.application, id);
+	assert_int_equal(it.state, TC_PROD_TO_MAKE);
+	assert_string_equal(it.name, "林晓");
+	assert_null(strstr(it.id_masked, who.id));
+	assert_true(it.deadline[0] != '\0');
+	assert_string_equal(it.step, "produce");
+	assert_int_equal(
+	    tc_registry_card_get(fx->reg, 1, &got, err, sizeof(err)), 0);
+	assert_int_equal(got.status, TC_CARD_PRODUCTION);
+	assert_string_equal(got.card_no, it.card_no);
+	/* Another branch's card is not found; an auditor has no queue. */
+	raw_exec(fx, "UPDATE production SET branch = 'bank'", SQLITE_OK);
+	AS(fx, "bp2");
+	assert_int_equal(prod_count(fx, 0), 0);
+	expect_err(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no card 1");
+	begin(fx);
+	expect_err(tc_prod_start(&fx->c, 1, err, sizeof(err)), TC_ERR_NOT_FOUND,
+	    err, "no card 1");
+	tc_registry_rollback(fx->reg);
+	AS(fx, "aud");
+	expect_err(tc_prod_list(&fx->c, 0, prod_count_cb, &n, err, sizeof(err)),
+	    TC_ERR_FORBIDDEN, err, "card-producer");
+	/* Start, fail with a reason, start again. */
+	AS(fx, "bp");
+	begin(fx);
+	assert_int_equal(tc_prod_start(&fx->c, 1, err, sizeof(err)), 0);
+	expect_err(tc_prod_start(&fx->c, 1, err, sizeof(err)), TC_ERR_STATE,
+	    err, "in-progress");
+	expect_err(tc_prod_fail(&fx->c, 1, "", err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "reason");
+	assert_int_equal(
+	    tc_prod_fail(&fx->c, 1, "芯片写入失败", err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)), 0);
+	assert_int_equal(it.state, TC_PROD_FAILED);
+	assert_string_equal(it.reason, "芯片写入失败");
+	assert_int_equal(prod_count(fx, TC_PROD_FAILED), 1);
+	/* Not made yet: no delivery. */
+	AS(fx, "bi");
+	expect_err(tc_prod_deliver(&fx->c, 1, who.id, NULL, err, sizeof(err)),
+	    TC_ERR_STATE, err, "failed");
+	AS(fx, "bp");
+	begin(fx);
+	assert_int_equal(tc_prod_start(&fx->c, 1, err, sizeof(err)), 0);
+	assert_int_equal(tc_prod_made(&fx->c, 1, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)), 0);
+	assert_int_equal(it.state, TC_PROD_MADE);
+	assert_true(it.made_at != 0);
+	assert_string_equal(it.step, "issue");
+	/* Delivery: the typed number must be the holder's. */
+	AS(fx, "bi");
+	snprintf(wrong, sizeof(wrong), "%s", who.id);
+	wrong[16] = wrong[16] == '1' ? '2' : '1';
+	expect_err(tc_prod_deliver(&fx->c, 1, wrong, NULL, err, sizeof(err)),
+	    TC_ERR_POLICY, err, "does not match");
+	assert_null(strstr(err, wrong));
+	expect_err(tc_prod_deliver(&fx->c, 1, "x", NULL, err, sizeof(err)),
+	    TC_ERR_POLICY, err, "does not match");
+	assert_int_equal(
+	    tc_registry_card_get(fx->reg, 1, &got, err, sizeof(err)), 0);
+	assert_int_equal(got.status, TC_CARD_PRODUCTION);
+	assert_int_equal(
+	    tc_prod_deliver(&fx->c, 1, who.id, &card, err, sizeof(err)), 0);
+	assert_int_equal(card.serial, 1);
+	assert_int_equal(card.status, TC_CARD_ISSUED);
+	assert_int_equal(
+	    tc_registry_card_get(fx->reg, 1, &got, err, sizeof(err)), 0);
+	assert_int_equal(got.status, TC_CARD_ISSUED);
+	get(fx, id, &a);
+	assert_int_equal(a.state, TC_APP_ISSUED);
+	assert_int_equal(a.issued_serial, 1);
+	tc_app_release(&a);
+	assert_int_equal(prod_count(fx, 0), 0);
+	assert_int_equal(prod_count(fx, TC_PROD_DELIVERED), 1);
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_walk_all)                                                       \
 	X(test_migrate_v7)                                                     \
@@ -3316,6 +3454,7 @@ test_notify_overdue(void **state)
 	X(test_find_name)                                                      \
 	X(test_reveal_id)                                                      \
 	X(test_notify_events)                                                  \
-	X(test_notify_overdue)
+	X(test_notify_overdue)                                                 \
+	X(test_production)
 
 TC_UNIT_MAIN_EACH(TESTS, setup, teardown)
