@@ -3112,13 +3112,12 @@ produce_start(const struct tc_app_ctx *c, const struct tc_app *a,
 
 /*
  * Inside the issue transaction: the card in production of application a
- * (serial) becomes issued, valid from now for the months set at approval
- * or the tier's default months; *old is the card a builds on.
+ * (serial) becomes issued now, with the validity it was allocated with;
+ * *old is the card a builds on.
  */
 static int
 handover(const struct tc_app_ctx *c, const struct tc_app *a, int64_t serial,
-    int months, struct tc_card *card, struct tc_card *old, char *err,
-    size_t errlen)
+    struct tc_card *card, struct tc_card *old, char *err, size_t errlen)
 {
 	int r;
 
@@ -3131,19 +3130,19 @@ handover(const struct tc_app_ctx *c, const struct tc_app *a, int64_t serial,
 		    tc_card_status_name(card->status));
 	if ((r = old_card(c, a, old, err, errlen)) != 0)
 		return r;
-	/* The validity counts from the handover (发证), as before production. */
+	/*
+	 * issued_at is the handover (发证); the validity stays as allocated:
+	 * it is printed on the card and written into its chip.
+	 */
 	card->status = TC_CARD_ISSUED;
 	card->issued_at = c->now;
-	if (a->kind == TC_APP_SUB)
-		card->expires_at = old->expires_at;
-	else
-		card->expires_at =
-		    tc_time_of_day(tc_day_add_months(tc_day_of_time(c->now),
-			a->months > 0 ? a->months : months));
+	if (card->issued_at >= card->expires_at)
+		return tc_seterr(err, errlen, TC_ERR_EXPIRED,
+		    "card %s expired while in production", card->card_no);
 	if ((r = tc_reg_exec(c->reg,
-		 "UPDATE cards SET status = 'issued', issued_at = ?2, expires_at = ?3 WHERE serial = ?1",
-		 "issuing a card made", err, errlen, "iii", serial,
-		 (int64_t)card->issued_at, (int64_t)card->expires_at)) != 0)
+		 "UPDATE cards SET status = 'issued', issued_at = ?2 WHERE serial = ?1",
+		 "issuing a card made", err, errlen, "ii", serial,
+		 (int64_t)card->issued_at)) != 0)
 		return r;
 	return tc_prod_mark(c, a->id, TC_PROD_DELIVERED, err, errlen);
 }
@@ -3207,8 +3206,7 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 	}
 	if (made != 0) {
 		serial = made;
-		r = handover(c, &a, serial, t->validity.default_months, &card,
-		    &old, err, errlen);
+		r = handover(c, &a, serial, &card, &old, err, errlen);
 	} else
 		r = card_create(c, &a, p, t, serial, TC_CARD_ISSUED, &card,
 		    &old, err, errlen);

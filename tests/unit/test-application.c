@@ -634,10 +634,16 @@ walk(struct fx *fx, int64_t id, const char *decide, int months,
 	fail_msg("application %lld: no issue step", (long long)id);
 }
 
+/*
+ * Card card as issued at at, its validity of months counted from the day
+ * of its allocation at the last approval (its queue row's queued_at).
+ */
 static void
 check_card(struct fx *fx, const struct tc_card *card,
     const struct tc_programme *p, const char *tier, int months, time_t at)
 {
+	char sql[96];
+	time_t from;
 	struct tc_card got;
 	char err[256];
 
@@ -650,10 +656,15 @@ check_card(struct fx *fx, const struct tc_card *card,
 	assert_string_equal(got.tier, tier);
 	assert_int_equal(got.status, TC_CARD_ISSUED);
 	assert_int_equal(got.issued_at, at);
+	snprintf(sql, sizeof(sql),
+	    "SELECT queued_at FROM production WHERE serial = %lld",
+	    (long long)card->serial);
+	from = (time_t)count(fx, sql);
+	assert_true(from > 0 && from <= at);
 	if (months > 0)
 		assert_int_equal(got.expires_at,
 		    tc_time_of_day(
-			tc_day_add_months(tc_day_of_time(at), months)));
+			tc_day_add_months(tc_day_of_time(from), months)));
 }
 
 static void
