@@ -22,6 +22,11 @@ PKGS := libcrypto libcbor sqlite3 zlib jansson libqrencode libpng zbar \
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lunistring -lroaring -lm
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# libcups, for printing through CUPS (src/printjob.c): Debian's libcups2-dev
+# has cups-config and no .pc file. --as-needed: only the programs that print
+# load it.
+CUPS_LIBS := $(shell cups-config --libs 2>/dev/null || echo -lcups)
+PKG_LIBS += -Wl,--as-needed $(CUPS_LIBS) -Wl,--no-as-needed
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wno-unused-parameter
@@ -133,6 +138,10 @@ DLIB_tcard-issuerd-web := $(DAEMONLIB)
 # The monitor takes only the listen-address parser of the layer (daemon/conf.o,
 # no libmicrohttpd: tests/integration/170 checks with nm).
 DLIB_tcard-issuerd := $(DAEMONLIB)
+# tcard-issuerd-oidc takes the layer's sandbox (daemon/sandbox.o).
+DLIB_tcard-issuerd-oidc := $(DAEMONLIB)
+# tcard-notifyd takes the layer's JSON line on stderr (daemon/msg.o).
+DLIB_tcard-notifyd := $(DAEMONLIB)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -141,9 +150,10 @@ FUZZ_BIN := $(FUZZ_SRC:%.c=$(BUILD)/%)
 BENCH_SRC := $(sort $(wildcard tests/bench/bench-*.c))
 BENCH_BIN := $(BENCH_SRC:%.c=$(BUILD)/%)
 # Test-side tools built with the tests and benchmarks (not run as either).
-# tests/oidc/oidc-flow: the OIDC test driver (tests/integration/186-oidc.sh).
+# tests/oidc/oidc-flow: the OIDC test driver (tests/integration/186-oidc.sh);
+# tests/print/print-job: printing through CUPS (tests/integration/192).
 TOOL_BIN := $(BUILD)/tests/bench/make-bundle $(BUILD)/tests/bench/make-office \
-	$(BUILD)/tests/oidc/oidc-flow
+	$(BUILD)/tests/oidc/oidc-flow $(BUILD)/tests/print/print-job
 
 .PHONY: all deps check asan fuzz bench run demo install clean format tests \
 	fuzzers benches faces-samples
@@ -213,6 +223,13 @@ $(BUILD)/tests/unit/test-idconf: tests/unit/test-idconf.c $(wildcard tests/unit/
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(IDCONF_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
+# The card emulator's card layer and applets (vcard/), without its vpcd
+# loop (main.c).
+VCARD_UNIT_OBJ := $(filter-out $(BUILD)/vcard/main.o,$(VCARD_OBJ))
+$(BUILD)/tests/unit/test-vcard: tests/unit/test-vcard.c $(wildcard tests/unit/*.h) $(VCARD_UNIT_OBJ) $(DEMOLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(VCARD_UNIT_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
+
 $(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(wildcard tests/unit/*.h tests/unit/kat/*.h) $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
@@ -252,6 +269,10 @@ $(BUILD)/tests/bench/make-office: tests/bench/make-office.c $(DEMOLIB) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(PKG_LIBS)
 
 $(BUILD)/tests/oidc/oidc-flow: tests/oidc/oidc-flow.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
+
+$(BUILD)/tests/print/print-job: tests/print/print-job.c $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
 

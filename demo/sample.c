@@ -925,6 +925,23 @@ tc_sample_pdf(struct tc_buf *out, const char *label)
 	return r;
 }
 
+/* 1 when a required material of p that is a photo applies. */
+static int
+photo_material(const struct tc_programme *p, const char *tier,
+    const char *work_type, enum tc_id_type id_type)
+{
+	const struct tc_material *m;
+	size_t i;
+
+	for (i = 0; i < p->application.n_materials; i++) {
+		m = &p->application.materials[i];
+		if (material_applies(m, tier, work_type, id_type) &&
+		    tc_att_kind_of_material(m->id) == TC_ATT_PHOTO)
+			return 1;
+	}
+	return 0;
+}
+
 int
 tc_sample_materials(const struct tc_programme *p, const char *tier,
     const char *work_type, enum tc_id_type id_type, int sub,
@@ -962,7 +979,8 @@ tc_sample_materials(const struct tc_programme *p, const char *tier,
 	    !(allowed & TC_MEDIA_BIT(TC_MEDIA_PDF)))
 		return TC_ERR_UNSUPPORTED;
 	tc_buf_init(&b, TC_ATTACH_MAX);
-	if (photo != NULL && !sub) {
+	if (photo != NULL &&
+	    (!sub || !photo_material(p, tier, work_type, id_type))) {
 		pw = photo->width_px > 0 ? (uint32_t)photo->width_px : 358;
 		ph = photo->height_px > 0 ? (uint32_t)photo->height_px : 441;
 		if (allowed & TC_MEDIA_BIT(TC_MEDIA_PNG)) {

@@ -168,7 +168,8 @@ struct tc_sample_file {
  * Calls fn for every file an application for tier (NULL when a route
  * decides it), work_type (NULL: none) and ID type id_type needs under p
  * to be complete (tc_app_form_complete): first the photo, when the form
- * has a photo field and this is not a sub-card application (sub 0), as
+ * has a photo field (for a sub-card application, sub 1, only when no
+ * photo material applies: that material is the relative's photo), as
  * a PNG where the programme's upload formats allow it, else a JPEG, of
  * the field's size (358 x 441 when it sets none); then every required
  * material of purpose "apply" whose tiers, work types and ID types match,

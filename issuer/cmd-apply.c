@@ -24,7 +24,7 @@ const char tc_issuer_apply_help[] =
     "                 [--tier T] [--clause C] [--route R] [--name NAME]\n"
     "                 [--id-type TYPE] [--id - | --id-env VAR] [--photo FILE]\n"
     "                 [--attach KIND=FILE]... [--field S.F=V]... [--submit]\n"
-    "                 [--accept-pledge] [--json] [--home DIR]\n"
+    "                 [--principal CARD] [--accept-pledge] [--json] [--home DIR]\n"
     "\n"
     "DESCRIPTION\n"
     "    Takes an application: from the application file FILE.json (the\n"
@@ -46,19 +46,36 @@ const char tc_issuer_apply_help[] =
     "    submission stores nothing. The ID number is never stored in\n"
     "    plain and never printed: only its masked form.\n"
     "\n"
+    "    With --principal CARD the application is for a sub-card (副证) on\n"
+    "    main card CARD: --tier is a sub-card tier whose principal tiers\n"
+    "    hold CARD's tier (the green card: a-spouse, a-child, a-parent,\n"
+    "    a-parent-in-law on an A card, 002 七), the applicant is the\n"
+    "    relative (their name, ID document and birth date), --photo is the\n"
+    "    relative's photo, which the sub-card's face shows, and the\n"
+    "    materials are those of the sub-card tier (the green card's\n"
+    "    sub-card form, proof of the relation, the relative's ID document,\n"
+    "    002 九(四)). The card is issued through the tier's steps like\n"
+    "    any other.\n"
+    "\n"
     "    Prints 'application N created: draft' or 'application N\n"
     "    submitted: submitted, step S (NAME), role R, deadline DATE'.\n"
     "    Needs the role unit-reviewer, industry-reviewer or hr-reviewer.\n"
     "    Audited: application.create, .attach, .submit.\n"
     "\n"
     "OPTIONS\n" TC_AC_IDENTITY_HELP TC_AC_FORM_HELP
-    "    --submit          submit at once instead of keeping a draft\n" TC_AC_PAGE_END
-    "EXAMPLES\n"
+    "    --submit          submit at once instead of keeping a draft\n"
+    "    --principal CARD  a sub-card application on main card CARD\n"
+    "                      (number or serial)\n" TC_AC_PAGE_END "EXAMPLES\n"
     "    tcard-issuer apply --from wang.json --submit --accept-pledge \\\n"
     "        --as clerk\n"
     "    printf '%s\\n' \"$ID\" | tcard-issuer apply --programme \\\n"
     "        guangzhou-green --clause a1-1 --name 'Emily Carter' \\\n"
-    "        --id-type passport --id - --photo emily.jpg --as clerk\n";
+    "        --id-type passport --id - --photo emily.jpg --as clerk\n"
+    "    RID=110101201503030016 tcard-issuer apply --principal 17 \\\n"
+    "        --programme guangzhou-green --tier a-child --name 'Li Xiaoming' \\\n"
+    "        --id-type resident --id-env RID --photo xiaoming.jpg \\\n"
+    "        --attach sub-form=form.pdf --attach birth-proof=birth.pdf \\\n"
+    "        --attach id-resident=hukou.pdf --submit --as clerk\n";
 
 int
 tc_issuer_apply_run(const struct tc_args *a)
@@ -66,7 +83,9 @@ tc_issuer_apply_run(const struct tc_args *a)
 	struct tc_ac_form_opts o;
 	struct tc_app_form f;
 	struct tc_session s;
+	struct tc_card principal;
 	const char *home = a->home, *as = a->as, *id_opt = NULL, *id_env = NULL;
+	const char *principal_opt = tc_args_get(a, "principal");
 	char idbuf[3 * 64], err[1024] = "";
 	int submit, json = a->json, status, r;
 	int64_t id = 0;
@@ -98,9 +117,16 @@ tc_issuer_apply_run(const struct tc_args *a)
 	if ((status = tc_ac_build(&s, &o, root)) != TC_EXIT_OK ||
 	    (status = tc_ac_parse(&s, root, &f)) != TC_EXIT_OK)
 		goto out;
+	if (principal_opt != NULL &&
+	    (status = tc_ac_card(&s, principal_opt, &principal)) != TC_EXIT_OK)
+		goto out;
 	if ((status = tc_session_begin(&s)) != TC_EXIT_OK)
 		goto out;
-	if ((r = tc_app_create(&s.c, &f, &id, err, sizeof(err))) != 0) {
+	r = principal_opt != NULL
+	    ? tc_app_create_sub(
+		  &s.c, principal.serial, &f, &id, err, sizeof(err))
+	    : tc_app_create(&s.c, &f, &id, err, sizeof(err));
+	if (r != 0) {
 		status = tc_session_end(&s, r, "apply", err);
 		goto out;
 	}

@@ -813,7 +813,7 @@ apply(struct demo *d, const struct tc_programme *p, const char *tier,
 		    f.work_type[0] ? f.work_type : NULL, f.id_type, 0,
 		    attach_one, &aa);
 		/* A photo for the card face even where the form asks for
-		 * none (Chuxiong). */
+		 * none (every programme's form asks for one today). */
 		if (r == 0 && !aa.photo)
 			r = attach_photo(&aa, NULL);
 	}
@@ -1023,12 +1023,16 @@ one(struct demo *d, const struct tc_programme *p, const struct tc_tier *t,
 	return status;
 }
 
-/* A sub-card as 'subcard add' makes it: check, reserve, add. */
+/*
+ * A sub-card as 'subcard add' makes it: check, reserve, add, with a
+ * drawn photo of the relative.
+ */
 static int
 subcard(struct demo *d, enum tc_relation rel_kind)
 {
 	struct tc_sample_person rel;
 	struct tc_relative rv;
+	struct tc_buf photo;
 	struct tc_lifecycle lc;
 	struct tc_lifecycle_result res;
 	struct tc_card_state cs;
@@ -1049,6 +1053,14 @@ subcard(struct demo *d, enum tc_relation rel_kind)
 	rv.id_type = rel.id_type;
 	rv.id_number = rel.id;
 	rv.name = rel.name;
+	tc_buf_init(&photo, TC_ATTACH_MAX);
+	if ((r = tc_demo_photo(d->sub_prog, NULL, d->seed, &photo,
+		 &rv.photo_name, d->err, sizeof(d->err))) != 0) {
+		status = fail(d, r);
+		goto out;
+	}
+	rv.photo = photo.data;
+	rv.photo_len = photo.len;
 	if (tc_id_birth_date(rel.id_type, rel.id, &y, &m, &dd) != 0) {
 		rv.birth_y = atoi(rel.birth) / 10000;
 		rv.birth_m = atoi(rel.birth) / 100 % 100;
@@ -1088,6 +1100,7 @@ subcard(struct demo *d, enum tc_relation rel_kind)
 	status = record_card(d, &cs.card, &rel);
 	tick(d, 20);
 out:
+	tc_buf_release(&photo);
 	OPENSSL_cleanse(&rel, sizeof(rel));
 	return status;
 }

@@ -149,6 +149,7 @@ tc_face_load(struct tc_session *s, int64_t serial, const char *photo_file,
 	tc_buf_reset(photo);
 	card->app_id = 0;
 	card->photo_att = 0;
+	card->photo_doc = 0;
 	return tc_cli_read_file(photo_file, TC_ATTACH_MAX, photo, err, errlen);
 }
 

@@ -27,6 +27,7 @@
 #include <openssl/hmac.h>
 
 #include "cli.h"
+#include "dmsg.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
 #include "tcard/file.h"
@@ -101,31 +102,14 @@ struct conf {
 static void
 log_line(const char *event, const char *level, const char *fmt, ...)
 {
-	char ts[32];
-	struct tm tm;
-	time_t now = time(NULL);
-	json_t *o, *extra;
 	json_error_t je;
+	json_t *extra;
 	va_list ap;
-	char *line;
 
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	o = json_pack("{s:s, s:s, s:s, s:s}", "ts", ts, "process", PROG,
-	    "event", event, "level", level);
 	va_start(ap, fmt);
 	extra = json_vpack_ex(&je, 0, fmt, ap);
 	va_end(ap);
-	if (o != NULL && extra != NULL)
-		json_object_update(o, extra);
-	json_decref(extra);
-	if (o != NULL &&
-	    (line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) !=
-		NULL) {
-		fprintf(stderr, "%s\n", line);
-		free(line);
-	}
-	json_decref(o);
+	tc_dmsg_json(PROG, event, level, extra);
 }
 
 static int

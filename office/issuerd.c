@@ -76,6 +76,10 @@ static const char usage_text[] =
     "    --idle-timeout S        a session ends after S idle seconds (900;\n"
     "                            also 15m, 2h)\n"
     "    --session-lifetime S    and S seconds after sign-in at most (28800)\n"
+    "    --sign-in-rate N/UNIT   password checks per client address (staff\n"
+    "                            and applicants' sign-in, registration,\n"
+    "                            reset; 60/min), over it 429 Retry-After\n"
+    "    --sign-in-burst N       ...and at most N at once (60)\n"
     "    --help, --version\n"
     "\n"
     "Exit status: 0 stopped by SIGTERM or SIGINT; 1 could not start or the\n"
@@ -166,27 +170,14 @@ send_tls(int fd, uint32_t id)
 void
 mon_log(const char *event, const char *level, const char *fmt, ...)
 {
-	char msg[1024], ts[32];
-	struct tm tm;
-	time_t now = time(NULL);
-	json_t *o;
+	char msg[1024];
 	va_list ap;
-	char *line;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	gmtime_r(&now, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	o = json_pack("{s:s, s:s, s:s, s:s, s:s}", "ts", ts, "process",
-	    "monitor", "event", event, "level", level, "message", msg);
-	if (o != NULL &&
-	    (line = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) !=
-		NULL) {
-		fprintf(stderr, "%s\n", line);
-		free(line);
-	}
-	json_decref(o);
+	tc_dmsg_json(
+	    "monitor", event, level, json_pack("{s:s}", "message", msg));
 }
 
 /* A bad option or setting: the message, a pointer to --help, status 2. */
@@ -353,8 +344,8 @@ mon_spawn(
 static pid_t
 spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
 {
-	char lbuf[16], wbuf[16];
-	const char *argv[20];
+	char lbuf[16], wbuf[16], rate[48], burst[16];
+	const char *argv[24];
 	int keep[2] = { lfd, wfd }, i = 0;
 
 	snprintf(lbuf, sizeof(lbuf), "%d", lfd);
@@ -368,6 +359,13 @@ spawn_worker(const struct tc_idconf *o, int lfd, int wfd)
 	argv[i++] = o->listen;
 	argv[i++] = "--user";
 	argv[i++] = o->user;
+	snprintf(rate, sizeof(rate), "%u/%us", o->sign_in_rate.count,
+	    o->sign_in_rate.period);
+	snprintf(burst, sizeof(burst), "%u", o->sign_in_burst);
+	argv[i++] = "--sign-in-rate";
+	argv[i++] = rate;
+	argv[i++] = "--sign-in-burst";
+	argv[i++] = burst;
 	/* The worker asks for the pair over the RPC: no paths. */
 	if (o->tls_cert[0] != '\0')
 		argv[i++] = "--tls";

@@ -20,6 +20,7 @@
 
 #include "mon.h"
 #include "tcard/application.h"
+#include "tcard/attach.h"
 #include "tcard/card-doc.h"
 #include "tcard/card-json.h"
 #include "tcard/err.h"
@@ -301,9 +302,31 @@ with_serial(struct mon *m, const struct tc_lifecycle *lc,
 }
 
 /*
+ * The index of the relative's photo among a sub-card's documents: the
+ * first that is an image by its content; -1 when none is.
+ */
+static int
+photo_of(const struct tc_orpc_req *q)
+{
+	struct tc_attach_info info;
+	char msg[128];
+	size_t i;
+
+	if (q->c.action != TC_ORPC_SUBCARD)
+		return -1;
+	for (i = 0; i < q->n_docs; i++)
+		if (tc_attach_sniff(q->docs[i].data, q->docs[i].size, &info,
+			msg, sizeof(msg)) == 0 &&
+		    (TC_MEDIA_BIT(info.media) & TC_MEDIA_IMAGES))
+			return (int)i;
+	return -1;
+}
+
+/*
  * subcard add as issuer/cmd-subcard.c: the relation and ID type by name,
  * the relative's number normalised (tc_id_normalise; wiped after), the
- * birth date for documents without one.
+ * birth date for documents without one, the relative's photo the first
+ * image among the documents (kept as the sub-card's photo document).
  */
 static int
 subcard(struct mon *m, const struct tc_lifecycle *lc,
@@ -316,7 +339,7 @@ subcard(struct mon *m, const struct tc_lifecycle *lc,
 	struct tc_relative rel;
 	char norm[TC_ID_MAX] = "";
 	time_t bt;
-	int r;
+	int i, r;
 
 	memset(&rel, 0, sizeof(rel));
 	if (tc_relation_parse(ca->relation, &relation) != 0 ||
@@ -340,6 +363,11 @@ subcard(struct mon *m, const struct tc_lifecycle *lc,
 	rel.id_type = type;
 	rel.id_number = norm;
 	rel.name = ca->value;
+	if ((i = photo_of(q)) >= 0) {
+		rel.photo = q->docs[i].data;
+		rel.photo_len = q->docs[i].size;
+		rel.photo_name = q->docs[i].name;
+	}
 	r = with_serial(m, lc, q, c, 0, &rel, relation, res, err, errlen);
 	OPENSSL_cleanse(norm, sizeof(norm));
 	return r;
@@ -394,7 +422,7 @@ mon_op_card_action(struct mon *m, struct mon_session *s,
 	char err[1024] = "";
 	json_t *j, *rj;
 	size_t i;
-	int r;
+	int r, photo = photo_of(q);
 
 	if (mon_card_find(m, ~0u, q->card, &c, a) != 0)
 		return;
@@ -402,12 +430,16 @@ mon_op_card_action(struct mon *m, struct mon_session *s,
 	if (mon_begin(m, a) != 0)
 		return;
 	r = act(m, &lc, q, &c, &res, err, sizeof(err));
-	/* The supporting documents, in the action's transaction. */
+	/*
+	 * The supporting documents, in the action's transaction (a
+	 * sub-card's photo is the sub-card's own, stored by the action).
+	 */
 	for (i = 0; r == 0 && i < q->n_docs; i++)
-		r = tc_card_doc_add(m->reg, c.card.serial,
-		    tc_orpc_card_action_name(q->c.action), op->name, now,
-		    q->docs[i].name, q->docs[i].data, q->docs[i].size, NULL,
-		    err, sizeof(err));
+		if ((int)i != photo)
+			r = tc_card_doc_add(m->reg, c.card.serial,
+			    tc_orpc_card_action_name(q->c.action), op->name,
+			    now, q->docs[i].name, q->docs[i].data,
+			    q->docs[i].size, NULL, err, sizeof(err));
 	if (mon_end(m, a, r, err, mon_card_fail) != 0)
 		return;
 	/* The card's page as it is now, and what the action did. */

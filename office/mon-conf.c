@@ -40,6 +40,8 @@ static const struct tc_dconf_key keys[] = {
 	{ "oidc-claims",	FUNC(oidc_claims),	   0, 0, set_claims },
 	{ "oidc-scope",		STR(oidc_scope),	   0, 0, NULL },
 	{ "oidc-allow-http-loopback", FUNC(oidc_http_loopback), 0, 0, set_yesno },
+	{ "sign-in-rate",	NUM(RATE, sign_in_rate),   0, 0, NULL },
+	{ "sign-in-burst",	NUM(UINT, sign_in_burst),  1, 1000000, NULL },
 };
 /* clang-format on */
 
@@ -53,6 +55,9 @@ tc_idconf_init(struct tc_idconf *c)
 	snprintf(c->user, sizeof(c->user), "%s", "nobody");
 	c->idle_timeout = 15 * 60;
 	c->session_lifetime = 8 * 3600;
+	c->sign_in_rate.count = 60;
+	c->sign_in_rate.period = 60;
+	c->sign_in_burst = 60;
 	snprintf(c->oidc_claims, sizeof(c->oidc_claims), "%s",
 	    "name,id_type,id_number,phone_number");
 }

@@ -34,6 +34,7 @@
 #define AGENT_SECRET_MAX 1024
 #define AGENT_ANSWER_MAX (16u * 1024)
 #define AGENT_WAIT_MS	 30000 /* the agent's 10 s requests, and more */
+#define AGENT_RESTART_S	 2     /* at most one start of the agent per 2 s */
 
 void mon_log(const char *event, const char *level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -82,6 +83,8 @@ mon_oidc_start(struct mon *m, const struct tc_idconf *o)
 	if (o->oidc_issuer[0] == '\0')
 		return 0;
 	m->oidc_issuer = o->oidc_issuer;
+	m->oidc_conf = o;
+	m->oidc_started = time(NULL);
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) {
 		mon_log("start", "error", "socketpair: %s", strerror(errno));
 		return -1;
@@ -132,8 +135,8 @@ mon_oidc_stop(struct mon *m)
 
 /*
  * One request to the agent and its answer (a JSON object) into *out.
- * An agent that does not answer in time, or is gone, is stopped (503
- * from then on: a supervisor restarts the daemon). Returns 0 or -1.
+ * An agent that does not answer in time, or is gone, is stopped (the
+ * caller starts another, agent_restart). Returns 0 or -1.
  */
 static int
 agent_call(struct mon *m, json_t *req, json_t **out)
@@ -176,6 +179,22 @@ agent_call(struct mon *m, json_t *req, json_t **out)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * Starts the agent again after it died or stopped answering, at most
+ * once per AGENT_RESTART_S (an agent that dies at start costs no more).
+ * Its pending sign-ins are lost: those browsers start again. Returns 0
+ * when a new agent runs.
+ */
+static int
+agent_restart(struct mon *m, time_t now)
+{
+	if (m->oidc_conf == NULL || now - m->oidc_started < AGENT_RESTART_S)
+		return -1;
+	mon_oidc_stop(m);
+	mon_log("oidc", "warning", "starting the OIDC agent again");
+	return mon_oidc_start(m, m->oidc_conf);
 }
 
 /* The agent's error answer o as ours: 503, 400 or 401. */
@@ -248,7 +267,12 @@ mon_oidc_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 	else
 		req = json_pack("{s:s, s:s, s:s}", "op", "finish", "code",
 		    q->oidc_code, "state", q->oidc_state);
-	if (req == NULL || agent_call(m, req, &o) != 0) {
+	if (req != NULL && m->oidc_pid <= 0)
+		agent_restart(m, now);
+	if (req != NULL && agent_call(m, req, &o) != 0 &&
+	    agent_restart(m, now) == 0)
+		agent_call(m, req, &o);
+	if (req == NULL || o == NULL) {
 		if (req != NULL)
 			mon_fail(a, 503, "unavailable",
 			    "the sign-in through the identity platform is not available now");

@@ -58,6 +58,8 @@ lib_fail(struct mon_answer *a, int r, const char *err)
 	case TC_ERR_POLICY:
 	case TC_ERR_BLACKLISTED:
 	case TC_ERR_EXPIRED:
+	case TC_ERR_NOT_YET_VALID:
+	case TC_ERR_REVOKED:
 		st = 409;
 		code = "refused";
 		break;
@@ -65,7 +67,12 @@ lib_fail(struct mon_answer *a, int r, const char *err)
 	case TC_ERR_RANGE:
 	case TC_ERR_MALFORMED:
 	case TC_ERR_TOO_LARGE:
+	case TC_ERR_TRUNCATED:
 	case TC_ERR_BAD_ENCODING:
+	case TC_ERR_BAD_CHECK:
+	case TC_ERR_TOO_DEEP:
+	case TC_ERR_BAD_DATE:
+	case TC_ERR_TRAILING:
 	case TC_ERR_UNSUPPORTED:
 		st = 400;
 		code = "bad-request";

@@ -16,14 +16,19 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/crypto.h>
 
 #include "mon.h"
 #include "tcard/applicant.h"
 #include "tcard/application.h"
 #include "tcard/buf.h"
+#include "tcard/cardface.h"
+#include "tcard/ecard.h"
 #include "tcard/err.h"
+#include "tcard/lifecycle.h"
 #include "tcard/notify.h"
 #include "tcard/organisation.h"
+#include "tcard/qr.h"
 
 /* Milliseconds of CLOCK_MONOTONIC: the pledge's reading time. */
 static int64_t
@@ -35,13 +40,31 @@ mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * The account; for one of the identity platform also its ID document,
+ * the number masked ("id_document": {"type", "masked"}), which the
+ * portal's form shows read-only.
+ */
 static json_t *
-account_json(const struct tc_applicant *acct)
+account_json(struct mon *m, const struct tc_applicant *acct)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:b, s:b}", "id",
+	char number[TC_ID_MAX], masked[TC_ID_MAX], err[256];
+	enum tc_id_type type;
+	json_t *o;
+
+	o = json_pack("{s:I, s:s, s:s, s:s, s:b, s:b}", "id",
 	    (json_int_t)acct->id, "login", acct->login, "name", acct->name,
 	    "language", acct->language, "verified", acct->verified, "identity",
 	    acct->oidc);
+	if (o != NULL && acct->oidc &&
+	    tc_applicant_identity(
+		m->reg, acct->id, &type, number, err, sizeof(err)) == 0 &&
+	    tc_id_mask(number, masked) == 0)
+		json_object_set_new(o, "id_document",
+		    json_pack("{s:s, s:s}", "type", tc_id_type_name(type),
+			"masked", masked));
+	OPENSSL_cleanse(number, sizeof(number));
+	return o;
 }
 
 static void
@@ -82,7 +105,7 @@ mon_portal_signed_in(struct mon *m, const struct tc_applicant *acct,
 	}
 	snprintf(a->session, sizeof(a->session), "%s", s->idtext);
 	a->body = json_pack(
-	    "{s:s, s:o}", "csrf", s->csrf, "account", account_json(acct));
+	    "{s:s, s:o}", "csrf", s->csrf, "account", account_json(m, acct));
 }
 
 /*
@@ -90,11 +113,53 @@ mon_portal_signed_in(struct mon *m, const struct tc_applicant *acct,
  * through the notifications outbox (tc_notify_account, in the same
  * transaction; docs/portal.md).
  */
+/*
+ * A one-time token of purpose for account id and its message to the
+ * account's login, in the caller's transaction (the outbox's row with
+ * the event). Returns 0 or an error.
+ */
+static int
+token_message(struct mon *m, int64_t id, enum tc_applicant_token_purpose p,
+    time_t now, char *err, size_t errlen)
+{
+	char token[TC_APPLICANT_TOKEN_LEN + 1];
+	int r;
+
+	r = tc_applicant_token_new(m->reg, id, p, now, token, err, errlen);
+	if (r == 0)
+		r = tc_notify_account(m->reg, id,
+		    p == TC_APPLICANT_TOKEN_VERIFY ? TC_NOTIFY_ACCOUNT_VERIFY
+						   : TC_NOTIFY_PASSWORD_RESET,
+		    token, now, err, errlen);
+	memset(token, 0, sizeof(token));
+	return r;
+}
+
+/* A link to set a new password for account id, in a transaction. */
+static int
+reset_link(struct mon *m, int64_t id, time_t now, struct mon_answer *a)
+{
+	char err[512] = "";
+
+	if (mon_begin(m, a) != 0)
+		return -1;
+	return mon_end(m, a,
+	    token_message(
+		m, id, TC_APPLICANT_TOKEN_RESET, now, err, sizeof(err)),
+	    err, NULL);
+}
+
+/*
+ * Registration. The answer is the same whether the login was free or
+ * not, so it tells nobody which logins have accounts: a taken login's
+ * owner gets a link to set a new password instead (the same scrypt work
+ * was done by tc_applicant_register before it found the login taken).
+ */
 static void
 op_register(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
     time_t now)
 {
-	char err[512] = "", token[TC_APPLICANT_TOKEN_LEN + 1];
+	char err[512] = "";
 	int64_t id = 0;
 	int r;
 
@@ -102,22 +167,24 @@ op_register(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 		return;
 	r = tc_applicant_register(m->reg, q->login, q->passphrase, q->name,
 	    q->language[0] ? q->language : NULL, 0, now, &id, err, sizeof(err));
-	if (r == 0)
-		r = tc_applicant_token_new(m->reg, id,
-		    TC_APPLICANT_TOKEN_VERIFY, now, token, err, sizeof(err));
-	/* The link goes out through the outbox, in this transaction. */
-	if (r == 0)
-		r = tc_notify_account(m->reg, id, TC_NOTIFY_ACCOUNT_VERIFY,
-		    token, now, err, sizeof(err));
-	memset(token, 0, sizeof(token));
 	if (r == TC_ERR_EXISTS) {
 		tc_registry_rollback(m->reg);
-		mon_fail(a, 409, "exists", "%s", err);
-		return;
+		if ((r = tc_applicant_find(
+			 m->reg, q->login, &id, err, sizeof(err))) != 0) {
+			mon_lib_fail(a, r, err);
+			return;
+		}
+		if (id != 0 && reset_link(m, id, now, a) != 0)
+			return;
+	} else {
+		if (r == 0)
+			r = token_message(m, id, TC_APPLICANT_TOKEN_VERIFY, now,
+			    err, sizeof(err));
+		if (mon_end(m, a, r, err, NULL) != 0)
+			return;
 	}
-	if (mon_end(m, a, r, err, NULL) != 0)
-		return;
-	a->body = json_pack("{s:I, s:b}", "id", (json_int_t)id, "verified", 0);
+	a->body = json_pack("{s:b, s:s}", "verified", 0, "message",
+	    "a message with a link to confirm the login is on its way (if the login has an account already, a link to set a new password instead)");
 }
 
 /* verify and reset: a one-time token from a message. */
@@ -151,7 +218,7 @@ static void
 op_reset_request(struct mon *m, const struct tc_orpc_req *q,
     struct mon_answer *a, time_t now)
 {
-	char err[512] = "", token[TC_APPLICANT_TOKEN_LEN + 1];
+	char err[512] = "";
 	int64_t id = 0;
 	int r;
 
@@ -160,19 +227,8 @@ op_reset_request(struct mon *m, const struct tc_orpc_req *q,
 		mon_lib_fail(a, r, err);
 		return;
 	}
-	if (id != 0) {
-		if (mon_begin(m, a) != 0)
-			return;
-		r = tc_applicant_token_new(m->reg, id, TC_APPLICANT_TOKEN_RESET,
-		    now, token, err, sizeof(err));
-		if (r == 0)
-			r = tc_notify_account(m->reg, id,
-			    TC_NOTIFY_PASSWORD_RESET, token, now, err,
-			    sizeof(err));
-		memset(token, 0, sizeof(token));
-		if (mon_end(m, a, r, err, NULL) != 0)
-			return;
-	}
+	if (id != 0 && reset_link(m, id, now, a) != 0)
+		return;
 	a->body = json_pack("{s:s}", "message",
 	    "if an account has this login, a message with a link to set a new password is on its way");
 }
@@ -285,15 +341,96 @@ op_pledge(struct mon *m, struct mon_session *s, const struct tc_app *app,
  * An application file (an object) parsed for the portal: a file the
  * form names by path is refused (files come by upload).
  */
+/* 1 when the application file gives key (applicant) or field (basic). */
+static int
+given(json_t *app, json_t *basic, const char *key, const char *field)
+{
+	json_t *v = json_object_get(app, key);
+
+	if (v == NULL || json_is_null(v))
+		v = json_object_get(basic, field);
+	return json_is_string(v) && json_string_length(v) > 0;
+}
+
+/*
+ * For an account of the identity platform (003: the name and the ID
+ * number come from the identity and cannot be changed): text (an
+ * application file) with the applicant's name, ID type and number the
+ * identity's where the file leaves them out, into
+ * *out (wiped and freed by the caller). *out NULL: not such an account,
+ * text stands. Returns 0 or an error.
+ */
+static int
+identity_form(struct mon *m, const struct tc_applicant *acct, const char *text,
+    size_t len, char **out, char *err, size_t errlen)
+{
+	char number[TC_ID_MAX];
+	enum tc_id_type type;
+	json_t *doc, *app, *basic;
+	int r;
+
+	*out = NULL;
+	if (!acct->oidc)
+		return 0;
+	r = tc_applicant_identity(m->reg, acct->id, &type, number, err, errlen);
+	if (r == TC_ERR_NOT_FOUND)
+		return 0; /* signed in before schema 15: the binding holds */
+	if (r != 0)
+		return r;
+	if ((doc = json_loadb(text, len, 0, NULL)) == NULL ||
+	    !json_is_object(doc)) {
+		json_decref(doc);
+		OPENSSL_cleanse(number, sizeof(number));
+		return 0; /* the form parser says what is wrong */
+	}
+	if (!json_is_object(app = json_object_get(doc, "applicant"))) {
+		app = json_object();
+		json_object_set_new(doc, "applicant", app);
+	}
+	basic = json_object_get(json_object_get(doc, "sections"), "basic");
+	/* What the form gives is checked (name here, the number by the
+	 * account's binding); what it leaves out is the identity's. */
+	if (!given(app, basic, "name", "name"))
+		json_object_set_new(app, "name", json_string(acct->name));
+	if (!given(app, basic, "id_type", "id-type"))
+		json_object_set_new(
+		    app, "id_type", json_string(tc_id_type_name(type)));
+	if (!given(app, basic, "id_number", "id-number"))
+		json_object_set_new(app, "id_number", json_string(number));
+	OPENSSL_cleanse(number, sizeof(number));
+	*out = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc); /* jansson does not wipe: the number was in it */
+	return *out != NULL
+	    ? 0
+	    : tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+}
+
+/*
+ * An application file (an object) parsed for the portal: a file the
+ * form names by path is refused (files come by upload); an identity's
+ * account applies with the identity's name and ID number.
+ */
 static int
 parse_form(struct mon *m, const struct mon_session *s, const char *json,
     size_t len, time_t now, struct tc_app_form *f, char *err, size_t errlen)
 {
 	struct tc_applicant acct;
+	char *mine = NULL;
 	int r;
 
-	if ((r = tc_app_form_parse(m->progs, json, len, now, f, err, errlen)) !=
-	    0)
+	if ((r = tc_applicant_get(m->reg, s->applicant, &acct, err, errlen)) !=
+		0 ||
+	    (r = identity_form(m, &acct, json, len, &mine, err, errlen)) != 0)
+		return r;
+	r = mine != NULL
+	    ? tc_app_form_parse(
+		  m->progs, mine, strlen(mine), now, f, err, errlen)
+	    : tc_app_form_parse(m->progs, json, len, now, f, err, errlen);
+	if (mine != NULL) {
+		OPENSSL_cleanse(mine, strlen(mine));
+		free(mine);
+	}
+	if (r != 0)
 		return r;
 	if (f->n_files > 0) {
 		tc_app_form_release(f);
@@ -301,19 +438,15 @@ parse_form(struct mon *m, const struct mon_session *s, const char *json,
 		    "the form names a file (attachments or a photo field): upload files with POST /v1/portal/applications/N/attachments");
 	}
 	/*
-	 * An account of the identity platform: the name is the identity's
-	 * (003: not to be changed); the ID number is held by the account's
-	 * person (tc_applicant_bind_person refuses another).
+	 * The name is the identity's (003: not to be changed); the ID
+	 * number is held by the account's person (tc_applicant_bind_person
+	 * refuses another).
 	 */
-	if ((r = tc_applicant_get(m->reg, s->applicant, &acct, err, errlen)) !=
-		0 ||
-	    (acct.oidc && f->name[0] != '\0' &&
-		strcmp(f->name, acct.name) != 0)) {
+	if (acct.oidc && f->name[0] != '\0' &&
+	    strcmp(f->name, acct.name) != 0) {
 		tc_app_form_release(f);
-		return r != 0
-		    ? r
-		    : tc_seterr(err, errlen, TC_ERR_POLICY,
-			  "the name is the one of the identity you signed in with and cannot be changed");
+		return tc_seterr(err, errlen, TC_ERR_POLICY,
+		    "the name is the one of the identity you signed in with and cannot be changed");
 	}
 	return 0;
 }
@@ -522,6 +655,151 @@ op_withdraw(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
 	mon_app_answer(m, app->id, a, now);
 }
 
+/* ---- the e-card of the card an application made ---- */
+
+/*
+ * The card app made and its signed e-card into *cs and *e: 0, or -1 with
+ * a answered: 404 while there is no card or no e-card signed for the
+ * card as it is now (the office signs e-cards with `tcard-issuer qr`),
+ * 409 for a card that is not live (revoked, suspended, expired).
+ */
+static int
+ecard_of(struct mon *m, const struct tc_app *app, time_t now,
+    struct tc_card_state *cs, struct tc_ecard *e, struct mon_answer *a)
+{
+	struct tc_claims c;
+	char err[512] = "";
+	int r;
+
+	if (app->issued_serial == 0) {
+		mon_fail(a, 404, "not-found",
+		    "application %lld has no card yet", (long long)app->id);
+		return -1;
+	}
+	if ((r = tc_lifecycle_card_get(
+		 m->reg, app->issued_serial, cs, err, sizeof(err))) != 0 ||
+	    (r = tc_ecard_claims(
+		 m->reg, app->issued_serial, now, &c, err, sizeof(err))) != 0) {
+		memset(&c, 0, sizeof(c));
+		mon_lib_fail(a, r, err);
+		return -1;
+	}
+	memset(&c, 0, sizeof(c));
+	r = tc_ecard_get(m->reg, app->issued_serial, e, err, sizeof(err));
+	if (r == TC_ERR_NOT_FOUND ||
+	    (r == 0 && e->expires_at != cs->card.expires_at)) {
+		mon_fail(a, 404, "not-found",
+		    "the e-card of card %s is not ready yet: the office signs it after issuing the card",
+		    cs->card.card_no);
+		return -1;
+	}
+	if (r != 0) {
+		mon_lib_fail(a, r, err);
+		return -1;
+	}
+	return 0;
+}
+
+/* The card an application made, for the application's page. */
+static json_t *
+card_json(struct mon *m, const struct tc_app *app, time_t now)
+{
+	struct tc_card_state cs;
+	struct tc_ecard e;
+	struct mon_answer probe;
+	char err[256] = "", to[TC_LIFECYCLE_DATE_LEN];
+	int ready;
+
+	if (app->issued_serial == 0 ||
+	    tc_lifecycle_card_get(
+		m->reg, app->issued_serial, &cs, err, sizeof(err)) != 0)
+		return NULL;
+	memset(&probe, 0, sizeof(probe)); /* a failure allocates nothing */
+	ready = ecard_of(m, app, now, &cs, &e, &probe) == 0;
+	tc_lifecycle_date(cs.card.expires_at, to);
+	return json_pack("{s:s, s:s, s:s, s:b}", "card_no", cs.card.card_no,
+	    "status", tc_card_status_name(cs.card.status), "valid_to", to,
+	    "ecard", ready);
+}
+
+/* portal-ecard-qr: the signed e-card's QR code as a PNG. */
+static void
+op_ecard_qr(
+    struct mon *m, const struct tc_app *app, struct mon_answer *a, time_t now)
+{
+	struct tc_card_state cs;
+	struct tc_ecard e;
+	struct tc_qr qr = { 0 };
+	struct tc_buf png;
+	char err[512] = "";
+	int r;
+
+	if (ecard_of(m, app, now, &cs, &e, a) != 0)
+		return;
+	tc_buf_init(&png, 1u << 20);
+	if ((r = tc_qr_encode(&qr, e.text, err, sizeof(err))) != 0 ||
+	    (r = tc_qr_png(&png, &qr, TC_QR_DEFAULT_PX, err, sizeof(err))) !=
+		0) {
+		mon_lib_fail(a, r, err);
+	} else {
+		a->ctype = "image/png";
+		snprintf(a->filename, sizeof(a->filename), "ecard-qr-%s.png",
+		    cs.card.card_no);
+		a->tail = tc_buf_detach(&png, &a->tlen);
+		a->body = json_object();
+	}
+	tc_qr_release(&qr);
+	tc_buf_release(&png);
+}
+
+/*
+ * portal-ecard: what the web worker draws the phone image from (it holds
+ * no key; the photo is decoded there, not here): the programme file, the
+ * face's data of the card and the signed text; the photo is the tail.
+ */
+static void
+op_ecard(
+    struct mon *m, const struct tc_app *app, struct mon_answer *a, time_t now)
+{
+	struct tc_card_state cs;
+	struct tc_ecard e;
+	struct tc_cardface_card f;
+	struct tc_buf photo;
+	json_t *prog = NULL;
+	char err[512] = "", *text = NULL;
+	int r;
+
+	if (ecard_of(m, app, now, &cs, &e, a) != 0)
+		return;
+	tc_buf_init(&photo, TC_ATTACH_MAX);
+	if ((r = tc_cardface_card_load(m->reg, m->progs, app->issued_serial, &f,
+		 &photo, err, sizeof(err))) != 0) {
+		mon_lib_fail(a, r, err);
+		goto out;
+	}
+	if ((text = tc_programme_dump(f.programme)) == NULL ||
+	    (prog = json_loads(text, 0, NULL)) == NULL) {
+		mon_fail(a, 500, "internal", "out of memory");
+		goto out;
+	}
+	a->body = json_pack(
+	    "{s:o, s:{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s}, s:s}",
+	    "programme", prog, "card", "tier", f.tier, "card_no", f.card_no,
+	    "name", f.name, "name_zh", f.name_zh, "id_masked", f.id_masked,
+	    "issued_at", (json_int_t)f.issued_at, "expires_at",
+	    (json_int_t)f.expires_at, "principal_no", f.principal_no,
+	    "relation", f.relation, "qr", e.text);
+	prog = NULL;
+	if (a->body != NULL && photo.len > 0) {
+		a->ctype = "application/octet-stream";
+		a->tail = tc_buf_detach(&photo, &a->tlen);
+	}
+out:
+	json_decref(prog);
+	free(text);
+	tc_buf_release(&photo);
+}
+
 /* Ops on one application of the session's applicant. */
 static void
 app_op(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
@@ -534,9 +812,18 @@ app_op(struct mon *m, struct mon_session *s, const struct tc_orpc_req *q,
 	switch (q->op) {
 	case TC_ORPC_PORTAL_APP:
 		mon_app_detail(m, &app, 1, a, now);
-		if (a->body != NULL)
+		if (a->body != NULL) {
 			json_object_set_new(
 			    a->body, "box", json_string(box_of(app.state)));
+			json_object_set_new(
+			    a->body, "card", card_json(m, &app, now));
+		}
+		break;
+	case TC_ORPC_PORTAL_ECARD_QR:
+		op_ecard_qr(m, &app, a, now);
+		break;
+	case TC_ORPC_PORTAL_ECARD:
+		op_ecard(m, &app, a, now);
 		break;
 	case TC_ORPC_PORTAL_PLEDGE:
 		op_pledge(m, s, &app, a);
@@ -865,7 +1152,7 @@ mon_portal_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 		break;
 	case TC_ORPC_PORTAL_WHOAMI:
 		a->body = json_pack("{s:s, s:o}", "csrf", s->csrf, "account",
-		    account_json(&acct));
+		    account_json(m, &acct));
 		break;
 	case TC_ORPC_PORTAL_APPS:
 		op_apps(m, s, a, now);

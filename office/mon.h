@@ -69,6 +69,8 @@ struct mon {
 	int oidc_fd;
 	uint32_t oidc_seq;
 	const char *oidc_issuer;
+	const struct tc_idconf *oidc_conf; /* for a restart of the agent */
+	time_t oidc_started;		   /* the agent's last start */
 };
 
 /* An answer under construction: status, JSON body, an optional tail. */

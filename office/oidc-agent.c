@@ -37,6 +37,7 @@
 #include <jansson.h>
 #include <openssl/crypto.h>
 
+#include "dsandbox.h"
 #include "rpc.h"
 #include "tcard/buf.h"
 #include "tcard/err.h"
@@ -445,20 +446,53 @@ serve_one(int fd, uint32_t id, const char *json, size_t jlen,
 	return r;
 }
 
-/* Becomes user when root, as the web worker does; refuses to stay root. */
-static int
-drop_user(const char *user)
-{
-	struct passwd *pw;
+/*
+ * What the agent may read once it runs (Landlock, dsandbox.h): the CA
+ * certificates and OpenSSL's configuration, the resolver's files, and the
+ * shared libraries that glibc's name service and libcurl load late.
+ * Nothing is written, nothing else is read, nothing is started.
+ */
+static const struct tc_dsandbox_rule read_rules[] = {
+	{ "/etc/ssl", TC_DSANDBOX_READ_TREE },
+	{ "/usr/lib/ssl", TC_DSANDBOX_READ_TREE },
+	{ "/usr/share/ca-certificates", TC_DSANDBOX_READ_TREE },
+	{ "/usr/local/share/ca-certificates", TC_DSANDBOX_READ_TREE },
+	{ "/etc/resolv.conf", TC_DSANDBOX_READ_FILES },
+	{ "/etc/hosts", TC_DSANDBOX_READ_FILES },
+	{ "/etc/nsswitch.conf", TC_DSANDBOX_READ_FILES },
+	{ "/etc/host.conf", TC_DSANDBOX_READ_FILES },
+	{ "/etc/gai.conf", TC_DSANDBOX_READ_FILES },
+	{ "/etc/ld.so.cache", TC_DSANDBOX_READ_FILES },
+	{ "/lib", TC_DSANDBOX_READ_FILES },
+	{ "/lib64", TC_DSANDBOX_READ_FILES },
+	{ "/usr/lib", TC_DSANDBOX_READ_FILES },
+	{ "/usr/lib64", TC_DSANDBOX_READ_FILES },
+#if defined(__SANITIZE_ADDRESS__)
+	{ "/proc", TC_DSANDBOX_READ_FILES },
+#endif
+};
 
-	if (geteuid() != 0 && getuid() != 0)
-		return 0;
-	if (user == NULL || (pw = getpwnam(user)) == NULL || pw->pw_uid == 0 ||
-	    setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
-	    setuid(pw->pw_uid) != 0 || setuid(0) == 0) {
-		alog("error", "cannot become user %s", user ? user : "-");
+/* Root (for --user) and the file system given up; 0 or -1 (logged). */
+static int
+sandbox(const char *user)
+{
+	char err[256] = "";
+	int locked = 0;
+
+	if (tc_dsandbox_user(user, err, sizeof(err)) != 0 ||
+	    tc_dsandbox_landlock(read_rules,
+		sizeof(read_rules) / sizeof(read_rules[0]), NULL, 0, &locked,
+		err, sizeof(err)) != 0) {
+		alog("error", "%s", err);
 		return -1;
 	}
+	if (!locked)
+		alog("warning",
+		    "the kernel has no Landlock: the OIDC agent runs without a file system sandbox");
+	else
+		alog("info",
+		    "the OIDC agent runs as uid %ld, no new privileges, landlock on (CA certificates, resolver files, libraries: read only)",
+		    (long)getuid());
 	return 0;
 }
 
@@ -518,7 +552,7 @@ main(int argc, char **argv)
 	}
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	signal(SIGPIPE, SIG_IGN);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || drop_user(user) != 0)
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || sandbox(user) != 0)
 		return 1;
 	/* A change of user cleared it: the monitor's end is ours. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 ||

@@ -35,8 +35,10 @@ static const char usage[] =
 /*
  * The system calls allowed with any arguments: reading from descriptors
  * it has (0, and files opened read-only), closing, looking at and seeking
- * in them, listing a font directory, memory, time, futexes (glib's and
- * fontconfig's locks), signals' return and the exit. Found with strace -f
+ * in them, listing a font directory, memory, time, sysinfo (fontconfig
+ * asks it when it scans a font directory that has no cache, as the fonts
+ * cups-filters installs), futexes (glib's and fontconfig's locks),
+ * signals' return and the exit. Found with strace -f
  * on real renders (tests/integration/185-pdf-render.sh renders under the
  * filter). write, open, openat, mmap and mprotect are allowed below with
  * their arguments checked; everything else (socket, connect, execve,
@@ -58,6 +60,7 @@ static const int allowed[] = {
 	SCMP_SYS(brk),
 	SCMP_SYS(futex),
 	SCMP_SYS(clock_gettime),
+	SCMP_SYS(sysinfo),
 	SCMP_SYS(gettimeofday),
 	SCMP_SYS(getrandom),
 	SCMP_SYS(access),

@@ -29,7 +29,7 @@ static const char *const ep_names[WEB_EP_COUNT] = { "healthz", "metrics",
 	"card", "card-action", "audit", "portal", "other" };
 static const char *const res_names[WEB_R_COUNT] = { "ok", "bad-request",
 	"too-large", "not-found", "method", "error", "unauthorized",
-	"forbidden", "refused", "unavailable" };
+	"forbidden", "refused", "unavailable", "throttled" };
 
 static int
 result_of(unsigned status)
@@ -348,6 +348,8 @@ web_body_object(struct tc_dreq *rq, struct tc_dresp *resp)
 static void
 ep_session(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
+	if (web_sign_in_throttled(d, rq, resp, 0))
+		return;
 	struct web *w = tc_daemon_app(d);
 	struct web_answer an;
 	json_t *req, *args = NULL;
@@ -458,9 +460,8 @@ ep_app(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	web_call_answer(tc_daemon_app(d), req, resp);
 }
 
-/* A file name for Content-Disposition: printable ASCII, no quotes. */
-static void
-disposition(const char *name, char *out, size_t len)
+void
+web_disposition(const char *name, char *out, size_t len)
 {
 	char safe[200];
 	size_t i, o = 0;
@@ -495,6 +496,35 @@ ep_attachment(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	web_call_file(tc_daemon_app(d), req, resp);
 }
 
+int
+web_sign_in_throttled(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp, int html)
+{
+	struct web *w = tc_daemon_app(d);
+	unsigned wait;
+
+	if (!rq->method_post || w->sign_in == NULL ||
+	    (wait = tc_dthrottle_take(w->sign_in, rq->client_key,
+		 rq->client_keylen, tc_daemon_mono_ns())) == 0)
+		return 0;
+	if (html) {
+		tc_buf_release(&resp->body);
+		tc_buf_init(&resp->body, 0);
+		tc_dresp_checked(resp,
+		    tc_buf_puts(&resp->body,
+			"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>429</title></head><body><h1>请稍后再试 Too many attempts</h1><p>此地址尝试登录或注册过于频繁，请稍后再试。Too many sign-in or registration attempts from this address: try again later.</p></body></html>\n"));
+		resp->status = 429;
+		resp->result = WEB_R_THROTTLED;
+		resp->ctype = "text/html; charset=utf-8";
+	} else {
+		tc_dresp_error(resp, 429, WEB_R_THROTTLED, "throttled",
+		    "too many sign-in, registration or reset attempts from this address; try again in %u s",
+		    wait);
+	}
+	snprintf(resp->retry_after, sizeof(resp->retry_after), "%u", wait);
+	return 1;
+}
+
 void
 web_call_file(struct web *w, json_t *req, struct tc_dresp *resp)
 {
@@ -513,7 +543,8 @@ web_call_file(struct web *w, json_t *req, struct tc_dresp *resp)
 	    : strcmp(an.ctype, "application/pdf") == 0
 	    ? "application/pdf"
 	    : "application/octet-stream";
-	disposition(an.filename, resp->disposition, sizeof(resp->disposition));
+	web_disposition(
+	    an.filename, resp->disposition, sizeof(resp->disposition));
 	tc_buf_init(&resp->body, TC_ORPC_TAIL_MAX + 1);
 	tc_dresp_checked(resp, tc_buf_put(&resp->body, an.tail, an.tlen));
 	web_answer_free(&an);
@@ -657,6 +688,8 @@ static const struct tc_droute routes[] = {
 	    web_portal_attachment, WEB_EP_PORTAL, WEB_DOC_BODY_MAX },
 	{ TC_DM_GET, "/v1/portal/applications/{n}/attachments/{id}",
 	    web_portal_attachment, WEB_EP_PORTAL, 0 },
+	{ TC_DM_GET, "/v1/portal/applications/{n}/ecard/{what}",
+	    web_portal_ecard, WEB_EP_PORTAL, 0 },
 	{ TC_DM_GET | TC_DM_POST, "/v1/portal/applications/{n}/{act}",
 	    web_portal_app, WEB_EP_PORTAL, BODY_MAX },
 	{ TC_DM_PUT, "/v1/portal/applications/{n}/sections/{section}",

@@ -58,13 +58,15 @@ static const char console_css[] =
     ".muted{color:#5f6b7a}"
     "@media (max-width:40em){dl{grid-template-columns:1fr}th.opt,td.opt{display:none}main{padding:.5em}}\n";
 
-static void rpc_problem(struct page *pg, const struct web_answer *an);
+static void to_login(struct page *pg);
+static void not_found(struct page *pg);
 static int head(struct page *pg, const char *title);
 
 static const struct page_site console_site = { WEB_EP_CONSOLE, CONSOLE_CSP,
 	"/console", WEB_COOKIE_NAME, "/console/login",
 	"<link rel=\"stylesheet\" href=\"/console/style.css\">\n",
-	" · 人才服务卡工作台", " · talent card console", rpc_problem, head };
+	" · 人才服务卡工作台", " · talent card console", to_login, not_found,
+	"/console/queue", "返回待办", "Back to the queue", head };
 
 /* A 303 to the sign-in page with next= this request's path when local. */
 static void
@@ -139,33 +141,6 @@ not_found(struct page *pg)
 		"There is no such application, or it is not yours to see."));
 }
 
-/*
- * Answers an RPC error as a page: 401 back to sign-in, 404 the one
- * not-found page, others a page with the monitor's (the library's)
- * message.
- */
-static void
-rpc_problem(struct page *pg, const struct web_answer *an)
-{
-	const char *m = an->message != NULL ? an->message : "";
-
-	switch (an->status) {
-	case 401:
-		to_login(pg);
-		return;
-	case 404:
-		not_found(pg);
-		return;
-	case 403:
-	case 409:
-	case 400:
-	case 503:
-		problem(pg, an->status, page_problem_title(pg, an->status), m);
-		return;
-	}
-	problem(pg, 500, page_problem_title(pg, 500), m);
-}
-
 /* An RPC request {"op", "session"}; NULL when out of memory. */
 static json_t *
 req_new(struct page *pg, const char *op)
@@ -214,7 +189,7 @@ whoami(struct page *pg, struct web_answer *who)
 	if (web_call(w, q, who, pg->resp) != 0)
 		return -1;
 	if (who->status != 200 || who->error != NULL) {
-		rpc_problem(pg, who);
+		page_rpc_problem(pg, who, NULL);
 		return -1;
 	}
 	return who_set(pg, who->body);
@@ -245,7 +220,7 @@ page_call(struct page *pg, json_t *q, struct web_answer *an)
 	if (an->who != NULL && who_set(pg, an->who) != 0)
 		return -1;
 	if (an->status != 200 || an->error != NULL || an->who == NULL) {
-		rpc_problem(pg, an);
+		page_rpc_problem(pg, an, NULL);
 		return -1;
 	}
 	return 0;
@@ -361,6 +336,8 @@ web_console_login(
 	const char *op, *pass, *otp, *next;
 	json_t *q;
 
+	if (web_sign_in_throttled(d, rq, resp, 1))
+		return;
 	page_begin(pg, &console_site, rq, resp);
 	if (!rq->method_post) {
 		login_page(pg, 200, page_query(pg, "next"), 0);
@@ -405,7 +382,7 @@ web_console_login(
 		/* The same words whatever part was wrong. */
 		login_page(pg, 401, next, 1);
 	} else {
-		rpc_problem(pg, &an);
+		page_rpc_problem(pg, &an, NULL);
 	}
 	web_answer_free(&an);
 out:
@@ -673,7 +650,7 @@ name_results(struct page *pg, struct web *w, const char *name)
 	if (web_call(w, q, &an, pg->resp) != 0)
 		return;
 	if (an.status != 200 || an.error != NULL) {
-		rpc_problem(pg, &an);
+		page_rpc_problem(pg, &an, NULL);
 		web_answer_free(&an);
 		return;
 	}
@@ -1225,7 +1202,7 @@ web_console_review(
 							: "rejected");
 		page_redirect(pg, loc);
 	} else {
-		rpc_problem(pg, &an);
+		page_rpc_problem(pg, &an, NULL);
 	}
 	web_answer_free(&an);
 out:
@@ -1566,7 +1543,7 @@ web_console_card(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	if (web_call(w, q, &an, resp) != 0)
 		goto out2;
 	if (an.status != 200 || an.error != NULL) {
-		rpc_problem(pg, &an);
+		page_rpc_problem(pg, &an, NULL);
 		goto out3;
 	}
 	c = an.body;
@@ -1750,7 +1727,7 @@ web_console_card_action(
 		    word);
 		page_redirect(pg, loc);
 	} else {
-		rpc_problem(pg, &an);
+		page_rpc_problem(pg, &an, NULL);
 	}
 	web_answer_free(&an);
 out:
@@ -1796,7 +1773,7 @@ web_console_audit(
 	if (web_call(w, q, &an, resp) != 0)
 		goto out2;
 	if (an.status != 200 || an.error != NULL) {
-		rpc_problem(pg, &an);
+		page_rpc_problem(pg, &an, NULL);
 		goto out3;
 	}
 	memset(&vr, 0, sizeof(vr));
@@ -2093,7 +2070,7 @@ web_console_supplement(
 		    (long long)n);
 		page_redirect(pg, loc);
 	} else {
-		rpc_problem(pg, &an);
+		page_rpc_problem(pg, &an, NULL);
 	}
 	web_answer_free(&an);
 out:
@@ -2129,7 +2106,7 @@ web_console_reveal(
 	if (form_call(pg, &form, req_new(pg, "reveal-id"), n, &an) != 0)
 		goto out;
 	if (an.status != 200 || an.error != NULL) {
-		rpc_problem(pg, &an);
+		page_rpc_problem(pg, &an, NULL);
 		goto out2;
 	}
 	snprintf(num, sizeof(num), "%lld", (long long)n);
@@ -2163,36 +2140,17 @@ static int
 pass_input(struct page *pg, const char *id, const char *name, const char *label,
     const char *autocomplete)
 {
-	int bad = 0;
-
-	bad |= put(pg, "<label for=\"");
-	bad |= put(pg, id);
-	bad |= put(pg, "\">");
-	bad |= put(pg, label);
-	bad |= put(pg, "</label><input type=\"password\" id=\"");
-	bad |= put(pg, id);
-	bad |= put(pg, "\" name=\"");
-	bad |= put(pg, name);
-	bad |= put(pg, "\" autocomplete=\"");
-	bad |= put(pg, autocomplete);
-	bad |= put(pg, "\" maxlength=\"1024\" required>\n");
-	return bad;
+	return page_fmt(pg,
+	    "<label for=\"%s\">%s</label><input type=\"password\" id=\"%s\" name=\"%s\" autocomplete=\"%s\" maxlength=\"1024\" required>\n",
+	    id, label, id, name, autocomplete);
 }
 
 static int
 otp_input(struct page *pg, const char *id)
 {
-	int bad = 0;
-
-	bad |= put(pg, "<label for=\"");
-	bad |= put(pg, id);
-	bad |= put(pg, "\">");
-	bad |= put(pg, L("动态口令（当前）", "Current one-time code"));
-	bad |= put(pg, "</label><input type=\"text\" id=\"");
-	bad |= put(pg, id);
-	bad |= put(pg,
-	    "\" name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"16\" required>\n");
-	return bad;
+	return page_fmt(pg,
+	    "<label for=\"%s\">%s</label><input type=\"text\" id=\"%s\" name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"16\" required>\n",
+	    id, L("动态口令（当前）", "Current one-time code"), id);
 }
 
 void
@@ -2285,7 +2243,7 @@ web_console_totp(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	if (form_call(pg, &form, q, 0, &an) != 0)
 		goto out;
 	if (an.status != 200 || an.error != NULL) {
-		rpc_problem(pg, &an);
+		page_rpc_problem(pg, &an, NULL);
 		goto out2;
 	}
 	page_status(pg, 200, WEB_R_OK);
@@ -2348,7 +2306,7 @@ web_console_passphrase(
 	if (an.status == 200 && an.error == NULL)
 		page_redirect(pg, "/console/account?done=passphrase-changed");
 	else
-		rpc_problem(pg, &an);
+		page_rpc_problem(pg, &an, NULL);
 	web_answer_free(&an);
 out:
 	tc_webform_release(&form);
@@ -2582,7 +2540,7 @@ web_console_production_act(
 		    acts[i].done);
 		page_redirect(pg, loc);
 	} else
-		rpc_problem(pg, &an);
+		page_rpc_problem(pg, &an, NULL);
 	web_answer_free(&an);
 out:
 	tc_webform_release(&form);

@@ -3,6 +3,7 @@
  * The page framework of the web worker (office/web-page.h): what the
  * console's and the portal's pages share.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,23 @@ page_flash(struct page *pg, const struct page_word *w, size_t n)
 }
 
 int
+page_fmt(struct page *pg, const char *tpl, ...)
+{
+	const char *p = tpl, *hole;
+	va_list ap;
+	int bad = 0;
+
+	va_start(ap, tpl);
+	while ((hole = strstr(p, "%s")) != NULL) {
+		bad |= tc_buf_put(pg->b, p, (size_t)(hole - p));
+		bad |= esc(pg, va_arg(ap, const char *));
+		p = hole + 2;
+	}
+	va_end(ap);
+	return bad | put(pg, p);
+}
+
+int
 page_error(struct page *pg, const char *msg)
 {
 	return paragraph(pg, "<p class=\"error\" id=\"problem\">", msg);
@@ -258,6 +276,33 @@ page_problem(struct page *pg, unsigned status, const char *title,
 	bad |= put(pg, back_text);
 	bad |= put(pg, "</a></p>\n");
 	page_finish(pg, bad);
+}
+
+void
+page_rpc_problem(struct page *pg, const struct web_answer *an, const char *back)
+{
+	const struct page_site *site = pg->site;
+	unsigned status = an->status;
+
+	switch (status) {
+	case 401:
+		site->to_login(pg);
+		return;
+	case 404:
+		site->not_found(pg);
+		return;
+	case 400:
+	case 403:
+	case 409:
+	case 503:
+		break;
+	default:
+		status = 500;
+	}
+	page_problem(pg, status, page_problem_title(pg, status),
+	    an->message != NULL ? an->message : "",
+	    back != NULL ? back : site->back,
+	    back != NULL ? L("返回", "Back") : L(site->back_zh, site->back_en));
 }
 
 const char *
@@ -330,7 +375,7 @@ page_logout(struct page *pg, const char *op)
 			page_redirect(pg, to);
 			page_session_cookie(pg, NULL);
 		} else
-			pg->site->rpc_problem(pg, &an);
+			page_rpc_problem(pg, &an, NULL);
 	}
 	web_answer_free(&an);
 	tc_webform_release(&form);

@@ -30,8 +30,12 @@ struct page_site {
 	/* The site's stylesheets and scripts in <head>, and its title. */
 	const char *assets;
 	const char *zh, *en;
-	/* An RPC error as the site's page (sign-in, 404, the message). */
-	void (*rpc_problem)(struct page *pg, const struct web_answer *an);
+	/* A signed-out request's answer (to the sign-in page). */
+	void (*to_login)(struct page *pg);
+	/* The site's one not-found page. */
+	void (*not_found)(struct page *pg);
+	/* A problem page's way back: its path and its text. */
+	const char *back, *back_zh, *back_en;
 	/* The site's page start: page_open, its header, page_main. */
 	int (*head)(struct page *pg, const char *title);
 };
@@ -45,6 +49,7 @@ struct page {
 	int en; /* English, else Chinese */
 	char sid[TC_ORPC_TOKEN_LEN + 1];
 	const char *who, *csrf; /* whoami's answer (owned by an answer) */
+	json_t *idoc; /* portal: the identity's ID document (whoami's), or NULL */
 	json_t *roles;
 	struct tc_webform query;
 };
@@ -121,9 +126,22 @@ int page_flash(struct page *pg, const struct page_word *w, size_t n);
 /* msg escaped in the paragraph p.error#problem; nothing when NULL. */
 int page_error(struct page *pg, const char *msg);
 /*
+ * Appends tpl, each "%s" in it replaced by the next argument escaped for
+ * HTML text and attribute values (tc_html_put; NULL: nothing). Returns
+ * nonzero when the page's buffer failed.
+ */
+int page_fmt(struct page *pg, const char *tpl, ...);
+/*
  * A whole page of status with one message (escaped) and a link back to
  * back (its text back_text), in the site's frame.
  */
+/*
+ * An RPC error answer as the site's page: 401 to the sign-in page, 404
+ * the one not-found page, others a problem page with the monitor's (the
+ * library's) message and a way back (back, NULL: the site's).
+ */
+void page_rpc_problem(
+    struct page *pg, const struct web_answer *an, const char *back);
 void page_problem(struct page *pg, unsigned status, const char *title,
     const char *msg, const char *back, const char *back_text);
 /*

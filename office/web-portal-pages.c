@@ -27,7 +27,8 @@
 #define PORTAL_CSP                                                             \
 	"default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
-static void site_problem(struct page *pg, const struct web_answer *an);
+static void to_login(struct page *pg);
+static void not_found(struct page *pg);
 static int head(struct page *pg, const char *title);
 
 static const struct page_site portal_site = { WEB_EP_PORTAL, PORTAL_CSP,
@@ -35,8 +36,8 @@ static const struct page_site portal_site = { WEB_EP_PORTAL, PORTAL_CSP,
 	"<link rel=\"stylesheet\" href=\"/console/style.css\">\n"
 	"<link rel=\"stylesheet\" href=\"/portal/style.css\">\n"
 	"<script src=\"/portal/portal.js\" defer></script>\n",
-	" · 人才服务卡申报", " · talent card applications", site_problem,
-	head };
+	" · 人才服务卡申报", " · talent card applications", to_login, not_found,
+	"/portal/", "返回我的事项", "Back to my matters", head };
 
 /* The portal's additions to the console's stylesheet. */
 static const char portal_css[] =
@@ -145,40 +146,6 @@ to_login(struct page *pg)
 	page_redirect(pg, "/portal/login");
 }
 
-/*
- * An RPC error as a page: 401 to the sign-in page, 404 the one
- * not-found page, others the monitor's (the library's) message.
- */
-static void
-rpc_problem(struct page *pg, const struct web_answer *an, const char *back)
-{
-	const char *m = an->message != NULL ? an->message : "";
-
-	switch (an->status) {
-	case 401:
-		to_login(pg);
-		return;
-	case 404:
-		not_found(pg);
-		return;
-	case 403:
-	case 409:
-	case 400:
-	case 503:
-		problem_back(pg, an->status, page_problem_title(pg, an->status),
-		    m, back);
-		return;
-	}
-	problem_back(pg, 500, page_problem_title(pg, 500), m, back);
-}
-
-/* The site's rpc_problem (the shared sign-out's). */
-static void
-site_problem(struct page *pg, const struct web_answer *an)
-{
-	rpc_problem(pg, an, NULL);
-}
-
 /* A portal request {"op", "session"?, "app"? (n > 0)}; NULL: no memory. */
 static json_t *
 req_new(struct page *pg, const char *op, int64_t n)
@@ -207,7 +174,7 @@ call(struct page *pg, json_t *q, struct web_answer *an, const char *back)
 	if (web_call(tc_daemon_app(pg->rq->d), q, an, pg->resp) != 0)
 		return -1;
 	if (an->status != 200 || an->error != NULL) {
-		rpc_problem(pg, an, back);
+		page_rpc_problem(pg, an, back);
 		return -1;
 	}
 	return 0;
@@ -234,6 +201,7 @@ whoami(struct page *pg, struct web_answer *who)
 	    ? jstr(acct, "name")
 	    : jstr(acct, "login");
 	pg->csrf = jstr(who->body, "csrf");
+	pg->idoc = json_object_get(acct, "id_document");
 	if (pg->who == NULL || pg->csrf == NULL) {
 		problem(pg, 500, L("出错了", "Error"), "bad answer");
 		return -1;
@@ -463,6 +431,8 @@ web_portal_login(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	struct web_answer an;
 	const char *login, *pass;
 
+	if (web_sign_in_throttled(d, rq, resp, 1))
+		return;
 	portal_begin(pg, rq, resp);
 	tc_webform_init(&form);
 	if (!rq->method_post) {
@@ -495,7 +465,7 @@ web_portal_login(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		    L("登录失败：账号或密码有误，或账号已被暂时锁定。",
 			"Sign-in failed: the login or password is wrong, or the account is locked for a while."));
 	} else {
-		rpc_problem(pg, &an, "/portal/login");
+		page_rpc_problem(pg, &an, "/portal/login");
 	}
 	web_answer_free(&an);
 out:
@@ -540,6 +510,8 @@ web_portal_register(
 	const char *login, *pass, *name;
 	json_t *args;
 
+	if (web_sign_in_throttled(d, rq, resp, 1))
+		return;
 	portal_begin(pg, rq, resp);
 	tc_webform_init(&form);
 	if (!rq->method_post) {
@@ -573,7 +545,7 @@ web_portal_register(
 	else if (an.status == 400 || an.status == 409)
 		register_page(pg, an.status, an.message, &form);
 	else
-		rpc_problem(pg, &an, "/portal/register");
+		page_rpc_problem(pg, &an, "/portal/register");
 	web_answer_free(&an);
 out:
 	tc_webform_release(&form);
@@ -1194,6 +1166,35 @@ clause_select(struct page *pg, json_t *info, const char *v)
 	return bad | put(pg, "</select>\n");
 }
 
+/*
+ * A field of the basic section that an identity's account does not fill
+ * in (003: "从身份认证登录获取且不可修改"): the name, the ID type and the
+ * number (masked) shown read-only, without a name, so the form does not
+ * send them and the monitor takes the identity's. 0 or 1 (bad) when
+ * shown, -1 when f is not such a field.
+ */
+static int
+identity_input(struct page *pg, json_t *f, const char *id)
+{
+	const char *fid = jstr(f, "id"), *v;
+
+	if (pg->idoc == NULL || fid == NULL)
+		return -1;
+	if (strcmp(fid, "name") == 0)
+		v = pg->who;
+	else if (strcmp(fid, "id-type") == 0)
+		v = jstr(pg->idoc, "type");
+	else if (strcmp(fid, "id-number") == 0)
+		v = jstr(pg->idoc, "masked");
+	else
+		return -1;
+	return page_fmt(pg,
+	    "<label for=\"%s\">%s</label><input type=\"text\" readonly id=\"%s\" value=\"%s\"><p class=\"muted\">%s</p>\n",
+	    id, text_of(pg, json_object_get(f, "names")), id, v,
+	    L("来自身份认证，不可修改",
+		"From your identity; it cannot be changed"));
+}
+
 static void
 apply_page(struct page *pg, unsigned status, json_t *info, const char *prog,
     struct tc_webform *form, const char *msg)
@@ -1202,7 +1203,7 @@ apply_page(struct page *pg, unsigned status, json_t *info, const char *prog,
 	char id[96], name[96];
 	const char *v;
 	size_t i;
-	int bad;
+	int bad, k;
 
 	page_status(pg, status, status == 200 ? WEB_R_OK : page_result(status));
 	bad = head(pg, L("新的申请", "New application"));
@@ -1233,7 +1234,10 @@ apply_page(struct page *pg, unsigned status, json_t *info, const char *prog,
 		v = form != NULL ? tc_webform_get(form, name, NULL) : NULL;
 		if (v == NULL && strcmp(name, "name") == 0)
 			v = pg->who;
-		bad |= field_input(pg, info, f, name, id, v);
+		if ((k = identity_input(pg, f, id)) >= 0)
+			bad |= k;
+		else
+			bad |= field_input(pg, info, f, name, id, v);
 	}
 	bad |= put(pg, "<label for=\"employer-code\">");
 	bad |= put(pg,
@@ -1323,7 +1327,7 @@ web_portal_apply(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	} else if (an.status == 400 || an.status == 409) {
 		apply_page(pg, an.status, info.body, prog, &form, an.message);
 	} else {
-		rpc_problem(pg, &an, NULL);
+		page_rpc_problem(pg, &an, NULL);
 	}
 out:
 	web_answer_free(&an);
@@ -1591,6 +1595,67 @@ withdraw_form(struct page *pg, const char *num)
 	return bad | put(pg, "</button>\n</form>\n");
 }
 
+/* A card's status in the page's language. */
+static const char *
+card_status(struct page *pg, const char *status)
+{
+	static const char *const w[][3] = { { "issued", "有效", "valid" },
+		{ "suspended", "已暂停", "suspended" },
+		{ "revoked", "已注销", "revoked" },
+		{ "expired", "已过期", "expired" } };
+	size_t i;
+
+	for (i = 0; status != NULL && i < sizeof(w) / sizeof(w[0]); i++)
+		if (strcmp(status, w[i][0]) == 0)
+			return w[i][pg->en ? 2 : 1];
+	return status;
+}
+
+/* One link to the e-card (what: qr.png or phone.png). */
+static int
+ecard_link(struct page *pg, const char *num, const char *what, const char *id,
+    const char *label)
+{
+	return page_fmt(pg,
+	    "<li><a id=\"%s\" download href=\"/v1/portal/applications/%s/ecard/%s\">%s</a></li>\n",
+	    id, num, what, label);
+}
+
+/*
+ * The card the application made: its number, status and validity, and
+ * once the office has signed it the e-card (its QR code shown, the QR
+ * code and the phone image to download).
+ */
+static int
+card_view(struct page *pg, json_t *app, const char *num)
+{
+	json_t *c = json_object_get(app, "card");
+	int bad;
+
+	if (!json_is_object(c))
+		return 0;
+	bad = page_fmt(pg,
+	    "<h2>%s</h2>\n<dl id=\"card\">\n<dt>%s</dt><dd id=\"card-no\">%s</dd>\n"
+	    "<dt>%s</dt><dd id=\"card-status\">%s</dd>\n<dt>%s</dt><dd>%s</dd>\n</dl>\n",
+	    L("我的人才卡", "Your card"), L("卡号", "Card number"),
+	    jstr(c, "card_no"), L("卡状态", "Status"),
+	    card_status(pg, jstr(c, "status")), L("有效期至", "Valid to"),
+	    jstr(c, "valid_to"));
+	if (!json_is_true(json_object_get(c, "ecard")))
+		return bad |
+		    page_fmt(pg, "<p id=\"ecard-pending\">%s</p>\n",
+			L("电子卡正在制作，签发后可在此下载。",
+			    "The e-card is being prepared; once signed it can be downloaded here."));
+	bad |= page_fmt(pg,
+	    "<p><img id=\"ecard-qr-img\" class=\"qr\" width=\"260\" height=\"260\" alt=\"%s\" src=\"/v1/portal/applications/%s/ecard/qr.png\"></p>\n<ul id=\"ecard\">\n",
+	    L("电子卡二维码", "The e-card's QR code"), num);
+	bad |= ecard_link(pg, num, "phone.png", "ecard-phone",
+	    L("下载电子卡（手机图片）", "Download the e-card (phone image)"));
+	bad |= ecard_link(pg, num, "qr.png", "ecard-qr",
+	    L("下载电子卡二维码", "Download the e-card's QR code"));
+	return bad | put(pg, "</ul>\n");
+}
+
 static int
 overview(struct page *pg, json_t *app, json_t *info, const char *num)
 {
@@ -1627,6 +1692,7 @@ overview(struct page *pg, json_t *app, json_t *info, const char *num)
 		bad |= esc(pg, return_reason(app));
 		bad |= put(pg, "</p>\n");
 	}
+	bad |= card_view(pg, app, num);
 	bad |= sections_view(pg, app, info, num);
 	bad |= materials_view(pg, app, info, num);
 	if (editable(app)) {
@@ -1752,7 +1818,7 @@ web_portal_upload(
 		app_path(back, sizeof(back), n, "?done=uploaded#materials");
 		page_redirect(pg, back);
 	} else
-		rpc_problem(pg, &an, back);
+		page_rpc_problem(pg, &an, back);
 out:
 	web_answer_free(&an);
 	json_decref(docs);
@@ -1907,7 +1973,7 @@ web_portal_pledge(
 			goto out;
 		}
 		if (an.status != 409 && an.status != 400) {
-			rpc_problem(pg, &an, back);
+			page_rpc_problem(pg, &an, back);
 			goto out;
 		}
 	}
@@ -1933,12 +1999,19 @@ entry_inputs(struct page *pg, json_t *info, json_t *sec, json_t *vals, int k)
 	json_t *f;
 	char name[96], id[128], buf[32];
 	size_t i;
-	int bad = 0;
+	int bad = 0, shown;
 
 	json_array_foreach(json_object_get(sec, "fields"), i, f)
 	{
 		if (!typed_field(f))
 			continue;
+		if (k < 0 && is(sec, "id", "basic")) {
+			snprintf(id, sizeof(id), "basic-%s", jstr(f, "id"));
+			if ((shown = identity_input(pg, f, id)) >= 0) {
+				bad |= shown;
+				continue;
+			}
+		}
 		if (k >= 0) {
 			snprintf(name, sizeof(name), "%d.%s", k, jstr(f, "id"));
 			snprintf(id, sizeof(id), "%s-%d-%s", jstr(sec, "id"), k,
@@ -2118,7 +2191,7 @@ web_portal_section_page(
 		    pg, an.status, n, info.body, sec, value, 0, an.message);
 	else {
 		app_path(back, sizeof(back), n, "");
-		rpc_problem(pg, &an, back);
+		page_rpc_problem(pg, &an, back);
 	}
 out:
 	json_decref(value);

@@ -16,9 +16,10 @@
 #include <jansson.h>
 
 #include "tcard/buf.h"
+#include "tcard/cardface.h"
+#include "tcard/err.h"
 #include "tcard/officerpc.h"
 #include "tcard/webform.h"
-#include "tcard/err.h"
 #include "web.h"
 
 /*
@@ -99,6 +100,8 @@ web_portal_session(
 	json_t *req, *args = NULL;
 	const char *op;
 
+	if (web_sign_in_throttled(d, rq, resp, 0))
+		return;
 	rq->ep = WEB_EP_PORTAL;
 	if (rq->method_post) {
 		if (!web_same_origin(rq)) {
@@ -137,6 +140,8 @@ web_portal_account(
 	const char *what = tc_dreq_param(rq, "what"), *op;
 	json_t *req, *args;
 
+	if (web_sign_in_throttled(d, rq, resp, 0))
+		return;
 	rq->ep = WEB_EP_PORTAL;
 	if (what == NULL)
 		op = "portal-register";
@@ -300,6 +305,58 @@ out:
 	tc_webform_release(&f);
 	tc_buf_release(&text);
 	tc_buf_release(&tail);
+}
+
+void
+web_portal_ecard(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	const char *what = tc_dreq_param(rq, "what");
+	int phone = what != NULL && strcmp(what, "phone.png") == 0;
+	struct web_answer an;
+	char err[512] = "", name[64];
+	json_t *req;
+	int64_t n;
+	int r;
+
+	rq->ep = WEB_EP_PORTAL;
+	if ((n = app_param(rq, "n", resp)) == 0)
+		return;
+	if (!phone && (what == NULL || strcmp(what, "qr.png") != 0)) {
+		tc_dresp_error(resp, 404, WEB_R_NOT_FOUND, "not-found", "%s",
+		    "an e-card is qr.png or phone.png");
+		return;
+	}
+	if ((req = portal_request(rq,
+		 phone ? "portal-ecard" : "portal-ecard-qr", 0, resp)) == NULL)
+		return;
+	json_object_set_new(req, "app", json_integer(n));
+	if (!phone) {
+		web_call_file(tc_daemon_app(d), req, resp);
+		return;
+	}
+	if (web_call(tc_daemon_app(d), req, &an, resp) != 0)
+		return;
+	if (an.error != NULL || an.status != 200 || an.body == NULL) {
+		web_answer_json(&an, resp);
+		web_answer_free(&an);
+		return;
+	}
+	tc_buf_init(&resp->body, TC_CARDFACE_IMAGE_MAX);
+	r = web_ecard_draw(
+	    an.body, an.tail, an.tlen, &resp->body, err, sizeof(err));
+	if (r != 0) {
+		tc_buf_release(&resp->body);
+		tc_dresp_error(resp, 500, WEB_R_ERROR, "internal",
+		    "the e-card could not be drawn: %s", err);
+	} else {
+		resp->ctype = "image/png";
+		snprintf(name, sizeof(name), "ecard-%s.png",
+		    json_string_value(json_object_get(
+			json_object_get(an.body, "card"), "card_no")));
+		web_disposition(
+		    name, resp->disposition, sizeof(resp->disposition));
+	}
+	web_answer_free(&an);
 }
 
 /* The redirect's location (kept in rq->app, which finish() frees). */

@@ -17,23 +17,20 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <link.h>
-#include <linux/landlock.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
 
 #include "dmsg.h"
+#include "dsandbox.h"
 #include "rpc.h"
 
 #include "web.h"
@@ -50,27 +47,6 @@ fd_arg(const char *s)
 	return *s != '\0' && *end == '\0' && v > 2 && v < 65536 ? (int)v : -1;
 }
 
-/* Becomes --user when root; refuses to go on as root. */
-static int
-drop_user(const char *user)
-{
-	struct passwd *pw;
-
-	if (geteuid() != 0 && getuid() != 0)
-		return 0;
-	if ((pw = getpwnam(user)) == NULL)
-		return fail("--user %s: no such user", user);
-	if (pw->pw_uid == 0)
-		return fail(
-		    "--user %s: the web worker does not run as root", user);
-	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
-	    setuid(pw->pw_uid) != 0)
-		return fail("cannot become %s", user);
-	if (setuid(0) == 0)
-		return fail("%s", "could become root again; stopping");
-	return 0;
-}
-
 /*
  * Landlock: every file system access the running ABI knows is handled,
  * and the only rules are those of the PDF renderer (tcard-pdf-render,
@@ -85,14 +61,10 @@ drop_user(const char *user)
  * monitor over the RPC); nothing anywhere is written. Returns 0 (also when
  * the kernel has no Landlock: logged), or 1.
  */
-#define READ_TREE  (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR)
-#define READ_FILES LANDLOCK_ACCESS_FS_READ_FILE
-#define RUN	   (LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE)
+#define READ_TREE  TC_DSANDBOX_READ_TREE
+#define READ_FILES TC_DSANDBOX_READ_FILES
 
-static const struct {
-	const char *path;
-	__u64 access;
-} read_rules[] = {
+static const struct tc_dsandbox_rule read_rules[] = {
 	{ "/usr/share/fonts", READ_TREE },
 	{ "/usr/local/share/fonts", READ_TREE },
 	{ "/etc/fonts", READ_TREE },
@@ -127,75 +99,27 @@ interp_of(struct dl_phdr_info *info, size_t size, void *arg)
 	return 1;
 }
 
-/* One rule: access beneath fd (a directory, or one file). Returns 0, or
- * 1 (logged). */
-static int
-rule(int rfd, int fd, __u64 access)
-{
-	struct landlock_path_beneath_attr pb = { .allowed_access = access,
-		.parent_fd = fd };
-
-	if (syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH, &pb,
-		0) != 0)
-		return fail("landlock rule: %s", strerror(errno));
-	return 0;
-}
-
 static int
 landlock(int *landlocked, int renderer_fd)
 {
-	struct landlock_ruleset_attr ra;
 	const char *interp = NULL;
-	size_t i;
-	long abi;
-	int rfd, fd, r = 0;
+	char err[256] = "";
+	int run[2] = { renderer_fd, -1 }, r;
 
-	*landlocked = 0;
-	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
-	    LANDLOCK_CREATE_RULESET_VERSION);
-	if (abi < 1) {
+	dl_iterate_phdr(interp_of, &interp);
+	if (renderer_fd >= 0 && interp != NULL)
+		run[1] = open(interp, O_PATH | O_CLOEXEC);
+	r = tc_dsandbox_landlock(read_rules,
+	    sizeof(read_rules) / sizeof(read_rules[0]), run, 2, landlocked, err,
+	    sizeof(err));
+	if (run[1] >= 0)
+		close(run[1]);
+	if (r != 0)
+		return fail("%s", err);
+	if (!*landlocked)
 		fprintf(stderr,
 		    "{\"process\":\"web\",\"event\":\"start\",\"level\":\"warning\",\"message\":\"the kernel has no Landlock: the web worker runs without a file system sandbox\"}\n");
-		return 0;
-	}
-	memset(&ra, 0, sizeof(ra));
-	ra.handled_access_fs = LANDLOCK_ACCESS_FS_EXECUTE |
-	    LANDLOCK_ACCESS_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_READ_FILE |
-	    LANDLOCK_ACCESS_FS_READ_DIR | LANDLOCK_ACCESS_FS_REMOVE_DIR |
-	    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_CHAR |
-	    LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
-	    LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO |
-	    LANDLOCK_ACCESS_FS_MAKE_BLOCK | LANDLOCK_ACCESS_FS_MAKE_SYM;
-#ifdef LANDLOCK_ACCESS_FS_REFER
-	if (abi >= 2)
-		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
-#endif
-#ifdef LANDLOCK_ACCESS_FS_TRUNCATE
-	if (abi >= 3)
-		ra.handled_access_fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
-#endif
-	rfd = (int)syscall(SYS_landlock_create_ruleset, &ra, sizeof(ra), 0);
-	if (rfd < 0)
-		return fail("landlock: %s", strerror(errno));
-	for (i = 0; i < sizeof(read_rules) / sizeof(read_rules[0]) && !r; i++) {
-		if ((fd = open(read_rules[i].path, O_PATH | O_CLOEXEC)) < 0)
-			continue; /* not on this system */
-		r = rule(rfd, fd, read_rules[i].access);
-		close(fd);
-	}
-	dl_iterate_phdr(interp_of, &interp);
-	if (!r && renderer_fd >= 0)
-		r = rule(rfd, renderer_fd, RUN);
-	if (!r && renderer_fd >= 0 && interp != NULL &&
-	    (fd = open(interp, O_PATH | O_CLOEXEC)) >= 0) {
-		r = rule(rfd, fd, RUN);
-		close(fd);
-	}
-	if (!r && syscall(SYS_landlock_restrict_self, rfd, 0) != 0)
-		r = fail("landlock: %s", strerror(errno));
-	close(rfd);
-	*landlocked = !r;
-	return r;
+	return 0;
 }
 
 /*
@@ -276,11 +200,33 @@ on_hup(void *arg)
 	pem_free(pem, plen);
 }
 
+/*
+ * The throttle of password checks per client address (web_sign_in_
+ * throttled), of the monitor's settings sign-in-rate and -burst.
+ */
+static int
+sign_in_throttle(struct web *w, const char *rate, const char *burst)
+{
+	static const struct tc_dconf_key keys[] = {
+		{ "sign-in-rate", TC_DCONF_RATE, 0, 0, 0, 0, NULL },
+	};
+	static const struct tc_dconf table = { keys, 1 };
+	struct tc_rate r;
+	char *end;
+	unsigned long b = strtoul(burst, &end, 10);
+
+	if (tc_dconf_set(&table, &r, "sign-in-rate", rate, NULL, 0) != 0 ||
+	    *end != '\0' || b == 0 || b > 1000000)
+		return -1;
+	return tc_dthrottle_new(&w->sign_in, 65536, r, (unsigned)b);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct web w;
-	const char *user = "nobody", *listen = "?";
+	const char *user = "nobody", *listen = "?", *rate_arg = "60/min";
+	const char *burst_arg = "60";
 	char err[512] = "";
 	uint8_t *pem = NULL;
 	size_t plen = 0, clen = 0;
@@ -304,6 +250,10 @@ main(int argc, char **argv)
 			listen = argv[i + 1];
 		else if (strcmp(argv[i], "--user") == 0)
 			user = argv[i + 1];
+		else if (strcmp(argv[i], "--sign-in-rate") == 0)
+			rate_arg = argv[i + 1];
+		else if (strcmp(argv[i], "--sign-in-burst") == 0)
+			burst_arg = argv[i + 1];
 		else
 			return fail(
 			    "unknown option '%s' (tcard-issuerd starts this program)",
@@ -318,8 +268,8 @@ main(int argc, char **argv)
 	json_object_seed(0);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		return fail("%s", "prctl(PR_SET_NO_NEW_PRIVS) failed");
-	if (drop_user(user) != 0)
-		return 1;
+	if (tc_dsandbox_user(user, err, sizeof(err)) != 0)
+		return fail("%s", err);
 	/* A change of user cleared it: the monitor's end is ours. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0) != 0 ||
 	    getppid() != parent)
@@ -335,6 +285,10 @@ main(int argc, char **argv)
 	    tc_dlog_start(w.log) != 0)
 		return fail("log: %s", err);
 	w.started_ns = tc_daemon_mono_ns();
+	if (sign_in_throttle(&w, rate_arg, burst_arg) != 0)
+		return fail(
+		    "--sign-in-rate '%s' or --sign-in-burst '%s' is not valid",
+		    rate_arg, burst_arg);
 	r = web_rpc_init(&w.rpc, w.rpc.fd) != 0 ||
 	    (use_tls &&
 		tls_fetch(&w, &pem, &plen, &clen, err, sizeof(err)) != 0) ||

@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "daemon.h"
+#include "dthrottle.h"
 #include "tcard/officerpc.h"
 #include "tcard/webform.h"
 
@@ -47,6 +48,7 @@ enum {
 	WEB_R_FORBIDDEN,
 	WEB_R_REFUSED,
 	WEB_R_UNAVAILABLE,
+	WEB_R_THROTTLED,
 	WEB_R_COUNT
 };
 
@@ -95,6 +97,8 @@ struct web {
 	struct tc_dlog *log;
 	struct tc_dmetrics *metrics;
 	uint64_t started_ns;
+	/* Password checks per client address (web_sign_in_throttled). */
+	struct tc_dthrottle *sign_in;
 };
 
 #define WEB_COOKIE_NAME	  "tcard_session"
@@ -172,6 +176,22 @@ void web_cookie_token(
 tc_dhandler web_portal_oidc;
 tc_dhandler web_portal_session, web_portal_account, web_portal_apps,
     web_portal_app, web_portal_attachment;
+/*
+ * GET /v1/portal/applications/{n}/ecard/{what}: qr.png (the signed
+ * e-card's QR code) or phone.png (the e-card for the phone, drawn here by
+ * web_ecard_draw). docs/portal.md "The e-card".
+ */
+tc_dhandler web_portal_ecard;
+
+/* ---- office/web-ecard.c ---- */
+
+/*
+ * Appends the phone image (PNG) of the e-card that body (portal-ecard's
+ * answer: programme, card, qr) describes, photo being the holder's photo,
+ * to png. Returns 0 or the error of the card face (tcard/cardface.h).
+ */
+int web_ecard_draw(json_t *body, const uint8_t *photo, size_t plen,
+    struct tc_buf *png, char *err, size_t errlen);
 
 /*
  * office/web-portal-pages.c, the portal's pages (docs/portal.md, "Pages"):
@@ -221,6 +241,18 @@ int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
  * as JSON.
  */
 void web_call_file(struct web *w, json_t *req, struct tc_dresp *resp);
+/*
+ * For a POST that checks a password (sign-in, registration, reset: an
+ * scrypt in the monitor each): 0 when rq's client address may, else 429
+ * with Retry-After answered in resp (JSON; html: a short page) and 1.
+ */
+int web_sign_in_throttled(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp, int html);
+/*
+ * "attachment; filename=..." of name (printable ASCII, no quote,
+ * backslash or semicolon) into out.
+ */
+void web_disposition(const char *name, char *out, size_t len);
 
 /*
  * Starts the layer on the inherited listener; with HTTPS when cert is

@@ -31,8 +31,9 @@
 #include "tcard/cardface.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
-#include "tcard/lifecycle.h"
+#include "tcard/pdfbox.h"
 #include "tcard/qr.h"
+#include "tcard/workday.h"
 #include "pngout.h"
 
 #define PT_PER_MM	 (72.0 / 25.4)
@@ -60,6 +61,7 @@ enum {
 	EL_ID,
 	EL_VALID,
 	EL_SUB,
+	EL_DETAILS,
 	EL_VERIFY,
 	EL_AUTH,
 	EL_N
@@ -67,7 +69,7 @@ enum {
 
 static const char *const el_names[EL_N] = { "front.title", "front.label",
 	"front.name", "front.card_no", "front.id", "front.validity",
-	"front.sub", "back.verify", "back.authority" };
+	"front.sub", "front.details", "back.verify", "back.authority" };
 
 /* A text element or a box, in the layout's units. */
 struct el {
@@ -80,6 +82,7 @@ struct layout {
 	double w, h; /* trimmed size */
 	double band; /* height of the tier band */
 	double unit; /* layout units per millimetre (for messages) */
+	int contact; /* a contact chip on the front */
 	struct el el[EL_N];
 	struct el photo, qr;
 	uint32_t ink, paper, band_rgb, band_text;
@@ -129,6 +132,7 @@ struct tc_cardface {
 	char sub_line[256];
 	char name1[TC_HOLDER_NAME_MAX + 1], name2[TC_HOLDER_NAME_MAX + 1];
 	char *verify, *authority; /* zh "\n" en, heap */
+	char *details;		  /* its lines, "\n" between, heap; or NULL */
 };
 
 void
@@ -146,15 +150,15 @@ tc_cardface_opts_default(struct tc_cardface_opts *o)
 static const struct el default_card[EL_N] = {
 	[EL_TITLE] = { 1, 4, 3, 55, 7.6, 6, 11 },
 	[EL_LABEL] = { 1, 61, 3, 20.6, 7.6, 6, 11 },
-	[EL_NAME] = { 1, 30, 15, 52.6, 9.5, 7, 14 },
-	[EL_CARDNO] = { 1, 30, 26, 52.6, 5, 7, 11 },
-	[EL_ID] = { 1, 30, 32.5, 52.6, 4, 5, 7 },
-	[EL_VALID] = { 1, 30, 37.5, 52.6, 4, 5, 7 },
+	[EL_NAME] = { 1, 4, 30, 52.6, 9.5, 7, 14 },
+	[EL_CARDNO] = { 1, 22, 14, 35, 5, 7, 11 },
+	[EL_ID] = { 1, 22, 20, 35, 4, 5, 7 },
+	[EL_VALID] = { 1, 22, 24.5, 35, 4, 5, 7 },
 	[EL_SUB] = { 1, 4, 45, 78.6, 4.5, 4.5, 7 },
 	[EL_VERIFY] = { 1, 40, 15, 42.6, 21, 4.5, 7 },
 	[EL_AUTH] = { 1, 40, 37.5, 42.6, 10.5, 4.5, 6.5 },
 };
-static const struct el default_photo = { 1, 4, 15, 22.4, 27.6, 0, 0 };
+static const struct el default_photo = { 1, 59.2, 14, 22.4, 27.6, 0, 0 };
 static const struct el default_qr = { 1, 4, 15, 33, 33, 0, 0 };
 
 /* The e-card, in pixels of TC_CARDFACE_ECARD_W x TC_CARDFACE_ECARD_H. */
@@ -244,6 +248,7 @@ make_layouts(struct tc_cardface *f, const struct tc_programme *p,
 		el_face(&c->el[EL_ID], &fc->id);
 		el_face(&c->el[EL_VALID], &fc->validity);
 		el_face(&c->el[EL_SUB], &fc->sub);
+		el_face(&c->el[EL_DETAILS], &fc->details);
 		el_face(&c->el[EL_VERIFY], &fc->verify);
 		el_face(&c->el[EL_AUTH], &fc->authority);
 		box_face(&c->photo, &fc->photo);
@@ -251,6 +256,7 @@ make_layouts(struct tc_cardface *f, const struct tc_programme *p,
 		c->band = fc->band_mm * PT_PER_MM;
 		c->ink = fc->ink_rgb;
 		c->paper = fc->paper_rgb;
+		c->contact = fc->chip == TC_FACE_CHIP_CONTACT;
 		f->where = "face";
 	} else {
 		for (i = 0; i < EL_N; i++)
@@ -260,6 +266,7 @@ make_layouts(struct tc_cardface *f, const struct tc_programme *p,
 		c->band = 12 * PT_PER_MM;
 		c->ink = 0x1a1a1a;
 		c->paper = 0xffffff;
+		c->contact = 1;
 		f->where = "default layout";
 	}
 	c->band_rgb = ft != NULL ? ft->rgb : t->rgb;
@@ -460,6 +467,10 @@ content_of(const struct tc_cardface *f, int li, int i, struct content *c)
 	case EL_SUB:
 		a[0].text = f->sub_line;
 		break;
+	case EL_DETAILS:
+		a[0].text = f->details;
+		c->para = 1;
+		break;
 	case EL_VERIFY:
 		a[0].text = f->verify;
 		c->para = 1;
@@ -483,6 +494,8 @@ el_used(const struct tc_cardface *f, int li, int i)
 	if (!l->el[i].set)
 		return 0;
 	if (i == EL_SUB && f->card.principal_no[0] == '\0')
+		return 0;
+	if (i == EL_DETAILS && f->details == NULL)
 		return 0;
 	if (li == 1)
 		return (s & TC_CARDFACE_BIT(TC_CARDFACE_ECARD)) != 0;
@@ -965,6 +978,74 @@ after(const char *s, const char *pre, const char *sep)
 	return s;
 }
 
+/*
+ * A choice value that is the id of one of the programme's ID document
+ * types or work types ("passport") as its names ("外国护照 Foreign
+ * passport"); anything else as it is.
+ */
+static void
+put_value(struct tc_buf *b, const struct tc_programme *p,
+    const struct tc_field *fd, const char *v)
+{
+	const struct tc_application *a = &p->application;
+	size_t i;
+
+	for (i = 0; fd->type == TC_FIELD_CHOICE && i < a->n_id_types; i++)
+		if (strcmp(a->id_types[i].id, v) == 0) {
+			tc_buf_printf(b, "%s %s", a->id_types[i].names.zh,
+			    a->id_types[i].names.en);
+			return;
+		}
+	for (i = 0; fd->type == TC_FIELD_CHOICE && i < a->n_work_types; i++)
+		if (strcmp(a->work_types[i].id, v) == 0) {
+			tc_buf_printf(b, "%s %s", a->work_types[i].names.zh,
+			    a->work_types[i].names.en);
+			return;
+		}
+	tc_buf_puts(b, v);
+}
+
+/*
+ * The details' lines: per line, "性别 Sex 男" for each field the form has
+ * a value for, " · " between; NULL (and 0) when no field has one.
+ */
+static int
+make_details(struct tc_cardface *f, char *err, size_t errlen)
+{
+	const struct tc_face *fc = &f->card.programme->face;
+	const struct tc_field *fd;
+	struct tc_buf b;
+	size_t i, n = 0;
+	int r, line = 0;
+
+	tc_buf_init(&b, 0);
+	for (i = 0; i < fc->n_details; i++) {
+		fd = fc->detail[i].field;
+		if (f->card.detail[i][0] == '\0')
+			continue;
+		if ((r = text_ok(
+			 fd->names.en, f->card.detail[i], err, errlen)) != 0) {
+			tc_buf_release(&b);
+			return r;
+		}
+		if (n > 0)
+			tc_buf_puts(
+			    &b, fc->detail[i].line != line ? "\n" : " · ");
+		line = fc->detail[i].line;
+		tc_buf_printf(&b, "%s %s ", fd->names.zh, fd->names.en);
+		put_value(&b, f->card.programme, fd, f->card.detail[i]);
+		n++;
+	}
+	if (n > 0 && tc_buf_error(&b) == 0 &&
+	    (f->details = (char *)tc_buf_detach(&b, NULL)) == NULL)
+		r = TC_ERR_NOMEM;
+	else
+		r = tc_buf_error(&b);
+	tc_buf_release(&b);
+	return r != 0 ? tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory")
+		      : 0;
+}
+
 /* The texts of the face from the card data. */
 static int
 make_texts(
@@ -974,7 +1055,7 @@ make_texts(
 	const struct tc_programme *p = c->programme;
 	const struct tc_face_tier *ft = tc_face_tier_find(&p->face, t->id);
 	const char *rz = c->relation, *re = c->relation;
-	char from[TC_LIFECYCLE_DATE_LEN], to[TC_LIFECYCLE_DATE_LEN], g[20];
+	char from[TC_DATE_TEXT], to[TC_DATE_TEXT], g[20];
 	char *a = NULL, *b = NULL;
 	size_t i;
 	int r;
@@ -995,8 +1076,8 @@ make_texts(
 	}
 	tc_cardno_group(c->card_no, f->grouped);
 	snprintf(f->id_line, sizeof(f->id_line), CAPTION_ID "%s", c->id_masked);
-	tc_lifecycle_date(c->issued_at, from);
-	tc_lifecycle_date(c->expires_at - 1, to);
+	tc_date_format(tc_day_of_time(c->issued_at), from);
+	tc_date_format(tc_day_of_time(c->expires_at - 1), to);
 	snprintf(f->valid_line, sizeof(f->valid_line), CAPTION_VALID "%s – %s",
 	    from, to);
 	if (c->principal_no[0] != '\0') {
@@ -1031,7 +1112,7 @@ make_texts(
 	    (r = text_ok("the label", f->label_zh, err, errlen)) != 0 ||
 	    (r = text_ok("the label", f->label_en, err, errlen)) != 0)
 		return r;
-	return 0;
+	return make_details(f, err, errlen);
 }
 
 /* Every box of the card layout inside the printer's safe margin. */
@@ -1057,6 +1138,42 @@ safe_ok(const struct tc_cardface *f, char *err, size_t errlen)
 				: i == EL_N ? "front.photo"
 					    : "back.qr",
 			    d / PT_PER_MM, f->opts.safe_mm);
+	}
+	return 0;
+}
+
+/*
+ * On a card with a contact chip, no box of the front on the ISO/IEC
+ * 7816-2 contact field: the printer would print on the contacts (or stop
+ * at them) and the text or photo would come out broken.
+ */
+static int
+contact_ok(const struct tc_cardface *f, char *err, size_t errlen)
+{
+	const struct layout *l = &f->lay[0];
+	const struct el *e;
+	double x0 = TC_FACE_CONTACT_X0_MM * PT_PER_MM,
+	       x1 = TC_FACE_CONTACT_X1_MM * PT_PER_MM,
+	       y0 = TC_FACE_CONTACT_Y0_MM * PT_PER_MM,
+	       y1 = TC_FACE_CONTACT_Y1_MM * PT_PER_MM;
+	int i;
+
+	if (!l->contact)
+		return 0;
+	for (i = 0; i <= EL_N; i++) {
+		e = i < EL_N ? &l->el[i] : &l->photo;
+		if (!e->set || (i < EL_N && strncmp(el_names[i], "front.", 6)))
+			continue;
+		if (e->x < x1 && e->x + e->w > x0 && e->y < y1 &&
+		    e->y + e->h > y0)
+			return tc_seterr(err, errlen, TC_ERR_RANGE,
+			    "programme %s (%s): %s [%.2f, %.2f, %.2f, %.2f] overlaps the chip's contact area (ISO/IEC 7816-2: %.2f to %.2f mm from the left edge, %.2f to %.2f mm from the top)",
+			    f->card.programme->id, f->where,
+			    i < EL_N ? el_names[i] : "front.photo",
+			    e->x / PT_PER_MM, e->y / PT_PER_MM,
+			    e->w / PT_PER_MM, e->h / PT_PER_MM,
+			    TC_FACE_CONTACT_X0_MM, TC_FACE_CONTACT_X1_MM,
+			    TC_FACE_CONTACT_Y0_MM, TC_FACE_CONTACT_Y1_MM);
 	}
 	return 0;
 }
@@ -1142,7 +1259,9 @@ tc_cardface_prepare(struct tc_cardface **out,
 	make_layouts(f, card->programme, t);
 	if ((r = make_texts(f, t, err, errlen)) != 0)
 		goto out;
-	if ((sides & TC_CARDFACE_CARD) && (r = safe_ok(f, err, errlen)) != 0)
+	if ((sides & TC_CARDFACE_CARD) &&
+	    ((r = safe_ok(f, err, errlen)) != 0 ||
+		(r = contact_ok(f, err, errlen)) != 0))
 		goto out;
 	if (sides &
 	    (TC_CARDFACE_BIT(TC_CARDFACE_FRONT) |
@@ -1192,6 +1311,8 @@ tc_cardface_free(struct tc_cardface *f)
 	tc_qr_release(&f->qr);
 	free(f->verify);
 	free(f->authority);
+	if (f->details != NULL) /* sex, birth date...: personal */
+		tc_wipe_free(f->details, strlen(f->details));
 	memset(f, 0, sizeof(*f));
 	free(f);
 }
@@ -1542,14 +1663,17 @@ tc_cardface_png(const struct tc_cardface *f, enum tc_cardface_side side,
 
 /* ---- PDF ---- */
 
+/*
+ * cairo's PDF goes through a tc_pdfbox filter to the caller's write: it
+ * adds the TrimBox and BleedBox cairo cannot set (include/tcard/pdfbox.h).
+ */
 struct tc_cardface_book {
 	cairo_surface_t *s;
 	cairo_t *cr;
+	struct tc_pdfbox *box;
 	double bleed;
 	size_t pages;
-	int (*write)(void *, const uint8_t *, size_t);
-	void *arg;
-	int failed; /* the write callback refused */
+	int failed; /* the filter or the write callback refused */
 };
 
 static cairo_status_t
@@ -1557,7 +1681,7 @@ book_write(void *closure, const unsigned char *data, unsigned int len)
 {
 	struct tc_cardface_book *b = closure;
 
-	if (b->failed || b->write(b->arg, data, len) != 0) {
+	if (b->failed || tc_pdfbox_write(b->box, data, len) != 0) {
 		b->failed = 1;
 		return CAIRO_STATUS_WRITE_ERROR;
 	}
@@ -1602,8 +1726,10 @@ tc_cardface_book_new(struct tc_cardface_book **out,
 	if ((b = calloc(1, sizeof(*b))) == NULL)
 		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
 	b->bleed = o.bleed_mm;
-	b->write = write;
-	b->arg = arg;
+	if (tc_pdfbox_new(&b->box, o.bleed_mm * PT_PER_MM, write, arg) != 0) {
+		free(b);
+		return tc_seterr(err, errlen, TC_ERR_NOMEM, "out of memory");
+	}
 	b->s = cairo_pdf_surface_create_for_stream(book_write, b,
 	    (TC_FACE_CARD_W_MM + 2 * o.bleed_mm) * PT_PER_MM,
 	    (TC_FACE_CARD_H_MM + 2 * o.bleed_mm) * PT_PER_MM);
@@ -1660,7 +1786,9 @@ tc_cardface_book_finish(struct tc_cardface_book *b, char *err, size_t errlen)
 	cairo_destroy(b->cr);
 	b->cr = NULL;
 	cairo_surface_finish(b->s);
-	return book_status(b, err, errlen);
+	if ((r = book_status(b, err, errlen)) != 0)
+		return r;
+	return tc_pdfbox_finish(b->box, err, errlen);
 }
 
 void
@@ -1672,6 +1800,7 @@ tc_cardface_book_free(struct tc_cardface_book *b)
 		cairo_destroy(b->cr);
 	if (b->s != NULL)
 		cairo_surface_destroy(b->s);
+	tc_pdfbox_free(b->box);
 	free(b);
 }
 

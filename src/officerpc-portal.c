@@ -116,6 +116,8 @@ static const struct {
 	{ TC_ORPC_PORTAL_OIDC_START, top_op, NULL },
 	{ TC_ORPC_PORTAL_OIDC_FINISH, tc_orpc_top_login, args_oidc_finish },
 	{ TC_ORPC_PORTAL_INFO, tc_orpc_top_login, args_info },
+	{ TC_ORPC_PORTAL_ECARD_QR, tc_orpc_top_app, NULL },
+	{ TC_ORPC_PORTAL_ECARD, tc_orpc_top_app, NULL },
 };
 
 static size_t

@@ -68,6 +68,8 @@ static const struct {
 	{ "portal-oidc-start", TC_ORPC_PORTAL_OIDC_START },
 	{ "portal-oidc-finish", TC_ORPC_PORTAL_OIDC_FINISH },
 	{ "portal-info", TC_ORPC_PORTAL_INFO },
+	{ "portal-ecard-qr", TC_ORPC_PORTAL_ECARD_QR },
+	{ "portal-ecard", TC_ORPC_PORTAL_ECARD },
 };
 
 /* The top-level tables, one per op ("op" itself in each). */

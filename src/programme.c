@@ -2194,6 +2194,101 @@ parse_face_tier(struct ctx *c, json_t *o, void *dst, void *arg)
 	return 0;
 }
 
+/* "section.field" of a section that does not repeat, not an ID number. */
+static int
+detail_field(struct ctx *c, const char *ref, struct tc_face_detail *d)
+{
+	const struct tc_application *a = &c->p->application;
+	const char *dot = strchr(ref, '.');
+	const struct tc_section *s;
+	size_t i, j, n;
+	char b[40];
+
+	n = dot != NULL ? (size_t)(dot - ref) : 0;
+	for (i = 0; dot != NULL && i < a->n_sections; i++) {
+		s = &a->sections[i];
+		if (strlen(s->id) != n || strncmp(s->id, ref, n) != 0)
+			continue;
+		for (j = 0; j < s->n_fields; j++) {
+			if (strcmp(s->fields[j].id, dot + 1) != 0)
+				continue;
+			if (s->repeating)
+				return fail(c, TC_ERR_MALFORMED,
+				    "'%s' is in a repeating section",
+				    shown(ref, b, sizeof(b)));
+			if (s->fields[j].type != TC_FIELD_TEXT &&
+			    s->fields[j].type != TC_FIELD_DATE &&
+			    s->fields[j].type != TC_FIELD_CHOICE &&
+			    s->fields[j].type != TC_FIELD_ADDRESS)
+				return fail(c, TC_ERR_MALFORMED,
+				    "'%s' is not a text, date, choice or address field",
+				    shown(ref, b, sizeof(b)));
+			d->section = s->id;
+			d->field = &s->fields[j];
+			return 0;
+		}
+	}
+	return fail(c, TC_ERR_NOT_FOUND,
+	    "'%s' names no field of the application (section.field)",
+	    shown(ref, b, sizeof(b)));
+}
+
+/* "front.details": a text element with "lines" of field names. */
+static int
+parse_face_details(struct ctx *c, json_t *fr, struct tc_face *f)
+{
+	static const struct tc_json_key keys[] = {
+		{ "box", K_ARR, 1 },
+		{ "pt", K_ARR, 1 },
+		{ "lines", K_ARR, 1 },
+		{ NULL, 0, 0 },
+	};
+	json_t *o = json_object_get(fr, "details"), *lines, *line, *v;
+	size_t i, j, old, old2, old3, old4;
+	int r;
+
+	if (o == NULL)
+		return 0;
+	old = push_key(c, "details");
+	if ((r = check_keys(c, o, keys)) != 0 ||
+	    (r = parse_box(c, o, "box", &f->details.box)) != 0 ||
+	    (r = parse_pt(c, o, &f->details)) != 0)
+		return r;
+	lines = json_object_get(o, "lines");
+	old2 = push_key(c, "lines");
+	if (json_array_size(lines) == 0)
+		return fail(c, TC_ERR_MALFORMED, "must not be empty");
+	json_array_foreach(lines, i, line)
+	{
+		old3 = push_index(c, i);
+		if (json_array_size(line) == 0 ||
+		    json_array_size(line) > TC_FACE_DETAIL_PER_LINE)
+			return fail(c, TC_ERR_MALFORMED,
+			    "must be a list of 1 to %d field names",
+			    TC_FACE_DETAIL_PER_LINE);
+		json_array_foreach(line, j, v)
+		{
+			old4 = push_index(c, j);
+			if (f->n_details == TC_FACE_DETAILS_MAX)
+				return fail(c, TC_ERR_RANGE,
+				    "more than %d fields", TC_FACE_DETAILS_MAX);
+			if (!json_is_string(v))
+				return fail(
+				    c, TC_ERR_MALFORMED, "must be a string");
+			if ((r = detail_field(c, json_string_value(v),
+				 &f->detail[f->n_details])) != 0)
+				return r;
+			f->detail[f->n_details++].line = (int)i;
+			pop(c, old4);
+		}
+		pop(c, old3);
+	}
+	pop(c, old2);
+	f->details.set = 1;
+	pop(c, old);
+	return 0;
+}
+
 static int
 parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 {
@@ -2201,6 +2296,7 @@ parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 		{ "ink", K_STR, 0 },
 		{ "paper", K_STR, 0 },
 		{ "band", K_NUM, 0 },
+		{ "chip", K_STR, 0 },
 		{ "tiers", K_ARR, 1 },
 		{ "front", K_OBJ, 1 },
 		{ "back", K_OBJ, 1 },
@@ -2216,6 +2312,7 @@ parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 		{ "id", K_OBJ, 1 },
 		{ "validity", K_OBJ, 1 },
 		{ "sub", K_OBJ, 0 },
+		{ "details", K_OBJ, 0 },
 		{ NULL, 0, 0 },
 	};
 	static const struct tc_json_key back_keys[] = {
@@ -2224,17 +2321,22 @@ parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 		{ "authority", K_OBJ, 0 },
 		{ NULL, 0, 0 },
 	};
+	static const char *const chip_names[] = { "contact", "contactless",
+		"none" };
 	json_t *fr, *bk, *seen;
 	size_t i, old, old2;
-	int r, subs = 0;
+	int r, subs = 0, chip = TC_FACE_CHIP_CONTACT;
 	char b[40];
 
 	if (o == NULL)
 		return 0;
 	old = push_key(c, "face");
 	if ((r = check_keys(c, o, keys)) != 0 ||
-	    (r = get_cite(c, o, 0, &f->cite)) != 0)
+	    (r = get_cite(c, o, 0, &f->cite)) != 0 ||
+	    (r = get_enum(
+		 c, o, "chip", chip_names, 0, NELEM(chip_names), &chip)) != 0)
 		return r;
+	f->chip = (enum tc_face_chip)chip;
 	f->ink_rgb = 0x1a1a1a;
 	f->paper_rgb = 0xffffff;
 	if ((r = get_colour(c, o, "ink", &f->ink_rgb)) != 0 ||
@@ -2277,7 +2379,8 @@ parse_face(struct ctx *c, json_t *o, struct tc_face *f)
 	    (r = parse_face_text(c, fr, "id", 1, &f->id, NULL)) != 0 ||
 	    (r = parse_face_text(c, fr, "validity", 1, &f->validity, NULL)) !=
 		0 ||
-	    (r = parse_face_text(c, fr, "sub", subs, &f->sub, NULL)) != 0)
+	    (r = parse_face_text(c, fr, "sub", subs, &f->sub, NULL)) != 0 ||
+	    (r = parse_face_details(c, fr, f)) != 0)
 		return r;
 	if (f->sub.set && !subs) {
 		push_key(c, "sub");
@@ -2475,6 +2578,12 @@ free_service(struct tc_service *s)
 	for (i = 0; i < s->n_options; i++)
 		free_service(&s->options[i]);
 	free(s->options);
+}
+
+char *
+tc_programme_dump(const struct tc_programme *p)
+{
+	return json_dumps(json_array_get(p->priv, 0), JSON_COMPACT);
 }
 
 void

@@ -8,7 +8,7 @@
  * GENERAL AUTHENTICATE for the management key (mutual, 3DES or AES-128)
  * and for key 9E (ECDSA P-256, no PIN), VERIFY for the PIN status, and
  * Yubico's SET MANAGEMENT KEY. Command chaining is handled here; response
- * chaining (61XX) in main.c.
+ * chaining (61XX) in card.c and main.c (GET RESPONSE).
  */
 #include <string.h>
 

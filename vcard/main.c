@@ -3,7 +3,7 @@
  * tcard-vcard: a card OS behind the vsmartcard vpcd virtual reader. It
  * connects to vpcd's TCP port, answers vpcd's control bytes (power, reset,
  * ATR) and every command APDU with one of the two applets of its profile
- * (app-tcard.c, app-piv.c), keeps the card's memory in a state file
+ * (app-tcard.c, app-piv.c) as a T=0 or T=1 card (card.c), keeps the card's memory in a state file
  * (state.c), and can inject faults: a card pulled or dying at APDU N, a
  * hang, short, truncated or over-long answers, wrong status words,
  * endless 61XX / 6CXX chains and a bad R-MAC. Latency: TCP_NODELAY, one
@@ -261,43 +261,6 @@ connect_vpcd(const char *host, int port, int timeout_s)
 	return fd;
 }
 
-void
-vcard_reset(struct vcard *vc)
-{
-	vc->selected = 0;
-	tc_scp_release(&vc->scp);
-	vc->mgmt_ok = 0;
-	vc->witness_len = 0;
-	vc->chaining = 0;
-	tc_buf_reset(&vc->chain);
-}
-
-/* The answer of the whole card to one command, before faults. */
-static uint16_t
-card_command(struct vcard *vc, const struct tc_apdu *a, struct tc_buf *resp)
-{
-	const struct tc_profile *p = vc->profile;
-
-	if (a->ins == 0xA4 && (a->cla & 0xF0) == 0x00) {
-		/* A failed SELECT leaves the current application selected. */
-		if (a->p1 != 0x04 || a->nc < 5 || a->nc > p->aid_len ||
-		    memcmp(a->data, p->aid, a->nc) != 0)
-			return TC_SW_NOT_FOUND;
-		vcard_reset(vc);
-		vc->selected = 1;
-		if ((p->platform == TC_PLATFORM_TCARD
-			    ? vcard_tcard_select(vc, resp)
-			    : vcard_piv_select(vc, resp)) != 0)
-			return TC_SW_UNKNOWN;
-		return TC_SW_OK;
-	}
-	if (!vc->selected)
-		return TC_SW_INS_UNKNOWN;
-	return p->platform == TC_PLATFORM_TCARD
-	    ? vcard_tcard_command(vc, a, resp)
-	    : vcard_piv_command(vc, a, resp);
-}
-
 struct session {
 	struct vcard *vc;
 	struct faults f;
@@ -327,6 +290,7 @@ handle(struct session *s, const uint8_t *cmd, size_t n, struct tc_buf *out)
 	size_t give, le, left;
 	uint16_t sw;
 
+	memset(&a, 0, sizeof(a));
 	s->n++;
 	if (s->f.exit_at == s->n) {
 		logf_("fault: card pulled at APDU %lu", s->n);
@@ -379,7 +343,7 @@ handle(struct session *s, const uint8_t *cmd, size_t n, struct tc_buf *out)
 	}
 	tc_buf_reset(&s->pending);
 	s->pending_off = 0;
-	sw = card_command(vc, &a, &data);
+	sw = vcard_command(vc, &a, &data);
 	if (vc->dirty) {
 		if (vcard_state_save(
 			&vc->st, vc->state_path, serr, sizeof(serr)) != 0) {
@@ -421,17 +385,10 @@ answer:
 		tc_buf_release(&data);
 		return 0;
 	}
-	/* Response chaining: at most Ne bytes now, 61XX for the rest. */
-	le = a.ne;
-	if (data.len > le) {
-		tc_buf_put(out, data.data, le);
-		tc_buf_put(&s->pending, data.data + le, data.len - le);
-		s->pending_off = 0;
-		left = data.len - le;
-		sw = (uint16_t)(0x6100 | (left >= 256 ? 0 : left));
-	} else
-		tc_buf_put(out, data.data, data.len);
-	put_sw(out, sw);
+	/* At most Ne bytes now (see card.c), 61XX for the rest. */
+	vcard_answer(
+	    vc->proto, a.ne, data.data, data.len, sw, out, &s->pending);
+	s->pending_off = 0;
 	if (s->f.short_at == s->n) {
 		logf_("fault: one-byte answer at APDU %lu", s->n);
 		tc_buf_truncate(out, 1);
@@ -790,6 +747,7 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	vc.proto = vcard_protocol(vc.profile);
 	status = run(&vc, host, (int)port, (int)ctimeout, &f);
 out:
 	vcard_reset(&vc);

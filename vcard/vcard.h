@@ -2,9 +2,10 @@
 /*
  * Internal interface of tcard-vcard, the card emulator behind vpcd: the
  * card's persistent state (state.c), the two applets (app-tcard.c,
- * app-piv.c) and the vpcd loop with its fault injection (main.c). An
- * applet gets one parsed command APDU and answers data and a status word;
- * main.c handles SELECT, GET RESPONSE, response chaining and faults.
+ * app-piv.c), the card below them (card.c: SELECT, reset, how data goes
+ * out under T=0 or T=1) and the vpcd loop with its fault injection
+ * (main.c). An applet gets one parsed command APDU and answers data and a
+ * status word; main.c handles GET RESPONSE and faults.
  */
 #ifndef TCARD_VCARD_H
 #define TCARD_VCARD_H
@@ -53,6 +54,7 @@ struct vcard_state {
 
 struct vcard {
 	const struct tc_profile *profile;
+	int proto; /* 0: a T=0 card, 1: a T=1 card (vcard_protocol) */
 	struct vcard_state st;
 	const char *state_path;
 	int dirty; /* st changed: save before answering */
@@ -96,7 +98,22 @@ uint16_t vcard_piv_command(
 /* The answer to a successful SELECT of the profile's AID. */
 int vcard_tcard_select(struct vcard *vc, struct tc_buf *resp);
 int vcard_piv_select(struct vcard *vc, struct tc_buf *resp);
+
+/* card.c */
 /* Called at power off or reset. */
 void vcard_reset(struct vcard *vc);
+/* The answer of the whole card to one command, before faults. */
+uint16_t vcard_command(
+    struct vcard *vc, const struct tc_apdu *a, struct tc_buf *resp);
+/* 1 when the profile's ATR offers T=1 only (a T=1 card), else 0 (T=0). */
+int vcard_protocol(const struct tc_profile *p);
+/*
+ * Appends to out the part of the len bytes of data that go out now for a
+ * command asking ne bytes (0: no Le) on a card of protocol proto, then
+ * the status word: sw, or 61XX when XX (00: 256 or more) bytes remain,
+ * which then wait in pending (emptied first) for GET RESPONSE.
+ */
+void vcard_answer(int proto, size_t ne, const uint8_t *data, size_t len,
+    uint16_t sw, struct tc_buf *out, struct tc_buf *pending);
 
 #endif

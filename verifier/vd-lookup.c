@@ -28,6 +28,7 @@
 #include "tcard/err.h"
 #include "tcard/httpreq.h"
 #include "verdict-json.h"
+#include "dthrottle.h"
 #include "vd.h"
 
 static const char no_match[] = "{\"result\":\"no-match\"}\n";
@@ -61,7 +62,7 @@ vd_lookup_run(struct vd_ctx *vd, struct tc_dreq *rq, const char *card,
 	vd_mask_card(norm, rq->subject);
 	now_ns = vd_mono_ns();
 	out->b = vd_bundle_get(vd);
-	wait = vd_throttle_take(
+	wait = tc_dthrottle_take(
 	    vd->client_tb, rq->client_key, rq->client_keylen, now_ns);
 	if (wait == 0)
 		wait =

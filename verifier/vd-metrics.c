@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "tcard/buf.h"
+#include "dthrottle.h"
 #include "vd.h"
 
 static const char *const ep_names[VD_EP_COUNT] = {
@@ -157,8 +158,9 @@ vd_metrics_render(struct vd_ctx *vd, struct tc_buf *out)
 	    "tcard_log_lines_dropped_total{kind=\"aborted\"} %lu\n",
 	    atomic_load(&vd->reloads_ok), atomic_load(&vd->reloads_unchanged),
 	    atomic_load(&vd->reloads_refused), atomic_load(&vd->reloads_failed),
-	    vd_throttle_refused(vd->client_tb),
-	    vd_throttle_refused(vd->card_tb), vd_log_limited(vd, VD_LIMIT_HTTP),
+	    tc_dthrottle_refused(vd->client_tb),
+	    tc_dthrottle_refused(vd->card_tb),
+	    vd_log_limited(vd, VD_LIMIT_HTTP),
 	    vd_log_limited(vd, VD_LIMIT_ABORTED));
 	vd_bundle_put(b);
 	return bad != 0 ? -1 : 0;

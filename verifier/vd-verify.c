@@ -27,6 +27,7 @@
 #include "tcard/httpreq.h"
 #include "tcard/status.h"
 #include "verdict-json.h"
+#include "dthrottle.h"
 #include "vd.h"
 
 void
@@ -88,7 +89,7 @@ vd_ep_verify(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		goto out;
 	}
 	if (req->has_id &&
-	    (wait = vd_throttle_take(vd->client_tb, rq->client_key,
+	    (wait = tc_dthrottle_take(vd->client_tb, rq->client_key,
 		 rq->client_keylen, vd_mono_ns())) != 0) {
 		tc_dresp_error(resp, MHD_HTTP_TOO_MANY_REQUESTS, VD_R_THROTTLED,
 		    "throttled",

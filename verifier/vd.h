@@ -54,7 +54,7 @@
 #define VD_PROG "tcard-verifierd"
 
 struct tc_dresp;
-struct vd_throttle;
+struct tc_dthrottle;
 struct tc_cardguard;
 struct tc_ledger;
 struct tc_staff_tokens;
@@ -164,7 +164,7 @@ struct vd_ctx {
 	uint8_t pin[TC_TRUST_FPR_LEN];	     /* CA pin: configured or */
 	int have_pin;			     /* learned from the first list */
 	struct tc_lookup_key *pepper;	     /* NULL: lookups unavailable */
-	struct vd_throttle *client_tb, *card_tb;
+	struct tc_dthrottle *client_tb, *card_tb;
 	struct tc_cardguard *guard; /* per-card bound of snapshot cards */
 	time_t clock_offset; /* $TCARD_NOW minus the real time at start */
 
@@ -288,26 +288,7 @@ const char *vd_floor_file(struct vd_ctx *vd, char *buf, size_t len);
 int vd_floor_raise(
     struct vd_ctx *vd, const struct vd_bundle *b, char *err, size_t errlen);
 
-/* ---- throttles (vd-throttle.c) ---- */
-
-/*
- * A table of token buckets of fixed size (slots entries, 4-way
- * set-associative, keyed SipHash of the key). rate tokens per period
- * seconds, at most burst tokens.
- */
-int vd_throttle_new(struct vd_throttle **out, unsigned slots,
-    struct tc_rate rate, unsigned burst);
-void vd_throttle_free(struct vd_throttle *t);
-/*
- * Takes a token for key at now_ns (monotonic). Returns 0 when allowed,
- * else the seconds until a token is available (at least 1).
- */
-unsigned vd_throttle_take(
-    struct vd_throttle *t, const void *key, size_t keylen, uint64_t now_ns);
-/* Requests refused so far. */
-unsigned long vd_throttle_refused(const struct vd_throttle *t);
-/* Counts a refusal made by another bound in t's name (for /metrics). */
-void vd_throttle_count_refusal(struct vd_throttle *t);
+/* ---- throttles (vd-throttle.c, on daemon/dthrottle.h) ---- */
 
 /*
  * Makes the lookup throttles from vd->conf: the client and card tables and

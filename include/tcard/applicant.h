@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "tcard/id.h"
 #include "tcard/pii.h"
 
 struct tc_registry;
@@ -165,5 +166,16 @@ int tc_applicant_oidc(struct tc_registry *reg,
     const struct tc_applicant_oidc *idt, time_t now,
     struct tc_applicant *out /* OUT */, int *created /* OUT */, char *err,
     size_t errlen);
+
+/*
+ * The ID document of account id as its identity platform gave it at the
+ * last sign-in (tc_applicant_oidc keeps it sealed): its type into *type
+ * and the number into number (the caller wipes it). Returns 0,
+ * TC_ERR_NOT_FOUND (no such account, or none kept: a password account),
+ * TC_ERR_DECRYPT, TC_ERR_MALFORMED or a database error.
+ */
+int tc_applicant_identity(struct tc_registry *reg, int64_t id,
+    enum tc_id_type *type /* OUT */, char number[TC_ID_MAX] /* OUT */,
+    char *err, size_t errlen);
 
 #endif

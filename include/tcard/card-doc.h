@@ -22,6 +22,13 @@
 #define TC_CARD_DOC_ACTION_MAX 16
 #define TC_CARD_DOC_NAME_MAX   255
 
+/*
+ * The action of a card's own photo: a sub-card made without an
+ * application (`subcard add --photo`) keeps the relative's photo as a
+ * document of this action; the card face finds it there.
+ */
+#define TC_CARD_DOC_PHOTO "photo"
+
 struct tc_card_doc {
 	int64_t id;
 	int64_t serial;

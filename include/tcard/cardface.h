@@ -75,6 +75,9 @@
 #define TC_CARDFACE_PHOTO_MIN_DPI  150
 #define TC_CARDFACE_PHOTO_CROP_MAX 0.15
 
+/* Bytes of a detail value with its NUL: 256 characters of a form field. */
+#define TC_CARDFACE_DETAIL_MAX 1025
+
 /* Largest PNG or PDF of one face tc_cardface_png/_pdf make, in bytes. */
 #define TC_CARDFACE_IMAGE_MAX (32u << 20)
 
@@ -110,19 +113,30 @@ struct tc_cardface_card {
 	time_t issued_at, expires_at;
 	char principal_no[17];		     /* sub-card: the main card */
 	char relation[TC_CARD_TEXT_MAX + 1]; /* sub-card: "spouse", ... */
+	/*
+	 * front.details: the form's value of programme->face.detail[i]
+	 * (sex, birth date... as the applicant gave them, never derived from
+	 * an ID number), "" when the form has none.
+	 */
+	char detail[TC_FACE_DETAILS_MAX][TC_CARDFACE_DETAIL_MAX];
 	int64_t app_id;	   /* where the photo was looked for; 0: none */
 	int64_t photo_att; /* the photo attachment; 0: none */
+	int64_t photo_doc; /* the card's photo document (card-doc.h); 0: none */
 };
 
 /*
  * Fills *out with card serial as the registry has it, and appends the
  * bytes of its photo to photo (cap at least TC_ATTACH_MAX; nothing when
- * the card has none: tc_cardface_prepare reports that). The photo and the
+ * the card has none: tc_cardface_prepare reports that). The photo, the
  * Chinese translation of a foreign name (a text field "name-zh" of the
- * form) come from the application that issued the card; for a reissued
+ * form) and the values of the face's details come from the application
+ * that issued the card (an employer or residence reported later with
+ * tc_lifecycle_change replacing the details field of that id); for a reissued
  * card from that of the card it replaced, for an upgrade or conversion
  * without a photo from that of the card before it. A sub-card made with
- * `subcard add` has no application, hence no photo here. set gives the
+ * `subcard add` has no application: its photo is its card document of
+ * action TC_CARD_DOC_PHOTO (`subcard add --photo`), and a card reissued
+ * from it finds that one along the chain. set gives the
  * programme (borrowed into out). Returns 0, TC_ERR_NOT_FOUND (no such
  * card, or its programme is not in set), TC_ERR_MALFORMED (a stored value
  * out of shape), TC_ERR_TOO_LARGE, TC_ERR_NOMEM, TC_ERR_DECRYPT or a

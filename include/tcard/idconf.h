@@ -46,6 +46,13 @@ struct tc_idconf {
 	char oidc_claims[256];	/* "name,id_type,id_number,phone_number" */
 	char oidc_scope[256];	/* extra scopes, "" none */
 	int oidc_http_loopback; /* oidc-allow-http-loopback yes */
+	/*
+	 * Password checks per client address (the web worker's throttle of
+	 * the staff's and the applicants' sign-in, registration and reset:
+	 * each costs an scrypt in the monitor): 60/min, burst 60.
+	 */
+	struct tc_rate sign_in_rate;
+	unsigned sign_in_burst;
 };
 
 /* Fills c with the defaults (docs/issuerd.md); home and listen are "". */

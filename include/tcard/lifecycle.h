@@ -428,6 +428,14 @@ struct tc_relative {
 	const char *name;      /* as printed */
 	/* Birth date for ID types that carry none (passports); 0 if unknown. */
 	int birth_y, birth_m, birth_d;
+	/*
+	 * The relative's photo for the card face (required): photo_len
+	 * bytes, photo_name the file's name (its extension must agree with
+	 * the content; NULL: "photo").
+	 */
+	const uint8_t *photo;
+	size_t photo_len;
+	const char *photo_name;
 };
 
 /*
@@ -441,7 +449,11 @@ struct tc_relative {
  * exists: MAC, sealed number and masked form as every holder). The
  * sub-card gets serial new_serial (reserved by tc_serial_reserve), its
  * number in the main card's region, the main card's expiry, and status
- * issued. With new_serial 0 the call only checks (a dry run, as for
+ * issued. The relative's photo (required: the card has no application
+ * to take one from) is checked as the programme's photo field takes one
+ * (an image by its content, the field's pixel size and byte cap) and kept
+ * as the sub-card's document TC_CARD_DOC_PHOTO (tc_card_doc_add), where
+ * tc_cardface_card_load finds it. With new_serial 0 the call only checks (a dry run, as for
  * tc_lifecycle_reissue); nothing changes. One live spouse sub-card per main card; the same person
  * only once; never the main card's own holder. res->new_serial and
  * new_card_no name the sub-card. Returns 0;
@@ -451,8 +463,10 @@ struct tc_relative {
  *                       adult child, an unknown birth date;
  *   TC_ERR_EXISTS       the person already has a live sub-card on this
  *                       card, or a second spouse;
- *   TC_ERR_INVALID_ARG  a bad relation, ID number or name, or new_serial
- *                       was not reserved;
+ *   TC_ERR_INVALID_ARG  a bad relation, ID number or name, no photo, or
+ *                       new_serial was not reserved;
+ *   TC_ERR_RANGE, TC_ERR_TOO_LARGE, TC_ERR_UNSUPPORTED ...
+ *                       the photo is refused (tc_attach_check's codes);
  *   TC_ERR_NOT_FOUND, database, crypto and audit errors.
  */
 int tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,

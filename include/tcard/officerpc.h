@@ -156,8 +156,18 @@ enum tc_orpc_op {
 	TC_ORPC_PORTAL_OIDC_START,
 	TC_ORPC_PORTAL_OIDC_FINISH,
 	TC_ORPC_PORTAL_INFO,
+	/*
+	 * The e-card of the card an application of the session's account
+	 * made (app): "portal-ecard-qr" answers the signed e-card's QR
+	 * code as a PNG tail; "portal-ecard" answers what the worker draws
+	 * the phone image from (the programme file, the card's face data,
+	 * the signed text) with the photo as the tail. 404 while the card
+	 * or its signed e-card does not exist, 409 for a card not live.
+	 */
+	TC_ORPC_PORTAL_ECARD_QR,
+	TC_ORPC_PORTAL_ECARD,
 };
-#define TC_ORPC_OP_LAST	     TC_ORPC_PORTAL_INFO
+#define TC_ORPC_OP_LAST	     TC_ORPC_PORTAL_ECARD
 #define TC_ORPC_PORTAL_FIRST TC_ORPC_PORTAL_LOGIN
 /* 1 when op is one of the portal's (an applicant's session, if any). */
 #define TC_ORPC_IS_PORTAL(op) ((op) >= TC_ORPC_PORTAL_FIRST)

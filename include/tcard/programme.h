@@ -446,6 +446,40 @@ struct tc_application {
 #define TC_FACE_PT_MAX	  72.0 /* largest */
 #define TC_FACE_QR_MIN_MM 15.0 /* shorter side of the QR box, at least */
 
+/*
+ * The chip of the card stock ("face.chip"): contacts on the front (the
+ * default: the programmes' cards are contact cards), an antenna only
+ * (contactless), or none. With contacts, no box of the front may overlap
+ * the ISO/IEC 7816-2 contact field C1..C8, given here as the outer limits
+ * of the eight contact zones from the card's left and top edges
+ * (docs/cardfaces.md cites the figures).
+ */
+enum tc_face_chip {
+	TC_FACE_CHIP_CONTACT = 0,
+	TC_FACE_CHIP_CONTACTLESS,
+	TC_FACE_CHIP_NONE,
+};
+#define TC_FACE_CONTACT_X0_MM 10.25 /* C1..C4, left edge of the zones */
+#define TC_FACE_CONTACT_X1_MM 19.87 /* C5..C8, right edge of the zones */
+#define TC_FACE_CONTACT_Y0_MM 19.23 /* C1 and C5, top of the zones */
+#define TC_FACE_CONTACT_Y1_MM 28.55 /* C4 and C8, bottom of the zones */
+
+/*
+ * "front.details": lines of "caption value" from the holder's application
+ * form (sex, birth date, nationality...), each line naming 1 to
+ * TC_FACE_DETAIL_PER_LINE fields "section.field" of a section that does
+ * not repeat; at most TC_FACE_DETAILS_MAX fields in all. The caption is
+ * the field's names. An ID number field cannot be named (the face shows
+ * only the masked number of the registry).
+ */
+#define TC_FACE_DETAILS_MAX	12
+#define TC_FACE_DETAIL_PER_LINE 3
+struct tc_face_detail {
+	const char *section;	      /* the section id */
+	const struct tc_field *field; /* in the programme's application */
+	int line;		      /* 0-based line of the details */
+};
+
 /* A box: [x, y, width, height] in the file. */
 struct tc_face_box {
 	double x, y, w, h;
@@ -478,12 +512,16 @@ struct tc_face {
 	uint32_t ink_rgb;   /* "ink": text on the body, default #1A1A1A */
 	uint32_t paper_rgb; /* "paper": the body, default #FFFFFF */
 	double band_mm;	    /* "band": tier band on top of both sides, 0-27 */
+	enum tc_face_chip chip; /* "chip": default contact */
 	struct tc_face_tier *tiers;
 	size_t n_tiers;
 	struct tc_face_text title, label, name, card_no, id, validity, sub;
 	struct tc_face_box photo;
 	struct tc_face_box qr;
 	struct tc_face_text verify, authority;
+	struct tc_face_text details; /* optional */
+	struct tc_face_detail detail[TC_FACE_DETAILS_MAX];
+	size_t n_details;
 	struct tc_text verify_text;
 	struct tc_cite cite;
 };
@@ -570,6 +608,14 @@ int tc_programme_load(struct tc_programme **out /* OUT */, const char *path,
 
 /* Frees p and everything it owns (NULL is fine). */
 void tc_programme_free(struct tc_programme *p);
+
+/*
+ * The programme's file as it was parsed, as compact JSON text (malloc'd,
+ * NUL-terminated; the caller frees it), for a process that parses it
+ * again with tc_programme_parse (the office's web worker draws the
+ * e-card from it). NULL when out of memory.
+ */
+char *tc_programme_dump(const struct tc_programme *p);
 
 /* Lookups by id. Each returns a pointer owned by p, or NULL. */
 const struct tc_tier *tc_programme_tier(

@@ -1490,9 +1490,11 @@ tc_app_form_complete(const struct tc_app_facts *f, char *err, size_t errlen)
 	for (i = 0; i < p->application.n_sections; i++) {
 		sec = &p->application.sections[i];
 		v = json_object_get(form, sec->id);
+		/* Every printed card shows a photo: a sub-card's is the
+		 * relative's, so a sub-card application needs one too. */
 		for (j = 0; j < sec->n_fields; j++)
 			if (sec->fields[j].type == TC_FIELD_PHOTO &&
-			    sec->fields[j].required && f->kind != TC_APP_SUB)
+			    sec->fields[j].required)
 				photo_needed = 1;
 		if (sec->repeating) {
 			if (f->kind == TC_APP_SUB)

@@ -16,6 +16,7 @@
 
 #include "registry-int.h"
 #include "tcard/application.h"
+#include "tcard/attach.h"
 #include "tcard/production.h"
 #include "tcard/buf.h"
 #include "tcard/operator.h"
@@ -58,6 +59,19 @@ int tc_app_visible_to(const struct tc_operator *op,
  */
 void tc_app_step_owner(const struct tc_step *steps, size_t n, int idx,
     const struct tc_app *a, const char **role, const char **org);
+
+/*
+ * Checks len bytes named name (its last path component) as the photo of
+ * a card of p, as an application's photo field takes it: by content an
+ * image of the programme's upload formats (any image format when they
+ * name none), of at most the field's max_bytes and of exactly its
+ * width_px x height_px when it sets them. Fills *info. Returns 0, the
+ * codes of tc_attach_check, TC_ERR_TOO_LARGE or TC_ERR_RANGE (the
+ * message gives the pixels found and needed).
+ */
+int tc_app_photo_check(const struct tc_programme *p, const char *name,
+    const uint8_t *data, size_t len, struct tc_attach_info *info /* OUT */,
+    char *err, size_t errlen);
 
 /*
  * 1 when s is valid UTF-8 of 1..max bytes without control characters

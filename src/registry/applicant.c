@@ -545,6 +545,34 @@ oidc_account(struct tc_registry *reg, const uint8_t key[TC_PII_MAC_LEN],
 	    "{\"verified\":true,\"oidc\":true}", err, errlen);
 }
 
+#define IDENTITY_AAD_FMT "talentcard-applicant-v1:%lld"
+
+/* The ID document of account id's identity, sealed, kept (schema 15). */
+static int
+seal_identity(struct tc_registry *reg, int64_t id, enum tc_id_type type,
+    const char *number, char *err, size_t errlen)
+{
+	struct tc_buf sealed;
+	char aad[64], text[TC_ID_MAX + 32];
+	int r;
+
+	snprintf(aad, sizeof(aad), IDENTITY_AAD_FMT, (long long)id);
+	snprintf(text, sizeof(text), "%s:%s", tc_id_type_name(type), number);
+	tc_buf_init(&sealed, 256);
+	if ((r = tc_pii_seal(reg->keys.data_key, aad, (const uint8_t *)text,
+		 strlen(text), &sealed)) != 0)
+		r = tc_seterr(
+		    err, errlen, r, "sealing the identity's ID number failed");
+	else
+		r = tc_reg_exec(reg,
+		    "UPDATE applicants SET id_sealed = ?2 WHERE id = ?1",
+		    "keeping the identity's ID number", err, errlen, "ib", id,
+		    (const void *)sealed.data, sealed.len);
+	OPENSSL_cleanse(text, sizeof(text));
+	tc_buf_release(&sealed);
+	return r;
+}
+
 int
 tc_applicant_oidc(struct tc_registry *reg, const struct tc_applicant_oidc *idt,
     time_t now, struct tc_applicant *out, int *created, char *err,
@@ -577,26 +605,82 @@ tc_applicant_oidc(struct tc_registry *reg, const struct tc_applicant_oidc *idt,
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
 		    "the identity's ID number is not a valid %s number",
 		    tc_id_type_name(type));
-	r = tc_pii_id_mac(reg->keys.pepper, number, mac);
-	OPENSSL_cleanse(number, sizeof(number));
-	if (r != 0)
-		return tc_seterr(
+	if (tc_pii_id_mac(reg->keys.pepper, number, mac) != 0) {
+		r = tc_seterr(
 		    err, errlen, TC_ERR_CRYPTO, "hashing the ID number failed");
+		goto out;
+	}
 	if ((r = tc_reg_need_tx(
 		 reg, "signing in with an identity", err, errlen)) != 0)
-		return r;
-	if (oidc_key(idt->issuer, idt->sub, key) != 0)
-		return tc_seterr(
+		goto out;
+	if (oidc_key(idt->issuer, idt->sub, key) != 0) {
+		r = tc_seterr(
 		    err, errlen, TC_ERR_CRYPTO, "hashing the subject failed");
+		goto out;
+	}
 	if ((r = oidc_account(
 		 reg, key, idt->name, now, &id, &made, err, errlen)) != 0 ||
 	    (r = tc_applicant_bind_person(reg, id, mac, err, errlen)) != 0 ||
+	    (r = seal_identity(reg, id, type, number, err, errlen)) != 0 ||
 	    (r = tc_applicant_get(reg, id, out, err, errlen)) != 0)
-		return r;
+		goto out;
 	if (out->disabled)
-		return tc_seterr(err, errlen, TC_ERR_AUTH,
+		r = tc_seterr(err, errlen, TC_ERR_AUTH,
 		    "this account may no longer sign in");
-	if (created != NULL)
+	else if (created != NULL)
 		*created = made;
-	return 0;
+out:
+	OPENSSL_cleanse(number, sizeof(number));
+	return r;
+}
+
+int
+tc_applicant_identity(struct tc_registry *reg, int64_t id,
+    enum tc_id_type *type, char number[TC_ID_MAX], char *err, size_t errlen)
+{
+	sqlite3_stmt *st = NULL;
+	struct tc_buf plain;
+	char aad[64], tname[32];
+	const char *colon;
+	int r;
+
+	number[0] = '\0';
+	if ((r = tc_reg_query(reg,
+		 "SELECT id_sealed FROM applicants WHERE id = ?1 AND id_sealed IS NOT NULL",
+		 &st, err, errlen, "i", id)) != 0 ||
+	    (r = tc_reg_one_row(reg, st, "reading an account's identity", err,
+		 errlen, "applicant account %lld has no identity document",
+		 (long long)id)) != 0)
+		return r;
+	snprintf(aad, sizeof(aad), IDENTITY_AAD_FMT, (long long)id);
+	tc_buf_init(&plain, TC_ID_MAX + 16);
+	r = tc_pii_open(reg->keys.data_key, aad, sqlite3_column_blob(st, 0),
+	    (size_t)sqlite3_column_bytes(st, 0), &plain, err, errlen);
+	tc_reg_finalize(reg, st);
+	colon = r == 0 ? memchr(plain.data, ':', plain.len) : NULL;
+	if (r == 0 &&
+	    (colon == NULL ||
+		(size_t)(colon - (const char *)plain.data) >= sizeof(tname) ||
+		plain.len - (size_t)(colon + 1 - (const char *)plain.data) >=
+		    TC_ID_MAX))
+		r = TC_ERR_MALFORMED;
+	if (r == 0) {
+		size_t k = (size_t)(colon - (const char *)plain.data);
+		size_t n = plain.len - k - 1;
+
+		memcpy(tname, plain.data, k);
+		tname[k] = '\0';
+		memcpy(number, colon + 1, n);
+		number[n] = '\0';
+		if (tc_id_type_parse(tname, type) != 0)
+			r = TC_ERR_MALFORMED;
+	}
+	if (r == TC_ERR_MALFORMED) {
+		OPENSSL_cleanse(number, TC_ID_MAX);
+		r = tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "applicant account %lld: the sealed identity is out of shape",
+		    (long long)id);
+	}
+	tc_buf_release(&plain);
+	return r;
 }

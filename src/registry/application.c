@@ -1717,6 +1717,37 @@ upload_mask(const struct tc_programme *p)
 	return mask != 0 ? mask : TC_MEDIA_ALL;
 }
 
+/* A photo as an application's photo field takes it (app-int.h). */
+int
+tc_app_photo_check(const struct tc_programme *p, const char *name,
+    const uint8_t *data, size_t len, struct tc_attach_info *info, char *err,
+    size_t errlen)
+{
+	const struct tc_field *photo;
+	unsigned allowed = upload_mask(p) & TC_MEDIA_IMAGES;
+	char msg[256];
+	int r;
+
+	if ((r = tc_attach_check(name, data, len,
+		 allowed != 0 ? allowed : TC_MEDIA_IMAGES, info, msg,
+		 sizeof(msg))) != 0)
+		return tc_seterr(err, errlen, r, "%s: %s", name, msg);
+	if ((photo = photo_field(p)) == NULL)
+		return 0;
+	if (photo->max_bytes > 0 && (long long)len > photo->max_bytes)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "%s: the photo has %zu bytes; %s allows %lld", name, len,
+		    p->id, photo->max_bytes);
+	if ((photo->width_px > 0 && info->width != (uint32_t)photo->width_px) ||
+	    (photo->height_px > 0 &&
+		info->height != (uint32_t)photo->height_px))
+		return tc_seterr(err, errlen, TC_ERR_RANGE,
+		    "%s: the photo is %u x %u pixels; %s needs %d x %d (%s)",
+		    name, info->width, info->height, p->id, photo->width_px,
+		    photo->height_px, photo->cite.source);
+	return 0;
+}
+
 /* Stores the content under its hash unless it is there (app-int.h). */
 int
 tc_app_store_data(struct tc_registry *reg, const uint8_t sha[32],
@@ -1775,7 +1806,6 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
     int64_t *att_id, char *err, size_t errlen)
 {
 	const struct tc_programme *p;
-	const struct tc_field *photo;
 	struct tc_attach_info info;
 	struct tc_operator op;
 	struct tc_app a;
@@ -1783,7 +1813,6 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 	char hex[65], msg[256];
 	const char *base;
 	sqlite3_stmt *st = NULL;
-	unsigned allowed;
 	size_t i;
 	int64_t count = 0;
 	int rc, r;
@@ -1823,36 +1852,13 @@ tc_app_attach(const struct tc_app_ctx *c, int64_t id, enum tc_att_kind kind,
 			goto out;
 		}
 	}
-	allowed = upload_mask(p);
-	if (kind == TC_ATT_PHOTO) {
-		allowed &= TC_MEDIA_IMAGES;
-		if (allowed == 0)
-			allowed = TC_MEDIA_IMAGES;
-	}
-	if ((r = tc_attach_check(
-		 base, data, len, allowed, &info, msg, sizeof(msg))) != 0) {
+	if (kind == TC_ATT_PHOTO)
+		r = tc_app_photo_check(p, base, data, len, &info, err, errlen);
+	else if ((r = tc_attach_check(base, data, len, upload_mask(p), &info,
+		      msg, sizeof(msg))) != 0)
 		tc_seterr(err, errlen, r, "%s: %s", base, msg);
+	if (r != 0)
 		goto out;
-	}
-	if (kind == TC_ATT_PHOTO && (photo = photo_field(p)) != NULL) {
-		if (photo->max_bytes > 0 && (long long)len > photo->max_bytes) {
-			r = tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
-			    "%s: the photo has %zu bytes; %s allows %lld", base,
-			    len, p->id, photo->max_bytes);
-			goto out;
-		}
-		if ((photo->width_px > 0 &&
-			info.width != (uint32_t)photo->width_px) ||
-		    (photo->height_px > 0 &&
-			info.height != (uint32_t)photo->height_px)) {
-			r = tc_seterr(err, errlen, TC_ERR_RANGE,
-			    "%s: the photo is %u x %u pixels; %s needs %d x %d (%s)",
-			    base, info.width, info.height, p->id,
-			    photo->width_px, photo->height_px,
-			    photo->cite.source);
-			goto out;
-		}
-	}
 	if ((r = tc_reg_query(c->reg,
 		 "SELECT count(*) FROM attachments WHERE application_id = ?1",
 		 &st, err, errlen, "i", id)) != 0)

@@ -20,8 +20,10 @@
 #include <sqlite3.h>
 #include <unistr.h>
 
+#include "app-int.h"
 #include "registry-int.h"
 #include "tcard/blacklist.h"
+#include "tcard/card-doc.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 #include "tcard/id.h"
@@ -1550,12 +1552,25 @@ sub_cite(const struct tc_programme *p, enum tc_relation relation)
 	return "programme file";
 }
 
+/* The file name of the relative's photo without its directory ("photo"). */
+static const char *
+relative_photo_name(const struct tc_relative *rel)
+{
+	const char *slash;
+
+	if (rel->photo_name == NULL)
+		return "photo";
+	slash = strrchr(rel->photo_name, '/');
+	return slash != NULL ? slash + 1 : rel->photo_name;
+}
+
 int
 tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
     enum tc_relation relation, const struct tc_relative *rel, int64_t ns,
     struct tc_lifecycle_result *res, char *err, size_t errlen)
 {
 	struct tc_lifecycle_result dummy;
+	struct tc_attach_info info;
 	struct tc_card_state c;
 	const struct tc_programme *p;
 	const struct tc_tier *st;
@@ -1647,6 +1662,18 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 			goto out;
 		}
 	}
+	/*
+	 * The relative's photo, as an application's photo field takes it:
+	 * every printed card shows one, and this card has no application.
+	 */
+	if (rel->photo == NULL || rel->photo_len == 0) {
+		r = tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "the relative's photo is missing: the sub-card's face shows it");
+		goto out;
+	}
+	if ((r = tc_app_photo_check(p, relative_photo_name(rel), rel->photo,
+		 rel->photo_len, &info, err, errlen)) != 0)
+		goto out;
 	/* The relative as a holder: found by ID number, else added below. */
 	r = tc_registry_holder_find(
 	    lc->reg, rel->id_type, norm, &holder, err, errlen);
@@ -1727,6 +1754,10 @@ tc_lifecycle_subcard_add(const struct tc_lifecycle *lc, int64_t serial,
 		     relname, "tier", st->id, "holder", masked, "holder_id",
 		     (json_int_t)holder, "valid_to", ed),
 		 err, errlen)) != 0)
+		goto out;
+	if ((r = tc_card_doc_add(lc->reg, ns, TC_CARD_DOC_PHOTO,
+		 lc->operator_name, lc->now, relative_photo_name(rel),
+		 rel->photo, rel->photo_len, NULL, err, errlen)) != 0)
 		goto out;
 	res->new_serial = ns;
 	r = 0;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The production queue (include/tcard/production.h, docs/workflow.md
- * "Production"): the production table of schema step 15, one row per card
+ * "Production"): the production table of schema step 16, one row per card
  * allocated at the last approval (src/registry/application.c queues it),
  * scoped to the operator's branch.
  */

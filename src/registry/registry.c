@@ -563,12 +563,21 @@ static const char *const migrations[] = {
 	"CREATE UNIQUE INDEX applicants_oidc ON applicants (oidc_sub)\n"
 	"    WHERE oidc_sub IS NOT NULL;\n",
 	/*
-	 * 15: production (issue 17, docs/workflow.md "Production"): a card is
+	 * 15: the ID document of an identity platform's account, sealed
+	 * under the data key (tc_pii_seal, AAD "talentcard-applicant-v1:"
+	 * and the account's id): "TYPE:NUMBER" as the platform's claims
+	 * gave it at the last sign-in, so that the portal fills the form's
+	 * ID number from the identity and shows it masked, read-only (003:
+	 * "从身份认证登录获取且不可修改").
+	 */
+	"ALTER TABLE applicants ADD COLUMN id_sealed BLOB;\n",
+	/*
+	 * 16: production (issue 17, docs/workflow.md "Production"): a card is
 	 * allocated at the last approval in the state 'production' (the
 	 * cards table is rebuilt for the wider CHECK, SQLite's twelve-step
 	 * procedure), and waits in the production queue of its branch.
 	 */
-	"CREATE TABLE cards_15 (\n"
+	"CREATE TABLE cards_16 (\n"
 	"	serial INTEGER PRIMARY KEY\n"
 	"	    CHECK (serial BETWEEN 1 AND 999999999),\n"
 	"	card_no TEXT NOT NULL UNIQUE\n"
@@ -594,12 +603,12 @@ static const char *const migrations[] = {
 	"	replaces_serial INTEGER REFERENCES cards (serial),\n"
 	"	CHECK ((principal_serial IS NULL) = (relation IS NULL))\n"
 	") STRICT;\n"
-	"INSERT INTO cards_15 SELECT serial, card_no, holder_id, programme,\n"
+	"INSERT INTO cards_16 SELECT serial, card_no, holder_id, programme,\n"
 	"    tier, status, issued_at, expires_at, principal_serial, relation,\n"
 	"    status_at, status_reason, status_cascade, renewals,\n"
 	"    replaces_serial FROM cards;\n"
 	"DROP TABLE cards;\n"
-	"ALTER TABLE cards_15 RENAME TO cards;\n"
+	"ALTER TABLE cards_16 RENAME TO cards;\n"
 	"CREATE INDEX cards_holder ON cards (holder_id);\n"
 	"CREATE INDEX cards_principal ON cards (principal_serial);\n"
 	"CREATE UNIQUE INDEX cards_replaces ON cards (replaces_serial);\n"

@@ -69,7 +69,7 @@ cp -r "$cache" "$T/h" || fail "cannot copy $cache"
 kv() { sed -n "s/^$1=//p" "$T/h/make.txt"; }
 
 "$bin/tcard-issuerd" --home "$T/h" --listen 127.0.0.1:0 --port-file "$T/port" \
-	--idle-timeout 1h 2>"$T/d.log" &
+	--idle-timeout 1h --sign-in-rate 100000/min --sign-in-burst 100000 2>"$T/d.log" &
 pid=$!
 bench_wait_port "$T/d.log"
 worker=$(pgrep -P "$pid" | head -1)

@@ -42,7 +42,7 @@ unset TCARD_NOW TCARD_HOME TCARD_PASSPHRASE
 "$bin/tcard-issuer" demo --home "$T/h" >/dev/null 2>"$T/demo.err" ||
 	fail "demo: $(tail -3 "$T/demo.err")"
 "$bin/tcard-issuerd" --home "$T/h" --listen 127.0.0.1:0 --port-file "$T/port" \
-	--idle-timeout 1h 2>"$T/d.log" &
+	--idle-timeout 1h --sign-in-rate 100000/min --sign-in-burst 100000 2>"$T/d.log" &
 pid=$!
 bench_wait_port "$T/d.log"
 worker=$(pgrep -P "$pid" | head -1)

@@ -110,44 +110,48 @@ expect_err "operator or passphrase wrong" "the refusal is the generic one"
 expect_exit 1 "renew five years early" as ap-iss renew "$CA"
 expect_err "renewal opens on 2031-01-30 00:00, 30 days before the card expires on 2031-03-01 00:00 \(002 九\(五\)\)" "the refusal gives the day the window opens"
 
-# Sub-cards.
-RID=$ID_SP expect_exit 0 "sub-card for the spouse (--id-env)" \
+# Sub-cards: made without an application, each takes the relative's photo.
+mkpng 358 441 "$T/rel.png"
+RID=$ID_SP expect_exit 2 "a sub-card without --photo is refused" \
 	as ap-iss subcard add "$CA" --relation spouse --id-type resident --id-env RID --name "Sam Carter"
+expect_err "give --photo FILE: the relative's photo" "the usage error asks for the photo"
+RID=$ID_SP expect_exit 0 "sub-card for the spouse (--id-env)" \
+	as ap-iss subcard add "$CA" --relation spouse --id-type resident --id-env RID --name "Sam Carter" --photo "$T/rel.png"
 expect_out "sub-card .* \(serial [0-9]+, spouse\) added to card $GA, valid through 2031-02-28" "the sub-card has the main card's validity"
 log
 echo "$ID_CH" >"$T/id"
 expect_exit 0 "sub-card for a minor child (--id -)" \
-	as ap-iss subcard add "$CA" --relation child --id-type resident --id - --name "Kim Carter" <"$T/id"
+	as ap-iss subcard add "$CA" --relation child --id-type resident --id - --name "Kim Carter" --photo "$T/rel.png" <"$T/id"
 log
 echo "$ID_18" >"$T/id"
 expect_exit 1 "no sub-card for a child who is 18 today" \
-	as ap-iss subcard add "$CA" --relation child --id-type resident --id - --name "Lee Carter" <"$T/id"
+	as ap-iss subcard add "$CA" --relation child --id-type resident --id - --name "Lee Carter" --photo "$T/rel.png" <"$T/id"
 expect_err "the child is 18 years old: sub-card tier a-child of programme guangzhou-green is for minors \(under 18\) only \(002 七\)" "the refusal gives the age and the rule"
 log
 echo "$ID_17" >"$T/id"
 expect_exit 0 "a child who turns 18 tomorrow is still a minor" \
-	as ap-iss subcard add "$CA" --relation child --id-type resident --id - --name "Max Carter" <"$T/id"
+	as ap-iss subcard add "$CA" --relation child --id-type resident --id - --name "Max Carter" --photo "$T/rel.png" <"$T/id"
 RID=$ID_PA expect_exit 0 "sub-card for a parent" \
-	as ap-iss subcard add "$CA" --relation parent --id-type resident --id-env RID --name "Pat Carter"
+	as ap-iss subcard add "$CA" --relation parent --id-type resident --id-env RID --name "Pat Carter" --photo "$T/rel.png"
 RID=$ID_PL expect_exit 0 "sub-card for a parent-in-law" \
-	as ap-iss subcard add "$CA" --relation parent-in-law --id-type resident --id-env RID --name "Pen Lee" --json
+	as ap-iss subcard add "$CA" --relation parent-in-law --id-type resident --id-env RID --name "Pen Lee" --photo "$T/rel.png" --json
 check "--json: the sub-card names its main card" test "$(json_get main_card)" = "$CA"
 check "--json: relation parent-in-law" test "$(json_get relation)" = parent-in-law
 log
 RID=$ID_FS expect_exit 1 "a second spouse is refused" \
-	as ap-iss subcard add "$CA" --relation spouse --id-type resident --id-env RID --name "Other"
+	as ap-iss subcard add "$CA" --relation spouse --id-type resident --id-env RID --name "Other" --photo "$T/rel.png"
 expect_err "already has a spouse sub-card" "the refusal says why"
 RID=$ID_FS expect_exit 1 "no sub-cards on a B card" \
-	as ap-iss subcard add "$CB" --relation spouse --id-type resident --id-env RID --name "Bea"
+	as ap-iss subcard add "$CB" --relation spouse --id-type resident --id-env RID --name "Bea" --photo "$T/rel.png"
 expect_err "is a b card: programme guangzhou-green gives sub-cards for a spouse only to a cards \(002 七\)" "the refusal names the rule"
 RID=$ID_F expect_exit 1 "the holder is not their own relative" \
-	as ap-iss subcard add "$CF" --relation spouse --id-type resident --id-env RID --name "Frank Fake"
+	as ap-iss subcard add "$CF" --relation spouse --id-type resident --id-env RID --name "Frank Fake" --photo "$T/rel.png"
 expect_err "is the holder of card" "the refusal says why"
 expect_exit 2 "an ID number on the command line is refused" \
-	as ap-iss subcard add "$CA" --relation parent --id-type resident --id "$ID_FS" --name X
+	as ap-iss subcard add "$CA" --relation parent --id-type resident --id "$ID_FS" --name X --photo "$T/rel.png"
 expect_err "visible to" "the refusal explains why"
 RID=110101199501010088 expect_exit 1 "a wrong check character" \
-	as ap-iss subcard add "$CA" --relation parent --id-type resident --id-env RID --name X
+	as ap-iss subcard add "$CA" --relation parent --id-type resident --id-env RID --name X --photo "$T/rel.png"
 expect_err "bad check character" "the refusal says which"
 log
 expect_exit 0 "card show lists five sub-cards" "$I" card show "$CA"
@@ -228,7 +232,7 @@ check "no card number twice" test "$(python3 -c 'import json,sys; c=[x["card"] f
 
 # Revocation; fraud blacklists the person and bars the employer.
 RID=$ID_FS expect_exit 0 "a spouse sub-card on the fraud card" \
-	as ap-iss subcard add "$CF" --relation spouse --id-type resident --id-env RID --name "Fay Fake"
+	as ap-iss subcard add "$CF" --relation spouse --id-type resident --id-env RID --name "Fay Fake" --photo "$T/rel.png"
 expect_exit 1 "an unknown reason" as ap-appr revoke "$CF" --reason bored
 expect_err "'bored' is not a revocation reason of programme guangzhou-green" "the refusal names the reason"
 expect_exit 2 "--bar-employer needs fraud" as ap-appr revoke "$CF" --reason other --bar-employer

@@ -8,7 +8,8 @@
 # from the e-card image, and tcard-verify says VALID for it with the
 # exported trust list; a reissued card finds its photo through the card
 # it replaced; a long Chinese name shrinks and a longer one is refused;
-# a long foreign name takes two lines; a missing photo, a PDF and a too
+# a long foreign name takes two lines; a sub-card prints with the photo
+# 'subcard add' kept; a missing photo, a PDF and a too
 # small image as photo are refused with a message and no file written;
 # print-batch makes one PDF of the cards of a day, refuses the day while a
 # card fails unless --skip-bad, and takes photos from --photos DIR.
@@ -19,7 +20,7 @@ tc_env
 
 need_prog "$I"
 I=$(demo_cli) # demo operators sign in with their TOTP code (lib.sh)
-need_cmd zbarimg pdfinfo pdftoppm python3
+need_cmd zbarimg pdfinfo pdftoppm python3 sqlite3
 if ! fc-list | grep -q 'Noto Sans CJK SC'; then
 	echo "1..0 # SKIP fonts-noto-cjk not installed"; exit 77
 fi
@@ -113,7 +114,11 @@ verify_qr "$T/e.png" "e-card image"
 check "print reused the stored e-card (one ecard.issue per card)" \
     test "$("$I" audit list --limit 100000 | grep -c "ecard.issue.*card:$ES")" = 1
 
-# 3. Bad input: refused before anything is written.
+# 3. Bad input: refused before anything is written. A sub-card made with
+# 'subcard add' keeps the relative's photo (issue 17); one made before
+# that (its photo document removed here) has none.
+expect_exit 0 "a sub-card prints with the photo 'subcard add' kept" "$I" print "$SUB" --out "$T/subphoto.pdf" --as $P
+sqlite3 "$H/registry.db" "DELETE FROM card_documents WHERE action = 'photo' AND serial = (SELECT serial FROM cards WHERE card_no = '$SUB')"
 expect_exit 1 "a sub-card without a photo is refused" "$I" print "$SUB" --out "$T/nophoto.pdf" --as $P
 expect_err "card $SUB has no photo" "and the message names the card"
 check "no file was written" test ! -e "$T/nophoto.pdf"

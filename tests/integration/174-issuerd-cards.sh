@@ -12,7 +12,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..50"
+echo "1..54"
 
 check "demo authority" id_demo
 check "tcard-issuerd starts" start_id
@@ -84,11 +84,31 @@ SUB='{"relation":"child","id_type":"resident","id_number":"110101201506010029","
 req POST "/v1/cards/$G/subcards" "$AP" "$APC" "$SUB"
 check "an approver's sub-card is 403 (the counter's work)" status_is 403
 req POST "/v1/cards/$G/subcards" "$CI" "$CIC" "$SUB"
+check "a sub-card without the relative's photo is 400 (every printed card has one)" status_is 400
+check "the refusal names the photo" grep -q "photo is missing" "$T/body"
+# The relative's photo is a document of the request (multipart), a PNG.
+python3 -c '
+import struct, sys, zlib
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+raw = b"".join(b"\x00" + b"\xc8" * 358 for _ in range(441))
+open(sys.argv[1], "wb").write(b"\x89PNG\r\n\x1a\n" +
+    chunk(b"IHDR", struct.pack(">IIBBBBB", 358, 441, 8, 0, 0, 0, 0)) +
+    chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))' "$T/luca.png"
+curl -s --max-time 20 -X POST -b "$CI" -c "$CI" -H "X-CSRF-Token: $CIC" \
+	-F "args=$SUB;type=application/json" -F "document=@$T/luca.png;type=image/png" \
+	-D "$T/hdr" -o "$T/body" -w '%{http_code}' "$URL/v1/cards/$G/subcards" >"$T/status"
 check "the card issuer adds a sub-card" status_is 200
 check "the answer names the new sub-card, its holder masked" \
 	test "$(jq_body '[s["holder"]["id_masked"] for s in o["sub_cards"] if s["card"] == o["result"]["new_card"]]')" = "['****************29']"
+NEWSUB=$(jq_body 'o["result"]["new_card"]')
+check "the photo is not a document of the main card" \
+	test "$(jq_body '[d["action"] for d in o.get("documents", [])]')" = "[]"
 check "card show agrees" show $G "$AGREE and len(o['sub_cards']) == 3"
 check "the relative's full number is not in the answer" bash -c "! grep -q 110101201506010029 '$T/body'"
+req GET "/v1/cards/$NEWSUB" "$CI"
+check "the photo is the sub-card's document \"photo\"" \
+	test "$(jq_body '[(d["action"], d["media_type"]) for d in o["documents"]]')" = "[('photo', 'image/png')]"
 req GET "/v1/audit?after=0&limit=5" "$AU"
 check "GET /v1/audit is 200 for the auditor" status_is 200
 "$I" audit list --home "$H" --json >"$T/audit.json" 2>/dev/null

@@ -17,46 +17,9 @@ $PY -c 'import aiosmtpd' 2>/dev/null || { echo "1..0 # SKIP python3-aiosmtpd mis
 command -v sqlite3 >/dev/null || { echo "1..0 # SKIP sqlite3 missing"; exit 77; }
 export TCARD_SCRYPT_LN=12
 unset TCARD_PASSPHRASE TCARD_HOME TCARD_NOW
-MAIL=$T/mail
+MAIL=$T/mail # start_smtp's (issuerd-lib.sh)
 mkdir -p "$MAIL"
-SMTP_PID=
 
-# start_smtp: the server on a free port (kept in $T/smtp.port across
-# restarts), writing each message to $MAIL/N.eml.
-start_smtp() {
-	local i
-	rm -f "$T/smtp.up"
-	$PY - "$MAIL" "$T/smtp.port" "$T/smtp.up" <<'PY' 2>"$T/smtp.err" &
-import os, socket, sys, time
-from aiosmtpd.controller import Controller
-d, portfile, up = sys.argv[1:4]
-if os.path.exists(portfile):
-    port = int(open(portfile).read())
-else:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    open(portfile, "w").write(str(port))
-class H:
-    async def handle_DATA(self, server, session, envelope):
-        n = len(os.listdir(d))
-        with open(os.path.join(d, "%03d.eml" % n), "wb") as f:
-            f.write(("X-Rcpt: %s\r\n" % ",".join(envelope.rcpt_tos)).encode())
-            f.write(envelope.original_content)
-        return "250 OK"
-c = Controller(H(), hostname="127.0.0.1", port=port)
-c.start()
-open(up, "w").write("up")
-try:
-    while True: time.sleep(1)
-except KeyboardInterrupt:
-    pass
-PY
-	SMTP_PID=$!
-	tc_daemon "$SMTP_PID"
-	for i in $(seq 100); do [ -s "$T/smtp.up" ] && return 0; sleep 0.1; done
-	sed 's/^/# smtp: /' "$T/smtp.err"; return 1
-}
-stop_smtp() { kill -TERM "$SMTP_PID"; wait "$SMTP_PID" 2>/dev/null; }
-smtp_url() { echo "smtp://127.0.0.1:$(cat "$T/smtp.port")"; }
 # mails: a python expression over msgs (the parsed messages, in order).
 mails() {
 	$PY - "$MAIL" "$1" <<'PY'

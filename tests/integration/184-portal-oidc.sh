@@ -20,33 +20,17 @@
 id_env
 need_cmd node
 need_prog "$TC_BIN/tcard-issuerd-oidc"
-if [ ! -d "$TC_TOP/tests/oidc/node_modules/oidc-provider" ]; then
-	"$TC_TOP/scripts/install-npm" >"$T/npm.log" 2>&1 || cat "$T/npm.log"
-fi
 
 AGENT=$TC_BIN/tcard-issuerd-oidc
 check "the OIDC agent has no registry nor key store code" \
 	bash -c "! nm '$AGENT' | grep -E ' (tc_keystore_|tc_registry_|tc_app_|tc_applicant_|sqlite3_)'"
 
 # The daemon's port first: the provider knows its redirect URI.
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-CB=http://127.0.0.1:$PORT/portal/oidc/callback
-SECRET=oidc-test-secret-0123456789abcdef
-node "$TC_TOP/tests/oidc/provider.mjs" --port-file "$T/pport" \
-	--client-id tc-office --client-secret "$SECRET" \
-	--redirect-uri "$CB" >"$T/provider.log" 2>&1 &
-tc_daemon $!
-for _ in $(seq 100); do [ -s "$T/pport" ] && break; sleep 0.1; done
-check "the provider listens" test -s "$T/pport"
-PP=$(cat "$T/pport")
-ISS=http://127.0.0.1:$PP
+check "the provider listens" oidc_provider
 
 check "demo authority" id_demo
-printf '%s\n' "$SECRET" >"$T/secret"
+printf '%s\n' "$OIDC_SECRET" >"$T/secret"
 chmod 644 "$T/secret"
-OIDC=(--oidc-issuer "$ISS" --oidc-client-id tc-office
-	--oidc-client-secret-file "$T/secret" --oidc-redirect-uri "$CB"
-	--oidc-scope "profile identity phone" --oidc-allow-http-loopback yes)
 expect_exit 1 "a client secret file readable by others stops the daemon" \
 	"$ISD" --home "$H" --listen 127.0.0.1:0 "${OIDC[@]}"
 expect_err "chmod 600" "... saying how to fix its mode"
@@ -173,6 +157,33 @@ check "... an account applies for its holder only" grep -q "holder only" "$T/bod
 form 张三 11010519491231002X
 req POST /v1/portal/applications "$J" "$PC" "$(cat "$T/form.json")"
 check "the identity's own name and number: no such refusal" bash -c "! grep -q 'identity you signed in with\|holder only' '$T/body'"
+req GET /v1/portal/session "$J"
+check "the account shows the identity's ID document, the number masked" \
+	test "$(jq_body 'o["account"]["id_document"]["type"], o["account"]["id_document"]["masked"]')" = "('resident', '****************2X')"
+# A form without the name and the ID number: the identity's are taken.
+python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); b=o["sections"]["basic"]; [b.pop(k) for k in ("name","id-type","id-number")]; print(json.dumps(o, ensure_ascii=False))' "$T/form.json" >"$T/form2.json"
+req POST /v1/portal/applications "$J" "$PC" "$(cat "$T/form2.json")"
+check "a form without name and ID number makes a draft (200)" status_is 200
+check "... of the identity's name and number" \
+	test "$(jq_body 'o["name"], o["applicant"]')" = "('张三', '****************2X')"
+curl -s -b "$J" -o "$T/apply.html" "$URL/portal/apply/guangdong-youyue?lang=en"
+check "the form shows the name read-only, not sent" \
+	grep -q '<input type="text" readonly id="basic-name" value="张三">' "$T/apply.html"
+check "and the ID number masked, read-only" \
+	grep -q '<input type="text" readonly id="basic-id-number" value="\*\{16\}2X">' "$T/apply.html"
+expect_no 11010519491231002X "the form page never shows the ID number" "$T/apply.html"
+check "the agent runs under Landlock (read-only CA certificates, resolver files, libraries)" \
+	grep -q 'the OIDC agent runs as uid [0-9]*, no new privileges, landlock on' "$T/id.err"
+# The agent dies: the next sign-in starts another and goes on.
+AG=$(pgrep -P "$ID_PID" -x tcard-issuerd-o | head -1)
+check "the OIDC agent runs ($AG)" test -n "$AG"
+kill -KILL "$AG"
+J4=$T/d.jar
+check "after the agent was killed, a sign-in still reaches the provider" walk "$J4"
+check "... through a new agent" grep -q 'starting the OIDC agent again' "$T/id.err"
+get "$(cat "$T/cb")" "$J4"
+check "... and completes (303 to /portal/, tcard_portal set)" \
+	sh -c "test \"\$(cat '$T/status')\" = 303 && grep -qi '^set-cookie: tcard_portal' '$T/hdr'"
 expect_no 11010519491231002X "the daemon's log never shows the ID number" "$T/id.err"
 stop_id
 

@@ -103,6 +103,23 @@ long=$(python3 -c 'print("成" * 1001)')
 req PUT "/v1/portal/applications/$N/sections/achievements" "$P1" "$C1" "{\"text\":\"$long\"}"
 check "achievements of 1001 characters are refused with the rule (400)" \
 	sh -c "test \"\$(cat '$T/status')\" = 400 && grep -q 'achievements' '$T/body'"
+# Each rule of the form, refused with the rule and where (the JSON path).
+refused() { # refused SECTION VALUE WORD DESC
+	req PUT "/v1/portal/applications/$N/sections/$1" "$P1" "$C1" "$2"
+	check "$4 (400, naming $3)" sh -c "test \"\$(cat '$T/status')\" = 400 && grep -q '$3' '$T/body'"
+}
+basic=$(python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["sections"]["basic"], ensure_ascii=False))' "$T/app1.json")
+refused basic "$(echo "$basic" | sed 's/"permanent"/"forever"/')" 'id-valid-to' "an ID validity neither a date nor permanent: refused"
+refused basic "$(echo "$basic" | sed 's/"2015-06-01"/"2099-01-01"/')" 'id-valid-from' "an ID validity starting in the future: refused"
+refused contact '{"mobile":"12","email":"applicant@example.com","wechat":"wx","emergency-mobile":"13900139000","address":"广州"}' 'mobile' "a mobile number of two digits: refused"
+refused contact '{"mobile":"13800138000","email":"not-an-address","wechat":"wx","emergency-mobile":"13900139000","address":"广州"}' 'email' "an e-mail address without @: refused"
+req GET "/v1/portal/applications/$N" "$P1"
+check "the refusals kept nothing: the validity and the mobile as they were" \
+	test "$(jq_body 'o["form"]["basic"]["id-valid-to"], o["form"]["contact"]["mobile"]')" = "('permanent', '13800138000')"
+# A draft may lack entries; submission may not: at least one family member
+# and one education entry (003 2.1.4.5, 2.1.4.6).
+req PUT "/v1/portal/applications/$N/sections/family" "$P1" "$C1" '[]'
+check "a draft without a family member is kept (200)" status_is 200
 req PUT "/v1/portal/applications/$N/sections/achievements" "$P1" "$C1" '{"text":"二十年新材料研发，主持国家重点研发计划项目。"}'
 check "a section is changed (200)" status_is 200
 req GET "/v1/portal/applications/$N" "$P1"
@@ -133,11 +150,19 @@ ATT=$(jq_body 'o["attachment"]')
 curl -s -b "$P1" -o "$T/back.pdf" -w '%{http_code}' "$URL/v1/portal/applications/$N/attachments/$ATT" >"$T/status"
 check "the applicant reads its file back, the same bytes" sh -c "test \"\$(cat '$T/status')\" = 200 && cmp -s '$T/back.pdf' '$T/m.pdf'"
 
+req GET "/v1/portal/applications/$N/ecard/phone.png" "$P1"
+check "a draft has no e-card yet (404, saying so)" \
+	sh -c "test \"\$(cat '$T/status')\" = 404 && grep -q 'has no card yet' '$T/body'"
+req GET "/v1/portal/applications/$N/ecard/card.pdf" "$P1"
+check "an e-card is qr.png or phone.png (404)" status_is 404
+
 # Another applicant sees none of it.
 plogin 2; P2=$T/p2.jar; C2=$PC
 for p in "/v1/portal/applications/$N" "/v1/portal/applications/$N/attachments/$ATT" "/v1/portal/applications/$N/pledge"; do
 	req GET "$p" "$P2"; check "applicant 2: GET ${p#/v1/portal/applications/} is 404" status_is 404
 done
+req GET "/v1/portal/applications/$N/ecard/qr.png" "$P2"
+check "applicant 2: nor its e-card (404)" status_is 404
 req PUT "/v1/portal/applications/$N/sections/achievements" "$P2" "$C2" '{"text":"x"}'
 check "applicant 2 cannot change it (404)" status_is 404
 req POST "/v1/portal/applications/$N/submit" "$P2" "$C2" '{"pledge":true}'
@@ -161,6 +186,12 @@ req POST "/v1/portal/applications/$N/submit" "$P1" "$C1" '{"pledge":true}'
 check "accepted at once: refused, the time it was shown in the message (409)" \
 	sh -c "test \"\$(cat '$T/status')\" = 409 && grep -q 'ms after it was shown; it must be read for 5 seconds' '$T/body'"
 sleep 5.2
+req POST "/v1/portal/applications/$N/submit" "$P1" "$C1" '{"pledge":true}'
+check "after 5 seconds, without a family member: incomplete (400, naming family)" \
+	sh -c "test \"\$(cat '$T/status')\" = 400 && grep -q 'incomplete' '$T/body' && grep -q 'family' '$T/body'"
+req PUT "/v1/portal/applications/$N/sections/family" "$P1" "$C1" \
+	'[{"name":"李华","relation":"配偶","birth-date":"1987-02-03","nationality":"中国","employer":"广州某中学"}]'
+check "the family member is given back (200)" status_is 200
 req POST "/v1/portal/applications/$N/submit" "$P1" "$C1" '{"pledge":true}'
 check "after 5 seconds it is submitted" test "$(cat "$T/status"),$(jq_body 'o["state"]')" = "200,submitted"
 req GET /v1/portal/applications "$P1"
@@ -196,8 +227,14 @@ req POST /v1/portal/accounts - "" '{"login":"not a login","password":"a long eno
 check "a login that is neither e-mail nor mobile is refused (400)" status_is 400
 req POST /v1/portal/accounts - "" '{"login":"New@Example.com","password":"a long enough password","language":"en"}'
 check "an account is registered, unverified" test "$(cat "$T/status"),$(jq_body 'o["verified"]')" = "200,False"
+fresh=$(cat "$T/body")
 req POST /v1/portal/accounts - "" '{"login":"new@example.com","password":"another long password"}'
-check "the same login (any case) again is 409" status_is 409
+check "the same login (any case) again: the very same answer, telling nothing" \
+	test "$(cat "$T/status")" = 200 -a "$(cat "$T/body")" = "$fresh"
+check "... its owner gets a link to set a new password instead" \
+	test "$(sqlite3 "$H/registry.db" "SELECT recipient FROM outbox WHERE event = 'password-reset'")" = "new@example.com"
+req POST /v1/portal/session - "" '{"login":"new@example.com","password":"another long password"}'
+check "... and the second password is not the account's (401)" status_is 401
 req POST /v1/portal/session "$T/new.jar" "" '{"login":"new@example.com","password":"a long enough password"}'
 check "the new account signs in" test "$(cat "$T/status"),$(jq_body 'o["account"]["verified"]')" = "200,False"
 NC=$(jq_body 'o["csrf"]')
@@ -228,9 +265,9 @@ check "verified, it passes that gate: refused now only as incomplete (400: the p
 req POST /v1/portal/accounts/reset-request - "" '{"login":"nobody@example.com"}'; a=$(cat "$T/body")
 req POST /v1/portal/accounts/reset-request - "" '{"login":"new@example.com"}'; b=$(cat "$T/body")
 check "a reset request answers the same with or without an account" test "$a" = "$b"
-check "and writes a message only for the account" \
-	test "$(outbox recipient password-reset)" = "new@example.com"
-tok=$(outbox body password-reset | sed -n 's|.*/portal/reset?token=\([A-Za-z0-9_-]\{43\}\).*|\1|p')
+check "and writes a message only for the account (the second to it)" \
+	test "$(outbox recipient password-reset | tr '\n' ' ')" = "new@example.com new@example.com "
+tok=$(outbox body password-reset | sed -n 's|.*/portal/reset?token=\([A-Za-z0-9_-]\{43\}\).*|\1|p' | tail -1)
 req POST /v1/portal/accounts/reset - "" "{\"token\":\"$tok\",\"password\":\"a brand new password\"}"
 check "the reset link sets a new password" status_is 200
 req POST /v1/portal/session "$T/new2.jar" "" '{"login":"new@example.com","password":"a brand new password"}'
@@ -247,4 +284,27 @@ check "the session is gone (401)" status_is 401
 check "no full ID number in the daemon's log" test "$(grep -c "$(row 1 5)\|$(row 2 5)" "$T/id.err")" = 0
 stop_id
 check "SIGTERM stops it cleanly" test "$ID_STATUS" -eq 0
+
+# Password checks are throttled per client address (each costs an scrypt
+# in the monitor): 3 at once here, then 429 with Retry-After, for the
+# portal's and the staff's sign-in alike; nothing else is slowed.
+check "tcard-issuerd starts with --sign-in-rate 1/h --sign-in-burst 3" \
+	start_id --sign-in-rate 1/h --sign-in-burst 3
+for i in 1 2 3; do plogin 1 "wrong-password-$i-abc"; done
+check "three wrong passwords: 401" status_is 401
+plogin 1
+check "the fourth attempt from this address is 429, the password not checked" status_is 429
+check "... with Retry-After" grep -qiE '^retry-after: [0-9]+' "$T/hdr"
+check "... saying why" grep -q 'too many sign-in' "$T/body"
+req POST /v1/session - "" '{"operator":"demo-admin","passphrase":"x","otp":"000000"}'
+check "the staff's sign-in from the address too (429)" status_is 429
+curl -s -o "$T/body" -D "$T/hdr" -w '%{http_code}' -H "Origin: $URL" \
+	--data-urlencode "login=$(row 2 1)" --data-urlencode "password=x" "$URL/portal/login" >"$T/status"
+check "and the sign-in page (429, a page)" \
+	sh -c "test \"\$(cat '$T/status')\" = 429 && grep -q 'Too many attempts' '$T/body'"
+req GET /healthz
+check "other requests are served (200)" status_is 200
+req POST /v1/portal/accounts/reset-request - "" '{"login":"x@example.com"}'
+check "a reset request is throttled too (429)" status_is 429
+stop_id
 done_testing

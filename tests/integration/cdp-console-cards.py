@@ -19,11 +19,10 @@
 import json
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
-import totp  # noqa: E402
+import pages  # noqa: E402
 
 chromium, profile, url, art, params = sys.argv[1:6]
 with open(params, encoding="utf-8") as f:
@@ -39,14 +38,7 @@ def shot(p, name):
 
 
 def sign_in(p, op, tag):
-    # "PASSPHRASE TOTP-SECRET": the code is made just before it is typed.
-    pw, secret = P["ops"][op].split(" ", 1)
-    p.navigate(url + "/console/?lang=en")
-    p.wait_selector("#signin")
-    p.type("#operator", op)
-    p.type("#passphrase", pw)
-    p.type("#otp", totp.code(secret, int(time.time())))
-    p.tap("#signin", wait_load=True)
+    pages.staff_sign_in(p, url, op, P["ops"][op])
     p.wait_selector("#logout")
     shot(p, tag + "-signed-in")
 
@@ -119,13 +111,7 @@ with Browser(chromium, profile, timeout=150) as br:
     # Its first page as an image (lazy: scrolled to, then loaded).
     page = "#materials li:nth-child(%d) img.page" % (k + 1)
     p.call("DOM.scrollIntoViewIfNeeded", {"nodeId": p.wait_selector(page)})
-    for _ in range(100):
-        seen["page_width"] = p.evaluate(
-            "(() => { const i = document.querySelector(%s);"
-            " return i.complete ? i.naturalWidth : -1; })()" % json.dumps(page))
-        if seen["page_width"] > 0:
-            break
-        time.sleep(0.1)
+    seen["page_width"] = p.image_width(page)
     shot(p, "9-upgrade-application")
     seen["download"] = p.download(
         "#materials li:nth-child(%d) a[download]" % (k + 1), P["downloads"])

@@ -14,11 +14,10 @@
 import json
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
-import totp  # noqa: E402
+import pages  # noqa: E402
 
 (chromium, profile, url, art, a, b, op1, pw1, op2, pw2) = sys.argv[1:11]
 c = sys.argv[11] if len(sys.argv) > 11 else None
@@ -30,16 +29,7 @@ def shot(p, name):
 
 
 def sign_in(p, op, pw, tag):
-    # pw is "PASSPHRASE TOTP-SECRET": the code is made as a person's
-    # authenticator would, just before it is typed.
-    pw, secret = pw.split(" ", 1)
-    p.navigate(url + "/console/?lang=en")
-    p.wait_selector("#signin")
-    shot(p, tag + "-signin")
-    p.type("#operator", op)
-    p.type("#passphrase", pw)
-    p.type("#otp", totp.code(secret, int(time.time())))
-    p.tap("#signin", wait_load=True)
+    pages.staff_sign_in(p, url, op, pw, lambda: shot(p, tag + "-signin"))
 
 
 with Browser(chromium, profile, timeout=150) as br:
@@ -50,9 +40,7 @@ with Browser(chromium, profile, timeout=150) as br:
     shot(p, "2-queue")
     p.tap('a[href="/console/applications/%s"]' % a, wait_load=True)
     p.wait_selector("img.att")
-    seen["photo_width"] = p.evaluate(
-        "(() => { const i = document.querySelector('img.att');"
-        " return i.complete ? i.naturalWidth : -1; })()")
+    seen["photo_width"] = p.image_width("img.att")
     seen["sections"] = p.evaluate(
         "document.querySelectorAll('section.form-section').length")
     seen["overflow_desk"] = p.overflow()
@@ -60,13 +48,7 @@ with Browser(chromium, profile, timeout=150) as br:
     if c is not None:
         p.navigate(url + "/console/applications/" + c)
         p.wait_selector("img.page")
-        for _ in range(100):
-            seen["pdf_page_width"] = p.evaluate(
-                "(() => { const i = document.querySelector('img.page');"
-                " return i.complete ? i.naturalWidth : -1; })()")
-            if seen["pdf_page_width"] >= 0:
-                break
-            time.sleep(0.1)
+        seen["pdf_page_width"] = p.image_width("img.page")
         shot(p, "3b-application-c-pdf")
     p.navigate(url + "/console/applications/" + b)
     p.type("#reason", "请补充社保证明 <b>insurance records</b>")

@@ -5,7 +5,8 @@
 # page (a target with its session), navigate, tap an element as a finger
 # would, type, choose the files of a file input, wait for a page load or a
 # selector, read attributes, HTML, layout and the HTTP status of a page
-# loaded, evaluate an expression (when JavaScript is on), download what a
+# loaded, the width of an image once loaded, evaluate an expression (when
+# JavaScript is on), download what a
 # link points to, save a screenshot. Every wait is bounded by one deadline
 # per browser.
 # Usage: from cdp import Browser
@@ -16,6 +17,7 @@ import base64
 import fcntl
 import json
 import os
+import select
 import subprocess
 import time
 
@@ -71,7 +73,8 @@ class Browser:
 
     def read_message(self):
         while b"\0" not in self.buf:
-            if time.time() > self.deadline:
+            left = self.deadline - time.time()
+            if left <= 0 or not select.select([self.from_r], [], [], left)[0]:
                 raise CdpError("timed out waiting for Chromium")
             chunk = os.read(self.from_r, 65536)
             if not chunk:
@@ -174,6 +177,19 @@ class Page:
                 return n
             time.sleep(0.1)
         raise CdpError("%s did not appear" % selector)
+
+    def image_width(self, selector, seconds=10):
+        """The naturalWidth of an image once the browser is done with it
+        (0: it did not load), or -1 when it is still loading after
+        seconds (needs JavaScript on)."""
+        end = min(time.time() + seconds, self.b.deadline)
+        expr = ("(() => { const i = document.querySelector(%s);"
+                " return i.complete ? i.naturalWidth : -1; })()" % json.dumps(selector))
+        while True:
+            w = self.evaluate(expr)
+            if w >= 0 or time.time() >= end:
+                return w
+            time.sleep(0.1)
 
     def tap(self, selector, wait_load=False):
         n = self.node(selector)

@@ -113,3 +113,70 @@ green_app() {
 	mv "$dir" "$T/app-$app"
 	echo "$app"
 }
+
+# oidc_provider: the OpenID provider of the tests (tests/oidc/provider.mjs,
+# installed by scripts/install-npm when missing; the caller skips without
+# node) for the client tc-office with the secret OIDC_SECRET, started
+# before tcard-issuerd and stopped at exit: PORT, a free port for the
+# daemon, CB its callback (the provider's redirect URI), PP the
+# provider's port, ISS its issuer, and OIDC the daemon's options to use
+# it (the secret in $T/secret, which the caller writes). Fails when it
+# does not listen within 10 seconds.
+OIDC_SECRET=oidc-test-secret-0123456789abcdef
+oidc_provider() {
+	if [ ! -d "$TC_TOP/tests/oidc/node_modules/oidc-provider" ]; then
+		"$TC_TOP/scripts/install-npm" >"$T/npm.log" 2>&1 || cat "$T/npm.log"
+	fi
+	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	CB=http://127.0.0.1:$PORT/portal/oidc/callback
+	node "$TC_TOP/tests/oidc/provider.mjs" --port-file "$T/pport" \
+		--client-id tc-office --client-secret "$OIDC_SECRET" \
+		--redirect-uri "$CB" >"$T/provider.log" 2>&1 &
+	tc_daemon $!
+	for _ in $(seq 100); do [ -s "$T/pport" ] && break; sleep 0.1; done
+	[ -s "$T/pport" ] || { sed 's/^/# provider: /' "$T/provider.log"; return 1; }
+	PP=$(cat "$T/pport")
+	ISS=http://127.0.0.1:$PP
+	OIDC=(--oidc-issuer "$ISS" --oidc-client-id tc-office
+		--oidc-client-secret-file "$T/secret" --oidc-redirect-uri "$CB"
+		--oidc-scope "profile identity phone" --oidc-allow-http-loopback yes)
+}
+
+# start_smtp: an SMTP server on loopback (Debian's python3-aiosmtpd, for
+# the system's python3; the caller skips without it) on a free port, kept
+# in $T/smtp.port across restarts (smtp_url), writing each message to
+# $MAIL/NNN.eml with a first header X-Rcpt naming its envelope's
+# recipients; SMTP_PID, stopped at exit or by stop_smtp.
+start_smtp() {
+	rm -f "$T/smtp.up"
+	/usr/bin/python3 - "$MAIL" "$T/smtp.port" "$T/smtp.up" <<'PY' 2>"$T/smtp.err" &
+import os, socket, sys, time
+from aiosmtpd.controller import Controller
+d, portfile, up = sys.argv[1:4]
+if os.path.exists(portfile):
+    port = int(open(portfile).read())
+else:
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    open(portfile, "w").write(str(port))
+class H:
+    async def handle_DATA(self, server, session, envelope):
+        n = len(os.listdir(d))
+        with open(os.path.join(d, "%03d.eml" % n), "wb") as f:
+            f.write(("X-Rcpt: %s\r\n" % ",".join(envelope.rcpt_tos)).encode())
+            f.write(envelope.original_content)
+        return "250 OK"
+c = Controller(H(), hostname="127.0.0.1", port=port)
+c.start()
+open(up, "w").write("up")
+try:
+    while True: time.sleep(1)
+except KeyboardInterrupt:
+    pass
+PY
+	SMTP_PID=$!
+	tc_daemon "$SMTP_PID"
+	for _ in $(seq 100); do [ -s "$T/smtp.up" ] && return 0; sleep 0.1; done
+	sed 's/^/# smtp: /' "$T/smtp.err"; return 1
+}
+stop_smtp() { kill -TERM "$SMTP_PID"; wait "$SMTP_PID" 2>/dev/null; }
+smtp_url() { echo "smtp://127.0.0.1:$(cat "$T/smtp.port")"; }

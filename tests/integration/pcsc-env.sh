@@ -2,7 +2,9 @@
 # A private PC/SC stack for the tests and the demo: pcscd with the vsmartcard
 # vpcd driver (two virtual readers) and tcard-vcard card emulators. Source it
 # after lib.sh (it uses $T and $TC_BIN), then:
-#   pcsc_start                   start pcscd (exits 77 when it cannot run here)
+#   pcsc_start                   start pcscd (exits 77 when it cannot run here);
+#                                its readers are named "$PCSC_NAME 00 00" and
+#                                "$PCSC_NAME 00 01" (default "Virtual PCD")
 #   vcard_start SLOT STATE ARGS  insert an emulated card in reader SLOT (0 or 1)
 #   vcard_pull SLOT              remove it (stop the emulator) and wait until
 #                                pcscd noticed
@@ -14,8 +16,9 @@
 # Facts behind the choices: ../shared/PCSC-TESTING.md, docs/card-pcsc.md.
 
 PCSC_LOCK=${PCSC_LOCK:-/run/lock/tcard-pcsc-tests.lock}
-PCSC_READER0="Virtual PCD 00 00"
-PCSC_READER1="Virtual PCD 00 01"
+PCSC_NAME=${PCSC_NAME:-Virtual PCD}
+PCSC_READER0="$PCSC_NAME 00 00"
+PCSC_READER1="$PCSC_NAME 00 01"
 PCSCD_PID=
 VCARD_PID0=
 VCARD_PID1=
@@ -56,6 +59,7 @@ pcsc_start() {
 	[ -x "$TC_BIN/tcard-vcard" ] || pcsc_skip "tcard-vcard is not built"
 	command -v flock >/dev/null || pcsc_skip "flock (util-linux) is missing"
 	[ -n "$PCSCD_PID" ] && return 0
+	PCSC_READER0="$PCSC_NAME 00 00" PCSC_READER1="$PCSC_NAME 00 01"
 	if [ -z "${PCSC_LOCKED:-}" ]; then
 		mkdir -p "$(dirname "$PCSC_LOCK")"
 		exec 9>"$PCSC_LOCK"
@@ -75,7 +79,7 @@ pcsc_start() {
 	done
 	mkdir -p "$T/pcsc-conf"
 	cat >"$T/pcsc-conf/vpcd" <<-EOF
-		FRIENDLYNAME "Virtual PCD"
+		FRIENDLYNAME "$PCSC_NAME"
 		DEVICENAME   /dev/null:$VPCD_PORT
 		LIBPATH      $driver
 	EOF

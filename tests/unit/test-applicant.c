@@ -9,7 +9,9 @@
 #include <ftw.h>
 #include <sys/stat.h>
 
+#include "../../src/registry/registry-int.h"
 #include "fixtures-registry.h"
+#include "fixtures-registry-sql.h"
 #include "tcard/applicant.h"
 #include "tcard/application.h"
 #include "tcard/err.h"
@@ -309,6 +311,44 @@ oidc_in(struct fx_reg *fx, const struct tc_applicant_oidc *idt,
 	return r;
 }
 
+/*
+ * The identity's ID document is kept sealed on account id: it opens to
+ * the normalised number; a password account has none; the sealed value
+ * copied to another account does not open there.
+ */
+static void
+identity_kept(struct fx_reg *fx, int64_t id)
+{
+	char number[TC_ID_MAX], err[256] = "", sql[160];
+	enum tc_id_type type;
+	int64_t other = 0;
+
+	assert_int_equal(
+	    tc_applicant_identity(fx->reg, id, &type, number, err, sizeof(err)),
+	    0);
+	assert_int_equal(type, TC_ID_RESIDENT);
+	assert_string_equal(number, "11010519491231002X");
+	assert_int_equal(
+	    fx_reg_int(fx->reg,
+		"SELECT count(*) FROM applicants WHERE instr(id_sealed, CAST('19491231' AS BLOB)) > 0"),
+	    0);
+	assert_int_equal(tc_registry_begin(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_applicant_register(fx->reg, "kept@example.com",
+			     PASS, NULL, "zh", 1, T0, &other, err, sizeof(err)),
+	    0);
+	assert_int_equal(tc_registry_commit(fx->reg, NULL, 0), 0);
+	assert_int_equal(tc_applicant_identity(
+			     fx->reg, other, &type, number, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND);
+	snprintf(sql, sizeof(sql),
+	    "UPDATE applicants SET id_sealed = (SELECT id_sealed FROM applicants WHERE id = %lld) WHERE id = %lld",
+	    (long long)id, (long long)other);
+	fx_raw_exec(fx->path, sql);
+	assert_int_equal(tc_applicant_identity(
+			     fx->reg, other, &type, number, err, sizeof(err)),
+	    TC_ERR_DECRYPT);
+}
+
 static void
 test_oidc(void **state)
 {
@@ -335,6 +375,7 @@ test_oidc(void **state)
 	assert_int_equal(created, 0);
 	assert_int_equal(b.id, a.id);
 	assert_string_equal(b.name, "张 三");
+	identity_kept(fx, a.id);
 	/* No password sign-in, no reset by its login. */
 	assert_int_equal(tc_applicant_login(
 			     fx->reg, a.login, PASS, T0, &b, err, sizeof(err)),

@@ -328,25 +328,56 @@ attach_all(struct fx *fx, int64_t id, const struct tc_programme *p,
 	    0);
 }
 
+/*
+ * Creates a draft application as the clerk, a sub-card's on card principal
+ * when that is nonzero; *f gets its parsed form (the caller releases it).
+ * Returns its id.
+ */
+static int64_t
+create_draft(struct fx *fx, const struct tc_programme *p, const char *tier,
+    const char *route, const char *clause, const struct tc_sample_person *who,
+    int64_t principal, struct tc_app_form *f)
+{
+	char *text, err[1024];
+	int64_t id = 0;
+	int r;
+
+	text = form_json(p, tier, route, clause, who);
+	parse_form(fx, text, f);
+	free(text);
+	AS(fx, "clerk");
+	begin(fx);
+	r = principal != 0
+	    ? tc_app_create_sub(&fx->c, principal, f, &id, err, sizeof(err))
+	    : tc_app_create(&fx->c, f, &id, err, sizeof(err));
+	if (r != 0)
+		fail_msg("create %s: %s", tier != NULL ? tier : "", err);
+	commit(fx);
+	return id;
+}
+
 /* Creates, attaches and submits an application; returns its id. */
 static int64_t
 apply_new(struct fx *fx, const struct tc_programme *p, const char *tier,
     const char *route, const char *clause, const struct tc_sample_person *who)
 {
 	struct tc_app_form f;
-	char *text, err[1024];
-	int64_t id = 0;
+	int64_t id = create_draft(fx, p, tier, route, clause, who, 0, &f);
 
-	text = form_json(p, tier, route, clause, who);
-	parse_form(fx, text, &f);
-	free(text);
-	AS(fx, "clerk");
-	begin(fx);
-	if (tc_app_create(&fx->c, &f, &id, err, sizeof(err)) != 0)
-		fail_msg("create: %s", err);
-	commit(fx);
 	attach_all(fx, id, p, f.tier[0] ? f.tier : NULL,
 	    f.work_type[0] ? f.work_type : NULL, 0);
+	tc_app_form_release(&f);
+	return id;
+}
+
+/* A draft sub-card application of tier for relative rel on principal. */
+static int64_t
+create_sub(struct fx *fx, const struct tc_programme *p, const char *tier,
+    int64_t principal, const struct tc_sample_person *rel)
+{
+	struct tc_app_form f;
+	int64_t id = create_draft(fx, p, tier, NULL, NULL, rel, principal, &f);
+
 	tc_app_form_release(&f);
 	return id;
 }
@@ -739,9 +770,7 @@ test_walk_all(void **state)
 			/* Sub-card tiers that hang on this tier. */
 			for (k = 0; k < p->n_tiers; k++) {
 				const struct tc_tier *st = &p->tiers[k];
-				struct tc_app_form f;
 				struct tc_sample_person rel;
-				char *text;
 
 				if (st->kind != TC_TIER_SUB ||
 				    !tc_idlist_has(&st->principal_tiers, t->id))
@@ -749,16 +778,8 @@ test_walk_all(void **state)
 				person(fx, &rel, "王小雨",
 				    st->minor_only ? "20150301" : "19870203",
 				    0);
-				text = form_json(p, st->id, NULL, NULL, &rel);
-				parse_form(fx, text, &f);
-				free(text);
-				AS(fx, "clerk");
-				begin(fx);
-				if (tc_app_create_sub(&fx->c, card.serial, &f,
-					&id, err, sizeof(err)) != 0)
-					fail_msg("sub %s: %s", st->id, err);
-				commit(fx);
-				tc_app_form_release(&f);
+				id = create_sub(
+				    fx, p, st->id, card.serial, &rel);
 				attach_all(fx, id, p, st->id, NULL, 1);
 				{
 					struct tc_card sub;
@@ -2129,6 +2150,89 @@ test_completeness(void **state)
 	tc_app_form_release(&f);
 }
 
+/* attach_cb for every file but the photo (kind TC_ATT_PHOTO). */
+static int
+attach_no_photo_cb(const struct tc_sample_file *f, void *arg)
+{
+	return f->kind == TC_ATT_PHOTO ? 0 : attach_cb(f, arg);
+}
+
+/* Submits id: refused as incomplete, naming the photo. */
+static void
+submit_lacks_photo(struct fx *fx, int64_t id)
+{
+	char err[1024];
+
+	begin(fx);
+	expect_err(tc_app_submit(&fx->c, id, 1, err, sizeof(err)),
+	    TC_ERR_MALFORMED, err, "incomplete");
+	tc_registry_rollback(fx->reg);
+	if (strstr(err, ": photo") == NULL)
+		fail_msg("'%s' does not name the photo", err);
+}
+
+/* Attaches photo b as name to id, then submits it: both pass. */
+static void
+photo_then_submit(
+    struct fx *fx, int64_t id, const char *name, const struct tc_buf *b)
+{
+	char err[1024];
+
+	assert_int_equal(
+	    attach(fx, id, TC_ATT_PHOTO, NULL, name, b, err, sizeof(err)), 0);
+	assert_int_equal(submit(fx, id, err, sizeof(err)), 0);
+}
+
+/*
+ * Every printed card has a photo (issue 17): Chuxiong's form asks for one
+ * of 358 x 441 pixels, and a sub-card application needs the relative's.
+ */
+static void
+test_photo_required(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *cx = prog(fx, "chuxiong-xingchu");
+	const struct tc_programme *g = prog(fx, "guangzhou-green");
+	struct attach_arg aa = { fx, 0 };
+	struct tc_sample_person who, rel;
+	struct tc_app_form f;
+	struct tc_card a;
+	struct tc_buf b;
+	char err[1024];
+	int64_t id;
+
+	/* Chuxiong: everything but the photo. */
+	person(fx, &who, "李楚雄", "19800303", 1);
+	aa.id = id = create_draft(fx, cx, "a", NULL, "a2", &who, 0, &f);
+	tc_app_form_release(&f);
+	assert_int_equal(tc_sample_materials(cx, "a", NULL, TC_ID_RESIDENT, 0,
+			     attach_no_photo_cb, &aa),
+	    0);
+	submit_lacks_photo(fx, id);
+	/* A photo of another size is refused, by its pixels. */
+	tc_buf_init(&b, TC_ATTACH_MAX);
+	assert_int_equal(tc_sample_png(&b, 300, 400), 0);
+	expect_err(attach(fx, id, TC_ATT_PHOTO, NULL, "small.png", &b, err,
+		       sizeof(err)),
+	    TC_ERR_RANGE, err, "needs 358 x 441");
+	tc_buf_reset(&b);
+	assert_int_equal(tc_sample_png(&b, 358, 441), 0);
+	photo_then_submit(fx, id, "photo.png", &b);
+	/* A green card sub-card: the relative's materials, not the photo. */
+	person(fx, &who, "Oliver Bennett", "19820808", 1);
+	card_for(fx, "guangzhou-green", "a", &who, &a);
+	person(fx, &rel, "王小雨", "19870203", 0);
+	aa.id = id = create_sub(fx, g, "a-spouse", a.serial, &rel);
+	assert_int_equal(tc_sample_materials(g, "a-spouse", NULL,
+			     TC_ID_RESIDENT, 1, attach_no_photo_cb, &aa),
+	    0);
+	submit_lacks_photo(fx, id);
+	tc_buf_reset(&b);
+	assert_int_equal(tc_sample_jpeg(&b, 358, 441), 0);
+	photo_then_submit(fx, id, "relative.jpg", &b);
+	tc_buf_release(&b);
+}
+
 /*
  * Searches the registry files (database, WAL, index) for the ID number in
  * any usual spelling, for what can be derived from it (the birth date in
@@ -2249,7 +2353,7 @@ test_migrate_v7(void **state)
 	snprintf(oldmask, sizeof(oldmask), "%.4s**********%.4s", who.id,
 	    who.id + 14);
 	snprintf(sql, sizeof(sql),
-	    FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
+	    FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
 		FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10
 		    FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8
 	    "ALTER TABLE applications ADD COLUMN sex TEXT;ALTER TABLE applications ADD COLUMN retire_base INTEGER;ALTER TABLE applications ADD COLUMN birth_date TEXT;ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}';UPDATE applications SET sex = 'male', retire_base = 60, birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';ALTER TABLE applications DROP COLUMN personal;UPDATE holders SET id_masked = '%s';INSERT INTO blacklist (id_mac, id_masked, reason, added_at, added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, 'x');PRAGMA user_version = 6;",
@@ -2831,7 +2935,7 @@ test_queue(void **state)
 	tc_registry_close(fx->reg);
 	fx->reg = NULL;
 	fx_raw_exec(fx->path,
-	    FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
+	    FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
 		FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10
 	    "PRAGMA user_version = 9;");
 	if (tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)) !=
@@ -3458,6 +3562,7 @@ test_production(void **state)
 	X(test_forms)                                                          \
 	X(test_form_values)                                                    \
 	X(test_completeness)                                                   \
+	X(test_photo_required)                                                 \
 	X(test_no_plain_id)                                                    \
 	X(test_orgs_scoping)                                                   \
 	X(test_queue)                                                          \

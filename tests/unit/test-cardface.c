@@ -37,6 +37,7 @@
 #include "sample.h"
 
 #include "fixtures-attach.h"
+#include "fixtures-pdf.h"
 #include "fixtures-png.h"
 #include "fixtures-programme.h"
 
@@ -133,20 +134,29 @@ png_size(const struct tc_buf *b, uint32_t *w, uint32_t *h, double *dpi)
 	}
 }
 
-/* Pages of a PDF: "/Type /Page" not followed by "s". */
+/*
+ * Pages of a PDF: the /Count of its page tree (cairo writes one). Every
+ * page is given again in the update at the end with its TrimBox and
+ * BleedBox (src/pdfbox.c), so each appears twice and each box once.
+ */
 static int
 pdf_pages(const struct tc_buf *b)
 {
 	const char *p = (const char *)b->data, *end = p + b->len, *q;
-	int n = 0;
+	int n;
 
 	assert_true(b->len > 8);
 	assert_memory_equal(p, "%PDF-", 5);
-	for (q = p;
-	     (q = memmem(q, (size_t)(end - q), "/Type /Page", 11)) != NULL;
-	     q += 11)
-		if (q + 11 < end && q[11] != 's')
-			n++;
+	q = memmem(p, b->len, "<< /Type /Pages\n", 16);
+	assert_non_null(q);
+	q = memmem(q, (size_t)(end - q), "/Count ", 7);
+	assert_non_null(q);
+	n = atoi(q + 7);
+	assert_int_equal(fx_count(b, "<< /Type /Pages\n"), 1);
+	assert_int_equal(fx_count(b, "<< /Type /Page %"), 2 * n);
+	assert_int_equal(fx_count(b, "   /TrimBox [ "), n);
+	assert_int_equal(fx_count(b, "   /BleedBox [ "), n);
+	assert_int_equal(fx_count(b, "%%EOF"), n > 0 ? 2 : 1);
 	return n;
 }
 
@@ -578,6 +588,158 @@ test_options_and_layout(void **state)
 	    TC_ERR_INVALID_ARG);
 }
 
+/*
+ * front.details: the green card's form values print; a value with a
+ * control character, or one too long for the box, is refused naming the
+ * field or the box; without values the block is left out.
+ */
+static void
+test_details(void **state)
+{
+	struct tc_cardface_card c;
+	struct tc_cardface_opts o;
+	struct tc_buf pdf;
+	char err[1024];
+	size_t i;
+
+	(void)state;
+	tc_cardface_opts_default(&o);
+	card_of(&c, "guangzhou-green", "a");
+	assert_int_equal(c.programme->face.n_details, 6);
+	/* No values (a card made by hand, or an old application). */
+	assert_int_equal(try_prepare(&c, &photo_png, NULL, TC_CARDFACE_CARD,
+			     NULL, err, sizeof(err)),
+	    0);
+	snprintf(c.detail[0], sizeof(c.detail[0]), "male");
+	snprintf(c.detail[1], sizeof(c.detail[1]), "1993-11-24");
+	snprintf(c.detail[2], sizeof(c.detail[2]), "意大利");
+	snprintf(c.detail[3], sizeof(c.detail[3]), "passport");
+	snprintf(
+	    c.detail[4], sizeof(c.detail[4]), "广州天河示例软件技术有限公司");
+	snprintf(c.detail[5], sizeof(c.detail[5]), "天河区珠江新城华夏路10号");
+	assert_int_equal(
+	    try_prepare(&c, &photo_png, NULL,
+		TC_CARDFACE_CARD | TC_CARDFACE_BIT(TC_CARDFACE_ECARD), NULL,
+		err, sizeof(err)),
+	    0);
+	tc_buf_init(&pdf, TC_CARDFACE_IMAGE_MAX);
+	render_all(&c, &photo_png, &o, &pdf);
+	tc_buf_release(&pdf);
+	/* A control character in a value: refused, naming the field. */
+	snprintf(c.detail[4], sizeof(c.detail[4]), "Acme\tLtd");
+	assert_int_equal(try_prepare(&c, &photo_png, NULL, TC_CARDFACE_CARD,
+			     NULL, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	assert_non_null(strstr(err, "Employer: a control character"));
+	/* Not UTF-8. */
+	snprintf(c.detail[4], sizeof(c.detail[4]), "Acme \xff");
+	assert_int_equal(try_prepare(&c, &photo_png, NULL, TC_CARDFACE_CARD,
+			     NULL, err, sizeof(err)),
+	    TC_ERR_MALFORMED);
+	/* Far too long for the box even at its smallest size. */
+	c.detail[4][0] = '\0';
+	for (i = 0; i < 250; i++)
+		strcat(c.detail[4], "广");
+	assert_int_equal(try_prepare(&c, &photo_png, NULL, TC_CARDFACE_CARD,
+			     NULL, err, sizeof(err)),
+	    TC_ERR_TOO_LARGE);
+	assert_non_null(strstr(err, "front.details"));
+	/* The e-card has no details: it alone is fine. */
+	assert_int_equal(
+	    try_prepare(&c, &photo_png, NULL,
+		TC_CARDFACE_BIT(TC_CARDFACE_ECARD), NULL, err, sizeof(err)),
+	    0);
+}
+
+/* The green card with path set to value and face.chip to chip. */
+static void
+root_set_chip(char **out, const char *path, const char *value, const char *chip)
+{
+	json_t *root;
+
+	*out = fx_prog_mutate(dir, "guangzhou-green", path, SET, value, 0);
+	root = json_loads(*out, 0, NULL);
+	assert_non_null(root);
+	free(*out);
+	assert_int_equal(json_object_set_new(json_object_get(root, "face"),
+			     "chip", json_loads(chip, JSON_DECODE_ANY, NULL)),
+	    0);
+	*out = json_dumps(root, 0);
+	json_decref(root);
+	assert_non_null(*out);
+}
+
+/*
+ * The ISO/IEC 7816-2 contact area: the stock layouts keep off it; a front
+ * box on it is refused, naming the box and the area, unless the card
+ * stock has no contact chip.
+ */
+static void
+test_contact_area(void **state)
+{
+	static const struct {
+		const char *path, *value, *box;
+	} bad[] = {
+		{ "face.front.photo.box", "[4, 15, 22.4, 27.6]",
+		    "front.photo [4.00, 15.00, 22.40, 27.60]" },
+		{ "face.front.name.box", "[19.8, 30, 52.6, 9.5]", NULL },
+		{ "face.front.name.box", "[12, 28.5, 44.6, 9.5]",
+		    "front.name [12.00, 28.50, 44.60, 9.50]" },
+		{ "face.front.card_no.box", "[4, 20, 35, 5]",
+		    "front.card_no [4.00, 20.00, 35.00, 5.00]" },
+	};
+	const struct tc_programme *sp;
+	struct tc_programme *p;
+	struct tc_cardface_card c;
+	char err[1024], *text, chip[64];
+	size_t i, k;
+	int r;
+
+	(void)state;
+	for (i = 0; i < tc_programme_set_count(set); i++) {
+		sp = tc_programme_set_at(set, i);
+		assert_int_equal(sp->face.chip, TC_FACE_CHIP_CONTACT);
+		card_of(&c, sp->id, sp->tiers[0].id);
+		assert_int_equal(try_prepare(&c, &photo_png, NULL,
+				     TC_CARDFACE_CARD, NULL, err, sizeof(err)),
+		    0);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		for (k = 0; k < 3; k++) {
+			/* Without a contact chip any box is fine. */
+			snprintf(chip, sizeof(chip), "\"%s\"",
+			    k == 0	 ? "contact"
+				: k == 1 ? "contactless"
+					 : "none");
+			root_set_chip(&text, bad[i].path, bad[i].value, chip);
+			assert_int_equal(
+			    tc_programme_parse(&p, text, strlen(text), "x.json",
+				err, sizeof(err)),
+			    0);
+			free(text);
+			card_of(&c, "guangzhou-green", "a");
+			c.programme = p;
+			r = try_prepare(&c, &photo_png, NULL, TC_CARDFACE_CARD,
+			    NULL, err, sizeof(err));
+			if (k > 0 || bad[i].box == NULL) {
+				/* Beside the area, or no contacts: fine. */
+				assert_int_equal(r, 0);
+			} else {
+				assert_int_equal(r, TC_ERR_RANGE);
+				assert_non_null(strstr(err, bad[i].box));
+				assert_non_null(strstr(err,
+				    "overlaps the chip's contact area (ISO/IEC 7816-2: 10.25 to 19.87 mm from the left edge, 19.23 to 28.55 mm from the top)"));
+			}
+			/* Only printing checks it: the e-card has no chip. */
+			assert_int_equal(try_prepare(&c, &photo_png, NULL,
+					     TC_CARDFACE_BIT(TC_CARDFACE_ECARD),
+					     NULL, err, sizeof(err)),
+			    0);
+			tc_programme_free(p);
+		}
+	}
+}
+
 /* The green card without its "face": the default layout. */
 static void
 test_default_layout(void **state)
@@ -709,6 +871,8 @@ test_book(void **state)
 	X(test_names)                                                          \
 	X(test_photos)                                                         \
 	X(test_options_and_layout)                                             \
+	X(test_contact_area)                                                   \
+	X(test_details)                                                        \
 	X(test_default_layout)                                                 \
 	X(test_book)
 

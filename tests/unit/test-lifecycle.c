@@ -26,9 +26,11 @@
 
 #include <sqlite3.h>
 
+#include "sample.h"
 #include "unit.h"
 #include "tcard/blacklist.h"
 #include "tcard/card-doc.h"
+#include "tcard/cardface.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
 #include "tcard/id.h"
@@ -275,6 +277,23 @@ get(struct fixture *fx, int64_t serial)
 		r_;                                                            \
 	})
 
+/* A 358 x 441 PNG as the relative's photo (made once, kept). */
+static void
+with_photo(struct tc_relative *rv)
+{
+	static struct tc_buf png;
+	static int made;
+
+	if (!made) {
+		tc_buf_init(&png, TC_ATTACH_MAX);
+		assert_int_equal(tc_sample_png(&png, 358, 441), 0);
+		made = 1;
+	}
+	rv->photo = png.data;
+	rv->photo_len = png.len;
+	rv->photo_name = "relative.png";
+}
+
 static int64_t
 add_sub(struct fixture *fx, int64_t main, enum tc_relation rel, int y, int m,
     int d, time_t now, int expect, char *err, size_t errlen)
@@ -292,6 +311,7 @@ add_sub(struct fixture *fx, int64_t main, enum tc_relation rel, int y, int m,
 	rv.id_type = TC_ID_RESIDENT;
 	rv.id_number = id;
 	rv.name = "Relative";
+	with_photo(&rv);
 	r = ACT(fx,
 	    tc_lifecycle_subcard_add(
 		&lc, main, rel, &rv, s, &res, err, errlen));
@@ -1182,6 +1202,7 @@ test_subcards(void **state)
 	rv.id_type = TC_ID_RESIDENT;
 	rv.id_number = id;
 	rv.name = "Parent again";
+	with_photo(&rv);
 	memcpy(id, parent_id, sizeof(id));
 	ns = reserve(fx);
 	assert_int_equal(ACT(fx,
@@ -1472,7 +1493,7 @@ test_migration(void **state)
 	 * like. */
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
 	if (sqlite3_exec(db,
-		FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
+		FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
 		    FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10
 			FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8
 		"ALTER TABLE applications ADD COLUMN sex TEXT; ALTER TABLE applications ADD COLUMN retire_base INTEGER; ALTER TABLE applications ADD COLUMN birth_date TEXT; ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}'; ALTER TABLE applications DROP COLUMN personal; DROP TABLE chips; DROP TABLE ecards; DROP TRIGGER cards_no_delete; DROP TRIGGER cards_no_renumber; DROP TRIGGER card_changes_no_delete; DROP TABLE card_changes; DROP INDEX cards_replaces; DROP INDEX cards_status; ALTER TABLE cards DROP COLUMN status_at; ALTER TABLE cards DROP COLUMN status_reason; ALTER TABLE cards DROP COLUMN status_cascade; ALTER TABLE cards DROP COLUMN renewals; ALTER TABLE cards DROP COLUMN replaces_serial; PRAGMA user_version = 3;",
@@ -1638,6 +1659,7 @@ test_roles_refused(void **state)
 	rv.id_type = TC_ID_RESIDENT;
 	rv.id_number = id;
 	rv.name = "Child";
+	with_photo(&rv);
 	assert_int_equal(ACT(fx,
 			     tc_lifecycle_subcard_add(&lc, s, TC_REL_CHILD, &rv,
 				 0, NULL, err, sizeof(err))),
@@ -1843,6 +1865,89 @@ test_documents(void **state)
 	tc_buf_release(&b);
 }
 
+/* Counts the photo documents of a card (tc_card_doc_list). */
+static int
+count_photo_docs(const struct tc_card_doc *d, void *arg)
+{
+	if (strcmp(d->action, TC_CARD_DOC_PHOTO) == 0)
+		(*(int *)arg)++;
+	return 0;
+}
+
+/*
+ * subcard add (issue 17): the relative's photo is required, checked as the
+ * form's photo, kept as the sub-card's document "photo", and the card face
+ * finds it, also for the card reissued from the sub-card.
+ */
+static void
+test_subcard_photo(void **state)
+{
+	struct fixture *fx = *state;
+	struct tc_lifecycle lc = ctx(fx, T0 + DAY);
+	struct tc_lifecycle_result res;
+	struct tc_cardface_card face;
+	struct tc_relative rv;
+	struct tc_buf got, pdf;
+	char err[512] = "", id[TC_ID_MAX];
+	int64_t a = issue(fx, GREEN, "a", T0, 60), sub, ns;
+	int docs = 0;
+
+	make_id(1987, 5, 5, ++fx->next_id, id);
+	memset(&rv, 0, sizeof(rv));
+	rv.id_type = TC_ID_RESIDENT;
+	rv.id_number = id;
+	rv.name = "Spouse";
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_subcard_add(&lc, a, TC_REL_SPOUSE,
+				 &rv, ns, &res, err, sizeof(err))),
+	    TC_ERR_INVALID_ARG);
+	assert_non_null(strstr(err, "the relative's photo is missing"));
+	/* A PDF is not a photo. */
+	tc_buf_init(&pdf, TC_ATTACH_MAX);
+	assert_int_equal(tc_sample_pdf(&pdf, "not a photo"), 0);
+	rv.photo = pdf.data;
+	rv.photo_len = pdf.len;
+	rv.photo_name = "scan.pdf";
+	assert_int_not_equal(ACT(fx,
+				 tc_lifecycle_subcard_add(&lc, a, TC_REL_SPOUSE,
+				     &rv, ns, &res, err, sizeof(err))),
+	    0);
+	assert_non_null(strstr(err, "scan.pdf"));
+	tc_buf_release(&pdf);
+	with_photo(&rv);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_subcard_add(&lc, a, TC_REL_SPOUSE,
+				 &rv, ns, &res, err, sizeof(err))),
+	    0);
+	sub = res.new_serial;
+	assert_int_equal(tc_card_doc_list(fx->reg, sub, count_photo_docs, &docs,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(docs, 1);
+	/* The face finds it; and on the card reissued from the sub-card. */
+	tc_buf_init(&got, TC_ATTACH_MAX);
+	assert_int_equal(tc_cardface_card_load(fx->reg, fx->progs, sub, &face,
+			     &got, err, sizeof(err)),
+	    0);
+	assert_true(face.photo_doc != 0);
+	assert_int_equal(face.app_id, 0);
+	assert_int_equal(got.len, rv.photo_len);
+	assert_memory_equal(got.data, rv.photo, rv.photo_len);
+	ns = reserve(fx);
+	assert_int_equal(ACT(fx,
+			     tc_lifecycle_reissue(&lc, sub, TC_REISSUE_DAMAGED,
+				 ns, &res, err, sizeof(err))),
+	    0);
+	tc_buf_reset(&got);
+	assert_int_equal(tc_cardface_card_load(fx->reg, fx->progs,
+			     res.new_serial, &face, &got, err, sizeof(err)),
+	    0);
+	assert_true(face.photo_doc != 0);
+	assert_memory_equal(got.data, rv.photo, rv.photo_len);
+	tc_buf_release(&got);
+}
+
 #define TESTS(X, XF)                                                           \
 	XF(test_dates, NULL, NULL)                                             \
 	X(test_rules_and_names)                                                \
@@ -1858,6 +1963,7 @@ test_documents(void **state)
 	X(test_revoke)                                                         \
 	X(test_fraud_bar)                                                      \
 	X(test_subcards)                                                       \
+	X(test_subcard_photo)                                                  \
 	X(test_cascades)                                                       \
 	X(test_revoke_cascade)                                                 \
 	X(test_expire_sweep)                                                   \

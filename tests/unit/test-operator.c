@@ -907,7 +907,8 @@ test_migrations_frozen(void **state)
 		"0e4d2dff76da27a640bd260f2bdb15f9cddca982e9e275b5e8178535b1ed3894", /* 12 */
 		"8fb3d17b2ff78443bc16ac570256e22f245f3f03b6b6ca15420ec28b1010707d", /* 13 */
 		"1ac2a8c1a27bbd2c7386e8b8b22f05a5eaf212056769387623528a3e402f8396", /* 14 */
-		"5c8e688a1039c1b073e53a28f2a5f3567709300ccfdc266e9cb80bf3e2b7ba59", /* 15 */
+		"99c13c7eb2ebe961cbcff5d107080cdcca48392a6e19610ebcbb8cbbea479d0d", /* 15 */
+		"b2f1c842f15259a584f7ac1c55f74e59ac8c06a175d224f3d618e179c065e500", /* 16 */
 	};
 	unsigned char h[SHA256_DIGEST_LENGTH];
 	char hex[2 * SHA256_DIGEST_LENGTH + 1];

@@ -122,6 +122,46 @@ static const struct mutation mutations[] = {
 	    "face.band: must be from 0 to 26.99" },
 	{ "guangdong-youyue", "face.band", SET, "\"12\"", TC_ERR_MALFORMED,
 	    "face.band: must be a number" },
+	{ "guangdong-youyue", "face.chip", SET, "\"magstripe\"",
+	    TC_ERR_MALFORMED,
+	    "face.chip: unknown value 'magstripe' (contact, contactless, none)" },
+	{ "guangdong-youyue", "face.chip", SET, "1", TC_ERR_MALFORMED,
+	    "face.chip: must be a string" },
+	/* front.details: form fields, never an ID number. */
+	{ "guangzhou-green", "face.front.details.lines", SET,
+	    "[[\"basic.id-number\"]]", TC_ERR_MALFORMED,
+	    "face.front.details.lines[0][0]: 'basic.id-number' is not a text, date, choice or address field" },
+	{ "guangzhou-green", "face.front.details.lines", SET,
+	    "[[\"basic.photo\"]]", TC_ERR_MALFORMED,
+	    "face.front.details.lines[0][0]: 'basic.photo' is not" },
+	{ "guangzhou-green", "face.front.details.lines", SET,
+	    "[[\"basic.sex\"], [\"basic.shoe-size\"]]", TC_ERR_NOT_FOUND,
+	    "face.front.details.lines[1][0]: 'basic.shoe-size' names no field" },
+	{ "guangzhou-green", "face.front.details.lines", SET, "[[\"sex\"]]",
+	    TC_ERR_NOT_FOUND, "face.front.details.lines[0][0]: 'sex' names no" },
+	{ "guangzhou-green", "face.front.details.lines", SET, "[[]]",
+	    TC_ERR_MALFORMED,
+	    "face.front.details.lines[0]: must be a list of 1 to 3 field names" },
+	{ "guangzhou-green", "face.front.details.lines", SET,
+	    "[[\"basic.sex\", \"basic.sex\", \"basic.sex\", \"basic.sex\"]]",
+	    TC_ERR_MALFORMED, "face.front.details.lines[0]: must be a list" },
+	{ "guangzhou-green", "face.front.details.lines", SET, "[]",
+	    TC_ERR_MALFORMED, "face.front.details.lines: must not be empty" },
+	{ "guangzhou-green", "face.front.details.lines", SET, "[[1]]",
+	    TC_ERR_MALFORMED, "face.front.details.lines[0][0]: must be a string" },
+	{ "guangzhou-green", "face.front.details.lines", SET,
+	    "[[\"basic.sex\", \"basic.sex\", \"basic.sex\"], [\"basic.sex\", \"basic.sex\", \"basic.sex\"], [\"basic.sex\", \"basic.sex\", \"basic.sex\"], [\"basic.sex\", \"basic.sex\", \"basic.sex\"], [\"basic.sex\"]]",
+	    TC_ERR_RANGE, "face.front.details.lines[4][0]: more than 12 fields" },
+	{ "guangzhou-green", "face.front.details.box", SET, "[4, 33, 52.6, 30]",
+	    TC_ERR_RANGE, "face.front.details.box: the box" },
+	{ "guangzhou-green", "face.front.details.pt", DEL, NULL,
+	    TC_ERR_MALFORMED, "face.front.details.pt: missing" },
+	{ "guangzhou-green", "face.front.details.colour", SET, "1",
+	    TC_ERR_MALFORMED, "face.front.details.colour" },
+	{ "guangdong-youyue", "face.front.details", SET,
+	    "{\"box\": [4, 40, 50, 8], \"pt\": [4, 6], \"lines\": [[\"family.name\"]]}",
+	    TC_ERR_MALFORMED,
+	    "face.front.details.lines[0][0]: 'family.name' is in a repeating section" },
 	/* Font sizes. */
 	{ "guangzhou-green", "face.front.name.pt", SET, "[14, 7]",
 	    TC_ERR_RANGE, "face.front.name.pt: the smallest size 14 is larger than the largest 7" },
@@ -197,6 +237,31 @@ test_mutations(void **state)
 			    i, m->file, m->path, r, tc_errname(r), err, m->code,
 			    m->where);
 	}
+	/* The green card's details name its form's fields, by line. */
+	text = mutate("guangzhou-green", "face.band", SET, "9");
+	assert_int_equal(
+	    tc_programme_parse(&p, text, strlen(text), "x", err, sizeof(err)),
+	    0);
+	free(text);
+	assert_true(p->face.details.set);
+	assert_int_equal(p->face.n_details, 6);
+	assert_string_equal(p->face.detail[0].section, "basic");
+	assert_string_equal(p->face.detail[0].field->id, "sex");
+	assert_string_equal(p->face.detail[1].field->id, "birth-date");
+	assert_int_equal(p->face.detail[1].line, 0);
+	assert_string_equal(p->face.detail[3].field->id, "id-type");
+	assert_int_equal(p->face.detail[3].line, 1);
+	assert_string_equal(p->face.detail[5].field->id, "residence");
+	assert_int_equal(p->face.detail[5].line, 3);
+	assert_int_equal(p->face.chip, TC_FACE_CHIP_CONTACT);
+	tc_programme_free(p);
+	text = mutate("guangzhou-green", "face.chip", SET, "\"contactless\"");
+	assert_int_equal(
+	    tc_programme_parse(&p, text, strlen(text), "x", err, sizeof(err)),
+	    0);
+	free(text);
+	assert_int_equal(p->face.chip, TC_FACE_CHIP_CONTACTLESS);
+	tc_programme_free(p);
 	/* Without a face, and with the optional parts left out. */
 	text = mutate("guangzhou-green", "face", DEL, NULL);
 	assert_int_equal(
