@@ -2353,9 +2353,9 @@ test_migrate_v7(void **state)
 	snprintf(oldmask, sizeof(oldmask), "%.4s**********%.4s", who.id,
 	    who.id + 14);
 	snprintf(sql, sizeof(sql),
-	    FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
-		FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10
-		    FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8
+	    FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14
+		FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11
+		    FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8
 	    "ALTER TABLE applications ADD COLUMN sex TEXT;ALTER TABLE applications ADD COLUMN retire_base INTEGER;ALTER TABLE applications ADD COLUMN birth_date TEXT;ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}';UPDATE applications SET sex = 'male', retire_base = 60, birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';ALTER TABLE applications DROP COLUMN personal;UPDATE holders SET id_masked = '%s';INSERT INTO blacklist (id_mac, id_masked, reason, added_at, added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, 'x');PRAGMA user_version = 6;",
 	    oldmask, oldmask);
 	fx_raw_exec(fx->path, sql);
@@ -2935,9 +2935,9 @@ test_queue(void **state)
 	tc_registry_close(fx->reg);
 	fx->reg = NULL;
 	fx_raw_exec(fx->path,
-	    FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
-		FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10
-	    "PRAGMA user_version = 9;");
+	    FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14
+		FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11
+		    FX_UNDO_SCHEMA_10 "PRAGMA user_version = 9;");
 	if (tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)) !=
 	    0)
 		fail_msg("reopen: %s", err);
