@@ -100,6 +100,7 @@ mon_op_issue(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 	memset(&card, 0, sizeof(card));
 	/* Outside a transaction: the library reserves the serial first. */
 	if ((r = tc_app_issue(&c, q->app, &card, err, sizeof(err))) != 0) {
+		mon_lib_fail(a, r, err);
 		return;
 	}
 	mon_app_answer(m, q->app, a, now);

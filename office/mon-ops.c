@@ -868,6 +868,9 @@ op_whoami(struct mon *m, struct mon_session *s, const struct tc_operator *op,
 	a->body = whoami_json(s, op);
 }
 
+#define PROD_ROLES                                                             \
+	(TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER) | TC_ROLE_BIT(TC_ROLE_CARD_ISSUER))
+
 /*
  * The ops of a signed-in operator: csrf, the op changes state and must
  * carry the session's CSRF token; role, the roles one of which it needs
@@ -901,6 +904,8 @@ static const struct mon_op_entry {
 	/* Sent by the web worker itself for a page its renderer counted. */
 	{ TC_ORPC_PDF_PAGES, 0, 0, op_pdf_pages },
 	{ TC_ORPC_SEARCH, 0, 0, op_search },
+	{ TC_ORPC_PRODUCTION, 0, PROD_ROLES, mon_op_production },
+	{ TC_ORPC_PRODUCTION_ACT, 1, PROD_ROLES, mon_op_production_act },
 };
 
 void

@@ -242,6 +242,8 @@ void mon_card_fail(struct mon_answer *a, int r, const char *err);
 mon_op_fn mon_op_card_change;
 /* office/mon-act.c: supplement, ID reveal, issue. */
 mon_op_fn mon_op_supplement, mon_op_reveal_id, mon_op_issue;
+/* office/mon-prod.c: the production queue and its acts. */
+mon_op_fn mon_op_production, mon_op_production_act;
 /* office/mon-account.c: the operator's own account. */
 mon_op_fn mon_op_totp_enrol, mon_op_totp_qr, mon_op_passphrase;
 

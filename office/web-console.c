@@ -88,6 +88,8 @@ to_login(struct page *pg)
 	tc_buf_release(&b);
 }
 
+static int has_role(struct page *pg, const char *role);
+
 static int
 head(struct page *pg, const char *title)
 {
@@ -100,8 +102,15 @@ head(struct page *pg, const char *title)
 	if (pg->who != NULL) {
 		bad |= put(pg, "<a href=\"/console/queue\">");
 		bad |= put(pg, L("待办", "Queue"));
+		bad |= put(pg, "</a>\n");
+		if (has_role(pg, "card-producer") ||
+		    has_role(pg, "card-issuer")) {
+			bad |= put(pg, "<a href=\"/console/production\">");
+			bad |= put(pg, L("制证", "Production"));
+			bad |= put(pg, "</a>\n");
+		}
 		bad |= put(pg,
-		    "</a>\n<form method=\"get\" action=\"/console/search\" role=\"search\">"
+		    "<form method=\"get\" action=\"/console/search\" role=\"search\">"
 		    "<input type=\"search\" name=\"q\" aria-label=\"");
 		bad |= put(pg,
 		    L("申请编号、卡号或姓名",
@@ -2297,6 +2306,240 @@ web_console_passphrase(
 	if (an.status == 200 && an.error == NULL)
 		page_redirect(pg, "/console/account?done=passphrase-changed");
 	else
+		page_rpc_problem(pg, &an, NULL);
+	web_answer_free(&an);
+out:
+	tc_webform_release(&form);
+	page_end(pg);
+}
+
+/* ---- /console/production: the production queue (issue 17) ---- */
+
+/* The queue's sections: which states each lists. */
+static const struct {
+	const char *id, *zh, *en, *states[2];
+} prod_sections[] = {
+	{ "to-make", "待制作", "To make", { "to-make", "in-progress" } },
+	{ "failed", "制作失败", "Failed", { "failed", NULL } },
+	{ "made", "已制作，待发放", "Made, to deliver", { "made", NULL } },
+};
+
+/* A form posting action to the card, with its fields (HTML, trusted). */
+static int
+prod_form(struct page *pg, const char *serial, const char *action,
+    const char *fields, const char *button)
+{
+	int bad = put(pg,
+	    "<form method=\"post\" class=\"prod-act\" action=\"/console/production/");
+
+	bad |= esc(pg, serial);
+	bad |= put(pg, "/");
+	bad |= put(pg, action);
+	bad |= put(pg, "\"><input type=\"hidden\" name=\"csrf\" value=\"");
+	bad |= esc(pg, pg->csrf);
+	bad |= put(pg, "\">");
+	bad |= put(pg, fields);
+	bad |= put(pg, "<button>");
+	bad |= put(pg, button);
+	return bad | put(pg, "</button></form>");
+}
+
+/* The buttons of one item in state st. */
+static int
+prod_actions(struct page *pg, const char *serial, const char *st)
+{
+	int bad = 0;
+
+	/*
+	 * TODO(issue 17, station): the "make" button posts to
+	 * /v1/production/cards/SERIAL/make, the station's route; it is shown
+	 * only once that route exists.
+	 */
+	if (strcmp(st, "made") == 0) {
+		bad |= prod_form(pg, serial, "deliver",
+		    L("<label>证件号码 <input name=\"id_number\" required maxlength=\"64\" autocomplete=\"off\" inputmode=\"text\"></label>",
+			"<label>ID number <input name=\"id_number\" required maxlength=\"64\" autocomplete=\"off\" inputmode=\"text\"></label>"),
+		    L("核验并发放", "Check and deliver"));
+		return bad;
+	}
+	if (strcmp(st, "in-progress") != 0)
+		bad |=
+		    prod_form(pg, serial, "start", "", L("开始制作", "Start"));
+	bad |= prod_form(pg, serial, "made", "", L("已制作", "Made"));
+	if (strcmp(st, "failed") != 0)
+		bad |= prod_form(pg, serial, "fail",
+		    L("<label>原因 <input name=\"reason\" required maxlength=\"1024\"></label>",
+			"<label>Reason <input name=\"reason\" required maxlength=\"1024\"></label>"),
+		    L("制作失败", "Failed"));
+	return bad;
+}
+
+/* The items of the answer in section k, as a list. */
+static int
+prod_section(struct page *pg, json_t *items, size_t k)
+{
+	const char *st, *v;
+	char serial[32];
+	size_t i, shown = 0;
+	json_t *it;
+	int bad;
+
+	bad = put(pg, "<section id=\"");
+	bad |= put(pg, prod_sections[k].id);
+	bad |= put(pg, "\"><h2>");
+	bad |= put(pg, L(prod_sections[k].zh, prod_sections[k].en));
+	bad |= put(pg, "</h2>\n<ul class=\"prod\">\n");
+	json_array_foreach(items, i, it)
+	{
+		st = jstr(it, "state");
+		if (st == NULL ||
+		    (strcmp(st, prod_sections[k].states[0]) != 0 &&
+			(prod_sections[k].states[1] == NULL ||
+			    strcmp(st, prod_sections[k].states[1]) != 0)))
+			continue;
+		shown++;
+		snprintf(serial, sizeof(serial), "%lld",
+		    (long long)json_integer_value(
+			json_object_get(it, "serial")));
+		bad |= put(pg, "<li><strong>");
+		bad |= esc(pg, jstr(it, "card"));
+		bad |= put(pg, "</strong> ");
+		bad |= esc(pg, jstr(it, "name"));
+		bad |= put(pg, " <span class=\"id\">");
+		bad |= esc(pg, jstr(it, "id_masked"));
+		bad |= put(pg, "</span> · ");
+		bad |= esc(pg, jstr(it, "programme"));
+		bad |= put(pg, " ");
+		bad |= esc(pg, jstr(it, "tier"));
+		if ((v = jstr(it, "branch")) != NULL) {
+			bad |= put(pg, " · ");
+			bad |= esc(pg, v);
+		}
+		if (strcmp(st, "in-progress") == 0) {
+			bad |= put(pg, " · ");
+			bad |= put(pg, L("制作中", "in progress"));
+		}
+		if ((v = jstr(it, "deadline")) != NULL) {
+			bad |= put(pg,
+			    json_is_true(json_object_get(it, "overdue"))
+				? " · <span class=\"overdue\">"
+				: " · <span class=\"deadline\">");
+			bad |= put(pg,
+			    strcmp(st, "made") == 0
+				? L("发放期限 ", "deliver by ")
+				: L("制作期限 ", "make by "));
+			bad |= esc(pg, v);
+			bad |= put(pg, "</span>");
+		}
+		if ((v = jstr(it, "reason")) != NULL) {
+			bad |= put(pg, "<br><span class=\"reason\">");
+			bad |= put(pg, L("原因：", "Why: "));
+			bad |= esc(pg, v);
+			bad |= put(pg, "</span>");
+		}
+		bad |= put(pg, "<br>");
+		bad |= prod_actions(pg, serial, st);
+		bad |= put(pg, "</li>\n");
+	}
+	if (shown == 0) {
+		bad |= put(pg, "<li class=\"empty\">");
+		bad |= put(pg, L("无", "None"));
+		bad |= put(pg, "</li>\n");
+	}
+	return bad | put(pg, "</ul></section>\n");
+}
+
+void
+web_console_production(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	static const struct page_word done[] = {
+		{ "started", "已开始制作。", "Started." },
+		{ "made", "已记录为已制作。", "Recorded as made." },
+		{ "failed", "已记录制作失败。", "Recorded as failed." },
+		{ "delivered", "已发放，卡已生效。",
+		    "Delivered: the card is issued." },
+	};
+	struct page page, *pg = &page;
+	struct web_answer an;
+	json_t *q, *items;
+	size_t k;
+	int bad;
+
+	(void)d;
+	page_begin(pg, &console_site, rq, resp);
+	if ((q = req_new(pg, "production")) == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		goto out;
+	}
+	if (page_call(pg, q, &an) != 0)
+		goto out2;
+	items = json_object_get(an.body, "items");
+	page_status(pg, 200, WEB_R_OK);
+	bad = head(pg, L("制证队列", "Production"));
+	bad |= page_flash(pg, done, sizeof(done) / sizeof(done[0]));
+	for (k = 0; k < sizeof(prod_sections) / sizeof(prod_sections[0]); k++)
+		bad |= prod_section(pg, items, k);
+	page_finish(pg, bad);
+out2:
+	web_answer_free(&an);
+out:
+	page_end(pg);
+}
+
+void
+web_console_production_act(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	static const struct {
+		const char *action, *field, *done;
+	} acts[] = {
+		{ "start", NULL, "started" },
+		{ "made", NULL, "made" },
+		{ "fail", "reason", "failed" },
+		{ "deliver", "id_number", "delivered" },
+	};
+	const char *card = tc_dreq_param(rq, "card");
+	const char *action = tc_dreq_param(rq, "action"), *v;
+	struct page page, *pg = &page;
+	struct tc_webform form;
+	struct web_answer an;
+	json_t *q, *args;
+	char loc[64];
+	size_t i, n = card != NULL ? strlen(card) : 0;
+
+	(void)d;
+	page_begin(pg, &console_site, rq, resp);
+	tc_webform_init(&form);
+	if (post_form(pg, &form) != 0)
+		goto out;
+	for (i = 0; action != NULL && i < sizeof(acts) / sizeof(acts[0]); i++)
+		if (strcmp(acts[i].action, action) == 0)
+			break;
+	if (action == NULL || i == sizeof(acts) / sizeof(acts[0]) || n == 0 ||
+	    n > TC_ORPC_CARD_MAX || strspn(card, "0123456789") != n) {
+		problem(pg, 404, L("未找到", "Not found"),
+		    L("没有这张卡或这个操作。", "No such card or action."));
+		goto out;
+	}
+	args = json_pack("{s:s}", "action", acts[i].action);
+	if (args != NULL && acts[i].field != NULL &&
+	    (v = tc_webform_get(&form, acts[i].field, NULL)) != NULL &&
+	    v[0] != '\0')
+		json_object_set_new(args, acts[i].field, json_string(v));
+	q = req_new(pg, "production-act");
+	if (q != NULL && args != NULL) {
+		json_object_set_new(q, "card", json_string(card));
+		json_object_set_new(q, "args", args);
+	} else
+		json_decref(args);
+	if (form_call(pg, &form, q, 0, &an) != 0)
+		goto out;
+	if (an.status == 200 && an.error == NULL) {
+		snprintf(loc, sizeof(loc), "/console/production?done=%s",
+		    acts[i].done);
+		page_redirect(pg, loc);
+	} else
 		page_rpc_problem(pg, &an, NULL);
 	web_answer_free(&an);
 out:

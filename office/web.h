@@ -290,6 +290,17 @@ tc_dhandler web_api_card, web_api_card_action, web_api_audit,
     web_console_audit;
 /* GET /v1/cards/{card}/documents/{id}: a supporting document's bytes. */
 tc_dhandler web_api_card_document;
+/*
+ * office/web-prod.c: GET /v1/production/queue?state=S, POST
+ * /v1/production/cards/{card}/{action} (start, fail, made, deliver).
+ */
+tc_dhandler web_api_production, web_api_production_act;
+/*
+ * office/web-console.c: GET /console/production (the queue by section,
+ * zh/en), POST /console/production/{card}/{action} (a form with csrf;
+ * 303 back with ?done=).
+ */
+tc_dhandler web_console_production, web_console_production_act;
 
 /* A card POST's body: the documents and the multipart's framing. */
 #define WEB_DOC_BODY_MAX (TC_ORPC_REQ_TAIL_MAX + 64u * 1024)

@@ -604,6 +604,9 @@ add_card(const struct tc_card_state *c, void *arg)
 	struct tc_lookup_entry e;
 	int r;
 
+	/* A card in production is not issued yet: verifiers do not know it. */
+	if (c->card.status == TC_CARD_PRODUCTION)
+		return 0;
 	if (c->card.status == TC_CARD_REVOKED &&
 	    (r = add_revoked(p, (uint32_t)c->card.serial)) != 0)
 		return r;

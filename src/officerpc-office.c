@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The "args" of tcard-issuerd's supplement, reveal-id, issue and account
- * ops (include/tcard/officerpc.h, tc_orpc_office_args_parse), checked with
+ * The "args" of tcard-issuerd's supplement, reveal-id, issue, account and
+ * production ops (include/tcard/officerpc.h, tc_orpc_office_args_parse), checked with
  * strict key tables as src/officerpc-card.c checks the card ops'. The
  * values are bounded here, so the monitor reads fixed-size fields only;
  * what a value may be (a field the unit may change, a passphrase long
@@ -26,6 +26,16 @@ static const struct tc_json_key args_supplement[] = {
 static const struct tc_json_key args_enrol[] = {
 	{ "passphrase", TC_JSON_STR, 1 },
 	{ "otp", TC_JSON_STR, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_production[] = {
+	{ "state", TC_JSON_STR, 0 },
+	{ NULL, 0, 0 },
+};
+static const struct tc_json_key args_production_act[] = {
+	{ "action", TC_JSON_STR, 1 },
+	{ "reason", TC_JSON_STR, 0 },
+	{ "id_number", TC_JSON_STR, 0 },
 	{ NULL, 0, 0 },
 };
 static const struct tc_json_key args_pass[] = {
@@ -125,6 +135,28 @@ tc_orpc_office_args_parse(
 			return r;
 		return copy(json_object_get(a, "otp"), "otp", q->otp,
 		    TC_ORPC_OTP_MAX, 1, err, errlen);
+	case TC_ORPC_PRODUCTION:
+		if (a == NULL)
+			return 0;
+		if ((r = tc_orpc_keys(
+			 a, args_production, "args", 0, err, errlen)) != 0)
+			return r;
+		return copy(json_object_get(a, "state"), "state", q->prod_state,
+		    TC_ORPC_TEXT_MAX, 0, err, errlen);
+	case TC_ORPC_PRODUCTION_ACT:
+		if (a == NULL)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.action is missing");
+		if ((r = tc_orpc_keys(a, args_production_act, "args", 0, err,
+			 errlen)) != 0 ||
+		    (r = copy(json_object_get(a, "action"), "action",
+			 q->prod_action, TC_ORPC_TEXT_MAX, 0, err, errlen)) !=
+			0 ||
+		    (r = copy(json_object_get(a, "reason"), "reason", q->reason,
+			 TC_APP_REASON_MAX, 0, err, errlen)) != 0)
+			return r;
+		return copy(json_object_get(a, "id_number"), "id_number",
+		    q->c.id_number, TC_ORPC_ID_NUMBER_MAX, 0, err, errlen);
 	case TC_ORPC_REVEAL_ID:
 	case TC_ORPC_ISSUE:
 	case TC_ORPC_TOTP_QR:

@@ -47,6 +47,8 @@ static const struct {
 	{ "card-document", TC_ORPC_CARD_DOCUMENT },
 	{ "pdf-pages", TC_ORPC_PDF_PAGES },
 	{ "search", TC_ORPC_SEARCH },
+	{ "production", TC_ORPC_PRODUCTION },
+	{ "production-act", TC_ORPC_PRODUCTION_ACT },
 	{ "portal-login", TC_ORPC_PORTAL_LOGIN },
 	{ "portal-register", TC_ORPC_PORTAL_REGISTER },
 	{ "portal-verify", TC_ORPC_PORTAL_VERIFY },
@@ -594,6 +596,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	case TC_ORPC_CARD:
 	case TC_ORPC_CARD_ACTION:
 	case TC_ORPC_CARD_CHANGE:
+	case TC_ORPC_PRODUCTION_ACT:
 		top = top_card;
 		break;
 	case TC_ORPC_CARD_DOCUMENT:
@@ -603,6 +606,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	case TC_ORPC_SEARCH:
 	case TC_ORPC_AUDIT:
 	case TC_ORPC_AUDIT_VERIFY:
+	case TC_ORPC_PRODUCTION:
 		top = top_args_opt;
 		break;
 	case TC_ORPC_TOTP_ENROL:
@@ -619,7 +623,7 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		if ((top = tc_orpc_portal_top(q->op)) != NULL)
 			break;
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change, card-document, pdf-pages, search, portal-*");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change, card-document, pdf-pages, search, production, production-act, portal-*");
 	}
 	if ((r = tc_orpc_keys(o, top, "request", 0, err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -680,7 +684,12 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 			return r;
 		return tc_orpc_card_args_parse(a, q, err, errlen);
 	}
-	if (q->op >= TC_ORPC_SUPPLEMENT && q->op <= TC_ORPC_PASSPHRASE)
+	if (q->op == TC_ORPC_PRODUCTION_ACT &&
+	    (r = str(
+		 o, "card", q->card, TC_ORPC_CARD_MAX, NULL, err, errlen)) != 0)
+		return r;
+	if ((q->op >= TC_ORPC_SUPPLEMENT && q->op <= TC_ORPC_PASSPHRASE) ||
+	    q->op == TC_ORPC_PRODUCTION || q->op == TC_ORPC_PRODUCTION_ACT)
 		return tc_orpc_office_args_parse(a, q, err, errlen);
 	return 0;
 }

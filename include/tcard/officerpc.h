@@ -98,6 +98,15 @@ enum tc_orpc_op {
 	 */
 	TC_ORPC_SEARCH,
 	/*
+	 * The production queue (include/tcard/production.h, office/
+	 * mon-prod.c): "production" session, args (state?): the cards of
+	 * the operator's branch; "production-act" session, csrf, card (its
+	 * serial or number), args (action "start", "fail" with reason,
+	 * "made", or "deliver" with id_number, wiped).
+	 */
+	TC_ORPC_PRODUCTION,
+	TC_ORPC_PRODUCTION_ACT,
+	/*
 	 * The applicants' portal (src/officerpc-portal.c, office/
 	 * mon-portal.c): their own sessions (another table, another
 	 * cookie), never an operator's. Without a session: "portal-login"
@@ -291,6 +300,11 @@ struct tc_orpc_req {
 	char cookie_state[TC_ORPC_TOKEN_LEN + 1];
 	char programme[TC_ORPC_TEXT_MAX + 1];
 	char unit[TC_ORG_NAME_MAX + 1]; /* portal-info's unit search */
+	/* production: the state asked for; production-act: the action
+	 * ("" when not sent; its id_number is c.id_number, its reason
+	 * reason above) */
+	char prod_state[TC_ORPC_TEXT_MAX + 1];
+	char prod_action[TC_ORPC_TEXT_MAX + 1];
 };
 
 /*

@@ -34,7 +34,7 @@
 #include "tcard/pii.h"
 
 /* The schema version this program creates and understands. */
-#define TC_REGISTRY_SCHEMA_VERSION 15
+#define TC_REGISTRY_SCHEMA_VERSION 16
 /* PRAGMA application_id of a registry file ("TCRG"). */
 #define TC_REGISTRY_APP_ID 0x54435247
 
@@ -189,6 +189,9 @@ enum tc_card_status {
 	TC_CARD_SUSPENDED,  /* "suspended": temporarily not valid */
 	TC_CARD_REVOKED,    /* "revoked": permanently withdrawn */
 	TC_CARD_EXPIRED,    /* "expired": past expires_at, recorded */
+	TC_CARD_PRODUCTION, /* "production": allocated at the last
+			       approval, being made or waiting for its
+			       holder; not valid (docs/workflow.md) */
 };
 
 /* The stored name of s ("issued", ...), or "unknown". */

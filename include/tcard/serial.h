@@ -35,6 +35,18 @@ int tc_serial_reserve(struct tc_registry *reg, const char *operator_name,
     const char *subject, time_t now, int64_t *serial /* OUT */, char *err,
     size_t errlen);
 
+/*
+ * The serial the next card added in the open transaction takes (the
+ * counter follows the insert, trigger cards_serial_counter). For a card
+ * allocated inside a larger transaction (the production card of the last
+ * approval, docs/workflow.md "Production"): a rollback drops the card and
+ * the serial together, before anything outside the registry saw either.
+ * Returns 0 and *serial; TC_ERR_STATE (no open transaction); TC_ERR_RANGE
+ * (serials exhausted); a database error.
+ */
+int tc_serial_next(struct tc_registry *reg, int64_t *serial /* OUT */,
+    char *err, size_t errlen);
+
 /* The last serial handed out (0 when none). Returns 0 or a database error. */
 int tc_serial_last(
     struct tc_registry *reg, int64_t *last /* OUT */, char *err, size_t errlen);

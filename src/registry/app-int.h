@@ -17,6 +17,7 @@
 #include "registry-int.h"
 #include "tcard/application.h"
 #include "tcard/attach.h"
+#include "tcard/production.h"
 #include "tcard/buf.h"
 #include "tcard/operator.h"
 
@@ -138,5 +139,21 @@ int tc_app_store_data(struct tc_registry *reg, const uint8_t sha[32],
 int tc_app_data_read(struct tc_registry *reg, const uint8_t sha[32],
     int64_t size, const char *what, int64_t id, struct tc_buf *out, char *err,
     size_t errlen);
+
+/*
+ * The production queue's side of the workflow (src/registry/production.c,
+ * needs an open transaction but tc_prod_app_serial): tc_prod_queue queues
+ * card, just allocated for a at its last approval, for branch (NULL: none),
+ * audited "production.queue"; tc_prod_app_serial sets *serial to the card
+ * in production of application app, or 0 when it has none (approved before
+ * production existed); tc_prod_mark records a's card made (the produce
+ * step's approval) or delivered (its issue), nothing when it has none.
+ */
+int tc_prod_queue(const struct tc_app_ctx *c, const struct tc_app *a,
+    const struct tc_card *card, const char *branch, char *err, size_t errlen);
+int tc_prod_app_serial(struct tc_registry *reg, int64_t app,
+    int64_t *serial /* OUT */, char *err, size_t errlen);
+int tc_prod_mark(const struct tc_app_ctx *c, int64_t app, enum tc_prod_state to,
+    char *err, size_t errlen);
 
 #endif

@@ -2633,6 +2633,10 @@ notify_review(const struct tc_app_ctx *c, const struct tc_app *a,
 	return notify_step(c, a, steps, n, err, errlen);
 }
 
+static int produce_start(const struct tc_app_ctx *c, const struct tc_app *a,
+    const struct tc_programme *p, const struct tc_step *produce, char *err,
+    size_t errlen);
+
 int
 tc_app_review(const struct tc_app_ctx *c, int64_t id,
     const struct tc_review *rv, int *next_step, char *err, size_t errlen)
@@ -2763,8 +2767,13 @@ tc_app_review(const struct tc_app_ctx *c, int64_t id,
 		}
 		if (steps[a.step + 1].kind == TC_STEP_PRODUCE &&
 		    a.state == TC_APP_SUBMITTED &&
-		    (r = set_state(c, &a, TC_APP_APPROVED, "decided_at = ?3",
-			 err, errlen)) != 0)
+		    ((r = set_state(c, &a, TC_APP_APPROVED, "decided_at = ?3",
+			  err, errlen)) != 0 ||
+			(r = produce_start(
+			     c, &a, p, &steps[a.step + 1], err, errlen)) != 0))
+			goto out;
+		if (s->kind == TC_STEP_PRODUCE &&
+		    (r = tc_prod_mark(c, id, TC_PROD_MADE, err, errlen)) != 0)
 			goto out;
 		if ((r = start_step(
 			 c, &a, steps, n, a.step + 1, 0, err, errlen)) != 0)
@@ -2988,6 +2997,162 @@ mark_issued(const struct tc_app_ctx *c, struct tc_app *a, int64_t serial,
 	return r;
 }
 
+/*
+ * The card an upgrade, conversion or sub-card application builds on, into
+ * *old: it must still be issued and unexpired.
+ */
+static int
+old_card(const struct tc_app_ctx *c, const struct tc_app *a,
+    struct tc_card *old, char *err, size_t errlen)
+{
+	int r;
+
+	memset(old, 0, sizeof(*old));
+	if (a->kind == TC_APP_NEW)
+		return 0;
+	if ((r = tc_registry_card_get(
+		 c->reg, a->card_serial, old, err, errlen)) != 0)
+		return r;
+	if (old->status != TC_CARD_ISSUED || old->expires_at <= c->now)
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "card %s is %s; application %lld builds on it",
+		    old->card_no,
+		    old->expires_at <= c->now
+			? "expired"
+			: tc_card_status_name(old->status),
+		    (long long)a->id);
+	return 0;
+}
+
+/*
+ * Inside a transaction: adds the card of application a (holder found or
+ * added, card number from the programme's region and serial, validity
+ * from the tier or the months set at approval, a sub-card expiring with
+ * its principal) in state status. *old is the card a builds on (zeroed
+ * for a new card).
+ */
+static int
+card_create(const struct tc_app_ctx *c, const struct tc_app *a,
+    const struct tc_programme *p, const struct tc_tier *t, int64_t serial,
+    enum tc_card_status status, struct tc_card *card, struct tc_card *old,
+    char *err, size_t errlen)
+{
+	int64_t holder_id;
+	int added, months, r;
+
+	memset(card, 0, sizeof(*card));
+	if ((r = old_card(c, a, old, err, errlen)) != 0 ||
+	    (r = issue_holder(c, a, &holder_id, &added, err, errlen)) != 0)
+		return r;
+	if (added &&
+	    (r = tc_app_audit(c->reg, c->now, c->operator_name, "holder.add",
+		 NULL,
+		 json_pack("{s:s, s:I}", "id", a->id_masked, "holder",
+		     (json_int_t)holder_id),
+		 err, errlen)) != 0)
+		return r;
+	card->serial = serial;
+	if ((r = tc_cardno_make(p->region, (uint64_t)serial, card->card_no)) !=
+	    0)
+		return tc_seterr(err, errlen, r,
+		    "programme %s: region %s gives no card number", p->id,
+		    p->region);
+	card->holder_id = holder_id;
+	snprintf(card->programme, sizeof(card->programme), "%s", p->id);
+	snprintf(card->tier, sizeof(card->tier), "%s", t->id);
+	card->status = status;
+	card->issued_at = c->now;
+	if (a->kind == TC_APP_SUB) {
+		card->principal_serial = a->card_serial;
+		snprintf(
+		    card->relation, sizeof(card->relation), "%s", a->relation);
+		card->expires_at = old->expires_at;
+	} else {
+		months = a->months > 0 ? a->months : t->validity.default_months;
+		card->expires_at = tc_time_of_day(
+		    tc_day_add_months(tc_day_of_time(c->now), months));
+	}
+	return tc_registry_card_add(c->reg, card, err, errlen);
+}
+
+/*
+ * At the last approval: the card of a is allocated in state production
+ * and queued for its branch, the organisation the produce step names
+ * (docs/workflow.md "Production"). Audited "card.allocate".
+ */
+static int
+produce_start(const struct tc_app_ctx *c, const struct tc_app *a,
+    const struct tc_programme *p, const struct tc_step *produce, char *err,
+    size_t errlen)
+{
+	const struct tc_tier *t;
+	struct tc_card card, old;
+	char subject[64];
+	int64_t serial;
+	int r;
+
+	if ((t = tc_programme_tier(p, a->tier)) == NULL)
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "programme %s has no tier %s", p->id, a->tier);
+	snprintf(
+	    subject, sizeof(subject), "application:%lld", (long long)a->id);
+	if ((r = tc_serial_next(c->reg, &serial, err, errlen)) != 0 ||
+	    (r = tc_app_audit(c->reg, c->now, c->operator_name,
+		 "serial.reserve", subject,
+		 json_pack("{s:I}", "serial", (json_int_t)serial), err,
+		 errlen)) != 0 ||
+	    (r = card_create(c, a, p, t, serial, TC_CARD_PRODUCTION, &card,
+		 &old, err, errlen)) != 0)
+		return r;
+	snprintf(subject, sizeof(subject), "card:%s", card.card_no);
+	if ((r = tc_app_audit(c->reg, c->now, c->operator_name, "card.allocate",
+		 subject,
+		 json_pack("{s:I, s:s, s:s, s:s, s:I, s:s}", "serial",
+		     (json_int_t)serial, "programme", p->id, "tier", t->id,
+		     "holder", a->id_masked, "application", (json_int_t)a->id,
+		     "kind", kind_db[a->kind]),
+		 err, errlen)) != 0)
+		return r;
+	return tc_prod_queue(c, a, &card, produce->organisation, err, errlen);
+}
+
+/*
+ * Inside the issue transaction: the card in production of application a
+ * (serial) becomes issued now, with the validity it was allocated with;
+ * *old is the card a builds on.
+ */
+static int
+handover(const struct tc_app_ctx *c, const struct tc_app *a, int64_t serial,
+    struct tc_card *card, struct tc_card *old, char *err, size_t errlen)
+{
+	int r;
+
+	if ((r = tc_registry_card_get(c->reg, serial, card, err, errlen)) != 0)
+		return r;
+	if (card->status != TC_CARD_PRODUCTION)
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "card %s of application %lld is %s, not in production",
+		    card->card_no, (long long)a->id,
+		    tc_card_status_name(card->status));
+	if ((r = old_card(c, a, old, err, errlen)) != 0)
+		return r;
+	/*
+	 * issued_at is the handover (发证); the validity stays as allocated:
+	 * it is printed on the card and written into its chip.
+	 */
+	card->status = TC_CARD_ISSUED;
+	card->issued_at = c->now;
+	if (card->issued_at >= card->expires_at)
+		return tc_seterr(err, errlen, TC_ERR_EXPIRED,
+		    "card %s expired while in production", card->card_no);
+	if ((r = tc_reg_exec(c->reg,
+		 "UPDATE cards SET status = 'issued', issued_at = ?2 WHERE serial = ?1",
+		 "issuing a card made", err, errlen, "ii", serial,
+		 (int64_t)card->issued_at)) != 0)
+		return r;
+	return tc_prod_mark(c, a->id, TC_PROD_DELIVERED, err, errlen);
+}
+
 int
 tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
     char *err, size_t errlen)
@@ -3000,9 +3165,9 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 	struct tc_app a;
 	char subject[64], valid_to[TC_DATE_TEXT];
 	json_t *ovarr = NULL;
-	int64_t serial = 0, holder_id;
+	int64_t serial = 0, made = 0;
 	size_t n_ov;
-	int added, months, r;
+	int r;
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
@@ -3017,10 +3182,14 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 		return r;
 	r = issue_ready(c, &a, &p, &s, err, errlen);
 	tc_app_release(&a);
+	if (r == 0)
+		r = tc_prod_app_serial(c->reg, id, &made, err, errlen);
 	if (r != 0)
 		return r;
 	snprintf(subject, sizeof(subject), "application:%lld", (long long)id);
-	if ((r = tc_serial_reserve(c->reg, c->operator_name, subject, c->now,
+	/* An application approved before production allocates here. */
+	if (made == 0 &&
+	    (r = tc_serial_reserve(c->reg, c->operator_name, subject, c->now,
 		 &serial, err, errlen)) != 0)
 		return r;
 	if ((r = tc_registry_begin(c->reg, err, errlen)) != 0)
@@ -3041,55 +3210,13 @@ tc_app_issue(const struct tc_app_ctx *c, int64_t id, struct tc_card *out,
 		    "programme %s has no tier %s", p->id, a.tier);
 		goto fail;
 	}
-	memset(&card, 0, sizeof(card));
-	if (a.kind != TC_APP_NEW) {
-		if ((r = tc_registry_card_get(
-			 c->reg, a.card_serial, &old, err, errlen)) != 0)
-			goto fail;
-		if (old.status != TC_CARD_ISSUED || old.expires_at <= c->now) {
-			r = tc_seterr(err, errlen, TC_ERR_STATE,
-			    "card %s is %s; application %lld builds on it",
-			    old.card_no,
-			    old.expires_at <= c->now
-				? "expired"
-				: tc_card_status_name(old.status),
-			    (long long)id);
-			goto fail;
-		}
-	}
-	if ((r = issue_holder(c, &a, &holder_id, &added, err, errlen)) != 0)
-		goto fail;
-	if (added &&
-	    (r = tc_app_audit(c->reg, c->now, c->operator_name, "holder.add",
-		 NULL,
-		 json_pack("{s:s, s:I}", "id", a.id_masked, "holder",
-		     (json_int_t)holder_id),
-		 err, errlen)) != 0)
-		goto fail;
-	card.serial = serial;
-	if ((r = tc_cardno_make(p->region, (uint64_t)serial, card.card_no)) !=
-	    0) {
-		tc_seterr(err, errlen, r,
-		    "programme %s: region %s gives no card number", p->id,
-		    p->region);
-		goto fail;
-	}
-	card.holder_id = holder_id;
-	snprintf(card.programme, sizeof(card.programme), "%s", p->id);
-	snprintf(card.tier, sizeof(card.tier), "%s", t->id);
-	card.status = TC_CARD_ISSUED;
-	card.issued_at = c->now;
-	if (a.kind == TC_APP_SUB) {
-		card.principal_serial = a.card_serial;
-		snprintf(
-		    card.relation, sizeof(card.relation), "%s", a.relation);
-		card.expires_at = old.expires_at;
-	} else {
-		months = a.months > 0 ? a.months : t->validity.default_months;
-		card.expires_at = tc_time_of_day(
-		    tc_day_add_months(tc_day_of_time(c->now), months));
-	}
-	if ((r = tc_registry_card_add(c->reg, &card, err, errlen)) != 0)
+	if (made != 0) {
+		serial = made;
+		r = handover(c, &a, serial, &card, &old, err, errlen);
+	} else
+		r = card_create(c, &a, p, t, serial, TC_CARD_ISSUED, &card,
+		    &old, err, errlen);
+	if (r != 0)
 		goto fail;
 	if ((r = mark_issued(c, &a, serial, err, errlen)) != 0)
 		goto fail;

@@ -78,6 +78,10 @@ tc_ecard_claims(struct tc_registry *reg, int64_t serial, time_t now,
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "card %s is suspended: no e-card is issued for it until it is reinstated",
 		    st.card.card_no);
+	case TC_CARD_PRODUCTION:
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "card %s is in production, not issued yet: no e-card is issued for it",
+		    st.card.card_no);
 	default:
 		return tc_seterr(err, errlen, TC_ERR_EXPIRED,
 		    "card %s has expired (valid to %s): no e-card is issued for it",

@@ -669,6 +669,10 @@ refuse(struct tc_registry *reg, const struct tc_card_state *c, time_t now,
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "card %s is issued and valid through %s; an issued card cannot %s%s%s",
 		    g, since, verb, sep, hint);
+	case TC_CARD_PRODUCTION:
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "card %s is in production, not issued yet; a card in production cannot %s%s%s",
+		    g, verb, sep, hint);
 	}
 	return tc_seterr(err, errlen, TC_ERR_STATE, "card %s is in state %s", g,
 	    tc_card_status_name(c->card.status));

@@ -571,6 +571,73 @@ static const char *const migrations[] = {
 	 * "从身份认证登录获取且不可修改").
 	 */
 	"ALTER TABLE applicants ADD COLUMN id_sealed BLOB;\n",
+	/*
+	 * 16: production (issue 17, docs/workflow.md "Production"): a card is
+	 * allocated at the last approval in the state 'production' (the
+	 * cards table is rebuilt for the wider CHECK, SQLite's twelve-step
+	 * procedure), and waits in the production queue of its branch.
+	 */
+	"CREATE TABLE cards_16 (\n"
+	"	serial INTEGER PRIMARY KEY\n"
+	"	    CHECK (serial BETWEEN 1 AND 999999999),\n"
+	"	card_no TEXT NOT NULL UNIQUE\n"
+	"	    CHECK (length(card_no) = 16 AND\n"
+	"	    card_no NOT GLOB '*[^0-9]*' AND\n"
+	"	    substr(card_no, 7, 9) = printf('%09d', serial)),\n"
+	"	holder_id INTEGER NOT NULL REFERENCES holders (id),\n"
+	"	programme TEXT NOT NULL CHECK (programme <> ''),\n"
+	"	tier TEXT NOT NULL CHECK (tier <> ''),\n"
+	"	status TEXT NOT NULL CHECK (status IN\n"
+	"	    ('issued', 'suspended', 'revoked', 'expired', 'production')),\n"
+	"	issued_at INTEGER NOT NULL,\n"
+	"	expires_at INTEGER NOT NULL CHECK (expires_at > issued_at),\n"
+	"	principal_serial INTEGER REFERENCES cards (serial)\n"
+	"	    CHECK (principal_serial <> serial),\n"
+	"	relation TEXT CHECK (relation <> ''),\n"
+	"	status_at INTEGER,\n"
+	"	status_reason TEXT CHECK (status_reason <> '' AND\n"
+	"	    length(CAST(status_reason AS BLOB)) <= 256),\n"
+	"	status_cascade INTEGER NOT NULL\n"
+	"	    DEFAULT 0 CHECK (status_cascade IN (0, 1)),\n"
+	"	renewals INTEGER NOT NULL DEFAULT 0 CHECK (renewals >= 0),\n"
+	"	replaces_serial INTEGER REFERENCES cards (serial),\n"
+	"	CHECK ((principal_serial IS NULL) = (relation IS NULL))\n"
+	") STRICT;\n"
+	"INSERT INTO cards_16 SELECT serial, card_no, holder_id, programme,\n"
+	"    tier, status, issued_at, expires_at, principal_serial, relation,\n"
+	"    status_at, status_reason, status_cascade, renewals,\n"
+	"    replaces_serial FROM cards;\n"
+	"DROP TABLE cards;\n"
+	"ALTER TABLE cards_16 RENAME TO cards;\n"
+	"CREATE INDEX cards_holder ON cards (holder_id);\n"
+	"CREATE INDEX cards_principal ON cards (principal_serial);\n"
+	"CREATE UNIQUE INDEX cards_replaces ON cards (replaces_serial);\n"
+	"CREATE INDEX cards_status ON cards (status, expires_at);\n"
+	"CREATE TRIGGER cards_serial_counter AFTER INSERT ON cards BEGIN\n"
+	"	UPDATE serial_counter SET last = NEW.serial WHERE last < NEW.serial;\n"
+	"END;\n"
+	"CREATE TRIGGER cards_no_delete BEFORE DELETE ON cards BEGIN\n"
+	"	SELECT RAISE(ABORT, 'cards are never deleted: a serial or card number is never used twice');\n"
+	"END;\n"
+	"CREATE TRIGGER cards_no_renumber BEFORE UPDATE OF serial, card_no\n"
+	"ON cards WHEN NEW.serial IS NOT OLD.serial OR\n"
+	"    NEW.card_no IS NOT OLD.card_no BEGIN\n"
+	"	SELECT RAISE(ABORT, 'a card''s serial and number never change');\n"
+	"END;\n"
+	"CREATE TABLE production (\n"
+	"	serial INTEGER PRIMARY KEY REFERENCES cards (serial),\n"
+	"	application INTEGER NOT NULL UNIQUE REFERENCES applications (id),\n"
+	"	branch TEXT CHECK (branch <> ''),\n"
+	"	state TEXT NOT NULL CHECK (state IN\n"
+	"	    ('to-make', 'in-progress', 'failed', 'made', 'delivered')),\n"
+	"	reason TEXT CHECK (reason <> '' AND\n"
+	"	    length(CAST(reason AS BLOB)) <= 1024),\n"
+	"	queued_at INTEGER NOT NULL,\n"
+	"	updated_at INTEGER NOT NULL,\n"
+	"	made_at INTEGER,\n"
+	"	delivered_at INTEGER\n"
+	") STRICT;\n"
+	"CREATE INDEX production_queue ON production (branch, state, serial);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -613,6 +680,7 @@ static const char *const status_names[] = {
 	[TC_CARD_SUSPENDED] = "suspended",
 	[TC_CARD_REVOKED] = "revoked",
 	[TC_CARD_EXPIRED] = "expired",
+	[TC_CARD_PRODUCTION] = "production",
 };
 
 const char *

@@ -58,6 +58,26 @@ tc_serial_last(struct tc_registry *reg, int64_t *last, char *err, size_t errlen)
 }
 
 int
+tc_serial_next(
+    struct tc_registry *reg, int64_t *serial, char *err, size_t errlen)
+{
+	int r;
+
+	if (reg == NULL || serial == NULL)
+		return tc_reg_no_arg(err, errlen);
+	*serial = 0;
+	if ((r = tc_reg_need_tx(reg, "allocating a card", err, errlen)) != 0 ||
+	    (r = next_serial(reg, serial, err, errlen)) != 0)
+		return r;
+	if (*serial > (int64_t)TC_CARDNO_SERIAL_MAX) {
+		*serial = 0;
+		return tc_seterr(err, errlen, TC_ERR_RANGE,
+		    "all %u card serials have been used", TC_CARDNO_SERIAL_MAX);
+	}
+	return 0;
+}
+
+int
 tc_serial_reserve(struct tc_registry *reg, const char *operator_name,
     const char *subject, time_t now, int64_t *serial, char *err, size_t errlen)
 {

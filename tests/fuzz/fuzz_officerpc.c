@@ -89,6 +89,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	if ((q.op == TC_ORPC_REVEAL_ID || q.op == TC_ORPC_ISSUE) && q.app < 1)
 		abort();
+	/* Production: a card and an action to act; the state only listing. */
+	if ((q.op == TC_ORPC_PRODUCTION_ACT &&
+		(q.card[0] == '\0' || q.prod_action[0] == '\0')) ||
+	    (q.op != TC_ORPC_PRODUCTION_ACT && q.prod_action[0] != '\0') ||
+	    (q.op != TC_ORPC_PRODUCTION && q.prod_state[0] != '\0'))
+		abort();
 	if (strlen(q.new_passphrase) > TC_ORPC_PASS_MAX ||
 	    (q.op == TC_ORPC_PASSPHRASE &&
 		(q.passphrase[0] == '\0' || q.new_passphrase[0] == '\0')))

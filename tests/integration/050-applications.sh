@@ -125,7 +125,9 @@ as iss1 1 "issue before production is refused" "$I" issue 1
 expect_err "at step produce" "the refusal names the step"
 TCARD_NOW=2026-03-04T01:00:00Z as prod1 0 "production recorded" "$I" review 1 --approve
 TCARD_NOW=2026-03-04T02:00:00Z as iss1 0 "issue" "$I" issue 1
-expect_out "^card 4400 0000 0000 00[0-9]{2} issued: serial 1, guangdong-youyue tier a, valid to 2031-03-03$" \
+# The card was allocated at the approval (2026-03-03): its term counts from
+# that day, as printed on it and written into its chip (docs/workflow.md).
+expect_out "^card 4400 0000 0000 00[0-9]{2} issued: serial 1, guangdong-youyue tier a, valid to 2031-03-02$" \
 	"issue prints the grouped number, serial and validity"
 CARD=$(sed -n 's/^card \([0-9 ]*\) issued.*/\1/p' "$T/out" | tr -d ' ')
 log

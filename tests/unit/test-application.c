@@ -38,6 +38,7 @@
 #include "fixtures-attach.h"
 #include "fixtures-registry.h"
 #include "tcard/application.h"
+#include "tcard/production.h"
 #include "tcard/blacklist.h"
 #include "tcard/cardno.h"
 #include "tcard/ecard.h"
@@ -664,10 +665,16 @@ walk(struct fx *fx, int64_t id, const char *decide, int months,
 	fail_msg("application %lld: no issue step", (long long)id);
 }
 
+/*
+ * Card card as issued at at, its validity of months counted from the day
+ * of its allocation at the last approval (its queue row's queued_at).
+ */
 static void
 check_card(struct fx *fx, const struct tc_card *card,
     const struct tc_programme *p, const char *tier, int months, time_t at)
 {
+	char sql[96];
+	time_t from;
 	struct tc_card got;
 	char err[256];
 
@@ -680,10 +687,15 @@ check_card(struct fx *fx, const struct tc_card *card,
 	assert_string_equal(got.tier, tier);
 	assert_int_equal(got.status, TC_CARD_ISSUED);
 	assert_int_equal(got.issued_at, at);
+	snprintf(sql, sizeof(sql),
+	    "SELECT queued_at FROM production WHERE serial = %lld",
+	    (long long)card->serial);
+	from = (time_t)count(fx, sql);
+	assert_true(from > 0 && from <= at);
 	if (months > 0)
 		assert_int_equal(got.expires_at,
 		    tc_time_of_day(
-			tc_day_add_months(tc_day_of_time(at), months)));
+			tc_day_add_months(tc_day_of_time(from), months)));
 }
 
 static void
@@ -1807,10 +1819,21 @@ test_serials(void **state)
 	assert_int_equal(c1.serial, 1);
 	assert_int_equal(tc_serial_last(fx->reg, &last, err, sizeof(err)), 0);
 	assert_int_equal(last, 1);
-	/* A failure after the reservation leaves a gap. */
+	/* The last approval allocates the card, in production. */
 	person(fx, &who, "吴越", "19860909", 0);
 	id = apply_new(fx, p, "b", NULL, "b1", &who);
 	advance_to(fx, id, TC_STEP_ISSUE, NULL, 0, NULL);
+	assert_int_equal(tc_serial_last(fx->reg, &last, err, sizeof(err)), 0);
+	assert_int_equal(last, 2);
+	assert_int_equal(
+	    tc_registry_card_get(fx->reg, 2, &c2, err, sizeof(err)), 0);
+	assert_int_equal(c2.status, TC_CARD_PRODUCTION);
+	/*
+	 * An application approved before production existed (no queue row)
+	 * reserves its serial at issue: a failure after the reservation
+	 * leaves a gap.
+	 */
+	raw_exec(fx, "DELETE FROM production", SQLITE_OK);
 	assert_int_equal(
 	    add_blacklist(fx, who.id, "公示期间收到实名举报", err, sizeof(err)),
 	    0);
@@ -1818,14 +1841,14 @@ test_serials(void **state)
 	expect_err(issue(fx, id, NULL, err, sizeof(err)), TC_ERR_BLACKLISTED,
 	    err, "blacklist");
 	assert_int_equal(tc_serial_last(fx->reg, &last, err, sizeof(err)), 0);
-	assert_int_equal(last, 2);
+	assert_int_equal(last, 3);
 	begin(fx);
 	assert_int_equal(tc_blacklist_remove_id(fx->reg, TC_ID_RESIDENT, who.id,
 			     "举报不实", "r9-1", fx->c.now, err, sizeof(err)),
 	    0);
 	commit(fx);
 	issue_ok(fx, id, &c2);
-	assert_int_equal(c2.serial, 3);
+	assert_int_equal(c2.serial, 4);
 	/* A card deleted behind the registry's back: its serial stays used. */
 	begin(fx);
 	memset(&h, 0, sizeof(h));
@@ -2330,9 +2353,9 @@ test_migrate_v7(void **state)
 	snprintf(oldmask, sizeof(oldmask), "%.4s**********%.4s", who.id,
 	    who.id + 14);
 	snprintf(sql, sizeof(sql),
-	    FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
-		FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10
-		    FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8
+	    FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14
+		FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11
+		    FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8
 	    "ALTER TABLE applications ADD COLUMN sex TEXT;ALTER TABLE applications ADD COLUMN retire_base INTEGER;ALTER TABLE applications ADD COLUMN birth_date TEXT;ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}';UPDATE applications SET sex = 'male', retire_base = 60, birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';ALTER TABLE applications DROP COLUMN personal;UPDATE holders SET id_masked = '%s';INSERT INTO blacklist (id_mac, id_masked, reason, added_at, added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, 'x');PRAGMA user_version = 6;",
 	    oldmask, oldmask);
 	fx_raw_exec(fx->path, sql);
@@ -2912,9 +2935,9 @@ test_queue(void **state)
 	tc_registry_close(fx->reg);
 	fx->reg = NULL;
 	fx_raw_exec(fx->path,
-	    FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
-		FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10
-	    "PRAGMA user_version = 9;");
+	    FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14
+		FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11
+		    FX_UNDO_SCHEMA_10 "PRAGMA user_version = 9;");
 	if (tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)) !=
 	    0)
 		fail_msg("reopen: %s", err);
@@ -3384,6 +3407,143 @@ test_notify_overdue(void **state)
 	    TC_ERR_STATE, err, "transaction");
 }
 
+/* Counts the items of the operator's production queue in state. */
+static int
+prod_count_cb(const struct tc_prod_item *it, void *arg)
+{
+	(void)it;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static int
+prod_count(struct fx *fx, enum tc_prod_state state)
+{
+	char err[256];
+	int n = 0;
+
+	if (tc_prod_list(&fx->c, state, prod_count_cb, &n, err, sizeof(err)) !=
+	    0)
+		fail_msg("production list: %s", err);
+	return n;
+}
+
+/*
+ * Issue 17: the card is allocated at the last approval, in production,
+ * made in its branch, delivered against the holder's ID number.
+ */
+static void
+test_production(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangzhou-green");
+	struct tc_sample_person who;
+	struct tc_prod_item it;
+	struct tc_card card, got;
+	struct tc_app a;
+	char err[1024], wrong[TC_ID_MAX];
+	int64_t id;
+	int n = 0;
+
+	add_org(fx->reg, TC_ORG_BANK_BRANCH, "bank2");
+	add_operator_in(
+	    fx->reg, "bp", TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER), "bank");
+	add_operator_in(
+	    fx->reg, "bp2", TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER), "bank2");
+	add_operator_in(
+	    fx->reg, "bi", TC_ROLE_BIT(TC_ROLE_CARD_ISSUER), "bank");
+	person(fx, &who, "林晓", "19850303", 0);
+	id = apply_new(
+	    fx, p, "a", NULL, first_clause(tc_programme_tier(p, "a")), &who);
+	advance_to(fx, id, TC_STEP_PRODUCE, NULL, 24, NULL);
+	get(fx, id, &a);
+	assert_int_equal(a.state, TC_APP_APPROVED);
+	assert_string_equal(a.step_id, "produce");
+	tc_app_release(&a);
+	/* Allocated: number and serial, not valid. */
+	AS(fx, "bp");
+	assert_int_equal(prod_count(fx, 0), 1);
+	assert_int_equal(prod_count(fx, TC_PROD_TO_MAKE), 1);
+	assert_int_equal(prod_count(fx, TC_PROD_MADE), 0);
+	assert_int_equal(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)), 0);
+	assert_int_equal(it.application, id);
+	assert_int_equal(it.state, TC_PROD_TO_MAKE);
+	assert_string_equal(it.name, "林晓");
+	assert_null(strstr(it.id_masked, who.id));
+	assert_true(it.deadline[0] != '\0');
+	assert_string_equal(it.step, "produce");
+	assert_int_equal(
+	    tc_registry_card_get(fx->reg, 1, &got, err, sizeof(err)), 0);
+	assert_int_equal(got.status, TC_CARD_PRODUCTION);
+	assert_string_equal(got.card_no, it.card_no);
+	/* Another branch's card is not found; an auditor has no queue. */
+	raw_exec(fx, "UPDATE production SET branch = 'bank'", SQLITE_OK);
+	AS(fx, "bp2");
+	assert_int_equal(prod_count(fx, 0), 0);
+	expect_err(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)),
+	    TC_ERR_NOT_FOUND, err, "no card 1");
+	begin(fx);
+	expect_err(tc_prod_start(&fx->c, 1, err, sizeof(err)), TC_ERR_NOT_FOUND,
+	    err, "no card 1");
+	tc_registry_rollback(fx->reg);
+	AS(fx, "aud");
+	expect_err(tc_prod_list(&fx->c, 0, prod_count_cb, &n, err, sizeof(err)),
+	    TC_ERR_FORBIDDEN, err, "card-producer");
+	/* Start, fail with a reason, start again. */
+	AS(fx, "bp");
+	begin(fx);
+	assert_int_equal(tc_prod_start(&fx->c, 1, err, sizeof(err)), 0);
+	expect_err(tc_prod_start(&fx->c, 1, err, sizeof(err)), TC_ERR_STATE,
+	    err, "in-progress");
+	expect_err(tc_prod_fail(&fx->c, 1, "", err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "reason");
+	assert_int_equal(
+	    tc_prod_fail(&fx->c, 1, "芯片写入失败", err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)), 0);
+	assert_int_equal(it.state, TC_PROD_FAILED);
+	assert_string_equal(it.reason, "芯片写入失败");
+	assert_int_equal(prod_count(fx, TC_PROD_FAILED), 1);
+	/* Not made yet: no delivery. */
+	AS(fx, "bi");
+	expect_err(tc_prod_deliver(&fx->c, 1, who.id, NULL, err, sizeof(err)),
+	    TC_ERR_STATE, err, "failed");
+	AS(fx, "bp");
+	begin(fx);
+	assert_int_equal(tc_prod_start(&fx->c, 1, err, sizeof(err)), 0);
+	assert_int_equal(tc_prod_made(&fx->c, 1, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)), 0);
+	assert_int_equal(it.state, TC_PROD_MADE);
+	assert_true(it.made_at != 0);
+	assert_string_equal(it.step, "issue");
+	/* Delivery: the typed number must be the holder's. */
+	AS(fx, "bi");
+	snprintf(wrong, sizeof(wrong), "%s", who.id);
+	wrong[16] = wrong[16] == '1' ? '2' : '1';
+	expect_err(tc_prod_deliver(&fx->c, 1, wrong, NULL, err, sizeof(err)),
+	    TC_ERR_POLICY, err, "does not match");
+	assert_null(strstr(err, wrong));
+	expect_err(tc_prod_deliver(&fx->c, 1, "x", NULL, err, sizeof(err)),
+	    TC_ERR_POLICY, err, "does not match");
+	assert_int_equal(
+	    tc_registry_card_get(fx->reg, 1, &got, err, sizeof(err)), 0);
+	assert_int_equal(got.status, TC_CARD_PRODUCTION);
+	assert_int_equal(
+	    tc_prod_deliver(&fx->c, 1, who.id, &card, err, sizeof(err)), 0);
+	assert_int_equal(card.serial, 1);
+	assert_int_equal(card.status, TC_CARD_ISSUED);
+	assert_int_equal(
+	    tc_registry_card_get(fx->reg, 1, &got, err, sizeof(err)), 0);
+	assert_int_equal(got.status, TC_CARD_ISSUED);
+	get(fx, id, &a);
+	assert_int_equal(a.state, TC_APP_ISSUED);
+	assert_int_equal(a.issued_serial, 1);
+	tc_app_release(&a);
+	assert_int_equal(prod_count(fx, 0), 0);
+	assert_int_equal(prod_count(fx, TC_PROD_DELIVERED), 1);
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_walk_all)                                                       \
 	X(test_migrate_v7)                                                     \
@@ -3410,6 +3570,7 @@ test_notify_overdue(void **state)
 	X(test_find_name)                                                      \
 	X(test_reveal_id)                                                      \
 	X(test_notify_events)                                                  \
-	X(test_notify_overdue)
+	X(test_notify_overdue)                                                 \
+	X(test_production)
 
 TC_UNIT_MAIN_EACH(TESTS, setup, teardown)
