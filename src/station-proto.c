@@ -364,6 +364,7 @@ static const struct tc_json_key resp_keys[] = {
 	{ "reset", TC_JSON_BOOL, 0 },
 	{ "cmds", TC_JSON_ARR, 0 },
 	{ "poll", TC_JSON_INT, 0 },
+	{ "print", TC_JSON_STR, 0 },
 	{ NULL, 0, 0 },
 };
 
@@ -430,7 +431,8 @@ resp_fields(json_t *root, void *out, char *err, size_t errlen)
 {
 	struct tc_station_resp *resp = out;
 	json_t *cmds = json_object_get(root, "cmds"),
-	       *job = json_object_get(root, "job"), *v;
+	       *job = json_object_get(root, "job"),
+	       *print = json_object_get(root, "print"), *v;
 	long long n;
 	size_t i;
 	int r;
@@ -442,6 +444,14 @@ resp_fields(json_t *root, void *out, char *err, size_t errlen)
 		 errlen)) != 0)
 		return r;
 	resp->poll_ms = (int)n;
+	if (print != NULL) {
+		if (!job_ok(json_string_value(print)))
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "\"print\" must be 1..%d characters of A-Z, a-z, 0-9 and -",
+			    TC_STATION_JOB_MAX);
+		snprintf(resp->print, sizeof(resp->print), "%s",
+		    json_string_value(print));
+	}
 	if (resp->batch == 0) {
 		if (cmds != NULL || job != NULL ||
 		    json_object_get(root, "reset") != NULL)
@@ -546,6 +556,8 @@ tc_station_resp_write(const struct tc_station_resp *resp, struct tc_buf *out)
 	}
 	if (resp->poll_ms > 0)
 		tc_jw_kint(&w, "poll", resp->poll_ms);
+	if (resp->print[0] != '\0')
+		tc_jw_kstr(&w, "print", resp->print);
 	tc_jw_end(&w);
 	return tc_jw_error(&w);
 }

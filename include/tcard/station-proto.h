@@ -84,6 +84,8 @@ struct tc_station_resp {
 	struct tc_station_cmd cmds[TC_STATION_BATCH_MAX];
 	size_t n_cmds; /* 1.. with a batch, 0 without */
 	int poll_ms;   /* wait this long before the next poll */
+	/* A job whose card face to print now (docs/station.md), "" none. */
+	char print[TC_STATION_JOB_MAX + 1];
 };
 
 /*

@@ -191,8 +191,24 @@ test_response(void **state)
 	    tc_station_resp_parse(&back, out.data, out.len, err, sizeof(err)),
 	    0);
 	assert_int_equal(back.n_cmds, 2);
+	assert_string_equal(back.print, "");
 	assert_memory_equal(
 	    back.cmds[0].sw, p.cmds[0].sw, 2 * sizeof(p.cmds[0].sw[0]));
+	tc_buf_release(&out);
+	tc_station_resp_free(&p);
+	tc_station_resp_free(&back);
+
+	/* A job to print, with or without a batch; it survives a write. */
+	assert_int_equal(
+	    resp(&p, "{\"v\":1,\"print\":\"J-7\"}", err, sizeof(err)), 0);
+	assert_int_equal(p.batch, 0);
+	assert_string_equal(p.print, "J-7");
+	tc_buf_init(&out, 4096);
+	assert_int_equal(tc_station_resp_write(&p, &out), 0);
+	assert_int_equal(
+	    tc_station_resp_parse(&back, out.data, out.len, err, sizeof(err)),
+	    0);
+	assert_string_equal(back.print, "J-7");
 	tc_buf_release(&out);
 	tc_station_resp_free(&p);
 	tc_station_resp_free(&back);
@@ -221,6 +237,8 @@ test_response_refused(void **state)
 		  "\"00A40400\",\"le\":1}]}",
 		    "command 0: expected" },
 		{ "{\"v\":1,\"poll\":60001}", "\"poll\" must be" },
+		{ "{\"v\":1,\"print\":\"J 1\"}", "\"print\" must be" },
+		{ "{\"v\":1,\"print\":\"\"}", "\"print\" must be" },
 	};
 	(void)state;
 	all_refused(bad, sizeof(bad) / sizeof(bad[0]), resp_refused);
