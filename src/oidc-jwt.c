@@ -317,8 +317,7 @@ key_pick(const struct tc_oidc_jwks *keys, int alg, const char *kid,
 	}
 	if (kid != NULL)
 		return tc_seterr(err, errlen, TC_ERR_UNKNOWN_KEY,
-		    "ID token: %s key of the provider's key set has this "
-		    "\"kid\" and algorithm",
+		    "ID token: %s key of the provider's key set has this \"kid\" and algorithm",
 		    count == 0 ? "no" : "more than one");
 	return tc_seterr(err, errlen, TC_ERR_UNKNOWN_KEY,
 	    "ID token: no \"kid\" and %zu keys of its algorithm", count);
@@ -535,8 +534,7 @@ identity_fill(json_t *o, const struct tc_oidc_expect *e,
 	if (!json_is_string(sub) || json_string_length(sub) == 0 ||
 	    json_string_length(sub) > SUB_MAX)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "ID token: \"sub\" is missing, empty or longer than %d "
-		    "bytes",
+		    "ID token: \"sub\" is missing, empty or longer than %d bytes",
 		    SUB_MAX);
 	if ((out->sub = strdup(json_string_value(sub))) == NULL)
 		return TC_ERR_NOMEM;

@@ -220,16 +220,13 @@ doc_flow(json_t *o, char *err, size_t errlen)
 		    rt == NULL ? "missing" : "not an array");
 	if (!array_has(rt, "code"))
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "discovery document: \"response_types_supported\" has no "
-		    "\"code\" (the authorization code flow)");
+		    "discovery document: \"response_types_supported\" has no \"code\" (the authorization code flow)");
 	if (cc != NULL && !json_is_array(cc))
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "discovery document: \"code_challenge_methods_supported\" "
-		    "is not an array");
+		    "discovery document: \"code_challenge_methods_supported\" is not an array");
 	if (cc != NULL && !array_has(cc, "S256"))
 		return tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "discovery document: \"code_challenge_methods_supported\" "
-		    "has no \"S256\" (PKCE)");
+		    "discovery document: \"code_challenge_methods_supported\" has no \"S256\" (PKCE)");
 	return 0;
 }
 
@@ -254,8 +251,7 @@ tc_oidc_discovery_parse(const char *text, size_t len, const char *issuer,
 			goto out;
 	if (strcmp(out->issuer, issuer) != 0) {
 		r = tc_seterr(err, errlen, TC_ERR_POLICY,
-		    "discovery document: \"issuer\" is not the configured "
-		    "issuer");
+		    "discovery document: \"issuer\" is not the configured issuer");
 		goto out;
 	}
 	r = doc_flow(o, err, errlen);
@@ -376,9 +372,8 @@ tc_oidc_authorize_url(struct tc_buf *out, const char *endpoint,
 		tc_buf_printf(&scope, " %s", c->scope);
 	if ((r = tc_buf_error(&scope)) != 0) {
 		tc_buf_release(&scope);
-		return tc_seterr(err, errlen, r,
-		    "authorization URL: the scope "
-		    "is too long");
+		return tc_seterr(
+		    err, errlen, r, "authorization URL: the scope is too long");
 	}
 	tc_buf_puts(out, endpoint);
 	put_param(out, strchr(endpoint, '?') != NULL ? '&' : '?',
@@ -488,8 +483,7 @@ tc_oidc_token_response_parse(const char *text, size_t len,
 	v = json_object_get(o, "expires_in");
 	if (v != NULL && (!json_is_integer(v) || json_integer_value(v) < 0)) {
 		tc_seterr(err, errlen, r,
-		    "token endpoint: \"expires_in\" is not a number of "
-		    "seconds");
+		    "token endpoint: \"expires_in\" is not a number of seconds");
 		goto out;
 	}
 	if (v != NULL)

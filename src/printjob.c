@@ -71,8 +71,7 @@ parse_port(const char *s, size_t off, int *port, char *err, size_t errlen)
 
 	if (n == 0 || s[n] != '\0' || n > 5 || s[0] == '0')
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "server: byte %zu: the port is 1 to 65535 in decimal, "
-		    "without sign or leading zero",
+		    "server: byte %zu: the port is 1 to 65535 in decimal, without sign or leading zero",
 		    off + 1);
 	for (i = 0; i < n; i++)
 		v = v * 10 + (s[i] - '0');
@@ -96,8 +95,7 @@ parse_socket(struct tc_printq *q, const char *s, char *err, size_t errlen)
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "server: byte %zu of the socket path is not "
-			    "printable ASCII",
+			    "server: byte %zu of the socket path is not printable ASCII",
 			    i + 1);
 	memcpy(q->host, s, n + 1);
 	q->port = 0;
@@ -121,8 +119,7 @@ parse_v6(struct tc_printq *q, const char *s, char *err, size_t errlen)
 	for (i = 1; i <= n; i++)
 		if (!v6_byte((unsigned char)s[i]))
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "server: byte %zu is not allowed in an IPv6 "
-			    "address",
+			    "server: byte %zu is not allowed in an IPv6 address",
 			    i + 1);
 	memcpy(q->host, s + 1, n);
 	q->host[n] = '\0';
@@ -177,8 +174,7 @@ parse_queue(struct tc_printq *q, const char *s, char *err, size_t errlen)
 	for (i = 0; i < n; i++)
 		if (!queue_byte((unsigned char)s[i]))
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-			    "queue: byte %zu is not allowed in a CUPS queue "
-			    "name",
+			    "queue: byte %zu is not allowed in a CUPS queue name",
 			    i + 1);
 	memcpy(q->queue, s, n + 1);
 	return 0;

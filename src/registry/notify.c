@@ -67,8 +67,7 @@ static const struct {
 				 "您的{programme}申请（编号 {app}）已审批通过，正在制卡。\n\n"
 				 "进度：{link}\n",
 	    "{programme}: application {app} approved\n\n"
-	    "Your application {app} for the {programme} was approved; the card "
-	    "is being made.\n\nProgress: {link}\n" },
+	    "Your application {app} for the {programme} was approved; the card is being made.\n\nProgress: {link}\n" },
 	[TC_NOTIFY_ISSUED] = { "{programme}已发卡（申请 {app}）\n\n"
 			       "您的{programme}已发放，卡号 {card}。\n\n详情：{link}\n",
 	    "{programme}: your card is issued (application {app})\n\n"
@@ -82,18 +81,15 @@ static const struct {
 	[TC_NOTIFY_REACHED_UNIT] = { "{programme}申请 {app} 待贵单位审核\n\n"
 				     "{programme}申请（编号 {app}）已到达贵单位的审核环节，请登录系统办理。\n",
 	    "{programme}: application {app} awaits your unit's review\n\n"
-	    "Application {app} for the {programme} has reached your unit's "
-	    "step; please sign in to the console to act on it.\n" },
+	    "Application {app} for the {programme} has reached your unit's step; please sign in to the console to act on it.\n" },
 	[TC_NOTIFY_UNIT_CARD_ISSUED] = { "{programme}已为贵单位人员发卡（申请 {app}）\n\n"
 					 "贵单位人员的{programme}申请（编号 {app}）已发卡，卡号 {card}。\n",
 	    "{programme}: card issued to your employee (application {app})\n\n"
-	    "The card {card} of application {app} for the {programme} of your "
-	    "employee is issued.\n" },
+	    "The card {card} of application {app} for the {programme} of your employee is issued.\n" },
 	[TC_NOTIFY_OVERDUE] = { "{programme}申请 {app} 已超期\n\n"
 				"您审核队列中的{programme}申请（编号 {app}）已超过办理期限。\n",
 	    "{programme}: application {app} is overdue\n\n"
-	    "Application {app} for the {programme} in your queue is past its "
-	    "deadline.\n" },
+	    "Application {app} for the {programme} in your queue is past its deadline.\n" },
 	[TC_NOTIFY_ACCOUNT_VERIFY] = { "请确认您的人才服务卡申请账号\n\n"
 				       "请打开以下链接确认本账号（3 天内有效）：\n{link}\n\n"
 				       "如非本人注册，请忽略本邮件。\n",
@@ -105,8 +101,7 @@ static const struct {
 				       "如非本人操作，请忽略本邮件，原密码不变。\n",
 	    "Set a new password for your talent card account\n\n"
 	    "Open this link to set a new password (valid for one hour):\n"
-	    "{link}\n\nIf you did not ask for it, ignore this message; the "
-	    "password stays as it was.\n" },
+	    "{link}\n\nIf you did not ask for it, ignore this message; the password stays as it was.\n" },
 };
 
 const char *
