@@ -33,6 +33,7 @@ enum {
 	WEB_EP_AUDIT,
 	WEB_EP_PORTAL, /* the applicants' portal (office/web-portal.c) */
 	WEB_EP_OTHER,
+	WEB_EP_STATION, /* the branch stations (office/web-station.c) */
 	WEB_EP_COUNT
 };
 
@@ -91,6 +92,8 @@ int web_rpc_call(struct web_rpc *c, const char *json, size_t jlen,
     size_t errlen);
 void web_rpc_reply_free(struct web_rpc_reply *r);
 
+struct web_stations;
+
 struct web {
 	struct web_rpc rpc;
 	struct tc_daemon *d;
@@ -99,6 +102,8 @@ struct web {
 	uint64_t started_ns;
 	/* Password checks per client address (web_sign_in_throttled). */
 	struct tc_dthrottle *sign_in;
+	/* The branch stations and their jobs (office/web-station.c). */
+	struct web_stations *stations;
 };
 
 #define WEB_COOKIE_NAME	  "tcard_session"
@@ -301,6 +306,85 @@ tc_dhandler web_api_production, web_api_production_act;
  * 303 back with ?done=).
  */
 tc_dhandler web_console_production, web_console_production_act;
+/*
+ * GET /console/production/jobs/{job}: a personalisation job's state,
+ * step, round trips and error (perso-status), with a refresh link; the
+ * "make" form (POST /console/production/{card}/make, a station chosen
+ * among those that polled in the last 2 minutes) redirects there.
+ */
+tc_dhandler web_console_job;
+
+/* ---- office/web-station.c: branch stations (docs/station.md) ---- */
+
+/*
+ * The station table and its job threads: web_station_start before
+ * serving; web_station_stop after the signal, before the daemon is
+ * freed (it ends every relay, answers every parked long poll and joins
+ * the job threads). Returns 0, or -1 with err (out of memory).
+ */
+int web_station_start(struct web *w, char *err, size_t errlen);
+void web_station_stop(struct web *w);
+/*
+ * The station routes, over TLS with a station certificate only (else
+ * 403): POST /v1/station/poll, GET /v1/station/jobs/{job}/face.pdf, POST
+ * /v1/station/jobs/{job}/print. The operator's: POST
+ * /v1/production/cards/{card}/make ({"station": NAME}, CSRF; 201 with
+ * the job), GET /v1/production/jobs/{job}.
+ */
+tc_dhandler web_station_poll, web_station_face, web_station_print,
+    web_api_production_make, web_api_production_job;
+/*
+ * The names of the stations that polled in the last secs seconds, as a JSON array of strings (NULL: out of memory).
+ */
+json_t *web_station_names(struct web *w, unsigned secs);
+/*
+ * Job (a perso-make answer's) waits for the next card of station (a job
+ * waiting there before is replaced). Returns 0, or -1 (bad names, the
+ * table full).
+ */
+int web_station_wait_job(struct web *w, const char *station, const char *job);
+/*
+ * The round trips of job's relay while it runs (1 with *rt), else 0.
+ */
+int web_station_job_rt(struct web *w, const char *job, unsigned *rt);
+
+/* ---- office/web-perso.c (H-keys): the office side of a job ---- */
+
+struct web_perso;
+struct tc_perso_job;
+struct tc_perso_env;
+struct tc_profile_set;
+struct tc_perso_result;
+/*
+ * The office side of job JOB (a perso-make answer's "job"), for station
+ * STATION (the certificate CN): asks the monitor (perso-job) and builds
+ * the driver's callbacks (every callback is an RPC to the monitor) and
+ * the profile set. Safe to call from any worker thread. Returns 0 or
+ * TC_ERR_* with err.
+ */
+int web_perso_open(struct web *w, const char *job, const char *station,
+    struct web_perso **out, char *err, size_t errlen);
+const struct tc_perso_job *web_perso_job(const struct web_perso *p);
+/* card_keys, ring, now set */
+const struct tc_perso_env *web_perso_env(const struct web_perso *p);
+const struct tc_profile_set *web_perso_profiles(const struct web_perso *p);
+/*
+ * Tells the monitor how the drive ended (perso-end: rc, res->step, err,
+ * round trips), frees p.
+ */
+void web_perso_close(struct web_perso *p, int rc,
+    const struct tc_perso_result *res, const char *err, unsigned round_trips);
+
+/* ---- office/web-ecard.c ---- */
+
+/*
+ * Appends the two-page PDF (front, back) of the card that body (an
+ * answer of the form of portal-ecard: programme, card, qr) describes,
+ * photo being the holder's photo, to pdf. Returns 0 or the error of the
+ * card face (tcard/cardface.h).
+ */
+int web_face_pdf(json_t *body, const uint8_t *photo, size_t plen,
+    struct tc_buf *pdf, char *err, size_t errlen);
 
 /* A card POST's body: the documents and the multipart's framing. */
 #define WEB_DOC_BODY_MAX (TC_ORPC_REQ_TAIL_MAX + 64u * 1024)
