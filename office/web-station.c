@@ -170,12 +170,22 @@ web_station_stop(struct web *w)
 	while (t->waiters > 0)
 		pthread_cond_wait(&t->cv, &t->mu);
 	reap(t, 1);
+	pthread_mutex_unlock(&t->mu);
+}
+
+void
+web_station_free(struct web *w)
+{
+	struct web_stations *t = w->stations;
+	size_t i;
+
+	if (t == NULL)
+		return;
 	for (i = 0; i < t->n; i++) {
 		if (t->st[i].rl != NULL)
 			tc_relay_release(t->st[i].rl);
 		tc_station_resp_free(&t->st[i].pending);
 	}
-	pthread_mutex_unlock(&t->mu);
 	pthread_cond_destroy(&t->cv);
 	pthread_mutex_destroy(&t->mu);
 	free(t);
@@ -546,8 +556,8 @@ report(
 			    (unsigned long long)q->batch);
 			return -1;
 		}
-		r = tc_relay_give(st->rl, q, err, sizeof(err));
-		if (r == TC_ERR_STATE || r == TC_ERR_MALFORMED) {
+		/* Not the batch outstanding, or none is (the job ended). */
+		if ((r = tc_relay_give(st->rl, q, err, sizeof(err))) != 0) {
 			tc_dresp_error(resp, 409, WEB_R_REFUSED, "conflict",
 			    "answers to batch %llu: %s (the job fails)",
 			    (unsigned long long)q->batch, err);

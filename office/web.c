@@ -335,12 +335,12 @@ main(int argc, char **argv)
 	/* The station CA is set once the daemon runs: it asks for
 	 * certificates from then on (a station polls again on a 403). */
 	r = web_rpc_init(&w.rpc, w.rpc.fd) != 0 ||
+	    web_station_start(&w, err, sizeof(err)) != 0 ||
 	    (use_tls && tls_fetch(&w, &t, err, sizeof(err)) != 0) ||
 	    web_http_start(&w, lfd, listen, t.pem, t.clen,
 		t.pem != NULL ? t.pem + t.clen : NULL, t.klen, err,
 		sizeof(err)) != 0 ||
-	    (use_tls && station_trust(&w, &t, err, sizeof(err)) != 0) ||
-	    web_station_start(&w, err, sizeof(err)) != 0;
+	    (use_tls && station_trust(&w, &t, err, sizeof(err)) != 0);
 	tls_blob_free(&t);
 	if (r) {
 		tc_dlog_event(w.log, "start", "error", "%s", err);
@@ -354,6 +354,7 @@ main(int argc, char **argv)
 	tc_dlog_event(w.log, "stop", "info", "signal %d: stopping", sig);
 	web_station_stop(&w);
 	tc_daemon_free(w.d);
+	web_station_free(&w);
 	tc_dmetrics_free(w.metrics);
 	tc_dlog_close(w.log);
 	return 0;

@@ -319,11 +319,14 @@ tc_dhandler web_console_job;
 /*
  * The station table and its job threads: web_station_start before
  * serving; web_station_stop after the signal, before the daemon is
- * freed (it ends every relay, answers every parked long poll and joins
- * the job threads). Returns 0, or -1 with err (out of memory).
+ * freed (it ends every relay, resumes every parked long poll and joins
+ * the job threads); web_station_free after the daemon is freed (a
+ * resumed poll's handler still reads the table). web_station_start
+ * returns 0, or -1 with err (out of memory).
  */
 int web_station_start(struct web *w, char *err, size_t errlen);
 void web_station_stop(struct web *w);
+void web_station_free(struct web *w);
 /*
  * The station routes, over TLS with a station certificate only (else
  * 403): POST /v1/station/poll, GET /v1/station/jobs/{job}/face.pdf, POST
