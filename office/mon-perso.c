@@ -545,7 +545,7 @@ op_keys(struct mon *m, struct job *j, const struct tc_orpc_req *q,
 	OPENSSL_cleanse(data, sizeof(data));
 	tc_cardapp_release(&app);
 	if (r == TC_ERR_SECURE_CHANNEL)
-		mon_fail(a, 409, "refused", "%s", err);
+		mon_fail(a, 409, "secure-channel", "%s", err);
 	else if (r != 0)
 		mon_lib_fail(a, r, err);
 }
