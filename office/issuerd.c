@@ -752,7 +752,8 @@ main(int argc, char **argv)
 		tls.key_path = o.tls_key;
 		tls.home = o.home;
 	}
-	if (tls_read() != 0 || open_home(&m, o.home) != 0) {
+	if (tls_read() != 0 || open_home(&m, o.home) != 0 ||
+	    mon_perso_open(&m, o.home) != 0) {
 		mon_oidc_stop(&m);
 		stop_worker();
 		return 1;
@@ -772,6 +773,7 @@ main(int argc, char **argv)
 	    o.session_lifetime);
 	status = serve(&m, sp[0], sfd);
 	mon_oidc_stop(&m);
+	mon_perso_close(&m);
 	tc_registry_close(m.reg);
 	tc_programme_set_free(m.progs);
 	tc_workdays_free(m.wd);

@@ -16,6 +16,7 @@
 #include "daemon.h"
 #include "dthrottle.h"
 #include "tcard/officerpc.h"
+#include "tcard/perso.h"
 #include "tcard/webform.h"
 
 /* Endpoints (metrics and log). */
@@ -459,5 +460,28 @@ int web_pdf_renderer_open(char *err, size_t errlen);
  */
 int web_pdf_div(struct tc_buf *b, struct tc_dreq *rq, const char *sid,
     int64_t n, int64_t att, uint32_t pages, int en);
+
+/* ---- office/web-perso.c: a personalisation job's office side ---- */
+
+struct web_perso;
+/*
+ * The office side of job JOB (a perso-make answer's "job"), for station
+ * STATION (the certificate CN): asks the monitor (perso-job) and builds
+ * the driver's callbacks (every callback is an RPC to the monitor) and
+ * the profile set. Safe to call from any worker thread. Returns 0 or
+ * TC_ERR_* with err.
+ */
+int web_perso_open(struct web *w, const char *job, const char *station,
+    struct web_perso **out, char *err, size_t errlen);
+const struct tc_perso_job *web_perso_job(const struct web_perso *p);
+/* card_keys, ring, now set */
+const struct tc_perso_env *web_perso_env(const struct web_perso *p);
+const struct tc_profile_set *web_perso_profiles(const struct web_perso *p);
+/*
+ * Tells the monitor how the drive ended (perso-end: rc, res->step, err,
+ * round trips), frees p.
+ */
+void web_perso_close(struct web_perso *p, int rc,
+    const struct tc_perso_result *res, const char *err, unsigned round_trips);
 
 #endif
