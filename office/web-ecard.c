@@ -70,6 +70,11 @@ draw(json_t *body, const uint8_t *photo, size_t plen, int pdf,
 	    json_object_get(json_object_get(body, "card"), "issued_at"));
 	c.expires_at = (time_t)json_integer_value(
 	    json_object_get(json_object_get(body, "card"), "expires_at"));
+	if (prog != NULL && qr == NULL && pdf) {
+		free(prog);
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "the monitor's face answer has no \"qr\": the back of the card carries the signed e-card text");
+	}
 	if (prog == NULL || qr == NULL || card_of(body, &c) != 0) {
 		free(prog);
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,

@@ -30,7 +30,8 @@ scert() { "$K" station-cert --home "$H" "$@" >/dev/null; }
 check "a station certificate" scert --name BR-01 --out "$T/st1"
 check "a second, to revoke" scert --name BR-02 --out "$T/st2"
 check "a third, expired" env TCARD_NOW=$(($(date +%s) - 10 * 86400)) \
-	"$K" station-cert --home "$H" --name BR-03 --days 1 --out "$T/st3"
+	bash -c '"$0" station-cert --home "$1" --name BR-03 --days 1 --out "$2" >/dev/null' \
+	"$K" "$H" "$T/st3"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-keyout "$T/other/ca.key" -out "$T/other/ca.crt" -days 30 -subj "/CN=another CA" 2>/dev/null
 openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
