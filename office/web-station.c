@@ -68,6 +68,7 @@ struct station {
 	struct tc_station_resp pending;	      /* taken, not handed out */
 	char print[TC_STATION_JOB_MAX + 1];   /* a face to print, "" */
 	struct parked *parked;		      /* its long poll, or NULL */
+	uint64_t polls;			      /* polls so far */
 };
 
 /* A long poll parked until its time, a batch, a job or the end. */
@@ -106,6 +107,7 @@ struct web_stations {
 /* What a poll's handler keeps between its two calls (rq->app). */
 struct poll_state {
 	char name[NAME_MAX_ + 1];
+	uint64_t poll; /* its number (struct station's polls) */
 };
 
 static uint64_t
@@ -417,15 +419,19 @@ take(
 	return st != NULL && st->pending.batch != 0;
 }
 
-/* The response to st's poll into resp (hands the pending batch out). */
+/*
+ * The response to st's poll into resp: the pending batch handed out,
+ * unless the poll is not the station's last (batch 0): a station that
+ * polled again gave up the older one, whose answer nobody reads.
+ */
 static void
-respond(struct station *st, struct tc_dresp *resp)
+respond(struct station *st, int batch, struct tc_dresp *resp)
 {
 	struct tc_station_resp out;
 
 	memset(&out, 0, sizeof(out));
 	if (st != NULL) {
-		if (st->pending.batch != 0) {
+		if (batch && st->pending.batch != 0) {
 			out = st->pending;
 			memset(&st->pending, 0, sizeof(st->pending));
 		}
@@ -512,17 +518,13 @@ park(struct web_stations *t, struct station *st, struct tc_dreq *rq,
 		free(p);
 		return -1;
 	}
-	if (st->parked != NULL) {
-		st->parked->end = 1; /* an older poll: answered now */
-		st->parked = NULL;
-		pthread_cond_broadcast(&t->cv);
-	}
 	p->t = t;
 	p->c = rq->mhd;
 	memcpy(p->name, st->name, sizeof(p->name));
 	p->until_ns = tc_daemon_mono_ns() + ms_ns((uint64_t)wait_ms);
 	p->had_print = st->print[0] != '\0';
 	memcpy(ps->name, st->name, sizeof(ps->name));
+	ps->poll = st->polls;
 	MHD_suspend_connection(rq->mhd);
 	pthread_attr_init(&a);
 	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
@@ -591,7 +593,8 @@ web_station_poll(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	if (ps != NULL) {
 		/* Resumed: the answer is what the station has now. */
 		pthread_mutex_lock(&t->mu);
-		respond(station_of(t, ps->name, 0), resp);
+		st = station_of(t, ps->name, 0);
+		respond(st, st != NULL && st->polls == ps->poll, resp);
 		pthread_mutex_unlock(&t->mu);
 		return;
 	}
@@ -616,12 +619,18 @@ web_station_poll(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		return;
 	}
 	st->last_ns = tc_daemon_mono_ns();
+	st->polls++;
+	if (st->parked != NULL) {
+		st->parked->end = 1; /* an older poll: answered now */
+		st->parked = NULL;
+		pthread_cond_broadcast(&t->cv);
+	}
 	if (report(st, &q, resp) == 0) {
 		maybe_start(w, t, st);
 		/* A batch now, else the poll parks for up to its wait. */
 		if (take(t, &st, name, 0) || st == NULL ||
 		    park(t, st, rq, q.wait_ms, resp) != 0)
-			respond(st, resp);
+			respond(st, 1, resp);
 	}
 	pthread_mutex_unlock(&t->mu);
 	tc_station_req_free(&q);

@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 id_env
-echo "1..45"
+echo "1..46"
 K=$TC_BIN/tcard-keys
 
 IDN=110101199404040040
@@ -73,6 +73,16 @@ check "no batch with no card" test "$(jq_body '"batch" in o, o["v"]')" = "(False
 check "the long poll held the answer for about its wait (1 s)" took 0.9 3
 spoll "$T/st1" '{"v":1,"present":false,"insert":0,"wait":0}'
 check "wait 0 answers at once" took 0 0.5
+# A station that polls again gave the older poll up: it is answered at once.
+"${CURL[@]}" --cert "$T/st1/station.crt" --key "$T/st1/station.key" \
+	-H 'Content-Type: application/json' --data-binary '{"v":1,"present":false,"insert":0,"wait":20000}' \
+	-o "$T/older.body" -w "%{http_code} %{time_total}" "$URL/v1/station/poll" >"$T/older" &
+OLDER=$!
+sleep 0.5
+spoll "$T/st1" '{"v":1,"present":false,"insert":0,"wait":0}'
+wait "$OLDER"
+check "a newer poll answers the parked one at once" \
+	python3 -c "import sys; c, t = open('$T/older').read().split(); print('#', c, t); sys.exit(not (c == '200' and float(t) < 5))"
 spoll - "$IDLE"
 check "no certificate: 403" status_is 403
 check "saying so" msg_has "no client certificate"
