@@ -147,6 +147,8 @@ reap(struct web_stations *t, int every)
 		pthread_join(j->thread, NULL);
 		pthread_mutex_lock(&t->mu);
 		free(j);
+		/* The list may have changed while unlocked. */
+		pp = &t->jobs;
 	}
 }
 
