@@ -185,8 +185,8 @@ static const struct tc_icc_ops emu_ops = { emu_exchange, NULL, NULL, NULL };
 struct fx {
 	char home[64];
 	char path[128];
-	int64_t serial;
-	char card_no[17];
+	int64_t serial, serial2; /* a tcard's card, a PIV card's */
+	char card_no[17], card_no2[17];
 	struct mon_session *s;
 	struct tc_profile_set set;
 	struct emu e;
@@ -194,31 +194,53 @@ struct fx {
 
 static struct fx F;
 
-/* A card of guangzhou-green in production for branch "bank". */
+/* Card serial of guangzhou-green in production for branch "bank". */
 static void
-card_in_production(struct fx *f)
+card_add(
+    struct fx *f, int64_t holder, int64_t serial, int64_t app, char card_no[17])
 {
 	const struct tc_programme *p;
-	struct tc_holder h;
 	struct tc_card c;
 	char err[512] = "", sql[1024];
-	int64_t holder;
 
 	assert_non_null(p = tc_programme_set_find(M.progs, "guangzhou-green"));
-	memset(&h, 0, sizeof(h));
-	h.id_type = TC_ID_RESIDENT;
-	strcpy(h.id_number, FAKE_ID);
-	strcpy(h.name, "Test Holder");
 	memset(&c, 0, sizeof(c));
-	c.serial = f->serial = 7;
+	c.serial = serial;
+	c.holder_id = holder;
 	assert_int_equal(
 	    tc_cardno_make(p->region, (uint64_t)c.serial, c.card_no), 0);
-	memcpy(f->card_no, c.card_no, sizeof(f->card_no));
+	memcpy(card_no, c.card_no, 17);
 	strcpy(c.programme, p->id);
 	strcpy(c.tier, p->tiers[0].id);
 	c.status = TC_CARD_PRODUCTION;
 	c.issued_at = time(NULL) - 86400;
 	c.expires_at = time(NULL) + 365 * 86400;
+	assert_int_equal(tc_registry_begin(M.reg, NULL, 0), 0);
+	if (tc_registry_card_add(M.reg, &c, err, sizeof(err)) != 0 ||
+	    tc_registry_audit(M.reg, 1000, "test", "test.setup", "", "{}", err,
+		sizeof(err)) != 0)
+		fail_msg("card: %s", err);
+	assert_int_equal(tc_registry_commit(M.reg, NULL, 0), 0);
+	snprintf(sql, sizeof(sql),
+	    "INSERT INTO applications (id, kind, programme, tier, id_type, id_mac, id_sealed, id_masked, name, state, step_id, created_at, created_by) VALUES (%lld, 'new', '%s', '%s', 'resident', randomblob(32), randomblob(40), '****************002X', 'Test Holder', 'approved', 'produce', 1000, 'test');"
+	    "INSERT INTO production (serial, application, branch, state, queued_at, updated_at) VALUES (%lld, %lld, 'bank', 'to-make', 1000, 1000);",
+	    (long long)app, c.programme, c.tier, (long long)c.serial,
+	    (long long)app);
+	fx_raw_exec(f->path, sql);
+}
+
+/* The branch, its producer, a holder and two cards in production. */
+static void
+cards_in_production(struct fx *f)
+{
+	struct tc_holder h;
+	char err[512] = "";
+	int64_t holder;
+
+	memset(&h, 0, sizeof(h));
+	h.id_type = TC_ID_RESIDENT;
+	strcpy(h.id_number, FAKE_ID);
+	strcpy(h.name, "Test Holder");
 	assert_int_equal(tc_registry_begin(M.reg, NULL, 0), 0);
 	if (tc_registry_org_add(M.reg, TC_ORG_BANK_BRANCH, "bank", "a bank", 0,
 		NULL, err, sizeof(err)) != 0 ||
@@ -227,17 +249,12 @@ card_in_production(struct fx *f)
 		sizeof(err)) != 0 ||
 	    tc_registry_holder_add(
 		M.reg, &h, 1000, &holder, err, sizeof(err)) != 0 ||
-	    (c.holder_id = holder, 0) ||
-	    tc_registry_card_add(M.reg, &c, err, sizeof(err)) != 0 ||
 	    tc_registry_audit(M.reg, 1000, "test", "test.setup", "", "{}", err,
 		sizeof(err)) != 0)
 		fail_msg("setup: %s", err);
 	assert_int_equal(tc_registry_commit(M.reg, NULL, 0), 0);
-	snprintf(sql, sizeof(sql),
-	    "INSERT INTO applications (id, kind, programme, tier, id_type, id_mac, id_sealed, id_masked, name, state, step_id, created_at, created_by) VALUES (1, 'new', '%s', '%s', 'resident', randomblob(32), randomblob(40), '****************002X', 'Test Holder', 'approved', 'produce', 1000, 'test');"
-	    "INSERT INTO production (serial, application, branch, state, queued_at, updated_at) VALUES (%lld, 1, 'bank', 'to-make', 1000, 1000);",
-	    c.programme, c.tier, (long long)c.serial);
-	fx_raw_exec(f->path, sql);
+	card_add(f, holder, f->serial = 7, 1, f->card_no);
+	card_add(f, holder, f->serial2 = 8, 2, f->card_no2);
 }
 
 static int
@@ -268,7 +285,7 @@ setup(void **state)
 	assert_true(fx_find_programmes(dir, sizeof(dir)) == 0);
 	if (tc_programme_set_load_dir(&M.progs, dir, err, sizeof(err)) != 0)
 		fail_msg("programmes: %s", err);
-	card_in_production(f);
+	cards_in_production(f);
 	assert_int_equal(mon_perso_open(&M, f->home), 0);
 	assert_non_null(f->s = mon_session_new(&M, 0, PRODUCER,
 			    TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER), 0, time(NULL)));
@@ -293,7 +310,8 @@ teardown(void **state)
 
 /* perso-make of the fixture's card at station; the job's id. */
 static unsigned
-make(struct fx *f, const char *station, char job[33], char *msg, size_t n)
+make_card(struct fx *f, const char *card, const char *station, char job[33],
+    char *msg, size_t n)
 {
 	char req[512];
 	json_t *body = NULL;
@@ -301,7 +319,7 @@ make(struct fx *f, const char *station, char job[33], char *msg, size_t n)
 
 	snprintf(req, sizeof(req),
 	    "{\"op\":\"perso-make\",\"session\":\"%s\",\"csrf\":\"%s\",\"card\":\"%s\",\"args\":{\"station\":\"%s\"}}",
-	    f->s->idtext, f->s->csrf, f->card_no, station);
+	    f->s->idtext, f->s->csrf, card, station);
 	st = ask(req, &body, msg, n);
 	if (st == 201) {
 		snprintf(job, 33, "%s",
@@ -309,12 +327,17 @@ make(struct fx *f, const char *station, char job[33], char *msg, size_t n)
 		assert_string_equal(
 		    json_string_value(json_object_get(body, "station")),
 		    station);
-		assert_int_equal(
-		    json_integer_value(json_object_get(body, "serial")),
-		    f->serial);
+		assert_string_equal(
+		    json_string_value(json_object_get(body, "card")), card);
 	}
 	json_decref(body);
 	return st;
+}
+
+static unsigned
+make(struct fx *f, const char *station, char job[33], char *msg, size_t n)
+{
+	return make_card(f, f->card_no, station, job, msg, n);
 }
 
 /* perso-status's member name (a string, or "" when null). */
@@ -490,6 +513,98 @@ test_make_drive_print(void **state)
 	assert_non_null(strstr(logbuf, "perso-chip-done"));
 }
 
+/* A PIV card: its management key and certificate, no tcard keys. */
+static void
+test_piv(void **state)
+{
+	struct fx *f = *state;
+	struct web_perso *p = NULL;
+	struct tc_perso_result res;
+	struct tc_tap_result tr;
+	struct tc_chip chip;
+	struct tc_icc *icc;
+	struct emu e;
+	char job[33] = "", err[1024] = "", req[512], v[64];
+	int r;
+
+	assert_int_equal(make_card(f, f->card_no2, STATION, job, NULL, 0), 201);
+	if (web_perso_open(&W, job, STATION, &p, err, sizeof(err)) != 0)
+		fail_msg("open: %s", err);
+	memset(&e, 0, sizeof(e));
+	assert_non_null(e.vc.profile = tc_profile_set_find(&f->set, "piv"));
+	vcard_state_init(&e.vc.st);
+	tc_buf_init(&e.vc.chain, VCARD_CHAIN_MAX);
+	tc_buf_init(&e.pending, TC_APDU_RESP_MAX);
+	assert_int_equal(
+	    vcard_state_factory(&e.vc.st, e.vc.profile, NULL, 0), 0);
+	assert_int_equal(tc_icc_new(&icc, &emu_ops, &e, NULL, 0, "emu"), 0);
+	r = tc_perso_drive(icc, web_perso_profiles(p), "piv", web_perso_job(p),
+	    web_perso_env(p), &res, err, sizeof(err));
+	if (r != 0)
+		fail_msg("drive: step %s: %s", res.step, err);
+	assert_int_equal(tc_chip_get(M.reg, f->serial2, &chip, NULL, 0), 0);
+	assert_int_equal(chip.state, TC_CHIP_DONE);
+	assert_string_equal(chip.profile, "piv");
+	assert_int_equal(
+	    tc_tap_verify(icc, &f->set, "piv", web_perso_env(p)->ring, NULL,
+		time(NULL), &tr, err, sizeof(err)),
+	    0);
+	assert_true(tr.v.valid && tr.card_checked);
+	assert_string_equal(tr.v.claims.card_no, f->card_no2);
+	tc_icc_close(icc);
+	/* A tcard's keys are not a PIV chip's. */
+	snprintf(req, sizeof(req),
+	    "{\"op\":\"perso-put-key\",\"args\":{\"job\":\"%s\",\"station\":\"%s\",\"uid\":\"%s\"}}",
+	    job, STATION, res.uid);
+	assert_int_equal(ask(req, NULL, err, sizeof(err)), 409);
+	assert_non_null(strstr(err, "another platform"));
+	web_perso_close(p, 0, &res, NULL, 8);
+	status(f, job, "state", v, sizeof(v));
+	assert_string_equal(v, "done");
+	tc_buf_release(&e.pending);
+	tc_buf_release(&e.vc.chain);
+	vcard_state_release(&e.vc.st);
+	assert_null(strstr(logbuf, FAKE_ID));
+	assert_non_null(strstr(logbuf, "perso-cert"));
+	assert_non_null(strstr(logbuf, "perso-piv-mgmt"));
+}
+
+/* A drive that fails: the job and the card's item say why. */
+static void
+test_fail(void **state)
+{
+	struct fx *f = *state;
+	struct web_perso *p = NULL;
+	struct tc_perso_result res;
+	struct tc_prod_item it;
+	struct tc_app_ctx c;
+	char job[33] = "", err[512] = "", v[600];
+
+	/* The PIV card of test_piv is made again; the card leaves. */
+	assert_int_equal(make_card(f, f->card_no2, STATION, job, NULL, 0), 201);
+	if (web_perso_open(&W, job, STATION, &p, err, sizeof(err)) != 0)
+		fail_msg("open: %s", err);
+	memset(&res, 0, sizeof(res));
+	res.step = "select";
+	web_perso_close(
+	    p, TC_ERR_CARD_REMOVED, &res, "the card went away\n", 1);
+	status(f, job, "state", v, sizeof(v));
+	assert_string_equal(v, "failed");
+	status(f, job, "error", v, sizeof(v));
+	assert_string_equal(v, "the card went away ");
+	status(f, job, "step", v, sizeof(v));
+	assert_string_equal(v, "select");
+	memset(&c, 0, sizeof(c));
+	c.reg = M.reg;
+	c.programmes = M.progs;
+	c.operator_name = PRODUCER;
+	c.now = time(NULL);
+	assert_int_equal(tc_prod_get(&c, f->serial2, &it, NULL, 0), 0);
+	assert_int_equal(it.state, TC_PROD_FAILED);
+	assert_string_equal(
+	    it.reason, "station " STATION ": select: the card went away ");
+}
+
 /* Without the master key the monitor starts; a make is 503. */
 static void
 test_no_keys(void **state)
@@ -508,6 +623,8 @@ test_no_keys(void **state)
 
 #define TESTS(X, XF)                                                           \
 	X(test_make_drive_print)                                               \
+	X(test_piv)                                                            \
+	X(test_fail)                                                           \
 	X(test_no_keys)
 
 TC_UNIT_MAIN(TESTS, setup, teardown)
