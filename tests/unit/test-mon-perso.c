@@ -456,6 +456,26 @@ test_make_drive_print(void **state)
 	    old, STATION);
 	assert_int_equal(ask(req, NULL, NULL, 0), 409);
 
+	/* The face: only for a job whose chip is done. */
+	snprintf(req, sizeof(req),
+	    "{\"op\":\"perso-face\",\"args\":{\"job\":\"%s\",\"station\":\"%s\"}}",
+	    old, STATION);
+	assert_int_equal(ask(req, NULL, NULL, 0), 409);
+	snprintf(req, sizeof(req),
+	    "{\"op\":\"perso-face\",\"args\":{\"job\":\"%s\",\"station\":\"%s\"}}",
+	    job, STATION);
+	{
+		json_t *body = NULL;
+
+		assert_int_equal(ask(req, &body, err, sizeof(err)), 200);
+		assert_string_equal(
+		    json_string_value(json_object_get(
+			json_object_get(body, "card"), "card_no")),
+		    f->card_no);
+		assert_true(json_is_object(json_object_get(body, "programme")));
+		assert_true(json_is_null(json_object_get(body, "qr")));
+		json_decref(body);
+	}
 	/* The end: done, its round trips; then no key op any more. */
 	web_perso_close(p, 0, &res, NULL, 4);
 	status(f, job, "state", v, sizeof(v));
