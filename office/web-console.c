@@ -2408,6 +2408,48 @@ prod_actions(
 	return bad;
 }
 
+/* The print job of the card face at the station (schema 17), if any. */
+static int
+prod_print(struct page *pg, json_t *it)
+{
+	static const struct {
+		const char *id, *zh, *en;
+	} states[] = {
+		{ "pending", "排队中", "pending" },
+		{ "held", "暂停", "held" },
+		{ "processing", "打印中", "printing" },
+		{ "stopped", "打印机已停止", "printer stopped" },
+		{ "canceled", "已取消", "canceled" },
+		{ "aborted", "已中止", "aborted" },
+		{ "completed", "已打印", "printed" },
+		{ "failed", "未能提交", "not submitted" },
+	};
+	json_t *job = json_object_get(it, "print_job");
+	const char *st = jstr(it, "print_state");
+	char n[24];
+	size_t i;
+	int bad;
+
+	if (st == NULL)
+		return 0;
+	snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(job));
+	bad = put(pg, "<br><span class=\"print\">");
+	bad |= put(pg, L("卡面打印", "Card face print"));
+	if (json_integer_value(job) > 0) {
+		bad |= put(pg, L(" 任务 ", " job "));
+		bad |= put(pg, n);
+	}
+	bad |= put(pg, L("：", ": "));
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(st, states[i].id) == 0)
+			break;
+	if (i < sizeof(states) / sizeof(states[0]))
+		bad |= put(pg, L(states[i].zh, states[i].en));
+	else
+		bad |= esc(pg, st);
+	return bad | put(pg, "</span>");
+}
+
 /* The items of the answer in section k, as a list. */
 static int
 prod_section(struct page *pg, json_t *items, size_t k, json_t *stations)
@@ -2471,13 +2513,8 @@ prod_section(struct page *pg, json_t *items, size_t k, json_t *stations)
 			bad |= esc(pg, v);
 			bad |= put(pg, "</span>");
 		}
+		bad |= prod_print(pg, it);
 		bad |= put(pg, "<br>");
-		if ((v = jstr(it, "print_state")) != NULL) {
-			bad |= put(pg, "<br><span class=\"print\">");
-			bad |= put(pg, L("打印：", "Print: "));
-			bad |= esc(pg, v);
-			bad |= put(pg, "</span>");
-		}
 		bad |= prod_actions(pg, serial, st, stations);
 		bad |= put(pg, "</li>\n");
 	}
