@@ -63,19 +63,10 @@ struct station {
 	char running[TC_STATION_JOB_MAX + 1]; /* the job driving a card */
 	struct tc_relay *rl;		      /* its relay (a reference) */
 	uint32_t run_insert;		      /* the insertion it drives */
-	/*
-	 * A job finished on the card of this insertion number and ATR:
-	 * the next job waits for another card (a restarted station counts
-	 * from 1 again: another ATR is another card too).
-	 */
-	int used;
-	uint32_t used_insert;
-	uint8_t used_atr[TC_STATION_ATR_MAX];
-	size_t used_atr_len;
-	struct tc_station_resp pending;	    /* taken, not handed out */
-	char print[TC_STATION_JOB_MAX + 1]; /* a face to print, "" */
-	struct parked *parked;		    /* its long poll, or NULL */
-	uint64_t polls;			    /* polls so far */
+	struct tc_station_resp pending;	      /* taken, not handed out */
+	char print[TC_STATION_JOB_MAX + 1];   /* a face to print, "" */
+	struct parked *parked;		      /* its long poll, or NULL */
+	uint64_t polls;			      /* polls so far */
 };
 
 /* A long poll parked until its time, a batch, a job or the end. */
@@ -299,13 +290,8 @@ job_ended(struct web_stations *t, struct job *j, int rc)
 		st->rl = NULL;
 		st->running[0] = '\0';
 		tc_station_resp_free(&st->pending);
-		if (rc == 0) {
+		if (rc == 0)
 			memcpy(st->print, j->job, sizeof(st->print));
-			st->used = 1;
-			st->used_insert = st->run_insert;
-			st->used_atr_len = st->atr_len;
-			memcpy(st->used_atr, st->atr, st->atr_len);
-		}
 	}
 	j->done = 1;
 	t->running--;
@@ -352,8 +338,12 @@ job_main(void *arg)
 }
 
 /*
- * Starts the job waiting for st when its card is there (a card no job
- * finished on yet) and a thread is free. Locked.
+ * Starts the job waiting for st when a card is there and a thread is
+ * free. Locked. Any card: which card it is the station cannot say (a
+ * restarted station counts insertions from 1 again, cards of a kind share
+ * their ATR), and the monitor binds a job to its chip at chip_start, before
+ * the chip is changed: a job started on another card's chip (one made
+ * before, still in the reader) fails there, the chip untouched.
  */
 static void
 maybe_start(struct web *w, struct web_stations *t, struct station *st)
@@ -362,10 +352,7 @@ maybe_start(struct web *w, struct web_stations *t, struct station *st)
 	struct tc_relay *rl;
 
 	if (t->stopping || st->waiting[0] == '\0' || st->rl != NULL ||
-	    !st->present ||
-	    (st->used && st->used_insert == st->insert &&
-		st->used_atr_len == st->atr_len &&
-		memcmp(st->used_atr, st->atr, st->atr_len) == 0))
+	    !st->present)
 		return;
 	reap(t, 0);
 	if (t->running >= JOBS_MAX || (j = calloc(1, sizeof(*j))) == NULL)
@@ -585,9 +572,6 @@ report(
 		tc_relay_cancel(st->rl, TC_ERR_CARD_REMOVED,
 		    q->present ? "another card was put in the station's reader"
 			       : "the card left the station's reader");
-	/* No card, or a count that went back (a restart): none is used. */
-	if (!q->present || q->insert < st->insert)
-		st->used = 0;
 	st->present = q->present;
 	st->insert = q->insert;
 	st->atr_len = q->present ? q->atr_len : 0;
