@@ -147,6 +147,32 @@ int tc_cardapp_check_signature(const uint8_t *spki, size_t spki_len,
     const uint8_t *challenge, size_t n, const uint8_t *sig, size_t siglen,
     char *err, size_t errlen);
 
+/*
+ * The final check of a personalisation inside the last batch of a
+ * transport that batches (docs/station.md): tc_cardapp_check_begin queues
+ * SELECT, the reading of the credential of cred_len bytes just written
+ * and the signing of a fresh challenge (kept in *c) as answers wanted
+ * later, after the writes still queued; tc_cardapp_check_end reads the
+ * answers (sending the batch) and gives the credential read back (cose)
+ * and the signature (sig, DER). The card must answer each with 9000, name
+ * the same uid and (tcard) be locked. On a transport that does not batch
+ * the commands are sent at once. The caller compares cose with what it
+ * wrote and checks sig (tc_cardapp_check_signature) with the card key.
+ * Return 0, TC_ERR_UNSUPPORTED (the platform has no such check),
+ * TC_ERR_CARD, TC_ERR_BAD_SW, TC_ERR_STATE (not locked), or the errors of
+ * tc_icc_flush and tc_icc_answer.
+ */
+struct tc_cardapp_check {
+	int sel, cred, sig; /* the slots, -1 none */
+	uint8_t challenge[TC_CARDAPP_CHALLENGE_LEN];
+	size_t cred_len;
+};
+int tc_cardapp_check_begin(struct tc_cardapp *app, size_t cred_len,
+    struct tc_cardapp_check *c /* OUT */, char *err, size_t errlen);
+int tc_cardapp_check_end(struct tc_cardapp *app, struct tc_cardapp_check *c,
+    struct tc_buf *cose /* OUT */, struct tc_buf *sig /* OUT */, char *err,
+    size_t errlen);
+
 /* Personalisation steps (the profile's order; docs/card-pcsc.md). */
 
 /*

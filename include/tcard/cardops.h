@@ -96,6 +96,24 @@ struct tc_card_ops {
 	/* tc_cardapp_lock; n is 1..65535. */
 	int (*lock)(struct tc_cardapp *app, const uint8_t *cose, size_t n,
 	    char *err, size_t errlen);
+
+	/*
+	 * The final check's reading and signing, as answers wanted later
+	 * (tc_icc_apdu_later; tc_cardapp_check_begin and _end): read_later
+	 * queues the reading of a credential of n bytes (the one just
+	 * written) into *slot, read_answer turns its answer data (the status
+	 * word was 9000) into the COSE bytes appended to cose; sign_later
+	 * and sign_answer do the same for read_credential's sign. NULL (all
+	 * four): the platform has no final check inside a batch.
+	 */
+	int (*read_later)(struct tc_cardapp *app, size_t n, int *slot /* OUT */,
+	    char *err, size_t errlen);
+	int (*read_answer)(struct tc_cardapp *app, const uint8_t *d, size_t len,
+	    struct tc_buf *cose, char *err, size_t errlen);
+	int (*sign_later)(struct tc_cardapp *app, const uint8_t *challenge,
+	    size_t n, int *slot /* OUT */, char *err, size_t errlen);
+	int (*sign_answer)(struct tc_cardapp *app, const uint8_t *d, size_t len,
+	    struct tc_buf *sig, char *err, size_t errlen);
 };
 
 /*

@@ -73,6 +73,40 @@ piv_opened(struct tc_cardapp *app, const uint8_t *resp, size_t len,
 }
 
 /* GET DATA of the credential object 5FFF20 (docs/card-piv.md). */
+static void
+piv_read_apdu(struct tc_apdu *a, const uint8_t q[5])
+{
+	memset(a, 0, sizeof(*a));
+	a->ins = TC_PIV_INS_GET_DATA;
+	a->p1 = 0x3F;
+	a->p2 = 0xFF;
+	a->data = q;
+	a->nc = 5;
+	a->ne = TC_APDU_SHORT_NE;
+}
+
+/* The credential in the answer d to GET DATA 5FFF20. */
+static int
+piv_read_answer(struct tc_cardapp *app, const uint8_t *d, size_t len,
+    struct tc_buf *cose, char *err, size_t errlen)
+{
+	const uint8_t *v;
+	char perr[160];
+	size_t vlen;
+	int r;
+
+	if ((r = tc_piv_container_data(
+		 d, len, &v, &vlen, perr, sizeof(perr))) != 0)
+		return tc_seterr(err, errlen,
+		    r == TC_ERR_NOT_FOUND ? TC_ERR_NOT_FOUND : TC_ERR_CARD,
+		    "%s: credential object: %s", tc_icc_name(app->icc), perr);
+	if (vlen == 0)
+		return tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
+		    "%s: the credential object is empty",
+		    tc_icc_name(app->icc));
+	return tc_buf_put(cose, v, vlen);
+}
+
 static int
 piv_read_credential(
     struct tc_cardapp *app, struct tc_buf *cose, char *err, size_t errlen)
@@ -80,18 +114,10 @@ piv_read_credential(
 	static const uint8_t q[5] = { 0x5C, 0x03, 0x5F, 0xFF, 0x20 };
 	struct tc_apdu a;
 	struct tc_buf d;
-	const uint8_t *v;
-	char perr[160];
-	size_t vlen, mark = cose->len;
+	size_t mark = cose->len;
 	int r;
 
-	memset(&a, 0, sizeof(a));
-	a.ins = TC_PIV_INS_GET_DATA;
-	a.p1 = 0x3F;
-	a.p2 = 0xFF;
-	a.data = q;
-	a.nc = 5;
-	a.ne = TC_APDU_SHORT_NE;
+	piv_read_apdu(&a, q);
 	tc_buf_init(&d, TC_CARDAPP_CRED_MAX + 64);
 	r = tc_card_expect_ok(
 	    app->icc, &a, &d, "GET DATA credential", err, errlen);
@@ -99,72 +125,124 @@ piv_read_credential(
 		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
 		    "%s: the card holds no talentcard credential (object 5FFF20)",
 		    tc_icc_name(app->icc));
-	if (r == 0 &&
-	    (r = tc_piv_container_data(
-		 d.data, d.len, &v, &vlen, perr, sizeof(perr))) != 0)
-		r = tc_seterr(err, errlen,
-		    r == TC_ERR_NOT_FOUND ? TC_ERR_NOT_FOUND : TC_ERR_CARD,
-		    "%s: credential object: %s", tc_icc_name(app->icc), perr);
-	if (r == 0 && vlen == 0)
-		r = tc_seterr(err, errlen, TC_ERR_NOT_FOUND,
-		    "%s: the credential object is empty",
-		    tc_icc_name(app->icc));
 	if (r == 0)
-		r = tc_buf_put(cose, v, vlen);
+		r = piv_read_answer(app, d.data, d.len, cose, err, errlen);
 	tc_buf_release(&d);
 	if (r != 0)
 		tc_buf_truncate(cose, mark);
 	return r;
 }
 
-/* GENERAL AUTHENTICATE 9E of SHA-256(domain || challenge). */
+/* The final check's GET DATA of a credential of n bytes (one container). */
 static int
-piv_sign(struct tc_cardapp *app, const uint8_t *challenge, size_t n,
-    struct tc_buf *sig, char *err, size_t errlen)
+piv_read_later(
+    struct tc_cardapp *app, size_t n, int *slot, char *err, size_t errlen)
 {
-	uint8_t hash[32], msg[TC_TAP_DOMAIN_LEN + TC_TCAPP_CHALLENGE_MAX];
+	static const uint8_t q[5] = { 0x5C, 0x03, 0x5F, 0xFF, 0x20 };
+	static const uint8_t zero[TC_CARDAPP_CRED_MAX];
 	struct tc_apdu a;
-	struct tc_buf d, cmd;
-	const uint8_t *v;
-	char perr[160];
-	size_t vlen, m;
+	struct tc_buf c;
+	size_t want;
 	int r;
 
-	tc_buf_init(&d, 1024);
-	tc_buf_init(&cmd, 256);
-	memset(&a, 0, sizeof(a));
+	if (n == 0 || n > TC_CARDAPP_CRED_MAX)
+		return TC_ERR_INVALID_ARG;
+	/* The container's size depends on n only. */
+	tc_buf_init(&c, TC_CARDAPP_CRED_MAX + 64);
+	r = tc_piv_build_container(&c, zero, n);
+	want = c.len;
+	tc_buf_release(&c);
+	if (r != 0)
+		return r;
+	piv_read_apdu(&a, q);
+	return tc_icc_apdu_later(
+	    app->icc, &a, tc_card_sw_ok, 1, want, slot, err, errlen);
+}
+
+/*
+ * GENERAL AUTHENTICATE 9E of SHA-256(domain || challenge): the command
+ * in a, its data in cmd.
+ */
+static int
+piv_sign_apdu(
+    struct tc_apdu *a, struct tc_buf *cmd, const uint8_t *challenge, size_t n)
+{
+	uint8_t hash[32], msg[TC_TAP_DOMAIN_LEN + TC_TCAPP_CHALLENGE_MAX];
+	size_t m;
+	int r;
+
+	if (n > TC_TCAPP_CHALLENGE_MAX)
+		return TC_ERR_INVALID_ARG;
 	memcpy(msg, TC_TAP_DOMAIN, TC_TAP_DOMAIN_LEN);
 	memcpy(msg + TC_TAP_DOMAIN_LEN, challenge, n);
 	if (EVP_Digest(msg, TC_TAP_DOMAIN_LEN + n, hash, NULL, EVP_sha256(),
 		NULL) != 1) {
-		r = TC_ERR_CRYPTO;
-		goto out;
+		ERR_clear_error();
+		return TC_ERR_CRYPTO;
 	}
-	if ((r = tc_tlv_begin(&cmd, 0x7C, &m)) != 0 ||
-	    (r = tc_tlv_put(&cmd, 0x82, NULL, 0)) != 0 ||
-	    (r = tc_tlv_put(&cmd, 0x81, hash, 32)) != 0 ||
-	    (r = tc_tlv_end(&cmd, m)) != 0)
-		goto out;
-	a.ins = TC_PIV_INS_GEN_AUTH;
-	a.p1 = TC_PIV_ALG_P256;
-	a.p2 = TC_PIV_KEY_CARD_AUTH;
-	a.data = cmd.data;
-	a.nc = cmd.len;
-	a.ne = TC_APDU_SHORT_NE;
-	if ((r = tc_card_expect_ok(app->icc, &a, &d, "GENERAL AUTHENTICATE 9E",
-		 err, errlen)) != 0)
-		goto out;
-	if (tc_piv_7c_get(d.data, d.len, 0x82, &v, &vlen, perr, sizeof(perr)) !=
-		0 ||
-	    vlen == 0 || vlen > 80) {
-		r = tc_seterr(err, errlen, TC_ERR_CARD,
+	if ((r = tc_tlv_begin(cmd, 0x7C, &m)) != 0 ||
+	    (r = tc_tlv_put(cmd, 0x82, NULL, 0)) != 0 ||
+	    (r = tc_tlv_put(cmd, 0x81, hash, 32)) != 0 ||
+	    (r = tc_tlv_end(cmd, m)) != 0)
+		return r;
+	memset(a, 0, sizeof(*a));
+	a->ins = TC_PIV_INS_GEN_AUTH;
+	a->p1 = TC_PIV_ALG_P256;
+	a->p2 = TC_PIV_KEY_CARD_AUTH;
+	a->data = cmd->data;
+	a->nc = cmd->len;
+	a->ne = TC_APDU_SHORT_NE;
+	return 0;
+}
+
+/* The signature in the answer d to GENERAL AUTHENTICATE 9E. */
+static int
+piv_sign_answer(struct tc_cardapp *app, const uint8_t *d, size_t len,
+    struct tc_buf *sig, char *err, size_t errlen)
+{
+	const uint8_t *v;
+	char perr[160];
+	size_t vlen;
+
+	if (tc_piv_7c_get(d, len, 0x82, &v, &vlen, perr, sizeof(perr)) != 0 ||
+	    vlen == 0 || vlen > 80)
+		return tc_seterr(err, errlen, TC_ERR_CARD,
 		    "%s: GENERAL AUTHENTICATE 9E: no signature in the answer",
 		    tc_icc_name(app->icc));
-		goto out;
-	}
-	r = tc_buf_put(sig, v, vlen);
-out:
+	return tc_buf_put(sig, v, vlen);
+}
+
+static int
+piv_sign(struct tc_cardapp *app, const uint8_t *challenge, size_t n,
+    struct tc_buf *sig, char *err, size_t errlen)
+{
+	struct tc_apdu a;
+	struct tc_buf d, cmd;
+	int r;
+
+	tc_buf_init(&d, 1024);
+	tc_buf_init(&cmd, 256);
+	if ((r = piv_sign_apdu(&a, &cmd, challenge, n)) == 0 &&
+	    (r = tc_card_expect_ok(app->icc, &a, &d, "GENERAL AUTHENTICATE 9E",
+		 err, errlen)) == 0)
+		r = piv_sign_answer(app, d.data, d.len, sig, err, errlen);
 	tc_buf_release(&d);
+	tc_buf_release(&cmd);
+	return r;
+}
+
+static int
+piv_sign_later(struct tc_cardapp *app, const uint8_t *challenge, size_t n,
+    int *slot, char *err, size_t errlen)
+{
+	struct tc_apdu a;
+	struct tc_buf cmd;
+	int r;
+
+	tc_buf_init(&cmd, 256);
+	if ((r = piv_sign_apdu(&a, &cmd, challenge, n)) == 0)
+		r = tc_icc_apdu_later(
+		    app->icc, &a, tc_card_sw_ok, 1, 0, slot, err, errlen);
 	tc_buf_release(&cmd);
 	return r;
 }
@@ -495,4 +573,8 @@ tc_card_piv_init(struct tc_card_ops *ops)
 	ops->generate_key = piv_generate_key;
 	ops->write_certificate = piv_write_certificate;
 	ops->write_credential = piv_write_credential;
+	ops->read_later = piv_read_later;
+	ops->read_answer = piv_read_answer;
+	ops->sign_later = piv_sign_later;
+	ops->sign_answer = piv_sign_answer;
 }

@@ -17,6 +17,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 #include "tcard/cardapp.h"
@@ -350,4 +351,115 @@ tc_cardapp_lock(struct tc_cardapp *app, const uint8_t *cose, size_t n,
 	if (app->ops->lock == NULL)
 		return unsupported(app, "lock", err, errlen);
 	return app->ops->lock(app, cose, n, err, errlen);
+}
+
+static const struct tc_icc_sw ok9000 = { TC_SW_OK, 0xFFFF };
+
+int
+tc_cardapp_check_begin(struct tc_cardapp *app, size_t cred_len,
+    struct tc_cardapp_check *c, char *err, size_t errlen)
+{
+	struct tc_apdu sel;
+	int r;
+
+	if (c != NULL) {
+		memset(c, 0, sizeof(*c));
+		c->sel = c->cred = c->sig = -1;
+	}
+	if (app == NULL || app->ops == NULL || c == NULL)
+		return TC_ERR_INVALID_ARG;
+	if (app->ops->read_later == NULL || app->ops->read_answer == NULL ||
+	    app->ops->sign_later == NULL || app->ops->sign_answer == NULL)
+		return unsupported(
+		    app, "final check inside a batch", err, errlen);
+	if (RAND_bytes(c->challenge, sizeof(c->challenge)) != 1) {
+		ERR_clear_error();
+		return TC_ERR_CRYPTO;
+	}
+	c->cred_len = cred_len;
+	memset(&sel, 0, sizeof(sel));
+	sel.ins = 0xA4;
+	sel.p1 = 0x04;
+	sel.data = app->profile->aid;
+	sel.nc = app->profile->aid_len;
+	sel.ne = TC_APDU_SHORT_NE;
+	if ((r = tc_icc_apdu_later(
+		 app->icc, &sel, &ok9000, 1, 0, &c->sel, err, errlen)) != 0 ||
+	    (r = app->ops->read_later(app, cred_len, &c->cred, err, errlen)) !=
+		0 ||
+	    (r = app->ops->sign_later(app, c->challenge, sizeof(c->challenge),
+		 &c->sig, err, errlen)) != 0)
+		return r;
+	return 0;
+}
+
+/* The answer of slot *slot, which must be 9000, into d. */
+static int
+check_answer(struct tc_cardapp *app, int *slot, struct tc_buf *d,
+    const char *what, char *err, size_t errlen)
+{
+	uint16_t sw;
+	int r, s = *slot;
+
+	*slot = -1;
+	tc_buf_reset(d);
+	if ((r = tc_icc_answer(app->icc, s, d, &sw, err, errlen)) != 0)
+		return r;
+	if (sw != TC_SW_OK)
+		return tc_seterr(err, errlen, TC_ERR_BAD_SW,
+		    "%s: final check: %s: the card answered %04X (%s)",
+		    tc_icc_name(app->icc), what, sw, tc_sw_text(sw));
+	return 0;
+}
+
+int
+tc_cardapp_check_end(struct tc_cardapp *app, struct tc_cardapp_check *c,
+    struct tc_buf *cose, struct tc_buf *sig, char *err, size_t errlen)
+{
+	struct tc_cardapp again;
+	struct tc_buf d;
+	int r;
+
+	if (app == NULL || c == NULL || cose == NULL || sig == NULL ||
+	    c->sel < 0 || c->cred < 0 || c->sig < 0)
+		return TC_ERR_INVALID_ARG;
+	tc_buf_init(&d, TC_APDU_RESP_MAX);
+	/* The SELECT answer, read as tc_cardapp_open does, on a copy. */
+	again = *app;
+	memset(&again.scp, 0, sizeof(again.scp));
+	again.uid_len = 0;
+	if ((r = check_answer(app, &c->sel, &d, "SELECT", err, errlen)) != 0 ||
+	    (r = app->ops->opened(&again, d.data, d.len, 0, err, errlen)) != 0)
+		goto out;
+	if (again.uid_len > 0 &&
+	    (again.uid_len != app->uid_len ||
+		memcmp(again.uid, app->uid, app->uid_len) != 0)) {
+		r = tc_seterr(err, errlen, TC_ERR_CARD,
+		    "%s: final check: the card names another uid than %s",
+		    tc_icc_name(app->icc), app->uid_hex);
+		goto out;
+	}
+	if (!again.operational) {
+		r = tc_seterr(err, errlen, TC_ERR_STATE,
+		    "%s: final check: the card is not personalised (not locked)",
+		    tc_icc_name(app->icc));
+		goto out;
+	}
+	if ((r = check_answer(app, &c->cred, &d, "reading the credential", err,
+		 errlen)) != 0 ||
+	    (r = app->ops->read_answer(
+		 app, d.data, d.len, cose, err, errlen)) != 0 ||
+	    (r = check_answer(
+		 app, &c->sig, &d, "signing the challenge", err, errlen)) != 0)
+		goto out;
+	r = app->ops->sign_answer(app, d.data, d.len, sig, err, errlen);
+out:
+	/* Slots not read yet are read now, so that none stays held. */
+	if (c->cred >= 0)
+		(void)check_answer(app, &c->cred, &d, "", NULL, 0);
+	if (c->sig >= 0)
+		(void)check_answer(app, &c->sig, &d, "", NULL, 0);
+	OPENSSL_cleanse(&again, sizeof(again));
+	tc_buf_release(&d);
+	return r;
 }

@@ -66,7 +66,7 @@ fake_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
 	return 0;
 }
 
-static const struct tc_icc_ops fake_ops = { fake_exchange, NULL, NULL, NULL };
+static const struct tc_icc_ops fake_ops = { .exchange = fake_exchange };
 
 /*
  * A relay for a job with its driver's connection icc, and (card not NULL)
