@@ -211,6 +211,28 @@ tc_perso_card_cert(struct tc_keystore *ks, const uint8_t *spki, size_t spki_len,
 	return r;
 }
 
+/*
+ * The card key generated (its answer may have been wanted later: the
+ * checks queued before it are judged first) and the credential signed
+ * for it, once.
+ */
+static int
+signed_key(struct tc_cardapp *app, const struct tc_perso_env *env,
+    struct tc_buf *cose, char *err, size_t errlen)
+{
+	int r;
+
+	if (cose->len > 0)
+		return 0;
+	if ((r = tc_cardapp_settle(app, 0, err, errlen)) != 0)
+		return r;
+	if (app->card_key_len == 0)
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "the credential needs generate-key first");
+	return env->sign_credential(
+	    env->ctx, app->card_key, app->card_key_len, cose, err, errlen);
+}
+
 /* The steps of the profile after the selection (step 4 and 5). */
 static int
 drive_steps(struct tc_cardapp *app, const struct tc_profile_set *profiles,
@@ -236,28 +258,29 @@ drive_steps(struct tc_cardapp *app, const struct tc_profile_set *profiles,
 			    app, env->card_keys, err, errlen);
 			break;
 		case TC_PSTEP_GENERATE_KEY:
+			/* The credential is signed when the key is needed. */
+			tc_buf_reset(&cose);
 			r = tc_cardapp_generate_key(
 			    app, job->cose_alg, err, errlen);
-			if (r != 0)
-				break;
-			tc_buf_reset(&cose);
-			r = env->sign_credential(env->ctx, app->card_key,
-			    app->card_key_len, &cose, err, errlen);
 			break;
 		case TC_PSTEP_WRITE_CERTIFICATE:
 			tc_buf_reset(&der);
-			if ((r = env->card_cert(env->ctx, app->card_key,
+			if ((r = signed_key(app, env, &cose, err, errlen)) ==
+				0 &&
+			    (r = env->card_cert(env->ctx, app->card_key,
 				 app->card_key_len, &der, err, errlen)) == 0)
 				r = tc_cardapp_write_certificate(
 				    app, der.data, der.len, err, errlen);
 			break;
 		case TC_PSTEP_WRITE_CREDENTIAL:
-			r = tc_cardapp_write_credential(
-			    app, cose.data, cose.len, err, errlen);
+			if ((r = signed_key(app, env, &cose, err, errlen)) == 0)
+				r = tc_cardapp_write_credential(
+				    app, cose.data, cose.len, err, errlen);
 			break;
 		case TC_PSTEP_LOCK:
-			r = tc_cardapp_lock(
-			    app, cose.data, cose.len, err, errlen);
+			if ((r = signed_key(app, env, &cose, err, errlen)) == 0)
+				r = tc_cardapp_lock(
+				    app, cose.data, cose.len, err, errlen);
 			break;
 		case TC_PSTEP_CHECK:
 			/* On a transport that batches: after the loop. */
@@ -282,6 +305,9 @@ drive_steps(struct tc_cardapp *app, const struct tc_profile_set *profiles,
 		r = check_batched(app, profiles, cose.data, cose.len, env->ring,
 		    env->now, job->card_no, key, keylen, err, errlen);
 	}
+	/* Every check left for later is judged before "done". */
+	if (r == 0 && (r = tc_cardapp_settle(app, 1, err, errlen)) != 0)
+		res->step = "check";
 	tc_buf_release(&cose);
 	tc_buf_release(&der);
 	return r;

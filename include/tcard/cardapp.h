@@ -102,6 +102,22 @@ struct tc_cardapp {
 	int authenticated; /* secure channel or management key */
 	uint8_t card_key[TC_CARDAPP_KEY_MAX];
 	size_t card_key_len; /* after generate-key */
+	/*
+	 * On a transport that batches: answers wanted later that the steps
+	 * have not read yet (tc_cardapp_settle reads them): the key
+	 * generated, and checks of the card's answers (PIV: its answer to
+	 * the host's challenge of a mutual authentication).
+	 */
+	int gen_pending, gen_slot, gen_sm2;
+	struct tc_cardapp_pending {
+		int slot;
+		uint8_t expect[16];
+		size_t n;
+		int (*check)(struct tc_cardapp *app, const uint8_t *d,
+		    size_t len, uint16_t sw, const struct tc_cardapp_pending *p,
+		    char *err, size_t errlen);
+	} pending[2];
+	size_t n_pending;
 };
 
 /*
@@ -146,6 +162,20 @@ int tc_cardapp_sign(struct tc_cardapp *app, const uint8_t *challenge, size_t n,
 int tc_cardapp_check_signature(const uint8_t *spki, size_t spki_len,
     const uint8_t *challenge, size_t n, const uint8_t *sig, size_t siglen,
     char *err, size_t errlen);
+
+/*
+ * Reads the answers the steps left for later (see struct tc_cardapp):
+ * the pending checks (all of them with all, sending what is queued when
+ * they have not come back; else those that came back, which are all that
+ * were queued before the key generation), each must hold (its failure is
+ * returned: a card that did not prove its key, TC_ERR_SECURE_CHANNEL);
+ * then the key generated is parsed into app->card_key (sending what is
+ * queued when it has not come back). The driver calls it before it uses
+ * the card key, and with all before "done". Returns 0 (also with nothing
+ * pending), or the errors of tc_cardapp_generate_key and tc_icc_answer.
+ */
+int tc_cardapp_settle(
+    struct tc_cardapp *app, int all, char *err, size_t errlen);
 
 /*
  * The final check of a personalisation inside the last batch of a
@@ -199,7 +229,8 @@ int tc_cardapp_rotate_keys(struct tc_cardapp *app,
 /*
  * Generates the card-authentication key pair on the card (ES256, or SM2
  * for cose_alg TC_COSE_ALG_SM2_SM3 on a tcard; PIV is always P-256) and
- * keeps its public key in app->card_key. Returns 0,
+ * keeps its public key in app->card_key (PIV on a transport that batches:
+ * once tc_cardapp_settle has read the answer). Returns 0,
  * TC_ERR_UNSUPPORTED_ALG, TC_ERR_CARD or a reader error.
  */
 int tc_cardapp_generate_key(

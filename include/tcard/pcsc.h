@@ -240,6 +240,9 @@ int tc_icc_apdu_later(struct tc_icc *icc, const struct tc_apdu *a,
 int tc_icc_answer(struct tc_icc *icc, int slot, struct tc_buf *data /* OUT */,
     uint16_t *sw /* OUT */, char *err, size_t errlen);
 
+/* Whether the answer of slot has come back (or was had at once). */
+int tc_icc_answered(const struct tc_icc *icc, int slot);
+
 /* Whether the transport batches (tc_icc_apdu_deferred queues). */
 int tc_icc_batches(const struct tc_icc *icc);
 

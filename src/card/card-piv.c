@@ -26,31 +26,64 @@
 
 #define PIV_MGMT_LABEL "talentcard-piv 9B"
 
+static const uint8_t chuid_q[5] = { 0x5C, 0x03, 0x5F, 0xC1, 0x02 };
+static const struct tc_apdu chuid_get = { 0x00, TC_PIV_INS_GET_DATA, 0x3F, 0xFF,
+	chuid_q, 5, TC_APDU_SHORT_NE, 0 };
+
+/* The GUID of the CHUID in d (the answer to GET DATA 5FC102). */
+static int
+piv_guid_of(struct tc_cardapp *app, const uint8_t *d, size_t len, char *err,
+    size_t errlen)
+{
+	char perr[160];
+
+	if (tc_piv_chuid_guid(d, len, app->uid, perr, sizeof(perr)) != 0)
+		return tc_seterr(err, errlen, TC_ERR_CARD, "%s: %s",
+		    tc_icc_name(app->icc), perr);
+	app->uid_len = TC_PIV_GUID_LEN;
+	return 0;
+}
+
 static int
 piv_read_guid(struct tc_cardapp *app, char *err, size_t errlen)
 {
-	static const uint8_t q[5] = { 0x5C, 0x03, 0x5F, 0xC1, 0x02 };
-	struct tc_apdu a = { 0x00, TC_PIV_INS_GET_DATA, 0x3F, 0xFF, q, 5,
-		TC_APDU_SHORT_NE, 0 };
 	struct tc_buf d;
-	char perr[160];
 	int r;
 
 	tc_buf_init(&d, 4096);
 	if ((r = tc_card_expect_ok(
-		 app->icc, &a, &d, "GET DATA CHUID", err, errlen)) != 0)
-		goto out;
-	if (tc_piv_chuid_guid(d.data, d.len, app->uid, perr, sizeof(perr)) !=
-	    0) {
-		r = tc_seterr(err, errlen, TC_ERR_CARD, "%s: %s",
-		    tc_icc_name(app->icc), perr);
-		goto out;
-	}
-	app->uid_len = TC_PIV_GUID_LEN;
-	r = 0;
-out:
+		 app->icc, &chuid_get, &d, "GET DATA CHUID", err, errlen)) == 0)
+		r = piv_guid_of(app, d.data, d.len, err, errlen);
 	tc_buf_release(&d);
 	return r;
+}
+
+/*
+ * GET DATA CHUID after a SELECT queued (tc_cardapp_open on a transport
+ * that batches): any status word goes on, as the SELECT may have found
+ * no PIV application.
+ */
+static int
+piv_uid_later(struct tc_cardapp *app, int *slot, char *err, size_t errlen)
+{
+	static const struct tc_icc_sw any = { 0, 0 };
+
+	return tc_icc_apdu_later(
+	    app->icc, &chuid_get, &any, 1, 0, slot, err, errlen);
+}
+
+static int
+piv_uid_answer(struct tc_cardapp *app, const uint8_t *d, size_t len,
+    uint16_t sw, char *err, size_t errlen)
+{
+	if (sw != TC_SW_OK)
+		return tc_seterr(err, errlen,
+		    sw == TC_SW_NOT_FOUND || sw == TC_SW_REF_NOT_FOUND
+			? TC_ERR_NOT_FOUND
+			: TC_ERR_BAD_SW,
+		    "%s: GET DATA CHUID: the card answered %04X (%s)",
+		    tc_icc_name(app->icc), sw, tc_sw_text(sw));
+	return piv_guid_of(app, d, len, err, errlen);
 }
 
 static int
@@ -277,14 +310,66 @@ tc_cardapp_piv_mgmt_key(const uint8_t master[16], const uint8_t *guid,
 }
 
 /*
+ * The card's answer to the host's challenge, wanted later: the challenge
+ * encrypted with the key (p->expect).
+ */
+static int
+piv_auth_check(struct tc_cardapp *app, const uint8_t *d, size_t len,
+    uint16_t sw, const struct tc_cardapp_pending *p, char *err, size_t errlen)
+{
+	const uint8_t *v;
+	char perr[160];
+	size_t vlen;
+
+	if (sw != TC_SW_OK)
+		return tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
+		    "%s: management key: the card refused the host's answer: %04X (%s)",
+		    tc_icc_name(app->icc), sw, tc_sw_text(sw));
+	if (tc_piv_7c_get(d, len, 0x82, &v, &vlen, perr, sizeof(perr)) != 0 ||
+	    vlen != p->n || tc_memeq_ct(v, p->expect, p->n) != 0)
+		return tc_seterr(err, errlen, TC_ERR_SECURE_CHANNEL,
+		    "%s: management key: the card's answer to our challenge is wrong",
+		    tc_icc_name(app->icc));
+	return 0;
+}
+
+/*
+ * The second half of a mutual authentication on a transport that
+ * batches: the host's answer is queued and the card's answer checked by
+ * tc_cardapp_settle.
+ */
+static int
+piv_auth_later(struct tc_cardapp *app, const struct tc_apdu *a,
+    const uint8_t *enc, size_t bl, char *err, size_t errlen)
+{
+	struct tc_cardapp_pending *p;
+	int r;
+
+	if (app->n_pending == sizeof(app->pending) / sizeof(app->pending[0]) &&
+	    (r = tc_cardapp_settle(app, 1, err, errlen)) != 0)
+		return r;
+	p = &app->pending[app->n_pending];
+	if ((r = tc_icc_apdu_later(
+		 app->icc, a, tc_card_sw_ok, 1, 0, &p->slot, err, errlen)) != 0)
+		return r;
+	memcpy(p->expect, enc, bl);
+	p->n = bl;
+	p->check = piv_auth_check;
+	app->n_pending++;
+	return 0;
+}
+
+/*
  * SP 800-73-4 mutual authentication with the management key: the card
  * sends an encrypted witness, the host returns it decrypted with its own
- * challenge, the card returns the challenge encrypted. Returns 0,
- * TC_ERR_SECURE_CHANNEL (the card refused: not its key) or an error.
+ * challenge, the card returns the challenge encrypted. With later on a
+ * transport that batches, the card's answer is checked later
+ * (piv_auth_later). Returns 0, TC_ERR_SECURE_CHANNEL (the card refused:
+ * not its key) or an error.
  */
 static int
 piv_mutual_auth(struct tc_cardapp *app, unsigned alg, const uint8_t *key,
-    char *err, size_t errlen)
+    int later, char *err, size_t errlen)
 {
 	static const uint8_t step1[4] = { 0x7C, 0x02, 0x80, 0x00 };
 	uint8_t wit[16], chal[16], enc[16];
@@ -337,10 +422,14 @@ piv_mutual_auth(struct tc_cardapp *app, unsigned alg, const uint8_t *key,
 	a.data = cmd.data;
 	a.nc = cmd.len;
 	tc_buf_reset(&d);
+	if ((r = block_cipher(alg, key, 1, chal, bl, enc)) != 0)
+		goto out;
+	if (later && tc_icc_batches(app->icc)) {
+		r = piv_auth_later(app, &a, enc, bl, err, errlen);
+		goto out;
+	}
 	if ((r = tc_card_auth_ok(
 		 app->icc, &a, &d, "management key", err, errlen)) != 0)
-		goto out;
-	if ((r = block_cipher(alg, key, 1, chal, bl, enc)) != 0)
 		goto out;
 	if (tc_piv_7c_get(d.data, d.len, 0x82, &v, &vlen, perr, sizeof(perr)) !=
 		0 ||
@@ -378,7 +467,7 @@ piv_authenticate(struct tc_cardapp *app, const struct tc_card_keys *keys,
 	    tc_profile_key(app->profile, "management");
 	uint8_t personal[16];
 	char first[256] = "";
-	int r, i, personal_try;
+	int r, i, personal_try, later;
 
 	if (app->uid_len == 0 && (r = piv_read_guid(app, err, errlen)) != 0)
 		return r;
@@ -386,10 +475,17 @@ piv_authenticate(struct tc_cardapp *app, const struct tc_card_keys *keys,
 		return r;
 	for (i = 0; i < 2; i++) {
 		personal_try = (i == 0) == (prefer_personal != 0);
+		/*
+		 * The card's answer is checked later except when a refusal
+		 * must lead to the other key: the card's own key tried first
+		 * on a chip started before, which may still have the factory
+		 * key. Tried first on a new chip the factory key is its key.
+		 */
+		later = i == 1 || !prefer_personal;
 		r = personal_try ? piv_mutual_auth(app, k->personal_alg,
-				       personal, err, errlen)
+				       personal, later, err, errlen)
 				 : piv_mutual_auth(app, k->factory_alg,
-				       k->factory_key, err, errlen);
+				       k->factory_key, later, err, errlen);
 		if (r == 0) {
 			app->mgmt_personal = personal_try;
 			app->authenticated = 1;
@@ -445,7 +541,7 @@ piv_rotate(struct tc_cardapp *app, const struct tc_card_keys *keys, char *err,
 	app->authenticated = 0;
 	if (r == 0 &&
 	    (r = piv_mutual_auth(
-		 app, k->personal_alg, data + 3, err, errlen)) == 0) {
+		 app, k->personal_alg, data + 3, 1, err, errlen)) == 0) {
 		app->mgmt_personal = 1;
 		app->authenticated = 1;
 	}
@@ -461,6 +557,7 @@ piv_generate_key(struct tc_cardapp *app, int cose_alg, struct tc_buf *answer,
 	static const uint8_t gen9e[5] = { 0xAC, 0x03, 0x80, 0x01,
 		TC_PIV_ALG_P256 };
 	struct tc_apdu a;
+	int r;
 
 	*sm2 = 0;
 	memset(&a, 0, sizeof(a));
@@ -469,6 +566,15 @@ piv_generate_key(struct tc_cardapp *app, int cose_alg, struct tc_buf *answer,
 	a.data = gen9e;
 	a.nc = sizeof(gen9e);
 	a.ne = TC_APDU_SHORT_NE;
+	if (tc_icc_batches(app->icc)) {
+		/* Read when the key is needed (tc_cardapp_settle). */
+		if ((r = tc_icc_apdu_later(app->icc, &a, tc_card_sw_ok, 1, 0,
+			 &app->gen_slot, err, errlen)) != 0)
+			return r;
+		app->gen_pending = 1;
+		app->gen_sm2 = 0;
+		return 0;
+	}
 	return tc_card_expect_ok(app->icc, &a, answer,
 	    "GENERATE ASYMMETRIC KEY PAIR 9E", err, errlen);
 }
@@ -573,6 +679,8 @@ tc_card_piv_init(struct tc_card_ops *ops)
 	ops->generate_key = piv_generate_key;
 	ops->write_certificate = piv_write_certificate;
 	ops->write_credential = piv_write_credential;
+	ops->uid_later = piv_uid_later;
+	ops->uid_answer = piv_uid_answer;
 	ops->read_later = piv_read_later;
 	ops->read_answer = piv_read_answer;
 	ops->sign_later = piv_sign_later;

@@ -27,6 +27,9 @@
 #include "tcard/hex.h"
 #include "tcard/piv.h"
 
+/* Any status word: the caller judges it. */
+static const struct tc_icc_sw any_sw = { 0, 0 };
+
 /* What an operation the card's platform does not have answers. */
 static int
 unsupported(struct tc_cardapp *app, const char *what, char *err, size_t errlen)
@@ -46,6 +49,58 @@ ops_of(const struct tc_profile *p, const struct tc_card_ops **ops, char *err,
 		    "profile %s: its platform has no table of operations",
 		    p->name);
 	return 0;
+}
+
+/*
+ * tc_cardapp_open's SELECT of p on a transport that batches, with the
+ * uid's command after it when the platform has one: *sw is the SELECT's
+ * status word; with 9000 app is opened on p (uid read).
+ */
+static int
+open_batched(struct tc_cardapp *app, const struct tc_profile *p,
+    const struct tc_card_ops *ops, struct tc_buf *resp, uint16_t *sw, char *err,
+    size_t errlen)
+{
+	struct tc_apdu sel;
+	struct tc_buf d;
+	uint16_t usw;
+	int r, s, us = -1;
+
+	memset(&sel, 0, sizeof(sel));
+	sel.ins = 0xA4;
+	sel.p1 = 0x04;
+	sel.data = p->aid;
+	sel.nc = p->aid_len;
+	sel.ne = TC_APDU_SHORT_NE;
+	app->profile = p;
+	app->ops = ops;
+	tc_icc_set_extended(app->icc, p->extended);
+	tc_buf_init(&d, 4096);
+	if ((r = tc_icc_apdu_later(
+		 app->icc, &sel, &any_sw, 1, 0, &s, err, errlen)) != 0)
+		goto out;
+	if ((r = ops->uid_later(app, &us, err, errlen)) != 0) {
+		(void)tc_icc_answer(app->icc, s, resp, sw, NULL, 0);
+		goto out;
+	}
+	tc_buf_reset(resp);
+	if ((r = tc_icc_answer(app->icc, s, resp, sw, err, errlen)) != 0)
+		goto out;
+	r = tc_icc_answer(app->icc, us, &d, &usw, err, errlen);
+	us = -1;
+	if (r != 0 || *sw != TC_SW_OK)
+		goto out;
+	if ((r = ops->opened(app, resp->data, resp->len, 0, err, errlen)) == 0)
+		r = ops->uid_answer(app, d.data, d.len, usw, err, errlen);
+out:
+	if (us >= 0)
+		(void)tc_icc_answer(app->icc, us, &d, &usw, NULL, 0);
+	if (r != 0 || *sw != TC_SW_OK) {
+		app->profile = NULL;
+		app->ops = NULL;
+	}
+	tc_buf_release(&d);
+	return r;
 }
 
 int
@@ -80,7 +135,20 @@ tc_cardapp_open(struct tc_cardapp *app, struct tc_icc *icc,
 					set->v[i], atr, atrlen) == (pass == 0))
 					order[n++] = set->v[i];
 	tc_buf_init(&resp, 4096);
-	for (i = 0, p = NULL; i < n; i++) {
+	i = 0;
+	p = NULL;
+	if (need_uid && n > 0 && tc_icc_batches(icc) &&
+	    ops_of(order[0], &ops, NULL, 0) == 0 && ops->uid_later != NULL &&
+	    ops->uid_answer != NULL) {
+		/* The first candidate's SELECT and uid in one batch. */
+		if ((r = open_batched(
+			 app, order[0], ops, &resp, &sw, err, errlen)) != 0)
+			goto out;
+		if (sw == TC_SW_OK)
+			goto opened;
+		i = 1;
+	}
+	for (; i < n; i++) {
 		if ((r = ops_of(order[i], &ops, err, errlen)) != 0 ||
 		    (r = ops->select(icc, order[i], &resp, &sw, err, errlen)) !=
 			0)
@@ -105,6 +173,7 @@ tc_cardapp_open(struct tc_cardapp *app, struct tc_icc *icc,
 	if ((r = ops->opened(
 		 app, resp.data, resp.len, need_uid, err, errlen)) != 0)
 		goto out;
+opened:
 	if (app->uid_len > 0)
 		tc_hex_encode(app->uid, app->uid_len, app->uid_hex);
 	r = 0;
@@ -272,13 +341,37 @@ tc_cardapp_rotate_keys(struct tc_cardapp *app, const struct tc_card_keys *keys,
 	return app->ops->rotate_keys(app, keys, err, errlen);
 }
 
+/* The card key in the answer d to key generation: app->card_key. */
+static int
+gen_answer(struct tc_cardapp *app, const uint8_t *d, size_t len, int sm2,
+    char *err, size_t errlen)
+{
+	struct tc_buf spki;
+	const uint8_t *pt;
+	char perr[160];
+	int r;
+
+	if (tc_piv_7f49_point(d, len, &pt, perr, sizeof(perr)) != 0)
+		return tc_seterr(err, errlen, TC_ERR_CARD,
+		    "%s: key generation: %s", tc_icc_name(app->icc), perr);
+	tc_buf_init(&spki, TC_CARDAPP_KEY_MAX);
+	if ((r = tc_cardapp_point_spki(pt, sm2, &spki, perr, sizeof(perr))) !=
+	    0)
+		r = tc_seterr(err, errlen, TC_ERR_CARD, "%s: %s",
+		    tc_icc_name(app->icc), perr);
+	else {
+		memcpy(app->card_key, spki.data, spki.len);
+		app->card_key_len = spki.len;
+	}
+	tc_buf_release(&spki);
+	return r;
+}
+
 int
 tc_cardapp_generate_key(
     struct tc_cardapp *app, int cose_alg, char *err, size_t errlen)
 {
-	struct tc_buf d, spki;
-	const uint8_t *pt;
-	char perr[160];
+	struct tc_buf d;
 	int r, sm2 = 0;
 
 	if (app == NULL || app->profile == NULL)
@@ -289,27 +382,75 @@ tc_cardapp_generate_key(
 	if (app->ops->generate_key == NULL)
 		return unsupported(app, "key generation", err, errlen);
 	tc_buf_init(&d, 512);
-	tc_buf_init(&spki, TC_CARDAPP_KEY_MAX);
+	app->card_key_len = 0;
+	app->gen_pending = 0;
 	if ((r = app->ops->generate_key(
-		 app, cose_alg, &d, &sm2, err, errlen)) != 0)
-		goto out;
-	if (tc_piv_7f49_point(d.data, d.len, &pt, perr, sizeof(perr)) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_CARD,
-		    "%s: key generation: %s", tc_icc_name(app->icc), perr);
-		goto out;
-	}
-	if ((r = tc_cardapp_point_spki(pt, sm2, &spki, perr, sizeof(perr))) !=
-	    0) {
-		r = tc_seterr(err, errlen, TC_ERR_CARD, "%s: %s",
-		    tc_icc_name(app->icc), perr);
-		goto out;
-	}
-	memcpy(app->card_key, spki.data, spki.len);
-	app->card_key_len = spki.len;
-out:
+		 app, cose_alg, &d, &sm2, err, errlen)) == 0 &&
+	    !app->gen_pending)
+		r = gen_answer(app, d.data, d.len, sm2, err, errlen);
 	tc_buf_release(&d);
-	tc_buf_release(&spki);
 	return r;
+}
+
+/* A pending check's answer, read and judged. */
+static int
+settle_one(struct tc_cardapp *app, const struct tc_cardapp_pending *p,
+    char *err, size_t errlen)
+{
+	struct tc_buf d;
+	uint16_t sw;
+	int r;
+
+	tc_buf_init(&d, TC_APDU_RESP_MAX);
+	if ((r = tc_icc_answer(app->icc, p->slot, &d, &sw, err, errlen)) == 0)
+		r = p->check(app, d.data, d.len, sw, p, err, errlen);
+	tc_buf_release(&d);
+	return r;
+}
+
+int
+tc_cardapp_settle(struct tc_cardapp *app, int all, char *err, size_t errlen)
+{
+	struct tc_buf d;
+	uint16_t sw;
+	size_t i, kept = 0;
+	int r = 0, r2;
+
+	if (app == NULL)
+		return TC_ERR_INVALID_ARG;
+	/* The checks first (each frees its slot), the first failure kept. */
+	for (i = 0; i < app->n_pending; i++) {
+		if (!all && !tc_icc_answered(app->icc, app->pending[i].slot)) {
+			app->pending[kept++] = app->pending[i];
+			continue;
+		}
+		r2 = settle_one(
+		    app, &app->pending[i], r == 0 ? err : NULL, errlen);
+		if (r == 0 && r2 != 0)
+			r = r2;
+	}
+	app->n_pending = kept;
+	OPENSSL_cleanse(app->pending + kept,
+	    sizeof(app->pending) - kept * sizeof(app->pending[0]));
+	if (r != 0)
+		app->authenticated = 0;
+	if (!app->gen_pending)
+		return r;
+	app->gen_pending = 0;
+	tc_buf_init(&d, 512);
+	r2 = tc_icc_answer(
+	    app->icc, app->gen_slot, &d, &sw, r == 0 ? err : NULL, errlen);
+	if (r == 0 && r2 == 0 && sw != TC_SW_OK)
+		r2 = tc_seterr(err, errlen,
+		    sw == TC_SW_NOT_FOUND || sw == TC_SW_REF_NOT_FOUND
+			? TC_ERR_NOT_FOUND
+			: TC_ERR_BAD_SW,
+		    "%s: key generation: the card answered %04X (%s)",
+		    tc_icc_name(app->icc), sw, tc_sw_text(sw));
+	if (r == 0 && r2 == 0)
+		r2 = gen_answer(app, d.data, d.len, app->gen_sm2, err, errlen);
+	tc_buf_release(&d);
+	return r != 0 ? r : r2;
 }
 
 int

@@ -381,6 +381,17 @@ tc_icc_batches(const struct tc_icc *icc)
 	return icc != NULL && icc->ops.defer != NULL;
 }
 
+int
+tc_icc_answered(const struct tc_icc *icc, int slot)
+{
+	const struct later *l;
+
+	if (icc == NULL || slot < 0 || slot >= TC_ICC_LATER_MAX)
+		return 0;
+	l = &icc->later[slot];
+	return l->used && l->n > 0 && l->filled[l->n - 1];
+}
+
 /* A free slot for an answer wanted later, emptied; -1 when none. */
 static int
 later_slot(struct tc_icc *icc)

@@ -9,6 +9,8 @@
 #define TC_FIXTURES_RELAY_H
 
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "unit.h"
@@ -35,6 +37,15 @@ fx_station_loop(void *arg)
 		if (b.batch == 0)
 			continue;
 		st->batches++;
+		if (getenv("TC_TRACE_BATCHES") != NULL) {
+			size_t i;
+
+			fprintf(stderr, "batch %u:", st->batches);
+			for (i = 0; i < b.n_cmds; i++)
+				fprintf(stderr, " %02X%02X", b.cmds[i].c.p[1],
+				    b.cmds[i].c.p[3]);
+			fprintf(stderr, "\n");
+		}
 		tc_station_run(st->card, &b, &q);
 		tc_station_resp_free(&b);
 		if (st->give_wrong)

@@ -107,7 +107,7 @@ static const struct tc_icc_ops emu_ops = { .exchange = emu_exchange };
 struct office {
 	struct tc_claims c;
 	struct tc_cose_key *signer;
-	int started, done, attempts;
+	int started, done, attempts, signs;
 	char uid[33];
 };
 
@@ -147,6 +147,7 @@ o_sign(void *ctx, const uint8_t *spki, size_t n, struct tc_buf *cose, char *err,
 {
 	struct office *o = ctx;
 
+	o->signs++;
 	memcpy(o->c.card_key, spki, n);
 	o->c.card_key_len = n;
 	return tc_perso_sign_claims(&o->c, o->signer, cose, err, errlen);
@@ -327,7 +328,7 @@ test_tcard(void **state)
 static void
 test_piv(void **state)
 {
-	whole(state, "piv", 8);
+	whole(state, "piv", 4);
 }
 
 /*
@@ -387,7 +388,7 @@ pulls(void **state, const char *profile)
  */
 static void
 wrong_answer(void **state, const char *profile, uint8_t ins, uint8_t p2,
-    unsigned nth, const char *step)
+    unsigned nth, const char *step, int signs)
 {
 	struct fx *f = *state;
 	struct tc_perso_result res;
@@ -409,6 +410,7 @@ wrong_answer(void **state, const char *profile, uint8_t ins, uint8_t p2,
 	assert_int_equal(o.done, 0);
 	assert_non_null(res.step);
 	assert_string_equal(res.step, step);
+	assert_int_equal(o.signs, signs);
 	print_message("# %s: %s\n", profile, err);
 	emu_free(&e);
 }
@@ -417,28 +419,49 @@ wrong_answer(void **state, const char *profile, uint8_t ins, uint8_t p2,
 static void
 test_tcard_wrong_read(void **state)
 {
-	wrong_answer(state, "tcard", 0xB0, 0, 1, "check");
+	wrong_answer(state, "tcard", 0xB0, 0, 1, "check", 1);
 }
 
 /* tcard: INTERNAL AUTHENTICATE of the final check, a wrong signature. */
 static void
 test_tcard_wrong_sign(void **state)
 {
-	wrong_answer(state, "tcard", 0x88, 0, 1, "check");
+	wrong_answer(state, "tcard", 0x88, 0, 1, "check", 1);
 }
 
 /* PIV: GET DATA of the credential (the second GET DATA: CHUID first). */
 static void
 test_piv_wrong_read(void **state)
 {
-	wrong_answer(state, "piv", 0xCB, 0, 2, "check");
+	wrong_answer(state, "piv", 0xCB, 0, 2, "check", 1);
 }
 
 /* PIV: GENERAL AUTHENTICATE 9E of the final check, a wrong signature. */
 static void
 test_piv_wrong_sign(void **state)
 {
-	wrong_answer(state, "piv", 0x87, 0x9E, 1, "check");
+	wrong_answer(state, "piv", 0x87, 0x9E, 1, "check", 1);
+}
+
+/*
+ * PIV: the card's answer to the host's challenge of the first mutual
+ * authentication (the second GENERAL AUTHENTICATE 9B), checked only when
+ * the card key is needed: the credential is never signed.
+ */
+static void
+test_piv_wrong_witness(void **state)
+{
+	wrong_answer(state, "piv", 0x87, 0x9B, 2, "write-certificate", 0);
+}
+
+/*
+ * PIV: the same after SET MANAGEMENT KEY (the fourth), checked with the
+ * final check, before "done".
+ */
+static void
+test_piv_wrong_witness2(void **state)
+{
+	wrong_answer(state, "piv", 0x87, 0x9B, 4, "check", 1);
 }
 
 static void
@@ -460,6 +483,8 @@ test_piv_pulls(void **state)
 	XF(test_tcard_wrong_sign, setup, teardown)                             \
 	XF(test_piv_wrong_read, setup, teardown)                               \
 	XF(test_piv_wrong_sign, setup, teardown)                               \
+	XF(test_piv_wrong_witness, setup, teardown)                            \
+	XF(test_piv_wrong_witness2, setup, teardown)                           \
 	XF(test_tcard_pulls, setup, teardown)                                  \
 	XF(test_piv_pulls, setup, teardown)
 
