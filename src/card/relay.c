@@ -6,7 +6,9 @@
  * relay moves through IDLE (commands may queue) -> READY (a batch waits
  * for the station) -> SENT (handed out) -> ANSWERED (the answers are in)
  * -> IDLE; once ended (a failure or tc_relay_cancel) every wait returns
- * the end reason. docs/station.md.
+ * the end reason. An entry queued as an answer wanted later carries the
+ * struct tc_icc's buffer for its answer, filled once the whole batch came
+ * back allowed (fill_answers). docs/station.md.
  */
 #include <errno.h>
 #include <pthread.h>

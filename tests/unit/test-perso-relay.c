@@ -7,9 +7,13 @@
  * (vcard/card.c and the applets, tcard-vcard's objects but its vpcd loop;
  * this file answers GET RESPONSE as vcard/main.c does). It
  * checks that a tcard and a PIV card come out verifiable, in how many
- * round trips, and that a card pulled at any APDU of the relay leaves the
- * chip unverifiable and "done" never recorded, and that a second run on
- * the same chip finishes it.
+ * round trips (the final check inside the last batch included: at most 4
+ * for both), that a card pulled at any APDU of the relay leaves "done"
+ * never recorded (and the chip unverifiable before the final check), that
+ * a second run on the same chip finishes it, and that a wrong answer to a
+ * command whose answer was wanted later (the credential read back, the
+ * challenge's signature, PIV's answers to the host's challenge) fails the
+ * job before "done". TC_TRACE_BATCHES=1 prints each batch's commands.
  */
 #include <stdarg.h>
 #include <stddef.h>
