@@ -580,6 +580,12 @@ tc_cardapp_check_end(struct tc_cardapp *app, struct tc_cardapp_check *c,
 		    tc_icc_name(app->icc), app->uid_hex);
 		goto out;
 	}
+	if (again.cred_len != 0 && again.cred_len != c->cred_len) {
+		r = tc_seterr(err, errlen, TC_ERR_CARD,
+		    "%s: final check: the card announces a credential of %zu bytes, %zu were written",
+		    tc_icc_name(app->icc), again.cred_len, c->cred_len);
+		goto out;
+	}
 	if (!again.operational) {
 		r = tc_seterr(err, errlen, TC_ERR_STATE,
 		    "%s: final check: the card is not personalised (not locked)",
