@@ -86,6 +86,117 @@ check_chip(struct tc_icc *icc, const struct tc_profile_set *profiles,
 	return 0;
 }
 
+/*
+ * The final check inside the last batch, on a transport that batches (the
+ * station relay, docs/station.md): SELECT, the credential read back and a
+ * fresh challenge signed leave with the writes still queued; then the
+ * chip must name the same uid and be locked (tcard), the credential read
+ * back must be the one written and verify as a service window verifies it
+ * (ring, now, card_no), carry the key generated on the chip, and the
+ * chip's signature of the challenge must verify with that key. A platform
+ * without this check gets the tap verification after a flush. 0 only
+ * when all holds; key gets the card key.
+ */
+static int
+check_batched(struct tc_cardapp *app, const struct tc_profile_set *profiles,
+    const uint8_t *cose, size_t n, const struct tc_cose_keyring *ring,
+    time_t now, const char *card_no, uint8_t *key, size_t *keylen, char *err,
+    size_t errlen)
+{
+	struct tc_cardapp_check c;
+	struct tc_buf back, sig, text;
+	struct tc_verdict v;
+	int r;
+
+	tc_buf_init(&back, TC_CARDAPP_CRED_MAX);
+	tc_buf_init(&sig, 256);
+	tc_buf_init(&text, TC_CRED_TEXT_MAX + 1);
+	r = tc_cardapp_check_begin(app, n, &c, err, errlen);
+	if (r == TC_ERR_UNSUPPORTED) {
+		if ((r = tc_icc_flush(app->icc, err, errlen)) == 0)
+			r = check_chip(app->icc, profiles, app->profile->name,
+			    ring, now, card_no, key, keylen, err, errlen);
+		goto out;
+	}
+	if (r != 0 ||
+	    (r = tc_cardapp_check_end(app, &c, &back, &sig, err, errlen)) != 0)
+		goto out;
+	if (back.len != n || tc_memeq_ct(back.data, cose, n) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_CARD,
+		    "final check: the credential read back from the chip (%zu bytes) is not the one written (%zu bytes)",
+		    back.len, n);
+		goto out;
+	}
+	if ((r = tc_tap_cose_text(cose, n, &text)) != 0) {
+		r = tc_seterr(err, errlen, r,
+		    "final check: the credential of %zu bytes is longer than a QR text",
+		    n);
+		goto out;
+	}
+	if ((r = tc_credential_verify((const char *)text.data, text.len, ring,
+		 NULL, now, NULL, &v)) != 0) {
+		r = tc_seterr(err, errlen, r,
+		    "final check: verification could not run: %s", v.message);
+		goto out;
+	}
+	if (!v.valid) {
+		r = tc_seterr(err, errlen, TC_ERR_CARD,
+		    "the chip fails verification: %s: %s",
+		    v.reason ? v.reason : "?", v.message);
+		goto out;
+	}
+	if (strcmp(v.claims.card_no, card_no) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_EXISTS,
+		    "the chip carries card %s, not %s", v.claims.card_no,
+		    card_no);
+		goto out;
+	}
+	if (v.claims.card_key_len != app->card_key_len ||
+	    tc_memeq_ct(v.claims.card_key, app->card_key, app->card_key_len) !=
+		0) {
+		r = tc_seterr(err, errlen, TC_ERR_CARD,
+		    "final check: the credential on the chip carries another key than the one the chip generated");
+		goto out;
+	}
+	if ((r = tc_cardapp_check_signature(app->card_key, app->card_key_len,
+		 c.challenge, sizeof(c.challenge), sig.data, sig.len, err,
+		 errlen)) != 0) {
+		r = tc_seterr(err, errlen, TC_ERR_CARD,
+		    "final check: the chip's signature of a fresh challenge does not verify with its card key");
+		goto out;
+	}
+	memcpy(key, app->card_key, app->card_key_len);
+	*keylen = app->card_key_len;
+out:
+	tc_buf_release(&back);
+	tc_buf_release(&sig);
+	tc_buf_release(&text);
+	OPENSSL_cleanse(&c, sizeof(c));
+	return r;
+}
+
+/*
+ * The card key generated (its answer may have been wanted later: the
+ * checks queued before it are judged first) and the credential signed
+ * for it, once.
+ */
+static int
+signed_key(struct tc_cardapp *app, const struct tc_perso_env *env,
+    struct tc_buf *cose, char *err, size_t errlen)
+{
+	int r;
+
+	if (cose->len > 0)
+		return 0;
+	if ((r = tc_cardapp_settle(app, 0, err, errlen)) != 0)
+		return r;
+	if (app->card_key_len == 0)
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "the credential needs generate-key first");
+	return env->sign_credential(
+	    env->ctx, app->card_key, app->card_key_len, cose, err, errlen);
+}
+
 /* The steps of the profile after the selection (step 4 and 5). */
 static int
 drive_steps(struct tc_cardapp *app, const struct tc_profile_set *profiles,
@@ -111,33 +222,36 @@ drive_steps(struct tc_cardapp *app, const struct tc_profile_set *profiles,
 			    app, env->card_keys, err, errlen);
 			break;
 		case TC_PSTEP_GENERATE_KEY:
+			/* The credential is signed when the key is needed. */
+			tc_buf_reset(&cose);
 			r = tc_cardapp_generate_key(
 			    app, job->cose_alg, err, errlen);
-			if (r != 0)
-				break;
-			tc_buf_reset(&cose);
-			r = env->sign_credential(env->ctx, app->card_key,
-			    app->card_key_len, &cose, err, errlen);
 			break;
 		case TC_PSTEP_WRITE_CERTIFICATE:
 			tc_buf_reset(&der);
-			if ((r = env->card_cert(env->ctx, app->card_key,
+			if ((r = signed_key(app, env, &cose, err, errlen)) ==
+				0 &&
+			    (r = env->card_cert(env->ctx, app->card_key,
 				 app->card_key_len, &der, err, errlen)) == 0)
 				r = tc_cardapp_write_certificate(
 				    app, der.data, der.len, err, errlen);
 			break;
 		case TC_PSTEP_WRITE_CREDENTIAL:
-			r = tc_cardapp_write_credential(
-			    app, cose.data, cose.len, err, errlen);
+			if ((r = signed_key(app, env, &cose, err, errlen)) == 0)
+				r = tc_cardapp_write_credential(
+				    app, cose.data, cose.len, err, errlen);
 			break;
 		case TC_PSTEP_LOCK:
-			r = tc_cardapp_lock(
-			    app, cose.data, cose.len, err, errlen);
+			if ((r = signed_key(app, env, &cose, err, errlen)) == 0)
+				r = tc_cardapp_lock(
+				    app, cose.data, cose.len, err, errlen);
 			break;
 		case TC_PSTEP_CHECK:
-			r = check_chip(app->icc, profiles, app->profile->name,
-			    env->ring, env->now, job->card_no, key, keylen, err,
-			    errlen);
+			/* On a transport that batches: after the loop. */
+			if (!tc_icc_batches(app->icc))
+				r = check_chip(app->icc, profiles,
+				    app->profile->name, env->ring, env->now,
+				    job->card_no, key, keylen, err, errlen);
 			break;
 		default:
 			r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
@@ -145,6 +259,19 @@ drive_steps(struct tc_cardapp *app, const struct tc_profile_set *profiles,
 			break;
 		}
 	}
+	/*
+	 * Through the station relay the office always checks the chip before
+	 * "done", whether the profile lists the check or not, inside the
+	 * last batch (docs/station.md).
+	 */
+	if (r == 0 && tc_icc_batches(app->icc)) {
+		res->step = "check";
+		r = check_batched(app, profiles, cose.data, cose.len, env->ring,
+		    env->now, job->card_no, key, keylen, err, errlen);
+	}
+	/* Every check left for later is judged before "done". */
+	if (r == 0 && (r = tc_cardapp_settle(app, 1, err, errlen)) != 0)
+		res->step = "check";
 	tc_buf_release(&cose);
 	tc_buf_release(&der);
 	return r;

@@ -102,6 +102,22 @@ struct tc_cardapp {
 	int authenticated; /* secure channel or management key */
 	uint8_t card_key[TC_CARDAPP_KEY_MAX];
 	size_t card_key_len; /* after generate-key */
+	/*
+	 * On a transport that batches: answers wanted later that the steps
+	 * have not read yet (tc_cardapp_settle reads them): the key
+	 * generated, and checks of the card's answers (PIV: its answer to
+	 * the host's challenge of a mutual authentication).
+	 */
+	int gen_pending, gen_slot, gen_sm2;
+	struct tc_cardapp_pending {
+		int slot;
+		uint8_t expect[16];
+		size_t n;
+		int (*check)(struct tc_cardapp *app, const uint8_t *d,
+		    size_t len, uint16_t sw, const struct tc_cardapp_pending *p,
+		    char *err, size_t errlen);
+	} pending[2];
+	size_t n_pending;
 };
 
 /*
@@ -147,6 +163,46 @@ int tc_cardapp_check_signature(const uint8_t *spki, size_t spki_len,
     const uint8_t *challenge, size_t n, const uint8_t *sig, size_t siglen,
     char *err, size_t errlen);
 
+/*
+ * Reads the answers the steps left for later (see struct tc_cardapp):
+ * the pending checks (all of them with all, sending what is queued when
+ * they have not come back; else those that came back, which are all that
+ * were queued before the key generation), each must hold (its failure is
+ * returned: a card that did not prove its key, TC_ERR_SECURE_CHANNEL);
+ * then the key generated is parsed into app->card_key (sending what is
+ * queued when it has not come back). The driver calls it before it uses
+ * the card key, and with all before "done". Returns 0 (also with nothing
+ * pending), or the errors of tc_cardapp_generate_key and tc_icc_answer.
+ */
+int tc_cardapp_settle(
+    struct tc_cardapp *app, int all, char *err, size_t errlen);
+
+/*
+ * The final check of a personalisation inside the last batch of a
+ * transport that batches (docs/station.md): tc_cardapp_check_begin queues
+ * SELECT, the reading of the credential of cred_len bytes just written
+ * and the signing of a fresh challenge (kept in *c) as answers wanted
+ * later, after the writes still queued; tc_cardapp_check_end reads the
+ * answers (sending the batch) and gives the credential read back (cose)
+ * and the signature (sig, DER). The card must answer each with 9000, name
+ * the same uid and (tcard) be locked. On a transport that does not batch
+ * the commands are sent at once. The caller compares cose with what it
+ * wrote and checks sig (tc_cardapp_check_signature) with the card key.
+ * Return 0, TC_ERR_UNSUPPORTED (the platform has no such check),
+ * TC_ERR_CARD, TC_ERR_BAD_SW, TC_ERR_STATE (not locked), or the errors of
+ * tc_icc_flush and tc_icc_answer.
+ */
+struct tc_cardapp_check {
+	int sel, cred, sig; /* the slots, -1 none */
+	uint8_t challenge[TC_CARDAPP_CHALLENGE_LEN];
+	size_t cred_len;
+};
+int tc_cardapp_check_begin(struct tc_cardapp *app, size_t cred_len,
+    struct tc_cardapp_check *c /* OUT */, char *err, size_t errlen);
+int tc_cardapp_check_end(struct tc_cardapp *app, struct tc_cardapp_check *c,
+    struct tc_buf *cose /* OUT */, struct tc_buf *sig /* OUT */, char *err,
+    size_t errlen);
+
 /* Personalisation steps (the profile's order; docs/card-pcsc.md). */
 
 /*
@@ -173,7 +229,8 @@ int tc_cardapp_rotate_keys(struct tc_cardapp *app,
 /*
  * Generates the card-authentication key pair on the card (ES256, or SM2
  * for cose_alg TC_COSE_ALG_SM2_SM3 on a tcard; PIV is always P-256) and
- * keeps its public key in app->card_key. Returns 0,
+ * keeps its public key in app->card_key (PIV on a transport that batches:
+ * once tc_cardapp_settle has read the answer). Returns 0,
  * TC_ERR_UNSUPPORTED_ALG, TC_ERR_CARD or a reader error.
  */
 int tc_cardapp_generate_key(

@@ -79,7 +79,9 @@ struct tc_card_ops {
 	/*
 	 * tc_cardapp_generate_key, once authenticated: appends the card's
 	 * answer, a 7F49 template with the uncompressed point in 86, to
-	 * answer and says whether the key is SM2 (else P-256).
+	 * answer and says whether the key is SM2 (else P-256). A platform
+	 * may instead want the answer later: it sets app->gen_pending and
+	 * app->gen_slot (tc_icc_apdu_later) and appends nothing.
 	 */
 	int (*generate_key)(struct tc_cardapp *app, int cose_alg,
 	    struct tc_buf *answer, int *sm2 /* OUT */, char *err,
@@ -96,6 +98,35 @@ struct tc_card_ops {
 	/* tc_cardapp_lock; n is 1..65535. */
 	int (*lock)(struct tc_cardapp *app, const uint8_t *cose, size_t n,
 	    char *err, size_t errlen);
+
+	/*
+	 * The final check's reading and signing, as answers wanted later
+	 * (tc_icc_apdu_later; tc_cardapp_check_begin and _end): read_later
+	 * queues the reading of a credential of n bytes (the one just
+	 * written) into *slot, read_answer turns its answer data (the status
+	 * word was 9000) into the COSE bytes appended to cose; sign_later
+	 * and sign_answer do the same for read_credential's sign. NULL (all
+	 * four): the platform has no final check inside a batch.
+	 */
+	int (*read_later)(struct tc_cardapp *app, size_t n, int *slot /* OUT */,
+	    char *err, size_t errlen);
+	int (*read_answer)(struct tc_cardapp *app, const uint8_t *d, size_t len,
+	    struct tc_buf *cose, char *err, size_t errlen);
+	int (*sign_later)(struct tc_cardapp *app, const uint8_t *challenge,
+	    size_t n, int *slot /* OUT */, char *err, size_t errlen);
+	int (*sign_answer)(struct tc_cardapp *app, const uint8_t *d, size_t len,
+	    struct tc_buf *sig, char *err, size_t errlen);
+
+	/*
+	 * tc_cardapp_open on a transport that batches, with need_uid: the
+	 * command that reads the unique id queued after SELECT (uid_later)
+	 * and its answer (uid_answer, with its status word). NULL: the uid
+	 * is read by opened.
+	 */
+	int (*uid_later)(struct tc_cardapp *app, int *slot /* OUT */, char *err,
+	    size_t errlen);
+	int (*uid_answer)(struct tc_cardapp *app, const uint8_t *d, size_t len,
+	    uint16_t sw, char *err, size_t errlen);
 };
 
 /*

@@ -75,6 +75,16 @@ struct tc_icc_ops {
 	    const struct tc_icc_sw *ok, size_t n_ok, int timeout_ms, char *err,
 	    size_t errlen);
 	int (*flush)(void *impl, int timeout_ms, char *err, size_t errlen);
+	/*
+	 * Optional, with defer: queues cmd as defer does, and once its batch
+	 * has come back with every answer allowed, appends cmd's whole
+	 * answer (data and status word) to answer and sets *filled to 1.
+	 * answer and filled belong to the struct tc_icc and outlive the
+	 * batch; a batch that fails leaves them as they were.
+	 */
+	int (*later)(void *impl, const uint8_t *cmd, size_t n,
+	    const struct tc_icc_sw *ok, size_t n_ok, struct tc_buf *answer,
+	    int *filled, int timeout_ms, char *err, size_t errlen);
 };
 
 /* How to open a PC/SC connection. Zero it, then set what differs. */
@@ -192,6 +202,49 @@ int tc_icc_apdu_deferred(struct tc_icc *icc, const struct tc_apdu *a,
  * the error of the first queued command that failed.
  */
 int tc_icc_flush(struct tc_icc *icc, char *err, size_t errlen);
+
+/*
+ * Answers wanted later. tc_icc_apdu_later sends a for a caller that reads
+ * its answer only after the commands that follow it have been sent: on a
+ * transport that batches (the station relay) it is queued to leave with
+ * the commands before and after it in one batch, and its answer comes
+ * back with that batch, in a slot of icc (*slot, for tc_icc_answer); on
+ * any other it is sent at once with tc_icc_apdu and its answer kept in
+ * the slot. ok (n_ok patterns, as tc_icc_apdu_deferred's) are the status
+ * words that let the batch go on; when an answer cannot match them the
+ * batch stops there and the job fails, as with a deferred command. want
+ * is the number of answer data bytes the caller expects (0: no more than
+ * a->ne): when one answer cannot hold them, the GET RESPONSE commands the
+ * card will ask for (61XX) are queued after a, and a card that asks for
+ * more than that is followed at once when the answer is read. The command
+ * is not chained (a->nc fits one APDU). Returns 0, TC_ERR_TOO_LARGE (all
+ * TC_ICC_LATER_MAX slots are held, or want needs more than
+ * TC_ICC_LATER_PARTS answers), TC_ERR_INVALID_ARG, or the errors of
+ * tc_icc_apdu (sent at once) or of the transport.
+ */
+#define TC_ICC_LATER_MAX   8 /* answers wanted later held at once */
+#define TC_ICC_LATER_PARTS 8 /* answers (GET RESPONSE) of one of them */
+int tc_icc_apdu_later(struct tc_icc *icc, const struct tc_apdu *a,
+    const struct tc_icc_sw *ok, size_t n_ok, size_t want, int *slot /* OUT */,
+    char *err, size_t errlen);
+
+/*
+ * The answer of slot: when it has not come back yet, tc_icc_flush sends
+ * what is queued first (its failure is returned: the card's real answer
+ * to some queued command was refused, the card left...). Appends the
+ * answer data to data and sets *sw to the final status word, then frees
+ * the slot. Returns 0 whatever the status word (the caller judges it, as
+ * with tc_icc_apdu), TC_ERR_INVALID_ARG (no such slot held), or the errors
+ * of tc_icc_flush and tc_icc_apdu.
+ */
+int tc_icc_answer(struct tc_icc *icc, int slot, struct tc_buf *data /* OUT */,
+    uint16_t *sw /* OUT */, char *err, size_t errlen);
+
+/* Whether the answer of slot has come back (or was had at once). */
+int tc_icc_answered(const struct tc_icc *icc, int slot);
+
+/* Whether the transport batches (tc_icc_apdu_deferred queues). */
+int tc_icc_batches(const struct tc_icc *icc);
 
 /* Whether a status word sw matches one of the n patterns of ok. */
 int tc_icc_sw_match(const struct tc_icc_sw *ok, size_t n, uint16_t sw);

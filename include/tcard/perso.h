@@ -17,7 +17,10 @@
  *      [PIV: certificate of the key from the CA], write it, [tcard: lock];
  *      the last step that changes the chip is the one that makes it
  *      verifiable, so a chip pulled before it never passes verification;
- *   5. check: a tap verification of the chip with the signer's key;
+ *   5. check: a tap verification of the chip with the signer's key (when
+ *      the profile lists it; on a connection that batches, the station
+ *      relay, always, inside the last batch: docs/station.md "Answers
+ *      wanted later"), and every answer left for later judged;
  *   6. registry: "done" with the chip's public key.
  *
  * Running it again after any failure restarts from step 2 on the same chip

@@ -7,9 +7,10 @@
  *   the driver   a struct tc_icc (tc_relay_icc) whose exchanges wait on
  *                the relay's condition variable: a command whose answer is
  *                needed leaves with every deferred command queued before
- *                it (tc_icc_apdu_deferred) as one batch, and the exchange
- *                returns when the batch's answers are back or the
- *                relay's deadline passed;
+ *                it (tc_icc_apdu_deferred, tc_icc_apdu_later) as one
+ *                batch, and the exchange returns when the batch's answers
+ *                are back or the relay's deadline passed; the answers
+ *                wanted later go to their slots of the struct tc_icc;
  *   the station  the office's poll handler hands the batch out
  *                (tc_relay_take, a long poll) and gives the station's
  *                answers back (tc_relay_give).

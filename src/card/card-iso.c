@@ -193,6 +193,27 @@ out:
  * INTERNAL AUTHENTICATE with the challenge as data; the card answers the
  * signature of TC_TAP_DOMAIN || challenge as r || s (docs/card-tcard.md).
  */
+static void
+iso_sign_apdu(struct tc_apdu *a, const uint8_t *challenge, size_t n)
+{
+	memset(a, 0, sizeof(*a));
+	a->ins = 0x88;
+	a->data = challenge;
+	a->nc = n;
+	a->ne = TC_APDU_SHORT_NE;
+}
+
+static int
+iso_sign_answer(struct tc_cardapp *app, const uint8_t *d, size_t len,
+    struct tc_buf *sig, char *err, size_t errlen)
+{
+	if (len != TC_TCAPP_SIG_LEN)
+		return tc_seterr(err, errlen, TC_ERR_CARD,
+		    "%s: INTERNAL AUTHENTICATE gave %zu bytes, not r || s",
+		    tc_icc_name(app->icc), len);
+	return rs_to_der(d, sig);
+}
+
 static int
 iso_sign(struct tc_cardapp *app, const uint8_t *challenge, size_t n,
     struct tc_buf *sig, char *err, size_t errlen)
@@ -202,24 +223,52 @@ iso_sign(struct tc_cardapp *app, const uint8_t *challenge, size_t n,
 	int r;
 
 	tc_buf_init(&d, 1024);
-	memset(&a, 0, sizeof(a));
-	a.ins = 0x88;
-	a.data = challenge;
-	a.nc = n;
-	a.ne = TC_APDU_SHORT_NE;
+	iso_sign_apdu(&a, challenge, n);
 	if ((r = tc_card_expect_ok(
-		 app->icc, &a, &d, "INTERNAL AUTHENTICATE", err, errlen)) != 0)
-		goto out;
-	if (d.len != TC_TCAPP_SIG_LEN) {
-		r = tc_seterr(err, errlen, TC_ERR_CARD,
-		    "%s: INTERNAL AUTHENTICATE gave %zu bytes, not r || s",
-		    tc_icc_name(app->icc), d.len);
-		goto out;
-	}
-	r = rs_to_der(d.data, sig);
-out:
+		 app->icc, &a, &d, "INTERNAL AUTHENTICATE", err, errlen)) == 0)
+		r = iso_sign_answer(app, d.data, d.len, sig, err, errlen);
 	tc_buf_release(&d);
 	return r;
+}
+
+static int
+iso_sign_later(struct tc_cardapp *app, const uint8_t *challenge, size_t n,
+    int *slot, char *err, size_t errlen)
+{
+	struct tc_apdu a;
+
+	iso_sign_apdu(&a, challenge, n);
+	return tc_icc_apdu_later(
+	    app->icc, &a, tc_card_sw_ok, 1, 0, slot, err, errlen);
+}
+
+/* READ BINARY of the n bytes just written, in one command. */
+static int
+iso_read_later(
+    struct tc_cardapp *app, size_t n, int *slot, char *err, size_t errlen)
+{
+	struct tc_apdu a;
+
+	if (n == 0 || n > TC_CARDAPP_CRED_MAX ||
+	    (!tc_icc_extended(app->icc) && n > TC_APDU_SHORT_NE))
+		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
+		    "%s: a credential of %zu bytes is not read in one command",
+		    tc_icc_name(app->icc), n);
+	memset(&a, 0, sizeof(a));
+	a.ins = 0xB0;
+	a.ne = n;
+	return tc_icc_apdu_later(
+	    app->icc, &a, tc_card_sw_ok, 1, 0, slot, err, errlen);
+}
+
+static int
+iso_read_answer(struct tc_cardapp *app, const uint8_t *d, size_t len,
+    struct tc_buf *cose, char *err, size_t errlen)
+{
+	(void)app;
+	(void)err;
+	(void)errlen;
+	return tc_buf_put(cose, d, len);
 }
 
 static const struct tc_card_ops iso_ops = {
@@ -237,6 +286,10 @@ static const struct tc_card_ops iso_ops = {
 	.write_certificate = NULL,
 	.write_credential = NULL,
 	.lock = NULL,
+	.read_later = iso_read_later,
+	.read_answer = iso_read_answer,
+	.sign_later = iso_sign_later,
+	.sign_answer = iso_sign_answer,
 };
 
 const struct tc_card_ops *

@@ -17,6 +17,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <openssl/rand.h>
 #include <openssl/x509.h>
 
 #include "tcard/cardapp.h"
@@ -25,6 +26,9 @@
 #include "tcard/err.h"
 #include "tcard/hex.h"
 #include "tcard/piv.h"
+
+/* Any status word: the caller judges it. */
+static const struct tc_icc_sw any_sw = { 0, 0 };
 
 /* What an operation the card's platform does not have answers. */
 static int
@@ -45,6 +49,58 @@ ops_of(const struct tc_profile *p, const struct tc_card_ops **ops, char *err,
 		    "profile %s: its platform has no table of operations",
 		    p->name);
 	return 0;
+}
+
+/*
+ * tc_cardapp_open's SELECT of p on a transport that batches, with the
+ * uid's command after it when the platform has one: *sw is the SELECT's
+ * status word; with 9000 app is opened on p (uid read).
+ */
+static int
+open_batched(struct tc_cardapp *app, const struct tc_profile *p,
+    const struct tc_card_ops *ops, struct tc_buf *resp, uint16_t *sw, char *err,
+    size_t errlen)
+{
+	struct tc_apdu sel;
+	struct tc_buf d;
+	uint16_t usw;
+	int r, s, us = -1;
+
+	memset(&sel, 0, sizeof(sel));
+	sel.ins = 0xA4;
+	sel.p1 = 0x04;
+	sel.data = p->aid;
+	sel.nc = p->aid_len;
+	sel.ne = TC_APDU_SHORT_NE;
+	app->profile = p;
+	app->ops = ops;
+	tc_icc_set_extended(app->icc, p->extended);
+	tc_buf_init(&d, 4096);
+	if ((r = tc_icc_apdu_later(
+		 app->icc, &sel, &any_sw, 1, 0, &s, err, errlen)) != 0)
+		goto out;
+	if ((r = ops->uid_later(app, &us, err, errlen)) != 0) {
+		(void)tc_icc_answer(app->icc, s, resp, sw, NULL, 0);
+		goto out;
+	}
+	tc_buf_reset(resp);
+	if ((r = tc_icc_answer(app->icc, s, resp, sw, err, errlen)) != 0)
+		goto out;
+	r = tc_icc_answer(app->icc, us, &d, &usw, err, errlen);
+	us = -1;
+	if (r != 0 || *sw != TC_SW_OK)
+		goto out;
+	if ((r = ops->opened(app, resp->data, resp->len, 0, err, errlen)) == 0)
+		r = ops->uid_answer(app, d.data, d.len, usw, err, errlen);
+out:
+	if (us >= 0)
+		(void)tc_icc_answer(app->icc, us, &d, &usw, NULL, 0);
+	if (r != 0 || *sw != TC_SW_OK) {
+		app->profile = NULL;
+		app->ops = NULL;
+	}
+	tc_buf_release(&d);
+	return r;
 }
 
 int
@@ -79,7 +135,20 @@ tc_cardapp_open(struct tc_cardapp *app, struct tc_icc *icc,
 					set->v[i], atr, atrlen) == (pass == 0))
 					order[n++] = set->v[i];
 	tc_buf_init(&resp, 4096);
-	for (i = 0, p = NULL; i < n; i++) {
+	i = 0;
+	p = NULL;
+	if (need_uid && n > 0 && tc_icc_batches(icc) &&
+	    ops_of(order[0], &ops, NULL, 0) == 0 && ops->uid_later != NULL &&
+	    ops->uid_answer != NULL) {
+		/* The first candidate's SELECT and uid in one batch. */
+		if ((r = open_batched(
+			 app, order[0], ops, &resp, &sw, err, errlen)) != 0)
+			goto out;
+		if (sw == TC_SW_OK)
+			goto opened;
+		i = 1;
+	}
+	for (; i < n; i++) {
 		if ((r = ops_of(order[i], &ops, err, errlen)) != 0 ||
 		    (r = ops->select(icc, order[i], &resp, &sw, err, errlen)) !=
 			0)
@@ -104,6 +173,7 @@ tc_cardapp_open(struct tc_cardapp *app, struct tc_icc *icc,
 	if ((r = ops->opened(
 		 app, resp.data, resp.len, need_uid, err, errlen)) != 0)
 		goto out;
+opened:
 	if (app->uid_len > 0)
 		tc_hex_encode(app->uid, app->uid_len, app->uid_hex);
 	r = 0;
@@ -271,13 +341,37 @@ tc_cardapp_rotate_keys(struct tc_cardapp *app, const struct tc_card_keys *keys,
 	return app->ops->rotate_keys(app, keys, err, errlen);
 }
 
+/* The card key in the answer d to key generation: app->card_key. */
+static int
+gen_answer(struct tc_cardapp *app, const uint8_t *d, size_t len, int sm2,
+    char *err, size_t errlen)
+{
+	struct tc_buf spki;
+	const uint8_t *pt;
+	char perr[160];
+	int r;
+
+	if (tc_piv_7f49_point(d, len, &pt, perr, sizeof(perr)) != 0)
+		return tc_seterr(err, errlen, TC_ERR_CARD,
+		    "%s: key generation: %s", tc_icc_name(app->icc), perr);
+	tc_buf_init(&spki, TC_CARDAPP_KEY_MAX);
+	if ((r = tc_cardapp_point_spki(pt, sm2, &spki, perr, sizeof(perr))) !=
+	    0)
+		r = tc_seterr(err, errlen, TC_ERR_CARD, "%s: %s",
+		    tc_icc_name(app->icc), perr);
+	else {
+		memcpy(app->card_key, spki.data, spki.len);
+		app->card_key_len = spki.len;
+	}
+	tc_buf_release(&spki);
+	return r;
+}
+
 int
 tc_cardapp_generate_key(
     struct tc_cardapp *app, int cose_alg, char *err, size_t errlen)
 {
-	struct tc_buf d, spki;
-	const uint8_t *pt;
-	char perr[160];
+	struct tc_buf d;
 	int r, sm2 = 0;
 
 	if (app == NULL || app->profile == NULL)
@@ -288,27 +382,75 @@ tc_cardapp_generate_key(
 	if (app->ops->generate_key == NULL)
 		return unsupported(app, "key generation", err, errlen);
 	tc_buf_init(&d, 512);
-	tc_buf_init(&spki, TC_CARDAPP_KEY_MAX);
+	app->card_key_len = 0;
+	app->gen_pending = 0;
 	if ((r = app->ops->generate_key(
-		 app, cose_alg, &d, &sm2, err, errlen)) != 0)
-		goto out;
-	if (tc_piv_7f49_point(d.data, d.len, &pt, perr, sizeof(perr)) != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_CARD,
-		    "%s: key generation: %s", tc_icc_name(app->icc), perr);
-		goto out;
-	}
-	if ((r = tc_cardapp_point_spki(pt, sm2, &spki, perr, sizeof(perr))) !=
-	    0) {
-		r = tc_seterr(err, errlen, TC_ERR_CARD, "%s: %s",
-		    tc_icc_name(app->icc), perr);
-		goto out;
-	}
-	memcpy(app->card_key, spki.data, spki.len);
-	app->card_key_len = spki.len;
-out:
+		 app, cose_alg, &d, &sm2, err, errlen)) == 0 &&
+	    !app->gen_pending)
+		r = gen_answer(app, d.data, d.len, sm2, err, errlen);
 	tc_buf_release(&d);
-	tc_buf_release(&spki);
 	return r;
+}
+
+/* A pending check's answer, read and judged. */
+static int
+settle_one(struct tc_cardapp *app, const struct tc_cardapp_pending *p,
+    char *err, size_t errlen)
+{
+	struct tc_buf d;
+	uint16_t sw;
+	int r;
+
+	tc_buf_init(&d, TC_APDU_RESP_MAX);
+	if ((r = tc_icc_answer(app->icc, p->slot, &d, &sw, err, errlen)) == 0)
+		r = p->check(app, d.data, d.len, sw, p, err, errlen);
+	tc_buf_release(&d);
+	return r;
+}
+
+int
+tc_cardapp_settle(struct tc_cardapp *app, int all, char *err, size_t errlen)
+{
+	struct tc_buf d;
+	uint16_t sw;
+	size_t i, kept = 0;
+	int r = 0, r2;
+
+	if (app == NULL)
+		return TC_ERR_INVALID_ARG;
+	/* The checks first (each frees its slot), the first failure kept. */
+	for (i = 0; i < app->n_pending; i++) {
+		if (!all && !tc_icc_answered(app->icc, app->pending[i].slot)) {
+			app->pending[kept++] = app->pending[i];
+			continue;
+		}
+		r2 = settle_one(
+		    app, &app->pending[i], r == 0 ? err : NULL, errlen);
+		if (r == 0 && r2 != 0)
+			r = r2;
+	}
+	app->n_pending = kept;
+	OPENSSL_cleanse(app->pending + kept,
+	    sizeof(app->pending) - kept * sizeof(app->pending[0]));
+	if (r != 0)
+		app->authenticated = 0;
+	if (!app->gen_pending)
+		return r;
+	app->gen_pending = 0;
+	tc_buf_init(&d, 512);
+	r2 = tc_icc_answer(
+	    app->icc, app->gen_slot, &d, &sw, r == 0 ? err : NULL, errlen);
+	if (r == 0 && r2 == 0 && sw != TC_SW_OK)
+		r2 = tc_seterr(err, errlen,
+		    sw == TC_SW_NOT_FOUND || sw == TC_SW_REF_NOT_FOUND
+			? TC_ERR_NOT_FOUND
+			: TC_ERR_BAD_SW,
+		    "%s: key generation: the card answered %04X (%s)",
+		    tc_icc_name(app->icc), sw, tc_sw_text(sw));
+	if (r == 0 && r2 == 0)
+		r2 = gen_answer(app, d.data, d.len, app->gen_sm2, err, errlen);
+	tc_buf_release(&d);
+	return r != 0 ? r : r2;
 }
 
 int
@@ -350,4 +492,121 @@ tc_cardapp_lock(struct tc_cardapp *app, const uint8_t *cose, size_t n,
 	if (app->ops->lock == NULL)
 		return unsupported(app, "lock", err, errlen);
 	return app->ops->lock(app, cose, n, err, errlen);
+}
+
+static const struct tc_icc_sw ok9000 = { TC_SW_OK, 0xFFFF };
+
+int
+tc_cardapp_check_begin(struct tc_cardapp *app, size_t cred_len,
+    struct tc_cardapp_check *c, char *err, size_t errlen)
+{
+	struct tc_apdu sel;
+	int r;
+
+	if (c != NULL) {
+		memset(c, 0, sizeof(*c));
+		c->sel = c->cred = c->sig = -1;
+	}
+	if (app == NULL || app->ops == NULL || c == NULL)
+		return TC_ERR_INVALID_ARG;
+	if (app->ops->read_later == NULL || app->ops->read_answer == NULL ||
+	    app->ops->sign_later == NULL || app->ops->sign_answer == NULL)
+		return unsupported(
+		    app, "final check inside a batch", err, errlen);
+	if (RAND_bytes(c->challenge, sizeof(c->challenge)) != 1) {
+		ERR_clear_error();
+		return TC_ERR_CRYPTO;
+	}
+	c->cred_len = cred_len;
+	memset(&sel, 0, sizeof(sel));
+	sel.ins = 0xA4;
+	sel.p1 = 0x04;
+	sel.data = app->profile->aid;
+	sel.nc = app->profile->aid_len;
+	sel.ne = TC_APDU_SHORT_NE;
+	if ((r = tc_icc_apdu_later(
+		 app->icc, &sel, &ok9000, 1, 0, &c->sel, err, errlen)) != 0 ||
+	    (r = app->ops->read_later(app, cred_len, &c->cred, err, errlen)) !=
+		0 ||
+	    (r = app->ops->sign_later(app, c->challenge, sizeof(c->challenge),
+		 &c->sig, err, errlen)) != 0)
+		return r;
+	return 0;
+}
+
+/* The answer of slot *slot, which must be 9000, into d. */
+static int
+check_answer(struct tc_cardapp *app, int *slot, struct tc_buf *d,
+    const char *what, char *err, size_t errlen)
+{
+	uint16_t sw;
+	int r, s = *slot;
+
+	*slot = -1;
+	tc_buf_reset(d);
+	if ((r = tc_icc_answer(app->icc, s, d, &sw, err, errlen)) != 0)
+		return r;
+	if (sw != TC_SW_OK)
+		return tc_seterr(err, errlen, TC_ERR_BAD_SW,
+		    "%s: final check: %s: the card answered %04X (%s)",
+		    tc_icc_name(app->icc), what, sw, tc_sw_text(sw));
+	return 0;
+}
+
+int
+tc_cardapp_check_end(struct tc_cardapp *app, struct tc_cardapp_check *c,
+    struct tc_buf *cose, struct tc_buf *sig, char *err, size_t errlen)
+{
+	struct tc_cardapp again;
+	struct tc_buf d;
+	int r;
+
+	if (app == NULL || c == NULL || cose == NULL || sig == NULL ||
+	    c->sel < 0 || c->cred < 0 || c->sig < 0)
+		return TC_ERR_INVALID_ARG;
+	tc_buf_init(&d, TC_APDU_RESP_MAX);
+	/* The SELECT answer, read as tc_cardapp_open does, on a copy. */
+	again = *app;
+	memset(&again.scp, 0, sizeof(again.scp));
+	again.uid_len = 0;
+	if ((r = check_answer(app, &c->sel, &d, "SELECT", err, errlen)) != 0 ||
+	    (r = app->ops->opened(&again, d.data, d.len, 0, err, errlen)) != 0)
+		goto out;
+	if (again.uid_len > 0 &&
+	    (again.uid_len != app->uid_len ||
+		memcmp(again.uid, app->uid, app->uid_len) != 0)) {
+		r = tc_seterr(err, errlen, TC_ERR_CARD,
+		    "%s: final check: the card names another uid than %s",
+		    tc_icc_name(app->icc), app->uid_hex);
+		goto out;
+	}
+	if (again.cred_len != 0 && again.cred_len != c->cred_len) {
+		r = tc_seterr(err, errlen, TC_ERR_CARD,
+		    "%s: final check: the card announces a credential of %zu bytes, %zu were written",
+		    tc_icc_name(app->icc), again.cred_len, c->cred_len);
+		goto out;
+	}
+	if (!again.operational) {
+		r = tc_seterr(err, errlen, TC_ERR_STATE,
+		    "%s: final check: the card is not personalised (not locked)",
+		    tc_icc_name(app->icc));
+		goto out;
+	}
+	if ((r = check_answer(app, &c->cred, &d, "reading the credential", err,
+		 errlen)) != 0 ||
+	    (r = app->ops->read_answer(
+		 app, d.data, d.len, cose, err, errlen)) != 0 ||
+	    (r = check_answer(
+		 app, &c->sig, &d, "signing the challenge", err, errlen)) != 0)
+		goto out;
+	r = app->ops->sign_answer(app, d.data, d.len, sig, err, errlen);
+out:
+	/* Slots not read yet are read now, so that none stays held. */
+	if (c->cred >= 0)
+		(void)check_answer(app, &c->cred, &d, "", NULL, 0);
+	if (c->sig >= 0)
+		(void)check_answer(app, &c->sig, &d, "", NULL, 0);
+	OPENSSL_cleanse(&again, sizeof(again));
+	tc_buf_release(&d);
+	return r;
 }

@@ -37,6 +37,13 @@ struct tc_icc {
 	const struct tc_icc_sw *defer_ok; /* the last part's patterns */
 	size_t defer_n;			  /* 0: not deferring */
 	int defer_part;			  /* a chained part: 9000 */
+	/* Answers wanted later (tc_icc_apdu_later), each in parts. */
+	struct later {
+		int used;
+		size_t n; /* parts: the command, then GET RESPONSE */
+		struct tc_buf part[TC_ICC_LATER_PARTS]; /* data and SW */
+		int filled[TC_ICC_LATER_PARTS];
+	} later[TC_ICC_LATER_MAX];
 };
 
 int
@@ -44,6 +51,7 @@ tc_icc_new(struct tc_icc **out, const struct tc_icc_ops *ops, void *impl,
     const uint8_t *atr, size_t atrlen, const char *name)
 {
 	struct tc_icc *icc;
+	size_t i, j;
 
 	if (out != NULL)
 		*out = NULL;
@@ -62,6 +70,9 @@ tc_icc_new(struct tc_icc **out, const struct tc_icc_ops *ops, void *impl,
 	}
 	icc->ops = *ops;
 	icc->impl = impl;
+	for (i = 0; i < TC_ICC_LATER_MAX; i++)
+		for (j = 0; j < TC_ICC_LATER_PARTS; j++)
+			tc_buf_init(&icc->later[i].part[j], TC_APDU_RESP_MAX);
 	if (atrlen > 0)
 		memcpy(icc->atr, atr, atrlen);
 	icc->atrlen = atrlen;
@@ -75,10 +86,15 @@ tc_icc_new(struct tc_icc **out, const struct tc_icc_ops *ops, void *impl,
 void
 tc_icc_close(struct tc_icc *icc)
 {
+	size_t i, j;
+
 	if (icc == NULL)
 		return;
 	if (icc->ops.close != NULL)
 		icc->ops.close(icc->impl);
+	for (i = 0; i < TC_ICC_LATER_MAX; i++)
+		for (j = 0; j < TC_ICC_LATER_PARTS; j++)
+			tc_buf_release(&icc->later[i].part[j]);
 	free(icc->rbuf);
 	free(icc);
 }
@@ -357,6 +373,205 @@ tc_icc_flush(struct tc_icc *icc, char *err, size_t errlen)
 	if (icc->ops.flush == NULL)
 		return 0;
 	return icc->ops.flush(icc->impl, icc->timeout_ms, err, errlen);
+}
+
+int
+tc_icc_batches(const struct tc_icc *icc)
+{
+	return icc != NULL && icc->ops.defer != NULL;
+}
+
+int
+tc_icc_answered(const struct tc_icc *icc, int slot)
+{
+	const struct later *l;
+
+	if (icc == NULL || slot < 0 || slot >= TC_ICC_LATER_MAX)
+		return 0;
+	l = &icc->later[slot];
+	return l->used && l->n > 0 && l->filled[l->n - 1];
+}
+
+/* A free slot for an answer wanted later, emptied; -1 when none. */
+static int
+later_slot(struct tc_icc *icc)
+{
+	struct later *l;
+	size_t i;
+	int s;
+
+	for (s = 0; s < TC_ICC_LATER_MAX && icc->later[s].used; s++)
+		;
+	if (s == TC_ICC_LATER_MAX)
+		return -1;
+	l = &icc->later[s];
+	for (i = 0; i < TC_ICC_LATER_PARTS; i++) {
+		tc_buf_reset(&l->part[i]);
+		l->filled[i] = 0;
+	}
+	l->n = 0;
+	return s;
+}
+
+/* Queues one part of an answer wanted later with the transport. */
+static int
+later_part(struct tc_icc *icc, struct later *l, const uint8_t *cmd, size_t n,
+    const struct tc_icc_sw *ok, size_t n_ok, char *err, size_t errlen)
+{
+	int r;
+
+	icc->count++;
+	if ((r = icc->ops.later(icc->impl, cmd, n, ok, n_ok, &l->part[l->n],
+		 &l->filled[l->n], icc->timeout_ms, err, errlen)) != 0)
+		return r;
+	l->n++;
+	return 0;
+}
+
+/*
+ * Queues a and the GET RESPONSE commands that want bytes of answer data
+ * will take (the card answers at most a->ne, then 256 a time).
+ */
+static int
+later_queue(struct tc_icc *icc, struct later *l, const struct tc_apdu *a,
+    const struct tc_icc_sw *ok, size_t n_ok, size_t want, char *err,
+    size_t errlen)
+{
+	static const struct tc_icc_sw any = { 0, 0 };
+	struct tc_icc_sw pat[TC_ICC_SW_MAX];
+	uint8_t gr[5] = { 0x00, 0xC0, 0x00, 0x00, 0x00 };
+	struct tc_buf cmd;
+	size_t rest, k, parts;
+	int r;
+
+	rest = want > a->ne ? want - a->ne : 0;
+	parts = 1 + (rest + TC_APDU_SHORT_NE - 1) / TC_APDU_SHORT_NE;
+	if (parts > TC_ICC_LATER_PARTS)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "%s: an answer of %zu bytes wanted later takes more than %d GET RESPONSE commands",
+		    icc->name, want, TC_ICC_LATER_PARTS - 1);
+	memcpy(pat, ok, n_ok * sizeof(ok[0]));
+	if (!tc_icc_sw_match(ok, n_ok, TC_SW_BYTES_LEFT)) {
+		if (n_ok == TC_ICC_SW_MAX)
+			return TC_ERR_INVALID_ARG;
+		pat[n_ok].value = TC_SW_BYTES_LEFT;
+		pat[n_ok++].mask = 0xFF00;
+	}
+	tc_buf_init(&cmd, TC_APDU_MAX);
+	if ((r = tc_apdu_encode(&cmd, a, icc->extended)) != 0) {
+		r = tc_seterr(err, errlen, r,
+		    "%s: command %02X %02X with %zu data bytes and Le %zu does not fit a%s APDU",
+		    icc->name, a->cla, a->ins, a->nc, a->ne,
+		    icc->extended ? "n extended" : " short");
+		goto out;
+	}
+	if ((r = later_part(
+		 icc, l, cmd.data, cmd.len, pat, n_ok, err, errlen)) != 0)
+		goto out;
+	/*
+	 * The GET RESPONSE commands take any status word: a card that ends
+	 * sooner answers them with an error, which the answer ignores.
+	 */
+	for (k = 1; k < parts; k++, rest -= gr[4] == 0 ? 256 : gr[4]) {
+		gr[4] = rest >= TC_APDU_SHORT_NE ? 0 : (uint8_t)rest;
+		if ((r = later_part(
+			 icc, l, gr, sizeof(gr), &any, 1, err, errlen)) != 0)
+			goto out;
+	}
+out:
+	tc_buf_release(&cmd);
+	return r;
+}
+
+int
+tc_icc_apdu_later(struct tc_icc *icc, const struct tc_apdu *a,
+    const struct tc_icc_sw *ok, size_t n_ok, size_t want, int *slot, char *err,
+    size_t errlen)
+{
+	struct later *l;
+	uint16_t sw;
+	int s, r;
+
+	if (slot != NULL)
+		*slot = -1;
+	if (icc == NULL || a == NULL || ok == NULL || n_ok == 0 ||
+	    n_ok > TC_ICC_SW_MAX || slot == NULL ||
+	    (a->nc > TC_APDU_SHORT_NC && !icc->extended))
+		return TC_ERR_INVALID_ARG;
+	if (icc->dead)
+		return tc_seterr(err, errlen, TC_ERR_CARD_TIMEOUT,
+		    "%s: the card stopped answering earlier; remove it and try again",
+		    icc->name);
+	if ((s = later_slot(icc)) < 0)
+		return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+		    "%s: more than %d answers wanted later at once", icc->name,
+		    TC_ICC_LATER_MAX);
+	l = &icc->later[s];
+	if (icc->ops.later == NULL || icc->ops.defer == NULL) {
+		/* At once: the whole answer in one part. */
+		if ((r = tc_icc_apdu(icc, a, &l->part[0], &sw, err, errlen)) !=
+			0 ||
+		    (r = tc_buf_put_u16be(&l->part[0], sw)) != 0)
+			return r;
+		l->n = 1;
+		l->filled[0] = 1;
+	} else if ((r = later_queue(icc, l, a, ok, n_ok, want, err, errlen)) !=
+	    0)
+		return r;
+	l->used = 1;
+	*slot = s;
+	return 0;
+}
+
+int
+tc_icc_answer(struct tc_icc *icc, int slot, struct tc_buf *data, uint16_t *sw,
+    char *err, size_t errlen)
+{
+	struct tc_apdu gr = { 0x00, 0xC0, 0x00, 0x00, NULL, 0, 0, 0 };
+	const struct tc_buf *p;
+	struct later *l;
+	size_t i, mark;
+	int r;
+
+	if (icc == NULL || data == NULL || sw == NULL || slot < 0 ||
+	    slot >= TC_ICC_LATER_MAX || !icc->later[slot].used)
+		return TC_ERR_INVALID_ARG;
+	l = &icc->later[slot];
+	*sw = 0;
+	mark = data->len;
+	if (!l->filled[l->n - 1] && (r = tc_icc_flush(icc, err, errlen)) != 0)
+		goto out;
+	for (i = 0; i < l->n; i++) {
+		p = &l->part[i];
+		if (i > 0 && (*sw & 0xFF00) != TC_SW_BYTES_LEFT)
+			break; /* complete: the rest answered nothing */
+		if (!l->filled[i] || p->len < 2) {
+			r = tc_seterr(err, errlen, TC_ERR_INTERNAL,
+			    "%s: an answer wanted later did not come back",
+			    icc->name);
+			goto out;
+		}
+		if ((r = tc_buf_put(data, p->data, p->len - 2)) != 0) {
+			r = tc_seterr(err, errlen, r,
+			    "%s: an answer wanted later is longer than %zu bytes",
+			    icc->name, data->cap);
+			goto out;
+		}
+		*sw =
+		    (uint16_t)(p->data[p->len - 2] << 8 | p->data[p->len - 1]);
+	}
+	/* The card has more than foreseen: follow it now. */
+	if ((*sw & 0xFF00) == TC_SW_BYTES_LEFT) {
+		gr.ne = (*sw & 0xFF) == 0 ? TC_APDU_SHORT_NE : (*sw & 0xFF);
+		if ((r = tc_icc_apdu(icc, &gr, data, sw, err, errlen)) != 0)
+			goto out;
+	}
+	r = 0;
+out:
+	l->used = 0;
+	if (r != 0)
+		tc_buf_truncate(data, mark);
+	return r;
 }
 
 /* The replay transport. */

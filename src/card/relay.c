@@ -6,7 +6,9 @@
  * relay moves through IDLE (commands may queue) -> READY (a batch waits
  * for the station) -> SENT (handed out) -> ANSWERED (the answers are in)
  * -> IDLE; once ended (a failure or tc_relay_cancel) every wait returns
- * the end reason. docs/station.md.
+ * the end reason. An entry queued as an answer wanted later carries the
+ * struct tc_icc's buffer for its answer, filled once the whole batch came
+ * back allowed (fill_answers). docs/station.md.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -27,6 +29,8 @@ struct entry {
 	size_t n;
 	struct tc_icc_sw ok[TC_ICC_SW_MAX];
 	size_t n_ok;
+	struct tc_buf *answer; /* an answer wanted later: the icc's slot */
+	int *filled;
 };
 
 struct tc_relay {
@@ -179,6 +183,8 @@ enqueue(struct tc_relay *rl, const uint8_t *cmd, size_t n,
 	e->n = n;
 	memcpy(e->ok, ok, n_ok * sizeof(ok[0]));
 	e->n_ok = n_ok;
+	e->answer = NULL;
+	e->filled = NULL;
 	rl->nq++;
 	rl->qbytes += n;
 	return 0;
@@ -222,6 +228,33 @@ short_answers(struct tc_relay *rl, char *err, size_t errlen)
 }
 
 /*
+ * The answers wanted later of a batch that came back whole go to their
+ * slots (under the lock).
+ */
+static int
+fill_answers(struct tc_relay *rl, char *err, size_t errlen)
+{
+	char msg[160];
+	size_t i;
+
+	for (i = 0; i < rl->nq; i++) {
+		if (rl->q[i].answer == NULL)
+			continue;
+		if (tc_buf_put(rl->q[i].answer, rl->ans[i].p, rl->ans[i].n) !=
+		    0) {
+			snprintf(msg, sizeof(msg),
+			    "job %s: the answer to command %zu of batch %llu is too long (%zu bytes)",
+			    rl->job, i + 1, (unsigned long long)rl->batch,
+			    rl->ans[i].n);
+			end_locked(rl, TC_ERR_TOO_LARGE, msg);
+			return ended(rl, err, errlen);
+		}
+		*rl->q[i].filled = 1;
+	}
+	return 0;
+}
+
+/*
  * Hands the queue to the station and waits for its answers (under the
  * lock). On success the answers are in rl->ans, one per command.
  */
@@ -261,7 +294,7 @@ send_batch(struct tc_relay *rl, char *err, size_t errlen)
 			return short_answers(rl, err, errlen);
 		}
 	}
-	return 0;
+	return fill_answers(rl, err, errlen);
 }
 
 /*
@@ -331,6 +364,25 @@ relay_defer(void *impl, const uint8_t *cmd, size_t n,
 }
 
 static int
+relay_later(void *impl, const uint8_t *cmd, size_t n,
+    const struct tc_icc_sw *ok, size_t n_ok, struct tc_buf *answer, int *filled,
+    int timeout_ms, char *err, size_t errlen)
+{
+	struct tc_relay *rl = impl;
+	int r;
+
+	(void)timeout_ms;
+	pthread_mutex_lock(&rl->mu);
+	if ((r = room_for(rl, n, err, errlen)) == 0 &&
+	    (r = enqueue(rl, cmd, n, ok, n_ok)) == 0) {
+		rl->q[rl->nq - 1].answer = answer;
+		rl->q[rl->nq - 1].filled = filled;
+	}
+	pthread_mutex_unlock(&rl->mu);
+	return r;
+}
+
+static int
 relay_flush(void *impl, int timeout_ms, char *err, size_t errlen)
 {
 	struct tc_relay *rl = impl;
@@ -356,7 +408,7 @@ int
 tc_relay_icc(struct tc_icc **out, struct tc_relay *rl, const char *name)
 {
 	static const struct tc_icc_ops ops = { relay_exchange, relay_close,
-		relay_defer, relay_flush };
+		relay_defer, relay_flush, relay_later };
 
 	if (out == NULL || rl == NULL)
 		return TC_ERR_INVALID_ARG;

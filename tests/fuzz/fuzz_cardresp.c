@@ -9,7 +9,13 @@
  *   5 the parsers directly on the bytes: command APDUs (the emulator's
  *     parser), ATR, the tcard FCI, PIV containers, CHUID, 7C and 7F49
  *     templates, INITIALIZE UPDATE answers and both sides of the secure
- *     channel's unwrapping with a fixed session.
+ *     channel's unwrapping with a fixed session;
+ *   6 tcard, 7 PIV: over a replay that batches as the station relay does
+ *     (answers wanted later, include/tcard/pcsc.h), the card opened with
+ *     its uid (PIV: SELECT and GET DATA CHUID in one batch) and the final
+ *     check of a personalisation (tc_cardapp_check_begin and _end) for a
+ *     credential of FUZZ_CHECK_LEN bytes; PIV then a mutual
+ *     authentication whose answer is judged later (tc_cardapp_settle).
  * The rest is the replay (ATR length, ATR, then length-prefixed answers).
  * Invariants: no crash, no leak, every failure has a terminated message,
  * a VALID tap has a signed challenge and no reason. Profiles come from the
@@ -157,6 +163,210 @@ run_perso(const uint8_t *data, size_t size, const char *profile)
 	tc_icc_close(icc);
 }
 
+/*
+ * A replay that batches: commands queued (deferred, or answers wanted
+ * later) run on the replay when a command needs its answer or at a
+ * flush; a status word outside a command's patterns fails the batch and
+ * every later call, and answers wanted later are filled only when the
+ * whole batch was allowed, as src/card/relay.c does.
+ */
+#define FUZZ_CHECK_LEN 200
+#define BQ_MAX	       16
+
+struct bq {
+	uint8_t c[TC_APDU_MAX];
+	size_t n;
+	struct tc_icc_sw ok[TC_ICC_SW_MAX];
+	size_t n_ok;
+	struct tc_buf *answer, got;
+	int *filled;
+};
+
+struct breplay {
+	struct tc_icc *inner;
+	struct bq q[BQ_MAX];
+	size_t nq;
+	int dead;
+};
+
+static int
+b_run(struct breplay *b, char *err, size_t errlen)
+{
+	size_t i, nq = b->nq;
+	uint16_t sw;
+	int r = 0;
+
+	b->nq = 0;
+	if (b->dead)
+		return tc_seterr(err, errlen, TC_ERR_CARD, "breplay: ended");
+	for (i = 0; i < nq && r == 0; i++) {
+		tc_buf_reset(&b->q[i].got);
+		if ((r = tc_icc_transmit(b->inner, b->q[i].c, b->q[i].n,
+			 &b->q[i].got, err, errlen)) != 0)
+			break;
+		sw = (uint16_t)(b->q[i].got.data[b->q[i].got.len - 2] << 8 |
+		    b->q[i].got.data[b->q[i].got.len - 1]);
+		if (!tc_icc_sw_match(b->q[i].ok, b->q[i].n_ok, sw))
+			r = tc_seterr(err, errlen, TC_ERR_BAD_SW,
+			    "breplay: command %zu answered %04X", i + 1, sw);
+	}
+	for (i = 0; i < nq && r == 0; i++)
+		if (b->q[i].answer != NULL) {
+			if ((r = tc_buf_put(b->q[i].answer, b->q[i].got.data,
+				 b->q[i].got.len)) != 0)
+				break;
+			*b->q[i].filled = 1;
+		}
+	if (r != 0)
+		b->dead = 1;
+	return r;
+}
+
+static int
+b_queue(struct breplay *b, const uint8_t *cmd, size_t n,
+    const struct tc_icc_sw *ok, size_t n_ok, struct tc_buf *answer, int *filled,
+    char *err, size_t errlen)
+{
+	struct bq *e;
+	int r;
+
+	if (b->nq == BQ_MAX && (r = b_run(b, err, errlen)) != 0)
+		return r;
+	if (b->dead)
+		return tc_seterr(err, errlen, TC_ERR_CARD, "breplay: ended");
+	e = &b->q[b->nq++];
+	memcpy(e->c, cmd, n);
+	e->n = n;
+	memcpy(e->ok, ok, n_ok * sizeof(ok[0]));
+	e->n_ok = n_ok;
+	e->answer = answer;
+	e->filled = filled;
+	return 0;
+}
+
+static int
+b_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp, size_t cap,
+    size_t *rlen, int timeout_ms, char *err, size_t errlen)
+{
+	static const struct tc_icc_sw any = { 0, 0 };
+	struct breplay *b = impl;
+	struct tc_buf *got;
+	int r;
+
+	(void)timeout_ms;
+	*rlen = 0;
+	if ((r = b_queue(b, cmd, n, &any, 1, NULL, NULL, err, errlen)) != 0)
+		return r;
+	got = &b->q[b->nq - 1].got;
+	if ((r = b_run(b, err, errlen)) != 0)
+		return r;
+	if (got->len > cap)
+		return TC_ERR_TOO_LARGE;
+	memcpy(resp, got->data, got->len);
+	*rlen = got->len;
+	return 0;
+}
+
+static int
+b_defer(void *impl, const uint8_t *cmd, size_t n, const struct tc_icc_sw *ok,
+    size_t n_ok, int timeout_ms, char *err, size_t errlen)
+{
+	(void)timeout_ms;
+	return b_queue(impl, cmd, n, ok, n_ok, NULL, NULL, err, errlen);
+}
+
+static int
+b_later(void *impl, const uint8_t *cmd, size_t n, const struct tc_icc_sw *ok,
+    size_t n_ok, struct tc_buf *answer, int *filled, int timeout_ms, char *err,
+    size_t errlen)
+{
+	(void)timeout_ms;
+	return b_queue(impl, cmd, n, ok, n_ok, answer, filled, err, errlen);
+}
+
+static int
+b_flush(void *impl, int timeout_ms, char *err, size_t errlen)
+{
+	struct breplay *b = impl;
+
+	(void)timeout_ms;
+	return b->nq > 0 || b->dead ? b_run(b, err, errlen) : 0;
+}
+
+static void
+b_close(void *impl)
+{
+	struct breplay *b = impl;
+	size_t i;
+
+	for (i = 0; i < BQ_MAX; i++)
+		tc_buf_release(&b->q[i].got);
+	tc_icc_close(b->inner);
+	free(b);
+}
+
+static void
+run_batched(const uint8_t *data, size_t size, const char *profile)
+{
+	static const struct tc_icc_ops ops = { b_exchange, b_close, b_defer,
+		b_flush, b_later };
+	static const uint8_t master[16] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+		12, 13, 14, 15, 16 };
+	struct tc_card_keys_master km;
+	const struct tc_card_keys *keys = tc_card_keys_master(&km, master);
+	struct tc_cardapp_check c;
+	struct tc_cardapp app;
+	struct tc_buf cose, sig;
+	struct breplay *b;
+	struct tc_icc *icc = NULL;
+	const uint8_t *atr;
+	char err[512] = "";
+	size_t atrlen, i;
+	int r;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		abort();
+	for (i = 0; i < BQ_MAX; i++)
+		tc_buf_init(&b->q[i].got, TC_APDU_RESP_MAX);
+	if (tc_icc_open_replay(&b->inner, data, size, err, sizeof(err)) != 0) {
+		check_msg(err, sizeof(err));
+		b_close(b);
+		tc_card_keys_master_release(&km);
+		return;
+	}
+	atr = tc_icc_atr(b->inner, &atrlen);
+	if (tc_icc_new(&icc, &ops, b, atr, atrlen, "breplay") != 0) {
+		tc_card_keys_master_release(&km);
+		return;
+	}
+	CHECK(tc_icc_batches(icc));
+	memset(&app, 0, sizeof(app));
+	tc_buf_init(&cose, TC_CARDAPP_CRED_MAX);
+	tc_buf_init(&sig, 256);
+	if ((r = tc_cardapp_open(
+		 &app, icc, &profiles, profile, 1, err, sizeof(err))) == 0) {
+		CHECK(app.uid_len > 0 && app.uid_len <= sizeof(app.uid));
+		if ((r = tc_cardapp_check_begin(
+			 &app, FUZZ_CHECK_LEN, &c, err, sizeof(err))) == 0 &&
+		    (r = tc_cardapp_check_end(
+			 &app, &c, &cose, &sig, err, sizeof(err))) == 0)
+			CHECK(cose.len > 0 && cose.len <= TC_CARDAPP_CRED_MAX &&
+			    sig.len > 0 && sig.len <= 256);
+		if (app.profile->platform == TC_PLATFORM_PIV &&
+		    (r = tc_cardapp_authenticate(
+			 &app, keys, 0, err, sizeof(err))) == 0)
+			r = tc_cardapp_settle(&app, 1, err, sizeof(err));
+		if (r == 0)
+			CHECK(app.n_pending == 0);
+	}
+	check_msg(err, sizeof(err));
+	tc_buf_release(&cose);
+	tc_buf_release(&sig);
+	tc_cardapp_release(&app);
+	tc_card_keys_master_release(&km);
+	tc_icc_close(icc);
+}
+
 static void
 run_parsers(const uint8_t *p, size_t n)
 {
@@ -215,22 +425,25 @@ run_parsers(const uint8_t *p, size_t n)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	/* The first byte (modulo 6) picks a tap (0-2) or a personalisation
-	 * (3, 4) with that profile, or the parsers (5). */
+	/* The first byte (modulo 8) picks a tap (0-2) or a personalisation
+	 * (3, 4) with that profile, the parsers (5), or the batched open and
+	 * final check (6, 7). */
 	static const char *const profile[] = { "auto", "tcard", "piv", "tcard",
-		"piv" };
+		"piv", NULL, "tcard", "piv" };
 	unsigned m;
 
 	if (size < 1)
 		return 0;
 	init();
-	m = data[0] % 6;
+	m = data[0] % 8;
 	if (m < 3)
 		run_tap(data + 1, size - 1, profile[m]);
 	else if (m < 5)
 		run_perso(data + 1, size - 1, profile[m]);
-	else
+	else if (m == 5)
 		run_parsers(data + 1, size - 1);
+	else
+		run_batched(data + 1, size - 1, profile[m]);
 	return 0;
 }
 
@@ -431,6 +644,80 @@ tc_fuzz_write_seeds(const char *dir)
 	seed_answer(&s, b.data, b.len, TC_SW_OK);
 	seed_answer(&s, NULL, 0, TC_SW_SECURITY);
 	seed_write(&s, dir, "piv-perso");
+
+	/*
+	 * Batched, tcard: FCI (open), then the final check's FCI, READ
+	 * BINARY of FUZZ_CHECK_LEN bytes and the signature.
+	 */
+	tc_buf_reset(&b);
+	f.state = TC_TCAPP_STATE_OPERATIONAL;
+	f.cred_len = FUZZ_CHECK_LEN;
+	if (tc_tcapp_build_fci(&b, &f) != 0)
+		abort();
+	seed_begin(&s, 6, tc->atr, tc->atr_len);
+	seed_answer(&s, b.data, b.len, TC_SW_OK);
+	seed_answer(&s, b.data, b.len, TC_SW_OK);
+	{
+		uint8_t cred[FUZZ_CHECK_LEN];
+
+		memset(cred, 0xA0, sizeof(cred));
+		seed_answer(&s, cred, sizeof(cred), TC_SW_OK);
+		seed_answer(&s, sig, sizeof(sig), TC_SW_OK);
+		seed_write(&s, dir, "tcard-batched-check");
+
+		/*
+		 * Batched, PIV: APT and CHUID (one batch), the final check's
+		 * APT, credential container and signature, then a mutual
+		 * authentication whose answer is wrong (judged later).
+		 */
+		seed_begin(&s, 7, pv->atr, pv->atr_len);
+		tc_buf_reset(&b);
+		if (tc_tlv_begin(&b, 0x61, &m) != 0 ||
+		    tc_tlv_put(&b, 0x4F, pv->aid + 5, 6) != 0 ||
+		    tc_tlv_end(&b, m) != 0)
+			abort();
+		seed_answer(&s, b.data, b.len, TC_SW_OK);
+		tc_buf_reset(&b);
+		if (tc_piv_build_chuid(&b, guid, "20991231") != 0)
+			abort();
+		seed_answer(&s, b.data, b.len, TC_SW_OK);
+		tc_buf_reset(&b);
+		if (tc_tlv_begin(&b, 0x61, &m) != 0 ||
+		    tc_tlv_put(&b, 0x4F, pv->aid + 5, 6) != 0 ||
+		    tc_tlv_end(&b, m) != 0)
+			abort();
+		seed_answer(&s, b.data, b.len, TC_SW_OK);
+		tc_buf_reset(&b);
+		if (tc_piv_build_container(&b, cred, sizeof(cred)) != 0)
+			abort();
+		seed_answer(&s, b.data, b.len, TC_SW_OK);
+	}
+	tc_buf_reset(&b);
+	{
+		static const uint8_t der[8] = { 0x30, 0x06, 0x02, 0x01, 0x01,
+			0x02, 0x01, 0x01 };
+		uint8_t w[8];
+
+		if (tc_tlv_begin(&b, 0x7C, &m) != 0 ||
+		    tc_tlv_put(&b, 0x82, der, sizeof(der)) != 0 ||
+		    tc_tlv_end(&b, m) != 0)
+			abort();
+		seed_answer(&s, b.data, b.len, TC_SW_OK);
+		memset(w, 0x3c, sizeof(w));
+		tc_buf_reset(&b);
+		if (tc_tlv_begin(&b, 0x7C, &m) != 0 ||
+		    tc_tlv_put(&b, 0x80, w, sizeof(w)) != 0 ||
+		    tc_tlv_end(&b, m) != 0)
+			abort();
+		seed_answer(&s, b.data, b.len, TC_SW_OK);
+		tc_buf_reset(&b);
+		if (tc_tlv_begin(&b, 0x7C, &m) != 0 ||
+		    tc_tlv_put(&b, 0x82, w, sizeof(w)) != 0 ||
+		    tc_tlv_end(&b, m) != 0)
+			abort();
+		seed_answer(&s, b.data, b.len, TC_SW_OK);
+	}
+	seed_write(&s, dir, "piv-batched-check");
 
 	/* Raw parsers: a 7F49 key, a 4E command, an ATR. */
 	seed_begin(&s, 5, NULL, 0);

@@ -180,7 +180,7 @@ emu_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
 	return 0;
 }
 
-static const struct tc_icc_ops emu_ops = { emu_exchange, NULL, NULL, NULL };
+static const struct tc_icc_ops emu_ops = { .exchange = emu_exchange };
 
 struct fx {
 	char home[64];

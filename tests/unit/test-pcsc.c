@@ -337,7 +337,7 @@ rec_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
 static void
 test_chaining(void **state)
 {
-	static const struct tc_icc_ops ops = { rec_exchange, NULL, NULL, NULL };
+	static const struct tc_icc_ops ops = { .exchange = rec_exchange };
 	struct rec r;
 	struct tc_icc *icc;
 	struct tc_buf d;
@@ -528,8 +528,7 @@ credential(struct fake *f, EVP_PKEY *card_key, const struct tc_cose_key *by)
 static void
 run_tap(struct tapfx *fx, struct fake *f, struct tc_tap_result *tr, int want_r)
 {
-	static const struct tc_icc_ops ops = { fake_exchange, NULL, NULL,
-		NULL };
+	static const struct tc_icc_ops ops = { .exchange = fake_exchange };
 	struct tc_icc *icc;
 	char err[256];
 

@@ -7,9 +7,13 @@
  * (vcard/card.c and the applets, tcard-vcard's objects but its vpcd loop;
  * this file answers GET RESPONSE as vcard/main.c does). It
  * checks that a tcard and a PIV card come out verifiable, in how many
- * round trips, and that a card pulled at any APDU of the relay leaves the
- * chip unverifiable and "done" never recorded, and that a second run on
- * the same chip finishes it.
+ * round trips (the final check inside the last batch included: at most 4
+ * for both), that a card pulled at any APDU of the relay leaves "done"
+ * never recorded (and the chip unverifiable before the final check), that
+ * a second run on the same chip finishes it, and that a wrong answer to a
+ * command whose answer was wanted later (the credential read back, the
+ * challenge's signature, PIV's answers to the host's challenge) fails the
+ * job before "done". TC_TRACE_BATCHES=1 prints each batch's commands.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -41,7 +45,25 @@ struct emu {
 	struct tc_buf pending; /* the rest of a long answer (61XX) */
 	unsigned n;	       /* APDUs so far */
 	unsigned pull_at;      /* the card leaves before APDU N (0: never) */
+	unsigned last_select;  /* the APDU number of the last SELECT */
+	uint8_t bad_ins;       /* a byte of the answer to this INS is wrong */
+	uint8_t bad_p2;	       /* ... with this P2 (0: any) */
+	unsigned bad_nth;      /* ... the Nth such command (1: the first) */
+	unsigned bad_seen;
+	int bad_done; /* the wrong answer was given */
 };
+
+/* A wrong byte in the answer data of the command e->bad_* names. */
+static void
+emu_spoil(struct emu *e, const struct tc_apdu *a, struct tc_buf *data)
+{
+	if (e->bad_ins == 0 || a->ins != e->bad_ins ||
+	    (e->bad_p2 != 0 && a->p2 != e->bad_p2) ||
+	    ++e->bad_seen != e->bad_nth || data->len == 0)
+		return;
+	data->data[data->len / 2] ^= 0x01;
+	e->bad_done = 1;
+}
 
 static int
 emu_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
@@ -56,7 +78,7 @@ emu_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
 	(void)err;
 	(void)errlen;
 	*rlen = 0;
-	if (e->pull_at != 0 && ++e->n >= e->pull_at)
+	if (++e->n >= e->pull_at && e->pull_at != 0)
 		return 0; /* no answer: the card is gone */
 	tc_buf_init(&data, TC_APDU_RESP_MAX);
 	tc_buf_init(&out, cap);
@@ -68,8 +90,12 @@ emu_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
 		/* GET RESPONSE: the rest of the last answer. */
 		tc_buf_put(&data, e->pending.data, e->pending.len);
 		sw = TC_SW_OK;
-	} else
+	} else {
 		sw = vcard_command(&e->vc, &a, &data);
+		emu_spoil(e, &a, &data);
+		if (a.ins == 0xA4)
+			e->last_select = e->n;
+	}
 	vcard_answer(vcard_protocol(e->vc.profile), a.ne, data.data, data.len,
 	    sw, &out, &e->pending);
 	memcpy(resp, out.data, out.len);
@@ -79,13 +105,13 @@ emu_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
 	return 0;
 }
 
-static const struct tc_icc_ops emu_ops = { emu_exchange, NULL, NULL, NULL };
+static const struct tc_icc_ops emu_ops = { .exchange = emu_exchange };
 
 /* The registry and the keys, as the office's monitor would answer. */
 struct office {
 	struct tc_claims c;
 	struct tc_cose_key *signer;
-	int started, done, attempts;
+	int started, done, attempts, signs;
 	char uid[33];
 };
 
@@ -125,6 +151,7 @@ o_sign(void *ctx, const uint8_t *spki, size_t n, struct tc_buf *cose, char *err,
 {
 	struct office *o = ctx;
 
+	o->signs++;
 	memcpy(o->c.card_key, spki, n);
 	o->c.card_key_len = n;
 	return tc_perso_sign_claims(&o->c, o->signer, cose, err, errlen);
@@ -229,6 +256,7 @@ verify(struct fx *f, struct emu *e)
 	int r;
 
 	e->pull_at = 0;
+	e->bad_ins = 0;
 	assert_int_equal(tc_icc_new(&icc, &emu_ops, e, NULL, 0, "emu"), 0);
 	r = tc_tap_verify(icc, &f->set, e->vc.profile->name, f->ring, NULL, NOW,
 	    &tr, err, sizeof(err));
@@ -304,13 +332,15 @@ test_tcard(void **state)
 static void
 test_piv(void **state)
 {
-	whole(state, "piv", 8);
+	whole(state, "piv", 4);
 }
 
 /*
- * The card pulled before each APDU in turn: the run fails, "done" is never
- * recorded and the chip does not verify; a second run on the same chip
- * (the job resumed) finishes it.
+ * The card pulled before each APDU in turn: the run fails and "done" is
+ * never recorded; pulled before the final check (its SELECT, the last
+ * SELECT of the run) the chip does not verify, pulled during the check it
+ * is complete (recorded incomplete all the same); a second run on the same
+ * chip (the job resumed) finishes it.
  */
 static void
 pulls(void **state, const char *profile)
@@ -320,13 +350,15 @@ pulls(void **state, const char *profile)
 	struct office o;
 	struct emu e;
 	char err[512] = "";
-	unsigned trips, total, k;
+	unsigned trips, total, check, k;
 
 	emu_new(f, &e, profile);
 	office_new(f, &o);
 	assert_int_equal(run(f, &e, &o, &trips, &res, err, sizeof(err)), 0);
-	emu_free(&e);
 	total = res.apdus;
+	check = e.last_select;
+	assert_true(check > 1 && check < total);
+	emu_free(&e);
 	for (k = 1; k <= total; k++) {
 		emu_new(f, &e, profile);
 		office_new(f, &o);
@@ -335,9 +367,13 @@ pulls(void **state, const char *profile)
 			fail_msg(
 			    "%s: pulled at %u: the run succeeded", profile, k);
 		assert_int_equal(o.done, 0);
-		if (verify(f, &e) == 0)
+		if (k < check && verify(f, &e) == 0)
 			fail_msg(
 			    "%s: pulled at %u: the chip verifies", profile, k);
+		if (k >= check && verify(f, &e) != 0)
+			fail_msg(
+			    "%s: pulled at %u, in the final check: the chip does not verify",
+			    profile, k);
 		/* Resumed on the same chip. */
 		e.pull_at = 0;
 		if (run(f, &e, &o, &trips, &res, err, sizeof(err)) != 0)
@@ -347,6 +383,89 @@ pulls(void **state, const char *profile)
 		assert_int_equal(verify(f, &e), 0);
 		emu_free(&e);
 	}
+}
+
+/*
+ * A wrong answer to a command whose answer was wanted later (the bad_nth
+ * command with INS ins, P2 p2): the run fails at its step, "done" is
+ * never recorded, and no key of the job is trusted.
+ */
+static void
+wrong_answer(void **state, const char *profile, uint8_t ins, uint8_t p2,
+    unsigned nth, const char *step, int signs)
+{
+	struct fx *f = *state;
+	struct tc_perso_result res;
+	struct office o;
+	struct emu e;
+	char err[512] = "";
+	unsigned trips;
+
+	emu_new(f, &e, profile);
+	office_new(f, &o);
+	e.bad_ins = ins;
+	e.bad_p2 = p2;
+	e.bad_nth = nth;
+	if (run(f, &e, &o, &trips, &res, err, sizeof(err)) == 0)
+		fail_msg("%s: a wrong answer to %02X: the run succeeded",
+		    profile, ins);
+	assert_true(e.bad_done);
+	assert_int_equal(o.started, 1);
+	assert_int_equal(o.done, 0);
+	assert_non_null(res.step);
+	assert_string_equal(res.step, step);
+	assert_int_equal(o.signs, signs);
+	print_message("# %s: %s\n", profile, err);
+	emu_free(&e);
+}
+
+/* tcard: READ BINARY of the final check gives another credential. */
+static void
+test_tcard_wrong_read(void **state)
+{
+	wrong_answer(state, "tcard", 0xB0, 0, 1, "check", 1);
+}
+
+/* tcard: INTERNAL AUTHENTICATE of the final check, a wrong signature. */
+static void
+test_tcard_wrong_sign(void **state)
+{
+	wrong_answer(state, "tcard", 0x88, 0, 1, "check", 1);
+}
+
+/* PIV: GET DATA of the credential (the second GET DATA: CHUID first). */
+static void
+test_piv_wrong_read(void **state)
+{
+	wrong_answer(state, "piv", 0xCB, 0, 2, "check", 1);
+}
+
+/* PIV: GENERAL AUTHENTICATE 9E of the final check, a wrong signature. */
+static void
+test_piv_wrong_sign(void **state)
+{
+	wrong_answer(state, "piv", 0x87, 0x9E, 1, "check", 1);
+}
+
+/*
+ * PIV: the card's answer to the host's challenge of the first mutual
+ * authentication (the second GENERAL AUTHENTICATE 9B), checked only when
+ * the card key is needed: the credential is never signed.
+ */
+static void
+test_piv_wrong_witness(void **state)
+{
+	wrong_answer(state, "piv", 0x87, 0x9B, 2, "write-certificate", 0);
+}
+
+/*
+ * PIV: the same after SET MANAGEMENT KEY (the fourth), checked with the
+ * final check, before "done".
+ */
+static void
+test_piv_wrong_witness2(void **state)
+{
+	wrong_answer(state, "piv", 0x87, 0x9B, 4, "check", 1);
 }
 
 static void
@@ -364,6 +483,12 @@ test_piv_pulls(void **state)
 #define TESTS(X, XF)                                                           \
 	XF(test_tcard, setup, teardown)                                        \
 	XF(test_piv, setup, teardown)                                          \
+	XF(test_tcard_wrong_read, setup, teardown)                             \
+	XF(test_tcard_wrong_sign, setup, teardown)                             \
+	XF(test_piv_wrong_read, setup, teardown)                               \
+	XF(test_piv_wrong_sign, setup, teardown)                               \
+	XF(test_piv_wrong_witness, setup, teardown)                            \
+	XF(test_piv_wrong_witness2, setup, teardown)                           \
 	XF(test_tcard_pulls, setup, teardown)                                  \
 	XF(test_piv_pulls, setup, teardown)
 

@@ -137,7 +137,7 @@ static const struct {
 	    "\"extended_length\": false,", TC_ERR_MALFORMED,
 	    "max_extended_data: is given exactly when" },
 	{ "piv.json",
-	    "\"write-certificate\", \"rotate-keys\", \"write-credential\"",
+	    "\"rotate-keys\", \"write-certificate\", \"write-credential\"",
 	    "\"write-certificate\", \"write-credential\", \"rotate-keys\"",
 	    TC_ERR_MALFORMED,
 	    "write-credential must be the last step that changes the card" },

@@ -66,7 +66,7 @@ fake_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
 	return 0;
 }
 
-static const struct tc_icc_ops fake_ops = { fake_exchange, NULL, NULL, NULL };
+static const struct tc_icc_ops fake_ops = { .exchange = fake_exchange };
 
 /*
  * A relay for a job with its driver's connection icc, and (card not NULL)
@@ -334,6 +334,205 @@ test_not_batching(void **state)
 	tc_icc_close(card);
 }
 
+/*
+ * A card holding an object of total bytes (byte i is i & 0xFF) that INS
+ * CA answers 256 bytes at a time with 61XX and GET RESPONSE, as a T=0
+ * card does; INS 0x10 is a command with no data, refused with 6A82 when
+ * refuse is set.
+ */
+struct longcard {
+	size_t total, off;
+	unsigned n;
+	uint8_t ins[64];
+	int refuse;
+};
+
+static int
+long_exchange(void *impl, const uint8_t *cmd, size_t n, uint8_t *resp,
+    size_t cap, size_t *rlen, int timeout_ms, char *err, size_t errlen)
+{
+	struct longcard *c = impl;
+	size_t k, i, ne;
+	uint16_t sw = TC_SW_OK;
+
+	(void)cap;
+	(void)timeout_ms;
+	(void)err;
+	(void)errlen;
+	if (c->n < sizeof(c->ins))
+		c->ins[c->n] = cmd[1];
+	c->n++;
+	*rlen = 0;
+	if (cmd[1] == 0xCA)
+		c->off = 0;
+	if (cmd[1] == 0x10 && c->refuse)
+		sw = TC_SW_NOT_FOUND;
+	else if (cmd[1] == 0xCA || (cmd[1] == 0xC0 && c->off < c->total)) {
+		ne = n == 5 && cmd[4] != 0 ? cmd[4] : 256;
+		k = c->total - c->off < ne ? c->total - c->off : ne;
+		for (i = 0; i < k; i++)
+			resp[i] = (uint8_t)(c->off + i);
+		c->off += k;
+		*rlen = k;
+		if (c->off < c->total)
+			sw = (uint16_t)(0x6100 |
+			    (c->total - c->off >= 256 ? 0 : c->total - c->off));
+	} else if (cmd[1] == 0xC0)
+		sw = TC_SW_CONDITIONS;
+	resp[*rlen] = (uint8_t)(sw >> 8);
+	resp[*rlen + 1] = (uint8_t)sw;
+	*rlen += 2;
+	return 0;
+}
+
+static const struct tc_icc_ops long_ops = { .exchange = long_exchange };
+
+/* Whether d holds the object's first n bytes. */
+static int
+object_ok(const struct tc_buf *d, size_t n)
+{
+	size_t i;
+
+	if (d->len != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (d->data[i] != (uint8_t)i)
+			return 0;
+	return 1;
+}
+
+/*
+ * Answers wanted later through the relay: a command of 600 bytes of
+ * answer and a plain one leave with a deferred one in one batch (the GET
+ * RESPONSE commands foreseen go with them); a card that has more than
+ * foreseen is followed at once; a refused answer fails the batch, so no
+ * answer of it is given.
+ */
+static void
+test_later(void **state)
+{
+	static const struct tc_apdu get = { 0x00, 0xCA, 0, 0, NULL, 0, 256, 0 };
+	static const struct tc_apdu plain = { 0x80, 0x10, 0, 0, NULL, 0, 0, 0 };
+	struct longcard c;
+	struct tc_icc *card;
+	struct rig g;
+	unsigned trips = 0;
+	uint16_t sw = 0;
+	int s1, s2;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.total = 600;
+	assert_int_equal(tc_icc_new(&card, &long_ops, &c, NULL, 0, "long"), 0);
+	rig_open(&g, card, 0);
+	tc_buf_init(&g.d, 4096);
+	assert_true(tc_icc_batches(g.icc));
+	deferred(g.icc, 0x20);
+	assert_int_equal(tc_icc_apdu_later(g.icc, &get, ok9000, 1, 600, &s1,
+			     g.err, sizeof(g.err)),
+	    0);
+	assert_int_equal(tc_icc_apdu_later(g.icc, &plain, ok9000, 1, 0, &s2,
+			     g.err, sizeof(g.err)),
+	    0);
+	assert_false(tc_icc_answered(g.icc, s1));
+	assert_int_equal(tc_icc_count(g.icc), 5); /* CA and 2 GET RESPONSE */
+	tc_relay_state(g.rl, &trips, NULL);
+	assert_int_equal(trips, 0);
+	assert_int_equal(
+	    tc_icc_answer(g.icc, s2, &g.d, &sw, g.err, sizeof(g.err)), 0);
+	assert_int_equal(sw, TC_SW_OK);
+	assert_int_equal(g.d.len, 0);
+	assert_true(tc_icc_answered(g.icc, s1));
+	assert_int_equal(
+	    tc_icc_answer(g.icc, s1, &g.d, &sw, g.err, sizeof(g.err)), 0);
+	assert_int_equal(sw, TC_SW_OK);
+	assert_true(object_ok(&g.d, 600));
+	tc_relay_state(g.rl, &trips, NULL);
+	assert_int_equal(trips, 1);
+	assert_int_equal(c.n, 5);
+	assert_int_equal(c.ins[0], 0x20);
+	assert_int_equal(c.ins[1], 0xCA);
+	assert_int_equal(c.ins[2], 0xC0);
+	assert_int_equal(c.ins[3], 0xC0);
+	assert_int_equal(c.ins[4], 0x10);
+	/* The slot is free again. */
+	assert_int_equal(
+	    tc_icc_answer(g.icc, s1, &g.d, &sw, NULL, 0), TC_ERR_INVALID_ARG);
+
+	/*
+	 * 300 bytes foreseen, 600 there: followed at answer, a round trip
+	 * for each GET RESPONSE (256, then 44 bytes).
+	 */
+	tc_buf_reset(&g.d);
+	assert_int_equal(tc_icc_apdu_later(g.icc, &get, ok9000, 1, 300, &s1,
+			     g.err, sizeof(g.err)),
+	    0);
+	assert_int_equal(
+	    tc_icc_answer(g.icc, s1, &g.d, &sw, g.err, sizeof(g.err)), 0);
+	assert_int_equal(sw, TC_SW_OK);
+	assert_true(object_ok(&g.d, 600));
+	tc_relay_state(g.rl, &trips, NULL);
+	assert_int_equal(trips, 4);
+
+	/* 600 foreseen, 100 there: the GET RESPONSE too many is ignored. */
+	c.total = 100;
+	tc_buf_reset(&g.d);
+	assert_int_equal(tc_icc_apdu_later(g.icc, &get, ok9000, 1, 600, &s1,
+			     g.err, sizeof(g.err)),
+	    0);
+	assert_int_equal(
+	    tc_icc_answer(g.icc, s1, &g.d, &sw, g.err, sizeof(g.err)), 0);
+	assert_int_equal(sw, TC_SW_OK);
+	assert_true(object_ok(&g.d, 100));
+
+	/* Refused: the batch fails, the later answer is never given. */
+	c.refuse = 1;
+	tc_buf_reset(&g.d);
+	assert_int_equal(tc_icc_apdu_later(g.icc, &plain, ok9000, 1, 0, &s2,
+			     g.err, sizeof(g.err)),
+	    0);
+	assert_int_equal(tc_icc_apdu_later(g.icc, &get, ok9000, 1, 0, &s1,
+			     g.err, sizeof(g.err)),
+	    0);
+	assert_int_equal(
+	    tc_icc_answer(g.icc, s1, &g.d, &sw, g.err, sizeof(g.err)),
+	    TC_ERR_BAD_SW);
+	assert_non_null(strstr(g.err, "6A82"));
+	assert_int_equal(g.d.len, 0);
+	assert_int_equal(
+	    tc_icc_answer(g.icc, s2, &g.d, &sw, NULL, 0), TC_ERR_BAD_SW);
+	rig_close(&g);
+}
+
+/* The same calls on a transport that does not batch: answered at once. */
+static void
+test_later_at_once(void **state)
+{
+	static const struct tc_apdu get = { 0x00, 0xCA, 0, 0, NULL, 0, 256, 0 };
+	struct longcard c;
+	struct tc_icc *card;
+	struct tc_buf d;
+	uint16_t sw = 0;
+	int s;
+
+	(void)state;
+	memset(&c, 0, sizeof(c));
+	c.total = 600;
+	assert_int_equal(tc_icc_new(&card, &long_ops, &c, NULL, 0, "long"), 0);
+	tc_buf_init(&d, 4096);
+	assert_false(tc_icc_batches(card));
+	assert_int_equal(
+	    tc_icc_apdu_later(card, &get, ok9000, 1, 600, &s, NULL, 0), 0);
+	assert_int_equal(c.n, 3);
+	assert_true(tc_icc_answered(card, s));
+	assert_int_equal(tc_icc_answer(card, s, &d, &sw, NULL, 0), 0);
+	assert_int_equal(sw, TC_SW_OK);
+	assert_true(object_ok(&d, 600));
+	assert_int_equal(c.n, 3);
+	tc_buf_release(&d);
+	tc_icc_close(card);
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_batches)                                                        \
 	X(test_deferred_fails)                                                 \
@@ -341,6 +540,8 @@ test_not_batching(void **state)
 	X(test_silent_station)                                                 \
 	X(test_wrong_batch)                                                    \
 	X(test_bounds)                                                         \
-	X(test_not_batching)
+	X(test_not_batching)                                                   \
+	X(test_later)                                                          \
+	X(test_later_at_once)
 
 TC_UNIT_MAIN(TESTS, NULL, NULL)
