@@ -631,6 +631,56 @@ op_sign(struct mon *m, struct job *j, const struct tc_orpc_req *q,
 	tc_buf_release(&out);
 }
 
+/*
+ * The face of the job's card, for the station's card printer: the QR on
+ * its back is the card's e-card credential (as tcard-issuer print puts
+ * there), signed now with the programme's signer for a card still in
+ * production (tc_ecard_claims_chip). It is not stored as the holder's
+ * e-card (that is signed at issue, and tells the applicant so); its
+ * signing is audited as ecard.face with the signer's kid and the job.
+ */
+static void
+op_face(struct mon *m, struct job *j, struct mon_answer *a, time_t now)
+{
+	const struct tc_cose_key *signer = signer_of(m->perso, j->cose_alg);
+	struct tc_claims c;
+	struct tc_buf text;
+	const uint8_t *kid;
+	char err[512] = "", subject[32], kidhex[2 * TC_COSE_KID_LEN + 1] = "";
+	char detail[128];
+	size_t kidlen;
+	int r;
+
+	if (signer == NULL) {
+		unavailable(a);
+		return;
+	}
+	if (job_claims(m, j, now, &c, a) != 0)
+		return;
+	tc_buf_init(&text, TC_CRED_TEXT_MAX);
+	r = tc_credential_encode(&text, &c, signer, err, sizeof(err));
+	snprintf(subject, sizeof(subject), "card:%.16s", c.card_no);
+	OPENSSL_cleanse(&c, sizeof(c));
+	if (r != 0) {
+		mon_lib_fail(a, r, err);
+		goto out;
+	}
+	kid = tc_cose_key_kid(signer, &kidlen);
+	if (kidlen == TC_COSE_KID_LEN)
+		tc_hex_encode(kid, kidlen, kidhex);
+	snprintf(detail, sizeof(detail), "{\"kid\":\"%s\",\"job\":\"%s\"}",
+	    kidhex, j->id);
+	if (mon_begin(m, a) != 0)
+		goto out;
+	r = tc_registry_audit(m->reg, now, j->operator_name, "ecard.face",
+	    subject, detail, err, sizeof(err));
+	if (mon_end(m, a, r, err, NULL) != 0)
+		goto out;
+	mon_face_answer(m, j->serial, (const char *)text.data, a);
+out:
+	tc_buf_release(&text);
+}
+
 static void
 op_chip_done(struct mon *m, struct job *j, const struct tc_orpc_req *q,
     struct mon_answer *a, time_t now)
@@ -794,7 +844,7 @@ mon_perso_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a,
 		op_end(m, j, q, a, now);
 		break;
 	case TC_ORPC_PERSO_FACE:
-		mon_face_answer(m, j->serial, NULL, a);
+		op_face(m, j, a, now);
 		break;
 	case TC_ORPC_PERSO_PRINT:
 		op_print(m, j, q, a, now);

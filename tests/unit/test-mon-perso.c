@@ -26,6 +26,7 @@
 #include "tcard/apdu.h"
 #include "tcard/cardno.h"
 #include "tcard/chip.h"
+#include "tcard/credential.h"
 #include "tcard/err.h"
 #include "tcard/keystore.h"
 #include "tcard/organisation.h"
@@ -473,7 +474,20 @@ test_make_drive_print(void **state)
 			json_object_get(body, "card"), "card_no")),
 		    f->card_no);
 		assert_true(json_is_object(json_object_get(body, "programme")));
-		assert_true(json_is_null(json_object_get(body, "qr")));
+		/* The back's QR: the card's credential, signed now. */
+		{
+			const char *qr =
+			    json_string_value(json_object_get(body, "qr"));
+			struct tc_verdict vd;
+
+			assert_non_null(qr);
+			assert_int_equal(tc_credential_verify(qr, strlen(qr),
+					     web_perso_env(p)->ring, NULL,
+					     time(NULL), NULL, &vd),
+			    0);
+			assert_true(vd.valid);
+			assert_string_equal(vd.claims.card_no, f->card_no);
+		}
 		json_decref(body);
 	}
 	/* The end: done, its round trips; then no key op any more. */
