@@ -286,13 +286,19 @@ redeem(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 		q.window = window;
 		q.now = now;
 		r = tc_ledger_redeem(vd->ledger, &q, &res, msg, sizeof(msg));
-		if (r == TC_ERR_DB_BUSY) {
+		if (r == TC_ERR_DB_BUSY || r == TC_ERR_DB_DOWN) {
+			if (r == TC_ERR_DB_DOWN)
+				vd_log_event(vd, "ledger", "error",
+				    "redeem not recorded: %s", msg);
 			tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-			    VD_R_UNAVAILABLE, "busy",
-			    "the ledger is busy; nothing was counted: send the same request again (%s)",
+			    VD_R_UNAVAILABLE,
+			    r == TC_ERR_DB_BUSY ? "busy" : "ledger-down",
+			    r == TC_ERR_DB_BUSY
+				? "the ledger is busy; nothing was counted: send the same request again (%s)"
+				: "the ledger's database cannot be reached; nothing was counted: send the same request again (%s)",
 			    msg);
 			snprintf(resp->retry_after, sizeof(resp->retry_after),
-			    "%s", "1");
+			    "%s", r == TC_ERR_DB_BUSY ? "1" : "5");
 			goto out;
 		}
 		if (r == TC_ERR_INVALID_ARG) {
@@ -444,7 +450,7 @@ usage(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 	unsigned channel = TC_CHANNEL_CHIP;
 	int64_t start = 0, end = DAY_FAR;
 	time_t now = vd_now(vd);
-	int party = 1, r, bad = 0;
+	int party = 1, r, bad = 0, unavailable;
 
 	if (query(rq, &form, allowed, resp) != 0)
 		return;
@@ -509,11 +515,18 @@ usage(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 	q.now = now;
 	if ((r = tc_ledger_usage(vd->ledger, &q, &res, msg, sizeof(msg))) !=
 	    0) {
+		unavailable = r == TC_ERR_DB_BUSY || r == TC_ERR_DB_DOWN;
 		tc_dresp_error(resp,
-		    r == TC_ERR_DB_BUSY ? MHD_HTTP_SERVICE_UNAVAILABLE
-					: MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    r == TC_ERR_DB_BUSY ? VD_R_UNAVAILABLE : VD_R_ERROR,
-		    r == TC_ERR_DB_BUSY ? "busy" : "internal", "%s", msg);
+		    unavailable ? MHD_HTTP_SERVICE_UNAVAILABLE
+				: MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    unavailable ? VD_R_UNAVAILABLE : VD_R_ERROR,
+		    r == TC_ERR_DB_BUSY	      ? "busy"
+			: r == TC_ERR_DB_DOWN ? "ledger-down"
+					      : "internal",
+		    "%s", msg);
+		if (unavailable)
+			snprintf(resp->retry_after, sizeof(resp->retry_after),
+			    "%s", r == TC_ERR_DB_BUSY ? "1" : "5");
 		goto out;
 	}
 	o = find_service(p, sid, &s);
