@@ -101,13 +101,17 @@ struct tc_ledger_filter {
 struct tc_ledger_backend {
 	const char *name; /* "sqlite", "postgresql" */
 	/*
-	 * Starts a transaction; with write, one that no other redeem of the
-	 * same card (key) can interleave with, up to its commit: SQLite's
-	 * BEGIN IMMEDIATE takes the file, PostgreSQL a transaction lock on
-	 * the key.
+	 * Starts a transaction (with write, one that writes: SQLite's BEGIN
+	 * IMMEDIATE, which takes the file from every other writer).
 	 */
-	int (*begin)(
-	    void *be, int write, const char *key, char *err, size_t errlen);
+	int (*begin)(void *be, int write, char *err, size_t errlen);
+	/*
+	 * Inside a write transaction: no other redeem of the card (key) can
+	 * interleave with this one up to its commit (PostgreSQL: a
+	 * transaction lock on the key; SQLite: the file is taken already).
+	 */
+	int (*lock)(void *be, const char *key, char *err, size_t errlen);
+
 	/* The use of request_id at window, *found 0 when none. */
 	int (*find)(void *be, const char *request_id, const char *window,
 	    struct tc_ledger_found *f /* OUT */, int *found /* OUT */,

@@ -218,6 +218,14 @@ pg_close(void *be)
 	free(p);
 }
 
+/* The server's notices ("already exists, skipping") are not ours to print. */
+static void
+quiet(void *arg, const char *message)
+{
+	(void)arg;
+	(void)message;
+}
+
 int
 tc_ledger_pg_open(
     void **out, const char *conninfo, int ro, char *err, size_t errlen)
@@ -250,6 +258,7 @@ tc_ledger_pg_open(
 		pg_close(p);
 		return r;
 	}
+	PQsetNoticeProcessor(p->conn, quiet, NULL);
 	if ((r = pg_setup(p, err, errlen)) != 0 ||
 	    (r = pg_prepare(p, err, errlen)) != 0) {
 		pg_close(p);
@@ -292,13 +301,12 @@ pg_run(struct pg *p, enum pg_stmt k, const char *const *params, PGresult **out,
 }
 
 static int
-pg_begin(void *be, int write, const char *key, char *err, size_t errlen)
+pg_begin(void *be, int write, char *err, size_t errlen)
 {
 	struct pg *p = be;
-	const char *params[1] = { key };
-	PGresult *res = NULL;
 	int r;
 
+	(void)write; /* the card's lock keeps redeems apart */
 	if ((r = pg_ready(p, err, errlen)) != 0)
 		return r;
 	r = pg_exec(p, "BEGIN ISOLATION LEVEL READ COMMITTED",
@@ -310,13 +318,20 @@ pg_begin(void *be, int write, const char *key, char *err, size_t errlen)
 		r = pg_exec(p, "BEGIN ISOLATION LEVEL READ COMMITTED",
 		    "starting a transaction", err, errlen);
 	}
-	if (r != 0 || !write)
-		return r;
+	return r;
+}
+
+static int
+pg_lock(void *be, const char *key, char *err, size_t errlen)
+{
+	struct pg *p = be;
+	const char *params[1] = { key };
+	PGresult *res = NULL;
+	int r;
+
 	if ((r = pg_run(p, P_LOCK, params, &res, "locking the card", err,
-		 errlen)) != 0) {
-		pg_exec(p, "ROLLBACK", "rolling back", NULL, 0);
+		 errlen)) != 0)
 		return r;
-	}
 	PQclear(res);
 	return 0;
 }
@@ -502,6 +517,7 @@ pg_count_all(void *be, int64_t *n)
 const struct tc_ledger_backend tc_ledger_pg = {
 	.name = "postgresql",
 	.begin = pg_begin,
+	.lock = pg_lock,
 	.find = pg_find,
 	.count = pg_count,
 	.insert = pg_insert,

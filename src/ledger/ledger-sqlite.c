@@ -223,17 +223,26 @@ tc_ledger_sqlite_open(
 }
 
 static int
-sq_begin(void *be, int write, const char *key, char *err, size_t errlen)
+sq_begin(void *be, int write, char *err, size_t errlen)
 {
 	struct tc_sqlfile *f = be;
 	int rc;
 
-	(void)key; /* the file is taken whole */
 	rc = sqlite3_exec(
 	    f->db, write ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
 	return rc == SQLITE_OK
 	    ? 0
 	    : tc_sqlfile_err(f, rc, "starting a transaction", err, errlen);
+}
+
+static int
+sq_lock(void *be, const char *key, char *err, size_t errlen)
+{
+	(void)be; /* BEGIN IMMEDIATE took the file whole */
+	(void)key;
+	(void)err;
+	(void)errlen;
+	return 0;
 }
 
 static void
@@ -395,6 +404,7 @@ sq_count_all(void *be, int64_t *n)
 const struct tc_ledger_backend tc_ledger_sqlite = {
 	.name = "sqlite",
 	.begin = sq_begin,
+	.lock = sq_lock,
 	.find = sq_find,
 	.count = sq_count,
 	.insert = sq_insert,

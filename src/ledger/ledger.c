@@ -27,10 +27,29 @@
 
 #define DAY_END INT64_C(4000000) /* after any day number in use */
 
+#define GROUP_MAX 64 /* redeems of one commit */
+
+/* A redeem waiting for its group's commit. */
+struct pending {
+	const struct tc_redeem *q;
+	struct tc_redeem_result *res;
+	char *err;
+	size_t errlen;
+	int rc;
+	int done;
+	struct pending *next;
+};
+
 struct tc_ledger {
 	const struct tc_ledger_backend *be;
 	void *ctx;
 	pthread_mutex_t mu; /* one caller of the backend at a time */
+	/* Group commit: redeems queued while a group is being committed. */
+	pthread_mutex_t qmu;
+	pthread_cond_t qcv;
+	struct pending *head, **tail;
+	int leading;		  /* a thread is committing a group */
+	uint64_t groups, grouped; /* commits of redeems, redeems in them */
 };
 
 int
@@ -95,12 +114,17 @@ open_ledger(struct tc_ledger **out, const char *target, int ro, char *err,
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return TC_ERR_NOMEM;
 	pthread_mutex_init(&l->mu, NULL);
+	pthread_mutex_init(&l->qmu, NULL);
+	pthread_cond_init(&l->qcv, NULL);
+	l->tail = &l->head;
 	l->be = tc_ledger_is_pg(target) ? &tc_ledger_pg : &tc_ledger_sqlite;
 	r = l->be == &tc_ledger_pg
 	    ? tc_ledger_pg_open(&l->ctx, target, ro, err, errlen)
 	    : tc_ledger_sqlite_open(&l->ctx, target, ro, err, errlen);
 	if (r != 0) {
 		pthread_mutex_destroy(&l->mu);
+		pthread_mutex_destroy(&l->qmu);
+		pthread_cond_destroy(&l->qcv);
 		free(l);
 		return r;
 	}
@@ -129,6 +153,8 @@ tc_ledger_close(struct tc_ledger *l)
 		return;
 	l->be->close(l->ctx);
 	pthread_mutex_destroy(&l->mu);
+	pthread_mutex_destroy(&l->qmu);
+	pthread_cond_destroy(&l->qcv);
 	free(l);
 }
 
@@ -377,6 +403,136 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 	return 0;
 }
 
+/* Orders a group by card, so that every daemon takes the locks in one order. */
+static int
+by_card(const void *a, const void *b)
+{
+	const struct pending *x = *(struct pending *const *)a,
+			     *y = *(struct pending *const *)b;
+
+	return strcmp(x->q->card_no, y->q->card_no);
+}
+
+/* Ends p with rc and, when rc is not 0, msg (its result cleared). */
+static void
+settle(struct pending *p, int rc, const char *msg)
+{
+	p->rc = rc;
+	if (rc == 0)
+		return;
+	memset(p->res, 0, sizeof(*p->res));
+	p->res->limit = p->res->remaining = -1;
+	if (msg != NULL)
+		tc_seterr(p->err, p->errlen, rc, "%s", msg);
+}
+
+/* Ends every redeem of g with rc and msg. */
+static void
+settle_all(struct pending **g, size_t n, int rc, const char *msg)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		settle(g[i], rc, msg);
+}
+
+/*
+ * Decides and records the n redeems of g in one transaction, each after
+ * the lock of its card, so that each sees the uses recorded before it in
+ * the group; then one COMMIT for all. Returns 0, or the first error (msg)
+ * with the transaction rolled back: then nothing of g was counted.
+ */
+static int
+group_once(
+    struct tc_ledger *l, struct pending **g, size_t n, char *msg, size_t msglen)
+{
+	size_t i;
+	int r;
+
+	if ((r = l->be->begin(l->ctx, 1, msg, msglen)) != 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		memset(g[i]->res, 0, sizeof(*g[i]->res));
+		g[i]->res->limit = g[i]->res->remaining = -1;
+		if ((r = l->be->lock(l->ctx, g[i]->q->card_no, msg, msglen)) !=
+			0 ||
+		    (r = decide(l, g[i]->q, 1, g[i]->res, msg, msglen)) != 0) {
+			l->be->rollback(l->ctx);
+			return r;
+		}
+	}
+	return l->be->commit(l->ctx, msg, msglen);
+}
+
+/*
+ * Commits the group g. When the group fails (an error of one redeem, or
+ * of the database), each redeem is tried again in a transaction of its
+ * own, so that one bad redeem fails alone; a database that cannot be
+ * reached fails them all at once.
+ */
+static void
+commit_group(struct tc_ledger *l, struct pending **g, size_t n)
+{
+	char msg[512];
+	size_t i;
+	int r;
+
+	qsort(g, n, sizeof(*g), by_card);
+	pthread_mutex_lock(&l->mu);
+	r = group_once(l, g, n, msg, sizeof(msg));
+	if (r == 0 || n == 1 || r == TC_ERR_DB_DOWN)
+		settle_all(g, n, r, msg);
+	else
+		for (i = 0; i < n; i++)
+			settle(g[i], group_once(l, &g[i], 1, msg, sizeof(msg)),
+			    msg);
+	pthread_mutex_unlock(&l->mu);
+}
+
+/*
+ * Group commit: a redeem joins the queue; when no group is being
+ * committed its thread takes the queue (up to GROUP_MAX) and commits it
+ * as one group, else it waits for the thread that does. Redeems that
+ * arrive together thus share one COMMIT (one fsync) instead of paying one
+ * each, and each still gets its answer only after the COMMIT of its
+ * group.
+ */
+static int
+group_redeem(struct tc_ledger *l, const struct tc_redeem *q,
+    struct tc_redeem_result *res, char *err, size_t errlen)
+{
+	struct pending me = { q, res, err, errlen, 0, 0, NULL }, *g[GROUP_MAX];
+	size_t n, i;
+
+	pthread_mutex_lock(&l->qmu);
+	*l->tail = &me;
+	l->tail = &me.next;
+	while (!me.done) {
+		if (l->leading) {
+			pthread_cond_wait(&l->qcv, &l->qmu);
+			continue;
+		}
+		l->leading = 1;
+		for (n = 0; n < GROUP_MAX && l->head != NULL; n++) {
+			g[n] = l->head;
+			l->head = l->head->next;
+		}
+		if (l->head == NULL)
+			l->tail = &l->head;
+		pthread_mutex_unlock(&l->qmu);
+		commit_group(l, g, n);
+		pthread_mutex_lock(&l->qmu);
+		for (i = 0; i < n; i++)
+			g[i]->done = 1;
+		l->groups++;
+		l->grouped += n;
+		l->leading = 0;
+		pthread_cond_broadcast(&l->qcv);
+	}
+	pthread_mutex_unlock(&l->qmu);
+	return me.rc;
+}
+
 static int
 run(struct tc_ledger *l, const struct tc_redeem *q, int rec,
     struct tc_redeem_result *res, char *err, size_t errlen)
@@ -416,10 +572,12 @@ run(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "redeem: the window name must be 1 to %d characters of A-Z a-z 0-9 . _ : -",
 		    TC_LEDGER_WINDOW_MAX);
+	if (rec)
+		return group_redeem(l, q, res, err, errlen);
 	pthread_mutex_lock(&l->mu);
-	if ((r = l->be->begin(l->ctx, rec, q->card_no, err, errlen)) != 0)
+	if ((r = l->be->begin(l->ctx, 0, err, errlen)) != 0)
 		goto out;
-	if ((r = decide(l, q, rec, res, err, errlen)) != 0)
+	if ((r = decide(l, q, 0, res, err, errlen)) != 0)
 		l->be->rollback(l->ctx);
 	else if ((r = l->be->commit(l->ctx, err, errlen)) != 0)
 		memset(res, 0, sizeof(*res));
@@ -479,6 +637,15 @@ tc_ledger_report(struct tc_ledger *l, const char *programme,
 	r = l->be->report(l->ctx, &flt, fn, arg, err, errlen);
 	pthread_mutex_unlock(&l->mu);
 	return r;
+}
+
+void
+tc_ledger_stats(struct tc_ledger *l, uint64_t *groups, uint64_t *redeems)
+{
+	pthread_mutex_lock(&l->qmu);
+	*groups = l->groups;
+	*redeems = l->grouped;
+	pthread_mutex_unlock(&l->qmu);
 }
 
 int64_t
