@@ -27,6 +27,10 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
 # load it.
 CUPS_LIBS := $(shell cups-config --libs 2>/dev/null || echo -lcups)
 PKG_LIBS += -Wl,--as-needed $(CUPS_LIBS) -Wl,--no-as-needed
+# libpq, for a usage ledger on PostgreSQL (src/ledger/ledger-pg.c): only the
+# programs that open a ledger load it.
+PKG_CFLAGS += $(shell pkg-config --cflags libpq 2>/dev/null)
+PKG_LIBS += -Wl,--as-needed $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq) -Wl,--no-as-needed
 
 WARN := -Wall -Wextra -Wformat=2 -Wshadow -Wpointer-arith -Wcast-qual \
 	-Wstrict-prototypes -Wmissing-prototypes -Wvla -Wno-unused-parameter

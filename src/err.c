@@ -54,6 +54,7 @@ static const struct {
 	{ TC_ERR_SECURE_CHANNEL, "secure-channel", "secure channel failure" },
 	{ TC_ERR_DB, "database", "database error" },
 	{ TC_ERR_DB_BUSY, "database-busy", "database is locked" },
+	{ TC_ERR_DB_DOWN, "database-down", "database server cannot be reached" },
 	{ TC_ERR_DB_SCHEMA, "schema-too-new",
 	    "database schema is newer than this program" },
 	{ TC_ERR_AUDIT_BROKEN, "audit-broken", "audit log hash chain broken" },

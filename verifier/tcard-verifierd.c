@@ -90,11 +90,17 @@ static const char help[] =
     "    --listen ADDR:PORT    default 127.0.0.1:8080; port 0 picks a free\n"
     "                          port (see --port-file)\n"
     "    --port-file FILE      write the port listened on to FILE\n"
-    "    --ledger FILE         the usage ledger (SQLite, made when missing):\n"
-    "                          turns on POST /v1/services/SERVICE/redeem,\n"
-    "                          GET .../usage?card=N and .../report?from=&to=\n"
-    "    --staff-tokens FILE   window names and their bearer tokens (mode\n"
-    "                          600); the staff endpoints need one\n"
+    "    --ledger FILE|URI     the usage ledger: an SQLite file (made when\n"
+    "                          missing) or a PostgreSQL database that several\n"
+    "                          daemons share (postgresql://USER@HOST/DB, or a\n"
+    "                          libpq connection string; the password in\n"
+    "                          ~/.pgpass): turns on POST\n"
+    "                          /v1/services/SERVICE/redeem, GET\n"
+    "                          .../usage?card=N and .../report?from=&to=\n"
+    "    --staff-tokens FILE   window names, their bearer tokens and what\n"
+    "                          each may count (mode 600; lines \"NAME TOKEN\n"
+    "                          PROGRAMME:SERVICE...\"); the staff endpoints\n"
+    "                          need one\n"
     "    --reader NAME         watch this PC/SC reader (its name or a\n"
     "                          unique part of it; default none)\n"
     "    --reader-profile auto|piv|tcard  card profile (default auto)\n"
@@ -269,6 +275,7 @@ load_staff(struct vd_ctx *vd, const char *path, char *err, size_t errlen)
 {
 	struct tc_buf b;
 	char msg[512];
+	size_t i;
 	int r = -1;
 
 	if (slurp(path, TC_VDCONF_FILE_MAX, &b, 1, err, errlen) != 0)
@@ -290,6 +297,11 @@ load_staff(struct vd_ctx *vd, const char *path, char *err, size_t errlen)
 		vd->staff = NULL;
 		goto out;
 	}
+	for (i = 0; i < vd->staff->n; i++)
+		if (!vd->staff->t[i].scoped)
+			vd_log_event(vd, "staff", "warning",
+			    "%s: window %s has no scope: it may count and report every service of every programme (add PROGRAMME:SERVICE words after its token)",
+			    path, vd->staff->t[i].window);
 	r = 0;
 out:
 	tc_buf_release(&b);

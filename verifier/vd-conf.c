@@ -262,7 +262,65 @@ name_char(int ch)
 	    (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
 }
 
-/* One "NAME TOKEN" line (blanks already folded) into t->t[t->n]. */
+/* An id of a scope word: 1..64 of [a-z0-9-], or "*". */
+static int
+scope_id_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 1 && s[0] == '*')
+		return 1;
+	if (n == 0 || n > 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+			(s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
+/*
+ * The scope words after the token (p: the rest of the line, blanks
+ * folded) into e->scope. No words: everything, unscoped.
+ */
+static int
+scope_parse(struct tc_staff_token *e, const char *p, size_t lineno,
+    const char *name, char *err, size_t errlen)
+{
+	const char *w, *colon;
+	size_t n, words = 0, used = 0;
+
+	e->scoped = *p != '\0';
+	e->scope[0] = '\0';
+	while (*p != '\0') {
+		for (w = p; *p != '\0' && *p != ' '; p++)
+			;
+		n = (size_t)(p - w);
+		for (; *p == ' '; p++)
+			;
+		colon = memchr(w, ':', n);
+		if (!(n == 1 && w[0] == '*') &&
+		    (colon == NULL || !scope_id_ok(w, (size_t)(colon - w)) ||
+			!scope_id_ok(colon + 1, n - (size_t)(colon - w) - 1)))
+			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+			    "line %zu: scope word %zu of window '%s' is not PROGRAMME:SERVICE, PROGRAMME:*, *:SERVICE or * (ids of a-z, 0-9 and -)",
+			    lineno, words + 1, name);
+		if (++words > TC_STAFF_SCOPES ||
+		    used + n + 2 > sizeof(e->scope))
+			return tc_seterr(err, errlen, TC_ERR_TOO_LARGE,
+			    "line %zu: window '%s' has more than %d scope words or %d characters of them",
+			    lineno, name, TC_STAFF_SCOPES,
+			    TC_STAFF_SCOPE_MAX - 1);
+		if (used > 0)
+			e->scope[used++] = ' ';
+		memcpy(e->scope + used, w, n);
+		used += n;
+		e->scope[used] = '\0';
+	}
+	return 0;
+}
+
+/* One "NAME TOKEN [SCOPE...]" line (blanks folded) into t->t[t->n]. */
 static int
 staff_line(struct tc_staff_tokens *t, char *line, size_t lineno, char *err,
     size_t errlen)
@@ -271,6 +329,7 @@ staff_line(struct tc_staff_tokens *t, char *line, size_t lineno, char *err,
 	char *name = line, *tok, *p;
 	size_t nlen, tlen, i;
 	unsigned int mdlen = 0;
+	int r;
 
 	for (p = name; *p != '\0' && *p != ' '; p++)
 		if (!name_char((unsigned char)*p))
@@ -292,11 +351,10 @@ staff_line(struct tc_staff_tokens *t, char *line, size_t lineno, char *err,
 	if (tlen == 0)
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
 		    "line %zu: window '%s' has no token", lineno, name);
-	if (*p != '\0')
-		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
-		    "line %zu: more than a name and a token", lineno);
 	name[nlen] = '\0';
 	tok[tlen] = '\0';
+	if ((r = scope_parse(e, p, lineno, name, err, errlen)) != 0)
+		return r;
 	for (i = 0; i < t->n; i++)
 		if (strcmp(t->t[i].window, name) == 0)
 			return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -367,6 +425,121 @@ const char *
 tc_staff_tokens_find(
     const struct tc_staff_tokens *t, const char *token, size_t len)
 {
+	const struct tc_staff_token *e = tc_staff_tokens_lookup(t, token, len);
+
+	return e != NULL ? e->window : NULL;
+}
+
+/* Whether the n bytes at w (an id or "*") match id (NULL: any). */
+static int
+scope_match(const char *w, size_t n, const char *id, size_t idlen)
+{
+	return (n == 1 && w[0] == '*') || id == NULL ||
+	    (n == idlen && memcmp(w, id, n) == 0);
+}
+
+/*
+ * Calls fn for each scope word of e that covers service (its id part) of
+ * programme (NULL: any); stops at fn's non-zero and returns it.
+ */
+static int
+scope_walk(const struct tc_staff_token *e, const char *programme,
+    const char *service, int (*fn)(const char *prog, size_t plen, void *arg),
+    void *arg)
+{
+	const char *w = e->scope, *end, *colon, *dot;
+	size_t slen = strlen(service), n;
+	int r;
+
+	if ((dot = strchr(service, '.')) != NULL)
+		slen = (size_t)(dot - service);
+	while (*w != '\0') {
+		end = strchr(w, ' ');
+		n = end != NULL ? (size_t)(end - w) : strlen(w);
+		colon = memchr(w, ':', n);
+		if (colon == NULL) /* "*" */
+			r = fn("*", 1, arg);
+		else if (scope_match(colon + 1, n - (size_t)(colon - w) - 1,
+			     service, slen) &&
+		    scope_match(w, (size_t)(colon - w), programme,
+			programme != NULL ? strlen(programme) : 0))
+			r = fn(w, (size_t)(colon - w), arg);
+		else
+			r = 0;
+		if (r != 0)
+			return r;
+		w += n;
+		if (*w == ' ')
+			w++;
+	}
+	return 0;
+}
+
+static int
+any(const char *prog, size_t plen, void *arg)
+{
+	(void)prog;
+	(void)plen;
+	(void)arg;
+	return 1;
+}
+
+int
+tc_staff_allows(
+    const struct tc_staff_token *w, const char *programme, const char *service)
+{
+	if (w == NULL || service == NULL)
+		return 0;
+	if (!w->scoped)
+		return 1;
+	return scope_walk(w, programme, service, any, NULL) != 0;
+}
+
+struct only {
+	char *buf;
+	size_t buflen;
+	int n; /* programmes seen; -1: a "*" */
+};
+
+static int
+only_one(const char *prog, size_t plen, void *arg)
+{
+	struct only *o = arg;
+
+	if (plen == 1 && prog[0] == '*') {
+		o->n = -1;
+		return 1;
+	}
+	if (o->n == 1 &&
+	    (strlen(o->buf) != plen || memcmp(o->buf, prog, plen) != 0)) {
+		o->n = 2;
+		return 1;
+	}
+	if (plen >= o->buflen)
+		return 1;
+	memcpy(o->buf, prog, plen);
+	o->buf[plen] = '\0';
+	o->n = 1;
+	return 0;
+}
+
+const char *
+tc_staff_only_programme(const struct tc_staff_token *w, const char *service,
+    char *buf, size_t buflen)
+{
+	struct only o = { buf, buflen, 0 };
+
+	if (w == NULL || !w->scoped || service == NULL || buflen == 0)
+		return NULL;
+	buf[0] = '\0';
+	scope_walk(w, NULL, service, only_one, &o);
+	return o.n == 1 ? buf : NULL;
+}
+
+const struct tc_staff_token *
+tc_staff_tokens_lookup(
+    const struct tc_staff_tokens *t, const char *token, size_t len)
+{
 	uint8_t h[32];
 	unsigned int mdlen = 0;
 	size_t i, hit = 0;
@@ -383,7 +556,7 @@ tc_staff_tokens_find(
 		found |= eq;
 	}
 	OPENSSL_cleanse(h, sizeof(h));
-	return found ? t->t[hit].window : NULL;
+	return found ? &t->t[hit] : NULL;
 }
 
 void

@@ -52,6 +52,7 @@ static const char *const r_names[VD_R_COUNT] = {
 	[VD_R_METHOD] = "method-not-allowed",
 	[VD_R_UNAVAILABLE] = "unavailable",
 	[VD_R_UNAUTHORIZED] = "unauthorized",
+	[VD_R_FORBIDDEN] = "forbidden",
 	[VD_R_ALLOWED] = "allowed",
 	[VD_R_REFUSED] = "refused",
 	[VD_R_ERROR] = "error",

@@ -243,7 +243,7 @@ card_of(struct vd_ctx *vd, const struct tc_redeem_req *req, struct vd_bundle *b,
 /* POST /v1/services/SERVICE/redeem */
 static void
 redeem(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
-    const char *window, struct tc_dresp *resp)
+    const struct tc_staff_token *win, struct tc_dresp *resp)
 {
 	struct tc_redeem_req *req = NULL;
 	struct tc_redeem_result res;
@@ -271,6 +271,8 @@ redeem(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 		goto out;
 	if (k->v.have_claims)
 		vd_mask_card(k->v.claims.card_no, rq->subject);
+	if (k->p != NULL && !vd_staff_scope(win, k->p->id, sid, resp))
+		goto out;
 	memset(&res, 0, sizeof(res));
 	res.limit = res.remaining = -1;
 	if (k->refusal == NULL) {
@@ -283,16 +285,22 @@ redeem(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 		q.channel = k->channel;
 		q.party = req->party;
 		q.request_id = req->request_id;
-		q.window = window;
+		q.window = win->window;
 		q.now = now;
 		r = tc_ledger_redeem(vd->ledger, &q, &res, msg, sizeof(msg));
-		if (r == TC_ERR_DB_BUSY) {
+		if (r == TC_ERR_DB_BUSY || r == TC_ERR_DB_DOWN) {
+			if (r == TC_ERR_DB_DOWN)
+				vd_log_event(vd, "ledger", "error",
+				    "redeem not recorded: %s", msg);
 			tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
-			    VD_R_UNAVAILABLE, "busy",
-			    "the ledger is busy; nothing was counted: send the same request again (%s)",
+			    VD_R_UNAVAILABLE,
+			    r == TC_ERR_DB_BUSY ? "busy" : "ledger-down",
+			    r == TC_ERR_DB_BUSY
+				? "the ledger is busy; nothing was counted: send the same request again (%s)"
+				: "the ledger's database cannot be reached; nothing was counted: send the same request again (%s)",
 			    msg);
 			snprintf(resp->retry_after, sizeof(resp->retry_after),
-			    "%s", "1");
+			    "%s", r == TC_ERR_DB_BUSY ? "1" : "5");
 			goto out;
 		}
 		if (r == TC_ERR_INVALID_ARG) {
@@ -427,7 +435,7 @@ put_use(const struct tc_ledger_row *row, void *arg)
 /* GET /v1/services/{service}/usage?card=N[&channel=chip|qr][&party=N] */
 static void
 usage(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
-    struct tc_dresp *resp)
+    const struct tc_staff_token *win, struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "card", "channel", "party",
 		NULL };
@@ -444,7 +452,7 @@ usage(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 	unsigned channel = TC_CHANNEL_CHIP;
 	int64_t start = 0, end = DAY_FAR;
 	time_t now = vd_now(vd);
-	int party = 1, r, bad = 0;
+	int party = 1, r, bad = 0, unavailable;
 
 	if (query(rq, &form, allowed, resp) != 0)
 		return;
@@ -498,6 +506,8 @@ usage(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 		    "no programme file for %s", ans.programme);
 		goto out;
 	}
+	if (!vd_staff_scope(win, p->id, sid, resp))
+		goto out;
 	memset(&q, 0, sizeof(q));
 	q.programme = p;
 	q.service = sid;
@@ -509,11 +519,18 @@ usage(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 	q.now = now;
 	if ((r = tc_ledger_usage(vd->ledger, &q, &res, msg, sizeof(msg))) !=
 	    0) {
+		unavailable = r == TC_ERR_DB_BUSY || r == TC_ERR_DB_DOWN;
 		tc_dresp_error(resp,
-		    r == TC_ERR_DB_BUSY ? MHD_HTTP_SERVICE_UNAVAILABLE
-					: MHD_HTTP_INTERNAL_SERVER_ERROR,
-		    r == TC_ERR_DB_BUSY ? VD_R_UNAVAILABLE : VD_R_ERROR,
-		    r == TC_ERR_DB_BUSY ? "busy" : "internal", "%s", msg);
+		    unavailable ? MHD_HTTP_SERVICE_UNAVAILABLE
+				: MHD_HTTP_INTERNAL_SERVER_ERROR,
+		    unavailable ? VD_R_UNAVAILABLE : VD_R_ERROR,
+		    r == TC_ERR_DB_BUSY	      ? "busy"
+			: r == TC_ERR_DB_DOWN ? "ledger-down"
+					      : "internal",
+		    "%s", msg);
+		if (unavailable)
+			snprintf(resp->retry_after, sizeof(resp->retry_after),
+			    "%s", r == TC_ERR_DB_BUSY ? "1" : "5");
 		goto out;
 	}
 	o = find_service(p, sid, &s);
@@ -595,14 +612,14 @@ put_row(const struct tc_ledger_row *row, void *arg)
 /* GET /v1/services/{service}/report?from=YYYY-MM-DD&to=YYYY-MM-DD */
 static void
 report(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
-    struct tc_dresp *resp)
+    const struct tc_staff_token *win, struct tc_dresp *resp)
 {
 	static const char *const allowed[] = { "from", "to", "programme",
 		NULL };
 	static _Thread_local struct tc_form form;
 	struct report_out o;
 	const char *prog;
-	char msg[512];
+	char msg[512], only[80];
 	int64_t from, to;
 	int r;
 
@@ -628,6 +645,21 @@ report(struct vd_ctx *vd, struct tc_dreq *rq, const char *sid,
 		    "bad-query", "%s", "programme: a programme id");
 		return;
 	}
+	/*
+	 * A window scoped to some programmes reports on them only: the one
+	 * its scope names for the service, else the one asked for.
+	 */
+	if (prog == NULL && win->scoped && !tc_staff_allows(win, "*", sid) &&
+	    (prog = tc_staff_only_programme(win, sid, only, sizeof(only))) ==
+		NULL) {
+		tc_dresp_error(resp, MHD_HTTP_BAD_REQUEST, VD_R_BAD_REQUEST,
+		    "bad-query",
+		    "programme: window %s may report on %s of some programmes only; name one",
+		    win->window, sid);
+		return;
+	}
+	if (prog != NULL && !vd_staff_scope(win, prog, sid, resp))
+		return;
 	tc_buf_init(&resp->body, REPORT_MAX);
 	/* The header fits in any report: a failure is out of memory. */
 	if (tc_buf_puts(&resp->body,
@@ -682,7 +714,8 @@ vd_ep_services(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
 	struct vd_ctx *vd = tc_daemon_app(d);
 	char sid[TC_LEDGER_SERVICE_MAX];
-	const char *service = tc_dreq_param(rq, "service"), *window;
+	const char *service = tc_dreq_param(rq, "service");
+	const struct tc_staff_token *win;
 	size_t n;
 
 	if (service == NULL) {
@@ -704,7 +737,8 @@ vd_ep_services(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	n = strlen(service);
 	memcpy(sid, service, n + 1);
 	/* The route chose the endpoint (redeem, usage, report) and method. */
-	if ((window = vd_staff_auth(vd, rq, resp)) == NULL)
+	if ((win = vd_staff_auth(vd, rq, resp)) == NULL ||
+	    !vd_staff_scope(win, NULL, sid, resp))
 		return;
 	if (vd->ledger == NULL) {
 		tc_dresp_error(resp, MHD_HTTP_SERVICE_UNAVAILABLE,
@@ -713,11 +747,11 @@ vd_ep_services(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		return;
 	}
 	if (rq->ep == VD_EP_REDEEM)
-		redeem(vd, rq, sid, window, resp);
+		redeem(vd, rq, sid, win, resp);
 	else if (rq->ep == VD_EP_USAGE)
-		usage(vd, rq, sid, resp);
+		usage(vd, rq, sid, win, resp);
 	else
-		report(vd, rq, sid, resp);
+		report(vd, rq, sid, win, resp);
 }
 
 int

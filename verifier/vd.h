@@ -361,6 +361,7 @@ enum vd_result {
 	VD_R_METHOD,
 	VD_R_UNAVAILABLE,
 	VD_R_UNAUTHORIZED,
+	VD_R_FORBIDDEN,
 	VD_R_ALLOWED,
 	VD_R_REFUSED,
 	VD_R_ERROR,
@@ -475,11 +476,20 @@ void vd_lookup_done(struct vd_lookup_out *out);
 
 /*
  * Staff endpoints (vd-staff.c): checks the request's bearer token and
- * returns the window name it belongs to (owned by vd), or NULL with resp
- * filled (401, or 503 when no staff-tokens file is configured).
+ * returns the window it belongs to (its name and scope, owned by vd), or
+ * NULL with resp filled (401, or 503 when no staff-tokens file is
+ * configured).
  */
-const char *vd_staff_auth(
+const struct tc_staff_token *vd_staff_auth(
     struct vd_ctx *vd, const struct tc_dreq *rq, struct tc_dresp *resp);
+
+/*
+ * Whether window w may act on service of programme (NULL: of any one, not
+ * known yet); when not, fills resp with 403 "out-of-scope" naming both.
+ * 1 or 0.
+ */
+int vd_staff_scope(const struct tc_staff_token *w, const char *programme,
+    const char *service, struct tc_dresp *resp);
 
 /*
  * ---- the window's reader (vd-reader.c) ----

@@ -55,6 +55,7 @@
 #define TC_ERR_DB	    -300 /* SQLite reported an error */
 #define TC_ERR_DB_BUSY	    -301 /* the database stayed locked */
 #define TC_ERR_DB_SCHEMA    -302 /* schema version newer than this program */
+#define TC_ERR_DB_DOWN	    -303 /* the database server cannot be reached */
 #define TC_ERR_AUDIT_BROKEN -303 /* the audit hash chain does not verify */
 #define TC_ERR_CONSTRAINT   -304 /* a uniqueness or reference constraint */
 

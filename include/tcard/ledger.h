@@ -164,6 +164,13 @@ int tc_ledger_report(struct tc_ledger *l, const char *programme,
     int (*fn)(const struct tc_ledger_row *row, void *arg), void *arg, char *err,
     size_t errlen);
 
+/*
+ * Group commit (for metrics and benchmarks): the groups of redeems
+ * committed so far and the redeems they held.
+ */
+void tc_ledger_stats(struct tc_ledger *l, uint64_t *groups /* OUT */,
+    uint64_t *redeems /* OUT */);
+
 /* Number of recorded uses (for tests and metrics); -1 on error. */
 int64_t tc_ledger_count(struct tc_ledger *l);
 

@@ -131,14 +131,26 @@ int tc_vdconf_listen_addr(const struct tc_vdconf *c,
  * not hold the token itself. Blank lines and '#' lines are ignored; a
  * name or a token may appear once. Only the SHA-256 of each token is
  * kept.
+ *
+ * After the token, the window's scope: what it may count, report and
+ * read the usage of, as words "PROGRAMME:SERVICE" (a service id with its
+ * options), "PROGRAMME:*" (every service of a programme), "*:SERVICE"
+ * (that service id in every programme) or "*" (everything), ids of
+ * [a-z0-9-]; at most TC_STAFF_SCOPES words. A line without a scope may
+ * do everything, as before scopes existed (tcard-verifierd warns of each
+ * such window when it starts).
  */
 #define TC_STAFF_MAX	   256 /* windows in one file */
 #define TC_STAFF_NAME_MAX  64
 #define TC_STAFF_TOKEN_MAX 256
+#define TC_STAFF_SCOPES	   32  /* scope words of one window */
+#define TC_STAFF_SCOPE_MAX 512 /* their text, space-separated */
 
 struct tc_staff_token {
 	char window[TC_STAFF_NAME_MAX + 1];
 	uint8_t sha256[32];
+	int scoped;			/* 0: no scope given, everything */
+	char scope[TC_STAFF_SCOPE_MAX]; /* the words, one space between */
 };
 
 struct tc_staff_tokens {
@@ -165,6 +177,25 @@ int tc_staff_tokens_parse(struct tc_staff_tokens *out /* OUT */,
  */
 const char *tc_staff_tokens_find(
     const struct tc_staff_tokens *t, const char *token, size_t len);
+
+/* As tc_staff_tokens_find, the whole entry (window and scope), or NULL. */
+const struct tc_staff_token *tc_staff_tokens_lookup(
+    const struct tc_staff_tokens *t, const char *token, size_t len);
+
+/*
+ * Whether window w may act on service ("id" or "id.option") of programme
+ * (an id, or NULL: of some programme, when the programme is not known
+ * yet). 1 or 0.
+ */
+int tc_staff_allows(
+    const struct tc_staff_token *w, const char *programme, const char *service);
+
+/*
+ * The one programme whose service w may act on, when its scope names
+ * exactly one (for a report that names none), else NULL.
+ */
+const char *tc_staff_only_programme(const struct tc_staff_token *w,
+    const char *service, char *buf, size_t buflen);
 
 /* Wipes the hashes (the struct may then be freed). */
 void tc_staff_tokens_release(struct tc_staff_tokens *t);

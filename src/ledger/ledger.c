@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The usage ledger (include/tcard/ledger.h): one SQLite table of uses and
- * the decision of a redeem from the programme's service catalogue. The
- * decision and the insert share one BEGIN IMMEDIATE transaction on a
- * connection guarded by a mutex, so two redeems of the last use, from two
- * threads or two processes, allow exactly one. Rules: docs/services.md.
+ * The usage ledger (include/tcard/ledger.h): the decision of a redeem from
+ * the programme's service catalogue, over a table of uses that a backend
+ * stores (src/ledger/ledger-int.h: an SQLite file or a PostgreSQL
+ * database). The decision and the insert share one transaction that no
+ * other redeem of the card can interleave with, on a connection guarded
+ * by a mutex, so two redeems of the last use, from two threads, two
+ * processes or two daemons on one database, allow exactly one. Rules:
+ * docs/services.md.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,8 +18,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
-
 #include "ledger-int.h"
 #include "tcard/cardno.h"
 #include "tcard/err.h"
@@ -24,169 +25,32 @@
 #include "tcard/ledger.h"
 #include "tcard/workday.h"
 
-#define BUSY_TIMEOUT_MS 5000
-#define LEDGER_VERSION	2
-#define DAY_END		INT64_C(4000000) /* after any day number in use */
+#define DAY_END INT64_C(4000000) /* after any day number in use */
 
-/*
- * Schema 2 (user_version 2): a request id is unique per window, so two
- * windows choosing the same id each have their own use. Schema 1 had
- * request_id UNIQUE alone; it is migrated on the first read-write open.
- */
-/* clang-format off */
-#define USES_TABLE(name)						\
-	"CREATE TABLE " name " (\n"					\
-	"	id INTEGER PRIMARY KEY,\n"				\
-	"	request_id TEXT NOT NULL\n"				\
-	"	    CHECK (length(request_id) BETWEEN 1 AND 64),\n"	\
-	"	card_no TEXT NOT NULL CHECK (length(card_no) = 16),\n"	\
-	"	programme TEXT NOT NULL CHECK (programme <> ''),\n"	\
-	"	service TEXT NOT NULL CHECK (service <> ''),\n"	\
-	"	option TEXT NOT NULL DEFAULT '',\n"			\
-	"	party INTEGER NOT NULL CHECK (party >= 1),\n"		\
-	"	at INTEGER NOT NULL,\n"				\
-	"	day INTEGER NOT NULL,\n"				\
-	"	channel INTEGER NOT NULL CHECK (channel IN (1, 2)),\n"	\
-	"	window TEXT NOT NULL DEFAULT '',\n"			\
-	"	UNIQUE (window, request_id)\n"				\
-	") STRICT;\n"
-#define USES_INDEXES							\
-	"CREATE INDEX uses_card ON uses (card_no, programme, service, day);\n" \
-	"CREATE INDEX uses_day ON uses (day);\n"
+#define GROUP_MAX 64 /* redeems of one commit */
 
-static const char schema[] =
-	"PRAGMA application_id = 1413698124;\n" /* TC_LEDGER_APP_ID */
-	USES_TABLE("uses")
-	USES_INDEXES
-	"PRAGMA user_version = 2;\n";
-
-/* Schema 1 to 2: the table is copied, as SQLite cannot drop a constraint. */
-static const char migrate_1_2[] =
-	USES_TABLE("uses_v2")
-	"INSERT INTO uses_v2 (id, request_id, card_no, programme, service,\n"
-	"    option, party, at, day, channel, window)\n"
-	"  SELECT id, request_id, card_no, programme, service, option, party,\n"
-	"    at, day, channel, window FROM uses ORDER BY id;\n"
-	"DROP TABLE uses;\n"
-	"ALTER TABLE uses_v2 RENAME TO uses;\n"
-	USES_INDEXES
-	"PRAGMA user_version = 2;\n";
-/* clang-format on */
-
-enum stmt {
-	S_COUNT,
-	S_FIND,
-	S_INSERT,
-	S_N,
-};
-
-static const char *const sql[S_N] = {
-	[S_COUNT] =
-	    "SELECT count(*) FROM uses WHERE card_no = ?1 AND programme = ?2 AND service = ?3 AND (?4 = '' OR option = ?4) AND day >= ?5 AND day < ?6",
-	[S_FIND] =
-	    "SELECT id, card_no, programme, service, option FROM uses WHERE window = ?2 AND request_id = ?1",
-	[S_INSERT] =
-	    "INSERT INTO uses (request_id, card_no, programme, service, option, party, at, day, channel, window) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+/* A redeem waiting for its group's commit. */
+struct pending {
+	const struct tc_redeem *q;
+	struct tc_redeem_result *res;
+	char *err;
+	size_t errlen;
+	int rc;
+	int done;
+	struct pending *next;
 };
 
 struct tc_ledger {
-	struct tc_sqlfile f;
+	const struct tc_ledger_backend *be;
+	void *ctx;
+	pthread_mutex_t mu; /* one caller of the backend at a time */
+	/* Group commit: redeems queued while a group is being committed. */
+	pthread_mutex_t qmu;
+	pthread_cond_t qcv;
+	struct pending *head, **tail;
+	int leading;		  /* a thread is committing a group */
+	uint64_t groups, grouped; /* commits of redeems, redeems in them */
 };
-
-/*
- * Creates the schema of an empty ledger or migrates an older one, in one
- * IMMEDIATE transaction. The version is read again inside it: another
- * process may have created or migrated the file since it was first read.
- */
-static int
-upgrade(struct tc_ledger *l, char *err, size_t errlen)
-{
-	int64_t version = 0;
-	int r;
-
-	if ((r = tc_sqlfile_exec(&l->f, "BEGIN IMMEDIATE",
-		 "upgrading the ledger", err, errlen)) != 0)
-		return r;
-	if ((r = tc_sqlfile_int(
-		 &l->f, "PRAGMA user_version", &version, err, errlen)) != 0)
-		goto out;
-	if (version == 0)
-		r = tc_sqlfile_exec(
-		    &l->f, schema, "creating the ledger", err, errlen);
-	else if (version == 1)
-		r = tc_sqlfile_exec(&l->f, migrate_1_2,
-		    "migrating the ledger to schema 2", err, errlen);
-	if (r == 0)
-		r = tc_sqlfile_commit(
-		    &l->f, "upgrading the ledger", err, errlen);
-out:
-	if (r != 0)
-		tc_sqlfile_rollback(&l->f);
-	return r;
-}
-
-static int
-setup(struct tc_ledger *l, int ro, char *err, size_t errlen)
-{
-	int64_t app = 0, version = 0, objects = 0;
-	sqlite3_stmt *st = NULL;
-	const char *mode;
-	int rc, r;
-
-	sqlite3_extended_result_codes(l->f.db, 1);
-	sqlite3_busy_timeout(l->f.db, BUSY_TIMEOUT_MS);
-	sqlite3_db_config(l->f.db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	rc = sqlite3_prepare_v2(l->f.db,
-	    ro ? "PRAGMA journal_mode" : "PRAGMA journal_mode = WAL", -1, &st,
-	    NULL);
-	if (rc == SQLITE_OK)
-		rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		r = (rc & 0xff) == SQLITE_NOTADB
-		    ? tc_seterr(err, errlen, TC_ERR_DB,
-			  "%s is not an SQLite database, so not a ledger",
-			  l->f.path)
-		    : tc_sqlfile_err(
-			  &l->f, rc, "setting journal_mode=WAL", err, errlen);
-		sqlite3_finalize(st);
-		return r;
-	}
-	mode = (const char *)sqlite3_column_text(st, 0);
-	if (mode == NULL || strcmp(mode, "wal") != 0) {
-		r = tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s: the database refused WAL mode", l->f.path);
-		sqlite3_finalize(st);
-		return r;
-	}
-	sqlite3_finalize(st);
-	if ((r = tc_sqlfile_exec(&l->f,
-		 ro ? "PRAGMA trusted_schema = OFF;"
-		    : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA trusted_schema = OFF;",
-		 "setting pragmas", err, errlen)) != 0 ||
-	    (r = tc_sqlfile_head(
-		 &l->f, &app, &version, &objects, err, errlen)) != 0)
-		return r;
-	if (app != 0 && app != TC_LEDGER_APP_ID)
-		return tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s is an SQLite database of another application (application_id 0x%08llx), not a usage ledger",
-		    l->f.path, (unsigned long long)(uint32_t)app);
-	if (app == 0 && objects != 0)
-		return tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s is an SQLite database but not a usage ledger",
-		    l->f.path);
-	if (ro && (app != TC_LEDGER_APP_ID || version == 0))
-		return tc_seterr(err, errlen, TC_ERR_DB,
-		    "%s is not a usage ledger (empty, or of another application)",
-		    l->f.path);
-	if (version > LEDGER_VERSION)
-		return tc_seterr(err, errlen, TC_ERR_UNSUPPORTED,
-		    "%s has ledger schema %lld; this program knows up to %d",
-		    l->f.path, (long long)version, LEDGER_VERSION);
-	if (!ro && version < LEDGER_VERSION &&
-	    (r = upgrade(l, err, errlen)) != 0)
-		return r;
-	return tc_sqlfile_prepare(&l->f, sql, S_N, err, errlen);
-}
 
 int
 tc_ledger_create_private(const char *path, char *err, size_t errlen)
@@ -226,44 +90,42 @@ tc_ledger_check_modes(const char *path, char *msg, size_t msglen)
 	return 0;
 }
 
+int
+tc_ledger_is_pg(const char *target)
+{
+	return strncmp(target, "postgresql://", 13) == 0 ||
+	    strncmp(target, "postgres://", 11) == 0 ||
+	    strchr(target, '=') != NULL;
+}
+
 static int
-open_ledger(
-    struct tc_ledger **out, const char *path, int ro, char *err, size_t errlen)
+open_ledger(struct tc_ledger **out, const char *target, int ro, char *err,
+    size_t errlen)
 {
 	struct tc_ledger *l;
-	int rc, r;
+	int r;
 
 	if (out == NULL)
 		return TC_ERR_INVALID_ARG;
 	*out = NULL;
-	if (path == NULL || *path == '\0')
+	if (target == NULL || *target == '\0')
 		return tc_seterr(
 		    err, errlen, TC_ERR_INVALID_ARG, "no ledger path");
-	if ((l = calloc(1, sizeof(*l))) == NULL ||
-	    (l->f.path = strdup(path)) == NULL) {
-		free(l);
+	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return TC_ERR_NOMEM;
-	}
-	pthread_mutex_init(&l->f.mu, NULL);
-	/* SQLite gives -wal and -shm the mode of the database file. */
-	if (!ro && (r = tc_ledger_create_private(path, err, errlen)) != 0) {
-		tc_ledger_close(l);
-		return r;
-	}
-	rc = sqlite3_open_v2(path, &l->f.db,
-	    (ro ? SQLITE_OPEN_READONLY
-		: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
-		SQLITE_OPEN_FULLMUTEX,
-	    NULL);
-	if (rc != SQLITE_OK) {
-		r = tc_seterr(err, errlen, TC_ERR_DB, "%s: cannot open: %s",
-		    path,
-		    l->f.db != NULL ? sqlite3_errmsg(l->f.db) : "no memory");
-		tc_ledger_close(l);
-		return r;
-	}
-	if ((r = setup(l, ro, err, errlen)) != 0) {
-		tc_ledger_close(l);
+	pthread_mutex_init(&l->mu, NULL);
+	pthread_mutex_init(&l->qmu, NULL);
+	pthread_cond_init(&l->qcv, NULL);
+	l->tail = &l->head;
+	l->be = tc_ledger_is_pg(target) ? &tc_ledger_pg : &tc_ledger_sqlite;
+	r = l->be == &tc_ledger_pg
+	    ? tc_ledger_pg_open(&l->ctx, target, ro, err, errlen)
+	    : tc_ledger_sqlite_open(&l->ctx, target, ro, err, errlen);
+	if (r != 0) {
+		pthread_mutex_destroy(&l->mu);
+		pthread_mutex_destroy(&l->qmu);
+		pthread_cond_destroy(&l->qcv);
+		free(l);
 		return r;
 	}
 	*out = l;
@@ -289,7 +151,10 @@ tc_ledger_close(struct tc_ledger *l)
 {
 	if (l == NULL)
 		return;
-	tc_sqlfile_close(&l->f);
+	l->be->close(l->ctx);
+	pthread_mutex_destroy(&l->mu);
+	pthread_mutex_destroy(&l->qmu);
+	pthread_cond_destroy(&l->qcv);
 	free(l);
 }
 
@@ -342,23 +207,8 @@ count_uses(struct tc_ledger *l, const struct tc_redeem *q, const char *service,
     const char *option, int64_t from, int64_t to, int64_t *n, char *err,
     size_t errlen)
 {
-	sqlite3_stmt *st = l->f.st[S_COUNT];
-	int rc;
-
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, q->card_no, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, q->programme->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, service, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, option, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, from);
-	sqlite3_bind_int64(st, 6, to);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return tc_sqlfile_err(&l->f, rc, "counting uses", err, errlen);
-	}
-	*n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return 0;
+	return l->be->count(l->ctx, q->card_no, q->programme->id, service,
+	    option, from, to, n, err, errlen);
 }
 
 static void refuse(struct tc_redeem_result *res, const char *reason,
@@ -423,9 +273,10 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 	char sid[TC_LEDGER_SERVICE_MAX], *dot;
 	const char *oid = "";
 	int64_t today = tc_day_of_time(q->now), start, end, n;
-	sqlite3_stmt *st;
+	struct tc_ledger_found fd;
+	struct tc_ledger_use u;
 	size_t i;
-	int r, rc, full, party_max;
+	int r, full, party_max, found = 0;
 
 	snprintf(sid, sizeof(sid), "%s", q->service);
 	if ((dot = strchr(sid, '.')) != NULL) {
@@ -466,38 +317,25 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 	}
 	/* A request id seen before: the first answer stands. */
 	if (rec) {
-		st = l->f.st[S_FIND];
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, q->request_id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, q->window != NULL ? q->window : "", -1,
-		    SQLITE_STATIC);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW) {
-			res->use_id = sqlite3_column_int64(st, 0);
-			if (strcmp((const char *)sqlite3_column_text(st, 1),
-				q->card_no) != 0 ||
-			    strcmp((const char *)sqlite3_column_text(st, 2),
-				p->id) != 0 ||
-			    strcmp((const char *)sqlite3_column_text(st, 3),
-				sid) != 0 ||
-			    strcmp((const char *)sqlite3_column_text(st, 4),
-				oid) != 0) {
-				sqlite3_reset(st);
-				res->use_id = 0;
-				refuse(res, TC_REDEEM_REQID_REUSED,
-				    "request id %s was used at this window for another card or service",
-				    q->request_id);
-				return 0;
-			}
-			sqlite3_reset(st);
+		if ((r = l->be->find(l->ctx, q->request_id,
+			 q->window != NULL ? q->window : "", &fd, &found, err,
+			 errlen)) != 0)
+			return r;
+		if (found &&
+		    (strcmp(fd.card_no, q->card_no) != 0 ||
+			strcmp(fd.programme, p->id) != 0 ||
+			strcmp(fd.service, sid) != 0 ||
+			strcmp(fd.option, oid) != 0)) {
+			refuse(res, TC_REDEEM_REQID_REUSED,
+			    "request id %s was used at this window for another card or service",
+			    q->request_id);
+			return 0;
+		}
+		if (found) {
+			res->use_id = fd.id;
 			res->replay = 1;
 			rec = 0;
-		} else if (rc != SQLITE_DONE) {
-			sqlite3_reset(st);
-			return tc_sqlfile_err(
-			    &l->f, rc, "finding the request id", err, errlen);
 		}
-		sqlite3_reset(st);
 	}
 	res->limit = res->remaining = -1;
 	if ((r = check_quota(l, q, &s->quota, sid, "", today, res, &full, err,
@@ -548,28 +386,151 @@ decide(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 		res->used++;
 		res->remaining--;
 	}
-	st = l->f.st[S_INSERT];
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, q->request_id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, q->card_no, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, p->id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, sid, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, oid, -1, SQLITE_STATIC);
-	sqlite3_bind_int(st, 6, q->party);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)q->now);
-	sqlite3_bind_int64(st, 8, today);
-	sqlite3_bind_int(st, 9, (int)q->channel);
-	sqlite3_bind_text(
-	    st, 10, q->window != NULL ? q->window : "", -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return tc_sqlfile_err(
-		    &l->f, rc, "recording the use", err, errlen);
-	res->use_id = sqlite3_last_insert_rowid(l->f.db);
+	u.request_id = q->request_id;
+	u.card_no = q->card_no;
+	u.programme = p->id;
+	u.service = sid;
+	u.option = oid;
+	u.window = q->window != NULL ? q->window : "";
+	u.party = q->party;
+	u.at = (int64_t)q->now;
+	u.day = today;
+	u.channel = q->channel;
+	if ((r = l->be->insert(l->ctx, &u, &res->use_id, err, errlen)) != 0)
+		return r;
 	snprintf(
 	    res->message, sizeof(res->message), "%s: use recorded", q->service);
 	return 0;
+}
+
+/* Orders a group by card, so that every daemon takes the locks in one order. */
+static int
+by_card(const void *a, const void *b)
+{
+	const struct pending *x = *(struct pending *const *)a,
+			     *y = *(struct pending *const *)b;
+
+	return strcmp(x->q->card_no, y->q->card_no);
+}
+
+/* Ends p with rc and, when rc is not 0, msg (its result cleared). */
+static void
+settle(struct pending *p, int rc, const char *msg)
+{
+	p->rc = rc;
+	if (rc == 0)
+		return;
+	memset(p->res, 0, sizeof(*p->res));
+	p->res->limit = p->res->remaining = -1;
+	if (msg != NULL)
+		tc_seterr(p->err, p->errlen, rc, "%s", msg);
+}
+
+/* Ends every redeem of g with rc and msg. */
+static void
+settle_all(struct pending **g, size_t n, int rc, const char *msg)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		settle(g[i], rc, msg);
+}
+
+/*
+ * Decides and records the n redeems of g in one transaction, each after
+ * the lock of its card, so that each sees the uses recorded before it in
+ * the group; then one COMMIT for all. Returns 0, or the first error (msg)
+ * with the transaction rolled back: then nothing of g was counted.
+ */
+static int
+group_once(
+    struct tc_ledger *l, struct pending **g, size_t n, char *msg, size_t msglen)
+{
+	size_t i;
+	int r;
+
+	if ((r = l->be->begin(l->ctx, 1, msg, msglen)) != 0)
+		return r;
+	for (i = 0; i < n; i++) {
+		memset(g[i]->res, 0, sizeof(*g[i]->res));
+		g[i]->res->limit = g[i]->res->remaining = -1;
+		if ((r = l->be->lock(l->ctx, g[i]->q->card_no, msg, msglen)) !=
+			0 ||
+		    (r = decide(l, g[i]->q, 1, g[i]->res, msg, msglen)) != 0) {
+			l->be->rollback(l->ctx);
+			return r;
+		}
+	}
+	return l->be->commit(l->ctx, msg, msglen);
+}
+
+/*
+ * Commits the group g. When the group fails (an error of one redeem, or
+ * of the database), each redeem is tried again in a transaction of its
+ * own, so that one bad redeem fails alone; a database that cannot be
+ * reached fails them all at once.
+ */
+static void
+commit_group(struct tc_ledger *l, struct pending **g, size_t n)
+{
+	char msg[512];
+	size_t i;
+	int r;
+
+	qsort(g, n, sizeof(*g), by_card);
+	pthread_mutex_lock(&l->mu);
+	r = group_once(l, g, n, msg, sizeof(msg));
+	if (r == 0 || n == 1 || r == TC_ERR_DB_DOWN)
+		settle_all(g, n, r, msg);
+	else
+		for (i = 0; i < n; i++)
+			settle(g[i], group_once(l, &g[i], 1, msg, sizeof(msg)),
+			    msg);
+	pthread_mutex_unlock(&l->mu);
+}
+
+/*
+ * Group commit: a redeem joins the queue; when no group is being
+ * committed its thread takes the queue (up to GROUP_MAX) and commits it
+ * as one group, else it waits for the thread that does. Redeems that
+ * arrive together thus share one COMMIT (one fsync) instead of paying one
+ * each, and each still gets its answer only after the COMMIT of its
+ * group.
+ */
+static int
+group_redeem(struct tc_ledger *l, const struct tc_redeem *q,
+    struct tc_redeem_result *res, char *err, size_t errlen)
+{
+	struct pending me = { q, res, err, errlen, 0, 0, NULL }, *g[GROUP_MAX];
+	size_t n, i;
+
+	pthread_mutex_lock(&l->qmu);
+	*l->tail = &me;
+	l->tail = &me.next;
+	while (!me.done) {
+		if (l->leading) {
+			pthread_cond_wait(&l->qcv, &l->qmu);
+			continue;
+		}
+		l->leading = 1;
+		for (n = 0; n < GROUP_MAX && l->head != NULL; n++) {
+			g[n] = l->head;
+			l->head = l->head->next;
+		}
+		if (l->head == NULL)
+			l->tail = &l->head;
+		pthread_mutex_unlock(&l->qmu);
+		commit_group(l, g, n);
+		pthread_mutex_lock(&l->qmu);
+		for (i = 0; i < n; i++)
+			g[i]->done = 1;
+		l->groups++;
+		l->grouped += n;
+		l->leading = 0;
+		pthread_cond_broadcast(&l->qcv);
+	}
+	pthread_mutex_unlock(&l->qmu);
+	return me.rc;
 }
 
 static int
@@ -578,7 +539,7 @@ run(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 {
 	char reg[7], norm[17];
 	uint64_t serial;
-	int r, rc;
+	int r;
 
 	if (res == NULL)
 		return TC_ERR_INVALID_ARG;
@@ -611,21 +572,17 @@ run(struct tc_ledger *l, const struct tc_redeem *q, int rec,
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "redeem: the window name must be 1 to %d characters of A-Z a-z 0-9 . _ : -",
 		    TC_LEDGER_WINDOW_MAX);
-	pthread_mutex_lock(&l->f.mu);
-	rc = sqlite3_exec(
-	    l->f.db, rec ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
-		r = tc_sqlfile_err(
-		    &l->f, rc, "starting a transaction", err, errlen);
+	if (rec)
+		return group_redeem(l, q, res, err, errlen);
+	pthread_mutex_lock(&l->mu);
+	if ((r = l->be->begin(l->ctx, 0, err, errlen)) != 0)
 		goto out;
-	}
-	if ((r = decide(l, q, rec, res, err, errlen)) != 0)
-		tc_sqlfile_rollback(&l->f);
-	else if ((r = tc_sqlfile_commit(
-		      &l->f, "committing the use", err, errlen)) != 0)
+	if ((r = decide(l, q, 0, res, err, errlen)) != 0)
+		l->be->rollback(l->ctx);
+	else if ((r = l->be->commit(l->ctx, err, errlen)) != 0)
 		memset(res, 0, sizeof(*res));
 out:
-	pthread_mutex_unlock(&l->f.mu);
+	pthread_mutex_unlock(&l->mu);
 	return r;
 }
 
@@ -643,12 +600,14 @@ tc_ledger_usage(struct tc_ledger *l, const struct tc_redeem *q,
 	return run(l, q, 0, res, err, errlen);
 }
 
-static void
-col(sqlite3_stmt *st, int i, char *dst, size_t size)
+void
+tc_ledger_row_option(struct tc_ledger_row *row, const char *option)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t n = strlen(row->service);
 
-	snprintf(dst, size, "%s", t != NULL ? (const char *)t : "");
+	if (option[0] != '\0' && n + 1 + strlen(option) < sizeof(row->service))
+		snprintf(
+		    row->service + n, sizeof(row->service) - n, ".%s", option);
 }
 
 int
@@ -657,11 +616,10 @@ tc_ledger_report(struct tc_ledger *l, const char *programme,
     int (*fn)(const struct tc_ledger_row *row, void *arg), void *arg, char *err,
     size_t errlen)
 {
-	struct tc_ledger_row row;
-	sqlite3_stmt *st = NULL;
-	char opt[TC_LEDGER_SERVICE_MAX], sid[TC_LEDGER_SERVICE_MAX];
-	const char *dot = NULL;
-	int rc, r = 0;
+	struct tc_ledger_filter flt = { programme, NULL, NULL, card_no,
+		from_day, to_day };
+	char sid[TC_LEDGER_SERVICE_MAX], *dot;
+	int r;
 
 	if (l == NULL || fn == NULL ||
 	    (service != NULL && strlen(service) >= sizeof(sid)))
@@ -669,56 +627,25 @@ tc_ledger_report(struct tc_ledger *l, const char *programme,
 	/* "id.option" selects the uses of that option only. */
 	if (service != NULL) {
 		snprintf(sid, sizeof(sid), "%s", service);
-		if ((dot = strchr(sid, '.')) != NULL)
-			sid[dot - sid] = '\0';
-	}
-	pthread_mutex_lock(&l->f.mu);
-	rc = sqlite3_prepare_v2(l->f.db,
-	    "SELECT id, request_id, card_no, programme, service, option, party, at, channel, window FROM uses WHERE day >= ?1 AND day < ?2 AND (?3 IS NULL OR programme = ?3) AND (?4 IS NULL OR service = ?4) AND (?5 IS NULL OR option = ?5) AND (?6 IS NULL OR card_no = ?6) ORDER BY id",
-	    -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		r = tc_sqlfile_err(
-		    &l->f, rc, "preparing the report", err, errlen);
-		goto out;
-	}
-	sqlite3_bind_int64(st, 1, from_day);
-	sqlite3_bind_int64(st, 2, to_day);
-	if (programme != NULL)
-		sqlite3_bind_text(st, 3, programme, -1, SQLITE_STATIC);
-	if (service != NULL)
-		sqlite3_bind_text(st, 4, sid, -1, SQLITE_STATIC);
-	if (dot != NULL)
-		sqlite3_bind_text(st, 5, dot + 1, -1, SQLITE_STATIC);
-	if (card_no != NULL)
-		sqlite3_bind_text(st, 6, card_no, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&row, 0, sizeof(row));
-		row.id = sqlite3_column_int64(st, 0);
-		col(st, 1, row.request_id, sizeof(row.request_id));
-		col(st, 2, row.card_no, sizeof(row.card_no));
-		col(st, 3, row.programme, sizeof(row.programme));
-		col(st, 4, row.service, sizeof(row.service));
-		col(st, 5, opt, sizeof(opt));
-		if (opt[0] != '\0' &&
-		    strlen(row.service) + 1 + strlen(opt) <
-			sizeof(row.service)) {
-			strcat(row.service, ".");
-			strcat(row.service, opt);
+		flt.service = sid;
+		if ((dot = strchr(sid, '.')) != NULL) {
+			*dot = '\0';
+			flt.option = dot + 1;
 		}
-		row.party = sqlite3_column_int(st, 6);
-		row.at = (time_t)sqlite3_column_int64(st, 7);
-		row.channel = (unsigned)sqlite3_column_int(st, 8);
-		col(st, 9, row.window, sizeof(row.window));
-		if ((r = fn(&row, arg)) != 0)
-			goto out;
 	}
-	if (rc != SQLITE_DONE)
-		r = tc_sqlfile_err(
-		    &l->f, rc, "reading the report", err, errlen);
-out:
-	sqlite3_finalize(st);
-	pthread_mutex_unlock(&l->f.mu);
+	pthread_mutex_lock(&l->mu);
+	r = l->be->report(l->ctx, &flt, fn, arg, err, errlen);
+	pthread_mutex_unlock(&l->mu);
 	return r;
+}
+
+void
+tc_ledger_stats(struct tc_ledger *l, uint64_t *groups, uint64_t *redeems)
+{
+	pthread_mutex_lock(&l->qmu);
+	*groups = l->groups;
+	*redeems = l->grouped;
+	pthread_mutex_unlock(&l->qmu);
 }
 
 int64_t
@@ -728,10 +655,9 @@ tc_ledger_count(struct tc_ledger *l)
 
 	if (l == NULL)
 		return -1;
-	pthread_mutex_lock(&l->f.mu);
-	if (tc_sqlfile_int(&l->f, "SELECT count(*) FROM uses", &n, NULL, 0) !=
-	    0)
+	pthread_mutex_lock(&l->mu);
+	if (l->be->count_all(l->ctx, &n) != 0)
 		n = -1;
-	pthread_mutex_unlock(&l->f.mu);
+	pthread_mutex_unlock(&l->mu);
 	return n;
 }

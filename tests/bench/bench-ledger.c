@@ -5,8 +5,14 @@
  * one connection and on two threads with a connection each, against QR
  * verifications per second (tc_credential_verify of a typical card) in the
  * same run; and the usage query (no write). Each rate is the best of 3
- * rounds of about 0.5 s. The ledger file is in $TMPDIR (default /tmp): its
- * disk decides the redeem rate. Made-up card numbers only.
+ * rounds of about 0.5 s. Then 64 threads on one connection, as a daemon's
+ * 64 connections: the redeem rate with group commit (redeems that arrive
+ * together share one COMMIT), the redeems per commit and the 99th
+ * percentile of a redeem's time. The ledger file is in $TMPDIR (default
+ * /tmp): its disk decides the redeem rate. With an argument, a PostgreSQL
+ * connection string, the ledger is that database instead
+ * (tests/bench/bench-ledger-pg.sh starts a server for it). Made-up card
+ * numbers only.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -110,6 +116,65 @@ verify1(void)
 static volatile int stop;
 static long done2[2];
 
+#define MANY	64
+#define LAT_MAX 200000
+static double lat[LAT_MAX]; /* ms, of the 64 threads' redeems */
+static long nlat;
+
+static void *
+worker_many(void *arg)
+{
+	double t0, d;
+	long k;
+
+	(void)arg;
+	while (!stop) {
+		t0 = bench_now();
+		redeem_on(led, __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED));
+		d = (bench_now() - t0) * 1000.0;
+		k = __atomic_fetch_add(&nlat, 1, __ATOMIC_RELAXED);
+		if (k < LAT_MAX)
+			lat[k] = d;
+	}
+	return NULL;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* 64 threads on one connection for about 1 s: the rate, p99 and grouping. */
+static double
+many_threads(double *p99, double *per_commit)
+{
+	pthread_t t[MANY];
+	uint64_t g0, r0, g1, r1;
+	double t0, x;
+	long i, n;
+
+	tc_ledger_stats(led, &g0, &r0);
+	stop = 0;
+	nlat = 0;
+	t0 = bench_now();
+	for (i = 0; i < MANY; i++)
+		pthread_create(&t[i], NULL, worker_many, NULL);
+	usleep(1000000);
+	stop = 1;
+	for (i = 0; i < MANY; i++)
+		pthread_join(t[i], NULL);
+	x = (double)nlat / (bench_now() - t0);
+	tc_ledger_stats(led, &g1, &r1);
+	n = nlat < LAT_MAX ? nlat : LAT_MAX;
+	qsort(lat, (size_t)n, sizeof(lat[0]), cmp_double);
+	*p99 = n > 0 ? lat[(size_t)((double)(n - 1) * 0.99)] : 0;
+	*per_commit = g1 > g0 ? (double)(r1 - r0) / (double)(g1 - g0) : 0;
+	return x;
+}
+
 static void *
 worker(void *arg)
 {
@@ -149,7 +214,7 @@ two_threads(void)
 }
 
 static void
-setup(void)
+setup(const char *target)
 {
 	struct tc_cose_key *key, *pub;
 	struct tc_claims c;
@@ -169,6 +234,8 @@ setup(void)
 	if (mkdtemp(dir) == NULL)
 		die("mkdtemp", dir);
 	snprintf(path, sizeof(path), "%s/ledger.db", dir);
+	if (target != NULL)
+		snprintf(path, sizeof(path), "%s", target);
 	if (tc_ledger_open(&led, path, err, sizeof(err)) != 0 ||
 	    tc_ledger_open(&led2, path, err, sizeof(err)) != 0)
 		die("ledger", err);
@@ -193,21 +260,22 @@ setup(void)
 		die("credential", NULL);
 	tc_cose_key_free(key);
 	EVP_PKEY_free(pk);
-	printf("ledger file: %s\n", path);
+	printf("ledger: %s\n", target != NULL ? "PostgreSQL" : path);
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", dir);
 	cleanup_cmd = rm;
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	double ver, red, red2, use;
+	double ver, red, red2, use, many, p99, per;
 
-	setup();
+	setup(argc > 1 ? argv[1] : NULL);
 	ver = bench_best(verify1, 0.5, NULL);
 	red = bench_best(redeem1, 0.5, NULL);
 	red2 = two_threads();
 	use = bench_best(usage1, 0.5, NULL);
+	many = many_threads(&p99, &per);
 	printf(
 	    "QR verifications (tc_credential_verify), 1 thread  %8.0f /s  1.00 (reference)\n",
 	    ver);
@@ -220,6 +288,9 @@ main(void)
 	printf(
 	    "usage queries (no write), 1 thread                 %8.0f /s  %.3f of verifications\n",
 	    use, use / ver);
+	printf(
+	    "durable redeems, 64 threads, 1 connection        %8.0f /s  %.3f of verifications  p99 %.1f ms  %.1f redeems a commit\n",
+	    many, many / ver, p99, per);
 	printf("uses recorded in the run: %lld\n",
 	    (long long)tc_ledger_count(led));
 	tc_ledger_close(led);

@@ -11,6 +11,12 @@
  * redeems of the last use from several threads (exactly one allowed), the
  * durable file across reopen, reports, and bad requests. Made-up card
  * numbers only.
+ *
+ * With TC_TEST_LEDGER_PG set to a libpq connection string of an empty
+ * database, the same tests run on the PostgreSQL backend (the racers'
+ * second handle is a second connection, as a second daemon's), except
+ * those of the SQLite file (migration, modes, a file that is not a
+ * database), which skip: tests/integration/210-ledger-postgresql.sh.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,8 +40,9 @@
 static struct tc_programme_set *set;
 static const struct tc_programme *baiyun, *chuxiong, *green;
 static char dir[] = "/tmp/tc-ledger-XXXXXX";
-static char path[256];
+static char path[1024];
 static struct tc_ledger *led;
+static int on_pg; /* path is a PostgreSQL connection string */
 
 /* 12:00 Asia/Shanghai on that day. */
 #define NOON(y, m, d) (tc_time_of_day(tc_day_from_civil(y, m, d)) + 12 * 3600)
@@ -48,7 +55,11 @@ setup(void **state)
 	(void)state;
 	if (mkdtemp(dir) == NULL)
 		return -1;
-	snprintf(path, sizeof(path), "%s/ledger.db", dir);
+	if (getenv("TC_TEST_LEDGER_PG") != NULL) {
+		snprintf(path, sizeof(path), "%s", getenv("TC_TEST_LEDGER_PG"));
+		on_pg = 1;
+	} else
+		snprintf(path, sizeof(path), "%s/ledger.db", dir);
 	if (tc_programme_set_load_dir(
 		&set, TC_PROGRAMMES_DIR, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s\n", err);
@@ -377,6 +388,7 @@ test_concurrent_last_use(void **state)
 	struct racer x[8];
 	pthread_t t[8];
 	struct tc_ledger *other;
+	uint64_t g0, r0, g1, r1;
 	char err[256];
 	int i, n = 0;
 
@@ -384,6 +396,7 @@ test_concurrent_last_use(void **state)
 	/* Half the threads share this process's connection, half use a
 	 * second connection to the same file, as a second process would. */
 	assert_int_equal(tc_ledger_open(&other, path, err, sizeof(err)), 0);
+	tc_ledger_stats(led, &g0, &r0);
 	for (i = 0; i < 8; i++) {
 		x[i].l = i % 2 ? other : led;
 		x[i].id = i;
@@ -395,7 +408,81 @@ test_concurrent_last_use(void **state)
 		n += x[i].allowed;
 	}
 	assert_int_equal(n, 1);
+	/* Each redeem went through a group commit of its connection. */
+	tc_ledger_stats(led, &g1, &r1);
+	assert_int_equal(r1 - r0, 4);
+	assert_true(g1 - g0 >= 1 && g1 - g0 <= 4);
 	tc_ledger_close(other);
+}
+
+/* A group member: card serial, request id; its answer. */
+struct member {
+	int64_t serial;
+	char id[32];
+	int err, allowed, replay;
+};
+
+static void *
+member_run(void *arg)
+{
+	struct member *m = arg;
+	struct tc_redeem_result r;
+	struct tc_redeem q;
+	char card[17], err[256];
+
+	tc_cardno_make(baiyun->region, m->serial, card);
+	memset(&q, 0, sizeof(q));
+	q.programme = baiyun;
+	q.service = "medical";
+	q.card_no = card;
+	q.tier = "diamond";
+	q.valid_from = NOON(2026, 1, 1);
+	q.channel = TC_CHANNEL_QR;
+	q.party = 1;
+	q.request_id = m->id;
+	q.window = "group";
+	q.now = NOON(2026, 7, 1);
+	m->err = tc_ledger_redeem(led, &q, &r, err, sizeof(err));
+	m->allowed = m->err == 0 && r.allowed;
+	m->replay = m->err == 0 && r.replay;
+	return NULL;
+}
+
+/*
+ * 32 threads redeem at once on one connection: 30 distinct cards, and one
+ * request id sent twice (a window's retry racing its first try). Every
+ * redeem is answered, each distinct one counted once, the retry a replay,
+ * and the ledger holds 31 new uses, in at most 32 commits.
+ */
+static void
+test_group_commit(void **state)
+{
+	struct member m[32];
+	pthread_t t[32];
+	uint64_t g0, r0, g1, r1;
+	int64_t before = tc_ledger_count(led);
+	int i, allowed = 0, replays = 0;
+
+	(void)state;
+	tc_ledger_stats(led, &g0, &r0);
+	for (i = 0; i < 32; i++) {
+		m[i].serial = i < 30 ? 900 + i : 999;
+		snprintf(m[i].id, sizeof(m[i].id), "group-%d", i < 30 ? i : 30);
+		assert_int_equal(
+		    pthread_create(&t[i], NULL, member_run, &m[i]), 0);
+	}
+	for (i = 0; i < 32; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(m[i].err, 0);
+		allowed += m[i].allowed;
+		replays += m[i].replay;
+	}
+	assert_int_equal(allowed, 32); /* a replay is an allowed answer */
+	assert_int_equal(replays, 1);
+	assert_int_equal(tc_ledger_count(led) - before, 31);
+	tc_ledger_stats(led, &g1, &r1);
+	assert_int_equal(r1 - r0, 32);
+	assert_true(g1 - g0 >= 1 && g1 - g0 <= 32);
 }
 
 static int
@@ -541,6 +628,8 @@ test_migrate_1_2(void **state)
 	int n = 0;
 
 	(void)state;
+	if (on_pg)
+		skip(); /* of the SQLite file */
 	snprintf(p, sizeof(p), "%s/v1.db", dir);
 	assert_int_equal(tc_cardno_make(baiyun->region, 621, card), 0);
 	assert_int_equal(sqlite3_open(p, &db), SQLITE_OK);
@@ -598,6 +687,8 @@ test_file_modes(void **state)
 	int i;
 
 	(void)state;
+	if (on_pg)
+		skip(); /* of the SQLite file */
 	snprintf(p, sizeof(p), "%s/modes.db", dir);
 	assert_int_equal(tc_ledger_open(&l, p, err, sizeof(err)), 0);
 	umask(old);
@@ -624,6 +715,8 @@ test_not_a_ledger(void **state)
 	FILE *f;
 
 	(void)state;
+	if (on_pg)
+		skip(); /* of the SQLite file */
 	snprintf(p, sizeof(p), "%s/junk.db", dir);
 	assert_non_null(f = fopen(p, "wb"));
 	fputs("this is not a database at all, not even close.........", f);
@@ -641,6 +734,7 @@ test_not_a_ledger(void **state)
 	X(test_validity_quota)                                                 \
 	X(test_idempotent)                                                     \
 	X(test_concurrent_last_use)                                            \
+	X(test_group_commit)                                                   \
 	X(test_reopen_and_report)                                              \
 	X(test_request_id_per_window)                                          \
 	X(test_migrate_1_2)                                                    \

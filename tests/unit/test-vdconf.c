@@ -347,7 +347,15 @@ test_staff_tokens(void **state)
 		    TC_ERR_MALFORMED, "has the token of window 'a'" },
 		{ "a sha256:00\n", TC_ERR_MALFORMED, "64 hex" },
 		{ "a 0123456789abcdef0123456789abcdef extra\n",
-		    TC_ERR_MALFORMED, "more than a name" },
+		    TC_ERR_MALFORMED, "scope word 1 of window 'a'" },
+		{ "a 0123456789abcdef0123456789abcdef baiyun:gym Baiyun:gym\n",
+		    TC_ERR_MALFORMED, "scope word 2 of window 'a'" },
+		{ "a 0123456789abcdef0123456789abcdef baiyun:\n",
+		    TC_ERR_MALFORMED, "scope word 1" },
+		{ "a 0123456789abcdef0123456789abcdef :gym\n", TC_ERR_MALFORMED,
+		    "scope word 1" },
+		{ "a 0123456789abcdef0123456789abcdef x:y:z\n",
+		    TC_ERR_MALFORMED, "scope word 1" },
 		{ "a 0123456789abcdef0123456789abcd\x01f\n",
 		    TC_ERR_BAD_ENCODING, "control" },
 		{ "a 0123456789abcdef0123456789abcdé€\n", TC_ERR_MALFORMED,
@@ -384,6 +392,57 @@ test_staff_tokens(void **state)
 		assert_int_equal(t->n, 0);
 		/* A message never repeats a token. */
 		assert_null(strstr(err, "0123456789abcdef"));
+	}
+	/* Scopes. */
+	{
+		static const char scoped[] =
+		    "gym-a gym-token-0123456789abcdefghijklmnopq baiyun-yunju:culture-sports\n"
+		    "desk-b desk-token-0123456789abcdefghijklmnop *:health-check chuxiong-xingchu:*\n"
+		    "all-c all-token-0123456789abcdefghijklmnopqr *\n"
+		    "old-d old-token-0123456789abcdefghijklmnopqr\n";
+		const struct tc_staff_token *w;
+		char buf[80];
+
+		assert_int_equal(tc_staff_tokens_parse(t, scoped,
+				     strlen(scoped), err, sizeof(err)),
+		    0);
+		assert_int_equal(t->n, 4);
+		w = tc_staff_tokens_lookup(t, GYM, strlen(GYM));
+		assert_ptr_equal(w, &t->t[0]);
+		assert_true(w->scoped);
+		assert_string_equal(w->scope, "baiyun-yunju:culture-sports");
+		assert_true(
+		    tc_staff_allows(w, "baiyun-yunju", "culture-sports"));
+		assert_true(
+		    tc_staff_allows(w, "baiyun-yunju", "culture-sports.gym"));
+		assert_true(tc_staff_allows(w, NULL, "culture-sports.gym"));
+		assert_false(tc_staff_allows(w, "baiyun-yunju", "airport-vip"));
+		assert_false(tc_staff_allows(w, NULL, "airport-vip"));
+		assert_false(
+		    tc_staff_allows(w, "guangzhou-green", "culture-sports"));
+		assert_false(tc_staff_allows(w, "*", "culture-sports"));
+		assert_false(tc_staff_allows(w, "baiyun-yunju", "culture"));
+		assert_string_equal(tc_staff_only_programme(
+					w, "culture-sports", buf, sizeof(buf)),
+		    "baiyun-yunju");
+		w = &t->t[1];
+		assert_true(tc_staff_allows(w, "baiyun-yunju", "health-check"));
+		assert_true(tc_staff_allows(w, "*", "health-check"));
+		assert_true(tc_staff_allows(w, "chuxiong-xingchu", "finance"));
+		assert_false(tc_staff_allows(w, "baiyun-yunju", "finance"));
+		assert_null(tc_staff_only_programme(
+		    w, "health-check", buf, sizeof(buf)));
+		assert_string_equal(
+		    tc_staff_only_programme(w, "finance", buf, sizeof(buf)),
+		    "chuxiong-xingchu");
+		w = &t->t[2];
+		assert_true(tc_staff_allows(w, "any", "thing"));
+		assert_true(tc_staff_allows(w, "*", "thing"));
+		w = &t->t[3];
+		assert_false(w->scoped);
+		assert_true(tc_staff_allows(w, "any", "thing"));
+		assert_null(
+		    tc_staff_only_programme(w, "thing", buf, sizeof(buf)));
 	}
 	/* At most TC_STAFF_MAX windows. */
 	for (i = 0; i <= TC_STAFF_MAX; i++)
