@@ -179,6 +179,8 @@ vd_ctx_init(struct vd_ctx *vd)
 	pthread_mutex_init(&vd->check_mu, NULL);
 	pthread_mutex_init(&vd->budget.mu, NULL);
 	vd->budget.max_running = 1;
+	if (vd_window_init(vd) != 0)
+		return -1;
 	return vd_reader_init(vd);
 }
 
@@ -585,6 +587,7 @@ out:
 	}
 	vd_log_close(vd);
 	vd_reader_free(vd);
+	vd_window_free(vd);
 	tc_buf_release(&cbuf);
 	free(longopts);
 	return status;
