@@ -49,9 +49,7 @@
 #include "dthrottle.h"
 #include "vd.h"
 
-#define WIN_SESSIONS 256	 /* sessions held at once */
-#define WIN_IDLE_S   (30 * 60)	 /* idle timeout */
-#define WIN_ABS_S    (12 * 3600) /* longest session */
+#define WIN_SESSIONS 256 /* sessions held at once */
 #define WIN_COOKIE   "tcard_window"
 #define WIN_CSP                                                                \
 	"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'"
@@ -71,6 +69,7 @@ struct vd_window_state {
 	pthread_mutex_t mu;
 	struct wsess s[WIN_SESSIONS];
 	struct tc_dthrottle *signin_tb; /* sign-ins per client address */
+	const struct tc_vdconf *conf;	/* window-idle, window-lifetime */
 };
 
 /* One request of the page. */
@@ -100,6 +99,7 @@ vd_window_init(struct vd_ctx *vd)
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return -1;
 	pthread_mutex_init(&w->mu, NULL);
+	w->conf = &vd->conf;
 	/* 10 sign-ins, then one a minute, per client address. */
 	if (tc_dthrottle_new(&w->signin_tb, 1024,
 		(struct tc_rate){ .count = 1, .period = 60 }, 10) != 0) {
@@ -126,10 +126,10 @@ vd_window_free(struct vd_ctx *vd)
 }
 
 static int
-expired(const struct wsess *e, uint64_t now)
+expired(const struct vd_window_state *w, const struct wsess *e, uint64_t now)
 {
-	return now - e->last_ns > sec_ns(WIN_IDLE_S) ||
-	    now - e->created_ns > sec_ns(WIN_ABS_S);
+	return now - e->last_ns > sec_ns(w->conf->window_idle) ||
+	    now - e->created_ns > sec_ns(w->conf->window_lifetime);
 }
 
 /* Finds session id, refreshes it and copies it to *out: 1, or 0. */
@@ -146,7 +146,7 @@ sess_find(struct vd_window_state *w, const char *id, struct wsess *out)
 
 		if (!e->used)
 			continue;
-		if (expired(e, now)) {
+		if (expired(w, e, now)) {
 			OPENSSL_cleanse(e, sizeof(*e));
 			continue;
 		}
@@ -211,7 +211,7 @@ sess_new(struct vd_window_state *w, const struct tc_staff_token *win, int en,
 	for (i = 0; i < WIN_SESSIONS; i++) {
 		struct wsess *e = &w->s[i];
 
-		if (e->used && expired(e, now))
+		if (e->used && expired(w, e, now))
 			OPENSSL_cleanse(e, sizeof(*e));
 		if (!e->used) {
 			slot = e;
