@@ -280,6 +280,7 @@ static const char css[] =
     ".use{border:1px solid #ccc;border-radius:.4rem;padding:.6rem;margin:.6rem 0;overflow-wrap:anywhere}\n"
     ".use form{box-shadow:none;padding:0;margin:.4rem 0 0;background:none}\n"
     ".use h3{margin:0;font-size:1.05rem}\n"
+    ".use.chosen{border:2px solid #0b5cad;background:#f0f6fd}\n"
     ".left{font-size:1.3rem;font-weight:700}\n"
     ".note{font-size:.85rem;color:#555}\n"
     "p{overflow-wrap:anywhere}\n";
@@ -675,6 +676,7 @@ struct usage_arg {
 	struct wreq *r;
 	const struct tc_verdict *v;
 	const char *qr;
+	int pass; /* 0: the chosen service only, 1: the others */
 	int n, failed;
 };
 
@@ -688,6 +690,9 @@ usage_one(const struct svc_ref *ref, void *arg)
 	struct tc_redeem q;
 	char msg[512], reqid[40];
 
+	/* The chosen service first. */
+	if ((strcmp(ref->id, r->s.service) == 0) != (a->pass == 0))
+		return 0;
 	memset(&q, 0, sizeof(q));
 	q.programme = ref->p;
 	q.service = ref->id;
@@ -1073,6 +1078,8 @@ scan(struct wreq *r)
 		a.r = r;
 		a.v = v;
 		a.qr = qr;
+		each_service(p, r->s.win, usage_one, &a);
+		a.pass = 1;
 		each_service(p, r->s.win, usage_one, &a);
 		if (a.failed)
 			r->bad |=
