@@ -1159,6 +1159,25 @@ receipt(struct wreq *r, const char *sid, const struct tc_redeem_result *res,
 	r->bad |= tc_buf_puts(r->b, "</section>\n");
 }
 
+/* A party size: 1 to TC_REDEEM_PARTY_MAX in decimal digits; 0 or -1. */
+static int
+party_parse(const char *s, int *out)
+{
+	int v = 0;
+
+	if (*s == '\0' || strlen(s) > 2)
+		return -1;
+	for (; *s != '\0'; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v < 1 || v > TC_REDEEM_PARTY_MAX)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 /* POST /window/redeem */
 static void
 redeem(struct wreq *r)
@@ -1191,9 +1210,7 @@ redeem(struct wreq *r)
 	if (qr == NULL || qrlen == 0 || qrlen > TC_CRED_TEXT_MAX ||
 	    sid == NULL || strlen(sid) >= TC_LEDGER_SERVICE_MAX ||
 	    reqid == NULL || !tc_request_id_ok(reqid) ||
-	    (pty != NULL && pty[0] != '\0' &&
-		(sscanf(pty, "%d", &party) != 1 || party < 1 ||
-		    party > TC_REDEEM_PARTY_MAX))) {
+	    (pty != NULL && pty[0] != '\0' && party_parse(pty, &party) != 0)) {
 		r->resp->status = MHD_HTTP_BAD_REQUEST;
 		r->resp->result = VD_R_BAD_REQUEST;
 		page_start(r, "请求有误", "Bad request");
@@ -1315,6 +1332,32 @@ out:
 	}
 }
 
+/*
+ * A POST from another site's page is refused: besides the cookie's
+ * SameSite=Strict, it keeps another site's page from signing a browser in
+ * to a window. Sec-Fetch-Site, when sent, must be same-origin or none;
+ * Origin, when sent and not "null" (what a browser sends under
+ * Referrer-Policy: no-referrer), must name this host. A request with
+ * neither (curl, an old browser) passes.
+ */
+static int
+same_origin(const struct tc_dreq *rq)
+{
+	const char *o = tc_dreq_header(rq, "Origin");
+	const char *f = tc_dreq_header(rq, "Sec-Fetch-Site");
+	const char *h = tc_dreq_header(rq, MHD_HTTP_HEADER_HOST);
+	const char *p;
+
+	if (f != NULL && strcmp(f, "same-origin") != 0 &&
+	    strcmp(f, "none") != 0)
+		return 0;
+	if (o == NULL || strcmp(o, "null") == 0)
+		return 1;
+	if (h == NULL || (p = strstr(o, "://")) == NULL)
+		return 0;
+	return strcasecmp(p + 3, h) == 0;
+}
+
 void
 vd_ep_window(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 {
@@ -1344,7 +1387,15 @@ vd_ep_window(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	resp->status = MHD_HTTP_OK;
 	resp->result = VD_R_OK;
 	r->en = lang_of(rq, -1);
-	if (strcmp(path, "/window") == 0) {
+	if (rq->method_post && !same_origin(rq)) {
+		resp->status = MHD_HTTP_FORBIDDEN;
+		resp->result = VD_R_FORBIDDEN;
+		page_start(r, "请求被拒绝", "Refused");
+		box(r, "error", "bad",
+		    L(r, "该表单来自其他网站，已拒绝。",
+			"The form came from another site: refused."));
+		page_end(r);
+	} else if (strcmp(path, "/window") == 0) {
 		if (session_of(r)) {
 			r->en = lang_of(rq, r->s.en);
 			redirect(r, "/window/");

@@ -51,6 +51,11 @@ expect_http 200 "in Chinese by Accept-Language" GET "$U/window" -H 'Accept-Langu
 check "the Chinese form" grep -q '窗口令牌' "$T/body"
 expect_http 401 "a wrong token: 401" POST "$U/window/session" --data "token=wrong-token-0123456789abcdefghijklmnopqr&lang=en"
 check "the form again, saying so, and no cookie" sh -c "grep -q 'not known' '$T/body' && grep -q 'name=\"token\"' '$T/body' && ! grep -qi '^Set-Cookie' '$T/hdr'"
+expect_http 403 "a sign-in posted from another site's page: 403" POST "$U/window/session" \
+	-H 'Origin: http://evil.example' --data "token=$TOK_GYM&lang=en"
+check "and no cookie" sh -c "! grep -qi '^Set-Cookie' '$T/hdr'"
+expect_http 403 "or one a browser marks cross-site: 403" POST "$U/window/session" \
+	-H 'Sec-Fetch-Site: cross-site' --data "token=$TOK_GYM&lang=en"
 expect_http 303 "the gym desk's token: a session" POST "$U/window/session" --data "token=$TOK_GYM&lang=en"
 COOKIE_LINE=$(grep -i '^Set-Cookie: tcard_window=' "$T/hdr" | tr -d '\r')
 check "the cookie is HttpOnly, SameSite=Strict, Path=/window, not Secure over http" sh -c "
@@ -144,6 +149,7 @@ PY
 	seen "o['back_focus'] == 'qr'" "back to scan, the field focused again"
 	seen "o['suspended_result'] == 'SUSPENDED' and o['suspended_verdict'] == 'SUSPENDED' and not o['suspended_uses']" "a suspended card: SUSPENDED, nothing to count"
 	seen "not o['phone_home_overflow'] and not o['phone_verdict_overflow'] and o['phone_result'] == 'VALID'" "no horizontal scrolling on a 390 px phone"
+	seen "o['zh_heading'] == '选择服务'" "in Chinese with ?lang=zh"
 	seen "o['signed_out_form'] and '/window' in o['signed_out_url']" "signed out: the sign-in form"
 	check "screenshots of the pages" test -s "$ART/3-verdict.png" -a -s "$ART/4-receipt.png" -a -s "$ART/5-suspended.png"
 else

@@ -14,6 +14,7 @@
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
@@ -40,6 +41,17 @@ def scan(p, text):
     p.wait_load()
 
 
+def focused(p, want):
+    """The id of the focused element, once it is want or after 3 s:
+    autofocus applies a moment after the load event."""
+    end = time.time() + 3
+    while True:
+        got = p.evaluate("document.activeElement ? document.activeElement.id : ''")
+        if got == want or time.time() >= end:
+            return got
+        time.sleep(0.05)
+
+
 def text(p, selector):
     return p.evaluate(
         "(() => { const e = document.querySelector(%s);"
@@ -59,7 +71,7 @@ with Browser(chromium, profile, timeout=150) as br:
     p = br.page(javascript=True, width=820, height=1180)
     p.call("Emulation.setFocusEmulationEnabled", {"enabled": True})
     p.navigate(url + "/window?lang=en")
-    seen["signin_focus"] = p.evaluate("document.activeElement.id")
+    seen["signin_focus"] = focused(p, "token")
     shot(p, "1-sign-in")
     p.type("#token", P["token"])
     p.tap("#signin", wait_load=True)
@@ -70,7 +82,7 @@ with Browser(chromium, profile, timeout=150) as br:
     seen["window"] = text(p, "#window")
     p.tap('a[data-service="%s"]' % P["service"], wait_load=True)
     seen["chosen"] = text(p, "#service")
-    seen["scan_focus"] = p.evaluate("document.activeElement.id")
+    seen["scan_focus"] = focused(p, "qr")
     shot(p, "2-scan")
     scan(p, P["qr_valid"])
     seen["verdict_url"] = p.url()
@@ -88,7 +100,7 @@ with Browser(chromium, profile, timeout=150) as br:
     seen["receipt_text"] = text(p, "#receipt")
     shot(p, "4-receipt")
     p.tap("#back", wait_load=True)
-    seen["back_focus"] = p.evaluate("document.activeElement.id")
+    seen["back_focus"] = focused(p, "qr")
     scan(p, P["qr_valid"])
     seen["uses_after"] = uses(p)
     p.tap("#back", wait_load=True)
@@ -109,6 +121,9 @@ with Browser(chromium, profile, timeout=150) as br:
     seen["phone_result"] = q.attributes("#result").get("data-result")
     seen["phone_verdict_overflow"] = q.overflow()
     shot(q, "7-phone-verdict")
+    q.navigate(url + "/window/?lang=zh")
+    seen["zh_heading"] = text(q, "#services h2")
+    shot(q, "8-phone-zh")
     q.tap("#signout", wait_load=True)
     seen["signed_out_url"] = q.url()
     seen["signed_out_form"] = q.query("#token") != 0
