@@ -32,6 +32,7 @@ def shot(p, name):
 def scan(p, text):
     """Types text into the focused element and presses Enter, as a
     scanner does; waits for the next page."""
+    focused(p, "qr")
     p.call("Input.insertText", {"text": text})
     for t in ("keyDown", "keyUp"):
         p.call("Input.dispatchKeyEvent",
