@@ -178,11 +178,27 @@ expect_http 200 "a second later, still" GET "$URL_idle/window/" -H "Cookie: tcar
 sleep 3
 expect_http 401 "idle for longer than --window-idle: signed out" GET "$URL_idle/window/" -H "Cookie: tcard_window=$SID3"
 stop_vd idle
+check "a daemon whose window sessions last 3 seconds at most" start_vd life \
+	--bundle "$T/b1" --ledger "$T/ledger3.db" --staff-tokens "$T/tokens" --window-lifetime 3
+http POST "$URL_life/window/session" --data "token=$TOK_GYM"
+SID4=$(grep -i '^Set-Cookie: tcard_window=' "$T/hdr" | sed 's/^Set-Cookie: tcard_window=\([^;]*\);.*/\1/I')
+ok4=1
+for i in 1 2; do
+	sleep 1
+	http GET "$URL_life/window/" -H "Cookie: tcard_window=$SID4"
+	[ "$HTTP_STATUS" = 200 ] || ok4=0
+done
+check "busy for 2 seconds: still signed in" test "$ok4" = 1
+sleep 2
+expect_http 401 "past --window-lifetime, however busy: signed out" GET "$URL_life/window/" -H "Cookie: tcard_window=$SID4"
+stop_vd life
 
 # --- the throttle, the log ---
 for i in $(seq 1 12); do http POST "$U/window/session" --data "token=wrong-$i-0123456789abcdefghijklmnopqrstuvw"; done
 check "wrong tokens from one address are throttled (429)" test "$HTTP_STATUS" = 429
 header_has '^Retry-After: [0-9]' "with Retry-After"
+expect_http 200 "metrics" GET "$U/metrics"
+check "count the window page's requests" grep -qE '^tcard_requests_total\{endpoint="window",result="unauthorized"\} [1-9]' "$T/body"
 stop_vd w
 check "the daemon stopped cleanly" test "$VD_STATUS" = 0
 check "the log holds no ID number, token or session id" sh -c "! grep -qE '$IDN_GOLD|110101190001011234|$TOK_GYM|$SID' '$T'/w.log '$T'/w.err"
