@@ -464,6 +464,39 @@ in_scope(
 	return 0;
 }
 
+struct find_arg {
+	const char *id;
+	struct svc_ref ref;
+};
+
+static int
+find_one(const struct svc_ref *ref, void *arg)
+{
+	struct find_arg *a = arg;
+
+	if (strcmp(ref->id, a->id) != 0)
+		return 0;
+	a->ref = *ref;
+	return 1;
+}
+
+/* The chosen service's name (of the first programme that has it). */
+static void
+put_chosen(struct wreq *r, const struct tc_programme_set *set)
+{
+	size_t i, n = set != NULL ? tc_programme_set_count(set) : 0;
+	struct find_arg a;
+
+	a.id = r->s.service;
+	for (i = 0; i < n; i++)
+		if (each_service(tc_programme_set_at(set, i), r->s.win,
+			find_one, &a) != 0) {
+			put_service_name(r, &a.ref);
+			return;
+		}
+	r->bad |= tc_html_put(r->b, r->s.service);
+}
+
 /* GET /window/: the services, and the scan form once one is chosen. */
 static void
 home_page(struct wreq *r, struct vd_bundle *b, const char *notice)
@@ -478,9 +511,11 @@ home_page(struct wreq *r, struct vd_bundle *b, const char *notice)
 	if (r->s.service[0] != '\0') {
 		r->bad |= tc_buf_printf(r->b,
 		    "<form id=\"scan\" method=\"post\" action=\"/window/scan\" autocomplete=\"off\">\n"
-		    "<h1>%s <span id=\"service\">",
+		    "<h1>%s: <span id=\"service\" data-service=\"",
 		    L(r, "扫码核验", "Scan a card"));
 		r->bad |= tc_html_put(r->b, r->s.service);
+		r->bad |= tc_buf_puts(r->b, "\">");
+		put_chosen(r, set);
 		r->bad |= tc_buf_puts(r->b, "</span></h1>\n");
 		csrf_field(r);
 		r->bad |= tc_buf_printf(r->b,

@@ -141,7 +141,7 @@ PY
 	}
 	seen "o['signin_focus'] == 'token' and o['after_signin_url'].endswith('/window/')" "signed in with the token, the token field focused"
 	seen "'culture-sports.gym' in o['listed'] and 'medical' in o['listed'] and not any('airport' in s for s in o['listed'])" "the window's services, and only those"
-	seen "o['chosen'] == 'culture-sports.gym' and o['scan_focus'] == 'qr'" "the gym chosen, the QR field has the focus"
+	seen "o['chosen'] == 'culture-sports.gym' and 'fitness centre' in o['chosen_name'] and o['scan_focus'] == 'qr'" "the gym chosen, by its name, the QR field has the focus"
 	seen "o['result'] == 'VALID' and o['verdict'] == 'VALID' and o['name'] and o['tier']" "typed and Enter: VALID, the holder and tier"
 	seen "any(u['service'] == 'culture-sports.gym' and u['remaining'] == '2' for u in o['uses']) and any(u['service'] == 'medical' and u['remaining'] == 'unlimited' and u['countable'] for u in o['uses'])" "the services with what is left"
 	seen "o['receipt'].get('class') == 'ok' and o['receipt'].get('data-use') and o['receipt_left'].get('data-remaining') == '1' and o['receipt_left'].get('data-used') == '1'" "a use counted: the receipt with its use number, 1 of 2 left"
