@@ -529,6 +529,20 @@ home_page(struct wreq *r, struct vd_bundle *b, const char *notice)
 		    L(r, "证件号码（可选，核对持卡人）",
 			"ID document number (optional: checks the holder)"),
 		    L(r, "核验", "Check"));
+		if (r->vd->conf.reader[0] != '\0') {
+			r->bad |= tc_buf_puts(r->b,
+			    "<form id=\"tapform\" method=\"post\" action=\"/window/scan\">\n");
+			csrf_field(r);
+			r->bad |= tc_buf_printf(r->b,
+			    "<input type=\"hidden\" name=\"tap\" value=\"newest\">\n"
+			    "<p class=\"note\">%s</p>\n"
+			    "<button id=\"usetap\" type=\"submit\">%s</button>\n</form>\n",
+			    L(r,
+				"或：把实体卡放到本窗口的读卡器上，再按下面的按钮。",
+				"Or put the card on this window's reader, then press the button."),
+			    L(r, "读取读卡器上的卡",
+				"Read the card on the reader"));
+		}
 	}
 	r->bad |= tc_buf_printf(r->b, "<section id=\"services\"><h2>%s</h2>\n",
 	    L(r, "选择服务", "Choose the service"));
@@ -710,8 +724,9 @@ new_request_id(char out[40])
 struct usage_arg {
 	struct wreq *r;
 	const struct tc_verdict *v;
-	const char *qr;
-	int pass; /* 0: the chosen service only, 1: the others */
+	const char *qr;	 /* the QR text, or NULL */
+	const char *tap; /* else the tap id */
+	int pass;	 /* 0: the chosen service only, 1: the others */
 	int n, failed;
 };
 
@@ -734,7 +749,7 @@ usage_one(const struct svc_ref *ref, void *arg)
 	q.card_no = a->v->claims.card_no;
 	q.tier = a->v->claims.tier;
 	q.valid_from = (time_t)a->v->claims.issued_at;
-	q.channel = TC_CHANNEL_QR;
+	q.channel = a->tap != NULL ? TC_CHANNEL_CHIP : TC_CHANNEL_QR;
 	q.party = 1;
 	q.now = vd_now(r->vd);
 	if (tc_ledger_usage(r->vd->ledger, &q, &res, msg, sizeof(msg)) != 0) {
@@ -758,9 +773,10 @@ usage_one(const struct svc_ref *ref, void *arg)
 		r->bad |= tc_buf_puts(
 		    r->b, "<form method=\"post\" action=\"/window/redeem\">\n");
 		csrf_field(r);
-		r->bad |= tc_buf_puts(
-		    r->b, "<input type=\"hidden\" name=\"qr\" value=\"");
-		r->bad |= tc_html_put(r->b, a->qr);
+		r->bad |= tc_buf_printf(r->b,
+		    "<input type=\"hidden\" name=\"%s\" value=\"",
+		    a->tap != NULL ? "tap" : "qr");
+		r->bad |= tc_html_put(r->b, a->tap != NULL ? a->tap : a->qr);
 		r->bad |= tc_buf_printf(r->b,
 		    "\">\n<input type=\"hidden\" name=\"service\" value=\"%s\">\n"
 		    "<input type=\"hidden\" name=\"request_id\" value=\"%s\">\n",
@@ -1044,6 +1060,54 @@ home(struct wreq *r)
 	vd_bundle_put(b);
 }
 
+/* A tap id: 32 lower-case hex digits. */
+static int
+tap_id_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') ||
+			(s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i == 32;
+}
+
+/*
+ * The verdict of a tap at the window's reader ("newest", or a tap id) into
+ * *v and its id into id: 0, or -1 (no such tap, or too old). The reader
+ * applied the card's status when it read the card; a list that was stale
+ * then makes the verdict UNKNOWN-STATUS under stale-policy fail, else a
+ * warning (*warning).
+ */
+static int
+tap_verdict(struct wreq *r, const char *which, struct tc_verdict *v,
+    char id[33], const char **warning)
+{
+	struct vd_tap *t;
+	int rc;
+
+	if ((t = malloc(sizeof(*t))) == NULL)
+		return -1;
+	rc = strcmp(which, "newest") == 0 ? vd_reader_newest(r->vd, t)
+	    : tap_id_ok(which)		  ? vd_reader_find(r->vd, which, t)
+					  : -1;
+	if (rc == 0) {
+		*v = t->res.v;
+		memcpy(id, t->id, 33);
+		if (t->stale && v->valid &&
+		    r->vd->conf.stale_policy == TC_STALE_FAIL) {
+			v->valid = 0;
+			v->reason = TC_REASON_STALE_REVOCATIONS;
+		} else if (t->stale && v->valid)
+			*warning =
+			    "the revocation list of this verifier is out of date: a recent revocation may be missing";
+	}
+	OPENSSL_cleanse(t, sizeof(*t));
+	free(t);
+	return rc;
+}
+
 /* POST /window/scan */
 static void
 scan(struct wreq *r)
@@ -1054,8 +1118,9 @@ scan(struct wreq *r)
 	struct vd_bundle *b = NULL;
 	const struct tc_programme *p = NULL;
 	struct tc_verdict *v = NULL;
-	const char *qr, *id;
-	size_t qrlen, idlen = 0;
+	const char *qr, *id, *tap;
+	char tapid[33] = "", msg[128];
+	size_t qrlen = 0, idlen = 0;
 	unsigned wait;
 
 	if (parse_body(r) != 0)
@@ -1067,10 +1132,14 @@ scan(struct wreq *r)
 	if (!csrf_ok(r))
 		return;
 	qr = tc_webform_get(&r->form, "qr", &qrlen);
+	tap = tc_webform_get(&r->form, "tap", NULL);
 	id = tc_webform_get(&r->form, "id", &idlen);
 	if (id != NULL && idlen == 0)
 		id = NULL;
-	if (qr == NULL || qrlen == 0 || qrlen > TC_CRED_TEXT_MAX) {
+	if (tap != NULL && tap[0] == '\0')
+		tap = NULL;
+	if (tap == NULL &&
+	    (qr == NULL || qrlen == 0 || qrlen > TC_CRED_TEXT_MAX)) {
 		r->resp->status = MHD_HTTP_BAD_REQUEST;
 		r->resp->result = VD_R_BAD_REQUEST;
 		b = vd_bundle_get(vd);
@@ -1095,10 +1164,32 @@ scan(struct wreq *r)
 	if ((v = malloc(sizeof(*v))) == NULL ||
 	    (b = vd_bundle_need(vd, r->resp)) == NULL)
 		goto unavailable;
-	if (vd_budget_verify(vd, qr, qrlen, b, id, v, r->resp) != 0)
-		goto unavailable;
-	p = tc_verdict_programme(v, b->progs->set);
-	vd_verdict_status(vd, b, v, vd_now(vd), 0, &note);
+	if (tap != NULL) {
+		if (tap_verdict(r, tap, v, tapid, &note.warning) != 0) {
+			r->resp->status = MHD_HTTP_NOT_FOUND;
+			r->resp->result = VD_R_NOT_FOUND;
+			home_page(r, b,
+			    L(r,
+				"读卡器上最近没有读到卡：请把卡放到读卡器上，再按一次。",
+				"No card was read at the reader lately: put the card on the reader, then press again."));
+			goto out;
+		}
+		/* The holder binding, as /v1/verify checks it (a scrypt). */
+		if (id != NULL && v->valid && v->have_claims &&
+		    tc_claims_check_id(&v->claims, id, msg, sizeof(msg)) ==
+			TC_ERR_POLICY) {
+			v->valid = 0;
+			v->reason = TC_REASON_ID_MISMATCH;
+			snprintf(v->message, sizeof(v->message), "%s",
+			    "the ID number does not match the holder");
+		}
+		p = tc_verdict_programme(v, b->progs->set);
+	} else {
+		if (vd_budget_verify(vd, qr, qrlen, b, id, v, r->resp) != 0)
+			goto unavailable;
+		p = tc_verdict_programme(v, b->progs->set);
+		vd_verdict_status(vd, b, v, vd_now(vd), 0, &note);
+	}
 	if (v->have_claims)
 		vd_mask_card(v->claims.card_no, r->rq->subject);
 	r->resp->status = MHD_HTTP_OK;
@@ -1106,13 +1197,15 @@ scan(struct wreq *r)
 	page_start(r, "核验结果", "Verdict");
 	verdict_box(r, v, p, note.warning);
 	if (v->valid && p != NULL && vd->ledger != NULL) {
-		r->bad |=
-		    tc_buf_printf(r->b, "<section id=\"uses\"><h2>%s</h2>\n",
-			L(r, "本窗口可办理的服务", "Services at this window"));
+		r->bad |= tc_buf_printf(r->b,
+		    "<section id=\"uses\" data-channel=\"%s\"><h2>%s</h2>\n",
+		    tap != NULL ? "chip" : "qr",
+		    L(r, "本窗口可办理的服务", "Services at this window"));
 		memset(&a, 0, sizeof(a));
 		a.r = r;
 		a.v = v;
 		a.qr = qr;
+		a.tap = tap != NULL ? tapid : NULL;
 		each_service(p, r->s.win, usage_one, &a);
 		a.pass = 1;
 		each_service(p, r->s.win, usage_one, &a);
@@ -1224,9 +1317,9 @@ redeem(struct wreq *r)
 	struct vd_bundle *b = NULL;
 	const struct tc_programme *p;
 	struct tc_verdict *v = NULL;
-	const char *qr, *sid, *reqid, *pty;
-	size_t qrlen;
-	char msg[512];
+	const char *qr, *sid, *reqid, *pty, *tap;
+	size_t qrlen = 0;
+	char msg[512], tapid[33];
 	int party = 1, rc;
 	time_t now = vd_now(vd);
 
@@ -1239,10 +1332,14 @@ redeem(struct wreq *r)
 	if (!csrf_ok(r))
 		return;
 	qr = tc_webform_get(&r->form, "qr", &qrlen);
+	tap = tc_webform_get(&r->form, "tap", NULL);
+	if (tap != NULL && !tap_id_ok(tap))
+		tap = NULL;
 	sid = tc_webform_get(&r->form, "service", NULL);
 	reqid = tc_webform_get(&r->form, "request_id", NULL);
 	pty = tc_webform_get(&r->form, "party", NULL);
-	if (qr == NULL || qrlen == 0 || qrlen > TC_CRED_TEXT_MAX ||
+	if ((tap == NULL &&
+		(qr == NULL || qrlen == 0 || qrlen > TC_CRED_TEXT_MAX)) ||
 	    sid == NULL || strlen(sid) >= TC_LEDGER_SERVICE_MAX ||
 	    reqid == NULL || !tc_request_id_ok(reqid) ||
 	    (pty != NULL && pty[0] != '\0' && party_parse(pty, &party) != 0)) {
@@ -1270,9 +1367,23 @@ redeem(struct wreq *r)
 	}
 	if ((v = malloc(sizeof(*v))) == NULL)
 		goto nomem;
-	if ((b = vd_bundle_get(vd)) == NULL ||
-	    tc_credential_verify(qr, qrlen, tc_trust_keyring(b->trust->trust),
-		b->rev->rev, now, NULL, v) != 0) {
+	if (tap != NULL && (b = vd_bundle_get(vd)) != NULL &&
+	    tap_verdict(r, tap, v, tapid, &note.warning) != 0) {
+		r->resp->status = MHD_HTTP_NOT_FOUND;
+		r->resp->result = VD_R_NOT_FOUND;
+		page_start(r, "未计入", "Not counted");
+		box(r, "error", "bad",
+		    L(r, "这次刷卡已过期或不存在，未计数：请重新刷卡。",
+			"That tap is too old or unknown; nothing was counted: tap the card again."));
+		back_link(r);
+		page_end(r);
+		goto out;
+	}
+	if ((tap == NULL && (b = vd_bundle_get(vd)) == NULL) || b == NULL ||
+	    (tap == NULL &&
+		tc_credential_verify(qr, qrlen,
+		    tc_trust_keyring(b->trust->trust), b->rev->rev, now, NULL,
+		    v) != 0)) {
 		r->resp->status = MHD_HTTP_SERVICE_UNAVAILABLE;
 		r->resp->result = VD_R_UNAVAILABLE;
 		page_start(r, "暂时无法核验", "Unavailable");
@@ -1285,7 +1396,8 @@ redeem(struct wreq *r)
 	}
 	/* Verified again: the page's hidden field is never trusted. */
 	p = tc_verdict_programme(v, b->progs->set);
-	vd_verdict_status(vd, b, v, now, 0, &note);
+	if (tap == NULL)
+		vd_verdict_status(vd, b, v, now, 0, &note);
 	if (v->have_claims)
 		vd_mask_card(v->claims.card_no, r->rq->subject);
 	if (v->valid && p != NULL && !tc_staff_allows(r->s.win, p->id, sid)) {
@@ -1318,7 +1430,7 @@ redeem(struct wreq *r)
 	q.card_no = v->claims.card_no;
 	q.tier = v->claims.tier;
 	q.valid_from = (time_t)v->claims.issued_at;
-	q.channel = TC_CHANNEL_QR;
+	q.channel = tap != NULL ? TC_CHANNEL_CHIP : TC_CHANNEL_QR;
 	q.party = party;
 	q.request_id = reqid;
 	q.window = r->s.win->window;

@@ -524,6 +524,8 @@ struct vd_tap {
  */
 int vd_reader_find(
     struct vd_ctx *vd, const char *id, struct vd_tap *out /* OUT */);
+/* As vd_reader_find, the newest tap (the window page's "card on the reader"). */
+int vd_reader_newest(struct vd_ctx *vd, struct vd_tap *out /* OUT */);
 /*
  * Makes vd->reader, the reader's state (its mutex, the taps, the parked
  * long-polls), whether or not a reader is set: GET /v1/reader answers
