@@ -12,16 +12,18 @@
  * the session), the scan form: a USB barcode scanner types the QR text
  * into the focused field and presses Enter (POST /window/scan), with an
  * optional ID number for the holder-binding check (never logged, never
- * echoed). The verdict page shows the verdict in large type, the holder,
- * programme and tier, the tier's services of the window's scope with what
- * is left of each (as GET .../usage) and a form to count a use of each
- * (POST /window/redeem: the QR text travels in a hidden field and is
- * verified again; a request id made once per form makes a second submit a
- * replay); the receipt says the use number, used / limit, remaining and
- * the period. Sign out is POST /window/signout. No script, one style
- * sheet of the daemon's (/window/window.css), zh or en (?lang=, else
- * Accept-Language), every output escaped. Reference: docs/verifierd.md,
- * "The window page".
+ * echoed); with a reader configured, "read the card on the reader" takes
+ * the newest tap of the window's reader instead (vd-reader.c). The
+ * verdict page shows the verdict in large type, the holder, programme and
+ * tier, the tier's services of the window's scope with what is left of
+ * each (as GET .../usage) and a form to count a use of each (POST
+ * /window/redeem: the QR text travels in a hidden field and is verified
+ * again, or the tap's id, which must still be a recent tap; a request id
+ * made once per form makes a second submit a replay); the receipt says
+ * the use number, used / limit, remaining and the period. Sign out is
+ * POST /window/signout. No script, one style sheet of the daemon's
+ * (/window/window.css), zh or en (?lang=, else Accept-Language), every
+ * output escaped. Reference: docs/verifierd.md, "The window page".
  */
 #include <pthread.h>
 #include <stdio.h>
