@@ -102,9 +102,13 @@ vd_window_init(struct vd_ctx *vd)
 		return -1;
 	pthread_mutex_init(&w->mu, NULL);
 	w->conf = &vd->conf;
-	/* 10 sign-ins, then one a minute, per client address. */
+	/*
+	 * 30 sign-ins at once, then 10 a minute, per client address: the
+	 * windows of an office behind one address sign in of a morning, and
+	 * a token of 32 characters or more is not guessed at that rate.
+	 */
 	if (tc_dthrottle_new(&w->signin_tb, 1024,
-		(struct tc_rate){ .count = 1, .period = 60 }, 10) != 0) {
+		(struct tc_rate){ .count = 10, .period = 60 }, 30) != 0) {
 		pthread_mutex_destroy(&w->mu);
 		free(w);
 		return -1;
@@ -1020,6 +1024,7 @@ signout(struct wreq *r)
 	}
 	if (!csrf_ok(r))
 		return;
+	r->en = r->s.en;
 	sess_drop(r->vd->window, r->s.id);
 	redirect(r, r->en ? "/window?lang=en" : "/window");
 	snprintf(r->resp->set_cookie, sizeof(r->resp->set_cookie),
@@ -1573,7 +1578,7 @@ vd_ep_window(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 			r->en = peek.en;
 		OPENSSL_cleanse(id, sizeof(id));
 		OPENSSL_cleanse(&peek, sizeof(peek));
-		if (path[8] == 's')
+		if (strcmp(path, "/window/scan") == 0)
 			scan(r);
 		else
 			redeem(r);

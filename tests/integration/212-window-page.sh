@@ -194,7 +194,7 @@ expect_http 401 "past --window-lifetime, however busy: signed out" GET "$URL_lif
 stop_vd life
 
 # --- the throttle, the log ---
-for i in $(seq 1 12); do http POST "$U/window/session" --data "token=wrong-$i-0123456789abcdefghijklmnopqrstuvw"; done
+for i in $(seq 1 40); do http POST "$U/window/session" --data "token=wrong-$i-0123456789abcdefghijklmnopqrstuvw"; done
 check "wrong tokens from one address are throttled (429)" test "$HTTP_STATUS" = 429
 header_has '^Retry-After: [0-9]' "with Retry-After"
 expect_http 200 "metrics" GET "$U/metrics"
