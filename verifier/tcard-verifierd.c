@@ -100,7 +100,11 @@ static const char help[] =
     "    --staff-tokens FILE   window names, their bearer tokens and what\n"
     "                          each may count (mode 600; lines \"NAME TOKEN\n"
     "                          PROGRAMME:SERVICE...\"); the staff endpoints\n"
-    "                          need one\n"
+    "                          need one; so does the window page\n"
+    "                          (GET /window: staff sign in with the token,\n"
+    "                          scan e-cards and count uses in a browser)\n"
+    "    --window-idle SECS, --window-lifetime SECS  a window page session\n"
+    "                          ends when idle or old (1800, 43200)\n"
     "    --reader NAME         watch this PC/SC reader (its name or a\n"
     "                          unique part of it; default none)\n"
     "    --reader-profile auto|piv|tcard  card profile (default auto)\n"
@@ -130,7 +134,8 @@ static const char help[] =
     "    --binding-concurrency N  scrypts at once for /v1/verify with an\n"
     "                          ID number (default: cores - 1, at least 1)\n"
     "    --binding-wait MS|SECS  how long one may queue (\"250ms\"), then\n"
-    "                          503 busy with Retry-After    --log FILE|-|off      JSON log lines (default - : standard error;\n"
+    "                          503 busy with Retry-After\n"
+    "    --log FILE|-|off      JSON log lines (default - : standard error;\n"
     "                          off: events only, on standard error)\n"
     "    --max-body BYTES, --max-query BYTES (8192, 2048; a query of more\n"
     "                          than 32 parts is refused)\n"
@@ -179,6 +184,8 @@ vd_ctx_init(struct vd_ctx *vd)
 	pthread_mutex_init(&vd->check_mu, NULL);
 	pthread_mutex_init(&vd->budget.mu, NULL);
 	vd->budget.max_running = 1;
+	if (vd_window_init(vd) != 0)
+		return -1;
 	return vd_reader_init(vd);
 }
 
@@ -585,6 +592,7 @@ out:
 	}
 	vd_log_close(vd);
 	vd_reader_free(vd);
+	vd_window_free(vd);
 	tc_buf_release(&cbuf);
 	free(longopts);
 	return status;

@@ -76,6 +76,8 @@ static const struct tc_dconf_key keys[] = {
 	{ "binding-concurrency", NUM(UINT, binding_concurrency), 0, 256, NULL },
 	{ "binding-wait",	 NUM(MSEC, binding_wait),     0, 10000, NULL },
 	{ "lookup-guard",	 STR(lookup_guard),	      0, 0, NULL },
+	{ "window-idle",	 NUM(DUR, window_idle),	      1, 86400, NULL },
+	{ "window-lifetime",	 NUM(DUR, window_lifetime),   1, 7 * 86400, NULL },
 };
 /* clang-format on */
 
@@ -98,6 +100,8 @@ tc_vdconf_init(struct tc_vdconf *c)
 	c->throttle_slots = 65536;
 	snprintf(c->access_log, sizeof(c->access_log), "%s", "-");
 	c->max_body = 8192;
+	c->window_idle = 30 * 60;
+	c->window_lifetime = 12 * 3600;
 	c->max_query = 2048;
 	c->timeout = 10;
 	c->max_connections = 1024;

@@ -32,6 +32,7 @@ static const char *const ep_names[VD_EP_COUNT] = {
 	[VD_EP_USAGE] = "usage",
 	[VD_EP_REPORT] = "report",
 	[VD_EP_READER] = "reader",
+	[VD_EP_WINDOW] = "window",
 	[VD_EP_OTHER] = "other",
 };
 

@@ -527,6 +527,25 @@ newest(struct vd_ctx *vd)
 	    : &vd->reader->ring[(vd->reader->next + RING - 1) % RING];
 }
 
+int
+vd_reader_newest(struct vd_ctx *vd, struct vd_tap *out)
+{
+	const struct vd_tap *t;
+	time_t now = vd_now(vd);
+	int r = -1;
+
+	if (out == NULL || vd->conf.reader[0] == '\0')
+		return -1;
+	pthread_mutex_lock(&vd->reader->mu);
+	if ((t = newest(vd)) != NULL &&
+	    now - t->at <= (time_t)vd->conf.tap_max_age) {
+		*out = *t;
+		r = 0;
+	}
+	pthread_mutex_unlock(&vd->reader->mu);
+	return r;
+}
+
 /* A long-poll is over: a tap newer than after (or any, without). */
 static int
 ready(struct vd_ctx *vd, const char *after)

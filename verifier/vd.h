@@ -151,6 +151,7 @@ struct vd_floor_state {
 
 struct vd_pull_state;	/* vd-pull.c: the curl handle, validators */
 struct vd_reader_state; /* vd-reader.c: the reader thread, taps, long-polls */
+struct vd_window_state; /* vd-window.c: sessions of the window page */
 
 /*
  * Everything the daemon holds, made by main() and handed to every part:
@@ -193,6 +194,7 @@ struct vd_ctx {
 	struct vd_floor_state floor;
 	struct vd_pull_state *pull;	/* NULL until vd_pull_init */
 	struct vd_reader_state *reader; /* NULL until vd_reader_init */
+	struct vd_window_state *window; /* vd-window.c: the page's sessions */
 	/* SHA-256 of the last file refused, per kind, so it is not retried. */
 	uint8_t refused_sha[3][32];
 	pthread_mutex_t check_mu; /* one vd_bundle_check at a time */
@@ -339,6 +341,7 @@ enum vd_endpoint {
 	VD_EP_USAGE,
 	VD_EP_REPORT,
 	VD_EP_READER,
+	VD_EP_WINDOW,
 	VD_EP_OTHER,
 	VD_EP_COUNT
 };
@@ -444,6 +447,16 @@ void vd_ep_verify(
 void vd_ep_lookup(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
 void vd_ep_page(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
+/*
+ * The window page (vd-window.c): GET /window, /window/ and
+ * /window/window.css, POST /window/session, /window/signout, /window/scan
+ * and /window/redeem. vd_window_init makes its session table (0, or -1
+ * out of memory), vd_window_free wipes and frees it.
+ */
+void vd_ep_window(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
+int vd_window_init(struct vd_ctx *vd);
+void vd_window_free(struct vd_ctx *vd);
 void vd_ep_trust(
     struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp);
 void vd_ep_revocations(
@@ -511,6 +524,8 @@ struct vd_tap {
  */
 int vd_reader_find(
     struct vd_ctx *vd, const char *id, struct vd_tap *out /* OUT */);
+/* As vd_reader_find, the newest tap (the window page's "card on the reader"). */
+int vd_reader_newest(struct vd_ctx *vd, struct vd_tap *out /* OUT */);
 /*
  * Makes vd->reader, the reader's state (its mutex, the taps, the parked
  * long-polls), whether or not a reader is set: GET /v1/reader answers

@@ -61,6 +61,8 @@ struct tc_vdconf {
 	unsigned max_body;		     /* bytes of a request body */
 	unsigned max_query;		     /* bytes of a query string */
 	unsigned timeout;		     /* idle seconds before a close */
+	unsigned window_idle;	  /* window page: idle session seconds */
+	unsigned window_lifetime; /* window page: longest session */
 	unsigned max_connections;
 	unsigned per_ip_connections;	    /* 0: no per-address limit (64) */
 	unsigned cache_max_age;		    /* Cache-Control max-age of files */

@@ -180,6 +180,19 @@ test_values(void **state)
 			     "/var/lib/tcard/guard.db", NULL, 0),
 	    0);
 	assert_string_equal(c.lookup_guard, "/var/lib/tcard/guard.db");
+	/* The window page's sessions: 30 minutes idle, 12 hours at most. */
+	tc_vdconf_init(&c);
+	assert_int_equal(c.window_idle, 1800);
+	assert_int_equal(c.window_lifetime, 43200);
+	assert_int_equal(tc_vdconf_set(&c, "window-idle", "15m", NULL, 0), 0);
+	assert_int_equal(c.window_idle, 900);
+	assert_int_equal(
+	    tc_vdconf_set(&c, "window-idle", "0", NULL, 0), TC_ERR_RANGE);
+	assert_int_equal(
+	    tc_vdconf_set(&c, "window-lifetime", "8h", NULL, 0), 0);
+	assert_int_equal(c.window_lifetime, 28800);
+	assert_int_equal(
+	    tc_vdconf_set(&c, "window-lifetime", "8d", NULL, 0), TC_ERR_RANGE);
 }
 
 static void
