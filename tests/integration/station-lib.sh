@@ -207,15 +207,15 @@ make_card() {
 # job_wait JOB STATE [SECONDS]: GET /v1/production/jobs/JOB until its
 # state is STATE (a failed job ends the wait); the answer stays in $T/job.
 job_wait() {
-	local i s
-	for i in $(seq $((${3:-60} * 5))); do
+	local s end=$(($(date +%s) + ${3:-60}))
+	while [ "$(date +%s)" -lt $end ]; do
 		as $P GET "/v1/production/jobs/$1"
 		cp "$T/body" "$T/job"
 		status_is 200 || break
 		s=$(jq_body 'o["state"]' 2>/dev/null)
 		[ "$s" = "$2" ] && return 0
 		[ "$s" = failed ] && break
-		sleep 0.2
+		sleep "${JOB_POLL:-0.2}"
 	done
 	sed 's/^/# job: /' "$T/job"; echo
 	return 1
