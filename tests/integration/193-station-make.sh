@@ -117,4 +117,5 @@ check "tcard-verify --reader: the PIV card 2 is VALID" \
 	python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); sys.exit(not (o["result"] == "VALID" and o["card"] == sys.argv[2]))' "$T/out" "${CARDS[2]}"
 vcard_pull 0
 expect_no "${IDNS[2]}" "no ID number in tcard-issuerd's log" "$T/id.err"
+st_logs
 done_testing

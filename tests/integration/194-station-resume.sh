@@ -117,4 +117,5 @@ check "card 2, marked made by hand, is delivered" status_is 200
 tap_card --json
 check "card 2 taps VALID" grep -q '"result": *"VALID"' "$T/out"
 vcard_pull 0
+st_logs
 done_testing

@@ -40,10 +40,11 @@ MS=$(((T1 - T0) / 1000000))
 echo "# latency: ${DELAY} ms each way: $RT round trips, ${MS} ms from make to done (test's polling of 200 ms included)"
 check "tcard: at most 4 round trips ($RT)" test "${RT:-99}" -le 4
 check "no faster than its round trips over the line (${MS} ms >= $RT x $((2 * DELAY)) ms)" \
-	test "$MS" -ge $((${RT:-0} * 2 * DELAY))
+	test -n "$RT" -a "$MS" -ge $((${RT:-0} * 2 * DELAY))
 check "the station ran its batches" grep -q "job $J: batch" "$T/st-$S1/log"
 st_stop $S1
 check "the station stops with status 0" test "$ST_STATUS" = 0
 c=$("$I" chip show "${CARDS[1]}" --home "$H" --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["state"])' 2>/dev/null)
 check "the registry says done" test "$c" = done
+st_logs
 done_testing

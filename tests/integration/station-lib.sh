@@ -238,3 +238,13 @@ tap_card() {
 no_key_symbols() {
 	! nm "$ST" 2>/dev/null | grep -qE ' [TtUu] (tc_keystore_|tc_registry_|tc_card_keys|tc_perso_|tc_cose_sign|tc_credential_sign|sqlite3_)'
 }
+# st_logs: on a failure, the stations' and the office's logs' tails as
+# TAP comments (call before done_testing).
+st_logs() {
+	local f
+	[ "$_failed" -eq 0 ] && return 0
+	for f in "$T"/st-*/log; do
+		[ -f "$f" ] && tail -n 30 "$f" | sed "s|^|# $(basename "$(dirname "$f")"): |"
+	done
+	tail -n 30 "$T/id.err" 2>/dev/null | sed 's/^/# tcard-issuerd: /'
+}
