@@ -165,18 +165,50 @@ write_cb(char *p, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+/* Whether the 16 bytes at p are digits (p need not end in a NUL). */
+static int
+digits16(const char *p)
+{
+	int i;
+
+	for (i = 0; i < 16; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * The card number of a face answer: the header X-Tcard-Card, or the
+ * "card-" and 16 digits of its Content-Disposition's file name
+ * (filename="card-4401110000000017.pdf").
+ */
 static size_t
 header_cb(char *p, size_t size, size_t n, void *arg)
 {
-	static const char name[] = "X-Tcard-Card:";
+	static const char xcard[] = "X-Tcard-Card:",
+			  disp[] = "Content-Disposition:";
 	struct http *hp = arg;
-	size_t len = size * n, i = sizeof(name) - 1, o = 0;
+	size_t len = size * n, i, o = 0;
+	const char *q;
 
-	if (len > i && strncasecmp(p, name, i) == 0) {
-		for (; i < len && o + 1 < sizeof(hp->card); i++)
+	if (len > sizeof(xcard) - 1 &&
+	    strncasecmp(p, xcard, sizeof(xcard) - 1) == 0) {
+		for (i = sizeof(xcard) - 1; i < len && o + 1 < sizeof(hp->card);
+		     i++)
 			if ((p[i] >= '0' && p[i] <= '9') || p[i] == ' ')
 				hp->card[o++] = p[i];
 		hp->card[o] = '\0';
+	} else if (len > sizeof(disp) - 1 &&
+	    strncasecmp(p, disp, sizeof(disp) - 1) == 0 &&
+	    hp->card[0] == '\0') {
+		for (i = sizeof(disp) - 1; i + 5 + 16 <= len; i++) {
+			q = p + i;
+			if (strncmp(q, "card-", 5) != 0 || !digits16(q + 5))
+				continue;
+			memcpy(hp->card, q + 5, 16);
+			hp->card[16] = '\0';
+			break;
+		}
 	}
 	return len;
 }
@@ -552,7 +584,7 @@ print_face(struct station *st, const char *job)
 	snprintf(card, sizeof(card), "%s", st->http.card);
 	if (card[0] == '\0') {
 		print_report(st, job, 0, "failed",
-		    "the office sent the face without its card number (X-Tcard-Card)");
+		    "the office sent the face without its card number (X-Tcard-Card, or card-N.pdf as its file name)");
 		return;
 	}
 	if (tc_printjob_submit(&cf->printq, card, st->http.body.data,
