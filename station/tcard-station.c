@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -360,7 +361,7 @@ card_drop(struct card *c, const char *why)
 		return;
 	tc_icc_close(c->icc);
 	c->icc = NULL;
-	st_log("info", "card %u: %s", (unsigned)c->insert, why);
+	st_log("info", "insertion %u: %s", (unsigned)c->insert, why);
 }
 
 /* Logs a reader error once, until it changes. */
@@ -410,7 +411,7 @@ card_refresh(struct card *c)
 	if (card_connect(c) == 0) {
 		c->insert++;
 		tc_icc_atr(c->icc, &atrlen);
-		st_log("info", "card %u: in the reader (ATR %zu bytes)",
+		st_log("info", "insertion %u: in the reader (ATR %zu bytes)",
 		    (unsigned)c->insert, atrlen);
 	}
 }
@@ -427,8 +428,8 @@ card_reset(struct card *c)
 	tc_icc_close(c->icc);
 	c->icc = NULL;
 	if (card_connect(c) != 0)
-		st_log(
-		    "info", "card %u: gone at the reset", (unsigned)c->insert);
+		st_log("info", "insertion %u: gone at the reset",
+		    (unsigned)c->insert);
 }
 
 /*
@@ -927,6 +928,14 @@ main(int argc, char **argv)
 	}
 	st.cf = &cf;
 	st.card.reader = cf.reader;
+	/*
+	 * The insertion count starts at a random number: the office keeps
+	 * the numbers a station used, and a restarted station's first card
+	 * must not pass for the card of a job that ended before.
+	 */
+	if (getrandom(&st.card.insert, sizeof(st.card.insert), 0) !=
+	    (ssize_t)sizeof(st.card.insert))
+		st.card.insert = (uint32_t)time(NULL);
 	if (http_init(&st.http, &cf, err, sizeof(err)) != 0) {
 		st_log("error", "%s", err);
 		http_free(&st.http);
