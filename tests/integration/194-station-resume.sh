@@ -38,10 +38,11 @@ not_valid() {
 	! grep -q '^VALID' "$T/out"
 }
 
-# 1. Card 1: the card pulled at APDU N, for several N.
+# 1. Card 1: the card pulled at APDU N, for several N (a first make takes 7
+# APDUs on tcard; a resumed one fewer).
 ST1=$T/c1.json
 n_fail=0
-for n in 1 3 5 7; do
+for n in 1 3 5; do
 	vcard_start 0 "$ST1" --profile tcard --exit-at $n || not_ok "card 1 inserted (pull at $n)"
 	st_start $S1 || not_ok "station 1 starts"
 	if again "${SERIALS[1]}" $S1; then

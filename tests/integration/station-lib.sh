@@ -214,7 +214,7 @@ job_wait() {
 		status_is 200 || break
 		s=$(jq_body 'o["state"]' 2>/dev/null)
 		[ "$s" = "$2" ] && return 0
-		[ "$s" = failed ] && break
+		[ "$s" = failed ] || [ "$s" = done ] && break
 		sleep "${JOB_POLL:-0.2}"
 	done
 	sed 's/^/# job: /' "$T/job"; echo
