@@ -83,8 +83,8 @@ static const char usage_text[] =
     "        log             a file to append to, or stderr (the default)\n"
     "    --help, --version\n"
     "\n"
-    "SIGTERM or SIGINT: the exchange that carries answers is finished, an\n"
-    "idle long poll dropped, then the station exits 0.\n"
+    "SIGTERM or SIGINT: answers already run are sent, an idle long poll is\n"
+    "dropped, then the station exits 0.\n"
     "Exit status: 0 stopped by a signal; 1 cannot start (log, libcurl);\n"
     "2 bad option or settings.\n";
 
@@ -344,6 +344,9 @@ answer_message(const struct tc_buf *b, char *out, size_t outlen)
 	else if (o != NULL && json_is_string(m = json_object_get(o, "error")))
 		snprintf(out, outlen, "%s", json_string_value(m));
 	json_decref(o);
+	for (; *out != '\0'; out++) /* one log line, whatever the office sent */
+		if ((unsigned char)*out < 0x20 || *out == 0x7f)
+			*out = ' ';
 }
 
 /* The card in the reader, as the office is told. */
@@ -744,8 +747,10 @@ run(struct station *st)
 
 	memset(&req, 0, sizeof(req));
 	tc_buf_init(&out, TC_STATION_BODY_MAX);
-	while (!stop) {
-		print_follow(st);
+	/* After a stop, answers already run are still sent once. */
+	while (!stop || req.batch != 0) {
+		if (!stop)
+			print_follow(st);
 		if (req.batch == 0) {
 			card_refresh(&st->card);
 			atomic_store(&w_known, st->card.icc != NULL);
@@ -755,6 +760,8 @@ run(struct station *st)
 		wait = (int)cf->wait_ms;
 		if (printing(st) && wait > PRINT_FOLLOW_MS)
 			wait = PRINT_FOLLOW_MS;
+		if (stop)
+			wait = 0;
 		req.wait_ms = wait;
 		tc_buf_reset(&out);
 		if (tc_station_req_write(&req, &out) != 0) {
@@ -770,6 +777,12 @@ run(struct station *st)
 		st->http.idle = 0;
 		if (r == HTTP_DROPPED)
 			continue;
+		if (r == HTTP_FAILED && stop) {
+			st_log("warning",
+			    "office: %s; the answers of batch %llu are not sent (stopping)",
+			    err, (unsigned long long)req.batch);
+			break;
+		}
 		if (r == HTTP_FAILED) {
 			/* The answers stay, for the next attempt. */
 			if (strcmp(err, last_fail) != 0)
