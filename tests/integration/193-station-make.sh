@@ -15,7 +15,9 @@
 # (its round trips are reported). The station's directory holds only its
 # own key and certificate, its process no file of the authority's home,
 # its binary no symbol of the key store, registry or key provider, and
-# its log no ID number; it stops on SIGTERM with status 0.
+# its log no ID number; it stops on SIGTERM with status 0. First, bad
+# settings (a wait out of range, http, a key readable by others) are
+# refused with exit 2 and a message naming the line and the setting.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 . "$(dirname "$0")/pcsc-env.sh"
@@ -23,6 +25,21 @@
 st_env
 need_cmd pdfinfo
 S1=DEMO-01
+
+# The program itself: --help, and settings refused before anything starts.
+expect_exit 0 "tcard-station --help" "$ST" --help
+expect_out '^usage: tcard-station --config FILE' "prints its usage"
+mkdir -p "$T/bad"
+printf 'office https://127.0.0.1:1\noffice-ca /dev/null\ncert /dev/null\nkey %s\nreader r\nwait 25000\n' "$T/bad/k" >"$T/bad/wait.conf"
+expect_exit 2 "a wait of 25000 seconds is refused" "$ST" --config "$T/bad/wait.conf"
+expect_err 'wait.conf: line 6: wait: ' "naming the file, the line and the setting"
+printf 'office http://127.0.0.1:1\n' >"$T/bad/http.conf"
+expect_exit 2 "an office without https is refused" "$ST" --config "$T/bad/http.conf"
+expect_err 'line 1: office: ' "naming the line and the setting"
+printf 'office https://127.0.0.1:1\noffice-ca /dev/null\ncert /dev/null\nkey %s\nreader r\n' "$T/bad/k" >"$T/bad/key.conf"
+(umask 022; echo key >"$T/bad/k")
+expect_exit 2 "a station key readable by others is refused" "$ST" --config "$T/bad/key.conf"
+expect_err 'chmod 600' "saying how to fix it"
 
 bail "the office: 2 approved cards, a station certificate, TLS" st_office 2 $S1
 bail "cupsd with the card printer" st_cupsd
