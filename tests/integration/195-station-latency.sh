@@ -6,7 +6,8 @@
 # 50 ms round-trip time). The make still completes, in at most 4 round
 # trips for tcard, and no faster than those round trips allow (the proxy
 # is really in the path); the wall time from make to done is recorded in
-# the log.
+# the log. The line cut and restored on the way: the station retries and
+# comes back.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/issuerd-lib.sh"
 . "$(dirname "$0")/pcsc-env.sh"
@@ -18,7 +19,8 @@ DELAY=${DELAY:-25}
 bail "the office: 1 approved card, a station certificate, TLS" st_office 1 $S1
 python3 "$TC_TOP/tests/integration/delay-proxy.py" "$(cat "$T/id.port")" "$DELAY" "$T/proxy.port" \
 	2>"$T/proxy.err" &
-tc_daemon $!
+PROXY_PID=$!
+tc_daemon $PROXY_PID
 for _ in $(seq 50); do [ -s "$T/proxy.port" ] && break; sleep 0.1; done
 bail "the delaying proxy listens ($DELAY ms each way)" test -s "$T/proxy.port"
 PROXY=https://127.0.0.1:$(cat "$T/proxy.port")
@@ -30,6 +32,28 @@ check "a request through the proxy takes at least one delayed round trip" \
 
 vcard_start 0 "$T/c1.json" --profile tcard || not_ok "a blank tcard inserted"
 check "tcard-station starts, its office behind the proxy" st_start $S1 "$PROXY"
+
+# The line down: the station retries with a growing back-off, and comes
+# back when the line does.
+kill "$PROXY_PID"; wait "$PROXY_PID" 2>/dev/null
+down=1
+for _ in $(seq 150); do
+	grep -q 'office: .*again in 1000 ms' "$T/st-$S1/log" && { down=0; break; }
+	sleep 0.1
+done
+check "the line down: the station says so and retries" test $down = 0
+sleep 2
+rm -f "$T/proxy.port"
+python3 "$TC_TOP/tests/integration/delay-proxy.py" "$(cat "$T/id.port")" "$DELAY" "$T/proxy.port" \
+	"${PROXY##*:}" 2>>"$T/proxy.err" &
+PROXY_PID=$!
+tc_daemon $PROXY_PID
+back=1
+for _ in $(seq 200); do
+	grep -q 'office: connected again' "$T/st-$S1/log" && { back=0; break; }
+	sleep 0.1
+done
+check "the line back: the station is connected again within its back-off" test $back = 0
 T0=$(date +%s%N)
 check "the producer makes the card on the station" make_card "${SERIALS[1]}" $S1
 J=$JOB

@@ -3,9 +3,9 @@
 # A TCP proxy on loopback that delays every chunk by DELAY_MS in each
 # direction (order kept, throughput not limited): the round-trip time of a
 # branch's line for the station tests (195, tests/bench/bench-station.sh).
-# Usage: delay-proxy.py TARGET_PORT DELAY_MS PORT_FILE
-# Listens on 127.0.0.1 on a free port, written to PORT_FILE when ready;
-# stops on SIGTERM.
+# Usage: delay-proxy.py TARGET_PORT DELAY_MS PORT_FILE [PORT]
+# Listens on 127.0.0.1 on PORT (default a free port), written to PORT_FILE
+# when ready; stops on SIGTERM.
 import asyncio
 import signal
 import sys
@@ -64,7 +64,8 @@ async def main():
         for s in (cw, sw):
             s.close()
 
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    server = await asyncio.start_server(handle, "127.0.0.1", port, reuse_address=True)
     with open(portfile + ".tmp", "w") as f:
         f.write(str(server.sockets[0].getsockname()[1]))
     import os
