@@ -249,6 +249,14 @@ $(VCARD_UNIT_TESTS): $(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(VCARD_UNIT_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
+# The monitor's perso ops with the worker's side of a job
+# (tests/unit/test-mon-perso.c, which gives mon_log, mon_spawn and web_call
+# itself) on the emulator's applets.
+MON_PERSO_OBJ := $(filter-out $(BUILD)/office/issuerd.o,$(ISSUERD_OBJ)) $(BUILD)/office/web-perso.o
+$(BUILD)/tests/unit/test-mon-perso: tests/unit/test-mon-perso.c $(wildcard tests/unit/*.h vcard/*.h office/*.h) $(MON_PERSO_OBJ) $(VCARD_UNIT_OBJ) $(DAEMONLIB) $(DEMOLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(MON_PERSO_OBJ) $(VCARD_UNIT_OBJ) $(DAEMONLIB) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
+
 $(BUILD)/tests/unit/test-%: tests/unit/test-%.c $(wildcard tests/unit/*.h tests/unit/kat/*.h) $(DEMOLIB) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)

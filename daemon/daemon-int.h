@@ -14,6 +14,7 @@
 struct MHD_Daemon;
 struct MHD_OptionItem;
 struct tc_dcreds;
+struct tc_dclient;
 
 /* GnuTLS priorities of the daemons: TLS 1.3 and 1.2, nothing older. */
 #define TC_DTLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
@@ -26,6 +27,8 @@ struct tc_dtls {
 	uint64_t epoch;		   /* replacements so far */
 	unsigned long live;	   /* connections open */
 	int never_free;		   /* a connection was not counted */
+	/* Client certificates asked for and checked against (NULL: none). */
+	struct tc_dclient *client;
 };
 
 struct tc_daemon {

@@ -220,6 +220,32 @@ int tc_daemon_tls_reload(struct tc_daemon *d, char *err, size_t errlen);
  */
 int tc_daemon_tls_pem(struct tc_daemon *d, const void *cert, size_t clen,
     const void *key, size_t klen, char *err, size_t errlen);
+/*
+ * Client certificates (daemon/tls.c): from now on the TLS handshakes of
+ * the daemon ask the client for a certificate (they do not require one:
+ * a client without one connects as before), and tc_dreq_client_cert
+ * checks the certificate a request's connection gave against ca (PEM,
+ * one or more CA certificates, calen bytes) and the revoked serials in
+ * revoked (rlen bytes of text, may be NULL: a line per certificate, its
+ * serial in hex, "serial=" and ':' between bytes allowed, as `openssl
+ * x509 -noout -serial` prints it; '#' starts a comment; blank lines are
+ * skipped). Replaces what an earlier call set; ca NULL asks for nothing
+ * more. The bytes stay the caller's. Returns 0, or -1 with err (not a
+ * certificate, a bad line of revoked named by number); what was set
+ * before then stays.
+ */
+int tc_daemon_tls_client_ca(struct tc_daemon *d, const void *ca, size_t calen,
+    const char *revoked, size_t rlen, char *err, size_t errlen);
+/*
+ * The client certificate of rq's connection, checked: issued by the CA of
+ * tc_daemon_tls_client_ca (a chain up to it), valid now (not expired, not
+ * before its start), fit for a TLS client when it says what it is for,
+ * not revoked. Returns 0 with its subject's common name in cn (cnlen
+ * bytes with the NUL), or -1 with err saying which (plain HTTP, no client
+ * CA set, no certificate, not issued by the CA, expired, revoked, ...).
+ */
+int tc_dreq_client_cert(
+    const struct tc_dreq *rq, char *cn, size_t cnlen, char *err, size_t errlen);
 /* Monotonic nanoseconds. */
 uint64_t tc_daemon_mono_ns(void);
 

@@ -29,14 +29,17 @@
 
 #include <gnutls/abstract.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <microhttpd.h>
 
 #include "tcard/buf.h"
 #include "tcard/file.h"
 #include "daemon-int.h"
 
-#define CHAIN_MAX 16		/* certificates in tls-cert */
-#define PEM_MAX	  (1024 * 1024) /* bytes of either file */
+#define CHAIN_MAX   16		  /* certificates in tls-cert */
+#define SERIAL_MAX  20		  /* bytes of a serial (RFC 5280 4.1.2.2) */
+#define REVOKED_MAX 100000	  /* serials in a revocation list */
+#define PEM_MAX	    (1024 * 1024) /* bytes of either file */
 
 /* A certificate chain and its key, as handed to GnuTLS. */
 struct tc_dcreds {
@@ -47,6 +50,19 @@ struct tc_dcreds {
 	unsigned long pending;
 	uint64_t retired_in; /* the epoch that replaced it */
 	struct tc_dcreds *next;
+};
+
+/*
+ * What client certificates are checked against: the CA (a trust list)
+ * and the revoked serials (without leading zero bytes).
+ */
+struct tc_dclient {
+	gnutls_x509_trust_list_t tl;
+	struct serial {
+		uint8_t b[SERIAL_MAX];
+		size_t n;
+	} * revoked;
+	size_t nrevoked;
 };
 
 /*
@@ -217,6 +233,13 @@ cert_cb(gnutls_session_t s, const gnutls_datum_t *req_ca_dn, int nreqs,
 	if (t == NULL)
 		return -1;
 	pthread_mutex_lock(&t->mu);
+	/*
+	 * Called while GnuTLS reads the ClientHello, before it writes its
+	 * CertificateRequest (TLS 1.2 and 1.3): asked here, the request
+	 * follows the client CA set now, also after a reload.
+	 */
+	if (t->client != NULL)
+		gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUEST);
 	if (t->cur != NULL) {
 		*pcert = t->cur->pcert;
 		*pcert_length = t->cur->n;
@@ -328,6 +351,277 @@ tc_dtls_conn_untracked(struct tc_dtls *t)
 	pthread_mutex_unlock(&t->mu);
 }
 
+static void
+client_free(struct tc_dclient *c)
+{
+	if (c == NULL)
+		return;
+	if (c->tl != NULL)
+		gnutls_x509_trust_list_deinit(c->tl, 1);
+	free(c->revoked);
+	free(c);
+}
+
+/* One serial in hex ("serial=" and ':' allowed) into *out; 0 or -1. */
+static int
+serial_parse(const char *s, size_t n, struct serial *out)
+{
+	static const char hex[] = "0123456789abcdef0123456789ABCDEF";
+	size_t i, nd = 0, at = 0;
+	uint8_t digits[2 * SERIAL_MAX];
+	const char *p;
+
+	if (n >= 7 && strncmp(s, "serial=", 7) == 0) {
+		s += 7;
+		n -= 7;
+	}
+	for (i = 0; i < n; i++) {
+		if (s[i] == ':')
+			continue;
+		if ((p = memchr(hex, s[i], sizeof(hex) - 1)) == NULL ||
+		    nd == sizeof(digits))
+			return -1;
+		digits[nd++] = (uint8_t)((p - hex) % 16);
+	}
+	if (nd == 0)
+		return -1;
+	/* An odd count has a leading zero left out. */
+	memset(out, 0, sizeof(*out));
+	i = 0;
+	if (nd % 2 == 1)
+		out->b[at++] = digits[i++];
+	for (; i < nd; i += 2)
+		out->b[at++] = (uint8_t)(digits[i] << 4 | digits[i + 1]);
+	out->n = at;
+	/* Compared without leading zero bytes. */
+	for (i = 0; i + 1 < out->n && out->b[i] == 0; i++)
+		;
+	memmove(out->b, out->b + i, out->n - i);
+	out->n -= i;
+	return 0;
+}
+
+/* The revoked serials of text (len bytes) into c. */
+static int
+revoked_parse(struct tc_dclient *c, const char *text, size_t len, char *err,
+    size_t errlen)
+{
+	size_t at = 0, line = 0, n, a, b;
+	const char *s, *nl;
+
+	while (at < len) {
+		line++;
+		s = text + at;
+		nl = memchr(s, '\n', len - at);
+		n = nl != NULL ? (size_t)(nl - s) : len - at;
+		at += n + (nl != NULL);
+		for (a = 0; a < n && (s[a] == ' ' || s[a] == '\t'); a++)
+			;
+		for (b = a; b < n && s[b] != '#'; b++)
+			;
+		while (b > a &&
+		    (s[b - 1] == ' ' || s[b - 1] == '\t' || s[b - 1] == '\r'))
+			b--;
+		if (b == a)
+			continue;
+		if (c->nrevoked == REVOKED_MAX) {
+			tc_daemon_err(err, errlen,
+			    "the revoked station certificates: over %d serials",
+			    REVOKED_MAX);
+			return -1;
+		}
+		if (c->nrevoked % 64 == 0) {
+			struct serial *m = realloc(c->revoked,
+			    (c->nrevoked + 64) * sizeof(*c->revoked));
+
+			if (m == NULL) {
+				tc_daemon_err(
+				    err, errlen, "%s", "out of memory");
+				return -1;
+			}
+			c->revoked = m;
+		}
+		if (serial_parse(s + a, b - a, &c->revoked[c->nrevoked]) != 0) {
+			tc_daemon_err(err, errlen,
+			    "the revoked station certificates: line %zu: not a serial number in hex (at most %d bytes)",
+			    line, SERIAL_MAX);
+			return -1;
+		}
+		c->nrevoked++;
+	}
+	return 0;
+}
+
+int
+tc_daemon_tls_client_ca(struct tc_daemon *d, const void *ca, size_t calen,
+    const char *revoked, size_t rlen, char *err, size_t errlen)
+{
+	struct tc_dclient *c = NULL, *old;
+	gnutls_datum_t cd;
+	int g;
+
+	if (ca != NULL) {
+		if (calen == 0 || calen > PEM_MAX) {
+			tc_daemon_err(err, errlen,
+			    "the client CA is empty or over %u bytes", PEM_MAX);
+			return -1;
+		}
+		if ((c = calloc(1, sizeof(*c))) == NULL) {
+			tc_daemon_err(err, errlen, "%s", "out of memory");
+			return -1;
+		}
+		cd = (gnutls_datum_t){ (unsigned char *)(uintptr_t)ca,
+			(unsigned)calen };
+		if ((g = gnutls_x509_trust_list_init(&c->tl, 0)) < 0 ||
+		    (g = gnutls_x509_trust_list_add_trust_mem(
+			 c->tl, &cd, NULL, GNUTLS_X509_FMT_PEM, 0, 0)) <= 0) {
+			tc_daemon_err(err, errlen, "the client CA: %s",
+			    g < 0 ? gnutls_strerror(g) : "no certificate");
+			client_free(c);
+			return -1;
+		}
+		if (revoked != NULL &&
+		    revoked_parse(c, revoked, rlen, err, errlen) != 0) {
+			client_free(c);
+			return -1;
+		}
+	}
+	pthread_mutex_lock(&d->tls.mu);
+	old = d->tls.client;
+	d->tls.client = c;
+	pthread_mutex_unlock(&d->tls.mu);
+	client_free(old);
+	return 0;
+}
+
+/* 1 when crt's serial is in c's revoked list. */
+static int
+is_revoked(const struct tc_dclient *c, gnutls_x509_crt_t crt)
+{
+	uint8_t b[64];
+	size_t n = sizeof(b), i = 0, k;
+
+	if (gnutls_x509_crt_get_serial(crt, b, &n) < 0)
+		return 1; /* no serial to check: not taken */
+	while (i + 1 < n && b[i] == 0)
+		i++;
+	for (k = 0; k < c->nrevoked; k++)
+		if (c->revoked[k].n == n - i &&
+		    memcmp(c->revoked[k].b, b + i, n - i) == 0)
+			return 1;
+	return 0;
+}
+
+/* Checks chain (n certificates, the client's first) against c. */
+static int
+client_check(const struct tc_dclient *c, gnutls_x509_crt_t *chain, unsigned n,
+    char *err, size_t errlen)
+{
+	gnutls_typed_vdata_st purpose = { GNUTLS_DT_KEY_PURPOSE_OID,
+		(unsigned char *)(uintptr_t)GNUTLS_KP_TLS_WWW_CLIENT, 0 };
+	gnutls_datum_t why = { NULL, 0 };
+	unsigned status = 0;
+	int g;
+
+	if ((g = gnutls_x509_trust_list_verify_crt2(
+		 c->tl, chain, n, &purpose, 1, 0, &status, NULL)) < 0) {
+		tc_daemon_err(err, errlen, "the client certificate: %s",
+		    gnutls_strerror(g));
+		return -1;
+	}
+	if (status & GNUTLS_CERT_EXPIRED) {
+		tc_daemon_err(
+		    err, errlen, "%s", "the client certificate has expired");
+		return -1;
+	}
+	if (status & GNUTLS_CERT_NOT_ACTIVATED) {
+		tc_daemon_err(err, errlen, "%s",
+		    "the client certificate is not valid yet");
+		return -1;
+	}
+	if (status != 0) {
+		if (gnutls_certificate_verification_status_print(
+			status, GNUTLS_CRT_X509, &why, 0) < 0)
+			why.data = NULL;
+		tc_daemon_err(err, errlen,
+		    "the client certificate is not one of the client CA: %s",
+		    why.data != NULL ? (const char *)why.data : "refused");
+		gnutls_free(why.data);
+		return -1;
+	}
+	if (is_revoked(c, chain[0])) {
+		tc_daemon_err(
+		    err, errlen, "%s", "the client certificate is revoked");
+		return -1;
+	}
+	return 0;
+}
+
+int
+tc_dreq_client_cert(
+    const struct tc_dreq *rq, char *cn, size_t cnlen, char *err, size_t errlen)
+{
+	const union MHD_ConnectionInfo *ci;
+	const gnutls_datum_t *peers;
+	gnutls_x509_crt_t chain[CHAIN_MAX];
+	unsigned n = 0, i, k = 0;
+	size_t len = cnlen;
+	struct tc_dtls *t = &rq->d->tls;
+	int r = -1;
+
+	if (cnlen > 0)
+		cn[0] = '\0';
+	if (!rq->d->tls_on) {
+		tc_daemon_err(err, errlen, "%s",
+		    "plain HTTP: a client certificate needs HTTPS");
+		return -1;
+	}
+	ci = MHD_get_connection_info(
+	    rq->mhd, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (ci == NULL || ci->tls_session == NULL ||
+	    (peers = gnutls_certificate_get_peers(ci->tls_session, &n)) ==
+		NULL ||
+	    n == 0) {
+		tc_daemon_err(err, errlen, "%s", "no client certificate");
+		return -1;
+	}
+	if (n > CHAIN_MAX)
+		n = CHAIN_MAX;
+	for (k = 0; k < n; k++) {
+		if (gnutls_x509_crt_init(&chain[k]) < 0)
+			goto bad;
+		if (gnutls_x509_crt_import(
+			chain[k], &peers[k], GNUTLS_X509_FMT_DER) < 0) {
+			gnutls_x509_crt_deinit(chain[k]);
+			goto bad;
+		}
+	}
+	pthread_mutex_lock(&t->mu);
+	if (t->client == NULL)
+		tc_daemon_err(
+		    err, errlen, "%s", "no client certificate is trusted here");
+	else
+		r = client_check(t->client, chain, n, err, errlen);
+	pthread_mutex_unlock(&t->mu);
+	if (r == 0 &&
+	    gnutls_x509_crt_get_dn_by_oid(
+		chain[0], GNUTLS_OID_X520_COMMON_NAME, 0, 0, cn, &len) < 0) {
+		tc_daemon_err(err, errlen, "%s",
+		    "the client certificate has no common name (or a long one)");
+		if (cnlen > 0)
+			cn[0] = '\0';
+		r = -1;
+	}
+	goto out;
+bad:
+	tc_daemon_err(
+	    err, errlen, "%s", "the client certificate does not decode");
+out:
+	for (i = 0; i < k; i++)
+		gnutls_x509_crt_deinit(chain[i]);
+	return r;
+}
+
 void
 tc_dtls_shutdown(struct tc_dtls *t)
 {
@@ -340,6 +634,8 @@ tc_dtls_shutdown(struct tc_dtls *t)
 	}
 	creds_free(t->cur);
 	t->cur = NULL;
+	client_free(t->client);
+	t->client = NULL;
 	pthread_mutex_unlock(&t->mu);
 	if (serving == t)
 		serving = NULL;

@@ -96,7 +96,42 @@ static pid_t worker_pid;
 static struct tls_pair {
 	const char *cert_path, *key_path; /* NULL: plain HTTP */
 	struct tc_buf cert, key;
+	/*
+	 * The station CA (keys/station-ca.crt, made by tcard-keys
+	 * station-cert) and the revoked station certificates' serials
+	 * (keys/station-revoked.txt), each empty when the file is absent;
+	 * read with the pair (docs/station.md "Trust", decisions 87).
+	 */
+	const char *home;
+	struct tc_buf station_ca, revoked;
 } tls;
+
+/*
+ * Reads the file keys/name of the home into *out (made here); a missing
+ * file is empty. Returns 0, or -1 with err.
+ */
+static int
+keys_file(const char *name, struct tc_buf *out, char *err, size_t errlen)
+{
+	char path[4096];
+	int r;
+
+	tc_buf_init(out, TLS_PEM_MAX);
+	if (tls.home == NULL)
+		return 0;
+	if (snprintf(path, sizeof(path), "%s/keys/%s", tls.home, name) >=
+	    (int)sizeof(path)) {
+		snprintf(err, errlen, "%s", "the home's path is too long");
+		return -1;
+	}
+	r = tc_file_read(
+	    path, NULL, TLS_PEM_MAX, TC_FILE_NOFOLLOW, out, err, errlen);
+	if (r == TC_ERR_NOT_FOUND) {
+		err[0] = '\0';
+		return 0;
+	}
+	return r == 0 ? 0 : -1;
+}
 
 /*
  * Reads the pair again; on failure the one read before stays (and the
@@ -105,7 +140,7 @@ static struct tls_pair {
 static int
 tls_read(void)
 {
-	struct tc_buf c, k;
+	struct tc_buf c, k, ca, rv;
 	char err[512] = "";
 	int r = -1;
 
@@ -113,6 +148,8 @@ tls_read(void)
 		return 0;
 	tc_buf_init(&c, TLS_PEM_MAX);
 	tc_buf_init(&k, TLS_PEM_MAX);
+	tc_buf_init(&ca, 1);
+	tc_buf_init(&rv, 1);
 	if (tc_file_read(tls.cert_path, NULL, TLS_PEM_MAX, TC_FILE_NOFOLLOW, &c,
 		err, sizeof(err)) != 0 ||
 	    tc_file_read(tls.key_path, NULL, TLS_PEM_MAX,
@@ -122,43 +159,66 @@ tls_read(void)
 		    err[0] ? err : "an empty file");
 		goto out;
 	}
+	if (keys_file("station-ca.crt", &ca, err, sizeof(err)) != 0 ||
+	    keys_file("station-revoked.txt", &rv, err, sizeof(err)) != 0) {
+		mon_log("tls", "error",
+		    "cannot read the station CA or the revoked station certificates: %s",
+		    err);
+		goto out;
+	}
 	tc_buf_release(&tls.cert);
 	tc_buf_release(&tls.key); /* wiped */
+	tc_buf_release(&tls.station_ca);
+	tc_buf_release(&tls.revoked);
 	tls.cert = c;
 	tls.key = k;
+	tls.station_ca = ca;
+	tls.revoked = rv;
 	tc_buf_init(&c, 1);
 	tc_buf_init(&k, 1);
+	tc_buf_init(&ca, 1);
+	tc_buf_init(&rv, 1);
 	r = 0;
 out:
 	tc_buf_release(&c);
 	tc_buf_release(&k);
+	tc_buf_release(&ca);
+	tc_buf_release(&rv);
 	return r;
 }
 
 /*
- * Answers the worker's "tls" request: {"cert": N} and a tail of the
- * certificate's N bytes then the key's, wiped once sent. Returns 0, or
- * -1 when the peer is gone.
+ * Answers the worker's "tls" request: {"cert": N, "key": K, "station_ca":
+ * C, "revoked": R} and a tail of the certificate's N bytes, the key's K,
+ * the station CA's C and the revoked serials' R (C and R 0 when there
+ * are none), wiped once sent. Returns 0, or -1 when the peer is gone.
  */
 static int
 send_tls(int fd, uint32_t id)
 {
 	static const char none[] =
 	    "{\"status\":404,\"error\":\"not-found\",\"message\":\"the office serves plain HTTP\"}";
-	char json[64];
+	char json[160];
 	uint8_t *tail;
-	size_t n;
+	size_t n, at;
 	int r;
 
 	if (tls.cert_path == NULL || tls.cert.len == 0)
 		return office_rpc_send(fd, id, none, strlen(none), NULL, 0);
-	n = tls.cert.len + tls.key.len;
+	n = tls.cert.len + tls.key.len + tls.station_ca.len + tls.revoked.len;
 	if ((tail = malloc(n)) == NULL)
 		return -1;
 	memcpy(tail, tls.cert.data, tls.cert.len);
 	memcpy(tail + tls.cert.len, tls.key.data, tls.key.len);
-	snprintf(json, sizeof(json), "{\"status\":200,\"body\":{\"cert\":%zu}}",
-	    tls.cert.len);
+	at = tls.cert.len + tls.key.len;
+	if (tls.station_ca.len > 0)
+		memcpy(tail + at, tls.station_ca.data, tls.station_ca.len);
+	at += tls.station_ca.len;
+	if (tls.revoked.len > 0)
+		memcpy(tail + at, tls.revoked.data, tls.revoked.len);
+	snprintf(json, sizeof(json),
+	    "{\"status\":200,\"body\":{\"cert\":%zu,\"key\":%zu,\"station_ca\":%zu,\"revoked\":%zu}}",
+	    tls.cert.len, tls.key.len, tls.station_ca.len, tls.revoked.len);
 	r = office_rpc_send(fd, id, json, strlen(json), tail, n);
 	OPENSSL_cleanse(tail, n);
 	free(tail);
@@ -690,8 +750,10 @@ main(int argc, char **argv)
 	if (o.tls_cert[0] != '\0') {
 		tls.cert_path = o.tls_cert;
 		tls.key_path = o.tls_key;
+		tls.home = o.home;
 	}
-	if (tls_read() != 0 || open_home(&m, o.home) != 0) {
+	if (tls_read() != 0 || open_home(&m, o.home) != 0 ||
+	    mon_perso_open(&m, o.home) != 0) {
 		mon_oidc_stop(&m);
 		stop_worker();
 		return 1;
@@ -711,10 +773,13 @@ main(int argc, char **argv)
 	    o.session_lifetime);
 	status = serve(&m, sp[0], sfd);
 	mon_oidc_stop(&m);
+	mon_perso_close(&m);
 	tc_registry_close(m.reg);
 	tc_programme_set_free(m.progs);
 	tc_workdays_free(m.wd);
 	tc_buf_release(&tls.cert);
 	tc_buf_release(&tls.key); /* wiped */
+	tc_buf_release(&tls.station_ca);
+	tc_buf_release(&tls.revoked);
 	return status;
 }

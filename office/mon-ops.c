@@ -906,6 +906,9 @@ static const struct mon_op_entry {
 	{ TC_ORPC_SEARCH, 0, 0, op_search },
 	{ TC_ORPC_PRODUCTION, 0, PROD_ROLES, mon_op_production },
 	{ TC_ORPC_PRODUCTION_ACT, 1, PROD_ROLES, mon_op_production_act },
+	{ TC_ORPC_PERSO_MAKE, 1, TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER),
+	    mon_op_perso_make },
+	{ TC_ORPC_PERSO_STATUS, 0, PROD_ROLES, mon_op_perso_status },
 };
 
 void
@@ -923,6 +926,11 @@ mon_op(struct mon *m, const struct tc_orpc_req *q, struct mon_answer *a)
 	}
 	if (q->op == TC_ORPC_LOGIN) {
 		op_login(m, q, a, now);
+		return;
+	}
+	/* The worker's job thread: bound to a job, not to a session. */
+	if (TC_ORPC_IS_PERSO_INTERNAL(q->op)) {
+		mon_perso_op(m, q, a, now);
 		return;
 	}
 	if ((s = mon_session_find(m, 0, q->session, now)) == NULL) {

@@ -763,17 +763,25 @@ op_ecard(
 {
 	struct tc_card_state cs;
 	struct tc_ecard e;
+
+	if (ecard_of(m, app, now, &cs, &e, a) != 0)
+		return;
+	mon_face_answer(m, app->issued_serial, e.text, a);
+}
+
+void
+mon_face_answer(
+    struct mon *m, int64_t serial, const char *qr, struct mon_answer *a)
+{
 	struct tc_cardface_card f;
 	struct tc_buf photo;
 	json_t *prog = NULL;
 	char err[512] = "", *text = NULL;
 	int r;
 
-	if (ecard_of(m, app, now, &cs, &e, a) != 0)
-		return;
 	tc_buf_init(&photo, TC_ATTACH_MAX);
-	if ((r = tc_cardface_card_load(m->reg, m->progs, app->issued_serial, &f,
-		 &photo, err, sizeof(err))) != 0) {
+	if ((r = tc_cardface_card_load(m->reg, m->progs, serial, &f, &photo,
+		 err, sizeof(err))) != 0) {
 		mon_lib_fail(a, r, err);
 		goto out;
 	}
@@ -783,12 +791,12 @@ op_ecard(
 		goto out;
 	}
 	a->body = json_pack(
-	    "{s:o, s:{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s}, s:s}",
+	    "{s:o, s:{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s}, s:s?}",
 	    "programme", prog, "card", "tier", f.tier, "card_no", f.card_no,
 	    "name", f.name, "name_zh", f.name_zh, "id_masked", f.id_masked,
 	    "issued_at", (json_int_t)f.issued_at, "expires_at",
 	    (json_int_t)f.expires_at, "principal_no", f.principal_no,
-	    "relation", f.relation, "qr", e.text);
+	    "relation", f.relation, "qr", qr);
 	prog = NULL;
 	if (a->body != NULL && photo.len > 0) {
 		a->ctype = "application/octet-stream";

@@ -22,10 +22,11 @@ static json_t *
 item_json(const struct tc_prod_item *it)
 {
 	char queued[32], made[32];
+	json_t *o;
 
 	mon_time_text(it->queued_at, queued);
 	mon_time_text(it->made_at, made);
-	return json_pack(
+	o = json_pack(
 	    "{s:I, s:s, s:I, s:s, s:s, s:s, s:s, s:s?, s:s, s:s?, s:s, s:s?, s:s, s:s?, s:b}",
 	    "serial", (json_int_t)it->serial, "card", it->card_no,
 	    "application", (json_int_t)it->application, "programme",
@@ -35,6 +36,18 @@ item_json(const struct tc_prod_item *it)
 	    it->reason[0] ? it->reason : NULL, "queued_at", queued, "made_at",
 	    it->made_at != 0 ? made : NULL, "step", it->step, "deadline",
 	    it->deadline[0] ? it->deadline : NULL, "overdue", it->overdue);
+	/* The face's print job at the station (schema 17), null: none. */
+	if (o != NULL &&
+	    (json_object_set_new(o, "print_job",
+		 it->print_job >= 0 ? json_integer(it->print_job)
+				    : json_null()) != 0 ||
+		json_object_set_new(o, "print_state",
+		    it->print_state[0] ? json_string(it->print_state)
+				       : json_null()) != 0)) {
+		json_decref(o);
+		o = NULL;
+	}
+	return o;
 }
 
 struct walk {

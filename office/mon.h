@@ -71,6 +71,7 @@ struct mon {
 	const char *oidc_issuer;
 	const struct tc_idconf *oidc_conf; /* for a restart of the agent */
 	time_t oidc_started;		   /* the agent's last start */
+	struct mon_perso *perso;	   /* office/mon-perso.c */
 };
 
 /* An answer under construction: status, JSON body, an optional tail. */
@@ -125,6 +126,15 @@ void mon_portal_op(struct mon *m, const struct tc_orpc_req *q,
  */
 void mon_portal_signed_in(struct mon *m, const struct tc_applicant *acct,
     struct mon_answer *a, time_t now);
+
+/*
+ * What the web worker draws or prints card serial's face from (it holds
+ * no key; the photo is decoded there): {"programme" (the programme
+ * file), "card" (the face's data), "qr" (qr, or null)} and the photo as
+ * the tail; portal-ecard and perso-face.
+ */
+void mon_face_answer(
+    struct mon *m, int64_t serial, const char *qr, struct mon_answer *a);
 
 /* ---- office/mon-oidc.c ---- */
 
@@ -244,6 +254,20 @@ mon_op_fn mon_op_card_change;
 mon_op_fn mon_op_supplement, mon_op_reveal_id, mon_op_issue;
 /* office/mon-prod.c: the production queue and its acts. */
 mon_op_fn mon_op_production, mon_op_production_act;
+/*
+ * office/mon-perso.c: personalisation through a branch station
+ * (docs/station.md, docs/issuerd.md "Personalisation"). perso-make and
+ * perso-status in an operator's session; mon_perso_op the web worker's
+ * own perso ops (no session: TC_ORPC_IS_PERSO_INTERNAL). mon_perso_open
+ * loads the key store's master key and signers, the CA's store and the
+ * card profiles (keys absent: personalisation answers 503, logged);
+ * mon_perso_close wipes them. The job table is in m->perso.
+ */
+mon_op_fn mon_op_perso_make, mon_op_perso_status;
+void mon_perso_op(struct mon *m, const struct tc_orpc_req *q,
+    struct mon_answer *a, time_t now);
+int mon_perso_open(struct mon *m, const char *home);
+void mon_perso_close(struct mon *m);
 /* office/mon-account.c: the operator's own account. */
 mon_op_fn mon_op_totp_enrol, mon_op_totp_qr, mon_op_passphrase;
 

@@ -17,6 +17,8 @@
 
 #include "rpc.h"
 #include "tcard/officerpc.h"
+#include "tcard/station-print.h"
+#include "tcard/station-proto.h"
 #include "tcard/webform.h"
 #include "web.h"
 
@@ -26,7 +28,7 @@
 
 static const char *const ep_names[WEB_EP_COUNT] = { "healthz", "metrics",
 	"session", "queue", "application", "attachment", "review", "console",
-	"card", "card-action", "audit", "portal", "other" };
+	"card", "card-action", "audit", "portal", "other", "station" };
 static const char *const res_names[WEB_R_COUNT] = { "ok", "bad-request",
 	"too-large", "not-found", "method", "error", "unauthorized",
 	"forbidden", "refused", "unavailable", "throttled" };
@@ -645,6 +647,16 @@ static const struct tc_droute routes[] = {
 	    WEB_EP_CARD_ACTION, WEB_DOC_BODY_MAX },
 	{ TC_DM_GET, "/v1/production/queue", web_api_production, WEB_EP_CARD,
 	    0 },
+	{ TC_DM_POST, "/v1/production/cards/{card}/make",
+	    web_api_production_make, WEB_EP_CARD_ACTION, BODY_MAX },
+	{ TC_DM_GET, "/v1/production/jobs/{job}", web_api_production_job,
+	    WEB_EP_CARD, 0 },
+	{ TC_DM_POST, "/v1/station/poll", web_station_poll, WEB_EP_STATION,
+	    TC_STATION_BODY_MAX },
+	{ TC_DM_GET, "/v1/station/jobs/{job}/face.pdf", web_station_face,
+	    WEB_EP_STATION, 0 },
+	{ TC_DM_POST, "/v1/station/jobs/{job}/print", web_station_print,
+	    WEB_EP_STATION, TC_STATION_PRINT_BODY_MAX },
 	{ TC_DM_POST, "/v1/production/cards/{card}/{action}",
 	    web_api_production_act, WEB_EP_CARD_ACTION, BODY_MAX },
 	{ TC_DM_GET, "/v1/audit", web_api_audit, WEB_EP_AUDIT, 0 },
@@ -656,6 +668,8 @@ static const struct tc_droute routes[] = {
 	    WEB_EP_CONSOLE, WEB_DOC_BODY_MAX },
 	{ TC_DM_GET, "/console/audit", web_console_audit, WEB_EP_CONSOLE, 0 },
 	{ TC_DM_GET, "/console/production", web_console_production,
+	    WEB_EP_CONSOLE, 0 },
+	{ TC_DM_GET, "/console/production/jobs/{job}", web_console_job,
 	    WEB_EP_CONSOLE, 0 },
 	{ TC_DM_POST, "/console/production/{card}/{action}",
 	    web_console_production_act, WEB_EP_CONSOLE, BODY_MAX },

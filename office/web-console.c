@@ -2344,17 +2344,49 @@ prod_form(struct page *pg, const char *serial, const char *action,
 	return bad | put(pg, "</button></form>");
 }
 
+/*
+ * The "make" form: personalise the card at a station that polled in the
+ * last 2 minutes (stations, a JSON array of names), or why it cannot.
+ */
+static int
+prod_make(struct page *pg, const char *serial, json_t *stations)
+{
+	struct tc_buf sel;
+	size_t i;
+	json_t *v;
+	int bad = 0;
+
+	if (json_array_size(stations) == 0)
+		return put(pg,
+		    L("<form class=\"prod-act\"><span class=\"empty\">近 2 分钟内没有在线的制卡站</span></form>",
+			"<form class=\"prod-act\"><span class=\"empty\">No station polled in the last 2 minutes</span></form>"));
+	tc_buf_init(&sel, 64 * 1024);
+	bad |= tc_buf_puts(&sel,
+	    L("<label>制卡站 <select name=\"station\" required>",
+		"<label>Station <select name=\"station\" required>"));
+	json_array_foreach(stations, i, v)
+	{
+		/* Names are of A-Z a-z 0-9 . _ - only: nothing to escape. */
+		bad |= tc_buf_puts(&sel, "<option>");
+		bad |= tc_buf_puts(&sel, json_string_value(v));
+		bad |= tc_buf_puts(&sel, "</option>");
+	}
+	bad |= tc_buf_puts(&sel, "</select></label> ");
+	bad |= tc_buf_put(&sel, "", 1);
+	if (bad == 0)
+		bad = prod_form(pg, serial, "make", (const char *)sel.data,
+		    L("在制卡站制作", "Make at the station"));
+	tc_buf_release(&sel);
+	return bad;
+}
+
 /* The buttons of one item in state st. */
 static int
-prod_actions(struct page *pg, const char *serial, const char *st)
+prod_actions(
+    struct page *pg, const char *serial, const char *st, json_t *stations)
 {
 	int bad = 0;
 
-	/*
-	 * TODO(issue 17, station): the "make" button posts to
-	 * /v1/production/cards/SERIAL/make, the station's route; it is shown
-	 * only once that route exists.
-	 */
 	if (strcmp(st, "made") == 0) {
 		bad |= prod_form(pg, serial, "deliver",
 		    L("<label>证件号码 <input name=\"id_number\" required maxlength=\"64\" autocomplete=\"off\" inputmode=\"text\"></label>",
@@ -2362,6 +2394,8 @@ prod_actions(struct page *pg, const char *serial, const char *st)
 		    L("核验并发放", "Check and deliver"));
 		return bad;
 	}
+	if (strcmp(st, "to-make") == 0 || strcmp(st, "in-progress") == 0)
+		bad |= prod_make(pg, serial, stations);
 	if (strcmp(st, "in-progress") != 0)
 		bad |=
 		    prod_form(pg, serial, "start", "", L("开始制作", "Start"));
@@ -2374,9 +2408,51 @@ prod_actions(struct page *pg, const char *serial, const char *st)
 	return bad;
 }
 
+/* The print job of the card face at the station (schema 17), if any. */
+static int
+prod_print(struct page *pg, json_t *it)
+{
+	static const struct {
+		const char *id, *zh, *en;
+	} states[] = {
+		{ "pending", "排队中", "pending" },
+		{ "held", "暂停", "held" },
+		{ "processing", "打印中", "printing" },
+		{ "stopped", "打印机已停止", "printer stopped" },
+		{ "canceled", "已取消", "canceled" },
+		{ "aborted", "已中止", "aborted" },
+		{ "completed", "已打印", "printed" },
+		{ "failed", "未能提交", "not submitted" },
+	};
+	json_t *job = json_object_get(it, "print_job");
+	const char *st = jstr(it, "print_state");
+	char n[24];
+	size_t i;
+	int bad;
+
+	if (st == NULL)
+		return 0;
+	snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(job));
+	bad = put(pg, "<br><span class=\"print\">");
+	bad |= put(pg, L("卡面打印", "Card face print"));
+	if (json_integer_value(job) > 0) {
+		bad |= put(pg, L(" 任务 ", " job "));
+		bad |= put(pg, n);
+	}
+	bad |= put(pg, L("：", ": "));
+	for (i = 0; i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(st, states[i].id) == 0)
+			break;
+	if (i < sizeof(states) / sizeof(states[0]))
+		bad |= put(pg, L(states[i].zh, states[i].en));
+	else
+		bad |= esc(pg, st);
+	return bad | put(pg, "</span>");
+}
+
 /* The items of the answer in section k, as a list. */
 static int
-prod_section(struct page *pg, json_t *items, size_t k)
+prod_section(struct page *pg, json_t *items, size_t k, json_t *stations)
 {
 	const char *st, *v;
 	char serial[32];
@@ -2437,8 +2513,9 @@ prod_section(struct page *pg, json_t *items, size_t k)
 			bad |= esc(pg, v);
 			bad |= put(pg, "</span>");
 		}
+		bad |= prod_print(pg, it);
 		bad |= put(pg, "<br>");
-		bad |= prod_actions(pg, serial, st);
+		bad |= prod_actions(pg, serial, st, stations);
 		bad |= put(pg, "</li>\n");
 	}
 	if (shown == 0) {
@@ -2462,12 +2539,12 @@ web_console_production(
 	};
 	struct page page, *pg = &page;
 	struct web_answer an;
-	json_t *q, *items;
+	json_t *q, *items, *stations;
 	size_t k;
 	int bad;
 
-	(void)d;
 	page_begin(pg, &console_site, rq, resp);
+	stations = web_station_names(tc_daemon_app(d), 120);
 	if ((q = req_new(pg, "production")) == NULL) {
 		problem(pg, 500, L("出错了", "Error"), "out of memory");
 		goto out;
@@ -2479,11 +2556,12 @@ web_console_production(
 	bad = head(pg, L("制证队列", "Production"));
 	bad |= page_flash(pg, done, sizeof(done) / sizeof(done[0]));
 	for (k = 0; k < sizeof(prod_sections) / sizeof(prod_sections[0]); k++)
-		bad |= prod_section(pg, items, k);
+		bad |= prod_section(pg, items, k, stations);
 	page_finish(pg, bad);
 out2:
 	web_answer_free(&an);
 out:
+	json_decref(stations);
 	page_end(pg);
 }
 
@@ -2498,6 +2576,7 @@ web_console_production_act(
 		{ "made", NULL, "made" },
 		{ "fail", "reason", "failed" },
 		{ "deliver", "id_number", "delivered" },
+		{ "make", "station", NULL },
 	};
 	const char *card = tc_dreq_param(rq, "card");
 	const char *action = tc_dreq_param(rq, "action"), *v;
@@ -2505,10 +2584,9 @@ web_console_production_act(
 	struct tc_webform form;
 	struct web_answer an;
 	json_t *q, *args;
-	char loc[64];
+	char loc[96];
 	size_t i, n = card != NULL ? strlen(card) : 0;
 
-	(void)d;
 	page_begin(pg, &console_site, rq, resp);
 	tc_webform_init(&form);
 	if (post_form(pg, &form) != 0)
@@ -2522,12 +2600,15 @@ web_console_production_act(
 		    L("没有这张卡或这个操作。", "No such card or action."));
 		goto out;
 	}
-	args = json_pack("{s:s}", "action", acts[i].action);
+	/* make is its own op (perso-make), with the station only. */
+	args = acts[i].done == NULL
+	    ? json_object()
+	    : json_pack("{s:s}", "action", acts[i].action);
 	if (args != NULL && acts[i].field != NULL &&
 	    (v = tc_webform_get(&form, acts[i].field, NULL)) != NULL &&
 	    v[0] != '\0')
 		json_object_set_new(args, acts[i].field, json_string(v));
-	q = req_new(pg, "production-act");
+	q = req_new(pg, acts[i].done == NULL ? "perso-make" : "production-act");
 	if (q != NULL && args != NULL) {
 		json_object_set_new(q, "card", json_string(card));
 		json_object_set_new(q, "args", args);
@@ -2535,7 +2616,23 @@ web_console_production_act(
 		json_decref(args);
 	if (form_call(pg, &form, q, 0, &an) != 0)
 		goto out;
-	if (an.status == 200 && an.error == NULL) {
+	if (acts[i].done == NULL && an.status == 201 && an.error == NULL) {
+		/* The job waits for the station's card: its page. */
+		const char *job = jstr(an.body, "job");
+		const char *station = jstr(an.body, "station");
+
+		if (job == NULL || station == NULL ||
+		    web_station_wait_job(tc_daemon_app(d), station, job) != 0)
+			problem(pg, 503, L("出错了", "Error"),
+			    L("制卡站表已满，或监控进程的回答不对。",
+				"The station table is full, or the monitor's answer is not as expected."));
+		else {
+			snprintf(loc, sizeof(loc),
+			    "/console/production/jobs/%s", job);
+			page_redirect(pg, loc);
+		}
+	} else if (acts[i].done != NULL && an.status == 200 &&
+	    an.error == NULL) {
 		snprintf(loc, sizeof(loc), "/console/production?done=%s",
 		    acts[i].done);
 		page_redirect(pg, loc);
@@ -2544,5 +2641,90 @@ web_console_production_act(
 	web_answer_free(&an);
 out:
 	tc_webform_release(&form);
+	page_end(pg);
+}
+
+/* One line of the job page: a term and its value (escaped). */
+static int
+job_row(struct page *pg, const char *term, const char *value)
+{
+	int bad = put(pg, "<dt>");
+
+	bad |= put(pg, term);
+	bad |= put(pg, "</dt><dd>");
+	bad |= esc(pg, value != NULL ? value : "—");
+	return bad | put(pg, "</dd>\n");
+}
+
+void
+web_console_job(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
+{
+	static const struct {
+		const char *state, *zh, *en;
+	} states[] = {
+		{ "waiting", "等待制卡站插卡",
+		    "waiting for the station's card" },
+		{ "running", "正在写卡", "personalising the chip" },
+		{ "done", "芯片已完成，待打印", "chip done, face to print" },
+		{ "failed", "失败", "failed" },
+	};
+	const char *job = tc_dreq_param(rq, "job"), *st, *shown;
+	struct page page, *pg = &page;
+	struct web_answer an;
+	char num[32], self[96];
+	unsigned rt;
+	size_t i, n = job != NULL ? strlen(job) : 0;
+	json_t *q;
+	int bad;
+
+	page_begin(pg, &console_site, rq, resp);
+	if (n == 0 || n > 32 ||
+	    strspn(job,
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") !=
+		n) {
+		problem(pg, 404, L("未找到", "Not found"),
+		    L("没有这个制卡任务。", "No such job."));
+		goto out;
+	}
+	if ((q = req_new(pg, "perso-status")) == NULL) {
+		problem(pg, 500, L("出错了", "Error"), "out of memory");
+		goto out;
+	}
+	json_object_set_new(q, "args", json_pack("{s:s}", "job", job));
+	if (page_call(pg, q, &an) != 0)
+		goto out2;
+	page_status(pg, 200, WEB_R_OK);
+	st = jstr(an.body, "state");
+	shown = st;
+	for (i = 0; st != NULL && i < sizeof(states) / sizeof(states[0]); i++)
+		if (strcmp(states[i].state, st) == 0)
+			shown = L(states[i].zh, states[i].en);
+	rt = (unsigned)json_integer_value(
+	    json_object_get(an.body, "round_trips"));
+	if (st != NULL && strcmp(st, "running") == 0)
+		web_station_job_rt(tc_daemon_app(d), job, &rt);
+	snprintf(num, sizeof(num), "%u", rt);
+	bad = head(pg, L("制卡任务", "Personalisation job"));
+	bad |= put(pg, "<dl class=\"job\">\n");
+	bad |= job_row(pg, L("任务", "Job"), job);
+	bad |= job_row(pg, L("卡号", "Card"), jstr(an.body, "card"));
+	bad |= job_row(pg, L("制卡站", "Station"), jstr(an.body, "station"));
+	bad |= job_row(pg, L("状态", "State"), shown);
+	bad |= job_row(pg, L("步骤", "Step"), jstr(an.body, "step"));
+	bad |= job_row(pg, L("往返次数", "Round trips"), num);
+	bad |= job_row(pg, L("错误", "Error"), jstr(an.body, "error"));
+	bad |= job_row(pg, L("打印", "Print"), jstr(an.body, "print_state"));
+	bad |= put(pg, "</dl>\n<p><a href=\"");
+	snprintf(self, sizeof(self), "/console/production/jobs/%s", job);
+	bad |= esc(pg, self);
+	bad |= put(pg, "\">");
+	bad |= put(pg, L("刷新", "Refresh"));
+	bad |= put(pg, "</a> · <a href=\"/console/production\">");
+	bad |= put(pg, L("返回制证队列", "Back to production"));
+	bad |= put(pg, "</a></p>\n");
+	page_finish(pg, bad);
+out2:
+	web_answer_free(&an);
+out:
 	page_end(pg);
 }

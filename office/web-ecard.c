@@ -6,6 +6,8 @@
  * the tail; the photo is decoded here, in the process that holds no key,
  * not in the monitor. The font libraries are shared by the worker's
  * threads, so one image is drawn at a time. docs/portal.md "The e-card".
+ * The same answer draws a card's two-page PDF for a branch station to
+ * print (web_face_pdf; docs/station.md "Printing the face").
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -47,9 +49,13 @@ card_of(json_t *body, struct tc_cardface_card *c)
 	    text(o, "relation", c->relation, sizeof(c->relation));
 }
 
-int
-web_ecard_draw(json_t *body, const uint8_t *photo, size_t plen,
-    struct tc_buf *png, char *err, size_t errlen)
+/*
+ * Draws the face body describes: the e-card's PNG (pdf 0) or the card's
+ * two-page PDF (pdf 1), appended to out.
+ */
+static int
+draw(json_t *body, const uint8_t *photo, size_t plen, int pdf,
+    struct tc_buf *out, char *err, size_t errlen)
 {
 	struct tc_cardface_card c;
 	struct tc_programme *p = NULL;
@@ -64,6 +70,11 @@ web_ecard_draw(json_t *body, const uint8_t *photo, size_t plen,
 	    json_object_get(json_object_get(body, "card"), "issued_at"));
 	c.expires_at = (time_t)json_integer_value(
 	    json_object_get(json_object_get(body, "card"), "expires_at"));
+	if (prog != NULL && qr == NULL && pdf) {
+		free(prog);
+		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
+		    "the monitor's face answer has no \"qr\": the back of the card carries the signed e-card text");
+	}
 	if (prog == NULL || qr == NULL || card_of(body, &c) != 0) {
 		free(prog);
 		return tc_seterr(err, errlen, TC_ERR_MALFORMED,
@@ -74,13 +85,30 @@ web_ecard_draw(json_t *body, const uint8_t *photo, size_t plen,
 		c.programme = p;
 		pthread_mutex_lock(&draw_lock);
 		if ((r = tc_cardface_prepare(&f, &c, photo, plen, qr, NULL,
-			 TC_CARDFACE_BIT(TC_CARDFACE_ECARD), err, errlen)) == 0)
-			r = tc_cardface_png(
-			    f, TC_CARDFACE_ECARD, png, err, errlen);
+			 pdf ? TC_CARDFACE_CARD
+			     : TC_CARDFACE_BIT(TC_CARDFACE_ECARD),
+			 err, errlen)) == 0)
+			r = pdf ? tc_cardface_pdf(f, out, err, errlen)
+				: tc_cardface_png(
+				      f, TC_CARDFACE_ECARD, out, err, errlen);
 		tc_cardface_free(f);
 		pthread_mutex_unlock(&draw_lock);
 	}
 	tc_programme_free(p);
 	free(prog);
 	return r;
+}
+
+int
+web_ecard_draw(json_t *body, const uint8_t *photo, size_t plen,
+    struct tc_buf *png, char *err, size_t errlen)
+{
+	return draw(body, photo, plen, 0, png, err, errlen);
+}
+
+int
+web_face_pdf(json_t *body, const uint8_t *photo, size_t plen,
+    struct tc_buf *pdf, char *err, size_t errlen)
+{
+	return draw(body, photo, plen, 1, pdf, err, errlen);
 }

@@ -5,6 +5,8 @@
  * {action} (start, fail {"reason"}, made, deliver {"id_number"}). Each is
  * one RPC op (office/mon-prod.c); the monitor checks the session, the
  * CSRF token, the role and the branch. docs/issuerd.md "Production".
+ * POST /v1/production/cards/{card}/make (a station's personalisation) is
+ * routed before these, to office/web-station.c.
  */
 #include <stdio.h>
 #include <string.h>
@@ -50,10 +52,7 @@ web_api_production_act(
 		    "no such card");
 		return;
 	}
-	/*
-	 * TODO(issue 17, station): "make" is the station's route (the
-	 * relay personalisation); until it lands it is not an action here.
-	 */
+	/* "make" has its own route, before this one (office/web-station.c). */
 	if (action == NULL ||
 	    (strcmp(action, "start") != 0 && strcmp(action, "fail") != 0 &&
 		strcmp(action, "made") != 0 &&

@@ -123,22 +123,40 @@ landlock(int *landlocked, int renderer_fd)
 }
 
 /*
- * Asks the monitor for the TLS pair ("tls"): *pem holds the certificate
- * chain then the key, *clen the certificate's length; the caller wipes
- * and frees *pem. Returns 0, or -1 with err.
+ * What the monitor hands over on "tls": the certificate chain, the key,
+ * the station CA and the revoked station serials, one after the other in
+ * pem (the caller wipes and frees it).
+ */
+struct tls_blob {
+	uint8_t *pem;
+	size_t plen, clen, klen, calen, rlen;
+};
+
+/* A length member of the answer's body, -1 when absent or not one. */
+static json_int_t
+len_of(json_t *body, const char *name)
+{
+	json_t *v = json_object_get(body, name);
+
+	return json_is_integer(v) && json_integer_value(v) >= 0
+	    ? json_integer_value(v)
+	    : -1;
+}
+
+/*
+ * Asks the monitor for the TLS pair ("tls") into *t. Returns 0, or -1
+ * with err.
  */
 static int
-tls_fetch(struct web *w, uint8_t **pem, size_t *plen, size_t *clen, char *err,
-    size_t errlen)
+tls_fetch(struct web *w, struct tls_blob *t, char *err, size_t errlen)
 {
 	static const char req[] = "{\"op\":\"tls\"}";
 	struct web_rpc_reply rep;
-	json_t *o = NULL;
-	json_int_t n;
+	json_t *o = NULL, *body;
+	json_int_t n, k, ca, rv;
 	int r = -1;
 
-	*pem = NULL;
-	*plen = *clen = 0;
+	memset(t, 0, sizeof(*t));
 	if (web_rpc_call(
 		&w->rpc, req, strlen(req), NULL, 0, &rep, err, errlen) != 0) {
 		if (err[0] == '\0')
@@ -146,37 +164,63 @@ tls_fetch(struct web *w, uint8_t **pem, size_t *plen, size_t *clen, char *err,
 			    err, errlen, "%s", "the monitor does not answer");
 		return -1;
 	}
-	*pem = rep.tail;
-	*plen = rep.tlen;
+	t->pem = rep.tail;
+	t->plen = rep.tlen;
 	o = json_loadb(rep.json, rep.jlen, 0, NULL);
-	n = json_integer_value(
-	    json_object_get(json_object_get(o, "body"), "cert"));
+	body = json_object_get(o, "body");
+	n = len_of(body, "cert");
+	k = len_of(body, "key");
+	ca = len_of(body, "station_ca");
+	rv = len_of(body, "revoked");
+	if (k < 0 && n > 0 && (size_t)n < t->plen)
+		k = (json_int_t)(t->plen - (size_t)n); /* the pair alone */
+	if (ca < 0)
+		ca = 0;
+	if (rv < 0)
+		rv = 0;
 	if (json_integer_value(json_object_get(o, "status")) != 200 || n <= 0 ||
-	    (size_t)n >= *plen) {
+	    k <= 0 ||
+	    (size_t)n + (size_t)k + (size_t)ca + (size_t)rv != t->plen) {
 		snprintf(err, errlen, "%s",
 		    "the monitor has no TLS pair to hand over");
 		goto out;
 	}
-	*clen = (size_t)n;
+	t->clen = (size_t)n;
+	t->klen = (size_t)k;
+	t->calen = (size_t)ca;
+	t->rlen = (size_t)rv;
 	r = 0;
 out:
 	json_decref(o);
 	free(rep.json);
-	if (r != 0 && *pem != NULL) {
-		memset(*pem, 0, *plen);
-		free(*pem);
-		*pem = NULL;
-		*plen = 0;
+	if (r != 0 && t->pem != NULL) {
+		OPENSSL_cleanse(t->pem, t->plen);
+		free(t->pem);
+		memset(t, 0, sizeof(*t));
 	}
 	return r;
 }
 
 static void
-pem_free(uint8_t *pem, size_t plen)
+tls_blob_free(struct tls_blob *t)
 {
-	if (pem != NULL)
-		OPENSSL_cleanse(pem, plen);
-	free(pem);
+	if (t->pem != NULL)
+		OPENSSL_cleanse(t->pem, t->plen);
+	free(t->pem);
+	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * The station CA and revoked serials of t for the daemon's client
+ * certificates (none without a CA: the station routes are then 403).
+ */
+static int
+station_trust(struct web *w, const struct tls_blob *t, char *err, size_t errlen)
+{
+	const uint8_t *ca = t->pem + t->clen + t->klen;
+
+	return tc_daemon_tls_client_ca(w->d, t->calen > 0 ? ca : NULL, t->calen,
+	    (const char *)ca + t->calen, t->rlen, err, errlen);
 }
 
 /* SIGHUP (forwarded by the monitor once it read the files again). */
@@ -185,19 +229,19 @@ on_hup(void *arg)
 {
 	struct web *w = arg;
 	char err[512] = "";
-	uint8_t *pem;
-	size_t plen, clen;
+	struct tls_blob t;
 
 	if (!tc_daemon_tls(w->d))
 		return;
-	if (tls_fetch(w, &pem, &plen, &clen, err, sizeof(err)) != 0 ||
-	    tc_daemon_tls_pem(w->d, pem, clen, pem + clen, plen - clen, err,
-		sizeof(err)) != 0)
+	if (tls_fetch(w, &t, err, sizeof(err)) != 0 ||
+	    tc_daemon_tls_pem(w->d, t.pem, t.clen, t.pem + t.clen, t.klen, err,
+		sizeof(err)) != 0 ||
+	    station_trust(w, &t, err, sizeof(err)) != 0)
 		tc_dlog_event(w->log, "tls", "error", "reload: %s", err);
 	else
 		tc_dlog_event(w->log, "tls", "info", "%s",
-		    "certificate and key read again");
-	pem_free(pem, plen);
+		    "certificate and key read again, with the station CA");
+	tls_blob_free(&t);
 }
 
 /*
@@ -228,8 +272,7 @@ main(int argc, char **argv)
 	const char *user = "nobody", *listen = "?", *rate_arg = "60/min";
 	const char *burst_arg = "60";
 	char err[512] = "";
-	uint8_t *pem = NULL;
-	size_t plen = 0, clen = 0;
+	struct tls_blob t = { 0 };
 	sigset_t set;
 	pid_t parent = getppid();
 	int lfd = -1, i, locked, sig, use_tls = 0, rfd, r;
@@ -289,13 +332,16 @@ main(int argc, char **argv)
 		return fail(
 		    "--sign-in-rate '%s' or --sign-in-burst '%s' is not valid",
 		    rate_arg, burst_arg);
+	/* The station CA is set once the daemon runs: it asks for
+	 * certificates from then on (a station polls again on a 403). */
 	r = web_rpc_init(&w.rpc, w.rpc.fd) != 0 ||
-	    (use_tls &&
-		tls_fetch(&w, &pem, &plen, &clen, err, sizeof(err)) != 0) ||
-	    web_http_start(&w, lfd, listen, pem, clen,
-		pem != NULL ? pem + clen : NULL, plen - clen, err,
-		sizeof(err)) != 0;
-	pem_free(pem, plen);
+	    web_station_start(&w, err, sizeof(err)) != 0 ||
+	    (use_tls && tls_fetch(&w, &t, err, sizeof(err)) != 0) ||
+	    web_http_start(&w, lfd, listen, t.pem, t.clen,
+		t.pem != NULL ? t.pem + t.clen : NULL, t.klen, err,
+		sizeof(err)) != 0 ||
+	    (use_tls && station_trust(&w, &t, err, sizeof(err)) != 0);
+	tls_blob_free(&t);
 	if (r) {
 		tc_dlog_event(w.log, "start", "error", "%s", err);
 		tc_dlog_close(w.log);
@@ -306,7 +352,9 @@ main(int argc, char **argv)
 	    listen, (long)getuid(), locked ? "on" : "off");
 	sig = tc_daemon_signals_wait(&set, on_hup, &w);
 	tc_dlog_event(w.log, "stop", "info", "signal %d: stopping", sig);
+	web_station_stop(&w);
 	tc_daemon_free(w.d);
+	web_station_free(&w);
 	tc_dmetrics_free(w.metrics);
 	tc_dlog_close(w.log);
 	return 0;

@@ -16,6 +16,7 @@
 #include "daemon.h"
 #include "dthrottle.h"
 #include "tcard/officerpc.h"
+#include "tcard/perso.h"
 #include "tcard/webform.h"
 
 /* Endpoints (metrics and log). */
@@ -33,6 +34,7 @@ enum {
 	WEB_EP_AUDIT,
 	WEB_EP_PORTAL, /* the applicants' portal (office/web-portal.c) */
 	WEB_EP_OTHER,
+	WEB_EP_STATION, /* the branch stations (office/web-station.c) */
 	WEB_EP_COUNT
 };
 
@@ -91,6 +93,8 @@ int web_rpc_call(struct web_rpc *c, const char *json, size_t jlen,
     size_t errlen);
 void web_rpc_reply_free(struct web_rpc_reply *r);
 
+struct web_stations;
+
 struct web {
 	struct web_rpc rpc;
 	struct tc_daemon *d;
@@ -99,6 +103,8 @@ struct web {
 	uint64_t started_ns;
 	/* Password checks per client address (web_sign_in_throttled). */
 	struct tc_dthrottle *sign_in;
+	/* The branch stations and their jobs (office/web-station.c). */
+	struct web_stations *stations;
 };
 
 #define WEB_COOKIE_NAME	  "tcard_session"
@@ -301,6 +307,251 @@ tc_dhandler web_api_production, web_api_production_act;
  * 303 back with ?done=).
  */
 tc_dhandler web_console_production, web_console_production_act;
+/*
+ * GET /console/production/jobs/{job}: a personalisation job's state,
+ * step, round trips and error (perso-status), with a refresh link; the
+ * "make" form (POST /console/production/{card}/make, a station chosen
+ * among those that polled in the last 2 minutes) redirects there.
+ */
+tc_dhandler web_console_job;
+
+/* ---- office/web-station.c: branch stations (docs/station.md) ---- */
+
+/*
+ * The station table and its job threads: web_station_start before
+ * serving; web_station_stop after the signal, before the daemon is
+ * freed (it ends every relay, resumes every parked long poll and joins
+ * the job threads); web_station_free after the daemon is freed (a
+ * resumed poll's handler still reads the table). web_station_start
+ * returns 0, or -1 with err (out of memory).
+ */
+int web_station_start(struct web *w, char *err, size_t errlen);
+void web_station_stop(struct web *w);
+void web_station_free(struct web *w);
+/*
+ * The station routes, over TLS with a station certificate only (else
+ * 403): POST /v1/station/poll, GET /v1/station/jobs/{job}/face.pdf, POST
+ * /v1/station/jobs/{job}/print. The operator's: POST
+ * /v1/production/cards/{card}/make ({"station": NAME}, CSRF; 201 with
+ * the job), GET /v1/production/jobs/{job}.
+ */
+tc_dhandler web_station_poll, web_station_face, web_station_print,
+    web_api_production_make, web_api_production_job;
+/*
+ * The names of the stations that polled in the last secs seconds, as a JSON array of strings (NULL: out of memory).
+ */
+json_t *web_station_names(struct web *w, unsigned secs);
+/*
+ * Job (a perso-make answer's) waits for the next card of station (a job
+ * waiting there before is replaced). Returns 0, or -1 (bad names, the
+ * table full).
+ */
+int web_station_wait_job(struct web *w, const char *station, const char *job);
+/*
+ * The round trips of job's relay while it runs (1 with *rt), else 0.
+ */
+int web_station_job_rt(struct web *w, const char *job, unsigned *rt);
+
+/* ---- office/web-ecard.c ---- */
+
+/*
+ * Appends the phone image (PNG) of the e-card that body (portal-ecard's
+ * answer: programme, card, qr) describes, photo being the holder's photo,
+ * to png. Returns 0 or the error of the card face (tcard/cardface.h).
+ */
+int web_ecard_draw(json_t *body, const uint8_t *photo, size_t plen,
+    struct tc_buf *png, char *err, size_t errlen);
+
+/*
+ * office/web-portal-pages.c, the portal's pages (docs/portal.md, "Pages"):
+ * GET /portal/style.css and /portal/portal.js; GET and POST /portal/login
+ * and /portal/register, POST /portal/logout; GET /portal/ (my matters;
+ * other /portal/ paths: the 404 page); GET /portal/programmes/{id} (the
+ * self-check); GET and POST /portal/apply/{programme}; GET
+ * /portal/applications/{n}, POST .../{n}/attachments (multipart), POST
+ * .../{n}/withdraw, GET and POST .../{n}/pledge (POST submits), GET and
+ * POST .../{n}/sections/{section}.
+ */
+tc_dhandler web_portal_css, web_portal_js, web_portal_login,
+    web_portal_register, web_portal_logout, web_portal_home,
+    web_portal_programme, web_portal_apply, web_portal_overview,
+    web_portal_upload, web_portal_withdraw, web_portal_pledge,
+    web_portal_section_page;
+
+/*
+ * A request object {"op", "session", "csrf"} from the session cookie and
+ * the X-CSRF-Token header, or NULL with resp answered (401 without a
+ * session cookie, 500).
+ */
+json_t *web_request(struct tc_dreq *rq, const char *op, struct tc_dresp *resp);
+/*
+ * The request's query string into f (tc_webform_init here; the caller
+ * releases it either way). Returns 0, or -1 with resp answered 400.
+ */
+int web_query(struct tc_dreq *rq, struct tc_webform *f, struct tc_dresp *resp);
+/* The JSON object of a request body, or NULL with resp answered 400. */
+json_t *web_body_object(struct tc_dreq *rq, struct tc_dresp *resp);
+/*
+ * Adds to queue request req the args of query f: limit, after and before
+ * as given (the monitor checks them; a limit of digits as a number).
+ */
+void web_queue_args(json_t *req, const struct tc_webform *f);
+/*
+ * Adds to request req the args of query f named in names (ended by
+ * NULL), as given; "limit" of digits as a number.
+ */
+void web_query_args(
+    json_t *req, const struct tc_webform *f, const char *const *names);
+/* Writes an answer's body or error into resp as JSON. 1 when 200. */
+int web_answer_json(struct web_answer *an, struct tc_dresp *resp);
+/*
+ * web_call, then an answer holding a file (its media type, file name and
+ * the tail: an attachment, a card's document) into resp, else its error
+ * as JSON.
+ */
+void web_call_file(struct web *w, json_t *req, struct tc_dresp *resp);
+/*
+ * For a POST that checks a password (sign-in, registration, reset: an
+ * scrypt in the monitor each): 0 when rq's client address may, else 429
+ * with Retry-After answered in resp (JSON; html: a short page) and 1.
+ */
+int web_sign_in_throttled(
+    struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp, int html);
+/*
+ * "attachment; filename=..." of name (printable ASCII, no quote,
+ * backslash or semicolon) into out.
+ */
+void web_disposition(const char *name, char *out, size_t len);
+
+/*
+ * Starts the layer on the inherited listener; with HTTPS when cert is
+ * not NULL (the PEM chain and key from the monitor, the caller's: it
+ * wipes them after).
+ */
+int web_http_start(struct web *w, int listen_fd, const char *listen,
+    const uint8_t *cert, size_t clen, const uint8_t *key, size_t klen,
+    char *err, size_t errlen);
+
+/* ---- office/web-console.c: the staff console's pages ---- */
+
+/*
+ * The handlers (routes in office/web-api.c): GET /console/style.css,
+ * GET /console/ (and unknown /console/ paths: the 404 page), GET and
+ * POST /console/login, POST /console/logout, GET /console/queue, GET
+ * /console/search, GET /console/applications/{n}, POST
+ * /console/applications/{n}/review. A handler that redirects keeps the
+ * Location text in rq->app (freed by the finish hook).
+ */
+tc_dhandler web_console_css, web_console_root, web_console_login,
+    web_console_logout, web_console_queue, web_console_search, web_console_app,
+    web_console_review;
+
+/* ---- office/web-cards.c: cards and the audit log ---- */
+
+/*
+ * The API: GET /v1/cards/{card}, POST /v1/cards/{card}/{action}, GET
+ * /v1/audit?after=SEQ&limit=N, GET /v1/audit/verify. The console: GET
+ * /console/cards/{card}, POST /console/cards/{card}/{action} (a form,
+ * 303 back to the card), GET /console/audit?after=SEQ.
+ */
+tc_dhandler web_api_card, web_api_card_action, web_api_audit,
+    web_api_audit_verify, web_console_card, web_console_card_action,
+    web_console_audit;
+/* GET /v1/cards/{card}/documents/{id}: a supporting document's bytes. */
+tc_dhandler web_api_card_document;
+/*
+ * office/web-prod.c: GET /v1/production/queue?state=S, POST
+ * /v1/production/cards/{card}/{action} (start, fail, made, deliver).
+ */
+tc_dhandler web_api_production, web_api_production_act;
+/*
+ * office/web-console.c: GET /console/production (the queue by section,
+ * zh/en), POST /console/production/{card}/{action} (a form with csrf;
+ * 303 back with ?done=).
+ */
+tc_dhandler web_console_production, web_console_production_act;
+/*
+ * GET /console/production/jobs/{job}: a personalisation job's state,
+ * step, round trips and error (perso-status), with a refresh link; the
+ * "make" form (POST /console/production/{card}/make, a station chosen
+ * among those that polled in the last 2 minutes) redirects there.
+ */
+tc_dhandler web_console_job;
+
+/* ---- office/web-station.c: branch stations (docs/station.md) ---- */
+
+/*
+ * The station table and its job threads: web_station_start before
+ * serving; web_station_stop after the signal, before the daemon is
+ * freed (it ends every relay, resumes every parked long poll and joins
+ * the job threads); web_station_free after the daemon is freed (a
+ * resumed poll's handler still reads the table). web_station_start
+ * returns 0, or -1 with err (out of memory).
+ */
+int web_station_start(struct web *w, char *err, size_t errlen);
+void web_station_stop(struct web *w);
+void web_station_free(struct web *w);
+/*
+ * The station routes, over TLS with a station certificate only (else
+ * 403): POST /v1/station/poll, GET /v1/station/jobs/{job}/face.pdf, POST
+ * /v1/station/jobs/{job}/print. The operator's: POST
+ * /v1/production/cards/{card}/make ({"station": NAME}, CSRF; 201 with
+ * the job), GET /v1/production/jobs/{job}.
+ */
+tc_dhandler web_station_poll, web_station_face, web_station_print,
+    web_api_production_make, web_api_production_job;
+/*
+ * The names of the stations that polled in the last secs seconds, as a JSON array of strings (NULL: out of memory).
+ */
+json_t *web_station_names(struct web *w, unsigned secs);
+/*
+ * Job (a perso-make answer's) waits for the next card of station (a job
+ * waiting there before is replaced). Returns 0, or -1 (bad names, the
+ * table full).
+ */
+int web_station_wait_job(struct web *w, const char *station, const char *job);
+/*
+ * The round trips of job's relay while it runs (1 with *rt), else 0.
+ */
+int web_station_job_rt(struct web *w, const char *job, unsigned *rt);
+
+/* ---- office/web-perso.c (H-keys): the office side of a job ---- */
+
+struct web_perso;
+struct tc_perso_job;
+struct tc_perso_env;
+struct tc_profile_set;
+struct tc_perso_result;
+/*
+ * The office side of job JOB (a perso-make answer's "job"), for station
+ * STATION (the certificate CN): asks the monitor (perso-job) and builds
+ * the driver's callbacks (every callback is an RPC to the monitor) and
+ * the profile set. Safe to call from any worker thread. Returns 0 or
+ * TC_ERR_* with err.
+ */
+int web_perso_open(struct web *w, const char *job, const char *station,
+    struct web_perso **out, char *err, size_t errlen);
+const struct tc_perso_job *web_perso_job(const struct web_perso *p);
+/* card_keys, ring, now set */
+const struct tc_perso_env *web_perso_env(const struct web_perso *p);
+const struct tc_profile_set *web_perso_profiles(const struct web_perso *p);
+/*
+ * Tells the monitor how the drive ended (perso-end: rc, res->step, err,
+ * round trips), frees p.
+ */
+void web_perso_close(struct web_perso *p, int rc,
+    const struct tc_perso_result *res, const char *err, unsigned round_trips);
+
+/* ---- office/web-ecard.c ---- */
+
+/*
+ * Appends the two-page PDF (front, back) of the card that body (an
+ * answer of the form of portal-ecard: programme, card, qr) describes,
+ * photo being the holder's photo, to pdf. Returns 0 or the error of the
+ * card face (tcard/cardface.h).
+ */
+int web_face_pdf(json_t *body, const uint8_t *photo, size_t plen,
+    struct tc_buf *pdf, char *err, size_t errlen);
 
 /* A card POST's body: the documents and the multipart's framing. */
 #define WEB_DOC_BODY_MAX (TC_ORPC_REQ_TAIL_MAX + 64u * 1024)
@@ -372,5 +623,28 @@ int web_pdf_renderer_open(char *err, size_t errlen);
  */
 int web_pdf_div(struct tc_buf *b, struct tc_dreq *rq, const char *sid,
     int64_t n, int64_t att, uint32_t pages, int en);
+
+/* ---- office/web-perso.c: a personalisation job's office side ---- */
+
+struct web_perso;
+/*
+ * The office side of job JOB (a perso-make answer's "job"), for station
+ * STATION (the certificate CN): asks the monitor (perso-job) and builds
+ * the driver's callbacks (every callback is an RPC to the monitor) and
+ * the profile set. Safe to call from any worker thread. Returns 0 or
+ * TC_ERR_* with err.
+ */
+int web_perso_open(struct web *w, const char *job, const char *station,
+    struct web_perso **out, char *err, size_t errlen);
+const struct tc_perso_job *web_perso_job(const struct web_perso *p);
+/* card_keys, ring, now set */
+const struct tc_perso_env *web_perso_env(const struct web_perso *p);
+const struct tc_profile_set *web_perso_profiles(const struct web_perso *p);
+/*
+ * Tells the monitor how the drive ended (perso-end: rc, res->step, err,
+ * round trips), frees p.
+ */
+void web_perso_close(struct web_perso *p, int rc,
+    const struct tc_perso_result *res, const char *err, unsigned round_trips);
 
 #endif

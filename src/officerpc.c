@@ -49,6 +49,19 @@ static const struct {
 	{ "search", TC_ORPC_SEARCH },
 	{ "production", TC_ORPC_PRODUCTION },
 	{ "production-act", TC_ORPC_PRODUCTION_ACT },
+	{ "perso-make", TC_ORPC_PERSO_MAKE },
+	{ "perso-status", TC_ORPC_PERSO_STATUS },
+	{ "perso-job", TC_ORPC_PERSO_JOB },
+	{ "perso-chip-start", TC_ORPC_PERSO_CHIP_START },
+	{ "perso-scp-session", TC_ORPC_PERSO_SCP_SESSION },
+	{ "perso-put-key", TC_ORPC_PERSO_PUT_KEY },
+	{ "perso-piv-mgmt", TC_ORPC_PERSO_PIV_MGMT },
+	{ "perso-sign", TC_ORPC_PERSO_SIGN },
+	{ "perso-cert", TC_ORPC_PERSO_CERT },
+	{ "perso-chip-done", TC_ORPC_PERSO_CHIP_DONE },
+	{ "perso-end", TC_ORPC_PERSO_END },
+	{ "perso-face", TC_ORPC_PERSO_FACE },
+	{ "perso-print", TC_ORPC_PERSO_PRINT },
 	{ "portal-login", TC_ORPC_PORTAL_LOGIN },
 	{ "portal-register", TC_ORPC_PORTAL_REGISTER },
 	{ "portal-verify", TC_ORPC_PORTAL_VERIFY },
@@ -620,10 +633,11 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 		top = top_att_args;
 		break;
 	default:
-		if ((top = tc_orpc_portal_top(q->op)) != NULL)
+		if ((top = tc_orpc_portal_top(q->op)) != NULL ||
+		    (top = tc_orpc_perso_top(q->op)) != NULL)
 			break;
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change, card-document, pdf-pages, search, production, production-act, portal-*");
+		    "rpc request: op is not one of login, logout, whoami, queue, app, attachment, review, card, card-action, audit, audit-verify, tls, supplement, reveal-id, issue, totp-enrol, totp-qr, passphrase, card-change, card-document, pdf-pages, search, production, production-act, perso-*, portal-*");
 	}
 	if ((r = tc_orpc_keys(o, top, "request", 0, err, errlen)) != 0 ||
 	    (r = token(o, "session", q->session, NULL, err, errlen)) != 0 ||
@@ -637,6 +651,9 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 	if (TC_ORPC_IS_PORTAL(q->op))
 		return tc_orpc_portal_args_parse(
 		    a, json_object_get(o, "docs"), q, err, errlen);
+	/* The worker's own perso ops run in no session. */
+	if (TC_ORPC_IS_PERSO_INTERNAL(q->op))
+		return tc_orpc_perso_args_parse(a, q, err, errlen);
 	/* Every op but login (and the worker's own tls) runs in a session. */
 	if (q->op != TC_ORPC_LOGIN && q->op != TC_ORPC_TLS &&
 	    q->session[0] == '\0')
@@ -683,6 +700,13 @@ parse_obj(json_t *o, struct tc_orpc_req *q, char *err, size_t errlen)
 			 json_object_get(o, "docs"), q, err, errlen)) != 0)
 			return r;
 		return tc_orpc_card_args_parse(a, q, err, errlen);
+	}
+	if (q->op == TC_ORPC_PERSO_MAKE || q->op == TC_ORPC_PERSO_STATUS) {
+		if (q->op == TC_ORPC_PERSO_MAKE &&
+		    (r = str(o, "card", q->card, TC_ORPC_CARD_MAX, NULL, err,
+			 errlen)) != 0)
+			return r;
+		return tc_orpc_perso_args_parse(a, q, err, errlen);
 	}
 	if (q->op == TC_ORPC_PRODUCTION_ACT &&
 	    (r = str(

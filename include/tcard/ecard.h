@@ -71,6 +71,14 @@ int tc_ecard_claims(struct tc_registry *reg, int64_t serial, time_t now,
     struct tc_claims *c /* OUT */, char *err, size_t errlen);
 
 /*
+ * As tc_ecard_claims, for the credential written to the card's chip: a
+ * card in production is taken too (its chip is made at the branch before
+ * the card is handed over, docs/station.md).
+ */
+int tc_ecard_claims_chip(struct tc_registry *reg, int64_t serial, time_t now,
+    struct tc_claims *c /* OUT */, char *err, size_t errlen);
+
+/*
  * Builds the claims of card serial (tc_ecard_claims) and signs them with
  * the current signer of the card programme's algorithm; fills *out
  * (signed_at = ctx->now). Stores nothing. Returns 0, the errors of

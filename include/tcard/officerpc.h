@@ -107,6 +107,33 @@ enum tc_orpc_op {
 	TC_ORPC_PRODUCTION,
 	TC_ORPC_PRODUCTION_ACT,
 	/*
+	 * Personalisation through a branch station (docs/station.md,
+	 * src/officerpc-perso.c, office/mon-perso.c). In an operator's
+	 * session: "perso-make" session, csrf, card, args (station): a job
+	 * for the card at that station; "perso-status" session, args (job).
+	 * Without a session, from the web worker's job thread, each with
+	 * args (job, station) and: "perso-job" nothing more (what the
+	 * driver needs); "perso-chip-start" uid, profile; "perso-scp-session"
+	 * uid, host_challenge, iu; "perso-put-key" uid; "perso-piv-mgmt"
+	 * uid; "perso-sign" spki; "perso-cert" spki; "perso-chip-done" uid,
+	 * key; "perso-end" rc, step?, error?, round_trips; "perso-face"
+	 * nothing more; "perso-print" cups_job, state, reason?. Binary
+	 * values are hex.
+	 */
+	TC_ORPC_PERSO_MAKE,
+	TC_ORPC_PERSO_STATUS,
+	TC_ORPC_PERSO_JOB,
+	TC_ORPC_PERSO_CHIP_START,
+	TC_ORPC_PERSO_SCP_SESSION,
+	TC_ORPC_PERSO_PUT_KEY,
+	TC_ORPC_PERSO_PIV_MGMT,
+	TC_ORPC_PERSO_SIGN,
+	TC_ORPC_PERSO_CERT,
+	TC_ORPC_PERSO_CHIP_DONE,
+	TC_ORPC_PERSO_END,
+	TC_ORPC_PERSO_FACE,
+	TC_ORPC_PERSO_PRINT,
+	/*
 	 * The applicants' portal (src/officerpc-portal.c, office/
 	 * mon-portal.c): their own sessions (another table, another
 	 * cookie), never an operator's. Without a session: "portal-login"
@@ -171,7 +198,10 @@ enum tc_orpc_op {
 #define TC_ORPC_PORTAL_FIRST TC_ORPC_PORTAL_LOGIN
 /* 1 when op is one of the portal's (an applicant's session, if any). */
 #define TC_ORPC_IS_PORTAL(op) ((op) >= TC_ORPC_PORTAL_FIRST)
-#define TC_ORPC_LOGIN_MAX     254 /* an applicant's login as typed */
+/* 1 when op is the web worker's own perso op (no session). */
+#define TC_ORPC_IS_PERSO_INTERNAL(op)                                          \
+	((op) >= TC_ORPC_PERSO_JOB && (op) <= TC_ORPC_PERSO_PRINT)
+#define TC_ORPC_LOGIN_MAX 254 /* an applicant's login as typed */
 
 /* A card as typed: its number (spaces, hyphens) or its serial. */
 #define TC_ORPC_CARD_MAX    24
@@ -231,6 +261,35 @@ struct tc_orpc_doc {
 	size_t size;
 	const uint8_t *data; /* into the tail, set by tc_orpc_req_tail */
 };
+/* The perso ops' args (TC_ORPC_PERSO_*). */
+#define TC_ORPC_STATION_MAX	64  /* a station's name */
+#define TC_ORPC_JOB_MAX		32  /* a job's id */
+#define TC_ORPC_UID_MAX		32  /* a chip's uid, hex digits */
+#define TC_ORPC_PERSO_DATA_MAX	256 /* spki, key, iu: bytes */
+#define TC_ORPC_PERSO_TEXT_MAX	512 /* an error, a printer's reason */
+#define TC_ORPC_PERSO_CHALLENGE 8   /* a host challenge */
+#define TC_ORPC_PERSO_STEP_MAX	32
+#define TC_ORPC_PRINT_STATE_MAX 15
+struct tc_orpc_perso {
+	char station[TC_ORPC_STATION_MAX + 1]; /* 1..64 of A-Z a-z 0-9 . _ - */
+	char job[TC_ORPC_JOB_MAX + 1];	       /* 1..32 of A-Z a-z 0-9 - */
+	char uid[TC_ORPC_UID_MAX + 1];	       /* 8..32 lower-case hex digits */
+	char profile[TC_ORPC_TEXT_MAX + 1];
+	uint8_t challenge[TC_ORPC_PERSO_CHALLENGE]; /* scp-session */
+	/* scp-session: iu; sign, cert: spki; chip-done: key */
+	uint8_t data[TC_ORPC_PERSO_DATA_MAX];
+	size_t data_len;
+	/* end: the driver's result, its step ("" on success), error text */
+	int rc;
+	char step[TC_ORPC_PERSO_STEP_MAX + 1];
+	char error[TC_ORPC_PERSO_TEXT_MAX + 1];
+	uint32_t round_trips;
+	/* print */
+	int64_t cups_job;
+	char print_state[TC_ORPC_PRINT_STATE_MAX + 1];
+	char reason[TC_ORPC_PERSO_TEXT_MAX + 1];
+};
+
 /* A parsed request. Release it with tc_orpc_req_release (wipes). */
 struct tc_orpc_req {
 	enum tc_orpc_op op;
@@ -305,6 +364,8 @@ struct tc_orpc_req {
 	 * reason above) */
 	char prod_state[TC_ORPC_TEXT_MAX + 1];
 	char prod_action[TC_ORPC_TEXT_MAX + 1];
+	/* perso-*: their args (perso-make's card is card above) */
+	struct tc_orpc_perso p;
 };
 
 /*
@@ -445,6 +506,25 @@ const void *tc_orpc_portal_top(enum tc_orpc_op op);
 int tc_orpc_portal_args_parse(void *args /* json_t *, borrowed */,
     void *docs /* json_t *, borrowed */, struct tc_orpc_req *q, char *err,
     size_t errlen);
+/*
+ * The part of tc_orpc_req_parse for the perso ops (src/officerpc-perso.c):
+ * the top-level table of op (NULL: not a perso op), then its args into
+ * q->p: station and job as above, uid 8 to 32 lower-case hex digits,
+ * profile an id of 1 to TC_ORPC_TEXT_MAX bytes, host_challenge 8 bytes
+ * of hex, iu 29, spki and key 1 to TC_ORPC_PERSO_DATA_MAX, rc a TC_ERR_*
+ * or 0, step 0 to TC_ORPC_PERSO_STEP_MAX bytes, error and reason one line
+ * of 0 to TC_ORPC_PERSO_TEXT_MAX bytes, round_trips 0 to 1000000,
+ * cups_job 0 to 2^31-1, state an IPP job state or "failed". Returns 0 or
+ * TC_ERR_INVALID_ARG with err naming the member.
+ */
+const void *tc_orpc_perso_top(enum tc_orpc_op op);
+int tc_orpc_perso_args_parse(void *args /* json_t *, borrowed */,
+    struct tc_orpc_req *q, char *err, size_t errlen);
+/* 1 when s is a station's name (1..64 of A-Z a-z 0-9 . _ -), else 0. */
+int tc_orpc_station_ok(const char *s);
+/* 1 when s is a job's id (1..32 of A-Z a-z 0-9 -), else 0. */
+int tc_orpc_job_ok(const char *s);
+
 /* Wipes the passphrase, tokens and a relative's ID number of req. */
 void tc_orpc_req_release(struct tc_orpc_req *req);
 

@@ -49,6 +49,8 @@ enum tc_prod_state {
 
 /* Longest reason of a failed attempt, in bytes. */
 #define TC_PROD_REASON_MAX 1024
+/* Longest reason a station reports for a print job, in bytes. */
+#define TC_PROD_PRINT_REASON_MAX 512
 
 /* "to-make", ...; NULL outside the enum. */
 const char *tc_prod_state_name(enum tc_prod_state s);
@@ -72,6 +74,14 @@ struct tc_prod_item {
 	char step[TC_PROGRAMME_ID_MAX + 1]; /* the application's step */
 	char deadline[TC_DATE_TEXT];	    /* its last day, or "" */
 	int overdue;			    /* 1: deadline passed at now */
+	/*
+	 * The card face's print job at the station (schema 17): the CUPS
+	 * job id (-1: none reported), its last state ("" or a
+	 * tc_prod_print state) and the printer's reason ("" when none).
+	 */
+	int64_t print_job;
+	char print_state[16];
+	char print_reason[TC_PROD_PRINT_REASON_MAX + 1];
 };
 
 /*
@@ -115,6 +125,29 @@ int tc_prod_fail(const struct tc_app_ctx *c, int64_t serial, const char *reason,
  */
 int tc_prod_made(
     const struct tc_app_ctx *c, int64_t serial, char *err, size_t errlen);
+
+/*
+ * Records the print job of card serial's face at the branch station
+ * (docs/station.md "Printing the face"): the CUPS job id cups_job (0 when
+ * the submission was refused), its state, one of the IPP job states
+ * "pending", "held", "processing", "stopped", "canceled", "aborted",
+ * "completed" or "failed" (not submitted), and the printer's reason
+ * (NULL or "" for none; text of at most TC_PROD_PRINT_REASON_MAX bytes).
+ * "completed" records the card made as tc_prod_made does (nothing more
+ * when it is made already); "canceled", "aborted" and "failed" record a
+ * card to make or in progress failed with the reason "print: STATE:
+ * REASON" (cut to TC_PROD_REASON_MAX bytes); any other state is recorded
+ * only. Needs an open transaction and card-producer; audited
+ * "production.print" {"cups_job", "state"}. Returns 0; TC_ERR_INVALID_ARG
+ * (an unknown state, a negative job, a bad reason); TC_ERR_STATE (the card
+ * is delivered, or a failure reported for a card made); the errors of
+ * tc_prod_get, tc_prod_made and tc_prod_fail.
+ */
+int tc_prod_print(const struct tc_app_ctx *c, int64_t serial, int64_t cups_job,
+    const char *state, const char *reason, char *err, size_t errlen);
+
+/* 1 when state is one tc_prod_print takes, else 0. */
+int tc_prod_print_state_ok(const char *state);
 
 /*
  * Hands card serial over to its holder: id_number is the number the clerk

@@ -34,7 +34,7 @@
 #include "tcard/pii.h"
 
 /* The schema version this program creates and understands. */
-#define TC_REGISTRY_SCHEMA_VERSION 16
+#define TC_REGISTRY_SCHEMA_VERSION 17
 /* PRAGMA application_id of a registry file ("TCRG"). */
 #define TC_REGISTRY_APP_ID 0x54435247
 

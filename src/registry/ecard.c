@@ -48,8 +48,26 @@ copy_text(char *dst, size_t dstlen, const char *src, const char *what,
 	return 0;
 }
 
+static int claims(struct tc_registry *reg, int64_t serial, time_t now,
+    int production, struct tc_claims *c, char *err, size_t errlen);
+
 int
 tc_ecard_claims(struct tc_registry *reg, int64_t serial, time_t now,
+    struct tc_claims *c, char *err, size_t errlen)
+{
+	return claims(reg, serial, now, 0, c, err, errlen);
+}
+
+int
+tc_ecard_claims_chip(struct tc_registry *reg, int64_t serial, time_t now,
+    struct tc_claims *c, char *err, size_t errlen)
+{
+	return claims(reg, serial, now, 1, c, err, errlen);
+}
+
+/* The claims of card serial; production: a card in production too. */
+static int
+claims(struct tc_registry *reg, int64_t serial, time_t now, int production,
     struct tc_claims *c, char *err, size_t errlen)
 {
 	struct tc_card_state st;
@@ -79,6 +97,8 @@ tc_ecard_claims(struct tc_registry *reg, int64_t serial, time_t now,
 		    "card %s is suspended: no e-card is issued for it until it is reinstated",
 		    st.card.card_no);
 	case TC_CARD_PRODUCTION:
+		if (production)
+			break;
 		return tc_seterr(err, errlen, TC_ERR_STATE,
 		    "card %s is in production, not issued yet: no e-card is issued for it",
 		    st.card.card_no);

@@ -5,6 +5,7 @@
  * allocated at the last approval (src/registry/application.c queues it),
  * scoped to the operator's branch.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -30,12 +31,14 @@ static const char *const state_names[] = {
 	(TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER) | TC_ROLE_BIT(TC_ROLE_CARD_ISSUER))
 
 /* The columns every read of an item selects, in struct order. */
-#define ITEM_SQL                                                               \
-	"SELECT p.serial, c.card_no, p.application, c.programme, c.tier, "     \
-	"a.name, a.id_masked, ifnull(p.branch, ''), p.state, "                 \
-	"ifnull(p.reason, ''), p.queued_at, p.updated_at, "                    \
-	"ifnull(p.made_at, 0), ifnull(a.step_id, ''), ifnull(a.deadline, '') " \
-	"FROM production p JOIN cards c ON c.serial = p.serial "               \
+#define ITEM_SQL                                                                \
+	"SELECT p.serial, c.card_no, p.application, c.programme, c.tier, "      \
+	"a.name, a.id_masked, ifnull(p.branch, ''), p.state, "                  \
+	"ifnull(p.reason, ''), p.queued_at, p.updated_at, "                     \
+	"ifnull(p.made_at, 0), ifnull(a.step_id, ''), ifnull(a.deadline, ''), " \
+	"ifnull(p.print_job, -1), ifnull(p.print_state, ''), "                  \
+	"ifnull(p.print_reason, '') "                                           \
+	"FROM production p JOIN cards c ON c.serial = p.serial "                \
 	"JOIN applications a ON a.id = p.application "
 
 const char *
@@ -127,7 +130,12 @@ read_item(const struct tc_app_ctx *c, sqlite3_stmt *st, struct tc_prod_item *it)
 	    tc_reg_col_text(st, 14, it->deadline, sizeof(it->deadline), 0) !=
 		0 ||
 	    tc_date_parse(it->deadline[0] ? it->deadline : "1970-01-01", &v[3],
-		NULL, 0) != 0)
+		NULL, 0) != 0 ||
+	    tc_reg_col_int(st, 15, 0, &it->print_job) != 0 ||
+	    tc_reg_col_text(
+		st, 16, it->print_state, sizeof(it->print_state), 0) != 0 ||
+	    tc_reg_col_text(
+		st, 17, it->print_reason, sizeof(it->print_reason), 0) != 0)
 		return TC_ERR_MALFORMED;
 	it->queued_at = (time_t)v[0];
 	it->updated_at = (time_t)v[1];
@@ -304,6 +312,84 @@ tc_prod_made(
 	rv.decision = TC_REVIEW_APPROVE;
 	/* The produce step's approval marks the item made (tc_prod_mark). */
 	return tc_app_review(c, it.application, &rv, NULL, err, errlen);
+}
+
+static const char *const print_states[] = { "pending", "held", "processing",
+	"stopped", "canceled", "aborted", "completed", "failed" };
+
+int
+tc_prod_print_state_ok(const char *state)
+{
+	size_t i;
+
+	for (i = 0; state != NULL && i < (size_t)TC_REG_NAMES(print_states);
+	     i++)
+		if (strcmp(state, print_states[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* The print states that end a job without a card. */
+static int
+print_failed(const char *state)
+{
+	return strcmp(state, "canceled") == 0 ||
+	    strcmp(state, "aborted") == 0 || strcmp(state, "failed") == 0;
+}
+
+int
+tc_prod_print(const struct tc_app_ctx *c, int64_t serial, int64_t cups_job,
+    const char *state, const char *reason, char *err, size_t errlen)
+{
+	struct tc_prod_item it;
+	char subject[32], why[TC_PROD_REASON_MAX + 1];
+	int r;
+
+	if (reason != NULL && *reason == '\0')
+		reason = NULL;
+	if (!tc_prod_print_state_ok(state))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "a print job's state is one of pending, held, processing, stopped, canceled, aborted, completed, failed");
+	if (cups_job < 0 || cups_job > INT32_MAX)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "a CUPS job id is 0 to %ld", (long)INT32_MAX);
+	if (reason != NULL &&
+	    !tc_app_text_ok(reason, TC_PROD_PRINT_REASON_MAX, 0))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "a print job's reason is one line of at most %d bytes of text",
+		    TC_PROD_PRINT_REASON_MAX);
+	if ((r = tc_reg_need_tx(c != NULL ? c->reg : NULL,
+		 "recording a print job", err, errlen)) != 0 ||
+	    (r = get_scoped(c, TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER), serial, &it,
+		 err, errlen)) != 0)
+		return r;
+	if (it.state == TC_PROD_DELIVERED ||
+	    (it.state == TC_PROD_MADE && print_failed(state)))
+		return tc_seterr(err, errlen, TC_ERR_STATE,
+		    "card %s is %s; its print job is no longer recorded",
+		    it.card_no, tc_prod_state_name(it.state));
+	if ((r = tc_reg_exec(c->reg,
+		 "UPDATE production SET print_job = ?2, print_state = ?3, print_reason = ?4, updated_at = ?5 WHERE serial = ?1",
+		 "recording a print job", err, errlen, "iitti", serial,
+		 cups_job, state, reason, (int64_t)c->now)) != 0)
+		return r;
+	snprintf(subject, sizeof(subject), "card:%s", it.card_no);
+	if ((r = tc_app_audit(c->reg, c->now, c->operator_name,
+		 "production.print", subject,
+		 json_pack("{s:I, s:s}", "cups_job", (json_int_t)cups_job,
+		     "state", state),
+		 err, errlen)) != 0)
+		return r;
+	if (strcmp(state, "completed") == 0)
+		return it.state == TC_PROD_MADE
+		    ? 0
+		    : tc_prod_made(c, serial, err, errlen);
+	if (!print_failed(state) || it.state == TC_PROD_FAILED)
+		return 0;
+	/* Fits: a state of 10 bytes and a reason of 512 at most. */
+	snprintf(why, sizeof(why), "print: %s: %s", state,
+	    reason != NULL ? reason : "no reason given");
+	return tc_prod_fail(c, serial, why, err, errlen);
 }
 
 int

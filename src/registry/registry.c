@@ -638,6 +638,20 @@ static const char *const migrations[] = {
 	"	delivered_at INTEGER\n"
 	") STRICT;\n"
 	"CREATE INDEX production_queue ON production (branch, state, serial);\n",
+	/*
+	 * 17: the card face's print job at the branch station (issue 17,
+	 * docs/station.md "Printing the face"): the CUPS job id, its last
+	 * IPP state and the printer's reason, as the station reported them.
+	 */
+	"ALTER TABLE production ADD COLUMN print_job INTEGER\n"
+	"    CHECK (print_job IS NULL OR print_job >= 0);\n"
+	"ALTER TABLE production ADD COLUMN print_state TEXT\n"
+	"    CHECK (print_state IS NULL OR print_state IN ('pending', 'held',\n"
+	"    'processing', 'stopped', 'canceled', 'aborted', 'completed',\n"
+	"    'failed'));\n"
+	"ALTER TABLE production ADD COLUMN print_reason TEXT\n"
+	"    CHECK (print_reason <> '' AND\n"
+	"    length(CAST(print_reason AS BLOB)) <= 512);\n",
 };
 
 #define NMIGRATIONS ((int)(sizeof(migrations) / sizeof(migrations[0])))

@@ -49,7 +49,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (q.op < TC_ORPC_PORTAL_LOGIN || q.op > TC_ORPC_PORTAL_RESET) &&
 	    q.op != TC_ORPC_PORTAL_OIDC_START &&
 	    q.op != TC_ORPC_PORTAL_OIDC_FINISH && q.op != TC_ORPC_PORTAL_INFO &&
-	    !tc_orpc_token_ok(q.session))
+	    !TC_ORPC_IS_PERSO_INTERNAL(q.op) && !tc_orpc_token_ok(q.session))
+		abort();
+	/* The worker's perso ops: no session, a job and its station; a
+	 * chip's uid of hex; binary values within their sizes. */
+	if (TC_ORPC_IS_PERSO_INTERNAL(q.op) &&
+	    (q.session[0] != '\0' || q.has_csrf || !tc_orpc_job_ok(q.p.job) ||
+		!tc_orpc_station_ok(q.p.station)))
+		abort();
+	if ((q.op == TC_ORPC_PERSO_MAKE && !tc_orpc_station_ok(q.p.station)) ||
+	    (q.op == TC_ORPC_PERSO_STATUS && !tc_orpc_job_ok(q.p.job)) ||
+	    q.p.data_len > TC_ORPC_PERSO_DATA_MAX ||
+	    (q.op == TC_ORPC_PERSO_SCP_SESSION && q.p.data_len != 29) ||
+	    ((q.op == TC_ORPC_PERSO_CHIP_START ||
+		 q.op == TC_ORPC_PERSO_CHIP_DONE) &&
+		(strlen(q.p.uid) < 8 || strlen(q.p.uid) % 2 != 0)))
 		abort();
 	/* The portal: a token of the right form, a document to attach, the
 	 * text of a draft or a section (an object or an array). */

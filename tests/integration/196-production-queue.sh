@@ -64,7 +64,7 @@ check "an unknown state is 400" status_is 400
 as demo-auditor GET /v1/production/queue
 check "an auditor has no queue (404)" status_is 404
 as demo-card-producer-1 POST "/v1/production/cards/$SERIAL/make"
-check "make is not an action here (the station's)" status_is 404
+check "make is the station's route: it needs {\"station\"} (400)" status_is 400
 
 # Another branch's card: the producer of demo-bank does not see it.
 sqlite3 "$H/registry.db" "UPDATE production SET branch = 'other-bank' WHERE serial = $SERIAL"

@@ -174,6 +174,12 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 /* SQL that takes a registry of schema 9 back to 8: no card documents. */
 #define FX_UNDO_SCHEMA_9 "DROP TABLE card_documents;"
 
+/* SQL that takes a registry of schema 17 back to 16: no print job. */
+#define FX_UNDO_SCHEMA_17                                                      \
+	"ALTER TABLE production DROP COLUMN print_reason;"                     \
+	"ALTER TABLE production DROP COLUMN print_state;"                      \
+	"ALTER TABLE production DROP COLUMN print_job;"
+
 /*
  * SQL that takes a registry of schema 16 back to 15: no production queue
  * (the cards table keeps its wider CHECK, which step 16 rebuilds again).
@@ -219,7 +225,8 @@ fx_org_for(struct tc_registry *reg, unsigned roles)
 
 /*
  * SQL that takes a registry of schema 8 back to 7 (tests that make an
- * older file by hand start with FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15
+ * older file by hand start with FX_UNDO_SCHEMA_17 FX_UNDO_SCHEMA_16
+ * FX_UNDO_SCHEMA_15
  * FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13
  * FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9
  * FX_UNDO_SCHEMA_8): the operators table without the organisation and

@@ -2340,7 +2340,7 @@ test_migrate_v7(void **state)
 	struct tc_app a;
 	struct tc_holder h;
 	struct tc_audit_report rep;
-	char err[256], sql[2048], oldmask[19];
+	char err[256], sql[4096], oldmask[19];
 	sqlite3 *db;
 	sqlite3_stmt *st;
 	int64_t id;
@@ -2353,9 +2353,10 @@ test_migrate_v7(void **state)
 	snprintf(oldmask, sizeof(oldmask), "%.4s**********%.4s", who.id,
 	    who.id + 14);
 	snprintf(sql, sizeof(sql),
-	    FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14
-		FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11
-		    FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8
+	    FX_UNDO_SCHEMA_17 FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15
+		FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12
+		    FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9
+			FX_UNDO_SCHEMA_8
 	    "ALTER TABLE applications ADD COLUMN sex TEXT;ALTER TABLE applications ADD COLUMN retire_base INTEGER;ALTER TABLE applications ADD COLUMN birth_date TEXT;ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}';UPDATE applications SET sex = 'male', retire_base = 60, birth_date = '1985-05-12', form = '{\"basic\":{\"birth-date\":\"1985-05-12\",\"sex\":\"male\"}}', id_masked = '%s';ALTER TABLE applications DROP COLUMN personal;UPDATE holders SET id_masked = '%s';INSERT INTO blacklist (id_mac, id_masked, reason, added_at, added_by) VALUES (randomblob(32), '1101**********002X', 'x', 0, 'x');PRAGMA user_version = 6;",
 	    oldmask, oldmask);
 	fx_raw_exec(fx->path, sql);
@@ -2935,9 +2936,10 @@ test_queue(void **state)
 	tc_registry_close(fx->reg);
 	fx->reg = NULL;
 	fx_raw_exec(fx->path,
-	    FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14
-		FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11
-		    FX_UNDO_SCHEMA_10 "PRAGMA user_version = 9;");
+	    FX_UNDO_SCHEMA_17 FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15
+		FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12
+		    FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10
+	    "PRAGMA user_version = 9;");
 	if (tc_registry_open(&fx->reg, fx->path, &keys, 0, err, sizeof(err)) !=
 	    0)
 		fail_msg("reopen: %s", err);
@@ -3544,6 +3546,125 @@ test_production(void **state)
 	assert_int_equal(prod_count(fx, TC_PROD_DELIVERED), 1);
 }
 
+/*
+ * Issue 17: the station's print job of the card face, recorded on the
+ * item (schema 17): completed marks the card made, a failed job fails it
+ * with the reason, other states are recorded only.
+ */
+static void
+test_production_print(void **state)
+{
+	struct fx *fx = *state;
+	const struct tc_programme *p = prog(fx, "guangzhou-green");
+	struct tc_sample_person who;
+	struct tc_prod_item it;
+	char err[1024], longr[TC_PROD_PRINT_REASON_MAX + 2];
+	int64_t id;
+
+	add_operator_in(
+	    fx->reg, "bp", TC_ROLE_BIT(TC_ROLE_CARD_PRODUCER), "bank");
+	add_operator_in(
+	    fx->reg, "bi", TC_ROLE_BIT(TC_ROLE_CARD_ISSUER), "bank");
+	person(fx, &who, "林晓", "19850303", 0);
+	id = apply_new(
+	    fx, p, "a", NULL, first_clause(tc_programme_tier(p, "a")), &who);
+	advance_to(fx, id, TC_STEP_PRODUCE, NULL, 24, NULL);
+	AS(fx, "bp");
+	assert_int_equal(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)), 0);
+	assert_int_equal(it.print_job, -1);
+	assert_string_equal(it.print_state, "");
+	/* Outside a transaction, bad states, jobs and reasons: refused. */
+	expect_err(
+	    tc_prod_print(&fx->c, 1, 7, "processing", NULL, err, sizeof(err)),
+	    TC_ERR_STATE, err, "transaction");
+	begin(fx);
+	assert_int_equal(tc_prod_start(&fx->c, 1, err, sizeof(err)), 0);
+	expect_err(
+	    tc_prod_print(&fx->c, 1, 7, "printing", NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "state");
+	expect_err(
+	    tc_prod_print(&fx->c, 1, -1, "pending", NULL, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "CUPS job");
+	memset(longr, 'x', sizeof(longr) - 1);
+	longr[sizeof(longr) - 1] = '\0';
+	expect_err(
+	    tc_prod_print(&fx->c, 1, 7, "stopped", longr, err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "reason");
+	expect_err(
+	    tc_prod_print(&fx->c, 1, 7, "stopped", "a\nb", err, sizeof(err)),
+	    TC_ERR_INVALID_ARG, err, "reason");
+	/* Another role, or another branch: not this operator's to record. */
+	AS(fx, "bi");
+	expect_err(
+	    tc_prod_print(&fx->c, 1, 7, "pending", NULL, err, sizeof(err)),
+	    TC_ERR_FORBIDDEN, err, "card-producer");
+	AS(fx, "bp");
+	/* Pending and processing: recorded, the card stays in progress. */
+	assert_int_equal(
+	    tc_prod_print(&fx->c, 1, 7, "pending", "", err, sizeof(err)), 0);
+	assert_int_equal(tc_prod_print(&fx->c, 1, 7, "processing",
+			     "media-needed", err, sizeof(err)),
+	    0);
+	commit(fx);
+	assert_int_equal(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)), 0);
+	assert_int_equal(it.state, TC_PROD_IN_PROGRESS);
+	assert_int_equal(it.print_job, 7);
+	assert_string_equal(it.print_state, "processing");
+	assert_string_equal(it.print_reason, "media-needed");
+	assert_int_equal(
+	    count(fx,
+		"SELECT count(*) FROM audit WHERE action = 'production.print'"),
+	    2);
+	/* Aborted: failed, with the printer's reason. */
+	begin(fx);
+	assert_int_equal(tc_prod_print(&fx->c, 1, 7, "aborted", "卡片卡纸", err,
+			     sizeof(err)),
+	    0);
+	commit(fx);
+	assert_int_equal(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)), 0);
+	assert_int_equal(it.state, TC_PROD_FAILED);
+	assert_string_equal(it.reason, "print: aborted: 卡片卡纸");
+	assert_string_equal(it.print_state, "aborted");
+	/* A refused submission: job 0, still failed, state recorded. */
+	begin(fx);
+	assert_int_equal(
+	    tc_prod_print(&fx->c, 1, 0, "failed", NULL, err, sizeof(err)), 0);
+	commit(fx);
+	assert_int_equal(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)), 0);
+	assert_int_equal(it.state, TC_PROD_FAILED);
+	assert_int_equal(it.print_job, 0);
+	assert_string_equal(it.print_state, "failed");
+	assert_string_equal(it.print_reason, "");
+	/* Started again and printed: completed marks it made, once. */
+	begin(fx);
+	assert_int_equal(tc_prod_start(&fx->c, 1, err, sizeof(err)), 0);
+	assert_int_equal(
+	    tc_prod_print(&fx->c, 1, 8, "completed", NULL, err, sizeof(err)),
+	    0);
+	assert_int_equal(
+	    tc_prod_print(&fx->c, 1, 8, "completed", NULL, err, sizeof(err)),
+	    0);
+	expect_err(
+	    tc_prod_print(&fx->c, 1, 8, "canceled", NULL, err, sizeof(err)),
+	    TC_ERR_STATE, err, "made");
+	commit(fx);
+	assert_int_equal(tc_prod_get(&fx->c, 1, &it, err, sizeof(err)), 0);
+	assert_int_equal(it.state, TC_PROD_MADE);
+	assert_int_equal(it.print_job, 8);
+	assert_string_equal(it.print_state, "completed");
+	assert_string_equal(it.step, "issue");
+	/* Delivered: nothing more is recorded. */
+	AS(fx, "bi");
+	assert_int_equal(
+	    tc_prod_deliver(&fx->c, 1, who.id, NULL, err, sizeof(err)), 0);
+	AS(fx, "bp");
+	begin(fx);
+	expect_err(
+	    tc_prod_print(&fx->c, 1, 8, "completed", NULL, err, sizeof(err)),
+	    TC_ERR_STATE, err, "delivered");
+	tc_registry_rollback(fx->reg);
+}
+
 #define TESTS(X, XF)                                                           \
 	X(test_walk_all)                                                       \
 	X(test_migrate_v7)                                                     \
@@ -3571,6 +3692,7 @@ test_production(void **state)
 	X(test_reveal_id)                                                      \
 	X(test_notify_events)                                                  \
 	X(test_notify_overdue)                                                 \
-	X(test_production)
+	X(test_production)                                                     \
+	X(test_production_print)
 
 TC_UNIT_MAIN_EACH(TESTS, setup, teardown)

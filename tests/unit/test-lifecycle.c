@@ -1493,9 +1493,10 @@ test_migration(void **state)
 	 * like. */
 	assert_int_equal(sqlite3_open(fx->path, &db), SQLITE_OK);
 	if (sqlite3_exec(db,
-		FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15 FX_UNDO_SCHEMA_14
-		    FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12 FX_UNDO_SCHEMA_11
-			FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9 FX_UNDO_SCHEMA_8
+		FX_UNDO_SCHEMA_17 FX_UNDO_SCHEMA_16 FX_UNDO_SCHEMA_15
+		    FX_UNDO_SCHEMA_14 FX_UNDO_SCHEMA_13 FX_UNDO_SCHEMA_12
+			FX_UNDO_SCHEMA_11 FX_UNDO_SCHEMA_10 FX_UNDO_SCHEMA_9
+			    FX_UNDO_SCHEMA_8
 		"ALTER TABLE applications ADD COLUMN sex TEXT; ALTER TABLE applications ADD COLUMN retire_base INTEGER; ALTER TABLE applications ADD COLUMN birth_date TEXT; ALTER TABLE applications ADD COLUMN form TEXT NOT NULL DEFAULT '{}'; ALTER TABLE applications DROP COLUMN personal; DROP TABLE chips; DROP TABLE ecards; DROP TRIGGER cards_no_delete; DROP TRIGGER cards_no_renumber; DROP TRIGGER card_changes_no_delete; DROP TABLE card_changes; DROP INDEX cards_replaces; DROP INDEX cards_status; ALTER TABLE cards DROP COLUMN status_at; ALTER TABLE cards DROP COLUMN status_reason; ALTER TABLE cards DROP COLUMN status_cascade; ALTER TABLE cards DROP COLUMN renewals; ALTER TABLE cards DROP COLUMN replaces_serial; PRAGMA user_version = 3;",
 		NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("downgrade: %s", msg);

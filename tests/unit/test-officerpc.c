@@ -227,7 +227,103 @@ test_token(void **state)
 	    tc_orpc_token_ok("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="), 0);
 }
 
+/* The perso ops (src/officerpc-perso.c): sessions, jobs, hex values. */
+#define JS "\"job\":\"J-1-0a\",\"station\":\"bank-1.r_2\""
+static void
+test_perso(void **state)
+{
+	static const struct fx_orpc_vec v[] = {
+		{ "{\"op\":\"perso-make\",\"session\":\"" S "\",\"csrf\":\"" C
+		  "\",\"card\":\"114\",\"args\":{\"station\":\"bank-1.r_2\"}}",
+		    0, NULL },
+		{ "{\"op\":\"perso-make\",\"session\":\"" S
+		  "\",\"card\":\"114\",\"args\":{\"station\":\"bank 1\"}}",
+		    TC_ERR_INVALID_ARG, "args.station must be" },
+		{ "{\"op\":\"perso-make\",\"card\":\"114\",\"args\":{\"station\":\"b\"}}",
+		    TC_ERR_INVALID_ARG, "session is missing" },
+		{ "{\"op\":\"perso-status\",\"session\":\"" S
+		  "\",\"args\":{\"job\":\"J-1\"}}",
+		    0, NULL },
+		{ "{\"op\":\"perso-status\",\"session\":\"" S
+		  "\",\"args\":{\"job\":\"J.1\"}}",
+		    TC_ERR_INVALID_ARG, "args.job must be" },
+		{ "{\"op\":\"perso-job\",\"args\":{" JS "}}", 0, NULL },
+		{ "{\"op\":\"perso-job\",\"session\":\"" S "\",\"args\":{" JS
+		  "}}",
+		    TC_ERR_INVALID_ARG, "unknown member \"session\"" },
+		{ "{\"op\":\"perso-job\",\"args\":{\"job\":\"J-1\"}}",
+		    TC_ERR_INVALID_ARG, "args.station is missing" },
+		{ "{\"op\":\"perso-job\",\"args\":{\"job\":\"J-1234567890123456789012345678901\",\"station\":\"s\"}}",
+		    TC_ERR_INVALID_ARG, "args.job" },
+		{ "{\"op\":\"perso-chip-start\",\"args\":{" JS
+		  ",\"uid\":\"0102030405060708\",\"profile\":\"tcard\"}}",
+		    0, NULL },
+		{ "{\"op\":\"perso-chip-start\",\"args\":{" JS
+		  ",\"uid\":\"0102030405060708\",\"profile\":\"\"}}",
+		    TC_ERR_INVALID_ARG, "profile is empty" },
+		{ "{\"op\":\"perso-chip-start\",\"args\":{" JS
+		  ",\"uid\":\"01020304050607AB\",\"profile\":\"tcard\"}}",
+		    TC_ERR_INVALID_ARG, "lower-case hex" },
+		{ "{\"op\":\"perso-put-key\",\"args\":{" JS
+		  ",\"uid\":\"010203\"}}",
+		    TC_ERR_INVALID_ARG, "args.uid" },
+		{ "{\"op\":\"perso-scp-session\",\"args\":{" JS
+		  ",\"uid\":\"01020304\",\"host_challenge\":\"0001020304050607\",\"iu\":\"000102030405060708090103000102030405060708090a0b0c0d0e0f10\"}}",
+		    0, NULL },
+		{ "{\"op\":\"perso-scp-session\",\"args\":{" JS
+		  ",\"uid\":\"01020304\",\"host_challenge\":\"00010203040506\",\"iu\":\"000102030405060708090103000102030405060708090a0b0c0d0e0f10\"}}",
+		    TC_ERR_INVALID_ARG, "args.host_challenge must be 8 to 8" },
+		{ "{\"op\":\"perso-sign\",\"args\":{" JS ",\"spki\":\"3g\"}}",
+		    TC_ERR_INVALID_ARG, "args.spki" },
+		{ "{\"op\":\"perso-end\",\"args\":{" JS
+		  ",\"rc\":-202,\"step\":\"lock\",\"error\":\"gone\",\"round_trips\":4}}",
+		    0, NULL },
+		{ "{\"op\":\"perso-end\",\"args\":{" JS
+		  ",\"rc\":1,\"round_trips\":4}}",
+		    TC_ERR_INVALID_ARG, "args.rc" },
+		{ "{\"op\":\"perso-end\",\"args\":{" JS
+		  ",\"rc\":0,\"error\":\"a\\nb\",\"round_trips\":4}}",
+		    TC_ERR_INVALID_ARG, "control character" },
+		{ "{\"op\":\"perso-print\",\"args\":{" JS
+		  ",\"cups_job\":7,\"state\":\"completed\"}}",
+		    0, NULL },
+		{ "{\"op\":\"perso-print\",\"args\":{" JS
+		  ",\"cups_job\":7,\"state\":\"printing\"}}",
+		    TC_ERR_INVALID_ARG, "args.state must be" },
+		{ "{\"op\":\"perso-print\",\"args\":{" JS
+		  ",\"cups_job\":-1,\"state\":\"failed\"}}",
+		    TC_ERR_INVALID_ARG, "args.cups_job" },
+	};
+	struct tc_orpc_req q;
+	char err[256];
+
+	(void)state;
+	fx_orpc_vectors(v, sizeof(v) / sizeof(v[0]));
+	/* What a parsed op holds. */
+	assert_int_equal(tc_orpc_req_parse(v[13].json, strlen(v[13].json), &q,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(q.op, TC_ORPC_PERSO_SCP_SESSION);
+	assert_true(TC_ORPC_IS_PERSO_INTERNAL(q.op));
+	assert_false(TC_ORPC_IS_PORTAL(q.op));
+	assert_string_equal(q.p.job, "J-1-0a");
+	assert_string_equal(q.p.station, "bank-1.r_2");
+	assert_string_equal(q.p.uid, "01020304");
+	assert_int_equal(q.p.data_len, 29);
+	assert_int_equal(q.p.data[28], 0x10);
+	assert_int_equal(q.p.challenge[7], 7);
+	tc_orpc_req_release(&q);
+	assert_int_equal(tc_orpc_req_parse(v[0].json, strlen(v[0].json), &q,
+			     err, sizeof(err)),
+	    0);
+	assert_int_equal(q.op, TC_ORPC_PERSO_MAKE);
+	assert_false(TC_ORPC_IS_PERSO_INTERNAL(q.op));
+	assert_string_equal(q.card, "114");
+	tc_orpc_req_release(&q);
+}
+
 #define TESTS(X, XF)                                                           \
+	X(test_perso)                                                          \
 	X(test_header)                                                         \
 	X(test_requests)                                                       \
 	X(test_review_fields)                                                  \

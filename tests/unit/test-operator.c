@@ -909,6 +909,7 @@ test_migrations_frozen(void **state)
 		"1ac2a8c1a27bbd2c7386e8b8b22f05a5eaf212056769387623528a3e402f8396", /* 14 */
 		"99c13c7eb2ebe961cbcff5d107080cdcca48392a6e19610ebcbb8cbbea479d0d", /* 15 */
 		"b2f1c842f15259a584f7ac1c55f74e59ac8c06a175d224f3d618e179c065e500", /* 16 */
+		"2ac317bccc138ca5c1d1c9a27437142f7746b533cb8a5473930014fc097af14f", /* 17 */
 	};
 	unsigned char h[SHA256_DIGEST_LENGTH];
 	char hex[2 * SHA256_DIGEST_LENGTH + 1];
