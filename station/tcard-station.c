@@ -742,7 +742,7 @@ run(struct station *st)
 	struct tc_station_resp resp;
 	struct tc_buf out;
 	char err[512], msg[256], last_fail[512] = "";
-	int backoff = BACKOFF_MIN, r, wait;
+	int backoff = BACKOFF_MIN, connected = 0, r, wait;
 	long status;
 
 	memset(&req, 0, sizeof(req));
@@ -760,7 +760,9 @@ run(struct station *st)
 		wait = (int)cf->wait_ms;
 		if (printing(st) && wait > PRINT_FOLLOW_MS)
 			wait = PRINT_FOLLOW_MS;
-		if (stop)
+		/* The first poll reports the reader at once; after a stop
+		 * only answers go. */
+		if (stop || !connected)
 			wait = 0;
 		req.wait_ms = wait;
 		tc_buf_reset(&out);
@@ -796,6 +798,9 @@ run(struct station *st)
 		}
 		if (last_fail[0] != '\0')
 			st_log("info", "office: connected again");
+		else if (!connected)
+			st_log("info", "office: connected (HTTP %ld)", status);
+		connected = 1;
 		last_fail[0] = '\0';
 		backoff = BACKOFF_MIN;
 		req_clear_answers(&req);

@@ -171,7 +171,7 @@ bail() {
 
 # st_start NAME [OFFICE_URL [EXTRA_LINES]]: tcard-station NAME on reader 0.
 st_start() {
-	local name=$1 office=${2:-$URL} extra=${3:-} d=$T/st-$1
+	local name=$1 office=${2:-$URL} extra=${3:-} d=$T/st-$1 n0
 	{
 		echo "office $office"
 		echo "office-ca $OFFICE_CA"
@@ -183,12 +183,13 @@ st_start() {
 		echo "log $d/log"
 		[ -n "$extra" ] && printf '%s\n' "$extra"
 	} >"$d/station.conf"
+	n0=$(grep -c 'office: connected' "$d/log" 2>/dev/null)
 	"$ST" --config "$d/station.conf" 2>>"$d/log" &
 	ST_PID[$name]=$!
 	tc_daemon "${ST_PID[$name]}"
-	# Up when it logged its start.
-	for _ in $(seq 50); do
-		grep -q 'started:' "$d/log" 2>/dev/null && return 0
+	# Up when its first poll was answered: the office knows its reader.
+	for _ in $(seq 100); do
+		[ "$(grep -c 'office: connected' "$d/log" 2>/dev/null)" -gt "${n0:-0}" ] && return 0
 		kill -0 "${ST_PID[$name]}" 2>/dev/null || break
 		sleep 0.1
 	done
