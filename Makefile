@@ -96,6 +96,9 @@ VCARD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard vcard/*.c)))
 # tcard-notifyd (the notifications outbox's delivery, docs/notify.md):
 # notify/*.c.
 NOTIFYD_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard notify/*.c)))
+# tcard-station (a branch's reader relayed to tcard-issuerd, docs/station.md):
+# station/*.c, on the daemon layer's settings reader only (daemon/conf.o).
+STATION_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(sort $(wildcard station/*.c)))
 
 PROG_NAMES := tcard-issuer tcard-keys
 ifneq ($(VERIFY_OBJ),)
@@ -109,6 +112,9 @@ PROG_NAMES += tcard-vcard
 endif
 ifneq ($(NOTIFYD_OBJ),)
 PROG_NAMES += tcard-notifyd
+endif
+ifneq ($(STATION_OBJ),)
+PROG_NAMES += tcard-station
 endif
 ifneq ($(wildcard office/issuerd.c),)
 PROG_NAMES += tcard-issuerd tcard-issuerd-web tcard-issuerd-oidc tcard-pdf-render
@@ -126,6 +132,8 @@ OBJ_tcard-issuerd-web := $(ISSUERD_WEB_OBJ)
 OBJ_tcard-issuerd-oidc := $(ISSUERD_OIDC_OBJ)
 OBJ_tcard-pdf-render := $(BUILD)/office/pdf-render.o
 OBJ_tcard-notifyd := $(NOTIFYD_OBJ)
+OBJ_tcard-station := $(STATION_OBJ)
+LIBS_tcard-station := -lpthread
 LIBS_tcard-verifierd := -lpthread
 # poppler-glib renders PDF materials, in tcard-pdf-render only, a program
 # the web worker starts (office/pdf-render.c, under a libseccomp filter;
@@ -146,6 +154,8 @@ DLIB_tcard-issuerd := $(DAEMONLIB)
 DLIB_tcard-issuerd-oidc := $(DAEMONLIB)
 # tcard-notifyd takes the layer's JSON line on stderr (daemon/msg.o).
 DLIB_tcard-notifyd := $(DAEMONLIB)
+# tcard-station takes the layer's settings reader (daemon/conf.o).
+DLIB_tcard-station := $(DAEMONLIB)
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
 UNIT_BIN := $(UNIT_SRC:%.c=$(BUILD)/%)
@@ -227,6 +237,13 @@ $(BUILD)/tests/unit/test-idconf: tests/unit/test-idconf.c $(wildcard tests/unit/
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(IDCONF_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
 
+# tcard-station's settings (station/station.h): its table and the layer's
+# reader.
+STCONF_OBJ := $(BUILD)/station/st-conf.o $(BUILD)/daemon/conf.o
+$(BUILD)/tests/unit/test-stconf: tests/unit/test-stconf.c $(wildcard tests/unit/*.h) $(STCONF_OBJ) $(DEMOLIB) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Istation $(ALL_LDFLAGS) -o $@ $< $(STCONF_OBJ) $(DEMOLIB) $(LIB) $(CMOCKA_LIBS) $(PKG_LIBS)
+
 # The card emulator's card layer and applets (vcard/), without its vpcd
 # loop (main.c): its unit test, and personalisation through the station
 # relay on the emulated card.
@@ -255,6 +272,9 @@ $(BUILD)/tests/fuzz/fuzz_vdconf: tests/fuzz/fuzz_vdconf.c tests/fuzz/fuzz.h $(VD
 $(BUILD)/tests/fuzz/fuzz_idconf: tests/fuzz/fuzz_idconf.c tests/fuzz/fuzz.h $(IDCONF_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(IDCONF_OBJ) $(LIB) $(PKG_LIBS)
+$(BUILD)/tests/fuzz/fuzz_stconf: tests/fuzz/fuzz_stconf.c tests/fuzz/fuzz.h $(STCONF_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Istation $(ALL_LDFLAGS) -o $@ $< $(STCONF_OBJ) $(LIB) $(PKG_LIBS)
 $(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fixed-key.h tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(PKG_LIBS)
@@ -265,6 +285,9 @@ $(BUILD)/tests/fuzz/fuzz_vdconf: tests/fuzz/fuzz_vdconf.c tests/fuzz/replay.c te
 $(BUILD)/tests/fuzz/fuzz_idconf: tests/fuzz/fuzz_idconf.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(IDCONF_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(IDCONF_OBJ) $(LIB) $(PKG_LIBS)
+$(BUILD)/tests/fuzz/fuzz_stconf: tests/fuzz/fuzz_stconf.c tests/fuzz/replay.c tests/fuzz/fuzz.h $(STCONF_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Istation $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(STCONF_OBJ) $(LIB) $(PKG_LIBS)
 $(BUILD)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c tests/fuzz/fixed-key.h tests/fuzz/fuzz.h $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< tests/fuzz/replay.c $(LIB) $(PKG_LIBS)
@@ -342,5 +365,5 @@ clean:
 	rm -rf build build-asan build-fuzz build.log build-asan.log build-*/ build-*.log
 
 -include $(LIB_OBJ:.o=.d) $(DEMO_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(BUILD)/common/cli-testclock.d $(ISSUER_OBJ:.o=.d) $(KEYS_OBJ:.o=.d) \
-	$(VERIFY_OBJ:.o=.d) $(VERIFIERD_OBJ:.o=.d) $(VCARD_OBJ:.o=.d) \
+	$(VERIFY_OBJ:.o=.d) $(VERIFIERD_OBJ:.o=.d) $(VCARD_OBJ:.o=.d) $(STATION_OBJ:.o=.d) \
 	$(ISSUERD_OBJ:.o=.d) $(ISSUERD_WEB_OBJ:.o=.d) $(BUILD)/office/oidc-agent.d $(BUILD)/office/pdf-render.d

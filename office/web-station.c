@@ -688,7 +688,10 @@ web_station_face(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 	} else {
 		resp->ctype = "application/pdf";
 		snprintf(resp->disposition, sizeof(resp->disposition),
-		    "attachment; filename=\"face-%s.pdf\"", job);
+		    "attachment; filename=\"card-%s.pdf\"",
+		    json_string_value(json_object_get(
+			json_object_get(an.body, "card"), "card_no"))
+			?: job);
 	}
 	web_answer_free(&an);
 }
