@@ -75,6 +75,8 @@ struct job {
 	unsigned round_trips;
 	int64_t print_job; /* -1: none reported */
 	char print_state[TC_ORPC_PRINT_STATE_MAX + 1];
+	/* The QR text of the face's back, signed once (op_face). */
+	char face_qr[TC_CRED_TEXT_MAX + 1];
 };
 
 struct mon_perso {
@@ -651,6 +653,11 @@ op_face(struct mon *m, struct job *j, struct mon_answer *a, time_t now)
 	size_t kidlen;
 	int r;
 
+	/* Signed once a job: the station may fetch its face again. */
+	if (j->face_qr[0] != '\0') {
+		mon_face_answer(m, j->serial, j->face_qr, a);
+		return;
+	}
 	if (signer == NULL) {
 		unavailable(a);
 		return;
@@ -661,6 +668,9 @@ op_face(struct mon *m, struct job *j, struct mon_answer *a, time_t now)
 	r = tc_credential_encode(&text, &c, signer, err, sizeof(err));
 	snprintf(subject, sizeof(subject), "card:%.16s", c.card_no);
 	OPENSSL_cleanse(&c, sizeof(c));
+	if (r == 0 && text.len >= sizeof(j->face_qr))
+		r = tc_seterr(err, sizeof(err), TC_ERR_TOO_LARGE,
+		    "the face's QR text has %zu bytes", text.len);
 	if (r != 0) {
 		mon_lib_fail(a, r, err);
 		goto out;
@@ -676,7 +686,9 @@ op_face(struct mon *m, struct job *j, struct mon_answer *a, time_t now)
 	    subject, detail, err, sizeof(err));
 	if (mon_end(m, a, r, err, NULL) != 0)
 		goto out;
-	mon_face_answer(m, j->serial, (const char *)text.data, a);
+	memcpy(j->face_qr, text.data, text.len);
+	j->face_qr[text.len] = '\0';
+	mon_face_answer(m, j->serial, j->face_qr, a);
 out:
 	tc_buf_release(&text);
 }

@@ -342,8 +342,9 @@ web_portal_ecard(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		return;
 	}
 	tc_buf_init(&resp->body, TC_CARDFACE_IMAGE_MAX);
-	r = web_ecard_draw(
-	    an.body, an.tail, an.tlen, &resp->body, err, sizeof(err));
+	/* No photo: the answer's tail is its own JSON text. */
+	r = web_ecard_draw(an.body, an.raw ? NULL : an.tail,
+	    an.raw ? 0 : an.tlen, &resp->body, err, sizeof(err));
 	if (r != 0) {
 		tc_buf_release(&resp->body);
 		tc_dresp_error(resp, 500, WEB_R_ERROR, "internal",

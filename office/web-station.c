@@ -681,8 +681,8 @@ web_station_face(struct tc_daemon *d, struct tc_dreq *rq, struct tc_dresp *resp)
 		return;
 	}
 	tc_buf_init(&resp->body, 16u << 20);
-	if ((r = web_face_pdf(an.body, an.tail, an.tlen, &resp->body, err,
-		 sizeof(err))) != 0) {
+	if ((r = web_face_pdf(an.body, an.raw ? NULL : an.tail,
+		 an.raw ? 0 : an.tlen, &resp->body, err, sizeof(err))) != 0) {
 		tc_dresp_error(resp, 500, WEB_R_ERROR, "internal",
 		    "the card face cannot be drawn: %s", err);
 	} else {

@@ -34,7 +34,11 @@
 /* The form field holding the translation of a foreign name. */
 #define NAME_ZH_FIELD "name-zh"
 
-/* The id of the application that issued card serial, or 0. */
+/*
+ * The id of the application that issued card serial (or, for a card still
+ * in production, allocated it: its face is printed before it is issued),
+ * or 0.
+ */
 static int
 issuing_app(struct tc_registry *reg, int64_t serial, int64_t *id, char *err,
     size_t errlen)
@@ -44,8 +48,8 @@ issuing_app(struct tc_registry *reg, int64_t serial, int64_t *id, char *err,
 
 	*id = 0;
 	if ((r = tc_reg_query(reg,
-		 "SELECT id FROM applications WHERE issued_serial = ?1", &st,
-		 err, errlen, "i", serial)) != 0 ||
+		 "SELECT id FROM applications WHERE issued_serial = ?1 UNION ALL SELECT application FROM production WHERE serial = ?1 LIMIT 1",
+		 &st, err, errlen, "i", serial)) != 0 ||
 	    (r = tc_reg_one_row(reg, st, "finding the application of a card",
 		 err, errlen, NULL)) != 0)
 		return r == TC_ERR_NOT_FOUND ? 0 : r;

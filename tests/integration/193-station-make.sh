@@ -8,11 +8,13 @@
 # tcard-station between them. The producer (session and CSRF, as 197)
 # makes the first card on the station: the station personalises the
 # emulated tcard and prints its face. Then: the job says done in at most 4
-# round trips, attempt 1; the printer's file is the face PDF (the same
-# bytes the office gives the station, ID-1 with bleed); the production item
-# is made with the CUPS job and its state; the card taps VALID with
-# tcard-verify --reader and is delivered. The second card is made on a PIV emulation
-# (its round trips are reported). The station's directory holds only its
+# round trips, attempt 1; the printer's file is the face PDF (the pages
+# and text the office gives the station, ID-1 with bleed), and the QR code
+# on its back, read with zbarimg, verifies as the card's credential; the
+# production item is made with the CUPS job and its state; the card taps
+# VALID with tcard-verify --reader and is delivered. The second card is
+# made on a PIV emulation, also in at most 4 round trips. The station's
+# directory holds only its
 # own key and certificate, its process no file of the authority's home,
 # its binary no symbol of the key store, registry or key provider, and
 # its log no ID number; it stops on SIGTERM with status 0. First, bad
@@ -93,7 +95,23 @@ check "of ID-1 size with bleed (253.98 x 164.35 pt)" \
 curl -s --max-time 20 --cert "$T/st-$S1/station.crt" --key "$T/st-$S1/station.key" \
 	-o "$T/face.pdf" -w '%{http_code}' "$URL/v1/station/jobs/$J1/face.pdf" >"$T/status"
 check "the station's face route gives the face (200)" status_is 200
-check "the printed file is that face, byte for byte" cmp -s "$T/face.pdf" "$PRINTED"
+check "the printed file is that face (the same two pages, the same text)" sh -c \
+	'test "$(pdfinfo "$1" | grep "^Pages:")" = "$(pdfinfo "$2" | grep "^Pages:")" &&
+	 test "$(pdftotext "$1" - | md5sum)" = "$(pdftotext "$2" - | md5sum)"' - "$T/face.pdf" "$PRINTED"
+# The back's QR code: the card's credential, signed by the office for the
+# print, which a service window verifies.
+pdftoppm -r 300 -f 2 -l 2 -png "$PRINTED" "$T/back" 2>/dev/null
+zbarimg -q --raw "$T/back"*.png >"$T/back.txt" 2>/dev/null
+qr_verify() {
+	local pin
+	"$K" export-trust --home "$H" --out "$T/trust.cose" >/dev/null 2>&1
+	pin=$("$K" list --home "$H" | awk '$1 == "sha256" { print $2; exit }')
+	"$I" revocations --home "$H" --out "$T/rev.cose" >/dev/null 2>&1
+	"$V" --trust "$T/trust.cose" --ca-pin "$pin" --revocations "$T/rev.cose" \
+		--json "$(tr -d '\n' <"$T/back.txt")" >"$T/qrv" 2>&1
+	python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); sys.exit(not (o["card"] == sys.argv[2] and o["result"] == "VALID"))' "$T/qrv" "$1"
+}
+check "the printed back's QR verifies as card 1's credential" qr_verify "${CARDS[1]}"
 curl -s --max-time 20 -o /dev/null -w '%{http_code}' "$URL/v1/station/jobs/$J1/face.pdf" >"$T/status"
 check "without the station certificate it is refused (403)" status_is 403
 
@@ -133,7 +151,7 @@ J2=$JOB
 check "the PIV job is done" job_wait "$J2" done 90
 RT2=$(jobf round_trips)
 echo "# PIV: $RT2 round trips"
-check "PIV: at most 8 round trips ($RT2; docs/station.md: 8 before answers wanted later)" test "${RT2:-99}" -le 8
+check "PIV: at most 4 round trips ($RT2)" test "${RT2:-99}" -le 4
 check "card 2 is made, its face printed" made_wait "${SERIALS[2]}"
 st_stop $S1
 tap_card --json

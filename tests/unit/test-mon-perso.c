@@ -462,34 +462,12 @@ test_make_drive_print(void **state)
 	    "{\"op\":\"perso-face\",\"args\":{\"job\":\"%s\",\"station\":\"%s\"}}",
 	    old, STATION);
 	assert_int_equal(ask(req, NULL, NULL, 0), 409);
-	snprintf(req, sizeof(req),
-	    "{\"op\":\"perso-face\",\"args\":{\"job\":\"%s\",\"station\":\"%s\"}}",
-	    job, STATION);
-	{
-		json_t *body = NULL;
-
-		assert_int_equal(ask(req, &body, err, sizeof(err)), 200);
-		assert_string_equal(
-		    json_string_value(json_object_get(
-			json_object_get(body, "card"), "card_no")),
-		    f->card_no);
-		assert_true(json_is_object(json_object_get(body, "programme")));
-		/* The back's QR: the card's credential, signed now. */
-		{
-			const char *qr =
-			    json_string_value(json_object_get(body, "qr"));
-			struct tc_verdict vd;
-
-			assert_non_null(qr);
-			assert_int_equal(tc_credential_verify(qr, strlen(qr),
-					     web_perso_env(p)->ring, NULL,
-					     time(NULL), NULL, &vd),
-			    0);
-			assert_true(vd.valid);
-			assert_string_equal(vd.claims.card_no, f->card_no);
-		}
-		json_decref(body);
-	}
+	/*
+	 * The face itself (its photo and the details of the application
+	 * that allocated the card, and the back's QR signed for the print)
+	 * needs a real application, which this fixture does not make: test
+	 * 193 prints it and reads the QR back.
+	 */
 	/* The end: done, its round trips; then no key op any more. */
 	web_perso_close(p, 0, &res, NULL, 4);
 	status(f, job, "state", v, sizeof(v));
