@@ -941,6 +941,23 @@ csrf_ok(struct wreq *r)
 	return 0;
 }
 
+/*
+ * A signed-in POST: the body parsed, the session found and the form's
+ * CSRF token the session's. 1, or 0 with the answer made (400, 415, the
+ * sign-in page, 403).
+ */
+static int
+signed_in_post(struct wreq *r)
+{
+	if (parse_body(r) != 0)
+		return 0;
+	if (!session_of(r)) {
+		need_signin(r);
+		return 0;
+	}
+	return csrf_ok(r);
+}
+
 static void
 redirect(struct wreq *r, const char *to)
 {
@@ -1016,13 +1033,7 @@ signin(struct wreq *r)
 static void
 signout(struct wreq *r)
 {
-	if (parse_body(r) != 0)
-		return;
-	if (!session_of(r)) {
-		need_signin(r);
-		return;
-	}
-	if (!csrf_ok(r))
+	if (!signed_in_post(r))
 		return;
 	r->en = r->s.en;
 	sess_drop(r->vd->window, r->s.id);
@@ -1130,13 +1141,7 @@ scan(struct wreq *r)
 	size_t qrlen = 0, idlen = 0;
 	unsigned wait;
 
-	if (parse_body(r) != 0)
-		return;
-	if (!session_of(r)) {
-		need_signin(r);
-		return;
-	}
-	if (!csrf_ok(r))
+	if (!signed_in_post(r))
 		return;
 	qr = tc_webform_get(&r->form, "qr", &qrlen);
 	tap = tc_webform_get(&r->form, "tap", NULL);
@@ -1330,13 +1335,7 @@ redeem(struct wreq *r)
 	int party = 1, rc;
 	time_t now = vd_now(vd);
 
-	if (parse_body(r) != 0)
-		return;
-	if (!session_of(r)) {
-		need_signin(r);
-		return;
-	}
-	if (!csrf_ok(r))
+	if (!signed_in_post(r))
 		return;
 	qr = tc_webform_get(&r->form, "qr", &qrlen);
 	tap = tc_webform_get(&r->form, "tap", NULL);
