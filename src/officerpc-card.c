@@ -98,39 +98,6 @@ tc_orpc_card_action_name(enum tc_orpc_card_action a)
 	return action_names[a];
 }
 
-/*
- * Copies string member name of o, when there, into out (cap + 1 bytes):
- * no NUL inside, no control character, at most cap bytes. Missing: "".
- */
-static int
-text(json_t *o, const char *name, char *out, size_t cap, char *err,
-    size_t errlen)
-{
-	json_t *v = json_object_get(o, name);
-	const char *s;
-	size_t n, i;
-
-	out[0] = '\0';
-	if (v == NULL)
-		return 0;
-	if (!json_is_string(v))
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: args.%s must be a string", name);
-	s = json_string_value(v);
-	n = json_string_length(v);
-	if (n > cap || strlen(s) != n)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: args.%s is longer than %zu bytes or holds a NUL",
-		    name, cap);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-			    "rpc request: args.%s holds a control character",
-			    name);
-	memcpy(out, s, n + 1);
-	return 0;
-}
-
 /* A card as typed: 1 to TC_ORPC_CARD_MAX digits, spaces and hyphens. */
 static int
 card_text_ok(const char *s)
@@ -157,8 +124,8 @@ parse_action(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 	if (!json_is_object(a))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: args is missing");
-	if ((r = text(a, "action", action, sizeof(action) - 1, err, errlen)) !=
-	    0)
+	if ((r = tc_orpc_text(
+		 a, "action", action, sizeof(action) - 1, err, errlen)) != 0)
 		return r;
 	for (i = TC_ORPC_SUSPEND; i <= TC_ORPC_SUBCARD; i++)
 		if (strcmp(action, action_names[i]) == 0)
@@ -168,31 +135,31 @@ parse_action(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 		    "rpc request: args.action must be suspend, reinstate, revoke, renew, change, reissue or subcard");
 	if ((r = tc_orpc_keys(
 		 a, action_keys[c->action], "args", 1, err, errlen)) != 0 ||
-	    (r = text(a, "reason", q->reason, TC_ORPC_NOTE_MAX, err, errlen)) !=
-		0 ||
-	    (r = text(a, "note", c->note, TC_ORPC_NOTE_MAX, err, errlen)) !=
-		0 ||
-	    (r = text(a, "employer", c->value, TC_ORPC_VALUE_MAX, err,
+	    (r = tc_orpc_text(
+		 a, "reason", q->reason, TC_ORPC_NOTE_MAX, err, errlen)) != 0 ||
+	    (r = tc_orpc_text(
+		 a, "note", c->note, TC_ORPC_NOTE_MAX, err, errlen)) != 0 ||
+	    (r = tc_orpc_text(a, "employer", c->value, TC_ORPC_VALUE_MAX, err,
 		 errlen)) != 0 ||
-	    (r = text(a, "residence", residence, TC_ORPC_VALUE_MAX, err,
+	    (r = tc_orpc_text(a, "residence", residence, TC_ORPC_VALUE_MAX, err,
 		 errlen)) != 0 ||
-	    (r = text(a, "uscc", c->uscc, TC_ORPC_TEXT_MAX, err, errlen)) !=
-		0 ||
-	    (r = text(a, "date", c->date, TC_ORPC_TEXT_MAX, err, errlen)) !=
-		0 ||
-	    (r = text(a, "relation", c->relation, TC_ORPC_TEXT_MAX, err,
+	    (r = tc_orpc_text(
+		 a, "uscc", c->uscc, TC_ORPC_TEXT_MAX, err, errlen)) != 0 ||
+	    (r = tc_orpc_text(
+		 a, "date", c->date, TC_ORPC_TEXT_MAX, err, errlen)) != 0 ||
+	    (r = tc_orpc_text(a, "relation", c->relation, TC_ORPC_TEXT_MAX, err,
 		 errlen)) != 0 ||
-	    (r = text(a, "id_type", c->id_type, TC_ORPC_TEXT_MAX, err,
+	    (r = tc_orpc_text(a, "id_type", c->id_type, TC_ORPC_TEXT_MAX, err,
 		 errlen)) != 0 ||
-	    (r = text(a, "id_number", c->id_number, TC_ORPC_ID_NUMBER_MAX, err,
-		 errlen)) != 0)
+	    (r = tc_orpc_text(a, "id_number", c->id_number,
+		 TC_ORPC_ID_NUMBER_MAX, err, errlen)) != 0)
 		return r;
 	/* A relative's name and birth date share value and date. */
 	if (c->action == TC_ORPC_SUBCARD &&
-	    ((r = text(a, "name", c->value, TC_ORPC_VALUE_MAX, err, errlen)) !=
-		    0 ||
-		(r = text(a, "birth_date", c->date, TC_ORPC_TEXT_MAX, err,
-		     errlen)) != 0))
+	    ((r = tc_orpc_text(
+		  a, "name", c->value, TC_ORPC_VALUE_MAX, err, errlen)) != 0 ||
+		(r = tc_orpc_text(a, "birth_date", c->date, TC_ORPC_TEXT_MAX,
+		     err, errlen)) != 0))
 		return r;
 	if ((v = json_object_get(a, "months")) != NULL) {
 		if (json_integer_value(v) < 1 || json_integer_value(v) > 1200)
@@ -251,11 +218,12 @@ parse_change_app(json_t *a, struct tc_orpc_req *q, char *err, size_t errlen)
 		    "rpc request: args is missing");
 	if ((r = tc_orpc_keys(a, args_change_app, "args", 0, err, errlen)) !=
 		0 ||
-	    (r = text(a, "kind", kind, sizeof(kind) - 1, err, errlen)) != 0 ||
-	    (r = text(a, "tier", q->tier, TC_ORPC_TEXT_MAX, err, errlen)) !=
-		0 ||
-	    (r = text(a, "clause", c->clause, TC_ORPC_TEXT_MAX, err, errlen)) !=
-		0)
+	    (r = tc_orpc_text(
+		 a, "kind", kind, sizeof(kind) - 1, err, errlen)) != 0 ||
+	    (r = tc_orpc_text(
+		 a, "tier", q->tier, TC_ORPC_TEXT_MAX, err, errlen)) != 0 ||
+	    (r = tc_orpc_text(
+		 a, "clause", c->clause, TC_ORPC_TEXT_MAX, err, errlen)) != 0)
 		return r;
 	if (strcmp(kind, "upgrade") == 0)
 		c->kind = TC_APP_UPGRADE;
@@ -299,8 +267,8 @@ tc_orpc_card_docs_parse(
 		d = &q->docs[i];
 		if ((r = tc_orpc_keys(v, doc_keys, "docs[]", 0, err, errlen)) !=
 			0 ||
-		    (r = text(v, "name", d->name, TC_ORPC_DOC_NAME_MAX, err,
-			 errlen)) != 0)
+		    (r = tc_orpc_text(v, "name", d->name, TC_ORPC_DOC_NAME_MAX,
+			 err, errlen)) != 0)
 			return r;
 		n = json_integer_value(json_object_get(v, "size"));
 		if (d->name[0] == '\0' || strchr(d->name, '/') != NULL ||

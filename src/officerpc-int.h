@@ -25,6 +25,14 @@
  * whose unknown member is one "this action does not take". Returns 0, or
  * TC_ERR_INVALID_ARG with the message in err.
  */
+/*
+ * Copies string member name of o, when there, into out (cap + 1 bytes):
+ * a string, no NUL inside, no control character, at most cap bytes.
+ * Missing: "". Returns 0 or TC_ERR_INVALID_ARG with err naming it.
+ */
+int tc_orpc_text(json_t *o, const char *name, char *out, size_t cap, char *err,
+    size_t errlen);
+
 int tc_orpc_keys(json_t *o, const struct tc_json_key *k, const char *where,
     int per_action, char *err, size_t errlen);
 

@@ -140,36 +140,6 @@ tc_orpc_job_ok(const char *s)
 	return s != NULL && name_ok(s, TC_ORPC_JOB_MAX, 0);
 }
 
-/*
- * Copies string member name of a (when there) into out (cap + 1 bytes):
- * no NUL, no control character, at most cap bytes.
- */
-static int
-text(json_t *a, const char *name, char *out, size_t cap, char *err,
-    size_t errlen)
-{
-	json_t *v = json_object_get(a, name);
-	const char *s;
-	size_t n, i;
-
-	out[0] = '\0';
-	if (v == NULL)
-		return 0;
-	s = json_string_value(v);
-	n = json_string_length(v);
-	if (n > cap || strlen(s) != n)
-		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-		    "rpc request: args.%s is longer than %zu bytes or holds a NUL",
-		    name, cap);
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
-			    "rpc request: args.%s holds a control character",
-			    name);
-	memcpy(out, s, n + 1);
-	return 0;
-}
-
 /* Hex member name of a: min..max bytes into out. */
 static int
 hex(json_t *a, const char *name, uint8_t *out, size_t min, size_t max,
@@ -194,7 +164,8 @@ uid(json_t *a, struct tc_orpc_perso *p, char *err, size_t errlen)
 	size_t i, n;
 	int r;
 
-	if ((r = text(a, "uid", p->uid, TC_ORPC_UID_MAX, err, errlen)) != 0)
+	if ((r = tc_orpc_text(
+		 a, "uid", p->uid, TC_ORPC_UID_MAX, err, errlen)) != 0)
 		return r;
 	n = strlen(p->uid);
 	for (i = 0; i < n; i++)
@@ -214,7 +185,8 @@ job_station(
 {
 	int r;
 
-	if ((r = text(a, "job", p->job, TC_ORPC_JOB_MAX, err, errlen)) != 0)
+	if ((r = tc_orpc_text(
+		 a, "job", p->job, TC_ORPC_JOB_MAX, err, errlen)) != 0)
 		return r;
 	if (!tc_orpc_job_ok(p->job))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -222,8 +194,8 @@ job_station(
 		    TC_ORPC_JOB_MAX);
 	if (!station)
 		return 0;
-	if ((r = text(a, "station", p->station, TC_ORPC_STATION_MAX, err,
-		 errlen)) != 0)
+	if ((r = tc_orpc_text(a, "station", p->station, TC_ORPC_STATION_MAX,
+		 err, errlen)) != 0)
 		return r;
 	if (!tc_orpc_station_ok(p->station))
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -247,9 +219,9 @@ parse_end(json_t *a, struct tc_orpc_perso *p, char *err, size_t errlen)
 		    "rpc request: args.round_trips must be 0 to 1000000");
 	p->rc = (int)rc;
 	p->round_trips = (uint32_t)rt;
-	if ((r = text(a, "step", p->step, TC_ORPC_PERSO_STEP_MAX, err,
+	if ((r = tc_orpc_text(a, "step", p->step, TC_ORPC_PERSO_STEP_MAX, err,
 		 errlen)) != 0 ||
-	    (r = text(a, "error", p->error, TC_ORPC_PERSO_TEXT_MAX, err,
+	    (r = tc_orpc_text(a, "error", p->error, TC_ORPC_PERSO_TEXT_MAX, err,
 		 errlen)) != 0)
 		return r;
 	return 0;
@@ -266,10 +238,10 @@ parse_print(json_t *a, struct tc_orpc_perso *p, char *err, size_t errlen)
 		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
 		    "rpc request: args.cups_job must be 0 to 2147483647");
 	p->cups_job = job;
-	if ((r = text(a, "state", p->print_state, TC_ORPC_PRINT_STATE_MAX, err,
-		 errlen)) != 0 ||
-	    (r = text(a, "reason", p->reason, TC_ORPC_PERSO_TEXT_MAX, err,
-		 errlen)) != 0)
+	if ((r = tc_orpc_text(a, "state", p->print_state,
+		 TC_ORPC_PRINT_STATE_MAX, err, errlen)) != 0 ||
+	    (r = tc_orpc_text(a, "reason", p->reason, TC_ORPC_PERSO_TEXT_MAX,
+		 err, errlen)) != 0)
 		return r;
 	for (i = 0; i < sizeof(print_states) / sizeof(print_states[0]); i++)
 		if (strcmp(p->print_state, print_states[i]) == 0)
@@ -320,8 +292,8 @@ tc_orpc_perso_args_parse(
 	    0)
 		return r;
 	if (q->op == TC_ORPC_PERSO_MAKE) {
-		if ((r = text(a, "station", p->station, TC_ORPC_STATION_MAX,
-			 err, errlen)) != 0)
+		if ((r = tc_orpc_text(a, "station", p->station,
+			 TC_ORPC_STATION_MAX, err, errlen)) != 0)
 			return r;
 		if (!tc_orpc_station_ok(p->station))
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
@@ -335,8 +307,8 @@ tc_orpc_perso_args_parse(
 	switch (q->op) {
 	case TC_ORPC_PERSO_CHIP_START:
 		if ((r = uid(a, p, err, errlen)) != 0 ||
-		    (r = text(a, "profile", p->profile, TC_ORPC_TEXT_MAX, err,
-			 errlen)) != 0)
+		    (r = tc_orpc_text(a, "profile", p->profile,
+			 TC_ORPC_TEXT_MAX, err, errlen)) != 0)
 			return r;
 		if (p->profile[0] == '\0')
 			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,

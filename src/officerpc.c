@@ -778,3 +778,36 @@ tc_orpc_req_release(struct tc_orpc_req *req)
 		req->doc = NULL;
 	}
 }
+
+/*
+ * Copies string member name of o, when there, into out (cap + 1 bytes):
+ * no NUL inside, no control character, at most cap bytes. Missing: "".
+ */
+int
+tc_orpc_text(json_t *o, const char *name, char *out, size_t cap, char *err,
+    size_t errlen)
+{
+	json_t *v = json_object_get(o, name);
+	const char *s;
+	size_t n, i;
+
+	out[0] = '\0';
+	if (v == NULL)
+		return 0;
+	if (!json_is_string(v))
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.%s must be a string", name);
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n > cap || strlen(s) != n)
+		return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+		    "rpc request: args.%s is longer than %zu bytes or holds a NUL",
+		    name, cap);
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return tc_seterr(err, errlen, TC_ERR_INVALID_ARG,
+			    "rpc request: args.%s holds a control character",
+			    name);
+	memcpy(out, s, n + 1);
+	return 0;
+}
